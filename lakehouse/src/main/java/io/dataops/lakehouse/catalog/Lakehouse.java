@@ -1,0 +1,141 @@
+package io.dataops.lakehouse.catalog;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.CatalogProperties;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.jdbc.JdbcCatalog;
+
+/**
+ * The Iceberg lakehouse: a JDBC catalog (embedded SQLite file, or PostgreSQL) over a warehouse reached through
+ * Iceberg's FileIO, so local folders and S3 are the same to every caller. Tables are format v2.
+ */
+public final class Lakehouse implements AutoCloseable {
+  private final JdbcCatalog catalog;
+  private final LakehouseConfig config;
+
+  private Lakehouse(JdbcCatalog catalog, LakehouseConfig config) {
+    this.catalog = catalog;
+    this.config = config;
+  }
+
+  public static Lakehouse open(LakehouseConfig config) {
+    Map<String, String> props = new HashMap<>();
+    props.put(CatalogProperties.URI, config.catalogUri());
+    props.put(CatalogProperties.WAREHOUSE_LOCATION, config.warehouse());
+    props.put("jdbc.schema-version", "V1");
+    if (config.catalogUser() != null) {
+      props.put("jdbc.user", config.catalogUser());
+    }
+    if (config.catalogPassword() != null) {
+      props.put("jdbc.password", config.catalogPassword());
+    }
+    if (config.isEmbedded()) {
+      // Several processes may land at once: wait for SQLite's lock instead of failing, and let readers run
+      // beside the writer.
+      props.put("jdbc.busy_timeout", "60000");
+      props.put("jdbc.journal_mode", "WAL");
+      Path db = Path.of(config.catalogUri().substring("jdbc:sqlite:".length()));
+      try {
+        Files.createDirectories(db.toAbsolutePath().getParent());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create the folder of the catalog database", e);
+      }
+    }
+    props.putAll(config.extra());
+    JdbcCatalog catalog = new JdbcCatalog();
+    Configuration conf = new Configuration(false);
+    // Raw local files: no .crc side files in the warehouse, which would double the files a reader lists.
+    conf.set("fs.file.impl", "org.apache.hadoop.fs.RawLocalFileSystem");
+    conf.setBoolean("fs.file.impl.disable.cache", true);
+    catalog.setConf(conf);
+    catalog.initialize("dataops", props);
+    Lakehouse lakehouse = new Lakehouse(catalog, config);
+    lakehouse.ensureZones();
+    return lakehouse;
+  }
+
+  private void ensureZones() {
+    for (Zone zone : Zone.values()) {
+      if (!catalog.namespaceExists(zone.namespace())) {
+        try {
+          catalog.createNamespace(zone.namespace(), Map.of());
+        } catch (AlreadyExistsException raced) {
+          // another process created it first
+        }
+      }
+    }
+  }
+
+  public JdbcCatalog catalog() {
+    return catalog;
+  }
+
+  public LakehouseConfig config() {
+    return config;
+  }
+
+  public boolean exists(TableIdentifier id) {
+    return catalog.tableExists(id);
+  }
+
+  public Table load(TableIdentifier id) {
+    return catalog.loadTable(id);
+  }
+
+  /** Loads the table, creating it when missing; a concurrent creator wins the race and we load its table. */
+  public Table createOrLoad(TableIdentifier id, Schema schema, Map<String, String> properties) {
+    if (catalog.tableExists(id)) {
+      return catalog.loadTable(id);
+    }
+    Map<String, String> props = new HashMap<>(defaultProperties());
+    props.putAll(properties);
+    try {
+      return catalog.buildTable(id, schema).withPartitionSpec(PartitionSpec.unpartitioned())
+          .withProperties(props).create();
+    } catch (AlreadyExistsException raced) {
+      return catalog.loadTable(id);
+    }
+  }
+
+  /** Format v2, zstd Parquet, row groups small enough that a few concurrent writers fit in a small heap. */
+  public static Map<String, String> defaultProperties() {
+    return Map.of(
+        TableProperties.FORMAT_VERSION, "2",
+        TableProperties.DEFAULT_FILE_FORMAT, "parquet",
+        TableProperties.PARQUET_COMPRESSION, "zstd",
+        TableProperties.PARQUET_ROW_GROUP_SIZE_BYTES, String.valueOf(32L << 20),
+        // Columns with more distinct values than fit here fall back to plain encoding early instead of
+        // hashing every value first; codes, statuses and districts still get dictionaries.
+        TableProperties.PARQUET_DICT_SIZE_BYTES, String.valueOf(128 << 10),
+        TableProperties.COMMIT_NUM_RETRIES, "20",
+        TableProperties.COMMIT_MIN_RETRY_WAIT_MS, "50",
+        TableProperties.COMMIT_MAX_RETRY_WAIT_MS, "2000");
+  }
+
+  public List<TableIdentifier> listTables() {
+    List<TableIdentifier> all = new ArrayList<>();
+    for (Zone zone : Zone.values()) {
+      all.addAll(catalog.listTables(zone.namespace()));
+    }
+    all.sort(java.util.Comparator.comparing(TableIdentifier::toString));
+    return all;
+  }
+
+  @Override
+  public void close() {
+    catalog.close();
+  }
+}

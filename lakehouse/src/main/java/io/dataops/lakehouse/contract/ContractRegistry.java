@@ -1,0 +1,107 @@
+package io.dataops.lakehouse.contract;
+
+import io.dataops.lakehouse.BadInputException;
+import io.dataops.lakehouse.catalog.TableNames;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The contracts departments have registered, one file per dataset under {@code contracts/<department>/}. A
+ * registered contract is stored exactly as submitted (its SHA-256 goes into every landing's lineage).
+ */
+public final class ContractRegistry {
+  private final Path root;
+
+  public ContractRegistry(Path root) {
+    this.root = root;
+  }
+
+  /** A contract and where it came from. */
+  public record Registered(String department, String dataset, FeedContract contract, Path file, String sha256) {}
+
+  /** The contract a department may send beside a feed: {@code FILE.contract.yaml}. */
+  public static Path sidecarOf(Path feed) {
+    return feed.resolveSibling(feed.getFileName() + ".contract.yaml");
+  }
+
+  public Registered register(String department, String dataset, Path file) {
+    FeedContract contract = ContractParser.parse(file);
+    if (contract.department() != null && !contract.department().equals(department)) {
+      throw new BadInputException(file.getFileName() + ": the contract names department '" + contract.department()
+          + "', not '" + department + "'");
+    }
+    if (contract.dataset() != null && !contract.dataset().equals(dataset)) {
+      throw new BadInputException(file.getFileName() + ": the contract names dataset '" + contract.dataset()
+          + "', not '" + dataset + "'");
+    }
+    Path target = pathFor(department, dataset);
+    try {
+      Files.createDirectories(target.getParent());
+      Path tmp = Files.createTempFile(target.getParent(), ".contract", ".tmp");
+      Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot store the contract under " + root, e);
+    }
+    return new Registered(department, dataset, contract, target, sha256(target));
+  }
+
+  public Optional<Registered> find(String department, String dataset) {
+    Path file = pathFor(department, dataset);
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    return Optional.of(new Registered(department, dataset, ContractParser.parse(file), file, sha256(file)));
+  }
+
+  public List<Registered> list() {
+    List<Registered> all = new ArrayList<>();
+    if (!Files.isDirectory(root)) {
+      return all;
+    }
+    try (Stream<Path> departments = Files.list(root)) {
+      for (Path dept : departments.filter(Files::isDirectory).sorted().toList()) {
+        try (Stream<Path> files = Files.list(dept)) {
+          for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".contract.yaml")).sorted().toList()) {
+            String name = f.getFileName().toString();
+            String dataset = name.substring(0, name.length() - ".contract.yaml".length());
+            all.add(new Registered(dept.getFileName().toString(), dataset, ContractParser.parse(f), f, sha256(f)));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the contracts under " + root, e);
+    }
+    return all;
+  }
+
+  private Path pathFor(String department, String dataset) {
+    // The table name's spelling keeps the folder names safe (no path separators, no '..').
+    TableNames.ods(department, dataset);
+    if (!department.matches("[a-z0-9][a-z0-9_-]*") || !dataset.matches("[a-z0-9][a-z0-9_-]*")) {
+      throw new BadInputException("department and dataset are lower-case letters, digits, '-' and '_'");
+    }
+    return root.resolve(department).resolve(dataset + ".contract.yaml");
+  }
+
+  public static String sha256(Path file) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(md.digest(Files.readAllBytes(file)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

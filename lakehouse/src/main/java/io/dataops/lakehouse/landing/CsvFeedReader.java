@@ -1,0 +1,598 @@
+package io.dataops.lakehouse.landing;
+
+import io.dataops.lakehouse.BadInputException;
+import io.dataops.lakehouse.contract.ColumnSpec;
+import io.dataops.lakehouse.contract.FeedContract;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Frames an RFC 4180 CSV file into records at the byte level. The structural bytes (delimiter, quote, CR, LF)
+ * are ASCII and never occur inside a multi-byte UTF-8, GBK or GB18030 character, so framing needs no decoding;
+ * decoding happens per record in the workers. A quote left open is reported as its own bad record (the line
+ * where it opened) and reading resumes on the next line, so one stray quote cannot swallow the rest of a feed.
+ */
+final class CsvFeedReader implements FeedReader {
+  private static final int FIELD_START = 0;
+  private static final int UNQUOTED = 1;
+  private static final int QUOTED = 2;
+  private static final int QUOTE_IN_QUOTED = 3;
+
+  private static final int BATCH_BYTES = 1 << 20;
+  private static final int BATCH_ROWS = 8192;
+
+  private final InputStream in;
+  private final MessageDigest digest;
+  private final FeedContract contract;
+  private final byte delimiter;
+  private final byte quote;
+  private final int maxRecordBytes;
+  private final Charset charset;
+  private final Layout layout;
+
+  private byte[] buf = new byte[1 << 20];
+  private int pos;
+  private int limit;
+  private boolean eof;
+  private long bytesRead;
+  private long line = 1;
+  private long row;
+  private long blankLines;
+  private boolean skipToNewline;
+  private long skippedBytes;
+
+  // The record most recently framed: buf[recStart, recEnd), starting at recLine.
+  private int recStart;
+  private int recEnd;
+  private long recLine;
+  private int recFlags;
+  private String recNote;
+
+  CsvFeedReader(Path file, FeedContract contract, MessageDigest digest) throws IOException {
+    this.in = Files.newInputStream(file);
+    this.digest = digest;
+    this.contract = contract;
+    this.delimiter = (byte) contract.delimiter();
+    this.quote = (byte) contract.quote();
+    this.maxRecordBytes = contract.maxRecordBytes();
+    if (contract.delimiter() > 127 || contract.quote() > 127) {
+      throw new BadInputException("delimiter and quote must be ASCII characters");
+    }
+    this.charset = detectCharset(contract.encoding());
+    this.layout = contract.header() ? readHeader() : Layout.positional(contract, charset);
+  }
+
+  /** A UTF-8 byte-order mark overrides the contract's encoding; UTF-16 cannot be framed byte-wise. */
+  private Charset detectCharset(Charset declared) throws IOException {
+    fill();
+    if (limit - pos >= 3 && (buf[0] & 0xff) == 0xEF && (buf[1] & 0xff) == 0xBB && (buf[2] & 0xff) == 0xBF) {
+      pos = 3;
+      return StandardCharsets.UTF_8;
+    }
+    if (limit - pos >= 2 && (((buf[0] & 0xff) == 0xFF && (buf[1] & 0xff) == 0xFE)
+        || ((buf[0] & 0xff) == 0xFE && (buf[1] & 0xff) == 0xFF))) {
+      throw new BadInputException("the file is UTF-16; send CSV as UTF-8, GBK or GB18030");
+    }
+    return declared;
+  }
+
+  private Layout readHeader() throws IOException {
+    if (!frame()) {
+      return Layout.positional(contract, charset); // empty file: no header, no rows
+    }
+    if (recFlags != 0) {
+      throw new BadInputException("the header line is malformed (an unterminated quote or over "
+          + maxRecordBytes + " bytes)");
+    }
+    String text = new Scratch().decode(buf, recStart, recEnd, charset);
+    if (text == null) {
+      throw new BadInputException("the header line is not valid " + charset.name());
+    }
+    List<String> names = new ArrayList<>();
+    splitFields(text, (char) delimiter, (char) quote, names);
+    return Layout.fromHeader(contract, charset, names);
+  }
+
+  @Override
+  public void read(BatchSink sink) throws IOException, InterruptedException {
+    for (RecordBatch b = next(); b != null; b = next()) {
+      sink.accept(b);
+    }
+  }
+
+  private RecordBatch next() throws IOException {
+    CsvBatch batch = null;
+    while (frame()) {
+      if (recEnd == recStart && recFlags == 0) {
+        blankLines++;
+        continue;
+      }
+      if (batch == null) {
+        batch = new CsvBatch(layout, Math.min(BATCH_ROWS, 1024));
+      }
+      batch.add(buf, recStart, recEnd, ++row, recLine, recFlags, recNote);
+      if (batch.size() >= BATCH_ROWS || batch.byteSize() >= BATCH_BYTES) {
+        break;
+      }
+    }
+    return batch;
+  }
+
+  /** Frames the next record into recStart/recEnd/recLine/recFlags; false at the end of the file. */
+  private boolean frame() throws IOException {
+    recFlags = 0;
+    recNote = null;
+    if (skipToNewline && !skipLine()) {
+      return false;
+    }
+    int start = pos;
+    long startLine = line;
+    int state = FIELD_START;
+    int p = pos;
+    while (true) {
+      if (p == limit) {
+        int shift = compactFrom(start);
+        start -= shift;
+        p -= shift;
+        pos = p;
+        if (!fill()) {
+          if (p == start) {
+            return false;
+          }
+          if (state == QUOTED) {
+            return resyncUnterminated(start, p, startLine, "the quoted field opened on line " + startLine
+                + " is never closed before the end of the file");
+          }
+          recStart = start;
+          recEnd = trimCr(start, p);
+          recLine = startLine;
+          pos = p;
+          return true;
+        }
+        p = pos;
+        continue;
+      }
+      byte b = buf[p++];
+      switch (state) {
+        case FIELD_START -> {
+          if (b == quote) {
+            state = QUOTED;
+          } else if (b == '\n') {
+            return endRecord(start, p, startLine);
+          } else if (b != delimiter) {
+            state = UNQUOTED;
+          }
+        }
+        case UNQUOTED -> {
+          if (b == delimiter) {
+            state = FIELD_START;
+          } else if (b == '\n') {
+            return endRecord(start, p, startLine);
+          }
+        }
+        case QUOTED -> {
+          if (b == quote) {
+            state = QUOTE_IN_QUOTED;
+          } else if (b == '\n') {
+            line++;
+          }
+        }
+        default -> { // QUOTE_IN_QUOTED: a doubled quote, or the end of the quoted field
+          if (b == quote) {
+            state = QUOTED;
+          } else if (b == delimiter) {
+            state = FIELD_START;
+          } else if (b == '\n') {
+            return endRecord(start, p, startLine);
+          } else {
+            state = UNQUOTED; // text after the closing quote; the parser reports it
+          }
+        }
+      }
+      if (p - start > maxRecordBytes) {
+        if (state == QUOTED || state == QUOTE_IN_QUOTED) {
+          return resyncUnterminated(start, p, startLine, "the quoted field opened on line " + startLine
+              + " is not closed within maxRecordBytes (" + maxRecordBytes + ")");
+        }
+        // One line longer than the limit: keep its first maxRecordBytes bytes, skip the rest of the line.
+        recStart = start;
+        recEnd = start + maxRecordBytes;
+        recLine = startLine;
+        recFlags = FramedBatch.FLAG_TOO_LONG;
+        recNote = "the row is longer than maxRecordBytes (" + maxRecordBytes + "); its first "
+            + maxRecordBytes + " bytes are kept";
+        pos = p;
+        skipToNewline = true;
+        return true;
+      }
+    }
+  }
+
+  private boolean endRecord(int start, int p, long startLine) {
+    recStart = start;
+    recEnd = trimCr(start, p - 1);
+    recLine = startLine;
+    line++;
+    pos = p;
+    return true;
+  }
+
+  /**
+   * Reports the line where an unclosed quote opened as a bad record and resumes framing on the following line,
+   * so the rows after a stray quote are read as rows.
+   */
+  private boolean resyncUnterminated(int start, int p, long startLine, String note) {
+    int nl = -1;
+    for (int i = start; i < p; i++) {
+      if (buf[i] == '\n') {
+        nl = i;
+        break;
+      }
+    }
+    recStart = start;
+    recLine = startLine;
+    recFlags = FramedBatch.FLAG_UNTERMINATED;
+    recNote = note;
+    if (nl < 0) {
+      recEnd = trimCr(start, p);
+      pos = p;
+      if (p - start > maxRecordBytes) {
+        recEnd = start + maxRecordBytes;
+        skipToNewline = true;
+      }
+    } else {
+      recEnd = trimCr(start, nl);
+      pos = nl + 1;
+      line = startLine + 1;
+    }
+    return true;
+  }
+
+  /** Drops the rest of an over-long line. */
+  private boolean skipLine() throws IOException {
+    while (true) {
+      for (int p = pos; p < limit; p++) {
+        if (buf[p] == '\n') {
+          skippedBytes += p - pos;
+          pos = p + 1;
+          line++;
+          skipToNewline = false;
+          return true;
+        }
+      }
+      skippedBytes += limit - pos;
+      pos = limit;
+      compactFrom(pos);
+      if (!fill()) {
+        skipToNewline = false;
+        return false;
+      }
+    }
+  }
+
+  private int trimCr(int start, int end) {
+    return end > start && buf[end - 1] == '\r' ? end - 1 : end;
+  }
+
+  /** Moves the bytes from {@code start} to the front of the buffer; returns how far they moved. */
+  private int compactFrom(int start) {
+    if (start == 0) {
+      return 0;
+    }
+    int keep = limit - start;
+    System.arraycopy(buf, start, buf, 0, keep);
+    limit = keep;
+    pos -= start;
+    return start;
+  }
+
+  /** Reads more bytes after {@code limit}, growing the buffer for a long record. False at end of file. */
+  private boolean fill() throws IOException {
+    if (eof) {
+      return false;
+    }
+    if (limit == buf.length) {
+      buf = Arrays.copyOf(buf, buf.length * 2);
+    }
+    int n = in.read(buf, limit, buf.length - limit);
+    if (n < 0) {
+      eof = true;
+      return false;
+    }
+    if (digest != null) {
+      digest.update(buf, limit, n);
+    }
+    bytesRead += n;
+    limit += n;
+    return true;
+  }
+
+  @Override
+  public long bytesRead() {
+    return bytesRead;
+  }
+
+  @Override
+  public long blankLines() {
+    return blankLines;
+  }
+
+  @Override
+  public String encoding() {
+    return charset.name();
+  }
+
+  @Override
+  public List<String> missingColumns() {
+    return layout.missing;
+  }
+
+  @Override
+  public void close() throws IOException {
+    in.close();
+  }
+
+  /**
+   * Splits a decoded record into fields (RFC 4180: doubled quotes inside quoted fields). Returns null, or a
+   * message for the first structural problem (text after a closing quote).
+   */
+  static String splitFields(String text, char delimiter, char quote, List<String> out) {
+    out.clear();
+    String problem = null;
+    int n = text.length();
+    int i = 0;
+    StringBuilder sb = null;
+    while (true) {
+      if (i < n && text.charAt(i) == quote) {
+        // Quoted field.
+        if (sb == null) {
+          sb = new StringBuilder();
+        }
+        sb.setLength(0);
+        i++;
+        while (i < n) {
+          char c = text.charAt(i);
+          if (c == quote) {
+            if (i + 1 < n && text.charAt(i + 1) == quote) {
+              sb.append(quote);
+              i += 2;
+              continue;
+            }
+            i++;
+            break;
+          }
+          sb.append(c);
+          i++;
+        }
+        int after = i;
+        while (i < n && text.charAt(i) != delimiter) {
+          i++;
+        }
+        if (i > after) {
+          if (problem == null) {
+            problem = "field " + (out.size() + 1) + " has text after its closing quote";
+          }
+          sb.append(text, after, i);
+        }
+        out.add(sb.toString());
+      } else {
+        int start = i;
+        while (i < n && text.charAt(i) != delimiter) {
+          i++;
+        }
+        out.add(text.substring(start, i));
+      }
+      if (i >= n) {
+        return problem;
+      }
+      i++; // the delimiter
+    }
+  }
+
+  /** How the file's fields map onto the contract's columns. */
+  static final class Layout {
+    final Charset charset;
+    final char delimiter;
+    final char quote;
+    final int[] fieldToColumn;
+    final int columnCount;
+    final List<String> missing;
+    private final byte[][] nullTokens;
+
+    private Layout(Charset charset, char delimiter, char quote, int[] fieldToColumn, int columnCount,
+        List<String> missing, List<String> nullValues) {
+      this.charset = charset;
+      this.delimiter = delimiter;
+      this.quote = quote;
+      this.fieldToColumn = fieldToColumn;
+      this.columnCount = columnCount;
+      this.missing = List.copyOf(missing);
+      this.nullTokens = new byte[nullValues.size()][];
+      for (int i = 0; i < nullTokens.length; i++) {
+        nullTokens[i] = nullValues.get(i).getBytes(charset == null ? StandardCharsets.UTF_8 : charset);
+      }
+    }
+
+    /** True when the field spells one of the contract's null values. */
+    boolean isNullToken(FieldBytes f) {
+      for (byte[] token : nullTokens) {
+        if (token.length == f.len && Arrays.equals(token, 0, token.length, f.bytes, f.off, f.off + f.len)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    static Layout positional(FeedContract c, Charset cs) {
+      int[] map = new int[c.columns().size()];
+      for (int i = 0; i < map.length; i++) {
+        map[i] = i;
+      }
+      return new Layout(cs, c.delimiter(), c.quote(), map, map.length, List.of(), c.nullValues());
+    }
+
+    /** Matches header names to contract columns (case and surrounding spaces ignored). */
+    static Layout fromHeader(FeedContract c, Charset cs, List<String> header) {
+      Map<String, Integer> byName = new HashMap<>();
+      for (int i = 0; i < c.columns().size(); i++) {
+        byName.put(c.columns().get(i).name(), i);
+      }
+      int[] map = new int[header.size()];
+      boolean[] seen = new boolean[c.columns().size()];
+      List<String> unknown = new ArrayList<>();
+      for (int f = 0; f < header.size(); f++) {
+        String name = header.get(f).replace("\uFEFF", "").strip().toLowerCase(Locale.ROOT);
+        Integer col = byName.get(name);
+        if (col == null) {
+          unknown.add(name.isEmpty() ? "(empty name at position " + (f + 1) + ")" : name);
+          continue;
+        }
+        if (seen[col]) {
+          throw new BadInputException("the header names column '" + name + "' twice");
+        }
+        seen[col] = true;
+        map[f] = col;
+      }
+      if (!unknown.isEmpty()) {
+        throw new BadInputException("the header has columns the contract does not declare: "
+            + String.join(", ", unknown) + " (add them to the contract or remove them from the file)");
+      }
+      List<String> missingRequired = new ArrayList<>();
+      List<String> missing = new ArrayList<>();
+      for (int i = 0; i < seen.length; i++) {
+        if (!seen[i]) {
+          ColumnSpec spec = c.columns().get(i);
+          (spec.required() ? missingRequired : missing).add(spec.name());
+        }
+      }
+      if (!missingRequired.isEmpty()) {
+        throw new BadInputException("the header lacks required columns: " + String.join(", ", missingRequired));
+      }
+      return new Layout(cs, c.delimiter(), c.quote(), map, c.columns().size(), missing, c.nullValues());
+    }
+  }
+
+  /** Framed CSV records, split into fields and decoded on a worker. */
+  static final class CsvBatch extends FramedBatch {
+    private final Layout layout;
+    private final List<String> fields = new ArrayList<>();
+
+    CsvBatch(Layout layout, int capacity) {
+      super(layout.charset, capacity);
+      this.layout = layout;
+    }
+
+    /**
+     * Splits the record's bytes into fields (RFC 4180 quoting; doubled quotes are undone into a scratch buffer)
+     * and hands each field to the converter as bytes. The structural bytes are ASCII and never part of a
+     * multi-byte character in the supported charsets, so splitting needs no decoding.
+     */
+    @Override
+    public void parse(int i, Object[] values, List<Problem> problems, Scratch scratch) {
+      if (framingProblem(i, problems)) {
+        return;
+      }
+      final byte[] b = bytes;
+      final int end = starts[i + 1];
+      final byte delim = (byte) layout.delimiter;
+      final byte q = (byte) layout.quote;
+      if (scratch.unescaped.length < end - starts[i]) {
+        scratch.unescaped = new byte[Math.max(end - starts[i], scratch.unescaped.length * 2)];
+      }
+      int unescapedUsed = 0;
+      int p = starts[i];
+      int n = 0;
+      String structural = null;
+      while (true) {
+        FieldBytes field = scratch.field(n);
+        boolean ascii = true;
+        if (p < end && b[p] == q) {
+          int from = ++p;
+          boolean doubled = false;
+          while (p < end) {
+            byte c = b[p];
+            if (c == q) {
+              if (p + 1 < end && b[p + 1] == q) {
+                doubled = true;
+                p += 2;
+                continue;
+              }
+              break;
+            }
+            ascii &= c >= 0;
+            p++;
+          }
+          int to = p;
+          if (p < end) {
+            p++; // the closing quote
+          }
+          if (doubled) {
+            byte[] u = scratch.unescaped;
+            int start = unescapedUsed;
+            for (int k = from; k < to; k++) {
+              u[unescapedUsed++] = b[k];
+              if (b[k] == q) {
+                k++; // skip the second quote of a pair
+              }
+            }
+            field.set(u, start, unescapedUsed - start, ascii, charset);
+          } else {
+            field.set(b, from, to - from, ascii, charset);
+          }
+          if (p < end && b[p] != delim) {
+            if (structural == null) {
+              structural = "field " + (n + 1) + " has text after its closing quote";
+            }
+            while (p < end && b[p] != delim) {
+              p++;
+            }
+          }
+        } else {
+          int from = p;
+          while (p < end) {
+            byte c = b[p];
+            if (c == delim) {
+              break;
+            }
+            ascii &= c >= 0;
+            p++;
+          }
+          field.set(b, from, p - from, ascii, charset);
+        }
+        n++;
+        if (p >= end) {
+          break;
+        }
+        p++; // the delimiter
+      }
+      int[] map = layout.fieldToColumn;
+      if (n != map.length) {
+        problems.add(new Problem(Problem.COLUMN_COUNT, null, "expected " + map.length + " fields, found " + n));
+        return;
+      }
+      if (structural != null) {
+        problems.add(new Problem(Problem.MALFORMED_RECORD, null, structural));
+        return;
+      }
+      if (layout.missing.size() > 0) {
+        Arrays.fill(values, 0, layout.columnCount, ValueConverter.ABSENT);
+      }
+      for (int f = 0; f < n; f++) {
+        FieldBytes field = scratch.field(f);
+        values[map[f]] = layout.isNullToken(field) ? null : field;
+      }
+    }
+
+  }
+}

@@ -1,0 +1,99 @@
+package io.dataops.lakehouse.landing;
+
+import io.dataops.lakehouse.contract.ColumnSpec;
+import io.dataops.lakehouse.contract.FeedContract;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.types.Types;
+import org.apache.iceberg.types.Types.NestedField;
+
+/** The schemas of landed (ods) and quarantine tables, and the snapshot-summary keys a feed leaves behind. */
+public final class FeedTables {
+  private FeedTables() {}
+
+  public static final String FEED_ID = "_feed_id";
+  public static final String SOURCE_FILE = "_source_file";
+  public static final String ROW_NUMBER = "_row_number";
+  public static final String LANDED_AT = "_landed_at";
+  public static final int LINEAGE_COLUMNS = 4;
+
+  // Snapshot summary properties written by every landing commit.
+  public static final String SUMMARY_FEED_ID = "dataops.feed-id";
+  public static final String SUMMARY_FILE_SHA256 = "dataops.file-sha256";
+  public static final String SUMMARY_FILE_SIZE = "dataops.file-size";
+  public static final String SUMMARY_SOURCE_FILE = "dataops.source-file";
+  public static final String SUMMARY_DEPARTMENT = "dataops.department";
+  public static final String SUMMARY_DATASET = "dataops.dataset";
+  public static final String SUMMARY_FORMAT = "dataops.format";
+  public static final String SUMMARY_ENCODING = "dataops.encoding";
+  public static final String SUMMARY_ROWS_READ = "dataops.rows-read";
+  public static final String SUMMARY_ROWS_LANDED = "dataops.rows-landed";
+  public static final String SUMMARY_ROWS_QUARANTINED = "dataops.rows-quarantined";
+  public static final String SUMMARY_QUARANTINE_FILES = "dataops.quarantine-files";
+  public static final String SUMMARY_CONTRACT_SHA256 = "dataops.contract-sha256";
+
+  /** Table properties naming the personal-data kind of a column; browsing masks such columns. */
+  public static final String PERSONAL_PREFIX = "dataops.personal.";
+  public static final String PROP_DEPARTMENT = "dataops.department";
+  public static final String PROP_DATASET = "dataops.dataset";
+
+  public static java.util.Map<String, String> odsProperties(String department, String dataset, FeedContract contract) {
+    java.util.Map<String, String> props = new java.util.TreeMap<>();
+    props.put(PROP_DEPARTMENT, department);
+    props.put(PROP_DATASET, dataset);
+    for (ColumnSpec c : contract.columns()) {
+      if (c.personal() != null) {
+        props.put(PERSONAL_PREFIX + c.name(), c.personal().spelling());
+      }
+    }
+    return props;
+  }
+
+  /** A quarantined row is the raw row as sent: treat its text and bytes as personal data. */
+  public static java.util.Map<String, String> quarantineProperties(String department, String dataset) {
+    return java.util.Map.of(PROP_DEPARTMENT, department, PROP_DATASET, dataset,
+        PERSONAL_PREFIX + "raw_text", "other", PERSONAL_PREFIX + "raw_bytes", "other");
+  }
+
+  /**
+   * The ods schema: the contract's columns in order (required ones required, the primary key as identifier
+   * fields), then the lineage columns. Field ids are assigned 1..n here; Iceberg reassigns them on create.
+   */
+  public static Schema odsSchema(FeedContract contract) {
+    List<NestedField> fields = new ArrayList<>();
+    int id = 1;
+    for (ColumnSpec c : contract.columns()) {
+      fields.add(c.required()
+          ? NestedField.required(id++, c.name(), c.type().toIceberg(), c.description())
+          : NestedField.optional(id++, c.name(), c.type().toIceberg(), c.description()));
+    }
+    fields.add(NestedField.required(id++, FEED_ID, Types.StringType.get(), "feed (landing batch) that brought the row"));
+    fields.add(NestedField.required(id++, SOURCE_FILE, Types.StringType.get(), "name of the file the row came from"));
+    fields.add(NestedField.required(id++, ROW_NUMBER, Types.LongType.get(), "1-based data row number in the file"));
+    fields.add(NestedField.required(id, LANDED_AT, Types.TimestampType.withZone(), "when the feed was landed"));
+    Schema plain = new Schema(fields);
+    if (contract.primaryKey().isEmpty()) {
+      return plain;
+    }
+    java.util.Set<Integer> keyIds = new java.util.HashSet<>();
+    for (String key : contract.primaryKey()) {
+      keyIds.add(plain.findField(key).fieldId());
+    }
+    return new Schema(fields, keyIds);
+  }
+
+  public static Schema quarantineSchema() {
+    return new Schema(
+        NestedField.required(1, "feed_id", Types.StringType.get()),
+        NestedField.required(2, "source_file", Types.StringType.get()),
+        NestedField.required(3, "row_number", Types.LongType.get(), "1-based data row number in the file"),
+        NestedField.optional(4, "line_number", Types.LongType.get(), "1-based line where the row starts (text formats)"),
+        NestedField.required(5, "rule", Types.StringType.get(), "code of the first problem"),
+        NestedField.optional(6, "column_name", Types.StringType.get(), "column of the first problem"),
+        NestedField.required(7, "reason", Types.StringType.get(), "every problem of the row"),
+        NestedField.optional(8, "raw_text", Types.StringType.get(), "the row as sent, decoded"),
+        NestedField.optional(9, "raw_bytes", Types.BinaryType.get(), "the row's bytes when they could not be decoded exactly"),
+        NestedField.required(10, "landed_at", Types.TimestampType.withZone()));
+  }
+}

@@ -1,0 +1,484 @@
+package io.dataops.lakehouse.landing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.dataops.lakehouse.BadInputException;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.catalog.TableNames;
+import io.dataops.lakehouse.contract.ColumnSpec;
+import io.dataops.lakehouse.contract.FeedContract;
+import io.dataops.lakehouse.contract.FeedFormat;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.BaseTable;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DataFiles;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.HasTableOperations;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.UpdateSchema;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.TypeUtil;
+import org.apache.iceberg.types.Types.NestedField;
+
+/**
+ * Lands one department feed: every row either goes to {@code ods.<department>__<dataset>} or, with the reason,
+ * to {@code quarantine.<department>__<dataset>}. The ods append is one Iceberg commit and is the feed's commit
+ * point: it carries the feed id, the file's SHA-256, the row counts and the list of quarantine files, and it is
+ * refused on every retry if a snapshot with the same SHA-256 exists (so a feed lands at most once, even when two
+ * processes land it at the same moment). The quarantine append follows; if a crash falls between the two, the next
+ * landing into the table appends the recorded quarantine files.
+ */
+public final class Landing {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final DateTimeFormatter FEED_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
+
+  private final Lakehouse lakehouse;
+  private final int workers;
+  private final ProgressListener progress;
+
+  public Landing(Lakehouse lakehouse) {
+    this(lakehouse, Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())), ProgressListener.NONE);
+  }
+
+  public Landing(Lakehouse lakehouse, int workers, ProgressListener progress) {
+    this.lakehouse = lakehouse;
+    this.workers = workers;
+    this.progress = progress;
+  }
+
+  public LandingResult land(LandingRequest request) {
+    long started = System.nanoTime();
+    FeedContract contract = checkRequest(request);
+    Path file = request.file();
+    long fileBytes;
+    try {
+      fileBytes = Files.size(file);
+    } catch (IOException e) {
+      throw new BadInputException("cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+    }
+    TableIdentifier odsId = TableNames.ods(request.department(), request.dataset());
+    TableIdentifier quarantineId = TableNames.quarantine(request.department(), request.dataset());
+    Table ods = odsTable(odsId, request);
+    Table quarantine = lakehouse.createOrLoad(quarantineId, FeedTables.quarantineSchema(),
+        FeedTables.quarantineProperties(request.department(), request.dataset()));
+    completeQuarantineCommits(ods, quarantine);
+
+    // A file can only be a duplicate of a feed of the same size: hash up front only then, else while reading.
+    String sha = null;
+    if (sizeSeenBefore(ods, fileBytes) || contract.format() == FeedFormat.PARQUET
+        || contract.format() == FeedFormat.XLSX) {
+      sha = sha256(file);
+      Long earlier = OnceOnlyOperations.find(((HasTableOperations) ods).operations().refresh(),
+          FeedTables.SUMMARY_FILE_SHA256, sha);
+      if (earlier != null) {
+        return duplicate(odsId, quarantineId, earlier, sha, fileBytes, contract, started);
+      }
+    }
+
+    OffsetDateTime landedAt = OffsetDateTime.now(ZoneOffset.UTC);
+    String feedId = FEED_TIME.format(landedAt) + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    MessageDigest digest = sha == null ? newSha256() : null;
+    Outcome outcome = readAndWrite(file, contract, ods, quarantine, feedId, landedAt, digest, fileBytes);
+    if (sha == null) {
+      sha = HexFormat.of().formatHex(digest.digest());
+    }
+
+    Map<String, String> summary = new HashMap<>();
+    summary.put(FeedTables.SUMMARY_FEED_ID, feedId);
+    summary.put(FeedTables.SUMMARY_FILE_SHA256, sha);
+    summary.put(FeedTables.SUMMARY_FILE_SIZE, String.valueOf(fileBytes));
+    summary.put(FeedTables.SUMMARY_SOURCE_FILE, file.getFileName().toString());
+    summary.put(FeedTables.SUMMARY_DEPARTMENT, request.department());
+    summary.put(FeedTables.SUMMARY_DATASET, request.dataset());
+    summary.put(FeedTables.SUMMARY_FORMAT, contract.format().spelling());
+    if (outcome.encoding != null) {
+      summary.put(FeedTables.SUMMARY_ENCODING, outcome.encoding);
+    }
+    summary.put(FeedTables.SUMMARY_ROWS_READ, String.valueOf(outcome.landed + outcome.quarantined));
+    summary.put(FeedTables.SUMMARY_ROWS_LANDED, String.valueOf(outcome.landed));
+    summary.put(FeedTables.SUMMARY_ROWS_QUARANTINED, String.valueOf(outcome.quarantined));
+    if (request.contractSha256() != null) {
+      summary.put(FeedTables.SUMMARY_CONTRACT_SHA256, request.contractSha256());
+    }
+    if (!outcome.quarantineFiles.isEmpty()) {
+      summary.put(FeedTables.SUMMARY_QUARANTINE_FILES, describe(outcome.quarantineFiles));
+    }
+
+    long snapshotId;
+    try {
+      snapshotId = commitOnce(ods, FeedTables.SUMMARY_FILE_SHA256, sha, outcome.odsFiles, summary);
+    } catch (OnceOnlyOperations.AlreadyCommitted e) {
+      deleteQuietly(ods, outcome.odsFiles);
+      deleteQuietly(quarantine, outcome.quarantineFiles);
+      return duplicate(odsId, quarantineId, e.snapshotId, sha, fileBytes, contract, started);
+    } catch (RuntimeException e) {
+      deleteQuietly(ods, outcome.odsFiles);
+      deleteQuietly(quarantine, outcome.quarantineFiles);
+      throw e;
+    }
+    Long quarantineSnapshot = null;
+    if (!outcome.quarantineFiles.isEmpty()) {
+      quarantineSnapshot = commitQuarantine(quarantine, feedId, outcome.quarantineFiles);
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    return new LandingResult(odsId.toString(), snapshotId, feedId, outcome.landed + outcome.quarantined,
+        outcome.landed, outcome.quarantined, null, quarantineId.toString(), quarantineSnapshot,
+        new TreeMap<>(outcome.byRule), sha, fileBytes, contract.format().spelling(), outcome.encoding,
+        outcome.missingColumns, outcome.blankLines, seconds);
+  }
+
+  private FeedContract checkRequest(LandingRequest request) {
+    FeedContract contract = request.contract();
+    if (contract.department() != null && !contract.department().equals(request.department())) {
+      throw new BadInputException("the contract is for department '" + contract.department() + "', not '"
+          + request.department() + "'");
+    }
+    if (contract.dataset() != null && !contract.dataset().equals(request.dataset())) {
+      throw new BadInputException("the contract is for dataset '" + contract.dataset() + "', not '"
+          + request.dataset() + "'");
+    }
+    Path file = request.file();
+    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+      throw new BadInputException("no readable file at " + file);
+    }
+    FeedFormat byName = FeedFormat.fromFileName(file.getFileName().toString());
+    if (byName != null && byName != contract.format() && !(byName == FeedFormat.CSV && contract.format() == FeedFormat.JSONL)) {
+      throw new BadInputException("the contract promises " + contract.format().spelling() + " but the file name says "
+          + byName.spelling());
+    }
+    return contract;
+  }
+
+  /** Creates the ods table, or evolves its schema when the contract adds columns or widens a type. */
+  private Table odsTable(TableIdentifier id, LandingRequest request) {
+    FeedContract contract = request.contract();
+    Schema wanted = FeedTables.odsSchema(contract);
+    Table table = lakehouse.createOrLoad(id, wanted, FeedTables.odsProperties(request.department(), request.dataset(), contract));
+    Schema have = table.schema();
+    UpdateSchema update = null;
+    for (ColumnSpec c : contract.columns()) {
+      NestedField existing = have.findField(c.name());
+      Type type = c.type().toIceberg();
+      if (existing == null) {
+        update = update != null ? update : table.updateSchema();
+        update.addColumn(c.name(), type, c.description());
+      } else if (!existing.type().equals(type)) {
+        if (type.isPrimitiveType() && TypeUtil.isPromotionAllowed(existing.type(), type.asPrimitiveType())) {
+          update = update != null ? update : table.updateSchema();
+          update.updateColumn(c.name(), type.asPrimitiveType());
+        } else {
+          throw new BadInputException("column '" + c.name() + "' is " + existing.type() + " in " + id
+              + " but the contract says " + c.type() + " (only widening changes are allowed)");
+        }
+      }
+    }
+    for (NestedField f : have.columns()) {
+      if (f.isRequired() && !f.name().startsWith("_") && contract.column(f.name()).isEmpty()) {
+        throw new BadInputException("table " + id + " requires column '" + f.name() + "' that the contract does not have");
+      }
+    }
+    if (update != null) {
+      try {
+        update.commit();
+      } catch (CommitFailedException raced) {
+        // another landing changed the schema at the same moment: look again
+        return odsTable(id, request);
+      }
+      table.refresh();
+    }
+    Map<String, String> wantedProps = FeedTables.odsProperties(request.department(), request.dataset(), contract);
+    Map<String, String> haveProps = table.properties();
+    List<String> stale = haveProps.keySet().stream()
+        .filter(k -> k.startsWith(FeedTables.PERSONAL_PREFIX) && !wantedProps.containsKey(k)).toList();
+    boolean same = stale.isEmpty() && wantedProps.entrySet().stream()
+        .allMatch(e -> e.getValue().equals(haveProps.get(e.getKey())));
+    if (!same) {
+      var props = table.updateProperties();
+      wantedProps.forEach(props::set);
+      stale.forEach(props::remove);
+      props.commit(); // retried by Iceberg on conflict; a property update never conflicts with an append
+      table.refresh();
+    }
+    return table;
+  }
+
+  private static boolean sizeSeenBefore(Table ods, long size) {
+    String wanted = String.valueOf(size);
+    for (Snapshot s : ods.snapshots()) {
+      if (wanted.equals(s.summary().get(FeedTables.SUMMARY_FILE_SIZE))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static final class Outcome {
+    final List<DataFile> odsFiles = new ArrayList<>();
+    final List<DataFile> quarantineFiles = new ArrayList<>();
+    final Map<String, Long> byRule = new HashMap<>();
+    long landed;
+    long quarantined;
+    long blankLines;
+    String encoding;
+    List<String> missingColumns = List.of();
+  }
+
+  private Outcome readAndWrite(Path file, FeedContract contract, Table ods, Table quarantine, String feedId,
+      OffsetDateTime landedAt, MessageDigest digest, long fileBytes) {
+    Schema schema = ods.schema();
+    int[] contractToTable = new int[contract.columns().size()];
+    for (int c = 0; c < contractToTable.length; c++) {
+      contractToTable[c] = position(schema, contract.columns().get(c).name());
+    }
+    int[] lineage = {position(schema, FeedTables.FEED_ID), position(schema, FeedTables.SOURCE_FILE),
+        position(schema, FeedTables.ROW_NUMBER), position(schema, FeedTables.LANDED_AT)};
+    ValueConverter converter = new ValueConverter(contract);
+    BlockingQueue<RecordBatch> queue = new ArrayBlockingQueue<>(workers * 2);
+    ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+      Thread t = new Thread(r, "landing-worker");
+      t.setDaemon(true);
+      return t;
+    });
+    List<Future<LandingWorker.Result>> futures = new ArrayList<>();
+    String sourceFile = file.getFileName().toString();
+    for (int w = 0; w < workers; w++) {
+      futures.add(pool.submit(new LandingWorker(queue, converter, ods, quarantine, w, feedId, sourceFile, landedAt,
+          contractToTable, lineage)));
+    }
+    Outcome outcome = new Outcome();
+    Throwable failure = null;
+    long[] rows = {0};
+    try (FeedReader reader = open(file, contract, digest)) {
+      outcome.encoding = reader.encoding();
+      reader.read(batch -> {
+        while (!queue.offer(batch, 200, TimeUnit.MILLISECONDS)) {
+          for (Future<LandingWorker.Result> f : futures) {
+            if (f.isDone()) {
+              throw new WorkerStopped();
+            }
+          }
+        }
+        rows[0] += batch.size();
+        progress.progress(reader.bytesRead(), fileBytes, rows[0]);
+      });
+      outcome.blankLines = reader.blankLines();
+      outcome.missingColumns = reader.missingColumns();
+    } catch (WorkerStopped stopped) {
+      failure = null; // the worker's own exception is reported below
+    } catch (IOException e) {
+      failure = new UncheckedIOException("reading " + file.getFileName() + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      failure = e;
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    // Tell every worker to finish; a worker that already stopped leaves room in the queue for the others.
+    for (int w = 0; w < workers; w++) {
+      try {
+        while (!queue.offer(LandingWorker.END, 200, TimeUnit.MILLISECONDS)) {
+          if (futures.stream().allMatch(Future::isDone)) {
+            break;
+          }
+          if (failure != null) {
+            queue.clear();
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    List<LandingWorker.Result> results = new ArrayList<>();
+    for (Future<LandingWorker.Result> f : futures) {
+      try {
+        results.add(f.get());
+      } catch (ExecutionException e) {
+        if (failure == null) {
+          failure = e.getCause();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failure = failure == null ? e : failure;
+      }
+    }
+    pool.shutdownNow();
+    for (LandingWorker.Result r : results) {
+      outcome.odsFiles.addAll(r.odsFiles());
+      outcome.quarantineFiles.addAll(r.quarantineFiles());
+      outcome.landed += r.landed();
+      outcome.quarantined += r.quarantined();
+      r.byRule().forEach((k, v) -> outcome.byRule.merge(k, v, Long::sum));
+    }
+    if (failure != null) {
+      deleteQuietly(ods, outcome.odsFiles);
+      deleteQuietly(quarantine, outcome.quarantineFiles);
+      if (failure instanceof RuntimeException re) {
+        throw re;
+      }
+      if (failure instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException("landing failed", failure);
+    }
+    return outcome;
+  }
+
+  private static final class WorkerStopped extends RuntimeException {
+    WorkerStopped() {
+      super(null, null, false, false);
+    }
+  }
+
+  private static FeedReader open(Path file, FeedContract contract, MessageDigest digest) throws IOException {
+    return switch (contract.format()) {
+      case CSV -> new CsvFeedReader(file, contract, digest);
+      case JSONL -> new JsonLinesFeedReader(file, contract, digest);
+      case PARQUET -> new ParquetFeedReader(file, contract);
+      case XLSX -> new XlsxFeedReader(file, contract);
+    };
+  }
+
+  private static int position(Schema schema, String name) {
+    List<NestedField> columns = schema.columns();
+    for (int i = 0; i < columns.size(); i++) {
+      if (columns.get(i).name().equals(name)) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("column " + name + " is missing from " + schema);
+  }
+
+  /** Appends the files in one commit that is refused if a snapshot already carries {@code key = value}. */
+  static long commitOnce(Table table, String key, String value, List<DataFile> files, Map<String, String> summary) {
+    Table guarded = new BaseTable(
+        new OnceOnlyOperations(((HasTableOperations) table).operations(), key, value), table.name());
+    AppendFiles append = guarded.newAppend();
+    files.forEach(append::appendFile);
+    summary.forEach(append::set);
+    append.commit();
+    return guarded.currentSnapshot().snapshotId();
+  }
+
+  private static long commitQuarantine(Table quarantine, String feedId, List<DataFile> files) {
+    try {
+      return commitOnce(quarantine, FeedTables.SUMMARY_FEED_ID, feedId, files,
+          Map.of(FeedTables.SUMMARY_FEED_ID, feedId));
+    } catch (OnceOnlyOperations.AlreadyCommitted e) {
+      return e.snapshotId; // a concurrent recovery appended them first
+    }
+  }
+
+  /**
+   * Appends the quarantine files of any feed whose ods commit succeeded but whose quarantine commit did not happen
+   * (the process died in between). The files were written before the ods commit, which lists them.
+   */
+  private static void completeQuarantineCommits(Table ods, Table quarantine) {
+    for (Snapshot s : ods.snapshots()) {
+      String listed = s.summary().get(FeedTables.SUMMARY_QUARANTINE_FILES);
+      String feedId = s.summary().get(FeedTables.SUMMARY_FEED_ID);
+      if (listed == null || feedId == null) {
+        continue;
+      }
+      if (OnceOnlyOperations.find(((HasTableOperations) quarantine).operations().current(),
+          FeedTables.SUMMARY_FEED_ID, feedId) != null) {
+        continue;
+      }
+      commitQuarantine(quarantine, feedId, parseFiles(listed));
+      quarantine.refresh();
+    }
+  }
+
+  private static String describe(List<DataFile> files) {
+    ArrayNode array = JSON.createArrayNode();
+    for (DataFile f : files) {
+      array.addObject().put("path", f.location()).put("records", f.recordCount()).put("size", f.fileSizeInBytes());
+    }
+    return array.toString();
+  }
+
+  private static List<DataFile> parseFiles(String json) {
+    try {
+      List<DataFile> files = new ArrayList<>();
+      for (JsonNode n : JSON.readTree(json)) {
+        files.add(DataFiles.builder(PartitionSpec.unpartitioned())
+            .withPath(n.get("path").asText())
+            .withRecordCount(n.get("records").asLong())
+            .withFileSizeInBytes(n.get("size").asLong())
+            .withFormat(FileFormat.PARQUET)
+            .build());
+      }
+      return files;
+    } catch (IOException e) {
+      throw new UncheckedIOException("a landing snapshot lists its quarantine files in a form that cannot be read", e);
+    }
+  }
+
+  static void deleteQuietly(Table table, List<DataFile> files) {
+    for (DataFile f : files) {
+      try {
+        table.io().deleteFile(f.location());
+      } catch (RuntimeException ignored) {
+        // an orphan: never committed, so never visible; table maintenance removes it
+      }
+    }
+  }
+
+  private LandingResult duplicate(TableIdentifier ods, TableIdentifier quarantine, long earlier, String sha,
+      long fileBytes, FeedContract contract, long started) {
+    return new LandingResult(ods.toString(), null, null, 0, 0, 0, earlier, quarantine.toString(), null, Map.of(),
+        sha, fileBytes, contract.format().spelling(), null, List.of(), 0, (System.nanoTime() - started) / 1e9);
+  }
+
+  static MessageDigest newSha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+  }
+
+  public static String sha256(Path file) {
+    MessageDigest md = newSha256();
+    byte[] buf = new byte[1 << 20];
+    try (InputStream in = Files.newInputStream(file)) {
+      for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+        md.update(buf, 0, n);
+      }
+    } catch (IOException e) {
+      throw new BadInputException("cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+    }
+    return HexFormat.of().formatHex(md.digest());
+  }
+
+}

@@ -1,0 +1,45 @@
+package io.dataops.lakehouse.landing;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a landing did. {@code rowsRead == rowsLanded + rowsQuarantined} always; a duplicate feed lands nothing,
+ * reads nothing new and names the snapshot that landed the same content ({@code duplicateOf}).
+ */
+public record LandingResult(
+    String table,
+    Long snapshotId,
+    String feedId,
+    long rowsRead,
+    long rowsLanded,
+    long rowsQuarantined,
+    Long duplicateOf,
+    String quarantineTable,
+    Long quarantineSnapshotId,
+    Map<String, Long> quarantinedByRule,
+    String fileSha256,
+    long fileBytes,
+    String format,
+    String encoding,
+    List<String> missingColumns,
+    long blankLines,
+    double seconds) {
+
+  public LandingResult {
+    if (rowsRead != rowsLanded + rowsQuarantined) {
+      throw new IllegalStateException("landing lost rows: read " + rowsRead + ", landed " + rowsLanded
+          + ", quarantined " + rowsQuarantined);
+    }
+    quarantinedByRule = Map.copyOf(quarantinedByRule);
+    missingColumns = List.copyOf(missingColumns);
+  }
+
+  public boolean isDuplicate() {
+    return duplicateOf != null;
+  }
+
+  public double rowsPerSecond() {
+    return seconds > 0 ? rowsRead / seconds : 0;
+  }
+}

@@ -1,0 +1,168 @@
+package io.dataops.lakehouse.landing;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.GenericFileWriterFactory;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.OutputFileFactory;
+import org.apache.iceberg.io.RollingDataWriter;
+
+/**
+ * Parses, converts and writes the batches it takes from the queue: good rows to its own ods data files, bad rows
+ * to its own quarantine files. Nothing it writes is visible until the landing commits.
+ */
+final class LandingWorker implements Callable<LandingWorker.Result> {
+  static final RecordBatch END = new ValueBatch(List.of());
+
+  record Result(List<DataFile> odsFiles, List<DataFile> quarantineFiles, long landed, long quarantined,
+                Map<String, Long> byRule) {}
+
+  private final BlockingQueue<RecordBatch> queue;
+  private final ValueConverter converter;
+  private final Table ods;
+  private final Table quarantine;
+  private final int workerIndex;
+  private final String feedId;
+  private final String sourceFile;
+  private final OffsetDateTime landedAt;
+  private final int[] contractToTable;
+  private final int[] lineagePositions;
+
+  LandingWorker(BlockingQueue<RecordBatch> queue, ValueConverter converter, Table ods, Table quarantine,
+      int workerIndex, String feedId, String sourceFile, OffsetDateTime landedAt, int[] contractToTable,
+      int[] lineagePositions) {
+    this.queue = queue;
+    this.converter = converter;
+    this.ods = ods;
+    this.quarantine = quarantine;
+    this.workerIndex = workerIndex;
+    this.feedId = feedId;
+    this.sourceFile = sourceFile;
+    this.landedAt = landedAt;
+    this.contractToTable = contractToTable;
+    this.lineagePositions = lineagePositions;
+  }
+
+  @Override
+  public Result call() throws Exception {
+    Scratch scratch = new Scratch();
+    RollingDataWriter<Record> odsWriter = writer(ods);
+    RollingDataWriter<Record> quarantineWriter = null;
+    GenericRecord row = GenericRecord.create(ods.schema());
+    GenericRecord bad = null;
+    int columns = contractToTable.length;
+    Object[] values = new Object[columns];
+    List<Problem> problems = new ArrayList<>(4);
+    Map<String, Long> byRule = new HashMap<>();
+    long landed = 0;
+    long quarantined = 0;
+    boolean ok = false;
+    try {
+      row.set(lineagePositions[0], feedId);
+      row.set(lineagePositions[1], sourceFile);
+      row.set(lineagePositions[3], landedAt);
+      while (true) {
+        RecordBatch batch = queue.take();
+        if (batch == END) {
+          break;
+        }
+        for (int i = 0, n = batch.size(); i < n; i++) {
+          problems.clear();
+          batch.parse(i, values, problems, scratch);
+          if (problems.isEmpty()) {
+            converter.convert(values, problems, scratch);
+          }
+          if (problems.isEmpty()) {
+            for (int c = 0; c < columns; c++) {
+              row.set(contractToTable[c], values[c]);
+            }
+            row.set(lineagePositions[2], batch.rowNumber(i));
+            odsWriter.write(row);
+            landed++;
+          } else {
+            if (quarantineWriter == null) {
+              quarantineWriter = writer(quarantine);
+              bad = GenericRecord.create(quarantine.schema());
+            }
+            quarantineWriter.write(quarantineRow(bad, batch, i, problems, scratch));
+            byRule.merge(problems.get(0).rule(), 1L, Long::sum);
+            quarantined++;
+          }
+        }
+      }
+      ok = true;
+    } finally {
+      abortOnFailure(ok, odsWriter, ods);
+      abortOnFailure(ok, quarantineWriter, quarantine);
+    }
+    odsWriter.close();
+    List<DataFile> qFiles = List.of();
+    if (quarantineWriter != null) {
+      quarantineWriter.close();
+      qFiles = quarantineWriter.result().dataFiles();
+    }
+    return new Result(odsWriter.result().dataFiles(), qFiles, landed, quarantined, byRule);
+  }
+
+  private Record quarantineRow(GenericRecord bad, RecordBatch batch, int i, List<Problem> problems, Scratch scratch) {
+    RecordBatch.RawRow raw = batch.raw(i, scratch);
+    Problem first = problems.get(0);
+    StringBuilder reason = new StringBuilder();
+    for (Problem p : problems) {
+      if (reason.length() > 0) {
+        reason.append("; ");
+      }
+      reason.append(p.message());
+    }
+    bad.set(0, feedId);
+    bad.set(1, sourceFile);
+    bad.set(2, batch.rowNumber(i));
+    bad.set(3, batch.lineNumber(i) > 0 ? batch.lineNumber(i) : null);
+    bad.set(4, first.rule());
+    bad.set(5, first.column());
+    bad.set(6, reason.toString());
+    bad.set(7, raw.text());
+    bad.set(8, raw.bytes() == null ? null : ByteBuffer.wrap(raw.bytes()));
+    bad.set(9, landedAt);
+    return bad;
+  }
+
+  private RollingDataWriter<Record> writer(Table table) {
+    GenericFileWriterFactory factory = new GenericFileWriterFactory.Builder(table)
+        .dataFileFormat(FileFormat.PARQUET)
+        .dataSchema(table.schema())
+        .build();
+    OutputFileFactory files = OutputFileFactory.builderFor(table, workerIndex, 0)
+        .operationId(feedId)
+        .format(FileFormat.PARQUET)
+        .build();
+    long target = table.properties().containsKey("write.target-file-size-bytes")
+        ? Long.parseLong(table.properties().get("write.target-file-size-bytes")) : 512L << 20;
+    return new RollingDataWriter<>(factory, files, table.io(), target, PartitionSpec.unpartitioned(), null);
+  }
+
+  /** On failure close what was opened and delete what was written; the landing reports the first error. */
+  private static void abortOnFailure(boolean ok, RollingDataWriter<Record> writer, Table table) {
+    if (ok || writer == null) {
+      return;
+    }
+    try {
+      writer.close();
+      Landing.deleteQuietly(table, writer.result().dataFiles());
+    } catch (IOException | RuntimeException ignored) {
+      // already failing; the first error is the one reported
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package io.dataops.lakehouse.landing;
+
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.TableOperations;
+import org.apache.iceberg.encryption.EncryptionManager;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.io.LocationProvider;
+
+/**
+ * Table operations that refuse a commit when the table already has a snapshot whose summary carries the same
+ * value under {@code key}. Iceberg re-applies and retries a commit that lost a race; this check runs on every
+ * attempt against the metadata the attempt builds on, so two processes landing the same feed at once cannot both
+ * succeed.
+ */
+final class OnceOnlyOperations implements TableOperations {
+  private final TableOperations delegate;
+  private final String key;
+  private final String value;
+
+  OnceOnlyOperations(TableOperations delegate, String key, String value) {
+    this.delegate = delegate;
+    this.key = key;
+    this.value = value;
+  }
+
+  /** Thrown (never retried by Iceberg) when the value was committed before. */
+  static final class AlreadyCommitted extends RuntimeException {
+    final long snapshotId;
+
+    AlreadyCommitted(long snapshotId) {
+      super("already committed in snapshot " + snapshotId, null, false, false);
+      this.snapshotId = snapshotId;
+    }
+  }
+
+  static Long find(TableMetadata metadata, String key, String value) {
+    if (metadata == null) {
+      return null;
+    }
+    for (Snapshot s : metadata.snapshots()) {
+      if (s.summary() != null && value.equals(s.summary().get(key))) {
+        return s.snapshotId();
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public void commit(TableMetadata base, TableMetadata metadata) {
+    Long existing = find(base, key, value);
+    if (existing != null) {
+      throw new AlreadyCommitted(existing);
+    }
+    delegate.commit(base, metadata);
+  }
+
+  @Override
+  public TableMetadata current() {
+    return delegate.current();
+  }
+
+  @Override
+  public TableMetadata refresh() {
+    return delegate.refresh();
+  }
+
+  @Override
+  public FileIO io() {
+    return delegate.io();
+  }
+
+  @Override
+  public EncryptionManager encryption() {
+    return delegate.encryption();
+  }
+
+  @Override
+  public String metadataFileLocation(String fileName) {
+    return delegate.metadataFileLocation(fileName);
+  }
+
+  @Override
+  public LocationProvider locationProvider() {
+    return delegate.locationProvider();
+  }
+
+  @Override
+  public TableOperations temp(TableMetadata uncommittedMetadata) {
+    return delegate.temp(uncommittedMetadata);
+  }
+
+  @Override
+  public long newSnapshotId() {
+    return delegate.newSnapshotId();
+  }
+
+  @Override
+  public boolean requireStrictCleanup() {
+    return delegate.requireStrictCleanup();
+  }
+}

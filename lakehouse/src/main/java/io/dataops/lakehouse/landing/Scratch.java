@@ -1,0 +1,122 @@
+package io.dataops.lakehouse.landing;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/** Per-worker reusable state: decoders are not thread-safe and are expensive to create per record. */
+final class Scratch {
+  final JsonFactory json = new JsonFactory();
+  private Charset charset;
+  private CharsetDecoder strict;
+  private CharsetDecoder lenient;
+  private CharBuffer chars = CharBuffer.allocate(4096);
+  private FieldBytes[] fields = new FieldBytes[0];
+  private org.apache.avro.util.Utf8[] utf8 = new org.apache.avro.util.Utf8[0];
+  byte[] unescaped = new byte[1024];
+  int[] fieldStarts = new int[64];
+  int[] fieldEnds = new int[64];
+  boolean[] fieldAscii = new boolean[64];
+
+  /** A reusable holder for field {@code i} of the current record. */
+  FieldBytes field(int i) {
+    if (i >= fields.length) {
+      FieldBytes[] grown = java.util.Arrays.copyOf(fields, Math.max(i + 1, fields.length * 2));
+      for (int k = fields.length; k < grown.length; k++) {
+        grown[k] = new FieldBytes();
+      }
+      fields = grown;
+    }
+    return fields[i];
+  }
+
+  /**
+   * A reusable UTF-8 value for column {@code column}: the Parquet writer copies what it keeps, so one buffer per
+   * column and worker serves every row.
+   */
+  org.apache.avro.util.Utf8 utf8(int column, byte[] bytes, int off, int len) {
+    if (column >= utf8.length) {
+      org.apache.avro.util.Utf8[] grown = java.util.Arrays.copyOf(utf8, Math.max(column + 1, utf8.length * 2));
+      for (int k = utf8.length; k < grown.length; k++) {
+        grown[k] = new org.apache.avro.util.Utf8();
+      }
+      utf8 = grown;
+    }
+    org.apache.avro.util.Utf8 u = utf8[column];
+    u.setByteLength(len);
+    System.arraycopy(bytes, off, u.getBytes(), 0, len);
+    return u;
+  }
+
+  void ensureFieldSlots(int n) {
+    if (fieldStarts.length < n) {
+      int cap = Math.max(n, fieldStarts.length * 2);
+      fieldStarts = java.util.Arrays.copyOf(fieldStarts, cap);
+      fieldEnds = java.util.Arrays.copyOf(fieldEnds, cap);
+      fieldAscii = java.util.Arrays.copyOf(fieldAscii, cap);
+    }
+  }
+
+  /** Decodes exactly, or returns null when the bytes are not valid in the charset. ASCII takes a fast path. */
+  String decode(byte[] bytes, int from, int to, Charset cs) {
+    boolean ascii = true;
+    for (int i = from; i < to; i++) {
+      if (bytes[i] < 0) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      return new String(bytes, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+    decoders(cs);
+    try {
+      return decodeWith(strict, bytes, from, to);
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+  }
+
+  /** Decodes with replacement characters, for showing a record that could not be decoded exactly. */
+  String decodeLenient(byte[] bytes, int from, int to, Charset cs) {
+    decoders(cs);
+    try {
+      return decodeWith(lenient, bytes, from, to);
+    } catch (CharacterCodingException e) {
+      throw new IllegalStateException("a replacing decoder does not fail", e);
+    }
+  }
+
+  private String decodeWith(CharsetDecoder decoder, byte[] bytes, int from, int to) throws CharacterCodingException {
+    int needed = (int) Math.ceil((to - from) * (double) decoder.maxCharsPerByte()) + 1;
+    if (chars.capacity() < needed) {
+      chars = CharBuffer.allocate(Math.max(needed, chars.capacity() * 2));
+    }
+    chars.clear();
+    decoder.reset();
+    ByteBuffer in = ByteBuffer.wrap(bytes, from, to - from);
+    var result = decoder.decode(in, chars, true);
+    if (result.isError()) {
+      result.throwException();
+    }
+    result = decoder.flush(chars);
+    if (result.isError()) {
+      result.throwException();
+    }
+    chars.flip();
+    return chars.toString();
+  }
+
+  private void decoders(Charset cs) {
+    if (cs != charset) {
+      charset = cs;
+      strict = cs.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+      lenient = cs.newDecoder().onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+    }
+  }
+}

@@ -1,0 +1,488 @@
+package io.dataops.lakehouse.landing;
+
+import io.dataops.lakehouse.contract.ColumnSpec;
+import io.dataops.lakehouse.contract.ColumnType;
+import io.dataops.lakehouse.contract.FeedContract;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.nio.ByteBuffer;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.ResolverStyle;
+import java.time.temporal.TemporalAccessor;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Converts the raw values of one row (strings from text formats, typed values from Parquet and Excel) into the
+ * contract's types, collecting every problem. Stateless after construction, so workers share one instance.
+ */
+final class ValueConverter {
+  private final FeedContract contract;
+  private final Column[] columns;
+  private final Set<String> nullTokens;
+
+  ValueConverter(FeedContract contract) {
+    this.contract = contract;
+    this.nullTokens = new HashSet<>(contract.nullValues());
+    List<ColumnSpec> specs = contract.columns();
+    this.columns = new Column[specs.size()];
+    for (int i = 0; i < specs.size(); i++) {
+      columns[i] = new Column(specs.get(i), contract.formatOf(specs.get(i)));
+    }
+  }
+
+  /**
+   * Converts {@code values} in place. A slot that is {@link #ABSENT} means the source had no such field (a
+   * header without an optional column); it becomes null.
+   */
+  boolean convert(Object[] values, List<Problem> problems, Scratch scratch) {
+    int before = problems.size();
+    for (int i = 0; i < columns.length; i++) {
+      Column c = columns[i];
+      Object raw = values[i];
+      if (raw == ABSENT) {
+        raw = null;
+      }
+      if (raw instanceof String s && nullTokens.contains(s)) {
+        raw = null;
+      }
+      if (raw == null) {
+        if (c.spec.required()) {
+          problems.add(new Problem(Problem.MISSING_REQUIRED, c.spec.name(),
+              "column " + c.spec.name() + ": required value is missing"));
+        }
+        values[i] = null;
+        continue;
+      }
+      try {
+        values[i] = raw instanceof FieldBytes f ? c.fromBytes(f, i, scratch) : c.convert(raw);
+      } catch (BadValue e) {
+        problems.add(new Problem(e.rule, c.spec.name(), "column " + c.spec.name() + ": " + e.getMessage()));
+        values[i] = null;
+      }
+    }
+    return problems.size() == before;
+  }
+
+  static final Object ABSENT = new Object() {
+    @Override
+    public String toString() {
+      return "<absent>";
+    }
+  };
+
+  /** A value that does not fit; the message describes the value's shape, never the value. */
+  static final class BadValue extends Exception {
+    final String rule;
+
+    BadValue(String rule, String message) {
+      super(message, null, false, false);
+      this.rule = rule;
+    }
+
+    BadValue(String message) {
+      this(Problem.BAD_VALUE, message);
+    }
+  }
+
+  private static final class Column {
+    final ColumnSpec spec;
+    final ColumnType.Base base;
+    final String pattern;
+    final DateTimeFormatter formatter;
+    final int fastDate; // 1: yyyy-MM-dd, 2: yyyyMMdd, 0: formatter
+    final boolean fastTimestamp; // yyyy-MM-dd HH:mm:ss
+    final int maxLength;
+    final int precision;
+    final int scale;
+
+    Column(ColumnSpec spec, String pattern) {
+      this.spec = spec;
+      this.base = spec.type().base();
+      this.pattern = pattern;
+      this.maxLength = spec.maxLength() == null ? Integer.MAX_VALUE : spec.maxLength();
+      this.precision = spec.type().precision();
+      this.scale = spec.type().scale();
+      boolean temporal = base == ColumnType.Base.DATE || base == ColumnType.Base.TIMESTAMP;
+      // STRICT resolving rejects 2024-02-30; it needs 'u' (proleptic year) instead of 'y' (year of era).
+      this.formatter = temporal
+          ? DateTimeFormatter.ofPattern(pattern.replace('y', 'u')).withResolverStyle(ResolverStyle.STRICT)
+          : null;
+      this.fastDate = base != ColumnType.Base.DATE ? 0 : "yyyy-MM-dd".equals(pattern) ? 1 : "yyyyMMdd".equals(pattern) ? 2 : 0;
+      this.fastTimestamp = base == ColumnType.Base.TIMESTAMP && "yyyy-MM-dd HH:mm:ss".equals(pattern);
+    }
+
+    /**
+     * Converts a text field from its bytes. ASCII and valid UTF-8 text goes to the writer as UTF-8 bytes; whole
+     * numbers, decimals, dates and timestamps in their usual forms are parsed without building a String.
+     */
+    Object fromBytes(FieldBytes f, int column, Scratch scratch) throws BadValue {
+      if (!f.ascii) {
+        if (base == ColumnType.Base.STRING && f.charset == java.nio.charset.StandardCharsets.UTF_8) {
+          int chars = Utf8Text.codePoints(f.bytes, f.off, f.len);
+          if (chars < 0) {
+            throw new BadValue(Problem.UNDECODABLE, "bytes are not valid UTF-8");
+          }
+          if (chars > maxLength) {
+            throw new BadValue(Problem.TOO_LONG, "length " + chars + " exceeds maxLength " + maxLength);
+          }
+          return scratch.utf8(column, f.bytes, f.off, f.len);
+        }
+        String text = f.decode(scratch);
+        if (text == null) {
+          throw new BadValue(Problem.UNDECODABLE, "bytes are not valid " + f.charset.name());
+        }
+        return convert(text);
+      }
+      byte[] b = f.bytes;
+      int from = f.off;
+      int to = f.off + f.len;
+      switch (base) {
+        case STRING -> {
+          if (f.len > maxLength) {
+            throw new BadValue(Problem.TOO_LONG, "length " + f.len + " exceeds maxLength " + maxLength);
+          }
+          return scratch.utf8(column, b, from, f.len);
+        }
+        case LONG, INT, DECIMAL, DATE, TIMESTAMP -> {
+          while (from < to && b[from] == ' ') {
+            from++;
+          }
+          while (to > from && b[to - 1] == ' ') {
+            to--;
+          }
+          Object fast = base == ColumnType.Base.LONG ? AsciiNumbers.parseLong(b, from, to)
+              : base == ColumnType.Base.INT ? AsciiNumbers.parseInt(b, from, to)
+              : base == ColumnType.Base.DECIMAL ? AsciiNumbers.parseDecimal(b, from, to, precision, scale)
+              : base == ColumnType.Base.DATE ? (fastDate == 1 ? AsciiNumbers.parseIsoDate(b, from, to)
+                  : fastDate == 2 ? AsciiNumbers.parseBasicDate(b, from, to) : null)
+              : fastTimestamp ? AsciiNumbers.parseIsoTimestamp(b, from, to) : null;
+          if (fast != null) {
+            return fast;
+          }
+          // Not in the common form: the general path gives the exact reason.
+          return convert(new String(b, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
+        default -> {
+          return convert(new String(b, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
+      }
+    }
+
+    Object convert(Object raw) throws BadValue {
+      return switch (base) {
+        case STRING -> string(raw);
+        case LONG -> toLong(raw);
+        case INT -> toInt(raw);
+        case DOUBLE -> toDouble(raw);
+        case DECIMAL -> toDecimal(raw);
+        case DATE -> toDate(raw);
+        case TIMESTAMP -> toTimestamp(raw);
+        case BOOLEAN -> toBoolean(raw);
+      };
+    }
+
+    private String string(Object raw) throws BadValue {
+      String s;
+      if (raw instanceof String str) {
+        s = str;
+      } else if (raw instanceof ByteBuffer || raw instanceof byte[]) {
+        throw new BadValue("binary data where text was promised");
+      } else if (raw instanceof BigDecimal d) {
+        s = d.toPlainString();
+      } else {
+        s = raw.toString();
+      }
+      if (s.length() > maxLength) {
+        int length = s.codePointCount(0, s.length());
+        if (length > maxLength) {
+          throw new BadValue(Problem.TOO_LONG, "length " + length + " exceeds maxLength " + maxLength);
+        }
+      }
+      return s;
+    }
+
+    private long toLong(Object raw) throws BadValue {
+      if (raw instanceof Long l) {
+        return l;
+      }
+      if (raw instanceof Integer || raw instanceof Short || raw instanceof Byte) {
+        return ((Number) raw).longValue();
+      }
+      if (raw instanceof BigDecimal || raw instanceof Double || raw instanceof Float || raw instanceof BigInteger) {
+        BigDecimal d = decimalOf(raw);
+        try {
+          return d.longValueExact();
+        } catch (ArithmeticException e) {
+          throw new BadValue("not a whole number in the range of long");
+        }
+      }
+      if (raw instanceof String s) {
+        return parseLong(s.strip(), Long.MIN_VALUE, Long.MAX_VALUE, "long");
+      }
+      throw new BadValue("a " + kind(raw) + " where a long was promised");
+    }
+
+    private int toInt(Object raw) throws BadValue {
+      if (raw instanceof Integer i) {
+        return i;
+      }
+      if (raw instanceof String s) {
+        return (int) parseLong(s.strip(), Integer.MIN_VALUE, Integer.MAX_VALUE, "int");
+      }
+      long l = toLong(raw);
+      if (l < Integer.MIN_VALUE || l > Integer.MAX_VALUE) {
+        throw new BadValue("out of the range of int");
+      }
+      return (int) l;
+    }
+
+    private static long parseLong(String s, long min, long max, String type) throws BadValue {
+      int n = s.length();
+      if (n == 0 || n > 20) {
+        throw new BadValue(n == 0 ? "blank where " + type + " was promised" : "not a whole number (" + type + ")");
+      }
+      int i = 0;
+      boolean negative = false;
+      char first = s.charAt(0);
+      if (first == '-' || first == '+') {
+        negative = first == '-';
+        i = 1;
+        if (n == 1) {
+          throw new BadValue("not a whole number (" + type + ")");
+        }
+      }
+      long value = 0;
+      for (; i < n; i++) {
+        int d = s.charAt(i) - '0';
+        if (d < 0 || d > 9) {
+          throw new BadValue("not a whole number (" + type + ")");
+        }
+        if (value < (Long.MIN_VALUE + d) / 10) {
+          throw new BadValue("out of the range of " + type);
+        }
+        value = value * 10 - d; // accumulate negatively: covers Long.MIN_VALUE
+      }
+      if (!negative) {
+        if (value == Long.MIN_VALUE) {
+          throw new BadValue("out of the range of " + type);
+        }
+        value = -value;
+      }
+      if (value < min || value > max) {
+        throw new BadValue("out of the range of " + type);
+      }
+      return value;
+    }
+
+    private double toDouble(Object raw) throws BadValue {
+      if (raw instanceof Number num && !(raw instanceof BigDecimal)) {
+        return num.doubleValue();
+      }
+      if (raw instanceof BigDecimal d) {
+        return d.doubleValue();
+      }
+      if (raw instanceof String s) {
+        String t = s.strip();
+        if (t.isEmpty() || !looksNumeric(t)) {
+          throw new BadValue("not a number (double)");
+        }
+        try {
+          double v = Double.parseDouble(t);
+          if (Double.isInfinite(v)) {
+            throw new BadValue("out of the range of double");
+          }
+          return v;
+        } catch (NumberFormatException e) {
+          throw new BadValue("not a number (double)");
+        }
+      }
+      throw new BadValue("a " + kind(raw) + " where a double was promised");
+    }
+
+    /** Rejects what Java parses but a department never means: hex, "NaN", "Infinity", a trailing 'd'. */
+    private static boolean looksNumeric(String t) {
+      for (int i = 0; i < t.length(); i++) {
+        char c = t.charAt(i);
+        if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E')) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private BigDecimal toDecimal(Object raw) throws BadValue {
+      BigDecimal d;
+      if (raw instanceof String s) {
+        String t = s.strip();
+        if (t.isEmpty() || !looksNumeric(t)) {
+          throw new BadValue("not a decimal number");
+        }
+        try {
+          d = new BigDecimal(t);
+        } catch (NumberFormatException e) {
+          throw new BadValue("not a decimal number");
+        }
+      } else if (raw instanceof Number) {
+        d = decimalOf(raw);
+      } else {
+        throw new BadValue("a " + kind(raw) + " where a decimal was promised");
+      }
+      if (d.scale() > scale) {
+        BigDecimal stripped = d.stripTrailingZeros();
+        if (stripped.scale() > scale) {
+          throw new BadValue("has " + stripped.scale() + " decimal places, the contract allows " + scale);
+        }
+        d = stripped;
+      }
+      d = d.setScale(scale, RoundingMode.UNNECESSARY);
+      if (d.precision() > precision) {
+        throw new BadValue("has " + d.precision() + " digits, decimal(" + precision + "," + scale + ") allows " + precision);
+      }
+      return d;
+    }
+
+    private static BigDecimal decimalOf(Object raw) throws BadValue {
+      if (raw instanceof BigDecimal d) {
+        return d;
+      }
+      if (raw instanceof BigInteger b) {
+        return new BigDecimal(b);
+      }
+      if (raw instanceof Double || raw instanceof Float) {
+        double v = ((Number) raw).doubleValue();
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+          throw new BadValue("not a finite number");
+        }
+        return BigDecimal.valueOf(v);
+      }
+      return BigDecimal.valueOf(((Number) raw).longValue());
+    }
+
+    private LocalDate toDate(Object raw) throws BadValue {
+      if (raw instanceof LocalDate d) {
+        return d;
+      }
+      if (raw instanceof LocalDateTime t) {
+        if (!t.toLocalTime().equals(java.time.LocalTime.MIDNIGHT)) {
+          throw new BadValue("a date with a time of day where a date was promised");
+        }
+        return t.toLocalDate();
+      }
+      if (raw instanceof String s) {
+        String t = s.strip();
+        if (fastDate == 1 && t.length() == 10 && t.charAt(4) == '-' && t.charAt(7) == '-') {
+          return date(digits(t, 0, 4), digits(t, 5, 7), digits(t, 8, 10));
+        }
+        if (fastDate == 2 && t.length() == 8) {
+          return date(digits(t, 0, 4), digits(t, 4, 6), digits(t, 6, 8));
+        }
+        try {
+          return LocalDate.from(formatter.parse(t));
+        } catch (DateTimeException e) {
+          throw new BadValue("not a date in the format " + pattern);
+        }
+      }
+      throw new BadValue("a " + kind(raw) + " where a date was promised");
+    }
+
+    private LocalDate date(int y, int m, int d) throws BadValue {
+      if (y < 0 || m < 0 || d < 0) {
+        throw new BadValue("not a date in the format " + pattern);
+      }
+      try {
+        return LocalDate.of(y, m, d);
+      } catch (DateTimeException e) {
+        throw new BadValue("not a calendar date (format " + pattern + ")");
+      }
+    }
+
+    private LocalDateTime toTimestamp(Object raw) throws BadValue {
+      if (raw instanceof LocalDateTime t) {
+        return t;
+      }
+      if (raw instanceof LocalDate d) {
+        return d.atStartOfDay();
+      }
+      if (raw instanceof OffsetDateTime o) {
+        return o.toLocalDateTime();
+      }
+      if (raw instanceof ZonedDateTime z) {
+        return z.toLocalDateTime();
+      }
+      if (raw instanceof String s) {
+        String t = s.strip();
+        if (fastTimestamp && t.length() == 19 && t.charAt(4) == '-' && t.charAt(7) == '-' && t.charAt(10) == ' '
+            && t.charAt(13) == ':' && t.charAt(16) == ':') {
+          LocalDate d = date(digits(t, 0, 4), digits(t, 5, 7), digits(t, 8, 10));
+          int h = digits(t, 11, 13);
+          int mi = digits(t, 14, 16);
+          int se = digits(t, 17, 19);
+          if (h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59) {
+            throw new BadValue("not a time of day (format " + pattern + ")");
+          }
+          return d.atTime(h, mi, se);
+        }
+        try {
+          TemporalAccessor parsed = formatter.parse(t);
+          return LocalDateTime.from(parsed);
+        } catch (DateTimeException e) {
+          throw new BadValue("not a timestamp in the format " + pattern);
+        }
+      }
+      throw new BadValue("a " + kind(raw) + " where a timestamp was promised");
+    }
+
+    private static int digits(String s, int from, int to) {
+      int v = 0;
+      for (int i = from; i < to; i++) {
+        int d = s.charAt(i) - '0';
+        if (d < 0 || d > 9) {
+          return -1;
+        }
+        v = v * 10 + d;
+      }
+      return v;
+    }
+
+    private static Boolean toBoolean(Object raw) throws BadValue {
+      if (raw instanceof Boolean b) {
+        return b;
+      }
+      if (raw instanceof Number n && !(raw instanceof Double) && !(raw instanceof Float)) {
+        long v = n.longValue();
+        if (v == 0 || v == 1) {
+          return v == 1;
+        }
+        throw new BadValue("not a boolean (0 or 1)");
+      }
+      if (raw instanceof String s) {
+        switch (s.strip().toLowerCase(java.util.Locale.ROOT)) {
+          case "true", "t", "yes", "y", "1", "是" -> {
+            return Boolean.TRUE;
+          }
+          case "false", "f", "no", "n", "0", "否" -> {
+            return Boolean.FALSE;
+          }
+          default -> throw new BadValue("not a boolean (true/false, yes/no, 1/0, 是/否)");
+        }
+      }
+      throw new BadValue("a " + kind(raw) + " where a boolean was promised");
+    }
+
+    private static String kind(Object raw) {
+      return raw.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  FeedContract contract() {
+    return contract;
+  }
+}

@@ -1,0 +1,146 @@
+package io.dataops.lakehouse.table;
+
+import io.dataops.lakehouse.BadInputException;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.contract.PersonalData;
+import io.dataops.lakehouse.landing.FeedTables;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Types.NestedField;
+
+/**
+ * Read-only views of lakehouse tables for people: the list, a table's rows at any snapshot (time travel), and its
+ * history. Columns that carry personal data are masked in every view.
+ */
+public final class TableBrowser {
+  private final Lakehouse lakehouse;
+
+  public TableBrowser(Lakehouse lakehouse) {
+    this.lakehouse = lakehouse;
+  }
+
+  public record TableSummary(String name, Long snapshotId, int snapshots, long rows, long dataFiles, long bytes,
+                             String lastUpdated, String department, String dataset) {}
+
+  public record Column(int id, String name, String type, boolean required, String personal, String doc) {}
+
+  public record Rows(String table, Long snapshotId, List<Column> columns, List<Map<String, Object>> rows,
+                     boolean truncated) {}
+
+  public record SnapshotInfo(long snapshotId, Long parentId, String committedAt, String operation,
+                             Map<String, String> summary) {}
+
+  public List<TableSummary> list() {
+    List<TableSummary> out = new ArrayList<>();
+    for (TableIdentifier id : lakehouse.listTables()) {
+      Table t = lakehouse.load(id);
+      Snapshot s = t.currentSnapshot();
+      Map<String, String> sum = s == null ? Map.of() : s.summary();
+      int count = 0;
+      for (Snapshot ignored : t.snapshots()) {
+        count++;
+      }
+      out.add(new TableSummary(id.toString(), s == null ? null : s.snapshotId(), count,
+          parseLong(sum.get("total-records")), parseLong(sum.get("total-data-files")),
+          parseLong(sum.get("total-files-size")),
+          s == null ? null : Instant.ofEpochMilli(s.timestampMillis()).toString(),
+          t.properties().get(FeedTables.PROP_DEPARTMENT), t.properties().get(FeedTables.PROP_DATASET)));
+    }
+    return out;
+  }
+
+  public Rows show(TableIdentifier id, Long snapshotId, int limit) {
+    if (limit < 0) {
+      throw new BadInputException("--limit must not be negative");
+    }
+    Table t = load(id);
+    Long snap = snapshotId;
+    if (snap == null) {
+      snap = t.currentSnapshot() == null ? null : t.currentSnapshot().snapshotId();
+    } else if (t.snapshot(snap) == null) {
+      throw new BadInputException("table " + id + " has no snapshot " + snap + " (see: dataops table history " + id + ")");
+    }
+    List<NestedField> fields = snap == null ? t.schema().columns() : t.schemas().get(t.snapshot(snap).schemaId())
+        .columns();
+    List<Column> columns = new ArrayList<>();
+    PersonalData[] personal = new PersonalData[fields.size()];
+    for (int i = 0; i < fields.size(); i++) {
+      NestedField f = fields.get(i);
+      String kind = t.properties().get(FeedTables.PERSONAL_PREFIX + f.name());
+      personal[i] = kind == null ? null : PersonalData.parse(kind);
+      columns.add(new Column(f.fieldId(), f.name(), f.type().toString(), f.isRequired(), kind, f.doc()));
+    }
+    List<Map<String, Object>> rows = new ArrayList<>();
+    boolean truncated = false;
+    if (snap != null && limit > 0) {
+      try (CloseableIterable<Record> records = IcebergGenerics.read(t).useSnapshot(snap).build()) {
+        for (Record r : records) {
+          if (rows.size() == limit) {
+            truncated = true;
+            break;
+          }
+          Map<String, Object> row = new LinkedHashMap<>();
+          for (int i = 0; i < fields.size(); i++) {
+            row.put(fields.get(i).name(), display(r.getField(fields.get(i).name()), personal[i]));
+          }
+          rows.add(row);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("reading " + id + " failed", e);
+      }
+    }
+    return new Rows(id.toString(), snap, columns, rows, truncated);
+  }
+
+  public List<SnapshotInfo> history(TableIdentifier id) {
+    Table t = load(id);
+    List<SnapshotInfo> out = new ArrayList<>();
+    for (Snapshot s : t.snapshots()) {
+      out.add(new SnapshotInfo(s.snapshotId(), s.parentId(), Instant.ofEpochMilli(s.timestampMillis()).toString(),
+          s.operation(), new LinkedHashMap<>(new java.util.TreeMap<>(s.summary()))));
+    }
+    return out;
+  }
+
+  private Table load(TableIdentifier id) {
+    if (!lakehouse.exists(id)) {
+      throw new BadInputException("no table " + id + " (see: dataops table list)");
+    }
+    return lakehouse.load(id);
+  }
+
+  private static Object display(Object value, PersonalData personal) {
+    if (value == null) {
+      return null;
+    }
+    if (personal != null) {
+      if (value instanceof ByteBuffer b) {
+        return "[hidden: " + b.remaining() + " bytes]";
+      }
+      return PreviewMask.mask(personal, value.toString());
+    }
+    if (value instanceof ByteBuffer b) {
+      return "[" + b.remaining() + " bytes]";
+    }
+    if (value instanceof Number || value instanceof Boolean) {
+      return value;
+    }
+    return value.toString();
+  }
+
+  private static long parseLong(String s) {
+    return s == null ? 0 : Long.parseLong(s);
+  }
+}

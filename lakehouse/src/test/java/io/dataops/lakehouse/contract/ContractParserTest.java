@@ -1,0 +1,136 @@
+package io.dataops.lakehouse.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dataops.lakehouse.contract.ColumnType.Base;
+import io.dataops.lakehouse.sample.SampleDataset;
+import java.nio.charset.Charset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ContractParserTest {
+  static final String VALID = """
+      department: public-security
+      dataset: citizens
+      description: "citizen registry"
+      format: csv
+      encoding: GBK
+      header: true
+      delimiter: ","
+      nullValues: ["", "NULL"]
+      dateFormat: "yyyyMMdd"
+      primaryKey: [record_id]
+      columns:
+        - name: record_id
+          type: string
+          maxLength: 20
+        - name: id_card
+          type: string
+          required: true
+          personal: id_card
+        - name: birth_date
+          type: date
+        - name: updated_at
+          type: timestamp
+          format: "yyyy/MM/dd HH:mm"
+        - name: income
+          type: decimal(12, 2)
+        - name: active
+          type: boolean
+      """;
+
+  @Test
+  void readsEveryField() {
+    FeedContract c = ContractParser.parse(VALID, "c.yaml");
+    assertThat(c.department()).isEqualTo("public-security");
+    assertThat(c.encoding()).isEqualTo(Charset.forName("GBK"));
+    assertThat(c.nullValues()).containsExactly("", "NULL");
+    assertThat(c.primaryKey()).containsExactly("record_id");
+    assertThat(c.columnNames()).containsExactly("record_id", "id_card", "birth_date", "updated_at", "income", "active");
+    assertThat(c.column("record_id").orElseThrow().required()).as("a key column is required").isTrue();
+    assertThat(c.column("id_card").orElseThrow().personal()).isEqualTo(PersonalData.ID_CARD);
+    assertThat(c.column("income").orElseThrow().type()).isEqualTo(ColumnType.decimal(12, 2));
+    assertThat(c.formatOf(c.column("birth_date").orElseThrow())).isEqualTo("yyyyMMdd");
+    assertThat(c.formatOf(c.column("updated_at").orElseThrow())).isEqualTo("yyyy/MM/dd HH:mm");
+    assertThat(c.column("active").orElseThrow().type().base()).isEqualTo(Base.BOOLEAN);
+  }
+
+  @Test
+  void writerAndParserRoundTrip() {
+    for (SampleDataset ds : SampleDataset.values()) {
+      FeedContract c = ds.contract(FeedFormat.CSV, Charset.forName("GB18030"));
+      assertThat(ContractParser.parse(ContractWriter.toYaml(c), "x")).isEqualTo(c);
+    }
+    FeedContract c = ContractParser.parse(VALID, "c.yaml");
+    assertThat(ContractParser.parse(ContractWriter.toYaml(c), "again")).isEqualTo(c);
+  }
+
+  @ParameterizedTest(name = "{2}")
+  @CsvSource(delimiter = '|', value = {
+      "type: strin|13|column 'record_id': unknown type 'strin' (expected string, long, int, double, decimal(p,s), date, timestamp, boolean)",
+      "type: decimal(40,2)|13|column 'record_id': decimal(40,2) needs 1 <= precision <= 38",
+      "colour: red|14|unknown column key 'colour'",
+      "maxLength: -3|14|maxLength must be a positive whole number, not '-3'",
+      "required: perhaps|14|required must be true or false, not 'perhaps'",
+      "personal: shoe_size|14|column 'record_id': unknown personal-data kind 'shoe_size'",
+  })
+  void rejectsABadColumnNamingTheLine(String replacement, int line, String problem) {
+    String yaml = VALID.replace("    type: string\n    maxLength: 20", "    type: string\n    " + replacement)
+        .replace("    type: string\n    type: ", "    type: ");
+    if (replacement.startsWith("type:")) {
+      yaml = VALID.replace("  - name: record_id\n    type: string", "  - name: record_id\n    " + replacement);
+    }
+    String source = yaml;
+    assertThatThrownBy(() -> ContractParser.parse(source, "citizens.contract.yaml"))
+        .isInstanceOf(ContractException.class)
+        .hasMessageStartingWith("citizens.contract.yaml:" + line + ": ")
+        .hasMessageContaining(problem)
+        .satisfies(e -> assertThat(((ContractException) e).line()).isEqualTo(line));
+  }
+
+  @Test
+  void rejectsStructuralProblems() {
+    expect(VALID.replace("format: csv", "format: dbf"), 4, "unknown format 'dbf'");
+    expect(VALID.replace("encoding: GBK", "encoding: KLINGON-8"), 5, "unknown encoding 'KLINGON-8'");
+    expect(VALID.replace("dateFormat: \"yyyyMMdd\"", "dateFormat: \"yyyy-{MM\""), 9, "is not a date/time pattern");
+    expect(VALID.replace("primaryKey: [record_id]", "primaryKey: [no_such]"), 10,
+        "primary key column 'no_such' is not among the columns");
+    expect(VALID.replace("  - name: income\n    type: decimal(12, 2)", "  - name: income\n    type: decimal(12, 2)\n    maxLength: 3"),
+        26, "maxLength applies to string columns only, this one is decimal(12,2)");
+    expect(VALID.replace("  - name: active", "  - name: id_card"), 26, "column 'id_card' is declared twice (first at line 15)");
+    expect(VALID.replace("  - name: active", "  - name: _active"), 26, "names starting with '_' are reserved");
+    expect(VALID.replace("  - name: active", "  - name: Active"), 26, "a name is lower-case letters");
+    expect(VALID.replace("delimiter: \",\"", "delimiter: '\"'"), 7, "delimiter and quote must be two different characters");
+    expect(VALID.replace("header: true", "header: [true"), 7, "not valid YAML");
+    expect(VALID.replace("department: public-security", "department: Public Security"), 1,
+        "department 'Public Security' must be lower-case");
+    expect("columns: []\n", 1, "'columns' must be a non-empty list");
+    expect("format: csv\n", 1, "the contract has no 'columns' list");
+    expect("- just\n- a list\n", 1, "a contract is a mapping");
+    expect(VALID + "format: csv\n", 28, "key 'format' appears twice (first at line 4)");
+  }
+
+  @Test
+  void emptyFileIsRejected() {
+    assertThatThrownBy(() -> ContractParser.parse("", "empty.yaml")).isInstanceOf(ContractException.class)
+        .hasMessageStartingWith("empty.yaml: a contract is a mapping");
+  }
+
+  private static void expect(String yaml, int line, String problem) {
+    assertThatThrownBy(() -> ContractParser.parse(yaml, "c.yaml"))
+        .isInstanceOf(ContractException.class)
+        .hasMessageStartingWith("c.yaml:" + line + ": ")
+        .hasMessageContaining(problem);
+  }
+
+  @Test
+  void columnTypesParse() {
+    assertThat(List.of("string", "LONG", " int ", "double", "decimal(38,0)", "date", "timestamp", "boolean"))
+        .allSatisfy(t -> assertThat(ColumnType.parse(t)).isNotNull());
+    assertThat(ColumnType.parse("decimal( 10 , 3 )")).isEqualTo(ColumnType.decimal(10, 3));
+    assertThatThrownBy(() -> ColumnType.parse("decimal(3,4)")).hasMessageContaining("scale <= precision");
+  }
+}

@@ -1,0 +1,269 @@
+package io.dataops.lakehouse.landing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dataops.lakehouse.BadInputException;
+import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.List;
+import org.apache.iceberg.data.Record;
+import org.junit.jupiter.api.Test;
+
+class CsvLandingTest extends LandingFixture {
+  static final String CONTRACT = """
+      columns:
+        - {name: id, type: long, required: true}
+        - {name: name, type: string, maxLength: 5}
+        - {name: born, type: date}
+        - {name: amount, type: "decimal(6,2)"}
+      """;
+  static final String TWO = """
+      columns:
+        - {name: id, type: long, required: true}
+        - {name: name, type: string}
+      """;
+
+  @Test
+  void rfc4180QuotingEmbeddedNewlinesAndCrlf() {
+    LandingResult r = land(CONTRACT, "id,name,born,amount\r\n"
+        + "1,\"a,b\",2020-01-02,1.5\r\n"
+        + "2,\"x\"\"y\",,\r\n"
+        + "3,\"l1\nl2\",2020-02-29,-3\r\n"
+        + "4,plain,2021-12-31,9999.99"); // no line break at the end
+    assertThat(r.rowsRead()).isEqualTo(4);
+    assertThat(r.rowsLanded()).isEqualTo(4);
+    List<Record> rows = odsRows();
+    assertThat(rows).extracting(x -> x.getField("name")).containsExactly("a,b", "x\"y", "l1\nl2", "plain");
+    assertThat(rows.get(0).getField("amount")).isEqualTo(new BigDecimal("1.50"));
+    assertThat(rows.get(1).getField("born")).isNull();
+    assertThat(rows.get(1).getField("amount")).isNull();
+    assertThat(rows.get(2).getField("born")).isEqualTo(LocalDate.of(2020, 2, 29));
+    assertThat(rows.get(2).getField("amount")).isEqualTo(new BigDecimal("-3.00"));
+    assertThat(rows).extracting(x -> x.getField(FeedTables.ROW_NUMBER)).containsExactly(1L, 2L, 3L, 4L);
+    assertThat(rows).extracting(x -> x.getField(FeedTables.SOURCE_FILE)).containsOnly("feed.csv");
+    assertThat(rows).extracting(x -> x.getField(FeedTables.FEED_ID)).containsOnly(r.feedId());
+  }
+
+  @Test
+  void everyContractViolationIsQuarantinedWithRowLineRuleAndReason() {
+    String csv = "id,name,born,amount\n"
+        + "1,ok,2020-01-01,1\n"
+        + "2,toolong,2020-01-01,1\n"      // row 2: name over maxLength 5
+        + ",noid,2020-01-01,1\n"          // row 3: id missing
+        + "4,ok,2020-02-30,1\n"           // row 4: no such date
+        + "5,ok,2020-01-01,1.234\n"       // row 5: three decimal places
+        + "6,ok,2020-01-01\n"             // row 6: three fields
+        + "7,\"ok\"x,2020-01-01,1\n"      // row 7: text after the closing quote
+        + "x8,ok,2020-01-01,12345.6\n"    // row 8: id not a number, amount over decimal(6,2)
+        + "9,ok,2020-01-01,1\n";
+    LandingResult r = land(CONTRACT, csv);
+    assertThat(r.rowsRead()).isEqualTo(9);
+    assertThat(r.rowsLanded()).isEqualTo(2);
+    assertThat(r.rowsQuarantined()).isEqualTo(7);
+    List<Record> bad = quarantineRows();
+    assertThat(bad).extracting(x -> x.getField("row_number")).containsExactly(2L, 3L, 4L, 5L, 6L, 7L, 8L);
+    assertThat(bad).extracting(x -> x.getField("line_number")).containsExactly(3L, 4L, 5L, 6L, 7L, 8L, 9L);
+    assertThat(bad).extracting(x -> x.getField("rule")).containsExactly(Problem.TOO_LONG, Problem.MISSING_REQUIRED,
+        Problem.BAD_VALUE, Problem.BAD_VALUE, Problem.COLUMN_COUNT, Problem.MALFORMED_RECORD, Problem.BAD_VALUE);
+    assertThat(bad).extracting(x -> x.getField("column_name")).containsExactly("name", "id", "born", "amount", null,
+        null, "id");
+    assertThat((String) bad.get(0).getField("reason")).isEqualTo("column name: length 7 exceeds maxLength 5");
+    assertThat((String) bad.get(3).getField("reason")).isEqualTo("column amount: has 3 decimal places, the contract allows 2");
+    assertThat((String) bad.get(4).getField("reason")).isEqualTo("expected 4 fields, found 3");
+    assertThat((String) bad.get(5).getField("reason")).isEqualTo("field 2 has text after its closing quote");
+    assertThat((String) bad.get(6).getField("reason"))
+        .as("every problem of the row, not only the first")
+        .isEqualTo("column id: not a whole number (long); column amount: has 7 digits, decimal(6,2) allows 6");
+    assertThat(bad).extracting(x -> x.getField("raw_text")).containsExactly("2,toolong,2020-01-01,1",
+        ",noid,2020-01-01,1", "4,ok,2020-02-30,1", "5,ok,2020-01-01,1.234", "6,ok,2020-01-01", "7,\"ok\"x,2020-01-01,1",
+        "x8,ok,2020-01-01,12345.6");
+    assertThat(bad).extracting(x -> x.getField("raw_bytes")).containsOnlyNulls();
+    assertThat(r.quarantinedByRule()).containsEntry(Problem.BAD_VALUE, 3L).containsEntry(Problem.TOO_LONG, 1L);
+  }
+
+  @Test
+  void reasonsNeverRepeatTheValue() {
+    LandingResult r = land(TWO.replace("type: long", "type: int"), "id,name\n110105194912310021,x\n");
+    assertThat(r.rowsQuarantined()).isEqualTo(1);
+    String reason = (String) quarantineRows().get(0).getField("reason");
+    assertThat(reason).isEqualTo("column id: out of the range of int").doesNotContain("110105194912310021");
+  }
+
+  @Test
+  void gbkAndGb18030AreDecoded() {
+    String contract = TWO + "encoding: GBK\n";
+    LandingResult r = land(contract, "feed.csv", "id,name\n1,张三\n2,\"李四,福田区\"\n".getBytes(Charset.forName("GBK")));
+    assertThat(r.rowsLanded()).isEqualTo(2);
+    assertThat(r.encoding()).isEqualTo("GBK");
+    assertThat(odsRows()).extracting(x -> x.getField("name")).containsExactly("张三", "李四,福田区");
+
+    // GB18030 reaches beyond GBK: U+20000 (𠀀) is a four-byte sequence.
+    lakehouse.catalog().dropTable(io.dataops.lakehouse.catalog.TableNames.ods("dept", "data"), true);
+    String gb = TWO + "encoding: GB18030\n";
+    LandingResult r2 = land(gb, "feed18030.csv", "id,name\n1,𠀀华\n".getBytes(Charset.forName("GB18030")));
+    assertThat(r2.rowsLanded()).isEqualTo(1);
+    assertThat(odsRows()).extracting(x -> x.getField("name")).containsExactly("𠀀华");
+  }
+
+  @Test
+  void utf8ByteOrderMarkIsHonouredEvenWhenTheContractSaysGbk() {
+    byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    byte[] body = "id,name\n1,王五\n".getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream file = new ByteArrayOutputStream();
+    file.writeBytes(bom);
+    file.writeBytes(body);
+    LandingResult r = land(TWO + "encoding: GBK\n", "bom.csv", file.toByteArray());
+    assertThat(r.encoding()).isEqualTo("UTF-8");
+    assertThat(odsRows()).extracting(x -> x.getField("name")).containsExactly("王五");
+  }
+
+  @Test
+  void undecodableBytesAreQuarantinedWithTheBytesKept() {
+    ByteArrayOutputStream file = new ByteArrayOutputStream();
+    file.writeBytes("id,name\n1,".getBytes(StandardCharsets.UTF_8));
+    file.writeBytes("张".getBytes(Charset.forName("GBK")));
+    file.write(0xFF);
+    file.writeBytes("\n2,ok\n".getBytes(StandardCharsets.UTF_8));
+    LandingResult r = land(TWO + "encoding: GBK\n", "bad.csv", file.toByteArray());
+    assertThat(r.rowsLanded()).isEqualTo(1);
+    assertThat(r.rowsQuarantined()).isEqualTo(1);
+    Record bad = quarantineRows().get(0);
+    assertThat(bad.getField("rule")).isEqualTo(Problem.UNDECODABLE);
+    assertThat(bad.getField("column_name")).isEqualTo("name");
+    assertThat((String) bad.getField("reason")).isEqualTo("column name: bytes are not valid GBK");
+    assertThat((String) bad.getField("raw_text")).startsWith("1,张").contains("\uFFFD");
+    ByteBuffer raw = (ByteBuffer) bad.getField("raw_bytes");
+    byte[] kept = new byte[raw.remaining()];
+    raw.get(kept);
+    assertThat(kept[kept.length - 1]).isEqualTo((byte) 0xFF);
+    assertThat(kept).hasSize(5);
+  }
+
+  @Test
+  void invalidUtf8IsQuarantined() {
+    byte[] file = {'i', 'd', ',', 'n', 'a', 'm', 'e', '\n', '1', ',', (byte) 0xE5, (byte) 0xBC, '\n', '2', ',', 'o', 'k', '\n'};
+    LandingResult r = land(TWO, "utf8.csv", file);
+    assertThat(r.rowsLanded()).isEqualTo(1);
+    assertThat(quarantineRows().get(0).getField("rule")).isEqualTo(Problem.UNDECODABLE);
+  }
+
+  @Test
+  void anUnterminatedQuoteAtTheEndIsQuarantinedAndTheLinesAfterItAreRead() {
+    LandingResult r = land(TWO, "id,name\n1,ok\n2,\"oops\n3,fine\n4,also fine\n");
+    assertThat(r.rowsRead()).isEqualTo(4);
+    assertThat(r.rowsLanded()).isEqualTo(3);
+    Record bad = quarantineRows().get(0);
+    assertThat(bad.getField("rule")).isEqualTo(Problem.UNTERMINATED_QUOTE);
+    assertThat(bad.getField("row_number")).isEqualTo(2L);
+    assertThat(bad.getField("line_number")).isEqualTo(3L);
+    assertThat(bad.getField("raw_text")).isEqualTo("2,\"oops");
+    assertThat(odsRows()).extracting(x -> x.getField("id")).containsExactly(1L, 3L, 4L);
+    assertThat(odsRows()).extracting(x -> x.getField(FeedTables.ROW_NUMBER)).containsExactly(1L, 3L, 4L);
+  }
+
+  @Test
+  void aQuoteThatClosesOnALaterLineMakesOneMalformedRecord() {
+    LandingResult r = land(TWO, "id,name\n1,ok\n2,\"oops\n3,x\"y\n4,z\n");
+    assertThat(r.rowsRead()).isEqualTo(3);
+    assertThat(r.rowsLanded()).isEqualTo(2);
+    Record bad = quarantineRows().get(0);
+    assertThat(bad.getField("rule")).isEqualTo(Problem.MALFORMED_RECORD);
+    assertThat(bad.getField("line_number")).isEqualTo(3L);
+    assertThat(bad.getField("raw_text")).isEqualTo("2,\"oops\n3,x\"y");
+    assertThat(odsRows()).extracting(x -> x.getField(FeedTables.ROW_NUMBER)).containsExactly(1L, 3L);
+  }
+
+  @Test
+  void aQuoteNotClosedWithinMaxRecordBytesIsResynchronisedOnTheNextLine() {
+    StringBuilder csv = new StringBuilder("id,name\n1,\"never closed\n");
+    for (int i = 2; i <= 200; i++) {
+      csv.append(i).append(",row ").append(i).append('\n');
+    }
+    LandingResult r = land(TWO + "maxRecordBytes: 1024\n", csv.toString());
+    assertThat(r.rowsRead()).isEqualTo(200);
+    assertThat(r.rowsQuarantined()).isEqualTo(1);
+    assertThat(quarantineRows().get(0).getField("rule")).isEqualTo(Problem.UNTERMINATED_QUOTE);
+    assertThat(quarantineRows().get(0).getField("reason"))
+        .isEqualTo("the quoted field opened on line 2 is not closed within maxRecordBytes (1024)");
+    assertThat(odsRows()).hasSize(199);
+  }
+
+  @Test
+  void aLineLongerThanMaxRecordBytesIsQuarantinedWithItsFirstBytes() {
+    String longLine = "2," + "x".repeat(5000);
+    LandingResult r = land(TWO + "maxRecordBytes: 1024\n", "id,name\n1,a\n" + longLine + "\n3,c\n");
+    assertThat(r.rowsRead()).isEqualTo(3);
+    assertThat(r.rowsLanded()).isEqualTo(2);
+    Record bad = quarantineRows().get(0);
+    assertThat(bad.getField("rule")).isEqualTo(Problem.RECORD_TOO_LONG);
+    assertThat((String) bad.getField("raw_text")).hasSize(1024);
+    assertThat(odsRows()).extracting(x -> x.getField("name")).containsExactly("a", "c");
+  }
+
+  @Test
+  void blankLinesAreNotRows() {
+    LandingResult r = land(TWO, "id,name\n1,a\n\n\r\n2,b\n\n");
+    assertThat(r.rowsRead()).isEqualTo(2);
+    assertThat(r.blankLines()).isEqualTo(3);
+  }
+
+  @Test
+  void theHeaderIsMatchedByNameInAnyOrderAndCase() {
+    LandingResult r = land(CONTRACT, " AMOUNT ,Name,id\n1.25,a,1\n");
+    assertThat(r.rowsLanded()).isEqualTo(1);
+    assertThat(r.missingColumns()).containsExactly("born");
+    Record row = odsRows().get(0);
+    assertThat(row.getField("amount")).isEqualTo(new BigDecimal("1.25"));
+    assertThat(row.getField("born")).isNull();
+  }
+
+  @Test
+  void headerProblemsRejectTheWholeFeedAndLandNothing() {
+    assertThatThrownBy(() -> land(TWO, "id,name,colour\n1,a,red\n"))
+        .isInstanceOf(BadInputException.class)
+        .hasMessage("the header has columns the contract does not declare: colour (add them to the contract or "
+            + "remove them from the file)");
+    assertThatThrownBy(() -> land(TWO, "name\na\n"))
+        .isInstanceOf(BadInputException.class).hasMessage("the header lacks required columns: id");
+    assertThatThrownBy(() -> land(TWO, "id,name,ID\n1,a,1\n"))
+        .isInstanceOf(BadInputException.class).hasMessage("the header names column 'id' twice");
+    assertThat(ods().currentSnapshot()).isNull();
+  }
+
+  @Test
+  void aContractWithoutHeaderReadsFieldsByPosition() {
+    LandingResult r = land(TWO + "header: false\n", "1,a\n2,b\n");
+    assertThat(r.rowsLanded()).isEqualTo(2);
+    assertThat(odsRows()).extracting(x -> x.getField("name")).containsExactly("a", "b");
+  }
+
+  @Test
+  void nullTokensAndOtherDelimiters() {
+    String contract = CONTRACT + "nullValues: [\"\", \"NULL\", \"\\\\N\"]\ndelimiter: \"|\"\ndateFormat: yyyyMMdd\n";
+    LandingResult r = land(contract, "id|name|born|amount\n1|NULL|20240229|\\N\n2|b||3\n");
+    assertThat(r.rowsLanded()).isEqualTo(2);
+    List<Record> rows = odsRows();
+    assertThat(rows.get(0).getField("name")).isNull();
+    assertThat(rows.get(0).getField("born")).isEqualTo(LocalDate.of(2024, 2, 29));
+    assertThat(rows.get(0).getField("amount")).isNull();
+  }
+
+  @Test
+  void anEmptyFileIsAnEmptyFeed() {
+    LandingResult r = land(TWO, "");
+    assertThat(r.rowsRead()).isZero();
+    assertThat(r.snapshotId()).isNotNull();
+    assertThat(ods().currentSnapshot().summary()).containsEntry(FeedTables.SUMMARY_ROWS_READ, "0");
+  }
+
+  @Test
+  void utf16IsRefused() {
+    assertThatThrownBy(() -> land(TWO, "u16.csv", "id,name\n1,a\n".getBytes(StandardCharsets.UTF_16)))
+        .isInstanceOf(BadInputException.class).hasMessageContaining("UTF-16");
+  }
+}

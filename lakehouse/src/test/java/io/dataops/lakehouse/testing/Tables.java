@@ -1,0 +1,37 @@
+package io.dataops.lakehouse.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+
+/** Reads whole (small) test tables. */
+public final class Tables {
+  private Tables() {}
+
+  public static List<Record> rows(Table table) {
+    table.refresh();
+    if (table.currentSnapshot() == null) {
+      return List.of();
+    }
+    List<Record> out = new ArrayList<>();
+    try (CloseableIterable<Record> it = IcebergGenerics.read(table).build()) {
+      it.forEach(r -> out.add(r.copy()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  /** Rows ordered by a long column (e.g. the row number). */
+  public static List<Record> rowsBy(Table table, String longColumn) {
+    List<Record> rows = new ArrayList<>(rows(table));
+    rows.sort(Comparator.comparingLong(r -> (Long) r.getField(longColumn)));
+    return rows;
+  }
+}

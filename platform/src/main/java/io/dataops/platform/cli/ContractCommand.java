@@ -1,0 +1,128 @@
+package io.dataops.platform.cli;
+
+import io.dataops.lakehouse.BadInputException;
+import io.dataops.lakehouse.contract.ColumnSpec;
+import io.dataops.lakehouse.contract.ContractRegistry;
+import io.dataops.lakehouse.contract.FeedContract;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "contract", mixinStandardHelpOptions = true,
+    description = "Feed contracts: what each department promised for each dataset.",
+    subcommands = {ContractCommand.Register.class, ContractCommand.ListContracts.class, ContractCommand.Show.class})
+final class ContractCommand {
+
+  static Map<String, Object> describe(ContractRegistry.Registered r) {
+    FeedContract c = r.contract();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("department", r.department());
+    m.put("dataset", r.dataset());
+    m.put("file", r.file().toString());
+    m.put("sha256", r.sha256());
+    m.put("format", c.format().spelling());
+    m.put("encoding", c.encoding().name());
+    m.put("primaryKey", c.primaryKey());
+    List<Map<String, Object>> cols = new ArrayList<>();
+    for (ColumnSpec col : c.columns()) {
+      Map<String, Object> cm = new LinkedHashMap<>();
+      cm.put("name", col.name());
+      cm.put("type", col.type().toString());
+      cm.put("required", col.required());
+      if (col.maxLength() != null) {
+        cm.put("maxLength", col.maxLength());
+      }
+      if (col.personal() != null) {
+        cm.put("personal", col.personal().spelling());
+      }
+      cols.add(cm);
+    }
+    m.put("columns", cols);
+    return m;
+  }
+
+  static String text(ContractRegistry.Registered r) {
+    FeedContract c = r.contract();
+    StringBuilder s = new StringBuilder(String.format("%s/%s  %s %s, key %s, %d columns  (%s)%n", r.department(),
+        r.dataset(), c.format().spelling(), c.encoding().name(), c.primaryKey(), c.columns().size(), r.file()));
+    for (ColumnSpec col : c.columns()) {
+      s.append(String.format("    %-24s %-14s %s%s%s%n", col.name(), col.type(), col.required() ? "required" : "",
+          col.maxLength() == null ? "" : " max " + col.maxLength(),
+          col.personal() == null ? "" : " personal:" + col.personal().spelling()));
+    }
+    return s.toString();
+  }
+
+  @Command(name = "register", mixinStandardHelpOptions = true,
+      description = "Check a contract and store it as the department's contract for the dataset.")
+  static final class Register implements Callable<Integer> {
+    private final Cli cli;
+    @Mixin CommonOptions common;
+    @Option(names = "--department", required = true, paramLabel = "D") String department;
+    @Option(names = "--dataset", required = true, paramLabel = "S") String dataset;
+    @Option(names = "--file", required = true, paramLabel = "CONTRACT") Path file;
+
+    Register(Cli cli) {
+      this.cli = cli;
+    }
+
+    @Override
+    public Integer call() {
+      if (!java.nio.file.Files.isRegularFile(file)) {
+        throw new BadInputException("no contract file at " + file);
+      }
+      var registered = new ContractRegistry(cli.config(common).contracts()).register(department, dataset, file);
+      cli.print(common, describe(registered), "registered " + text(registered));
+      return 0;
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "The registered contracts.")
+  static final class ListContracts implements Callable<Integer> {
+    private final Cli cli;
+    @Mixin CommonOptions common;
+
+    ListContracts(Cli cli) {
+      this.cli = cli;
+    }
+
+    @Override
+    public Integer call() {
+      List<ContractRegistry.Registered> all = new ContractRegistry(cli.config(common).contracts()).list();
+      StringBuilder text = new StringBuilder();
+      List<Object> json = new ArrayList<>();
+      for (var r : all) {
+        json.add(describe(r));
+        text.append(text(r));
+      }
+      cli.print(common, Map.of("contracts", json), all.isEmpty() ? "no contracts registered" : text.toString());
+      return 0;
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "One registered contract.")
+  static final class Show implements Callable<Integer> {
+    private final Cli cli;
+    @Mixin CommonOptions common;
+    @Option(names = "--department", required = true, paramLabel = "D") String department;
+    @Option(names = "--dataset", required = true, paramLabel = "S") String dataset;
+
+    Show(Cli cli) {
+      this.cli = cli;
+    }
+
+    @Override
+    public Integer call() {
+      var r = new ContractRegistry(cli.config(common).contracts()).find(department, dataset)
+          .orElseThrow(() -> new BadInputException("no contract registered for " + department + "/" + dataset));
+      cli.print(common, describe(r), text(r));
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package io.dataops.platform.cli;
+
+import io.dataops.lakehouse.landing.ProgressListener;
+import io.dataops.platform.config.PlatformConfig;
+import io.dataops.platform.demo.Demo;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Run the platform's lifecycle on generated sample data of three Futian departments.")
+final class DemoCommand implements Callable<Integer> {
+  private final Cli cli;
+  @Mixin CommonOptions common;
+
+  DemoCommand(Cli cli) {
+    this.cli = cli;
+  }
+
+  @Override
+  public Integer call() {
+    PlatformConfig config = cli.config(common);
+    ProgressListener progress = Progress.on(cli.err, "demo");
+    Demo.Report report;
+    try {
+      report = Demo.run(config, LandCommand.workers(), progress);
+    } finally {
+      Progress.finish(progress);
+    }
+    StringBuilder text = new StringBuilder();
+    text.append("dataops demo in ").append(report.home()).append("\n\n");
+    int n = 1;
+    for (Demo.Step s : report.steps()) {
+      text.append(n++).append(". ").append(s.step()).append('\n');
+      text.append(LandCommand.describe(s.landing(), s.department(), s.dataset(), java.nio.file.Path.of(s.file()))
+          .indent(3));
+      if (s.generated().expectedQuarantined() > 0) {
+        text.append(String.format("   (the generator planted %d contract violations; %d rows were quarantined)%n",
+            s.generated().expectedQuarantined(), s.landing().rowsQuarantined()));
+      }
+      text.append('\n');
+    }
+    text.append("tables:\n");
+    for (var t : report.tables()) {
+      text.append(String.format("  %-46s %,8d rows  %d snapshots%n", t.name(), t.rows(), t.snapshots()));
+    }
+    text.append("\nnext: dataops table show ods.public_security__citizens --home ").append(report.home())
+        .append("\n      dataops table show quarantine.public_security__citizens --home ").append(report.home())
+        .append('\n');
+    cli.print(common, report, text.toString());
+    return 0;
+  }
+}

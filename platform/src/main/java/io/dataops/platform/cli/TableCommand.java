@@ -1,0 +1,111 @@
+package io.dataops.platform.cli;
+
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.catalog.TableNames;
+import io.dataops.lakehouse.table.TableBrowser;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "table", mixinStandardHelpOptions = true,
+    description = "Browse lakehouse tables (personal data is masked).",
+    subcommands = {TableCommand.ListTables.class, TableCommand.Show.class, TableCommand.History.class})
+final class TableCommand {
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "Every table with its current snapshot.")
+  static final class ListTables implements Callable<Integer> {
+    private final Cli cli;
+    @Mixin CommonOptions common;
+
+    ListTables(Cli cli) {
+      this.cli = cli;
+    }
+
+    @Override
+    public Integer call() {
+      var config = cli.config(common);
+      try (Lakehouse lh = cli.lakehouse(config)) {
+        List<TableBrowser.TableSummary> tables = new TableBrowser(lh).list();
+        StringBuilder text = new StringBuilder();
+        text.append(String.format("%-48s %12s %9s %6s  %s%n", "table", "rows", "snapshots", "files", "updated"));
+        for (var t : tables) {
+          text.append(String.format("%-48s %,12d %9d %6d  %s%n", t.name(), t.rows(), t.snapshots(), t.dataFiles(),
+              t.lastUpdated() == null ? "-" : t.lastUpdated()));
+        }
+        cli.print(common, Map.of("tables", tables), tables.isEmpty() ? "no tables yet" : text.toString());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true,
+      description = "Schema and rows of a table, now or at a past snapshot.")
+  static final class Show implements Callable<Integer> {
+    private final Cli cli;
+    @Mixin CommonOptions common;
+    @Parameters(index = "0", paramLabel = "NAME", description = "zone.table, e.g. ods.public_security__citizens")
+    String name;
+    @Option(names = "--snapshot", paramLabel = "ID", description = "Read the table as of this snapshot.") Long snapshot;
+    @Option(names = "--limit", defaultValue = "20", paramLabel = "N") int limit;
+
+    Show(Cli cli) {
+      this.cli = cli;
+    }
+
+    @Override
+    public Integer call() {
+      var config = cli.config(common);
+      try (Lakehouse lh = cli.lakehouse(config)) {
+        TableBrowser.Rows rows = new TableBrowser(lh).show(TableNames.parse(name), snapshot, limit);
+        StringBuilder text = new StringBuilder(String.format("%s @ snapshot %s%n", rows.table(), rows.snapshotId()));
+        for (var c : rows.columns()) {
+          text.append(String.format("  %-22s %-16s %s%s%n", c.name(), c.type(), c.required() ? "required" : "",
+              c.personal() == null ? "" : " personal:" + c.personal() + " (masked)"));
+        }
+        for (var r : rows.rows()) {
+          text.append("  ").append(r.values().stream().map(v -> v == null ? "∅" : v.toString())
+              .reduce((a, b) -> a + " | " + b).orElse("")).append('\n');
+        }
+        if (rows.truncated()) {
+          text.append(String.format("  (first %d rows; --limit N for more)%n", limit));
+        }
+        cli.print(common, rows, text.toString());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "history", mixinStandardHelpOptions = true, description = "The snapshots of a table, oldest first.")
+  static final class History implements Callable<Integer> {
+    private final Cli cli;
+    @Mixin CommonOptions common;
+    @Parameters(index = "0", paramLabel = "NAME") String name;
+
+    History(Cli cli) {
+      this.cli = cli;
+    }
+
+    @Override
+    public Integer call() {
+      var config = cli.config(common);
+      try (Lakehouse lh = cli.lakehouse(config)) {
+        var history = new TableBrowser(lh).history(TableNames.parse(name));
+        StringBuilder text = new StringBuilder();
+        for (var s : history) {
+          Map<String, String> sum = s.summary();
+          text.append(String.format("%-20d %s %-9s +%s rows%s%s%n", s.snapshotId(), s.committedAt(), s.operation(),
+              sum.getOrDefault("added-records", "0"),
+              sum.containsKey("dataops.feed-id") ? "  feed " + sum.get("dataops.feed-id") : "",
+              sum.containsKey("dataops.source-file") ? " from " + sum.get("dataops.source-file") : ""));
+        }
+        cli.print(common, Map.of("table", TableNames.parse(name).toString(), "snapshots", history),
+            history.isEmpty() ? "no snapshots yet" : text.toString());
+      }
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package io.dataops.platform.config;
+
+import io.dataops.lakehouse.BadInputException;
+import io.dataops.lakehouse.catalog.LakehouseConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Where the platform keeps its state and which services it uses. Embedded by default (everything under the home);
+ * production settings come from the environment or {@code <home>/dataops.properties}, the environment winning.
+ * Secrets are read from the environment or a file named by the configuration, never written back or logged.
+ *
+ * <pre>
+ * DATAOPS_CATALOG_URI            catalog.uri            jdbc:postgresql://host:5432/dataops
+ * DATAOPS_CATALOG_USER           catalog.user
+ * DATAOPS_CATALOG_PASSWORD       (environment only)
+ * DATAOPS_CATALOG_PASSWORD_FILE  catalog.password-file  a file holding the password
+ * DATAOPS_WAREHOUSE              warehouse              file:/data/warehouse or s3://bucket/warehouse
+ * </pre>
+ */
+public record PlatformConfig(Path home, LakehouseConfig lakehouse) {
+
+  public static final String PROPERTIES_FILE = "dataops.properties";
+
+  /** The home: the option, else $DATAOPS_HOME, else ./dataops-home. */
+  public static Path resolveHome(String option, Map<String, String> env) {
+    String h = option != null ? option : env.get("DATAOPS_HOME");
+    return Path.of(h != null && !h.isBlank() ? h : "dataops-home").toAbsolutePath().normalize();
+  }
+
+  public static PlatformConfig load(Path home, Map<String, String> env) {
+    Properties file = new Properties();
+    Path props = home.resolve(PROPERTIES_FILE);
+    if (Files.isRegularFile(props)) {
+      try (Reader r = Files.newBufferedReader(props, StandardCharsets.UTF_8)) {
+        file.load(r);
+      } catch (IOException e) {
+        throw new BadInputException("cannot read " + props + " (" + e.getClass().getSimpleName() + ")");
+      }
+      if (file.containsKey("catalog.password")) {
+        throw new BadInputException(props + ": do not put the password in this file; set DATAOPS_CATALOG_PASSWORD "
+            + "or name a file with catalog.password-file");
+      }
+    }
+    LakehouseConfig embedded = LakehouseConfig.embedded(home);
+    String uri = setting(env, file, "DATAOPS_CATALOG_URI", "catalog.uri", embedded.catalogUri());
+    String user = setting(env, file, "DATAOPS_CATALOG_USER", "catalog.user", null);
+    String password = env.get("DATAOPS_CATALOG_PASSWORD");
+    String passwordFile = setting(env, file, "DATAOPS_CATALOG_PASSWORD_FILE", "catalog.password-file", null);
+    if (password == null && passwordFile != null) {
+      try {
+        password = Files.readString(Path.of(passwordFile), StandardCharsets.UTF_8).strip();
+      } catch (IOException e) {
+        throw new BadInputException("cannot read the catalog password file named by catalog.password-file");
+      }
+    }
+    String warehouse = setting(env, file, "DATAOPS_WAREHOUSE", "warehouse", embedded.warehouse());
+    if (!uri.startsWith("jdbc:sqlite:") && !uri.startsWith("jdbc:postgresql:")) {
+      throw new BadInputException("catalog.uri must be jdbc:sqlite:FILE or jdbc:postgresql://HOST:PORT/DB");
+    }
+    return new PlatformConfig(home, new LakehouseConfig(uri, user, password, warehouse, Map.of()));
+  }
+
+  private static String setting(Map<String, String> env, Properties file, String envName, String key, String fallback) {
+    String v = env.get(envName);
+    if (v == null || v.isBlank()) {
+      v = file.getProperty(key);
+    }
+    return v == null || v.isBlank() ? fallback : v.strip();
+  }
+
+  public Path contracts() {
+    return home.resolve("contracts");
+  }
+
+  public Path landingZone() {
+    return home.resolve("landing");
+  }
+
+  public Path logs() {
+    return home.resolve("logs");
+  }
+}
