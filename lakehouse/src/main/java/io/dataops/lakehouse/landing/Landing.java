@@ -65,6 +65,8 @@ public final class Landing {
   private final Lakehouse lakehouse;
   private final int workers;
   private final ProgressListener progress;
+  /** Runs between the ods and the quarantine commit; tests use it to die at the worst moment. */
+  Runnable betweenCommits = () -> { };
 
   public Landing(Lakehouse lakehouse) {
     this(lakehouse, Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())), ProgressListener.NONE);
@@ -146,6 +148,7 @@ public final class Landing {
       deleteQuietly(quarantine, outcome.quarantineFiles);
       throw e;
     }
+    betweenCommits.run();
     Long quarantineSnapshot = null;
     if (!outcome.quarantineFiles.isEmpty()) {
       quarantineSnapshot = commitQuarantine(quarantine, feedId, outcome.quarantineFiles);

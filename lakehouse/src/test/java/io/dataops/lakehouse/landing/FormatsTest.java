@@ -1,0 +1,265 @@
+package io.dataops.lakehouse.landing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dataops.lakehouse.BadInputException;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.catalog.LakehouseConfig;
+import io.dataops.lakehouse.catalog.TableNames;
+import io.dataops.lakehouse.contract.ContractParser;
+import io.dataops.lakehouse.contract.FeedFormat;
+import io.dataops.lakehouse.sample.GenerateRequest;
+import io.dataops.lakehouse.sample.GenerateResult;
+import io.dataops.lakehouse.sample.SampleDataset;
+import io.dataops.lakehouse.sample.SampleGenerator;
+import io.dataops.lakehouse.testing.Tables;
+import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetWriter;
+import org.apache.iceberg.io.FileAppender;
+import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.types.Types;
+import org.apache.poi.ss.usermodel.CellStyle;
+import org.apache.poi.ss.usermodel.Row;
+import org.apache.poi.ss.usermodel.Sheet;
+import org.apache.poi.xssf.usermodel.XSSFWorkbook;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+class FormatsTest extends LandingFixture {
+
+  private GenerateResult generate(SampleDataset ds, FeedFormat format, Charset cs, double defects, String name) {
+    return SampleGenerator.generate(new GenerateRequest(ds, 3_000, dir.resolve(name), format, cs, defects, 11, 0,
+        3_000, 300, false));
+  }
+
+  private static LandingResult landGenerated(Lakehouse lh, SampleDataset ds, GenerateResult g) {
+    Path file = Path.of(g.file());
+    return new Landing(lh, 2, ProgressListener.NONE).land(new LandingRequest(ds.department(), ds.dataset(), file,
+        ContractParser.parse(SampleGenerator.contractPathFor(file)), null));
+  }
+
+  /** The table's business columns, row by row, in file order: lineage columns left out. */
+  private static List<List<Object>> content(Lakehouse lh, SampleDataset ds) {
+    List<Record> rows = Tables.rowsBy(lh.load(TableNames.ods(ds.department(), ds.dataset())), FeedTables.ROW_NUMBER);
+    List<List<Object>> out = new ArrayList<>();
+    for (Record r : rows) {
+      List<Object> values = new ArrayList<>();
+      for (int i = 0; i < r.size() - FeedTables.LINEAGE_COLUMNS; i++) {
+        values.add(r.get(i));
+      }
+      out.add(values);
+    }
+    return out;
+  }
+
+  @ParameterizedTest
+  @EnumSource(SampleDataset.class)
+  void everyFormatLandsTheSameRows(SampleDataset ds) {
+    Map<FeedFormat, Charset> formats = Map.of(FeedFormat.CSV, Charset.forName("GBK"), FeedFormat.JSONL,
+        StandardCharsets.UTF_8, FeedFormat.PARQUET, StandardCharsets.UTF_8, FeedFormat.XLSX, StandardCharsets.UTF_8);
+    List<List<Object>> reference = null;
+    for (var f : formats.entrySet()) {
+      GenerateResult g = generate(ds, f.getKey(), f.getValue(), 0, ds.dataset() + "." + f.getKey().spelling());
+      List<List<Object>> content;
+      try (Lakehouse lh = Lakehouse.open(LakehouseConfig.embedded(dir.resolve("home-" + f.getKey().spelling())))) {
+        LandingResult r = landGenerated(lh, ds, g);
+        assertThat(r.rowsLanded()).as(f.getKey().spelling()).isEqualTo(3_000);
+        content = content(lh, ds);
+      }
+      if (reference == null) {
+        reference = content;
+      } else {
+        assertThat(content).as(f.getKey() + " equals the first format").isEqualTo(reference);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(FeedFormat.class)
+  void plantedContractViolationsAreExactlyTheQuarantinedRows(FeedFormat format) {
+    for (SampleDataset ds : SampleDataset.values()) {
+      Charset cs = format == FeedFormat.CSV ? Charset.forName("GB18030") : StandardCharsets.UTF_8;
+      GenerateResult g = generate(ds, format, cs, 0.1, ds.dataset() + "-defects." + format.spelling());
+      LandingResult r = landGenerated(lakehouse, ds, g);
+      assertThat(g.expectedQuarantined()).as("defects were planted").isPositive();
+      assertThat(r.rowsRead()).isEqualTo(3_000);
+      assertThat(r.rowsQuarantined()).as(ds + " " + format).isEqualTo(g.expectedQuarantined());
+      assertThat(r.rowsLanded()).isEqualTo(3_000 - g.expectedQuarantined());
+    }
+  }
+
+  // ---- JSON Lines -------------------------------------------------------------------------------------------
+
+  static final String JSON_CONTRACT = """
+      format: jsonl
+      columns:
+        - {name: id, type: long, required: true}
+        - {name: name, type: string}
+        - {name: amount, type: "decimal(8,2)"}
+        - {name: day, type: date}
+      """;
+
+  @Test
+  void jsonLinesProblemsAreQuarantinedPerLine() {
+    String jsonl = "{\"id\": 1, \"name\": \"a\", \"amount\": 1.5, \"day\": \"2024-01-31\"}\n"
+        + "{\"id\": \"2\", \"name\": \"b\", \"amount\": \"2.25\"}\n"          // strings for numbers, day absent
+        + "{\"id\": 3, \"colour\": \"red\"}\n"                                // undeclared field
+        + "{\"id\": 4, \"name\": {\"first\": \"x\"}}\n"                       // nested value
+        + "{\"id\": 5, \"name\": \"unterminated}\n"                           // not JSON
+        + "[1, 2]\n"                                                          // not an object
+        + "\n"
+        + "{\"id\": 7} {\"id\": 8}\n"                                          // two objects
+        + "{\"id\": null, \"name\": \"no id\"}\n";                            // missing required
+    LandingResult r = land(JSON_CONTRACT, "feed.jsonl", jsonl.getBytes(StandardCharsets.UTF_8));
+    assertThat(r.rowsRead()).isEqualTo(8);
+    assertThat(r.blankLines()).isEqualTo(1);
+    assertThat(r.rowsLanded()).isEqualTo(2);
+    List<Record> ok = odsRows();
+    assertThat(ok.get(0).getField("amount")).isEqualTo(new BigDecimal("1.50"));
+    assertThat(ok.get(0).getField("day")).isEqualTo(LocalDate.of(2024, 1, 31));
+    assertThat(ok.get(1).getField("id")).isEqualTo(2L);
+    assertThat(ok.get(1).getField("day")).isNull();
+    List<Record> bad = quarantineRows();
+    assertThat(bad).extracting(x -> x.getField("rule")).containsExactly(Problem.UNEXPECTED_FIELD, Problem.BAD_VALUE,
+        Problem.MALFORMED_RECORD, Problem.MALFORMED_RECORD, Problem.MALFORMED_RECORD, Problem.MISSING_REQUIRED);
+    assertThat(bad).extracting(x -> x.getField("line_number")).containsExactly(3L, 4L, 5L, 6L, 8L, 9L);
+    assertThat((String) bad.get(0).getField("reason")).isEqualTo("field 'colour' is not declared in the contract");
+  }
+
+  // ---- Parquet ----------------------------------------------------------------------------------------------
+
+  private Path parquet(String name, Schema schema, List<Object[]> rows) throws Exception {
+    Path file = dir.resolve(name);
+    try (FileAppender<Record> w = Parquet.write(org.apache.iceberg.Files.localOutput(file.toFile())).schema(schema)
+        .createWriterFunc(GenericParquetWriter::create).build()) {
+      for (Object[] values : rows) {
+        GenericRecord rec = GenericRecord.create(schema);
+        for (int i = 0; i < values.length; i++) {
+          rec.set(i, values[i]);
+        }
+        w.add(rec);
+      }
+    }
+    return file;
+  }
+
+  @Test
+  void parquetColumnsAreMatchedByNameAndConverted() throws Exception {
+    Schema s = new Schema(
+        Types.NestedField.optional(1, "DAY", Types.StringType.get()),
+        Types.NestedField.optional(2, "id", Types.IntegerType.get()),
+        Types.NestedField.optional(3, "amount", Types.DoubleType.get()));
+    Path file = parquet("f.parquet", s, List.of(new Object[] {"2024-02-29", 1, 2.5},
+        new Object[] {"not a date", 2, 1.0}, new Object[] {null, null, 3.0}, new Object[] {"2024-03-01", 4, 0.123}));
+    String contract = JSON_CONTRACT.replace("format: jsonl", "format: parquet");
+    LandingResult r = new Landing(lakehouse).land(new LandingRequest("dept", "data", file,
+        ContractParser.parse(contract, "c"), null));
+    assertThat(r.rowsRead()).isEqualTo(4);
+    assertThat(r.rowsLanded()).isEqualTo(1);
+    assertThat(r.missingColumns()).containsExactly("name");
+    Record ok = odsRows().get(0);
+    assertThat(ok.getField("day")).isEqualTo(LocalDate.of(2024, 2, 29));
+    assertThat(ok.getField("id")).isEqualTo(1L);
+    assertThat(ok.getField("amount")).isEqualTo(new BigDecimal("2.50"));
+    assertThat(quarantineRows()).extracting(x -> x.getField("rule"))
+        .containsExactly(Problem.BAD_VALUE, Problem.MISSING_REQUIRED, Problem.BAD_VALUE);
+    assertThat((String) quarantineRows().get(0).getField("raw_text")).contains("\"day\": \"not a date\"");
+  }
+
+  @Test
+  void parquetWithUndeclaredOrMissingRequiredColumnsIsRefused() throws Exception {
+    Schema extra = new Schema(Types.NestedField.optional(1, "id", Types.LongType.get()),
+        Types.NestedField.optional(2, "secret", Types.StringType.get()));
+    Path file = parquet("extra.parquet", extra, List.<Object[]>of(new Object[] {1L, "x"}));
+    String contract = JSON_CONTRACT.replace("format: jsonl", "format: parquet");
+    assertThatThrownBy(() -> new Landing(lakehouse).land(new LandingRequest("dept", "data", file,
+        ContractParser.parse(contract, "c"), null))).isInstanceOf(BadInputException.class)
+        .hasMessageContaining("columns the contract does not declare: secret");
+    Schema noId = new Schema(Types.NestedField.optional(1, "name", Types.StringType.get()));
+    Path file2 = parquet("noid.parquet", noId, List.<Object[]>of(new Object[] {"x"}));
+    assertThatThrownBy(() -> new Landing(lakehouse).land(new LandingRequest("dept", "data", file2,
+        ContractParser.parse(contract, "c"), null))).isInstanceOf(BadInputException.class)
+        .hasMessage("the file lacks required columns: id");
+    Path junk = dir.resolve("junk.parquet");
+    Files.writeString(junk, "not parquet at all");
+    assertThatThrownBy(() -> new Landing(lakehouse).land(new LandingRequest("dept", "data", junk,
+        ContractParser.parse(contract, "c"), null))).isInstanceOf(BadInputException.class)
+        .hasMessageStartingWith("the file is not a readable Parquet file");
+  }
+
+  // ---- Excel ------------------------------------------------------------------------------------------------
+
+  @Test
+  void excelCellsAreReadAsStoredNotAsDisplayed() throws Exception {
+    Path file = dir.resolve("sheet.xlsx");
+    try (XSSFWorkbook wb = new XSSFWorkbook(); OutputStream os = Files.newOutputStream(file)) {
+      wb.createSheet("notes").createRow(0).createCell(0).setCellValue("ignore me");
+      Sheet sheet = wb.createSheet("上报数据");
+      CellStyle dateStyle = wb.createCellStyle();
+      dateStyle.setDataFormat(wb.createDataFormat().getFormat("yyyy\"年\"m\"月\"d\"日\""));
+      CellStyle oneDecimal = wb.createCellStyle();
+      oneDecimal.setDataFormat(wb.createDataFormat().getFormat("0.0"));
+      sheet.createRow(2).createCell(0).setCellValue("id"); // the header after two empty rows
+      Row h = sheet.getRow(2);
+      h.createCell(1).setCellValue("name");
+      h.createCell(2).setCellValue("amount");
+      h.createCell(3).setCellValue("day");
+      Row r1 = sheet.createRow(3);
+      r1.createCell(0).setCellValue(1);
+      r1.createCell(1).setCellValue(13800138000d); // a phone typed as a number
+      r1.createCell(2).setCellValue(12.25);
+      r1.getCell(2).setCellStyle(oneDecimal);      // displayed 12.3, stored 12.25
+      r1.createCell(3).setCellValue(LocalDate.of(2024, 5, 6));
+      r1.getCell(3).setCellStyle(dateStyle);
+      Row r2 = sheet.createRow(4);
+      r2.createCell(0).setCellValue(2);
+      r2.createCell(3).setCellValue("2024-13-01");   // typed as text, not a date
+      Row r3 = sheet.createRow(5);
+      r3.createCell(0).setCellValue(3);
+      r3.createCell(5).setCellValue("stray");        // beyond the header
+      wb.write(os);
+    }
+    String contract = JSON_CONTRACT.replace("format: jsonl", "format: xlsx\nsheet: 上报数据");
+    LandingResult r = new Landing(lakehouse).land(new LandingRequest("dept", "data", file,
+        ContractParser.parse(contract, "c"), null));
+    assertThat(r.rowsRead()).isEqualTo(3);
+    assertThat(r.rowsLanded()).isEqualTo(1);
+    Record ok = odsRows().get(0);
+    assertThat(ok.getField("name")).isEqualTo("13800138000");
+    assertThat(ok.getField("amount")).isEqualTo(new BigDecimal("12.25"));
+    assertThat(ok.getField("day")).isEqualTo(LocalDate.of(2024, 5, 6));
+    List<Record> bad = quarantineRows();
+    assertThat(bad).extracting(x -> x.getField("rule")).containsExactly(Problem.BAD_VALUE, Problem.COLUMN_COUNT);
+    assertThat(bad).extracting(x -> x.getField("line_number")).as("the sheet's own row numbers").containsExactly(5L, 6L);
+    assertThat((String) bad.get(1).getField("reason")).isEqualTo("cell F6 is beyond the header's 4 columns");
+
+    String wrongSheet = JSON_CONTRACT.replace("format: jsonl", "format: xlsx\nsheet: 汇总");
+    assertThatThrownBy(() -> new Landing(lakehouse).land(new LandingRequest("dept", "other", file,
+        ContractParser.parse(wrongSheet, "c"), null))).isInstanceOf(BadInputException.class)
+        .hasMessage("the workbook has no sheet named '汇总' (it has: notes, 上报数据)");
+  }
+
+  @Test
+  void aFileWhoseNameContradictsTheContractIsRefused() throws Exception {
+    Path file = dir.resolve("feed.xlsx");
+    Files.writeString(file, "id\n1\n");
+    assertThatThrownBy(() -> new Landing(lakehouse).land(new LandingRequest("dept", "data", file,
+        ContractParser.parse(CsvLandingTest.TWO, "c"), null))).isInstanceOf(BadInputException.class)
+        .hasMessage("the contract promises csv but the file name says xlsx");
+  }
+
+}

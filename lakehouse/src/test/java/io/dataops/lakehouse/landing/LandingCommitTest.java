@@ -1,0 +1,260 @@
+package io.dataops.lakehouse.landing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dataops.lakehouse.BadInputException;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.catalog.LakehouseConfig;
+import io.dataops.lakehouse.catalog.TableNames;
+import io.dataops.lakehouse.contract.ContractParser;
+import io.dataops.lakehouse.contract.FeedContract;
+import io.dataops.lakehouse.contract.FeedFormat;
+import io.dataops.lakehouse.sample.GenerateRequest;
+import io.dataops.lakehouse.sample.GenerateResult;
+import io.dataops.lakehouse.sample.SampleDataset;
+import io.dataops.lakehouse.sample.SampleGenerator;
+import io.dataops.lakehouse.testing.Tables;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.Record;
+import org.junit.jupiter.api.Test;
+
+class LandingCommitTest extends LandingFixture {
+
+  private GenerateResult citizens(String name, long rows, long offset, double defects) {
+    return SampleGenerator.generate(new GenerateRequest(SampleDataset.CITIZENS, rows, dir.resolve(name),
+        FeedFormat.CSV, Charset.forName("GBK"), defects, 5, offset, 100_000, 100, false));
+  }
+
+  private static LandingRequest request(GenerateResult g) {
+    Path file = Path.of(g.file());
+    return new LandingRequest("public-security", "citizens", file,
+        ContractParser.parse(SampleGenerator.contractPathFor(file)), "c0ffee");
+  }
+
+  private Table citizensTable(Lakehouse lh) {
+    return lh.load(TableNames.ods("public-security", "citizens"));
+  }
+
+  @Test
+  void aFeedIsOneSnapshotWithLineageAndASummary() {
+    GenerateResult g = citizens("c.csv", 2_000, 0, 0.05);
+    LandingResult r = new Landing(lakehouse).land(request(g));
+    Table ods = citizensTable(lakehouse);
+    Snapshot s = ods.currentSnapshot();
+    assertThat(s.snapshotId()).isEqualTo(r.snapshotId());
+    assertThat(s.summary())
+        .containsEntry(FeedTables.SUMMARY_FEED_ID, r.feedId())
+        .containsEntry(FeedTables.SUMMARY_FILE_SHA256, Landing.sha256(Path.of(g.file())))
+        .containsEntry(FeedTables.SUMMARY_FILE_SIZE, String.valueOf(g.bytes()))
+        .containsEntry(FeedTables.SUMMARY_SOURCE_FILE, "c.csv")
+        .containsEntry(FeedTables.SUMMARY_DEPARTMENT, "public-security")
+        .containsEntry(FeedTables.SUMMARY_DATASET, "citizens")
+        .containsEntry(FeedTables.SUMMARY_FORMAT, "csv")
+        .containsEntry(FeedTables.SUMMARY_ENCODING, "GBK")
+        .containsEntry(FeedTables.SUMMARY_CONTRACT_SHA256, "c0ffee")
+        .containsEntry(FeedTables.SUMMARY_ROWS_READ, "2000")
+        .containsEntry(FeedTables.SUMMARY_ROWS_LANDED, String.valueOf(r.rowsLanded()))
+        .containsEntry(FeedTables.SUMMARY_ROWS_QUARANTINED, String.valueOf(r.rowsQuarantined()))
+        .containsEntry("added-records", String.valueOf(r.rowsLanded()));
+    Table q = lakehouse.load(TableNames.quarantine("public-security", "citizens"));
+    assertThat(q.currentSnapshot().summary()).containsEntry(FeedTables.SUMMARY_FEED_ID, r.feedId())
+        .containsEntry("added-records", String.valueOf(r.rowsQuarantined()));
+    List<Record> rows = Tables.rows(ods);
+    assertThat(rows).hasSize((int) r.rowsLanded());
+    OffsetDateTime landedAt = (OffsetDateTime) rows.get(0).getField(FeedTables.LANDED_AT);
+    assertThat(rows).allSatisfy(x -> {
+      assertThat(x.getField(FeedTables.FEED_ID)).isEqualTo(r.feedId());
+      assertThat(x.getField(FeedTables.LANDED_AT)).isEqualTo(landedAt);
+    });
+    Set<Long> landedRows = new HashSet<>();
+    rows.forEach(x -> landedRows.add((Long) x.getField(FeedTables.ROW_NUMBER)));
+    Tables.rows(q).forEach(x -> landedRows.add((Long) x.getField("row_number")));
+    assertThat(landedRows).as("every row number exactly once, landed or quarantined").hasSize(2_000);
+    assertThat(ods.schema().identifierFieldNames()).containsExactly("record_id");
+    assertThat(ods.properties()).containsEntry("dataops.personal.id_card", "id_card");
+    assertThat(((org.apache.iceberg.HasTableOperations) ods).operations().current().formatVersion()).isEqualTo(2);
+  }
+
+  @Test
+  void theSameContentLandsOnceEvenUnderAnotherName() throws Exception {
+    GenerateResult g = citizens("c.csv", 500, 0, 0.1);
+    LandingResult first = new Landing(lakehouse).land(request(g));
+    LandingResult again = new Landing(lakehouse).land(request(g));
+    assertThat(again.duplicateOf()).isEqualTo(first.snapshotId());
+    assertThat(again.snapshotId()).isNull();
+    assertThat(again.rowsRead()).isZero();
+    Path copy = dir.resolve("renamed.csv");
+    Files.copy(Path.of(g.file()), copy);
+    Files.copy(SampleGenerator.contractPathFor(Path.of(g.file())), SampleGenerator.contractPathFor(copy));
+    LandingResult renamed = new Landing(lakehouse).land(new LandingRequest("public-security", "citizens", copy,
+        ContractParser.parse(SampleGenerator.contractPathFor(copy)), null));
+    assertThat(renamed.duplicateOf()).isEqualTo(first.snapshotId());
+    Table ods = citizensTable(lakehouse);
+    assertThat(Tables.rows(ods)).hasSize((int) first.rowsLanded());
+    assertThat(Tables.rows(lakehouse.load(TableNames.quarantine("public-security", "citizens"))))
+        .hasSize((int) first.rowsQuarantined());
+  }
+
+  @Test
+  void twoProcessesLandingAtOnceBothSucceedAndLoseNothing() throws Exception {
+    GenerateResult a = citizens("a.csv", 20_000, 0, 0.02);
+    GenerateResult b = citizens("b.csv", 20_000, 20_000, 0.02);
+    Path home = dir.resolve("home");
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    // Each "process" has its own catalog connection, as two dataops commands would.
+    List<Callable<LandingResult>> jobs = List.of(() -> landAlone(home, a), () -> landAlone(home, b));
+    List<LandingResult> results = new ArrayList<>();
+    for (Future<LandingResult> f : pool.invokeAll(jobs)) {
+      results.add(f.get(120, TimeUnit.SECONDS));
+    }
+    pool.shutdown();
+    long landed = results.stream().mapToLong(LandingResult::rowsLanded).sum();
+    long quarantined = results.stream().mapToLong(LandingResult::rowsQuarantined).sum();
+    assertThat(landed + quarantined).isEqualTo(40_000);
+    assertThat(quarantined).isEqualTo(a.expectedQuarantined() + b.expectedQuarantined());
+    Table ods = citizensTable(lakehouse);
+    assertThat(Tables.rows(ods)).hasSize((int) landed);
+    assertThat(ods.snapshots()).hasSize(2);
+    assertThat(Tables.rows(lakehouse.load(TableNames.quarantine("public-security", "citizens"))))
+        .hasSize((int) quarantined);
+  }
+
+  @Test
+  void theSameFeedLandedTwiceAtOnceLandsOnce() throws Exception {
+    GenerateResult g = citizens("same.csv", 20_000, 0, 0.02);
+    Path home = dir.resolve("home");
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    List<LandingResult> results = new ArrayList<>();
+    for (Future<LandingResult> f : pool.invokeAll(List.<Callable<LandingResult>>of(() -> landAlone(home, g),
+        () -> landAlone(home, g)))) {
+      results.add(f.get(120, TimeUnit.SECONDS));
+    }
+    pool.shutdown();
+    assertThat(results).filteredOn(LandingResult::isDuplicate).hasSize(1);
+    LandingResult winner = results.stream().filter(r -> !r.isDuplicate()).findFirst().orElseThrow();
+    assertThat(Tables.rows(citizensTable(lakehouse))).hasSize((int) winner.rowsLanded());
+    assertThat(Tables.rows(lakehouse.load(TableNames.quarantine("public-security", "citizens"))))
+        .hasSize((int) winner.rowsQuarantined());
+    // The loser's files were written, then removed: nothing but the winner's data files remain.
+    try (var files = Files.walk(home.resolve("warehouse/ods/public_security__citizens/data"))) {
+      assertThat(files.filter(Files::isRegularFile).filter(p -> !p.toString().contains(winner.feedId()))).isEmpty();
+    }
+  }
+
+  private static LandingResult landAlone(Path home, GenerateResult g) {
+    try (Lakehouse lh = Lakehouse.open(LakehouseConfig.embedded(home))) {
+      return new Landing(lh).land(request(g));
+    }
+  }
+
+  @Test
+  void aCrashBetweenTheTwoCommitsIsRepairedByTheNextLanding() {
+    GenerateResult g = citizens("c.csv", 1_000, 0, 0.1);
+    Landing dying = new Landing(lakehouse);
+    dying.betweenCommits = () -> {
+      throw new IllegalStateException("simulated crash after the ods commit");
+    };
+    assertThatThrownBy(() -> dying.land(request(g))).hasMessage("simulated crash after the ods commit");
+    Table q = lakehouse.load(TableNames.quarantine("public-security", "citizens"));
+    assertThat(q.currentSnapshot()).as("the quarantine commit never happened").isNull();
+
+    LandingResult retry = new Landing(lakehouse).land(request(g));
+    assertThat(retry.isDuplicate()).as("the ods commit did happen: the feed is not landed twice").isTrue();
+    assertThat(Tables.rows(q)).as("and the recorded quarantine files were appended").hasSize((int) g.expectedQuarantined());
+    assertThat(Tables.rows(citizensTable(lakehouse))).hasSize((int) (1_000 - g.expectedQuarantined()));
+
+    new Landing(lakehouse).land(request(g));
+    assertThat(Tables.rows(q)).as("repaired once, not again").hasSize((int) g.expectedQuarantined());
+  }
+
+  @Test
+  void aLandingKilledInTheMiddleLeavesNothingAndLandsOnceWhenRunAgain() throws Exception {
+    GenerateResult g = citizens("big.csv", 400_000, 0, 0.01);
+    Path home = dir.resolve("home");
+    Path marker = dir.resolve("marker");
+    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-cp", System.getProperty("java.class.path"), LandingChild.class.getName(),
+        home.toString(), g.file(), g.contractFile(), marker.toString(), "100000", "public-security", "citizens")
+        .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!Files.exists(marker) && child.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(Files.exists(marker)).as("the child got going: " + Files.readString(dir.resolve("child.log"))).isTrue();
+    child.destroyForcibly(); // SIGKILL: no shutdown hooks, no finally blocks
+    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(Files.readString(dir.resolve("child.log"))).doesNotContain("landed ");
+
+    Table ods = citizensTable(lakehouse);
+    ods.refresh();
+    assertThat(ods.currentSnapshot()).as("nothing of the killed landing is visible").isNull();
+    assertThat(Tables.rows(ods)).isEmpty();
+
+    LandingResult r = new Landing(lakehouse).land(request(g));
+    assertThat(r.rowsRead()).isEqualTo(400_000);
+    assertThat(r.rowsQuarantined()).isEqualTo(g.expectedQuarantined());
+    assertThat(Tables.rows(citizensTable(lakehouse))).hasSize((int) r.rowsLanded());
+    assertThat(new Landing(lakehouse).land(request(g)).isDuplicate()).isTrue();
+  }
+
+  @Test
+  void aContractThatAddsOrWidensColumnsEvolvesTheTable() {
+    String v1 = """
+        columns:
+          - {name: id, type: long, required: true}
+          - {name: score, type: int}
+        """;
+    land(v1, "id,score\n1,10\n");
+    String v2 = """
+        columns:
+          - {name: id, type: long, required: true}
+          - {name: score, type: long}
+          - {name: note, type: string, personal: other}
+        """;
+    LandingResult r = land(v2, "id,score,note\n2,3000000000,hi\n");
+    assertThat(r.rowsLanded()).isEqualTo(1);
+    List<Record> rows = new ArrayList<>(Tables.rows(ods()));
+    rows.sort(java.util.Comparator.comparingLong(x -> (Long) x.getField("id")));
+    assertThat(rows).hasSize(2);
+    assertThat(rows.get(0).getField("score")).isEqualTo(10L);
+    assertThat(rows.get(0).getField("note")).isNull();
+    assertThat(rows.get(1).getField("note")).isEqualTo("hi");
+    assertThat(ods().properties()).containsEntry("dataops.personal.note", "other");
+
+    String incompatible = """
+        columns:
+          - {name: id, type: string, required: true}
+        """;
+    assertThatThrownBy(() -> land(incompatible, "id\nx\n")).isInstanceOf(BadInputException.class)
+        .hasMessage("column 'id' is long in ods.dept__data but the contract says string (only widening changes are allowed)");
+  }
+
+  @Test
+  void aContractForAnotherDatasetIsRefused() {
+    GenerateResult g = citizens("c.csv", 10, 0, 0);
+    FeedContract contract = ContractParser.parse(SampleGenerator.contractPathFor(Path.of(g.file())));
+    assertThatThrownBy(() -> new Landing(lakehouse).land(new LandingRequest("public-security", "vehicles",
+        Path.of(g.file()), contract, null))).isInstanceOf(BadInputException.class)
+        .hasMessage("the contract is for dataset 'citizens', not 'vehicles'");
+    assertThatThrownBy(() -> new Landing(lakehouse).land(new LandingRequest("public-security", "citizens",
+        dir.resolve("missing.csv"), contract, null))).isInstanceOf(BadInputException.class)
+        .hasMessageStartingWith("no readable file at ");
+  }
+
+}
