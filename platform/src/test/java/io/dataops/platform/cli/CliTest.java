@@ -1,0 +1,175 @@
+package io.dataops.platform.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dataops.platform.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as scripts use it: exit codes, one-line errors, the JSON field names DESIGN.md fixes. */
+class CliTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path dir;
+
+  record Run(int exit, String out, String err) {
+    JsonNode json() {
+      try {
+        return JSON.readTree(out);
+      } catch (Exception e) {
+        throw new AssertionError("stdout is not one JSON object: " + out, e);
+      }
+    }
+  }
+
+  Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--home");
+    all.add(dir.resolve("home").toString());
+    int exit = Main.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void generateLandAndBrowseWithJson() {
+    Path feed = dir.resolve("feeds/citizens.csv");
+    Run gen = run("generate", "--dataset", "citizens", "--rows", "2000", "--out", feed.toString(), "--encoding", "GBK",
+        "--defect-rate", "0.1", "--seed", "3", "--json");
+    assertThat(gen.exit()).as(gen.err()).isZero();
+    long expected = gen.json().get("expectedQuarantined").asLong();
+    assertThat(expected).isPositive();
+    assertThat(Files.exists(dir.resolve("feeds/citizens.csv.contract.yaml"))).isTrue();
+
+    Run land = run("land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString(), "--json");
+    assertThat(land.exit()).as(land.err()).isZero();
+    JsonNode r = land.json();
+    assertThat(r.get("table").asText()).isEqualTo("ods.public_security__citizens");
+    assertThat(r.get("snapshotId").isNumber()).isTrue();
+    assertThat(r.get("rowsRead").asLong()).isEqualTo(2000);
+    assertThat(r.get("rowsLanded").asLong() + r.get("rowsQuarantined").asLong()).isEqualTo(2000);
+    assertThat(r.get("rowsQuarantined").asLong()).isEqualTo(expected);
+    assertThat(r.get("duplicateOf").isNull()).isTrue();
+
+    Run again = run("land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString(), "--json");
+    assertThat(again.exit()).isZero();
+    assertThat(again.json().get("snapshotId").isNull()).isTrue();
+    assertThat(again.json().get("duplicateOf").asLong()).isEqualTo(r.get("snapshotId").asLong());
+    assertThat(again.json().get("rowsRead").asLong()).isZero();
+
+    Run list = run("table", "list", "--json");
+    assertThat(list.json().get("tables")).hasSize(2);
+    Run show = run("table", "show", "ods.public_security__citizens", "--limit", "3", "--json");
+    assertThat(show.json().get("rows")).hasSize(3);
+    assertThat(show.json().get("rows").get(0).get("phone").asText()).matches("\\d{3}\\*{4}\\d{4}");
+    Run history = run("table", "history", "ods.public_security__citizens", "--json");
+    assertThat(history.json().get("snapshots")).hasSize(1);
+    Run text = run("table", "show", "quarantine.public_security__citizens", "--limit", "1");
+    assertThat(text.exit()).isZero();
+    assertThat(text.out()).contains("raw_text").contains("[hidden: ");
+  }
+
+  @Test
+  void contractRegistrationIsCheckedAndThenUsed() throws Exception {
+    Path feed = dir.resolve("e.csv");
+    assertThat(run("generate", "--dataset", "enterprises", "--rows", "50", "--out", feed.toString()).exit()).isZero();
+    Path contract = dir.resolve("e.csv.contract.yaml");
+    Path moved = dir.resolve("registered.yaml");
+    Files.move(contract, moved);
+
+    Run missing = run("land", "--department", "market-regulation", "--dataset", "enterprises", "--file", feed.toString());
+    assertThat(missing.exit()).isEqualTo(2);
+    assertThat(missing.err()).startsWith("dataops: no contract for market-regulation/enterprises").hasLineCount(1);
+
+    Run reg = run("contract", "register", "--department", "market-regulation", "--dataset", "enterprises",
+        "--file", moved.toString(), "--json");
+    assertThat(reg.exit()).as(reg.err()).isZero();
+    assertThat(reg.json().get("sha256").asText()).hasSize(64);
+    Run landed = run("land", "--department", "market-regulation", "--dataset", "enterprises", "--file", feed.toString(),
+        "--json");
+    assertThat(landed.exit()).as(landed.err()).isZero();
+    assertThat(landed.json().get("rowsLanded").asLong()).isEqualTo(50);
+    assertThat(run("contract", "list", "--json").json().get("contracts")).hasSize(1);
+
+    Path broken = dir.resolve("broken.yaml");
+    Files.writeString(broken, "columns:\n  - name: id\n    type: integr\n");
+    Run bad = run("contract", "register", "--department", "d", "--dataset", "s", "--file", broken.toString());
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err().strip()).isEqualTo("dataops: broken.yaml:3: column 'id': unknown type 'integr' (expected "
+        + "string, long, int, double, decimal(p,s), date, timestamp, boolean)");
+    Run wrongDept = run("contract", "register", "--department", "public-security", "--dataset", "enterprises",
+        "--file", moved.toString());
+    assertThat(wrongDept.exit()).isEqualTo(2);
+    assertThat(wrongDept.err()).contains("names department 'market-regulation', not 'public-security'");
+  }
+
+  @Test
+  void badInputExitsWithTwoAndOneLine() {
+    Run noFile = run("land", "--department", "d", "--dataset", "s", "--file", dir.resolve("none.csv").toString());
+    assertThat(noFile.exit()).isEqualTo(2);
+    assertThat(noFile.err().strip()).isEqualTo("dataops: no readable file at " + dir.resolve("none.csv"));
+    assertThat(noFile.out()).isEmpty();
+
+    Run missingOption = run("land", "--department", "d");
+    assertThat(missingOption.exit()).isEqualTo(2);
+    assertThat(missingOption.err()).hasLineCount(1).contains("Missing required options").contains("dataops land --help");
+
+    Run unknown = run("table", "show", "ods.nothing");
+    assertThat(unknown.exit()).isEqualTo(2);
+    assertThat(unknown.err().strip()).isEqualTo("dataops: no table ods.nothing (see: dataops table list)");
+
+    Run badDataset = run("generate", "--dataset", "weather", "--rows", "1", "--out", dir.resolve("w.csv").toString());
+    assertThat(badDataset.exit()).isEqualTo(2);
+    assertThat(badDataset.err()).contains("unknown dataset 'weather' (expected citizens, enterprises, social-insurance)");
+
+    Run badRate = run("generate", "--dataset", "citizens", "--rows", "1", "--defect-rate", "2",
+        "--out", dir.resolve("w.csv").toString());
+    assertThat(badRate.exit()).isEqualTo(2);
+  }
+
+  @Test
+  void theDemoRunsTheLifecycleAndReportsWhatItProduced() {
+    Run demo = run("demo", "--json");
+    assertThat(demo.exit()).as(demo.err()).isZero();
+    JsonNode report = demo.json();
+    assertThat(report.get("home").asText()).isEqualTo(dir.resolve("home").toString());
+    assertThat(report.get("contracts")).hasSize(3);
+    JsonNode steps = report.get("steps");
+    assertThat(steps).hasSize(5);
+    for (int i = 0; i < 3; i++) {
+      assertThat(steps.get(i).get("landing").get("rowsQuarantined").asLong()).isZero();
+    }
+    assertThat(steps.get(3).get("landing").get("duplicateOf").asLong())
+        .isEqualTo(steps.get(0).get("landing").get("snapshotId").asLong());
+    JsonNode defective = steps.get(4);
+    assertThat(defective.get("landing").get("rowsQuarantined").asLong())
+        .isPositive().isEqualTo(defective.get("generated").get("expectedQuarantined").asLong());
+    assertThat(report.get("tables")).hasSize(6);
+    assertThat(Files.isDirectory(dir.resolve("home/landing/public-security"))).isTrue();
+    assertThat(Files.isRegularFile(dir.resolve("home/contracts/human-resources/social-insurance.contract.yaml"))).isTrue();
+    assertThat(Files.isRegularFile(dir.resolve("home/catalog.db"))).isTrue();
+    assertThat(Files.isDirectory(dir.resolve("home/warehouse/ods"))).isTrue();
+
+    Run text = run("demo");
+    assertThat(text.exit()).isZero();
+    assertThat(text.out()).contains("nothing landed").contains("quarantine.public_security__citizens");
+  }
+
+  @Test
+  void helpAndVersion() {
+    Run help = run("--help");
+    assertThat(help.exit()).isZero();
+    assertThat(help.out()).contains("land").contains("generate").contains("table").contains("demo");
+  }
+}

@@ -1,0 +1,61 @@
+package io.dataops.platform.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dataops.lakehouse.BadInputException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PlatformConfigTest {
+  @TempDir Path home;
+
+  @Test
+  void embeddedByDefault() {
+    PlatformConfig c = PlatformConfig.load(home, Map.of());
+    assertThat(c.lakehouse().isEmbedded()).isTrue();
+    assertThat(c.lakehouse().catalogUri()).isEqualTo("jdbc:sqlite:" + home.resolve("catalog.db"));
+    assertThat(c.lakehouse().warehouse()).isEqualTo(home.resolve("warehouse").toUri().toString());
+  }
+
+  @Test
+  void homeFromOptionThenEnvironmentThenDefault() {
+    assertThat(PlatformConfig.resolveHome("/x", Map.of("DATAOPS_HOME", "/y"))).isEqualTo(Path.of("/x"));
+    assertThat(PlatformConfig.resolveHome(null, Map.of("DATAOPS_HOME", "/y"))).isEqualTo(Path.of("/y"));
+    assertThat(PlatformConfig.resolveHome(null, Map.of())).isEqualTo(Path.of("dataops-home").toAbsolutePath());
+  }
+
+  @Test
+  void environmentWinsOverTheFileAndThePasswordComesFromAFile() throws Exception {
+    Path secret = home.resolve("secret");
+    Files.writeString(secret, "s3cret\n");
+    Files.writeString(home.resolve("dataops.properties"), """
+        catalog.uri=jdbc:postgresql://db.internal:5432/from_file
+        catalog.user=dataops
+        catalog.password-file=%s
+        warehouse=s3://lake/warehouse
+        """.formatted(secret));
+    PlatformConfig c = PlatformConfig.load(home, Map.of("DATAOPS_CATALOG_URI", "jdbc:postgresql://pg:5432/from_env"));
+    assertThat(c.lakehouse().catalogUri()).isEqualTo("jdbc:postgresql://pg:5432/from_env");
+    assertThat(c.lakehouse().catalogUser()).isEqualTo("dataops");
+    assertThat(c.lakehouse().catalogPassword()).isEqualTo("s3cret");
+    assertThat(c.lakehouse().warehouse()).isEqualTo("s3://lake/warehouse");
+    assertThat(c.toString()).doesNotContain("s3cret").contains("(hidden)");
+  }
+
+  @Test
+  void aPasswordInThePropertiesFileIsRefused() throws Exception {
+    Files.writeString(home.resolve("dataops.properties"), "catalog.password=oops\n");
+    assertThatThrownBy(() -> PlatformConfig.load(home, Map.of())).isInstanceOf(BadInputException.class)
+        .hasMessageContaining("do not put the password in this file").hasMessageNotContaining("oops");
+  }
+
+  @Test
+  void anUnsupportedCatalogIsRefused() {
+    assertThatThrownBy(() -> PlatformConfig.load(home, Map.of("DATAOPS_CATALOG_URI", "jdbc:mysql://x/y")))
+        .isInstanceOf(BadInputException.class).hasMessageContaining("catalog.uri must be");
+  }
+}
