@@ -16,7 +16,9 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
+import io.dataops.lakehouse.BadInputException;
 import org.apache.iceberg.jdbc.JdbcCatalog;
+import org.apache.iceberg.jdbc.UncheckedSQLException;
 
 /**
  * The Iceberg lakehouse: a JDBC catalog (embedded SQLite file, or PostgreSQL) over a warehouse reached through
@@ -55,16 +57,63 @@ public final class Lakehouse implements AutoCloseable {
       }
     }
     props.putAll(config.extra());
-    JdbcCatalog catalog = new JdbcCatalog();
+    JdbcCatalog catalog;
+    try {
+      catalog = initialize(props);
+    } catch (UncheckedSQLException e) {
+      java.sql.SQLException sql = rootSql(e);
+      if (sql != null && sql.getSQLState() != null
+          && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("28") || sql.getSQLState().startsWith("3D"))) {
+        // Cannot connect, bad credentials, no such database: the configuration is wrong, not the platform.
+        throw new BadInputException("cannot open the catalog at " + config.catalogUri() + ": "
+            + sql.getMessage().lines().findFirst().orElse("") + " (SQLState " + sql.getSQLState() + ")", e);
+      }
+      throw e;
+    }
+    Lakehouse lakehouse = new Lakehouse(catalog, config);
+    lakehouse.ensureZones();
+    return lakehouse;
+  }
+
+  /**
+   * Opens the catalog. Iceberg creates and migrates its catalog tables on first use without guarding against a
+   * second process doing the same at the same moment; the loser fails on "already exists", and a second attempt
+   * finds the work done.
+   */
+  private static JdbcCatalog initialize(Map<String, String> props) {
     Configuration conf = new Configuration(false);
     // Raw local files: no .crc side files in the warehouse, which would double the files a reader lists.
     conf.set("fs.file.impl", "org.apache.hadoop.fs.RawLocalFileSystem");
     conf.setBoolean("fs.file.impl.disable.cache", true);
-    catalog.setConf(conf);
-    catalog.initialize("dataops", props);
-    Lakehouse lakehouse = new Lakehouse(catalog, config);
-    lakehouse.ensureZones();
-    return lakehouse;
+    for (int attempt = 1; ; attempt++) {
+      JdbcCatalog catalog = new JdbcCatalog();
+      catalog.setConf(conf);
+      try {
+        catalog.initialize("dataops", props);
+        return catalog;
+      } catch (UncheckedSQLException e) {
+        catalog.close();
+        if (attempt == 5) {
+          throw e;
+        }
+        try {
+          Thread.sleep(50L * attempt);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static java.sql.SQLException rootSql(Throwable t) {
+    java.sql.SQLException found = null;
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof java.sql.SQLException sql) {
+        found = sql;
+      }
+    }
+    return found;
   }
 
   private void ensureZones() {
@@ -72,8 +121,11 @@ public final class Lakehouse implements AutoCloseable {
       if (!catalog.namespaceExists(zone.namespace())) {
         try {
           catalog.createNamespace(zone.namespace(), Map.of());
-        } catch (AlreadyExistsException raced) {
-          // another process created it first
+        } catch (AlreadyExistsException | UncheckedSQLException raced) {
+          // Another process created it first (the JDBC catalog may report that as a duplicate key).
+          if (!catalog.namespaceExists(zone.namespace())) {
+            throw raced;
+          }
         }
       }
     }
@@ -105,7 +157,11 @@ public final class Lakehouse implements AutoCloseable {
     try {
       return catalog.buildTable(id, schema).withPartitionSpec(PartitionSpec.unpartitioned())
           .withProperties(props).create();
-    } catch (AlreadyExistsException raced) {
+    } catch (AlreadyExistsException | UncheckedSQLException | org.apache.iceberg.exceptions.CommitFailedException raced) {
+      // A concurrent creator won; the JDBC catalog may report that as a duplicate key or a failed commit.
+      if (!catalog.tableExists(id)) {
+        throw raced;
+      }
       return catalog.loadTable(id);
     }
   }

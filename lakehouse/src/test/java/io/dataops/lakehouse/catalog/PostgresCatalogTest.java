@@ -70,8 +70,19 @@ class PostgresCatalogTest {
   }
 
   @Test
+  void aCatalogThatCannotBeReachedIsABadInputNamingIt() {
+    LakehouseConfig wrong = new LakehouseConfig(PostgresServer.newDatabase("catalog_auth").replace("/catalog_auth",
+        "/no_such_database"), "postgres", "", dir.toUri().toString(), Map.of());
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Lakehouse.open(wrong))
+        .isInstanceOf(io.dataops.lakehouse.BadInputException.class)
+        .hasMessageStartingWith("cannot open the catalog at " + wrong.catalogUri() + ": ")
+        .hasMessageContaining("no_such_database");
+  }
+
+  /** Three processes meet a fresh catalog at once: they race to create Iceberg's catalog tables, then to commit. */
+  @org.junit.jupiter.api.RepeatedTest(3)
   void concurrentLandsCommitThroughPostgresOptimisticLocking() throws Exception {
-    LakehouseConfig cfg = config("catalog_concurrent");
+    LakehouseConfig cfg = config("catalog_concurrent_" + System.nanoTime());
     List<GenerateResult> feeds = List.of(citizens("a.csv", 0), citizens("b.csv", 5_000), citizens("c.csv", 10_000));
     ExecutorService pool = Executors.newFixedThreadPool(3);
     List<Callable<LandingResult>> jobs = new ArrayList<>();
