@@ -115,6 +115,25 @@ class CliTest {
   }
 
   @Test
+  void anExplicitContractWinsOverTheOneBesideTheFile() throws Exception {
+    Path feed = dir.resolve("s.csv");
+    assertThat(run("generate", "--dataset", "social-insurance", "--rows", "40", "--out", feed.toString()).exit()).isZero();
+    Path explicit = dir.resolve("explicit.yaml");
+    // The explicit contract caps payment_status at 1 character: every row breaks it.
+    Files.writeString(explicit, Files.readString(dir.resolve("s.csv.contract.yaml"))
+        .replace("  - name: payment_status\n    type: string\n    maxLength: 8", "  - name: payment_status\n    type: string\n    maxLength: 1"));
+    Run r = run("land", "--department", "human-resources", "--dataset", "social-insurance", "--file", feed.toString(),
+        "--contract", explicit.toString(), "--json");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.json().get("rowsQuarantined").asLong()).isEqualTo(40);
+    assertThat(r.json().get("quarantinedByRule").get("too_long").asLong()).isEqualTo(40);
+    Run missing = run("land", "--department", "human-resources", "--dataset", "social-insurance", "--file",
+        feed.toString(), "--contract", dir.resolve("nope.yaml").toString());
+    assertThat(missing.exit()).isEqualTo(2);
+    assertThat(missing.err()).startsWith("dataops: no contract file at ");
+  }
+
+  @Test
   void badInputExitsWithTwoAndOneLine() {
     Run noFile = run("land", "--department", "d", "--dataset", "s", "--file", dir.resolve("none.csv").toString());
     assertThat(noFile.exit()).isEqualTo(2);
