@@ -4,10 +4,8 @@ import io.dataops.lakehouse.BadInputException;
 import io.dataops.lakehouse.contract.ColumnSpec;
 import io.dataops.lakehouse.contract.FeedContract;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -23,7 +21,7 @@ import java.util.Map;
  * decoding happens per record in the workers. A quote left open is reported as its own bad record (the line
  * where it opened) and reading resumes on the next line, so one stray quote cannot swallow the rest of a feed.
  */
-final class CsvFeedReader implements FeedReader {
+final class CsvFeedReader extends BufferedFeedReader {
   private static final int FIELD_START = 0;
   private static final int UNQUOTED = 1;
   private static final int QUOTED = 2;
@@ -32,8 +30,6 @@ final class CsvFeedReader implements FeedReader {
   private static final int BATCH_BYTES = 1 << 20;
   private static final int BATCH_ROWS = 8192;
 
-  private final InputStream in;
-  private final MessageDigest digest;
   private final FeedContract contract;
   private final byte delimiter;
   private final byte quote;
@@ -41,11 +37,6 @@ final class CsvFeedReader implements FeedReader {
   private final Charset charset;
   private final Layout layout;
 
-  private byte[] buf = new byte[1 << 20];
-  private int pos;
-  private int limit;
-  private boolean eof;
-  private long bytesRead;
   private long line = 1;
   private long row;
   private long blankLines;
@@ -60,8 +51,7 @@ final class CsvFeedReader implements FeedReader {
   private String recNote;
 
   CsvFeedReader(Path file, FeedContract contract, MessageDigest digest) throws IOException {
-    this.in = Files.newInputStream(file);
-    this.digest = digest;
+    super(file, digest);
     this.contract = contract;
     this.delimiter = (byte) contract.delimiter();
     this.quote = (byte) contract.quote();
@@ -285,44 +275,6 @@ final class CsvFeedReader implements FeedReader {
     return end > start && buf[end - 1] == '\r' ? end - 1 : end;
   }
 
-  /** Moves the bytes from {@code start} to the front of the buffer; returns how far they moved. */
-  private int compactFrom(int start) {
-    if (start == 0) {
-      return 0;
-    }
-    int keep = limit - start;
-    System.arraycopy(buf, start, buf, 0, keep);
-    limit = keep;
-    pos -= start;
-    return start;
-  }
-
-  /** Reads more bytes after {@code limit}, growing the buffer for a long record. False at end of file. */
-  private boolean fill() throws IOException {
-    if (eof) {
-      return false;
-    }
-    if (limit == buf.length) {
-      buf = Arrays.copyOf(buf, buf.length * 2);
-    }
-    int n = in.read(buf, limit, buf.length - limit);
-    if (n < 0) {
-      eof = true;
-      return false;
-    }
-    if (digest != null) {
-      digest.update(buf, limit, n);
-    }
-    bytesRead += n;
-    limit += n;
-    return true;
-  }
-
-  @Override
-  public long bytesRead() {
-    return bytesRead;
-  }
-
   @Override
   public long blankLines() {
     return blankLines;
@@ -336,11 +288,6 @@ final class CsvFeedReader implements FeedReader {
   @Override
   public List<String> missingColumns() {
     return layout.missing;
-  }
-
-  @Override
-  public void close() throws IOException {
-    in.close();
   }
 
   /**

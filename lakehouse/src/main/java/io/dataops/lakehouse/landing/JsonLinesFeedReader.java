@@ -5,9 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.dataops.lakehouse.contract.FeedContract;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.Charset;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -21,30 +19,22 @@ import java.util.Map;
  * line break) and parsed with Jackson's streaming parser on the workers. A field the contract does not declare is
  * a problem of that row, as is nested JSON where a column value belongs.
  */
-final class JsonLinesFeedReader implements FeedReader {
+final class JsonLinesFeedReader extends BufferedFeedReader {
   private static final int BATCH_BYTES = 1 << 20;
   private static final int BATCH_ROWS = 8192;
 
-  private final InputStream in;
-  private final MessageDigest digest;
   private final Charset charset;
   private final int maxRecordBytes;
   private final Map<String, Integer> columnIndex = new HashMap<>();
   private final int columnCount;
 
-  private byte[] buf = new byte[1 << 20];
-  private int pos;
-  private int limit;
-  private boolean eof;
-  private long bytesRead;
   private long line;
   private long row;
   private long blankLines;
   private boolean first = true;
 
   JsonLinesFeedReader(Path file, FeedContract contract, MessageDigest digest) throws IOException {
-    this.in = Files.newInputStream(file);
-    this.digest = digest;
+    super(file, digest);
     this.charset = contract.encoding();
     this.maxRecordBytes = contract.maxRecordBytes();
     for (int i = 0; i < contract.columns().size(); i++) {
@@ -140,36 +130,7 @@ final class JsonLinesFeedReader implements FeedReader {
   }
 
   private void compact() {
-    if (pos > 0) {
-      System.arraycopy(buf, pos, buf, 0, limit - pos);
-      limit -= pos;
-      pos = 0;
-    }
-  }
-
-  private boolean fill() throws IOException {
-    if (eof) {
-      return false;
-    }
-    if (limit == buf.length) {
-      buf = Arrays.copyOf(buf, buf.length * 2);
-    }
-    int n = in.read(buf, limit, buf.length - limit);
-    if (n < 0) {
-      eof = true;
-      return false;
-    }
-    if (digest != null) {
-      digest.update(buf, limit, n);
-    }
-    bytesRead += n;
-    limit += n;
-    return true;
-  }
-
-  @Override
-  public long bytesRead() {
-    return bytesRead;
+    compactFrom(pos);
   }
 
   @Override
@@ -185,11 +146,6 @@ final class JsonLinesFeedReader implements FeedReader {
   @Override
   public List<String> missingColumns() {
     return List.of();
-  }
-
-  @Override
-  public void close() throws IOException {
-    in.close();
   }
 
   private final class JsonBatch extends FramedBatch {
