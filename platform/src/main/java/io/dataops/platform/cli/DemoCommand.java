@@ -38,6 +38,9 @@ final class DemoCommand implements Callable<Integer> {
         text.append(String.format("   (the generator planted %d contract violations; %d rows were quarantined)%n",
             s.generated().expectedQuarantined(), s.landing().rowsQuarantined()));
       }
+      if (s.quality() != null) {
+        text.append(Quality.text(s.quality()).indent(3));
+      }
       text.append('\n');
     }
     text.append("tables:\n");
@@ -45,6 +48,7 @@ final class DemoCommand implements Callable<Integer> {
       text.append(String.format("  %-46s %,8d rows  %d snapshots%n", t.name(), t.rows(), t.snapshots()));
     }
     text.append("\nnext: dataops table show ods.public_security__citizens --home ").append(report.home())
+        .append("\n      dataops table show quality.row_failures --home ").append(report.home())
         .append("\n      dataops table show quarantine.public_security__citizens --home ").append(report.home())
         .append('\n');
     cli.print(common, report, text.toString());

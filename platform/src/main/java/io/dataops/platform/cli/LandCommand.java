@@ -4,7 +4,7 @@ import io.dataops.lakehouse.BadInputException;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.contract.ContractParser;
 import io.dataops.lakehouse.contract.ContractRegistry;
-import io.dataops.lakehouse.landing.Landing;
+import io.dataops.platform.intake.FeedIntake;
 import io.dataops.lakehouse.landing.LandingRequest;
 import io.dataops.lakehouse.landing.LandingResult;
 import io.dataops.lakehouse.landing.ProgressListener;
@@ -42,15 +42,27 @@ final class LandCommand implements Callable<Integer> {
     }
     ContractRegistry.Registered resolved = resolveContract(config, department, dataset, file, contract);
     ProgressListener progress = Progress.on(cli.err, "landing " + file.getFileName());
-    LandingResult r;
+    FeedIntake.Result intake;
     try (Lakehouse lakehouse = cli.lakehouse(config)) {
-      r = new Landing(lakehouse, workers(), progress).land(
-          new LandingRequest(department, dataset, file, resolved.contract(), resolved.sha256()));
+      intake = new FeedIntake(config, lakehouse, workers()).take(
+          new LandingRequest(department, dataset, file, resolved.contract(), resolved.sha256()), progress);
     } finally {
       Progress.finish(progress);
     }
-    cli.print(common, r, describe(r, department, dataset, file));
+    cli.print(common, json(intake), describe(intake.landing(), department, dataset, file)
+        + (intake.quality() == null ? "" : Quality.text(intake.quality())));
     return 0;
+  }
+
+  /** The landing's JSON (DESIGN.md's fields), with the feed's quality summary when a suite ran. */
+  @SuppressWarnings("unchecked")
+  static java.util.Map<String, Object> json(FeedIntake.Result intake) {
+    java.util.Map<String, Object> json = new java.util.LinkedHashMap<>(Cli.JSON.convertValue(intake.landing(),
+        java.util.Map.class));
+    if (intake.quality() != null) {
+      json.put("quality", Quality.summary(intake.quality()));
+    }
+    return json;
   }
 
   static int workers() {

@@ -51,6 +51,7 @@ final class Progress implements ProgressListener, AutoCloseable {
     if (drawn) {
       err.print("\r" + " ".repeat(90) + "\r");
       err.flush();
+      drawn = false;
     }
   }
 }

@@ -82,6 +82,15 @@ public record PlatformConfig(Path home, LakehouseConfig lakehouse) {
     return home.resolve("landing");
   }
 
+  public Path suites() {
+    return home.resolve("suites");
+  }
+
+  /** Scratch space (spilled sort runs); emptied by each run that uses it. */
+  public Path work() {
+    return home.resolve("tmp");
+  }
+
   public Path logs() {
     return home.resolve("logs");
   }

@@ -3,7 +3,6 @@ package io.dataops.platform.demo;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.contract.ContractRegistry;
 import io.dataops.lakehouse.contract.FeedFormat;
-import io.dataops.lakehouse.landing.Landing;
 import io.dataops.lakehouse.landing.LandingRequest;
 import io.dataops.lakehouse.landing.LandingResult;
 import io.dataops.lakehouse.landing.ProgressListener;
@@ -13,6 +12,12 @@ import io.dataops.lakehouse.sample.SampleDataset;
 import io.dataops.lakehouse.sample.SampleGenerator;
 import io.dataops.lakehouse.table.TableBrowser;
 import io.dataops.platform.config.PlatformConfig;
+import io.dataops.platform.intake.FeedIntake;
+import io.dataops.quality.run.QualityReport;
+import io.dataops.quality.suite.SuiteRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -21,8 +26,9 @@ import java.util.List;
 
 /**
  * The whole lifecycle on generated sample data, as far as the platform goes today: three departments' feeds in
- * three formats are generated into the landing zone, their contracts registered, the feeds landed; one feed is
- * sent again (recognised as a duplicate) and a later feed with defects shows the quarantine.
+ * three formats are generated into the landing zone, their contracts and the citizens quality suite registered,
+ * the feeds landed and checked; one feed is sent again (recognised as a duplicate) and a later feed with defects
+ * shows the quarantine and failing quality rules with their failing rows.
  */
 public final class Demo {
   static final long SEED = 20261128L;
@@ -32,19 +38,54 @@ public final class Demo {
 
   private Demo() {}
 
-  /** One step of the demo and what the landing reported. */
+  /** One step of the demo: what was generated, what the landing reported, and the feed's quality run if any. */
   public record Step(String step, String department, String dataset, String file, GenerateResult generated,
-                     LandingResult landing) {}
+                     LandingResult landing, QualityReport quality) {}
 
-  public record Report(String home, List<String> contracts, List<Step> steps, List<TableBrowser.TableSummary> tables) {}
+  public record Report(String home, List<String> contracts, List<String> suites, List<Step> steps,
+                       List<TableBrowser.TableSummary> tables) {}
+
+  /** The public-security department's checks on every citizens feed (Great Expectations 1.x suite format). */
+  static final String CITIZENS_SUITE = """
+      name: public-security.citizens
+      meta: {owner: public-security, notes: "checked on every feed of the citizen registry"}
+      expectations:
+        - type: expect_table_row_count_to_be_between
+          kwargs: {min_value: 1}
+        - type: expect_column_values_to_be_unique
+          kwargs: {column: record_id}
+        - type: expect_column_values_to_be_valid_prc_id_card
+          kwargs: {column: id_card}
+        - type: expect_column_values_to_be_valid_prc_mobile
+          kwargs: {column: phone, mostly: 0.99}
+          severity: warning
+        - type: expect_column_values_to_be_in_set
+          kwargs: {column: gender, value_set: [M, F]}
+        - type: expect_column_values_to_be_between
+          kwargs: {column: monthly_income, min_value: 0, max_value: 1000000}
+        - type: expect_column_values_to_match_regex
+          kwargs: {column: district_code, regex: '^440304\\d{6}$'}
+        - type: expect_column_values_to_not_be_null
+          kwargs: {column: address, mostly: 0.95}
+      """;
 
   public static Report run(PlatformConfig config, int workers, ProgressListener progress) {
     Path zone = config.landingZone();
     ContractRegistry contracts = new ContractRegistry(config.contracts());
     List<Step> steps = new ArrayList<>();
     List<String> registered = new ArrayList<>();
+    List<String> suites = new ArrayList<>();
     try (Lakehouse lakehouse = Lakehouse.open(config.lakehouse())) {
-      Landing landing = new Landing(lakehouse, workers, progress);
+      Path suiteFile = zone.resolve("public-security").resolve("citizens.suite.yaml");
+      try {
+        Files.createDirectories(suiteFile.getParent());
+        Files.writeString(suiteFile, CITIZENS_SUITE);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write the demo suite", e);
+      }
+      var suite = new SuiteRegistry(config.suites()).register("public-security", "citizens", suiteFile);
+      suites.add(suite.suite().name() + " -> public-security/citizens");
+      FeedIntake landing = new FeedIntake(config, lakehouse, workers);
       Feed citizens = new Feed(SampleDataset.CITIZENS, FeedFormat.CSV, Charset.forName("GBK"), "citizens-2026-10.csv",
           CITIZENS, 0, 0);
       Feed enterprises = new Feed(SampleDataset.ENTERPRISES, FeedFormat.XLSX, StandardCharsets.UTF_8,
@@ -63,17 +104,17 @@ public final class Demo {
           citizens.generate(zone)));
       Feed defective = new Feed(SampleDataset.CITIZENS, FeedFormat.CSV, Charset.forName("GBK"),
           "citizens-2026-11.csv", 1_000, CITIZENS, 0.08);
-      steps.add(land("a later citizens feed with defects: bad rows quarantined with their reasons", landing,
+      steps.add(land("a later citizens feed with defects: bad rows quarantined, quality rules fail", landing,
           citizenContract, defective.generate(zone)));
-      return new Report(config.home().toString(), registered, steps, new TableBrowser(lakehouse).list());
+      return new Report(config.home().toString(), registered, suites, steps, new TableBrowser(lakehouse).list());
     }
   }
 
-  private static Step land(String what, Landing landing, ContractRegistry.Registered contract, GenerateResult g) {
+  private static Step land(String what, FeedIntake intake, ContractRegistry.Registered contract, GenerateResult g) {
     Path file = Path.of(g.file());
-    LandingResult r = landing.land(new LandingRequest(contract.department(), contract.dataset(), file,
-        contract.contract(), contract.sha256()));
-    return new Step(what, contract.department(), contract.dataset(), file.toString(), g, r);
+    FeedIntake.Result r = intake.take(new LandingRequest(contract.department(), contract.dataset(), file,
+        contract.contract(), contract.sha256()), ProgressListener.NONE);
+    return new Step(what, contract.department(), contract.dataset(), file.toString(), g, r.landing(), r.quality());
   }
 
   private record Feed(SampleDataset dataset, FeedFormat format, Charset encoding, String fileName, long rows,

@@ -164,6 +164,7 @@ class CliTest {
     JsonNode report = demo.json();
     assertThat(report.get("home").asText()).isEqualTo(dir.resolve("home").toString());
     assertThat(report.get("contracts")).hasSize(3);
+    assertThat(report.get("suites")).hasSize(1);
     JsonNode steps = report.get("steps");
     assertThat(steps).hasSize(5);
     for (int i = 0; i < 3; i++) {
@@ -174,7 +175,9 @@ class CliTest {
     JsonNode defective = steps.get(4);
     assertThat(defective.get("landing").get("rowsQuarantined").asLong())
         .isPositive().isEqualTo(defective.get("generated").get("expectedQuarantined").asLong());
-    assertThat(report.get("tables")).hasSize(6);
+    assertThat(steps.get(0).at("/quality/validation/success").asBoolean()).as("the clean feed passes").isTrue();
+    assertThat(defective.at("/quality/validation/success").asBoolean()).as("the defective feed fails").isFalse();
+    assertThat(report.get("tables")).hasSize(7); // and quality.row_failures
     assertThat(Files.isDirectory(dir.resolve("home/landing/public-security"))).isTrue();
     assertThat(Files.isRegularFile(dir.resolve("home/contracts/human-resources/social-insurance.contract.yaml"))).isTrue();
     assertThat(Files.isRegularFile(dir.resolve("home/catalog.db"))).isTrue();
@@ -183,6 +186,52 @@ class CliTest {
     Run text = run("demo");
     assertThat(text.exit()).isZero();
     assertThat(text.out()).contains("nothing landed").contains("quarantine.public_security__citizens");
+  }
+
+  @Test
+  void qualityRunsOnDemandAndOnEveryFeedOfARegisteredSuite() throws Exception {
+    Path feed = dir.resolve("c.csv");
+    Run gen = run("generate", "--dataset", "citizens", "--rows", "3000", "--out", feed.toString(), "--defect-rate", "0.1",
+        "--json");
+    Path suite = dir.resolve("citizens.json");
+    Files.writeString(suite, """
+        {"name": "citizens.basic", "expectations": [
+          {"type": "expect_column_values_to_be_valid_prc_id_card", "kwargs": {"column": "id_card"}},
+          {"type": "expect_column_values_to_be_unique", "kwargs": {"column": "record_id"}},
+          {"type": "expect_column_values_to_be_valid_prc_mobile", "kwargs": {"column": "phone"}, "severity": "warning"}
+        ]}
+        """);
+    Run reg = run("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens",
+        "--file", suite.toString(), "--json");
+    assertThat(reg.exit()).as(reg.err()).isZero();
+    Run land = run("land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString(), "--json");
+    assertThat(land.exit()).as(land.err()).isZero();
+    JsonNode q = land.json().get("quality");
+    assertThat(q.get("success").asBoolean()).as("planted bad check characters fail the suite").isFalse();
+    assertThat(q.get("failingRows").asLong()).isPositive();
+
+    Run on = run("quality", "run", "--table", "ods.public_security__citizens", "--json");
+    assertThat(on.exit()).as(on.err()).isZero();
+    JsonNode v = on.json();
+    assertThat(v.get("success").asBoolean()).isFalse();
+    assertThat(v.get("results")).hasSize(3);
+    assertThat(v.at("/statistics/evaluated_expectations").asInt()).isEqualTo(3);
+    assertThat(v.at("/results/0/result/unexpected_count").asLong()).isEqualTo(gen.json().at("/defects/bad_id_check").asLong());
+    assertThat(v.at("/results/2/result/unexpected_count").asLong()).isEqualTo(gen.json().at("/defects/bad_phone").asLong());
+    assertThat(v.at("/meta/failures_table").asText()).isEqualTo("quality.row_failures");
+    assertThat(on.out()).as("no raw ID number in the result").doesNotContainPattern("\"\\d{17}[\\dX]\"");
+
+    Run text = run("quality", "run", "--table", "ods.public_security__citizens", "--suite", suite.toString());
+    assertThat(text.out()).contains("FAIL error    expect_column_values_to_be_valid_prc_id_card(id_card)");
+
+    Path broken = dir.resolve("broken.json");
+    Files.writeString(broken, "{\"name\": \"x\", \"expectations\": [{\"type\": \"expect_column_values_to_be_unique\","
+        + " \"kwargs\": {\"column\": \"nope\"}}]}");
+    Run bad = run("quality", "run", "--table", "ods.public_security__citizens", "--suite", broken.toString());
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).startsWith("dataops: broken.json:1: expect_column_values_to_be_unique: column 'nope' does not exist");
+    Run none = run("quality", "run", "--table", "ods.nothing");
+    assertThat(none.exit()).isEqualTo(2);
   }
 
   @Test

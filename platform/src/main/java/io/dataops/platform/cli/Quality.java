@@ -1,0 +1,69 @@
+package io.dataops.platform.cli;
+
+import io.dataops.lakehouse.BadInputException;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.landing.FeedTables;
+import io.dataops.platform.intake.FeedIntake;
+import io.dataops.quality.result.ExpectationResult;
+import io.dataops.quality.run.QualityReport;
+import io.dataops.quality.run.QualityRunner;
+import io.dataops.quality.suite.SuiteRegistry;
+import io.dataops.platform.config.PlatformConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.iceberg.catalog.TableIdentifier;
+
+/** Quality runs as the commands use them: the suite registered for a table, the run after a landing, the summary. */
+final class Quality {
+  private Quality() {}
+
+  static QualityRunner runner(Lakehouse lh, PlatformConfig config) {
+    return new FeedIntake(config, lh, LandCommand.workers()).qualityRunner();
+  }
+
+  /** The suite registered for the department dataset a table holds, if any. */
+  static Optional<SuiteRegistry.Registered> suiteFor(PlatformConfig config, Lakehouse lh, TableIdentifier table) {
+    if (!lh.exists(table)) {
+      throw new BadInputException("no table " + table + " (see: dataops table list)");
+    }
+    Map<String, String> props = lh.load(table).properties();
+    String department = props.get(FeedTables.PROP_DEPARTMENT);
+    String dataset = props.get(FeedTables.PROP_DATASET);
+    if (department == null || dataset == null) {
+      return Optional.empty();
+    }
+    return new SuiteRegistry(config.suites()).find(department, dataset);
+  }
+
+  static Map<String, Object> summary(QualityReport r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("runId", r.runId());
+    m.put("success", r.validation().success());
+    m.put("statistics", r.validation().statistics());
+    m.put("failingRows", r.failingRows());
+    m.put("seconds", r.seconds());
+    return m;
+  }
+
+  static String text(QualityReport r) {
+    StringBuilder s = new StringBuilder(String.format("quality %s on %s @ %s: %s (%d of %d expectations met; %,d rows "
+        + "scanned, %,d failing rows recorded in quality.row_failures, run %s)%n", r.validation().suiteName(),
+        r.table(), r.snapshotId(), r.validation().success() ? "PASSED" : "FAILED",
+        r.validation().statistics().successful(), r.validation().statistics().evaluated(), r.rowsScanned(),
+        r.failingRows(), r.runId()));
+    for (ExpectationResult e : r.validation().results()) {
+      Object column = e.expectationConfig().kwargs().get("column");
+      Map<String, Object> res = e.result();
+      String detail = res.containsKey("unexpected_count")
+          ? String.format("%s unexpected of %s", res.get("unexpected_count"), res.get("element_count"))
+          : res.containsKey("observed_value") ? "observed " + res.get("observed_value") : "";
+      if (e.exceptionInfo() != null) {
+        detail = e.exceptionInfo().exceptionMessage();
+      }
+      s.append(String.format("  %s %-8s %s%s  %s%n", e.success() ? "ok  " : "FAIL", e.expectationConfig().severity(),
+          e.expectationConfig().type(), column == null ? "" : "(" + column + ")", detail));
+    }
+    return s.toString();
+  }
+}

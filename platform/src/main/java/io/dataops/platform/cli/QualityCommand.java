@@ -1,0 +1,117 @@
+package io.dataops.platform.cli;
+
+import io.dataops.lakehouse.BadInputException;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.catalog.TableNames;
+import io.dataops.quality.run.QualityReport;
+import io.dataops.quality.run.QualityRunner;
+import io.dataops.quality.suite.ExpectationSuite;
+import io.dataops.quality.suite.SuiteParser;
+import io.dataops.quality.suite.SuiteRegistry;
+import io.dataops.platform.config.PlatformConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.iceberg.catalog.TableIdentifier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "quality", mixinStandardHelpOptions = true,
+    description = "Data quality: Great Expectations-compatible suites run by one-pass analyzers.",
+    subcommands = {QualityCommand.Run.class, QualityCommand.Suite.class})
+final class QualityCommand {
+
+  @Command(name = "run", mixinStandardHelpOptions = true,
+      description = "Validate a table (or one feed of it) against a suite; prints the validation result.")
+  static final class Run implements Callable<Integer> {
+    private final Cli cli;
+    @Mixin CommonOptions common;
+    @Option(names = "--table", required = true, paramLabel = "NAME") String table;
+    @Option(names = "--suite", paramLabel = "FILE",
+        description = "Suite file (JSON or YAML; default: the suite registered for the table's dataset).") Path suite;
+    @Option(names = "--snapshot", paramLabel = "ID", description = "Validate the table as of this snapshot.") Long snapshot;
+    @Option(names = "--feed", description = "Only the rows the snapshot's feed added.") boolean feed;
+
+    Run(Cli cli) {
+      this.cli = cli;
+    }
+
+    @Override
+    public Integer call() {
+      PlatformConfig config = cli.config(common);
+      TableIdentifier id = TableNames.parse(table);
+      try (Lakehouse lh = cli.lakehouse(config)) {
+        ExpectationSuite s;
+        if (suite != null) {
+          if (!Files.isRegularFile(suite)) {
+            throw new BadInputException("no suite file at " + suite);
+          }
+          s = SuiteParser.parse(suite);
+        } else {
+          s = Quality.suiteFor(config, lh, id).map(SuiteRegistry.Registered::suite).orElseThrow(() ->
+              new BadInputException("no suite registered for " + id + ": pass --suite FILE or register one "
+                  + "(dataops quality suite register)"));
+        }
+        QualityReport r = Quality.runner(lh, config).run(id, snapshot, s,
+            feed ? QualityRunner.Scope.FEED : QualityRunner.Scope.TABLE);
+        Map<String, Object> json = new LinkedHashMap<>(Cli.JSON.convertValue(r.validation(), Map.class));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> meta = new LinkedHashMap<>((Map<String, Object>) json.get("meta"));
+        meta.put("failing_rows", r.failingRows());
+        meta.put("failures_table", QualityRunner.ROW_FAILURES.toString());
+        meta.put("seconds", r.seconds());
+        json.put("meta", meta);
+        cli.print(common, json, Quality.text(r));
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "suite", mixinStandardHelpOptions = true, description = "Suites registered per department dataset.",
+      subcommands = {Suite.Register.class})
+  static final class Suite {
+    @Command(name = "register", mixinStandardHelpOptions = true,
+        description = "Check a suite and register it: it then runs on every feed of the dataset.")
+    static final class Register implements Callable<Integer> {
+      private final Cli cli;
+      @Mixin CommonOptions common;
+      @Option(names = "--department", required = true, paramLabel = "D") String department;
+      @Option(names = "--dataset", required = true, paramLabel = "S") String dataset;
+      @Option(names = "--file", required = true, paramLabel = "SUITE") Path file;
+
+      Register(Cli cli) {
+        this.cli = cli;
+      }
+
+      @Override
+      public Integer call() {
+        if (!Files.isRegularFile(file)) {
+          throw new BadInputException("no suite file at " + file);
+        }
+        PlatformConfig config = cli.config(common);
+        TableIdentifier id = TableNames.ods(department, dataset);
+        // When the table exists already, check the suite against it now rather than at the next feed.
+        try (Lakehouse lh = cli.lakehouse(config)) {
+          if (lh.exists(id)) {
+            var facts = new io.dataops.quality.expect.TableFacts(id.toString(), lh.load(id).schema(), null,
+                java.util.List.of(), Map.of(), lh);
+            io.dataops.quality.expect.ExpectationCatalog.compile(SuiteParser.parse(file), facts);
+          }
+        }
+        var r = new SuiteRegistry(config.suites()).register(department, dataset, file);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("department", department);
+        json.put("dataset", dataset);
+        json.put("suite", r.suite().name());
+        json.put("expectations", r.suite().expectations().size());
+        json.put("file", r.file().toString());
+        cli.print(common, json, String.format("registered suite %s (%d expectations) for %s/%s: it runs on every feed%n",
+            r.suite().name(), r.suite().expectations().size(), department, dataset));
+        return 0;
+      }
+    }
+  }
+}

@@ -1,0 +1,349 @@
+package io.dataops.quality.engine;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.arrow.vectorized.ColumnVector;
+import org.apache.iceberg.arrow.vectorized.ColumnarBatch;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
+
+/**
+ * A batch read by Iceberg's vectorized Arrow reader. Values go through Iceberg's column accessors, which also
+ * decode dictionary-encoded pages.
+ */
+final class ArrowBatch implements Batch {
+  private final int size;
+  private final Map<String, ColumnView> columns = new HashMap<>();
+  private final List<String> keyColumns;
+  private final ColumnView feed;
+  private final ColumnView rowNumber;
+  private final ScanContext context;
+
+  ArrowBatch(ColumnarBatch batch, Schema projected, List<String> keyColumns, ScanContext context) {
+    this.size = batch.numRows();
+    List<Types.NestedField> fields = projected.columns();
+    for (int i = 0; i < fields.size(); i++) {
+      columns.put(fields.get(i).name(), view(batch.column(i), fields.get(i).type()));
+    }
+    this.keyColumns = keyColumns;
+    this.feed = columns.get("_feed_id");
+    this.rowNumber = columns.get("_row_number");
+    this.context = context;
+  }
+
+  @Override
+  public int size() {
+    return size;
+  }
+
+  @Override
+  public ColumnView column(String name) {
+    return columns.get(name);
+  }
+
+  @Override
+  public String rowKey(int row) {
+    if (keyColumns.isEmpty()) {
+      return null;
+    }
+    StringBuilder sb = new StringBuilder();
+    for (String k : keyColumns) {
+      ColumnView c = columns.get(k);
+      if (sb.length() > 0) {
+        sb.append(", ");
+      }
+      sb.append(k).append('=').append(c == null || c.isNull(row) ? "null" : context.display(k, c.getString(row)));
+    }
+    return sb.toString();
+  }
+
+  @Override
+  public String feedId(int row) {
+    return feed == null || feed.isNull(row) ? null : feed.getString(row);
+  }
+
+  @Override
+  public long sourceRowNumber(int row) {
+    return rowNumber == null || rowNumber.isNull(row) ? -1 : rowNumber.getLong(row);
+  }
+
+  static ColumnView view(ColumnVector v, Type type) {
+    return switch (type.typeId()) {
+      case STRING -> new StringView(v);
+      case LONG -> new LongView(v, ColumnView.Kind.LONG);
+      case INTEGER -> new IntView(v, ColumnView.Kind.INT);
+      case DATE -> new IntView(v, ColumnView.Kind.DATE);
+      case TIMESTAMP -> new LongView(v, ColumnView.Kind.TIMESTAMP);
+      case DOUBLE -> new DoubleView(v, false);
+      case FLOAT -> new DoubleView(v, true);
+      case DECIMAL -> new DecimalView(v, (Types.DecimalType) type);
+      case BOOLEAN -> new BooleanView(v);
+      default -> new OtherView(v);
+    };
+  }
+
+  private abstract static class Base implements ColumnView {
+    final ColumnVector v;
+
+    Base(ColumnVector v) {
+      this.v = v;
+    }
+
+    @Override
+    public boolean isNull(int row) {
+      return v.isNullAt(row);
+    }
+
+    @Override
+    public long getLong(int row) {
+      throw new UnsupportedOperationException(kind() + " is not a whole number");
+    }
+
+    @Override
+    public double getDouble(int row) {
+      throw new UnsupportedOperationException(kind() + " is not a number");
+    }
+
+    @Override
+    public BigDecimal getDecimal(int row) {
+      return BigDecimal.valueOf(getDouble(row));
+    }
+  }
+
+  private static final class StringView extends Base {
+    /** Plain pages come as a VarCharVector whose bytes can be read in place; dictionary pages do not. */
+    private final org.apache.arrow.vector.VarCharVector varchar;
+
+    StringView(ColumnVector v) {
+      super(v);
+      this.varchar = v.getFieldVector() instanceof org.apache.arrow.vector.VarCharVector vc ? vc : null;
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.STRING;
+    }
+
+    @Override
+    public String getString(int row) {
+      return v.getString(row);
+    }
+
+    @Override
+    public void appendKey(int row, KeyBuffer out) {
+      if (varchar != null) {
+        long start = varchar.getStartOffset(row);
+        int len = (int) (varchar.getEndOffset(row) - start);
+        out.put(varchar.getDataBuffer(), start, len);
+      } else {
+        out.putString(v.getString(row));
+      }
+    }
+  }
+
+  private static final class LongView extends Base {
+    private final Kind kind;
+
+    LongView(ColumnVector v, Kind kind) {
+      super(v);
+      this.kind = kind;
+    }
+
+    @Override
+    public Kind kind() {
+      return kind;
+    }
+
+    @Override
+    public long getLong(int row) {
+      return v.getLong(row);
+    }
+
+    @Override
+    public double getDouble(int row) {
+      return v.getLong(row);
+    }
+
+    @Override
+    public BigDecimal getDecimal(int row) {
+      return BigDecimal.valueOf(v.getLong(row));
+    }
+
+    @Override
+    public String getString(int row) {
+      long value = v.getLong(row);
+      if (kind == Kind.TIMESTAMP) {
+        return LocalDateTime.ofInstant(Instant.EPOCH.plusNanos(value * 1000), ZoneOffset.UTC).toString();
+      }
+      return Long.toString(value);
+    }
+
+    @Override
+    public void appendKey(int row, KeyBuffer out) {
+      out.putLong(v.getLong(row));
+    }
+  }
+
+  private static final class IntView extends Base {
+    private final Kind kind;
+
+    IntView(ColumnVector v, Kind kind) {
+      super(v);
+      this.kind = kind;
+    }
+
+    @Override
+    public Kind kind() {
+      return kind;
+    }
+
+    @Override
+    public long getLong(int row) {
+      return v.getInt(row);
+    }
+
+    @Override
+    public double getDouble(int row) {
+      return v.getInt(row);
+    }
+
+    @Override
+    public BigDecimal getDecimal(int row) {
+      return BigDecimal.valueOf(v.getInt(row));
+    }
+
+    @Override
+    public String getString(int row) {
+      int value = v.getInt(row);
+      return kind == Kind.DATE ? LocalDate.ofEpochDay(value).toString() : Integer.toString(value);
+    }
+
+    @Override
+    public void appendKey(int row, KeyBuffer out) {
+      out.putLong(v.getInt(row));
+    }
+  }
+
+  private static final class DoubleView extends Base {
+    private final boolean isFloat;
+
+    DoubleView(ColumnVector v, boolean isFloat) {
+      super(v);
+      this.isFloat = isFloat;
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.DOUBLE;
+    }
+
+    @Override
+    public double getDouble(int row) {
+      return isFloat ? v.getFloat(row) : v.getDouble(row);
+    }
+
+    @Override
+    public String getString(int row) {
+      return Double.toString(getDouble(row));
+    }
+
+    @Override
+    public void appendKey(int row, KeyBuffer out) {
+      double d = getDouble(row);
+      out.putLong(d == 0.0 ? 0L : Double.doubleToLongBits(d)); // -0.0 equals 0.0; all NaNs are one NaN
+    }
+  }
+
+  private static final class DecimalView extends Base {
+    private final int precision;
+    private final int scale;
+
+    DecimalView(ColumnVector v, Types.DecimalType type) {
+      super(v);
+      this.precision = type.precision();
+      this.scale = type.scale();
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.DECIMAL;
+    }
+
+    @Override
+    public BigDecimal getDecimal(int row) {
+      return v.getDecimal(row, precision, scale);
+    }
+
+    @Override
+    public double getDouble(int row) {
+      return getDecimal(row).doubleValue();
+    }
+
+    @Override
+    public String getString(int row) {
+      return getDecimal(row).toPlainString();
+    }
+
+    @Override
+    public void appendKey(int row, KeyBuffer out) {
+      byte[] b = getDecimal(row).unscaledValue().toByteArray();
+      out.put(b, 0, b.length);
+    }
+  }
+
+  private static final class BooleanView extends Base {
+    BooleanView(ColumnVector v) {
+      super(v);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.BOOLEAN;
+    }
+
+    @Override
+    public long getLong(int row) {
+      return v.getBoolean(row) ? 1 : 0;
+    }
+
+    @Override
+    public String getString(int row) {
+      return Boolean.toString(v.getBoolean(row));
+    }
+
+    @Override
+    public void appendKey(int row, KeyBuffer out) {
+      out.put((byte) (v.getBoolean(row) ? 1 : 0));
+    }
+  }
+
+  private static final class OtherView extends Base {
+    OtherView(ColumnVector v) {
+      super(v);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.OTHER;
+    }
+
+    @Override
+    public String getString(int row) {
+      return new String(v.getBinary(row), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void appendKey(int row, KeyBuffer out) {
+      byte[] b = v.getBinary(row);
+      out.put(b, 0, b.length);
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package io.dataops.quality.engine;
+
+import java.util.List;
+
+/**
+ * Count, sum, minimum, maximum, mean and variance of a numeric column's non-null values. Means and squared
+ * deviations of two parts combine exactly (Chan et al.), so the state merges without a second pass.
+ */
+public record NumericStatsAnalyzer(String column) implements Analyzer<NumericStatsAnalyzer.State> {
+
+  public static final class State implements AnalyzerState<State> {
+    public long count;
+    public double sum;
+    public double min = Double.POSITIVE_INFINITY;
+    public double max = Double.NEGATIVE_INFINITY;
+    public double mean;
+    public double m2;
+
+    void add(double x) {
+      count++;
+      sum += x;
+      if (x < min) {
+        min = x;
+      }
+      if (x > max) {
+        max = x;
+      }
+      double delta = x - mean;
+      mean += delta / count;
+      m2 += delta * (x - mean);
+    }
+
+    @Override
+    public State merge(State o) {
+      if (o.count == 0) {
+        return this;
+      }
+      if (count == 0) {
+        count = o.count;
+        sum = o.sum;
+        min = o.min;
+        max = o.max;
+        mean = o.mean;
+        m2 = o.m2;
+        return this;
+      }
+      long n = count + o.count;
+      double delta = o.mean - mean;
+      mean = mean + delta * o.count / n;
+      m2 = m2 + o.m2 + delta * delta * count * (double) o.count / n;
+      count = n;
+      sum += o.sum;
+      min = Math.min(min, o.min);
+      max = Math.max(max, o.max);
+      return this;
+    }
+
+    /** Population standard deviation (Deequ's StandardDeviation). */
+    public double populationStdDev() {
+      return count == 0 ? Double.NaN : Math.sqrt(m2 / count);
+    }
+
+    /** Sample standard deviation (Great Expectations' stdev, like pandas). */
+    public double sampleStdDev() {
+      return count < 2 ? Double.NaN : Math.sqrt(m2 / (count - 1));
+    }
+  }
+
+  @Override
+  public String key() {
+    return "NumericStats(" + column + ")";
+  }
+
+  @Override
+  public List<String> columns() {
+    return List.of(column);
+  }
+
+  @Override
+  public State newState(ScanContext context) {
+    return new State();
+  }
+
+  @Override
+  public void update(State state, Batch batch) {
+    ColumnView c = batch.column(column);
+    for (int i = 0, n = batch.size(); i < n; i++) {
+      if (!c.isNull(i)) {
+        state.add(c.getDouble(i));
+      }
+    }
+  }
+}

@@ -1,0 +1,17 @@
+package io.dataops.quality.engine;
+
+/** A condition each row must meet (a Great Expectations "map" expectation): the row-level heart of a rule. */
+public interface RowCheck {
+  int OK = 0;
+  int UNEXPECTED = 1;
+  /** The row is not considered (a null value, for most expectations): it counts as missing. */
+  int MISSING = 2;
+
+  int check(Batch batch, int row);
+
+  /** Why this row fails, in words that do not repeat the value. */
+  String reason(Batch batch, int row);
+
+  /** The failing value as a report may show it (masked when personal). */
+  String shownValue(Batch batch, int row, ScanContext context);
+}

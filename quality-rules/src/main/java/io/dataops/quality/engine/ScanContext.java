@@ -1,0 +1,18 @@
+package io.dataops.quality.engine;
+
+import java.nio.file.Path;
+
+/**
+ * What a scan thread gives its analyzers: where failing rows go, where to spill, how much memory each spilling
+ * analyzer may hold, and how to show a value of a column without revealing personal data.
+ */
+public interface ScanContext {
+  FailureSink failures();
+
+  Path spillDirectory();
+
+  long spillBudgetBytes();
+
+  /** The value as it may appear in reports: masked when the column holds personal data. */
+  String display(String column, String value);
+}

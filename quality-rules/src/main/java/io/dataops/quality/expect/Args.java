@@ -1,0 +1,171 @@
+package io.dataops.quality.expect;
+
+import io.dataops.quality.suite.Expectation;
+import io.dataops.quality.suite.SuiteException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * An expectation's keyword arguments, checked against what the expectation takes and against the table. Every
+ * problem names the suite file and the line of the argument.
+ */
+final class Args {
+  /** Arguments every expectation may carry; they do not change what is checked. */
+  static final Set<String> COMMON = Set.of("result_format", "catch_exceptions", "include_config", "meta", "notes",
+      "batch_id", "description");
+
+  private final Expectation e;
+  private final String source;
+  private final TableFacts table;
+  private final Set<String> used = new HashSet<>();
+
+  Args(Expectation e, String source, TableFacts table) {
+    this.e = e;
+    this.source = source;
+    this.table = table;
+  }
+
+  Expectation expectation() {
+    return e;
+  }
+
+  TableFacts table() {
+    return table;
+  }
+
+  SuiteException fail(String kwarg, String problem) {
+    return new SuiteException(source, kwarg == null ? e.line() : e.lineOf(kwarg), e.type() + ": " + problem);
+  }
+
+  /** After reading the arguments: anything left over is a mistake (a typo in a name, or an unsupported option). */
+  void noOthers() {
+    for (String k : e.kwargs().keySet()) {
+      if (!used.contains(k) && !COMMON.contains(k)) {
+        if (k.equals("row_condition") || k.equals("condition_parser")) {
+          throw fail(k, "row_condition is not supported; filter in a pipeline or split the suite");
+        }
+        Set<String> known = new TreeSet<>(used);
+        throw fail(k, "unknown argument '" + k + "'" + (known.isEmpty() ? "" : " (it takes: " + String.join(", ", known) + ")"));
+      }
+    }
+  }
+
+  boolean has(String name) {
+    used.add(name);
+    return e.kwargs().get(name) != null;
+  }
+
+  void allow(String... names) {
+    used.addAll(List.of(names));
+  }
+
+  String column(String name) {
+    used.add(name);
+    Object v = e.kwargs().get(name);
+    if (v == null) {
+      throw fail(null, "argument '" + name + "' is required");
+    }
+    if (!(v instanceof String s) || s.isBlank()) {
+      throw fail(name, "argument '" + name + "' must name a column");
+    }
+    if (!table.hasColumn(s)) {
+      throw fail(name, "column '" + s + "' does not exist in " + table.table() + " (columns: "
+          + String.join(", ", table.businessColumns()) + ")");
+    }
+    return s;
+  }
+
+  List<String> columns(String name) {
+    List<Object> list = list(name, true);
+    List<String> out = new ArrayList<>();
+    for (Object o : list) {
+      if (!(o instanceof String s) || !table.hasColumn(s)) {
+        throw fail(name, "column '" + o + "' does not exist in " + table.table());
+      }
+      out.add(s);
+    }
+    if (out.isEmpty()) {
+      throw fail(name, "argument '" + name + "' must list at least one column");
+    }
+    return out;
+  }
+
+  String string(String name, boolean required) {
+    used.add(name);
+    Object v = e.kwargs().get(name);
+    if (v == null) {
+      if (required) {
+        throw fail(null, "argument '" + name + "' is required");
+      }
+      return null;
+    }
+    if (!(v instanceof String s)) {
+      throw fail(name, "argument '" + name + "' must be text");
+    }
+    return s;
+  }
+
+  BigDecimal number(String name, boolean required) {
+    used.add(name);
+    Object v = e.kwargs().get(name);
+    if (v == null) {
+      if (required) {
+        throw fail(null, "argument '" + name + "' is required");
+      }
+      return null;
+    }
+    if (v instanceof Number n) {
+      return n instanceof BigDecimal d ? d : new BigDecimal(n.toString());
+    }
+    throw fail(name, "argument '" + name + "' must be a number");
+  }
+
+  boolean bool(String name, boolean fallback) {
+    used.add(name);
+    Object v = e.kwargs().get(name);
+    if (v == null) {
+      return fallback;
+    }
+    if (!(v instanceof Boolean b)) {
+      throw fail(name, "argument '" + name + "' must be true or false");
+    }
+    return b;
+  }
+
+  @SuppressWarnings("unchecked")
+  List<Object> list(String name, boolean required) {
+    used.add(name);
+    Object v = e.kwargs().get(name);
+    if (v == null) {
+      if (required) {
+        throw fail(null, "argument '" + name + "' is required");
+      }
+      return null;
+    }
+    if (!(v instanceof List<?> l)) {
+      throw fail(name, "argument '" + name + "' must be a list");
+    }
+    return (List<Object>) l;
+  }
+
+  /** {@code mostly}: the share of considered rows that must pass (default 1). */
+  double mostly() {
+    BigDecimal m = number("mostly", false);
+    if (m == null) {
+      return 1.0;
+    }
+    if (m.signum() < 0 || m.compareTo(BigDecimal.ONE) > 0) {
+      throw fail("mostly", "mostly must be between 0 and 1");
+    }
+    return m.doubleValue();
+  }
+
+  Map<String, Object> kwargs() {
+    return e.kwargs();
+  }
+}

@@ -1,0 +1,124 @@
+package io.dataops.quality.expect;
+
+import io.dataops.quality.engine.ColumnView;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import org.apache.iceberg.types.Type;
+
+/**
+ * A {@code min_value}/{@code max_value} range with {@code strict_min}/{@code strict_max}. Numbers for numeric
+ * columns; ISO dates and timestamps for date and timestamp columns (compared as days and microseconds); text for
+ * text columns (compared as strings, like Python).
+ */
+final class Bounds {
+  private final Double min;
+  private final Double max;
+  private final String minText;
+  private final String maxText;
+  private final boolean strictMin;
+  private final boolean strictMax;
+  final boolean text;
+  private final Type.TypeID temporal;
+
+  private Bounds(Double min, Double max, String minText, String maxText, boolean strictMin, boolean strictMax,
+      boolean text, Type.TypeID temporal) {
+    this.min = min;
+    this.max = max;
+    this.minText = minText;
+    this.maxText = maxText;
+    this.strictMin = strictMin;
+    this.strictMax = strictMax;
+    this.text = text;
+    this.temporal = temporal;
+  }
+
+  static Bounds of(Args a, Type columnType, String minKey, String maxKey) {
+    boolean strictMin = a.bool("strict_min", false);
+    boolean strictMax = a.bool("strict_max", false);
+    a.allow(minKey, maxKey);
+    Object lo = a.kwargs().get(minKey);
+    Object hi = a.kwargs().get(maxKey);
+    if (lo == null && hi == null) {
+      throw a.fail(null, "give " + minKey + ", " + maxKey + " or both");
+    }
+    Type.TypeID id = columnType == null ? null : columnType.typeId();
+    if (id == Type.TypeID.STRING) {
+      return new Bounds(null, null, lo == null ? null : lo.toString(), hi == null ? null : hi.toString(), strictMin,
+          strictMax, true, null);
+    }
+    if (id == Type.TypeID.DATE || id == Type.TypeID.TIMESTAMP) {
+      return new Bounds(temporal(a, minKey, lo, id), temporal(a, maxKey, hi, id), null, null, strictMin, strictMax,
+          false, id);
+    }
+    return new Bounds(number(a, minKey, lo), number(a, maxKey, hi), null, null, strictMin, strictMax, false, null);
+  }
+
+  private static Double number(Args a, String key, Object v) {
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof Number n)) {
+      throw a.fail(key, key + " must be a number");
+    }
+    return n instanceof BigDecimal d ? d.doubleValue() : n.doubleValue();
+  }
+
+  private static Double temporal(Args a, String key, Object v, Type.TypeID id) {
+    if (v == null) {
+      return null;
+    }
+    String s = v.toString().strip().replace(' ', 'T');
+    try {
+      if (id == Type.TypeID.DATE) {
+        return (double) LocalDate.parse(s.length() > 10 ? s.substring(0, 10) : s).toEpochDay();
+      }
+      LocalDateTime t = s.length() == 10 ? LocalDate.parse(s).atStartOfDay() : LocalDateTime.parse(s);
+      return (double) (t.toEpochSecond(ZoneOffset.UTC) * 1_000_000L + t.getNano() / 1000);
+    } catch (DateTimeParseException e) {
+      throw a.fail(key, key + " must be an ISO date (2024-01-31) or timestamp (2024-01-31T08:00:00)");
+    }
+  }
+
+  boolean contains(double v) {
+    if (min != null && (strictMin ? v <= min : v < min)) {
+      return false;
+    }
+    return max == null || (strictMax ? v < max : v <= max);
+  }
+
+  boolean containsText(String v) {
+    if (minText != null && (strictMin ? v.compareTo(minText) <= 0 : v.compareTo(minText) < 0)) {
+      return false;
+    }
+    return maxText == null || (strictMax ? v.compareTo(maxText) < 0 : v.compareTo(maxText) <= 0);
+  }
+
+  double valueOf(ColumnView c, int row) {
+    return temporal != null ? c.getLong(row) : c.getDouble(row);
+  }
+
+  /** An observed value in the column's own terms. */
+  Object render(double v) {
+    if (Double.isNaN(v)) {
+      return null;
+    }
+    if (temporal == Type.TypeID.DATE) {
+      return LocalDate.ofEpochDay((long) v).toString();
+    }
+    if (temporal == Type.TypeID.TIMESTAMP) {
+      long micros = (long) v;
+      return LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), (int) Math.floorMod(micros, 1_000_000L) * 1000,
+          ZoneOffset.UTC).toString();
+    }
+    return Results.number(v);
+  }
+
+  String describe() {
+    Object lo = text ? minText : min == null ? null : render(min);
+    Object hi = text ? maxText : max == null ? null : render(max);
+    return (lo == null ? "(-inf" : (strictMin ? "(" : "[") + lo) + ", " + (hi == null ? "+inf)" : hi + (strictMax ? ")" : "]"));
+  }
+}

@@ -1,0 +1,15 @@
+package io.dataops.quality.expect;
+
+import io.dataops.quality.engine.Analyzer;
+import io.dataops.quality.result.ExpectationResult;
+import io.dataops.quality.suite.Expectation;
+import java.util.List;
+
+/** An expectation checked against a table: the analyzers it needs, and how their states decide it. */
+public interface CompiledExpectation {
+  Expectation config();
+
+  List<Analyzer<?>> analyzers();
+
+  ExpectationResult evaluate(States states);
+}

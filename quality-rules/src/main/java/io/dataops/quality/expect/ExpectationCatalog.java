@@ -1,0 +1,623 @@
+package io.dataops.quality.expect;
+
+import io.dataops.quality.engine.Analyzer;
+import io.dataops.quality.engine.ComplianceAnalyzer;
+import io.dataops.quality.engine.CompletenessAnalyzer;
+import io.dataops.quality.engine.DistinctSampleAnalyzer;
+import io.dataops.quality.engine.NumericStatsAnalyzer;
+import io.dataops.quality.engine.QuantileAnalyzer;
+import io.dataops.quality.engine.RowCheck;
+import io.dataops.quality.engine.SizeAnalyzer;
+import io.dataops.quality.engine.ValueGroupsAnalyzer;
+import io.dataops.quality.result.ExpectationResult;
+import io.dataops.quality.suite.Expectation;
+import io.dataops.quality.suite.ExpectationSuite;
+import io.dataops.quality.suite.SuiteException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.apache.iceberg.types.Type;
+
+/**
+ * The expectations this engine knows, by their Great Expectations names, plus PRC rules. Compiling a suite
+ * checks every expectation against the table (types known, columns present, arguments well formed) before any
+ * data is read, and says which analyzers each needs.
+ */
+public final class ExpectationCatalog {
+  private ExpectationCatalog() {}
+
+  @FunctionalInterface
+  private interface Factory {
+    CompiledExpectation compile(Args args, int index);
+  }
+
+  private record Compiled(Expectation config, List<Analyzer<?>> analyzers, Function<States, ExpectationResult> eval)
+      implements CompiledExpectation {
+    @Override
+    public ExpectationResult evaluate(States states) {
+      return eval.apply(states);
+    }
+  }
+
+  private static final Map<String, Factory> FACTORIES = new TreeMap<>();
+
+  static {
+    // Table-level.
+    FACTORIES.put("expect_table_row_count_to_be_between", ExpectationCatalog::rowCountBetween);
+    FACTORIES.put("expect_table_row_count_to_equal", ExpectationCatalog::rowCountEqual);
+    FACTORIES.put("expect_table_columns_to_match_set", ExpectationCatalog::columnsMatchSet);
+    FACTORIES.put("expect_table_columns_to_match_ordered_list", ExpectationCatalog::columnsMatchOrderedList);
+    FACTORIES.put("expect_table_column_count_to_equal", ExpectationCatalog::columnCountEqual);
+    FACTORIES.put("expect_table_column_count_to_be_between", ExpectationCatalog::columnCountBetween);
+    FACTORIES.put("expect_column_to_exist", ExpectationCatalog::columnToExist);
+    FACTORIES.put("expect_table_data_to_be_fresh", ExpectationCatalog::fresh);
+    // Row-level (map) expectations.
+    FACTORIES.put("expect_column_values_to_not_be_null", (a, i) -> map(a, i, List.of(a.column("column")),
+        RowChecks.notNull(a.kwargs().get("column").toString())));
+    FACTORIES.put("expect_column_values_to_be_null", (a, i) -> map(a, i, List.of(a.column("column")),
+        RowChecks.isNull(a.kwargs().get("column").toString())));
+    FACTORIES.put("expect_column_values_to_be_in_set", (a, i) -> inSet(a, i, true));
+    FACTORIES.put("expect_column_values_to_not_be_in_set", (a, i) -> inSet(a, i, false));
+    FACTORIES.put("expect_column_values_to_be_between", ExpectationCatalog::valuesBetween);
+    FACTORIES.put("expect_column_values_to_match_regex", (a, i) -> regex(a, i, true));
+    FACTORIES.put("expect_column_values_to_not_match_regex", (a, i) -> regex(a, i, false));
+    FACTORIES.put("expect_column_value_lengths_to_be_between", ExpectationCatalog::lengthsBetween);
+    FACTORIES.put("expect_column_value_lengths_to_equal", ExpectationCatalog::lengthsEqual);
+    FACTORIES.put("expect_column_values_to_match_strftime_format", ExpectationCatalog::strftime);
+    FACTORIES.put("expect_column_values_to_be_unique", ExpectationCatalog::unique);
+    FACTORIES.put("expect_compound_columns_to_be_unique", ExpectationCatalog::compoundUnique);
+    FACTORIES.put("expect_column_pair_values_a_to_be_greater_than_b", ExpectationCatalog::pairGreater);
+    FACTORIES.put("expect_column_pair_values_to_be_equal", ExpectationCatalog::pairEqual);
+    FACTORIES.put("expect_multicolumn_sum_to_equal", ExpectationCatalog::multicolumnSum);
+    FACTORIES.put("expect_column_values_to_be_valid_prc_id_card", (a, i) -> {
+      String c = stringColumn(a, "column");
+      return map(a, i, List.of(c), RowChecks.prcIdCard(c, LocalDate.now(ZoneOffset.ofHours(8))));
+    });
+    FACTORIES.put("expect_column_values_to_be_valid_unified_social_credit_code", (a, i) -> {
+      String c = stringColumn(a, "column");
+      return map(a, i, List.of(c), RowChecks.creditCode(c));
+    });
+    FACTORIES.put("expect_column_values_to_be_valid_prc_mobile", (a, i) -> {
+      String c = stringColumn(a, "column");
+      return map(a, i, List.of(c), RowChecks.mobile(c));
+    });
+    // Aggregate expectations.
+    FACTORIES.put("expect_column_min_to_be_between", (a, i) -> stat(a, i, "min"));
+    FACTORIES.put("expect_column_max_to_be_between", (a, i) -> stat(a, i, "max"));
+    FACTORIES.put("expect_column_mean_to_be_between", (a, i) -> stat(a, i, "mean"));
+    FACTORIES.put("expect_column_sum_to_be_between", (a, i) -> stat(a, i, "sum"));
+    FACTORIES.put("expect_column_stdev_to_be_between", (a, i) -> stat(a, i, "stdev"));
+    FACTORIES.put("expect_column_median_to_be_between", ExpectationCatalog::median);
+    FACTORIES.put("expect_column_quantile_values_to_be_between", ExpectationCatalog::quantiles);
+    FACTORIES.put("expect_column_unique_value_count_to_be_between", (a, i) -> distinctCount(a, i, false));
+    FACTORIES.put("expect_column_proportion_of_unique_values_to_be_between", (a, i) -> distinctCount(a, i, true));
+    FACTORIES.put("expect_column_distinct_values_to_be_in_set", (a, i) -> distinctValues(a, i, "in_set"));
+    FACTORIES.put("expect_column_distinct_values_to_contain_set", (a, i) -> distinctValues(a, i, "contain_set"));
+    FACTORIES.put("expect_column_distinct_values_to_equal_set", (a, i) -> distinctValues(a, i, "equal_set"));
+  }
+
+  public static Set<String> knownTypes() {
+    return FACTORIES.keySet();
+  }
+
+  /** Compiles every expectation of the suite; the first problem is raised, naming its file and line. */
+  public static List<CompiledExpectation> compile(ExpectationSuite suite, TableFacts table) {
+    List<CompiledExpectation> out = new ArrayList<>();
+    for (int i = 0; i < suite.expectations().size(); i++) {
+      Expectation e = suite.expectations().get(i);
+      Factory f = FACTORIES.get(e.type());
+      if (f == null) {
+        throw new SuiteException(suite.source(), e.line(), "unknown expectation type '" + e.type() + "'"
+            + suggestion(e.type()));
+      }
+      Args args = new Args(e, suite.source(), table);
+      CompiledExpectation c = f.compile(args, i);
+      args.noOthers();
+      out.add(c);
+    }
+    return out;
+  }
+
+  private static String suggestion(String type) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String known : FACTORIES.keySet()) {
+      int d = distance(type, known);
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = known;
+      }
+    }
+    return bestDistance <= Math.max(3, type.length() / 5) ? " (did you mean " + best + "?)" : "";
+  }
+
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+
+  // ---- map expectations -----------------------------------------------------------------------------------
+
+  private static CompiledExpectation map(Args a, int index, List<String> columns, RowCheck check) {
+    double mostly = a.mostly();
+    ComplianceAnalyzer analyzer = new ComplianceAnalyzer(index, columns, check);
+    Expectation e = a.expectation();
+    return new Compiled(e, List.of(analyzer), states -> {
+      ComplianceAnalyzer.State s = states.of(analyzer);
+      boolean ok = Results.mostlySuccess(s.considered(), s.unexpected, mostly);
+      return ExpectationResult.of(e, ok, Results.map(s.rows, s.missing, s.unexpected, s.samples));
+    });
+  }
+
+  private static String stringColumn(Args a, String name) {
+    String c = a.column(name);
+    if (a.table().type(c).typeId() != Type.TypeID.STRING) {
+      throw a.fail(name, "column '" + c + "' is " + a.table().type(c) + "; this expectation checks text");
+    }
+    return c;
+  }
+
+  private static CompiledExpectation inSet(Args a, int index, boolean mustBeIn) {
+    String column = a.column("column");
+    List<Object> set = a.list("value_set", true);
+    boolean numeric = isNumeric(a.table().type(column));
+    Set<Double> numbers = new HashSet<>();
+    Set<String> texts = new HashSet<>();
+    for (Object o : set) {
+      if (o == null) {
+        continue;
+      }
+      if (numeric) {
+        if (!(o instanceof Number n)) {
+          throw a.fail("value_set", "column '" + column + "' is numeric; value_set holds '" + o + "'");
+        }
+        numbers.add(n.doubleValue());
+      } else {
+        texts.add(String.valueOf(o));
+      }
+    }
+    String reason = mustBeIn ? "is not one of the " + set.size() + " allowed values" : "is one of the forbidden values";
+    RowCheck check = RowChecks.simple(column, reason, numeric
+        ? (c, r) -> numbers.contains(c.getDouble(r)) == mustBeIn
+        : (c, r) -> texts.contains(c.getString(r)) == mustBeIn);
+    return map(a, index, List.of(column), check);
+  }
+
+  private static CompiledExpectation valuesBetween(Args a, int index) {
+    String column = a.column("column");
+    Bounds b = Bounds.of(a, a.table().type(column), "min_value", "max_value");
+    String reason = "is outside " + b.describe();
+    RowCheck check = b.text
+        ? RowChecks.simple(column, reason, (c, r) -> b.containsText(c.getString(r)))
+        : RowChecks.simple(column, reason, (c, r) -> b.contains(b.valueOf(c, r)));
+    return map(a, index, List.of(column), check);
+  }
+
+  private static CompiledExpectation regex(Args a, int index, boolean mustMatch) {
+    String column = a.column("column");
+    String regex = a.string("regex", true);
+    Pattern p;
+    try {
+      p = Pattern.compile(regex);
+    } catch (PatternSyntaxException ex) {
+      throw a.fail("regex", "'" + regex + "' is not a regular expression (" + ex.getDescription() + ")");
+    }
+    return map(a, index, List.of(column), RowChecks.regex(column, p, mustMatch));
+  }
+
+  private static CompiledExpectation lengthsBetween(Args a, int index) {
+    String column = stringColumn(a, "column");
+    BigDecimal min = a.number("min_value", false);
+    BigDecimal max = a.number("max_value", false);
+    if (min == null && max == null) {
+      throw a.fail(null, "give min_value, max_value or both");
+    }
+    return map(a, index, List.of(column), RowChecks.lengths(column, min == null ? null : min.intValue(),
+        max == null ? null : max.intValue()));
+  }
+
+  private static CompiledExpectation lengthsEqual(Args a, int index) {
+    String column = stringColumn(a, "column");
+    int value = a.number("value", true).intValue();
+    return map(a, index, List.of(column), RowChecks.lengths(column, value, value));
+  }
+
+  private static CompiledExpectation strftime(Args a, int index) {
+    String column = a.column("column");
+    String format = a.string("strftime_format", true);
+    DateTimeFormatter f;
+    try {
+      f = StrftimeFormat.toFormatter(format);
+    } catch (IllegalArgumentException ex) {
+      throw a.fail("strftime_format", "'" + format + "': " + ex.getMessage());
+    }
+    return map(a, index, List.of(column), RowChecks.strftime(column, f, format));
+  }
+
+  private static CompiledExpectation unique(Args a, int index) {
+    String column = a.column("column");
+    return groups(a, index, List.of(column));
+  }
+
+  private static CompiledExpectation compoundUnique(Args a, int index) {
+    List<String> columns = a.columns("column_list");
+    String ignore = a.string("ignore_row_if", false);
+    if (ignore != null && !ignore.equals("all_values_are_missing")) {
+      throw a.fail("ignore_row_if", "only all_values_are_missing is supported");
+    }
+    return groups(a, index, columns);
+  }
+
+  /** Uniqueness: every row whose value (tuple) occurs more than once is unexpected. */
+  private static CompiledExpectation groups(Args a, int index, List<String> columns) {
+    double mostly = a.mostly();
+    List<Type> types = columns.stream().map(c -> a.table().type(c)).toList();
+    ValueGroupsAnalyzer groups = new ValueGroupsAnalyzer(columns, types, true);
+    groups.reportDuplicatesAs(index);
+    Expectation e = a.expectation();
+    return new Compiled(e, List.of(SizeAnalyzer.INSTANCE, groups), states -> {
+      long rows = states.of(SizeAnalyzer.INSTANCE).rows;
+      ValueGroupsAnalyzer.State g = states.of(groups);
+      long missing = rows - g.values;
+      boolean ok = Results.mostlySuccess(g.values, g.duplicateRows, mostly);
+      return ExpectationResult.of(e, ok, Results.map(rows, missing, g.duplicateRows, g.samples));
+    });
+  }
+
+  private static CompiledExpectation pairGreater(Args a, int index) {
+    String ca = a.column("column_A");
+    String cb = a.column("column_B");
+    boolean orEqual = a.bool("or_equal", false);
+    String ignore = ignoreRowIf(a, "both_values_are_missing");
+    boolean numeric = comparableNumerically(a, ca, cb);
+    return map(a, index, List.of(ca, cb), RowChecks.pair(ca, cb, ignore,
+        ca + " is not greater than " + (orEqual ? "or equal to " : "") + cb, cmp -> orEqual ? cmp >= 0 : cmp > 0, numeric));
+  }
+
+  private static CompiledExpectation pairEqual(Args a, int index) {
+    String ca = a.column("column_A");
+    String cb = a.column("column_B");
+    String ignore = ignoreRowIf(a, "both_values_are_missing");
+    boolean numeric = comparableNumerically(a, ca, cb);
+    return map(a, index, List.of(ca, cb), RowChecks.pair(ca, cb, ignore, ca + " differs from " + cb,
+        cmp -> cmp == 0, numeric));
+  }
+
+  private static boolean comparableNumerically(Args a, String ca, String cb) {
+    Type ta = a.table().type(ca);
+    Type tb = a.table().type(cb);
+    boolean na = isNumeric(ta) || isTemporal(ta);
+    boolean nb = isNumeric(tb) || isTemporal(tb);
+    if (na != nb || (isTemporal(ta) && !ta.equals(tb))) {
+      throw a.fail(null, "columns '" + ca + "' (" + ta + ") and '" + cb + "' (" + tb + ") cannot be compared");
+    }
+    return na;
+  }
+
+  private static String ignoreRowIf(Args a, String fallback) {
+    String v = a.string("ignore_row_if", false);
+    if (v == null) {
+      return fallback;
+    }
+    if (!Set.of("both_values_are_missing", "either_value_is_missing", "neither").contains(v)) {
+      throw a.fail("ignore_row_if", "expected both_values_are_missing, either_value_is_missing or neither");
+    }
+    return v;
+  }
+
+  private static CompiledExpectation multicolumnSum(Args a, int index) {
+    List<String> columns = a.columns("column_list");
+    for (String c : columns) {
+      if (!isNumeric(a.table().type(c))) {
+        throw a.fail("column_list", "column '" + c + "' is not numeric");
+      }
+    }
+    double total = a.number("sum_total", true).doubleValue();
+    a.allow("ignore_row_if");
+    return map(a, index, columns, RowChecks.sum(columns, total));
+  }
+
+  // ---- aggregate expectations -----------------------------------------------------------------------------
+
+  private static CompiledExpectation stat(Args a, int index, String which) {
+    String column = a.column("column");
+    Type type = a.table().type(column);
+    boolean temporalOk = which.equals("min") || which.equals("max");
+    if (!isNumeric(type) && !(temporalOk && isTemporal(type))) {
+      throw a.fail("column", "column '" + column + "' is " + type + "; " + which + " needs a numeric column");
+    }
+    Bounds b = Bounds.of(a, type, "min_value", "max_value");
+    NumericStatsAnalyzer stats = new NumericStatsAnalyzer(column);
+    Expectation e = a.expectation();
+    return new Compiled(e, List.of(stats), states -> {
+      NumericStatsAnalyzer.State s = states.of(stats);
+      double v = switch (which) {
+        case "min" -> s.count == 0 ? Double.NaN : s.min;
+        case "max" -> s.count == 0 ? Double.NaN : s.max;
+        case "mean" -> s.count == 0 ? Double.NaN : s.mean;
+        case "sum" -> s.sum;
+        default -> s.sampleStdDev();
+      };
+      boolean ok = !Double.isNaN(v) && b.contains(v);
+      return ExpectationResult.of(e, ok, Results.observed(b.render(v)));
+    });
+  }
+
+  private static CompiledExpectation median(Args a, int index) {
+    String column = numericColumn(a);
+    Bounds b = Bounds.of(a, a.table().type(column), "min_value", "max_value");
+    QuantileAnalyzer q = new QuantileAnalyzer(column);
+    Expectation e = a.expectation();
+    return new Compiled(e, List.of(q), states -> {
+      QuantileAnalyzer.State s = states.of(q);
+      double v = s.quantile(0.5);
+      Map<String, Object> r = Results.observed(Results.number(v));
+      r.put("details", Map.of("approximate", s.sketch.isEstimationMode(), "rank_error", s.rankError()));
+      return ExpectationResult.of(e, !Double.isNaN(v) && b.contains(v), r);
+    });
+  }
+
+  @SuppressWarnings("unchecked")
+  private static CompiledExpectation quantiles(Args a, int index) {
+    String column = numericColumn(a);
+    a.allow("allow_relative_error");
+    Object spec = a.kwargs().get("quantile_ranges");
+    a.allow("quantile_ranges");
+    if (!(spec instanceof Map<?, ?> m) || !(m.get("quantiles") instanceof List<?> qs)
+        || !(m.get("value_ranges") instanceof List<?> ranges) || qs.size() != ranges.size()) {
+      throw a.fail("quantile_ranges", "quantile_ranges needs 'quantiles' and 'value_ranges' lists of equal length");
+    }
+    List<Double> quantiles = new ArrayList<>();
+    List<double[]> bounds = new ArrayList<>();
+    for (int i = 0; i < qs.size(); i++) {
+      if (!(qs.get(i) instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() > 1
+          || !(ranges.get(i) instanceof List<?> pair) || pair.size() != 2) {
+        throw a.fail("quantile_ranges", "each quantile is a number from 0 to 1 with a [min, max] range");
+      }
+      quantiles.add(n.doubleValue());
+      List<Object> r = (List<Object>) ranges.get(i);
+      bounds.add(new double[] {r.get(0) == null ? Double.NEGATIVE_INFINITY : ((Number) r.get(0)).doubleValue(),
+          r.get(1) == null ? Double.POSITIVE_INFINITY : ((Number) r.get(1)).doubleValue()});
+    }
+    QuantileAnalyzer q = new QuantileAnalyzer(column);
+    Expectation e = a.expectation();
+    return new Compiled(e, List.of(q), states -> {
+      QuantileAnalyzer.State s = states.of(q);
+      List<Object> values = new ArrayList<>();
+      boolean ok = !s.sketch.isEmpty();
+      for (int i = 0; i < quantiles.size(); i++) {
+        double v = s.quantile(quantiles.get(i));
+        values.add(Results.number(v));
+        ok &= v >= bounds.get(i)[0] && v <= bounds.get(i)[1];
+      }
+      Map<String, Object> r = Results.observed(Map.of("quantiles", quantiles, "values", values));
+      r.put("details", Map.of("approximate", s.sketch.isEstimationMode(), "rank_error", s.rankError()));
+      return ExpectationResult.of(e, ok, r);
+    });
+  }
+
+  private static String numericColumn(Args a) {
+    String column = a.column("column");
+    if (!isNumeric(a.table().type(column))) {
+      throw a.fail("column", "column '" + column + "' is " + a.table().type(column) + "; a numeric column is needed");
+    }
+    return column;
+  }
+
+  private static CompiledExpectation distinctCount(Args a, int index, boolean proportion) {
+    String column = a.column("column");
+    Bounds b = Bounds.of(a, null, "min_value", "max_value");
+    ValueGroupsAnalyzer groups = new ValueGroupsAnalyzer(List.of(column), List.of(a.table().type(column)), false);
+    Expectation e = a.expectation();
+    return new Compiled(e, List.of(groups), states -> {
+      ValueGroupsAnalyzer.State g = states.of(groups);
+      double v = proportion ? (g.values == 0 ? Double.NaN : g.distinct / (double) g.values) : g.distinct;
+      boolean ok = !Double.isNaN(v) && b.contains(v);
+      return ExpectationResult.of(e, ok, Results.observed(Results.number(v)));
+    });
+  }
+
+  private static CompiledExpectation distinctValues(Args a, int index, String mode) {
+    String column = a.column("column");
+    List<Object> set = a.list("value_set", true);
+    boolean numeric = isNumeric(a.table().type(column));
+    Set<String> expected = new TreeSet<>();
+    for (Object o : set) {
+      expected.add(canonical(o, numeric));
+    }
+    DistinctSampleAnalyzer sample = new DistinctSampleAnalyzer(column, 10_000);
+    Expectation e = a.expectation();
+    return new Compiled(e, List.of(sample), states -> {
+      DistinctSampleAnalyzer.State s = states.of(sample);
+      if (s.overflowed) {
+        return ExpectationResult.error(e, "the column has more than 10000 distinct values; this expectation is "
+            + "meant for categorical columns");
+      }
+      Set<String> observed = new TreeSet<>();
+      for (String v : s.values) {
+        observed.add(numeric ? canonical(new BigDecimal(v), true) : v);
+      }
+      boolean ok = switch (mode) {
+        case "in_set" -> expected.containsAll(observed);
+        case "contain_set" -> observed.containsAll(expected);
+        default -> observed.equals(expected);
+      };
+      Map<String, Object> r = Results.observed(new ArrayList<>(observed));
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("value_counts_known", false);
+      r.put("details", details);
+      return ExpectationResult.of(e, ok, r);
+    });
+  }
+
+  private static String canonical(Object o, boolean numeric) {
+    if (o == null) {
+      return "null";
+    }
+    if (numeric && o instanceof Number n) {
+      return new BigDecimal(n.toString()).stripTrailingZeros().toPlainString();
+    }
+    return String.valueOf(o);
+  }
+
+  // ---- table expectations ---------------------------------------------------------------------------------
+
+  private static CompiledExpectation rowCountBetween(Args a, int index) {
+    Bounds b = Bounds.of(a, null, "min_value", "max_value");
+    Expectation e = a.expectation();
+    return new Compiled(e, List.of(SizeAnalyzer.INSTANCE), states -> {
+      long rows = states.of(SizeAnalyzer.INSTANCE).rows;
+      return ExpectationResult.of(e, b.contains(rows), Results.observed(rows));
+    });
+  }
+
+  private static CompiledExpectation rowCountEqual(Args a, int index) {
+    long value = a.number("value", true).longValueExact();
+    Expectation e = a.expectation();
+    return new Compiled(e, List.of(SizeAnalyzer.INSTANCE), states -> {
+      long rows = states.of(SizeAnalyzer.INSTANCE).rows;
+      return ExpectationResult.of(e, rows == value, Results.observed(rows));
+    });
+  }
+
+  private static CompiledExpectation columnsMatchSet(Args a, int index) {
+    List<Object> wanted = a.list("column_set", true);
+    boolean exact = a.bool("exact_match", true);
+    List<String> have = a.table().businessColumns();
+    Set<String> want = new TreeSet<>();
+    wanted.forEach(o -> want.add(String.valueOf(o)));
+    Set<String> missing = new TreeSet<>(want);
+    missing.removeAll(have);
+    Set<String> unexpected = new TreeSet<>(have);
+    unexpected.removeAll(want);
+    boolean ok = missing.isEmpty() && (!exact || unexpected.isEmpty());
+    Map<String, Object> r = Results.observed(have);
+    r.put("details", Map.of("mismatched", Map.of("missing", missing, "unexpected", unexpected)));
+    return fixed(a.expectation(), ok, r);
+  }
+
+  private static CompiledExpectation columnsMatchOrderedList(Args a, int index) {
+    List<Object> wanted = a.list("column_list", true);
+    List<String> have = a.table().businessColumns();
+    List<String> want = wanted.stream().map(String::valueOf).toList();
+    return fixed(a.expectation(), have.equals(want), Results.observed(have));
+  }
+
+  private static CompiledExpectation columnCountEqual(Args a, int index) {
+    long value = a.number("value", true).longValueExact();
+    int have = a.table().businessColumns().size();
+    return fixed(a.expectation(), have == value, Results.observed(have));
+  }
+
+  private static CompiledExpectation columnCountBetween(Args a, int index) {
+    Bounds b = Bounds.of(a, null, "min_value", "max_value");
+    int have = a.table().businessColumns().size();
+    return fixed(a.expectation(), b.contains(have), Results.observed(have));
+  }
+
+  /** A missing column is what this expectation finds out, not a suite error. */
+  private static CompiledExpectation columnToExist(Args a, int index) {
+    String column = a.string("column", true);
+    BigDecimal position = a.number("column_index", false);
+    List<String> have = a.table().businessColumns();
+    boolean ok = have.contains(column) && (position == null || have.indexOf(column) == position.intValue());
+    return fixed(a.expectation(), ok, new LinkedHashMap<>());
+  }
+
+  /**
+   * Timeliness: the newest data is recent. Without {@code column}, the age of the validated snapshot (when its
+   * feed was landed); with a timestamp column, the age of the column's largest value (local time, UTC+8).
+   */
+  private static CompiledExpectation fresh(Args a, int index) {
+    BigDecimal maxAge = a.number("max_age_hours", true);
+    String column = a.has("column") ? a.column("column") : null;
+    Expectation e = a.expectation();
+    if (column == null) {
+      var snapshot = a.table().snapshot();
+      return new Compiled(e, List.of(SizeAnalyzer.INSTANCE), states -> {
+        if (snapshot == null) {
+          return ExpectationResult.of(e, false, Results.observed(null));
+        }
+        double hours = (System.currentTimeMillis() - snapshot.timestampMillis()) / 3_600_000.0;
+        Map<String, Object> r = Results.observed(Math.round(hours * 100) / 100.0);
+        r.put("details", Map.of("newest_feed_landed_at", Instant.ofEpochMilli(snapshot.timestampMillis()).toString()));
+        return ExpectationResult.of(e, hours <= maxAge.doubleValue(), r);
+      });
+    }
+    if (a.table().type(column).typeId() != Type.TypeID.TIMESTAMP) {
+      throw a.fail("column", "column '" + column + "' is " + a.table().type(column) + "; a timestamp column is needed");
+    }
+    NumericStatsAnalyzer stats = new NumericStatsAnalyzer(column);
+    return new Compiled(e, List.of(stats), states -> {
+      NumericStatsAnalyzer.State s = states.of(stats);
+      if (s.count == 0) {
+        return ExpectationResult.of(e, false, Results.observed(null));
+      }
+      LocalDateTime newest = LocalDateTime.ofEpochSecond(0, 0, ZoneOffset.UTC).plusNanos((long) s.max * 1000);
+      double hours = (LocalDateTime.now(ZoneOffset.ofHours(8)).toEpochSecond(ZoneOffset.UTC)
+          - newest.toEpochSecond(ZoneOffset.UTC)) / 3600.0;
+      Map<String, Object> r = Results.observed(Math.round(hours * 100) / 100.0);
+      r.put("details", Map.of("newest_value", newest.toString()));
+      return ExpectationResult.of(e, hours <= maxAge.doubleValue(), r);
+    });
+  }
+
+  private static CompiledExpectation fixed(Expectation e, boolean ok, Map<String, Object> result) {
+    return new Compiled(e, List.of(), states -> ExpectationResult.of(e, ok, result));
+  }
+
+  static boolean isNumeric(Type t) {
+    return switch (t.typeId()) {
+      case INTEGER, LONG, FLOAT, DOUBLE, DECIMAL -> true;
+      default -> false;
+    };
+  }
+
+  static boolean isTemporal(Type t) {
+    return t.typeId() == Type.TypeID.DATE || t.typeId() == Type.TypeID.TIMESTAMP;
+  }
+
+  /** Every analyzer the compiled expectations need, once each (scan sharing). */
+  public static List<Analyzer<?>> analyzers(Collection<CompiledExpectation> compiled) {
+    Map<String, Analyzer<?>> byKey = new LinkedHashMap<>();
+    for (CompiledExpectation c : compiled) {
+      for (Analyzer<?> an : c.analyzers()) {
+        Analyzer<?> existing = byKey.putIfAbsent(an.key(), an);
+        if (existing != null && existing != an && existing instanceof ValueGroupsAnalyzer shared
+            && an instanceof ValueGroupsAnalyzer duplicate) {
+          // Two uniqueness expectations on the same columns: one analyzer reports rows for both.
+          duplicate.listeners().forEach(shared::reportDuplicatesAs);
+        }
+      }
+    }
+    return new ArrayList<>(byKey.values());
+  }
+}

@@ -1,0 +1,231 @@
+package io.dataops.quality.expect;
+
+import io.dataops.quality.engine.Batch;
+import io.dataops.quality.engine.ColumnView;
+import io.dataops.quality.engine.RowCheck;
+import io.dataops.quality.engine.ScanContext;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/** The row conditions of the map expectations. */
+final class RowChecks {
+  private RowChecks() {}
+
+  /** A condition on one column's non-null values; nulls are missing (not considered). */
+  abstract static class ValueCheck implements RowCheck {
+    final String column;
+
+    ValueCheck(String column) {
+      this.column = column;
+    }
+
+    @Override
+    public int check(Batch batch, int row) {
+      ColumnView c = batch.column(column);
+      if (c.isNull(row)) {
+        return MISSING;
+      }
+      return test(c, row) ? OK : UNEXPECTED;
+    }
+
+    abstract boolean test(ColumnView c, int row);
+
+    @Override
+    public String shownValue(Batch batch, int row, ScanContext context) {
+      ColumnView c = batch.column(column);
+      return c.isNull(row) ? null : context.display(column, c.getString(row));
+    }
+  }
+
+  /** A condition whose reason depends on the value: the problem text, or null when the value passes. */
+  static RowCheck problems(String column, Function<String, String> problem) {
+    return new ValueCheck(column) {
+      @Override
+      boolean test(ColumnView c, int row) {
+        return problem.apply(c.getString(row)) == null;
+      }
+
+      @Override
+      public String reason(Batch batch, int row) {
+        String p = problem.apply(batch.column(column).getString(row));
+        return p == null ? "the value passes" : p;
+      }
+    };
+  }
+
+  static RowCheck simple(String column, String reason, java.util.function.BiPredicate<ColumnView, Integer> ok) {
+    return new ValueCheck(column) {
+      @Override
+      boolean test(ColumnView c, int row) {
+        return ok.test(c, row);
+      }
+
+      @Override
+      public String reason(Batch batch, int row) {
+        return reason;
+      }
+    };
+  }
+
+  static RowCheck notNull(String column) {
+    return new RowCheck() {
+      @Override
+      public int check(Batch batch, int row) {
+        return batch.column(column).isNull(row) ? UNEXPECTED : OK;
+      }
+
+      @Override
+      public String reason(Batch batch, int row) {
+        return "the value is missing";
+      }
+
+      @Override
+      public String shownValue(Batch batch, int row, ScanContext context) {
+        return null;
+      }
+    };
+  }
+
+  static RowCheck isNull(String column) {
+    return new RowCheck() {
+      @Override
+      public int check(Batch batch, int row) {
+        return batch.column(column).isNull(row) ? OK : UNEXPECTED;
+      }
+
+      @Override
+      public String reason(Batch batch, int row) {
+        return "a value is present where none is expected";
+      }
+
+      @Override
+      public String shownValue(Batch batch, int row, ScanContext context) {
+        return context.display(column, batch.column(column).getString(row));
+      }
+    };
+  }
+
+  static RowCheck regex(String column, Pattern pattern, boolean mustMatch) {
+    String reason = mustMatch ? "does not match the pattern " + pattern.pattern()
+        : "matches the pattern " + pattern.pattern() + ", which it must not";
+    // Great Expectations searches (Python re.search): the pattern may match anywhere unless anchored.
+    return simple(column, reason, (c, r) -> pattern.matcher(c.getString(r)).find() == mustMatch);
+  }
+
+  static RowCheck strftime(String column, DateTimeFormatter format, String strftime) {
+    return simple(column, "is not a date/time in the format " + strftime, (c, r) -> {
+      try {
+        java.time.temporal.TemporalAccessor parsed = format.parse(c.getString(r));
+        // A partial date (year and month only) is not resolved, so its fields are not range-checked: do it here.
+        for (java.time.temporal.ChronoField f : java.time.temporal.ChronoField.values()) {
+          if (parsed.isSupported(f) && !f.range().isValidValue(parsed.getLong(f))) {
+            return false;
+          }
+        }
+        return true;
+      } catch (DateTimeParseException e) {
+        return false;
+      }
+    });
+  }
+
+  static RowCheck lengths(String column, Integer min, Integer max) {
+    String reason = "its length is outside " + (min == null ? "" : min) + ".." + (max == null ? "" : max);
+    return simple(column, reason, (c, r) -> {
+      String s = c.getString(r);
+      int len = s.codePointCount(0, s.length());
+      return (min == null || len >= min) && (max == null || len <= max);
+    });
+  }
+
+  static RowCheck prcIdCard(String column, LocalDate today) {
+    return problems(column, v -> PrcRules.idCardProblem(v, today));
+  }
+
+  static RowCheck creditCode(String column) {
+    return problems(column, PrcRules::creditCodeProblem);
+  }
+
+  static RowCheck mobile(String column) {
+    return problems(column, PrcRules::mobileProblem);
+  }
+
+  /** Two columns compared row by row; {@code ignore}: both_values_are_missing, either_value_is_missing, neither. */
+  static RowCheck pair(String a, String b, String ignore, String reason, java.util.function.IntPredicate accept,
+      boolean numeric) {
+    return new RowCheck() {
+      @Override
+      public int check(Batch batch, int row) {
+        ColumnView ca = batch.column(a);
+        ColumnView cb = batch.column(b);
+        boolean na = ca.isNull(row);
+        boolean nb = cb.isNull(row);
+        if ((na && nb && !ignore.equals("neither")) || ((na || nb) && ignore.equals("either_value_is_missing"))) {
+          return MISSING;
+        }
+        if (na || nb) {
+          return UNEXPECTED; // a comparison with a missing value fails, as in pandas
+        }
+        int cmp = numeric ? Double.compare(ca.getDouble(row), cb.getDouble(row))
+            : ca.getString(row).compareTo(cb.getString(row));
+        return accept.test(cmp) ? OK : UNEXPECTED;
+      }
+
+      @Override
+      public String reason(Batch batch, int row) {
+        ColumnView ca = batch.column(a);
+        ColumnView cb = batch.column(b);
+        return ca.isNull(row) || cb.isNull(row) ? "one of " + a + ", " + b + " is missing" : reason;
+      }
+
+      @Override
+      public String shownValue(Batch batch, int row, ScanContext context) {
+        ColumnView ca = batch.column(a);
+        ColumnView cb = batch.column(b);
+        return "(" + (ca.isNull(row) ? "null" : context.display(a, ca.getString(row))) + ", "
+            + (cb.isNull(row) ? "null" : context.display(b, cb.getString(row))) + ")";
+      }
+    };
+  }
+
+  /** The columns' values add up to the total (missing values count as 0); rows with every value missing are skipped. */
+  static RowCheck sum(List<String> columns, double total) {
+    return new RowCheck() {
+      @Override
+      public int check(Batch batch, int row) {
+        double s = 0;
+        boolean any = false;
+        for (String c : columns) {
+          ColumnView v = batch.column(c);
+          if (!v.isNull(row)) {
+            any = true;
+            s += v.getDouble(row);
+          }
+        }
+        if (!any) {
+          return MISSING;
+        }
+        return Math.abs(s - total) <= 1e-9 * Math.max(1.0, Math.abs(total)) ? OK : UNEXPECTED;
+      }
+
+      @Override
+      public String reason(Batch batch, int row) {
+        return "the sum of " + String.join(", ", columns) + " is not " + Results.number(total);
+      }
+
+      @Override
+      public String shownValue(Batch batch, int row, ScanContext context) {
+        StringBuilder sb = new StringBuilder("(");
+        for (String c : columns) {
+          ColumnView v = batch.column(c);
+          sb.append(sb.length() > 1 ? ", " : "").append(v.isNull(row) ? "null" : context.display(c, v.getString(row)));
+        }
+        return sb.append(')').toString();
+      }
+    };
+  }
+}

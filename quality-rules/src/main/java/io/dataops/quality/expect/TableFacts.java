@@ -1,0 +1,31 @@
+package io.dataops.quality.expect;
+
+import io.dataops.lakehouse.catalog.Lakehouse;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types.NestedField;
+
+/**
+ * What expectations compile against: the table's name and schema at the snapshot being validated, its primary
+ * key, which columns hold personal data, and (for cross-table rules) the lakehouse.
+ */
+public record TableFacts(String table, Schema schema, Snapshot snapshot, List<String> primaryKey,
+                         Map<String, String> personal, Lakehouse lakehouse) {
+
+  public boolean hasColumn(String name) {
+    return schema.findField(name) != null;
+  }
+
+  public Type type(String column) {
+    NestedField f = schema.findField(column);
+    return f == null ? null : f.type();
+  }
+
+  /** Business columns: lineage columns (names starting with '_') left out. */
+  public List<String> businessColumns() {
+    return schema.columns().stream().map(NestedField::name).filter(n -> !n.startsWith("_")).toList();
+  }
+}

@@ -1,0 +1,240 @@
+package io.dataops.quality.run;
+
+import io.dataops.lakehouse.BadInputException;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.catalog.Zone;
+import io.dataops.lakehouse.contract.PersonalData;
+import io.dataops.lakehouse.landing.FeedTables;
+import io.dataops.lakehouse.table.PreviewMask;
+import io.dataops.quality.engine.Analyzer;
+import io.dataops.quality.engine.FailureSink;
+import io.dataops.quality.engine.ScanContext;
+import io.dataops.quality.engine.ScanRunner;
+import io.dataops.quality.engine.ValueGroupsAnalyzer;
+import io.dataops.quality.expect.CompiledExpectation;
+import io.dataops.quality.expect.ExpectationCatalog;
+import io.dataops.quality.expect.States;
+import io.dataops.quality.expect.TableFacts;
+import io.dataops.quality.result.ExpectationResult;
+import io.dataops.quality.result.ValidationResult;
+import io.dataops.quality.suite.Expectation;
+import io.dataops.quality.suite.ExpectationSuite;
+import io.dataops.quality.suite.Severity;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.types.Types.NestedField;
+
+/**
+ * Validates one snapshot of a table against a suite: every expectation checked before any data is read, all
+ * analyzers in one scan, a Great Expectations-shaped result with masked values, and every failing row recorded in
+ * {@code quality.row_failures} (one commit per run).
+ */
+public final class QualityRunner {
+  public static final TableIdentifier ROW_FAILURES = TableIdentifier.of(Zone.QUALITY.namespaceName(), "row_failures");
+  private static final DateTimeFormatter RUN_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
+
+  private final Lakehouse lakehouse;
+  private final Path workDir;
+  private final int threads;
+  private final long spillBudgetBytes;
+
+  public QualityRunner(Lakehouse lakehouse, Path workDir, int threads, long spillBudgetBytes) {
+    this.lakehouse = lakehouse;
+    this.workDir = workDir;
+    this.threads = threads;
+    this.spillBudgetBytes = spillBudgetBytes;
+  }
+
+  /** What a run reads: the whole table at the snapshot, or only the rows that snapshot's feed added. */
+  public enum Scope { TABLE, FEED }
+
+  public QualityReport run(TableIdentifier id, Long snapshotId, ExpectationSuite suite) {
+    return run(id, snapshotId, suite, Scope.TABLE);
+  }
+
+  public QualityReport run(TableIdentifier id, Long snapshotId, ExpectationSuite suite, Scope scope) {
+    long started = System.nanoTime();
+    if (!lakehouse.exists(id)) {
+      throw new BadInputException("no table " + id + " (see: dataops table list)");
+    }
+    Table table = lakehouse.load(id);
+    Snapshot snapshot = snapshotId != null ? table.snapshot(snapshotId) : table.currentSnapshot();
+    if (snapshotId != null && snapshot == null) {
+      throw new BadInputException("table " + id + " has no snapshot " + snapshotId);
+    }
+    var schema = snapshot == null ? table.schema() : table.schemas().get(snapshot.schemaId());
+    List<String> key = new ArrayList<>();
+    for (NestedField f : schema.columns()) {
+      if (schema.identifierFieldIds().contains(f.fieldId())) {
+        key.add(f.name());
+      }
+    }
+    Map<String, String> personal = new HashMap<>();
+    table.properties().forEach((k, v) -> {
+      if (k.startsWith(FeedTables.PERSONAL_PREFIX)) {
+        personal.put(k.substring(FeedTables.PERSONAL_PREFIX.length()), v);
+      }
+    });
+    TableFacts facts = new TableFacts(id.toString(), schema, snapshot, key, personal, lakehouse);
+    List<CompiledExpectation> compiled = ExpectationCatalog.compile(suite, facts);
+    List<Analyzer<?>> analyzers = ExpectationCatalog.analyzers(compiled);
+    for (Analyzer<?> a : analyzers) {
+      if (a instanceof ValueGroupsAnalyzer g) {
+        g.displayWith((column, value) -> display(personal, column, value));
+      }
+    }
+
+    java.util.function.Predicate<String> scanned = path -> true;
+    if (scope == Scope.FEED && snapshot != null) {
+      java.util.Set<String> added = new java.util.HashSet<>();
+      snapshot.addedDataFiles(table.io()).forEach(f -> added.add(f.location()));
+      scanned = added::contains;
+    }
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    String runId = RUN_TIME.format(now) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt());
+    List<Expectation> expectations = suite.expectations();
+    List<String> columnsOf = expectations.stream().map(QualityRunner::columnsOf).toList();
+    Table failures = lakehouse.createOrLoad(ROW_FAILURES, new org.apache.iceberg.Schema(
+        RowFailureWriter.SCHEMA.columns()), Map.of());
+    Path spill = workDir.resolve("quality-" + runId);
+    List<RowFailureWriter> writers = new ArrayList<>();
+    ScanRunner.Outcome outcome;
+    try {
+      outcome = ScanRunner.run(table, snapshot == null ? null : snapshot.snapshotId(), scanned, analyzers, key, threads,
+          slot -> {
+            RowFailureWriter w = new RowFailureWriter(failures, slot, runId, id.toString(),
+                snapshot == null ? null : snapshot.snapshotId(), expectations, columnsOf, now);
+            synchronized (writers) {
+              writers.add(w);
+            }
+            return context(w, spill, personal);
+          });
+    } finally {
+      writers.forEach(RowFailureWriter::close);
+      deleteQuietly(spill);
+    }
+
+    States states = new States(outcome.states());
+    List<ExpectationResult> results = new ArrayList<>();
+    for (CompiledExpectation c : compiled) {
+      try {
+        results.add(c.evaluate(states));
+      } catch (RuntimeException e) {
+        results.add(ExpectationResult.error(c.config(), e.getClass().getSimpleName() + ": " + e.getMessage()));
+      }
+    }
+    boolean success = true;
+    for (ExpectationResult r : results) {
+      if (!r.success() && !Severity.WARNING.spelling().equals(r.expectationConfig().severity())) {
+        success = false;
+      }
+    }
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("run_id", runId);
+    meta.put("validation_time", now.toString());
+    meta.put("table", id.toString());
+    meta.put("snapshot_id", snapshot == null ? null : snapshot.snapshotId());
+    meta.put("scope", scope.name().toLowerCase(java.util.Locale.ROOT));
+    if (scope == Scope.FEED && snapshot != null) {
+      meta.put("feed_id", snapshot.summary().get(FeedTables.SUMMARY_FEED_ID));
+    }
+    meta.put("rows_scanned", outcome.rows());
+    meta.put("engine", "dataops quality-rules (one-pass analyzers; Great Expectations 1.x result format)");
+    ValidationResult validation = new ValidationResult(success, results, suite.name(), suite.suiteParameters(),
+        ValidationResult.Statistics.of(results), meta);
+
+    List<DataFile> failureFiles = new ArrayList<>();
+    long failing = 0;
+    for (RowFailureWriter w : writers) {
+      failureFiles.addAll(w.files());
+      failing += w.written();
+    }
+    Long failuresSnapshot = null;
+    if (!failureFiles.isEmpty()) {
+      AppendFiles append = failures.newAppend();
+      failureFiles.forEach(append::appendFile);
+      append.set("dataops.run-id", runId).set("dataops.table", id.toString()).commit();
+      failuresSnapshot = failures.currentSnapshot().snapshotId();
+    }
+    return new QualityReport(runId, id.toString(), snapshot == null ? null : snapshot.snapshotId(), validation,
+        outcome.rows(), failing, failuresSnapshot, (System.nanoTime() - started) / 1e9);
+  }
+
+  private ScanContext context(FailureSink sink, Path spill, Map<String, String> personal) {
+    return new ScanContext() {
+      @Override
+      public FailureSink failures() {
+        return sink;
+      }
+
+      @Override
+      public Path spillDirectory() {
+        return spill;
+      }
+
+      @Override
+      public long spillBudgetBytes() {
+        return spillBudgetBytes;
+      }
+
+      @Override
+      public String display(String column, String value) {
+        return QualityRunner.display(personal, column, value);
+      }
+    };
+  }
+
+  /** A value as reports may show it: masked when the column holds personal data, shortened when long. */
+  static String display(Map<String, String> personal, String column, String value) {
+    if (value == null) {
+      return null;
+    }
+    String kind = personal.get(column);
+    if (kind != null) {
+      return PreviewMask.mask(PersonalData.parse(kind), value);
+    }
+    return value.length() > 200 ? value.substring(0, 200) + "..." : value;
+  }
+
+  private static String columnsOf(Expectation e) {
+    Object column = e.kwargs().get("column");
+    if (column != null) {
+      return column.toString();
+    }
+    Object list = e.kwargs().get("column_list");
+    if (list instanceof List<?> l) {
+      return String.join(",", l.stream().map(String::valueOf).toList());
+    }
+    Object a = e.kwargs().get("column_A");
+    Object b = e.kwargs().get("column_B");
+    return a != null && b != null ? a + "," + b : null;
+  }
+
+  private static void deleteQuietly(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // temporary spill files; the work folder is cleared again next time
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package io.dataops.quality.run;
+
+import io.dataops.quality.engine.FailureSink;
+import io.dataops.quality.suite.Expectation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.OffsetDateTime;
+import java.util.List;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.GenericFileWriterFactory;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.OutputFileFactory;
+import org.apache.iceberg.io.RollingDataWriter;
+import org.apache.iceberg.types.Types;
+import org.apache.iceberg.types.Types.NestedField;
+
+/**
+ * Streams one scan thread's failing rows into data files of {@code quality.row_failures}; the run commits all
+ * threads' files at once. Values are already masked by the caller.
+ */
+final class RowFailureWriter implements FailureSink, AutoCloseable {
+  static final Schema SCHEMA = new Schema(
+      NestedField.required(1, "run_id", Types.StringType.get()),
+      NestedField.required(2, "table_name", Types.StringType.get()),
+      NestedField.optional(3, "snapshot_id", Types.LongType.get()),
+      NestedField.required(4, "expectation_id", Types.StringType.get()),
+      NestedField.required(5, "expectation_type", Types.StringType.get()),
+      NestedField.required(6, "severity", Types.StringType.get()),
+      NestedField.optional(7, "columns", Types.StringType.get()),
+      NestedField.optional(8, "row_key", Types.StringType.get(), "primary key of the row (masked where personal)"),
+      NestedField.optional(9, "feed_id", Types.StringType.get()),
+      NestedField.optional(10, "row_number", Types.LongType.get(), "row number in the feed's file"),
+      NestedField.required(11, "reason", Types.StringType.get()),
+      NestedField.optional(12, "value", Types.StringType.get(), "the failing value, masked where personal"),
+      NestedField.required(13, "checked_at", Types.TimestampType.withZone()));
+
+  private final RollingDataWriter<Record> writer;
+  private final GenericRecord record;
+  private final List<Expectation> expectations;
+  private final List<String> columns;
+  private long written;
+
+  RowFailureWriter(Table table, int slot, String runId, String tableName, Long snapshotId,
+      List<Expectation> expectations, List<String> columns, OffsetDateTime checkedAt) {
+    this.expectations = expectations;
+    this.columns = columns;
+    GenericFileWriterFactory factory = new GenericFileWriterFactory.Builder(table)
+        .dataFileFormat(FileFormat.PARQUET).dataSchema(table.schema()).build();
+    OutputFileFactory files = OutputFileFactory.builderFor(table, slot, 0).operationId(runId)
+        .format(FileFormat.PARQUET).build();
+    this.writer = new RollingDataWriter<>(factory, files, table.io(), 256L << 20, PartitionSpec.unpartitioned(), null);
+    this.record = GenericRecord.create(table.schema());
+    record.setField("run_id", runId);
+    record.setField("table_name", tableName);
+    record.setField("snapshot_id", snapshotId);
+    record.setField("checked_at", checkedAt);
+  }
+
+  @Override
+  public void fail(int expectation, String rowKey, String feedId, long rowNumber, String reason, String shownValue) {
+    Expectation e = expectations.get(expectation);
+    record.setField("expectation_id", e.id());
+    record.setField("expectation_type", e.type());
+    record.setField("severity", e.severity().spelling());
+    record.setField("columns", columns.get(expectation));
+    record.setField("row_key", rowKey);
+    record.setField("feed_id", feedId);
+    record.setField("row_number", rowNumber >= 0 ? rowNumber : null);
+    record.setField("reason", reason);
+    record.setField("value", shownValue);
+    writer.write(record);
+    written++;
+  }
+
+  long written() {
+    return written;
+  }
+
+  List<DataFile> files() {
+    return writer.result().dataFiles();
+  }
+
+  @Override
+  public void close() {
+    try {
+      writer.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,237 @@
+package io.dataops.quality.suite;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * Reads Great Expectations expectation suites, JSON or YAML, of both generations: 1.x ({@code name},
+ * {@code expectations[].type}, {@code suite_parameters}) and 0.x ({@code expectation_suite_name},
+ * {@code expectations[].expectation_type}, {@code evaluation_parameters}). {@code {"$PARAMETER": "p"}} values are
+ * replaced by the suite's parameters. The shape of the file is checked here; what the expectations mean (known
+ * types, columns, arguments) is checked against the table by the expectation catalogue.
+ */
+public final class SuiteParser {
+  private static final Set<String> SUITE_KEYS = Set.of("name", "expectation_suite_name", "id", "ge_cloud_id",
+      "expectations", "meta", "notes", "suite_parameters", "evaluation_parameters", "data_asset_type");
+  private static final Set<String> EXPECTATION_KEYS = Set.of("type", "expectation_type", "kwargs", "meta", "notes",
+      "id", "ge_cloud_id", "severity", "rendered_content", "description");
+
+  private final String source;
+
+  private SuiteParser(String source) {
+    this.source = source;
+  }
+
+  public static ExpectationSuite parse(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new SuiteException(file.getFileName().toString(), 0, "cannot read the suite (" + e.getClass().getSimpleName() + ")");
+    }
+    return parse(text, file.getFileName().toString());
+  }
+
+  public static ExpectationSuite parse(String text, String source) {
+    return new SuiteParser(source).read(text.replace('\t', ' '));
+  }
+
+  private ExpectationSuite read(String text) {
+    Node root;
+    try {
+      LoaderOptions options = new LoaderOptions();
+      options.setAllowDuplicateKeys(false);
+      root = new Yaml(options).compose(new StringReader(text));
+    } catch (MarkedYAMLException e) {
+      throw fail(e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1, "not valid JSON or YAML: " + e.getProblem());
+    } catch (YAMLException e) {
+      throw fail(0, "not valid JSON or YAML");
+    }
+    if (!(root instanceof MappingNode top)) {
+      throw fail(root == null ? 0 : line(root), "a suite is an object with 'name' and 'expectations'");
+    }
+    Map<String, NodeTuple> fields = fields(top, SUITE_KEYS, "suite");
+    String name = fields.containsKey("name") ? text(fields.get("name").getValueNode(), "name")
+        : fields.containsKey("expectation_suite_name") ? text(fields.get("expectation_suite_name").getValueNode(), "expectation_suite_name")
+        : null;
+    if (name == null || name.isBlank()) {
+      throw fail(line(top), "the suite has no 'name' (or 'expectation_suite_name')");
+    }
+    Map<String, Object> parameters = new LinkedHashMap<>();
+    for (String key : List.of("evaluation_parameters", "suite_parameters")) {
+      if (fields.containsKey(key)) {
+        Object value = plain(fields.get(key).getValueNode());
+        if (!(value instanceof Map<?, ?> m)) {
+          throw fail(line(fields.get(key).getValueNode()), key + " must be an object");
+        }
+        m.forEach((k, v) -> parameters.put(String.valueOf(k), v));
+      }
+    }
+    Map<String, Object> meta = fields.containsKey("meta") ? asMap(fields.get("meta").getValueNode(), "meta") : Map.of();
+    if (!fields.containsKey("expectations")) {
+      throw fail(line(top), "the suite has no 'expectations' list");
+    }
+    Node list = fields.get("expectations").getValueNode();
+    if (!(list instanceof SequenceNode seq)) {
+      throw fail(line(list), "'expectations' must be a list");
+    }
+    List<Expectation> expectations = new ArrayList<>();
+    int index = 0;
+    for (Node item : seq.getValue()) {
+      expectations.add(expectation(item, index++, parameters));
+    }
+    return new ExpectationSuite(name, expectations, meta, parameters, source);
+  }
+
+  private Expectation expectation(Node item, int index, Map<String, Object> parameters) {
+    if (!(item instanceof MappingNode map)) {
+      throw fail(line(item), "an expectation is an object with 'type' and 'kwargs'");
+    }
+    Map<String, NodeTuple> f = fields(map, EXPECTATION_KEYS, "expectation");
+    NodeTuple typeField = f.containsKey("type") ? f.get("type") : f.get("expectation_type");
+    if (typeField == null) {
+      throw fail(line(item), "expectation " + (index + 1) + " has no 'type' (or 'expectation_type')");
+    }
+    String type = text(typeField.getValueNode(), "type");
+    Map<String, Object> kwargs = new LinkedHashMap<>();
+    Map<String, Integer> kwargLines = new LinkedHashMap<>();
+    if (f.containsKey("kwargs")) {
+      Node k = f.get("kwargs").getValueNode();
+      if (!(k instanceof MappingNode km)) {
+        throw fail(line(k), type + ": kwargs must be an object");
+      }
+      for (NodeTuple t : km.getValue()) {
+        String key = text(t.getKeyNode(), "key");
+        Object value = plain(t.getValueNode());
+        if (value instanceof Map<?, ?> m && m.size() == 1 && m.containsKey("$PARAMETER")) {
+          String p = String.valueOf(m.get("$PARAMETER"));
+          if (!parameters.containsKey(p)) {
+            throw fail(line(t.getValueNode()), type + ": kwarg '" + key + "' refers to suite parameter '" + p
+                + "', which the suite does not define");
+          }
+          value = parameters.get(p);
+        }
+        kwargs.put(key, value);
+        kwargLines.put(key, line(t.getKeyNode()));
+      }
+    }
+    Map<String, Object> meta = f.containsKey("meta") ? asMap(f.get("meta").getValueNode(), "meta") : Map.of();
+    Severity severity = Severity.ERROR;
+    Node severityNode = f.containsKey("severity") ? f.get("severity").getValueNode() : null;
+    Object metaSeverity = meta.get("severity");
+    try {
+      if (severityNode != null) {
+        severity = Severity.parse(text(severityNode, "severity"));
+      } else if (metaSeverity != null) {
+        severity = Severity.parse(String.valueOf(metaSeverity));
+      }
+    } catch (IllegalArgumentException e) {
+      throw fail(severityNode != null ? line(severityNode) : line(f.get("meta").getValueNode()), type + ": " + e.getMessage());
+    }
+    String id = f.containsKey("id") ? text(f.get("id").getValueNode(), "id") : String.valueOf(index + 1);
+    return new Expectation(id, type, kwargs, meta, severity, line(item), kwargLines);
+  }
+
+  private Map<String, NodeTuple> fields(MappingNode map, Set<String> known, String what) {
+    Map<String, NodeTuple> out = new LinkedHashMap<>();
+    for (NodeTuple t : map.getValue()) {
+      String key = text(t.getKeyNode(), "key");
+      if (!known.contains(key)) {
+        throw fail(line(t.getKeyNode()), "unknown " + what + " key '" + key + "'");
+      }
+      if (out.put(key, t) != null) {
+        throw fail(line(t.getKeyNode()), "key '" + key + "' appears twice");
+      }
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> asMap(Node n, String what) {
+    Object v = plain(n);
+    if (v == null) {
+      return Map.of();
+    }
+    if (!(v instanceof Map<?, ?>)) {
+      throw fail(line(n), what + " must be an object");
+    }
+    return (Map<String, Object>) v;
+  }
+
+  /** The node as plain Java: Map, List, String, Long/BigInteger, Double/BigDecimal, Boolean or null. */
+  private Object plain(Node n) {
+    if (n instanceof MappingNode m) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      for (NodeTuple t : m.getValue()) {
+        String key = text(t.getKeyNode(), "key");
+        if (out.containsKey(key)) {
+          throw fail(line(t.getKeyNode()), "key '" + key + "' appears twice");
+        }
+        out.put(key, plain(t.getValueNode()));
+      }
+      return out;
+    }
+    if (n instanceof SequenceNode s) {
+      List<Object> out = new ArrayList<>();
+      s.getValue().forEach(x -> out.add(plain(x)));
+      return out;
+    }
+    ScalarNode s = (ScalarNode) n;
+    String v = s.getValue();
+    Tag tag = s.getTag();
+    if (Tag.NULL.equals(tag)) {
+      return null;
+    }
+    if (Tag.BOOL.equals(tag)) {
+      return Boolean.parseBoolean(v.toLowerCase(java.util.Locale.ROOT)) || v.equalsIgnoreCase("yes") || v.equalsIgnoreCase("on");
+    }
+    if (Tag.INT.equals(tag)) {
+      BigInteger i = new BigInteger(v.replace("_", "").replace("+", ""));
+      return i.bitLength() < 64 ? (Object) i.longValue() : i;
+    }
+    if (Tag.FLOAT.equals(tag)) {
+      String t = v.replace("_", "");
+      try {
+        return new BigDecimal(t);
+      } catch (NumberFormatException e) {
+        return Double.valueOf(t.toLowerCase(java.util.Locale.ROOT).replace(".inf", "Infinity").replace(".nan", "NaN"));
+      }
+    }
+    return v;
+  }
+
+  private String text(Node n, String what) {
+    if (!(n instanceof ScalarNode s)) {
+      throw fail(line(n), what + " must be a single value");
+    }
+    return s.getValue();
+  }
+
+  private static int line(Node n) {
+    return n.getStartMark() == null ? 0 : n.getStartMark().getLine() + 1;
+  }
+
+  private SuiteException fail(int line, String problem) {
+    return new SuiteException(source, line, problem);
+  }
+}

@@ -1,0 +1,64 @@
+package io.dataops.quality.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Exact grouping in bounded memory: the same answer as a hash map, however small the budget. */
+class SortedValueRecordsTest {
+  @TempDir Path dir;
+
+  @Test
+  void groupsExactlyWhateverTheBudgetAndHashCollisions() throws Exception {
+    for (long budget : new long[] {1L << 30, 200_000, 70_000}) {
+      SortedValueRecords a = new SortedValueRecords(true, dir.resolve("a" + budget), budget);
+      SortedValueRecords b = new SortedValueRecords(true, dir.resolve("b" + budget), budget);
+      Map<String, Integer> truth = new HashMap<>();
+      SplittableRandom r = new SplittableRandom(budget);
+      for (int i = 0; i < 60_000; i++) {
+        String v = "v" + r.nextInt(40_000);
+        truth.merge(v, 1, Integer::sum);
+        byte[] bytes = v.getBytes(StandardCharsets.UTF_8);
+        (i % 2 == 0 ? a : b).add(hashFor(v), bytes, bytes.length, "k" + i, "feed", i);
+      }
+      a.absorb(b);
+      long[] distinct = {0};
+      long[] dupRows = {0};
+      String[] prev = {null};
+      long[] group = {0};
+      a.forEachSorted(rec -> {
+        String v = new String(rec.value, StandardCharsets.UTF_8);
+        if (v.equals(prev[0])) {
+          group[0]++;
+          dupRows[0] += group[0] == 2 ? 2 : 1;
+        } else {
+          distinct[0]++;
+          group[0] = 1;
+          prev[0] = v;
+        }
+      });
+      long expectedDupRows = truth.values().stream().filter(c -> c > 1).mapToLong(Integer::longValue).sum();
+      assertThat(distinct[0]).as("budget " + budget).isEqualTo(truth.size());
+      assertThat(dupRows[0]).as("budget " + budget).isEqualTo(expectedDupRows);
+      try (var files = Files.list(dir.resolve("a" + budget))) {
+        assertThat(files).as("spill runs are removed after reading").isEmpty();
+      } catch (java.nio.file.NoSuchFileException noSpill) {
+        assertThat(budget).as("only the large budget never spills").isEqualTo(1L << 30);
+      }
+    }
+  }
+
+  /** Half the values share one of a few hashes, so collisions are common. */
+  private static long hashFor(String v) {
+    byte[] b = v.getBytes(StandardCharsets.UTF_8);
+    long h = KeyBuffer.hash(b, 0, b.length);
+    return (h & 1) == 0 ? (h & 7) : h;
+  }
+}

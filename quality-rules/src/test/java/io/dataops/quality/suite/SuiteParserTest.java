@@ -1,0 +1,162 @@
+package io.dataops.quality.suite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dataops.quality.expect.ExpectationCatalog;
+import io.dataops.quality.expect.TableFacts;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.types.Types;
+import org.junit.jupiter.api.Test;
+
+class SuiteParserTest {
+  static final TableFacts PEOPLE = new TableFacts("ods.dept__people", new Schema(
+      Types.NestedField.required(1, "id", Types.LongType.get()),
+      Types.NestedField.optional(2, "name", Types.StringType.get()),
+      Types.NestedField.optional(3, "age", Types.IntegerType.get())), null, List.of("id"), Map.of(), null);
+
+  @Test
+  void readsGreatExpectations1xJson() {
+    String json = """
+        {
+          "name": "people.critical",
+          "id": "7b1c",
+          "suite_parameters": {"min_rows": 10},
+          "meta": {"great_expectations_version": "1.2.0"},
+          "expectations": [
+            {"type": "expect_table_row_count_to_be_between", "kwargs": {"min_value": {"$PARAMETER": "min_rows"}}},
+            {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "name", "mostly": 0.95},
+             "meta": {"severity": "warning"}, "id": "e2"},
+            {"type": "expect_column_values_to_be_between", "kwargs": {"column": "age", "min_value": 0},
+             "severity": "critical"}
+          ]
+        }
+        """;
+    ExpectationSuite s = SuiteParser.parse(json, "people.json");
+    assertThat(s.name()).isEqualTo("people.critical");
+    assertThat(s.expectations()).hasSize(3);
+    assertThat(s.expectations().get(0).kwargs()).containsEntry("min_value", 10L);
+    assertThat(s.expectations().get(1).severity()).isEqualTo(Severity.WARNING);
+    assertThat(s.expectations().get(1).id()).isEqualTo("e2");
+    assertThat(s.expectations().get(1).kwargs().get("mostly")).isEqualTo(new java.math.BigDecimal("0.95"));
+    assertThat(s.expectations().get(2).severity()).isEqualTo(Severity.ERROR);
+    assertThat(s.expectations().get(2).line()).isEqualTo(10);
+    assertThat(ExpectationCatalog.compile(s, PEOPLE)).hasSize(3);
+  }
+
+  @Test
+  void readsGreatExpectations0xJsonAndYaml() {
+    String json = """
+        {
+          "expectation_suite_name": "legacy",
+          "data_asset_type": null,
+          "evaluation_parameters": {"upper": 120},
+          "expectations": [
+            {"expectation_type": "expect_column_values_to_be_between",
+             "kwargs": {"column": "age", "min_value": 0, "max_value": {"$PARAMETER": "upper"}}, "meta": {}}
+          ],
+          "meta": {"great_expectations_version": "0.18.8"}
+        }
+        """;
+    ExpectationSuite s = SuiteParser.parse(json, "legacy.json");
+    assertThat(s.name()).isEqualTo("legacy");
+    assertThat(s.expectations().get(0).type()).isEqualTo("expect_column_values_to_be_between");
+    assertThat(s.expectations().get(0).kwargs()).containsEntry("max_value", 120L);
+    String yaml = """
+        name: people
+        expectations:
+          - type: expect_column_values_to_be_unique
+            kwargs:
+              column: id
+        """;
+    assertThat(SuiteParser.parse(yaml, "p.yaml").expectations().get(0).kwargs()).containsEntry("column", "id");
+  }
+
+  @Test
+  void rejectsProblemsBeforeReadingDataNamingTheLine() {
+    expect("""
+        name: s
+        expectations:
+          - type: expect_column_values_to_not_be_nul
+            kwargs: {column: name}
+        """, "s.yaml:3: unknown expectation type 'expect_column_values_to_not_be_nul' (did you mean "
+        + "expect_column_values_to_not_be_null?)");
+    expect("""
+        name: s
+        expectations:
+          - type: expect_column_values_to_not_be_null
+            kwargs:
+              column: nmae
+        """, "s.yaml:5: expect_column_values_to_not_be_null: column 'nmae' does not exist in ods.dept__people "
+        + "(columns: id, name, age)");
+    expect("""
+        name: s
+        expectations:
+          - type: expect_column_values_to_match_regex
+            kwargs: {column: name, regex: "([a-z"}
+        """, "s.yaml:4: expect_column_values_to_match_regex: '([a-z' is not a regular expression");
+    expect("""
+        name: s
+        expectations:
+          - type: expect_column_values_to_be_between
+            kwargs:
+              column: age
+              min_value: 1
+              maxvalue: 5
+        """, "s.yaml:7: expect_column_values_to_be_between: unknown argument 'maxvalue'");
+    expect("""
+        name: s
+        expectations:
+          - type: expect_column_values_to_not_be_null
+            kwargs: {column: name, mostly: 1.5}
+        """, "s.yaml:4: expect_column_values_to_not_be_null: mostly must be between 0 and 1");
+    expect("""
+        name: s
+        expectations:
+          - type: expect_column_values_to_not_be_null
+            kwargs: {column: name, row_condition: 'age > 3'}
+        """, "row_condition is not supported");
+    expect("""
+        name: s
+        expectations:
+          - type: expect_column_value_lengths_to_be_between
+            kwargs: {column: age, min_value: 1}
+        """, "s.yaml:4: expect_column_value_lengths_to_be_between: column 'age' is int; this expectation checks text");
+    expect("""
+        name: s
+        expectations:
+          - type: expect_column_values_to_be_between
+            kwargs: {column: age}
+        """, "s.yaml:3: expect_column_values_to_be_between: give min_value, max_value or both");
+    expect("""
+        name: s
+        expectations:
+          - type: expect_column_values_to_be_in_set
+            kwargs: {column: age, value_set: [1, two]}
+        """, "column 'age' is numeric; value_set holds 'two'");
+    expect("""
+        name: s
+        expectations:
+          - type: expect_table_row_count_to_be_between
+            kwargs: {min_value: {$PARAMETER: nope}}
+        """, "s.yaml:4: expect_table_row_count_to_be_between: kwarg 'min_value' refers to suite parameter 'nope'");
+    expect("""
+        name: s
+        expectations:
+          - type: expect_column_values_to_not_be_null
+            severity: fatal
+            kwargs: {column: name}
+        """, "s.yaml:4: expect_column_values_to_not_be_null: unknown severity 'fatal'");
+    expect("expectations: []\n", "s.yaml:1: the suite has no 'name'");
+    expect("name: s\nexpectations: [\n", "s.yaml:3: not valid JSON or YAML");
+    expect("name: s\nname: t\nexpectations: []\n", "s.yaml:2: key 'name' appears twice");
+  }
+
+  private static void expect(String suite, String message) {
+    assertThatThrownBy(() -> ExpectationCatalog.compile(SuiteParser.parse(suite, "s.yaml"), PEOPLE))
+        .isInstanceOf(SuiteException.class).hasMessageContaining(message);
+  }
+
+}
