@@ -119,12 +119,20 @@ final class ArrowBatch implements Batch {
   }
 
   private static final class StringView extends Base {
-    /** Plain pages come as a VarCharVector whose bytes can be read in place; dictionary pages do not. */
+    /** Plain pages come as a VarCharVector whose bytes can be read in place. */
     private final org.apache.arrow.vector.VarCharVector varchar;
+    /** Dictionary pages come as dictionary ids: decode each id once per batch. */
+    private final org.apache.arrow.vector.IntVector ids;
+    private final String[] decoded;
+    private final byte[][] decodedBytes;
 
     StringView(ColumnVector v) {
       super(v);
       this.varchar = v.getFieldVector() instanceof org.apache.arrow.vector.VarCharVector vc ? vc : null;
+      this.ids = v.getFieldVector() instanceof org.apache.arrow.vector.IntVector iv ? iv : null;
+      // Ids index the page's dictionary; batches are small, so an array sized to the batch covers common cases.
+      this.decoded = ids != null ? new String[4096] : null;
+      this.decodedBytes = ids != null ? new byte[4096][] : null;
     }
 
     @Override
@@ -134,6 +142,19 @@ final class ArrowBatch implements Batch {
 
     @Override
     public String getString(int row) {
+      if (ids != null) {
+        // Read the id from the data buffer: the Arrow validity bits are not what Iceberg uses for nulls.
+        int id = ids.getDataBuffer().getInt((long) row * 4);
+        if (id < 0 || id >= decoded.length) {
+          return v.getString(row);
+        }
+        String s = decoded[id];
+        if (s == null) {
+          s = v.getString(row);
+          decoded[id] = s;
+        }
+        return s;
+      }
       return v.getString(row);
     }
 
@@ -143,8 +164,18 @@ final class ArrowBatch implements Batch {
         long start = varchar.getStartOffset(row);
         int len = (int) (varchar.getEndOffset(row) - start);
         out.put(varchar.getDataBuffer(), start, len);
+      } else if (ids != null) {
+        int id = ids.getDataBuffer().getInt((long) row * 4);
+        byte[] b = id >= 0 && id < decodedBytes.length ? decodedBytes[id] : null;
+        if (b == null) {
+          b = getString(row).getBytes(StandardCharsets.UTF_8);
+          if (id >= 0 && id < decodedBytes.length) {
+            decodedBytes[id] = b;
+          }
+        }
+        out.put(b, 0, b.length);
       } else {
-        out.putString(v.getString(row));
+        out.putString(getString(row));
       }
     }
   }

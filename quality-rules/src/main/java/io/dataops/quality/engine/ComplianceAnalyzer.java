@@ -24,6 +24,22 @@ public final class ComplianceAnalyzer implements Analyzer<ComplianceAnalyzer.Sta
   /** A failing row as a report shows it. */
   public record Sample(String feedId, long rowNumber, String rowKey, String value) {}
 
+  /** Reports show the earliest failing rows (by feed, then row number), whatever order threads found them in. */
+  static final Comparator<Sample> EARLIEST = Comparator.comparing((Sample s) -> s.feedId() == null ? "" : s.feedId())
+      .thenComparingLong(Sample::rowNumber);
+
+  /** Adds the sample if it is among the {@value #SAMPLES} earliest; the list stays sorted. */
+  static void keepEarliest(List<Sample> samples, Sample s) {
+    if (samples.size() == SAMPLES && EARLIEST.compare(s, samples.get(SAMPLES - 1)) >= 0) {
+      return;
+    }
+    int at = java.util.Collections.binarySearch(samples, s, EARLIEST);
+    samples.add(at < 0 ? -at - 1 : at, s);
+    if (samples.size() > SAMPLES) {
+      samples.remove(SAMPLES);
+    }
+  }
+
   public static class State implements AnalyzerState<State> {
     public long rows;
     public long missing;
@@ -35,13 +51,8 @@ public final class ComplianceAnalyzer implements Analyzer<ComplianceAnalyzer.Sta
       rows += o.rows;
       missing += o.missing;
       unexpected += o.unexpected;
-      samples.addAll(o.samples);
       // Threads finish in any order: keep the samples earliest in the files, so reports are reproducible.
-      samples.sort(Comparator.comparing((Sample s) -> s.feedId() == null ? "" : s.feedId())
-          .thenComparingLong(Sample::rowNumber));
-      while (samples.size() > SAMPLES) {
-        samples.remove(samples.size() - 1);
-      }
+      o.samples.forEach(s -> keepEarliest(samples, s));
       return this;
     }
 
@@ -92,9 +103,7 @@ public final class ComplianceAnalyzer implements Analyzer<ComplianceAnalyzer.Sta
       String feed = batch.feedId(i);
       long rowNumber = batch.sourceRowNumber(i);
       String key = batch.rowKey(i);
-      if (state.samples.size() < SAMPLES) {
-        state.samples.add(new Sample(feed, rowNumber, key, shown));
-      }
+      keepEarliest(state.samples, new Sample(feed, rowNumber, key, shown));
       ctx.failures().fail(expectation, key, feed, rowNumber, check.reason(batch, i), shown);
     }
   }

@@ -15,4 +15,7 @@ public interface ScanContext {
 
   /** The value as it may appear in reports: masked when the column holds personal data. */
   String display(String column, String value);
+
+  /** Encodes and decodes where rows came from (for failing rows found after the scan). */
+  RowLocator rowLocator();
 }

@@ -137,12 +137,44 @@ public final class ScanRunner {
         merged.put(e.getKey(), mergeStates(merged.get(e.getKey()), e.getValue()));
       }
     }
-    merged.values().forEach(AnalyzerState::finish);
+    finishAll(merged.values(), n);
     long total = 0;
     for (long r : rows) {
       total += r;
     }
     return new Outcome(merged, total, tasks.size(), bytes);
+  }
+
+  /** Finishing sorts and groups spilled values: independent per analyzer, so analyzers finish side by side. */
+  private static void finishAll(java.util.Collection<AnalyzerState<?>> states, int threads) {
+    if (threads <= 1 || states.size() <= 1) {
+      states.forEach(AnalyzerState::finish);
+      return;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "quality-finish");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (AnalyzerState<?> s : states) {
+        futures.add(pool.submit(s::finish));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException("finishing the analyzers failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

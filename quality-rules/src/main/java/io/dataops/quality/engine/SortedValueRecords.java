@@ -7,7 +7,6 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,95 +15,76 @@ import java.util.List;
 import java.util.PriorityQueue;
 
 /**
- * Values (with, optionally, where each came from) sorted by hash and then by value, in memory up to a budget and
- * in sorted runs on disk beyond it. Iterating merges the runs, so equal values arrive together: exact grouping in
- * bounded memory, however many values there are.
+ * Values, each with an opaque locator (where the row came from), sorted by hash and then by value: in memory up
+ * to a budget, in sorted runs on disk beyond it. Iterating merges the runs, so equal values arrive together —
+ * exact grouping in bounded memory, however many values there are. Records stay bytes throughout: merging two
+ * collections copies arrays, iterating hands out views, nothing is decoded unless the caller asks.
  */
 final class SortedValueRecords {
-  private final boolean withRows;
   private final Path dir;
   private final long budget;
+  // Record i: arena[offsets[i] ..] = [valueLen:4][value][locatorLen:4][locator]; records lie in insertion order.
   private byte[] arena = new byte[1 << 16];
   private int used;
   private long[] hashes = new long[1024];
   private int[] offsets = new int[1024];
   private int count;
   private final List<Path> runs = new ArrayList<>();
-  private long total;
 
-  SortedValueRecords(boolean withRows, Path dir, long budget) {
-    this.withRows = withRows;
+  SortedValueRecords(Path dir, long budget) {
     this.dir = dir;
     this.budget = Math.max(1 << 16, budget);
   }
 
-  long size() {
-    return total;
-  }
-
-  void add(long hash, byte[] value, int valueLen, String rowKey, String feedId, long rowNumber) {
-    byte[] key = withRows && rowKey != null ? rowKey.getBytes(StandardCharsets.UTF_8) : null;
-    byte[] feed = withRows && feedId != null ? feedId.getBytes(StandardCharsets.UTF_8) : null;
-    int need = 4 + valueLen + (withRows ? 4 + (key == null ? 0 : key.length) + 2 + (feed == null ? 0 : feed.length) + 8 : 0);
+  void add(long hash, byte[] value, int valueLen, byte[] locator, int locatorLen) {
+    int need = 8 + valueLen + locatorLen;
     if ((long) used + need + (count + 1L) * 12 > budget && count > 0) {
       spill();
     }
-    if (used + need > arena.length) {
-      arena = Arrays.copyOf(arena, Math.max(arena.length * 2, used + need));
-    }
-    if (count == hashes.length) {
-      hashes = Arrays.copyOf(hashes, count * 2);
-      offsets = Arrays.copyOf(offsets, count * 2);
-    }
+    ensure(need, 1);
     hashes[count] = hash;
     offsets[count] = used;
-    used = putInt(used, valueLen);
+    used = putInt(arena, used, valueLen);
     System.arraycopy(value, 0, arena, used, valueLen);
     used += valueLen;
-    if (withRows) {
-      used = putBytes(used, key, true);
-      used = putBytes(used, feed, false);
-      for (int i = 7; i >= 0; i--) {
-        arena[used++] = (byte) (rowNumber >>> (i * 8));
-      }
-    }
+    used = putInt(arena, used, locatorLen);
+    System.arraycopy(locator, 0, arena, used, locatorLen);
+    used += locatorLen;
     count++;
-    total++;
   }
 
-  private int putInt(int at, int v) {
-    arena[at] = (byte) (v >>> 24);
-    arena[at + 1] = (byte) (v >>> 16);
-    arena[at + 2] = (byte) (v >>> 8);
-    arena[at + 3] = (byte) v;
-    return at + 4;
-  }
-
-  private int putBytes(int at, byte[] b, boolean intLength) {
-    int len = b == null ? 0 : b.length;
-    if (intLength) {
-      at = putInt(at, b == null ? -1 : len);
-    } else {
-      arena[at++] = (byte) ((b == null ? 0xFFFF : len) >>> 8);
-      arena[at++] = (byte) (b == null ? 0xFFFF : len);
+  private void ensure(int bytes, int records) {
+    if (used + bytes > arena.length) {
+      arena = Arrays.copyOf(arena, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(arena.length * 2L, used + bytes)));
     }
-    if (len > 0) {
-      System.arraycopy(b, 0, arena, at, len);
+    if (count + records > hashes.length) {
+      int cap = Math.max(hashes.length * 2, count + records);
+      hashes = Arrays.copyOf(hashes, cap);
+      offsets = Arrays.copyOf(offsets, cap);
     }
-    return at + len;
   }
 
-  /** Moves everything of {@code other} into this collection (merging two threads' states). */
+  /** Moves everything of {@code other} into this collection: runs are handed over, memory is copied as bytes. */
   void absorb(SortedValueRecords other) {
     runs.addAll(other.runs);
     other.runs.clear();
-    int[] order = other.sortedOrder();
-    for (int idx : order) {
-      Record r = other.recordAt(other.offsets[idx], other.hashes[idx]);
-      add(r.hash, r.value, r.value.length, r.rowKey, r.feedId, r.rowNumber);
-      total--; // add() counted it again
+    if (other.count == 0) {
+      return;
     }
-    total += other.count;
+    if ((long) used + other.used + (count + (long) other.count) * 12 > budget) {
+      other.spill();
+      runs.addAll(other.runs);
+      other.runs.clear();
+      return;
+    }
+    ensure(other.used, other.count);
+    System.arraycopy(other.arena, 0, arena, used, other.used);
+    System.arraycopy(other.hashes, 0, hashes, count, other.count);
+    for (int i = 0; i < other.count; i++) {
+      offsets[count + i] = other.offsets[i] + used;
+    }
+    used += other.used;
+    count += other.count;
     other.count = 0;
     other.used = 0;
   }
@@ -117,7 +97,7 @@ final class SortedValueRecords {
       try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(run), 1 << 16))) {
         for (int idx : order) {
           int start = offsets[idx];
-          int end = idx + 1 < count ? offsets[idx + 1] : used; // records lie in the arena in insertion order
+          int end = recordEnd(arena, start);
           out.writeLong(hashes[idx]);
           out.writeInt(end - start);
           out.write(arena, start, end - start);
@@ -129,6 +109,23 @@ final class SortedValueRecords {
     }
     count = 0;
     used = 0;
+  }
+
+  static int recordEnd(byte[] b, int start) {
+    int p = start + 4 + getInt(b, start);
+    return p + 4 + getInt(b, p);
+  }
+
+  static int getInt(byte[] b, int p) {
+    return ((b[p] & 0xff) << 24) | ((b[p + 1] & 0xff) << 16) | ((b[p + 2] & 0xff) << 8) | (b[p + 3] & 0xff);
+  }
+
+  static int putInt(byte[] b, int p, int v) {
+    b[p] = (byte) (v >>> 24);
+    b[p + 1] = (byte) (v >>> 16);
+    b[p + 2] = (byte) (v >>> 8);
+    b[p + 3] = (byte) v;
+    return p + 4;
   }
 
   /** Indices of the in-memory records in (hash, value) order: radix sort on the hash, then ties by value. */
@@ -195,85 +192,80 @@ final class SortedValueRecords {
 
   /** Compares two length-prefixed values. */
   static int compareValues(byte[] a, int aOff, byte[] b, int bOff) {
-    int aLen = ((a[aOff] & 0xff) << 24) | ((a[aOff + 1] & 0xff) << 16) | ((a[aOff + 2] & 0xff) << 8) | (a[aOff + 3] & 0xff);
-    int bLen = ((b[bOff] & 0xff) << 24) | ((b[bOff + 1] & 0xff) << 16) | ((b[bOff + 2] & 0xff) << 8) | (b[bOff + 3] & 0xff);
+    int aLen = getInt(a, aOff);
+    int bLen = getInt(b, bOff);
     return Arrays.compareUnsigned(a, aOff + 4, aOff + 4 + aLen, b, bOff + 4, bOff + 4 + bLen);
   }
 
-  /** One record as read back. */
-  static final class Record {
+  /** A record seen through the buffer it lies in. */
+  static final class View {
     long hash;
-    byte[] value;
-    String rowKey;
-    String feedId;
-    long rowNumber;
+    byte[] buf;
+    int offset;
+    /** The buffer is refilled by the next record (a spilled run): copy what must outlive the visit. */
+    boolean transientBuffer;
 
-    int compareTo(Record o) {
+    int valueOffset() {
+      return offset + 4;
+    }
+
+    int valueLength() {
+      return getInt(buf, offset);
+    }
+
+    int locatorOffset() {
+      return offset + 8 + valueLength();
+    }
+
+    int locatorLength() {
+      return getInt(buf, offset + 4 + valueLength());
+    }
+
+    byte[] value() {
+      return Arrays.copyOfRange(buf, valueOffset(), valueOffset() + valueLength());
+    }
+
+    byte[] locator() {
+      return Arrays.copyOfRange(buf, locatorOffset(), locatorOffset() + locatorLength());
+    }
+
+    int compareTo(View o) {
       int c = Long.compare(hash, o.hash);
-      return c != 0 ? c : Arrays.compareUnsigned(value, o.value);
+      return c != 0 ? c : compareValues(buf, offset, o.buf, o.offset);
     }
-
-    boolean sameValue(Record o) {
-      return hash == o.hash && Arrays.equals(value, o.value);
-    }
-  }
-
-  private Record recordAt(int start, long hash) {
-    return decode(arena, start, hash);
-  }
-
-  private Record decode(byte[] buf, int p, long hash) {
-    Record r = new Record();
-    r.hash = hash;
-    int valueLen = ((buf[p] & 0xff) << 24) | ((buf[p + 1] & 0xff) << 16) | ((buf[p + 2] & 0xff) << 8) | (buf[p + 3] & 0xff);
-    p += 4;
-    r.value = Arrays.copyOfRange(buf, p, p + valueLen);
-    p += valueLen;
-    if (withRows) {
-      int keyLen = ((buf[p] & 0xff) << 24) | ((buf[p + 1] & 0xff) << 16) | ((buf[p + 2] & 0xff) << 8) | (buf[p + 3] & 0xff);
-      p += 4;
-      if (keyLen >= 0) {
-        r.rowKey = new String(buf, p, keyLen, StandardCharsets.UTF_8);
-        p += keyLen;
-      }
-      int feedLen = ((buf[p] & 0xff) << 8) | (buf[p + 1] & 0xff);
-      p += 2;
-      if (feedLen != 0xFFFF) {
-        r.feedId = new String(buf, p, feedLen, StandardCharsets.UTF_8);
-        p += feedLen;
-      }
-      long v = 0;
-      for (int i = 0; i < 8; i++) {
-        v = (v << 8) | (buf[p + i] & 0xff);
-      }
-      r.rowNumber = v;
-    }
-    return r;
   }
 
   /** Receives the records in (hash, value) order. */
   interface Visitor {
-    void visit(Record r);
+    void visit(View r);
   }
 
   /** Streams every record in order, merging the runs on disk with what is in memory; then removes the runs. */
   void forEachSorted(Visitor visitor) {
     List<Cursor> cursors = new ArrayList<>();
     try {
-      int[] order = sortedOrder();
-      cursors.add(new MemoryCursor(order));
+      cursors.add(new MemoryCursor(sortedOrder()));
       for (Path run : runs) {
         cursors.add(new FileCursor(run));
       }
-      PriorityQueue<Cursor> queue = new PriorityQueue<>((a, b) -> a.current.compareTo(b.current));
+      List<Cursor> live = new ArrayList<>();
       for (Cursor c : cursors) {
         if (c.advance()) {
-          queue.add(c);
+          live.add(c);
         }
       }
+      if (live.size() == 1) {
+        Cursor only = live.get(0);
+        do {
+          visitor.visit(only.view);
+        } while (only.advance());
+        return;
+      }
+      PriorityQueue<Cursor> queue = new PriorityQueue<>((a, b) -> a.view.compareTo(b.view));
+      queue.addAll(live);
       while (!queue.isEmpty()) {
         Cursor c = queue.poll();
-        visitor.visit(c.current);
+        visitor.visit(c.view);
         if (c.advance()) {
           queue.add(c);
         }
@@ -296,7 +288,7 @@ final class SortedValueRecords {
   }
 
   private abstract static class Cursor {
-    Record current;
+    final View view = new View();
 
     abstract boolean advance() throws IOException;
 
@@ -309,6 +301,7 @@ final class SortedValueRecords {
 
     MemoryCursor(int[] order) {
       this.order = order;
+      view.buf = arena;
     }
 
     @Override
@@ -317,17 +310,19 @@ final class SortedValueRecords {
         return false;
       }
       int idx = order[next++];
-      current = recordAt(offsets[idx], hashes[idx]);
+      view.hash = hashes[idx];
+      view.offset = offsets[idx];
       return true;
     }
   }
 
-  private final class FileCursor extends Cursor {
+  private static final class FileCursor extends Cursor {
     private final DataInputStream in;
-    private byte[] buf = new byte[256];
 
     FileCursor(Path run) throws IOException {
       this.in = new DataInputStream(new BufferedInputStream(Files.newInputStream(run), 1 << 16));
+      view.buf = new byte[256];
+      view.transientBuffer = true;
     }
 
     @Override
@@ -339,11 +334,12 @@ final class SortedValueRecords {
         return false;
       }
       int len = in.readInt();
-      if (buf.length < len) {
-        buf = new byte[Math.max(len, buf.length * 2)];
+      if (view.buf.length < len) {
+        view.buf = new byte[Math.max(len, view.buf.length * 2)];
       }
-      in.readFully(buf, 0, len);
-      current = decode(buf, 0, hash);
+      in.readFully(view.buf, 0, len);
+      view.hash = hash;
+      view.offset = 0;
       return true;
     }
 

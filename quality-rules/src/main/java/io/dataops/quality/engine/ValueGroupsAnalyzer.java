@@ -1,16 +1,9 @@
 package io.dataops.quality.engine;
 
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import org.apache.iceberg.types.Type;
-import org.apache.iceberg.types.Types;
 
 /**
  * Groups the non-null values of one column (or the value tuples of several) exactly: how many distinct values,
@@ -19,10 +12,14 @@ import org.apache.iceberg.types.Types;
  * null are left out (Great Expectations' default for compound uniqueness).
  */
 public final class ValueGroupsAnalyzer implements Analyzer<ValueGroupsAnalyzer.State> {
+  private static final byte NULL_PART = 0;
+  private static final byte VALUE_PART = 1;
+
   private final List<String> columns;
   private final List<Type> types;
   private final boolean withRows;
   private final List<Integer> duplicateListeners = new ArrayList<>();
+  private BiFunction<String, String, String> mask = (c, v) -> v;
 
   public ValueGroupsAnalyzer(List<String> columns, List<Type> types, boolean withRows) {
     this.columns = List.copyOf(columns);
@@ -39,6 +36,11 @@ public final class ValueGroupsAnalyzer implements Analyzer<ValueGroupsAnalyzer.S
     return List.copyOf(duplicateListeners);
   }
 
+  /** How values are shown (the run masks personal columns). */
+  public void displayWith(BiFunction<String, String, String> masking) {
+    this.mask = masking;
+  }
+
   public static final class State implements AnalyzerState<State> {
     final SortedValueRecords records;
     final ScanContext context;
@@ -49,11 +51,13 @@ public final class ValueGroupsAnalyzer implements Analyzer<ValueGroupsAnalyzer.S
     public long duplicateRows;
     public final List<ComplianceAnalyzer.Sample> samples = new ArrayList<>();
     final KeyBuffer key = new KeyBuffer();
+    final KeyBuffer locator = new KeyBuffer();
+    final RowLocator.Cursor cursor = new RowLocator.Cursor();
 
     State(ValueGroupsAnalyzer owner, ScanContext context) {
       this.owner = owner;
       this.context = context;
-      this.records = new SortedValueRecords(owner.withRows, context.spillDirectory(), context.spillBudgetBytes());
+      this.records = new SortedValueRecords(context.spillDirectory(), context.spillBudgetBytes());
     }
 
     @Override
@@ -65,39 +69,74 @@ public final class ValueGroupsAnalyzer implements Analyzer<ValueGroupsAnalyzer.S
 
     @Override
     public void finish() {
-      SortedValueRecords.Record[] previous = {null};
+      // The previous record is remembered where it lies (in memory) or copied (from a spilled run, whose buffer
+      // the next record overwrites), and reported once a twin turns up.
+      boolean rows = owner.withRows && !owner.duplicateListeners.isEmpty();
+      KeyBuffer copy = new KeyBuffer();
+      Previous prev = new Previous();
       long[] groupSize = {0};
       records.forEachSorted(r -> {
-        if (previous[0] != null && previous[0].sameValue(r)) {
+        int vo = r.valueOffset();
+        int vl = r.valueLength();
+        boolean same = prev.buf != null && prev.hash == r.hash && vl == prev.valueLength
+            && java.util.Arrays.equals(prev.buf, prev.valueOffset, prev.valueOffset + vl, r.buf, vo, vo + vl);
+        if (same) {
           groupSize[0]++;
           if (groupSize[0] == 2) {
             singletons--;
             duplicateRows += 2;
-            owner.reportDuplicate(this, previous[0]);
+            if (rows) {
+              owner.reportDuplicate(this, prev.buf, prev.valueOffset, vl, prev.buf, prev.locatorOffset);
+            }
           } else {
             duplicateRows++;
           }
-          owner.reportDuplicate(this, r);
+          if (rows) {
+            owner.reportDuplicate(this, prev.buf, prev.valueOffset, vl, r.buf, r.locatorOffset());
+          }
+          return;
+        }
+        distinct++;
+        singletons++;
+        groupSize[0] = 1;
+        prev.hash = r.hash;
+        prev.valueLength = vl;
+        if (!r.transientBuffer) {
+          prev.buf = r.buf;
+          prev.valueOffset = vo;
+          prev.locatorOffset = r.locatorOffset();
         } else {
-          distinct++;
-          singletons++;
-          groupSize[0] = 1;
-          previous[0] = r;
+          copy.clear();
+          copy.put(r.buf, vo, vl);
+          int locatorStart = copy.length();
+          if (rows) {
+            copy.put(r.buf, r.locatorOffset(), r.locatorLength());
+          }
+          prev.buf = copy.array();
+          prev.valueOffset = 0;
+          prev.locatorOffset = locatorStart;
         }
       });
     }
   }
 
-  private void reportDuplicate(State state, SortedValueRecords.Record r) {
-    if (!withRows || duplicateListeners.isEmpty()) {
-      return;
-    }
-    String shown = render(r.value);
-    if (state.samples.size() < ComplianceAnalyzer.SAMPLES) {
-      state.samples.add(new ComplianceAnalyzer.Sample(r.feedId, r.rowNumber, r.rowKey, shown));
-    }
+  /** The first record of the current group of equal values. */
+  private static final class Previous {
+    byte[] buf;
+    long hash;
+    int valueOffset;
+    int valueLength;
+    int locatorOffset;
+  }
+
+  private void reportDuplicate(State state, byte[] valueBuf, int valueOffset, int valueLength, byte[] locatorBuf,
+      int locatorOffset) {
+    String shown = render(java.util.Arrays.copyOfRange(valueBuf, valueOffset, valueOffset + valueLength));
+    RowLocator.Ref ref = state.context.rowLocator().decode(locatorBuf, locatorOffset, shown);
+    ComplianceAnalyzer.keepEarliest(state.samples,
+        new ComplianceAnalyzer.Sample(ref.feedId(), ref.rowNumber(), ref.rowKey(), shown));
     for (int expectation : duplicateListeners) {
-      state.context.failures().fail(expectation, r.rowKey, r.feedId, r.rowNumber,
+      state.context.failures().fail(expectation, ref.rowKey(), ref.feedId(), ref.rowNumber(),
           columns.size() == 1 ? "the value occurs more than once in " + columns.get(0)
               : "the combination of " + String.join(", ", columns) + " occurs more than once", shown);
     }
@@ -126,6 +165,9 @@ public final class ValueGroupsAnalyzer implements Analyzer<ValueGroupsAnalyzer.S
       views[c] = batch.column(columns.get(c));
     }
     KeyBuffer key = state.key;
+    KeyBuffer locator = state.locator;
+    RowLocator rows = withRows ? state.context.rowLocator() : null;
+    boolean keyIsValue = rows != null && rows.keyIs(columns);
     boolean single = views.length == 1;
     for (int i = 0; i < n; i++) {
       key.clear();
@@ -152,18 +194,18 @@ public final class ValueGroupsAnalyzer implements Analyzer<ValueGroupsAnalyzer.S
         continue;
       }
       state.values++;
-      state.records.add(key.hash(), key.array(), key.length(), withRows ? batch.rowKey(i) : null,
-          withRows ? batch.feedId(i) : null, withRows ? batch.sourceRowNumber(i) : 0);
+      locator.clear();
+      if (rows != null) {
+        rows.append(batch, i, locator, state.cursor, keyIsValue);
+      }
+      state.records.add(key.hash(), key.array(), key.length(), locator.array(), locator.length());
     }
   }
-
-  private static final byte NULL_PART = 0;
-  private static final byte VALUE_PART = 1;
 
   /** Turns grouping bytes back into the value, as a report may show it. */
   String render(byte[] keyBytes) {
     if (columns.size() == 1) {
-      return display(0, keyBytes, 0, keyBytes.length);
+      return mask.apply(columns.get(0), KeyRendering.render(types.get(0), keyBytes, 0, keyBytes.length));
     }
     StringBuilder sb = new StringBuilder("(");
     int p = 0;
@@ -173,43 +215,11 @@ public final class ValueGroupsAnalyzer implements Analyzer<ValueGroupsAnalyzer.S
         sb.append("null");
         continue;
       }
-      int len = ((keyBytes[p] & 0xff) << 24) | ((keyBytes[p + 1] & 0xff) << 16) | ((keyBytes[p + 2] & 0xff) << 8)
-          | (keyBytes[p + 3] & 0xff);
+      int len = SortedValueRecords.getInt(keyBytes, p);
       p += 4;
-      sb.append(display(c, keyBytes, p, len));
+      sb.append(mask.apply(columns.get(c), KeyRendering.render(types.get(c), keyBytes, p, len)));
       p += len;
     }
     return sb.append(')').toString();
-  }
-
-  private String display(int column, byte[] b, int off, int len) {
-    Type t = types.get(column);
-    String value = switch (t.typeId()) {
-      case STRING -> new String(b, off, len, StandardCharsets.UTF_8);
-      case LONG, INTEGER -> Long.toString(readLong(b, off));
-      case DATE -> LocalDate.ofEpochDay(readLong(b, off)).toString();
-      case TIMESTAMP -> LocalDateTime.ofInstant(Instant.EPOCH.plusNanos(readLong(b, off) * 1000), ZoneOffset.UTC).toString();
-      case DOUBLE, FLOAT -> Double.toString(Double.longBitsToDouble(readLong(b, off)));
-      case DECIMAL -> new BigDecimal(new BigInteger(java.util.Arrays.copyOfRange(b, off, off + len)),
-          ((Types.DecimalType) t).scale()).toPlainString();
-      case BOOLEAN -> b[off] == 1 ? "true" : "false";
-      default -> new String(b, off, len, StandardCharsets.UTF_8);
-    };
-    return mask.apply(columns.get(column), value);
-  }
-
-  private java.util.function.BiFunction<String, String, String> mask = (c, v) -> v;
-
-  /** How values are shown (the run masks personal columns). */
-  public void displayWith(java.util.function.BiFunction<String, String, String> masking) {
-    this.mask = masking;
-  }
-
-  private static long readLong(byte[] b, int off) {
-    long v = 0;
-    for (int i = 0; i < 8; i++) {
-      v = (v << 8) | (b[off + i] & 0xff);
-    }
-    return v;
   }
 }

@@ -230,7 +230,8 @@ public final class ExpectationCatalog {
     } catch (PatternSyntaxException ex) {
       throw a.fail("regex", "'" + regex + "' is not a regular expression (" + ex.getDescription() + ")");
     }
-    return map(a, index, List.of(column), RowChecks.regex(column, p, mustMatch));
+    return map(a, index, List.of(column), RowChecks.regex(column, p, mustMatch,
+        a.table().type(column).typeId() == Type.TypeID.STRING));
   }
 
   private static CompiledExpectation lengthsBetween(Args a, int index) {

@@ -109,9 +109,21 @@ final class RowChecks {
     };
   }
 
-  static RowCheck regex(String column, Pattern pattern, boolean mustMatch) {
+  static RowCheck regex(String column, Pattern pattern, boolean mustMatch, boolean text) {
     String reason = mustMatch ? "does not match the pattern " + pattern.pattern()
         : "matches the pattern " + pattern.pattern() + ", which it must not";
+    io.dataops.quality.engine.FastPattern fast = text ? io.dataops.quality.engine.FastPattern.compile(pattern.pattern())
+        : null;
+    if (fast != null) {
+      ThreadLocal<io.dataops.quality.engine.KeyBuffer> buffers =
+          ThreadLocal.withInitial(io.dataops.quality.engine.KeyBuffer::new);
+      return simple(column, reason, (c, r) -> {
+        io.dataops.quality.engine.KeyBuffer buf = buffers.get();
+        buf.clear();
+        c.appendKey(r, buf); // a text column's key is its UTF-8 bytes
+        return fast.matches(buf.array(), 0, buf.length()) == mustMatch;
+      });
+    }
     // Great Expectations searches (Python re.search): the pattern may match anywhere unless anchored.
     return simple(column, reason, (c, r) -> pattern.matcher(c.getString(r)).find() == mustMatch);
   }

@@ -114,6 +114,8 @@ public final class QualityRunner {
     Table failures = lakehouse.createOrLoad(ROW_FAILURES, new org.apache.iceberg.Schema(
         RowFailureWriter.SCHEMA.columns()), Map.of());
     Path spill = workDir.resolve("quality-" + runId);
+    io.dataops.quality.engine.RowLocator locator = new io.dataops.quality.engine.RowLocator(key,
+        key.stream().map(k -> schema.findField(k).type()).toList(), (column, value) -> display(personal, column, value));
     List<RowFailureWriter> writers = new ArrayList<>();
     ScanRunner.Outcome outcome;
     try {
@@ -124,7 +126,7 @@ public final class QualityRunner {
             synchronized (writers) {
               writers.add(w);
             }
-            return context(w, spill, personal);
+            return context(w, spill, personal, locator);
           });
     } finally {
       writers.forEach(RowFailureWriter::close);
@@ -177,8 +179,14 @@ public final class QualityRunner {
         outcome.rows(), failing, failuresSnapshot, (System.nanoTime() - started) / 1e9);
   }
 
-  private ScanContext context(FailureSink sink, Path spill, Map<String, String> personal) {
+  private ScanContext context(FailureSink sink, Path spill, Map<String, String> personal,
+      io.dataops.quality.engine.RowLocator locator) {
     return new ScanContext() {
+      @Override
+      public io.dataops.quality.engine.RowLocator rowLocator() {
+        return locator;
+      }
+
       @Override
       public FailureSink failures() {
         return sink;

@@ -21,7 +21,8 @@ import org.apache.iceberg.types.Types.NestedField;
 
 /**
  * Streams one scan thread's failing rows into data files of {@code quality.row_failures}; the run commits all
- * threads' files at once. Values are already masked by the caller.
+ * threads' files at once. Values are already masked by the caller. Thread-safe: after the scan, analyzers finishing
+ * in parallel share the first thread's writer.
  */
 final class RowFailureWriter implements FailureSink, AutoCloseable {
   static final Schema SCHEMA = new Schema(
@@ -61,8 +62,9 @@ final class RowFailureWriter implements FailureSink, AutoCloseable {
     record.setField("checked_at", checkedAt);
   }
 
+  /** Synchronized: analyzers that finish side by side report through the same writer. */
   @Override
-  public void fail(int expectation, String rowKey, String feedId, long rowNumber, String reason, String shownValue) {
+  public synchronized void fail(int expectation, String rowKey, String feedId, long rowNumber, String reason, String shownValue) {
     Expectation e = expectations.get(expectation);
     record.setField("expectation_id", e.id());
     record.setField("expectation_type", e.type());
@@ -77,7 +79,7 @@ final class RowFailureWriter implements FailureSink, AutoCloseable {
     written++;
   }
 
-  long written() {
+  synchronized long written() {
     return written;
   }
 

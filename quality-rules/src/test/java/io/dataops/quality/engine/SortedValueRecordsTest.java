@@ -18,15 +18,16 @@ class SortedValueRecordsTest {
   @Test
   void groupsExactlyWhateverTheBudgetAndHashCollisions() throws Exception {
     for (long budget : new long[] {1L << 30, 200_000, 70_000}) {
-      SortedValueRecords a = new SortedValueRecords(true, dir.resolve("a" + budget), budget);
-      SortedValueRecords b = new SortedValueRecords(true, dir.resolve("b" + budget), budget);
+      SortedValueRecords a = new SortedValueRecords(dir.resolve("a" + budget), budget);
+      SortedValueRecords b = new SortedValueRecords(dir.resolve("b" + budget), budget);
       Map<String, Integer> truth = new HashMap<>();
       SplittableRandom r = new SplittableRandom(budget);
       for (int i = 0; i < 60_000; i++) {
         String v = "v" + r.nextInt(40_000);
         truth.merge(v, 1, Integer::sum);
         byte[] bytes = v.getBytes(StandardCharsets.UTF_8);
-        (i % 2 == 0 ? a : b).add(hashFor(v), bytes, bytes.length, "k" + i, "feed", i);
+        byte[] loc = ("k" + i).getBytes(StandardCharsets.UTF_8);
+        (i % 2 == 0 ? a : b).add(hashFor(v), bytes, bytes.length, loc, loc.length);
       }
       a.absorb(b);
       long[] distinct = {0};
@@ -34,7 +35,7 @@ class SortedValueRecordsTest {
       String[] prev = {null};
       long[] group = {0};
       a.forEachSorted(rec -> {
-        String v = new String(rec.value, StandardCharsets.UTF_8);
+        String v = new String(rec.value(), StandardCharsets.UTF_8);
         if (v.equals(prev[0])) {
           group[0]++;
           dupRows[0] += group[0] == 2 ? 2 : 1;

@@ -1,0 +1,155 @@
+package io.dataops.quality.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A matcher for the patterns quality rules use most — anchored sequences of single characters, ASCII classes,
+ * {@code \d} and fixed repetitions, such as {@code ^1[3-9]\d{9}$} — that runs on a value's UTF-8 bytes without
+ * decoding it or backtracking. {@link #compile} returns null for anything else, which then goes to
+ * java.util.regex.
+ */
+public final class FastPattern {
+  private final boolean[][] classes; // per position: which ASCII bytes match
+  private final int[] min;
+  private final int[] max;
+
+  private FastPattern(List<boolean[]> classes, List<int[]> counts) {
+    this.classes = classes.toArray(new boolean[0][]);
+    this.min = new int[counts.size()];
+    this.max = new int[counts.size()];
+    for (int i = 0; i < counts.size(); i++) {
+      min[i] = counts.get(i)[0];
+      max[i] = counts.get(i)[1];
+    }
+  }
+
+  /** The fast matcher for {@code regex}, or null when it is not of the simple anchored kind. */
+  public static FastPattern compile(String regex) {
+    if (!regex.startsWith("^") || !regex.endsWith("$") || regex.endsWith("\\$")) {
+      return null;
+    }
+    String body = regex.substring(1, regex.length() - 1);
+    List<boolean[]> classes = new ArrayList<>();
+    List<int[]> counts = new ArrayList<>();
+    int i = 0;
+    while (i < body.length()) {
+      boolean[] cls = new boolean[128];
+      char c = body.charAt(i);
+      if (c == '[') {
+        int close = body.indexOf(']', i + 1);
+        if (close < 0 || body.charAt(i + 1) == '^') {
+          return null;
+        }
+        if (!parseClass(body.substring(i + 1, close), cls)) {
+          return null;
+        }
+        i = close + 1;
+      } else if (c == '\\') {
+        if (i + 1 >= body.length()) {
+          return null;
+        }
+        char e = body.charAt(i + 1);
+        if (e == 'd') {
+          for (char d = '0'; d <= '9'; d++) {
+            cls[d] = true;
+          }
+        } else if (!Character.isLetterOrDigit(e) && e < 128) {
+          cls[e] = true;
+        } else {
+          return null;
+        }
+        i += 2;
+      } else if (c < 128 && Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == ' ' || c == ':' || c == '/') {
+        cls[c] = true;
+        i++;
+      } else {
+        return null;
+      }
+      int lo = 1;
+      int hi = 1;
+      if (i < body.length() && body.charAt(i) == '{') {
+        int close = body.indexOf('}', i);
+        if (close < 0) {
+          return null;
+        }
+        String[] parts = body.substring(i + 1, close).split(",", -1);
+        try {
+          lo = Integer.parseInt(parts[0].strip());
+          hi = parts.length == 1 ? lo : Integer.parseInt(parts[1].strip());
+        } catch (NumberFormatException e) {
+          return null;
+        }
+        i = close + 1;
+      }
+      if (i < body.length() && "*+?".indexOf(body.charAt(i)) >= 0) {
+        return null;
+      }
+      // Without backtracking only fixed counts are safe, except a variable count on the last item.
+      if (lo != hi && i < body.length()) {
+        return null;
+      }
+      classes.add(cls);
+      counts.add(new int[] {lo, hi});
+    }
+    return new FastPattern(classes, counts);
+  }
+
+  private static boolean parseClass(String s, boolean[] cls) {
+    int i = 0;
+    while (i < s.length()) {
+      char c = s.charAt(i);
+      if (c == '\\') {
+        if (i + 1 >= s.length()) {
+          return false;
+        }
+        char e = s.charAt(i + 1);
+        if (e == 'd') {
+          for (char d = '0'; d <= '9'; d++) {
+            cls[d] = true;
+          }
+        } else if (!Character.isLetterOrDigit(e) && e < 128) {
+          cls[e] = true;
+        } else {
+          return false;
+        }
+        i += 2;
+      } else if (i + 2 < s.length() && s.charAt(i + 1) == '-') {
+        char hi = s.charAt(i + 2);
+        if (c >= 128 || hi >= 128 || hi < c) {
+          return false;
+        }
+        for (char x = c; x <= hi; x++) {
+          cls[x] = true;
+        }
+        i += 3;
+      } else {
+        if (c >= 128) {
+          return false;
+        }
+        cls[c] = true;
+        i++;
+      }
+    }
+    return true;
+  }
+
+  /** Whether the UTF-8 bytes match (a non-ASCII byte never matches an ASCII class). */
+  public boolean matches(byte[] b, int off, int len) {
+    int p = off;
+    int end = off + len;
+    for (int k = 0; k < classes.length; k++) {
+      boolean[] cls = classes[k];
+      int n = 0;
+      while (n < max[k] && p < end && b[p] >= 0 && cls[b[p]]) {
+        p++;
+        n++;
+      }
+      if (n < min[k]) {
+        return false;
+      }
+    }
+    // Like java.util.regex (and Python), '$' also matches just before one final line break.
+    return p == end || (p == end - 1 && b[p] == '\n');
+  }
+}
