@@ -12,13 +12,19 @@ public final class ComplianceAnalyzer implements Analyzer<ComplianceAnalyzer.Sta
   public static final int SAMPLES = 20;
 
   private final int expectation;
+  private final String expectationId;
   private final List<String> columns;
   private final RowCheck check;
 
-  public ComplianceAnalyzer(int expectation, List<String> columns, RowCheck check) {
+  public ComplianceAnalyzer(int expectation, String expectationId, List<String> columns, RowCheck check) {
     this.expectation = expectation;
+    this.expectationId = expectationId;
     this.columns = List.copyOf(columns);
     this.check = check;
+  }
+
+  public String expectationId() {
+    return expectationId;
   }
 
   /** A failing row as a report shows it. */

@@ -66,6 +66,7 @@ public final class ExpectationCatalog {
     FACTORIES.put("expect_table_column_count_to_be_between", ExpectationCatalog::columnCountBetween);
     FACTORIES.put("expect_column_to_exist", ExpectationCatalog::columnToExist);
     FACTORIES.put("expect_table_data_to_be_fresh", ExpectationCatalog::fresh);
+    FACTORIES.put("expect_metric_to_not_be_anomalous", ExpectationCatalog::notAnomalous);
     // Row-level (map) expectations.
     FACTORIES.put("expect_column_values_to_not_be_null", (a, i) -> map(a, i, List.of(a.column("column")),
         RowChecks.notNull(a.kwargs().get("column").toString())));
@@ -168,7 +169,7 @@ public final class ExpectationCatalog {
 
   private static CompiledExpectation map(Args a, int index, List<String> columns, RowCheck check) {
     double mostly = a.mostly();
-    ComplianceAnalyzer analyzer = new ComplianceAnalyzer(index, columns, check);
+    ComplianceAnalyzer analyzer = new ComplianceAnalyzer(index, a.expectation().id(), columns, check);
     Expectation e = a.expectation();
     return new Compiled(e, List.of(analyzer), states -> {
       ComplianceAnalyzer.State s = states.of(analyzer);
@@ -589,6 +590,104 @@ public final class ExpectationCatalog {
       r.put("details", Map.of("newest_value", newest.toString()));
       return ExpectationResult.of(e, hours <= maxAge.doubleValue(), r);
     });
+  }
+
+  /**
+   * Anomaly detection over the metric history (Deequ's anomaly checks): the run's value of {@code metric} (for
+   * {@code column}) against earlier runs of the same table and scope, by the chosen {@code strategy}.
+   */
+  private static CompiledExpectation notAnomalous(Args a, int index) {
+    String metric = a.string("metric", true);
+    String column = a.has("column") ? a.column("column") : null;
+    String strategyName = a.string("strategy", true);
+    int historySize = a.has("history_size") ? a.number("history_size", true).intValue() : 30;
+    AnomalyStrategy strategy = switch (strategyName) {
+      case "relative_rate_of_change" -> new AnomalyStrategy.RelativeRateOfChange(
+          optionalDouble(a, "max_rate_decrease"), optionalDouble(a, "max_rate_increase"));
+      case "absolute_change" -> new AnomalyStrategy.AbsoluteChange(
+          optionalDouble(a, "max_decrease"), optionalDouble(a, "max_increase"));
+      case "online_normal" -> new AnomalyStrategy.OnlineNormal(
+          orDefault(a, "lower_deviation_factor", 3.0), orDefault(a, "upper_deviation_factor", 3.0),
+          orDefault(a, "ignore_start_percentage", 0.1));
+      default -> throw a.fail("strategy", "unknown strategy '" + strategyName
+          + "' (expected relative_rate_of_change, absolute_change, online_normal)");
+    };
+    Analyzer<?> analyzer;
+    java.util.function.Function<States, Double> value;
+    if (metric.equals("Size")) {
+      if (column != null) {
+        throw a.fail("column", "Size is a metric of the table; leave out 'column'");
+      }
+      analyzer = SizeAnalyzer.INSTANCE;
+      value = st -> (double) st.of(SizeAnalyzer.INSTANCE).rows;
+    } else {
+      if (column == null) {
+        throw a.fail(null, "metric " + metric + " needs a 'column'");
+      }
+      switch (metric) {
+        case "Completeness" -> {
+          CompletenessAnalyzer c = new CompletenessAnalyzer(column);
+          analyzer = c;
+          value = st -> st.of(c).completeness();
+        }
+        case "Minimum", "Maximum", "Mean", "Sum", "StandardDeviation" -> {
+          if (!isNumeric(a.table().type(column))) {
+            throw a.fail("column", "metric " + metric + " needs a numeric column");
+          }
+          NumericStatsAnalyzer n = new NumericStatsAnalyzer(column);
+          analyzer = n;
+          value = st -> {
+            NumericStatsAnalyzer.State s = st.of(n);
+            return s.count == 0 ? null : switch (metric) {
+              case "Minimum" -> s.min;
+              case "Maximum" -> s.max;
+              case "Mean" -> s.mean;
+              case "Sum" -> s.sum;
+              default -> s.populationStdDev();
+            };
+          };
+        }
+        case "Distinctness", "Uniqueness", "CountDistinct" -> {
+          ValueGroupsAnalyzer g = new ValueGroupsAnalyzer(List.of(column), List.of(a.table().type(column)), false);
+          analyzer = g;
+          value = st -> {
+            ValueGroupsAnalyzer.State s = st.of(g);
+            return s.values == 0 ? null : metric.equals("CountDistinct") ? (double) s.distinct
+                : metric.equals("Distinctness") ? s.distinct / (double) s.values : s.singletons / (double) s.values;
+          };
+        }
+        default -> throw a.fail("metric", "unknown metric '" + metric + "' (expected Size, Completeness, Minimum, "
+            + "Maximum, Mean, Sum, StandardDeviation, Distinctness, Uniqueness, CountDistinct)");
+      }
+    }
+    MetricHistory history = a.table().history();
+    String instance = column == null ? "*" : column;
+    Expectation e = a.expectation();
+    return new Compiled(e, List.of(analyzer), states -> {
+      Double current = value.apply(states);
+      if (current == null) {
+        return ExpectationResult.of(e, true, Results.observed(null));
+      }
+      List<MetricHistory.Point> previous = history.previous(metric, instance, historySize);
+      AnomalyStrategy.Verdict v = strategy.judge(current, previous);
+      Map<String, Object> r = Results.observed(Results.number(current));
+      Map<String, Object> details = new LinkedHashMap<>(v.details());
+      details.put("metric", metric);
+      details.put("instance", instance);
+      details.put("anomaly", v.anomalous());
+      r.put("details", details);
+      return ExpectationResult.of(e, !v.anomalous(), r);
+    });
+  }
+
+  private static Double optionalDouble(Args a, String name) {
+    BigDecimal v = a.number(name, false);
+    return v == null ? null : v.doubleValue();
+  }
+
+  private static double orDefault(Args a, String name, double fallback) {
+    Double v = optionalDouble(a, name);
+    return v == null ? fallback : v;
   }
 
   private static CompiledExpectation fixed(Expectation e, boolean ok, Map<String, Object> result) {

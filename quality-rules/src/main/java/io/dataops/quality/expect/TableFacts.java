@@ -10,10 +10,16 @@ import org.apache.iceberg.types.Types.NestedField;
 
 /**
  * What expectations compile against: the table's name and schema at the snapshot being validated, its primary
- * key, which columns hold personal data, and (for cross-table rules) the lakehouse.
+ * key, which columns hold personal data, the lakehouse (for cross-table rules), and the metric history of earlier
+ * runs (for anomaly checks).
  */
 public record TableFacts(String table, Schema schema, Snapshot snapshot, List<String> primaryKey,
-                         Map<String, String> personal, Lakehouse lakehouse) {
+                         Map<String, String> personal, Lakehouse lakehouse, MetricHistory history) {
+
+  public TableFacts(String table, Schema schema, Snapshot snapshot, List<String> primaryKey,
+      Map<String, String> personal, Lakehouse lakehouse) {
+    this(table, schema, snapshot, primaryKey, personal, lakehouse, MetricHistory.NONE);
+  }
 
   public boolean hasColumn(String name) {
     return schema.findField(name) != null;

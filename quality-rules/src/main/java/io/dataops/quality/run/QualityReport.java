@@ -1,7 +1,17 @@
 package io.dataops.quality.run;
 
+import io.dataops.quality.expect.Metrics;
 import io.dataops.quality.result.ValidationResult;
+import java.util.List;
 
-/** What a quality run produced: the validation result, and where its failing rows were recorded. */
-public record QualityReport(String runId, String table, Long snapshotId, ValidationResult validation,
-                            long rowsScanned, long failingRows, Long failuresSnapshotId, double seconds) {}
+/**
+ * What a quality run produced: the validation result, the metrics it added to the history, and where its failing
+ * rows were recorded. {@code feedId} is set for a run over one feed.
+ */
+public record QualityReport(String runId, String table, Long snapshotId, String feedId, String scope,
+                            ValidationResult validation, List<Metrics.Metric> metrics, long rowsScanned,
+                            long failingRows, Long failuresSnapshotId, double seconds) {
+  public QualityReport {
+    metrics = List.copyOf(metrics);
+  }
+}

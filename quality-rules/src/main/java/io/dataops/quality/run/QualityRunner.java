@@ -92,9 +92,30 @@ public final class QualityRunner {
         personal.put(k.substring(FeedTables.PERSONAL_PREFIX.length()), v);
       }
     });
-    TableFacts facts = new TableFacts(id.toString(), schema, snapshot, key, personal, lakehouse);
+    String scopeName = scope.name().toLowerCase(java.util.Locale.ROOT);
+    MetricStore metricStore = new MetricStore(lakehouse);
+    TableFacts facts = new TableFacts(id.toString(), schema, snapshot, key, personal, lakehouse,
+        metricStore.history(id.toString(), scopeName));
     List<CompiledExpectation> compiled = ExpectationCatalog.compile(suite, facts);
-    List<Analyzer<?>> analyzers = ExpectationCatalog.analyzers(compiled);
+    List<Analyzer<?>> analyzers = new ArrayList<>(ExpectationCatalog.analyzers(compiled));
+    // Every run records the size, and the completeness of each column it reads anyway: the history that anomaly
+    // checks and trends need, at no extra I/O.
+    java.util.Set<String> keys = new java.util.HashSet<>();
+    java.util.Set<String> read = new java.util.TreeSet<>();
+    analyzers.forEach(an -> {
+      keys.add(an.key());
+      read.addAll(an.columns());
+    });
+    List<Analyzer<?>> always = new ArrayList<>();
+    always.add(io.dataops.quality.engine.SizeAnalyzer.INSTANCE);
+    for (String column : read) {
+      always.add(new io.dataops.quality.engine.CompletenessAnalyzer(column));
+    }
+    for (Analyzer<?> an : always) {
+      if (keys.add(an.key())) {
+        analyzers.add(an);
+      }
+    }
     for (Analyzer<?> a : analyzers) {
       if (a instanceof ValueGroupsAnalyzer g) {
         g.displayWith((column, value) -> display(personal, column, value));
@@ -153,7 +174,7 @@ public final class QualityRunner {
     meta.put("validation_time", now.toString());
     meta.put("table", id.toString());
     meta.put("snapshot_id", snapshot == null ? null : snapshot.snapshotId());
-    meta.put("scope", scope.name().toLowerCase(java.util.Locale.ROOT));
+    meta.put("scope", scopeName);
     if (scope == Scope.FEED && snapshot != null) {
       meta.put("feed_id", snapshot.summary().get(FeedTables.SUMMARY_FEED_ID));
     }
@@ -175,8 +196,14 @@ public final class QualityRunner {
       append.set("dataops.run-id", runId).set("dataops.table", id.toString()).commit();
       failuresSnapshot = failures.currentSnapshot().snapshotId();
     }
-    return new QualityReport(runId, id.toString(), snapshot == null ? null : snapshot.snapshotId(), validation,
-        outcome.rows(), failing, failuresSnapshot, (System.nanoTime() - started) / 1e9);
+    // Recorded after evaluating, so a run is never part of its own history.
+    List<io.dataops.quality.expect.Metrics.Metric> metrics = io.dataops.quality.expect.Metrics.of(analyzers,
+        outcome.states());
+    String feedId = scope == Scope.FEED && snapshot != null ? snapshot.summary().get(FeedTables.SUMMARY_FEED_ID) : null;
+    metricStore.record(runId, id.toString(), snapshot == null ? null : snapshot.snapshotId(), feedId, scopeName, now,
+        metrics);
+    return new QualityReport(runId, id.toString(), snapshot == null ? null : snapshot.snapshotId(), feedId, scopeName,
+        validation, metrics, outcome.rows(), failing, failuresSnapshot, (System.nanoTime() - started) / 1e9);
   }
 
   private ScanContext context(FailureSink sink, Path spill, Map<String, String> personal,
