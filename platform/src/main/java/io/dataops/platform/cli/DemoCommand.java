@@ -41,14 +41,24 @@ final class DemoCommand implements Callable<Integer> {
       if (s.quality() != null) {
         text.append(Quality.text(s.quality()).indent(3));
       }
+      if (s.feedback() != null) {
+        text.append(Quality.text(s.feedback()).indent(3));
+      }
       text.append('\n');
     }
-    text.append("tables:\n");
+    text.append("department scorecards:\n");
+    for (var c : report.scorecards()) {
+      text.append(String.format("  %-18s %d feeds, %d passed, %.1f%% of rules met, %d open tickets, %d verified%n",
+          c.department(), c.feeds(), c.feedsPassed(), c.passRatePercent(), c.openTickets(), c.verifiedTickets()));
+    }
+    text.append("\ntables:\n");
     for (var t : report.tables()) {
       text.append(String.format("  %-46s %,8d rows  %d snapshots%n", t.name(), t.rows(), t.snapshots()));
     }
     text.append("\nnext: dataops table show ods.public_security__citizens --home ").append(report.home())
         .append("\n      dataops table show quality.row_failures --home ").append(report.home())
+        .append("\n      dataops feedback list --home ").append(report.home())
+        .append("\n      open ").append(report.home()).append("/outbox/public-security/citizens/*/report.zh.html")
         .append("\n      dataops table show quarantine.public_security__citizens --home ").append(report.home())
         .append('\n');
     cli.print(common, report, text.toString());

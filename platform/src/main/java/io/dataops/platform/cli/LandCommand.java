@@ -50,7 +50,8 @@ final class LandCommand implements Callable<Integer> {
       Progress.finish(progress);
     }
     cli.print(common, json(intake), describe(intake.landing(), department, dataset, file)
-        + (intake.quality() == null ? "" : Quality.text(intake.quality())));
+        + (intake.quality() == null ? "" : Quality.text(intake.quality()))
+        + (intake.feedback() == null ? "" : Quality.text(intake.feedback())));
     return 0;
   }
 
@@ -61,6 +62,9 @@ final class LandCommand implements Callable<Integer> {
         java.util.Map.class));
     if (intake.quality() != null) {
       json.put("quality", Quality.summary(intake.quality()));
+    }
+    if (intake.feedback() != null) {
+      json.put("feedback", intake.feedback());
     }
     return json;
   }

@@ -46,6 +46,14 @@ final class Quality {
     return m;
   }
 
+  static String text(io.dataops.quality.feedback.Feedback.Delivery d) {
+    StringBuilder s = new StringBuilder("feedback delivered to " + d.folder() + "\n");
+    for (var t : d.tickets()) {
+      s.append(String.format("  ticket #%d %s (%s): %s%n", t.ticketId(), t.change(), t.severity(), t.rule()));
+    }
+    return s.toString();
+  }
+
   static String text(QualityReport r) {
     StringBuilder s = new StringBuilder(String.format("quality %s on %s @ %s: %s (%d of %d expectations met; %,d rows "
         + "scanned, %,d failing rows recorded in quality.row_failures, run %s)%n", r.validation().suiteName(),

@@ -82,6 +82,11 @@ public record PlatformConfig(Path home, LakehouseConfig lakehouse) {
     return home.resolve("landing");
   }
 
+  /** Reports and notices delivered to each organization: {@code outbox/<organization>/}. */
+  public Path outbox() {
+    return home.resolve("outbox");
+  }
+
   public Path suites() {
     return home.resolve("suites");
   }

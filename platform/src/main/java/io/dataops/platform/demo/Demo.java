@@ -13,6 +13,8 @@ import io.dataops.lakehouse.sample.SampleGenerator;
 import io.dataops.lakehouse.table.TableBrowser;
 import io.dataops.platform.config.PlatformConfig;
 import io.dataops.platform.intake.FeedIntake;
+import io.dataops.quality.feedback.Feedback;
+import io.dataops.quality.feedback.Scorecard;
 import io.dataops.quality.run.QualityReport;
 import io.dataops.quality.suite.SuiteRegistry;
 import java.io.IOException;
@@ -27,8 +29,9 @@ import java.util.List;
 /**
  * The whole lifecycle on generated sample data, as far as the platform goes today: three departments' feeds in
  * three formats are generated into the landing zone, their contracts and the citizens quality suite registered,
- * the feeds landed and checked; one feed is sent again (recognised as a duplicate) and a later feed with defects
- * shows the quarantine and failing quality rules with their failing rows.
+ * the feeds landed and checked; one feed is sent again (recognised as a duplicate); a later feed with defects shows
+ * the quarantine, failing rules, failing rows and tickets in the department's outbox; a fixed feed verifies the
+ * tickets; a shrunken feed raises an anomaly although no fixed rule fails.
  */
 public final class Demo {
   static final long SEED = 20261128L;
@@ -40,10 +43,10 @@ public final class Demo {
 
   /** One step of the demo: what was generated, what the landing reported, and the feed's quality run if any. */
   public record Step(String step, String department, String dataset, String file, GenerateResult generated,
-                     LandingResult landing, QualityReport quality) {}
+                     LandingResult landing, QualityReport quality, Feedback.Delivery feedback) {}
 
   public record Report(String home, List<String> contracts, List<String> suites, List<Step> steps,
-                       List<TableBrowser.TableSummary> tables) {}
+                       List<TableBrowser.TableSummary> tables, List<Scorecard> scorecards) {}
 
   /** The public-security department's checks on every citizens feed (Great Expectations 1.x suite format). */
   static final String CITIZENS_SUITE = """
@@ -67,6 +70,9 @@ public final class Demo {
           kwargs: {column: district_code, regex: '^440304\\d{6}$'}
         - type: expect_column_values_to_not_be_null
           kwargs: {column: address, mostly: 0.95}
+        - type: expect_metric_to_not_be_anomalous
+          kwargs: {metric: Size, strategy: relative_rate_of_change, max_rate_decrease: 0.5, max_rate_increase: 3.0}
+          severity: warning
       """;
 
   public static Report run(PlatformConfig config, int workers, ProgressListener progress) {
@@ -104,9 +110,18 @@ public final class Demo {
           citizens.generate(zone)));
       Feed defective = new Feed(SampleDataset.CITIZENS, FeedFormat.CSV, Charset.forName("GBK"),
           "citizens-2026-11.csv", 1_000, CITIZENS, 0.08);
-      steps.add(land("a later citizens feed with defects: bad rows quarantined, quality rules fail", landing,
-          citizenContract, defective.generate(zone)));
-      return new Report(config.home().toString(), registered, suites, steps, new TableBrowser(lakehouse).list());
+      steps.add(land("a later citizens feed with defects: bad rows quarantined, quality rules fail, tickets opened",
+          landing, citizenContract, defective.generate(zone)));
+      Feed fixed = new Feed(SampleDataset.CITIZENS, FeedFormat.CSV, Charset.forName("GBK"), "citizens-2026-12.csv",
+          1_200, CITIZENS + 1_000, 0);
+      steps.add(land("the department fixes its data: the next feed passes, its tickets are verified", landing,
+          citizenContract, fixed.generate(zone)));
+      Feed shrunk = new Feed(SampleDataset.CITIZENS, FeedFormat.CSV, Charset.forName("GBK"), "citizens-2027-01.csv",
+          400, CITIZENS + 2_200, 0);
+      steps.add(land("a clean but shrunken feed: no fixed rule fails, the anomaly check does", landing,
+          citizenContract, shrunk.generate(zone)));
+      return new Report(config.home().toString(), registered, suites, steps, new TableBrowser(lakehouse).list(),
+          Scorecard.all(landing.tickets()));
     }
   }
 
@@ -114,7 +129,8 @@ public final class Demo {
     Path file = Path.of(g.file());
     FeedIntake.Result r = intake.take(new LandingRequest(contract.department(), contract.dataset(), file,
         contract.contract(), contract.sha256()), ProgressListener.NONE);
-    return new Step(what, contract.department(), contract.dataset(), file.toString(), g, r.landing(), r.quality());
+    return new Step(what, contract.department(), contract.dataset(), file.toString(), g, r.landing(), r.quality(),
+        r.feedback());
   }
 
   private record Feed(SampleDataset dataset, FeedFormat format, Charset encoding, String fileName, long rows,

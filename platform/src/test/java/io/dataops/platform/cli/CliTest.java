@@ -166,7 +166,7 @@ class CliTest {
     assertThat(report.get("contracts")).hasSize(3);
     assertThat(report.get("suites")).hasSize(1);
     JsonNode steps = report.get("steps");
-    assertThat(steps).hasSize(5);
+    assertThat(steps).hasSize(7);
     for (int i = 0; i < 3; i++) {
       assertThat(steps.get(i).get("landing").get("rowsQuarantined").asLong()).isZero();
     }
@@ -177,7 +177,31 @@ class CliTest {
         .isPositive().isEqualTo(defective.get("generated").get("expectedQuarantined").asLong());
     assertThat(steps.get(0).at("/quality/validation/success").asBoolean()).as("the clean feed passes").isTrue();
     assertThat(defective.at("/quality/validation/success").asBoolean()).as("the defective feed fails").isFalse();
-    assertThat(report.get("tables")).hasSize(7); // and quality.row_failures
+    assertThat(report.get("tables")).hasSize(8); // and quality.row_failures, quality.metrics
+    assertThat(defective.at("/feedback/tickets").findValuesAsText("change")).containsOnly("opened").hasSize(4);
+    assertThat(steps.get(5).at("/feedback/tickets").findValuesAsText("change")).containsOnly("verified").hasSize(4);
+    JsonNode shrunk = steps.get(6);
+    assertThat(shrunk.at("/quality/validation/success").asBoolean()).as("only a warning fails").isTrue();
+    assertThat(shrunk.at("/feedback/tickets").findValuesAsText("change")).containsExactly("reopened");
+    assertThat(shrunk.at("/quality/validation/results/8/result/details/anomaly").asBoolean()).isTrue();
+    assertThat(report.at("/scorecards/0/department").asText()).isEqualTo("public-security");
+    Path outbox = Path.of(defective.at("/feedback/folder").asText());
+    assertThat(outbox.resolve("report.zh.html")).isRegularFile();
+    assertThat(outbox.resolve("failing-rows.csv")).isRegularFile();
+
+    Run tickets = run("feedback", "list", "--state", "open", "--json");
+    assertThat(tickets.json().get("tickets")).hasSize(1);
+    long id = tickets.json().at("/tickets/0/id").asLong();
+    assertThat(run("feedback", "ack", String.valueOf(id), "--by", "公安分局数据科", "--json").json().get("state").asText())
+        .isEqualTo("ACKNOWLEDGED");
+    Run noNote = run("feedback", "resolve", String.valueOf(id));
+    assertThat(noNote.exit()).isEqualTo(2);
+    assertThat(run("feedback", "resolve", String.valueOf(id), "--note", "feed was cut short; resent").exit()).isZero();
+    Run shown = run("feedback", "show", String.valueOf(id));
+    assertThat(shown.out()).contains("acknowledged", "公安分局数据科", "resolved");
+    Run score = run("feedback", "scorecard", "--json");
+    assertThat(score.json().at("/scorecards/0/feeds").asInt()).isEqualTo(4);
+    assertThat(run("feedback", "show", "999").exit()).isEqualTo(2);
     assertThat(Files.isDirectory(dir.resolve("home/landing/public-security"))).isTrue();
     assertThat(Files.isRegularFile(dir.resolve("home/contracts/human-resources/social-insurance.contract.yaml"))).isTrue();
     assertThat(Files.isRegularFile(dir.resolve("home/catalog.db"))).isTrue();

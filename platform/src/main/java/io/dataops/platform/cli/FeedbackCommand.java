@@ -1,0 +1,161 @@
+package io.dataops.platform.cli;
+
+import io.dataops.lakehouse.BadInputException;
+import io.dataops.platform.intake.FeedIntake;
+import io.dataops.quality.feedback.Scorecard;
+import io.dataops.quality.feedback.Ticket;
+import io.dataops.quality.feedback.TicketStore;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "feedback", mixinStandardHelpOptions = true,
+    description = "Quality feedback to source departments: tickets (open, acknowledged, resolved, verified) and "
+        + "scorecards.",
+    subcommands = {FeedbackCommand.ListTickets.class, FeedbackCommand.Show.class, FeedbackCommand.Ack.class,
+        FeedbackCommand.Resolve.class, FeedbackCommand.Score.class})
+final class FeedbackCommand {
+
+  static String line(Ticket t) {
+    return String.format("#%-5d %-12s %-8s %-16s %-44s %s (last failing rows %,d%s)%n", t.id(), t.state().spelling(),
+        t.severity(), t.department(), t.table(), t.expectationType() + (t.columns() == null ? "" : "(" + t.columns() + ")"),
+        t.lastFailingRows(), t.reopened() > 0 ? ", reopened " + t.reopened() + "x" : "");
+  }
+
+  static TicketStore store(Cli cli, CommonOptions common) {
+    return FeedIntake.tickets(cli.config(common));
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "Tickets, newest last.")
+  static final class ListTickets implements Callable<Integer> {
+    private final Cli cli;
+    @Mixin CommonOptions common;
+    @Option(names = "--department", paramLabel = "D") String department;
+    @Option(names = "--state", paramLabel = "open|acknowledged|resolved|verified") String state;
+
+    ListTickets(Cli cli) {
+      this.cli = cli;
+    }
+
+    @Override
+    public Integer call() {
+      Ticket.State s = null;
+      if (state != null) {
+        try {
+          s = Ticket.State.valueOf(state.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+          throw new BadInputException("unknown state '" + state + "' (expected open, acknowledged, resolved, verified)");
+        }
+      }
+      List<Ticket> tickets = store(cli, common).list(department, s);
+      StringBuilder text = new StringBuilder();
+      tickets.forEach(t -> text.append(line(t)));
+      cli.print(common, Map.of("tickets", tickets), tickets.isEmpty() ? "no tickets" : text.toString());
+      return 0;
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "One ticket and its history.")
+  static final class Show implements Callable<Integer> {
+    private final Cli cli;
+    @Mixin CommonOptions common;
+    @Parameters(index = "0", paramLabel = "ID") long id;
+
+    Show(Cli cli) {
+      this.cli = cli;
+    }
+
+    @Override
+    public Integer call() {
+      TicketStore store = store(cli, common);
+      Ticket t = store.get(id).orElseThrow(() -> new BadInputException("no ticket " + id + " (see: dataops feedback list)"));
+      var events = store.events(id);
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("ticket", t);
+      json.put("events", events);
+      StringBuilder text = new StringBuilder(line(t));
+      text.append("  rule: ").append(t.ruleKey()).append('\n');
+      events.forEach(e -> text.append(String.format("  %s  %-24s %s%s%n", e.at(), e.event(), e.actor(),
+          e.note() == null ? "" : ": " + e.note())));
+      cli.print(common, json, text.toString());
+      return 0;
+    }
+  }
+
+  @Command(name = "ack", mixinStandardHelpOptions = true, description = "The department has seen the ticket.")
+  static final class Ack implements Callable<Integer> {
+    private final Cli cli;
+    @Mixin CommonOptions common;
+    @Parameters(index = "0", paramLabel = "ID") long id;
+    @Option(names = "--note", paramLabel = "TEXT") String note;
+    @Option(names = "--by", paramLabel = "WHO", description = "Who acknowledges (default: the OS user).") String by;
+
+    Ack(Cli cli) {
+      this.cli = cli;
+    }
+
+    @Override
+    public Integer call() {
+      Ticket t = store(cli, common).acknowledge(id, actor(by), note);
+      cli.print(common, t, line(t));
+      return 0;
+    }
+  }
+
+  @Command(name = "resolve", mixinStandardHelpOptions = true,
+      description = "The department fixed the problem at the source; the next passing feed verifies it.")
+  static final class Resolve implements Callable<Integer> {
+    private final Cli cli;
+    @Mixin CommonOptions common;
+    @Parameters(index = "0", paramLabel = "ID") long id;
+    @Option(names = "--note", required = true, paramLabel = "TEXT") String note;
+    @Option(names = "--by", paramLabel = "WHO") String by;
+
+    Resolve(Cli cli) {
+      this.cli = cli;
+    }
+
+    @Override
+    public Integer call() {
+      Ticket t = store(cli, common).resolve(id, actor(by), note);
+      cli.print(common, t, line(t));
+      return 0;
+    }
+  }
+
+  @Command(name = "scorecard", mixinStandardHelpOptions = true, description = "Each department's quality record.")
+  static final class Score implements Callable<Integer> {
+    private final Cli cli;
+    @Mixin CommonOptions common;
+    @Option(names = "--department", paramLabel = "D") String department;
+
+    Score(Cli cli) {
+      this.cli = cli;
+    }
+
+    @Override
+    public Integer call() {
+      TicketStore store = store(cli, common);
+      List<Scorecard> cards = department == null ? Scorecard.all(store) : List.of(Scorecard.of(store, department));
+      StringBuilder text = new StringBuilder(String.format("%-20s %6s %8s %10s %6s %9s %12s  %s%n", "department",
+          "feeds", "passed", "pass rate", "open", "verified", "hours to fix", "trend (% rules passed)"));
+      for (Scorecard c : cards) {
+        text.append(String.format("%-20s %6d %8d %9.1f%% %6d %9d %12s  %s%n", c.department(), c.feeds(),
+            c.feedsPassed(), c.passRatePercent(), c.openTickets(), c.verifiedTickets(),
+            c.meanHoursToResolve() == null ? "-" : String.format("%.2f", c.meanHoursToResolve()),
+            c.trend().stream().map(v -> String.format("%.0f", v)).toList()));
+      }
+      cli.print(common, Map.of("scorecards", cards), text.toString());
+      return 0;
+    }
+  }
+
+  static String actor(String by) {
+    return by != null && !by.isBlank() ? by : System.getProperty("user.name", "unknown");
+  }
+}

@@ -1,0 +1,236 @@
+package io.dataops.quality.feedback;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.quality.result.ExpectationResult;
+import io.dataops.quality.run.QualityReport;
+import io.dataops.quality.run.QualityRunner;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.CloseableIterable;
+
+/**
+ * Closes the loop with the department that owns the data: after a feed's quality run, every failing rule opens
+ * (or keeps open, or re-opens) a ticket, every passing rule verifies its open ticket, and the department's outbox
+ * receives the reports (Chinese and English), the validation result and the failing rows.
+ */
+public final class Feedback {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final TicketStore store;
+  private final Lakehouse lakehouse;
+  private final Path outbox;
+
+  public Feedback(TicketStore store, Lakehouse lakehouse, Path outbox) {
+    this.store = store;
+    this.lakehouse = lakehouse;
+    this.outbox = outbox;
+  }
+
+  /** What changed for one ticket. */
+  public record TicketChange(long ticketId, String change, String rule, String severity) {}
+
+  /** What the department received. */
+  public record Delivery(String folder, List<String> files, List<TicketChange> tickets) {}
+
+  public Delivery deliver(QualityReport report, String department, String dataset) {
+    List<TicketChange> changes = new ArrayList<>();
+    Map<Integer, Ticket> tickets = new HashMap<>();
+    String at = TicketStore.now();
+    try (Connection c = store.connect()) {
+      c.setAutoCommit(false);
+      recordRun(c, report, department, dataset, at);
+      List<ExpectationResult> results = report.validation().results();
+      for (int i = 0; i < results.size(); i++) {
+        ExpectationResult r = results.get(i);
+        String ruleKey = ruleKey(r);
+        Optional<Ticket> existing = store.find(c, report.table(), ruleKey);
+        long failingRows = r.result().get("unexpected_count") instanceof Number n ? n.longValue() : 0;
+        if (!r.success()) {
+          long id;
+          String change;
+          if (existing.isEmpty()) {
+            id = open(c, report, department, dataset, r, ruleKey, failingRows, at);
+            change = "opened";
+          } else if (existing.get().state() == Ticket.State.VERIFIED) {
+            id = existing.get().id();
+            update(c, "UPDATE dq_tickets SET state = 'open', reopened = reopened + 1, verified_at = NULL, "
+                + "verified_run = NULL, resolved_at = NULL, acknowledged_at = NULL, last_failed_at = ?, "
+                + "last_failed_run = ?, last_failed_feed = ?, last_failing_rows = ? WHERE id = ?",
+                at, report.runId(), report.feedId(), failingRows, id);
+            change = "reopened";
+          } else {
+            id = existing.get().id();
+            update(c, "UPDATE dq_tickets SET last_failed_at = ?, last_failed_run = ?, last_failed_feed = ?, "
+                + "last_failing_rows = ? WHERE id = ?", at, report.runId(), report.feedId(), failingRows, id);
+            change = existing.get().state() == Ticket.State.RESOLVED ? "failed_after_resolution" : "failed_again";
+          }
+          TicketStore.event(c, id, at, change, "quality run " + report.runId(),
+              failingRows + " failing rows in feed " + report.feedId());
+          changes.add(new TicketChange(id, change, ruleKey, r.expectationConfig().severity()));
+          tickets.put(i, store.find(c, report.table(), ruleKey).orElseThrow());
+        } else if (existing.isPresent() && existing.get().state().active()) {
+          long id = existing.get().id();
+          update(c, "UPDATE dq_tickets SET state = 'verified', verified_at = ?, verified_run = ? WHERE id = ?",
+              at, report.runId(), id);
+          TicketStore.event(c, id, at, "verified", "quality run " + report.runId(),
+              "feed " + report.feedId() + " passes the rule");
+          changes.add(new TicketChange(id, "verified", ruleKey, r.expectationConfig().severity()));
+          tickets.put(i, store.find(c, report.table(), ruleKey).orElseThrow());
+        }
+      }
+      c.commit();
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot update the feedback tickets", e);
+    }
+    return new Delivery(write(report, department, dataset, tickets).toString(), files(), changes);
+  }
+
+  private static List<String> files() {
+    return List.of("report.zh.html", "report.en.html", "validation.json", "failing-rows.csv");
+  }
+
+  private Path write(QualityReport report, String department, String dataset, Map<Integer, Ticket> tickets) {
+    String name = (report.feedId() != null ? report.feedId() : report.runId()).replaceAll("[^A-Za-z0-9_-]", "_");
+    Path folder = outbox.resolve(department).resolve(dataset).resolve(name);
+    List<Double> trend = trend(report.table());
+    try {
+      Files.createDirectories(folder);
+      Files.writeString(folder.resolve("report.zh.html"),
+          FeedbackReport.render(FeedbackReport.Lang.ZH, report, department, dataset, tickets, trend));
+      Files.writeString(folder.resolve("report.en.html"),
+          FeedbackReport.render(FeedbackReport.Lang.EN, report, department, dataset, tickets, trend));
+      Files.writeString(folder.resolve("validation.json"), JSON.writeValueAsString(report.validation()));
+      writeFailingRows(report.runId(), folder.resolve("failing-rows.csv"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write to the outbox " + folder, e);
+    }
+    return folder;
+  }
+
+  /** Every failing row of the run, as recorded (already masked), in a CSV that Excel opens in Chinese. */
+  private void writeFailingRows(String runId, Path file) throws IOException {
+    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      w.write('\uFEFF');
+      w.write("expectation_id,expectation_type,columns,severity,row_key,feed_id,row_number,reason,value\n");
+      if (!lakehouse.exists(QualityRunner.ROW_FAILURES)) {
+        return;
+      }
+      var table = lakehouse.load(QualityRunner.ROW_FAILURES);
+      List<Record> rows = new ArrayList<>();
+      try (CloseableIterable<Record> it = IcebergGenerics.read(table).where(Expressions.equal("run_id", runId)).build()) {
+        it.forEach(r -> rows.add(r.copy()));
+      }
+      rows.sort(java.util.Comparator.comparing((Record r) -> (String) r.getField("expectation_id"))
+          .thenComparing(r -> r.getField("row_number") == null ? -1L : (Long) r.getField("row_number")));
+      for (Record r : rows) {
+        w.write(String.join(",", csv(r.getField("expectation_id")), csv(r.getField("expectation_type")),
+            csv(r.getField("columns")), csv(r.getField("severity")), csv(r.getField("row_key")),
+            csv(r.getField("feed_id")), csv(r.getField("row_number")), csv(r.getField("reason")),
+            csv(r.getField("value"))));
+        w.write('\n');
+      }
+    }
+  }
+
+  private static String csv(Object v) {
+    if (v == null) {
+      return "";
+    }
+    String s = v.toString();
+    if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0) {
+      return '"' + s.replace("\"", "\"\"") + '"';
+    }
+    return s;
+  }
+
+  /** The share of rules passed in the table's recent feed runs, oldest first. */
+  private List<Double> trend(String table) {
+    List<Double> out = new ArrayList<>();
+    try (Connection c = store.connect();
+         PreparedStatement p = c.prepareStatement("SELECT evaluated, successful FROM dq_runs WHERE table_name = ? "
+             + "AND feed_id IS NOT NULL ORDER BY at DESC LIMIT 20")) {
+      p.setString(1, table);
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          int evaluated = r.getInt(1);
+          out.add(0, evaluated == 0 ? 100.0 : 100.0 * r.getInt(2) / evaluated);
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the run history", e);
+    }
+    return out;
+  }
+
+  private static void recordRun(Connection c, QualityReport report, String department, String dataset, String at)
+      throws SQLException {
+    var s = report.validation().statistics();
+    update(c, "INSERT INTO dq_runs (run_id, table_name, department, dataset, feed_id, at, evaluated, successful, "
+        + "success, rows_scanned, failing_rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", report.runId(),
+        report.table(), department, dataset, report.feedId(), at, s.evaluated(), s.successful(),
+        report.validation().success() ? 1 : 0, report.rowsScanned(), report.failingRows());
+  }
+
+  private static long open(Connection c, QualityReport report, String department, String dataset, ExpectationResult r,
+      String ruleKey, long failingRows, String at) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("INSERT INTO dq_tickets (department, dataset, table_name, rule_key,"
+        + " expectation_type, columns, severity, state, opened_at, opened_run, last_failed_at, last_failed_run,"
+        + " last_failed_feed, last_failing_rows) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?)",
+        Statement.RETURN_GENERATED_KEYS)) {
+      Object column = r.expectationConfig().kwargs().get("column");
+      if (column == null) {
+        column = r.expectationConfig().kwargs().get("column_list");
+      }
+      Object[] args = {department, dataset, report.table(), ruleKey, r.expectationConfig().type(),
+          column == null ? null : column.toString(), r.expectationConfig().severity(), at, report.runId(), at,
+          report.runId(), report.feedId(), failingRows};
+      for (int i = 0; i < args.length; i++) {
+        p.setObject(i + 1, args[i]);
+      }
+      p.executeUpdate();
+      try (ResultSet keys = p.getGeneratedKeys()) {
+        keys.next();
+        return keys.getLong(1);
+      }
+    }
+  }
+
+  private static void update(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        p.setObject(i + 1, args[i]);
+      }
+      p.executeUpdate();
+    }
+  }
+
+  /** A rule's identity: its type and arguments (not its position in the suite), so reordering keeps tickets. */
+  static String ruleKey(ExpectationResult r) {
+    try {
+      return r.expectationConfig().type() + " " + JSON.copy().disable(SerializationFeature.INDENT_OUTPUT)
+          .writeValueAsString(new TreeMap<>(r.expectationConfig().kwargs()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,206 @@
+package io.dataops.quality.feedback;
+
+import io.dataops.lakehouse.BadInputException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Tickets and their events in the platform database: the embedded SQLite file by default, PostgreSQL in
+ * production (the same JDBC URL as the catalog). Plain SQL both understand; each change is one transaction.
+ */
+public final class TicketStore {
+  private final String url;
+  private final Properties props = new Properties();
+
+  public TicketStore(String jdbcUrl, String user, String password) {
+    this.url = jdbcUrl;
+    if (user != null) {
+      props.setProperty("user", user);
+    }
+    if (password != null) {
+      props.setProperty("password", password);
+    }
+    if (jdbcUrl.startsWith("jdbc:sqlite:")) {
+      props.setProperty("busy_timeout", "60000");
+      try {
+        java.nio.file.Path parent = java.nio.file.Path.of(jdbcUrl.substring("jdbc:sqlite:".length())).toAbsolutePath()
+            .getParent();
+        java.nio.file.Files.createDirectories(parent);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot create the folder of the database " + jdbcUrl, e);
+      }
+    }
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      String id = jdbcUrl.startsWith("jdbc:sqlite:") ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY";
+      s.execute("CREATE TABLE IF NOT EXISTS dq_tickets (id " + id + ", department VARCHAR(64) NOT NULL,"
+          + " dataset VARCHAR(64) NOT NULL, table_name VARCHAR(200) NOT NULL, rule_key VARCHAR(2000) NOT NULL,"
+          + " expectation_type VARCHAR(200) NOT NULL, columns VARCHAR(500), severity VARCHAR(16) NOT NULL,"
+          + " state VARCHAR(16) NOT NULL, opened_at VARCHAR(40) NOT NULL, opened_run VARCHAR(64) NOT NULL,"
+          + " last_failed_at VARCHAR(40), last_failed_run VARCHAR(64), last_failed_feed VARCHAR(64),"
+          + " last_failing_rows BIGINT, reopened INTEGER NOT NULL DEFAULT 0, acknowledged_at VARCHAR(40),"
+          + " resolved_at VARCHAR(40), resolution_note VARCHAR(2000), verified_at VARCHAR(40), verified_run VARCHAR(64))");
+      s.execute("CREATE TABLE IF NOT EXISTS dq_ticket_events (ticket_id BIGINT NOT NULL, at VARCHAR(40) NOT NULL,"
+          + " event VARCHAR(32) NOT NULL, actor VARCHAR(200) NOT NULL, note VARCHAR(2000))");
+      s.execute("CREATE TABLE IF NOT EXISTS dq_runs (run_id VARCHAR(64) PRIMARY KEY, table_name VARCHAR(200) NOT NULL,"
+          + " department VARCHAR(64), dataset VARCHAR(64), feed_id VARCHAR(64), at VARCHAR(40) NOT NULL,"
+          + " evaluated INTEGER NOT NULL, successful INTEGER NOT NULL, success INTEGER NOT NULL, rows_scanned BIGINT,"
+          + " failing_rows BIGINT)");
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot prepare the ticket tables", e);
+    }
+  }
+
+  Connection connect() throws SQLException {
+    return DriverManager.getConnection(url, props);
+  }
+
+  static String now() {
+    return OffsetDateTime.now(ZoneOffset.UTC).toString();
+  }
+
+  /** The ticket of a rule on a table, if there has ever been one. */
+  Optional<Ticket> find(Connection c, String table, String ruleKey) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT * FROM dq_tickets WHERE table_name = ? AND rule_key = ?")) {
+      p.setString(1, table);
+      p.setString(2, ruleKey);
+      try (ResultSet r = p.executeQuery()) {
+        return r.next() ? Optional.of(ticket(r)) : Optional.empty();
+      }
+    }
+  }
+
+  public Optional<Ticket> get(long id) {
+    try (Connection c = connect();
+         PreparedStatement p = c.prepareStatement("SELECT * FROM dq_tickets WHERE id = ?")) {
+      p.setLong(1, id);
+      try (ResultSet r = p.executeQuery()) {
+        return r.next() ? Optional.of(ticket(r)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read ticket " + id, e);
+    }
+  }
+
+  public List<Ticket> list(String department, Ticket.State state) {
+    StringBuilder sql = new StringBuilder("SELECT * FROM dq_tickets WHERE 1 = 1");
+    List<String> args = new ArrayList<>();
+    if (department != null) {
+      sql.append(" AND department = ?");
+      args.add(department);
+    }
+    if (state != null) {
+      sql.append(" AND state = ?");
+      args.add(state.spelling());
+    }
+    sql.append(" ORDER BY id");
+    try (Connection c = connect(); PreparedStatement p = c.prepareStatement(sql.toString())) {
+      for (int i = 0; i < args.size(); i++) {
+        p.setString(i + 1, args.get(i));
+      }
+      List<Ticket> out = new ArrayList<>();
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          out.add(ticket(r));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot list tickets", e);
+    }
+  }
+
+  public List<Ticket.Event> events(long ticketId) {
+    try (Connection c = connect();
+         PreparedStatement p = c.prepareStatement("SELECT * FROM dq_ticket_events WHERE ticket_id = ? ORDER BY at")) {
+      p.setLong(1, ticketId);
+      List<Ticket.Event> out = new ArrayList<>();
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          out.add(new Ticket.Event(r.getLong("ticket_id"), r.getString("at"), r.getString("event"),
+              r.getString("actor"), r.getString("note")));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the events of ticket " + ticketId, e);
+    }
+  }
+
+  /** A department acknowledges a ticket (it has seen it and is working on it). */
+  public Ticket acknowledge(long id, String actor, String note) {
+    return transition(id, actor, note, Ticket.State.ACKNOWLEDGED, "acknowledged_at");
+  }
+
+  /** A department says the problem is fixed at the source; the next feed that passes the rule verifies it. */
+  public Ticket resolve(long id, String actor, String note) {
+    if (note == null || note.isBlank()) {
+      throw new BadInputException("resolving a ticket needs a note saying what was fixed");
+    }
+    return transition(id, actor, note, Ticket.State.RESOLVED, "resolved_at");
+  }
+
+  private Ticket transition(long id, String actor, String note, Ticket.State to, String timeColumn) {
+    Ticket t = get(id).orElseThrow(() -> new BadInputException("no ticket " + id + " (see: dataops feedback list)"));
+    if (t.state() == Ticket.State.VERIFIED) {
+      throw new BadInputException("ticket " + id + " is verified (a later feed passed the rule); nothing to do");
+    }
+    if (to == Ticket.State.ACKNOWLEDGED && t.state() != Ticket.State.OPEN) {
+      throw new BadInputException("ticket " + id + " is " + t.state().spelling() + "; only an open ticket is acknowledged");
+    }
+    if (to == Ticket.State.RESOLVED && t.state() == Ticket.State.RESOLVED) {
+      throw new BadInputException("ticket " + id + " is already resolved; the next passing feed verifies it");
+    }
+    String at = now();
+    try (Connection c = connect()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement p = c.prepareStatement("UPDATE dq_tickets SET state = ?, " + timeColumn + " = ?"
+          + (to == Ticket.State.RESOLVED ? ", resolution_note = ?" : "") + " WHERE id = ?")) {
+        int i = 1;
+        p.setString(i++, to.spelling());
+        p.setString(i++, at);
+        if (to == Ticket.State.RESOLVED) {
+          p.setString(i++, note);
+        }
+        p.setLong(i, id);
+        p.executeUpdate();
+      }
+      event(c, id, at, to.spelling(), actor, note);
+      c.commit();
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot update ticket " + id, e);
+    }
+    return get(id).orElseThrow();
+  }
+
+  static void event(Connection c, long id, String at, String event, String actor, String note) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(
+        "INSERT INTO dq_ticket_events (ticket_id, at, event, actor, note) VALUES (?, ?, ?, ?, ?)")) {
+      p.setLong(1, id);
+      p.setString(2, at);
+      p.setString(3, event);
+      p.setString(4, actor);
+      p.setString(5, note);
+      p.executeUpdate();
+    }
+  }
+
+  static Ticket ticket(ResultSet r) throws SQLException {
+    return new Ticket(r.getLong("id"), r.getString("department"), r.getString("dataset"), r.getString("table_name"),
+        r.getString("rule_key"), r.getString("expectation_type"), r.getString("columns"), r.getString("severity"),
+        Ticket.State.valueOf(r.getString("state").toUpperCase(java.util.Locale.ROOT)), r.getString("opened_at"),
+        r.getString("opened_run"), r.getString("last_failed_at"), r.getString("last_failed_run"),
+        r.getString("last_failed_feed"), r.getLong("last_failing_rows"), r.getInt("reopened"),
+        r.getString("acknowledged_at"), r.getString("resolved_at"), r.getString("resolution_note"),
+        r.getString("verified_at"), r.getString("verified_run"));
+  }
+}

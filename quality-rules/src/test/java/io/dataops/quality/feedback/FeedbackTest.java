@@ -1,0 +1,126 @@
+package io.dataops.quality.feedback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dataops.lakehouse.BadInputException;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.catalog.LakehouseConfig;
+import io.dataops.lakehouse.contract.ContractParser;
+import io.dataops.lakehouse.landing.Landing;
+import io.dataops.lakehouse.landing.LandingRequest;
+import io.dataops.lakehouse.landing.LandingResult;
+import io.dataops.lakehouse.testing.PostgresServer;
+import io.dataops.quality.run.QualityReport;
+import io.dataops.quality.run.QualityRunner;
+import io.dataops.quality.suite.SuiteParser;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The loop with the department: tickets open on failure, are handled, verify on a passing feed, reopen. */
+class FeedbackTest {
+  static final String CONTRACT = """
+      primaryKey: [id]
+      columns:
+        - {name: id, type: long}
+        - {name: id_card, type: string, personal: id_card}
+        - {name: gender, type: string}
+      """;
+  static final String SUITE = """
+      name: people
+      expectations:
+        - type: expect_column_values_to_be_valid_prc_id_card
+          kwargs: {column: id_card}
+        - type: expect_column_values_to_be_in_set
+          kwargs: {column: gender, value_set: [M, F]}
+          severity: warning
+        - type: expect_table_row_count_to_be_between
+          kwargs: {min_value: 1}
+      """;
+  static final String BAD = "id,id_card,gender\n1,11010519491231002X,M\n2,110105194912310021,F\n3,440524199001010013,X\n";
+  static final String GOOD = "id,id_card,gender\n4,11010519491231002X,M\n5,440524199001010018,F\n";
+
+  @TempDir Path dir;
+
+  private QualityReport feed(Lakehouse lh, String csv, String name) throws Exception {
+    Path f = dir.resolve(name);
+    Files.writeString(f, csv);
+    LandingResult r = new Landing(lh).land(new LandingRequest("public-security", "people", f,
+        ContractParser.parse(CONTRACT, "c"), null));
+    return new QualityRunner(lh, dir.resolve("work"), 2, 1 << 20).run(
+        io.dataops.lakehouse.catalog.TableNames.ods("public-security", "people"), r.snapshotId(),
+        SuiteParser.parse(SUITE, "s.yaml"), QualityRunner.Scope.FEED);
+  }
+
+  @Test
+  void onTheEmbeddedDatabase() throws Exception {
+    LakehouseConfig cfg = LakehouseConfig.embedded(dir.resolve("home"));
+    lifecycle(cfg, new TicketStore(cfg.catalogUri(), null, null));
+  }
+
+  @Test
+  void onPostgres() throws Exception {
+    String url = PostgresServer.newDatabase("feedback_" + System.nanoTime());
+    LakehouseConfig cfg = new LakehouseConfig(url, "postgres", "", dir.resolve("wh").toUri().toString(), Map.of());
+    lifecycle(cfg, new TicketStore(url, "postgres", ""));
+  }
+
+  private void lifecycle(LakehouseConfig cfg, TicketStore store) throws Exception {
+    Path outbox = dir.resolve("outbox");
+    try (Lakehouse lh = Lakehouse.open(cfg)) {
+      Feedback feedback = new Feedback(store, lh, outbox);
+      QualityReport bad = feed(lh, BAD, "bad.csv");
+      Feedback.Delivery d = feedback.deliver(bad, "public-security", "people");
+      assertThat(d.tickets()).extracting(Feedback.TicketChange::change).containsExactly("opened", "opened");
+      Path folder = Path.of(d.folder());
+      assertThat(folder).startsWith(outbox.resolve("public-security").resolve("people"));
+      for (String f : List.of("report.zh.html", "report.en.html", "validation.json", "failing-rows.csv")) {
+        assertThat(folder.resolve(f)).isRegularFile();
+        assertThat(Files.readString(folder.resolve(f))).as(f + " carries no raw ID number")
+            .doesNotContain("110105194912310021").doesNotContain("440524199001010013");
+      }
+      assertThat(Files.readString(folder.resolve("report.zh.html"))).contains("数据质量反馈报告", "未通过", "<svg");
+      assertThat(Files.readString(folder.resolve("report.en.html"))).contains("Data quality feedback report");
+      List<String> csv = Files.readAllLines(folder.resolve("failing-rows.csv"), StandardCharsets.UTF_8);
+      assertThat(csv).hasSize(1 + 3); // header, two invalid ID numbers, one gender X
+      assertThat(csv.get(1)).contains("id=2", "110105********0021");
+
+      List<Ticket> open = store.list("public-security", Ticket.State.OPEN);
+      assertThat(open).hasSize(2);
+      Ticket idCard = open.get(0);
+      assertThat(idCard.lastFailingRows()).isEqualTo(2);
+      assertThat(store.acknowledge(idCard.id(), "王科长", "checking the registry").state())
+          .isEqualTo(Ticket.State.ACKNOWLEDGED);
+      assertThatThrownBy(() -> store.acknowledge(idCard.id(), "x", null)).isInstanceOf(BadInputException.class);
+      assertThatThrownBy(() -> store.resolve(idCard.id(), "x", " ")).isInstanceOf(BadInputException.class)
+          .hasMessageContaining("needs a note");
+      assertThat(store.resolve(idCard.id(), "王科长", "check characters recomputed").state())
+          .isEqualTo(Ticket.State.RESOLVED);
+
+      Feedback.Delivery fixed = feedback.deliver(feed(lh, GOOD, "good.csv"), "public-security", "people");
+      assertThat(fixed.tickets()).extracting(Feedback.TicketChange::change).containsExactly("verified", "verified");
+      assertThat(store.get(idCard.id()).orElseThrow().state()).isEqualTo(Ticket.State.VERIFIED);
+      assertThat(store.events(idCard.id())).extracting(Ticket.Event::event)
+          .containsExactly("opened", "acknowledged", "resolved", "verified");
+      assertThatThrownBy(() -> store.resolve(idCard.id(), "x", "again")).isInstanceOf(BadInputException.class);
+
+      Feedback.Delivery again = feedback.deliver(feed(lh, BAD.replace("1,", "7,").replace("2,", "8,").replace("3,", "9,"),
+          "bad2.csv"), "public-security", "people");
+      assertThat(again.tickets()).extracting(Feedback.TicketChange::change).containsExactly("reopened", "reopened");
+      assertThat(store.get(idCard.id()).orElseThrow().reopened()).isEqualTo(1);
+
+      Scorecard card = Scorecard.of(store, "public-security");
+      assertThat(card.feeds()).isEqualTo(3);
+      assertThat(card.feedsPassed()).isEqualTo(1);
+      assertThat(card.trend()).hasSize(3);
+      assertThat(card.passRatePercent()).isCloseTo(100.0 * (1 + 3 + 1) / 9, org.assertj.core.api.Assertions.within(1e-9));
+      assertThat(card.openTickets()).isEqualTo(2);
+      assertThat(card.meanHoursToResolve()).as("no ticket is verified now").isNull();
+    }
+  }
+}
