@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "quality", mixinStandardHelpOptions = true,
     description = "Data quality: Great Expectations-compatible suites run by one-pass analyzers.",
-    subcommands = {QualityCommand.Run.class, QualityCommand.Suite.class})
+    subcommands = {QualityCommand.Run.class, QualityCommand.Suggest.class, QualityCommand.Suite.class})
 final class QualityCommand {
 
   @Command(name = "run", mixinStandardHelpOptions = true,
@@ -66,6 +66,52 @@ final class QualityCommand {
         json.put("meta", meta);
         cli.print(common, json, Quality.text(r));
       }
+      return 0;
+    }
+  }
+
+  @Command(name = "suggest", mixinStandardHelpOptions = true,
+      description = "Profile a table and write a starter suite (Great Expectations 1.x JSON) to review and register.")
+  static final class Suggest implements Callable<Integer> {
+    private final Cli cli;
+    @Mixin CommonOptions common;
+    @Option(names = "--table", required = true, paramLabel = "NAME") String table;
+    @Option(names = "--out", paramLabel = "FILE",
+        description = "Where to write the suite (default: <home>/suites/suggested/<table>.json).") Path out;
+
+    Suggest(Cli cli) {
+      this.cli = cli;
+    }
+
+    @Override
+    public Integer call() throws java.io.IOException {
+      PlatformConfig config = cli.config(common);
+      TableIdentifier id = TableNames.parse(table);
+      io.dataops.quality.suggest.Suggester.Suggestion s;
+      try (Lakehouse lh = cli.lakehouse(config)) {
+        s = new io.dataops.quality.suggest.Suggester(lh, config.work(), LandCommand.workers()).suggest(id);
+      }
+      Path file = out != null ? out : config.suites().resolve("suggested").resolve(id + ".json");
+      if (file.toAbsolutePath().getParent() != null) {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+      }
+      Files.writeString(file, Cli.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(s.suite()));
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("file", file.toString());
+      json.put("rows", s.rows());
+      json.put("suite", s.suite());
+      json.put("profile", s.profile());
+      @SuppressWarnings("unchecked")
+      var expectations = (java.util.List<Map<String, Object>>) s.suite().get("expectations");
+      StringBuilder text = new StringBuilder(String.format("profiled %,d rows of %s; suggested %d expectations in %s%n",
+          s.rows(), id, expectations.size(), file));
+      for (var e : expectations) {
+        text.append(String.format("  %-58s %s  -- %s%n", e.get("type"), e.get("kwargs"),
+            ((Map<?, ?>) e.get("meta")).get("suggested_because")));
+      }
+      text.append("review it, then: dataops quality suite register --department D --dataset S --file ").append(file)
+          .append('\n');
+      cli.print(common, json, text.toString());
       return 0;
     }
   }

@@ -248,6 +248,14 @@ class CliTest {
     Run text = run("quality", "run", "--table", "ods.public_security__citizens", "--suite", suite.toString());
     assertThat(text.out()).contains("FAIL error    expect_column_values_to_be_valid_prc_id_card(id_card)");
 
+    Run suggest = run("quality", "suggest", "--table", "ods.public_security__citizens", "--json");
+    assertThat(suggest.exit()).as(suggest.err()).isZero();
+    Path suggested = Path.of(suggest.json().get("file").asText());
+    assertThat(suggested).isRegularFile().startsWith(dir.resolve("home/suites/suggested"));
+    assertThat(suggest.json().at("/suite/expectations").size()).isGreaterThan(5);
+    assertThat(run("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens",
+        "--file", suggested.toString()).exit()).as("a suggestion registers as it is").isZero();
+
     Path broken = dir.resolve("broken.json");
     Files.writeString(broken, "{\"name\": \"x\", \"expectations\": [{\"type\": \"expect_column_values_to_be_unique\","
         + " \"kwargs\": {\"column\": \"nope\"}}]}");

@@ -1,0 +1,54 @@
+package io.dataops.quality.suggest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dataops.lakehouse.contract.ContractParser;
+import io.dataops.lakehouse.contract.FeedFormat;
+import io.dataops.lakehouse.landing.Landing;
+import io.dataops.lakehouse.landing.LandingRequest;
+import io.dataops.lakehouse.sample.GenerateRequest;
+import io.dataops.lakehouse.sample.GenerateResult;
+import io.dataops.lakehouse.sample.SampleDataset;
+import io.dataops.lakehouse.sample.SampleGenerator;
+import io.dataops.quality.QualityFixture;
+import io.dataops.quality.run.QualityRunner;
+import io.dataops.quality.suite.SuiteParser;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SuggesterTest extends QualityFixture {
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void suggestsARunnableSuiteThatFitsTheDataAndNamesNoPersonalValues() throws Exception {
+    GenerateResult g = SampleGenerator.generate(new GenerateRequest(SampleDataset.CITIZENS, 5_000, dir.resolve("c.csv"),
+        FeedFormat.CSV, StandardCharsets.UTF_8, 0.02, 4, 0, 5_000, 10, false));
+    Path f = Path.of(g.file());
+    new Landing(lakehouse).land(new LandingRequest("public-security", "citizens", f,
+        ContractParser.parse(SampleGenerator.contractPathFor(f)), null));
+    var id = io.dataops.lakehouse.catalog.TableNames.ods("public-security", "citizens");
+    Suggester.Suggestion s = new Suggester(lakehouse, dir.resolve("work"), 2).suggest(id);
+
+    List<Map<String, Object>> expectations = (List<Map<String, Object>>) s.suite().get("expectations");
+    List<String> described = expectations.stream().map(e -> e.get("type") + " " + e.get("kwargs")).toList();
+    assertThat(described).anyMatch(d -> d.startsWith("expect_column_values_to_be_valid_prc_id_card {column=id_card"));
+    assertThat(described).anyMatch(d -> d.startsWith("expect_column_values_to_be_valid_prc_mobile {column=phone"));
+    assertThat(described).anyMatch(d -> d.startsWith("expect_column_values_to_be_in_set {column=gender, value_set=[F, M]"));
+    assertThat(described).contains("expect_column_values_to_not_be_null {column=record_id}");
+    assertThat(described).anyMatch(d -> d.startsWith("expect_column_values_to_be_unique {column=record_id, mostly=0.99"))
+        .as("planted duplicate keys: unique, mostly");
+    assertThat(described).anyMatch(d -> d.startsWith("expect_column_values_to_be_in_set {column=district_code"))
+        .as("ten sub-district codes: categorical");
+    assertThat(described).noneMatch(d -> d.contains("value_set") && (d.contains("column=name") || d.contains("column=id_card")));
+
+    String json = new ObjectMapper().writeValueAsString(s.suite());
+    var suite = SuiteParser.parse(json, "suggested.json");
+    var report = new QualityRunner(lakehouse, dir.resolve("work"), 2, 1 << 24).run(id, null, suite);
+    assertThat(report.validation().success()).as("a suggestion fits the data it came from: "
+        + report.validation().results().stream().filter(r -> !r.success()).toList()).isTrue();
+  }
+}
