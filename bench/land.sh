@@ -8,9 +8,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$root/bench/out/land-$n"
 duckdb_version=1.5.2.0
 rm -rf "$out" && mkdir -p "$out"
-[[ -f "$root/platform/target/dataops.jar" ]] || (cd "$root" && mvn -B -q -DskipTests package)
+[[ -f "$root/platform/target/dataops.jar" ]] || (cd "$root" && mvn -B -q -Dstyle.color=never -DskipTests package)
 jar="$HOME/.m2/repository/org/duckdb/duckdb_jdbc/$duckdb_version/duckdb_jdbc-$duckdb_version.jar"
-[[ -f "$jar" ]] || (cd "$root" && mvn -B -q dependency:get -Dartifact=org.duckdb:duckdb_jdbc:$duckdb_version >/dev/null)
+[[ -f "$jar" ]] || (cd "$root" && mvn -B -q -Dstyle.color=never dependency:get -Dartifact=org.duckdb:duckdb_jdbc:$duckdb_version >/dev/null)
 
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
 echo "generating $n citizen rows (GBK CSV)..."

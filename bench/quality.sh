@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the benchmark suite (bench/quality-suite.json) with `dataops quality run` over an N-row citizen table
 # (Parquet-backed Iceberg, 1% defects), and in the same run DuckDB (JDBC, threads=2) computing the same checks as
-# one aggregate query over the table's Parquet files. Prints rows/s and peak RSS of each whole process, and checks
-# that both found the same unexpected counts.
+# one aggregate query over the table's Parquet files, and Deequ on Spark local[2] computing the same metrics with
+# its analyzers. Prints rows/s and peak RSS of each whole process, and checks that the engine and DuckDB found the
+# same unexpected counts.
 #   bench/quality.sh 1000000
 set -euo pipefail
 n=${1:?usage: bench/quality.sh ROWS}
@@ -10,9 +11,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$root/bench/out/quality-$n"
 duckdb_version=1.5.2.0
 rm -rf "$out" && mkdir -p "$out"
-[[ -f "$root/platform/target/dataops.jar" ]] || (cd "$root" && mvn -B -q -DskipTests package)
+[[ -f "$root/platform/target/dataops.jar" ]] || (cd "$root" && mvn -B -q -Dstyle.color=never -DskipTests package)
 jar="$HOME/.m2/repository/org/duckdb/duckdb_jdbc/$duckdb_version/duckdb_jdbc-$duckdb_version.jar"
-[[ -f "$jar" ]] || (cd "$root" && mvn -B -q dependency:get -Dartifact=org.duckdb:duckdb_jdbc:$duckdb_version >/dev/null)
+[[ -f "$jar" ]] || (cd "$root" && mvn -B -q -Dstyle.color=never dependency:get -Dartifact=org.duckdb:duckdb_jdbc:$duckdb_version >/dev/null)
 
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
 echo "preparing an $n-row citizen table..."
@@ -31,10 +32,26 @@ measure() {
 read -r ours_wall ours_rss < <(measure dataops env DATAOPS_HEAP=1g "$root/bin/dataops" quality run --home "$out/home" \
   --table ods.public_security__citizens --suite "$root/bench/quality-suite.json" --json)
 read -r duck_wall duck_rss < <(measure duckdb java -cp "$jar" "$root/bench/DuckDbQuality.java" "$files")
+# Deequ on Spark local[2]: the quality-conformance module's test classpath (Deequ 2.1.0, Spark 3.5.7).
+(cd "$root" && mvn -B -q -Dstyle.color=never dependency:build-classpath -pl quality-conformance -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$out/deequ.classpath" >/dev/null)
+opens="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED
+  --add-opens=java.base/sun.util.calendar=ALL-UNNAMED"
+# shellcheck disable=SC2086
+read -r deequ_wall deequ_rss < <(measure deequ java -Xmx2g $opens \
+  -Dlogback.configurationFile="$root/quality-conformance/src/test/resources/logback-test.xml" -cp "$(cat "$out/deequ.classpath")" \
+  "$root/bench/DeequQuality.java" "$out/home/warehouse/ods/public_security__citizens/data")
 
-python3 - "$ours_wall" "$ours_rss" "$duck_wall" "$duck_rss" "$out" <<'PY'
+python3 - "$ours_wall" "$ours_rss" "$duck_wall" "$duck_rss" "$out" "$deequ_wall" "$deequ_rss" <<'PY'
 import json, sys
 ow, orss, dw, drss, out = float(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+qw, qrss = float(sys.argv[6]), int(sys.argv[7])
+q = json.load(open(out + "/deequ.out"))
 v = json.load(open(out + "/dataops.out"))
 d = json.load(open(out + "/duckdb.out"))
 n = v["meta"]["rows_scanned"]
@@ -45,5 +62,8 @@ print(f"rows: {n:,}; unexpected per rule (engine = DuckDB): {ours}")
 print(f"{'':30}{'wall s':>8}{'rows/s':>13}{'peak RSS MB':>13}")
 print(f"{'dataops quality run':30}{ow:8.2f}{n/ow:13,.0f}{orss/1024:13,.0f}   (in-process: {v['meta']['seconds']:.2f} s, {n/v['meta']['seconds']:,.0f} rows/s)")
 print(f"{'duckdb one aggregate query':30}{dw:8.2f}{n/dw:13,.0f}{drss/1024:13,.0f}   (in-process: {d['seconds']:.2f} s, {n/d['seconds']:,.0f} rows/s)")
+print(f"{'deequ on spark local[2]':30}{qw:8.2f}{n/qw:13,.0f}{qrss/1024:13,.0f}   (in-process: {q['seconds']:.2f} s, {n/q['seconds']:,.0f} rows/s)")
+assert int(q["rows"]) == n, (q["rows"], n)
 print(f"throughput ratio dataops/duckdb (whole process): {dw/ow:.2f}")
+print(f"throughput ratio dataops/deequ (whole process): {qw/ow:.2f}")
 PY

@@ -62,6 +62,7 @@ final class QualityCommand {
         Map<String, Object> meta = new LinkedHashMap<>((Map<String, Object>) json.get("meta"));
         meta.put("failing_rows", r.failingRows());
         meta.put("failures_table", QualityRunner.ROW_FAILURES.toString());
+        meta.put("metrics", r.metrics());
         meta.put("seconds", r.seconds());
         json.put("meta", meta);
         cli.print(common, json, Quality.text(r));
