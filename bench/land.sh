@@ -5,14 +5,9 @@
 set -euo pipefail
 n=${1:?usage: bench/land.sh ROWS}
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-out="$root/bench/out/land-$n"
-duckdb_version=1.5.2.0
-rm -rf "$out" && mkdir -p "$out"
-[[ -f "$root/platform/target/dataops.jar" ]] || (cd "$root" && mvn -B -q -Dstyle.color=never -DskipTests package)
-jar="$HOME/.m2/repository/org/duckdb/duckdb_jdbc/$duckdb_version/duckdb_jdbc-$duckdb_version.jar"
-[[ -f "$jar" ]] || (cd "$root" && mvn -B -q -Dstyle.color=never dependency:get -Dartifact=org.duckdb:duckdb_jdbc:$duckdb_version >/dev/null)
-
-echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
+bench_name=land
+# shellcheck source=bench/common.sh
+source "$root/bench/common.sh"
 echo "generating $n citizen rows (GBK CSV)..."
 "$root/bin/dataops" generate --dataset citizens --rows "$n" --population "$n" --encoding GBK --seed 1 \
   --out "$out/citizens.csv" --home "$out/home" >/dev/null
@@ -21,13 +16,6 @@ bytes=$(stat -c %s "$out/citizens.csv")
 # in UTF-8. It therefore does less work than we do (no GBK decoding, no contract checks, no quarantine).
 iconv -f GBK -t UTF-8 "$out/citizens.csv" > "$out/citizens-utf8.csv"
 
-measure() { # label, command...: runs it under GNU time; prints wall seconds and peak RSS (KiB)
-  local label=$1; shift
-  /usr/bin/time -f "%e %M" -o "$out/$label.time" "$@" > "$out/$label.out" 2> "$out/$label.err" || {
-    echo "$label failed:"; cat "$out/$label.err"; exit 1; }
-  read -r wall rss < "$out/$label.time"
-  echo "$wall $rss"
-}
 
 read -r ours_wall ours_rss < <(measure dataops env DATAOPS_HEAP=512m "$root/bin/dataops" land --home "$out/home" \
   --department public-security --dataset citizens --file "$out/citizens.csv" --json)

@@ -8,14 +8,9 @@
 set -euo pipefail
 n=${1:?usage: bench/quality.sh ROWS}
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-out="$root/bench/out/quality-$n"
-duckdb_version=1.5.2.0
-rm -rf "$out" && mkdir -p "$out"
-[[ -f "$root/platform/target/dataops.jar" ]] || (cd "$root" && mvn -B -q -Dstyle.color=never -DskipTests package)
-jar="$HOME/.m2/repository/org/duckdb/duckdb_jdbc/$duckdb_version/duckdb_jdbc-$duckdb_version.jar"
-[[ -f "$jar" ]] || (cd "$root" && mvn -B -q -Dstyle.color=never dependency:get -Dartifact=org.duckdb:duckdb_jdbc:$duckdb_version >/dev/null)
-
-echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
+bench_name=quality
+# shellcheck source=bench/common.sh
+source "$root/bench/common.sh"
 echo "preparing an $n-row citizen table..."
 "$root/bin/dataops" generate --dataset citizens --rows "$n" --population "$n" --defect-rate 0.01 --seed 1 \
   --out "$out/citizens.csv" --home "$out/home" >/dev/null
@@ -23,12 +18,6 @@ echo "preparing an $n-row citizen table..."
   --file "$out/citizens.csv" >/dev/null
 files="$out/home/warehouse/ods/public_security__citizens/data/*.parquet"
 
-measure() {
-  local label=$1; shift
-  /usr/bin/time -f "%e %M" -o "$out/$label.time" "$@" > "$out/$label.out" 2> "$out/$label.err" || {
-    echo "$label failed:"; cat "$out/$label.err"; exit 1; }
-  cat "$out/$label.time"
-}
 read -r ours_wall ours_rss < <(measure dataops env DATAOPS_HEAP=1g "$root/bin/dataops" quality run --home "$out/home" \
   --table ods.public_security__citizens --suite "$root/bench/quality-suite.json" --json)
 read -r duck_wall duck_rss < <(measure duckdb java -cp "$jar" "$root/bench/DuckDbQuality.java" "$files")

@@ -46,17 +46,7 @@ public final class FastPattern {
         }
         i = close + 1;
       } else if (c == '\\') {
-        if (i + 1 >= body.length()) {
-          return null;
-        }
-        char e = body.charAt(i + 1);
-        if (e == 'd') {
-          for (char d = '0'; d <= '9'; d++) {
-            cls[d] = true;
-          }
-        } else if (!Character.isLetterOrDigit(e) && e < 128) {
-          cls[e] = true;
-        } else {
+        if (i + 1 >= body.length() || !escape(body.charAt(i + 1), cls)) {
           return null;
         }
         i += 2;
@@ -100,17 +90,7 @@ public final class FastPattern {
     while (i < s.length()) {
       char c = s.charAt(i);
       if (c == '\\') {
-        if (i + 1 >= s.length()) {
-          return false;
-        }
-        char e = s.charAt(i + 1);
-        if (e == 'd') {
-          for (char d = '0'; d <= '9'; d++) {
-            cls[d] = true;
-          }
-        } else if (!Character.isLetterOrDigit(e) && e < 128) {
-          cls[e] = true;
-        } else {
+        if (i + 1 >= s.length() || !escape(s.charAt(i + 1), cls)) {
           return false;
         }
         i += 2;
@@ -132,6 +112,21 @@ public final class FastPattern {
       }
     }
     return true;
+  }
+
+  /** {@code \\d}, or an escaped ASCII punctuation character; false for anything else (\\w, \\s, \\p...). */
+  private static boolean escape(char e, boolean[] cls) {
+    if (e == 'd') {
+      for (char d = '0'; d <= '9'; d++) {
+        cls[d] = true;
+      }
+      return true;
+    }
+    if (!Character.isLetterOrDigit(e) && e < 128) {
+      cls[e] = true;
+      return true;
+    }
+    return false;
   }
 
   /** Whether the UTF-8 bytes match (a non-ASCII byte never matches an ASCII class). */

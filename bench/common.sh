@@ -1,0 +1,18 @@
+# Shared by the benchmark scripts (sourced): the output folder, the built launcher, DuckDB's JDBC driver, and
+# `measure LABEL COMMAND...`, which prints the command's wall seconds and peak RSS (KiB) from GNU time.
+# Expects: root, n and the script's name in $bench_name.
+out="$root/bench/out/$bench_name-$n"
+duckdb_version=1.5.2.0
+rm -rf "$out" && mkdir -p "$out"
+[[ -f "$root/platform/target/dataops.jar" ]] || (cd "$root" && mvn -B -q -Dstyle.color=never -DskipTests package)
+jar="$HOME/.m2/repository/org/duckdb/duckdb_jdbc/$duckdb_version/duckdb_jdbc-$duckdb_version.jar"
+[[ -f "$jar" ]] || (cd "$root" && mvn -B -q -Dstyle.color=never dependency:get \
+  -Dartifact=org.duckdb:duckdb_jdbc:$duckdb_version >/dev/null)
+echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
+
+measure() {
+  local label=$1; shift
+  /usr/bin/time -f "%e %M" -o "$out/$label.time" "$@" > "$out/$label.out" 2> "$out/$label.err" || {
+    echo "$label failed:"; cat "$out/$label.err"; exit 1; }
+  cat "$out/$label.time"
+}
