@@ -114,7 +114,7 @@ public final class FastPattern {
     return true;
   }
 
-  /** {@code \\d}, or an escaped ASCII punctuation character; false for anything else (\\w, \\s, \\p...). */
+  /** {@code \d}, or an escaped ASCII punctuation character; false for anything else (\w, \s, \p...). */
   private static boolean escape(char e, boolean[] cls) {
     if (e == 'd') {
       for (char d = '0'; d <= '9'; d++) {
