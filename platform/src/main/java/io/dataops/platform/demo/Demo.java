@@ -48,6 +48,20 @@ public final class Demo {
   public record Report(String home, List<String> contracts, List<String> suites, List<Step> steps,
                        List<TableBrowser.TableSummary> tables, List<Scorecard> scorecards) {}
 
+  /** Human resources' checks: every contribution names a registered person and a registered employer. */
+  static final String CONTRIBUTIONS_SUITE = """
+      name: human-resources.social-insurance
+      expectations:
+        - type: expect_column_values_to_exist_in_table
+          kwargs: {column: id_card, table: ods.public_security__citizens}
+        - type: expect_column_values_to_exist_in_table
+          kwargs: {column: credit_code, table: ods.market_regulation__enterprises}
+        - type: expect_column_values_to_match_strftime_format
+          kwargs: {column: contribution_month, strftime_format: '%Y-%m'}
+        - type: expect_column_pair_values_a_to_be_greater_than_b
+          kwargs: {column_A: pension_employer, column_B: pension_personal}
+      """;
+
   /** The public-security department's checks on every citizens feed (Great Expectations 1.x suite format). */
   static final String CITIZENS_SUITE = """
       name: public-security.citizens
@@ -91,6 +105,15 @@ public final class Demo {
       }
       var suite = new SuiteRegistry(config.suites()).register("public-security", "citizens", suiteFile);
       suites.add(suite.suite().name() + " -> public-security/citizens");
+      Path contributionsSuite = zone.resolve("human-resources").resolve("social-insurance.suite.yaml");
+      try {
+        Files.createDirectories(contributionsSuite.getParent());
+        Files.writeString(contributionsSuite, CONTRIBUTIONS_SUITE);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write the demo suite", e);
+      }
+      var hr = new SuiteRegistry(config.suites()).register("human-resources", "social-insurance", contributionsSuite);
+      suites.add(hr.suite().name() + " -> human-resources/social-insurance");
       FeedIntake landing = new FeedIntake(config, lakehouse, workers);
       Feed citizens = new Feed(SampleDataset.CITIZENS, FeedFormat.CSV, Charset.forName("GBK"), "citizens-2026-10.csv",
           CITIZENS, 0, 0);

@@ -164,7 +164,7 @@ class CliTest {
     JsonNode report = demo.json();
     assertThat(report.get("home").asText()).isEqualTo(dir.resolve("home").toString());
     assertThat(report.get("contracts")).hasSize(3);
-    assertThat(report.get("suites")).hasSize(1);
+    assertThat(report.get("suites")).hasSize(2);
     JsonNode steps = report.get("steps");
     assertThat(steps).hasSize(7);
     for (int i = 0; i < 3; i++) {
@@ -176,6 +176,9 @@ class CliTest {
     assertThat(defective.get("landing").get("rowsQuarantined").asLong())
         .isPositive().isEqualTo(defective.get("generated").get("expectedQuarantined").asLong());
     assertThat(steps.get(0).at("/quality/validation/success").asBoolean()).as("the clean feed passes").isTrue();
+    assertThat(steps.get(2).at("/quality/validation/success").asBoolean())
+        .as("contributions name registered people and employers").isTrue();
+    assertThat(steps.get(2).at("/quality/validation/results/0/result/details/reference_values").asLong()).isEqualTo(5000);
     assertThat(defective.at("/quality/validation/success").asBoolean()).as("the defective feed fails").isFalse();
     assertThat(report.get("tables")).hasSize(8); // and quality.row_failures, quality.metrics
     assertThat(defective.at("/feedback/tickets").findValuesAsText("change")).containsOnly("opened").hasSize(4);
@@ -184,7 +187,8 @@ class CliTest {
     assertThat(shrunk.at("/quality/validation/success").asBoolean()).as("only a warning fails").isTrue();
     assertThat(shrunk.at("/feedback/tickets").findValuesAsText("change")).containsExactly("reopened");
     assertThat(shrunk.at("/quality/validation/results/8/result/details/anomaly").asBoolean()).isTrue();
-    assertThat(report.at("/scorecards/0/department").asText()).isEqualTo("public-security");
+    assertThat(report.get("scorecards").findValuesAsText("department"))
+        .containsExactly("human-resources", "public-security");
     Path outbox = Path.of(defective.at("/feedback/folder").asText());
     assertThat(outbox.resolve("report.zh.html")).isRegularFile();
     assertThat(outbox.resolve("failing-rows.csv")).isRegularFile();
@@ -199,7 +203,7 @@ class CliTest {
     assertThat(run("feedback", "resolve", String.valueOf(id), "--note", "feed was cut short; resent").exit()).isZero();
     Run shown = run("feedback", "show", String.valueOf(id));
     assertThat(shown.out()).contains("acknowledged", "公安分局数据科", "resolved");
-    Run score = run("feedback", "scorecard", "--json");
+    Run score = run("feedback", "scorecard", "--department", "public-security", "--json");
     assertThat(score.json().at("/scorecards/0/feeds").asInt()).isEqualTo(4);
     assertThat(run("feedback", "show", "999").exit()).isEqualTo(2);
     assertThat(Files.isDirectory(dir.resolve("home/landing/public-security"))).isTrue();

@@ -242,37 +242,57 @@ final class SortedValueRecords {
 
   /** Streams every record in order, merging the runs on disk with what is in memory; then removes the runs. */
   void forEachSorted(Visitor visitor) {
-    List<Cursor> cursors = new ArrayList<>();
-    try {
-      cursors.add(new MemoryCursor(sortedOrder()));
-      for (Path run : runs) {
-        cursors.add(new FileCursor(run));
+    try (Sorted sorted = openSorted()) {
+      for (View v = sorted.next(); v != null; v = sorted.next()) {
+        visitor.visit(v);
       }
-      List<Cursor> live = new ArrayList<>();
-      for (Cursor c : cursors) {
-        if (c.advance()) {
-          live.add(c);
+    }
+  }
+
+  /**
+   * The records in (hash, value) order, pulled one at a time (for merge-joining two collections). A view is valid
+   * until the next call. Closing removes the runs.
+   */
+  Sorted openSorted() {
+    return new Sorted();
+  }
+
+  final class Sorted implements AutoCloseable {
+    private final List<Cursor> cursors = new ArrayList<>();
+    private final PriorityQueue<Cursor> queue = new PriorityQueue<>((a, b) -> a.view.compareTo(b.view));
+    private Cursor pending;
+
+    private Sorted() {
+      try {
+        cursors.add(new MemoryCursor(sortedOrder()));
+        for (Path run : runs) {
+          cursors.add(new FileCursor(run));
         }
-      }
-      if (live.size() == 1) {
-        Cursor only = live.get(0);
-        do {
-          visitor.visit(only.view);
-        } while (only.advance());
-        return;
-      }
-      PriorityQueue<Cursor> queue = new PriorityQueue<>((a, b) -> a.view.compareTo(b.view));
-      queue.addAll(live);
-      while (!queue.isEmpty()) {
-        Cursor c = queue.poll();
-        visitor.visit(c.view);
-        if (c.advance()) {
-          queue.add(c);
+        for (Cursor c : cursors) {
+          if (c.advance()) {
+            queue.add(c);
+          }
         }
+      } catch (IOException e) {
+        close();
+        throw new UncheckedIOException("cannot read spilled values", e);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read spilled values", e);
-    } finally {
+    }
+
+    View next() {
+      try {
+        if (pending != null && pending.advance()) {
+          queue.add(pending);
+        }
+        pending = queue.poll();
+        return pending == null ? null : pending.view;
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read spilled values", e);
+      }
+    }
+
+    @Override
+    public void close() {
       for (Cursor c : cursors) {
         c.close();
       }

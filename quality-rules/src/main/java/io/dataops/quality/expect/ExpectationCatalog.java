@@ -93,6 +93,7 @@ public final class ExpectationCatalog {
       String c = stringColumn(a, "column");
       return map(a, i, List.of(c), RowChecks.creditCode(c));
     });
+    FACTORIES.put("expect_column_values_to_exist_in_table", ExpectationCatalog::existInTable);
     FACTORIES.put("expect_column_values_to_be_valid_prc_mobile", (a, i) -> {
       String c = stringColumn(a, "column");
       return map(a, i, List.of(c), RowChecks.mobile(c));
@@ -292,6 +293,56 @@ public final class ExpectationCatalog {
       boolean ok = Results.mostlySuccess(g.values, g.duplicateRows, mostly);
       return ExpectationResult.of(e, ok, Results.map(rows, missing, g.duplicateRows, g.samples));
     });
+  }
+
+  /**
+   * Referential integrity: the column's values occur in {@code table}'s {@code table_column} (default: the same
+   * name), e.g. contributions' employers in the enterprise register.
+   */
+  private static CompiledExpectation existInTable(Args a, int index) {
+    String column = a.column("column");
+    String tableName = a.string("table", true);
+    String refColumn = a.has("table_column") ? a.string("table_column", true) : column;
+    double mostly = a.mostly();
+    org.apache.iceberg.catalog.TableIdentifier refId;
+    try {
+      refId = io.dataops.lakehouse.catalog.TableNames.parse(tableName);
+    } catch (io.dataops.lakehouse.BadInputException e) {
+      throw a.fail("table", e.getMessage());
+    }
+    if (a.table().lakehouse() == null || !a.table().lakehouse().exists(refId)) {
+      throw a.fail("table", "table '" + tableName + "' does not exist");
+    }
+    org.apache.iceberg.Table ref = a.table().lakehouse().load(refId);
+    org.apache.iceberg.types.Types.NestedField refField = ref.schema().findField(refColumn);
+    if (refField == null) {
+      throw a.fail(a.has("table_column") ? "table_column" : "column", "column '" + refColumn + "' does not exist in "
+          + refId);
+    }
+    Type mine = a.table().type(column);
+    if (!sameKind(mine, refField.type())) {
+      throw a.fail("column", "'" + column + "' is " + mine + " but " + refId + "." + refColumn + " is "
+          + refField.type() + ": values cannot match");
+    }
+    io.dataops.quality.engine.ReferenceAnalyzer analyzer = new io.dataops.quality.engine.ReferenceAnalyzer(index, column,
+        mine, ref, refColumn);
+    analyzer.displayWith((c, v) -> v);
+    Expectation e = a.expectation();
+    return new Compiled(e, List.of(analyzer), states -> {
+      io.dataops.quality.engine.ReferenceAnalyzer.State s = states.of(analyzer);
+      boolean ok = Results.mostlySuccess(s.considered(), s.unexpected, mostly);
+      Map<String, Object> r = Results.map(s.rows, s.missing, s.unexpected, s.samples);
+      r.put("details", Map.of("reference_table", refId.toString(), "reference_column", refColumn,
+          "reference_snapshot_id", String.valueOf(s.referenceSnapshot), "reference_values", s.referenceValues));
+      return ExpectationResult.of(e, ok, r);
+    });
+  }
+
+  /** Equal values have equal grouping bytes: whole numbers with whole numbers, text with text, and so on. */
+  private static boolean sameKind(Type a, Type b) {
+    boolean wholeA = a.typeId() == Type.TypeID.INTEGER || a.typeId() == Type.TypeID.LONG;
+    boolean wholeB = b.typeId() == Type.TypeID.INTEGER || b.typeId() == Type.TypeID.LONG;
+    return (wholeA && wholeB) || a.equals(b);
   }
 
   private static CompiledExpectation pairGreater(Args a, int index) {

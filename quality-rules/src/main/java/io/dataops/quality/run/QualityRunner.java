@@ -119,6 +119,8 @@ public final class QualityRunner {
     for (Analyzer<?> a : analyzers) {
       if (a instanceof ValueGroupsAnalyzer g) {
         g.displayWith((column, value) -> display(personal, column, value));
+      } else if (a instanceof io.dataops.quality.engine.ReferenceAnalyzer r) {
+        r.displayWith((column, value) -> display(personal, column, value));
       }
     }
 
