@@ -55,10 +55,12 @@ final class Quality {
   }
 
   static String text(QualityReport r) {
+    boolean added = Boolean.TRUE.equals(r.validation().meta().get("incremental"));
     StringBuilder s = new StringBuilder(String.format("quality %s on %s @ %s: %s (%d of %d expectations met; %,d rows "
-        + "scanned, %,d failing rows recorded in quality.row_failures, run %s)%n", r.validation().suiteName(),
+        + "%s, %,d failing rows recorded in quality.row_failures, run %s)%n", r.validation().suiteName(),
         r.table(), r.snapshotId(), r.validation().success() ? "PASSED" : "FAILED",
         r.validation().statistics().successful(), r.validation().statistics().evaluated(), r.rowsScanned(),
+        added ? "added up from the stored states of their feed runs, no data read" : "scanned",
         r.failingRows(), r.runId()));
     for (ExpectationResult e : r.validation().results()) {
       Object column = e.expectationConfig().kwargs().get("column");

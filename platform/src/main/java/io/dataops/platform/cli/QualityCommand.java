@@ -34,6 +34,8 @@ final class QualityCommand {
         description = "Suite file (JSON or YAML; default: the suite registered for the table's dataset).") Path suite;
     @Option(names = "--snapshot", paramLabel = "ID", description = "Validate the table as of this snapshot.") Long snapshot;
     @Option(names = "--feed", description = "Only the rows the snapshot's feed added.") boolean feed;
+    @Option(names = "--full", description = "Read the whole table even when the stored states of its feed runs "
+        + "could be added up instead.") boolean full;
 
     Run(Cli cli) {
       this.cli = cli;
@@ -56,7 +58,7 @@ final class QualityCommand {
                   + "(dataops quality suite register)"));
         }
         QualityReport r = Quality.runner(lh, config).run(id, snapshot, s,
-            feed ? QualityRunner.Scope.FEED : QualityRunner.Scope.TABLE);
+            feed ? QualityRunner.Scope.FEED : QualityRunner.Scope.TABLE, !full);
         Map<String, Object> json = new LinkedHashMap<>(Cli.JSON.convertValue(r.validation(), Map.class));
         @SuppressWarnings("unchecked")
         Map<String, Object> meta = new LinkedHashMap<>((Map<String, Object>) json.get("meta"));

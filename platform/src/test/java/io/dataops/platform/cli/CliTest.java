@@ -180,7 +180,8 @@ class CliTest {
         .as("contributions name registered people and employers").isTrue();
     assertThat(steps.get(2).at("/quality/validation/results/0/result/details/reference_values").asLong()).isEqualTo(5000);
     assertThat(defective.at("/quality/validation/success").asBoolean()).as("the defective feed fails").isFalse();
-    assertThat(report.get("tables")).hasSize(8); // and quality.row_failures, quality.metrics
+    assertThat(report.get("tables").findValuesAsText("name")).hasSize(9)
+        .contains("quality.row_failures", "quality.metrics", "quality.analyzer_states");
     assertThat(defective.at("/feedback/tickets").findValuesAsText("change")).containsOnly("opened").hasSize(4);
     assertThat(steps.get(5).at("/feedback/tickets").findValuesAsText("change")).containsOnly("verified").hasSize(4);
     JsonNode shrunk = steps.get(6);
@@ -251,6 +252,25 @@ class CliTest {
 
     Run text = run("quality", "run", "--table", "ods.public_security__citizens", "--suite", suite.toString());
     assertThat(text.out()).contains("FAIL error    expect_column_values_to_be_valid_prc_id_card(id_card)");
+
+    // Without the uniqueness check every rule keeps its state: the table run adds up what the feed run stored.
+    Path checks = dir.resolve("checks.json");
+    Files.writeString(checks, """
+        {"name": "citizens.checks", "expectations": [
+          {"type": "expect_column_values_to_be_valid_prc_id_card", "kwargs": {"column": "id_card"}},
+          {"type": "expect_column_values_to_be_valid_prc_mobile", "kwargs": {"column": "phone"}}
+        ]}
+        """);
+    Run added = run("quality", "run", "--table", "ods.public_security__citizens", "--suite", checks.toString(), "--json");
+    Run full = run("quality", "run", "--table", "ods.public_security__citizens", "--suite", checks.toString(), "--json",
+        "--full");
+    assertThat(added.json().at("/meta/incremental").asBoolean()).as(added.out()).isTrue();
+    assertThat(full.json().at("/meta/incremental").asBoolean()).isFalse();
+    for (String count : List.of("/results/0/result/unexpected_count", "/results/1/result/unexpected_count")) {
+      assertThat(added.json().at(count).asLong()).isEqualTo(full.json().at(count).asLong()).isPositive();
+    }
+    assertThat(run("quality", "run", "--table", "ods.public_security__citizens", "--suite", checks.toString()).out())
+        .contains("added up from the stored states of their feed runs, no data read");
 
     Run suggest = run("quality", "suggest", "--table", "ods.public_security__citizens", "--json");
     assertThat(suggest.exit()).as(suggest.err()).isZero();

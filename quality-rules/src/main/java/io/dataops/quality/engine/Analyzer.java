@@ -16,4 +16,22 @@ public interface Analyzer<S extends AnalyzerState<S>> {
   S newState(ScanContext context);
 
   void update(S state, Batch batch);
+
+  /**
+   * A stable identity under which this analyzer's state can be stored and merged with the states of other feeds
+   * (incremental quality on append), or null when its state cannot be kept compactly (exact value groups).
+   */
+  default String persistKey() {
+    return null;
+  }
+
+  /** The state as bytes, for {@link #persistKey()} analyzers. */
+  default byte[] save(S state) {
+    throw new UnsupportedOperationException(key() + " keeps no state between runs");
+  }
+
+  /** A state read back from {@link #save}. */
+  default S restore(byte[] bytes, ScanContext context) {
+    throw new UnsupportedOperationException(key() + " keeps no state between runs");
+  }
 }

@@ -49,4 +49,23 @@ public record CompletenessAnalyzer(String column) implements Analyzer<Completene
     state.rows += n;
     state.nonNull += nonNull;
   }
+
+  @Override
+  public String persistKey() {
+    return key();
+  }
+
+  @Override
+  public byte[] save(State state) {
+    return StateBytes.longs(state.rows, state.nonNull);
+  }
+
+  @Override
+  public State restore(byte[] bytes, ScanContext context) {
+    long[] v = StateBytes.read(bytes);
+    State s = new State();
+    s.rows = v[0];
+    s.nonNull = v[1];
+    return s;
+  }
 }

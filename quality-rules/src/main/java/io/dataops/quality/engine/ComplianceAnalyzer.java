@@ -13,14 +13,69 @@ public final class ComplianceAnalyzer implements Analyzer<ComplianceAnalyzer.Sta
 
   private final int expectation;
   private final String expectationId;
+  private final String rule;
   private final List<String> columns;
   private final RowCheck check;
 
-  public ComplianceAnalyzer(int expectation, String expectationId, List<String> columns, RowCheck check) {
+  /** {@code rule} identifies the row condition across suites and runs (type and arguments). */
+  public ComplianceAnalyzer(int expectation, String expectationId, String rule, List<String> columns, RowCheck check) {
     this.expectation = expectation;
     this.expectationId = expectationId;
+    this.rule = rule;
     this.columns = List.copyOf(columns);
     this.check = check;
+  }
+
+  @Override
+  public String persistKey() {
+    return "Compliance(" + rule + ")";
+  }
+
+  @Override
+  public byte[] save(State s) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+      out.writeLong(s.rows);
+      out.writeLong(s.missing);
+      out.writeLong(s.unexpected);
+      out.writeInt(s.samples.size());
+      for (Sample x : s.samples) {
+        writeNullable(out, x.feedId());
+        out.writeLong(x.rowNumber());
+        writeNullable(out, x.rowKey());
+        writeNullable(out, x.value());
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  @Override
+  public State restore(byte[] bytes, ScanContext context) {
+    State s = new LiveState(context);
+    try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+      s.rows = in.readLong();
+      s.missing = in.readLong();
+      s.unexpected = in.readLong();
+      for (int i = in.readInt(); i > 0; i--) {
+        s.samples.add(new Sample(readNullable(in), in.readLong(), readNullable(in), readNullable(in)));
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return s;
+  }
+
+  private static void writeNullable(java.io.DataOutputStream out, String v) throws java.io.IOException {
+    out.writeBoolean(v != null);
+    if (v != null) {
+      out.writeUTF(v);
+    }
+  }
+
+  private static String readNullable(java.io.DataInputStream in) throws java.io.IOException {
+    return in.readBoolean() ? in.readUTF() : null;
   }
 
   public String expectationId() {

@@ -90,4 +90,28 @@ public record NumericStatsAnalyzer(String column) implements Analyzer<NumericSta
       }
     }
   }
+
+  @Override
+  public String persistKey() {
+    return key();
+  }
+
+  @Override
+  public byte[] save(State s) {
+    return StateBytes.longs(s.count, Double.doubleToLongBits(s.sum), Double.doubleToLongBits(s.min),
+        Double.doubleToLongBits(s.max), Double.doubleToLongBits(s.mean), Double.doubleToLongBits(s.m2));
+  }
+
+  @Override
+  public State restore(byte[] bytes, ScanContext context) {
+    long[] v = StateBytes.read(bytes);
+    State s = new State();
+    s.count = v[0];
+    s.sum = Double.longBitsToDouble(v[1]);
+    s.min = Double.longBitsToDouble(v[2]);
+    s.max = Double.longBitsToDouble(v[3]);
+    s.mean = Double.longBitsToDouble(v[4]);
+    s.m2 = Double.longBitsToDouble(v[5]);
+    return s;
+  }
 }

@@ -2,6 +2,7 @@ package io.dataops.quality.engine;
 
 import java.util.List;
 import org.apache.datasketches.kll.KllDoublesSketch;
+import org.apache.datasketches.quantilescommon.DoublesSortedViewIterator;
 
 /**
  * Approximate quantiles of a numeric column with a KLL sketch (Apache DataSketches): bounded memory whatever the
@@ -12,7 +13,15 @@ public record QuantileAnalyzer(String column) implements Analyzer<QuantileAnalyz
   static final int K = 800;
 
   public static final class State implements AnalyzerState<State> {
-    public final KllDoublesSketch sketch = KllDoublesSketch.newHeapInstance(K);
+    public final KllDoublesSketch sketch;
+
+    State() {
+      this(KllDoublesSketch.newHeapInstance(K));
+    }
+
+    State(KllDoublesSketch sketch) {
+      this.sketch = sketch;
+    }
 
     @Override
     public State merge(State other) {
@@ -52,5 +61,38 @@ public record QuantileAnalyzer(String column) implements Analyzer<QuantileAnalyz
         state.sketch.update(c.getDouble(i));
       }
     }
+  }
+
+  @Override
+  public String persistKey() {
+    return key();
+  }
+
+  /**
+   * The sketch's retained items with their weights. DataSketches' own byte form goes through datasketches-memory,
+   * which on Java 17 needs the incubator module {@code jdk.incubator.foreign}; weighted items rebuild a sketch with
+   * the same ranks without it.
+   */
+  @Override
+  public byte[] save(State state) {
+    if (state.sketch.isEmpty()) {
+      return new byte[0];
+    }
+    DoublesSortedViewIterator it = state.sketch.getSortedView().iterator();
+    java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(16 * state.sketch.getNumRetained());
+    while (it.next()) {
+      out.putDouble(it.getQuantile()).putLong(it.getWeight());
+    }
+    return java.util.Arrays.copyOf(out.array(), out.position());
+  }
+
+  @Override
+  public State restore(byte[] bytes, ScanContext context) {
+    State s = new State();
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+    while (in.remaining() >= 16) {
+      s.sketch.update(in.getDouble(), in.getLong());
+    }
+    return s;
   }
 }

@@ -35,4 +35,21 @@ public final class SizeAnalyzer implements Analyzer<SizeAnalyzer.State> {
   public void update(State state, Batch batch) {
     state.rows += batch.size();
   }
+
+  @Override
+  public String persistKey() {
+    return key();
+  }
+
+  @Override
+  public byte[] save(State state) {
+    return StateBytes.longs(state.rows);
+  }
+
+  @Override
+  public State restore(byte[] bytes, ScanContext context) {
+    State s = new State();
+    s.rows = StateBytes.read(bytes)[0];
+    return s;
+  }
 }

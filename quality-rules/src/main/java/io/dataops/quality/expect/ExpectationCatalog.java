@@ -113,6 +113,18 @@ public final class ExpectationCatalog {
     FACTORIES.put("expect_column_distinct_values_to_equal_set", (a, i) -> distinctValues(a, i, "equal_set"));
   }
 
+  /** A rule's identity across suites and runs: its type and canonical arguments (not its position or id). */
+  public static String ruleKey(Expectation e) {
+    try {
+      java.util.Map<String, Object> kwargs = new TreeMap<>(e.kwargs());
+      kwargs.keySet().removeAll(Args.COMMON);
+      kwargs.remove("mostly"); // a threshold on the counts, not part of them
+      return e.type() + " " + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(kwargs);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+      throw new IllegalStateException(ex);
+    }
+  }
+
   public static Set<String> knownTypes() {
     return FACTORIES.keySet();
   }
@@ -170,7 +182,8 @@ public final class ExpectationCatalog {
 
   private static CompiledExpectation map(Args a, int index, List<String> columns, RowCheck check) {
     double mostly = a.mostly();
-    ComplianceAnalyzer analyzer = new ComplianceAnalyzer(index, a.expectation().id(), columns, check);
+    ComplianceAnalyzer analyzer = new ComplianceAnalyzer(index, a.expectation().id(), ruleKey(a.expectation()), columns,
+        check);
     Expectation e = a.expectation();
     return new Compiled(e, List.of(analyzer), states -> {
       ComplianceAnalyzer.State s = states.of(analyzer);

@@ -70,6 +70,15 @@ public final class QualityRunner {
   }
 
   public QualityReport run(TableIdentifier id, Long snapshotId, ExpectationSuite suite, Scope scope) {
+    return run(id, snapshotId, suite, scope, true);
+  }
+
+  /**
+   * @param incremental for a whole-table run: add up the stored states of its feeds instead of scanning, when every
+   *     feed has them and every analyzer keeps its state (exact uniqueness and references do not: they scan)
+   */
+  public QualityReport run(TableIdentifier id, Long snapshotId, ExpectationSuite suite, Scope scope,
+      boolean incremental) {
     long started = System.nanoTime();
     if (!lakehouse.exists(id)) {
       throw new BadInputException("no table " + id + " (see: dataops table list)");
@@ -140,8 +149,16 @@ public final class QualityRunner {
     io.dataops.quality.engine.RowLocator locator = new io.dataops.quality.engine.RowLocator(key,
         key.stream().map(k -> schema.findField(k).type()).toList(), (column, value) -> display(personal, column, value));
     List<RowFailureWriter> writers = new ArrayList<>();
-    ScanRunner.Outcome outcome;
-    try {
+    StateStore stateStore = new StateStore(lakehouse);
+    ScanRunner.Outcome outcome = null;
+    String incrementalNote = null;
+    if (scope == Scope.TABLE && incremental && snapshot != null) {
+      Incremental inc = fromFeedStates(table, snapshot, analyzers, stateStore, id.toString(),
+          context(NO_FAILURES, spill, personal, locator));
+      outcome = inc.outcome();
+      incrementalNote = inc.note();
+    }
+    if (outcome == null) try {
       outcome = ScanRunner.run(table, snapshot == null ? null : snapshot.snapshotId(), scanned, analyzers, key, threads,
           slot -> {
             RowFailureWriter w = new RowFailureWriter(failures, slot, runId, id.toString(),
@@ -154,6 +171,16 @@ public final class QualityRunner {
     } finally {
       writers.forEach(RowFailureWriter::close);
       deleteQuietly(spill);
+    }
+    if (scope == Scope.FEED && snapshot != null) {
+      Map<String, byte[]> keep = new LinkedHashMap<>();
+      for (Analyzer<?> an : analyzers) {
+        if (an.persistKey() != null) {
+          keep.put(an.persistKey(), saveState(an, outcome.states().get(an.key())));
+        }
+      }
+      stateStore.save(runId, id.toString(), snapshot.snapshotId(),
+          snapshot.summary().get(FeedTables.SUMMARY_FEED_ID), now, keep);
     }
 
     States states = new States(outcome.states());
@@ -181,6 +208,10 @@ public final class QualityRunner {
       meta.put("feed_id", snapshot.summary().get(FeedTables.SUMMARY_FEED_ID));
     }
     meta.put("rows_scanned", outcome.rows());
+    meta.put("incremental", incrementalNote != null && outcome.files() == 0);
+    if (incrementalNote != null) {
+      meta.put("incremental_note", incrementalNote);
+    }
     meta.put("engine", "dataops quality-rules (one-pass analyzers; Great Expectations 1.x result format)");
     ValidationResult validation = new ValidationResult(success, results, suite.name(), suite.suiteParameters(),
         ValidationResult.Statistics.of(results), meta);
@@ -206,6 +237,56 @@ public final class QualityRunner {
         metrics);
     return new QualityReport(runId, id.toString(), snapshot == null ? null : snapshot.snapshotId(), feedId, scopeName,
         validation, metrics, outcome.rows(), failing, failuresSnapshot, (System.nanoTime() - started) / 1e9);
+  }
+
+  private static final FailureSink NO_FAILURES = (e, k, f, r, reason, v) -> { };
+
+  /** A table run assembled from stored feed states (outcome set), or why it could not be (note only). */
+  private record Incremental(ScanRunner.Outcome outcome, String note) {}
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static byte[] saveState(Analyzer analyzer, io.dataops.quality.engine.AnalyzerState<?> state) {
+    return analyzer.save(state);
+  }
+
+  /**
+   * The table at {@code snapshot} is the sum of its feeds when its history is appends of landed feeds: add up
+   * their stored states. Any other history, a missing state, or an analyzer that keeps none means a scan.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Incremental fromFeedStates(Table table, Snapshot snapshot, List<Analyzer<?>> analyzers,
+      StateStore store, String tableName, ScanContext context) {
+    for (Analyzer<?> a : analyzers) {
+      if (a.persistKey() == null) {
+        return new Incremental(null, "scanned: " + a.key() + " keeps no state between runs");
+      }
+    }
+    List<Long> feeds = new ArrayList<>();
+    for (Snapshot s = snapshot; s != null; s = s.parentId() == null ? null : table.snapshot(s.parentId())) {
+      if (!"append".equals(s.operation()) || s.summary().get(FeedTables.SUMMARY_FEED_ID) == null) {
+        return new Incremental(null, "scanned: snapshot " + s.snapshotId() + " is not a landed feed");
+      }
+      feeds.add(s.snapshotId());
+    }
+    Map<Long, Map<String, byte[]>> stored = store.load(tableName, feeds);
+    Map<String, io.dataops.quality.engine.AnalyzerState<?>> merged = new LinkedHashMap<>();
+    for (Long feed : feeds) {
+      Map<String, byte[]> states = stored.get(feed);
+      for (Analyzer a : analyzers) {
+        byte[] bytes = states == null ? null : states.get(a.persistKey());
+        if (bytes == null) {
+          return new Incremental(null, "scanned: feed snapshot " + feed + " has no stored state for " + a.key());
+        }
+        io.dataops.quality.engine.AnalyzerState restored = (io.dataops.quality.engine.AnalyzerState) a.restore(bytes,
+            context);
+        merged.merge(a.key(), restored, (x, y) -> (io.dataops.quality.engine.AnalyzerState<?>)
+            ((io.dataops.quality.engine.AnalyzerState) x).merge(y));
+      }
+    }
+    long rows = ((io.dataops.quality.engine.SizeAnalyzer.State) merged.getOrDefault(
+        io.dataops.quality.engine.SizeAnalyzer.INSTANCE.key(), new io.dataops.quality.engine.SizeAnalyzer.State())).rows;
+    return new Incremental(new ScanRunner.Outcome(merged, rows, 0, 0),
+        "added up the stored states of " + feeds.size() + " feeds; no data read");
   }
 
   private ScanContext context(FailureSink sink, Path spill, Map<String, String> personal,
