@@ -1,0 +1,31 @@
+package io.dataops.pipelines.desensitize;
+
+import io.dataops.pipelines.model.ValueType;
+
+/** The value as it is; only for columns that carry no personal data. */
+public record Keep() implements ColumnPolicy {
+  @Override
+  public String kind() {
+    return "keep";
+  }
+
+  @Override
+  public String describe() {
+    return "keep";
+  }
+
+  @Override
+  public ValueType outputType(ValueType input) {
+    return input;
+  }
+
+  @Override
+  public Object apply(Object value) {
+    return value;
+  }
+
+  @Override
+  public boolean passesRawValues() {
+    return true;
+  }
+}

@@ -1,0 +1,39 @@
+package io.dataops.pipelines.model;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.util.Locale;
+
+/**
+ * The types of values that flow through a pipeline, independent of the engine that carries them: Java values are
+ * {@link String}, {@link Long}, {@link Integer}, {@link Double}, {@link BigDecimal}, {@link LocalDate},
+ * {@link LocalDateTime}, {@link OffsetDateTime} and {@link Boolean}, or null.
+ */
+public enum ValueType {
+  STRING, INT, LONG, DOUBLE, DECIMAL, DATE, TIMESTAMP, TIMESTAMPTZ, BOOLEAN;
+
+  public boolean isNumeric() {
+    return this == INT || this == LONG || this == DOUBLE || this == DECIMAL;
+  }
+
+  public boolean isTemporal() {
+    return this == DATE || this == TIMESTAMP || this == TIMESTAMPTZ;
+  }
+
+  public String spelling() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The value in its canonical text form: what leak checks and pseudonyms compare, whatever engine carried it. */
+  public static String text(Object value) {
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof BigDecimal d) {
+      return d.toPlainString();
+    }
+    return value.toString();
+  }
+}
