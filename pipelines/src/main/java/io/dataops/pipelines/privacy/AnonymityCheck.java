@@ -1,0 +1,169 @@
+package io.dataops.pipelines.privacy;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * k-anonymity (and optional distinct l-diversity) over the product's quasi-identifiers, enforced by suppression:
+ * the first pass {@link #add}s every output row's quasi-identifier values (and sensitive value, and weight);
+ * {@link #finish} decides which classes are too small (fewer than k records, or fewer than l distinct sensitive
+ * values) and returns the {@link Verdict} the second pass asks for each row. Memory is bounded by the budget given
+ * (classes spill to disk beyond it); the verdict holds the smaller of the kept and the suppressed class sets, 16 bytes
+ * per class.
+ */
+public final class AnonymityCheck implements AutoCloseable {
+  private final int k;
+  private final int l;
+  private final String sensitive;
+  private final String weightColumn;
+  private final List<String> quasiIdentifiers;
+  private final Map<String, String> added;
+  private final ClassCounter counter;
+  private final Path spillDir;
+  private final long memoryBudget;
+  private final ValueKey key = new ValueKey();
+  private final ValueKey sensitiveKey = new ValueKey();
+
+  public AnonymityCheck(int k, Integer l, String sensitive, String weightColumn, List<String> quasiIdentifiers,
+      Map<String, String> added, Path spillDir, long memoryBudget) {
+    if (k < 1) {
+      throw new IllegalArgumentException("k is at least 1");
+    }
+    this.k = k;
+    this.l = l == null ? 0 : l;
+    this.sensitive = sensitive;
+    this.weightColumn = weightColumn;
+    this.quasiIdentifiers = List.copyOf(quasiIdentifiers);
+    this.added = Map.copyOf(added);
+    this.counter = new ClassCounter(this.l, spillDir, memoryBudget);
+    this.spillDir = spillDir;
+    this.memoryBudget = memoryBudget;
+  }
+
+  /** One output row: its quasi-identifier values in {@link #quasiIdentifiers} order. */
+  public void add(Object[] qi, Object sensitiveValue, long weight) {
+    Hash128 h = classOf(key, qi);
+    long s = 0;
+    boolean hasSensitive = l > 1 && sensitiveValue != null;
+    if (hasSensitive) {
+      s = sensitiveKey.reset().add(sensitiveValue).hash().h1;
+    }
+    counter.add(h.h1, h.h2, weight, s, hasSensitive);
+  }
+
+  static Hash128 classOf(ValueKey key, Object[] qi) {
+    key.reset();
+    for (Object v : qi) {
+      key.add(v);
+    }
+    return key.hash();
+  }
+
+  public Verdict finish() {
+    long recordsIn = 0;
+    long recordsOut = 0;
+    long classes = 0;
+    long classesSuppressed = 0;
+    long smallest = Long.MAX_VALUE;
+    // Every class's verdict, in hash order: in memory up to the budget, else in a scratch file; then the smaller of
+    // the kept and the suppressed sets is loaded for the second pass.
+    try (ClassCounter.Cursor c = counter.finish(); VerdictLog log = new VerdictLog(spillDir, memoryBudget)) {
+      while (c.next()) {
+        classes++;
+        recordsIn += c.weight();
+        boolean tooSmall = c.weight() < k || l > 1 && c.distinct() < l;
+        if (tooSmall) {
+          classesSuppressed++;
+        } else {
+          recordsOut += c.weight();
+          smallest = Math.min(smallest, c.weight());
+        }
+        log.add(c.h1(), c.h2(), !tooSmall);
+      }
+      long keptClasses = classes - classesSuppressed;
+      PrivacyReport report = new PrivacyReport(k, l > 0 ? l : null, sensitive, weightColumn, quasiIdentifiers, added,
+          recordsIn, recordsOut, recordsIn - recordsOut, classes, classesSuppressed,
+          recordsOut == 0 ? 0 : smallest, recordsOut == 0 ? 0 : 1.0 / smallest,
+          recordsOut == 0 ? 0 : (double) keptClasses / recordsOut, counter.spilledBytes() + log.spilledBytes());
+      boolean holdKept = keptClasses <= classesSuppressed;
+      return new Verdict(log.select(holdKept), holdKept, report);
+    }
+  }
+
+  @Override
+  public void close() {
+    counter.close();
+  }
+
+  /** The per-row decision of the second pass. Thread-safe. */
+  public static final class Verdict {
+    private final LongPairs classes;
+    private final boolean listsKept;
+    private final PrivacyReport report;
+    private final ThreadLocal<ValueKey> keys = ThreadLocal.withInitial(ValueKey::new);
+
+    Verdict(LongPairs classes, boolean listsKept, PrivacyReport report) {
+      this.classes = classes;
+      this.listsKept = listsKept;
+      this.report = report;
+      classes.seal();
+    }
+
+    public boolean suppressed(Object[] qi) {
+      Hash128 h = classOf(keys.get(), qi);
+      return classes.contains(h.h1, h.h2) != listsKept;
+    }
+
+    public PrivacyReport report() {
+      return report;
+    }
+  }
+
+  /** Pairs of longs appended in ascending order, searched by bisection. */
+  static final class LongPairs {
+    long[] a = new long[16];
+    int n;
+
+    void add(long h1, long h2) {
+      if (2 * n + 2 > a.length) {
+        if (a.length >= Integer.MAX_VALUE / 2 - 8) {
+          throw new IllegalStateException("more than a billion equivalence classes to hold");
+        }
+        a = Arrays.copyOf(a, a.length * 2);
+      }
+      a[2 * n] = h1;
+      a[2 * n + 1] = h2;
+      n++;
+    }
+
+    int size() {
+      return n;
+    }
+
+    void seal() {
+      a = Arrays.copyOf(a, 2 * n);
+    }
+
+    boolean contains(long h1, long h2) {
+      int lo = 0;
+      int hi = n - 1;
+      while (lo <= hi) {
+        int mid = (lo + hi) >>> 1;
+        int c = Long.compare(a[2 * mid], h1);
+        if (c == 0) {
+          c = Long.compare(a[2 * mid + 1], h2);
+        }
+        if (c < 0) {
+          lo = mid + 1;
+        } else if (c > 0) {
+          hi = mid - 1;
+        } else {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package io.dataops.pipelines.privacy;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the privacy check found and did. Records are weighted (by the product's count column when it is an aggregate,
+ * else one per row). Risks are prosecutor risks over the records kept: the highest is 1 / the smallest class, the
+ * average is classes / records.
+ *
+ * @param quasiIdentifiers the columns the classes were formed on: those declared plus {@code added}
+ * @param added columns that became quasi-identifiers because their policy keeps part of a personal value, with why
+ */
+public record PrivacyReport(
+    int k,
+    Integer l,
+    String sensitive,
+    String weightColumn,
+    List<String> quasiIdentifiers,
+    Map<String, String> added,
+    long recordsIn,
+    long recordsOut,
+    long recordsSuppressed,
+    long classes,
+    long classesSuppressed,
+    long smallestClass,
+    double maxRisk,
+    double avgRisk,
+    long spilledBytes) {
+
+  /** True when every kept class has at least k records (always, after suppression) and some records are kept. */
+  public boolean satisfied() {
+    return recordsOut == 0 || smallestClass >= k;
+  }
+}

@@ -1,0 +1,145 @@
+package io.dataops.pipelines.privacy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.iceberg.relocated.com.google.common.hash.Hashing;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AnonymityCheckTest {
+  @TempDir Path dir;
+
+  @Test
+  void murmur3MatchesGuavaForEveryTailLength() {
+    byte[] data = "广东省深圳市福田区华富街道莲花一村12栋301室 and some ASCII".getBytes(StandardCharsets.UTF_8);
+    for (int len = 0; len <= 40; len++) {
+      Hash128 h = new Hash128().hash(data, len);
+      byte[] g = Hashing.murmur3_128().hashBytes(data, 0, len).asBytes();
+      long g1 = java.nio.ByteBuffer.wrap(g).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(0);
+      long g2 = java.nio.ByteBuffer.wrap(g).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(8);
+      assertThat(h.h1).as("length " + len).isEqualTo(g1);
+      assertThat(h.h2).as("length " + len).isEqualTo(g2);
+    }
+  }
+
+  private static Object[] qi(Object... v) {
+    return v;
+  }
+
+  @Test
+  void smallClassesAreSuppressedAndTheRiskIsReported() {
+    AnonymityCheck check = new AnonymityCheck(3, null, null, null, List.of("birth_year", "gender", "street"), Map.of(),
+        dir, 1 << 20);
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      rows.add(qi(1985, "M", "华富街道"));
+    }
+    for (int i = 0; i < 3; i++) {
+      rows.add(qi(1990, "F", "华富街道"));
+    }
+    rows.add(qi(1990, "F", "园岭街道")); // alone: the one person a prosecutor could single out
+    rows.add(qi(1991, "F", "华富街道"));
+    rows.add(qi(1991, "F", "华富街道"));
+    rows.add(qi(null, "F", "华富街道"));
+    rows.forEach(r -> check.add(r, null, 1));
+    AnonymityCheck.Verdict v = check.finish();
+    PrivacyReport r = v.report();
+    assertThat(r.recordsIn()).isEqualTo(12);
+    assertThat(r.classes()).isEqualTo(5);
+    assertThat(r.classesSuppressed()).isEqualTo(3);
+    assertThat(r.recordsSuppressed()).isEqualTo(4);
+    assertThat(r.recordsOut()).isEqualTo(8);
+    assertThat(r.smallestClass()).isEqualTo(3);
+    assertThat(r.maxRisk()).isCloseTo(1 / 3.0, within(1e-12));
+    assertThat(r.avgRisk()).isCloseTo(2 / 8.0, within(1e-12));
+    assertThat(r.satisfied()).isTrue();
+    assertThat(v.suppressed(qi(1985, "M", "华富街道"))).isFalse();
+    assertThat(v.suppressed(qi(1990, "F", "园岭街道"))).isTrue();
+    assertThat(v.suppressed(qi(1991, "F", "华富街道"))).isTrue();
+    assertThat(v.suppressed(qi(null, "F", "华富街道"))).as("null is a value of its own").isTrue();
+    assertThat(v.suppressed(qi("1985", "M", "华富街道"))).as("canonical text: 1985 and \"1985\" are one value").isFalse();
+    check.close();
+  }
+
+  @Test
+  void lDiversitySuppressesClassesWhoseSensitiveValueIsKnownAnyway() {
+    AnonymityCheck check = new AnonymityCheck(2, 2, "diagnosis", null, List.of("age_band"), Map.of(), dir, 1 << 20);
+    check.add(qi("30-39"), "flu", 1);
+    check.add(qi("30-39"), "flu", 1);
+    check.add(qi("30-39"), "flu", 1); // three people, one diagnosis: knowing the age band reveals it
+    check.add(qi("40-49"), "flu", 1);
+    check.add(qi("40-49"), "asthma", 1);
+    check.add(qi("50-59"), null, 1);
+    check.add(qi("50-59"), null, 1); // no sensitive value at all: not diverse
+    PrivacyReport r = check.finish().report();
+    assertThat(r.classesSuppressed()).isEqualTo(2);
+    assertThat(r.recordsOut()).isEqualTo(2);
+    assertThat(r.l()).isEqualTo(2);
+  }
+
+  @Test
+  void aggregatesAreWeightedByTheirCountColumn() {
+    AnonymityCheck check = new AnonymityCheck(5, null, null, "people", List.of("street", "age_band"), Map.of(), dir,
+        1 << 20);
+    check.add(qi("华富街道", "30-39"), null, 120);
+    check.add(qi("华富街道", "90-99"), null, 2); // a cell of two people
+    check.add(qi("园岭街道", "30-39"), null, 4);
+    check.add(qi("园岭街道", "30-39"), null, 1); // same cell in two rows: 5 together
+    PrivacyReport r = check.finish().report();
+    assertThat(r.recordsIn()).isEqualTo(127);
+    assertThat(r.recordsSuppressed()).isEqualTo(2);
+    assertThat(r.smallestClass()).isEqualTo(5);
+    assertThat(r.maxRisk()).isEqualTo(0.2);
+  }
+
+  @Test
+  void everyoneSuppressedGivesZeroRiskNotADivisionByZero() {
+    AnonymityCheck check = new AnonymityCheck(5, null, null, null, List.of("id"), Map.of(), dir, 1 << 20);
+    for (int i = 0; i < 10; i++) {
+      check.add(qi(i), null, 1);
+    }
+    PrivacyReport r = check.finish().report();
+    assertThat(r.recordsOut()).isZero();
+    assertThat(r.maxRisk()).isZero();
+    assertThat(r.avgRisk()).isZero();
+  }
+
+  /** Far more classes than the memory budget holds: spilled, merged, and the same answer as counting in a map. */
+  @Test
+  void manyClassesSpillAndMergeToTheExactAnswer() throws Exception {
+    SplittableRandom random = new SplittableRandom(7);
+    Map<String, Integer> truth = new HashMap<>();
+    AnonymityCheck check = new AnonymityCheck(3, null, null, null, List.of("a", "b"), Map.of(), dir, 64 << 10);
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < 200_000; i++) {
+      Object[] row = qi(random.nextInt(300), "s" + random.nextInt(400));
+      rows.add(row);
+      truth.merge(row[0] + "|" + row[1], 1, Integer::sum);
+      check.add(row, null, 1);
+    }
+    AnonymityCheck.Verdict v = check.finish();
+    PrivacyReport r = v.report();
+    assertThat(r.spilledBytes()).as("the budget forced spills").isPositive();
+    assertThat(r.classes()).isEqualTo(truth.size());
+    long small = truth.values().stream().filter(n -> n < 3).count();
+    long suppressedRecords = truth.values().stream().filter(n -> n < 3).mapToLong(n -> n).sum();
+    assertThat(r.classesSuppressed()).isEqualTo(small);
+    assertThat(r.recordsSuppressed()).isEqualTo(suppressedRecords);
+    for (Object[] row : rows.subList(0, 5000)) {
+      assertThat(v.suppressed(row)).isEqualTo(truth.get(row[0] + "|" + row[1]) < 3);
+    }
+    check.close();
+    try (var files = Files.list(dir)) {
+      assertThat(files).as("scratch files removed").isEmpty();
+    }
+  }
+}

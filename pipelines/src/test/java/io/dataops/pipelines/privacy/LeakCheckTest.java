@@ -1,0 +1,74 @@
+package io.dataops.pipelines.privacy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LeakCheckTest {
+  static final List<String> RAW = List.of("440304198503071231", "13812345678", "张三丰", "广东省深圳市福田区华富街道莲花一村12栋");
+
+  private static LeakCheck check(List<String> columns, boolean[] exempt, long filterBytes) {
+    LeakCheck c = new LeakCheck(columns, exempt, RAW.size(), filterBytes);
+    RAW.forEach(c::addRaw);
+    return c;
+  }
+
+  private static LeakCheck.Result finish(LeakCheck c) {
+    if (c.needsConfirmation()) {
+      RAW.forEach(c::confirm);
+    }
+    return c.result();
+  }
+
+  @Test
+  void desensitizedOutputPasses() {
+    LeakCheck c = check(List.of("name", "id_card", "phone", "person_key", "birth_year"), new boolean[5], 1 << 20);
+    c.check(new Object[] {"张**", "440304********1231", "138****5678", "mzxw6ytboi2345abcdefg", 1985});
+    c.check(new Object[] {null, "", "1", "mzxw6ytboi2345abcdefh", null});
+    LeakCheck.Result r = finish(c);
+    assertThat(r.passed()).isTrue();
+    assertThat(r.equalToRaw()).isEmpty();
+    assertThat(r.identifierShaped()).isEmpty();
+  }
+
+  @Test
+  void aRawValueThatSlippedThroughFailsTheRunNamingTheColumnNotTheValue() {
+    LeakCheck c = check(List.of("name", "remark"), new boolean[2], 1 << 20);
+    c.check(new Object[] {"张三丰", "ok"});
+    c.check(new Object[] {"张*丰", "广东省深圳市福田区华富街道莲花一村12栋"});
+    LeakCheck.Result r = finish(c);
+    assertThat(r.passed()).isFalse();
+    assertThat(r.equalToRaw()).containsEntry("name", 1L).containsEntry("remark", 1L);
+    assertThat(r.toString()).doesNotContain("张三丰");
+  }
+
+  @Test
+  void identifierShapesInFreeTextFailUnlessTheColumnEncryptsOnPurpose() {
+    LeakCheck c = check(List.of("note", "id_fpe", "contact"), new boolean[] {false, true, false}, 1 << 20);
+    c.check(new Object[] {"身份证号11010519491231002X已核验", "110105194912310028", "电话 13912345678 转 8"});
+    c.check(new Object[] {"订单号 440304198503071232（校验位不符）", "440304198503071231", "工号 1391234567890"});
+    LeakCheck.Result r = finish(c);
+    assertThat(r.identifierShaped()).containsEntry("note", 1L).containsEntry("contact", 1L).doesNotContainKey("id_fpe");
+    assertThat(r.equalToRaw()).as("the encrypted column is exempt from equality too").isEmpty();
+    assertThat(r.passed()).isFalse();
+  }
+
+  @Test
+  void aTinyFilterHasFalseHitsThatConfirmationClears() {
+    LeakCheck c = check(List.of("v"), new boolean[1], 8); // 64 bits for four values: it says yes to most
+    for (int i = 0; i < 2000; i++) {
+      c.check(new Object[] {"value-" + i});
+    }
+    assertThat(c.needsConfirmation()).isTrue();
+    LeakCheck.Result r = finish(c);
+    assertThat(r.candidates()).isPositive();
+    assertThat(r.passed()).as("no output value equals a raw one").isTrue();
+
+    LeakCheck unconfirmed = check(List.of("v"), new boolean[1], 8);
+    for (int i = 0; i < 2000; i++) {
+      unconfirmed.check(new Object[] {"value-" + i});
+    }
+    assertThat(unconfirmed.result().passed()).as("never passes on a guess").isFalse();
+  }
+}
