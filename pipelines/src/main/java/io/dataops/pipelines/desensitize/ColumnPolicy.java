@@ -33,6 +33,14 @@ public interface ColumnPolicy {
     return List.of();
   }
 
+  /**
+   * The part of an output value the privacy check groups by when this column is a quasi-identifier: the value itself,
+   * except where the rest is a per-person ciphertext (format-preserving encryption keeps only its clear prefix).
+   */
+  default Object quasiIdentifierValue(Object output) {
+    return output;
+  }
+
   /** True when the output is meant to keep the shape of an identifier (format-preserving encryption). */
   default boolean keepsIdentifierShape() {
     return false;

@@ -175,12 +175,26 @@ public final class FormatPreservingEncryption implements ColumnPolicy {
 
   @Override
   public java.util.List<String> retains() {
+    if (shape == Shape.MOBILE) {
+      return java.util.List.of("first " + Math.max(3, keepFirst) + " digits in clear (network and area)");
+    }
     return keepFirst > 0 ? java.util.List.of("first " + keepFirst + " characters in clear") : java.util.List.of();
   }
 
   @Override
   public Object apply(Object value) {
     return value == null ? null : process((String) value, true);
+  }
+
+  /** Only the characters left in clear: the ciphertext itself is unique per person, like a pseudonym. */
+  @Override
+  public Object quasiIdentifierValue(Object output) {
+    if (output == null) {
+      return null;
+    }
+    String s = (String) output;
+    int clear = shape == Shape.MOBILE ? 3 + Math.max(0, keepFirst - 3) : keepFirst;
+    return s.substring(0, Math.min(clear, s.length()));
   }
 
   /** The plaintext of a value this policy produced (re-identification by an authorized party). */

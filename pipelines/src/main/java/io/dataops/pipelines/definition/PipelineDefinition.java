@@ -1,0 +1,55 @@
+package io.dataops.pipelines.definition;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An operator's pipeline as written in its YAML file: which granted tables it reads (and at which snapshot), the SQL
+ * that shapes them, the policy of every output column, the privacy the product must satisfy, the product it makes and
+ * the quality suite it must pass. Line numbers are kept so that every later check can point into the file.
+ *
+ * @param transform a SQL SELECT over the inputs' aliases, or null to take the single input as it is
+ * @param asOf the day age bands are counted at; null: the day of the newest pinned input snapshot
+ */
+public record PipelineDefinition(
+    String source,
+    String name,
+    String scenario,
+    String owner,
+    String description,
+    List<Input> inputs,
+    String transform,
+    int transformLine,
+    Map<String, PolicySpec> policies,
+    PrivacySpec privacy,
+    String product,
+    int productLine,
+    QualitySpec quality,
+    LocalDate asOf,
+    String sha256) {
+
+  /**
+   * One granted table. {@code snapshot} is "latest" or a snapshot id; a run pins the exact id either way.
+   *
+   * @param filter a SQL boolean expression over the table's columns, applied before the transform
+   */
+  public record Input(String table, String alias, List<String> columns, String filter, String snapshot, int line,
+      int columnsLine, int filterLine) {
+    public boolean latest() {
+      return "latest".equals(snapshot);
+    }
+  }
+
+  /** The policy of one output column as written: its kind (keep, mask, ...), its arguments, and its line. */
+  public record PolicySpec(String column, String kind, String variant, Map<String, Object> args, int line) {}
+
+  /**
+   * @param weightColumn for aggregate products: the column that says how many people a row stands for
+   */
+  public record PrivacySpec(List<String> quasiIdentifiers, int k, Integer l, String sensitive, String weightColumn,
+      int line) {}
+
+  /** The suite the product must pass before it is committed; {@code path} is relative to the pipeline file. */
+  public record QualitySpec(String suite, int line) {}
+}

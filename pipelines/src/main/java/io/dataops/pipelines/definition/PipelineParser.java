@@ -1,0 +1,432 @@
+package io.dataops.pipelines.definition;
+
+import io.dataops.pipelines.definition.PipelineDefinition.Input;
+import io.dataops.pipelines.definition.PipelineDefinition.PolicySpec;
+import io.dataops.pipelines.definition.PipelineDefinition.PrivacySpec;
+import io.dataops.pipelines.definition.PipelineDefinition.QualitySpec;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * Reads a pipeline file (YAML). Everything that can be checked without the lakehouse is checked here, each problem
+ * reported with the file and line; {@link PipelineValidator} then checks it against the tables.
+ *
+ * <pre>
+ * name: citizens-profile                  # the pipeline
+ * scenario: 社区服务人口结构分析              # the scenario it was granted for
+ * owner: futian-operator
+ * inputs:
+ *   - table: ods.public_security__citizens
+ *     as: citizens                        # the name the SQL uses (default: the table's name)
+ *     columns: [id_card, gender, birth_date, district_code]   # the columns it may read
+ *     filter: "gender IS NOT NULL"        # optional, SQL over those columns
+ *     snapshot: latest                    # or a snapshot id; a run pins the exact one
+ * transform: |                            # optional SQL SELECT over the aliases
+ *   SELECT id_card, gender, birth_date, district_code FROM citizens
+ * policy:                                 # per output column; keep is the default for non-personal columns
+ *   id_card: {pseudonymize: hmac-sha256, key: default, length: 20}
+ *   birth_date: {generalize: year}
+ * privacy: {quasiIdentifiers: [birth_date, gender, district_code], k: 5}
+ * product: citizens-profile
+ * quality: {suite: citizens-profile.suite.json}
+ * </pre>
+ */
+public final class PipelineParser {
+  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+  private static final Pattern ALIAS = Pattern.compile("[a-z][a-z0-9_]{0,62}");
+  private static final Pattern TABLE = Pattern.compile("[a-z][a-z0-9_]*\\.[a-z][a-z0-9_]*");
+  private static final Set<String> TOP = Set.of("name", "scenario", "owner", "description", "inputs", "transform",
+      "policy", "privacy", "product", "quality", "asOf");
+  private static final Set<String> INPUT = Set.of("table", "as", "columns", "filter", "snapshot");
+  private static final Set<String> PRIVACY = Set.of("quasiIdentifiers", "k", "l", "sensitive", "countColumn");
+  private static final Set<String> QUALITY = Set.of("suite");
+  static final Set<String> SIMPLE_POLICIES = Set.of("keep", "remove", "suppress");
+  static final Map<String, Set<String>> POLICY_ARGS = Map.of(
+      "mask", Set.of("keepFirst", "keepLast", "maskChar", "level"),
+      "pseudonymize", Set.of("key", "length", "context"),
+      "encrypt", Set.of("cipher", "shape", "key", "keepFirst", "tweak", "tweakHex"),
+      "generalize", Set.of("width", "boundaries", "level", "categories", "otherwise"));
+
+  private final String source;
+
+  private PipelineParser(String source) {
+    this.source = source;
+  }
+
+  public static PipelineDefinition parse(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (java.nio.charset.MalformedInputException e) {
+      throw new PipelineException(file.toString(), 0, "a pipeline file must be UTF-8 text");
+    } catch (IOException e) {
+      throw new PipelineException(file.toString(), 0, "cannot read the pipeline file ("
+          + e.getClass().getSimpleName() + ")");
+    }
+    return parse(text, file.getFileName().toString());
+  }
+
+  public static PipelineDefinition parse(String yaml, String sourceName) {
+    return new PipelineParser(sourceName).read(yaml);
+  }
+
+  private PipelineDefinition read(String yaml) {
+    Node root;
+    try {
+      LoaderOptions options = new LoaderOptions();
+      options.setAllowDuplicateKeys(false);
+      root = new Yaml(options).compose(new StringReader(yaml));
+    } catch (MarkedYAMLException e) {
+      int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 0;
+      throw fail(line, "not valid YAML: " + e.getProblem());
+    } catch (YAMLException e) {
+      throw fail(0, "not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+    }
+    if (!(root instanceof MappingNode top)) {
+      throw fail(root == null ? 0 : line(root), "a pipeline is a mapping with name, inputs, policy and product");
+    }
+    Map<String, NodeTuple> f = fields(top, TOP, "pipeline");
+    String name = required(f, "name", top);
+    if (!NAME.matcher(name).matches()) {
+      throw fail(line(f.get("name").getValueNode()), "name '" + name
+          + "' must be lower-case letters, digits and '-', starting with a letter");
+    }
+    String scenario = required(f, "scenario", top);
+    String owner = required(f, "owner", top);
+    String description = optional(f, "description");
+
+    if (!f.containsKey("inputs")) {
+      throw fail(line(top), "the pipeline has no 'inputs' (the granted tables it reads)");
+    }
+    Node inputsNode = f.get("inputs").getValueNode();
+    if (!(inputsNode instanceof SequenceNode seq) || seq.getValue().isEmpty()) {
+      throw fail(line(inputsNode), "'inputs' must be a non-empty list of tables");
+    }
+    List<Input> inputs = new ArrayList<>();
+    Map<String, Integer> aliases = new LinkedHashMap<>();
+    for (Node item : seq.getValue()) {
+      Input in = input(item);
+      Integer earlier = aliases.put(in.alias(), in.line());
+      if (earlier != null) {
+        throw fail(in.line(), "two inputs are called '" + in.alias() + "' (first at line " + earlier
+            + "); give one another name with 'as'");
+      }
+      inputs.add(in);
+    }
+
+    String transform = null;
+    int transformLine = 0;
+    if (f.containsKey("transform")) {
+      Node t = f.get("transform").getValueNode();
+      transform = scalar(t, "transform");
+      // A block scalar (|) starts on the line after its key.
+      transformLine = t instanceof ScalarNode s && s.getScalarStyle() != null
+          && (s.getScalarStyle().getChar() != null && (s.getScalarStyle().getChar() == '|'
+          || s.getScalarStyle().getChar() == '>')) ? line(t) + 1 : line(t);
+      if (transform.isBlank()) {
+        throw fail(line(t), "'transform' is empty; leave it out to take the single input as it is");
+      }
+    } else if (inputs.size() > 1) {
+      throw fail(line(inputsNode), "with several inputs, a 'transform' (SQL SELECT) must say how they combine");
+    }
+
+    Map<String, PolicySpec> policies = new LinkedHashMap<>();
+    if (f.containsKey("policy")) {
+      Node p = f.get("policy").getValueNode();
+      if (!(p instanceof MappingNode pm)) {
+        throw fail(line(p), "'policy' maps output columns to their policy, e.g. id_card: {mask: id_card}");
+      }
+      for (NodeTuple t : pm.getValue()) {
+        String column = scalar(t.getKeyNode(), "column");
+        if (policies.containsKey(column)) {
+          throw fail(line(t.getKeyNode()), "column '" + column + "' has two policies");
+        }
+        policies.put(column, policy(column, t.getValueNode()));
+      }
+    }
+
+    PrivacySpec privacy = f.containsKey("privacy") ? privacy(f.get("privacy").getValueNode()) : null;
+    String product = required(f, "product", top);
+    if (!NAME.matcher(product).matches()) {
+      throw fail(line(f.get("product").getValueNode()), "product '" + product
+          + "' must be lower-case letters, digits and '-', starting with a letter");
+    }
+    QualitySpec quality = null;
+    if (f.containsKey("quality")) {
+      Node q = f.get("quality").getValueNode();
+      if (!(q instanceof MappingNode qm)) {
+        throw fail(line(q), "'quality' is a mapping: {suite: FILE}");
+      }
+      Map<String, NodeTuple> qf = fields(qm, QUALITY, "quality");
+      quality = new QualitySpec(required(qf, "suite", qm), line(q));
+    }
+    LocalDate asOf = null;
+    if (f.containsKey("asOf")) {
+      Node a = f.get("asOf").getValueNode();
+      try {
+        asOf = LocalDate.parse(scalar(a, "asOf"));
+      } catch (DateTimeParseException e) {
+        throw fail(line(a), "asOf must be a date like 2026-11-01");
+      }
+    }
+    return new PipelineDefinition(source, name, scenario, owner, description, List.copyOf(inputs), transform,
+        transformLine, java.util.Collections.unmodifiableMap(policies), privacy, product,
+        line(f.get("product").getValueNode()), quality, asOf, sha256(yaml));
+  }
+
+  private Input input(Node item) {
+    if (!(item instanceof MappingNode m)) {
+      throw fail(line(item), "an input is a mapping with 'table' and 'columns'");
+    }
+    Map<String, NodeTuple> f = fields(m, INPUT, "input");
+    String table = required(f, "table", m);
+    if (!TABLE.matcher(table).matches()) {
+      throw fail(line(f.get("table").getValueNode()), "table '" + table + "' must be NAMESPACE.NAME, e.g. "
+          + "ods.public_security__citizens");
+    }
+    String alias = f.containsKey("as") ? scalar(f.get("as").getValueNode(), "as") : table.substring(table.indexOf('.') + 1);
+    if (!ALIAS.matcher(alias).matches()) {
+      throw fail(line(f.containsKey("as") ? f.get("as").getValueNode() : m), "the input's name '" + alias
+          + "' must be lower-case letters, digits and '_'");
+    }
+    if (!f.containsKey("columns")) {
+      throw fail(line(m), "input " + table + " has no 'columns': list the columns the pipeline reads (and only those)");
+    }
+    Node cn = f.get("columns").getValueNode();
+    List<String> columns = stringList(cn, "columns");
+    if (columns.isEmpty()) {
+      throw fail(line(cn), "'columns' must list at least one column");
+    }
+    Set<String> seen = new HashSet<>();
+    for (String c : columns) {
+      if (!seen.add(c)) {
+        throw fail(line(cn), "column '" + c + "' is listed twice");
+      }
+    }
+    String filter = null;
+    int filterLine = 0;
+    if (f.containsKey("filter")) {
+      filter = scalar(f.get("filter").getValueNode(), "filter");
+      filterLine = line(f.get("filter").getValueNode());
+    }
+    String snapshot = "latest";
+    if (f.containsKey("snapshot")) {
+      Node s = f.get("snapshot").getValueNode();
+      snapshot = scalar(s, "snapshot");
+      if (!snapshot.equals("latest") && !snapshot.matches("-?\\d{1,19}")) {
+        throw fail(line(s), "snapshot must be 'latest' or a snapshot id (see: dataops table history " + table + ")");
+      }
+    }
+    return new Input(table, alias, List.copyOf(columns), filter, snapshot, line(m), line(cn), filterLine);
+  }
+
+  private PolicySpec policy(String column, Node n) {
+    if (n instanceof ScalarNode) {
+      String kind = scalar(n, "policy");
+      if (SIMPLE_POLICIES.contains(kind)) {
+        return new PolicySpec(column, kind, null, Map.of(), line(n));
+      }
+      if (POLICY_ARGS.containsKey(kind)) {
+        throw fail(line(n), "column '" + column + "': " + kind + " needs its kind, e.g. {" + kind + ": "
+            + example(kind) + "}");
+      }
+      throw fail(line(n), "column '" + column + "': unknown policy '" + kind + "' (expected keep, remove, suppress, "
+          + "mask, pseudonymize, encrypt or generalize)");
+    }
+    if (!(n instanceof MappingNode m)) {
+      throw fail(line(n), "column '" + column + "': a policy is a word (keep) or a mapping ({mask: id_card})");
+    }
+    String kind = null;
+    String variant = null;
+    Map<String, Object> args = new LinkedHashMap<>();
+    for (NodeTuple t : m.getValue()) {
+      String key = scalar(t.getKeyNode(), "key");
+      if (POLICY_ARGS.containsKey(key)) {
+        if (kind != null) {
+          throw fail(line(t.getKeyNode()), "column '" + column + "' has two policies, " + kind + " and " + key);
+        }
+        kind = key;
+        variant = scalar(t.getValueNode(), key);
+      }
+    }
+    if (kind == null) {
+      throw fail(line(m), "column '" + column + "': say which policy: mask, pseudonymize, encrypt or generalize");
+    }
+    Set<String> allowed = POLICY_ARGS.get(kind);
+    for (NodeTuple t : m.getValue()) {
+      String key = scalar(t.getKeyNode(), "key");
+      if (key.equals(kind)) {
+        continue;
+      }
+      if (!allowed.contains(key)) {
+        throw fail(line(t.getKeyNode()), "column '" + column + "': " + kind + " has no option '" + key + "' (known: "
+            + String.join(", ", new TreeSet<>(allowed)) + ")");
+      }
+      args.put(key, value(t.getValueNode()));
+    }
+    return new PolicySpec(column, kind, variant, java.util.Collections.unmodifiableMap(args), line(m));
+  }
+
+  private static String example(String kind) {
+    return switch (kind) {
+      case "mask" -> "id_card";
+      case "pseudonymize" -> "hmac-sha256";
+      case "encrypt" -> "ff1";
+      default -> "year";
+    };
+  }
+
+  /** A YAML value as plain Java (String, List, Map), with scalars kept as text. */
+  private Object value(Node n) {
+    if (n instanceof ScalarNode s) {
+      return s.getValue();
+    }
+    if (n instanceof SequenceNode s) {
+      List<Object> out = new ArrayList<>();
+      s.getValue().forEach(x -> out.add(value(x)));
+      return out;
+    }
+    MappingNode m = (MappingNode) n;
+    Map<String, Object> out = new LinkedHashMap<>();
+    m.getValue().forEach(t -> out.put(scalar(t.getKeyNode(), "key"), value(t.getValueNode())));
+    return out;
+  }
+
+  private PrivacySpec privacy(Node n) {
+    if (!(n instanceof MappingNode m)) {
+      throw fail(line(n), "'privacy' is a mapping: {quasiIdentifiers: [...], k: 5}");
+    }
+    Map<String, NodeTuple> f = fields(m, PRIVACY, "privacy");
+    List<String> qi = f.containsKey("quasiIdentifiers")
+        ? stringList(f.get("quasiIdentifiers").getValueNode(), "quasiIdentifiers") : List.of();
+    if (!f.containsKey("k")) {
+      throw fail(line(m), "privacy needs k (each record must be indistinguishable from at least k-1 others)");
+    }
+    int k = positiveInt(f.get("k").getValueNode(), "k");
+    if (k < 2) {
+      throw fail(line(f.get("k").getValueNode()), "k must be at least 2 (k = 1 protects no one)");
+    }
+    Integer l = null;
+    String sensitive = null;
+    if (f.containsKey("l")) {
+      l = positiveInt(f.get("l").getValueNode(), "l");
+      if (l < 2 || l > 16) {
+        throw fail(line(f.get("l").getValueNode()), "l must be between 2 and 16");
+      }
+      if (!f.containsKey("sensitive")) {
+        throw fail(line(f.get("l").getValueNode()), "l-diversity needs the sensitive column ('sensitive')");
+      }
+    }
+    if (f.containsKey("sensitive")) {
+      sensitive = scalar(f.get("sensitive").getValueNode(), "sensitive");
+      if (l == null) {
+        throw fail(line(f.get("sensitive").getValueNode()), "'sensitive' is only used with l");
+      }
+    }
+    String weight = f.containsKey("countColumn") ? scalar(f.get("countColumn").getValueNode(), "countColumn") : null;
+    return new PrivacySpec(List.copyOf(qi), k, l, sensitive, weight, line(m));
+  }
+
+  private int positiveInt(Node n, String what) {
+    String v = scalar(n, what);
+    try {
+      int i = Integer.parseInt(v);
+      if (i < 1) {
+        throw new NumberFormatException();
+      }
+      return i;
+    } catch (NumberFormatException e) {
+      throw fail(line(n), what + " must be a positive whole number, not '" + v + "'");
+    }
+  }
+
+  private List<String> stringList(Node n, String what) {
+    if (n instanceof ScalarNode) {
+      return List.of(scalar(n, what));
+    }
+    if (!(n instanceof SequenceNode seq)) {
+      throw fail(line(n), "'" + what + "' must be a list");
+    }
+    List<String> out = new ArrayList<>();
+    for (Node item : seq.getValue()) {
+      out.add(scalar(item, what));
+    }
+    return out;
+  }
+
+  private Map<String, NodeTuple> fields(MappingNode map, Set<String> known, String what) {
+    Map<String, NodeTuple> out = new LinkedHashMap<>();
+    for (NodeTuple t : map.getValue()) {
+      String key = scalar(t.getKeyNode(), "key");
+      if (!known.contains(key)) {
+        throw fail(line(t.getKeyNode()), "unknown " + what + " key '" + key + "' (known: "
+            + String.join(", ", new TreeSet<>(known)) + ")");
+      }
+      out.put(key, t);
+    }
+    return out;
+  }
+
+  private String required(Map<String, NodeTuple> f, String key, Node parent) {
+    if (!f.containsKey(key)) {
+      throw fail(line(parent), "missing '" + key + "'");
+    }
+    String v = scalar(f.get(key).getValueNode(), key);
+    if (v.isBlank()) {
+      throw fail(line(f.get(key).getValueNode()), "'" + key + "' is empty");
+    }
+    return v;
+  }
+
+  private String optional(Map<String, NodeTuple> f, String key) {
+    return f.containsKey(key) ? scalar(f.get(key).getValueNode(), key) : null;
+  }
+
+  private String scalar(Node n, String what) {
+    if (!(n instanceof ScalarNode s)) {
+      throw fail(line(n), "'" + what + "' must be a single value");
+    }
+    return s.getValue();
+  }
+
+  static int line(Node n) {
+    return n.getStartMark() == null ? 0 : n.getStartMark().getLine() + 1;
+  }
+
+  private PipelineException fail(int line, String problem) {
+    return new PipelineException(source, line, problem);
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,380 @@
+package io.dataops.pipelines.definition;
+
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.catalog.Zone;
+import io.dataops.lakehouse.contract.PersonalData;
+import io.dataops.lakehouse.landing.FeedTables;
+import io.dataops.pipelines.definition.BoundPipeline.BoundColumn;
+import io.dataops.pipelines.definition.BoundPipeline.BoundInput;
+import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
+import io.dataops.pipelines.definition.BoundPipeline.Personal;
+import io.dataops.pipelines.definition.PipelineDefinition.Input;
+import io.dataops.pipelines.definition.PipelineDefinition.PolicySpec;
+import io.dataops.pipelines.definition.PipelineDefinition.PrivacySpec;
+import io.dataops.pipelines.desensitize.ColumnPolicy;
+import io.dataops.pipelines.desensitize.Keep;
+import io.dataops.pipelines.desensitize.KeyRing;
+import io.dataops.pipelines.desensitize.PolicyException;
+import io.dataops.pipelines.detect.PersonalDataDetector;
+import io.dataops.pipelines.model.ValueType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
+
+/**
+ * Checks a pipeline against the lakehouse without running it, and binds it for a run: every table, column, type,
+ * snapshot, SQL construct and policy is checked, each problem reported with the file and line. Personal data is what
+ * the feed contract declares, plus what a sample of the pinned snapshot shows ({@link PersonalDataDetector}); an
+ * output column that carries personal data must have a policy other than keep.
+ */
+public final class PipelineValidator {
+  private static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
+  private static final int SAMPLE_ROWS = 500;
+  private static final Pattern DUCKDB_LINE = Pattern.compile("LINE (\\d+):");
+
+  private final Lakehouse lakehouse;
+  private final KeyRing keys;
+
+  public PipelineValidator(Lakehouse lakehouse, KeyRing keys) {
+    this.lakehouse = lakehouse;
+    this.keys = keys;
+  }
+
+  /**
+   * @param baseDir the pipeline file's folder: the quality suite is found relative to it
+   */
+  public BoundPipeline bind(PipelineDefinition d, Path baseDir) {
+    String src = d.source();
+    List<String> warnings = new ArrayList<>();
+    List<BoundInput> inputs = new ArrayList<>();
+    long newestMillis = 0;
+    for (Input in : d.inputs()) {
+      BoundInput b = input(d, in);
+      inputs.add(b);
+      newestMillis = Math.max(newestMillis, lakehouse.load(b.table()).snapshot(b.snapshotId()).timestampMillis());
+    }
+    LocalDate asOf = d.asOf() != null ? d.asOf() : Instant.ofEpochMilli(newestMillis).atZone(CHINA).toLocalDate();
+
+    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
+      Map<String, Map<String, ValueType>> types = new LinkedHashMap<>();
+      try (Statement s = duck.createStatement()) {
+        for (BoundInput b : inputs) {
+          Map<String, ValueType> t = new LinkedHashMap<>();
+          StringBuilder ddl = new StringBuilder("CREATE TABLE " + b.alias() + " (");
+          b.columns().forEach((name, type) -> {
+            t.put(name, type.type());
+            ddl.append(t.size() > 1 ? ", " : "").append('"').append(name).append("\" ").append(type.sql());
+          });
+          s.execute(ddl.append(')').toString());
+          types.put(b.alias(), t);
+        }
+      }
+      for (int i = 0; i < inputs.size(); i++) {
+        Input in = d.inputs().get(i);
+        if (in.filter() != null) {
+          SqlSubset.checkFilter(duck, src, in.alias(), in.filter(), in.filterLine(), types.get(in.alias()));
+          bindSql(duck, src, "SELECT 1 FROM " + in.alias() + " WHERE " + in.filter(), in.filterLine(), "filter");
+        }
+      }
+      String sql = d.transform() != null ? d.transform()
+          : "SELECT " + String.join(", ", d.inputs().get(0).columns().stream().map(c -> '"' + c + '"').toList())
+              + " FROM " + d.inputs().get(0).alias();
+      int sqlLine = d.transform() != null ? d.transformLine() : d.inputs().get(0).line();
+      SqlSubset.Analysis analysis = SqlSubset.analyze(duck, src, sql, sqlLine, types);
+      List<ColumnType> resultTypes = bindSql(duck, src, sql, sqlLine, "transform");
+
+      Map<String, PolicySpec> specs = new LinkedHashMap<>(d.policies());
+      List<BoundColumn> columns = new ArrayList<>();
+      for (int i = 0; i < analysis.columns().size(); i++) {
+        SqlSubset.OutputColumn c = analysis.columns().get(i);
+        ColumnType sqlType = resultTypes.get(i);
+        PolicySpec spec = specs.remove(c.name());
+        ColumnPolicy policy = spec == null ? new Keep() : PolicyFactory.build(src, spec, keys, asOf);
+        ColumnType outType;
+        try {
+          ValueType t = policy.outputType(sqlType.type());
+          outType = t == sqlType.type() ? sqlType : ColumnType.of(t);
+        } catch (PolicyException e) {
+          throw new PipelineException(src, spec.line(), "column '" + c.name() + "' (" + sqlType + "): "
+              + e.getMessage());
+        }
+        List<String> carried = new ArrayList<>();
+        List<String> derived = new ArrayList<>();
+        for (SqlSubset.Source s : c.sources()) {
+          BoundInput b = inputs.stream().filter(x -> x.alias().equals(s.alias())).findFirst().orElseThrow();
+          Personal p = b.personal().get(s.column());
+          if (p != null) {
+            String what = s.alias() + "." + s.column() + " (" + p.kind().spelling() + ", " + p.reason() + ")";
+            (s.carrying() ? carried : derived).add(what);
+          }
+        }
+        if (!carried.isEmpty() && policy.passesRawValues()) {
+          throw new PipelineException(src, spec != null ? spec.line() : c.line(), "column '" + c.name()
+              + "' carries personal data from " + String.join(", ", carried) + " and "
+              + (spec == null ? "has no policy" : "is kept as it is") + ": mask, pseudonymize, encrypt, generalize, "
+              + "suppress or remove it");
+        }
+        columns.add(new BoundColumn(c.name(), sqlType, policy, outType, c.sources(), List.copyOf(carried),
+            List.copyOf(derived), c.line()));
+      }
+      if (!specs.isEmpty()) {
+        PolicySpec stray = specs.values().iterator().next();
+        throw new PipelineException(src, stray.line(), "policy for '" + stray.column() + "', which the "
+            + (d.transform() != null ? "transform" : "input") + " does not produce (it produces "
+            + String.join(", ", columns.stream().map(BoundColumn::name).toList()) + ")");
+      }
+      if (columns.stream().noneMatch(BoundColumn::inProduct)) {
+        throw new PipelineException(src, d.productLine(), "every column is removed: the product would be empty");
+      }
+      BoundPipeline.Privacy privacy = privacy(d, columns, analysis, warnings);
+      Path suite = null;
+      if (d.quality() != null) {
+        suite = baseDir.resolve(d.quality().suite()).normalize();
+        if (!Files.isRegularFile(suite)) {
+          throw new PipelineException(src, d.quality().line(), "no quality suite at " + suite);
+        }
+      }
+      return new BoundPipeline(d, List.copyOf(inputs), sql, analysis.aggregates(), analysis.joins(),
+          List.copyOf(columns), privacy, suite, asOf, List.copyOf(warnings));
+    } catch (SQLException e) {
+      throw new IllegalStateException("DuckDB failed while checking " + src, e);
+    }
+  }
+
+  private BoundInput input(PipelineDefinition d, Input in) {
+    String src = d.source();
+    TableIdentifier id = TableIdentifier.parse(in.table());
+    String ns = id.namespace().toString();
+    if (!ns.equals(Zone.ODS.namespaceName()) && !ns.equals(Zone.PRODUCT.namespaceName())) {
+      throw new PipelineException(src, in.line(), "a pipeline reads granted resources (ods.*) or products "
+          + "(product.*), not " + ns + ".*");
+    }
+    if (!lakehouse.exists(id)) {
+      throw new PipelineException(src, in.line(), "no table " + in.table() + " (see: dataops table list)");
+    }
+    Table table = lakehouse.load(id);
+    Snapshot snapshot;
+    if (in.latest()) {
+      snapshot = table.currentSnapshot();
+      if (snapshot == null) {
+        throw new PipelineException(src, in.line(), "table " + in.table() + " has no data yet");
+      }
+    } else {
+      snapshot = table.snapshot(Long.parseLong(in.snapshot()));
+      if (snapshot == null) {
+        throw new PipelineException(src, in.line(), "table " + in.table() + " has no snapshot " + in.snapshot()
+            + " (see: dataops table history " + in.table() + ")");
+      }
+    }
+    Schema schema = table.schemas().get(snapshot.schemaId());
+    Map<String, ColumnType> columns = new LinkedHashMap<>();
+    for (String c : in.columns()) {
+      Types.NestedField f = schema.findField(c);
+      if (f == null) {
+        throw new PipelineException(src, in.columnsLine(), "table " + in.table() + " has no column '" + c
+            + "' (it has " + String.join(", ", schema.columns().stream().map(Types.NestedField::name).toList()) + ")");
+      }
+      ColumnType t = typeOf(f.type());
+      if (t == null) {
+        throw new PipelineException(src, in.columnsLine(), "column '" + c + "' of " + in.table() + " is "
+            + f.type() + ", which pipelines do not read");
+      }
+      renamedColumn(table, f).ifPresent(old -> {
+        throw new PipelineException(src, in.columnsLine(), "column '" + c + "' of " + in.table() + " was called '"
+            + old + "' in older snapshots; the Spring Batch engine reads data files by column name and cannot "
+            + "follow the rename");
+      });
+      columns.put(c, t);
+    }
+    Map<String, Personal> personal = new LinkedHashMap<>();
+    List<String> undeclared = new ArrayList<>();
+    for (String c : in.columns()) {
+      String declared = table.properties().get(FeedTables.PERSONAL_PREFIX + c);
+      if (declared != null) {
+        personal.put(c, new Personal(PersonalData.parse(declared), true, "declared in the feed contract"));
+      } else if (columns.get(c).type() == ValueType.STRING) {
+        undeclared.add(c);
+      }
+    }
+    if (!undeclared.isEmpty()) {
+      Map<String, List<String>> samples = sample(table, snapshot, undeclared);
+      for (String c : undeclared) {
+        PersonalDataDetector.classify(c, samples.get(c)).ifPresent(det ->
+            personal.put(c, new Personal(det.kind(), false, "detected: " + det.reason())));
+      }
+    }
+    return new BoundInput(in.alias(), id, snapshot.snapshotId(), columns, personal, in.filter());
+  }
+
+  /** The name a column had in an older schema of the table, if it was renamed since. */
+  private static java.util.Optional<String> renamedColumn(Table table, Types.NestedField f) {
+    for (Schema s : table.schemas().values()) {
+      Types.NestedField old = s.findField(f.fieldId());
+      if (old != null && !old.name().equals(f.name())) {
+        return java.util.Optional.of(old.name());
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  private static Map<String, List<String>> sample(Table table, Snapshot snapshot, List<String> columns) {
+    Map<String, List<String>> out = new HashMap<>();
+    columns.forEach(c -> out.put(c, new ArrayList<>()));
+    try (CloseableIterable<Record> rows = IcebergGenerics.read(table).useSnapshot(snapshot.snapshotId())
+        .select(columns).build()) {
+      int n = 0;
+      for (Record r : rows) {
+        for (String c : columns) {
+          Object v = r.getField(c);
+          if (v != null) {
+            out.get(c).add(v.toString());
+          }
+        }
+        if (++n >= SAMPLE_ROWS) {
+          break;
+        }
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  static ColumnType typeOf(Type t) {
+    return switch (t.typeId()) {
+      case STRING -> ColumnType.of(ValueType.STRING);
+      case INTEGER -> ColumnType.of(ValueType.INT);
+      case LONG -> ColumnType.of(ValueType.LONG);
+      case FLOAT, DOUBLE -> ColumnType.of(ValueType.DOUBLE);
+      case DECIMAL -> new ColumnType(ValueType.DECIMAL, ((Types.DecimalType) t).precision(),
+          ((Types.DecimalType) t).scale());
+      case DATE -> ColumnType.of(ValueType.DATE);
+      case TIMESTAMP -> ColumnType.of(((Types.TimestampType) t).shouldAdjustToUTC() ? ValueType.TIMESTAMPTZ
+          : ValueType.TIMESTAMP);
+      case BOOLEAN -> ColumnType.of(ValueType.BOOLEAN);
+      default -> null;
+    };
+  }
+
+  /** Binds {@code sql} in DuckDB (empty tables of the inputs' types) and gives the result's column types. */
+  private static List<ColumnType> bindSql(Connection duck, String src, String sql, int firstLine, String what) {
+    try (PreparedStatement p = duck.prepareStatement(sql)) {
+      ResultSetMetaData m = p.getMetaData();
+      List<ColumnType> out = new ArrayList<>();
+      for (int i = 1; i <= m.getColumnCount(); i++) {
+        String name = m.getColumnTypeName(i);
+        ColumnType t = duckType(name, m.getPrecision(i), m.getScale(i));
+        if (t == null) {
+          throw new PipelineException(src, firstLine, what + ": column '" + m.getColumnName(i) + "' is " + name
+              + ", which products cannot hold (cast it)");
+        }
+        out.add(t);
+      }
+      return out;
+    } catch (SQLException e) {
+      String msg = e.getMessage() == null ? "" : e.getMessage();
+      int line = firstLine;
+      Matcher lm = DUCKDB_LINE.matcher(msg);
+      if (lm.find()) {
+        int n = Integer.parseInt(lm.group(1));
+        line = firstLine + n - 1;
+      }
+      String first = msg.lines().findFirst().orElse(msg).replaceFirst("^[A-Za-z ]*Error: ", "");
+      throw new PipelineException(src, line, what + ": " + first);
+    }
+  }
+
+  static ColumnType duckType(String name, int precision, int scale) {
+    if (name.startsWith("DECIMAL")) {
+      return new ColumnType(ValueType.DECIMAL, precision, scale);
+    }
+    return switch (name) {
+      case "VARCHAR" -> ColumnType.of(ValueType.STRING);
+      case "TINYINT", "SMALLINT", "INTEGER", "UTINYINT", "USMALLINT" -> ColumnType.of(ValueType.INT);
+      case "BIGINT", "UINTEGER", "HUGEINT" -> ColumnType.of(ValueType.LONG);
+      case "FLOAT", "DOUBLE" -> ColumnType.of(ValueType.DOUBLE);
+      case "DATE" -> ColumnType.of(ValueType.DATE);
+      case "TIMESTAMP" -> ColumnType.of(ValueType.TIMESTAMP);
+      case "TIMESTAMP WITH TIME ZONE" -> ColumnType.of(ValueType.TIMESTAMPTZ);
+      case "BOOLEAN" -> ColumnType.of(ValueType.BOOLEAN);
+      default -> null;
+    };
+  }
+
+  private static BoundPipeline.Privacy privacy(PipelineDefinition d, List<BoundColumn> columns,
+      SqlSubset.Analysis analysis, List<String> warnings) {
+    String src = d.source();
+    PrivacySpec p = d.privacy();
+    boolean personalOutput = columns.stream().anyMatch(c -> c.inProduct()
+        && (!c.personalSources().isEmpty() || !c.derivedFromPersonal().isEmpty()));
+    if (p == null) {
+      if (personalOutput) {
+        warnings.add("the product holds values derived from personal data but declares no privacy (k-anonymity); "
+            + "only the leak check guards it");
+      }
+      return null;
+    }
+    Map<String, BoundColumn> byName = new LinkedHashMap<>();
+    columns.forEach(c -> byName.put(c.name(), c));
+    for (String q : p.quasiIdentifiers()) {
+      BoundColumn c = byName.get(q);
+      if (c == null || !c.inProduct()) {
+        throw new PipelineException(src, p.line(), "quasi-identifier '" + q + "' is not a column of the product");
+      }
+    }
+    if (p.sensitive() != null && (byName.get(p.sensitive()) == null || !byName.get(p.sensitive()).inProduct())) {
+      throw new PipelineException(src, p.line(), "sensitive column '" + p.sensitive() + "' is not a column of the "
+          + "product");
+    }
+    if (p.weightColumn() != null) {
+      BoundColumn w = byName.get(p.weightColumn());
+      if (w == null || !w.inProduct() || w.outputType().type() != ValueType.LONG
+          && w.outputType().type() != ValueType.INT) {
+        throw new PipelineException(src, p.line(), "countColumn '" + p.weightColumn() + "' must be a whole-number "
+            + "column of the product (the number of people each row stands for)");
+      }
+    } else if (analysis.aggregates()) {
+      throw new PipelineException(src, p.line(), "the transform aggregates: say which column counts the people "
+          + "behind each row (countColumn), so that small cells can be suppressed");
+    }
+    Map<String, String> added = new LinkedHashMap<>();
+    for (BoundColumn c : columns) {
+      if (!c.inProduct() || p.quasiIdentifiers().contains(c.name()) || c.name().equals(p.weightColumn())
+          || c.name().equals(p.sensitive())) {
+        continue;
+      }
+      if (!c.personalSources().isEmpty() && !c.policy().retains().isEmpty()) {
+        added.put(c.name(), c.policy().describe() + " keeps " + String.join(", ", c.policy().retains()));
+      } else if (c.personalSources().isEmpty() && !c.derivedFromPersonal().isEmpty()
+          && !(c.policy() instanceof io.dataops.pipelines.desensitize.Suppress)) {
+        added.put(c.name(), "computed from " + String.join(", ", c.derivedFromPersonal()));
+      }
+    }
+    return new BoundPipeline.Privacy(p.k(), p.l(), p.sensitive(), p.weightColumn(), p.quasiIdentifiers(), added);
+  }
+}

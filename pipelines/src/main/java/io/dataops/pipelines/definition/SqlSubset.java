@@ -1,0 +1,440 @@
+package io.dataops.pipelines.definition;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dataops.pipelines.model.ValueType;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The SQL both job engines run identically: one SELECT [DISTINCT] over the inputs' names, with INNER or LEFT JOIN ...
+ * ON, WHERE, GROUP BY (names, not positions), HAVING; scalar functions and aggregates from a short list; no ORDER BY,
+ * LIMIT, WITH, subqueries, set operations or window functions (a product is a set; its order is not part of it).
+ * The text is parsed by DuckDB's parser ({@code json_serialize_sql}), never by hand, and the tree is checked here.
+ *
+ * <p>Where the engines differ on numbers, the subset asks for explicit types: {@code /} and {@code avg} need a DOUBLE
+ * or DECIMAL operand (DuckDB divides integers into a double, Flink into an integer), {@code sum} a BIGINT, DOUBLE or
+ * DECIMAL one. The analysis also gives each output column its lineage: the input columns it comes from and whether
+ * the value is carried (a column, a cast, string functions, min/max, CASE branches) or only derived (counts, sums,
+ * date parts, lengths).
+ */
+public final class SqlSubset {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** An input column an output column depends on; {@code carrying}: the raw value can come through. */
+  public record Source(String alias, String column, boolean carrying) {}
+
+  public record OutputColumn(String name, List<Source> sources, int line) {}
+
+  public record Analysis(List<OutputColumn> columns, boolean aggregates, boolean joins) {}
+
+  private static final Set<String> CARRYING = Set.of("upper", "lower", "trim", "ltrim", "rtrim", "substring", "substr",
+      "concat", "||", "nullif", "replace", "min", "max", "+", "-", "*", "%", "abs", "round", "floor", "ceil",
+      "ceiling");
+  private static final Set<String> DERIVING = Set.of("count", "count_star", "sum", "avg", "year", "month", "day",
+      "quarter", "date_part", "char_length", "~~", "!~~", "/");
+  private static final Set<String> AGGREGATES = Set.of("count", "count_star", "sum", "avg", "min", "max");
+  private static final Set<String> DATE_PARTS = Set.of("year", "quarter", "month", "day");
+  private static final Set<String> CAST_TYPES = Set.of("VARCHAR", "INTEGER", "BIGINT", "DOUBLE", "DECIMAL", "DATE",
+      "TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "BOOLEAN");
+  private static final Set<String> OPERATORS = Set.of("OPERATOR_NOT", "OPERATOR_IS_NULL", "OPERATOR_IS_NOT_NULL",
+      "COMPARE_IN", "COMPARE_NOT_IN", "OPERATOR_COALESCE");
+
+  private final String source;
+  private final String sql;
+  private final int firstLine;
+  private final int offsetShift;
+  private final Map<String, Map<String, ValueType>> inputs;
+  private boolean aggregates;
+
+  private SqlSubset(String source, String sql, int firstLine, int offsetShift,
+      Map<String, Map<String, ValueType>> inputs) {
+    this.source = source;
+    this.sql = sql;
+    this.firstLine = firstLine;
+    this.offsetShift = offsetShift;
+    this.inputs = inputs;
+  }
+
+  /**
+   * Checks a transform and gives its output columns with their lineage.
+   *
+   * @param inputs each input's name and the columns (with types) it may read, in order
+   */
+  public static Analysis analyze(Connection duck, String source, String sql, int firstLine,
+      Map<String, Map<String, ValueType>> inputs) {
+    SqlSubset s = new SqlSubset(source, sql, firstLine, 0, inputs);
+    JsonNode node = s.parse(duck, sql);
+    return s.select(node);
+  }
+
+  /** Checks an input's row filter: a boolean expression over that input's columns only. */
+  public static void checkFilter(Connection duck, String source, String alias, String filter, int line,
+      Map<String, ValueType> columns) {
+    String prefix = "SELECT 1 FROM " + alias + " WHERE ";
+    SqlSubset s = new SqlSubset(source, filter, line, prefix.length(), Map.of(alias, columns));
+    JsonNode node = s.parse(duck, prefix + filter);
+    if (node.path("where_clause").isNull() || !node.path("group_expressions").isEmpty()
+        || !node.path("modifiers").isEmpty()) {
+      throw s.fail(-1, "a filter is one boolean expression over the input's columns");
+    }
+    s.expression(node.get("where_clause"), new LinkedHashSet<>(), true, -1);
+    if (s.aggregates) {
+      throw s.fail(-1, "a filter cannot use aggregate functions");
+    }
+  }
+
+  private JsonNode parse(Connection duck, String text) {
+    JsonNode tree;
+    try (PreparedStatement p = duck.prepareStatement("SELECT json_serialize_sql(CAST(? AS VARCHAR))")) {
+      p.setString(1, text);
+      try (ResultSet r = p.executeQuery()) {
+        r.next();
+        tree = JSON.readTree(r.getString(1));
+      }
+    } catch (SQLException | java.io.IOException e) {
+      throw new IllegalStateException("DuckDB could not serialize the statement", e);
+    }
+    if (tree.path("error").asBoolean()) {
+      int at = tree.path("position").asInt(-1);
+      throw fail(at, "not valid SQL: " + tree.path("error_message").asText());
+    }
+    JsonNode statements = tree.path("statements");
+    if (statements.size() != 1) {
+      throw fail(-1, "exactly one SELECT statement, found " + statements.size());
+    }
+    JsonNode node = statements.get(0).path("node");
+    if (!"SELECT_NODE".equals(node.path("type").asText())) {
+      throw fail(-1, "only a plain SELECT is supported (" + node.path("type").asText().replace("_NODE", "")
+          .toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " is not in the subset both engines run)");
+    }
+    return node;
+  }
+
+  private Analysis select(JsonNode node) {
+    if (!node.path("cte_map").path("map").isEmpty()) {
+      throw fail(-1, "WITH is not in the subset both engines run: list the inputs and join them");
+    }
+    for (JsonNode m : node.path("modifiers")) {
+      String type = m.path("type").asText();
+      if (!type.equals("DISTINCT_MODIFIER") || !m.path("distinct_on_targets").isEmpty()) {
+        int at = location(m.path("orders").path(0).path("expression"), location(m.path("limit"), -1));
+        throw fail(at, switch (type) {
+          case "ORDER_MODIFIER" -> "ORDER BY is not allowed: a product is a set, its order is not part of it";
+          case "LIMIT_MODIFIER", "LIMIT_PERCENT_MODIFIER" -> "LIMIT is not allowed: it makes the product depend on "
+              + "the order rows happen to be read in";
+          default -> "DISTINCT ON is not in the subset both engines run";
+        });
+      }
+    }
+    if (!"STANDARD_HANDLING".equals(node.path("aggregate_handling").asText())) {
+      throw fail(-1, "GROUP BY ALL is DuckDB's own: name the grouping columns");
+    }
+    if (!node.path("qualify").isNull() || !node.path("sample").isNull()) {
+      throw fail(-1, "QUALIFY and USING SAMPLE are not in the subset both engines run");
+    }
+    Set<String> aliases = new LinkedHashSet<>();
+    boolean joins = from(node.path("from_table"), aliases);
+    if (node.has("where_clause") && !node.get("where_clause").isNull()) {
+      expression(node.get("where_clause"), new LinkedHashSet<>(), true, -1);
+    }
+    for (JsonNode g : node.path("group_expressions")) {
+      if ("CONSTANT".equals(g.path("class").asText())) {
+        throw fail(location(g, -1), "GROUP BY names columns or expressions, not positions");
+      }
+      expression(g, new LinkedHashSet<>(), true, -1);
+    }
+    if (!node.path("group_expressions").isEmpty()) {
+      aggregates = true;
+    }
+    if (node.has("having") && !node.get("having").isNull()) {
+      expression(node.get("having"), new LinkedHashSet<>(), true, -1);
+    }
+    List<OutputColumn> out = new ArrayList<>();
+    Map<String, Integer> names = new LinkedHashMap<>();
+    for (JsonNode item : node.path("select_list")) {
+      int at = location(item, -1);
+      if ("STAR".equals(item.path("class").asText())) {
+        star(item, aliases, out, names);
+        continue;
+      }
+      Set<Source> sources = new LinkedHashSet<>();
+      expression(item, sources, true, at);
+      String name = item.path("alias").asText("");
+      if (name.isEmpty()) {
+        if (!"COLUMN_REF".equals(item.path("class").asText())) {
+          throw fail(at, "give this expression a name (... AS name): the engines would name it differently");
+        }
+        JsonNode parts = item.path("column_names");
+        name = parts.get(parts.size() - 1).asText();
+      }
+      add(out, names, new OutputColumn(name, List.copyOf(sources), lineOf(at)));
+    }
+    return new Analysis(List.copyOf(out), aggregates, joins);
+  }
+
+  private void add(List<OutputColumn> out, Map<String, Integer> names, OutputColumn c) {
+    Integer earlier = names.put(c.name(), c.line());
+    if (earlier != null) {
+      throw new PipelineException(source, c.line(), "transform: two output columns are called '" + c.name()
+          + "'; name one of them differently (AS ...)");
+    }
+    out.add(c);
+  }
+
+  private void star(JsonNode item, Set<String> aliases, List<OutputColumn> out, Map<String, Integer> names) {
+    int at = location(item, -1);
+    if (!item.path("exclude_list").isEmpty() || !item.path("replace_list").isEmpty()
+        || item.path("columns").asBoolean(false) || !item.path("expr").isMissingNode() && !item.path("expr").isNull()) {
+      throw fail(at, "* with EXCLUDE, REPLACE or COLUMNS is DuckDB's own: list the columns");
+    }
+    String relation = item.path("relation_name").asText("");
+    for (String alias : aliases) {
+      if (!relation.isEmpty() && !relation.equals(alias)) {
+        continue;
+      }
+      for (String column : inputs.get(alias).keySet()) {
+        add(out, names, new OutputColumn(column, List.of(new Source(alias, column, true)), lineOf(at)));
+      }
+    }
+  }
+
+  /** Checks the FROM clause; records the input names it uses; true when it joins. */
+  private boolean from(JsonNode t, Set<String> aliases) {
+    String type = t.path("type").asText();
+    switch (type) {
+      case "BASE_TABLE" -> {
+        String name = t.path("table_name").asText();
+        int at = location(t, -1);
+        if (!t.path("schema_name").asText("").isEmpty() || !t.path("catalog_name").asText("").isEmpty()) {
+          throw fail(at, "refer to inputs by their names (" + String.join(", ", inputs.keySet()) + "), not '"
+              + t.path("schema_name").asText() + "." + name + "'");
+        }
+        if (!inputs.containsKey(name)) {
+          throw fail(at, "'" + name + "' is not one of the pipeline's inputs (" + String.join(", ", inputs.keySet())
+              + ")");
+        }
+        if (!t.path("alias").asText("").isEmpty() && !t.path("alias").asText().equals(name)) {
+          throw fail(at, "do not rename input '" + name + "' in the SQL; name it with 'as' in the pipeline's inputs");
+        }
+        if (!t.path("at_clause").isNull() && !t.path("at_clause").isMissingNode() || !t.path("sample").isNull()) {
+          throw fail(at, "AT and TABLESAMPLE are not in the subset: the run pins each input's snapshot");
+        }
+        aliases.add(name);
+        return false;
+      }
+      case "JOIN" -> {
+        int at = location(t, -1);
+        String kind = t.path("join_type").asText();
+        if (!kind.equals("INNER") && !kind.equals("LEFT")) {
+          throw fail(at, kind + " JOIN is not in the subset: use INNER or LEFT JOIN");
+        }
+        if (!"REGULAR".equals(t.path("ref_type").asText())) {
+          throw fail(at, t.path("ref_type").asText() + " joins are not in the subset: use JOIN ... ON");
+        }
+        if (!t.path("using_columns").isEmpty() || t.path("condition").isNull()) {
+          throw fail(at, "write the join condition with ON (USING and NATURAL differ between the engines)");
+        }
+        from(t.get("left"), aliases);
+        from(t.get("right"), aliases);
+        expression(t.get("condition"), new LinkedHashSet<>(), true, at);
+        return true;
+      }
+      case "EMPTY" -> throw fail(-1, "the SELECT reads no input");
+      default -> throw fail(location(t, -1), "FROM " + type.toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+          + " is not in the subset: read the inputs by name and join them");
+    }
+  }
+
+  /**
+   * Checks an expression and collects the input columns it reads into {@code sources}; {@code carrying} says whether
+   * this position passes values through.
+   */
+  private void expression(JsonNode e, Set<Source> sources, boolean carrying, int parentAt) {
+    int at = location(e, parentAt);
+    String cls = e.path("class").asText();
+    switch (cls) {
+      case "COLUMN_REF" -> sources.add(column(e, carrying, at));
+      case "CONSTANT" -> { }
+      case "CAST" -> {
+        String target = e.path("cast_type").path("id").asText();
+        if (e.path("try_cast").asBoolean() || !CAST_TYPES.contains(target)) {
+          throw fail(at, (e.path("try_cast").asBoolean() ? "TRY_CAST" : "CAST to " + target)
+              + " is not in the subset (VARCHAR, INTEGER, BIGINT, DOUBLE, DECIMAL, DATE, TIMESTAMP, BOOLEAN)");
+        }
+        expression(e.get("child"), sources, carrying, at);
+      }
+      case "COMPARISON" -> {
+        expression(e.get("left"), sources, false, at);
+        expression(e.get("right"), sources, false, at);
+      }
+      case "CONJUNCTION" -> e.path("children").forEach(c -> expression(c, sources, false, at));
+      case "BETWEEN" -> {
+        expression(e.get("input"), sources, false, at);
+        expression(e.get("lower"), sources, false, at);
+        expression(e.get("upper"), sources, false, at);
+      }
+      case "OPERATOR" -> {
+        String type = e.path("type").asText();
+        if (!OPERATORS.contains(type)) {
+          throw fail(at, "operator " + type.replace("OPERATOR_", "").toLowerCase(java.util.Locale.ROOT)
+              + " is not in the subset");
+        }
+        boolean carries = type.equals("OPERATOR_COALESCE") && carrying;
+        e.path("children").forEach(c -> expression(c, sources, carries, at));
+      }
+      case "CASE" -> {
+        for (JsonNode check : e.path("case_checks")) {
+          expression(check.get("when_expr"), sources, false, at);
+          expression(check.get("then_expr"), sources, carrying, at);
+        }
+        expression(e.get("else_expr"), sources, carrying, at);
+      }
+      case "FUNCTION" -> function(e, sources, carrying, at);
+      case "STAR" -> throw fail(at, "* is only allowed alone in the select list or in count(*)");
+      case "SUBQUERY" -> throw fail(at, "subqueries are not in the subset: join the inputs instead");
+      case "WINDOW" -> throw fail(at, "window functions are not in the subset both engines run");
+      default -> throw fail(at, cls.toLowerCase(java.util.Locale.ROOT) + " expressions are not in the subset");
+    }
+  }
+
+  private void function(JsonNode e, Set<Source> sources, boolean carrying, int at) {
+    String name = e.path("function_name").asText();
+    boolean allowed = CARRYING.contains(name) || DERIVING.contains(name);
+    if (!allowed || !e.path("schema").asText("").isEmpty() && !e.path("schema").asText().equals("main")) {
+      throw fail(at, "function " + name + "() is not in the subset both engines run (known: upper, lower, trim, "
+          + "substring, concat, ||, coalesce, nullif, replace, char_length, abs, round, floor, ceil, year, month, day, "
+          + "EXTRACT, count, sum, avg, min, max, LIKE, + - * / %)");
+    }
+    if (!e.path("filter").isNull() && !e.path("filter").isMissingNode()
+        || !e.path("order_bys").path("orders").isEmpty() || e.path("export_state").asBoolean()) {
+      throw fail(at, name + "(): FILTER and ORDER BY inside a function are not in the subset");
+    }
+    if (e.path("distinct").asBoolean() && !name.equals("count")) {
+      throw fail(at, name + "(DISTINCT ...) is not in the subset; count(DISTINCT ...) is");
+    }
+    JsonNode children = e.path("children");
+    if (AGGREGATES.contains(name)) {
+      aggregates = true;
+    }
+    if (name.equals("date_part")) {
+      JsonNode part = children.get(0);
+      if (!"CONSTANT".equals(part.path("class").asText())
+          || !DATE_PARTS.contains(part.path("value").path("value").asText().toLowerCase(java.util.Locale.ROOT))) {
+        throw fail(at, "EXTRACT takes YEAR, QUARTER, MONTH or DAY");
+      }
+    }
+    if (name.equals("/") || name.equals("avg")) {
+      for (JsonNode c : children) {
+        if (typedNumber(c, Set.of(ValueType.DOUBLE, ValueType.DECIMAL))) {
+          break;
+        }
+        if (c == children.get(children.size() - 1)) {
+          throw fail(at, (name.equals("/") ? "division" : "avg") + " needs a DOUBLE or DECIMAL operand (cast it: "
+              + "CAST(x AS DOUBLE)): the engines treat integers differently");
+        }
+      }
+    }
+    if (name.equals("sum") && !children.isEmpty()
+        && !typedNumber(children.get(0), Set.of(ValueType.LONG, ValueType.DOUBLE, ValueType.DECIMAL))) {
+      throw fail(at, "sum needs a BIGINT, DOUBLE or DECIMAL operand (cast it: CAST(x AS BIGINT)): the engines widen "
+          + "integers differently");
+    }
+    boolean carries = carrying && CARRYING.contains(name);
+    children.forEach(c -> expression(c, sources, carries, at));
+  }
+
+  /** True when the expression's type is known to be one of {@code types}: a typed column, a cast or a constant. */
+  private boolean typedNumber(JsonNode e, Set<ValueType> types) {
+    switch (e.path("class").asText()) {
+      case "CAST" -> {
+        String t = e.path("cast_type").path("id").asText();
+        return types.contains(ValueType.DOUBLE) && t.equals("DOUBLE") || types.contains(ValueType.DECIMAL)
+            && t.equals("DECIMAL") || types.contains(ValueType.LONG) && t.equals("BIGINT");
+      }
+      case "CONSTANT" -> {
+        String t = e.path("value").path("type").path("id").asText();
+        return types.contains(ValueType.DECIMAL) && t.equals("DECIMAL") || types.contains(ValueType.DOUBLE)
+            && t.equals("DOUBLE");
+      }
+      case "COLUMN_REF" -> {
+        Source s = column(e, false, location(e, -1));
+        return types.contains(inputs.get(s.alias()).get(s.column()));
+      }
+      default -> {
+        return false;
+      }
+    }
+  }
+
+  private Source column(JsonNode e, boolean carrying, int at) {
+    JsonNode parts = e.path("column_names");
+    if (parts.size() == 2) {
+      String alias = parts.get(0).asText();
+      String col = parts.get(1).asText();
+      if (!inputs.containsKey(alias)) {
+        throw fail(at, "'" + alias + "' is not one of the pipeline's inputs (" + String.join(", ", inputs.keySet())
+            + ")");
+      }
+      if (!inputs.get(alias).containsKey(col)) {
+        throw fail(at, "input " + alias + " has no column '" + col + "' among the columns it reads ("
+            + String.join(", ", inputs.get(alias).keySet()) + ")");
+      }
+      return new Source(alias, col, carrying);
+    }
+    if (parts.size() != 1) {
+      throw fail(at, "column references are NAME or INPUT.NAME");
+    }
+    String col = parts.get(0).asText();
+    Source found = null;
+    for (Map.Entry<String, Map<String, ValueType>> in : inputs.entrySet()) {
+      if (in.getValue().containsKey(col)) {
+        if (found != null) {
+          throw fail(at, "column '" + col + "' is in both " + found.alias() + " and " + in.getKey()
+              + ": write INPUT." + col);
+        }
+        found = new Source(in.getKey(), col, carrying);
+      }
+    }
+    if (found == null) {
+      throw fail(at, "no input reads a column '" + col + "' (add it to an input's columns if it is granted)");
+    }
+    return found;
+  }
+
+  private static int location(JsonNode e, int fallback) {
+    JsonNode q = e.path("query_location");
+    if (q.isMissingNode() || q.isNull()) {
+      return fallback;
+    }
+    long v = q.asLong(-1);
+    return v < 0 || v > Integer.MAX_VALUE ? fallback : (int) v;
+  }
+
+  /** The file line of a character offset in the statement DuckDB parsed (-1: the statement's first line). */
+  int lineOf(int offset) {
+    int o = offset - offsetShift;
+    if (o < 0) {
+      return firstLine;
+    }
+    int line = firstLine;
+    for (int i = 0; i < Math.min(o, sql.length()); i++) {
+      if (sql.charAt(i) == '\n') {
+        line++;
+      }
+    }
+    return line;
+  }
+
+  private PipelineException fail(int offset, String problem) {
+    return new PipelineException(source, lineOf(offset), (offsetShift > 0 ? "filter: " : "transform: ") + problem);
+  }
+}

@@ -1,0 +1,102 @@
+package io.dataops.pipelines.definition;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.LocalDate;
+import org.junit.jupiter.api.Test;
+
+class PipelineParserTest {
+  static final String GOOD = """
+      name: citizens-profile
+      scenario: 社区服务人口结构分析
+      owner: futian-operator
+      description: desensitized profile of residents
+      inputs:
+        - table: ods.public_security__citizens
+          as: citizens
+          columns: [id_card, gender, birth_date]
+          filter: "gender IS NOT NULL"
+          snapshot: latest
+      transform: |
+        SELECT id_card, gender, birth_date
+        FROM citizens
+      policy:
+        id_card: {pseudonymize: hmac-sha256, key: default, length: 20}
+        birth_date: {generalize: age_band, width: 10}
+        gender: keep
+      privacy: {quasiIdentifiers: [birth_date, gender], k: 5}
+      product: citizens-profile
+      quality: {suite: profile.json}
+      asOf: 2026-11-01
+      """;
+
+  private static PipelineDefinition parse(String yaml) {
+    return PipelineParser.parse(yaml, "p.yaml");
+  }
+
+  @Test
+  void readsEveryPartWithItsLine() {
+    PipelineDefinition d = parse(GOOD);
+    assertThat(d.name()).isEqualTo("citizens-profile");
+    assertThat(d.inputs()).singleElement().satisfies(in -> {
+      assertThat(in.alias()).isEqualTo("citizens");
+      assertThat(in.columns()).containsExactly("id_card", "gender", "birth_date");
+      assertThat(in.latest()).isTrue();
+      assertThat(in.filterLine()).isEqualTo(9);
+    });
+    assertThat(d.transformLine()).as("the block starts under its key").isEqualTo(12);
+    assertThat(d.policies()).containsOnlyKeys("id_card", "birth_date", "gender");
+    assertThat(d.policies().get("birth_date").variant()).isEqualTo("age_band");
+    assertThat(d.policies().get("birth_date").args()).containsEntry("width", "10");
+    assertThat(d.policies().get("birth_date").line()).isEqualTo(16);
+    assertThat(d.privacy().k()).isEqualTo(5);
+    assertThat(d.quality().suite()).isEqualTo("profile.json");
+    assertThat(d.asOf()).isEqualTo(LocalDate.of(2026, 11, 1));
+    assertThat(d.sha256()).hasSize(64);
+    assertThat(parse(GOOD + "\n").sha256()).as("the hash is of the file's text").isNotEqualTo(d.sha256());
+  }
+
+  @Test
+  void problemsAreReportedWithTheirLine() {
+    assertThatThrownBy(() -> parse(GOOD.replace("owner: futian-operator\n", "")))
+        .hasMessage("p.yaml:1: missing 'owner'");
+    assertThatThrownBy(() -> parse(GOOD.replace("    as: citizens", "    alias: citizens")))
+        .hasMessage("p.yaml:7: unknown input key 'alias' (known: as, columns, filter, snapshot, table)");
+    assertThatThrownBy(() -> parse(GOOD.replace("snapshot: latest", "snapshot: yesterday")))
+        .hasMessageStartingWith("p.yaml:10: snapshot must be 'latest' or a snapshot id");
+    assertThatThrownBy(() -> parse(GOOD.replace("key: default, length: 20", "key: default, salt: x")))
+        .hasMessage("p.yaml:15: column 'id_card': pseudonymize has no option 'salt' (known: context, key, length)");
+    assertThatThrownBy(() -> parse(GOOD.replace("gender: keep", "gender: hide")))
+        .hasMessageStartingWith("p.yaml:17: column 'gender': unknown policy 'hide'");
+    assertThatThrownBy(() -> parse(GOOD.replace("gender: keep", "gender: mask")))
+        .hasMessage("p.yaml:17: column 'gender': mask needs its kind, e.g. {mask: id_card}");
+    assertThatThrownBy(() -> parse(GOOD.replace("k: 5", "k: 1")))
+        .hasMessage("p.yaml:18: k must be at least 2 (k = 1 protects no one)");
+    assertThatThrownBy(() -> parse(GOOD.replace("k: 5}", "k: 5, l: 2}")))
+        .hasMessage("p.yaml:18: l-diversity needs the sensitive column ('sensitive')");
+    assertThatThrownBy(() -> parse(GOOD.replace("table: ods.public_security__citizens", "table: citizens")))
+        .hasMessageStartingWith("p.yaml:6: table 'citizens' must be NAMESPACE.NAME");
+    assertThatThrownBy(() -> parse(GOOD.replace("transform: |\n  SELECT id_card, gender, birth_date\n  FROM citizens\n",
+        "").replace("inputs:\n", "inputs:\n  - {table: ods.a, columns: [x]}\n")))
+        .hasMessageStartingWith("p.yaml:6: with several inputs, a 'transform' (SQL SELECT) must say how they combine");
+    assertThatThrownBy(() -> parse(GOOD.replace("asOf: 2026-11-01", "asOf: next week")))
+        .hasMessage("p.yaml:21: asOf must be a date like 2026-11-01");
+    assertThatThrownBy(() -> parse("name: [unclosed")).hasMessageStartingWith("p.yaml:1: not valid YAML");
+    assertThatThrownBy(() -> parse(GOOD.replace("name: citizens-profile", "name: Citizens Profile")))
+        .hasMessageStartingWith("p.yaml:1: name 'Citizens Profile' must be lower-case");
+  }
+
+  @Test
+  void policyArgumentsAreCheckedWhenBuilt() {
+    PipelineDefinition d = parse(GOOD.replace("{generalize: age_band, width: 10}", "{generalize: age_band, level: 3}"));
+    assertThatThrownBy(() -> PolicyFactory.build("p.yaml", d.policies().get("birth_date"), id -> new byte[32], null))
+        .hasMessage("p.yaml:16: column 'birth_date': generalize age_band has no option 'level' (known: width)");
+    PipelineDefinition e = parse(GOOD.replace("{generalize: age_band, width: 10}", "{mask: name, keepFirst: 2}"));
+    assertThatThrownBy(() -> PolicyFactory.build("p.yaml", e.policies().get("birth_date"), id -> new byte[32], null))
+        .hasMessageContaining("a name mask keeps what the convention keeps");
+    PipelineDefinition f = parse(GOOD.replace("{generalize: age_band, width: 10}", "{generalize: age_band}"));
+    assertThatThrownBy(() -> PolicyFactory.build("p.yaml", f.policies().get("birth_date"), id -> new byte[32], null))
+        .hasMessage("p.yaml:16: column 'birth_date': an age band needs the date ages are counted at (asOf)");
+  }
+}

@@ -1,0 +1,218 @@
+package io.dataops.pipelines.definition;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dataops.lakehouse.contract.PersonalData;
+import io.dataops.lakehouse.sample.SampleDataset;
+import io.dataops.pipelines.desensitize.Mask;
+import io.dataops.pipelines.desensitize.Pseudonymize;
+import io.dataops.pipelines.model.ValueType;
+import io.dataops.pipelines.testing.PipelineFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class PipelineValidatorTest extends PipelineFixture {
+  static final String HEAD = """
+      name: citizens-profile
+      scenario: 社区服务人口结构分析
+      owner: futian-operator
+      """;
+
+  @BeforeEach
+  void landData() throws Exception {
+    landSample(SampleDataset.CITIZENS, 300, 300, 1);
+    landSample(SampleDataset.SOCIAL_INSURANCE, 400, 300, 1);
+    // A table whose contract forgot to declare the phone numbers personal.
+    land("street-office", "visits", """
+        columns:
+          - {name: visit_id, type: long}
+          - {name: contact, type: string}
+          - {name: topic, type: string}
+        """, "visit_id,contact,topic\n1,13812345678,低保\n2,13987654321,户籍\n3,15900001111,医保\n");
+  }
+
+  private BoundPipeline bind(String yaml) {
+    return new PipelineValidator(lakehouse, keys).bind(PipelineParser.parse(HEAD + yaml, "p.yaml"), dir);
+  }
+
+  private static String citizens(String columns) {
+    return """
+        inputs:
+          - table: ods.public_security__citizens
+            as: citizens
+            columns: %s
+        """.formatted(columns);
+  }
+
+  @Test
+  void aGoodPipelineBindsWithTypesPoliciesLineageAndEffectiveQuasiIdentifiers() {
+    BoundPipeline p = bind(citizens("[id_card, name, gender, birth_date, district_code, monthly_income]") + """
+        transform: |
+          SELECT id_card AS person_key, name, gender, birth_date, district_code,
+                 monthly_income
+          FROM citizens
+          WHERE gender IN ('M', 'F')
+        policy:
+          person_key: {pseudonymize: hmac-sha256, key: default, length: 20}
+          name: {mask: name}
+          birth_date: {generalize: year}
+          monthly_income: {generalize: buckets, boundaries: [0, 3000, 6000, 10000]}
+        privacy: {quasiIdentifiers: [birth_date, gender, district_code], k: 5}
+        product: citizens-profile
+        """);
+    assertThat(p.inputs()).singleElement().satisfies(in -> {
+      assertThat(in.snapshotId()).isEqualTo(lakehouse.load(in.table()).currentSnapshot().snapshotId());
+      assertThat(in.personal()).containsOnlyKeys("id_card", "name", "birth_date");
+      assertThat(in.personal().get("id_card").declared()).isTrue();
+    });
+    assertThat(p.columns()).extracting(BoundPipeline.BoundColumn::name).containsExactly("person_key", "name", "gender",
+        "birth_date", "district_code", "monthly_income");
+    BoundPipeline.BoundColumn key = p.columns().get(0);
+    assertThat(key.policy()).isInstanceOf(Pseudonymize.class);
+    assertThat(key.personalSources()).singleElement().asString().startsWith("citizens.id_card (id_card");
+    assertThat(p.columns().get(1).policy()).isInstanceOf(Mask.class);
+    assertThat(p.columns().get(3).outputType().type()).isEqualTo(ValueType.INT);
+    assertThat(p.columns().get(5).sqlType().toString()).isEqualTo("decimal(12,2)");
+    assertThat(p.columns().get(5).outputType().type()).isEqualTo(ValueType.STRING);
+    assertThat(p.privacy().quasiIdentifiers()).containsExactly("birth_date", "gender", "district_code", "name");
+    assertThat(p.privacy().added()).containsEntry("name", "mask name (keep surname) keeps surname");
+    assertThat(p.asOf()).isNotNull();
+  }
+
+  @Test
+  void personalDataWithoutAPolicyIsRefusedAtItsLine() {
+    assertThatThrownBy(() -> bind(citizens("[id_card, gender]") + """
+        transform: |
+          SELECT gender,
+                 upper(id_card) AS idc
+          FROM citizens
+        product: p
+        """)).hasMessage("p.yaml:10: column 'idc' carries personal data from citizens.id_card (id_card, declared in "
+        + "the feed contract) and has no policy: mask, pseudonymize, encrypt, generalize, suppress or remove it");
+    assertThatThrownBy(() -> bind("""
+        inputs:
+          - {table: ods.street_office__visits, as: visits, columns: [visit_id, contact, topic]}
+        policy:
+          topic: keep
+        product: visits
+        """)).as("undeclared but detected by content").hasMessageContaining("column 'contact' carries personal data "
+        + "from visits.contact (mobile, detected: 100% of 3 sampled values look like mobile)");
+    assertThatThrownBy(() -> bind(citizens("[id_card]") + """
+        policy:
+          id_card: keep
+        product: p
+        """)).hasMessageStartingWith("p.yaml:9: column 'id_card' carries personal data").hasMessageEndingWith(
+        "is kept as it is: mask, pseudonymize, encrypt, generalize, suppress or remove it");
+  }
+
+  @Test
+  void countsAndDatePartsOfPersonalDataAreDerivedAndBecomeQuasiIdentifiers() {
+    BoundPipeline p = bind(citizens("[birth_date, gender, district_code]") + """
+        transform: |
+          SELECT district_code, gender, year(birth_date) AS birth_year, count(*) AS people
+          FROM citizens GROUP BY district_code, gender, year(birth_date)
+        privacy: {quasiIdentifiers: [district_code, gender], k: 5, countColumn: people}
+        product: population
+        """);
+    assertThat(p.aggregates()).isTrue();
+    assertThat(p.privacy().added()).containsOnlyKeys("birth_year");
+    assertThat(p.privacy().added().get("birth_year")).startsWith("computed from citizens.birth_date (birth_date");
+    assertThat(p.columns().get(3).outputType().type()).isEqualTo(ValueType.LONG);
+    assertThatThrownBy(() -> bind(citizens("[birth_date, gender, district_code]") + """
+        transform: SELECT district_code, count(*) AS people FROM citizens GROUP BY district_code
+        privacy: {quasiIdentifiers: [district_code], k: 5}
+        product: population
+        """)).hasMessageContaining("the transform aggregates: say which column counts the people");
+  }
+
+  @Test
+  void joinsOfTwoDepartmentsResolveEachColumnToItsInput() {
+    BoundPipeline p = bind("""
+        inputs:
+          - {table: ods.public_security__citizens, as: citizens, columns: [id_card, gender, district_code]}
+          - {table: ods.human_resources__social_insurance, as: contributions, columns: [id_card, base_salary]}
+        transform: |
+          SELECT c.id_card AS person_key, c.gender, c.district_code, s.base_salary
+          FROM contributions s JOIN citizens c ON c.id_card = s.id_card
+        policy:
+          person_key: {pseudonymize: hmac-sm3, key: default, length: 24}
+          base_salary: {generalize: buckets, width: 2000}
+        product: employment
+        """.replace("contributions s JOIN citizens c ON c.id_card = s.id_card",
+        "contributions JOIN citizens ON citizens.id_card = contributions.id_card").replace("c.", "citizens.")
+        .replace("s.base_salary", "contributions.base_salary"));
+    assertThat(p.joins()).isTrue();
+    assertThat(p.columns().get(0).lineage()).containsExactly(new SqlSubset.Source("citizens", "id_card", true));
+    assertThat(p.inputs()).hasSize(2);
+  }
+
+  @Test
+  void sqlOutsideTheSubsetAndBindingErrorsPointAtTheirLine() {
+    String in = citizens("[id_card, gender, monthly_income]");
+    assertThatThrownBy(() -> bind(in + "transform: |\n  SELECT gender\n  FROM citizens\n  ORDER BY gender\nproduct: p\n"))
+        .hasMessage("p.yaml:11: transform: ORDER BY is not allowed: a product is a set, its order is not part of it");
+    assertThatCode(() -> bind(in + "transform: |\n  SELECT gender,\n    avg(monthly_income) AS a\n  FROM citizens"
+        + " GROUP BY gender\nproduct: p\n")).as("decimal column: fine").doesNotThrowAnyException();
+    assertThatThrownBy(() -> bind(in + "transform: |\n  SELECT gender,\n    sum(char_length(gender)) AS n\n"
+        + "  FROM citizens GROUP BY gender\nproduct: p\n")).hasMessageStartingWith("p.yaml:10: transform: sum needs a "
+        + "BIGINT, DOUBLE or DECIMAL operand");
+    assertThatThrownBy(() -> bind(in + "transform: |\n  SELECT gender\n  FROM citizens\n  WHERE nope = 1\nproduct: p\n"))
+        .hasMessage("p.yaml:11: transform: no input reads a column 'nope' (add it to an input's columns if it is "
+            + "granted)");
+    assertThatThrownBy(() -> bind(in + "transform: |\n  SELECT gender\n  FROM citizens\n  WHER gender = 'M'\nproduct: p\n"))
+        .hasMessageStartingWith("p.yaml:11: transform: not valid SQL: syntax error at or near");
+    assertThatThrownBy(() -> bind(in + "transform: SELECT gender, (SELECT 1) AS x FROM citizens\nproduct: p\n"))
+        .hasMessageContaining("subqueries are not in the subset");
+    assertThatThrownBy(() -> bind(in + "transform: SELECT gender, upper(gender) FROM citizens\nproduct: p\n"))
+        .hasMessage("p.yaml:8: transform: give this expression a name (... AS name): the engines would name it "
+            + "differently");
+    assertThatThrownBy(() -> bind(in + "transform: SELECT gender, strftime(now(), '%Y') AS y FROM citizens\n"
+        + "product: p\n")).hasMessageContaining("function strftime() is not in the subset");
+    assertThatCode(() -> bind(in + "transform: SELECT gender, monthly_income / 2 AS half FROM citizens\n"
+        + "product: p\n")).as("a decimal column divides the same in both engines").doesNotThrowAnyException();
+    assertThatThrownBy(() -> bind(in + "transform: SELECT gender, char_length(gender) / 2 AS half FROM citizens\n"
+        + "product: p\n")).hasMessageContaining("division needs a DOUBLE or DECIMAL operand");
+  }
+
+  @Test
+  void policiesTablesAndPrivacyAreCheckedAgainstWhatExists() {
+    assertThatThrownBy(() -> bind("inputs:\n  - {table: ods.nothing, columns: [a]}\nproduct: p\n"))
+        .hasMessage("p.yaml:5: no table ods.nothing (see: dataops table list)");
+    assertThatThrownBy(() -> bind("inputs:\n  - {table: quarantine.public_security__citizens, columns: [a]}\n"
+        + "product: p\n")).hasMessageContaining("not quarantine.*");
+    assertThatThrownBy(() -> bind(citizens("[gender, shoe_size]") + "product: p\n"))
+        .hasMessageStartingWith("p.yaml:7: table ods.public_security__citizens has no column 'shoe_size'");
+    assertThatCode(() -> bind(citizens("[gender, birth_date]") + "policy:\n  gender: {mask: name}\n"
+        + "  birth_date: {generalize: month}\nproduct: p\n"))
+        .as("gender is not personal but the mask fits a string").doesNotThrowAnyException();
+    assertThatThrownBy(() -> bind(citizens("[gender, birth_date]") + "policy:\n  birth_date: {mask: name}\n"
+        + "product: p\n")).hasMessage("p.yaml:9: column 'birth_date' (date): mask applies to string columns, not date");
+    assertThatThrownBy(() -> bind(citizens("[gender]") + "policy:\n  genre: keep\nproduct: p\n"))
+        .hasMessage("p.yaml:9: policy for 'genre', which the input does not produce (it produces gender)");
+    assertThatThrownBy(() -> bind(citizens("[id_card, gender]") + "policy:\n  id_card: {pseudonymize: hmac-sha256, "
+        + "key: vault}\nproduct: p\n")).hasMessage("p.yaml:9: column 'id_card': no key 'vault'");
+    assertThatThrownBy(() -> bind(citizens("[gender]") + "privacy: {quasiIdentifiers: [age], k: 3}\nproduct: p\n"))
+        .hasMessage("p.yaml:8: quasi-identifier 'age' is not a column of the product");
+    assertThatThrownBy(() -> bind(citizens("[gender]") + "quality: {suite: missing.json}\nproduct: p\n"))
+        .hasMessageStartingWith("p.yaml:8: no quality suite at");
+    assertThatThrownBy(() -> bind(citizens("[id_card, gender]") + "policy:\n  id_card: remove\n  gender: remove\n"
+        + "product: p\n")).hasMessageContaining("every column is removed");
+    BoundPipeline ok = bind(citizens("[id_card, gender]") + "policy:\n  id_card: remove\nproduct: p\n");
+    assertThat(ok.productColumns()).extracting(BoundPipeline.BoundColumn::name).containsExactly("gender");
+    assertThat(ok.warnings()).isEmpty();
+    BoundPipeline warned = bind(citizens("[name, gender]") + "policy:\n  name: {mask: name}\nproduct: p\n");
+    assertThat(warned.warnings()).singleElement().asString().contains("declares no privacy");
+    assertThat(warned.inputs().get(0).personal().get("name").kind()).isEqualTo(PersonalData.NAME);
+  }
+
+  @Test
+  void filtersAreBooleanExpressionsOverTheirInputOnly() {
+    assertThat(bind(citizens("[gender, birth_date]").replace("    columns:", "    filter: \"birth_date >= DATE "
+        + "'1980-01-01'\"\n    columns:") + "policy:\n  birth_date: {generalize: year}\nproduct: p\n").inputs().get(0)
+        .filter()).contains("1980");
+    assertThatThrownBy(() -> bind(citizens("[gender]").replace("    columns:", "    filter: count(*) > 1\n    columns:")
+        + "product: p\n")).hasMessageContaining("filter:");
+  }
+}
