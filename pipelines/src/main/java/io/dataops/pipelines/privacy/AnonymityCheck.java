@@ -119,6 +119,41 @@ public final class AnonymityCheck implements AutoCloseable {
     public PrivacyReport report() {
       return report;
     }
+
+    /** Saves the decision (not the report) so that a restarted job's second pass can use it without a first pass. */
+    public void writeTo(java.nio.file.Path file) {
+      java.nio.file.Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+      try (java.io.DataOutputStream out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(
+          java.nio.file.Files.newOutputStream(tmp), 1 << 16))) {
+        out.writeBoolean(listsKept);
+        out.writeInt(classes.n);
+        for (int i = 0; i < 2 * classes.n; i++) {
+          out.writeLong(classes.a[i]);
+        }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      try {
+        java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
+    public static Verdict readFrom(java.nio.file.Path file, PrivacyReport report) {
+      try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(
+          java.nio.file.Files.newInputStream(file), 1 << 16))) {
+        boolean listsKept = in.readBoolean();
+        LongPairs pairs = new LongPairs();
+        for (int i = in.readInt(); i > 0; i--) {
+          pairs.add(in.readLong(), in.readLong());
+        }
+        return new Verdict(pairs, listsKept, report);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
   }
 
   /** Pairs of longs appended in ascending order, searched by bisection. */

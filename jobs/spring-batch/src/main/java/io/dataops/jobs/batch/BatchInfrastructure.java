@@ -1,0 +1,113 @@
+package io.dataops.jobs.batch;
+
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.springframework.batch.core.configuration.support.MapJobRegistry;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.launch.support.TaskExecutorJobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.repository.support.JdbcJobRepositoryFactoryBean;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.core.task.SyncTaskExecutor;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+
+/**
+ * Spring Batch's job repository in the platform database (the catalog's JDBC URL: the embedded SQLite file or
+ * PostgreSQL), created on first use from Spring Batch's own schema scripts, and a job operator that runs jobs in the
+ * calling thread. Built by hand, without a Spring context: the CLI starts in well under a second.
+ */
+public final class BatchInfrastructure {
+  private final DataSource dataSource;
+  private final JdbcTransactionManager transactionManager;
+  private final JobRepository jobRepository;
+  private final TaskExecutorJobOperator jobOperator;
+  private final MapJobRegistry registry = new MapJobRegistry();
+
+  public BatchInfrastructure(String jdbcUrl, String user, String password) {
+    Properties props = new Properties();
+    if (user != null) {
+      props.setProperty("user", user);
+    }
+    if (password != null) {
+      props.setProperty("password", password);
+    }
+    boolean sqlite = jdbcUrl.startsWith("jdbc:sqlite:");
+    if (sqlite) {
+      props.setProperty("busy_timeout", "60000");
+    }
+    try {
+      Driver driver = DriverManager.getDriver(jdbcUrl);
+      SimpleDriverDataSource ds = new SimpleDriverDataSource(driver, jdbcUrl);
+      ds.setConnectionProperties(props);
+      this.dataSource = ds;
+      createSchema(sqlite ? "sqlite" : "postgresql");
+      this.transactionManager = new JdbcTransactionManager(dataSource);
+      JdbcJobRepositoryFactoryBean factory = new JdbcJobRepositoryFactoryBean();
+      factory.setDataSource(dataSource);
+      factory.setTransactionManager(transactionManager);
+      // SQLite has one writer at a time: serializable creation only adds lock upgrades; the job key is unique anyway.
+      factory.setIsolationLevelForCreate("ISOLATION_READ_COMMITTED");
+      factory.afterPropertiesSet();
+      this.jobRepository = factory.getObject();
+      TaskExecutorJobOperator operator = new TaskExecutorJobOperator();
+      operator.setJobRepository(jobRepository);
+      operator.setJobRegistry(registry);
+      operator.setTaskExecutor(new SyncTaskExecutor());
+      operator.afterPropertiesSet();
+      this.jobOperator = operator;
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot set up the Spring Batch job repository", e);
+    }
+  }
+
+  private void createSchema(String dialect) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      try (ResultSet r = c.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
+        while (r.next()) {
+          if (r.getString("TABLE_NAME").equalsIgnoreCase("BATCH_JOB_INSTANCE")) {
+            return;
+          }
+        }
+      }
+      ResourceDatabasePopulator schema = new ResourceDatabasePopulator(
+          new ClassPathResource("org/springframework/batch/core/schema-" + dialect + ".sql"));
+      try {
+        schema.populate(c);
+      } catch (org.springframework.jdbc.datasource.init.ScriptStatementFailedException e) {
+        // Another process created the tables between our look and our script: theirs are as good as ours.
+        if (!e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("exist")) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  public JobRepository jobRepository() {
+    return jobRepository;
+  }
+
+  public JobOperator jobOperator() {
+    return jobOperator;
+  }
+
+  /** Makes {@code job} known by name (a restart looks the job up), replacing an earlier one of that name. */
+  public void register(org.springframework.batch.core.job.Job job) {
+    registry.unregister(job.getName());
+    try {
+      registry.register(job);
+    } catch (org.springframework.batch.core.configuration.DuplicateJobException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public JdbcTransactionManager transactionManager() {
+    return transactionManager;
+  }
+}

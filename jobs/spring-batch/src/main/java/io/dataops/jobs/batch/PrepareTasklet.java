@@ -1,0 +1,34 @@
+package io.dataops.jobs.batch;
+
+import java.nio.file.Files;
+import org.apache.iceberg.Table;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+
+/**
+ * Checks that every pinned snapshot still exists (snapshot expiry could have removed it since validation), creates the
+ * run's folder and the product's table (empty) if it is new.
+ */
+final class PrepareTasklet implements Tasklet {
+  private final RunState run;
+
+  PrepareTasklet(RunState run) {
+    this.run = run;
+  }
+
+  @Override
+  public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
+    for (var in : run.pipeline.inputs()) {
+      Table t = run.lakehouse.load(in.table());
+      if (t.snapshot(in.snapshotId()) == null) {
+        throw new io.dataops.lakehouse.BadInputException("snapshot " + in.snapshotId() + " of " + in.table()
+            + " no longer exists (expired); run the pipeline again to pin the current one");
+      }
+    }
+    Files.createDirectories(run.workDir);
+    ProductTables.createOrLoad(run.lakehouse, run.pipeline);
+    return RepeatStatus.FINISHED;
+  }
+}

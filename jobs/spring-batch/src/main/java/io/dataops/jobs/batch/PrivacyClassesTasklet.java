@@ -1,0 +1,44 @@
+package io.dataops.jobs.batch;
+
+import io.dataops.pipelines.definition.BoundPipeline;
+import io.dataops.pipelines.privacy.AnonymityCheck;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+
+/**
+ * The privacy check's first pass: runs the transform, applies only the policies of the quasi-identifier, sensitive
+ * and count columns, counts the equivalence classes (spilling beyond the memory setting) and saves which classes must
+ * be suppressed. A restart of this step starts it over: its result is all or nothing.
+ */
+final class PrivacyClassesTasklet implements Tasklet {
+  private final RunState run;
+
+  PrivacyClassesTasklet(RunState run) {
+    this.run = run;
+  }
+
+  @Override
+  public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
+    BoundPipeline.Privacy p = run.pipeline.privacy();
+    try (DuckTransform transform = new DuckTransform(run.lakehouse, run.pipeline, run.workDir.resolve("duck-classes"),
+        run.settings.duckMemoryLimit(), run.settings.duckThreads());
+        AnonymityCheck check = new AnonymityCheck(p.k(), p.l(), p.sensitive(), p.weightColumn(), p.quasiIdentifiers(),
+            p.added(), run.workDir.resolve("classes"), run.settings.privacyMemory())) {
+      transform.open(run.pipeline);
+      long rows = 0;
+      for (Object[] row = transform.next(); row != null; row = transform.next()) {
+        Object[] product = run.policies.applyForPrivacy(row);
+        check.add(run.policies.quasiIdentifiers(product), run.policies.sensitive(product), run.policies.weight(product));
+        rows++;
+      }
+      AnonymityCheck.Verdict verdict = check.finish();
+      verdict.writeTo(run.verdictFile());
+      var context = chunkContext.getStepContext().getStepExecution().getExecutionContext();
+      context.putLong("rows", rows);
+      context.putString("privacy.report", RunState.JSON.writeValueAsString(verdict.report()));
+    }
+    return RepeatStatus.FINISHED;
+  }
+}

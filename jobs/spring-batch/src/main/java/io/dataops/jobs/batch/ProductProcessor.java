@@ -1,0 +1,34 @@
+package io.dataops.jobs.batch;
+
+import io.dataops.pipelines.privacy.AnonymityCheck;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.infrastructure.item.ItemProcessor;
+
+/** Applies the policies; a row whose equivalence class is too small is suppressed (filtered out) and counted. */
+final class ProductProcessor implements ItemProcessor<Object[], Object[]> {
+  private final RunState run;
+  private final WriteProgress progress;
+  private final JobInstance instance;
+  private AnonymityCheck.Verdict verdict;
+  private boolean loaded;
+
+  ProductProcessor(RunState run, WriteProgress progress, JobInstance instance) {
+    this.run = run;
+    this.progress = progress;
+    this.instance = instance;
+  }
+
+  @Override
+  public Object[] process(Object[] row) {
+    if (!loaded) {
+      verdict = run.verdict(instance);
+      loaded = true;
+    }
+    Object[] product = run.policies.apply(row);
+    if (verdict != null && verdict.suppressed(run.policies.quasiIdentifiers(product))) {
+      progress.suppressed++;
+      return null;
+    }
+    return product;
+  }
+}

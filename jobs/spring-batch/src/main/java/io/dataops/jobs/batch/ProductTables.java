@@ -1,0 +1,93 @@
+package io.dataops.jobs.batch;
+
+import io.dataops.lakehouse.BadInputException;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.catalog.Zone;
+import io.dataops.pipelines.definition.BoundPipeline;
+import io.dataops.pipelines.definition.BoundPipeline.BoundColumn;
+import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.UpdateSchema;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
+import org.apache.iceberg.types.Types.NestedField;
+
+/**
+ * The product's Iceberg table, {@code product.<name>}: one snapshot per version, each holding exactly that version's
+ * rows. When a pipeline's columns change between versions the table's schema follows (columns added, dropped, or
+ * widened where Iceberg allows); the change is committed together with the version's rows.
+ */
+final class ProductTables {
+  private ProductTables() {}
+
+  static TableIdentifier id(String product) {
+    return TableIdentifier.of(Zone.PRODUCT.namespaceName(), product.replace('-', '_'));
+  }
+
+  static Type icebergType(ColumnType t) {
+    return switch (t.type()) {
+      case STRING -> Types.StringType.get();
+      case INT -> Types.IntegerType.get();
+      case LONG -> Types.LongType.get();
+      case DOUBLE -> Types.DoubleType.get();
+      case DECIMAL -> Types.DecimalType.of(t.precision(), t.scale());
+      case DATE -> Types.DateType.get();
+      case TIMESTAMP -> Types.TimestampType.withoutZone();
+      case TIMESTAMPTZ -> Types.TimestampType.withZone();
+      case BOOLEAN -> Types.BooleanType.get();
+    };
+  }
+
+  static Schema schemaOf(BoundPipeline p) {
+    List<NestedField> fields = new ArrayList<>();
+    int id = 1;
+    for (BoundColumn c : p.productColumns()) {
+      fields.add(NestedField.optional(id++, c.name(), icebergType(c.outputType()), c.policy().describe()));
+    }
+    return new Schema(fields);
+  }
+
+  /** Creates the product's table when it is new (empty: no snapshot, so no version is visible yet). */
+  static Table createOrLoad(Lakehouse lakehouse, BoundPipeline p) {
+    TableIdentifier id = id(p.definition().product());
+    return lakehouse.createOrLoad(id, schemaOf(p), Map.of("dataops.product", p.definition().product()));
+  }
+
+  /**
+   * The table's schema changed to hold this version's columns, not yet committed: {@code apply()} gives the schema
+   * data files are written with, {@code commit()} (inside the publishing transaction) makes it the table's.
+   */
+  static UpdateSchema evolve(UpdateSchema update, Schema current, BoundPipeline p) {
+    Schema wanted = schemaOf(p);
+    for (NestedField f : wanted.columns()) {
+      NestedField old = current.findField(f.name());
+      if (old == null) {
+        update.addColumn(f.name(), f.type(), f.doc());
+      } else if (!old.type().equals(f.type())) {
+        if (!org.apache.iceberg.types.TypeUtil.isPromotionAllowed(old.type(), f.type().asPrimitiveType())) {
+          throw new BadInputException("product " + p.definition().product() + ": column '" + f.name() + "' was "
+              + old.type() + " in earlier versions and would be " + f.type() + "; Iceberg cannot change that type, so "
+              + "give the product another name or keep the type");
+        }
+        update.updateColumn(f.name(), f.type().asPrimitiveType(), f.doc());
+      } else if (f.doc() != null && !f.doc().equals(old.doc())) {
+        update.updateColumnDoc(f.name(), f.doc());
+      }
+    }
+    for (NestedField old : current.columns()) {
+      if (wanted.findField(old.name()) == null) {
+        update.deleteColumn(old.name());
+      }
+    }
+    return update;
+  }
+
+  static Schema writeSchema(Table table, BoundPipeline p) {
+    return evolve(table.updateSchema(), table.schema(), p).apply();
+  }
+}

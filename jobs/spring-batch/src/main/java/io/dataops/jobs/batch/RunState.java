@@ -1,0 +1,78 @@
+package io.dataops.jobs.batch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.pipelines.definition.BoundPipeline;
+import io.dataops.pipelines.privacy.AnonymityCheck;
+import io.dataops.pipelines.privacy.PrivacyReport;
+import io.dataops.pipelines.run.RowPolicies;
+import java.nio.file.Path;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
+
+/** What the steps of one run share: the bound pipeline, its policies, the run's folder, and the job repository. */
+final class RunState {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final String STEP_PREPARE = "prepare";
+  static final String STEP_CLASSES = "privacy-classes";
+  static final String STEP_WRITE = "write-product";
+  static final String STEP_LEAKS = "leak-check";
+  static final String STEP_PUBLISH = "publish";
+
+  final Lakehouse lakehouse;
+  final BoundPipeline pipeline;
+  final RowPolicies policies;
+  final Path workDir;
+  final RunSettings settings;
+  final String runKey;
+  final TableIdentifier productTable;
+  final JobRepository jobRepository;
+  private AnonymityCheck.Verdict verdict;
+  /** Told the transform rows processed so far after each chunk (progress display). */
+  java.util.function.LongConsumer progress = rows -> { };
+
+  RunState(Lakehouse lakehouse, BoundPipeline pipeline, Path workDir, RunSettings settings, String runKey,
+      JobRepository jobRepository) {
+    this.lakehouse = lakehouse;
+    this.pipeline = pipeline;
+    this.policies = new RowPolicies(pipeline);
+    this.workDir = workDir;
+    this.settings = settings;
+    this.runKey = runKey;
+    this.productTable = ProductTables.id(pipeline.definition().product());
+    this.jobRepository = jobRepository;
+  }
+
+  Path verdictFile() {
+    return workDir.resolve("verdict.bin");
+  }
+
+  /** The last execution of a step of this job instance (a restarted run finds the steps an earlier attempt did). */
+  StepExecution lastStep(JobInstance instance, String step) {
+    return jobRepository.getLastStepExecution(instance, step);
+  }
+
+  PrivacyReport privacyReport(JobInstance instance) {
+    if (pipeline.privacy() == null) {
+      return null;
+    }
+    StepExecution s = lastStep(instance, STEP_CLASSES);
+    try {
+      return JSON.readValue(s.getExecutionContext().getString("privacy.report"), PrivacyReport.class);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("the privacy report of this run is unreadable", e);
+    }
+  }
+
+  synchronized AnonymityCheck.Verdict verdict(JobInstance instance) {
+    if (pipeline.privacy() == null) {
+      return null;
+    }
+    if (verdict == null) {
+      verdict = AnonymityCheck.Verdict.readFrom(verdictFile(), privacyReport(instance));
+    }
+    return verdict;
+  }
+}

@@ -1,0 +1,279 @@
+package io.dataops.jobs.batch;
+
+import io.dataops.lakehouse.BadInputException;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.pipelines.definition.BoundPipeline;
+import io.dataops.pipelines.desensitize.ColumnPolicy;
+import io.dataops.pipelines.desensitize.FormatPreservingEncryption;
+import io.dataops.pipelines.desensitize.KeyRing;
+import io.dataops.pipelines.desensitize.Pseudonymize;
+import io.dataops.pipelines.run.PipelineRunResult;
+import io.dataops.pipelines.run.ProductVersion;
+import io.dataops.pipelines.run.ProductVersionStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.builder.SimpleJobBuilder;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+
+/**
+ * Runs a bound pipeline as a Spring Batch job: prepare, privacy classes (when the pipeline declares privacy), write
+ * the product's files (chunk-oriented, restartable), leak check, publish (one Iceberg commit, then the draft version
+ * record). The job instance is the run: its identifying parameters are the pipeline file's hash, the pinned input
+ * snapshots, the fingerprints of the keys its policies use and the engine. Running the same command again
+ * <ul>
+ *   <li>after success is recognized: the version it made is returned, nothing runs;</li>
+ *   <li>after a failure or a kill restarts the job where it stopped (a killed attempt is first marked failed, once its
+ *       process is gone), giving the product the first attempt would have given.</li>
+ * </ul>
+ */
+public final class SpringBatchExecutor {
+  public static final String ENGINE = "spring-batch";
+
+  private final Lakehouse lakehouse;
+  private final BatchInfrastructure batch;
+  private final ProductVersionStore versions;
+  private final KeyRing keys;
+  private final Path workRoot;
+  private final RunSettings settings;
+  private java.util.function.LongConsumer progress = rows -> { };
+
+  public SpringBatchExecutor(Lakehouse lakehouse, BatchInfrastructure batch, ProductVersionStore versions, KeyRing keys,
+      Path workRoot, RunSettings settings) {
+    this.lakehouse = lakehouse;
+    this.batch = batch;
+    this.versions = versions;
+    this.keys = keys;
+    this.workRoot = workRoot;
+    this.settings = settings;
+  }
+
+  /** Told the number of transform rows processed after each chunk. */
+  public SpringBatchExecutor onProgress(java.util.function.LongConsumer listener) {
+    this.progress = listener;
+    return this;
+  }
+
+  public PipelineRunResult run(BoundPipeline p) {
+    long started = System.nanoTime();
+    JobParameters params = parameters(p);
+    String jobName = "pipeline." + p.definition().name();
+    Map<String, String> identity = new TreeMap<>();
+    params.getIdentifyingParameters().forEach(x -> identity.put(x.name(), String.valueOf(x.value())));
+    String runKey = sha256(jobName + "|" + identity);
+    Path workDir = workRoot.resolve("pipeline-" + runKey.substring(0, 16));
+    JobRepository repo = batch.jobRepository();
+    RunState run = new RunState(lakehouse, p, workDir, settings, runKey, repo);
+    run.progress = progress;
+    Job job = job(jobName, run);
+    batch.register(job);
+
+    JobInstance instance = repo.getJobInstance(jobName, params);
+    JobExecution execution;
+    boolean restarted = false;
+    try {
+      if (instance != null) {
+        JobExecution last = repo.getLastJobExecution(instance);
+        if (last != null && last.getStatus() == BatchStatus.COMPLETED) {
+          ProductVersion v = versions.byRunKey(runKey).orElseThrow(() -> new IllegalStateException("run " + runKey
+              + " completed but recorded no product version"));
+          return result(v, p, true, false, started);
+        }
+        if (last != null && last.getStatus().isRunning()) {
+          Optional<String> owner = RunOwner.aliveOwner(workDir);
+          if (owner.isPresent()) {
+            throw new BadInputException("this run is already going on in " + owner.get() + "; wait for it");
+          }
+          last = batch.jobOperator().recover(last); // its process is gone: mark it failed so it can restart
+        }
+        RunOwner.claim(workDir);
+        execution = batch.jobOperator().restart(last);
+        restarted = true;
+      } else {
+        RunOwner.claim(workDir);
+        execution = batch.jobOperator().start(job, params);
+      }
+    } catch (BadInputException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("Spring Batch could not run " + jobName + ": " + e.getMessage(), e);
+    }
+    if (execution.getStatus() != BatchStatus.COMPLETED) {
+      for (Throwable t : execution.getAllFailureExceptions()) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+          if (c instanceof BadInputException bad) {
+            throw bad;
+          }
+        }
+      }
+      Throwable first = execution.getAllFailureExceptions().isEmpty() ? null : execution.getAllFailureExceptions().get(0);
+      throw new IllegalStateException("pipeline " + p.definition().name() + " failed (" + execution.getStatus()
+          + "); run the same command again to resume it", first);
+    }
+    ProductVersion v = versions.byRunKey(runKey).orElseThrow();
+    deleteQuietly(workDir);
+    return result(v, p, false, restarted, started);
+  }
+
+  private Job job(String name, RunState run) {
+    JobRepository repo = batch.jobRepository();
+    var tm = batch.transactionManager();
+    // The tasklets commit to Iceberg and the version store over their own connections: a transaction around them
+    // would hold an SQLite read snapshot that those commits invalidate. Their work is not transactional anyway;
+    // each is idempotent, and only the write step's chunks need the repository's transaction.
+    var noTx = new org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager();
+    Step prepare = new StepBuilder(RunState.STEP_PREPARE, repo).tasklet(new PrepareTasklet(run), noTx).build();
+    WriteProgress progress = new WriteProgress();
+    TransformReader reader = new TransformReader(run, progress);
+    ProductFileWriter writer = new ProductFileWriter(run, progress);
+    // The processor needs the job instance (to find the privacy step's result); it is known once the job starts.
+    InstanceHolder holder = new InstanceHolder();
+    Step write = new StepBuilder(RunState.STEP_WRITE, repo).<Object[], Object[]>chunk(settings.chunkSize())
+        .transactionManager(tm).reader(reader).processor(row -> holder.processor(run, progress).process(row))
+        .writer(writer).listener(writer).listener(holder).build();
+    Step leaks = new StepBuilder(RunState.STEP_LEAKS, repo).tasklet(new LeakCheckTasklet(run), noTx).build();
+    Step publish = new StepBuilder(RunState.STEP_PUBLISH, repo).tasklet(new PublishTasklet(run, versions), noTx)
+        .build();
+    SimpleJobBuilder b = new JobBuilder(name, repo).start(prepare);
+    if (run.pipeline.privacy() != null) {
+      b = b.next(new StepBuilder(RunState.STEP_CLASSES, repo).tasklet(new PrivacyClassesTasklet(run), noTx).build());
+    }
+    return b.next(write).next(leaks).next(publish).build();
+  }
+
+  /** Hands the write step's processor the job instance when the step starts. */
+  private static final class InstanceHolder implements org.springframework.batch.core.listener.StepExecutionListener {
+    private JobInstance instance;
+    private ProductProcessor processor;
+
+    @Override
+    public void beforeStep(org.springframework.batch.core.step.StepExecution stepExecution) {
+      instance = stepExecution.getJobExecution().getJobInstance();
+      processor = null;
+    }
+
+    ProductProcessor processor(RunState run, WriteProgress progress) {
+      if (processor == null) {
+        processor = new ProductProcessor(run, progress, instance);
+      }
+      return processor;
+    }
+  }
+
+  private JobParameters parameters(BoundPipeline p) {
+    StringBuilder inputs = new StringBuilder();
+    p.inputs().forEach(in -> inputs.append(inputs.length() == 0 ? "" : ",").append(in.table()).append('@')
+        .append(in.snapshotId()));
+    Map<String, String> fingerprints = new TreeMap<>();
+    for (var c : p.columns()) {
+      ColumnPolicy policy = c.policy();
+      String keyId = policy instanceof Pseudonymize ps ? ps.keyId()
+          : policy instanceof FormatPreservingEncryption f ? f.keyId() : null;
+      if (keyId != null) {
+        fingerprints.put(keyId, keys.fingerprint(keyId));
+      }
+    }
+    return new JobParametersBuilder()
+        .addString("pipeline.sha256", p.definition().sha256(), true)
+        .addString("inputs", inputs.toString(), true)
+        .addString("keys", fingerprints.toString(), true)
+        .addString("engine", ENGINE, true)
+        .addString("pipeline.source", p.definition().source(), false)
+        .toJobParameters();
+  }
+
+  private static PipelineRunResult result(ProductVersion v, BoundPipeline p, boolean recognized, boolean restarted,
+      long started) {
+    Map<String, Object> privacy = null;
+    if (v.privacy() != null) {
+      privacy = new LinkedHashMap<>();
+      privacy.put("k", v.privacy().get("k"));
+      privacy.put("l", v.privacy().get("l"));
+      privacy.put("maxRisk", v.privacy().get("maxRisk"));
+      privacy.put("avgRisk", v.privacy().get("avgRisk"));
+      privacy.put("quasiIdentifiers", v.privacy().get("quasiIdentifiers"));
+      privacy.put("added", v.privacy().get("added"));
+      privacy.put("classes", v.privacy().get("classes"));
+      privacy.put("classesSuppressed", v.privacy().get("classesSuppressed"));
+      privacy.put("smallestClass", v.privacy().get("smallestClass"));
+      privacy.put("recordsSuppressed", v.privacy().get("recordsSuppressed"));
+    }
+    List<String> warnings = new ArrayList<>(p.warnings());
+    return new PipelineRunResult(v.product(), v.version(), v.state(), ENGINE, v.table(), v.snapshotId(), v.inputs(),
+        v.rowsIn(), v.rowsOut(), v.rowsSuppressed(), privacy,
+        Boolean.TRUE.equals(v.leakCheck().get("passed")) ? "passed" : "failed", v.unfitValues(), recognized,
+        restarted, v.runKey(), (System.nanoTime() - started) / 1e9, warnings);
+  }
+
+  static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> {
+        try {
+          Files.deleteIfExists(f);
+        } catch (IOException ignored) {
+          // scratch space
+        }
+      });
+    } catch (IOException ignored) {
+      // scratch space
+    }
+  }
+
+  /** Which process runs a run: its pid and start instant, in the run's folder, so a restart can tell a dead owner. */
+  static final class RunOwner {
+    private RunOwner() {}
+
+    static void claim(Path workDir) throws IOException {
+      Files.createDirectories(workDir);
+      ProcessHandle self = ProcessHandle.current();
+      Files.writeString(workDir.resolve("owner"), self.pid() + " " + self.info().startInstant().map(Instant::toString)
+          .orElse("?"));
+    }
+
+    static Optional<String> aliveOwner(Path workDir) throws IOException {
+      Path f = workDir.resolve("owner");
+      if (!Files.isRegularFile(f)) {
+        return Optional.empty();
+      }
+      String[] parts = Files.readString(f).trim().split(" ");
+      long pid = Long.parseLong(parts[0]);
+      if (pid == ProcessHandle.current().pid()) {
+        return Optional.empty();
+      }
+      return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+          .filter(h -> h.info().startInstant().map(Instant::toString).orElse("?").equals(parts[1]))
+          .map(h -> "process " + pid);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package io.dataops.jobs.batch;
+
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.catalog.LakehouseConfig;
+import io.dataops.pipelines.definition.PipelineParser;
+import io.dataops.pipelines.definition.PipelineValidator;
+import io.dataops.pipelines.desensitize.TestKeys;
+import io.dataops.pipelines.run.ProductVersionStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A pipeline run in its own JVM, for the test that kills it: once {@code afterRows} rows are processed it
+ * leaves a marker and slows down, so the parent's SIGKILL lands in the middle of the write step.
+ */
+public final class SpringBatchChild {
+  static final RunSettings SETTINGS = new RunSettings("256MB", 2, 1 << 20, 100, 200);
+
+  private SpringBatchChild() {}
+
+  public static void main(String[] args) throws Exception {
+    Path home = Path.of(args[0]);
+    Path pipeline = Path.of(args[1]);
+    Path work = Path.of(args[2]);
+    Path marker = Path.of(args[3]);
+    long afterRows = Long.parseLong(args[4]);
+    TestKeys keys = new TestKeys().with("default", "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f")
+        .with("fpe", "2B7E151628AED2A6ABF7158809CF4F3C");
+    try (Lakehouse lh = Lakehouse.open(LakehouseConfig.embedded(home))) {
+      String url = lh.config().catalogUri();
+      var bound = new PipelineValidator(lh, keys).bind(PipelineParser.parse(pipeline), pipeline.getParent());
+      new SpringBatchExecutor(lh, new BatchInfrastructure(url, null, null), new ProductVersionStore(url, null, null),
+          keys, work, SETTINGS).onProgress(rows -> {
+            if (rows >= afterRows) {
+              try {
+                if (!Files.exists(marker)) {
+                  Files.writeString(marker, String.valueOf(rows));
+                }
+                Thread.sleep(200);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            }
+          }).run(bound);
+    }
+  }
+}

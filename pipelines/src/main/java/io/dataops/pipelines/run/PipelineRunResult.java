@@ -1,0 +1,31 @@
+package io.dataops.pipelines.run;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a pipeline run produced, as {@code dataops pipeline run --json} prints it (the names DESIGN.md fixes: product,
+ * version, engine, snapshotId, inputs, rowsIn, rowsOut, rowsSuppressed, privacy with k, maxRisk and avgRisk, leakCheck).
+ *
+ * @param recognized true when this exact run (same file, snapshots, keys) had already produced the version
+ * @param restarted true when the run resumed an attempt that had been interrupted
+ */
+public record PipelineRunResult(
+    String product,
+    int version,
+    String state,
+    String engine,
+    String table,
+    long snapshotId,
+    Map<String, Long> inputs,
+    long rowsIn,
+    long rowsOut,
+    long rowsSuppressed,
+    Map<String, Object> privacy,
+    String leakCheck,
+    Map<String, Long> unfitValues,
+    boolean recognized,
+    boolean restarted,
+    String runKey,
+    double seconds,
+    List<String> warnings) {}

@@ -1,0 +1,148 @@
+package io.dataops.pipelines.run;
+
+import io.dataops.pipelines.definition.BoundPipeline;
+import io.dataops.pipelines.definition.BoundPipeline.BoundColumn;
+import io.dataops.pipelines.desensitize.ColumnPolicy;
+import io.dataops.pipelines.desensitize.UnfitValueException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Applies a bound pipeline's policies to rows of the transform's result: the one piece of row logic both executors
+ * share, so the same input gives the same product on either. Thread-safe.
+ */
+public final class RowPolicies {
+  private final List<BoundColumn> columns;
+  private final ColumnPolicy[] policies;
+  /** For each product column, its index in the transform's row. */
+  private final int[] productToSql;
+  private final List<String> productNames;
+  private final int[] qi;
+  private final int sensitive;
+  private final int weight;
+  private final AtomicLongArray unfit;
+
+  public RowPolicies(BoundPipeline p) {
+    this.columns = p.columns();
+    this.policies = columns.stream().map(BoundColumn::policy).toArray(ColumnPolicy[]::new);
+    List<Integer> kept = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < columns.size(); i++) {
+      if (columns.get(i).inProduct()) {
+        kept.add(i);
+        names.add(columns.get(i).name());
+      }
+    }
+    this.productToSql = kept.stream().mapToInt(Integer::intValue).toArray();
+    this.productNames = List.copyOf(names);
+    if (p.privacy() != null) {
+      this.qi = p.privacy().quasiIdentifiers().stream().mapToInt(names::indexOf).toArray();
+      this.sensitive = p.privacy().sensitive() == null ? -1 : names.indexOf(p.privacy().sensitive());
+      this.weight = p.privacy().weightColumn() == null ? -1 : names.indexOf(p.privacy().weightColumn());
+    } else {
+      this.qi = new int[0];
+      this.sensitive = -1;
+      this.weight = -1;
+    }
+    this.unfit = new AtomicLongArray(columns.size());
+  }
+
+  public List<String> productColumns() {
+    return productNames;
+  }
+
+  /** The product row for one transform row; a value its policy cannot treat becomes null and is counted. */
+  public Object[] apply(Object[] sqlRow) {
+    Object[] out = new Object[productToSql.length];
+    for (int i = 0; i < productToSql.length; i++) {
+      int c = productToSql[i];
+      try {
+        out[i] = policies[c].apply(sqlRow[c]);
+      } catch (UnfitValueException e) {
+        unfit.incrementAndGet(c);
+        out[i] = null;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Only the product columns the privacy check needs (quasi-identifiers, sensitive, weight), the others left null: the
+   * first pass does not pay for pseudonyms and encryption it does not use.
+   */
+  public Object[] applyForPrivacy(Object[] sqlRow) {
+    Object[] out = new Object[productToSql.length];
+    for (int i : qi) {
+      out[i] = one(sqlRow, i);
+    }
+    if (sensitive >= 0) {
+      out[sensitive] = one(sqlRow, sensitive);
+    }
+    if (weight >= 0) {
+      out[weight] = one(sqlRow, weight);
+    }
+    return out;
+  }
+
+  private Object one(Object[] sqlRow, int productIndex) {
+    int c = productToSql[productIndex];
+    try {
+      return policies[c].apply(sqlRow[c]);
+    } catch (UnfitValueException e) {
+      return null; // counted by the pass that writes the product
+    }
+  }
+
+  /** The quasi-identifier tuple of a product row, as the privacy check groups it. */
+  public Object[] quasiIdentifiers(Object[] productRow) {
+    Object[] out = new Object[qi.length];
+    for (int i = 0; i < qi.length; i++) {
+      out[i] = policies[productToSql[qi[i]]].quasiIdentifierValue(productRow[qi[i]]);
+    }
+    return out;
+  }
+
+  public Object sensitive(Object[] productRow) {
+    return sensitive < 0 ? null : productRow[sensitive];
+  }
+
+  /** How many people a product row stands for: its count column, else 1. */
+  public long weight(Object[] productRow) {
+    if (weight < 0) {
+      return 1;
+    }
+    Object w = productRow[weight];
+    return w == null ? 0 : ((Number) w).longValue();
+  }
+
+  /** Values suppressed because their policy could not treat them, per transform column (only those with some). */
+  public java.util.Map<String, Long> unfitCounts() {
+    java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < columns.size(); i++) {
+      if (unfit.get(i) > 0) {
+        out.put(columns.get(i).name(), unfit.get(i));
+      }
+    }
+    return out;
+  }
+
+  /** Adds counts carried over from an earlier attempt of the same run (a restarted job). */
+  public void addUnfit(java.util.Map<String, Long> earlier) {
+    for (int i = 0; i < columns.size(); i++) {
+      Long n = earlier.get(columns.get(i).name());
+      if (n != null) {
+        unfit.addAndGet(i, n);
+      }
+    }
+  }
+
+  /** Which product columns keep identifier shapes on purpose (exempt from the leak check's shape test). */
+  public boolean[] identifierShaped() {
+    boolean[] out = new boolean[productToSql.length];
+    for (int i = 0; i < productToSql.length; i++) {
+      out[i] = policies[productToSql[i]].keepsIdentifierShape();
+    }
+    return out;
+  }
+}
