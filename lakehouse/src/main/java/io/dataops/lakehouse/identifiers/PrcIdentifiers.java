@@ -60,6 +60,15 @@ public final class PrcIdentifiers {
     }
   }
 
+  private static final java.util.Set<String> PROVINCES = java.util.Set.of("11", "12", "13", "14", "15", "21", "22",
+      "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54",
+      "61", "62", "63", "64", "65", "71", "81", "82", "83");
+
+  /** Whether an ID number's region code starts with a province-level code of GB/T 2260 (71 Taiwan, 81-83 HK/MO/TW). */
+  public static boolean hasKnownProvince(CharSequence id) {
+    return id != null && id.length() >= 2 && PROVINCES.contains(id.subSequence(0, 2).toString());
+  }
+
   /** Odd 17th digit: male; even: female. */
   public static boolean idCardIsMale(CharSequence id) {
     return (id.charAt(16) - '0') % 2 == 1;

@@ -337,14 +337,38 @@ public final class SampleGenerator {
       }
     }
 
+    /**
+     * Writes the workbook, then re-writes its zip with fixed entry times: POI stamps the creation time and the entry
+     * times, and a generated feed must be the same bytes every time (landing recognizes a feed by its content).
+     */
     @Override
     public void close() throws IOException {
-      try (OutputStream os = Files.newOutputStream(out)) {
+      Path raw = out.resolveSibling(out.getFileName() + ".tmp");
+      try (OutputStream os = Files.newOutputStream(raw)) {
+        workbook.getXSSFWorkbook().getProperties().getCoreProperties()
+            .setCreated(java.util.Optional.of(new java.util.Date(FIXED_TIME)));
         workbook.write(os);
       } finally {
         workbook.close();
       }
+      try (var in = new java.util.zip.ZipFile(raw.toFile());
+           var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(out))) {
+        for (var entries = in.entries(); entries.hasMoreElements(); ) {
+          var e = entries.nextElement();
+          var copy = new java.util.zip.ZipEntry(e.getName());
+          copy.setTime(FIXED_TIME);
+          zip.putNextEntry(copy);
+          try (var data = in.getInputStream(e)) {
+            data.transferTo(zip);
+          }
+          zip.closeEntry();
+        }
+      } finally {
+        Files.deleteIfExists(raw);
+      }
     }
+
+    private static final long FIXED_TIME = java.time.Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
   }
 
 }

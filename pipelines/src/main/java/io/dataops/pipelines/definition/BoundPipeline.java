@@ -73,10 +73,10 @@ public record BoundPipeline(
 
   /**
    * The privacy check as it will run: the declared quasi-identifiers plus those added because a policy keeps part of
-   * a personal value or a column is computed from one (with why).
+   * a personal value or a column is computed from one (with why), less those the operator exempted (with the reason).
    */
   public record Privacy(int k, Integer l, String sensitive, String weightColumn, List<String> declared,
-      Map<String, String> added) {
+      Map<String, String> added, Map<String, String> exempted) {
     public List<String> quasiIdentifiers() {
       java.util.List<String> all = new java.util.ArrayList<>(declared);
       added.keySet().forEach(c -> {

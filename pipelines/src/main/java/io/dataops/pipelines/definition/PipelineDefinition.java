@@ -47,8 +47,12 @@ public record PipelineDefinition(
   /**
    * @param weightColumn for aggregate products: the column that says how many people a row stands for
    */
+  /**
+   * @param exempt columns the operator states are no quasi-identifiers although a policy keeps part of a personal
+   *     value, each with the reason (recorded with every version, shown as a warning)
+   */
   public record PrivacySpec(List<String> quasiIdentifiers, int k, Integer l, String sensitive, String weightColumn,
-      int line) {}
+      Map<String, String> exempt, int line) {}
 
   /** The suite the product must pass before it is committed; {@code path} is relative to the pipeline file. */
   public record QualitySpec(String suite, int line) {}

@@ -52,6 +52,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *   id_card: {pseudonymize: hmac-sha256, key: default, length: 20}
  *   birth_date: {generalize: year}
  * privacy: {quasiIdentifiers: [birth_date, gender, district_code], k: 5}
+ *   # optional: exempt: {phone: "why the part a mask keeps cannot identify anyone"}  (recorded with every version)
  * product: citizens-profile
  * quality: {suite: citizens-profile.suite.json}
  * </pre>
@@ -63,7 +64,8 @@ public final class PipelineParser {
   private static final Set<String> TOP = Set.of("name", "scenario", "owner", "description", "inputs", "transform",
       "policy", "privacy", "product", "quality", "asOf");
   private static final Set<String> INPUT = Set.of("table", "as", "columns", "filter", "snapshot");
-  private static final Set<String> PRIVACY = Set.of("quasiIdentifiers", "k", "l", "sensitive", "countColumn");
+  private static final Set<String> PRIVACY = Set.of("quasiIdentifiers", "k", "l", "sensitive", "countColumn",
+      "exempt");
   private static final Set<String> QUALITY = Set.of("suite");
   static final Set<String> SIMPLE_POLICIES = Set.of("keep", "remove", "suppress");
   static final Map<String, Set<String>> POLICY_ARGS = Map.of(
@@ -349,7 +351,27 @@ public final class PipelineParser {
       }
     }
     String weight = f.containsKey("countColumn") ? scalar(f.get("countColumn").getValueNode(), "countColumn") : null;
-    return new PrivacySpec(List.copyOf(qi), k, l, sensitive, weight, line(m));
+    Map<String, String> exempt = new java.util.LinkedHashMap<>();
+    if (f.containsKey("exempt")) {
+      Node e = f.get("exempt").getValueNode();
+      if (!(e instanceof MappingNode em)) {
+        throw fail(line(e), "'exempt' maps a column to the reason its retained part is no quasi-identifier: "
+            + "{phone: \"...\"}");
+      }
+      for (NodeTuple t : em.getValue()) {
+        String column = scalar(t.getKeyNode(), "exempt column");
+        String reason = scalar(t.getValueNode(), "exempt reason");
+        if (reason.strip().length() < 10) {
+          throw fail(line(t.getValueNode()), "exempt: say why '" + column + "' cannot identify anyone (the reason "
+              + "is recorded with every version)");
+        }
+        if (exempt.put(column, reason.strip()) != null) {
+          throw fail(line(t.getKeyNode()), "exempt: '" + column + "' is named twice");
+        }
+      }
+    }
+    return new PrivacySpec(List.copyOf(qi), k, l, sensitive, weight, java.util.Collections.unmodifiableMap(exempt),
+        line(m));
   }
 
   private int positiveInt(Node n, String what) {

@@ -375,6 +375,19 @@ public final class PipelineValidator {
         added.put(c.name(), "computed from " + String.join(", ", c.derivedFromPersonal()));
       }
     }
-    return new BoundPipeline.Privacy(p.k(), p.l(), p.sensitive(), p.weightColumn(), p.quasiIdentifiers(), added);
+    Map<String, String> exempted = new LinkedHashMap<>();
+    for (var e : p.exempt().entrySet()) {
+      String why = added.remove(e.getKey());
+      if (why == null) {
+        throw new PipelineException(src, p.line(), "exempt: '" + e.getKey() + "' "
+            + (p.quasiIdentifiers().contains(e.getKey()) ? "is declared a quasi-identifier"
+                : "would not count as a quasi-identifier anyway") + ": nothing to exempt");
+      }
+      exempted.put(e.getKey(), e.getValue());
+      warnings.add(e.getKey() + " is not counted as a quasi-identifier although " + why + " (the operator's reason: "
+          + e.getValue() + ")");
+    }
+    return new BoundPipeline.Privacy(p.k(), p.l(), p.sensitive(), p.weightColumn(), p.quasiIdentifiers(), added,
+        exempted);
   }
 }

@@ -3,7 +3,8 @@ package io.dataops.pipelines.privacy;
 import io.dataops.lakehouse.identifiers.PrcIdentifiers;
 
 /**
- * Finds a PRC resident ID number (18 characters with a valid check character and a real birth date) or a mainland
+ * Finds a PRC resident ID number (18 characters with a known province code, a birth date since 1900 and a valid check
+ * character; an all-digit credit code beginning with 9 is not one) or a mainland
  * mobile number (11 digits starting 13-19) anywhere in a text, not adjacent to other digits: the shapes that must
  * not appear in a product column unless its policy keeps them on purpose.
  */
@@ -29,7 +30,9 @@ public final class IdentifierPatterns {
       boolean xEnd = digits == 17 && i < n && (s.charAt(i) == 'X' || s.charAt(i) == 'x');
       if (digits == 18 || xEnd) {
         CharSequence id = s.subSequence(start, start + 18);
-        if (PrcIdentifiers.hasValidIdCardCheckChar(id) && PrcIdentifiers.idCardBirthDate(id) != null) {
+        java.time.LocalDate born = PrcIdentifiers.idCardBirthDate(id);
+        if (PrcIdentifiers.hasKnownProvince(id) && born != null && born.getYear() >= 1900
+            && PrcIdentifiers.hasValidIdCardCheckChar(id)) {
           return Found.ID_CARD;
         }
       }

@@ -7,6 +7,7 @@ import java.util.Map;
  * file's hash, every column's policy, the privacy report and the leak check. Created as a draft; the product registry
  * (a later module) takes it through approval, publication, sealing and destruction.
  *
+ * @param quality the quality gate's verdict on the product (null when the pipeline names no suite)
  * @param runKey what makes two runs the same run: pipeline file hash, input snapshots, key fingerprints, engine
  */
 public record ProductVersion(
@@ -25,6 +26,7 @@ public record ProductVersion(
     Map<String, String> policies,
     Map<String, Object> privacy,
     Map<String, Object> leakCheck,
+    Map<String, Object> quality,
     long rowsIn,
     long rowsOut,
     long rowsSuppressed,

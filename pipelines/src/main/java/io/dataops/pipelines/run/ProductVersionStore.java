@@ -41,7 +41,7 @@ public final class ProductVersionStore {
           + " state VARCHAR(16) NOT NULL, table_name VARCHAR(200) NOT NULL, snapshot_id BIGINT NOT NULL,"
           + " pipeline VARCHAR(64) NOT NULL, pipeline_sha256 VARCHAR(64) NOT NULL, scenario VARCHAR(500),"
           + " owner VARCHAR(200), engine VARCHAR(32) NOT NULL, run_key VARCHAR(64) NOT NULL UNIQUE,"
-          + " inputs VARCHAR(4000) NOT NULL, policies TEXT NOT NULL, privacy TEXT, leak_check TEXT NOT NULL,"
+          + " inputs VARCHAR(4000) NOT NULL, policies TEXT NOT NULL, privacy TEXT, leak_check TEXT NOT NULL, quality TEXT,"
           + " rows_in BIGINT NOT NULL, rows_out BIGINT NOT NULL, rows_suppressed BIGINT NOT NULL, unfit_values TEXT,"
           + " created_at VARCHAR(40) NOT NULL, PRIMARY KEY (product, version))");
     } catch (SQLException e) {
@@ -77,12 +77,12 @@ public final class ProductVersionStore {
         }
         ProductVersion numbered = new ProductVersion(v.product(), next, v.state(), v.table(), v.snapshotId(),
             v.pipeline(), v.pipelineSha256(), v.scenario(), v.owner(), v.engine(), v.runKey(), v.inputs(),
-            v.policies(), v.privacy(), v.leakCheck(), v.rowsIn(), v.rowsOut(), v.rowsSuppressed(), v.unfitValues(),
+            v.policies(), v.privacy(), v.leakCheck(), v.quality(), v.rowsIn(), v.rowsOut(), v.rowsSuppressed(), v.unfitValues(),
             v.createdAt());
         try (PreparedStatement p = c.prepareStatement("INSERT INTO product_versions (product, version, state,"
             + " table_name, snapshot_id, pipeline, pipeline_sha256, scenario, owner, engine, run_key, inputs, policies,"
-            + " privacy, leak_check, rows_in, rows_out, rows_suppressed, unfit_values, created_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            + " privacy, leak_check, quality, rows_in, rows_out, rows_suppressed, unfit_values, created_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
           int i = 1;
           p.setString(i++, numbered.product());
           p.setInt(i++, numbered.version());
@@ -99,6 +99,7 @@ public final class ProductVersionStore {
           p.setString(i++, json(numbered.policies()));
           p.setString(i++, numbered.privacy() == null ? null : json(numbered.privacy()));
           p.setString(i++, json(numbered.leakCheck()));
+          p.setString(i++, numbered.quality() == null ? null : json(numbered.quality()));
           p.setLong(i++, numbered.rowsIn());
           p.setLong(i++, numbered.rowsOut());
           p.setLong(i++, numbered.rowsSuppressed());
@@ -167,6 +168,7 @@ public final class ProductVersionStore {
         parse(r.getString("policies"), new TypeReference<Map<String, String>>() { }),
         r.getString("privacy") == null ? null : parse(r.getString("privacy"), new TypeReference<Map<String, Object>>() { }),
         parse(r.getString("leak_check"), new TypeReference<Map<String, Object>>() { }),
+        r.getString("quality") == null ? null : parse(r.getString("quality"), new TypeReference<Map<String, Object>>() { }),
         r.getLong("rows_in"), r.getLong("rows_out"), r.getLong("rows_suppressed"),
         parse(r.getString("unfit_values"), new TypeReference<Map<String, Long>>() { }), r.getString("created_at"));
   }

@@ -82,6 +82,30 @@ class PipelineValidatorTest extends PipelineFixture {
   }
 
   @Test
+  void anOperatorMayExemptARetainedPartWithAReasonThatIsRecorded() {
+    String head = citizens("[name, gender, district_code]") + """
+        policy:
+          name: {mask: name}
+        product: p
+        """;
+    BoundPipeline p = bind(head + "privacy:\n  quasiIdentifiers: [gender, district_code]\n  k: 5\n"
+        + "  exempt: {name: \"surnames are shared by thousands in every street\"}\n");
+    assertThat(p.privacy().quasiIdentifiers()).containsExactly("gender", "district_code");
+    assertThat(p.privacy().exempted()).containsEntry("name", "surnames are shared by thousands in every street");
+    assertThat(p.warnings()).anySatisfy(w -> assertThat(w).startsWith("name is not counted as a quasi-identifier "
+        + "although mask name (keep surname) keeps surname (the operator's reason: surnames are shared"));
+    assertThatThrownBy(() -> bind(head + "privacy:\n  quasiIdentifiers: [gender, district_code]\n  k: 5\n"
+        + "  exempt: {gender: \"there are only two values of it\"}\n"))
+        .hasMessage("p.yaml:12: exempt: 'gender' is declared a quasi-identifier: nothing to exempt");
+    assertThatThrownBy(() -> bind(head + "privacy:\n  quasiIdentifiers: [gender]\n  k: 5\n"
+        + "  exempt: {district_code: \"a public statistical area code\"}\n"))
+        .hasMessage("p.yaml:12: exempt: 'district_code' would not count as a quasi-identifier anyway: nothing to "
+            + "exempt");
+    assertThatThrownBy(() -> bind(head + "privacy:\n  quasiIdentifiers: [gender]\n  k: 5\n  exempt: {name: ok}\n"))
+        .hasMessageStartingWith("p.yaml:14: exempt: say why 'name' cannot identify anyone");
+  }
+
+  @Test
   void personalDataWithoutAPolicyIsRefusedAtItsLine() {
     assertThatThrownBy(() -> bind(citizens("[id_card, gender]") + """
         transform: |

@@ -5,5 +5,6 @@ import picocli.CommandLine.Command;
 @Command(name = "dataops", mixinStandardHelpOptions = true, version = "dataops 0.1.0",
     description = "Trusted data-product platform for public data authorized operation (公共数据授权运营).",
     subcommands = {DemoCommand.class, GenerateCommand.class, ContractCommand.class, LandCommand.class,
-        TableCommand.class, QualityCommand.class, FeedbackCommand.class, WarmupCommand.class})
+        TableCommand.class, QualityCommand.class, FeedbackCommand.class, PipelineCommand.class,
+        ProductCommand.class, WarmupCommand.class})
 public final class DataopsCommand {}

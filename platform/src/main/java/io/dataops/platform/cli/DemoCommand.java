@@ -46,6 +46,10 @@ final class DemoCommand implements Callable<Integer> {
       }
       text.append('\n');
     }
+    for (Demo.ProductRun p : report.products()) {
+      text.append(n++).append(". run the operator's pipeline ").append(p.pipelineFile()).append('\n');
+      text.append(PipelineCommand.describe(p.run(), p.pipelineFile()).indent(3)).append('\n');
+    }
     text.append("department scorecards:\n");
     for (var c : report.scorecards()) {
       text.append(String.format("  %-18s %d feeds, %d passed, %.1f%% of rules met, %d open tickets, %d verified%n",
@@ -60,6 +64,10 @@ final class DemoCommand implements Callable<Integer> {
         .append("\n      dataops feedback list --home ").append(report.home())
         .append("\n      open ").append(report.home()).append("/outbox/public-security/citizens/*/report.zh.html")
         .append("\n      dataops table show quarantine.public_security__citizens --home ").append(report.home())
+        .append("\n      dataops product list --home ").append(report.home())
+        .append("\n      dataops table show product.enterprise_employment --home ").append(report.home())
+        .append("\n      edit ").append(report.home()).append("/pipelines/population-by-street.yaml, then: dataops pipeline run ")
+        .append(report.home()).append("/pipelines/population-by-street.yaml --home ").append(report.home())
         .append('\n');
     cli.print(common, report, text.toString());
     return 0;

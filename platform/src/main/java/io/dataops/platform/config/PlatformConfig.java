@@ -21,9 +21,13 @@ import java.util.Properties;
  * DATAOPS_CATALOG_PASSWORD       (environment only)
  * DATAOPS_CATALOG_PASSWORD_FILE  catalog.password-file  a file holding the password
  * DATAOPS_WAREHOUSE              warehouse              file:/data/warehouse or s3://bucket/warehouse
+ * DATAOPS_KEYS_FILE              keys.file              properties file of secret keys: name = hex
+ * DATAOPS_KEY_&lt;NAME&gt;             (environment only)     one secret key in hex (wins over the keys file)
  * </pre>
+ *
+ * @param keys the secret keys of pseudonymization and format-preserving encryption (see {@link ConfiguredKeys})
  */
-public record PlatformConfig(Path home, LakehouseConfig lakehouse) {
+public record PlatformConfig(Path home, LakehouseConfig lakehouse, ConfiguredKeys keys) {
 
   public static final String PROPERTIES_FILE = "dataops.properties";
 
@@ -63,7 +67,9 @@ public record PlatformConfig(Path home, LakehouseConfig lakehouse) {
     if (!uri.startsWith("jdbc:sqlite:") && !uri.startsWith("jdbc:postgresql:")) {
       throw new BadInputException("catalog.uri must be jdbc:sqlite:FILE or jdbc:postgresql://HOST:PORT/DB");
     }
-    return new PlatformConfig(home, new LakehouseConfig(uri, user, password, warehouse, Map.of()));
+    String keysFile = setting(env, file, "DATAOPS_KEYS_FILE", "keys.file", null);
+    return new PlatformConfig(home, new LakehouseConfig(uri, user, password, warehouse, Map.of()),
+        ConfiguredKeys.of(home, env, keysFile));
   }
 
   private static String setting(Map<String, String> env, Properties file, String envName, String key, String fallback) {
@@ -94,6 +100,11 @@ public record PlatformConfig(Path home, LakehouseConfig lakehouse) {
   /** Scratch space (spilled sort runs); emptied by each run that uses it. */
   public Path work() {
     return home.resolve("tmp");
+  }
+
+  /** Pipeline files; the demo leaves its pipelines here for the user to edit and run again. */
+  public Path pipelines() {
+    return home.resolve("pipelines");
   }
 
   public Path logs() {

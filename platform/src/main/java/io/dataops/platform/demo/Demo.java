@@ -11,7 +11,10 @@ import io.dataops.lakehouse.sample.GenerateResult;
 import io.dataops.lakehouse.sample.SampleDataset;
 import io.dataops.lakehouse.sample.SampleGenerator;
 import io.dataops.lakehouse.table.TableBrowser;
+import io.dataops.jobs.batch.SpringBatchExecutor;
+import io.dataops.pipelines.run.PipelineRunResult;
 import io.dataops.platform.config.PlatformConfig;
+import io.dataops.platform.pipeline.PipelineRuns;
 import io.dataops.platform.intake.FeedIntake;
 import io.dataops.quality.feedback.Feedback;
 import io.dataops.quality.feedback.Scorecard;
@@ -31,7 +34,10 @@ import java.util.List;
  * three formats are generated into the landing zone, their contracts and the citizens quality suite registered,
  * the feeds landed and checked; one feed is sent again (recognised as a duplicate); a later feed with defects shows
  * the quarantine, failing rules, failing rows and tickets in the department's outbox; a fixed feed verifies the
- * tickets; a shrunken feed raises an anomaly although no fixed rule fails.
+ * tickets; a shrunken feed raises an anomaly although no fixed rule fails. Then two operator pipelines (left in the
+ * home's {@code pipelines/} folder) make desensitized products: population by sub-district from the citizen registry,
+ * and enterprise employment joining human resources' contributions with market regulation's register; each passes
+ * k-anonymity, the leak check and its quality gate before its draft version is published.
  */
 public final class Demo {
   static final long SEED = 20261128L;
@@ -45,8 +51,16 @@ public final class Demo {
   public record Step(String step, String department, String dataset, String file, GenerateResult generated,
                      LandingResult landing, QualityReport quality, Feedback.Delivery feedback) {}
 
+  /** A product version a demo pipeline made, and the pipeline file (under the home, for the user to edit). */
+  public record ProductRun(String pipelineFile, PipelineRunResult run) {}
+
   public record Report(String home, List<String> contracts, List<String> suites, List<Step> steps,
-                       List<TableBrowser.TableSummary> tables, List<Scorecard> scorecards) {}
+                       List<ProductRun> products, List<TableBrowser.TableSummary> tables, List<Scorecard> scorecards) {}
+
+  /** The demo's pipelines (with their quality suites), copied to the home's pipelines/ folder. */
+  static final List<String> PIPELINE_FILES = List.of("population-by-street.yaml", "population-by-street.suite.yaml",
+      "enterprise-employment.yaml", "enterprise-employment.suite.yaml");
+  static final List<String> PIPELINES = List.of("population-by-street.yaml", "enterprise-employment.yaml");
 
   /** Human resources' checks: every contribution names a registered person and a registered employer. */
   static final String CONTRIBUTIONS_SUITE = """
@@ -143,9 +157,38 @@ public final class Demo {
           400, CITIZENS + 2_200, 0);
       steps.add(land("a clean but shrunken feed: no fixed rule fails, the anomaly check does", landing,
           citizenContract, shrunk.generate(zone)));
-      return new Report(config.home().toString(), registered, suites, steps, new TableBrowser(lakehouse).list(),
-          Scorecard.all(landing.tickets()));
+      List<ProductRun> products = new ArrayList<>();
+      PipelineRuns runs = new PipelineRuns(config, lakehouse, workers);
+      for (String name : PIPELINES) {
+        Path file = pipelineFiles(config).resolve(name);
+        products.add(new ProductRun(file.toString(), runs.run(runs.validate(file), SpringBatchExecutor.ENGINE,
+            rows -> { })));
+      }
+      return new Report(config.home().toString(), registered, suites, steps, products,
+          new TableBrowser(lakehouse).list(), Scorecard.all(landing.tickets()));
     }
+  }
+
+  /** Writes the demo's pipeline files into the home unless they are there already (the user may have edited them). */
+  private static Path pipelineFiles(PlatformConfig config) {
+    Path dir = config.pipelines();
+    try {
+      Files.createDirectories(dir);
+      for (String name : PIPELINE_FILES) {
+        Path target = dir.resolve(name);
+        if (!Files.exists(target)) {
+          try (var in = Demo.class.getResourceAsStream("/demo/" + name)) {
+            if (in == null) {
+              throw new IllegalStateException("the demo pipeline " + name + " is missing from the build");
+            }
+            Files.copy(in, target);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the demo pipelines to " + dir, e);
+    }
+    return dir;
   }
 
   private static Step land(String what, FeedIntake intake, ContractRegistry.Registered contract, GenerateResult g) {

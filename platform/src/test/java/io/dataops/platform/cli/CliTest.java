@@ -180,8 +180,18 @@ class CliTest {
         .as("contributions name registered people and employers").isTrue();
     assertThat(steps.get(2).at("/quality/validation/results/0/result/details/reference_values").asLong()).isEqualTo(5000);
     assertThat(defective.at("/quality/validation/success").asBoolean()).as("the defective feed fails").isFalse();
-    assertThat(report.get("tables").findValuesAsText("name")).hasSize(9)
-        .contains("quality.row_failures", "quality.metrics", "quality.analyzer_states");
+    assertThat(report.get("tables").findValuesAsText("name")).hasSize(11)
+        .contains("quality.row_failures", "quality.metrics", "quality.analyzer_states",
+            "product.population_by_street", "product.enterprise_employment");
+    JsonNode products = report.get("products");
+    assertThat(products.findValuesAsText("product")).containsExactly("population-by-street", "enterprise-employment");
+    JsonNode employment = products.get(1).get("run");
+    assertThat(employment.get("inputs").size()).as("two departments' tables").isEqualTo(2);
+    assertThat(employment.get("leakCheck").asText()).isEqualTo("passed");
+    assertThat(employment.at("/quality/passed").asBoolean()).isTrue();
+    assertThat(employment.get("rowsOut").asLong()).isPositive();
+    assertThat(employment.at("/privacy/maxRisk").asDouble()).isLessThanOrEqualTo(0.2);
+    assertThat(dir.resolve("home/pipelines/enterprise-employment.yaml")).isRegularFile();
     assertThat(defective.at("/feedback/tickets").findValuesAsText("change")).containsOnly("opened").hasSize(4);
     assertThat(steps.get(5).at("/feedback/tickets").findValuesAsText("change")).containsOnly("verified").hasSize(4);
     JsonNode shrunk = steps.get(6);
@@ -214,7 +224,10 @@ class CliTest {
 
     Run text = run("demo");
     assertThat(text.exit()).isZero();
-    assertThat(text.out()).contains("nothing landed").contains("quarantine.public_security__citizens");
+    assertThat(text.out()).contains("nothing landed").contains("quarantine.public_security__citizens")
+        .contains("product enterprise-employment version 1 (draft)").contains("nothing ran")
+        .contains("leak check: passed");
+    assertThat(run("product", "list", "--json").json().findValuesAsText("version")).containsExactly("1", "1");
   }
 
   @Test
@@ -288,6 +301,115 @@ class CliTest {
     assertThat(bad.err()).startsWith("dataops: broken.json:1: expect_column_values_to_be_unique: column 'nope' does not exist");
     Run none = run("quality", "run", "--table", "ods.nothing");
     assertThat(none.exit()).isEqualTo(2);
+  }
+
+  static final String PIPELINE = """
+      name: income-by-street
+      scenario: test
+      owner: op
+      inputs:
+        - table: ods.public_security__citizens
+          as: citizens
+          columns: [id_card, phone, gender, birth_date, district_code, monthly_income]
+      transform: |
+        SELECT id_card AS person, phone, gender, birth_date, district_code, monthly_income
+        FROM citizens
+      policy:
+        person: {pseudonymize: hmac-sm3, key: default, length: 24}
+        phone: {encrypt: ff1, key: fpe, shape: mobile}
+        birth_date: {generalize: year}
+        monthly_income: {generalize: buckets, width: 5000}
+      privacy: {quasiIdentifiers: [gender, birth_date, district_code], k: 3}
+      product: income-by-street
+      quality: {suite: gate.yaml}
+      """;
+
+  @Test
+  void pipelinesValidateRunAsVersionsAndAreGatedByQuality() throws Exception {
+    Path feed = dir.resolve("feeds/citizens.csv");
+    assertThat(run("generate", "--dataset", "citizens", "--rows", "1500", "--out", feed.toString()).exit()).isZero();
+    assertThat(run("land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString())
+        .exit()).isZero();
+    Path pipelines = Files.createDirectories(dir.resolve("pipelines"));
+    Path file = pipelines.resolve("income.yaml");
+    Files.writeString(file, PIPELINE);
+    Files.writeString(pipelines.resolve("gate.yaml"), """
+        name: gate
+        expectations:
+          - type: expect_table_row_count_to_be_between
+            kwargs: {min_value: 1}
+          - type: expect_column_value_lengths_to_be_between
+            kwargs: {column: person, min_value: 24, max_value: 24}
+        """);
+
+    Run valid = run("pipeline", "validate", file.toString(), "--json");
+    assertThat(valid.exit()).as(valid.err()).isZero();
+    assertThat(valid.json().get("valid").asBoolean()).isTrue();
+    assertThat(valid.json().at("/privacy/quasiIdentifiers").toString()).contains("phone");
+
+    Run r = run("pipeline", "run", file.toString(), "--json");
+    assertThat(r.exit()).as(r.err()).isZero();
+    JsonNode j = r.json();
+    for (String field : List.of("product", "version", "engine", "snapshotId", "inputs", "rowsIn", "rowsOut",
+        "rowsSuppressed", "privacy", "leakCheck")) {
+      assertThat(j.has(field)).as(field).isTrue();
+    }
+    assertThat(j.get("engine").asText()).isEqualTo("spring-batch");
+    assertThat(j.get("version").asInt()).isEqualTo(1);
+    assertThat(j.get("rowsIn").asLong()).isEqualTo(1500);
+    assertThat(j.get("rowsOut").asLong() + j.get("rowsSuppressed").asLong()).isEqualTo(1500);
+    assertThat(j.at("/privacy/k").asInt()).isEqualTo(3);
+    assertThat(j.at("/privacy/maxRisk").asDouble()).isLessThanOrEqualTo(1 / 3.0);
+    assertThat(j.get("leakCheck").asText()).isEqualTo("passed");
+    assertThat(j.at("/quality/passed").asBoolean()).isTrue();
+    long snapshot = j.get("snapshotId").asLong();
+
+    Path keys = dir.resolve("home/secrets/keys.properties");
+    assertThat(Files.getPosixFilePermissions(keys)).containsExactlyInAnyOrder(
+        java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+    String hmacKey = Files.readAllLines(keys).stream().filter(l -> l.startsWith("default")).findFirst().orElseThrow()
+        .split("=")[1].strip();
+    assertThat(r.out()).doesNotContain(hmacKey);
+
+    Run again = run("pipeline", "run", file.toString(), "--json");
+    assertThat(again.json().get("recognized").asBoolean()).isTrue();
+    assertThat(again.json().get("snapshotId").asLong()).isEqualTo(snapshot);
+
+    Run list = run("product", "list", "--json");
+    assertThat(list.json()).hasSize(1);
+    assertThat(list.json().get(0).get("name").asText()).isEqualTo("income-by-street");
+    assertThat(list.json().get(0).get("state").asText()).isEqualTo("draft");
+    assertThat(list.json().get(0).get("snapshotId").asLong()).isEqualTo(snapshot);
+    Run show = run("product", "show", "income-by-street", "1", "--json");
+    assertThat(show.json().at("/inputs/ods.public_security__citizens").asLong()).isPositive();
+    assertThat(show.json().at("/policies/phone").asText()).contains("ff1");
+    assertThat(run("product", "show", "income-by-street", "7").exit()).isEqualTo(2);
+
+    // A gate that fails: nothing is published, the product stays at version 1.
+    Files.writeString(pipelines.resolve("gate.yaml"), """
+        name: gate
+        expectations:
+          - type: expect_table_row_count_to_be_between
+            kwargs: {min_value: 1000000}
+        """);
+    Files.writeString(file, PIPELINE.replace("width: 5000", "width: 10000"));
+    Run gated = run("pipeline", "run", file.toString());
+    assertThat(gated.exit()).as(gated.err()).isEqualTo(2);
+    assertThat(gated.err()).startsWith("dataops: quality gate failed, nothing was published: suite gate.yaml: 1 of 1 "
+        + "rules of severity error failed: expect_table_row_count_to_be_between: observed");
+    assertThat(run("product", "list", "--json").json()).hasSize(1);
+    assertThat(run("table", "show", "product.income_by_street", "--json").json().get("snapshotId").asLong())
+        .isEqualTo(snapshot);
+
+    // Errors name the file and line.
+    Files.writeString(file, PIPELINE.replace("  phone: {encrypt: ff1, key: fpe, shape: mobile}\n", ""));
+    Run bad = run("pipeline", "validate", file.toString());
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).startsWith("dataops: income.yaml:9: column 'phone' carries personal data from "
+        + "citizens.phone");
+    assertThat(bad.err().lines()).hasSize(1);
+    assertThat(run("pipeline", "run", file.toString(), "--engine", "flink").err()).contains("not built yet");
+    assertThat(run("pipeline", "validate", dir.resolve("nope.yaml").toString()).exit()).isEqualTo(2);
   }
 
   @Test

@@ -57,6 +57,10 @@ public final class ScanRunner {
         columns.add(lineage);
       }
     }
+    if (columns.isEmpty() && !table.schema().columns().isEmpty()) {
+      // Only table-level analyzers (row count) and no lineage: the reader still needs one column to count rows by.
+      columns.add(table.schema().columns().get(0).name());
+    }
     List<FileScanTask> tasks = new ArrayList<>();
     TableScan scan = null;
     if (snapshotId != null) {

@@ -12,9 +12,6 @@ final class PrcRules {
   private PrcRules() {}
 
   /** Province-level codes of GB/T 2260 (the first two digits of a region code). */
-  private static final Set<String> PROVINCES = Set.of("11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33",
-      "34", "35", "36", "37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
-      "65", "71", "81", "82", "83");
   /** GB 32100 registration-authority codes (first character of a credit code). */
   private static final String AUTHORITIES = "123456789ANY";
 
@@ -32,7 +29,7 @@ final class PrcRules {
     if (!(last >= '0' && last <= '9') && last != 'X' && last != 'x') {
       return "the last character of a resident ID number is a digit or X";
     }
-    if (!PROVINCES.contains(id.substring(0, 2))) {
+    if (!PrcIdentifiers.hasKnownProvince(id)) {
       return "the region code does not start with a known province code";
     }
     LocalDate born = PrcIdentifiers.idCardBirthDate(id);

@@ -22,10 +22,10 @@ import org.apache.iceberg.types.Types.NestedField;
  * rows. When a pipeline's columns change between versions the table's schema follows (columns added, dropped, or
  * widened where Iceberg allows); the change is committed together with the version's rows.
  */
-final class ProductTables {
+public final class ProductTables {
   private ProductTables() {}
 
-  static TableIdentifier id(String product) {
+  public static TableIdentifier id(String product) {
     return TableIdentifier.of(Zone.PRODUCT.namespaceName(), product.replace('-', '_'));
   }
 
@@ -43,7 +43,7 @@ final class ProductTables {
     };
   }
 
-  static Schema schemaOf(BoundPipeline p) {
+  public static Schema schemaOf(BoundPipeline p) {
     List<NestedField> fields = new ArrayList<>();
     int id = 1;
     for (BoundColumn c : p.productColumns()) {

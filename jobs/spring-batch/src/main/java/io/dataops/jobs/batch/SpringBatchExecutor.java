@@ -10,6 +10,7 @@ import io.dataops.pipelines.desensitize.Pseudonymize;
 import io.dataops.pipelines.run.PipelineRunResult;
 import io.dataops.pipelines.run.ProductVersion;
 import io.dataops.pipelines.run.ProductVersionStore;
+import io.dataops.pipelines.run.QualityGate;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,6 +58,7 @@ public final class SpringBatchExecutor {
   private final Path workRoot;
   private final RunSettings settings;
   private java.util.function.LongConsumer progress = rows -> { };
+  private QualityGate gate = QualityGate.NONE;
 
   public SpringBatchExecutor(Lakehouse lakehouse, BatchInfrastructure batch, ProductVersionStore versions, KeyRing keys,
       Path workRoot, RunSettings settings) {
@@ -71,6 +73,12 @@ public final class SpringBatchExecutor {
   /** Told the number of transform rows processed after each chunk. */
   public SpringBatchExecutor onProgress(java.util.function.LongConsumer listener) {
     this.progress = listener;
+    return this;
+  }
+
+  /** The quality engine that checks the staged product of a pipeline that names a suite. */
+  public SpringBatchExecutor withQualityGate(QualityGate gate) {
+    this.gate = gate;
     return this;
   }
 
@@ -152,7 +160,7 @@ public final class SpringBatchExecutor {
         .transactionManager(tm).reader(reader).processor(row -> holder.processor(run, progress).process(row))
         .writer(writer).listener(writer).listener(holder).build();
     Step leaks = new StepBuilder(RunState.STEP_LEAKS, repo).tasklet(new LeakCheckTasklet(run), noTx).build();
-    Step publish = new StepBuilder(RunState.STEP_PUBLISH, repo).tasklet(new PublishTasklet(run, versions), noTx)
+    Step publish = new StepBuilder(RunState.STEP_PUBLISH, repo).tasklet(new PublishTasklet(run, versions, gate), noTx)
         .build();
     SimpleJobBuilder b = new JobBuilder(name, repo).start(prepare);
     if (run.pipeline.privacy() != null) {
@@ -213,6 +221,7 @@ public final class SpringBatchExecutor {
       privacy.put("avgRisk", v.privacy().get("avgRisk"));
       privacy.put("quasiIdentifiers", v.privacy().get("quasiIdentifiers"));
       privacy.put("added", v.privacy().get("added"));
+      privacy.put("exempted", v.privacy().get("exempted"));
       privacy.put("classes", v.privacy().get("classes"));
       privacy.put("classesSuppressed", v.privacy().get("classesSuppressed"));
       privacy.put("smallestClass", v.privacy().get("smallestClass"));
@@ -221,7 +230,7 @@ public final class SpringBatchExecutor {
     List<String> warnings = new ArrayList<>(p.warnings());
     return new PipelineRunResult(v.product(), v.version(), v.state(), ENGINE, v.table(), v.snapshotId(), v.inputs(),
         v.rowsIn(), v.rowsOut(), v.rowsSuppressed(), privacy,
-        Boolean.TRUE.equals(v.leakCheck().get("passed")) ? "passed" : "failed", v.unfitValues(), recognized,
+        Boolean.TRUE.equals(v.leakCheck().get("passed")) ? "passed" : "failed", v.quality(), v.unfitValues(), recognized,
         restarted, v.runKey(), (System.nanoTime() - started) / 1e9, warnings);
   }
 

@@ -1,0 +1,183 @@
+package io.dataops.platform.cli;
+
+import io.dataops.jobs.batch.SpringBatchExecutor;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.landing.ProgressListener;
+import io.dataops.pipelines.definition.BoundPipeline;
+import io.dataops.pipelines.definition.BoundPipeline.BoundColumn;
+import io.dataops.pipelines.run.PipelineRunResult;
+import io.dataops.platform.config.PlatformConfig;
+import io.dataops.platform.pipeline.PipelineRuns;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "pipeline", mixinStandardHelpOptions = true,
+    description = "Operators' pipelines: granted data → transform → desensitize → privacy and quality checks → product.",
+    subcommands = {PipelineCommand.Validate.class, PipelineCommand.Run.class})
+final class PipelineCommand {
+
+  @Command(name = "validate", mixinStandardHelpOptions = true,
+      description = "Check a pipeline file against the lakehouse without running it: tables, columns, types, SQL, "
+          + "a policy for every column carrying personal data, policies that fit their columns, the quality suite.")
+  static final class Validate implements Callable<Integer> {
+    private final Cli cli;
+    @Mixin CommonOptions common;
+    @Parameters(index = "0", paramLabel = "FILE") Path file;
+
+    Validate(Cli cli) {
+      this.cli = cli;
+    }
+
+    @Override
+    public Integer call() {
+      PlatformConfig config = cli.config(common);
+      try (Lakehouse lh = cli.lakehouse(config)) {
+        BoundPipeline p = new PipelineRuns(config, lh, LandCommand.workers()).validate(file);
+        cli.print(common, json(p), text(p));
+      }
+      return 0;
+    }
+
+    private Map<String, Object> json(BoundPipeline p) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("file", file.toString());
+      m.put("valid", true);
+      m.put("pipeline", p.definition().name());
+      m.put("product", p.definition().product());
+      m.put("scenario", p.definition().scenario());
+      m.put("owner", p.definition().owner());
+      m.put("inputs", inputs(p));
+      List<Map<String, Object>> columns = new ArrayList<>();
+      for (BoundColumn c : p.columns()) {
+        Map<String, Object> col = new LinkedHashMap<>();
+        col.put("name", c.name());
+        col.put("type", c.sqlType().toString());
+        col.put("policy", c.policy().describe());
+        col.put("outputType", c.inProduct() ? c.outputType().toString() : null);
+        col.put("personalSources", c.personalSources());
+        col.put("derivedFromPersonal", c.derivedFromPersonal());
+        columns.add(col);
+      }
+      m.put("columns", columns);
+      if (p.privacy() != null) {
+        Map<String, Object> privacy = new LinkedHashMap<>();
+        privacy.put("k", p.privacy().k());
+        privacy.put("l", p.privacy().l());
+        privacy.put("quasiIdentifiers", p.privacy().quasiIdentifiers());
+        privacy.put("added", p.privacy().added());
+        m.put("privacy", privacy);
+      }
+      m.put("qualitySuite", p.qualitySuite() == null ? null : p.qualitySuite().toString());
+      m.put("warnings", p.warnings());
+      return m;
+    }
+
+    private String text(BoundPipeline p) {
+      StringBuilder s = new StringBuilder(String.format("%s: valid — pipeline %s makes product %s%n", file,
+          p.definition().name(), p.definition().product()));
+      p.inputs().forEach(in -> s.append(String.format("  input  %s as %s @ snapshot %d%n", in.table(), in.alias(),
+          in.snapshotId())));
+      for (BoundColumn c : p.columns()) {
+        String personal = c.personalSources().isEmpty() ? "" : "  personal: " + String.join(", ", c.personalSources());
+        s.append(String.format("  column %-22s %-14s %s%s%n", c.name(), c.sqlType(), c.policy().describe(), personal));
+      }
+      if (p.privacy() != null) {
+        s.append(String.format("  privacy: k=%d%s over %s%n", p.privacy().k(),
+            p.privacy().l() == null ? "" : ", l=" + p.privacy().l(), p.privacy().quasiIdentifiers()));
+        p.privacy().added().forEach((c, why) -> s.append(String.format("    %s counts as a quasi-identifier: %s%n",
+            c, why)));
+      }
+      if (p.qualitySuite() != null) {
+        s.append("  quality gate: ").append(p.qualitySuite()).append('\n');
+      }
+      p.warnings().forEach(w -> s.append("  warning: ").append(w).append('\n'));
+      return s.toString();
+    }
+  }
+
+  @Command(name = "run", mixinStandardHelpOptions = true,
+      description = "Run a pipeline into product.<name> as a new draft version (one commit; restartable: the same "
+          + "command after a failure or kill resumes it; after success it is recognized and nothing runs).")
+  static final class Run implements Callable<Integer> {
+    private final Cli cli;
+    @Mixin CommonOptions common;
+    @Parameters(index = "0", paramLabel = "FILE") Path file;
+    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = SpringBatchExecutor.ENGINE,
+        description = "spring-batch (default) or flink.") String engine;
+
+    Run(Cli cli) {
+      this.cli = cli;
+    }
+
+    @Override
+    public Integer call() {
+      PipelineRuns.checkEngine(engine);
+      PlatformConfig config = cli.config(common);
+      PipelineRunResult r;
+      try (Lakehouse lh = cli.lakehouse(config)) {
+        PipelineRuns runs = new PipelineRuns(config, lh, LandCommand.workers());
+        BoundPipeline p = runs.validate(file);
+        long total = runs.inputRows(p);
+        ProgressListener progress = Progress.on(cli.err, p.definition().name());
+        try {
+          r = runs.run(p, engine, rows -> progress.progress(Math.min(rows, total), total, rows));
+        } finally {
+          Progress.finish(progress);
+        }
+      }
+      cli.print(common, r, describe(r, file.toString()));
+      return 0;
+    }
+  }
+
+  static Map<String, Long> inputs(BoundPipeline p) {
+    Map<String, Long> m = new LinkedHashMap<>();
+    p.inputs().forEach(in -> m.put(in.table().toString(), in.snapshotId()));
+    return m;
+  }
+
+  /** The run as the operator reads it: version, lineage, counts, privacy report, leak check, quality gate. */
+  static String describe(PipelineRunResult r, String file) {
+    StringBuilder s = new StringBuilder(String.format("product %s version %d (%s) from %s on %s%s in %.1f s%n",
+        r.product(), r.version(), r.state(), file, r.engine(),
+        r.recognized() ? " — this run was done before (same file, input snapshots and keys): nothing ran"
+            : r.restarted() ? " — resumed an interrupted run" : "", r.seconds()));
+    s.append(String.format("  table %s @ snapshot %d%n", r.table(), r.snapshotId()));
+    r.inputs().forEach((t, id) -> s.append(String.format("  input %s @ snapshot %d%n", t, id)));
+    s.append(String.format("  rows: %,d in, %,d out, %,d suppressed%n", r.rowsIn(), r.rowsOut(), r.rowsSuppressed()));
+    Map<String, Object> pv = r.privacy();
+    if (pv != null) {
+      s.append(String.format("  privacy: k=%s%s over %s%n", pv.get("k"), pv.get("l") == null ? "" : ", l=" + pv.get("l"),
+          pv.get("quasiIdentifiers")));
+      s.append(String.format("    re-identification risk (prosecutor): highest %.4f, average %.4f%n",
+          ((Number) pv.get("maxRisk")).doubleValue(), ((Number) pv.get("avgRisk")).doubleValue()));
+      s.append(String.format("    %s classes, %s below k suppressed (%s records); smallest class kept: %s%n",
+          pv.get("classes"), pv.get("classesSuppressed"), pv.get("recordsSuppressed"), pv.get("smallestClass")));
+      if (pv.get("added") instanceof Map<?, ?> added && !added.isEmpty()) {
+        added.forEach((c, why) -> s.append(String.format("    %s counted as a quasi-identifier: %s%n", c, why)));
+      }
+    }
+    s.append("  leak check: ").append(r.leakCheck()).append('\n');
+    if (r.quality() != null) {
+      Object passed = r.quality().get("passed");
+      s.append(String.format("  quality gate: %s (suite %s, %s rules)%n", Boolean.TRUE.equals(passed) ? "passed"
+          : passed == null ? "checked" : "failed", r.quality().get("suite"), r.quality().get("evaluated")));
+      if (r.quality().get("warnings") instanceof List<?> w && !w.isEmpty()) {
+        w.forEach(x -> s.append("    warning: ").append(x).append('\n'));
+      }
+    }
+    if (r.unfitValues() != null && !r.unfitValues().isEmpty()) {
+      s.append("  values a policy could not apply to (suppressed): ").append(r.unfitValues()).append('\n');
+    }
+    r.warnings().forEach(w -> s.append("  warning: ").append(w).append('\n'));
+    return s.toString();
+  }
+}

@@ -1,0 +1,110 @@
+package io.dataops.platform.cli;
+
+import io.dataops.lakehouse.BadInputException;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.pipelines.run.ProductVersion;
+import io.dataops.platform.config.PlatformConfig;
+import io.dataops.platform.pipeline.PipelineRuns;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** Product versions as pipeline runs recorded them (the approval lifecycle comes with the product registry). */
+@Command(name = "product", mixinStandardHelpOptions = true, description = "Data products and their versions.",
+    subcommands = {ProductCommand.ListVersions.class, ProductCommand.Show.class})
+final class ProductCommand {
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "Every version of every product.")
+  static final class ListVersions implements Callable<Integer> {
+    private final Cli cli;
+    @Mixin CommonOptions common;
+
+    ListVersions(Cli cli) {
+      this.cli = cli;
+    }
+
+    @Override
+    public Integer call() {
+      PlatformConfig config = cli.config(common);
+      List<ProductVersion> versions;
+      try (Lakehouse lh = cli.lakehouse(config)) {
+        versions = new PipelineRuns(config, lh, 1).versions().list(null);
+      }
+      List<Map<String, Object>> json = new ArrayList<>();
+      StringBuilder text = new StringBuilder(versions.isEmpty() ? "no products yet (see: dataops pipeline run FILE)\n"
+          : String.format("%-28s %7s  %-10s %20s  %10s  %s%n", "PRODUCT", "VERSION", "STATE", "SNAPSHOT", "ROWS",
+              "CREATED"));
+      for (ProductVersion v : versions) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", v.product());
+        m.put("version", v.version());
+        m.put("state", v.state());
+        m.put("snapshotId", v.snapshotId());
+        m.put("rows", v.rowsOut());
+        m.put("createdAt", v.createdAt());
+        json.add(m);
+        text.append(String.format("%-28s %7d  %-10s %20d  %,10d  %s%n", v.product(), v.version(), v.state(),
+            v.snapshotId(), v.rowsOut(), v.createdAt()));
+      }
+      cli.print(common, json, text.toString());
+      return 0;
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true,
+      description = "One version with its lineage: input snapshots, pipeline hash, policies, privacy, leak check, "
+          + "quality gate.")
+  static final class Show implements Callable<Integer> {
+    private final Cli cli;
+    @Mixin CommonOptions common;
+    @Parameters(index = "0", paramLabel = "NAME") String name;
+    @Parameters(index = "1", paramLabel = "VERSION", arity = "0..1",
+        description = "Default: the newest version.") Integer version;
+
+    Show(Cli cli) {
+      this.cli = cli;
+    }
+
+    @Override
+    public Integer call() {
+      PlatformConfig config = cli.config(common);
+      List<ProductVersion> versions;
+      try (Lakehouse lh = cli.lakehouse(config)) {
+        versions = new PipelineRuns(config, lh, 1).versions().list(name);
+      }
+      if (versions.isEmpty()) {
+        throw new BadInputException("no product " + name + " (see: dataops product list)");
+      }
+      ProductVersion v = version == null ? versions.get(versions.size() - 1) : versions.stream()
+          .filter(x -> x.version() == version).findFirst().orElseThrow(() -> new BadInputException("product " + name
+              + " has no version " + version + " (it has 1 to " + versions.get(versions.size() - 1).version() + ")"));
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("name", v.product());
+      json.putAll(Cli.JSON.convertValue(v, Map.class));
+      json.remove("product");
+      StringBuilder text = new StringBuilder(String.format("product %s version %d (%s), %s @ snapshot %d%n",
+          v.product(), v.version(), v.state(), v.table(), v.snapshotId()));
+      text.append(String.format("  scenario: %s; owner: %s; created %s%n", v.scenario(), v.owner(), v.createdAt()));
+      text.append(String.format("  pipeline %s (sha256 %s) on %s%n", v.pipeline(), v.pipelineSha256(), v.engine()));
+      v.inputs().forEach((t, id) -> text.append(String.format("  input %s @ snapshot %d%n", t, id)));
+      v.policies().forEach((c, p) -> text.append(String.format("  column %-22s %s%n", c, p)));
+      text.append(String.format("  rows: %,d in, %,d out, %,d suppressed%n", v.rowsIn(), v.rowsOut(),
+          v.rowsSuppressed()));
+      if (v.privacy() != null) {
+        text.append(String.format("  privacy: k=%s over %s, highest risk %s, average risk %s%n", v.privacy().get("k"),
+            v.privacy().get("quasiIdentifiers"), v.privacy().get("maxRisk"), v.privacy().get("avgRisk")));
+      }
+      text.append("  leak check: ").append(v.leakCheck()).append('\n');
+      if (v.quality() != null) {
+        text.append("  quality gate: ").append(v.quality()).append('\n');
+      }
+      cli.print(common, json, text.toString());
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package io.dataops.platform.pipeline;
+
+import io.dataops.jobs.batch.BatchInfrastructure;
+import io.dataops.jobs.batch.ProductTables;
+import io.dataops.jobs.batch.RunSettings;
+import io.dataops.jobs.batch.SpringBatchExecutor;
+import io.dataops.lakehouse.BadInputException;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.catalog.LakehouseConfig;
+import io.dataops.pipelines.definition.BoundPipeline;
+import io.dataops.pipelines.definition.PipelineException;
+import io.dataops.pipelines.definition.PipelineParser;
+import io.dataops.pipelines.definition.PipelineValidator;
+import io.dataops.pipelines.run.PipelineRunResult;
+import io.dataops.pipelines.run.ProductVersionStore;
+import io.dataops.platform.config.PlatformConfig;
+import io.dataops.platform.intake.FeedIntake;
+import io.dataops.quality.expect.ExpectationCatalog;
+import io.dataops.quality.expect.TableFacts;
+import io.dataops.quality.suite.SuiteParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongConsumer;
+
+/**
+ * Pipelines as the platform runs them: a file validated against the lakehouse (and its quality suite against the
+ * product's columns), and run on an executor with the configured keys, the platform database for the job repository
+ * and version records, and the quality engine as its gate.
+ */
+public final class PipelineRuns {
+  public static final List<String> ENGINES = List.of(SpringBatchExecutor.ENGINE, "flink");
+
+  private final PlatformConfig config;
+  private final Lakehouse lakehouse;
+  private final int workers;
+
+  public PipelineRuns(PlatformConfig config, Lakehouse lakehouse, int workers) {
+    this.config = config;
+    this.lakehouse = lakehouse;
+    this.workers = workers;
+  }
+
+  /** Everything that can be checked without running; throws {@link PipelineException} with file and line. */
+  public BoundPipeline validate(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new BadInputException("no pipeline file at " + file);
+    }
+    BoundPipeline p = new PipelineValidator(lakehouse, config.keys())
+        .bind(PipelineParser.parse(file), file.toAbsolutePath().getParent());
+    if (p.qualitySuite() != null) {
+      try {
+        ExpectationCatalog.compile(SuiteParser.parse(p.qualitySuite()), new TableFacts(
+            ProductTables.id(p.definition().product()).toString(), ProductTables.schemaOf(p), null, List.of(),
+            Map.of(), lakehouse));
+      } catch (BadInputException e) {
+        throw new PipelineException(p.definition().source(), p.definition().quality().line(),
+            "the quality suite does not fit the product: " + e.getMessage());
+      }
+    }
+    return p;
+  }
+
+  /** Refuses an engine this platform cannot run (before any work). */
+  public static void checkEngine(String engine) {
+    if (!SpringBatchExecutor.ENGINE.equals(engine)) {
+      if ("flink".equals(engine)) {
+        throw new BadInputException("the Flink executor (jobs/flink) is not built yet: use --engine spring-batch");
+      }
+      throw new BadInputException("unknown engine '" + engine + "': use one of " + ENGINES);
+    }
+  }
+
+  /** Runs a validated pipeline; {@code progress} is told the transform rows processed after each chunk. */
+  public PipelineRunResult run(BoundPipeline p, String engine, LongConsumer progress) {
+    checkEngine(engine);
+    LakehouseConfig lc = config.lakehouse();
+    return new SpringBatchExecutor(lakehouse, new BatchInfrastructure(lc.catalogUri(), lc.catalogUser(), lc.catalogPassword()),
+        versions(), config.keys(), config.work(), RunSettings.defaults())
+        .withQualityGate(new SuiteGate(new FeedIntake(config, lakehouse, workers).qualityRunner()))
+        .onProgress(progress)
+        .run(p);
+  }
+
+  public ProductVersionStore versions() {
+    LakehouseConfig lc = config.lakehouse();
+    return new ProductVersionStore(lc.catalogUri(), lc.catalogUser(), lc.catalogPassword());
+  }
+
+  /** The rows of the pinned input snapshots, for a progress bar's scale. */
+  public long inputRows(BoundPipeline p) {
+    long total = 0;
+    for (var in : p.inputs()) {
+      var s = lakehouse.load(in.table()).snapshot(in.snapshotId());
+      total += Long.parseLong(s.summary().getOrDefault("total-records", "0"));
+    }
+    return total;
+  }
+}
