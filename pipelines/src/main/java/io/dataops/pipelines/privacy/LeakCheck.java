@@ -10,7 +10,8 @@ import java.util.Map;
  * Guards every product version against raw personal data. Two tests, both over every output value:
  * <ol>
  *   <li>equality: no output value may equal a raw value of a personal-data column of the inputs. Raw values go into a
- *       Bloom filter (16 bits per value, about 0.05% false hits); output values that hit it are kept as 128-bit
+ *       blocked Bloom filter (16 bits per value, every probe of a value in one 64-byte block, so one cache miss per
+ *       value instead of eleven; about 0.1% false hits); output values that hit it are kept as 128-bit
  *       candidates and confirmed exactly by a second look at the raw values ({@link #confirm}). Memory: the filter
  *       plus 16 bytes per candidate.</li>
  *   <li>shape: no output value may contain a resident ID or mobile number, except in columns whose policy keeps that
@@ -31,7 +32,9 @@ public final class LeakCheck {
   private final List<String> columns;
   private final boolean[] exempt;
   private final long[] bits;
-  private final long bitCount;
+  private static final int BLOCK_BITS = 512;
+  private static final int PROBES = 11;
+  private final long blocks;
   private long rawValues;
   private final ValueKey rawKey = new ValueKey();
   private final long[] equal;
@@ -52,8 +55,8 @@ public final class LeakCheck {
     this.exempt = exempt.clone();
     long wanted = Math.max(1 << 16, expectedRaw * 16);
     long limit = Math.max(64, maxFilterBytes * 8);
-    this.bitCount = Math.min(wanted, limit) / 64 * 64;
-    this.bits = new long[(int) (bitCount / 64)];
+    this.blocks = Math.max(1, Math.min(wanted, limit) / BLOCK_BITS);
+    this.bits = new long[(int) (blocks * (BLOCK_BITS / 64))];
     this.equal = new long[columns.size()];
     this.shaped = new long[columns.size()];
   }
@@ -66,20 +69,27 @@ public final class LeakCheck {
     }
     Hash128 h = rawKey.reset().add(text).hash();
     rawValues++;
-    long a = h.h1;
-    long b = h.h2 | 1;
-    for (int i = 0; i < 11; i++) {
-      long bit = Long.remainderUnsigned(a + i * b, bitCount);
-      bits[(int) (bit >>> 6)] |= 1L << bit;
+    int block = block(h);
+    int a = (int) h.h2;
+    int b = (int) (h.h2 >>> 32) | 1;
+    for (int i = 0; i < PROBES; i++) {
+      int bit = (a + i * b) & (BLOCK_BITS - 1);
+      bits[block + (bit >>> 6)] |= 1L << bit;
     }
   }
 
+  /** The first word of the value's 512-bit block: all its probes fall in one cache line. */
+  private int block(Hash128 h) {
+    return (int) Long.remainderUnsigned(h.h1, blocks) * (BLOCK_BITS / 64);
+  }
+
   private boolean mightBeRaw(Hash128 h) {
-    long a = h.h1;
-    long b = h.h2 | 1;
-    for (int i = 0; i < 11; i++) {
-      long bit = Long.remainderUnsigned(a + i * b, bitCount);
-      if ((bits[(int) (bit >>> 6)] & (1L << bit)) == 0) {
+    int block = block(h);
+    int a = (int) h.h2;
+    int b = (int) (h.h2 >>> 32) | 1;
+    for (int i = 0; i < PROBES; i++) {
+      int bit = (a + i * b) & (BLOCK_BITS - 1);
+      if ((bits[block + (bit >>> 6)] & (1L << bit)) == 0) {
         return false;
       }
     }

@@ -1,7 +1,6 @@
 package io.dataops.pipelines.privacy;
 
 import io.dataops.pipelines.model.ValueType;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -23,17 +22,51 @@ public final class ValueKey {
       put((byte) 0);
     } else {
       put((byte) 1);
-      byte[] text = ValueType.text(value).getBytes(StandardCharsets.UTF_8);
-      ensure(text.length + 5);
-      System.arraycopy(text, 0, buffer, length, text.length);
-      length += text.length;
+      int start = length;
+      utf8(ValueType.text(value));
+      int n = length - start;
       // The length after the text keeps tuples unambiguous whatever bytes the text holds.
-      put((byte) (text.length >>> 24));
-      put((byte) (text.length >>> 16));
-      put((byte) (text.length >>> 8));
-      put((byte) text.length);
+      put((byte) (n >>> 24));
+      put((byte) (n >>> 16));
+      put((byte) (n >>> 8));
+      put((byte) n);
     }
     return this;
+  }
+
+  /**
+   * The text's UTF-8 bytes straight into the buffer (as String.getBytes(UTF_8) would give them, an unpaired
+   * surrogate as '?'), without the intermediate array: this runs for every value the privacy and leak checks see.
+   */
+  private void utf8(String s) {
+    int n = s.length();
+    ensure(n * 3);
+    byte[] b = buffer;
+    int at = length;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        b[at++] = (byte) c;
+      } else if (c < 0x800) {
+        b[at++] = (byte) (0xC0 | c >> 6);
+        b[at++] = (byte) (0x80 | c & 0x3F);
+      } else if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+          int cp = Character.toCodePoint(c, s.charAt(++i));
+          b[at++] = (byte) (0xF0 | cp >> 18);
+          b[at++] = (byte) (0x80 | cp >> 12 & 0x3F);
+          b[at++] = (byte) (0x80 | cp >> 6 & 0x3F);
+          b[at++] = (byte) (0x80 | cp & 0x3F);
+        } else {
+          b[at++] = '?';
+        }
+      } else {
+        b[at++] = (byte) (0xE0 | c >> 12);
+        b[at++] = (byte) (0x80 | c >> 6 & 0x3F);
+        b[at++] = (byte) (0x80 | c & 0x3F);
+      }
+    }
+    length = at;
   }
 
   public Hash128 hash() {

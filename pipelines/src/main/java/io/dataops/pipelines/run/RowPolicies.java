@@ -85,6 +85,21 @@ public final class RowPolicies {
     return out;
   }
 
+  /** The transform columns {@link #applyForPrivacy} reads (indexes into the transform's row), in order. */
+  public int[] privacySqlColumns() {
+    java.util.TreeSet<Integer> needed = new java.util.TreeSet<>();
+    for (int i : qi) {
+      needed.add(productToSql[i]);
+    }
+    if (sensitive >= 0) {
+      needed.add(productToSql[sensitive]);
+    }
+    if (weight >= 0) {
+      needed.add(productToSql[weight]);
+    }
+    return needed.stream().mapToInt(Integer::intValue).toArray();
+  }
+
   private Object one(Object[] sqlRow, int productIndex) {
     int c = productToSql[productIndex];
     try {

@@ -56,7 +56,12 @@ class LeakCheckTest {
 
   @Test
   void aTinyFilterHasFalseHitsThatConfirmationClears() {
-    LeakCheck c = check(List.of("v"), new boolean[1], 8); // 64 bits for four values: it says yes to most
+    // The smallest filter (one 512-bit block) filled with many more raw values than it can tell apart: it says yes
+    // to most values.
+    LeakCheck c = check(List.of("v"), new boolean[1], 8);
+    for (int i = 0; i < 300; i++) {
+      c.addRaw("filler-" + i);
+    }
     for (int i = 0; i < 2000; i++) {
       c.check(new Object[] {"value-" + i});
     }
@@ -66,6 +71,9 @@ class LeakCheckTest {
     assertThat(r.passed()).as("no output value equals a raw one").isTrue();
 
     LeakCheck unconfirmed = check(List.of("v"), new boolean[1], 8);
+    for (int i = 0; i < 300; i++) {
+      unconfirmed.addRaw("filler-" + i);
+    }
     for (int i = 0; i < 2000; i++) {
       unconfirmed.check(new Object[] {"value-" + i});
     }

@@ -34,6 +34,7 @@ final class DuckTransform implements AutoCloseable {
   private final List<ColumnType> types;
   private Statement statement;
   private ResultSet rows;
+  private int[] projection;
 
   DuckTransform(Lakehouse lakehouse, BoundPipeline p, Path spill, String memoryLimit, int threads) {
     this.types = p.columns().stream().map(BoundPipeline.BoundColumn::sqlType).toList();
@@ -93,11 +94,37 @@ final class DuckTransform implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts the transform reading only some of its columns (the others stay null in each row), in no particular
+   * order: for a pass that only counts. DuckDB then reads only the input columns those need.
+   */
+  void openColumns(BoundPipeline p, int[] sqlColumns) {
+    StringBuilder cols = new StringBuilder();
+    for (int c : sqlColumns) {
+      cols.append(cols.length() == 0 ? "" : ", ").append(quote(p.columns().get(c).name()));
+    }
+    projection = sqlColumns;
+    try {
+      statement = duck.createStatement();
+      rows = statement.executeQuery("SELECT " + (cols.length() == 0 ? "1" : cols) + " FROM (" + p.sql()
+          + ") AS transform_result");
+    } catch (SQLException e) {
+      throw new IllegalStateException("the transform failed in DuckDB: " + firstLine(e), e);
+    }
+  }
+
   /** The next row of the transform's result, typed as the pipeline's columns, or null at the end. */
   Object[] next() {
     try {
       if (!rows.next()) {
         return null;
+      }
+      if (projection != null) {
+        Object[] row = new Object[types.size()];
+        for (int j = 0; j < projection.length; j++) {
+          row[projection[j]] = value(rows, j + 1, types.get(projection[j]));
+        }
+        return row;
       }
       return read(rows, types);
     } catch (SQLException e) {

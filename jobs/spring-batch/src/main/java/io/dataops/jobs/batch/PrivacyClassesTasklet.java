@@ -26,7 +26,7 @@ final class PrivacyClassesTasklet implements Tasklet {
         run.settings.duckMemoryLimit(), run.settings.duckThreads());
         AnonymityCheck check = new AnonymityCheck(p.k(), p.l(), p.sensitive(), p.weightColumn(), p.quasiIdentifiers(),
             p.added(), run.workDir.resolve("classes"), run.settings.privacyMemory())) {
-      transform.open(run.pipeline);
+      transform.openColumns(run.pipeline, run.policies.privacySqlColumns());
       long rows = 0;
       for (Object[] row = transform.next(); row != null; row = transform.next()) {
         Object[] product = run.policies.applyForPrivacy(row);

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs bench/desensitize-pipeline.yaml (six policies, k=5 on birth year, sex and sub-district) with
+# `dataops pipeline run` (Spring Batch executor) over an N-row citizen table, and in the same run DuckDB (JDBC,
+# threads=2) running the equivalent masking SELECT, with the same k=5 suppression, from the table's Parquet files into
+# a Parquet file. Prints rows/s and peak RSS of each whole process, and checks both kept the same number of rows.
+#   bench/desensitize.sh 1000000
+set -euo pipefail
+n=${1:?usage: bench/desensitize.sh ROWS}
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bench_name=desensitize
+# shellcheck source=bench/common.sh
+source "$root/bench/common.sh"
+echo "preparing an $n-row citizen table..."
+"$root/bin/dataops" generate --dataset citizens --rows "$n" --population "$n" --seed 1 \
+  --out "$out/citizens.csv" --home "$out/home" >/dev/null
+"$root/bin/dataops" land --home "$out/home" --department public-security --dataset citizens \
+  --file "$out/citizens.csv" >/dev/null
+rm -f "$out/citizens.csv"
+cp "$root/bench/desensitize-pipeline.yaml" "$out/pipeline.yaml"
+files="$out/home/warehouse/ods/public_security__citizens/data/*.parquet"
+
+read -r ours_wall ours_rss < <(measure dataops env DATAOPS_HEAP=1g "$root/bin/dataops" pipeline run \
+  "$out/pipeline.yaml" --home "$out/home" --json)
+read -r duck_wall duck_rss < <(measure duckdb java -cp "$jar" "$root/bench/DuckDbDesensitize.java" "$files" \
+  "$out/duckdb.parquet")
+
+python3 - "$ours_wall" "$ours_rss" "$duck_wall" "$duck_rss" "$out" <<'PY'
+import json, sys
+ow, orss, dw, drss, out = float(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+v = json.load(open(out + "/dataops.out"))
+d = json.load(open(out + "/duckdb.out"))
+n = v["rowsIn"]
+assert v["rowsOut"] == d["rowsOut"], ("both must keep the same rows", v["rowsOut"], d["rowsOut"])
+p = v["privacy"]
+print(f"rows: {n:,} in, {v['rowsOut']:,} kept, {v['rowsSuppressed']:,} suppressed (k={p['k']}: {p['classes']:,} classes,"
+      f" highest risk {p['maxRisk']:.3f}); leak check {v['leakCheck']}")
+print(f"{'':32}{'wall s':>8}{'rows/s':>13}{'peak RSS MB':>13}")
+print(f"{'dataops pipeline run':32}{ow:8.2f}{n/ow:13,.0f}{orss/1024:13,.0f}   (in-process: {v['seconds']:.2f} s, {n/v['seconds']:,.0f} rows/s)")
+print(f"{'duckdb masking SELECT + k':32}{dw:8.2f}{n/dw:13,.0f}{drss/1024:13,.0f}   (in-process: {d['seconds']:.2f} s, {n/d['seconds']:,.0f} rows/s)")
+print(f"throughput ratio dataops/duckdb (whole process): {dw/ow:.2f}")
+PY
