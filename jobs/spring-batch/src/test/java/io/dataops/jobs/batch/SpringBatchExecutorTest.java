@@ -58,6 +58,37 @@ class SpringBatchExecutorTest extends PipelineFixture {
   }
 
   @Test
+  void onPostgresTheJobRepositoryAndVersionsLiveInThePlatformDatabase() throws Exception {
+    String url = io.dataops.lakehouse.testing.PostgresServer.newDatabase("batch_" + System.nanoTime());
+    lakehouse.close();
+    lakehouse = io.dataops.lakehouse.catalog.Lakehouse.open(new io.dataops.lakehouse.catalog.LakehouseConfig(url,
+        "postgres", "", dir.resolve("pg-warehouse").toUri().toString(), java.util.Map.of()));
+    landSample(SampleDataset.CITIZENS, 2000, 2000, 2);
+    RunSettings small = new RunSettings("256MB", 2, 1 << 20, 300, 800);
+    ProductVersionStore versions = new ProductVersionStore(url, "postgres", "");
+    SpringBatchExecutor executor = new SpringBatchExecutor(lakehouse, new BatchInfrastructure(url, "postgres", ""),
+        versions, keys, dir.resolve("pg-work"), small);
+    PipelineRunResult first = executor.run(bind(PROFILE));
+    assertThat(first.version()).isEqualTo(1);
+    assertThat(first.rowsIn()).isEqualTo(2000);
+    assertThat(first.leakCheck()).isEqualTo("passed");
+    assertThat((long) Tables.rows(lakehouse.load(ProductTables.id("citizens-profile"))).size()).isEqualTo(first.rowsOut());
+    PipelineRunResult again = new SpringBatchExecutor(lakehouse, new BatchInfrastructure(url, "postgres", ""),
+        versions, keys, dir.resolve("pg-work"), small).run(bind(PROFILE));
+    assertThat(again.recognized()).isTrue();
+    assertThat(again.snapshotId()).isEqualTo(first.snapshotId());
+    assertThat(versions.list("citizens-profile")).singleElement().satisfies(v -> {
+      assertThat(v.snapshotId()).isEqualTo(first.snapshotId());
+      assertThat(v.inputs()).containsOnlyKeys("ods.public_security__citizens");
+    });
+    try (var c = java.sql.DriverManager.getConnection(url, "postgres", "");
+        var r = c.createStatement().executeQuery("SELECT count(*) FROM batch_step_execution")) {
+      r.next();
+      assertThat(r.getInt(1)).as("prepare, privacy classes, write, leak check, publish").isEqualTo(5);
+    }
+  }
+
+  @Test
   @SuppressWarnings("unchecked")
   void aPipelineRunsAsAJobIntoOneProductCommitWithItsLineage() {
     RunSettings small = new RunSettings("256MB", 2, 1 << 20, 500, 1000);
