@@ -27,7 +27,7 @@ public final class LeakCheck {
   public record Result(boolean passed, Map<String, Long> equalToRaw, Map<String, Long> identifierShaped,
       long rawValues, long candidates, boolean tooManyCandidates) {}
 
-  public static final int MAX_CANDIDATES = 1 << 22;
+  public static final int MAX_CANDIDATES = 1 << 20;
 
   private final List<String> columns;
   private final boolean[] exempt;
@@ -40,6 +40,8 @@ public final class LeakCheck {
   private final long[] equal;
   private final long[] shaped;
   private final CandidateSet candidates = new CandidateSet();
+  /** The texts of the candidates, so that an engine can confirm them by a join instead of a second pass here. */
+  private final java.util.Set<String> candidateTexts = new java.util.HashSet<>();
   private final ThreadLocal<ValueKey> keys = ThreadLocal.withInitial(ValueKey::new);
   private boolean confirmed;
   private boolean overflow;
@@ -67,7 +69,18 @@ public final class LeakCheck {
     if (text == null || text.codePointCount(0, text.length()) < 2) {
       return;
     }
-    Hash128 h = rawKey.reset().add(text).hash();
+    insert(rawKey.reset().add(text).hash());
+  }
+
+  /** The same for a raw text value given as its UTF-8 bytes (as a columnar reader holds it): no String made. */
+  public void addRawUtf8(byte[] utf8, int length) {
+    if (codePoints(utf8, length) < 2) {
+      return;
+    }
+    insert(rawKey.reset().addUtf8(utf8, length).hash());
+  }
+
+  private void insert(Hash128 h) {
     rawValues++;
     int block = block(h);
     int a = (int) h.h2;
@@ -76,6 +89,17 @@ public final class LeakCheck {
       int bit = (a + i * b) & (BLOCK_BITS - 1);
       bits[block + (bit >>> 6)] |= 1L << bit;
     }
+  }
+
+  /** Code points in UTF-8: the bytes that do not continue a sequence. */
+  private static int codePoints(byte[] utf8, int length) {
+    int n = 0;
+    for (int i = 0; i < length && n < 2; i++) {
+      if ((utf8[i] & 0xC0) != 0x80) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** The first word of the value's 512-bit block: all its probes fall in one cache line. */
@@ -99,29 +123,78 @@ public final class LeakCheck {
   /** Then: every output row (values in {@code columns} order). */
   public void check(Object[] row) {
     for (int c = 0; c < row.length; c++) {
-      Object v = row[c];
-      if (v == null || exempt[c]) {
-        continue;
+      checkValue(c, row[c]);
+    }
+  }
+
+  /** One output value of column {@code c} (output values may come column by column, in any order). */
+  public void checkValue(int c, Object v) {
+    if (v == null || exempt[c]) {
+      return;
+    }
+    String text = ValueType.text(v);
+    if (text.codePointCount(0, text.length()) < 2) {
+      return;
+    }
+    if (v instanceof String && IdentifierPatterns.find(text) != IdentifierPatterns.Found.NONE) {
+      shaped(c);
+    }
+    Hash128 h = keys.get().reset().add(text).hash();
+    if (mightBeRaw(h)) {
+      candidate(h, c, text);
+    }
+  }
+
+  /** One text output value of column {@code c} given as its UTF-8 bytes: the same tests, no String made. */
+  public void checkUtf8(int c, byte[] utf8, int length) {
+    if (exempt[c] || codePoints(utf8, length) < 2) {
+      return;
+    }
+    if (IdentifierPatterns.find(new Latin1View(utf8, length)) != IdentifierPatterns.Found.NONE) {
+      shaped(c);
+    }
+    Hash128 h = keys.get().reset().addUtf8(utf8, length).hash();
+    if (mightBeRaw(h)) {
+      candidate(h, c, new String(utf8, 0, length, java.nio.charset.StandardCharsets.UTF_8));
+    }
+  }
+
+  private void shaped(int c) {
+    synchronized (shaped) {
+      shaped[c]++;
+    }
+  }
+
+  private void candidate(Hash128 h, int c, String text) {
+    synchronized (candidates) {
+      if (candidates.size() < MAX_CANDIDATES) {
+        candidates.add(h.h1, h.h2, c);
+        candidateTexts.add(text);
+      } else {
+        overflow = true;
       }
-      String text = ValueType.text(v);
-      if (text.codePointCount(0, text.length()) < 2) {
-        continue;
-      }
-      if (v instanceof String && IdentifierPatterns.find(text) != IdentifierPatterns.Found.NONE) {
-        synchronized (shaped) {
-          shaped[c]++;
-        }
-      }
-      Hash128 h = keys.get().reset().add(text).hash();
-      if (mightBeRaw(h)) {
-        synchronized (candidates) {
-          if (candidates.size() < MAX_CANDIDATES) {
-            candidates.add(h.h1, h.h2, c);
-          } else {
-            overflow = true;
-          }
-        }
-      }
+    }
+  }
+
+  /**
+   * UTF-8 bytes seen as characters one byte each: ASCII stays itself and every byte of a multi-byte sequence is
+   * above 0x7F, so the identifier scan (ASCII digits, 'X', and what is next to them) finds exactly what it finds in
+   * the decoded text.
+   */
+  private record Latin1View(byte[] bytes, int length) implements CharSequence {
+    @Override
+    public char charAt(int index) {
+      return (char) (bytes[index] & 0xFF);
+    }
+
+    @Override
+    public CharSequence subSequence(int start, int end) {
+      return new String(bytes, start, end - start, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public String toString() {
+      return new String(bytes, 0, length, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
   }
 
@@ -130,7 +203,18 @@ public final class LeakCheck {
     return candidates.size() > 0;
   }
 
-  /** Last, when {@link #needsConfirmation}: the raw values again; confirms the candidates that really equal one. */
+  /**
+   * The distinct texts of the output values that hit the filter (at most {@link #MAX_CANDIDATES}): held in memory only,
+   * for an engine to look up among the raw values ({@link #confirm} each one it finds).
+   */
+  public java.util.Set<String> candidateTexts() {
+    return java.util.Collections.unmodifiableSet(candidateTexts);
+  }
+
+  /**
+   * Last, when {@link #needsConfirmation}: raw values (all of them, or only those equal to a {@link #candidateTexts
+   * candidate text}); confirms the candidates that really equal one.
+   */
   public void confirm(Object value) {
     String text = ValueType.text(value);
     if (text == null || text.codePointCount(0, text.length()) < 2) {

@@ -34,6 +34,19 @@ public final class ValueKey {
     return this;
   }
 
+  /** A text value given as its UTF-8 bytes: the same canonical bytes as {@link #add} of the decoded String. */
+  public ValueKey addUtf8(byte[] utf8, int n) {
+    put((byte) 1);
+    ensure(n + 4);
+    System.arraycopy(utf8, 0, buffer, length, n);
+    length += n;
+    put((byte) (n >>> 24));
+    put((byte) (n >>> 16));
+    put((byte) (n >>> 8));
+    put((byte) n);
+    return this;
+  }
+
   /**
    * The text's UTF-8 bytes straight into the buffer (as String.getBytes(UTF_8) would give them, an unpaired
    * surrogate as '?'), without the intermediate array: this runs for every value the privacy and leak checks see.

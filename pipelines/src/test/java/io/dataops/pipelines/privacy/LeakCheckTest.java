@@ -79,4 +79,31 @@ class LeakCheckTest {
     }
     assertThat(unconfirmed.result().passed()).as("never passes on a guess").isFalse();
   }
+
+  @Test
+  void utf8BytesFromAColumnarReaderGiveTheSameVerdictsAsStrings() {
+    List<String> out = List.of("张三丰", "张*丰", "备注 13812345678 见附件", "ＩＤ４４０３０４", "440304198503071231", "x",
+        "广东省深圳市福田区华富街道莲花一村12栋", "914403041001583826", "电话：13912345678。", "");
+    LeakCheck strings = new LeakCheck(List.of("v"), new boolean[1], RAW.size(), 1 << 16);
+    LeakCheck bytes = new LeakCheck(List.of("v"), new boolean[1], RAW.size(), 1 << 16);
+    for (String r : RAW) {
+      strings.addRaw(r);
+      byte[] b = (r + "trailing").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      bytes.addRawUtf8(b, b.length - "trailing".length()); // only the first length bytes count
+    }
+    for (String o : out) {
+      strings.checkValue(0, o);
+      byte[] b = o.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      bytes.checkUtf8(0, java.util.Arrays.copyOf(b, b.length + 7), b.length);
+    }
+    assertThat(bytes.candidateTexts()).isEqualTo(strings.candidateTexts())
+        .contains("张三丰", "440304198503071231", "广东省深圳市福田区华富街道莲花一村12栋");
+    RAW.forEach(strings::confirm);
+    RAW.forEach(bytes::confirm);
+    LeakCheck.Result a = strings.result();
+    LeakCheck.Result b = bytes.result();
+    assertThat(b).isEqualTo(a);
+    assertThat(a.equalToRaw()).containsEntry("v", 3L);
+    assertThat(a.identifierShaped()).as("the ID number and the two mobiles in text").containsEntry("v", 3L);
+  }
 }

@@ -89,7 +89,7 @@ public final class MetricStore {
     Table t = table();
     OutputFileFactory files = OutputFileFactory.builderFor(t, 0, 0).operationId("metrics-" + runId)
         .format(FileFormat.PARQUET).build();
-    DataWriter<Record> writer = new GenericAppenderFactory(t.schema()).newDataWriter(files.newOutputFile(),
+    DataWriter<Record> writer = new GenericAppenderFactory(t.schema()).setAll(t.properties()).newDataWriter(files.newOutputFile(),
         FileFormat.PARQUET, null);
     GenericRecord rec = GenericRecord.create(t.schema());
     try (writer) {

@@ -54,7 +54,7 @@ public final class StateStore {
     Table t = lakehouse.createOrLoad(STATES, SCHEMA, Map.of());
     OutputFileFactory files = OutputFileFactory.builderFor(t, 0, 0).operationId("states-" + runId)
         .format(FileFormat.PARQUET).build();
-    DataWriter<Record> writer = new GenericAppenderFactory(t.schema()).newDataWriter(files.newOutputFile(),
+    DataWriter<Record> writer = new GenericAppenderFactory(t.schema()).setAll(t.properties()).newDataWriter(files.newOutputFile(),
         FileFormat.PARQUET, null);
     GenericRecord rec = GenericRecord.create(t.schema());
     try (writer) {

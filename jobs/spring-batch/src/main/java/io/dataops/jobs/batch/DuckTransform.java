@@ -4,8 +4,6 @@ import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.definition.BoundPipeline.BoundInput;
 import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,17 +11,14 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Collectors;
 
 /**
  * The transform on DuckDB: each input is a view over its pinned snapshot's Parquet files (only the columns the
- * pipeline may read, its filter applied), and the pipeline's SQL runs over the views. Rows stream out through JDBC
- * in DuckDB's vectors; DuckDB keeps to its memory limit and spills to the run's folder.
+ * pipeline may read, its filter applied), and the pipeline's SQL runs over the views. Rows stream out as Arrow
+ * batches ({@link ArrowRows}); DuckDB keeps to its memory limit and spills to the run's folder.
  *
  * <p>Row order is what makes a restart resume at the right row: a plain scan keeps DuckDB's insertion order (the
  * files in path order, rows in file order); joins and aggregates are ordered by all output columns, so identical
@@ -34,7 +29,7 @@ final class DuckTransform implements AutoCloseable {
   private final List<ColumnType> types;
   private Statement statement;
   private ResultSet rows;
-  private int[] projection;
+  private ArrowRows arrow;
 
   DuckTransform(Lakehouse lakehouse, BoundPipeline p, Path spill, String memoryLimit, int threads) {
     this.types = p.columns().stream().map(BoundPipeline.BoundColumn::sqlType).toList();
@@ -89,6 +84,7 @@ final class DuckTransform implements AutoCloseable {
     try {
       statement = duck.createStatement();
       rows = statement.executeQuery(sql);
+      arrow = new ArrowRows(rows, types);
     } catch (SQLException e) {
       throw new IllegalStateException("the transform failed in DuckDB: " + firstLine(e), e);
     }
@@ -103,11 +99,13 @@ final class DuckTransform implements AutoCloseable {
     for (int c : sqlColumns) {
       cols.append(cols.length() == 0 ? "" : ", ").append(quote(p.columns().get(c).name()));
     }
-    projection = sqlColumns;
+    List<ColumnType> projected = java.util.Arrays.stream(sqlColumns).mapToObj(types::get).toList();
     try {
       statement = duck.createStatement();
-      rows = statement.executeQuery("SELECT " + (cols.length() == 0 ? "1" : cols) + " FROM (" + p.sql()
+      rows = statement.executeQuery("SELECT " + (cols.length() == 0 ? "1 AS one" : cols) + " FROM (" + p.sql()
           + ") AS transform_result");
+      arrow = cols.length() == 0 ? new ArrowRows(rows, List.of(ColumnType.of(io.dataops.pipelines.model.ValueType.INT)),
+          new int[] {-1}, types.size()) : new ArrowRows(rows, projected, sqlColumns, types.size());
     } catch (SQLException e) {
       throw new IllegalStateException("the transform failed in DuckDB: " + firstLine(e), e);
     }
@@ -115,59 +113,7 @@ final class DuckTransform implements AutoCloseable {
 
   /** The next row of the transform's result, typed as the pipeline's columns, or null at the end. */
   Object[] next() {
-    try {
-      if (!rows.next()) {
-        return null;
-      }
-      if (projection != null) {
-        Object[] row = new Object[types.size()];
-        for (int j = 0; j < projection.length; j++) {
-          row[projection[j]] = value(rows, j + 1, types.get(projection[j]));
-        }
-        return row;
-      }
-      return read(rows, types);
-    } catch (SQLException e) {
-      throw new IllegalStateException("reading the transform's result failed: " + firstLine(e), e);
-    }
-  }
-
-  static Object[] read(ResultSet rows, List<ColumnType> types) throws SQLException {
-    Object[] row = new Object[types.size()];
-    for (int i = 0; i < row.length; i++) {
-      row[i] = value(rows, i + 1, types.get(i));
-    }
-    return row;
-  }
-
-  static Object value(ResultSet r, int i, ColumnType t) throws SQLException {
-    Object v = switch (t.type()) {
-      case STRING -> r.getString(i);
-      case INT -> {
-        int x = r.getInt(i);
-        yield r.wasNull() ? null : x;
-      }
-      case LONG -> {
-        Object o = r.getObject(i);
-        yield o == null ? null : o instanceof BigInteger b ? b.longValueExact() : ((Number) o).longValue();
-      }
-      case DOUBLE -> {
-        double x = r.getDouble(i);
-        yield r.wasNull() ? null : x;
-      }
-      case DECIMAL -> {
-        BigDecimal d = r.getBigDecimal(i);
-        yield d == null ? null : d.setScale(t.scale(), java.math.RoundingMode.UNNECESSARY);
-      }
-      case DATE -> r.getObject(i, LocalDate.class);
-      case TIMESTAMP -> r.getObject(i, LocalDateTime.class);
-      case TIMESTAMPTZ -> r.getObject(i, OffsetDateTime.class);
-      case BOOLEAN -> {
-        boolean x = r.getBoolean(i);
-        yield r.wasNull() ? null : x;
-      }
-    };
-    return v;
+    return arrow.next();
   }
 
   static String firstLine(SQLException e) {
@@ -178,7 +124,9 @@ final class DuckTransform implements AutoCloseable {
   @Override
   public void close() {
     try {
-      if (rows != null) {
+      if (arrow != null) {
+        arrow.close();
+      } else if (rows != null) {
         rows.close();
       }
       if (statement != null) {

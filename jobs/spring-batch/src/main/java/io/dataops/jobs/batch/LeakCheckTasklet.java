@@ -13,7 +13,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.iceberg.Snapshot;
 import org.springframework.batch.core.scope.context.ChunkContext;
@@ -34,6 +33,7 @@ final class LeakCheckTasklet implements Tasklet {
     }
   }
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LeakCheckTasklet.class);
   private final RunState run;
 
   LeakCheckTasklet(RunState run) {
@@ -60,19 +60,30 @@ final class LeakCheckTasklet implements Tasklet {
         s.execute("SET threads = " + run.settings.duckThreads());
         s.execute("SET memory_limit = '" + run.settings.duckMemoryLimit() + "'");
       }
-      rawValues(duck, check::addRaw);
+      long t0 = System.nanoTime();
+      rawValues(duck, check);
+      long t1 = System.nanoTime();
       if (!files.isEmpty()) {
         String cols = run.policies.productColumns().stream().map(DuckTransform::quote).collect(Collectors.joining(", "));
         try (Statement s = duck.createStatement();
-            ResultSet r = s.executeQuery("SELECT " + cols + " FROM read_parquet(" + list(files) + ")")) {
-          while (r.next()) {
-            check.check(DuckTransform.read(r, productTypes));
-          }
+            ArrowRows r = new ArrowRows(s.executeQuery("SELECT " + cols + " FROM read_parquet(" + list(files) + ")"),
+                productTypes)) {
+          r.forEachBatch((vectors, rows) -> {
+            for (int c = 0; c < vectors.length; c++) {
+              int column = c;
+              ArrowRows.values(vectors[c], rows, productTypes.get(c), (utf8, n) -> check.checkUtf8(column, utf8, n),
+                  v -> check.checkValue(column, v));
+            }
+          });
         }
       }
+      long t2 = System.nanoTime();
       if (check.needsConfirmation()) {
-        rawValues(duck, check::confirm);
+        confirm(duck, check);
       }
+      LOG.info("leak check of {}: raw values {} s, product {} s, confirmation of {} candidates {} s",
+          run.pipeline.definition().name(), seconds(t1 - t0), seconds(t2 - t1), check.candidateTexts().size(),
+          seconds(System.nanoTime() - t2));
     }
     LeakCheck.Result result = check.result();
     chunkContext.getStepContext().getStepExecution().getExecutionContext()
@@ -90,8 +101,8 @@ final class LeakCheckTasklet implements Tasklet {
     return RepeatStatus.FINISHED;
   }
 
-  /** Every raw value of the inputs' personal-data columns, read from the pinned snapshots' files. */
-  private void rawValues(Connection duck, Consumer<Object> sink) throws SQLException {
+  /** Every raw value of the inputs' personal-data columns, read from the pinned snapshots' files, into the filter. */
+  private void rawValues(Connection duck, LeakCheck check) throws SQLException {
     for (BoundInput in : run.pipeline.inputs()) {
       if (in.personal().isEmpty()) {
         continue;
@@ -104,17 +115,75 @@ final class LeakCheckTasklet implements Tasklet {
       List<ColumnType> types = names.stream().map(n -> in.columns().get(n)).toList();
       String cols = names.stream().map(DuckTransform::quote).collect(Collectors.joining(", "));
       try (Statement s = duck.createStatement();
-          ResultSet r = s.executeQuery("SELECT " + cols + " FROM read_parquet(" + list(files)
-              + ", union_by_name = true)")) {
-        while (r.next()) {
-          for (Object v : DuckTransform.read(r, types)) {
-            if (v != null) {
-              sink.accept(v);
+          ArrowRows r = new ArrowRows(s.executeQuery("SELECT " + cols + " FROM read_parquet(" + list(files)
+              + ", union_by_name = true)"), types)) {
+        r.forEachBatch((vectors, rows) -> {
+          for (int c = 0; c < vectors.length; c++) {
+            ArrowRows.values(vectors[c], rows, types.get(c), check::addRawUtf8, check::addRaw);
+          }
+        });
+      }
+    }
+  }
+
+  /**
+   * Confirms the filter's hits: DuckDB looks the candidate texts up among the raw text values (a join in native code,
+   * instead of a second pass over every raw value here); raw values of other types are read again and compared here,
+   * by their canonical text.
+   */
+  private void confirm(Connection duck, LeakCheck check) throws SQLException {
+    try (Statement s = duck.createStatement()) {
+      s.execute("CREATE OR REPLACE TABLE leak_candidates (v VARCHAR)"); // in the in-memory database
+    }
+    var connection = duck.unwrap(org.duckdb.DuckDBConnection.class);
+    try (var appender = connection.createAppender(org.duckdb.DuckDBConnection.DEFAULT_SCHEMA, "leak_candidates")) {
+      for (String t : check.candidateTexts()) {
+        appender.beginRow();
+        appender.append(t);
+        appender.endRow();
+      }
+    }
+    for (BoundInput in : run.pipeline.inputs()) {
+      List<String> files = in.personal().isEmpty() ? List.of() : PinnedFiles.of(run.lakehouse.load(in.table()),
+          in.snapshotId());
+      if (files.isEmpty()) {
+        continue;
+      }
+      String source = "read_parquet(" + list(files) + ", union_by_name = true)";
+      List<String> text = new ArrayList<>();
+      List<String> other = new ArrayList<>();
+      for (String c : in.personal().keySet()) {
+        (in.columns().get(c).type() == io.dataops.pipelines.model.ValueType.STRING ? text : other).add(c);
+      }
+      if (!text.isEmpty()) {
+        String raw = text.stream().map(c -> "SELECT " + DuckTransform.quote(c) + " AS r FROM " + source)
+            .collect(Collectors.joining(" UNION ALL "));
+        try (Statement s = duck.createStatement();
+            ResultSet r = s.executeQuery("SELECT v FROM leak_candidates WHERE v IN (" + raw + ")")) {
+          while (r.next()) {
+            check.confirm(r.getString(1));
+          }
+        }
+      }
+      if (!other.isEmpty()) {
+        List<ColumnType> types = other.stream().map(n -> in.columns().get(n)).toList();
+        String cols = other.stream().map(DuckTransform::quote).collect(Collectors.joining(", "));
+        try (Statement s = duck.createStatement();
+            ArrowRows r = new ArrowRows(s.executeQuery("SELECT " + cols + " FROM " + source), types)) {
+          for (Object[] row = r.next(); row != null; row = r.next()) {
+            for (Object v : row) {
+              if (v != null) {
+                check.confirm(v);
+              }
             }
           }
         }
       }
     }
+  }
+
+  private static String seconds(long nanos) {
+    return String.format("%.2f", nanos / 1e9);
   }
 
   private static String list(List<String> files) {

@@ -74,7 +74,9 @@ final class ProductFileWriter implements ItemStreamWriter<Object[]>, StepExecuti
     schema = ProductTables.writeSchema(table, run.pipeline);
     fileFactory = OutputFileFactory.builderFor(table, 1, System.nanoTime()).format(FileFormat.PARQUET)
         .operationId("run-" + run.runKey.substring(0, 16)).build();
+    // The table's write settings (zstd, row group and dictionary sizes): the factory's own default codec is gzip.
     appenders = new GenericAppenderFactory(schema);
+    appenders.setAll(table.properties());
     template = GenericRecord.create(schema);
     names = run.policies.productColumns();
   }

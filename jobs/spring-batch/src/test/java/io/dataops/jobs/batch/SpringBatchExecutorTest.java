@@ -188,7 +188,8 @@ class SpringBatchExecutorTest extends PipelineFixture {
     Path pipeline = write("profile.yaml", PROFILE);
     Path marker = dir.resolve("marker");
     Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), SpringBatchChild.class.getName(),
+        "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+        SpringBatchChild.class.getName(),
         dir.resolve("home").toString(), pipeline.toString(), dir.resolve("work").toString(), marker.toString(), "1000")
         .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
     long deadline = System.nanoTime() + 120_000_000_000L;
