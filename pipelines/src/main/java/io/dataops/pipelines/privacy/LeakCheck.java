@@ -225,6 +225,14 @@ public final class LeakCheck {
     confirmed = true;
   }
 
+  /**
+   * Says the confirmation is complete when it only passed the raw values that equal a candidate (perhaps none):
+   * the candidates not confirmed are then chance hits of the filter, not leaks.
+   */
+  public void confirmationComplete() {
+    confirmed = true;
+  }
+
   public Result result() {
     candidates.countMarked(equal);
     Map<String, Long> eq = new LinkedHashMap<>();

@@ -70,6 +70,17 @@ class LeakCheckTest {
     assertThat(r.candidates()).isPositive();
     assertThat(r.passed()).as("no output value equals a raw one").isTrue();
 
+    LeakCheck byLookup = check(List.of("v"), new boolean[1], 8);
+    for (int i = 0; i < 300; i++) {
+      byLookup.addRaw("filler-" + i);
+    }
+    for (int i = 0; i < 2000; i++) {
+      byLookup.check(new Object[] {"value-" + i});
+    }
+    byLookup.confirmationComplete(); // an engine looked the candidate texts up among the raw values: none is there
+    assertThat(byLookup.candidateTexts()).isNotEmpty();
+    assertThat(byLookup.result().passed()).isTrue();
+
     LeakCheck unconfirmed = check(List.of("v"), new boolean[1], 8);
     for (int i = 0; i < 300; i++) {
       unconfirmed.addRaw("filler-" + i);

@@ -80,6 +80,7 @@ final class LeakCheckTasklet implements Tasklet {
       long t2 = System.nanoTime();
       if (check.needsConfirmation()) {
         confirm(duck, check);
+        check.confirmationComplete();
       }
       LOG.info("leak check of {}: raw values {} s, product {} s, confirmation of {} candidates {} s",
           run.pipeline.definition().name(), seconds(t1 - t0), seconds(t2 - t1), check.candidateTexts().size(),
