@@ -46,10 +46,17 @@ final class ProductFileWriter implements ItemStreamWriter<Object[]>, StepExecuti
   private Schema schema;
   private OutputFileFactory fileFactory;
   private GenericAppenderFactory appenders;
+  /** Touched by the encoder thread only (after {@link #open}). */
   private DataWriter<Record> current;
   private long rowsInFile;
   private GenericRecord template;
-  private List<String> names;
+  private int[] positions;
+  /**
+   * Parquet encoding runs on its own thread while the step reads and applies policies to the next chunk; at most two
+   * chunks wait for it. A file is closed, and the checkpoint moved, only after everything sent before is written.
+   */
+  private java.util.concurrent.ExecutorService encoder;
+  private final java.util.ArrayDeque<java.util.concurrent.Future<?>> inFlight = new java.util.ArrayDeque<>();
 
   ProductFileWriter(RunState run, WriteProgress progress) {
     this.run = run;
@@ -78,7 +85,17 @@ final class ProductFileWriter implements ItemStreamWriter<Object[]>, StepExecuti
     appenders = new GenericAppenderFactory(schema);
     appenders.setAll(table.properties());
     template = GenericRecord.create(schema);
-    names = run.policies.productColumns();
+    List<String> names = run.policies.productColumns();
+    positions = new int[names.size()];
+    for (int i = 0; i < positions.length; i++) {
+      positions[i] = schema.columns().indexOf(schema.findField(names.get(i)));
+    }
+    rowsInFile = 0;
+    encoder = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "product-parquet-encoder");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   static Map<String, Long> unfit(String json) {
@@ -91,35 +108,71 @@ final class ProductFileWriter implements ItemStreamWriter<Object[]>, StepExecuti
 
   @Override
   public void write(Chunk<? extends Object[]> chunk) {
-    for (Object[] row : chunk) {
-      if (current == null) {
-        current = appenders.newDataWriter(fileFactory.newOutputFile(), FileFormat.PARQUET, null);
-        rowsInFile = 0;
+    List<Object[]> rows = new ArrayList<>(chunk.getItems());
+    if (!rows.isEmpty()) {
+      while (inFlight.size() >= 2) {
+        await(inFlight.removeFirst());
       }
-      GenericRecord r = template.copy();
-      for (int i = 0; i < row.length; i++) {
-        r.setField(names.get(i), row[i]);
-      }
-      current.write(r);
-      rowsInFile++;
-      written++;
+      inFlight.addLast(encoder.submit(() -> encode(rows)));
+      rowsInFile += rows.size();
+      written += rows.size();
     }
-    if (current != null && rowsInFile >= run.settings.rowsPerFile()) {
+    if (rowsInFile >= run.settings.rowsPerFile()) {
       closeFile();
     }
     run.progress.accept(progress.read);
   }
 
-  /** Closes the open file and moves the checkpoint to the rows it covers. */
-  private void closeFile() {
-    try {
-      current.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot finish a product data file", e);
+  /** On the encoder thread. */
+  private void encode(List<Object[]> rows) {
+    if (current == null) {
+      current = appenders.newDataWriter(fileFactory.newOutputFile(), FileFormat.PARQUET, null);
     }
-    files.add(current.toDataFile().location());
-    current = null;
+    for (Object[] row : rows) {
+      GenericRecord r = template.copy();
+      for (int i = 0; i < row.length; i++) {
+        r.set(positions[i], row[i]);
+      }
+      current.write(r);
+    }
+  }
+
+  /** Closes the open file once everything sent is in it, and moves the checkpoint to the rows it covers. */
+  private void closeFile() {
+    drain();
+    String location = await(encoder.submit(() -> {
+      try {
+        current.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot finish a product data file", e);
+      }
+      String path = current.toDataFile().location();
+      current = null;
+      return path;
+    }));
+    files.add(location);
+    rowsInFile = 0;
     checkpoint();
+  }
+
+  private void drain() {
+    while (!inFlight.isEmpty()) {
+      await(inFlight.removeFirst());
+    }
+  }
+
+  private static <T> T await(java.util.concurrent.Future<T> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while writing the product", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException("writing the product failed", e.getCause());
+    }
   }
 
   private void checkpoint() {
@@ -146,7 +199,7 @@ final class ProductFileWriter implements ItemStreamWriter<Object[]>, StepExecuti
   @Override
   public ExitStatus afterStep(StepExecution stepExecution) {
     if (stepExecution.getStatus() == org.springframework.batch.core.BatchStatus.COMPLETED) {
-      if (current != null) {
+      if (rowsInFile > 0) {
         closeFile();
       } else {
         checkpoint();
@@ -158,15 +211,31 @@ final class ProductFileWriter implements ItemStreamWriter<Object[]>, StepExecuti
 
   @Override
   public void close() {
-    if (current != null) {
-      // Interrupted with a file open: its rows are written again on restart; this file is never committed.
-      try {
-        current.close();
-        table.io().deleteFile(current.toDataFile().location());
-      } catch (IOException | RuntimeException ignored) {
-        // an orphan file at worst; table maintenance removes those
-      }
-      current = null;
+    if (encoder == null) {
+      return;
+    }
+    try {
+      drain();
+    } catch (RuntimeException ignored) {
+      // the step has failed already; what matters now is that the open file is not left behind
+    }
+    try {
+      await(encoder.submit(() -> {
+        if (current != null) {
+          // Interrupted with a file open: its rows are written again on restart; this file is never committed.
+          try {
+            current.close();
+            table.io().deleteFile(current.toDataFile().location());
+          } catch (IOException | RuntimeException ignored) {
+            // an orphan file at worst; table maintenance removes those
+          }
+          current = null;
+        }
+        return null;
+      }));
+    } finally {
+      encoder.shutdownNow();
+      encoder = null;
     }
   }
 }
