@@ -82,7 +82,7 @@ final class ArrowRows implements AutoCloseable {
         batch.accept(r.getFieldVectors().toArray(new FieldVector[0]), r.getRowCount());
       }
     } catch (java.io.IOException e) {
-      throw new IllegalStateException("reading DuckDB's result failed: " + e.getMessage(), e);
+      throw EngineErrors.failure("reading DuckDB's result failed", e);
     }
   }
 
@@ -133,7 +133,7 @@ final class ArrowRows implements AutoCloseable {
         next = 0;
       }
     } catch (java.io.IOException e) {
-      throw new IllegalStateException("reading DuckDB's result failed: " + e.getMessage(), e);
+      throw EngineErrors.failure("reading DuckDB's result failed", e);
     }
     Object[] row = new Object[width];
     for (int c = 0; c < vectors.length; c++) {

@@ -86,7 +86,7 @@ final class DuckTransform implements AutoCloseable {
       rows = statement.executeQuery(sql);
       arrow = new ArrowRows(rows, types);
     } catch (SQLException e) {
-      throw new IllegalStateException("the transform failed in DuckDB: " + firstLine(e), e);
+      throw EngineErrors.failure("the transform failed in DuckDB", e);
     }
   }
 
@@ -107,7 +107,7 @@ final class DuckTransform implements AutoCloseable {
       arrow = cols.length() == 0 ? new ArrowRows(rows, List.of(ColumnType.of(io.dataops.pipelines.model.ValueType.INT)),
           new int[] {-1}, types.size()) : new ArrowRows(rows, projected, sqlColumns, types.size());
     } catch (SQLException e) {
-      throw new IllegalStateException("the transform failed in DuckDB: " + firstLine(e), e);
+      throw EngineErrors.failure("the transform failed in DuckDB", e);
     }
   }
 
@@ -116,10 +116,6 @@ final class DuckTransform implements AutoCloseable {
     return arrow.next();
   }
 
-  static String firstLine(SQLException e) {
-    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    return m.lines().findFirst().orElse(m);
-  }
 
   @Override
   public void close() {

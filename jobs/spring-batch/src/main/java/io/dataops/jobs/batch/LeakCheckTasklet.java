@@ -85,6 +85,8 @@ final class LeakCheckTasklet implements Tasklet {
       LOG.info("leak check of {}: raw values {} s, product {} s, confirmation of {} candidates {} s",
           run.pipeline.definition().name(), seconds(t1 - t0), seconds(t2 - t1), check.candidateTexts().size(),
           seconds(System.nanoTime() - t2));
+    } catch (SQLException e) {
+      throw EngineErrors.failure("the leak check failed in DuckDB", e);
     }
     LeakCheck.Result result = check.result();
     chunkContext.getStepContext().getStepExecution().getExecutionContext()

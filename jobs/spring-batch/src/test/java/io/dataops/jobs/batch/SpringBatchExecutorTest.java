@@ -147,6 +147,34 @@ class SpringBatchExecutorTest extends PipelineFixture {
   }
 
   @Test
+  void anEngineErrorNeverCarriesTheValueItFailedOn() throws Exception {
+    land("street-office", "callers", """
+        columns:
+          - {name: caller, type: string, personal: name}
+          - {name: phone, type: string, personal: mobile}
+        """, """
+        caller,phone
+        张三丰,13812345678
+        """);
+    BoundPipeline p = bind("""
+        name: caller-numbers
+        scenario: test
+        owner: op
+        inputs:
+          - {table: ods.street_office__callers, as: callers, columns: [caller, phone]}
+        transform: SELECT CAST(phone AS INTEGER) AS n, CAST(caller AS INTEGER) AS c FROM callers
+        policy: {n: suppress, c: suppress}
+        product: caller-numbers
+        """);
+    Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> executor(RunSettings.defaults()).run(p));
+    assertThat(failure).isNotNull();
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      assertThat(String.valueOf(t.getMessage())).doesNotContain("张三丰").doesNotContain("13812345678");
+    }
+    assertThat(failure.getCause().getMessage()).startsWith("the transform failed in DuckDB: Conversion Error:");
+  }
+
+  @Test
   void aLeakFailsTheRunAndPublishesNothing() throws Exception {
     // A note column nobody declared personal (and too mixed for detection) that repeats visitors' names and numbers.
     land("street-office", "visits", """
