@@ -49,6 +49,7 @@ public final class PipelineRuns {
     }
     BoundPipeline p = new PipelineValidator(lakehouse, config.keys())
         .bind(PipelineParser.parse(file), file.toAbsolutePath().getParent());
+    ProductTables.checkOwner(lakehouse, p);
     if (p.qualitySuite() != null) {
       try {
         ExpectationCatalog.compile(SuiteParser.parse(p.qualitySuite()), new TableFacts(

@@ -401,6 +401,14 @@ class CliTest {
     assertThat(run("table", "show", "product.income_by_street", "--json").json().get("snapshotId").asLong())
         .isEqualTo(snapshot);
 
+    // A product belongs to its pipeline.
+    Path other = pipelines.resolve("other.yaml");
+    Files.writeString(other, PIPELINE.replace("name: income-by-street", "name: someone-else"));
+    Run taken = run("pipeline", "validate", other.toString());
+    assertThat(taken.exit()).isEqualTo(2);
+    assertThat(taken.err()).isEqualTo("dataops: the product 'income-by-street' is made by the pipeline "
+        + "'income-by-street', not 'someone-else': give this pipeline its own product name\n");
+
     // Errors name the file and line.
     Files.writeString(file, PIPELINE.replace("  phone: {encrypt: ff1, key: fpe, shape: mobile}\n", ""));
     Run bad = run("pipeline", "validate", file.toString());

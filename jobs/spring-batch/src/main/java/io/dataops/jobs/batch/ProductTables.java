@@ -54,8 +54,36 @@ public final class ProductTables {
 
   /** Creates the product's table when it is new (empty: no snapshot, so no version is visible yet). */
   static Table createOrLoad(Lakehouse lakehouse, BoundPipeline p) {
+    checkOwner(lakehouse, p);
     TableIdentifier id = id(p.definition().product());
-    return lakehouse.createOrLoad(id, schemaOf(p), Map.of("dataops.product", p.definition().product()));
+    return lakehouse.createOrLoad(id, schemaOf(p), Map.of(PROP_PRODUCT, p.definition().product(),
+        PROP_PIPELINE, p.definition().name()));
+  }
+
+  static final String PROP_PRODUCT = "dataops.product";
+  static final String PROP_PIPELINE = "dataops.pipeline";
+
+  /**
+   * A product belongs to the pipeline that made it first: another pipeline (or a product name that differs only in
+   * '-' and '_', which share a table) must not overwrite its versions.
+   */
+  public static void checkOwner(Lakehouse lakehouse, BoundPipeline p) {
+    TableIdentifier id = id(p.definition().product());
+    if (!lakehouse.exists(id)) {
+      return;
+    }
+    Map<String, String> props = lakehouse.load(id).properties();
+    String product = props.get(PROP_PRODUCT);
+    String pipeline = props.get(PROP_PIPELINE);
+    if (product != null && !product.equals(p.definition().product())) {
+      throw new io.dataops.lakehouse.BadInputException("the table " + id + " holds the product '" + product
+          + "': choose another product name than '" + p.definition().product() + "'");
+    }
+    if (pipeline != null && !pipeline.equals(p.definition().name())) {
+      throw new io.dataops.lakehouse.BadInputException("the product '" + p.definition().product()
+          + "' is made by the pipeline '" + pipeline + "', not '" + p.definition().name()
+          + "': give this pipeline its own product name");
+    }
   }
 
   /**
