@@ -25,7 +25,7 @@ import java.util.Map;
 public final class LeakCheck {
   /** The outcome, per output column: values equal to raw personal values and values shaped like identifiers. */
   public record Result(boolean passed, Map<String, Long> equalToRaw, Map<String, Long> identifierShaped,
-      long rawValues, long candidates, boolean tooManyCandidates) {}
+      long rawValues, long candidates, boolean tooManyCandidates, long valuesChecked) {}
 
   public static final int MAX_CANDIDATES = 1 << 20;
 
@@ -36,6 +36,8 @@ public final class LeakCheck {
   private static final int PROBES = 11;
   private final long blocks;
   private long rawValues;
+  /** Output values tested (not null, not exempt, two characters or more): one thread at a time. */
+  private long valuesChecked;
   private final ValueKey rawKey = new ValueKey();
   private final long[] equal;
   private final long[] shaped;
@@ -61,6 +63,49 @@ public final class LeakCheck {
     this.bits = new long[(int) (blocks * (BLOCK_BITS / 64))];
     this.equal = new long[columns.size()];
     this.shaped = new long[columns.size()];
+  }
+
+  private LeakCheck(List<String> columns, boolean[] exempt, long blocks, long[] bits, long rawValues) {
+    this.columns = List.copyOf(columns);
+    this.exempt = exempt.clone();
+    this.blocks = blocks;
+    this.bits = bits;
+    this.rawValues = rawValues;
+    this.equal = new long[columns.size()];
+    this.shaped = new long[columns.size()];
+  }
+
+  /**
+   * Saves the filter (after every raw value was added), so that the output can be checked by another step or, after
+   * a restart, another process. The file holds hashes' bits only, never a value.
+   */
+  public void saveFilter(java.nio.file.Path file) throws java.io.IOException {
+    java.nio.file.Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    try (var out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(
+        java.nio.file.Files.newOutputStream(tmp), 1 << 16))) {
+      out.writeLong(blocks);
+      out.writeLong(rawValues);
+      for (long w : bits) {
+        out.writeLong(w);
+      }
+    }
+    java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** A check over the filter {@link #saveFilter} saved, ready for the output values. */
+  public static LeakCheck loadFilter(java.nio.file.Path file, List<String> columns, boolean[] exempt)
+      throws java.io.IOException {
+    try (var in = new java.io.DataInputStream(new java.io.BufferedInputStream(
+        java.nio.file.Files.newInputStream(file), 1 << 16))) {
+      long blocks = in.readLong();
+      long raw = in.readLong();
+      long[] bits = new long[(int) (blocks * (BLOCK_BITS / 64))];
+      for (int i = 0; i < bits.length; i++) {
+        bits[i] = in.readLong();
+      }
+      return new LeakCheck(columns, exempt, blocks, bits, raw);
+    }
   }
 
   /** First: every raw value of the inputs' personal-data columns. */
@@ -136,6 +181,7 @@ public final class LeakCheck {
     if (text.codePointCount(0, text.length()) < 2) {
       return;
     }
+    valuesChecked++;
     if (v instanceof String && IdentifierPatterns.find(text) != IdentifierPatterns.Found.NONE) {
       shaped(c);
     }
@@ -150,6 +196,7 @@ public final class LeakCheck {
     if (exempt[c] || codePoints(utf8, length) < 2) {
       return;
     }
+    valuesChecked++;
     if (IdentifierPatterns.find(new Latin1View(utf8, length)) != IdentifierPatterns.Found.NONE) {
       shaped(c);
     }
@@ -255,7 +302,7 @@ public final class LeakCheck {
         }
       }
     }
-    return new Result(eq.isEmpty() && sh.isEmpty(), eq, sh, rawValues, candidates.size(), overflow);
+    return new Result(eq.isEmpty() && sh.isEmpty(), eq, sh, rawValues, candidates.size(), overflow, valuesChecked);
   }
 
   /** Output values that hit the filter: hash, column, and whether a raw value confirmed them. */

@@ -51,6 +51,8 @@ final class ProductFileWriter implements ItemStreamWriter<Object[]>, StepExecuti
   private long rowsInFile;
   private GenericRecord template;
   private int[] positions;
+  /** Tests every row written (on the encoder thread); see {@link LeakCheckTasklet}. */
+  private io.dataops.pipelines.privacy.LeakCheck leak;
   /**
    * Parquet encoding runs on its own thread while the step reads and applies policies to the next chunk; at most two
    * chunks wait for it. A file is closed, and the checkpoint moved, only after everything sent before is written.
@@ -91,6 +93,7 @@ final class ProductFileWriter implements ItemStreamWriter<Object[]>, StepExecuti
       positions[i] = schema.columns().indexOf(schema.findField(names.get(i)));
     }
     rowsInFile = 0;
+    leak = run.leakCheck();
     encoder = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "product-parquet-encoder");
       t.setDaemon(true);
@@ -134,6 +137,7 @@ final class ProductFileWriter implements ItemStreamWriter<Object[]>, StepExecuti
         r.set(positions[i], row[i]);
       }
       current.write(r);
+      leak.check(row);
     }
   }
 
@@ -151,6 +155,7 @@ final class ProductFileWriter implements ItemStreamWriter<Object[]>, StepExecuti
       return path;
     }));
     files.add(location);
+    run.leakCheckedFiles.add(location);
     rowsInFile = 0;
     checkpoint();
   }

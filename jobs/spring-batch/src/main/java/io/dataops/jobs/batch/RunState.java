@@ -17,6 +17,7 @@ final class RunState {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String STEP_PREPARE = "prepare";
   static final String STEP_CLASSES = "privacy-classes";
+  static final String STEP_FILTER = "leak-filter";
   static final String STEP_WRITE = "write-product";
   static final String STEP_LEAKS = "leak-check";
   static final String STEP_PUBLISH = "publish";
@@ -30,6 +31,9 @@ final class RunState {
   final TableIdentifier productTable;
   final JobRepository jobRepository;
   private AnonymityCheck.Verdict verdict;
+  private io.dataops.pipelines.privacy.LeakCheck leakCheck;
+  /** Product files whose every row the in-memory leak check has tested (as the write step wrote them). */
+  final java.util.Set<String> leakCheckedFiles = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** Told the transform rows processed so far after each chunk (progress display). */
   java.util.function.LongConsumer progress = rows -> { };
 
@@ -43,6 +47,29 @@ final class RunState {
     this.runKey = runKey;
     this.productTable = ProductTables.id(pipeline.definition().product());
     this.jobRepository = jobRepository;
+  }
+
+  Path leakFilterFile() {
+    return workDir.resolve("leak-filter.bin");
+  }
+
+  synchronized void useLeakCheck(io.dataops.pipelines.privacy.LeakCheck check) {
+    leakCheck = check;
+    leakCheckedFiles.clear();
+  }
+
+  /** The leak check of this process, or one over the saved filter (a restarted run: it has tested nothing yet). */
+  synchronized io.dataops.pipelines.privacy.LeakCheck leakCheck() {
+    if (leakCheck == null) {
+      try {
+        leakCheck = io.dataops.pipelines.privacy.LeakCheck.loadFilter(leakFilterFile(), policies.productColumns(),
+            policies.identifierShaped());
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("the leak check's filter of this run is unreadable", e);
+      }
+      leakCheckedFiles.clear();
+    }
+    return leakCheck;
   }
 
   Path verdictFile() {

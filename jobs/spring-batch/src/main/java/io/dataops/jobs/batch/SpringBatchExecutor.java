@@ -38,8 +38,10 @@ import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 
 /**
- * Runs a bound pipeline as a Spring Batch job: prepare, privacy classes (when the pipeline declares privacy), write
- * the product's files (chunk-oriented, restartable), leak check, publish (one Iceberg commit, then the draft version
+ * Runs a bound pipeline as a Spring Batch job: prepare, privacy classes (when the pipeline declares privacy), the leak
+ * check's filter of raw personal values, write the product's files (chunk-oriented, restartable; each row tested
+ * against the filter as it is written), leak check (read-back of files an interrupted process wrote, confirmation),
+ * publish (one Iceberg commit, then the draft version
  * record). The job instance is the run: its identifying parameters are the pipeline file's hash, the pinned input
  * snapshots, the fingerprints of the keys its policies use and the engine. Running the same command again
  * <ul>
@@ -166,7 +168,8 @@ public final class SpringBatchExecutor {
     if (run.pipeline.privacy() != null) {
       b = b.next(new StepBuilder(RunState.STEP_CLASSES, repo).tasklet(new PrivacyClassesTasklet(run), noTx).build());
     }
-    return b.next(write).next(leaks).next(publish).build();
+    Step filter = new StepBuilder(RunState.STEP_FILTER, repo).tasklet(new LeakFilterTasklet(run), noTx).build();
+    return b.next(filter).next(write).next(leaks).next(publish).build();
   }
 
   /** Hands the write step's processor the job instance when the step starts. */
