@@ -31,6 +31,12 @@ final class LeakFilterTasklet implements Tasklet {
 
   @Override
   public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
+    run.useLeakCheck(build(run));
+    return RepeatStatus.FINISHED;
+  }
+
+  /** Builds the filter and saves it in the run's folder. */
+  static LeakCheck build(RunState run) throws java.io.IOException {
     long expectedRaw = 0;
     for (BoundInput in : run.pipeline.inputs()) {
       Snapshot s = run.lakehouse.load(in.table()).snapshot(in.snapshotId());
@@ -43,18 +49,17 @@ final class LeakFilterTasklet implements Tasklet {
         s.execute("SET threads = " + run.settings.duckThreads());
         s.execute("SET memory_limit = '" + run.settings.duckMemoryLimit() + "'");
       }
-      rawValues(duck, check);
+      rawValues(run, duck, check);
     } catch (SQLException e) {
       throw EngineErrors.failure("reading the raw personal values failed in DuckDB", e);
     }
     Files.createDirectories(run.workDir);
     check.saveFilter(run.leakFilterFile());
-    run.useLeakCheck(check);
-    return RepeatStatus.FINISHED;
+    return check;
   }
 
   /** Every raw value of the inputs' personal-data columns, read from the pinned snapshots' files, into the filter. */
-  private void rawValues(Connection duck, LeakCheck check) throws SQLException {
+  private static void rawValues(RunState run, Connection duck, LeakCheck check) throws SQLException {
     for (BoundInput in : run.pipeline.inputs()) {
       if (in.personal().isEmpty()) {
         continue;

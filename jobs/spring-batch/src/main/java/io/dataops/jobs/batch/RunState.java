@@ -62,8 +62,11 @@ final class RunState {
   synchronized io.dataops.pipelines.privacy.LeakCheck leakCheck() {
     if (leakCheck == null) {
       try {
-        leakCheck = io.dataops.pipelines.privacy.LeakCheck.loadFilter(leakFilterFile(), policies.productColumns(),
-            policies.identifierShaped());
+        // The folder of an interrupted run may have been cleared since: then the filter is built again.
+        leakCheck = java.nio.file.Files.isRegularFile(leakFilterFile())
+            ? io.dataops.pipelines.privacy.LeakCheck.loadFilter(leakFilterFile(), policies.productColumns(),
+                policies.identifierShaped())
+            : LeakFilterTasklet.build(this);
       } catch (java.io.IOException e) {
         throw new IllegalStateException("the leak check's filter of this run is unreadable", e);
       }
