@@ -37,5 +37,6 @@ print(f"rows: {n:,} in, {v['rowsOut']:,} kept, {v['rowsSuppressed']:,} suppresse
 print(f"{'':32}{'wall s':>8}{'rows/s':>13}{'peak RSS MB':>13}")
 print(f"{'dataops pipeline run':32}{ow:8.2f}{n/ow:13,.0f}{orss/1024:13,.0f}   (in-process: {v['seconds']:.2f} s, {n/v['seconds']:,.0f} rows/s)")
 print(f"{'duckdb masking SELECT + k':32}{dw:8.2f}{n/dw:13,.0f}{drss/1024:13,.0f}   (in-process: {d['seconds']:.2f} s, {n/d['seconds']:,.0f} rows/s)")
+print("dataops steps (s): " + ", ".join(f"{k} {v:.1f}" for k, v in v.get("stepSeconds", {}).items()))
 print(f"throughput ratio dataops/duckdb (whole process): {dw/ow:.2f}")
 PY

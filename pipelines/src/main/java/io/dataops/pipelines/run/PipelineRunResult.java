@@ -10,6 +10,7 @@ import java.util.Map;
  * @param quality the quality gate's verdict (null when the pipeline names no suite)
  * @param recognized true when this exact run (same file, snapshots, keys) had already produced the version
  * @param restarted true when the run resumed an attempt that had been interrupted
+ * @param stepSeconds how long each step of this attempt took (empty for a recognized run)
  */
 public record PipelineRunResult(
     String product,
@@ -30,4 +31,5 @@ public record PipelineRunResult(
     boolean restarted,
     String runKey,
     double seconds,
+    Map<String, Double> stepSeconds,
     List<String> warnings) {}

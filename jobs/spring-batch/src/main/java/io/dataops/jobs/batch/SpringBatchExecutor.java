@@ -107,7 +107,7 @@ public final class SpringBatchExecutor {
         if (last != null && last.getStatus() == BatchStatus.COMPLETED) {
           ProductVersion v = versions.byRunKey(runKey).orElseThrow(() -> new IllegalStateException("run " + runKey
               + " completed but recorded no product version"));
-          return result(v, p, true, false, started);
+          return result(v, p, true, false, started, Map.of());
         }
         if (last != null && last.getStatus().isRunning()) {
           Optional<String> owner = RunOwner.aliveOwner(workDir);
@@ -142,7 +142,14 @@ public final class SpringBatchExecutor {
     }
     ProductVersion v = versions.byRunKey(runKey).orElseThrow();
     deleteQuietly(workDir);
-    return result(v, p, false, restarted, started);
+    Map<String, Double> steps = new LinkedHashMap<>();
+    for (var step : execution.getStepExecutions()) {
+      if (step.getStartTime() != null && step.getEndTime() != null) {
+        steps.put(step.getStepName(), java.time.Duration.between(step.getStartTime(), step.getEndTime()).toMillis()
+            / 1000.0);
+      }
+    }
+    return result(v, p, false, restarted, started, steps);
   }
 
   private Job job(String name, RunState run) {
@@ -214,7 +221,7 @@ public final class SpringBatchExecutor {
   }
 
   private static PipelineRunResult result(ProductVersion v, BoundPipeline p, boolean recognized, boolean restarted,
-      long started) {
+      long started, Map<String, Double> stepSeconds) {
     Map<String, Object> privacy = null;
     if (v.privacy() != null) {
       privacy = new LinkedHashMap<>();
@@ -234,7 +241,7 @@ public final class SpringBatchExecutor {
     return new PipelineRunResult(v.product(), v.version(), v.state(), ENGINE, v.table(), v.snapshotId(), v.inputs(),
         v.rowsIn(), v.rowsOut(), v.rowsSuppressed(), privacy,
         Boolean.TRUE.equals(v.leakCheck().get("passed")) ? "passed" : "failed", v.quality(), v.unfitValues(), recognized,
-        restarted, v.runKey(), (System.nanoTime() - started) / 1e9, warnings);
+        restarted, v.runKey(), (System.nanoTime() - started) / 1e9, stepSeconds, warnings);
   }
 
   static String sha256(String text) {
