@@ -1,10 +1,10 @@
 package io.dataops.lakehouse.contract;
 
-import java.io.IOException;
-import java.io.StringReader;
+import static io.dataops.lakehouse.yaml.LinedYaml.line;
+
+import io.dataops.lakehouse.yaml.LinedYaml;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -14,10 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -38,20 +34,16 @@ public final class ContractParser {
       Set.of("name", "type", "required", "maxLength", "format", "personal", "description");
 
   private final String source;
+  private final LinedYaml nodes;
 
   private ContractParser(String source) {
     this.source = source;
+    this.nodes = new LinedYaml(this::fail);
   }
 
   public static FeedContract parse(Path file) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (java.nio.charset.MalformedInputException e) {
-      throw new ContractException(file.toString(), 0, "a contract file must be UTF-8 text");
-    } catch (IOException e) {
-      throw new ContractException(file.toString(), 0, "cannot read the contract file (" + e.getClass().getSimpleName() + ")");
-    }
+    String text = LinedYaml.readUtf8(file, "contract", (line, problem) -> new ContractException(file.toString(), line,
+        problem));
     return parse(text, file.getFileName().toString());
   }
 
@@ -60,21 +52,11 @@ public final class ContractParser {
   }
 
   private FeedContract read(String yaml) {
-    Node root;
-    try {
-      LoaderOptions options = new LoaderOptions();
-      options.setAllowDuplicateKeys(false);
-      root = new Yaml(options).compose(new StringReader(yaml));
-    } catch (MarkedYAMLException e) {
-      int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 0;
-      throw fail(line, "not valid YAML: " + e.getProblem());
-    } catch (YAMLException e) {
-      throw fail(0, "not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
-    }
+    Node root = nodes.compose(yaml, "YAML");
     if (!(root instanceof MappingNode top)) {
       throw fail(root == null ? 0 : line(root), "a contract is a mapping with at least 'columns'");
     }
-    Map<String, NodeTuple> fields = fields(top, TOP_KEYS, "contract");
+    Map<String, NodeTuple> fields = nodes.fields(top, TOP_KEYS, "contract");
 
     String department = identifier(fields, "department");
     String dataset = identifier(fields, "dataset");
@@ -83,7 +65,7 @@ public final class ContractParser {
     if (fields.containsKey("format")) {
       Node n = fields.get("format").getValueNode();
       try {
-        format = FeedFormat.parse(scalar(n, "format"));
+        format = FeedFormat.parse(nodes.scalar(n, "format"));
       } catch (IllegalArgumentException e) {
         throw fail(line(n), e.getMessage());
       }
@@ -91,7 +73,7 @@ public final class ContractParser {
     Charset encoding = StandardCharsets.UTF_8;
     if (fields.containsKey("encoding")) {
       Node n = fields.get("encoding").getValueNode();
-      String name = scalar(n, "encoding");
+      String name = nodes.scalar(n, "encoding");
       try {
         encoding = Charset.forName(name);
       } catch (IllegalArgumentException e) {
@@ -106,7 +88,7 @@ public final class ContractParser {
           "delimiter and quote must be two different characters other than a line break");
     }
     List<String> nullValues = fields.containsKey("nullValues")
-        ? stringList(fields.get("nullValues").getValueNode(), "nullValues")
+        ? nodes.stringList(fields.get("nullValues").getValueNode(), "nullValues")
         : List.of("");
     String dateFormat = pattern(fields, "dateFormat", FeedContract.DEFAULT_DATE_FORMAT);
     String timestampFormat = pattern(fields, "timestampFormat", FeedContract.DEFAULT_TIMESTAMP_FORMAT);
@@ -114,7 +96,7 @@ public final class ContractParser {
     int maxRecordBytes = FeedContract.DEFAULT_MAX_RECORD_BYTES;
     if (fields.containsKey("maxRecordBytes")) {
       Node n = fields.get("maxRecordBytes").getValueNode();
-      maxRecordBytes = positiveInt(n, "maxRecordBytes");
+      maxRecordBytes = nodes.positiveInt(n, "maxRecordBytes");
       if (maxRecordBytes < 1024 || maxRecordBytes > 256 << 20) {
         throw fail(line(n), "maxRecordBytes must be between 1024 and 268435456");
       }
@@ -142,7 +124,7 @@ public final class ContractParser {
     List<String> primaryKey = List.of();
     if (fields.containsKey("primaryKey")) {
       Node n = fields.get("primaryKey").getValueNode();
-      primaryKey = n instanceof ScalarNode ? List.of(scalar(n, "primaryKey")) : stringList(n, "primaryKey");
+      primaryKey = n instanceof ScalarNode ? List.of(nodes.scalar(n, "primaryKey")) : nodes.stringList(n, "primaryKey");
       Set<String> seen = new HashSet<>();
       for (String key : primaryKey) {
         if (!columnLines.containsKey(key)) {
@@ -169,12 +151,12 @@ public final class ContractParser {
     if (!(item instanceof MappingNode map)) {
       throw fail(line(item), "a column is a mapping with 'name' and 'type'");
     }
-    Map<String, NodeTuple> f = fields(map, COLUMN_KEYS, "column");
+    Map<String, NodeTuple> f = nodes.fields(map, COLUMN_KEYS, "column");
     if (!f.containsKey("name")) {
       throw fail(line(item), "a column has no 'name'");
     }
     Node nameNode = f.get("name").getValueNode();
-    String name = scalar(nameNode, "name");
+    String name = nodes.scalar(nameNode, "name");
     if (name.startsWith("_")) {
       throw fail(line(nameNode), "column '" + name + "': names starting with '_' are reserved for lineage columns");
     }
@@ -188,7 +170,7 @@ public final class ContractParser {
     Node typeNode = f.get("type").getValueNode();
     ColumnType type;
     try {
-      type = ColumnType.parse(scalar(typeNode, "type"));
+      type = ColumnType.parse(nodes.scalar(typeNode, "type"));
     } catch (IllegalArgumentException e) {
       throw fail(line(typeNode), "column '" + name + "': " + e.getMessage());
     }
@@ -199,7 +181,7 @@ public final class ContractParser {
       if (type.base() != ColumnType.Base.STRING) {
         throw fail(line(n), "column '" + name + "': maxLength applies to string columns only, this one is " + type);
       }
-      maxLength = positiveInt(n, "maxLength");
+      maxLength = nodes.positiveInt(n, "maxLength");
     }
     String format = null;
     if (f.containsKey("format")) {
@@ -208,13 +190,13 @@ public final class ContractParser {
         throw fail(line(n), "column '" + name + "': format applies to date and timestamp columns only, this one is "
             + type);
       }
-      format = checkedPattern(n, scalar(n, "format"));
+      format = checkedPattern(n, nodes.scalar(n, "format"));
     }
     PersonalData personal = null;
     if (f.containsKey("personal")) {
       Node n = f.get("personal").getValueNode();
       try {
-        personal = PersonalData.parse(scalar(n, "personal"));
+        personal = PersonalData.parse(nodes.scalar(n, "personal"));
       } catch (IllegalArgumentException e) {
         throw fail(line(n), "column '" + name + "': " + e.getMessage());
       }
@@ -223,29 +205,12 @@ public final class ContractParser {
     return new ColumnSpec(name, type, required, maxLength, format, personal, description);
   }
 
-  private Map<String, NodeTuple> fields(MappingNode map, Set<String> known, String what) {
-    Map<String, NodeTuple> out = new LinkedHashMap<>();
-    for (NodeTuple t : map.getValue()) {
-      String key = scalar(t.getKeyNode(), "key");
-      if (!known.contains(key)) {
-        throw fail(line(t.getKeyNode()), "unknown " + what + " key '" + key + "' (known: "
-            + String.join(", ", new java.util.TreeSet<>(known)) + ")");
-      }
-      NodeTuple earlier = out.put(key, t);
-      if (earlier != null) {
-        throw fail(line(t.getKeyNode()), "key '" + key + "' appears twice (first at line "
-            + line(earlier.getKeyNode()) + ")");
-      }
-    }
-    return out;
-  }
-
   private String identifier(Map<String, NodeTuple> fields, String key) {
     if (!fields.containsKey(key)) {
       return null;
     }
     Node n = fields.get(key).getValueNode();
-    String value = scalar(n, key);
+    String value = nodes.scalar(n, key);
     if (!IDENT.matcher(value).matches()) {
       throw fail(line(n), key + " '" + value + "' must be lower-case letters, digits, '-' and '_'");
     }
@@ -253,7 +218,7 @@ public final class ContractParser {
   }
 
   private String optionalText(Map<String, NodeTuple> fields, String key, String fallback) {
-    return fields.containsKey(key) ? scalar(fields.get(key).getValueNode(), key) : fallback;
+    return fields.containsKey(key) ? nodes.scalar(fields.get(key).getValueNode(), key) : fallback;
   }
 
   private boolean optionalBoolean(Map<String, NodeTuple> fields, String key, boolean fallback) {
@@ -261,7 +226,7 @@ public final class ContractParser {
       return fallback;
     }
     Node n = fields.get(key).getValueNode();
-    String v = scalar(n, key).toLowerCase(java.util.Locale.ROOT);
+    String v = nodes.scalar(n, key).toLowerCase(java.util.Locale.ROOT);
     return switch (v) {
       case "true", "yes" -> true;
       case "false", "no" -> false;
@@ -274,7 +239,7 @@ public final class ContractParser {
       return fallback;
     }
     Node n = fields.get(key).getValueNode();
-    String v = scalar(n, key);
+    String v = nodes.scalar(n, key);
     if ("\\t".equals(v) || "tab".equalsIgnoreCase(v)) {
       return '\t';
     }
@@ -284,25 +249,12 @@ public final class ContractParser {
     return v.charAt(0);
   }
 
-  private int positiveInt(Node n, String key) {
-    String v = scalar(n, key);
-    try {
-      int value = Integer.parseInt(v);
-      if (value > 0) {
-        return value;
-      }
-    } catch (NumberFormatException ignored) {
-      // reported below
-    }
-    throw fail(line(n), key + " must be a positive whole number, not '" + v + "'");
-  }
-
   private String pattern(Map<String, NodeTuple> fields, String key, String fallback) {
     if (!fields.containsKey(key)) {
       return fallback;
     }
     Node n = fields.get(key).getValueNode();
-    return checkedPattern(n, scalar(n, key));
+    return checkedPattern(n, nodes.scalar(n, key));
   }
 
   private String checkedPattern(Node n, String pattern) {
@@ -312,28 +264,6 @@ public final class ContractParser {
     } catch (IllegalArgumentException e) {
       throw fail(line(n), "'" + pattern + "' is not a date/time pattern (" + e.getMessage() + ")");
     }
-  }
-
-  private List<String> stringList(Node n, String key) {
-    if (!(n instanceof SequenceNode seq)) {
-      throw fail(line(n), key + " must be a list");
-    }
-    List<String> out = new ArrayList<>();
-    for (Node item : seq.getValue()) {
-      out.add(scalar(item, key));
-    }
-    return out;
-  }
-
-  private String scalar(Node n, String key) {
-    if (!(n instanceof ScalarNode s)) {
-      throw fail(line(n), key + " must be a single value");
-    }
-    return s.getValue();
-  }
-
-  private static int line(Node n) {
-    return n.getStartMark() == null ? 0 : n.getStartMark().getLine() + 1;
   }
 
   private ContractException fail(int line, String problem) {

@@ -88,6 +88,13 @@ public record BoundPipeline(
     }
   }
 
+  /** Each input table with the snapshot it is pinned to, in input order (the lineage a version records). */
+  public Map<String, Long> inputSnapshots() {
+    Map<String, Long> out = new java.util.LinkedHashMap<>();
+    inputs.forEach(in -> out.put(in.table().toString(), in.snapshotId()));
+    return out;
+  }
+
   /** The product's columns (those not removed), in order. */
   public List<BoundColumn> productColumns() {
     return columns.stream().filter(BoundColumn::inProduct).toList();

@@ -1,13 +1,13 @@
 package io.dataops.pipelines.definition;
 
+import static io.dataops.lakehouse.yaml.LinedYaml.line;
+
+import io.dataops.lakehouse.yaml.LinedYaml;
 import io.dataops.pipelines.definition.PipelineDefinition.Input;
 import io.dataops.pipelines.definition.PipelineDefinition.PolicySpec;
 import io.dataops.pipelines.definition.PipelineDefinition.PrivacySpec;
 import io.dataops.pipelines.definition.PipelineDefinition.QualitySpec;
-import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -22,10 +22,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -75,21 +71,16 @@ public final class PipelineParser {
       "generalize", Set.of("width", "boundaries", "level", "categories", "otherwise"));
 
   private final String source;
+  private final LinedYaml nodes;
 
   private PipelineParser(String source) {
     this.source = source;
+    this.nodes = new LinedYaml(this::fail);
   }
 
   public static PipelineDefinition parse(Path file) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (java.nio.charset.MalformedInputException e) {
-      throw new PipelineException(file.toString(), 0, "a pipeline file must be UTF-8 text");
-    } catch (IOException e) {
-      throw new PipelineException(file.toString(), 0, "cannot read the pipeline file ("
-          + e.getClass().getSimpleName() + ")");
-    }
+    String text = LinedYaml.readUtf8(file, "pipeline", (line, problem) -> new PipelineException(file.toString(), line,
+        problem));
     return parse(text, file.getFileName().toString());
   }
 
@@ -98,21 +89,11 @@ public final class PipelineParser {
   }
 
   private PipelineDefinition read(String yaml) {
-    Node root;
-    try {
-      LoaderOptions options = new LoaderOptions();
-      options.setAllowDuplicateKeys(false);
-      root = new Yaml(options).compose(new StringReader(yaml));
-    } catch (MarkedYAMLException e) {
-      int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 0;
-      throw fail(line, "not valid YAML: " + e.getProblem());
-    } catch (YAMLException e) {
-      throw fail(0, "not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
-    }
+    Node root = nodes.compose(yaml, "YAML");
     if (!(root instanceof MappingNode top)) {
       throw fail(root == null ? 0 : line(root), "a pipeline is a mapping with name, inputs, policy and product");
     }
-    Map<String, NodeTuple> f = fields(top, TOP, "pipeline");
+    Map<String, NodeTuple> f = nodes.fields(top, TOP, "pipeline");
     String name = required(f, "name", top);
     if (!NAME.matcher(name).matches()) {
       throw fail(line(f.get("name").getValueNode()), "name '" + name
@@ -145,7 +126,7 @@ public final class PipelineParser {
     int transformLine = 0;
     if (f.containsKey("transform")) {
       Node t = f.get("transform").getValueNode();
-      transform = scalar(t, "transform");
+      transform = nodes.scalar(t, "transform");
       // A block scalar (|) starts on the line after its key.
       transformLine = t instanceof ScalarNode s && s.getScalarStyle() != null
           && (s.getScalarStyle().getChar() != null && (s.getScalarStyle().getChar() == '|'
@@ -164,7 +145,7 @@ public final class PipelineParser {
         throw fail(line(p), "'policy' maps output columns to their policy, e.g. id_card: {mask: id_card}");
       }
       for (NodeTuple t : pm.getValue()) {
-        String column = scalar(t.getKeyNode(), "column");
+        String column = nodes.scalar(t.getKeyNode(), "column");
         if (policies.containsKey(column)) {
           throw fail(line(t.getKeyNode()), "column '" + column + "' has two policies");
         }
@@ -184,14 +165,14 @@ public final class PipelineParser {
       if (!(q instanceof MappingNode qm)) {
         throw fail(line(q), "'quality' is a mapping: {suite: FILE}");
       }
-      Map<String, NodeTuple> qf = fields(qm, QUALITY, "quality");
+      Map<String, NodeTuple> qf = nodes.fields(qm, QUALITY, "quality");
       quality = new QualitySpec(required(qf, "suite", qm), line(q));
     }
     LocalDate asOf = null;
     if (f.containsKey("asOf")) {
       Node a = f.get("asOf").getValueNode();
       try {
-        asOf = LocalDate.parse(scalar(a, "asOf"));
+        asOf = LocalDate.parse(nodes.scalar(a, "asOf"));
       } catch (DateTimeParseException e) {
         throw fail(line(a), "asOf must be a date like 2026-11-01");
       }
@@ -205,13 +186,13 @@ public final class PipelineParser {
     if (!(item instanceof MappingNode m)) {
       throw fail(line(item), "an input is a mapping with 'table' and 'columns'");
     }
-    Map<String, NodeTuple> f = fields(m, INPUT, "input");
+    Map<String, NodeTuple> f = nodes.fields(m, INPUT, "input");
     String table = required(f, "table", m);
     if (!TABLE.matcher(table).matches()) {
       throw fail(line(f.get("table").getValueNode()), "table '" + table + "' must be NAMESPACE.NAME, e.g. "
           + "ods.public_security__citizens");
     }
-    String alias = f.containsKey("as") ? scalar(f.get("as").getValueNode(), "as") : table.substring(table.indexOf('.') + 1);
+    String alias = f.containsKey("as") ? nodes.scalar(f.get("as").getValueNode(), "as") : table.substring(table.indexOf('.') + 1);
     if (!ALIAS.matcher(alias).matches()) {
       throw fail(line(f.containsKey("as") ? f.get("as").getValueNode() : m), "the input's name '" + alias
           + "' must be lower-case letters, digits and '_'");
@@ -233,13 +214,13 @@ public final class PipelineParser {
     String filter = null;
     int filterLine = 0;
     if (f.containsKey("filter")) {
-      filter = scalar(f.get("filter").getValueNode(), "filter");
+      filter = nodes.scalar(f.get("filter").getValueNode(), "filter");
       filterLine = line(f.get("filter").getValueNode());
     }
     String snapshot = "latest";
     if (f.containsKey("snapshot")) {
       Node s = f.get("snapshot").getValueNode();
-      snapshot = scalar(s, "snapshot");
+      snapshot = nodes.scalar(s, "snapshot");
       if (!snapshot.equals("latest") && !snapshot.matches("-?\\d{1,19}")) {
         throw fail(line(s), "snapshot must be 'latest' or a snapshot id (see: dataops table history " + table + ")");
       }
@@ -249,7 +230,7 @@ public final class PipelineParser {
 
   private PolicySpec policy(String column, Node n) {
     if (n instanceof ScalarNode) {
-      String kind = scalar(n, "policy");
+      String kind = nodes.scalar(n, "policy");
       if (SIMPLE_POLICIES.contains(kind)) {
         return new PolicySpec(column, kind, null, Map.of(), line(n));
       }
@@ -267,13 +248,13 @@ public final class PipelineParser {
     String variant = null;
     Map<String, Object> args = new LinkedHashMap<>();
     for (NodeTuple t : m.getValue()) {
-      String key = scalar(t.getKeyNode(), "key");
+      String key = nodes.scalar(t.getKeyNode(), "key");
       if (POLICY_ARGS.containsKey(key)) {
         if (kind != null) {
           throw fail(line(t.getKeyNode()), "column '" + column + "' has two policies, " + kind + " and " + key);
         }
         kind = key;
-        variant = scalar(t.getValueNode(), key);
+        variant = nodes.scalar(t.getValueNode(), key);
       }
     }
     if (kind == null) {
@@ -281,7 +262,7 @@ public final class PipelineParser {
     }
     Set<String> allowed = POLICY_ARGS.get(kind);
     for (NodeTuple t : m.getValue()) {
-      String key = scalar(t.getKeyNode(), "key");
+      String key = nodes.scalar(t.getKeyNode(), "key");
       if (key.equals(kind)) {
         continue;
       }
@@ -315,7 +296,7 @@ public final class PipelineParser {
     }
     MappingNode m = (MappingNode) n;
     Map<String, Object> out = new LinkedHashMap<>();
-    m.getValue().forEach(t -> out.put(scalar(t.getKeyNode(), "key"), value(t.getValueNode())));
+    m.getValue().forEach(t -> out.put(nodes.scalar(t.getKeyNode(), "key"), value(t.getValueNode())));
     return out;
   }
 
@@ -323,20 +304,20 @@ public final class PipelineParser {
     if (!(n instanceof MappingNode m)) {
       throw fail(line(n), "'privacy' is a mapping: {quasiIdentifiers: [...], k: 5}");
     }
-    Map<String, NodeTuple> f = fields(m, PRIVACY, "privacy");
+    Map<String, NodeTuple> f = nodes.fields(m, PRIVACY, "privacy");
     List<String> qi = f.containsKey("quasiIdentifiers")
         ? stringList(f.get("quasiIdentifiers").getValueNode(), "quasiIdentifiers") : List.of();
     if (!f.containsKey("k")) {
       throw fail(line(m), "privacy needs k (each record must be indistinguishable from at least k-1 others)");
     }
-    int k = positiveInt(f.get("k").getValueNode(), "k");
+    int k = nodes.positiveInt(f.get("k").getValueNode(), "k");
     if (k < 2) {
       throw fail(line(f.get("k").getValueNode()), "k must be at least 2 (k = 1 protects no one)");
     }
     Integer l = null;
     String sensitive = null;
     if (f.containsKey("l")) {
-      l = positiveInt(f.get("l").getValueNode(), "l");
+      l = nodes.positiveInt(f.get("l").getValueNode(), "l");
       if (l < 2 || l > 16) {
         throw fail(line(f.get("l").getValueNode()), "l must be between 2 and 16");
       }
@@ -345,12 +326,12 @@ public final class PipelineParser {
       }
     }
     if (f.containsKey("sensitive")) {
-      sensitive = scalar(f.get("sensitive").getValueNode(), "sensitive");
+      sensitive = nodes.scalar(f.get("sensitive").getValueNode(), "sensitive");
       if (l == null) {
         throw fail(line(f.get("sensitive").getValueNode()), "'sensitive' is only used with l");
       }
     }
-    String weight = f.containsKey("countColumn") ? scalar(f.get("countColumn").getValueNode(), "countColumn") : null;
+    String weight = f.containsKey("countColumn") ? nodes.scalar(f.get("countColumn").getValueNode(), "countColumn") : null;
     Map<String, String> exempt = new java.util.LinkedHashMap<>();
     if (f.containsKey("exempt")) {
       Node e = f.get("exempt").getValueNode();
@@ -359,8 +340,8 @@ public final class PipelineParser {
             + "{phone: \"...\"}");
       }
       for (NodeTuple t : em.getValue()) {
-        String column = scalar(t.getKeyNode(), "exempt column");
-        String reason = scalar(t.getValueNode(), "exempt reason");
+        String column = nodes.scalar(t.getKeyNode(), "exempt column");
+        String reason = nodes.scalar(t.getValueNode(), "exempt reason");
         if (reason.strip().length() < 10) {
           throw fail(line(t.getValueNode()), "exempt: say why '" + column + "' cannot identify anyone (the reason "
               + "is recorded with every version)");
@@ -374,51 +355,16 @@ public final class PipelineParser {
         line(m));
   }
 
-  private int positiveInt(Node n, String what) {
-    String v = scalar(n, what);
-    try {
-      int i = Integer.parseInt(v);
-      if (i < 1) {
-        throw new NumberFormatException();
-      }
-      return i;
-    } catch (NumberFormatException e) {
-      throw fail(line(n), what + " must be a positive whole number, not '" + v + "'");
-    }
-  }
-
+  /** A list, or one value standing for a list of one. */
   private List<String> stringList(Node n, String what) {
-    if (n instanceof ScalarNode) {
-      return List.of(scalar(n, what));
-    }
-    if (!(n instanceof SequenceNode seq)) {
-      throw fail(line(n), "'" + what + "' must be a list");
-    }
-    List<String> out = new ArrayList<>();
-    for (Node item : seq.getValue()) {
-      out.add(scalar(item, what));
-    }
-    return out;
-  }
-
-  private Map<String, NodeTuple> fields(MappingNode map, Set<String> known, String what) {
-    Map<String, NodeTuple> out = new LinkedHashMap<>();
-    for (NodeTuple t : map.getValue()) {
-      String key = scalar(t.getKeyNode(), "key");
-      if (!known.contains(key)) {
-        throw fail(line(t.getKeyNode()), "unknown " + what + " key '" + key + "' (known: "
-            + String.join(", ", new TreeSet<>(known)) + ")");
-      }
-      out.put(key, t);
-    }
-    return out;
+    return n instanceof ScalarNode ? List.of(nodes.scalar(n, what)) : nodes.stringList(n, what);
   }
 
   private String required(Map<String, NodeTuple> f, String key, Node parent) {
     if (!f.containsKey(key)) {
       throw fail(line(parent), "missing '" + key + "'");
     }
-    String v = scalar(f.get(key).getValueNode(), key);
+    String v = nodes.scalar(f.get(key).getValueNode(), key);
     if (v.isBlank()) {
       throw fail(line(f.get(key).getValueNode()), "'" + key + "' is empty");
     }
@@ -426,18 +372,7 @@ public final class PipelineParser {
   }
 
   private String optional(Map<String, NodeTuple> f, String key) {
-    return f.containsKey(key) ? scalar(f.get(key).getValueNode(), key) : null;
-  }
-
-  private String scalar(Node n, String what) {
-    if (!(n instanceof ScalarNode s)) {
-      throw fail(line(n), "'" + what + "' must be a single value");
-    }
-    return s.getValue();
-  }
-
-  static int line(Node n) {
-    return n.getStartMark() == null ? 0 : n.getStartMark().getLine() + 1;
+    return f.containsKey(key) ? nodes.scalar(f.get(key).getValueNode(), key) : null;
   }
 
   private PipelineException fail(int line, String problem) {

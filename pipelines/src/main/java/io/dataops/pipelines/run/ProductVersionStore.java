@@ -3,6 +3,7 @@ package io.dataops.pipelines.run;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dataops.lakehouse.catalog.PlatformDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -23,19 +24,11 @@ import java.util.Properties;
 public final class ProductVersionStore {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final String url;
-  private final Properties props = new Properties();
+  private final Properties props;
 
   public ProductVersionStore(String jdbcUrl, String user, String password) {
     this.url = jdbcUrl;
-    if (user != null) {
-      props.setProperty("user", user);
-    }
-    if (password != null) {
-      props.setProperty("password", password);
-    }
-    if (jdbcUrl.startsWith("jdbc:sqlite:")) {
-      props.setProperty("busy_timeout", "60000");
-    }
+    this.props = PlatformDatabase.prepare(jdbcUrl, user, password);
     try (Connection c = connect(); Statement s = c.createStatement()) {
       s.execute("CREATE TABLE IF NOT EXISTS product_versions (product VARCHAR(64) NOT NULL, version INTEGER NOT NULL,"
           + " state VARCHAR(16) NOT NULL, table_name VARCHAR(200) NOT NULL, snapshot_id BIGINT NOT NULL,"

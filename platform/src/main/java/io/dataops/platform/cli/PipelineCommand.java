@@ -54,7 +54,7 @@ final class PipelineCommand {
       m.put("product", p.definition().product());
       m.put("scenario", p.definition().scenario());
       m.put("owner", p.definition().owner());
-      m.put("inputs", inputs(p));
+      m.put("inputs", p.inputSnapshots());
       List<Map<String, Object>> columns = new ArrayList<>();
       for (BoundColumn c : p.columns()) {
         Map<String, Object> col = new LinkedHashMap<>();
@@ -136,12 +136,6 @@ final class PipelineCommand {
       cli.print(common, r, describe(r, file.toString()));
       return 0;
     }
-  }
-
-  static Map<String, Long> inputs(BoundPipeline p) {
-    Map<String, Long> m = new LinkedHashMap<>();
-    p.inputs().forEach(in -> m.put(in.table().toString(), in.snapshotId()));
-    return m;
   }
 
   /** The run as the operator reads it: version, lineage, counts, privacy report, leak check, quality gate. */

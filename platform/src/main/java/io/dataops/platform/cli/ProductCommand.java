@@ -1,7 +1,6 @@
 package io.dataops.platform.cli;
 
 import io.dataops.lakehouse.BadInputException;
-import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.pipelines.run.ProductVersion;
 import io.dataops.platform.config.PlatformConfig;
 import io.dataops.platform.pipeline.PipelineRuns;
@@ -31,10 +30,7 @@ final class ProductCommand {
     @Override
     public Integer call() {
       PlatformConfig config = cli.config(common);
-      List<ProductVersion> versions;
-      try (Lakehouse lh = cli.lakehouse(config)) {
-        versions = new PipelineRuns(config, lh, 1).versions().list(null);
-      }
+      List<ProductVersion> versions = PipelineRuns.versions(config).list(null);
       List<Map<String, Object>> json = new ArrayList<>();
       StringBuilder text = new StringBuilder(versions.isEmpty() ? "no products yet (see: dataops pipeline run FILE)\n"
           : String.format("%-28s %7s  %-10s %20s  %10s  %s%n", "PRODUCT", "VERSION", "STATE", "SNAPSHOT", "ROWS",
@@ -73,10 +69,7 @@ final class ProductCommand {
     @Override
     public Integer call() {
       PlatformConfig config = cli.config(common);
-      List<ProductVersion> versions;
-      try (Lakehouse lh = cli.lakehouse(config)) {
-        versions = new PipelineRuns(config, lh, 1).versions().list(name);
-      }
+      List<ProductVersion> versions = PipelineRuns.versions(config).list(name);
       if (versions.isEmpty()) {
         throw new BadInputException("no product " + name + " (see: dataops product list)");
       }

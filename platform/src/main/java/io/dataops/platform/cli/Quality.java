@@ -64,13 +64,7 @@ final class Quality {
         r.failingRows(), r.runId()));
     for (ExpectationResult e : r.validation().results()) {
       Object column = e.expectationConfig().kwargs().get("column");
-      Map<String, Object> res = e.result();
-      String detail = res.containsKey("unexpected_count")
-          ? String.format("%s unexpected of %s", res.get("unexpected_count"), res.get("element_count"))
-          : res.containsKey("observed_value") ? "observed " + res.get("observed_value") : "";
-      if (e.exceptionInfo() != null) {
-        detail = e.exceptionInfo().exceptionMessage();
-      }
+      String detail = io.dataops.platform.pipeline.SuiteGate.detail(e);
       s.append(String.format("  %s %-8s %s%s  %s%n", e.success() ? "ok  " : "FAIL", e.expectationConfig().severity(),
           e.expectationConfig().type(), column == null ? "" : "(" + column + ")", detail));
     }

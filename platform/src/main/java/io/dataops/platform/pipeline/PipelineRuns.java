@@ -78,13 +78,14 @@ public final class PipelineRuns {
     checkEngine(engine);
     LakehouseConfig lc = config.lakehouse();
     return new SpringBatchExecutor(lakehouse, new BatchInfrastructure(lc.catalogUri(), lc.catalogUser(), lc.catalogPassword()),
-        versions(), config.keys(), config.work(), RunSettings.defaults())
+        versions(config), config.keys(), config.work(), RunSettings.defaults())
         .withQualityGate(new SuiteGate(new FeedIntake(config, lakehouse, workers).qualityRunner()))
         .onProgress(progress)
         .run(p);
   }
 
-  public ProductVersionStore versions() {
+  /** The product versions pipeline runs recorded, in the platform database (no lakehouse needed to read them). */
+  public static ProductVersionStore versions(PlatformConfig config) {
     LakehouseConfig lc = config.lakehouse();
     return new ProductVersionStore(lc.catalogUri(), lc.catalogUser(), lc.catalogPassword());
   }

@@ -40,11 +40,19 @@ public final class SuiteGate implements QualityGate {
   /** "type(column): 3 unexpected of 200" or the observed value (values in results are already masked). */
   static String describe(ExpectationResult e) {
     Object column = e.expectationConfig().kwargs().get("column");
+    String detail = detail(e);
+    return e.expectationConfig().type() + (column == null ? "" : "(" + column + ")") + ": "
+        + (detail.isEmpty() ? "failed" : detail);
+  }
+
+  /** What a result found: its error, "3 unexpected of 200", "observed 17", or nothing. */
+  public static String detail(ExpectationResult e) {
+    if (e.exceptionInfo() != null) {
+      return e.exceptionInfo().exceptionMessage();
+    }
     Map<String, Object> res = e.result();
-    String detail = e.exceptionInfo() != null ? e.exceptionInfo().exceptionMessage()
-        : res != null && res.containsKey("unexpected_count")
-            ? res.get("unexpected_count") + " unexpected of " + res.get("element_count")
-            : res != null && res.containsKey("observed_value") ? "observed " + res.get("observed_value") : "failed";
-    return e.expectationConfig().type() + (column == null ? "" : "(" + column + ")") + ": " + detail;
+    return res != null && res.containsKey("unexpected_count")
+        ? res.get("unexpected_count") + " unexpected of " + res.get("element_count")
+        : res != null && res.containsKey("observed_value") ? "observed " + res.get("observed_value") : "";
   }
 }

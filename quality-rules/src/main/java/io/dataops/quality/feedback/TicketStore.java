@@ -1,6 +1,7 @@
 package io.dataops.quality.feedback;
 
 import io.dataops.lakehouse.BadInputException;
+import io.dataops.lakehouse.catalog.PlatformDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -20,26 +21,11 @@ import java.util.Properties;
  */
 public final class TicketStore {
   private final String url;
-  private final Properties props = new Properties();
+  private final Properties props;
 
   public TicketStore(String jdbcUrl, String user, String password) {
     this.url = jdbcUrl;
-    if (user != null) {
-      props.setProperty("user", user);
-    }
-    if (password != null) {
-      props.setProperty("password", password);
-    }
-    if (jdbcUrl.startsWith("jdbc:sqlite:")) {
-      props.setProperty("busy_timeout", "60000");
-      try {
-        java.nio.file.Path parent = java.nio.file.Path.of(jdbcUrl.substring("jdbc:sqlite:".length())).toAbsolutePath()
-            .getParent();
-        java.nio.file.Files.createDirectories(parent);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException("cannot create the folder of the database " + jdbcUrl, e);
-      }
-    }
+    this.props = PlatformDatabase.prepare(jdbcUrl, user, password);
     try (Connection c = connect(); Statement s = c.createStatement()) {
       String id = jdbcUrl.startsWith("jdbc:sqlite:") ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY";
       s.execute("CREATE TABLE IF NOT EXISTS dq_tickets (id " + id + ", department VARCHAR(64) NOT NULL,"

@@ -1,21 +1,16 @@
 package io.dataops.quality.suite;
 
-import java.io.IOException;
-import java.io.StringReader;
+import static io.dataops.lakehouse.yaml.LinedYaml.line;
+
+import io.dataops.lakehouse.yaml.LinedYaml;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -37,18 +32,16 @@ public final class SuiteParser {
       "id", "ge_cloud_id", "severity", "rendered_content", "description");
 
   private final String source;
+  private final LinedYaml nodes;
 
   private SuiteParser(String source) {
     this.source = source;
+    this.nodes = new LinedYaml(this::fail);
   }
 
   public static ExpectationSuite parse(Path file) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new SuiteException(file.getFileName().toString(), 0, "cannot read the suite (" + e.getClass().getSimpleName() + ")");
-    }
+    String text = LinedYaml.readUtf8(file, "suite", (line, problem) -> new SuiteException(
+        file.getFileName().toString(), line, problem));
     return parse(text, file.getFileName().toString());
   }
 
@@ -57,22 +50,13 @@ public final class SuiteParser {
   }
 
   private ExpectationSuite read(String text) {
-    Node root;
-    try {
-      LoaderOptions options = new LoaderOptions();
-      options.setAllowDuplicateKeys(false);
-      root = new Yaml(options).compose(new StringReader(text));
-    } catch (MarkedYAMLException e) {
-      throw fail(e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1, "not valid JSON or YAML: " + e.getProblem());
-    } catch (YAMLException e) {
-      throw fail(0, "not valid JSON or YAML");
-    }
+    Node root = nodes.compose(text, "JSON or YAML");
     if (!(root instanceof MappingNode top)) {
       throw fail(root == null ? 0 : line(root), "a suite is an object with 'name' and 'expectations'");
     }
-    Map<String, NodeTuple> fields = fields(top, SUITE_KEYS, "suite");
-    String name = fields.containsKey("name") ? text(fields.get("name").getValueNode(), "name")
-        : fields.containsKey("expectation_suite_name") ? text(fields.get("expectation_suite_name").getValueNode(), "expectation_suite_name")
+    Map<String, NodeTuple> fields = nodes.fields(top, SUITE_KEYS, "suite");
+    String name = fields.containsKey("name") ? nodes.scalar(fields.get("name").getValueNode(), "name")
+        : fields.containsKey("expectation_suite_name") ? nodes.scalar(fields.get("expectation_suite_name").getValueNode(), "expectation_suite_name")
         : null;
     if (name == null || name.isBlank()) {
       throw fail(line(top), "the suite has no 'name' (or 'expectation_suite_name')");
@@ -107,12 +91,12 @@ public final class SuiteParser {
     if (!(item instanceof MappingNode map)) {
       throw fail(line(item), "an expectation is an object with 'type' and 'kwargs'");
     }
-    Map<String, NodeTuple> f = fields(map, EXPECTATION_KEYS, "expectation");
+    Map<String, NodeTuple> f = nodes.fields(map, EXPECTATION_KEYS, "expectation");
     NodeTuple typeField = f.containsKey("type") ? f.get("type") : f.get("expectation_type");
     if (typeField == null) {
       throw fail(line(item), "expectation " + (index + 1) + " has no 'type' (or 'expectation_type')");
     }
-    String type = text(typeField.getValueNode(), "type");
+    String type = nodes.scalar(typeField.getValueNode(), "type");
     Map<String, Object> kwargs = new LinkedHashMap<>();
     Map<String, Integer> kwargLines = new LinkedHashMap<>();
     if (f.containsKey("kwargs")) {
@@ -121,7 +105,7 @@ public final class SuiteParser {
         throw fail(line(k), type + ": kwargs must be an object");
       }
       for (NodeTuple t : km.getValue()) {
-        String key = text(t.getKeyNode(), "key");
+        String key = nodes.scalar(t.getKeyNode(), "key");
         Object value = plain(t.getValueNode());
         if (value instanceof Map<?, ?> m && m.size() == 1 && m.containsKey("$PARAMETER")) {
           String p = String.valueOf(m.get("$PARAMETER"));
@@ -141,29 +125,15 @@ public final class SuiteParser {
     Object metaSeverity = meta.get("severity");
     try {
       if (severityNode != null) {
-        severity = Severity.parse(text(severityNode, "severity"));
+        severity = Severity.parse(nodes.scalar(severityNode, "severity"));
       } else if (metaSeverity != null) {
         severity = Severity.parse(String.valueOf(metaSeverity));
       }
     } catch (IllegalArgumentException e) {
       throw fail(severityNode != null ? line(severityNode) : line(f.get("meta").getValueNode()), type + ": " + e.getMessage());
     }
-    String id = f.containsKey("id") ? text(f.get("id").getValueNode(), "id") : String.valueOf(index + 1);
+    String id = f.containsKey("id") ? nodes.scalar(f.get("id").getValueNode(), "id") : String.valueOf(index + 1);
     return new Expectation(id, type, kwargs, meta, severity, line(item), kwargLines);
-  }
-
-  private Map<String, NodeTuple> fields(MappingNode map, Set<String> known, String what) {
-    Map<String, NodeTuple> out = new LinkedHashMap<>();
-    for (NodeTuple t : map.getValue()) {
-      String key = text(t.getKeyNode(), "key");
-      if (!known.contains(key)) {
-        throw fail(line(t.getKeyNode()), "unknown " + what + " key '" + key + "'");
-      }
-      if (out.put(key, t) != null) {
-        throw fail(line(t.getKeyNode()), "key '" + key + "' appears twice");
-      }
-    }
-    return out;
   }
 
   @SuppressWarnings("unchecked")
@@ -183,7 +153,7 @@ public final class SuiteParser {
     if (n instanceof MappingNode m) {
       Map<String, Object> out = new LinkedHashMap<>();
       for (NodeTuple t : m.getValue()) {
-        String key = text(t.getKeyNode(), "key");
+        String key = nodes.scalar(t.getKeyNode(), "key");
         if (out.containsKey(key)) {
           throw fail(line(t.getKeyNode()), "key '" + key + "' appears twice");
         }
@@ -218,17 +188,6 @@ public final class SuiteParser {
       }
     }
     return v;
-  }
-
-  private String text(Node n, String what) {
-    if (!(n instanceof ScalarNode s)) {
-      throw fail(line(n), what + " must be a single value");
-    }
-    return s.getValue();
-  }
-
-  private static int line(Node n) {
-    return n.getStartMark() == null ? 0 : n.getStartMark().getLine() + 1;
   }
 
   private SuiteException fail(int line, String problem) {

@@ -1,5 +1,6 @@
 package io.dataops.jobs.batch;
 
+import io.dataops.lakehouse.catalog.PlatformDatabase;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
@@ -31,17 +32,8 @@ public final class BatchInfrastructure {
   private final MapJobRegistry registry = new MapJobRegistry();
 
   public BatchInfrastructure(String jdbcUrl, String user, String password) {
-    Properties props = new Properties();
-    if (user != null) {
-      props.setProperty("user", user);
-    }
-    if (password != null) {
-      props.setProperty("password", password);
-    }
+    Properties props = PlatformDatabase.prepare(jdbcUrl, user, password);
     boolean sqlite = jdbcUrl.startsWith("jdbc:sqlite:");
-    if (sqlite) {
-      props.setProperty("busy_timeout", "60000");
-    }
     try {
       Driver driver = DriverManager.getDriver(jdbcUrl);
       SimpleDriverDataSource ds = new SimpleDriverDataSource(driver, jdbcUrl);

@@ -94,7 +94,7 @@ final class PublishTasklet implements Tasklet {
     }
     ProductVersion v = versions.record(new ProductVersion(p.definition().product(), 0, ProductVersion.DRAFT,
         run.productTable.toString(), snapshotId, p.definition().name(), p.definition().sha256(),
-        p.definition().scenario(), p.definition().owner(), SpringBatchExecutor.ENGINE, run.runKey, inputs(p), policies,
+        p.definition().scenario(), p.definition().owner(), SpringBatchExecutor.ENGINE, run.runKey, p.inputSnapshots(), policies,
         privacyRecord(privacy), LeakCheckTasklet.summary(leak),
         quality(chunkContext, verdict), rowsIn,
         written.getLong(ProductFileWriter.WRITTEN), suppressed,
@@ -129,7 +129,7 @@ final class PublishTasklet implements Tasklet {
     }
     overwrite.set(SUMMARY_RUN_KEY, run.runKey).set("dataops.pipeline", p.definition().name())
         .set("dataops.pipeline-sha256", p.definition().sha256()).set("dataops.engine", SpringBatchExecutor.ENGINE)
-        .set("dataops.inputs", inputs(p).toString()).stageOnly();
+        .set("dataops.inputs", p.inputSnapshots().toString()).stageOnly();
     overwrite.commit();
     tx.commitTransaction();
   }
@@ -185,9 +185,4 @@ final class PublishTasklet implements Tasklet {
     }
   }
 
-  static Map<String, Long> inputs(BoundPipeline p) {
-    Map<String, Long> out = new LinkedHashMap<>();
-    p.inputs().forEach(in -> out.put(in.table().toString(), in.snapshotId()));
-    return out;
-  }
 }
