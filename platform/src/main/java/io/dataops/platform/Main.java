@@ -1,6 +1,6 @@
 package io.dataops.platform;
 
-import io.dataops.lakehouse.BadInputException;
+import io.dataops.core.BadInputException;
 import io.dataops.platform.cli.Cli;
 import io.dataops.platform.cli.DataopsCommand;
 import io.dataops.platform.config.PlatformConfig;

@@ -1,6 +1,6 @@
 package io.dataops.lakehouse.catalog;
 
-import io.dataops.lakehouse.BadInputException;
+import io.dataops.core.BadInputException;
 import java.util.Locale;
 import org.apache.iceberg.catalog.TableIdentifier;
 

@@ -1,6 +1,6 @@
 package io.dataops.lakehouse.contract;
 
-import io.dataops.lakehouse.SourceLineException;
+import io.dataops.core.SourceLineException;
 
 /** A contract file that cannot be used, with the file and line of the problem. */
 public class ContractException extends SourceLineException {

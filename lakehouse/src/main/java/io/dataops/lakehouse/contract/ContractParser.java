@@ -1,8 +1,8 @@
 package io.dataops.lakehouse.contract;
 
-import static io.dataops.lakehouse.yaml.LinedYaml.line;
+import static io.dataops.core.yaml.LinedYaml.line;
 
-import io.dataops.lakehouse.yaml.LinedYaml;
+import io.dataops.core.yaml.LinedYaml;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package io.dataops.lakehouse.contract;
 
-import io.dataops.lakehouse.BadInputException;
+import io.dataops.core.digest.Digests;
+import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.catalog.TableNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -95,13 +96,6 @@ public final class ContractRegistry {
   }
 
   public static String sha256(Path file) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(md.digest(Files.readAllBytes(file)));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Digests.sha256(file);
   }
 }

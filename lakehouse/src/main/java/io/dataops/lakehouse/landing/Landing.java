@@ -3,7 +3,9 @@ package io.dataops.lakehouse.landing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.dataops.lakehouse.BadInputException;
+import io.dataops.core.BadInputException;
+import io.dataops.core.digest.DigestAlgorithm;
+import io.dataops.core.digest.Digests;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.catalog.TableNames;
 import io.dataops.lakehouse.contract.ColumnSpec;
@@ -464,24 +466,14 @@ public final class Landing {
   }
 
   static MessageDigest newSha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-    }
+    return DigestAlgorithm.SHA256.newDigest();
   }
 
   public static String sha256(Path file) {
-    MessageDigest md = newSha256();
-    byte[] buf = new byte[1 << 20];
     try (InputStream in = Files.newInputStream(file)) {
-      for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-        md.update(buf, 0, n);
-      }
+      return Digests.hex(DigestAlgorithm.SHA256, in);
     } catch (IOException e) {
       throw new BadInputException("cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
     }
-    return HexFormat.of().formatHex(md.digest());
   }
-
 }

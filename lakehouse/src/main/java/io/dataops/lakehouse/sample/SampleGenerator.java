@@ -1,6 +1,6 @@
 package io.dataops.lakehouse.sample;
 
-import io.dataops.lakehouse.BadInputException;
+import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.contract.ColumnSpec;
 import io.dataops.lakehouse.contract.ColumnType;
 import io.dataops.lakehouse.contract.ContractWriter;

@@ -11,7 +11,7 @@ import io.dataops.lakehouse.sample.GenerateRequest;
 import io.dataops.lakehouse.sample.GenerateResult;
 import io.dataops.lakehouse.sample.SampleDataset;
 import io.dataops.lakehouse.sample.SampleGenerator;
-import io.dataops.lakehouse.testing.PostgresServer;
+import io.dataops.core.testing.PostgresServer;
 import io.dataops.lakehouse.testing.Tables;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
@@ -74,7 +74,7 @@ class PostgresCatalogTest {
     LakehouseConfig wrong = new LakehouseConfig(PostgresServer.newDatabase("catalog_auth").replace("/catalog_auth",
         "/no_such_database"), "postgres", "", dir.toUri().toString(), Map.of());
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Lakehouse.open(wrong))
-        .isInstanceOf(io.dataops.lakehouse.BadInputException.class)
+        .isInstanceOf(io.dataops.core.BadInputException.class)
         .hasMessageStartingWith("cannot open the catalog at " + wrong.catalogUri() + ": ")
         .hasMessageContaining("no_such_database");
   }

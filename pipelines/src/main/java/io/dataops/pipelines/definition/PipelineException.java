@@ -1,6 +1,6 @@
 package io.dataops.pipelines.definition;
 
-import io.dataops.lakehouse.SourceLineException;
+import io.dataops.core.SourceLineException;
 
 /** A pipeline file that cannot be used, with the file and line of the problem. */
 public class PipelineException extends SourceLineException {

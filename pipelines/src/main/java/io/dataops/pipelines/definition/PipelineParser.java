@@ -1,8 +1,9 @@
 package io.dataops.pipelines.definition;
 
-import static io.dataops.lakehouse.yaml.LinedYaml.line;
+import io.dataops.core.digest.Digests;
+import static io.dataops.core.yaml.LinedYaml.line;
 
-import io.dataops.lakehouse.yaml.LinedYaml;
+import io.dataops.core.yaml.LinedYaml;
 import io.dataops.pipelines.definition.PipelineDefinition.Input;
 import io.dataops.pipelines.definition.PipelineDefinition.PolicySpec;
 import io.dataops.pipelines.definition.PipelineDefinition.PrivacySpec;
@@ -380,10 +381,6 @@ public final class PipelineParser {
   }
 
   private static String sha256(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Digests.sha256(text);
   }
 }

@@ -1,5 +1,7 @@
 package io.dataops.pipelines.desensitize;
 
+import io.dataops.core.digest.DigestAlgorithm;
+import io.dataops.core.digest.Digests;
 import io.dataops.lakehouse.identifiers.PrcIdentifiers;
 import io.dataops.pipelines.model.ValueType;
 import java.nio.charset.StandardCharsets;
@@ -138,11 +140,7 @@ public final class FormatPreservingEncryption implements ColumnPolicy {
   }
 
   private static byte[] sha256(String text, int bytes) {
-    try {
-      return Arrays.copyOf(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)), bytes);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Arrays.copyOf(Digests.bytes(DigestAlgorithm.SHA256, text), bytes);
   }
 
   @Override

@@ -3,13 +3,12 @@ package io.dataops.pipelines.run;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dataops.lakehouse.catalog.PlatformDatabase;
+import io.dataops.core.db.PlatformDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,17 +28,7 @@ public final class ProductVersionStore {
   public ProductVersionStore(String jdbcUrl, String user, String password) {
     this.url = jdbcUrl;
     this.props = PlatformDatabase.prepare(jdbcUrl, user, password);
-    try (Connection c = connect(); Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE IF NOT EXISTS product_versions (product VARCHAR(64) NOT NULL, version INTEGER NOT NULL,"
-          + " state VARCHAR(16) NOT NULL, table_name VARCHAR(200) NOT NULL, snapshot_id BIGINT NOT NULL,"
-          + " pipeline VARCHAR(64) NOT NULL, pipeline_sha256 VARCHAR(64) NOT NULL, scenario VARCHAR(500),"
-          + " owner VARCHAR(200), engine VARCHAR(32) NOT NULL, run_key VARCHAR(64) NOT NULL UNIQUE,"
-          + " inputs VARCHAR(4000) NOT NULL, policies TEXT NOT NULL, privacy TEXT, leak_check TEXT NOT NULL, quality TEXT,"
-          + " rows_in BIGINT NOT NULL, rows_out BIGINT NOT NULL, rows_suppressed BIGINT NOT NULL, unfit_values TEXT,"
-          + " created_at VARCHAR(40) NOT NULL, PRIMARY KEY (product, version))");
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot prepare the product_versions table", e);
-    }
+    PlatformDatabase.migrate(jdbcUrl, user, password, "products");
   }
 
   private Connection connect() throws SQLException {

@@ -1,6 +1,6 @@
 package io.dataops.platform.cli;
 
-import io.dataops.lakehouse.BadInputException;
+import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.contract.ColumnSpec;
 import io.dataops.lakehouse.contract.ContractRegistry;
 import io.dataops.lakehouse.contract.FeedContract;

@@ -1,6 +1,6 @@
 package io.dataops.platform.cli;
 
-import io.dataops.lakehouse.BadInputException;
+import io.dataops.core.BadInputException;
 import io.dataops.platform.intake.FeedIntake;
 import io.dataops.quality.feedback.Scorecard;
 import io.dataops.quality.feedback.Ticket;

@@ -1,6 +1,6 @@
 package io.dataops.platform.cli;
 
-import io.dataops.lakehouse.BadInputException;
+import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.contract.FeedFormat;
 import io.dataops.lakehouse.landing.ProgressListener;
 import io.dataops.lakehouse.sample.GenerateRequest;

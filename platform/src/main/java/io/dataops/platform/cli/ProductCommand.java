@@ -1,6 +1,6 @@
 package io.dataops.platform.cli;
 
-import io.dataops.lakehouse.BadInputException;
+import io.dataops.core.BadInputException;
 import io.dataops.pipelines.run.ProductVersion;
 import io.dataops.platform.config.PlatformConfig;
 import io.dataops.platform.pipeline.PipelineRuns;

@@ -1,6 +1,6 @@
 package io.dataops.platform.cli;
 
-import io.dataops.lakehouse.BadInputException;
+import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.landing.FeedTables;
 import io.dataops.platform.intake.FeedIntake;

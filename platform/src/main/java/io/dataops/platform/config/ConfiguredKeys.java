@@ -1,6 +1,6 @@
 package io.dataops.platform.config;
 
-import io.dataops.lakehouse.BadInputException;
+import io.dataops.core.BadInputException;
 import io.dataops.pipelines.desensitize.KeyRing;
 import io.dataops.pipelines.desensitize.PolicyException;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.dataops.platform.config;
 
-import io.dataops.lakehouse.BadInputException;
+import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.catalog.LakehouseConfig;
 import java.io.IOException;
 import java.io.Reader;

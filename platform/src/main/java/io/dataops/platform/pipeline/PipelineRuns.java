@@ -4,7 +4,7 @@ import io.dataops.jobs.batch.BatchInfrastructure;
 import io.dataops.jobs.batch.ProductTables;
 import io.dataops.jobs.batch.RunSettings;
 import io.dataops.jobs.batch.SpringBatchExecutor;
-import io.dataops.lakehouse.BadInputException;
+import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.catalog.LakehouseConfig;
 import io.dataops.pipelines.definition.BoundPipeline;

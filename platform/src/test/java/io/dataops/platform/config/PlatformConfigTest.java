@@ -3,7 +3,7 @@ package io.dataops.platform.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dataops.lakehouse.BadInputException;
+import io.dataops.core.BadInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -320,7 +320,7 @@ public final class ExpectationCatalog {
     org.apache.iceberg.catalog.TableIdentifier refId;
     try {
       refId = io.dataops.lakehouse.catalog.TableNames.parse(tableName);
-    } catch (io.dataops.lakehouse.BadInputException e) {
+    } catch (io.dataops.core.BadInputException e) {
       throw a.fail("table", e.getMessage());
     }
     if (a.table().lakehouse() == null || !a.table().lakehouse().exists(refId)) {

@@ -1,13 +1,12 @@
 package io.dataops.quality.feedback;
 
-import io.dataops.lakehouse.BadInputException;
-import io.dataops.lakehouse.catalog.PlatformDatabase;
+import io.dataops.core.BadInputException;
+import io.dataops.core.db.PlatformDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -26,24 +25,7 @@ public final class TicketStore {
   public TicketStore(String jdbcUrl, String user, String password) {
     this.url = jdbcUrl;
     this.props = PlatformDatabase.prepare(jdbcUrl, user, password);
-    try (Connection c = connect(); Statement s = c.createStatement()) {
-      String id = jdbcUrl.startsWith("jdbc:sqlite:") ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY";
-      s.execute("CREATE TABLE IF NOT EXISTS dq_tickets (id " + id + ", department VARCHAR(64) NOT NULL,"
-          + " dataset VARCHAR(64) NOT NULL, table_name VARCHAR(200) NOT NULL, rule_key VARCHAR(2000) NOT NULL,"
-          + " expectation_type VARCHAR(200) NOT NULL, columns VARCHAR(500), severity VARCHAR(16) NOT NULL,"
-          + " state VARCHAR(16) NOT NULL, opened_at VARCHAR(40) NOT NULL, opened_run VARCHAR(64) NOT NULL,"
-          + " last_failed_at VARCHAR(40), last_failed_run VARCHAR(64), last_failed_feed VARCHAR(64),"
-          + " last_failing_rows BIGINT, reopened INTEGER NOT NULL DEFAULT 0, acknowledged_at VARCHAR(40),"
-          + " resolved_at VARCHAR(40), resolution_note VARCHAR(2000), verified_at VARCHAR(40), verified_run VARCHAR(64))");
-      s.execute("CREATE TABLE IF NOT EXISTS dq_ticket_events (ticket_id BIGINT NOT NULL, at VARCHAR(40) NOT NULL,"
-          + " event VARCHAR(32) NOT NULL, actor VARCHAR(200) NOT NULL, note VARCHAR(2000))");
-      s.execute("CREATE TABLE IF NOT EXISTS dq_runs (run_id VARCHAR(64) PRIMARY KEY, table_name VARCHAR(200) NOT NULL,"
-          + " department VARCHAR(64), dataset VARCHAR(64), feed_id VARCHAR(64), at VARCHAR(40) NOT NULL,"
-          + " evaluated INTEGER NOT NULL, successful INTEGER NOT NULL, success INTEGER NOT NULL, rows_scanned BIGINT,"
-          + " failing_rows BIGINT)");
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot prepare the ticket tables", e);
-    }
+    PlatformDatabase.migrate(jdbcUrl, user, password, "tickets");
   }
 
   Connection connect() throws SQLException {

@@ -1,6 +1,6 @@
 package io.dataops.quality.run;
 
-import io.dataops.lakehouse.BadInputException;
+import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.catalog.Zone;
 import io.dataops.lakehouse.contract.PersonalData;

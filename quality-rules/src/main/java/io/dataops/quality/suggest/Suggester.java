@@ -1,6 +1,6 @@
 package io.dataops.quality.suggest;
 
-import io.dataops.lakehouse.BadInputException;
+import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.quality.engine.Analyzer;
 import io.dataops.quality.engine.CompletenessAnalyzer;

@@ -1,6 +1,6 @@
 package io.dataops.quality.suite;
 
-import io.dataops.lakehouse.SourceLineException;
+import io.dataops.core.SourceLineException;
 
 /** A suite that cannot be used, with the file and line of the problem; raised before any data is read. */
 public class SuiteException extends SourceLineException {

@@ -1,8 +1,8 @@
 package io.dataops.quality.suite;
 
-import static io.dataops.lakehouse.yaml.LinedYaml.line;
+import static io.dataops.core.yaml.LinedYaml.line;
 
-import io.dataops.lakehouse.yaml.LinedYaml;
+import io.dataops.core.yaml.LinedYaml;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Path;

@@ -3,14 +3,14 @@ package io.dataops.quality.feedback;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dataops.lakehouse.BadInputException;
+import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.catalog.LakehouseConfig;
 import io.dataops.lakehouse.contract.ContractParser;
 import io.dataops.lakehouse.landing.Landing;
 import io.dataops.lakehouse.landing.LandingRequest;
 import io.dataops.lakehouse.landing.LandingResult;
-import io.dataops.lakehouse.testing.PostgresServer;
+import io.dataops.core.testing.PostgresServer;
 import io.dataops.quality.run.QualityReport;
 import io.dataops.quality.run.QualityRunner;
 import io.dataops.quality.suite.SuiteParser;

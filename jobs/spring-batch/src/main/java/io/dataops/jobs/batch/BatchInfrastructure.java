@@ -1,6 +1,6 @@
 package io.dataops.jobs.batch;
 
-import io.dataops.lakehouse.catalog.PlatformDatabase;
+import io.dataops.core.db.PlatformDatabase;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;

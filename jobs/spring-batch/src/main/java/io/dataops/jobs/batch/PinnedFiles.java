@@ -1,6 +1,6 @@
 package io.dataops.jobs.batch;
 
-import io.dataops.lakehouse.BadInputException;
+import io.dataops.core.BadInputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

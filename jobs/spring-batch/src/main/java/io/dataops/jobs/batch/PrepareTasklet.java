@@ -23,7 +23,7 @@ final class PrepareTasklet implements Tasklet {
     for (var in : run.pipeline.inputs()) {
       Table t = run.lakehouse.load(in.table());
       if (t.snapshot(in.snapshotId()) == null) {
-        throw new io.dataops.lakehouse.BadInputException("snapshot " + in.snapshotId() + " of " + in.table()
+        throw new io.dataops.core.BadInputException("snapshot " + in.snapshotId() + " of " + in.table()
             + " no longer exists (expired); run the pipeline again to pin the current one");
       }
     }

@@ -1,6 +1,6 @@
 package io.dataops.jobs.batch;
 
-import io.dataops.lakehouse.BadInputException;
+import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.catalog.Zone;
 import io.dataops.pipelines.definition.BoundPipeline;
@@ -76,11 +76,11 @@ public final class ProductTables {
     String product = props.get(PROP_PRODUCT);
     String pipeline = props.get(PROP_PIPELINE);
     if (product != null && !product.equals(p.definition().product())) {
-      throw new io.dataops.lakehouse.BadInputException("the table " + id + " holds the product '" + product
+      throw new io.dataops.core.BadInputException("the table " + id + " holds the product '" + product
           + "': choose another product name than '" + p.definition().product() + "'");
     }
     if (pipeline != null && !pipeline.equals(p.definition().name())) {
-      throw new io.dataops.lakehouse.BadInputException("the product '" + p.definition().product()
+      throw new io.dataops.core.BadInputException("the product '" + p.definition().product()
           + "' is made by the pipeline '" + pipeline + "', not '" + p.definition().name()
           + "': give this pipeline its own product name");
     }

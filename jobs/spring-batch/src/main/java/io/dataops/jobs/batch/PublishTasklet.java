@@ -174,7 +174,7 @@ final class PublishTasklet implements Tasklet {
   }
 
   /** A failing error rule stops the version: nothing is published (the staged snapshot stays unreferenced). */
-  static final class QualityGateFailed extends io.dataops.lakehouse.BadInputException {
+  static final class QualityGateFailed extends io.dataops.core.BadInputException {
     final transient QualityGate.Verdict verdict;
 
     QualityGateFailed(QualityGate.Verdict v) {

@@ -1,6 +1,7 @@
 package io.dataops.jobs.batch;
 
-import io.dataops.lakehouse.BadInputException;
+import io.dataops.core.digest.Digests;
+import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.desensitize.ColumnPolicy;
@@ -245,11 +246,7 @@ public final class SpringBatchExecutor {
   }
 
   static String sha256(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Digests.sha256(text);
   }
 
   private static void deleteQuietly(Path dir) {

@@ -59,7 +59,7 @@ class SpringBatchExecutorTest extends PipelineFixture {
 
   @Test
   void onPostgresTheJobRepositoryAndVersionsLiveInThePlatformDatabase() throws Exception {
-    String url = io.dataops.lakehouse.testing.PostgresServer.newDatabase("batch_" + System.nanoTime());
+    String url = io.dataops.core.testing.PostgresServer.newDatabase("batch_" + System.nanoTime());
     lakehouse.close();
     lakehouse = io.dataops.lakehouse.catalog.Lakehouse.open(new io.dataops.lakehouse.catalog.LakehouseConfig(url,
         "postgres", "", dir.resolve("pg-warehouse").toUri().toString(), java.util.Map.of()));

@@ -1,4 +1,4 @@
-package io.dataops.lakehouse;
+package io.dataops.core;
 
 /**
  * Bad input in a file the user wrote (a contract, a suite, a pipeline), with the file and the line of the problem:

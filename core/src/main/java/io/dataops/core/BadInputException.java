@@ -1,4 +1,4 @@
-package io.dataops.lakehouse;
+package io.dataops.core;
 
 /**
  * Input the user can fix: a bad contract, a missing file, a feed whose header breaks its contract. The message is

@@ -1,6 +1,6 @@
-package io.dataops.lakehouse.yaml;
+package io.dataops.core.yaml;
 
-import io.dataops.lakehouse.SourceLineException;
+import io.dataops.core.SourceLineException;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.MalformedInputException;

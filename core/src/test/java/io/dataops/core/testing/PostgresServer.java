@@ -1,4 +1,4 @@
-package io.dataops.lakehouse.testing;
+package io.dataops.core.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,0 +1,184 @@
+package io.dataops.core.db;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connections to the platform database — the catalog's database (the embedded SQLite file or PostgreSQL), which also
+ * holds the platform's own tables (tickets, product versions, identities, the audit trail, Spring Batch's job
+ * repository) — and the schema migrations of those tables.
+ *
+ * <p>Each module owns its tables and their Flyway migrations: {@code db/migration/<module>/common} (SQL both databases
+ * understand) and {@code db/migration/<module>/<vendor>} ({@code sqlite} or {@code postgresql}), recorded in the
+ * module's own history table {@code flyway_<module>_history}, so modules evolve their tables independently. A home made
+ * before migrations existed upgrades in place: each module's first migration creates its tables only if they are
+ * missing, and the history starts below it.
+ */
+public final class PlatformDatabase {
+  private static final String SQLITE = "jdbc:sqlite:";
+  private static final Set<String> MIGRATED = ConcurrentHashMap.newKeySet();
+
+  private PlatformDatabase() {}
+
+  /**
+   * Creates the folder of an embedded database file if needed, and gives the JDBC connection properties: the user and
+   * password when given, and for SQLite a wait for the single writer (several processes share the file) instead of
+   * failing at once.
+   */
+  public static Properties prepare(String jdbcUrl, String user, String password) {
+    Properties props = new Properties();
+    if (user != null) {
+      props.setProperty("user", user);
+    }
+    if (password != null) {
+      props.setProperty("password", password);
+    }
+    if (jdbcUrl.startsWith(SQLITE)) {
+      props.setProperty("busy_timeout", "60000");
+      try {
+        Path parent = Path.of(jdbcUrl.substring(SQLITE.length())).toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create the folder of the database " + jdbcUrl, e);
+      }
+    }
+    return props;
+  }
+
+  /** {@code sqlite} or {@code postgresql}: the folder of a module's vendor-specific migrations. */
+  public static String vendor(String jdbcUrl) {
+    if (jdbcUrl.startsWith(SQLITE)) {
+      return "sqlite";
+    }
+    if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+      return "postgresql";
+    }
+    throw new IllegalArgumentException("the platform database is SQLite or PostgreSQL, not " + jdbcUrl.split(":")[1]);
+  }
+
+  /**
+   * Brings a module's tables to the newest schema (once per process and database). Two processes starting at once
+   * on one SQLite file may both try: Flyway locks PostgreSQL itself, and on SQLite the loser retries, finding the
+   * work done.
+   */
+  public static void migrate(String jdbcUrl, String user, String password, String module) {
+    if (!module.matches("[a-z][a-z0-9_]*")) {
+      throw new IllegalArgumentException("module names are lower-case letters, digits and '_': " + module);
+    }
+    String key = module + "@" + jdbcUrl + "#" + user;
+    if (MIGRATED.contains(key)) {
+      return;
+    }
+    Properties props = prepare(jdbcUrl, user, password);
+    String vendor = vendor(jdbcUrl);
+    Flyway flyway = Flyway.configure(PlatformDatabase.class.getClassLoader())
+        .dataSource(new DriverDataSource(jdbcUrl, props))
+        .locations("classpath:db/migration/" + module + "/common", "classpath:db/migration/" + module + "/" + vendor)
+        .table("flyway_" + module + "_history")
+        .baselineOnMigrate(true)
+        .baselineVersion("0")
+        .failOnMissingLocations(false)
+        .loggers("slf4j")
+        .load();
+    FlywayException last = null;
+    for (int attempt = 0; attempt < 8; attempt++) {
+      try {
+        MigrateResult result = flyway.migrate();
+        if (result.migrationsExecuted > 0) {
+          LoggerFactory.getLogger(PlatformDatabase.class).info("{} tables of the platform database migrated to {}"
+              + " ({} migrations)", module, result.targetSchemaVersion, result.migrationsExecuted);
+        }
+        MIGRATED.add(key);
+        return;
+      } catch (FlywayException e) {
+        last = e;
+        String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+        if (!(m.contains("busy") || m.contains("locked") || m.contains("unique") || m.contains("already exists"))) {
+          break;
+        }
+        try {
+          Thread.sleep(200L * (attempt + 1));
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    throw new IllegalStateException("cannot migrate the " + module + " tables of the platform database", last);
+  }
+
+  /** Forgets which migrations ran in this process (tests that replace a database file under the same name). */
+  public static void forgetMigrations() {
+    MIGRATED.clear();
+  }
+
+  /** A connection with the prepared properties. */
+  public static Connection connect(String jdbcUrl, Properties props) throws SQLException {
+    return DriverManager.getConnection(jdbcUrl, props);
+  }
+
+  /** The smallest DataSource over {@link DriverManager}: Flyway needs one, the platform needs no pool. */
+  private record DriverDataSource(String url, Properties props) implements DataSource {
+    @Override
+    public Connection getConnection() throws SQLException {
+      return DriverManager.getConnection(url, props);
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+      Properties p = new Properties();
+      p.putAll(props);
+      p.setProperty("user", username);
+      p.setProperty("password", password);
+      return DriverManager.getConnection(url, p);
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+      return null;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {}
+
+    @Override
+    public void setLoginTimeout(int seconds) {}
+
+    @Override
+    public int getLoginTimeout() {
+      return 0;
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+      throw new SQLFeatureNotSupportedException();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+      throw new SQLException("not a wrapper");
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) {
+      return false;
+    }
+  }
+}
