@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.IcebergGenerics;
@@ -39,8 +40,12 @@ public final class TableBrowser {
   public record Rows(String table, Long snapshotId, List<Column> columns, List<Map<String, Object>> rows,
                      boolean truncated) {}
 
+  /**
+   * @param refs the tags and branches on this snapshot ({@code main}, a product version's {@code v2})
+   * @param published false for a snapshot staged and never made current (its rows cannot be read)
+   */
   public record SnapshotInfo(long snapshotId, Long parentId, String committedAt, String operation,
-                             Map<String, String> summary) {}
+                             Map<String, String> summary, List<String> refs, boolean published) {}
 
   public List<TableSummary> list() {
     List<TableSummary> out = new ArrayList<>();
@@ -62,15 +67,38 @@ public final class TableBrowser {
   }
 
   public Rows show(TableIdentifier id, Long snapshotId, int limit) {
+    return show(id, snapshotId, null, limit);
+  }
+
+  /**
+   * A table's rows at its current snapshot, at a snapshot (time travel) or at a tag (a product version: {@code v2}).
+   * Only snapshots that were published can be read: an ancestor of the current snapshot or one a tag or branch
+   * holds. A snapshot staged and never made current (a product that failed its quality gate) is refused.
+   */
+  public Rows show(TableIdentifier id, Long snapshotId, String tag, int limit) {
     if (limit < 0) {
       throw new BadInputException("--limit must not be negative");
     }
+    if (snapshotId != null && tag != null) {
+      throw new BadInputException("give --snapshot or --tag, not both");
+    }
     Table t = load(id);
     Long snap = snapshotId;
-    if (snap == null) {
+    if (tag != null) {
+      SnapshotRef ref = t.refs().get(tag);
+      if (ref == null || !ref.isTag()) {
+        throw new BadInputException("table " + id + " has no tag " + tag + " (tags: "
+            + (t.refs().entrySet().stream().filter(e -> e.getValue().isTag()).map(Map.Entry::getKey).sorted()
+                .reduce((a, b) -> a + ", " + b).orElse("none")) + ")");
+      }
+      snap = ref.snapshotId();
+    } else if (snap == null) {
       snap = t.currentSnapshot() == null ? null : t.currentSnapshot().snapshotId();
     } else if (t.snapshot(snap) == null) {
       throw new BadInputException("table " + id + " has no snapshot " + snap + " (see: dataops table history " + id + ")");
+    } else if (!published(t, snap)) {
+      throw new BadInputException("snapshot " + snap + " of " + id + " was never published (staged and not made "
+          + "current, e.g. a product that failed its quality gate): its rows are not readable");
     }
     List<NestedField> fields = snap == null ? t.schema().columns() : t.schemas().get(t.snapshot(snap).schemaId())
         .columns();
@@ -106,12 +134,26 @@ public final class TableBrowser {
 
   public List<SnapshotInfo> history(TableIdentifier id) {
     Table t = load(id);
+    Map<Long, List<String>> refs = new java.util.HashMap<>();
+    t.refs().forEach((name, ref) -> refs.computeIfAbsent(ref.snapshotId(), k -> new ArrayList<>()).add(name));
     List<SnapshotInfo> out = new ArrayList<>();
     for (Snapshot s : t.snapshots()) {
+      List<String> names = refs.getOrDefault(s.snapshotId(), List.of()).stream().sorted().toList();
       out.add(new SnapshotInfo(s.snapshotId(), s.parentId(), Instant.ofEpochMilli(s.timestampMillis()).toString(),
-          s.operation(), new LinkedHashMap<>(new java.util.TreeMap<>(s.summary()))));
+          s.operation(), new LinkedHashMap<>(new java.util.TreeMap<>(s.summary())), names, published(t, s.snapshotId())));
     }
     return out;
+  }
+
+  /** Made current at some time (an ancestor of the current snapshot), or held by a tag or branch. */
+  static boolean published(Table t, long snapshotId) {
+    for (SnapshotRef ref : t.refs().values()) {
+      if (ref.snapshotId() == snapshotId) {
+        return true;
+      }
+    }
+    return t.currentSnapshot() != null
+        && org.apache.iceberg.util.SnapshotUtil.isAncestorOf(t, t.currentSnapshot().snapshotId(), snapshotId);
   }
 
   private Table load(TableIdentifier id) {

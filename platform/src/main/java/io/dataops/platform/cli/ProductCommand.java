@@ -1,7 +1,7 @@
 package io.dataops.platform.cli;
 
 import io.dataops.core.BadInputException;
-import io.dataops.pipelines.run.ProductVersion;
+import io.dataops.products.registry.ProductVersion;
 import io.dataops.platform.config.PlatformConfig;
 import io.dataops.platform.pipeline.PipelineRuns;
 import java.util.ArrayList;
@@ -39,13 +39,13 @@ final class ProductCommand {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", v.product());
         m.put("version", v.version());
-        m.put("state", v.state());
+        m.put("state", v.state().label());
         m.put("snapshotId", v.snapshotId());
-        m.put("rows", v.rowsOut());
+        m.put("rows", v.lineage().rowsOut());
         m.put("createdAt", v.createdAt());
         json.add(m);
-        text.append(String.format("%-28s %7d  %-10s %20d  %,10d  %s%n", v.product(), v.version(), v.state(),
-            v.snapshotId(), v.rowsOut(), v.createdAt()));
+        text.append(String.format("%-28s %7d  %-10s %20d  %,10d  %s%n", v.product(), v.version(), v.state().label(),
+            v.snapshotId(), v.lineage().rowsOut(), v.createdAt()));
       }
       cli.print(common, json, text.toString());
       return 0;
@@ -80,21 +80,27 @@ final class ProductCommand {
       json.put("name", v.product());
       json.putAll(Cli.JSON.convertValue(v, Map.class));
       json.remove("product");
-      StringBuilder text = new StringBuilder(String.format("product %s version %d (%s), %s @ snapshot %d%n",
-          v.product(), v.version(), v.state(), v.table(), v.snapshotId()));
-      text.append(String.format("  scenario: %s; owner: %s; created %s%n", v.scenario(), v.owner(), v.createdAt()));
-      text.append(String.format("  pipeline %s (sha256 %s) on %s%n", v.pipeline(), v.pipelineSha256(), v.engine()));
-      v.inputs().forEach((t, id) -> text.append(String.format("  input %s @ snapshot %d%n", t, id)));
-      v.policies().forEach((c, p) -> text.append(String.format("  column %-22s %s%n", c, p)));
-      text.append(String.format("  rows: %,d in, %,d out, %,d suppressed%n", v.rowsIn(), v.rowsOut(),
-          v.rowsSuppressed()));
-      if (v.privacy() != null) {
-        text.append(String.format("  privacy: k=%s over %s, highest risk %s, average risk %s%n", v.privacy().get("k"),
-            v.privacy().get("quasiIdentifiers"), v.privacy().get("maxRisk"), v.privacy().get("avgRisk")));
+      ProductVersion.Lineage l = v.lineage();
+      StringBuilder text = new StringBuilder(String.format("product %s version %d (%s), %s @ snapshot %d, tag %s%n",
+          v.product(), v.version(), v.state().label(), v.table(), v.snapshotId(), v.tag()));
+      text.append(String.format("  scenario: %s; owner: %s; created %s%n", l.scenario(), l.owner(), v.createdAt()));
+      text.append(String.format("  pipeline %s (sha256 %s) on %s%n", l.pipeline(), l.pipelineSha256(), l.engine()));
+      l.inputs().forEach((t, id) -> text.append(String.format("  input %s @ snapshot %d%n", t, id)));
+      l.policies().forEach((c, p) -> text.append(String.format("  column %-22s %s%n", c, p)));
+      text.append(String.format("  rows: %,d in, %,d out, %,d suppressed%n", l.rowsIn(), l.rowsOut(),
+          l.rowsSuppressed()));
+      if (l.privacy() != null) {
+        text.append(String.format("  privacy: k=%s over %s, highest risk %s, average risk %s%n", l.privacy().get("k"),
+            l.privacy().get("quasiIdentifiers"), l.privacy().get("maxRisk"), l.privacy().get("avgRisk")));
       }
-      text.append("  leak check: ").append(v.leakCheck()).append('\n');
-      if (v.quality() != null) {
-        text.append("  quality gate: ").append(v.quality()).append('\n');
+      text.append("  leak check: ").append(l.leakCheck()).append('\n');
+      if (l.quality() != null) {
+        text.append("  quality gate: ").append(l.quality()).append('\n');
+      }
+      if (v.content() != null) {
+        text.append(String.format("  content: %d files, %,d bytes, %,d rows; Merkle root (%s) %s%n",
+            v.content().files(), v.content().bytes(), v.content().records(), v.content().algorithm(),
+            v.content().merkleRoot()));
       }
       cli.print(common, json, text.toString());
       return 0;

@@ -1,7 +1,7 @@
 package io.dataops.platform.pipeline;
 
 import io.dataops.jobs.batch.BatchInfrastructure;
-import io.dataops.jobs.batch.ProductTables;
+import io.dataops.products.publish.ProductTables;
 import io.dataops.jobs.batch.RunSettings;
 import io.dataops.jobs.batch.SpringBatchExecutor;
 import io.dataops.core.BadInputException;
@@ -12,7 +12,10 @@ import io.dataops.pipelines.definition.PipelineException;
 import io.dataops.pipelines.definition.PipelineParser;
 import io.dataops.pipelines.definition.PipelineValidator;
 import io.dataops.pipelines.run.PipelineRunResult;
-import io.dataops.pipelines.run.ProductVersionStore;
+import io.dataops.core.audit.AuditSink;
+import io.dataops.core.digest.DigestAlgorithm;
+import io.dataops.products.publish.ProductPublisher;
+import io.dataops.products.registry.ProductRegistry;
 import io.dataops.platform.config.PlatformConfig;
 import io.dataops.platform.intake.FeedIntake;
 import io.dataops.quality.expect.ExpectationCatalog;
@@ -77,17 +80,18 @@ public final class PipelineRuns {
   public PipelineRunResult run(BoundPipeline p, String engine, LongConsumer progress) {
     checkEngine(engine);
     LakehouseConfig lc = config.lakehouse();
+    ProductPublisher publisher = new ProductPublisher(lakehouse, versions(config),
+        new SuiteGate(new FeedIntake(config, lakehouse, workers).qualityRunner()), AuditSink.NONE, DigestAlgorithm.SM3);
     return new SpringBatchExecutor(lakehouse, new BatchInfrastructure(lc.catalogUri(), lc.catalogUser(), lc.catalogPassword()),
-        versions(config), config.keys(), config.work(), RunSettings.defaults())
-        .withQualityGate(new SuiteGate(new FeedIntake(config, lakehouse, workers).qualityRunner()))
+        publisher, config.keys(), config.work(), RunSettings.defaults())
         .onProgress(progress)
         .run(p);
   }
 
   /** The product versions pipeline runs recorded, in the platform database (no lakehouse needed to read them). */
-  public static ProductVersionStore versions(PlatformConfig config) {
+  public static ProductRegistry versions(PlatformConfig config) {
     LakehouseConfig lc = config.lakehouse();
-    return new ProductVersionStore(lc.catalogUri(), lc.catalogUser(), lc.catalogPassword());
+    return new ProductRegistry(lc.catalogUri(), lc.catalogUser(), lc.catalogPassword());
   }
 
   /** The rows of the pinned input snapshots, for a progress bar's scale. */

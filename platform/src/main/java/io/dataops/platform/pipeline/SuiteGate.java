@@ -1,6 +1,6 @@
 package io.dataops.platform.pipeline;
 
-import io.dataops.pipelines.run.QualityGate;
+import io.dataops.products.publish.QualityGate;
 import io.dataops.quality.result.ExpectationResult;
 import io.dataops.quality.run.QualityReport;
 import io.dataops.quality.run.QualityRunner;

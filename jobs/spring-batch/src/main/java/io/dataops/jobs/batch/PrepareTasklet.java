@@ -1,5 +1,6 @@
 package io.dataops.jobs.batch;
 
+import io.dataops.products.publish.ProductTables;
 import java.nio.file.Files;
 import org.apache.iceberg.Table;
 import org.springframework.batch.core.step.StepContribution;

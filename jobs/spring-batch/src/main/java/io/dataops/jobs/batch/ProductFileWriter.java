@@ -1,5 +1,6 @@
 package io.dataops.jobs.batch;
 
+import io.dataops.products.publish.ProductTables;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package io.dataops.jobs.batch;
 
+import io.dataops.products.publish.ProductTables;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.pipelines.definition.BoundPipeline;
@@ -36,6 +37,8 @@ final class RunState {
   final java.util.Set<String> leakCheckedFiles = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** Told the transform rows processed so far after each chunk (progress display). */
   java.util.function.LongConsumer progress = rows -> { };
+  /** Who runs the pipeline. */
+  io.dataops.core.audit.Actor actor = io.dataops.core.audit.Actor.SYSTEM;
 
   RunState(Lakehouse lakehouse, BoundPipeline pipeline, Path workDir, RunSettings settings, String runKey,
       JobRepository jobRepository) {

@@ -9,9 +9,9 @@ import io.dataops.pipelines.desensitize.FormatPreservingEncryption;
 import io.dataops.pipelines.desensitize.KeyRing;
 import io.dataops.pipelines.desensitize.Pseudonymize;
 import io.dataops.pipelines.run.PipelineRunResult;
-import io.dataops.pipelines.run.ProductVersion;
-import io.dataops.pipelines.run.ProductVersionStore;
-import io.dataops.pipelines.run.QualityGate;
+import io.dataops.products.registry.ProductVersion;
+import io.dataops.products.publish.ProductPublisher;
+import io.dataops.core.audit.Actor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,18 +56,18 @@ public final class SpringBatchExecutor {
 
   private final Lakehouse lakehouse;
   private final BatchInfrastructure batch;
-  private final ProductVersionStore versions;
+  private final ProductPublisher publisher;
   private final KeyRing keys;
   private final Path workRoot;
   private final RunSettings settings;
   private java.util.function.LongConsumer progress = rows -> { };
-  private QualityGate gate = QualityGate.NONE;
+  private Actor actor = Actor.SYSTEM;
 
-  public SpringBatchExecutor(Lakehouse lakehouse, BatchInfrastructure batch, ProductVersionStore versions, KeyRing keys,
+  public SpringBatchExecutor(Lakehouse lakehouse, BatchInfrastructure batch, ProductPublisher publisher, KeyRing keys,
       Path workRoot, RunSettings settings) {
     this.lakehouse = lakehouse;
     this.batch = batch;
-    this.versions = versions;
+    this.publisher = publisher;
     this.keys = keys;
     this.workRoot = workRoot;
     this.settings = settings;
@@ -79,9 +79,9 @@ public final class SpringBatchExecutor {
     return this;
   }
 
-  /** The quality engine that checks the staged product of a pipeline that names a suite. */
-  public SpringBatchExecutor withQualityGate(QualityGate gate) {
-    this.gate = gate;
+  /** Who runs the pipeline: the version records them as its maker. */
+  public SpringBatchExecutor as(Actor actor) {
+    this.actor = actor;
     return this;
   }
 
@@ -96,6 +96,7 @@ public final class SpringBatchExecutor {
     JobRepository repo = batch.jobRepository();
     RunState run = new RunState(lakehouse, p, workDir, settings, runKey, repo);
     run.progress = progress;
+    run.actor = actor;
     Job job = job(jobName, run);
     batch.register(job);
 
@@ -106,7 +107,7 @@ public final class SpringBatchExecutor {
       if (instance != null) {
         JobExecution last = repo.getLastJobExecution(instance);
         if (last != null && last.getStatus() == BatchStatus.COMPLETED) {
-          ProductVersion v = versions.byRunKey(runKey).orElseThrow(() -> new IllegalStateException("run " + runKey
+          ProductVersion v = publisher.registry().byRunKey(runKey).orElseThrow(() -> new IllegalStateException("run " + runKey
               + " completed but recorded no product version"));
           return result(v, p, true, false, started, Map.of());
         }
@@ -141,7 +142,7 @@ public final class SpringBatchExecutor {
       throw new IllegalStateException("pipeline " + p.definition().name() + " failed (" + execution.getStatus()
           + "); run the same command again to resume it", first);
     }
-    ProductVersion v = versions.byRunKey(runKey).orElseThrow();
+    ProductVersion v = publisher.registry().byRunKey(runKey).orElseThrow();
     deleteQuietly(workDir);
     Map<String, Double> steps = new LinkedHashMap<>();
     for (var step : execution.getStepExecutions()) {
@@ -170,7 +171,7 @@ public final class SpringBatchExecutor {
         .transactionManager(tm).reader(reader).processor(row -> holder.processor(run, progress).process(row))
         .writer(writer).listener(writer).listener(holder).build();
     Step leaks = new StepBuilder(RunState.STEP_LEAKS, repo).tasklet(new LeakCheckTasklet(run), noTx).build();
-    Step publish = new StepBuilder(RunState.STEP_PUBLISH, repo).tasklet(new PublishTasklet(run, versions, gate), noTx)
+    Step publish = new StepBuilder(RunState.STEP_PUBLISH, repo).tasklet(new PublishTasklet(run, publisher), noTx)
         .build();
     SimpleJobBuilder b = new JobBuilder(name, repo).start(prepare);
     if (run.pipeline.privacy() != null) {
@@ -224,25 +225,26 @@ public final class SpringBatchExecutor {
   private static PipelineRunResult result(ProductVersion v, BoundPipeline p, boolean recognized, boolean restarted,
       long started, Map<String, Double> stepSeconds) {
     Map<String, Object> privacy = null;
-    if (v.privacy() != null) {
+    ProductVersion.Lineage l = v.lineage();
+    if (l.privacy() != null) {
       privacy = new LinkedHashMap<>();
-      privacy.put("k", v.privacy().get("k"));
-      privacy.put("l", v.privacy().get("l"));
-      privacy.put("maxRisk", v.privacy().get("maxRisk"));
-      privacy.put("avgRisk", v.privacy().get("avgRisk"));
-      privacy.put("quasiIdentifiers", v.privacy().get("quasiIdentifiers"));
-      privacy.put("added", v.privacy().get("added"));
-      privacy.put("exempted", v.privacy().get("exempted"));
-      privacy.put("classes", v.privacy().get("classes"));
-      privacy.put("classesSuppressed", v.privacy().get("classesSuppressed"));
-      privacy.put("smallestClass", v.privacy().get("smallestClass"));
-      privacy.put("recordsSuppressed", v.privacy().get("recordsSuppressed"));
+      privacy.put("k", l.privacy().get("k"));
+      privacy.put("l", l.privacy().get("l"));
+      privacy.put("maxRisk", l.privacy().get("maxRisk"));
+      privacy.put("avgRisk", l.privacy().get("avgRisk"));
+      privacy.put("quasiIdentifiers", l.privacy().get("quasiIdentifiers"));
+      privacy.put("added", l.privacy().get("added"));
+      privacy.put("exempted", l.privacy().get("exempted"));
+      privacy.put("classes", l.privacy().get("classes"));
+      privacy.put("classesSuppressed", l.privacy().get("classesSuppressed"));
+      privacy.put("smallestClass", l.privacy().get("smallestClass"));
+      privacy.put("recordsSuppressed", l.privacy().get("recordsSuppressed"));
     }
     List<String> warnings = new ArrayList<>(p.warnings());
-    return new PipelineRunResult(v.product(), v.version(), v.state(), ENGINE, v.table(), v.snapshotId(), v.inputs(),
-        v.rowsIn(), v.rowsOut(), v.rowsSuppressed(), privacy,
-        Boolean.TRUE.equals(v.leakCheck().get("passed")) ? "passed" : "failed", v.quality(), v.unfitValues(), recognized,
-        restarted, v.runKey(), (System.nanoTime() - started) / 1e9, stepSeconds, warnings);
+    return new PipelineRunResult(v.product(), v.version(), v.state().label(), ENGINE, v.table(), v.snapshotId(),
+        l.inputs(), l.rowsIn(), l.rowsOut(), l.rowsSuppressed(), privacy,
+        Boolean.TRUE.equals(l.leakCheck().get("passed")) ? "passed" : "failed", l.quality(), l.unfitValues(),
+        recognized, restarted, l.runKey(), (System.nanoTime() - started) / 1e9, stepSeconds, warnings);
   }
 
   static String sha256(String text) {

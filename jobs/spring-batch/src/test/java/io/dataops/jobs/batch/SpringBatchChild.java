@@ -5,7 +5,8 @@ import io.dataops.lakehouse.catalog.LakehouseConfig;
 import io.dataops.pipelines.definition.PipelineParser;
 import io.dataops.pipelines.definition.PipelineValidator;
 import io.dataops.pipelines.desensitize.TestKeys;
-import io.dataops.pipelines.run.ProductVersionStore;
+import io.dataops.products.publish.ProductPublisher;
+import io.dataops.products.registry.ProductRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -29,7 +30,7 @@ public final class SpringBatchChild {
     try (Lakehouse lh = Lakehouse.open(LakehouseConfig.embedded(home))) {
       String url = lh.config().catalogUri();
       var bound = new PipelineValidator(lh, keys).bind(PipelineParser.parse(pipeline), pipeline.getParent());
-      new SpringBatchExecutor(lh, new BatchInfrastructure(url, null, null), new ProductVersionStore(url, null, null),
+      new SpringBatchExecutor(lh, new BatchInfrastructure(url, null, null), ProductPublisher.ungated(lh, new ProductRegistry(url, null, null)),
           keys, work, SETTINGS).onProgress(rows -> {
             if (rows >= afterRows) {
               try {

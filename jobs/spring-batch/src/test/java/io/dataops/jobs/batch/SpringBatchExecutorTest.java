@@ -9,8 +9,10 @@ import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.definition.PipelineParser;
 import io.dataops.pipelines.definition.PipelineValidator;
 import io.dataops.pipelines.run.PipelineRunResult;
-import io.dataops.pipelines.run.ProductVersion;
-import io.dataops.pipelines.run.ProductVersionStore;
+import io.dataops.products.registry.ProductVersion;
+import io.dataops.products.publish.ProductPublisher;
+import io.dataops.products.publish.ProductTables;
+import io.dataops.products.registry.ProductRegistry;
 import io.dataops.pipelines.testing.PipelineFixture;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,7 +56,7 @@ class SpringBatchExecutorTest extends PipelineFixture {
   SpringBatchExecutor executor(RunSettings settings) {
     String url = lakehouse.config().catalogUri();
     return new SpringBatchExecutor(lakehouse, new BatchInfrastructure(url, null, null),
-        new ProductVersionStore(url, null, null), keys, dir.resolve("work"), settings);
+        ProductPublisher.ungated(lakehouse, new ProductRegistry(url, null, null)), keys, dir.resolve("work"), settings);
   }
 
   @Test
@@ -65,21 +67,21 @@ class SpringBatchExecutorTest extends PipelineFixture {
         "postgres", "", dir.resolve("pg-warehouse").toUri().toString(), java.util.Map.of()));
     landSample(SampleDataset.CITIZENS, 2000, 2000, 2);
     RunSettings small = new RunSettings("256MB", 2, 1 << 20, 300, 800);
-    ProductVersionStore versions = new ProductVersionStore(url, "postgres", "");
+    ProductRegistry versions = new ProductRegistry(url, "postgres", "");
     SpringBatchExecutor executor = new SpringBatchExecutor(lakehouse, new BatchInfrastructure(url, "postgres", ""),
-        versions, keys, dir.resolve("pg-work"), small);
+        ProductPublisher.ungated(lakehouse, versions), keys, dir.resolve("pg-work"), small);
     PipelineRunResult first = executor.run(bind(PROFILE));
     assertThat(first.version()).isEqualTo(1);
     assertThat(first.rowsIn()).isEqualTo(2000);
     assertThat(first.leakCheck()).isEqualTo("passed");
     assertThat((long) Tables.rows(lakehouse.load(ProductTables.id("citizens-profile"))).size()).isEqualTo(first.rowsOut());
     PipelineRunResult again = new SpringBatchExecutor(lakehouse, new BatchInfrastructure(url, "postgres", ""),
-        versions, keys, dir.resolve("pg-work"), small).run(bind(PROFILE));
+        ProductPublisher.ungated(lakehouse, versions), keys, dir.resolve("pg-work"), small).run(bind(PROFILE));
     assertThat(again.recognized()).isTrue();
     assertThat(again.snapshotId()).isEqualTo(first.snapshotId());
     assertThat(versions.list("citizens-profile")).singleElement().satisfies(v -> {
       assertThat(v.snapshotId()).isEqualTo(first.snapshotId());
-      assertThat(v.inputs()).containsOnlyKeys("ods.public_security__citizens");
+      assertThat(v.lineage().inputs()).containsOnlyKeys("ods.public_security__citizens");
     });
     try (var c = java.sql.DriverManager.getConnection(url, "postgres", "");
         var r = c.createStatement().executeQuery("SELECT count(*) FROM batch_step_execution")) {
@@ -95,7 +97,7 @@ class SpringBatchExecutorTest extends PipelineFixture {
     PipelineRunResult r = executor(small).run(bind(PROFILE));
     assertThat(r.product()).isEqualTo("citizens-profile");
     assertThat(r.version()).isEqualTo(1);
-    assertThat(r.state()).isEqualTo(ProductVersion.DRAFT);
+    assertThat(r.state()).isEqualTo("draft");
     assertThat(r.engine()).isEqualTo("spring-batch");
     assertThat(r.rowsIn()).isEqualTo(3000);
     assertThat(r.rowsOut() + r.rowsSuppressed()).isEqualTo(3000);
@@ -110,6 +112,7 @@ class SpringBatchExecutorTest extends PipelineFixture {
 
     Table product = lakehouse.load(ProductTables.id("citizens-profile"));
     assertThat(product.snapshots()).as("one commit").hasSize(1);
+    assertThat(product.refs().get("v1").snapshotId()).as("the version is tagged").isEqualTo(r.snapshotId());
     assertThat(product.currentSnapshot().snapshotId()).isEqualTo(r.snapshotId());
     assertThat(product.currentSnapshot().summary()).containsEntry("dataops.run-key", r.runKey());
     assertThat(product.schema().findField("name")).as("removed").isNull();
@@ -140,7 +143,7 @@ class SpringBatchExecutorTest extends PipelineFixture {
     Table product = lakehouse.load(ProductTables.id("citizens-profile"));
     assertThat(product.snapshots()).hasSize(2);
     assertThat(Tables.rows(product)).hasSize((int) v2.rowsOut());
-    assertThat(new ProductVersionStore(lakehouse.config().catalogUri(), null, null).list("citizens-profile"))
+    assertThat(new ProductRegistry(lakehouse.config().catalogUri(), null, null).list("citizens-profile"))
         .extracting(ProductVersion::version, ProductVersion::snapshotId)
         .containsExactly(org.assertj.core.groups.Tuple.tuple(1, v1.snapshotId()),
             org.assertj.core.groups.Tuple.tuple(2, v2.snapshotId()));
@@ -236,10 +239,10 @@ class SpringBatchExecutorTest extends PipelineFixture {
     assertThat(resumed.rowsIn()).isEqualTo(reference.rowsIn()).isEqualTo(3000);
     assertThat(resumed.rowsOut()).isEqualTo(reference.rowsOut());
     // The files the killed process wrote were read back and tested: as many values as a run that was not killed.
-    Object checked = new ProductVersionStore(lakehouse.config().catalogUri(), null, null).byRunKey(resumed.runKey())
-        .orElseThrow().leakCheck().get("valuesChecked");
-    Object checkedByReference = new ProductVersionStore(lakehouse.config().catalogUri(), null, null)
-        .byRunKey(reference.runKey()).orElseThrow().leakCheck().get("valuesChecked");
+    Object checked = new ProductRegistry(lakehouse.config().catalogUri(), null, null).byRunKey(resumed.runKey())
+        .orElseThrow().lineage().leakCheck().get("valuesChecked");
+    Object checkedByReference = new ProductRegistry(lakehouse.config().catalogUri(), null, null)
+        .byRunKey(reference.runKey()).orElseThrow().lineage().leakCheck().get("valuesChecked");
     assertThat(((Number) checked).longValue()).isPositive().isEqualTo(((Number) checkedByReference).longValue());
     assertThat(sorted(Tables.rows(lakehouse.load(ProductTables.id("citizens-profile")))))
         .as("no row lost, none twice").isEqualTo(sorted(Tables.rows(lakehouse.load(

@@ -1,4 +1,4 @@
-package io.dataops.jobs.batch;
+package io.dataops.products.publish;
 
 import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.catalog.Lakehouse;
@@ -29,7 +29,7 @@ public final class ProductTables {
     return TableIdentifier.of(Zone.PRODUCT.namespaceName(), product.replace('-', '_'));
   }
 
-  static Type icebergType(ColumnType t) {
+  public static Type icebergType(ColumnType t) {
     return switch (t.type()) {
       case STRING -> Types.StringType.get();
       case INT -> Types.IntegerType.get();
@@ -53,15 +53,15 @@ public final class ProductTables {
   }
 
   /** Creates the product's table when it is new (empty: no snapshot, so no version is visible yet). */
-  static Table createOrLoad(Lakehouse lakehouse, BoundPipeline p) {
+  public static Table createOrLoad(Lakehouse lakehouse, BoundPipeline p) {
     checkOwner(lakehouse, p);
     TableIdentifier id = id(p.definition().product());
     return lakehouse.createOrLoad(id, schemaOf(p), Map.of(PROP_PRODUCT, p.definition().product(),
         PROP_PIPELINE, p.definition().name()));
   }
 
-  static final String PROP_PRODUCT = "dataops.product";
-  static final String PROP_PIPELINE = "dataops.pipeline";
+  public static final String PROP_PRODUCT = "dataops.product";
+  public static final String PROP_PIPELINE = "dataops.pipeline";
 
   /**
    * A product belongs to the pipeline that made it first: another pipeline (or a product name that differs only in
@@ -90,7 +90,7 @@ public final class ProductTables {
    * The table's schema changed to hold this version's columns, not yet committed: {@code apply()} gives the schema
    * data files are written with, {@code commit()} (inside the publishing transaction) makes it the table's.
    */
-  static UpdateSchema evolve(UpdateSchema update, Schema current, BoundPipeline p) {
+  public static UpdateSchema evolve(UpdateSchema update, Schema current, BoundPipeline p) {
     Schema wanted = schemaOf(p);
     for (NestedField f : wanted.columns()) {
       NestedField old = current.findField(f.name());
@@ -115,7 +115,7 @@ public final class ProductTables {
     return update;
   }
 
-  static Schema writeSchema(Table table, BoundPipeline p) {
+  public static Schema writeSchema(Table table, BoundPipeline p) {
     return evolve(table.updateSchema(), table.schema(), p).apply();
   }
 }

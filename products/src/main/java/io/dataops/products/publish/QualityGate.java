@@ -1,4 +1,4 @@
-package io.dataops.pipelines.run;
+package io.dataops.products.publish;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -1,0 +1,450 @@
+package io.dataops.products.registry;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dataops.core.audit.Actor;
+import io.dataops.core.db.PlatformDatabase;
+import io.dataops.products.registry.ProductVersion.Content;
+import io.dataops.products.registry.ProductVersion.Lineage;
+import io.dataops.products.registry.ProductVersion.Publication;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * The product registry: versions, the files each needs, every state change, seals and destructions, in the platform
+ * database (the catalog's JDBC URL: the embedded SQLite file or PostgreSQL). Versions number from 1 per product; a run
+ * key identifies a run, so recording the same run twice (a job re-run after its commit) gives back the version it
+ * already made. State changes are compare-and-set: two people moving one version at once cannot both succeed.
+ */
+public final class ProductRegistry {
+  static final ObjectMapper JSON = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  private final String url;
+  private final Properties props;
+
+  public ProductRegistry(String jdbcUrl, String user, String password) {
+    this.url = jdbcUrl;
+    this.props = PlatformDatabase.prepare(jdbcUrl, user, password);
+    PlatformDatabase.migrate(jdbcUrl, user, password, "products");
+  }
+
+  private Connection connect() throws SQLException {
+    return PlatformDatabase.connect(url, props);
+  }
+
+  static String now() {
+    return OffsetDateTime.now(ZoneOffset.UTC).toString();
+  }
+
+  /**
+   * Records a new draft version (numbered after the product's last) with the files it needs, or returns the version
+   * already recorded for the same run key. The version's tag is {@code v<number>}.
+   */
+  public ProductVersion record(ProductVersion v, List<VersionFile> files, Actor actor) {
+    for (int attempt = 0; ; attempt++) {
+      try (Connection c = connect()) {
+        c.setAutoCommit(false);
+        Optional<ProductVersion> existing = byRunKey(c, v.lineage().runKey());
+        if (existing.isPresent()) {
+          c.rollback();
+          return existing.get();
+        }
+        int next;
+        try (PreparedStatement p = c.prepareStatement("SELECT COALESCE(MAX(version), 0) FROM product_versions"
+            + " WHERE product = ?")) {
+          p.setString(1, v.product());
+          try (ResultSet r = p.executeQuery()) {
+            r.next();
+            next = r.getInt(1) + 1;
+          }
+        }
+        String now = now();
+        ProductVersion numbered = new ProductVersion(v.product(), next, VersionState.DRAFT, v.table(), v.snapshotId(),
+            ProductVersion.tagOf(next), v.content(), v.lineage(), null, v.createdAt() == null ? now : v.createdAt(),
+            now);
+        Lineage l = numbered.lineage();
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO product_versions (product, version, state,"
+            + " table_name, snapshot_id, pipeline, pipeline_sha256, scenario, owner, engine, run_key, inputs, policies,"
+            + " privacy, leak_check, quality, rows_in, rows_out, rows_suppressed, unfit_values, created_at, tag,"
+            + " content, publication, updated_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          int i = 1;
+          p.setString(i++, numbered.product());
+          p.setInt(i++, numbered.version());
+          p.setString(i++, numbered.state().label());
+          p.setString(i++, numbered.table());
+          p.setLong(i++, numbered.snapshotId());
+          p.setString(i++, l.pipeline());
+          p.setString(i++, l.pipelineSha256());
+          p.setString(i++, l.scenario());
+          p.setString(i++, l.owner());
+          p.setString(i++, l.engine());
+          p.setString(i++, l.runKey());
+          p.setString(i++, json(l.inputs()));
+          p.setString(i++, json(l.policies()));
+          p.setString(i++, l.privacy() == null ? null : json(l.privacy()));
+          p.setString(i++, json(l.leakCheck()));
+          p.setString(i++, l.quality() == null ? null : json(l.quality()));
+          p.setLong(i++, l.rowsIn());
+          p.setLong(i++, l.rowsOut());
+          p.setLong(i++, l.rowsSuppressed());
+          p.setString(i++, json(l.unfitValues()));
+          p.setString(i++, numbered.createdAt());
+          p.setString(i++, numbered.tag());
+          p.setString(i++, numbered.content() == null ? null : json(numbered.content()));
+          p.setString(i++, null);
+          p.setString(i, now);
+          p.executeUpdate();
+        }
+        insertFiles(c, numbered.product(), numbered.version(), files);
+        transition(c, numbered.product(), numbered.version(), null, VersionState.DRAFT, actor, null, null, now);
+        c.commit();
+        return numbered;
+      } catch (SQLException e) {
+        // Two runs of one product numbering at once: one insert loses on the primary key; number again.
+        if (attempt < 5 && retryable(e)) {
+          continue;
+        }
+        throw new IllegalStateException("cannot record the product version", e);
+      }
+    }
+  }
+
+  private static boolean retryable(SQLException e) {
+    String m = String.valueOf(e.getMessage());
+    return m.contains("UNIQUE") || m.contains("duplicate key") || m.contains("SQLITE_BUSY");
+  }
+
+  private static void insertFiles(Connection c, String product, int version, List<VersionFile> files)
+      throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("INSERT INTO product_version_files (product, version, name,"
+        + " location, kind, size, records, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+      for (VersionFile f : files) {
+        p.setString(1, product);
+        p.setInt(2, version);
+        p.setString(3, f.name());
+        p.setString(4, f.location());
+        p.setString(5, f.kind());
+        p.setLong(6, f.size());
+        p.setLong(7, f.records());
+        p.setString(8, f.digest());
+        p.addBatch();
+      }
+      p.executeBatch();
+    }
+  }
+
+  /**
+   * Gives a version recorded before content digests existed its content and files (once: a version that has them
+   * keeps them).
+   */
+  public ProductVersion recordContent(ProductVersion v, Content content, List<VersionFile> files) {
+    try (Connection c = connect()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement p = c.prepareStatement("UPDATE product_versions SET content = ? WHERE product = ?"
+          + " AND version = ? AND content IS NULL")) {
+        p.setString(1, json(content));
+        p.setString(2, v.product());
+        p.setInt(3, v.version());
+        if (p.executeUpdate() == 1) {
+          try (PreparedStatement d = c.prepareStatement("DELETE FROM product_version_files WHERE product = ? AND"
+              + " version = ?")) {
+            d.setString(1, v.product());
+            d.setInt(2, v.version());
+            d.executeUpdate();
+          }
+          insertFiles(c, v.product(), v.version(), files);
+        }
+      }
+      c.commit();
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot record the content of " + v.label(), e);
+    }
+    return find(v.product(), v.version()).orElseThrow();
+  }
+
+  /**
+   * Moves a version from one state to another if it is still in {@code from} (compare-and-set), recording who did it;
+   * false when someone else moved it first. {@code publication} is set when given.
+   */
+  public boolean move(String product, int version, VersionState from, VersionState to, Actor actor, String role,
+      String reason, Publication publication) {
+    String now = now();
+    try (Connection c = connect()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement p = c.prepareStatement("UPDATE product_versions SET state = ?, updated_at = ?"
+          + (publication != null ? ", publication = ?" : "") + " WHERE product = ? AND version = ? AND state = ?")) {
+        int i = 1;
+        p.setString(i++, to.label());
+        p.setString(i++, now);
+        if (publication != null) {
+          p.setString(i++, json(publication));
+        }
+        p.setString(i++, product);
+        p.setInt(i++, version);
+        p.setString(i, from.label());
+        if (p.executeUpdate() != 1) {
+          c.rollback();
+          return false;
+        }
+      }
+      transition(c, product, version, from, to, actor, role, reason, now);
+      c.commit();
+      return true;
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot change the state of " + product + " v" + version, e);
+    }
+  }
+
+  private static void transition(Connection c, String product, int version, VersionState from, VersionState to,
+      Actor actor, String role, String reason, String at) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("INSERT INTO product_version_transitions (product, version,"
+        + " from_state, to_state, actor, organization, role, at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      p.setString(1, product);
+      p.setInt(2, version);
+      p.setString(3, from == null ? null : from.label());
+      p.setString(4, to.label());
+      p.setString(5, actor.user());
+      p.setString(6, actor.organization());
+      p.setString(7, role);
+      p.setString(8, at);
+      p.setString(9, reason);
+      p.executeUpdate();
+    }
+  }
+
+  public Optional<ProductVersion> byRunKey(String runKey) {
+    try (Connection c = connect()) {
+      return byRunKey(c, runKey);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the product registry", e);
+    }
+  }
+
+  private Optional<ProductVersion> byRunKey(Connection c, String runKey) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT * FROM product_versions WHERE run_key = ?")) {
+      p.setString(1, runKey);
+      try (ResultSet r = p.executeQuery()) {
+        return r.next() ? Optional.of(read(r)) : Optional.empty();
+      }
+    }
+  }
+
+  /** Every version of a product (every product when null), by product and number. */
+  public List<ProductVersion> list(String product) {
+    String sql = "SELECT * FROM product_versions" + (product == null ? "" : " WHERE product = ?")
+        + " ORDER BY product, version";
+    try (Connection c = connect(); PreparedStatement p = c.prepareStatement(sql)) {
+      if (product != null) {
+        p.setString(1, product);
+      }
+      List<ProductVersion> out = new ArrayList<>();
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          out.add(read(r));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the product registry", e);
+    }
+  }
+
+  public Optional<ProductVersion> find(String product, int version) {
+    try (Connection c = connect();
+         PreparedStatement p = c.prepareStatement("SELECT * FROM product_versions WHERE product = ? AND version = ?")) {
+      p.setString(1, product);
+      p.setInt(2, version);
+      try (ResultSet r = p.executeQuery()) {
+        return r.next() ? Optional.of(read(r)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the product registry", e);
+    }
+  }
+
+  /** The files a version needs, by name. */
+  public List<VersionFile> files(String product, int version) {
+    try (Connection c = connect();
+         PreparedStatement p = c.prepareStatement("SELECT * FROM product_version_files WHERE product = ? AND"
+             + " version = ? ORDER BY name")) {
+      p.setString(1, product);
+      p.setInt(2, version);
+      List<VersionFile> out = new ArrayList<>();
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          out.add(new VersionFile(r.getString("name"), r.getString("location"), r.getString("kind"),
+              r.getLong("size"), r.getLong("records"), r.getString("digest")));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the product registry", e);
+    }
+  }
+
+  /** Every state change of a product's versions (of one version when {@code version} > 0), oldest first. */
+  public List<TransitionRecord> history(String product, int version) {
+    String sql = "SELECT * FROM product_version_transitions WHERE product = ?" + (version > 0 ? " AND version = ?" : "")
+        + " ORDER BY at, version";
+    try (Connection c = connect(); PreparedStatement p = c.prepareStatement(sql)) {
+      p.setString(1, product);
+      if (version > 0) {
+        p.setInt(2, version);
+      }
+      List<TransitionRecord> out = new ArrayList<>();
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          out.add(new TransitionRecord(r.getString("product"), r.getInt("version"), r.getString("from_state"),
+              r.getString("to_state"), r.getString("actor"), r.getString("organization"), r.getString("role"),
+              r.getString("at"), r.getString("reason")));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the product registry", e);
+    }
+  }
+
+  /** A seal as recorded: where the archive copy is and the digest of its manifest. */
+  public record SealRecord(String product, int version, String archive, String manifestDigest, String algorithm,
+      String sealedAt, String sealedBy) {}
+
+  public void recordSeal(SealRecord s) {
+    try (Connection c = connect();
+         PreparedStatement p = c.prepareStatement("INSERT INTO product_seals (product, version, archive,"
+             + " manifest_digest, algorithm, sealed_at, sealed_by) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+      p.setString(1, s.product());
+      p.setInt(2, s.version());
+      p.setString(3, s.archive());
+      p.setString(4, s.manifestDigest());
+      p.setString(5, s.algorithm());
+      p.setString(6, s.sealedAt());
+      p.setString(7, s.sealedBy());
+      p.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot record the seal of " + s.product() + " v" + s.version(), e);
+    }
+  }
+
+  public Optional<SealRecord> seal(String product, int version) {
+    try (Connection c = connect();
+         PreparedStatement p = c.prepareStatement("SELECT * FROM product_seals WHERE product = ? AND version = ?")) {
+      p.setString(1, product);
+      p.setInt(2, version);
+      try (ResultSet r = p.executeQuery()) {
+        return r.next() ? Optional.of(new SealRecord(r.getString("product"), r.getInt("version"),
+            r.getString("archive"), r.getString("manifest_digest"), r.getString("algorithm"),
+            r.getString("sealed_at"), r.getString("sealed_by"))) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the product registry", e);
+    }
+  }
+
+  /**
+   * A destruction as recorded: its plan (saved before any byte is removed, so an interrupted destruction completes
+   * with the same plan), who approved it, and once finished its certificate.
+   */
+  public record DestructionRecord(String product, int version, String plan, String startedAt, String startedBy,
+      String approvedBy, String finishedAt, String certificate, String certificateDigest) {}
+
+  /** Saves the plan of a destruction about to start (false when one is already recorded: resume that one). */
+  public boolean startDestruction(DestructionRecord d) {
+    try (Connection c = connect();
+         PreparedStatement p = c.prepareStatement("INSERT INTO product_destructions (product, version, plan,"
+             + " started_at, started_by, approved_by) VALUES (?, ?, ?, ?, ?, ?)")) {
+      p.setString(1, d.product());
+      p.setInt(2, d.version());
+      p.setString(3, d.plan());
+      p.setString(4, d.startedAt());
+      p.setString(5, d.startedBy());
+      p.setString(6, d.approvedBy());
+      p.executeUpdate();
+      return true;
+    } catch (SQLException e) {
+      if (retryable(e)) {
+        return false;
+      }
+      throw new IllegalStateException("cannot record the destruction of " + d.product() + " v" + d.version(), e);
+    }
+  }
+
+  public void finishDestruction(String product, int version, String certificate, String certificateDigest) {
+    try (Connection c = connect();
+         PreparedStatement p = c.prepareStatement("UPDATE product_destructions SET finished_at = ?, certificate = ?,"
+             + " certificate_digest = ? WHERE product = ? AND version = ?")) {
+      p.setString(1, now());
+      p.setString(2, certificate);
+      p.setString(3, certificateDigest);
+      p.setString(4, product);
+      p.setInt(5, version);
+      p.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot record the destruction of " + product + " v" + version, e);
+    }
+  }
+
+  public Optional<DestructionRecord> destruction(String product, int version) {
+    try (Connection c = connect();
+         PreparedStatement p = c.prepareStatement("SELECT * FROM product_destructions WHERE product = ? AND"
+             + " version = ?")) {
+      p.setString(1, product);
+      p.setInt(2, version);
+      try (ResultSet r = p.executeQuery()) {
+        return r.next() ? Optional.of(new DestructionRecord(r.getString("product"), r.getInt("version"),
+            r.getString("plan"), r.getString("started_at"), r.getString("started_by"), r.getString("approved_by"),
+            r.getString("finished_at"), r.getString("certificate"), r.getString("certificate_digest")))
+            : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the product registry", e);
+    }
+  }
+
+  private static ProductVersion read(ResultSet r) throws SQLException {
+    Lineage lineage = new Lineage(r.getString("pipeline"), r.getString("pipeline_sha256"), r.getString("scenario"),
+        r.getString("owner"), r.getString("engine"), r.getString("run_key"),
+        parse(r.getString("inputs"), new TypeReference<Map<String, Long>>() { }),
+        parse(r.getString("policies"), new TypeReference<Map<String, String>>() { }),
+        parse(r.getString("privacy"), new TypeReference<Map<String, Object>>() { }),
+        parse(r.getString("leak_check"), new TypeReference<Map<String, Object>>() { }),
+        parse(r.getString("quality"), new TypeReference<Map<String, Object>>() { }),
+        r.getLong("rows_in"), r.getLong("rows_out"), r.getLong("rows_suppressed"),
+        parse(r.getString("unfit_values"), new TypeReference<Map<String, Long>>() { }));
+    int version = r.getInt("version");
+    String tag = r.getString("tag");
+    return new ProductVersion(r.getString("product"), version, VersionState.of(r.getString("state")),
+        r.getString("table_name"), r.getLong("snapshot_id"), tag == null ? ProductVersion.tagOf(version) : tag,
+        parse(r.getString("content"), new TypeReference<Content>() { }), lineage,
+        parse(r.getString("publication"), new TypeReference<Publication>() { }), r.getString("created_at"),
+        r.getString("updated_at") == null ? r.getString("created_at") : r.getString("updated_at"));
+  }
+
+  static String json(Object o) {
+    try {
+      return JSON.writeValueAsString(o);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static <T> T parse(String s, TypeReference<T> type) {
+    try {
+      return s == null ? null : JSON.readValue(s, type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a product version record is not valid JSON", e);
+    }
+  }
+}

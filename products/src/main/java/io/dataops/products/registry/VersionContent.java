@@ -1,0 +1,130 @@
+package io.dataops.products.registry;
+
+import io.dataops.core.digest.DigestAlgorithm;
+import io.dataops.core.digest.Digests;
+import io.dataops.products.registry.ProductVersion.Content;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import org.apache.iceberg.ContentFile;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.SchemaParser;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.FileIO;
+
+/**
+ * What a version holds, proven by digests: every data and delete file of its snapshot with its size and digest
+ * (read through the table's FileIO, so object storage works too), and a Merkle root over them.
+ *
+ * <p>The tree: leaves in the order of the files' names, leaf = H(0x00 ‖ name ‖ 0x00 ‖ file digest), node =
+ * H(0x01 ‖ left ‖ right), an odd node carried up unchanged (as RFC 6962 does). A file is named by its path inside the
+ * table's folder, so the archive copy of a sealed version has the same root as the warehouse.
+ */
+public final class VersionContent {
+  private VersionContent() {}
+
+  /** Every file the snapshot reads, with digests: one full read of each file. */
+  public static List<VersionFile> files(Table table, long snapshotId, DigestAlgorithm algorithm) {
+    List<VersionFile> out = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(snapshotId).planFiles()) {
+      for (FileScanTask task : tasks) {
+        add(table, task.file(), "data", algorithm, seen, out);
+        for (DeleteFile d : task.deletes()) {
+          add(table, d, d.content().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), algorithm, seen, out);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the files of snapshot " + snapshotId + " of " + table.name(), e);
+    }
+    out.sort(Comparator.comparing(VersionFile::name));
+    return out;
+  }
+
+  private static void add(Table table, ContentFile<?> f, String kind, DigestAlgorithm algorithm,
+      java.util.Set<String> seen, List<VersionFile> out) {
+    String location = f.location();
+    if (!seen.add(location)) {
+      return;
+    }
+    out.add(new VersionFile(nameOf(table.location(), location), location, kind, f.fileSizeInBytes(),
+        f.recordCount(), digest(table.io(), location, algorithm)));
+  }
+
+  /** A file's path inside the table's folder ({@code data/00000-0-....parquet}). */
+  public static String nameOf(String tableLocation, String location) {
+    String base = tableLocation.endsWith("/") ? tableLocation : tableLocation + "/";
+    if (location.startsWith(base)) {
+      return location.substring(base.length());
+    }
+    // A file outside the table's folder (written elsewhere and added): keep its whole location as its name.
+    return location;
+  }
+
+  public static String digest(FileIO io, String location, DigestAlgorithm algorithm) {
+    try (InputStream in = io.newInputFile(location).newStream()) {
+      return Digests.hex(algorithm, in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + location, e);
+    }
+  }
+
+  /** The content record of these files: Merkle root, totals and the schema of the snapshot. */
+  public static Content content(Table table, Snapshot snapshot, List<VersionFile> files, DigestAlgorithm algorithm) {
+    long bytes = 0;
+    long records = 0;
+    for (VersionFile f : files) {
+      bytes += f.size();
+      if ("data".equals(f.kind())) {
+        records += f.records();
+      }
+    }
+    Integer schemaId = snapshot.schemaId();
+    String schema = SchemaParser.toJson(schemaId == null ? table.schema() : table.schemas().get(schemaId));
+    return new Content(algorithm.label(), merkleRoot(files, algorithm), files.size(), bytes, records, schema);
+  }
+
+  /** The Merkle root of named file digests (the digest of nothing for no files). */
+  public static String merkleRoot(List<VersionFile> files, DigestAlgorithm algorithm) {
+    List<VersionFile> sorted = new ArrayList<>(files);
+    sorted.sort(Comparator.comparing(VersionFile::name));
+    HexFormat hex = HexFormat.of();
+    List<byte[]> level = new ArrayList<>();
+    for (VersionFile f : sorted) {
+      MessageDigest md = algorithm.newDigest();
+      md.update((byte) 0);
+      md.update(f.name().getBytes(StandardCharsets.UTF_8));
+      md.update((byte) 0);
+      md.update(hex.parseHex(f.digest()));
+      level.add(md.digest());
+    }
+    if (level.isEmpty()) {
+      return hex.formatHex(algorithm.newDigest().digest());
+    }
+    while (level.size() > 1) {
+      List<byte[]> up = new ArrayList<>((level.size() + 1) / 2);
+      for (int i = 0; i < level.size(); i += 2) {
+        if (i + 1 == level.size()) {
+          up.add(level.get(i));
+        } else {
+          MessageDigest md = algorithm.newDigest();
+          md.update((byte) 1);
+          md.update(level.get(i));
+          md.update(level.get(i + 1));
+          up.add(md.digest());
+        }
+      }
+      level = up;
+    }
+    return hex.formatHex(level.get(0));
+  }
+}
