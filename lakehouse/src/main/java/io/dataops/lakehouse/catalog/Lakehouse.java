@@ -28,9 +28,14 @@ public final class Lakehouse implements AutoCloseable {
   private final JdbcCatalog catalog;
   private final LakehouseConfig config;
 
-  private Lakehouse(JdbcCatalog catalog, LakehouseConfig config) {
+  private org.apache.iceberg.io.FileIO io;
+
+  private final Map<String, String> catalogProperties;
+
+  private Lakehouse(JdbcCatalog catalog, LakehouseConfig config, Map<String, String> catalogProperties) {
     this.catalog = catalog;
     this.config = config;
+    this.catalogProperties = Map.copyOf(catalogProperties);
   }
 
   public static Lakehouse open(LakehouseConfig config) {
@@ -70,7 +75,7 @@ public final class Lakehouse implements AutoCloseable {
       }
       throw e;
     }
-    Lakehouse lakehouse = new Lakehouse(catalog, config);
+    Lakehouse lakehouse = new Lakehouse(catalog, config, props);
     lakehouse.ensureZones();
     return lakehouse;
   }
@@ -81,10 +86,7 @@ public final class Lakehouse implements AutoCloseable {
    * finds the work done.
    */
   private static JdbcCatalog initialize(Map<String, String> props) {
-    Configuration conf = new Configuration(false);
-    // Raw local files: no .crc side files in the warehouse, which would double the files a reader lists.
-    conf.set("fs.file.impl", "org.apache.hadoop.fs.RawLocalFileSystem");
-    conf.setBoolean("fs.file.impl.disable.cache", true);
+    Configuration conf = hadoopConf();
     for (int attempt = 1; ; attempt++) {
       JdbcCatalog catalog = new JdbcCatalog();
       catalog.setConf(conf);
@@ -104,6 +106,14 @@ public final class Lakehouse implements AutoCloseable {
         }
       }
     }
+  }
+
+  private static Configuration hadoopConf() {
+    Configuration conf = new Configuration(false);
+    // Raw local files: no .crc side files in the warehouse, which would double the files a reader lists.
+    conf.set("fs.file.impl", "org.apache.hadoop.fs.RawLocalFileSystem");
+    conf.setBoolean("fs.file.impl.disable.cache", true);
+    return conf;
   }
 
   private static java.sql.SQLException rootSql(Throwable t) {
@@ -129,6 +139,18 @@ public final class Lakehouse implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * A FileIO over the warehouse, for files no loaded table reaches (the folder of a dropped table); made as the
+   * catalog makes its own, from the same properties.
+   */
+  public synchronized org.apache.iceberg.io.FileIO io() {
+    if (io == null) {
+      io = org.apache.iceberg.CatalogUtil.loadFileIO(catalogProperties.getOrDefault(CatalogProperties.FILE_IO_IMPL,
+          "org.apache.iceberg.hadoop.HadoopFileIO"), catalogProperties, hadoopConf());
+    }
+    return io;
   }
 
   public JdbcCatalog catalog() {

@@ -207,6 +207,45 @@ public final class ProductRegistry {
     }
   }
 
+  /**
+   * Points a version at another snapshot holding the same files (its metadata rewritten when a destruction removed
+   * entries naming another version's files), recorded as a state change to the same state.
+   */
+  public void moveSnapshot(String product, int version, long from, long to, Actor actor, String reason) {
+    String now = now();
+    try (Connection c = connect()) {
+      c.setAutoCommit(false);
+      String state;
+      try (PreparedStatement p = c.prepareStatement("SELECT state FROM product_versions WHERE product = ? AND"
+          + " version = ? AND snapshot_id = ?")) {
+        p.setString(1, product);
+        p.setInt(2, version);
+        p.setLong(3, from);
+        try (ResultSet r = p.executeQuery()) {
+          if (!r.next()) {
+            c.rollback();
+            return; // moved already (an interrupted destruction run again)
+          }
+          state = r.getString(1);
+        }
+      }
+      try (PreparedStatement p = c.prepareStatement("UPDATE product_versions SET snapshot_id = ?, updated_at = ?"
+          + " WHERE product = ? AND version = ? AND snapshot_id = ?")) {
+        p.setLong(1, to);
+        p.setString(2, now);
+        p.setString(3, product);
+        p.setInt(4, version);
+        p.setLong(5, from);
+        p.executeUpdate();
+      }
+      VersionState s = VersionState.of(state);
+      transition(c, product, version, s, s, actor, null, reason, now);
+      c.commit();
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot move " + product + " v" + version + " to snapshot " + to, e);
+    }
+  }
+
   private static void transition(Connection c, String product, int version, VersionState from, VersionState to,
       Actor actor, String role, String reason, String at) throws SQLException {
     try (PreparedStatement p = c.prepareStatement("INSERT INTO product_version_transitions (product, version,"

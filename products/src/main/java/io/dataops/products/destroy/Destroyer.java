@@ -1,0 +1,587 @@
+package io.dataops.products.destroy;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.dataops.core.BadInputException;
+import io.dataops.core.audit.Actor;
+import io.dataops.core.audit.AuditEvent;
+import io.dataops.core.audit.AuditSink;
+import io.dataops.core.digest.DigestAlgorithm;
+import io.dataops.core.digest.Digests;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.products.destroy.DestructionPlan.PlannedFile;
+import io.dataops.products.lifecycle.IllegalMoveException;
+import io.dataops.products.lifecycle.Lifecycle;
+import io.dataops.products.lifecycle.Move;
+import io.dataops.products.registry.ProductRegistry;
+import io.dataops.products.registry.ProductRegistry.DestructionRecord;
+import io.dataops.products.registry.ProductVersion;
+import io.dataops.products.registry.TransitionRecord;
+import io.dataops.products.registry.VersionContent;
+import io.dataops.products.registry.VersionFile;
+import io.dataops.products.registry.VersionState;
+import io.dataops.products.seal.Sealer;
+import io.dataops.products.seal.VerifyReport;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.apache.avro.file.DataFileStream;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.iceberg.ManifestFile;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.PartitionSpecParser;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.SchemaParser;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotRef;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.io.FileInfo;
+import org.apache.iceberg.io.SupportsPrefixOperations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Destroys a product version (销毁): removes every byte only that version needs and proves it.
+ *
+ * <ol>
+ *   <li>Plan: the version's files, each to remove unless a live version shares it (then kept, and that version
+ *       still reads correctly); its snapshot's manifest list and manifests; its archive copy. The plan is saved and
+ *       the version moves to {@code destroying} before anything is removed.</li>
+ *   <li>Unreference: remove its tag; if it is the table's current snapshot, make the newest live version current
+ *       (or, with no live version left, drop the table with its files and create it again empty).</li>
+ *   <li>Rewrite the metadata of live versions that still name its files (the snapshot that replaced it records them
+ *       as deleted, with their column bounds): their manifests are rewritten to hold live entries only.</li>
+ *   <li>Expire every snapshot no tag or branch holds (staged snapshots of failed gates, older metadata), with the
+ *       files only they reached; remove what remains of the plan; drop older metadata files naming it.</li>
+ *   <li>Remove the archive copy.</li>
+ *   <li>Post-check: list storage and prove that no removed file, no manifest naming one, no snapshot and no metadata
+ *       file naming the snapshot, and no archive copy remains; time travel to it fails; kept files are intact.</li>
+ *   <li>Write the certificate (JSON and HTML), then mark the version destroyed and audit the certificate's
+ *       digest.</li>
+ * </ol>
+ * Each step can be repeated: a destruction interrupted at any point completes when run again, and the version is
+ * reported destroyed only after the post-check passed.
+ */
+public final class Destroyer {
+  private static final Logger LOG = LoggerFactory.getLogger(Destroyer.class);
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  private static final String SCRUB_BRANCH = "dataops-destroy-rewrite";
+
+  private final Lakehouse lakehouse;
+  private final ProductRegistry registry;
+  private final AuditSink audit;
+  private final Path archiveRoot;
+  private final Path certificates;
+  private Consumer<String> onStep = step -> { };
+
+  public Destroyer(Lakehouse lakehouse, ProductRegistry registry, AuditSink audit, Path archiveRoot,
+      Path certificates) {
+    this.lakehouse = lakehouse;
+    this.registry = registry;
+    this.audit = audit;
+    this.archiveRoot = archiveRoot;
+    this.certificates = certificates;
+  }
+
+  /** Told the name of each step when it is done (progress; the kill test stops the process there). */
+  public Destroyer onStep(Consumer<String> listener) {
+    this.onStep = listener;
+    return this;
+  }
+
+  /** The certificate and where its two forms were written. */
+  public record Result(DestructionCertificate certificate, Path json, Path html, String certificateDigest) {}
+
+  public Result destroy(String product, int version, Actor actor) {
+    Lifecycle lifecycle = new Lifecycle(lakehouse, registry, audit);
+    ProductVersion v = lifecycle.version(product, version);
+    if (v.state() == VersionState.DESTROYED) {
+      Lifecycle.check(Move.DESTROY, v, actor); // a refusal naming the role, or: it was destroyed
+    }
+    DestructionPlan plan;
+    String startedAt;
+    if (v.state() == VersionState.DESTROYING) {
+      Lifecycle.check(Move.DESTROYED, v, actor);
+      DestructionRecord d = registry.destruction(product, version).orElseThrow(() -> new IllegalStateException(
+          v.label() + " is destroying but its plan is not recorded"));
+      plan = read(d.plan());
+      startedAt = d.startedAt();
+    } else {
+      Lifecycle.check(Move.DESTROY, v, actor);
+      startedAt = OffsetDateTime.now(ZoneOffset.UTC).toString();
+      DestructionPlan fresh = plan(v, actor);
+      registry.startDestruction(new DestructionRecord(product, version, write(fresh), startedAt, actor.user(),
+          fresh.approvedBy(), null, null, null));
+      DestructionRecord d = registry.destruction(product, version).orElseThrow();
+      plan = read(d.plan()); // an earlier interrupted attempt's plan wins
+      startedAt = d.startedAt();
+      if (!registry.move(product, version, v.state(), VersionState.DESTROYING, actor, Move.DESTROY.role(), null,
+          null)) {
+        throw new IllegalMoveException(Move.DESTROY, lifecycle.version(product, version));
+      }
+      audit.record(new AuditEvent("product.destroy", List.of("product:" + product + "@" + version,
+          "snapshot:" + v.snapshotId()), "started", Map.of("remove", plan.removed().size(),
+          "keep", plan.files().size() - plan.removed().size())));
+    }
+    onStep.accept("planned");
+
+    List<String> rewritten = new ArrayList<>();
+    TableIdentifier id = TableIdentifier.parse(plan.table());
+    if (plan.recreateTable()) {
+      recreateEmpty(id, plan);
+      onStep.accept("table-recreated");
+    } else {
+      Table table = lakehouse.load(id);
+      unreference(table, plan, actor);
+      onStep.accept("unreferenced");
+      rewritten.addAll(rewriteLiveVersions(id, plan, actor));
+      onStep.accept("metadata-rewritten");
+      expire(id, plan);
+      onStep.accept("expired");
+    }
+    removeArchive(plan);
+    onStep.accept("archive-removed");
+    DestructionCertificate.PostCheck check = postCheck(id, plan);
+    if (!check.passed()) {
+      throw new IllegalStateException("the destruction of " + v.label() + " is not complete: "
+          + check.checks().stream().filter(c -> !c.endsWith(": passed")).findFirst().orElse("post-check failed")
+          + "; run the command again");
+    }
+    onStep.accept("checked");
+    String finishedAt = OffsetDateTime.now(ZoneOffset.UTC).toString();
+    DestructionCertificate certificate = new DestructionCertificate(certificateId(plan), product, version,
+        plan.table(), plan.snapshotId(), plan.tag(), plan.algorithm(), plan.merkleRoot(), plan.fromState(),
+        plan.files(), plan.metadata(), rewritten, plan.archive(), plan.approvedBy(), plan.orderedBy(),
+        plan.orderedByOrganization(), startedAt, finishedAt, check);
+    Result result = writeCertificate(certificate, DigestAlgorithm.of(plan.algorithm()));
+    registry.finishDestruction(product, version, result.json().toString(), result.certificateDigest());
+    if (!registry.move(product, version, VersionState.DESTROYING, VersionState.DESTROYED, actor,
+        Move.DESTROYED.role(), null, null)) {
+      throw new IllegalMoveException(Move.DESTROYED, lifecycle.version(product, version));
+    }
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("certificate", result.json().toString());
+    details.put("certificateDigest", result.certificateDigest());
+    details.put("algorithm", plan.algorithm());
+    details.put("filesRemoved", plan.removed().size());
+    details.put("filesKept", plan.files().size() - plan.removed().size());
+    audit.record(AuditEvent.ok("product.destroy", List.of("product:" + product + "@" + version,
+        "snapshot:" + plan.snapshotId(), "certificate:" + result.json().getFileName()), details));
+    onStep.accept("destroyed");
+    return result;
+  }
+
+  // ---- plan ----
+
+  private DestructionPlan plan(ProductVersion v, Actor actor) {
+    TableIdentifier id = TableIdentifier.parse(v.table());
+    Table table = lakehouse.load(id);
+    DigestAlgorithm algorithm = v.content() == null ? DigestAlgorithm.SM3 : DigestAlgorithm.of(v.content().algorithm());
+    List<VersionFile> files = registry.files(v.product(), v.version());
+    if (files.isEmpty() && table.snapshot(v.snapshotId()) != null) {
+      files = VersionContent.files(table, v.snapshotId(), algorithm); // a version recorded before file lists
+    }
+    // Which live versions need which of these files.
+    Map<String, List<Integer>> neededBy = new HashMap<>();
+    List<ProductVersion> live = liveOthers(v);
+    for (ProductVersion other : live) {
+      for (String location : filesOf(table, other)) {
+        neededBy.computeIfAbsent(location, k -> new ArrayList<>()).add(other.version());
+      }
+    }
+    // Files other refs (branches, tags that are not versions) hold are kept too.
+    for (Map.Entry<String, SnapshotRef> ref : table.refs().entrySet()) {
+      long sid = ref.getValue().snapshotId();
+      boolean versionRef = ref.getKey().equals(v.tag()) || live.stream().anyMatch(o -> o.snapshotId() == sid);
+      if (!versionRef && sid != v.snapshotId()) {
+        for (VersionFile f : VersionContent.files(table, sid, algorithm)) {
+          neededBy.computeIfAbsent(f.location(), k -> new ArrayList<>());
+        }
+      }
+    }
+    List<PlannedFile> planned = new ArrayList<>();
+    for (VersionFile f : files) {
+      List<Integer> sharers = neededBy.get(f.location());
+      planned.add(new PlannedFile(f.name(), f.location(), f.kind(), f.size(), f.digest(),
+          sharers == null ? DestructionPlan.REMOVE : DestructionPlan.KEEP, sharers == null ? List.of() : sharers));
+    }
+    List<String> metadata = new ArrayList<>();
+    Snapshot s = table.snapshot(v.snapshotId());
+    if (s != null) {
+      metadata.add(s.manifestListLocation());
+      for (ManifestFile m : s.allManifests(table.io())) {
+        if (m.snapshotId() != null && m.snapshotId() == s.snapshotId()) {
+          metadata.add(m.path()); // written by this snapshot; older manifests belong to its ancestors
+        }
+      }
+    }
+    boolean current = table.currentSnapshot() != null && table.currentSnapshot().snapshotId() == v.snapshotId();
+    boolean recreate = current && live.stream().noneMatch(o -> table.snapshot(o.snapshotId()) != null);
+    String approvedBy = registry.history(v.product(), v.version()).stream()
+        .filter(t -> VersionState.SEALED.label().equals(t.to()) || VersionState.REJECTED.label().equals(t.to()))
+        .reduce((a, b) -> b).map(TransitionRecord::actor).orElse(actor.user());
+    return new DestructionPlan(v.product(), v.version(), v.table(), v.snapshotId(), v.tag(), algorithm.label(),
+        v.content() == null ? VersionContent.merkleRoot(files, algorithm) : v.content().merkleRoot(),
+        v.state().label(), planned, metadata, Sealer.archiveOf(archiveRoot, v.product(), v.version()).toString(),
+        recreate, SchemaParser.toJson(table.schema()), PartitionSpecParser.toJson(table.spec()),
+        new LinkedHashMap<>(table.properties()), table.location(), approvedBy, actor.user(), actor.organization());
+  }
+
+  private List<ProductVersion> liveOthers(ProductVersion v) {
+    return registry.list(v.product()).stream()
+        .filter(o -> o.version() != v.version() && o.state().live()).toList();
+  }
+
+  /** The locations a live version needs: its recorded files, or its snapshot's when none were recorded. */
+  private List<String> filesOf(Table table, ProductVersion v) {
+    List<VersionFile> recorded = registry.files(v.product(), v.version());
+    if (!recorded.isEmpty()) {
+      return recorded.stream().map(VersionFile::location).toList();
+    }
+    if (table.snapshot(v.snapshotId()) == null) {
+      return List.of();
+    }
+    return VersionContent.files(table, v.snapshotId(), DigestAlgorithm.SHA256).stream().map(VersionFile::location)
+        .toList();
+  }
+
+  // ---- steps ----
+
+  /** Removes the version's tag and moves the main branch off its snapshot. */
+  private void unreference(Table table, DestructionPlan plan, Actor actor) {
+    SnapshotRef tag = table.refs().get(plan.tag());
+    if (tag != null && tag.isTag() && tag.snapshotId() == plan.snapshotId()) {
+      table.manageSnapshots().removeTag(plan.tag()).commit();
+    }
+    table.refresh();
+    if (table.currentSnapshot() != null && table.currentSnapshot().snapshotId() == plan.snapshotId()) {
+      ProductVersion newest = registry.list(plan.product()).stream()
+          .filter(o -> o.version() != plan.version() && o.state().live() && table.snapshot(o.snapshotId()) != null)
+          .reduce((a, b) -> b).orElseThrow(() -> new IllegalStateException("no live version to make current"));
+      table.manageSnapshots().setCurrentSnapshot(newest.snapshotId()).commit();
+    }
+    // Older metadata files keep the history; from now on only the newest is kept (and the destruction removes the
+    // older ones that name the version).
+    table.updateProperties().set(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true")
+        .set(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "1").commit();
+  }
+
+  /**
+   * Live versions whose snapshot's manifests still name a removed file (as a deleted entry, with its column bounds)
+   * get manifests of live entries only: a new snapshot with the same files, their tag and the registry moved to it.
+   */
+  private List<String> rewriteLiveVersions(TableIdentifier id, DestructionPlan plan, Actor actor) {
+    Set<String> removed = new HashSet<>();
+    plan.removed().forEach(f -> removed.add(f.location()));
+    List<String> rewritten = new ArrayList<>();
+    for (ProductVersion other : registry.list(plan.product())) {
+      if (other.version() == plan.version() || !other.state().live()) {
+        continue;
+      }
+      Table table = lakehouse.load(id);
+      Snapshot s = table.snapshot(other.snapshotId());
+      if (s == null || namedFiles(table, s, removed).isEmpty()) {
+        continue;
+      }
+      if (table.refs().containsKey(SCRUB_BRANCH)) {
+        table.manageSnapshots().removeBranch(SCRUB_BRANCH).commit();
+      }
+      table.manageSnapshots().createBranch(SCRUB_BRANCH, s.snapshotId()).commit();
+      table.rewriteManifests().rewriteIf(m -> true).clusterBy(f -> "all").toBranch(SCRUB_BRANCH).commit();
+      table.refresh();
+      long clean = table.refs().get(SCRUB_BRANCH).snapshotId();
+      var manage = table.manageSnapshots();
+      if (table.refs().containsKey(other.tag())) {
+        manage.replaceTag(other.tag(), clean);
+      } else {
+        manage.createTag(other.tag(), clean);
+      }
+      boolean wasCurrent = table.currentSnapshot() != null && table.currentSnapshot().snapshotId() == s.snapshotId();
+      manage.removeBranch(SCRUB_BRANCH);
+      manage.commit();
+      if (wasCurrent) {
+        table.refresh();
+        table.manageSnapshots().setCurrentSnapshot(clean).commit();
+      }
+      registry.moveSnapshot(other.product(), other.version(), s.snapshotId(), clean, actor,
+          "metadata rewritten: the destruction of v" + plan.version() + " removed entries naming its files");
+      rewritten.add(other.tag() + ": snapshot " + s.snapshotId() + " -> " + clean);
+    }
+    return rewritten;
+  }
+
+  /**
+   * Expires every snapshot no ref holds (Iceberg removes the files only they reached), then removes whatever of the
+   * plan is left and the older metadata files that name the version's snapshot.
+   */
+  private void expire(TableIdentifier id, DestructionPlan plan) {
+    Table table = lakehouse.load(id);
+    Set<Long> held = new HashSet<>();
+    table.refs().values().forEach(r -> held.add(r.snapshotId()));
+    List<Long> unheld = new ArrayList<>();
+    for (Snapshot s : table.snapshots()) {
+      if (!held.contains(s.snapshotId())) {
+        unheld.add(s.snapshotId());
+      }
+    }
+    if (!unheld.isEmpty()) {
+      var expire = table.expireSnapshots().cleanExpiredFiles(true);
+      unheld.forEach(expire::expireSnapshotId);
+      expire.commit();
+    }
+    FileIO io = table.io();
+    for (PlannedFile f : plan.removed()) {
+      deleteIfExists(io, f.location());
+    }
+    for (String m : plan.metadata()) {
+      deleteIfExists(io, m);
+    }
+    table.refresh();
+    String current = ((org.apache.iceberg.HasTableOperations) table).operations().current().metadataFileLocation();
+    for (String location : listFiles(io, table.location() + "/metadata")) {
+      if (location.endsWith(".metadata.json") && !location.equals(current)
+          && mentionsSnapshot(io, location, plan.snapshotId())) {
+        deleteIfExists(io, location);
+      }
+    }
+  }
+
+  /** No live version left: drop the table with every file under its folder and create it again, empty. */
+  private void recreateEmpty(TableIdentifier id, DestructionPlan plan) {
+    if (lakehouse.exists(id)) {
+      Table table = lakehouse.load(id);
+      if (table.snapshots().iterator().hasNext() || !table.location().equals(plan.tableLocation())) {
+        lakehouse.catalog().dropTable(id, true);
+      }
+    }
+    if (!lakehouse.exists(id)) {
+      FileIO io = lakehouse.io();
+      for (String location : listFiles(io, plan.tableLocation())) {
+        deleteIfExists(io, location);
+      }
+      Schema schema = SchemaParser.fromJson(plan.tableSchemaJson());
+      PartitionSpec spec = PartitionSpecParser.fromJson(schema, plan.tableSpecJson());
+      Map<String, String> props = new LinkedHashMap<>(plan.tableProperties());
+      lakehouse.catalog().buildTable(id, schema).withPartitionSpec(spec).withLocation(plan.tableLocation())
+          .withProperties(props).create();
+    }
+  }
+
+  private void removeArchive(DestructionPlan plan) {
+    try {
+      Sealer.deleteTree(Path.of(plan.archive()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove the archive copy " + plan.archive(), e);
+    }
+  }
+
+  // ---- post-check ----
+
+  private DestructionCertificate.PostCheck postCheck(TableIdentifier id, DestructionPlan plan) {
+    List<String> checks = new ArrayList<>();
+    boolean passed = true;
+    Table table = lakehouse.load(id);
+    FileIO io = table.io();
+    Set<String> removedLocations = new HashSet<>();
+    Set<String> removedNames = new HashSet<>();
+    plan.removed().forEach(f -> {
+      removedLocations.add(f.location());
+      removedNames.add(f.name());
+    });
+
+    passed &= record(checks, "snapshot " + plan.snapshotId() + " is no longer in " + plan.table(),
+        table.snapshot(plan.snapshotId()) == null);
+    boolean timeTravelFails;
+    try {
+      table.newScan().useSnapshot(plan.snapshotId()).planFiles().close();
+      timeTravelFails = false;
+    } catch (RuntimeException | IOException e) {
+      timeTravelFails = true;
+    }
+    passed &= record(checks, "time travel to snapshot " + plan.snapshotId() + " fails", timeTravelFails);
+    passed &= record(checks, "tag " + plan.tag() + " is gone", !table.refs().containsKey(plan.tag()));
+
+    List<String> listing = listFiles(io, plan.tableLocation());
+    long found = listing.stream().filter(l -> removedLocations.contains(l)
+        || removedNames.contains(VersionContent.nameOf(plan.tableLocation(), l))).count();
+    passed &= record(checks, "the listing of " + plan.tableLocation() + " (" + listing.size() + " files) holds none of"
+        + " the " + removedLocations.size() + " removed files", found == 0);
+    long existing = removedLocations.stream().filter(l -> io.newInputFile(l).exists()).count();
+    passed &= record(checks, "none of the removed files can be opened", existing == 0);
+    long metaLeft = plan.metadata().stream().filter(l -> io.newInputFile(l).exists()).count();
+    passed &= record(checks, "the snapshot's manifest list and manifests are gone (" + plan.metadata().size() + ")",
+        metaLeft == 0);
+
+    Set<String> stillNamed = new TreeSet<>();
+    for (Snapshot s : table.snapshots()) {
+      stillNamed.addAll(namedFiles(table, s, removedLocations));
+    }
+    passed &= record(checks, "no manifest of a remaining snapshot names a removed file", stillNamed.isEmpty());
+    long metadataNaming = listing.stream().filter(l -> l.endsWith(".metadata.json"))
+        .filter(l -> mentionsSnapshot(io, l, plan.snapshotId())).count();
+    passed &= record(checks, "no metadata file names snapshot " + plan.snapshotId(), metadataNaming == 0);
+
+    List<String> archiveListing = listLocal(Path.of(plan.archive()));
+    passed &= record(checks, "the archive copy " + plan.archive() + " is gone", archiveListing.isEmpty()
+        && !Files.exists(Path.of(plan.archive())));
+
+    DigestAlgorithm algorithm = DigestAlgorithm.of(plan.algorithm());
+    for (PlannedFile f : plan.files()) {
+      if (DestructionPlan.KEEP.equals(f.disposition())) {
+        boolean intact = io.newInputFile(f.location()).exists()
+            && VersionContent.digest(io, f.location(), algorithm).equals(f.digest());
+        passed &= record(checks, "kept file " + f.name() + " (shared with v" + f.sharedWith() + ") is intact",
+            intact);
+      }
+    }
+    for (ProductVersion other : registry.list(plan.product())) {
+      if (other.version() != plan.version() && other.state().live() && other.content() != null) {
+        VerifyReport r = new io.dataops.products.seal.Verifier(lakehouse, registry).verify(other.product(),
+            other.version());
+        passed &= record(checks, other.label() + " still verifies", r.ok());
+      }
+    }
+    return new DestructionCertificate.PostCheck(passed, listing.size() + archiveListing.size(), checks);
+  }
+
+  private static boolean record(List<String> checks, String check, boolean ok) {
+    checks.add(check + ": " + (ok ? "passed" : "FAILED"));
+    return ok;
+  }
+
+  /** The locations among {@code names} that any entry (added, existing or deleted) of the snapshot's manifests names. */
+  private static Set<String> namedFiles(Table table, Snapshot s, Set<String> names) {
+    Set<String> out = new TreeSet<>();
+    for (ManifestFile m : s.allManifests(table.io())) {
+      try (InputStream in = table.io().newInputFile(m.path()).newStream();
+           DataFileStream<GenericRecord> entries = new DataFileStream<>(in, new GenericDatumReader<>())) {
+        for (GenericRecord entry : entries) {
+          Object path = ((GenericRecord) entry.get("data_file")).get("file_path");
+          if (path != null && names.contains(path.toString())) {
+            out.add(path.toString());
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read manifest " + m.path(), e);
+      }
+    }
+    return out;
+  }
+
+  private static boolean mentionsSnapshot(FileIO io, String metadataLocation, long snapshotId) {
+    try (InputStream in = io.newInputFile(metadataLocation).newStream()) {
+      String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      return text.contains("\"snapshot-id\" : " + snapshotId) || text.contains("\"snapshot-id\":" + snapshotId);
+    } catch (IOException | org.apache.iceberg.exceptions.NotFoundException e) {
+      return false;
+    }
+  }
+
+  /** Every file under a location, through the FileIO (object storage lists prefixes; a local folder is walked). */
+  static List<String> listFiles(FileIO io, String location) {
+    List<String> out = new ArrayList<>();
+    if (io instanceof SupportsPrefixOperations prefixes) {
+      try {
+        for (FileInfo f : prefixes.listPrefix(location)) {
+          out.add(f.location());
+        }
+        return out;
+      } catch (RuntimeException e) {
+        if (!location.startsWith("file:") && !location.startsWith("/")) {
+          throw e;
+        }
+      }
+    }
+    Path root = location.startsWith("file:") ? Path.of(java.net.URI.create(location)) : Path.of(location);
+    for (String p : listLocal(root)) {
+      out.add(location.startsWith("file:") ? Path.of(p).toUri().toString().replace("file:///", "file:/") : p);
+    }
+    return out;
+  }
+
+  private static List<String> listLocal(Path root) {
+    if (!Files.exists(root)) {
+      return List.of();
+    }
+    try (var walk = Files.walk(root)) {
+      return walk.filter(Files::isRegularFile).map(Path::toString).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + root, e);
+    }
+  }
+
+  private static void deleteIfExists(FileIO io, String location) {
+    try {
+      if (io.newInputFile(location).exists()) {
+        io.deleteFile(location);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("could not remove {}", location, e);
+    }
+  }
+
+  // ---- certificate ----
+
+  private static String certificateId(DestructionPlan plan) {
+    return "DC-" + plan.product() + "-v" + plan.version() + "-" + Long.toHexString(plan.snapshotId());
+  }
+
+  private Result writeCertificate(DestructionCertificate c, DigestAlgorithm algorithm) {
+    try {
+      Files.createDirectories(certificates);
+      String base = c.product() + "-v" + c.version() + "-destruction";
+      Path json = certificates.resolve(base + ".json");
+      Path html = certificates.resolve(base + ".html");
+      byte[] bytes = JSON.writeValueAsBytes(c);
+      writeAtomically(json, bytes);
+      String digest = Digests.hex(algorithm, bytes);
+      writeAtomically(html, CertificatePage.render(c, algorithm.label(), digest)
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return new Result(c, json, html, digest);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the destruction certificate under " + certificates, e);
+    }
+  }
+
+  private static void writeAtomically(Path target, byte[] bytes) throws IOException {
+    Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+    Files.write(tmp, bytes);
+    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static String write(DestructionPlan plan) {
+    try {
+      return JSON.writeValueAsString(plan);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static DestructionPlan read(String json) {
+    try {
+      return JSON.readValue(json, DestructionPlan.class);
+    } catch (IOException e) {
+      throw new IllegalStateException("the recorded destruction plan is not valid JSON", e);
+    }
+  }
+}

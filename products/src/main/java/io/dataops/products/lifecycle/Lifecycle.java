@@ -1,0 +1,200 @@
+package io.dataops.products.lifecycle;
+
+import io.dataops.core.AccessDeniedException;
+import io.dataops.core.BadInputException;
+import io.dataops.core.audit.Actor;
+import io.dataops.core.audit.AuditEvent;
+import io.dataops.core.audit.AuditSink;
+import io.dataops.core.digest.DigestAlgorithm;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.products.registry.ProductRegistry;
+import io.dataops.products.registry.ProductVersion;
+import io.dataops.products.registry.ProductVersion.Publication;
+import io.dataops.products.registry.VersionContent;
+import io.dataops.products.registry.VersionFile;
+import io.dataops.products.registry.VersionState;
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+
+/**
+ * The review and release of product versions: submit (operator), approve or reject with a reason (authority), publish
+ * as public-interest or market listing (operator, after approval; a newer published version supersedes the older).
+ * Each move checks the actor's role, that an operator acts for the organization that owns the product, and the
+ * version's state; an illegal move changes nothing and says what would make it legal. Every move is an audit event.
+ * Sealing and destruction are {@link io.dataops.products.seal.Sealer} and
+ * {@link io.dataops.products.destroy.Destroyer}.
+ */
+public final class Lifecycle {
+  public static final String PUBLIC_INTEREST = "public-interest";
+  public static final String MARKET = "market";
+
+  private final Lakehouse lakehouse;
+  private final ProductRegistry registry;
+  private final AuditSink audit;
+
+  public Lifecycle(Lakehouse lakehouse, ProductRegistry registry, AuditSink audit) {
+    this.lakehouse = lakehouse;
+    this.registry = registry;
+    this.audit = audit;
+  }
+
+  /** The version, or a clear refusal naming what exists. */
+  public ProductVersion version(String product, int version) {
+    List<ProductVersion> all = registry.list(product);
+    if (all.isEmpty()) {
+      throw new BadInputException("no product " + product + " (see: dataops product list)");
+    }
+    return all.stream().filter(v -> v.version() == version).findFirst().orElseThrow(() -> new BadInputException(
+        "product " + product + " has no version " + version + " (it has 1 to " + all.get(all.size() - 1).version()
+            + ")"));
+  }
+
+  /**
+   * Checks that {@code actor} may make {@code move} on {@code v}: the role, the owning organization for operators,
+   * and the state. Throws {@link AccessDeniedException} or {@link IllegalMoveException}; changes nothing.
+   */
+  public static void check(Move move, ProductVersion v, Actor actor) {
+    if (!actor.has(move.role())) {
+      throw AccessDeniedException.roles("product " + move.command(), actor, move.role());
+    }
+    if ("operator".equals(move.role()) && v.lineage().owner() != null
+        && !v.lineage().owner().equals(actor.organization())) {
+      throw new AccessDeniedException("product " + move.command() + " of " + v.product() + " is for its operator "
+          + v.lineage().owner() + "; " + actor.user() + " acts for " + actor.organization(), List.of(move.role()));
+    }
+    if (!move.allowedFrom(v.state())) {
+      throw new IllegalMoveException(move, v);
+    }
+  }
+
+  /** Files the version for review (登记备案). A version made before content digests existed gets them now. */
+  public ProductVersion submit(String product, int version, Actor actor) {
+    ProductVersion v = version(product, version);
+    check(Move.SUBMIT, v, actor);
+    if (v.content() == null) {
+      v = backfillContent(v);
+    }
+    return move(Move.SUBMIT, v, actor, null, null);
+  }
+
+  public ProductVersion approve(String product, int version, Actor actor, String note) {
+    ProductVersion v = version(product, version);
+    check(Move.APPROVE, v, actor);
+    return move(Move.APPROVE, v, actor, blankToNull(note), null);
+  }
+
+  public ProductVersion reject(String product, int version, Actor actor, String reason) {
+    ProductVersion v = version(product, version);
+    check(Move.REJECT, v, actor);
+    if (reason == null || reason.isBlank()) {
+      throw new BadInputException("a rejection needs a reason the operator can act on (--reason TEXT)");
+    }
+    return move(Move.REJECT, v, actor, reason.strip(), null);
+  }
+
+  /**
+   * Releases an approved version: {@code public-interest} (free, 公益性提供) or {@code market} (a listing on the data
+   * exchange with a price in yuan and a licence, 市场化流通). The product's older published version is superseded.
+   */
+  public ProductVersion publish(String product, int version, Actor actor, String channel, String price,
+      String licence) {
+    ProductVersion v = version(product, version);
+    check(Move.PUBLISH, v, actor);
+    Publication publication = publication(channel, price, licence, actor);
+    for (ProductVersion other : registry.list(product)) {
+      if (other.state() == VersionState.PUBLISHED && other.version() > version) {
+        throw new BadInputException(other.label() + " is published and newer than v" + version
+            + ": publish a newer version, not an older one");
+      }
+    }
+    ProductVersion published = move(Move.PUBLISH, v, actor, null, publication);
+    for (ProductVersion other : registry.list(product)) {
+      if (other.state() == VersionState.PUBLISHED && other.version() < version) {
+        move(Move.SUPERSEDE, other, actor, "superseded by v" + version, null);
+      }
+    }
+    return published;
+  }
+
+  private static Publication publication(String channel, String price, String licence, Actor actor) {
+    if (!PUBLIC_INTEREST.equals(channel) && !MARKET.equals(channel)) {
+      throw new BadInputException("--channel is public-interest (free) or market (priced listing), not '"
+          + channel + "'");
+    }
+    if (licence == null || licence.isBlank()) {
+      throw new BadInputException("a publication needs the licence partners use it under (--licence TEXT)");
+    }
+    String amount = null;
+    if (MARKET.equals(channel)) {
+      if (price == null) {
+        throw new BadInputException("a market listing needs a price in yuan (--price 1200.00)");
+      }
+      BigDecimal p;
+      try {
+        p = new BigDecimal(price.strip());
+      } catch (NumberFormatException e) {
+        throw new BadInputException("--price is a decimal amount in yuan such as 1200.00");
+      }
+      if (p.signum() <= 0 || p.scale() > 2) {
+        throw new BadInputException("--price must be positive with at most two decimals (fen)");
+      }
+      amount = p.setScale(2).toPlainString();
+    } else if (price != null) {
+      throw new BadInputException("a public-interest publication is free: leave out --price");
+    }
+    return new Publication(channel, amount, licence.strip(), actor.user(), ProductRegistryClock.now());
+  }
+
+  private ProductVersion move(Move move, ProductVersion v, Actor actor, String reason, Publication publication) {
+    if (!registry.move(v.product(), v.version(), v.state(), move.to(), actor, move.role(), reason, publication)) {
+      ProductVersion now = version(v.product(), v.version());
+      throw new IllegalMoveException(move, now);
+    }
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("from", v.state().label());
+    details.put("to", move.to().label());
+    if (reason != null) {
+      details.put("reason", reason);
+    }
+    if (publication != null) {
+      details.put("channel", publication.channel());
+      if (publication.price() != null) {
+        details.put("price", publication.price());
+      }
+    }
+    audit.record(AuditEvent.ok("product." + move.name().toLowerCase(java.util.Locale.ROOT),
+        List.of("product:" + v.product() + "@" + v.version(), "snapshot:" + v.snapshotId()), details));
+    return version(v.product(), v.version());
+  }
+
+  private ProductVersion backfillContent(ProductVersion v) {
+    Table table = lakehouse.load(TableIdentifier.parse(v.table()));
+    if (table.snapshot(v.snapshotId()) == null) {
+      throw new BadInputException(v.label() + ": its snapshot " + v.snapshotId() + " is no longer in " + v.table());
+    }
+    List<VersionFile> files = VersionContent.files(table, v.snapshotId(), DigestAlgorithm.SM3);
+    ProductVersion withContent = registry.recordContent(v, VersionContent.content(table,
+        table.snapshot(v.snapshotId()), files, DigestAlgorithm.SM3), files);
+    if (!table.refs().containsKey(v.tag())) {
+      table.manageSnapshots().createTag(v.tag(), v.snapshotId()).commit();
+    }
+    return withContent;
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.strip();
+  }
+
+  /** UTC time stamps as the registry writes them. */
+  static final class ProductRegistryClock {
+    private ProductRegistryClock() {}
+
+    static String now() {
+      return java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).toString();
+    }
+  }
+}

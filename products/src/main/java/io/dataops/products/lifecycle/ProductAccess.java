@@ -1,0 +1,47 @@
+package io.dataops.products.lifecycle;
+
+import io.dataops.core.AccessDeniedException;
+import io.dataops.core.BadInputException;
+import io.dataops.core.audit.Actor;
+import io.dataops.products.registry.ProductVersion;
+import java.util.List;
+
+/**
+ * Who may read a version's rows. A sealed version is readable only by the authority and auditors (封存: access revoked);
+ * a destroyed one by nobody; a published one by every platform user (partners use it under its licence); versions
+ * under review (draft, submitted, approved, rejected, superseded) by the owning operator, the authority and auditors.
+ */
+public final class ProductAccess {
+  private ProductAccess() {}
+
+  public static void checkRead(ProductVersion v, Actor actor) {
+    switch (v.state()) {
+      case DESTROYING, DESTROYED -> throw new BadInputException(v.label() + " was destroyed: its rows are gone");
+      case SEALED -> {
+        if (!actor.has("authority") && !actor.has("auditor")) {
+          throw new AccessDeniedException(v.label() + " is sealed: reading it requires role authority or auditor; "
+              + actor.user() + " has " + roles(actor), List.of("authority", "auditor"));
+        }
+      }
+      case PUBLISHED -> {
+        if (actor.roles().isEmpty()) {
+          throw AccessDeniedException.roles("reading " + v.label(), actor, "partner", "operator", "authority",
+              "auditor");
+        }
+      }
+      default -> {
+        boolean owner = actor.has("operator") && actor.organization().equals(v.lineage().owner());
+        if (!owner && !actor.has("authority") && !actor.has("auditor")) {
+          throw new AccessDeniedException(v.label() + " is " + v.state().label() + " (not published): reading it "
+              + "requires the owning operator " + v.lineage().owner() + ", role authority or auditor; "
+              + actor.user() + " has " + roles(actor) + " of " + actor.organization(),
+              List.of("operator", "authority", "auditor"));
+        }
+      }
+    }
+  }
+
+  private static String roles(Actor actor) {
+    return actor.roles().isEmpty() ? "no role" : String.join(", ", new java.util.TreeSet<>(actor.roles()));
+  }
+}

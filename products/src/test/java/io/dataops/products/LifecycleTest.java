@@ -1,0 +1,245 @@
+package io.dataops.products;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.dataops.core.AccessDeniedException;
+import io.dataops.core.audit.Actor;
+import io.dataops.products.destroy.Destroyer;
+import io.dataops.products.lifecycle.IllegalMoveException;
+import io.dataops.products.lifecycle.Lifecycle;
+import io.dataops.products.lifecycle.Move;
+import io.dataops.products.registry.ProductVersion;
+import io.dataops.products.registry.VersionState;
+import io.dataops.products.seal.Sealer;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Every move of every role from every state: legal ones change the state, illegal ones change nothing. */
+class LifecycleTest extends ProductFixture {
+  private static final List<Actor> EVERYONE = List.of(OPERATOR, OTHER_OPERATOR, AUTHORITY, AUDITOR, PARTNER,
+      DEPARTMENT, ADMIN);
+
+  private Lifecycle lifecycle;
+  private Sealer sealer;
+  private int streets;
+
+  /** One command a person gives: its move (for the rule) and how the CLI's command calls the module. */
+  private record Command(String name, Move move, VersionState to, Action action) {}
+
+  @FunctionalInterface
+  private interface Action {
+    void run(ProductVersion v, Actor actor);
+  }
+
+  private List<Command> commands;
+
+  @BeforeEach
+  void modules() {
+    lifecycle = new Lifecycle(lakehouse, registry, audit);
+    sealer = new Sealer(lakehouse, registry, audit, archiveRoot());
+    commands = List.of(
+        new Command("submit", Move.SUBMIT, VersionState.SUBMITTED,
+            (v, a) -> lifecycle.submit(v.product(), v.version(), a)),
+        new Command("approve", Move.APPROVE, VersionState.APPROVED,
+            (v, a) -> lifecycle.approve(v.product(), v.version(), a, "fits the scenario")),
+        new Command("reject", Move.REJECT, VersionState.REJECTED,
+            (v, a) -> lifecycle.reject(v.product(), v.version(), a, "street names must be generalized")),
+        new Command("publish", Move.PUBLISH, VersionState.PUBLISHED,
+            (v, a) -> lifecycle.publish(v.product(), v.version(), a, Lifecycle.PUBLIC_INTEREST, null, "CC BY 4.0")),
+        new Command("seal", Move.SEAL, VersionState.SEALED, (v, a) -> sealer.seal(v.product(), v.version(), a)),
+        new Command("destroy", Move.DESTROY, VersionState.DESTROYED, (v, a) -> destroyer().destroy(v.product(),
+            v.version(), a)));
+  }
+
+  private Destroyer destroyer() {
+    return new Destroyer(lakehouse, registry, audit, archiveRoot(), certificates());
+  }
+
+  /** A fresh version driven to a state by the people allowed to drive it. */
+  private ProductVersion inState(VersionState state) {
+    return inState(PRODUCT, state);
+  }
+
+  private ProductVersion inState(String product, VersionState state) {
+    streets += 10;
+    ProductVersion v = publish(product, false, dataFile(product, streets, streets + 9));
+    int n = v.version();
+    switch (state) {
+      case DRAFT -> { }
+      case SUBMITTED -> lifecycle.submit(product, n, OPERATOR);
+      case APPROVED -> approved(product, n);
+      case REJECTED -> {
+        lifecycle.submit(product, n, OPERATOR);
+        lifecycle.reject(product, n, AUTHORITY, "not fit");
+      }
+      case PUBLISHED -> published(product, n);
+      case SUPERSEDED -> {
+        published(product, n);
+        ProductVersion newer = inState(product, VersionState.PUBLISHED);
+        assertThat(newer.version()).isGreaterThan(n);
+      }
+      case SEALED -> {
+        approved(product, n);
+        sealer.seal(product, n, AUTHORITY);
+      }
+      case DESTROYING -> {
+        approved(product, n);
+        sealer.seal(product, n, AUTHORITY);
+        Throwable stopped = catchThrowable(() -> destroyer().onStep(step -> {
+          if (step.equals("planned")) {
+            throw new IllegalStateException("the process stops here");
+          }
+        }).destroy(product, n, AUTHORITY));
+        assertThat(stopped).hasMessage("the process stops here");
+      }
+      case DESTROYED -> {
+        approved(product, n);
+        sealer.seal(product, n, AUTHORITY);
+        destroyer().destroy(product, n, AUTHORITY);
+      }
+    }
+    ProductVersion now = registry.find(product, n).orElseThrow();
+    assertThat(now.state()).isEqualTo(state);
+    return now;
+  }
+
+  private void approved(int n) {
+    approved(PRODUCT, n);
+  }
+
+  private void approved(String product, int n) {
+    lifecycle.submit(product, n, OPERATOR);
+    lifecycle.approve(product, n, AUTHORITY, null);
+  }
+
+  private void published(String product, int n) {
+    approved(product, n);
+    lifecycle.publish(product, n, OPERATOR, Lifecycle.MARKET, "1200.5", "data exchange standard licence");
+  }
+
+  private static boolean legal(Command c, VersionState from, Actor actor) {
+    Move move = c.move() == Move.DESTROY && from == VersionState.DESTROYING ? Move.DESTROYED : c.move();
+    boolean ownerOk = !"operator".equals(move.role()) || OWNER.equals(actor.organization());
+    return actor.has(move.role()) && ownerOk && move.allowedFrom(from);
+  }
+
+  @Test
+  void everyMoveOfEveryRoleFromEveryState() {
+    Map<VersionState, ProductVersion> shared = new EnumMap<>(VersionState.class);
+    List<String> legalMoves = new ArrayList<>();
+    int refused = 0;
+    for (VersionState from : VersionState.values()) {
+      for (Command c : commands) {
+        for (Actor actor : EVERYONE) {
+          if (legal(c, from, actor)) {
+            ProductVersion v = inState(from);
+            c.action().run(v, actor);
+            assertThat(registry.find(v.product(), v.version()).orElseThrow().state()).as(c.name() + " by " + actor.user() + " from " + from)
+                .isEqualTo(c.to());
+            legalMoves.add(from.label() + " -" + c.name() + "-> " + c.to().label());
+          } else {
+            // Each state's shared version in a product of its own: publishing elsewhere cannot supersede it.
+            ProductVersion v = shared.computeIfAbsent(from, s -> inState("shared-" + s.label(), s));
+            int historyBefore = registry.history(v.product(), v.version()).size();
+            int eventsBefore = events.size();
+            Throwable t = catchThrowable(() -> c.action().run(v, actor));
+            boolean roleMissing = !actor.has(c.move().role())
+                || ("operator".equals(c.move().role()) && !OWNER.equals(actor.organization()));
+            assertThat(t).as(c.name() + " by " + actor.user() + " from " + from)
+                .isInstanceOf(roleMissing ? AccessDeniedException.class : IllegalMoveException.class);
+            if (roleMissing) {
+              assertThat(t.getMessage()).as("names the role needed").contains(c.move().role());
+            }
+            ProductVersion after = registry.find(v.product(), v.version()).orElseThrow();
+            assertThat(after.state()).as("unchanged").isEqualTo(from);
+            assertThat(after.snapshotId()).isEqualTo(v.snapshotId());
+            assertThat(registry.history(v.product(), v.version())).hasSize(historyBefore);
+            assertThat(events).hasSize(eventsBefore);
+            refused++;
+          }
+        }
+      }
+    }
+    assertThat(legalMoves).containsExactlyInAnyOrder(
+        "draft -submit-> submitted",
+        "submitted -approve-> approved", "submitted -reject-> rejected",
+        "approved -publish-> published", "approved -seal-> sealed",
+        "rejected -destroy-> destroyed",
+        "published -seal-> sealed", "superseded -seal-> sealed",
+        "sealed -destroy-> destroyed", "destroying -destroy-> destroyed");
+    assertThat(refused).isEqualTo(VersionState.values().length * commands.size() * EVERYONE.size() - 10);
+  }
+
+  @Test
+  void publishingANewerVersionSupersedesTheOlderAndAnOlderOneCannotBePublishedAfter() {
+    ProductVersion v1 = publish(false, dataFile(1, 5));
+    ProductVersion v2 = publish(false, dataFile(1, 6));
+    approved(v1.version());
+    approved(v2.version());
+    lifecycle.publish(PRODUCT, v2.version(), OPERATOR, Lifecycle.PUBLIC_INTEREST, null, "open licence");
+    assertThatThrownBy(() -> lifecycle.publish(PRODUCT, v1.version(), OPERATOR, Lifecycle.PUBLIC_INTEREST, null,
+        "open licence")).hasMessageContaining("v2 is published and newer");
+    ProductVersion v3 = publish(false, dataFile(1, 7));
+    approved(v3.version());
+    ProductVersion p3 = lifecycle.publish(PRODUCT, v3.version(), OPERATOR, Lifecycle.MARKET, "99.9", "licence");
+    assertThat(p3.publication().price()).isEqualTo("99.90");
+    assertThat(version(2).state()).isEqualTo(VersionState.SUPERSEDED);
+    assertThat(registry.history(PRODUCT, 2)).extracting(t -> t.to())
+        .containsExactly("draft", "submitted", "approved", "published", "superseded");
+    assertThat(registry.history(PRODUCT, 2).get(2).actor()).isEqualTo("alice");
+  }
+
+  @Test
+  void publicationTermsAreChecked() {
+    ProductVersion v = publish(false, dataFile(1, 5));
+    approved(v.version());
+    assertThatThrownBy(() -> lifecycle.publish(PRODUCT, v.version(), OPERATOR, "gift", null, "l"))
+        .hasMessageContaining("public-interest (free) or market");
+    assertThatThrownBy(() -> lifecycle.publish(PRODUCT, v.version(), OPERATOR, Lifecycle.MARKET, null, "l"))
+        .hasMessageContaining("needs a price");
+    assertThatThrownBy(() -> lifecycle.publish(PRODUCT, v.version(), OPERATOR, Lifecycle.MARKET, "-3", "l"))
+        .hasMessageContaining("positive");
+    assertThatThrownBy(() -> lifecycle.publish(PRODUCT, v.version(), OPERATOR, Lifecycle.MARKET, "1.234", "l"))
+        .hasMessageContaining("two decimals");
+    assertThatThrownBy(() -> lifecycle.publish(PRODUCT, v.version(), OPERATOR, Lifecycle.PUBLIC_INTEREST, "5", "l"))
+        .hasMessageContaining("free");
+    assertThatThrownBy(() -> lifecycle.publish(PRODUCT, v.version(), OPERATOR, Lifecycle.PUBLIC_INTEREST, null, " "))
+        .hasMessageContaining("licence");
+    assertThat(version(v.version()).state()).isEqualTo(VersionState.APPROVED);
+  }
+
+  @Test
+  void aRejectionNeedsAReason() {
+    ProductVersion v = publish(false, dataFile(1, 5));
+    lifecycle.submit(PRODUCT, v.version(), OPERATOR);
+    assertThatThrownBy(() -> lifecycle.reject(PRODUCT, v.version(), AUTHORITY, "  "))
+        .hasMessageContaining("needs a reason");
+    lifecycle.reject(PRODUCT, v.version(), AUTHORITY, "street names identify people");
+    assertThat(registry.history(PRODUCT, v.version())).last()
+        .satisfies(t -> assertThat(t.reason()).isEqualTo("street names identify people"));
+  }
+
+  @Test
+  void twoPeopleMovingOneVersionAtOnceCannotBothSucceed() throws Exception {
+    ProductVersion v = publish(false, dataFile(1, 5));
+    lifecycle.submit(PRODUCT, v.version(), OPERATOR);
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var approve = pool.submit(() -> catchThrowable(() -> lifecycle.approve(PRODUCT, v.version(), AUTHORITY, "ok")));
+      var reject = pool.submit(() -> catchThrowable(() -> lifecycle.reject(PRODUCT, v.version(), AUTHORITY, "no")));
+      Throwable a = approve.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      Throwable r = reject.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(a == null ^ r == null).as("exactly one wins").isTrue();
+      assertThat(a == null ? r : a).isInstanceOf(IllegalMoveException.class);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(registry.history(PRODUCT, v.version())).hasSize(3);
+  }
+}

@@ -1,0 +1,148 @@
+package io.dataops.products;
+
+import io.dataops.core.audit.Actor;
+import io.dataops.core.audit.AuditEvent;
+import io.dataops.core.audit.AuditSink;
+import io.dataops.core.digest.DigestAlgorithm;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.catalog.LakehouseConfig;
+import io.dataops.products.publish.ProductPublisher;
+import io.dataops.products.publish.ProductTables;
+import io.dataops.products.publish.PublishVersion;
+import io.dataops.products.publish.QualityGate;
+import io.dataops.products.registry.ProductRegistry;
+import io.dataops.products.registry.ProductVersion;
+import io.dataops.products.registry.ProductVersion.Lineage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.GenericAppenderFactory;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.io.DataWriter;
+import org.apache.iceberg.io.OutputFileFactory;
+import org.apache.iceberg.types.Types;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real embedded lakehouse and registry with a product table {@code product.street_stats}, whose versions are
+ * published through {@link PublishVersion} from Parquet files the test writes (rows: street, residents).
+ */
+public abstract class ProductFixture {
+  public static final String PRODUCT = "street-stats";
+  public static final String OWNER = "futian-data-operator";
+  public static final Schema SCHEMA = new Schema(
+      Types.NestedField.optional(1, "street", Types.StringType.get()),
+      Types.NestedField.optional(2, "residents", Types.LongType.get()));
+
+  public static final Actor OPERATOR = new Actor("olivia", OWNER, Set.of("operator"));
+  public static final Actor OTHER_OPERATOR = new Actor("oscar", "other-operator", Set.of("operator"));
+  public static final Actor AUTHORITY = new Actor("alice", "futian-data-bureau", Set.of("authority"));
+  public static final Actor AUDITOR = new Actor("audrey", "futian-audit", Set.of("auditor"));
+  public static final Actor PARTNER = new Actor("paul", "shenzhen-partner", Set.of("partner"));
+  public static final Actor DEPARTMENT = new Actor("dora", "futian-public-security", Set.of("department"));
+  public static final Actor ADMIN = new Actor("adam", "platform", Set.of("admin"));
+
+  @TempDir protected Path dir;
+  protected Lakehouse lakehouse;
+  protected ProductRegistry registry;
+  protected final List<AuditEvent> events = Collections.synchronizedList(new ArrayList<>());
+  protected final AuditSink audit = events::add;
+  private int runs;
+
+  @BeforeEach
+  void openLakehouse() {
+    lakehouse = Lakehouse.open(LakehouseConfig.embedded(dir.resolve("home")));
+    registry = new ProductRegistry(lakehouse.config().catalogUri(), null, null);
+    lakehouse.createOrLoad(ProductTables.id(PRODUCT), SCHEMA, Map.of(ProductTables.PROP_PRODUCT, PRODUCT));
+  }
+
+  @AfterEach
+  void closeLakehouse() {
+    lakehouse.close();
+  }
+
+  protected Path archiveRoot() {
+    return dir.resolve("home/archive");
+  }
+
+  protected Path certificates() {
+    return dir.resolve("home/certificates");
+  }
+
+  protected Table table() {
+    return lakehouse.load(ProductTables.id(PRODUCT));
+  }
+
+  protected TableIdentifier tableId() {
+    return ProductTables.id(PRODUCT);
+  }
+
+  /** Writes one Parquet data file into the table's folder with rows street-{from..to}. */
+  protected String dataFile(int from, int to) {
+    return dataFile(PRODUCT, from, to);
+  }
+
+  protected String dataFile(String product, int from, int to) {
+    Table table = lakehouse.createOrLoad(ProductTables.id(product), SCHEMA,
+        Map.of(ProductTables.PROP_PRODUCT, product));
+    OutputFileFactory files = OutputFileFactory.builderFor(table, 1, System.nanoTime()).format(FileFormat.PARQUET)
+        .build();
+    GenericAppenderFactory appenders = new GenericAppenderFactory(table.schema());
+    appenders.setAll(table.properties());
+    DataWriter<org.apache.iceberg.data.Record> w = appenders.newDataWriter(files.newOutputFile(), FileFormat.PARQUET,
+        null);
+    try (w) {
+      for (int i = from; i <= to; i++) {
+        GenericRecord r = GenericRecord.create(table.schema());
+        r.setField("street", "street-" + i);
+        r.setField("residents", (long) i * 10);
+        w.write(r);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return w.toDataFile().location();
+  }
+
+  protected ProductPublisher publisher(QualityGate gate) {
+    return new ProductPublisher(lakehouse, registry, gate, audit, DigestAlgorithm.SM3);
+  }
+
+  protected Lineage lineage(String runKey, long rows) {
+    return new Lineage("street-stats-pipeline", "0".repeat(64), "community services", OWNER, "spring-batch", runKey,
+        Map.of("ods.public_security__citizens", 42L), Map.of("street", "keep", "residents", "keep"),
+        Map.of("k", 5), Map.of("passed", true), null, rows, rows, 0, Map.of());
+  }
+
+  /** Publishes a new draft version holding exactly these files (or, with {@code append}, the last ones too). */
+  protected ProductVersion publish(boolean append, String... files) {
+    return publish(PRODUCT, append, files);
+  }
+
+  protected ProductVersion publish(String product, boolean append, String... files) {
+    String runKey = "run-" + (++runs) + "-" + System.nanoTime();
+    PublishVersion p = publisher(QualityGate.NONE).newVersion(product, runKey)
+        .lineage(lineage(runKey, 10)).actor(OPERATOR);
+    if (append) {
+      p.append(List.of(files));
+    } else {
+      p.replaceWith(List.of(files));
+    }
+    return p.commit();
+  }
+
+  protected ProductVersion version(int v) {
+    return registry.find(PRODUCT, v).orElseThrow();
+  }
+}
