@@ -85,7 +85,6 @@ public final class Destroyer {
   private static final Logger LOG = LoggerFactory.getLogger(Destroyer.class);
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-  private static final String SCRUB_BRANCH = "dataops-destroy-rewrite";
 
   private final Lakehouse lakehouse;
   private final ProductRegistry registry;
@@ -169,9 +168,12 @@ public final class Destroyer {
     }
     onStep.accept("checked");
     String finishedAt = OffsetDateTime.now(ZoneOffset.UTC).toString();
+    Set<String> stillUsed = metadataInUse(lakehouse.load(id));
+    List<String> metadataRemoved = plan.metadata().stream()
+        .filter(m -> !stillUsed.contains(VersionContent.normalize(m))).toList();
     DestructionCertificate certificate = new DestructionCertificate(certificateId(plan), product, version,
         plan.table(), plan.snapshotId(), plan.tag(), plan.algorithm(), plan.merkleRoot(), plan.fromState(),
-        plan.files(), plan.metadata(), rewritten, plan.archive(), plan.approvedBy(), plan.orderedBy(),
+        plan.files(), metadataRemoved, rewritten, plan.archive(), plan.approvedBy(), plan.orderedBy(),
         plan.orderedByOrganization(), startedAt, finishedAt, check);
     Result result = writeCertificate(certificate, DigestAlgorithm.of(plan.algorithm()));
     registry.finishDestruction(product, version, result.json().toString(), result.certificateDigest());
@@ -292,7 +294,7 @@ public final class Destroyer {
    */
   private List<String> rewriteLiveVersions(TableIdentifier id, DestructionPlan plan, Actor actor) {
     Set<String> removed = new HashSet<>();
-    plan.removed().forEach(f -> removed.add(f.location()));
+    plan.removed().forEach(f -> removed.add(VersionContent.normalize(f.location())));
     List<String> rewritten = new ArrayList<>();
     for (ProductVersion other : registry.list(plan.product())) {
       if (other.version() == plan.version() || !other.state().live()) {
@@ -303,26 +305,24 @@ public final class Destroyer {
       if (s == null || namedFiles(table, s, removed).isEmpty()) {
         continue;
       }
-      if (table.refs().containsKey(SCRUB_BRANCH)) {
-        table.manageSnapshots().removeBranch(SCRUB_BRANCH).commit();
+      // Iceberg rewrites manifests on the main branch only: point it at the version for the rewrite (a pipeline
+      // publishing meanwhile finds the branch moved and stages again), then put it back.
+      long head = table.currentSnapshot().snapshotId();
+      if (head != s.snapshotId()) {
+        table.manageSnapshots().setCurrentSnapshot(s.snapshotId()).commit();
       }
-      table.manageSnapshots().createBranch(SCRUB_BRANCH, s.snapshotId()).commit();
-      table.rewriteManifests().rewriteIf(m -> true).clusterBy(f -> "all").toBranch(SCRUB_BRANCH).commit();
+      table.rewriteManifests().rewriteIf(m -> true).clusterBy(f -> "all")
+          .set("dataops.rewritten-for", "destruction of " + plan.tag()).commit();
       table.refresh();
-      long clean = table.refs().get(SCRUB_BRANCH).snapshotId();
+      long clean = table.currentSnapshot().snapshotId();
       var manage = table.manageSnapshots();
       if (table.refs().containsKey(other.tag())) {
         manage.replaceTag(other.tag(), clean);
       } else {
         manage.createTag(other.tag(), clean);
       }
-      boolean wasCurrent = table.currentSnapshot() != null && table.currentSnapshot().snapshotId() == s.snapshotId();
-      manage.removeBranch(SCRUB_BRANCH);
+      manage.setCurrentSnapshot(head == s.snapshotId() ? clean : head);
       manage.commit();
-      if (wasCurrent) {
-        table.refresh();
-        table.manageSnapshots().setCurrentSnapshot(clean).commit();
-      }
       registry.moveSnapshot(other.product(), other.version(), s.snapshotId(), clean, actor,
           "metadata rewritten: the destruction of v" + plan.version() + " removed entries naming its files");
       rewritten.add(other.tag() + ": snapshot " + s.snapshotId() + " -> " + clean);
@@ -353,10 +353,13 @@ public final class Destroyer {
     for (PlannedFile f : plan.removed()) {
       deleteIfExists(io, f.location());
     }
-    for (String m : plan.metadata()) {
-      deleteIfExists(io, m);
-    }
     table.refresh();
+    Set<String> used = metadataInUse(table);
+    for (String m : plan.metadata()) {
+      if (!used.contains(VersionContent.normalize(m))) {
+        deleteIfExists(io, m);
+      }
+    }
     String current = ((org.apache.iceberg.HasTableOperations) table).operations().current().metadataFileLocation();
     for (String location : listFiles(io, table.location() + "/metadata")) {
       if (location.endsWith(".metadata.json") && !location.equals(current)
@@ -405,7 +408,7 @@ public final class Destroyer {
     Set<String> removedLocations = new HashSet<>();
     Set<String> removedNames = new HashSet<>();
     plan.removed().forEach(f -> {
-      removedLocations.add(f.location());
+      removedLocations.add(VersionContent.normalize(f.location()));
       removedNames.add(f.name());
     });
 
@@ -422,14 +425,18 @@ public final class Destroyer {
     passed &= record(checks, "tag " + plan.tag() + " is gone", !table.refs().containsKey(plan.tag()));
 
     List<String> listing = listFiles(io, plan.tableLocation());
-    long found = listing.stream().filter(l -> removedLocations.contains(l)
+    long found = listing.stream().filter(l -> removedLocations.contains(VersionContent.normalize(l))
         || removedNames.contains(VersionContent.nameOf(plan.tableLocation(), l))).count();
     passed &= record(checks, "the listing of " + plan.tableLocation() + " (" + listing.size() + " files) holds none of"
         + " the " + removedLocations.size() + " removed files", found == 0);
     long existing = removedLocations.stream().filter(l -> io.newInputFile(l).exists()).count();
     passed &= record(checks, "none of the removed files can be opened", existing == 0);
-    long metaLeft = plan.metadata().stream().filter(l -> io.newInputFile(l).exists()).count();
-    passed &= record(checks, "the snapshot's manifest list and manifests are gone (" + plan.metadata().size() + ")",
+    Set<String> used = metadataInUse(table);
+    List<String> ownMetadata = plan.metadata().stream().filter(l -> !used.contains(VersionContent.normalize(l)))
+        .toList();
+    long metaLeft = ownMetadata.stream().filter(l -> io.newInputFile(l).exists()).count();
+    passed &= record(checks, "the snapshot's own manifest list and manifests are gone (" + ownMetadata.size()
+        + "; " + (plan.metadata().size() - ownMetadata.size()) + " manifests shared with live versions kept)",
         metaLeft == 0);
 
     Set<String> stillNamed = new TreeSet<>();
@@ -464,6 +471,18 @@ public final class Destroyer {
     return new DestructionCertificate.PostCheck(passed, listing.size() + archiveListing.size(), checks);
   }
 
+  /** Manifest lists and manifests the table's remaining snapshots read. */
+  private static Set<String> metadataInUse(Table table) {
+    Set<String> used = new HashSet<>();
+    for (Snapshot s : table.snapshots()) {
+      used.add(VersionContent.normalize(s.manifestListLocation()));
+      for (ManifestFile m : s.allManifests(table.io())) {
+        used.add(VersionContent.normalize(m.path()));
+      }
+    }
+    return used;
+  }
+
   private static boolean record(List<String> checks, String check, boolean ok) {
     checks.add(check + ": " + (ok ? "passed" : "FAILED"));
     return ok;
@@ -477,7 +496,7 @@ public final class Destroyer {
            DataFileStream<GenericRecord> entries = new DataFileStream<>(in, new GenericDatumReader<>())) {
         for (GenericRecord entry : entries) {
           Object path = ((GenericRecord) entry.get("data_file")).get("file_path");
-          if (path != null && names.contains(path.toString())) {
+          if (path != null && names.contains(VersionContent.normalize(path.toString()))) {
             out.add(path.toString());
           }
         }

@@ -62,12 +62,18 @@ public final class VersionContent {
 
   /** A file's path inside the table's folder ({@code data/00000-0-....parquet}). */
   public static String nameOf(String tableLocation, String location) {
-    String base = tableLocation.endsWith("/") ? tableLocation : tableLocation + "/";
-    if (location.startsWith(base)) {
-      return location.substring(base.length());
+    String base = normalize(tableLocation.endsWith("/") ? tableLocation : tableLocation + "/");
+    String file = normalize(location);
+    if (file.startsWith(base)) {
+      return file.substring(base.length());
     }
     // A file outside the table's folder (written elsewhere and added): keep its whole location as its name.
     return location;
+  }
+
+  /** One spelling of local locations: {@code file:///x} and {@code file:/x} name the same file. */
+  public static String normalize(String location) {
+    return location.startsWith("file:///") ? "file:/" + location.substring("file:///".length()) : location;
   }
 
   public static String digest(FileIO io, String location, DigestAlgorithm algorithm) {

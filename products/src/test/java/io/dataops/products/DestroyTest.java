@@ -1,0 +1,252 @@
+package io.dataops.products;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dataops.lakehouse.table.TableBrowser;
+import io.dataops.lakehouse.testing.Tables;
+import io.dataops.products.destroy.DestructionCertificate;
+import io.dataops.products.destroy.DestructionPlan;
+import io.dataops.products.destroy.Destroyer;
+import io.dataops.products.lifecycle.Lifecycle;
+import io.dataops.products.registry.ProductVersion;
+import io.dataops.products.registry.VersionFile;
+import io.dataops.products.registry.VersionState;
+import io.dataops.products.seal.Sealer;
+import io.dataops.products.seal.Verifier;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.avro.file.DataFileStream;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.iceberg.ManifestFile;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.Record;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DestroyTest extends ProductFixture {
+  private Lifecycle lifecycle;
+
+  @BeforeEach
+  void modules() {
+    lifecycle = new Lifecycle(lakehouse, registry, audit);
+  }
+
+  private Destroyer destroyer() {
+    return new Destroyer(lakehouse, registry, audit, archiveRoot(), certificates());
+  }
+
+  private void release(int n) {
+    lifecycle.submit(PRODUCT, n, OPERATOR);
+    lifecycle.approve(PRODUCT, n, AUTHORITY, null);
+    lifecycle.publish(PRODUCT, n, OPERATOR, Lifecycle.PUBLIC_INTEREST, null, "open licence");
+  }
+
+  private void seal(int n) {
+    new Sealer(lakehouse, registry, audit, archiveRoot()).seal(PRODUCT, n, AUTHORITY);
+  }
+
+  private static Path local(String location) {
+    return Path.of(location.replaceFirst("^file:/+", "/"));
+  }
+
+  /** Every file under the home (the warehouse, the archive). */
+  private Set<String> storage() throws Exception {
+    try (Stream<Path> walk = Files.walk(dir.resolve("home"))) {
+      Set<String> out = new HashSet<>();
+      walk.filter(Files::isRegularFile).forEach(p -> out.add(p.toString()));
+      return out;
+    }
+  }
+
+  /** File paths named by any entry (added, existing or deleted) of any manifest of the table. */
+  private Set<String> namedInManifests(Table table) throws Exception {
+    Set<String> out = new HashSet<>();
+    for (Snapshot s : table.snapshots()) {
+      for (ManifestFile m : s.allManifests(table.io())) {
+        try (InputStream in = table.io().newInputFile(m.path()).newStream();
+             DataFileStream<GenericRecord> entries = new DataFileStream<>(in, new GenericDatumReader<>())) {
+          for (GenericRecord e : entries) {
+            out.add(local(((GenericRecord) e.get("data_file")).get("file_path").toString()).toString());
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static List<String> streets(Table table) {
+    return Tables.rows(table).stream().map(r -> (String) r.getField("street")).sorted().toList();
+  }
+
+  @Test
+  void aSealedVersionIsGoneWhileTheNewerVersionReadsCorrectly() throws Exception {
+    ProductVersion v1 = publish(false, dataFile(1, 30));
+    release(1);
+    ProductVersion v2 = publish(false, dataFile(100, 140));
+    release(2);
+    seal(1);
+    List<VersionFile> v1Files = registry.files(PRODUCT, 1);
+    List<String> v2Rows = streets(table());
+    assertThat(namedInManifests(table())).as("v2's snapshot records v1's files as deleted")
+        .contains(local(v1Files.get(0).location()).toString());
+
+    Destroyer.Result result = destroyer().destroy(PRODUCT, 1, AUTHORITY);
+
+    assertThat(version(1).state()).isEqualTo(VersionState.DESTROYED);
+    Table table = table();
+    Set<String> storage = storage();
+    for (VersionFile f : v1Files) {
+      assertThat(storage).doesNotContain(local(f.location()).toString());
+    }
+    assertThat(Files.exists(archiveRoot().resolve("street-stats/v1"))).isFalse();
+    assertThat(table.snapshot(v1.snapshotId())).isNull();
+    assertThat(table.refs()).doesNotContainKey("v1").containsKey("v2");
+    assertThatThrownBy(() -> new TableBrowser(lakehouse).show(tableId(), v1.snapshotId(), 10))
+        .hasMessageContaining("no snapshot");
+    assertThatThrownBy(() -> new TableBrowser(lakehouse).show(tableId(), null, "v1", 10))
+        .hasMessageContaining("no tag v1");
+    Set<String> named = namedInManifests(table);
+    for (VersionFile f : v1Files) {
+      assertThat(named).as("no manifest names a removed file").doesNotContain(local(f.location()).toString());
+    }
+    // No metadata file on disk names the destroyed snapshot.
+    try (Stream<Path> meta = Files.list(local(table.location() + "/metadata"))) {
+      for (Path p : meta.filter(p -> p.toString().endsWith(".metadata.json")).toList()) {
+        assertThat(Files.readString(p)).doesNotContain("\"snapshot-id\":" + v1.snapshotId())
+            .doesNotContain("\"snapshot-id\" : " + v1.snapshotId());
+      }
+    }
+    // v2 still reads exactly its rows, through its tag and as the current version, and verifies.
+    assertThat(streets(table)).isEqualTo(v2Rows);
+    assertThat(new TableBrowser(lakehouse).show(tableId(), null, "v2", 100).rows()).hasSize(41);
+    ProductVersion v2now = version(2);
+    assertThat(v2now.snapshotId()).as("v2's metadata was rewritten").isNotEqualTo(v2.snapshotId());
+    assertThat(table.refs().get("v2").snapshotId()).isEqualTo(v2now.snapshotId());
+    assertThat(new Verifier(lakehouse, registry).verify(PRODUCT, 2).ok()).isTrue();
+
+    DestructionCertificate c = result.certificate();
+    assertThat(c.postCheck().passed()).isTrue();
+    assertThat(c.postCheck().checks()).allSatisfy(x -> assertThat(x).endsWith(": passed"));
+    assertThat(c.files()).hasSize(1).allSatisfy(f -> assertThat(f.disposition()).isEqualTo(DestructionPlan.REMOVE));
+    assertThat(c.approvedBy()).isEqualTo("alice");
+    assertThat(c.rewrittenVersions()).hasSize(1);
+    assertThat(result.json()).isRegularFile().hasFileName("street-stats-v1-destruction.json");
+    assertThat(Files.readString(result.html())).contains("数据销毁证明").contains(v1Files.get(0).digest());
+    assertThat(result.certificateDigest()).isEqualTo(io.dataops.core.digest.Digests.hex(
+        io.dataops.core.digest.DigestAlgorithm.SM3, result.json()));
+    assertThat(events).filteredOn(e -> e.action().equals("product.destroy") && e.outcome().equals("ok"))
+        .singleElement().satisfies(e -> assertThat(e.details()).containsEntry("certificateDigest",
+            result.certificateDigest()));
+    assertThatThrownBy(() -> destroyer().destroy(PRODUCT, 1, AUTHORITY)).hasMessageContaining("destroyed");
+  }
+
+  @Test
+  void filesSharedWithALiveVersionStayAndThatVersionStillReadsCorrectly() throws Exception {
+    String a = dataFile(1, 20);
+    publish(false, a);
+    release(1);
+    String b = dataFile(21, 30);
+    publish(true, b); // v2 = v1's file + a new one
+    release(2);
+    assertThat(streets(table())).hasSize(30);
+    seal(1);
+    Destroyer.Result r = destroyer().destroy(PRODUCT, 1, AUTHORITY);
+    assertThat(r.certificate().files()).singleElement().satisfies(f -> {
+      assertThat(f.disposition()).isEqualTo(DestructionPlan.KEEP);
+      assertThat(f.sharedWith()).containsExactly(2);
+    });
+    assertThat(Files.exists(local(a))).as("shared with v2").isTrue();
+    assertThat(streets(table())).hasSize(30);
+    assertThat(new TableBrowser(lakehouse).show(tableId(), null, "v2", 100).rows()).hasSize(30);
+    assertThat(new Verifier(lakehouse, registry).verify(PRODUCT, 2).ok()).isTrue();
+    assertThat(table().refs()).doesNotContainKey("v1");
+    assertThat(Files.exists(archiveRoot().resolve("street-stats/v1"))).isFalse();
+  }
+
+  @Test
+  void destroyingTheOnlyVersionLeavesAnEmptyTableAndNoFile() throws Exception {
+    ProductVersion v1 = publish(false, dataFile(1, 30));
+    lifecycle.submit(PRODUCT, 1, OPERATOR);
+    lifecycle.reject(PRODUCT, 1, AUTHORITY, "not fit for release");
+    String location = table().location();
+    Destroyer.Result r = destroyer().destroy(PRODUCT, 1, AUTHORITY);
+    assertThat(r.certificate().fromState()).isEqualTo("rejected");
+    Table table = table();
+    assertThat(table.currentSnapshot()).isNull();
+    assertThat(table.snapshots()).isEmpty();
+    try (Stream<Path> walk = Files.walk(local(location))) {
+      assertThat(walk.filter(Files::isRegularFile).filter(p -> !p.toString().endsWith(".metadata.json")))
+          .as("no data file, manifest or manifest list").isEmpty();
+    }
+    try (Stream<Path> meta = Files.list(local(location + "/metadata"))) {
+      assertThat(meta.toList()).singleElement().satisfies(p -> assertThat(Files.readString(p))
+          .doesNotContain(String.valueOf(v1.snapshotId())));
+    }
+  }
+
+  @Test
+  void aKilledDestructionCompletesWhenRunAgain() throws Exception {
+    for (String step : List.of("planned", "unreferenced", "metadata-rewritten", "expired")) {
+      int base = registry.list(PRODUCT).size();
+      publish(false, dataFile(1, 30));
+      release(base + 1);
+      publish(false, dataFile(31, 60));
+      release(base + 2);
+      seal(base + 1);
+      Path marker = dir.resolve("marker-" + step);
+      Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+          DestroyChild.class.getName(), dir.resolve("home").toString(), PRODUCT, String.valueOf(base + 1), step,
+          marker.toString())
+          .redirectErrorStream(true).redirectOutput(dir.resolve("child-" + step + ".log").toFile()).start();
+      try {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!Files.exists(marker) && child.isAlive() && System.nanoTime() < deadline) {
+          Thread.sleep(50);
+        }
+        assertThat(marker).as("the child reached " + step + " (see child-" + step + ".log)").exists();
+      } finally {
+        child.destroyForcibly(); // SIGKILL
+        child.waitFor(60, TimeUnit.SECONDS);
+      }
+      assertThat(version(base + 1).state()).as("killed after " + step).isEqualTo(VersionState.DESTROYING);
+      assertThat(registry.destruction(PRODUCT, base + 1).orElseThrow().finishedAt()).isNull();
+      assertThat(certificates().resolve("street-stats-v" + (base + 1) + "-destruction.json")).doesNotExist();
+
+      Destroyer.Result r = destroyer().destroy(PRODUCT, base + 1, AUTHORITY);
+      assertThat(r.certificate().postCheck().passed()).isTrue();
+      assertThat(version(base + 1).state()).isEqualTo(VersionState.DESTROYED);
+      assertThat(streets(table())).hasSize(30);
+      assertThat(new Verifier(lakehouse, registry).verify(PRODUCT, base + 2).ok()).isTrue();
+    }
+  }
+
+  @Test
+  void aStagedSnapshotThatFailsItsGateLeavesNoReadableRowsAndNoFiles() throws Exception {
+    ProductVersion v1 = publish(false, dataFile(1, 10));
+    String bad = dataFile(500, 520);
+    var failing = publisher((table, snapshot, suite) -> new io.dataops.products.publish.QualityGate.Verdict(
+        "suite.yaml", false, 1, List.of("expect_column_values_to_not_be_null(street): 3 unexpected of 21"),
+        List.of(), "run-1"));
+    var update = failing.newVersion(PRODUCT, "failing-run").replaceWith(List.of(bad))
+        .lineage(lineage("failing-run", 21)).qualitySuite(dir.resolve("suite.yaml"), null);
+    assertThatThrownBy(update::commit).hasMessageContaining("quality gate failed, nothing was published");
+    Table table = table();
+    assertThat(table.currentSnapshot().snapshotId()).isEqualTo(v1.snapshotId());
+    assertThat(table.snapshots()).as("the staged snapshot is gone").hasSize(1);
+    assertThat(Files.exists(local(bad))).as("its data file is removed").isFalse();
+    assertThat(new TableBrowser(lakehouse).history(tableId())).hasSize(1);
+    assertThat(registry.list(PRODUCT)).hasSize(1);
+    // A retry of the same run cannot publish what is gone: it must write its files again.
+    assertThatThrownBy(update::commit).hasMessageContaining("must write them again");
+  }
+}
