@@ -1,0 +1,58 @@
+package io.dataops.products;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dataops.core.audit.AuditSink;
+import io.dataops.core.digest.DigestAlgorithm;
+import io.dataops.core.testing.PostgresServer;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.catalog.LakehouseConfig;
+import io.dataops.products.destroy.Destroyer;
+import io.dataops.products.lifecycle.Lifecycle;
+import io.dataops.products.publish.ProductPublisher;
+import io.dataops.products.publish.ProductTables;
+import io.dataops.products.publish.QualityGate;
+import io.dataops.products.registry.ProductRegistry;
+import io.dataops.products.registry.ProductVersion;
+import io.dataops.products.registry.VersionState;
+import io.dataops.products.seal.Sealer;
+import io.dataops.products.seal.Verifier;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The registry and the whole life of a version on PostgreSQL (the production catalog and platform database). */
+class PostgresRegistryTest extends ProductFixture {
+  @Test
+  void aVersionLivesAndIsDestroyedOnPostgres() {
+    String url = PostgresServer.newDatabase("products_" + System.nanoTime());
+    lakehouse.close();
+    lakehouse = Lakehouse.open(new LakehouseConfig(url, "postgres", "", dir.resolve("pg-warehouse").toUri()
+        .toString(), Map.of()));
+    registry = new ProductRegistry(url, "postgres", "");
+    lakehouse.createOrLoad(ProductTables.id(PRODUCT), SCHEMA, Map.of(ProductTables.PROP_PRODUCT, PRODUCT));
+    ProductPublisher publisher = new ProductPublisher(lakehouse, registry, QualityGate.NONE, AuditSink.NONE,
+        DigestAlgorithm.SHA256);
+    ProductVersion v1 = publisher.newVersion(PRODUCT, "pg-run-1").replaceWith(List.of(dataFile(1, 20)))
+        .lineage(lineage("pg-run-1", 20)).actor(OPERATOR).commit();
+    ProductVersion again = publisher.newVersion(PRODUCT, "pg-run-1").replaceWith(List.of())
+        .lineage(lineage("pg-run-1", 20)).actor(OPERATOR).commit();
+    assertThat(again.version()).as("the same run is the same version").isEqualTo(v1.version());
+    assertThat(v1.content().algorithm()).isEqualTo("sha256");
+    Lifecycle lifecycle = new Lifecycle(lakehouse, registry, audit);
+    lifecycle.submit(PRODUCT, 1, OPERATOR);
+    lifecycle.approve(PRODUCT, 1, AUTHORITY, null);
+    lifecycle.publish(PRODUCT, 1, OPERATOR, Lifecycle.MARKET, "10", "exchange licence");
+    publisher.newVersion(PRODUCT, "pg-run-2").replaceWith(List.of(dataFile(21, 30))).lineage(lineage("pg-run-2", 10))
+        .actor(OPERATOR).commit();
+    new Sealer(lakehouse, registry, audit, archiveRoot()).seal(PRODUCT, 1, AUTHORITY);
+    assertThat(new Verifier(lakehouse, registry).verify(PRODUCT, 1).ok()).isTrue();
+    Destroyer.Result r = new Destroyer(lakehouse, registry, audit, archiveRoot(), certificates())
+        .destroy(PRODUCT, 1, AUTHORITY);
+    assertThat(r.certificate().postCheck().passed()).isTrue();
+    assertThat(registry.find(PRODUCT, 1).orElseThrow().state()).isEqualTo(VersionState.DESTROYED);
+    assertThat(registry.history(PRODUCT, 1)).extracting(t -> t.to())
+        .containsExactly("draft", "submitted", "approved", "published", "sealed", "destroying", "destroyed");
+    assertThat(registry.destruction(PRODUCT, 1).orElseThrow().certificateDigest()).isEqualTo(r.certificateDigest());
+  }
+}
