@@ -381,8 +381,10 @@ class CliTest {
     assertThat(list.json().get(0).get("state").asText()).isEqualTo("draft");
     assertThat(list.json().get(0).get("snapshotId").asLong()).isEqualTo(snapshot);
     Run show = run("product", "show", "income-by-street", "1", "--json");
-    assertThat(show.json().at("/inputs/ods.public_security__citizens").asLong()).isPositive();
-    assertThat(show.json().at("/policies/phone").asText()).contains("ff1");
+    assertThat(show.json().at("/lineage/inputs/ods.public_security__citizens").asLong()).isPositive();
+    assertThat(show.json().at("/lineage/policies/phone").asText()).contains("ff1");
+    assertThat(show.json().at("/tag").asText()).isEqualTo("v1");
+    assertThat(show.json().at("/content/merkleRoot").asText()).hasSize(64);
     assertThat(run("product", "show", "income-by-street", "7").exit()).isEqualTo(2);
 
     // A gate that fails: nothing is published, the product stays at version 1.
@@ -400,6 +402,9 @@ class CliTest {
     assertThat(run("product", "list", "--json").json()).hasSize(1);
     assertThat(run("table", "show", "product.income_by_street", "--json").json().get("snapshotId").asLong())
         .isEqualTo(snapshot);
+    // The staged snapshot the gate refused is gone with its files: its rows cannot be read (issue 8, item 5).
+    assertThat(run("table", "history", "product.income_by_street", "--json").json().findValuesAsText("snapshotId"))
+        .containsExactly(String.valueOf(snapshot));
 
     // A product belongs to its pipeline.
     Path other = pipelines.resolve("other.yaml");
