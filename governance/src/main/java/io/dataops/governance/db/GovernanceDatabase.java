@@ -23,6 +23,10 @@ public final class GovernanceDatabase {
     this.url = jdbcUrl;
     this.props = PlatformDatabase.prepare(jdbcUrl, user, password);
     this.postgres = "postgresql".equals(PlatformDatabase.vendor(jdbcUrl));
+    if (!postgres) {
+      // Readers beside the writer: a long verify must not hold off appends (the catalog sets the same).
+      props.setProperty("journal_mode", "WAL");
+    }
     PlatformDatabase.migrate(jdbcUrl, user, password, MODULE);
   }
 
