@@ -35,6 +35,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.BaseTable;
 import org.apache.iceberg.DataFile;
@@ -69,6 +70,8 @@ public final class Landing {
   private final ProgressListener progress;
   /** Runs between the ods and the quarantine commit; tests use it to die at the worst moment. */
   Runnable betweenCommits = () -> { };
+  /** Runs at each ods commit attempt once its base is chosen; tests line up processes here to force a conflict. */
+  IntConsumer beforeCommitAttempt = attempt -> { };
 
   public Landing(Lakehouse lakehouse) {
     this(lakehouse, Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())), ProgressListener.NONE);
@@ -105,7 +108,7 @@ public final class Landing {
       Long earlier = OnceOnlyOperations.find(((HasTableOperations) ods).operations().refresh(),
           FeedTables.SUMMARY_FILE_SHA256, sha);
       if (earlier != null) {
-        return duplicate(odsId, quarantineId, earlier, sha, fileBytes, contract, started);
+        return duplicate(odsId, quarantineId, earlier, sha, fileBytes, contract, started, CommitReport.NONE);
       }
     }
 
@@ -138,13 +141,15 @@ public final class Landing {
       summary.put(FeedTables.SUMMARY_QUARANTINE_FILES, describe(outcome.quarantineFiles));
     }
 
+    OnceOnlyOperations guard = new OnceOnlyOperations(((HasTableOperations) ods).operations(),
+        FeedTables.SUMMARY_FILE_SHA256, sha, beforeCommitAttempt);
     long snapshotId;
     try {
-      snapshotId = commitOnce(ods, FeedTables.SUMMARY_FILE_SHA256, sha, outcome.odsFiles, summary);
+      snapshotId = commitOnce(ods, guard, outcome.odsFiles, summary);
     } catch (OnceOnlyOperations.AlreadyCommitted e) {
       deleteQuietly(ods, outcome.odsFiles);
       deleteQuietly(quarantine, outcome.quarantineFiles);
-      return duplicate(odsId, quarantineId, e.snapshotId, sha, fileBytes, contract, started);
+      return duplicate(odsId, quarantineId, e.snapshotId, sha, fileBytes, contract, started, guard.report(true));
     } catch (RuntimeException e) {
       deleteQuietly(ods, outcome.odsFiles);
       deleteQuietly(quarantine, outcome.quarantineFiles);
@@ -159,7 +164,7 @@ public final class Landing {
     return new LandingResult(odsId.toString(), snapshotId, feedId, outcome.landed + outcome.quarantined,
         outcome.landed, outcome.quarantined, null, quarantineId.toString(), quarantineSnapshot,
         new TreeMap<>(outcome.byRule), sha, fileBytes, contract.format().spelling(), outcome.encoding,
-        outcome.missingColumns, outcome.blankLines, seconds);
+        outcome.missingColumns, outcome.blankLines, seconds, guard.report(false));
   }
 
   private FeedContract checkRequest(LandingRequest request) {
@@ -386,8 +391,13 @@ public final class Landing {
 
   /** Appends the files in one commit that is refused if a snapshot already carries {@code key = value}. */
   static long commitOnce(Table table, String key, String value, List<DataFile> files, Map<String, String> summary) {
-    Table guarded = new BaseTable(
-        new OnceOnlyOperations(((HasTableOperations) table).operations(), key, value), table.name());
+    return commitOnce(table, new OnceOnlyOperations(((HasTableOperations) table).operations(), key, value), files,
+        summary);
+  }
+
+  private static long commitOnce(Table table, OnceOnlyOperations guard, List<DataFile> files,
+      Map<String, String> summary) {
+    Table guarded = new BaseTable(guard, table.name());
     AppendFiles append = guarded.newAppend();
     files.forEach(append::appendFile);
     summary.forEach(append::set);
@@ -460,9 +470,9 @@ public final class Landing {
   }
 
   private LandingResult duplicate(TableIdentifier ods, TableIdentifier quarantine, long earlier, String sha,
-      long fileBytes, FeedContract contract, long started) {
+      long fileBytes, FeedContract contract, long started, CommitReport commit) {
     return new LandingResult(ods.toString(), null, null, 0, 0, 0, earlier, quarantine.toString(), null, Map.of(),
-        sha, fileBytes, contract.format().spelling(), null, List.of(), 0, (System.nanoTime() - started) / 1e9);
+        sha, fileBytes, contract.format().spelling(), null, List.of(), 0, (System.nanoTime() - started) / 1e9, commit);
   }
 
   static MessageDigest newSha256() {

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * What a landing did. {@code rowsRead == rowsLanded + rowsQuarantined} always; a duplicate feed lands nothing,
- * reads nothing new and names the snapshot that landed the same content ({@code duplicateOf}).
+ * reads nothing new and names the snapshot that landed the same content ({@code duplicateOf}); {@code commit} says
+ * how the ods commit went (attempts, conflicts with other processes' commits, a duplicate found only at commit).
  */
 public record LandingResult(
     String table,
@@ -24,7 +25,8 @@ public record LandingResult(
     String encoding,
     List<String> missingColumns,
     long blankLines,
-    double seconds) {
+    double seconds,
+    CommitReport commit) {
 
   public LandingResult {
     if (rowsRead != rowsLanded + rowsQuarantined) {
