@@ -166,6 +166,15 @@ public final class FormatPreservingEncryption implements ColumnPolicy {
     return ValueType.STRING;
   }
 
+  public Shape shape() {
+    return shape;
+  }
+
+  @Override
+  public Clear keptInClear() {
+    return new Clear(shape == Shape.MOBILE ? Math.max(3, keepFirst) : keepFirst, 0);
+  }
+
   @Override
   public boolean keepsIdentifierShape() {
     return true;

@@ -70,4 +70,41 @@ class PipelineRefusalsCliTest {
     assertThat(fixed.exit()).as(fixed.err()).isZero();
     assertThat(fixed.out()).startsWith("product id-numbers version 1 (draft)");
   }
+
+  @Test
+  void aMaskKeepingMoreThanTheLimitIsRefusedExemptionOrNotAndTheAuthorityMayTightenIt() throws Exception {
+    Path file = dir.resolve("ids.yaml");
+    String pipeline = """
+        name: id-display
+        scenario: test
+        owner: op
+        inputs:
+          - {table: ods.public_security__citizens, as: citizens, columns: [id_card, gender, district_code]}
+        policy:
+          id_card: {mask: custom, keepFirst: 17}
+        privacy:
+          quasiIdentifiers: [gender, district_code]
+          k: 2
+          exempt: {id_card: "only the check character is hidden, which identifies no one"}
+        product: id-display
+        """;
+    Files.writeString(file, pipeline);
+    String refusal = "dataops: ids.yaml:7: column 'id_card': mask custom (keep first 17, last 0) shows more of id_card "
+        + "values than the limit for id_card: the first 6 and the last 4 characters at most\n";
+    for (String command : List.of("validate", "run")) {
+      Run r = run("pipeline", command, file.toString());
+      assertThat(r.exit()).as(r.out()).isEqualTo(2);
+      assertThat(r.err()).isEqualTo(refusal);
+    }
+    assertThat(run("table", "list").out()).doesNotContain("id_display");
+    assertThat(run("product", "list").out()).doesNotContain("id-display");
+
+    Files.writeString(file, pipeline.replace("{mask: custom, keepFirst: 17}", "{mask: id_card}"));
+    assertThat(run("pipeline", "validate", file.toString()).exit()).isZero();
+    Files.writeString(dir.resolve("home/dataops.properties"), "mask.limit.id_card = 4+4\n");
+    Run stricter = run("pipeline", "validate", file.toString());
+    assertThat(stricter.exit()).isEqualTo(2);
+    assertThat(stricter.err()).isEqualTo("dataops: ids.yaml:7: column 'id_card': mask id_card (keep first 6, last 4) "
+        + "shows more of id_card values than the limit for id_card: the first 4 and the last 4 characters at most\n");
+  }
 }
