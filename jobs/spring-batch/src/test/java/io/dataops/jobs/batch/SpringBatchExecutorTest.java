@@ -267,6 +267,35 @@ class SpringBatchExecutorTest extends PipelineFixture {
   }
 
   @Test
+  void anIdNumberRebuiltThroughItsCheckCharacterFailsTheLeakCheckEvenWhereNoLimitStoppedIt() throws Exception {
+    // The issue's pipeline: 17 of 18 characters kept, exempted. Validation refuses it under the platform's limits;
+    // bound here without limits, the run's own leak check must still stop it.
+    String pipeline = """
+        name: id-display
+        scenario: test
+        owner: op
+        inputs:
+          - {table: ods.public_security__citizens, as: citizens, columns: [id_card, gender, district_code]}
+        policy:
+          id_card: {mask: custom, keepFirst: 17}
+        privacy:
+          quasiIdentifiers: [gender, district_code]
+          k: 2
+          exempt: {id_card: "only the check character is hidden, which identifies no one"}
+        product: id-display
+        """;
+    assertThatThrownBy(() -> bind(pipeline)).hasMessageContaining("the limit for id_card");
+    BoundPipeline unlimited = new PipelineValidator(lakehouse, keys, new io.dataops.pipelines.definition.KeepLimits(
+        java.util.Map.of())).bind(PipelineParser.parse(pipeline, "p.yaml"), dir);
+    assertThatThrownBy(() -> executor(RunSettings.defaults()).run(unlimited))
+        .isInstanceOf(LeakCheckTasklet.LeakDetected.class)
+        .hasMessage("leak check failed, nothing was published: id_card: 3000 values give back a raw ID or bank card "
+            + "number through its check character (give those columns a policy that hides the value)");
+    assertThat(lakehouse.load(ProductTables.id("id-display")).currentSnapshot()).as("nothing published").isNull();
+    assertThat(new ProductVersionStore(lakehouse.config().catalogUri(), null, null).list("id-display")).isEmpty();
+  }
+
+  @Test
   void aJobKilledWhileWritingResumesAndGivesTheSameProduct() throws Exception {
     Path pipeline = write("profile.yaml", PROFILE);
     Path marker = dir.resolve("marker");
