@@ -15,8 +15,9 @@ import java.util.Map;
  *       candidates and confirmed exactly by a second look at the raw values ({@link #confirm}). Memory: the filter
  *       plus 16 bytes per candidate.</li>
  *   <li>rebuilding: no output value may give back a raw ID number or bank card through its check character (equal to
- *       it but for the check character, or but for one hidden character the check character solves for, see {@link
- *       Rebuildable}); the identifiers rebuilt are tested like output values and confirmed the same way.</li>
+ *       it but for the check character, hidden, changed or left out, or but for one hidden character the check
+ *       character solves for, see {@link Rebuildable}); the identifiers rebuilt are tested like output values and
+ *       confirmed the same way.</li>
  *   <li>shape: no output value may contain a resident ID or mobile number, except in columns whose policy keeps that
  *       shape on purpose (format-preserving encryption; such columns are also exempt from equality, since a
  *       ciphertext may coincide with someone else's number).</li>
@@ -198,7 +199,7 @@ public final class LeakCheck {
     if (mightBeRaw(h)) {
       candidate(h, c, text, false);
     }
-    if (v instanceof String && text.length() <= Rebuildable.MAX_LENGTH && digits(text) >= Rebuildable.MIN_DIGITS) {
+    if (text.length() <= Rebuildable.MAX_LENGTH && digits(text) >= Rebuildable.MIN_DIGITS) {
       rebuilds(c, text);
     }
   }

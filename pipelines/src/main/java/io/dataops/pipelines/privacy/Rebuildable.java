@@ -6,8 +6,8 @@ import java.util.function.Consumer;
 
 /**
  * The raw identifiers an output value gives back through a check character: a resident ID number (GB 11643) or a bank
- * card number (Luhn) that equals the value except for its check character (hidden, or changed: the body recomputes
- * it) or except for one other hidden character (the check character solves for it). "Hidden" is any character that
+ * card number (Luhn) that equals the value except for its check character (hidden, changed or, for an ID number, left
+ * out: the body recomputes it) or except for one other hidden character (the check character solves for it). "Hidden" is any character that
  * cannot stand where it is (a mask character). Two or more unknowns leave ten or more candidates: not one identifier.
  * A value whose own check character is valid is not a candidate: it is either the raw value (the equality test) or an
  * identifier shape (the shape test).
@@ -28,6 +28,8 @@ final class Rebuildable {
     String[] asId = new String[1];
     if (v.length() == 18) {
       idCard(v, id -> asId[0] = id);
+    } else if (v.length() == 17 && digitsOnly(v)) {
+      asId[0] = v + String.valueOf(PrcIdentifiers.idCardCheckChar(v)); // the body alone
     }
     if (asId[0] != null) {
       out.accept(asId[0]);
@@ -103,6 +105,15 @@ final class Rebuildable {
         return;
       }
     }
+  }
+
+  private static boolean digitsOnly(CharSequence v) {
+    for (int i = 0; i < v.length(); i++) {
+      if (v.charAt(i) < '0' || v.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String digits(CharSequence s, int[] slots, int n) {

@@ -127,12 +127,13 @@ class LeakCheckTest {
     c.check(new Object[] {"44030419850307123*", "6222 0212 3456 7890 12*", "11010519491231002*"});
     c.check(new Object[] {"440304198503071230", "6222 0212 3456 7890 121", null}); // the check character changed
     c.check(new Object[] {"440304198*03071231", "6222 02#2 3456 7890 128", null}); // one digit hidden, the check kept
+    c.check(new Object[] {44030419850307123L, null, null}); // the check character left out (a number, even)
     c.check(new Object[] {"440304********1231", "6222 02** **** **90 128", "4403041985030712**"}); // not one ID
     assertThat(c.needsConfirmation()).isTrue();
     raw.forEach(c::confirm);
     LeakCheck.Result r = c.result();
     assertThat(r.passed()).isFalse();
-    assertThat(r.rebuildable()).containsEntry("id_card", 3L).containsEntry("card", 3L).doesNotContainKey("other");
+    assertThat(r.rebuildable()).containsEntry("id_card", 4L).containsEntry("card", 3L).doesNotContainKey("other");
     assertThat(r.equalToRaw()).isEmpty();
     assertThat(r.toString()).doesNotContain("440304198503071231").doesNotContain("7890 128");
 
