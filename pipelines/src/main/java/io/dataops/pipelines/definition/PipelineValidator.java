@@ -59,10 +59,18 @@ public final class PipelineValidator {
 
   private final Lakehouse lakehouse;
   private final KeyRing keys;
+  private final KeepLimits limits;
 
+  /** With the platform's default limits of what a policy may leave of an identifier. */
   public PipelineValidator(Lakehouse lakehouse, KeyRing keys) {
+    this(lakehouse, keys, KeepLimits.DEFAULTS);
+  }
+
+  /** @param limits what a policy may leave in clear of each kind of identifier (the authority may set them stricter) */
+  public PipelineValidator(Lakehouse lakehouse, KeyRing keys, KeepLimits limits) {
     this.lakehouse = lakehouse;
     this.keys = keys;
+    this.limits = limits;
   }
 
   /**
@@ -125,12 +133,16 @@ public final class PipelineValidator {
         }
         List<String> carried = new ArrayList<>();
         List<String> derived = new ArrayList<>();
+        java.util.Set<PersonalData> carriedKinds = java.util.EnumSet.noneOf(PersonalData.class);
         for (SqlSubset.Source s : c.sources()) {
           BoundInput b = inputs.stream().filter(x -> x.alias().equals(s.alias())).findFirst().orElseThrow();
           Personal p = b.personal().get(s.column());
           if (p != null) {
             String what = s.alias() + "." + s.column() + " (" + p.kind().spelling() + ", " + p.reason() + ")";
             (s.carrying() ? carried : derived).add(what);
+            if (s.carrying()) {
+              carriedKinds.add(p.kind());
+            }
           }
         }
         if (!carried.isEmpty() && policy.passesRawValues()) {
@@ -138,6 +150,13 @@ public final class PipelineValidator {
               + "' carries personal data from " + String.join(", ", carried) + " and "
               + (spec == null ? "has no policy" : "is kept as it is") + ": mask, pseudonymize, encrypt, generalize, "
               + "suppress or remove it");
+        }
+        if (spec != null) {
+          try {
+            limits.check(policy, carriedKinds);
+          } catch (PolicyException e) {
+            throw new PipelineException(src, spec.line(), "column '" + c.name() + "': " + e.getMessage());
+          }
         }
         columns.add(new BoundColumn(c.name(), sqlType, policy, outType, c.sources(), List.copyOf(carried),
             List.copyOf(derived), c.line()));

@@ -41,6 +41,20 @@ public interface ColumnPolicy {
     return output;
   }
 
+  /** Leading and trailing characters of a value left in clear. */
+  record Clear(int first, int last) {
+    public static final Clear NONE = new Clear(0, 0);
+  }
+
+  /**
+   * How many leading and trailing characters of an identifier this policy leaves in clear (a mask's keepFirst and
+   * keepLast, the clear prefix of format-preserving encryption), which the platform's limits bound; null when what it
+   * leaves is not bounded by position (keep; masks of names, addresses and emails keep what their convention keeps).
+   */
+  default Clear keptInClear() {
+    return Clear.NONE;
+  }
+
   /** True when the output is meant to keep the shape of an identifier (format-preserving encryption). */
   default boolean keepsIdentifierShape() {
     return false;

@@ -51,6 +51,11 @@ public final class FormatPreservingEncryption implements ColumnPolicy {
   public enum Cipher {
     AES, SM4;
 
+    /** A new block cipher engine: AES (FIPS 197) or SM4 (GB/T 32907). */
+    BlockCipher newBlockCipher() {
+      return this == SM4 ? new SM4Engine() : AESEngine.newInstance();
+    }
+
     public static Cipher parse(String text) {
       try {
         return valueOf(text.trim().toUpperCase(Locale.ROOT));
@@ -93,6 +98,12 @@ public final class FormatPreservingEncryption implements ColumnPolicy {
   /** @param tweak the raw tweak; see {@link #tweakOf} for one derived from text. */
   public FormatPreservingEncryption(Mode mode, Cipher cipher, Shape shape, String keyId, KeyRing keys, int keepFirst,
       byte[] tweak) {
+    this(mode, cipher, shape, shape == Shape.ALPHANUMERIC ? ALNUM : DIGITS, keyId, keys, keepFirst, tweak);
+  }
+
+  /** With the alphabet (its length is the radix) given: published samples of other radixes take the same path. */
+  FormatPreservingEncryption(Mode mode, Cipher cipher, Shape shape, String alphabet, String keyId, KeyRing keys,
+      int keepFirst, byte[] tweak) {
     this.mode = mode;
     this.cipher = cipher;
     this.shape = shape;
@@ -122,12 +133,12 @@ public final class FormatPreservingEncryption implements ColumnPolicy {
       throw new PolicyException("an FF3-1 tweak is 56 bits (7 bytes), not " + tweak.length * 8);
     }
     this.tweak = tweak.clone();
-    this.alphabet = shape == Shape.ALPHANUMERIC ? ALNUM : DIGITS;
+    this.alphabet = alphabet;
     this.engines = ThreadLocal.withInitial(() -> new FPEEngine[] {engine(true), engine(false)});
   }
 
   private FPEEngine engine(boolean encrypt) {
-    BlockCipher block = cipher == Cipher.SM4 ? new SM4Engine() : AESEngine.newInstance();
+    BlockCipher block = cipher.newBlockCipher();
     FPEEngine e = mode == Mode.FF1 ? new FPEFF1Engine(block) : new FPEFF3_1Engine(block);
     e.init(encrypt, new FPEParameters(key, alphabet.length(), tweak));
     return e;
@@ -164,6 +175,15 @@ public final class FormatPreservingEncryption implements ColumnPolicy {
       throw new PolicyException("encrypt applies to string columns, not " + input.spelling());
     }
     return ValueType.STRING;
+  }
+
+  public Shape shape() {
+    return shape;
+  }
+
+  @Override
+  public Clear keptInClear() {
+    return new Clear(shape == Shape.MOBILE ? Math.max(3, keepFirst) : keepFirst, 0);
   }
 
   @Override

@@ -25,6 +25,11 @@ public record Keep() implements ColumnPolicy {
   }
 
   @Override
+  public Clear keptInClear() {
+    return null;
+  }
+
+  @Override
   public boolean passesRawValues() {
     return true;
   }

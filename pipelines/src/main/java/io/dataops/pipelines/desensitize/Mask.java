@@ -168,6 +168,14 @@ public record Mask(Kind type, int keepFirst, int keepLast, char maskChar, Addres
   }
 
   @Override
+  public Clear keptInClear() {
+    return switch (type) {
+      case NAME, ADDRESS, EMAIL -> null;
+      default -> new Clear(keepFirst, keepLast);
+    };
+  }
+
+  @Override
   public Object apply(Object value) {
     if (value == null) {
       return null;

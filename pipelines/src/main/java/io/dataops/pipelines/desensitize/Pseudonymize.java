@@ -109,18 +109,20 @@ public final class Pseudonymize implements ColumnPolicy {
     if (value == null) {
       return null;
     }
-    byte[] message = (context + '\u0000' + ValueType.text(value)).getBytes(StandardCharsets.UTF_8);
-    byte[] digest;
+    return base32(mac((context + '\u0000' + ValueType.text(value)).getBytes(StandardCharsets.UTF_8)), length);
+  }
+
+  /** The keyed MAC of a message (HMAC, RFC 2104, over SHA-256 or SM3): what {@link #apply} encodes. */
+  byte[] mac(byte[] message) {
     Object mac = macs.get();
     if (mac instanceof Mac jce) {
-      digest = jce.doFinal(message);
-    } else {
-      HMac bc = (HMac) mac;
-      bc.update(message, 0, message.length);
-      digest = new byte[bc.getMacSize()];
-      bc.doFinal(digest, 0);
+      return jce.doFinal(message);
     }
-    return base32(digest, length);
+    HMac bc = (HMac) mac;
+    bc.update(message, 0, message.length);
+    byte[] digest = new byte[bc.getMacSize()];
+    bc.doFinal(digest, 0);
+    return digest;
   }
 
   static String base32(byte[] bytes, int chars) {

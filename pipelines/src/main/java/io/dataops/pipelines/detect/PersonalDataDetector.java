@@ -123,7 +123,8 @@ public final class PersonalDataDetector {
     return v.codePoints().allMatch(cp -> Character.UnicodeScript.of(cp) == Character.UnicodeScript.HAN);
   }
 
-  static boolean luhn(String digits) {
+  /** True when the digits end with a valid Luhn check digit (bank cards). */
+  public static boolean luhn(CharSequence digits) {
     int sum = 0;
     boolean doubled = false;
     for (int i = digits.length() - 1; i >= 0; i--) {

@@ -7,13 +7,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Guards every product version against raw personal data. Two tests, both over every output value:
+ * Guards every product version against raw personal data. Three tests, all over every output value:
  * <ol>
  *   <li>equality: no output value may equal a raw value of a personal-data column of the inputs. Raw values go into a
  *       blocked Bloom filter (16 bits per value, every probe of a value in one 64-byte block, so one cache miss per
  *       value instead of eleven; about 0.1% false hits); output values that hit it are kept as 128-bit
  *       candidates and confirmed exactly by a second look at the raw values ({@link #confirm}). Memory: the filter
  *       plus 16 bytes per candidate.</li>
+ *   <li>rebuilding: no output value may give back a raw ID number or bank card through its check character (equal to
+ *       it but for the check character, hidden, changed or left out, or but for one hidden character the check
+ *       character solves for, see {@link Rebuildable}); the identifiers rebuilt are tested like output values and
+ *       confirmed the same way.</li>
  *   <li>shape: no output value may contain a resident ID or mobile number, except in columns whose policy keeps that
  *       shape on purpose (format-preserving encryption; such columns are also exempt from equality, since a
  *       ciphertext may coincide with someone else's number).</li>
@@ -23,9 +27,12 @@ import java.util.Map;
  * held; past that the check fails without confirming them one by one (so many hits are a leak, not chance).
  */
 public final class LeakCheck {
-  /** The outcome, per output column: values equal to raw personal values and values shaped like identifiers. */
+  /**
+   * The outcome, per output column: values equal to raw personal values, values shaped like identifiers, and values
+   * from which a raw identifier can be rebuilt.
+   */
   public record Result(boolean passed, Map<String, Long> equalToRaw, Map<String, Long> identifierShaped,
-      long rawValues, long candidates, boolean tooManyCandidates, long valuesChecked) {}
+      Map<String, Long> rebuildable, long rawValues, long candidates, boolean tooManyCandidates, long valuesChecked) {}
 
   public static final int MAX_CANDIDATES = 1 << 20;
 
@@ -41,6 +48,7 @@ public final class LeakCheck {
   private final ValueKey rawKey = new ValueKey();
   private final long[] equal;
   private final long[] shaped;
+  private final long[] rebuilt;
   private final CandidateSet candidates = new CandidateSet();
   /** The texts of the candidates, so that an engine can confirm them by a join instead of a second pass here. */
   private final java.util.Set<String> candidateTexts = new java.util.HashSet<>();
@@ -63,6 +71,7 @@ public final class LeakCheck {
     this.bits = new long[(int) (blocks * (BLOCK_BITS / 64))];
     this.equal = new long[columns.size()];
     this.shaped = new long[columns.size()];
+    this.rebuilt = new long[columns.size()];
   }
 
   private LeakCheck(List<String> columns, boolean[] exempt, long blocks, long[] bits, long rawValues) {
@@ -73,6 +82,7 @@ public final class LeakCheck {
     this.rawValues = rawValues;
     this.equal = new long[columns.size()];
     this.shaped = new long[columns.size()];
+    this.rebuilt = new long[columns.size()];
   }
 
   /**
@@ -187,8 +197,32 @@ public final class LeakCheck {
     }
     Hash128 h = keys.get().reset().add(text).hash();
     if (mightBeRaw(h)) {
-      candidate(h, c, text);
+      candidate(h, c, text, false);
     }
+    if (text.length() <= Rebuildable.MAX_LENGTH && digits(text) >= Rebuildable.MIN_DIGITS) {
+      rebuilds(c, text);
+    }
+  }
+
+  /** Tests the raw identifiers {@code text} would give back through a check character. */
+  private void rebuilds(int c, CharSequence text) {
+    Rebuildable.candidates(text, id -> {
+      Hash128 h = keys.get().reset().add(id).hash();
+      if (mightBeRaw(h)) {
+        candidate(h, c, id, true);
+      }
+    });
+  }
+
+  private static int digits(CharSequence s) {
+    int n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      if (ch >= '0' && ch <= '9') {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** One text output value of column {@code c} given as its UTF-8 bytes: the same tests, no String made. */
@@ -202,7 +236,11 @@ public final class LeakCheck {
     }
     Hash128 h = keys.get().reset().addUtf8(utf8, length).hash();
     if (mightBeRaw(h)) {
-      candidate(h, c, new String(utf8, 0, length, java.nio.charset.StandardCharsets.UTF_8));
+      candidate(h, c, new String(utf8, 0, length, java.nio.charset.StandardCharsets.UTF_8), false);
+    }
+    // A mask character may take several bytes: the length bound allows for three each.
+    if (length <= 3 * Rebuildable.MAX_LENGTH && digits(new Latin1View(utf8, length)) >= Rebuildable.MIN_DIGITS) {
+      rebuilds(c, new String(utf8, 0, length, java.nio.charset.StandardCharsets.UTF_8));
     }
   }
 
@@ -212,10 +250,10 @@ public final class LeakCheck {
     }
   }
 
-  private void candidate(Hash128 h, int c, String text) {
+  private void candidate(Hash128 h, int c, String text, boolean rebuilt) {
     synchronized (candidates) {
       if (candidates.size() < MAX_CANDIDATES) {
-        candidates.add(h.h1, h.h2, c);
+        candidates.add(h.h1, h.h2, c, rebuilt);
         candidateTexts.add(text);
       } else {
         overflow = true;
@@ -281,48 +319,53 @@ public final class LeakCheck {
   }
 
   public Result result() {
-    candidates.countMarked(equal);
-    Map<String, Long> eq = new LinkedHashMap<>();
-    Map<String, Long> sh = new LinkedHashMap<>();
-    for (int c = 0; c < columns.size(); c++) {
-      if (equal[c] > 0) {
-        eq.put(columns.get(c), equal[c]);
-      }
-      if (shaped[c] > 0) {
-        sh.put(columns.get(c), shaped[c]);
-      }
-    }
     if (candidates.size() > 0 && (!confirmed || overflow)) {
       // Unconfirmed candidates count as leaks: the check never passes on a guess.
-      candidates.countAll(equal);
-      eq.clear();
-      for (int c = 0; c < columns.size(); c++) {
-        if (equal[c] > 0) {
-          eq.put(columns.get(c), equal[c]);
-        }
-      }
+      candidates.countAll(equal, rebuilt);
+    } else {
+      candidates.countMarked(equal, rebuilt);
     }
-    return new Result(eq.isEmpty() && sh.isEmpty(), eq, sh, rawValues, candidates.size(), overflow, valuesChecked);
+    Map<String, Long> eq = perColumn(equal);
+    Map<String, Long> sh = perColumn(shaped);
+    Map<String, Long> rb = perColumn(rebuilt);
+    return new Result(eq.isEmpty() && sh.isEmpty() && rb.isEmpty(), eq, sh, rb, rawValues, candidates.size(), overflow,
+        valuesChecked);
   }
 
-  /** Output values that hit the filter: hash, column, and whether a raw value confirmed them. */
+  private Map<String, Long> perColumn(long[] counts) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (int c = 0; c < columns.size(); c++) {
+      if (counts[c] > 0) {
+        out.put(columns.get(c), counts[c]);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Output values (or identifiers rebuilt from them) that hit the filter: hash, column, which of the two, and whether a
+   * raw value confirmed them.
+   */
   private static final class CandidateSet {
     private long[] h = new long[0];
     private int[] col = new int[0];
     private boolean[] hit = new boolean[0];
+    private boolean[] rebuilt = new boolean[0];
     private int n;
     private boolean sorted = true;
 
-    void add(long h1, long h2, int column) {
+    void add(long h1, long h2, int column, boolean fromRebuild) {
       if (n == col.length) {
         int cap = Math.max(64, n * 2);
         h = Arrays.copyOf(h, cap * 2);
         col = Arrays.copyOf(col, cap);
         hit = Arrays.copyOf(hit, cap);
+        rebuilt = Arrays.copyOf(rebuilt, cap);
       }
       h[2 * n] = h1;
       h[2 * n + 1] = h2;
       col[n] = column;
+      rebuilt[n] = fromRebuild;
       n++;
       sorted = false;
     }
@@ -373,31 +416,36 @@ public final class LeakCheck {
       long[] h2 = new long[2 * n];
       int[] c2 = new int[n];
       boolean[] hit2 = new boolean[n];
+      boolean[] rebuilt2 = new boolean[n];
       for (int i = 0; i < n; i++) {
         h2[2 * i] = h[2 * order[i]];
         h2[2 * i + 1] = h[2 * order[i] + 1];
         c2[i] = col[order[i]];
         hit2[i] = hit[order[i]];
+        rebuilt2[i] = rebuilt[order[i]];
       }
       h = h2;
       col = c2;
       hit = hit2;
+      rebuilt = rebuilt2;
       sorted = true;
     }
 
-    void countMarked(long[] perColumn) {
-      Arrays.fill(perColumn, 0);
+    void countMarked(long[] equal, long[] fromRebuild) {
+      Arrays.fill(equal, 0);
+      Arrays.fill(fromRebuild, 0);
       for (int i = 0; i < n; i++) {
         if (hit[i]) {
-          perColumn[col[i]]++;
+          (rebuilt[i] ? fromRebuild : equal)[col[i]]++;
         }
       }
     }
 
-    void countAll(long[] perColumn) {
-      Arrays.fill(perColumn, 0);
+    void countAll(long[] equal, long[] fromRebuild) {
+      Arrays.fill(equal, 0);
+      Arrays.fill(fromRebuild, 0);
       for (int i = 0; i < n; i++) {
-        perColumn[col[i]]++;
+        (rebuilt[i] ? fromRebuild : equal)[col[i]]++;
       }
     }
   }

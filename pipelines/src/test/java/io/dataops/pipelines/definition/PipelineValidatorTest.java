@@ -106,6 +106,58 @@ class PipelineValidatorTest extends PipelineFixture {
   }
 
   @Test
+  void aMaskMayNotKeepMoreOfAnIdentifierThanTheLimitExemptionOrNot() {
+    // The issue's case: 17 of 18 characters kept (the 18th is a check character), exempted from the privacy check.
+    assertThatThrownBy(() -> bind(citizens("[id_card, gender, district_code]") + """
+        policy:
+          id_card: {mask: custom, keepFirst: 17}
+        privacy:
+          quasiIdentifiers: [gender, district_code]
+          k: 5
+          exempt: {id_card: "only the check character is hidden, which identifies no one"}
+        product: p
+        """)).isInstanceOf(PipelineException.class).hasMessage("p.yaml:9: column 'id_card': mask custom (keep first "
+        + "17, last 0) shows more of id_card values than the limit for id_card: the first 6 and the last 4 characters "
+        + "at most");
+    String in = citizens("[id_card, phone, gender]");
+    assertThatCode(() -> bind(in + "policy:\n  id_card: {mask: custom, keepFirst: 6, keepLast: 4}\n"
+        + "  phone: {mask: mobile}\nproduct: p\n")).as("the common display: within the limits")
+        .doesNotThrowAnyException();
+    assertThatThrownBy(() -> bind(in + "policy:\n  id_card: {mask: id_card, keepLast: 5}\n  phone: remove\n"
+        + "product: p\n")).hasMessageStartingWith("p.yaml:9: column 'id_card': mask id_card (keep first 6, last 5) "
+        + "shows more of id_card values");
+    assertThatThrownBy(() -> bind(in + "policy:\n  id_card: remove\n  phone: {mask: custom, keepFirst: 7}\n"
+        + "product: p\n")).hasMessageEndingWith("the limit for mobile: the first 3 and the last 4 characters at most");
+    assertThatThrownBy(() -> bind(in + "policy:\n  id_card: {encrypt: ff1, key: fpe, shape: id_card, keepFirst: 8}\n"
+        + "  phone: remove\nproduct: p\n")).as("format-preserving encryption's clear prefix too")
+        .hasMessageContaining("encrypt ff1-aes id_card (key fpe, first 8 in clear) shows more of id_card values");
+    assertThatThrownBy(() -> bind(in + "policy:\n  id_card: {mask: name}\n  phone: remove\nproduct: p\n"))
+        .hasMessage("p.yaml:9: column 'id_card': mask name (keep surname) does not hide id_card values by position: "
+            + "use mask id_card, or mask custom keeping at most the first 6 and the last 4 characters");
+    assertThatThrownBy(() -> bind(in + "transform: SELECT substring(id_card, 1, 17) AS id17 FROM citizens\n"
+        + "policy:\n  id17: {mask: custom, keepFirst: 17}\nproduct: p\n")).as("through the transform's lineage")
+        .hasMessageStartingWith("p.yaml:10: column 'id17': mask custom (keep first 17, last 0) shows more of id_card");
+    assertThatThrownBy(() -> bind(in + "policy:\n  id_card: remove\n  phone: remove\n"
+        + "  gender: {mask: bank_card, keepFirst: 7}\nproduct: p\n")).as("a mask of an identifier kind, whatever the "
+        + "column").hasMessageEndingWith("the limit for bank_card: the first 6 and the last 4 characters at most");
+  }
+
+  @Test
+  void anAuthorityMayMakeTheLimitsStricterNeverLooser() {
+    KeepLimits strict = KeepLimits.DEFAULTS.stricter(PersonalData.ID_CARD, KeepLimits.Limit.parse("3 + 4"));
+    String yaml = citizens("[id_card, gender]") + "policy:\n  id_card: {mask: id_card}\nproduct: p\n";
+    assertThatCode(() -> bind(yaml)).doesNotThrowAnyException();
+    assertThatThrownBy(() -> new PipelineValidator(lakehouse, keys, strict).bind(PipelineParser.parse(HEAD + yaml,
+        "p.yaml"), dir)).hasMessage("p.yaml:9: column 'id_card': mask id_card (keep first 6, last 4) shows more of "
+        + "id_card values than the limit for id_card: the first 3 and the last 4 characters at most");
+    assertThatThrownBy(() -> KeepLimits.DEFAULTS.stricter(PersonalData.MOBILE, KeepLimits.Limit.parse("3+5")))
+        .hasMessage("3+5 would keep more than the platform's 3+4; a limit can only be made stricter");
+    assertThatThrownBy(() -> KeepLimits.DEFAULTS.stricter(PersonalData.NAME, KeepLimits.Limit.parse("1+0")))
+        .hasMessage("there is no limit for name (there are for id_card, mobile, bank_card)");
+    assertThatThrownBy(() -> KeepLimits.Limit.parse("six")).hasMessageStartingWith("write the limit as FIRST+LAST");
+  }
+
+  @Test
   void personalDataWithoutAPolicyIsRefusedAtItsLine() {
     assertThatThrownBy(() -> bind(citizens("[id_card, gender]") + """
         transform: |

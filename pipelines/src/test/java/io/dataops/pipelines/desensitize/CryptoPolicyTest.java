@@ -11,9 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.bouncycastle.crypto.fpe.FPEEngine;
-import org.bouncycastle.crypto.fpe.FPEFF1Engine;
-import org.bouncycastle.crypto.params.FPEParameters;
+import org.bouncycastle.crypto.BlockCipher;
 import org.bouncycastle.crypto.params.KeyParameter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,27 +40,85 @@ class CryptoPolicyTest {
     assertThat(f.reveal(ciphertext)).isEqualTo("0123456789");
   }
 
-  /** NIST SP 800-38G, FF1 samples 3, 6, 9 (radix 36), on the engine the policy uses. */
+  static final String RADIX36 = "0123456789abcdefghijklmnopqrstuvwxyz";
+  static final String ALNUM = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+  /** NIST SP 800-38G, FF1 samples 3, 6, 9 (radix 36): through the policy, its alphabet given, raw tweak. */
   @ParameterizedTest
-  @CsvSource({"" + K128 + ", a9tv40mll9kdu509eum", "" + K192 + ", xbj3kv35jrawxv32ysr",
-      "" + K256 + ", xs8a0azh2avyalyzuwd"})
-  void ff1EngineMatchesTheRadix36Samples(String key, String ciphertext) {
-    String alphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
-    FPEEngine e = new FPEFF1Engine();
-    e.init(true, new FPEParameters(new KeyParameter(HexFormat.of().parseHex(key)), 36,
-        HexFormat.of().parseHex("3737373770717273373737")));
-    String plain = "0123456789abcdefghi";
-    byte[] in = new byte[plain.length()];
-    for (int i = 0; i < in.length; i++) {
-      in[i] = (byte) alphabet.indexOf(plain.charAt(i));
+  @CsvSource({"k128, a9tv40mll9kdu509eum", "k192, xbj3kv35jrawxv32ysr", "k256, xs8a0azh2avyalyzuwd"})
+  void ff1MatchesTheRadix36Samples(String key, String ciphertext) {
+    FormatPreservingEncryption f = new FormatPreservingEncryption(Mode.FF1, Cipher.AES, Shape.ALPHANUMERIC, RADIX36,
+        key, keys, 0, HexFormat.of().parseHex("3737373770717273373737"));
+    assertThat(f.apply("0123456789abcdefghi")).isEqualTo(ciphertext);
+    assertThat(f.reveal(ciphertext)).isEqualTo("0123456789abcdefghi");
+  }
+
+  /** GB/T 32907-2016 Appendix A: one block, and the same block encrypted 1,000,000 times, with the policy's SM4. */
+  @Test
+  void sm4MatchesTheGbt32907Examples() {
+    byte[] key = HexFormat.of().parseHex("0123456789abcdeffedcba9876543210");
+    BlockCipher sm4 = Cipher.SM4.newBlockCipher();
+    sm4.init(true, new KeyParameter(key));
+    byte[] block = key.clone(); // the example's plaintext is its key
+    sm4.processBlock(block, 0, block, 0);
+    assertThat(HexFormat.of().formatHex(block)).isEqualTo("681edf34d206965e86b3e94f536e4246");
+    for (int i = 1; i < 1_000_000; i++) {
+      sm4.processBlock(block, 0, block, 0);
     }
-    byte[] out = new byte[in.length];
-    e.processBlock(in, 0, in.length, out, 0);
+    assertThat(HexFormat.of().formatHex(block)).isEqualTo("595298c7c6fd271f0402f804c33d3f66");
+    BlockCipher aes = Cipher.AES.newBlockCipher(); // FIPS 197 Appendix C.1
+    aes.init(true, new KeyParameter(HexFormat.of().parseHex("000102030405060708090a0b0c0d0e0f")));
+    byte[] out = new byte[16];
+    aes.processBlock(HexFormat.of().parseHex("00112233445566778899aabbccddeeff"), 0, out, 0);
+    assertThat(HexFormat.of().formatHex(out)).isEqualTo("69c4e0d86a7b0430d8cdb78070b4c55a");
+  }
+
+  /** The reference FF1 and FF3-1 (written from the standard) give NIST's AES samples: it can judge the SM4 ones. */
+  @Test
+  void theReferenceGivesTheNistSamples() {
+    byte[] k128 = HexFormat.of().parseHex(K128);
+    assertThat(text(Sp80038g.ff1(Cipher.AES.newBlockCipher(), k128, new byte[0], 10, numerals("0123456789",
+        RADIX36)), RADIX36)).isEqualTo("2433477484");
+    assertThat(text(Sp80038g.ff1(Cipher.AES.newBlockCipher(), HexFormat.of().parseHex(K256),
+        HexFormat.of().parseHex("3737373770717273373737"), 36, numerals("0123456789abcdefghi", RADIX36)), RADIX36))
+        .isEqualTo("xs8a0azh2avyalyzuwd");
+    assertThat(text(Sp80038g.ff31(Cipher.AES.newBlockCipher(), HexFormat.of().parseHex(
+        "7793833CE891B496381BD5B882F77EA1"), HexFormat.of().parseHex("C58797C2580174"), 62, numerals(
+        "YbpT3hDo0J9xwCQ5qUWt93iv", ALNUM)), ALNUM)).isEqualTo("dDEYxViK56lGbV1WdZTPTe4w");
+  }
+
+  /** FF1 and FF3-1 over SM4 through the policy equal the reference over the standard's SM4. */
+  @ParameterizedTest
+  @CsvSource({"'', 0123456789", "citizens.id_card, 44030419850307123", "x, 6222021234567890128"})
+  void ff1AndFf31OverSm4MatchTheReference(String tweak, String digits) {
+    byte[] key = HexFormat.of().parseHex(K128);
+    byte[] ff1Tweak = FormatPreservingEncryption.tweakOf(Mode.FF1, tweak);
+    FormatPreservingEncryption ff1 = new FormatPreservingEncryption(Mode.FF1, Cipher.SM4, Shape.DIGITS, "k128", keys,
+        0, ff1Tweak);
+    assertThat(ff1.apply(digits)).isEqualTo(text(Sp80038g.ff1(Cipher.SM4.newBlockCipher(), key, ff1Tweak, 10,
+        numerals(digits, RADIX36)), RADIX36));
+    byte[] ff31Tweak = FormatPreservingEncryption.tweakOf(Mode.FF3_1, tweak);
+    FormatPreservingEncryption ff31 = new FormatPreservingEncryption(Mode.FF3_1, Cipher.SM4, Shape.DIGITS, "k128",
+        keys, 0, ff31Tweak);
+    assertThat(ff31.apply(digits)).isEqualTo(text(Sp80038g.ff31(Cipher.SM4.newBlockCipher(), key, ff31Tweak, 10,
+        numerals(digits, RADIX36)), RADIX36));
+    FormatPreservingEncryption alnum = new FormatPreservingEncryption(Mode.FF1, Cipher.SM4, Shape.ALPHANUMERIC, "k128",
+        keys, 0, ff1Tweak);
+    String text = "Yb" + digits + "Tz";
+    assertThat(alnum.apply(text)).isEqualTo(text(Sp80038g.ff1(Cipher.SM4.newBlockCipher(), key, ff1Tweak, 62,
+        numerals(text, ALNUM)), ALNUM));
+  }
+
+  private static int[] numerals(String text, String alphabet) {
+    return text.chars().map(alphabet::indexOf).toArray();
+  }
+
+  private static String text(int[] numerals, String alphabet) {
     StringBuilder s = new StringBuilder();
-    for (byte b : out) {
-      s.append(alphabet.charAt(b));
+    for (int n : numerals) {
+      s.append(alphabet.charAt(n));
     }
-    assertThat(s.toString()).isEqualTo(ciphertext);
+    return s.toString();
   }
 
   /** The NIST ACVP FF3-1 sample (AES-128, radix 62, 56-bit tweak) through the alphanumeric shape. */
@@ -141,5 +197,31 @@ class CryptoPolicyTest {
         .hasMessage("no key 'missing'");
     assertThat(keys.fingerprint("k128")).hasSize(16).isNotEqualTo(keys.fingerprint("other"))
         .doesNotContainIgnoringCase(K128.substring(0, 8));
+  }
+
+  /**
+   * HMAC-SM3: the three examples of GM/T 0042-2015 Appendix D.3 whose keys are long enough for a policy (SM3 as in GB/T
+   * 32905); HMAC-SHA256: RFC 4231 test case 1. Through the policy's MAC, and the pseudonym is that MAC of the value.
+   */
+  @ParameterizedTest
+  @CsvSource({
+      "HMAC_SM3, 0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20, "
+          + "6162636462636465636465666465666765666768666768696768696a"
+          + "68696a6b696a6b6c6a6b6c6d6b6c6d6e6c6d6e6f6d6e6f706e6f7071"
+          + "6162636462636465636465666465666765666768666768696768696a"
+          + "68696a6b696a6b6c6a6b6c6d6b6c6d6e6c6d6e6f6d6e6f706e6f7071, "
+          + "ca05e144ed05d1857840d1f318a4a8669e559fc8391f414485bfdf7bb408963a",
+      "HMAC_SM3, 0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425, "
+          + "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd, "
+          + "220bf579ded555393f0159f66c99877822a3ecf610d1552154b41d44b94db3ae",
+      "HMAC_SM3, 0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b, 4869205468657265, "
+          + "c0ba18c68b90c88bc07de794bfc7d2c8d19ec31ed8773bc2b390c9604e0be11e",
+      "HMAC_SHA256, 0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b, 4869205468657265, "
+          + "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"})
+  void hmacsMatchTheirPublishedExamples(Pseudonymize.Algorithm algorithm, String key, String message, String mac) {
+    Pseudonymize p = new Pseudonymize(algorithm, "k", new TestKeys().with("k", key), "", Pseudonymize.FULL_LENGTH);
+    assertThat(HexFormat.of().formatHex(p.mac(HexFormat.of().parseHex(message)))).isEqualTo(mac);
+    assertThat(p.apply("440304198503071231")).isEqualTo(Pseudonymize.base32(
+        p.mac("\u0000440304198503071231".getBytes(StandardCharsets.UTF_8)), Pseudonymize.FULL_LENGTH));
   }
 }

@@ -117,4 +117,36 @@ class LeakCheckTest {
     assertThat(a.equalToRaw()).containsEntry("v", 3L);
     assertThat(a.identifierShaped()).as("the ID number and the two mobiles in text").containsEntry("v", 3L);
   }
+
+  @Test
+  void aValueThatGivesBackARawIdentifierThroughItsCheckCharacterFailsTheRun() {
+    List<String> raw = List.of("440304198503071231", "6222 0212 3456 7890 128");
+    LeakCheck c = new LeakCheck(List.of("id_card", "card", "other"), new boolean[3], raw.size(), 1 << 16);
+    raw.forEach(c::addRaw);
+    // The case: mask custom keepFirst 17, exempted from the privacy check; the 18th character is the check.
+    c.check(new Object[] {"44030419850307123*", "6222 0212 3456 7890 12*", "11010519491231002*"});
+    c.check(new Object[] {"440304198503071230", "6222 0212 3456 7890 121", null}); // the check character changed
+    c.check(new Object[] {"440304198*03071231", "6222 02#2 3456 7890 128", null}); // one digit hidden, the check kept
+    c.check(new Object[] {44030419850307123L, null, null}); // the check character left out (a number, even)
+    c.check(new Object[] {"440304********1231", "6222 02** **** **90 128", "4403041985030712**"}); // not one ID
+    assertThat(c.needsConfirmation()).isTrue();
+    raw.forEach(c::confirm);
+    LeakCheck.Result r = c.result();
+    assertThat(r.passed()).isFalse();
+    assertThat(r.rebuildable()).containsEntry("id_card", 4L).containsEntry("card", 3L).doesNotContainKey("other");
+    assertThat(r.equalToRaw()).isEmpty();
+    assertThat(r.toString()).doesNotContain("440304198503071231").doesNotContain("7890 128");
+
+    LeakCheck bytes = new LeakCheck(List.of("id_card"), new boolean[1], raw.size(), 1 << 16);
+    raw.forEach(bytes::addRaw);
+    byte[] wide = "44030419850307123＊".getBytes(java.nio.charset.StandardCharsets.UTF_8); // a three-byte mask character
+    bytes.checkUtf8(0, wide, wide.length);
+    raw.forEach(bytes::confirm);
+    assertThat(bytes.result().rebuildable()).as("from a columnar reader's bytes").containsEntry("id_card", 1L);
+
+    LeakCheck exempt = new LeakCheck(List.of("id_fpe"), new boolean[] {true}, raw.size(), 1 << 16);
+    raw.forEach(exempt::addRaw);
+    exempt.check(new Object[] {"44030419850307123*"});
+    assertThat(exempt.result().passed()).as("a column that encrypts on purpose is not tested").isTrue();
+  }
 }

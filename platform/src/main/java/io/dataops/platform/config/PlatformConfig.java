@@ -2,13 +2,17 @@ package io.dataops.platform.config;
 
 import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.catalog.LakehouseConfig;
+import io.dataops.lakehouse.contract.PersonalData;
+import io.dataops.pipelines.definition.KeepLimits;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 
 /**
  * Where the platform keeps its state and which services it uses. Embedded by default (everything under the home);
@@ -23,13 +27,18 @@ import java.util.Properties;
  * DATAOPS_WAREHOUSE              warehouse              file:/data/warehouse or s3://bucket/warehouse
  * DATAOPS_KEYS_FILE              keys.file              properties file of secret keys: name = hex
  * DATAOPS_KEY_&lt;NAME&gt;             (environment only)     one secret key in hex (wins over the keys file)
+ * DATAOPS_MASK_LIMIT_&lt;KIND&gt;      mask.limit.&lt;kind&gt;      e.g. 4+4: the most of an id_card, mobile or bank_card a
+ *                                                       policy may leave in clear (stricter than 6+4, 3+4, 6+4)
  * </pre>
  *
  * @param keys the secret keys of pseudonymization and format-preserving encryption (see {@link ConfiguredKeys})
+ * @param keepLimits the authority's limits on what a policy may leave of an identifier (see {@link KeepLimits})
  */
-public record PlatformConfig(Path home, LakehouseConfig lakehouse, ConfiguredKeys keys) {
+public record PlatformConfig(Path home, LakehouseConfig lakehouse, ConfiguredKeys keys, KeepLimits keepLimits) {
 
   public static final String PROPERTIES_FILE = "dataops.properties";
+  private static final String MASK_LIMIT = "mask.limit.";
+  private static final String MASK_LIMIT_ENV = "DATAOPS_MASK_LIMIT_";
 
   /** The home: the option, else $DATAOPS_HOME, else ./dataops-home. */
   public static Path resolveHome(String option, Map<String, String> env) {
@@ -69,7 +78,31 @@ public record PlatformConfig(Path home, LakehouseConfig lakehouse, ConfiguredKey
     }
     String keysFile = setting(env, file, "DATAOPS_KEYS_FILE", "keys.file", null);
     return new PlatformConfig(home, new LakehouseConfig(uri, user, password, warehouse, Map.of()),
-        ConfiguredKeys.of(home, env, keysFile));
+        ConfiguredKeys.of(home, env, keysFile), keepLimits(env, file, props));
+  }
+
+  /** The platform's limits made stricter by {@code mask.limit.<kind>} settings (the environment winning). */
+  private static KeepLimits keepLimits(Map<String, String> env, Properties file, Path props) {
+    Map<String, String[]> given = new TreeMap<>(); // kind -> where it is set, its value
+    for (String key : file.stringPropertyNames()) {
+      if (key.startsWith(MASK_LIMIT) && !file.getProperty(key).isBlank()) {
+        given.put(key.substring(MASK_LIMIT.length()), new String[] {props + ": " + key, file.getProperty(key)});
+      }
+    }
+    env.forEach((name, value) -> {
+      if (name.startsWith(MASK_LIMIT_ENV) && !value.isBlank()) {
+        given.put(name.substring(MASK_LIMIT_ENV.length()).toLowerCase(Locale.ROOT), new String[] {name, value});
+      }
+    });
+    KeepLimits limits = KeepLimits.DEFAULTS;
+    for (Map.Entry<String, String[]> e : given.entrySet()) {
+      try {
+        limits = limits.stricter(PersonalData.parse(e.getKey()), KeepLimits.Limit.parse(e.getValue()[1]));
+      } catch (IllegalArgumentException x) {
+        throw new BadInputException(e.getValue()[0] + ": " + x.getMessage());
+      }
+    }
+    return limits;
   }
 
   private static String setting(Map<String, String> env, Properties file, String envName, String key, String fallback) {

@@ -50,7 +50,7 @@ public final class PipelineRuns {
     if (!Files.isRegularFile(file)) {
       throw new BadInputException("no pipeline file at " + file);
     }
-    BoundPipeline p = new PipelineValidator(lakehouse, config.keys())
+    BoundPipeline p = new PipelineValidator(lakehouse, config.keys(), config.keepLimits())
         .bind(PipelineParser.parse(file), file.toAbsolutePath().getParent());
     ProductTables.checkOwner(lakehouse, p);
     if (p.qualitySuite() != null) {

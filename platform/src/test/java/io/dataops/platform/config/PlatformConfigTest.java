@@ -58,4 +58,23 @@ class PlatformConfigTest {
     assertThatThrownBy(() -> PlatformConfig.load(home, Map.of("DATAOPS_CATALOG_URI", "jdbc:mysql://x/y")))
         .isInstanceOf(BadInputException.class).hasMessageContaining("catalog.uri must be");
   }
+
+  @Test
+  void theAuthorityMakesTheLimitsOfMasksStricterNeverLooser() throws Exception {
+    assertThat(PlatformConfig.load(home, Map.of()).keepLimits()).isEqualTo(io.dataops.pipelines.definition.KeepLimits
+        .DEFAULTS);
+    Files.writeString(home.resolve("dataops.properties"), "mask.limit.id_card = 4+4\nmask.limit.mobile = 3+4\n");
+    var limits = PlatformConfig.load(home, Map.of("DATAOPS_MASK_LIMIT_MOBILE", "0+4")).keepLimits().limits();
+    assertThat(limits.get(io.dataops.lakehouse.contract.PersonalData.ID_CARD))
+        .isEqualTo(new io.dataops.pipelines.definition.KeepLimits.Limit(4, 4));
+    assertThat(limits.get(io.dataops.lakehouse.contract.PersonalData.MOBILE)).as("the environment wins")
+        .isEqualTo(new io.dataops.pipelines.definition.KeepLimits.Limit(0, 4));
+    assertThatThrownBy(() -> PlatformConfig.load(home, Map.of("DATAOPS_MASK_LIMIT_ID_CARD", "8+4")))
+        .isInstanceOf(BadInputException.class).hasMessage("DATAOPS_MASK_LIMIT_ID_CARD: 8+4 would keep more than the "
+            + "platform's 6+4; a limit can only be made stricter");
+    Files.writeString(home.resolve("dataops.properties"), "mask.limit.passport = 2+2\n");
+    assertThatThrownBy(() -> PlatformConfig.load(home, Map.of())).isInstanceOf(BadInputException.class)
+        .hasMessageStartingWith(home.resolve("dataops.properties") + ": mask.limit.passport: unknown personal-data "
+            + "kind 'passport'");
+  }
 }

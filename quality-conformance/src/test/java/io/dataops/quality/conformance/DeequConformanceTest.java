@@ -128,6 +128,7 @@ class DeequConformanceTest {
     put(byKey, "Uniqueness|" + compound, new Uniqueness(seq("gender", "district_code", "birth_date"), Option.empty(),
         Option.empty()));
     put(byKey, "Distinctness|" + compound, new Distinctness(seq("gender", "district_code", "birth_date"), Option.empty()));
+    put(byKey, "CountDistinct|" + compound, new CountDistinct(seq("gender", "district_code", "birth_date")));
     put(byKey, "Minimum|monthly_income", new Minimum("monthly_income", Option.empty(), Option.empty()));
     put(byKey, "Maximum|monthly_income", new Maximum("monthly_income", Option.empty(), Option.empty()));
     put(byKey, "Mean|monthly_income", new Mean("monthly_income", Option.empty()));

@@ -89,6 +89,8 @@ final class LeakCheckTasklet implements Tasklet {
       List<String> problems = new ArrayList<>();
       result.equalToRaw().forEach((c, n) -> problems.add(c + ": " + n + " values equal raw personal data"));
       result.identifierShaped().forEach((c, n) -> problems.add(c + ": " + n + " values contain an ID or mobile number"));
+      result.rebuildable().forEach((c, n) -> problems.add(c + ": " + n + " values give back a raw ID or bank card "
+          + "number through its check character"));
       if (result.tooManyCandidates()) {
         problems.add("more than " + LeakCheck.MAX_CANDIDATES + " values matched raw personal data");
       }
@@ -164,7 +166,9 @@ final class LeakCheckTasklet implements Tasklet {
   }
 
   static Map<String, Object> summary(LeakCheck.Result r) {
+    // A run resumed at its publish step across an upgrade read a result saved without rebuildable.
     return Map.of("passed", r.passed(), "equalToRaw", r.equalToRaw(), "identifierShaped", r.identifierShaped(),
-        "rawValues", r.rawValues(), "candidatesConfirmed", r.candidates(), "valuesChecked", r.valuesChecked());
+        "rebuildable", r.rebuildable() == null ? Map.of() : r.rebuildable(), "rawValues", r.rawValues(),
+        "candidatesConfirmed", r.candidates(), "valuesChecked", r.valuesChecked());
   }
 }

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
@@ -48,11 +49,14 @@ import org.springframework.batch.core.step.builder.StepBuilder;
  * <ul>
  *   <li>after success is recognized: the version it made is returned, nothing runs;</li>
  *   <li>after a failure or a kill restarts the job where it stopped (a killed attempt is first marked failed, once its
- *       process is gone), giving the product the first attempt would have given.</li>
+ *       process is gone), giving the product the first attempt would have given;</li>
+ *   <li>after a failure on the input data ({@link InputDataException}) says why again: that run is abandoned.</li>
  * </ul>
  */
 public final class SpringBatchExecutor {
   public static final String ENGINE = "spring-batch";
+  /** The exit code of a run abandoned because it failed on its input data. */
+  static final String REFUSED = "REFUSED";
 
   private final Lakehouse lakehouse;
   private final BatchInfrastructure batch;
@@ -111,6 +115,10 @@ public final class SpringBatchExecutor {
               + " completed but recorded no product version"));
           return result(v, p, true, false, started, Map.of());
         }
+        if (last != null && last.getStatus() == BatchStatus.ABANDONED && REFUSED.equals(last.getExitStatus()
+            .getExitCode())) {
+          throw new InputDataException(last.getExitStatus().getExitDescription());
+        }
         if (last != null && last.getStatus().isRunning()) {
           Optional<String> owner = RunOwner.aliveOwner(workDir);
           if (owner.isPresent()) {
@@ -133,6 +141,9 @@ public final class SpringBatchExecutor {
     if (execution.getStatus() != BatchStatus.COMPLETED) {
       for (Throwable t : execution.getAllFailureExceptions()) {
         for (Throwable c = t; c != null; c = c.getCause()) {
+          if (c instanceof InputDataException data) {
+            throw refuse(execution, p, data.getMessage());
+          }
           if (c instanceof BadInputException bad) {
             throw bad;
           }
@@ -152,6 +163,19 @@ public final class SpringBatchExecutor {
       }
     }
     return result(v, p, false, restarted, started, steps);
+  }
+
+  /**
+   * Marks a run that failed on its input data as abandoned, with the reason, so that the same command does not resume
+   * it (it would fail on the same values) but says why again; a changed pipeline or new input snapshots are a new run.
+   */
+  private InputDataException refuse(JobExecution execution, BoundPipeline p, String reason) {
+    String message = "pipeline " + p.definition().name() + " failed on its input data, nothing was published: "
+        + reason + " (change the transform or the data: this run will not be resumed)";
+    execution.setStatus(BatchStatus.ABANDONED);
+    execution.setExitStatus(new ExitStatus(REFUSED, message));
+    batch.jobRepository().update(execution);
+    return new InputDataException(message);
   }
 
   private Job job(String name, RunState run) {

@@ -1,0 +1,126 @@
+package io.dataops.pipelines.privacy;
+
+import io.dataops.lakehouse.identifiers.PrcIdentifiers;
+import io.dataops.pipelines.detect.PersonalDataDetector;
+import java.util.function.Consumer;
+
+/**
+ * The raw identifiers an output value gives back through a check character: a resident ID number (GB 11643) or a bank
+ * card number (Luhn) that equals the value except for its check character (hidden, changed or, for an ID number, left
+ * out: the body recomputes it) or except for one other hidden character (the check character solves for it). "Hidden" is any character that
+ * cannot stand where it is (a mask character). Two or more unknowns leave ten or more candidates: not one identifier.
+ * A value whose own check character is valid is not a candidate: it is either the raw value (the equality test) or an
+ * identifier shape (the shape test).
+ */
+final class Rebuildable {
+  private Rebuildable() {}
+
+  /** At least this many digits: a bank card has 12 to 19, of which one may be hidden; an ID number 17 or 18. */
+  static final int MIN_DIGITS = 11;
+  /** At most this many characters: 19 card digits and a separator every four. */
+  static final int MAX_LENGTH = 24;
+
+  /** Gives each identifier {@code v} rebuilds (at most two: one as an ID number, one as a bank card). */
+  static void candidates(CharSequence v, Consumer<String> out) {
+    if (v.length() < 12 || v.length() > MAX_LENGTH) {
+      return;
+    }
+    String[] asId = new String[1];
+    if (v.length() == 18) {
+      idCard(v, id -> asId[0] = id);
+    } else if (v.length() == 17 && digitsOnly(v)) {
+      asId[0] = v + String.valueOf(PrcIdentifiers.idCardCheckChar(v)); // the body alone
+    }
+    if (asId[0] != null) {
+      out.accept(asId[0]);
+    }
+    bankCard(v, card -> {
+      if (!card.equals(asId[0])) { // 17 digits and a check the two rules agree on: one identifier, not two
+        out.accept(card);
+      }
+    });
+  }
+
+  private static void idCard(CharSequence v, Consumer<String> out) {
+    int unknown = -1;
+    for (int i = 0; i < 18; i++) {
+      char c = v.charAt(i);
+      boolean fits = c >= '0' && c <= '9' || i == 17 && (c == 'X' || c == 'x');
+      if (!fits) {
+        if (unknown >= 0) {
+          return;
+        }
+        unknown = i;
+      }
+    }
+    StringBuilder id = new StringBuilder(v);
+    if (unknown < 0 || unknown == 17) {
+      char check = PrcIdentifiers.idCardCheckChar(id);
+      if (Character.toUpperCase(id.charAt(17)) != check) {
+        id.setCharAt(17, check);
+        out.accept(id.toString());
+      }
+      return;
+    }
+    for (char d = '0'; d <= '9'; d++) {
+      id.setCharAt(unknown, d);
+      if (PrcIdentifiers.hasValidIdCardCheckChar(id)) {
+        out.accept(id.toString()); // a single hidden digit has exactly one value that fits the check character
+        return;
+      }
+    }
+  }
+
+  private static void bankCard(CharSequence v, Consumer<String> out) {
+    int[] slots = new int[MAX_LENGTH];
+    int n = 0;
+    int unknown = -1;
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c == ' ' || c == '-') {
+        continue;
+      }
+      if (c < '0' || c > '9') {
+        if (unknown >= 0) {
+          return;
+        }
+        unknown = n;
+      }
+      slots[n++] = i;
+    }
+    if (n < 12 || n > 19) {
+      return;
+    }
+    StringBuilder card = new StringBuilder(v);
+    int target = unknown >= 0 ? unknown : n - 1; // with no unknown: the check digit was changed
+    if (unknown < 0 && PersonalDataDetector.luhn(digits(card, slots, n))) {
+      return;
+    }
+    for (char d = '0'; d <= '9'; d++) {
+      card.setCharAt(slots[target], d);
+      if (PersonalDataDetector.luhn(digits(card, slots, n))) {
+        if (!card.toString().contentEquals(v)) {
+          out.accept(card.toString());
+        }
+        return;
+      }
+    }
+  }
+
+  private static boolean digitsOnly(CharSequence v) {
+    for (int i = 0; i < v.length(); i++) {
+      if (v.charAt(i) < '0' || v.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String digits(CharSequence s, int[] slots, int n) {
+    char[] d = new char[n];
+    for (int i = 0; i < n; i++) {
+      d[i] = s.charAt(slots[i]);
+    }
+    return new String(d);
+  }
+}

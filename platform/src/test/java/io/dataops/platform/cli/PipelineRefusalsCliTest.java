@@ -1,0 +1,110 @@
+package io.dataops.platform.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dataops.platform.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Pipelines the platform refuses, as an operator meets them on the command line: exit 2 and one line saying why. */
+class PipelineRefusalsCliTest {
+  @TempDir Path dir;
+
+  record Run(int exit, String out, String err) {}
+
+  Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--home");
+    all.add(dir.resolve("home").toString());
+    int exit = Main.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @BeforeEach
+  void landCitizens() {
+    Path feed = dir.resolve("citizens.csv");
+    assertThat(run("generate", "--dataset", "citizens", "--rows", "1000", "--out", feed.toString()).exit()).isZero();
+    assertThat(run("land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString())
+        .exit()).isZero();
+  }
+
+  @Test
+  void aTransformThatFailsOnTheDataIsBadInputEveryTimeUntilThePipelineChanges() throws Exception {
+    Path file = dir.resolve("ids.yaml");
+    String pipeline = """
+        name: id-numbers
+        scenario: test
+        owner: op
+        inputs:
+          - {table: ods.public_security__citizens, as: citizens, columns: [id_card, gender]}
+        transform: SELECT CAST(id_card AS BIGINT) AS n, gender FROM citizens
+        policy: {n: suppress}
+        product: id-numbers
+        """;
+    Files.writeString(file, pipeline);
+    assertThat(run("pipeline", "validate", file.toString()).exit()).isZero();
+    String reason = "dataops: pipeline id-numbers failed on its input data, nothing was published: Conversion Error: "
+        + "Could not convert string '…' to INT64 when casting from source column id_card (change the transform or "
+        + "the data: this run will not be resumed)\n";
+    for (int attempt = 0; attempt < 2; attempt++) {
+      Run r = run("pipeline", "run", file.toString());
+      assertThat(r.exit()).as(r.err()).isEqualTo(2);
+      assertThat(r.err()).isEqualTo(reason);
+    }
+    assertThat(run("product", "list").out()).doesNotContain("id-numbers");
+
+    Files.writeString(file, pipeline.replace("CAST(id_card AS BIGINT)", "char_length(id_card)"));
+    Run fixed = run("pipeline", "run", file.toString());
+    assertThat(fixed.exit()).as(fixed.err()).isZero();
+    assertThat(fixed.out()).startsWith("product id-numbers version 1 (draft)");
+  }
+
+  @Test
+  void aMaskKeepingMoreThanTheLimitIsRefusedExemptionOrNotAndTheAuthorityMayTightenIt() throws Exception {
+    Path file = dir.resolve("ids.yaml");
+    String pipeline = """
+        name: id-display
+        scenario: test
+        owner: op
+        inputs:
+          - {table: ods.public_security__citizens, as: citizens, columns: [id_card, gender, district_code]}
+        policy:
+          id_card: {mask: custom, keepFirst: 17}
+        privacy:
+          quasiIdentifiers: [gender, district_code]
+          k: 2
+          exempt: {id_card: "only the check character is hidden, which identifies no one"}
+        product: id-display
+        """;
+    Files.writeString(file, pipeline);
+    String refusal = "dataops: ids.yaml:7: column 'id_card': mask custom (keep first 17, last 0) shows more of id_card "
+        + "values than the limit for id_card: the first 6 and the last 4 characters at most\n";
+    for (String command : List.of("validate", "run")) {
+      Run r = run("pipeline", command, file.toString());
+      assertThat(r.exit()).as(r.out()).isEqualTo(2);
+      assertThat(r.err()).isEqualTo(refusal);
+    }
+    assertThat(run("table", "list").out()).doesNotContain("id_display");
+    assertThat(run("product", "list").out()).doesNotContain("id-display");
+
+    Files.writeString(file, pipeline.replace("{mask: custom, keepFirst: 17}", "{mask: id_card}"));
+    assertThat(run("pipeline", "validate", file.toString()).exit()).isZero();
+    Files.writeString(dir.resolve("home/dataops.properties"), "mask.limit.id_card = 4+4\n");
+    Run stricter = run("pipeline", "validate", file.toString());
+    assertThat(stricter.exit()).isEqualTo(2);
+    assertThat(stricter.err()).isEqualTo("dataops: ids.yaml:7: column 'id_card': mask id_card (keep first 6, last 4) "
+        + "shows more of id_card values than the limit for id_card: the first 4 and the last 4 characters at most\n");
+  }
+}
