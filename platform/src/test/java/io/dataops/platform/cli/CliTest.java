@@ -408,6 +408,17 @@ class CliTest {
     // The staged snapshot the gate refused is gone with its files: its rows cannot be read (issue 8, item 5).
     assertThat(run("table", "history", "product.income_by_street", "--json").json().findValuesAsText("snapshotId"))
         .containsExactly(String.valueOf(snapshot));
+    // The run that failed its gate is not resumed into missing files: with the suite fixed, it runs anew.
+    Files.writeString(pipelines.resolve("gate.yaml"), """
+        name: gate
+        expectations:
+          - type: expect_table_row_count_to_be_between
+            kwargs: {min_value: 1}
+        """);
+    Run fixed = run("pipeline", "run", file.toString(), "--json");
+    assertThat(fixed.exit()).as(fixed.err()).isEqualTo(0);
+    assertThat(fixed.json().get("version").asInt()).isEqualTo(2);
+    assertThat(fixed.json().get("restarted").asBoolean()).isFalse();
 
     // A product belongs to its pipeline.
     Path other = pipelines.resolve("other.yaml");

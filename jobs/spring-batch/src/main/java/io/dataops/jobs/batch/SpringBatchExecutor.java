@@ -11,6 +11,7 @@ import io.dataops.pipelines.desensitize.Pseudonymize;
 import io.dataops.pipelines.run.PipelineRunResult;
 import io.dataops.products.registry.ProductVersion;
 import io.dataops.products.publish.ProductPublisher;
+import io.dataops.products.publish.PublishVersion;
 import io.dataops.core.audit.Actor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -144,6 +145,9 @@ public final class SpringBatchExecutor {
           if (c instanceof InputDataException data) {
             throw refuse(execution, p, data.getMessage());
           }
+          if (c instanceof PublishVersion.QualityGateFailed gate) {
+            throw discard(execution, workDir, gate);
+          }
           if (c instanceof BadInputException bad) {
             throw bad;
           }
@@ -176,6 +180,17 @@ public final class SpringBatchExecutor {
     execution.setExitStatus(new ExitStatus(REFUSED, message));
     batch.jobRepository().update(execution);
     return new InputDataException(message);
+  }
+
+  /**
+   * A product that failed its quality gate was removed with its files (unchecked rows never stay readable), so this
+   * run cannot be resumed: it is forgotten, and the same command runs it anew (the suite may have been fixed).
+   */
+  private PublishVersion.QualityGateFailed discard(JobExecution execution, Path workDir,
+      PublishVersion.QualityGateFailed gate) {
+    batch.jobRepository().deleteJobInstance(execution.getJobInstance());
+    deleteQuietly(workDir);
+    return gate;
   }
 
   private Job job(String name, RunState run) {

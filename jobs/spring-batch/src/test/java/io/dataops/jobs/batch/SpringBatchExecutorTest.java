@@ -295,7 +295,7 @@ class SpringBatchExecutorTest extends PipelineFixture {
         .hasMessage("leak check failed, nothing was published: id_card: 3000 values give back a raw ID or bank card "
             + "number through its check character (give those columns a policy that hides the value)");
     assertThat(lakehouse.load(ProductTables.id("id-display")).currentSnapshot()).as("nothing published").isNull();
-    assertThat(new ProductVersionStore(lakehouse.config().catalogUri(), null, null).list("id-display")).isEmpty();
+    assertThat(new ProductRegistry(lakehouse.config().catalogUri(), null, null).list("id-display")).isEmpty();
   }
 
   @Test
