@@ -179,7 +179,7 @@ class CsvLandingTest extends LandingFixture {
   }
 
   @Test
-  void aQuoteNotClosedWithinMaxRecordBytesIsResynchronisedOnTheNextLine() {
+  void aQuoteNeverClosedIsResynchronisedOnTheNextLineEvenPastMaxRecordBytes() throws Exception {
     StringBuilder csv = new StringBuilder("id,name\n1,\"never closed\n");
     for (int i = 2; i <= 200; i++) {
       csv.append(i).append(",row ").append(i).append('\n');
@@ -187,10 +187,49 @@ class CsvLandingTest extends LandingFixture {
     LandingResult r = land(TWO + "maxRecordBytes: 1024\n", csv.toString());
     assertThat(r.rowsRead()).isEqualTo(200);
     assertThat(r.rowsQuarantined()).isEqualTo(1);
-    assertThat(quarantineRows().get(0).getField("rule")).isEqualTo(Problem.UNTERMINATED_QUOTE);
-    assertThat(quarantineRows().get(0).getField("reason"))
-        .isEqualTo("the quoted field opened on line 2 is not closed within maxRecordBytes (1024)");
+    Record bad = quarantineRows().get(0);
+    assertThat(bad.getField("rule")).isEqualTo(Problem.UNTERMINATED_QUOTE);
+    assertThat(bad.getField("reason"))
+        .isEqualTo("the quoted field opened on line 2 is never closed before the end of the file");
+    assertThat(bad.getField("raw_text")).isEqualTo("1,\"never closed");
     assertThat(odsRows()).hasSize(199);
+    assertThat(odsRows()).extracting(x -> x.getField(FeedTables.ROW_NUMBER)).first().isEqualTo(2L);
+    assertThat(r.fileSha256()).as("the bytes read twice are digested once")
+        .isEqualTo(Landing.sha256(dir.resolve("feed.csv")));
+  }
+
+  @Test
+  void aQuotedFieldLongerThanMaxRecordBytesIsOneRecordTooLongAndReadingResumesAfterIt() {
+    // An address of about 1.9 KB, quoted, holding ten lines that look like rows.
+    StringBuilder address = new StringBuilder();
+    for (int i = 0; i < 10; i++) {
+      address.append(100 + i).append(",fake row ").append("x".repeat(170)).append('\n');
+    }
+    String csv = "id,name\n1,a\n2,\"" + address + "\"\n3,c\n4,\"short\nbut two lines\"\n";
+    LandingResult r = land(TWO + "maxRecordBytes: 1024\n", csv);
+    assertThat(r.rowsRead()).isEqualTo(4);
+    assertThat(r.rowsQuarantined()).isEqualTo(1);
+    Record bad = quarantineRows().get(0);
+    assertThat(bad.getField("rule")).isEqualTo(Problem.RECORD_TOO_LONG);
+    assertThat(bad.getField("row_number")).isEqualTo(2L);
+    assertThat(bad.getField("line_number")).isEqualTo(3L);
+    assertThat((String) bad.getField("raw_text")).hasSize(1024).startsWith("2,\"100,fake row");
+    assertThat(odsRows()).extracting(x -> x.getField("id")).containsExactly(1L, 3L, 4L);
+    assertThat(odsRows()).extracting(x -> x.getField(FeedTables.ROW_NUMBER)).containsExactly(1L, 3L, 4L);
+    assertThat(odsRows().get(2).getField("name")).isEqualTo("short\nbut two lines");
+  }
+
+  @Test
+  void aQuotedCellOfMegabytesIsOneRowUnderTheDefaultLimit() {
+    StringBuilder csv = new StringBuilder("id,name\n1,a\n2,\"");
+    while (csv.length() < 3 << 20) {
+      csv.append("9,looks like a row\n");
+    }
+    csv.append("\"\n3,c\n");
+    LandingResult r = land(TWO, csv.toString());
+    assertThat(r.rowsRead()).isEqualTo(3);
+    assertThat(r.quarantinedByRule()).containsExactly(java.util.Map.entry(Problem.RECORD_TOO_LONG, 1L));
+    assertThat(odsRows()).extracting(x -> x.getField("id")).containsExactly(1L, 3L);
   }
 
   @Test
