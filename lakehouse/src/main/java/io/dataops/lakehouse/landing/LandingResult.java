@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * What a landing did. {@code rowsRead == rowsLanded + rowsQuarantined} always; a duplicate feed lands nothing,
- * reads nothing new and names the snapshot that landed the same content ({@code duplicateOf}).
+ * reads nothing new and names the snapshot that landed the same content ({@code duplicateOf}). {@code repaired}
+ * (else null) reports quarantine rows of earlier, interrupted feeds that this landing appended.
  */
 public record LandingResult(
     String table,
@@ -24,7 +25,8 @@ public record LandingResult(
     String encoding,
     List<String> missingColumns,
     long blankLines,
-    double seconds) {
+    double seconds,
+    Repaired repaired) {
 
   public LandingResult {
     if (rowsRead != rowsLanded + rowsQuarantined) {

@@ -88,7 +88,7 @@ class CsvLandingTest extends LandingFixture {
 
   @Test
   void reasonsNeverRepeatTheValue() {
-    LandingResult r = land(TWO.replace("type: long", "type: int"), "id,name\n110105194912310021,x\n");
+    LandingResult r = land(TWO.replace("type: long", "type: int"), "id,name\n110105194912310021,x\n1,y\n");
     assertThat(r.rowsQuarantined()).isEqualTo(1);
     String reason = (String) quarantineRows().get(0).getField("reason");
     assertThat(reason).isEqualTo("column id: out of the range of int").doesNotContain("110105194912310021");
@@ -293,11 +293,19 @@ class CsvLandingTest extends LandingFixture {
   }
 
   @Test
-  void anEmptyFileIsAnEmptyFeed() {
-    LandingResult r = land(TWO, "");
-    assertThat(r.rowsRead()).isZero();
-    assertThat(r.snapshotId()).isNotNull();
-    assertThat(ods().currentSnapshot().summary()).containsEntry(FeedTables.SUMMARY_ROWS_READ, "0");
+  void anEmptyFileOrAHeaderWithoutRowsIsRefusedAndNothingIsCommitted() {
+    assertThatThrownBy(() -> land(TWO, "")).isInstanceOf(BadInputException.class)
+        .hasMessage("feed.csv is empty (0 bytes): there is nothing to land");
+    assertThat(lakehouse.exists(io.dataops.lakehouse.catalog.TableNames.ods("dept", "data"))).isFalse();
+    assertThatThrownBy(() -> land(TWO, "id,name\n\n")).isInstanceOf(BadInputException.class)
+        .hasMessage("feed.csv has no rows: there is nothing to land");
+    assertThat(ods().currentSnapshot()).isNull();
+    assertThat(quarantine().currentSnapshot()).isNull();
+    try (var files = java.nio.file.Files.walk(dir.resolve("home/warehouse"))) {
+      assertThat(files.filter(f -> f.toString().endsWith(".parquet"))).as("no data file left behind").isEmpty();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test
