@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.dataops.core.BadInputException;
+import io.dataops.core.StorageFullException;
 import io.dataops.core.digest.DigestAlgorithm;
 import io.dataops.core.digest.Digests;
 import io.dataops.lakehouse.catalog.Lakehouse;
@@ -118,7 +119,12 @@ public final class Landing {
     OffsetDateTime landedAt = OffsetDateTime.now(ZoneOffset.UTC);
     String feedId = FEED_TIME.format(landedAt) + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     MessageDigest digest = sha == null ? newSha256() : null;
-    Outcome outcome = readAndWrite(file, contract, ods, quarantine, feedId, landedAt, digest, fileBytes);
+    Outcome outcome;
+    try {
+      outcome = readAndWrite(file, contract, ods, quarantine, feedId, landedAt, digest, fileBytes);
+    } catch (RuntimeException | Error e) {
+      throw storageFullOr(e, ods, odsId);
+    }
     if (sha == null) {
       sha = HexFormat.of().formatHex(digest.digest());
     }
@@ -157,10 +163,10 @@ public final class Landing {
       deleteQuietly(ods, outcome.odsFiles);
       deleteQuietly(quarantine, outcome.quarantineFiles);
       return duplicate(odsId, quarantineId, e.snapshotId, sha, fileBytes, contract, started, repaired);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       deleteQuietly(ods, outcome.odsFiles);
       deleteQuietly(quarantine, outcome.quarantineFiles);
-      throw e;
+      throw storageFullOr(e, ods, odsId);
     }
     betweenCommits.run();
     Long quarantineSnapshot = null;
@@ -172,6 +178,21 @@ public final class Landing {
         outcome.landed, outcome.quarantined, null, quarantineId.toString(), quarantineSnapshot,
         new TreeMap<>(outcome.byRule), sha, fileBytes, contract.format().spelling(), outcome.encoding,
         outcome.missingColumns, outcome.blankLines, seconds, repaired);
+  }
+
+  /**
+   * A write that failed for want of space is said in one line naming the device (the files written are gone by
+   * now, so landing again once there is space is safe); any other failure is passed on as it is.
+   */
+  private static RuntimeException storageFullOr(Throwable failure, Table table, TableIdentifier id) {
+    if (StorageFullException.isCause(failure)) {
+      return new StorageFullException("no space left on " + StorageFullException.deviceOf(table.location())
+          + " while writing " + id + ": nothing was landed; free some space and land the feed again", failure);
+    }
+    if (failure instanceof Error err) {
+      throw err;
+    }
+    return (RuntimeException) failure;
   }
 
   /** The snapshot that landed this feed before, or null. */
