@@ -87,6 +87,30 @@ class CsvLandingTest extends LandingFixture {
   }
 
   @Test
+  void aDecimalWithAnExponentOrABadTimestampIsNamedForWhatItIs() {
+    String contract = """
+        columns:
+          - {name: id, type: long, required: true}
+          - {name: amount, type: "decimal(6,2)"}
+          - {name: at, type: timestamp}
+        """;
+    LandingResult r = land(contract, "id,amount,at\n"
+        + "1,1e999999,2024-01-01 00:00:00\n"
+        + "2,1.5,2024-02-30 10:00:00\n"
+        + "3,2,2024-01-01 25:00:00\n"
+        + "4,3,yesterday\n"
+        + "6,5,20x4-01-01 00:00:00\n"
+        + "5,4.25,2024-02-29 23:59:59\n");
+    assertThat(r.rowsLanded()).isEqualTo(1);
+    assertThat(quarantineRows()).extracting(x -> x.getField("reason")).containsExactly(
+        "column amount: not a plain decimal number (digits and a decimal point, no exponent)",
+        "column at: not a timestamp (format yyyy-MM-dd HH:mm:ss)",
+        "column at: not a timestamp (format yyyy-MM-dd HH:mm:ss)",
+        "column at: not a timestamp (format yyyy-MM-dd HH:mm:ss)",
+        "column at: not a timestamp (format yyyy-MM-dd HH:mm:ss)");
+  }
+
+  @Test
   void reasonsNeverRepeatTheValue() {
     LandingResult r = land(TWO.replace("type: long", "type: int"), "id,name\n110105194912310021,x\n1,y\n");
     assertThat(r.rowsQuarantined()).isEqualTo(1);

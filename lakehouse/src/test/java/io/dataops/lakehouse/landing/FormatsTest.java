@@ -114,6 +114,16 @@ class FormatsTest extends LandingFixture {
       """;
 
   @Test
+  void aHugeJsonNumberForADecimalIsMeasuredWithoutBeingBuilt() {
+    LandingResult r = land(JSON_CONTRACT, "feed.jsonl",
+        "{\"id\": 1, \"amount\": 1e999999}\n{\"id\": 2, \"amount\": 0}\n".getBytes(StandardCharsets.UTF_8));
+    assertThat(r.rowsLanded()).isEqualTo(1);
+    assertThat(quarantineRows().get(0).getField("reason"))
+        .isEqualTo("column amount: has 1000002 digits, decimal(8,2) allows 8");
+    assertThat(odsRows().get(0).getField("amount")).isEqualTo(new BigDecimal("0.00"));
+  }
+
+  @Test
   void jsonLinesProblemsAreQuarantinedPerLine() {
     String jsonl = "{\"id\": 1, \"name\": \"a\", \"amount\": 1.5, \"day\": \"2024-01-31\"}\n"
         + "{\"id\": \"2\", \"name\": \"b\", \"amount\": \"2.25\"}\n"          // strings for numbers, day absent
