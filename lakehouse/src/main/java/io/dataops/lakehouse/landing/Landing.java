@@ -223,8 +223,10 @@ public final class Landing {
         .append(' ').append(n));
     String hint = outcome.byRule.containsKey(Problem.UNDECODABLE) && outcome.encoding != null
         ? "; is the file really " + outcome.encoding + "? check the contract's encoding" : "";
-    return new BadInputException("none of the " + outcome.quarantined + " rows of " + name + " could be landed ("
-        + rules + "): nothing landed; the rows are in " + quarantineId + " as feed " + feedId + hint);
+    String none = outcome.quarantined == 1 ? "the only row of " + name + " could not be landed"
+        : "none of the " + outcome.quarantined + " rows of " + name + " could be landed";
+    return new BadInputException(none + " (" + rules + "): nothing landed; the rows are in " + quarantineId
+        + " as feed " + feedId + hint);
   }
 
   private FeedContract checkRequest(LandingRequest request) {

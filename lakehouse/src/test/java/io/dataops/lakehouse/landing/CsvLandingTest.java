@@ -317,7 +317,7 @@ class CsvLandingTest extends LandingFixture {
   }
 
   @Test
-  void anEmptyFileOrAHeaderWithoutRowsIsRefusedAndNothingIsCommitted() {
+  void anEmptyFileOrAFeedWithoutALandableRowIsRefusedAndNothingIsCommitted() throws Exception {
     assertThatThrownBy(() -> land(TWO, "")).isInstanceOf(BadInputException.class)
         .hasMessage("feed.csv is empty (0 bytes): there is nothing to land");
     assertThat(lakehouse.exists(io.dataops.lakehouse.catalog.TableNames.ods("dept", "data"))).isFalse();
@@ -327,9 +327,12 @@ class CsvLandingTest extends LandingFixture {
     assertThat(quarantine().currentSnapshot()).isNull();
     try (var files = java.nio.file.Files.walk(dir.resolve("home/warehouse"))) {
       assertThat(files.filter(f -> f.toString().endsWith(".parquet"))).as("no data file left behind").isEmpty();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
     }
+    assertThatThrownBy(() -> land(TWO, "id,name\nx,a\n")).isInstanceOf(BadInputException.class)
+        .hasMessageStartingWith("the only row of feed.csv could not be landed (bad_value 1): nothing landed; "
+            + "the rows are in quarantine.dept__data as feed ");
+    assertThat(ods().currentSnapshot()).isNull();
+    assertThat(quarantineRows()).hasSize(1);
   }
 
   @Test
