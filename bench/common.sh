@@ -10,9 +10,12 @@ jar="$HOME/.m2/repository/org/duckdb/duckdb_jdbc/$duckdb_version/duckdb_jdbc-$du
   -Dartifact=org.duckdb:duckdb_jdbc:$duckdb_version >/dev/null)
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
 
+# On failure it prints nothing on stdout (so `read -r wall rss < <(measure ...)` fails rather than reading the
+# message as numbers) and says why on stderr.
 measure() {
   local label=$1; shift
   /usr/bin/time -f "%e %M" -o "$out/$label.time" "$@" > "$out/$label.out" 2> "$out/$label.err" || {
-    echo "$label failed:"; cat "$out/$label.err"; exit 1; }
+    { echo "$label failed ($(head -1 "$out/$label.time")):"; cat "$out/$label.err"; tail -3 "$out/$label.out"; } >&2
+    exit 1; }
   cat "$out/$label.time"
 }

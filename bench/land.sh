@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Lands an N-row citizen CSV (GBK) with `dataops land` under -Xmx512m, then times DuckDB copying the same rows
+# Lands an N-row citizen CSV (GBK) with `dataops land` in a 512 MB heap, then times DuckDB copying the same rows
 # from CSV to Parquet (JDBC driver, threads=2) for comparison. Prints rows/s and peak RSS of each whole process.
-#   bench/land.sh 1000000
+# It is also the proof that landing fits the heap: it exits non-zero unless the landing JVM ran with that maximum
+# heap (its own GC log says so), never ran out of it (-XX:+ExitOnOutOfMemoryError ends the process at the first
+# OutOfMemoryError, even one a thread would swallow) and read all N rows.
+#   bench/land.sh 10000000
+#   BENCH_HEAP=64m bench/land.sh 1000000      # another heap; this one is too small, and the check fails
 set -euo pipefail
 n=${1:?usage: bench/land.sh ROWS}
+heap=${BENCH_HEAP:-512m}
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bench_name=land
 # shellcheck source=bench/common.sh
@@ -16,22 +21,51 @@ bytes=$(stat -c %s "$out/citizens.csv")
 # in UTF-8. It therefore does less work than we do (no GBK decoding, no contract checks, no quarantine).
 iconv -f GBK -t UTF-8 "$out/citizens.csv" > "$out/citizens-utf8.csv"
 
-
-read -r ours_wall ours_rss < <(measure dataops env DATAOPS_HEAP=512m "$root/bin/dataops" land --home "$out/home" \
-  --department public-security --dataset citizens --file "$out/citizens.csv" --json)
+gc_log="$out/dataops-gc.log"
+if ! read -r ours_wall ours_rss < <(measure dataops env DATAOPS_HEAP="$heap" \
+    DATAOPS_JAVA_OPTS="${DATAOPS_JAVA_OPTS:-} -XX:+ExitOnOutOfMemoryError -Xlog:gc,gc+init:file=$gc_log" \
+    "$root/bin/dataops" land --home "$out/home" --department public-security --dataset citizens \
+    --file "$out/citizens.csv" --json); then
+  if grep -qs OutOfMemoryError "$out/dataops.out" "$out/dataops.err"; then
+    echo "FAILED: dataops land ran out of its $heap heap landing $n rows (GC log: $gc_log)" >&2
+  fi
+  exit 1
+fi
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 read -r duck_wall duck_rss < <(measure duckdb java -cp "$jar" "$root/bench/DuckDbCopy.java" \
   "$out/citizens-utf8.csv" "$out/citizens.parquet")
 
-python3 - "$n" "$bytes" "$ours_wall" "$ours_rss" "$duck_wall" "$duck_rss" "$out" <<'PY'
-import json, sys
+python3 - "$n" "$bytes" "$ours_wall" "$ours_rss" "$duck_wall" "$duck_rss" "$out" "$heap" "$gc_log" "$load_after" <<'PY'
+import json, re, sys
 n, size, ow, orss, dw, drss, out = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6]), sys.argv[7]
+heap, gc_log, load_after = sys.argv[8], sys.argv[9], sys.argv[10]
+UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+def size_of(text):
+    m = re.fullmatch(r"(\d+)([kmg]?)b?", text.strip().lower())
+    return int(m.group(1)) * UNITS[m.group(2)]
+def fail(why):
+    sys.exit(f"FAILED: {why}")
+
 land = json.load(open(out + "/dataops.out"))
-assert land["rowsRead"] == n == land["rowsLanded"] + land["rowsQuarantined"], land
+if not land["rowsRead"] == n == land["rowsLanded"] + land["rowsQuarantined"]:
+    fail(f"dataops land read {land['rowsRead']} of {n} rows (landed {land['rowsLanded']}, quarantined {land['rowsQuarantined']})")
 duck = json.load(open(out + "/duckdb.out"))
 assert duck["rows"] == n, duck
-print(f"rows: {n:,}  file: {size/1e6:,.0f} MB")
+# The heap the JVM really had, and how much of it the landing used, from the JVM's own GC log.
+log = open(gc_log).read()
+cap = re.search(r"Heap Max Capacity: (\d+[KMG]?)", log)
+if not cap or size_of(cap.group(1)) != size_of(heap):
+    fail(f"the landing JVM did not run with a {heap} heap (its GC log says: {cap.group(0) if cap else 'nothing'})")
+pauses = [tuple(size_of(x) for x in p) for p in re.findall(r"Pause \S+ .*?(\d+[KMG])->(\d+[KMG])\((\d+[KMG])\)", log)]
+if pauses:
+    heap_note = (f"peak heap in use {max(p[0] for p in pauses) >> 20:,} MB before a collection, "
+                 f"{max(p[1] for p in pauses) >> 20:,} MB live after one ({len(pauses)} collections)")
+else:
+    heap_note = "no collection was needed"
+print(f"rows: {n:,}  file: {size/1e6:,.0f} MB  load after landing: {load_after}")
 print(f"{'':28}{'wall s':>8}{'rows/s':>12}{'peak RSS MB':>13}")
-print(f"{'dataops land (-Xmx512m)':28}{ow:8.2f}{n/ow:12,.0f}{orss/1024:13,.0f}   (in-process: {land['seconds']:.2f} s, {n/land['seconds']:,.0f} rows/s)")
+print(f"{'dataops land (-Xmx' + heap + ')':28}{ow:8.2f}{n/ow:12,.0f}{orss/1024:13,.0f}   (in-process: {land['seconds']:.2f} s, {n/land['seconds']:,.0f} rows/s)")
 print(f"{'duckdb csv->parquet (2 thr)':28}{dw:8.2f}{n/dw:12,.0f}{drss/1024:13,.0f}   (in-process: {duck['seconds']:.2f} s, {n/duck['seconds']:,.0f} rows/s)")
 print(f"throughput ratio dataops/duckdb (whole process): {dw/ow:.2f}")
+print(f"heap check passed: {n:,} rows landed within a {cap.group(1)} maximum heap, no OutOfMemoryError; {heap_note}")
 PY

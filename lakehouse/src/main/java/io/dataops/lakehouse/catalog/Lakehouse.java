@@ -10,12 +10,14 @@ import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.CatalogProperties;
+import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.io.FileIO;
 import io.dataops.core.BadInputException;
 import org.apache.iceberg.jdbc.JdbcCatalog;
 import org.apache.iceberg.jdbc.UncheckedSQLException;
@@ -27,10 +29,16 @@ import org.apache.iceberg.jdbc.UncheckedSQLException;
 public final class Lakehouse implements AutoCloseable {
   private final JdbcCatalog catalog;
   private final LakehouseConfig config;
+  private final Map<String, String> catalogProperties;
+  private final Configuration conf;
+  private FileIO io;
 
-  private Lakehouse(JdbcCatalog catalog, LakehouseConfig config) {
+  private Lakehouse(JdbcCatalog catalog, LakehouseConfig config, Map<String, String> catalogProperties,
+      Configuration conf) {
     this.catalog = catalog;
     this.config = config;
+    this.catalogProperties = catalogProperties;
+    this.conf = conf;
   }
 
   public static Lakehouse open(LakehouseConfig config) {
@@ -58,8 +66,9 @@ public final class Lakehouse implements AutoCloseable {
     }
     props.putAll(config.extra());
     JdbcCatalog catalog;
+    Configuration conf = hadoopConf();
     try {
-      catalog = initialize(props);
+      catalog = initialize(props, conf);
     } catch (UncheckedSQLException e) {
       java.sql.SQLException sql = rootSql(e);
       if (sql != null && sql.getSQLState() != null
@@ -70,7 +79,7 @@ public final class Lakehouse implements AutoCloseable {
       }
       throw e;
     }
-    Lakehouse lakehouse = new Lakehouse(catalog, config);
+    Lakehouse lakehouse = new Lakehouse(catalog, config, Map.copyOf(props), conf);
     lakehouse.ensureZones();
     return lakehouse;
   }
@@ -80,11 +89,7 @@ public final class Lakehouse implements AutoCloseable {
    * second process doing the same at the same moment; the loser fails on "already exists", and a second attempt
    * finds the work done.
    */
-  private static JdbcCatalog initialize(Map<String, String> props) {
-    Configuration conf = new Configuration(false);
-    // Raw local files: no .crc side files in the warehouse, which would double the files a reader lists.
-    conf.set("fs.file.impl", "org.apache.hadoop.fs.RawLocalFileSystem");
-    conf.setBoolean("fs.file.impl.disable.cache", true);
+  private static JdbcCatalog initialize(Map<String, String> props, Configuration conf) {
     for (int attempt = 1; ; attempt++) {
       JdbcCatalog catalog = new JdbcCatalog();
       catalog.setConf(conf);
@@ -104,6 +109,14 @@ public final class Lakehouse implements AutoCloseable {
         }
       }
     }
+  }
+
+  private static Configuration hadoopConf() {
+    Configuration conf = new Configuration(false);
+    // Raw local files: no .crc side files in the warehouse, which would double the files a reader lists.
+    conf.set("fs.file.impl", "org.apache.hadoop.fs.RawLocalFileSystem");
+    conf.setBoolean("fs.file.impl.disable.cache", true);
+    return conf;
   }
 
   private static java.sql.SQLException rootSql(Throwable t) {
@@ -137,6 +150,18 @@ public final class Lakehouse implements AutoCloseable {
 
   public LakehouseConfig config() {
     return config;
+  }
+
+  /**
+   * A FileIO like the catalog's own (same implementation and settings), to read the warehouse's files without going
+   * through the catalog's pointers, which live in the platform database.
+   */
+  public synchronized FileIO io() {
+    if (io == null) {
+      io = CatalogUtil.loadFileIO(catalogProperties.getOrDefault(CatalogProperties.FILE_IO_IMPL,
+          "org.apache.iceberg.hadoop.HadoopFileIO"), catalogProperties, conf);
+    }
+    return io;
   }
 
   public boolean exists(TableIdentifier id) {
@@ -192,6 +217,11 @@ public final class Lakehouse implements AutoCloseable {
 
   @Override
   public void close() {
+    synchronized (this) {
+      if (io != null) {
+        io.close();
+      }
+    }
     catalog.close();
   }
 }

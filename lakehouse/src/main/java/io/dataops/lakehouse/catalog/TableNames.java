@@ -38,7 +38,7 @@ public final class TableNames {
       known |= z.namespaceName().equals(zone);
     }
     if (!known || table.isEmpty() || table.contains(".")) {
-      throw new BadInputException("'" + text + "' is not a table name (expected ods|quarantine|product|quality.<name>)");
+      throw new BadInputException("'" + text + "' is not a table name (expected ods|quarantine|product|quality|audit.<name>)");
     }
     return TableIdentifier.of(zone, sqlName(table));
   }

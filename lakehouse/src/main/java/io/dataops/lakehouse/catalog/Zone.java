@@ -2,9 +2,12 @@ package io.dataops.lakehouse.catalog;
 
 import org.apache.iceberg.catalog.Namespace;
 
-/** The lakehouse's namespaces: landed resources, quarantined rows, products, quality results. */
+/**
+ * The lakehouse's namespaces: landed resources, quarantined rows, products, quality results, and the audit trail's
+ * checkpoints (kept apart from the platform database so that a rewrite of that database alone is detected).
+ */
 public enum Zone {
-  ODS("ods"), QUARANTINE("quarantine"), PRODUCT("product"), QUALITY("quality");
+  ODS("ods"), QUARANTINE("quarantine"), PRODUCT("product"), QUALITY("quality"), AUDIT("audit");
 
   private final String name;
 

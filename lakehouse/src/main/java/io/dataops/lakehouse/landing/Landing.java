@@ -36,6 +36,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.BaseTable;
 import org.apache.iceberg.DataFile;
@@ -72,6 +73,8 @@ public final class Landing {
   private final ProgressListener progress;
   /** Runs between the ods and the quarantine commit; tests use it to die at the worst moment. */
   Runnable betweenCommits = () -> { };
+  /** Runs at each ods commit attempt once its base is chosen; tests line up processes here to force a conflict. */
+  IntConsumer beforeCommitAttempt = attempt -> { };
 
   public Landing(Lakehouse lakehouse) {
     this(lakehouse, Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())), ProgressListener.NONE);
@@ -112,7 +115,7 @@ public final class Landing {
       Long earlier = landedBefore(((HasTableOperations) ods).operations().refresh(),
           new FeedKey(sha, contractVersion), request.contractSha256());
       if (earlier != null) {
-        return duplicate(odsId, quarantineId, earlier, sha, fileBytes, contract, started, repaired);
+        return duplicate(odsId, quarantineId, earlier, sha, fileBytes, contract, started, CommitReport.NONE, repaired);
       }
     }
 
@@ -156,13 +159,16 @@ public final class Landing {
       summary.put(FeedTables.SUMMARY_QUARANTINE_FILES, describe(outcome.quarantineFiles));
     }
 
+    OnceOnlyOperations guard = new OnceOnlyOperations(((HasTableOperations) ods).operations(),
+        FeedTables.SUMMARY_FEED_KEY, key.value(), beforeCommitAttempt);
     long snapshotId;
     try {
-      snapshotId = commitOnce(ods, FeedTables.SUMMARY_FEED_KEY, key.value(), outcome.odsFiles, summary);
+      snapshotId = commitOnce(ods, guard, outcome.odsFiles, summary);
     } catch (OnceOnlyOperations.AlreadyCommitted e) {
       deleteQuietly(ods, outcome.odsFiles);
       deleteQuietly(quarantine, outcome.quarantineFiles);
-      return duplicate(odsId, quarantineId, e.snapshotId, sha, fileBytes, contract, started, repaired);
+      return duplicate(odsId, quarantineId, e.snapshotId, sha, fileBytes, contract, started, guard.report(true),
+          repaired);
     } catch (RuntimeException | Error e) {
       deleteQuietly(ods, outcome.odsFiles);
       deleteQuietly(quarantine, outcome.quarantineFiles);
@@ -177,7 +183,7 @@ public final class Landing {
     return new LandingResult(odsId.toString(), snapshotId, feedId, outcome.landed + outcome.quarantined,
         outcome.landed, outcome.quarantined, null, quarantineId.toString(), quarantineSnapshot,
         new TreeMap<>(outcome.byRule), sha, fileBytes, contract.format().spelling(), outcome.encoding,
-        outcome.missingColumns, outcome.blankLines, seconds, repaired);
+        outcome.missingColumns, outcome.blankLines, seconds, guard.report(false), repaired);
   }
 
   /**
@@ -453,8 +459,13 @@ public final class Landing {
 
   /** Appends the files in one commit that is refused if a snapshot already carries {@code key = value}. */
   static long commitOnce(Table table, String key, String value, List<DataFile> files, Map<String, String> summary) {
-    Table guarded = new BaseTable(
-        new OnceOnlyOperations(((HasTableOperations) table).operations(), key, value), table.name());
+    return commitOnce(table, new OnceOnlyOperations(((HasTableOperations) table).operations(), key, value), files,
+        summary);
+  }
+
+  private static long commitOnce(Table table, OnceOnlyOperations guard, List<DataFile> files,
+      Map<String, String> summary) {
+    Table guarded = new BaseTable(guard, table.name());
     AppendFiles append = guarded.newAppend();
     files.forEach(append::appendFile);
     summary.forEach(append::set);
@@ -539,9 +550,9 @@ public final class Landing {
   }
 
   private LandingResult duplicate(TableIdentifier ods, TableIdentifier quarantine, long earlier, String sha,
-      long fileBytes, FeedContract contract, long started, Repaired repaired) {
+      long fileBytes, FeedContract contract, long started, CommitReport commit, Repaired repaired) {
     return new LandingResult(ods.toString(), null, null, 0, 0, 0, earlier, quarantine.toString(), null, Map.of(),
-        sha, fileBytes, contract.format().spelling(), null, List.of(), 0, (System.nanoTime() - started) / 1e9,
+        sha, fileBytes, contract.format().spelling(), null, List.of(), 0, (System.nanoTime() - started) / 1e9, commit,
         repaired);
   }
 

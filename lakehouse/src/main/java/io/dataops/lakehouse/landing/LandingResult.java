@@ -5,8 +5,9 @@ import java.util.Map;
 
 /**
  * What a landing did. {@code rowsRead == rowsLanded + rowsQuarantined} always; a duplicate feed lands nothing,
- * reads nothing new and names the snapshot that landed the same content ({@code duplicateOf}). {@code repaired}
- * (else null) reports quarantine rows of earlier, interrupted feeds that this landing appended.
+ * reads nothing new and names the snapshot that landed the same content ({@code duplicateOf}); {@code commit} says
+ * how the ods commit went (attempts, conflicts with other processes' commits, a duplicate found only at commit).
+ * {@code repaired} (else null) reports quarantine rows of earlier, interrupted feeds that this landing appended.
  */
 public record LandingResult(
     String table,
@@ -26,6 +27,7 @@ public record LandingResult(
     List<String> missingColumns,
     long blankLines,
     double seconds,
+    CommitReport commit,
     Repaired repaired) {
 
   public LandingResult {

@@ -1,9 +1,11 @@
 package io.dataops.lakehouse.landing;
 
+import java.util.function.IntConsumer;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.TableOperations;
 import org.apache.iceberg.encryption.EncryptionManager;
+import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.LocationProvider;
 
@@ -11,17 +13,30 @@ import org.apache.iceberg.io.LocationProvider;
  * Table operations that refuse a commit when the table already has a snapshot whose summary carries the same
  * value under {@code key}. Iceberg re-applies and retries a commit that lost a race; this check runs on every
  * attempt against the metadata the attempt builds on, so two processes landing the same feed at once cannot both
- * succeed.
+ * succeed. It counts the attempts and the conflicts (attempts another commit overtook) for the landing's report.
  */
 final class OnceOnlyOperations implements TableOperations {
   private final TableOperations delegate;
   private final String key;
   private final String value;
+  private final IntConsumer beforeAttempt;
+  private int attempts;
+  private int conflicts;
 
   OnceOnlyOperations(TableOperations delegate, String key, String value) {
+    this(delegate, key, value, attempt -> { });
+  }
+
+  /** {@code beforeAttempt} gets each attempt's number once the attempt's base is chosen, before anything is checked. */
+  OnceOnlyOperations(TableOperations delegate, String key, String value, IntConsumer beforeAttempt) {
     this.delegate = delegate;
     this.key = key;
     this.value = value;
+    this.beforeAttempt = beforeAttempt;
+  }
+
+  CommitReport report(boolean duplicateAtCommit) {
+    return new CommitReport(attempts, conflicts, duplicateAtCommit);
   }
 
   /** Thrown (never retried by Iceberg) when the value was committed before. */
@@ -48,11 +63,18 @@ final class OnceOnlyOperations implements TableOperations {
 
   @Override
   public void commit(TableMetadata base, TableMetadata metadata) {
+    attempts++;
+    beforeAttempt.accept(attempts);
     Long existing = find(base, key, value);
     if (existing != null) {
       throw new AlreadyCommitted(existing);
     }
-    delegate.commit(base, metadata);
+    try {
+      delegate.commit(base, metadata);
+    } catch (CommitFailedException overtaken) {
+      conflicts++; // Iceberg retries it on the new table state
+      throw overtaken;
+    }
   }
 
   @Override

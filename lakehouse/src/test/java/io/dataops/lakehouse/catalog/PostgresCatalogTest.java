@@ -2,11 +2,14 @@ package io.dataops.lakehouse.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.dataops.lakehouse.contract.ContractParser;
 import io.dataops.lakehouse.contract.FeedFormat;
 import io.dataops.lakehouse.landing.Landing;
 import io.dataops.lakehouse.landing.LandingRequest;
 import io.dataops.lakehouse.landing.LandingResult;
+import io.dataops.lakehouse.landing.RaceAssertions;
+import io.dataops.lakehouse.landing.RacingLandings;
 import io.dataops.lakehouse.sample.GenerateRequest;
 import io.dataops.lakehouse.sample.GenerateResult;
 import io.dataops.lakehouse.sample.SampleDataset;
@@ -24,6 +27,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,14 +98,36 @@ class PostgresCatalogTest {
       });
     }
     long landed = 0;
-    for (Future<LandingResult> f : pool.invokeAll(jobs)) {
-      landed += f.get().rowsLanded();
+    List<Future<LandingResult>> futures = jobs.stream().map(pool::submit).toList();
+    for (Future<LandingResult> f : futures) {
+      landed += f.get(120, TimeUnit.SECONDS).rowsLanded();
     }
     pool.shutdown();
     try (Lakehouse lh = Lakehouse.open(cfg)) {
       var ods = lh.load(TableNames.ods("public-security", "citizens"));
       assertThat(Tables.rows(ods)).hasSize((int) landed);
       assertThat(ods.snapshots()).hasSize(3);
+    }
+  }
+
+  @Test
+  void twoProcessesLandingAtOnceBothSucceedOneAfterARetry() throws Exception {
+    LakehouseConfig cfg = config("catalog_race_" + System.nanoTime());
+    GenerateResult a = citizens("a.csv", 0);
+    GenerateResult b = citizens("b.csv", 5_000);
+    List<JsonNode> results = RacingLandings.race(cfg, dir, List.of(Path.of(a.file()), Path.of(b.file())));
+    try (Lakehouse lh = Lakehouse.open(cfg)) {
+      RaceAssertions.bothLandedOneAfterARetry(results, lh, 10_000, a.expectedQuarantined() + b.expectedQuarantined());
+    }
+  }
+
+  @Test
+  void theSameFeedLandedByTwoProcessesAtOnceLandsOnce() throws Exception {
+    LakehouseConfig cfg = config("catalog_same_feed_" + System.nanoTime());
+    GenerateResult g = citizens("same.csv", 0);
+    List<JsonNode> results = RacingLandings.race(cfg, dir, List.of(Path.of(g.file()), Path.of(g.file())));
+    try (Lakehouse lh = Lakehouse.open(cfg)) {
+      RaceAssertions.oneLandedTheOtherRefusedAtCommit(results, lh, dir.resolve("warehouse"));
     }
   }
 }

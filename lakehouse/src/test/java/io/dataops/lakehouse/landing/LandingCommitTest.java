@@ -3,6 +3,7 @@ package io.dataops.lakehouse.landing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.catalog.LakehouseConfig;
@@ -24,10 +25,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -117,52 +114,18 @@ class LandingCommitTest extends LandingFixture {
   void twoProcessesLandingAtOnceBothSucceedAndLoseNothing() throws Exception {
     GenerateResult a = citizens("a.csv", 20_000, 0, 0.02);
     GenerateResult b = citizens("b.csv", 20_000, 20_000, 0.02);
-    Path home = dir.resolve("home");
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    // Each "process" has its own catalog connection, as two dataops commands would.
-    List<Callable<LandingResult>> jobs = List.of(() -> landAlone(home, a), () -> landAlone(home, b));
-    List<LandingResult> results = new ArrayList<>();
-    for (Future<LandingResult> f : pool.invokeAll(jobs)) {
-      results.add(f.get(120, TimeUnit.SECONDS));
-    }
-    pool.shutdown();
-    long landed = results.stream().mapToLong(LandingResult::rowsLanded).sum();
-    long quarantined = results.stream().mapToLong(LandingResult::rowsQuarantined).sum();
-    assertThat(landed + quarantined).isEqualTo(40_000);
-    assertThat(quarantined).isEqualTo(a.expectedQuarantined() + b.expectedQuarantined());
-    Table ods = citizensTable(lakehouse);
-    assertThat(Tables.rows(ods)).hasSize((int) landed);
-    assertThat(ods.snapshots()).hasSize(2);
-    assertThat(Tables.rows(lakehouse.load(TableNames.quarantine("public-security", "citizens"))))
-        .hasSize((int) quarantined);
+    List<JsonNode> results = RacingLandings.race(LakehouseConfig.embedded(dir.resolve("home")), dir,
+        List.of(Path.of(a.file()), Path.of(b.file())));
+    RaceAssertions.bothLandedOneAfterARetry(results, lakehouse, 40_000,
+        a.expectedQuarantined() + b.expectedQuarantined());
   }
 
   @Test
   void theSameFeedLandedTwiceAtOnceLandsOnce() throws Exception {
     GenerateResult g = citizens("same.csv", 20_000, 0, 0.02);
-    Path home = dir.resolve("home");
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    List<LandingResult> results = new ArrayList<>();
-    for (Future<LandingResult> f : pool.invokeAll(List.<Callable<LandingResult>>of(() -> landAlone(home, g),
-        () -> landAlone(home, g)))) {
-      results.add(f.get(120, TimeUnit.SECONDS));
-    }
-    pool.shutdown();
-    assertThat(results).filteredOn(LandingResult::isDuplicate).hasSize(1);
-    LandingResult winner = results.stream().filter(r -> !r.isDuplicate()).findFirst().orElseThrow();
-    assertThat(Tables.rows(citizensTable(lakehouse))).hasSize((int) winner.rowsLanded());
-    assertThat(Tables.rows(lakehouse.load(TableNames.quarantine("public-security", "citizens"))))
-        .hasSize((int) winner.rowsQuarantined());
-    // The loser's files were written, then removed: nothing but the winner's data files remain.
-    try (var files = Files.walk(home.resolve("warehouse/ods/public_security__citizens/data"))) {
-      assertThat(files.filter(Files::isRegularFile).filter(p -> !p.toString().contains(winner.feedId()))).isEmpty();
-    }
-  }
-
-  private static LandingResult landAlone(Path home, GenerateResult g) {
-    try (Lakehouse lh = Lakehouse.open(LakehouseConfig.embedded(home))) {
-      return new Landing(lh).land(request(g));
-    }
+    List<JsonNode> results = RacingLandings.race(LakehouseConfig.embedded(dir.resolve("home")), dir,
+        List.of(Path.of(g.file()), Path.of(g.file())));
+    RaceAssertions.oneLandedTheOtherRefusedAtCommit(results, lakehouse, dir.resolve("home/warehouse"));
   }
 
   @Test

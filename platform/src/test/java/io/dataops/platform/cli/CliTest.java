@@ -61,12 +61,15 @@ class CliTest {
     assertThat(r.get("rowsLanded").asLong() + r.get("rowsQuarantined").asLong()).isEqualTo(2000);
     assertThat(r.get("rowsQuarantined").asLong()).isEqualTo(expected);
     assertThat(r.get("duplicateOf").isNull()).isTrue();
+    // How the commit went (the race with other processes is proven in lakehouse's RacingLandings tests).
+    assertThat(r.get("commit").toString()).isEqualTo("{\"attempts\":1,\"conflicts\":0,\"duplicateAtCommit\":false}");
 
     Run again = run("land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString(), "--json");
     assertThat(again.exit()).isZero();
     assertThat(again.json().get("snapshotId").isNull()).isTrue();
     assertThat(again.json().get("duplicateOf").asLong()).isEqualTo(r.get("snapshotId").asLong());
     assertThat(again.json().get("rowsRead").asLong()).isZero();
+    assertThat(again.json().get("commit").get("attempts").asInt()).as("found before reading").isZero();
 
     Run list = run("table", "list", "--json");
     assertThat(list.json().get("tables")).hasSize(2);

@@ -1,0 +1,187 @@
+package io.dataops.governance.audit;
+
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.catalog.Zone;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.TableMetadataParser;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.GenericAppenderFactory;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetReaders;
+import org.apache.iceberg.exceptions.NotFoundException;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.DataWriter;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.io.FileInfo;
+import org.apache.iceberg.io.OutputFileFactory;
+import org.apache.iceberg.io.SupportsPrefixOperations;
+import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.types.Types;
+import org.apache.iceberg.types.Types.NestedField;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chain heads in the Iceberg table {@code audit.checkpoints}, one append per checkpoint.
+ *
+ * <p>They are read back from the warehouse's files, not through the catalog: the catalog's pointer to the table's
+ * current metadata lives in the platform database, which is what the checkpoints guard, so a rewrite of that database
+ * could point the table back to before a checkpoint, or drop it. Every metadata file in the table's own folder is
+ * read, and the rows every snapshot in any of them added; a snapshot whose files are gone (an interrupted or retried
+ * commit leaves such metadata behind) is passed over. Metadata files are never deleted after a commit here.
+ */
+final class AuditCheckpoints {
+  static final TableIdentifier TABLE = TableIdentifier.of(Zone.AUDIT.namespaceName(), "checkpoints");
+  static final Schema SCHEMA = new Schema(
+      NestedField.required(1, "seq", Types.LongType.get()),
+      NestedField.required(2, "hash", Types.StringType.get()),
+      NestedField.required(3, "digest", Types.StringType.get()),
+      NestedField.required(4, "checkpointed_at", Types.TimestampType.withZone()),
+      NestedField.optional(5, "reason", Types.StringType.get()));
+  private static final Logger LOG = LoggerFactory.getLogger(AuditCheckpoints.class);
+
+  private final Lakehouse lakehouse;
+
+  AuditCheckpoints(Lakehouse lakehouse) {
+    this.lakehouse = lakehouse;
+  }
+
+  /** The table's folder where the catalog puts it by default; it is read from here whatever the catalog says. */
+  String location() {
+    String warehouse = lakehouse.config().warehouse();
+    while (warehouse.endsWith("/")) {
+      warehouse = warehouse.substring(0, warehouse.length() - 1);
+    }
+    return warehouse + "/" + TABLE.namespace().level(0) + "/" + TABLE.name();
+  }
+
+  void append(Checkpoint cp) {
+    Table t = lakehouse.createOrLoad(TABLE, SCHEMA,
+        Map.of(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "false"));
+    if (!sameLocation(t.location(), location())) {
+      throw new IllegalStateException("the catalog registers audit.checkpoints at " + t.location() + ", not in its own"
+          + " folder " + location() + ": the catalog was changed; checkpoints are not written elsewhere");
+    }
+    OutputFileFactory files = OutputFileFactory.builderFor(t, 0, System.nanoTime()).operationId("checkpoint-"
+        + cp.seq()).format(FileFormat.PARQUET).build();
+    DataWriter<Record> writer = new GenericAppenderFactory(t.schema()).setAll(t.properties())
+        .newDataWriter(files.newOutputFile(), FileFormat.PARQUET, null);
+    GenericRecord rec = GenericRecord.create(t.schema());
+    rec.setField("seq", cp.seq());
+    rec.setField("hash", cp.hash());
+    rec.setField("digest", cp.digest());
+    rec.setField("checkpointed_at", OffsetDateTime.ofInstant(cp.at(), ZoneOffset.UTC));
+    rec.setField("reason", cp.reason());
+    try (writer) {
+      writer.write(rec);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    t.newAppend().appendFile(writer.toDataFile()).set("dataops.audit.seq", String.valueOf(cp.seq()))
+        .set("dataops.audit.hash", cp.hash()).commit();
+  }
+
+  /** Every checkpoint ever written (each once), from the warehouse's files. */
+  List<Checkpoint> readAll() {
+    FileIO io = lakehouse.io();
+    if (!(io instanceof SupportsPrefixOperations listing)) {
+      throw new IllegalStateException("the warehouse's FileIO (" + io.getClass().getName() + ") cannot list files;"
+          + " audit checkpoints cannot be read without the catalog");
+    }
+    Set<Long> snapshots = new HashSet<>();
+    Set<String> dataFiles = new HashSet<>();
+    Set<Checkpoint> out = new LinkedHashSet<>();
+    for (String metadata : metadataFiles(listing)) {
+      TableMetadata md;
+      try {
+        md = TableMetadataParser.read(io, metadata);
+      } catch (RuntimeException unreadable) {
+        LOG.warn("audit checkpoints: passing over unreadable metadata file {}", metadata);
+        continue;
+      }
+      for (Snapshot s : md.snapshots()) {
+        if (!snapshots.add(s.snapshotId())) {
+          continue;
+        }
+        try {
+          for (DataFile f : s.addedDataFiles(io)) {
+            if (dataFiles.add(f.location())) {
+              read(io, f.location(), out);
+            }
+          }
+        } catch (NotFoundException | UncheckedIOException gone) {
+          LOG.warn("audit checkpoints: passing over snapshot {} of {}, whose files are gone (an interrupted commit)",
+              s.snapshotId(), metadata);
+        }
+      }
+    }
+    return new ArrayList<>(out);
+  }
+
+  private List<String> metadataFiles(SupportsPrefixOperations listing) {
+    List<String> out = new ArrayList<>();
+    try {
+      for (FileInfo f : listing.listPrefix(location() + "/metadata/")) {
+        if (f.location().endsWith(".metadata.json") || f.location().endsWith(".metadata.json.gz")) {
+          out.add(f.location());
+        }
+      }
+    } catch (UncheckedIOException e) {
+      if (!(rootCause(e) instanceof java.io.FileNotFoundException)) {
+        throw e;
+      }
+      // no checkpoint was ever written
+    }
+    out.sort(null);
+    return out;
+  }
+
+  private static void read(FileIO io, String file, Set<Checkpoint> out) {
+    try (CloseableIterable<Record> rows = Parquet.read(io.newInputFile(file)).project(SCHEMA)
+        .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(SCHEMA, fileSchema)).build()) {
+      for (Record r : rows) {
+        out.add(new Checkpoint((Long) r.getField("seq"), (String) r.getField("hash"), (String) r.getField("digest"),
+            ((OffsetDateTime) r.getField("checkpointed_at")).toInstant(), (String) r.getField("reason")));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static boolean sameLocation(String a, String b) {
+    return normalize(a).equals(normalize(b));
+  }
+
+  /** {@code file:/x} and {@code file:///x} name the same folder. */
+  private static String normalize(String location) {
+    String l = location.replaceFirst("^file:/+", "file:/");
+    while (l.endsWith("/")) {
+      l = l.substring(0, l.length() - 1);
+    }
+    return l;
+  }
+
+  private static Throwable rootCause(Throwable t) {
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}

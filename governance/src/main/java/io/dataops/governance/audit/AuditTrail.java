@@ -1,0 +1,292 @@
+package io.dataops.governance.audit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dataops.core.BadInputException;
+import io.dataops.core.audit.AuditEvent;
+import io.dataops.core.audit.AuditSink;
+import io.dataops.core.digest.DigestAlgorithm;
+import io.dataops.governance.db.GovernanceDatabase;
+import io.dataops.governance.db.UtcTimes;
+import io.dataops.governance.identity.Names;
+import io.dataops.governance.identity.Principal;
+import io.dataops.governance.identity.Role;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The audit trail (全程审计): every event appended to one hash chain in the platform database, SM3 by default
+ * ({@code hash = SM3(prev hash || canonical JSON of the event)}). Appends from any number of threads and processes
+ * form one chain: each takes the chain head under a lock (SQLite's write lock, a PostgreSQL row lock) and moves it.
+ * {@link #checkpoint} writes the head into the lakehouse, so that a rewrite of the database alone — every hash
+ * recomputed — is found by {@link #verify} too.
+ *
+ * <p>As an {@link AuditSink} the trail records events as the platform's own ({@code system}); {@link #as} gives the
+ * sink of a user's command.
+ */
+public final class AuditTrail implements AuditSink {
+  public static final int MAX_OBJECTS = 200;
+  public static final int MAX_OBJECT_LENGTH = 500;
+  public static final int MAX_DETAILS_CHARS = 64 * 1024;
+  private static final Pattern ACTION = Pattern.compile("[a-z][a-z0-9_-]*(\\.[a-z0-9_-]+)*");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Actor SYSTEM = new Actor(Names.SYSTEM, null, null);
+
+  private final GovernanceDatabase db;
+  private final DigestAlgorithm digest;
+  private final Clock clock;
+
+  public AuditTrail(GovernanceDatabase db) {
+    this(db, DigestAlgorithm.SM3, Clock.systemUTC());
+  }
+
+  /** @param digest the digest of new events (each event names its own, so a trail may change it) */
+  public AuditTrail(GovernanceDatabase db, DigestAlgorithm digest, Clock clock) {
+    this.db = db;
+    this.digest = digest;
+    this.clock = clock;
+  }
+
+  /** The newest event's sequence number and hash (0 and the start value when the trail is empty). */
+  public record Head(long seq, String hash) {}
+
+  private record Actor(String user, String organization, Role role) {}
+
+  @Override
+  public void record(AuditEvent event) {
+    append(SYSTEM, event);
+  }
+
+  /** The sink of a command run by {@code principal}, when no single role applies (e.g. a refused command). */
+  public AuditSink as(Principal principal) {
+    Actor actor = new Actor(principal.name(), principal.organization(), null);
+    return event -> append(actor, event);
+  }
+
+  /** The sink of a command run by {@code principal} in the role {@code used} (what the role check returned). */
+  public AuditSink as(Principal principal, Role used) {
+    if (!principal.has(used)) {
+      throw new IllegalArgumentException(principal.name() + " does not hold the role " + used);
+    }
+    Actor actor = new Actor(principal.name(), principal.organization(), used);
+    return event -> append(actor, event);
+  }
+
+  private void append(Actor actor, AuditEvent event) {
+    String objects = CanonicalJson.write(checkedObjects(event));
+    String details = CanonicalJson.write(event.details());
+    if (details.length() > MAX_DETAILS_CHARS) {
+      throw new IllegalArgumentException("the details of audit event " + event.action() + " exceed "
+          + MAX_DETAILS_CHARS + " characters");
+    }
+    db.write("record audit event " + event.action(), c -> {
+      Head head = lockHead(c);
+      ChainEntry entry = new ChainEntry(head.seq() + 1, UtcTimes.format(clock.instant()), actor.user(),
+          actor.organization(), actor.role() == null ? null : actor.role().label(), event.action(), objects,
+          event.outcome(), details, digest.label(), head.hash(), null);
+      entry = entry.withHashes(head.hash(), entry.hashAfter(head.hash()));
+      insert(c, entry, event.objects());
+      try (PreparedStatement p = c.prepareStatement(
+          "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1 AND seq = ?")) {
+        p.setLong(1, entry.seq());
+        p.setString(2, entry.hash());
+        p.setLong(3, head.seq());
+        if (p.executeUpdate() != 1) {
+          throw new IllegalStateException("the audit chain head moved while it was locked");
+        }
+      }
+      return entry;
+    });
+  }
+
+  private static List<String> checkedObjects(AuditEvent event) {
+    if (!ACTION.matcher(event.action()).matches() || event.action().length() > 100) {
+      throw new IllegalArgumentException("audit action '" + event.action() + "' is not dotted lower-case words");
+    }
+    if (!List.of(AuditEvent.OK, AuditEvent.REFUSED, AuditEvent.FAILED).contains(event.outcome())) {
+      throw new IllegalArgumentException("audit outcome '" + event.outcome() + "' is not ok, refused or failed");
+    }
+    if (event.objects().size() > MAX_OBJECTS) {
+      throw new IllegalArgumentException("an audit event names at most " + MAX_OBJECTS + " objects");
+    }
+    for (String o : event.objects()) {
+      if (o == null || o.isBlank() || o.length() > MAX_OBJECT_LENGTH) {
+        throw new IllegalArgumentException("audit objects are 1 to " + MAX_OBJECT_LENGTH + " characters");
+      }
+    }
+    return event.objects();
+  }
+
+  private Head lockHead(Connection c) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1" + db.forUpdate());
+         ResultSet r = p.executeQuery()) {
+      if (!r.next()) {
+        throw new IllegalStateException("the audit chain head record is missing: the trail was tampered with"
+            + " (see: dataops audit verify)");
+      }
+      return new Head(r.getLong(1), r.getString(2));
+    }
+  }
+
+  private static void insert(Connection c, ChainEntry e, List<String> objects) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("INSERT INTO audit_events (" + ChainEntry.COLUMNS
+        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      int i = 1;
+      p.setLong(i++, e.seq());
+      p.setString(i++, e.at());
+      p.setString(i++, e.actor());
+      p.setString(i++, e.organization());
+      p.setString(i++, e.role());
+      p.setString(i++, e.action());
+      p.setString(i++, e.objects());
+      p.setString(i++, e.outcome());
+      p.setString(i++, e.details());
+      p.setString(i++, e.digest());
+      p.setString(i++, e.prevHash());
+      p.setString(i, e.hash());
+      p.executeUpdate();
+    }
+    try (PreparedStatement p = c.prepareStatement("INSERT INTO audit_event_objects (object, seq) VALUES (?, ?)")) {
+      for (String o : new LinkedHashSet<>(objects)) {
+        p.setString(1, o);
+        p.setLong(2, e.seq());
+        p.executeUpdate();
+      }
+    }
+  }
+
+  public Head head() {
+    return db.read("read the audit chain head", this::head);
+  }
+
+  private Head head(Connection c) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1");
+         ResultSet r = p.executeQuery()) {
+      return r.next() ? new Head(r.getLong(1), r.getString(2)) : null;
+    }
+  }
+
+  /** The events the filter selects, at most its limit, in its order. */
+  public List<AuditRecord> list(AuditFilter f) {
+    StringBuilder sql = new StringBuilder("SELECT " + ChainEntry.COLUMNS + " FROM audit_events WHERE 1 = 1");
+    List<Object> args = new ArrayList<>();
+    condition(sql, args, "actor = ?", f.actor());
+    condition(sql, args, "organization = ?", f.organization());
+    if (f.action() != null && f.action().endsWith(".*")) {
+      String prefix = f.action().substring(0, f.action().length() - 1);
+      condition(sql, args, "substr(action, 1, " + prefix.length() + ") = ?", prefix);
+    } else {
+      condition(sql, args, "action = ?", f.action());
+    }
+    condition(sql, args, "seq IN (SELECT seq FROM audit_event_objects WHERE object = ?)", f.object());
+    if (f.objectContains() != null) {
+      // Objects are stored as JSON text: look for the text as JSON spells it.
+      String json = CanonicalJson.write(f.objectContains());
+      condition(sql, args, (db.postgres() ? "strpos" : "instr") + "(objects, ?) > 0",
+          json.substring(1, json.length() - 1));
+    }
+    condition(sql, args, "outcome = ?", f.outcome());
+    condition(sql, args, "at >= ?", f.from() == null ? null : UtcTimes.format(f.from()));
+    condition(sql, args, "at < ?", f.until() == null ? null : UtcTimes.format(f.until()));
+    sql.append(" ORDER BY seq ").append(f.newestFirst() ? "DESC" : "ASC").append(" LIMIT ?");
+    args.add(f.limit());
+    return db.read("list audit events", c -> {
+      List<AuditRecord> out = new ArrayList<>();
+      try (PreparedStatement p = c.prepareStatement(sql.toString())) {
+        for (int i = 0; i < args.size(); i++) {
+          p.setObject(i + 1, args.get(i));
+        }
+        try (ResultSet r = p.executeQuery()) {
+          while (r.next()) {
+            out.add(toRecord(ChainEntry.read(r)));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  private static void condition(StringBuilder sql, List<Object> args, String clause, String value) {
+    if (value != null) {
+      sql.append(" AND ").append(clause);
+      args.add(value);
+    }
+  }
+
+  private static AuditRecord toRecord(ChainEntry e) {
+    try {
+      List<String> objects = JSON.readValue(e.objects(), new TypeReference<List<String>>() {});
+      Map<String, Object> details = JSON.readValue(e.details(), new TypeReference<Map<String, Object>>() {});
+      return new AuditRecord(e.seq(), Instant.parse(e.at()), e.actor(), e.organization(), e.role(), e.action(),
+          List.copyOf(objects), e.outcome(), details, e.digest(), e.prevHash(), e.hash());
+    } catch (JsonProcessingException | RuntimeException unreadable) {
+      throw new IllegalStateException("audit event " + e.seq() + " cannot be read: the trail was tampered with"
+          + " (see: dataops audit verify)");
+    }
+  }
+
+  /**
+   * Verifies the whole chain, and every checkpoint in the lakehouse against it. The checkpoints are read first, so
+   * that one written meanwhile is of events already committed.
+   */
+  public Verification verify(Lakehouse lakehouse) {
+    List<Checkpoint> checkpoints = new AuditCheckpoints(lakehouse).readAll();
+    return db.read("verify the audit trail", c -> ChainVerifier.verify(c, checkpoints, null));
+  }
+
+  /**
+   * Writes the chain head into the lakehouse ({@code audit.checkpoints}), after verifying the events since the last
+   * checkpoint: a broken chain is not checkpointed. Gives the last checkpoint when no event came since.
+   *
+   * @param reason why: {@code on demand}, {@code after destroy of product:p@2}
+   */
+  public Checkpoint checkpoint(Lakehouse lakehouse, String reason) {
+    if (reason == null || reason.isBlank() || reason.length() > 200 || reason.chars().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException("a checkpoint's reason is 1 to 200 characters");
+    }
+    AuditCheckpoints store = new AuditCheckpoints(lakehouse);
+    List<Checkpoint> checkpoints = store.readAll();
+    Checkpoint anchor = checkpoints.stream().max(Comparator.comparingLong(Checkpoint::seq)).orElse(null);
+    record State(Verification verification, Head head, String digest) {}
+    State s = db.read("verify the audit trail", c -> {
+      Verification v = ChainVerifier.verify(c, checkpoints, anchor);
+      Head h = head(c);
+      String d = null;
+      if (h != null && h.seq() > 0) {
+        try (PreparedStatement p = c.prepareStatement("SELECT digest FROM audit_events WHERE seq = ?")) {
+          p.setLong(1, h.seq());
+          try (ResultSet r = p.executeQuery()) {
+            d = r.next() ? r.getString(1) : null;
+          }
+        }
+      }
+      return new State(v, h, d);
+    });
+    if (!s.verification().ok()) {
+      throw new BadInputException("the audit trail does not verify at event " + s.verification().firstBad() + " ("
+          + s.verification().reason() + "); a broken chain is not checkpointed (see: dataops audit verify)");
+    }
+    if (s.head().seq() == 0) {
+      throw new BadInputException("the audit trail has no events yet: nothing to checkpoint");
+    }
+    if (anchor != null && anchor.seq() == s.head().seq()) {
+      return anchor;
+    }
+    Checkpoint cp = new Checkpoint(s.head().seq(), s.head().hash(), s.digest(),
+        clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS), reason.strip());
+    store.append(cp);
+    return cp;
+  }
+}

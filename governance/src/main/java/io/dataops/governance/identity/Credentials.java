@@ -1,0 +1,190 @@
+package io.dataops.governance.identity;
+
+import io.dataops.core.BadInputException;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The API tokens a person keeps for the command line: {@code <home>/secrets/credentials.properties}, readable by its
+ * owner only, with lines {@code default = USER} and {@code token.USER = dop_...}. The token for {@code --as USER}
+ * comes from {@code DATAOPS_TOKEN} when it is set, else from this file. Like ssh with a private key, a file that
+ * others may read or write is refused: its tokens must be taken as seen by others.
+ */
+public final class Credentials {
+  public static final String ENV_TOKEN = "DATAOPS_TOKEN";
+  private static final String DEFAULT = "default";
+  private static final String TOKEN = "token.";
+  private static final Set<PosixFilePermission> NOT_OWNER = Set.of(
+      PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
+      PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+
+  private final Path file;
+
+  private Credentials(Path file) {
+    this.file = file;
+  }
+
+  public static Credentials of(Path home) {
+    return new Credentials(home.resolve("secrets").resolve("credentials.properties"));
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /**
+   * A token and whose it should be ({@code null} user: whoever the token names). {@link #toString()} leaves the token
+   * out.
+   *
+   * @param source where the token came from, for messages: {@code DATAOPS_TOKEN} or the file
+   */
+  public record Credential(String user, String token, String source) {
+    @Override
+    public String toString() {
+      return "Credential[user=" + user + ", source=" + source + "]";
+    }
+  }
+
+  /**
+   * The token to act with.
+   *
+   * @param asUser the {@code --as} user, or null for the file's default user (or whoever {@code DATAOPS_TOKEN} names)
+   */
+  public Credential resolve(String asUser, Map<String, String> env) {
+    if (asUser != null) {
+      Names.user(asUser);
+    }
+    String fromEnv = env.get(ENV_TOKEN);
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      if (!ApiTokens.wellFormed(fromEnv.strip())) {
+        throw new BadInputException(ENV_TOKEN + " does not hold a dataops API token (dop_ followed by 43 characters)");
+      }
+      return new Credential(asUser, fromEnv.strip(), ENV_TOKEN);
+    }
+    if (!Files.exists(file)) {
+      throw new BadInputException("no API token: set " + ENV_TOKEN + " or put 'token.USER = dop_...' in " + file);
+    }
+    Map<String, String> entries = load();
+    String user = asUser != null ? asUser : entries.get(DEFAULT);
+    if (user == null) {
+      throw new BadInputException("no user to act as: pass --as USER or put 'default = USER' in " + file);
+    }
+    String token = entries.get(TOKEN + user);
+    if (token == null) {
+      throw new BadInputException("no API token for " + Names.shown(user) + " in " + file + ": set " + ENV_TOKEN
+          + " or add 'token." + Names.shown(user) + " = dop_...'");
+    }
+    if (!ApiTokens.wellFormed(token)) {
+      throw new BadInputException(file + ": token." + Names.shown(user)
+          + " is not a dataops API token (dop_ followed by 43 characters)");
+    }
+    return new Credential(Names.user(user), token, file.toString());
+  }
+
+  /** Keeps a user's token (replacing an older one), owner-only; the first user saved becomes the default. */
+  public void save(String user, String token, boolean makeDefault) {
+    Names.user(user);
+    if (!ApiTokens.wellFormed(token)) {
+      throw new IllegalArgumentException("not a dataops API token");
+    }
+    Map<String, String> entries = new TreeMap<>();
+    if (Files.exists(file)) {
+      // Only what this file is for is kept (and so written back without any need of escapes).
+      load().forEach((k, v) -> {
+        boolean kept = k.equals(DEFAULT) ? valid(v) : k.startsWith(TOKEN) && valid(k.substring(TOKEN.length()))
+            && ApiTokens.wellFormed(v);
+        if (kept) {
+          entries.put(k, v);
+        }
+      });
+    }
+    entries.put(TOKEN + user, token);
+    if (makeDefault || !entries.containsKey(DEFAULT)) {
+      entries.put(DEFAULT, user);
+    }
+    write(entries);
+  }
+
+  private static boolean valid(String name) {
+    try {
+      Names.user(name);
+      return true;
+    } catch (BadInputException e) {
+      return false;
+    }
+  }
+
+  private Map<String, String> load() {
+    checkOwnerOnly();
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      p.load(r);
+    } catch (IOException e) {
+      throw new BadInputException("cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+    }
+    Map<String, String> out = new TreeMap<>();
+    p.stringPropertyNames().forEach(k -> out.put(k.strip(), p.getProperty(k).strip()));
+    return out;
+  }
+
+  private void checkOwnerOnly() {
+    Set<PosixFilePermission> perms;
+    try {
+      perms = Files.getPosixFilePermissions(file);
+    } catch (UnsupportedOperationException notPosix) {
+      return; // no POSIX modes here: the folder's own protection applies
+    } catch (IOException e) {
+      throw new BadInputException("cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+    }
+    if (perms.stream().anyMatch(NOT_OWNER::contains)) {
+      throw new BadInputException(file + " may be read or changed by others (mode "
+          + PosixFilePermissions.toString(perms) + "); its tokens are refused: run chmod 600 " + file
+          + ", and revoke the tokens if others could read them");
+    }
+  }
+
+  /** Writes a new file beside the old one, owner-only from its creation, and moves it into place. */
+  private void write(Map<String, String> entries) {
+    Path dir = file.getParent();
+    try {
+      Files.createDirectories(dir);
+      try {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+      } catch (UnsupportedOperationException notPosix) {
+        // not a POSIX file system
+      }
+      Path tmp;
+      try {
+        tmp = Files.createTempFile(dir, "credentials", ".tmp",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      } catch (UnsupportedOperationException notPosix) {
+        tmp = Files.createTempFile(dir, "credentials", ".tmp");
+      }
+      try {
+        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+          w.write("# API tokens of dataops users (keep this file private: chmod 600).\n");
+          for (Map.Entry<String, String> e : entries.entrySet()) {
+            w.write(e.getKey() + " = " + e.getValue() + "\n");
+          }
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package io.dataops.governance.identity;
+
+import io.dataops.core.BadInputException;
+import java.util.Objects;
+
+/**
+ * An organization taking part: the authority, a source department, an operator, a partner, an auditor, or the
+ * platform itself.
+ *
+ * @param id a plain identifier, e.g. {@code futian-data-bureau}
+ * @param displayName the name people read, e.g. 福田区政务服务数据管理局
+ */
+public record Organization(String id, String displayName, OrganizationKind kind) {
+  public static final int DISPLAY_NAME_MAX = 200;
+
+  public Organization {
+    Names.organization(id);
+    Objects.requireNonNull(kind, "kind");
+    if (displayName == null || displayName.isBlank() || displayName.length() > DISPLAY_NAME_MAX
+        || displayName.chars().anyMatch(Character::isISOControl)) {
+      throw new BadInputException("the display name of organization " + id + " must be 1 to " + DISPLAY_NAME_MAX
+          + " characters without control characters");
+    }
+    displayName = displayName.strip();
+  }
+}

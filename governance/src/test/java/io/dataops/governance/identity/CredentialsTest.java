@@ -1,0 +1,84 @@
+package io.dataops.governance.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dataops.core.BadInputException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CredentialsTest {
+  private static final String ALICE = "dop_" + "a".repeat(43);
+  private static final String BOB = "dop_" + "b".repeat(42) + "-";
+
+  @TempDir
+  Path home;
+
+  @Test
+  void savedTokensAreOwnerOnlyAndFoundForTheDefaultUserOrAs() throws Exception {
+    Credentials creds = Credentials.of(home);
+    creds.save("alice", ALICE, false);
+    creds.save("bob", BOB, false);
+    assertThat(creds.file()).isEqualTo(home.resolve("secrets/credentials.properties"));
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(creds.file()))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(creds.file().getParent())))
+        .isEqualTo("rwx------");
+    assertThat(Files.readString(creds.file())).contains("default = alice\n", "token.alice = " + ALICE + "\n",
+        "token.bob = " + BOB + "\n");
+
+    Credentials.Credential byDefault = creds.resolve(null, Map.of());
+    assertThat(byDefault.user()).isEqualTo("alice");
+    assertThat(byDefault.token()).isEqualTo(ALICE);
+    assertThat(byDefault.toString()).doesNotContain(ALICE);
+    assertThat(creds.resolve("bob", Map.of()).token()).isEqualTo(BOB);
+
+    creds.save("bob", BOB, true);
+    assertThat(creds.resolve(null, Map.of()).user()).isEqualTo("bob");
+  }
+
+  @Test
+  void theEnvironmentWins() {
+    Credentials creds = Credentials.of(home);
+    creds.save("alice", ALICE, true);
+    Credentials.Credential c = creds.resolve("bob", Map.of("DATAOPS_TOKEN", BOB));
+    assertThat(c.token()).isEqualTo(BOB);
+    assertThat(c.user()).isEqualTo("bob");
+    assertThat(c.source()).isEqualTo("DATAOPS_TOKEN");
+    assertThatThrownBy(() -> creds.resolve(null, Map.of("DATAOPS_TOKEN", "hunter2hunter2")))
+        .isInstanceOf(BadInputException.class)
+        .hasMessage("DATAOPS_TOKEN does not hold a dataops API token (dop_ followed by 43 characters)");
+  }
+
+  @Test
+  void aFileOthersMayReadIsRefusedLikeSshDoes() throws Exception {
+    Credentials creds = Credentials.of(home);
+    creds.save("alice", ALICE, true);
+    Files.setPosixFilePermissions(creds.file(), PosixFilePermissions.fromString("rw-r--r--"));
+    assertThatThrownBy(() -> creds.resolve("alice", Map.of())).isInstanceOf(BadInputException.class)
+        .hasMessage(creds.file() + " may be read or changed by others (mode rw-r--r--); its tokens are refused: run"
+            + " chmod 600 " + creds.file() + ", and revoke the tokens if others could read them");
+    assertThatThrownBy(() -> creds.save("bob", BOB, false)).isInstanceOf(BadInputException.class);
+    Files.setPosixFilePermissions(creds.file(), PosixFilePermissions.fromString("rw-------"));
+    assertThat(creds.resolve("alice", Map.of()).token()).isEqualTo(ALICE);
+  }
+
+  @Test
+  void whatIsMissingIsNamedAndNoTokenIsShown() throws Exception {
+    Credentials creds = Credentials.of(home);
+    assertThatThrownBy(() -> creds.resolve("alice", Map.of())).isInstanceOf(BadInputException.class)
+        .hasMessage("no API token: set DATAOPS_TOKEN or put 'token.USER = dop_...' in " + creds.file());
+    creds.save("alice", ALICE, true);
+    assertThatThrownBy(() -> creds.resolve("carol", Map.of()))
+        .hasMessage("no API token for carol in " + creds.file() + ": set DATAOPS_TOKEN or add 'token.carol = dop_...'");
+    Files.writeString(creds.file(), "token.alice = not-a-token-but-a-secret\n");
+    assertThatThrownBy(() -> creds.resolve("alice", Map.of()))
+        .hasMessage(creds.file() + ": token.alice is not a dataops API token (dop_ followed by 43 characters)");
+    assertThatThrownBy(() -> creds.resolve(null, Map.of()))
+        .hasMessage("no user to act as: pass --as USER or put 'default = USER' in " + creds.file());
+    assertThatThrownBy(() -> creds.resolve("Alice", Map.of())).hasMessageStartingWith("user name 'Alice' is not valid");
+  }
+}
