@@ -1,6 +1,7 @@
 package io.dataops.platform;
 
 import io.dataops.core.BadInputException;
+import io.dataops.core.StorageFullException;
 import io.dataops.platform.cli.Cli;
 import io.dataops.platform.cli.DataopsCommand;
 import io.dataops.platform.config.PlatformConfig;
@@ -43,6 +44,12 @@ public final class Main {
         err.println("dataops: " + bad.getMessage());
         log().info("bad input: {}", bad.getMessage());
         return 2;
+      }
+      if (cause instanceof StorageFullException full) {
+        log().error("storage full", full);
+        err.println("dataops: " + full.getMessage() + " (details in " + System.getProperty("dataops.home")
+            + "/logs/dataops.log)");
+        return 1;
       }
       log().error("internal failure", cause);
       err.println("dataops: internal error: " + cause.getClass().getSimpleName()

@@ -161,8 +161,9 @@ public final class ContractParser {
       throw fail(line(nameNode), "column '" + name + "': names starting with '_' are reserved for lineage columns");
     }
     if (!NAME.matcher(name).matches()) {
-      throw fail(line(nameNode), "column '" + name
-          + "': a name is lower-case letters, digits and '_', starting with a letter, at most 63 characters");
+      throw fail(line(nameNode), "column '" + name + "': a name "
+          + (tooLong(name, "[a-z][a-z0-9_]*") ? lengthProblem(name)
+              : "is lower-case letters, digits and '_', starting with a letter, at most 63 characters"));
     }
     if (!f.containsKey("type")) {
       throw fail(line(item), "column '" + name + "' has no 'type' (expected " + ColumnType.EXPECTED + ")");
@@ -212,9 +213,19 @@ public final class ContractParser {
     Node n = fields.get(key).getValueNode();
     String value = nodes.scalar(n, key);
     if (!IDENT.matcher(value).matches()) {
-      throw fail(line(n), key + " '" + value + "' must be lower-case letters, digits, '-' and '_'");
+      throw fail(line(n), key + " '" + value + "' " + (tooLong(value, "[a-z0-9][a-z0-9_-]*") ? lengthProblem(value)
+          : "must be lower-case letters, digits, '-' and '_'"));
     }
     return value;
+  }
+
+  /** A name of the allowed characters that fails only for its length (names become SQL identifiers: 63 at most). */
+  private static boolean tooLong(String name, String characters) {
+    return name.length() > 63 && name.matches(characters);
+  }
+
+  private static String lengthProblem(String name) {
+    return "has " + name.length() + " characters, at most 63 are allowed";
   }
 
   private String optionalText(Map<String, NodeTuple> fields, String key, String fallback) {

@@ -1,7 +1,8 @@
 package io.dataops.lakehouse.landing;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -9,19 +10,23 @@ import java.util.Arrays;
 
 /**
  * The read buffer of the text readers: bytes {@code [pos, limit)} of {@code buf} are unread; {@link #fill()}
- * appends more (growing the buffer for a long record) and feeds them to the file's digest on the way.
+ * appends more (growing the buffer for a long record) and feeds them to the file's digest on the way. A reader may
+ * go back to an earlier offset ({@link #rewindTo}); bytes read a second time are not digested again.
  */
 abstract class BufferedFeedReader implements FeedReader {
-  private final InputStream in;
+  private final SeekableByteChannel in;
   private final MessageDigest digest;
   protected byte[] buf = new byte[1 << 20];
   protected int pos;
   protected int limit;
   private boolean eof;
-  private long bytesRead;
+  /** File offset of {@code buf[limit]}: where the next read starts. */
+  private long streamOffset;
+  /** How far into the file bytes have been read (and digested); only grows. */
+  private long furthest;
 
   BufferedFeedReader(Path file, MessageDigest digest) throws IOException {
-    this.in = Files.newInputStream(file);
+    this.in = Files.newByteChannel(file);
     this.digest = digest;
   }
 
@@ -37,6 +42,31 @@ abstract class BufferedFeedReader implements FeedReader {
     return start;
   }
 
+  /**
+   * Keeps only {@code buf[start, start + length)}, moved to the front, and drops the bytes read after it: a record
+   * too long to keep keeps its first bytes while the rest of it is read through. {@link #fileOffset} stays valid
+   * for the bytes read from now on.
+   */
+  protected final void keepOnly(int start, int length) {
+    System.arraycopy(buf, start, buf, 0, length);
+    limit = length;
+    pos = length;
+  }
+
+  /** The file offset of {@code buf[i]}, for a position among the bytes read since the last {@link #keepOnly}. */
+  protected final long fileOffset(int i) {
+    return streamOffset - (limit - i);
+  }
+
+  /** Empties the buffer and reads on from {@code offset}, an offset this reader has already passed. */
+  protected final void rewindTo(long offset) throws IOException {
+    in.position(offset);
+    streamOffset = offset;
+    pos = 0;
+    limit = 0;
+    eof = false;
+  }
+
   /** Reads more bytes after {@code limit}, growing the buffer when it is full. False at the end of the file. */
   protected final boolean fill() throws IOException {
     if (eof) {
@@ -45,22 +75,27 @@ abstract class BufferedFeedReader implements FeedReader {
     if (limit == buf.length) {
       buf = Arrays.copyOf(buf, buf.length * 2);
     }
-    int n = in.read(buf, limit, buf.length - limit);
+    int n = in.read(ByteBuffer.wrap(buf, limit, buf.length - limit));
     if (n < 0) {
       eof = true;
       return false;
     }
-    if (digest != null) {
-      digest.update(buf, limit, n);
+    long end = streamOffset + n;
+    if (end > furthest) {
+      int fresh = (int) (end - Math.max(furthest, streamOffset));
+      if (digest != null) {
+        digest.update(buf, limit + n - fresh, fresh);
+      }
+      furthest = end;
     }
-    bytesRead += n;
+    streamOffset = end;
     limit += n;
     return true;
   }
 
   @Override
   public final long bytesRead() {
-    return bytesRead;
+    return furthest;
   }
 
   @Override

@@ -18,8 +18,9 @@ import java.util.Map;
 /**
  * Frames an RFC 4180 CSV file into records at the byte level. The structural bytes (delimiter, quote, CR, LF)
  * are ASCII and never occur inside a multi-byte UTF-8, GBK or GB18030 character, so framing needs no decoding;
- * decoding happens per record in the workers. A quote left open is reported as its own bad record (the line
- * where it opened) and reading resumes on the next line, so one stray quote cannot swallow the rest of a feed.
+ * decoding happens per record in the workers. A quoted field may span lines and be longer than maxRecordBytes: it
+ * is one record (too long, if it is). Only a quote never closed before the end of the file is unterminated: the line
+ * where it opened is reported as its own bad record and reading resumes on the next line.
  */
 final class CsvFeedReader extends BufferedFeedReader {
   private static final int FIELD_START = 0;
@@ -40,8 +41,8 @@ final class CsvFeedReader extends BufferedFeedReader {
   private long line = 1;
   private long row;
   private long blankLines;
-  private boolean skipToNewline;
-  private long skippedBytes;
+  /** File offset to go back to before framing the next record, or -1. */
+  private long resumeAt = -1;
 
   // The record most recently framed: buf[recStart, recEnd), starting at recLine.
   private int recStart;
@@ -119,38 +120,41 @@ final class CsvFeedReader extends BufferedFeedReader {
     return batch;
   }
 
-  /** Frames the next record into recStart/recEnd/recLine/recFlags; false at the end of the file. */
+  /**
+   * Frames the next record into recStart/recEnd/recLine/recFlags; false at the end of the file. A record longer
+   * than maxRecordBytes is read through to its true end (a quoted field may span many lines), keeping only its
+   * first maxRecordBytes bytes, so memory stays bounded and its contents are never framed as rows.
+   */
   private boolean frame() throws IOException {
     recFlags = 0;
     recNote = null;
-    if (skipToNewline && !skipLine()) {
-      return false;
+    if (resumeAt >= 0) {
+      rewindTo(resumeAt);
+      resumeAt = -1;
     }
     int start = pos;
+    long startOffset = fileOffset(start);
     long startLine = line;
     int state = FIELD_START;
     int p = pos;
+    boolean tooLong = false; // past maxRecordBytes: only buf[start, start + maxRecordBytes) is kept
+    long quoteLine = 0; // the line where the open quoted field opened
+    long quoteBreak = -1; // file offset of the first line break inside that field, -1 while there is none
     while (true) {
       if (p == limit) {
-        int shift = compactFrom(start);
-        start -= shift;
-        p -= shift;
+        if (tooLong) {
+          keepOnly(start, maxRecordBytes);
+          start = 0;
+          p = maxRecordBytes;
+        } else {
+          int shift = compactFrom(start);
+          start -= shift;
+          p -= shift;
+        }
         pos = p;
         if (!fill()) {
-          if (p == start) {
-            return false;
-          }
-          if (state == QUOTED) {
-            return resyncUnterminated(start, p, startLine, "the quoted field opened on line " + startLine
-                + " is never closed before the end of the file");
-          }
-          recStart = start;
-          recEnd = trimCr(start, p);
-          recLine = startLine;
-          pos = p;
-          return true;
+          return endOfFile(start, p, startOffset, startLine, state, tooLong, quoteLine, quoteBreak);
         }
-        p = pos;
         continue;
       }
       byte b = buf[p++];
@@ -158,8 +162,10 @@ final class CsvFeedReader extends BufferedFeedReader {
         case FIELD_START -> {
           if (b == quote) {
             state = QUOTED;
+            quoteLine = line;
+            quoteBreak = -1;
           } else if (b == '\n') {
-            return endRecord(start, p, startLine);
+            return endRecord(start, p, startLine, tooLong);
           } else if (b != delimiter) {
             state = UNQUOTED;
           }
@@ -168,13 +174,16 @@ final class CsvFeedReader extends BufferedFeedReader {
           if (b == delimiter) {
             state = FIELD_START;
           } else if (b == '\n') {
-            return endRecord(start, p, startLine);
+            return endRecord(start, p, startLine, tooLong);
           }
         }
         case QUOTED -> {
           if (b == quote) {
             state = QUOTE_IN_QUOTED;
           } else if (b == '\n') {
+            if (quoteBreak < 0) {
+              quoteBreak = fileOffset(p - 1);
+            }
             line++;
           }
         }
@@ -184,91 +193,71 @@ final class CsvFeedReader extends BufferedFeedReader {
           } else if (b == delimiter) {
             state = FIELD_START;
           } else if (b == '\n') {
-            return endRecord(start, p, startLine);
+            return endRecord(start, p, startLine, tooLong);
           } else {
             state = UNQUOTED; // text after the closing quote; the parser reports it
           }
         }
       }
-      if (p - start > maxRecordBytes) {
-        if (state == QUOTED || state == QUOTE_IN_QUOTED) {
-          return resyncUnterminated(start, p, startLine, "the quoted field opened on line " + startLine
-              + " is not closed within maxRecordBytes (" + maxRecordBytes + ")");
-        }
-        // One line longer than the limit: keep its first maxRecordBytes bytes, skip the rest of the line.
-        recStart = start;
-        recEnd = start + maxRecordBytes;
-        recLine = startLine;
-        recFlags = FramedBatch.FLAG_TOO_LONG;
-        recNote = "the row is longer than maxRecordBytes (" + maxRecordBytes + "); its first "
-            + maxRecordBytes + " bytes are kept";
-        pos = p;
-        skipToNewline = true;
-        return true;
+      if (!tooLong && p - start > maxRecordBytes) {
+        tooLong = true;
       }
     }
   }
 
-  private boolean endRecord(int start, int p, long startLine) {
+  private boolean endRecord(int start, int p, long startLine, boolean tooLong) {
     recStart = start;
-    recEnd = trimCr(start, p - 1);
+    recEnd = tooLong ? start + maxRecordBytes : trimCr(start, p - 1);
     recLine = startLine;
+    if (tooLong) {
+      markTooLong();
+    }
     line++;
     pos = p;
     return true;
   }
 
+  private void markTooLong() {
+    recFlags = FramedBatch.FLAG_TOO_LONG;
+    recNote = "the row is longer than maxRecordBytes (" + maxRecordBytes + "); its first " + maxRecordBytes
+        + " bytes are kept";
+  }
+
   /**
-   * Reports the line where an unclosed quote opened as a bad record and resumes framing on the following line,
-   * so the rows after a stray quote are read as rows.
+   * The file ended inside a record. A quoted field never closed is the only unterminated quote: the lines up to the
+   * one where it opened are reported as the bad record and framing resumes on the line after it, so one stray quote
+   * cannot swallow the rest of a feed (going back in the file when those bytes were not kept).
    */
-  private boolean resyncUnterminated(int start, int p, long startLine, String note) {
-    int nl = -1;
-    for (int i = start; i < p; i++) {
-      if (buf[i] == '\n') {
-        nl = i;
-        break;
-      }
+  private boolean endOfFile(int start, int p, long startOffset, long startLine, int state, boolean tooLong,
+      long quoteLine, long quoteBreak) throws IOException {
+    if (p == start) {
+      return false;
     }
     recStart = start;
     recLine = startLine;
-    recFlags = FramedBatch.FLAG_UNTERMINATED;
-    recNote = note;
-    if (nl < 0) {
-      recEnd = trimCr(start, p);
-      pos = p;
-      if (p - start > maxRecordBytes) {
-        recEnd = start + maxRecordBytes;
-        skipToNewline = true;
+    pos = p;
+    if (state != QUOTED) {
+      recEnd = tooLong ? start + maxRecordBytes : trimCr(start, p);
+      if (tooLong) {
+        markTooLong();
       }
+      return true;
+    }
+    recFlags = FramedBatch.FLAG_UNTERMINATED;
+    recNote = "the quoted field opened on line " + quoteLine + " is never closed before the end of the file";
+    if (quoteBreak < 0) {
+      recEnd = tooLong ? start + maxRecordBytes : trimCr(start, p);
+      return true;
+    }
+    long toBreak = quoteBreak - startOffset;
+    recEnd = toBreak <= maxRecordBytes ? trimCr(start, start + (int) toBreak) : start + maxRecordBytes;
+    line = quoteLine + 1;
+    if (tooLong) {
+      resumeAt = quoteBreak + 1; // after this record is taken: its bytes are in the buffer until then
     } else {
-      recEnd = trimCr(start, nl);
-      pos = nl + 1;
-      line = startLine + 1;
+      pos = start + (int) toBreak + 1;
     }
     return true;
-  }
-
-  /** Drops the rest of an over-long line. */
-  private boolean skipLine() throws IOException {
-    while (true) {
-      for (int p = pos; p < limit; p++) {
-        if (buf[p] == '\n') {
-          skippedBytes += p - pos;
-          pos = p + 1;
-          line++;
-          skipToNewline = false;
-          return true;
-        }
-      }
-      skippedBytes += limit - pos;
-      pos = limit;
-      compactFrom(pos);
-      if (!fill()) {
-        skipToNewline = false;
-        return false;
-      }
-    }
   }
 
   private int trimCr(int start, int end) {

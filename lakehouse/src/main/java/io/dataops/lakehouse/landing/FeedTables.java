@@ -32,6 +32,10 @@ public final class FeedTables {
   public static final String SUMMARY_ROWS_QUARANTINED = "dataops.rows-quarantined";
   public static final String SUMMARY_QUARANTINE_FILES = "dataops.quarantine-files";
   public static final String SUMMARY_CONTRACT_SHA256 = "dataops.contract-sha256";
+  /** SHA-256 of the contract as parsed (comments and layout aside): the contract's version. */
+  public static final String SUMMARY_CONTRACT_VERSION = "dataops.contract-version";
+  /** File SHA-256 and contract version: a feed lands once per key. */
+  public static final String SUMMARY_FEED_KEY = "dataops.feed-key";
 
   /** Table properties naming the personal-data kind of a column; browsing masks such columns. */
   public static final String PERSONAL_PREFIX = "dataops.personal.";

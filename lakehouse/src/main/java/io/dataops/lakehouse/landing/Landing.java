@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.dataops.core.BadInputException;
+import io.dataops.core.StorageFullException;
 import io.dataops.core.digest.DigestAlgorithm;
 import io.dataops.core.digest.Digests;
 import io.dataops.lakehouse.catalog.Lakehouse;
@@ -46,6 +47,7 @@ import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.CommitFailedException;
@@ -56,10 +58,11 @@ import org.apache.iceberg.types.Types.NestedField;
 /**
  * Lands one department feed: every row either goes to {@code ods.<department>__<dataset>} or, with the reason,
  * to {@code quarantine.<department>__<dataset>}. The ods append is one Iceberg commit and is the feed's commit
- * point: it carries the feed id, the file's SHA-256, the row counts and the list of quarantine files, and it is
- * refused on every retry if a snapshot with the same SHA-256 exists (so a feed lands at most once, even when two
- * processes land it at the same moment). The quarantine append follows; if a crash falls between the two, the next
- * landing into the table appends the recorded quarantine files.
+ * point: it carries the feed id, the file's SHA-256, the contract's version, the row counts and the list of
+ * quarantine files, and it is refused on every retry if a snapshot with the same file and contract version exists
+ * (so a feed lands at most once, even when two processes land it at the same moment). The quarantine append
+ * follows; if a crash falls between the two, the next landing into the table appends the recorded quarantine files.
+ * An empty feed, or one of which no row can be landed, is refused: only the quarantine rows of the latter are kept.
  */
 public final class Landing {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -93,32 +96,45 @@ public final class Landing {
     } catch (IOException e) {
       throw new BadInputException("cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
     }
+    if (fileBytes == 0) {
+      throw new BadInputException(file.getFileName() + " is empty (0 bytes): there is nothing to land");
+    }
     TableIdentifier odsId = TableNames.ods(request.department(), request.dataset());
     TableIdentifier quarantineId = TableNames.quarantine(request.department(), request.dataset());
     Table ods = odsTable(odsId, request);
     Table quarantine = lakehouse.createOrLoad(quarantineId, FeedTables.quarantineSchema(),
         FeedTables.quarantineProperties(request.department(), request.dataset()));
-    completeQuarantineCommits(ods, quarantine);
+    Repaired repaired = completeQuarantineCommits(ods, quarantine);
+    String contractVersion = FeedKey.versionOf(contract);
 
     // A file can only be a duplicate of a feed of the same size: hash up front only then, else while reading.
     String sha = null;
     if (sizeSeenBefore(ods, fileBytes) || contract.format() == FeedFormat.PARQUET
         || contract.format() == FeedFormat.XLSX) {
       sha = sha256(file);
-      Long earlier = OnceOnlyOperations.find(((HasTableOperations) ods).operations().refresh(),
-          FeedTables.SUMMARY_FILE_SHA256, sha);
+      Long earlier = landedBefore(((HasTableOperations) ods).operations().refresh(),
+          new FeedKey(sha, contractVersion), request.contractSha256());
       if (earlier != null) {
-        return duplicate(odsId, quarantineId, earlier, sha, fileBytes, contract, started, CommitReport.NONE);
+        return duplicate(odsId, quarantineId, earlier, sha, fileBytes, contract, started, CommitReport.NONE, repaired);
       }
     }
 
     OffsetDateTime landedAt = OffsetDateTime.now(ZoneOffset.UTC);
     String feedId = FEED_TIME.format(landedAt) + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     MessageDigest digest = sha == null ? newSha256() : null;
-    Outcome outcome = readAndWrite(file, contract, ods, quarantine, feedId, landedAt, digest, fileBytes);
+    Outcome outcome;
+    try {
+      outcome = readAndWrite(file, contract, ods, quarantine, feedId, landedAt, digest, fileBytes);
+    } catch (RuntimeException | Error e) {
+      throw storageFullOr(e, ods, odsId);
+    }
     if (sha == null) {
       sha = HexFormat.of().formatHex(digest.digest());
     }
+    if (outcome.landed == 0) {
+      throw refuseUnlandable(file, ods, quarantine, quarantineId, feedId, outcome);
+    }
+    FeedKey key = new FeedKey(sha, contractVersion);
 
     Map<String, String> summary = new HashMap<>();
     summary.put(FeedTables.SUMMARY_FEED_ID, feedId);
@@ -137,23 +153,26 @@ public final class Landing {
     if (request.contractSha256() != null) {
       summary.put(FeedTables.SUMMARY_CONTRACT_SHA256, request.contractSha256());
     }
+    summary.put(FeedTables.SUMMARY_CONTRACT_VERSION, contractVersion);
+    summary.put(FeedTables.SUMMARY_FEED_KEY, key.value());
     if (!outcome.quarantineFiles.isEmpty()) {
       summary.put(FeedTables.SUMMARY_QUARANTINE_FILES, describe(outcome.quarantineFiles));
     }
 
     OnceOnlyOperations guard = new OnceOnlyOperations(((HasTableOperations) ods).operations(),
-        FeedTables.SUMMARY_FILE_SHA256, sha, beforeCommitAttempt);
+        FeedTables.SUMMARY_FEED_KEY, key.value(), beforeCommitAttempt);
     long snapshotId;
     try {
       snapshotId = commitOnce(ods, guard, outcome.odsFiles, summary);
     } catch (OnceOnlyOperations.AlreadyCommitted e) {
       deleteQuietly(ods, outcome.odsFiles);
       deleteQuietly(quarantine, outcome.quarantineFiles);
-      return duplicate(odsId, quarantineId, e.snapshotId, sha, fileBytes, contract, started, guard.report(true));
-    } catch (RuntimeException e) {
+      return duplicate(odsId, quarantineId, e.snapshotId, sha, fileBytes, contract, started, guard.report(true),
+          repaired);
+    } catch (RuntimeException | Error e) {
       deleteQuietly(ods, outcome.odsFiles);
       deleteQuietly(quarantine, outcome.quarantineFiles);
-      throw e;
+      throw storageFullOr(e, ods, odsId);
     }
     betweenCommits.run();
     Long quarantineSnapshot = null;
@@ -164,7 +183,56 @@ public final class Landing {
     return new LandingResult(odsId.toString(), snapshotId, feedId, outcome.landed + outcome.quarantined,
         outcome.landed, outcome.quarantined, null, quarantineId.toString(), quarantineSnapshot,
         new TreeMap<>(outcome.byRule), sha, fileBytes, contract.format().spelling(), outcome.encoding,
-        outcome.missingColumns, outcome.blankLines, seconds, guard.report(false));
+        outcome.missingColumns, outcome.blankLines, seconds, guard.report(false), repaired);
+  }
+
+  /**
+   * A write that failed for want of space is said in one line naming the device (the files written are gone by
+   * now, so landing again once there is space is safe); any other failure is passed on as it is.
+   */
+  private static RuntimeException storageFullOr(Throwable failure, Table table, TableIdentifier id) {
+    if (StorageFullException.isCause(failure)) {
+      return new StorageFullException("no space left on " + StorageFullException.deviceOf(table.location())
+          + " while writing " + id + ": nothing was landed; free some space and land the feed again", failure);
+    }
+    if (failure instanceof Error err) {
+      throw err;
+    }
+    return (RuntimeException) failure;
+  }
+
+  /** The snapshot that landed this feed before, or null. */
+  private static Long landedBefore(TableMetadata metadata, FeedKey key, String contractFileSha256) {
+    for (Snapshot s : metadata.snapshots()) {
+      if (s.summary() != null && key.landedBy(s.summary(), contractFileSha256)) {
+        return s.snapshotId();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A feed with no row to land is refused (exit status 2 in the CLI) rather than committed as an empty snapshot that
+   * would count as landed. Its quarantined rows are kept, raw bytes and all, so the department can see why.
+   */
+  private static BadInputException refuseUnlandable(Path file, Table ods, Table quarantine, TableIdentifier quarantineId,
+      String feedId, Outcome outcome) {
+    deleteQuietly(ods, outcome.odsFiles);
+    String name = file.getFileName().toString();
+    if (outcome.quarantined == 0) {
+      deleteQuietly(quarantine, outcome.quarantineFiles);
+      return new BadInputException(name + " has no rows: there is nothing to land");
+    }
+    commitQuarantine(quarantine, feedId, outcome.quarantineFiles);
+    StringBuilder rules = new StringBuilder();
+    new TreeMap<>(outcome.byRule).forEach((rule, n) -> rules.append(rules.length() > 0 ? ", " : "").append(rule)
+        .append(' ').append(n));
+    String hint = outcome.byRule.containsKey(Problem.UNDECODABLE) && outcome.encoding != null
+        ? "; is the file really " + outcome.encoding + "? check the contract's encoding" : "";
+    String none = outcome.quarantined == 1 ? "the only row of " + name + " could not be landed"
+        : "none of the " + outcome.quarantined + " rows of " + name + " could be landed";
+    return new BadInputException(none + " (" + rules + "): nothing landed; the rows are in " + quarantineId
+        + " as feed " + feedId + hint);
   }
 
   private FeedContract checkRequest(LandingRequest request) {
@@ -418,7 +486,10 @@ public final class Landing {
    * Appends the quarantine files of any feed whose ods commit succeeded but whose quarantine commit did not happen
    * (the process died in between). The files were written before the ods commit, which lists them.
    */
-  private static void completeQuarantineCommits(Table ods, Table quarantine) {
+  private static Repaired completeQuarantineCommits(Table ods, Table quarantine) {
+    List<String> feeds = new ArrayList<>();
+    long rows = 0;
+    long lastSnapshot = 0;
     for (Snapshot s : ods.snapshots()) {
       String listed = s.summary().get(FeedTables.SUMMARY_QUARANTINE_FILES);
       String feedId = s.summary().get(FeedTables.SUMMARY_FEED_ID);
@@ -429,9 +500,18 @@ public final class Landing {
           FeedTables.SUMMARY_FEED_ID, feedId) != null) {
         continue;
       }
-      commitQuarantine(quarantine, feedId, parseFiles(listed));
+      List<DataFile> files = parseFiles(listed);
+      try {
+        lastSnapshot = commitOnce(quarantine, FeedTables.SUMMARY_FEED_ID, feedId, files,
+            Map.of(FeedTables.SUMMARY_FEED_ID, feedId));
+        feeds.add(feedId);
+        rows += files.stream().mapToLong(DataFile::recordCount).sum();
+      } catch (OnceOnlyOperations.AlreadyCommitted e) {
+        // a concurrent landing repaired it first
+      }
       quarantine.refresh();
     }
+    return feeds.isEmpty() ? null : new Repaired(lastSnapshot, rows, feeds);
   }
 
   private static String describe(List<DataFile> files) {
@@ -470,9 +550,10 @@ public final class Landing {
   }
 
   private LandingResult duplicate(TableIdentifier ods, TableIdentifier quarantine, long earlier, String sha,
-      long fileBytes, FeedContract contract, long started, CommitReport commit) {
+      long fileBytes, FeedContract contract, long started, CommitReport commit, Repaired repaired) {
     return new LandingResult(ods.toString(), null, null, 0, 0, 0, earlier, quarantine.toString(), null, Map.of(),
-        sha, fileBytes, contract.format().spelling(), null, List.of(), 0, (System.nanoTime() - started) / 1e9, commit);
+        sha, fileBytes, contract.format().spelling(), null, List.of(), 0, (System.nanoTime() - started) / 1e9, commit,
+        repaired);
   }
 
   static MessageDigest newSha256() {

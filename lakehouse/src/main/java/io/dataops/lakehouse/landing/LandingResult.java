@@ -7,6 +7,7 @@ import java.util.Map;
  * What a landing did. {@code rowsRead == rowsLanded + rowsQuarantined} always; a duplicate feed lands nothing,
  * reads nothing new and names the snapshot that landed the same content ({@code duplicateOf}); {@code commit} says
  * how the ods commit went (attempts, conflicts with other processes' commits, a duplicate found only at commit).
+ * {@code repaired} (else null) reports quarantine rows of earlier, interrupted feeds that this landing appended.
  */
 public record LandingResult(
     String table,
@@ -26,7 +27,8 @@ public record LandingResult(
     List<String> missingColumns,
     long blankLines,
     double seconds,
-    CommitReport commit) {
+    CommitReport commit,
+    Repaired repaired) {
 
   public LandingResult {
     if (rowsRead != rowsLanded + rowsQuarantined) {

@@ -1,6 +1,5 @@
 package io.dataops.lakehouse.landing;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -58,7 +57,9 @@ final class LandingWorker implements Callable<LandingWorker.Result> {
   @Override
   public Result call() throws Exception {
     Scratch scratch = new Scratch();
-    RollingDataWriter<Record> odsWriter = writer(ods);
+    WrittenFiles odsFiles = new WrittenFiles(ods.io());
+    WrittenFiles quarantineFiles = new WrittenFiles(quarantine.io());
+    RollingDataWriter<Record> odsWriter = writer(ods, odsFiles);
     RollingDataWriter<Record> quarantineWriter = null;
     GenericRecord row = GenericRecord.create(ods.schema());
     GenericRecord bad = null;
@@ -93,7 +94,7 @@ final class LandingWorker implements Callable<LandingWorker.Result> {
             landed++;
           } else {
             if (quarantineWriter == null) {
-              quarantineWriter = writer(quarantine);
+              quarantineWriter = writer(quarantine, quarantineFiles);
               bad = GenericRecord.create(quarantine.schema());
             }
             quarantineWriter.write(quarantineRow(bad, batch, i, problems, scratch));
@@ -102,17 +103,19 @@ final class LandingWorker implements Callable<LandingWorker.Result> {
           }
         }
       }
+      // Closing writes the last row groups: it fails like any write (a full disk), so it is part of the work.
+      odsWriter.close();
+      if (quarantineWriter != null) {
+        quarantineWriter.close();
+      }
       ok = true;
     } finally {
-      abortOnFailure(ok, odsWriter, ods);
-      abortOnFailure(ok, quarantineWriter, quarantine);
+      if (!ok) {
+        odsFiles.deleteAll();
+        quarantineFiles.deleteAll();
+      }
     }
-    odsWriter.close();
-    List<DataFile> qFiles = List.of();
-    if (quarantineWriter != null) {
-      quarantineWriter.close();
-      qFiles = quarantineWriter.result().dataFiles();
-    }
+    List<DataFile> qFiles = quarantineWriter == null ? List.of() : quarantineWriter.result().dataFiles();
     return new Result(odsWriter.result().dataFiles(), qFiles, landed, quarantined, byRule);
   }
 
@@ -139,30 +142,18 @@ final class LandingWorker implements Callable<LandingWorker.Result> {
     return bad;
   }
 
-  private RollingDataWriter<Record> writer(Table table) {
+  private RollingDataWriter<Record> writer(Table table, WrittenFiles io) {
     GenericFileWriterFactory factory = new GenericFileWriterFactory.Builder(table)
         .dataFileFormat(FileFormat.PARQUET)
         .dataSchema(table.schema())
         .build();
     OutputFileFactory files = OutputFileFactory.builderFor(table, workerIndex, 0)
         .operationId(feedId)
+        .ioSupplier(() -> io)
         .format(FileFormat.PARQUET)
         .build();
     long target = table.properties().containsKey("write.target-file-size-bytes")
         ? Long.parseLong(table.properties().get("write.target-file-size-bytes")) : 512L << 20;
-    return new RollingDataWriter<>(factory, files, table.io(), target, PartitionSpec.unpartitioned(), null);
-  }
-
-  /** On failure close what was opened and delete what was written; the landing reports the first error. */
-  private static void abortOnFailure(boolean ok, RollingDataWriter<Record> writer, Table table) {
-    if (ok || writer == null) {
-      return;
-    }
-    try {
-      writer.close();
-      Landing.deleteQuietly(table, writer.result().dataFiles());
-    } catch (IOException | RuntimeException ignored) {
-      // already failing; the first error is the one reported
-    }
+    return new RollingDataWriter<>(factory, files, io, target, PartitionSpec.unpartitioned(), null);
   }
 }

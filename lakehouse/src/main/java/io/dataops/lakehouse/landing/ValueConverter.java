@@ -325,6 +325,9 @@ final class ValueConverter {
         if (t.isEmpty() || !looksNumeric(t)) {
           throw new BadValue("not a decimal number");
         }
+        if (t.indexOf('e') >= 0 || t.indexOf('E') >= 0) {
+          throw new BadValue("not a plain decimal number (digits and a decimal point, no exponent)");
+        }
         try {
           d = new BigDecimal(t);
         } catch (NumberFormatException e) {
@@ -342,11 +345,12 @@ final class ValueConverter {
         }
         d = stripped;
       }
-      d = d.setScale(scale, RoundingMode.UNNECESSARY);
-      if (d.precision() > precision) {
-        throw new BadValue("has " + d.precision() + " digits, decimal(" + precision + "," + scale + ") allows " + precision);
+      // Its digits at the contract's scale, counted without building it (1E+999999 would have a million).
+      long digits = d.signum() == 0 ? 1 : (long) d.precision() - d.scale() + scale;
+      if (digits > precision) {
+        throw new BadValue("has " + digits + " digits, decimal(" + precision + "," + scale + ") allows " + precision);
       }
-      return d;
+      return d.setScale(scale, RoundingMode.UNNECESSARY);
     }
 
     private static BigDecimal decimalOf(Object raw) throws BadValue {
@@ -421,23 +425,29 @@ final class ValueConverter {
         String t = s.strip();
         if (fastTimestamp && t.length() == 19 && t.charAt(4) == '-' && t.charAt(7) == '-' && t.charAt(10) == ' '
             && t.charAt(13) == ':' && t.charAt(16) == ':') {
-          LocalDate d = date(digits(t, 0, 4), digits(t, 5, 7), digits(t, 8, 10));
-          int h = digits(t, 11, 13);
-          int mi = digits(t, 14, 16);
-          int se = digits(t, 17, 19);
-          if (h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59) {
-            throw new BadValue("not a time of day (format " + pattern + ")");
+          int y = digits(t, 0, 4);
+          if (y < 0) {
+            throw notATimestamp();
           }
-          return d.atTime(h, mi, se);
+          try {
+            return LocalDateTime.of(y, digits(t, 5, 7), digits(t, 8, 10), digits(t, 11, 13), digits(t, 14, 16),
+                digits(t, 17, 19));
+          } catch (DateTimeException e) { // a -1 from digits() is out of the other fields' ranges
+            throw notATimestamp();
+          }
         }
         try {
           TemporalAccessor parsed = formatter.parse(t);
           return LocalDateTime.from(parsed);
         } catch (DateTimeException e) {
-          throw new BadValue("not a timestamp in the format " + pattern);
+          throw notATimestamp();
         }
       }
       throw new BadValue("a " + kind(raw) + " where a timestamp was promised");
+    }
+
+    private BadValue notATimestamp() {
+      return new BadValue("not a timestamp (format " + pattern + ")");
     }
 
     private static int digits(String s, int from, int to) {

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import java.util.stream.LongStream;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
@@ -58,8 +59,7 @@ public final class SampleGenerator {
     SampleDataset ds = req.dataset();
     FeedContract contract = ds.contract(req.format(), req.encoding());
     SampleDataset.Context ctx = new SampleDataset.Context(req.seed(), req.offset(), req.population(), req.enterprises());
-    List<Defect> applicable = java.util.Arrays.stream(Defect.values())
-        .filter(d -> d.appliesTo(req.format()) && ds.supports(d)).toList();
+    List<Defect> applicable = applicableDefects(req);
     Map<Defect, Long> planted = new EnumMap<>(Defect.class);
     Path out = req.out().toAbsolutePath();
     try {
@@ -70,18 +70,11 @@ public final class SampleGenerator {
         for (long i = 0; i < req.rows(); i++) {
           long index = req.offset() + i;
           String[] row = ds.row(ctx, index);
-          Defect defect = null;
-          if (req.defectRate() > 0) {
-            SplittableRandom r = new SplittableRandom(Samples.mix(req.seed(), index, 0xDEFEC7L));
-            if (r.nextDouble() < req.defectRate()) {
-              defect = applicable.get(r.nextInt(applicable.size()));
-              if (defect == Defect.DUPLICATE_KEY && index == req.offset()) {
-                defect = null; // the first row has nothing to repeat
-              } else {
-                ds.plant(defect, row, ctx, index, r);
-                planted.merge(defect, 1L, Long::sum);
-              }
-            }
+          SplittableRandom r = defectRandom(req, index);
+          Defect defect = drawDefect(req, applicable, index, r);
+          if (defect != null) {
+            ds.plant(defect, row, ctx, index, r);
+            planted.merge(defect, 1L, Long::sum);
           }
           writer.write(row, defect);
           if ((i & 0xFFFF) == 0) {
@@ -101,6 +94,37 @@ public final class SampleGenerator {
     } catch (IOException e) {
       throw new BadInputException("cannot write " + out + " (" + e.getMessage() + ")", e);
     }
+  }
+
+  /**
+   * The data rows (numbered from 1, as landing numbers them) in which {@code req} plants a defect that breaks the
+   * contract: exactly the rows a landing of its file must quarantine. Drawn again from the seed; nothing is written.
+   */
+  public static LongStream contractViolationRows(GenerateRequest req) {
+    List<Defect> applicable = applicableDefects(req);
+    return LongStream.range(0, req.rows()).filter(i -> {
+      long index = req.offset() + i;
+      Defect d = drawDefect(req, applicable, index, defectRandom(req, index));
+      return d != null && d.isContractViolation();
+    }).map(i -> i + 1);
+  }
+
+  private static List<Defect> applicableDefects(GenerateRequest req) {
+    return java.util.Arrays.stream(Defect.values())
+        .filter(d -> d.appliesTo(req.format()) && req.dataset().supports(d)).toList();
+  }
+
+  private static SplittableRandom defectRandom(GenerateRequest req, long index) {
+    return new SplittableRandom(Samples.mix(req.seed(), index, 0xDEFEC7L));
+  }
+
+  /** The defect row {@code index} gets, or null; planting it goes on drawing from {@code r}. */
+  private static Defect drawDefect(GenerateRequest req, List<Defect> applicable, long index, SplittableRandom r) {
+    if (req.defectRate() <= 0 || r.nextDouble() >= req.defectRate()) {
+      return null;
+    }
+    Defect defect = applicable.get(r.nextInt(applicable.size()));
+    return defect == Defect.DUPLICATE_KEY && index == req.offset() ? null : defect; // the first row has nothing to repeat
   }
 
   private interface SampleWriter extends Closeable {

@@ -114,6 +114,21 @@ class ContractParserTest {
   }
 
   @Test
+  void aNameOfTheRightCharactersButTooLongIsRefusedForItsLength() {
+    String department = "d".repeat(64);
+    expect(VALID.replace("department: public-security", "department: " + department), 1,
+        "department '" + department + "' has 64 characters, at most 63 are allowed");
+    String dataset = "citizens-of-futian-district-" + "x".repeat(50);
+    expect(VALID.replace("dataset: citizens", "dataset: " + dataset), 2,
+        "dataset '" + dataset + "' has 78 characters, at most 63 are allowed");
+    String column = "c".repeat(70);
+    expect(VALID.replace("  - name: active", "  - name: " + column), 26,
+        "column '" + column + "': a name has 70 characters, at most 63 are allowed");
+    assertThat(ContractParser.parse(VALID.replace("dataset: citizens", "dataset: " + "x".repeat(63)), "c.yaml")
+        .dataset()).hasSize(63);
+  }
+
+  @Test
   void emptyFileIsRejected() {
     assertThatThrownBy(() -> ContractParser.parse("", "empty.yaml")).isInstanceOf(ContractException.class)
         .hasMessageStartingWith("empty.yaml: a contract is a mapping");

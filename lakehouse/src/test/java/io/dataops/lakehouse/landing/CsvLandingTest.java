@@ -87,8 +87,32 @@ class CsvLandingTest extends LandingFixture {
   }
 
   @Test
+  void aDecimalWithAnExponentOrABadTimestampIsNamedForWhatItIs() {
+    String contract = """
+        columns:
+          - {name: id, type: long, required: true}
+          - {name: amount, type: "decimal(6,2)"}
+          - {name: at, type: timestamp}
+        """;
+    LandingResult r = land(contract, "id,amount,at\n"
+        + "1,1e999999,2024-01-01 00:00:00\n"
+        + "2,1.5,2024-02-30 10:00:00\n"
+        + "3,2,2024-01-01 25:00:00\n"
+        + "4,3,yesterday\n"
+        + "6,5,20x4-01-01 00:00:00\n"
+        + "5,4.25,2024-02-29 23:59:59\n");
+    assertThat(r.rowsLanded()).isEqualTo(1);
+    assertThat(quarantineRows()).extracting(x -> x.getField("reason")).containsExactly(
+        "column amount: not a plain decimal number (digits and a decimal point, no exponent)",
+        "column at: not a timestamp (format yyyy-MM-dd HH:mm:ss)",
+        "column at: not a timestamp (format yyyy-MM-dd HH:mm:ss)",
+        "column at: not a timestamp (format yyyy-MM-dd HH:mm:ss)",
+        "column at: not a timestamp (format yyyy-MM-dd HH:mm:ss)");
+  }
+
+  @Test
   void reasonsNeverRepeatTheValue() {
-    LandingResult r = land(TWO.replace("type: long", "type: int"), "id,name\n110105194912310021,x\n");
+    LandingResult r = land(TWO.replace("type: long", "type: int"), "id,name\n110105194912310021,x\n1,y\n");
     assertThat(r.rowsQuarantined()).isEqualTo(1);
     String reason = (String) quarantineRows().get(0).getField("reason");
     assertThat(reason).isEqualTo("column id: out of the range of int").doesNotContain("110105194912310021");
@@ -179,7 +203,7 @@ class CsvLandingTest extends LandingFixture {
   }
 
   @Test
-  void aQuoteNotClosedWithinMaxRecordBytesIsResynchronisedOnTheNextLine() {
+  void aQuoteNeverClosedIsResynchronisedOnTheNextLineEvenPastMaxRecordBytes() throws Exception {
     StringBuilder csv = new StringBuilder("id,name\n1,\"never closed\n");
     for (int i = 2; i <= 200; i++) {
       csv.append(i).append(",row ").append(i).append('\n');
@@ -187,10 +211,49 @@ class CsvLandingTest extends LandingFixture {
     LandingResult r = land(TWO + "maxRecordBytes: 1024\n", csv.toString());
     assertThat(r.rowsRead()).isEqualTo(200);
     assertThat(r.rowsQuarantined()).isEqualTo(1);
-    assertThat(quarantineRows().get(0).getField("rule")).isEqualTo(Problem.UNTERMINATED_QUOTE);
-    assertThat(quarantineRows().get(0).getField("reason"))
-        .isEqualTo("the quoted field opened on line 2 is not closed within maxRecordBytes (1024)");
+    Record bad = quarantineRows().get(0);
+    assertThat(bad.getField("rule")).isEqualTo(Problem.UNTERMINATED_QUOTE);
+    assertThat(bad.getField("reason"))
+        .isEqualTo("the quoted field opened on line 2 is never closed before the end of the file");
+    assertThat(bad.getField("raw_text")).isEqualTo("1,\"never closed");
     assertThat(odsRows()).hasSize(199);
+    assertThat(odsRows()).extracting(x -> x.getField(FeedTables.ROW_NUMBER)).first().isEqualTo(2L);
+    assertThat(r.fileSha256()).as("the bytes read twice are digested once")
+        .isEqualTo(Landing.sha256(dir.resolve("feed.csv")));
+  }
+
+  @Test
+  void aQuotedFieldLongerThanMaxRecordBytesIsOneRecordTooLongAndReadingResumesAfterIt() {
+    // An address of about 1.9 KB, quoted, holding ten lines that look like rows.
+    StringBuilder address = new StringBuilder();
+    for (int i = 0; i < 10; i++) {
+      address.append(100 + i).append(",fake row ").append("x".repeat(170)).append('\n');
+    }
+    String csv = "id,name\n1,a\n2,\"" + address + "\"\n3,c\n4,\"short\nbut two lines\"\n";
+    LandingResult r = land(TWO + "maxRecordBytes: 1024\n", csv);
+    assertThat(r.rowsRead()).isEqualTo(4);
+    assertThat(r.rowsQuarantined()).isEqualTo(1);
+    Record bad = quarantineRows().get(0);
+    assertThat(bad.getField("rule")).isEqualTo(Problem.RECORD_TOO_LONG);
+    assertThat(bad.getField("row_number")).isEqualTo(2L);
+    assertThat(bad.getField("line_number")).isEqualTo(3L);
+    assertThat((String) bad.getField("raw_text")).hasSize(1024).startsWith("2,\"100,fake row");
+    assertThat(odsRows()).extracting(x -> x.getField("id")).containsExactly(1L, 3L, 4L);
+    assertThat(odsRows()).extracting(x -> x.getField(FeedTables.ROW_NUMBER)).containsExactly(1L, 3L, 4L);
+    assertThat(odsRows().get(2).getField("name")).isEqualTo("short\nbut two lines");
+  }
+
+  @Test
+  void aQuotedCellOfMegabytesIsOneRowUnderTheDefaultLimit() {
+    StringBuilder csv = new StringBuilder("id,name\n1,a\n2,\"");
+    while (csv.length() < 3 << 20) {
+      csv.append("9,looks like a row\n");
+    }
+    csv.append("\"\n3,c\n");
+    LandingResult r = land(TWO, csv.toString());
+    assertThat(r.rowsRead()).isEqualTo(3);
+    assertThat(r.quarantinedByRule()).containsExactly(java.util.Map.entry(Problem.RECORD_TOO_LONG, 1L));
+    assertThat(odsRows()).extracting(x -> x.getField("id")).containsExactly(1L, 3L);
   }
 
   @Test
@@ -254,11 +317,22 @@ class CsvLandingTest extends LandingFixture {
   }
 
   @Test
-  void anEmptyFileIsAnEmptyFeed() {
-    LandingResult r = land(TWO, "");
-    assertThat(r.rowsRead()).isZero();
-    assertThat(r.snapshotId()).isNotNull();
-    assertThat(ods().currentSnapshot().summary()).containsEntry(FeedTables.SUMMARY_ROWS_READ, "0");
+  void anEmptyFileOrAFeedWithoutALandableRowIsRefusedAndNothingIsCommitted() throws Exception {
+    assertThatThrownBy(() -> land(TWO, "")).isInstanceOf(BadInputException.class)
+        .hasMessage("feed.csv is empty (0 bytes): there is nothing to land");
+    assertThat(lakehouse.exists(io.dataops.lakehouse.catalog.TableNames.ods("dept", "data"))).isFalse();
+    assertThatThrownBy(() -> land(TWO, "id,name\n\n")).isInstanceOf(BadInputException.class)
+        .hasMessage("feed.csv has no rows: there is nothing to land");
+    assertThat(ods().currentSnapshot()).isNull();
+    assertThat(quarantine().currentSnapshot()).isNull();
+    try (var files = java.nio.file.Files.walk(dir.resolve("home/warehouse"))) {
+      assertThat(files.filter(f -> f.toString().endsWith(".parquet"))).as("no data file left behind").isEmpty();
+    }
+    assertThatThrownBy(() -> land(TWO, "id,name\nx,a\n")).isInstanceOf(BadInputException.class)
+        .hasMessageStartingWith("the only row of feed.csv could not be landed (bad_value 1): nothing landed; "
+            + "the rows are in quarantine.dept__data as feed ");
+    assertThat(ods().currentSnapshot()).isNull();
+    assertThat(quarantineRows()).hasSize(1);
   }
 
   @Test

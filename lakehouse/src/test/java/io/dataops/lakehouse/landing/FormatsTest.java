@@ -41,9 +41,12 @@ import org.junit.jupiter.api.Test;
 
 class FormatsTest extends LandingFixture {
 
+  private GenerateRequest request(SampleDataset ds, FeedFormat format, Charset cs, double defects, String name) {
+    return new GenerateRequest(ds, 3_000, dir.resolve(name), format, cs, defects, 11, 0, 3_000, 300, false);
+  }
+
   private GenerateResult generate(SampleDataset ds, FeedFormat format, Charset cs, double defects, String name) {
-    return SampleGenerator.generate(new GenerateRequest(ds, 3_000, dir.resolve(name), format, cs, defects, 11, 0,
-        3_000, 300, false));
+    return SampleGenerator.generate(request(ds, format, cs, defects, name));
   }
 
   private static LandingResult landGenerated(Lakehouse lh, SampleDataset ds, GenerateResult g) {
@@ -93,12 +96,17 @@ class FormatsTest extends LandingFixture {
   void plantedContractViolationsAreExactlyTheQuarantinedRows(FeedFormat format) {
     for (SampleDataset ds : SampleDataset.values()) {
       Charset cs = format == FeedFormat.CSV ? Charset.forName("GB18030") : StandardCharsets.UTF_8;
-      GenerateResult g = generate(ds, format, cs, 0.1, ds.dataset() + "-defects." + format.spelling());
+      GenerateRequest req = request(ds, format, cs, 0.1, ds.dataset() + "-defects." + format.spelling());
+      GenerateResult g = SampleGenerator.generate(req);
       LandingResult r = landGenerated(lakehouse, ds, g);
       assertThat(g.expectedQuarantined()).as("defects were planted").isPositive();
       assertThat(r.rowsRead()).isEqualTo(3_000);
       assertThat(r.rowsQuarantined()).as(ds + " " + format).isEqualTo(g.expectedQuarantined());
       assertThat(r.rowsLanded()).isEqualTo(3_000 - g.expectedQuarantined());
+      List<Long> quarantined = Tables.rowsBy(lakehouse.load(TableNames.quarantine(ds.department(), ds.dataset())),
+          "row_number").stream().map(x -> (Long) x.getField("row_number")).toList();
+      assertThat(quarantined).as(ds + " " + format + ": the very rows planted, not just as many")
+          .isEqualTo(SampleGenerator.contractViolationRows(req).boxed().toList());
     }
   }
 
@@ -112,6 +120,16 @@ class FormatsTest extends LandingFixture {
         - {name: amount, type: "decimal(8,2)"}
         - {name: day, type: date}
       """;
+
+  @Test
+  void aHugeJsonNumberForADecimalIsMeasuredWithoutBeingBuilt() {
+    LandingResult r = land(JSON_CONTRACT, "feed.jsonl",
+        "{\"id\": 1, \"amount\": 1e999999}\n{\"id\": 2, \"amount\": 0}\n".getBytes(StandardCharsets.UTF_8));
+    assertThat(r.rowsLanded()).isEqualTo(1);
+    assertThat(quarantineRows().get(0).getField("reason"))
+        .isEqualTo("column amount: has 1000002 digits, decimal(8,2) allows 8");
+    assertThat(odsRows().get(0).getField("amount")).isEqualTo(new BigDecimal("0.00"));
+  }
 
   @Test
   void jsonLinesProblemsAreQuarantinedPerLine() {

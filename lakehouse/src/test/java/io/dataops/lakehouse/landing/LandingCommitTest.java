@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.Record;
@@ -141,9 +143,53 @@ class LandingCommitTest extends LandingFixture {
     assertThat(retry.isDuplicate()).as("the ods commit did happen: the feed is not landed twice").isTrue();
     assertThat(Tables.rows(q)).as("and the recorded quarantine files were appended").hasSize((int) g.expectedQuarantined());
     assertThat(Tables.rows(citizensTable(lakehouse))).hasSize((int) (1_000 - g.expectedQuarantined()));
+    assertRepairReported(retry, g);
 
-    new Landing(lakehouse).land(request(g));
+    LandingResult third = new Landing(lakehouse).land(request(g));
     assertThat(Tables.rows(q)).as("repaired once, not again").hasSize((int) g.expectedQuarantined());
+    assertThat(third.repaired()).isNull();
+  }
+
+  /** The landing says what it repaired, in its result and in the JSON the command line prints from it. */
+  private void assertRepairReported(LandingResult r, GenerateResult g) {
+    Table q = lakehouse.load(TableNames.quarantine("public-security", "citizens"));
+    assertThat(r.repaired()).as("the repair is reported").isNotNull();
+    assertThat(r.repaired().quarantineSnapshotId()).isEqualTo(q.currentSnapshot().snapshotId());
+    assertThat(r.repaired().rows()).isEqualTo(g.expectedQuarantined());
+    assertThat(r.repaired().feedIds()).containsExactly(citizensTable(lakehouse).currentSnapshot().summary()
+        .get(FeedTables.SUMMARY_FEED_ID));
+    JsonNode json = new ObjectMapper().valueToTree(r).get("repaired");
+    assertThat(json.get("quarantineSnapshotId").asLong()).isEqualTo(q.currentSnapshot().snapshotId());
+    assertThat(json.get("rows").asLong()).isEqualTo(g.expectedQuarantined());
+  }
+
+  @Test
+  void aLandingKilledBetweenItsTwoCommitsIsRepairedByTheNextLanding() throws Exception {
+    GenerateResult g = citizens("c.csv", 2_000, 0, 0.05);
+    Path marker = dir.resolve("marker");
+    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-cp", System.getProperty("java.class.path"), LandingChild.class.getName(),
+        dir.resolve("home").toString(), g.file(), g.contractFile(), marker.toString(), "0", "public-security",
+        "citizens", LandingChild.PAUSE_BETWEEN_COMMITS)
+        .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!Files.exists(marker) && child.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(Files.exists(marker)).as("the child reached its ods commit: " + Files.readString(dir.resolve("child.log")))
+        .isTrue();
+    child.destroyForcibly(); // SIGKILL exactly between the two commits
+    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+    Table ods = citizensTable(lakehouse);
+    Table q = lakehouse.load(TableNames.quarantine("public-security", "citizens"));
+    assertThat(ods.currentSnapshot()).as("the ods commit happened").isNotNull();
+    assertThat(q.currentSnapshot()).as("the quarantine commit did not").isNull();
+
+    LandingResult next = new Landing(lakehouse).land(request(g));
+    assertThat(next.duplicateOf()).isEqualTo(ods.currentSnapshot().snapshotId());
+    assertRepairReported(next, g);
+    assertThat(Tables.rows(q)).hasSize((int) g.expectedQuarantined());
   }
 
   @Test
@@ -174,6 +220,53 @@ class LandingCommitTest extends LandingFixture {
     assertThat(r.rowsQuarantined()).isEqualTo(g.expectedQuarantined());
     assertThat(Tables.rows(citizensTable(lakehouse))).hasSize((int) r.rowsLanded());
     assertThat(new Landing(lakehouse).land(request(g)).isDuplicate()).isTrue();
+  }
+
+  @Test
+  void aFeedOfWhichNoRowLandsIsRefusedKeepsItsQuarantineRowsAndLandsByTheCorrectedContract() throws Exception {
+    GenerateResult g = citizens("gbk.csv", 300, 0, 0);
+    Path file = Path.of(g.file());
+    String gbk = Files.readString(SampleGenerator.contractPathFor(file));
+    FeedContract asUtf8 = ContractParser.parse(gbk.replace("encoding: GBK", "encoding: UTF-8"), "wrong.contract.yaml");
+    assertThatThrownBy(() -> new Landing(lakehouse).land(new LandingRequest("public-security", "citizens", file,
+        asUtf8, null))).isInstanceOf(BadInputException.class)
+        .hasMessageStartingWith("none of the 300 rows of gbk.csv could be landed (undecodable 300): nothing landed; "
+            + "the rows are in quarantine.public_security__citizens as feed ")
+        .hasMessageEndingWith("; is the file really UTF-8? check the contract's encoding");
+    assertThat(citizensTable(lakehouse).currentSnapshot()).as("nothing landed, not even an empty snapshot").isNull();
+    List<Record> bad = Tables.rows(lakehouse.load(TableNames.quarantine("public-security", "citizens")));
+    assertThat(bad).hasSize(300).allSatisfy(x -> {
+      assertThat(x.getField("rule")).isEqualTo(Problem.UNDECODABLE);
+      assertThat(x.getField("raw_bytes")).as("the bytes as sent are kept").isNotNull();
+    });
+
+    LandingResult fixed = new Landing(lakehouse).land(request(g));
+    assertThat(fixed.duplicateOf()).as("a refused feed did not count as landed").isNull();
+    assertThat(fixed.rowsLanded()).isEqualTo(300);
+    assertThat(new Landing(lakehouse).land(request(g)).duplicateOf()).isEqualTo(fixed.snapshotId());
+  }
+
+  @Test
+  void theSameFileByACorrectedContractIsANewAttemptButNotByTheSameContractReworded() throws Exception {
+    GenerateResult g = citizens("c.csv", 400, 0, 0);
+    Path file = Path.of(g.file());
+    String yaml = Files.readString(SampleGenerator.contractPathFor(file));
+    LandingResult first = new Landing(lakehouse).land(request(g));
+
+    FeedContract sameMeaning = ContractParser.parse("# sent again by the department\n\n" + yaml, "again.yaml");
+    LandingResult again = new Landing(lakehouse).land(new LandingRequest("public-security", "citizens", file,
+        sameMeaning, "another-file-digest"));
+    assertThat(again.duplicateOf()).as("comments and layout are not a new contract").isEqualTo(first.snapshotId());
+
+    assertThat(yaml).contains("maxLength: 128");
+    FeedContract corrected = ContractParser.parse(yaml.replace("maxLength: 128", "maxLength: 256"), "fixed.yaml");
+    LandingResult retried = new Landing(lakehouse).land(new LandingRequest("public-security", "citizens", file,
+        corrected, null));
+    assertThat(retried.duplicateOf()).as("a corrected contract is a new attempt").isNull();
+    assertThat(retried.rowsLanded()).isEqualTo(400);
+    assertThat(citizensTable(lakehouse).currentSnapshot().summary())
+        .containsEntry(FeedTables.SUMMARY_CONTRACT_VERSION, FeedKey.versionOf(corrected))
+        .containsEntry(FeedTables.SUMMARY_FEED_KEY, Landing.sha256(file) + "/" + FeedKey.versionOf(corrected));
   }
 
   @Test

@@ -1,0 +1,125 @@
+package io.dataops.platform.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dataops.core.testing.Tmpfs;
+import io.dataops.platform.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code dataops land} on feeds that cannot land and on a disk that fills up: exit status, one line, nothing left. */
+class LandCliTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path dir;
+
+  record Run(int exit, String out, String err) {
+    JsonNode json() {
+      try {
+        return JSON.readTree(out);
+      } catch (Exception e) {
+        throw new AssertionError("stdout is not one JSON object: " + out, e);
+      }
+    }
+  }
+
+  Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--home");
+    all.add(dir.resolve("home").toString());
+    int exit = Main.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** The command in its own JVM: what a shell sees, with the home's own log file. */
+  Run child(Map<String, String> env, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx512m", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    command.addAll(List.of(args));
+    command.addAll(List.of("--home", dir.resolve("home").toString()));
+    ProcessBuilder pb = new ProcessBuilder(command)
+        .redirectOutput(dir.resolve("child.out").toFile()).redirectError(dir.resolve("child.err").toFile());
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
+    return new Run(p.exitValue(), Files.readString(dir.resolve("child.out")), Files.readString(dir.resolve("child.err")));
+  }
+
+  private String[] land(Path file, String... more) {
+    List<String> args = new ArrayList<>(List.of("land", "--department", "public-security", "--dataset", "citizens",
+        "--file", file.toString()));
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
+  }
+
+  @Test
+  void aFeedOfWhichNoRowLandsOrAnEmptyFileExitsTwoAndLandsNothing() throws Exception {
+    Path feed = dir.resolve("feeds/citizens.csv");
+    Run gen = run("generate", "--dataset", "citizens", "--rows", "200", "--out", feed.toString(), "--encoding", "GBK");
+    assertThat(gen.exit()).as(gen.err()).isZero();
+    Path sidecar = dir.resolve("feeds/citizens.csv.contract.yaml");
+    Path wrong = dir.resolve("wrong.contract.yaml");
+    Files.writeString(wrong, Files.readString(sidecar).replace("encoding: GBK", "encoding: UTF-8"));
+
+    Run bad = run(land(feed, "--contract", wrong.toString()));
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).startsWith("dataops: none of the 200 rows of citizens.csv could be landed (undecodable 200)")
+        .endsWith("; is the file really UTF-8? check the contract's encoding\n");
+    assertThat(bad.err().lines()).hasSize(1);
+    assertThat(run("table", "history", "ods.public_security__citizens", "--json").json().get("snapshots")).isEmpty();
+    assertThat(run("table", "history", "quarantine.public_security__citizens", "--json").json().get("snapshots"))
+        .as("the rows are kept in quarantine").hasSize(1);
+
+    Path empty = Files.createFile(dir.resolve("feeds/empty.csv"));
+    Run none = run(land(empty, "--contract", sidecar.toString()));
+    assertThat(none.exit()).isEqualTo(2);
+    assertThat(none.err()).isEqualTo("dataops: empty.csv is empty (0 bytes): there is nothing to land\n");
+    assertThat(run("table", "history", "ods.public_security__citizens", "--json").json().get("snapshots")).isEmpty();
+
+    Run fixed = run(land(feed, "--json"));
+    assertThat(fixed.exit()).as(fixed.err()).isZero();
+    assertThat(fixed.json().get("rowsLanded").asLong()).isEqualTo(200);
+    assertThat(fixed.json().get("duplicateOf").isNull()).as("the refused feed did not count as landed").isTrue();
+  }
+
+  @Test
+  void aDiskThatFillsUpDuringALandIsOneLineOnStderrWithTheDetailsInTheLog() throws Exception {
+    Path big = dir.resolve("feeds/big.csv");
+    Path small = dir.resolve("feeds/small.csv");
+    assertThat(run("generate", "--dataset", "citizens", "--rows", "150000", "--out", big.toString()).exit()).isZero();
+    assertThat(run("generate", "--dataset", "citizens", "--rows", "2000", "--offset", "150000", "--out",
+        small.toString()).exit()).isZero();
+    try (Tmpfs disk = Tmpfs.mount(dir.resolve("disk"), 3)) {
+      Map<String, String> env = Map.of("DATAOPS_WAREHOUSE", disk.dir().toUri().toString());
+      Run full = child(env, land(big));
+      assertThat(full.exit()).isEqualTo(1);
+      Path log = dir.resolve("home/logs/dataops.log");
+      assertThat(full.err()).isEqualTo("dataops: no space left on " + disk.dir() + " (tmpfs) while writing "
+          + "ods.public_security__citizens: nothing was landed; free some space and land the feed again (details in "
+          + dir.resolve("home") + "/logs/dataops.log)\n");
+      assertThat(Files.readString(log)).contains("storage full").contains("No space left on device")
+          .contains("at io.dataops.lakehouse.landing.LandingWorker");
+      try (Stream<Path> files = Files.walk(disk.dir())) {
+        assertThat(files.filter(f -> f.toString().endsWith(".parquet"))).as("no partial data file is left").isEmpty();
+      }
+
+      Run next = child(env, land(small, "--json"));
+      assertThat(next.exit()).as(next.err()).isZero();
+      assertThat(next.json().get("rowsRead").asLong()).isEqualTo(2000);
+    }
+  }
+}
