@@ -66,7 +66,7 @@ class SuggesterTest extends QualityFixture {
     csv.append('\n');
     for (int r = 0; r < 60; r++) {
       for (int c = 0; c < width; c++) {
-        csv.append(c == 0 ? "" : ",").append(c % 2 == 0 ? "v" + (r * 31 + c) % 97 : String.valueOf(r));
+        csv.append(c == 0 ? "" : ",").append(c % 2 == 0 ? "v" + (r + c) % 7 : String.valueOf(r));
       }
       csv.append('\n');
     }
@@ -80,5 +80,7 @@ class SuggesterTest extends QualityFixture {
         .as("every column was profiled").hasSize(width);
     assertThat(expectations.stream().filter(e -> e.get("type").equals("expect_column_values_to_be_unique")))
         .as("the long columns count 0..59: each value once").hasSize(width / 2);
+    assertThat(expectations.stream().filter(e -> e.get("type").equals("expect_column_values_to_be_in_set")))
+        .as("the string columns hold seven values each").hasSize(width / 2);
   }
 }
