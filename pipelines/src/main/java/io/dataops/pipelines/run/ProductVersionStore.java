@@ -26,7 +26,7 @@ public final class ProductVersionStore {
   private final Properties props;
 
   public ProductVersionStore(String jdbcUrl, String user, String password) {
-    this.url = jdbcUrl;
+    this.url = PlatformDatabase.url(jdbcUrl);
     this.props = PlatformDatabase.prepare(jdbcUrl, user, password);
     PlatformDatabase.migrate(jdbcUrl, user, password, "products");
   }

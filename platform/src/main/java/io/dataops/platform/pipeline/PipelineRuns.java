@@ -13,6 +13,7 @@ import io.dataops.pipelines.definition.PipelineParser;
 import io.dataops.pipelines.definition.PipelineValidator;
 import io.dataops.pipelines.run.PipelineRunResult;
 import io.dataops.pipelines.run.ProductVersionStore;
+import io.dataops.pipelines.run.QualityGate;
 import io.dataops.platform.config.PlatformConfig;
 import io.dataops.platform.intake.FeedIntake;
 import io.dataops.quality.expect.ExpectationCatalog;
@@ -22,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -75,11 +77,23 @@ public final class PipelineRuns {
 
   /** Runs a validated pipeline; {@code progress} is told the transform rows processed after each chunk. */
   public PipelineRunResult run(BoundPipeline p, String engine, LongConsumer progress) {
+    return run(p, engine, progress, verdict -> { });
+  }
+
+  /** As above; {@code verdicts} is told the quality gate's verdict as soon as there is one, passed or not. */
+  public PipelineRunResult run(BoundPipeline p, String engine, LongConsumer progress,
+      Consumer<QualityGate.Verdict> verdicts) {
     checkEngine(engine);
     LakehouseConfig lc = config.lakehouse();
+    QualityGate suites = new SuiteGate(new FeedIntake(config, lakehouse, workers).qualityRunner());
+    QualityGate gate = (table, snapshotId, suite) -> {
+      QualityGate.Verdict v = suites.check(table, snapshotId, suite);
+      verdicts.accept(v);
+      return v;
+    };
     return new SpringBatchExecutor(lakehouse, new BatchInfrastructure(lc.catalogUri(), lc.catalogUser(), lc.catalogPassword()),
         versions(config), config.keys(), config.work(), RunSettings.defaults())
-        .withQualityGate(new SuiteGate(new FeedIntake(config, lakehouse, workers).qualityRunner()))
+        .withQualityGate(gate)
         .onProgress(progress)
         .run(p);
   }

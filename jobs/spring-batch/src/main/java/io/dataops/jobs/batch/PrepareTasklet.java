@@ -1,5 +1,6 @@
 package io.dataops.jobs.batch;
 
+import io.dataops.core.files.OwnerOnly;
 import java.nio.file.Files;
 import org.apache.iceberg.Table;
 import org.springframework.batch.core.step.StepContribution;
@@ -27,7 +28,7 @@ final class PrepareTasklet implements Tasklet {
             + " no longer exists (expired); run the pipeline again to pin the current one");
       }
     }
-    Files.createDirectories(run.workDir);
+    OwnerOnly.directories(run.workDir);
     ProductTables.createOrLoad(run.lakehouse, run.pipeline);
     return RepeatStatus.FINISHED;
   }
