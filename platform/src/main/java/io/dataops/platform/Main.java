@@ -7,6 +7,9 @@ import io.dataops.platform.cli.DataopsCommand;
 import io.dataops.platform.config.PlatformConfig;
 import java.io.PrintStream;
 import java.lang.reflect.Constructor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +17,8 @@ import picocli.CommandLine;
 
 /**
  * The {@code dataops} command. Exit status: 0 success, 2 bad input (one line on stderr saying why), 1 internal
- * failure (one line on stderr; the details are in the home's log file).
+ * failure (one line on stderr; the details are in the home's log file). With --json a failure also prints one JSON
+ * object on stdout: the same line as {@code error}, and what the command knew.
  */
 public final class Main {
   private Main() {}
@@ -31,19 +35,21 @@ public final class Main {
     cmd.setOut(new java.io.PrintWriter(out, true));
     cmd.setErr(new java.io.PrintWriter(err, true));
     cmd.setParameterExceptionHandler((ex, a) -> {
-      err.println("dataops: " + ex.getMessage().lines().findFirst().orElse("bad arguments")
-          + " (see: dataops " + String.join(" ", commandPath(ex.getCommandLine())) + " --help)");
-      return 2;
+      String command = commandName(ex.getCommandLine());
+      // The error may come before --json was read: look for it among the arguments.
+      return fail(cli, out, err, 2, "dataops: " + ex.getMessage().lines().findFirst().orElse("bad arguments")
+          + " (see: " + String.join(" ", "dataops", command).strip() + " --help)", command,
+          cli.json() || Arrays.asList(args).contains("--json"));
     });
     cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       Throwable cause = ex;
       while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
         cause = cause.getCause();
       }
+      String command = commandName(commandLine);
       if (cause instanceof BadInputException bad) {
-        err.println("dataops: " + bad.getMessage());
         log().info("bad input: {}", bad.getMessage());
-        return 2;
+        return fail(cli, out, err, 2, "dataops: " + bad.getMessage(), command, cli.json());
       }
       if (cause instanceof StorageFullException full) {
         log().error("storage full", full);
@@ -52,12 +58,28 @@ public final class Main {
         return 1;
       }
       log().error("internal failure", cause);
-      err.println("dataops: internal error: " + cause.getClass().getSimpleName()
+      return fail(cli, out, err, 1, "dataops: internal error: " + cause.getClass().getSimpleName()
           + (cause.getMessage() == null ? "" : ": " + cause.getMessage().lines().findFirst().orElse(""))
-          + " (details in " + System.getProperty("dataops.home") + "/logs/dataops.log)");
-      return 1;
+          + " (" + details() + ")", command, cli.json());
     });
     return cmd.execute(args);
+  }
+
+  /** One line on stderr; with --json also one object on stdout whose error is that line. */
+  private static int fail(Cli cli, PrintStream out, PrintStream err, int status, String line, String command,
+      boolean json) {
+    err.println(line);
+    if (json) {
+      out.println(cli.failure(command, line));
+      out.flush();
+    }
+    return status;
+  }
+
+  /** Where the details of an internal failure are: the home's log, unless this user cannot write it. */
+  private static String details() {
+    Path log = Path.of(System.getProperty("dataops.home"), "logs", "dataops.log");
+    return Files.isWritable(log) ? "details in " + log : "no details logged: cannot write " + log;
   }
 
   private static Logger log() {
@@ -76,18 +98,22 @@ public final class Main {
     return null;
   }
 
-  private static java.util.List<String> commandPath(CommandLine c) {
+  /** The names of the subcommands down to {@code c}, e.g. "table list" ("" for the top command). */
+  private static String commandName(CommandLine c) {
     java.util.LinkedList<String> names = new java.util.LinkedList<>();
     for (CommandLine p = c; p != null && p.getParent() != null; p = p.getParent()) {
       names.addFirst(p.getCommandName());
     }
-    return names;
+    return String.join(" ", names);
   }
 
-  /** Builds commands, handing those that want it the {@link Cli}. */
+  /** Builds commands, handing those that want it the {@link Cli}, and the common options the {@link Cli} holds. */
   private record Factory(Cli cli) implements CommandLine.IFactory {
     @Override
     public <K> K create(Class<K> cls) throws Exception {
+      if (cls == io.dataops.platform.cli.CommonOptions.class) {
+        return cls.cast(cli.common);
+      }
       try {
         Constructor<K> withCli = cls.getDeclaredConstructor(Cli.class);
         withCli.setAccessible(true);

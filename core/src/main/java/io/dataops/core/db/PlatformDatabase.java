@@ -1,5 +1,7 @@
 package io.dataops.core.db;
 
+import io.dataops.core.BadInputException;
+import io.dataops.core.files.OwnerOnly;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -38,7 +40,7 @@ public final class PlatformDatabase {
   private PlatformDatabase() {}
 
   /**
-   * Creates the folder of an embedded database file if needed, and gives the JDBC connection properties: the user and
+   * Prepares an embedded database file as {@link #url} does, and gives the JDBC connection properties: the user and
    * password when given, and for SQLite a wait for the single writer (several processes share the file) instead of
    * failing at once.
    */
@@ -52,14 +54,45 @@ public final class PlatformDatabase {
     }
     if (jdbcUrl.startsWith(SQLITE)) {
       props.setProperty("busy_timeout", "60000");
-      try {
-        Path parent = Path.of(jdbcUrl.substring(SQLITE.length())).toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot create the folder of the database " + jdbcUrl, e);
-      }
+      url(jdbcUrl);
     }
     return props;
+  }
+
+  /**
+   * The URL to connect with. For an embedded SQLite file, first creates its folder and the empty database file when
+   * missing, both owner-only (SQLite gives its journal, WAL and shared-memory files the database file's permissions).
+   * In a folder this process cannot write (a read-only home) SQLite cannot create the side files a WAL database needs
+   * even to be read, so the file is opened read-only: through the side files when they exist, else as immutable (no
+   * writer can be at work there: none could create its WAL file).
+   */
+  public static String url(String jdbcUrl) {
+    String file = jdbcUrl.startsWith(SQLITE) ? jdbcUrl.substring(SQLITE.length()) : "";
+    if (file.isEmpty() || file.startsWith("file:") || file.startsWith(":")) {
+      return jdbcUrl;
+    }
+    Path db = Path.of(file).toAbsolutePath();
+    Path folder = db.getParent();
+    if (Files.isDirectory(folder) && !Files.isWritable(folder)) {
+      if (!Files.isRegularFile(db)) {
+        throw new BadInputException("no database at " + db + ", and its folder is read-only");
+      }
+      boolean sideFiles = Files.exists(Path.of(db + "-wal")) && Files.exists(Path.of(db + "-shm"));
+      String path = db.toString().replace("%", "%25").replace("?", "%3F").replace("#", "%23");
+      return SQLITE + "file:" + path + (sideFiles ? "?mode=ro" : "?mode=ro&immutable=1");
+    }
+    try {
+      OwnerOnly.directories(folder);
+      OwnerOnly.createFile(db);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the database " + db, e);
+    }
+    return jdbcUrl;
+  }
+
+  /** Whether {@link #url} opens the database read-only. */
+  public static boolean readOnly(String url) {
+    return url.startsWith(SQLITE + "file:") && url.contains("mode=ro");
   }
 
   /** {@code sqlite} or {@code postgresql}: the folder of a module's vendor-specific migrations. */
@@ -87,9 +120,10 @@ public final class PlatformDatabase {
       return;
     }
     Properties props = prepare(jdbcUrl, user, password);
+    String url = url(jdbcUrl);
     String vendor = vendor(jdbcUrl);
     Flyway flyway = Flyway.configure(PlatformDatabase.class.getClassLoader())
-        .dataSource(new DriverDataSource(jdbcUrl, props))
+        .dataSource(new DriverDataSource(url, props))
         .locations("classpath:db/migration/" + module + "/common", "classpath:db/migration/" + module + "/" + vendor)
         .table("flyway_" + module + "_history")
         .baselineOnMigrate(true)
@@ -97,6 +131,16 @@ public final class PlatformDatabase {
         .failOnMissingLocations(false)
         .loggers("slf4j")
         .load();
+    if (readOnly(url)) {
+      // Nothing can be written: the tables must be there already.
+      if (flyway.info().pending().length > 0) {
+        throw new BadInputException("the platform database " + jdbcUrl.substring(SQLITE.length()) + " is read-only "
+            + "and its " + module + " tables are missing or older than this version: use the home once with write "
+            + "access");
+      }
+      MIGRATED.add(key);
+      return;
+    }
     FlywayException last = null;
     for (int attempt = 0; attempt < 8; attempt++) {
       try {

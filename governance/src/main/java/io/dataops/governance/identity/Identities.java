@@ -55,6 +55,11 @@ public final class Identities {
   public record Bootstrap(User admin, IssuedToken token) {}
 
   public Bootstrap bootstrap(String adminName) {
+    return bootstrap(adminName, DEFAULT_TOKEN_VALIDITY);
+  }
+
+  /** The first admin, with a token valid for {@code validity} (an embedded home's local admin: the longest). */
+  public Bootstrap bootstrap(String adminName, Duration validity) {
     Names.newUser(adminName);
     Bootstrap made = db.write("bootstrap the first admin", c -> {
       db.advisoryLock(c, BOOTSTRAP_LOCK);
@@ -75,7 +80,7 @@ public final class Identities {
         throw new BadInputException("user " + adminName + " exists and is not an admin; choose another name");
       }
       User admin = insertUser(c, adminName, PLATFORM_ORGANIZATION, EnumSet.of(Role.ADMIN));
-      return new Bootstrap(admin, insertToken(c, adminName, DEFAULT_TOKEN_VALIDITY));
+      return new Bootstrap(admin, insertToken(c, adminName, validity));
     });
     record("user.bootstrap", List.of("user:" + adminName, "organization:" + PLATFORM_ORGANIZATION,
         "token:" + made.token().id()), Map.of("roles", List.of(Role.ADMIN.label())));

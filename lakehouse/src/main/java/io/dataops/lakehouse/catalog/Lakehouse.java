@@ -1,9 +1,5 @@
 package io.dataops.lakehouse.catalog;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +15,7 @@ import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.io.FileIO;
 import io.dataops.core.BadInputException;
+import io.dataops.core.db.PlatformDatabase;
 import org.apache.iceberg.jdbc.JdbcCatalog;
 import org.apache.iceberg.jdbc.UncheckedSQLException;
 
@@ -43,7 +40,9 @@ public final class Lakehouse implements AutoCloseable {
 
   public static Lakehouse open(LakehouseConfig config) {
     Map<String, String> props = new HashMap<>();
-    props.put(CatalogProperties.URI, config.catalogUri());
+    // The embedded file is created owner-only, and opened read-only in a home this process cannot write.
+    String uri = PlatformDatabase.url(config.catalogUri());
+    props.put(CatalogProperties.URI, uri);
     props.put(CatalogProperties.WAREHOUSE_LOCATION, config.warehouse());
     props.put("jdbc.schema-version", "V1");
     if (config.catalogUser() != null) {
@@ -56,12 +55,8 @@ public final class Lakehouse implements AutoCloseable {
       // Several processes may land at once: wait for SQLite's lock instead of failing, and let readers run
       // beside the writer.
       props.put("jdbc.busy_timeout", "60000");
-      props.put("jdbc.journal_mode", "WAL");
-      Path db = Path.of(config.catalogUri().substring("jdbc:sqlite:".length()));
-      try {
-        Files.createDirectories(db.toAbsolutePath().getParent());
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot create the folder of the catalog database", e);
+      if (!PlatformDatabase.readOnly(uri)) {
+        props.put("jdbc.journal_mode", "WAL");
       }
     }
     props.putAll(config.extra());
@@ -116,6 +111,9 @@ public final class Lakehouse implements AutoCloseable {
     // Raw local files: no .crc side files in the warehouse, which would double the files a reader lists.
     conf.set("fs.file.impl", "org.apache.hadoop.fs.RawLocalFileSystem");
     conf.setBoolean("fs.file.impl.disable.cache", true);
+    // Hadoop sets the permissions of what it creates itself (0644 and 0755 by its default umask 022, whatever the
+    // process's): tables hold raw personal data, so owner-only.
+    conf.set("fs.permissions.umask-mode", "077");
     return conf;
   }
 

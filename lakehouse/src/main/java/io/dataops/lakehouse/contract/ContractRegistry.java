@@ -2,6 +2,7 @@ package io.dataops.lakehouse.contract;
 
 import io.dataops.core.digest.Digests;
 import io.dataops.core.BadInputException;
+import io.dataops.core.files.OwnerOnly;
 import io.dataops.lakehouse.catalog.TableNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,9 +48,9 @@ public final class ContractRegistry {
     }
     Path target = pathFor(department, dataset);
     try {
-      Files.createDirectories(target.getParent());
-      Path tmp = Files.createTempFile(target.getParent(), ".contract", ".tmp");
-      Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
+      OwnerOnly.directories(target.getParent());
+      Path tmp = Files.createTempFile(target.getParent(), ".contract", ".tmp"); // owner-only
+      OwnerOnly.copy(file, tmp);
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot store the contract under " + root, e);

@@ -1,6 +1,7 @@
 package io.dataops.lakehouse.landing;
 
 import io.dataops.core.BadInputException;
+import io.dataops.core.Listing;
 import io.dataops.lakehouse.contract.ColumnSpec;
 import io.dataops.lakehouse.contract.FeedContract;
 import java.io.IOException;
@@ -401,8 +402,8 @@ final class CsvFeedReader extends BufferedFeedReader {
         map[f] = col;
       }
       if (!unknown.isEmpty()) {
-        throw new BadInputException("the header has columns the contract does not declare: "
-            + String.join(", ", unknown) + " (add them to the contract or remove them from the file)");
+        throw new BadInputException("the header has " + Listing.countIfMany(unknown) + "columns the contract does "
+            + "not declare: " + Listing.some(unknown) + " (add them to the contract or remove them from the file)");
       }
       List<String> missingRequired = new ArrayList<>();
       List<String> missing = new ArrayList<>();

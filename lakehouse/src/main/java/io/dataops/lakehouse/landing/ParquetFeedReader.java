@@ -1,6 +1,7 @@
 package io.dataops.lakehouse.landing;
 
 import io.dataops.core.BadInputException;
+import io.dataops.core.Listing;
 import io.dataops.lakehouse.contract.ColumnSpec;
 import io.dataops.lakehouse.contract.FeedContract;
 import java.io.IOException;
@@ -74,9 +75,9 @@ final class ParquetFeedReader implements FeedReader {
       }
     }
     if (!byName.isEmpty()) {
-      throw new BadInputException("the file has columns the contract does not declare: "
-          + String.join(", ", new java.util.TreeSet<>(byName.keySet()))
-          + " (add them to the contract or remove them from the file)");
+      var unknown = new java.util.TreeSet<>(byName.keySet());
+      throw new BadInputException("the file has " + Listing.countIfMany(unknown) + "columns the contract does not "
+          + "declare: " + Listing.some(unknown) + " (add them to the contract or remove them from the file)");
     }
     if (!missingRequired.isEmpty()) {
       throw new BadInputException("the file lacks required columns: " + String.join(", ", missingRequired));

@@ -1,6 +1,7 @@
 package io.dataops.lakehouse.sample;
 
 import io.dataops.core.BadInputException;
+import io.dataops.core.files.OwnerOnly;
 import io.dataops.lakehouse.contract.ColumnSpec;
 import io.dataops.lakehouse.contract.ColumnType;
 import io.dataops.lakehouse.contract.ContractWriter;
@@ -64,7 +65,7 @@ public final class SampleGenerator {
     Path out = req.out().toAbsolutePath();
     try {
       if (out.getParent() != null) {
-        Files.createDirectories(out.getParent());
+        OwnerOnly.directories(out.getParent());
       }
       try (SampleWriter writer = open(req, contract, out)) {
         for (long i = 0; i < req.rows(); i++) {
@@ -82,7 +83,7 @@ public final class SampleGenerator {
           }
         }
       }
-      Files.write(contractPathFor(out), ContractWriter.toBytes(contract));
+      OwnerOnly.write(contractPathFor(out), ContractWriter.toBytes(contract));
       long expected = planted.entrySet().stream().filter(e -> e.getKey().isContractViolation())
           .mapToLong(Map.Entry::getValue).sum();
       Map<String, Long> defects = new TreeMap<>();
@@ -160,7 +161,7 @@ public final class SampleGenerator {
     private final StringBuilder line = new StringBuilder(256);
 
     CsvWriter(Path out, FeedContract contract, Charset cs, boolean crlf) throws IOException {
-      this.os = new BufferedOutputStream(Files.newOutputStream(out), 1 << 20);
+      this.os = new BufferedOutputStream(OwnerOnly.newOutputStream(out), 1 << 20);
       this.cs = cs;
       this.eol = crlf ? "\r\n" : "\n";
       writeEncoded(os, String.join(",", contract.columnNames()) + eol, cs, false);
@@ -198,7 +199,7 @@ public final class SampleGenerator {
     private final StringBuilder line = new StringBuilder(512);
 
     JsonLinesWriter(Path out, FeedContract contract, Charset cs) throws IOException {
-      this.os = new BufferedOutputStream(Files.newOutputStream(out), 1 << 20);
+      this.os = new BufferedOutputStream(OwnerOnly.newOutputStream(out), 1 << 20);
       this.cs = cs;
       this.columns = contract.columns();
     }
@@ -247,6 +248,7 @@ public final class SampleGenerator {
   /** Typed Parquet (no field ids' meaning beyond the file): the way a department's database export looks. */
   private static final class ParquetWriter implements SampleWriter {
     private final FileAppender<Record> appender;
+    private final Path out;
     private final List<ColumnSpec> columns;
     private final GenericRecord record;
 
@@ -262,6 +264,7 @@ public final class SampleGenerator {
           .schema(schema)
           .createWriterFunc(GenericParquetWriter::create)
           .build();
+      this.out = out;
       this.record = GenericRecord.create(schema);
     }
 
@@ -276,6 +279,7 @@ public final class SampleGenerator {
     @Override
     public void close() throws IOException {
       appender.close();
+      OwnerOnly.restrict(out); // Iceberg's local output creates it with the process's umask
     }
   }
 
@@ -368,7 +372,7 @@ public final class SampleGenerator {
     @Override
     public void close() throws IOException {
       Path raw = out.resolveSibling(out.getFileName() + ".tmp");
-      try (OutputStream os = Files.newOutputStream(raw)) {
+      try (OutputStream os = OwnerOnly.newOutputStream(raw)) {
         workbook.getXSSFWorkbook().getProperties().getCoreProperties()
             .setCreated(java.util.Optional.of(new java.util.Date(FIXED_TIME)));
         workbook.write(os);
@@ -376,7 +380,7 @@ public final class SampleGenerator {
         workbook.close();
       }
       try (var in = new java.util.zip.ZipFile(raw.toFile());
-           var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(out))) {
+           var zip = new java.util.zip.ZipOutputStream(OwnerOnly.newOutputStream(out))) {
         for (var entries = in.entries(); entries.hasMoreElements(); ) {
           var e = entries.nextElement();
           var copy = new java.util.zip.ZipEntry(e.getName());

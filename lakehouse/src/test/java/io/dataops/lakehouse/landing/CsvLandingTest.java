@@ -299,6 +299,20 @@ class CsvLandingTest extends LandingFixture {
   }
 
   @Test
+  void aHeaderWithThousandsOfUndeclaredColumnsIsRefusedInOneShortLine() {
+    StringBuilder header = new StringBuilder("id,name");
+    for (int c = 0; c < 9_990; c++) {
+      header.append(",extra_").append(c);
+    }
+    assertThatThrownBy(() -> land(TWO, header + "\n1,a" + ",x".repeat(9_990) + "\n"))
+        .isInstanceOf(BadInputException.class)
+        .hasMessage("the header has 9,990 columns the contract does not declare: extra_0, extra_1, extra_2, extra_3, "
+            + "extra_4, extra_5, extra_6, extra_7, extra_8, extra_9 and 9,980 more (add them to the contract or remove "
+            + "them from the file)");
+    assertThat(ods().currentSnapshot()).isNull();
+  }
+
+  @Test
   void aContractWithoutHeaderReadsFieldsByPosition() {
     LandingResult r = land(TWO + "header: false\n", "1,a\n2,b\n");
     assertThat(r.rowsLanded()).isEqualTo(2);

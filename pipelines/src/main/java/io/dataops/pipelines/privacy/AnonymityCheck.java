@@ -1,5 +1,6 @@
 package io.dataops.pipelines.privacy;
 
+import io.dataops.core.files.OwnerOnly;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -124,7 +125,7 @@ public final class AnonymityCheck implements AutoCloseable {
     public void writeTo(java.nio.file.Path file) {
       java.nio.file.Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
       try (java.io.DataOutputStream out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(
-          java.nio.file.Files.newOutputStream(tmp), 1 << 16))) {
+          OwnerOnly.newOutputStream(tmp), 1 << 16))) {
         out.writeBoolean(listsKept);
         out.writeInt(classes.n);
         for (int i = 0; i < 2 * classes.n; i++) {

@@ -1,5 +1,6 @@
 package io.dataops.pipelines.privacy;
 
+import io.dataops.core.files.OwnerOnly;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -137,7 +138,7 @@ final class ClassCounter implements AutoCloseable {
   private void spill() {
     sort(0, size - 1);
     try {
-      Files.createDirectories(spillDir);
+      OwnerOnly.directories(spillDir);
       Path run = Files.createTempFile(spillDir, "classes-", ".run");
       try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(run), 1 << 16))) {
         for (int i = 0; i < size * stride; i++) {

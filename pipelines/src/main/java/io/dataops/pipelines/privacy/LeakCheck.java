@@ -1,5 +1,6 @@
 package io.dataops.pipelines.privacy;
 
+import io.dataops.core.files.OwnerOnly;
 import io.dataops.pipelines.model.ValueType;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -92,7 +93,7 @@ public final class LeakCheck {
   public void saveFilter(java.nio.file.Path file) throws java.io.IOException {
     java.nio.file.Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try (var out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(
-        java.nio.file.Files.newOutputStream(tmp), 1 << 16))) {
+        OwnerOnly.newOutputStream(tmp), 1 << 16))) {
       out.writeLong(blocks);
       out.writeLong(rawValues);
       for (long w : bits) {

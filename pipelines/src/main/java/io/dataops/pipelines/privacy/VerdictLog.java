@@ -1,5 +1,6 @@
 package io.dataops.pipelines.privacy;
 
+import io.dataops.core.files.OwnerOnly;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -31,7 +32,7 @@ final class VerdictLog implements AutoCloseable {
   void add(long h1, long h2, boolean isKept) {
     try {
       if (out == null && pairs.size() >= maxInMemory) {
-        Files.createDirectories(dir);
+        OwnerOnly.directories(dir);
         file = Files.createTempFile(dir, "verdicts-", ".bin");
         out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
         for (int i = 0; i < pairs.size(); i++) {

@@ -3,13 +3,16 @@ package io.dataops.platform.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.platform.config.Home;
 import io.dataops.platform.config.PlatformConfig;
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What a command runs with: its output streams and environment (so tests run commands in-process), and the
- * platform configuration and lakehouse for the chosen home.
+ * What a command runs with: its output streams and environment (so tests run commands in-process), the common
+ * options, the platform configuration and lakehouse for the chosen home, and what the command has learnt so far (for
+ * the JSON of a failure).
  */
 public final class Cli {
   static final ObjectMapper JSON = new ObjectMapper()
@@ -19,6 +22,9 @@ public final class Cli {
   final PrintStream out;
   final PrintStream err;
   final Map<String, String> env;
+  /** --home and --json, wherever they stood on the command line. */
+  public final CommonOptions common = new CommonOptions();
+  private final Map<String, Object> known = new LinkedHashMap<>();
 
   public Cli(PrintStream out, PrintStream err, Map<String, String> env) {
     this.out = out;
@@ -26,12 +32,50 @@ public final class Cli {
     this.env = env;
   }
 
+  /** The configuration of the home, for a command that changes it: a home this user cannot write is refused. */
   PlatformConfig config(CommonOptions common) {
-    return PlatformConfig.load(PlatformConfig.resolveHome(common.home, env), env);
+    return load(common, true);
+  }
+
+  /** The configuration of the home, for a command that only reads it: a read-only home will do. */
+  PlatformConfig configToRead(CommonOptions common) {
+    return load(common, false);
+  }
+
+  private PlatformConfig load(CommonOptions common, boolean changes) {
+    var home = PlatformConfig.resolveHome(common.home, env);
+    know("home", home.toString());
+    return PlatformConfig.load(Home.open(home, changes), env);
   }
 
   Lakehouse lakehouse(PlatformConfig config) {
     return Lakehouse.open(config.lakehouse());
+  }
+
+  /** Records what the command has learnt (an input, a result so far): a failure's JSON reports it. */
+  void know(String field, Object value) {
+    known.put(field, value);
+  }
+
+  /** Whether the command line asked for JSON. */
+  public boolean json() {
+    return common.json;
+  }
+
+  /** The one JSON object a failing command prints with --json: the error (its stderr line), then what is known. */
+  public String failure(String command, String error) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("error", error);
+    if (command != null && !command.isEmpty()) {
+      m.put("command", command);
+    }
+    known.forEach(m::putIfAbsent);
+    try {
+      return JSON.writeValueAsString(m);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      // What was known does not serialize: the error alone still does.
+      return JSON.createObjectNode().put("error", error).toString();
+    }
   }
 
   /** Prints the JSON form with --json, else the text. */

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "contract", mixinStandardHelpOptions = true,
@@ -63,13 +62,14 @@ final class ContractCommand {
       description = "Check a contract and store it as the department's contract for the dataset.")
   static final class Register implements Callable<Integer> {
     private final Cli cli;
-    @Mixin CommonOptions common;
+    final CommonOptions common;
     @Option(names = "--department", required = true, paramLabel = "D") String department;
     @Option(names = "--dataset", required = true, paramLabel = "S") String dataset;
     @Option(names = "--file", required = true, paramLabel = "CONTRACT") Path file;
 
     Register(Cli cli) {
       this.cli = cli;
+      this.common = cli.common;
     }
 
     @Override
@@ -86,15 +86,16 @@ final class ContractCommand {
   @Command(name = "list", mixinStandardHelpOptions = true, description = "The registered contracts.")
   static final class ListContracts implements Callable<Integer> {
     private final Cli cli;
-    @Mixin CommonOptions common;
+    final CommonOptions common;
 
     ListContracts(Cli cli) {
       this.cli = cli;
+      this.common = cli.common;
     }
 
     @Override
     public Integer call() {
-      List<ContractRegistry.Registered> all = new ContractRegistry(cli.config(common).contracts()).list();
+      List<ContractRegistry.Registered> all = new ContractRegistry(cli.configToRead(common).contracts()).list();
       StringBuilder text = new StringBuilder();
       List<Object> json = new ArrayList<>();
       for (var r : all) {
@@ -109,17 +110,18 @@ final class ContractCommand {
   @Command(name = "show", mixinStandardHelpOptions = true, description = "One registered contract.")
   static final class Show implements Callable<Integer> {
     private final Cli cli;
-    @Mixin CommonOptions common;
+    final CommonOptions common;
     @Option(names = "--department", required = true, paramLabel = "D") String department;
     @Option(names = "--dataset", required = true, paramLabel = "S") String dataset;
 
     Show(Cli cli) {
       this.cli = cli;
+      this.common = cli.common;
     }
 
     @Override
     public Integer call() {
-      var r = new ContractRegistry(cli.config(common).contracts()).find(department, dataset)
+      var r = new ContractRegistry(cli.configToRead(common).contracts()).find(department, dataset)
           .orElseThrow(() -> new BadInputException("no contract registered for " + department + "/" + dataset));
       cli.print(common, describe(r), text(r));
       return 0;

@@ -5,16 +5,16 @@ import io.dataops.platform.config.PlatformConfig;
 import io.dataops.platform.demo.Demo;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Run the platform's lifecycle on generated sample data of three Futian departments.")
 final class DemoCommand implements Callable<Integer> {
   private final Cli cli;
-  @Mixin CommonOptions common;
+  final CommonOptions common;
 
   DemoCommand(Cli cli) {
     this.cli = cli;
+    this.common = cli.common;
   }
 
   @Override

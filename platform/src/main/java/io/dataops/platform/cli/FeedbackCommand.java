@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -27,19 +26,21 @@ final class FeedbackCommand {
         t.lastFailingRows(), t.reopened() > 0 ? ", reopened " + t.reopened() + "x" : "");
   }
 
-  static TicketStore store(Cli cli, CommonOptions common) {
-    return FeedIntake.tickets(cli.config(common));
+  /** The tickets; {@code changes}: the command changes them (a read-only home will not do). */
+  static TicketStore store(Cli cli, CommonOptions common, boolean changes) {
+    return FeedIntake.tickets(changes ? cli.config(common) : cli.configToRead(common));
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "Tickets, newest last.")
   static final class ListTickets implements Callable<Integer> {
     private final Cli cli;
-    @Mixin CommonOptions common;
+    final CommonOptions common;
     @Option(names = "--department", paramLabel = "D") String department;
     @Option(names = "--state", paramLabel = "open|acknowledged|resolved|verified") String state;
 
     ListTickets(Cli cli) {
       this.cli = cli;
+      this.common = cli.common;
     }
 
     @Override
@@ -52,7 +53,7 @@ final class FeedbackCommand {
           throw new BadInputException("unknown state '" + state + "' (expected open, acknowledged, resolved, verified)");
         }
       }
-      List<Ticket> tickets = store(cli, common).list(department, s);
+      List<Ticket> tickets = store(cli, common, false).list(department, s);
       StringBuilder text = new StringBuilder();
       tickets.forEach(t -> text.append(line(t)));
       cli.print(common, Map.of("tickets", tickets), tickets.isEmpty() ? "no tickets" : text.toString());
@@ -63,16 +64,17 @@ final class FeedbackCommand {
   @Command(name = "show", mixinStandardHelpOptions = true, description = "One ticket and its history.")
   static final class Show implements Callable<Integer> {
     private final Cli cli;
-    @Mixin CommonOptions common;
+    final CommonOptions common;
     @Parameters(index = "0", paramLabel = "ID") long id;
 
     Show(Cli cli) {
       this.cli = cli;
+      this.common = cli.common;
     }
 
     @Override
     public Integer call() {
-      TicketStore store = store(cli, common);
+      TicketStore store = store(cli, common, false);
       Ticket t = store.get(id).orElseThrow(() -> new BadInputException("no ticket " + id + " (see: dataops feedback list)"));
       var events = store.events(id);
       Map<String, Object> json = new LinkedHashMap<>();
@@ -90,18 +92,19 @@ final class FeedbackCommand {
   @Command(name = "ack", mixinStandardHelpOptions = true, description = "The department has seen the ticket.")
   static final class Ack implements Callable<Integer> {
     private final Cli cli;
-    @Mixin CommonOptions common;
+    final CommonOptions common;
     @Parameters(index = "0", paramLabel = "ID") long id;
     @Option(names = "--note", paramLabel = "TEXT") String note;
     @Option(names = "--by", paramLabel = "WHO", description = "Who acknowledges (default: the OS user).") String by;
 
     Ack(Cli cli) {
       this.cli = cli;
+      this.common = cli.common;
     }
 
     @Override
     public Integer call() {
-      Ticket t = store(cli, common).acknowledge(id, actor(by), note);
+      Ticket t = store(cli, common, true).acknowledge(id, actor(by), note);
       cli.print(common, t, line(t));
       return 0;
     }
@@ -111,18 +114,19 @@ final class FeedbackCommand {
       description = "The department fixed the problem at the source; the next passing feed verifies it.")
   static final class Resolve implements Callable<Integer> {
     private final Cli cli;
-    @Mixin CommonOptions common;
+    final CommonOptions common;
     @Parameters(index = "0", paramLabel = "ID") long id;
     @Option(names = "--note", required = true, paramLabel = "TEXT") String note;
     @Option(names = "--by", paramLabel = "WHO") String by;
 
     Resolve(Cli cli) {
       this.cli = cli;
+      this.common = cli.common;
     }
 
     @Override
     public Integer call() {
-      Ticket t = store(cli, common).resolve(id, actor(by), note);
+      Ticket t = store(cli, common, true).resolve(id, actor(by), note);
       cli.print(common, t, line(t));
       return 0;
     }
@@ -131,16 +135,17 @@ final class FeedbackCommand {
   @Command(name = "scorecard", mixinStandardHelpOptions = true, description = "Each department's quality record.")
   static final class Score implements Callable<Integer> {
     private final Cli cli;
-    @Mixin CommonOptions common;
+    final CommonOptions common;
     @Option(names = "--department", paramLabel = "D") String department;
 
     Score(Cli cli) {
       this.cli = cli;
+      this.common = cli.common;
     }
 
     @Override
     public Integer call() {
-      TicketStore store = store(cli, common);
+      TicketStore store = store(cli, common, false);
       List<Scorecard> cards = department == null ? Scorecard.all(store) : List.of(Scorecard.of(store, department));
       StringBuilder text = new StringBuilder(String.format("%-20s %6s %8s %10s %6s %9s %12s  %s%n", "department",
           "feeds", "passed", "pass rate", "open", "verified", "hours to fix", "trend (% rules passed)"));

@@ -11,7 +11,6 @@ import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
@@ -19,7 +18,7 @@ import picocli.CommandLine.Option;
         + "citizens (public-security), enterprises (market-regulation), social-insurance (human-resources).")
 final class GenerateCommand implements Callable<Integer> {
   private final Cli cli;
-  @Mixin CommonOptions common;
+  final CommonOptions common;
 
   @Option(names = "--dataset", required = true, paramLabel = "NAME") String dataset;
   @Option(names = "--rows", required = true, paramLabel = "N") long rows;
@@ -40,6 +39,7 @@ final class GenerateCommand implements Callable<Integer> {
 
   GenerateCommand(Cli cli) {
     this.cli = cli;
+    this.common = cli.common;
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.dataops.platform.cli;
 
 import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.catalog.TableNames;
 import io.dataops.lakehouse.contract.ContractParser;
 import io.dataops.lakehouse.contract.ContractRegistry;
 import io.dataops.platform.intake.FeedIntake;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "land", mixinStandardHelpOptions = true,
@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
         + "quarantine.<department>__<dataset>, in one commit per feed.")
 final class LandCommand implements Callable<Integer> {
   private final Cli cli;
-  @Mixin CommonOptions common;
+  final CommonOptions common;
 
   @Option(names = "--department", required = true, paramLabel = "D") String department;
   @Option(names = "--dataset", required = true, paramLabel = "S") String dataset;
@@ -32,15 +32,18 @@ final class LandCommand implements Callable<Integer> {
 
   LandCommand(Cli cli) {
     this.cli = cli;
+    this.common = cli.common;
   }
 
   @Override
   public Integer call() {
+    cli.know("file", file.toString());
     PlatformConfig config = cli.config(common);
     if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
       throw new BadInputException("no readable file at " + file);
     }
     ContractRegistry.Registered resolved = resolveContract(config, department, dataset, file, contract);
+    cli.know("table", TableNames.ods(department, dataset).toString());
     ProgressListener progress = Progress.on(cli.err, "landing " + file.getFileName());
     FeedIntake.Result intake;
     try (Lakehouse lakehouse = cli.lakehouse(config)) {

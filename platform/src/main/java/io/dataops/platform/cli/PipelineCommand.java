@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -29,16 +28,17 @@ final class PipelineCommand {
           + "a policy for every column carrying personal data, policies that fit their columns, the quality suite.")
   static final class Validate implements Callable<Integer> {
     private final Cli cli;
-    @Mixin CommonOptions common;
+    final CommonOptions common;
     @Parameters(index = "0", paramLabel = "FILE") Path file;
 
     Validate(Cli cli) {
       this.cli = cli;
+      this.common = cli.common;
     }
 
     @Override
     public Integer call() {
-      PlatformConfig config = cli.config(common);
+      PlatformConfig config = cli.configToRead(common);
       try (Lakehouse lh = cli.lakehouse(config)) {
         BoundPipeline p = new PipelineRuns(config, lh, LandCommand.workers()).validate(file);
         cli.print(common, json(p), text(p));
@@ -108,27 +108,34 @@ final class PipelineCommand {
           + "command after a failure or kill resumes it; after success it is recognized and nothing runs).")
   static final class Run implements Callable<Integer> {
     private final Cli cli;
-    @Mixin CommonOptions common;
+    final CommonOptions common;
     @Parameters(index = "0", paramLabel = "FILE") Path file;
     @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = SpringBatchExecutor.ENGINE,
         description = "spring-batch (default) or flink.") String engine;
 
     Run(Cli cli) {
       this.cli = cli;
+      this.common = cli.common;
     }
 
     @Override
     public Integer call() {
+      cli.know("file", file.toString());
+      cli.know("engine", engine);
       PipelineRuns.checkEngine(engine);
       PlatformConfig config = cli.config(common);
       PipelineRunResult r;
       try (Lakehouse lh = cli.lakehouse(config)) {
         PipelineRuns runs = new PipelineRuns(config, lh, LandCommand.workers());
         BoundPipeline p = runs.validate(file);
+        cli.know("pipeline", p.definition().name());
+        cli.know("product", p.definition().product());
+        cli.know("inputs", p.inputSnapshots());
         long total = runs.inputRows(p);
         ProgressListener progress = Progress.on(cli.err, p.definition().name());
         try {
-          r = runs.run(p, engine, rows -> progress.progress(Math.min(rows, total), total, rows));
+          r = runs.run(p, engine, rows -> progress.progress(Math.min(rows, total), total, rows),
+              verdict -> cli.know("quality", verdict));
         } finally {
           Progress.finish(progress);
         }

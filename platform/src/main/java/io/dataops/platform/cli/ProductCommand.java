@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** Product versions as pipeline runs recorded them (the approval lifecycle comes with the product registry). */
@@ -21,15 +20,16 @@ final class ProductCommand {
   @Command(name = "list", mixinStandardHelpOptions = true, description = "Every version of every product.")
   static final class ListVersions implements Callable<Integer> {
     private final Cli cli;
-    @Mixin CommonOptions common;
+    final CommonOptions common;
 
     ListVersions(Cli cli) {
       this.cli = cli;
+      this.common = cli.common;
     }
 
     @Override
     public Integer call() {
-      PlatformConfig config = cli.config(common);
+      PlatformConfig config = cli.configToRead(common);
       List<ProductVersion> versions = PipelineRuns.versions(config).list(null);
       List<Map<String, Object>> json = new ArrayList<>();
       StringBuilder text = new StringBuilder(versions.isEmpty() ? "no products yet (see: dataops pipeline run FILE)\n"
@@ -57,18 +57,19 @@ final class ProductCommand {
           + "quality gate.")
   static final class Show implements Callable<Integer> {
     private final Cli cli;
-    @Mixin CommonOptions common;
+    final CommonOptions common;
     @Parameters(index = "0", paramLabel = "NAME") String name;
     @Parameters(index = "1", paramLabel = "VERSION", arity = "0..1",
         description = "Default: the newest version.") Integer version;
 
     Show(Cli cli) {
       this.cli = cli;
+      this.common = cli.common;
     }
 
     @Override
     public Integer call() {
-      PlatformConfig config = cli.config(common);
+      PlatformConfig config = cli.configToRead(common);
       List<ProductVersion> versions = PipelineRuns.versions(config).list(name);
       if (versions.isEmpty()) {
         throw new BadInputException("no product " + name + " (see: dataops product list)");

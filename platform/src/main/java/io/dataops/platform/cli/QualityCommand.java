@@ -1,6 +1,7 @@
 package io.dataops.platform.cli;
 
 import io.dataops.core.BadInputException;
+import io.dataops.core.files.OwnerOnly;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.catalog.TableNames;
 import io.dataops.quality.run.QualityReport;
@@ -8,6 +9,7 @@ import io.dataops.quality.run.QualityRunner;
 import io.dataops.quality.suite.ExpectationSuite;
 import io.dataops.quality.suite.SuiteParser;
 import io.dataops.quality.suite.SuiteRegistry;
+import io.dataops.platform.config.Home;
 import io.dataops.platform.config.PlatformConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.iceberg.catalog.TableIdentifier;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "quality", mixinStandardHelpOptions = true,
@@ -28,7 +29,7 @@ final class QualityCommand {
       description = "Validate a table (or one feed of it) against a suite; prints the validation result.")
   static final class Run implements Callable<Integer> {
     private final Cli cli;
-    @Mixin CommonOptions common;
+    final CommonOptions common;
     @Option(names = "--table", required = true, paramLabel = "NAME") String table;
     @Option(names = "--suite", paramLabel = "FILE",
         description = "Suite file (JSON or YAML; default: the suite registered for the table's dataset).") Path suite;
@@ -39,12 +40,14 @@ final class QualityCommand {
 
     Run(Cli cli) {
       this.cli = cli;
+      this.common = cli.common;
     }
 
     @Override
     public Integer call() {
       PlatformConfig config = cli.config(common);
       TableIdentifier id = TableNames.parse(table);
+      cli.know("table", id.toString());
       try (Lakehouse lh = cli.lakehouse(config)) {
         ExpectationSuite s;
         if (suite != null) {
@@ -77,28 +80,40 @@ final class QualityCommand {
       description = "Profile a table and write a starter suite (Great Expectations 1.x JSON) to review and register.")
   static final class Suggest implements Callable<Integer> {
     private final Cli cli;
-    @Mixin CommonOptions common;
+    final CommonOptions common;
     @Option(names = "--table", required = true, paramLabel = "NAME") String table;
     @Option(names = "--out", paramLabel = "FILE",
         description = "Where to write the suite (default: <home>/suites/suggested/<table>.json).") Path out;
 
     Suggest(Cli cli) {
       this.cli = cli;
+      this.common = cli.common;
     }
 
     @Override
     public Integer call() throws java.io.IOException {
-      PlatformConfig config = cli.config(common);
+      // Without --out the suite goes into the home, which must then be writable.
+      PlatformConfig config = out != null ? cli.configToRead(common) : cli.config(common);
       TableIdentifier id = TableNames.parse(table);
+      cli.know("table", id.toString());
       io.dataops.quality.suggest.Suggester.Suggestion s;
+      // Exact uniqueness spills sorted runs: to the home's scratch folder, or a private one when the home is read-only.
+      boolean homeScratch = Home.writable(config.home());
+      Path work = homeScratch ? config.work() : Files.createTempDirectory("dataops-suggest");
       try (Lakehouse lh = cli.lakehouse(config)) {
-        s = new io.dataops.quality.suggest.Suggester(lh, config.work(), LandCommand.workers()).suggest(id);
+        s = new io.dataops.quality.suggest.Suggester(lh, work, LandCommand.workers()).suggest(id);
+      } finally {
+        if (!homeScratch) {
+          try (var files = Files.walk(work)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+          }
+        }
       }
       Path file = out != null ? out : config.suites().resolve("suggested").resolve(id + ".json");
       if (file.toAbsolutePath().getParent() != null) {
-        Files.createDirectories(file.toAbsolutePath().getParent());
+        OwnerOnly.directories(file.toAbsolutePath().getParent());
       }
-      Files.writeString(file, Cli.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(s.suite()));
+      OwnerOnly.writeString(file, Cli.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(s.suite()));
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("file", file.toString());
       json.put("rows", s.rows());
@@ -126,13 +141,14 @@ final class QualityCommand {
         description = "Check a suite and register it: it then runs on every feed of the dataset.")
     static final class Register implements Callable<Integer> {
       private final Cli cli;
-      @Mixin CommonOptions common;
+      final CommonOptions common;
       @Option(names = "--department", required = true, paramLabel = "D") String department;
       @Option(names = "--dataset", required = true, paramLabel = "S") String dataset;
       @Option(names = "--file", required = true, paramLabel = "SUITE") Path file;
 
       Register(Cli cli) {
         this.cli = cli;
+        this.common = cli.common;
       }
 
       @Override

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -19,15 +18,16 @@ final class TableCommand {
   @Command(name = "list", mixinStandardHelpOptions = true, description = "Every table with its current snapshot.")
   static final class ListTables implements Callable<Integer> {
     private final Cli cli;
-    @Mixin CommonOptions common;
+    final CommonOptions common;
 
     ListTables(Cli cli) {
       this.cli = cli;
+      this.common = cli.common;
     }
 
     @Override
     public Integer call() {
-      var config = cli.config(common);
+      var config = cli.configToRead(common);
       try (Lakehouse lh = cli.lakehouse(config)) {
         List<TableBrowser.TableSummary> tables = new TableBrowser(lh).list();
         StringBuilder text = new StringBuilder();
@@ -46,7 +46,7 @@ final class TableCommand {
       description = "Schema and rows of a table, now or at a past snapshot.")
   static final class Show implements Callable<Integer> {
     private final Cli cli;
-    @Mixin CommonOptions common;
+    final CommonOptions common;
     @Parameters(index = "0", paramLabel = "NAME", description = "zone.table, e.g. ods.public_security__citizens")
     String name;
     @Option(names = "--snapshot", paramLabel = "ID", description = "Read the table as of this snapshot.") Long snapshot;
@@ -54,11 +54,12 @@ final class TableCommand {
 
     Show(Cli cli) {
       this.cli = cli;
+      this.common = cli.common;
     }
 
     @Override
     public Integer call() {
-      var config = cli.config(common);
+      var config = cli.configToRead(common);
       try (Lakehouse lh = cli.lakehouse(config)) {
         TableBrowser.Rows rows = new TableBrowser(lh).show(TableNames.parse(name), snapshot, limit);
         StringBuilder text = new StringBuilder(String.format("%s @ snapshot %s%n", rows.table(), rows.snapshotId()));
@@ -82,16 +83,17 @@ final class TableCommand {
   @Command(name = "history", mixinStandardHelpOptions = true, description = "The snapshots of a table, oldest first.")
   static final class History implements Callable<Integer> {
     private final Cli cli;
-    @Mixin CommonOptions common;
+    final CommonOptions common;
     @Parameters(index = "0", paramLabel = "NAME") String name;
 
     History(Cli cli) {
       this.cli = cli;
+      this.common = cli.common;
     }
 
     @Override
     public Integer call() {
-      var config = cli.config(common);
+      var config = cli.configToRead(common);
       try (Lakehouse lh = cli.lakehouse(config)) {
         var history = new TableBrowser(lh).history(TableNames.parse(name));
         StringBuilder text = new StringBuilder();

@@ -1,6 +1,7 @@
 package io.dataops.platform.config;
 
 import io.dataops.core.BadInputException;
+import io.dataops.core.files.OwnerOnly;
 import io.dataops.pipelines.desensitize.KeyRing;
 import io.dataops.pipelines.desensitize.PolicyException;
 import java.io.IOException;
@@ -100,7 +101,7 @@ public final class ConfiguredKeys implements KeyRing {
     random.nextBytes(hmac);
     random.nextBytes(fpe);
     try {
-      Files.createDirectories(file.getParent());
+      OwnerOnly.directories(file.getParent());
       Path tmp = Files.createTempFile(file.getParent(), "keys", ".tmp");
       try {
         try {

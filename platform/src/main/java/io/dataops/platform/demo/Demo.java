@@ -1,5 +1,6 @@
 package io.dataops.platform.demo;
 
+import io.dataops.core.files.OwnerOnly;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.contract.ContractRegistry;
 import io.dataops.lakehouse.contract.FeedFormat;
@@ -112,8 +113,8 @@ public final class Demo {
     try (Lakehouse lakehouse = Lakehouse.open(config.lakehouse())) {
       Path suiteFile = zone.resolve("public-security").resolve("citizens.suite.yaml");
       try {
-        Files.createDirectories(suiteFile.getParent());
-        Files.writeString(suiteFile, CITIZENS_SUITE);
+        OwnerOnly.directories(suiteFile.getParent());
+        OwnerOnly.writeString(suiteFile, CITIZENS_SUITE);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write the demo suite", e);
       }
@@ -121,8 +122,8 @@ public final class Demo {
       suites.add(suite.suite().name() + " -> public-security/citizens");
       Path contributionsSuite = zone.resolve("human-resources").resolve("social-insurance.suite.yaml");
       try {
-        Files.createDirectories(contributionsSuite.getParent());
-        Files.writeString(contributionsSuite, CONTRIBUTIONS_SUITE);
+        OwnerOnly.directories(contributionsSuite.getParent());
+        OwnerOnly.writeString(contributionsSuite, CONTRIBUTIONS_SUITE);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write the demo suite", e);
       }
@@ -173,7 +174,7 @@ public final class Demo {
   private static Path pipelineFiles(PlatformConfig config) {
     Path dir = config.pipelines();
     try {
-      Files.createDirectories(dir);
+      OwnerOnly.directories(dir);
       for (String name : PIPELINE_FILES) {
         Path target = dir.resolve(name);
         if (!Files.exists(target)) {
@@ -181,7 +182,7 @@ public final class Demo {
             if (in == null) {
               throw new IllegalStateException("the demo pipeline " + name + " is missing from the build");
             }
-            Files.copy(in, target);
+            OwnerOnly.copy(in, target);
           }
         }
       }

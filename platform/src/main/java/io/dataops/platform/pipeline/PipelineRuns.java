@@ -15,6 +15,7 @@ import io.dataops.pipelines.run.PipelineRunResult;
 import io.dataops.core.audit.AuditSink;
 import io.dataops.core.digest.DigestAlgorithm;
 import io.dataops.products.publish.ProductPublisher;
+import io.dataops.products.publish.QualityGate;
 import io.dataops.products.registry.ProductRegistry;
 import io.dataops.platform.config.PlatformConfig;
 import io.dataops.platform.intake.FeedIntake;
@@ -25,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -78,10 +80,22 @@ public final class PipelineRuns {
 
   /** Runs a validated pipeline; {@code progress} is told the transform rows processed after each chunk. */
   public PipelineRunResult run(BoundPipeline p, String engine, LongConsumer progress) {
+    return run(p, engine, progress, verdict -> { });
+  }
+
+  /** As above; {@code verdicts} is told the quality gate's verdict as soon as there is one, passed or not. */
+  public PipelineRunResult run(BoundPipeline p, String engine, LongConsumer progress,
+      Consumer<QualityGate.Verdict> verdicts) {
     checkEngine(engine);
     LakehouseConfig lc = config.lakehouse();
-    ProductPublisher publisher = new ProductPublisher(lakehouse, versions(config),
-        new SuiteGate(new FeedIntake(config, lakehouse, workers).qualityRunner()), AuditSink.NONE, DigestAlgorithm.SM3);
+    QualityGate suites = new SuiteGate(new FeedIntake(config, lakehouse, workers).qualityRunner());
+    QualityGate gate = (table, snapshotId, suite) -> {
+      QualityGate.Verdict v = suites.check(table, snapshotId, suite);
+      verdicts.accept(v);
+      return v;
+    };
+    ProductPublisher publisher = new ProductPublisher(lakehouse, versions(config), gate, AuditSink.NONE,
+        DigestAlgorithm.SM3);
     return new SpringBatchExecutor(lakehouse, new BatchInfrastructure(lc.catalogUri(), lc.catalogUser(), lc.catalogPassword()),
         publisher, config.keys(), config.work(), RunSettings.defaults())
         .onProgress(progress)

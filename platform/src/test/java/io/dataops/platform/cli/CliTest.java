@@ -32,14 +32,30 @@ class CliTest {
   }
 
   Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--home");
     all.add(dir.resolve("home").toString());
-    int exit = Main.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+    return exactly(all.toArray(String[]::new));
+  }
+
+  /** The command line as given (no --home added). */
+  static Run exactly(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
     return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** The failure's JSON: one object on stdout whose error is the one line on stderr. */
+  static JsonNode failure(Run r, int exit) {
+    assertThat(r.exit()).as(r.err()).isEqualTo(exit);
+    assertThat(r.err()).hasLineCount(1);
+    assertThat(r.out()).as("one JSON object, one line").hasLineCount(1);
+    JsonNode json = r.json();
+    assertThat(json.isObject()).isTrue();
+    assertThat(json.get("error").asText()).isEqualTo(r.err().strip());
+    return json;
   }
 
   @Test
@@ -401,6 +417,15 @@ class CliTest {
     assertThat(gated.exit()).as(gated.err()).isEqualTo(2);
     assertThat(gated.err()).startsWith("dataops: quality gate failed, nothing was published: suite gate.yaml: 1 of 1 "
         + "rules of severity error failed: expect_table_row_count_to_be_between: observed");
+    // With --json the failure is one object: the error and what is known, the gate's result among it.
+    JsonNode gatedJson = failure(run("pipeline", "run", file.toString(), "--json"), 2);
+    assertThat(gatedJson.get("error").asText()).startsWith("dataops: quality gate failed, nothing was published");
+    assertThat(gatedJson.get("command").asText()).isEqualTo("pipeline run");
+    assertThat(gatedJson.get("product").asText()).isEqualTo("income-by-street");
+    assertThat(gatedJson.at("/inputs/ods.public_security__citizens").asLong()).isPositive();
+    assertThat(gatedJson.at("/quality/passed").asBoolean()).isFalse();
+    assertThat(gatedJson.at("/quality/suite").asText()).isEqualTo("gate.yaml");
+    assertThat(gatedJson.at("/quality/errors/0").asText()).startsWith("expect_table_row_count_to_be_between: observed");
     assertThat(run("product", "list", "--json").json()).hasSize(1);
     assertThat(run("table", "show", "product.income_by_street", "--json").json().get("snapshotId").asLong())
         .isEqualTo(snapshot);
@@ -436,6 +461,89 @@ class CliTest {
     assertThat(bad.err().lines()).hasSize(1);
     assertThat(run("pipeline", "run", file.toString(), "--engine", "flink").err()).contains("not built yet");
     assertThat(run("pipeline", "validate", dir.resolve("nope.yaml").toString()).exit()).isEqualTo(2);
+  }
+
+  @Test
+  void theCommonOptionsGoBeforeOrAfterTheCommandName() throws Exception {
+    String home = dir.resolve("home").toString();
+    Path feed = dir.resolve("c.csv");
+    Run gen = exactly("--json", "generate", "--dataset", "citizens", "--rows", "30", "--out", feed.toString());
+    assertThat(gen.exit()).as(gen.err()).isZero();
+    assertThat(gen.json().get("rows").asLong()).isEqualTo(30);
+    Run land = exactly("--home", home, "land", "--department", "public-security", "--dataset", "citizens",
+        "--file", feed.toString(), "--json");
+    assertThat(land.exit()).as(land.err()).isZero();
+    assertThat(land.json().get("rowsLanded").asLong()).isEqualTo(30);
+    assertThat(Path.of(home, "catalog.db")).isRegularFile();
+    for (String[] args : List.of(new String[] {"--home", home, "--json", "table", "list"},
+        new String[] {"table", "--home", home, "list", "--json"},
+        new String[] {"--json", "table", "list", "--home", home},
+        new String[] {"--home=" + home, "table", "--json", "list"})) {
+      Run list = exactly(args);
+      assertThat(list.exit()).as(String.join(" ", args) + ": " + list.err()).isZero();
+      assertThat(list.json().get("tables")).as(String.join(" ", args)).hasSize(2);
+    }
+    Run help = exactly("land", "--help");
+    assertThat(help.out()).contains("--home=DIR").contains("--json");
+
+    Run unknown = exactly("--bogus");
+    assertThat(unknown.exit()).isEqualTo(2);
+    assertThat(unknown.err()).isEqualTo("dataops: Unknown option: '--bogus' (see: dataops --help)\n");
+    Run unknownSub = exactly("table", "list", "--bogus", "--home", home);
+    assertThat(unknownSub.err()).isEqualTo("dataops: Unknown option: '--bogus' (see: dataops table list --help)\n");
+  }
+
+  @Test
+  void aFailingCommandWithJsonStillPrintsOneObjectWithTheError() throws Exception {
+    Path none = dir.resolve("none.csv");
+    JsonNode noFile = failure(run("land", "--json", "--department", "d", "--dataset", "s", "--file", none.toString()), 2);
+    assertThat(noFile.get("error").asText()).isEqualTo("dataops: no readable file at " + none);
+    assertThat(noFile.get("command").asText()).isEqualTo("land");
+    assertThat(noFile.get("home").asText()).isEqualTo(dir.resolve("home").toString());
+
+    JsonNode noTable = failure(run("table", "show", "ods.nothing", "--json"), 2);
+    assertThat(noTable.get("error").asText()).isEqualTo("dataops: no table ods.nothing (see: dataops table list)");
+    assertThat(noTable.get("command").asText()).isEqualTo("table show");
+
+    JsonNode missing = failure(run("--json", "land", "--department", "d"), 2);
+    assertThat(missing.get("error").asText()).contains("Missing required options");
+    JsonNode unknown = failure(exactly("--json", "--bogus"), 2);
+    assertThat(unknown.get("error").asText()).contains("Unknown option: '--bogus'");
+
+    JsonNode noSuite = failure(run("quality", "run", "--table", "ods.nothing", "--json"), 2);
+    assertThat(noSuite.get("error").asText()).isEqualTo("dataops: no table ods.nothing (see: dataops table list)");
+    JsonNode noTicket = failure(run("feedback", "show", "999", "--json"), 2);
+    assertThat(noTicket.get("command").asText()).isEqualTo("feedback show");
+    JsonNode noVersion = failure(run("product", "show", "nothing", "--json"), 2);
+    assertThat(noVersion.get("error").asText()).startsWith("dataops: ");
+
+    Run text = run("table", "show", "ods.nothing");
+    assertThat(text.out()).as("without --json, nothing on stdout").isEmpty();
+
+    // An internal failure (exit 1) too: a catalog file that is not a database.
+    Path broken = Files.createDirectories(dir.resolve("broken-home"));
+    Files.writeString(broken.resolve("catalog.db"), "not a database".repeat(300));
+    JsonNode internal = failure(exactly("table", "list", "--json", "--home", broken.toString()), 1);
+    // (where the details are: logback writes to the log of the first home this test JVM used)
+    assertThat(internal.get("error").asText()).startsWith("dataops: internal error: ")
+        .contains(broken.resolve("logs/dataops.log").toString());
+    assertThat(internal.get("home").asText()).isEqualTo(broken.toString());
+  }
+
+  @Test
+  void aHomeThatIsAFileIsRefusedWithTheReason() throws Exception {
+    Path file = Files.writeString(dir.resolve("not-a-folder"), "x");
+    Run r = exactly("table", "list", "--home", file.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("dataops: the home " + file + " is a file, not a folder: give --home a folder "
+        + "(or set DATAOPS_HOME)\n");
+    assertThat(failure(exactly("land", "--department", "d", "--dataset", "s", "--file", file.toString(), "--json",
+        "--home", file.toString()), 2).get("error").asText()).contains("is a file, not a folder");
+    Path inside = file.resolve("home");
+    Run below = exactly("table", "list", "--home", inside.toString());
+    assertThat(below.exit()).isEqualTo(2);
+    assertThat(below.err()).isEqualTo("dataops: cannot create the home " + inside + ": " + file
+        + " is a file, not a folder\n");
   }
 
   @Test

@@ -34,7 +34,7 @@ public final class ProductRegistry {
   private final Properties props;
 
   public ProductRegistry(String jdbcUrl, String user, String password) {
-    this.url = jdbcUrl;
+    this.url = PlatformDatabase.url(jdbcUrl);
     this.props = PlatformDatabase.prepare(jdbcUrl, user, password);
     PlatformDatabase.migrate(jdbcUrl, user, password, "products");
   }

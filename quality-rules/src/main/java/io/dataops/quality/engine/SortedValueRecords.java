@@ -1,5 +1,6 @@
 package io.dataops.quality.engine;
 
+import io.dataops.core.files.OwnerOnly;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -92,7 +93,7 @@ final class SortedValueRecords {
   private void spill() {
     int[] order = sortedOrder();
     try {
-      Files.createDirectories(dir);
+      OwnerOnly.directories(dir);
       Path run = Files.createTempFile(dir, "values", ".run");
       try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(run), 1 << 16))) {
         for (int idx : order) {

@@ -2,6 +2,7 @@ package io.dataops.quality.feedback;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.dataops.core.files.OwnerOnly;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.quality.result.ExpectationResult;
 import io.dataops.quality.run.QualityReport;
@@ -9,8 +10,6 @@ import io.dataops.quality.run.QualityRunner;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -114,12 +113,12 @@ public final class Feedback {
     Path folder = outbox.resolve(department).resolve(dataset).resolve(name);
     List<Double> trend = trend(report.table());
     try {
-      Files.createDirectories(folder);
-      Files.writeString(folder.resolve("report.zh.html"),
+      OwnerOnly.directories(folder);
+      OwnerOnly.writeString(folder.resolve("report.zh.html"),
           FeedbackReport.render(FeedbackReport.Lang.ZH, report, department, dataset, tickets, trend));
-      Files.writeString(folder.resolve("report.en.html"),
+      OwnerOnly.writeString(folder.resolve("report.en.html"),
           FeedbackReport.render(FeedbackReport.Lang.EN, report, department, dataset, tickets, trend));
-      Files.writeString(folder.resolve("validation.json"), JSON.writeValueAsString(report.validation()));
+      OwnerOnly.writeString(folder.resolve("validation.json"), JSON.writeValueAsString(report.validation()));
       writeFailingRows(report.runId(), folder.resolve("failing-rows.csv"));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write to the outbox " + folder, e);
@@ -129,7 +128,7 @@ public final class Feedback {
 
   /** Every failing row of the run, as recorded (already masked), in a CSV that Excel opens in Chinese. */
   private void writeFailingRows(String runId, Path file) throws IOException {
-    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+    try (BufferedWriter w = OwnerOnly.newBufferedWriter(file)) {
       w.write('\uFEFF');
       w.write("expectation_id,expectation_type,columns,severity,row_key,feed_id,row_number,reason,value\n");
       if (!lakehouse.exists(QualityRunner.ROW_FAILURES)) {

@@ -23,7 +23,7 @@ public final class TicketStore {
   private final Properties props;
 
   public TicketStore(String jdbcUrl, String user, String password) {
-    this.url = jdbcUrl;
+    this.url = PlatformDatabase.url(jdbcUrl);
     this.props = PlatformDatabase.prepare(jdbcUrl, user, password);
     PlatformDatabase.migrate(jdbcUrl, user, password, "tickets");
   }

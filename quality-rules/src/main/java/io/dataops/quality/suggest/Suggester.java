@@ -3,6 +3,7 @@ package io.dataops.quality.suggest;
 import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.quality.engine.Analyzer;
+import io.dataops.quality.engine.AnalyzerState;
 import io.dataops.quality.engine.CompletenessAnalyzer;
 import io.dataops.quality.engine.DistinctSampleAnalyzer;
 import io.dataops.quality.engine.FailureSink;
@@ -27,7 +28,8 @@ import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types.NestedField;
 
 /**
- * Profiles a table in one scan and proposes a starter suite, in the spirit of Deequ's suggestion rules:
+ * Profiles a table (one scan per {@value #COLUMNS_PER_SCAN} columns) and proposes a starter suite, in the spirit of
+ * Deequ's suggestion rules:
  * complete-if-complete, retain-completeness, non-negative numbers, categorical range, plus uniqueness (counted
  * exactly) of columns whose values nearly all occur once, fixed lengths of codes, and PRC identifier rules where
  * nearly every value has the shape.
@@ -35,6 +37,10 @@ import org.apache.iceberg.types.Types.NestedField;
  */
 public final class Suggester {
   static final int CATEGORICAL = 20;
+  /** Columns profiled by one scan. */
+  static final int COLUMNS_PER_SCAN = 128;
+  /** What one scan's exact value groups may hold in memory before spilling sorted runs, all threads together. */
+  static final long SPILL_BUDGET = 256L << 20;
 
   private final Lakehouse lakehouse;
   private final Path workDir;
@@ -56,8 +62,34 @@ public final class Suggester {
     Table table = lakehouse.load(id);
     Snapshot snapshot = table.currentSnapshot();
     List<NestedField> columns = table.schema().columns().stream().filter(f -> !f.name().startsWith("_")).toList();
+    List<Map<String, Object>> expectations = new ArrayList<>();
+    List<Map<String, Object>> profile = new ArrayList<>();
+    long rows = 0;
+    // A few columns per scan, their states turned into suggestions before the next scan: memory (Arrow vectors,
+    // states, spill buffers) grows with the columns of one scan, never with the width of the table.
+    for (int from = 0; from == 0 || from < columns.size(); from += COLUMNS_PER_SCAN) {
+      List<NestedField> group = columns.subList(from, Math.min(columns.size(), from + COLUMNS_PER_SCAN));
+      Map<String, AnalyzerState<?>> states = scan(table, snapshot, group);
+      rows = ((SizeAnalyzer.State) states.get(SizeAnalyzer.INSTANCE.key())).rows;
+      for (NestedField f : group) {
+        suggest(table, f, states, rows, expectations, profile);
+      }
+    }
+    expectations.add(0, expectation("expect_table_row_count_to_be_between", kw("min_value", 1),
+        "the table had " + rows + " rows"));
+    Map<String, Object> suite = new LinkedHashMap<>();
+    suite.put("name", id + ".suggested");
+    suite.put("expectations", expectations);
+    suite.put("meta", Map.of("generated_by", "dataops quality suggest", "profiled_rows", rows,
+        "snapshot_id", snapshot == null ? "none" : String.valueOf(snapshot.snapshotId())));
+    return new Suggestion(suite, rows, profile);
+  }
+
+  /** One scan profiling {@code columns} (and counting rows). */
+  private Map<String, AnalyzerState<?>> scan(Table table, Snapshot snapshot, List<NestedField> columns) {
     List<Analyzer<?>> analyzers = new ArrayList<>();
     analyzers.add(SizeAnalyzer.INSTANCE);
+    int grouped = 0;
     for (NestedField f : columns) {
       analyzers.add(new CompletenessAnalyzer(f.name()));
       analyzers.add(new ProfileAnalyzer(f.name()));
@@ -67,84 +99,77 @@ public final class Suggester {
       }
       if (keyLike(f.type())) {
         analyzers.add(new ValueGroupsAnalyzer(List.of(f.name()), List.of(f.type()), false));
+        grouped++;
       }
     }
-    ScanRunner.Outcome outcome = ScanRunner.run(table, snapshot == null ? null : snapshot.snapshotId(), analyzers,
-        List.of(), threads, slot -> context());
-    var states = outcome.states();
-    long rows = ((SizeAnalyzer.State) states.get(SizeAnalyzer.INSTANCE.key())).rows;
+    // The scan's spill budget is shared by its value groups, in every thread.
+    long perGroup = Math.min(32L << 20, SPILL_BUDGET / Math.max(1, (long) grouped * threads));
+    return ScanRunner.run(table, snapshot == null ? null : snapshot.snapshotId(), analyzers, List.of(), threads,
+        slot -> context(perGroup)).states();
+  }
 
-    List<Map<String, Object>> expectations = new ArrayList<>();
-    List<Map<String, Object>> profile = new ArrayList<>();
-    expectations.add(expectation("expect_table_row_count_to_be_between", kw("min_value", 1),
-        "the table had " + rows + " rows"));
-    for (NestedField f : columns) {
-      String c = f.name();
-      var completeness = (CompletenessAnalyzer.State) states.get("Completeness(" + c + ")");
-      var prof = (ProfileAnalyzer.State) states.get("Profile(" + c + ")");
-      var sample = (DistinctSampleAnalyzer.State) states.get("DistinctSample(" + c + "," + CATEGORICAL + ")");
-      var stats = (NumericStatsAnalyzer.State) states.get("NumericStats(" + c + ")");
-      double complete = completeness.completeness();
-      long values = prof.values;
-      double distinct = Math.min(prof.approxDistinct(), values);
-      Map<String, Object> p = new LinkedHashMap<>();
-      p.put("column", c);
-      p.put("type", f.type().toString());
-      p.put("completeness", complete);
-      p.put("approx_distinct", Math.round(distinct));
-      profile.add(p);
-      if (rows == 0) {
-        continue;
+  /** What the profile of one column suggests. */
+  private static void suggest(Table table, NestedField f, Map<String, AnalyzerState<?>> states, long rows,
+      List<Map<String, Object>> expectations, List<Map<String, Object>> profile) {
+    String c = f.name();
+    var completeness = (CompletenessAnalyzer.State) states.get("Completeness(" + c + ")");
+    var prof = (ProfileAnalyzer.State) states.get("Profile(" + c + ")");
+    var sample = (DistinctSampleAnalyzer.State) states.get("DistinctSample(" + c + "," + CATEGORICAL + ")");
+    var stats = (NumericStatsAnalyzer.State) states.get("NumericStats(" + c + ")");
+    double complete = completeness.completeness();
+    long values = prof.values;
+    double distinct = Math.min(prof.approxDistinct(), values);
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("column", c);
+    p.put("type", f.type().toString());
+    p.put("completeness", complete);
+    p.put("approx_distinct", Math.round(distinct));
+    profile.add(p);
+    if (rows == 0) {
+      return;
+    }
+    if (complete == 1.0) {
+      expectations.add(expectation("expect_column_values_to_not_be_null", kw("column", c),
+          "complete-if-complete: every value was present"));
+    } else if (complete >= 0.2) {
+      expectations.add(expectation("expect_column_values_to_not_be_null", kw("column", c, "mostly",
+          floor(complete - 0.01)), String.format("retain-completeness: %.2f%% were present", complete * 100)));
+    }
+    var groups = (ValueGroupsAnalyzer.State) states.get("ValueGroups(" + c + ")");
+    if (groups != null && groups.values >= 50 && groups.singletons >= 0.98 * groups.values) {
+      // Exact: the share of values that occur once. Uniqueness with "mostly" when a few repeat.
+      double share = groups.singletons / (double) groups.values;
+      Map<String, Object> kwargs = new LinkedHashMap<>();
+      kwargs.put("column", c);
+      if (share < 1.0) {
+        kwargs.put("mostly", floor(share));
       }
-      if (complete == 1.0) {
-        expectations.add(expectation("expect_column_values_to_not_be_null", kw("column", c),
-            "complete-if-complete: every value was present"));
-      } else if (complete >= 0.2) {
-        expectations.add(expectation("expect_column_values_to_not_be_null", kw("column", c, "mostly",
-            floor(complete - 0.01)), String.format("retain-completeness: %.2f%% were present", complete * 100)));
-      }
-      var groups = (ValueGroupsAnalyzer.State) states.get("ValueGroups(" + c + ")");
-      if (groups != null && groups.values >= 50 && groups.singletons >= 0.98 * groups.values) {
-        // Exact: the share of values that occur once. Uniqueness with "mostly" when a few repeat.
-        double share = groups.singletons / (double) groups.values;
-        Map<String, Object> kwargs = new LinkedHashMap<>();
-        kwargs.put("column", c);
-        if (share < 1.0) {
-          kwargs.put("mostly", floor(share));
-        }
-        expectations.add(expectation("expect_column_values_to_be_unique", kwargs, String.format(
-            "%d of %d values occur once", groups.singletons, groups.values)));
-      }
-      boolean personal = table.properties().containsKey("dataops.personal." + c);
-      // Never list a personal column's values: a suite is shared, and values would be raw personal data.
-      if (!personal && !sample.overflowed && !sample.values.isEmpty() && values >= 4L * sample.values.size()
-          && !numericContinuous(f.type())) {
-        expectations.add(expectation("expect_column_values_to_be_in_set", kw("column", c, "value_set",
-            sample.values.stream().sorted().toList()), "categorical: " + sample.values.size() + " distinct values"));
-      }
-      if (stats != null && stats.count > 0 && stats.min >= 0) {
-        expectations.add(expectation("expect_column_values_to_be_between", kw("column", c, "min_value", 0),
-            "non-negative numbers: the smallest value was " + stats.min));
-      }
-      if (f.type().typeId() == Type.TypeID.STRING && values > 0) {
-        if (prof.idCards >= 0.9 * values) {
-          expectations.add(prc("expect_column_values_to_be_valid_prc_id_card", c, prof.idCards, values));
-        } else if (prof.mobiles >= 0.9 * values) {
-          expectations.add(prc("expect_column_values_to_be_valid_prc_mobile", c, prof.mobiles, values));
-        } else if (prof.creditCodes >= 0.9 * values) {
-          expectations.add(prc("expect_column_values_to_be_valid_unified_social_credit_code", c, prof.creditCodes, values));
-        } else if (prof.minLength == prof.maxLength && prof.minLength > 0 && sample.overflowed) {
-          expectations.add(expectation("expect_column_value_lengths_to_equal", kw("column", c, "value",
-              prof.minLength), "every value had " + prof.minLength + " characters"));
-        }
+      expectations.add(expectation("expect_column_values_to_be_unique", kwargs, String.format(
+          "%d of %d values occur once", groups.singletons, groups.values)));
+    }
+    boolean personal = table.properties().containsKey("dataops.personal." + c);
+    // Never list a personal column's values: a suite is shared, and values would be raw personal data.
+    if (!personal && !sample.overflowed && !sample.values.isEmpty() && values >= 4L * sample.values.size()
+        && !numericContinuous(f.type())) {
+      expectations.add(expectation("expect_column_values_to_be_in_set", kw("column", c, "value_set",
+          sample.values.stream().sorted().toList()), "categorical: " + sample.values.size() + " distinct values"));
+    }
+    if (stats != null && stats.count > 0 && stats.min >= 0) {
+      expectations.add(expectation("expect_column_values_to_be_between", kw("column", c, "min_value", 0),
+          "non-negative numbers: the smallest value was " + stats.min));
+    }
+    if (f.type().typeId() == Type.TypeID.STRING && values > 0) {
+      if (prof.idCards >= 0.9 * values) {
+        expectations.add(prc("expect_column_values_to_be_valid_prc_id_card", c, prof.idCards, values));
+      } else if (prof.mobiles >= 0.9 * values) {
+        expectations.add(prc("expect_column_values_to_be_valid_prc_mobile", c, prof.mobiles, values));
+      } else if (prof.creditCodes >= 0.9 * values) {
+        expectations.add(prc("expect_column_values_to_be_valid_unified_social_credit_code", c, prof.creditCodes, values));
+      } else if (prof.minLength == prof.maxLength && prof.minLength > 0 && sample.overflowed) {
+        expectations.add(expectation("expect_column_value_lengths_to_equal", kw("column", c, "value",
+            prof.minLength), "every value had " + prof.minLength + " characters"));
       }
     }
-    Map<String, Object> suite = new LinkedHashMap<>();
-    suite.put("name", id + ".suggested");
-    suite.put("expectations", expectations);
-    suite.put("meta", Map.of("generated_by", "dataops quality suggest", "profiled_rows", rows,
-        "snapshot_id", snapshot == null ? "none" : String.valueOf(snapshot.snapshotId())));
-    return new Suggestion(suite, rows, profile);
   }
 
   private static Map<String, Object> prc(String type, String column, long valid, long values) {
@@ -194,7 +219,7 @@ public final class Suggester {
         || t.typeId() == Type.TypeID.TIMESTAMP || t.typeId() == Type.TypeID.DATE;
   }
 
-  private ScanContext context() {
+  private ScanContext context(long spillBudget) {
     return new ScanContext() {
       @Override
       public FailureSink failures() {
@@ -208,7 +233,7 @@ public final class Suggester {
 
       @Override
       public long spillBudgetBytes() {
-        return 32L << 20;
+        return spillBudget;
       }
 
       @Override

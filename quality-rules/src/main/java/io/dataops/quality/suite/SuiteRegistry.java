@@ -1,6 +1,7 @@
 package io.dataops.quality.suite;
 
 import io.dataops.core.BadInputException;
+import io.dataops.core.files.OwnerOnly;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,10 +29,10 @@ public final class SuiteRegistry {
     String ext = name.endsWith(".yaml") || name.endsWith(".yml") ? ".yaml" : ".json";
     Path target = root.resolve(department).resolve(dataset + ext);
     try {
-      Files.createDirectories(target.getParent());
+      OwnerOnly.directories(target.getParent());
       Files.deleteIfExists(root.resolve(department).resolve(dataset + (ext.equals(".json") ? ".yaml" : ".json")));
-      Path tmp = Files.createTempFile(target.getParent(), ".suite", ".tmp");
-      Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
+      Path tmp = Files.createTempFile(target.getParent(), ".suite", ".tmp"); // owner-only
+      OwnerOnly.copy(file, tmp);
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot store the suite under " + root, e);

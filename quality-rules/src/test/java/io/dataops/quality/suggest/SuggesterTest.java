@@ -51,4 +51,36 @@ class SuggesterTest extends QualityFixture {
     assertThat(report.validation().success()).as("a suggestion fits the data it came from: "
         + report.validation().results().stream().filter(r -> !r.success()).toList()).isTrue();
   }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aTableOfTenThousandColumnsIsProfiledInBoundedMemory() throws Exception {
+    int width = 10_000;
+    StringBuilder contract = new StringBuilder("format: csv\ncolumns:\n");
+    StringBuilder csv = new StringBuilder();
+    for (int c = 0; c < width; c++) {
+      contract.append("  - name: c").append(c).append("\n    type: ").append(c % 2 == 0 ? "string" : "long")
+          .append("\n");
+      csv.append(c == 0 ? "" : ",").append('c').append(c);
+    }
+    csv.append('\n');
+    for (int r = 0; r < 60; r++) {
+      for (int c = 0; c < width; c++) {
+        csv.append(c == 0 ? "" : ",").append(c % 2 == 0 ? "v" + (r + c) % 7 : String.valueOf(r));
+      }
+      csv.append('\n');
+    }
+    assertThat(land("wide", contract.toString(), csv.toString()).rowsLanded()).isEqualTo(60);
+
+    Suggester.Suggestion s = new Suggester(lakehouse, dir.resolve("work"), 2).suggest(table("wide"));
+    assertThat(s.rows()).isEqualTo(60);
+    assertThat(s.profile()).hasSize(width);
+    List<Map<String, Object>> expectations = (List<Map<String, Object>>) s.suite().get("expectations");
+    assertThat(expectations.stream().filter(e -> e.get("type").equals("expect_column_values_to_not_be_null")))
+        .as("every column was profiled").hasSize(width);
+    assertThat(expectations.stream().filter(e -> e.get("type").equals("expect_column_values_to_be_unique")))
+        .as("the long columns count 0..59: each value once").hasSize(width / 2);
+    assertThat(expectations.stream().filter(e -> e.get("type").equals("expect_column_values_to_be_in_set")))
+        .as("the string columns hold seven values each").hasSize(width / 2);
+  }
 }

@@ -1,5 +1,6 @@
 package io.dataops.jobs.batch;
 
+import io.dataops.core.files.OwnerOnly;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.definition.BoundPipeline.BoundInput;
@@ -34,7 +35,7 @@ final class DuckTransform implements AutoCloseable {
   DuckTransform(Lakehouse lakehouse, BoundPipeline p, Path spill, String memoryLimit, int threads) {
     this.types = p.columns().stream().map(BoundPipeline.BoundColumn::sqlType).toList();
     try {
-      Files.createDirectories(spill);
+      OwnerOnly.directories(spill);
       Properties props = new Properties();
       props.setProperty("jdbc_stream_results", "true");
       this.duck = DriverManager.getConnection("jdbc:duckdb:", props);

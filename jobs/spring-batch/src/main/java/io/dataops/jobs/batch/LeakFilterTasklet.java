@@ -1,5 +1,6 @@
 package io.dataops.jobs.batch;
 
+import io.dataops.core.files.OwnerOnly;
 import io.dataops.pipelines.definition.BoundPipeline.BoundInput;
 import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
 import io.dataops.pipelines.privacy.LeakCheck;
@@ -53,7 +54,7 @@ final class LeakFilterTasklet implements Tasklet {
     } catch (SQLException e) {
       throw EngineErrors.failure("reading the raw personal values failed in DuckDB", e);
     }
-    Files.createDirectories(run.workDir);
+    OwnerOnly.directories(run.workDir);
     check.saveFilter(run.leakFilterFile());
     return check;
   }

@@ -1,5 +1,6 @@
 package io.dataops.jobs.batch;
 
+import io.dataops.core.files.OwnerOnly;
 import io.dataops.products.publish.ProductTables;
 import java.nio.file.Files;
 import org.apache.iceberg.Table;
@@ -28,7 +29,7 @@ final class PrepareTasklet implements Tasklet {
             + " no longer exists (expired); run the pipeline again to pin the current one");
       }
     }
-    Files.createDirectories(run.workDir);
+    OwnerOnly.directories(run.workDir);
     ProductTables.createOrLoad(run.lakehouse, run.pipeline);
     return RepeatStatus.FINISHED;
   }

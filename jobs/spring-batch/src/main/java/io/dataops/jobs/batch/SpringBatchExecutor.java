@@ -2,6 +2,7 @@ package io.dataops.jobs.batch;
 
 import io.dataops.core.digest.Digests;
 import io.dataops.core.BadInputException;
+import io.dataops.core.files.OwnerOnly;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.desensitize.ColumnPolicy;
@@ -312,9 +313,9 @@ public final class SpringBatchExecutor {
     private RunOwner() {}
 
     static void claim(Path workDir) throws IOException {
-      Files.createDirectories(workDir);
+      OwnerOnly.directories(workDir);
       ProcessHandle self = ProcessHandle.current();
-      Files.writeString(workDir.resolve("owner"), self.pid() + " " + self.info().startInstant().map(Instant::toString)
+      OwnerOnly.writeString(workDir.resolve("owner"), self.pid() + " " + self.info().startInstant().map(Instant::toString)
           .orElse("?"));
     }
 

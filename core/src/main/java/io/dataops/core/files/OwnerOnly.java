@@ -1,0 +1,108 @@
+package io.dataops.core.files;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Files and folders only their owner can read (0600, 0700): the home holds raw personal data. POSIX folders pass no
+ * permissions on to what is created in them, and Java cannot set its process's umask, so everything the platform
+ * creates under the home is created through here (libraries that create files themselves are configured to do the
+ * same: Hadoop's local file system, SQLite, the log file). Existing files and folders keep their permissions. On a file
+ * system without POSIX permissions these are the plain operations.
+ */
+public final class OwnerOnly {
+  public static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
+  public static final Set<PosixFilePermission> FOLDER = PosixFilePermissions.fromString("rwx------");
+  private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+
+  private OwnerOnly() {}
+
+  /** Creates the folder and its missing parents, each owner-only. */
+  public static Path directories(Path dir) throws IOException {
+    return POSIX ? Files.createDirectories(dir, attribute(FOLDER)) : Files.createDirectories(dir);
+  }
+
+  /** Creates an empty owner-only file unless the file exists (then it is left as it is). */
+  public static Path createFile(Path file) throws IOException {
+    try {
+      return POSIX ? Files.createFile(file, attribute(FILE)) : Files.createFile(file);
+    } catch (FileAlreadyExistsException exists) {
+      return file;
+    }
+  }
+
+  /**
+   * Like {@link Files#newOutputStream}: by default creates or truncates; a file it creates is owner-only.
+   */
+  public static OutputStream newOutputStream(Path file, OpenOption... options) throws IOException {
+    Set<OpenOption> opts = new HashSet<>(Arrays.asList(options));
+    if (opts.isEmpty()) {
+      opts.addAll(List.of(StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING));
+    }
+    opts.add(StandardOpenOption.WRITE);
+    return Channels.newOutputStream(POSIX ? Files.newByteChannel(file, opts, attribute(FILE))
+        : Files.newByteChannel(file, opts));
+  }
+
+  /** UTF-8 text, like {@link Files#newBufferedWriter(Path, OpenOption...)}. */
+  public static BufferedWriter newBufferedWriter(Path file) throws IOException {
+    return new BufferedWriter(new OutputStreamWriter(newOutputStream(file), StandardCharsets.UTF_8));
+  }
+
+  public static Path write(Path file, byte[] bytes) throws IOException {
+    try (OutputStream out = newOutputStream(file)) {
+      out.write(bytes);
+    }
+    return file;
+  }
+
+  /** UTF-8 text, like {@link Files#writeString}. */
+  public static Path writeString(Path file, CharSequence text) throws IOException {
+    return write(file, text.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Copies the bytes of {@code in} into {@code file} (created owner-only, or truncated). */
+  public static Path copy(InputStream in, Path file) throws IOException {
+    try (OutputStream out = newOutputStream(file)) {
+      in.transferTo(out);
+    }
+    return file;
+  }
+
+  /** Copies a file's bytes (not its permissions) into {@code target} (created owner-only, or truncated). */
+  public static Path copy(Path source, Path target) throws IOException {
+    try (InputStream in = Files.newInputStream(source)) {
+      return copy(in, target);
+    }
+  }
+
+  /** Makes a file or folder that a library created owner-only. */
+  public static Path restrict(Path path) throws IOException {
+    if (POSIX) {
+      Files.setPosixFilePermissions(path, Files.isDirectory(path) ? FOLDER : FILE);
+    }
+    return path;
+  }
+
+  private static FileAttribute<Set<PosixFilePermission>> attribute(Set<PosixFilePermission> permissions) {
+    return PosixFilePermissions.asFileAttribute(permissions);
+  }
+}

@@ -1,0 +1,101 @@
+package io.dataops.platform.session;
+
+import io.dataops.core.AccessDeniedException;
+import io.dataops.core.audit.Actor;
+import io.dataops.core.audit.AuditEvent;
+import io.dataops.core.audit.AuditSink;
+import io.dataops.governance.audit.AuditTrail;
+import io.dataops.governance.identity.Authorization;
+import io.dataops.governance.identity.Identities;
+import io.dataops.governance.identity.Principal;
+import io.dataops.governance.identity.Role;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Who a command acts as, and where its audit events go. Every check goes through here: a refusal is recorded in the
+ * audit trail ({@code command.refused}, with the roles needed and held) before it is thrown.
+ */
+public final class Session {
+  private final Principal principal;
+  private final Identities identities;
+  private final AuditTrail trail;
+  private final String command;
+  private Role acting;
+
+  Session(Principal principal, Identities identities, AuditTrail trail, String command) {
+    this.principal = principal;
+    this.identities = identities;
+    this.trail = trail;
+    this.command = command;
+  }
+
+  public Principal principal() {
+    return principal;
+  }
+
+  public Actor actor() {
+    return principal.actor();
+  }
+
+  public Identities identities() {
+    return identities;
+  }
+
+  public AuditTrail trail() {
+    return trail;
+  }
+
+  /** The command's words ({@code product approve}). */
+  public String command() {
+    return command;
+  }
+
+  /** The role the command acts in once checked (null before). */
+  public Role acting() {
+    return acting;
+  }
+
+  /** Where this command's events go: stamped with the user and the role it acts in. */
+  public AuditSink audit() {
+    return acting == null ? trail.as(principal) : trail.as(principal, acting);
+  }
+
+  /**
+   * The first of {@code anyOf} the user holds (the role the command acts in); a refusal naming the roles is audited
+   * and thrown.
+   */
+  public Role require(List<String> objects, Role... anyOf) {
+    try {
+      acting = Authorization.require(principal, anyOf);
+      return acting;
+    } catch (AccessDeniedException e) {
+      refuse(e, objects);
+      throw e;
+    }
+  }
+
+  /** Audits a refusal that a module made (an organization or state rule) before it reaches the user. */
+  public void refuse(AccessDeniedException e, List<String> objects) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("command", command);
+    details.put("required", e.rolesNeeded());
+    details.put("held", principal.roles().stream().map(Role::label).sorted().toList());
+    details.put("reason", e.getMessage());
+    trail.as(principal).record(new AuditEvent("command.refused", objects, AuditEvent.REFUSED, details));
+  }
+
+  /** A check of organization: the user must act for {@code organization} unless they hold one of {@code over}. */
+  public void requireOrganization(String organization, String what, List<String> objects, Role... over) {
+    if (organization.equals(principal.organization())
+        || Arrays.stream(over).anyMatch(principal::has)) {
+      return;
+    }
+    AccessDeniedException e = new AccessDeniedException(what + " is for " + organization + "; " + principal.name()
+        + " acts for " + principal.organization(), List.of(acting == null ? "" : acting.label()));
+    refuse(e, objects);
+    throw e;
+  }
+}
