@@ -62,6 +62,22 @@ public final class Main {
           + (cause.getMessage() == null ? "" : ": " + cause.getMessage().lines().findFirst().orElse(""))
           + " (" + details() + ")", command, cli.json());
     });
+    cmd.setExecutionStrategy(parseResult -> {
+      Integer help = CommandLine.executeHelpRequest(parseResult);
+      if (help != null) {
+        return help;
+      }
+      CommandLine leaf = parseResult.asCommandLineList().get(parseResult.asCommandLineList().size() - 1);
+      if (leaf.getCommandSpec().userObject() instanceof java.util.concurrent.Callable<?>) {
+        cli.command(commandName(leaf));
+        try {
+          cli.authorize();
+        } catch (RuntimeException e) {
+          throw new CommandLine.ExecutionException(leaf, String.valueOf(e.getMessage()), e);
+        }
+      }
+      return new CommandLine.RunLast().execute(parseResult);
+    });
     return cmd.execute(args);
   }
 

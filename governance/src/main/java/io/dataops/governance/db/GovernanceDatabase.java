@@ -20,10 +20,10 @@ public final class GovernanceDatabase {
   private final boolean postgres;
 
   public GovernanceDatabase(String jdbcUrl, String user, String password) {
-    this.url = jdbcUrl;
+    this.url = PlatformDatabase.url(jdbcUrl);
     this.props = PlatformDatabase.prepare(jdbcUrl, user, password);
     this.postgres = "postgresql".equals(PlatformDatabase.vendor(jdbcUrl));
-    if (!postgres) {
+    if (!postgres && !PlatformDatabase.readOnly(url)) {
       // Readers beside the writer: a long verify must not hold off appends (the catalog sets the same).
       props.setProperty("journal_mode", "WAL");
     }
@@ -34,6 +34,11 @@ public final class GovernanceDatabase {
   @FunctionalInterface
   public interface SqlWork<T> {
     T run(Connection c) throws SQLException;
+  }
+
+  /** An embedded database in a home this process cannot write: it is read, never changed. */
+  public boolean readOnly() {
+    return PlatformDatabase.readOnly(url);
   }
 
   public boolean postgres() {

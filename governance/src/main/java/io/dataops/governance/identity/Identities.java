@@ -308,7 +308,8 @@ public final class Identities {
     String id = ApiTokens.id(token);
     byte[] presented = ApiTokens.digest(token).getBytes(StandardCharsets.US_ASCII);
     Instant now = clock.instant();
-    Object outcome = db.write("authenticate a token", c -> {
+    // A read-only home (an archive copy being inspected) is read as it is: the token's last use is not recorded.
+    GovernanceDatabase.SqlWork<Object> check = c -> {
       try (PreparedStatement p = c.prepareStatement("SELECT t.user_name, t.secret_sha256, t.expires_at, t.revoked_at,"
           + " u.disabled FROM gov_api_tokens t JOIN gov_users u ON u.name = t.user_name WHERE t.id = ?")) {
         p.setString(1, id);
@@ -330,16 +331,19 @@ public final class Identities {
           if (r.getInt(5) != 0) {
             return new Refusal("user " + user + " is disabled", objects, "user disabled");
           }
-          try (PreparedStatement u = c.prepareStatement("UPDATE gov_api_tokens SET last_used_at = ? WHERE id = ?")) {
-            u.setString(1, UtcTimes.format(now));
-            u.setString(2, id);
-            u.executeUpdate();
+          if (!db.readOnly()) {
+            try (PreparedStatement u = c.prepareStatement("UPDATE gov_api_tokens SET last_used_at = ? WHERE id = ?")) {
+              u.setString(1, UtcTimes.format(now));
+              u.setString(2, id);
+              u.executeUpdate();
+            }
           }
           User u = loadUser(c, user).orElseThrow();
           return new Principal(u.name(), u.organization(), u.roles());
         }
       }
-    });
+    };
+    Object outcome = db.readOnly() ? db.read("authenticate a token", check) : db.write("authenticate a token", check);
     if (outcome instanceof Refusal no) {
       throw refused(no.message(), no.objects(), no.reason());
     }
@@ -361,6 +365,9 @@ public final class Identities {
   // ---- rows
 
   private AuthenticationException refused(String message, List<String> objects, String reason) {
+    if (db.readOnly()) {
+      return new AuthenticationException(message); // nothing can be recorded in a read-only home
+    }
     audit.record(new AuditEvent("auth.refused", objects, AuditEvent.REFUSED, Map.of("reason", reason)));
     return new AuthenticationException(message);
   }

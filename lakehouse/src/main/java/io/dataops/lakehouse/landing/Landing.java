@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.dataops.core.BadInputException;
+import io.dataops.core.audit.AuditEvent;
+import io.dataops.core.audit.AuditSink;
 import io.dataops.core.StorageFullException;
 import io.dataops.core.digest.DigestAlgorithm;
 import io.dataops.core.digest.Digests;
@@ -25,6 +27,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -76,6 +79,8 @@ public final class Landing {
   /** Runs at each ods commit attempt once its base is chosen; tests line up processes here to force a conflict. */
   IntConsumer beforeCommitAttempt = attempt -> { };
 
+  private AuditSink audit = AuditSink.NONE;
+
   public Landing(Lakehouse lakehouse) {
     this(lakehouse, Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())), ProgressListener.NONE);
   }
@@ -86,7 +91,43 @@ public final class Landing {
     this.progress = progress;
   }
 
+  /** Where each landing is recorded (the platform's audit trail); nothing by default. */
+  public Landing audit(AuditSink sink) {
+    this.audit = sink;
+    return this;
+  }
+
+  /**
+   * Lands a feed and records it as an audit event ({@code feed.land}: the table, the snapshot it made or the one it
+   * duplicates, the counts), or the refusal ({@code refused}, with the one-line reason, which names no value).
+   */
   public LandingResult land(LandingRequest request) {
+    List<String> objects = List.of("table:" + TableNames.ods(request.department(), request.dataset()),
+        "file:" + request.file().getFileName());
+    LandingResult r;
+    try {
+      r = landFeed(request);
+    } catch (BadInputException refused) {
+      audit.record(new AuditEvent("feed.land", objects, AuditEvent.REFUSED, Map.of("reason", refused.getMessage())));
+      throw refused;
+    }
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("feedId", r.feedId());
+    details.put("snapshotId", r.snapshotId());
+    details.put("duplicateOf", r.duplicateOf());
+    details.put("rowsRead", r.rowsRead());
+    details.put("rowsLanded", r.rowsLanded());
+    details.put("rowsQuarantined", r.rowsQuarantined());
+    details.put("fileSha256", r.fileSha256());
+    List<String> withSnapshot = new ArrayList<>(objects);
+    if (r.snapshotId() != null) {
+      withSnapshot.add("snapshot:" + r.snapshotId());
+    }
+    audit.record(AuditEvent.ok("feed.land", withSnapshot, details));
+    return r;
+  }
+
+  private LandingResult landFeed(LandingRequest request) {
     long started = System.nanoTime();
     FeedContract contract = checkRequest(request);
     Path file = request.file();

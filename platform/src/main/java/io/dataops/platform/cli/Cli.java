@@ -25,6 +25,9 @@ public final class Cli {
   /** --home and --json, wherever they stood on the command line. */
   public final CommonOptions common = new CommonOptions();
   private final Map<String, Object> known = new LinkedHashMap<>();
+  /** The command being run ("product approve"), set before it runs. */
+  private String command = "";
+  private io.dataops.platform.session.Session session;
 
   public Cli(PrintStream out, PrintStream err, Map<String, String> env) {
     this.out = out;
@@ -46,6 +49,43 @@ public final class Cli {
     var home = PlatformConfig.resolveHome(common.home, env);
     know("home", home.toString());
     return PlatformConfig.load(Home.open(home, changes), env);
+  }
+
+  /** Set by the launcher before the command runs: which command, for its role check and audit events. */
+  public void command(String name) {
+    this.command = name;
+  }
+
+  public String command() {
+    return command;
+  }
+
+  /**
+   * Authenticates the user the command acts as (--as, else the credentials file's default) and checks the command's
+   * roles (see {@link CommandRoles}); a refusal is audited and exits 2 naming the role needed. Done once, before
+   * the command runs.
+   */
+  public void authorize() {
+    if (CommandRoles.WITHOUT_USER.contains(command)) {
+      return;
+    }
+    io.dataops.platform.session.Session s = session();
+    s.require(java.util.List.of("command:" + command), CommandRoles.of(command));
+  }
+
+  /** The session of this command (opened at the first call). */
+  public io.dataops.platform.session.Session session() {
+    if (session == null) {
+      PlatformConfig config = configToRead(common);
+      session = io.dataops.platform.session.Sessions.open(config, common.as, env, command, err);
+      know("user", session.principal().name());
+    }
+    return session;
+  }
+
+  /** Where the command's audit events go (stamped with the user and role). */
+  public io.dataops.core.audit.AuditSink audit() {
+    return session().audit();
   }
 
   Lakehouse lakehouse(PlatformConfig config) {

@@ -12,6 +12,11 @@ public final class CommonOptions {
       description = "Platform home (default: $DATAOPS_HOME, else ./dataops-home).")
   String home;
 
+  @Option(names = "--as", paramLabel = "USER", scope = ScopeType.INHERIT,
+      description = "Act as this user (token from $DATAOPS_TOKEN or the home's credentials file; default: the file's "
+          + "default user).")
+  String as;
+
   @Option(names = "--json", scope = ScopeType.INHERIT,
       description = "Print one machine-readable JSON object on stdout (also when the command fails).")
   boolean json;

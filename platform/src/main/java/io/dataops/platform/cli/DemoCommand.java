@@ -23,7 +23,7 @@ final class DemoCommand implements Callable<Integer> {
     ProgressListener progress = Progress.on(cli.err, "demo");
     Demo.Report report;
     try {
-      report = Demo.run(config, LandCommand.workers(), progress);
+      report = Demo.run(config, LandCommand.workers(), progress, cli.session());
     } finally {
       Progress.finish(progress);
     }
@@ -50,6 +50,17 @@ final class DemoCommand implements Callable<Integer> {
       text.append(n++).append(". run the operator's pipeline ").append(p.pipelineFile()).append('\n');
       text.append(PipelineCommand.describe(p.run(), p.pipelineFile()).indent(3)).append('\n');
     }
+    text.append(n++).append(". the products' lives, each move by the person whose role allows it:\n");
+    report.lifecycle().forEach(l -> text.append("   ").append(l).append('\n'));
+    text.append("   destruction certificate: ").append(report.certificate()).append("\n                            ")
+        .append(report.certificateHtml()).append("\n\n");
+    text.append(String.format("audit trail: %s, %,d events, %d checkpoints (dataops audit verify --as chen-jing)%n%n",
+        report.audit().ok() ? "verified ok" : "NOT ok at event " + report.audit().firstBad(), report.audit().events(),
+        report.audit().checkpoints()));
+    text.append("the cast (tokens in ").append(report.home()).append("/secrets/credentials.properties; act as one "
+        + "with --as USER):\n");
+    report.cast().forEach(c -> text.append("  ").append(c).append('\n'));
+    text.append('\n');
     text.append("department scorecards:\n");
     for (var c : report.scorecards()) {
       text.append(String.format("  %-18s %d feeds, %d passed, %.1f%% of rules met, %d open tickets, %d verified%n",
@@ -59,15 +70,18 @@ final class DemoCommand implements Callable<Integer> {
     for (var t : report.tables()) {
       text.append(String.format("  %-46s %,8d rows  %d snapshots%n", t.name(), t.rows(), t.snapshots()));
     }
-    text.append("\nnext: dataops table show ods.public_security__citizens --home ").append(report.home())
-        .append("\n      dataops table show quality.row_failures --home ").append(report.home())
-        .append("\n      dataops feedback list --home ").append(report.home())
+    text.append("\nnext: dataops table show ods.public_security__citizens --as wang-fang --home ").append(report.home())
+        .append("\n      dataops table show quality.row_failures --as zhang-wei --home ").append(report.home())
+        .append("\n      dataops feedback list --as wang-fang --home ").append(report.home())
+        .append("\n      dataops product history population-by-street --as zhang-wei --home ").append(report.home())
+        .append("\n      dataops audit list --as chen-jing --home ").append(report.home())
         .append("\n      open ").append(report.home()).append("/outbox/public-security/citizens/*/report.zh.html")
-        .append("\n      dataops table show quarantine.public_security__citizens --home ").append(report.home())
+        .append("\n      dataops table show quarantine.public_security__citizens --as wang-fang --home ")
+        .append(report.home())
         .append("\n      dataops product list --home ").append(report.home())
-        .append("\n      dataops table show product.enterprise_employment --home ").append(report.home())
+        .append("\n      dataops table show product.enterprise_employment --tag v1 --as wu-xia --home ").append(report.home())
         .append("\n      edit ").append(report.home()).append("/pipelines/population-by-street.yaml, then: dataops pipeline run ")
-        .append(report.home()).append("/pipelines/population-by-street.yaml --home ").append(report.home())
+        .append(report.home()).append("/pipelines/population-by-street.yaml --as sun-hao --home ").append(report.home())
         .append('\n');
     cli.print(common, report, text.toString());
     return 0;

@@ -53,7 +53,7 @@ final class FeedbackCommand {
           throw new BadInputException("unknown state '" + state + "' (expected open, acknowledged, resolved, verified)");
         }
       }
-      List<Ticket> tickets = store(cli, common, false).list(department, s);
+      List<Ticket> tickets = store(cli, common, false).list(scope(cli, department), s);
       StringBuilder text = new StringBuilder();
       tickets.forEach(t -> text.append(line(t)));
       cli.print(common, Map.of("tickets", tickets), tickets.isEmpty() ? "no tickets" : text.toString());
@@ -76,6 +76,7 @@ final class FeedbackCommand {
     public Integer call() {
       TicketStore store = store(cli, common, false);
       Ticket t = store.get(id).orElseThrow(() -> new BadInputException("no ticket " + id + " (see: dataops feedback list)"));
+      scope(cli, t.department());
       var events = store.events(id);
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("ticket", t);
@@ -104,7 +105,10 @@ final class FeedbackCommand {
 
     @Override
     public Integer call() {
-      Ticket t = store(cli, common, true).acknowledge(id, actor(by), note);
+      TicketStore store = store(cli, common, true);
+      own(cli, store, id);
+      Ticket t = store.acknowledge(id, actor(cli, by), note);
+      cli.audit().record(io.dataops.core.audit.AuditEvent.ok("feedback.ack", List.of("ticket:" + id), Map.of()));
       cli.print(common, t, line(t));
       return 0;
     }
@@ -126,7 +130,10 @@ final class FeedbackCommand {
 
     @Override
     public Integer call() {
-      Ticket t = store(cli, common, true).resolve(id, actor(by), note);
+      TicketStore store = store(cli, common, true);
+      own(cli, store, id);
+      Ticket t = store.resolve(id, actor(cli, by), note);
+      cli.audit().record(io.dataops.core.audit.AuditEvent.ok("feedback.resolve", List.of("ticket:" + id), Map.of()));
       cli.print(common, t, line(t));
       return 0;
     }
@@ -146,7 +153,8 @@ final class FeedbackCommand {
     @Override
     public Integer call() {
       TicketStore store = store(cli, common, false);
-      List<Scorecard> cards = department == null ? Scorecard.all(store) : List.of(Scorecard.of(store, department));
+      String d = scope(cli, department);
+      List<Scorecard> cards = d == null ? Scorecard.all(store) : List.of(Scorecard.of(store, d));
       StringBuilder text = new StringBuilder(String.format("%-20s %6s %8s %10s %6s %9s %12s  %s%n", "department",
           "feeds", "passed", "pass rate", "open", "verified", "hours to fix", "trend (% rules passed)"));
       for (Scorecard c : cards) {
@@ -160,7 +168,30 @@ final class FeedbackCommand {
     }
   }
 
-  static String actor(String by) {
-    return by != null && !by.isBlank() ? by : System.getProperty("user.name", "unknown");
+  /** The authenticated user, with the name the department signs with when given ({@code --by}). */
+  static String actor(Cli cli, String by) {
+    String user = cli.session().principal().name();
+    return by != null && !by.isBlank() ? by.strip() + " (" + user + ")" : user;
+  }
+
+  /**
+   * The department whose tickets a user sees: the authority and auditors any (or the one they ask for), a department
+   * only its own.
+   */
+  static String scope(Cli cli, String asked) {
+    var actor = cli.session().actor();
+    if (actor.has("authority") || actor.has("auditor")) {
+      return asked;
+    }
+    if (asked != null && !asked.equals(actor.organization())) {
+      cli.session().requireOrganization(asked, "the tickets of " + asked, List.of("organization:" + asked));
+    }
+    return actor.organization();
+  }
+
+  /** A department acknowledges and resolves only its own tickets. */
+  static void own(Cli cli, TicketStore store, long id) {
+    Ticket t = store.get(id).orElseThrow(() -> new BadInputException("no ticket " + id + " (see: dataops feedback list)"));
+    cli.session().requireOrganization(t.department(), "ticket " + id, List.of("ticket:" + id));
   }
 }

@@ -39,6 +39,8 @@ final class LandCommand implements Callable<Integer> {
   public Integer call() {
     cli.know("file", file.toString());
     PlatformConfig config = cli.config(common);
+    cli.session().requireOrganization(department, "landing a feed of " + department,
+        java.util.List.of("table:" + TableNames.ods(department, dataset)));
     if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
       throw new BadInputException("no readable file at " + file);
     }
@@ -47,7 +49,7 @@ final class LandCommand implements Callable<Integer> {
     ProgressListener progress = Progress.on(cli.err, "landing " + file.getFileName());
     FeedIntake.Result intake;
     try (Lakehouse lakehouse = cli.lakehouse(config)) {
-      intake = new FeedIntake(config, lakehouse, workers()).take(
+      intake = new FeedIntake(config, lakehouse, workers()).audit(cli.audit()).take(
           new LandingRequest(department, dataset, file, resolved.contract(), resolved.sha256()), progress);
     } finally {
       Progress.finish(progress);

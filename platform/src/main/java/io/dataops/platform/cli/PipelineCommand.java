@@ -41,6 +41,7 @@ final class PipelineCommand {
       PlatformConfig config = cli.configToRead(common);
       try (Lakehouse lh = cli.lakehouse(config)) {
         BoundPipeline p = new PipelineRuns(config, lh, LandCommand.workers()).validate(file);
+        ownPipeline(cli, p);
         cli.print(common, json(p), text(p));
       }
       return 0;
@@ -126,8 +127,10 @@ final class PipelineCommand {
       PlatformConfig config = cli.config(common);
       PipelineRunResult r;
       try (Lakehouse lh = cli.lakehouse(config)) {
-        PipelineRuns runs = new PipelineRuns(config, lh, LandCommand.workers());
+        PipelineRuns runs = new PipelineRuns(config, lh, LandCommand.workers())
+            .as(cli.session().actor(), cli.audit());
         BoundPipeline p = runs.validate(file);
+        ownPipeline(cli, p);
         cli.know("pipeline", p.definition().name());
         cli.know("product", p.definition().product());
         cli.know("inputs", p.inputSnapshots());
@@ -143,6 +146,12 @@ final class PipelineCommand {
       cli.print(common, r, describe(r, file.toString()));
       return 0;
     }
+  }
+
+  /** An operator validates and runs the pipelines its own organization owns. */
+  static void ownPipeline(Cli cli, BoundPipeline p) {
+    cli.session().requireOrganization(p.definition().owner(), "pipeline " + p.definition().name(),
+        List.of("pipeline:" + p.definition().name()));
   }
 
   /** The run as the operator reads it: version, lineage, counts, privacy report, leak check, quality gate. */

@@ -1,23 +1,57 @@
 package io.dataops.platform.cli;
 
+import io.dataops.core.AccessDeniedException;
 import io.dataops.core.BadInputException;
-import io.dataops.products.registry.ProductVersion;
+import io.dataops.core.audit.Actor;
+import io.dataops.core.audit.AuditEvent;
+import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.platform.config.PlatformConfig;
 import io.dataops.platform.pipeline.PipelineRuns;
+import io.dataops.platform.product.ProductServices;
+import io.dataops.products.destroy.Destroyer;
+import io.dataops.products.lifecycle.ProductAccess;
+import io.dataops.products.registry.ProductRegistry;
+import io.dataops.products.registry.ProductVersion;
+import io.dataops.products.registry.TransitionRecord;
+import io.dataops.products.seal.Sealer;
+import io.dataops.products.seal.VerifyReport;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Product versions as pipeline runs recorded them (the approval lifecycle comes with the product registry). */
+/**
+ * Data products and their versions: the registry (list, show, history), the review (submit, approve, reject),
+ * release (publish), the end of life (seal, destroy) and the check of content (verify).
+ */
 @Command(name = "product", mixinStandardHelpOptions = true, description = "Data products and their versions.",
-    subcommands = {ProductCommand.ListVersions.class, ProductCommand.Show.class})
+    subcommands = {ProductCommand.ListVersions.class, ProductCommand.Show.class, ProductCommand.History.class,
+        ProductCommand.Submit.class, ProductCommand.Approve.class, ProductCommand.Reject.class,
+        ProductCommand.Publish.class, ProductCommand.Seal.class, ProductCommand.Destroy.class,
+        ProductCommand.Verify.class})
 final class ProductCommand {
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "Every version of every product.")
+  /** The fields of {@code product list}, and the head of {@code product show}. */
+  static Map<String, Object> summary(ProductVersion v) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", v.product());
+    m.put("version", v.version());
+    m.put("state", v.state().label());
+    m.put("snapshotId", v.snapshotId());
+    m.put("tag", v.tag());
+    m.put("rows", v.lineage().rowsOut());
+    m.put("createdAt", v.createdAt());
+    m.put("updatedAt", v.updatedAt());
+    return m;
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = "Every version of every product you may see (partners and departments: published ones).")
   static final class ListVersions implements Callable<Integer> {
     private final Cli cli;
     final CommonOptions common;
@@ -30,21 +64,16 @@ final class ProductCommand {
     @Override
     public Integer call() {
       PlatformConfig config = cli.configToRead(common);
-      List<ProductVersion> versions = PipelineRuns.versions(config).list(null);
+      Actor actor = cli.session().actor();
+      List<ProductVersion> versions = PipelineRuns.versions(config).list(null).stream()
+          .filter(v -> ProductAccess.mayDescribe(v, actor)).toList();
       List<Map<String, Object>> json = new ArrayList<>();
       StringBuilder text = new StringBuilder(versions.isEmpty() ? "no products yet (see: dataops pipeline run FILE)\n"
-          : String.format("%-28s %7s  %-10s %20s  %10s  %s%n", "PRODUCT", "VERSION", "STATE", "SNAPSHOT", "ROWS",
+          : String.format("%-28s %7s  %-11s %20s  %10s  %s%n", "PRODUCT", "VERSION", "STATE", "SNAPSHOT", "ROWS",
               "CREATED"));
       for (ProductVersion v : versions) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", v.product());
-        m.put("version", v.version());
-        m.put("state", v.state().label());
-        m.put("snapshotId", v.snapshotId());
-        m.put("rows", v.lineage().rowsOut());
-        m.put("createdAt", v.createdAt());
-        json.add(m);
-        text.append(String.format("%-28s %7d  %-10s %20d  %,10d  %s%n", v.product(), v.version(), v.state().label(),
+        json.add(summary(v));
+        text.append(String.format("%-28s %7d  %-11s %20d  %,10d  %s%n", v.product(), v.version(), v.state().label(),
             v.snapshotId(), v.lineage().rowsOut(), v.createdAt()));
       }
       cli.print(common, json, text.toString());
@@ -52,9 +81,20 @@ final class ProductCommand {
     }
   }
 
+  /** The version named on the command line (the newest when none), or a refusal naming what exists. */
+  static ProductVersion find(ProductRegistry registry, String name, Integer version) {
+    List<ProductVersion> versions = registry.list(name);
+    if (versions.isEmpty()) {
+      throw new BadInputException("no product " + name + " (see: dataops product list)");
+    }
+    return version == null ? versions.get(versions.size() - 1) : versions.stream()
+        .filter(x -> x.version() == version).findFirst().orElseThrow(() -> new BadInputException("product " + name
+            + " has no version " + version + " (it has 1 to " + versions.get(versions.size() - 1).version() + ")"));
+  }
+
   @Command(name = "show", mixinStandardHelpOptions = true,
       description = "One version with its lineage: input snapshots, pipeline hash, policies, privacy, leak check, "
-          + "quality gate.")
+          + "quality gate, content digest, publication.")
   static final class Show implements Callable<Integer> {
     private final Cli cli;
     final CommonOptions common;
@@ -68,17 +108,12 @@ final class ProductCommand {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public Integer call() {
       PlatformConfig config = cli.configToRead(common);
-      List<ProductVersion> versions = PipelineRuns.versions(config).list(name);
-      if (versions.isEmpty()) {
-        throw new BadInputException("no product " + name + " (see: dataops product list)");
-      }
-      ProductVersion v = version == null ? versions.get(versions.size() - 1) : versions.stream()
-          .filter(x -> x.version() == version).findFirst().orElseThrow(() -> new BadInputException("product " + name
-              + " has no version " + version + " (it has 1 to " + versions.get(versions.size() - 1).version() + ")"));
-      Map<String, Object> json = new LinkedHashMap<>();
-      json.put("name", v.product());
+      ProductVersion v = find(PipelineRuns.versions(config), name, version);
+      checkDescribe(cli, v);
+      Map<String, Object> json = summary(v);
       json.putAll(Cli.JSON.convertValue(v, Map.class));
       json.remove("product");
       ProductVersion.Lineage l = v.lineage();
@@ -103,8 +138,252 @@ final class ProductCommand {
             v.content().files(), v.content().bytes(), v.content().records(), v.content().algorithm(),
             v.content().merkleRoot()));
       }
+      if (v.publication() != null) {
+        text.append(String.format("  published %s by %s: %s%s, licence: %s%n", v.publication().publishedAt(),
+            v.publication().publishedBy(), v.publication().channel(),
+            v.publication().price() == null ? "" : " at " + v.publication().price() + " yuan",
+            v.publication().licence()));
+      }
       cli.print(common, json, text.toString());
       return 0;
+    }
+  }
+
+  /** Refuses (and audits) a user who may not see this version's record. */
+  static void checkDescribe(Cli cli, ProductVersion v) {
+    try {
+      ProductAccess.checkDescribe(v, cli.session().actor());
+    } catch (AccessDeniedException e) {
+      cli.session().refuse(e, List.of("product:" + v.product() + "@" + v.version()));
+      throw e;
+    }
+  }
+
+  @Command(name = "history", mixinStandardHelpOptions = true,
+      description = "Every state change of a product's versions (or of one version): who, when, why.")
+  static final class History implements Callable<Integer> {
+    private final Cli cli;
+    final CommonOptions common;
+    @Parameters(index = "0", paramLabel = "NAME") String name;
+    @Parameters(index = "1", paramLabel = "VERSION", arity = "0..1") Integer version;
+
+    History(Cli cli) {
+      this.cli = cli;
+      this.common = cli.common;
+    }
+
+    @Override
+    public Integer call() {
+      PlatformConfig config = cli.configToRead(common);
+      ProductRegistry registry = PipelineRuns.versions(config);
+      ProductVersion v = find(registry, name, version);
+      checkDescribe(cli, v);
+      List<TransitionRecord> history = registry.history(name, version == null ? 0 : version);
+      StringBuilder text = new StringBuilder();
+      for (TransitionRecord t : history) {
+        text.append(String.format("%s  v%-3d %-11s -> %-11s %s (%s%s)%s%n", t.at(), t.version(),
+            t.from() == null ? "" : t.from(), t.to(), t.actor(), t.organization(),
+            t.role() == null ? "" : ", " + t.role(), t.reason() == null ? "" : ": " + t.reason()));
+      }
+      cli.print(common, Map.of("product", name, "transitions", history), text.toString());
+      return 0;
+    }
+  }
+
+  /** A move of a version's life: the check, the move, the printed result. */
+  abstract static class Move implements Callable<Integer> {
+    final Cli cli;
+    final CommonOptions common;
+    @Parameters(index = "0", paramLabel = "NAME") String name;
+    @Parameters(index = "1", paramLabel = "VERSION") int version;
+
+    Move(Cli cli) {
+      this.cli = cli;
+      this.common = cli.common;
+    }
+
+    abstract Object move(ProductServices products);
+
+    @Override
+    public Integer call() {
+      cli.know("product", name);
+      cli.know("version", version);
+      PlatformConfig config = cli.config(common);
+      try (Lakehouse lakehouse = cli.lakehouse(config)) {
+        ProductServices products = ProductServices.of(config, lakehouse, cli.audit());
+        Object result;
+        try {
+          result = move(products);
+        } catch (AccessDeniedException e) {
+          cli.session().refuse(e, List.of("product:" + name + "@" + version));
+          throw e;
+        }
+        ProductVersion v = products.registry().find(name, version).orElseThrow();
+        Map<String, Object> json = summary(v);
+        if (result instanceof Map<?, ?> extra) {
+          extra.forEach((k, val) -> json.put(String.valueOf(k), val));
+        }
+        cli.print(common, json, String.format("product %s version %d is %s%s%n", name, version, v.state().label(),
+            result instanceof String s ? "\n" + s : ""));
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "submit", mixinStandardHelpOptions = true,
+      description = "File a draft version for the authority's review (登记备案). Operator of the product.")
+  static final class Submit extends Move {
+    Submit(Cli cli) {
+      super(cli);
+    }
+
+    @Override
+    Object move(ProductServices p) {
+      p.lifecycle().submit(name, version, cli.session().actor());
+      return null;
+    }
+  }
+
+  @Command(name = "approve", mixinStandardHelpOptions = true,
+      description = "Approve a submitted version. Authority.")
+  static final class Approve extends Move {
+    @Option(names = "--note", paramLabel = "TEXT") String note;
+
+    Approve(Cli cli) {
+      super(cli);
+    }
+
+    @Override
+    Object move(ProductServices p) {
+      p.lifecycle().approve(name, version, cli.session().actor(), note);
+      return null;
+    }
+  }
+
+  @Command(name = "reject", mixinStandardHelpOptions = true,
+      description = "Reject a submitted version with a reason the operator can act on. Authority.")
+  static final class Reject extends Move {
+    @Option(names = "--reason", required = true, paramLabel = "TEXT") String reason;
+
+    Reject(Cli cli) {
+      super(cli);
+    }
+
+    @Override
+    Object move(ProductServices p) {
+      p.lifecycle().reject(name, version, cli.session().actor(), reason);
+      return null;
+    }
+  }
+
+  @Command(name = "publish", mixinStandardHelpOptions = true,
+      description = "Release an approved version: public-interest (free, 公益性提供) or market (a priced listing on the "
+          + "data exchange, 市场化流通). A newer published version supersedes the older. Operator of the product.")
+  static final class Publish extends Move {
+    @Option(names = "--channel", required = true, paramLabel = "public-interest|market") String channel;
+    @Option(names = "--price", paramLabel = "YUAN", description = "Market listings: the price, e.g. 1200.00.")
+    String price;
+    @Option(names = "--licence", required = true, paramLabel = "TEXT") String licence;
+
+    Publish(Cli cli) {
+      super(cli);
+    }
+
+    @Override
+    Object move(ProductServices p) {
+      p.lifecycle().publish(name, version, cli.session().actor(), channel, price, licence);
+      return null;
+    }
+  }
+
+  @Command(name = "seal", mixinStandardHelpOptions = true,
+      description = "Seal a version (封存): a verified read-only archive copy with its manifest; afterwards only the "
+          + "authority and auditors may read it. Authority.")
+  static final class Seal extends Move {
+    Seal(Cli cli) {
+      super(cli);
+    }
+
+    @Override
+    Object move(ProductServices p) {
+      Sealer.SealResult r = p.sealer().seal(name, version, cli.session().actor());
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("archive", r.archive().toString());
+      m.put("manifestDigest", r.manifestDigest());
+      m.put("files", r.files());
+      m.put("bytes", r.bytes());
+      return m;
+    }
+  }
+
+  @Command(name = "destroy", mixinStandardHelpOptions = true,
+      description = "Destroy a sealed or rejected version (销毁): every byte only it needs is removed, a post-check "
+          + "proves it, and a certificate is written under certificates/. Run again to complete an interrupted one. "
+          + "Authority.")
+  static final class Destroy extends Move {
+    Destroy(Cli cli) {
+      super(cli);
+    }
+
+    @Override
+    Object move(ProductServices p) {
+      Destroyer.Result r = p.destroyer().destroy(name, version, cli.session().actor());
+      // The chain's head goes into the lakehouse after each destruction: a rewrite of the database alone shows.
+      var checkpoint = cli.session().trail().checkpoint(p.lakehouse(), "after the destruction of " + name + " v"
+          + version);
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("certificate", r.json().toString());
+      m.put("certificateHtml", r.html().toString());
+      m.put("certificateDigest", r.certificateDigest());
+      m.put("filesRemoved", r.certificate().files().stream().filter(f -> "remove".equals(f.disposition())).count());
+      m.put("filesKept", r.certificate().files().stream().filter(f -> "keep".equals(f.disposition())).count());
+      m.put("postCheck", r.certificate().postCheck());
+      m.put("auditCheckpoint", Map.of("seq", checkpoint.seq(), "hash", checkpoint.hash()));
+      return m;
+    }
+  }
+
+  @Command(name = "verify", mixinStandardHelpOptions = true,
+      description = "Recompute every digest of a version (and of its archive copy when sealed): ok, changed, "
+          + "missing, added.")
+  static final class Verify implements Callable<Integer> {
+    private final Cli cli;
+    final CommonOptions common;
+    @Parameters(index = "0", paramLabel = "NAME") String name;
+    @Parameters(index = "1", paramLabel = "VERSION") int version;
+
+    Verify(Cli cli) {
+      this.cli = cli;
+      this.common = cli.common;
+    }
+
+    @Override
+    public Integer call() {
+      PlatformConfig config = cli.configToRead(common);
+      try (Lakehouse lakehouse = cli.lakehouse(config)) {
+        ProductServices products = ProductServices.of(config, lakehouse, cli.audit());
+        ProductVersion v = find(products.registry(), name, version);
+        checkDescribe(cli, v);
+        VerifyReport r = products.verifier().verify(name, version);
+        cli.audit().record(new AuditEvent("product.verify", List.of("product:" + name + "@" + version),
+            r.ok() ? AuditEvent.OK : AuditEvent.FAILED, Map.of("changed", r.changed().size(),
+                "missing", r.missing().size(), "added", r.added().size(), "checked", r.checked())));
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("ok", r.ok());
+        json.put("changed", r.changed());
+        json.put("missing", r.missing());
+        json.put("added", r.added());
+        json.put("checked", r.checked());
+        json.put("merkleRoot", r.merkleRoot());
+        Function<List<String>, String> lines = l -> l.isEmpty() ? "" : "  " + String.join("\n  ", l) + "\n";
+        String text = r.ok() ? String.format("%s v%d: ok, %d files checked%n", name, version, r.checked())
+            : String.format("%s v%d: NOT ok%n%s%s%s", name, version,
+                r.changed().isEmpty() ? "" : " changed:\n" + lines.apply(r.changed()),
+                r.missing().isEmpty() ? "" : " missing:\n" + lines.apply(r.missing()),
+                r.added().isEmpty() ? "" : " added:\n" + lines.apply(r.added()));
+        cli.print(common, json, text);
+        return r.ok() ? 0 : 1;
+      }
     }
   }
 }

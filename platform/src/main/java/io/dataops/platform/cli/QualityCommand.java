@@ -49,6 +49,7 @@ final class QualityCommand {
       TableIdentifier id = TableNames.parse(table);
       cli.know("table", id.toString());
       try (Lakehouse lh = cli.lakehouse(config)) {
+        TableAccess.checkRead(cli, config, lh, id, snapshot, null);
         ExpectationSuite s;
         if (suite != null) {
           if (!Files.isRegularFile(suite)) {
@@ -62,6 +63,7 @@ final class QualityCommand {
         }
         QualityReport r = Quality.runner(lh, config).run(id, snapshot, s,
             feed ? QualityRunner.Scope.FEED : QualityRunner.Scope.TABLE, !full);
+        io.dataops.platform.intake.FeedIntake.recordQualityRun(cli.audit(), r, id.toString());
         Map<String, Object> json = new LinkedHashMap<>(Cli.JSON.convertValue(r.validation(), Map.class));
         @SuppressWarnings("unchecked")
         Map<String, Object> meta = new LinkedHashMap<>((Map<String, Object>) json.get("meta"));
@@ -101,7 +103,10 @@ final class QualityCommand {
       boolean homeScratch = Home.writable(config.home());
       Path work = homeScratch ? config.work() : Files.createTempDirectory("dataops-suggest");
       try (Lakehouse lh = cli.lakehouse(config)) {
+        TableAccess.checkRead(cli, config, lh, id, null, null);
         s = new io.dataops.quality.suggest.Suggester(lh, work, LandCommand.workers()).suggest(id);
+        cli.audit().record(io.dataops.core.audit.AuditEvent.ok("quality.suggest", java.util.List.of("table:" + id),
+            Map.of("rows", s.rows())));
       } finally {
         if (!homeScratch) {
           try (var files = Files.walk(work)) {
@@ -158,6 +163,8 @@ final class QualityCommand {
         }
         PlatformConfig config = cli.config(common);
         TableIdentifier id = TableNames.ods(department, dataset);
+        cli.session().requireOrganization(department, "the suite of " + department + "/" + dataset,
+            java.util.List.of("table:" + id));
         // When the table exists already, check the suite against it now rather than at the next feed.
         try (Lakehouse lh = cli.lakehouse(config)) {
           if (lh.exists(id)) {
@@ -167,6 +174,8 @@ final class QualityCommand {
           }
         }
         var r = new SuiteRegistry(config.suites()).register(department, dataset, file);
+        cli.audit().record(io.dataops.core.audit.AuditEvent.ok("quality.suite.register",
+            java.util.List.of("table:" + id), Map.of("suite", r.suite().name())));
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("department", department);
         json.put("dataset", dataset);

@@ -1,5 +1,9 @@
 package io.dataops.platform.cli;
 
+import io.dataops.core.audit.AuditEvent;
+import java.util.List;
+import org.apache.iceberg.catalog.TableIdentifier;
+
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.catalog.TableNames;
 import io.dataops.lakehouse.table.TableBrowser;
@@ -50,6 +54,8 @@ final class TableCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "zone.table, e.g. ods.public_security__citizens")
     String name;
     @Option(names = "--snapshot", paramLabel = "ID", description = "Read the table as of this snapshot.") Long snapshot;
+    @Option(names = "--tag", paramLabel = "TAG", description = "Read a tagged snapshot: a product version, e.g. v2.")
+    String tag;
     @Option(names = "--limit", defaultValue = "20", paramLabel = "N") int limit;
 
     Show(Cli cli) {
@@ -61,7 +67,11 @@ final class TableCommand {
     public Integer call() {
       var config = cli.configToRead(common);
       try (Lakehouse lh = cli.lakehouse(config)) {
-        TableBrowser.Rows rows = new TableBrowser(lh).show(TableNames.parse(name), snapshot, limit);
+        TableIdentifier id = TableNames.parse(name);
+        TableAccess.checkRead(cli, config, lh, id, snapshot, tag);
+        TableBrowser.Rows rows = new TableBrowser(lh).show(id, snapshot, tag, limit);
+        cli.audit().record(AuditEvent.ok("table.read", List.of("table:" + id, "snapshot:" + rows.snapshotId()),
+            Map.of("rows", rows.rows().size())));
         StringBuilder text = new StringBuilder(String.format("%s @ snapshot %s%n", rows.table(), rows.snapshotId()));
         for (var c : rows.columns()) {
           text.append(String.format("  %-22s %-16s %s%s%n", c.name(), c.type(), c.required() ? "required" : "",
@@ -95,7 +105,9 @@ final class TableCommand {
     public Integer call() {
       var config = cli.configToRead(common);
       try (Lakehouse lh = cli.lakehouse(config)) {
-        var history = new TableBrowser(lh).history(TableNames.parse(name));
+        TableIdentifier id = TableNames.parse(name);
+        TableAccess.checkRead(cli, config, lh, id, null, null);
+        var history = new TableBrowser(lh).history(id);
         StringBuilder text = new StringBuilder();
         for (var s : history) {
           Map<String, String> sum = s.summary();

@@ -143,4 +143,14 @@ public record PlatformConfig(Path home, LakehouseConfig lakehouse, ConfiguredKey
   public Path logs() {
     return home.resolve("logs");
   }
+
+  /** Sealed versions' read-only archive copies: {@code archive/<product>/v<N>/}. */
+  public Path archive() {
+    return home.resolve("archive");
+  }
+
+  /** Destruction certificates (JSON and HTML). */
+  public Path certificates() {
+    return home.resolve("certificates");
+  }
 }

@@ -29,6 +29,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import io.dataops.core.audit.AuditEvent;
+import io.dataops.governance.audit.Verification;
+import io.dataops.platform.session.Session;
 
 /**
  * The whole lifecycle on generated sample data, as far as the platform goes today: three departments' feeds in
@@ -55,8 +59,16 @@ public final class Demo {
   /** A product version a demo pipeline made, and the pipeline file (under the home, for the user to edit). */
   public record ProductRun(String pipelineFile, PipelineRunResult run) {}
 
-  public record Report(String home, List<String> contracts, List<String> suites, List<Step> steps,
-                       List<ProductRun> products, List<TableBrowser.TableSummary> tables, List<Scorecard> scorecards) {}
+  /**
+   * @param cast the people who acted (user, role, organization)
+   * @param lifecycle each move of the products' versions, who made it, and the refusals on the way
+   * @param certificate the destruction certificate of the version destroyed at the end
+   * @param audit the auditor's verification of the audit trail
+   */
+  public record Report(String home, List<String> cast, List<String> contracts, List<String> suites, List<Step> steps,
+                       List<ProductRun> products, List<String> lifecycle, List<Map<String, Object>> versions,
+                       String certificate, String certificateHtml, Verification audit,
+                       List<TableBrowser.TableSummary> tables, List<Scorecard> scorecards) {}
 
   /** The demo's pipelines (with their quality suites), copied to the home's pipelines/ folder. */
   static final List<String> PIPELINE_FILES = List.of("population-by-street.yaml", "population-by-street.suite.yaml",
@@ -104,7 +116,13 @@ public final class Demo {
           severity: warning
       """;
 
-  public static Report run(PlatformConfig config, int workers, ProgressListener progress) {
+  public static Report run(PlatformConfig config, int workers, ProgressListener progress, Session admin) {
+    Cast cast = Cast.assemble(config, admin);
+    Session police = cast.as(Cast.POLICE, "land");
+    Session market = cast.as(Cast.MARKET, "land");
+    Session hr = cast.as(Cast.HUMAN_RESOURCES, "land");
+    Map<String, Session> departments = Map.of("public-security", police, "market-regulation", market,
+        "human-resources", hr);
     Path zone = config.landingZone();
     ContractRegistry contracts = new ContractRegistry(config.contracts());
     List<Step> steps = new ArrayList<>();
@@ -119,6 +137,8 @@ public final class Demo {
         throw new UncheckedIOException("cannot write the demo suite", e);
       }
       var suite = new SuiteRegistry(config.suites()).register("public-security", "citizens", suiteFile);
+      police.audit().record(AuditEvent.ok("quality.suite.register", List.of("table:ods.public_security__citizens"),
+          Map.of("suite", suite.suite().name())));
       suites.add(suite.suite().name() + " -> public-security/citizens");
       Path contributionsSuite = zone.resolve("human-resources").resolve("social-insurance.suite.yaml");
       try {
@@ -127,8 +147,11 @@ public final class Demo {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write the demo suite", e);
       }
-      var hr = new SuiteRegistry(config.suites()).register("human-resources", "social-insurance", contributionsSuite);
-      suites.add(hr.suite().name() + " -> human-resources/social-insurance");
+      var hrSuite = new SuiteRegistry(config.suites()).register("human-resources", "social-insurance",
+          contributionsSuite);
+      hr.audit().record(AuditEvent.ok("quality.suite.register",
+          List.of("table:ods.human_resources__social_insurance"), Map.of("suite", hrSuite.suite().name())));
+      suites.add(hrSuite.suite().name() + " -> human-resources/social-insurance");
       FeedIntake landing = new FeedIntake(config, lakehouse, workers);
       Feed citizens = new Feed(SampleDataset.CITIZENS, FeedFormat.CSV, Charset.forName("GBK"), "citizens-2026-10.csv",
           CITIZENS, 0, 0);
@@ -139,11 +162,15 @@ public final class Demo {
       for (Feed feed : List.of(citizens, enterprises, contributions)) {
         GenerateResult g = feed.generate(zone);
         var reg = contracts.register(feed.dataset.department(), feed.dataset.dataset(), Path.of(g.contractFile()));
+        Session department = departments.get(reg.department());
+        department.audit().record(AuditEvent.ok("contract.register", List.of("contract:" + reg.department() + "/"
+            + reg.dataset()), Map.of("sha256", reg.sha256())));
         registered.add(reg.department() + "/" + reg.dataset());
-        steps.add(land("land the first " + feed.dataset.dataset() + " feed (" + feed.format.spelling() + ")",
-            landing, reg, g));
+        steps.add(land("land the first " + feed.dataset.dataset() + " feed (" + feed.format.spelling() + ") as "
+            + department.principal().name(), landing.audit(department.audit()), reg, g));
       }
       var citizenContract = contracts.find("public-security", "citizens").orElseThrow();
+      landing.audit(police.audit());
       steps.add(land("send the same citizens file again: recognised, nothing landed", landing, citizenContract,
           citizens.generate(zone)));
       Feed defective = new Feed(SampleDataset.CITIZENS, FeedFormat.CSV, Charset.forName("GBK"),
@@ -159,13 +186,34 @@ public final class Demo {
       steps.add(land("a clean but shrunken feed: no fixed rule fails, the anomaly check does", landing,
           citizenContract, shrunk.generate(zone)));
       List<ProductRun> products = new ArrayList<>();
-      PipelineRuns runs = new PipelineRuns(config, lakehouse, workers);
+      Session operator = cast.as(Cast.OPERATOR, "pipeline run");
+      PipelineRuns runs = new PipelineRuns(config, lakehouse, workers).as(operator.actor(), operator.audit());
       for (String name : PIPELINES) {
         Path file = pipelineFiles(config).resolve(name);
         products.add(new ProductRun(file.toString(), runs.run(runs.validate(file), SpringBatchExecutor.ENGINE,
             rows -> { })));
       }
-      return new Report(config.home().toString(), registered, suites, steps, products,
+      LifecycleScenes lifecycle = new LifecycleScenes(config, lakehouse, cast);
+      lifecycle.release(products.get(0).run(), io.dataops.products.lifecycle.Lifecycle.PUBLIC_INTEREST, null,
+          "CC BY 4.0, attribution to 福田区政务服务数据管理局");
+      lifecycle.release(products.get(1).run(), io.dataops.products.lifecycle.Lifecycle.MARKET, "2000.00",
+          "深圳数据交易所 standard data licence, no re-identification");
+      lifecycle.anotherOperatorIsRefused(products.get(1).run());
+      lifecycle.partnerReads(products.get(1).run());
+      // A later citizens feed: the operator makes version 2 of the population product, which replaces version 1.
+      Feed later = new Feed(SampleDataset.CITIZENS, FeedFormat.CSV, Charset.forName("GBK"), "citizens-2027-02.csv",
+          500, CITIZENS + 2_600, 0);
+      steps.add(land("a new citizens feed, for version 2 of the population product", landing, citizenContract,
+          later.generate(zone)));
+      Path population = pipelineFiles(config).resolve(PIPELINES.get(0));
+      PipelineRunResult v2 = runs.run(runs.validate(population), SpringBatchExecutor.ENGINE, rows -> { });
+      products.add(new ProductRun(population.toString(), v2));
+      lifecycle.release(v2, io.dataops.products.lifecycle.Lifecycle.PUBLIC_INTEREST, null,
+          "CC BY 4.0, attribution to 福田区政务服务数据管理局");
+      LifecycleScenes.EndOfLife end = lifecycle.sealAndDestroy(products.get(0).run().product());
+      Verification audit = lifecycle.auditorVerifies();
+      return new Report(config.home().toString(), Cast.describe(), registered, suites, steps, products,
+          lifecycle.log(), lifecycle.versions(), end.certificate(), end.certificateHtml(), audit,
           new TableBrowser(lakehouse).list(), Scorecard.all(landing.tickets()));
     }
   }

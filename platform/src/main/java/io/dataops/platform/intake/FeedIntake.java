@@ -1,5 +1,10 @@
 package io.dataops.platform.intake;
 
+import io.dataops.core.audit.AuditEvent;
+import io.dataops.core.audit.AuditSink;
+import java.util.List;
+import java.util.Map;
+
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.landing.Landing;
 import io.dataops.lakehouse.landing.LandingRequest;
@@ -25,21 +30,45 @@ public final class FeedIntake {
   private final Lakehouse lakehouse;
   private final int workers;
 
+  private AuditSink audit = AuditSink.NONE;
+
   public FeedIntake(PlatformConfig config, Lakehouse lakehouse, int workers) {
     this.config = config;
     this.lakehouse = lakehouse;
     this.workers = workers;
   }
 
+  /** Where the landing, the feed's quality run and the feedback delivered are recorded. */
+  public FeedIntake audit(AuditSink sink) {
+    this.audit = sink;
+    return this;
+  }
+
   /** The landing, and (when the dataset has a suite) the feed's quality run and what its department received. */
   public record Result(LandingResult landing, QualityReport quality, Feedback.Delivery feedback) {}
 
   public Result take(LandingRequest request, ProgressListener progress) {
-    LandingResult landing = new Landing(lakehouse, workers, progress).land(request);
+    LandingResult landing = new Landing(lakehouse, workers, progress).audit(audit).land(request);
     QualityReport quality = check(request.department(), request.dataset(), landing).orElse(null);
+    if (quality != null) {
+      recordQualityRun(audit, quality, landing.table());
+    }
     Feedback.Delivery delivery = quality == null ? null
         : feedback().deliver(quality, request.department(), request.dataset());
+    if (delivery != null) {
+      audit.record(AuditEvent.ok("feedback.deliver", List.of("organization:" + request.department(),
+          "table:" + landing.table()), Map.of("qualityRun", String.valueOf(quality.runId()))));
+    }
     return new Result(landing, quality, delivery);
+  }
+
+  /** A quality run as the audit trail records it: the table and snapshot it read, its verdict. */
+  public static void recordQualityRun(AuditSink audit, QualityReport r, String table) {
+    Map<String, Object> d = new java.util.LinkedHashMap<>();
+    d.put("runId", r.runId());
+    d.put("success", r.validation().success());
+    d.put("evaluated", r.validation().results().size());
+    audit.record(AuditEvent.ok("quality.run", List.of("table:" + table), d));
   }
 
   public TicketStore tickets() {

@@ -12,6 +12,8 @@ import io.dataops.pipelines.definition.PipelineException;
 import io.dataops.pipelines.definition.PipelineParser;
 import io.dataops.pipelines.definition.PipelineValidator;
 import io.dataops.pipelines.run.PipelineRunResult;
+import io.dataops.core.audit.Actor;
+import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
 import io.dataops.core.digest.DigestAlgorithm;
 import io.dataops.products.publish.ProductPublisher;
@@ -40,6 +42,16 @@ public final class PipelineRuns {
   private final PlatformConfig config;
   private final Lakehouse lakehouse;
   private final int workers;
+
+  private Actor actor = Actor.SYSTEM;
+  private AuditSink audit = AuditSink.NONE;
+
+  /** Who runs the pipelines, and where their events go (the pipeline run, the version it made). */
+  public PipelineRuns as(Actor actor, AuditSink audit) {
+    this.actor = actor;
+    this.audit = audit;
+    return this;
+  }
 
   public PipelineRuns(PlatformConfig config, Lakehouse lakehouse, int workers) {
     this.config = config;
@@ -94,12 +106,33 @@ public final class PipelineRuns {
       verdicts.accept(v);
       return v;
     };
-    ProductPublisher publisher = new ProductPublisher(lakehouse, versions(config), gate, AuditSink.NONE,
-        DigestAlgorithm.SM3);
-    return new SpringBatchExecutor(lakehouse, new BatchInfrastructure(lc.catalogUri(), lc.catalogUser(), lc.catalogPassword()),
-        publisher, config.keys(), config.work(), RunSettings.defaults())
-        .onProgress(progress)
-        .run(p);
+    ProductPublisher publisher = new ProductPublisher(lakehouse, versions(config), gate, audit, DigestAlgorithm.SM3);
+    List<String> objects = new java.util.ArrayList<>(List.of("pipeline:" + p.definition().name(),
+        "product:" + p.definition().product()));
+    p.inputSnapshots().forEach((table, snapshot) -> objects.add("table:" + table));
+    Map<String, Object> details = new java.util.LinkedHashMap<>();
+    details.put("pipelineSha256", p.definition().sha256());
+    details.put("engine", engine);
+    details.put("inputs", p.inputSnapshots()); // the exact snapshots the run reads
+    PipelineRunResult r;
+    try {
+      r = new SpringBatchExecutor(lakehouse, new BatchInfrastructure(lc.catalogUri(), lc.catalogUser(),
+          lc.catalogPassword()), publisher, config.keys(), config.work(), RunSettings.defaults())
+          .as(actor)
+          .onProgress(progress)
+          .run(p);
+    } catch (BadInputException refused) {
+      details.put("reason", refused.getMessage());
+      audit.record(new AuditEvent("pipeline.run", objects, AuditEvent.REFUSED, details));
+      throw refused;
+    }
+    details.put("version", r.version());
+    details.put("snapshotId", r.snapshotId());
+    details.put("recognized", r.recognized());
+    details.put("rowsIn", r.rowsIn());
+    details.put("rowsOut", r.rowsOut());
+    audit.record(AuditEvent.ok("pipeline.run", objects, details));
+    return r;
   }
 
   /** The product versions pipeline runs recorded, in the platform database (no lakehouse needed to read them). */

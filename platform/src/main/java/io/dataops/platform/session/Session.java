@@ -5,7 +5,6 @@ import io.dataops.core.audit.Actor;
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
 import io.dataops.governance.audit.AuditTrail;
-import io.dataops.governance.identity.Authorization;
 import io.dataops.governance.identity.Identities;
 import io.dataops.governance.identity.Principal;
 import io.dataops.governance.identity.Role;
@@ -23,13 +22,18 @@ public final class Session {
   private final Identities identities;
   private final AuditTrail trail;
   private final String command;
+  private final java.io.PrintStream readOnlyNotice;
+  private boolean noticed;
   private Role acting;
 
-  Session(Principal principal, Identities identities, AuditTrail trail, String command) {
+  /** @param readOnlyNotice where to say that a read-only home records nothing (null: the home is writable) */
+  Session(Principal principal, Identities identities, AuditTrail trail, String command,
+      java.io.PrintStream readOnlyNotice) {
     this.principal = principal;
     this.identities = identities;
     this.trail = trail;
     this.command = command;
+    this.readOnlyNotice = readOnlyNotice;
   }
 
   public Principal principal() {
@@ -60,7 +64,19 @@ public final class Session {
 
   /** Where this command's events go: stamped with the user and the role it acts in. */
   public AuditSink audit() {
+    if (readOnlyNotice != null) {
+      return event -> notice();
+    }
     return acting == null ? trail.as(principal) : trail.as(principal, acting);
+  }
+
+  /** A read-only home (an archive copy under inspection) cannot take events: say so once, on stderr. */
+  private void notice() {
+    if (!noticed) {
+      noticed = true;
+      readOnlyNotice.println("dataops: note: the home is read-only, so this access is not recorded in its audit "
+          + "trail");
+    }
   }
 
   /**
@@ -68,13 +84,16 @@ public final class Session {
    * and thrown.
    */
   public Role require(List<String> objects, Role... anyOf) {
-    try {
-      acting = Authorization.require(principal, anyOf);
-      return acting;
-    } catch (AccessDeniedException e) {
-      refuse(e, objects);
-      throw e;
+    for (Role r : anyOf) {
+      if (principal.has(r)) {
+        acting = r;
+        return r;
+      }
     }
+    AccessDeniedException e = AccessDeniedException.roles(command, principal.actor(),
+        Arrays.stream(anyOf).map(Role::label).toArray(String[]::new));
+    refuse(e, objects);
+    throw e;
   }
 
   /** Audits a refusal that a module made (an organization or state rule) before it reaches the user. */
@@ -84,6 +103,10 @@ public final class Session {
     details.put("required", e.rolesNeeded());
     details.put("held", principal.roles().stream().map(Role::label).sorted().toList());
     details.put("reason", e.getMessage());
+    if (readOnlyNotice != null) {
+      notice();
+      return;
+    }
     trail.as(principal).record(new AuditEvent("command.refused", objects, AuditEvent.REFUSED, details));
   }
 

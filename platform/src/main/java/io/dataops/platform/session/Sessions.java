@@ -33,22 +33,23 @@ public final class Sessions {
     return new GovernanceDatabase(lc.catalogUri(), lc.catalogUser(), lc.catalogPassword());
   }
 
-  public static Session open(PlatformConfig config, String asUser, Map<String, String> env, String command) {
+  public static Session open(PlatformConfig config, String asUser, Map<String, String> env, String command,
+      java.io.PrintStream err) {
     GovernanceDatabase db = database(config);
     AuditTrail trail = new AuditTrail(db);
     Identities identities = new Identities(db, trail);
     Credentials credentials = Credentials.of(config.home());
-    if (config.lakehouse().isEmbedded() && !hasAdmin(identities)) {
+    if (config.lakehouse().isEmbedded() && !db.readOnly() && !hasAdmin(identities)) {
       bootstrapLocalAdmin(identities, credentials);
     }
     Credentials.Credential credential = credentials.resolve(asUser, env);
     Principal principal = identities.authenticate(credential.token(), credential.user());
-    return new Session(principal, identities, trail, command);
+    return new Session(principal, identities, trail, command, db.readOnly() ? err : null);
   }
 
   /** A session for a principal already known (the demo acting as each member of its cast). */
   public static Session of(Principal principal, Identities identities, AuditTrail trail, String command) {
-    return new Session(principal, identities, trail, command);
+    return new Session(principal, identities, trail, command, null);
   }
 
   static boolean hasAdmin(Identities identities) {

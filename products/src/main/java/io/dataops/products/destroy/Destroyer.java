@@ -9,6 +9,7 @@ import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
 import io.dataops.core.digest.DigestAlgorithm;
 import io.dataops.core.digest.Digests;
+import io.dataops.core.files.OwnerOnly;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.products.destroy.DestructionPlan.PlannedFile;
 import io.dataops.products.lifecycle.IllegalMoveException;
@@ -138,8 +139,8 @@ public final class Destroyer {
           null)) {
         throw new IllegalMoveException(Move.DESTROY, lifecycle.version(product, version));
       }
-      audit.record(new AuditEvent("product.destroy", List.of("product:" + product + "@" + version,
-          "snapshot:" + v.snapshotId()), "started", Map.of("remove", plan.removed().size(),
+      audit.record(AuditEvent.ok("product.destroy.start", List.of("product:" + product + "@" + version,
+          "snapshot:" + v.snapshotId()), Map.of("remove", plan.removed().size(),
           "keep", plan.files().size() - plan.removed().size())));
     }
     onStep.accept("planned");
@@ -567,7 +568,7 @@ public final class Destroyer {
 
   private Result writeCertificate(DestructionCertificate c, DigestAlgorithm algorithm) {
     try {
-      Files.createDirectories(certificates);
+      OwnerOnly.directories(certificates);
       String base = c.product() + "-v" + c.version() + "-destruction";
       Path json = certificates.resolve(base + ".json");
       Path html = certificates.resolve(base + ".html");
@@ -583,7 +584,8 @@ public final class Destroyer {
   }
 
   private static void writeAtomically(Path target, byte[] bytes) throws IOException {
-    Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+    Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp",
+        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(OwnerOnly.FILE));
     Files.write(tmp, bytes);
     Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }

@@ -41,6 +41,26 @@ public final class ProductAccess {
     }
   }
 
+  /**
+   * Who may see a version's record (its lineage, state and history, not its rows): a published version everyone
+   * with a role; any other the owning operator, the authority and auditors.
+   */
+  public static boolean mayDescribe(ProductVersion v, Actor actor) {
+    if (v.state() == io.dataops.products.registry.VersionState.PUBLISHED) {
+      return !actor.roles().isEmpty();
+    }
+    boolean owner = actor.has("operator") && actor.organization().equals(v.lineage().owner());
+    return owner || actor.has("authority") || actor.has("auditor");
+  }
+
+  public static void checkDescribe(ProductVersion v, Actor actor) {
+    if (!mayDescribe(v, actor)) {
+      throw new AccessDeniedException(v.label() + " is " + v.state().label() + " (not published): its record is for "
+          + "the owning operator " + v.lineage().owner() + ", role authority or auditor; " + actor.user() + " has "
+          + roles(actor) + " of " + actor.organization(), List.of("operator", "authority", "auditor"));
+    }
+  }
+
   private static String roles(Actor actor) {
     return actor.roles().isEmpty() ? "no role" : String.join(", ", new java.util.TreeSet<>(actor.roles()));
   }

@@ -8,6 +8,7 @@ import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
 import io.dataops.core.digest.DigestAlgorithm;
 import io.dataops.core.digest.Digests;
+import io.dataops.core.files.OwnerOnly;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.products.lifecycle.Lifecycle;
 import io.dataops.products.lifecycle.Move;
@@ -126,23 +127,24 @@ public final class Sealer {
     } else if (Files.exists(archive)) {
       deleteTree(archive);
     }
-    Files.createDirectories(archive.getParent());
-    Path scratch = Files.createTempDirectory(archive.getParent(), "." + archive.getFileName() + ".partial-");
+    OwnerOnly.directories(archive.getParent());
+    Path scratch = Files.createTempDirectory(archive.getParent(), "." + archive.getFileName() + ".partial-",
+        PosixFilePermissions.asFileAttribute(OwnerOnly.FOLDER));
     try {
       for (VersionFile f : files) {
         Path target = scratch.resolve(f.name()).normalize();
         if (!target.startsWith(scratch)) {
           throw new IllegalStateException("a file name leaves the archive folder: " + f.name());
         }
-        Files.createDirectories(target.getParent());
+        OwnerOnly.directories(target.getParent());
         try (InputStream in = table.io().newInputFile(f.location()).newStream()) {
-          Files.copy(in, target);
+          OwnerOnly.copy(in, target);
         }
         if (!Digests.hex(algorithm, target).equals(f.digest())) {
           throw new IllegalStateException("the archive copy of " + f.name() + " differs from the file it copies");
         }
       }
-      Files.write(scratch.resolve(SealManifest.FILE_NAME), JSON.writeValueAsBytes(manifest));
+      OwnerOnly.write(scratch.resolve(SealManifest.FILE_NAME), JSON.writeValueAsBytes(manifest));
       readOnly(scratch);
       Files.move(scratch, archive, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException | RuntimeException e) {

@@ -1,0 +1,74 @@
+package io.dataops.platform.cli;
+
+import io.dataops.core.AccessDeniedException;
+import io.dataops.core.audit.Actor;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.catalog.Zone;
+import io.dataops.platform.config.PlatformConfig;
+import io.dataops.platform.pipeline.PipelineRuns;
+import io.dataops.products.lifecycle.ProductAccess;
+import io.dataops.products.publish.ProductTables;
+import io.dataops.products.registry.ProductVersion;
+import java.util.List;
+import java.util.Optional;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+
+/**
+ * Who may read which table's rows: a department its own landed and quarantined feeds, the authority and auditors all
+ * of them; a product version as {@link ProductAccess} says (a sealed one only the authority and auditors); the
+ * quality and audit tables the authority and auditors. Operators read source data only through pipelines.
+ */
+final class TableAccess {
+  private TableAccess() {}
+
+  static void checkRead(Cli cli, PlatformConfig config, Lakehouse lakehouse, TableIdentifier id, Long snapshot,
+      String tag) {
+    Actor actor = cli.session().actor();
+    List<String> objects = List.of("table:" + id);
+    try {
+      String zone = id.namespace().level(0);
+      boolean supervisor = actor.has("authority") || actor.has("auditor");
+      if (zone.equals(Zone.PRODUCT.namespaceName())) {
+        product(config, lakehouse, id, snapshot, tag, actor);
+      } else if (zone.equals(Zone.ODS.namespaceName()) || zone.equals(Zone.QUARANTINE.namespaceName())) {
+        String owner = actor.organization().replace('-', '_') + "__";
+        if (!supervisor && !(actor.has("department") && id.name().startsWith(owner))) {
+          throw new AccessDeniedException("reading " + id + " requires its department, role authority or auditor ("
+              + "operators read source data through a pipeline); " + actor.user() + " acts for "
+              + actor.organization(), List.of("department", "authority", "auditor"));
+        }
+      } else if (!supervisor) {
+        throw AccessDeniedException.roles("reading " + id, actor, "authority", "auditor");
+      }
+    } catch (AccessDeniedException e) {
+      cli.session().refuse(e, objects);
+      throw e;
+    }
+  }
+
+  /** The version the read would show (by tag, snapshot, or the current one) decides; else the owner decides. */
+  private static void product(PlatformConfig config, Lakehouse lakehouse, TableIdentifier id, Long snapshot, String tag,
+      Actor actor) {
+    if (!lakehouse.exists(id)) {
+      return; // the browser says there is no such table
+    }
+    Table t = lakehouse.load(id);
+    String product = t.properties().getOrDefault(ProductTables.PROP_PRODUCT, id.name());
+    List<ProductVersion> versions = PipelineRuns.versions(config).list(product);
+    Long snap = tag != null ? (t.refs().get(tag) == null ? null : t.refs().get(tag).snapshotId())
+        : snapshot != null ? snapshot : t.currentSnapshot() == null ? null : t.currentSnapshot().snapshotId();
+    Optional<ProductVersion> v = versions.stream().filter(x -> snap != null && x.snapshotId() == snap)
+        .reduce((a, b) -> b);
+    if (v.isPresent()) {
+      ProductAccess.checkRead(v.get(), actor);
+      return;
+    }
+    String owner = versions.isEmpty() ? null : versions.get(0).lineage().owner();
+    boolean isOwner = actor.has("operator") && actor.organization().equals(owner);
+    if (!isOwner && !actor.has("authority") && !actor.has("auditor")) {
+      throw new AccessDeniedException("this snapshot of " + id + " is no product version: reading it requires the "
+          + "owning operator, role authority or auditor", List.of("operator", "authority", "auditor"));
+    }
+  }
+}

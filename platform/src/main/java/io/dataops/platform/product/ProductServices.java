@@ -1,0 +1,36 @@
+package io.dataops.platform.product;
+
+import io.dataops.core.audit.AuditSink;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.platform.config.PlatformConfig;
+import io.dataops.platform.pipeline.PipelineRuns;
+import io.dataops.products.destroy.Destroyer;
+import io.dataops.products.lifecycle.Lifecycle;
+import io.dataops.products.registry.ProductRegistry;
+import io.dataops.products.seal.Sealer;
+import io.dataops.products.seal.Verifier;
+
+/** The products module as the platform wires it: the registry in the platform database, archives and certificates
+ * under the home, events to the command's audit sink. */
+public record ProductServices(PlatformConfig config, Lakehouse lakehouse, ProductRegistry registry, AuditSink audit) {
+
+  public static ProductServices of(PlatformConfig config, Lakehouse lakehouse, AuditSink audit) {
+    return new ProductServices(config, lakehouse, PipelineRuns.versions(config), audit);
+  }
+
+  public Lifecycle lifecycle() {
+    return new Lifecycle(lakehouse, registry, audit);
+  }
+
+  public Sealer sealer() {
+    return new Sealer(lakehouse, registry, audit, config.archive());
+  }
+
+  public Verifier verifier() {
+    return new Verifier(lakehouse, registry);
+  }
+
+  public Destroyer destroyer() {
+    return new Destroyer(lakehouse, registry, audit, config.archive(), config.certificates());
+  }
+}
