@@ -24,12 +24,14 @@ final class CommandRoles {
   private static final Role[] EVERYONE = Role.values();
   private static final Role[] READERS = {AUTHORITY, AUDITOR, DEPARTMENT, OPERATOR, PARTNER};
 
-  /** Commands that run without a user: the first admin's bootstrap, and the build's class loading. */
-  static final Set<String> WITHOUT_USER = Set.of("user bootstrap", "warmup");
+  /**
+   * Commands that run without a user: the first admin's bootstrap, the build's class loading, and the generator of
+   * synthetic feeds (it writes a file of made-up rows and neither reads nor changes anything of the platform).
+   */
+  static final Set<String> WITHOUT_USER = Set.of("user bootstrap", "warmup", "generate");
 
   static final Map<String, List<Role>> ROLES = Map.ofEntries(
       Map.entry("demo", List.of(ADMIN)),
-      Map.entry("generate", List.of(EVERYONE)),
       Map.entry("contract register", List.of(DEPARTMENT)),
       Map.entry("contract list", List.of(EVERYONE)),
       Map.entry("contract show", List.of(EVERYONE)),
@@ -48,7 +50,7 @@ final class CommandRoles {
       Map.entry("pipeline validate", List.of(OPERATOR)),
       Map.entry("pipeline run", List.of(OPERATOR)),
       Map.entry("product list", List.of(EVERYONE)),
-      Map.entry("product show", List.of(READERS)),
+      Map.entry("product show", List.of(EVERYONE)),
       Map.entry("product history", List.of(OPERATOR, AUTHORITY, AUDITOR)),
       Map.entry("product verify", List.of(AUTHORITY, AUDITOR, OPERATOR)),
       Map.entry("product submit", List.of(OPERATOR)),

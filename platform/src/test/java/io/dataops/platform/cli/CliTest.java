@@ -31,11 +31,23 @@ class CliTest {
     }
   }
 
+  /** Who the next commands act as (null: the home's default user, its local admin). */
+  String as;
+
   Run run(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--home");
     all.add(dir.resolve("home").toString());
+    if (as != null && !all.contains("--as")) {
+      all.add("--as");
+      all.add(as);
+    }
     return exactly(all.toArray(String[]::new));
+  }
+
+  @org.junit.jupiter.api.BeforeEach
+  void enrollTheCast() {
+    TestCast.enroll(dir.resolve("home"));
   }
 
   /** The command line as given (no --home added). */
@@ -60,6 +72,7 @@ class CliTest {
 
   @Test
   void generateLandAndBrowseWithJson() {
+    as = TestCast.PUBLIC_SECURITY;
     Path feed = dir.resolve("feeds/citizens.csv");
     Run gen = run("generate", "--dataset", "citizens", "--rows", "2000", "--out", feed.toString(), "--encoding", "GBK",
         "--defect-rate", "0.1", "--seed", "3", "--json");
@@ -101,6 +114,7 @@ class CliTest {
 
   @Test
   void contractRegistrationIsCheckedAndThenUsed() throws Exception {
+    as = TestCast.MARKET_REGULATION;
     Path feed = dir.resolve("e.csv");
     assertThat(run("generate", "--dataset", "enterprises", "--rows", "50", "--out", feed.toString()).exit()).isZero();
     Path contract = dir.resolve("e.csv.contract.yaml");
@@ -123,18 +137,20 @@ class CliTest {
 
     Path broken = dir.resolve("broken.yaml");
     Files.writeString(broken, "columns:\n  - name: id\n    type: integr\n");
-    Run bad = run("contract", "register", "--department", "d", "--dataset", "s", "--file", broken.toString());
+    Run bad = run("contract", "register", "--department", "d", "--dataset", "s", "--file", broken.toString(), "--as",
+        TestCast.DEPARTMENT_D);
     assertThat(bad.exit()).isEqualTo(2);
     assertThat(bad.err().strip()).isEqualTo("dataops: broken.yaml:3: column 'id': unknown type 'integr' (expected "
         + "string, long, int, double, decimal(p,s), date, timestamp, boolean)");
     Run wrongDept = run("contract", "register", "--department", "public-security", "--dataset", "enterprises",
-        "--file", moved.toString());
+        "--file", moved.toString(), "--as", TestCast.PUBLIC_SECURITY);
     assertThat(wrongDept.exit()).isEqualTo(2);
     assertThat(wrongDept.err()).contains("names department 'market-regulation', not 'public-security'");
   }
 
   @Test
   void anExplicitContractWinsOverTheOneBesideTheFile() throws Exception {
+    as = TestCast.HUMAN_RESOURCES;
     Path feed = dir.resolve("s.csv");
     assertThat(run("generate", "--dataset", "social-insurance", "--rows", "40", "--out", feed.toString()).exit()).isZero();
     Path explicit = dir.resolve("explicit.yaml");
@@ -153,6 +169,7 @@ class CliTest {
 
   @Test
   void badInputExitsWithTwoAndOneLine() {
+    as = TestCast.DEPARTMENT_D;
     Run noFile = run("land", "--department", "d", "--dataset", "s", "--file", dir.resolve("none.csv").toString());
     assertThat(noFile.exit()).isEqualTo(2);
     assertThat(noFile.err().strip()).isEqualTo("dataops: no readable file at " + dir.resolve("none.csv"));
@@ -162,7 +179,7 @@ class CliTest {
     assertThat(missingOption.exit()).isEqualTo(2);
     assertThat(missingOption.err()).hasLineCount(1).contains("Missing required options").contains("dataops land --help");
 
-    Run unknown = run("table", "show", "ods.nothing");
+    Run unknown = run("table", "show", "ods.nothing", "--as", TestCast.AUTHORITY);
     assertThat(unknown.exit()).isEqualTo(2);
     assertThat(unknown.err().strip()).isEqualTo("dataops: no table ods.nothing (see: dataops table list)");
 
@@ -184,7 +201,7 @@ class CliTest {
     assertThat(report.get("contracts")).hasSize(3);
     assertThat(report.get("suites")).hasSize(2);
     JsonNode steps = report.get("steps");
-    assertThat(steps).hasSize(7);
+    assertThat(steps).hasSize(8);
     for (int i = 0; i < 3; i++) {
       assertThat(steps.get(i).get("landing").get("rowsQuarantined").asLong()).isZero();
     }
@@ -198,11 +215,12 @@ class CliTest {
         .as("contributions name registered people and employers").isTrue();
     assertThat(steps.get(2).at("/quality/validation/results/0/result/details/reference_values").asLong()).isEqualTo(5000);
     assertThat(defective.at("/quality/validation/success").asBoolean()).as("the defective feed fails").isFalse();
-    assertThat(report.get("tables").findValuesAsText("name")).hasSize(11)
+    assertThat(report.get("tables").findValuesAsText("name")).hasSize(12)
         .contains("quality.row_failures", "quality.metrics", "quality.analyzer_states",
             "product.population_by_street", "product.enterprise_employment");
     JsonNode products = report.get("products");
-    assertThat(products.findValuesAsText("product")).containsExactly("population-by-street", "enterprise-employment");
+    assertThat(products.findValuesAsText("product")).containsExactly("population-by-street", "enterprise-employment",
+        "population-by-street");
     JsonNode employment = products.get(1).get("run");
     assertThat(employment.get("inputs").size()).as("two departments' tables").isEqualTo(2);
     assertThat(employment.get("leakCheck").asText()).isEqualTo("passed");
@@ -218,38 +236,57 @@ class CliTest {
     assertThat(shrunk.at("/quality/validation/results/8/result/details/anomaly").asBoolean()).isTrue();
     assertThat(report.get("scorecards").findValuesAsText("department"))
         .containsExactly("human-resources", "public-security");
+    // The governed half: each move by its role, a refusal, a seal, a destruction with its certificate, a clean trail.
+    assertThat(report.get("cast")).hasSize(8);
+    List<String> lives = new ArrayList<>();
+    report.get("lifecycle").forEach(l -> lives.add(l.asText()));
+    assertThat(lives).anyMatch(l -> l.startsWith("sun-hao (operator of futian-data-operator) submitted"))
+        .anyMatch(l -> l.startsWith("zhang-wei (authority of futian-data-bureau) approved"))
+        .anyMatch(l -> l.startsWith("zhou-lei") && l.contains("refused"))
+        .anyMatch(l -> l.contains("sealed population-by-street v1"))
+        .anyMatch(l -> l.contains("destroyed population-by-street v1") && l.contains("post-check passed"));
+    assertThat(report.get("versions").findValuesAsText("state")).containsExactly("published", "destroyed",
+        "published");
+    assertThat(Path.of(report.get("certificate").asText())).isRegularFile();
+    assertThat(Path.of(report.get("certificateHtml").asText())).isRegularFile();
+    assertThat(report.at("/audit/ok").asBoolean()).isTrue();
+    assertThat(report.at("/audit/checkpoints").asInt()).isPositive();
     Path outbox = Path.of(defective.at("/feedback/folder").asText());
     assertThat(outbox.resolve("report.zh.html")).isRegularFile();
     assertThat(outbox.resolve("failing-rows.csv")).isRegularFile();
 
-    Run tickets = run("feedback", "list", "--state", "open", "--json");
-    assertThat(tickets.json().get("tickets")).hasSize(1);
-    long id = tickets.json().at("/tickets/0/id").asLong();
-    assertThat(run("feedback", "ack", String.valueOf(id), "--by", "公安分局数据科", "--json").json().get("state").asText())
-        .isEqualTo("ACKNOWLEDGED");
-    Run noNote = run("feedback", "resolve", String.valueOf(id));
-    assertThat(noNote.exit()).isEqualTo(2);
-    assertThat(run("feedback", "resolve", String.valueOf(id), "--note", "feed was cut short; resent").exit()).isZero();
-    Run shown = run("feedback", "show", String.valueOf(id));
-    assertThat(shown.out()).contains("acknowledged", "公安分局数据科", "resolved");
+    as = "wang-fang"; // the demo's public-security clerk
+    // The shrunken feed reopened a ticket; the later feed (made for version 2) verified it again.
+    Run tickets = run("feedback", "list", "--json");
+    assertThat(tickets.json().get("tickets").findValuesAsText("state")).containsOnly("VERIFIED").hasSize(4);
     Run score = run("feedback", "scorecard", "--department", "public-security", "--json");
-    assertThat(score.json().at("/scorecards/0/feeds").asInt()).isEqualTo(4);
+    assertThat(score.json().at("/scorecards/0/feeds").asInt()).isEqualTo(5);
+    // A department sees only its own tickets.
+    Run others = run("feedback", "list", "--department", "human-resources", "--json");
+    assertThat(others.exit()).isEqualTo(2);
+    assertThat(others.err()).contains("the tickets of human-resources is for human-resources; wang-fang acts for "
+        + "public-security");
     assertThat(run("feedback", "show", "999").exit()).isEqualTo(2);
     assertThat(Files.isDirectory(dir.resolve("home/landing/public-security"))).isTrue();
     assertThat(Files.isRegularFile(dir.resolve("home/contracts/human-resources/social-insurance.contract.yaml"))).isTrue();
     assertThat(Files.isRegularFile(dir.resolve("home/catalog.db"))).isTrue();
     assertThat(Files.isDirectory(dir.resolve("home/warehouse/ods"))).isTrue();
 
+    as = null;
     Run text = run("demo");
     assertThat(text.exit()).isZero();
     assertThat(text.out()).contains("nothing landed").contains("quarantine.public_security__citizens")
-        .contains("product enterprise-employment version 1 (draft)").contains("nothing ran")
-        .contains("leak check: passed");
-    assertThat(run("product", "list", "--json").json().findValuesAsText("version")).containsExactly("1", "1");
+        .contains("product enterprise-employment version 1 (published)").contains("nothing ran")
+        .contains("leak check: passed").contains("audit trail: verified ok");
+    // The admin sees the published versions; the authority sees every one.
+    assertThat(run("product", "list", "--json").json().findValuesAsText("version")).containsExactly("1", "2");
+    assertThat(run("product", "list", "--json", "--as", "zhang-wei").json().findValuesAsText("state"))
+        .containsExactly("published", "destroyed", "published");
   }
 
   @Test
   void qualityRunsOnDemandAndOnEveryFeedOfARegisteredSuite() throws Exception {
+    as = TestCast.PUBLIC_SECURITY;
     Path feed = dir.resolve("c.csv");
     Run gen = run("generate", "--dataset", "citizens", "--rows", "3000", "--out", feed.toString(), "--defect-rate", "0.1",
         "--json");
@@ -269,6 +306,21 @@ class CliTest {
     JsonNode q = land.json().get("quality");
     assertThat(q.get("success").asBoolean()).as("planted bad check characters fail the suite").isFalse();
     assertThat(q.get("failingRows").asLong()).isPositive();
+
+    // The department's tickets: it acknowledges and resolves its own; the authority sees them too.
+    Run tickets = run("feedback", "list", "--state", "open", "--json");
+    assertThat(tickets.json().get("tickets")).as("one per failing rule").hasSize(3);
+    long id = tickets.json().at("/tickets/0/id").asLong();
+    assertThat(run("feedback", "ack", String.valueOf(id), "--by", "公安分局数据科", "--json").json().get("state").asText())
+        .isEqualTo("ACKNOWLEDGED");
+    Run noNote = run("feedback", "resolve", String.valueOf(id));
+    assertThat(noNote.exit()).isEqualTo(2);
+    assertThat(run("feedback", "resolve", String.valueOf(id), "--note", "feed was cut short; resent").exit()).isZero();
+    Run shown = run("feedback", "show", String.valueOf(id), "--as", TestCast.AUTHORITY);
+    assertThat(shown.out()).contains("acknowledged", "公安分局数据科 (ps-clerk)", "resolved");
+    Run notTheirs = run("feedback", "ack", String.valueOf(id), "--as", TestCast.HUMAN_RESOURCES);
+    assertThat(notTheirs.exit()).isEqualTo(2);
+    assertThat(notTheirs.err()).contains("ticket " + id + " is for public-security; hr-clerk acts for human-resources");
 
     Run on = run("quality", "run", "--table", "ods.public_security__citizens", "--json");
     assertThat(on.exit()).as(on.err()).isZero();
@@ -344,10 +396,12 @@ class CliTest {
 
   @Test
   void pipelinesValidateRunAsVersionsAndAreGatedByQuality() throws Exception {
+    as = TestCast.PUBLIC_SECURITY;
     Path feed = dir.resolve("feeds/citizens.csv");
     assertThat(run("generate", "--dataset", "citizens", "--rows", "1500", "--out", feed.toString()).exit()).isZero();
     assertThat(run("land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString())
         .exit()).isZero();
+    as = TestCast.OPERATOR;
     Path pipelines = Files.createDirectories(dir.resolve("pipelines"));
     Path file = pipelines.resolve("income.yaml");
     Files.writeString(file, PIPELINE);
@@ -471,7 +525,7 @@ class CliTest {
     assertThat(gen.exit()).as(gen.err()).isZero();
     assertThat(gen.json().get("rows").asLong()).isEqualTo(30);
     Run land = exactly("--home", home, "land", "--department", "public-security", "--dataset", "citizens",
-        "--file", feed.toString(), "--json");
+        "--file", feed.toString(), "--json", "--as", TestCast.PUBLIC_SECURITY);
     assertThat(land.exit()).as(land.err()).isZero();
     assertThat(land.json().get("rowsLanded").asLong()).isEqualTo(30);
     assertThat(Path.of(home, "catalog.db")).isRegularFile();
@@ -495,13 +549,14 @@ class CliTest {
 
   @Test
   void aFailingCommandWithJsonStillPrintsOneObjectWithTheError() throws Exception {
+    as = TestCast.DEPARTMENT_D;
     Path none = dir.resolve("none.csv");
     JsonNode noFile = failure(run("land", "--json", "--department", "d", "--dataset", "s", "--file", none.toString()), 2);
     assertThat(noFile.get("error").asText()).isEqualTo("dataops: no readable file at " + none);
     assertThat(noFile.get("command").asText()).isEqualTo("land");
     assertThat(noFile.get("home").asText()).isEqualTo(dir.resolve("home").toString());
 
-    JsonNode noTable = failure(run("table", "show", "ods.nothing", "--json"), 2);
+    JsonNode noTable = failure(run("table", "show", "ods.nothing", "--json", "--as", TestCast.AUTHORITY), 2);
     assertThat(noTable.get("error").asText()).isEqualTo("dataops: no table ods.nothing (see: dataops table list)");
     assertThat(noTable.get("command").asText()).isEqualTo("table show");
 
@@ -510,14 +565,19 @@ class CliTest {
     JsonNode unknown = failure(exactly("--json", "--bogus"), 2);
     assertThat(unknown.get("error").asText()).contains("Unknown option: '--bogus'");
 
-    JsonNode noSuite = failure(run("quality", "run", "--table", "ods.nothing", "--json"), 2);
+    JsonNode noSuite = failure(run("quality", "run", "--table", "ods.nothing", "--json", "--as", TestCast.AUTHORITY),
+        2);
     assertThat(noSuite.get("error").asText()).isEqualTo("dataops: no table ods.nothing (see: dataops table list)");
     JsonNode noTicket = failure(run("feedback", "show", "999", "--json"), 2);
     assertThat(noTicket.get("command").asText()).isEqualTo("feedback show");
-    JsonNode noVersion = failure(run("product", "show", "nothing", "--json"), 2);
+    JsonNode noVersion = failure(run("product", "show", "nothing", "--json", "--as", TestCast.AUTHORITY), 2);
+    JsonNode refused = failure(run("product", "approve", "nothing", "1", "--json"), 2);
+    assertThat(refused.get("error").asText()).isEqualTo("dataops: product approve requires role authority; d-clerk "
+        + "has department");
+    assertThat(refused.get("user").asText()).isEqualTo(TestCast.DEPARTMENT_D);
     assertThat(noVersion.get("error").asText()).startsWith("dataops: ");
 
-    Run text = run("table", "show", "ods.nothing");
+    Run text = run("table", "show", "ods.nothing", "--as", TestCast.AUTHORITY);
     assertThat(text.out()).as("without --json, nothing on stdout").isEmpty();
 
     // An internal failure (exit 1) too: a catalog file that is not a database.

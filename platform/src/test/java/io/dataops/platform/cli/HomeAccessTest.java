@@ -39,7 +39,8 @@ class HomeAccessTest {
     home = dir.resolve("home");
     made = ChildCli.run(List.of("bash", "-c", "umask 022 && exec \"$0\" \"$@\""), dir.resolve("make.log"), List.of(
         List.of("demo", "--home", home.toString(), "--json"),
-        List.of("quality", "suggest", "--table", "ods.public_security__citizens", "--home", home.toString())));
+        List.of("quality", "suggest", "--table", "ods.public_security__citizens", "--home", home.toString(),
+            "--as", "wang-fang")));
     for (CliTest.Run r : made) {
       assertThat(r.exit()).as(r.err()).isZero();
     }
@@ -66,7 +67,9 @@ class HomeAccessTest {
     assertThat(files).contains(Path.of("catalog.db"), Path.of("logs/dataops.log"), Path.of("secrets/keys.properties"),
         Path.of("contracts/public-security/citizens.contract.yaml"), Path.of("suites/public-security/citizens.yaml"),
         Path.of("suites/suggested/ods.public_security__citizens.json"),
-        Path.of("pipelines/enterprise-employment.yaml"), Path.of("landing/public-security/citizens-2026-10.csv"));
+        Path.of("pipelines/enterprise-employment.yaml"), Path.of("landing/public-security/citizens-2026-10.csv"),
+        Path.of("secrets/credentials.properties"), Path.of("certificates/population-by-street-v1-destruction.json"),
+        Path.of("certificates/population-by-street-v1-destruction.html"));
     assertThat(files).anyMatch(f -> f.startsWith("outbox/public-security/citizens") && f.endsWith("failing-rows.csv"));
     assertThat(files).anyMatch(f -> f.startsWith("warehouse/ods/public_security__citizens/data")
         && f.toString().endsWith(".parquet"));
@@ -85,31 +88,36 @@ class HomeAccessTest {
     try {
       List<CliTest.Run> runs = ChildCli.run(UNPRIVILEGED, dir.resolve("read-only.log"), List.of(
           List.of("table", "list", "--json", "--home", h),
-          List.of("table", "show", "ods.public_security__citizens", "--limit", "2", "--json", "--home", h),
-          List.of("table", "history", "ods.public_security__citizens", "--json", "--home", h),
+          List.of("table", "show", "ods.public_security__citizens", "--limit", "2", "--json", "--home", h, "--as",
+              "wang-fang"),
+          List.of("table", "history", "ods.public_security__citizens", "--json", "--home", h, "--as", "zhang-wei"),
           List.of("product", "list", "--json", "--home", h),
           List.of("product", "show", "enterprise-employment", "1", "--json", "--home", h),
           List.of("contract", "list", "--json", "--home", h),
           List.of("contract", "show", "--department", "public-security", "--dataset", "citizens", "--home", h),
-          List.of("feedback", "list", "--json", "--home", h),
-          List.of("feedback", "show", "1", "--home", h),
-          List.of("feedback", "scorecard", "--json", "--home", h),
+          List.of("feedback", "list", "--json", "--home", h, "--as", "wang-fang"),
+          List.of("feedback", "show", "1", "--home", h, "--as", "zhang-wei"),
+          List.of("feedback", "scorecard", "--json", "--home", h, "--as", "chen-jing"),
           List.of("quality", "suggest", "--table", "ods.public_security__citizens", "--out", suggested.toString(),
-              "--home", h),
-          List.of("pipeline", "validate", copy.resolve("pipelines/enterprise-employment.yaml").toString(), "--home", h),
+              "--home", h, "--as", "wang-fang"),
+          List.of("pipeline", "validate", copy.resolve("pipelines/enterprise-employment.yaml").toString(), "--home", h,
+              "--as", "sun-hao"),
           List.of("land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString(),
-              "--home", h),
-          List.of("quality", "suggest", "--table", "ods.public_security__citizens", "--home", h),
+              "--home", h, "--as", "wang-fang"),
+          List.of("quality", "suggest", "--table", "ods.public_security__citizens", "--home", h, "--as", "wang-fang"),
           List.of("table", "list", "--home", copy.resolve("nothing-here").toString())));
       for (int i = 0; i < 12; i++) {
         assertThat(runs.get(i).exit()).as(i + ": " + runs.get(i).err()).isZero();
-        assertThat(runs.get(i).err()).as(i + "").isEmpty();
+        // A read of data is an access the trail should record; a read-only home cannot take it, and says so.
+        assertThat(runs.get(i).err()).as(i + "").isIn("", "dataops: note: the home is read-only, so this access is "
+            + "not recorded in its audit trail\n");
       }
-      assertThat(runs.get(0).json().get("tables")).hasSize(11);
+      assertThat(runs.get(1).err()).contains("not recorded");
+      assertThat(runs.get(0).json().get("tables")).hasSize(12);
       assertThat(runs.get(1).json().get("rows")).hasSize(2);
-      assertThat(runs.get(2).json().get("snapshots").size()).isEqualTo(4);
+      assertThat(runs.get(2).json().get("snapshots").size()).isEqualTo(5);
       assertThat(runs.get(3).json()).hasSize(2);
-      assertThat(runs.get(4).json().get("inputs").size()).isEqualTo(2);
+      assertThat(runs.get(4).json().at("/lineage/inputs").size()).isEqualTo(2);
       assertThat(runs.get(5).json().get("contracts")).hasSize(3);
       assertThat(runs.get(6).out()).contains("id_card");
       assertThat(runs.get(7).json().get("tickets").size()).isPositive();

@@ -40,6 +40,7 @@ class LandCliTest {
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--home");
     all.add(dir.resolve("home").toString());
+    all.addAll(List.of("--as", TestCast.PUBLIC_SECURITY)); // the department whose feeds these are
     int exit = Main.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
     return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
@@ -50,13 +51,18 @@ class LandCliTest {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx512m", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(List.of(args));
-    command.addAll(List.of("--home", dir.resolve("home").toString()));
+    command.addAll(List.of("--home", dir.resolve("home").toString(), "--as", TestCast.PUBLIC_SECURITY));
     ProcessBuilder pb = new ProcessBuilder(command)
         .redirectOutput(dir.resolve("child.out").toFile()).redirectError(dir.resolve("child.err").toFile());
     pb.environment().putAll(env);
     Process p = pb.start();
     assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
     return new Run(p.exitValue(), Files.readString(dir.resolve("child.out")), Files.readString(dir.resolve("child.err")));
+  }
+
+  @org.junit.jupiter.api.BeforeEach
+  void enrollTheCast() {
+    TestCast.enroll(dir.resolve("home"));
   }
 
   private String[] land(Path file, String... more) {

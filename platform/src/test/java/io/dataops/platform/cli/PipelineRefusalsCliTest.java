@@ -21,12 +21,16 @@ class PipelineRefusalsCliTest {
 
   record Run(int exit, String out, String err) {}
 
+  /** Who the commands act as: the operator that owns the pipelines (its department lands the feed first). */
+  String as = TestCast.OPERATOR;
+
   Run run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--home");
     all.add(dir.resolve("home").toString());
+    all.addAll(List.of("--as", as));
     int exit = Main.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
     return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
@@ -34,10 +38,13 @@ class PipelineRefusalsCliTest {
 
   @BeforeEach
   void landCitizens() {
+    TestCast.enroll(dir.resolve("home"));
+    as = TestCast.PUBLIC_SECURITY;
     Path feed = dir.resolve("citizens.csv");
     assertThat(run("generate", "--dataset", "citizens", "--rows", "1000", "--out", feed.toString()).exit()).isZero();
     assertThat(run("land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString())
         .exit()).isZero();
+    as = TestCast.OPERATOR;
   }
 
   @Test

@@ -1,0 +1,207 @@
+package io.dataops.platform.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dataops.platform.cli.CliTest.Run;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A product version's whole life through the command line, each move by the person whose role allows it: register
+ * (submit), approve, publish, supersede, seal, verify, destroy; the refusals on the way; the audit trail verified, and
+ * a tampered event found.
+ */
+class ProductLifecycleCliTest {
+  @TempDir Path dir;
+  String as;
+
+  Run run(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--home", dir.resolve("home").toString()));
+    if (as != null && !all.contains("--as")) {
+      all.addAll(List.of("--as", as));
+    }
+    return CliTest.exactly(all.toArray(String[]::new));
+  }
+
+  Run ok(String... args) {
+    Run r = run(args);
+    assertThat(r.exit()).as(String.join(" ", args) + ": " + r.err()).isZero();
+    return r;
+  }
+
+  Run refused(String expected, String... args) {
+    Run r = run(args);
+    assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(2);
+    assertThat(r.err()).hasLineCount(1).contains(expected);
+    return r;
+  }
+
+  Path pipeline;
+
+  @BeforeEach
+  void landAndMakeVersionOne() throws Exception {
+    TestCast.enroll(dir.resolve("home"));
+    as = TestCast.PUBLIC_SECURITY;
+    Path feed = dir.resolve("feeds/c1.csv");
+    ok("generate", "--dataset", "citizens", "--rows", "1500", "--out", feed.toString());
+    ok("land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString());
+    Path pipelines = Files.createDirectories(dir.resolve("pipelines"));
+    pipeline = pipelines.resolve("income.yaml");
+    Files.writeString(pipeline, CliTest.PIPELINE);
+    Files.writeString(pipelines.resolve("gate.yaml"), """
+        name: gate
+        expectations:
+          - type: expect_table_row_count_to_be_between
+            kwargs: {min_value: 1}
+        """);
+    as = TestCast.OPERATOR;
+    assertThat(ok("pipeline", "run", pipeline.toString(), "--json").json().get("version").asInt()).isEqualTo(1);
+  }
+
+  private void release(int version) {
+    ok("product", "submit", "income-by-street", String.valueOf(version), "--as", TestCast.OPERATOR);
+    ok("product", "approve", "income-by-street", String.valueOf(version), "--as", TestCast.AUTHORITY);
+    ok("product", "publish", "income-by-street", String.valueOf(version), "--channel", "market", "--price", "120",
+        "--licence", "exchange licence", "--as", TestCast.OPERATOR);
+  }
+
+  @Test
+  void aVersionIsReviewedPublishedSupersededSealedVerifiedAndDestroyed() throws Exception {
+    refused("product approve requires role authority; olivia has operator", "product", "approve", "income-by-street",
+        "1");
+    refused("product submit of income-by-street is for its operator op; oscar acts for other-op", "product", "submit",
+        "income-by-street", "1", "--as", TestCast.OTHER_OPERATOR);
+    refused("income-by-street v1 is draft: approve needs a version that is submitted", "product", "approve",
+        "income-by-street", "1", "--as", TestCast.AUTHORITY);
+    refused("is draft (not published)", "table", "show", "product.income_by_street", "--tag", "v1", "--as",
+        TestCast.PARTNER);
+    ok("product", "submit", "income-by-street", "1");
+    ok("product", "approve", "income-by-street", "1", "--as", TestCast.AUTHORITY, "--note", "reviewed");
+    refused("a market listing needs a price", "product", "publish", "income-by-street", "1", "--channel", "market",
+        "--licence", "L");
+    JsonNode published = ok("product", "publish", "income-by-street", "1", "--channel", "market", "--price", "120",
+        "--licence", "exchange licence", "--json").json();
+    assertThat(published.get("state").asText()).isEqualTo("published");
+    assertThat(ok("product", "show", "income-by-street", "1", "--json", "--as", TestCast.PARTNER).json()
+        .at("/publication/price").asText()).isEqualTo("120.00");
+    JsonNode partnerRead = ok("table", "show", "product.income_by_street", "--tag", "v1", "--limit", "3", "--json",
+        "--as", TestCast.PARTNER).json();
+    assertThat(partnerRead.get("rows")).hasSize(3);
+
+    // A later feed: version 2 replaces version 1, which is superseded.
+    as = TestCast.PUBLIC_SECURITY;
+    Path feed2 = dir.resolve("feeds/c2.csv");
+    ok("generate", "--dataset", "citizens", "--rows", "300", "--offset", "1500", "--out", feed2.toString());
+    ok("land", "--department", "public-security", "--dataset", "citizens", "--file", feed2.toString());
+    as = TestCast.OPERATOR;
+    assertThat(ok("pipeline", "run", pipeline.toString(), "--json").json().get("version").asInt()).isEqualTo(2);
+    release(2);
+    assertThat(ok("product", "show", "income-by-street", "1", "--json").json().get("state").asText())
+        .isEqualTo("superseded");
+
+    // Sealed: archived, readable by the authority and auditors only.
+    as = TestCast.AUTHORITY;
+    refused("product seal requires role authority; olivia has operator", "product", "seal", "income-by-street", "1",
+        "--as", TestCast.OPERATOR);
+    JsonNode sealed = ok("product", "seal", "income-by-street", "1", "--json").json();
+    Path archive = Path.of(sealed.get("archive").asText());
+    assertThat(archive).isEqualTo(dir.resolve("home/archive/income-by-street/v1"));
+    assertThat(Files.getPosixFilePermissions(archive)).isEqualTo(PosixFilePermissions.fromString("r-x------"));
+    refused("is sealed: reading it requires role authority or auditor", "table", "show", "product.income_by_street",
+        "--tag", "v1", "--as", TestCast.PARTNER);
+    ok("table", "show", "product.income_by_street", "--tag", "v1", "--as", TestCast.AUDITOR);
+    JsonNode verified = ok("product", "verify", "income-by-street", "1", "--json", "--as", TestCast.AUDITOR).json();
+    assertThat(verified.get("ok").asBoolean()).isTrue();
+    assertThat(verified.get("changed")).isEmpty();
+
+    // A planted file in the archive is found.
+    Files.setPosixFilePermissions(archive, PosixFilePermissions.fromString("rwx------"));
+    Files.writeString(archive.resolve("planted.txt"), "x");
+    Run tampered = run("product", "verify", "income-by-street", "1", "--json", "--as", TestCast.AUDITOR);
+    assertThat(tampered.exit()).isEqualTo(1);
+    assertThat(tampered.json().get("ok").asBoolean()).isFalse();
+    assertThat(tampered.json().get("added").get(0).asText()).isEqualTo("archive/planted.txt");
+
+    // Destroyed: its files gone, a certificate written, the trail checkpointed.
+    refused("income-by-street v2 is published: destroy needs a version that is rejected or sealed", "product",
+        "destroy", "income-by-street", "2");
+    JsonNode destroyed = ok("product", "destroy", "income-by-street", "1", "--json").json();
+    assertThat(destroyed.get("state").asText()).isEqualTo("destroyed");
+    assertThat(destroyed.at("/postCheck/passed").asBoolean()).isTrue();
+    Path certificate = Path.of(destroyed.get("certificate").asText());
+    assertThat(certificate).isRegularFile().hasParent(dir.resolve("home/certificates"));
+    assertThat(destroyed.at("/auditCheckpoint/seq").asLong()).isPositive();
+    assertThat(archive).doesNotExist();
+    refused("no tag v1", "table", "show", "product.income_by_street", "--tag", "v1", "--as", TestCast.AUDITOR);
+    refused("was destroyed", "product", "verify", "income-by-street", "1", "--as", TestCast.AUDITOR);
+    refused("is destroyed: destroy needs a version that is rejected or sealed", "product", "destroy",
+        "income-by-street", "1");
+    assertThat(ok("table", "show", "product.income_by_street", "--tag", "v2", "--json", "--as", TestCast.PARTNER)
+        .json().get("snapshotId").asLong()).isPositive();
+    assertThat(ok("product", "verify", "income-by-street", "2", "--json", "--as", TestCast.AUDITOR).json()
+        .get("ok").asBoolean()).isTrue();
+
+    JsonNode history = ok("product", "history", "income-by-street", "1", "--json").json();
+    List<String> moves = new ArrayList<>();
+    history.get("transitions").forEach(t -> moves.add(t.get("to").asText() + " by " + t.get("actor").asText()));
+    assertThat(moves).containsExactly("draft by olivia", "submitted by olivia", "approved by alice",
+        "published by olivia", "superseded by olivia", "sealed by alice", "destroying by alice",
+        "destroyed by alice");
+
+    // The trail: every move, read and refusal; the certificate's digest; verified against its checkpoints.
+    as = TestCast.AUDITOR;
+    JsonNode audit = ok("audit", "verify", "--json").json();
+    assertThat(audit.get("ok").asBoolean()).isTrue();
+    assertThat(audit.get("checkpoints").asInt()).isPositive();
+    List<String> actions = new ArrayList<>();
+    ok("audit", "list", "--limit", "1000", "--oldest-first", "--json").json().get("events")
+        .forEach(e -> actions.add(e.get("action").asText() + ":" + e.get("outcome").asText()));
+    assertThat(actions).contains("feed.land:ok", "pipeline.run:ok", "product.version:ok", "product.submit:ok",
+        "product.approve:ok", "product.publish:ok", "product.supersede:ok", "product.seal:ok", "product.verify:ok",
+        "product.verify:failed", "product.destroy:ok", "table.read:ok", "command.refused:refused");
+    JsonNode destroyEvent = ok("audit", "list", "--action", "product.destroy", "--json").json().at("/events/0");
+    assertThat(destroyEvent.at("/details/certificateDigest").asText()).isEqualTo(destroyed.get("certificateDigest")
+        .asText());
+    refused("audit verify requires role auditor or authority; paul has partner", "audit", "verify", "--as",
+        TestCast.PARTNER);
+
+    // One event changed in the database: the trail no longer verifies, and says where.
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("home/catalog.db"));
+         var st = c.prepareStatement("UPDATE audit_events SET actor = 'mallory' WHERE seq = 7")) {
+      assertThat(st.executeUpdate()).isEqualTo(1);
+    }
+    Run broken = run("audit", "verify", "--json");
+    assertThat(broken.exit()).isEqualTo(1);
+    assertThat(broken.json().get("ok").asBoolean()).isFalse();
+    assertThat(broken.json().get("firstBad").asLong()).isEqualTo(7);
+  }
+
+  @Test
+  void aRejectedVersionIsDestroyedWithoutEverBeingPublished() throws Exception {
+    ok("product", "submit", "income-by-street", "1");
+    refused("needs a reason", "product", "reject", "income-by-street", "1", "--reason", " ", "--as",
+        TestCast.AUTHORITY);
+    ok("product", "reject", "income-by-street", "1", "--reason", "birth years identify people in small streets",
+        "--as", TestCast.AUTHORITY);
+    refused("is rejected: publish needs a version that is approved", "product", "publish", "income-by-street", "1",
+        "--channel", "public-interest", "--licence", "L");
+    JsonNode destroyed = ok("product", "destroy", "income-by-street", "1", "--json", "--as", TestCast.AUTHORITY)
+        .json();
+    assertThat(destroyed.at("/postCheck/passed").asBoolean()).isTrue();
+    try (Stream<Path> files = Files.walk(dir.resolve("home/warehouse/product/income_by_street"))) {
+      assertThat(files.filter(p -> p.toString().endsWith(".parquet"))).as("no data file of the product").isEmpty();
+    }
+    assertThat(Files.readString(Path.of(destroyed.get("certificateHtml").asText()))).contains("rejected");
+  }
+}
