@@ -19,3 +19,13 @@ measure() {
     exit 1; }
   cat "$out/$label.time"
 }
+
+# The people a benchmark acts as, enrolled in its home by the home's local admin: the public-security clerk who lands
+# and checks feeds, and the operator "bench" whose pipeline the desensitization benchmark runs.
+enroll() {
+  local home=$1
+  "$root/bin/dataops" org add public-security --name "public security" --kind department --home "$home" >/dev/null
+  "$root/bin/dataops" user add ps-clerk --org public-security --roles department --save --home "$home" >/dev/null
+  "$root/bin/dataops" org add bench --name "benchmark operator" --kind operator --home "$home" >/dev/null
+  "$root/bin/dataops" user add bench-op --org bench --roles operator --save --home "$home" >/dev/null
+}

@@ -13,14 +13,15 @@ source "$root/bench/common.sh"
 echo "preparing an $n-row citizen table..."
 "$root/bin/dataops" generate --dataset citizens --rows "$n" --population "$n" --seed 1 \
   --out "$out/citizens.csv" --home "$out/home" >/dev/null
+enroll "$out/home"
 "$root/bin/dataops" land --home "$out/home" --department public-security --dataset citizens \
-  --file "$out/citizens.csv" >/dev/null
+  --file "$out/citizens.csv" --as ps-clerk >/dev/null
 rm -f "$out/citizens.csv"
 cp "$root/bench/desensitize-pipeline.yaml" "$out/pipeline.yaml"
 files="$out/home/warehouse/ods/public_security__citizens/data/*.parquet"
 
 read -r ours_wall ours_rss < <(measure dataops env DATAOPS_HEAP=1g "$root/bin/dataops" pipeline run \
-  "$out/pipeline.yaml" --home "$out/home" --json)
+  "$out/pipeline.yaml" --home "$out/home" --json --as bench-op)
 read -r duck_wall duck_rss < <(measure duckdb java -cp "$jar" "$root/bench/DuckDbDesensitize.java" "$files" \
   "$out/duckdb.parquet")
 

@@ -17,20 +17,21 @@ suite = json.load(open(sys.argv[1]))
 suite["expectations"] = [e for e in suite["expectations"] if e["type"] != "expect_column_values_to_be_unique"]
 json.dump(suite, open(sys.argv[2], "w"), indent=1)
 PY
+enroll "$out/home"
 "$root/bin/dataops" quality suite register --home "$out/home" --department public-security --dataset citizens \
-  --file "$out/suite.json" >/dev/null
+  --file "$out/suite.json" --as ps-clerk >/dev/null
 for ((f = 1; f <= feeds; f++)); do
   echo "landing and checking feed $f of $feeds ($n rows)..."
   "$root/bin/dataops" generate --dataset citizens --rows "$n" --population "$n" --defect-rate 0.01 --seed "$f" \
     --out "$out/citizens-$f.csv" --home "$out/home" >/dev/null
   "$root/bin/dataops" land --home "$out/home" --department public-security --dataset citizens \
-    --file "$out/citizens-$f.csv" >/dev/null
+    --file "$out/citizens-$f.csv" --as ps-clerk >/dev/null
   rm "$out/citizens-$f.csv"
 done
 read -r inc_wall inc_rss < <(measure added env DATAOPS_HEAP=1g "$root/bin/dataops" quality run --home "$out/home" \
-  --table ods.public_security__citizens --json)
+  --table ods.public_security__citizens --json --as ps-clerk)
 read -r full_wall full_rss < <(measure full env DATAOPS_HEAP=1g "$root/bin/dataops" quality run --home "$out/home" \
-  --table ods.public_security__citizens --json --full)
+  --table ods.public_security__citizens --json --full --as ps-clerk)
 python3 - "$out" "$inc_wall" "$inc_rss" "$full_wall" "$full_rss" <<'PY'
 import json, sys
 out, iw, irss, fw, frss = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])

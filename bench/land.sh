@@ -20,12 +20,13 @@ bytes=$(stat -c %s "$out/citizens.csv")
 # DuckDB reads CSV as UTF-8 only (its GBK support is a download this machine cannot make): give it the same rows
 # in UTF-8. It therefore does less work than we do (no GBK decoding, no contract checks, no quarantine).
 iconv -f GBK -t UTF-8 "$out/citizens.csv" > "$out/citizens-utf8.csv"
+enroll "$out/home"
 
 gc_log="$out/dataops-gc.log"
 if ! read -r ours_wall ours_rss < <(measure dataops env DATAOPS_HEAP="$heap" \
     DATAOPS_JAVA_OPTS="${DATAOPS_JAVA_OPTS:-} -XX:+ExitOnOutOfMemoryError -Xlog:gc,gc+init:file=$gc_log" \
     "$root/bin/dataops" land --home "$out/home" --department public-security --dataset citizens \
-    --file "$out/citizens.csv" --json); then
+    --file "$out/citizens.csv" --json --as ps-clerk); then
   if grep -qs OutOfMemoryError "$out/dataops.out" "$out/dataops.err"; then
     echo "FAILED: dataops land ran out of its $heap heap landing $n rows (GC log: $gc_log)" >&2
   fi

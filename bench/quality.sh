@@ -14,12 +14,13 @@ source "$root/bench/common.sh"
 echo "preparing an $n-row citizen table..."
 "$root/bin/dataops" generate --dataset citizens --rows "$n" --population "$n" --defect-rate 0.01 --seed 1 \
   --out "$out/citizens.csv" --home "$out/home" >/dev/null
+enroll "$out/home"
 "$root/bin/dataops" land --home "$out/home" --department public-security --dataset citizens \
-  --file "$out/citizens.csv" >/dev/null
+  --file "$out/citizens.csv" --as ps-clerk >/dev/null
 files="$out/home/warehouse/ods/public_security__citizens/data/*.parquet"
 
 read -r ours_wall ours_rss < <(measure dataops env DATAOPS_HEAP=1g "$root/bin/dataops" quality run --home "$out/home" \
-  --table ods.public_security__citizens --suite "$root/bench/quality-suite.json" --json)
+  --table ods.public_security__citizens --suite "$root/bench/quality-suite.json" --json --as ps-clerk)
 read -r duck_wall duck_rss < <(measure duckdb java -cp "$jar" "$root/bench/DuckDbQuality.java" "$files")
 # Deequ on Spark local[2]: the quality-conformance module's test classpath (Deequ 2.1.0, Spark 3.5.7).
 (cd "$root" && mvn -B -q -Dstyle.color=never dependency:build-classpath -pl quality-conformance -Dmdep.includeScope=test \

@@ -38,16 +38,7 @@ final class ProductCommand {
 
   /** The fields of {@code product list}, and the head of {@code product show}. */
   static Map<String, Object> summary(ProductVersion v) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("name", v.product());
-    m.put("version", v.version());
-    m.put("state", v.state().label());
-    m.put("snapshotId", v.snapshotId());
-    m.put("tag", v.tag());
-    m.put("rows", v.lineage().rowsOut());
-    m.put("createdAt", v.createdAt());
-    m.put("updatedAt", v.updatedAt());
-    return m;
+    return ProductServices.summary(v);
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true,

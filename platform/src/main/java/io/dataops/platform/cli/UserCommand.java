@@ -171,43 +171,39 @@ final class UserCommand {
     }
   }
 
-  @Command(name = "disable", mixinStandardHelpOptions = true, description = "A disabled user's tokens stop working.")
-  static final class Disable implements Callable<Integer> {
+  /** Disables or enables a user: a disabled user's tokens stop working. */
+  abstract static class SetDisabled implements Callable<Integer> {
     private final Cli cli;
     final CommonOptions common;
+    private final boolean disabled;
     @Parameters(index = "0", paramLabel = "USER") String name;
 
-    Disable(Cli cli) {
+    SetDisabled(Cli cli, boolean disabled) {
       this.cli = cli;
       this.common = cli.common;
+      this.disabled = disabled;
     }
 
     @Override
     public Integer call() {
       cli.config(common);
-      User u = identities(cli).setDisabled(name, true);
-      cli.print(common, json(u), "user " + name + " is disabled\n");
+      User u = identities(cli).setDisabled(name, disabled);
+      cli.print(common, json(u), "user " + name + " is " + (disabled ? "disabled" : "enabled") + "\n");
       return 0;
     }
   }
 
-  @Command(name = "enable", mixinStandardHelpOptions = true, description = "Enable a disabled user again.")
-  static final class Enable implements Callable<Integer> {
-    private final Cli cli;
-    final CommonOptions common;
-    @Parameters(index = "0", paramLabel = "USER") String name;
-
-    Enable(Cli cli) {
-      this.cli = cli;
-      this.common = cli.common;
+  @Command(name = "disable", mixinStandardHelpOptions = true, description = "A disabled user's tokens stop working.")
+  static final class Disable extends SetDisabled {
+    Disable(Cli cli) {
+      super(cli, true);
     }
+  }
 
-    @Override
-    public Integer call() {
-      cli.config(common);
-      User u = identities(cli).setDisabled(name, false);
-      cli.print(common, json(u), "user " + name + " is enabled\n");
-      return 0;
+  @Command(name = "enable", mixinStandardHelpOptions = true, description = "Enable a disabled user again.")
+  static final class Enable extends SetDisabled {
+    Enable(Cli cli) {
+      super(cli, false);
     }
   }
 

@@ -29,12 +29,16 @@ import java.util.TreeMap;
  * DATAOPS_KEY_&lt;NAME&gt;             (environment only)     one secret key in hex (wins over the keys file)
  * DATAOPS_MASK_LIMIT_&lt;KIND&gt;      mask.limit.&lt;kind&gt;      e.g. 4+4: the most of an id_card, mobile or bank_card a
  *                                                       policy may leave in clear (stricter than 6+4, 3+4, 6+4)
+ * DATAOPS_DIGEST                 digest                 sm3 (default) or sha256: product content digests (Merkle
+ *                                                       roots, seal manifests, destruction certificates)
  * </pre>
  *
  * @param keys the secret keys of pseudonymization and format-preserving encryption (see {@link ConfiguredKeys})
  * @param keepLimits the authority's limits on what a policy may leave of an identifier (see {@link KeepLimits})
+ * @param digest the digest of product content (SM3, GB/T 32905, unless configured to SHA-256)
  */
-public record PlatformConfig(Path home, LakehouseConfig lakehouse, ConfiguredKeys keys, KeepLimits keepLimits) {
+public record PlatformConfig(Path home, LakehouseConfig lakehouse, ConfiguredKeys keys, KeepLimits keepLimits,
+    io.dataops.core.digest.DigestAlgorithm digest) {
 
   public static final String PROPERTIES_FILE = "dataops.properties";
   private static final String MASK_LIMIT = "mask.limit.";
@@ -77,8 +81,15 @@ public record PlatformConfig(Path home, LakehouseConfig lakehouse, ConfiguredKey
       throw new BadInputException("catalog.uri must be jdbc:sqlite:FILE or jdbc:postgresql://HOST:PORT/DB");
     }
     String keysFile = setting(env, file, "DATAOPS_KEYS_FILE", "keys.file", null);
+    String digest = setting(env, file, "DATAOPS_DIGEST", "digest", "sm3");
+    io.dataops.core.digest.DigestAlgorithm algorithm;
+    try {
+      algorithm = io.dataops.core.digest.DigestAlgorithm.of(digest);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("digest (DATAOPS_DIGEST) is sm3 or sha256, not '" + digest + "'");
+    }
     return new PlatformConfig(home, new LakehouseConfig(uri, user, password, warehouse, Map.of()),
-        ConfiguredKeys.of(home, env, keysFile), keepLimits(env, file, props));
+        ConfiguredKeys.of(home, env, keysFile), keepLimits(env, file, props), algorithm);
   }
 
   /** The platform's limits made stricter by {@code mask.limit.<kind>} settings (the environment winning). */

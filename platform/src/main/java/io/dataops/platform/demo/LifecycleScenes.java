@@ -17,7 +17,6 @@ import io.dataops.products.registry.VersionState;
 import io.dataops.products.seal.Sealer;
 import io.dataops.products.seal.VerifyReport;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -162,13 +161,7 @@ final class LifecycleScenes {
   List<Map<String, Object>> versions() {
     List<Map<String, Object>> out = new ArrayList<>();
     for (ProductVersion v : as(auditor).registry().list(null)) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", v.product());
-      m.put("version", v.version());
-      m.put("state", v.state().label());
-      m.put("snapshotId", v.snapshotId());
-      m.put("tag", v.tag());
-      out.add(m);
+      out.add(ProductServices.summary(v));
     }
     return out;
   }

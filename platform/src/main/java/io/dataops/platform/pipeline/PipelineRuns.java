@@ -15,7 +15,6 @@ import io.dataops.pipelines.run.PipelineRunResult;
 import io.dataops.core.audit.Actor;
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
-import io.dataops.core.digest.DigestAlgorithm;
 import io.dataops.products.publish.ProductPublisher;
 import io.dataops.products.publish.QualityGate;
 import io.dataops.products.registry.ProductRegistry;
@@ -106,7 +105,7 @@ public final class PipelineRuns {
       verdicts.accept(v);
       return v;
     };
-    ProductPublisher publisher = new ProductPublisher(lakehouse, versions(config), gate, audit, DigestAlgorithm.SM3);
+    ProductPublisher publisher = new ProductPublisher(lakehouse, versions(config), gate, audit, config.digest());
     List<String> objects = new java.util.ArrayList<>(List.of("pipeline:" + p.definition().name(),
         "product:" + p.definition().product()));
     p.inputSnapshots().forEach((table, snapshot) -> objects.add("table:" + table));

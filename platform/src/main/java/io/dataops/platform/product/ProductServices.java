@@ -18,6 +18,20 @@ public record ProductServices(PlatformConfig config, Lakehouse lakehouse, Produc
     return new ProductServices(config, lakehouse, PipelineRuns.versions(config), audit);
   }
 
+  /** A version as lists show it: {@code name, version, state, snapshotId, tag, rows, createdAt, updatedAt}. */
+  public static java.util.Map<String, Object> summary(io.dataops.products.registry.ProductVersion v) {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("name", v.product());
+    m.put("version", v.version());
+    m.put("state", v.state().label());
+    m.put("snapshotId", v.snapshotId());
+    m.put("tag", v.tag());
+    m.put("rows", v.lineage().rowsOut());
+    m.put("createdAt", v.createdAt());
+    m.put("updatedAt", v.updatedAt());
+    return m;
+  }
+
   public Lifecycle lifecycle() {
     return new Lifecycle(lakehouse, registry, audit);
   }

@@ -1,0 +1,117 @@
+package io.dataops.platform.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dataops.core.testing.PostgresServer;
+import io.dataops.platform.Main;
+import io.dataops.platform.cli.CliTest.Run;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Users and tokens through the command line: bootstrap, tokens from the file or the environment, revocation. */
+class IdentityCliTest {
+  @TempDir Path dir;
+  final Map<String, String> env = new HashMap<>();
+
+  Run run(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--home", dir.resolve("home").toString()));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit = Main.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), Map.copyOf(env));
+    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  Run ok(String... args) {
+    Run r = run(args);
+    assertThat(r.exit()).as(String.join(" ", args) + ": " + r.err()).isZero();
+    return r;
+  }
+
+  @Test
+  void theFirstAdminIsBootstrappedOnceAndTokensWorkUntilRevokedOrTheUserIsDisabled() throws Exception {
+    JsonNode root = ok("user", "bootstrap", "--name", "root", "--save", "--json").json();
+    assertThat(root.get("token").asText()).startsWith("dop_");
+    assertThat(ok("user", "whoami", "--json").json().get("name").asText()).isEqualTo("root");
+    Run again = run("user", "bootstrap", "--name", "second");
+    assertThat(again.exit()).isEqualTo(2);
+    assertThat(again.err()).contains("an admin exists already (root)");
+
+    ok("org", "add", "futian-data-bureau", "--name", "data bureau", "--kind", "authority");
+    Run badRole = run("user", "add", "x", "--org", "futian-data-bureau", "--roles", "operator");
+    assertThat(badRole.exit()).isEqualTo(2);
+    JsonNode alice = ok("user", "add", "alice", "--org", "futian-data-bureau", "--roles", "authority", "--token",
+        "--json").json();
+    String token = alice.at("/token/token").asText();
+    String id = alice.at("/token/tokenId").asText();
+    assertThat(Files.readString(dir.resolve("home/secrets/credentials.properties"))).doesNotContain(token);
+
+    env.put("DATAOPS_TOKEN", token);
+    assertThat(ok("user", "whoami", "--json").json().get("roles").get(0).asText()).isEqualTo("authority");
+    Run someoneElse = run("user", "whoami", "--as", "root");
+    assertThat(someoneElse.exit()).isEqualTo(2);
+    assertThat(someoneElse.err()).contains("the API token is alice's, not root's").doesNotContain(token);
+    env.remove("DATAOPS_TOKEN");
+
+    ok("user", "token", "revoke", id);
+    env.put("DATAOPS_TOKEN", token);
+    Run revoked = run("user", "whoami");
+    assertThat(revoked.exit()).isEqualTo(2);
+    assertThat(revoked.err()).contains("was revoked").doesNotContain(token);
+    env.remove("DATAOPS_TOKEN");
+
+    String fresh = ok("user", "token", "issue", "alice", "--days", "1", "--json").json().get("token").asText();
+    ok("user", "disable", "alice");
+    env.put("DATAOPS_TOKEN", fresh);
+    assertThat(run("user", "whoami").err()).contains("user alice is disabled");
+    env.remove("DATAOPS_TOKEN");
+    ok("user", "enable", "alice");
+    env.put("DATAOPS_TOKEN", fresh);
+    ok("user", "whoami");
+    env.remove("DATAOPS_TOKEN");
+
+    // The credentials file holds tokens: others may not read it.
+    Path file = dir.resolve("home/secrets/credentials.properties");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    Run exposed = run("table", "list");
+    assertThat(exposed.exit()).isEqualTo(2);
+    assertThat(exposed.err()).contains("chmod 600");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    assertThat(run("table", "list", "--as", "nobody").err()).contains("no API token for nobody");
+
+    // Every identity change is in the trail.
+    List<String> actions = new ArrayList<>();
+    env.put("DATAOPS_TOKEN", fresh);
+    ok("audit", "list", "--json", "--limit", "100", "--oldest-first").json().get("events")
+        .forEach(e -> actions.add(e.get("action").asText()));
+    assertThat(actions).contains("user.bootstrap", "organization.create", "user.create", "token.issue",
+        "token.revoke", "auth.refused", "user.disable", "user.enable");
+  }
+
+  @Test
+  void aProductionHomeHasNoLocalAdminUntilBootstrapped() throws Exception {
+    String url = PostgresServer.newDatabase("identity_" + System.nanoTime());
+    env.put("DATAOPS_CATALOG_URI", url);
+    env.put("DATAOPS_CATALOG_USER", "postgres");
+    env.put("DATAOPS_CATALOG_PASSWORD", "");
+    Run none = run("table", "list");
+    assertThat(none.exit()).isEqualTo(2);
+    assertThat(none.err()).contains("no API token");
+    assertThat(dir.resolve("home/secrets/credentials.properties")).doesNotExist();
+    ok("user", "bootstrap", "--save");
+    assertThat(ok("user", "whoami", "--json").json().get("name").asText()).isEqualTo("admin");
+    ok("table", "list");
+  }
+}
