@@ -249,4 +249,52 @@ class DestroyTest extends ProductFixture {
     // A retry of the same run cannot publish what is gone: it must write its files again.
     assertThatThrownBy(update::commit).hasMessageContaining("must write them again");
   }
+
+  @Test
+  void aBranchOnTheVersionIsRemovedWithItAndDoesNotKeepItsRowsReadable() throws Exception {
+    ProductVersion v1 = publish(false, dataFile(1, 20));
+    release(1);
+    publish(false, dataFile(21, 30));
+    release(2);
+    table().manageSnapshots().createBranch("someones-copy", v1.snapshotId()).commit();
+    seal(1);
+    Destroyer.Result r = destroyer().destroy(PRODUCT, 1, AUTHORITY);
+    assertThat(r.certificate().postCheck().passed()).isTrue();
+    assertThat(table().refs()).doesNotContainKeys("someones-copy", "v1");
+    assertThat(Files.exists(local(registry.files(PRODUCT, 1).get(0).location()))).isFalse();
+    assertThat(streets(table())).hasSize(10);
+  }
+
+  @Test
+  void aDeleteFileOnlyTheDestroyedVersionNeedsIsRemovedAndTheVersionSharingItsDataStillReadsAllItsRows()
+      throws Exception {
+    String a = dataFile(1, 10);
+    publish(false, a);
+    // Version 2 is version 1's file with its first row deleted, merge-on-read: a position delete file.
+    Table table = table();
+    var appenders = new org.apache.iceberg.data.GenericAppenderFactory(table.schema(), table.spec());
+    var out = org.apache.iceberg.encryption.EncryptedFiles.plainAsEncryptedOutput(
+        table.io().newOutputFile(table.location() + "/data/deletes-of-v2.parquet"));
+    org.apache.iceberg.deletes.PositionDeleteWriter<Record> w = appenders.newPosDeleteWriter(out,
+        org.apache.iceberg.FileFormat.PARQUET, null);
+    try (w) {
+      w.write(org.apache.iceberg.deletes.PositionDelete.<Record>create().set(a, 0L, null));
+    }
+    org.apache.iceberg.DeleteFile deletes = w.toDeleteFile();
+    table.newRowDelta().addDeletes(deletes).commit();
+    publish(true); // version 2: what the table holds now (the file and its deletes)
+    assertThat(registry.files(PRODUCT, 2)).extracting(VersionFile::kind).containsExactlyInAnyOrder("data",
+        "position-deletes");
+    assertThat(streets(table())).hasSize(9);
+    lifecycle.submit(PRODUCT, 2, OPERATOR);
+    lifecycle.reject(PRODUCT, 2, AUTHORITY, "the deletion must be a new pipeline run");
+    Destroyer.Result r = destroyer().destroy(PRODUCT, 2, AUTHORITY);
+    assertThat(r.certificate().files()).extracting(DestructionPlan.PlannedFile::kind, DestructionPlan.PlannedFile::disposition)
+        .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("data", DestructionPlan.KEEP),
+            org.assertj.core.groups.Tuple.tuple("position-deletes", DestructionPlan.REMOVE));
+    assertThat(Files.exists(local(deletes.location()))).isFalse();
+    assertThat(Files.exists(local(a))).isTrue();
+    assertThat(streets(table())).as("version 1, current again, reads all its rows").hasSize(10);
+    assertThat(new Verifier(lakehouse, registry).verify(PRODUCT, 1).ok()).isTrue();
+  }
 }

@@ -272,9 +272,22 @@ public final class Destroyer {
 
   /** Removes the version's tag and moves the main branch off its snapshot. */
   private void unreference(Table table, DestructionPlan plan, Actor actor) {
-    SnapshotRef tag = table.refs().get(plan.tag());
-    if (tag != null && tag.isTag() && tag.snapshotId() == plan.snapshotId()) {
-      table.manageSnapshots().removeTag(plan.tag()).commit();
+    // The version's tag, and any other tag or branch that holds exactly its snapshot: a ref kept on it would keep its
+    // rows readable (main is moved below instead).
+    var manage = table.manageSnapshots();
+    boolean removed = false;
+    for (Map.Entry<String, SnapshotRef> ref : table.refs().entrySet()) {
+      if (ref.getValue().snapshotId() == plan.snapshotId() && !ref.getKey().equals(SnapshotRef.MAIN_BRANCH)) {
+        if (ref.getValue().isTag()) {
+          manage.removeTag(ref.getKey());
+        } else {
+          manage.removeBranch(ref.getKey());
+        }
+        removed = true;
+      }
+    }
+    if (removed) {
+      manage.commit();
     }
     table.refresh();
     if (table.currentSnapshot() != null && table.currentSnapshot().snapshotId() == plan.snapshotId()) {
