@@ -56,6 +56,15 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 public final class PipelineParser {
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+
+  /** What is wrong with a pipeline or product name: its characters, or (right characters) its length. */
+  static String nameProblem(String key, String value) {
+    if (value.matches("[a-z][a-z0-9-]*")) {
+      return key + " '" + value.substring(0, 20) + "…' has " + value.length() + " characters, at most 63 are allowed";
+    }
+    String shown = value.length() > 40 ? value.substring(0, 40) + "…" : value;
+    return key + " '" + shown + "' must be lower-case letters, digits and '-', starting with a letter";
+  }
   private static final Pattern ALIAS = Pattern.compile("[a-z][a-z0-9_]{0,62}");
   private static final Pattern TABLE = Pattern.compile("[a-z][a-z0-9_]*\\.[a-z][a-z0-9_]*");
   private static final Set<String> TOP = Set.of("name", "scenario", "owner", "description", "inputs", "transform",
@@ -97,8 +106,7 @@ public final class PipelineParser {
     Map<String, NodeTuple> f = nodes.fields(top, TOP, "pipeline");
     String name = required(f, "name", top);
     if (!NAME.matcher(name).matches()) {
-      throw fail(line(f.get("name").getValueNode()), "name '" + name
-          + "' must be lower-case letters, digits and '-', starting with a letter");
+      throw fail(line(f.get("name").getValueNode()), nameProblem("name", name));
     }
     String scenario = required(f, "scenario", top);
     String owner = required(f, "owner", top);
@@ -157,8 +165,7 @@ public final class PipelineParser {
     PrivacySpec privacy = f.containsKey("privacy") ? privacy(f.get("privacy").getValueNode()) : null;
     String product = required(f, "product", top);
     if (!NAME.matcher(product).matches()) {
-      throw fail(line(f.get("product").getValueNode()), "product '" + product
-          + "' must be lower-case letters, digits and '-', starting with a letter");
+      throw fail(line(f.get("product").getValueNode()), nameProblem("product", product));
     }
     QualitySpec quality = null;
     if (f.containsKey("quality")) {

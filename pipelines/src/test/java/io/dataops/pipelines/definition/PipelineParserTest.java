@@ -99,4 +99,15 @@ class PipelineParserTest {
     assertThatThrownBy(() -> PolicyFactory.build("p.yaml", f.policies().get("birth_date"), id -> new byte[32], null))
         .hasMessage("p.yaml:16: column 'birth_date': an age band needs the date ages are counted at (asOf)");
   }
+
+  @Test
+  void aNameOfTheRightCharactersButTooLongIsRefusedForItsLength() {
+    String longName = "population-by-street-" + "x".repeat(50);
+    assertThatThrownBy(() -> parse(GOOD.replace("name: citizens-profile", "name: " + longName)))
+        .isInstanceOf(PipelineException.class).hasMessageEndingWith("has 71 characters, at most 63 are allowed");
+    assertThat(PipelineParser.nameProblem("product", longName)).isEqualTo("product 'population-by-street…' has 71 "
+        + "characters, at most 63 are allowed");
+    assertThat(PipelineParser.nameProblem("name", "Bad Name")).isEqualTo("name 'Bad Name' must be lower-case "
+        + "letters, digits and '-', starting with a letter");
+  }
 }
