@@ -1,6 +1,6 @@
 package io.dataops.platform.cli;
 
-import io.dataops.jobs.batch.SpringBatchExecutor;
+import io.dataops.pipelines.plan.Executors;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.landing.ProgressListener;
 import io.dataops.pipelines.definition.BoundPipeline;
@@ -111,8 +111,8 @@ final class PipelineCommand {
     private final Cli cli;
     final CommonOptions common;
     @Parameters(index = "0", paramLabel = "FILE") Path file;
-    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = SpringBatchExecutor.ENGINE,
-        description = "spring-batch (default) or flink.") String engine;
+    @Option(names = "--engine", paramLabel = "ENGINE",
+        description = "The engine to run on: one this build has (default: the first, spring-batch).") String engine;
 
     Run(Cli cli) {
       this.cli = cli;
@@ -122,6 +122,9 @@ final class PipelineCommand {
     @Override
     public Integer call() {
       cli.know("file", file.toString());
+      if (engine == null) {
+        engine = Executors.defaultEngine();
+      }
       cli.know("engine", engine);
       PipelineRuns.checkEngine(engine);
       PlatformConfig config = cli.config(common);

@@ -12,7 +12,7 @@ import io.dataops.lakehouse.sample.GenerateResult;
 import io.dataops.lakehouse.sample.SampleDataset;
 import io.dataops.lakehouse.sample.SampleGenerator;
 import io.dataops.lakehouse.table.TableBrowser;
-import io.dataops.jobs.batch.SpringBatchExecutor;
+import io.dataops.pipelines.plan.Executors;
 import io.dataops.pipelines.run.PipelineRunResult;
 import io.dataops.platform.config.PlatformConfig;
 import io.dataops.platform.pipeline.PipelineRuns;
@@ -190,7 +190,7 @@ public final class Demo {
       PipelineRuns runs = new PipelineRuns(config, lakehouse, workers).as(operator.actor(), operator.audit());
       for (String name : PIPELINES) {
         Path file = pipelineFiles(config).resolve(name);
-        products.add(new ProductRun(file.toString(), runs.run(runs.validate(file), SpringBatchExecutor.ENGINE,
+        products.add(new ProductRun(file.toString(), runs.run(runs.validate(file), Executors.defaultEngine(),
             rows -> { })));
       }
       LifecycleScenes lifecycle = new LifecycleScenes(config, lakehouse, cast);
@@ -206,7 +206,7 @@ public final class Demo {
       steps.add(land("a new citizens feed, for version 2 of the population product", landing, citizenContract,
           later.generate(zone)));
       Path population = pipelineFiles(config).resolve(PIPELINES.get(0));
-      PipelineRunResult v2 = runs.run(runs.validate(population), SpringBatchExecutor.ENGINE, rows -> { });
+      PipelineRunResult v2 = runs.run(runs.validate(population), Executors.defaultEngine(), rows -> { });
       products.add(new ProductRun(population.toString(), v2));
       lifecycle.release(v2, io.dataops.products.lifecycle.Lifecycle.PUBLIC_INTEREST, null,
           "CC BY 4.0, attribution to 福田区政务服务数据管理局");

@@ -1,9 +1,6 @@
 package io.dataops.platform.pipeline;
 
-import io.dataops.jobs.batch.BatchInfrastructure;
 import io.dataops.products.publish.ProductTables;
-import io.dataops.jobs.batch.RunSettings;
-import io.dataops.jobs.batch.SpringBatchExecutor;
 import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.catalog.LakehouseConfig;
@@ -11,6 +8,11 @@ import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.definition.PipelineException;
 import io.dataops.pipelines.definition.PipelineParser;
 import io.dataops.pipelines.definition.PipelineValidator;
+import io.dataops.pipelines.plan.ExecutorEnvironment;
+import io.dataops.pipelines.plan.Executors;
+import io.dataops.pipelines.plan.PipelineExecutor;
+import io.dataops.pipelines.plan.RunControl;
+import io.dataops.pipelines.plan.RunPlan;
 import io.dataops.pipelines.run.PipelineRunResult;
 import io.dataops.core.audit.Actor;
 import io.dataops.core.audit.AuditEvent;
@@ -36,7 +38,6 @@ import java.util.function.LongConsumer;
  * and version records, and the quality engine as its gate.
  */
 public final class PipelineRuns {
-  public static final List<String> ENGINES = List.of(SpringBatchExecutor.ENGINE, "flink");
 
   private final PlatformConfig config;
   private final Lakehouse lakehouse;
@@ -79,14 +80,9 @@ public final class PipelineRuns {
     return p;
   }
 
-  /** Refuses an engine this platform cannot run (before any work). */
+  /** Refuses an engine this build does not have (before any work), naming those it has. */
   public static void checkEngine(String engine) {
-    if (!SpringBatchExecutor.ENGINE.equals(engine)) {
-      if ("flink".equals(engine)) {
-        throw new BadInputException("the Flink executor (jobs/flink) is not built yet: use --engine spring-batch");
-      }
-      throw new BadInputException("unknown engine '" + engine + "': use one of " + ENGINES);
-    }
+    Executors.factory(engine);
   }
 
   /** Runs a validated pipeline; {@code progress} is told the transform rows processed after each chunk. */
@@ -115,11 +111,10 @@ public final class PipelineRuns {
     details.put("inputs", p.inputSnapshots()); // the exact snapshots the run reads
     PipelineRunResult r;
     try {
-      r = new SpringBatchExecutor(lakehouse, new BatchInfrastructure(lc.catalogUri(), lc.catalogUser(),
-          lc.catalogPassword()), publisher, config.keys(), config.work(), RunSettings.defaults())
-          .as(actor)
-          .onProgress(progress)
-          .run(p);
+      ExecutorEnvironment env = new ExecutorEnvironment(lakehouse, config.keys(), config.work(), lc.catalogUri(),
+          lc.catalogUser(), lc.catalogPassword(), Map.of(), Map.of(ProductPublisher.class, publisher));
+      PipelineExecutor executor = Executors.create(engine, env);
+      r = executor.run(RunPlan.of(p, config.keys(), executor.engine(), lakehouse), new RunControl(actor, progress));
     } catch (BadInputException refused) {
       details.put("reason", refused.getMessage());
       audit.record(new AuditEvent("pipeline.run", objects, AuditEvent.REFUSED, details));

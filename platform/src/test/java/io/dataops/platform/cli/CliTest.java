@@ -513,7 +513,8 @@ class CliTest {
     assertThat(bad.err()).startsWith("dataops: income.yaml:9: column 'phone' carries personal data from "
         + "citizens.phone");
     assertThat(bad.err().lines()).hasSize(1);
-    assertThat(run("pipeline", "run", file.toString(), "--engine", "flink").err()).contains("not built yet");
+    assertThat(run("pipeline", "run", file.toString(), "--engine", "spark").err())
+        .contains("engine 'spark' is not in this build (engines: spring-batch");
     assertThat(run("pipeline", "validate", dir.resolve("nope.yaml").toString()).exit()).isEqualTo(2);
   }
 

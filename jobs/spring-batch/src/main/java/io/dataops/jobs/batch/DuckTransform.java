@@ -1,7 +1,7 @@
 package io.dataops.jobs.batch;
 
 import io.dataops.core.files.OwnerOnly;
-import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.pipelines.plan.RunPlan;
 import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.definition.BoundPipeline.BoundInput;
 import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
@@ -32,7 +32,8 @@ final class DuckTransform implements AutoCloseable {
   private ResultSet rows;
   private ArrowRows arrow;
 
-  DuckTransform(Lakehouse lakehouse, BoundPipeline p, Path spill, String memoryLimit, int threads) {
+  DuckTransform(RunPlan plan, Path spill, String memoryLimit, int threads) {
+    BoundPipeline p = plan.pipeline();
     this.types = p.columns().stream().map(BoundPipeline.BoundColumn::sqlType).toList();
     try {
       OwnerOnly.directories(spill);
@@ -46,7 +47,7 @@ final class DuckTransform implements AutoCloseable {
         s.execute("SET preserve_insertion_order = true");
         s.execute("SET enable_progress_bar = false");
         for (BoundInput in : p.inputs()) {
-          s.execute(view(lakehouse, in));
+          s.execute(view(plan, in));
         }
       }
     } catch (SQLException | java.io.IOException e) {
@@ -55,8 +56,8 @@ final class DuckTransform implements AutoCloseable {
   }
 
   /** A view named like the input over its pinned files, or an empty typed table when the snapshot has no files. */
-  static String view(Lakehouse lakehouse, BoundInput in) {
-    List<String> files = PinnedFiles.of(lakehouse.load(in.table()), in.snapshotId());
+  static String view(RunPlan plan, BoundInput in) {
+    List<String> files = PinnedFiles.of(plan.input(in));
     String cols = in.columns().entrySet().stream()
         .map(e -> "CAST(" + quote(e.getKey()) + " AS " + e.getValue().sql() + ") AS " + quote(e.getKey()))
         .collect(Collectors.joining(", "));

@@ -118,8 +118,7 @@ final class LeakCheckTasklet implements Tasklet {
       }
     }
     for (BoundInput in : run.pipeline.inputs()) {
-      List<String> files = in.personal().isEmpty() ? List.of() : PinnedFiles.of(run.lakehouse.load(in.table()),
-          in.snapshotId());
+      List<String> files = in.personal().isEmpty() ? List.of() : PinnedFiles.of(run.plan.input(in));
       if (files.isEmpty()) {
         continue;
       }

@@ -12,7 +12,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.apache.iceberg.Snapshot;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
@@ -38,13 +37,7 @@ final class LeakFilterTasklet implements Tasklet {
 
   /** Builds the filter and saves it in the run's folder. */
   static LeakCheck build(RunState run) throws java.io.IOException {
-    long expectedRaw = 0;
-    for (BoundInput in : run.pipeline.inputs()) {
-      Snapshot s = run.lakehouse.load(in.table()).snapshot(in.snapshotId());
-      expectedRaw += Long.parseLong(s.summary().getOrDefault("total-records", "0")) * in.personal().size();
-    }
-    LeakCheck check = new LeakCheck(run.policies.productColumns(), run.policies.identifierShaped(), expectedRaw,
-        64L << 20);
+    LeakCheck check = run.plan.newLeakCheck(64L << 20);
     try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
       try (Statement s = duck.createStatement()) {
         s.execute("SET threads = " + run.settings.duckThreads());
@@ -65,7 +58,7 @@ final class LeakFilterTasklet implements Tasklet {
       if (in.personal().isEmpty()) {
         continue;
       }
-      List<String> files = PinnedFiles.of(run.lakehouse.load(in.table()), in.snapshotId());
+      List<String> files = PinnedFiles.of(run.plan.input(in));
       if (files.isEmpty()) {
         continue;
       }

@@ -1,36 +1,18 @@
 package io.dataops.jobs.batch;
 
 import io.dataops.core.BadInputException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
+import io.dataops.pipelines.plan.PinnedInput;
 import java.util.List;
-import org.apache.iceberg.FileScanTask;
-import org.apache.iceberg.Table;
-import org.apache.iceberg.io.CloseableIterable;
 
 /**
- * The data files of a pinned snapshot, sorted by path so every read of them sees rows in the same order. DuckDB reads
- * Parquet files directly and would not apply Iceberg's row-level deletes: a snapshot with delete files is refused.
+ * The pinned files of an input as DuckDB reads them: local paths (DuckDB's httpfs extension, which reads object
+ * storage, cannot be installed here). Which files, in which order, is the run plan's ({@link PinnedInput}).
  */
 final class PinnedFiles {
   private PinnedFiles() {}
 
-  static List<String> of(Table table, long snapshotId) {
-    List<String> files = new ArrayList<>();
-    try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(snapshotId).planFiles()) {
-      for (FileScanTask t : tasks) {
-        if (!t.deletes().isEmpty()) {
-          throw new BadInputException("snapshot " + snapshotId + " of " + table.name() + " has row-level deletes, "
-              + "which the Spring Batch engine does not apply; rewrite the table's data files first");
-        }
-        files.add(localPath(t.file().location()));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    files.sort(null);
-    return files;
+  static List<String> of(PinnedInput input) {
+    return input.dataFiles().stream().map(PinnedFiles::localPath).toList();
   }
 
   /** DuckDB reads local paths (and s3:// with its httpfs extension, which is not bundled here). */

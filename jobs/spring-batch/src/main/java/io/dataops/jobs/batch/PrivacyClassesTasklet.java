@@ -1,6 +1,5 @@
 package io.dataops.jobs.batch;
 
-import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.privacy.AnonymityCheck;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
@@ -21,11 +20,10 @@ final class PrivacyClassesTasklet implements Tasklet {
 
   @Override
   public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
-    BoundPipeline.Privacy p = run.pipeline.privacy();
-    try (DuckTransform transform = new DuckTransform(run.lakehouse, run.pipeline, run.workDir.resolve("duck-classes"),
+    try (DuckTransform transform = new DuckTransform(run.plan, run.workDir.resolve("duck-classes"),
         run.settings.duckMemoryLimit(), run.settings.duckThreads());
-        AnonymityCheck check = new AnonymityCheck(p.k(), p.l(), p.sensitive(), p.weightColumn(), p.quasiIdentifiers(),
-            p.added(), run.workDir.resolve("classes"), run.settings.privacyMemory())) {
+        AnonymityCheck check = run.plan.newAnonymityCheck(run.workDir.resolve("classes"),
+            run.settings.privacyMemory())) {
       transform.openColumns(run.pipeline, run.policies.privacySqlColumns());
       long rows = 0;
       for (Object[] row = transform.next(); row != null; row = transform.next()) {

@@ -6,6 +6,8 @@ import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.privacy.AnonymityCheck;
 import io.dataops.pipelines.privacy.PrivacyReport;
+import io.dataops.pipelines.plan.RunPlan;
+import io.dataops.pipelines.plan.RunStep;
 import io.dataops.pipelines.run.RowPolicies;
 import java.nio.file.Path;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -16,14 +18,15 @@ import org.springframework.batch.core.step.StepExecution;
 /** What the steps of one run share: the bound pipeline, its policies, the run's folder, and the job repository. */
 final class RunState {
   static final ObjectMapper JSON = new ObjectMapper();
-  static final String STEP_PREPARE = "prepare";
-  static final String STEP_CLASSES = "privacy-classes";
-  static final String STEP_FILTER = "leak-filter";
-  static final String STEP_WRITE = "write-product";
-  static final String STEP_LEAKS = "leak-check";
-  static final String STEP_PUBLISH = "publish";
+  static final String STEP_PREPARE = RunStep.PREPARE.label();
+  static final String STEP_CLASSES = RunStep.PRIVACY_CLASSES.label();
+  static final String STEP_FILTER = RunStep.LEAK_FILTER.label();
+  static final String STEP_WRITE = RunStep.WRITE.label();
+  static final String STEP_LEAKS = RunStep.LEAK_CHECK.label();
+  static final String STEP_PUBLISH = RunStep.PUBLISH.label();
 
   final Lakehouse lakehouse;
+  final RunPlan plan;
   final BoundPipeline pipeline;
   final RowPolicies policies;
   final Path workDir;
@@ -40,14 +43,14 @@ final class RunState {
   /** Who runs the pipeline. */
   io.dataops.core.audit.Actor actor = io.dataops.core.audit.Actor.SYSTEM;
 
-  RunState(Lakehouse lakehouse, BoundPipeline pipeline, Path workDir, RunSettings settings, String runKey,
-      JobRepository jobRepository) {
+  RunState(Lakehouse lakehouse, RunPlan plan, Path workDir, RunSettings settings, JobRepository jobRepository) {
     this.lakehouse = lakehouse;
-    this.pipeline = pipeline;
-    this.policies = new RowPolicies(pipeline);
+    this.plan = plan;
+    this.pipeline = plan.pipeline();
+    this.policies = plan.newRowFunction();
     this.workDir = workDir;
     this.settings = settings;
-    this.runKey = runKey;
+    this.runKey = plan.runKey();
     this.productTable = ProductTables.id(pipeline.definition().product());
     this.jobRepository = jobRepository;
   }

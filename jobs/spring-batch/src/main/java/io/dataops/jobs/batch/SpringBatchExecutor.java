@@ -5,15 +5,14 @@ import io.dataops.core.BadInputException;
 import io.dataops.core.files.OwnerOnly;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.pipelines.definition.BoundPipeline;
-import io.dataops.pipelines.desensitize.ColumnPolicy;
-import io.dataops.pipelines.desensitize.FormatPreservingEncryption;
 import io.dataops.pipelines.desensitize.KeyRing;
-import io.dataops.pipelines.desensitize.Pseudonymize;
 import io.dataops.pipelines.run.PipelineRunResult;
 import io.dataops.products.registry.ProductVersion;
+import io.dataops.pipelines.plan.PipelineExecutor;
+import io.dataops.pipelines.plan.RunControl;
+import io.dataops.pipelines.plan.RunPlan;
 import io.dataops.products.publish.ProductPublisher;
 import io.dataops.products.publish.PublishVersion;
-import io.dataops.core.audit.Actor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.Job;
@@ -55,7 +53,7 @@ import org.springframework.batch.core.step.builder.StepBuilder;
  *   <li>after a failure on the input data ({@link InputDataException}) says why again: that run is abandoned.</li>
  * </ul>
  */
-public final class SpringBatchExecutor {
+public final class SpringBatchExecutor implements PipelineExecutor {
   public static final String ENGINE = "spring-batch";
   /** The exit code of a run abandoned because it failed on its input data. */
   static final String REFUSED = "REFUSED";
@@ -66,8 +64,6 @@ public final class SpringBatchExecutor {
   private final KeyRing keys;
   private final Path workRoot;
   private final RunSettings settings;
-  private java.util.function.LongConsumer progress = rows -> { };
-  private Actor actor = Actor.SYSTEM;
 
   public SpringBatchExecutor(Lakehouse lakehouse, BatchInfrastructure batch, ProductPublisher publisher, KeyRing keys,
       Path workRoot, RunSettings settings) {
@@ -79,30 +75,31 @@ public final class SpringBatchExecutor {
     this.settings = settings;
   }
 
-  /** Told the number of transform rows processed after each chunk. */
-  public SpringBatchExecutor onProgress(java.util.function.LongConsumer listener) {
-    this.progress = listener;
-    return this;
+  @Override
+  public String engine() {
+    return ENGINE;
   }
 
-  /** Who runs the pipeline: the version records them as its maker. */
-  public SpringBatchExecutor as(Actor actor) {
-    this.actor = actor;
-    return this;
+  /** The plan of a bound pipeline on this engine. */
+  public RunPlan plan(BoundPipeline p) {
+    return RunPlan.of(p, keys, ENGINE, lakehouse);
   }
 
-  public PipelineRunResult run(BoundPipeline p) {
+  @Override
+  public PipelineRunResult run(RunPlan plan, RunControl control) {
+    if (!ENGINE.equals(plan.identity().engine())) {
+      throw new IllegalArgumentException("a plan for " + plan.identity().engine() + " given to " + ENGINE);
+    }
+    BoundPipeline p = plan.pipeline();
     long started = System.nanoTime();
-    JobParameters params = parameters(p);
-    String jobName = "pipeline." + p.definition().name();
-    Map<String, String> identity = new TreeMap<>();
-    params.getIdentifyingParameters().forEach(x -> identity.put(x.name(), String.valueOf(x.value())));
-    String runKey = sha256(jobName + "|" + identity);
+    JobParameters params = parameters(plan);
+    String jobName = plan.identity().jobName();
+    String runKey = plan.runKey();
     Path workDir = workRoot.resolve("pipeline-" + runKey.substring(0, 16));
     JobRepository repo = batch.jobRepository();
-    RunState run = new RunState(lakehouse, p, workDir, settings, runKey, repo);
-    run.progress = progress;
-    run.actor = actor;
+    RunState run = new RunState(lakehouse, plan, workDir, settings, repo);
+    run.progress = control.progress();
+    run.actor = control.actor();
     Job job = job(jobName, run);
     batch.register(job);
 
@@ -240,26 +237,11 @@ public final class SpringBatchExecutor {
     }
   }
 
-  private JobParameters parameters(BoundPipeline p) {
-    StringBuilder inputs = new StringBuilder();
-    p.inputs().forEach(in -> inputs.append(inputs.length() == 0 ? "" : ",").append(in.table()).append('@')
-        .append(in.snapshotId()));
-    Map<String, String> fingerprints = new TreeMap<>();
-    for (var c : p.columns()) {
-      ColumnPolicy policy = c.policy();
-      String keyId = policy instanceof Pseudonymize ps ? ps.keyId()
-          : policy instanceof FormatPreservingEncryption f ? f.keyId() : null;
-      if (keyId != null) {
-        fingerprints.put(keyId, keys.fingerprint(keyId));
-      }
-    }
-    return new JobParametersBuilder()
-        .addString("pipeline.sha256", p.definition().sha256(), true)
-        .addString("inputs", inputs.toString(), true)
-        .addString("keys", fingerprints.toString(), true)
-        .addString("engine", ENGINE, true)
-        .addString("pipeline.source", p.definition().source(), false)
-        .toJobParameters();
+  /** The plan's identity as the job's identifying parameters (the job instance is the run). */
+  private static JobParameters parameters(RunPlan plan) {
+    JobParametersBuilder b = new JobParametersBuilder();
+    plan.identity().asParameters().forEach((name, value) -> b.addString(name, value, true));
+    return b.addString("pipeline.source", plan.pipeline().definition().source(), false).toJobParameters();
   }
 
   private static PipelineRunResult result(ProductVersion v, BoundPipeline p, boolean recognized, boolean restarted,
@@ -285,10 +267,6 @@ public final class SpringBatchExecutor {
         l.inputs(), l.rowsIn(), l.rowsOut(), l.rowsSuppressed(), privacy,
         Boolean.TRUE.equals(l.leakCheck().get("passed")) ? "passed" : "failed", l.quality(), l.unfitValues(),
         recognized, restarted, l.runKey(), (System.nanoTime() - started) / 1e9, stepSeconds, warnings);
-  }
-
-  static String sha256(String text) {
-    return Digests.sha256(text);
   }
 
   private static void deleteQuietly(Path dir) {

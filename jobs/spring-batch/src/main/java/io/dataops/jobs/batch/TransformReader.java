@@ -21,7 +21,7 @@ final class TransformReader implements ItemStreamReader<Object[]> {
   @Override
   public void open(ExecutionContext context) {
     long skip = context.getLong(ProductFileWriter.ROWS_DONE, 0L);
-    transform = new DuckTransform(run.lakehouse, run.pipeline, run.workDir.resolve("duck-write"),
+    transform = new DuckTransform(run.plan, run.workDir.resolve("duck-write"),
         run.settings.duckMemoryLimit(), run.settings.duckThreads());
     transform.open(run.pipeline);
     for (long i = 0; i < skip; i++) {

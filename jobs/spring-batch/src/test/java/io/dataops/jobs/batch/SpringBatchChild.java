@@ -30,8 +30,10 @@ public final class SpringBatchChild {
     try (Lakehouse lh = Lakehouse.open(LakehouseConfig.embedded(home))) {
       String url = lh.config().catalogUri();
       var bound = new PipelineValidator(lh, keys).bind(PipelineParser.parse(pipeline), pipeline.getParent());
-      new SpringBatchExecutor(lh, new BatchInfrastructure(url, null, null), ProductPublisher.ungated(lh, new ProductRegistry(url, null, null)),
-          keys, work, SETTINGS).onProgress(rows -> {
+      SpringBatchExecutor executor = new SpringBatchExecutor(lh, new BatchInfrastructure(url, null, null),
+          ProductPublisher.ungated(lh, new ProductRegistry(url, null, null)), keys, work, SETTINGS);
+      executor.run(executor.plan(bound), new io.dataops.pipelines.plan.RunControl(io.dataops.core.audit.Actor.SYSTEM,
+          rows -> {
             if (rows >= afterRows) {
               try {
                 if (!Files.exists(marker)) {
@@ -42,7 +44,7 @@ public final class SpringBatchChild {
                 throw new IllegalStateException(e);
               }
             }
-          }).run(bound);
+          }));
     }
   }
 }

@@ -1,5 +1,9 @@
 package io.dataops.jobs.batch;
 
+import io.dataops.core.audit.Actor;
+import io.dataops.pipelines.plan.PipelineExecutor;
+import io.dataops.pipelines.plan.RunControl;
+import io.dataops.pipelines.plan.RunPlan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -53,10 +57,21 @@ class SpringBatchExecutorTest extends PipelineFixture {
     return new PipelineValidator(lakehouse, keys).bind(PipelineParser.parse(yaml, "p.yaml"), dir);
   }
 
-  SpringBatchExecutor executor(RunSettings settings) {
+  /** The executor as the platform uses it: through the engine-neutral interface, with the plan of a pipeline. */
+  record Engine(PipelineExecutor executor, SpringBatchExecutorTest test) {
+    PipelineRunResult run(BoundPipeline p) {
+      return executor.run(RunPlan.of(p, test.keys, executor.engine(), test.lakehouse), RunControl.of(Actor.SYSTEM));
+    }
+  }
+
+  Engine executor(RunSettings settings) {
     String url = lakehouse.config().catalogUri();
-    return new SpringBatchExecutor(lakehouse, new BatchInfrastructure(url, null, null),
-        ProductPublisher.ungated(lakehouse, new ProductRegistry(url, null, null)), keys, dir.resolve("work"), settings);
+    return through(new SpringBatchExecutor(lakehouse, new BatchInfrastructure(url, null, null),
+        ProductPublisher.ungated(lakehouse, new ProductRegistry(url, null, null)), keys, dir.resolve("work"), settings));
+  }
+
+  Engine through(PipelineExecutor executor) {
+    return new Engine(executor, this);
   }
 
   @Test
@@ -68,15 +83,15 @@ class SpringBatchExecutorTest extends PipelineFixture {
     landSample(SampleDataset.CITIZENS, 2000, 2000, 2);
     RunSettings small = new RunSettings("256MB", 2, 1 << 20, 300, 800);
     ProductRegistry versions = new ProductRegistry(url, "postgres", "");
-    SpringBatchExecutor executor = new SpringBatchExecutor(lakehouse, new BatchInfrastructure(url, "postgres", ""),
-        ProductPublisher.ungated(lakehouse, versions), keys, dir.resolve("pg-work"), small);
+    Engine executor = through(new SpringBatchExecutor(lakehouse, new BatchInfrastructure(url, "postgres", ""),
+        ProductPublisher.ungated(lakehouse, versions), keys, dir.resolve("pg-work"), small));
     PipelineRunResult first = executor.run(bind(PROFILE));
     assertThat(first.version()).isEqualTo(1);
     assertThat(first.rowsIn()).isEqualTo(2000);
     assertThat(first.leakCheck()).isEqualTo("passed");
     assertThat((long) Tables.rows(lakehouse.load(ProductTables.id("citizens-profile"))).size()).isEqualTo(first.rowsOut());
-    PipelineRunResult again = new SpringBatchExecutor(lakehouse, new BatchInfrastructure(url, "postgres", ""),
-        ProductPublisher.ungated(lakehouse, versions), keys, dir.resolve("pg-work"), small).run(bind(PROFILE));
+    PipelineRunResult again = through(new SpringBatchExecutor(lakehouse, new BatchInfrastructure(url, "postgres", ""),
+        ProductPublisher.ungated(lakehouse, versions), keys, dir.resolve("pg-work"), small)).run(bind(PROFILE));
     assertThat(again.recognized()).isTrue();
     assertThat(again.snapshotId()).isEqualTo(first.snapshotId());
     assertThat(versions.list("citizens-profile")).singleElement().satisfies(v -> {

@@ -1,0 +1,34 @@
+package io.dataops.pipelines.plan;
+
+import io.dataops.pipelines.run.PipelineRunResult;
+
+/**
+ * An engine that carries out run plans: Spring Batch (jobs/spring-batch), Apache Flink (jobs/flink). Both read the
+ * pinned inputs, apply the plan's row function, count the privacy classes, test every value against the leak filter,
+ * write the product's files, and publish the version through the products module; the same plan on the same
+ * snapshots gives the same product on either engine. Engines are found through {@link Factory} (a
+ * {@link java.util.ServiceLoader} service), so the platform names none of them.
+ */
+public interface PipelineExecutor {
+  /** The engine's name, as {@code --engine} takes it. */
+  String engine();
+
+  /**
+   * Runs the plan: a finished identical run is recognized (its version returned, nothing runs), an interrupted one
+   * resumed. Throws {@link io.dataops.core.BadInputException} for what the user can fix (a failed gate, a leak, data
+   * the transform cannot convert).
+   */
+  PipelineRunResult run(RunPlan plan, RunControl control);
+
+  /** Makes an engine's executor from the platform's environment. Registered in META-INF/services. */
+  interface Factory {
+    String engine();
+
+    /** Lower first: the engine {@code --engine} defaults to. */
+    default int priority() {
+      return 100;
+    }
+
+    PipelineExecutor create(ExecutorEnvironment environment);
+  }
+}
