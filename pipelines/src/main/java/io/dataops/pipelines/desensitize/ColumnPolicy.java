@@ -60,6 +60,14 @@ public interface ColumnPolicy {
     return false;
   }
 
+  /**
+   * The name of the configured key the policy uses (pseudonymize, encrypt), or null: run identities and shipped policy
+   * descriptions record its fingerprint, never the key.
+   */
+  default String keyId() {
+    return null;
+  }
+
   /** True when the policy lets the raw value through unchanged (keep): not allowed on personal data. */
   default boolean passesRawValues() {
     return false;

@@ -13,6 +13,10 @@ import java.util.Map;
  * values) and returns the {@link Verdict} the second pass asks for each row. Memory is bounded by the budget given
  * (classes spill to disk beyond it); the verdict holds the smaller of the kept and the suppressed class sets, 16 bytes
  * per class.
+ *
+ * <p>In parallel: each part of the rows is counted by a check of its own, which hands over what it counted as
+ * {@link #counts}; the parts' states are merged ({@link ClassCounts#merge}) and {@link #finish(ClassCounts)} on a
+ * check with the same settings that counted nothing itself gives the verdict and report of one pass over all rows.
  */
 public final class AnonymityCheck implements AutoCloseable {
   private final int k;
@@ -26,6 +30,9 @@ public final class AnonymityCheck implements AutoCloseable {
   private final long memoryBudget;
   private final ValueKey key = new ValueKey();
   private final ValueKey sensitiveKey = new ValueKey();
+  private final ClassCounts.Basis basis;
+  private boolean counted;
+  private boolean ended;
 
   public AnonymityCheck(int k, Integer l, String sensitive, String weightColumn, List<String> quasiIdentifiers,
       Map<String, String> added, Path spillDir, long memoryBudget) {
@@ -41,10 +48,15 @@ public final class AnonymityCheck implements AutoCloseable {
     this.counter = new ClassCounter(this.l, spillDir, memoryBudget);
     this.spillDir = spillDir;
     this.memoryBudget = memoryBudget;
+    this.basis = new ClassCounts.Basis(this.l, this.quasiIdentifiers, sensitive, weightColumn);
   }
 
   /** One output row: its quasi-identifier values in {@link #quasiIdentifiers} order. */
   public void add(Object[] qi, Object sensitiveValue, long weight) {
+    if (ended) {
+      throw new IllegalStateException("the first pass has ended: no row can be added");
+    }
+    counted = true;
     Hash128 h = classOf(key, qi);
     long s = 0;
     boolean hasSensitive = l > 1 && sensitiveValue != null;
@@ -62,7 +74,44 @@ public final class AnonymityCheck implements AutoCloseable {
     return key.hash();
   }
 
+  /** The verdict over the rows this check counted. */
   public Verdict finish() {
+    try (ClassCounts own = counts()) {
+      return verdict(own);
+    }
+  }
+
+  /**
+   * Ends the first pass and hands over what it counted (the caller closes it): a part's state, to merge with the
+   * other parts' or to write out.
+   */
+  public ClassCounts counts() {
+    if (ended) {
+      throw new IllegalStateException("the first pass has ended already");
+    }
+    ended = true;
+    ClassCounts counts = new ClassCounts(basis, spillDir, memoryBudget);
+    counter.handOver(counts);
+    return counts;
+  }
+
+  /**
+   * The verdict over {@code counts} (the parts' states merged, or a state read back), on a check with the same
+   * settings that counted no row itself. {@code counts} is only read: it may be written out or merged further after.
+   */
+  public Verdict finish(ClassCounts counts) {
+    if (counted) {
+      throw new IllegalStateException("this check counted rows itself: merge its counts() with the others' instead");
+    }
+    if (!basis.equals(counts.basis())) {
+      throw new IllegalArgumentException("class counts over " + counts.basis() + " cannot be finished by a check over "
+          + basis);
+    }
+    ended = true;
+    return verdict(counts);
+  }
+
+  private Verdict verdict(ClassCounts counts) {
     long recordsIn = 0;
     long recordsOut = 0;
     long classes = 0;
@@ -70,7 +119,7 @@ public final class AnonymityCheck implements AutoCloseable {
     long smallest = Long.MAX_VALUE;
     // Every class's verdict, in hash order: in memory up to the budget, else in a scratch file; then the smaller of
     // the kept and the suppressed sets is loaded for the second pass.
-    try (ClassCounter.Cursor c = counter.finish(); VerdictLog log = new VerdictLog(spillDir, memoryBudget)) {
+    try (ClassCounts.Cursor c = counts.cursor(); VerdictLog log = new VerdictLog(spillDir, memoryBudget)) {
       while (c.next()) {
         classes++;
         recordsIn += c.weight();
@@ -87,7 +136,7 @@ public final class AnonymityCheck implements AutoCloseable {
       PrivacyReport report = new PrivacyReport(k, l > 0 ? l : null, sensitive, weightColumn, quasiIdentifiers, added,
           recordsIn, recordsOut, recordsIn - recordsOut, classes, classesSuppressed,
           recordsOut == 0 ? 0 : smallest, recordsOut == 0 ? 0 : 1.0 / smallest,
-          recordsOut == 0 ? 0 : (double) keptClasses / recordsOut, counter.spilledBytes() + log.spilledBytes());
+          recordsOut == 0 ? 0 : (double) keptClasses / recordsOut, counts.spilledBytes() + log.spilledBytes());
       boolean holdKept = keptClasses <= classesSuppressed;
       return new Verdict(log.select(holdKept), holdKept, report);
     }

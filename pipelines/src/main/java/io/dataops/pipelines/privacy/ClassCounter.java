@@ -1,43 +1,23 @@
 package io.dataops.pipelines.privacy;
 
 import io.dataops.core.files.OwnerOnly;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.PriorityQueue;
 
 /**
  * Counts equivalence classes (by the 128-bit hash of their quasi-identifier values) with their weight and, for
- * l-diversity, up to {@code l} distinct sensitive-value hashes, in bounded memory: when the table is full it is sorted
- * and spilled as a run, and the runs are merged at the end. Memory is about {@code (8 * stride + 12)} bytes per class
- * held, whatever the input size. Single-threaded.
+ * l-diversity, the {@code l} smallest distinct sensitive-value hashes (ascending: the set a merge of parts keeps too),
+ * in bounded memory: when the table is full it is sorted and spilled as a run. At the end the runs and the sorted
+ * table are handed over as {@link ClassCounts}, which merges them. Memory is about {@code (8 * stride + 12)} bytes per
+ * class held, whatever the input size. Single-threaded.
  */
 final class ClassCounter implements AutoCloseable {
-  /** One merged class, in ascending (h1, h2) order. */
-  interface Cursor extends AutoCloseable {
-    boolean next();
-
-    long h1();
-
-    long h2();
-
-    long weight();
-
-    /** Distinct sensitive values seen, capped at l (0 without l-diversity). */
-    int distinct();
-
-    @Override
-    void close();
-  }
-
   private final int slots;
   private final int stride;
   private final int maxEntries;
@@ -101,18 +81,20 @@ final class ClassCounter implements AutoCloseable {
     }
   }
 
+  /** Keeps the {@code slots} smallest distinct hashes, ascending. */
   private void addSensitive(int base, long s) {
     int n = (int) entries[base + 3];
-    if (n >= slots) {
+    int i = 0;
+    while (i < n && entries[base + 4 + i] < s) {
+      i++;
+    }
+    if (i == slots || i < n && entries[base + 4 + i] == s) {
       return;
     }
-    for (int i = 0; i < n; i++) {
-      if (entries[base + 4 + i] == s) {
-        return;
-      }
-    }
-    entries[base + 4 + n] = s;
-    entries[base + 3] = n + 1;
+    int kept = Math.min(n, slots - 1); // when full, the largest falls off
+    System.arraycopy(entries, base + 4 + i, entries, base + 5 + i, kept - i);
+    entries[base + 4 + i] = s;
+    entries[base + 3] = kept + 1;
   }
 
   private void rehash(int length) {
@@ -154,52 +136,15 @@ final class ClassCounter implements AutoCloseable {
     java.util.Arrays.fill(index, 0);
   }
 
-  long spilledBytes() {
-    return spilledBytes;
-  }
-
-  /** All classes, merged, in (h1, h2) order. The counter must not be used after. */
-  Cursor finish() {
-    if (runs.isEmpty()) {
-      sort(0, size - 1);
-      return new Cursor() {
-        int i = -1;
-
-        @Override
-        public boolean next() {
-          return ++i < size;
-        }
-
-        @Override
-        public long h1() {
-          return entries[i * stride];
-        }
-
-        @Override
-        public long h2() {
-          return entries[i * stride + 1];
-        }
-
-        @Override
-        public long weight() {
-          return entries[i * stride + 2];
-        }
-
-        @Override
-        public int distinct() {
-          return slots > 0 ? (int) entries[i * stride + 3] : 0;
-        }
-
-        @Override
-        public void close() { }
-      };
-    }
-    if (size > 0) {
-      spill();
-    }
+  /** Hands the spilled runs and the sorted table over to {@code to}. The counter must not be used after. */
+  void handOver(ClassCounts to) {
+    sort(0, size - 1);
+    to.adopt(runs, spilledBytes, entries, size);
+    runs.clear();
+    spilledBytes = 0;
     entries = new long[0];
     index = new int[0];
-    return new MergeCursor();
+    size = 0;
   }
 
   /** In-place quicksort of the records by (h1, h2). */
@@ -259,122 +204,5 @@ final class ClassCounter implements AutoCloseable {
       }
     }
     runs.clear();
-  }
-
-  private final class RunReader {
-    final DataInputStream in;
-    final long[] record = new long[stride];
-
-    RunReader(Path run) throws IOException {
-      in = new DataInputStream(new BufferedInputStream(Files.newInputStream(run), 1 << 16));
-    }
-
-    boolean advance() throws IOException {
-      try {
-        for (int i = 0; i < stride; i++) {
-          record[i] = in.readLong();
-        }
-        return true;
-      } catch (EOFException e) {
-        in.close();
-        return false;
-      }
-    }
-  }
-
-  private final class MergeCursor implements Cursor {
-    final PriorityQueue<RunReader> heap = new PriorityQueue<>((a, b) -> {
-      int c = Long.compare(a.record[0], b.record[0]);
-      return c != 0 ? c : Long.compare(a.record[1], b.record[1]);
-    });
-    final long[] current = new long[stride];
-
-    MergeCursor() {
-      try {
-        for (Path run : runs) {
-          RunReader r = new RunReader(run);
-          if (r.advance()) {
-            heap.add(r);
-          }
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    @Override
-    public boolean next() {
-      if (heap.isEmpty()) {
-        return false;
-      }
-      try {
-        RunReader first = heap.poll();
-        System.arraycopy(first.record, 0, current, 0, stride);
-        if (first.advance()) {
-          heap.add(first);
-        }
-        while (!heap.isEmpty() && heap.peek().record[0] == current[0] && heap.peek().record[1] == current[1]) {
-          RunReader r = heap.poll();
-          current[2] += r.record[2];
-          if (slots > 0) {
-            for (int i = 0; i < (int) r.record[3]; i++) {
-              addTo(current, r.record[4 + i]);
-            }
-          }
-          if (r.advance()) {
-            heap.add(r);
-          }
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return true;
-    }
-
-    private void addTo(long[] rec, long s) {
-      int n = (int) rec[3];
-      if (n >= slots) {
-        return;
-      }
-      for (int i = 0; i < n; i++) {
-        if (rec[4 + i] == s) {
-          return;
-        }
-      }
-      rec[4 + n] = s;
-      rec[3] = n + 1;
-    }
-
-    @Override
-    public long h1() {
-      return current[0];
-    }
-
-    @Override
-    public long h2() {
-      return current[1];
-    }
-
-    @Override
-    public long weight() {
-      return current[2];
-    }
-
-    @Override
-    public int distinct() {
-      return slots > 0 ? (int) current[3] : 0;
-    }
-
-    @Override
-    public void close() {
-      for (RunReader r : heap) {
-        try {
-          r.in.close();
-        } catch (IOException ignored) {
-          // closing a scratch file
-        }
-      }
-      heap.clear();
-    }
   }
 }

@@ -11,8 +11,9 @@ import java.util.Map;
  * Guards every product version against raw personal data. Three tests, all over every output value:
  * <ol>
  *   <li>equality: no output value may equal a raw value of a personal-data column of the inputs. Raw values go into a
- *       blocked Bloom filter (16 bits per value, every probe of a value in one 64-byte block, so one cache miss per
- *       value instead of eleven; about 0.1% false hits); output values that hit it are kept as 128-bit
+ *       {@link LeakFilter} (a blocked Bloom filter, 16 bits per value, every probe of a value in one 64-byte block, so
+ *       one cache miss per value instead of eleven; about 0.1% false hits; parallel parts of it merge by OR); output
+ *       values that hit it are kept as 128-bit
  *       candidates and confirmed exactly by a second look at the raw values ({@link #confirm}). Memory: the filter
  *       plus 16 bytes per candidate.</li>
  *   <li>rebuilding: no output value may give back a raw ID number or bank card through its check character (equal to
@@ -39,11 +40,7 @@ public final class LeakCheck {
 
   private final List<String> columns;
   private final boolean[] exempt;
-  private final long[] bits;
-  private static final int BLOCK_BITS = 512;
-  private static final int PROBES = 11;
-  private final long blocks;
-  private long rawValues;
+  private final LeakFilter filter;
   /** Output values tested (not null, not exempt, two characters or more): one thread at a time. */
   private long valuesChecked;
   private final ValueKey rawKey = new ValueKey();
@@ -64,23 +61,17 @@ public final class LeakCheck {
    * @param maxFilterBytes the most memory the filter may take
    */
   public LeakCheck(List<String> columns, boolean[] exempt, long expectedRaw, long maxFilterBytes) {
-    this.columns = List.copyOf(columns);
-    this.exempt = exempt.clone();
-    long wanted = Math.max(1 << 16, expectedRaw * 16);
-    long limit = Math.max(64, maxFilterBytes * 8);
-    this.blocks = Math.max(1, Math.min(wanted, limit) / BLOCK_BITS);
-    this.bits = new long[(int) (blocks * (BLOCK_BITS / 64))];
-    this.equal = new long[columns.size()];
-    this.shaped = new long[columns.size()];
-    this.rebuilt = new long[columns.size()];
+    this(columns, exempt, new LeakFilter(expectedRaw, maxFilterBytes));
   }
 
-  private LeakCheck(List<String> columns, boolean[] exempt, long blocks, long[] bits, long rawValues) {
+  /**
+   * A check over {@code filter} (used, not copied: {@link #addRaw} adds to it), e.g. the merge of filters that parallel
+   * subtasks built over parts of the raw values.
+   */
+  public LeakCheck(List<String> columns, boolean[] exempt, LeakFilter filter) {
     this.columns = List.copyOf(columns);
     this.exempt = exempt.clone();
-    this.blocks = blocks;
-    this.bits = bits;
-    this.rawValues = rawValues;
+    this.filter = filter;
     this.equal = new long[columns.size()];
     this.shaped = new long[columns.size()];
     this.rebuilt = new long[columns.size()];
@@ -92,13 +83,8 @@ public final class LeakCheck {
    */
   public void saveFilter(java.nio.file.Path file) throws java.io.IOException {
     java.nio.file.Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try (var out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(
-        OwnerOnly.newOutputStream(tmp), 1 << 16))) {
-      out.writeLong(blocks);
-      out.writeLong(rawValues);
-      for (long w : bits) {
-        out.writeLong(w);
-      }
+    try (var out = OwnerOnly.newOutputStream(tmp)) {
+      filter.writeTo(out);
     }
     java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
@@ -107,73 +93,23 @@ public final class LeakCheck {
   /** A check over the filter {@link #saveFilter} saved, ready for the output values. */
   public static LeakCheck loadFilter(java.nio.file.Path file, List<String> columns, boolean[] exempt)
       throws java.io.IOException {
-    try (var in = new java.io.DataInputStream(new java.io.BufferedInputStream(
-        java.nio.file.Files.newInputStream(file), 1 << 16))) {
-      long blocks = in.readLong();
-      long raw = in.readLong();
-      long[] bits = new long[(int) (blocks * (BLOCK_BITS / 64))];
-      for (int i = 0; i < bits.length; i++) {
-        bits[i] = in.readLong();
-      }
-      return new LeakCheck(columns, exempt, blocks, bits, raw);
+    try (var in = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(file), 1 << 16)) {
+      return new LeakCheck(columns, exempt, LeakFilter.readFrom(in));
     }
   }
 
   /** First: every raw value of the inputs' personal-data columns. */
   public void addRaw(Object value) {
-    String text = ValueType.text(value);
-    if (text == null || text.codePointCount(0, text.length()) < 2) {
-      return;
-    }
-    insert(rawKey.reset().add(text).hash());
+    filter.add(value);
   }
 
   /** The same for a raw text value given as its UTF-8 bytes (as a columnar reader holds it): no String made. */
   public void addRawUtf8(byte[] utf8, int length) {
-    if (codePoints(utf8, length) < 2) {
-      return;
-    }
-    insert(rawKey.reset().addUtf8(utf8, length).hash());
-  }
-
-  private void insert(Hash128 h) {
-    rawValues++;
-    int block = block(h);
-    int a = (int) h.h2;
-    int b = (int) (h.h2 >>> 32) | 1;
-    for (int i = 0; i < PROBES; i++) {
-      int bit = (a + i * b) & (BLOCK_BITS - 1);
-      bits[block + (bit >>> 6)] |= 1L << bit;
-    }
-  }
-
-  /** Code points in UTF-8: the bytes that do not continue a sequence. */
-  private static int codePoints(byte[] utf8, int length) {
-    int n = 0;
-    for (int i = 0; i < length && n < 2; i++) {
-      if ((utf8[i] & 0xC0) != 0x80) {
-        n++;
-      }
-    }
-    return n;
-  }
-
-  /** The first word of the value's 512-bit block: all its probes fall in one cache line. */
-  private int block(Hash128 h) {
-    return (int) Long.remainderUnsigned(h.h1, blocks) * (BLOCK_BITS / 64);
+    filter.addUtf8(utf8, length);
   }
 
   private boolean mightBeRaw(Hash128 h) {
-    int block = block(h);
-    int a = (int) h.h2;
-    int b = (int) (h.h2 >>> 32) | 1;
-    for (int i = 0; i < PROBES; i++) {
-      int bit = (a + i * b) & (BLOCK_BITS - 1);
-      if ((bits[block + (bit >>> 6)] & (1L << bit)) == 0) {
-        return false;
-      }
-    }
-    return true;
+    return filter.mightContain(h);
   }
 
   /** Then: every output row (values in {@code columns} order). */
@@ -228,7 +164,7 @@ public final class LeakCheck {
 
   /** One text output value of column {@code c} given as its UTF-8 bytes: the same tests, no String made. */
   public void checkUtf8(int c, byte[] utf8, int length) {
-    if (exempt[c] || codePoints(utf8, length) < 2) {
+    if (exempt[c] || LeakFilter.codePoints(utf8, length) < 2) {
       return;
     }
     valuesChecked++;
@@ -329,8 +265,8 @@ public final class LeakCheck {
     Map<String, Long> eq = perColumn(equal);
     Map<String, Long> sh = perColumn(shaped);
     Map<String, Long> rb = perColumn(rebuilt);
-    return new Result(eq.isEmpty() && sh.isEmpty() && rb.isEmpty(), eq, sh, rb, rawValues, candidates.size(), overflow,
-        valuesChecked);
+    return new Result(eq.isEmpty() && sh.isEmpty() && rb.isEmpty(), eq, sh, rb, filter.rawValues(), candidates.size(),
+        overflow, valuesChecked);
   }
 
   private Map<String, Long> perColumn(long[] counts) {

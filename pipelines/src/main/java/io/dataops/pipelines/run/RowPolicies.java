@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * share, so the same input gives the same product on either. Thread-safe.
  */
 public final class RowPolicies {
-  private final List<BoundColumn> columns;
+  /** The transform's column names, in its row order. */
+  private final List<String> columns;
   private final ColumnPolicy[] policies;
   /** For each product column, its index in the transform's row. */
   private final int[] productToSql;
@@ -24,27 +25,32 @@ public final class RowPolicies {
   private final AtomicLongArray unfit;
 
   public RowPolicies(BoundPipeline p) {
-    this.columns = p.columns();
-    this.policies = columns.stream().map(BoundColumn::policy).toArray(ColumnPolicy[]::new);
+    this(p.columns().stream().map(BoundColumn::name).toList(), p.columns().stream().map(BoundColumn::policy).toList(),
+        p.privacy() == null ? List.of() : p.privacy().quasiIdentifiers(),
+        p.privacy() == null ? null : p.privacy().sensitive(), p.privacy() == null ? null : p.privacy().weightColumn());
+  }
+
+  /**
+   * The transform's columns with their policies (in row order) and the privacy check's product columns: what a
+   * {@link PolicyDescription} rebuilds on a task.
+   */
+  RowPolicies(List<String> columns, List<ColumnPolicy> policies, List<String> quasiIdentifiers, String sensitive,
+      String weightColumn) {
+    this.columns = List.copyOf(columns);
+    this.policies = policies.toArray(ColumnPolicy[]::new);
     List<Integer> kept = new ArrayList<>();
     List<String> names = new ArrayList<>();
     for (int i = 0; i < columns.size(); i++) {
-      if (columns.get(i).inProduct()) {
+      if (this.policies[i].keepsColumn()) {
         kept.add(i);
-        names.add(columns.get(i).name());
+        names.add(columns.get(i));
       }
     }
     this.productToSql = kept.stream().mapToInt(Integer::intValue).toArray();
     this.productNames = List.copyOf(names);
-    if (p.privacy() != null) {
-      this.qi = p.privacy().quasiIdentifiers().stream().mapToInt(names::indexOf).toArray();
-      this.sensitive = p.privacy().sensitive() == null ? -1 : names.indexOf(p.privacy().sensitive());
-      this.weight = p.privacy().weightColumn() == null ? -1 : names.indexOf(p.privacy().weightColumn());
-    } else {
-      this.qi = new int[0];
-      this.sensitive = -1;
-      this.weight = -1;
-    }
+    this.qi = quasiIdentifiers.stream().mapToInt(names::indexOf).toArray();
+    this.sensitive = sensitive == null ? -1 : names.indexOf(sensitive);
+    this.weight = weightColumn == null ? -1 : names.indexOf(weightColumn);
     this.unfit = new AtomicLongArray(columns.size());
   }
 
@@ -136,7 +142,7 @@ public final class RowPolicies {
     java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
     for (int i = 0; i < columns.size(); i++) {
       if (unfit.get(i) > 0) {
-        out.put(columns.get(i).name(), unfit.get(i));
+        out.put(columns.get(i), unfit.get(i));
       }
     }
     return out;
@@ -145,7 +151,7 @@ public final class RowPolicies {
   /** Adds counts carried over from an earlier attempt of the same run (a restarted job). */
   public void addUnfit(java.util.Map<String, Long> earlier) {
     for (int i = 0; i < columns.size(); i++) {
-      Long n = earlier.get(columns.get(i).name());
+      Long n = earlier.get(columns.get(i));
       if (n != null) {
         unfit.addAndGet(i, n);
       }

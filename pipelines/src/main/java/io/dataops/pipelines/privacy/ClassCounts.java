@@ -1,0 +1,559 @@
+package io.dataops.pipelines.privacy;
+
+import io.dataops.core.files.OwnerOnly;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/**
+ * What the privacy check's first pass counted, as a mergeable state (the quality analyzers' design): every
+ * equivalence class by the 128-bit hash of its quasi-identifier values, with its weight and, for l-diversity, the l
+ * smallest hashes of its distinct sensitive values. Parallel subtasks each count their rows
+ * ({@link AnonymityCheck#counts}), the states travel as bytes ({@link #writeTo}, {@link #readFrom}), {@link #merge}
+ * into one, and {@link AnonymityCheck#finish(ClassCounts)} gives the verdict one pass over all the rows gives. Weights
+ * add and sensitive sets unite keeping the l smallest, so merging is associative and commutative, the distinct count
+ * is min(l, distinct values) however the rows were split, and the written form depends only on the rows counted.
+ *
+ * <p>Memory is bounded by the budget: a state is sorted runs of classes, in memory up to the budget and in scratch
+ * files beyond it; merging hands runs over without reading them, and reading streams them through a k-way merge.
+ * Holds hashes only, never a value. Not thread-safe.
+ */
+public final class ClassCounts implements AutoCloseable {
+  static final int MAGIC = 0x44634353; // "DcCS"
+  static final int VERSION = 1;
+  /** Past this many scratch files a merge rewrites them as one, so that reading keeps few files open. */
+  private static final int MAX_FILES = 64;
+
+  /** What classes are formed over: counts over other columns or another l never merge. */
+  record Basis(int l, List<String> quasiIdentifiers, String sensitive, String weightColumn) {
+    Basis {
+      if (l < 0 || l > 127) {
+        throw new IllegalArgumentException("l is between 0 and 127, not " + l);
+      }
+      quasiIdentifiers = List.copyOf(quasiIdentifiers);
+    }
+
+    int slots() {
+      return l > 1 ? l : 0;
+    }
+
+    /** Longs per class: h1, h2, weight, and with l-diversity the count and the l slots of sensitive hashes. */
+    int stride() {
+      return 3 + (slots() > 0 ? 1 + slots() : 0);
+    }
+
+    @Override
+    public String toString() {
+      return "quasi-identifiers " + quasiIdentifiers + (l > 0 ? ", l " + l + " of " + sensitive : "")
+          + (weightColumn != null ? ", weighted by " + weightColumn : "");
+    }
+  }
+
+  /** Classes in (h1, h2) order in {@code a}, {@code n} of them. */
+  private record MemoryRun(long[] a, int n) {}
+
+  private final Basis basis;
+  private final int stride;
+  private final Path spillDir;
+  private final int maxInMemory;
+  private final List<MemoryRun> memory = new ArrayList<>();
+  private int inMemory;
+  private final List<Path> files = new ArrayList<>();
+  private long spilledBytes;
+
+  ClassCounts(Basis basis, Path spillDir, long memoryBudget) {
+    this.basis = basis;
+    this.stride = basis.stride();
+    this.spillDir = spillDir;
+    this.maxInMemory = (int) Math.max(1024, Math.min(1 << 26, memoryBudget / (8L * stride)));
+  }
+
+  Basis basis() {
+    return basis;
+  }
+
+  /** l as the check was given it (0 without l-diversity). */
+  public int l() {
+    return basis.l();
+  }
+
+  public List<String> quasiIdentifiers() {
+    return basis.quasiIdentifiers();
+  }
+
+  /** Bytes this process wrote to scratch files for these counts (spilled runs, states read beyond the budget). */
+  public long spilledBytes() {
+    return spilledBytes;
+  }
+
+  /** Takes over a counter's spilled runs and its sorted in-memory classes. */
+  void adopt(List<Path> runs, long spilled, long[] entries, int size) {
+    files.addAll(runs);
+    spilledBytes += spilled;
+    if (size > 0) {
+      memory.add(new MemoryRun(entries, size));
+      inMemory += size;
+    }
+  }
+
+  /**
+   * Adds {@code other}'s classes to these (weights add, sensitive sets unite) and returns this state. {@code other}
+   * is left empty: its runs are handed over, in memory while the budget holds them, else as scratch files.
+   */
+  public ClassCounts merge(ClassCounts other) {
+    if (other == this) {
+      throw new IllegalArgumentException("a state cannot be merged with itself");
+    }
+    if (!basis.equals(other.basis)) {
+      throw new IllegalArgumentException("class counts over " + other.basis + " cannot be merged into class counts "
+          + "over " + basis + ": every part must count with the same privacy settings");
+    }
+    files.addAll(other.files);
+    other.files.clear();
+    spilledBytes += other.spilledBytes;
+    other.spilledBytes = 0;
+    for (MemoryRun r : other.memory) {
+      if (inMemory + r.n() <= maxInMemory) {
+        memory.add(r);
+        inMemory += r.n();
+      } else {
+        files.add(spill(r));
+      }
+    }
+    other.memory.clear();
+    other.inMemory = 0;
+    if (files.size() > MAX_FILES) {
+      compact();
+    }
+    return this;
+  }
+
+  private Path spill(MemoryRun r) {
+    Path run = newRun();
+    try (DataOutputStream out = runOutput(run)) {
+      for (int i = 0; i < r.n() * stride; i++) {
+        out.writeLong(r.a()[i]);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot spill equivalence classes to " + spillDir, e);
+    }
+    spilledBytes += 8L * stride * r.n();
+    return run;
+  }
+
+  /** Rewrites every run as one scratch file of merged classes. */
+  private void compact() {
+    Path run = newRun();
+    long written = 0;
+    try (Cursor c = cursor(); DataOutputStream out = runOutput(run)) {
+      while (c.next()) {
+        for (int i = 0; i < stride; i++) {
+          out.writeLong(c.current[i]);
+        }
+        written += 8L * stride;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot spill equivalence classes to " + spillDir, e);
+    }
+    deleteFiles();
+    memory.clear();
+    inMemory = 0;
+    files.add(run);
+    spilledBytes += written;
+  }
+
+  private Path newRun() {
+    try {
+      OwnerOnly.directories(spillDir);
+      return Files.createTempFile(spillDir, "classes-", ".run");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot spill equivalence classes to " + spillDir, e);
+    }
+  }
+
+  private static DataOutputStream runOutput(Path run) throws IOException {
+    return new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(run), 1 << 16));
+  }
+
+  /**
+   * Writes the merged classes: a header (format version and the privacy settings) and then each class once, in hash
+   * order. The stream is flushed, not closed.
+   */
+  public void writeTo(OutputStream stream) throws IOException {
+    DataOutputStream out = new DataOutputStream(new BufferedOutputStream(stream, 1 << 16));
+    out.writeInt(MAGIC);
+    out.writeByte(VERSION);
+    out.writeInt(basis.l());
+    out.writeInt(basis.quasiIdentifiers().size());
+    for (String q : basis.quasiIdentifiers()) {
+      out.writeUTF(q);
+    }
+    writeOptional(out, basis.sensitive());
+    writeOptional(out, basis.weightColumn());
+    int slots = basis.slots();
+    try (Cursor c = cursor()) {
+      while (c.next()) {
+        out.writeByte(1);
+        out.writeLong(c.current[0]);
+        out.writeLong(c.current[1]);
+        out.writeLong(c.current[2]);
+        if (slots > 0) {
+          int n = (int) c.current[3];
+          out.writeByte(n);
+          for (int i = 0; i < n; i++) {
+            out.writeLong(c.current[4 + i]);
+          }
+        }
+      }
+    }
+    out.writeByte(0);
+    out.flush();
+  }
+
+  private static void writeOptional(DataOutputStream out, String s) throws IOException {
+    out.writeBoolean(s != null);
+    if (s != null) {
+      out.writeUTF(s);
+    }
+  }
+
+  /**
+   * A state read back from {@link #writeTo}: held in memory up to {@code memoryBudget}, the rest in a scratch file in
+   * {@code spillDir}. Reads exactly the state's bytes (the stream may go on with other data); a stream that is not a
+   * state of this version, is cut short or out of order fails with an {@link IOException} that says which.
+   */
+  public static ClassCounts readFrom(InputStream stream, Path spillDir, long memoryBudget) throws IOException {
+    DataInputStream in = new DataInputStream(stream);
+    try {
+      if (in.readInt() != MAGIC) {
+        throw new IOException("not a class-count state (unknown header)");
+      }
+      int version = in.readUnsignedByte();
+      if (version != VERSION) {
+        throw new IOException("a class-count state of format version " + version + "; this build reads version "
+            + VERSION);
+      }
+      int l = in.readInt();
+      int qis = in.readInt();
+      if (l < 0 || l > 127 || qis < 0 || qis > 1024) {
+        throw new IOException("a corrupt class-count state (l " + l + ", " + qis + " quasi-identifiers)");
+      }
+      List<String> qi = new ArrayList<>();
+      for (int i = 0; i < qis; i++) {
+        qi.add(in.readUTF());
+      }
+      Basis basis = new Basis(l, qi, readOptional(in), readOptional(in));
+      ClassCounts state = new ClassCounts(basis, spillDir, memoryBudget);
+      try {
+        state.readClasses(in);
+      } catch (IOException | RuntimeException e) {
+        state.close();
+        throw e;
+      }
+      return state;
+    } catch (EOFException e) {
+      throw new IOException("the class-count state is cut short", e);
+    }
+  }
+
+  private static String readOptional(DataInputStream in) throws IOException {
+    return in.readBoolean() ? in.readUTF() : null;
+  }
+
+  /** The classes of a written state, checked to be in strict hash order, into memory and then one scratch file. */
+  private void readClasses(DataInputStream in) throws IOException {
+    int slots = basis.slots();
+    long[] a = new long[Math.min(maxInMemory, 1 << 12) * stride];
+    int n = 0;
+    Path file = null;
+    DataOutputStream out = null;
+    long[] rec = new long[stride];
+    boolean first = true;
+    long prev1 = 0;
+    long prev2 = 0;
+    try {
+      for (int more = in.readUnsignedByte(); more != 0; more = in.readUnsignedByte()) {
+        if (more != 1) {
+          throw new IOException("a corrupt class-count state (record marker " + more + ")");
+        }
+        Arrays.fill(rec, 0);
+        rec[0] = in.readLong();
+        rec[1] = in.readLong();
+        rec[2] = in.readLong();
+        if (!first && compare(prev1, prev2, rec[0], rec[1]) >= 0) {
+          throw new IOException("a corrupt class-count state (classes out of order)");
+        }
+        first = false;
+        prev1 = rec[0];
+        prev2 = rec[1];
+        if (slots > 0) {
+          int d = in.readUnsignedByte();
+          if (d > slots) {
+            throw new IOException("a corrupt class-count state (" + d + " sensitive values for l " + slots + ")");
+          }
+          rec[3] = d;
+          for (int i = 0; i < d; i++) {
+            rec[4 + i] = in.readLong();
+            if (i > 0 && rec[4 + i] <= rec[3 + i]) {
+              throw new IOException("a corrupt class-count state (sensitive values out of order)");
+            }
+          }
+        }
+        if (out == null && n == maxInMemory) {
+          file = newRun();
+          files.add(file);
+          out = runOutput(file);
+          for (int i = 0; i < n * stride; i++) {
+            out.writeLong(a[i]);
+          }
+          spilledBytes += 8L * stride * n;
+          a = null;
+          n = 0;
+        }
+        if (out != null) {
+          for (long v : rec) {
+            out.writeLong(v);
+          }
+          spilledBytes += 8L * stride;
+        } else {
+          if ((n + 1) * stride > a.length) {
+            a = Arrays.copyOf(a, (int) Math.min((long) maxInMemory * stride, 2L * a.length));
+          }
+          System.arraycopy(rec, 0, a, n * stride, stride);
+          n++;
+        }
+      }
+    } finally {
+      if (out != null) {
+        out.close();
+      }
+    }
+    if (out == null && n > 0) {
+      memory.add(new MemoryRun(a, n));
+      inMemory = n;
+    }
+  }
+
+  /** {@link #writeTo} into an array: for small states; large ones should go through a stream. */
+  public byte[] toBytes() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      writeTo(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the spilled equivalence classes", e);
+    }
+    return out.toByteArray();
+  }
+
+  /** {@link #readFrom} an array. */
+  public static ClassCounts fromBytes(byte[] bytes, Path spillDir, long memoryBudget) throws IOException {
+    return readFrom(new ByteArrayInputStream(bytes), spillDir, memoryBudget);
+  }
+
+  static int compare(long a1, long a2, long b1, long b2) {
+    int c = Long.compare(a1, b1);
+    return c != 0 ? c : Long.compare(a2, b2);
+  }
+
+  /** Every class once, merged over all runs, in (h1, h2) order. Reading does not change the state. */
+  Cursor cursor() {
+    return new Cursor();
+  }
+
+  @Override
+  public void close() {
+    deleteFiles();
+    memory.clear();
+    inMemory = 0;
+  }
+
+  private void deleteFiles() {
+    for (Path run : files) {
+      try {
+        Files.deleteIfExists(run);
+      } catch (IOException ignored) {
+        // scratch space; the job's work folder is removed as a whole too
+      }
+    }
+    files.clear();
+  }
+
+  /** One run, read a class at a time into {@link #record}. */
+  private abstract static class Source {
+    final long[] record;
+
+    Source(int stride) {
+      record = new long[stride];
+    }
+
+    abstract boolean advance() throws IOException;
+
+    void close() {}
+  }
+
+  private static final class MemorySource extends Source {
+    private final MemoryRun run;
+    private int next;
+
+    MemorySource(MemoryRun run, int stride) {
+      super(stride);
+      this.run = run;
+    }
+
+    @Override
+    boolean advance() {
+      if (next == run.n()) {
+        return false;
+      }
+      System.arraycopy(run.a(), next++ * record.length, record, 0, record.length);
+      return true;
+    }
+  }
+
+  private static final class FileSource extends Source {
+    private final DataInputStream in;
+    private long left;
+
+    FileSource(Path run, int stride) throws IOException {
+      super(stride);
+      this.left = Files.size(run) / (8L * stride);
+      this.in = new DataInputStream(new BufferedInputStream(Files.newInputStream(run), 1 << 16));
+    }
+
+    @Override
+    boolean advance() throws IOException {
+      if (left == 0) {
+        close();
+        return false;
+      }
+      left--;
+      for (int i = 0; i < record.length; i++) {
+        record[i] = in.readLong();
+      }
+      return true;
+    }
+
+    @Override
+    void close() {
+      try {
+        in.close();
+      } catch (IOException ignored) {
+        // closing a scratch file
+      }
+    }
+  }
+
+  /** The k-way merge of the runs: equal classes of several runs (or one) become one, their counts combined. */
+  final class Cursor implements AutoCloseable {
+    private final PriorityQueue<Source> heap = new PriorityQueue<>(
+        (x, y) -> compare(x.record[0], x.record[1], y.record[0], y.record[1]));
+    private final List<Source> sources = new ArrayList<>();
+    final long[] current = new long[stride];
+    private final long[] union = new long[basis.slots()];
+
+    private Cursor() {
+      try {
+        for (MemoryRun r : memory) {
+          offer(new MemorySource(r, stride));
+        }
+        for (Path f : files) {
+          offer(new FileSource(f, stride));
+        }
+      } catch (IOException e) {
+        close();
+        throw new UncheckedIOException("cannot read the spilled equivalence classes", e);
+      }
+    }
+
+    private void offer(Source s) throws IOException {
+      sources.add(s);
+      if (s.advance()) {
+        heap.add(s);
+      }
+    }
+
+    boolean next() {
+      if (heap.isEmpty()) {
+        return false;
+      }
+      try {
+        Source first = heap.poll();
+        System.arraycopy(first.record, 0, current, 0, stride);
+        if (first.advance()) {
+          heap.add(first);
+        }
+        while (!heap.isEmpty() && heap.peek().record[0] == current[0] && heap.peek().record[1] == current[1]) {
+          Source s = heap.poll();
+          current[2] += s.record[2];
+          if (union.length > 0) {
+            unite(s.record);
+          }
+          if (s.advance()) {
+            heap.add(s);
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the spilled equivalence classes", e);
+      }
+      return true;
+    }
+
+    /** The l smallest of the union of two ascending sets of sensitive hashes, into {@link #current}. */
+    private void unite(long[] other) {
+      int n = (int) current[3];
+      int m = (int) other[3];
+      int i = 0;
+      int j = 0;
+      int o = 0;
+      while (o < union.length && (i < n || j < m)) {
+        if (j >= m || i < n && current[4 + i] < other[4 + j]) {
+          union[o++] = current[4 + i++];
+        } else if (i >= n || other[4 + j] < current[4 + i]) {
+          union[o++] = other[4 + j++];
+        } else {
+          union[o++] = current[4 + i++];
+          j++;
+        }
+      }
+      System.arraycopy(union, 0, current, 4, o);
+      current[3] = o;
+    }
+
+    long h1() {
+      return current[0];
+    }
+
+    long h2() {
+      return current[1];
+    }
+
+    long weight() {
+      return current[2];
+    }
+
+    /** Distinct sensitive values seen, capped at l (0 without l-diversity). */
+    int distinct() {
+      return union.length > 0 ? (int) current[3] : 0;
+    }
+
+    @Override
+    public void close() {
+      sources.forEach(Source::close);
+      heap.clear();
+    }
+  }
+}

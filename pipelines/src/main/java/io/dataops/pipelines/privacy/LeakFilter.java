@@ -1,0 +1,205 @@
+package io.dataops.pipelines.privacy;
+
+import io.dataops.pipelines.model.ValueType;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+
+/**
+ * The leak check's filter of raw personal values: a blocked Bloom filter (16 bits per expected value, every probe of
+ * a value in one 512-bit block, so one cache miss per value; about 0.1% false hits). Its size comes from the expected
+ * number of values and the memory limit, its hash functions are fixed, so filters built from the same two numbers
+ * over parts of the raw values (parallel subtasks: each given the whole input's expected count, not its share) merge
+ * by OR into exactly the filter of all the values, bit for bit. Holds bits of hashes and a count, never a value: it
+ * may be shipped and saved. Adding is single-threaded; testing ({@link #mightContain}) may be concurrent after.
+ */
+public final class LeakFilter {
+  static final int BLOCK_BITS = 512;
+  static final int PROBES = 11;
+  /**
+   * Opens the versioned format. The first format had no header and began with the block count, which is positive:
+   * a negative first word tells them apart, so filters saved by earlier builds still load.
+   */
+  private static final long MAGIC = 0xD0_1F_17_7E_12_00_00_01L;
+  static final int VERSION = 1;
+
+  private final long blocks;
+  private final long[] bits;
+  private long rawValues;
+  private final ValueKey key = new ValueKey();
+
+  /**
+   * @param expectedRaw about how many raw personal values there are in all (sizes the filter)
+   * @param maxFilterBytes the most memory the filter may take
+   */
+  public LeakFilter(long expectedRaw, long maxFilterBytes) {
+    long wanted = Math.max(1 << 16, expectedRaw * 16);
+    long limit = Math.max(64, maxFilterBytes * 8);
+    this.blocks = Math.max(1, Math.min(wanted, limit) / BLOCK_BITS);
+    this.bits = new long[(int) (blocks * (BLOCK_BITS / 64))];
+  }
+
+  private LeakFilter(long blocks, long[] bits, long rawValues) {
+    this.blocks = blocks;
+    this.bits = bits;
+    this.rawValues = rawValues;
+  }
+
+  /** A raw value of a personal-data column (values shorter than two characters are not personal data). */
+  public void add(Object value) {
+    String text = ValueType.text(value);
+    if (text == null || text.codePointCount(0, text.length()) < 2) {
+      return;
+    }
+    insert(key.reset().add(text).hash());
+  }
+
+  /** The same for a raw text value given as its UTF-8 bytes (as a columnar reader holds it): no String made. */
+  public void addUtf8(byte[] utf8, int length) {
+    if (codePoints(utf8, length) < 2) {
+      return;
+    }
+    insert(key.reset().addUtf8(utf8, length).hash());
+  }
+
+  /** Raw values added (to this filter and the filters merged into it). */
+  public long rawValues() {
+    return rawValues;
+  }
+
+  /**
+   * Adds the values of {@code other}, a filter of the same size built over other raw values, and returns this one.
+   */
+  public LeakFilter merge(LeakFilter other) {
+    if (other == this) {
+      throw new IllegalArgumentException("a filter cannot be merged with itself");
+    }
+    if (other.blocks != blocks) {
+      throw new IllegalArgumentException("leak filters of " + blocks + " and " + other.blocks + " blocks cannot be "
+          + "merged: build every part with the same expected count and memory limit");
+    }
+    for (int i = 0; i < bits.length; i++) {
+      bits[i] |= other.bits[i];
+    }
+    rawValues += other.rawValues;
+    return this;
+  }
+
+  /** Code points in UTF-8: the bytes that do not continue a sequence (counted up to two). */
+  static int codePoints(byte[] utf8, int length) {
+    int n = 0;
+    for (int i = 0; i < length && n < 2; i++) {
+      if ((utf8[i] & 0xC0) != 0x80) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private void insert(Hash128 h) {
+    rawValues++;
+    int block = block(h);
+    int a = (int) h.h2;
+    int b = (int) (h.h2 >>> 32) | 1;
+    for (int i = 0; i < PROBES; i++) {
+      int bit = (a + i * b) & (BLOCK_BITS - 1);
+      bits[block + (bit >>> 6)] |= 1L << bit;
+    }
+  }
+
+  /** The first word of the value's 512-bit block: all its probes fall in one cache line. */
+  private int block(Hash128 h) {
+    return (int) Long.remainderUnsigned(h.h1, blocks) * (BLOCK_BITS / 64);
+  }
+
+  /** False when the value whose hash is {@code h} was certainly not added. */
+  boolean mightContain(Hash128 h) {
+    int block = block(h);
+    int a = (int) h.h2;
+    int b = (int) (h.h2 >>> 32) | 1;
+    for (int i = 0; i < PROBES; i++) {
+      int bit = (a + i * b) & (BLOCK_BITS - 1);
+      if ((bits[block + (bit >>> 6)] & (1L << bit)) == 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Writes the filter: the format version and hash parameters (a filter hashed otherwise is refused, not misread),
+   * its size, the count of raw values and the bits. The stream is flushed, not closed.
+   */
+  public void writeTo(OutputStream stream) throws IOException {
+    DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(stream, 1 << 16));
+    out.writeLong(MAGIC);
+    out.writeInt(VERSION);
+    out.writeInt(BLOCK_BITS);
+    out.writeInt(PROBES);
+    out.writeLong(blocks);
+    out.writeLong(rawValues);
+    for (long w : bits) {
+      out.writeLong(w);
+    }
+    out.flush();
+  }
+
+  /**
+   * A filter read back from {@link #writeTo}, or from a file the first, headerless format saved. Reads exactly the
+   * filter's bytes; a stream cut short or of another version fails with an {@link IOException} that says which.
+   */
+  public static LeakFilter readFrom(InputStream stream) throws IOException {
+    DataInputStream in = new DataInputStream(stream);
+    try {
+      long first = in.readLong();
+      long blocks = first;
+      if (first == MAGIC) {
+        int version = in.readInt();
+        if (version != VERSION) {
+          throw new IOException("a leak filter of format version " + version + "; this build reads version "
+              + VERSION);
+        }
+        int blockBits = in.readInt();
+        int probes = in.readInt();
+        if (blockBits != BLOCK_BITS || probes != PROBES) {
+          throw new IOException("a leak filter hashed with " + blockBits + "-bit blocks and " + probes + " probes; "
+              + "this build uses " + BLOCK_BITS + " and " + PROBES);
+        }
+        blocks = in.readLong();
+      }
+      if (blocks < 1 || blocks > Integer.MAX_VALUE / (BLOCK_BITS / 64)) {
+        throw new IOException("not a leak filter (" + blocks + " blocks)");
+      }
+      long raw = in.readLong();
+      long[] bits = new long[(int) (blocks * (BLOCK_BITS / 64))];
+      for (int i = 0; i < bits.length; i++) {
+        bits[i] = in.readLong();
+      }
+      return new LeakFilter(blocks, bits, raw);
+    } catch (EOFException e) {
+      throw new IOException("the leak filter is cut short", e);
+    }
+  }
+
+  /** {@link #writeTo} into an array. */
+  public byte[] toBytes() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(bits.length * 8 + 40);
+    try {
+      writeTo(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** {@link #readFrom} an array. */
+  public static LeakFilter fromBytes(byte[] bytes) throws IOException {
+    return readFrom(new ByteArrayInputStream(bytes));
+  }
+}
