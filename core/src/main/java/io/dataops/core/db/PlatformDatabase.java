@@ -154,7 +154,10 @@ public final class PlatformDatabase {
       } catch (FlywayException e) {
         last = e;
         String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
-        if (!(m.contains("busy") || m.contains("locked") || m.contains("unique") || m.contains("already exists"))) {
+        // What losing the race looks like: a lock, a duplicate history row or table, or a baseline of a history
+        // table the winner has just filled. The next attempt finds the winner's work.
+        if (!(m.contains("busy") || m.contains("locked") || m.contains("unique") || m.contains("already exists")
+            || m.contains("already contains"))) {
           break;
         }
         try {

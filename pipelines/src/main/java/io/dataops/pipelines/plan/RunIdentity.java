@@ -2,10 +2,7 @@ package io.dataops.pipelines.plan;
 
 import io.dataops.core.digest.Digests;
 import io.dataops.pipelines.definition.BoundPipeline;
-import io.dataops.pipelines.desensitize.ColumnPolicy;
-import io.dataops.pipelines.desensitize.FormatPreservingEncryption;
 import io.dataops.pipelines.desensitize.KeyRing;
-import io.dataops.pipelines.desensitize.Pseudonymize;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -31,9 +28,7 @@ public record RunIdentity(String pipeline, String pipelineSha256, String inputs,
         .append(in.snapshotId()));
     Map<String, String> fingerprints = new TreeMap<>();
     for (var c : p.columns()) {
-      ColumnPolicy policy = c.policy();
-      String keyId = policy instanceof Pseudonymize ps ? ps.keyId()
-          : policy instanceof FormatPreservingEncryption f ? f.keyId() : null;
+      String keyId = c.policy().keyId();
       if (keyId != null) {
         fingerprints.put(keyId, keyRing.fingerprint(keyId));
       }
