@@ -83,8 +83,7 @@ public final class UncommittedWriter extends AbstractStreamOperator<Void>
     }
     RowType rowType = rowType(rows);
     requireSameColumns(rowType, schema, table.name());
-    Table copy = SerializableTable.copyOf(table);
-    SerializableSupplier<Table> supplier = () -> copy;
+    SerializableSupplier<Table> supplier = new FixedTable(SerializableTable.copyOf(table));
     long targetSize = PropertyUtil.propertyAsLong(table.properties(), TableProperties.WRITE_TARGET_FILE_SIZE_BYTES,
         TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
     TaskWriterFactory<RowData> factory = new RowDataTaskWriterFactory(supplier, rowType, targetSize,
@@ -132,6 +131,14 @@ public final class UncommittedWriter extends AbstractStreamOperator<Void>
       }
     } finally {
       super.close();
+    }
+  }
+
+  /** The table as it was when the job was built (a class, not a lambda: a missing class then names itself). */
+  private record FixedTable(Table table) implements SerializableSupplier<Table> {
+    @Override
+    public Table get() {
+      return table;
     }
   }
 

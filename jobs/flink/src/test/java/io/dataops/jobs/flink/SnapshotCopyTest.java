@@ -6,9 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dataops.core.BadInputException;
 import io.dataops.products.publish.ProductTables;
 import io.dataops.products.registry.ProductVersion;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.data.RowData;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
 import org.junit.jupiter.api.Test;
 
 class SnapshotCopyTest extends CopyFixture {
@@ -43,6 +51,41 @@ class SnapshotCopyTest extends CopyFixture {
     assertThat(versionRows(v2)).as("replaces v1's rows").isEqualTo(atSecond);
     assertThat(v2.content().records()).isEqualTo(FIRST_ROWS + SECOND_ROWS);
     assertThat(lakehouse.load(ProductTables.id(PRODUCT)).snapshots()).as("one snapshot per version").hasSize(2);
+  }
+
+  @Test
+  void aWriterThatFailsRemovesTheFilesItHadWritten() throws Exception {
+    // Files roll every 1000 rows (the writer checks the size that often), so some are complete when the job fails.
+    Table product = productTable();
+    product.updateProperties().set(TableProperties.WRITE_TARGET_FILE_SIZE_BYTES, "1").commit();
+    FlinkEngine engine = FlinkEngine.local();
+    StreamExecutionEnvironment env = engine.environment(1);
+    DataStream<RowData> rows = IcebergInput.read(env, lakehouse, read(second));
+    UncommittedWriter.write(rows.map(new FailAfter(2200)).returns(rows.getType()), product, product.schema());
+    assertThatThrownBy(() -> engine.execute(env, "fails after 2200 rows"))
+        .hasStackTraceContaining("planted failure after 2200 rows");
+    Path data = Path.of(java.net.URI.create(product.location() + "/data"));
+    try (Stream<Path> files = Files.exists(data) ? Files.list(data) : Stream.empty()) {
+      assertThat(files.map(Path::getFileName).map(Path::toString).toList()).as("files left behind").isEmpty();
+    }
+  }
+
+  /** Passes rows on, then fails the task. */
+  static final class FailAfter implements MapFunction<RowData, RowData> {
+    private final int rows;
+    private int seen;
+
+    FailAfter(int rows) {
+      this.rows = rows;
+    }
+
+    @Override
+    public RowData map(RowData row) {
+      if (++seen > rows) {
+        throw new IllegalStateException("planted failure after " + rows + " rows");
+      }
+      return row;
+    }
   }
 
   @Test
