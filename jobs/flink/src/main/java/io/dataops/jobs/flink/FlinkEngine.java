@@ -1,0 +1,82 @@
+package io.dataops.jobs.flink;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Where a Flink job runs: an in-process mini-cluster started for the job (the default), or a session cluster, whose
+ * JobManager is reached at its REST address and receives each job with the job jar ({@link JobJar}). Jobs run in
+ * batch mode: inputs are pinned snapshots, so every job is bounded.
+ */
+public final class FlinkEngine {
+  /** Off-heap memory of the in-process mini-cluster (Flink's own local defaults, made explicit to keep them bounded). */
+  static final MemorySize LOCAL_MANAGED_MEMORY = MemorySize.ofMebiBytes(128);
+  static final MemorySize LOCAL_NETWORK_MEMORY = MemorySize.ofMebiBytes(64);
+
+  private final String host;
+  private final int restPort;
+  private final Path jobJar;
+
+  private FlinkEngine(String host, int restPort, Path jobJar) {
+    this.host = host;
+    this.restPort = restPort;
+    this.jobJar = jobJar;
+  }
+
+  /** A mini-cluster in this process, started for each job with as many slots as the job's parallelism. */
+  public static FlinkEngine local() {
+    return new FlinkEngine(null, 0, null);
+  }
+
+  /** A running session cluster: its JobManager's REST address and the job jar every job is submitted with. */
+  public static FlinkEngine remote(String host, int restPort, Path jobJar) {
+    return new FlinkEngine(Objects.requireNonNull(host, "host"), restPort, Objects.requireNonNull(jobJar, "jobJar"));
+  }
+
+  public boolean isLocal() {
+    return host == null;
+  }
+
+  /** A fresh environment for one job, in batch mode, at the given parallelism. */
+  public StreamExecutionEnvironment environment(int parallelism) {
+    if (parallelism < 1) {
+      throw new IllegalArgumentException("parallelism must be at least 1, not " + parallelism);
+    }
+    Configuration conf = new Configuration();
+    conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
+    StreamExecutionEnvironment env;
+    if (isLocal()) {
+      conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, LOCAL_MANAGED_MEMORY);
+      conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, LOCAL_NETWORK_MEMORY);
+      conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, LOCAL_NETWORK_MEMORY);
+      env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+    } else {
+      env = StreamExecutionEnvironment.createRemoteEnvironment(host, restPort, conf, jobJar.toString());
+      env.setParallelism(parallelism);
+    }
+    return env;
+  }
+
+  /** Runs the environment's job to its end and returns its result (accumulators, duration). */
+  public JobExecutionResult execute(StreamExecutionEnvironment env, String jobName) {
+    try {
+      return env.execute(jobName);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("the Flink job '" + jobName + "' failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return isLocal() ? "FlinkEngine[local mini-cluster]" : "FlinkEngine[" + host + ":" + restPort + ", " + jobJar + "]";
+  }
+}

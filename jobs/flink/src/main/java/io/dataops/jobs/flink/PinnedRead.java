@@ -1,0 +1,20 @@
+package io.dataops.jobs.flink;
+
+import io.dataops.core.BadInputException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+
+/** A read of one lakehouse table exactly as it was at one snapshot, of only the named columns (in that order). */
+public record PinnedRead(String table, long snapshotId, List<String> columns) {
+  public PinnedRead {
+    Objects.requireNonNull(table, "table");
+    columns = List.copyOf(columns);
+    if (columns.isEmpty()) {
+      throw new BadInputException("a read of " + table + " must name at least one column");
+    }
+    if (new HashSet<>(columns).size() != columns.size()) {
+      throw new BadInputException("a read of " + table + " names a column twice: " + columns);
+    }
+  }
+}
