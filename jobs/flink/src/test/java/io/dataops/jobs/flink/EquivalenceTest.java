@@ -113,9 +113,9 @@ class EquivalenceTest extends EnginesFixture {
         inputs:
           - table: ods.quality_lab__items
             as: items
-            columns: [id, label, category, amount, score, qty, day, seen_at, flag]
+            columns: [id, label, category, amount, score, qty, day, seen_at, flag, _landed_at]
         transform: |
-          SELECT id,
+          SELECT id, _landed_at AS landed, _landed_at >= _landed_at AS landed_cmp,
                  upper(label) AS u, lower(label) AS l, char_length(label) AS clen,
                  trim(label) AS t, ltrim(label) AS lt, rtrim(label) AS rt, trim(label, 'a ') AS t2,
                  substring(label, 2, 3) AS s1, substring(label, -2) AS s2, substring(label, 0, 2) AS s3,
