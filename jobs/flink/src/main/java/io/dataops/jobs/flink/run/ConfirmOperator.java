@@ -119,7 +119,7 @@ final class ConfirmOperator extends AbstractStreamOperator<Void>
     }
     java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(8 * out.length);
     Arrays.stream(out).forEach(bytes::putLong);
-    confirmed.add(bytes.array());
+    confirmed.add(RunScratch.small(scratch, "confirmed-" + input, getRuntimeContext().getTaskInfo(), bytes.array()));
   }
 
   @Override

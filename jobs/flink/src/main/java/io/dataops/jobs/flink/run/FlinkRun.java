@@ -397,7 +397,7 @@ public final class FlinkRun {
   private LeakCheck.Result leakCheck(LeakFilter filter, List<byte[]> findings) throws IOException {
     LeakCheck check = new LeakCheck(policies.productColumns(), policies.identifierShaped(), filter);
     for (byte[] f : findings) {
-      check.merge(LeakCheck.Findings.fromBytes(f));
+      check.merge(LeakCheck.Findings.fromBytes(scratch.large(f)));
     }
     if (check.needsConfirmation()) {
       long[] hashes = check.candidateHashes();
@@ -415,7 +415,7 @@ public final class FlinkRun {
         JobExecutionResult r = run(env, "confirm leak candidates of " + pipeline.definition().name());
         for (BoundInput in : pipeline.inputs()) {
           for (byte[] found : this.<byte[]>accumulated(r, ConfirmOperator.FOUND + "." + in.alias())) {
-            ByteBuffer b = ByteBuffer.wrap(found);
+            ByteBuffer b = ByteBuffer.wrap(scratch.large(found));
             while (b.remaining() >= 16) {
               check.confirmHash(b.getLong(), b.getLong());
             }

@@ -122,7 +122,7 @@ final class ProductOperator extends AbstractStreamOperator<RowData>
   @Override
   public void endInput() {
     unfit.add(new HashMap<>(policies.unfitCounts()));
-    findings.add(leak.findings().toBytes());
+    findings.add(RunScratch.small(scratch, "findings", getRuntimeContext().getTaskInfo(), leak.findings().toBytes()));
   }
 
   @Override

@@ -63,6 +63,35 @@ final class RunScratch implements Serializable {
     }
   }
 
+  /** Results larger than this go to a file of the run, not through an accumulator (the cluster's RPC frames). */
+  static final int ACCUMULATOR_BYTES = 256 << 10;
+
+  /**
+   * A task's result as an accumulator carries it: the bytes themselves when they are small, else (a flag byte, then)
+   * the location of a file of this run holding them; {@link #large} reads either.
+   */
+  static byte[] small(RunScratch scratch, String what, org.apache.flink.api.common.TaskInfo task, byte[] bytes) {
+    byte[] out;
+    if (bytes.length <= ACCUMULATOR_BYTES) {
+      out = new byte[bytes.length + 1];
+      System.arraycopy(bytes, 0, out, 1, bytes.length);
+      return out;
+    }
+    String name = what + "-" + task.getIndexOfThisSubtask() + "-" + task.getAttemptNumber() + ".bin";
+    scratch.write(name, bytes);
+    byte[] location = scratch.location(name).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    out = new byte[location.length + 1];
+    out[0] = 1;
+    System.arraycopy(location, 0, out, 1, location.length);
+    return out;
+  }
+
+  /** The bytes {@link #small} carried. */
+  byte[] large(byte[] carried) {
+    byte[] rest = java.util.Arrays.copyOfRange(carried, 1, carried.length);
+    return carried[0] == 0 ? rest : read(new String(rest, java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   /** Removes the folder: everything in it, whoever wrote it. */
   void clear() {
     List<String> files = new ArrayList<>();
