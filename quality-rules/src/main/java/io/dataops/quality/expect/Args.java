@@ -42,6 +42,30 @@ final class Args {
     return new SuiteException(source, kwarg == null ? e.line() : e.lineOf(kwarg), e.type() + ": " + problem);
   }
 
+  /**
+   * What Great Expectations raises while validating (not while reading the suite): the expectation fails with
+   * {@code exception_info}, or, with {@code catch_exceptions: false}, the suite is refused at the argument's line.
+   */
+  Raised error(String kwarg, String message) {
+    return new Raised(kwarg, message);
+  }
+
+  /** {@code catch_exceptions}: GX's default for a validation run is to catch and report. */
+  boolean catchExceptions() {
+    Object v = e.kwargs().get("catch_exceptions");
+    return !(v instanceof Boolean b) || b;
+  }
+
+  /** An error Great Expectations reports in the result rather than refusing the suite. */
+  static final class Raised extends RuntimeException {
+    final String kwarg;
+
+    Raised(String kwarg, String message) {
+      super(message, null, false, false);
+      this.kwarg = kwarg;
+    }
+  }
+
   /** After reading the arguments: anything left over is a mistake (a typo in a name, or an unsupported option). */
   void noOthers() {
     for (String k : e.kwargs().keySet()) {

@@ -140,7 +140,16 @@ public final class ExpectationCatalog {
             + suggestion(e.type()));
       }
       Args args = new Args(e, suite.source(), table);
-      CompiledExpectation c = f.compile(args, i);
+      CompiledExpectation c;
+      try {
+        c = f.compile(args, i);
+      } catch (Args.Raised raised) {
+        if (!args.catchExceptions()) {
+          throw args.fail(raised.kwarg, raised.getMessage());
+        }
+        out.add(new Compiled(e, List.of(), states -> ExpectationResult.error(e, raised.getMessage())));
+        continue; // the arguments after the one that raised are not read, as in GX
+      }
       args.noOthers();
       out.add(c);
     }
@@ -228,7 +237,7 @@ public final class ExpectationCatalog {
 
   private static CompiledExpectation valuesBetween(Args a, int index) {
     String column = a.column("column");
-    Bounds b = Bounds.of(a, a.table().type(column), "min_value", "max_value");
+    Bounds b = Bounds.of(a, a.table().type(column), "min_value", "max_value").rejectInverted(a);
     String reason = "is outside " + b.describe();
     RowCheck check = b.text
         ? RowChecks.simple(column, reason, (c, r) -> b.containsText(c.getString(r)))
@@ -268,6 +277,9 @@ public final class ExpectationCatalog {
 
   private static CompiledExpectation strftime(Args a, int index) {
     String column = a.column("column");
+    if (a.table().type(column).typeId() != Type.TypeID.STRING) {
+      throw a.error("column", "Values passed to expect_column_values_to_match_strftime_format must be of type string.");
+    }
     String format = a.string("strftime_format", true);
     DateTimeFormatter f;
     try {
@@ -280,23 +292,27 @@ public final class ExpectationCatalog {
 
   private static CompiledExpectation unique(Args a, int index) {
     String column = a.column("column");
-    return groups(a, index, List.of(column));
+    return groups(a, index, List.of(column), ValueGroupsAnalyzer.Ignore.ALL_VALUES_ARE_MISSING);
   }
 
   private static CompiledExpectation compoundUnique(Args a, int index) {
     List<String> columns = a.columns("column_list");
     String ignore = a.string("ignore_row_if", false);
-    if (ignore != null && !ignore.equals("all_values_are_missing")) {
-      throw a.fail("ignore_row_if", "only all_values_are_missing is supported");
+    ValueGroupsAnalyzer.Ignore mode;
+    try {
+      mode = ignore == null ? ValueGroupsAnalyzer.Ignore.ALL_VALUES_ARE_MISSING
+          : ValueGroupsAnalyzer.Ignore.valueOf(ignore.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw a.fail("ignore_row_if", "expected all_values_are_missing, any_value_is_missing or never");
     }
-    return groups(a, index, columns);
+    return groups(a, index, columns, mode);
   }
 
   /** Uniqueness: every row whose value (tuple) occurs more than once is unexpected. */
-  private static CompiledExpectation groups(Args a, int index, List<String> columns) {
+  private static CompiledExpectation groups(Args a, int index, List<String> columns, ValueGroupsAnalyzer.Ignore ignore) {
     double mostly = a.mostly();
     List<Type> types = columns.stream().map(c -> a.table().type(c)).toList();
-    ValueGroupsAnalyzer groups = new ValueGroupsAnalyzer(columns, types, true);
+    ValueGroupsAnalyzer groups = new ValueGroupsAnalyzer(columns, types, true, ignore);
     groups.reportDuplicatesAs(index);
     Expectation e = a.expectation();
     return new Compiled(e, List.of(SizeAnalyzer.INSTANCE, groups), states -> {
@@ -417,10 +433,12 @@ public final class ExpectationCatalog {
     String column = a.column("column");
     Type type = a.table().type(column);
     boolean temporalOk = which.equals("min") || which.equals("max");
-    if (!isNumeric(type) && !(temporalOk && isTemporal(type))) {
+    // Python counts True as 1: GX's mean of [true, false, false, true] is 0.5.
+    boolean booleanOk = !temporalOk && type.typeId() == Type.TypeID.BOOLEAN;
+    if (!isNumeric(type) && !(temporalOk && isTemporal(type)) && !booleanOk) {
       throw a.fail("column", "column '" + column + "' is " + type + "; " + which + " needs a numeric column");
     }
-    Bounds b = Bounds.of(a, type, "min_value", "max_value");
+    Bounds b = Bounds.orAnything(a, type, "min_value", "max_value");
     NumericStatsAnalyzer stats = new NumericStatsAnalyzer(column);
     Expectation e = a.expectation();
     return new Compiled(e, List.of(stats), states -> {
@@ -439,12 +457,12 @@ public final class ExpectationCatalog {
 
   private static CompiledExpectation median(Args a, int index) {
     String column = numericColumn(a);
-    Bounds b = Bounds.of(a, a.table().type(column), "min_value", "max_value");
+    Bounds b = Bounds.orAnything(a, a.table().type(column), "min_value", "max_value");
     QuantileAnalyzer q = new QuantileAnalyzer(column);
     Expectation e = a.expectation();
     return new Compiled(e, List.of(q), states -> {
       QuantileAnalyzer.State s = states.of(q);
-      double v = s.quantile(0.5);
+      double v = s.median();
       Map<String, Object> r = Results.observed(Results.number(v));
       r.put("details", Map.of("approximate", s.sketch.isEstimationMode(), "rank_error", s.rankError()));
       return ExpectationResult.of(e, !Double.isNaN(v) && b.contains(v), r);
@@ -465,13 +483,18 @@ public final class ExpectationCatalog {
     List<double[]> bounds = new ArrayList<>();
     for (int i = 0; i < qs.size(); i++) {
       if (!(qs.get(i) instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() > 1
-          || !(ranges.get(i) instanceof List<?> pair) || pair.size() != 2) {
+          || !(ranges.get(i) instanceof List<?> pair) || pair.size() != 2
+          || pair.stream().anyMatch(x -> x != null && !(x instanceof Number))) {
         throw a.fail("quantile_ranges", "each quantile is a number from 0 to 1 with a [min, max] range");
       }
       quantiles.add(n.doubleValue());
       List<Object> r = (List<Object>) ranges.get(i);
-      bounds.add(new double[] {r.get(0) == null ? Double.NEGATIVE_INFINITY : ((Number) r.get(0)).doubleValue(),
-          r.get(1) == null ? Double.POSITIVE_INFINITY : ((Number) r.get(1)).doubleValue()});
+      double lo = r.get(0) == null ? Double.NEGATIVE_INFINITY : ((Number) r.get(0)).doubleValue();
+      double hi = r.get(1) == null ? Double.POSITIVE_INFINITY : ((Number) r.get(1)).doubleValue();
+      if (lo > hi) {
+        throw a.fail("quantile_ranges", "quantile_ranges must consist of ordered pairs");
+      }
+      bounds.add(new double[] {lo, hi});
     }
     QuantileAnalyzer q = new QuantileAnalyzer(column);
     Expectation e = a.expectation();
@@ -482,12 +505,18 @@ public final class ExpectationCatalog {
       for (int i = 0; i < quantiles.size(); i++) {
         double v = s.quantile(quantiles.get(i));
         values.add(Results.number(v));
-        ok &= v >= bounds.get(i)[0] && v <= bounds.get(i)[1];
+        double[] range = bounds.get(i);
+        // GX accepts a value within a relative 1e-4 of either bound (its isclose).
+        ok &= close(v, range[0]) || close(v, range[1]) || (v >= range[0] && v <= range[1]);
       }
       Map<String, Object> r = Results.observed(Map.of("quantiles", quantiles, "values", values));
       r.put("details", Map.of("approximate", s.sketch.isEstimationMode(), "rank_error", s.rankError()));
       return ExpectationResult.of(e, ok, r);
     });
+  }
+
+  private static boolean close(double a, double b) {
+    return !Double.isInfinite(b) && Math.abs(a - b) <= 1e-8 + 1e-4 * Math.abs(b);
   }
 
   private static String numericColumn(Args a) {
@@ -500,7 +529,7 @@ public final class ExpectationCatalog {
 
   private static CompiledExpectation distinctCount(Args a, int index, boolean proportion) {
     String column = a.column("column");
-    Bounds b = Bounds.of(a, null, "min_value", "max_value");
+    Bounds b = Bounds.orAnything(a, null, "min_value", "max_value");
     ValueGroupsAnalyzer groups = new ValueGroupsAnalyzer(List.of(column), List.of(a.table().type(column)), false);
     Expectation e = a.expectation();
     return new Compiled(e, List.of(groups), states -> {
@@ -511,14 +540,23 @@ public final class ExpectationCatalog {
     });
   }
 
+  /**
+   * GX's distinct-value set expectations: observed values in the column's own type (numbers as numbers), sorted,
+   * with their counts; {@code value_set: null} (or empty) makes "in set" vacuously true, while GX's "contain" and
+   * "equal" raise on it.
+   */
   private static CompiledExpectation distinctValues(Args a, int index, String mode) {
     String column = a.column("column");
-    List<Object> set = a.list("value_set", true);
-    boolean numeric = isNumeric(a.table().type(column));
-    Set<String> expected = new TreeSet<>();
-    for (Object o : set) {
-      expected.add(canonical(o, numeric));
+    List<Object> set = a.list("value_set", false);
+    if (set == null && !mode.equals("in_set")) {
+      throw a.error("value_set", "'NoneType' object is not iterable");
     }
+    Type type = a.table().type(column);
+    Set<Object> expected = new HashSet<>();
+    for (Object o : set == null ? List.of() : set) {
+      expected.add(typedKey(o));
+    }
+    String personal = a.table().personal() == null ? null : a.table().personal().get(column);
     DistinctSampleAnalyzer sample = new DistinctSampleAnalyzer(column, 10_000);
     Expectation e = a.expectation();
     return new Compiled(e, List.of(sample), states -> {
@@ -527,37 +565,66 @@ public final class ExpectationCatalog {
         return ExpectationResult.error(e, "the column has more than 10000 distinct values; this expectation is "
             + "meant for categorical columns");
       }
-      Set<String> observed = new TreeSet<>();
-      for (String v : s.values) {
-        observed.add(numeric ? canonical(new BigDecimal(v), true) : v);
-      }
+      Map<Object, Long> counts = new TreeMap<>(ExpectationCatalog::compareTyped);
+      s.counts.forEach((v, n) -> counts.merge(typedKey(typed(v, type)), n, Long::sum));
+      Set<Object> observed = counts.keySet();
       boolean ok = switch (mode) {
-        case "in_set" -> expected.containsAll(observed);
+        case "in_set" -> expected.isEmpty() || expected.containsAll(observed);
         case "contain_set" -> observed.containsAll(expected);
         default -> observed.equals(expected);
       };
-      Map<String, Object> r = Results.observed(new ArrayList<>(observed));
-      Map<String, Object> details = new LinkedHashMap<>();
-      details.put("value_counts_known", false);
-      r.put("details", details);
+      List<Object> shown = new ArrayList<>();
+      List<Object> valueCounts = new ArrayList<>();
+      counts.forEach((v, n) -> {
+        Object out = Results.shown(v, personal);
+        shown.add(out);
+        Map<String, Object> vc = new LinkedHashMap<>();
+        vc.put("value", out);
+        vc.put("count", n);
+        valueCounts.add(vc);
+      });
+      Map<String, Object> r = Results.observed(shown);
+      r.put("details", Map.of("value_counts", valueCounts));
       return ExpectationResult.of(e, ok, r);
     });
   }
 
-  private static String canonical(Object o, boolean numeric) {
-    if (o == null) {
-      return "null";
+  /** A column value (as read) in its column's type: numbers, booleans, or text (dates as ISO text). */
+  static Object typed(String value, Type type) {
+    if (isNumeric(type)) {
+      return new BigDecimal(value);
     }
-    if (numeric && o instanceof Number n) {
-      return new BigDecimal(n.toString()).stripTrailingZeros().toPlainString();
+    if (type.typeId() == Type.TypeID.BOOLEAN) {
+      return Boolean.valueOf(value);
     }
-    return String.valueOf(o);
+    return value;
+  }
+
+  /** Equal as Python compares them: 1, 1.0 and 1.00 are one number; text is text. */
+  static Object typedKey(Object o) {
+    if (o instanceof BigDecimal d) {
+      return d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();
+    }
+    if (o instanceof Number n) {
+      return typedKey(new BigDecimal(n.toString()));
+    }
+    return o;
+  }
+
+  private static int compareTyped(Object x, Object y) {
+    if (x instanceof BigDecimal a && y instanceof BigDecimal b) {
+      return a.compareTo(b);
+    }
+    if (x instanceof Boolean a && y instanceof Boolean b) {
+      return a.compareTo(b);
+    }
+    return String.valueOf(x).compareTo(String.valueOf(y));
   }
 
   // ---- table expectations ---------------------------------------------------------------------------------
 
   private static CompiledExpectation rowCountBetween(Args a, int index) {
-    Bounds b = Bounds.of(a, null, "min_value", "max_value");
+    Bounds b = Bounds.orAnything(a, null, "min_value", "max_value").rejectInverted(a);
     Expectation e = a.expectation();
     return new Compiled(e, List.of(SizeAnalyzer.INSTANCE), states -> {
       long rows = states.of(SizeAnalyzer.INSTANCE).rows;
@@ -574,27 +641,56 @@ public final class ExpectationCatalog {
     });
   }
 
+  /** As GX: a null set is the empty set, so it passes only without exact_match (every column is then unexpected). */
   private static CompiledExpectation columnsMatchSet(Args a, int index) {
-    List<Object> wanted = a.list("column_set", true);
+    List<Object> wanted = a.list("column_set", false);
     boolean exact = a.bool("exact_match", true);
     List<String> have = a.table().businessColumns();
     Set<String> want = new TreeSet<>();
-    wanted.forEach(o -> want.add(String.valueOf(o)));
+    if (wanted != null) {
+      wanted.forEach(o -> want.add(String.valueOf(o)));
+    }
+    if (new TreeSet<>(have).equals(want)) {
+      return fixed(a.expectation(), true, Results.observed(have));
+    }
     Set<String> missing = new TreeSet<>(want);
     missing.removeAll(have);
     Set<String> unexpected = new TreeSet<>(have);
     unexpected.removeAll(want);
-    boolean ok = missing.isEmpty() && (!exact || unexpected.isEmpty());
-    Map<String, Object> r = Results.observed(have);
-    r.put("details", Map.of("mismatched", Map.of("missing", missing, "unexpected", unexpected)));
-    return fixed(a.expectation(), ok, r);
+    Map<String, Object> mismatched = new LinkedHashMap<>();
+    if (!unexpected.isEmpty()) {
+      mismatched.put("unexpected", new ArrayList<>(unexpected));
+    }
+    if (!missing.isEmpty()) {
+      mismatched.put("missing", new ArrayList<>(missing));
+    }
+    Map<String, Object> r = Results.observed(new ArrayList<>(new TreeSet<>(have)));
+    r.put("details", Map.of("mismatched", mismatched));
+    return fixed(a.expectation(), !exact && missing.isEmpty(), r);
   }
 
+  /** As GX: a null list passes; a mismatch lists each position whose column differs. */
   private static CompiledExpectation columnsMatchOrderedList(Args a, int index) {
-    List<Object> wanted = a.list("column_list", true);
+    List<Object> wanted = a.list("column_list", false);
     List<String> have = a.table().businessColumns();
-    List<String> want = wanted.stream().map(String::valueOf).toList();
-    return fixed(a.expectation(), have.equals(want), Results.observed(have));
+    if (wanted == null || have.equals(wanted.stream().map(String::valueOf).toList())) {
+      return fixed(a.expectation(), true, Results.observed(have));
+    }
+    List<Object> mismatched = new ArrayList<>();
+    for (int i = 0; i < Math.max(have.size(), wanted.size()); i++) {
+      Object expected = i < wanted.size() ? wanted.get(i) : null;
+      String found = i < have.size() ? have.get(i) : null;
+      if (!java.util.Objects.equals(expected == null ? null : String.valueOf(expected), found)) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("Expected Column Position", i);
+        m.put("Expected", expected);
+        m.put("Found", found);
+        mismatched.add(m);
+      }
+    }
+    Map<String, Object> r = Results.observed(have);
+    r.put("details", Map.of("mismatched", mismatched));
+    return fixed(a.expectation(), false, r);
   }
 
   private static CompiledExpectation columnCountEqual(Args a, int index) {
@@ -604,7 +700,7 @@ public final class ExpectationCatalog {
   }
 
   private static CompiledExpectation columnCountBetween(Args a, int index) {
-    Bounds b = Bounds.of(a, null, "min_value", "max_value");
+    Bounds b = Bounds.orAnything(a, null, "min_value", "max_value").rejectInverted(a);
     int have = a.table().businessColumns().size();
     return fixed(a.expectation(), b.contains(have), Results.observed(have));
   }

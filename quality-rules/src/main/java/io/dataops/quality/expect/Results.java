@@ -66,6 +66,18 @@ final class Results {
     return r;
   }
 
+  /** A typed value as a result shows it: numbers as JSON numbers, personal text masked. */
+  static Object shown(Object value, String personalKind) {
+    if (value instanceof java.math.BigDecimal d) {
+      return d.scale() <= 0 && d.abs().compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) < 0
+          ? (Object) d.longValue() : number(d.doubleValue());
+    }
+    if (value instanceof String s && personalKind != null) {
+      return io.dataops.lakehouse.table.PreviewMask.mask(io.dataops.lakehouse.contract.PersonalData.parse(personalKind), s);
+    }
+    return value;
+  }
+
   static Map<String, Object> observed(Object value) {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("observed_value", value);
