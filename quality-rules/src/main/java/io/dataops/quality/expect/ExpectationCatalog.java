@@ -139,6 +139,13 @@ public final class ExpectationCatalog {
         throw new SuiteException(suite.source(), e.line(), "unknown expectation type '" + e.type() + "'"
             + suggestion(e.type()));
       }
+      for (Map.Entry<String, Object> kv : e.kwargs().entrySet()) {
+        if (kv.getValue() instanceof Map<?, ?> ref && ref.containsKey("$PARAMETER")) {
+          throw new SuiteException(suite.source(), e.lineOf(kv.getKey()), e.type() + ": kwarg '" + kv.getKey()
+              + "' refers to suite parameter '" + ref.get("$PARAMETER") + "', which is given neither by the suite "
+              + "nor at run time (quality run --param NAME=VALUE)");
+        }
+      }
       Args args = new Args(e, suite.source(), table);
       CompiledExpectation c;
       try {
