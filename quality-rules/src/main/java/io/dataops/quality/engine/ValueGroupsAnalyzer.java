@@ -45,6 +45,17 @@ public final class ValueGroupsAnalyzer implements Analyzer<ValueGroupsAnalyzer.S
     return List.copyOf(duplicateListeners);
   }
 
+  private int sampleCap = ComplianceAnalyzer.SAMPLES;
+
+  /** Keeps at least {@code n} of the earliest failing rows for the result (its expectations' result formats). */
+  public void keepSamples(int n) {
+    sampleCap = Math.max(sampleCap, n);
+  }
+
+  public int sampleCap() {
+    return sampleCap;
+  }
+
   /** How values are shown (the run masks personal columns). */
   public void displayWith(BiFunction<String, String, String> masking) {
     this.mask = masking;
@@ -58,7 +69,7 @@ public final class ValueGroupsAnalyzer implements Analyzer<ValueGroupsAnalyzer.S
     public long distinct;
     public long singletons;
     public long duplicateRows;
-    public final List<ComplianceAnalyzer.Sample> samples = new ArrayList<>();
+    public final Samples samples;
     final KeyBuffer key = new KeyBuffer();
     final KeyBuffer locator = new KeyBuffer();
     final RowLocator.Cursor cursor = new RowLocator.Cursor();
@@ -66,6 +77,7 @@ public final class ValueGroupsAnalyzer implements Analyzer<ValueGroupsAnalyzer.S
     State(ValueGroupsAnalyzer owner, ScanContext context) {
       this.owner = owner;
       this.context = context;
+      this.samples = new Samples(owner.sampleCap);
       this.records = new SortedValueRecords(context.spillDirectory(), context.spillBudgetBytes());
     }
 
@@ -142,8 +154,7 @@ public final class ValueGroupsAnalyzer implements Analyzer<ValueGroupsAnalyzer.S
       int locatorOffset) {
     String shown = render(java.util.Arrays.copyOfRange(valueBuf, valueOffset, valueOffset + valueLength));
     RowLocator.Ref ref = state.context.rowLocator().decode(locatorBuf, locatorOffset, shown);
-    ComplianceAnalyzer.keepEarliest(state.samples,
-        new ComplianceAnalyzer.Sample(ref.feedId(), ref.rowNumber(), ref.rowKey(), shown));
+    state.samples.add(new ComplianceAnalyzer.Sample(ref.feedId(), ref.rowNumber(), ref.rowKey(), shown));
     for (int expectation : duplicateListeners) {
       state.context.failures().fail(expectation, ref.rowKey(), ref.feedId(), ref.rowNumber(),
           columns.size() == 1 ? "the value occurs more than once in " + columns.get(0)

@@ -158,6 +158,13 @@ public final class ExpectationCatalog {
         continue; // the arguments after the one that raised are not read, as in GX
       }
       args.noOthers();
+      if (args.resultFormat().level() == ResultFormat.Level.BOOLEAN_ONLY) {
+        CompiledExpectation full = c;
+        c = new Compiled(e, full.analyzers(), states -> {
+          ExpectationResult r = full.evaluate(states);
+          return r.exceptionInfo() != null ? r : ExpectationResult.of(e, r.success(), new LinkedHashMap<>());
+        });
+      }
       out.add(c);
     }
     return out;
@@ -198,14 +205,31 @@ public final class ExpectationCatalog {
 
   private static CompiledExpectation map(Args a, int index, List<String> columns, RowCheck check) {
     double mostly = a.mostly();
+    ResultFormat format = a.resultFormat();
     ComplianceAnalyzer analyzer = new ComplianceAnalyzer(index, a.expectation().id(), ruleKey(a.expectation()), columns,
-        check);
+        check, format.samplesNeeded());
+    java.util.function.Function<String, Object> typed = typer(a, columns);
     Expectation e = a.expectation();
     return new Compiled(e, List.of(analyzer), states -> {
       ComplianceAnalyzer.State s = states.of(analyzer);
       boolean ok = Results.mostlySuccess(s.considered(), s.unexpected, mostly);
-      return ExpectationResult.of(e, ok, Results.map(s.rows, s.missing, s.unexpected, s.samples));
+      return ExpectationResult.of(e, ok, Results.map(format, s.rows, s.missing, s.unexpected, s.samples.list(), typed));
     });
+  }
+
+  /** Shown values back in their column's type (numbers as numbers); masked or multi-column values stay text. */
+  private static java.util.function.Function<String, Object> typer(Args a, List<String> columns) {
+    if (columns.size() != 1) {
+      return v -> v;
+    }
+    Type type = a.table().type(columns.get(0));
+    return v -> {
+      try {
+        return Results.shown(typed(v, type), null);
+      } catch (NumberFormatException masked) {
+        return v;
+      }
+    };
   }
 
   private static String stringColumn(Args a, String name) {
@@ -321,13 +345,16 @@ public final class ExpectationCatalog {
     List<Type> types = columns.stream().map(c -> a.table().type(c)).toList();
     ValueGroupsAnalyzer groups = new ValueGroupsAnalyzer(columns, types, true, ignore);
     groups.reportDuplicatesAs(index);
+    ResultFormat format = a.resultFormat();
+    groups.keepSamples(format.samplesNeeded());
+    java.util.function.Function<String, Object> typed = typer(a, columns);
     Expectation e = a.expectation();
     return new Compiled(e, List.of(SizeAnalyzer.INSTANCE, groups), states -> {
       long rows = states.of(SizeAnalyzer.INSTANCE).rows;
       ValueGroupsAnalyzer.State g = states.of(groups);
       long missing = rows - g.values;
       boolean ok = Results.mostlySuccess(g.values, g.duplicateRows, mostly);
-      return ExpectationResult.of(e, ok, Results.map(rows, missing, g.duplicateRows, g.samples));
+      return ExpectationResult.of(e, ok, Results.map(format, rows, missing, g.duplicateRows, g.samples.list(), typed));
     });
   }
 
@@ -363,11 +390,14 @@ public final class ExpectationCatalog {
     io.dataops.quality.engine.ReferenceAnalyzer analyzer = new io.dataops.quality.engine.ReferenceAnalyzer(index, column,
         mine, ref, refColumn);
     analyzer.displayWith((c, v) -> v);
+    ResultFormat format = a.resultFormat();
+    analyzer.keepSamples(format.samplesNeeded());
+    java.util.function.Function<String, Object> typed = typer(a, List.of(column));
     Expectation e = a.expectation();
     return new Compiled(e, List.of(analyzer), states -> {
       io.dataops.quality.engine.ReferenceAnalyzer.State s = states.of(analyzer);
       boolean ok = Results.mostlySuccess(s.considered(), s.unexpected, mostly);
-      Map<String, Object> r = Results.map(s.rows, s.missing, s.unexpected, s.samples);
+      Map<String, Object> r = Results.map(format, s.rows, s.missing, s.unexpected, s.samples.list(), typed);
       r.put("details", Map.of("reference_table", refId.toString(), "reference_column", refColumn,
           "reference_snapshot_id", String.valueOf(s.referenceSnapshot), "reference_values", s.referenceValues));
       return ExpectationResult.of(e, ok, r);
@@ -882,6 +912,7 @@ public final class ExpectationCatalog {
             && an instanceof ValueGroupsAnalyzer duplicate) {
           // Two uniqueness expectations on the same columns: one analyzer reports rows for both.
           duplicate.listeners().forEach(shared::reportDuplicatesAs);
+          shared.keepSamples(duplicate.sampleCap());
         }
       }
     }

@@ -112,7 +112,7 @@ class ExpectationsTest extends QualityFixture {
 
   @Test
   void uniquenessIsExactAndReportsEveryDuplicatedRow() {
-    JsonNode r = one("expect_column_values_to_be_unique", "{column: id_card}");
+    JsonNode r = one("expect_column_values_to_be_unique", "{column: id_card, result_format: SUMMARY}");
     mapCounts(r, false, 1, 2);
     assertThat(r.get("result").get("partial_unexpected_index_list").findValuesAsText("key"))
         .containsExactlyInAnyOrder("id=1", "id=6");
