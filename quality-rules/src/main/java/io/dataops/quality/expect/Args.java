@@ -70,9 +70,6 @@ final class Args {
   void noOthers() {
     for (String k : e.kwargs().keySet()) {
       if (!used.contains(k) && !COMMON.contains(k)) {
-        if (k.equals("row_condition") || k.equals("condition_parser")) {
-          throw fail(k, "row_condition is not supported; filter in a pipeline or split the suite");
-        }
         Set<String> known = new TreeSet<>(used);
         throw fail(k, "unknown argument '" + k + "'" + (known.isEmpty() ? "" : " (it takes: " + String.join(", ", known) + ")"));
       }

@@ -157,6 +157,13 @@ public final class ExpectationCatalog {
         out.add(new Compiled(e, List.of(), states -> ExpectationResult.error(e, raised.getMessage())));
         continue; // the arguments after the one that raised are not read, as in GX
       }
+      RowCondition condition = RowCondition.of(args);
+      if (condition != null && !c.analyzers().isEmpty()) {
+        CompiledExpectation unfiltered = c;
+        List<Analyzer<?>> wrapped = new ArrayList<>();
+        unfiltered.analyzers().forEach(an -> wrapped.add(filtered(an, condition)));
+        c = new Compiled(e, wrapped, states -> unfiltered.evaluate(states.filtered(condition)));
+      }
       args.noOthers();
       if (args.resultFormat().level() == ResultFormat.Level.BOOLEAN_ONLY) {
         CompiledExpectation full = c;
@@ -902,14 +909,23 @@ public final class ExpectationCatalog {
     return t.typeId() == Type.TypeID.DATE || t.typeId() == Type.TypeID.TIMESTAMP;
   }
 
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Analyzer<?> filtered(Analyzer<?> an, RowCondition condition) {
+    return new io.dataops.quality.engine.FilteredAnalyzer(an, condition);
+  }
+
+  private static Analyzer<?> unwrapped(Analyzer<?> an) {
+    return an instanceof io.dataops.quality.engine.FilteredAnalyzer<?> f ? f.inner() : an;
+  }
+
   /** Every analyzer the compiled expectations need, once each (scan sharing). */
   public static List<Analyzer<?>> analyzers(Collection<CompiledExpectation> compiled) {
     Map<String, Analyzer<?>> byKey = new LinkedHashMap<>();
     for (CompiledExpectation c : compiled) {
       for (Analyzer<?> an : c.analyzers()) {
         Analyzer<?> existing = byKey.putIfAbsent(an.key(), an);
-        if (existing != null && existing != an && existing instanceof ValueGroupsAnalyzer shared
-            && an instanceof ValueGroupsAnalyzer duplicate) {
+        if (existing != null && existing != an && unwrapped(existing) instanceof ValueGroupsAnalyzer shared
+            && unwrapped(an) instanceof ValueGroupsAnalyzer duplicate) {
           // Two uniqueness expectations on the same columns: one analyzer reports rows for both.
           duplicate.listeners().forEach(shared::reportDuplicatesAs);
           shared.keepSamples(duplicate.sampleCap());

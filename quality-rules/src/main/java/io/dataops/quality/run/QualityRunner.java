@@ -125,7 +125,8 @@ public final class QualityRunner {
         analyzers.add(an);
       }
     }
-    for (Analyzer<?> a : analyzers) {
+    for (Analyzer<?> analyzer : analyzers) {
+      Analyzer<?> a = analyzer instanceof io.dataops.quality.engine.FilteredAnalyzer<?> f ? f.inner() : analyzer;
       if (a instanceof ValueGroupsAnalyzer g) {
         g.displayWith((column, value) -> display(personal, column, value));
       } else if (a instanceof io.dataops.quality.engine.ReferenceAnalyzer r) {
