@@ -42,11 +42,11 @@ public final class ExpectationCatalog {
   private ExpectationCatalog() {}
 
   @FunctionalInterface
-  private interface Factory {
+  interface Factory {
     CompiledExpectation compile(Args args, int index);
   }
 
-  private record Compiled(Expectation config, List<Analyzer<?>> analyzers, Function<States, ExpectationResult> eval)
+  record Compiled(Expectation config, List<Analyzer<?>> analyzers, Function<States, ExpectationResult> eval)
       implements CompiledExpectation {
     @Override
     public ExpectationResult evaluate(States states) {
@@ -111,6 +111,7 @@ public final class ExpectationCatalog {
     FACTORIES.put("expect_column_distinct_values_to_be_in_set", (a, i) -> distinctValues(a, i, "in_set"));
     FACTORIES.put("expect_column_distinct_values_to_contain_set", (a, i) -> distinctValues(a, i, "contain_set"));
     FACTORIES.put("expect_column_distinct_values_to_equal_set", (a, i) -> distinctValues(a, i, "equal_set"));
+    CoreExpectations.register(FACTORIES);
   }
 
   /** A rule's identity across suites and runs: its type and canonical arguments (not its position or id). */
@@ -210,7 +211,7 @@ public final class ExpectationCatalog {
 
   // ---- map expectations -----------------------------------------------------------------------------------
 
-  private static CompiledExpectation map(Args a, int index, List<String> columns, RowCheck check) {
+  static CompiledExpectation map(Args a, int index, List<String> columns, RowCheck check) {
     double mostly = a.mostly();
     ResultFormat format = a.resultFormat();
     ComplianceAnalyzer analyzer = new ComplianceAnalyzer(index, a.expectation().id(), ruleKey(a.expectation()), columns,
@@ -239,7 +240,7 @@ public final class ExpectationCatalog {
     };
   }
 
-  private static String stringColumn(Args a, String name) {
+  static String stringColumn(Args a, String name) {
     String c = a.column(name);
     if (a.table().type(c).typeId() != Type.TypeID.STRING) {
       throw a.fail(name, "column '" + c + "' is " + a.table().type(c) + "; this expectation checks text");
@@ -448,7 +449,7 @@ public final class ExpectationCatalog {
     return na;
   }
 
-  private static String ignoreRowIf(Args a, String fallback) {
+  static String ignoreRowIf(Args a, String fallback) {
     String v = a.string("ignore_row_if", false);
     if (v == null) {
       return fallback;
@@ -894,7 +895,7 @@ public final class ExpectationCatalog {
     return v == null ? fallback : v;
   }
 
-  private static CompiledExpectation fixed(Expectation e, boolean ok, Map<String, Object> result) {
+  static CompiledExpectation fixed(Expectation e, boolean ok, Map<String, Object> result) {
     return new Compiled(e, List.of(), states -> ExpectationResult.of(e, ok, result));
   }
 
