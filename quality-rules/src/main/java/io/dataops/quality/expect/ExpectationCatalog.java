@@ -112,6 +112,7 @@ public final class ExpectationCatalog {
     FACTORIES.put("expect_column_distinct_values_to_contain_set", (a, i) -> distinctValues(a, i, "contain_set"));
     FACTORIES.put("expect_column_distinct_values_to_equal_set", (a, i) -> distinctValues(a, i, "equal_set"));
     CoreExpectations.register(FACTORIES);
+    DistributionExpectations.register(FACTORIES);
   }
 
   /** A rule's identity across suites and runs: its type and canonical arguments (not its position or id). */
