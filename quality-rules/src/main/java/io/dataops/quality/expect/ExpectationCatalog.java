@@ -69,9 +69,9 @@ public final class ExpectationCatalog {
     FACTORIES.put("expect_metric_to_not_be_anomalous", ExpectationCatalog::notAnomalous);
     // Row-level (map) expectations.
     FACTORIES.put("expect_column_values_to_not_be_null", (a, i) -> map(a, i, List.of(a.column("column")),
-        RowChecks.notNull(a.kwargs().get("column").toString())));
+        RowChecks.notNull(a.kwargs().get("column").toString()), false));
     FACTORIES.put("expect_column_values_to_be_null", (a, i) -> map(a, i, List.of(a.column("column")),
-        RowChecks.isNull(a.kwargs().get("column").toString())));
+        RowChecks.isNull(a.kwargs().get("column").toString()), false));
     FACTORIES.put("expect_column_values_to_be_in_set", (a, i) -> inSet(a, i, true));
     FACTORIES.put("expect_column_values_to_not_be_in_set", (a, i) -> inSet(a, i, false));
     FACTORIES.put("expect_column_values_to_be_between", ExpectationCatalog::valuesBetween);
@@ -213,6 +213,11 @@ public final class ExpectationCatalog {
   // ---- map expectations -----------------------------------------------------------------------------------
 
   static CompiledExpectation map(Args a, int index, List<String> columns, RowCheck check) {
+    return map(a, index, columns, check, true);
+  }
+
+  /** {@code withMissing}: false for GX's null expectations, whose every row counts (none is missing). */
+  static CompiledExpectation map(Args a, int index, List<String> columns, RowCheck check, boolean withMissing) {
     double mostly = a.mostly();
     ResultFormat format = a.resultFormat();
     ComplianceAnalyzer analyzer = new ComplianceAnalyzer(index, a.expectation().id(), ruleKey(a.expectation()), columns,
@@ -222,7 +227,8 @@ public final class ExpectationCatalog {
     return new Compiled(e, List.of(analyzer), states -> {
       ComplianceAnalyzer.State s = states.of(analyzer);
       boolean ok = Results.mostlySuccess(s.considered(), s.unexpected, mostly);
-      return ExpectationResult.of(e, ok, Results.map(format, s.rows, s.missing, s.unexpected, s.samples.list(), typed));
+      return ExpectationResult.of(e, ok, Results.map(format, s.rows, s.missing, s.unexpected, s.samples.list(), typed,
+          withMissing));
     });
   }
 

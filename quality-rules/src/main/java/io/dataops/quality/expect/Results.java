@@ -41,6 +41,15 @@ final class Results {
    */
   static Map<String, Object> map(ResultFormat f, long rows, long missing, long unexpected,
       List<ComplianceAnalyzer.Sample> samples, java.util.function.Function<String, Object> typed) {
+    return map(f, rows, missing, unexpected, samples, typed, true);
+  }
+
+  /**
+   * {@code withMissing} false: GX's null expectations (not_be_null, be_null) know no missing rows: their percent is
+   * over all rows and the missing fields are left out.
+   */
+  static Map<String, Object> map(ResultFormat f, long rows, long missing, long unexpected,
+      List<ComplianceAnalyzer.Sample> samples, java.util.function.Function<String, Object> typed, boolean withMissing) {
     Map<String, Object> r = new LinkedHashMap<>();
     if (f.level() == ResultFormat.Level.BOOLEAN_ONLY) {
       return r;
@@ -65,17 +74,19 @@ final class Results {
     }
     r.put("element_count", rows);
     r.put("unexpected_count", unexpected);
-    r.put("unexpected_percent", percent(unexpected, considered));
+    r.put("unexpected_percent", percent(unexpected, withMissing ? considered : rows));
     if (!f.excludeUnexpectedValues()) {
       r.put("partial_unexpected_list", new ArrayList<>(values.subList(0, partial)));
     }
     if (f.indexColumns() != null) {
       r.put("unexpected_index_column_names", f.indexColumns());
     }
-    r.put("missing_count", missing);
-    r.put("missing_percent", percent(missing, rows));
-    r.put("unexpected_percent_total", percent(unexpected, rows));
-    r.put("unexpected_percent_nonmissing", percent(unexpected, considered));
+    if (withMissing) {
+      r.put("missing_count", missing);
+      r.put("missing_percent", percent(missing, rows));
+      r.put("unexpected_percent_total", percent(unexpected, rows));
+      r.put("unexpected_percent_nonmissing", percent(unexpected, considered));
+    }
     if (f.includeUnexpectedRows()) {
       r.put("unexpected_rows", new ArrayList<>(where.subList(0, partial)));
     }
