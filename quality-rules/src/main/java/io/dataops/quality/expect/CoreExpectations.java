@@ -45,6 +45,40 @@ final class CoreExpectations {
     f.put("expect_column_values_to_be_in_type_list", (a, i) -> ofType(a, true));
     f.put("expect_column_most_common_value_to_be_in_set", CoreExpectations::mostCommon);
     f.put("expect_table_row_count_to_equal_other_table", CoreExpectations::otherTableRowCount);
+    f.put("expect_column_values_to_be_increasing", (a, i) -> order(a, i, false));
+    f.put("expect_column_values_to_be_decreasing", (a, i) -> order(a, i, true));
+  }
+
+  // ---- order -------------------------------------------------------------------------------------------------
+
+  /**
+   * Each non-null value against the previous non-null one in row order (feeds as landed, then row numbers);
+   * {@code strictly} forbids equal neighbours. Numbers, dates and timestamps.
+   */
+  private static CompiledExpectation order(Args a, int index, boolean decreasing) {
+    String column = a.column("column");
+    Type type = a.table().type(column);
+    if (!ExpectationCatalog.isNumeric(type) && !ExpectationCatalog.isTemporal(type)) {
+      throw a.error("column", "unsupported operand type(s) for -: the values of '" + column + "' (" + type
+          + ") have no order GX can take differences of");
+    }
+    if (!a.table().hasColumn("_feed_id") || !a.table().hasColumn("_row_number")) {
+      throw a.fail("column", "the row order is that of landed feeds (_feed_id, _row_number), which "
+          + a.table().table() + " does not record");
+    }
+    boolean strictly = a.bool("strictly", false);
+    double mostly = a.mostly();
+    ResultFormat format = a.resultFormat();
+    io.dataops.quality.engine.OrderAnalyzer analyzer = new io.dataops.quality.engine.OrderAnalyzer(index, column,
+        decreasing, strictly, format.samplesNeeded());
+    java.util.function.Function<String, Object> typed = ExpectationCatalog.typer(a, List.of(column));
+    Expectation e = a.expectation();
+    return new ExpectationCatalog.Compiled(e, List.of(analyzer), states -> {
+      io.dataops.quality.engine.OrderAnalyzer.State s = states.of(analyzer);
+      boolean ok = Results.mostlySuccess(s.considered(), s.unexpected, mostly);
+      return ExpectationResult.of(e, ok, Results.map(format, s.rows, s.missing, s.unexpected, s.samples.list(),
+          typed));
+    });
   }
 
   // ---- patterns ----------------------------------------------------------------------------------------------

@@ -233,7 +233,7 @@ public final class ExpectationCatalog {
   }
 
   /** Shown values back in their column's type (numbers as numbers); masked or multi-column values stay text. */
-  private static java.util.function.Function<String, Object> typer(Args a, List<String> columns) {
+  static java.util.function.Function<String, Object> typer(Args a, List<String> columns) {
     if (columns.size() != 1) {
       return v -> v;
     }
