@@ -18,13 +18,17 @@ public final class OrderAnalyzer implements Analyzer<OrderAnalyzer.State> {
   private final boolean decreasing;
   private final boolean strictly;
   private final int sampleCap;
+  private final java.util.Map<String, Long> feedOrder;
 
-  public OrderAnalyzer(int expectation, String column, boolean decreasing, boolean strictly, int sampleCap) {
+  /** {@code feedOrder}: each feed's place in the table's history (its snapshot's sequence number). */
+  public OrderAnalyzer(int expectation, String column, boolean decreasing, boolean strictly, int sampleCap,
+      java.util.Map<String, Long> feedOrder) {
     this.expectation = expectation;
     this.column = column;
     this.decreasing = decreasing;
     this.strictly = strictly;
     this.sampleCap = sampleCap;
+    this.feedOrder = java.util.Map.copyOf(feedOrder);
   }
 
   /** Consecutive rows of one feed as one thread read them. */
@@ -72,7 +76,9 @@ public final class OrderAnalyzer implements Analyzer<OrderAnalyzer.State> {
 
     @Override
     public void finish() {
-      runs.sort(Comparator.comparing((Run r) -> r.feed == null ? "" : r.feed).thenComparingLong(r -> r.start));
+      // Feeds in the order they were landed (feed ids of one second do not sort by time), then row numbers.
+      runs.sort(Comparator.comparingLong((Run r) -> r.feed == null ? -1 : owner.feedOrder.getOrDefault(r.feed,
+          Long.MAX_VALUE)).thenComparing(r -> r.feed == null ? "" : r.feed).thenComparingLong(r -> r.start));
       boolean hasPrevious = false;
       double previous = 0;
       for (Run r : runs) {

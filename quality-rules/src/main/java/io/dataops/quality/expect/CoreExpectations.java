@@ -49,6 +49,23 @@ final class CoreExpectations {
     f.put("expect_column_values_to_be_decreasing", (a, i) -> order(a, i, true));
   }
 
+  /** Each landed feed's place in the table's history: the sequence number of the snapshot that landed it. */
+  private static Map<String, Long> feedOrder(TableFacts table) {
+    Map<String, Long> order = new java.util.HashMap<>();
+    if (table.snapshot() == null || table.lakehouse() == null) {
+      return order;
+    }
+    org.apache.iceberg.Table t = table.lakehouse().load(io.dataops.lakehouse.catalog.TableNames.parse(table.table()));
+    for (org.apache.iceberg.Snapshot s = table.snapshot(); s != null;
+        s = s.parentId() == null ? null : t.snapshot(s.parentId())) {
+      String feed = s.summary().get(io.dataops.lakehouse.landing.FeedTables.SUMMARY_FEED_ID);
+      if (feed != null) {
+        order.put(feed, s.sequenceNumber());
+      }
+    }
+    return order;
+  }
+
   // ---- order -------------------------------------------------------------------------------------------------
 
   /**
@@ -70,7 +87,7 @@ final class CoreExpectations {
     double mostly = a.mostly();
     ResultFormat format = a.resultFormat();
     io.dataops.quality.engine.OrderAnalyzer analyzer = new io.dataops.quality.engine.OrderAnalyzer(index, column,
-        decreasing, strictly, format.samplesNeeded());
+        decreasing, strictly, format.samplesNeeded(), feedOrder(a.table()));
     java.util.function.Function<String, Object> typed = ExpectationCatalog.typer(a, List.of(column));
     Expectation e = a.expectation();
     return new ExpectationCatalog.Compiled(e, List.of(analyzer), states -> {

@@ -1,6 +1,8 @@
 package io.dataops.quality.expect;
 
+import io.dataops.quality.engine.ComplianceAnalyzer;
 import io.dataops.quality.engine.DistinctSampleAnalyzer;
+import io.dataops.quality.engine.NumericStatsAnalyzer;
 import io.dataops.quality.engine.PairCountsAnalyzer;
 import io.dataops.quality.result.ExpectationResult;
 import io.dataops.quality.suite.Expectation;
@@ -26,6 +28,65 @@ final class DistributionExpectations {
   static void register(Map<String, ExpectationCatalog.Factory> f) {
     f.put("expect_column_chisquare_test_p_value_to_be_greater_than", DistributionExpectations::chiSquare);
     f.put("expect_column_pair_cramers_phi_value_to_be_less_than", DistributionExpectations::cramersPhi);
+    f.put("expect_column_value_z_scores_to_be_less_than", DistributionExpectations::zScores);
+  }
+
+  /**
+   * Each value's z-score, (x - mean) / sample standard deviation, below {@code threshold} (its absolute value below
+   * |threshold| when {@code double_sided}). Not one-pass: a row can be judged only once the mean and the standard
+   * deviation of the whole column are known, so the rows are judged in a second scan of this column alone. A zero
+   * deviation makes every z-score undefined (NaN), which is not below any threshold, as in pandas.
+   */
+  private static CompiledExpectation zScores(Args a, int index) {
+    String column = a.column("column");
+    if (!ExpectationCatalog.isNumeric(a.table().type(column))) {
+      throw a.error("column", "Cannot complete Z-score calculations on a non-numerical column.");
+    }
+    double threshold = a.number("threshold", true).doubleValue();
+    if (!a.has("double_sided")) {
+      throw a.fail(null, "argument 'double_sided' is required");
+    }
+    boolean doubleSided = a.bool("double_sided", true);
+    double mostly = a.mostly();
+    ResultFormat format = a.resultFormat();
+    java.util.function.Function<String, Object> typed = ExpectationCatalog.typer(a, List.of(column));
+    NumericStatsAnalyzer stats = new NumericStatsAnalyzer(column);
+    Expectation e = a.expectation();
+    String rule = ExpectationCatalog.ruleKey(e);
+    return new CompiledExpectation() {
+      private ComplianceAnalyzer judged;
+
+      @Override
+      public Expectation config() {
+        return e;
+      }
+
+      @Override
+      public List<io.dataops.quality.engine.Analyzer<?>> analyzers() {
+        return List.of(stats);
+      }
+
+      @Override
+      public List<io.dataops.quality.engine.Analyzer<?>> secondPass(States first) {
+        NumericStatsAnalyzer.State s = first.of(stats);
+        double mean = s.mean;
+        double sd = s.sampleStdDev();
+        String reason = "its z-score is not below " + (doubleSided ? "|" + threshold + "|" : threshold);
+        judged = new ComplianceAnalyzer(index, e.id(), rule, List.of(column), RowChecks.simple(column, reason, (c, r) -> {
+          double z = (c.getDouble(r) - mean) / sd;
+          return doubleSided ? Math.abs(z) < Math.abs(threshold) : z < threshold;
+        }), format.samplesNeeded());
+        return List.of(judged);
+      }
+
+      @Override
+      public ExpectationResult evaluate(States states) {
+        ComplianceAnalyzer.State s = states.of(judged);
+        boolean ok = Results.mostlySuccess(s.considered(), s.unexpected, mostly);
+        return ExpectationResult.of(e, ok, Results.map(format, s.rows, s.missing, s.unexpected, s.samples.list(),
+            typed));
+      }
+    };
   }
 
   /**

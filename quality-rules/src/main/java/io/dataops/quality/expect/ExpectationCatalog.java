@@ -161,18 +161,11 @@ public final class ExpectationCatalog {
       }
       RowCondition condition = RowCondition.of(args);
       if (condition != null && !c.analyzers().isEmpty()) {
-        CompiledExpectation unfiltered = c;
-        List<Analyzer<?>> wrapped = new ArrayList<>();
-        unfiltered.analyzers().forEach(an -> wrapped.add(filtered(an, condition)));
-        c = new Compiled(e, wrapped, states -> unfiltered.evaluate(states.filtered(condition)));
+        c = filteredBy(c, condition);
       }
       args.noOthers();
       if (args.resultFormat().level() == ResultFormat.Level.BOOLEAN_ONLY) {
-        CompiledExpectation full = c;
-        c = new Compiled(e, full.analyzers(), states -> {
-          ExpectationResult r = full.evaluate(states);
-          return r.exceptionInfo() != null ? r : ExpectationResult.of(e, r.success(), new LinkedHashMap<>());
-        });
+        c = booleanOnly(c);
       }
       out.add(c);
     }
@@ -915,6 +908,59 @@ public final class ExpectationCatalog {
 
   static boolean isTemporal(Type t) {
     return t.typeId() == Type.TypeID.DATE || t.typeId() == Type.TypeID.TIMESTAMP;
+  }
+
+  /** The expectation on the rows its condition selects: every analyzer, of either scan, sees only those. */
+  private static CompiledExpectation filteredBy(CompiledExpectation c, RowCondition condition) {
+    List<Analyzer<?>> wrapped = c.analyzers().stream().<Analyzer<?>>map(an -> filtered(an, condition)).toList();
+    return new CompiledExpectation() {
+      @Override
+      public Expectation config() {
+        return c.config();
+      }
+
+      @Override
+      public List<Analyzer<?>> analyzers() {
+        return wrapped;
+      }
+
+      @Override
+      public ExpectationResult evaluate(States states) {
+        return c.evaluate(states.filtered(condition));
+      }
+
+      @Override
+      public List<Analyzer<?>> secondPass(States first) {
+        return c.secondPass(first.filtered(condition)).stream().<Analyzer<?>>map(an -> filtered(an, condition))
+            .toList();
+      }
+    };
+  }
+
+  /** GX's BOOLEAN_ONLY: the result says nothing but success (errors still carry their exception_info). */
+  private static CompiledExpectation booleanOnly(CompiledExpectation c) {
+    return new CompiledExpectation() {
+      @Override
+      public Expectation config() {
+        return c.config();
+      }
+
+      @Override
+      public List<Analyzer<?>> analyzers() {
+        return c.analyzers();
+      }
+
+      @Override
+      public ExpectationResult evaluate(States states) {
+        ExpectationResult r = c.evaluate(states);
+        return r.exceptionInfo() != null ? r : ExpectationResult.of(c.config(), r.success(), new LinkedHashMap<>());
+      }
+
+      @Override
+      public List<Analyzer<?>> secondPass(States first) {
+        return c.secondPass(first);
+      }
+    };
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

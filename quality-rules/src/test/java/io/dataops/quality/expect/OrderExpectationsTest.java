@@ -57,7 +57,8 @@ class OrderExpectationsTest extends QualityFixture {
       first.append(i).append(",2024-01-01\n");
     }
     land("t", CONTRACT, first.toString());
-    // The second feed starts below where the first ended: its first row breaks the order, the rest do not.
+    // The second feed starts below where the first ended: its first row breaks the order, the rest do not. Both
+    // feeds land within a second, so their ids do not sort by time: the table's history orders them.
     StringBuilder second = new StringBuilder("n,d\n");
     for (int i = 1; i <= 30_000; i++) {
       second.append(29_000 + i).append(",2024-01-02\n");
