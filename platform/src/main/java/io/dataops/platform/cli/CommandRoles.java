@@ -59,6 +59,7 @@ final class CommandRoles {
       Map.entry("product reject", List.of(AUTHORITY)),
       Map.entry("product seal", List.of(AUTHORITY)),
       Map.entry("product destroy", List.of(AUTHORITY)),
+      Map.entry("product deliver", List.of(PARTNER)),
       Map.entry("grant apply", List.of(OPERATOR)),
       Map.entry("grant list", List.of(OPERATOR, DEPARTMENT, AUTHORITY, AUDITOR)),
       Map.entry("grant show", List.of(OPERATOR, DEPARTMENT, AUTHORITY, AUDITOR)),
