@@ -132,7 +132,8 @@ final class ProductCommand {
       if (v.publication() != null) {
         text.append(String.format("  published %s by %s: %s%s, licence: %s%n", v.publication().publishedAt(),
             v.publication().publishedBy(), v.publication().channel(),
-            v.publication().price() == null ? "" : " at " + v.publication().price() + " yuan",
+            v.publication().price() == null ? "" : " at " + v.publication().price() + " yuan "
+                + io.dataops.products.billing.PricePlan.of(v.publication()).kind().label(),
             v.publication().licence()));
       }
       cli.print(common, json, text.toString());
@@ -275,6 +276,9 @@ final class ProductCommand {
     @Option(names = "--price", paramLabel = "YUAN", description = "Market listings: the price, e.g. 1200.00.")
     String price;
     @Option(names = "--licence", required = true, paramLabel = "TEXT") String licence;
+    @Option(names = "--plan", paramLabel = "per-delivery|per-row|subscription",
+        description = "Market listings: how partners are charged — the price per delivery (default), per row "
+            + "delivered, or per partner and month (subscription).") String plan;
 
     Publish(Cli cli) {
       super(cli);
@@ -282,7 +286,7 @@ final class ProductCommand {
 
     @Override
     Object move(ProductServices p) {
-      p.lifecycle().publish(name, version, cli.session().actor(), channel, price, licence);
+      p.lifecycle().publish(name, version, cli.session().actor(), channel, price, licence, plan);
       return null;
     }
   }
