@@ -26,7 +26,7 @@ class IdentitiesPostgresTest {
     String url = PostgresServer.newDatabase("gov_ids_" + System.nanoTime());
     Identities ids = new Identities(new GovernanceDatabase(url, "postgres", ""), AuditSink.NONE);
     assertThat(new Sql(url, "postgres", "").column("SELECT version FROM flyway_governance_history WHERE success"
-        + " AND version <> '0' ORDER BY installed_rank")).containsExactly("1", "2");
+        + " AND version <> '0' ORDER BY installed_rank")).containsExactly("1", "2", "3");
 
     ids.bootstrap("root");
     ids.createOrganization("futian-data-operator", "福田数据运营公司", OrganizationKind.OPERATOR);

@@ -301,7 +301,7 @@ public final class PipelineValidator {
   }
 
   /** Binds {@code sql} in DuckDB (empty tables of the inputs' types) and gives the result's column types. */
-  private static List<ColumnType> bindSql(Connection duck, String src, String sql, int firstLine, String what) {
+  static List<ColumnType> bindSql(Connection duck, String src, String sql, int firstLine, String what) {
     try (PreparedStatement p = duck.prepareStatement(sql)) {
       ResultSetMetaData m = p.getMetaData();
       List<ColumnType> out = new ArrayList<>();

@@ -7,6 +7,7 @@ import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.definition.BoundPipeline.BoundColumn;
 import io.dataops.pipelines.run.PipelineRunResult;
 import io.dataops.platform.config.PlatformConfig;
+import io.dataops.platform.governance.GrantServices;
 import io.dataops.platform.pipeline.PipelineRuns;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,7 +49,8 @@ final class PipelineCommand {
         PipelineRuns runs = new PipelineRuns(config, lh, LandCommand.workers());
         BoundPipeline p = engine == null ? runs.validate(file) : runs.validate(file, engine);
         ownPipeline(cli, p);
-        cli.print(common, json(p), text(p));
+        var grant = GrantServices.coverage(config, p, cli.session().actor(), cli.audit(), "pipeline validate");
+        cli.print(common, GrantServices.withCoverage(json(p), grant), text(p) + GrantServices.text(grant));
       }
       return 0;
     }

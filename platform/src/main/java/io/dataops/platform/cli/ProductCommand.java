@@ -33,7 +33,7 @@ import picocli.CommandLine.Parameters;
     subcommands = {ProductCommand.ListVersions.class, ProductCommand.Show.class, ProductCommand.History.class,
         ProductCommand.Submit.class, ProductCommand.Approve.class, ProductCommand.Reject.class,
         ProductCommand.Publish.class, ProductCommand.Seal.class, ProductCommand.Destroy.class,
-        ProductCommand.Verify.class})
+        ProductCommand.Verify.class, ProductCommand.Deliver.class})
 final class ProductCommand {
 
   /** The fields of {@code product list}, and the head of {@code product show}. */
@@ -132,7 +132,8 @@ final class ProductCommand {
       if (v.publication() != null) {
         text.append(String.format("  published %s by %s: %s%s, licence: %s%n", v.publication().publishedAt(),
             v.publication().publishedBy(), v.publication().channel(),
-            v.publication().price() == null ? "" : " at " + v.publication().price() + " yuan",
+            v.publication().price() == null ? "" : " at " + v.publication().price() + " yuan "
+                + io.dataops.products.billing.PricePlan.of(v.publication()).kind().label(),
             v.publication().licence()));
       }
       cli.print(common, json, text.toString());
@@ -275,6 +276,9 @@ final class ProductCommand {
     @Option(names = "--price", paramLabel = "YUAN", description = "Market listings: the price, e.g. 1200.00.")
     String price;
     @Option(names = "--licence", required = true, paramLabel = "TEXT") String licence;
+    @Option(names = "--plan", paramLabel = "per-delivery|per-row|subscription",
+        description = "Market listings: how partners are charged — the price per delivery (default), per row "
+            + "delivered, or per partner and month (subscription).") String plan;
 
     Publish(Cli cli) {
       super(cli);
@@ -282,7 +286,7 @@ final class ProductCommand {
 
     @Override
     Object move(ProductServices p) {
-      p.lifecycle().publish(name, version, cli.session().actor(), channel, price, licence);
+      p.lifecycle().publish(name, version, cli.session().actor(), channel, price, licence, plan);
       return null;
     }
   }
@@ -375,6 +379,51 @@ final class ProductCommand {
         cli.print(common, json, text);
         return r.ok() ? 0 : 1;
       }
+    }
+  }
+
+  @Command(name = "deliver", mixinStandardHelpOptions = true,
+      description = "Deliver a published version to your organization (数据交付): every row into a CSV file (UTF-8, a "
+          + "header), audited and metered. Partner.")
+  static final class Deliver implements Callable<Integer> {
+    private final Cli cli;
+    final CommonOptions common;
+    @Parameters(index = "0", paramLabel = "NAME") String name;
+    @Parameters(index = "1", paramLabel = "VERSION") int version;
+    @Option(names = "--out", required = true, paramLabel = "FILE") java.nio.file.Path out;
+
+    Deliver(Cli cli) {
+      this.cli = cli;
+      this.common = cli.common;
+    }
+
+    @Override
+    public Integer call() {
+      cli.know("product", name);
+      cli.know("version", version);
+      PlatformConfig config = cli.config(common);
+      try (Lakehouse lakehouse = cli.lakehouse(config)) {
+        ProductServices products = ProductServices.of(config, lakehouse, cli.audit());
+        io.dataops.products.delivery.Delivery.Result r;
+        try {
+          r = products.delivery().deliver(name, version, cli.session().actor(), out);
+        } catch (AccessDeniedException e) {
+          cli.session().refuse(e, List.of("product:" + name + "@" + version));
+          throw e;
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("product", r.product());
+        json.put("version", r.version());
+        json.put("partner", cli.session().actor().organization());
+        json.put("file", r.file().toString());
+        json.put("rows", r.rows());
+        json.put("bytes", r.bytes());
+        json.put("sha256", r.sha256());
+        cli.print(common, json, String.format("delivered %s v%d to %s: %,d rows, %,d bytes in %s (sha256 %s)%n",
+            r.product(), r.version(), cli.session().actor().organization(), r.rows(), r.bytes(), r.file(),
+            r.sha256()));
+      }
+      return 0;
     }
   }
 }

@@ -22,15 +22,16 @@ import org.apache.iceberg.catalog.TableIdentifier;
 final class TableAccess {
   private TableAccess() {}
 
-  static void checkRead(Cli cli, PlatformConfig config, Lakehouse lakehouse, TableIdentifier id, Long snapshot,
-      String tag) {
+  /** Refuses (and audits) a read the user may not make; gives the product version the read shows, if it is one. */
+  static Optional<ProductVersion> checkRead(Cli cli, PlatformConfig config, Lakehouse lakehouse, TableIdentifier id,
+      Long snapshot, String tag) {
     Actor actor = cli.session().actor();
     List<String> objects = List.of("table:" + id);
     try {
       String zone = id.namespace().level(0);
       boolean supervisor = actor.has("authority") || actor.has("auditor");
       if (zone.equals(Zone.PRODUCT.namespaceName())) {
-        product(config, lakehouse, id, snapshot, tag, actor);
+        return product(config, lakehouse, id, snapshot, tag, actor);
       } else if (zone.equals(Zone.ODS.namespaceName()) || zone.equals(Zone.QUARANTINE.namespaceName())) {
         String owner = actor.organization().replace('-', '_') + "__";
         if (!supervisor && !(actor.has("department") && id.name().startsWith(owner))) {
@@ -45,13 +46,14 @@ final class TableAccess {
       cli.session().refuse(e, objects);
       throw e;
     }
+    return Optional.empty();
   }
 
   /** The version the read would show (by tag, snapshot, or the current one) decides; else the owner decides. */
-  private static void product(PlatformConfig config, Lakehouse lakehouse, TableIdentifier id, Long snapshot, String tag,
-      Actor actor) {
+  private static Optional<ProductVersion> product(PlatformConfig config, Lakehouse lakehouse, TableIdentifier id,
+      Long snapshot, String tag, Actor actor) {
     if (!lakehouse.exists(id)) {
-      return; // the browser says there is no such table
+      return Optional.empty(); // the browser says there is no such table
     }
     Table t = lakehouse.load(id);
     String product = t.properties().getOrDefault(ProductTables.PROP_PRODUCT, id.name());
@@ -62,7 +64,7 @@ final class TableAccess {
         .reduce((a, b) -> b);
     if (v.isPresent()) {
       ProductAccess.checkRead(v.get(), actor);
-      return;
+      return v;
     }
     String owner = versions.isEmpty() ? null : versions.get(0).lineage().owner();
     boolean isOwner = actor.has("operator") && actor.organization().equals(owner);
@@ -70,5 +72,6 @@ final class TableAccess {
       throw new AccessDeniedException("this snapshot of " + id + " is no product version: reading it requires the "
           + "owning operator, role authority or auditor", List.of("operator", "authority", "auditor"));
     }
+    return Optional.empty();
   }
 }

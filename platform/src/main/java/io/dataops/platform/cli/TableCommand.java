@@ -68,10 +68,9 @@ final class TableCommand {
       var config = cli.configToRead(common);
       try (Lakehouse lh = cli.lakehouse(config)) {
         TableIdentifier id = TableNames.parse(name);
-        TableAccess.checkRead(cli, config, lh, id, snapshot, tag);
+        var version = TableAccess.checkRead(cli, config, lh, id, snapshot, tag);
         TableBrowser.Rows rows = new TableBrowser(lh).show(id, snapshot, tag, limit);
-        cli.audit().record(AuditEvent.ok("table.read", List.of("table:" + id, "snapshot:" + rows.snapshotId()),
-            Map.of("rows", rows.rows().size())));
+        cli.audit().record(readEvent(cli, id, rows, version.orElse(null)));
         StringBuilder text = new StringBuilder(String.format("%s @ snapshot %s%n", rows.table(), rows.snapshotId()));
         for (var c : rows.columns()) {
           text.append(String.format("  %-22s %-16s %s%s%n", c.name(), c.type(), c.required() ? "required" : "",
@@ -88,6 +87,28 @@ final class TableCommand {
       }
       return 0;
     }
+  }
+
+  /**
+   * A read as the audit trail (and metering) counts it: the rows shown and their bytes (as JSON). A partner reading a
+   * product version receives it: a delivery.
+   */
+  static AuditEvent readEvent(Cli cli, TableIdentifier id, TableBrowser.Rows rows,
+      io.dataops.products.registry.ProductVersion version) {
+    long bytes;
+    try {
+      bytes = Cli.JSON.writeValueAsBytes(rows.rows()).length;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot measure the rows read", e);
+    }
+    var actor = cli.session().actor();
+    if (version != null && actor.has("partner")) {
+      return io.dataops.products.delivery.Delivery.event(version, actor, rows.rows().size(), bytes, "table show", null);
+    }
+    Map<String, Object> details = new java.util.LinkedHashMap<>();
+    details.put("rows", rows.rows().size());
+    details.put("bytes", bytes);
+    return AuditEvent.ok("table.read", List.of("table:" + id, "snapshot:" + rows.snapshotId()), details);
   }
 
   @Command(name = "history", mixinStandardHelpOptions = true, description = "The snapshots of a table, oldest first.")

@@ -21,6 +21,7 @@ import io.dataops.products.publish.ProductPublisher;
 import io.dataops.products.publish.QualityGate;
 import io.dataops.products.registry.ProductRegistry;
 import io.dataops.platform.config.PlatformConfig;
+import io.dataops.platform.governance.GrantServices;
 import io.dataops.platform.intake.FeedIntake;
 import io.dataops.quality.expect.ExpectationCatalog;
 import io.dataops.quality.expect.TableFacts;
@@ -125,6 +126,9 @@ public final class PipelineRuns {
       details.put("parallelism", parallelism);
     }
     details.put("inputs", p.inputSnapshots()); // the exact snapshots the run reads
+    // Which grant covers the run (advisory until the executors enforce it): metering counts the reads against it.
+    var coverage = GrantServices.coverage(config, p, actor, audit, "pipeline run");
+    details.put("grant", coverage.covered() ? coverage.access().grantId() : null);
     PipelineRunResult r;
     try {
       ExecutorEnvironment env = new ExecutorEnvironment(lakehouse, config.keys(), config.work(), lc.catalogUri(),
@@ -143,6 +147,8 @@ public final class PipelineRuns {
     details.put("recognized", r.recognized());
     details.put("rowsIn", r.rowsIn());
     details.put("rowsOut", r.rowsOut());
+    details.put("runKey", r.runKey());
+    details.put("reads", r.recognized() ? List.of() : reads(p)); // a recognized run read nothing
     audit.record(AuditEvent.ok("pipeline.run", objects, details));
     return r;
   }
@@ -151,6 +157,26 @@ public final class PipelineRuns {
   public static ProductRegistry versions(PlatformConfig config) {
     LakehouseConfig lc = config.lakehouse();
     return new ProductRegistry(lc.catalogUri(), lc.catalogUser(), lc.catalogPassword());
+  }
+
+  /**
+   * What a run reads, for metering: each pinned input snapshot whole (table, its department, snapshot, rows, the bytes
+   * of its data files).
+   */
+  private List<Map<String, Object>> reads(BoundPipeline p) {
+    List<Map<String, Object>> out = new java.util.ArrayList<>();
+    for (var in : p.inputs()) {
+      var table = lakehouse.load(in.table());
+      Map<String, String> sum = table.snapshot(in.snapshotId()).summary();
+      Map<String, Object> read = new java.util.LinkedHashMap<>();
+      read.put("table", in.table().toString());
+      read.put("department", table.properties().get(io.dataops.lakehouse.landing.FeedTables.PROP_DEPARTMENT));
+      read.put("snapshot", in.snapshotId());
+      read.put("rows", Long.parseLong(sum.getOrDefault("total-records", "0")));
+      read.put("bytes", Long.parseLong(sum.getOrDefault("total-files-size", "0")));
+      out.add(read);
+    }
+    return out;
   }
 
   /** The rows of the pinned input snapshots, for a progress bar's scale. */

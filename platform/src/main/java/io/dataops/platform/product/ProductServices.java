@@ -44,6 +44,10 @@ public record ProductServices(PlatformConfig config, Lakehouse lakehouse, Produc
     return new Verifier(lakehouse, registry);
   }
 
+  public io.dataops.products.delivery.Delivery delivery() {
+    return new io.dataops.products.delivery.Delivery(lakehouse, registry, audit);
+  }
+
   public Destroyer destroyer() {
     return new Destroyer(lakehouse, registry, audit, config.archive(), config.certificates());
   }

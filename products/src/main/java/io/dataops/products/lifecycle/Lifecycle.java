@@ -7,6 +7,7 @@ import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
 import io.dataops.core.digest.DigestAlgorithm;
 import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.products.billing.PricePlan;
 import io.dataops.products.registry.ProductRegistry;
 import io.dataops.products.registry.ProductVersion;
 import io.dataops.products.registry.ProductVersion.Publication;
@@ -102,9 +103,18 @@ public final class Lifecycle {
    */
   public ProductVersion publish(String product, int version, Actor actor, String channel, String price,
       String licence) {
+    return publish(product, version, actor, channel, price, licence, null);
+  }
+
+  /**
+   * As above, with the price plan of a market listing: {@code per-delivery} (the default), {@code per-row} (the price
+   * of each row delivered) or {@code subscription} (the price per partner and month of deliveries).
+   */
+  public ProductVersion publish(String product, int version, Actor actor, String channel, String price,
+      String licence, String plan) {
     ProductVersion v = version(product, version);
     check(Move.PUBLISH, v, actor);
-    Publication publication = publication(channel, price, licence, actor);
+    Publication publication = publication(channel, price, licence, plan, actor);
     for (ProductVersion other : registry.list(product)) {
       if (other.state() == VersionState.PUBLISHED && other.version() > version) {
         throw new BadInputException(other.label() + " is published and newer than v" + version
@@ -120,7 +130,7 @@ public final class Lifecycle {
     return published;
   }
 
-  private static Publication publication(String channel, String price, String licence, Actor actor) {
+  private static Publication publication(String channel, String price, String licence, String plan, Actor actor) {
     if (!PUBLIC_INTEREST.equals(channel) && !MARKET.equals(channel)) {
       throw new BadInputException("--channel is public-interest (free) or market (priced listing), not '"
           + channel + "'");
@@ -146,7 +156,17 @@ public final class Lifecycle {
     } else if (price != null) {
       throw new BadInputException("a public-interest publication is free: leave out --price");
     }
-    return new Publication(channel, amount, licence.strip(), actor.user(), ProductRegistryClock.now());
+    String charged = null;
+    if (MARKET.equals(channel)) {
+      charged = plan == null ? PricePlan.Kind.PER_DELIVERY.label() : plan.strip();
+      if (!PricePlan.MARKET_PLANS.contains(charged)) {
+        throw new BadInputException("--plan is per-delivery, per-row or subscription, not '"
+            + (charged.length() > 20 ? charged.substring(0, 20) + "…" : charged) + "'");
+      }
+    } else if (plan != null) {
+      throw new BadInputException("a public-interest publication is free: leave out --plan");
+    }
+    return new Publication(channel, amount, licence.strip(), actor.user(), ProductRegistryClock.now(), charged);
   }
 
   private ProductVersion move(Move move, ProductVersion v, Actor actor, String reason, Publication publication) {
@@ -164,6 +184,9 @@ public final class Lifecycle {
       details.put("channel", publication.channel());
       if (publication.price() != null) {
         details.put("price", publication.price());
+      }
+      if (publication.plan() != null) {
+        details.put("plan", publication.plan());
       }
     }
     audit.record(AuditEvent.ok("product." + move.name().toLowerCase(java.util.Locale.ROOT),

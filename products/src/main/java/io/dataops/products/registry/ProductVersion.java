@@ -62,6 +62,10 @@ public record ProductVersion(
   /**
    * @param channel {@code public-interest} (free, 公益性提供) or {@code market} (priced, 市场化流通)
    * @param price a decimal string in yuan for market listings, null for public-interest
+   * @param plan how a market listing is charged: {@code per-delivery}, {@code per-row} or {@code subscription} (a month
+   *     of deliveries to one partner); null for public-interest, and for listings published before plans existed
+   *     (charged per delivery)
    */
-  public record Publication(String channel, String price, String licence, String publishedBy, String publishedAt) {}
+  public record Publication(String channel, String price, String licence, String publishedBy, String publishedAt,
+      String plan) {}
 }

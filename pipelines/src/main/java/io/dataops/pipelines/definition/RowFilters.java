@@ -1,0 +1,50 @@
+package io.dataops.pipelines.definition;
+
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
+import io.dataops.pipelines.model.ValueType;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.types.Types;
+
+/**
+ * A row filter on one table that is not written in a pipeline (a grant's): checked exactly as an input's filter is —
+ * one boolean expression over the table's columns in the SQL subset both engines run, bound by DuckDB against the
+ * table's current schema — so that an executor can apply it on either engine.
+ */
+public final class RowFilters {
+  private RowFilters() {}
+
+  /**
+   * Throws {@link PipelineException} naming {@code source} and {@code line} when the filter is not such an expression.
+   */
+  public static void check(Lakehouse lakehouse, TableIdentifier table, String filter, String source, int line) {
+    Schema schema = lakehouse.load(table).schema();
+    String alias = table.name();
+    Map<String, ValueType> types = new LinkedHashMap<>();
+    StringBuilder ddl = new StringBuilder("CREATE TABLE \"" + alias + "\" (");
+    for (Types.NestedField f : schema.columns()) {
+      ColumnType t = PipelineValidator.typeOf(f.type());
+      if (t == null) {
+        continue; // a type pipelines do not read cannot be filtered on either
+      }
+      ddl.append(types.isEmpty() ? "" : ", ").append('"').append(f.name()).append("\" ").append(t.sql());
+      types.put(f.name(), t.type());
+    }
+    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
+      try (Statement s = duck.createStatement()) {
+        s.execute(ddl.append(')').toString());
+      }
+      SqlSubset.checkFilter(duck, source, alias, filter, line, types);
+      PipelineValidator.bindSql(duck, source, "SELECT 1 FROM \"" + alias + "\" WHERE " + filter, line, "filter");
+    } catch (SQLException e) {
+      throw new IllegalStateException("DuckDB failed while checking a filter of " + table, e);
+    }
+  }
+}

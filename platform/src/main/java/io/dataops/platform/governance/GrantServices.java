@@ -1,0 +1,180 @@
+package io.dataops.platform.governance;
+
+import io.dataops.core.audit.Actor;
+import io.dataops.core.audit.AuditSink;
+import io.dataops.governance.db.UtcTimes;
+import io.dataops.governance.grant.AccessRequest;
+import io.dataops.governance.grant.Grant;
+import io.dataops.governance.grant.GrantEnforcement;
+import io.dataops.governance.grant.Grants;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.catalog.Zone;
+import io.dataops.pipelines.definition.BoundPipeline;
+import io.dataops.pipelines.definition.PipelineDefinition;
+import io.dataops.platform.config.PlatformConfig;
+import io.dataops.platform.session.Sessions;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The governance module's grants as the platform wires them, and their form in the command line's output. */
+public final class GrantServices {
+  private GrantServices() {}
+
+  public static Grants grants(PlatformConfig config, Lakehouse lakehouse, AuditSink audit) {
+    return new Grants(Sessions.database(config), lakehouse, audit);
+  }
+
+  public static GrantEnforcement enforcement(PlatformConfig config, AuditSink audit) {
+    return new GrantEnforcement(Sessions.database(config), audit);
+  }
+
+  /**
+   * What a pipeline reads, as a grant must cover it: each ods input with every column its reader projects (the
+   * columns the input lists, whether the SQL uses them or not).
+   */
+  public static AccessRequest request(BoundPipeline p, Actor caller, String purpose) {
+    PipelineDefinition d = p.definition();
+    List<AccessRequest.TableRead> reads = new ArrayList<>();
+    for (BoundPipeline.BoundInput in : p.inputs()) {
+      if (in.table().namespace().level(0).equals(Zone.ODS.namespaceName())) {
+        reads.add(new AccessRequest.TableRead(in.table().toString(), List.copyOf(in.columns().keySet())));
+      }
+    }
+    return new AccessRequest(d.scenario(), caller, d.owner(), d.product(), reads, purpose, "pipeline:" + d.name());
+  }
+
+  /** Whether a live grant covers the pipeline's reads (audited as advisory: nothing is refused here). */
+  public static GrantEnforcement.Coverage coverage(PlatformConfig config, BoundPipeline p, Actor caller,
+      AuditSink audit, String purpose) {
+    return enforcement(config, audit).coverage(request(p, caller, purpose));
+  }
+
+  /**
+   * A check's JSON with {@code grant} ({@code covered}, the grant's {@code id} and {@code expiresAt}, else the
+   * {@code reason} and {@code message} a run would meet) and, when not covered, the message among the warnings.
+   */
+  public static Map<String, Object> withCoverage(Map<String, Object> json, GrantEnforcement.Coverage c) {
+    Map<String, Object> g = new LinkedHashMap<>();
+    g.put("covered", c.covered());
+    if (c.covered()) {
+      g.put("id", c.access().grantId());
+      g.put("expiresAt", UtcTimes.format(c.access().expiresAt()));
+      Map<String, Object> filters = new LinkedHashMap<>();
+      c.access().tables().forEach((t, tg) -> filters.put(t, tg.rowFilter()));
+      g.put("rowFilters", filters);
+    } else {
+      g.put("id", c.refusal().grantId());
+      g.put("reason", c.refusal().reason().label());
+      g.put("message", c.refusal().getMessage());
+      List<Object> warnings = new ArrayList<>();
+      if (json.get("warnings") instanceof List<?> w) {
+        warnings.addAll(w);
+      }
+      warnings.add(notCovered(c));
+      json.put("warnings", warnings);
+    }
+    json.put("grant", g);
+    return json;
+  }
+
+  /** The line a check prints about its grant. */
+  public static String text(GrantEnforcement.Coverage c) {
+    if (c.covered()) {
+      StringBuilder s = new StringBuilder(String.format("  grant %d covers it until %s%n", c.access().grantId(),
+          UtcTimes.format(c.access().expiresAt())));
+      c.access().tables().forEach((t, tg) -> {
+        if (tg.rowFilter() != null) {
+          s.append(String.format("    %s: only rows where %s%n", t, tg.rowFilter()));
+        }
+      });
+      return s.toString();
+    }
+    return "  warning: " + notCovered(c) + "\n";
+  }
+
+  private static String notCovered(GrantEnforcement.Coverage c) {
+    return "no live grant covers this pipeline: " + c.refusal().getMessage();
+  }
+
+  /** {@code grant list --json}: the DESIGN fields first ({@code id, scenario, operator, state, expiresAt, resources}). */
+  public static Map<String, Object> json(Grant g, Instant now) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", g.id());
+    m.put("scenario", g.scenario());
+    m.put("operator", g.operator());
+    m.put("state", g.state(now).label());
+    m.put("expiresAt", UtcTimes.format(g.expiresAt()));
+    List<Map<String, Object>> resources = new ArrayList<>();
+    for (Grant.Resource r : g.resources()) {
+      Map<String, Object> res = new LinkedHashMap<>();
+      res.put("table", r.table());
+      res.put("department", r.department());
+      res.put("columns", r.columns());
+      res.put("rowFilter", r.rowFilter());
+      res.put("requestedColumns", r.requestedColumns());
+      res.put("requestedFilter", r.requestedFilter());
+      res.put("departmentFilter", r.departmentFilter());
+      res.put("approved", g.decisions().stream().anyMatch(d -> d.approved() && d.party().equals(r.department())));
+      resources.add(res);
+    }
+    m.put("resources", resources);
+    m.put("purpose", g.purpose());
+    m.put("products", g.products());
+    m.put("applicant", g.applicant());
+    m.put("validFrom", UtcTimes.format(g.validFrom()));
+    m.put("period", Map.of("from", day(g.validFrom()).toString(), "until", day(g.expiresAt()).minusDays(1).toString()));
+    m.put("appliedAt", UtcTimes.format(g.appliedAt()));
+    m.put("decidedAt", g.decidedAt() == null ? null : UtcTimes.format(g.decidedAt()));
+    m.put("awaiting", g.stored() == io.dataops.governance.grant.GrantState.PENDING ? g.awaiting() : List.of());
+    List<Map<String, Object>> decisions = new ArrayList<>();
+    for (Grant.Decision d : g.decisions()) {
+      Map<String, Object> dm = new LinkedHashMap<>();
+      dm.put("party", d.party());
+      dm.put("decision", d.approved() ? "approved" : "rejected");
+      dm.put("by", d.decidedBy());
+      dm.put("organization", d.organization());
+      dm.put("at", UtcTimes.format(d.decidedAt()));
+      dm.put("note", d.note());
+      decisions.add(dm);
+    }
+    m.put("decisions", decisions);
+    if (g.revokedAt() != null) {
+      m.put("revoked", Map.of("at", UtcTimes.format(g.revokedAt()), "by", g.revokedBy(), "reason", g.revokeReason()));
+    }
+    m.put("applicationSha256", g.applicationSha256());
+    return m;
+  }
+
+  /** One application as people read it. */
+  public static String text(Grant g, Instant now) {
+    StringBuilder s = new StringBuilder(String.format("%s: %s, operator %s, %s to %s (expires %s)%n", g.label(),
+        g.state(now).label(), g.operator(), day(g.validFrom()), day(g.expiresAt()).minusDays(1),
+        UtcTimes.format(g.expiresAt())));
+    s.append("  purpose: ").append(g.purpose()).append('\n');
+    s.append("  products: ").append(String.join(", ", g.products())).append('\n');
+    for (Grant.Resource r : g.resources()) {
+      s.append(String.format("  %s (%s): %s%s%n", r.table(), r.department(), String.join(", ", r.columns()),
+          r.rowFilter() == null ? "" : "; rows where " + r.rowFilter()));
+    }
+    for (Grant.Decision d : g.decisions()) {
+      s.append(String.format("  %s %s by %s (%s) at %s%s%n", d.party(), d.approved() ? "approved" : "rejected",
+          d.decidedBy(), d.organization(), UtcTimes.format(d.decidedAt()), d.note() == null ? "" : ": " + d.note()));
+    }
+    if (g.stored() == io.dataops.governance.grant.GrantState.PENDING) {
+      s.append("  awaiting: ").append(String.join(", ", g.awaiting())).append('\n');
+    }
+    if (g.revokedAt() != null) {
+      s.append(String.format("  revoked by %s at %s: %s%n", g.revokedBy(), UtcTimes.format(g.revokedAt()),
+          g.revokeReason()));
+    }
+    return s.toString();
+  }
+
+  private static LocalDate day(Instant t) {
+    return LocalDate.ofInstant(t, Grants.ZONE);
+  }
+}

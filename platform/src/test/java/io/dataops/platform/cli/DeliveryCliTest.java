@@ -1,0 +1,162 @@
+package io.dataops.platform.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dataops.core.digest.Digests;
+import io.dataops.governance.audit.AuditTrail;
+import io.dataops.governance.metering.DeliveryRecord;
+import io.dataops.governance.metering.Metering;
+import io.dataops.governance.metering.ReadRecord;
+import io.dataops.platform.cli.CliTest.Run;
+import io.dataops.platform.config.PlatformConfig;
+import io.dataops.platform.session.Sessions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A partner receives a published version (数据交付): {@code product deliver} writes every row of exactly that version
+ * to a file, and a partner's {@code table show} of it is a delivery too; each is audited, and metering counts them
+ * with the pipeline run's reads (under its grant) from the audit trail.
+ */
+class DeliveryCliTest {
+  @TempDir Path dir;
+
+  Run run(String as, String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--home", dir.resolve("home").toString(), "--as", as));
+    return CliTest.exactly(all.toArray(String[]::new));
+  }
+
+  Run ok(String as, String... args) {
+    Run r = run(as, args);
+    assertThat(r.exit()).as(String.join(" ", args) + ": " + r.err()).isZero();
+    return r;
+  }
+
+  void refused(String as, String expected, String... args) {
+    Run r = run(as, args);
+    assertThat(r.exit()).as(String.join(" ", args) + ": " + r.err()).isEqualTo(2);
+    assertThat(r.err()).hasLineCount(1).contains(expected);
+  }
+
+  /** A home where the operator holds a grant, ran its pipeline under it, and published version 1. */
+  static void grantedRunAndPublished(Path dir, String channelArgs) throws Exception {
+    DeliveryCliTest t = new DeliveryCliTest();
+    t.dir = dir;
+    TestCast.enroll(dir.resolve("home"));
+    Path feed = dir.resolve("feeds/c.csv");
+    t.ok(TestCast.PUBLIC_SECURITY, "generate", "--dataset", "citizens", "--rows", "1500", "--out", feed.toString());
+    t.ok(TestCast.PUBLIC_SECURITY, "land", "--department", "public-security", "--dataset", "citizens", "--file",
+        feed.toString());
+    LocalDate today = LocalDate.now(ZoneId.of("Asia/Shanghai"));
+    Path application = dir.resolve("application.yaml");
+    Files.writeString(application, """
+        scenario: test
+        purpose: income by sub-district
+        period: {from: %s, until: %s}
+        products: [income-by-street]
+        resources:
+          - table: ods.public_security__citizens
+            columns: [id_card, phone, gender, birth_date, district_code, monthly_income]
+        """.formatted(today, today.plusDays(30)));
+    t.ok(TestCast.OPERATOR, "grant", "apply", application.toString());
+    t.ok(TestCast.AUTHORITY, "grant", "approve", "1");
+    t.ok(TestCast.PUBLIC_SECURITY, "grant", "approve", "1");
+    Path pipelines = Files.createDirectories(dir.resolve("pipelines"));
+    Files.writeString(pipelines.resolve("income.yaml"), CliTest.PIPELINE);
+    Files.writeString(pipelines.resolve("gate.yaml"), """
+        name: gate
+        expectations:
+          - type: expect_table_row_count_to_be_between
+            kwargs: {min_value: 1}
+        """);
+    t.ok(TestCast.OPERATOR, "pipeline", "run", pipelines.resolve("income.yaml").toString());
+    t.ok(TestCast.OPERATOR, "product", "submit", "income-by-street", "1");
+    t.ok(TestCast.AUTHORITY, "product", "approve", "income-by-street", "1");
+    List<String> publish = new ArrayList<>(List.of("product", "publish", "income-by-street", "1", "--licence", "L"));
+    publish.addAll(List.of(channelArgs.split(" ")));
+    t.ok(TestCast.OPERATOR, publish.toArray(String[]::new));
+  }
+
+  @BeforeEach
+  void home() throws Exception {
+    grantedRunAndPublished(dir, "--channel market --price 300");
+  }
+
+  @Test
+  void aPartnerReceivesEveryRowOfExactlyThePublishedVersionAndMeteringCountsIt() throws Exception {
+    refused(TestCast.OPERATOR, "product deliver requires role partner; olivia has operator", "product", "deliver",
+        "income-by-street", "1", "--out", dir.resolve("x.csv").toString());
+    Path out = dir.resolve("received/income-v1.csv");
+    JsonNode delivered = ok(TestCast.PARTNER, "product", "deliver", "income-by-street", "1", "--out", out.toString(),
+        "--json").json();
+    long rows = ok(TestCast.OPERATOR, "product", "show", "income-by-street", "1", "--json").json().get("rows")
+        .asLong();
+    assertThat(delivered.get("rows").asLong()).isEqualTo(rows).isPositive();
+    assertThat(delivered.get("partner").asText()).isEqualTo("partner-co");
+    List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+    assertThat(lines).hasSize((int) rows + 1);
+    assertThat(lines.get(0)).isEqualTo("person,phone,gender,birth_date,district_code,monthly_income");
+    assertThat(delivered.get("bytes").asLong()).isEqualTo(Files.size(out));
+    assertThat(delivered.get("sha256").asText()).isEqualTo(Digests.sha256(Files.readString(out)));
+    assertThat(Files.getPosixFilePermissions(out)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(Files.exists(out.resolveSibling("income-v1.csv.part"))).isFalse();
+
+    JsonNode shown = ok(TestCast.PARTNER, "table", "show", "product.income_by_street", "--tag", "v1", "--limit", "2",
+        "--json").json();
+    assertThat(shown.get("rows")).hasSize(2);
+    ok(TestCast.AUDITOR, "table", "show", "product.income_by_street", "--tag", "v1", "--limit", "2");
+    ok(TestCast.PUBLIC_SECURITY, "table", "show", "ods.public_security__citizens", "--limit", "3");
+
+    PlatformConfig config = PlatformConfig.load(dir.resolve("home"), Map.of());
+    Metering metering = new Metering(Sessions.database(config), new AuditTrail(Sessions.database(config)));
+    metering.sync();
+    Instant from = Instant.now().minusSeconds(3600);
+    Instant until = Instant.now().plusSeconds(60);
+    List<DeliveryRecord> deliveries = metering.deliveries(from, until);
+    assertThat(deliveries).extracting(DeliveryRecord::via).containsExactly("deliver", "table show");
+    assertThat(deliveries).allSatisfy(d -> {
+      assertThat(d.partner()).isEqualTo("partner-co");
+      assertThat(d.product()).isEqualTo("income-by-street");
+      assertThat(d.version()).isEqualTo(1);
+    });
+    assertThat(deliveries.get(0).rows()).isEqualTo(rows);
+    assertThat(deliveries.get(0).bytes()).isEqualTo(Files.size(out));
+    assertThat(deliveries.get(1).rows()).isEqualTo(2);
+
+    List<ReadRecord> reads = metering.reads(from, until);
+    ReadRecord run = reads.get(0);
+    assertThat(run.source()).isEqualTo("pipeline.run");
+    assertThat(run.grantId()).isEqualTo(1);
+    assertThat(run.table()).isEqualTo("ods.public_security__citizens");
+    assertThat(run.department()).isEqualTo("public-security");
+    assertThat(run.rows()).isEqualTo(1500);
+    assertThat(run.bytes()).isPositive();
+    assertThat(run.runKey()).hasSize(64);
+    assertThat(reads).extracting(ReadRecord::source).containsExactly("pipeline.run", "table.read", "table.read");
+    assertThat(reads.get(2).rows()).isEqualTo(3);
+    assertThat(metering.check().ok()).isTrue();
+  }
+
+  @Test
+  void onlyAPublishedVersionIsDelivered() throws Exception {
+    ok(TestCast.AUTHORITY, "product", "seal", "income-by-street", "1");
+    refused(TestCast.PARTNER, "income-by-street v1 is sealed: reading it requires role authority or auditor",
+        "product", "deliver", "income-by-street", "1", "--out", dir.resolve("x.csv").toString());
+    refused(TestCast.PARTNER, "product income-by-street has no version 2", "product", "deliver", "income-by-street",
+        "2", "--out", dir.resolve("x.csv").toString());
+    assertThat(dir.resolve("x.csv")).doesNotExist();
+  }
+}
