@@ -12,6 +12,7 @@ import io.dataops.lakehouse.sample.GenerateResult;
 import io.dataops.lakehouse.sample.SampleDataset;
 import io.dataops.lakehouse.sample.SampleGenerator;
 import io.dataops.lakehouse.table.TableBrowser;
+import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.plan.Executors;
 import io.dataops.pipelines.run.PipelineRunResult;
 import io.dataops.platform.config.PlatformConfig;
@@ -188,10 +189,11 @@ public final class Demo {
       List<ProductRun> products = new ArrayList<>();
       Session operator = cast.as(Cast.OPERATOR, "pipeline run");
       PipelineRuns runs = new PipelineRuns(config, lakehouse, workers).as(operator.actor(), operator.audit());
-      for (String name : PIPELINES) {
-        Path file = pipelineFiles(config).resolve(name);
-        products.add(new ProductRun(file.toString(), runs.run(runs.validate(file), Executors.defaultEngine(),
-            rows -> { })));
+      List<BoundPipeline> bound = PIPELINES.stream().map(n -> runs.validate(pipelineFiles(config).resolve(n))).toList();
+      DemoGrants.grant(config, lakehouse, cast, bound);
+      for (int i = 0; i < PIPELINES.size(); i++) {
+        Path file = pipelineFiles(config).resolve(PIPELINES.get(i));
+        products.add(new ProductRun(file.toString(), runs.run(bound.get(i), Executors.defaultEngine(), rows -> { })));
       }
       LifecycleScenes lifecycle = new LifecycleScenes(config, lakehouse, cast);
       lifecycle.release(products.get(0).run(), io.dataops.products.lifecycle.Lifecycle.PUBLIC_INTEREST, null,
