@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * Writes the Python file of an Airflow DAG (Airflow 2.4+ and 3.x) whose tasks run the {@code dataops} command line:
- * the quality of each input that has a suite, the pipeline run, the submit of the version the run made. Nothing given
+ * the quality of each input that has a suite (a failing suite fails the task, so nothing runs), the pipeline run, the submit of the version the run made. Nothing given
  * reaches Python, the shell or Airflow's templates as code: each value is a Python string literal written in ASCII
  * escapes, handed to the task in its environment, and used by the fixed command as a quoted {@code "$VARIABLE"};
  * values that Airflow's templates would evaluate are refused (see {@link DagSpec}).
@@ -59,8 +59,11 @@ public final class DagFile {
     for (String table : spec.qualityTables()) {
       String task = DagSpec.qualityTask(table);
       quality.add(task);
-      task(py, task, "\"$DATAOPS_LAUNCHER\" quality run --table \"$DATAOPS_TABLE\" --home \"$DATAOPS_HOME\" "
-          + "--as \"$DATAOPS_AS\" --json", Map.of("DATAOPS_TABLE", table));
+      // quality run exits 0 with a failing suite (its result says so): the task fails then, so the run waits.
+      task(py, task, "set -o pipefail; \"$DATAOPS_LAUNCHER\" quality run --table \"$DATAOPS_TABLE\" --home "
+          + "\"$DATAOPS_HOME\" --as \"$DATAOPS_AS\" --json | python3 -c 'import json, sys; r = json.load(sys.stdin); "
+          + "print(json.dumps({\"table\": sys.argv[1], \"success\": r[\"success\"]})); "
+          + "sys.exit(0 if r[\"success\"] is True else 1)' \"$DATAOPS_TABLE\"", Map.of("DATAOPS_TABLE", table));
     }
     Map<String, String> run = new LinkedHashMap<>();
     run.put("DATAOPS_PIPELINE_FILE", spec.pipelineFile());

@@ -47,8 +47,12 @@ class DagFileTest {
       Files.writeString(l, """
           #!/usr/bin/env bash
           printf '%s\\0' "$@" > "$ARGV_OUT"
-          echo 'progress...'
-          echo '{"product": "income-by-street", "version": 7}'
+          if [[ $1 == quality ]]; then
+            echo '{"success": '"${QUALITY_SUCCESS:-true}"', "results": []}'
+          else
+            echo 'progress...'
+            echo '{"product": "income-by-street", "version": 7}'
+          fi
           """);
       Files.setPosixFilePermissions(l, PosixFilePermissions.fromString("rwx------"));
     }
@@ -71,22 +75,28 @@ class DagFileTest {
     return JSON.readTree(out);
   }
 
-  /** Runs a task's command with bash in the task's environment; returns its stdout and the launcher's arguments. */
-  record Ran(String out, List<String> args) {}
+  /** Runs a task's command with bash in the task's environment; returns its status, stdout, the launcher's arguments. */
+  record Ran(int exit, String out, String err, List<String> args) {}
 
   Ran runTask(JsonNode task, Map<String, String> rendered) throws Exception {
+    Ran r = runTask(task, rendered, Map.of());
+    assertThat(r.exit()).as(r.err()).isZero();
+    return r;
+  }
+
+  Ran runTask(JsonNode task, Map<String, String> rendered, Map<String, String> extraEnv) throws Exception {
     Path argv = dir.resolve("argv-" + task.get("task_id").asText());
     ProcessBuilder pb = new ProcessBuilder("bash", "-c", task.get("bash_command").asText()).directory(dir.toFile());
     task.get("env").fields().forEachRemaining(e -> pb.environment().put(e.getKey(),
         rendered.getOrDefault(e.getValue().asText(), e.getValue().asText())));
     pb.environment().put("ARGV_OUT", argv.toString());
+    pb.environment().putAll(extraEnv);
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(err).isZero();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(err).isTrue();
     String[] args = Files.readString(argv, StandardCharsets.UTF_8).split("\0", -1);
-    return new Ran(out, List.of(args).subList(0, args.length - 1)); // each argument ends with a NUL
+    return new Ran(p.exitValue(), out, err, List.of(args).subList(0, args.length - 1)); // each argument ends with a NUL
   }
 
   @Test
@@ -119,6 +129,9 @@ class DagFileTest {
     Ran q = runTask(tasks.get(0), Map.of());
     assertThat(q.args()).isEqualTo(concat(List.of("quality", "run", "--table", "ods.public_security__citizens"),
         as));
+    assertThat(q.out()).isEqualTo("{\"table\": \"ods.public_security__citizens\", \"success\": true}\n");
+    Ran failing = runTask(tasks.get(0), Map.of(), Map.of("QUALITY_SUCCESS", "false"));
+    assertThat(failing.exit()).as("a failing suite fails the task, so the run waits").isEqualTo(1);
     Ran run = runTask(tasks.get(2), Map.of());
     assertThat(run.args()).isEqualTo(concat(List.of("pipeline", "run", pipelineFile, "--engine", "flink"), as));
     // Airflow keeps the last line of a BashOperator's output as its XCom value, and renders the submit's template.
