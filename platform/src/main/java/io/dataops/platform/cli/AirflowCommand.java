@@ -41,7 +41,8 @@ final class AirflowCommand {
 
   @Command(name = "dag", mixinStandardHelpOptions = true,
       description = "Validate a pipeline and write an Airflow DAG file whose tasks run it with dataops: the quality of "
-          + "each input with a registered suite, the pipeline run, the submit of the version it makes.")
+          + "each input with a registered suite (with --quality-as), the pipeline run, the submit of the version it "
+          + "makes.")
   static final class DagCmd implements Callable<Integer> {
     private final Cli cli;
     final CommonOptions common;
@@ -52,6 +53,9 @@ final class AirflowCommand {
     @Option(names = "--launcher", paramLabel = "PATH", defaultValue = "dataops",
         description = "The dataops launcher as Airflow's workers find it (default: ${DEFAULT-VALUE} on their PATH).")
     String launcher;
+    @Option(names = "--quality-as", paramLabel = "USER", description = "Who checks the inputs' registered suites "
+        + "before each run: the authority or the inputs' department (operators may not read source tables); without "
+        + "it the DAG checks none.") String qualityAs;
 
     DagCmd(Cli cli) {
       this.cli = cli;
@@ -64,17 +68,23 @@ final class AirflowCommand {
       cli.know("pipelineFile", file.toString());
       PipelineRuns.checkEngine(engine);
       DagSpec spec;
+      List<String> unchecked;
       try (Lakehouse lh = cli.lakehouse(config)) {
         BoundPipeline p = new PipelineRuns(config, lh, LandCommand.workers()).validate(file, engine);
         PipelineCommand.ownPipeline(cli, p);
-        List<String> checked = new ArrayList<>();
+        List<String> withSuites = new ArrayList<>();
         for (BoundPipeline.BoundInput in : p.inputs()) {
           if (Quality.suiteFor(config, lh, in.table()).isPresent()) {
-            checked.add(in.table().toString());
+            withSuites.add(in.table().toString());
           }
         }
+        if (qualityAs != null) {
+          checkQualityUser(lh, p, withSuites);
+        }
+        unchecked = qualityAs == null ? withSuites : List.of();
         spec = new DagSpec(p.definition().name(), p.definition().product(), file.toAbsolutePath().normalize()
-            .toString(), config.home().toString(), cli.session().principal().name(), engine, launcher, checked,
+            .toString(), config.home().toString(), cli.session().principal().name(), engine, launcher,
+            qualityAs == null ? List.of() : withSuites, qualityAs == null || withSuites.isEmpty() ? null : qualityAs,
             "dataops pipeline " + p.definition().name() + " -> product " + p.definition().product()
                 + (p.definition().scenario() == null ? "" : " (scenario: " + p.definition().scenario() + ")"));
       }
@@ -90,6 +100,8 @@ final class AirflowCommand {
       json.put("product", spec.product());
       json.put("engine", engine);
       json.put("qualityChecked", spec.qualityTables());
+      json.put("qualityAs", spec.qualityUser());
+      json.put("qualityNotChecked", unchecked);
       List<String> tasks = new ArrayList<>(spec.qualityTables().stream().map(DagSpec::qualityTask).toList());
       tasks.add(DagFile.RUN_TASK);
       tasks.add(DagFile.SUBMIT_TASK);
@@ -98,9 +110,37 @@ final class AirflowCommand {
       if (out == null) {
         json.put("python", python);
       }
+      if (!unchecked.isEmpty()) {
+        cli.err.println("dataops: note: the DAG does not check the suites of " + String.join(", ", unchecked)
+            + ": pass --quality-as USER (the authority or their department; operators may not read source tables)");
+      }
       cli.print(common, json, out == null ? python : "DAG " + spec.dagId() + " written to " + out + " (tasks: "
           + String.join(" → ", tasks) + ")\n");
       return 0;
+    }
+
+    /** The checker must be able to run quality on every input checked: the authority, or their own department. */
+    private void checkQualityUser(Lakehouse lh, BoundPipeline p, List<String> tables) {
+      var user = UserCommand.identities(cli).user(qualityAs).orElseThrow(() -> new BadInputException(
+          "--quality-as: no user " + qualityAs));
+      if (user.disabled()) {
+        throw new BadInputException("--quality-as: " + qualityAs + " is disabled");
+      }
+      if (user.roles().contains(io.dataops.governance.identity.Role.AUTHORITY)) {
+        return;
+      }
+      if (!user.roles().contains(io.dataops.governance.identity.Role.DEPARTMENT)) {
+        throw new BadInputException("--quality-as: " + qualityAs + " is neither the authority nor a department, so "
+            + "cannot check source tables");
+      }
+      for (String t : tables) {
+        String department = lh.load(io.dataops.lakehouse.catalog.TableNames.parse(t)).properties()
+            .get(io.dataops.lakehouse.landing.FeedTables.PROP_DEPARTMENT);
+        if (!user.organization().equals(department)) {
+          throw new BadInputException("--quality-as: " + qualityAs + " acts for " + user.organization() + ", not for "
+              + t + "'s department " + department + ": name the authority or that department");
+        }
+      }
     }
   }
 

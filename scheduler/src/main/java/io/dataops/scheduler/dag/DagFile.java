@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * Writes the Python file of an Airflow DAG (Airflow 2.4+ and 3.x) whose tasks run the {@code dataops} command line:
- * the quality of each input that has a suite (a failing suite fails the task, so nothing runs), the pipeline run, the submit of the version the run made. Nothing given
- * reaches Python, the shell or Airflow's templates as code: each value is a Python string literal written in ASCII
+ * the quality of each input that has a suite (a failing suite fails the task, so nothing runs), the pipeline run,
+ * the submit of the draft version the run made (skipped when it made none). Nothing given reaches Python, the shell or Airflow's templates as code: each value is a Python string literal written in ASCII
  * escapes, handed to the task in its environment, and used by the fixed command as a quoted {@code "$VARIABLE"};
  * values that Airflow's templates would evaluate are refused (see {@link DagSpec}).
  */
@@ -60,10 +60,13 @@ public final class DagFile {
       String task = DagSpec.qualityTask(table);
       quality.add(task);
       // quality run exits 0 with a failing suite (its result says so): the task fails then, so the run waits.
+      Map<String, String> env = new LinkedHashMap<>();
+      env.put("DATAOPS_TABLE", table);
+      env.put("DATAOPS_QUALITY_AS", spec.qualityUser());
       task(py, task, "set -o pipefail; \"$DATAOPS_LAUNCHER\" quality run --table \"$DATAOPS_TABLE\" --home "
-          + "\"$DATAOPS_HOME\" --as \"$DATAOPS_AS\" --json | python3 -c 'import json, sys; r = json.load(sys.stdin); "
-          + "print(json.dumps({\"table\": sys.argv[1], \"success\": r[\"success\"]})); "
-          + "sys.exit(0 if r[\"success\"] is True else 1)' \"$DATAOPS_TABLE\"", Map.of("DATAOPS_TABLE", table));
+          + "\"$DATAOPS_HOME\" --as \"$DATAOPS_QUALITY_AS\" --json | python3 -c 'import json, sys; "
+          + "r = json.load(sys.stdin); print(json.dumps({\"table\": sys.argv[1], \"success\": r[\"success\"]})); "
+          + "sys.exit(0 if r[\"success\"] is True else 1)' \"$DATAOPS_TABLE\"", env);
     }
     Map<String, String> run = new LinkedHashMap<>();
     run.put("DATAOPS_PIPELINE_FILE", spec.pipelineFile());
@@ -75,9 +78,12 @@ public final class DagFile {
     submit.put("DATAOPS_PRODUCT", spec.product());
     // The only template in the file, written here: the run's JSON, read by Python (an Airflow worker has it).
     submit.put("DATAOPS_RUN", "{{ ti.xcom_pull(task_ids='" + RUN_TASK + "') }}");
+    // A run that made no new draft (the same inputs ran before) has nothing to submit: exit 99, Airflow's "skipped".
     task(py, SUBMIT_TASK, "version=$(printf '%s' \"$DATAOPS_RUN\" | python3 -c 'import json, sys; "
-        + "print(json.load(sys.stdin)[\"version\"])') && \"$DATAOPS_LAUNCHER\" product submit \"$DATAOPS_PRODUCT\" "
-        + "\"$version\" --home \"$DATAOPS_HOME\" --as \"$DATAOPS_AS\" --json", submit);
+        + "r = json.load(sys.stdin); print(r[\"version\"] if r[\"state\"] == \"draft\" else \"\")') || exit 1; "
+        + "if [ -z \"$version\" ]; then echo 'the run made no new draft version: nothing to submit'; exit 99; fi; "
+        + "\"$DATAOPS_LAUNCHER\" product submit \"$DATAOPS_PRODUCT\" \"$version\" --home \"$DATAOPS_HOME\" "
+        + "--as \"$DATAOPS_AS\" --json", submit);
     py.append("\n");
     if (!quality.isEmpty()) {
       py.append("    [").append(String.join(", ", quality)).append("] >> ");

@@ -14,11 +14,13 @@ import java.util.regex.Pattern;
  * @param pipeline the pipeline's name (the DAG is {@code dataops-<pipeline>})
  * @param pipelineFile the pipeline file as the Airflow workers see it
  * @param launcher the {@code dataops} launcher as the workers find it (a path, or a name on their PATH)
- * @param qualityTables the inputs that have a quality suite registered, checked before the run
+ * @param qualityTables the inputs whose registered quality suite is checked before the run
+ * @param qualityUser who checks them (operators may not read source tables: a department or the authority), or null
+ *     when no table is checked
  * @param description shown by Airflow (not a template)
  */
 public record DagSpec(String pipeline, String product, String pipelineFile, String home, String user, String engine,
-    String launcher, List<String> qualityTables, String description) {
+    String launcher, List<String> qualityTables, String qualityUser, String description) {
   /** Airflow's rule for DAG and task ids. */
   private static final Pattern AIRFLOW_KEY = Pattern.compile("[A-Za-z0-9_.-]{1,250}");
   /** What Airflow's Jinja templates would evaluate in a templated field (bash_command, env). */
@@ -26,7 +28,11 @@ public record DagSpec(String pipeline, String product, String pipelineFile, Stri
 
   public DagSpec {
     qualityTables = List.copyOf(qualityTables);
-    for (var e : values(pipeline, product, pipelineFile, home, user, engine, launcher, qualityTables).entrySet()) {
+    if (!qualityTables.isEmpty() && qualityUser == null) {
+      throw new IllegalArgumentException("checking the inputs' quality needs the user who checks it");
+    }
+    for (var e : values(pipeline, product, pipelineFile, home, user, engine, launcher, qualityTables, qualityUser)
+        .entrySet()) {
       if (e.getValue() == null || e.getValue().isEmpty()) {
         throw new IllegalArgumentException("the DAG needs " + e.getKey());
       }
@@ -62,7 +68,7 @@ public record DagSpec(String pipeline, String product, String pipelineFile, Stri
 
   /** The values the tasks pass to the command line, by what they are (for messages). */
   private static Map<String, String> values(String pipeline, String product, String pipelineFile, String home,
-      String user, String engine, String launcher, List<String> tables) {
+      String user, String engine, String launcher, List<String> tables, String qualityUser) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("pipeline name", pipeline);
     m.put("product name", product);
@@ -73,6 +79,9 @@ public record DagSpec(String pipeline, String product, String pipelineFile, Stri
     m.put("launcher path", launcher);
     for (String t : tables) {
       m.put("table name " + t, t);
+    }
+    if (qualityUser != null) {
+      m.put("quality user name", qualityUser);
     }
     return m;
   }

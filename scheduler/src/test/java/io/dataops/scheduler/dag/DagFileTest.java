@@ -36,7 +36,7 @@ class DagFileTest {
   DagSpec spec(String pipelineFile, List<String> tables) throws IOException {
     return new DagSpec("income-by-street", "income-by-street", pipelineFile,
         dir.resolve("home with space").toString() + "/$HOME'", "olivia", "flink", launcher().toString(), tables,
-        "dataops pipeline income-by-street → product income-by-street ('企业用工分析')");
+        tables.isEmpty() ? null : "alice", "dataops pipeline income-by-street → product income-by-street ('企业用工分析')");
   }
 
   /** A launcher that records its arguments (each ended by a NUL) and prints a run's JSON as the last line. */
@@ -51,7 +51,7 @@ class DagFileTest {
             echo '{"success": '"${QUALITY_SUCCESS:-true}"', "results": []}'
           else
             echo 'progress...'
-            echo '{"product": "income-by-street", "version": 7}'
+            echo '{"product": "income-by-street", "version": 7, "state": "'"${RUN_STATE:-draft}"'"}'
           fi
           """);
       Files.setPosixFilePermissions(l, PosixFilePermissions.fromString("rwx------"));
@@ -95,6 +95,9 @@ class DagFileTest {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(err).isTrue();
+    if (!Files.exists(argv)) {
+      return new Ran(p.exitValue(), out, err, List.of());
+    }
     String[] args = Files.readString(argv, StandardCharsets.UTF_8).split("\0", -1);
     return new Ran(p.exitValue(), out, err, List.of(args).subList(0, args.length - 1)); // each argument ends with a NUL
   }
@@ -127,8 +130,8 @@ class DagFileTest {
     String home = spec.home();
     List<String> as = List.of("--home", home, "--as", "olivia", "--json");
     Ran q = runTask(tasks.get(0), Map.of());
-    assertThat(q.args()).isEqualTo(concat(List.of("quality", "run", "--table", "ods.public_security__citizens"),
-        as));
+    assertThat(q.args()).as("checked by the user who may read source tables").isEqualTo(List.of("quality", "run",
+        "--table", "ods.public_security__citizens", "--home", home, "--as", "alice", "--json"));
     assertThat(q.out()).isEqualTo("{\"table\": \"ods.public_security__citizens\", \"success\": true}\n");
     Ran failing = runTask(tasks.get(0), Map.of(), Map.of("QUALITY_SUCCESS", "false"));
     assertThat(failing.exit()).as("a failing suite fails the task, so the run waits").isEqualTo(1);
@@ -140,6 +143,14 @@ class DagFileTest {
     assertThat(template).isEqualTo("{{ ti.xcom_pull(task_ids='pipeline_run') }}");
     Ran submit = runTask(tasks.get(3), Map.of(template, xcom));
     assertThat(submit.args()).isEqualTo(concat(List.of("product", "submit", "income-by-street", "7"), as));
+    // A run that made no new draft (it ran before on the same inputs) leaves nothing to submit: the task is skipped.
+    Ran again = runTask(tasks.get(2), Map.of(), Map.of("RUN_STATE", "published"));
+    String xcomAgain = again.out().strip().lines().reduce((a, b) -> b).orElseThrow();
+    Files.delete(dir.resolve("argv-submit"));
+    Ran skipped = runTask(tasks.get(3), Map.of(template, xcomAgain), Map.of());
+    assertThat(skipped.exit()).as("99: Airflow's BashOperator marks the task skipped").isEqualTo(99);
+    assertThat(skipped.out()).isEqualTo("the run made no new draft version: nothing to submit\n");
+    assertThat(dir.resolve("argv-submit")).doesNotExist();
 
     try (Stream<Path> all = Files.walk(dir)) {
       assertThat(all.filter(f -> f.getFileName().toString().equals("PWNED"))).as("nothing ran").isEmpty();
