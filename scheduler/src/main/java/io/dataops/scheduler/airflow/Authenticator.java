@@ -80,7 +80,7 @@ interface Authenticator {
           .build();
       Http.Answer a = http.send(request, "POST /auth/token");
       if (a.status() != 201 && a.status() != 200) {
-        throw http.failure(a, "sign in as '" + settings.username() + "'");
+        throw http.failure(a, "sign in");
       }
       JsonNode access = a.json().get("access_token");
       if (access == null || !access.isTextual() || access.asText().isBlank()) {
