@@ -67,6 +67,9 @@ public final class FlinkExecutor implements PipelineExecutor {
     Path workDir = workRoot.resolve("flink-" + plan.runKey().substring(0, 16) + "-" + ProcessHandle.current().pid());
     FlinkRun run = new FlinkRun(engine(workRoot), lakehouse, publisher, plan, transform, settings.parallelism(),
         settings.keysFile(), workDir, settings.privacyMemory(), settings.filterMemory());
+    if (settings.failAfterRows() >= 0) {
+      run.failOnceAfter(settings.failAfterRows());
+    }
     run.execute(control.actor());
     // as recorded (the registry's JSON), as a recognized run reads it
     ProductVersion v = publisher.registry().byRunKey(plan.runKey()).orElseThrow();

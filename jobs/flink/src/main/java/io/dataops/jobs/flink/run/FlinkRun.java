@@ -105,6 +105,7 @@ public final class FlinkRun {
   private final RowPolicies policies;
   private final List<ColumnType> types;
   private final Map<String, Double> steps = new LinkedHashMap<>();
+  private long failAfterRows = -1;
 
   /**
    * @param keysFile the keys file tasks read (null: their environment only)
@@ -155,6 +156,12 @@ public final class FlinkRun {
   /** What the jobs counted, for the version's lineage. */
   private record Written(List<WrittenFile> files, long read, long suppressed, long written, Map<String, Long> unfit,
       List<byte[]> findings) {}
+
+  /** A test's fault: a subtask of the write job fails once, on its first attempt, after that many rows. */
+  public FlinkRun failOnceAfter(long rows) {
+    this.failAfterRows = rows;
+    return this;
+  }
 
   /** Runs the jobs and publishes; returns the version and the seconds each step took. */
   public ProductVersion execute(Actor actor) {
@@ -359,6 +366,9 @@ public final class FlinkRun {
     DataStream<RowData> product = t.toDataStream(result).transform("policies, suppression and leak check",
         InternalTypeInfo.of(rowType), new ProductOperator(description, keys, types, rowType, positions, verdict,
             filter, scratch));
+    if (failAfterRows >= 0) {
+      product = product.transform("a test's fault", product.getType(), new FaultHook(failAfterRows));
+    }
     UncommittedWriter.Files files = UncommittedWriter.write(product, table, writeSchema);
     JobExecutionResult r = run(env, "write " + pipeline.definition().product());
     Map<String, Long> unfit = new LinkedHashMap<>();
