@@ -24,8 +24,8 @@ import java.util.Optional;
  *
  * <p>Recognition: a run whose key already made a version (the registry's {@code byRunKey}) returns that version and
  * runs nothing. A run killed mid-way is simply run again: the key is the same, the publish completes whatever an
- * interrupted attempt of it left, and the files of a dead attempt are orphans (never part of a version) that table
- * maintenance removes.
+ * interrupted attempt of it left, and the next attempt removes the scratch and unpublished files of attempts whose
+ * process is gone ({@code RunAttempts}).
  */
 public final class FlinkExecutor implements PipelineExecutor {
   public static final String ENGINE = FlinkRun.ENGINE;

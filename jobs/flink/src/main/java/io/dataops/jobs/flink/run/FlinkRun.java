@@ -100,7 +100,10 @@ public final class FlinkRun {
   private final Path workDir;
   private final long privacyMemory;
   private final long filterMemory;
+  private final RunAttempts attempts;
+  private final String attempt = UUID.randomUUID().toString();
   private final RunScratch scratch;
+  private String dataLocation;
   private final PolicyDescription description;
   private final RowPolicies policies;
   private final List<ColumnType> types;
@@ -126,8 +129,9 @@ public final class FlinkRun {
     this.privacyMemory = privacyMemory;
     this.filterMemory = filterMemory;
     String warehouse = lakehouse.config().warehouse();
-    this.scratch = new RunScratch(lakehouse.io(), (warehouse.endsWith("/") ? warehouse : warehouse + "/")
-        + ".dataops-runs/" + plan.runKey().substring(0, 16) + "/" + UUID.randomUUID());
+    this.attempts = new RunAttempts(lakehouse.io(), (warehouse.endsWith("/") ? warehouse : warehouse + "/")
+        + ".dataops-runs/" + plan.runKey().substring(0, 16));
+    this.scratch = new RunScratch(lakehouse.io(), attempts.scratch(attempt));
     this.description = PolicyDescription.of(pipeline, new PlannedKeys(plan.identity().keys()));
     this.policies = plan.newRowFunction();
     this.types = pipeline.columns().stream().map(BoundColumn::sqlType).toList();
@@ -179,6 +183,11 @@ public final class FlinkRun {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the run's folder " + workDir, e);
     }
+    // What a killed attempt of this run left goes now; this attempt's files go to a folder of its own.
+    attempts.removeDead(table, plan.runKey());
+    Scratch.deleteDeadSiblings(workDir);
+    dataLocation = table.location() + "/data/flink-" + attempt;
+    attempts.register(attempt, dataLocation);
     step("prepare", t0);
     Written written = null;
     boolean publishing = false;
@@ -229,7 +238,8 @@ public final class FlinkRun {
       throw new UncheckedIOException("the run's states could not be written to " + scratch.location(""), e);
     } catch (RuntimeException e) {
       if (written != null && !publishing) {
-        removeQuietly(written.files().stream().map(WrittenFile::location).toList());
+        RunScratch.remove(lakehouse.io(), dataLocation, written.files().stream().map(WrittenFile::location).toList(),
+            f -> false);
       }
       throw e;
     } finally {
@@ -369,7 +379,7 @@ public final class FlinkRun {
     if (failAfterRows >= 0) {
       product = product.transform("a test's fault", product.getType(), new FaultHook(failAfterRows));
     }
-    UncommittedWriter.Files files = UncommittedWriter.write(product, table, writeSchema);
+    UncommittedWriter.Files files = UncommittedWriter.write(product, table, writeSchema, dataLocation);
     JobExecutionResult r = run(env, "write " + pipeline.definition().product());
     Map<String, Long> unfit = new LinkedHashMap<>();
     for (HashMap<String, Long> part : this.<HashMap<String, Long>>accumulated(r, ProductOperator.UNFIT)) {
@@ -510,17 +520,6 @@ public final class FlinkRun {
     if (s != null) {
       s.addedDataFiles(table.io()).forEach(f -> kept.add(f.location()));
     }
-    removeQuietly(files.stream().filter(f -> !kept.contains(f)).toList());
-  }
-
-  private void removeQuietly(List<String> files) {
-    org.apache.iceberg.io.FileIO io = lakehouse.io();
-    for (String f : files) {
-      try {
-        io.deleteFile(f);
-      } catch (RuntimeException ignored) {
-        // an orphan at worst: table maintenance removes those
-      }
-    }
+    RunScratch.remove(lakehouse.io(), dataLocation, files, kept::contains);
   }
 }

@@ -94,7 +94,20 @@ final class RunScratch implements Serializable {
 
   /** Removes the folder: everything in it, whoever wrote it. */
   void clear() {
-    List<String> files = new ArrayList<>();
+    List<String> files;
+    synchronized (written) {
+      files = new ArrayList<>(written);
+      written.clear();
+    }
+    remove(io, folder, files, f -> false);
+  }
+
+  /**
+   * Removes the files in {@code folder} (as listed, and {@code known} ones a listing may miss) but those {@code keep}
+   * holds, then the folder and its parent when they are local and empty.
+   */
+  static void remove(FileIO io, String folder, List<String> known, java.util.function.Predicate<String> keep) {
+    java.util.Set<String> files = new java.util.LinkedHashSet<>(known);
     if (io instanceof SupportsPrefixOperations prefixed) {
       try {
         for (FileInfo f : prefixed.listPrefix(folder + "/")) {
@@ -104,11 +117,10 @@ final class RunScratch implements Serializable {
         // nothing was written yet
       }
     }
-    synchronized (written) {
-      files.addAll(written);
-      written.clear();
-    }
     for (String f : files) {
+      if (keep.test(f)) {
+        continue;
+      }
       try {
         io.deleteFile(f);
       } catch (RuntimeException ignored) {
@@ -122,7 +134,7 @@ final class RunScratch implements Serializable {
         java.nio.file.Files.deleteIfExists(dir);
         java.nio.file.Files.deleteIfExists(dir.getParent());
       } catch (IOException | RuntimeException ignored) {
-        // not empty (another attempt of the run) or not a local folder
+        // not empty (another attempt of the run, kept files) or not a local folder
       }
     }
   }
