@@ -518,7 +518,7 @@ public final class FlinkRun {
     Snapshot s = table.snapshot(v.snapshotId());
     Set<String> kept = new HashSet<>();
     if (s != null) {
-      s.addedDataFiles(table.io()).forEach(f -> kept.add(f.location()));
+      s.addedDataFiles(table.io()).forEach(f -> kept.add(RunScratch.path(f.location())));
     }
     RunScratch.remove(lakehouse.io(), dataLocation, files, kept::contains);
   }

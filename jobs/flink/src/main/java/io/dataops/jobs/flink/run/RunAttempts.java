@@ -128,7 +128,7 @@ final class RunAttempts {
     Set<String> files = new HashSet<>();
     for (Snapshot s : product.snapshots()) {
       if (runKey.equals(s.summary().get(PublishVersion.SUMMARY_RUN_KEY))) {
-        s.addedDataFiles(product.io()).forEach(f -> files.add(f.location()));
+        s.addedDataFiles(product.io()).forEach(f -> files.add(RunScratch.path(f.location())));
       }
     }
     return files;

@@ -92,6 +92,11 @@ final class RunScratch implements Serializable {
     return carried[0] == 0 ? rest : read(new String(rest, java.nio.charset.StandardCharsets.UTF_8));
   }
 
+  /** A location as a plain path where it is local ({@code file:///a/b} and {@code file:/a/b} are {@code /a/b}). */
+  static String path(String location) {
+    return location.replaceFirst("^file:/+", "/");
+  }
+
   /** Removes the folder: everything in it, whoever wrote it. */
   void clear() {
     List<String> files;
@@ -118,7 +123,7 @@ final class RunScratch implements Serializable {
       }
     }
     for (String f : files) {
-      if (keep.test(f)) {
+      if (keep.test(f) || keep.test(path(f))) {
         continue;
       }
       try {
