@@ -24,8 +24,8 @@ import java.util.Optional;
  *
  * <p>Recognition: a run whose key already made a version (the registry's {@code byRunKey}) returns that version and
  * runs nothing. A run killed mid-way is simply run again: the key is the same, the publish completes whatever an
- * interrupted attempt of it left, and the files of a dead attempt are orphans (never part of a version) that table
- * maintenance removes.
+ * interrupted attempt of it left, and the next attempt removes the scratch and unpublished files of attempts whose
+ * process is gone ({@code RunAttempts}).
  */
 public final class FlinkExecutor implements PipelineExecutor {
   public static final String ENGINE = FlinkRun.ENGINE;
@@ -67,6 +67,9 @@ public final class FlinkExecutor implements PipelineExecutor {
     Path workDir = workRoot.resolve("flink-" + plan.runKey().substring(0, 16) + "-" + ProcessHandle.current().pid());
     FlinkRun run = new FlinkRun(engine(workRoot), lakehouse, publisher, plan, transform, settings.parallelism(),
         settings.keysFile(), workDir, settings.privacyMemory(), settings.filterMemory());
+    if (settings.failAfterRows() >= 0) {
+      run.failOnceAfter(settings.failAfterRows());
+    }
     run.execute(control.actor());
     // as recorded (the registry's JSON), as a recognized run reads it
     ProductVersion v = publisher.registry().byRunKey(plan.runKey()).orElseThrow();

@@ -10,12 +10,15 @@ import java.util.Map;
  *
  * @param privacyMemory what a task's class counts (and the client's merge) may hold before they spill
  * @param filterMemory the most the leak filter may take (the same limit as the Spring Batch engine's)
+ * @param failAfterRows a test's forced failure ({@value #FAIL_AFTER_ROWS}, set by tests only): a subtask of the
+ *     write job fails once after that many rows, for Flink's restart to recover; -1: none
  */
 public record FlinkSettings(String clusterHost, int clusterPort, int parallelism, String keysFile, long privacyMemory,
-    long filterMemory) {
+    long filterMemory, long failAfterRows) {
   public static final String CLUSTER = "flink.cluster";
   public static final String PARALLELISM = "flink.parallelism";
   public static final String KEYS_FILE = "keys.file";
+  public static final String FAIL_AFTER_ROWS = "flink.test.fail-after-rows";
   public static final int DEFAULT_PARALLELISM = 2;
   static final int MAX_PARALLELISM = 256;
 
@@ -52,8 +55,9 @@ public record FlinkSettings(String clusterHost, int clusterPort, int parallelism
       }
     }
     String keys = settings.get(KEYS_FILE);
+    String fault = settings.get(FAIL_AFTER_ROWS);
     return new FlinkSettings(host, port, parallelism, keys == null || keys.isBlank() ? null : keys, 64L << 20,
-        64L << 20);
+        64L << 20, fault == null ? -1 : Long.parseLong(fault.strip()));
   }
 
   public boolean remote() {

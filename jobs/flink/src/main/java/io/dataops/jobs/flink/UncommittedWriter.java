@@ -18,6 +18,7 @@ import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.LocationProviders;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.SerializableTable;
 import org.apache.iceberg.Table;
@@ -25,6 +26,7 @@ import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.flink.FlinkSchemaUtil;
 import org.apache.iceberg.flink.sink.RowDataTaskWriterFactory;
 import org.apache.iceberg.flink.sink.TaskWriterFactory;
+import org.apache.iceberg.io.LocationProvider;
 import org.apache.iceberg.io.TaskWriter;
 import org.apache.iceberg.io.WriteResult;
 import org.apache.iceberg.util.PropertyUtil;
@@ -78,12 +80,21 @@ public final class UncommittedWriter extends AbstractStreamOperator<Void>
    * rows are never shuffled or spilled on their way to the file.
    */
   public static Files write(DataStream<RowData> rows, Table table, Schema schema) {
+    return write(rows, table, schema, null);
+  }
+
+  /**
+   * As above, the files in {@code dataLocation} (null: the table's data folder): a run's own folder, so that the
+   * files of an attempt that died are found and removed by the next one.
+   */
+  public static Files write(DataStream<RowData> rows, Table table, Schema schema, String dataLocation) {
     if (!table.spec().isUnpartitioned()) {
       throw new IllegalArgumentException(table.name() + " is partitioned; product tables are not");
     }
     RowType rowType = rowType(rows);
     requireSameColumns(rowType, schema, table.name());
-    SerializableSupplier<Table> supplier = new FixedTable(SerializableTable.copyOf(table));
+    SerializableSupplier<Table> supplier = new FixedTable(dataLocation == null ? SerializableTable.copyOf(table)
+        : new Located(table, dataLocation));
     long targetSize = PropertyUtil.propertyAsLong(table.properties(), TableProperties.WRITE_TARGET_FILE_SIZE_BYTES,
         TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
     TaskWriterFactory<RowData> factory = new RowDataTaskWriterFactory(supplier, rowType, targetSize,
@@ -135,6 +146,24 @@ public final class UncommittedWriter extends AbstractStreamOperator<Void>
   }
 
   /** The table as it was when the job was built (a class, not a lambda: a missing class then names itself). */
+  /** The table whose new data files go to another folder (its location provider's data path). */
+  private static final class Located extends SerializableTable {
+    private static final long serialVersionUID = 1L;
+    private final LocationProvider locations;
+
+    Located(Table table, String dataLocation) {
+      super(table);
+      Map<String, String> properties = new java.util.HashMap<>(table.properties());
+      properties.put(TableProperties.WRITE_DATA_LOCATION, dataLocation);
+      this.locations = LocationProviders.locationsFor(table.location(), properties);
+    }
+
+    @Override
+    public LocationProvider locationProvider() {
+      return locations;
+    }
+  }
+
   private record FixedTable(Table table) implements SerializableSupplier<Table> {
     @Override
     public Table get() {

@@ -100,11 +100,15 @@ public final class FlinkRun {
   private final Path workDir;
   private final long privacyMemory;
   private final long filterMemory;
+  private final RunAttempts attempts;
+  private final String attempt = UUID.randomUUID().toString();
   private final RunScratch scratch;
+  private String dataLocation;
   private final PolicyDescription description;
   private final RowPolicies policies;
   private final List<ColumnType> types;
   private final Map<String, Double> steps = new LinkedHashMap<>();
+  private long failAfterRows = -1;
 
   /**
    * @param keysFile the keys file tasks read (null: their environment only)
@@ -125,8 +129,9 @@ public final class FlinkRun {
     this.privacyMemory = privacyMemory;
     this.filterMemory = filterMemory;
     String warehouse = lakehouse.config().warehouse();
-    this.scratch = new RunScratch(lakehouse.io(), (warehouse.endsWith("/") ? warehouse : warehouse + "/")
-        + ".dataops-runs/" + plan.runKey().substring(0, 16) + "/" + UUID.randomUUID());
+    this.attempts = new RunAttempts(lakehouse.io(), (warehouse.endsWith("/") ? warehouse : warehouse + "/")
+        + ".dataops-runs/" + plan.runKey().substring(0, 16));
+    this.scratch = new RunScratch(lakehouse.io(), attempts.scratch(attempt));
     this.description = PolicyDescription.of(pipeline, new PlannedKeys(plan.identity().keys()));
     this.policies = plan.newRowFunction();
     this.types = pipeline.columns().stream().map(BoundColumn::sqlType).toList();
@@ -156,6 +161,12 @@ public final class FlinkRun {
   private record Written(List<WrittenFile> files, long read, long suppressed, long written, Map<String, Long> unfit,
       List<byte[]> findings) {}
 
+  /** A test's fault: a subtask of the write job fails once, on its first attempt, after that many rows. */
+  public FlinkRun failOnceAfter(long rows) {
+    this.failAfterRows = rows;
+    return this;
+  }
+
   /** Runs the jobs and publishes; returns the version and the seconds each step took. */
   public ProductVersion execute(Actor actor) {
     long t0 = System.nanoTime();
@@ -172,6 +183,11 @@ public final class FlinkRun {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the run's folder " + workDir, e);
     }
+    // What a killed attempt of this run left goes now; this attempt's files go to a folder of its own.
+    attempts.removeDead(table, plan.runKey());
+    Scratch.deleteDeadSiblings(workDir);
+    dataLocation = table.location() + "/data/flink-" + attempt;
+    attempts.register(attempt, dataLocation);
     step("prepare", t0);
     Written written = null;
     boolean publishing = false;
@@ -222,7 +238,8 @@ public final class FlinkRun {
       throw new UncheckedIOException("the run's states could not be written to " + scratch.location(""), e);
     } catch (RuntimeException e) {
       if (written != null && !publishing) {
-        removeQuietly(written.files().stream().map(WrittenFile::location).toList());
+        RunScratch.remove(lakehouse.io(), dataLocation, written.files().stream().map(WrittenFile::location).toList(),
+            f -> false);
       }
       throw e;
     } finally {
@@ -359,7 +376,10 @@ public final class FlinkRun {
     DataStream<RowData> product = t.toDataStream(result).transform("policies, suppression and leak check",
         InternalTypeInfo.of(rowType), new ProductOperator(description, keys, types, rowType, positions, verdict,
             filter, scratch));
-    UncommittedWriter.Files files = UncommittedWriter.write(product, table, writeSchema);
+    if (failAfterRows >= 0) {
+      product = product.transform("a test's fault", product.getType(), new FaultHook(failAfterRows));
+    }
+    UncommittedWriter.Files files = UncommittedWriter.write(product, table, writeSchema, dataLocation);
     JobExecutionResult r = run(env, "write " + pipeline.definition().product());
     Map<String, Long> unfit = new LinkedHashMap<>();
     for (HashMap<String, Long> part : this.<HashMap<String, Long>>accumulated(r, ProductOperator.UNFIT)) {
@@ -498,19 +518,8 @@ public final class FlinkRun {
     Snapshot s = table.snapshot(v.snapshotId());
     Set<String> kept = new HashSet<>();
     if (s != null) {
-      s.addedDataFiles(table.io()).forEach(f -> kept.add(f.location()));
+      s.addedDataFiles(table.io()).forEach(f -> kept.add(RunScratch.path(f.location())));
     }
-    removeQuietly(files.stream().filter(f -> !kept.contains(f)).toList());
-  }
-
-  private void removeQuietly(List<String> files) {
-    org.apache.iceberg.io.FileIO io = lakehouse.io();
-    for (String f : files) {
-      try {
-        io.deleteFile(f);
-      } catch (RuntimeException ignored) {
-        // an orphan at worst: table maintenance removes those
-      }
-    }
+    RunScratch.remove(lakehouse.io(), dataLocation, files, kept::contains);
   }
 }

@@ -92,9 +92,27 @@ final class RunScratch implements Serializable {
     return carried[0] == 0 ? rest : read(new String(rest, java.nio.charset.StandardCharsets.UTF_8));
   }
 
+  /** A location as a plain path where it is local ({@code file:///a/b} and {@code file:/a/b} are {@code /a/b}). */
+  static String path(String location) {
+    return location.replaceFirst("^file:/+", "/");
+  }
+
   /** Removes the folder: everything in it, whoever wrote it. */
   void clear() {
-    List<String> files = new ArrayList<>();
+    List<String> files;
+    synchronized (written) {
+      files = new ArrayList<>(written);
+      written.clear();
+    }
+    remove(io, folder, files, f -> false);
+  }
+
+  /**
+   * Removes the files in {@code folder} (as listed, and {@code known} ones a listing may miss) but those {@code keep}
+   * holds, then the folder and its parent when they are local and empty.
+   */
+  static void remove(FileIO io, String folder, List<String> known, java.util.function.Predicate<String> keep) {
+    java.util.Set<String> files = new java.util.LinkedHashSet<>(known);
     if (io instanceof SupportsPrefixOperations prefixed) {
       try {
         for (FileInfo f : prefixed.listPrefix(folder + "/")) {
@@ -104,11 +122,10 @@ final class RunScratch implements Serializable {
         // nothing was written yet
       }
     }
-    synchronized (written) {
-      files.addAll(written);
-      written.clear();
-    }
     for (String f : files) {
+      if (keep.test(f) || keep.test(path(f))) {
+        continue;
+      }
       try {
         io.deleteFile(f);
       } catch (RuntimeException ignored) {
@@ -122,7 +139,7 @@ final class RunScratch implements Serializable {
         java.nio.file.Files.deleteIfExists(dir);
         java.nio.file.Files.deleteIfExists(dir.getParent());
       } catch (IOException | RuntimeException ignored) {
-        // not empty (another attempt of the run) or not a local folder
+        // not empty (another attempt of the run, kept files) or not a local folder
       }
     }
   }
