@@ -7,20 +7,24 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.iceberg.DataOperations;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.util.SnapshotUtil;
 
 /**
  * An input as a run reads it: the bound input (table, alias, the columns its reader projects, its filter) pinned to
  * one snapshot, and that snapshot's data files sorted by location, so every read of them — by any engine, in any
- * attempt — sees the same rows in the same order.
+ * attempt — sees the same rows in the same order. An incremental run reads only the files appended after
+ * {@code fromExclusive} up to the bound snapshot (inclusive).
  *
- * @param dataFiles the snapshot's data file locations (as the table's FileIO names them), sorted
- * @param rows the snapshot's record count
+ * @param fromExclusive the snapshot the product's last version read up to (null: from the table's beginning)
+ * @param dataFiles the data file locations (as the table's FileIO names them), sorted
+ * @param rows the record count of those files
  */
-public record PinnedInput(BoundInput input, List<String> dataFiles, long rows) {
+public record PinnedInput(BoundInput input, Long fromExclusive, List<String> dataFiles, long rows) {
 
   public PinnedInput {
     dataFiles = List.copyOf(dataFiles);
@@ -39,17 +43,73 @@ public record PinnedInput(BoundInput input, List<String> dataFiles, long rows) {
     }
     List<String> files = new ArrayList<>();
     try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(in.snapshotId()).planFiles()) {
-      for (FileScanTask t : tasks) {
-        if (!t.deletes().isEmpty()) {
-          throw new BadInputException("snapshot " + in.snapshotId() + " of " + in.table() + " has row-level deletes, "
-              + "which pipelines do not read; rewrite the table's data files first");
-        }
-        files.add(t.file().location());
-      }
+      collect(in, tasks, files);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list the files of " + in.table() + " @ " + in.snapshotId(), e);
     }
+    return new PinnedInput(in, null, files, Long.parseLong(snapshot.summary().getOrDefault("total-records", "0")));
+  }
+
+  /**
+   * Pins an input to the data files appended after {@code fromExclusive} up to its snapshot (Iceberg's incremental
+   * append scan); null {@code fromExclusive} takes the whole snapshot. Snapshots in between that overwrote or deleted
+   * rows are refused, naming the table and the snapshot: the rows they changed are already in the product, and an
+   * increment cannot take them back. Snapshots that only rewrote files (table maintenance) change no row and are
+   * passed over.
+   */
+  public static PinnedInput increment(Lakehouse lakehouse, BoundInput in, Long fromExclusive) {
+    if (fromExclusive == null) {
+      return of(lakehouse, in);
+    }
+    Table table = lakehouse.load(in.table());
+    long to = in.snapshotId();
+    if (table.snapshot(to) == null) {
+      throw new BadInputException("table " + in.table() + " has no snapshot " + to);
+    }
+    if (fromExclusive == to) {
+      return new PinnedInput(in, fromExclusive, List.of(), 0);
+    }
+    if (!SnapshotUtil.isAncestorOf(table, to, fromExclusive)) {
+      throw new BadInputException("table " + in.table() + ": snapshot " + fromExclusive + ", which the product's "
+          + "last version read up to, is not in the history of snapshot " + to + " (the table was rolled back or "
+          + "rewritten): run the pipeline in mode full to rebuild the product");
+    }
+    for (Snapshot s : SnapshotUtil.ancestorsBetween(table, to, fromExclusive)) {
+      String op = s.operation();
+      if (!DataOperations.APPEND.equals(op) && !DataOperations.REPLACE.equals(op)) {
+        throw new BadInputException("table " + in.table() + ": snapshot " + s.snapshotId() + " (" + op + ") changed "
+            + "or removed rows since snapshot " + fromExclusive + ", which the product's last version read up to; an "
+            + "incremental run adds appended rows only: run the pipeline in mode full to rebuild the product");
+      }
+    }
+    List<String> files = new ArrayList<>();
+    long rows = 0;
+    try (CloseableIterable<FileScanTask> tasks = table.newIncrementalAppendScan().fromSnapshotExclusive(fromExclusive)
+        .toSnapshot(to).planFiles()) {
+      rows = collect(in, tasks, files);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the files of " + in.table() + " @ " + to, e);
+    }
+    return new PinnedInput(in, fromExclusive, files, rows);
+  }
+
+  /** Adds the tasks' files, sorted; returns their records. */
+  private static long collect(BoundInput in, CloseableIterable<FileScanTask> tasks, List<String> files) {
+    long rows = 0;
+    for (FileScanTask t : tasks) {
+      rows += t.file().recordCount();
+      if (!t.deletes().isEmpty()) {
+        throw new BadInputException("snapshot " + in.snapshotId() + " of " + in.table() + " has row-level deletes, "
+            + "which pipelines do not read; rewrite the table's data files first");
+      }
+      files.add(t.file().location());
+    }
     files.sort(null);
-    return new PinnedInput(in, files, Long.parseLong(snapshot.summary().getOrDefault("total-records", "0")));
+    return rows;
+  }
+
+  /** True when an incremental run finds nothing appended to this input. */
+  public boolean nothingNew() {
+    return fromExclusive != null && fromExclusive == input.snapshotId();
   }
 }

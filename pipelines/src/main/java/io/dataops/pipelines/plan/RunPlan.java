@@ -9,6 +9,7 @@ import io.dataops.pipelines.run.RowPolicies;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A run as every engine carries it out: who it is ({@link RunIdentity}), what it reads ({@link PinnedInput}s), the
@@ -21,19 +22,35 @@ public final class RunPlan {
   private final RunIdentity identity;
   private final List<PinnedInput> inputs;
   private final List<RunStep> steps;
+  private final Increment increment;
 
-  private RunPlan(BoundPipeline pipeline, RunIdentity identity, List<PinnedInput> inputs, List<RunStep> steps) {
+  private RunPlan(BoundPipeline pipeline, RunIdentity identity, List<PinnedInput> inputs, List<RunStep> steps,
+      Increment increment) {
     this.pipeline = pipeline;
     this.identity = identity;
     this.inputs = List.copyOf(inputs);
     this.steps = List.copyOf(steps);
+    this.increment = increment;
   }
 
-  /** The plan of a bound pipeline on an engine: its identity, its inputs pinned to their files, its steps. */
+  /**
+   * The plan of a bound pipeline on an engine: its identity, its inputs pinned to their files, its steps. In mode
+   * incremental the inputs are pinned to what was appended since the product's current version ({@link Increment}).
+   */
   public static RunPlan of(BoundPipeline pipeline, KeyRing keys, String engine, Lakehouse lakehouse) {
+    RunIdentity full = RunIdentity.of(pipeline, keys, engine);
+    if (!pipeline.definition().incremental()) {
+      return of(pipeline, full, lakehouse, null);
+    }
+    Increment increment = Increment.of(lakehouse, pipeline);
+    return of(pipeline, RunIdentity.of(pipeline, full.keys(), engine, increment.from()), lakehouse, increment);
+  }
+
+  private static RunPlan of(BoundPipeline pipeline, RunIdentity identity, Lakehouse lakehouse, Increment increment) {
     List<PinnedInput> inputs = new ArrayList<>();
     for (BoundPipeline.BoundInput in : pipeline.inputs()) {
-      inputs.add(PinnedInput.of(lakehouse, in));
+      inputs.add(increment == null ? PinnedInput.of(lakehouse, in)
+          : PinnedInput.increment(lakehouse, in, increment.from().get(in.table().toString())));
     }
     List<RunStep> steps = new ArrayList<>();
     for (RunStep s : RunStep.values()) {
@@ -41,7 +58,57 @@ public final class RunPlan {
         steps.add(s);
       }
     }
-    return new RunPlan(pipeline, RunIdentity.of(pipeline, keys, engine), inputs, steps);
+    return new RunPlan(pipeline, identity, inputs, steps, increment);
+  }
+
+  /** Where an incremental run starts; null for a full run. */
+  public Increment increment() {
+    return increment;
+  }
+
+  public boolean incremental() {
+    return increment != null;
+  }
+
+  /** Each input table → the snapshot an incremental run reads from (exclusive; absent: from the beginning). */
+  public java.util.Map<String, Long> inputsFrom() {
+    java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+    inputs.forEach(in -> {
+      if (in.fromExclusive() != null) {
+        out.put(in.input().table().toString(), in.fromExclusive());
+      }
+    });
+    return out;
+  }
+
+  /** An incremental run that finds nothing appended to any input since the product's current version. */
+  public boolean nothingNew() {
+    return increment != null && increment.baseSnapshot() != null && inputs.stream().allMatch(PinnedInput::nothingNew);
+  }
+
+  /**
+   * The plan of the run that made the product's current snapshot, when that run was interrupted after its commit and
+   * before its version was recorded: the same pipeline, snapshots, keys and engine, so the same run key, whose publish
+   * finds its commit and records it. Refused when the file or the engine has changed since (a different run would
+   * append the same rows again).
+   */
+  public RunPlan redoBase(Lakehouse lakehouse) {
+    if (increment == null || !increment.baseIncremental()) {
+      throw new IllegalStateException("only an incremental run's base can be run again");
+    }
+    String engine = increment.base().get(Increment.SUMMARY_ENGINE);
+    String sha = increment.base().get(Increment.SUMMARY_SHA256);
+    if (!identity.engine().equals(engine) || !pipeline.definition().sha256().equals(sha)) {
+      throw new io.dataops.core.BadInputException("the last run of product " + product() + " (on " + engine
+          + ") was interrupted after its commit, before its version was recorded: run the same pipeline file on "
+          + engine + " again to finish it first");
+    }
+    BoundPipeline base = pipeline.pinnedTo(increment.baseTo());
+    org.apache.iceberg.Snapshot current = lakehouse.load(Increment.productTable(pipeline))
+        .snapshot(increment.baseSnapshot());
+    Map<String, Long> from = increment.baseFrom();
+    Increment parent = new Increment(current.parentId(), null, from, Map.of());
+    return of(base, RunIdentity.of(base, identity.keys(), identity.engine(), from), lakehouse, parent);
   }
 
   public BoundPipeline pipeline() {

@@ -13,6 +13,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import io.dataops.pipelines.plan.Increment;
+import io.dataops.pipelines.plan.RunPlan;
 
 /**
  * What every executor records about a pipeline run and how it publishes it, so that no engine has its own version of
@@ -35,6 +38,67 @@ public final class PipelineVersions {
     return new Lineage(p.definition().name(), p.definition().sha256(), p.definition().scenario(),
         p.definition().owner(), engine, runKey, p.inputSnapshots(), policies, privacyRecord(p, privacy),
         leakSummary(leak), null, rowsIn, rowsOut, rowsSuppressed, unfitValues);
+  }
+
+  /**
+   * The lineage of the version a run of {@code plan} makes: as above, and for an incremental run the snapshots each
+   * input was read from (exclusive) beside those it was read up to.
+   */
+  public static Lineage lineage(RunPlan plan, String engine, PrivacyReport privacy, LeakCheck.Result leak,
+      long rowsIn, long rowsOut, long rowsSuppressed, Map<String, Long> unfitValues) {
+    Lineage l = lineage(plan.pipeline(), engine, plan.runKey(), privacy, leak, rowsIn, rowsOut, rowsSuppressed,
+        unfitValues);
+    if (!plan.incremental()) {
+      return l;
+    }
+    return new Lineage(l.pipeline(), l.pipelineSha256(), l.scenario(), l.owner(), l.engine(), l.runKey(), l.inputs(),
+        l.policies(), l.privacy(), l.leakCheck(), l.quality(), l.rowsIn(), l.rowsOut(), l.rowsSuppressed(),
+        l.unfitValues(), plan.inputsFrom());
+  }
+
+  /**
+   * The plan an executor runs: the given one, unless the product's current snapshot was committed by an incremental
+   * run that was killed before it recorded its version — then that run again (same run key), whose publish finds its
+   * commit and records it. New input waits for the next run.
+   */
+  public static RunPlan finishInterrupted(ProductPublisher publisher, RunPlan plan,
+      io.dataops.lakehouse.catalog.Lakehouse lakehouse) {
+    Increment inc = plan.increment();
+    if (inc == null || !inc.baseIncremental() || inc.baseRunKey() == null
+        || publisher.registry().byRunKey(inc.baseRunKey()).isPresent()) {
+      return plan;
+    }
+    return plan.redoBase(lakehouse);
+  }
+
+  /**
+   * An incremental run with nothing appended since the product's current version makes no version: the current one
+   * is the result (as a recognized run).
+   */
+  public static Optional<PipelineRunResult> nothingNew(ProductPublisher publisher, RunPlan plan, String engine,
+      double seconds) {
+    if (!plan.nothingNew() || plan.increment().baseRunKey() == null) {
+      return Optional.empty();
+    }
+    return publisher.registry().byRunKey(plan.increment().baseRunKey())
+        .map(v -> result(v, plan.pipeline(), engine, true, false, seconds, Map.of()));
+  }
+
+  /**
+   * The publish of a run's files: a full run's replace the previous version's rows; an incremental run's are added to
+   * them, on the condition that the product is still at the version the run started from, and the snapshot records
+   * what the run read from so that the next run starts there ({@link Increment}).
+   */
+  public static PublishVersion publish(ProductPublisher publisher, RunPlan plan, String engine, List<String> files,
+      Lineage lineage, Actor actor, Map<String, Object> earlierVerdict) {
+    PublishVersion publish = publish(publisher, plan.pipeline(), engine, plan.runKey(), files, lineage, actor,
+        earlierVerdict);
+    if (plan.incremental()) {
+      publish.append(files).after(plan.increment().baseSnapshot())
+          .summary(Increment.SUMMARY_MODE, "incremental")
+          .summary(Increment.SUMMARY_FROM, Increment.format(plan.inputsFrom()));
+    }
+    return publish;
   }
 
   /** The privacy report as the version keeps it, with the quasi-identifiers the operator exempted and why. */

@@ -5,8 +5,16 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 
-/** A read of one lakehouse table exactly as it was at one snapshot, of only the named columns (in that order). */
-public record PinnedRead(String table, long snapshotId, List<String> columns) {
+/**
+ * A read of one lakehouse table exactly as it was at one snapshot, of only the named columns (in that order); with
+ * {@code fromExclusive}, only the rows appended after that snapshot (an incremental run).
+ */
+public record PinnedRead(String table, Long fromExclusive, long snapshotId, List<String> columns) {
+  /** The whole table at the snapshot. */
+  public PinnedRead(String table, long snapshotId, List<String> columns) {
+    this(table, null, snapshotId, columns);
+  }
+
   public PinnedRead {
     Objects.requireNonNull(table, "table");
     columns = List.copyOf(columns);

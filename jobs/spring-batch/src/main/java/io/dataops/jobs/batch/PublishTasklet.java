@@ -46,12 +46,12 @@ final class PublishTasklet implements Tasklet {
     PrivacyReport privacy = run.privacyReport(instance);
     LeakCheck.Result leak = RunState.JSON.readValue(run.lastStep(instance, RunState.STEP_LEAKS).getExecutionContext()
         .getString("leak.result"), LeakCheck.Result.class);
-    Lineage lineage = PipelineVersions.lineage(p, SpringBatchExecutor.ENGINE, run.runKey, privacy, leak,
+    Lineage lineage = PipelineVersions.lineage(run.plan, SpringBatchExecutor.ENGINE, privacy, leak,
         written.getLong(ProductFileWriter.ROWS_DONE), written.getLong(ProductFileWriter.WRITTEN),
         written.getLong(ProductFileWriter.SUPPRESSED),
         ProductFileWriter.unfit(written.getString(ProductFileWriter.UNFIT, "{}")));
     String earlier = mine.getString(VERDICT, null);
-    PublishVersion publish = PipelineVersions.publish(publisher, p, SpringBatchExecutor.ENGINE, run.runKey, files,
+    PublishVersion publish = PipelineVersions.publish(publisher, run.plan, SpringBatchExecutor.ENGINE, files,
         lineage, run.actor, earlier == null ? null : RunState.JSON.readValue(earlier, Map.class));
     ProductVersion v;
     try {

@@ -209,11 +209,10 @@ public final class FlinkRun {
 
       t0 = System.nanoTime();
       publishing = true;
-      Lineage lineage = PipelineVersions.lineage(pipeline, ENGINE, plan.runKey(), privacy, leak, written.read(),
-          written.written(), written.suppressed(), written.unfit());
+      Lineage lineage = PipelineVersions.lineage(plan, ENGINE, privacy, leak, written.read(), written.written(),
+          written.suppressed(), written.unfit());
       List<String> files = written.files().stream().map(WrittenFile::location).toList();
-      PublishVersion publish = PipelineVersions.publish(publisher, pipeline, ENGINE, plan.runKey(), files, lineage,
-          actor, null);
+      PublishVersion publish = PipelineVersions.publish(publisher, plan, ENGINE, files, lineage, actor, null);
       ProductVersion v = publish.commit();
       removeUnpublished(v, files);
       step("publish", t0);
@@ -254,8 +253,8 @@ public final class FlinkRun {
     StreamTableEnvironment t = StreamTableEnvironment.create(env, EnvironmentSettings.inBatchMode());
     FlinkFunctions.register(t);
     for (FlinkTransform.InputView v : transform.inputs()) {
-      DataStream<RowData> raw = IcebergInput.read(env, lakehouse, new PinnedRead(v.table(), v.snapshotId(),
-          v.readColumns()));
+      DataStream<RowData> raw = IcebergInput.read(env, lakehouse, new PinnedRead(v.table(), from(v.alias()),
+          v.snapshotId(), v.readColumns()));
       t.createTemporaryView(FlinkTransform.quote(v.rawName()), t.fromDataStream(raw));
       t.createTemporaryView(FlinkTransform.quote(v.alias()), t.sqlQuery(v.select()));
     }
@@ -285,6 +284,12 @@ public final class FlinkRun {
     return run(env, "privacy classes and leak filter of " + pipeline.definition().name());
   }
 
+  /** Where the plan reads an input from (exclusive): an incremental run reads only what was appended after it. */
+  private Long from(String alias) {
+    return plan.inputs().stream().filter(in -> in.input().alias().equals(alias)).findFirst().orElseThrow()
+        .fromExclusive();
+  }
+
   @FunctionalInterface
   private interface RawConsumer {
     DataStream<Void> accept(String alias, DataStream<RowData> rows, List<LogicalType> types);
@@ -297,7 +302,7 @@ public final class FlinkRun {
         continue;
       }
       DataStream<RowData> raw = IcebergInput.read(env, lakehouse, new PinnedRead(in.table().toString(),
-          in.snapshotId(), List.copyOf(in.personal().keySet())));
+          from(in.alias()), in.snapshotId(), List.copyOf(in.personal().keySet())));
       RowType rowType = ((InternalTypeInfo<RowData>) raw.getType()).toRowType();
       consumer.accept(in.alias(), raw, rowType.getChildren()).sinkTo(new DiscardingSink<>())
           .name("end of " + in.alias());
