@@ -104,10 +104,11 @@ public final class RunPlan {
           + engine + " again to finish it first");
     }
     BoundPipeline base = pipeline.pinnedTo(increment.baseTo());
-    org.apache.iceberg.Snapshot current = lakehouse.load(Increment.productTable(pipeline))
-        .snapshot(increment.baseSnapshot());
+    org.apache.iceberg.Table table = lakehouse.load(Increment.productTable(pipeline));
+    Long parentId = table.snapshot(increment.baseSnapshot()).parentId();
+    Map<String, String> parentSummary = parentId == null ? Map.of() : table.snapshot(parentId).summary();
     Map<String, Long> from = increment.baseFrom();
-    Increment parent = new Increment(current.parentId(), null, from, Map.of());
+    Increment parent = new Increment(parentId, parentSummary.get(Increment.SUMMARY_RUN_KEY), from, parentSummary);
     return of(base, RunIdentity.of(base, identity.keys(), identity.engine(), from), lakehouse, parent);
   }
 
