@@ -201,9 +201,6 @@ public final class PipelineValidator {
       why = "the transform aggregates: a group would be split between versions instead of counted once";
     } else if (analysis.distinct()) {
       why = "the transform uses DISTINCT: a row equal to one an earlier run published would be published again";
-    } else if (d.privacy() != null) {
-      why = "k-anonymity must hold over the whole product, which needs the product's saved class counts and "
-          + "held-back rows; incremental runs do not keep them yet";
     }
     if (why != null) {
       throw new PipelineException(d.source(), d.modeLine(), "mode: incremental cannot run this pipeline: " + why

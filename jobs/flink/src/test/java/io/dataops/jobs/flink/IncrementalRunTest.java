@@ -30,14 +30,14 @@ class IncrementalRunTest extends EnginesFixture {
         inputs:
           - table: ods.public_security__citizens
             as: citizens
-            columns: [id_card, name, phone, gender, birth_date, district_code]
+            columns: [id_card, name, gender, birth_date, district_code]
         transform: |
-          SELECT id_card AS person_key, name, phone, gender, birth_date, district_code FROM citizens
+          SELECT id_card AS person_key, name, gender, birth_date, district_code FROM citizens
         policy:
           person_key: {pseudonymize: hmac-sha256, key: default, length: 20}
-          name: {mask: name}
-          phone: {mask: mobile}
-          birth_date: {generalize: year}
+          name: remove
+          birth_date: remove
+        privacy: {quasiIdentifiers: [gender, district_code], k: 30}
         product: %s
         mode: %s
         """.formatted(name, name, mode);
@@ -102,6 +102,72 @@ class IncrementalRunTest extends EnginesFixture {
     assertThat(full.rowsIn()).isEqualTo(650);
   }
 
+  static final String VISITS = """
+      columns:
+        - {name: visit_id, type: long}
+        - {name: street, type: string}
+        - {name: topic, type: string}
+      """;
+
+  private long visits(int first, String... streets) throws Exception {
+    StringBuilder csv = new StringBuilder("visit_id,street,topic\n");
+    for (String s : streets) {
+      csv.append(first++).append(',').append(s).append(",低保\n");
+    }
+    return land("street-office", "visits", VISITS, csv.toString()).snapshotId();
+  }
+
+  static String visitsPipeline(String name, String mode) {
+    return """
+        name: %s
+        scenario: 社区服务
+        owner: futian-operator
+        inputs:
+          - table: ods.street_office__visits
+            as: visits
+            columns: [visit_id, street, topic]
+        privacy: {quasiIdentifiers: [street], k: 3}
+        product: %s
+        mode: %s
+        """.formatted(name, name, mode);
+  }
+
+  /** A class under k is held back, never in the product, and published by the run that lifts it, once. */
+  @ParameterizedTest
+  @ValueSource(strings = {"spring-batch", "flink"})
+  void aClassUnderKIsHeldBackAndReleasedByTheRunThatLiftsIt(String engine) throws Exception {
+    visits(1, "A", "A", "A", "B");
+    PipelineRunResult v1 = run(engine, bind(visitsPipeline("visits-inc", "incremental")));
+    assertThat(streets(v1)).isEqualTo(Map.of("A", 3));
+    assertThat(v1.privacy()).containsEntry("heldNow", 1).containsEntry("heldBack", 1).containsEntry("released", 0);
+    assertThat(v1.rowsSuppressed()).isEqualTo(1);
+
+    visits(5, "B", "C", "C");
+    PipelineRunResult v2 = run(engine, bind(visitsPipeline("visits-inc", "incremental")));
+    assertThat(v2.version()).isEqualTo(2);
+    assertThat(v2.rowsOut()).as("B and C are still under k").isZero();
+    assertThat(streets(v2)).isEqualTo(Map.of("A", 3));
+    assertThat(v2.privacy()).containsEntry("heldNow", 3).containsEntry("heldBack", 4).containsEntry("released", 0);
+
+    visits(8, "B", "C", "D");
+    PipelineRunResult v3 = run(engine, bind(visitsPipeline("visits-inc", "incremental")));
+    assertThat(streets(v3)).as("B and C lifted: their held rows published with the new ones, D held")
+        .isEqualTo(Map.of("A", 3, "B", 3, "C", 3));
+    assertThat(v3.rowsOut()).isEqualTo(6);
+    assertThat(v3.privacy()).containsEntry("heldNow", 1).containsEntry("heldBack", 1).containsEntry("released", 4)
+        .containsEntry("k", 3);
+    assertThat(v3.privacy().get("recordsSuppressed")).as("k over the whole product").isEqualTo(1);
+
+    PipelineRunResult full = run(engine, bind(visitsPipeline("visits-full", "full")));
+    assertThat(rows(v3)).as("the full run's product, minus the held rows it suppresses").isEqualTo(rows(full));
+  }
+
+  private Map<Object, Integer> streets(PipelineRunResult r) {
+    Map<Object, Integer> out = new java.util.TreeMap<>();
+    rows(r).forEach((row, n) -> out.merge(row.get(1), n, Integer::sum));
+    return out;
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"spring-batch", "flink"})
   void threeAppendsWithRunsBetweenAddUpToTheFullRunsProduct(String engine) throws Exception {
@@ -116,7 +182,8 @@ class IncrementalRunTest extends EnginesFixture {
     PipelineRunResult v2 = run(engine, bind(pipeline("citizens-inc", "incremental")));
     assertThat(v2.version()).isEqualTo(2);
     assertThat(v2.rowsIn()).as("only the appended rows are read").isEqualTo(250);
-    assertThat(v2.rowsOut()).isEqualTo(250);
+    assertThat(v1.privacy().get("heldBack")).as("classes below k held back").isNotEqualTo(0L);
+    assertThat(((Number) v2.privacy().get("released")).longValue()).as("and released as they grow").isPositive();
     assertThat(version(v2).lineage().inputsFrom()).isEqualTo(Map.of(TABLE, s1));
     assertThat(version(v2).lineage().inputs()).isEqualTo(Map.of(TABLE, s2));
 
@@ -125,7 +192,8 @@ class IncrementalRunTest extends EnginesFixture {
     assertThat(v3.rowsIn()).isEqualTo(300);
     assertThat(version(v3).lineage().inputsFrom()).isEqualTo(Map.of(TABLE, s2));
     assertThat(version(v3).lineage().inputs()).isEqualTo(Map.of(TABLE, s3));
-    assertThat(rows(v2).values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(650);
+    assertThat(rows(v3).values().stream().mapToInt(Integer::intValue).sum()).as("published = all rows - held")
+        .isEqualTo(950 - ((Number) v3.privacy().get("heldBack")).intValue());
 
     PipelineRunResult full = run(engine, bind(pipeline("citizens-full", "full")));
     assertThat(full.rowsIn()).isEqualTo(950);

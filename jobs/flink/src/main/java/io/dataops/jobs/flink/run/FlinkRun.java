@@ -25,6 +25,8 @@ import io.dataops.pipelines.privacy.LeakFilter;
 import io.dataops.pipelines.privacy.PrivacyReport;
 import io.dataops.pipelines.run.PolicyDescription;
 import io.dataops.pipelines.run.RowPolicies;
+import io.dataops.pipelines.plan.ProductClasses;
+import io.dataops.products.publish.HeldRows;
 import io.dataops.products.publish.PipelineVersions;
 import io.dataops.products.publish.ProductPublisher;
 import io.dataops.products.publish.ProductTables;
@@ -179,9 +181,14 @@ public final class FlinkRun {
       t0 = System.nanoTime();
       PrivacyReport privacy = null;
       String verdict = null;
+      ProductClasses.Judged judged = null;
       LeakFilter filter;
       JobExecutionResult first = firstPass();
-      if (pipeline.privacy() != null) {
+      if (pipeline.privacy() != null && plan.incremental()) {
+        // over the whole product; the write pass keeps every row, the held-back rule splits the files at the publish
+        judged = judge(first);
+        privacy = judged.verdict().report();
+      } else if (pipeline.privacy() != null) {
         AnonymityCheck.Verdict v = verdict(first);
         privacy = v.report();
         verdict = "verdict.bin";
@@ -209,12 +216,20 @@ public final class FlinkRun {
 
       t0 = System.nanoTime();
       publishing = true;
-      Lineage lineage = PipelineVersions.lineage(plan, ENGINE, privacy, leak, written.read(), written.written(),
-          written.suppressed(), written.unfit());
       List<String> files = written.files().stream().map(WrittenFile::location).toList();
-      PublishVersion publish = PipelineVersions.publish(publisher, plan, ENGINE, files, lineage, actor, null);
+      HeldRows.Split split = judged == null ? null : HeldRows.split(lakehouse, plan, judged.verdict(), files);
+      Lineage lineage = split == null
+          ? PipelineVersions.lineage(plan, ENGINE, privacy, leak, written.read(), written.written(),
+              written.suppressed(), written.unfit())
+          : PipelineVersions.lineage(plan, ENGINE, privacy, leak, written.read(), written.written(), written.unfit(),
+              split);
+      PublishVersion publish = PipelineVersions.publish(publisher, plan, ENGINE, files, lineage, actor, null, judged,
+          split);
       ProductVersion v = publish.commit();
       removeUnpublished(v, files);
+      if (split != null) {
+        PipelineVersions.removeUnused(lakehouse, v, split);
+      }
       step("publish", t0);
       return v;
     } catch (IOException e) {
@@ -332,6 +347,26 @@ public final class FlinkRun {
           merged.close();
         }
       }
+    }
+  }
+
+  /** The verdict over the product's saved class counts plus this increment's, which are saved for the version. */
+  private ProductClasses.Judged judge(JobExecutionResult first) throws IOException {
+    List<String> parts = first == null ? List.of() : this.<String>accumulated(first, ClassCountOperator.PARTS);
+    Path spill = workDir.resolve("classes");
+    ClassCounts merged;
+    try (AnonymityCheck empty = plan.newAnonymityCheck(spill, privacyMemory)) {
+      merged = empty.counts();
+    }
+    try {
+      for (String part : parts) {
+        try (InputStream in = scratch.open(part); ClassCounts c = ClassCounts.readFrom(in, spill, privacyMemory)) {
+          merged.merge(c);
+        }
+      }
+      return ProductClasses.judge(plan, lakehouse, merged, spill, privacyMemory);
+    } finally {
+      merged.close();
     }
   }
 
