@@ -223,6 +223,6 @@ public final class PipelineVersions {
     return new PipelineRunResult(v.product(), v.version(), v.state().label(), engine, v.table(), v.snapshotId(),
         l.inputs(), l.rowsIn(), l.rowsOut(), l.rowsSuppressed(), privacy,
         Boolean.TRUE.equals(l.leakCheck().get("passed")) ? "passed" : "failed", l.quality(), l.unfitValues(),
-        recognized, restarted, l.runKey(), seconds, stepSeconds, warnings);
+        recognized, restarted, l.runKey(), seconds, stepSeconds, warnings, l.inputsFrom());
   }
 }
