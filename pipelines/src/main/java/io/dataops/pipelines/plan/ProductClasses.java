@@ -39,6 +39,12 @@ public final class ProductClasses {
    */
   public static Judged judge(RunPlan plan, Lakehouse lakehouse, ClassCounts counted, Path spillDir, long memoryBudget) {
     String saved = plan.increment().base().get(SUMMARY_CLASSES);
+    if (saved == null && plan.increment().baseSnapshot() != null) {
+      // its rows were judged without the classes to come: k over the whole product could not be told
+      throw new BadInputException("the current version of product " + plan.product() + " was made without the "
+          + "class counts an incremental run with privacy keeps (in mode full, or without privacy): give this "
+          + "pipeline a new product name to start one");
+    }
     try {
       if (saved != null) {
         try (InputStream in = lakehouse.io().newInputFile(saved).newStream();

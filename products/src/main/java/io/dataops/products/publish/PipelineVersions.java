@@ -80,15 +80,20 @@ public final class PipelineVersions {
 
   /**
    * After the version is recorded: removes the engine's files the split replaced, and — when an interrupted attempt of
-   * the same run had committed its own — the files and states this attempt wrote in vain.
+   * the same run had committed its own — the files, held rows and class counts this attempt wrote in vain.
    */
-  public static void removeUnused(Lakehouse lakehouse, ProductVersion v, HeldRows.Split split) {
+  public static void removeUnused(Lakehouse lakehouse, ProductVersion v, ProductClasses.Judged judged,
+      HeldRows.Split split) {
     org.apache.iceberg.Table table = lakehouse.load(ProductTables.id(v.product()));
     org.apache.iceberg.Snapshot s = table.snapshot(v.snapshotId());
     java.util.Set<String> used = new java.util.HashSet<>();
     s.addedDataFiles(table.io()).forEach(f -> used.add(f.location()));
     used.add(s.summary().get(ProductClasses.SUMMARY_HELD));
+    used.add(s.summary().get(ProductClasses.SUMMARY_CLASSES));
     List<String> unused = new ArrayList<>(split.replaced());
+    if (!used.contains(judged.location())) {
+      unused.add(judged.location());
+    }
     split.written().stream().filter(f -> !used.contains(f)).forEach(unused::add);
     for (String f : unused) {
       try {

@@ -162,6 +162,19 @@ class IncrementalRunTest extends EnginesFixture {
     assertThat(rows(v3)).as("the full run's product, minus the held rows it suppresses").isEqualTo(rows(full));
   }
 
+  /** Rows a full run published were judged without the counts to come: an incremental run cannot add to them. */
+  @org.junit.jupiter.api.Test
+  void anIncrementalRunWithPrivacyRefusesAProductMadeInModeFull() throws Exception {
+    visits(1, "A", "A", "A", "B");
+    PipelineRunResult full = onSpringBatch(bind(visitsPipeline("visits", "full")));
+    visits(5, "B", "B");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> onSpringBatch(bind(visitsPipeline("visits",
+        "incremental")))).isInstanceOf(io.dataops.core.BadInputException.class)
+        .hasMessageContaining("the current version of product visits was made without the class counts");
+    assertThat(registry().list("visits")).singleElement().extracting(ProductVersion::snapshotId)
+        .isEqualTo(full.snapshotId());
+  }
+
   private Map<Object, Integer> streets(PipelineRunResult r) {
     Map<Object, Integer> out = new java.util.TreeMap<>();
     rows(r).forEach((row, n) -> out.merge(row.get(1), n, Integer::sum));

@@ -76,7 +76,7 @@ final class PublishTasklet implements Tasklet {
       }
     }
     if (split != null) {
-      PipelineVersions.removeUnused(run.lakehouse, v, split);
+      PipelineVersions.removeUnused(run.lakehouse, v, judged, split);
     }
     mine.putInt("version", v.version());
     return RepeatStatus.FINISHED;

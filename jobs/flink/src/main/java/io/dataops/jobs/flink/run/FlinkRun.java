@@ -228,7 +228,7 @@ public final class FlinkRun {
       ProductVersion v = publish.commit();
       removeUnpublished(v, files);
       if (split != null) {
-        PipelineVersions.removeUnused(lakehouse, v, split);
+        PipelineVersions.removeUnused(lakehouse, v, judged, split);
       }
       step("publish", t0);
       return v;
