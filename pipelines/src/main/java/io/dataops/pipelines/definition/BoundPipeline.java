@@ -95,6 +95,15 @@ public record BoundPipeline(
     return out;
   }
 
+  /** The same pipeline with its inputs pinned to other snapshots (table → snapshot; tables not named keep theirs). */
+  public BoundPipeline pinnedTo(Map<String, Long> snapshots) {
+    List<BoundInput> pinned = inputs.stream().map(in -> new BoundInput(in.alias(), in.table(),
+        snapshots.getOrDefault(in.table().toString(), in.snapshotId()), in.columns(), in.personal(), in.filter()))
+        .toList();
+    return new BoundPipeline(definition, pinned, sql, aggregates, joins, columns, privacy, qualitySuite, asOf,
+        warnings);
+  }
+
   /** The product's columns (those not removed), in order. */
   public List<BoundColumn> productColumns() {
     return columns.stream().filter(BoundColumn::inProduct).toList();

@@ -11,6 +11,9 @@ import java.util.Map;
  *
  * @param transform a SQL SELECT over the inputs' aliases, or null to take the single input as it is
  * @param asOf the day age bands are counted at; null: the day of the newest pinned input snapshot
+ * @param incremental {@code mode: incremental}: each run reads only what was appended to the inputs since the
+ *     product's last version, and adds its rows to the product's (the default, {@code full}, rebuilds the product)
+ * @param modeLine the line of {@code mode} (0 when the file leaves it out)
  */
 public record PipelineDefinition(
     String source,
@@ -27,7 +30,9 @@ public record PipelineDefinition(
     int productLine,
     QualitySpec quality,
     LocalDate asOf,
-    String sha256) {
+    String sha256,
+    boolean incremental,
+    int modeLine) {
 
   /**
    * One granted table. {@code snapshot} is "latest" or a snapshot id; a run pins the exact id either way.

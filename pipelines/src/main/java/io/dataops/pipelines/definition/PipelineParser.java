@@ -52,6 +52,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *   # optional: exempt: {phone: "why the part a mask keeps cannot identify anyone"}  (recorded with every version)
  * product: citizens-profile
  * quality: {suite: citizens-profile.suite.json}
+ * mode: full                              # or incremental: read only what was appended since the last version
  * </pre>
  */
 public final class PipelineParser {
@@ -68,7 +69,7 @@ public final class PipelineParser {
   private static final Pattern ALIAS = Pattern.compile("[a-z][a-z0-9_]{0,62}");
   private static final Pattern TABLE = Pattern.compile("[a-z][a-z0-9_]*\\.[a-z][a-z0-9_]*");
   private static final Set<String> TOP = Set.of("name", "scenario", "owner", "description", "inputs", "transform",
-      "policy", "privacy", "product", "quality", "asOf");
+      "policy", "privacy", "product", "quality", "asOf", "mode");
   private static final Set<String> INPUT = Set.of("table", "as", "columns", "filter", "snapshot");
   private static final Set<String> PRIVACY = Set.of("quasiIdentifiers", "k", "l", "sensitive", "countColumn",
       "exempt");
@@ -185,9 +186,21 @@ public final class PipelineParser {
         throw fail(line(a), "asOf must be a date like 2026-11-01");
       }
     }
+    boolean incremental = false;
+    int modeLine = 0;
+    if (f.containsKey("mode")) {
+      Node m = f.get("mode").getValueNode();
+      String mode = nodes.scalar(m, "mode");
+      modeLine = line(m);
+      if (!mode.equals("full") && !mode.equals("incremental")) {
+        throw fail(modeLine, "mode must be 'full' (each run rebuilds the product) or 'incremental' (each run adds "
+            + "what was appended to the inputs since the product's last version)");
+      }
+      incremental = mode.equals("incremental");
+    }
     return new PipelineDefinition(source, name, scenario, owner, description, List.copyOf(inputs), transform,
         transformLine, java.util.Collections.unmodifiableMap(policies), privacy, product,
-        line(f.get("product").getValueNode()), quality, asOf, sha256(yaml));
+        line(f.get("product").getValueNode()), quality, asOf, sha256(yaml), incremental, modeLine);
   }
 
   private Input input(Node item) {

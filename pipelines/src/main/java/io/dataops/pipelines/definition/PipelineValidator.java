@@ -171,6 +171,9 @@ public final class PipelineValidator {
         throw new PipelineException(src, d.productLine(), "every column is removed: the product would be empty");
       }
       BoundPipeline.Privacy privacy = privacy(d, columns, analysis, warnings);
+      if (d.incremental()) {
+        checkIncremental(d, analysis);
+      }
       Path suite = null;
       if (d.quality() != null) {
         suite = baseDir.resolve(d.quality().suite()).normalize();
@@ -182,6 +185,26 @@ public final class PipelineValidator {
           List.copyOf(columns), privacy, suite, asOf, List.copyOf(warnings));
     } catch (SQLException e) {
       throw new IllegalStateException("DuckDB failed while checking " + src, e);
+    }
+  }
+
+  /**
+   * An incremental run maps each appended row to product rows on its own: rows already published are never looked
+   * at again. What needs the rows of earlier runs is refused, at the mode's line, with the reason.
+   */
+  private static void checkIncremental(PipelineDefinition d, SqlSubset.Analysis analysis) {
+    String why = null;
+    if (analysis.joins()) {
+      why = "the transform joins its inputs: rows appended to one would miss the rows of the other that earlier "
+          + "runs read";
+    } else if (analysis.aggregates()) {
+      why = "the transform aggregates: a group would be split between versions instead of counted once";
+    } else if (analysis.distinct()) {
+      why = "the transform uses DISTINCT: a row equal to one an earlier run published would be published again";
+    }
+    if (why != null) {
+      throw new PipelineException(d.source(), d.modeLine(), "mode: incremental cannot run this pipeline: " + why
+          + " (use mode: full)");
     }
   }
 

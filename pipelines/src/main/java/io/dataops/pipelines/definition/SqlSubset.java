@@ -34,7 +34,7 @@ public final class SqlSubset {
 
   public record OutputColumn(String name, List<Source> sources, int line) {}
 
-  public record Analysis(List<OutputColumn> columns, boolean aggregates, boolean joins) {}
+  public record Analysis(List<OutputColumn> columns, boolean aggregates, boolean joins, boolean distinct) {}
 
   private static final Set<String> CARRYING = Set.of("upper", "lower", "trim", "ltrim", "rtrim", "substring", "substr",
       "concat", "||", "nullif", "replace", "min", "max", "+", "-", "*", "%", "abs", "round", "floor", "ceil",
@@ -54,6 +54,7 @@ public final class SqlSubset {
   private final int offsetShift;
   private final Map<String, Map<String, ValueType>> inputs;
   private boolean aggregates;
+  private boolean distinct;
 
   private SqlSubset(String source, String sql, int firstLine, int offsetShift,
       Map<String, Map<String, ValueType>> inputs) {
@@ -129,6 +130,7 @@ public final class SqlSubset {
     }
     for (JsonNode m : node.path("modifiers")) {
       String type = m.path("type").asText();
+      distinct |= type.equals("DISTINCT_MODIFIER");
       if (!type.equals("DISTINCT_MODIFIER") || !m.path("distinct_on_targets").isEmpty()) {
         int at = location(m.path("orders").path(0).path("expression"), location(m.path("limit"), -1));
         throw fail(at, switch (type) {
@@ -182,7 +184,7 @@ public final class SqlSubset {
       }
       add(out, names, new OutputColumn(name, List.copyOf(sources), lineOf(at)));
     }
-    return new Analysis(List.copyOf(out), aggregates, joins);
+    return new Analysis(List.copyOf(out), aggregates, joins, distinct);
   }
 
   private void add(List<OutputColumn> out, Map<String, Integer> names, OutputColumn c) {

@@ -9,29 +9,38 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.iceberg.DataOperations;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.util.SnapshotUtil;
 
 /**
  * An input as a run reads it: the bound input (table, alias, the columns its reader projects, its filter) pinned to
  * one snapshot, and that snapshot's data files sorted by location, so every read of them — by any engine, in any
- * attempt — sees the same rows in the same order.
+ * attempt — sees the same rows in the same order. An incremental run reads only the files appended after
+ * {@code fromExclusive} up to the bound snapshot (inclusive).
  *
- * @param dataFiles the snapshot's data file locations (as the table's FileIO names them), sorted
- * @param rows the snapshot's record count
+ * @param fromExclusive the snapshot the product's last version read up to (null: from the table's beginning)
+ * @param dataFiles the data file locations (as the table's FileIO names them), sorted
+ * @param rows the record count of those files
  * @param grant what the covering grant allows of the table (null: an ungoverned read, a table of another zone or
  *     an engine's own test)
  * @param grantFilterColumns the columns the grant's row filter reads, typed (a reader reads them to filter, whether
  *     the input lists them or not, and gives them to nothing else)
  */
-public record PinnedInput(BoundInput input, List<String> dataFiles, long rows, ReadGrant grant,
+public record PinnedInput(BoundInput input, Long fromExclusive, List<String> dataFiles, long rows, ReadGrant grant,
     Map<String, ColumnType> grantFilterColumns) {
 
   public PinnedInput {
     dataFiles = List.copyOf(dataFiles);
     grantFilterColumns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(grantFilterColumns));
+  }
+
+  /** An ungoverned input: no grant restricts its read. */
+  public PinnedInput(BoundInput input, Long fromExclusive, List<String> dataFiles, long rows) {
+    this(input, fromExclusive, dataFiles, rows, null, Map.of());
   }
 
   /** The grant's row filter the reader applies (null: all rows). */
@@ -41,7 +50,7 @@ public record PinnedInput(BoundInput input, List<String> dataFiles, long rows, R
 
   /** The same input, read under a grant. */
   PinnedInput under(ReadGrant g, Map<String, ColumnType> filterColumns) {
-    return new PinnedInput(input, dataFiles, rows, g, filterColumns);
+    return new PinnedInput(input, fromExclusive, dataFiles, rows, g, filterColumns);
   }
 
   /**
@@ -57,18 +66,73 @@ public record PinnedInput(BoundInput input, List<String> dataFiles, long rows, R
     }
     List<String> files = new ArrayList<>();
     try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(in.snapshotId()).planFiles()) {
-      for (FileScanTask t : tasks) {
-        if (!t.deletes().isEmpty()) {
-          throw new BadInputException("snapshot " + in.snapshotId() + " of " + in.table() + " has row-level deletes, "
-              + "which pipelines do not read; rewrite the table's data files first");
-        }
-        files.add(t.file().location());
-      }
+      collect(in, tasks, files);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list the files of " + in.table() + " @ " + in.snapshotId(), e);
     }
+    return new PinnedInput(in, null, files, Long.parseLong(snapshot.summary().getOrDefault("total-records", "0")));
+  }
+
+  /**
+   * Pins an input to the data files appended after {@code fromExclusive} up to its snapshot (Iceberg's incremental
+   * append scan); null {@code fromExclusive} takes the whole snapshot. Snapshots in between that overwrote or deleted
+   * rows are refused, naming the table and the snapshot: the rows they changed are already in the product, and an
+   * increment cannot take them back. Snapshots that only rewrote files (table maintenance) change no row and are
+   * passed over.
+   */
+  public static PinnedInput increment(Lakehouse lakehouse, BoundInput in, Long fromExclusive) {
+    if (fromExclusive == null) {
+      return of(lakehouse, in);
+    }
+    Table table = lakehouse.load(in.table());
+    long to = in.snapshotId();
+    if (table.snapshot(to) == null) {
+      throw new BadInputException("table " + in.table() + " has no snapshot " + to);
+    }
+    if (fromExclusive == to) {
+      return new PinnedInput(in, fromExclusive, List.of(), 0);
+    }
+    if (!SnapshotUtil.isAncestorOf(table, to, fromExclusive)) {
+      throw new BadInputException("table " + in.table() + ": snapshot " + fromExclusive + ", which the product's "
+          + "last version read up to, is not in the history of snapshot " + to + " (the table was rolled back or "
+          + "rewritten): run the pipeline in mode full to rebuild the product");
+    }
+    for (Snapshot s : SnapshotUtil.ancestorsBetween(table, to, fromExclusive)) {
+      String op = s.operation();
+      if (!DataOperations.APPEND.equals(op) && !DataOperations.REPLACE.equals(op)) {
+        throw new BadInputException("table " + in.table() + ": snapshot " + s.snapshotId() + " (" + op + ") changed "
+            + "or removed rows since snapshot " + fromExclusive + ", which the product's last version read up to; an "
+            + "incremental run adds appended rows only: run the pipeline in mode full to rebuild the product");
+      }
+    }
+    List<String> files = new ArrayList<>();
+    long rows = 0;
+    try (CloseableIterable<FileScanTask> tasks = table.newIncrementalAppendScan().fromSnapshotExclusive(fromExclusive)
+        .toSnapshot(to).planFiles()) {
+      rows = collect(in, tasks, files);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the files of " + in.table() + " @ " + to, e);
+    }
+    return new PinnedInput(in, fromExclusive, files, rows);
+  }
+
+  /** Adds the tasks' files, sorted; returns their records. */
+  private static long collect(BoundInput in, CloseableIterable<FileScanTask> tasks, List<String> files) {
+    long rows = 0;
+    for (FileScanTask t : tasks) {
+      rows += t.file().recordCount();
+      if (!t.deletes().isEmpty()) {
+        throw new BadInputException("snapshot " + in.snapshotId() + " of " + in.table() + " has row-level deletes, "
+            + "which pipelines do not read; rewrite the table's data files first");
+      }
+      files.add(t.file().location());
+    }
     files.sort(null);
-    return new PinnedInput(in, files, Long.parseLong(snapshot.summary().getOrDefault("total-records", "0")), null,
-        Map.of());
+    return rows;
+  }
+
+  /** True when an incremental run finds nothing appended to this input. */
+  public boolean nothingNew() {
+    return fromExclusive != null && fromExclusive == input.snapshotId();
   }
 }

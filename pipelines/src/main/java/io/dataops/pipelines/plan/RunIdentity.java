@@ -23,9 +23,6 @@ public record RunIdentity(String pipeline, String pipelineSha256, String inputs,
   }
 
   public static RunIdentity of(BoundPipeline p, KeyRing keyRing, String engine) {
-    StringBuilder inputs = new StringBuilder();
-    p.inputs().forEach(in -> inputs.append(inputs.length() == 0 ? "" : ",").append(in.table()).append('@')
-        .append(in.snapshotId()));
     Map<String, String> fingerprints = new TreeMap<>();
     for (var c : p.columns()) {
       String keyId = c.policy().keyId();
@@ -33,6 +30,23 @@ public record RunIdentity(String pipeline, String pipelineSha256, String inputs,
         fingerprints.put(keyId, keyRing.fingerprint(keyId));
       }
     }
+    return of(p, fingerprints, engine, null);
+  }
+
+  /**
+   * @param from for an incremental run, each input table → the snapshot it reads from (exclusive; absent: from the
+   *     beginning), which makes {@code inputs} {@code table@from..to}; null for a full run ({@code table@to})
+   */
+  static RunIdentity of(BoundPipeline p, Map<String, String> fingerprints, String engine, Map<String, Long> from) {
+    StringBuilder inputs = new StringBuilder();
+    p.inputs().forEach(in -> {
+      inputs.append(inputs.length() == 0 ? "" : ",").append(in.table()).append('@');
+      if (from != null) {
+        Long start = from.get(in.table().toString());
+        inputs.append(start == null ? "" : start.toString()).append("..");
+      }
+      inputs.append(in.snapshotId());
+    });
     return new RunIdentity(p.definition().name(), p.definition().sha256(), inputs.toString(), fingerprints, engine);
   }
 

@@ -24,12 +24,15 @@ public final class RunPlan {
   private final RunIdentity identity;
   private final List<PinnedInput> inputs;
   private final List<RunStep> steps;
+  private final Increment increment;
 
-  private RunPlan(BoundPipeline pipeline, RunIdentity identity, List<PinnedInput> inputs, List<RunStep> steps) {
+  private RunPlan(BoundPipeline pipeline, RunIdentity identity, List<PinnedInput> inputs, List<RunStep> steps,
+      Increment increment) {
     this.pipeline = pipeline;
     this.identity = identity;
     this.inputs = List.copyOf(inputs);
     this.steps = List.copyOf(steps);
+    this.increment = increment;
   }
 
   /**
@@ -43,17 +46,29 @@ public final class RunPlan {
 
   /**
    * The plan of a bound pipeline on an engine: its identity, its inputs pinned to their files, each ods input under
-   * its table's grant, its steps. Refuses, before anything is read, an ods input the grants do not name, a column
-   * an input lists that its grant does not, and a grant row filter that is not one boolean expression over the
+   * its table's grant, its steps. In mode incremental the inputs are pinned to what was appended since the product's
+   * current version ({@link Increment}). Refuses, before anything is read, an ods input the grants do not name, a
+   * column an input lists that its grant does not, and a grant row filter that is not one boolean expression over the
    * table's columns in the pipelines' SQL subset (no subquery, table function, second statement, ...).
    *
    * @param grants the covering grant's tables (null: ungoverned, see above)
    */
   public static RunPlan of(BoundPipeline pipeline, KeyRing keys, String engine, Lakehouse lakehouse,
       List<ReadGrant> grants) {
+    RunIdentity full = RunIdentity.of(pipeline, keys, engine);
+    if (!pipeline.definition().incremental()) {
+      return of(pipeline, full, lakehouse, null, grants);
+    }
+    Increment increment = Increment.of(lakehouse, pipeline);
+    return of(pipeline, RunIdentity.of(pipeline, full.keys(), engine, increment.from()), lakehouse, increment, grants);
+  }
+
+  private static RunPlan of(BoundPipeline pipeline, RunIdentity identity, Lakehouse lakehouse, Increment increment,
+      List<ReadGrant> grants) {
     List<PinnedInput> inputs = new ArrayList<>();
     for (BoundPipeline.BoundInput in : pipeline.inputs()) {
-      inputs.add(governed(lakehouse, in, grants));
+      inputs.add(governed(lakehouse, in, grants, () -> increment == null ? PinnedInput.of(lakehouse, in)
+          : PinnedInput.increment(lakehouse, in, increment.from().get(in.table().toString()))));
     }
     List<RunStep> steps = new ArrayList<>();
     for (RunStep s : RunStep.values()) {
@@ -61,13 +76,68 @@ public final class RunPlan {
         steps.add(s);
       }
     }
-    return new RunPlan(pipeline, RunIdentity.of(pipeline, keys, engine), inputs, steps);
+    return new RunPlan(pipeline, identity, inputs, steps, increment);
   }
 
-  private static PinnedInput governed(Lakehouse lakehouse, BoundPipeline.BoundInput in, List<ReadGrant> grants) {
+  /** Where an incremental run starts; null for a full run. */
+  public Increment increment() {
+    return increment;
+  }
+
+  public boolean incremental() {
+    return increment != null;
+  }
+
+  /** Each input table → the snapshot an incremental run reads from (exclusive; absent: from the beginning). */
+  public java.util.Map<String, Long> inputsFrom() {
+    java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+    inputs.forEach(in -> {
+      if (in.fromExclusive() != null) {
+        out.put(in.input().table().toString(), in.fromExclusive());
+      }
+    });
+    return out;
+  }
+
+  /** An incremental run that finds nothing appended to any input since the product's current version. */
+  public boolean nothingNew() {
+    return increment != null && increment.baseSnapshot() != null && inputs.stream().allMatch(PinnedInput::nothingNew);
+  }
+
+  /**
+   * The plan of the run that made the product's current snapshot, when that run was interrupted after its commit and
+   * before its version was recorded: the same pipeline, snapshots, keys and engine, so the same run key, whose publish
+   * finds its commit and records it. Refused when the file or the engine has changed since (a different run would
+   * append the same rows again).
+   */
+  public RunPlan redoBase(Lakehouse lakehouse) {
+    if (increment == null || !increment.baseIncremental()) {
+      throw new IllegalStateException("only an incremental run's base can be run again");
+    }
+    String engine = increment.base().get(Increment.SUMMARY_ENGINE);
+    String sha = increment.base().get(Increment.SUMMARY_SHA256);
+    if (!identity.engine().equals(engine) || !pipeline.definition().sha256().equals(sha)) {
+      throw new io.dataops.core.BadInputException("the last run of product " + product() + " (on " + engine
+          + ") was interrupted after its commit, before its version was recorded: run the same pipeline file on "
+          + engine + " again to finish it first");
+    }
+    BoundPipeline base = pipeline.pinnedTo(increment.baseTo());
+    org.apache.iceberg.Table table = lakehouse.load(Increment.productTable(pipeline));
+    Long parentId = table.snapshot(increment.baseSnapshot()).parentId();
+    Map<String, String> parentSummary = parentId == null ? Map.of() : table.snapshot(parentId).summary();
+    Map<String, Long> from = increment.baseFrom();
+    Increment parent = new Increment(parentId, parentSummary.get(Increment.SUMMARY_RUN_KEY), from, parentSummary);
+    List<ReadGrant> grants = inputs.stream().map(PinnedInput::grant).filter(java.util.Objects::nonNull).toList();
+    return of(base, RunIdentity.of(base, identity.keys(), identity.engine(), from), lakehouse, parent,
+        grants.isEmpty() ? null : grants);
+  }
+
+  /** The input pinned ({@code pin}: its files are listed only once the grant allows the read). */
+  private static PinnedInput governed(Lakehouse lakehouse, BoundPipeline.BoundInput in, List<ReadGrant> grants,
+      java.util.function.Supplier<PinnedInput> pin) {
     boolean ods = in.table().namespace().level(0).equals(io.dataops.lakehouse.catalog.Zone.ODS.namespaceName());
     if (grants == null || !ods) {
-      return PinnedInput.of(lakehouse, in);
+      return pin.get();
     }
     String table = in.table().toString();
     ReadGrant g = grants.stream().filter(x -> x.table().equals(table)).findFirst().orElseThrow(() ->
@@ -88,7 +158,7 @@ public final class RunPlan {
             + " was read: " + e.getMessage().substring(e.getMessage().indexOf(": ") + 2));
       }
     }
-    return PinnedInput.of(lakehouse, in).under(g, filterColumns);
+    return pin.get().under(g, filterColumns);
   }
 
   /** The grant the run reads under (null: ungoverned, or no input is an ods table). */

@@ -11,6 +11,8 @@ import java.util.Map;
  * @param recognized true when this exact run (same file, snapshots, keys) had already produced the version
  * @param restarted true when the run resumed an attempt that had been interrupted
  * @param stepSeconds how long each step of this attempt took (empty for a recognized run)
+ * @param inputsFrom an incremental run's snapshot each input was read from (exclusive; a table not named was read
+ *     from its beginning); null for a full run
  */
 public record PipelineRunResult(
     String product,
@@ -32,4 +34,25 @@ public record PipelineRunResult(
     String runKey,
     double seconds,
     Map<String, Double> stepSeconds,
-    List<String> warnings) {}
+    List<String> warnings,
+    Map<String, Long> inputsFrom) {
+
+  /** A full run's result. */
+  public PipelineRunResult(String product, int version, String state, String engine, String table, long snapshotId,
+      Map<String, Long> inputs, long rowsIn, long rowsOut, long rowsSuppressed, Map<String, Object> privacy,
+      String leakCheck, Map<String, Object> quality, Map<String, Long> unfitValues, boolean recognized,
+      boolean restarted, String runKey, double seconds, Map<String, Double> stepSeconds, List<String> warnings) {
+    this(product, version, state, engine, table, snapshotId, inputs, rowsIn, rowsOut, rowsSuppressed, privacy,
+        leakCheck, quality, unfitValues, recognized, restarted, runKey, seconds, stepSeconds, warnings, null);
+  }
+
+  /** The text that names where an input was read: {@code @ snapshot B}, or {@code @ snapshots A..B} of an increment. */
+  public String readOf(String table, long snapshot) {
+    if (inputsFrom == null) {
+      return "@ snapshot " + snapshot;
+    }
+    Long from = inputsFrom.get(table);
+    return from == null ? "@ snapshot " + snapshot + " (incremental: from the beginning)"
+        : "@ snapshots " + from + ".." + snapshot + " (incremental: what was appended after " + from + ")";
+  }
+}

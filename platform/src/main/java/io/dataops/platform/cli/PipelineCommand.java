@@ -183,7 +183,7 @@ final class PipelineCommand {
         r.recognized() ? " — this run was done before (same file, input snapshots and keys): nothing ran"
             : r.restarted() ? " — resumed an interrupted run" : "", r.seconds()));
     s.append(String.format("  table %s @ snapshot %d%n", r.table(), r.snapshotId()));
-    r.inputs().forEach((t, id) -> s.append(String.format("  input %s @ snapshot %d%n", t, id)));
+    r.inputs().forEach((t, id) -> s.append(String.format("  input %s %s%n", t, r.readOf(t, id))));
     s.append(String.format("  rows: %,d in, %,d out, %,d suppressed%n", r.rowsIn(), r.rowsOut(), r.rowsSuppressed()));
     Map<String, Object> pv = r.privacy();
     if (pv != null) {
@@ -193,6 +193,11 @@ final class PipelineCommand {
           ((Number) pv.get("maxRisk")).doubleValue(), ((Number) pv.get("avgRisk")).doubleValue()));
       s.append(String.format("    %s classes, %s below k suppressed (%s records); smallest class kept: %s%n",
           pv.get("classes"), pv.get("classesSuppressed"), pv.get("recordsSuppressed"), pv.get("smallestClass")));
+      if (pv.containsKey("heldBack")) {
+        s.append(String.format("    incremental: %s rows of this run held back (their class is below k over the whole"
+            + " product), %s earlier held rows released, %s held back in all%n", pv.get("heldNow"), pv.get("released"),
+            pv.get("heldBack")));
+      }
       if (pv.get("added") instanceof Map<?, ?> added && !added.isEmpty()) {
         added.forEach((c, why) -> s.append(String.format("    %s counted as a quasi-identifier: %s%n", c, why)));
       }

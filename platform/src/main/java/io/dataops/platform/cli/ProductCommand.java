@@ -112,13 +112,21 @@ final class ProductCommand {
           v.product(), v.version(), v.state().label(), v.table(), v.snapshotId(), v.tag()));
       text.append(String.format("  scenario: %s; owner: %s; created %s%n", l.scenario(), l.owner(), v.createdAt()));
       text.append(String.format("  pipeline %s (sha256 %s) on %s%n", l.pipeline(), l.pipelineSha256(), l.engine()));
-      l.inputs().forEach((t, id) -> text.append(String.format("  input %s @ snapshot %d%n", t, id)));
+      l.inputs().forEach((t, id) -> text.append(String.format("  input %s @ %s%n", t, l.inputsFrom() == null
+          ? "snapshot " + id : l.inputsFrom().containsKey(t) ? "snapshots " + l.inputsFrom().get(t) + ".." + id
+          + " (incremental: what was appended after " + l.inputsFrom().get(t) + ")"
+          : "snapshot " + id + " (incremental: from the beginning)")));
       l.policies().forEach((c, p) -> text.append(String.format("  column %-22s %s%n", c, p)));
       text.append(String.format("  rows: %,d in, %,d out, %,d suppressed%n", l.rowsIn(), l.rowsOut(),
           l.rowsSuppressed()));
       if (l.privacy() != null) {
         text.append(String.format("  privacy: k=%s over %s, highest risk %s, average risk %s%n", l.privacy().get("k"),
             l.privacy().get("quasiIdentifiers"), l.privacy().get("maxRisk"), l.privacy().get("avgRisk")));
+        if (l.privacy().containsKey("heldBack")) {
+          text.append(String.format("  held back (class below k over the whole product): %s rows of this run, %s "
+              + "released, %s in all%n", l.privacy().get("heldNow"), l.privacy().get("released"),
+              l.privacy().get("heldBack")));
+        }
       }
       text.append("  leak check: ").append(l.leakCheck()).append('\n');
       if (l.quality() != null) {

@@ -13,6 +13,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import io.dataops.pipelines.plan.Increment;
+import io.dataops.pipelines.plan.ProductClasses;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.pipelines.plan.RunPlan;
 
 /**
  * What every executor records about a pipeline run and how it publishes it, so that no engine has its own version of
@@ -35,6 +40,130 @@ public final class PipelineVersions {
     return new Lineage(p.definition().name(), p.definition().sha256(), p.definition().scenario(),
         p.definition().owner(), engine, runKey, p.inputSnapshots(), policies, privacyRecord(p, privacy),
         leakSummary(leak), null, rowsIn, rowsOut, rowsSuppressed, unfitValues);
+  }
+
+  /**
+   * The lineage of the version a run of {@code plan} makes: as above, and for an incremental run the snapshots each
+   * input was read from (exclusive) beside those it was read up to.
+   */
+  public static Lineage lineage(RunPlan plan, String engine, PrivacyReport privacy, LeakCheck.Result leak,
+      long rowsIn, long rowsOut, long rowsSuppressed, Map<String, Long> unfitValues) {
+    Lineage l = lineage(plan.pipeline(), engine, plan.runKey(), privacy, leak, rowsIn, rowsOut, rowsSuppressed,
+        unfitValues);
+    if (!plan.incremental()) {
+      return l;
+    }
+    return new Lineage(l.pipeline(), l.pipelineSha256(), l.scenario(), l.owner(), l.engine(), l.runKey(), l.inputs(),
+        l.policies(), l.privacy(), l.leakCheck(), l.quality(), l.rowsIn(), l.rowsOut(), l.rowsSuppressed(),
+        l.unfitValues(), plan.inputsFrom());
+  }
+
+  /**
+   * The lineage of an incremental run with privacy: as above, with the rows the held-back rule kept out of the product
+   * and released into it ({@link HeldRows}): {@code rowsOut} counts the rows this version adds, {@code rowsSuppressed}
+   * the increment's rows held back; the privacy report (over the whole product's classes) says how many rows were
+   * held back by this run ({@code heldNow}), are held back after it ({@code heldBack}) and were released
+   * ({@code released}).
+   */
+  public static Lineage lineage(RunPlan plan, String engine, PrivacyReport privacy, LeakCheck.Result leak,
+      long rowsIn, long rowsWritten, Map<String, Long> unfitValues, HeldRows.Split split) {
+    Lineage l = lineage(plan, engine, privacy, leak, rowsIn, rowsWritten - split.heldNow() + split.released(),
+        split.heldNow(), unfitValues);
+    Map<String, Object> report = new LinkedHashMap<>(l.privacy());
+    report.put("heldNow", split.heldNow());
+    report.put("heldBack", split.heldTotal());
+    report.put("released", split.released());
+    return new Lineage(l.pipeline(), l.pipelineSha256(), l.scenario(), l.owner(), l.engine(), l.runKey(), l.inputs(),
+        l.policies(), report, l.leakCheck(), l.quality(), l.rowsIn(), l.rowsOut(), l.rowsSuppressed(),
+        l.unfitValues(), l.inputsFrom());
+  }
+
+  /**
+   * After the version is recorded: removes the engine's files the split replaced, and — when an interrupted attempt of
+   * the same run had committed its own — the files, held rows and class counts this attempt wrote in vain.
+   */
+  public static void removeUnused(Lakehouse lakehouse, ProductVersion v, ProductClasses.Judged judged,
+      HeldRows.Split split) {
+    org.apache.iceberg.Table table = lakehouse.load(ProductTables.id(v.product()));
+    org.apache.iceberg.Snapshot s = table.snapshot(v.snapshotId());
+    java.util.Set<String> used = new java.util.HashSet<>();
+    s.addedDataFiles(table.io()).forEach(f -> used.add(f.location()));
+    used.add(s.summary().get(ProductClasses.SUMMARY_HELD));
+    used.add(s.summary().get(ProductClasses.SUMMARY_CLASSES));
+    List<String> unused = new ArrayList<>(split.replaced());
+    if (!used.contains(judged.location())) {
+      unused.add(judged.location());
+    }
+    split.written().stream().filter(f -> !used.contains(f)).forEach(unused::add);
+    for (String f : unused) {
+      try {
+        table.io().deleteFile(f);
+      } catch (RuntimeException ignored) {
+        // an orphan at worst
+      }
+    }
+  }
+
+  /**
+   * The plan an executor runs: the given one, unless the product's current snapshot was committed by an incremental
+   * run that was killed before it recorded its version — then that run again (same run key), whose publish finds its
+   * commit and records it. New input waits for the next run.
+   */
+  public static RunPlan finishInterrupted(ProductPublisher publisher, RunPlan plan,
+      io.dataops.lakehouse.catalog.Lakehouse lakehouse) {
+    Increment inc = plan.increment();
+    if (inc == null || !inc.baseIncremental() || inc.baseRunKey() == null
+        || publisher.registry().byRunKey(inc.baseRunKey()).isPresent()) {
+      return plan;
+    }
+    return plan.redoBase(lakehouse);
+  }
+
+  /**
+   * An incremental run with nothing appended since the product's current version makes no version: the current one
+   * is the result (as a recognized run).
+   */
+  public static Optional<PipelineRunResult> nothingNew(ProductPublisher publisher, RunPlan plan, String engine,
+      double seconds) {
+    if (!plan.nothingNew() || plan.increment().baseRunKey() == null) {
+      return Optional.empty();
+    }
+    return publisher.registry().byRunKey(plan.increment().baseRunKey())
+        .map(v -> result(v, plan.pipeline(), engine, true, false, seconds, Map.of()));
+  }
+
+  /**
+   * The publish of a run's files: a full run's replace the previous version's rows; an incremental run's are added to
+   * them, on the condition that the product is still at the version the run started from, and the snapshot records
+   * what the run read from so that the next run starts there ({@link Increment}).
+   */
+  public static PublishVersion publish(ProductPublisher publisher, RunPlan plan, String engine, List<String> files,
+      Lineage lineage, Actor actor, Map<String, Object> earlierVerdict) {
+    return publish(publisher, plan, engine, files, lineage, actor, earlierVerdict, null, null);
+  }
+
+  /**
+   * As above, for an incremental run with privacy: the version's snapshot also names the product's class counts
+   * ({@code judged}) and the rows held back after it ({@code split}), so that the rows, the counts and the held rows
+   * become the version together, in one commit.
+   */
+  public static PublishVersion publish(ProductPublisher publisher, RunPlan plan, String engine, List<String> files,
+      Lineage lineage, Actor actor, Map<String, Object> earlierVerdict, ProductClasses.Judged judged,
+      HeldRows.Split split) {
+    PublishVersion publish = publish(publisher, plan.pipeline(), engine, plan.runKey(), files, lineage, actor,
+        earlierVerdict);
+    if (plan.incremental()) {
+      publish.append(split == null ? files : split.publish()).after(plan.increment().baseSnapshot())
+          .summary(Increment.SUMMARY_MODE, "incremental")
+          .summary(Increment.SUMMARY_FROM, Increment.format(plan.inputsFrom()));
+      if (judged != null) {
+        publish.summary(ProductClasses.SUMMARY_CLASSES, judged.location());
+      }
+      if (split != null && split.held() != null) {
+        publish.summary(ProductClasses.SUMMARY_HELD, split.held());
+      }
+    }
+    return publish;
   }
 
   /** The privacy report as the version keeps it, with the quasi-identifiers the operator exempted and why. */
@@ -89,11 +218,16 @@ public final class PipelineVersions {
           "classesSuppressed", "smallestClass", "recordsSuppressed")) {
         privacy.put(key, l.privacy().get(key));
       }
+      for (String key : List.of("heldNow", "heldBack", "released")) { // incremental runs' held-back rule
+        if (l.privacy().containsKey(key)) {
+          privacy.put(key, l.privacy().get(key));
+        }
+      }
     }
     List<String> warnings = new ArrayList<>(p.warnings());
     return new PipelineRunResult(v.product(), v.version(), v.state().label(), engine, v.table(), v.snapshotId(),
         l.inputs(), l.rowsIn(), l.rowsOut(), l.rowsSuppressed(), privacy,
         Boolean.TRUE.equals(l.leakCheck().get("passed")) ? "passed" : "failed", l.quality(), l.unfitValues(),
-        recognized, restarted, l.runKey(), seconds, stepSeconds, warnings);
+        recognized, restarted, l.runKey(), seconds, stepSeconds, warnings, l.inputsFrom());
   }
 }

@@ -72,6 +72,8 @@ public final class PublishVersion {
   private final List<String> files = new ArrayList<>();
   private final Map<String, String> summary = new LinkedHashMap<>();
   private boolean append;
+  private Long after;
+  private boolean checkAfter;
   private SchemaChange schemaChange = (update, current) -> update;
   private Path suite;
   private Map<String, Object> earlierVerdict;
@@ -104,6 +106,16 @@ public final class PublishVersion {
     files.clear();
     files.addAll(dataFiles);
     append = true;
+    return this;
+  }
+
+  /**
+   * Commits only on top of this snapshot of the product (null: the table has none yet): an incremental run's rows are
+   * added to the version it started from, never to one another run made meanwhile.
+   */
+  public PublishVersion after(Long snapshotId) {
+    this.after = snapshotId;
+    this.checkAfter = true;
     return this;
   }
 
@@ -178,11 +190,13 @@ public final class PublishVersion {
     Table table = lakehouse.load(tableId);
     Snapshot mine = find(table);
     if (mine == null || !isPublished(table, mine.snapshotId())) {
+      requireAfter(table);
       if (mine == null || !Objects.equals(mine.parentId(), currentId(table))) {
         requireFiles(table);
         stage(table);
         table = lakehouse.load(tableId);
         mine = find(table);
+        commitPoint("staged");
       }
       if (suite != null) {
         verdict = gate.check(tableId, mine.snapshotId(), suite);
@@ -194,8 +208,10 @@ public final class PublishVersion {
           throw new QualityGateFailed(verdict);
         }
       }
+      requireAfter(table);
       table.manageSnapshots().cherrypick(mine.snapshotId()).commit(); // a fast-forward: its parent is current
       table = lakehouse.load(tableId);
+      commitPoint("published");
     }
     long snapshotId = mine.snapshotId();
     ProductVersion recorded = registry.byRunKey(runKey).orElse(null);
@@ -210,6 +226,23 @@ public final class PublishVersion {
     }
     tag(table, recorded);
     return recorded;
+  }
+
+  /**
+   * A test hook for the tests that kill a process between the steps of a commit: with the system property
+   * {@code dataops.test.pause-at} naming this point ({@code staged}, {@code published}), the process writes the file
+   * {@code dataops.test.pause-marker} names and waits there to be killed.
+   */
+  private static void commitPoint(String point) {
+    if (!point.equals(System.getProperty("dataops.test.pause-at"))) {
+      return;
+    }
+    try {
+      java.nio.file.Files.writeString(Path.of(System.getProperty("dataops.test.pause-marker")), point);
+      Thread.sleep(Long.MAX_VALUE);
+    } catch (java.io.IOException | InterruptedException e) {
+      throw new IllegalStateException("test pause at " + point + " failed", e);
+    }
   }
 
   private Map<String, Object> auditDetails(ProductVersion v) {
@@ -237,7 +270,7 @@ public final class PublishVersion {
     }
     return new Lineage(l.pipeline(), l.pipelineSha256(), l.scenario(), l.owner(), l.engine(), l.runKey(), l.inputs(),
         l.policies(), l.privacy(), l.leakCheck(), quality, l.rowsIn(), l.rowsOut(), l.rowsSuppressed(),
-        l.unfitValues());
+        l.unfitValues(), l.inputsFrom());
   }
 
   /** Tags the version's snapshot {@code v<number>} (once; a tag already there must name the same snapshot). */
@@ -248,6 +281,13 @@ public final class PublishVersion {
     } else if (ref.snapshotId() != v.snapshotId()) {
       throw new IllegalStateException(tableId + ": the tag " + v.tag() + " names snapshot " + ref.snapshotId()
           + ", but " + v.label() + " is snapshot " + v.snapshotId());
+    }
+  }
+
+  private void requireAfter(Table table) {
+    if (checkAfter && !Objects.equals(currentId(table), after)) {
+      throw new BadInputException("product " + product + " changed while this run went on (its current snapshot is "
+          + currentId(table) + ", the run started from " + after + "): run the pipeline again");
     }
   }
 

@@ -77,8 +77,8 @@ public final class ProductRegistry {
         try (PreparedStatement p = c.prepareStatement("INSERT INTO product_versions (product, version, state,"
             + " table_name, snapshot_id, pipeline, pipeline_sha256, scenario, owner, engine, run_key, inputs, policies,"
             + " privacy, leak_check, quality, rows_in, rows_out, rows_suppressed, unfit_values, created_at, tag,"
-            + " content, publication, updated_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            + " content, publication, updated_at, inputs_from)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
           int i = 1;
           p.setString(i++, numbered.product());
           p.setInt(i++, numbered.version());
@@ -104,7 +104,8 @@ public final class ProductRegistry {
           p.setString(i++, numbered.tag());
           p.setString(i++, numbered.content() == null ? null : json(numbered.content()));
           p.setString(i++, null);
-          p.setString(i, now);
+          p.setString(i++, now);
+          p.setString(i, l.inputsFrom() == null ? null : json(l.inputsFrom()));
           p.executeUpdate();
         }
         insertFiles(c, numbered.product(), numbered.version(), files);
@@ -461,7 +462,8 @@ public final class ProductRegistry {
         parse(r.getString("leak_check"), new TypeReference<Map<String, Object>>() { }),
         parse(r.getString("quality"), new TypeReference<Map<String, Object>>() { }),
         r.getLong("rows_in"), r.getLong("rows_out"), r.getLong("rows_suppressed"),
-        parse(r.getString("unfit_values"), new TypeReference<Map<String, Long>>() { }));
+        parse(r.getString("unfit_values"), new TypeReference<Map<String, Long>>() { }),
+        parse(r.getString("inputs_from"), new TypeReference<Map<String, Long>>() { }));
     int version = r.getInt("version");
     String tag = r.getString("tag");
     return new ProductVersion(r.getString("product"), version, VersionState.of(r.getString("state")),

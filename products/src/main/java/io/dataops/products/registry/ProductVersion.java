@@ -41,6 +41,10 @@ public record ProductVersion(
   /**
    * How the version was made: the pipeline (file and hash), the scenario and operator, the engine and run key, the
    * exact input snapshots, every column's policy, the privacy report, the leak check and the quality gate's verdict.
+   *
+   * @param inputs each input table → the snapshot the run read up to (inclusive)
+   * @param inputsFrom for an incremental run, each input table → the snapshot it read from (exclusive; a table not
+   *     named was read from its beginning); null for a full run
    */
   public record Lineage(
       String pipeline,
@@ -57,7 +61,23 @@ public record ProductVersion(
       long rowsIn,
       long rowsOut,
       long rowsSuppressed,
-      Map<String, Long> unfitValues) {}
+      Map<String, Long> unfitValues,
+      Map<String, Long> inputsFrom) {
+
+    /** A full run's lineage (no increment). */
+    public Lineage(String pipeline, String pipelineSha256, String scenario, String owner, String engine, String runKey,
+        Map<String, Long> inputs, Map<String, String> policies, Map<String, Object> privacy,
+        Map<String, Object> leakCheck, Map<String, Object> quality, long rowsIn, long rowsOut, long rowsSuppressed,
+        Map<String, Long> unfitValues) {
+      this(pipeline, pipelineSha256, scenario, owner, engine, runKey, inputs, policies, privacy, leakCheck, quality,
+          rowsIn, rowsOut, rowsSuppressed, unfitValues, null);
+    }
+
+    /** True when an incremental run made the version: it added what was appended after {@link #inputsFrom()}. */
+    public boolean incremental() {
+      return inputsFrom != null;
+    }
+  }
 
   /**
    * @param channel {@code public-interest} (free, 公益性提供) or {@code market} (priced, 市场化流通)

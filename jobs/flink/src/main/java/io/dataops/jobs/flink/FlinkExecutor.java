@@ -58,6 +58,11 @@ public final class FlinkExecutor implements PipelineExecutor {
       throw new IllegalArgumentException("a plan for " + plan.identity().engine() + " given to " + ENGINE);
     }
     long started = System.nanoTime();
+    plan = PipelineVersions.finishInterrupted(publisher, plan, lakehouse);
+    Optional<PipelineRunResult> unchanged = PipelineVersions.nothingNew(publisher, plan, ENGINE, seconds(started));
+    if (unchanged.isPresent()) {
+      return unchanged.get();
+    }
     BoundPipeline p = plan.pipeline();
     Optional<ProductVersion> done = publisher.registry().byRunKey(plan.runKey());
     if (done.isPresent()) {

@@ -43,11 +43,15 @@ public final class IcebergInput {
     Configuration conf = new Configuration();
     // The job's parallelism decides how many readers there are, not the number of splits.
     conf.set(FlinkConfigOptions.TABLE_EXEC_ICEBERG_INFER_SOURCE_PARALLELISM, false);
-    return IcebergSource.forRowData()
+    IcebergSource.Builder<RowData> source = IcebergSource.forRowData()
         .tableLoader(TableLoader.fromCatalog(new LakehouseCatalogLoader(lakehouse.config()), id))
         .table(table)
-        .streaming(false)
-        .useSnapshotId(read.snapshotId())
+        .streaming(false);
+    // An incremental read: Iceberg's incremental append scan, the files appended after one snapshot up to another,
+    // as the run plan pins them.
+    source = read.fromExclusive() == null ? source.useSnapshotId(read.snapshotId())
+        : source.startSnapshotId(read.fromExclusive()).endSnapshotId(read.snapshotId());
+    return source
         .project(projected)
         .filters(List.of(read.filter()))
         .flinkConfig(conf)

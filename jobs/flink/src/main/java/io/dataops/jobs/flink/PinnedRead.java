@@ -9,11 +9,18 @@ import org.apache.iceberg.expressions.Expressions;
 
 /**
  * A read of one lakehouse table exactly as it was at one snapshot, of only the named columns (in that order), of the
- * rows {@code filter} may keep (pushed down to Iceberg's reader; {@code alwaysTrue()} for all rows).
+ * rows {@code filter} may keep (pushed down to Iceberg's reader; {@code alwaysTrue()} for all rows); with
+ * {@code fromExclusive}, only the rows appended after that snapshot (an incremental run).
  */
-public record PinnedRead(String table, long snapshotId, List<String> columns, Expression filter) {
+public record PinnedRead(String table, Long fromExclusive, long snapshotId, List<String> columns, Expression filter) {
+  /** The whole table at the snapshot. */
   public PinnedRead(String table, long snapshotId, List<String> columns) {
-    this(table, snapshotId, columns, Expressions.alwaysTrue());
+    this(table, null, snapshotId, columns, Expressions.alwaysTrue());
+  }
+
+  /** Every row appended after {@code fromExclusive} (null: the whole table) up to the snapshot. */
+  public PinnedRead(String table, Long fromExclusive, long snapshotId, List<String> columns) {
+    this(table, fromExclusive, snapshotId, columns, Expressions.alwaysTrue());
   }
 
   public PinnedRead {

@@ -1,6 +1,8 @@
 package io.dataops.jobs.batch;
 
+import io.dataops.pipelines.plan.ProductClasses;
 import io.dataops.pipelines.privacy.AnonymityCheck;
+import io.dataops.pipelines.privacy.ClassCounts;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
@@ -12,6 +14,8 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  * be suppressed. A restart of this step starts it over: its result is all or nothing.
  */
 final class PrivacyClassesTasklet implements Tasklet {
+  /** Where an incremental product's class counts with this run's are saved (the step context's key). */
+  static final String CLASSES = "privacy.classes";
   private final RunState run;
 
   PrivacyClassesTasklet(RunState run) {
@@ -31,9 +35,20 @@ final class PrivacyClassesTasklet implements Tasklet {
         check.add(run.policies.quasiIdentifiers(product), run.policies.sensitive(product), run.policies.weight(product));
         rows++;
       }
-      AnonymityCheck.Verdict verdict = check.finish();
-      verdict.writeTo(run.verdictFile());
       var context = chunkContext.getStepContext().getStepExecution().getExecutionContext();
+      AnonymityCheck.Verdict verdict;
+      if (run.plan.incremental()) {
+        // over the whole product: the saved class counts plus this increment's, saved for the next version
+        try (ClassCounts counted = check.counts()) {
+          ProductClasses.Judged judged = ProductClasses.judge(run.plan, run.lakehouse, counted,
+              run.workDir.resolve("classes-total"), run.settings.privacyMemory());
+          verdict = judged.verdict();
+          context.putString(CLASSES, judged.location());
+        }
+      } else {
+        verdict = check.finish();
+      }
+      verdict.writeTo(run.verdictFile());
       context.putLong("rows", rows);
       context.putString("privacy.report", RunState.JSON.writeValueAsString(verdict.report()));
     }

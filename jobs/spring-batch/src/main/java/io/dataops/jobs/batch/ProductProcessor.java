@@ -4,7 +4,10 @@ import io.dataops.pipelines.privacy.AnonymityCheck;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 
-/** Applies the policies; a row whose equivalence class is too small is suppressed (filtered out) and counted. */
+/**
+ * Applies the policies; a row whose equivalence class is too small is suppressed (filtered out) and counted (in a full
+ * run: an incremental run's rows of small classes are held back at the publish instead).
+ */
 final class ProductProcessor implements ItemProcessor<Object[], Object[]> {
   private final RunState run;
   private final WriteProgress progress;
@@ -21,7 +24,8 @@ final class ProductProcessor implements ItemProcessor<Object[], Object[]> {
   @Override
   public Object[] process(Object[] row) {
     if (!loaded) {
-      verdict = run.verdict(instance);
+      // An incremental run writes every row: the held-back rule splits its files at the publish (HeldRows).
+      verdict = run.plan.incremental() ? null : run.verdict(instance);
       loaded = true;
     }
     Object[] product = run.policies.apply(row);

@@ -3,6 +3,8 @@ package io.dataops.jobs.batch;
 import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.privacy.LeakCheck;
 import io.dataops.pipelines.privacy.PrivacyReport;
+import io.dataops.pipelines.plan.ProductClasses;
+import io.dataops.products.publish.HeldRows;
 import io.dataops.products.publish.ProductPublisher;
 import io.dataops.products.publish.PipelineVersions;
 import io.dataops.products.publish.PublishVersion;
@@ -46,13 +48,25 @@ final class PublishTasklet implements Tasklet {
     PrivacyReport privacy = run.privacyReport(instance);
     LeakCheck.Result leak = RunState.JSON.readValue(run.lastStep(instance, RunState.STEP_LEAKS).getExecutionContext()
         .getString("leak.result"), LeakCheck.Result.class);
-    Lineage lineage = PipelineVersions.lineage(p, SpringBatchExecutor.ENGINE, run.runKey, privacy, leak,
-        written.getLong(ProductFileWriter.ROWS_DONE), written.getLong(ProductFileWriter.WRITTEN),
-        written.getLong(ProductFileWriter.SUPPRESSED),
-        ProductFileWriter.unfit(written.getString(ProductFileWriter.UNFIT, "{}")));
+    Map<String, Long> unfit = ProductFileWriter.unfit(written.getString(ProductFileWriter.UNFIT, "{}"));
+    long rowsIn = written.getLong(ProductFileWriter.ROWS_DONE);
+    ProductClasses.Judged judged = null;
+    HeldRows.Split split = null;
+    Lineage lineage;
+    if (run.plan.incremental() && p.privacy() != null) {
+      judged = ProductClasses.judged(run.plan, run.lakehouse, run.lastStep(instance, RunState.STEP_CLASSES)
+          .getExecutionContext().getString(PrivacyClassesTasklet.CLASSES), run.workDir.resolve("classes-total"),
+          run.settings.privacyMemory());
+      split = HeldRows.split(run.lakehouse, run.plan, judged.verdict(), files);
+      lineage = PipelineVersions.lineage(run.plan, SpringBatchExecutor.ENGINE, privacy, leak, rowsIn,
+          written.getLong(ProductFileWriter.WRITTEN), unfit, split);
+    } else {
+      lineage = PipelineVersions.lineage(run.plan, SpringBatchExecutor.ENGINE, privacy, leak, rowsIn,
+          written.getLong(ProductFileWriter.WRITTEN), written.getLong(ProductFileWriter.SUPPRESSED), unfit);
+    }
     String earlier = mine.getString(VERDICT, null);
-    PublishVersion publish = PipelineVersions.publish(publisher, p, SpringBatchExecutor.ENGINE, run.runKey, files,
-        lineage, run.actor, earlier == null ? null : RunState.JSON.readValue(earlier, Map.class));
+    PublishVersion publish = PipelineVersions.publish(publisher, run.plan, SpringBatchExecutor.ENGINE, files,
+        lineage, run.actor, earlier == null ? null : RunState.JSON.readValue(earlier, Map.class), judged, split);
     ProductVersion v;
     try {
       v = publish.commit();
@@ -60,6 +74,9 @@ final class PublishTasklet implements Tasklet {
       if (publish.verdict() != null) {
         mine.putString(VERDICT, RunState.JSON.writeValueAsString(publish.verdict()));
       }
+    }
+    if (split != null) {
+      PipelineVersions.removeUnused(run.lakehouse, v, judged, split);
     }
     mine.putInt("version", v.version());
     return RepeatStatus.FINISHED;

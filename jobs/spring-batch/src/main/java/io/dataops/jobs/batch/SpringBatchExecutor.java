@@ -91,8 +91,13 @@ public final class SpringBatchExecutor implements PipelineExecutor {
     if (!ENGINE.equals(plan.identity().engine())) {
       throw new IllegalArgumentException("a plan for " + plan.identity().engine() + " given to " + ENGINE);
     }
-    BoundPipeline p = plan.pipeline();
     long started = System.nanoTime();
+    plan = PipelineVersions.finishInterrupted(publisher, plan, lakehouse);
+    Optional<PipelineRunResult> unchanged = PipelineVersions.nothingNew(publisher, plan, ENGINE, 0);
+    if (unchanged.isPresent()) {
+      return unchanged.get();
+    }
+    BoundPipeline p = plan.pipeline();
     JobParameters params = parameters(plan);
     String jobName = plan.identity().jobName();
     String runKey = plan.runKey();

@@ -25,6 +25,8 @@ import io.dataops.pipelines.privacy.LeakFilter;
 import io.dataops.pipelines.privacy.PrivacyReport;
 import io.dataops.pipelines.run.PolicyDescription;
 import io.dataops.pipelines.run.RowPolicies;
+import io.dataops.pipelines.plan.ProductClasses;
+import io.dataops.products.publish.HeldRows;
 import io.dataops.products.publish.PipelineVersions;
 import io.dataops.products.publish.ProductPublisher;
 import io.dataops.products.publish.ProductTables;
@@ -195,9 +197,14 @@ public final class FlinkRun {
       t0 = System.nanoTime();
       PrivacyReport privacy = null;
       String verdict = null;
+      ProductClasses.Judged judged = null;
       LeakFilter filter;
       JobExecutionResult first = firstPass();
-      if (pipeline.privacy() != null) {
+      if (pipeline.privacy() != null && plan.incremental()) {
+        // over the whole product; the write pass keeps every row, the held-back rule splits the files at the publish
+        judged = judge(first);
+        privacy = judged.verdict().report();
+      } else if (pipeline.privacy() != null) {
         AnonymityCheck.Verdict v = verdict(first);
         privacy = v.report();
         verdict = "verdict.bin";
@@ -225,13 +232,20 @@ public final class FlinkRun {
 
       t0 = System.nanoTime();
       publishing = true;
-      Lineage lineage = PipelineVersions.lineage(pipeline, ENGINE, plan.runKey(), privacy, leak, written.read(),
-          written.written(), written.suppressed(), written.unfit());
       List<String> files = written.files().stream().map(WrittenFile::location).toList();
-      PublishVersion publish = PipelineVersions.publish(publisher, pipeline, ENGINE, plan.runKey(), files, lineage,
-          actor, null);
+      HeldRows.Split split = judged == null ? null : HeldRows.split(lakehouse, plan, judged.verdict(), files);
+      Lineage lineage = split == null
+          ? PipelineVersions.lineage(plan, ENGINE, privacy, leak, written.read(), written.written(),
+              written.suppressed(), written.unfit())
+          : PipelineVersions.lineage(plan, ENGINE, privacy, leak, written.read(), written.written(), written.unfit(),
+              split);
+      PublishVersion publish = PipelineVersions.publish(publisher, plan, ENGINE, files, lineage, actor, null, judged,
+          split);
       ProductVersion v = publish.commit();
       removeUnpublished(v, files);
+      if (split != null) {
+        PipelineVersions.removeUnused(lakehouse, v, judged, split);
+      }
       step("publish", t0);
       return v;
     } catch (IOException e) {
@@ -271,8 +285,8 @@ public final class FlinkRun {
     StreamTableEnvironment t = StreamTableEnvironment.create(env, EnvironmentSettings.inBatchMode());
     FlinkFunctions.register(t);
     for (FlinkTransform.InputView v : transform.inputs()) {
-      DataStream<RowData> raw = IcebergInput.read(env, lakehouse, new PinnedRead(v.table(), v.snapshotId(),
-          v.readColumns(), v.pushdown()));
+      DataStream<RowData> raw = IcebergInput.read(env, lakehouse, new PinnedRead(v.table(), from(v.alias()),
+          v.snapshotId(), v.readColumns(), v.pushdown()));
       t.createTemporaryView(FlinkTransform.quote(v.rawName()), t.fromDataStream(raw));
       t.createTemporaryView(FlinkTransform.quote(v.alias()), t.sqlQuery(v.select()));
     }
@@ -302,6 +316,12 @@ public final class FlinkRun {
     return run(env, "privacy classes and leak filter of " + pipeline.definition().name());
   }
 
+  /** Where the plan reads an input from (exclusive): an incremental run reads only what was appended after it. */
+  private Long from(String alias) {
+    return plan.inputs().stream().filter(in -> in.input().alias().equals(alias)).findFirst().orElseThrow()
+        .fromExclusive();
+  }
+
   @FunctionalInterface
   private interface RawConsumer {
     DataStream<Void> accept(String alias, DataStream<RowData> rows, List<LogicalType> types);
@@ -314,7 +334,7 @@ public final class FlinkRun {
         continue;
       }
       DataStream<RowData> raw = IcebergInput.read(env, lakehouse, new PinnedRead(in.table().toString(),
-          in.snapshotId(), List.copyOf(in.personal().keySet())));
+          from(in.alias()), in.snapshotId(), List.copyOf(in.personal().keySet())));
       RowType rowType = ((InternalTypeInfo<RowData>) raw.getType()).toRowType();
       consumer.accept(in.alias(), raw, rowType.getChildren()).sinkTo(new DiscardingSink<>())
           .name("end of " + in.alias());
@@ -344,6 +364,26 @@ public final class FlinkRun {
           merged.close();
         }
       }
+    }
+  }
+
+  /** The verdict over the product's saved class counts plus this increment's, which are saved for the version. */
+  private ProductClasses.Judged judge(JobExecutionResult first) throws IOException {
+    List<String> parts = first == null ? List.of() : this.<String>accumulated(first, ClassCountOperator.PARTS);
+    Path spill = workDir.resolve("classes");
+    ClassCounts merged;
+    try (AnonymityCheck empty = plan.newAnonymityCheck(spill, privacyMemory)) {
+      merged = empty.counts();
+    }
+    try {
+      for (String part : parts) {
+        try (InputStream in = scratch.open(part); ClassCounts c = ClassCounts.readFrom(in, spill, privacyMemory)) {
+          merged.merge(c);
+        }
+      }
+      return ProductClasses.judge(plan, lakehouse, merged, spill, privacyMemory);
+    } finally {
+      merged.close();
     }
   }
 

@@ -1,0 +1,222 @@
+package io.dataops.jobs.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dataops.lakehouse.sample.SampleDataset;
+import io.dataops.pipelines.definition.BoundPipeline;
+import io.dataops.pipelines.run.PipelineRunResult;
+import io.dataops.products.registry.ProductVersion;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import io.dataops.products.publish.ProductTables;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+
+/** {@code mode: incremental} on both engines: appends with runs between, and nothing new. */
+class IncrementalRunTest extends EnginesFixture {
+  static final String TABLE = "ods.public_security__citizens";
+
+  static String pipeline(String name, String mode) {
+    return """
+        name: %s
+        scenario: 社区服务人口结构分析
+        owner: futian-operator
+        inputs:
+          - table: ods.public_security__citizens
+            as: citizens
+            columns: [id_card, name, gender, birth_date, district_code]
+        transform: |
+          SELECT id_card AS person_key, name, gender, birth_date, district_code FROM citizens
+        policy:
+          person_key: {pseudonymize: hmac-sha256, key: default, length: 20}
+          name: remove
+          birth_date: remove
+        privacy: {quasiIdentifiers: [gender, district_code], k: 30}
+        product: %s
+        mode: %s
+        """.formatted(name, name, mode);
+  }
+
+  private long land(long rows, long seed) throws Exception {
+    return landSample(SampleDataset.CITIZENS, rows, 5000, seed).snapshotId();
+  }
+
+  PipelineRunResult run(String engine, BoundPipeline p) {
+    return engine.equals("flink") ? onFlink(p, 2) : onSpringBatch(p);
+  }
+
+  /**
+   * kill -9 at each commit point of an incremental run, with new rows landed before the next run: the next runs lose
+   * no input row and double none (their product equals the full run's over the same snapshot).
+   */
+  @ParameterizedTest
+  @CsvSource({"spring-batch,staged", "spring-batch,published", "flink,staged", "flink,published"})
+  void aRunKilledAtACommitPointLosesAndDoublesNoRow(String engine, String point) throws Exception {
+    land(300, 1);
+    Path file = write("inc.yaml", pipeline("citizens-inc", "incremental"));
+    PipelineRunResult v1 = run(engine, bind(pipeline("citizens-inc", "incremental")));
+    long s2 = land(200, 2);
+    Path marker = dir.resolve("paused");
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("--add-")).forEach(
+        command::add);
+    command.addAll(List.of("-Xmx768m", "-Ddataops.test.pause-at=" + point, "-Ddataops.test.pause-marker=" + marker,
+        "-cp", System.getProperty("java.class.path"), IncrementalChild.class.getName(), dir.resolve("home").toString(),
+        file.toString(), dir.resolve("child-work").toString(), keysFile.toString(), engine));
+    Process child = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("child.log").toFile()).start();
+    long deadline = System.nanoTime() + 180_000_000_000L;
+    while (!Files.exists(marker) && child.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(Files.exists(marker)).as(Files.readString(dir.resolve("child.log"))).isTrue();
+    child.destroyForcibly(); // SIGKILL at the commit point
+    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(registry().list("citizens-inc")).as("the killed run recorded nothing").hasSize(1);
+    long current = lakehouse.load(ProductTables.id("citizens-inc")).currentSnapshot().snapshotId();
+    assertThat(current == v1.snapshotId()).as("made current by the killed run").isEqualTo(point.equals("staged"));
+
+    long s3 = land(150, 3);
+    PipelineRunResult next = run(engine, bind(pipeline("citizens-inc", "incremental")));
+    PipelineRunResult last = run(engine, bind(pipeline("citizens-inc", "incremental")));
+    if (point.equals("published")) {
+      // the killed run's commit is finished (recorded as it was: up to s2), then the next run reads s2..s3
+      assertThat(version(next).lineage().inputs()).isEqualTo(Map.of(TABLE, s2));
+      assertThat(next.rowsIn()).isEqualTo(200);
+      assertThat(version(last).lineage().inputsFrom()).isEqualTo(Map.of(TABLE, s2));
+      assertThat(last.rowsIn()).isEqualTo(150);
+    } else {
+      // the staged snapshot never became current: the next run reads everything after v1
+      assertThat(next.rowsIn()).isEqualTo(350);
+      assertThat(last.recognized()).isTrue();
+    }
+    assertThat(version(last).lineage().inputs()).isEqualTo(Map.of(TABLE, s3));
+    PipelineRunResult full = run(engine, bind(pipeline("citizens-full", "full")));
+    assertThat(rows(last)).as("no row lost, none doubled").isEqualTo(rows(full));
+    assertThat(full.rowsIn()).isEqualTo(650);
+  }
+
+  static final String VISITS = """
+      columns:
+        - {name: visit_id, type: long}
+        - {name: street, type: string}
+        - {name: topic, type: string}
+      """;
+
+  private long visits(int first, String... streets) throws Exception {
+    StringBuilder csv = new StringBuilder("visit_id,street,topic\n");
+    for (String s : streets) {
+      csv.append(first++).append(',').append(s).append(",低保\n");
+    }
+    return land("street-office", "visits", VISITS, csv.toString()).snapshotId();
+  }
+
+  static String visitsPipeline(String name, String mode) {
+    return """
+        name: %s
+        scenario: 社区服务
+        owner: futian-operator
+        inputs:
+          - table: ods.street_office__visits
+            as: visits
+            columns: [visit_id, street, topic]
+        privacy: {quasiIdentifiers: [street], k: 3}
+        product: %s
+        mode: %s
+        """.formatted(name, name, mode);
+  }
+
+  /** A class under k is held back, never in the product, and published by the run that lifts it, once. */
+  @ParameterizedTest
+  @ValueSource(strings = {"spring-batch", "flink"})
+  void aClassUnderKIsHeldBackAndReleasedByTheRunThatLiftsIt(String engine) throws Exception {
+    visits(1, "A", "A", "A", "B");
+    PipelineRunResult v1 = run(engine, bind(visitsPipeline("visits-inc", "incremental")));
+    assertThat(streets(v1)).isEqualTo(Map.of("A", 3));
+    assertThat(v1.privacy()).containsEntry("heldNow", 1).containsEntry("heldBack", 1).containsEntry("released", 0);
+    assertThat(v1.rowsSuppressed()).isEqualTo(1);
+
+    visits(5, "B", "C", "C");
+    PipelineRunResult v2 = run(engine, bind(visitsPipeline("visits-inc", "incremental")));
+    assertThat(v2.version()).isEqualTo(2);
+    assertThat(v2.rowsOut()).as("B and C are still under k").isZero();
+    assertThat(streets(v2)).isEqualTo(Map.of("A", 3));
+    assertThat(v2.privacy()).containsEntry("heldNow", 3).containsEntry("heldBack", 4).containsEntry("released", 0);
+
+    visits(8, "B", "C", "D");
+    PipelineRunResult v3 = run(engine, bind(visitsPipeline("visits-inc", "incremental")));
+    assertThat(streets(v3)).as("B and C lifted: their held rows published with the new ones, D held")
+        .isEqualTo(Map.of("A", 3, "B", 3, "C", 3));
+    assertThat(v3.rowsOut()).isEqualTo(6);
+    assertThat(v3.privacy()).containsEntry("heldNow", 1).containsEntry("heldBack", 1).containsEntry("released", 4)
+        .containsEntry("k", 3);
+    assertThat(v3.privacy().get("recordsSuppressed")).as("k over the whole product").isEqualTo(1);
+
+    PipelineRunResult full = run(engine, bind(visitsPipeline("visits-full", "full")));
+    assertThat(rows(v3)).as("the full run's product, minus the held rows it suppresses").isEqualTo(rows(full));
+  }
+
+  /** Rows a full run published were judged without the counts to come: an incremental run cannot add to them. */
+  @org.junit.jupiter.api.Test
+  void anIncrementalRunWithPrivacyRefusesAProductMadeInModeFull() throws Exception {
+    visits(1, "A", "A", "A", "B");
+    PipelineRunResult full = onSpringBatch(bind(visitsPipeline("visits", "full")));
+    visits(5, "B", "B");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> onSpringBatch(bind(visitsPipeline("visits",
+        "incremental")))).isInstanceOf(io.dataops.core.BadInputException.class)
+        .hasMessageContaining("the current version of product visits was made without the class counts");
+    assertThat(registry().list("visits")).singleElement().extracting(ProductVersion::snapshotId)
+        .isEqualTo(full.snapshotId());
+  }
+
+  private Map<Object, Integer> streets(PipelineRunResult r) {
+    Map<Object, Integer> out = new java.util.TreeMap<>();
+    rows(r).forEach((row, n) -> out.merge(row.get(1), n, Integer::sum));
+    return out;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"spring-batch", "flink"})
+  void threeAppendsWithRunsBetweenAddUpToTheFullRunsProduct(String engine) throws Exception {
+    long s1 = land(400, 1);
+    PipelineRunResult v1 = run(engine, bind(pipeline("citizens-inc", "incremental")));
+    assertThat(v1.version()).isEqualTo(1);
+    assertThat(v1.rowsIn()).isEqualTo(400);
+    assertThat(version(v1).lineage().inputs()).isEqualTo(Map.of(TABLE, s1));
+    assertThat(version(v1).lineage().inputsFrom()).as("the first run reads from the beginning").isEmpty();
+
+    long s2 = land(250, 2);
+    PipelineRunResult v2 = run(engine, bind(pipeline("citizens-inc", "incremental")));
+    assertThat(v2.version()).isEqualTo(2);
+    assertThat(v2.rowsIn()).as("only the appended rows are read").isEqualTo(250);
+    assertThat(v1.privacy().get("heldBack")).as("classes below k held back").isNotEqualTo(0L);
+    assertThat(((Number) v2.privacy().get("released")).longValue()).as("and released as they grow").isPositive();
+    assertThat(version(v2).lineage().inputsFrom()).isEqualTo(Map.of(TABLE, s1));
+    assertThat(version(v2).lineage().inputs()).isEqualTo(Map.of(TABLE, s2));
+
+    long s3 = land(300, 3);
+    PipelineRunResult v3 = run(engine, bind(pipeline("citizens-inc", "incremental")));
+    assertThat(v3.rowsIn()).isEqualTo(300);
+    assertThat(version(v3).lineage().inputsFrom()).isEqualTo(Map.of(TABLE, s2));
+    assertThat(version(v3).lineage().inputs()).isEqualTo(Map.of(TABLE, s3));
+    assertThat(rows(v3).values().stream().mapToInt(Integer::intValue).sum()).as("published = all rows - held")
+        .isEqualTo(950 - ((Number) v3.privacy().get("heldBack")).intValue());
+
+    PipelineRunResult full = run(engine, bind(pipeline("citizens-full", "full")));
+    assertThat(full.rowsIn()).isEqualTo(950);
+    assertThat(rows(v3)).as("the increments' product, as a multiset").isEqualTo(rows(full));
+
+    PipelineRunResult again = run(engine, bind(pipeline("citizens-inc", "incremental")));
+    assertThat(again.recognized()).isTrue();
+    assertThat(again.version()).isEqualTo(3);
+    assertThat(again.snapshotId()).isEqualTo(v3.snapshotId());
+    List<ProductVersion> versions = registry().list("citizens-inc");
+    assertThat(versions).as("nothing new makes no version").hasSize(3);
+  }
+}

@@ -1,0 +1,93 @@
+package io.dataops.pipelines.plan;
+
+import io.dataops.core.BadInputException;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.pipelines.privacy.AnonymityCheck;
+import io.dataops.pipelines.privacy.ClassCounts;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.UUID;
+
+/**
+ * k-anonymity over the whole product of an incremental pipeline, not per increment: the product's class counts are a
+ * saved mergeable state ({@link ClassCounts}), a file of the warehouse that the product snapshot of each version names
+ * ({@link #SUMMARY_CLASSES}). A run adds the counts of its increment to the saved ones, writes the sum as the next
+ * version's state (before the commit: no version is ever without its state) and judges every class by its total:
+ * rows of classes below k are held back, not published ({@code HeldRows} in products).
+ */
+public final class ProductClasses {
+  /** The snapshot summary property naming the product's class counts after that version. */
+  public static final String SUMMARY_CLASSES = "dataops.increment.classes";
+  /** The snapshot summary property naming the file of rows held back after that version (absent: none). */
+  public static final String SUMMARY_HELD = "dataops.increment.held";
+
+  private ProductClasses() {}
+
+  /**
+   * The verdict over the product's classes and where their counts are saved.
+   *
+   * @param location the file holding the product's class counts with this run's (for the version's snapshot)
+   */
+  public record Judged(AnonymityCheck.Verdict verdict, String location) {}
+
+  /**
+   * Adds the saved counts of the product to those this run counted ({@code counted}, which the caller closes), saves
+   * the sum and gives the verdict over it.
+   */
+  public static Judged judge(RunPlan plan, Lakehouse lakehouse, ClassCounts counted, Path spillDir, long memoryBudget) {
+    String saved = plan.increment().base().get(SUMMARY_CLASSES);
+    if (saved == null && plan.increment().baseSnapshot() != null) {
+      // its rows were judged without the classes to come: k over the whole product could not be told
+      throw new BadInputException("the current version of product " + plan.product() + " was made without the "
+          + "class counts an incremental run with privacy keeps (in mode full, or without privacy): give this "
+          + "pipeline a new product name to start one");
+    }
+    try {
+      if (saved != null) {
+        try (InputStream in = lakehouse.io().newInputFile(saved).newStream();
+            ClassCounts before = ClassCounts.readFrom(in, spillDir, memoryBudget)) {
+          counted.merge(before);
+        } catch (IllegalArgumentException e) {
+          throw new BadInputException("the product " + plan.product() + " was made with other quasi-identifiers ("
+              + e.getMessage() + "): its saved class counts do not add up with this run's; run the pipeline in mode "
+              + "full to rebuild the product");
+        }
+      }
+      String location = stateFolder(lakehouse, plan) + "classes-" + UUID.randomUUID() + ".bin";
+      try (OutputStream out = lakehouse.io().newOutputFile(location).create()) {
+        counted.writeTo(out);
+      }
+      try (AnonymityCheck check = plan.newAnonymityCheck(spillDir, memoryBudget)) {
+        return new Judged(check.finish(counted), location);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or save the class counts of product " + plan.product(), e);
+    }
+  }
+
+  /**
+   * The verdict over class counts {@link #judge} saved (a restarted run's publish: the first pass's own scratch
+   * files may be gone with the process that made them).
+   */
+  public static Judged judged(RunPlan plan, Lakehouse lakehouse, String location, Path spillDir, long memoryBudget) {
+    try (InputStream in = lakehouse.io().newInputFile(location).newStream();
+        ClassCounts total = ClassCounts.readFrom(in, spillDir, memoryBudget);
+        AnonymityCheck check = plan.newAnonymityCheck(spillDir, memoryBudget)) {
+      return new Judged(check.finish(total), location);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the class counts of product " + plan.product(), e);
+    }
+  }
+
+  /**
+   * Where an incremental product's states are kept: a folder of the warehouse outside the product table's own (table
+   * maintenance removes files there that no snapshot names).
+   */
+  public static String stateFolder(Lakehouse lakehouse, RunPlan plan) {
+    String warehouse = lakehouse.config().warehouse();
+    return (warehouse.endsWith("/") ? warehouse : warehouse + "/") + ".dataops-state/" + plan.product() + "/";
+  }
+}

@@ -1,0 +1,151 @@
+package io.dataops.products.publish;
+
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.pipelines.plan.ProductClasses;
+import io.dataops.pipelines.plan.RunPlan;
+import io.dataops.pipelines.privacy.AnonymityCheck;
+import io.dataops.pipelines.run.RowPolicies;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.GenericAppenderFactory;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetReaders;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.FileAppender;
+import org.apache.iceberg.parquet.Parquet;
+
+/**
+ * The held-back rule of an incremental product with privacy: a row is published only when its class's total (the
+ * product's saved counts plus this run's) reaches k; the rows of smaller classes are held back — kept, desensitized as
+ * the product's rows are, in one file of the product's state folder that the version's snapshot names, never in the
+ * product — and a later run that lifts their class publishes them. The engines write every row of the increment;
+ * this splits their files by the verdict over the totals, and the previous version's held rows with them: each held
+ * row goes either into this version or into the next held file, so none is lost and none is published twice. All
+ * the files are written before the commit that makes them the version's.
+ */
+public final class HeldRows {
+  private HeldRows() {}
+
+  /**
+   * What the split gives the publish.
+   *
+   * @param publish the data files of the version (the engine's files without held rows, and one of rows taken out
+   *     of the others and released rows)
+   * @param held the file of rows held back after this version (null: none)
+   * @param replaced the engine's files whose rows were split into others (to remove once the version is recorded)
+   * @param heldNow rows of this run's increment held back
+   * @param released rows held back by earlier versions published by this one
+   * @param heldTotal rows held back after this version
+   */
+  public record Split(List<String> publish, String held, List<String> replaced, long heldNow, long released,
+      long heldTotal) {
+
+    /** The files this split wrote (orphans when an earlier attempt's commit is the version). */
+    public List<String> written() {
+      List<String> out = new ArrayList<>(publish);
+      out.removeAll(replaced);
+      if (held != null) {
+        out.add(held);
+      }
+      return out;
+    }
+  }
+
+  public static Split split(Lakehouse lakehouse, RunPlan plan, AnonymityCheck.Verdict verdict, List<String> files) {
+    Table table = lakehouse.load(ProductTables.id(plan.product()));
+    Schema schema = ProductTables.writeSchema(table, plan.pipeline());
+    RowPolicies policies = plan.newRowFunction();
+    List<String> columns = policies.productColumns();
+    GenericAppenderFactory appenders = new GenericAppenderFactory(schema);
+    appenders.setAll(table.properties());
+    String kept = table.locationProvider().newDataLocation("increment-" + UUID.randomUUID() + ".parquet");
+    String held = ProductClasses.stateFolder(lakehouse, plan) + "held-" + UUID.randomUUID() + ".parquet";
+    List<String> publish = new ArrayList<>();
+    List<String> replaced = new ArrayList<>();
+    long heldNow = 0;
+    long released = 0;
+    long heldTotal = 0;
+    long keptRows = 0;
+    try (FileAppender<Record> keptOut = appenders.newAppender(table.io().newOutputFile(kept), FileFormat.PARQUET);
+        FileAppender<Record> heldOut = appenders.newAppender(table.io().newOutputFile(held), FileFormat.PARQUET)) {
+      for (String f : files) {
+        if (!anyHeld(table, schema, f, policies, columns, verdict)) {
+          publish.add(f);
+          continue;
+        }
+        replaced.add(f);
+        try (CloseableIterable<Record> rows = read(table, schema, f)) {
+          for (Record r : rows) {
+            if (verdict.suppressed(policies.quasiIdentifiers(values(r, columns)))) {
+              heldOut.add(r);
+              heldNow++;
+            } else {
+              keptOut.add(r);
+              keptRows++;
+            }
+          }
+        }
+      }
+      String before = plan.increment().base().get(ProductClasses.SUMMARY_HELD);
+      if (before != null) {
+        try (CloseableIterable<Record> rows = read(table, schema, before)) {
+          for (Record r : rows) {
+            if (verdict.suppressed(policies.quasiIdentifiers(values(r, columns)))) {
+              heldOut.add(r);
+              heldTotal++;
+            } else {
+              keptOut.add(r);
+              keptRows++;
+              released++;
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot split the held-back rows of product " + plan.product(), e);
+    }
+    heldTotal += heldNow;
+    if (keptRows > 0) {
+      publish.add(kept);
+    } else {
+      table.io().deleteFile(kept);
+    }
+    if (heldTotal == 0) {
+      table.io().deleteFile(held);
+      held = null;
+    }
+    return new Split(publish, held, replaced, heldNow, released, heldTotal);
+  }
+
+  private static boolean anyHeld(Table table, Schema schema, String file, RowPolicies policies, List<String> columns,
+      AnonymityCheck.Verdict verdict) throws IOException {
+    try (CloseableIterable<Record> rows = read(table, schema, file)) {
+      for (Record r : rows) {
+        if (verdict.suppressed(policies.quasiIdentifiers(values(r, columns)))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** A product row as the policies give it: the product's columns in order. */
+  private static Object[] values(Record r, List<String> columns) {
+    Object[] out = new Object[columns.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = r.getField(columns.get(i));
+    }
+    return out;
+  }
+
+  private static CloseableIterable<Record> read(Table table, Schema schema, String file) {
+    return Parquet.read(table.io().newInputFile(file)).project(schema)
+        .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(schema, fileSchema)).build();
+  }
+}
