@@ -114,6 +114,7 @@ public final class ExpectationCatalog {
     CoreExpectations.register(FACTORIES);
     DistributionExpectations.register(FACTORIES);
     TextExpectations.register(FACTORIES);
+    DivergenceExpectations.register(FACTORIES);
   }
 
   /** A rule's identity across suites and runs: its type and canonical arguments (not its position or id). */
