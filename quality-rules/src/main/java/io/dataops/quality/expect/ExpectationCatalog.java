@@ -115,6 +115,7 @@ public final class ExpectationCatalog {
     DistributionExpectations.register(FACTORIES);
     TextExpectations.register(FACTORIES);
     DivergenceExpectations.register(FACTORIES);
+    QueryExpectations.register(FACTORIES);
   }
 
   /** A rule's identity across suites and runs: its type and canonical arguments (not its position or id). */
