@@ -36,6 +36,23 @@ public record CountAnalyzer(String name, String column, BiPredicate<ColumnView, 
   }
 
   @Override
+  public String persistKey() {
+    return key();
+  }
+
+  @Override
+  public byte[] save(State s) {
+    return StateBytes.longs(s.count);
+  }
+
+  @Override
+  public State restore(byte[] bytes, ScanContext context) {
+    State s = new State();
+    s.count = StateBytes.read(bytes)[0];
+    return s;
+  }
+
+  @Override
   public void update(State state, Batch batch) {
     ColumnView c = batch.column(column);
     for (int i = 0, n = batch.size(); i < n; i++) {

@@ -71,6 +71,31 @@ public record HistogramAnalyzer(String column, double[] edges) implements Analyz
   }
 
   @Override
+  public String persistKey() {
+    return key();
+  }
+
+  @Override
+  public byte[] save(State s) {
+    long[] v = Arrays.copyOf(s.bins, s.bins.length + 3);
+    v[s.bins.length] = s.below;
+    v[s.bins.length + 1] = s.above;
+    v[s.bins.length + 2] = s.nonNull;
+    return StateBytes.longs(v);
+  }
+
+  @Override
+  public State restore(byte[] bytes, ScanContext context) {
+    long[] v = StateBytes.read(bytes);
+    State s = new State(edges.length - 1);
+    System.arraycopy(v, 0, s.bins, 0, s.bins.length);
+    s.below = v[s.bins.length];
+    s.above = v[s.bins.length + 1];
+    s.nonNull = v[s.bins.length + 2];
+    return s;
+  }
+
+  @Override
   public boolean equals(Object o) {
     return o instanceof HistogramAnalyzer h && h.column.equals(column) && Arrays.equals(h.edges, edges);
   }

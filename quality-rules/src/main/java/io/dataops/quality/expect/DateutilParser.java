@@ -194,7 +194,7 @@ final class DateutilParser {
 
   /** dateutil's {@code _to_decimal}: a finite decimal, else ValueError. */
   private static BigDecimal decimal(String t) {
-    if (!digits(t.replace(".", "")) || t.startsWith(".") && t.length() == 1) {
+    if (!digits(t.replace(".", ""))) {
       throw new Refused();
     }
     return new BigDecimal(t);
@@ -233,7 +233,7 @@ final class DateutilParser {
       int n = l.size();
       for (int i = 0; i < n; i++) {
         String t = l.get(i);
-        if (digits(t.replace(".", "")) && !t.replace(".", "").isEmpty()) {
+        if (digits(t.replace(".", ""))) {
           i = numeric(i);
         } else if (Set.of("nan", "inf", "infinity").contains(t.toLowerCase(Locale.ROOT))) {
           throw new Refused(); // float() takes them, _to_decimal refuses them

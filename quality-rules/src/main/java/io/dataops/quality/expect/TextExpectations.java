@@ -42,11 +42,16 @@ final class TextExpectations {
         "is not a date python-dateutil parses", (c, r) -> DateutilParser.parseable(c.getString(r), today)));
   }
 
-  /** Python's json.loads (NaN and Infinity accepted), in Jackson 3, which the JSON Schema validator reads. */
-  private static final JsonMapper JSON = JsonMapper.builder()
-      .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .build();
+  /**
+   * Python's json.loads (NaN and Infinity accepted), in Jackson 3, which the JSON Schema validator reads; made on first
+   * use, so suites without a schema never load Jackson 3.
+   */
+  private static final class Json {
+    static final JsonMapper MAPPER = JsonMapper.builder()
+        .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .build();
+  }
 
   /**
    * Each value, read as JSON, is valid against {@code json_schema} as Python's {@code jsonschema.validate} judges it:
@@ -66,7 +71,7 @@ final class TextExpectations {
     if (!(given instanceof Map<?, ?>) && !(given instanceof Boolean)) {
       throw a.fail("json_schema", "json_schema must be a JSON Schema object");
     }
-    JsonNode schemaNode = JSON.valueToTree(given);
+    JsonNode schemaNode = Json.MAPPER.valueToTree(given);
     SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12, b -> b
         .schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(false).build())
         .schemaLoader(l -> l.fetchRemoteResources(false)));
@@ -102,7 +107,7 @@ final class TextExpectations {
 
   private static JsonNode read(String text) {
     try {
-      return JSON.readTree(text);
+      return Json.MAPPER.readTree(text);
     } catch (tools.jackson.core.JacksonException e) {
       return null;
     }
