@@ -38,6 +38,11 @@ final class Args {
     return table;
   }
 
+  /** The suite's file, as its errors name it. */
+  String source() {
+    return source;
+  }
+
   SuiteException fail(String kwarg, String problem) {
     return new SuiteException(source, kwarg == null ? e.line() : e.lineOf(kwarg), e.type() + ": " + problem);
   }

@@ -113,6 +113,9 @@ public final class ExpectationCatalog {
     FACTORIES.put("expect_column_distinct_values_to_equal_set", (a, i) -> distinctValues(a, i, "equal_set"));
     CoreExpectations.register(FACTORIES);
     DistributionExpectations.register(FACTORIES);
+    TextExpectations.register(FACTORIES);
+    DivergenceExpectations.register(FACTORIES);
+    QueryExpectations.register(FACTORIES);
   }
 
   /** A rule's identity across suites and runs: its type and canonical arguments (not its position or id). */

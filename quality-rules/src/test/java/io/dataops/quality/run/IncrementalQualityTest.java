@@ -108,6 +108,34 @@ class IncrementalQualityTest extends QualityFixture {
         .as("phones 12<id> for every 29th id, nulls excluded").isPositive();
   }
 
+  static final String DIVERGENCE = """
+      name: divergence
+      expectations:
+        - type: expect_column_kl_divergence_to_be_less_than
+          kwargs: {column: amount, partition_object: {bins: [0, 250, 500, 1000], weights: [0.25, 0.25, 0.5]},
+                   threshold: 0.1}
+        - type: expect_column_values_to_match_json_schema
+          kwargs: {column: phone, json_schema: {type: integer, maximum: 13000000000}}
+      """;
+
+  @Test
+  void divergenceBinsAndSchemaCountsAddUpAcrossFeeds() throws Exception {
+    for (int rows : new int[] {500, 300}) {
+      LandingResult landed = feed(rows, false);
+      runner().run(table("contributions"), landed.snapshotId(), suite(DIVERGENCE), QualityRunner.Scope.FEED);
+    }
+    QualityReport added = tableRun(DIVERGENCE, true);
+    QualityReport scanned = tableRun(DIVERGENCE, false);
+    assertThat(added.validation().meta()).containsEntry("incremental", true);
+    assertThat(scanned.validation().meta()).containsEntry("incremental", false);
+    for (int i = 0; i < 2; i++) {
+      sameResult(json(added.validation().results().get(i)), json(scanned.validation().results().get(i)),
+          "expectation " + i);
+    }
+    assertThat(json(added.validation().results().get(0)).at("/result/observed_value").asDouble()).isPositive();
+    assertThat(json(added.validation().results().get(1)).at("/result/unexpected_count").asLong()).isPositive();
+  }
+
   static final int SUITE_SIZE = 7;
   static final int MEDIAN = 6;
 

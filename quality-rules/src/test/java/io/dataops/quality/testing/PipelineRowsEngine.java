@@ -1,0 +1,18 @@
+package io.dataops.quality.testing;
+
+import io.dataops.pipelines.definition.RowsQuery;
+import io.dataops.quality.expect.RowsQueryEngine;
+import java.nio.file.Path;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+
+/** Pipelines' SQL engine for this module's tests, as the platform provides it (PipelineSqlRows). */
+public final class PipelineRowsEngine implements RowsQueryEngine {
+  @Override
+  public Rows run(Table table, Snapshot snapshot, Schema schema, String alias, String sql, String source, int line,
+      int limit, Path spill) {
+    RowsQuery.Rows r = RowsQuery.run(table, snapshot, schema, alias, sql, source, line, limit, spill);
+    return new Rows(r.columns(), r.rows(), r.count(), r.carried());
+  }
+}
