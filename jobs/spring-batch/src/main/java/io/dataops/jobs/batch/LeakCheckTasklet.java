@@ -1,6 +1,5 @@
 package io.dataops.jobs.batch;
 
-import io.dataops.core.BadInputException;
 import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.definition.BoundPipeline.BoundInput;
 import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
@@ -27,7 +26,7 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  */
 final class LeakCheckTasklet implements Tasklet {
   /** A leak: the pipeline's policies let personal data through. */
-  static final class LeakDetected extends BadInputException {
+  static final class LeakDetected extends io.dataops.pipelines.privacy.LeakDetectedException {
     LeakDetected(String message) {
       super(message);
     }

@@ -278,6 +278,7 @@ class SpringBatchExecutorTest extends PipelineFixture {
     BoundPipeline p = bind(leaky);
     assertThat(p.inputs().get(0).personal()).containsOnlyKeys("visitor", "visitor_id_card");
     assertThatThrownBy(() -> executor(RunSettings.defaults()).run(p))
+        .isInstanceOf(io.dataops.pipelines.privacy.LeakDetectedException.class)
         .hasMessage("leak check failed, nothing was published: note: 1 values equal raw personal data; note: 1 values "
             + "contain an ID or mobile number (give those columns a policy that hides the value)");
     Table product = lakehouse.load(ProductTables.id("visit-notes"));
