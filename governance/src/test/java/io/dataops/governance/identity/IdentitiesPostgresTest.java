@@ -8,8 +8,11 @@ import io.dataops.core.audit.AuditSink;
 import io.dataops.core.testing.PostgresServer;
 import io.dataops.governance.db.GovernanceDatabase;
 import io.dataops.governance.testing.Sql;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -17,16 +20,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Identities on PostgreSQL (production): the same migrations, and bootstrap serialized by an advisory lock. */
 class IdentitiesPostgresTest {
   @Test
-  void identitiesWorkTheSameOnPostgresql() {
+  void identitiesWorkTheSameOnPostgresql() throws Exception {
     String url = PostgresServer.newDatabase("gov_ids_" + System.nanoTime());
     Identities ids = new Identities(new GovernanceDatabase(url, "postgres", ""), AuditSink.NONE);
     assertThat(new Sql(url, "postgres", "").column("SELECT version FROM flyway_governance_history WHERE success"
-        + " AND version <> '0' ORDER BY installed_rank")).containsExactly("1", "2", "3");
+        + " AND version <> '0' ORDER BY installed_rank")).containsExactlyElementsOf(migrationVersions());
 
     ids.bootstrap("root");
     ids.createOrganization("futian-data-operator", "福田数据运营公司", OrganizationKind.OPERATOR);
@@ -39,6 +43,15 @@ class IdentitiesPostgresTest {
         .hasMessageContaining("was revoked at");
     assertThatThrownBy(() -> ids.createUser("alice", "futian-data-operator", Set.of(Role.OPERATOR)))
         .hasMessage("user alice exists already");
+  }
+
+  /** Every migration governance ships, in order: all of them ran, once each, on a new database. */
+  private static List<String> migrationVersions() throws Exception {
+    Path folder = Path.of(IdentitiesPostgresTest.class.getResource("/db/migration/governance/common").toURI());
+    try (Stream<Path> files = Files.list(folder)) {
+      return files.map(f -> f.getFileName().toString()).filter(n -> n.matches("V\\d+__.*\\.sql"))
+          .map(n -> n.substring(1, n.indexOf("__"))).sorted(Comparator.comparingInt(Integer::parseInt)).toList();
+    }
   }
 
   @Test

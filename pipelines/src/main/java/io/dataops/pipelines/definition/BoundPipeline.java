@@ -30,8 +30,8 @@ public record BoundPipeline(
   public record BoundInput(String alias, TableIdentifier table, long snapshotId, Map<String, ColumnType> columns,
       Map<String, Personal> personal, String filter) {}
 
-  /** A column's type: {@link ValueType} plus precision and scale for decimals. */
-  public record ColumnType(ValueType type, int precision, int scale) {
+  /** A column's type: {@link ValueType} plus precision and scale for decimals (shipped to an engine's tasks). */
+  public record ColumnType(ValueType type, int precision, int scale) implements java.io.Serializable {
     public static ColumnType of(ValueType t) {
       return new ColumnType(t, 0, 0);
     }

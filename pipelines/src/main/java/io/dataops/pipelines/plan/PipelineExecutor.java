@@ -30,5 +30,12 @@ public interface PipelineExecutor {
     }
 
     PipelineExecutor create(ExecutorEnvironment environment);
+
+    /**
+     * Refuses, with the pipeline file's name and line ({@link io.dataops.pipelines.definition.PipelineException}),
+     * what this engine cannot run with the same meaning as every other engine; called when a pipeline is validated
+     * for this engine and before it runs on it. Nothing by default.
+     */
+    default void validate(io.dataops.pipelines.definition.BoundPipeline pipeline) {}
   }
 }

@@ -173,13 +173,8 @@ public final class AnonymityCheck implements AutoCloseable {
     /** Saves the decision (not the report) so that a restarted job's second pass can use it without a first pass. */
     public void writeTo(java.nio.file.Path file) {
       java.nio.file.Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      try (java.io.DataOutputStream out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(
-          OwnerOnly.newOutputStream(tmp), 1 << 16))) {
-        out.writeBoolean(listsKept);
-        out.writeInt(classes.n);
-        for (int i = 0; i < 2 * classes.n; i++) {
-          out.writeLong(classes.a[i]);
-        }
+      try (java.io.OutputStream out = OwnerOnly.newOutputStream(tmp)) {
+        writeTo(out);
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
@@ -191,18 +186,34 @@ public final class AnonymityCheck implements AutoCloseable {
       }
     }
 
+    /** The decision (not the report) as a stream: for parallel tasks that read it from shared storage. */
+    public void writeTo(java.io.OutputStream stream) throws java.io.IOException {
+      java.io.DataOutputStream out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(stream, 1 << 16));
+      out.writeBoolean(listsKept);
+      out.writeInt(classes.n);
+      for (int i = 0; i < 2 * classes.n; i++) {
+        out.writeLong(classes.a[i]);
+      }
+      out.flush();
+    }
+
     public static Verdict readFrom(java.nio.file.Path file, PrivacyReport report) {
-      try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(
-          java.nio.file.Files.newInputStream(file), 1 << 16))) {
-        boolean listsKept = in.readBoolean();
-        LongPairs pairs = new LongPairs();
-        for (int i = in.readInt(); i > 0; i--) {
-          pairs.add(in.readLong(), in.readLong());
-        }
-        return new Verdict(pairs, listsKept, report);
+      try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+        return readFrom(in, report);
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
+    }
+
+    /** A decision {@link #writeTo(java.io.OutputStream)} wrote, with the report it goes with. */
+    public static Verdict readFrom(java.io.InputStream stream, PrivacyReport report) throws java.io.IOException {
+      java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(stream, 1 << 16));
+      boolean listsKept = in.readBoolean();
+      LongPairs pairs = new LongPairs();
+      for (int i = in.readInt(); i > 0; i--) {
+        pairs.add(in.readLong(), in.readLong());
+      }
+      return new Verdict(pairs, listsKept, report);
     }
   }
 

@@ -34,7 +34,30 @@ public final class LeakCheck {
    * from which a raw identifier can be rebuilt.
    */
   public record Result(boolean passed, Map<String, Long> equalToRaw, Map<String, Long> identifierShaped,
-      Map<String, Long> rebuildable, long rawValues, long candidates, boolean tooManyCandidates, long valuesChecked) {}
+      Map<String, Long> rebuildable, long rawValues, long candidates, boolean tooManyCandidates, long valuesChecked) {
+
+    /**
+     * Why a run with this result must fail, naming columns and counts only (never a value), as every engine reports
+     * it; null when the check passed.
+     */
+    public String failure() {
+      if (passed) {
+        return null;
+      }
+      List<String> problems = new java.util.ArrayList<>();
+      equalToRaw.forEach((c, n) -> problems.add(c + ": " + n + " values equal raw personal data"));
+      identifierShaped.forEach((c, n) -> problems.add(c + ": " + n + " values contain an ID or mobile number"));
+      if (rebuildable != null) {
+        rebuildable.forEach((c, n) -> problems.add(c + ": " + n + " values give back a raw ID or bank card "
+            + "number through its check character"));
+      }
+      if (tooManyCandidates) {
+        problems.add("more than " + MAX_CANDIDATES + " values matched raw personal data");
+      }
+      return "leak check failed, nothing was published: " + String.join("; ", problems)
+          + " (give those columns a policy that hides the value)";
+    }
+  }
 
   public static final int MAX_CANDIDATES = 1 << 20;
 
@@ -255,6 +278,128 @@ public final class LeakCheck {
     confirmed = true;
   }
 
+  /**
+   * What this check found so far, to be merged into one check elsewhere ({@link #merge}): the values it tested, the
+   * identifier shapes per column and its candidates as hashes with their columns — never a value, so parallel parts
+   * of an engine may ship them. The candidates' texts stay here.
+   */
+  public Findings findings() {
+    synchronized (candidates) {
+      return new Findings(columns.size(), valuesChecked, shaped.clone(), candidates.copy(), overflow);
+    }
+  }
+
+  /**
+   * Adds another check's findings over the same product columns: the merge of the parts' findings gives the result
+   * one check over all the values would give (the order values were tested in does not count).
+   */
+  public void merge(Findings other) {
+    if (other.columns() != columns.size()) {
+      throw new IllegalArgumentException("findings over " + other.columns() + " columns cannot merge into a check over "
+          + columns.size());
+    }
+    valuesChecked += other.valuesChecked();
+    synchronized (shaped) {
+      for (int c = 0; c < shaped.length; c++) {
+        shaped[c] += other.shaped()[c];
+      }
+    }
+    synchronized (candidates) {
+      overflow |= other.overflow();
+      long[] h = other.candidates();
+      for (int i = 0; i < h.length / 3; i++) {
+        if (candidates.size() < MAX_CANDIDATES) {
+          candidates.add(h[3 * i], h[3 * i + 1], (int) (h[3 * i + 2] >> 1), (h[3 * i + 2] & 1) != 0);
+        } else {
+          overflow = true;
+        }
+      }
+    }
+  }
+
+  /** The distinct candidate hashes (h1, h2 pairs, sorted), for an engine to look up among hashes of raw values. */
+  public long[] candidateHashes() {
+    synchronized (candidates) {
+      return candidates.distinctHashes();
+    }
+  }
+
+  /** Confirms the candidates whose hash is that of a raw value (found by an engine that hashed the raw values). */
+  public void confirmHash(long h1, long h2) {
+    synchronized (candidates) {
+      candidates.mark(h1, h2);
+    }
+    confirmed = true;
+  }
+
+  /** The hash a raw value is looked up by, as {@link #confirm} computes it; null for values too short to compare. */
+  public static Hash128 rawHash(ValueKey key, Object value) {
+    String text = ValueType.text(value);
+    if (text == null || text.codePointCount(0, text.length()) < 2) {
+      return null;
+    }
+    return key.reset().add(text).hash();
+  }
+
+  /** The same for a raw text value given as its UTF-8 bytes. */
+  public static Hash128 rawHashUtf8(ValueKey key, byte[] utf8, int length) {
+    if (LeakFilter.codePoints(utf8, length) < 2) {
+      return null;
+    }
+    return key.reset().addUtf8(utf8, length).hash();
+  }
+
+  /**
+   * A part's findings: the product's column count, values tested, identifier shapes per column, and candidates as
+   * triples (h1, h2, column &lt;&lt; 1 | rebuilt). Written as bytes ({@link #toBytes}) to travel between processes.
+   */
+  public record Findings(int columns, long valuesChecked, long[] shaped, long[] candidates, boolean overflow) {
+    private static final int VERSION = 1;
+
+    public byte[] toBytes() {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+        out.writeInt(VERSION);
+        out.writeInt(columns);
+        out.writeLong(valuesChecked);
+        out.writeBoolean(overflow);
+        for (long n : shaped) {
+          out.writeLong(n);
+        }
+        out.writeInt(candidates.length);
+        for (long v : candidates) {
+          out.writeLong(v);
+        }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      return bytes.toByteArray();
+    }
+
+    public static Findings fromBytes(byte[] bytes) {
+      try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+        int version = in.readInt();
+        if (version != VERSION) {
+          throw new IllegalArgumentException("leak check findings of format " + version + ", not " + VERSION);
+        }
+        int columns = in.readInt();
+        long checked = in.readLong();
+        boolean overflow = in.readBoolean();
+        long[] shaped = new long[columns];
+        for (int c = 0; c < columns; c++) {
+          shaped[c] = in.readLong();
+        }
+        long[] candidates = new long[in.readInt()];
+        for (int i = 0; i < candidates.length; i++) {
+          candidates[i] = in.readLong();
+        }
+        return new Findings(columns, checked, shaped, candidates, overflow);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("unreadable leak check findings", e);
+      }
+    }
+  }
+
   public Result result() {
     if (candidates.size() > 0 && (!confirmed || overflow)) {
       // Unconfirmed candidates count as leaks: the check never passes on a guess.
@@ -366,6 +511,34 @@ public final class LeakCheck {
       hit = hit2;
       rebuilt = rebuilt2;
       sorted = true;
+    }
+
+    /** Every candidate as (h1, h2, column << 1 | rebuilt). */
+    long[] copy() {
+      long[] out = new long[3 * n];
+      for (int i = 0; i < n; i++) {
+        out[3 * i] = h[2 * i];
+        out[3 * i + 1] = h[2 * i + 1];
+        out[3 * i + 2] = ((long) col[i] << 1) | (rebuilt[i] ? 1 : 0);
+      }
+      return out;
+    }
+
+    /** The distinct hashes, sorted, as (h1, h2) pairs. */
+    long[] distinctHashes() {
+      if (!sorted) {
+        sort();
+      }
+      long[] out = new long[2 * n];
+      int m = 0;
+      for (int i = 0; i < n; i++) {
+        if (m == 0 || out[2 * m - 2] != h[2 * i] || out[2 * m - 1] != h[2 * i + 1]) {
+          out[2 * m] = h[2 * i];
+          out[2 * m + 1] = h[2 * i + 1];
+          m++;
+        }
+      }
+      return Arrays.copyOf(out, 2 * m);
     }
 
     void countMarked(long[] equal, long[] fromRebuild) {

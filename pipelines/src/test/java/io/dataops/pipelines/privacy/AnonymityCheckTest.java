@@ -142,4 +142,23 @@ class AnonymityCheckTest {
       assertThat(files).as("scratch files removed").isEmpty();
     }
   }
+
+  @Test
+  void aVerdictWrittenToAStreamDecidesTheSameRows() throws Exception {
+    AnonymityCheck check = new AnonymityCheck(2, null, null, null, List.of("street"), Map.of(), dir, 1 << 20);
+    for (String street : List.of("华富", "华富", "莲花", "香蜜湖", "香蜜湖", "香蜜湖")) {
+      check.add(new Object[] {street}, null, 1);
+    }
+    AnonymityCheck.Verdict verdict = check.finish();
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    verdict.writeTo(bytes);
+    AnonymityCheck.Verdict read = AnonymityCheck.Verdict.readFrom(new java.io.ByteArrayInputStream(bytes.toByteArray()),
+        verdict.report());
+    for (String street : List.of("华富", "莲花", "香蜜湖", "福保")) {
+      assertThat(read.suppressed(new Object[] {street})).as(street)
+          .isEqualTo(verdict.suppressed(new Object[] {street}));
+    }
+    assertThat(read.suppressed(new Object[] {"莲花"})).isTrue();
+    assertThat(read.report()).isEqualTo(verdict.report());
+  }
 }

@@ -149,4 +149,49 @@ class LeakCheckTest {
     exempt.check(new Object[] {"44030419850307123*"});
     assertThat(exempt.result().passed()).as("a column that encrypts on purpose is not tested").isTrue();
   }
+
+  @Test
+  void findingsOfPartsMergedAndConfirmedByHashGiveTheSingleCheck() {
+    List<String> columns = List.of("name", "note", "code");
+    List<Object[]> rows = List.of(new Object[] {"张三丰", "电话 13912345678", "x1"},
+        new Object[] {"张*丰", "广东省深圳市福田区华富街道莲花一村12栋", "44030419850307123X"},
+        new Object[] {"李四", null, "440304198503071231"}, new Object[] {"张三丰", "ok", "440304*********1231"});
+    LeakCheck single = check(columns, new boolean[3], 1 << 20);
+    rows.forEach(single::check);
+    LeakCheck.Result expected = finish(single);
+    assertThat(expected.passed()).isFalse();
+
+    LeakFilter filter = new LeakFilter(RAW.size(), 1 << 20);
+    RAW.forEach(filter::add);
+    LeakCheck a = new LeakCheck(columns, new boolean[3], filter);
+    LeakCheck b = new LeakCheck(columns, new boolean[3], filter);
+    a.check(rows.get(0));
+    a.check(rows.get(2));
+    b.check(rows.get(1));
+    b.check(rows.get(3));
+    LeakCheck merged = new LeakCheck(columns, new boolean[3], filter);
+    merged.merge(LeakCheck.Findings.fromBytes(a.findings().toBytes()));
+    merged.merge(LeakCheck.Findings.fromBytes(b.findings().toBytes()));
+    assertThat(merged.needsConfirmation()).isTrue();
+    // An engine hashes the raw values where they are and reports those among the candidates' hashes.
+    long[] candidates = merged.candidateHashes();
+    ValueKey key = new ValueKey();
+    for (String raw : RAW) {
+      Hash128 h = LeakCheck.rawHash(key, raw);
+      for (int i = 0; i < candidates.length; i += 2) {
+        if (candidates[i] == h.h1 && candidates[i + 1] == h.h2) {
+          merged.confirmHash(h.h1, h.h2);
+        }
+      }
+    }
+    merged.confirmationComplete();
+    assertThat(merged.result()).isEqualTo(expected);
+    assertThat(merged.result().failure()).startsWith("leak check failed, nothing was published: name: 2 values equal "
+        + "raw personal data").doesNotContain("张三丰");
+    byte[] utf8 = RAW.get(2).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Hash128 fromBytes = LeakCheck.rawHashUtf8(new ValueKey(), utf8, utf8.length);
+    Hash128 fromString = LeakCheck.rawHash(new ValueKey(), RAW.get(2));
+    assertThat(new long[] {fromBytes.h1, fromBytes.h2}).containsExactly(fromString.h1, fromString.h2);
+    assertThat(LeakCheck.rawHash(key, "x")).as("too short to be personal data").isNull();
+  }
 }

@@ -31,6 +31,8 @@ final class PipelineCommand {
     private final Cli cli;
     final CommonOptions common;
     @Parameters(index = "0", paramLabel = "FILE") Path file;
+    @Option(names = "--engine", paramLabel = "ENGINE",
+        description = "Also check what this engine must run as every engine does (e.g. flink).") String engine;
 
     Validate(Cli cli) {
       this.cli = cli;
@@ -40,8 +42,12 @@ final class PipelineCommand {
     @Override
     public Integer call() {
       PlatformConfig config = cli.configToRead(common);
+      if (engine != null) {
+        PipelineRuns.checkEngine(engine);
+      }
       try (Lakehouse lh = cli.lakehouse(config)) {
-        BoundPipeline p = new PipelineRuns(config, lh, LandCommand.workers()).validate(file);
+        PipelineRuns runs = new PipelineRuns(config, lh, LandCommand.workers());
+        BoundPipeline p = engine == null ? runs.validate(file) : runs.validate(file, engine);
         ownPipeline(cli, p);
         var grant = GrantServices.coverage(config, p, cli.session().actor(), cli.audit(), "pipeline validate");
         cli.print(common, GrantServices.withCoverage(json(p), grant), text(p) + GrantServices.text(grant));
@@ -53,6 +59,9 @@ final class PipelineCommand {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("file", file.toString());
       m.put("valid", true);
+      if (engine != null) {
+        m.put("engine", engine);
+      }
       m.put("pipeline", p.definition().name());
       m.put("product", p.definition().product());
       m.put("scenario", p.definition().scenario());
@@ -115,6 +124,8 @@ final class PipelineCommand {
     @Parameters(index = "0", paramLabel = "FILE") Path file;
     @Option(names = "--engine", paramLabel = "ENGINE",
         description = "The engine to run on: one this build has (default: the first, spring-batch).") String engine;
+    @Option(names = "--parallelism", paramLabel = "N",
+        description = "Parallel tasks of the engine (flink; default 2).") Integer parallelism;
 
     Run(Cli cli) {
       this.cli = cli;
@@ -129,6 +140,10 @@ final class PipelineCommand {
       }
       cli.know("engine", engine);
       PipelineRuns.checkEngine(engine);
+      if (parallelism != null && (parallelism < 1 || parallelism > 256)) {
+        throw new io.dataops.core.BadInputException("--parallelism is a whole number from 1 to 256, not "
+            + parallelism);
+      }
       PlatformConfig config = cli.config(common);
       PipelineRunResult r;
       try (Lakehouse lh = cli.lakehouse(config)) {
@@ -142,7 +157,7 @@ final class PipelineCommand {
         long total = runs.inputRows(p);
         ProgressListener progress = Progress.on(cli.err, p.definition().name());
         try {
-          r = runs.run(p, engine, rows -> progress.progress(Math.min(rows, total), total, rows),
+          r = runs.run(p, engine, parallelism, rows -> progress.progress(Math.min(rows, total), total, rows),
               verdict -> cli.know("quality", verdict));
         } finally {
           Progress.finish(progress);

@@ -36,6 +36,29 @@ final class Quality {
     return new SuiteRegistry(config.suites()).find(department, dataset);
   }
 
+  /**
+   * Run-time suite parameters from {@code --param NAME=VALUE}: a value that reads as JSON (10, 0.5, true, [1, 2],
+   * "text") is that value; anything else (2024-01-31) is text.
+   */
+  static Map<String, Object> parameters(Map<String, String> given) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    given.forEach((name, value) -> {
+      if (!name.matches("[A-Za-z][A-Za-z0-9_$]*")) {
+        throw new BadInputException("--param " + name + "=...: a parameter name is a letter, then letters, digits, "
+            + "'_' or '$'");
+      }
+      Object v;
+      try {
+        v = Cli.JSON.readValue(value, Object.class);
+      } catch (Exception notJson) {
+        v = value;
+      }
+      out.put(name, v instanceof Double && value.strip().matches("-?\\d+(\\.\\d+)?([eE][+-]?\\d+)?")
+          ? new java.math.BigDecimal(value.strip()) : v);
+    });
+    return out;
+  }
+
   static Map<String, Object> summary(QualityReport r) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("runId", r.runId());

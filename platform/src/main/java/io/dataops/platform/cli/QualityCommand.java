@@ -37,6 +37,9 @@ final class QualityCommand {
     @Option(names = "--feed", description = "Only the rows the snapshot's feed added.") boolean feed;
     @Option(names = "--full", description = "Read the whole table even when the stored states of its feed runs "
         + "could be added up instead.") boolean full;
+    @Option(names = "--param", paramLabel = "NAME=VALUE", description = "A suite parameter for this run (repeatable; "
+        + "overrides the suite's own): a number, true/false, JSON, or text such as a date.")
+    Map<String, String> params = new LinkedHashMap<>();
 
     Run(Cli cli) {
       this.cli = cli;
@@ -55,11 +58,12 @@ final class QualityCommand {
           if (!Files.isRegularFile(suite)) {
             throw new BadInputException("no suite file at " + suite);
           }
-          s = SuiteParser.parse(suite);
+          s = SuiteParser.parse(suite, Quality.parameters(params));
         } else {
-          s = Quality.suiteFor(config, lh, id).map(SuiteRegistry.Registered::suite).orElseThrow(() ->
+          Path registered = Quality.suiteFor(config, lh, id).map(SuiteRegistry.Registered::file).orElseThrow(() ->
               new BadInputException("no suite registered for " + id + ": pass --suite FILE or register one "
                   + "(dataops quality suite register)"));
+          s = SuiteParser.parse(registered, Quality.parameters(params));
         }
         QualityReport r = Quality.runner(lh, config).run(id, snapshot, s,
             feed ? QualityRunner.Scope.FEED : QualityRunner.Scope.TABLE, !full);
@@ -170,7 +174,7 @@ final class QualityCommand {
           if (lh.exists(id)) {
             var facts = new io.dataops.quality.expect.TableFacts(id.toString(), lh.load(id).schema(), null,
                 java.util.List.of(), Map.of(), lh);
-            io.dataops.quality.expect.ExpectationCatalog.compile(SuiteParser.parse(file), facts);
+            io.dataops.quality.expect.ExpectationCatalog.compile(SuiteParser.parseDeferred(file).resolvedOnly(), facts);
           }
         }
         var r = new SuiteRegistry(config.suites()).register(department, dataset, file);

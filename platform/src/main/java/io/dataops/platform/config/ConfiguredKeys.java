@@ -1,11 +1,8 @@
 package io.dataops.platform.config;
 
-import io.dataops.core.BadInputException;
 import io.dataops.core.files.OwnerOnly;
-import io.dataops.pipelines.desensitize.KeyRing;
-import io.dataops.pipelines.desensitize.PolicyException;
+import io.dataops.pipelines.desensitize.ConfiguredKeyRing;
 import java.io.IOException;
-import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -15,10 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import java.util.regex.Pattern;
 
 /**
  * The secret keys that pseudonymization and format-preserving encryption use, by name. A key comes from the
@@ -28,18 +22,13 @@ import java.util.regex.Pattern;
  * {@code default} key (HMAC) and a 128-bit {@code fpe} key (AES/SM4), so the demo runs with real keys that belong to
  * that home. Key material is never logged, printed or put in an exception message.
  */
-public final class ConfiguredKeys implements KeyRing {
-  public static final String ENV_PREFIX = "DATAOPS_KEY_";
-  private static final Pattern HEX = Pattern.compile("(?i)[0-9a-f]+");
+public final class ConfiguredKeys extends ConfiguredKeyRing {
+  public static final String ENV_PREFIX = ConfiguredKeyRing.ENV_PREFIX;
 
-  private final Map<String, String> env;
-  private final Path file;
   private final boolean generated;
-  private Properties fromFile;
 
   private ConfiguredKeys(Map<String, String> env, Path file, boolean generated) {
-    this.env = env;
-    this.file = file;
+    super(env, file, !generated);
     this.generated = generated;
   }
 
@@ -53,44 +42,12 @@ public final class ConfiguredKeys implements KeyRing {
     return new ConfiguredKeys(env, home.resolve("secrets").resolve("keys.properties"), true);
   }
 
+  /** The embedded home's keys file is made, with fresh keys, when it is first needed. */
   @Override
-  public byte[] key(String id) {
-    String envName = ENV_PREFIX + id.toUpperCase(Locale.ROOT).replace('-', '_');
-    String hex = env.get(envName);
-    String where = "environment variable " + envName;
-    if (hex == null || hex.isBlank()) {
-      hex = fileKeys().getProperty(id);
-      where = "keys file " + file + " (entry '" + id + "')";
+  protected void beforeFirstRead() {
+    if (generated && !Files.exists(file())) {
+      createDefaults();
     }
-    if (hex == null || hex.isBlank()) {
-      throw new PolicyException("no key '" + id + "': set " + envName + " to its hex value or add '" + id
-          + " = HEX' to the keys file " + file);
-    }
-    hex = hex.strip();
-    if (!HEX.matcher(hex).matches() || hex.length() % 2 != 0 || hex.length() < 32) {
-      throw new PolicyException("the key '" + id + "' in the " + where + " is not a hex string of at least 16 bytes");
-    }
-    return HexFormat.of().parseHex(hex);
-  }
-
-  private synchronized Properties fileKeys() {
-    if (fromFile == null) {
-      if (generated && !Files.exists(file)) {
-        createDefaults();
-      }
-      Properties p = new Properties();
-      if (Files.isRegularFile(file)) {
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-          p.load(r);
-        } catch (IOException e) {
-          throw new BadInputException("cannot read the keys file " + file + " (" + e.getClass().getSimpleName() + ")");
-        }
-      } else if (!generated) {
-        throw new BadInputException("the keys file " + file + " named by keys.file does not exist");
-      }
-      fromFile = p;
-    }
-    return fromFile;
   }
 
   /** Writes fresh random keys, readable by the owner only; a concurrent creator wins and its keys are used. */
@@ -101,6 +58,7 @@ public final class ConfiguredKeys implements KeyRing {
     random.nextBytes(hmac);
     random.nextBytes(fpe);
     try {
+      Path file = file();
       OwnerOnly.directories(file.getParent());
       Path tmp = Files.createTempFile(file.getParent(), "keys", ".tmp");
       try {
@@ -127,7 +85,7 @@ public final class ConfiguredKeys implements KeyRing {
         Files.deleteIfExists(tmp);
       }
     } catch (IOException e) {
-      throw new IllegalStateException("cannot create the keys file " + file + ": " + e.getClass().getSimpleName(), e);
+      throw new IllegalStateException("cannot create the keys file " + file() + ": " + e.getClass().getSimpleName(), e);
     } finally {
       java.util.Arrays.fill(hmac, (byte) 0);
       java.util.Arrays.fill(fpe, (byte) 0);

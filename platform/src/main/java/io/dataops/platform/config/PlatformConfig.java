@@ -31,14 +31,17 @@ import java.util.TreeMap;
  *                                                       policy may leave in clear (stricter than 6+4, 3+4, 6+4)
  * DATAOPS_DIGEST                 digest                 sm3 (default) or sha256: product content digests (Merkle
  *                                                       roots, seal manifests, destruction certificates)
+ * DATAOPS_FLINK_CLUSTER          flink.cluster          a Flink session cluster's JobManager REST address, host:port
+ *                                                       (default: an in-process mini-cluster per job)
  * </pre>
  *
  * @param keys the secret keys of pseudonymization and format-preserving encryption (see {@link ConfiguredKeys})
  * @param keepLimits the authority's limits on what a policy may leave of an identifier (see {@link KeepLimits})
  * @param digest the digest of product content (SM3, GB/T 32905, unless configured to SHA-256)
+ * @param flinkCluster the Flink engine's session cluster (JobManager REST address), or null for a mini-cluster
  */
 public record PlatformConfig(Path home, LakehouseConfig lakehouse, ConfiguredKeys keys, KeepLimits keepLimits,
-    io.dataops.core.digest.DigestAlgorithm digest) {
+    io.dataops.core.digest.DigestAlgorithm digest, String flinkCluster) {
 
   public static final String PROPERTIES_FILE = "dataops.properties";
   private static final String MASK_LIMIT = "mask.limit.";
@@ -89,7 +92,8 @@ public record PlatformConfig(Path home, LakehouseConfig lakehouse, ConfiguredKey
       throw new BadInputException("digest (DATAOPS_DIGEST) is sm3 or sha256, not '" + digest + "'");
     }
     return new PlatformConfig(home, new LakehouseConfig(uri, user, password, warehouse, Map.of()),
-        ConfiguredKeys.of(home, env, keysFile), keepLimits(env, file, props), algorithm);
+        ConfiguredKeys.of(home, env, keysFile), keepLimits(env, file, props), algorithm,
+        setting(env, file, "DATAOPS_FLINK_CLUSTER", "flink.cluster", null));
   }
 
   /** The platform's limits made stricter by {@code mask.limit.<kind>} settings (the environment winning). */
@@ -122,6 +126,22 @@ public record PlatformConfig(Path home, LakehouseConfig lakehouse, ConfiguredKey
       v = file.getProperty(key);
     }
     return v == null || v.isBlank() ? fallback : v.strip();
+  }
+
+  /**
+   * What the engines are told ({@code ExecutorEnvironment.settings}): the keys file their parallel tasks read keys from
+   * (never a key), the Flink cluster, and the parallelism asked for (null: the engine's default).
+   */
+  public Map<String, String> engineSettings(Integer parallelism) {
+    Map<String, String> m = new java.util.LinkedHashMap<>();
+    m.put("keys.file", keys.file().toAbsolutePath().toString());
+    if (flinkCluster != null) {
+      m.put("flink.cluster", flinkCluster);
+    }
+    if (parallelism != null) {
+      m.put("flink.parallelism", String.valueOf(parallelism));
+    }
+    return m;
   }
 
   public Path contracts() {

@@ -60,6 +60,16 @@ public final class PipelineRuns {
     this.workers = workers;
   }
 
+  /**
+   * Everything that can be checked without running, and what {@code engine} cannot run as every engine does; throws
+   * {@link PipelineException} with file and line.
+   */
+  public BoundPipeline validate(Path file, String engine) {
+    BoundPipeline p = validate(file);
+    Executors.factory(engine).validate(p);
+    return p;
+  }
+
   /** Everything that can be checked without running; throws {@link PipelineException} with file and line. */
   public BoundPipeline validate(Path file) {
     if (!Files.isRegularFile(file)) {
@@ -88,11 +98,14 @@ public final class PipelineRuns {
 
   /** Runs a validated pipeline; {@code progress} is told the transform rows processed after each chunk. */
   public PipelineRunResult run(BoundPipeline p, String engine, LongConsumer progress) {
-    return run(p, engine, progress, verdict -> { });
+    return run(p, engine, null, progress, verdict -> { });
   }
 
-  /** As above; {@code verdicts} is told the quality gate's verdict as soon as there is one, passed or not. */
-  public PipelineRunResult run(BoundPipeline p, String engine, LongConsumer progress,
+  /**
+   * As above, at {@code parallelism} (null: the engine's default); {@code verdicts} is told the quality gate's
+   * verdict as soon as there is one, passed or not.
+   */
+  public PipelineRunResult run(BoundPipeline p, String engine, Integer parallelism, LongConsumer progress,
       Consumer<QualityGate.Verdict> verdicts) {
     checkEngine(engine);
     LakehouseConfig lc = config.lakehouse();
@@ -109,6 +122,9 @@ public final class PipelineRuns {
     Map<String, Object> details = new java.util.LinkedHashMap<>();
     details.put("pipelineSha256", p.definition().sha256());
     details.put("engine", engine);
+    if (parallelism != null) {
+      details.put("parallelism", parallelism);
+    }
     details.put("inputs", p.inputSnapshots()); // the exact snapshots the run reads
     // Which grant covers the run (advisory until the executors enforce it): metering counts the reads against it.
     var coverage = GrantServices.coverage(config, p, actor, audit, "pipeline run");
@@ -116,8 +132,10 @@ public final class PipelineRuns {
     PipelineRunResult r;
     try {
       ExecutorEnvironment env = new ExecutorEnvironment(lakehouse, config.keys(), config.work(), lc.catalogUri(),
-          lc.catalogUser(), lc.catalogPassword(), Map.of(), Map.of(ProductPublisher.class, publisher));
+          lc.catalogUser(), lc.catalogPassword(), config.engineSettings(parallelism),
+          Map.of(ProductPublisher.class, publisher));
       PipelineExecutor executor = Executors.create(engine, env);
+      Executors.factory(engine).validate(p);
       r = executor.run(RunPlan.of(p, config.keys(), executor.engine(), lakehouse), new RunControl(actor, progress));
     } catch (BadInputException refused) {
       details.put("reason", refused.getMessage());

@@ -346,6 +346,11 @@ final class ArrowBatch implements Batch {
     }
 
     @Override
+    public double getDouble(int row) {
+      return v.getBoolean(row) ? 1 : 0;
+    }
+
+    @Override
     public String getString(int row) {
       return Boolean.toString(v.getBoolean(row));
     }

@@ -1,12 +1,12 @@
 package io.dataops.quality.engine;
 
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
 /**
  * Counts the rows that meet, miss or break one expectation's row condition, and sends every breaking row to the
- * failure sink with its reason. Keeps the first {@value #SAMPLES} failures for the report.
+ * failure sink with its reason. Keeps the earliest failures for the report: {@value #SAMPLES} unless the
+ * expectation's result format asks for more.
  */
 public final class ComplianceAnalyzer implements Analyzer<ComplianceAnalyzer.State> {
   public static final int SAMPLES = 20;
@@ -16,14 +16,22 @@ public final class ComplianceAnalyzer implements Analyzer<ComplianceAnalyzer.Sta
   private final String rule;
   private final List<String> columns;
   private final RowCheck check;
+  private final int sampleCap;
 
   /** {@code rule} identifies the row condition across suites and runs (type and arguments). */
   public ComplianceAnalyzer(int expectation, String expectationId, String rule, List<String> columns, RowCheck check) {
+    this(expectation, expectationId, rule, columns, check, SAMPLES);
+  }
+
+  /** {@code sampleCap}: how many of the earliest failing rows to keep for the result. */
+  public ComplianceAnalyzer(int expectation, String expectationId, String rule, List<String> columns, RowCheck check,
+      int sampleCap) {
     this.expectation = expectation;
     this.expectationId = expectationId;
     this.rule = rule;
     this.columns = List.copyOf(columns);
     this.check = check;
+    this.sampleCap = sampleCap;
   }
 
   @Override
@@ -38,8 +46,9 @@ public final class ComplianceAnalyzer implements Analyzer<ComplianceAnalyzer.Sta
       out.writeLong(s.rows);
       out.writeLong(s.missing);
       out.writeLong(s.unexpected);
-      out.writeInt(s.samples.size());
-      for (Sample x : s.samples) {
+      List<Sample> kept = s.samples.list();
+      out.writeInt(kept.size());
+      for (Sample x : kept) {
         writeNullable(out, x.feedId());
         out.writeLong(x.rowNumber());
         writeNullable(out, x.rowKey());
@@ -53,7 +62,7 @@ public final class ComplianceAnalyzer implements Analyzer<ComplianceAnalyzer.Sta
 
   @Override
   public State restore(byte[] bytes, ScanContext context) {
-    State s = new LiveState(context);
+    State s = new LiveState(context, sampleCap);
     try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
       s.rows = in.readLong();
       s.missing = in.readLong();
@@ -89,23 +98,15 @@ public final class ComplianceAnalyzer implements Analyzer<ComplianceAnalyzer.Sta
   static final Comparator<Sample> EARLIEST = Comparator.comparing((Sample s) -> s.feedId() == null ? "" : s.feedId())
       .thenComparingLong(Sample::rowNumber);
 
-  /** Adds the sample if it is among the {@value #SAMPLES} earliest; the list stays sorted. */
-  static void keepEarliest(List<Sample> samples, Sample s) {
-    if (samples.size() == SAMPLES && EARLIEST.compare(s, samples.get(SAMPLES - 1)) >= 0) {
-      return;
-    }
-    int at = java.util.Collections.binarySearch(samples, s, EARLIEST);
-    samples.add(at < 0 ? -at - 1 : at, s);
-    if (samples.size() > SAMPLES) {
-      samples.remove(SAMPLES);
-    }
-  }
-
   public static class State implements AnalyzerState<State> {
     public long rows;
     public long missing;
     public long unexpected;
-    public final List<Sample> samples = new ArrayList<>();
+    public final Samples samples;
+
+    State(int sampleCap) {
+      samples = new Samples(sampleCap);
+    }
 
     @Override
     public State merge(State o) {
@@ -113,7 +114,7 @@ public final class ComplianceAnalyzer implements Analyzer<ComplianceAnalyzer.Sta
       missing += o.missing;
       unexpected += o.unexpected;
       // Threads finish in any order: keep the samples earliest in the files, so reports are reproducible.
-      o.samples.forEach(s -> keepEarliest(samples, s));
+      samples.merge(o.samples);
       return this;
     }
 
@@ -125,7 +126,8 @@ public final class ComplianceAnalyzer implements Analyzer<ComplianceAnalyzer.Sta
   private static final class LiveState extends State {
     final ScanContext context;
 
-    LiveState(ScanContext context) {
+    LiveState(ScanContext context, int sampleCap) {
+      super(sampleCap);
       this.context = context;
     }
   }
@@ -142,7 +144,7 @@ public final class ComplianceAnalyzer implements Analyzer<ComplianceAnalyzer.Sta
 
   @Override
   public State newState(ScanContext context) {
-    return new LiveState(context);
+    return new LiveState(context, sampleCap);
   }
 
   @Override
@@ -164,7 +166,7 @@ public final class ComplianceAnalyzer implements Analyzer<ComplianceAnalyzer.Sta
       String feed = batch.feedId(i);
       long rowNumber = batch.sourceRowNumber(i);
       String key = batch.rowKey(i);
-      keepEarliest(state.samples, new Sample(feed, rowNumber, key, shown));
+      state.samples.add(new Sample(feed, rowNumber, key, shown));
       ctx.failures().fail(expectation, key, feed, rowNumber, check.reason(batch, i), shown);
     }
   }

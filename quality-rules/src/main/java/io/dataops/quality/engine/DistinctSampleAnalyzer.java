@@ -1,28 +1,32 @@
 package io.dataops.quality.engine;
 
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * The distinct values of a categorical column, up to a cap: enough to list them in a report and compare them with
- * a set. Beyond the cap the column is not categorical and the state says so.
+ * The distinct values of a categorical column and how often each occurs, up to a cap: enough to list them in a
+ * report and compare them with a set (GX's value counts). Beyond the cap the column is not categorical and the state
+ * says so.
  */
 public record DistinctSampleAnalyzer(String column, int cap) implements Analyzer<DistinctSampleAnalyzer.State> {
 
   public static final class State implements AnalyzerState<State> {
     private final int cap;
-    public final Set<String> values = new LinkedHashSet<>();
+    /** Value (as {@link ColumnView#getString}) to number of rows holding it. */
+    public final Map<String, Long> counts = new LinkedHashMap<>();
+    public final Set<String> values = counts.keySet();
     public boolean overflowed;
 
     State(int cap) {
       this.cap = cap;
     }
 
-    void add(String v) {
-      if (!overflowed && values.add(v) && values.size() > cap) {
+    void add(String v, long n) {
+      if (!overflowed && counts.merge(v, n, Long::sum) == n && counts.size() > cap) {
         overflowed = true;
-        values.clear();
+        counts.clear();
       }
     }
 
@@ -30,9 +34,9 @@ public record DistinctSampleAnalyzer(String column, int cap) implements Analyzer
     public State merge(State other) {
       if (other.overflowed) {
         overflowed = true;
-        values.clear();
+        counts.clear();
       } else {
-        other.values.forEach(this::add);
+        other.counts.forEach(this::add);
       }
       return this;
     }
@@ -58,7 +62,7 @@ public record DistinctSampleAnalyzer(String column, int cap) implements Analyzer
     ColumnView c = batch.column(column);
     for (int i = 0, n = batch.size(); i < n && !state.overflowed; i++) {
       if (!c.isNull(i)) {
-        state.add(c.getString(i));
+        state.add(c.getString(i), 1);
       }
     }
   }

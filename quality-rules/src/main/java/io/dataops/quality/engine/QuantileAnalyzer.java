@@ -33,6 +33,32 @@ public record QuantileAnalyzer(String column) implements Analyzer<QuantileAnalyz
       return sketch.isEmpty() ? Double.NaN : sketch.getQuantile(rank);
     }
 
+    /**
+     * The median as Great Expectations computes it: the middle value, or the mean of the two middle values of an
+     * even count ([1, 2, 3, 4] gives 2.5). Exact while the sketch holds every value; else from its weighted items.
+     */
+    public double median() {
+      if (sketch.isEmpty()) {
+        return Double.NaN;
+      }
+      long n = sketch.getN();
+      long lower = (n - 1) / 2;
+      long upper = n / 2;
+      double a = Double.NaN;
+      long seen = 0;
+      DoublesSortedViewIterator it = sketch.getSortedView().iterator();
+      while (it.next()) {
+        seen += it.getWeight();
+        if (Double.isNaN(a) && lower < seen) {
+          a = it.getQuantile();
+        }
+        if (upper < seen) {
+          return (a + it.getQuantile()) / 2;
+        }
+      }
+      return a;
+    }
+
     public double rankError() {
       return sketch.getNormalizedRankError(false);
     }

@@ -27,6 +27,17 @@ public final class ReferenceAnalyzer implements Analyzer<ReferenceAnalyzer.State
     this.referenceColumn = referenceColumn;
   }
 
+  private int sampleCap = ComplianceAnalyzer.SAMPLES;
+
+  /** Keeps at least {@code n} of the earliest failing rows for the result (its expectations' result formats). */
+  public void keepSamples(int n) {
+    sampleCap = Math.max(sampleCap, n);
+  }
+
+  public int sampleCap() {
+    return sampleCap;
+  }
+
   public void displayWith(BiFunction<String, String, String> masking) {
     this.mask = masking;
   }
@@ -43,11 +54,12 @@ public final class ReferenceAnalyzer implements Analyzer<ReferenceAnalyzer.State
     public long unexpected;
     public long referenceValues;
     public Long referenceSnapshot;
-    public final List<ComplianceAnalyzer.Sample> samples = new ArrayList<>();
+    public final Samples samples;
 
     State(ReferenceAnalyzer owner, ScanContext context) {
       this.owner = owner;
       this.context = context;
+      this.samples = new Samples(owner.sampleCap);
       this.records = new SortedValueRecords(context.spillDirectory(), context.spillBudgetBytes());
     }
 
@@ -141,8 +153,7 @@ public final class ReferenceAnalyzer implements Analyzer<ReferenceAnalyzer.State
   private void report(State state, SortedValueRecords.View p) {
     String shown = mask.apply(column, KeyRendering.render(type, p.buf, p.valueOffset(), p.valueLength()));
     RowLocator.Ref ref = state.context.rowLocator().decode(p.buf, p.locatorOffset(), shown);
-    ComplianceAnalyzer.keepEarliest(state.samples,
-        new ComplianceAnalyzer.Sample(ref.feedId(), ref.rowNumber(), ref.rowKey(), shown));
+    state.samples.add(new ComplianceAnalyzer.Sample(ref.feedId(), ref.rowNumber(), ref.rowKey(), shown));
     state.context.failures().fail(expectation, ref.rowKey(), ref.feedId(), ref.rowNumber(),
         "the value does not occur in " + reference.name() + "." + referenceColumn, shown);
   }

@@ -8,8 +8,8 @@ import org.apache.iceberg.types.Type;
 /**
  * Groups the non-null values of one column (or the value tuples of several) exactly: how many distinct values,
  * how many occur once, which rows hold a value that occurs more than once. Values are sorted in bounded memory
- * (spilling sorted runs to disk), never kept in a hash set that grows with the data. Rows where every column is
- * null are left out (Great Expectations' default for compound uniqueness).
+ * (spilling sorted runs to disk), never kept in a hash set that grows with the data. Which rows are left out is
+ * GX's {@code ignore_row_if}: by default those where every column is null.
  */
 public final class ValueGroupsAnalyzer implements Analyzer<ValueGroupsAnalyzer.State> {
   private static final byte NULL_PART = 0;
@@ -18,13 +18,22 @@ public final class ValueGroupsAnalyzer implements Analyzer<ValueGroupsAnalyzer.S
   private final List<String> columns;
   private final List<Type> types;
   private final boolean withRows;
+  private final Ignore ignore;
   private final List<Integer> duplicateListeners = new ArrayList<>();
   private BiFunction<String, String, String> mask = (c, v) -> v;
 
+  /** GX's {@code ignore_row_if} for multicolumn expectations. */
+  public enum Ignore { ALL_VALUES_ARE_MISSING, ANY_VALUE_IS_MISSING, NEVER }
+
   public ValueGroupsAnalyzer(List<String> columns, List<Type> types, boolean withRows) {
+    this(columns, types, withRows, Ignore.ALL_VALUES_ARE_MISSING);
+  }
+
+  public ValueGroupsAnalyzer(List<String> columns, List<Type> types, boolean withRows, Ignore ignore) {
     this.columns = List.copyOf(columns);
     this.types = List.copyOf(types);
     this.withRows = withRows;
+    this.ignore = ignore;
   }
 
   /** Every row holding a duplicated value is reported as a failure of this expectation. */
@@ -34,6 +43,17 @@ public final class ValueGroupsAnalyzer implements Analyzer<ValueGroupsAnalyzer.S
 
   public List<Integer> listeners() {
     return List.copyOf(duplicateListeners);
+  }
+
+  private int sampleCap = ComplianceAnalyzer.SAMPLES;
+
+  /** Keeps at least {@code n} of the earliest failing rows for the result (its expectations' result formats). */
+  public void keepSamples(int n) {
+    sampleCap = Math.max(sampleCap, n);
+  }
+
+  public int sampleCap() {
+    return sampleCap;
   }
 
   /** How values are shown (the run masks personal columns). */
@@ -49,7 +69,7 @@ public final class ValueGroupsAnalyzer implements Analyzer<ValueGroupsAnalyzer.S
     public long distinct;
     public long singletons;
     public long duplicateRows;
-    public final List<ComplianceAnalyzer.Sample> samples = new ArrayList<>();
+    public final Samples samples;
     final KeyBuffer key = new KeyBuffer();
     final KeyBuffer locator = new KeyBuffer();
     final RowLocator.Cursor cursor = new RowLocator.Cursor();
@@ -57,6 +77,7 @@ public final class ValueGroupsAnalyzer implements Analyzer<ValueGroupsAnalyzer.S
     State(ValueGroupsAnalyzer owner, ScanContext context) {
       this.owner = owner;
       this.context = context;
+      this.samples = new Samples(owner.sampleCap);
       this.records = new SortedValueRecords(context.spillDirectory(), context.spillBudgetBytes());
     }
 
@@ -133,8 +154,7 @@ public final class ValueGroupsAnalyzer implements Analyzer<ValueGroupsAnalyzer.S
       int locatorOffset) {
     String shown = render(java.util.Arrays.copyOfRange(valueBuf, valueOffset, valueOffset + valueLength));
     RowLocator.Ref ref = state.context.rowLocator().decode(locatorBuf, locatorOffset, shown);
-    ComplianceAnalyzer.keepEarliest(state.samples,
-        new ComplianceAnalyzer.Sample(ref.feedId(), ref.rowNumber(), ref.rowKey(), shown));
+    state.samples.add(new ComplianceAnalyzer.Sample(ref.feedId(), ref.rowNumber(), ref.rowKey(), shown));
     for (int expectation : duplicateListeners) {
       state.context.failures().fail(expectation, ref.rowKey(), ref.feedId(), ref.rowNumber(),
           columns.size() == 1 ? "the value occurs more than once in " + columns.get(0)
@@ -144,7 +164,8 @@ public final class ValueGroupsAnalyzer implements Analyzer<ValueGroupsAnalyzer.S
 
   @Override
   public String key() {
-    return "ValueGroups(" + String.join(",", columns) + (withRows ? "|rows" : "") + ")";
+    return "ValueGroups(" + String.join(",", columns) + (withRows ? "|rows" : "")
+        + (ignore == Ignore.ALL_VALUES_ARE_MISSING ? "" : "|" + ignore) + ")";
   }
 
   @Override
@@ -168,13 +189,15 @@ public final class ValueGroupsAnalyzer implements Analyzer<ValueGroupsAnalyzer.S
     KeyBuffer locator = state.locator;
     RowLocator rows = withRows ? state.context.rowLocator() : null;
     boolean keyIsValue = rows != null && rows.keyIs(columns);
-    boolean single = views.length == 1;
+    boolean single = untagged();
     for (int i = 0; i < n; i++) {
       key.clear();
       boolean anyValue = false;
+      boolean anyNull = false;
       for (ColumnView v : views) {
         if (v.isNull(i)) {
           key.put(NULL_PART);
+          anyNull = true;
           continue;
         }
         anyValue = true;
@@ -190,7 +213,7 @@ public final class ValueGroupsAnalyzer implements Analyzer<ValueGroupsAnalyzer.S
           key.setInt(lengthAt, key.length() - start);
         }
       }
-      if (!anyValue) {
+      if (ignore == Ignore.ANY_VALUE_IS_MISSING ? anyNull : !anyValue && ignore == Ignore.ALL_VALUES_ARE_MISSING) {
         continue;
       }
       state.values++;
@@ -202,9 +225,14 @@ public final class ValueGroupsAnalyzer implements Analyzer<ValueGroupsAnalyzer.S
     }
   }
 
+  /** One column whose nulls are left out: its key is the value's bytes alone (else tagged parts, nulls included). */
+  private boolean untagged() {
+    return columns.size() == 1 && ignore != Ignore.NEVER;
+  }
+
   /** Turns grouping bytes back into the value, as a report may show it. */
   String render(byte[] keyBytes) {
-    if (columns.size() == 1) {
+    if (untagged()) {
       return mask.apply(columns.get(0), KeyRendering.render(types.get(0), keyBytes, 0, keyBytes.length));
     }
     StringBuilder sb = new StringBuilder("(");

@@ -42,13 +42,34 @@ final class Args {
     return new SuiteException(source, kwarg == null ? e.line() : e.lineOf(kwarg), e.type() + ": " + problem);
   }
 
+  /**
+   * What Great Expectations raises while validating (not while reading the suite): the expectation fails with
+   * {@code exception_info}, or, with {@code catch_exceptions: false}, the suite is refused at the argument's line.
+   */
+  Raised error(String kwarg, String message) {
+    return new Raised(kwarg, message);
+  }
+
+  /** {@code catch_exceptions}: GX's default for a validation run is to catch and report. */
+  boolean catchExceptions() {
+    Object v = e.kwargs().get("catch_exceptions");
+    return !(v instanceof Boolean b) || b;
+  }
+
+  /** An error Great Expectations reports in the result rather than refusing the suite. */
+  static final class Raised extends RuntimeException {
+    final String kwarg;
+
+    Raised(String kwarg, String message) {
+      super(message, null, false, false);
+      this.kwarg = kwarg;
+    }
+  }
+
   /** After reading the arguments: anything left over is a mistake (a typo in a name, or an unsupported option). */
   void noOthers() {
     for (String k : e.kwargs().keySet()) {
       if (!used.contains(k) && !COMMON.contains(k)) {
-        if (k.equals("row_condition") || k.equals("condition_parser")) {
-          throw fail(k, "row_condition is not supported; filter in a pipeline or split the suite");
-        }
         Set<String> known = new TreeSet<>(used);
         throw fail(k, "unknown argument '" + k + "'" + (known.isEmpty() ? "" : " (it takes: " + String.join(", ", known) + ")"));
       }
@@ -151,6 +172,51 @@ final class Args {
       throw fail(name, "argument '" + name + "' must be a list");
     }
     return (List<Object>) l;
+  }
+
+  /** {@code result_format}: a level's name, or an object with {@code result_format} and its options. */
+  ResultFormat resultFormat() {
+    Object v = e.kwargs().get("result_format");
+    if (v == null) {
+      return ResultFormat.BASIC;
+    }
+    Map<?, ?> m = v instanceof Map<?, ?> map ? map : Map.of("result_format", v);
+    Object level = m.get("result_format");
+    if (level == null) {
+      throw fail("result_format", "If configuring result format with a dictionary, the key 'result_format' must be "
+          + "present.");
+    }
+    ResultFormat.Level l;
+    try {
+      l = ResultFormat.Level.valueOf(String.valueOf(level).toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException ex) {
+      throw fail("result_format", "unknown result_format '" + level + "' (expected BOOLEAN_ONLY, BASIC, SUMMARY or "
+          + "COMPLETE)");
+    }
+    for (Object key : m.keySet()) {
+      if (!Set.of("result_format", "partial_unexpected_count", "include_unexpected_rows", "exclude_unexpected_values",
+          "unexpected_index_column_names", "return_unexpected_index_query").contains(key)) {
+        throw fail("result_format", "result_format has no option '" + key + "'");
+      }
+    }
+    Object count = m.get("partial_unexpected_count");
+    if (count != null && (!(count instanceof Number n) || n.intValue() < 0 || n.intValue() > ResultFormat.COMPLETE_LIMIT)) {
+      throw fail("result_format", "partial_unexpected_count must be a whole number from 0 to "
+          + ResultFormat.COMPLETE_LIMIT);
+    }
+    List<String> index = null;
+    if (m.get("unexpected_index_column_names") instanceof List<?> names) {
+      index = names.stream().map(String::valueOf).toList();
+      for (String c : index) {
+        if (!table.hasColumn(c)) {
+          throw fail("result_format", "unexpected_index_column_names: column '" + c + "' does not exist in "
+              + table.table());
+        }
+      }
+    }
+    return new ResultFormat(l, count == null ? 20 : ((Number) count).intValue(),
+        Boolean.TRUE.equals(m.get("include_unexpected_rows")), Boolean.TRUE.equals(m.get("exclude_unexpected_values")),
+        index);
   }
 
   /** {@code mostly}: the share of considered rows that must pass (default 1). */

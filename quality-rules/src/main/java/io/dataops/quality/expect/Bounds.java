@@ -35,32 +35,66 @@ final class Bounds {
     this.temporal = temporal;
   }
 
+  static final String MIXED_TYPES = "Column values, min_value, and max_value must either be None or of the same type.";
+
+  /** A range where at least one bound is given (map expectations: GX refuses both missing). */
   static Bounds of(Args a, Type columnType, String minKey, String maxKey) {
+    Bounds b = read(a, columnType, minKey, maxKey);
+    if (b.unbounded()) {
+      throw a.fail(null, "give " + minKey + ", " + maxKey + " or both");
+    }
+    return b;
+  }
+
+  /** A range of a metric: both bounds missing or null is vacuously true, as in GX. */
+  static Bounds orAnything(Args a, Type columnType, String minKey, String maxKey) {
+    return read(a, columnType, minKey, maxKey);
+  }
+
+  /** GX raises when the range is empty (values between, row and column counts). */
+  Bounds rejectInverted(Args a) {
+    boolean inverted = text ? minText != null && maxText != null && minText.compareTo(maxText) > 0
+        : min != null && max != null && min > max;
+    if (inverted) {
+      throw a.error("min_value", "min_value cannot be greater than max_value");
+    }
+    return this;
+  }
+
+  boolean unbounded() {
+    return min == null && max == null && minText == null && maxText == null;
+  }
+
+  private static Bounds read(Args a, Type columnType, String minKey, String maxKey) {
     boolean strictMin = a.bool("strict_min", false);
     boolean strictMax = a.bool("strict_max", false);
     a.allow(minKey, maxKey);
     Object lo = a.kwargs().get(minKey);
     Object hi = a.kwargs().get(maxKey);
-    if (lo == null && hi == null) {
-      throw a.fail(null, "give " + minKey + ", " + maxKey + " or both");
-    }
     Type.TypeID id = columnType == null ? null : columnType.typeId();
     if (id == Type.TypeID.STRING) {
-      return new Bounds(null, null, lo == null ? null : lo.toString(), hi == null ? null : hi.toString(), strictMin,
-          strictMax, true, null);
+      // Python compares text with text only: a number against a text column is GX's TypeError.
+      if ((lo != null && !(lo instanceof String)) || (hi != null && !(hi instanceof String))) {
+        throw a.error(lo != null && !(lo instanceof String) ? minKey : maxKey, MIXED_TYPES);
+      }
+      return new Bounds(null, null, (String) lo, (String) hi, strictMin, strictMax, true, null);
     }
     if (id == Type.TypeID.DATE || id == Type.TypeID.TIMESTAMP) {
       return new Bounds(temporal(a, minKey, lo, id), temporal(a, maxKey, hi, id), null, null, strictMin, strictMax,
           false, id);
     }
-    return new Bounds(number(a, minKey, lo), number(a, maxKey, hi), null, null, strictMin, strictMax, false, null);
+    return new Bounds(number(a, minKey, lo, id != null), number(a, maxKey, hi, id != null), null, null, strictMin,
+        strictMax, false, null);
   }
 
-  private static Double number(Args a, String key, Object v) {
+  private static Double number(Args a, String key, Object v, boolean ofColumn) {
     if (v == null) {
       return null;
     }
     if (!(v instanceof Number n)) {
+      if (ofColumn) {
+        throw a.error(key, MIXED_TYPES);
+      }
       throw a.fail(key, key + " must be a number");
     }
     return n instanceof BigDecimal d ? d.doubleValue() : n.doubleValue();
@@ -69,6 +103,9 @@ final class Bounds {
   private static Double temporal(Args a, String key, Object v, Type.TypeID id) {
     if (v == null) {
       return null;
+    }
+    if (!(v instanceof String)) {
+      throw a.error(key, MIXED_TYPES);
     }
     String s = v.toString().strip().replace(' ', 'T');
     try {

@@ -12,4 +12,12 @@ public interface CompiledExpectation {
   List<Analyzer<?>> analyzers();
 
   ExpectationResult evaluate(States states);
+
+  /**
+   * Analyzers that need the first scan's results before they can judge a row (a z-score needs the mean and the
+   * standard deviation): they run in a second scan, over only their columns. Most expectations have none.
+   */
+  default List<Analyzer<?>> secondPass(States first) {
+    return List.of();
+  }
 }

@@ -42,11 +42,11 @@ public final class ExpectationCatalog {
   private ExpectationCatalog() {}
 
   @FunctionalInterface
-  private interface Factory {
+  interface Factory {
     CompiledExpectation compile(Args args, int index);
   }
 
-  private record Compiled(Expectation config, List<Analyzer<?>> analyzers, Function<States, ExpectationResult> eval)
+  record Compiled(Expectation config, List<Analyzer<?>> analyzers, Function<States, ExpectationResult> eval)
       implements CompiledExpectation {
     @Override
     public ExpectationResult evaluate(States states) {
@@ -69,9 +69,9 @@ public final class ExpectationCatalog {
     FACTORIES.put("expect_metric_to_not_be_anomalous", ExpectationCatalog::notAnomalous);
     // Row-level (map) expectations.
     FACTORIES.put("expect_column_values_to_not_be_null", (a, i) -> map(a, i, List.of(a.column("column")),
-        RowChecks.notNull(a.kwargs().get("column").toString())));
+        RowChecks.notNull(a.kwargs().get("column").toString()), false));
     FACTORIES.put("expect_column_values_to_be_null", (a, i) -> map(a, i, List.of(a.column("column")),
-        RowChecks.isNull(a.kwargs().get("column").toString())));
+        RowChecks.isNull(a.kwargs().get("column").toString()), false));
     FACTORIES.put("expect_column_values_to_be_in_set", (a, i) -> inSet(a, i, true));
     FACTORIES.put("expect_column_values_to_not_be_in_set", (a, i) -> inSet(a, i, false));
     FACTORIES.put("expect_column_values_to_be_between", ExpectationCatalog::valuesBetween);
@@ -111,6 +111,8 @@ public final class ExpectationCatalog {
     FACTORIES.put("expect_column_distinct_values_to_be_in_set", (a, i) -> distinctValues(a, i, "in_set"));
     FACTORIES.put("expect_column_distinct_values_to_contain_set", (a, i) -> distinctValues(a, i, "contain_set"));
     FACTORIES.put("expect_column_distinct_values_to_equal_set", (a, i) -> distinctValues(a, i, "equal_set"));
+    CoreExpectations.register(FACTORIES);
+    DistributionExpectations.register(FACTORIES);
   }
 
   /** A rule's identity across suites and runs: its type and canonical arguments (not its position or id). */
@@ -139,9 +141,32 @@ public final class ExpectationCatalog {
         throw new SuiteException(suite.source(), e.line(), "unknown expectation type '" + e.type() + "'"
             + suggestion(e.type()));
       }
+      for (Map.Entry<String, Object> kv : e.kwargs().entrySet()) {
+        if (kv.getValue() instanceof Map<?, ?> ref && ref.containsKey("$PARAMETER")) {
+          throw new SuiteException(suite.source(), e.lineOf(kv.getKey()), e.type() + ": kwarg '" + kv.getKey()
+              + "' refers to suite parameter '" + ref.get("$PARAMETER") + "', which is given neither by the suite "
+              + "nor at run time (quality run --param NAME=VALUE)");
+        }
+      }
       Args args = new Args(e, suite.source(), table);
-      CompiledExpectation c = f.compile(args, i);
+      CompiledExpectation c;
+      try {
+        c = f.compile(args, i);
+      } catch (Args.Raised raised) {
+        if (!args.catchExceptions()) {
+          throw args.fail(raised.kwarg, raised.getMessage());
+        }
+        out.add(new Compiled(e, List.of(), states -> ExpectationResult.error(e, raised.getMessage())));
+        continue; // the arguments after the one that raised are not read, as in GX
+      }
+      RowCondition condition = RowCondition.of(args);
+      if (condition != null && !c.analyzers().isEmpty()) {
+        c = filteredBy(c, condition);
+      }
       args.noOthers();
+      if (args.resultFormat().level() == ResultFormat.Level.BOOLEAN_ONLY) {
+        c = booleanOnly(c);
+      }
       out.add(c);
     }
     return out;
@@ -180,19 +205,42 @@ public final class ExpectationCatalog {
 
   // ---- map expectations -----------------------------------------------------------------------------------
 
-  private static CompiledExpectation map(Args a, int index, List<String> columns, RowCheck check) {
+  static CompiledExpectation map(Args a, int index, List<String> columns, RowCheck check) {
+    return map(a, index, columns, check, true);
+  }
+
+  /** {@code withMissing}: false for GX's null expectations, whose every row counts (none is missing). */
+  static CompiledExpectation map(Args a, int index, List<String> columns, RowCheck check, boolean withMissing) {
     double mostly = a.mostly();
+    ResultFormat format = a.resultFormat();
     ComplianceAnalyzer analyzer = new ComplianceAnalyzer(index, a.expectation().id(), ruleKey(a.expectation()), columns,
-        check);
+        check, format.samplesNeeded());
+    java.util.function.Function<String, Object> typed = typer(a, columns);
     Expectation e = a.expectation();
     return new Compiled(e, List.of(analyzer), states -> {
       ComplianceAnalyzer.State s = states.of(analyzer);
       boolean ok = Results.mostlySuccess(s.considered(), s.unexpected, mostly);
-      return ExpectationResult.of(e, ok, Results.map(s.rows, s.missing, s.unexpected, s.samples));
+      return ExpectationResult.of(e, ok, Results.map(format, s.rows, s.missing, s.unexpected, s.samples.list(), typed,
+          withMissing));
     });
   }
 
-  private static String stringColumn(Args a, String name) {
+  /** Shown values back in their column's type (numbers as numbers); masked or multi-column values stay text. */
+  static java.util.function.Function<String, Object> typer(Args a, List<String> columns) {
+    if (columns.size() != 1) {
+      return v -> v;
+    }
+    Type type = a.table().type(columns.get(0));
+    return v -> {
+      try {
+        return Results.shown(typed(v, type), null);
+      } catch (NumberFormatException masked) {
+        return v;
+      }
+    };
+  }
+
+  static String stringColumn(Args a, String name) {
     String c = a.column(name);
     if (a.table().type(c).typeId() != Type.TypeID.STRING) {
       throw a.fail(name, "column '" + c + "' is " + a.table().type(c) + "; this expectation checks text");
@@ -228,7 +276,7 @@ public final class ExpectationCatalog {
 
   private static CompiledExpectation valuesBetween(Args a, int index) {
     String column = a.column("column");
-    Bounds b = Bounds.of(a, a.table().type(column), "min_value", "max_value");
+    Bounds b = Bounds.of(a, a.table().type(column), "min_value", "max_value").rejectInverted(a);
     String reason = "is outside " + b.describe();
     RowCheck check = b.text
         ? RowChecks.simple(column, reason, (c, r) -> b.containsText(c.getString(r)))
@@ -268,6 +316,9 @@ public final class ExpectationCatalog {
 
   private static CompiledExpectation strftime(Args a, int index) {
     String column = a.column("column");
+    if (a.table().type(column).typeId() != Type.TypeID.STRING) {
+      throw a.error("column", "Values passed to expect_column_values_to_match_strftime_format must be of type string.");
+    }
     String format = a.string("strftime_format", true);
     DateTimeFormatter f;
     try {
@@ -280,31 +331,38 @@ public final class ExpectationCatalog {
 
   private static CompiledExpectation unique(Args a, int index) {
     String column = a.column("column");
-    return groups(a, index, List.of(column));
+    return groups(a, index, List.of(column), ValueGroupsAnalyzer.Ignore.ALL_VALUES_ARE_MISSING);
   }
 
   private static CompiledExpectation compoundUnique(Args a, int index) {
     List<String> columns = a.columns("column_list");
     String ignore = a.string("ignore_row_if", false);
-    if (ignore != null && !ignore.equals("all_values_are_missing")) {
-      throw a.fail("ignore_row_if", "only all_values_are_missing is supported");
+    ValueGroupsAnalyzer.Ignore mode;
+    try {
+      mode = ignore == null ? ValueGroupsAnalyzer.Ignore.ALL_VALUES_ARE_MISSING
+          : ValueGroupsAnalyzer.Ignore.valueOf(ignore.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw a.fail("ignore_row_if", "expected all_values_are_missing, any_value_is_missing or never");
     }
-    return groups(a, index, columns);
+    return groups(a, index, columns, mode);
   }
 
   /** Uniqueness: every row whose value (tuple) occurs more than once is unexpected. */
-  private static CompiledExpectation groups(Args a, int index, List<String> columns) {
+  private static CompiledExpectation groups(Args a, int index, List<String> columns, ValueGroupsAnalyzer.Ignore ignore) {
     double mostly = a.mostly();
     List<Type> types = columns.stream().map(c -> a.table().type(c)).toList();
-    ValueGroupsAnalyzer groups = new ValueGroupsAnalyzer(columns, types, true);
+    ValueGroupsAnalyzer groups = new ValueGroupsAnalyzer(columns, types, true, ignore);
     groups.reportDuplicatesAs(index);
+    ResultFormat format = a.resultFormat();
+    groups.keepSamples(format.samplesNeeded());
+    java.util.function.Function<String, Object> typed = typer(a, columns);
     Expectation e = a.expectation();
     return new Compiled(e, List.of(SizeAnalyzer.INSTANCE, groups), states -> {
       long rows = states.of(SizeAnalyzer.INSTANCE).rows;
       ValueGroupsAnalyzer.State g = states.of(groups);
       long missing = rows - g.values;
       boolean ok = Results.mostlySuccess(g.values, g.duplicateRows, mostly);
-      return ExpectationResult.of(e, ok, Results.map(rows, missing, g.duplicateRows, g.samples));
+      return ExpectationResult.of(e, ok, Results.map(format, rows, missing, g.duplicateRows, g.samples.list(), typed));
     });
   }
 
@@ -340,11 +398,14 @@ public final class ExpectationCatalog {
     io.dataops.quality.engine.ReferenceAnalyzer analyzer = new io.dataops.quality.engine.ReferenceAnalyzer(index, column,
         mine, ref, refColumn);
     analyzer.displayWith((c, v) -> v);
+    ResultFormat format = a.resultFormat();
+    analyzer.keepSamples(format.samplesNeeded());
+    java.util.function.Function<String, Object> typed = typer(a, List.of(column));
     Expectation e = a.expectation();
     return new Compiled(e, List.of(analyzer), states -> {
       io.dataops.quality.engine.ReferenceAnalyzer.State s = states.of(analyzer);
       boolean ok = Results.mostlySuccess(s.considered(), s.unexpected, mostly);
-      Map<String, Object> r = Results.map(s.rows, s.missing, s.unexpected, s.samples);
+      Map<String, Object> r = Results.map(format, s.rows, s.missing, s.unexpected, s.samples.list(), typed);
       r.put("details", Map.of("reference_table", refId.toString(), "reference_column", refColumn,
           "reference_snapshot_id", String.valueOf(s.referenceSnapshot), "reference_values", s.referenceValues));
       return ExpectationResult.of(e, ok, r);
@@ -388,7 +449,7 @@ public final class ExpectationCatalog {
     return na;
   }
 
-  private static String ignoreRowIf(Args a, String fallback) {
+  static String ignoreRowIf(Args a, String fallback) {
     String v = a.string("ignore_row_if", false);
     if (v == null) {
       return fallback;
@@ -417,10 +478,12 @@ public final class ExpectationCatalog {
     String column = a.column("column");
     Type type = a.table().type(column);
     boolean temporalOk = which.equals("min") || which.equals("max");
-    if (!isNumeric(type) && !(temporalOk && isTemporal(type))) {
+    // Python counts True as 1: GX's mean of [true, false, false, true] is 0.5.
+    boolean booleanOk = !temporalOk && type.typeId() == Type.TypeID.BOOLEAN;
+    if (!isNumeric(type) && !(temporalOk && isTemporal(type)) && !booleanOk) {
       throw a.fail("column", "column '" + column + "' is " + type + "; " + which + " needs a numeric column");
     }
-    Bounds b = Bounds.of(a, type, "min_value", "max_value");
+    Bounds b = Bounds.orAnything(a, type, "min_value", "max_value");
     NumericStatsAnalyzer stats = new NumericStatsAnalyzer(column);
     Expectation e = a.expectation();
     return new Compiled(e, List.of(stats), states -> {
@@ -439,12 +502,12 @@ public final class ExpectationCatalog {
 
   private static CompiledExpectation median(Args a, int index) {
     String column = numericColumn(a);
-    Bounds b = Bounds.of(a, a.table().type(column), "min_value", "max_value");
+    Bounds b = Bounds.orAnything(a, a.table().type(column), "min_value", "max_value");
     QuantileAnalyzer q = new QuantileAnalyzer(column);
     Expectation e = a.expectation();
     return new Compiled(e, List.of(q), states -> {
       QuantileAnalyzer.State s = states.of(q);
-      double v = s.quantile(0.5);
+      double v = s.median();
       Map<String, Object> r = Results.observed(Results.number(v));
       r.put("details", Map.of("approximate", s.sketch.isEstimationMode(), "rank_error", s.rankError()));
       return ExpectationResult.of(e, !Double.isNaN(v) && b.contains(v), r);
@@ -465,13 +528,18 @@ public final class ExpectationCatalog {
     List<double[]> bounds = new ArrayList<>();
     for (int i = 0; i < qs.size(); i++) {
       if (!(qs.get(i) instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() > 1
-          || !(ranges.get(i) instanceof List<?> pair) || pair.size() != 2) {
+          || !(ranges.get(i) instanceof List<?> pair) || pair.size() != 2
+          || pair.stream().anyMatch(x -> x != null && !(x instanceof Number))) {
         throw a.fail("quantile_ranges", "each quantile is a number from 0 to 1 with a [min, max] range");
       }
       quantiles.add(n.doubleValue());
       List<Object> r = (List<Object>) ranges.get(i);
-      bounds.add(new double[] {r.get(0) == null ? Double.NEGATIVE_INFINITY : ((Number) r.get(0)).doubleValue(),
-          r.get(1) == null ? Double.POSITIVE_INFINITY : ((Number) r.get(1)).doubleValue()});
+      double lo = r.get(0) == null ? Double.NEGATIVE_INFINITY : ((Number) r.get(0)).doubleValue();
+      double hi = r.get(1) == null ? Double.POSITIVE_INFINITY : ((Number) r.get(1)).doubleValue();
+      if (lo > hi) {
+        throw a.fail("quantile_ranges", "quantile_ranges must consist of ordered pairs");
+      }
+      bounds.add(new double[] {lo, hi});
     }
     QuantileAnalyzer q = new QuantileAnalyzer(column);
     Expectation e = a.expectation();
@@ -482,12 +550,18 @@ public final class ExpectationCatalog {
       for (int i = 0; i < quantiles.size(); i++) {
         double v = s.quantile(quantiles.get(i));
         values.add(Results.number(v));
-        ok &= v >= bounds.get(i)[0] && v <= bounds.get(i)[1];
+        double[] range = bounds.get(i);
+        // GX accepts a value within a relative 1e-4 of either bound (its isclose).
+        ok &= close(v, range[0]) || close(v, range[1]) || (v >= range[0] && v <= range[1]);
       }
       Map<String, Object> r = Results.observed(Map.of("quantiles", quantiles, "values", values));
       r.put("details", Map.of("approximate", s.sketch.isEstimationMode(), "rank_error", s.rankError()));
       return ExpectationResult.of(e, ok, r);
     });
+  }
+
+  private static boolean close(double a, double b) {
+    return !Double.isInfinite(b) && Math.abs(a - b) <= 1e-8 + 1e-4 * Math.abs(b);
   }
 
   private static String numericColumn(Args a) {
@@ -500,7 +574,7 @@ public final class ExpectationCatalog {
 
   private static CompiledExpectation distinctCount(Args a, int index, boolean proportion) {
     String column = a.column("column");
-    Bounds b = Bounds.of(a, null, "min_value", "max_value");
+    Bounds b = Bounds.orAnything(a, null, "min_value", "max_value");
     ValueGroupsAnalyzer groups = new ValueGroupsAnalyzer(List.of(column), List.of(a.table().type(column)), false);
     Expectation e = a.expectation();
     return new Compiled(e, List.of(groups), states -> {
@@ -511,14 +585,23 @@ public final class ExpectationCatalog {
     });
   }
 
+  /**
+   * GX's distinct-value set expectations: observed values in the column's own type (numbers as numbers), sorted,
+   * with their counts; {@code value_set: null} (or empty) makes "in set" vacuously true, while GX's "contain" and
+   * "equal" raise on it.
+   */
   private static CompiledExpectation distinctValues(Args a, int index, String mode) {
     String column = a.column("column");
-    List<Object> set = a.list("value_set", true);
-    boolean numeric = isNumeric(a.table().type(column));
-    Set<String> expected = new TreeSet<>();
-    for (Object o : set) {
-      expected.add(canonical(o, numeric));
+    List<Object> set = a.list("value_set", false);
+    if (set == null && !mode.equals("in_set")) {
+      throw a.error("value_set", "'NoneType' object is not iterable");
     }
+    Type type = a.table().type(column);
+    Set<Object> expected = new HashSet<>();
+    for (Object o : set == null ? List.of() : set) {
+      expected.add(typedKey(o));
+    }
+    String personal = a.table().personal() == null ? null : a.table().personal().get(column);
     DistinctSampleAnalyzer sample = new DistinctSampleAnalyzer(column, 10_000);
     Expectation e = a.expectation();
     return new Compiled(e, List.of(sample), states -> {
@@ -527,37 +610,66 @@ public final class ExpectationCatalog {
         return ExpectationResult.error(e, "the column has more than 10000 distinct values; this expectation is "
             + "meant for categorical columns");
       }
-      Set<String> observed = new TreeSet<>();
-      for (String v : s.values) {
-        observed.add(numeric ? canonical(new BigDecimal(v), true) : v);
-      }
+      Map<Object, Long> counts = new TreeMap<>(ExpectationCatalog::compareTyped);
+      s.counts.forEach((v, n) -> counts.merge(typedKey(typed(v, type)), n, Long::sum));
+      Set<Object> observed = counts.keySet();
       boolean ok = switch (mode) {
-        case "in_set" -> expected.containsAll(observed);
+        case "in_set" -> expected.isEmpty() || expected.containsAll(observed);
         case "contain_set" -> observed.containsAll(expected);
         default -> observed.equals(expected);
       };
-      Map<String, Object> r = Results.observed(new ArrayList<>(observed));
-      Map<String, Object> details = new LinkedHashMap<>();
-      details.put("value_counts_known", false);
-      r.put("details", details);
+      List<Object> shown = new ArrayList<>();
+      List<Object> valueCounts = new ArrayList<>();
+      counts.forEach((v, n) -> {
+        Object out = Results.shown(v, personal);
+        shown.add(out);
+        Map<String, Object> vc = new LinkedHashMap<>();
+        vc.put("value", out);
+        vc.put("count", n);
+        valueCounts.add(vc);
+      });
+      Map<String, Object> r = Results.observed(shown);
+      r.put("details", Map.of("value_counts", valueCounts));
       return ExpectationResult.of(e, ok, r);
     });
   }
 
-  private static String canonical(Object o, boolean numeric) {
-    if (o == null) {
-      return "null";
+  /** A column value (as read) in its column's type: numbers, booleans, or text (dates as ISO text). */
+  static Object typed(String value, Type type) {
+    if (isNumeric(type)) {
+      return new BigDecimal(value);
     }
-    if (numeric && o instanceof Number n) {
-      return new BigDecimal(n.toString()).stripTrailingZeros().toPlainString();
+    if (type.typeId() == Type.TypeID.BOOLEAN) {
+      return Boolean.valueOf(value);
     }
-    return String.valueOf(o);
+    return value;
+  }
+
+  /** Equal as Python compares them: 1, 1.0 and 1.00 are one number; text is text. */
+  static Object typedKey(Object o) {
+    if (o instanceof BigDecimal d) {
+      return d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();
+    }
+    if (o instanceof Number n) {
+      return typedKey(new BigDecimal(n.toString()));
+    }
+    return o;
+  }
+
+  private static int compareTyped(Object x, Object y) {
+    if (x instanceof BigDecimal a && y instanceof BigDecimal b) {
+      return a.compareTo(b);
+    }
+    if (x instanceof Boolean a && y instanceof Boolean b) {
+      return a.compareTo(b);
+    }
+    return String.valueOf(x).compareTo(String.valueOf(y));
   }
 
   // ---- table expectations ---------------------------------------------------------------------------------
 
   private static CompiledExpectation rowCountBetween(Args a, int index) {
-    Bounds b = Bounds.of(a, null, "min_value", "max_value");
+    Bounds b = Bounds.orAnything(a, null, "min_value", "max_value").rejectInverted(a);
     Expectation e = a.expectation();
     return new Compiled(e, List.of(SizeAnalyzer.INSTANCE), states -> {
       long rows = states.of(SizeAnalyzer.INSTANCE).rows;
@@ -574,27 +686,56 @@ public final class ExpectationCatalog {
     });
   }
 
+  /** As GX: a null set is the empty set, so it passes only without exact_match (every column is then unexpected). */
   private static CompiledExpectation columnsMatchSet(Args a, int index) {
-    List<Object> wanted = a.list("column_set", true);
+    List<Object> wanted = a.list("column_set", false);
     boolean exact = a.bool("exact_match", true);
     List<String> have = a.table().businessColumns();
     Set<String> want = new TreeSet<>();
-    wanted.forEach(o -> want.add(String.valueOf(o)));
+    if (wanted != null) {
+      wanted.forEach(o -> want.add(String.valueOf(o)));
+    }
+    if (new TreeSet<>(have).equals(want)) {
+      return fixed(a.expectation(), true, Results.observed(have));
+    }
     Set<String> missing = new TreeSet<>(want);
     missing.removeAll(have);
     Set<String> unexpected = new TreeSet<>(have);
     unexpected.removeAll(want);
-    boolean ok = missing.isEmpty() && (!exact || unexpected.isEmpty());
-    Map<String, Object> r = Results.observed(have);
-    r.put("details", Map.of("mismatched", Map.of("missing", missing, "unexpected", unexpected)));
-    return fixed(a.expectation(), ok, r);
+    Map<String, Object> mismatched = new LinkedHashMap<>();
+    if (!unexpected.isEmpty()) {
+      mismatched.put("unexpected", new ArrayList<>(unexpected));
+    }
+    if (!missing.isEmpty()) {
+      mismatched.put("missing", new ArrayList<>(missing));
+    }
+    Map<String, Object> r = Results.observed(new ArrayList<>(new TreeSet<>(have)));
+    r.put("details", Map.of("mismatched", mismatched));
+    return fixed(a.expectation(), !exact && missing.isEmpty(), r);
   }
 
+  /** As GX: a null list passes; a mismatch lists each position whose column differs. */
   private static CompiledExpectation columnsMatchOrderedList(Args a, int index) {
-    List<Object> wanted = a.list("column_list", true);
+    List<Object> wanted = a.list("column_list", false);
     List<String> have = a.table().businessColumns();
-    List<String> want = wanted.stream().map(String::valueOf).toList();
-    return fixed(a.expectation(), have.equals(want), Results.observed(have));
+    if (wanted == null || have.equals(wanted.stream().map(String::valueOf).toList())) {
+      return fixed(a.expectation(), true, Results.observed(have));
+    }
+    List<Object> mismatched = new ArrayList<>();
+    for (int i = 0; i < Math.max(have.size(), wanted.size()); i++) {
+      Object expected = i < wanted.size() ? wanted.get(i) : null;
+      String found = i < have.size() ? have.get(i) : null;
+      if (!java.util.Objects.equals(expected == null ? null : String.valueOf(expected), found)) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("Expected Column Position", i);
+        m.put("Expected", expected);
+        m.put("Found", found);
+        mismatched.add(m);
+      }
+    }
+    Map<String, Object> r = Results.observed(have);
+    r.put("details", Map.of("mismatched", mismatched));
+    return fixed(a.expectation(), false, r);
   }
 
   private static CompiledExpectation columnCountEqual(Args a, int index) {
@@ -604,7 +745,7 @@ public final class ExpectationCatalog {
   }
 
   private static CompiledExpectation columnCountBetween(Args a, int index) {
-    Bounds b = Bounds.of(a, null, "min_value", "max_value");
+    Bounds b = Bounds.orAnything(a, null, "min_value", "max_value").rejectInverted(a);
     int have = a.table().businessColumns().size();
     return fixed(a.expectation(), b.contains(have), Results.observed(have));
   }
@@ -754,7 +895,7 @@ public final class ExpectationCatalog {
     return v == null ? fallback : v;
   }
 
-  private static CompiledExpectation fixed(Expectation e, boolean ok, Map<String, Object> result) {
+  static CompiledExpectation fixed(Expectation e, boolean ok, Map<String, Object> result) {
     return new Compiled(e, List.of(), states -> ExpectationResult.of(e, ok, result));
   }
 
@@ -769,16 +910,79 @@ public final class ExpectationCatalog {
     return t.typeId() == Type.TypeID.DATE || t.typeId() == Type.TypeID.TIMESTAMP;
   }
 
+  /** The expectation on the rows its condition selects: every analyzer, of either scan, sees only those. */
+  private static CompiledExpectation filteredBy(CompiledExpectation c, RowCondition condition) {
+    List<Analyzer<?>> wrapped = c.analyzers().stream().<Analyzer<?>>map(an -> filtered(an, condition)).toList();
+    return new CompiledExpectation() {
+      @Override
+      public Expectation config() {
+        return c.config();
+      }
+
+      @Override
+      public List<Analyzer<?>> analyzers() {
+        return wrapped;
+      }
+
+      @Override
+      public ExpectationResult evaluate(States states) {
+        return c.evaluate(states.filtered(condition));
+      }
+
+      @Override
+      public List<Analyzer<?>> secondPass(States first) {
+        return c.secondPass(first.filtered(condition)).stream().<Analyzer<?>>map(an -> filtered(an, condition))
+            .toList();
+      }
+    };
+  }
+
+  /** GX's BOOLEAN_ONLY: the result says nothing but success (errors still carry their exception_info). */
+  private static CompiledExpectation booleanOnly(CompiledExpectation c) {
+    return new CompiledExpectation() {
+      @Override
+      public Expectation config() {
+        return c.config();
+      }
+
+      @Override
+      public List<Analyzer<?>> analyzers() {
+        return c.analyzers();
+      }
+
+      @Override
+      public ExpectationResult evaluate(States states) {
+        ExpectationResult r = c.evaluate(states);
+        return r.exceptionInfo() != null ? r : ExpectationResult.of(c.config(), r.success(), new LinkedHashMap<>());
+      }
+
+      @Override
+      public List<Analyzer<?>> secondPass(States first) {
+        return c.secondPass(first);
+      }
+    };
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Analyzer<?> filtered(Analyzer<?> an, RowCondition condition) {
+    return new io.dataops.quality.engine.FilteredAnalyzer(an, condition);
+  }
+
+  private static Analyzer<?> unwrapped(Analyzer<?> an) {
+    return an instanceof io.dataops.quality.engine.FilteredAnalyzer<?> f ? f.inner() : an;
+  }
+
   /** Every analyzer the compiled expectations need, once each (scan sharing). */
   public static List<Analyzer<?>> analyzers(Collection<CompiledExpectation> compiled) {
     Map<String, Analyzer<?>> byKey = new LinkedHashMap<>();
     for (CompiledExpectation c : compiled) {
       for (Analyzer<?> an : c.analyzers()) {
         Analyzer<?> existing = byKey.putIfAbsent(an.key(), an);
-        if (existing != null && existing != an && existing instanceof ValueGroupsAnalyzer shared
-            && an instanceof ValueGroupsAnalyzer duplicate) {
+        if (existing != null && existing != an && unwrapped(existing) instanceof ValueGroupsAnalyzer shared
+            && unwrapped(an) instanceof ValueGroupsAnalyzer duplicate) {
           // Two uniqueness expectations on the same columns: one analyzer reports rows for both.
           duplicate.listeners().forEach(shared::reportDuplicatesAs);
+          shared.keepSamples(duplicate.sampleCap());
         }
       }
     }

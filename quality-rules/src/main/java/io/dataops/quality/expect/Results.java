@@ -34,21 +34,32 @@ final class Results {
     return ok >= mostly - 1e-12;
   }
 
-  /** The result of a map expectation (element_count, missing_count, unexpected_count, the percents, samples). */
-  static Map<String, Object> map(long rows, long missing, long unexpected, List<ComplianceAnalyzer.Sample> samples) {
-    long considered = rows - missing;
+  /**
+   * The result of a map expectation as GX's {@code _format_map_output} shapes it for the result format: counts and
+   * percents (unexpected_percent over the non-missing rows), then the kept samples (earliest rows first) as values in
+   * the column's type ({@code typed}), their counts and where they are (key, feed, row number).
+   */
+  static Map<String, Object> map(ResultFormat f, long rows, long missing, long unexpected,
+      List<ComplianceAnalyzer.Sample> samples, java.util.function.Function<String, Object> typed) {
+    return map(f, rows, missing, unexpected, samples, typed, true);
+  }
+
+  /**
+   * {@code withMissing} false: GX's null expectations (not_be_null, be_null) know no missing rows: their percent is
+   * over all rows and the missing fields are left out.
+   */
+  static Map<String, Object> map(ResultFormat f, long rows, long missing, long unexpected,
+      List<ComplianceAnalyzer.Sample> samples, java.util.function.Function<String, Object> typed, boolean withMissing) {
     Map<String, Object> r = new LinkedHashMap<>();
-    r.put("element_count", rows);
-    r.put("missing_count", missing);
-    r.put("missing_percent", percent(missing, rows));
-    r.put("unexpected_count", unexpected);
-    r.put("unexpected_percent", percent(unexpected, considered));
-    r.put("unexpected_percent_total", percent(unexpected, rows));
-    r.put("unexpected_percent_nonmissing", percent(unexpected, considered));
+    if (f.level() == ResultFormat.Level.BOOLEAN_ONLY) {
+      return r;
+    }
+    long considered = rows - missing;
+    int partial = Math.min(f.partialCount(), samples.size());
     List<Object> values = new ArrayList<>();
     List<Object> where = new ArrayList<>();
     for (ComplianceAnalyzer.Sample s : samples) {
-      values.add(s.value());
+      values.add(s.value() == null ? null : typed.apply(s.value()));
       Map<String, Object> w = new LinkedHashMap<>();
       if (s.rowKey() != null) {
         w.put("key", s.rowKey());
@@ -61,9 +72,80 @@ final class Results {
       }
       where.add(w);
     }
-    r.put("partial_unexpected_list", values);
-    r.put("partial_unexpected_index_list", where);
+    r.put("element_count", rows);
+    r.put("unexpected_count", unexpected);
+    r.put("unexpected_percent", percent(unexpected, withMissing ? considered : rows));
+    if (!f.excludeUnexpectedValues()) {
+      r.put("partial_unexpected_list", new ArrayList<>(values.subList(0, partial)));
+    }
+    if (f.indexColumns() != null) {
+      r.put("unexpected_index_column_names", f.indexColumns());
+    }
+    if (withMissing) {
+      r.put("missing_count", missing);
+      r.put("missing_percent", percent(missing, rows));
+      r.put("unexpected_percent_total", percent(unexpected, rows));
+      r.put("unexpected_percent_nonmissing", percent(unexpected, considered));
+    }
+    if (f.includeUnexpectedRows()) {
+      r.put("unexpected_rows", new ArrayList<>(where.subList(0, partial)));
+    }
+    if (!f.atLeast(ResultFormat.Level.SUMMARY)) {
+      return r;
+    }
+    if (f.partialCount() > 0 && !f.excludeUnexpectedValues()) {
+      r.put("partial_unexpected_counts", counts(values.subList(0, partial), f.partialCount()));
+    }
+    r.put("partial_unexpected_index_list", new ArrayList<>(where.subList(0, partial)));
+    if (!f.atLeast(ResultFormat.Level.COMPLETE)) {
+      return r;
+    }
+    if (!f.excludeUnexpectedValues()) {
+      r.put("unexpected_list", values);
+    }
+    r.put("unexpected_index_list", where);
+    if (unexpected > samples.size()) {
+      r.put("unexpected_list_truncated_at", samples.size()); // bounded memory: the rest is in quality.row_failures
+    }
     return r;
+  }
+
+  /** GX's partial_unexpected_counts: the most common values first, ties by value. */
+  private static List<Object> counts(List<Object> values, int limit) {
+    Map<Object, Long> counted = new LinkedHashMap<>();
+    values.forEach(v -> counted.merge(v == null ? NULL : v, 1L, Long::sum));
+    List<Map.Entry<Object, Long>> entries = new ArrayList<>(counted.entrySet());
+    entries.sort((a, b) -> a.getValue().equals(b.getValue())
+        ? compareValues(a.getKey(), b.getKey()) : Long.compare(b.getValue(), a.getValue()));
+    List<Object> out = new ArrayList<>();
+    for (Map.Entry<Object, Long> e : entries.subList(0, Math.min(limit, entries.size()))) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("value", e.getKey() == NULL ? null : e.getKey());
+      m.put("count", e.getValue());
+      out.add(m);
+    }
+    return out;
+  }
+
+  private static final Object NULL = new Object();
+
+  private static int compareValues(Object a, Object b) {
+    if (a instanceof Number x && b instanceof Number y) {
+      return Double.compare(x.doubleValue(), y.doubleValue());
+    }
+    return String.valueOf(a).compareTo(String.valueOf(b));
+  }
+
+  /** A typed value as a result shows it: numbers as JSON numbers, personal text masked. */
+  static Object shown(Object value, String personalKind) {
+    if (value instanceof java.math.BigDecimal d) {
+      return d.scale() <= 0 && d.abs().compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) < 0
+          ? (Object) d.longValue() : number(d.doubleValue());
+    }
+    if (value instanceof String s && personalKind != null) {
+      return io.dataops.lakehouse.table.PreviewMask.mask(io.dataops.lakehouse.contract.PersonalData.parse(personalKind), s);
+    }
+    return value;
   }
 
   static Map<String, Object> observed(Object value) {

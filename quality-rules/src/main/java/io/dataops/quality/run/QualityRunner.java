@@ -125,7 +125,8 @@ public final class QualityRunner {
         analyzers.add(an);
       }
     }
-    for (Analyzer<?> a : analyzers) {
+    for (Analyzer<?> analyzer : analyzers) {
+      Analyzer<?> a = analyzer instanceof io.dataops.quality.engine.FilteredAnalyzer<?> f ? f.inner() : analyzer;
       if (a instanceof ValueGroupsAnalyzer g) {
         g.displayWith((column, value) -> display(personal, column, value));
       } else if (a instanceof io.dataops.quality.engine.ReferenceAnalyzer r) {
@@ -171,6 +172,33 @@ public final class QualityRunner {
     } finally {
       writers.forEach(RowFailureWriter::close);
       deleteQuietly(spill);
+    }
+    List<Analyzer<?>> second = new ArrayList<>();
+    States first = new States(outcome.states());
+    compiled.forEach(c -> second.addAll(c.secondPass(first)));
+    if (!second.isEmpty()) {
+      List<RowFailureWriter> more = new ArrayList<>();
+      ScanRunner.Outcome again;
+      try {
+        // Slots after the first scan's, so the failure files of the two scans never share a name.
+        again = ScanRunner.run(table, snapshot == null ? null : snapshot.snapshotId(), scanned, second, key, threads,
+            slot -> {
+              RowFailureWriter w = new RowFailureWriter(failures, threads + slot, runId, id.toString(),
+                  snapshot == null ? null : snapshot.snapshotId(), expectations, columnsOf, now);
+              synchronized (more) {
+                more.add(w);
+              }
+              return context(w, spill, personal, locator);
+            });
+      } finally {
+        more.forEach(RowFailureWriter::close);
+        deleteQuietly(spill);
+      }
+      writers.addAll(more);
+      Map<String, io.dataops.quality.engine.AnalyzerState<?>> all = new LinkedHashMap<>(outcome.states());
+      all.putAll(again.states());
+      outcome = new ScanRunner.Outcome(all, Math.max(outcome.rows(), again.rows()), outcome.files() + again.files(),
+          outcome.bytes() + again.bytes());
     }
     if (scope == Scope.FEED && snapshot != null) {
       Map<String, byte[]> keep = new LinkedHashMap<>();

@@ -12,4 +12,11 @@ public record ExpectationSuite(String name, List<Expectation> expectations, Map<
     suiteParameters = suiteParameters == null ? Map.of()
         : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(suiteParameters));
   }
+
+  /** The expectations whose parameters are all known (a stored suite's others wait for a run's parameters). */
+  public ExpectationSuite resolvedOnly() {
+    return new ExpectationSuite(name, expectations.stream().filter(e -> e.kwargs().values().stream()
+        .noneMatch(v -> v instanceof Map<?, ?> m && m.containsKey("$PARAMETER"))).toList(), meta, suiteParameters,
+        source);
+  }
 }

@@ -6,6 +6,7 @@ import io.dataops.core.yaml.LinedYaml;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,9 +22,10 @@ import org.yaml.snakeyaml.nodes.Tag;
 /**
  * Reads Great Expectations expectation suites, JSON or YAML, of both generations: 1.x ({@code name},
  * {@code expectations[].type}, {@code suite_parameters}) and 0.x ({@code expectation_suite_name},
- * {@code expectations[].expectation_type}, {@code evaluation_parameters}). {@code {"$PARAMETER": "p"}} values are
- * replaced by the suite's parameters. The shape of the file is checked here; what the expectations mean (known
- * types, columns, arguments) is checked against the table by the expectation catalogue.
+ * {@code expectations[].expectation_type}, {@code evaluation_parameters}). {@code {"$PARAMETER": "expr"}} values are
+ * evaluated as GX evaluates them ({@link ParameterExpression}) over the suite's parameters and those given at run
+ * time (which win). The shape of the file is checked here; what the expectations mean (known types, columns,
+ * arguments) is checked against the table by the expectation catalogue.
  */
 public final class SuiteParser {
   private static final Set<String> SUITE_KEYS = Set.of("name", "expectation_suite_name", "id", "ge_cloud_id",
@@ -33,20 +35,53 @@ public final class SuiteParser {
 
   private final String source;
   private final LinedYaml nodes;
+  private final Map<String, Object> runtime;
+  private final boolean deferred;
+  private final Clock clock;
 
-  private SuiteParser(String source) {
+  private SuiteParser(String source, Map<String, Object> runtime, boolean deferred, Clock clock) {
     this.source = source;
     this.nodes = new LinedYaml(this::fail);
+    this.runtime = runtime;
+    this.deferred = deferred;
+    this.clock = clock;
   }
 
+  /** The clock of {@code now()} in parameter expressions: the platform's local time. */
+  public static final Clock LOCAL = Clock.system(java.time.ZoneOffset.ofHours(8));
+
   public static ExpectationSuite parse(Path file) {
-    String text = LinedYaml.readUtf8(file, "suite", (line, problem) -> new SuiteException(
-        file.getFileName().toString(), line, problem));
-    return parse(text, file.getFileName().toString());
+    return parse(file, Map.of());
+  }
+
+  /** With parameters given at run time ({@code quality run --param NAME=VALUE}); they override the suite's. */
+  public static ExpectationSuite parse(Path file, Map<String, Object> runtime) {
+    return parse(read(file), file.getFileName().toString(), runtime);
+  }
+
+  /**
+   * For storing a suite that will get its run-time parameters later: a {@code $PARAMETER} no one defines yet stays
+   * unresolved (the run that lacks it is refused, naming it).
+   */
+  public static ExpectationSuite parseDeferred(Path file) {
+    return new SuiteParser(file.getFileName().toString(), Map.of(), true, LOCAL).read(read(file).replace('\t', ' '));
   }
 
   public static ExpectationSuite parse(String text, String source) {
-    return new SuiteParser(source).read(text.replace('\t', ' '));
+    return parse(text, source, Map.of());
+  }
+
+  public static ExpectationSuite parse(String text, String source, Map<String, Object> runtime) {
+    return parse(text, source, runtime, LOCAL);
+  }
+
+  public static ExpectationSuite parse(String text, String source, Map<String, Object> runtime, Clock clock) {
+    return new SuiteParser(source, runtime, false, clock).read(text.replace('\t', ' '));
+  }
+
+  private static String read(Path file) {
+    return LinedYaml.readUtf8(file, "suite", (line, problem) -> new SuiteException(
+        file.getFileName().toString(), line, problem));
   }
 
   private ExpectationSuite read(String text) {
@@ -71,6 +106,7 @@ public final class SuiteParser {
         m.forEach((k, v) -> parameters.put(String.valueOf(k), v));
       }
     }
+    parameters.putAll(runtime);
     Map<String, Object> meta = fields.containsKey("meta") ? asMap(fields.get("meta").getValueNode(), "meta") : Map.of();
     if (!fields.containsKey("expectations")) {
       throw fail(line(top), "the suite has no 'expectations' list");
@@ -107,13 +143,8 @@ public final class SuiteParser {
       for (NodeTuple t : km.getValue()) {
         String key = nodes.scalar(t.getKeyNode(), "key");
         Object value = plain(t.getValueNode());
-        if (value instanceof Map<?, ?> m && m.size() == 1 && m.containsKey("$PARAMETER")) {
-          String p = String.valueOf(m.get("$PARAMETER"));
-          if (!parameters.containsKey(p)) {
-            throw fail(line(t.getValueNode()), type + ": kwarg '" + key + "' refers to suite parameter '" + p
-                + "', which the suite does not define");
-          }
-          value = parameters.get(p);
+        if (value instanceof Map<?, ?> m && m.containsKey("$PARAMETER")) {
+          value = parameter(m, parameters, type, key, line(t.getValueNode()));
         }
         kwargs.put(key, value);
         kwargLines.put(key, line(t.getKeyNode()));
@@ -134,6 +165,28 @@ public final class SuiteParser {
     }
     String id = f.containsKey("id") ? nodes.scalar(f.get("id").getValueNode(), "id") : String.valueOf(index + 1);
     return new Expectation(id, type, kwargs, meta, severity, line(item), kwargLines);
+  }
+
+  /** GX's substitution: a value given inline as {@code $PARAMETER.<expr>} wins; else the expression's value. */
+  private Object parameter(Map<?, ?> ref, Map<String, Object> parameters, String type, String key, int line) {
+    String expression = String.valueOf(ref.get("$PARAMETER"));
+    if (ref.containsKey("$PARAMETER." + expression)) {
+      return ref.get("$PARAMETER." + expression);
+    }
+    try {
+      return ParameterExpression.evaluate(expression, parameters, clock);
+    } catch (ParameterExpression.Problem e) {
+      if (e.getMessage().startsWith("No value found")) {
+        if (deferred) {
+          return ref; // resolved when a run gives it
+        }
+        String name = e.getMessage().substring("No value found for $PARAMETER ".length());
+        throw fail(line, type + ": kwarg '" + key + "' refers to suite parameter '" + name
+            + "', which the suite does not define (give it with --param " + name + "=VALUE)");
+      }
+      throw fail(line, type + ": kwarg '" + key + "': suite parameter expression '" + expression + "': "
+          + e.getMessage());
+    }
   }
 
   @SuppressWarnings("unchecked")

@@ -23,7 +23,7 @@ public final class SuiteRegistry {
   public record Registered(String department, String dataset, Path file, ExpectationSuite suite) {}
 
   public Registered register(String department, String dataset, Path file) {
-    ExpectationSuite suite = SuiteParser.parse(file);
+    ExpectationSuite suite = SuiteParser.parseDeferred(file);
     check(department, dataset);
     String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
     String ext = name.endsWith(".yaml") || name.endsWith(".yml") ? ".yaml" : ".json";
@@ -45,7 +45,7 @@ public final class SuiteRegistry {
     for (String ext : new String[] {".json", ".yaml"}) {
       Path f = root.resolve(department).resolve(dataset + ext);
       if (Files.isRegularFile(f)) {
-        return Optional.of(new Registered(department, dataset, f, SuiteParser.parse(f)));
+        return Optional.of(new Registered(department, dataset, f, SuiteParser.parseDeferred(f)));
       }
     }
     return Optional.empty();

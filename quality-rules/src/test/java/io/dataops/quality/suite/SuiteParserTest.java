@@ -116,8 +116,8 @@ class SuiteParserTest {
         name: s
         expectations:
           - type: expect_column_values_to_not_be_null
-            kwargs: {column: name, row_condition: 'age > 3'}
-        """, "row_condition is not supported");
+            kwargs: {column: name, row_condition: 'age > 3', condition_parser: sql}
+        """, "s.yaml:4: expect_column_values_to_not_be_null: value is not a valid enumeration member");
     expect("""
         name: s
         expectations:

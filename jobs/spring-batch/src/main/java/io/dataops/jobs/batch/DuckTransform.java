@@ -49,10 +49,28 @@ final class DuckTransform implements AutoCloseable {
         for (BoundInput in : p.inputs()) {
           s.execute(view(plan, in));
         }
+        lock(s, plan, spill);
       }
     } catch (SQLException | java.io.IOException e) {
       throw new IllegalStateException("cannot prepare DuckDB for the transform", e);
     }
+  }
+
+  /**
+   * Locks the database before the pipeline's SQL runs (defence in depth behind the SQL subset check): it may read the
+   * pinned files of its inputs and spill to the run's folder, nothing else — no other file, no table function over
+   * other paths, no COPY, ATTACH, INSTALL or LOAD, and no SET afterwards (the configuration is locked).
+   */
+  static void lock(Statement s, RunPlan plan, Path spill) throws SQLException {
+    List<String> files = new java.util.ArrayList<>();
+    for (var in : plan.inputs()) {
+      files.addAll(PinnedFiles.of(in));
+    }
+    s.execute("SET allowed_paths = [" + files.stream().map(f -> "'" + f.replace("'", "''") + "'")
+        .collect(Collectors.joining(", ")) + "]");
+    s.execute("SET allowed_directories = ['" + spill.toAbsolutePath().toString().replace("'", "''") + "/']");
+    s.execute("SET enable_external_access = false");
+    s.execute("SET lock_configuration = true");
   }
 
   /** A view named like the input over its pinned files, or an empty typed table when the snapshot has no files. */

@@ -1,15 +1,13 @@
 package io.dataops.jobs.batch;
 
 import io.dataops.pipelines.definition.BoundPipeline;
-import io.dataops.pipelines.definition.BoundPipeline.BoundColumn;
 import io.dataops.pipelines.privacy.LeakCheck;
 import io.dataops.pipelines.privacy.PrivacyReport;
 import io.dataops.products.publish.ProductPublisher;
-import io.dataops.products.publish.ProductTables;
+import io.dataops.products.publish.PipelineVersions;
 import io.dataops.products.publish.PublishVersion;
 import io.dataops.products.registry.ProductVersion;
 import io.dataops.products.registry.ProductVersion.Lineage;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.batch.core.job.JobInstance;
@@ -48,28 +46,13 @@ final class PublishTasklet implements Tasklet {
     PrivacyReport privacy = run.privacyReport(instance);
     LeakCheck.Result leak = RunState.JSON.readValue(run.lastStep(instance, RunState.STEP_LEAKS).getExecutionContext()
         .getString("leak.result"), LeakCheck.Result.class);
-    Map<String, String> policies = new LinkedHashMap<>();
-    for (BoundColumn c : p.columns()) {
-      policies.put(c.name(), c.policy().describe());
-    }
-    Lineage lineage = new Lineage(p.definition().name(), p.definition().sha256(), p.definition().scenario(),
-        p.definition().owner(), SpringBatchExecutor.ENGINE, run.runKey, p.inputSnapshots(), policies,
-        privacyRecord(privacy), LeakCheckTasklet.summary(leak), null, written.getLong(ProductFileWriter.ROWS_DONE),
-        written.getLong(ProductFileWriter.WRITTEN), written.getLong(ProductFileWriter.SUPPRESSED),
+    Lineage lineage = PipelineVersions.lineage(p, SpringBatchExecutor.ENGINE, run.runKey, privacy, leak,
+        written.getLong(ProductFileWriter.ROWS_DONE), written.getLong(ProductFileWriter.WRITTEN),
+        written.getLong(ProductFileWriter.SUPPRESSED),
         ProductFileWriter.unfit(written.getString(ProductFileWriter.UNFIT, "{}")));
     String earlier = mine.getString(VERDICT, null);
-    PublishVersion publish = publisher.newVersion(p.definition().product(), run.runKey)
-        .replaceWith(files)
-        .evolveSchema((update, current) -> ProductTables.evolve(update, current, p))
-        .summary("dataops.pipeline", p.definition().name())
-        .summary("dataops.pipeline-sha256", p.definition().sha256())
-        .summary("dataops.engine", SpringBatchExecutor.ENGINE)
-        .summary("dataops.inputs", p.inputSnapshots().toString())
-        .lineage(lineage)
-        .actor(run.actor);
-    if (p.qualitySuite() != null) {
-      publish.qualitySuite(p.qualitySuite(), earlier == null ? null : RunState.JSON.readValue(earlier, Map.class));
-    }
+    PublishVersion publish = PipelineVersions.publish(publisher, p, SpringBatchExecutor.ENGINE, run.runKey, files,
+        lineage, run.actor, earlier == null ? null : RunState.JSON.readValue(earlier, Map.class));
     ProductVersion v;
     try {
       v = publish.commit();
@@ -80,16 +63,5 @@ final class PublishTasklet implements Tasklet {
     }
     mine.putInt("version", v.version());
     return RepeatStatus.FINISHED;
-  }
-
-  /** The privacy report as the version keeps it, with the quasi-identifiers the operator exempted and why. */
-  @SuppressWarnings("unchecked")
-  private Map<String, Object> privacyRecord(PrivacyReport privacy) {
-    if (privacy == null) {
-      return null;
-    }
-    Map<String, Object> m = new LinkedHashMap<>(RunState.JSON.convertValue(privacy, Map.class));
-    m.put("exempted", run.pipeline.privacy().exempted());
-    return m;
   }
 }

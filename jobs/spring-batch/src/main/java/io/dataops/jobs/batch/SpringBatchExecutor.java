@@ -12,6 +12,7 @@ import io.dataops.pipelines.plan.PipelineExecutor;
 import io.dataops.pipelines.plan.RunControl;
 import io.dataops.pipelines.plan.RunPlan;
 import io.dataops.products.publish.ProductPublisher;
+import io.dataops.products.publish.PipelineVersions;
 import io.dataops.products.publish.PublishVersion;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -246,27 +247,8 @@ public final class SpringBatchExecutor implements PipelineExecutor {
 
   private static PipelineRunResult result(ProductVersion v, BoundPipeline p, boolean recognized, boolean restarted,
       long started, Map<String, Double> stepSeconds) {
-    Map<String, Object> privacy = null;
-    ProductVersion.Lineage l = v.lineage();
-    if (l.privacy() != null) {
-      privacy = new LinkedHashMap<>();
-      privacy.put("k", l.privacy().get("k"));
-      privacy.put("l", l.privacy().get("l"));
-      privacy.put("maxRisk", l.privacy().get("maxRisk"));
-      privacy.put("avgRisk", l.privacy().get("avgRisk"));
-      privacy.put("quasiIdentifiers", l.privacy().get("quasiIdentifiers"));
-      privacy.put("added", l.privacy().get("added"));
-      privacy.put("exempted", l.privacy().get("exempted"));
-      privacy.put("classes", l.privacy().get("classes"));
-      privacy.put("classesSuppressed", l.privacy().get("classesSuppressed"));
-      privacy.put("smallestClass", l.privacy().get("smallestClass"));
-      privacy.put("recordsSuppressed", l.privacy().get("recordsSuppressed"));
-    }
-    List<String> warnings = new ArrayList<>(p.warnings());
-    return new PipelineRunResult(v.product(), v.version(), v.state().label(), ENGINE, v.table(), v.snapshotId(),
-        l.inputs(), l.rowsIn(), l.rowsOut(), l.rowsSuppressed(), privacy,
-        Boolean.TRUE.equals(l.leakCheck().get("passed")) ? "passed" : "failed", l.quality(), l.unfitValues(),
-        recognized, restarted, l.runKey(), (System.nanoTime() - started) / 1e9, stepSeconds, warnings);
+    return PipelineVersions.result(v, p, ENGINE, recognized, restarted, (System.nanoTime() - started) / 1e9,
+        stepSeconds);
   }
 
   private static void deleteQuietly(Path dir) {

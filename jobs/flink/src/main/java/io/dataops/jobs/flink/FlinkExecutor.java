@@ -1,0 +1,93 @@
+package io.dataops.jobs.flink;
+
+import io.dataops.jobs.flink.run.FlinkRun;
+import io.dataops.jobs.flink.sql.FlinkSql;
+import io.dataops.jobs.flink.sql.FlinkTransform;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.pipelines.definition.BoundPipeline;
+import io.dataops.pipelines.desensitize.KeyRing;
+import io.dataops.pipelines.plan.PipelineExecutor;
+import io.dataops.pipelines.plan.RunControl;
+import io.dataops.pipelines.plan.RunPlan;
+import io.dataops.pipelines.run.PipelineRunResult;
+import io.dataops.products.publish.PipelineVersions;
+import io.dataops.products.publish.ProductPublisher;
+import io.dataops.products.registry.ProductVersion;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs run plans on Apache Flink ({@code --engine flink}): in an in-process mini-cluster, or on a session cluster
+ * when {@code flink.cluster} names its JobManager (each job then goes with the job jar). The transform runs as Flink
+ * SQL with DuckDB's meaning ({@link FlinkSql}); the steps are the plan's, as {@link FlinkRun} carries them out.
+ *
+ * <p>Recognition: a run whose key already made a version (the registry's {@code byRunKey}) returns that version and
+ * runs nothing. A run killed mid-way is simply run again: the key is the same, the publish completes whatever an
+ * interrupted attempt of it left, and the files of a dead attempt are orphans (never part of a version) that table
+ * maintenance removes.
+ */
+public final class FlinkExecutor implements PipelineExecutor {
+  public static final String ENGINE = FlinkRun.ENGINE;
+
+  private final Lakehouse lakehouse;
+  private final ProductPublisher publisher;
+  private final Path workRoot;
+  private final FlinkSettings settings;
+
+  public FlinkExecutor(Lakehouse lakehouse, ProductPublisher publisher, Path workRoot, FlinkSettings settings) {
+    this.lakehouse = lakehouse;
+    this.publisher = publisher;
+    this.workRoot = workRoot;
+    this.settings = settings;
+  }
+
+  @Override
+  public String engine() {
+    return ENGINE;
+  }
+
+  /** The plan of a bound pipeline on this engine. */
+  public RunPlan plan(BoundPipeline p, KeyRing keys) {
+    return RunPlan.of(p, keys, ENGINE, lakehouse);
+  }
+
+  @Override
+  public PipelineRunResult run(RunPlan plan, RunControl control) {
+    if (!ENGINE.equals(plan.identity().engine())) {
+      throw new IllegalArgumentException("a plan for " + plan.identity().engine() + " given to " + ENGINE);
+    }
+    long started = System.nanoTime();
+    BoundPipeline p = plan.pipeline();
+    Optional<ProductVersion> done = publisher.registry().byRunKey(plan.runKey());
+    if (done.isPresent()) {
+      return PipelineVersions.result(done.get(), p, ENGINE, true, false, seconds(started), Map.of());
+    }
+    FlinkTransform transform = FlinkSql.translate(p);
+    Path workDir = workRoot.resolve("flink-" + plan.runKey().substring(0, 16) + "-" + ProcessHandle.current().pid());
+    FlinkRun run = new FlinkRun(engine(workRoot), lakehouse, publisher, plan, transform, settings.parallelism(),
+        settings.keysFile(), workDir, settings.privacyMemory(), settings.filterMemory());
+    run.execute(control.actor());
+    // as recorded (the registry's JSON), as a recognized run reads it
+    ProductVersion v = publisher.registry().byRunKey(plan.runKey()).orElseThrow();
+    control.progress().accept(v.lineage().rowsIn());
+    return PipelineVersions.result(v, p, ENGINE, false, false, seconds(started), run.stepSeconds());
+  }
+
+  private FlinkEngine engine(Path workRoot) {
+    if (!settings.remote()) {
+      return FlinkEngine.local();
+    }
+    try {
+      io.dataops.core.files.OwnerOnly.directories(workRoot);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return FlinkEngine.remote(settings.clusterHost(), settings.clusterPort(), JobJar.write(workRoot.resolve(
+        "flink-job.jar")));
+  }
+
+  private static double seconds(long started) {
+    return (System.nanoTime() - started) / 1e9;
+  }
+}

@@ -1,0 +1,516 @@
+package io.dataops.jobs.flink.run;
+
+import io.dataops.core.BadInputException;
+import io.dataops.core.audit.Actor;
+import io.dataops.core.files.OwnerOnly;
+import io.dataops.jobs.flink.FlinkEngine;
+import io.dataops.jobs.flink.IcebergInput;
+import io.dataops.jobs.flink.PinnedRead;
+import io.dataops.jobs.flink.UncommittedWriter;
+import io.dataops.jobs.flink.WrittenFile;
+import io.dataops.jobs.flink.sql.FlinkFunctions;
+import io.dataops.jobs.flink.sql.FlinkTransform;
+import io.dataops.jobs.flink.sql.FlinkTypes;
+import io.dataops.jobs.flink.sql.TransformDataException;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.pipelines.definition.BoundPipeline;
+import io.dataops.pipelines.definition.BoundPipeline.BoundColumn;
+import io.dataops.pipelines.definition.BoundPipeline.BoundInput;
+import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
+import io.dataops.pipelines.plan.RunPlan;
+import io.dataops.pipelines.privacy.AnonymityCheck;
+import io.dataops.pipelines.privacy.ClassCounts;
+import io.dataops.pipelines.privacy.LeakCheck;
+import io.dataops.pipelines.privacy.LeakFilter;
+import io.dataops.pipelines.privacy.PrivacyReport;
+import io.dataops.pipelines.run.PolicyDescription;
+import io.dataops.pipelines.run.RowPolicies;
+import io.dataops.products.publish.PipelineVersions;
+import io.dataops.products.publish.ProductPublisher;
+import io.dataops.products.publish.ProductTables;
+import io.dataops.products.publish.PublishVersion;
+import io.dataops.products.registry.ProductVersion;
+import io.dataops.products.registry.ProductVersion.Lineage;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.StringJoiner;
+import java.util.UUID;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.Table;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.table.catalog.Column;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.RowType;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.SerializedThrowable;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.flink.FlinkSchemaUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of a plan on Flink, in three bounded jobs and the publish, the steps of the plan:
+ * <ol>
+ *   <li>privacy classes and leak filter (one job): the transform's privacy columns with their policies counted into
+ *       partial class counts per subtask, and the inputs' raw personal values into partial leak filters; the client
+ *       merges the parts into the single-pass verdict and the filter of all values (bit for bit the Spring Batch
+ *       engine's);</li>
+ *   <li>write: the transform with every policy, the verdict's suppression and every value tested against the filter,
+ *       into uncommitted Parquet files of the product table; the subtasks' findings are merged in the client;</li>
+ *   <li>confirmation, when values hit the filter: the candidates' hashes are looked up among the raw values'
+ *       hashes;</li>
+ *   <li>publish: a failed leak check removes the files and publishes nothing; else the files become the version in
+ *       one visible change, through the publish both engines use.</li>
+ * </ol>
+ * The states tasks and client hand each other go through the run's scratch folder in the warehouse ({@link
+ * RunScratch}), the keys never: tasks read theirs from their own configuration ({@link TaskKeys}).
+ */
+public final class FlinkRun {
+  private static final Logger LOG = LoggerFactory.getLogger(FlinkRun.class);
+  public static final String ENGINE = "flink";
+
+  private final FlinkEngine engine;
+  private final Lakehouse lakehouse;
+  private final ProductPublisher publisher;
+  private final RunPlan plan;
+  private final BoundPipeline pipeline;
+  private final FlinkTransform transform;
+  private final int parallelism;
+  private final TaskKeys keys;
+  private final Path workDir;
+  private final long privacyMemory;
+  private final long filterMemory;
+  private final RunScratch scratch;
+  private final PolicyDescription description;
+  private final RowPolicies policies;
+  private final List<ColumnType> types;
+  private final Map<String, Double> steps = new LinkedHashMap<>();
+
+  /**
+   * @param keysFile the keys file tasks read (null: their environment only)
+   * @param workDir the client's scratch folder for this attempt (merges spill there)
+   */
+  public FlinkRun(FlinkEngine engine, Lakehouse lakehouse, ProductPublisher publisher, RunPlan plan,
+      FlinkTransform transform, int parallelism, String keysFile, Path workDir, long privacyMemory,
+      long filterMemory) {
+    this.engine = engine;
+    this.lakehouse = lakehouse;
+    this.publisher = publisher;
+    this.plan = plan;
+    this.pipeline = plan.pipeline();
+    this.transform = transform;
+    this.parallelism = parallelism;
+    this.keys = new TaskKeys(keysFile);
+    this.workDir = workDir;
+    this.privacyMemory = privacyMemory;
+    this.filterMemory = filterMemory;
+    String warehouse = lakehouse.config().warehouse();
+    this.scratch = new RunScratch(lakehouse.io(), (warehouse.endsWith("/") ? warehouse : warehouse + "/")
+        + ".dataops-runs/" + plan.runKey().substring(0, 16) + "/" + UUID.randomUUID());
+    this.description = PolicyDescription.of(pipeline, new PlannedKeys(plan.identity().keys()));
+    this.policies = plan.newRowFunction();
+    this.types = pipeline.columns().stream().map(BoundColumn::sqlType).toList();
+  }
+
+  /**
+   * The fingerprints the run was planned with, as a key ring that has no key: the client never needs a key, only to
+   * tell the tasks which keys they must find.
+   */
+  private record PlannedKeys(Map<String, String> fingerprints) implements io.dataops.pipelines.desensitize.KeyRing {
+    @Override
+    public byte[] key(String id) {
+      throw new IllegalStateException("the Flink client holds no key");
+    }
+
+    @Override
+    public String fingerprint(String id) {
+      String f = fingerprints.get(id);
+      if (f == null) {
+        throw new IllegalStateException("the run was planned without key '" + id + "'");
+      }
+      return f;
+    }
+  }
+
+  /** What the jobs counted, for the version's lineage. */
+  private record Written(List<WrittenFile> files, long read, long suppressed, long written, Map<String, Long> unfit,
+      List<byte[]> findings) {}
+
+  /** Runs the jobs and publishes; returns the version and the seconds each step took. */
+  public ProductVersion execute(Actor actor) {
+    long t0 = System.nanoTime();
+    for (BoundInput in : pipeline.inputs()) {
+      if (lakehouse.load(in.table()).snapshot(in.snapshotId()) == null) {
+        throw new BadInputException("snapshot " + in.snapshotId() + " of " + in.table()
+            + " no longer exists (expired); run the pipeline again to pin the current one");
+      }
+    }
+    org.apache.iceberg.Table table = ProductTables.createOrLoad(lakehouse, pipeline);
+    Schema writeSchema = ProductTables.writeSchema(table, pipeline);
+    try {
+      OwnerOnly.directories(workDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the run's folder " + workDir, e);
+    }
+    step("prepare", t0);
+    Written written = null;
+    boolean publishing = false;
+    try {
+      t0 = System.nanoTime();
+      PrivacyReport privacy = null;
+      String verdict = null;
+      LeakFilter filter;
+      JobExecutionResult first = firstPass();
+      if (pipeline.privacy() != null) {
+        AnonymityCheck.Verdict v = verdict(first);
+        privacy = v.report();
+        verdict = "verdict.bin";
+        try (OutputStream out = scratch.create(verdict)) {
+          v.writeTo(out);
+        }
+        verdict = scratch.location(verdict);
+      }
+      filter = filter(first);
+      try (OutputStream out = scratch.create("filter.bin")) {
+        filter.writeTo(out);
+      }
+      step("privacy-classes+leak-filter", t0);
+
+      t0 = System.nanoTime();
+      written = write(table, writeSchema, verdict, scratch.location("filter.bin"));
+      step("write-product", t0);
+
+      t0 = System.nanoTime();
+      LeakCheck.Result leak = leakCheck(filter, written.findings());
+      step("leak-check", t0);
+      if (!leak.passed()) {
+        throw new LeakDetected(leak.failure());
+      }
+
+      t0 = System.nanoTime();
+      publishing = true;
+      Lineage lineage = PipelineVersions.lineage(pipeline, ENGINE, plan.runKey(), privacy, leak, written.read(),
+          written.written(), written.suppressed(), written.unfit());
+      List<String> files = written.files().stream().map(WrittenFile::location).toList();
+      PublishVersion publish = PipelineVersions.publish(publisher, pipeline, ENGINE, plan.runKey(), files, lineage,
+          actor, null);
+      ProductVersion v = publish.commit();
+      removeUnpublished(v, files);
+      step("publish", t0);
+      return v;
+    } catch (IOException e) {
+      throw new UncheckedIOException("the run's states could not be written to " + scratch.location(""), e);
+    } catch (RuntimeException e) {
+      if (written != null && !publishing) {
+        removeQuietly(written.files().stream().map(WrittenFile::location).toList());
+      }
+      throw e;
+    } finally {
+      scratch.clear();
+      Scratch.deleteTree(workDir);
+    }
+  }
+
+  /** How long each step of this run took. */
+  public Map<String, Double> stepSeconds() {
+    return steps;
+  }
+
+  private void step(String name, long started) {
+    steps.put(name, (System.nanoTime() - started) / 1e9);
+  }
+
+  /** A leak: the pipeline's policies let personal data through. */
+  public static final class LeakDetected extends BadInputException {
+    LeakDetected(String message) {
+      super(message);
+    }
+  }
+
+  // ---------------------------------------------------------------- the jobs
+
+  /** A job's environment with the inputs' views and DuckDB's functions registered. */
+  private StreamTableEnvironment tables(StreamExecutionEnvironment env) {
+    StreamTableEnvironment t = StreamTableEnvironment.create(env, EnvironmentSettings.inBatchMode());
+    FlinkFunctions.register(t);
+    for (FlinkTransform.InputView v : transform.inputs()) {
+      DataStream<RowData> raw = IcebergInput.read(env, lakehouse, new PinnedRead(v.table(), v.snapshotId(),
+          v.readColumns()));
+      t.createTemporaryView(FlinkTransform.quote(v.rawName()), t.fromDataStream(raw));
+      t.createTemporaryView(FlinkTransform.quote(v.alias()), t.sqlQuery(v.select()));
+    }
+    return t;
+  }
+
+  /** Privacy classes and the leak filter's parts, in one job. */
+  private JobExecutionResult firstPass() {
+    StreamExecutionEnvironment env = engine.environment(parallelism);
+    if (pipeline.privacy() != null) {
+      StreamTableEnvironment t = tables(env);
+      int[] columns = policies.privacySqlColumns();
+      StringJoiner select = new StringJoiner(", ", "SELECT ", " FROM (" + transform.sql() + ") AS `transform_result`");
+      for (int c : columns) {
+        select.add(FlinkTransform.quote(pipeline.columns().get(c).name()));
+      }
+      Table privacyColumns = t.sqlQuery(select.toString());
+      t.toDataStream(privacyColumns).transform("privacy classes", Types.VOID, new ClassCountOperator(description,
+              keys, ShippedPrivacy.of(pipeline.privacy()), types, columns, scratch, privacyMemory))
+          .sinkTo(new DiscardingSink<>()).name("end of privacy classes");
+    }
+    rawValues(env, (alias, rows, rowTypes) -> rows.transform("leak filter of " + alias, Types.VOID,
+        new LeakFilterOperator(alias, rowTypes, plan.expectedRawValues(), filterMemory, scratch)));
+    if (env.getTransformations().isEmpty()) {
+      return null;
+    }
+    return run(env, "privacy classes and leak filter of " + pipeline.definition().name());
+  }
+
+  @FunctionalInterface
+  private interface RawConsumer {
+    DataStream<Void> accept(String alias, DataStream<RowData> rows, List<LogicalType> types);
+  }
+
+  /** The raw values of every input's personal-data columns, as the leak check reads them (no filter). */
+  private void rawValues(StreamExecutionEnvironment env, RawConsumer consumer) {
+    for (BoundInput in : pipeline.inputs()) {
+      if (in.personal().isEmpty() || plan.input(in).dataFiles().isEmpty()) {
+        continue;
+      }
+      DataStream<RowData> raw = IcebergInput.read(env, lakehouse, new PinnedRead(in.table().toString(),
+          in.snapshotId(), List.copyOf(in.personal().keySet())));
+      RowType rowType = ((InternalTypeInfo<RowData>) raw.getType()).toRowType();
+      consumer.accept(in.alias(), raw, rowType.getChildren()).sinkTo(new DiscardingSink<>())
+          .name("end of " + in.alias());
+    }
+  }
+
+  private AnonymityCheck.Verdict verdict(JobExecutionResult first) throws IOException {
+    List<String> parts = first == null ? List.of() : this.<String>accumulated(first, ClassCountOperator.PARTS);
+    Path spill = workDir.resolve("classes");
+    try (AnonymityCheck check = plan.newAnonymityCheck(spill, privacyMemory)) {
+      ClassCounts merged = null;
+      try {
+        for (String part : parts) {
+          try (InputStream in = scratch.open(part)) {
+            ClassCounts c = ClassCounts.readFrom(in, spill, privacyMemory);
+            if (merged == null) {
+              merged = c;
+            } else {
+              merged.merge(c);
+              c.close();
+            }
+          }
+        }
+        return merged == null ? check.finish() : check.finish(merged);
+      } finally {
+        if (merged != null) {
+          merged.close();
+        }
+      }
+    }
+  }
+
+  private LeakFilter filter(JobExecutionResult first) throws IOException {
+    LeakFilter merged = new LeakFilter(plan.expectedRawValues(), filterMemory);
+    if (first == null) {
+      return merged;
+    }
+    for (BoundInput in : pipeline.inputs()) {
+      for (String part : this.<String>accumulated(first, LeakFilterOperator.PARTS + "." + in.alias())) {
+        try (InputStream stream = scratch.open(part)) {
+          merged.merge(LeakFilter.readFrom(stream));
+        }
+      }
+    }
+    return merged;
+  }
+
+  private Written write(org.apache.iceberg.Table table, Schema writeSchema, String verdict, String filter) {
+    StreamExecutionEnvironment env = engine.environment(parallelism);
+    StreamTableEnvironment t = tables(env);
+    Table result = t.sqlQuery(transform.sql());
+    requireTypes(result);
+    RowType rowType = FlinkSchemaUtil.convert(writeSchema);
+    List<String> names = policies.productColumns();
+    int[] positions = new int[names.size()];
+    for (int i = 0; i < positions.length; i++) {
+      positions[i] = rowType.getFieldIndex(names.get(i));
+    }
+    DataStream<RowData> product = t.toDataStream(result).transform("policies, suppression and leak check",
+        InternalTypeInfo.of(rowType), new ProductOperator(description, keys, types, rowType, positions, verdict,
+            filter, scratch));
+    UncommittedWriter.Files files = UncommittedWriter.write(product, table, writeSchema);
+    JobExecutionResult r = run(env, "write " + pipeline.definition().product());
+    Map<String, Long> unfit = new LinkedHashMap<>();
+    for (HashMap<String, Long> part : this.<HashMap<String, Long>>accumulated(r, ProductOperator.UNFIT)) {
+      part.forEach((c, n) -> unfit.merge(c, n, Long::sum));
+    }
+    // in the transform's column order, as the Spring Batch engine reports them
+    Map<String, Long> ordered = new LinkedHashMap<>();
+    pipeline.columns().forEach(c -> {
+      if (unfit.containsKey(c.name())) {
+        ordered.put(c.name(), unfit.get(c.name()));
+      }
+    });
+    return new Written(files.of(r), counter(r, ProductOperator.READ), counter(r, ProductOperator.SUPPRESSED),
+        counter(r, ProductOperator.WRITTEN), ordered, accumulated(r, ProductOperator.FINDINGS));
+  }
+
+  /** The translation's result must have the pipeline's columns and types: rows are read by position. */
+  private void requireTypes(Table result) {
+    List<Column> columns = result.getResolvedSchema().getColumns();
+    List<String> problems = new ArrayList<>();
+    for (int i = 0; i < pipeline.columns().size(); i++) {
+      BoundColumn c = pipeline.columns().get(i);
+      LogicalType want = FlinkTypes.of(c.sqlType());
+      LogicalType got = i < columns.size() ? columns.get(i).getDataType().getLogicalType().copy(true) : null;
+      if (!want.equals(got)) {
+        problems.add(c.name() + " is " + got + ", not " + want);
+      }
+    }
+    if (columns.size() != pipeline.columns().size() || !problems.isEmpty()) {
+      throw new IllegalStateException("the Flink transform of " + pipeline.definition().name() + " does not give the "
+          + "pipeline's columns: " + problems);
+    }
+  }
+
+  private LeakCheck.Result leakCheck(LeakFilter filter, List<byte[]> findings) throws IOException {
+    LeakCheck check = new LeakCheck(policies.productColumns(), policies.identifierShaped(), filter);
+    for (byte[] f : findings) {
+      check.merge(LeakCheck.Findings.fromBytes(scratch.large(f)));
+    }
+    if (check.needsConfirmation()) {
+      long[] hashes = check.candidateHashes();
+      try (DataOutputStream out = new DataOutputStream(scratch.create("candidates.bin"))) {
+        out.writeInt(hashes.length);
+        for (long h : hashes) {
+          out.writeLong(h);
+        }
+      }
+      String candidates = scratch.location("candidates.bin");
+      StreamExecutionEnvironment env = engine.environment(parallelism);
+      rawValues(env, (alias, rows, rowTypes) -> rows.transform("confirm leak candidates in " + alias, Types.VOID,
+          new ConfirmOperator(alias, rowTypes, candidates, scratch)));
+      if (!env.getTransformations().isEmpty()) {
+        JobExecutionResult r = run(env, "confirm leak candidates of " + pipeline.definition().name());
+        for (BoundInput in : pipeline.inputs()) {
+          for (byte[] found : this.<byte[]>accumulated(r, ConfirmOperator.FOUND + "." + in.alias())) {
+            ByteBuffer b = ByteBuffer.wrap(scratch.large(found));
+            while (b.remaining() >= 16) {
+              check.confirmHash(b.getLong(), b.getLong());
+            }
+          }
+        }
+      }
+      check.confirmationComplete();
+    }
+    return check.result();
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** Runs a job; a failure on the data is bad input (the message names what failed, never a value). */
+  private JobExecutionResult run(StreamExecutionEnvironment env, String name) {
+    long t0 = System.nanoTime();
+    try {
+      JobExecutionResult r = engine.execute(env, name);
+      LOG.info("{}: '{}' at parallelism {} in {} ms", engine, name, parallelism, (System.nanoTime() - t0) / 1_000_000);
+      return r;
+    } catch (RuntimeException e) {
+      throw failure(e);
+    }
+  }
+
+  private RuntimeException failure(RuntimeException e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      String message = c.getMessage() == null ? "" : c.getMessage();
+      if (c instanceof TransformDataException || message.contains(TransformDataException.MARKER)) {
+        return new BadInputException("pipeline " + pipeline.definition().name() + " failed on its input data, "
+            + "nothing was published: " + TransformDataException.reason(message)
+            + " (change the transform or the data)");
+      }
+      if (c instanceof BadInputException bad) {
+        return bad;
+      }
+      if (c instanceof SerializedThrowable s && isBadInput(s.getOriginalErrorClassName())) {
+        return new BadInputException(message.lines().findFirst().orElse(message));
+      }
+    }
+    return new IllegalStateException("pipeline " + pipeline.definition().name() + " failed on Flink, nothing was "
+        + "published (run the same command again): " + firstLine(e), e);
+  }
+
+  private static boolean isBadInput(String className) {
+    try {
+      return BadInputException.class.isAssignableFrom(Class.forName(className, false,
+          FlinkRun.class.getClassLoader()));
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+
+  private static String firstLine(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    return m.lines().findFirst().orElse(m);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> List<T> accumulated(JobExecutionResult r, String name) {
+    Object v = r.getAccumulatorResult(name);
+    return v == null ? List.of() : (List<T>) v;
+  }
+
+  private static long counter(JobExecutionResult r, String name) {
+    Object v = r.getAccumulatorResult(name);
+    return v == null ? 0 : ((Number) v).longValue();
+  }
+
+  /**
+   * The version's files are this run's, unless an interrupted attempt of the same run had already staged its own:
+   * then the publish completed that one, and this attempt's files are orphans, removed here.
+   */
+  private void removeUnpublished(ProductVersion v, List<String> files) {
+    org.apache.iceberg.Table table = lakehouse.load(ProductTables.id(pipeline.definition().product()));
+    Snapshot s = table.snapshot(v.snapshotId());
+    Set<String> kept = new HashSet<>();
+    if (s != null) {
+      s.addedDataFiles(table.io()).forEach(f -> kept.add(f.location()));
+    }
+    removeQuietly(files.stream().filter(f -> !kept.contains(f)).toList());
+  }
+
+  private void removeQuietly(List<String> files) {
+    org.apache.iceberg.io.FileIO io = lakehouse.io();
+    for (String f : files) {
+      try {
+        io.deleteFile(f);
+      } catch (RuntimeException ignored) {
+        // an orphan at worst: table maintenance removes those
+      }
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package io.dataops.jobs.flink.run;
+
+import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
+import io.dataops.pipelines.privacy.AnonymityCheck;
+import io.dataops.pipelines.privacy.LeakCheck;
+import io.dataops.pipelines.privacy.LeakFilter;
+import io.dataops.pipelines.run.PolicyDescription;
+import io.dataops.pipelines.run.RowPolicies;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import org.apache.flink.api.common.accumulators.ListAccumulator;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.logical.RowType;
+import org.apache.flink.types.Row;
+
+/**
+ * The write pass on one subtask: each transform row gets its policies (rebuilt with the task's keys), is suppressed
+ * when the verdict says its class is too small, else its values are tested against the run's merged leak filter and
+ * it goes on, as a row of the product's write schema, to the writer chained after this operator. At the end it
+ * reports its counts, the values its policies could not treat, and its leak findings (hashes, never values).
+ */
+final class ProductOperator extends AbstractStreamOperator<RowData>
+    implements OneInputStreamOperator<Row, RowData>, BoundedOneInput {
+  private static final long serialVersionUID = 1L;
+  static final String READ = "dataops.rows-read";
+  static final String SUPPRESSED = "dataops.rows-suppressed";
+  static final String WRITTEN = "dataops.rows-written";
+  static final String UNFIT = "dataops.unfit-values";
+  static final String FINDINGS = "dataops.leak-findings";
+
+  private final PolicyDescription description;
+  private final TaskKeys keys;
+  private final ArrayList<ColumnType> types;
+  private final int[] identity;
+  private final RowType rowType;
+  private final int[] positions;
+  private final String verdict;
+  private final String filter;
+  private final RunScratch scratch;
+  private transient RowPolicies policies;
+  private transient AnonymityCheck.Verdict classes;
+  private transient LeakCheck leak;
+  private transient LongCounter read;
+  private transient LongCounter suppressed;
+  private transient LongCounter written;
+  private transient ListAccumulator<HashMap<String, Long>> unfit;
+  private transient ListAccumulator<byte[]> findings;
+
+  /**
+   * @param positions each product column's position in {@code rowType} (the product table's write schema)
+   * @param verdict where the verdict's classes are (null: the pipeline declares no privacy)
+   * @param filter where the merged leak filter is
+   */
+  ProductOperator(PolicyDescription description, TaskKeys keys, List<ColumnType> types, RowType rowType,
+      int[] positions, String verdict, String filter, RunScratch scratch) {
+    this.description = description;
+    this.keys = keys;
+    this.types = new ArrayList<>(types);
+    this.identity = java.util.stream.IntStream.range(0, types.size()).toArray();
+    this.rowType = rowType;
+    this.positions = positions.clone();
+    this.verdict = verdict;
+    this.filter = filter;
+    this.scratch = scratch;
+  }
+
+  @Override
+  public void open() throws Exception {
+    super.open();
+    policies = description.rowPolicies(keys.open());
+    if (verdict != null) {
+      classes = SharedStates.acquire(verdict, () -> {
+        try (InputStream in = scratch.open(verdict)) {
+          return AnonymityCheck.Verdict.readFrom(in, null);
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot read the run's privacy verdict", e);
+        }
+      });
+    }
+    LeakFilter merged = SharedStates.acquire(filter, () -> {
+      try (InputStream in = scratch.open(filter)) {
+        return LeakFilter.readFrom(in);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the run's leak filter", e);
+      }
+    });
+    leak = new LeakCheck(policies.productColumns(), policies.identifierShaped(), merged);
+    read = new LongCounter();
+    suppressed = new LongCounter();
+    written = new LongCounter();
+    unfit = new ListAccumulator<>();
+    findings = new ListAccumulator<>();
+    getRuntimeContext().addAccumulator(READ, read);
+    getRuntimeContext().addAccumulator(SUPPRESSED, suppressed);
+    getRuntimeContext().addAccumulator(WRITTEN, written);
+    getRuntimeContext().addAccumulator(UNFIT, unfit);
+    getRuntimeContext().addAccumulator(FINDINGS, findings);
+  }
+
+  @Override
+  public void processElement(StreamRecord<Row> element) {
+    read.add(1);
+    Object[] product = policies.apply(FlinkValues.fromRow(element.getValue(), types, identity, types.size()));
+    if (classes != null && classes.suppressed(policies.quasiIdentifiers(product))) {
+      suppressed.add(1);
+      return;
+    }
+    leak.check(product);
+    written.add(1);
+    output.collect(element.replace(FlinkValues.toRowData(product, positions, rowType)));
+  }
+
+  @Override
+  public void endInput() {
+    unfit.add(new HashMap<>(policies.unfitCounts()));
+    findings.add(RunScratch.small(scratch, "findings", getRuntimeContext().getTaskInfo(), leak.findings().toBytes()));
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      if (classes != null) {
+        SharedStates.release(verdict);
+      }
+      if (leak != null) {
+        SharedStates.release(filter);
+      }
+    } finally {
+      super.close();
+    }
+  }
+}

@@ -1,0 +1,232 @@
+package io.dataops.jobs.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dataops.core.BadInputException;
+import io.dataops.jobs.flink.run.FlinkRun;
+import io.dataops.lakehouse.sample.SampleDataset;
+import io.dataops.pipelines.definition.BoundPipeline;
+import io.dataops.pipelines.definition.KeepLimits;
+import io.dataops.pipelines.definition.PipelineException;
+import io.dataops.pipelines.definition.PipelineParser;
+import io.dataops.pipelines.definition.PipelineValidator;
+import io.dataops.pipelines.plan.Executors;
+import io.dataops.pipelines.run.PipelineRunResult;
+import io.dataops.products.publish.ProductTables;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.iceberg.Table;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class FlinkExecutorTest extends EnginesFixture {
+  static final String PROFILE = """
+      name: citizens-profile
+      scenario: 社区服务人口结构分析
+      owner: futian-operator
+      inputs:
+        - table: ods.public_security__citizens
+          as: citizens
+          columns: [id_card, name, phone, gender, birth_date, address, district_code, monthly_income]
+      transform: |
+        SELECT id_card AS person_key, name, phone, gender, birth_date, address, district_code, monthly_income
+        FROM citizens
+      policy:
+        person_key: {pseudonymize: hmac-sha256, key: default, length: 20}
+        name: remove
+        phone: {mask: mobile, keepFirst: 3, keepLast: 0}
+        birth_date: {generalize: year}
+        address: {generalize: address, level: street}
+        monthly_income: {generalize: buckets, boundaries: [0, 3000, 6000, 10000, 20000]}
+      privacy: {quasiIdentifiers: [birth_date, gender, district_code], k: 3}
+      product: citizens-profile
+      """;
+
+  @BeforeEach
+  void landData() throws Exception {
+    landSample(SampleDataset.CITIZENS, 3000, 3000, 1);
+  }
+
+  @Test
+  void aPipelineGivesTheSameProductOnFlinkAsOnSpringBatch() {
+    BoundPipeline p = bind(PROFILE);
+    PipelineRunResult reference = onSpringBatch(p);
+    PipelineRunResult flink = onFlink(p, 2);
+    assertThat(flink.rowsSuppressed()).isPositive();
+    assertSameOutcome(reference, flink);
+  }
+
+  @Test
+  void parallelismOneAndTwoGiveTheSameProductAndAFinishedRunIsRecognized() {
+    BoundPipeline p = bind(PROFILE);
+    PipelineRunResult one = onFlink(p, 1);
+    assertThat(one.recognized()).isFalse();
+    assertThat(one.stepSeconds()).containsKeys("privacy-classes+leak-filter", "write-product", "leak-check",
+        "publish");
+    PipelineRunResult again = onFlink(p, 2);
+    assertThat(again.recognized()).as("same file, snapshots, keys and engine: nothing runs").isTrue();
+    assertThat(again.version()).isEqualTo(one.version());
+    assertThat(again.snapshotId()).isEqualTo(one.snapshotId());
+    assertThat(registry().list("citizens-profile")).hasSize(1);
+
+    // The same pipeline at parallelism 2, as another run (another file hash): the same rows.
+    BoundPipeline changed = bind(PROFILE + "# run again at parallelism 2\n");
+    PipelineRunResult two = onFlink(changed, 2);
+    assertThat(two.recognized()).isFalse();
+    assertThat(two.version()).isEqualTo(one.version() + 1);
+    assertThat(rows(two)).isEqualTo(rows(one));
+    assertThat(two.privacy()).isEqualTo(one.privacy());
+    Table product = lakehouse.load(ProductTables.id("citizens-profile"));
+    assertThat(product.snapshots()).as("one visible change per version").hasSize(2);
+    assertThat(product.currentSnapshot().summary()).containsEntry("dataops.engine", "flink")
+        .containsEntry("dataops.run-key", two.runKey());
+    assertThat(version(two).lineage().engine()).isEqualTo("flink");
+    assertThat(scratchLeft()).as("the run's scratch states are removed").isEmpty();
+  }
+
+  @Test
+  void aLeakIsFoundOnFlinkAsOnSpringBatchAndNothingIsPublishedOrLeftBehind() throws Exception {
+    land("street-office", "visits", """
+        columns:
+          - {name: visit_id, type: long}
+          - {name: visitor, type: string, personal: name}
+          - {name: visitor_id_card, type: string, personal: id_card}
+          - {name: note, type: string}
+        """, """
+        visit_id,visitor,visitor_id_card,note
+        1,张三丰,440304198503071231,咨询低保政策
+        2,李四光,11010519491231002X,张三丰
+        3,王五,440304198503071231,户籍迁入办理
+        4,赵六,440304198503071231,居住证续签
+        5,钱七,440304198503071231,身份证号11010519491231002X已核验
+        """);
+    BoundPipeline p = bind("""
+        name: visit-notes
+        scenario: 窗口服务分析
+        owner: futian-operator
+        inputs:
+          - {table: ods.street_office__visits, as: visits, columns: [visit_id, visitor, visitor_id_card, note]}
+        policy:
+          visitor: remove
+          visitor_id_card: {pseudonymize: hmac-sha256, key: default, length: 16}
+        product: visit-notes
+        """);
+    String message = "leak check failed, nothing was published: note: 1 values equal raw personal data; note: 1 "
+        + "values contain an ID or mobile number (give those columns a policy that hides the value)";
+    assertThatThrownBy(() -> onSpringBatch(p)).hasMessage(message);
+    Table product = lakehouse.load(ProductTables.id("visit-notes"));
+    List<String> before = dataFiles(product);
+    assertThatThrownBy(() -> onFlink(p, 2)).isInstanceOf(FlinkRun.LeakDetected.class).hasMessage(message);
+    assertThat(product.currentSnapshot()).isNull();
+    assertThat(dataFiles(product)).as("the Flink attempt's files are removed").isEqualTo(before);
+
+    // An ID number kept but for its check character: caught by rebuilding it, on both engines alike.
+    String rebuilt = """
+        name: id-display
+        scenario: test
+        owner: op
+        inputs:
+          - {table: ods.public_security__citizens, as: citizens, columns: [id_card, gender, district_code]}
+        policy:
+          id_card: {mask: custom, keepFirst: 17}
+        privacy:
+          quasiIdentifiers: [gender, district_code]
+          k: 2
+          exempt: {id_card: "only the check character is hidden, which identifies no one"}
+        product: id-display
+        """;
+    BoundPipeline unlimited = new PipelineValidator(lakehouse, keys, new KeepLimits(Map.of())).bind(
+        PipelineParser.parse(rebuilt, "p.yaml"), dir);
+    String rebuiltMessage = "leak check failed, nothing was published: id_card: 3000 values give back a raw ID or "
+        + "bank card number through its check character (give those columns a policy that hides the value)";
+    assertThatThrownBy(() -> onSpringBatch(unlimited)).hasMessage(rebuiltMessage);
+    assertThatThrownBy(() -> onFlink(unlimited, 2)).hasMessage(rebuiltMessage);
+    assertThat(registry().list("id-display")).isEmpty();
+  }
+
+  @Test
+  void aTransformFailingOnItsDataIsBadInputOnBothEnginesAndNamesNoValue() throws Exception {
+    BoundPipeline p = bind("""
+        name: bad-cast
+        scenario: test
+        owner: op
+        inputs:
+          - {table: ods.public_security__citizens, as: citizens, columns: [gender]}
+        transform: SELECT CAST(gender AS INTEGER) AS n, gender FROM citizens
+        product: bad-cast
+        """);
+    assertThatThrownBy(() -> onSpringBatch(p)).isInstanceOf(BadInputException.class);
+    assertThatThrownBy(() -> onFlink(p, 2)).isInstanceOf(BadInputException.class)
+        .hasMessageStartingWith("pipeline bad-cast failed on its input data, nothing was published: Conversion Error: "
+            + "a text is not a plain number to cast to INTEGER")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContainPattern("[\\u4e00-\\u9fff]{2,}"));
+    assertThat(registry().list("bad-cast")).isEmpty();
+  }
+
+  @Test
+  void whatFlinkCannotRunAlikeIsRefusedAtValidationWithItsLine() {
+    String yaml = """
+        name: refused
+        scenario: test
+        owner: op
+        inputs:
+          - {table: ods.public_security__citizens, as: citizens, columns: [gender, monthly_income, _landed_at]}
+        transform: |
+          SELECT gender,
+                 CAST(CAST(monthly_income AS DOUBLE) AS VARCHAR) AS income_text
+          FROM citizens
+        product: refused
+        """;
+    BoundPipeline p = bind(yaml);
+    assertThatThrownBy(() -> Executors.factory("flink").validate(p)).isInstanceOf(PipelineException.class)
+        .hasMessageStartingWith("p.yaml:8: transform: a DOUBLE turned into text is written differently by the engines");
+    Executors.factory("spring-batch").validate(p); // the reference engine runs it
+    BoundPipeline zone = bind(yaml.replace("CAST(CAST(monthly_income AS DOUBLE) AS VARCHAR) AS income_text",
+        "year(_landed_at) AS landed_year"));
+    assertThatThrownBy(() -> Executors.factory("flink").validate(zone)).isInstanceOf(PipelineException.class)
+        .hasMessageContaining("p.yaml:8: transform: a date part of a TIMESTAMP WITH TIME ZONE depends on the session "
+            + "time zone");
+    assertThatThrownBy(() -> onFlink(p, 1)).isInstanceOf(PipelineException.class);
+  }
+
+  @Test
+  void tasksReadTheirKeysFromConfigurationAndRefuseOtherKeys() throws Exception {
+    BoundPipeline p = bind(PROFILE);
+    assertThatThrownBy(() -> run("flink", p, Map.of("keys.file", dir.resolve("none.properties").toString())))
+        .isInstanceOf(BadInputException.class).hasMessageContaining("none.properties named by keys.file does not exist");
+    Path other = Files.writeString(dir.resolve("other-keys.properties"), "default = " + "ab".repeat(32) + "\n");
+    assertThatThrownBy(() -> run("flink", p, Map.of("keys.file", other.toString())))
+        .isInstanceOf(PipelineException.class)
+        .hasMessageContaining("the key 'default' here has fingerprint")
+        .hasMessageContaining("every task must read the same keys")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("ab".repeat(16)));
+    assertThat(registry().list("citizens-profile")).isEmpty();
+  }
+
+  private List<String> dataFiles(Table product) throws Exception {
+    Path data = Path.of(java.net.URI.create(product.location() + "/data"));
+    if (!Files.exists(data)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(data)) {
+      return files.map(f -> f.getFileName().toString()).toList();
+    }
+  }
+
+  private List<Path> scratchLeft() {
+    Path runs = Path.of(java.net.URI.create(lakehouse.config().warehouse().replaceFirst("^file:/(?!/)", "file:///")
+        + "/.dataops-runs"));
+    if (!Files.exists(runs)) {
+      return List.of();
+    }
+    try (Stream<Path> all = Files.walk(runs)) {
+      return all.filter(Files::isRegularFile).toList();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,283 @@
+package io.dataops.jobs.flink.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The Flink engine's functions and casts give what DuckDB gives, value for value, DuckDB asked directly. */
+class DuckSemanticsTest {
+  private static Connection duck;
+
+  @BeforeAll
+  static void open() throws SQLException {
+    duck = DriverManager.getConnection("jdbc:duckdb:");
+  }
+
+  @AfterAll
+  static void close() throws SQLException {
+    duck.close();
+  }
+
+  /** DuckDB's value of {@code sql} (one row, one column) with the parameters bound. */
+  static Object duck(String sql, Object... params) {
+    try (PreparedStatement p = duck.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        p.setObject(i + 1, params[i]);
+      }
+      try (ResultSet r = p.executeQuery()) {
+        r.next();
+        return r.getObject(1);
+      }
+    } catch (SQLException e) {
+      return new Failed(e.getMessage().lines().findFirst().orElse(""));
+    }
+  }
+
+  record Failed(String message) {}
+
+  /** Ours, or Failed when ours refuses. */
+  static Object ours(java.util.function.Supplier<Object> f) {
+    try {
+      return f.get();
+    } catch (TransformDataException e) {
+      return new Failed(e.getMessage());
+    }
+  }
+
+  private static void same(List<String> mismatches, String what, Object duckValue, Object ourValue) {
+    if (duckValue instanceof java.sql.Timestamp t) {
+      duckValue = t.toLocalDateTime();
+    }
+    if (duckValue instanceof java.sql.Date d) {
+      duckValue = d.toLocalDate();
+    }
+    boolean equal = duckValue instanceof Failed ? ourValue instanceof Failed
+        : duckValue instanceof BigDecimal a && ourValue instanceof BigDecimal b ? a.compareTo(b) == 0
+        : duckValue instanceof Number a && ourValue instanceof Number b && !(a instanceof BigDecimal)
+            ? Double.compare(a.doubleValue(), b.doubleValue()) == 0 && a.longValue() == b.longValue()
+        : Objects.equals(duckValue, ourValue);
+    if (!equal) {
+      mismatches.add(what + ": DuckDB " + duckValue + ", ours " + ourValue);
+    }
+  }
+
+  static final List<String> TEXTS = List.of("", " ", "a", "hello", "  padded  ", "\ttab\t", "你好世界", "𠀀𠀁a",
+      "e\u0301", "ß straße", "ǅǆǄ", "İı", "Ⱟⱟ", "ꟀꟁꟐꟑ", "𐕰𐖗", "ΣΑΣ σας", "aaa", "ab%_c", "a\\b");
+
+  @Test
+  void textFunctionsCountCharactersAndMapCaseAsDuckDbDoes() {
+    List<String> bad = new ArrayList<>();
+    for (String s : TEXTS) {
+      same(bad, "upper(" + s + ")", duck("SELECT upper(?)", s), DuckSemantics.upper(s));
+      same(bad, "lower(" + s + ")", duck("SELECT lower(?)", s), DuckSemantics.lower(s));
+      same(bad, "length(" + s + ")", duck("SELECT length(?)", s), DuckSemantics.length(s));
+      same(bad, "trim(" + s + ")", duck("SELECT trim(?)", s), DuckSemantics.trim(s, " ", true, true));
+      same(bad, "ltrim(" + s + ")", duck("SELECT ltrim(?)", s), DuckSemantics.trim(s, " ", true, false));
+      same(bad, "rtrim(" + s + ")", duck("SELECT rtrim(?)", s), DuckSemantics.trim(s, " ", false, true));
+      same(bad, "trim(" + s + ", 'a ')", duck("SELECT trim(?, 'a ')", s), DuckSemantics.trim(s, "a ", true, true));
+      for (long start : new long[] {-10, -2, -1, 0, 1, 2, 3, 10}) {
+        same(bad, "substring(" + s + ", " + start + ")", duck("SELECT substring(?, ?)", s, start),
+            DuckSemantics.substring(s, start, null));
+        for (long len : new long[] {-3, -1, 0, 1, 2, 5}) {
+          same(bad, "substring(" + s + ", " + start + ", " + len + ")", duck("SELECT substring(?, ?, ?)", s, start,
+              len), DuckSemantics.substring(s, start, len));
+        }
+      }
+      for (String[] r : new String[][] {{"a", "b"}, {"aa", "b"}, {"", "x"}, {"世", "界界"}, {"𠀀", "?"}}) {
+        same(bad, "replace(" + s + ")", duck("SELECT replace(?, ?, ?)", s, r[0], r[1]),
+            DuckSemantics.replace(s, r[0], r[1]));
+      }
+      for (String p : List.of("%", "_", "__", "h%", "%l%", "%o", "h_llo", "%\\%", "a\\b", "%世%", "_a", "%%a",
+          "ab%_c", "ab\\%_c", "")) {
+        same(bad, s + " LIKE " + p, duck("SELECT ? LIKE ?", s, p), DuckSemantics.like(s, p));
+      }
+      same(bad, "concat(" + s + ", NULL, x)", duck("SELECT concat(?, NULL, 'x')", s),
+          DuckSemantics.concat(s, null, "x"));
+    }
+    same(bad, "concat(NULL, NULL)", duck("SELECT concat(NULL, NULL)"), DuckSemantics.concat(null, null));
+    assertThat(bad).isEmpty();
+  }
+
+  @Test
+  void caseMappingAgreesOnEveryCodePoint() throws SQLException {
+    List<String> bad = new ArrayList<>();
+    try (var s = duck.createStatement(); ResultSet r = s.executeQuery("SELECT i, upper(chr(i::INTEGER)), "
+        + "lower(chr(i::INTEGER)) FROM range(1, 1114112) t(i) WHERE i < 55296 OR i > 57343")) {
+      while (r.next()) {
+        String c = new String(Character.toChars(r.getInt(1)));
+        if (!r.getString(2).equals(DuckSemantics.upper(c)) || !r.getString(3).equals(DuckSemantics.lower(c))) {
+          bad.add(Integer.toHexString(r.getInt(1)));
+        }
+      }
+    }
+    assertThat(bad).isEmpty();
+  }
+
+  @Test
+  void roundingOfDoublesIsDuckDbsBinaryScalingNotDecimalRounding() {
+    List<String> bad = new ArrayList<>();
+    Random random = new Random(7);
+    List<Double> values = new ArrayList<>(List.of(2.675, 1.005, 0.285, 2.5, -2.5, 0.5, -0.5, 1.5, 0.49999999999999994,
+        1e300, -1e-300, 123456.789, Double.MAX_VALUE, 4503599627370497.0, 0.0, -0.0));
+    for (int i = 0; i < 2000; i++) {
+      values.add(Math.round(random.nextGaussian() * 1e6) / 1000.0 + (random.nextBoolean() ? 0.0005 : 0));
+    }
+    for (double x : values) {
+      same(bad, "round(" + x + ")", duck("SELECT round(?::DOUBLE)", x), DuckSemantics.round(x));
+      for (int n : new int[] {-3, -1, 0, 1, 2, 3}) {
+        same(bad, "round(" + x + ", " + n + ")", duck("SELECT round(?::DOUBLE, ?)", x, n), DuckSemantics.round(x, n));
+      }
+      same(bad, x + " % 3.5", duck("SELECT ?::DOUBLE % 3.5::DOUBLE", x), DuckSemantics.fmod(x, 3.5));
+    }
+    assertThat(bad).isEmpty();
+  }
+
+  @Test
+  void castsRoundAndRefuseAsDuckDbDoes() {
+    List<String> bad = new ArrayList<>();
+    Random random = new Random(11);
+    List<Object> numbers = new ArrayList<>(List.of(2.5, -2.5, 3.5, 1.005, 2.675, 0.125, 1e10, 2147483647.5, -1e19,
+        new BigDecimal("2.55"), new BigDecimal("-2.50"), new BigDecimal("2147483647.49"), new BigDecimal("0.005"),
+        new BigDecimal("-0.005"), 7, -7, Integer.MIN_VALUE, Long.MAX_VALUE, true, false));
+    for (int i = 0; i < 500; i++) {
+      numbers.add(random.nextGaussian() * Math.pow(10, random.nextInt(8)));
+      numbers.add(BigDecimal.valueOf(random.nextLong() % 10_000_000_000L, random.nextInt(6)));
+    }
+    for (Object x : numbers) {
+      String t = x instanceof Double ? "DOUBLE" : x instanceof BigDecimal d ? "DECIMAL(18," + d.scale() + ")"
+          : x instanceof Long ? "BIGINT" : x instanceof Boolean ? "BOOLEAN" : "INTEGER";
+      same(bad, "CAST(" + x + " AS INTEGER)", duck("SELECT CAST(?::" + t + " AS INTEGER)", x),
+          ours(() -> DuckSemantics.toInt(x)));
+      same(bad, "CAST(" + x + " AS BIGINT)", duck("SELECT CAST(?::" + t + " AS BIGINT)", x),
+          ours(() -> DuckSemantics.toBigint(x)));
+      same(bad, "CAST(" + x + " AS DOUBLE)", duck("SELECT CAST(?::" + t + " AS DOUBLE)", x),
+          ours(() -> DuckSemantics.toDouble(x, 18)));
+      for (int[] ps : new int[][] {{10, 2}, {18, 4}, {5, 0}, {38, 10}, {4, 3}}) {
+        Object d = duck("SELECT CAST(CAST(?::" + t + " AS DECIMAL(" + ps[0] + "," + ps[1] + ")) AS VARCHAR)", x);
+        same(bad, "CAST(" + x + " AS DECIMAL(" + ps[0] + "," + ps[1] + "))", d,
+            ours(() -> DuckSemantics.toDecimalText(x, ps[0], ps[1])));
+      }
+      if (!(x instanceof Double)) {
+        same(bad, "CAST(" + x + " AS VARCHAR)", duck("SELECT CAST(?::" + t + " AS VARCHAR)", x),
+            DuckSemantics.toVarchar(x));
+      }
+    }
+    // Texts: the plain forms give DuckDB's value; others may be refused (a data error), never read differently.
+    List<String> refused = new ArrayList<>();
+    for (String s : List.of("12", " 12 ", "+3", "-0", "1.5", "2.5", "-2.5", "1.", "007", "99999999999",
+        "1.25", "0.125", ".5", "1e3", "1.5e1", "abc", "", "0x10", "1_000")) {
+      sameOrRefused(bad, refused, "CAST('" + s + "' AS INTEGER)", duck("SELECT CAST(? AS INTEGER)", s),
+          ours(() -> DuckSemantics.toInt(s)));
+      sameOrRefused(bad, refused, "CAST('" + s + "' AS BIGINT)", duck("SELECT CAST(? AS BIGINT)", s),
+          ours(() -> DuckSemantics.toBigint(s)));
+      sameOrRefused(bad, refused, "CAST('" + s + "' AS DECIMAL(10,1))",
+          duck("SELECT CAST(CAST(? AS DECIMAL(10,1)) AS VARCHAR)", s), ours(() -> DuckSemantics.toDecimalText(s, 10, 1)));
+      sameOrRefused(bad, refused, "CAST('" + s + "' AS DOUBLE)", duck("SELECT CAST(? AS DOUBLE)", s),
+          ours(() -> DuckSemantics.toDouble(s, 0)));
+    }
+    for (String s : List.of("2020-01-31", " 2020-1-5 ", "2020-02-30", "2020-13-01", "20200101", "2020-01-31 10:00",
+        "2020-01-31T10:20:30.5", "2020-01-31 10:20:30.123456", "2020-01-31 10:20", " 2020-01-05", "2020-01-05 ",
+        "2020-01-05 1:02:03")) {
+      sameOrRefused(bad, refused, "CAST('" + s + "' AS DATE)", duck("SELECT CAST(? AS DATE)", s),
+          ours(() -> DuckSemantics.toDate(s)));
+      sameOrRefused(bad, refused, "CAST('" + s + "' AS TIMESTAMP)", duck("SELECT CAST(? AS TIMESTAMP)", s),
+          ours(() -> DuckSemantics.toTimestamp(s)));
+    }
+    for (String s : List.of("true", "FALSE", "t", "f", " T ", " true", "yes", "1", "maybe")) {
+      sameOrRefused(bad, refused, "CAST('" + s + "' AS BOOLEAN)", duck("SELECT CAST(? AS BOOLEAN)", s),
+          ours(() -> DuckSemantics.toBoolean(s)));
+    }
+    assertThat(refused).as("plain forms are read").doesNotContain("CAST('12' AS INTEGER)", "CAST('2.5' AS INTEGER)",
+        "CAST('1e3' AS DOUBLE)", "CAST('2020-01-31' AS DATE)", "CAST('2020-01-31 10:20:30.123456' AS TIMESTAMP)",
+        "CAST('true' AS BOOLEAN)", "CAST('f' AS BOOLEAN)", "CAST(' 12 ' AS DECIMAL(10,1))");
+    for (LocalDateTime t : List.of(LocalDateTime.of(2020, 1, 1, 10, 0), LocalDateTime.of(2020, 1, 1, 10, 0, 0, 500_000_000),
+        LocalDateTime.of(1969, 12, 31, 23, 59, 59, 123_000), LocalDateTime.of(2, 3, 4, 5, 6, 7, 1000))) {
+      same(bad, "CAST(" + t + " AS VARCHAR)", duck("SELECT CAST(?::TIMESTAMP AS VARCHAR)", t.toString()),
+          DuckSemantics.toVarchar(t));
+    }
+    assertThat(bad).isEmpty();
+  }
+
+  /** Equal, or refused by us (texts in forms we do not read) while DuckDB reads or refuses them. */
+  private static void sameOrRefused(List<String> bad, List<String> refused, String what, Object duckValue,
+      Object ourValue) {
+    if (ourValue instanceof Failed) {
+      refused.add(what);
+    } else {
+      same(bad, what, duckValue, ourValue);
+    }
+  }
+
+  @Test
+  void largeDecimalsBecomeTheDoublesDuckDbMakes() {
+    List<String> bad = new ArrayList<>();
+    Random random = new Random(5);
+    for (int i = 0; i < 3000; i++) {
+      BigDecimal d = new BigDecimal(new BigInteger(40 + random.nextInt(86), random).multiply(
+          BigInteger.valueOf(random.nextBoolean() ? 1 : -1)), random.nextInt(10));
+      if (d.precision() > 38) {
+        continue;
+      }
+      same(bad, "CAST(" + d + " AS DOUBLE)", duck("SELECT CAST(?::DECIMAL(38," + d.scale() + ") AS DOUBLE)",
+          d.toPlainString()), DuckSemantics.decimalToDouble(d, 38));
+      if (d.precision() <= 18) { // stored in 64 bits by DuckDB
+        same(bad, "CAST(" + d + " AS DECIMAL(18))", duck("SELECT CAST(?::DECIMAL(18," + d.scale() + ") AS DOUBLE)",
+            d.toPlainString()), DuckSemantics.decimalToDouble(d, 18));
+      }
+    }
+    assertThat(bad).isEmpty();
+  }
+
+  @Test
+  void averagesOfDecimalsAreDuckDbsLongDoubleQuotients() {
+    List<String> bad = new ArrayList<>();
+    Random random = new Random(3);
+    for (int i = 0; i < 300; i++) {
+      int n = 1 + random.nextInt(40);
+      int scale = random.nextInt(5);
+      int precision = List.of(4, 9, 18).get(random.nextInt(3));
+      List<BigDecimal> values = new ArrayList<>();
+      BigInteger sum = BigInteger.ZERO;
+      for (int j = 0; j < n; j++) {
+        BigDecimal v = BigDecimal.valueOf(random.nextLong() % (precision == 4 ? 10_000L : precision == 9
+            ? 100_000_000L : 100_000_000_000_000L), Math.min(scale, precision - 1));
+        values.add(v);
+        sum = sum.add(v.unscaledValue());
+      }
+      int s = Math.min(scale, precision - 1);
+      String list = String.join(",", values.stream().map(v -> "(" + v.toPlainString() + "::DECIMAL(" + precision
+          + "," + s + "))").toList());
+      same(bad, "avg of " + n + " DECIMAL(" + precision + "," + s + ")", duck("SELECT avg(x) FROM (VALUES " + list
+          + ") t(x)"), DuckSemantics.avgDecimal(sum, n, s, precision));
+    }
+    assertThat(bad).isEmpty();
+  }
+
+  @Test
+  void overflowFailsInsteadOfWrapping() {
+    assertThatThrownBy(() -> DuckSemantics.addInt(Integer.MAX_VALUE, 1)).isInstanceOf(TransformDataException.class)
+        .hasMessageContaining("Overflow in addition of INTEGER");
+    assertThat(duck("SELECT 2147483647::INTEGER + 1")).isInstanceOf(Failed.class);
+    assertThatThrownBy(() -> DuckSemantics.multiplyBigint(Long.MAX_VALUE, 2L))
+        .isInstanceOf(TransformDataException.class);
+    assertThat(DuckSemantics.addBigint(1L, 2L)).isEqualTo(3L);
+    assertThat(duck("SELECT abs(-2147483648::INTEGER)")).isInstanceOf(Failed.class);
+    assertThatThrownBy(() -> DuckSemantics.absInt(Integer.MIN_VALUE)).isInstanceOf(TransformDataException.class);
+  }
+
+}

@@ -1,0 +1,73 @@
+package io.dataops.platform.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code quality run --param NAME=VALUE}: suite parameters given at run time, as GX's run-time parameters. */
+class QualityParamsCliTest {
+  @TempDir Path dir;
+
+  private CliTest.Run run(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--home", dir.resolve("home").toString(), "--as", TestCast.PUBLIC_SECURITY));
+    return CliTest.exactly(all.toArray(String[]::new));
+  }
+
+  @BeforeEach
+  void citizens() {
+    TestCast.enroll(dir.resolve("home"));
+    Path feed = dir.resolve("c.csv");
+    assertThat(run("generate", "--dataset", "citizens", "--rows", "200", "--out", feed.toString()).exit()).isZero();
+    CliTest.Run land = run("land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString());
+    assertThat(land.exit()).as(land.err()).isZero();
+  }
+
+  @Test
+  void aSuiteTakesItsParametersFromTheCommandLine() throws Exception {
+    Path suite = dir.resolve("params.json");
+    Files.writeString(suite, """
+        {"name": "citizens.params", "suite_parameters": {"slack": 0},
+         "expectations": [
+          {"type": "expect_table_row_count_to_be_between",
+           "kwargs": {"min_value": {"$PARAMETER": "expected_rows - slack"}, "max_value": {"$PARAMETER": "expected_rows"}}},
+          {"type": "expect_column_values_to_be_between",
+           "kwargs": {"column": "birth_date", "min_value": {"$PARAMETER": "datetime(1900, 1, 1)"},
+                      "max_value": {"$PARAMETER": "now()"}}}
+        ]}
+        """);
+    String table = "ods.public_security__citizens";
+    CliTest.Run missing = run("quality", "run", "--table", table, "--suite", suite.toString());
+    assertThat(missing.exit()).isEqualTo(2);
+    assertThat(missing.err()).startsWith("dataops: params.json:4: expect_table_row_count_to_be_between: kwarg "
+        + "'min_value' refers to suite parameter 'expected_rows'").contains("--param expected_rows=VALUE");
+
+    CliTest.Run ok = run("quality", "run", "--table", table, "--suite", suite.toString(), "--param", "expected_rows=200",
+        "--json");
+    assertThat(ok.exit()).as(ok.err()).isZero();
+    assertThat(ok.json().get("success").asBoolean()).as(ok.out()).isTrue();
+    assertThat(ok.json().at("/suite_parameters/expected_rows").asLong()).isEqualTo(200);
+    assertThat(ok.json().at("/results/1/expectation_config/kwargs/min_value").asText()).isEqualTo("1900-01-01T00:00:00");
+
+    CliTest.Run tooFew = run("quality", "run", "--table", table, "--suite", suite.toString(), "--param",
+        "expected_rows=150", "--param", "slack=10", "--json");
+    assertThat(tooFew.json().get("success").asBoolean()).isFalse();
+    assertThat(tooFew.json().at("/results/0/expectation_config/kwargs/min_value").asLong()).isEqualTo(140);
+
+    // A registered suite keeps its run-time parameters open: registering works, each run names them.
+    assertThat(run("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens",
+        "--file", suite.toString()).exit()).isZero();
+    CliTest.Run registered = run("quality", "run", "--table", table, "--param", "expected_rows=200", "--json");
+    assertThat(registered.exit()).as(registered.err()).isZero();
+    assertThat(registered.json().get("success").asBoolean()).isTrue();
+    CliTest.Run badName = run("quality", "run", "--table", table, "--param", "1x=2");
+    assertThat(badName.exit()).isEqualTo(2);
+    assertThat(badName.err()).contains("--param 1x=...");
+  }
+}

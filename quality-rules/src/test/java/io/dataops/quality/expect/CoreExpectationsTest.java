@@ -1,0 +1,127 @@
+package io.dataops.quality.expect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dataops.quality.QualityFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The GX core expectations added for issue 14, each on hand-worked rows (nulls, lists, match_on, ties). */
+class CoreExpectationsTest extends QualityFixture {
+  static final String CONTRACT = """
+      primaryKey: [id]
+      columns:
+        - {name: id, type: long}
+        - {name: code, type: string}
+        - {name: doc, type: string}
+        - {name: a, type: long}
+        - {name: b, type: long}
+        - {name: c, type: long}
+        - {name: city, type: string}
+        - {name: score, type: double}
+      """;
+  // code: 'AB-1', 'AB-22', 'ab-3', 'XY_9', null; doc: JSON or not; (a, b, c) for pairs and records.
+  static final String CSV = """
+      id,code,doc,a,b,c,city,score
+      1,AB-1,"{""k"": 1}",1,2,3,福田,1.5
+      2,AB-22,"[1",1,1,1,福田,2.5
+      3,ab-3,\"\"\"text\"\"\",2,,2,罗湖,
+      4,XY_9,NaN,,,,罗湖,4.0
+      5,,{oops},3,1,4,南山,5.0
+      """;
+
+  @BeforeEach
+  void data() throws Exception {
+    land("t", CONTRACT, CSV);
+  }
+
+  private JsonNode one(String type, String kwargs) {
+    return json(run("t", "name: s\nexpectations:\n  - type: " + type + "\n    kwargs: " + kwargs + "\n")
+        .validation().results().get(0));
+  }
+
+  private static void counts(JsonNode r, boolean success, long missing, long unexpected) {
+    assertThat(r.get("success").asBoolean()).as(r.toString()).isEqualTo(success);
+    assertThat(r.at("/result/missing_count").asLong()).as(r.toString()).isEqualTo(missing);
+    assertThat(r.at("/result/unexpected_count").asLong()).as(r.toString()).isEqualTo(unexpected);
+  }
+
+  @Test
+  void likePatternsMatchWholeValuesCaseSensitively() {
+    counts(one("expect_column_values_to_match_like_pattern", "{column: code, like_pattern: 'AB-%'}"), false, 1, 2);
+    counts(one("expect_column_values_to_match_like_pattern", "{column: code, like_pattern: '__-_'}"), false, 1, 2);
+    counts(one("expect_column_values_to_not_match_like_pattern", "{column: code, like_pattern: '%9'}"), false, 1, 1);
+    counts(one("expect_column_values_to_match_like_pattern_list",
+        "{column: code, like_pattern_list: ['AB%', '%_9']}"), false, 1, 1);
+    counts(one("expect_column_values_to_match_like_pattern_list",
+        "{column: code, like_pattern_list: ['AB%', '%2%'], match_on: all}"), false, 1, 3);
+    counts(one("expect_column_values_to_not_match_like_pattern_list",
+        "{column: code, like_pattern_list: ['ab%', 'XY%']}"), false, 1, 2);
+  }
+
+  @Test
+  void regexListsSearchAnyOrAll() {
+    counts(one("expect_column_values_to_match_regex_list", "{column: code, regex_list: ['^AB', '9$']}"), false, 1, 1);
+    counts(one("expect_column_values_to_match_regex_list",
+        "{column: code, regex_list: ['^AB', '\\d\\d'], match_on: all}"), false, 1, 3);
+    counts(one("expect_column_values_to_not_match_regex_list", "{column: code, regex_list: ['-', '_']}"), false, 1, 4);
+    counts(one("expect_column_values_to_not_match_regex_list", "{column: a, regex_list: ['3']}"), false, 1, 1);
+  }
+
+  @Test
+  void jsonIsWhatPythonsJsonLoadsAccepts() {
+    // {"k": 1}, [1 (unclosed), "text", NaN (Python accepts it), {oops}.
+    counts(one("expect_column_values_to_be_json_parseable", "{column: doc}"), false, 0, 2);
+  }
+
+  @Test
+  void pairsAndRecords() {
+    // (a, b): (1,2), (1,1), (2,null), (null,null) left out, (3,1).
+    counts(one("expect_column_pair_values_to_be_in_set",
+        "{column_A: a, column_B: b, value_pairs_set: [[1, 2], [1, 1], [2, null]]}"), false, 1, 1);
+    counts(one("expect_column_pair_values_to_be_in_set",
+        "{column_A: a, column_B: b, value_pairs_set: [[1, 2], [1, 1], [3, 1.0]], ignore_row_if: either_value_is_missing}"),
+        true, 2, 0);
+    // (a, b, c): 1,2,3 ok; 1,1,1 repeats; 2,null,2 repeats; all null left out; 3,1,4 ok.
+    counts(one("expect_select_column_values_to_be_unique_within_record", "{column_list: [a, b, c]}"), false, 1, 2);
+    counts(one("expect_select_column_values_to_be_unique_within_record",
+        "{column_list: [a, b, c], ignore_row_if: any_value_is_missing}"), false, 2, 1);
+  }
+
+  @Test
+  void typesByGxNames() {
+    assertThat(one("expect_column_values_to_be_of_type", "{column: a, type_: int64}").get("success").asBoolean()).isTrue();
+    assertThat(one("expect_column_values_to_be_of_type", "{column: a, type_: BIGINT}").get("success").asBoolean()).isTrue();
+    assertThat(one("expect_column_values_to_be_of_type", "{column: code, type_: StringType}").get("success").asBoolean())
+        .isTrue();
+    JsonNode wrong = one("expect_column_values_to_be_of_type", "{column: score, type_: int}");
+    assertThat(wrong.get("success").asBoolean()).isFalse();
+    assertThat(wrong.at("/result/observed_value").asText()).isEqualTo("double");
+    assertThat(one("expect_column_values_to_be_in_type_list", "{column: score, type_list: [int, float]}")
+        .get("success").asBoolean()).isTrue();
+    assertThat(one("expect_column_values_to_be_in_type_list", "{column: score, type_list: null}")
+        .get("success").asBoolean()).as("vacuous").isTrue();
+  }
+
+  @Test
+  void mostCommonValueWithTies() {
+    JsonNode r = one("expect_column_most_common_value_to_be_in_set", "{column: city, value_set: [福田]}");
+    assertThat(r.get("success").asBoolean()).as("福田 and 罗湖 tie at 2").isFalse();
+    assertThat(r.at("/result/observed_value").toString()).isEqualTo("[\"福田\",\"罗湖\"]");
+    assertThat(one("expect_column_most_common_value_to_be_in_set", "{column: city, value_set: [福田], ties_okay: true}")
+        .get("success").asBoolean()).isTrue();
+    assertThat(one("expect_column_most_common_value_to_be_in_set", "{column: a, value_set: [1]}")
+        .at("/result/observed_value").toString()).isEqualTo("[1]");
+  }
+
+  @Test
+  void rowCountOfAnotherTable() throws Exception {
+    land("other", CONTRACT, CSV.lines().limit(4).reduce("", (x, y) -> x + y + "\n"));
+    JsonNode r = one("expect_table_row_count_to_equal_other_table", "{other_table_name: ods.dept__other}");
+    assertThat(r.get("success").asBoolean()).isFalse();
+    assertThat(r.at("/result/observed_value").toString()).isEqualTo("{\"self\":5,\"other\":3}");
+    assertThat(one("expect_table_row_count_to_equal_other_table", "{other_table_name: ods.dept__t}")
+        .get("success").asBoolean()).isTrue();
+  }
+}
