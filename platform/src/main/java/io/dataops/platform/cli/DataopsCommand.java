@@ -8,7 +8,7 @@ import picocli.CommandLine.Mixin;
     subcommands = {DemoCommand.class, GenerateCommand.class, ContractCommand.class, LandCommand.class,
         TableCommand.class, QualityCommand.class, FeedbackCommand.class, PipelineCommand.class,
         ProductCommand.class, GrantCommand.class, BillingCommand.class,
-        SuperviseCommand.class, AuditCommand.class, UserCommand.class, OrgCommand.class,
+        SuperviseCommand.class, EvaluateCommand.class, AuditCommand.class, UserCommand.class, OrgCommand.class,
         WarmupCommand.class})
 public final class DataopsCommand {
   /** --home and --json, inherited by every subcommand (the factory hands in {@link Cli#common}). */
