@@ -1,29 +1,14 @@
 package io.dataops.platform.cli;
 
 import io.dataops.core.BadInputException;
-import io.dataops.core.audit.AuditEvent;
-import io.dataops.core.files.OwnerOnly;
-import io.dataops.governance.audit.AuditTrail;
 import io.dataops.lakehouse.catalog.Lakehouse;
-import io.dataops.lakehouse.contract.ContractRegistry;
-import io.dataops.platform.billing.BillingServices;
 import io.dataops.platform.config.PlatformConfig;
-import io.dataops.platform.evaluation.Evaluation;
-import io.dataops.platform.evaluation.EvaluationPage;
+import io.dataops.platform.evaluation.EvaluationServices;
 import io.dataops.platform.evaluation.Scorecards;
-import io.dataops.platform.governance.GrantServices;
-import io.dataops.platform.governance.SupervisionServices;
-import io.dataops.platform.intake.FeedIntake;
-import io.dataops.platform.pipeline.PipelineRuns;
-import io.dataops.platform.session.Sessions;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -59,27 +44,15 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     cli.know("period", month.toString());
     PlatformConfig config = cli.config(common);
-    Scorecards cards;
-    try (Lakehouse lakehouse = Lakehouse.open(config.lakehouse())) {
-      var db = Sessions.database(config);
-      cards = new Evaluation(new Evaluation.Sources(new AuditTrail(db), cli.session().identities().organizations(),
-          new ContractRegistry(config.contracts()), FeedIntake.tickets(config), PipelineRuns.versions(config),
-          BillingServices.metering(config), GrantServices.grants(config, lakehouse, cli.audit()),
-          SupervisionServices.supervision(config), cli.session().actor())).of(month, Instant.now());
+    EvaluationServices.Written w;
+    try (Lakehouse lakehouse = cli.lakehouse(config)) {
+      w = EvaluationServices.evaluate(config, lakehouse, cli.session().actor(), cli.audit(),
+          cli.session().identities().organizations(), month, out != null ? out
+              : config.outbox().resolve(cli.session().principal().organization()).resolve("evaluation"));
     }
-    Path dir = out != null ? out : config.outbox().resolve(cli.session().principal().organization())
-        .resolve("evaluation");
-    Path json = dir.resolve("evaluation-" + month + ".json");
-    Path html = dir.resolve("evaluation-" + month + ".html");
-    try {
-      OwnerOnly.directories(dir);
-      OwnerOnly.writeString(json, Cli.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(cards));
-      OwnerOnly.writeString(html, EvaluationPage.html(cards));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the evaluation to " + dir, e);
-    }
-    cli.audit().record(AuditEvent.ok("evaluate", List.of("period:" + month), Map.of("departments",
-        cards.departments().size(), "operators", cards.operators().size())));
+    Scorecards cards = w.scorecards();
+    Path json = w.json();
+    Path html = w.html();
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("json", json.toString());
     result.put("html", html.toString());
@@ -90,13 +63,14 @@ final class EvaluateCommand implements Callable<Integer> {
 
   static String text(Scorecards s, Path json, Path html) {
     StringBuilder t = new StringBuilder("evaluation of " + s.period() + " (" + s.zone() + ")\n\ndepartments:\n");
-    t.append(String.format("  %-20s %12s %12s %12s %10s %10s%n", "department", "on time", "rules met", "tickets",
-        "ack (h)", "fix (h)"));
+    t.append(String.format("  %-20s %12s %12s %12s %10s %10s %10s%n", "department", "on time", "rules met",
+        "tickets", "ack (h)", "resolve (h)", "verify (h)"));
     for (Scorecards.Department d : s.departments()) {
-      t.append(String.format("  %-20s %12s %12s %12d %10s %10s%n", d.department(),
+      t.append(String.format("  %-20s %12s %12s %12d %10s %10s %10s%n", d.department(),
           d.timeliness().due() == 0 ? "-" : d.timeliness().onTime() + "/" + d.timeliness().due(),
           d.quality().percent() == null ? "-" : d.quality().percent() + "%", d.tickets().opened(),
-          orDash(d.tickets().meanHoursToAcknowledge()), orDash(d.tickets().meanHoursToResolve())));
+          orDash(d.tickets().meanHoursToAcknowledge()), orDash(d.tickets().meanHoursToResolve()),
+          orDash(d.tickets().meanHoursToVerify())));
     }
     t.append("\noperators:\n");
     t.append(String.format("  %-22s %10s %11s %8s %14s%n", "operator", "published", "deliveries", "alerts",

@@ -31,7 +31,8 @@ public final class EvaluationPage {
     h.append("<table><tr><th>部门 Department</th><th>应报 Feeds due</th><th>按时 On time</th><th>迟报 Late</th>"
         + "<th>缺报 Missed</th><th>及时率 Timeliness</th><th>质检批次 Feeds checked</th><th>规则通过率 Rules met</th>"
         + "<th>上月 Last month</th><th>工单 Tickets opened</th><th>平均响应(小时) Mean hours to acknowledge</th>"
-        + "<th>平均解决(小时) Mean hours to resolve</th><th>未关闭 Still active</th></tr>\n");
+        + "<th>平均解决(小时) Mean hours to resolve</th><th>平均验证(小时) Mean hours to verify</th>"
+        + "<th>未关闭 Still active</th></tr>\n");
     for (Scorecards.Department d : s.departments()) {
       var t = d.timeliness();
       var q = d.quality();
@@ -40,7 +41,8 @@ public final class EvaluationPage {
           .append("</code></td>").append(td(t.due())).append(td(t.onTime())).append(td(t.late()))
           .append(td(t.missed())).append(td(pct(t.percent()))).append(td(q.feeds())).append(td(pct(q.percent())))
           .append(td(pct(q.previousPercent()))).append(td(k.opened())).append(td(num(k.meanHoursToAcknowledge())))
-          .append(td(num(k.meanHoursToResolve()))).append(td(k.stillActive())).append("</tr>\n");
+          .append(td(num(k.meanHoursToResolve()))).append(td(num(k.meanHoursToVerify()))).append(td(k.stillActive()))
+          .append("</tr>\n");
       timely.add(new Bar(d.department(), t.percent()));
       quality.add(new Bar(d.department(), q.percent()));
     }

@@ -87,6 +87,12 @@ class EvaluationCliTest {
     ok(TestCast.PUBLIC_SECURITY, "feedback", "ack", String.valueOf(ticket));
     ok(TestCast.PARTNER, "product", "deliver", "income-by-street", "1", "--out", dir.resolve("d.csv").toString());
 
+    // The other operator probes commands it may not use: supervision alerts, counted as its incident.
+    for (int i = 0; i < 5; i++) {
+      assertThat(run(TestCast.OTHER_OPERATOR, "product", "approve", "income-by-street", "1").exit()).isEqualTo(2);
+    }
+    ok(TestCast.AUTHORITY, "supervise");
+
     String month = YearMonth.now(ZoneId.of("Asia/Shanghai")).toString();
     Run refused = run(TestCast.PARTNER, "evaluate", "--period", month);
     assertThat(refused.exit()).isEqualTo(2);
@@ -131,6 +137,8 @@ class EvaluationCliTest {
     JsonNode other = card(cards.get("operators"), "operator", "other-op");
     assertThat(other.get("published")).isEmpty();
     assertThat(other.get("grants")).isEmpty();
+    assertThat(other.at("/incidents/alerts").asInt()).isEqualTo(1);
+    assertThat(other.at("/incidents/alertsByRule/refusal-burst").asInt()).isEqualTo(1);
 
     Path html = Path.of(out.get("html").asText());
     assertThat(html).isEqualTo(dir.resolve("home/outbox/bureau/evaluation/evaluation-" + month + ".html"));
