@@ -13,7 +13,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Supervision through the command line: a user probing forbidden commands and a guessed token raise alerts. */
+/**
+ * Supervision through the command line: a user probing forbidden commands and a guessed token raise alerts, and so
+ * does a run stopped by its leak check on either engine.
+ */
 class SupervisionCliTest {
   @TempDir Path dir;
 
@@ -49,5 +52,56 @@ class SupervisionCliTest {
     }
     CliTest.Run again = CliTest.exactly("supervise", "--home", home.toString(), "--as", TestCast.AUDITOR);
     assertThat(again.out()).isEqualTo("no new alerts\n");
+  }
+
+  @Test
+  void aLeakCheckFailingOnEitherEngineRaisesAnAlert() throws Exception {
+    Path home = dir.resolve("home");
+    TestCast.enroll(home);
+    Path contract = Files.writeString(dir.resolve("visits.contract.yaml"), """
+        department: d
+        dataset: visits
+        columns:
+          - {name: visit_id, type: long}
+          - {name: visitor, type: string, personal: name}
+          - {name: visitor_id_card, type: string, personal: id_card}
+          - {name: note, type: string}
+        """);
+    Path feed = Files.writeString(dir.resolve("visits.csv"), """
+        visit_id,visitor,visitor_id_card,note
+        1,张三丰,440304198503071231,咨询低保政策
+        2,李四光,11010519491231002X,张三丰
+        3,王五,440304198503071231,户籍迁入办理
+        """);
+    String clerk = TestCast.DEPARTMENT_D;
+    assertThat(CliTest.exactly("contract", "register", "--department", "d", "--dataset", "visits", "--file",
+        contract.toString(), "--home", home.toString(), "--as", clerk).exit()).isZero();
+    assertThat(CliTest.exactly("land", "--department", "d", "--dataset", "visits", "--file", feed.toString(),
+        "--home", home.toString(), "--as", clerk).exit()).isZero();
+    Path pipeline = Files.writeString(dir.resolve("visit-notes.yaml"), """
+        name: visit-notes
+        scenario: 窗口服务分析
+        owner: op
+        inputs:
+          - {table: ods.d__visits, as: visits, columns: [visit_id, visitor, visitor_id_card, note]}
+        policy:
+          visitor: remove
+          visitor_id_card: {pseudonymize: hmac-sha256, key: default, length: 16}
+        product: visit-notes
+        """);
+    for (String engine : java.util.List.of("spring-batch", "flink")) {
+      CliTest.Run run = CliTest.exactly("pipeline", "run", pipeline.toString(), "--engine", engine, "--home",
+          home.toString(), "--as", TestCast.OPERATOR);
+      assertThat(run.exit()).as(engine + ": " + run.err()).isEqualTo(2);
+      assertThat(run.err()).startsWith("dataops: leak check failed, nothing was published").doesNotContain("张三丰");
+    }
+    JsonNode alerts = CliTest.exactly("supervise", "--json", "--home", home.toString(), "--as", TestCast.AUTHORITY)
+        .json().get("alerts");
+    assertThat(alerts).hasSize(2).allSatisfy(a -> {
+      assertThat(a.get("rule").asText()).isEqualTo("leak-check-failed");
+      assertThat(a.get("subject").asText()).isEqualTo("pipeline:visit-notes");
+      assertThat(a.get("severity").asText()).isEqualTo("high");
+      assertThat(a.toString()).doesNotContain("张三丰", "440304198503071231");
+    });
   }
 }
