@@ -1,10 +1,10 @@
 package io.dataops.platform.cli;
 
 import io.dataops.core.BadInputException;
+import io.dataops.governance.evaluation.Scorecards;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.platform.config.PlatformConfig;
 import io.dataops.platform.evaluation.EvaluationServices;
-import io.dataops.platform.evaluation.Scorecards;
 import java.nio.file.Path;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;

@@ -1,4 +1,4 @@
-package io.dataops.platform.evaluation;
+package io.dataops.governance.evaluation;
 
 import java.util.List;
 import java.util.Map;

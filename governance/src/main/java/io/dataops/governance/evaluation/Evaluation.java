@@ -1,4 +1,4 @@
-package io.dataops.platform.evaluation;
+package io.dataops.governance.evaluation;
 
 import io.dataops.core.audit.Actor;
 import io.dataops.governance.audit.AuditRecord;
@@ -17,10 +17,6 @@ import io.dataops.governance.supervision.Supervision;
 import io.dataops.lakehouse.catalog.TableNames;
 import io.dataops.lakehouse.contract.ContractRegistry;
 import io.dataops.lakehouse.contract.FeedSchedule;
-import io.dataops.products.registry.ProductRegistry;
-import io.dataops.products.registry.ProductVersion;
-import io.dataops.quality.feedback.Ticket;
-import io.dataops.quality.feedback.TicketStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -35,17 +31,16 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
- * Counts a month's scorecards from the recorded facts: landings ({@code feed.land} events) against the contracts'
- * declared schedules, the quality runs and tickets, publications in the product registry, metered deliveries and
- * reads, the grants in force, supervision's alerts and refused runs. Events are read a page at a time.
+ * Counts a month's scorecards (成效评估) from the recorded facts: landings ({@code feed.land} events) against the
+ * contracts' declared schedules, the quality runs and tickets, publications in the product registry, metered
+ * deliveries and reads, the grants in force, supervision's alerts and refused runs. Events are read a page at a time.
  */
 public final class Evaluation {
   private static final int PAGE = 1000;
 
   /** Where the facts are. */
   public record Sources(AuditTrail trail, List<Organization> organizations, ContractRegistry contracts,
-      TicketStore tickets, ProductRegistry products, Metering metering, Grants grants, Supervision supervision,
-      Actor viewer) {}
+      EvaluationFacts facts, Metering metering, Grants grants, Supervision supervision, Actor viewer) {}
 
   private final Sources s;
 
@@ -72,7 +67,7 @@ public final class Evaluation {
     });
     List<Scorecards.Department> departments = new ArrayList<>();
     List<Scorecards.Operator> operators = new ArrayList<>();
-    List<ProductVersion> versions = s.products().list(null);
+    List<EvaluationFacts.Version> versions = s.facts().versions();
     List<DeliveryRecord> deliveries = s.metering().deliveries(from, until);
     List<ReadRecord> reads = s.metering().reads(from, until);
     Map<String, Integer> alertsOf = new HashMap<>();
@@ -182,7 +177,7 @@ public final class Evaluation {
     long previousEvaluated = 0;
     long previousMet = 0;
     List<Double> trend = new ArrayList<>();
-    for (TicketStore.FeedRun r : s.tickets().feedRuns(department)) {
+    for (EvaluationFacts.FeedRun r : s.facts().feedRuns(department)) {
       YearMonth at = YearMonth.from(OffsetDateTime.parse(r.at()).atZoneSameInstant(FeedSchedule.ZONE));
       if (at.equals(month)) {
         feeds++;
@@ -205,13 +200,13 @@ public final class Evaluation {
     Mean ack = new Mean();
     Mean resolve = new Mean();
     Mean verify = new Mean();
-    for (Ticket t : s.tickets().list(department, null)) {
+    for (EvaluationFacts.TicketTimes t : s.facts().tickets(department)) {
       Instant o = OffsetDateTime.parse(t.openedAt()).toInstant();
       if (o.isBefore(from) || !o.isBefore(until)) {
         continue;
       }
       opened++;
-      active += t.state().active() ? 1 : 0;
+      active += t.active() ? 1 : 0;
       ack.add(o, t.acknowledgedAt());
       resolve.add(o, t.resolvedAt());
       verify.add(o, t.verifiedAt());
@@ -237,12 +232,12 @@ public final class Evaluation {
     }
   }
 
-  private static List<String> published(String operator, List<ProductVersion> versions, Instant from,
+  private static List<String> published(String operator, List<EvaluationFacts.Version> versions, Instant from,
       Instant until) {
     List<String> out = new ArrayList<>();
-    for (ProductVersion v : versions) {
-      if (v.publication() != null && operator.equals(v.lineage().owner())) {
-        Instant at = OffsetDateTime.parse(v.publication().publishedAt()).toInstant();
+    for (EvaluationFacts.Version v : versions) {
+      if (v.publishedAt() != null && operator.equals(v.owner())) {
+        Instant at = OffsetDateTime.parse(v.publishedAt()).toInstant();
         if (!at.isBefore(from) && at.isBefore(until)) {
           out.add(v.label());
         }
@@ -251,10 +246,10 @@ public final class Evaluation {
     return out;
   }
 
-  private static Scorecards.Usage usage(String operator, List<ProductVersion> versions,
+  private static Scorecards.Usage usage(String operator, List<EvaluationFacts.Version> versions,
       List<DeliveryRecord> deliveries) {
     Set<String> own = new TreeSet<>();
-    versions.stream().filter(v -> operator.equals(v.lineage().owner())).forEach(v -> own.add(v.product()));
+    versions.stream().filter(v -> operator.equals(v.owner())).forEach(v -> own.add(v.product()));
     int n = 0;
     long rows = 0;
     long bytes = 0;
