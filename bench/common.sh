@@ -28,4 +28,23 @@ enroll() {
   "$root/bin/dataops" user add ps-clerk --org public-security --roles department --save --home "$home" >/dev/null
   "$root/bin/dataops" org add bench --name "benchmark operator" --kind operator --home "$home" >/dev/null
   "$root/bin/dataops" user add bench-op --org bench --roles operator --save --home "$home" >/dev/null
+  "$root/bin/dataops" org add bench-authority --name "benchmark authority" --kind authority --home "$home" >/dev/null
+  "$root/bin/dataops" user add bench-auth --org bench-authority --roles authority --save --home "$home" >/dev/null
+}
+
+# The grant a benchmark pipeline runs under (runs are refused without one): "bench" applies for the pipeline's
+# scenario, the citizen table with the columns its input lists, for its product; the authority and public security
+# approve. Call it after the table is landed.   grant_citizens HOME PIPELINE_FILE
+grant_citizens() {
+  local home=$1 pipeline=$2 scenario product columns id
+  scenario=$(sed -n 's/^scenario: *//p' "$pipeline")
+  product=$(sed -n 's/^product: *//p' "$pipeline")
+  columns=$(sed -n 's/^ *columns: *\[\(.*\)\]/\1/p' "$pipeline" | head -1)
+  printf 'scenario: %s\npurpose: the benchmark of %s\nperiod: {until: %s}\nproducts: [%s]\nresources:\n' \
+    "$scenario" "$product" "$(date -u -d '+30 days' +%F)" "$product" > "$home/bench-application.yaml"
+  printf '  - table: ods.public_security__citizens\n    columns: [%s]\n' "$columns" >> "$home/bench-application.yaml"
+  id=$("$root/bin/dataops" grant apply "$home/bench-application.yaml" --json --home "$home" --as bench-op \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  "$root/bin/dataops" grant approve "$id" --home "$home" --as bench-auth >/dev/null
+  "$root/bin/dataops" grant approve "$id" --home "$home" --as ps-clerk >/dev/null
 }

@@ -18,6 +18,7 @@ enroll "$out/home"
   --file "$out/citizens.csv" --as ps-clerk >/dev/null
 rm -f "$out/citizens.csv"
 cp "$root/bench/desensitize-pipeline.yaml" "$out/pipeline.yaml"
+grant_citizens "$out/home" "$out/pipeline.yaml"
 files="$out/home/warehouse/ods/public_security__citizens/data/*.parquet"
 
 read -r ours_wall ours_rss < <(measure dataops env DATAOPS_HEAP=1g "$root/bin/dataops" pipeline run \

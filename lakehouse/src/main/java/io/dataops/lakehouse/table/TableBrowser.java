@@ -23,7 +23,8 @@ import org.apache.iceberg.types.Types.NestedField;
 
 /**
  * Read-only views of lakehouse tables for people: the list, a table's rows at any snapshot (time travel), and its
- * history. Columns that carry personal data are masked in every view.
+ * history. Columns that carry personal data are masked in every view, unless the caller shows raw values to a reader
+ * whose role may see them.
  */
 public final class TableBrowser {
   private final Lakehouse lakehouse;
@@ -76,6 +77,14 @@ public final class TableBrowser {
    * holds. A snapshot staged and never made current (a product that failed its quality gate) is refused.
    */
   public Rows show(TableIdentifier id, Long snapshotId, String tag, int limit) {
+    return show(id, snapshotId, tag, limit, false);
+  }
+
+  /**
+   * As above; {@code rawValues}: personal data as it is, for a reader whose role may see it (the caller decides who
+   * may), else masked.
+   */
+  public Rows show(TableIdentifier id, Long snapshotId, String tag, int limit, boolean rawValues) {
     if (limit < 0) {
       throw new BadInputException("--limit must not be negative");
     }
@@ -121,7 +130,7 @@ public final class TableBrowser {
           }
           Map<String, Object> row = new LinkedHashMap<>();
           for (int i = 0; i < fields.size(); i++) {
-            row.put(fields.get(i).name(), display(r.getField(fields.get(i).name()), personal[i]));
+            row.put(fields.get(i).name(), display(r.getField(fields.get(i).name()), rawValues ? null : personal[i]));
           }
           rows.add(row);
         }

@@ -8,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -22,12 +23,15 @@ public final class RowFilters {
   private RowFilters() {}
 
   /**
-   * Throws {@link PipelineException} naming {@code source} and {@code line} when the filter is not such an expression.
+   * Throws {@link PipelineException} naming {@code source} and {@code line} when the filter is not such an expression;
+   * gives the columns it reads, typed as pipelines read them.
    */
-  public static void check(Lakehouse lakehouse, TableIdentifier table, String filter, String source, int line) {
+  public static Map<String, ColumnType> check(Lakehouse lakehouse, TableIdentifier table, String filter,
+      String source, int line) {
     Schema schema = lakehouse.load(table).schema();
     String alias = table.name();
     Map<String, ValueType> types = new LinkedHashMap<>();
+    Map<String, ColumnType> typed = new LinkedHashMap<>();
     StringBuilder ddl = new StringBuilder("CREATE TABLE \"" + alias + "\" (");
     for (Types.NestedField f : schema.columns()) {
       ColumnType t = PipelineValidator.typeOf(f.type());
@@ -36,13 +40,17 @@ public final class RowFilters {
       }
       ddl.append(types.isEmpty() ? "" : ", ").append('"').append(f.name()).append("\" ").append(t.sql());
       types.put(f.name(), t.type());
+      typed.put(f.name(), t);
     }
     try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
       try (Statement s = duck.createStatement()) {
         s.execute(ddl.append(')').toString());
       }
-      SqlSubset.checkFilter(duck, source, alias, filter, line, types);
+      List<String> read = SqlSubset.checkFilter(duck, source, alias, filter, line, types);
       PipelineValidator.bindSql(duck, source, "SELECT 1 FROM \"" + alias + "\" WHERE " + filter, line, "filter");
+      Map<String, ColumnType> out = new LinkedHashMap<>();
+      read.forEach(c -> out.put(c, typed.get(c)));
+      return out;
     } catch (SQLException e) {
       throw new IllegalStateException("DuckDB failed while checking a filter of " + table, e);
     }

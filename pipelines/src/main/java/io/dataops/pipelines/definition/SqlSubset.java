@@ -76,8 +76,10 @@ public final class SqlSubset {
     return s.select(node);
   }
 
-  /** Checks an input's row filter: a boolean expression over that input's columns only. */
-  public static void checkFilter(Connection duck, String source, String alias, String filter, int line,
+  /**
+   * Checks an input's row filter: a boolean expression over that input's columns only. Gives the columns it reads.
+   */
+  public static List<String> checkFilter(Connection duck, String source, String alias, String filter, int line,
       Map<String, ValueType> columns) {
     String prefix = "SELECT 1 FROM " + alias + " WHERE ";
     SqlSubset s = new SqlSubset(source, filter, line, prefix.length(), Map.of(alias, columns));
@@ -86,10 +88,12 @@ public final class SqlSubset {
         || !node.path("modifiers").isEmpty()) {
       throw s.fail(-1, "a filter is one boolean expression over the input's columns");
     }
-    s.expression(node.get("where_clause"), new LinkedHashSet<>(), true, -1);
+    Set<Source> read = new LinkedHashSet<>();
+    s.expression(node.get("where_clause"), read, true, -1);
     if (s.aggregates) {
       throw s.fail(-1, "a filter cannot use aggregate functions");
     }
+    return read.stream().map(Source::column).distinct().toList();
   }
 
   private JsonNode parse(Connection duck, String text) {

@@ -3,10 +3,12 @@ package io.dataops.pipelines.plan;
 import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.pipelines.definition.BoundPipeline.BoundInput;
+import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -19,11 +21,27 @@ import org.apache.iceberg.io.CloseableIterable;
  *
  * @param dataFiles the snapshot's data file locations (as the table's FileIO names them), sorted
  * @param rows the snapshot's record count
+ * @param grant what the covering grant allows of the table (null: an ungoverned read, a table of another zone or
+ *     an engine's own test)
+ * @param grantFilterColumns the columns the grant's row filter reads, typed (a reader reads them to filter, whether
+ *     the input lists them or not, and gives them to nothing else)
  */
-public record PinnedInput(BoundInput input, List<String> dataFiles, long rows) {
+public record PinnedInput(BoundInput input, List<String> dataFiles, long rows, ReadGrant grant,
+    Map<String, ColumnType> grantFilterColumns) {
 
   public PinnedInput {
     dataFiles = List.copyOf(dataFiles);
+    grantFilterColumns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(grantFilterColumns));
+  }
+
+  /** The grant's row filter the reader applies (null: all rows). */
+  public String grantFilter() {
+    return grant == null ? null : grant.rowFilter();
+  }
+
+  /** The same input, read under a grant. */
+  PinnedInput under(ReadGrant g, Map<String, ColumnType> filterColumns) {
+    return new PinnedInput(input, dataFiles, rows, g, filterColumns);
   }
 
   /**
@@ -50,6 +68,7 @@ public record PinnedInput(BoundInput input, List<String> dataFiles, long rows) {
       throw new UncheckedIOException("cannot list the files of " + in.table() + " @ " + in.snapshotId(), e);
     }
     files.sort(null);
-    return new PinnedInput(in, files, Long.parseLong(snapshot.summary().getOrDefault("total-records", "0")));
+    return new PinnedInput(in, files, Long.parseLong(snapshot.summary().getOrDefault("total-records", "0")), null,
+        Map.of());
   }
 }

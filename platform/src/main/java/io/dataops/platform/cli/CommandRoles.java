@@ -82,6 +82,11 @@ final class CommandRoles {
       Map.entry("user token issue", List.of(ADMIN)),
       Map.entry("user token list", List.of(ADMIN, AUDITOR)),
       Map.entry("user token revoke", List.of(ADMIN)),
+      Map.entry("airflow dag", List.of(OPERATOR)),
+      Map.entry("airflow trigger", List.of(OPERATOR)),
+      Map.entry("airflow status", List.of(OPERATOR, AUTHORITY, AUDITOR)),
+      Map.entry("airflow pause", List.of(OPERATOR)),
+      Map.entry("airflow unpause", List.of(OPERATOR)),
       Map.entry("org add", List.of(ADMIN)),
       Map.entry("org list", List.of(EVERYONE)));
 

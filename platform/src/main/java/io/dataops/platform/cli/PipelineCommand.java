@@ -49,8 +49,10 @@ final class PipelineCommand {
         PipelineRuns runs = new PipelineRuns(config, lh, LandCommand.workers());
         BoundPipeline p = engine == null ? runs.validate(file) : runs.validate(file, engine);
         ownPipeline(cli, p);
-        var grant = GrantServices.coverage(config, p, cli.session().actor(), cli.audit(), "pipeline validate");
-        cli.print(common, GrantServices.withCoverage(json(p), grant), text(p) + GrantServices.text(grant));
+        // The same refusal a run meets (exit 2), when no live grant of the caller's organization covers it.
+        var grant = GrantServices.enforcement(config, cli.audit()).authorize(GrantServices.request(p,
+            cli.session().actor(), "pipeline validate"));
+        cli.print(common, GrantServices.withGrant(json(p), grant), text(p) + GrantServices.text(grant));
       }
       return 0;
     }

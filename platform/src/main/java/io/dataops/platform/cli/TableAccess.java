@@ -17,7 +17,12 @@ import org.apache.iceberg.catalog.TableIdentifier;
 /**
  * Who may read which table's rows: a department its own landed and quarantined feeds, the authority and auditors all
  * of them; a product version as {@link ProductAccess} says (a sealed one only the authority and auditors); the
- * quality and audit tables the authority and auditors. Operators read source data only through pipelines.
+ * quality and audit tables the authority and auditors. Operators read source data only through pipelines (under a
+ * grant), partners only products.
+ *
+ * <p>Personal data is masked in every read. Raw values of the raw zones ({@code ods}, {@code quarantine}) only the
+ * owning department may ask for ({@code table show --raw}): they are its own records, and it must see what its feed
+ * sent to correct it. The authority and auditors supervise without them, as everyone reads every other table.
  */
 final class TableAccess {
   private TableAccess() {}
@@ -32,9 +37,8 @@ final class TableAccess {
       boolean supervisor = actor.has("authority") || actor.has("auditor");
       if (zone.equals(Zone.PRODUCT.namespaceName())) {
         return product(config, lakehouse, id, snapshot, tag, actor);
-      } else if (zone.equals(Zone.ODS.namespaceName()) || zone.equals(Zone.QUARANTINE.namespaceName())) {
-        String owner = actor.organization().replace('-', '_') + "__";
-        if (!supervisor && !(actor.has("department") && id.name().startsWith(owner))) {
+      } else if (rawZone(id)) {
+        if (!supervisor && !ownDepartment(actor, id)) {
           throw new AccessDeniedException("reading " + id + " requires its department, role authority or auditor ("
               + "operators read source data through a pipeline); " + actor.user() + " acts for "
               + actor.organization(), List.of("department", "authority", "auditor"));
@@ -47,6 +51,28 @@ final class TableAccess {
       throw e;
     }
     return Optional.empty();
+  }
+
+  /** A table of the zones that hold departments' records as sent: {@code ods} and {@code quarantine}. */
+  static boolean rawZone(TableIdentifier id) {
+    String zone = id.namespace().level(0);
+    return zone.equals(Zone.ODS.namespaceName()) || zone.equals(Zone.QUARANTINE.namespaceName());
+  }
+
+  /** Refuses (and audits) a read of raw personal values by anyone but the department that owns the raw-zone table. */
+  static void checkRaw(Cli cli, TableIdentifier id) {
+    Actor actor = cli.session().actor();
+    if (!rawZone(id) || !ownDepartment(actor, id)) {
+      AccessDeniedException e = new AccessDeniedException("--raw shows personal data unmasked: only the department "
+          + "that owns an ods or quarantine table may read it so; " + actor.user() + " acts for " + actor.organization()
+          + " (read it without --raw: masked)", List.of("department"));
+      cli.session().refuse(e, List.of("table:" + id, "raw-values"));
+      throw e;
+    }
+  }
+
+  private static boolean ownDepartment(Actor actor, TableIdentifier id) {
+    return actor.has("department") && id.name().startsWith(actor.organization().replace('-', '_') + "__");
   }
 
   /** The version the read would show (by tag, snapshot, or the current one) decides; else the owner decides. */

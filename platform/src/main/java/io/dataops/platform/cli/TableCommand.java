@@ -57,6 +57,8 @@ final class TableCommand {
     @Option(names = "--tag", paramLabel = "TAG", description = "Read a tagged snapshot: a product version, e.g. v2.")
     String tag;
     @Option(names = "--limit", defaultValue = "20", paramLabel = "N") int limit;
+    @Option(names = "--raw", description = "Personal data unmasked: only the owning department, of its own ods and "
+        + "quarantine tables (audited).") boolean raw;
 
     Show(Cli cli) {
       this.cli = cli;
@@ -69,12 +71,16 @@ final class TableCommand {
       try (Lakehouse lh = cli.lakehouse(config)) {
         TableIdentifier id = TableNames.parse(name);
         var version = TableAccess.checkRead(cli, config, lh, id, snapshot, tag);
-        TableBrowser.Rows rows = new TableBrowser(lh).show(id, snapshot, tag, limit);
-        cli.audit().record(readEvent(cli, id, rows, version.orElse(null)));
+        if (raw) {
+          TableAccess.checkRaw(cli, id);
+        }
+        TableBrowser.Rows rows = new TableBrowser(lh).show(id, snapshot, tag, limit, raw);
+        cli.audit().record(readEvent(cli, id, rows, version.orElse(null), raw));
         StringBuilder text = new StringBuilder(String.format("%s @ snapshot %s%n", rows.table(), rows.snapshotId()));
         for (var c : rows.columns()) {
           text.append(String.format("  %-22s %-16s %s%s%n", c.name(), c.type(), c.required() ? "required" : "",
-              c.personal() == null ? "" : " personal:" + c.personal() + " (masked)"));
+              c.personal() == null ? "" : " personal:" + c.personal() + (raw ? " (raw: your department's)"
+                  : " (masked)")));
         }
         for (var r : rows.rows()) {
           text.append("  ").append(r.values().stream().map(v -> v == null ? "∅" : v.toString())
@@ -90,11 +96,11 @@ final class TableCommand {
   }
 
   /**
-   * A read as the audit trail (and metering) counts it: the rows shown and their bytes (as JSON). A partner reading a
-   * product version receives it: a delivery.
+   * A read as the audit trail (and metering) counts it: the rows shown and their bytes (as JSON), the zone and whether
+   * personal data was masked. A partner reading a product version receives it: a delivery.
    */
   static AuditEvent readEvent(Cli cli, TableIdentifier id, TableBrowser.Rows rows,
-      io.dataops.products.registry.ProductVersion version) {
+      io.dataops.products.registry.ProductVersion version, boolean rawValues) {
     long bytes;
     try {
       bytes = Cli.JSON.writeValueAsBytes(rows.rows()).length;
@@ -108,6 +114,8 @@ final class TableCommand {
     Map<String, Object> details = new java.util.LinkedHashMap<>();
     details.put("rows", rows.rows().size());
     details.put("bytes", bytes);
+    details.put("zone", id.namespace().level(0));
+    details.put("masked", !rawValues);
     return AuditEvent.ok("table.read", List.of("table:" + id, "snapshot:" + rows.snapshotId()), details);
   }
 

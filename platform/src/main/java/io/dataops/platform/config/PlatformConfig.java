@@ -4,6 +4,8 @@ import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.catalog.LakehouseConfig;
 import io.dataops.lakehouse.contract.PersonalData;
 import io.dataops.pipelines.definition.KeepLimits;
+import io.dataops.scheduler.airflow.AirflowApi;
+import io.dataops.scheduler.airflow.AirflowSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -33,15 +35,21 @@ import java.util.TreeMap;
  *                                                       roots, seal manifests, destruction certificates)
  * DATAOPS_FLINK_CLUSTER          flink.cluster          a Flink session cluster's JobManager REST address, host:port
  *                                                       (default: an in-process mini-cluster per job)
+ * DATAOPS_AIRFLOW_URL            airflow.url            Airflow's API server, http://airflow:8080 (default: none)
+ * DATAOPS_AIRFLOW_API            airflow.api            v2 (Airflow 3, the default) or v1 (Airflow 2)
+ * DATAOPS_AIRFLOW_USERNAME       airflow.username
+ * DATAOPS_AIRFLOW_PASSWORD       (environment only)
+ * DATAOPS_AIRFLOW_PASSWORD_FILE  airflow.password-file  a file holding Airflow's password
  * </pre>
  *
  * @param keys the secret keys of pseudonymization and format-preserving encryption (see {@link ConfiguredKeys})
  * @param keepLimits the authority's limits on what a policy may leave of an identifier (see {@link KeepLimits})
  * @param digest the digest of product content (SM3, GB/T 32905, unless configured to SHA-256)
  * @param flinkCluster the Flink engine's session cluster (JobManager REST address), or null for a mini-cluster
+ * @param airflow where Airflow's API server is and how to sign in, or null when none is configured
  */
 public record PlatformConfig(Path home, LakehouseConfig lakehouse, ConfiguredKeys keys, KeepLimits keepLimits,
-    io.dataops.core.digest.DigestAlgorithm digest, String flinkCluster) {
+    io.dataops.core.digest.DigestAlgorithm digest, String flinkCluster, AirflowSettings airflow) {
 
   public static final String PROPERTIES_FILE = "dataops.properties";
   private static final String MASK_LIMIT = "mask.limit.";
@@ -66,19 +74,15 @@ public record PlatformConfig(Path home, LakehouseConfig lakehouse, ConfiguredKey
         throw new BadInputException(props + ": do not put the password in this file; set DATAOPS_CATALOG_PASSWORD "
             + "or name a file with catalog.password-file");
       }
+      if (file.containsKey("airflow.password")) {
+        throw new BadInputException(props + ": do not put Airflow's password in this file; set "
+            + "DATAOPS_AIRFLOW_PASSWORD or name a file with airflow.password-file");
+      }
     }
     LakehouseConfig embedded = LakehouseConfig.embedded(home);
     String uri = setting(env, file, "DATAOPS_CATALOG_URI", "catalog.uri", embedded.catalogUri());
     String user = setting(env, file, "DATAOPS_CATALOG_USER", "catalog.user", null);
-    String password = env.get("DATAOPS_CATALOG_PASSWORD");
-    String passwordFile = setting(env, file, "DATAOPS_CATALOG_PASSWORD_FILE", "catalog.password-file", null);
-    if (password == null && passwordFile != null) {
-      try {
-        password = Files.readString(Path.of(passwordFile), StandardCharsets.UTF_8).strip();
-      } catch (IOException e) {
-        throw new BadInputException("cannot read the catalog password file named by catalog.password-file");
-      }
-    }
+    String password = secret(env, file, "DATAOPS_CATALOG_PASSWORD", "catalog.password-file", "catalog");
     String warehouse = setting(env, file, "DATAOPS_WAREHOUSE", "warehouse", embedded.warehouse());
     if (!uri.startsWith("jdbc:sqlite:") && !uri.startsWith("jdbc:postgresql:")) {
       throw new BadInputException("catalog.uri must be jdbc:sqlite:FILE or jdbc:postgresql://HOST:PORT/DB");
@@ -93,7 +97,42 @@ public record PlatformConfig(Path home, LakehouseConfig lakehouse, ConfiguredKey
     }
     return new PlatformConfig(home, new LakehouseConfig(uri, user, password, warehouse, Map.of()),
         ConfiguredKeys.of(home, env, keysFile), keepLimits(env, file, props), algorithm,
-        setting(env, file, "DATAOPS_FLINK_CLUSTER", "flink.cluster", null));
+        setting(env, file, "DATAOPS_FLINK_CLUSTER", "flink.cluster", null), airflow(env, file));
+  }
+
+  /** Airflow's API server when airflow.url is set, else null; the password as the catalog's (never in the file). */
+  private static AirflowSettings airflow(Map<String, String> env, Properties file) {
+    String url = setting(env, file, "DATAOPS_AIRFLOW_URL", "airflow.url", null);
+    if (url == null) {
+      return null;
+    }
+    String user = setting(env, file, "DATAOPS_AIRFLOW_USERNAME", "airflow.username", null);
+    String password = secret(env, file, "DATAOPS_AIRFLOW_PASSWORD", "airflow.password-file", "Airflow");
+    if (user == null || password == null) {
+      throw new BadInputException("airflow.url is set but not how to sign in: set airflow.username "
+          + "(DATAOPS_AIRFLOW_USERNAME) and DATAOPS_AIRFLOW_PASSWORD or airflow.password-file");
+    }
+    try {
+      return new AirflowSettings(java.net.URI.create(url),
+          AirflowApi.of(setting(env, file, "DATAOPS_AIRFLOW_API", "airflow.api", "v2")), user, password);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException(e.getMessage());
+    }
+  }
+
+  /** A password: from the environment, else from the file the configuration names; never from the file itself. */
+  private static String secret(Map<String, String> env, Properties file, String envName, String fileKey,
+      String what) {
+    String password = env.get(envName);
+    String passwordFile = setting(env, file, envName + "_FILE", fileKey, null);
+    if (password == null && passwordFile != null) {
+      try {
+        password = Files.readString(Path.of(passwordFile), StandardCharsets.UTF_8).strip();
+      } catch (IOException e) {
+        throw new BadInputException("cannot read the " + what + " password file named by " + fileKey);
+      }
+    }
+    return password;
   }
 
   /** The platform's limits made stricter by {@code mask.limit.<kind>} settings (the environment winning). */

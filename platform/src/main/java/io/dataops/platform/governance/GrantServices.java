@@ -6,11 +6,13 @@ import io.dataops.governance.db.UtcTimes;
 import io.dataops.governance.grant.AccessRequest;
 import io.dataops.governance.grant.Grant;
 import io.dataops.governance.grant.GrantEnforcement;
+import io.dataops.governance.grant.GrantedAccess;
 import io.dataops.governance.grant.Grants;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.catalog.Zone;
 import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.definition.PipelineDefinition;
+import io.dataops.pipelines.plan.ReadGrant;
 import io.dataops.platform.config.PlatformConfig;
 import io.dataops.platform.session.Sessions;
 import java.time.Instant;
@@ -47,57 +49,38 @@ public final class GrantServices {
     return new AccessRequest(d.scenario(), caller, d.owner(), d.product(), reads, purpose, "pipeline:" + d.name());
   }
 
-  /** Whether a live grant covers the pipeline's reads (audited as advisory: nothing is refused here). */
-  public static GrantEnforcement.Coverage coverage(PlatformConfig config, BoundPipeline p, Actor caller,
-      AuditSink audit, String purpose) {
-    return enforcement(config, audit).coverage(request(p, caller, purpose));
+  /** The granted tables as the run plan carries them to every engine (columns, the row filter the reader applies). */
+  public static List<ReadGrant> readGrants(GrantedAccess access) {
+    return access.tables().values().stream()
+        .map(t -> new ReadGrant(access.grantId(), t.table(), t.columns(), t.rowFilter())).toList();
   }
 
   /**
-   * A check's JSON with {@code grant} ({@code covered}, the grant's {@code id} and {@code expiresAt}, else the
-   * {@code reason} and {@code message} a run would meet) and, when not covered, the message among the warnings.
+   * A check's JSON with {@code grant}: the covering grant's {@code id}, {@code expiresAt} and the row filter its
+   * readers apply per table ({@code rowFilters}); {@code covered} is always true (an uncovered pipeline is refused).
    */
-  public static Map<String, Object> withCoverage(Map<String, Object> json, GrantEnforcement.Coverage c) {
+  public static Map<String, Object> withGrant(Map<String, Object> json, GrantedAccess access) {
     Map<String, Object> g = new LinkedHashMap<>();
-    g.put("covered", c.covered());
-    if (c.covered()) {
-      g.put("id", c.access().grantId());
-      g.put("expiresAt", UtcTimes.format(c.access().expiresAt()));
-      Map<String, Object> filters = new LinkedHashMap<>();
-      c.access().tables().forEach((t, tg) -> filters.put(t, tg.rowFilter()));
-      g.put("rowFilters", filters);
-    } else {
-      g.put("id", c.refusal().grantId());
-      g.put("reason", c.refusal().reason().label());
-      g.put("message", c.refusal().getMessage());
-      List<Object> warnings = new ArrayList<>();
-      if (json.get("warnings") instanceof List<?> w) {
-        warnings.addAll(w);
-      }
-      warnings.add(notCovered(c));
-      json.put("warnings", warnings);
-    }
+    g.put("covered", true);
+    g.put("id", access.grantId());
+    g.put("expiresAt", UtcTimes.format(access.expiresAt()));
+    Map<String, Object> filters = new LinkedHashMap<>();
+    access.tables().forEach((t, tg) -> filters.put(t, tg.rowFilter()));
+    g.put("rowFilters", filters);
     json.put("grant", g);
     return json;
   }
 
-  /** The line a check prints about its grant. */
-  public static String text(GrantEnforcement.Coverage c) {
-    if (c.covered()) {
-      StringBuilder s = new StringBuilder(String.format("  grant %d covers it until %s%n", c.access().grantId(),
-          UtcTimes.format(c.access().expiresAt())));
-      c.access().tables().forEach((t, tg) -> {
-        if (tg.rowFilter() != null) {
-          s.append(String.format("    %s: only rows where %s%n", t, tg.rowFilter()));
-        }
-      });
-      return s.toString();
-    }
-    return "  warning: " + notCovered(c) + "\n";
-  }
-
-  private static String notCovered(GrantEnforcement.Coverage c) {
-    return "no live grant covers this pipeline: " + c.refusal().getMessage();
+  /** The lines a check prints about its grant. */
+  public static String text(GrantedAccess access) {
+    StringBuilder s = new StringBuilder(String.format("  grant %d covers it until %s%n", access.grantId(),
+        UtcTimes.format(access.expiresAt())));
+    access.tables().forEach((t, tg) -> {
+      if (tg.rowFilter() != null) {
+        s.append(String.format("    %s: only rows where %s%n", t, tg.rowFilter()));
+      }
+    });
+    return s.toString();
   }
 
   /** {@code grant list --json}: the DESIGN fields first ({@code id, scenario, operator, state, expiresAt, resources}). */

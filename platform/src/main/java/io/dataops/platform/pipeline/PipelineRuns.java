@@ -11,6 +11,7 @@ import io.dataops.pipelines.definition.PipelineValidator;
 import io.dataops.pipelines.plan.ExecutorEnvironment;
 import io.dataops.pipelines.plan.Executors;
 import io.dataops.pipelines.plan.PipelineExecutor;
+import io.dataops.pipelines.plan.ReadGrant;
 import io.dataops.pipelines.plan.RunControl;
 import io.dataops.pipelines.plan.RunPlan;
 import io.dataops.pipelines.run.PipelineRunResult;
@@ -126,17 +127,20 @@ public final class PipelineRuns {
       details.put("parallelism", parallelism);
     }
     details.put("inputs", p.inputSnapshots()); // the exact snapshots the run reads
-    // Which grant covers the run (advisory until the executors enforce it): metering counts the reads against it.
-    var coverage = GrantServices.coverage(config, p, actor, audit, "pipeline run");
-    details.put("grant", coverage.covered() ? coverage.access().grantId() : null);
     PipelineRunResult r;
     try {
+      // The covering grant, before any engine is picked so that none can skip it: refused (exit 2) when no live
+      // grant of the caller's organization covers every table and column; metering counts the reads against it.
+      List<ReadGrant> grants = GrantServices.readGrants(GrantServices.enforcement(config, audit)
+          .authorize(GrantServices.request(p, actor, "pipeline run")));
+      details.put("grant", grants.isEmpty() ? null : grants.get(0).grantId());
       ExecutorEnvironment env = new ExecutorEnvironment(lakehouse, config.keys(), config.work(), lc.catalogUri(),
           lc.catalogUser(), lc.catalogPassword(), config.engineSettings(parallelism),
           Map.of(ProductPublisher.class, publisher));
       PipelineExecutor executor = Executors.create(engine, env);
       Executors.factory(engine).validate(p);
-      r = executor.run(RunPlan.of(p, config.keys(), executor.engine(), lakehouse), new RunControl(actor, progress));
+      r = executor.run(RunPlan.of(p, config.keys(), executor.engine(), lakehouse, grants),
+          new RunControl(actor, progress));
     } catch (BadInputException refused) {
       details.put("reason", refused.getMessage());
       if (refused instanceof io.dataops.pipelines.privacy.LeakDetectedException) {

@@ -420,6 +420,7 @@ class CliTest {
     assertThat(run("land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString())
         .exit()).isZero();
     as = TestCast.OPERATOR;
+    TestCast.grant(dir.resolve("home"), "test", "income-by-street");
     Path pipelines = Files.createDirectories(dir.resolve("pipelines"));
     Path file = pipelines.resolve("income.yaml");
     Files.writeString(file, PIPELINE);

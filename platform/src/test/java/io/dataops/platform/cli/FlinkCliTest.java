@@ -37,6 +37,7 @@ class FlinkCliTest {
     assertThat(run("land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString())
         .exit()).isZero();
     as = TestCast.OPERATOR;
+    TestCast.grant(dir.resolve("home"), "test", "income-by-street");
     Path pipelines = Files.createDirectories(dir.resolve("pipelines"));
     Path file = pipelines.resolve("income.yaml");
     Files.writeString(file, CliTest.PIPELINE);
@@ -101,6 +102,7 @@ class FlinkCliTest {
     assertThat(run("generate", "--dataset", "citizens", "--rows", "100", "--out", feed.toString()).exit()).isZero();
     assertThat(run("land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString())
         .exit()).isZero();
+    TestCast.grant(dir.resolve("home"), "test", "income-by-street");
     Path file = Files.writeString(Files.createDirectories(dir.resolve("pipelines")).resolve("p.yaml"),
         CliTest.PIPELINE.replace("quality: {suite: gate.yaml}\n", ""));
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -45,6 +45,7 @@ class PipelineRefusalsCliTest {
     assertThat(run("land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString())
         .exit()).isZero();
     as = TestCast.OPERATOR;
+    TestCast.grant(dir.resolve("home"), "test", "id-numbers", "id-display");
   }
 
   @Test

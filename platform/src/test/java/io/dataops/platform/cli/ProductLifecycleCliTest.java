@@ -66,6 +66,7 @@ class ProductLifecycleCliTest {
             kwargs: {min_value: 1}
         """);
     as = TestCast.OPERATOR;
+    TestCast.grant(dir.resolve("home"), "test", "income-by-street");
     assertThat(ok("pipeline", "run", pipeline.toString(), "--json").json().get("version").asInt()).isEqualTo(1);
   }
 

@@ -89,6 +89,7 @@ class SupervisionCliTest {
           visitor_id_card: {pseudonymize: hmac-sha256, key: default, length: 16}
         product: visit-notes
         """);
+    TestCast.grant(home, "窗口服务分析", "visit-notes");
     for (String engine : java.util.List.of("spring-batch", "flink")) {
       CliTest.Run run = CliTest.exactly("pipeline", "run", pipeline.toString(), "--engine", engine, "--home",
           home.toString(), "--as", TestCast.OPERATOR);

@@ -1,6 +1,16 @@
 package io.dataops.platform.cli;
 
+import io.dataops.core.audit.Actor;
 import io.dataops.core.audit.AuditSink;
+import io.dataops.governance.grant.Application;
+import io.dataops.governance.grant.Grant;
+import io.dataops.governance.grant.Grants;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.types.Types;
 import io.dataops.governance.identity.Credentials;
 import io.dataops.governance.identity.Identities;
 import io.dataops.governance.identity.OrganizationKind;
@@ -44,6 +54,65 @@ final class TestCast {
       new Member(PARTNER, "partner-co", OrganizationKind.PARTNER, Role.PARTNER));
 
   private TestCast() {}
+
+  /** The operator organization the test pipelines name as their owner. */
+  static final String OPERATOR_ORG = "op";
+
+  /**
+   * A live grant for {@code op} (the authority and every owning department approved it, as through {@code grant
+   * approve}): {@code scenario}, for {@code products}, every column of every ods table the home has now, for 30 days.
+   * Pipelines are refused without one.
+   */
+  static long grant(Path home, String scenario, String... products) {
+    return grant(home, scenario, List.of(products), null, null);
+  }
+
+  /**
+   * As above, with the table's columns narrowed to {@code columns} and its rows to {@code filter} when
+   * {@code table} is given (by the department's approval, as {@code grant approve --columns --filter} does).
+   */
+  static long grant(Path home, String scenario, List<String> products, String table, GrantNarrowing narrowing) {
+    return grant(home, OPERATOR, OPERATOR_ORG, Clock.systemUTC(), scenario, products, table, narrowing);
+  }
+
+  /**
+   * As above, for the operator {@code user} of {@code org}, applied and approved at {@code clock}'s time (a clock in
+   * the past makes a grant that has expired by now).
+   */
+  static long grant(Path home, String user, String org, Clock clock, String scenario, List<String> products,
+      String table, GrantNarrowing narrowing) {
+    PlatformConfig config = PlatformConfig.load(home, Map.of());
+    try (Lakehouse lakehouse = Lakehouse.open(config.lakehouse())) {
+      List<Application.Resource> resources = new ArrayList<>();
+      for (TableIdentifier id : lakehouse.listTables()) {
+        if (id.namespace().level(0).equals("ods")) {
+          resources.add(new Application.Resource(id.toString(), lakehouse.load(id).schema().columns().stream()
+              .map(Types.NestedField::name).toList(), null, 0, 0, 0));
+        }
+      }
+      LocalDate today = LocalDate.now(clock.withZone(Grants.ZONE));
+      Grants grants = new Grants(Sessions.database(config), lakehouse, AuditSink.NONE, clock);
+      Grant g = grants.apply(new Application("test application", scenario, "tests", null, today, today.plusDays(30),
+          products, resources, "0".repeat(64)), actor(user, org, Role.OPERATOR));
+      for (String party : g.awaiting()) {
+        Actor a = Grant.AUTHORITY.equals(party) ? actor(AUTHORITY, "bureau", Role.AUTHORITY)
+            : actor(MEMBERS.stream().filter(m -> m.org().equals(party)).findFirst().orElseThrow().user(), party,
+                Role.DEPARTMENT);
+        boolean narrows = table != null && !Grant.AUTHORITY.equals(party) && g.resource(table).department().equals(party);
+        grants.approve(g.id(), a, "test approval", narrows && narrowing.columns() != null
+            ? Map.of(table, narrowing.columns()) : null, narrows && narrowing.filter() != null
+            ? Map.of(table, narrowing.filter()) : null);
+      }
+      return g.id();
+    }
+  }
+
+  /** A department's narrowing of one table when it approves: its columns (null: as asked) and a row filter. */
+  record GrantNarrowing(List<String> columns, String filter) {}
+
+  private static Actor actor(String user, String org, Role role) {
+    return new Actor(user, org, Set.of(role.label()));
+  }
 
   /** Enrolls everyone in the home (made here if new; its local admin stays the default user). */
   static void enroll(Path home) {

@@ -54,6 +54,39 @@ class PlatformConfigTest {
   }
 
   @Test
+  void airflowIsConfiguredWithItsPasswordFromTheEnvironmentOrAFileNeverTheProperties() throws Exception {
+    assertThat(PlatformConfig.load(home, Map.of()).airflow()).as("none by default").isNull();
+    Path secret = home.resolve("airflow-secret");
+    Files.writeString(secret, "af-s3cret\n");
+    Files.writeString(home.resolve("dataops.properties"), """
+        airflow.url=http://airflow.internal:8080
+        airflow.api=v1
+        airflow.username=dataops
+        airflow.password-file=%s
+        """.formatted(secret));
+    var a = PlatformConfig.load(home, Map.of()).airflow();
+    assertThat(a.url()).hasToString("http://airflow.internal:8080");
+    assertThat(a.api()).isEqualTo(io.dataops.scheduler.airflow.AirflowApi.V1);
+    assertThat(a.username()).isEqualTo("dataops");
+    assertThat(a.password()).isEqualTo("af-s3cret");
+    assertThat(PlatformConfig.load(home, Map.of("DATAOPS_AIRFLOW_PASSWORD", "from-env", "DATAOPS_AIRFLOW_API", "v2"))
+        .airflow()).satisfies(x -> {
+          assertThat(x.password()).isEqualTo("from-env");
+          assertThat(x.api()).isEqualTo(io.dataops.scheduler.airflow.AirflowApi.V2);
+        });
+    assertThat(PlatformConfig.load(home, Map.of()).toString()).doesNotContain("af-s3cret").contains("(hidden)");
+
+    assertThatThrownBy(() -> PlatformConfig.load(home, Map.of("DATAOPS_AIRFLOW_API", "v3")))
+        .isInstanceOf(BadInputException.class).hasMessage("airflow.api is v1 (Airflow 2) or v2 (Airflow 3), not 'v3'");
+    Files.writeString(home.resolve("dataops.properties"), "airflow.url=http://airflow:8080\n");
+    assertThatThrownBy(() -> PlatformConfig.load(home, Map.of())).isInstanceOf(BadInputException.class)
+        .hasMessageContaining("not how to sign in");
+    Files.writeString(home.resolve("dataops.properties"), "airflow.url=http://airflow:8080\nairflow.password=oops\n");
+    assertThatThrownBy(() -> PlatformConfig.load(home, Map.of())).isInstanceOf(BadInputException.class)
+        .hasMessageContaining("do not put Airflow's password in this file").hasMessageNotContaining("oops");
+  }
+
+  @Test
   void anUnsupportedCatalogIsRefused() {
     assertThatThrownBy(() -> PlatformConfig.load(home, Map.of("DATAOPS_CATALOG_URI", "jdbc:mysql://x/y")))
         .isInstanceOf(BadInputException.class).hasMessageContaining("catalog.uri must be");

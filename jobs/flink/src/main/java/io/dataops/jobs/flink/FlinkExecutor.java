@@ -63,7 +63,7 @@ public final class FlinkExecutor implements PipelineExecutor {
     if (done.isPresent()) {
       return PipelineVersions.result(done.get(), p, ENGINE, true, false, seconds(started), Map.of());
     }
-    FlinkTransform transform = FlinkSql.translate(p);
+    FlinkTransform transform = FlinkSql.translate(plan); // the inputs' views under their grant's row filters
     Path workDir = workRoot.resolve("flink-" + plan.runKey().substring(0, 16) + "-" + ProcessHandle.current().pid());
     FlinkRun run = new FlinkRun(engine(workRoot), lakehouse, publisher, plan, transform, settings.parallelism(),
         settings.keysFile(), workDir, settings.privacyMemory(), settings.filterMemory());

@@ -19,8 +19,8 @@ import org.apache.iceberg.types.Types.NestedField;
 import org.apache.iceberg.util.SnapshotUtil;
 
 /**
- * A pinned read as a Flink stream of rows: iceberg-flink's FLIP-27 {@link IcebergSource}, bounded, at one snapshot
- * and projected to the read's columns. Readers open the data files through the table's FileIO (local folders or
+ * A pinned read as a Flink stream of rows: iceberg-flink's FLIP-27 {@link IcebergSource}, bounded, at one snapshot,
+ * projected to the read's columns and with its filter pushed down (files, row groups and rows outside it skipped). Readers open the data files through the table's FileIO (local folders or
  * S3 alike); only split planning, on the JobManager, opens the catalog.
  */
 public final class IcebergInput {
@@ -49,6 +49,7 @@ public final class IcebergInput {
         .streaming(false)
         .useSnapshotId(read.snapshotId())
         .project(projected)
+        .filters(List.of(read.filter()))
         .flinkConfig(conf)
         // Block locations are an HDFS notion (local folders and S3 have none); asking for them fails on the raw
         // local file system the lakehouse uses.

@@ -86,7 +86,22 @@ final class DuckTransform implements AutoCloseable {
     }
     String list = files.stream().map(f -> "'" + f.replace("'", "''") + "'").collect(Collectors.joining(", "));
     return "CREATE VIEW " + in.alias() + " AS SELECT " + cols + " FROM read_parquet([" + list
-        + "], union_by_name = true)" + (in.filter() == null ? "" : " WHERE " + in.filter());
+        + "], union_by_name = true)" + where(plan.input(in).grantFilter(), in.filter());
+  }
+
+  /**
+   * The rows a view keeps: the grant's row filter, applied here whatever the pipeline's own filter says (defence in
+   * depth), and the pipeline's. Both were checked as one boolean expression in the SQL subset; each ends on its own
+   * line, so a trailing comment in one cannot swallow what follows it.
+   */
+  static String where(String grantFilter, String inputFilter) {
+    List<String> parts = new java.util.ArrayList<>();
+    for (String f : new String[] {grantFilter, inputFilter}) {
+      if (f != null && !f.isBlank()) {
+        parts.add("(" + f + "\n)");
+      }
+    }
+    return parts.isEmpty() ? "" : " WHERE " + String.join(" AND ", parts);
   }
 
   static String quote(String name) {

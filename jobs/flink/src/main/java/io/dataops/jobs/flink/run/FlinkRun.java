@@ -256,7 +256,7 @@ public final class FlinkRun {
     FlinkFunctions.register(t);
     for (FlinkTransform.InputView v : transform.inputs()) {
       DataStream<RowData> raw = IcebergInput.read(env, lakehouse, new PinnedRead(v.table(), v.snapshotId(),
-          v.readColumns()));
+          v.readColumns(), v.pushdown()));
       t.createTemporaryView(FlinkTransform.quote(v.rawName()), t.fromDataStream(raw));
       t.createTemporaryView(FlinkTransform.quote(v.alias()), t.sqlQuery(v.select()));
     }

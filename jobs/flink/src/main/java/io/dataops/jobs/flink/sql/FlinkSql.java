@@ -12,6 +12,8 @@ import io.dataops.pipelines.definition.BoundPipeline.BoundInput;
 import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
 import io.dataops.pipelines.definition.PipelineDefinition;
 import io.dataops.pipelines.definition.PipelineException;
+import io.dataops.pipelines.plan.PinnedInput;
+import io.dataops.pipelines.plan.RunPlan;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Connection;
@@ -85,6 +87,19 @@ public final class FlinkSql {
    * cannot run with DuckDB's meaning.
    */
   public static FlinkTransform translate(BoundPipeline p) {
+    return translate(p, null);
+  }
+
+  /**
+   * The Flink SQL of a run plan: as above, and each input's view keeps only the rows its grant's row filter allows
+   * (defence in depth: whatever the pipeline's own filter says). Its reader reads the columns that filter needs
+   * besides the input's, and the view gives them to nothing else.
+   */
+  public static FlinkTransform translate(RunPlan plan) {
+    return translate(plan.pipeline(), plan);
+  }
+
+  private static FlinkTransform translate(BoundPipeline p, RunPlan plan) {
     PipelineDefinition d = p.definition();
     try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
       Map<String, Map<String, ColumnType>> all = new LinkedHashMap<>();
@@ -100,7 +115,7 @@ public final class FlinkSql {
       for (int i = 0; i < p.inputs().size(); i++) {
         BoundInput in = p.inputs().get(i);
         PipelineDefinition.Input def = d.inputs().get(i);
-        views.add(view(duck, d.source(), in, def.filterLine()));
+        views.add(view(duck, d.source(), in, def.filterLine(), plan == null ? null : plan.input(in)));
       }
       int line = d.transform() != null ? d.transformLine() : d.inputs().get(0).line();
       FlinkSql t = new FlinkSql(duck, d.source(), all, p.sql(), line, 0, "transform");
@@ -111,14 +126,44 @@ public final class FlinkSql {
     }
   }
 
-  /** An input's view: its columns as the pipeline types them, its filter applied. */
-  private static FlinkTransform.InputView view(Connection duck, String source, BoundInput in, int filterLine)
-      throws SQLException {
+  /**
+   * An input's view: its columns as the pipeline types them, the grant's row filter (when {@code pinned} has one) and
+   * its own filter applied. The grant's filter is also given to the reader as an Iceberg expression, as far as it
+   * converts ({@link IcebergFilters}), so that files and row groups outside it are skipped; the view still evaluates
+   * it on every row.
+   */
+  private static FlinkTransform.InputView view(Connection duck, String source, BoundInput in, int filterLine,
+      PinnedInput pinned) throws SQLException {
     StringJoiner cols = new StringJoiner(", ");
     in.columns().forEach((name, type) -> cols.add("CAST(" + FlinkTransform.quote(name) + " AS " + DType.of(type).flink()
         + ") AS " + FlinkTransform.quote(name)));
     String select = "SELECT " + cols + " FROM " + FlinkTransform.quote(FlinkTransform.rawName(in.alias())) + " AS "
         + FlinkTransform.quote(in.alias());
+    List<String> conditions = new ArrayList<>();
+    List<String> read = new ArrayList<>(in.columns().keySet());
+    org.apache.iceberg.expressions.Expression pushdown = org.apache.iceberg.expressions.Expressions.alwaysTrue();
+    String grantFilter = pinned == null ? null : pinned.grantFilter();
+    if (grantFilter != null) {
+      // Its own DuckDB table: the filter may read columns the input does not list, which the transform must not see.
+      Map<String, ColumnType> scope = new LinkedHashMap<>(in.columns());
+      pinned.grantFilterColumns().forEach(scope::putIfAbsent);
+      scope.keySet().stream().filter(c -> !read.contains(c)).forEach(read::add);
+      try (Connection grantDuck = DriverManager.getConnection("jdbc:duckdb:")) {
+        try (Statement s = grantDuck.createStatement()) {
+          StringJoiner ddl = new StringJoiner(", ", "CREATE TABLE " + in.alias() + " (", ")");
+          scope.forEach((name, type) -> ddl.add('"' + name.replace("\"", "\"\"") + "\" " + type.sql()));
+          s.execute(ddl.toString());
+        }
+        String prefix = "SELECT 1 FROM " + in.alias() + " WHERE ";
+        FlinkSql f = new FlinkSql(grantDuck, "grant " + pinned.grant().grantId(), Map.of(in.alias(), scope),
+            grantFilter, 1, prefix.length(), "filter");
+        JsonNode node = f.parse(prefix + grantFilter);
+        JsonNode where = node.get("where_clause");
+        f.type(node, List.of(where));
+        conditions.add(f.condition(where));
+        pushdown = IcebergFilters.of(where, scope);
+      }
+    }
     if (in.filter() != null) {
       String prefix = "SELECT 1 FROM " + in.alias() + " WHERE ";
       FlinkSql f = new FlinkSql(duck, source, Map.of(in.alias(), in.columns()), in.filter(), filterLine,
@@ -126,10 +171,12 @@ public final class FlinkSql {
       JsonNode node = f.parse(prefix + in.filter());
       JsonNode where = node.get("where_clause");
       f.type(node, List.of(where));
-      select += " WHERE " + f.condition(where);
+      conditions.add(f.condition(where));
     }
-    return new FlinkTransform.InputView(in.alias(), in.table().toString(), in.snapshotId(),
-        List.copyOf(in.columns().keySet()), select);
+    if (!conditions.isEmpty()) {
+      select += " WHERE " + String.join(" AND ", conditions);
+    }
+    return new FlinkTransform.InputView(in.alias(), in.table().toString(), in.snapshotId(), read, select, pushdown);
   }
 
   // ---------------------------------------------------------------- parsing and typing

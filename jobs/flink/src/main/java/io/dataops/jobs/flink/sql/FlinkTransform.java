@@ -2,6 +2,7 @@ package io.dataops.jobs.flink.sql;
 
 import java.io.Serializable;
 import java.util.List;
+import org.apache.iceberg.expressions.Expression;
 
 /**
  * A pipeline's transform as Flink SQL: a view per input (its pinned read, typed as the pipeline binds it, its filter
@@ -21,9 +22,13 @@ public record FlinkTransform(List<InputView> inputs, String sql, List<String> co
   /**
    * One input: the rows of {@code table} at {@code snapshotId}, of {@code readColumns}, registered as the table
    * {@link #rawName}, and {@code select}, the view over it named by the alias.
+   *
+   * @param readColumns the input's columns, then those only its grant's row filter reads
+   * @param pushdown the grant's row filter as far as it converts to an Iceberg expression, for the reader to skip
+   *     what lies outside it (always true when there is none); {@code select} evaluates the whole filter on each row
    */
-  public record InputView(String alias, String table, long snapshotId, List<String> readColumns, String select)
-      implements Serializable {
+  public record InputView(String alias, String table, long snapshotId, List<String> readColumns, String select,
+      Expression pushdown) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public InputView {

@@ -1,0 +1,144 @@
+package io.dataops.platform.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.platform.cli.CliTest.Run;
+import io.dataops.platform.config.PlatformConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code pipeline run} reads only under a live grant of the caller's organization, on either engine: the check comes
+ * before the engine is picked, so a run without a grant, under an expired, revoked or another operator's grant, or
+ * listing a column the grant does not give, is refused (exit 2, one line naming the reason) and reads nothing; a
+ * granted run's readers apply the grant's row filter although the pipeline does not, and its audit event names the
+ * grant.
+ */
+class GrantEnforcementCliTest {
+  static final String CITIZENS = "ods.public_security__citizens";
+  static final List<String> ENGINES = List.of("spring-batch", "flink");
+  static final String PLAIN = """
+      name: plain
+      scenario: test
+      owner: op
+      inputs:
+        - {table: ods.public_security__citizens, as: citizens, columns: [gender, district_code]}
+      transform: SELECT gender, district_code FROM citizens
+      product: plain
+      """;
+  @TempDir Path dir;
+  Path home;
+  Path wide;
+  Path plain;
+
+  Run run(String as, String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--home", home.toString(), "--as", as));
+    return CliTest.exactly(all.toArray(String[]::new));
+  }
+
+  @BeforeEach
+  void land() throws Exception {
+    home = dir.resolve("home");
+    TestCast.enroll(home);
+    Path feed = dir.resolve("feeds/c.csv");
+    assertThat(run(TestCast.PUBLIC_SECURITY, "generate", "--dataset", "citizens", "--rows", "300", "--out",
+        feed.toString()).exit()).isZero();
+    assertThat(run(TestCast.PUBLIC_SECURITY, "land", "--department", "public-security", "--dataset", "citizens",
+        "--file", feed.toString()).exit()).isZero();
+    Path pipelines = Files.createDirectories(dir.resolve("pipelines"));
+    wide = Files.writeString(pipelines.resolve("income.yaml"), CliTest.PIPELINE);
+    Files.writeString(pipelines.resolve("gate.yaml"), """
+        name: gate
+        expectations:
+          - type: expect_table_row_count_to_be_between
+            kwargs: {min_value: 1}
+        """);
+    plain = Files.writeString(pipelines.resolve("plain.yaml"), PLAIN);
+  }
+
+  /** Refused on each engine with {@code expected} in its one line, having read nothing and made no version. */
+  void refusedOnBothEngines(Path file, String expected) {
+    for (String engine : ENGINES) {
+      JsonNode failed = CliTest.failure(run(TestCast.OPERATOR, "pipeline", "run", file.toString(), "--engine", engine,
+          "--json"), 2);
+      assertThat(failed.get("error").asText()).as(engine).startsWith("dataops: ").contains(expected);
+    }
+    assertThat(run(TestCast.OPERATOR, "product", "list", "--json").json()).as("no version was made").isEmpty();
+    JsonNode runs = run(TestCast.AUDITOR, "audit", "list", "--action", "pipeline.run", "--json").json().get("events");
+    runs.forEach(e -> assertThat(e.get("outcome").asText()).isEqualTo("refused"));
+    assertThat(runs.toString()).doesNotContain("\"reads\"");
+  }
+
+  @Test
+  void noGrantAnotherOperatorsAnExpiredAndARevokedGrantAreRefusedOnBothEngines() {
+    refusedOnBothEngines(wide, "no grant for scenario 'test': the operator applies for one");
+
+    TestCast.grant(home, TestCast.OTHER_OPERATOR, "other-op", Clock.systemUTC(), "test", List.of("income-by-street"),
+        null, null);
+    refusedOnBothEngines(wide, "scenario 'test' is granted to other-op, not to op (olivia is not the grantee)");
+
+    long expired = TestCast.grant(home, TestCast.OPERATOR, TestCast.OPERATOR_ORG,
+        Clock.offset(Clock.systemUTC(), Duration.ofDays(-60)), "test", List.of("income-by-street"), null, null);
+    refusedOnBothEngines(wide, "grant " + expired + " (test) expired at ");
+
+    long revoked = TestCast.grant(home, "test", "income-by-street");
+    assertThat(run(TestCast.AUTHORITY, "grant", "revoke", String.valueOf(revoked), "--reason", "withdrawn").exit())
+        .isZero();
+    refusedOnBothEngines(wide, "grant " + revoked + " (test) was revoked at ");
+    // validate says the same without running
+    Run validate = run(TestCast.OPERATOR, "pipeline", "validate", wide.toString());
+    assertThat(validate.exit()).isEqualTo(2);
+    assertThat(validate.err()).contains("grant " + revoked + " (test) was revoked at ");
+  }
+
+  @Test
+  void aColumnOutsideTheGrantIsRefusedAndTheGrantsRowFilterHoldsOnBothEngines() throws Exception {
+    long id = TestCast.grant(home, "test", List.of("income-by-street", "plain"), CITIZENS,
+        new TestCast.GrantNarrowing(List.of("phone", "gender", "birth_date", "district_code", "monthly_income"),
+            "gender = 'F'"));
+    refusedOnBothEngines(wide, "column 'id_card' of " + CITIZENS + " is not granted by grant " + id + " (test)");
+
+    long women = women();
+    assertThat(women).isPositive().isLessThan(300);
+    for (String engine : ENGINES) {
+      Run r = run(TestCast.OPERATOR, "pipeline", "run", plain.toString(), "--engine", engine, "--json");
+      assertThat(r.exit()).as(engine + ": " + r.err()).isZero();
+      assertThat(r.json().get("rowsOut").asLong()).as(engine + ": only the granted rows").isEqualTo(women);
+    }
+    JsonNode runs = run(TestCast.AUDITOR, "audit", "list", "--action", "pipeline.run", "--json").json().get("events");
+    List<Long> grants = new ArrayList<>();
+    runs.forEach(e -> {
+      if (e.get("outcome").asText().equals("ok")) {
+        grants.add(e.at("/details/grant").asLong());
+      }
+    });
+    assertThat(grants).as("each run's event names its grant, for metering").containsExactly(id, id);
+  }
+
+  /** The ods rows the department's filter keeps, read from the table itself. */
+  long women() throws Exception {
+    try (Lakehouse lh = Lakehouse.open(PlatformConfig.load(home, Map.of()).lakehouse());
+         CloseableIterable<Record> rows = IcebergGenerics.read(lh.load(TableIdentifier.parse(CITIZENS))).build()) {
+      long n = 0;
+      for (Record r : rows) {
+        n += "F".equals(r.getField("gender")) ? 1 : 0;
+      }
+      return n;
+    }
+  }
+}

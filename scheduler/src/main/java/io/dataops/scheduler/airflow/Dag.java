@@ -1,0 +1,4 @@
+package io.dataops.scheduler.airflow;
+
+/** A DAG as far as pausing concerns it. */
+public record Dag(String dagId, boolean paused) {}

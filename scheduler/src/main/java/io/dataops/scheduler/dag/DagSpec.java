@@ -1,0 +1,88 @@
+package io.dataops.scheduler.dag;
+
+import io.dataops.core.BadInputException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * What a generated DAG runs, for one validated pipeline: check the quality of its inputs, run it, submit the version
+ * it made. Airflow orchestrates; every step is the {@code dataops} command line acting as {@code user} on
+ * {@code home}.
+ *
+ * @param pipeline the pipeline's name (the DAG is {@code dataops-<pipeline>})
+ * @param pipelineFile the pipeline file as the Airflow workers see it
+ * @param launcher the {@code dataops} launcher as the workers find it (a path, or a name on their PATH)
+ * @param qualityTables the inputs whose registered quality suite is checked before the run
+ * @param qualityUser who checks them (operators may not read source tables: a department or the authority), or null
+ *     when no table is checked
+ * @param description shown by Airflow (not a template)
+ */
+public record DagSpec(String pipeline, String product, String pipelineFile, String home, String user, String engine,
+    String launcher, List<String> qualityTables, String qualityUser, String description) {
+  /** Airflow's rule for DAG and task ids. */
+  private static final Pattern AIRFLOW_KEY = Pattern.compile("[A-Za-z0-9_.-]{1,250}");
+  /** What Airflow's Jinja templates would evaluate in a templated field (bash_command, env). */
+  private static final List<String> JINJA = List.of("{{", "{%", "{#");
+
+  public DagSpec {
+    qualityTables = List.copyOf(qualityTables);
+    if (!qualityTables.isEmpty() && qualityUser == null) {
+      throw new IllegalArgumentException("checking the inputs' quality needs the user who checks it");
+    }
+    for (var e : values(pipeline, product, pipelineFile, home, user, engine, launcher, qualityTables, qualityUser)
+        .entrySet()) {
+      if (e.getValue() == null || e.getValue().isEmpty()) {
+        throw new IllegalArgumentException("the DAG needs " + e.getKey());
+      }
+      for (String marker : JINJA) {
+        if (e.getValue().contains(marker)) {
+          throw new BadInputException("the " + e.getKey() + " contains '" + marker + "', which Airflow would evaluate "
+              + "as a template in the task's command: rename it");
+        }
+      }
+      if (e.getValue().indexOf('\0') >= 0) {
+        throw new BadInputException("the " + e.getKey() + " contains a NUL character, which no process argument can "
+            + "carry");
+      }
+    }
+    if (!AIRFLOW_KEY.matcher(dagIdOf(pipeline)).matches()) {
+      throw new BadInputException("pipeline name '" + pipeline + "' does not make an Airflow DAG id (letters, digits, "
+          + "'_', '.', '-')");
+    }
+  }
+
+  public String dagId() {
+    return dagIdOf(pipeline);
+  }
+
+  public static String dagIdOf(String pipeline) {
+    return "dataops-" + pipeline;
+  }
+
+  /** The task that checks a table's quality: {@code quality__ods__citizens}. */
+  public static String qualityTask(String table) {
+    return "quality__" + table.replace(".", "__");
+  }
+
+  /** The values the tasks pass to the command line, by what they are (for messages). */
+  private static Map<String, String> values(String pipeline, String product, String pipelineFile, String home,
+      String user, String engine, String launcher, List<String> tables, String qualityUser) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("pipeline name", pipeline);
+    m.put("product name", product);
+    m.put("pipeline file path", pipelineFile);
+    m.put("home path", home);
+    m.put("user name", user);
+    m.put("engine", engine);
+    m.put("launcher path", launcher);
+    for (String t : tables) {
+      m.put("table name " + t, t);
+    }
+    if (qualityUser != null) {
+      m.put("quality user name", qualityUser);
+    }
+    return m;
+  }
+}

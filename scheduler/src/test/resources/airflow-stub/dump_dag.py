@@ -1,0 +1,16 @@
+# Runs a DAG file against the stand-in and prints what it made as JSON.
+import json
+import runpy
+import sys
+
+import airflow
+
+names = runpy.run_path(sys.argv[1])
+dag = names["dag"]
+print(json.dumps({
+    "dag_id": dag.dag_id,
+    "description": dag.description,
+    "tags": dag.tags,
+    "tasks": [{"task_id": t.task_id, "bash_command": t.bash_command, "env": t.env, "append_env": t.append_env,
+               "upstream": t.upstream} for t in airflow.TASKS],
+}))
