@@ -219,21 +219,23 @@ public final class AuditTrail implements AuditSink {
   }
 
   /**
-   * The events after {@code seq} whose action is one of {@code actions}, oldest first, at most {@code limit}: the next
-   * page of a reader that derives records from the trail (metering, supervision) and remembers where it stopped.
+   * The events after {@code seq} whose action is one of {@code actions} (null: any), oldest first, at most
+   * {@code limit}: the next page of a reader that derives records from the trail (metering, supervision) and
+   * remembers where it stopped.
    */
   public List<AuditRecord> after(long seq, java.util.Collection<String> actions, int limit) {
-    if (actions.isEmpty()) {
+    if (actions != null && actions.isEmpty()) {
       return List.of();
     }
-    String in = String.join(", ", java.util.Collections.nCopies(actions.size(), "?"));
+    String in = actions == null ? "" : " AND action IN ("
+        + String.join(", ", java.util.Collections.nCopies(actions.size(), "?")) + ")";
     return db.read("read audit events", c -> {
       List<AuditRecord> out = new ArrayList<>();
       try (PreparedStatement p = c.prepareStatement("SELECT " + ChainEntry.COLUMNS + " FROM audit_events WHERE seq > ?"
-          + " AND action IN (" + in + ") ORDER BY seq LIMIT ?")) {
+          + in + " ORDER BY seq LIMIT ?")) {
         int i = 1;
         p.setLong(i++, seq);
-        for (String a : actions) {
+        for (String a : actions == null ? List.<String>of() : actions) {
           p.setString(i++, a);
         }
         p.setInt(i, limit);

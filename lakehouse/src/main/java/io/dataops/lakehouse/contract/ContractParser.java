@@ -29,7 +29,7 @@ public final class ContractParser {
   private static final Pattern IDENT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
   private static final Set<String> TOP_KEYS = Set.of("department", "dataset", "description", "format", "encoding",
       "header", "delimiter", "quote", "nullValues", "dateFormat", "timestampFormat", "primaryKey", "sheet",
-      "maxRecordBytes", "columns");
+      "maxRecordBytes", "columns", "schedule");
   private static final Set<String> COLUMN_KEYS =
       Set.of("name", "type", "required", "maxLength", "format", "personal", "description");
 
@@ -143,8 +143,38 @@ public final class ContractParser {
         }
       }
     }
+    FeedSchedule schedule = fields.containsKey("schedule") ? schedule(fields.get("schedule").getValueNode()) : null;
     return new FeedContract(department, dataset, description, format, encoding, header, delimiter, quote,
-        nullValues, dateFormat, timestampFormat, primaryKey, sheet, maxRecordBytes, columns);
+        nullValues, dateFormat, timestampFormat, primaryKey, sheet, maxRecordBytes, columns, schedule);
+  }
+
+  /** {@code {every: day|week|month, dueDay: N}}: when the department promised its feeds. */
+  private FeedSchedule schedule(Node node) {
+    if (!(node instanceof MappingNode map)) {
+      throw fail(line(node), "schedule is a mapping such as {every: month, dueDay: 5} (every: day, week or month)");
+    }
+    Map<String, NodeTuple> f = nodes.fields(map, Set.of("every", "dueDay"), "schedule");
+    if (!f.containsKey("every")) {
+      throw fail(line(node), "schedule has no 'every' (day, week or month)");
+    }
+    Node everyNode = f.get("every").getValueNode();
+    String every = nodes.scalar(everyNode, "every");
+    FeedSchedule.Every unit = switch (every) {
+      case "day" -> FeedSchedule.Every.DAY;
+      case "week" -> FeedSchedule.Every.WEEK;
+      case "month" -> FeedSchedule.Every.MONTH;
+      default -> throw fail(line(everyNode), "schedule every '" + every + "': expected day, week or month");
+    };
+    if (unit != FeedSchedule.Every.DAY && !f.containsKey("dueDay")) {
+      throw fail(line(node), "a schedule every " + every + " names its dueDay (" + (unit == FeedSchedule.Every.WEEK
+          ? "1 for Monday to 7 for Sunday" : "1 to 28") + ")");
+    }
+    Node dueNode = f.containsKey("dueDay") ? f.get("dueDay").getValueNode() : node;
+    try {
+      return new FeedSchedule(unit, f.containsKey("dueDay") ? nodes.positiveInt(dueNode, "dueDay") : 1);
+    } catch (IllegalArgumentException e) {
+      throw fail(line(dueNode), e.getMessage());
+    }
   }
 
   private ColumnSpec column(Node item) {

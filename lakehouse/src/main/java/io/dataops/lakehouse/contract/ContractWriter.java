@@ -38,6 +38,9 @@ public final class ContractWriter {
     if (c.maxRecordBytes() != FeedContract.DEFAULT_MAX_RECORD_BYTES) {
       y.append("maxRecordBytes: ").append(c.maxRecordBytes()).append('\n');
     }
+    if (c.schedule() != null) {
+      y.append("schedule: ").append(c.schedule().yaml()).append('\n');
+    }
     if (!c.primaryKey().isEmpty()) {
       y.append("primaryKey: [").append(String.join(", ", c.primaryKey())).append("]\n");
     }

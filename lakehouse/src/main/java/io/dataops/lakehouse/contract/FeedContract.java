@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * What a source department promised for one dataset: the file format and encoding, the columns with their types,
- * the primary key, and how nulls, dates and timestamps are written. Immutable; built by {@link ContractParser}.
+ * the primary key, how nulls, dates and timestamps are written, and when feeds are due ({@code schedule}, null when
+ * none was declared). Immutable; built by {@link ContractParser}.
  */
 public record FeedContract(
     String department,
@@ -24,7 +25,8 @@ public record FeedContract(
     List<String> primaryKey,
     String sheet,
     int maxRecordBytes,
-    List<ColumnSpec> columns) {
+    List<ColumnSpec> columns,
+    FeedSchedule schedule) {
 
   public static final String DEFAULT_DATE_FORMAT = "yyyy-MM-dd";
   public static final String DEFAULT_TIMESTAMP_FORMAT = "yyyy-MM-dd HH:mm:ss";
@@ -65,6 +67,6 @@ public record FeedContract(
 
   public FeedContract withFormat(FeedFormat newFormat, Charset newEncoding) {
     return new FeedContract(department, dataset, description, newFormat, newEncoding, header, delimiter, quote,
-        nullValues, dateFormat, timestampFormat, primaryKey, sheet, maxRecordBytes, columns);
+        nullValues, dateFormat, timestampFormat, primaryKey, sheet, maxRecordBytes, columns, schedule);
   }
 }

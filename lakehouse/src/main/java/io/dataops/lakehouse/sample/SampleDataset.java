@@ -5,6 +5,7 @@ import io.dataops.lakehouse.contract.ColumnSpec;
 import io.dataops.lakehouse.contract.ColumnType;
 import io.dataops.lakehouse.contract.FeedContract;
 import io.dataops.lakehouse.contract.FeedFormat;
+import io.dataops.lakehouse.contract.FeedSchedule;
 import io.dataops.lakehouse.contract.PersonalData;
 import io.dataops.lakehouse.identifiers.PrcIdentifiers;
 import java.math.BigDecimal;
@@ -218,11 +219,14 @@ public enum SampleDataset {
 
   abstract boolean supports(Defect d);
 
+  /** The sample departments promise a feed a month, by the 5th (China Standard Time). */
+  public static final FeedSchedule SCHEDULE = new FeedSchedule(FeedSchedule.Every.MONTH, 5);
+
   /** The contract the department publishes for this dataset in the given file format and encoding. */
   public FeedContract contract(FeedFormat format, Charset encoding) {
     return new FeedContract(department, dataset, description, format, encoding, true, ',', '"', List.of(""),
         FeedContract.DEFAULT_DATE_FORMAT, FeedContract.DEFAULT_TIMESTAMP_FORMAT, primaryKey(), null,
-        FeedContract.DEFAULT_MAX_RECORD_BYTES, columns());
+        FeedContract.DEFAULT_MAX_RECORD_BYTES, columns(), SCHEDULE);
   }
 
   public static SampleDataset parse(String name) {

@@ -129,6 +129,31 @@ class ContractParserTest {
   }
 
   @Test
+  void aDeclaredScheduleIsReadWrittenAndItsDueFeedsListed() {
+    FeedContract monthly = ContractParser.parse(VALID.replace("primaryKey:", "schedule: {every: month, dueDay: 5}\n"
+        + "primaryKey:"), "c.yaml");
+    assertThat(monthly.schedule()).isEqualTo(new FeedSchedule(FeedSchedule.Every.MONTH, 5));
+    assertThat(ContractParser.parse(ContractWriter.toYaml(monthly), "w.yaml")).isEqualTo(monthly);
+    assertThat(ContractParser.parse(VALID, "c.yaml").schedule()).as("none declared").isNull();
+    var month = java.time.YearMonth.of(2026, 3);
+    assertThat(monthly.schedule().slots(month)).singleElement().satisfies(s -> {
+      assertThat(s.due().toString()).isEqualTo("2026-03-06T00:00+08:00[Asia/Shanghai]");
+      assertThat(s.closes().toString()).isEqualTo("2026-04-01T00:00+08:00[Asia/Shanghai]");
+    });
+    // Weeks whose due day (Friday) falls in March 2026: the 6th, 13th, 20th and 27th.
+    assertThat(new FeedSchedule(FeedSchedule.Every.WEEK, 5).slots(month)).extracting(s -> s.due().toLocalDate())
+        .extracting(Object::toString).containsExactly("2026-03-07", "2026-03-14", "2026-03-21", "2026-03-28");
+    assertThat(new FeedSchedule(FeedSchedule.Every.DAY, 1).slots(month)).hasSize(31);
+    expect(VALID.replace("primaryKey:", "schedule: {every: fortnight}\nprimaryKey:"), 10,
+        "schedule every 'fortnight': expected day, week or month");
+    expect(VALID.replace("primaryKey:", "schedule: {every: month}\nprimaryKey:"), 10,
+        "a schedule every month names its dueDay (1 to 28)");
+    expect(VALID.replace("primaryKey:", "schedule: {every: week, dueDay: 8}\nprimaryKey:"), 10,
+        "dueDay of a schedule every week is 1 to 7, not 8");
+    expect(VALID.replace("primaryKey:", "schedule: monthly\nprimaryKey:"), 10, "schedule is a mapping");
+  }
+
+  @Test
   void emptyFileIsRejected() {
     assertThatThrownBy(() -> ContractParser.parse("", "empty.yaml")).isInstanceOf(ContractException.class)
         .hasMessageStartingWith("empty.yaml: a contract is a mapping");

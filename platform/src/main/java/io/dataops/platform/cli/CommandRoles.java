@@ -67,6 +67,8 @@ final class CommandRoles {
       Map.entry("grant reject", List.of(AUTHORITY, DEPARTMENT)),
       Map.entry("grant revoke", List.of(AUTHORITY)),
       Map.entry("billing statement", List.of(AUTHORITY, AUDITOR, OPERATOR, PARTNER, DEPARTMENT)),
+      Map.entry("supervise", List.of(AUTHORITY, AUDITOR)),
+      Map.entry("evaluate", List.of(AUTHORITY, AUDITOR)),
       Map.entry("audit verify", List.of(AUDITOR, AUTHORITY)),
       Map.entry("audit list", List.of(AUDITOR, AUTHORITY)),
       Map.entry("audit checkpoint", List.of(AUDITOR, AUTHORITY)),

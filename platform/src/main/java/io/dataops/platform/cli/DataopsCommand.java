@@ -7,7 +7,8 @@ import picocli.CommandLine.Mixin;
     description = "Trusted data-product platform for public data authorized operation (公共数据授权运营).",
     subcommands = {DemoCommand.class, GenerateCommand.class, ContractCommand.class, LandCommand.class,
         TableCommand.class, QualityCommand.class, FeedbackCommand.class, PipelineCommand.class,
-        ProductCommand.class, GrantCommand.class, BillingCommand.class, AuditCommand.class, UserCommand.class, OrgCommand.class,
+        ProductCommand.class, GrantCommand.class, BillingCommand.class,
+        SuperviseCommand.class, EvaluateCommand.class, AuditCommand.class, UserCommand.class, OrgCommand.class,
         AirflowCommand.class, WarmupCommand.class})
 public final class DataopsCommand {
   /** --home and --json, inherited by every subcommand (the factory hands in {@link Cli#common}). */

@@ -50,6 +50,10 @@ final class DemoCommand implements Callable<Integer> {
       text.append(n++).append(". run the operator's pipeline ").append(p.pipelineFile()).append('\n');
       text.append(PipelineCommand.describe(p.run(), p.pipelineFile()).indent(3)).append('\n');
     }
+    text.append(n++).append(". grants for the pipelines' scenarios (依场景授权, before the runs), a delivery, the "
+        + "month's statement, supervision and evaluation:\n");
+    report.governance().forEach(l -> text.append("   ").append(l).append('\n'));
+    text.append('\n');
     text.append(n++).append(". the products' lives, each move by the person whose role allows it:\n");
     report.lifecycle().forEach(l -> text.append("   ").append(l).append('\n'));
     text.append("   destruction certificate: ").append(report.certificate()).append("\n                            ")
@@ -78,6 +82,10 @@ final class DemoCommand implements Callable<Integer> {
         .append("\n      open ").append(report.home()).append("/outbox/public-security/citizens/*/report.zh.html")
         .append("\n      dataops table show quarantine.public_security__citizens --as wang-fang --home ")
         .append(report.home())
+        .append("\n      dataops grant list --as zhang-wei --home ").append(report.home())
+        .append("\n      dataops billing statement --period ").append(java.time.YearMonth.now(java.time.ZoneId.of(
+            "Asia/Shanghai"))).append(" --as wu-xia --home ").append(report.home())
+        .append("\n      open ").append(report.evaluation())
         .append("\n      dataops product list --home ").append(report.home())
         .append("\n      dataops table show product.enterprise_employment --tag v1 --as wu-xia --home ").append(report.home())
         .append("\n      edit ").append(report.home()).append("/pipelines/population-by-street.yaml, then: dataops pipeline run ")

@@ -63,6 +63,6 @@ final class WarmupCommand implements Callable<Integer> {
   private static io.dataops.lakehouse.contract.FeedContract withoutNames(io.dataops.lakehouse.contract.FeedContract c) {
     return new io.dataops.lakehouse.contract.FeedContract(null, null, c.description(), c.format(), c.encoding(),
         c.header(), c.delimiter(), c.quote(), c.nullValues(), c.dateFormat(), c.timestampFormat(), c.primaryKey(),
-        c.sheet(), c.maxRecordBytes(), c.columns());
+        c.sheet(), c.maxRecordBytes(), c.columns(), c.schedule());
   }
 }

@@ -12,7 +12,6 @@ import io.dataops.lakehouse.sample.GenerateResult;
 import io.dataops.lakehouse.sample.SampleDataset;
 import io.dataops.lakehouse.sample.SampleGenerator;
 import io.dataops.lakehouse.table.TableBrowser;
-import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.plan.Executors;
 import io.dataops.pipelines.run.PipelineRunResult;
 import io.dataops.platform.config.PlatformConfig;
@@ -43,7 +42,9 @@ import io.dataops.platform.session.Session;
  * tickets; a shrunken feed raises an anomaly although no fixed rule fails. Then two operator pipelines (left in the
  * home's {@code pipelines/} folder) make desensitized products: population by sub-district from the citizen registry,
  * and enterprise employment joining human resources' contributions with market regulation's register; each passes
- * k-anonymity, the leak check and its quality gate before its draft version is published.
+ * k-anonymity, the leak check and its quality gate before its draft version is published. Each run reads under a
+ * grant for its scenario the operator applied for and the authority and every owning department approved; a partner
+ * receives the market product, and the authority takes the month's statement, runs supervision and evaluates.
  */
 public final class Demo {
   static final long SEED = 20261128L;
@@ -65,11 +66,14 @@ public final class Demo {
    * @param lifecycle each move of the products' versions, who made it, and the refusals on the way
    * @param certificate the destruction certificate of the version destroyed at the end
    * @param audit the auditor's verification of the audit trail
+   * @param governance the grants applied for and approved, the delivery, the statement, supervision and evaluation
+   * @param statement the month's statement (CSV); {@code evaluation} the month's evaluation page
    */
   public record Report(String home, List<String> cast, List<String> contracts, List<String> suites, List<Step> steps,
                        List<ProductRun> products, List<String> lifecycle, List<Map<String, Object>> versions,
                        String certificate, String certificateHtml, Verification audit,
-                       List<TableBrowser.TableSummary> tables, List<Scorecard> scorecards) {}
+                       List<TableBrowser.TableSummary> tables, List<Scorecard> scorecards, List<String> governance,
+                       String statement, String evaluation) {}
 
   /** The demo's pipelines (with their quality suites), copied to the home's pipelines/ folder. */
   static final List<String> PIPELINE_FILES = List.of("population-by-street.yaml", "population-by-street.suite.yaml",
@@ -189,11 +193,12 @@ public final class Demo {
       List<ProductRun> products = new ArrayList<>();
       Session operator = cast.as(Cast.OPERATOR, "pipeline run");
       PipelineRuns runs = new PipelineRuns(config, lakehouse, workers).as(operator.actor(), operator.audit());
-      List<BoundPipeline> bound = PIPELINES.stream().map(n -> runs.validate(pipelineFiles(config).resolve(n))).toList();
-      DemoGrants.grant(config, lakehouse, cast, bound);
-      for (int i = 0; i < PIPELINES.size(); i++) {
-        Path file = pipelineFiles(config).resolve(PIPELINES.get(i));
-        products.add(new ProductRun(file.toString(), runs.run(bound.get(i), Executors.defaultEngine(), rows -> { })));
+      GovernanceScenes governance = new GovernanceScenes(config, lakehouse, cast);
+      for (String name : PIPELINES) {
+        Path file = pipelineFiles(config).resolve(name);
+        governance.grantFor(file); // each run reads under its scenario's grant
+        products.add(new ProductRun(file.toString(), runs.run(runs.validate(file), Executors.defaultEngine(),
+            rows -> { })));
       }
       LifecycleScenes lifecycle = new LifecycleScenes(config, lakehouse, cast);
       lifecycle.release(products.get(0).run(), io.dataops.products.lifecycle.Lifecycle.PUBLIC_INTEREST, null,
@@ -202,6 +207,7 @@ public final class Demo {
           "深圳数据交易所 standard data licence, no re-identification");
       lifecycle.anotherOperatorIsRefused(products.get(1).run());
       lifecycle.partnerReads(products.get(1).run());
+      governance.deliver(products.get(1).run());
       // A later citizens feed: the operator makes version 2 of the population product, which replaces version 1.
       Feed later = new Feed(SampleDataset.CITIZENS, FeedFormat.CSV, Charset.forName("GBK"), "citizens-2027-02.csv",
           500, CITIZENS + 2_600, 0);
@@ -213,10 +219,12 @@ public final class Demo {
       lifecycle.release(v2, io.dataops.products.lifecycle.Lifecycle.PUBLIC_INTEREST, null,
           "CC BY 4.0, attribution to 福田区政务服务数据管理局");
       LifecycleScenes.EndOfLife end = lifecycle.sealAndDestroy(products.get(0).run().product());
+      GovernanceScenes.Month month = governance.closeTheMonth();
       Verification audit = lifecycle.auditorVerifies();
       return new Report(config.home().toString(), Cast.describe(), registered, suites, steps, products,
           lifecycle.log(), lifecycle.versions(), end.certificate(), end.certificateHtml(), audit,
-          new TableBrowser(lakehouse).list(), Scorecard.all(landing.tickets()));
+          new TableBrowser(lakehouse).list(), Scorecard.all(landing.tickets()), governance.log(), month.statementCsv(),
+          month.evaluationHtml());
     }
   }
 

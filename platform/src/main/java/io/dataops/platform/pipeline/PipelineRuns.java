@@ -143,6 +143,9 @@ public final class PipelineRuns {
           new RunControl(actor, progress));
     } catch (BadInputException refused) {
       details.put("reason", refused.getMessage());
+      if (refused instanceof io.dataops.pipelines.privacy.LeakDetectedException) {
+        details.put("leakCheck", "failed"); // what supervision alerts on
+      }
       audit.record(new AuditEvent("pipeline.run", objects, AuditEvent.REFUSED, details));
       throw refused;
     }

@@ -247,6 +247,24 @@ class CliTest {
         .anyMatch(l -> l.contains("destroyed population-by-street v1") && l.contains("post-check passed"));
     assertThat(report.get("versions").findValuesAsText("state")).containsExactly("published", "destroyed",
         "published");
+    // Grants per scenario: the operator applies, the authority and every owning department approve; the runs read
+    // under them; the partner receives the market product; the month's statement, supervision and evaluation.
+    List<String> governance = new ArrayList<>();
+    report.get("governance").forEach(l -> governance.add(l.asText()));
+    assertThat(governance).anyMatch(l -> l.startsWith("sun-hao (operator of futian-data-operator) applied for grant 1"))
+        .anyMatch(l -> l.startsWith("zhang-wei (authority of futian-data-bureau) approved grant 2"))
+        .anyMatch(l -> l.startsWith("wang-fang (department of public-security) approved grant 1"))
+        .anyMatch(l -> l.startsWith("zhao-min (department of human-resources) approved grant 2"))
+        .anyMatch(l -> l.startsWith("liu-yang (department of market-regulation) approved grant 2")
+            && l.contains("granted until"))
+        .anyMatch(l -> l.startsWith("wu-xia (partner of qianhai-credit) received enterprise-employment v1"))
+        .anyMatch(l -> l.contains("took the statement of") && l.contains("total 2000.00 yuan"))
+        .anyMatch(l -> l.contains("ran supervision (安全监管): no alerts"));
+    assertThat(Path.of(report.get("statement").asText())).isRegularFile();
+    assertThat(Path.of(report.get("evaluation").asText())).isRegularFile();
+    JsonNode runs = run("audit", "list", "--action", "pipeline.run", "--json", "--as", "chen-jing").json();
+    assertThat(runs.findValues("details")).hasSize(3).allSatisfy(d -> assertThat(d.get("grant").asLong())
+        .as("each run read under its scenario's grant").isPositive());
     assertThat(Path.of(report.get("certificate").asText())).isRegularFile();
     assertThat(Path.of(report.get("certificateHtml").asText())).isRegularFile();
     assertThat(report.at("/audit/ok").asBoolean()).isTrue();

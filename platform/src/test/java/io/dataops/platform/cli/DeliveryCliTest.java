@@ -148,6 +148,8 @@ class DeliveryCliTest {
     assertThat(reads).extracting(ReadRecord::source).containsExactly("pipeline.run", "table.read", "table.read");
     assertThat(reads.get(2).rows()).isEqualTo(3);
     assertThat(metering.check().ok()).isTrue();
+    assertThat(ok(TestCast.AUTHORITY, "supervise", "--json").json().get("alerts")).as("normal use raises no alert")
+        .isEmpty();
   }
 
   @Test

@@ -47,6 +47,29 @@ public final class TicketStore {
     }
   }
 
+  /** One feed's quality run as recorded: when, the rules evaluated and met, and whether the feed passed them all. */
+  public record FeedRun(String table, String dataset, String feedId, String at, int evaluated, int successful,
+      boolean passed) {}
+
+  /** The department's feed runs, oldest first (what scorecards and evaluations count). */
+  public List<FeedRun> feedRuns(String department) {
+    try (Connection c = connect();
+         PreparedStatement p = c.prepareStatement("SELECT table_name, dataset, feed_id, at, evaluated, successful, "
+             + "success FROM dq_runs WHERE department = ? AND feed_id IS NOT NULL ORDER BY at")) {
+      p.setString(1, department);
+      List<FeedRun> out = new ArrayList<>();
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          out.add(new FeedRun(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getInt(5),
+              r.getInt(6), r.getInt(7) == 1));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the quality runs of " + department, e);
+    }
+  }
+
   public Optional<Ticket> get(long id) {
     try (Connection c = connect();
          PreparedStatement p = c.prepareStatement("SELECT * FROM dq_tickets WHERE id = ?")) {

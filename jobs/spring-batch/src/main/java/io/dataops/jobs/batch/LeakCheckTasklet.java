@@ -1,10 +1,10 @@
 package io.dataops.jobs.batch;
 
-import io.dataops.core.BadInputException;
 import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.definition.BoundPipeline.BoundInput;
 import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
 import io.dataops.pipelines.privacy.LeakCheck;
+import io.dataops.pipelines.privacy.LeakDetectedException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -26,7 +26,7 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  */
 final class LeakCheckTasklet implements Tasklet {
   /** A leak: the pipeline's policies let personal data through. */
-  static final class LeakDetected extends BadInputException {
+  static final class LeakDetected extends LeakDetectedException {
     LeakDetected(String message) {
       super(message);
     }

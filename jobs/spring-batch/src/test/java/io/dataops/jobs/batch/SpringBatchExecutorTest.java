@@ -13,6 +13,7 @@ import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.definition.PipelineParser;
 import io.dataops.pipelines.definition.PipelineValidator;
 import io.dataops.pipelines.run.PipelineRunResult;
+import io.dataops.pipelines.privacy.LeakDetectedException;
 import io.dataops.products.registry.ProductVersion;
 import io.dataops.products.publish.ProductPublisher;
 import io.dataops.products.publish.ProductTables;
@@ -278,6 +279,7 @@ class SpringBatchExecutorTest extends PipelineFixture {
     BoundPipeline p = bind(leaky);
     assertThat(p.inputs().get(0).personal()).containsOnlyKeys("visitor", "visitor_id_card");
     assertThatThrownBy(() -> executor(RunSettings.defaults()).run(p))
+        .isInstanceOf(LeakDetectedException.class)
         .hasMessage("leak check failed, nothing was published: note: 1 values equal raw personal data; note: 1 values "
             + "contain an ID or mobile number (give those columns a policy that hides the value)");
     Table product = lakehouse.load(ProductTables.id("visit-notes"));

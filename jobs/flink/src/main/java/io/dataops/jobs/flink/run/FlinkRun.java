@@ -21,6 +21,7 @@ import io.dataops.pipelines.plan.RunPlan;
 import io.dataops.pipelines.privacy.AnonymityCheck;
 import io.dataops.pipelines.privacy.ClassCounts;
 import io.dataops.pipelines.privacy.LeakCheck;
+import io.dataops.pipelines.privacy.LeakDetectedException;
 import io.dataops.pipelines.privacy.LeakFilter;
 import io.dataops.pipelines.privacy.PrivacyReport;
 import io.dataops.pipelines.run.PolicyDescription;
@@ -271,8 +272,8 @@ public final class FlinkRun {
     steps.put(name, (System.nanoTime() - started) / 1e9);
   }
 
-  /** A leak: the pipeline's policies let personal data through. */
-  public static final class LeakDetected extends BadInputException {
+  /** A leak: the pipeline's policies let personal data through (recorded by the platform as a failed leak check). */
+  public static final class LeakDetected extends LeakDetectedException {
     LeakDetected(String message) {
       super(message);
     }

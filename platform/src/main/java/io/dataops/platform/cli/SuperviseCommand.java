@@ -1,0 +1,44 @@
+package io.dataops.platform.cli;
+
+import io.dataops.governance.supervision.Alert;
+import io.dataops.governance.supervision.Supervision;
+import io.dataops.platform.config.PlatformConfig;
+import io.dataops.platform.governance.SupervisionServices;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+/** Security supervision (安全监管): the alert rules over the audit trail and metering, run on what is new. */
+@Command(name = "supervise", mixinStandardHelpOptions = true,
+    description = "Run the alert rules over the audit events not scanned yet (bursts of refused requests, repeated "
+        + "refused logins or tokens, reads far above a grant's history, failed leak checks); alerts go to the "
+        + "authority's outbox (outbox/<authority>/alerts/) and into the audit trail. Authority or auditor.")
+final class SuperviseCommand implements Callable<Integer> {
+  private final Cli cli;
+  final CommonOptions common;
+
+  SuperviseCommand(Cli cli) {
+    this.cli = cli;
+    this.common = cli.common;
+  }
+
+  @Override
+  public Integer call() {
+    PlatformConfig config = cli.config(common);
+    List<Alert> raised = SupervisionServices.supervision(config).scan();
+    List<Map<String, Object>> alerts = new ArrayList<>();
+    StringBuilder text = new StringBuilder(raised.isEmpty() ? "no new alerts\n"
+        : raised.size() + " new alert" + (raised.size() == 1 ? "" : "s") + " (in outbox/<authority>/alerts/):\n");
+    for (Alert a : raised) {
+      alerts.add(Supervision.describe(a));
+      text.append(String.format("  #%d %-6s %-18s %s%n", a.id(), a.severity(), a.rule(), a.message()));
+    }
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("alerts", alerts);
+    cli.print(common, json, text.toString());
+    return 0;
+  }
+}

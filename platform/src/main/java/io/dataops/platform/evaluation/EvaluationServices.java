@@ -1,0 +1,94 @@
+package io.dataops.platform.evaluation;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.dataops.core.audit.Actor;
+import io.dataops.core.audit.AuditEvent;
+import io.dataops.core.audit.AuditSink;
+import io.dataops.core.files.OwnerOnly;
+import io.dataops.governance.audit.AuditTrail;
+import io.dataops.governance.evaluation.Evaluation;
+import io.dataops.governance.evaluation.EvaluationFacts;
+import io.dataops.governance.evaluation.EvaluationPage;
+import io.dataops.governance.evaluation.Scorecards;
+import io.dataops.governance.identity.Organization;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.contract.ContractRegistry;
+import io.dataops.platform.billing.BillingServices;
+import io.dataops.platform.config.PlatformConfig;
+import io.dataops.platform.governance.GrantServices;
+import io.dataops.platform.governance.SupervisionServices;
+import io.dataops.platform.intake.FeedIntake;
+import io.dataops.platform.pipeline.PipelineRuns;
+import io.dataops.platform.session.Sessions;
+import io.dataops.products.registry.ProductRegistry;
+import io.dataops.quality.feedback.TicketStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The evaluation (governance's {@link Evaluation}) as the platform wires it: its facts from the home — the quality
+ * runs, tickets and product versions through {@link EvaluationFacts} —, its JSON and page written to a folder.
+ */
+public final class EvaluationServices {
+  private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules()
+      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+  private EvaluationServices() {}
+
+  /** What was evaluated and where it was written. */
+  public record Written(Scorecards scorecards, Path json, Path html) {}
+
+  /**
+   * Counts the month's scorecards as {@code viewer} (the authority or an auditor), writes
+   * {@code evaluation-<month>.json} and {@code .html} into {@code dir} and records it ({@code evaluate}).
+   */
+  public static Written evaluate(PlatformConfig config, Lakehouse lakehouse, Actor viewer, AuditSink audit,
+      List<Organization> organizations, YearMonth month, Path dir) {
+    var db = Sessions.database(config);
+    Scorecards cards = new Evaluation(new Evaluation.Sources(new AuditTrail(db), organizations,
+        new ContractRegistry(config.contracts()), facts(FeedIntake.tickets(config), PipelineRuns.versions(config)),
+        BillingServices.metering(config), GrantServices.grants(config, lakehouse, audit),
+        SupervisionServices.supervision(config), viewer)).of(month, Instant.now());
+    Path json = dir.resolve("evaluation-" + month + ".json");
+    Path html = dir.resolve("evaluation-" + month + ".html");
+    try {
+      OwnerOnly.directories(dir);
+      OwnerOnly.writeString(json, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(cards));
+      OwnerOnly.writeString(html, EvaluationPage.html(cards));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the evaluation to " + dir, e);
+    }
+    audit.record(AuditEvent.ok("evaluate", List.of("period:" + month), Map.of("departments",
+        cards.departments().size(), "operators", cards.operators().size())));
+    return new Written(cards, json, html);
+  }
+
+  /** The quality runs, tickets and product versions, as the evaluation in governance reads them. */
+  static EvaluationFacts facts(TicketStore tickets, ProductRegistry products) {
+    return new EvaluationFacts() {
+      @Override
+      public List<FeedRun> feedRuns(String department) {
+        return tickets.feedRuns(department).stream()
+            .map(r -> new FeedRun(r.at(), r.evaluated(), r.successful(), r.passed())).toList();
+      }
+
+      @Override
+      public List<TicketTimes> tickets(String department) {
+        return tickets.list(department, null).stream().map(t -> new TicketTimes(t.openedAt(), t.acknowledgedAt(),
+            t.resolvedAt(), t.verifiedAt(), t.state().active())).toList();
+      }
+
+      @Override
+      public List<Version> versions() {
+        return products.list(null).stream().map(v -> new Version(v.product(), v.label(), v.lineage().owner(),
+            v.publication() == null ? null : v.publication().publishedAt())).toList();
+      }
+    };
+  }
+}

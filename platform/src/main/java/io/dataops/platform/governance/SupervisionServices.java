@@ -1,0 +1,22 @@
+package io.dataops.platform.governance;
+
+import io.dataops.governance.audit.AuditTrail;
+import io.dataops.governance.db.GovernanceDatabase;
+import io.dataops.governance.metering.Metering;
+import io.dataops.governance.supervision.Supervision;
+import io.dataops.governance.supervision.SupervisionRules;
+import io.dataops.platform.config.PlatformConfig;
+import io.dataops.platform.session.Sessions;
+import java.time.Clock;
+
+/** Security supervision as the platform wires it: alerts to the home's outbox of each authority organization. */
+public final class SupervisionServices {
+  private SupervisionServices() {}
+
+  public static Supervision supervision(PlatformConfig config) {
+    GovernanceDatabase db = Sessions.database(config);
+    AuditTrail trail = new AuditTrail(db);
+    return new Supervision(db, trail, new Metering(db, trail), SupervisionRules.DEFAULTS, config.outbox(),
+        Clock.systemUTC());
+  }
+}

@@ -1,0 +1,108 @@
+package io.dataops.platform.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dataops.platform.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Supervision through the command line: a user probing forbidden commands and a guessed token raise alerts, and so
+ * does a run stopped by its leak check on either engine.
+ */
+class SupervisionCliTest {
+  @TempDir Path dir;
+
+  @Test
+  void probingAndGuessedTokensRaiseAlertsInTheAuthoritysOutbox() throws Exception {
+    Path home = dir.resolve("home");
+    TestCast.enroll(home);
+    for (int i = 0; i < 5; i++) {
+      CliTest.Run r = CliTest.exactly("product", "approve", "p", "1", "--home", home.toString(), "--as",
+          TestCast.PARTNER);
+      assertThat(r.exit()).isEqualTo(2);
+    }
+    for (int i = 0; i < 5; i++) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      int exit = Main.run(new String[] {"table", "list", "--home", home.toString()}, new PrintStream(
+          new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8),
+          Map.of("DATAOPS_TOKEN", "dop_" + "A".repeat(43)));
+      assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isEqualTo(2);
+    }
+    CliTest.Run refusedToPartner = CliTest.exactly("supervise", "--home", home.toString(), "--as", TestCast.PARTNER);
+    assertThat(refusedToPartner.exit()).isEqualTo(2);
+    CliTest.Run scan = CliTest.exactly("supervise", "--json", "--home", home.toString(), "--as", TestCast.AUTHORITY);
+    assertThat(scan.exit()).as(scan.err()).isZero();
+    JsonNode alerts = scan.json().get("alerts");
+    assertThat(alerts).hasSize(2);
+    assertThat(alerts.get(0).get("rule").asText()).isEqualTo("refusal-burst");
+    assertThat(alerts.get(0).get("subject").asText()).isEqualTo("user:paul");
+    assertThat(alerts.get(1).get("rule").asText()).isEqualTo("auth-failures");
+    assertThat(alerts.get(1).get("subject").asText()).isEqualTo("unknown-token");
+    try (var files = Files.list(home.resolve("outbox/bureau/alerts"))) {
+      assertThat(files.map(p -> p.getFileName().toString()).sorted()).containsExactly(
+          "alert-1-refusal-burst.json", "alert-2-auth-failures.json");
+    }
+    CliTest.Run again = CliTest.exactly("supervise", "--home", home.toString(), "--as", TestCast.AUDITOR);
+    assertThat(again.out()).isEqualTo("no new alerts\n");
+  }
+
+  @Test
+  void aLeakCheckFailingOnEitherEngineRaisesAnAlert() throws Exception {
+    Path home = dir.resolve("home");
+    TestCast.enroll(home);
+    Path contract = Files.writeString(dir.resolve("visits.contract.yaml"), """
+        department: d
+        dataset: visits
+        columns:
+          - {name: visit_id, type: long}
+          - {name: visitor, type: string, personal: name}
+          - {name: visitor_id_card, type: string, personal: id_card}
+          - {name: note, type: string}
+        """);
+    Path feed = Files.writeString(dir.resolve("visits.csv"), """
+        visit_id,visitor,visitor_id_card,note
+        1,张三丰,440304198503071231,咨询低保政策
+        2,李四光,11010519491231002X,张三丰
+        3,王五,440304198503071231,户籍迁入办理
+        """);
+    String clerk = TestCast.DEPARTMENT_D;
+    assertThat(CliTest.exactly("contract", "register", "--department", "d", "--dataset", "visits", "--file",
+        contract.toString(), "--home", home.toString(), "--as", clerk).exit()).isZero();
+    assertThat(CliTest.exactly("land", "--department", "d", "--dataset", "visits", "--file", feed.toString(),
+        "--home", home.toString(), "--as", clerk).exit()).isZero();
+    Path pipeline = Files.writeString(dir.resolve("visit-notes.yaml"), """
+        name: visit-notes
+        scenario: 窗口服务分析
+        owner: op
+        inputs:
+          - {table: ods.d__visits, as: visits, columns: [visit_id, visitor, visitor_id_card, note]}
+        policy:
+          visitor: remove
+          visitor_id_card: {pseudonymize: hmac-sha256, key: default, length: 16}
+        product: visit-notes
+        """);
+    TestCast.grant(home, "窗口服务分析", "visit-notes");
+    for (String engine : java.util.List.of("spring-batch", "flink")) {
+      CliTest.Run run = CliTest.exactly("pipeline", "run", pipeline.toString(), "--engine", engine, "--home",
+          home.toString(), "--as", TestCast.OPERATOR);
+      assertThat(run.exit()).as(engine + ": " + run.err()).isEqualTo(2);
+      assertThat(run.err()).startsWith("dataops: leak check failed, nothing was published").doesNotContain("张三丰");
+    }
+    JsonNode alerts = CliTest.exactly("supervise", "--json", "--home", home.toString(), "--as", TestCast.AUTHORITY)
+        .json().get("alerts");
+    assertThat(alerts).hasSize(2).allSatisfy(a -> {
+      assertThat(a.get("rule").asText()).isEqualTo("leak-check-failed");
+      assertThat(a.get("subject").asText()).isEqualTo("pipeline:visit-notes");
+      assertThat(a.get("severity").asText()).isEqualTo("high");
+      assertThat(a.toString()).doesNotContain("张三丰", "440304198503071231");
+    });
+  }
+}
