@@ -72,6 +72,7 @@ class FlinkKillTest {
         feed.toString()).exit()).isZero();
     assertThat(run(TestCast.PUBLIC_SECURITY, "land", "--department", "public-security", "--dataset", "citizens",
         "--file", feed.toString()).exit()).isZero();
+    TestCast.grant(home, "test", "citizens-by-district", "citizens-by-district-reference");
     Path pipelines = Files.createDirectories(dir.resolve("pipelines"));
     Path file = Files.writeString(pipelines.resolve("p.yaml"), PIPELINE);
     Path reference = Files.writeString(pipelines.resolve("reference.yaml"), PIPELINE.replace(
