@@ -139,25 +139,13 @@ public final class RowsQuery {
           throw new BadInputException(table.name() + " has row-level deletes, which queries do not read; rewrite the "
               + "table's data files first");
         }
-        out.add(localPath(t.file().location()));
+        out.add(io.dataops.pipelines.plan.LocalFiles.path(t.file().location(), "queries"));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     out.sort(null);
     return out;
-  }
-
-  /** DuckDB reads local paths here (its httpfs extension cannot be installed), as the Spring Batch engine does. */
-  private static String localPath(String location) {
-    if (location.startsWith("file:")) {
-      return Path.of(java.net.URI.create(location.startsWith("file:/") && !location.startsWith("file://")
-          ? "file://" + location.substring("file:".length()) : location)).toString();
-    }
-    if (location.startsWith("/")) {
-      return location;
-    }
-    throw new BadInputException("queries read a local warehouse; " + location + " is not local");
   }
 
   private static String kind(String message) {

@@ -1,6 +1,6 @@
 package io.dataops.jobs.batch;
 
-import io.dataops.core.BadInputException;
+import io.dataops.pipelines.plan.LocalFiles;
 import io.dataops.pipelines.plan.PinnedInput;
 import java.util.List;
 
@@ -17,14 +17,6 @@ final class PinnedFiles {
 
   /** DuckDB reads local paths (and s3:// with its httpfs extension, which is not bundled here). */
   static String localPath(String location) {
-    if (location.startsWith("file:")) {
-      return java.nio.file.Path.of(java.net.URI.create(location.startsWith("file:/") && !location.startsWith("file://")
-          ? "file://" + location.substring("file:".length()) : location)).toString();
-    }
-    if (location.startsWith("/")) {
-      return location;
-    }
-    throw new BadInputException("the Spring Batch engine reads a local warehouse; " + location + " is not local "
-        + "(object storage comes with the storage issue)");
+    return LocalFiles.path(location, "the Spring Batch engine");
   }
 }
