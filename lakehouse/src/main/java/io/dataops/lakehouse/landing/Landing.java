@@ -69,6 +69,7 @@ import org.apache.iceberg.types.Types.NestedField;
  */
 public final class Landing {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Landing.class);
   private static final DateTimeFormatter FEED_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
 
   private final Lakehouse lakehouse;
@@ -80,6 +81,7 @@ public final class Landing {
   IntConsumer beforeCommitAttempt = attempt -> { };
 
   private AuditSink audit = AuditSink.NONE;
+  private LandedFeeds ledger;
 
   public Landing(Lakehouse lakehouse) {
     this(lakehouse, Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())), ProgressListener.NONE);
@@ -89,6 +91,14 @@ public final class Landing {
     this.lakehouse = lakehouse;
     this.workers = workers;
     this.progress = progress;
+  }
+
+  /** The landed-feed ledger (opened at first use): deduplication that outlives snapshot expiry. */
+  private synchronized LandedFeeds ledger() {
+    if (ledger == null) {
+      ledger = LandedFeeds.of(lakehouse.config());
+    }
+    return ledger;
   }
 
   /** Where each landing is recorded (the platform's audit trail); nothing by default. */
@@ -145,16 +155,19 @@ public final class Landing {
     Table ods = odsTable(odsId, request);
     Table quarantine = lakehouse.createOrLoad(quarantineId, FeedTables.quarantineSchema(),
         FeedTables.quarantineProperties(request.department(), request.dataset()));
-    Repaired repaired = completeQuarantineCommits(ods, quarantine);
+    Repaired repaired = completeQuarantineCommits(odsId, ods, quarantine);
     String contractVersion = FeedKey.versionOf(contract);
 
     // A file can only be a duplicate of a feed of the same size: hash up front only then, else while reading.
     String sha = null;
-    if (sizeSeenBefore(ods, fileBytes) || contract.format() == FeedFormat.PARQUET
-        || contract.format() == FeedFormat.XLSX) {
+    if (sizeSeenBefore(ods, fileBytes) || ledger().sizeSeen(odsId, fileBytes)
+        || contract.format() == FeedFormat.PARQUET || contract.format() == FeedFormat.XLSX) {
       sha = sha256(file);
-      Long earlier = landedBefore(((HasTableOperations) ods).operations().refresh(),
-          new FeedKey(sha, contractVersion), request.contractSha256());
+      FeedKey key = new FeedKey(sha, contractVersion);
+      Long earlier = landedBefore(((HasTableOperations) ods).operations().refresh(), key, request.contractSha256());
+      if (earlier == null) {
+        earlier = ledger().landedBefore(odsId, key, request.contractSha256());
+      }
       if (earlier != null) {
         return duplicate(odsId, quarantineId, earlier, sha, fileBytes, contract, started, CommitReport.NONE, repaired);
       }
@@ -215,10 +228,12 @@ public final class Landing {
       deleteQuietly(quarantine, outcome.quarantineFiles);
       throw storageFullOr(e, ods, odsId);
     }
+    recordInLedger(odsId, ods, snapshotId, !outcome.quarantineFiles.isEmpty());
     betweenCommits.run();
     Long quarantineSnapshot = null;
     if (!outcome.quarantineFiles.isEmpty()) {
       quarantineSnapshot = commitQuarantine(quarantine, feedId, outcome.quarantineFiles);
+      quarantineDoneInLedger(odsId, feedId);
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     return new LandingResult(odsId.toString(), snapshotId, feedId, outcome.landed + outcome.quarantined,
@@ -240,6 +255,32 @@ public final class Landing {
       throw err;
     }
     return (RuntimeException) failure;
+  }
+
+  /**
+   * Records the committed feed in the ledger. The ods snapshot is the commit point: if the ledger cannot be written
+   * now, the snapshot's summary still says it all and table maintenance records it before expiring anything.
+   */
+  private void recordInLedger(TableIdentifier odsId, Table ods, long snapshotId, boolean quarantinePending) {
+    try {
+      ods.refresh();
+      Snapshot s = ods.snapshot(snapshotId);
+      if (s != null) {
+        ledger().record(odsId, s, quarantinePending);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("landed feed of {} not recorded in the ledger yet ({}); table maintenance will record it", odsId,
+          e.getClass().getSimpleName());
+    }
+  }
+
+  private void quarantineDoneInLedger(TableIdentifier odsId, String feedId) {
+    try {
+      ledger().quarantineDone(odsId, feedId);
+    } catch (RuntimeException e) {
+      LOG.warn("quarantine commit of a feed of {} not marked in the ledger yet ({})", odsId,
+          e.getClass().getSimpleName());
+    }
   }
 
   /** The snapshot that landed this feed before, or null. */
@@ -527,7 +568,7 @@ public final class Landing {
    * Appends the quarantine files of any feed whose ods commit succeeded but whose quarantine commit did not happen
    * (the process died in between). The files were written before the ods commit, which lists them.
    */
-  private static Repaired completeQuarantineCommits(Table ods, Table quarantine) {
+  private Repaired completeQuarantineCommits(TableIdentifier odsId, Table ods, Table quarantine) {
     List<String> feeds = new ArrayList<>();
     long rows = 0;
     long lastSnapshot = 0;
@@ -541,12 +582,17 @@ public final class Landing {
           FeedTables.SUMMARY_FEED_ID, feedId) != null) {
         continue;
       }
+      // Its quarantine snapshot may have been expired by table maintenance: the ledger remembers the commit.
+      if (ledger().quarantineCommitted(odsId, feedId)) {
+        continue;
+      }
       List<DataFile> files = parseFiles(listed);
       try {
         lastSnapshot = commitOnce(quarantine, FeedTables.SUMMARY_FEED_ID, feedId, files,
             Map.of(FeedTables.SUMMARY_FEED_ID, feedId));
         feeds.add(feedId);
         rows += files.stream().mapToLong(DataFile::recordCount).sum();
+        quarantineDoneInLedger(odsId, feedId);
       } catch (OnceOnlyOperations.AlreadyCommitted e) {
         // a concurrent landing repaired it first
       }

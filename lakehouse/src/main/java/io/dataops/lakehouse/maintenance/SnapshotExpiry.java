@@ -1,0 +1,98 @@
+package io.dataops.lakehouse.maintenance;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotRef;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.util.SnapshotUtil;
+
+/**
+ * Expires snapshots by the retention policy, choosing each snapshot itself rather than leaving it to Iceberg's
+ * age defaults: every tag (product versions) and branch head is kept, the main branch keeps its newest
+ * {@code keepLast} and everything younger than the maximum age, a pinned snapshot keeps itself and the main branch
+ * after it; a snapshot no branch or tag reaches (a staged publish whose quality gate failed) goes once it is older
+ * than the safety age. Iceberg then deletes the files only expired snapshots reached.
+ */
+final class SnapshotExpiry {
+  private SnapshotExpiry() {}
+
+  static TableReport.Expiry expire(Table table, MaintenancePolicy policy, Set<Long> pinned, long now) {
+    table.refresh();
+    Set<Long> keep = new HashSet<>();
+    Set<Long> onBranches = new HashSet<>();
+    for (Map.Entry<String, SnapshotRef> ref : table.refs().entrySet()) {
+      keep.add(ref.getValue().snapshotId());
+      if (ref.getValue().isBranch() && !ref.getKey().equals(SnapshotRef.MAIN_BRANCH)) {
+        // Branches other than main are not ours to trim: keep their whole history.
+        for (Snapshot s : SnapshotUtil.ancestorsOf(ref.getValue().snapshotId(), table::snapshot)) {
+          keep.add(s.snapshotId());
+          onBranches.add(s.snapshotId());
+        }
+      }
+    }
+    long ageCutoff = now - policy.maxSnapshotAge().toMillis();
+    long safetyCutoff = now - policy.safetyAge().toMillis();
+    List<Snapshot> main = new ArrayList<>();
+    if (table.currentSnapshot() != null) {
+      SnapshotUtil.ancestorsOf(table.currentSnapshot().snapshotId(), table::snapshot).forEach(main::add);
+    }
+    int oldestPinned = -1;
+    for (int i = 0; i < main.size(); i++) {
+      if (pinned.contains(main.get(i).snapshotId())) {
+        oldestPinned = i;
+      }
+    }
+    for (int i = 0; i < main.size(); i++) {
+      Snapshot s = main.get(i);
+      onBranches.add(s.snapshotId());
+      if (i < policy.keepLast() || s.timestampMillis() >= ageCutoff || i <= oldestPinned) {
+        keep.add(s.snapshotId());
+      }
+    }
+    List<Long> expired = new ArrayList<>();
+    for (Snapshot s : table.snapshots()) {
+      long id = s.snapshotId();
+      if (keep.contains(id)) {
+        continue;
+      }
+      boolean unreferenced = !onBranches.contains(id);
+      if (unreferenced && (pinned.contains(id) || s.timestampMillis() >= safetyCutoff)) {
+        continue;
+      }
+      expired.add(id);
+    }
+    if (expired.isEmpty()) {
+      return new TableReport.Expiry(List.of(), keep.size() + countOthers(table, keep), 0);
+    }
+    AtomicInteger deleted = new AtomicInteger();
+    // expireOlderThan(0): Iceberg's own age rule (5 days by default) must not add snapshots of its choosing.
+    var expire = table.expireSnapshots().expireOlderThan(0L).cleanExpiredFiles(true)
+        .deleteWith(location -> {
+          table.io().deleteFile(location);
+          deleted.incrementAndGet();
+        });
+    expired.forEach(expire::expireSnapshotId);
+    expire.commit();
+    table.refresh();
+    int kept = 0;
+    for (Snapshot ignored : table.snapshots()) {
+      kept++;
+    }
+    return new TableReport.Expiry(List.copyOf(expired), kept, deleted.get());
+  }
+
+  private static int countOthers(Table table, Set<Long> keep) {
+    int n = 0;
+    for (Snapshot s : table.snapshots()) {
+      if (!keep.contains(s.snapshotId())) {
+        n++;
+      }
+    }
+    return n;
+  }
+}
