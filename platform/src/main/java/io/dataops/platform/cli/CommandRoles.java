@@ -39,6 +39,7 @@ final class CommandRoles {
       Map.entry("table list", List.of(EVERYONE)),
       Map.entry("table show", List.of(READERS)),
       Map.entry("table history", List.of(READERS)),
+      Map.entry("table maintain", List.of(ADMIN)),
       Map.entry("quality run", List.of(DEPARTMENT, AUTHORITY, OPERATOR)),
       Map.entry("quality suggest", List.of(DEPARTMENT, AUTHORITY)),
       Map.entry("quality suite register", List.of(DEPARTMENT)),

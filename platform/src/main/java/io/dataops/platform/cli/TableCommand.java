@@ -16,7 +16,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "table", mixinStandardHelpOptions = true,
     description = "Browse lakehouse tables (personal data is masked).",
-    subcommands = {TableCommand.ListTables.class, TableCommand.Show.class, TableCommand.History.class})
+    subcommands = {TableCommand.ListTables.class, TableCommand.Show.class, TableCommand.History.class,
+        TableMaintainCommand.class})
 final class TableCommand {
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "Every table with its current snapshot.")
