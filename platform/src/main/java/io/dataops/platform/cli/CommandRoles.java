@@ -88,6 +88,14 @@ final class CommandRoles {
       Map.entry("airflow status", List.of(OPERATOR, AUTHORITY, AUDITOR)),
       Map.entry("airflow pause", List.of(OPERATOR)),
       Map.entry("airflow unpause", List.of(OPERATOR)),
+      Map.entry("scheduler start", List.of(ADMIN)),
+      Map.entry("schedule add-pipeline", List.of(OPERATOR)),
+      Map.entry("schedule add-quality", List.of(DEPARTMENT, AUTHORITY)),
+      Map.entry("schedule list", List.of(OPERATOR, DEPARTMENT, AUTHORITY, AUDITOR, ADMIN)),
+      Map.entry("schedule runs", List.of(OPERATOR, DEPARTMENT, AUTHORITY, AUDITOR, ADMIN)),
+      Map.entry("schedule trigger", List.of(OPERATOR, DEPARTMENT, AUTHORITY, ADMIN)),
+      Map.entry("schedule pause", List.of(OPERATOR, DEPARTMENT, AUTHORITY, ADMIN)),
+      Map.entry("schedule resume", List.of(OPERATOR, DEPARTMENT, AUTHORITY, ADMIN)),
       Map.entry("org add", List.of(ADMIN)),
       Map.entry("org list", List.of(EVERYONE)));
 

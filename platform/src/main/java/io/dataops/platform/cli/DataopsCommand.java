@@ -9,7 +9,7 @@ import picocli.CommandLine.Mixin;
         TableCommand.class, QualityCommand.class, FeedbackCommand.class, PipelineCommand.class,
         ProductCommand.class, GrantCommand.class, BillingCommand.class,
         SuperviseCommand.class, EvaluateCommand.class, AuditCommand.class, UserCommand.class, OrgCommand.class,
-        AirflowCommand.class, WarmupCommand.class})
+        AirflowCommand.class, ScheduleCommand.class, SchedulerCommand.class, WarmupCommand.class})
 public final class DataopsCommand {
   /** --home and --json, inherited by every subcommand (the factory hands in {@link Cli#common}). */
   @Mixin CommonOptions common;

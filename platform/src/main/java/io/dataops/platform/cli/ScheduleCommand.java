@@ -1,0 +1,328 @@
+package io.dataops.platform.cli;
+
+import io.dataops.core.AccessDeniedException;
+import io.dataops.core.BadInputException;
+import io.dataops.core.audit.AuditEvent;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.catalog.TableNames;
+import io.dataops.pipelines.definition.PipelineDefinition;
+import io.dataops.pipelines.definition.PipelineParser;
+import io.dataops.platform.config.PlatformConfig;
+import io.dataops.platform.schedule.ScheduleServices;
+import io.dataops.scheduler.embedded.EmbeddedScheduler;
+import io.dataops.scheduler.embedded.Schedule;
+import io.dataops.scheduler.embedded.ScheduleStore;
+import io.dataops.scheduler.embedded.ScheduledRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code dataops schedule ...}: the embedded scheduler's schedules and their run history. */
+@Command(name = "schedule", mixinStandardHelpOptions = true,
+    description = "Schedules of the embedded scheduler (run by 'dataops scheduler start') and their runs.",
+    subcommands = {ScheduleCommand.AddPipeline.class, ScheduleCommand.AddQuality.class, ScheduleCommand.ListAll.class,
+        ScheduleCommand.Runs.class, ScheduleCommand.Trigger.class, ScheduleCommand.Pause.class,
+        ScheduleCommand.Resume.class})
+final class ScheduleCommand {
+  private ScheduleCommand() {}
+
+  static Map<String, Object> describe(Schedule s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", s.id());
+    m.put("kind", s.kind());
+    m.put("target", s.target());
+    m.put("cron", s.cron());
+    m.put("onFeed", s.onFeed());
+    m.put("inputs", s.inputs());
+    m.put("runAs", s.runAs());
+    m.put("maxAttempts", s.maxAttempts());
+    m.put("paused", s.paused());
+    m.put("lastDue", s.lastDue() == null ? null : Instant.ofEpochMilli(s.lastDue()).toString());
+    if (s.cron() != null && !s.paused()) {
+      var next = EmbeddedScheduler.parse(s.cron()).next(java.time.ZonedDateTime.now());
+      m.put("nextDue", next == null ? null : next.toInstant().toString());
+    }
+    return m;
+  }
+
+  static Map<String, Object> describe(ScheduledRun r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", r.id());
+    m.put("schedule", r.scheduleId());
+    m.put("trigger", r.trigger());
+    m.put("triggerKey", r.triggerKey());
+    m.put("dueAt", Instant.ofEpochMilli(r.dueAt()).toString());
+    m.put("state", r.state());
+    m.put("attempts", r.attempts());
+    m.put("startedAt", r.startedAt() == null ? null : Instant.ofEpochMilli(r.startedAt()).toString());
+    m.put("finishedAt", r.finishedAt() == null ? null : Instant.ofEpochMilli(r.finishedAt()).toString());
+    m.put("exitStatus", r.exitStatus());
+    m.put("error", r.error());
+    return m;
+  }
+
+  /** Common to the two ways of adding: cron or feed trigger, attempts; the schedule runs as the user adding it. */
+  abstract static class Add implements Callable<Integer> {
+    final Cli cli;
+    final CommonOptions common;
+    @Option(names = "--cron", paramLabel = "EXPR",
+        description = "Cron with seconds: 'sec min hour day month weekday', e.g. '0 0 2 * * *' (02:00 daily).")
+    String cron;
+    @Option(names = "--max-attempts", defaultValue = "3", paramLabel = "N",
+        description = "Attempts of a run that fails for an internal reason (retried with backoff).") int maxAttempts;
+
+    Add(Cli cli) {
+      this.cli = cli;
+      this.common = cli.common;
+    }
+
+    String checkedCron() {
+      if (cron == null) {
+        return null;
+      }
+      try {
+        EmbeddedScheduler.parse(cron);
+      } catch (IllegalArgumentException e) {
+        throw new BadInputException("--cron '" + cron + "': " + e.getMessage().lines().findFirst().orElse("")
+            + " (six fields: second minute hour day-of-month month day-of-week)");
+      }
+      return cron;
+    }
+
+    int save(PlatformConfig config, Lakehouse lh, String id, String kind, String target, List<String> command,
+        boolean onFeed, List<String> inputs) {
+      if (maxAttempts < 1) {
+        throw new BadInputException("--max-attempts must be at least 1");
+      }
+      String checked = checkedCron();
+      if (checked == null && !onFeed) {
+        throw new BadInputException("say when it runs: --cron EXPR" + (kind.equals("pipeline") ? " and/or --on-feed" : ""));
+      }
+      String user = cli.session().principal().name();
+      Schedule s = new Schedule(id, kind, target, command, checked, onFeed, inputs, user, maxAttempts, false,
+          System.currentTimeMillis(), user, null, null);
+      String baseline = onFeed ? ScheduleServices.inputSnapshots(lh, s) : null;
+      s = new Schedule(id, kind, target, command, checked, onFeed, inputs, user, maxAttempts, false,
+          s.createdAt(), user, null, baseline);
+      ScheduleStore store = ScheduleServices.store(config);
+      store.save(s);
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("cron", checked);
+      details.put("onFeed", onFeed);
+      details.put("runAs", user);
+      cli.audit().record(AuditEvent.ok("schedule.add", List.of("schedule:" + id), details));
+      Schedule saved = store.require(id);
+      cli.print(common, describe(saved), "schedule " + id + " runs as " + user
+          + (checked == null ? "" : ", cron '" + checked + "'") + (onFeed ? ", on each new snapshot of "
+          + String.join(", ", inputs) : "") + "\n(runs start when 'dataops scheduler start' is running)");
+      return 0;
+    }
+  }
+
+  @Command(name = "add-pipeline", mixinStandardHelpOptions = true,
+      description = "Run a pipeline by cron and/or when a new snapshot of one of its input tables arrives. Runs act "
+          + "as you (operator).")
+  static final class AddPipeline extends Add {
+    @Parameters(index = "0", paramLabel = "FILE") Path file;
+    @Option(names = "--on-feed", description = "Run when an input table has a new snapshot.") boolean onFeed;
+    @Option(names = "--engine", paramLabel = "ENGINE") String engine;
+
+    AddPipeline(Cli cli) {
+      super(cli);
+    }
+
+    @Override
+    public Integer call() {
+      PlatformConfig config = cli.config(common);
+      if (!Files.isRegularFile(file)) {
+        throw new BadInputException("no pipeline file at " + file);
+      }
+      PipelineDefinition p = PipelineParser.parse(file);
+      List<String> command = new ArrayList<>(List.of("pipeline", "run", file.toAbsolutePath().toString()));
+      if (engine != null) {
+        command.addAll(List.of("--engine", engine));
+      }
+      List<String> inputs = p.inputs().stream().map(i -> TableNames.parse(i.table()).toString()).distinct().toList();
+      try (Lakehouse lh = cli.lakehouse(config)) {
+        return save(config, lh, "pipeline:" + p.name(), "pipeline", file.toAbsolutePath().toString(), command,
+            onFeed, inputs);
+      }
+    }
+  }
+
+  @Command(name = "add-quality", mixinStandardHelpOptions = true,
+      description = "Run a table's quality suite (the registered one, or --suite) by cron. Runs act as you.")
+  static final class AddQuality extends Add {
+    @Option(names = "--table", required = true, paramLabel = "NAME") String table;
+    @Option(names = "--suite", paramLabel = "FILE") Path suite;
+
+    AddQuality(Cli cli) {
+      super(cli);
+    }
+
+    @Override
+    public Integer call() {
+      PlatformConfig config = cli.config(common);
+      String name = TableNames.parse(table).toString();
+      List<String> command = new ArrayList<>(List.of("quality", "run", "--table", name));
+      if (suite != null) {
+        if (!Files.isRegularFile(suite)) {
+          throw new BadInputException("no suite file at " + suite);
+        }
+        command.addAll(List.of("--suite", suite.toAbsolutePath().toString()));
+      }
+      try (Lakehouse lh = cli.lakehouse(config)) {
+        return save(config, lh, "quality:" + name, "quality", name, command, false, List.of(name));
+      }
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "Every schedule, with its next due time.")
+  static final class ListAll implements Callable<Integer> {
+    private final Cli cli;
+    final CommonOptions common;
+
+    ListAll(Cli cli) {
+      this.cli = cli;
+      this.common = cli.common;
+    }
+
+    @Override
+    public Integer call() {
+      PlatformConfig config = cli.configToRead(common);
+      List<Map<String, Object>> all = new ArrayList<>();
+      StringBuilder text = new StringBuilder();
+      for (Schedule s : ScheduleServices.store(config).schedules()) {
+        Map<String, Object> d = describe(s);
+        all.add(d);
+        text.append(String.format("%-40s %-18s %-6s %-8s %-12s next %s%n", s.id(), s.cron() == null ? "-" : s.cron(),
+            s.onFeed() ? "feed" : "", s.paused() ? "paused" : "active", s.runAs(), d.getOrDefault("nextDue", "-")));
+      }
+      cli.print(common, Map.of("schedules", all), all.isEmpty() ? "no schedules" : text.toString());
+      return 0;
+    }
+  }
+
+  @Command(name = "runs", mixinStandardHelpOptions = true, description = "The run history, newest first.")
+  static final class Runs implements Callable<Integer> {
+    private final Cli cli;
+    final CommonOptions common;
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SCHEDULE") String id;
+    @Option(names = "--limit", defaultValue = "50", paramLabel = "N") int limit;
+
+    Runs(Cli cli) {
+      this.cli = cli;
+      this.common = cli.common;
+    }
+
+    @Override
+    public Integer call() {
+      PlatformConfig config = cli.configToRead(common);
+      ScheduleStore store = ScheduleServices.store(config);
+      if (id != null) {
+        store.require(id);
+      }
+      List<Map<String, Object>> runs = new ArrayList<>();
+      StringBuilder text = new StringBuilder();
+      for (ScheduledRun r : store.runs(id, limit)) {
+        runs.add(describe(r));
+        text.append(String.format("#%-5d %-36s %-7s due %s  %-9s attempts %d%s%n", r.id(), r.scheduleId(),
+            r.trigger(), Instant.ofEpochMilli(r.dueAt()), r.state(), r.attempts(),
+            r.error() == null ? "" : "  " + r.error()));
+      }
+      cli.print(common, Map.of("runs", runs), runs.isEmpty() ? "no runs yet" : text.toString());
+      return 0;
+    }
+  }
+
+  /** Pause, resume and trigger: the schedule's own user, the authority or the admin. */
+  abstract static class OnSchedule implements Callable<Integer> {
+    final Cli cli;
+    final CommonOptions common;
+    @Parameters(index = "0", paramLabel = "SCHEDULE") String id;
+
+    OnSchedule(Cli cli) {
+      this.cli = cli;
+      this.common = cli.common;
+    }
+
+    Schedule mine(ScheduleStore store) {
+      Schedule s = store.require(id);
+      var session = cli.session();
+      var actor = session.actor();
+      if (!s.runAs().equals(session.principal().name()) && !actor.has("authority") && !actor.has("admin")) {
+        AccessDeniedException e = new AccessDeniedException("schedule " + id + " runs as " + s.runAs() + "; only "
+            + "that user, the authority or the admin may change it", List.of("authority", "admin"));
+        session.refuse(e, List.of("schedule:" + id));
+        throw e;
+      }
+      return s;
+    }
+  }
+
+  @Command(name = "trigger", mixinStandardHelpOptions = true, description = "Queue a run now.")
+  static final class Trigger extends OnSchedule {
+    Trigger(Cli cli) {
+      super(cli);
+    }
+
+    @Override
+    public Integer call() {
+      ScheduleStore store = ScheduleServices.store(cli.config(common));
+      mine(store);
+      long now = System.currentTimeMillis();
+      String key = "manual:" + UUID.randomUUID();
+      store.claim(id, key, "manual", now, now);
+      cli.audit().record(AuditEvent.ok("schedule.trigger", List.of("schedule:" + id), Map.of("triggerKey", key)));
+      cli.print(common, Map.of("schedule", id, "triggerKey", key, "state", ScheduledRun.QUEUED),
+          "run of " + id + " queued (it starts when 'dataops scheduler start' is running)");
+      return 0;
+    }
+  }
+
+  @Command(name = "pause", mixinStandardHelpOptions = true, description = "No new runs until resumed.")
+  static final class Pause extends OnSchedule {
+    Pause(Cli cli) {
+      super(cli);
+    }
+
+    @Override
+    public Integer call() {
+      ScheduleStore store = ScheduleServices.store(cli.config(common));
+      mine(store);
+      boolean changed = store.pause(id, true);
+      cli.audit().record(AuditEvent.ok("schedule.pause", List.of("schedule:" + id), Map.of("changed", changed)));
+      cli.print(common, Map.of("schedule", id, "paused", true, "changed", changed),
+          id + (changed ? " paused" : " was paused already"));
+      return 0;
+    }
+  }
+
+  @Command(name = "resume", mixinStandardHelpOptions = true,
+      description = "Run again from now on (occurrences that fell while paused are not run).")
+  static final class Resume extends OnSchedule {
+    Resume(Cli cli) {
+      super(cli);
+    }
+
+    @Override
+    public Integer call() {
+      ScheduleStore store = ScheduleServices.store(cli.config(common));
+      mine(store);
+      boolean changed = store.resume(id, System.currentTimeMillis());
+      cli.audit().record(AuditEvent.ok("schedule.resume", List.of("schedule:" + id), Map.of("changed", changed)));
+      cli.print(common, Map.of("schedule", id, "paused", false, "changed", changed),
+          id + (changed ? " resumed" : " was not paused"));
+      return 0;
+    }
+  }
+}

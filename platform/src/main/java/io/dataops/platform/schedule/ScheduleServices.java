@@ -1,0 +1,32 @@
+package io.dataops.platform.schedule;
+
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.platform.config.PlatformConfig;
+import io.dataops.scheduler.embedded.EmbeddedScheduler;
+import io.dataops.scheduler.embedded.ScheduleStore;
+import io.dataops.scheduler.embedded.SchedulerSettings;
+import java.time.Clock;
+import java.util.Map;
+
+/** The embedded scheduler as the platform wires it: its tables in the platform database, runs as CLI commands. */
+public final class ScheduleServices {
+  private ScheduleServices() {}
+
+  public static ScheduleStore store(PlatformConfig config) {
+    var lh = config.lakehouse();
+    return new ScheduleStore(lh.catalogUri(), lh.catalogUser(), lh.catalogPassword());
+  }
+
+  /** A scheduler over the home's schedules; the lakehouse is watched for feed arrivals. */
+  public static EmbeddedScheduler scheduler(PlatformConfig config, Lakehouse lakehouse, Map<String, String> env,
+      SchedulerSettings settings, io.dataops.core.audit.AuditSink audit) {
+    return new EmbeddedScheduler(store(config), new CommandLauncher(config.home(), env, audit),
+        new InputSnapshots(lakehouse),
+        settings, Clock.systemUTC());
+  }
+
+  /** The current input snapshots of a schedule's tables (its baseline when it is added). */
+  public static String inputSnapshots(Lakehouse lakehouse, io.dataops.scheduler.embedded.Schedule s) {
+    return new InputSnapshots(lakehouse).fingerprint(s);
+  }
+}

@@ -1,0 +1,150 @@
+package io.dataops.platform.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dataops.platform.cli.CliTest.Run;
+import io.dataops.platform.session.Sessions;
+import io.dataops.scheduler.embedded.ScheduleStore;
+import io.dataops.scheduler.embedded.ScheduledRun;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The embedded scheduler killed with SIGKILL in the middle of a run, then started again: every cron occurrence from
+ * the first to the last is run exactly once — the interrupted one again (its second attempt), the ones that fell
+ * while it was down caught up — and each succeeded run has exactly one {@code schedule.run} audit event.
+ */
+class SchedulerKillTest {
+  @TempDir Path dir;
+
+  Run ok(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--home", dir.resolve("home").toString()));
+    Run r = CliTest.exactly(all.toArray(String[]::new));
+    assertThat(r.exit()).as(String.join(" ", args) + ": " + r.err()).isZero();
+    return r;
+  }
+
+  private Process startScheduler(Path log) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Xmx")).forEach(cmd::add);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), io.dataops.platform.Main.class.getName(),
+        "scheduler", "start", "--home", dir.resolve("home").toString(), "--as", Sessions.LOCAL_ADMIN,
+        "--max-concurrent", "1", "--tick-seconds", "1", "--lease-seconds", "3", "--backoff-seconds", "1"));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
+        log.toFile())).start();
+  }
+
+  private static void await(String what, int seconds, Path log, BooleanSupplier condition) throws Exception {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("timed out waiting for " + what + "; scheduler log:\n" + Files.readString(log));
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  @Test
+  void aRestartNeitherLosesNorDoublesAScheduledRun() throws Exception {
+    Path home = dir.resolve("home");
+    TestCast.enroll(home);
+    Path feed = dir.resolve("c.csv");
+    ok("generate", "--dataset", "citizens", "--rows", "300", "--out", feed.toString());
+    ok("land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString(), "--as",
+        TestCast.PUBLIC_SECURITY);
+    Path suite = dir.resolve("suite.yaml");
+    Files.writeString(suite, """
+        name: rows
+        expectations:
+          - type: expect_table_row_count_to_be_between
+            kwargs: {min_value: 1}
+        """);
+    String id = "quality:ods.public_security__citizens";
+    JsonNode added = ok("schedule", "add-quality", "--table", "ods.public_security__citizens", "--suite",
+        suite.toString(), "--cron", "*/3 * * * * *", "--json", "--as", TestCast.PUBLIC_SECURITY).json();
+    assertThat(added.get("runAs").asText()).isEqualTo(TestCast.PUBLIC_SECURITY);
+    var config = io.dataops.platform.config.PlatformConfig.load(home, Map.of());
+    ScheduleStore store = io.dataops.platform.schedule.ScheduleServices.store(config);
+    Path log = dir.resolve("scheduler.log");
+
+    Process first = startScheduler(log);
+    long killedRun;
+    try {
+      await("two runs done and a third running", 180, log, () -> {
+        List<ScheduledRun> runs = store.runs(id, 1000);
+        return runs.stream().filter(r -> r.state().equals(ScheduledRun.SUCCEEDED)).count() >= 2
+            && runs.stream().anyMatch(r -> r.state().equals(ScheduledRun.RUNNING));
+      });
+      killedRun = store.runs(id, 1000).stream().filter(r -> r.state().equals(ScheduledRun.RUNNING)).findFirst()
+          .orElseThrow().id();
+    } finally {
+      first.destroyForcibly(); // SIGKILL: no shutdown hook, the lease is not released, the run stays 'running'
+      first.waitFor(30, TimeUnit.SECONDS);
+    }
+    assertThat(store.runs(id, 1000).stream().filter(r -> r.id() == killedRun).findFirst().orElseThrow().state())
+        .isEqualTo(ScheduledRun.RUNNING);
+    Thread.sleep(4000); // down across at least one occurrence, and past the dead scheduler's lease
+    long restartedAt = System.currentTimeMillis();
+
+    Process second = startScheduler(log);
+    try {
+      await("every run due before the restart done", 180, log, () -> store.runs(id, 1000).stream()
+          .filter(r -> r.dueAt() <= restartedAt + 3000)
+          .allMatch(r -> r.state().equals(ScheduledRun.SUCCEEDED))
+          && store.runs(id, 1000).stream().anyMatch(r -> r.dueAt() > restartedAt + 3000));
+    } finally {
+      second.destroy(); // SIGTERM: no new runs, the running one finishes, the lease is released
+      boolean ended = second.waitFor(120, TimeUnit.SECONDS);
+      if (!ended) {
+        second.destroyForcibly();
+      }
+      assertThat(ended).as("stopped by SIGTERM; log:\n" + Files.readString(log)).isTrue();
+    }
+
+    System.out.println("scheduler log:\n" + Files.readString(log));
+    List<ScheduledRun> runs = new ArrayList<>(store.runs(id, 1000));
+    runs.sort(Comparator.comparingLong(ScheduledRun::dueAt));
+    // Nothing lost: the occurrences are consecutive, three seconds apart, from the first to the last.
+    for (int i = 1; i < runs.size(); i++) {
+      assertThat(runs.get(i).dueAt() - runs.get(i - 1).dueAt()).as("runs " + runs).isEqualTo(3000);
+    }
+    // Nothing doubled: one run per occurrence.
+    assertThat(new HashSet<>(runs.stream().map(ScheduledRun::triggerKey).toList())).hasSize(runs.size());
+    ScheduledRun killed = runs.stream().filter(r -> r.id() == killedRun).findFirst().orElseThrow();
+    assertThat(killed.state()).isEqualTo(ScheduledRun.SUCCEEDED);
+    assertThat(killed.attempts()).as("the interrupted attempt, then the one after the restart").isEqualTo(2);
+    assertThat(runs.stream().filter(r -> r.dueAt() > killed.dueAt() && r.dueAt() < restartedAt).count())
+        .as("occurrences while it was down, caught up").isPositive();
+    // Each succeeded run is audited once, as a run of the schedule; the killed attempt left no such event.
+    JsonNode events = ok("audit", "list", "--action", "schedule.run", "--limit", "1000", "--json", "--as",
+        TestCast.AUDITOR).json().get("events");
+    Map<String, Integer> perRun = new HashMap<>();
+    events.forEach(e -> e.get("objects").forEach(o -> {
+      if (o.asText().startsWith("run:") && e.get("outcome").asText().equals("ok")) {
+        perRun.merge(o.asText(), 1, Integer::sum);
+      }
+    }));
+    for (ScheduledRun r : runs) {
+      if (r.state().equals(ScheduledRun.SUCCEEDED)) {
+        assertThat(perRun.get("run:" + r.id())).as("audit events of run " + r.id()).isEqualTo(1);
+      }
+    }
+    JsonNode listed = ok("schedule", "runs", id, "--json", "--as", TestCast.AUDITOR).json();
+    assertThat(listed.get("runs")).hasSize(runs.size());
+  }
+}

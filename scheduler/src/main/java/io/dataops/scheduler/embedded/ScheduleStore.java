@@ -1,0 +1,329 @@
+package io.dataops.scheduler.embedded;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dataops.core.BadInputException;
+import io.dataops.core.db.PlatformDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * The scheduler's tables in the platform database (migrations under {@code db/migration/scheduler}): schedules, their
+ * runs, and the lease that lets one scheduler at a time run them. Every claim is a single statement that only one
+ * caller can win (an insert under a unique key, an update guarded by the state it expects), so a restarted scheduler,
+ * or two started at once, neither loses nor doubles a run.
+ */
+public final class ScheduleStore {
+  static final String MODULE = "scheduler";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String LEASE = "embedded";
+
+  private final String url;
+  private final Properties props;
+
+  public ScheduleStore(String jdbcUrl, String user, String password) {
+    PlatformDatabase.migrate(jdbcUrl, user, password, MODULE);
+    this.url = PlatformDatabase.url(jdbcUrl);
+    this.props = PlatformDatabase.prepare(jdbcUrl, user, password);
+  }
+
+  // ---- schedules
+
+  /** Adds or replaces a schedule (a replaced one keeps its progress: what was claimed stays claimed). */
+  public void save(Schedule s) {
+    Optional<Schedule> old = schedule(s.id());
+    if (old.isPresent()) {
+      update("UPDATE schedules SET kind = ?, target = ?, command = ?, cron = ?, on_feed = ?, inputs = ?, run_as = ?,"
+          + " max_attempts = ?, created_by = ? WHERE id = ?", p -> {
+            p.setString(1, s.kind());
+            p.setString(2, s.target());
+            p.setString(3, json(s.command()));
+            p.setString(4, s.cron());
+            p.setInt(5, s.onFeed() ? 1 : 0);
+            p.setString(6, json(s.inputs()));
+            p.setString(7, s.runAs());
+            p.setInt(8, s.maxAttempts());
+            p.setString(9, s.createdBy());
+            p.setString(10, s.id());
+          });
+      if (s.lastFeed() != null && old.get().lastFeed() == null) {
+        feedSeen(s.id(), s.lastFeed());
+      }
+      return;
+    }
+    update("INSERT INTO schedules (id, kind, target, command, cron, on_feed, inputs, run_as, max_attempts, paused,"
+        + " created_at, created_by, last_due, last_feed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", p -> {
+          p.setString(1, s.id());
+          p.setString(2, s.kind());
+          p.setString(3, s.target());
+          p.setString(4, json(s.command()));
+          p.setString(5, s.cron());
+          p.setInt(6, s.onFeed() ? 1 : 0);
+          p.setString(7, json(s.inputs()));
+          p.setString(8, s.runAs());
+          p.setInt(9, s.maxAttempts());
+          p.setInt(10, s.paused() ? 1 : 0);
+          p.setLong(11, s.createdAt());
+          p.setString(12, s.createdBy());
+          if (s.lastDue() == null) {
+            p.setNull(13, Types.BIGINT);
+          } else {
+            p.setLong(13, s.lastDue());
+          }
+          p.setString(14, s.lastFeed());
+        });
+  }
+
+  public List<Schedule> schedules() {
+    return query("SELECT * FROM schedules ORDER BY id", p -> { }, rs -> {
+      List<Schedule> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(readSchedule(rs));
+      }
+      return out;
+    });
+  }
+
+  public Optional<Schedule> schedule(String id) {
+    return query("SELECT * FROM schedules WHERE id = ?", p -> p.setString(1, id),
+        rs -> rs.next() ? Optional.of(readSchedule(rs)) : Optional.empty());
+  }
+
+  /** The schedule, or a bad-input error naming the ones there are. */
+  public Schedule require(String id) {
+    return schedule(id).orElseThrow(() -> new BadInputException("no schedule '" + id + "' (see: dataops schedule list)"));
+  }
+
+  public boolean pause(String id, boolean paused) {
+    return update("UPDATE schedules SET paused = ? WHERE id = ? AND paused = ?", p -> {
+      p.setInt(1, paused ? 1 : 0);
+      p.setString(2, id);
+      p.setInt(3, paused ? 0 : 1);
+    }) == 1;
+  }
+
+  /** Resumes a paused schedule from now on: the occurrences that fell while it was paused are not run. */
+  public boolean resume(String id, long now) {
+    boolean changed = pause(id, false);
+    if (changed) {
+      dueClaimed(id, now);
+    }
+    return changed;
+  }
+
+  /** Records the newest cron occurrence claimed (never moves back). */
+  void dueClaimed(String id, long due) {
+    update("UPDATE schedules SET last_due = ? WHERE id = ? AND (last_due IS NULL OR last_due < ?)", p -> {
+      p.setLong(1, due);
+      p.setString(2, id);
+      p.setLong(3, due);
+    });
+  }
+
+  void feedSeen(String id, String fingerprint) {
+    update("UPDATE schedules SET last_feed = ? WHERE id = ?", p -> {
+      p.setString(1, fingerprint);
+      p.setString(2, id);
+    });
+  }
+
+  // ---- runs
+
+  /** Claims a run for a trigger; false when it was claimed before (by anyone). */
+  public boolean claim(String scheduleId, String triggerKey, String trigger, long dueAt, long now) {
+    return update("INSERT INTO schedule_runs (schedule_id, trigger_key, trigger_kind, due_at, state, attempts,"
+        + " next_attempt_at) VALUES (?, ?, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING", p -> {
+          p.setString(1, scheduleId);
+          p.setString(2, triggerKey);
+          p.setString(3, trigger);
+          p.setLong(4, dueAt);
+          p.setString(5, ScheduledRun.QUEUED);
+          p.setLong(6, now);
+        }) == 1;
+  }
+
+  /** Runs ready to start now (queued, or retrying and their wait is over), oldest first. */
+  List<ScheduledRun> ready(long now, int limit) {
+    return query("SELECT * FROM schedule_runs WHERE state IN (?, ?) AND next_attempt_at <= ? ORDER BY due_at, id",
+        p -> {
+          p.setString(1, ScheduledRun.QUEUED);
+          p.setString(2, ScheduledRun.RETRYING);
+          p.setLong(3, now);
+        }, rs -> {
+          List<ScheduledRun> out = new ArrayList<>();
+          while (rs.next() && out.size() < limit) {
+            out.add(readRun(rs));
+          }
+          return out;
+        });
+  }
+
+  /** Starts an attempt: true for the one caller that moved it from queued or retrying to running. */
+  boolean start(long runId, String owner, long now) {
+    return update("UPDATE schedule_runs SET state = ?, attempts = attempts + 1, owner = ?, started_at = ?"
+        + " WHERE id = ? AND state IN (?, ?)", p -> {
+          p.setString(1, ScheduledRun.RUNNING);
+          p.setString(2, owner);
+          p.setLong(3, now);
+          p.setLong(4, runId);
+          p.setString(5, ScheduledRun.QUEUED);
+          p.setString(6, ScheduledRun.RETRYING);
+        }) == 1;
+  }
+
+  /** Ends an attempt as succeeded, failed, or retrying at {@code nextAttemptAt}. */
+  void finish(long runId, String owner, String state, int exitStatus, String error, long now, long nextAttemptAt) {
+    update("UPDATE schedule_runs SET state = ?, exit_status = ?, error = ?, finished_at = ?, next_attempt_at = ?"
+        + " WHERE id = ? AND owner = ? AND state = ?", p -> {
+          p.setString(1, state);
+          p.setInt(2, exitStatus);
+          p.setString(3, error == null ? null : error.substring(0, Math.min(error.length(), 1000)));
+          p.setLong(4, now);
+          p.setLong(5, nextAttemptAt);
+          p.setLong(6, runId);
+          p.setString(7, owner);
+          p.setString(8, ScheduledRun.RUNNING);
+        });
+  }
+
+  /**
+   * Runs a dead scheduler left running go back to the queue, to be run again at once (a run is idempotent: a pipeline
+   * run again makes the same version, not a second one). Returns how many.
+   */
+  int requeueAbandoned(String newOwner, long now) {
+    return update("UPDATE schedule_runs SET state = ?, next_attempt_at = ?, error = ? WHERE state = ?"
+        + " AND (owner IS NULL OR owner <> ?)", p -> {
+          p.setString(1, ScheduledRun.RETRYING);
+          p.setLong(2, now);
+          p.setString(3, "interrupted: its scheduler stopped during the attempt");
+          p.setString(4, ScheduledRun.RUNNING);
+          p.setString(5, newOwner);
+        });
+  }
+
+  public List<ScheduledRun> runs(String scheduleId, int limit) {
+    String sql = "SELECT * FROM schedule_runs" + (scheduleId == null ? "" : " WHERE schedule_id = ?")
+        + " ORDER BY id DESC";
+    return query(sql, p -> {
+      if (scheduleId != null) {
+        p.setString(1, scheduleId);
+      }
+    }, rs -> {
+      List<ScheduledRun> out = new ArrayList<>();
+      while (rs.next() && out.size() < limit) {
+        out.add(readRun(rs));
+      }
+      return out;
+    });
+  }
+
+  // ---- the lease
+
+  /** Takes the lease if it is free or its holder stopped renewing it; renews it if held by {@code owner}. */
+  boolean acquire(String owner, long now, long leaseMillis) {
+    update("INSERT INTO scheduler_lease (name, owner, heartbeat_at) VALUES (?, NULL, 0) ON CONFLICT DO NOTHING",
+        p -> p.setString(1, LEASE));
+    return update("UPDATE scheduler_lease SET owner = ?, heartbeat_at = ? WHERE name = ? AND (owner IS NULL"
+        + " OR owner = ? OR heartbeat_at < ?)", p -> {
+          p.setString(1, owner);
+          p.setLong(2, now);
+          p.setString(3, LEASE);
+          p.setString(4, owner);
+          p.setLong(5, now - leaseMillis);
+        }) == 1;
+  }
+
+  /** Who holds the lease, or null. */
+  String leaseHolder() {
+    return query("SELECT owner FROM scheduler_lease WHERE name = ?", p -> p.setString(1, LEASE),
+        rs -> rs.next() ? rs.getString(1) : null);
+  }
+
+  void release(String owner) {
+    update("UPDATE scheduler_lease SET owner = NULL WHERE name = ? AND owner = ?", p -> {
+      p.setString(1, LEASE);
+      p.setString(2, owner);
+    });
+  }
+
+  // ---- plumbing
+
+  private static Schedule readSchedule(ResultSet rs) throws SQLException {
+    long lastDue = rs.getLong("last_due");
+    Long due = rs.wasNull() ? null : lastDue;
+    return new Schedule(rs.getString("id"), rs.getString("kind"), rs.getString("target"),
+        list(rs.getString("command")), rs.getString("cron"), rs.getInt("on_feed") == 1, list(rs.getString("inputs")),
+        rs.getString("run_as"), rs.getInt("max_attempts"), rs.getInt("paused") == 1, rs.getLong("created_at"),
+        rs.getString("created_by"), due, rs.getString("last_feed"));
+  }
+
+  private static ScheduledRun readRun(ResultSet rs) throws SQLException {
+    long started = rs.getLong("started_at");
+    Long startedAt = rs.wasNull() ? null : started;
+    long finished = rs.getLong("finished_at");
+    Long finishedAt = rs.wasNull() ? null : finished;
+    int exit = rs.getInt("exit_status");
+    Integer exitStatus = rs.wasNull() ? null : exit;
+    return new ScheduledRun(rs.getLong("id"), rs.getString("schedule_id"), rs.getString("trigger_key"),
+        rs.getString("trigger_kind"), rs.getLong("due_at"), rs.getString("state"), rs.getInt("attempts"),
+        rs.getLong("next_attempt_at"), rs.getString("owner"), startedAt, finishedAt, exitStatus,
+        rs.getString("error"));
+  }
+
+  private static String json(List<String> values) {
+    try {
+      return JSON.writeValueAsString(values);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static List<String> list(String json) {
+    if (json == null) {
+      return List.of();
+    }
+    try {
+      return JSON.readValue(json, new TypeReference<List<String>>() { });
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a schedule's stored list is not JSON", e);
+    }
+  }
+
+  @FunctionalInterface
+  private interface Binder {
+    void bind(PreparedStatement p) throws SQLException;
+  }
+
+  @FunctionalInterface
+  private interface Reader<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  private <T> T query(String sql, Binder binder, Reader<T> reader) {
+    try (Connection c = PlatformDatabase.connect(url, props); PreparedStatement p = c.prepareStatement(sql)) {
+      binder.bind(p);
+      try (ResultSet rs = p.executeQuery()) {
+        return reader.read(rs);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the scheduler's tables: " + e.getMessage(), e);
+    }
+  }
+
+  private int update(String sql, Binder binder) {
+    try (Connection c = PlatformDatabase.connect(url, props); PreparedStatement p = c.prepareStatement(sql)) {
+      binder.bind(p);
+      return p.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot write the scheduler's tables: " + e.getMessage(), e);
+    }
+  }
+}

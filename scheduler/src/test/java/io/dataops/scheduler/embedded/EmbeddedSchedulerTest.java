@@ -1,0 +1,210 @@
+package io.dataops.scheduler.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The scheduler's rules on a real SQLite platform database, tick by tick on a clock the test moves: cron occurrences
+ * claimed once (missed ones caught up), the lease keeping a second scheduler out, retries with exponential backoff,
+ * bad input not retried, the concurrency limit, feed arrivals. The launcher here records attempts; the real one (the
+ * platform's, running the command line) is exercised by the platform's SchedulerKillTest.
+ */
+class EmbeddedSchedulerTest {
+  @TempDir Path dir;
+  ScheduleStore store;
+  final MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
+
+  @BeforeEach
+  void open() {
+    store = new ScheduleStore("jdbc:sqlite:" + dir.resolve("catalog.db"), null, null);
+  }
+
+  static final class MovableClock extends Clock {
+    volatile Instant now;
+
+    MovableClock(Instant now) {
+      this.now = now;
+    }
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneId.of("UTC");
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  Schedule schedule(String id, String cron, boolean onFeed, int maxAttempts) {
+    return new Schedule(id, "quality", "ods.x", List.of("quality", "run", "--table", "ods.x"), cron, onFeed,
+        List.of("ods.x"), "ps-clerk", maxAttempts, false, clock.millis(), "ps-clerk", null, onFeed ? "ods.x@1" : null);
+  }
+
+  EmbeddedScheduler scheduler(RunLauncher launcher, FeedWatch feeds, int concurrent) {
+    EmbeddedScheduler s = new EmbeddedScheduler(store, launcher, feeds, new SchedulerSettings(concurrent,
+        Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(10)), clock);
+    assertThat(store.acquire(s.owner(), clock.millis(), 60_000)).isTrue();
+    return s;
+  }
+
+  static void await(BooleanSupplier condition) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("waited 30 s").isLessThan(end);
+      Thread.sleep(20);
+    }
+  }
+
+  /** Ticks (the clock standing still) until every run of the schedule succeeded. */
+  void drain(EmbeddedScheduler s, String id) throws InterruptedException {
+    await(() -> {
+      s.tick();
+      return runs(id).stream().allMatch(r -> r.state().equals(ScheduledRun.SUCCEEDED));
+    });
+  }
+
+  List<ScheduledRun> runs(String id) {
+    return store.runs(id, 1000);
+  }
+
+  @Test
+  void missedOccurrencesAreClaimedOnceEachAndASecondSchedulerWaitsForTheLease() throws Exception {
+    store.save(schedule("every-minute", "0 * * * * *", false, 1));
+    ConcurrentLinkedQueue<Long> ran = new ConcurrentLinkedQueue<>();
+    EmbeddedScheduler first = scheduler((s, r) -> {
+      ran.add(r.dueAt());
+      return new RunLauncher.Outcome(0, null);
+    }, FeedWatch.NONE, 2);
+    clock.advance(Duration.ofMinutes(5).plusSeconds(30));
+    first.tick();
+    first.tick();
+    assertThat(runs("every-minute")).hasSize(5);
+    drain(first, "every-minute");
+    await(() -> ran.size() == 5);
+    assertThat(ran).doesNotHaveDuplicates();
+
+    EmbeddedScheduler second = new EmbeddedScheduler(store, (s, r) -> new RunLauncher.Outcome(0, null),
+        FeedWatch.NONE, new SchedulerSettings(1, Duration.ofSeconds(1), Duration.ofSeconds(60),
+        Duration.ofSeconds(10)), clock);
+    clock.advance(Duration.ofMinutes(1));
+    second.tick(); // the first's lease is 30 s old: not taken, nothing claimed
+    assertThat(runs("every-minute")).hasSize(5);
+    first.tick();
+    assertThat(runs("every-minute")).hasSize(6);
+    drain(first, "every-minute");
+    assertThat(ran).hasSize(6);
+    first.close();
+    second.close();
+  }
+
+  @Test
+  void anInternalFailureIsRetriedWithBackoffAndBadInputIsNot() throws Exception {
+    store.save(schedule("flaky", null, false, 3));
+    store.save(schedule("refused", null, false, 3));
+    AtomicInteger flakyAttempts = new AtomicInteger();
+    EmbeddedScheduler s = scheduler((sc, r) -> sc.id().equals("refused") ? new RunLauncher.Outcome(2, "bad input")
+        : flakyAttempts.incrementAndGet() < 3 ? new RunLauncher.Outcome(1, "internal") : new RunLauncher.Outcome(0,
+            null), FeedWatch.NONE, 2);
+    store.claim("flaky", "manual:1", "manual", clock.millis(), clock.millis());
+    store.claim("refused", "manual:2", "manual", clock.millis(), clock.millis());
+    s.tick();
+    await(() -> runs("flaky").get(0).state().equals(ScheduledRun.RETRYING)
+        && runs("refused").get(0).state().equals(ScheduledRun.FAILED));
+    assertThat(runs("refused").get(0).attempts()).isEqualTo(1);
+    ScheduledRun afterFirst = runs("flaky").get(0);
+    assertThat(afterFirst.nextAttemptAt() - clock.millis()).isEqualTo(10_000);
+    clock.advance(Duration.ofSeconds(9));
+    s.tick();
+    assertThat(flakyAttempts.get()).as("not before the backoff").isEqualTo(1);
+    clock.advance(Duration.ofSeconds(1));
+    s.tick();
+    await(() -> runs("flaky").get(0).attempts() == 2 && runs("flaky").get(0).state().equals(ScheduledRun.RETRYING));
+    assertThat(runs("flaky").get(0).nextAttemptAt() - clock.millis()).as("doubled").isEqualTo(20_000);
+    clock.advance(Duration.ofSeconds(20));
+    s.tick();
+    await(() -> runs("flaky").get(0).state().equals(ScheduledRun.SUCCEEDED));
+    assertThat(runs("flaky").get(0).attempts()).isEqualTo(3);
+    s.close();
+  }
+
+  @Test
+  void atMostNRunsAtOnce() throws Exception {
+    store.save(schedule("busy", null, false, 1));
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    EmbeddedScheduler s = scheduler((sc, r) -> {
+      most.accumulateAndGet(running.incrementAndGet(), Math::max);
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      running.decrementAndGet();
+      return new RunLauncher.Outcome(0, null);
+    }, FeedWatch.NONE, 2);
+    for (int i = 0; i < 5; i++) {
+      store.claim("busy", "manual:" + i, "manual", clock.millis(), clock.millis());
+    }
+    s.tick();
+    s.tick();
+    await(() -> running.get() == 2);
+    assertThat(runs("busy").stream().filter(r -> r.state().equals(ScheduledRun.QUEUED))).hasSize(3);
+    release.countDown();
+    for (int i = 0; i < 50 && !runs("busy").stream().allMatch(r -> r.state().equals(ScheduledRun.SUCCEEDED)); i++) {
+      s.tick();
+      Thread.sleep(50);
+    }
+    assertThat(runs("busy")).allMatch(r -> r.state().equals(ScheduledRun.SUCCEEDED));
+    assertThat(most.get()).isEqualTo(2);
+    s.close();
+  }
+
+  @Test
+  void aNewInputSnapshotStartsOneRunAndAPausedScheduleNone() throws Exception {
+    store.save(schedule("on-feed", null, true, 1));
+    AtomicReference<String> snapshots = new AtomicReference<>("ods.x@1");
+    EmbeddedScheduler s = scheduler((sc, r) -> new RunLauncher.Outcome(0, null), sc -> snapshots.get(), 1);
+    s.tick();
+    assertThat(runs("on-feed")).as("the baseline seen when it was added").isEmpty();
+    snapshots.set("ods.x@2");
+    s.tick();
+    s.tick();
+    assertThat(runs("on-feed")).hasSize(1);
+    assertThat(runs("on-feed").get(0).trigger()).isEqualTo("feed");
+    store.pause("on-feed", true);
+    snapshots.set("ods.x@3");
+    s.tick();
+    assertThat(runs("on-feed")).hasSize(1);
+    store.resume("on-feed", clock.millis());
+    s.tick();
+    assertThat(runs("on-feed")).as("the arrival seen after resuming").hasSize(2);
+    s.close();
+  }
+}
