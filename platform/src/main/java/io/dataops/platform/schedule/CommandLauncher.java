@@ -2,25 +2,26 @@ package io.dataops.platform.schedule;
 
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
-import io.dataops.platform.Main;
 import io.dataops.scheduler.embedded.RunLauncher;
 import io.dataops.scheduler.embedded.Schedule;
 import io.dataops.scheduler.embedded.ScheduledRun;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Runs a schedule's command in this process exactly as {@code dataops} would run it from a shell, acting as the
- * schedule's identity ({@code --as}, with that user's token from the home's credentials file): the same role checks,
- * the same audit events, the same exit status. Its output is dropped; the first line of its error is the run's reason.
+ * Runs a schedule's command as {@code dataops} would run it from a shell, acting as the schedule's identity ({@code
+ * --as}, with that user's token from the home's credentials file): the same role checks, the same audit events, the
+ * same exit status. Each attempt is its own JVM ({@link ChildRunMain}, the scheduler's JVM flags and class path),
+ * which dies with the scheduler. Its output is dropped; its one-line error is the run's reason.
  */
 final class CommandLauncher implements RunLauncher {
   private final Path home;
@@ -30,22 +31,55 @@ final class CommandLauncher implements RunLauncher {
   CommandLauncher(Path home, Map<String, String> env, AuditSink audit) {
     this.home = home;
     this.audit = audit;
-    Map<String, String> e = new HashMap<>(env);
+    Map<String, String> e = new java.util.HashMap<>(env);
     e.remove("DATAOPS_TOKEN"); // the scheduler's own token must not stand in for the schedule's identity
     this.env = Map.copyOf(e);
   }
 
   @Override
   public Outcome launch(Schedule schedule, ScheduledRun run) {
-    List<String> args = new ArrayList<>(schedule.command());
-    args.addAll(List.of("--home", home.toString(), "--as", schedule.runAs()));
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // The flags the scheduler was started with (heap, add-opens, encodings), except its class-data archive, which
+    // was recorded for the launcher's class path.
+    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> !a.startsWith("-XX:SharedArchiveFile") && !a.startsWith("-agentlib")
+            && !a.startsWith("-javaagent"))
+        .forEach(cmd::add);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ChildRunMain.class.getName()));
+    cmd.addAll(schedule.command());
+    cmd.addAll(List.of("--home", home.toString(), "--as", schedule.runAs()));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().clear();
+    pb.environment().putAll(env);
     int status;
-    try (PrintStream out = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
-        PrintStream errs = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      status = Main.run(args.toArray(String[]::new), out, errs, env);
+    String line = null;
+    try {
+      Process p = pb.start();
+      try (BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(),
+          StandardCharsets.UTF_8))) {
+        String l;
+        String first = null;
+        while ((l = err.readLine()) != null) {
+          if (line == null && l.startsWith("dataops: ")) {
+            line = l;
+          } else if (first == null && !l.isBlank()) {
+            first = l;
+          }
+        }
+        line = line != null ? line : first;
+      }
+      status = p.waitFor();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start a run of " + schedule.id(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while a run of " + schedule.id() + " ran", e);
     }
-    String line = err.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).findFirst().orElse(null);
+    if (status > 2) {
+      line = "the run's process ended with status " + status + (line == null ? "" : ": " + line);
+      status = 1;
+    }
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("runAs", schedule.runAs());
     details.put("trigger", run.trigger());

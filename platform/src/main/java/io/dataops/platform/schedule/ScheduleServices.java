@@ -3,7 +3,9 @@ package io.dataops.platform.schedule;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.platform.config.PlatformConfig;
 import io.dataops.scheduler.embedded.EmbeddedScheduler;
+import io.dataops.scheduler.embedded.FileLease;
 import io.dataops.scheduler.embedded.ScheduleStore;
+import io.dataops.scheduler.embedded.SchedulerLease;
 import io.dataops.scheduler.embedded.SchedulerSettings;
 import java.time.Clock;
 import java.util.Map;
@@ -20,7 +22,13 @@ public final class ScheduleServices {
   /** A scheduler over the home's schedules; the lakehouse is watched for feed arrivals. */
   public static EmbeddedScheduler scheduler(PlatformConfig config, Lakehouse lakehouse, Map<String, String> env,
       SchedulerSettings settings, io.dataops.core.audit.AuditSink audit) {
-    return new EmbeddedScheduler(store(config), new CommandLauncher(config.home(), env, audit),
+    ScheduleStore store = store(config);
+    // Embedded (SQLite): an OS lock on a file in the home, which writes nothing while held and dies with its holder.
+    // PostgreSQL (several hosts may share it): a lease row, renewed each tick.
+    SchedulerLease lease = config.lakehouse().isEmbedded()
+        ? new FileLease(config.home().resolve("scheduler.lock"))
+        : SchedulerLease.inDatabase(store, settings.lease());
+    return new EmbeddedScheduler(store, lease, new CommandLauncher(config.home(), env, audit),
         new InputSnapshots(lakehouse),
         settings, Clock.systemUTC());
   }

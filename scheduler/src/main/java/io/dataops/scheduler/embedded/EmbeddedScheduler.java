@@ -32,6 +32,7 @@ public final class EmbeddedScheduler implements AutoCloseable {
   static final int CATCH_UP = 100;
 
   private final ScheduleStore store;
+  private final SchedulerLease lease;
   private final RunLauncher launcher;
   private final FeedWatch feeds;
   private final SchedulerSettings settings;
@@ -42,9 +43,10 @@ public final class EmbeddedScheduler implements AutoCloseable {
   private volatile boolean stopping;
   private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
-  public EmbeddedScheduler(ScheduleStore store, RunLauncher launcher, FeedWatch feeds, SchedulerSettings settings,
-      Clock clock) {
+  public EmbeddedScheduler(ScheduleStore store, SchedulerLease lease, RunLauncher launcher, FeedWatch feeds,
+      SchedulerSettings settings, Clock clock) {
     this.store = store;
+    this.lease = lease;
     this.launcher = launcher;
     this.feeds = feeds;
     this.settings = settings;
@@ -73,9 +75,9 @@ public final class EmbeddedScheduler implements AutoCloseable {
    */
   public void run() throws InterruptedException {
     boolean said = false;
-    while (!stopping && !store.acquire(owner, clock.millis(), settings.lease().toMillis())) {
+    while (!stopping && !lease.acquire(owner, clock.millis())) {
       if (!said) {
-        LOG.info("waiting for the scheduler lease held by {}", store.leaseHolder());
+        LOG.info("waiting for the scheduler lease held by {}", lease.holder());
         said = true;
       }
       sleep();
@@ -95,9 +97,9 @@ public final class EmbeddedScheduler implements AutoCloseable {
     } finally {
       pool.shutdown();
       while (!pool.awaitTermination(1, TimeUnit.SECONDS)) {
-        store.acquire(owner, clock.millis(), settings.lease().toMillis()); // still ours while attempts finish
+        lease.acquire(owner, clock.millis()); // still ours while attempts finish
       }
-      store.release(owner);
+      lease.release(owner);
       LOG.info("scheduler {} stopped", owner);
       stopped.countDown();
     }
@@ -106,8 +108,8 @@ public final class EmbeddedScheduler implements AutoCloseable {
   /** One pass: lease, cron claims, feed claims, dispatch. */
   void tick() {
     long now = clock.millis();
-    if (!store.acquire(owner, now, settings.lease().toMillis())) {
-      LOG.error("scheduler {} lost its lease to {}: stopping", owner, store.leaseHolder());
+    if (!lease.acquire(owner, now)) {
+      LOG.error("scheduler {} lost its lease to {}: stopping", owner, lease.holder());
       stopping = true;
       return;
     }

@@ -67,8 +67,9 @@ class EmbeddedSchedulerTest {
   }
 
   EmbeddedScheduler scheduler(RunLauncher launcher, FeedWatch feeds, int concurrent) {
-    EmbeddedScheduler s = new EmbeddedScheduler(store, launcher, feeds, new SchedulerSettings(concurrent,
-        Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(10)), clock);
+    EmbeddedScheduler s = new EmbeddedScheduler(store, SchedulerLease.inDatabase(store, Duration.ofSeconds(60)),
+        launcher, feeds, new SchedulerSettings(concurrent, Duration.ofSeconds(1), Duration.ofSeconds(60),
+        Duration.ofSeconds(10)), clock);
     assertThat(store.acquire(s.owner(), clock.millis(), 60_000)).isTrue();
     return s;
   }
@@ -109,7 +110,8 @@ class EmbeddedSchedulerTest {
     await(() -> ran.size() == 5);
     assertThat(ran).doesNotHaveDuplicates();
 
-    EmbeddedScheduler second = new EmbeddedScheduler(store, (s, r) -> new RunLauncher.Outcome(0, null),
+    EmbeddedScheduler second = new EmbeddedScheduler(store, SchedulerLease.inDatabase(store, Duration.ofSeconds(60)),
+        (s, r) -> new RunLauncher.Outcome(0, null),
         FeedWatch.NONE, new SchedulerSettings(1, Duration.ofSeconds(1), Duration.ofSeconds(60),
         Duration.ofSeconds(10)), clock);
     clock.advance(Duration.ofMinutes(1));
@@ -121,6 +123,30 @@ class EmbeddedSchedulerTest {
     assertThat(ran).hasSize(6);
     first.close();
     second.close();
+  }
+
+  @Test
+  void aFileLeaseIsHeldByOneProcessAtATime() throws Exception {
+    Path file = dir.resolve("scheduler.lock");
+    FileLease mine = new FileLease(file);
+    assertThat(mine.acquire("me", 0)).isTrue();
+    assertThat(mine.acquire("me", 1)).as("kept without writing").isTrue();
+    assertThat(mine.holder()).isEqualTo("me");
+    // Another process cannot take it while this one lives.
+    Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), LeaseProbe.class.getName(), file.toString()).start();
+    assertThat(new String(other.getInputStream().readAllBytes()).strip()).isEqualTo("false");
+    mine.release("me");
+    Process again = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), LeaseProbe.class.getName(), file.toString()).start();
+    assertThat(new String(again.getInputStream().readAllBytes()).strip()).isEqualTo("true");
+  }
+
+  /** Tries the lease from another JVM and prints whether it got it. */
+  public static final class LeaseProbe {
+    public static void main(String[] args) {
+      System.out.println(new FileLease(Path.of(args[0])).acquire("probe", 0));
+    }
   }
 
   @Test

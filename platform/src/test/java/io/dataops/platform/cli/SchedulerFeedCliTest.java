@@ -1,0 +1,125 @@
+package io.dataops.platform.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dataops.platform.cli.CliTest.Run;
+import io.dataops.platform.session.Sessions;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A feed arriving starts the pipelines that read it: with the scheduler running (a child JVM), a department lands a
+ * feed, and the operator's feed-triggered schedule runs the pipeline as the operator, making version 2 — once.
+ */
+class SchedulerFeedCliTest {
+  @TempDir Path dir;
+
+  Run run(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--home", dir.resolve("home").toString()));
+    return CliTest.exactly(all.toArray(String[]::new));
+  }
+
+  Run ok(String... args) {
+    Run r = run(args);
+    assertThat(r.exit()).as(String.join(" ", args) + ": " + r.err()).isZero();
+    return r;
+  }
+
+  @Test
+  void aNewFeedStartsThePipelineThatReadsItOnceAsItsOperator() throws Exception {
+    Path home = dir.resolve("home");
+    TestCast.enroll(home);
+    Path feed1 = dir.resolve("feeds/c1.csv");
+    ok("generate", "--dataset", "citizens", "--rows", "1500", "--out", feed1.toString());
+    ok("land", "--department", "public-security", "--dataset", "citizens", "--file", feed1.toString(), "--as",
+        TestCast.PUBLIC_SECURITY);
+    Path pipelines = Files.createDirectories(dir.resolve("pipelines"));
+    Path pipeline = pipelines.resolve("income.yaml");
+    Files.writeString(pipeline, CliTest.PIPELINE);
+    Files.writeString(pipelines.resolve("gate.yaml"), """
+        name: gate
+        expectations:
+          - type: expect_table_row_count_to_be_between
+            kwargs: {min_value: 1}
+        """);
+    TestCast.grant(home, "test", "income-by-street");
+    ok("pipeline", "run", pipeline.toString(), "--as", TestCast.OPERATOR);
+
+    Run refused = run("schedule", "add-pipeline", pipeline.toString(), "--on-feed", "--as", TestCast.PUBLIC_SECURITY);
+    assertThat(refused.exit()).isEqualTo(2);
+    Run noWhen = run("schedule", "add-pipeline", pipeline.toString(), "--as", TestCast.OPERATOR);
+    assertThat(noWhen.exit()).isEqualTo(2);
+    assertThat(noWhen.err()).contains("say when it runs");
+    Run badCron = run("schedule", "add-pipeline", pipeline.toString(), "--cron", "every day", "--as",
+        TestCast.OPERATOR);
+    assertThat(badCron.exit()).isEqualTo(2);
+    assertThat(badCron.err()).hasLineCount(1).contains("--cron 'every day'");
+    JsonNode added = ok("schedule", "add-pipeline", pipeline.toString(), "--on-feed", "--json", "--as",
+        TestCast.OPERATOR).json();
+    String id = added.get("id").asText();
+    assertThat(added.get("inputs").toString()).contains("ods.public_security__citizens");
+
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Xmx")).forEach(cmd::add);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), io.dataops.platform.Main.class.getName(),
+        "scheduler", "start", "--home", home.toString(), "--as", Sessions.LOCAL_ADMIN, "--tick-seconds", "1",
+        "--lease-seconds", "3"));
+    Path log = dir.resolve("scheduler.log");
+    Process scheduler = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    // Polled by reading the database only: a test writing beside a running job would be one more writer for it.
+    var store = io.dataops.platform.schedule.ScheduleServices.store(
+        io.dataops.platform.config.PlatformConfig.load(home, java.util.Map.of()));
+    try {
+      Thread.sleep(3000); // nothing new: no run
+      assertThat(store.runs(id, 10)).isEmpty();
+      Path feed2 = dir.resolve("feeds/c2.csv");
+      ok("generate", "--dataset", "citizens", "--rows", "300", "--offset", "1500", "--out", feed2.toString());
+      ok("land", "--department", "public-security", "--dataset", "citizens", "--file", feed2.toString(), "--as",
+          TestCast.PUBLIC_SECURITY);
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+      List<io.dataops.scheduler.embedded.ScheduledRun> done;
+      do {
+        Thread.sleep(500);
+        done = store.runs(id, 10);
+        assertThat(System.nanoTime()).as("the feed-triggered run; log:\n" + Files.readString(log)).isLessThan(end);
+      } while (done.isEmpty() || !done.get(0).state().matches("succeeded|failed"));
+      JsonNode runs = ok("schedule", "runs", id, "--json", "--as", TestCast.OPERATOR).json().get("runs");
+      assertThat(runs).hasSize(1);
+      Path homeLog = home.resolve("logs/dataops.log");
+      assertThat(runs.get(0).get("state").asText()).as(runs + "\n" + (Files.exists(homeLog)
+          ? Files.readString(homeLog) : "")).isEqualTo("succeeded");
+      assertThat(runs.get(0).get("trigger").asText()).isEqualTo("feed");
+      Thread.sleep(2500); // and no second run for the same arrival
+      assertThat(store.runs(id, 10)).hasSize(1);
+    } finally {
+      scheduler.destroy();
+      if (!scheduler.waitFor(120, TimeUnit.SECONDS)) {
+        scheduler.destroyForcibly();
+      }
+    }
+    JsonNode v2 = ok("product", "show", "income-by-street", "2", "--json", "--as", TestCast.OPERATOR).json();
+    assertThat(v2.get("state").asText()).isEqualTo("draft");
+    JsonNode events = ok("audit", "list", "--actor", TestCast.OPERATOR, "--action", "pipeline.run", "--json", "--as",
+        TestCast.AUDITOR).json().get("events");
+    assertThat(events).as("the scheduled run acted as the operator").hasSize(2);
+    JsonNode list = ok("schedule", "list", "--json", "--as", TestCast.AUDITOR).json().get("schedules");
+    assertThat(list.get(0).get("runAs").asText()).isEqualTo(TestCast.OPERATOR);
+    ok("schedule", "pause", id, "--as", TestCast.OPERATOR);
+    Run notHers = run("schedule", "resume", id, "--as", TestCast.OTHER_OPERATOR);
+    assertThat(notHers.exit()).isEqualTo(2);
+    assertThat(notHers.err()).contains("runs as " + TestCast.OPERATOR);
+    assertThat(ok("schedule", "list", "--json", "--as", TestCast.OPERATOR).json().at("/schedules/0/paused")
+        .asBoolean()).isTrue();
+  }
+}
