@@ -125,6 +125,20 @@ class TableMaintenanceTest {
   }
 
   @Test
+  void theLedgerKeepsDeduplicationOnPostgresqlToo() throws IOException {
+    lakehouse.close();
+    lakehouse = Lakehouse.open(new LakehouseConfig(io.dataops.core.testing.PostgresServer.newDatabase(
+        "maintenance_" + System.nanoTime()), "postgres", "", dir.resolve("pg-warehouse").toUri().toString(),
+        java.util.Map.of()));
+    LandingResult first = land("a.csv", feed(0, 20, true));
+    land("b.csv", feed(20, 40, false));
+    TableReport r = maintenance(AGGRESSIVE, SnapshotPins.NONE).maintain(ODS);
+    assertThat(r.expiry().expired()).contains(first.snapshotId());
+    assertThat(land("a2.csv", feed(0, 20, true)).duplicateOf()).isEqualTo(first.snapshotId());
+    assertThat(Tables.rows(lakehouse.load(ODS))).hasSize(40);
+  }
+
+  @Test
   void aHomeFromBeforeTheLedgerIsBackfilledBeforeAnythingIsExpired() throws Exception {
     LandingResult first = land("a.csv", feed(0, 20, false));
     land("b.csv", feed(20, 40, false));

@@ -126,6 +126,26 @@ class EmbeddedSchedulerTest {
   }
 
   @Test
+  void onPostgresqlToo() throws Exception {
+    store = new ScheduleStore(io.dataops.core.testing.PostgresServer.newDatabase("scheduler_" + System.nanoTime()),
+        "postgres", "");
+    store.save(schedule("pg", "0 * * * * *", false, 2));
+    AtomicInteger attempts = new AtomicInteger();
+    EmbeddedScheduler s = scheduler((sc, r) -> attempts.incrementAndGet() == 1 ? new RunLauncher.Outcome(1, "once")
+        : new RunLauncher.Outcome(0, null), FeedWatch.NONE, 1);
+    clock.advance(Duration.ofMinutes(2).plusSeconds(1));
+    s.tick();
+    s.tick();
+    assertThat(runs("pg")).hasSize(2);
+    assertThat(store.claim("pg", runs("pg").get(0).triggerKey(), "cron", 0, 0)).as("claimed once").isFalse();
+    await(() -> runs("pg").stream().anyMatch(r -> r.state().equals(ScheduledRun.RETRYING)));
+    clock.advance(Duration.ofSeconds(10));
+    drain(s, "pg");
+    assertThat(attempts.get()).isEqualTo(3);
+    s.close();
+  }
+
+  @Test
   void aFileLeaseIsHeldByOneProcessAtATime() throws Exception {
     Path file = dir.resolve("scheduler.lock");
     FileLease mine = new FileLease(file);
