@@ -154,6 +154,9 @@ final class QualityCommand {
       @Option(names = "--department", required = true, paramLabel = "D") String department;
       @Option(names = "--dataset", required = true, paramLabel = "S") String dataset;
       @Option(names = "--file", required = true, paramLabel = "SUITE") Path file;
+      @Option(names = "--schedule", paramLabel = "CRON", description = "Also run the suite on the whole table by "
+          + "this cron (seconds first: '0 0 6 * * MON'), as you, with 'dataops scheduler start' (see: schedule list).")
+      String schedule;
 
       Register(Cli cli) {
         this.cli = cli;
@@ -177,7 +180,14 @@ final class QualityCommand {
             io.dataops.quality.expect.ExpectationCatalog.compile(SuiteParser.parseDeferred(file).resolvedOnly(), facts);
           }
         }
+        if (schedule != null) {
+          ScheduleCommand.checkCron(schedule);
+        }
         var r = new SuiteRegistry(config.suites()).register(department, dataset, file);
+        String scheduleId = null;
+        if (schedule != null) {
+          scheduleId = ScheduleCommand.saveQuality(cli, config, id.toString(), null, schedule, 3);
+        }
         cli.audit().record(io.dataops.core.audit.AuditEvent.ok("quality.suite.register",
             java.util.List.of("table:" + id), Map.of("suite", r.suite().name())));
         Map<String, Object> json = new LinkedHashMap<>();
@@ -186,8 +196,10 @@ final class QualityCommand {
         json.put("suite", r.suite().name());
         json.put("expectations", r.suite().expectations().size());
         json.put("file", r.file().toString());
-        cli.print(common, json, String.format("registered suite %s (%d expectations) for %s/%s: it runs on every feed%n",
-            r.suite().name(), r.suite().expectations().size(), department, dataset));
+        json.put("schedule", scheduleId);
+        cli.print(common, json, String.format("registered suite %s (%d expectations) for %s/%s: it runs on every feed%s%n",
+            r.suite().name(), r.suite().expectations().size(), department, dataset,
+            scheduleId == null ? "" : " and by cron '" + schedule + "' (schedule " + scheduleId + ")"));
         return 0;
       }
     }

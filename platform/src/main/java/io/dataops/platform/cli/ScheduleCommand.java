@@ -70,6 +70,45 @@ final class ScheduleCommand {
     return m;
   }
 
+  /** A cron expression as Spring reads it, or a bad-input error saying what is wrong. */
+  static String checkCron(String cron) {
+    try {
+      EmbeddedScheduler.parse(cron);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("--cron '" + cron + "': " + e.getMessage().lines().findFirst().orElse("")
+          + " (six fields: second minute hour day-of-month month day-of-week)");
+    }
+    return cron;
+  }
+
+  /** Adds or replaces a schedule that runs as the current user; audited. Returns its id. */
+  static String save(Cli cli, PlatformConfig config, Lakehouse lh, String id, String kind, String target,
+      List<String> command, String cron, boolean onFeed, List<String> inputs, int maxAttempts) {
+    String user = cli.session().principal().name();
+    Schedule s = new Schedule(id, kind, target, command, cron, onFeed, inputs, user, maxAttempts, false,
+        System.currentTimeMillis(), user, null, null);
+    String baseline = onFeed ? ScheduleServices.inputSnapshots(lh, s) : null;
+    s = new Schedule(id, kind, target, command, cron, onFeed, inputs, user, maxAttempts, false, s.createdAt(), user,
+        null, baseline);
+    ScheduleServices.store(config).save(s);
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("cron", cron);
+    details.put("onFeed", onFeed);
+    details.put("runAs", user);
+    cli.audit().record(AuditEvent.ok("schedule.add", List.of("schedule:" + id), details));
+    return id;
+  }
+
+  /** A schedule of a table's quality suite (the registered one, or the given file) by cron, as the current user. */
+  static String saveQuality(Cli cli, PlatformConfig config, String table, Path suite, String cron, int maxAttempts) {
+    List<String> command = new ArrayList<>(List.of("quality", "run", "--table", table));
+    if (suite != null) {
+      command.addAll(List.of("--suite", suite.toAbsolutePath().toString()));
+    }
+    return save(cli, config, null, "quality:" + table, "quality", table, command, checkCron(cron), false,
+        List.of(table), maxAttempts);
+  }
+
   /** Common to the two ways of adding: cron or feed trigger, attempts; the schedule runs as the user adding it. */
   abstract static class Add implements Callable<Integer> {
     final Cli cli;
@@ -85,42 +124,19 @@ final class ScheduleCommand {
       this.common = cli.common;
     }
 
-    String checkedCron() {
-      if (cron == null) {
-        return null;
-      }
-      try {
-        EmbeddedScheduler.parse(cron);
-      } catch (IllegalArgumentException e) {
-        throw new BadInputException("--cron '" + cron + "': " + e.getMessage().lines().findFirst().orElse("")
-            + " (six fields: second minute hour day-of-month month day-of-week)");
-      }
-      return cron;
-    }
-
     int save(PlatformConfig config, Lakehouse lh, String id, String kind, String target, List<String> command,
         boolean onFeed, List<String> inputs) {
       if (maxAttempts < 1) {
         throw new BadInputException("--max-attempts must be at least 1");
       }
-      String checked = checkedCron();
+      String checked = cron == null ? null : checkCron(cron);
       if (checked == null && !onFeed) {
         throw new BadInputException("say when it runs: --cron EXPR" + (kind.equals("pipeline") ? " and/or --on-feed" : ""));
       }
-      String user = cli.session().principal().name();
-      Schedule s = new Schedule(id, kind, target, command, checked, onFeed, inputs, user, maxAttempts, false,
-          System.currentTimeMillis(), user, null, null);
-      String baseline = onFeed ? ScheduleServices.inputSnapshots(lh, s) : null;
-      s = new Schedule(id, kind, target, command, checked, onFeed, inputs, user, maxAttempts, false,
-          s.createdAt(), user, null, baseline);
       ScheduleStore store = ScheduleServices.store(config);
-      store.save(s);
-      Map<String, Object> details = new LinkedHashMap<>();
-      details.put("cron", checked);
-      details.put("onFeed", onFeed);
-      details.put("runAs", user);
-      cli.audit().record(AuditEvent.ok("schedule.add", List.of("schedule:" + id), details));
-      Schedule saved = store.require(id);
+      Schedule saved = store.require(ScheduleCommand.save(cli, config, lh, id, kind, target, command, checked,
+          onFeed, inputs, maxAttempts));
+      String user = saved.runAs();
       cli.print(common, describe(saved), "schedule " + id + " runs as " + user
           + (checked == null ? "" : ", cron '" + checked + "'") + (onFeed ? ", on each new snapshot of "
           + String.join(", ", inputs) : "") + "\n(runs start when 'dataops scheduler start' is running)");
@@ -173,16 +189,20 @@ final class ScheduleCommand {
     public Integer call() {
       PlatformConfig config = cli.config(common);
       String name = TableNames.parse(table).toString();
-      List<String> command = new ArrayList<>(List.of("quality", "run", "--table", name));
-      if (suite != null) {
-        if (!Files.isRegularFile(suite)) {
-          throw new BadInputException("no suite file at " + suite);
-        }
-        command.addAll(List.of("--suite", suite.toAbsolutePath().toString()));
+      if (suite != null && !Files.isRegularFile(suite)) {
+        throw new BadInputException("no suite file at " + suite);
       }
-      try (Lakehouse lh = cli.lakehouse(config)) {
-        return save(config, lh, "quality:" + name, "quality", name, command, false, List.of(name));
+      if (cron == null) {
+        throw new BadInputException("say when it runs: --cron EXPR");
       }
+      if (maxAttempts < 1) {
+        throw new BadInputException("--max-attempts must be at least 1");
+      }
+      String id = saveQuality(cli, config, name, suite, cron, maxAttempts);
+      Schedule saved = ScheduleServices.store(config).require(id);
+      cli.print(common, describe(saved), "schedule " + id + " runs as " + saved.runAs() + ", cron '" + cron
+          + "'\n(runs start when 'dataops scheduler start' is running)");
+      return 0;
     }
   }
 

@@ -121,5 +121,27 @@ class SchedulerFeedCliTest {
     assertThat(notHers.err()).contains("runs as " + TestCast.OPERATOR);
     assertThat(ok("schedule", "list", "--json", "--as", TestCast.OPERATOR).json().at("/schedules/0/paused")
         .asBoolean()).isTrue();
+
+    // A department's suite scheduled where it is registered.
+    Path suite = dir.resolve("citizens.suite.yaml");
+    Files.writeString(suite, """
+        name: citizens
+        expectations:
+          - type: expect_table_row_count_to_be_between
+            kwargs: {min_value: 1}
+        """);
+    Run badCronSuite = run("quality", "suite", "register", "--department", "public-security", "--dataset",
+        "citizens", "--file", suite.toString(), "--schedule", "weekly", "--as", TestCast.PUBLIC_SECURITY);
+    assertThat(badCronSuite.exit()).isEqualTo(2);
+    assertThat(badCronSuite.err()).hasLineCount(1).contains("--cron 'weekly'");
+    JsonNode registered = ok("quality", "suite", "register", "--department", "public-security", "--dataset",
+        "citizens", "--file", suite.toString(), "--schedule", "0 0 6 * * MON", "--json", "--as",
+        TestCast.PUBLIC_SECURITY).json();
+    assertThat(registered.get("schedule").asText()).isEqualTo("quality:ods.public_security__citizens");
+    JsonNode all = ok("schedule", "list", "--json", "--as", TestCast.AUTHORITY).json().get("schedules");
+    assertThat(all).hasSize(2);
+    assertThat(all.get(1).get("id").asText()).isEqualTo("quality:ods.public_security__citizens");
+    assertThat(all.get(1).get("runAs").asText()).isEqualTo(TestCast.PUBLIC_SECURITY);
+    assertThat(all.get(1).get("nextDue").asText()).isNotEmpty();
   }
 }
