@@ -32,6 +32,13 @@ public record LakehouseConfig(
     return new LakehouseConfig(catalogUri, catalogUser, catalogPassword, warehouse, extra);
   }
 
+  /** The same configuration with more catalog properties (e.g. {@code dataops.cache.dir}). */
+  public LakehouseConfig with(Map<String, String> more) {
+    Map<String, String> all = new HashMap<>(extra);
+    all.putAll(more);
+    return new LakehouseConfig(catalogUri, catalogUser, catalogPassword, warehouse, all);
+  }
+
   /** True when the warehouse is in a bucket ({@code s3://}). */
   public boolean onObjectStorage() {
     return ObjectStore.isObjectLocation(warehouse);

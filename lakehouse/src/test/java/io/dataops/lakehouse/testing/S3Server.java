@@ -83,10 +83,16 @@ public final class S3Server {
     return bucket;
   }
 
-  /** An embedded catalog under {@code home} with its warehouse at {@code s3://BUCKET/warehouse} on this server. */
+  /**
+   * An embedded catalog under {@code home} with its warehouse at {@code s3://BUCKET/warehouse} on this server, and
+   * DuckDB's local copies in {@code <home>-cache} beside the home (never under it).
+   */
   public static LakehouseConfig lakehouse(Path home, String bucket) {
     LakehouseConfig embedded = LakehouseConfig.embedded(home);
-    return LakehouseConfig.onObjectStore(embedded.catalogUri(), null, null, "s3://" + bucket + "/warehouse", store());
+    Path abs = home.toAbsolutePath().normalize();
+    return LakehouseConfig.onObjectStore(embedded.catalogUri(), null, null, "s3://" + bucket + "/warehouse", store())
+        .with(java.util.Map.of(io.dataops.lakehouse.storage.ReadThroughCache.DIR,
+            abs.resolveSibling(abs.getFileName() + "-cache").toString()));
   }
 
   /** A plain AWS SDK client of this server, for what a test checks behind the platform's back. */
