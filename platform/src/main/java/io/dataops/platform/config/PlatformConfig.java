@@ -4,6 +4,7 @@ import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.catalog.LakehouseConfig;
 import io.dataops.lakehouse.contract.PersonalData;
 import io.dataops.lakehouse.storage.ObjectStore;
+import io.dataops.lakehouse.storage.ReadThroughCache;
 import io.dataops.pipelines.definition.KeepLimits;
 import io.dataops.scheduler.airflow.AirflowApi;
 import io.dataops.scheduler.airflow.AirflowSettings;
@@ -34,6 +35,11 @@ import java.util.TreeMap;
  * AWS_ACCESS_KEY_ID              s3.access-key-id       with the secret below; both unset: the AWS SDK's own chain
  * AWS_SECRET_ACCESS_KEY          (environment only)
  * DATAOPS_S3_SECRET_FILE         s3.secret-access-key-file  a file holding the secret access key
+ * DATAOPS_LANDING_BUCKET         landing.bucket         where departments put feeds (land --from-bucket):
+ *                                                       s3://BUCKET[/prefix]; default the warehouse's bucket
+ * DATAOPS_CACHE_DIR              cache.dir              DuckDB's local copies of s3:// data files (default: a
+ *                                                       folder of the system's temp, never under the home)
+ * DATAOPS_CACHE_MAX_BYTES        cache.max-bytes        their bound (default 2 GiB; least recently used go first)
  * DATAOPS_KEYS_FILE              keys.file              properties file of secret keys: name = hex
  * DATAOPS_KEY_&lt;NAME&gt;             (environment only)     one secret key in hex (wins over the keys file)
  * DATAOPS_MASK_LIMIT_&lt;KIND&gt;      mask.limit.&lt;kind&gt;      e.g. 4+4: the most of an id_card, mobile or bank_card a
@@ -54,9 +60,11 @@ import java.util.TreeMap;
  * @param digest the digest of product content (SM3, GB/T 32905, unless configured to SHA-256)
  * @param flinkCluster the Flink engine's session cluster (JobManager REST address), or null for a mini-cluster
  * @param airflow where Airflow's API server is and how to sign in, or null when none is configured
+ * @param landingBucket the landing zone's bucket and prefix ({@code s3://BUCKET[/prefix]}), or null when none
  */
 public record PlatformConfig(Path home, LakehouseConfig lakehouse, ConfiguredKeys keys, KeepLimits keepLimits,
-    io.dataops.core.digest.DigestAlgorithm digest, String flinkCluster, AirflowSettings airflow) {
+    io.dataops.core.digest.DigestAlgorithm digest, String flinkCluster, AirflowSettings airflow,
+    String landingBucket) {
 
   public static final String PROPERTIES_FILE = "dataops.properties";
   private static final String MASK_LIMIT = "mask.limit.";
@@ -109,9 +117,38 @@ public record PlatformConfig(Path home, LakehouseConfig lakehouse, ConfiguredKey
     LakehouseConfig lakehouse = ObjectStore.isObjectLocation(warehouse)
         ? LakehouseConfig.onObjectStore(uri, user, password, warehouse, objectStore(env, file))
         : new LakehouseConfig(uri, user, password, warehouse, Map.of());
+    Map<String, String> cache = new java.util.HashMap<>();
+    String cacheDir = setting(env, file, "DATAOPS_CACHE_DIR", "cache.dir", null);
+    if (cacheDir != null) {
+      Path dir = Path.of(cacheDir).toAbsolutePath().normalize();
+      if (dir.startsWith(home)) {
+        throw new BadInputException("cache.dir (DATAOPS_CACHE_DIR) must not be under the home: it holds copies of "
+            + "data files");
+      }
+      cache.put(ReadThroughCache.DIR, dir.toString());
+    }
+    String cacheMax = setting(env, file, "DATAOPS_CACHE_MAX_BYTES", "cache.max-bytes", null);
+    if (cacheMax != null) {
+      try {
+        cache.put(ReadThroughCache.MAX_BYTES, String.valueOf(Long.parseLong(cacheMax)));
+      } catch (NumberFormatException e) {
+        throw new BadInputException("cache.max-bytes (DATAOPS_CACHE_MAX_BYTES) is a number of bytes, not '"
+            + cacheMax + "'");
+      }
+    }
+    lakehouse = cache.isEmpty() ? lakehouse : lakehouse.with(cache);
+    String landingBucket = setting(env, file, "DATAOPS_LANDING_BUCKET", "landing.bucket",
+        ObjectStore.isObjectLocation(warehouse) ? "s3://" + ObjectStore.bucketOf(warehouse) : null);
+    if (landingBucket != null && !ObjectStore.isObjectLocation(landingBucket)) {
+      throw new BadInputException("landing.bucket (DATAOPS_LANDING_BUCKET) is s3://BUCKET[/prefix], not '"
+          + landingBucket + "'");
+    }
+    if (landingBucket != null) {
+      ObjectStore.bucketOf(landingBucket);
+    }
     return new PlatformConfig(home, lakehouse,
         ConfiguredKeys.of(home, env, keysFile), keepLimits(env, file, props), algorithm,
-        setting(env, file, "DATAOPS_FLINK_CLUSTER", "flink.cluster", null), airflow(env, file));
+        setting(env, file, "DATAOPS_FLINK_CLUSTER", "flink.cluster", null), airflow(env, file), landingBucket);
   }
 
   /**
