@@ -87,6 +87,26 @@ public final class ReadThroughCache {
     }
   }
 
+  /**
+   * Removes the local copies of these locations from the cache {@code io}'s properties name (a destroyed version's
+   * files leave no copy behind); nothing for local locations, which are never copied.
+   */
+  public static int forget(FileIO io, List<String> locations) {
+    List<String> objects = locations.stream().filter(ObjectStore::isObjectLocation).toList();
+    return objects.isEmpty() ? 0 : of(io.properties()).forget(objects);
+  }
+
+  /** How many of these locations still have a local copy (the destruction post-check asks for none). */
+  public static long copiesLeft(FileIO io, List<String> locations) {
+    List<String> objects = locations.stream().filter(ObjectStore::isObjectLocation).toList();
+    if (objects.isEmpty()) {
+      return 0;
+    }
+    ReadThroughCache cache = of(io.properties());
+    return cache.copies().stream().filter(c -> objects.stream()
+        .anyMatch(l -> c.path().getFileName().toString().startsWith(digest(l) + "-"))).count();
+  }
+
   /** Removes the copies of these locations (a destroyed version's files must leave no copy behind). */
   public int forget(List<String> locations) {
     int removed = 0;
