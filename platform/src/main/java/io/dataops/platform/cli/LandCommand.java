@@ -37,6 +37,8 @@ final class LandCommand implements Callable<Integer> {
       description = "Contract to read the feed by (default: the registered one, else FILE.contract.yaml).")
   Path contract;
 
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   LandCommand(Cli cli) {
     this.cli = cli;
     this.common = cli.common;
@@ -52,7 +54,9 @@ final class LandCommand implements Callable<Integer> {
       return fromBucket();
     }
     if (file == null || dataset == null) {
-      throw new BadInputException("give --dataset and --file (or --from-bucket)");
+      // As picocli says it of a missing option: the same one line and exit status, with the --help hint.
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required options: "
+          + (dataset == null ? "'--dataset=S', " : "") + (file == null ? "'--file=FILE'" : "") + " (or --from-bucket)");
     }
     cli.know("file", file.toString());
     PlatformConfig config = cli.config(common);
