@@ -62,7 +62,7 @@ public abstract class ProductFixture {
 
   @BeforeEach
   void openLakehouse() {
-    lakehouse = Lakehouse.open(LakehouseConfig.embedded(dir.resolve("home")));
+    lakehouse = Lakehouse.open(lakehouseConfig(dir.resolve("home")));
     registry = new ProductRegistry(lakehouse.config().catalogUri(), null, null);
     lakehouse.createOrLoad(ProductTables.id(PRODUCT), SCHEMA, Map.of(ProductTables.PROP_PRODUCT, PRODUCT));
   }
@@ -70,6 +70,11 @@ public abstract class ProductFixture {
   @AfterEach
   void closeLakehouse() {
     lakehouse.close();
+  }
+
+  /** Where the fixture's lakehouse is: the test profile's storage (local, or S3 with -Ddataops.test.storage=s3). */
+  protected LakehouseConfig lakehouseConfig(Path home) {
+    return io.dataops.lakehouse.testing.TestStorage.embedded(home);
   }
 
   protected Path archiveRoot() {

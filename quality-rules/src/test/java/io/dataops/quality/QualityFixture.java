@@ -28,7 +28,12 @@ public abstract class QualityFixture {
 
   @BeforeEach
   void openLakehouse() {
-    lakehouse = Lakehouse.open(LakehouseConfig.embedded(dir.resolve("home")));
+    lakehouse = Lakehouse.open(lakehouseConfig(dir.resolve("home")));
+  }
+
+  /** Where the fixture's lakehouse is: the test profile's storage (local, or S3 with -Ddataops.test.storage=s3). */
+  protected LakehouseConfig lakehouseConfig(Path home) {
+    return io.dataops.lakehouse.testing.TestStorage.embedded(home);
   }
 
   @AfterEach

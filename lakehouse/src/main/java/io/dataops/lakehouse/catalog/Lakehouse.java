@@ -60,6 +60,10 @@ public final class Lakehouse implements AutoCloseable {
       }
     }
     props.putAll(config.extra());
+    if (config.onObjectStorage()) {
+      // Iceberg's S3FileIO on the configured server (or the AWS SDK's own settings): the same for every caller.
+      props.putAll(config.objectStore().fileIoProperties());
+    }
     JdbcCatalog catalog;
     Configuration conf = hadoopConf();
     try {

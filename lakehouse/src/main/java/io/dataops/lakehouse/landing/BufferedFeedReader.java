@@ -1,11 +1,8 @@
 package io.dataops.lakehouse.landing;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
+import org.apache.iceberg.io.SeekableInputStream;
 import java.util.Arrays;
 
 /**
@@ -14,7 +11,7 @@ import java.util.Arrays;
  * go back to an earlier offset ({@link #rewindTo}); bytes read a second time are not digested again.
  */
 abstract class BufferedFeedReader implements FeedReader {
-  private final SeekableByteChannel in;
+  private final SeekableInputStream in;
   private final MessageDigest digest;
   protected byte[] buf = new byte[1 << 20];
   protected int pos;
@@ -25,8 +22,8 @@ abstract class BufferedFeedReader implements FeedReader {
   /** How far into the file bytes have been read (and digested); only grows. */
   private long furthest;
 
-  BufferedFeedReader(Path file, MessageDigest digest) throws IOException {
-    this.in = Files.newByteChannel(file);
+  BufferedFeedReader(FeedFile file, MessageDigest digest) throws IOException {
+    this.in = file.open();
     this.digest = digest;
   }
 
@@ -60,7 +57,7 @@ abstract class BufferedFeedReader implements FeedReader {
 
   /** Empties the buffer and reads on from {@code offset}, an offset this reader has already passed. */
   protected final void rewindTo(long offset) throws IOException {
-    in.position(offset);
+    in.seek(offset);
     streamOffset = offset;
     pos = 0;
     limit = 0;
@@ -75,7 +72,7 @@ abstract class BufferedFeedReader implements FeedReader {
     if (limit == buf.length) {
       buf = Arrays.copyOf(buf, buf.length * 2);
     }
-    int n = in.read(ByteBuffer.wrap(buf, limit, buf.length - limit));
+    int n = in.read(buf, limit, buf.length - limit);
     if (n < 0) {
       eof = true;
       return false;

@@ -7,7 +7,6 @@ import io.dataops.lakehouse.contract.FeedContract;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,7 +51,7 @@ final class CsvFeedReader extends BufferedFeedReader {
   private int recFlags;
   private String recNote;
 
-  CsvFeedReader(Path file, FeedContract contract, MessageDigest digest) throws IOException {
+  CsvFeedReader(FeedFile file, FeedContract contract, MessageDigest digest) throws IOException {
     super(file, digest);
     this.contract = contract;
     this.delimiter = (byte) contract.delimiter();

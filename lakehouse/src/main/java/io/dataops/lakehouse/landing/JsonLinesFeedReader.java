@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.dataops.lakehouse.contract.FeedContract;
 import java.io.IOException;
 import java.nio.charset.Charset;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -33,7 +32,7 @@ final class JsonLinesFeedReader extends BufferedFeedReader {
   private long blankLines;
   private boolean first = true;
 
-  JsonLinesFeedReader(Path file, FeedContract contract, MessageDigest digest) throws IOException {
+  JsonLinesFeedReader(FeedFile file, FeedContract contract, MessageDigest digest) throws IOException {
     super(file, digest);
     this.charset = contract.encoding();
     this.maxRecordBytes = contract.maxRecordBytes();

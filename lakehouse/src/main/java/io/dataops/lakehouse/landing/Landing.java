@@ -113,7 +113,7 @@ public final class Landing {
    */
   public LandingResult land(LandingRequest request) {
     List<String> objects = List.of("table:" + TableNames.ods(request.department(), request.dataset()),
-        "file:" + request.file().getFileName());
+        "file:" + request.feed().name());
     LandingResult r;
     try {
       r = landFeed(request);
@@ -140,15 +140,10 @@ public final class Landing {
   private LandingResult landFeed(LandingRequest request) {
     long started = System.nanoTime();
     FeedContract contract = checkRequest(request);
-    Path file = request.file();
-    long fileBytes;
-    try {
-      fileBytes = Files.size(file);
-    } catch (IOException e) {
-      throw new BadInputException("cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
-    }
+    FeedFile file = request.feed();
+    long fileBytes = file.length();
     if (fileBytes == 0) {
-      throw new BadInputException(file.getFileName() + " is empty (0 bytes): there is nothing to land");
+      throw new BadInputException(file.name() + " is empty (0 bytes): there is nothing to land");
     }
     TableIdentifier odsId = TableNames.ods(request.department(), request.dataset());
     TableIdentifier quarantineId = TableNames.quarantine(request.department(), request.dataset());
@@ -194,7 +189,7 @@ public final class Landing {
     summary.put(FeedTables.SUMMARY_FEED_ID, feedId);
     summary.put(FeedTables.SUMMARY_FILE_SHA256, sha);
     summary.put(FeedTables.SUMMARY_FILE_SIZE, String.valueOf(fileBytes));
-    summary.put(FeedTables.SUMMARY_SOURCE_FILE, file.getFileName().toString());
+    summary.put(FeedTables.SUMMARY_SOURCE_FILE, file.name());
     summary.put(FeedTables.SUMMARY_DEPARTMENT, request.department());
     summary.put(FeedTables.SUMMARY_DATASET, request.dataset());
     summary.put(FeedTables.SUMMARY_FORMAT, contract.format().spelling());
@@ -297,10 +292,10 @@ public final class Landing {
    * A feed with no row to land is refused (exit status 2 in the CLI) rather than committed as an empty snapshot that
    * would count as landed. Its quarantined rows are kept, raw bytes and all, so the department can see why.
    */
-  private static BadInputException refuseUnlandable(Path file, Table ods, Table quarantine, TableIdentifier quarantineId,
+  private static BadInputException refuseUnlandable(FeedFile file, Table ods, Table quarantine, TableIdentifier quarantineId,
       String feedId, Outcome outcome) {
     deleteQuietly(ods, outcome.odsFiles);
-    String name = file.getFileName().toString();
+    String name = file.name();
     if (outcome.quarantined == 0) {
       deleteQuietly(quarantine, outcome.quarantineFiles);
       return new BadInputException(name + " has no rows: there is nothing to land");
@@ -327,11 +322,12 @@ public final class Landing {
       throw new BadInputException("the contract is for dataset '" + contract.dataset() + "', not '"
           + request.dataset() + "'");
     }
-    Path file = request.file();
-    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-      throw new BadInputException("no readable file at " + file);
+    FeedFile file = request.feed();
+    String location = file.location();
+    if (location.startsWith("/") && (!Files.isRegularFile(Path.of(location)) || !Files.isReadable(Path.of(location)))) {
+      throw new BadInputException("no readable file at " + location);
     }
-    FeedFormat byName = FeedFormat.fromFileName(file.getFileName().toString());
+    FeedFormat byName = FeedFormat.fromFileName(file.name());
     if (byName != null && byName != contract.format() && !(byName == FeedFormat.CSV && contract.format() == FeedFormat.JSONL)) {
       throw new BadInputException("the contract promises " + contract.format().spelling() + " but the file name says "
           + byName.spelling());
@@ -413,7 +409,7 @@ public final class Landing {
     List<String> missingColumns = List.of();
   }
 
-  private Outcome readAndWrite(Path file, FeedContract contract, Table ods, Table quarantine, String feedId,
+  private Outcome readAndWrite(FeedFile file, FeedContract contract, Table ods, Table quarantine, String feedId,
       OffsetDateTime landedAt, MessageDigest digest, long fileBytes) {
     Schema schema = ods.schema();
     int[] contractToTable = new int[contract.columns().size()];
@@ -430,7 +426,7 @@ public final class Landing {
       return t;
     });
     List<Future<LandingWorker.Result>> futures = new ArrayList<>();
-    String sourceFile = file.getFileName().toString();
+    String sourceFile = file.name();
     for (int w = 0; w < workers; w++) {
       futures.add(pool.submit(new LandingWorker(queue, converter, ods, quarantine, w, feedId, sourceFile, landedAt,
           contractToTable, lineage)));
@@ -456,7 +452,7 @@ public final class Landing {
     } catch (WorkerStopped stopped) {
       failure = null; // the worker's own exception is reported below
     } catch (IOException e) {
-      failure = new UncheckedIOException("reading " + file.getFileName() + " failed", e);
+      failure = new UncheckedIOException("reading " + file.name() + " failed", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       failure = e;
@@ -520,7 +516,7 @@ public final class Landing {
     }
   }
 
-  private static FeedReader open(Path file, FeedContract contract, MessageDigest digest) throws IOException {
+  private static FeedReader open(FeedFile file, FeedContract contract, MessageDigest digest) throws IOException {
     return switch (contract.format()) {
       case CSV -> new CsvFeedReader(file, contract, digest);
       case JSONL -> new JsonLinesFeedReader(file, contract, digest);
@@ -648,10 +644,15 @@ public final class Landing {
   }
 
   public static String sha256(Path file) {
-    try (InputStream in = Files.newInputStream(file)) {
+    return sha256(FeedFile.local(file));
+  }
+
+  /** The SHA-256 of a feed's bytes (a local file or an object): the key that lands a content once. */
+  public static String sha256(FeedFile file) {
+    try (InputStream in = file.openStream()) {
       return Digests.hex(DigestAlgorithm.SHA256, in);
     } catch (IOException e) {
-      throw new BadInputException("cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+      throw new BadInputException("cannot read " + file.location() + " (" + e.getClass().getSimpleName() + ")");
     }
   }
 }

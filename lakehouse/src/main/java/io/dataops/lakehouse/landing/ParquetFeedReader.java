@@ -5,8 +5,6 @@ import io.dataops.core.Listing;
 import io.dataops.lakehouse.contract.ColumnSpec;
 import io.dataops.lakehouse.contract.FeedContract;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -22,7 +20,6 @@ import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.parquet.ParquetSchemaUtil;
 import org.apache.iceberg.types.Types.NestedField;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.schema.MessageType;
 
 /**
@@ -32,7 +29,7 @@ import org.apache.parquet.schema.MessageType;
 final class ParquetFeedReader implements FeedReader {
   private static final int BATCH_ROWS = 4096;
 
-  private final Path file;
+  private final FeedFile file;
   private final FeedContract contract;
   private final Schema fileSchema;
   private final boolean hasIds;
@@ -42,12 +39,12 @@ final class ParquetFeedReader implements FeedReader {
   private long rowsSoFar;
   private long rowCount;
 
-  ParquetFeedReader(Path file, FeedContract contract) throws IOException {
+  ParquetFeedReader(FeedFile file, FeedContract contract) throws IOException {
     this.file = file;
     this.contract = contract;
-    this.size = Files.size(file);
+    this.size = file.length();
     MessageType type;
-    try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
+    try (ParquetFileReader reader = ParquetFileReader.open(footerInput(file))) {
       type = reader.getFooter().getFileMetaData().getSchema();
       rowCount = reader.getRecordCount();
     } catch (RuntimeException | IOException e) {
@@ -84,9 +81,35 @@ final class ParquetFeedReader implements FeedReader {
     }
   }
 
+  /** Parquet's own view of the feed's InputFile, to read the footer (a local file or an object alike). */
+  private static org.apache.parquet.io.InputFile footerInput(FeedFile file) {
+    return new org.apache.parquet.io.InputFile() {
+      @Override
+      public long getLength() {
+        return file.length();
+      }
+
+      @Override
+      public org.apache.parquet.io.SeekableInputStream newStream() throws IOException {
+        org.apache.iceberg.io.SeekableInputStream in = file.open();
+        return new org.apache.parquet.io.DelegatingSeekableInputStream(in) {
+          @Override
+          public long getPos() throws IOException {
+            return in.getPos();
+          }
+
+          @Override
+          public void seek(long newPos) throws IOException {
+            in.seek(newPos);
+          }
+        };
+      }
+    };
+  }
+
   @Override
   public void read(BatchSink sink) throws IOException, InterruptedException {
-    Parquet.ReadBuilder builder = Parquet.read(org.apache.iceberg.Files.localInput(file.toFile()))
+    Parquet.ReadBuilder builder = Parquet.read(file.input())
         .project(fileSchema)
         .createReaderFunc(t -> GenericParquetReaders.buildReader(fileSchema, t));
     if (!hasIds) {

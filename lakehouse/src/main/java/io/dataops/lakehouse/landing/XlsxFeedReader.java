@@ -37,22 +37,48 @@ import org.xml.sax.helpers.DefaultHandler;
 final class XlsxFeedReader implements FeedReader {
   private static final int BATCH_ROWS = 4096;
 
-  private final Path file;
+  private final FeedFile file;
   private final FeedContract contract;
   private final long size;
   private long rowsRead;
   private long blankRows;
   private List<String> missing = List.of();
 
-  XlsxFeedReader(Path file, FeedContract contract) throws IOException {
+  XlsxFeedReader(FeedFile file, FeedContract contract) throws IOException {
     this.file = file;
     this.contract = contract;
-    this.size = Files.size(file);
+    this.size = file.length();
+  }
+
+  /**
+   * The workbook as a local file: a zip is read by random access, which POI does only on a file (its stream variant
+   * holds every part in memory). An object is copied to an owner-only temporary file, removed after the read.
+   */
+  private static boolean isLocal(FeedFile file) {
+    return file.location().startsWith("/") || file.location().startsWith("file:");
+  }
+
+  private static Path localCopy(FeedFile file) throws IOException {
+    String location = file.location();
+    if (isLocal(file)) {
+      return location.startsWith("file:") ? Path.of(java.net.URI.create(location.startsWith("file:/")
+          && !location.startsWith("file://") ? "file://" + location.substring(5) : location)) : Path.of(location);
+    }
+    Path copy = Files.createTempFile("dataops-feed-", ".xlsx",
+        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(io.dataops.core.files.OwnerOnly.FILE));
+    try (InputStream in = file.openStream()) {
+      Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(copy);
+      throw e;
+    }
+    return copy;
   }
 
   @Override
   public void read(BatchSink sink) throws IOException, InterruptedException {
-    try (OPCPackage pkg = OPCPackage.open(file.toFile(), PackageAccess.READ)) {
+    Path local = localCopy(file);
+    try (OPCPackage pkg = OPCPackage.open(local.toFile(), PackageAccess.READ)) {
       XSSFReader reader = new XSSFReader(pkg);
       boolean date1904 = date1904(reader);
       SharedStrings strings = new ReadOnlySharedStringsTable(pkg, false);
@@ -91,6 +117,10 @@ final class XlsxFeedReader implements FeedReader {
         throw (BadInputException) bad;
       }
       throw new BadInputException("the file is not a readable .xlsx workbook (" + e.getClass().getSimpleName() + ")");
+    } finally {
+      if (!isLocal(file)) {
+        Files.deleteIfExists(local);
+      }
     }
   }
 

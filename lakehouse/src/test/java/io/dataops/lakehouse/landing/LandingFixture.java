@@ -25,7 +25,7 @@ abstract class LandingFixture {
 
   @BeforeEach
   void open() {
-    lakehouse = Lakehouse.open(LakehouseConfig.embedded(dir.resolve("home")));
+    lakehouse = Lakehouse.open(io.dataops.lakehouse.testing.TestStorage.embedded(dir.resolve("home")));
   }
 
   @AfterEach

@@ -133,19 +133,20 @@ public final class RowsQuery {
   /** The snapshot's data files as local paths; row-level deletes are refused, as pipelines refuse them. */
   private static List<String> files(Table table, Snapshot snapshot) {
     List<String> out = new ArrayList<>();
+    io.dataops.pipelines.plan.LocalFiles local = io.dataops.pipelines.plan.LocalFiles.of(table.io());
     try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(snapshot.snapshotId()).planFiles()) {
       for (FileScanTask t : tasks) {
         if (!t.deletes().isEmpty()) {
           throw new BadInputException(table.name() + " has row-level deletes, which queries do not read; rewrite the "
               + "table's data files first");
         }
-        out.add(io.dataops.pipelines.plan.LocalFiles.path(t.file().location(), "queries"));
+        out.add(t.file().location());
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    out.sort(null);
-    return out;
+    out.sort(null); // by location, as the engines read them, whatever names their local copies have
+    return local.paths(out, "queries");
   }
 
   private static String kind(String message) {

@@ -25,9 +25,11 @@ public final class RunPlan {
   private final List<PinnedInput> inputs;
   private final List<RunStep> steps;
   private final Increment increment;
+  private final LocalFiles localFiles;
 
   private RunPlan(BoundPipeline pipeline, RunIdentity identity, List<PinnedInput> inputs, List<RunStep> steps,
-      Increment increment) {
+      Increment increment, LocalFiles localFiles) {
+    this.localFiles = localFiles;
     this.pipeline = pipeline;
     this.identity = identity;
     this.inputs = List.copyOf(inputs);
@@ -76,7 +78,15 @@ public final class RunPlan {
         steps.add(s);
       }
     }
-    return new RunPlan(pipeline, identity, inputs, steps, increment);
+    return new RunPlan(pipeline, identity, inputs, steps, increment, LocalFiles.of(lakehouse.io()));
+  }
+
+  /**
+   * The pinned files of an input as DuckDB reads them (local paths; objects through the local cache), in the plan's
+   * order; {@code reader} names who reads them in an error.
+   */
+  public List<String> localPaths(PinnedInput input, String reader) {
+    return localFiles.paths(input.dataFiles(), reader);
   }
 
   /** Where an incremental run starts; null for a full run. */

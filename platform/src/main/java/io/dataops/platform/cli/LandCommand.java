@@ -18,17 +18,26 @@ import picocli.CommandLine.Option;
 
 @Command(name = "land", mixinStandardHelpOptions = true,
     description = "Land a department feed: good rows to ods.<department>__<dataset>, bad rows with their reason to "
-        + "quarantine.<department>__<dataset>, in one commit per feed.")
+        + "quarantine.<department>__<dataset>, in one commit per feed. With --from-bucket, every object the "
+        + "department put under landing/<department>/<dataset>/ of the landing bucket, each once, then moved to "
+        + "landed/ or rejected/ with a reason object beside it.")
 final class LandCommand implements Callable<Integer> {
   private final Cli cli;
   final CommonOptions common;
 
   @Option(names = "--department", required = true, paramLabel = "D") String department;
-  @Option(names = "--dataset", required = true, paramLabel = "S") String dataset;
-  @Option(names = "--file", required = true, paramLabel = "FILE") Path file;
+  @Option(names = "--dataset", paramLabel = "S", description = "The dataset (with --from-bucket: only its objects).")
+  String dataset;
+  @Option(names = "--file", paramLabel = "FILE") Path file;
+  @Option(names = "--from-bucket", arity = "0..1", fallbackValue = "", paramLabel = "s3://BUCKET[/prefix]",
+      description = "Land the department's objects waiting in the landing bucket (default: landing.bucket, else the "
+          + "warehouse's bucket).")
+  String fromBucket;
   @Option(names = "--contract", paramLabel = "CONTRACT",
       description = "Contract to read the feed by (default: the registered one, else FILE.contract.yaml).")
   Path contract;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   LandCommand(Cli cli) {
     this.cli = cli;
@@ -37,6 +46,18 @@ final class LandCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (fromBucket != null) {
+      if (file != null || contract != null) {
+        throw new BadInputException("--from-bucket lands the objects of the bucket by their registered contracts: "
+            + "give it without --file and --contract");
+      }
+      return fromBucket();
+    }
+    if (file == null || dataset == null) {
+      // As picocli says it of a missing option: the same one line and exit status, with the --help hint.
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required options: "
+          + (dataset == null ? "'--dataset=S', " : "") + (file == null ? "'--file=FILE'" : "") + " (or --from-bucket)");
+    }
     cli.know("file", file.toString());
     PlatformConfig config = cli.config(common);
     cli.session().requireOrganization(department, "landing a feed of " + department,
@@ -57,6 +78,65 @@ final class LandCommand implements Callable<Integer> {
     cli.print(common, json(intake), describe(intake.landing(), department, dataset, file)
         + (intake.quality() == null ? "" : Quality.text(intake.quality()))
         + (intake.feedback() == null ? "" : Quality.text(intake.feedback())));
+    return 0;
+  }
+
+  /** {@code --from-bucket}: the department's waiting objects, each taken in and moved with its reason. */
+  private Integer fromBucket() {
+    PlatformConfig config = cli.config(common);
+    cli.session().requireOrganization(department, "landing the feeds of " + department,
+        java.util.List.of("organization:" + department));
+    String zoneRoot = fromBucket.isBlank() ? config.landingBucket() : fromBucket;
+    if (zoneRoot == null) {
+      throw new BadInputException("no landing bucket: give --from-bucket s3://BUCKET, set landing.bucket "
+          + "(DATAOPS_LANDING_BUCKET), or put the warehouse on S3");
+    }
+    if (!io.dataops.lakehouse.storage.ObjectStore.isObjectLocation(zoneRoot)) {
+      throw new BadInputException("--from-bucket takes s3://BUCKET[/prefix], not '" + zoneRoot + "'");
+    }
+    if (!config.lakehouse().onObjectStorage()) {
+      throw new BadInputException("the landing bucket is read with the warehouse's S3 settings: put the warehouse "
+          + "on S3 (warehouse=s3://BUCKET/prefix) to land from a bucket");
+    }
+    cli.know("zone", zoneRoot);
+    java.util.List<io.dataops.platform.intake.BucketIntake.Outcome> outcomes;
+    try (Lakehouse lakehouse = cli.lakehouse(config)) {
+      FeedIntake intake = new FeedIntake(config, lakehouse, workers()).audit(cli.audit());
+      var zone = new io.dataops.lakehouse.landing.LandingZone(lakehouse.io(), zoneRoot);
+      outcomes = new io.dataops.platform.intake.BucketIntake(intake, zone, new ContractRegistry(config.contracts()))
+          .take(department, dataset);
+    }
+    java.util.List<Object> landed = new java.util.ArrayList<>();
+    java.util.List<Object> rejected = new java.util.ArrayList<>();
+    StringBuilder text = new StringBuilder();
+    for (var o : outcomes) {
+      java.util.Map<String, Object> entry = new java.util.LinkedHashMap<>();
+      entry.put("object", o.object());
+      entry.put("movedTo", o.movedTo());
+      if (o.landed()) {
+        entry.putAll(json(o.result()));
+        landed.add(entry);
+        var r = o.result().landing();
+        text.append(r.isDuplicate()
+            ? String.format("%s: already landed (snapshot %d of %s)%n", o.object(), r.duplicateOf(), r.table())
+            : String.format("%s: %,d rows read, %,d landed, %,d quarantined -> %s @ snapshot %d%n", o.object(),
+                r.rowsRead(), r.rowsLanded(), r.rowsQuarantined(), r.table(), r.snapshotId()));
+      } else {
+        entry.put("reason", o.reason());
+        rejected.add(entry);
+        text.append(String.format("%s: rejected: %s%n", o.object(), o.reason()));
+      }
+      text.append("  moved to ").append(o.movedTo()).append('\n');
+    }
+    if (outcomes.isEmpty()) {
+      text.append("nothing waiting under ").append(zoneRoot).append("/landing/").append(department).append("/\n");
+    }
+    java.util.Map<String, Object> json = new java.util.LinkedHashMap<>();
+    json.put("zone", zoneRoot);
+    json.put("department", department);
+    json.put("landed", landed);
+    json.put("rejected", rejected);
+    cli.print(common, json, text.toString());
     return 0;
   }
 

@@ -3,6 +3,8 @@ package io.dataops.platform.config;
 import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.catalog.LakehouseConfig;
 import io.dataops.lakehouse.contract.PersonalData;
+import io.dataops.lakehouse.storage.ObjectStore;
+import io.dataops.lakehouse.storage.ReadThroughCache;
 import io.dataops.pipelines.definition.KeepLimits;
 import io.dataops.scheduler.airflow.AirflowApi;
 import io.dataops.scheduler.airflow.AirflowSettings;
@@ -27,6 +29,17 @@ import java.util.TreeMap;
  * DATAOPS_CATALOG_PASSWORD       (environment only)
  * DATAOPS_CATALOG_PASSWORD_FILE  catalog.password-file  a file holding the password
  * DATAOPS_WAREHOUSE              warehouse              file:/data/warehouse or s3://bucket/warehouse
+ * AWS_ENDPOINT_URL               s3.endpoint            the S3-compatible server, http://minio:9000 (s3:// warehouses)
+ * AWS_REGION                     s3.region              its signing region (default us-east-1)
+ * DATAOPS_S3_PATH_STYLE          s3.path-style          true (default: MinIO, S3Proxy) or false (virtual hosts)
+ * AWS_ACCESS_KEY_ID              s3.access-key-id       with the secret below; both unset: the AWS SDK's own chain
+ * AWS_SECRET_ACCESS_KEY          (environment only)
+ * DATAOPS_S3_SECRET_FILE         s3.secret-access-key-file  a file holding the secret access key
+ * DATAOPS_LANDING_BUCKET         landing.bucket         where departments put feeds (land --from-bucket):
+ *                                                       s3://BUCKET[/prefix]; default the warehouse's bucket
+ * DATAOPS_CACHE_DIR              cache.dir              DuckDB's local copies of s3:// data files (default: a
+ *                                                       folder of the system's temp, never under the home)
+ * DATAOPS_CACHE_MAX_BYTES        cache.max-bytes        their bound (default 2 GiB; least recently used go first)
  * DATAOPS_KEYS_FILE              keys.file              properties file of secret keys: name = hex
  * DATAOPS_KEY_&lt;NAME&gt;             (environment only)     one secret key in hex (wins over the keys file)
  * DATAOPS_MASK_LIMIT_&lt;KIND&gt;      mask.limit.&lt;kind&gt;      e.g. 4+4: the most of an id_card, mobile or bank_card a
@@ -47,9 +60,11 @@ import java.util.TreeMap;
  * @param digest the digest of product content (SM3, GB/T 32905, unless configured to SHA-256)
  * @param flinkCluster the Flink engine's session cluster (JobManager REST address), or null for a mini-cluster
  * @param airflow where Airflow's API server is and how to sign in, or null when none is configured
+ * @param landingBucket the landing zone's bucket and prefix ({@code s3://BUCKET[/prefix]}), or null when none
  */
 public record PlatformConfig(Path home, LakehouseConfig lakehouse, ConfiguredKeys keys, KeepLimits keepLimits,
-    io.dataops.core.digest.DigestAlgorithm digest, String flinkCluster, AirflowSettings airflow) {
+    io.dataops.core.digest.DigestAlgorithm digest, String flinkCluster, AirflowSettings airflow,
+    String landingBucket) {
 
   public static final String PROPERTIES_FILE = "dataops.properties";
   private static final String MASK_LIMIT = "mask.limit.";
@@ -74,6 +89,10 @@ public record PlatformConfig(Path home, LakehouseConfig lakehouse, ConfiguredKey
         throw new BadInputException(props + ": do not put the password in this file; set DATAOPS_CATALOG_PASSWORD "
             + "or name a file with catalog.password-file");
       }
+      if (file.containsKey("s3.secret-access-key")) {
+        throw new BadInputException(props + ": do not put the S3 secret access key in this file; set "
+            + "AWS_SECRET_ACCESS_KEY or name a file with s3.secret-access-key-file");
+      }
       if (file.containsKey("airflow.password")) {
         throw new BadInputException(props + ": do not put Airflow's password in this file; set "
             + "DATAOPS_AIRFLOW_PASSWORD or name a file with airflow.password-file");
@@ -95,9 +114,72 @@ public record PlatformConfig(Path home, LakehouseConfig lakehouse, ConfiguredKey
     } catch (IllegalArgumentException e) {
       throw new BadInputException("digest (DATAOPS_DIGEST) is sm3 or sha256, not '" + digest + "'");
     }
-    return new PlatformConfig(home, new LakehouseConfig(uri, user, password, warehouse, Map.of()),
+    LakehouseConfig lakehouse = ObjectStore.isObjectLocation(warehouse)
+        ? LakehouseConfig.onObjectStore(uri, user, password, warehouse, objectStore(env, file))
+        : new LakehouseConfig(uri, user, password, warehouse, Map.of());
+    Map<String, String> cache = new java.util.HashMap<>();
+    String cacheDir = setting(env, file, "DATAOPS_CACHE_DIR", "cache.dir", null);
+    if (cacheDir != null) {
+      Path dir = Path.of(cacheDir).toAbsolutePath().normalize();
+      if (dir.startsWith(home)) {
+        throw new BadInputException("cache.dir (DATAOPS_CACHE_DIR) must not be under the home: it holds copies of "
+            + "data files");
+      }
+      cache.put(ReadThroughCache.DIR, dir.toString());
+    }
+    String cacheMax = setting(env, file, "DATAOPS_CACHE_MAX_BYTES", "cache.max-bytes", null);
+    if (cacheMax != null) {
+      try {
+        cache.put(ReadThroughCache.MAX_BYTES, String.valueOf(Long.parseLong(cacheMax)));
+      } catch (NumberFormatException e) {
+        throw new BadInputException("cache.max-bytes (DATAOPS_CACHE_MAX_BYTES) is a number of bytes, not '"
+            + cacheMax + "'");
+      }
+    }
+    lakehouse = cache.isEmpty() ? lakehouse : lakehouse.with(cache);
+    String landingBucket = setting(env, file, "DATAOPS_LANDING_BUCKET", "landing.bucket",
+        ObjectStore.isObjectLocation(warehouse) ? "s3://" + ObjectStore.bucketOf(warehouse) : null);
+    if (landingBucket != null && !ObjectStore.isObjectLocation(landingBucket)) {
+      throw new BadInputException("landing.bucket (DATAOPS_LANDING_BUCKET) is s3://BUCKET[/prefix], not '"
+          + landingBucket + "'");
+    }
+    if (landingBucket != null) {
+      ObjectStore.bucketOf(landingBucket);
+    }
+    return new PlatformConfig(home, lakehouse,
         ConfiguredKeys.of(home, env, keysFile), keepLimits(env, file, props), algorithm,
-        setting(env, file, "DATAOPS_FLINK_CLUSTER", "flink.cluster", null), airflow(env, file));
+        setting(env, file, "DATAOPS_FLINK_CLUSTER", "flink.cluster", null), airflow(env, file), landingBucket);
+  }
+
+  /**
+   * The S3-compatible server of an {@code s3://} warehouse: the AWS SDK's own environment variables, else the
+   * properties file; the secret from the environment or a file the configuration names, never from the file itself.
+   */
+  private static ObjectStore objectStore(Map<String, String> env, Properties file) {
+    String endpoint = setting(env, file, "AWS_ENDPOINT_URL", "s3.endpoint", null);
+    String region = setting(env, file, "AWS_REGION", "s3.region", null);
+    String pathStyle = setting(env, file, "DATAOPS_S3_PATH_STYLE", "s3.path-style", "true");
+    if (!pathStyle.equals("true") && !pathStyle.equals("false")) {
+      throw new BadInputException("s3.path-style (DATAOPS_S3_PATH_STYLE) is true or false, not '" + pathStyle + "'");
+    }
+    String keyId = setting(env, file, "AWS_ACCESS_KEY_ID", "s3.access-key-id", null);
+    String secret = env.get("AWS_SECRET_ACCESS_KEY");
+    String secretFile = setting(env, file, "DATAOPS_S3_SECRET_FILE", "s3.secret-access-key-file", null);
+    if ((secret == null || secret.isBlank()) && secretFile != null) {
+      try {
+        secret = Files.readString(Path.of(secretFile), StandardCharsets.UTF_8).strip();
+      } catch (IOException e) {
+        throw new BadInputException("cannot read the S3 secret file named by s3.secret-access-key-file");
+      }
+    }
+    java.net.URI uri;
+    try {
+      uri = endpoint == null ? null : java.net.URI.create(endpoint);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("the S3 endpoint (AWS_ENDPOINT_URL or s3.endpoint) is not a URL: " + endpoint);
+    }
+    return new ObjectStore(uri, region, Boolean.parseBoolean(pathStyle), keyId,
+        secret == null || secret.isBlank() ? null : secret);
   }
 
   /** Airflow's API server when airflow.url is set, else null; the password as the catalog's (never in the file). */

@@ -47,6 +47,27 @@ class PlatformConfigTest {
   }
 
   @Test
+  void anS3WarehouseTakesTheAwsSdksVariablesAndNeverShowsTheSecret() throws Exception {
+    Files.writeString(home.resolve("dataops.properties"), "warehouse=s3://lake/warehouse\ns3.region=cn-north-1\n");
+    PlatformConfig c = PlatformConfig.load(home, Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:9000",
+        "AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "very-s3cret"));
+    var store = c.lakehouse().objectStore();
+    assertThat(store.endpoint()).hasToString("http://127.0.0.1:9000");
+    assertThat(store.region()).isEqualTo("cn-north-1");
+    assertThat(store.pathStyle()).isTrue();
+    assertThat(store.secretAccessKey()).isEqualTo("very-s3cret");
+    assertThat(c.lakehouse().extra()).containsEntry("io-impl", "org.apache.iceberg.aws.s3.S3FileIO")
+        .containsEntry("s3.endpoint", "http://127.0.0.1:9000").containsEntry("s3.path-style-access", "true");
+    assertThat(c.toString()).doesNotContain("very-s3cret").contains("(hidden)");
+    assertThat(PlatformConfig.load(home, Map.of()).lakehouse().objectStore().accessKeyId())
+        .as("no key configured: the AWS SDK's own chain").isNull();
+
+    Files.writeString(home.resolve("dataops.properties"), "warehouse=s3://lake/w\ns3.secret-access-key=oops\n");
+    assertThatThrownBy(() -> PlatformConfig.load(home, Map.of())).isInstanceOf(BadInputException.class)
+        .hasMessageContaining("do not put the S3 secret access key in this file").hasMessageNotContaining("oops");
+  }
+
+  @Test
   void aPasswordInThePropertiesFileIsRefused() throws Exception {
     Files.writeString(home.resolve("dataops.properties"), "catalog.password=oops\n");
     assertThatThrownBy(() -> PlatformConfig.load(home, Map.of())).isInstanceOf(BadInputException.class)

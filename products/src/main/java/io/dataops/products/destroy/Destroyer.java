@@ -1,5 +1,6 @@
 package io.dataops.products.destroy;
 
+import io.dataops.lakehouse.storage.ReadThroughCache;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -161,6 +162,9 @@ public final class Destroyer {
     }
     removeArchive(plan);
     onStep.accept("archive-removed");
+    // DuckDB's local copies of an s3:// warehouse's files (the read-through cache) go with the files.
+    ReadThroughCache.forget(lakehouse.io(),
+        plan.removed().stream().map(PlannedFile::location).toList());
     DestructionCertificate.PostCheck check = postCheck(id, plan);
     if (!check.passed()) {
       throw new IllegalStateException("the destruction of " + v.label() + " is not complete: "
@@ -462,6 +466,11 @@ public final class Destroyer {
         .filter(l -> mentionsSnapshot(io, l, plan.snapshotId())).count();
     passed &= record(checks, "no metadata file names snapshot " + plan.snapshotId(), metadataNaming == 0);
 
+    if (lakehouse.config().onObjectStorage()) {
+      passed &= record(checks, "no local copy of a removed file is left in the read-through cache",
+          ReadThroughCache.copiesLeft(io,
+              plan.removed().stream().map(PlannedFile::location).toList()) == 0);
+    }
     List<String> archiveListing = listLocal(Path.of(plan.archive()));
     passed &= record(checks, "the archive copy " + plan.archive() + " is gone", archiveListing.isEmpty()
         && !Files.exists(Path.of(plan.archive())));

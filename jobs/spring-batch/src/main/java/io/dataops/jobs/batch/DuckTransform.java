@@ -64,7 +64,7 @@ final class DuckTransform implements AutoCloseable {
   static void lock(Statement s, RunPlan plan, Path spill) throws SQLException {
     List<String> files = new java.util.ArrayList<>();
     for (var in : plan.inputs()) {
-      files.addAll(PinnedFiles.of(in));
+      files.addAll(PinnedFiles.of(plan, in));
     }
     s.execute("SET allowed_paths = [" + files.stream().map(f -> "'" + f.replace("'", "''") + "'")
         .collect(Collectors.joining(", ")) + "]");
@@ -75,7 +75,7 @@ final class DuckTransform implements AutoCloseable {
 
   /** A view named like the input over its pinned files, or an empty typed table when the snapshot has no files. */
   static String view(RunPlan plan, BoundInput in) {
-    List<String> files = PinnedFiles.of(plan.input(in));
+    List<String> files = PinnedFiles.of(plan, plan.input(in));
     String cols = in.columns().entrySet().stream()
         .map(e -> "CAST(" + quote(e.getKey()) + " AS " + e.getValue().sql() + ") AS " + quote(e.getKey()))
         .collect(Collectors.joining(", "));

@@ -108,7 +108,7 @@ final class LeakCheckTasklet implements Tasklet {
       }
     }
     for (BoundInput in : run.pipeline.inputs()) {
-      List<String> files = in.personal().isEmpty() ? List.of() : PinnedFiles.of(run.plan.input(in));
+      List<String> files = in.personal().isEmpty() ? List.of() : PinnedFiles.of(run.plan, run.plan.input(in));
       if (files.isEmpty()) {
         continue;
       }
@@ -150,7 +150,7 @@ final class LeakCheckTasklet implements Tasklet {
   }
 
   static String list(List<String> files) {
-    return "[" + files.stream().map(f -> "'" + PinnedFiles.localPath(f).replace("'", "''") + "'")
+    return "[" + files.stream().map(f -> "'" + f.replace("'", "''") + "'")
         .collect(Collectors.joining(", ")) + "]";
   }
 }

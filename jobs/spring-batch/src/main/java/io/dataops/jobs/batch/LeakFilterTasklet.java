@@ -58,7 +58,7 @@ final class LeakFilterTasklet implements Tasklet {
       if (in.personal().isEmpty()) {
         continue;
       }
-      List<String> files = PinnedFiles.of(run.plan.input(in));
+      List<String> files = PinnedFiles.of(run.plan, run.plan.input(in));
       if (files.isEmpty()) {
         continue;
       }

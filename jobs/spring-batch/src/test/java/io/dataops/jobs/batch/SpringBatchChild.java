@@ -1,7 +1,6 @@
 package io.dataops.jobs.batch;
 
 import io.dataops.lakehouse.catalog.Lakehouse;
-import io.dataops.lakehouse.catalog.LakehouseConfig;
 import io.dataops.pipelines.definition.PipelineParser;
 import io.dataops.pipelines.definition.PipelineValidator;
 import io.dataops.pipelines.desensitize.TestKeys;
@@ -27,7 +26,7 @@ public final class SpringBatchChild {
     long afterRows = Long.parseLong(args[4]);
     TestKeys keys = new TestKeys().with("default", "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f")
         .with("fpe", "2B7E151628AED2A6ABF7158809CF4F3C");
-    try (Lakehouse lh = Lakehouse.open(LakehouseConfig.embedded(home))) {
+    try (Lakehouse lh = Lakehouse.open(io.dataops.lakehouse.testing.TestStorage.inChild(home))) {
       String url = lh.config().catalogUri();
       var bound = new PipelineValidator(lh, keys).bind(PipelineParser.parse(pipeline), pipeline.getParent());
       SpringBatchExecutor executor = new SpringBatchExecutor(lh, new BatchInfrastructure(url, null, null),

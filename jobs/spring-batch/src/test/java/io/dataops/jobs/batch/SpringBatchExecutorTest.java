@@ -319,11 +319,13 @@ class SpringBatchExecutorTest extends PipelineFixture {
   void aJobKilledWhileWritingResumesAndGivesTheSameProduct() throws Exception {
     Path pipeline = write("profile.yaml", PROFILE);
     Path marker = dir.resolve("marker");
-    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    ProcessBuilder childJvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
         SpringBatchChild.class.getName(),
         dir.resolve("home").toString(), pipeline.toString(), dir.resolve("work").toString(), marker.toString(), "1000")
-        .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+        .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile());
+    childJvm.environment().putAll(io.dataops.lakehouse.testing.TestStorage.childEnvironment(lakehouse.config()));
+    Process child = childJvm.start();
     long deadline = System.nanoTime() + 120_000_000_000L;
     while (!java.nio.file.Files.exists(marker) && child.isAlive() && System.nanoTime() < deadline) {
       Thread.sleep(20);

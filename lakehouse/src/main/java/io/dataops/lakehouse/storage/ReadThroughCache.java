@@ -1,0 +1,180 @@
+package io.dataops.lakehouse.storage;
+
+import io.dataops.core.files.OwnerOnly;
+import io.dataops.core.digest.DigestAlgorithm;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.io.InputFile;
+
+/**
+ * Local copies of object-storage files for readers that take only a local path (DuckDB: its httpfs extension cannot
+ * be installed here). A copy is named by a digest of the object's location and its size, and used only while its size
+ * equals the object's (Iceberg never rewrites a data file in place: a new content is a new name). Copies are written
+ * beside, then renamed, so a concurrent reader never sees half a file. The folder is owner-only (the files hold raw
+ * data) and bounded: before a copy is made, the least recently used copies are removed until it fits, sparing those
+ * used within the last minute (a reader may be about to open them; one that has opened a file keeps reading it).
+ */
+public final class ReadThroughCache {
+  /** Catalog properties (so FileIO's {@code properties()} carry them to every reader of a table). */
+  public static final String DIR = "dataops.cache.dir";
+  public static final String MAX_BYTES = "dataops.cache.max-bytes";
+  public static final long DEFAULT_MAX_BYTES = 2L << 30;
+  private static final long SPARE_MILLIS = 60_000;
+  private static final Map<Path, ReadThroughCache> OPEN = new ConcurrentHashMap<>();
+
+  private final Path dir;
+  private final long maxBytes;
+
+  private ReadThroughCache(Path dir, long maxBytes) {
+    this.dir = dir;
+    this.maxBytes = maxBytes;
+  }
+
+  /** The cache the properties name (one per folder in a JVM): {@link #DIR}, else a folder of the system's temp. */
+  public static ReadThroughCache of(Map<String, String> properties) {
+    String configured = properties.get(DIR);
+    Path dir = configured != null ? Path.of(configured) : Path.of(System.getProperty("java.io.tmpdir"),
+        "dataops-cache-" + System.getProperty("user.name", "user"));
+    long max = Long.parseLong(properties.getOrDefault(MAX_BYTES, String.valueOf(DEFAULT_MAX_BYTES)));
+    return OPEN.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> new ReadThroughCache(d, max));
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  /** A local copy of the object, made now if there is none of its size. */
+  public Path local(FileIO io, String location) {
+    InputFile in = io.newInputFile(location);
+    long size = in.getLength();
+    Path copy = dir.resolve(name(location, size));
+    try {
+      OwnerOnly.directories(dir);
+      if (Files.isRegularFile(copy) && Files.size(copy) == size) {
+        Files.setLastModifiedTime(copy, FileTime.fromMillis(System.currentTimeMillis()));
+        return copy;
+      }
+      makeRoom(size);
+      Path part = dir.resolve(copy.getFileName() + "." + UUID.randomUUID() + ".part");
+      try (InputStream stream = in.newStream()) {
+        OwnerOnly.copy(stream, part);
+      }
+      if (Files.size(part) != size) {
+        Files.deleteIfExists(part);
+        throw new IllegalStateException("the copy of " + location + " has " + Files.size(part) + " bytes, the object "
+            + size + ": it changed while read");
+      }
+      Files.move(part, copy, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      return copy;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot copy " + location + " into the local cache " + dir, e);
+    }
+  }
+
+  /**
+   * Removes the local copies of these locations from the cache {@code io}'s properties name (a destroyed version's
+   * files leave no copy behind); nothing for local locations, which are never copied.
+   */
+  public static int forget(FileIO io, List<String> locations) {
+    List<String> objects = locations.stream().filter(ObjectStore::isObjectLocation).toList();
+    return objects.isEmpty() ? 0 : of(io.properties()).forget(objects);
+  }
+
+  /** How many of these locations still have a local copy (the destruction post-check asks for none). */
+  public static long copiesLeft(FileIO io, List<String> locations) {
+    List<String> objects = locations.stream().filter(ObjectStore::isObjectLocation).toList();
+    if (objects.isEmpty()) {
+      return 0;
+    }
+    ReadThroughCache cache = of(io.properties());
+    return cache.copies().stream().filter(c -> objects.stream()
+        .anyMatch(l -> c.path().getFileName().toString().startsWith(digest(l) + "-"))).count();
+  }
+
+  /** Removes the copies of these locations (a destroyed version's files must leave no copy behind). */
+  public int forget(List<String> locations) {
+    int removed = 0;
+    for (String location : locations) {
+      String prefix = digest(location) + "-";
+      try (DirectoryStream<Path> all = Files.newDirectoryStream(dir, prefix + "*")) {
+        for (Path p : all) {
+          removed += Files.deleteIfExists(p) ? 1 : 0;
+        }
+      } catch (NoSuchFileException none) {
+        return removed;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return removed;
+  }
+
+  /** The bytes the copies hold now. */
+  public long bytes() {
+    return copies().stream().mapToLong(Copy::size).sum();
+  }
+
+  private synchronized void makeRoom(long incoming) throws IOException {
+    List<Copy> copies = copies();
+    long total = copies.stream().mapToLong(Copy::size).sum();
+    long spareAfter = System.currentTimeMillis() - SPARE_MILLIS;
+    copies.sort(Comparator.comparingLong(Copy::lastUsed));
+    for (Copy c : copies) {
+      if (total + incoming <= maxBytes) {
+        break;
+      }
+      if (c.lastUsed() < spareAfter) { // also a '.part' left by a process that died while copying
+        if (Files.deleteIfExists(c.path())) {
+          total -= c.size();
+        }
+      }
+    }
+  }
+
+  private record Copy(Path path, long size, long lastUsed) {}
+
+  private List<Copy> copies() {
+    List<Copy> out = new ArrayList<>();
+    try (DirectoryStream<Path> all = Files.newDirectoryStream(dir)) {
+      for (Path p : all) {
+        try {
+          out.add(new Copy(p, Files.size(p), Files.getLastModifiedTime(p).toMillis()));
+        } catch (NoSuchFileException gone) {
+          // removed by another process meanwhile
+        }
+      }
+    } catch (NoSuchFileException none) {
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  private static String name(String location, long size) {
+    int dot = location.lastIndexOf('.');
+    String ext = dot > location.lastIndexOf('/') ? location.substring(dot) : "";
+    return digest(location) + "-" + size + ext;
+  }
+
+  private static String digest(String location) {
+    return HexFormat.of().formatHex(DigestAlgorithm.SHA256.newDigest()
+        .digest(location.getBytes(StandardCharsets.UTF_8))).substring(0, 32);
+  }
+}

@@ -1,0 +1,123 @@
+package io.dataops.lakehouse.landing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dataops.core.BadInputException;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.catalog.TableNames;
+import io.dataops.lakehouse.contract.ContractParser;
+import io.dataops.lakehouse.contract.FeedContract;
+import io.dataops.lakehouse.contract.FeedFormat;
+import io.dataops.lakehouse.sample.GenerateRequest;
+import io.dataops.lakehouse.sample.GenerateResult;
+import io.dataops.lakehouse.sample.SampleDataset;
+import io.dataops.lakehouse.sample.SampleGenerator;
+import io.dataops.lakehouse.testing.S3Server;
+import io.dataops.lakehouse.testing.Tables;
+import io.minio.GetObjectArgs;
+import io.minio.MinioClient;
+import io.minio.UploadObjectArgs;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A landing zone in a bucket of S3Proxy: a department puts its feeds with the MinIO SDK, the platform lands each once
+ * through Iceberg's S3FileIO (CSV, JSON Lines, Parquet and xlsx read as streams from the bucket) and moves it to
+ * landed/ or rejected/ with a reason object beside it.
+ */
+class LandingZoneTest {
+  @TempDir Path dir;
+
+  private static MinioClient department() {
+    return MinioClient.builder().endpoint(S3Server.endpoint().toString())
+        .credentials(S3Server.ACCESS_KEY, S3Server.SECRET_KEY).region("us-east-1").build();
+  }
+
+  private GenerateResult generate(FeedFormat format, String name, double defects, long seed) {
+    return SampleGenerator.generate(new GenerateRequest(SampleDataset.CITIZENS, 1_500, dir.resolve(name), format,
+        StandardCharsets.UTF_8, defects, seed, 0, 1_500, 100, false));
+  }
+
+  private static void put(MinioClient minio, String bucket, String key, Path file) throws Exception {
+    minio.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(key).filename(file.toString()).build());
+  }
+
+  /** What a platform run over the zone does, contract by dataset (the platform's own loop adds quality and feedback). */
+  private static Map<String, String> landAll(Lakehouse lh, LandingZone zone, FeedContract contract) {
+    Map<String, String> outcome = new LinkedHashMap<>();
+    for (LandingZone.Waiting w : zone.waiting()) {
+      if (!w.wellPlaced()) {
+        outcome.put(w.name(), zone.rejected(w, "not under landing/<department>/<dataset>/"));
+        continue;
+      }
+      try {
+        LandingResult r = new Landing(lh, 2, ProgressListener.NONE).land(new LandingRequest(w.department(),
+            w.dataset(), zone.feed(w), contract.withFormat(FeedFormat.fromFileName(w.name()), StandardCharsets.UTF_8), null));
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("table", r.table());
+        result.put("snapshotId", r.snapshotId());
+        result.put("duplicateOf", r.duplicateOf());
+        result.put("rowsRead", r.rowsRead());
+        outcome.put(w.name(), zone.landed(w, result));
+      } catch (BadInputException refused) {
+        outcome.put(w.name(), zone.rejected(w, refused.getMessage()));
+      }
+    }
+    return outcome;
+  }
+
+  @Test
+  void everyObjectIsLandedOnceAndMovedWithItsReason() throws Exception {
+    String bucket = S3Server.newBucket("zone");
+    MinioClient minio = department();
+    GenerateResult csv = generate(FeedFormat.CSV, "a.csv", 0.05, 1);
+    GenerateResult parquet = generate(FeedFormat.PARQUET, "b.parquet", 0, 2);
+    GenerateResult xlsx = generate(FeedFormat.XLSX, "c.xlsx", 0, 3);
+    GenerateResult jsonl = generate(FeedFormat.JSONL, "d.jsonl", 0, 4);
+    String prefix = "landing/public-security/citizens/";
+    put(minio, bucket, prefix + "a.csv", Path.of(csv.file()));
+    put(minio, bucket, prefix + "again.csv", Path.of(csv.file())); // the same content under another name
+    put(minio, bucket, prefix + "b.parquet", Path.of(parquet.file()));
+    put(minio, bucket, prefix + "c.xlsx", Path.of(xlsx.file()));
+    put(minio, bucket, prefix + "d.jsonl", Path.of(jsonl.file()));
+    Path empty = Files.writeString(dir.resolve("e.csv"), "");
+    put(minio, bucket, prefix + "e.csv", empty);
+    put(minio, bucket, "landing/stray.csv", Path.of(csv.file()));
+
+    FeedContract contract = ContractParser.parse(SampleGenerator.contractPathFor(Path.of(csv.file())));
+    try (Lakehouse lh = Lakehouse.open(S3Server.lakehouse(dir.resolve("home"), bucket))) {
+      LandingZone zone = new LandingZone(lh.io(), "s3://" + bucket);
+      Map<String, String> moved = landAll(lh, zone, contract);
+      assertThat(moved).containsEntry("a.csv", "s3://" + bucket + "/landed/public-security/citizens/a.csv")
+          .containsEntry("again.csv", "s3://" + bucket + "/landed/public-security/citizens/again.csv")
+          .containsEntry("e.csv", "s3://" + bucket + "/rejected/public-security/citizens/e.csv")
+          .containsEntry("stray.csv", "s3://" + bucket + "/rejected/stray.csv");
+      long expectedRows = 4 * 1_500 - csv.expectedQuarantined();
+      assertThat(Tables.rows(lh.load(TableNames.ods("public-security", "citizens")))).hasSize((int) expectedRows);
+      assertThat(lh.load(TableNames.ods("public-security", "citizens")).snapshots()).as("four feeds, once each")
+          .hasSize(4);
+      assertThat(zone.waiting()).isEmpty();
+      assertThat(landAll(lh, zone, contract)).as("nothing left to land").isEmpty();
+    }
+    assertThat(S3Server.keys(bucket, "landing/")).isEmpty();
+    String again = read(minio, bucket, "landed/public-security/citizens/again.csv.result.json");
+    assertThat(again).contains("\"duplicateOf\" : ").doesNotContain("\"duplicateOf\" : null");
+    assertThat(read(minio, bucket, "rejected/public-security/citizens/e.csv.result.json"))
+        .contains("e.csv is empty (0 bytes): there is nothing to land");
+    assertThat(read(minio, bucket, "landed/public-security/citizens/c.xlsx")).as("the object itself was moved")
+        .isNotEmpty();
+    assertThat(S3Server.keys(bucket, "")).filteredOn(k -> k.startsWith("landed/") || k.startsWith("rejected/"))
+        .hasSize(2 * 7);
+  }
+
+  private static String read(MinioClient minio, String bucket, String key) throws Exception {
+    try (var in = minio.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}

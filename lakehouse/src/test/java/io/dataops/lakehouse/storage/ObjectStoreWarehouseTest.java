@@ -1,0 +1,81 @@
+package io.dataops.lakehouse.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dataops.core.BadInputException;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.catalog.LakehouseConfig;
+import io.dataops.lakehouse.catalog.TableNames;
+import io.dataops.lakehouse.contract.ContractParser;
+import io.dataops.lakehouse.contract.FeedFormat;
+import io.dataops.lakehouse.landing.Landing;
+import io.dataops.lakehouse.landing.LandingRequest;
+import io.dataops.lakehouse.landing.LandingResult;
+import io.dataops.lakehouse.sample.GenerateRequest;
+import io.dataops.lakehouse.sample.GenerateResult;
+import io.dataops.lakehouse.sample.SampleDataset;
+import io.dataops.lakehouse.sample.SampleGenerator;
+import io.dataops.lakehouse.testing.S3Server;
+import io.dataops.lakehouse.testing.Tables;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.iceberg.Table;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The warehouse in a bucket: Iceberg's S3FileIO over real HTTP to S3Proxy, the catalog still embedded. */
+class ObjectStoreWarehouseTest {
+  @TempDir Path dir;
+
+  @Test
+  void aFeedLandsIntoABucketAndNoDataFileIsWrittenUnderTheHome() throws Exception {
+    String bucket = S3Server.newBucket("warehouse");
+    Path home = dir.resolve("home");
+    GenerateResult g = SampleGenerator.generate(new GenerateRequest(SampleDataset.CITIZENS, 2_000,
+        dir.resolve("feed/citizens.csv"), FeedFormat.CSV, StandardCharsets.UTF_8, 0.05, 5, 0, 2_000, 100, false));
+    Path file = Path.of(g.file());
+    try (Lakehouse lh = Lakehouse.open(S3Server.lakehouse(home, bucket))) {
+      assertThat(lh.io().getClass().getName()).isEqualTo(ObjectStore.S3FILEIO);
+      LandingRequest request = new LandingRequest("public-security", "citizens", file,
+          ContractParser.parse(SampleGenerator.contractPathFor(file)), null);
+      LandingResult r = new Landing(lh).land(request);
+      assertThat(r.rowsRead()).isEqualTo(2_000);
+      assertThat(r.rowsQuarantined()).isEqualTo(g.expectedQuarantined());
+      Table ods = lh.load(TableNames.ods("public-security", "citizens"));
+      assertThat(ods.location()).startsWith("s3://" + bucket + "/warehouse/ods/");
+      assertThat(Tables.rows(ods)).hasSize((int) r.rowsLanded());
+      // The same file again is recognized (its digest), also with the warehouse on S3.
+      assertThat(new Landing(lh).land(request).duplicateOf()).isEqualTo(r.snapshotId());
+    }
+    List<String> keys = S3Server.keys(bucket, "warehouse/");
+    assertThat(keys).anyMatch(k -> k.startsWith("warehouse/ods/public_security__citizens/data/") && k.endsWith(".parquet"));
+    assertThat(keys).anyMatch(k -> k.startsWith("warehouse/quarantine/") && k.endsWith(".parquet"));
+    assertThat(keys).anyMatch(k -> k.endsWith(".metadata.json"));
+    try (Stream<Path> under = Files.walk(home)) {
+      assertThat(under.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
+          .allMatch(n -> n.startsWith("catalog.db"));
+    }
+  }
+
+  @Test
+  void theSecretIsNeverPrinted() {
+    LakehouseConfig config = S3Server.lakehouse(dir, "some-bucket");
+    assertThat(config.toString()).doesNotContain(S3Server.SECRET_KEY).contains("(hidden)")
+        .contains("s3://some-bucket/warehouse");
+  }
+
+  @Test
+  void badSettingsAreRefusedInOneLine() {
+    assertThatThrownBy(() -> new ObjectStore(URI.create("ftp://x"), null, true, null, null))
+        .isInstanceOf(BadInputException.class).hasMessageContaining("http://HOST:PORT");
+    assertThatThrownBy(() -> new ObjectStore(null, null, true, "key", null))
+        .isInstanceOf(BadInputException.class).hasMessageContaining("AWS_SECRET_ACCESS_KEY");
+    assertThatThrownBy(() -> ObjectStore.bucketOf("s3:///warehouse"))
+        .isInstanceOf(BadInputException.class).hasMessageContaining("names no bucket");
+  }
+}

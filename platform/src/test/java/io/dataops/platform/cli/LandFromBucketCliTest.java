@@ -1,0 +1,115 @@
+package io.dataops.platform.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dataops.lakehouse.testing.S3Server;
+import io.dataops.platform.Main;
+import io.minio.MinioClient;
+import io.minio.UploadObjectArgs;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code dataops land --from-bucket} with the warehouse and the landing zone in a bucket of S3Proxy, configured as
+ * production is (the AWS SDK's environment variables): a department puts objects with the MinIO SDK; each is landed
+ * once and moved to landed/ or rejected/ with its reason; another department's objects stay where they are.
+ */
+class LandFromBucketCliTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path dir;
+  String bucket;
+  Map<String, String> env;
+
+  @BeforeEach
+  void productionStorage() {
+    bucket = S3Server.newBucket("intake");
+    env = Map.of("DATAOPS_WAREHOUSE", "s3://" + bucket + "/warehouse",
+        "AWS_ENDPOINT_URL", S3Server.endpoint().toString(),
+        "AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3Server.SECRET_KEY,
+        "DATAOPS_CACHE_DIR", dir.resolve("cache").toString());
+    TestCast.enroll(dir.resolve("home"));
+  }
+
+  record Run(int exit, String out, String err) {
+    JsonNode json() throws Exception {
+      return JSON.readTree(out);
+    }
+  }
+
+  Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--home", dir.resolve("home").toString(), "--as", TestCast.PUBLIC_SECURITY));
+    int exit = Main.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), env);
+    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void theDepartmentsObjectsLandOnceAndAreMovedWithTheirReasons() throws Exception {
+    Path feed = dir.resolve("feeds/citizens.csv");
+    Run gen = run("generate", "--dataset", "citizens", "--rows", "300", "--out", feed.toString(), "--defect-rate",
+        "0.05");
+    assertThat(gen.exit()).as(gen.err()).isZero();
+    Run registered = run("contract", "register", "--department", "public-security", "--dataset", "citizens", "--file",
+        dir.resolve("feeds/citizens.csv.contract.yaml").toString());
+    assertThat(registered.exit()).as(registered.err()).isZero();
+
+    MinioClient minio = MinioClient.builder().endpoint(S3Server.endpoint().toString())
+        .credentials(S3Server.ACCESS_KEY, S3Server.SECRET_KEY).region("us-east-1").build();
+    String prefix = "landing/public-security/citizens/";
+    for (String key : List.of(prefix + "monday.csv", prefix + "monday-again.csv", "landing/tax/payers/t.csv")) {
+      minio.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(key).filename(feed.toString()).build());
+    }
+    Path garbage = Files.writeString(dir.resolve("broken.xlsx"), "not,a\nworkbook\n");
+    minio.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(prefix + "broken.xlsx")
+        .filename(garbage.toString()).build());
+
+    Run landed = run("land", "--department", "public-security", "--from-bucket", "--json");
+    assertThat(landed.exit()).as(landed.err()).isZero();
+    JsonNode json = landed.json();
+    assertThat(json.get("zone").asText()).isEqualTo("s3://" + bucket);
+    assertThat(json.get("landed")).hasSize(2);
+    JsonNode first = json.get("landed").get(1); // key order: monday-again.csv, monday.csv
+    assertThat(json.get("landed").get(0).get("object").asText()).endsWith("monday-again.csv");
+    assertThat(json.get("landed").get(0).get("snapshotId").isNull()).isFalse();
+    assertThat(first.get("duplicateOf").asLong()).as("the same content lands once")
+        .isEqualTo(json.get("landed").get(0).get("snapshotId").asLong());
+    assertThat(first.get("rowsRead").asLong()).isZero();
+    assertThat(json.get("landed").get(0).get("rowsRead").asLong()).isEqualTo(300);
+    assertThat(json.get("rejected")).singleElement().satisfies(r -> {
+      assertThat(r.get("object").asText()).endsWith("broken.xlsx");
+      assertThat(r.get("reason").asText()).contains("the contract promises csv but the file name says xlsx");
+      assertThat(r.get("movedTo").asText()).isEqualTo("s3://" + bucket + "/rejected/public-security/citizens/broken.xlsx");
+    });
+
+    assertThat(S3Server.keys(bucket, "landing/")).containsExactly("landing/tax/payers/t.csv");
+    assertThat(S3Server.keys(bucket, "landed/")).containsExactly(
+        "landed/public-security/citizens/monday-again.csv", "landed/public-security/citizens/monday-again.csv.result.json",
+        "landed/public-security/citizens/monday.csv", "landed/public-security/citizens/monday.csv.result.json");
+    assertThat(S3Server.keys(bucket, "rejected/")).hasSize(2);
+    assertThat(S3Server.keys(bucket, "warehouse/ods/public_security__citizens/data/")).isNotEmpty();
+    try (Stream<Path> under = Files.walk(dir.resolve("home"))) {
+      assertThat(under.map(Path::toString)).as("no data file under the home").noneMatch(p -> p.endsWith(".parquet"));
+    }
+
+    Run again = run("land", "--department", "public-security", "--from-bucket", "--json");
+    assertThat(again.exit()).as(again.err()).isZero();
+    assertThat(again.json().get("landed")).isEmpty();
+    assertThat(run("land", "--department", "tax", "--from-bucket").exit()).as("another department's objects")
+        .isNotZero();
+  }
+}

@@ -1,0 +1,64 @@
+package io.dataops.products;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dataops.lakehouse.catalog.LakehouseConfig;
+import io.dataops.lakehouse.storage.ObjectStore;
+import io.dataops.lakehouse.storage.ReadThroughCache;
+import io.dataops.lakehouse.testing.S3Server;
+import io.dataops.lakehouse.testing.TestStorage;
+import io.dataops.lakehouse.testing.Tables;
+import io.dataops.products.destroy.Destroyer;
+import io.dataops.products.lifecycle.Lifecycle;
+import io.dataops.products.registry.VersionFile;
+import io.dataops.products.registry.VersionState;
+import io.dataops.products.seal.Sealer;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Destruction with the product table in a bucket (S3Proxy, Iceberg's S3FileIO): no object of the destroyed version is
+ * left in the bucket, nor a local copy of one in DuckDB's read-through cache, and the newer version still reads.
+ */
+class DestroyOnS3Test extends ProductFixture {
+  @Override
+  protected LakehouseConfig lakehouseConfig(Path home) {
+    return TestStorage.onS3(home);
+  }
+
+  @Test
+  void aSealedVersionLeavesNoObjectInTheBucketAndNoLocalCopy() throws Exception {
+    Lifecycle lifecycle = new Lifecycle(lakehouse, registry, audit);
+    publish(false, dataFile(1, 30));
+    for (int v = 1; v <= 2; v++) {
+      if (v == 2) {
+        publish(false, dataFile(100, 140));
+      }
+      lifecycle.submit(PRODUCT, v, OPERATOR);
+      lifecycle.approve(PRODUCT, v, AUTHORITY, null);
+      lifecycle.publish(PRODUCT, v, OPERATOR, Lifecycle.PUBLIC_INTEREST, null, "open licence");
+    }
+    new Sealer(lakehouse, registry, audit, archiveRoot()).seal(PRODUCT, 1, AUTHORITY);
+    List<String> v1Files = registry.files(PRODUCT, 1).stream().map(VersionFile::location).toList();
+    assertThat(v1Files).isNotEmpty().allMatch(ObjectStore::isObjectLocation);
+    // A reader (DuckDB, through the cache) read v1 before: its local copy must go too.
+    ReadThroughCache.of(lakehouse.io().properties()).local(lakehouse.io(), v1Files.get(0));
+    assertThat(ReadThroughCache.copiesLeft(lakehouse.io(), v1Files)).isEqualTo(1);
+
+    Destroyer.Result r = new Destroyer(lakehouse, registry, audit, archiveRoot(), certificates())
+        .destroy(PRODUCT, 1, AUTHORITY);
+
+    assertThat(version(1).state()).isEqualTo(VersionState.DESTROYED);
+    assertThat(r.certificate().postCheck().passed()).isTrue();
+    assertThat(r.certificate().postCheck().checks())
+        .contains("no local copy of a removed file is left in the read-through cache: passed");
+    String bucket = ObjectStore.bucketOf(lakehouse.config().warehouse());
+    List<String> keys = S3Server.keys(bucket, "");
+    for (String f : v1Files) {
+      assertThat(keys).doesNotContain(ObjectStore.keyOf(f));
+    }
+    assertThat(ReadThroughCache.copiesLeft(lakehouse.io(), v1Files)).isZero();
+    assertThat(Tables.rows(table())).as("v2 still reads all its rows").hasSize(41);
+  }
+}

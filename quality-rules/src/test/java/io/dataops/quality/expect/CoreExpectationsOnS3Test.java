@@ -1,0 +1,13 @@
+package io.dataops.quality.expect;
+
+import io.dataops.lakehouse.catalog.LakehouseConfig;
+import io.dataops.lakehouse.testing.TestStorage;
+import java.nio.file.Path;
+
+/** Every case of {@link CoreExpectationsTest} with the table in a bucket (S3Proxy, Iceberg's S3FileIO). */
+class CoreExpectationsOnS3Test extends CoreExpectationsTest {
+  @Override
+  protected LakehouseConfig lakehouseConfig(Path home) {
+    return TestStorage.onS3(home);
+  }
+}
