@@ -42,10 +42,15 @@ public final class LatticeSearch {
   private final Settings settings;
   private final int n;
   private final int[] heights;
-  /** Per column, per value code, per level: the cell's loss. */
-  private final double[][] cellLoss;
-  /** Per column and level: the column's loss if no record were suppressed (times records). */
-  private final double[][] columnLoss;
+  /**
+   * Per column, per value code, per level: the cell's loss times the column's {@link #denominator} (the values its
+   * generalized value covers − 1; the top: all). Integers, so that sums do not depend on the order tuples were
+   * counted in: parallel parts merge in any order, and both engines must choose the same node.
+   */
+  private final long[][] cellLoss;
+  private final long[] denominator;
+  /** Per column and level: the column's loss if no record were suppressed, times records and the denominator. */
+  private final long[][] columnLoss;
   private final long records;
   private final long people;
 
@@ -54,8 +59,9 @@ public final class LatticeSearch {
     this.settings = settings;
     this.n = counts.columns();
     this.heights = counts.heights();
-    this.cellLoss = new double[n][];
-    this.columnLoss = new double[n][];
+    this.cellLoss = new long[n][];
+    this.denominator = new long[n];
+    this.columnLoss = new long[n][];
     long r = 0;
     for (int t = 0; t < counts.tuples(); t++) {
       r += counts.weight(t);
@@ -63,8 +69,9 @@ public final class LatticeSearch {
     this.records = r;
     this.people = settings.people() ? distinctPeople() : 0;
     for (int c = 0; c < n; c++) {
+      denominator[c] = Math.max(1, counts.values(c) - 1);
       cellLoss[c] = cellLoss(c);
-      columnLoss[c] = new double[heights[c]];
+      columnLoss[c] = new long[heights[c]];
       for (int t = 0; t < counts.tuples(); t++) {
         int code = counts.code(t, c);
         for (int j = 0; j < heights[c]; j++) {
@@ -83,10 +90,10 @@ public final class LatticeSearch {
   }
 
   /** (values the generalized value covers − 1) / (distinct values − 1), per code and level; 1 at the top. */
-  private double[] cellLoss(int c) {
+  private long[] cellLoss(int c) {
     int values = counts.values(c);
     int h = heights[c];
-    double[] out = new double[values * h];
+    long[] out = new long[values * h];
     for (int j = 0; j < h; j++) {
       LongIntMap covers = new LongIntMap();
       for (int v = 0; v < values; v++) {
@@ -94,9 +101,7 @@ public final class LatticeSearch {
         covers.put(g, Math.max(0, covers.get(g)) + 1);
       }
       for (int v = 0; v < values; v++) {
-        double loss = j == h - 1 ? 1 : values <= 1 ? 0 : (covers.get(counts.levelHash(c, v, j)) - 1)
-            / (double) (values - 1);
-        out[v * h + j] = loss;
+        out[v * h + j] = j == h - 1 ? denominator[c] : values <= 1 ? 0 : covers.get(counts.levelHash(c, v, j)) - 1;
       }
     }
     return out;
@@ -218,7 +223,7 @@ public final class LatticeSearch {
     }
     double sum = 0;
     for (int c = 0; c < n; c++) {
-      sum += columnLoss[c][node[c]];
+      sum += (double) columnLoss[c][node[c]] / denominator[c];
     }
     return sum / ((double) records * n);
   }
@@ -293,17 +298,17 @@ public final class LatticeSearch {
     long suppressed = 0;
     long classesSuppressed = 0;
     long smallest = Long.MAX_VALUE;
-    double discern = 0;
+    long discern = 0;
     for (int k = 0; k < cl.count; k++) {
       if (cl.kept[k]) {
         smallest = Math.min(smallest, cl.size[k]);
-        discern += (double) cl.weight[k] * cl.weight[k];
+        discern += cl.weight[k] * cl.weight[k];
       } else {
         suppressed += cl.weight[k];
         classesSuppressed++;
       }
     }
-    discern += (double) suppressed * records;
+    discern += suppressed * records;
     long peopleSuppressed = 0;
     if (settings.people()) {
       LongSet gone = new LongSet();
@@ -314,22 +319,22 @@ public final class LatticeSearch {
       }
       peopleSuppressed = gone.size();
     }
-    double[] loss = new double[n];
+    long[] loss = new long[n];
     for (int t = 0; t < counts.tuples(); t++) {
       boolean kept = cl.kept[cl.classOf[t]];
       long w = counts.weight(t);
       for (int c = 0; c < n; c++) {
-        loss[c] += w * (kept ? cellLoss[c][counts.code(t, c) * heights[c] + node[c]] : 1);
+        loss[c] += w * (kept ? cellLoss[c][counts.code(t, c) * heights[c] + node[c]] : denominator[c]);
       }
     }
     List<Double> byColumn = new ArrayList<>();
     double total = 0;
     for (int c = 0; c < n; c++) {
-      double x = records == 0 ? 0 : loss[c] / records;
+      double x = records == 0 ? 0 : (double) loss[c] / denominator[c] / records;
       byColumn.add(x);
-      total += loss[c];
+      total += x;
     }
-    double overall = records == 0 ? 0 : total / ((double) records * n);
+    double overall = total / n;
     long all = settings.people() ? people : records;
     long gone = settings.people() ? peopleSuppressed : suppressed;
     boolean meets = all == 0 || gone <= settings.suppressionLimit() * all + EPSILON;

@@ -26,7 +26,7 @@ public record Node(
     long smallestClass,
     double loss,
     List<Double> lossByColumn,
-    double discernibility) {
+    long discernibility) {
 
   /** The share the suppression limit is about: of people when they are counted, else of records. */
   public double suppressedShare() {
