@@ -13,7 +13,8 @@ import java.util.List;
  *
  * <p>Pruning (bottom-up with predictive tagging, as ARX's algorithms use monotonicity): meeting the model is monotone
  * — generalizing only merges classes, so a node above one that meets it meets it too, and a node below one that fails
- * fails — so a node below a failed one is tagged failed without being counted. The loss with suppression is not
+ * fails — so a node below a failed one is tagged failed without being counted, and so is a node where one column
+ * alone, at its level, leaves more than the limit in groups below k (its classes lie within those groups). The loss with suppression is not
  * monotone (generalizing can keep records that were suppressed), so instead nodes are visited in the order of a lower
  * bound of their loss (the loss if nothing were suppressed, which only grows with the levels and is at most the
  * loss), and the search stops once that bound exceeds the best loss found; a node above one that suppresses nothing
@@ -53,6 +54,12 @@ public final class LatticeSearch {
   private final long[][] columnLoss;
   private final long records;
   private final long people;
+  /**
+   * Per column and level: the records (people, with a person key) that the column alone at that level places in
+   * groups below k. A node's classes lie within these groups, so it suppresses at least the most of these over its
+   * columns: a node whose bound exceeds the limit fails without being counted.
+   */
+  private final long[][] marginalSuppressed;
 
   public LatticeSearch(LatticeCounts counts, Settings settings) {
     this.counts = counts;
@@ -68,7 +75,9 @@ public final class LatticeSearch {
     }
     this.records = r;
     this.people = settings.people() ? distinctPeople() : 0;
+    this.marginalSuppressed = new long[n][];
     for (int c = 0; c < n; c++) {
+      marginalSuppressed[c] = marginalSuppressed(c);
       denominator[c] = Math.max(1, counts.values(c) - 1);
       cellLoss[c] = cellLoss(c);
       columnLoss[c] = new long[heights[c]];
@@ -87,6 +96,51 @@ public final class LatticeSearch {
       seen.add(counts.person(t));
     }
     return seen.size();
+  }
+
+  private long[] marginalSuppressed(int c) {
+    long[] out = new long[heights[c]];
+    for (int j = 0; j < heights[c]; j++) {
+      LongPairIndex groups = new LongPairIndex();
+      int[] groupOf = new int[counts.tuples()];
+      for (int t = 0; t < counts.tuples(); t++) {
+        groupOf[t] = groups.indexOf(counts.levelHash(c, counts.code(t, c), j), 0);
+      }
+      long[] size = new long[groups.size()];
+      LongPairIndex seen = settings.people() ? new LongPairIndex() : null;
+      for (int t = 0; t < counts.tuples(); t++) {
+        if (seen == null) {
+          size[groupOf[t]] += counts.weight(t);
+        } else if (seen.add(groupOf[t], counts.person(t))) {
+          size[groupOf[t]]++;
+        }
+      }
+      LongSet gone = settings.people() ? new LongSet() : null;
+      for (int t = 0; t < counts.tuples(); t++) {
+        if (size[groupOf[t]] < settings.k()) {
+          if (gone == null) {
+            out[j] += counts.weight(t);
+          } else {
+            gone.add(counts.person(t));
+          }
+        }
+      }
+      if (gone != null) {
+        out[j] = gone.size();
+      }
+    }
+    return out;
+  }
+
+  /** True when some column alone already suppresses more than the limit at the node's level. */
+  private boolean failsAlone(int[] node) {
+    long all = settings.people() ? people : records;
+    for (int c = 0; c < n; c++) {
+      if (marginalSuppressed[c][node[c]] > settings.suppressionLimit() * all + EPSILON) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** (values the generalized value covers − 1) / (distinct values − 1), per code and level; 1 at the top. */
@@ -128,8 +182,8 @@ public final class LatticeSearch {
         break;
       }
       int[] node = nodes.get(i);
-      if (failed.stream().anyMatch(f -> below(node, f))) {
-        continue; // tagged: a node above it fails
+      if (failsAlone(node) || failed.stream().anyMatch(f -> below(node, f))) {
+        continue; // a column alone suppresses too much, or tagged: a node above it fails
       }
       if (complete.stream().anyMatch(z -> below(z, node))) {
         continue; // above a node that suppresses nothing: suppresses nothing either, and loses at least as much
