@@ -101,13 +101,13 @@ public final class LatticeSearch {
   private long[] marginalSuppressed(int c) {
     long[] out = new long[heights[c]];
     for (int j = 0; j < heights[c]; j++) {
-      LongPairIndex groups = new LongPairIndex();
+      LongPairIndex groups = new LongPairIndex(Math.min(counts.tuples(), counts.values(c)));
       int[] groupOf = new int[counts.tuples()];
       for (int t = 0; t < counts.tuples(); t++) {
         groupOf[t] = groups.indexOf(counts.levelHash(c, counts.code(t, c), j), 0);
       }
       long[] size = new long[groups.size()];
-      LongPairIndex seen = settings.people() ? new LongPairIndex() : null;
+      LongPairIndex seen = settings.people() ? new LongPairIndex(counts.tuples()) : null;
       for (int t = 0; t < counts.tuples(); t++) {
         if (seen == null) {
           size[groupOf[t]] += counts.weight(t);
@@ -311,7 +311,7 @@ public final class LatticeSearch {
     Classes(int[] node) {
       int tuples = counts.tuples();
       classOf = new int[tuples];
-      LongPairIndex index = new LongPairIndex();
+      LongPairIndex index = new LongPairIndex(tuples);
       for (int t = 0; t < tuples; t++) {
         long k1 = 0x243f6a8885a308d3L;
         long k2 = 0x13198a2e03707344L;
@@ -326,8 +326,8 @@ public final class LatticeSearch {
       weight = new long[count];
       long[] people = new long[count];
       long[] distinct = new long[count];
-      LongPairIndex personSeen = settings.people() ? new LongPairIndex() : null;
-      LongPairIndex sensitiveSeen = settings.l() > 1 ? new LongPairIndex() : null;
+      LongPairIndex personSeen = settings.people() ? new LongPairIndex(tuples) : null;
+      LongPairIndex sensitiveSeen = settings.l() > 1 ? new LongPairIndex(tuples) : null;
       for (int t = 0; t < tuples; t++) {
         int k = classOf[t];
         weight[k] += counts.weight(t);

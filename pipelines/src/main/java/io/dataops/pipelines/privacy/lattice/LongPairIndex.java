@@ -4,9 +4,20 @@ import java.util.Arrays;
 
 /** Numbers distinct pairs of longs 0, 1, 2, ... in the order first seen (open addressing, flat arrays). */
 final class LongPairIndex {
-  private long[] pairs = new long[128];
-  private int[] index = new int[128];
+  private long[] pairs;
+  private int[] index;
   private int size;
+
+  LongPairIndex() {
+    this(64);
+  }
+
+  /** Sized for {@code expected} pairs: no rehashing up to them (a node's classes are at most its tuples). */
+  LongPairIndex(int expected) {
+    int slots = Integer.highestOneBit(Math.max(64, expected) * 2 - 1) * 2;
+    pairs = new long[2 * Math.max(64, expected)];
+    index = new int[slots];
+  }
 
   /** The pair's number, a new one if it was not seen. */
   int indexOf(long a, long b) {
