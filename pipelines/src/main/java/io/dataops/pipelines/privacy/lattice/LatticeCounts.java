@@ -16,7 +16,8 @@ import java.util.List;
  * codes through their hashes, so merging is associative and commutative.
  *
  * <p>Memory: about {@code 4 * columns + 40} bytes per distinct tuple and {@code 8 * height + 24} per distinct value;
- * beyond the budget the run is refused with the count (the budget is the privacy memory setting).
+ * beyond the budget (the larger of the privacy memory setting and a quarter of the heap) the run is refused with the
+ * count.
  */
 public final class LatticeCounts {
   static final int MAGIC = 0x44634c43; // "DcLC"
@@ -41,7 +42,10 @@ public final class LatticeCounts {
       columns[c] = new ColumnCodes(heights[c]);
     }
     this.tuples = new TupleTable(heights.length);
-    this.maxTuples = Math.max(1 << 16, memoryBudget / (4L * heights.length + 40));
+    // The tuples are the whole bottom of the lattice, not a cache that could spill: they may use the larger of the
+    // privacy memory setting and a quarter of the heap (the launcher's -Xmx, DATAOPS_HEAP), the rest is the search's.
+    this.maxTuples = Math.max(1 << 16, Math.max(memoryBudget, Runtime.getRuntime().maxMemory() / 4)
+        / (4L * heights.length + 40));
   }
 
   /** The hash the search and the second pass give a quasi-identifier's text (null: a hash of its own). */
@@ -77,8 +81,8 @@ public final class LatticeCounts {
   private void add(int[] codes, long person, long sensitive, long weight) {
     if (tuples.add(codes, person, sensitive, weight) && tuples.size() > maxTuples) {
       throw new IllegalStateException("the quasi-identifiers form more than " + maxTuples + " distinct combinations, "
-          + "more than the privacy memory setting holds for the generalization search: raise it, or coarsen the "
-          + "quasi-identifiers' policies");
+          + "more than the generalization search may hold (a quarter of the heap, or the privacy memory setting): give the "
+          + "process more heap (DATAOPS_HEAP), or coarsen the quasi-identifiers' policies");
     }
   }
 
