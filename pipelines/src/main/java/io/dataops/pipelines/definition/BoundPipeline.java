@@ -76,7 +76,14 @@ public record BoundPipeline(
    * a personal value or a column is computed from one (with why), less those the operator exempted (with the reason).
    */
   public record Privacy(int k, Integer l, String sensitive, String weightColumn, List<String> declared,
-      Map<String, String> added, Map<String, String> exempted) {
+      Map<String, String> added, Map<String, String> exempted, Optimization optimization) {
+
+    /** Without the generalization search: small classes are suppressed, nothing is generalized. */
+    public Privacy(int k, Integer l, String sensitive, String weightColumn, List<String> declared,
+        Map<String, String> added, Map<String, String> exempted) {
+      this(k, l, sensitive, weightColumn, declared, added, exempted, null);
+    }
+
     public List<String> quasiIdentifiers() {
       java.util.List<String> all = new java.util.ArrayList<>(declared);
       added.keySet().forEach(c -> {
@@ -85,6 +92,23 @@ public record BoundPipeline(
         }
       });
       return List.copyOf(all);
+    }
+
+    /** The person column when classes count people ({@code personKey}), else null. */
+    public String personKey() {
+      return optimization == null ? null : optimization.personKey();
+    }
+  }
+
+  /**
+   * The generalization search of {@code privacy.optimize}: the suppression limit, the column whose distinct values
+   * are the people classes count (null: rows), and each quasi-identifier's hierarchy in
+   * {@link Privacy#quasiIdentifiers} order.
+   */
+  public record Optimization(double suppressionLimit, String personKey,
+      List<io.dataops.pipelines.privacy.lattice.Hierarchy> hierarchies) implements java.io.Serializable {
+    public Optimization {
+      hierarchies = List.copyOf(hierarchies);
     }
   }
 

@@ -56,8 +56,19 @@ public record PipelineDefinition(
    * @param exempt columns the operator states are no quasi-identifiers although a policy keeps part of a personal
    *     value, each with the reason (recorded with every version, shown as a warning)
    */
+  /**
+   * @param optimize search the generalization lattice for the least information loss that meets k (and l) within
+   *     {@code suppressionLimit}, instead of only suppressing small classes
+   * @param suppressionLimit the largest share of records (of people, with {@code personKey}) the search may suppress
+   * @param personKey the column that says whose record a row is: classes count distinct people, not rows
+   * @param hierarchies declared generalization hierarchies by column (the others are derived from the policy)
+   */
   public record PrivacySpec(List<String> quasiIdentifiers, int k, Integer l, String sensitive, String weightColumn,
-      Map<String, String> exempt, int line) {}
+      Map<String, String> exempt, int line, boolean optimize, double suppressionLimit, String personKey,
+      Map<String, io.dataops.pipelines.privacy.lattice.Hierarchies.Spec> hierarchies) {
+    /** The suppression limit when the file gives none: ARX's customary 5%. */
+    public static final double DEFAULT_SUPPRESSION_LIMIT = 0.05;
+  }
 
   /** The suite the product must pass before it is committed; {@code path} is relative to the pipeline file. */
   public record QualitySpec(String suite, int line) {}

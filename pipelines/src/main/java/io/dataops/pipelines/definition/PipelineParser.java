@@ -72,7 +72,9 @@ public final class PipelineParser {
       "policy", "privacy", "product", "quality", "asOf", "mode");
   private static final Set<String> INPUT = Set.of("table", "as", "columns", "filter", "snapshot");
   private static final Set<String> PRIVACY = Set.of("quasiIdentifiers", "k", "l", "sensitive", "countColumn",
-      "exempt");
+      "exempt", "optimize", "suppressionLimit", "personKey", "hierarchies");
+  private static final Set<String> HIERARCHY_WORDS = Set.of("region", "date", "top");
+  private static final Set<String> HIERARCHY_KINDS = Set.of("bands", "prefix", "tree");
   private static final Set<String> QUALITY = Set.of("suite");
   static final Set<String> SIMPLE_POLICIES = Set.of("keep", "remove", "suppress");
   static final Map<String, Set<String>> POLICY_ARGS = Map.of(
@@ -372,8 +374,123 @@ public final class PipelineParser {
         }
       }
     }
+    boolean optimize = false;
+    if (f.containsKey("optimize")) {
+      Node o = f.get("optimize").getValueNode();
+      String v = nodes.scalar(o, "optimize");
+      if (!v.equals("true") && !v.equals("false")) {
+        throw fail(line(o), "optimize is true (search the generalization that loses least) or false");
+      }
+      optimize = v.equals("true");
+    }
+    double limit = PrivacySpec.DEFAULT_SUPPRESSION_LIMIT;
+    if (f.containsKey("suppressionLimit")) {
+      Node s = f.get("suppressionLimit").getValueNode();
+      limit = share(nodes.scalar(s, "suppressionLimit"), line(s));
+      if (!optimize) {
+        throw fail(line(s), "suppressionLimit applies to the generalization search: set optimize: true");
+      }
+    }
+    String personKey = f.containsKey("personKey") ? nodes.scalar(f.get("personKey").getValueNode(), "personKey")
+        : null;
+    Map<String, io.dataops.pipelines.privacy.lattice.Hierarchies.Spec> hierarchies = new LinkedHashMap<>();
+    if (f.containsKey("hierarchies")) {
+      Node h = f.get("hierarchies").getValueNode();
+      if (!(h instanceof MappingNode hm)) {
+        throw fail(line(h), "'hierarchies' maps a quasi-identifier to its hierarchy: region, date, top, "
+            + "{bands: [...]}, {prefix: [...]} or {tree: {...}}");
+      }
+      if (!optimize) {
+        throw fail(line(h), "hierarchies are used by the generalization search: set optimize: true");
+      }
+      for (NodeTuple t : hm.getValue()) {
+        String column = nodes.scalar(t.getKeyNode(), "hierarchy column");
+        if (hierarchies.put(column, hierarchy(column, t.getValueNode())) != null) {
+          throw fail(line(t.getKeyNode()), "hierarchies: '" + column + "' is named twice");
+        }
+      }
+    }
     return new PrivacySpec(List.copyOf(qi), k, l, sensitive, weight, java.util.Collections.unmodifiableMap(exempt),
-        line(m));
+        line(m), optimize, limit, personKey, java.util.Collections.unmodifiableMap(hierarchies));
+  }
+
+  /** A share written as 0.05 or 5%, between 0 and 1 (0 allowed: suppress nothing). */
+  private double share(String text, int line) {
+    String t = text.strip();
+    double v;
+    try {
+      v = t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1).strip()) / 100 : Double.parseDouble(t);
+    } catch (NumberFormatException e) {
+      throw fail(line, "suppressionLimit is a share like 0.05 or 5%, not '" + text + "'");
+    }
+    if (!(v >= 0 && v < 1)) {
+      throw fail(line, "suppressionLimit is a share from 0 up to (not including) 1, not '" + text + "'");
+    }
+    return v;
+  }
+
+  /** One declared hierarchy, checked for its shape here (its fit to the column is checked when binding). */
+  private io.dataops.pipelines.privacy.lattice.Hierarchies.Spec hierarchy(String column, Node n) {
+    String expected = "a hierarchy is region, date, top, {bands: [widths]}, {prefix: [lengths]} or "
+        + "{tree: {group: [values]}}";
+    if (n instanceof ScalarNode) {
+      String word = nodes.scalar(n, "hierarchy");
+      if (!HIERARCHY_WORDS.contains(word)) {
+        throw fail(line(n), "hierarchy of '" + column + "': unknown '" + word + "'; " + expected);
+      }
+      return new io.dataops.pipelines.privacy.lattice.Hierarchies.Spec(column, word, null, line(n));
+    }
+    if (!(n instanceof MappingNode m) || m.getValue().size() != 1) {
+      throw fail(line(n), "hierarchy of '" + column + "': " + expected);
+    }
+    NodeTuple t = m.getValue().get(0);
+    String kind = nodes.scalar(t.getKeyNode(), "hierarchy");
+    if (!HIERARCHY_KINDS.contains(kind)) {
+      throw fail(line(t.getKeyNode()), "hierarchy of '" + column + "': unknown '" + kind + "'; " + expected);
+    }
+    Node v = t.getValueNode();
+    if (kind.equals("tree")) {
+      if (!(v instanceof MappingNode)) {
+        throw fail(line(v), "hierarchy of '" + column + "': a tree maps groups to subgroups or to lists of values");
+      }
+      Object tree = value(v);
+      try {
+        io.dataops.pipelines.privacy.lattice.TreeHierarchy.parse((Map<?, ?>) tree);
+      } catch (IllegalArgumentException | ClassCastException e) {
+        throw fail(line(v), "hierarchy of '" + column + "': " + e.getMessage());
+      }
+      return new io.dataops.pipelines.privacy.lattice.Hierarchies.Spec(column, kind, tree, line(v));
+    }
+    List<String> items = nodes.stringList(v, kind);
+    if (items.isEmpty()) {
+      throw fail(line(v), "hierarchy of '" + column + "': " + kind + " lists at least one "
+          + (kind.equals("bands") ? "width" : "length"));
+    }
+    List<Object> numbers = new ArrayList<>();
+    java.math.BigDecimal previous = null;
+    for (String item : items) {
+      java.math.BigDecimal x;
+      try {
+        x = new java.math.BigDecimal(item.strip());
+      } catch (NumberFormatException e) {
+        throw fail(line(v), "hierarchy of '" + column + "': '" + item + "' is not a number");
+      }
+      if (x.signum() <= 0 || kind.equals("prefix") && x.stripTrailingZeros().scale() > 0) {
+        throw fail(line(v), "hierarchy of '" + column + "': " + kind + " are positive"
+            + (kind.equals("prefix") ? " whole numbers" : " numbers") + ", not " + item);
+      }
+      if (previous != null && (kind.equals("bands") ? x.compareTo(previous) <= 0
+          || x.remainder(previous).signum() != 0 : x.compareTo(previous) >= 0)) {
+        throw fail(line(v), "hierarchy of '" + column + "': " + (kind.equals("bands")
+            ? "each band width must be a larger multiple of the one before, so that bands nest (" + item + " after "
+                + previous.toPlainString() + ")"
+            : "prefix lengths must shrink from level to level (" + item + " after " + previous.toPlainString()
+                + ")"));
+      }
+      previous = x;
+      numbers.add(x.toPlainString());
+    }
+    return new io.dataops.pipelines.privacy.lattice.Hierarchies.Spec(column, kind, List.copyOf(numbers), line(v));
   }
 
   /** A list, or one value standing for a list of one. */

@@ -16,6 +16,8 @@ import io.dataops.pipelines.desensitize.Keep;
 import io.dataops.pipelines.desensitize.KeyRing;
 import io.dataops.pipelines.desensitize.PolicyException;
 import io.dataops.pipelines.detect.PersonalDataDetector;
+import io.dataops.pipelines.privacy.lattice.Hierarchies;
+import io.dataops.pipelines.privacy.lattice.Hierarchy;
 import io.dataops.pipelines.model.ValueType;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -173,6 +175,9 @@ public final class PipelineValidator {
       BoundPipeline.Privacy privacy = privacy(d, columns, analysis, warnings);
       if (d.incremental()) {
         checkIncremental(d, analysis);
+      }
+      if (privacy != null && privacy.optimization() != null) {
+        columns = generalizedColumns(columns, privacy);
       }
       Path suite = null;
       if (d.quality() != null) {
@@ -429,7 +434,65 @@ public final class PipelineValidator {
       warnings.add(e.getKey() + " is not counted as a quasi-identifier although " + why + " (the operator's reason: "
           + e.getValue() + ")");
     }
+    BoundPipeline.Privacy bound = new BoundPipeline.Privacy(p.k(), p.l(), p.sensitive(), p.weightColumn(),
+        p.quasiIdentifiers(), added, exempted);
+    if (p.personKey() != null) {
+      BoundColumn person = byName.get(p.personKey());
+      if (person == null || !person.inProduct()) {
+        throw new PipelineException(src, p.line(), "personKey '" + p.personKey() + "' is not a column of the product "
+            + "(keep the person's pseudonym in it, or leave personKey out to count rows)");
+      }
+      if (p.weightColumn() != null) {
+        throw new PipelineException(src, p.line(), "personKey and countColumn exclude each other: an aggregate's "
+            + "count column already counts the people behind each row");
+      }
+    }
+    for (Hierarchies.Spec h : p.hierarchies().values()) {
+      if (!bound.quasiIdentifiers().contains(h.column())) {
+        throw new PipelineException(src, h.line(), "hierarchy for '" + h.column() + "', which is not a "
+            + "quasi-identifier (they are " + String.join(", ", bound.quasiIdentifiers()) + ")");
+      }
+    }
+    if (!p.optimize()) {
+      return bound;
+    }
+    if (d.incremental()) {
+      throw new PipelineException(src, d.modeLine(), "privacy.optimize searches the generalization of the whole "
+          + "product, which an incremental run does not see: use mode full");
+    }
+    List<Hierarchy> hierarchies = new ArrayList<>();
+    for (String q : bound.quasiIdentifiers()) {
+      BoundColumn c = byName.get(q);
+      Hierarchies.Spec spec = p.hierarchies().get(q);
+      String kind = c.policy().kind();
+      if (kind.equals("encrypt") || kind.equals("pseudonymize") || kind.equals("suppress")) {
+        throw new PipelineException(src, spec != null ? spec.line() : p.line(), "quasi-identifier '" + q + "' has policy "
+            + kind + ": the generalization search coarsens values, which a "
+            + (kind.equals("suppress") ? "blanked column" : "per-person ciphertext or pseudonym") + " does not allow; "
+            + "give it a mask or generalize policy, or leave optimize out");
+      }
+      try {
+        hierarchies.add(Hierarchies.of(spec, c.policy(), c.sqlType().type()));
+      } catch (IllegalArgumentException | PolicyException e) {
+        throw new PipelineException(src, spec != null ? spec.line() : p.line(), "hierarchy of '" + q + "': "
+            + e.getMessage());
+      }
+    }
     return new BoundPipeline.Privacy(p.k(), p.l(), p.sensitive(), p.weightColumn(), p.quasiIdentifiers(), added,
-        exempted);
+        exempted, new BoundPipeline.Optimization(p.suppressionLimit(), p.personKey(), hierarchies));
+  }
+
+  /**
+   * Quasi-identifiers the search may generalize are text in the product whatever their policy gives (a year, a
+   * bucket): the chosen level is only known when the run has counted the classes, the table's schema before.
+   */
+  private static List<BoundColumn> generalizedColumns(List<BoundColumn> columns, BoundPipeline.Privacy privacy) {
+    List<BoundColumn> out = new ArrayList<>();
+    for (BoundColumn c : columns) {
+      out.add(!privacy.quasiIdentifiers().contains(c.name()) || c.outputType().type() == ValueType.STRING ? c
+          : new BoundColumn(c.name(), c.sqlType(), c.policy(), ColumnType.of(ValueType.STRING), c.lineage(),
+              c.personalSources(), c.derivedFromPersonal(), c.line()));
+    }
+    return out;
   }
 }

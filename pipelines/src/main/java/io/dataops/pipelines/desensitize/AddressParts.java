@@ -7,7 +7,7 @@ import java.util.Set;
  * municipalities), prefecture (市, 自治州, 地区, 盟), county (区, 县, 旗, county-level 市) and township (街道, 镇,
  * 乡, 苏木). Levels may be missing (an address that starts at the district is common in local registers).
  */
-final class AddressParts {
+public final class AddressParts {
   private AddressParts() {}
 
   private static final Set<String> MUNICIPALITIES = Set.of("北京市", "上海市", "天津市", "重庆市");
@@ -22,7 +22,7 @@ final class AddressParts {
    * The end (exclusive, a char index) of the address down to {@code level}; when that level is missing, the end of
    * the deepest level above it that is present; 0 when no level is recognised.
    */
-  static int endOf(String address, Mask.AddressLevel level) {
+  public static int endOf(String address, Mask.AddressLevel level) {
     int pos = 0;
     int end = 0;
     // Province.

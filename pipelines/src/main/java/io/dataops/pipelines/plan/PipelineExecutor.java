@@ -20,6 +20,15 @@ public interface PipelineExecutor {
    */
   PipelineRunResult run(RunPlan plan, RunControl control);
 
+  /**
+   * The privacy check's first pass and verdict over the plan's inputs, writing nothing: the report a run would give
+   * (with the generalization search: the chosen node, the frontier, the loss and the risks). For a full run's plan.
+   */
+  default io.dataops.pipelines.privacy.PrivacyReport privacy(RunPlan plan) {
+    throw new io.dataops.core.BadInputException("the " + engine() + " engine cannot preview the privacy check: use "
+        + "--engine spring-batch");
+  }
+
   /** Makes an engine's executor from the platform's environment. Registered in META-INF/services. */
   interface Factory {
     String engine();

@@ -217,8 +217,8 @@ public final class RunPlan {
     if (p == null) {
       return null;
     }
-    return new AnonymityCheck(p.k(), p.l(), p.sensitive(), p.weightColumn(), p.quasiIdentifiers(), p.added(), spillDir,
-        memoryBudget);
+    return new AnonymityCheck(p.k(), p.l(), p.sensitive(), p.weightColumn(), p.quasiIdentifiers(), p.added(),
+        p.optimization(), spillDir, memoryBudget);
   }
 
   /** How many raw personal values the leak filter will hold: the inputs' rows times their personal columns. */

@@ -1,6 +1,11 @@
 package io.dataops.pipelines.privacy;
 
 import io.dataops.core.files.OwnerOnly;
+import io.dataops.pipelines.definition.BoundPipeline;
+import io.dataops.pipelines.model.ValueType;
+import io.dataops.pipelines.privacy.lattice.LatticeCounts;
+import io.dataops.pipelines.privacy.lattice.LatticeSearch;
+import io.dataops.pipelines.privacy.lattice.Node;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -33,9 +38,20 @@ public final class AnonymityCheck implements AutoCloseable {
   private final ClassCounts.Basis basis;
   private boolean counted;
   private boolean ended;
+  private final BoundPipeline.Optimization optimization;
+  private LatticeCounts lattice;
 
   public AnonymityCheck(int k, Integer l, String sensitive, String weightColumn, List<String> quasiIdentifiers,
       Map<String, String> added, Path spillDir, long memoryBudget) {
+    this(k, l, sensitive, weightColumn, quasiIdentifiers, added, null, spillDir, memoryBudget);
+  }
+
+  /**
+   * @param optimization the generalization search's settings (null: suppression only): the first pass counts the
+   *     lattice's bottom instead of classes, and the verdict applies the least-loss node that meets k (and l)
+   */
+  public AnonymityCheck(int k, Integer l, String sensitive, String weightColumn, List<String> quasiIdentifiers,
+      Map<String, String> added, BoundPipeline.Optimization optimization, Path spillDir, long memoryBudget) {
     if (k < 1) {
       throw new IllegalArgumentException("k is at least 1");
     }
@@ -49,14 +65,40 @@ public final class AnonymityCheck implements AutoCloseable {
     this.spillDir = spillDir;
     this.memoryBudget = memoryBudget;
     this.basis = new ClassCounts.Basis(this.l, this.quasiIdentifiers, sensitive, weightColumn);
+    this.optimization = optimization;
+    if (optimization != null) {
+      if (optimization.hierarchies().size() != this.quasiIdentifiers.size()) {
+        throw new IllegalArgumentException("one hierarchy per quasi-identifier");
+      }
+      this.lattice = new LatticeCounts(optimization.hierarchies(), memoryBudget);
+    }
   }
 
   /** One output row: its quasi-identifier values in {@link #quasiIdentifiers} order. */
   public void add(Object[] qi, Object sensitiveValue, long weight) {
+    add(qi, sensitiveValue, weight, null);
+  }
+
+  /**
+   * One output row, with its person (the person key's value: classes count distinct people when the search has a
+   * person key; ignored otherwise).
+   */
+  public void add(Object[] qi, Object sensitiveValue, long weight, Object person) {
     if (ended) {
       throw new IllegalStateException("the first pass has ended: no row can be added");
     }
     counted = true;
+    if (lattice != null) {
+      String[] texts = new String[qi.length];
+      for (int i = 0; i < qi.length; i++) {
+        texts[i] = ValueType.text(qi[i]);
+      }
+      long p = optimization.personKey() == null ? 0 : LatticeCounts.hash(key, ValueType.text(person)) | 1;
+      long s = l > 1 && sensitiveValue != null ? LatticeCounts.hash(sensitiveKey, ValueType.text(sensitiveValue)) | 1
+          : 0;
+      lattice.add(texts, p, s, weight);
+      return;
+    }
     Hash128 h = classOf(key, qi);
     long s = 0;
     boolean hasSensitive = l > 1 && sensitiveValue != null;
@@ -90,6 +132,11 @@ public final class AnonymityCheck implements AutoCloseable {
       throw new IllegalStateException("the first pass has ended already");
     }
     ended = true;
+    if (lattice != null) {
+      ClassCounts counts = ClassCounts.ofLattice(basis, lattice, spillDir, memoryBudget);
+      lattice = null;
+      return counts;
+    }
     ClassCounts counts = new ClassCounts(basis, spillDir, memoryBudget);
     counter.handOver(counts);
     return counts;
@@ -112,6 +159,14 @@ public final class AnonymityCheck implements AutoCloseable {
   }
 
   private Verdict verdict(ClassCounts counts) {
+    if ((optimization != null) != (counts.lattice() != null)) {
+      throw new IllegalArgumentException("class counts " + (optimization != null ? "without" : "with")
+          + " the generalization search cannot be finished by a check " + (optimization != null ? "with" : "without")
+          + " it");
+    }
+    if (counts.lattice() != null) {
+      return optimized(counts.lattice());
+    }
     long recordsIn = 0;
     long recordsOut = 0;
     long classes = 0;
@@ -142,9 +197,74 @@ public final class AnonymityCheck implements AutoCloseable {
     }
   }
 
+  /** The verdict of the least-loss node: its classes' suppression, its levels and the report of both. */
+  private Verdict optimized(LatticeCounts bottom) {
+    boolean people = optimization.personKey() != null;
+    LatticeSearch search = new LatticeSearch(bottom, new LatticeSearch.Settings(k, l, optimization.suppressionLimit(),
+        people));
+    LatticeSearch.Result result = search.search();
+    Node chosen = result.chosen();
+    int[] node = chosen.levels().stream().mapToInt(Integer::intValue).toArray();
+    long keptClasses = chosen.classes() - chosen.classesSuppressed();
+    boolean holdKept = keptClasses <= chosen.classesSuppressed();
+    long[] pairs = search.classHashes(node, holdKept);
+    LongPairs listed = new LongPairs();
+    for (int i = 0; i < pairs.length; i += 2) {
+      listed.add(pairs[i], pairs[i + 1]);
+    }
+    long recordsOut = chosen.records() - chosen.recordsSuppressed();
+    long peopleOut = chosen.people() - chosen.peopleSuppressed();
+    long sized = people ? peopleOut : recordsOut;
+    long smallest = chosen.smallestClass();
+    double avg = sized == 0 ? 0 : (double) keptClasses / sized;
+    Generalization g = new Generalization(Generalization.LOSS_METRIC, people ? "people" : "records",
+        optimization.suppressionLimit(), chosen.meets(), byColumn(chosen.levels()), levelNames(node), chosen.loss(),
+        byColumn(chosen.lossByColumn()), chosen.discernibility(), chosen.people(), chosen.peopleSuppressed(),
+        cellsByLevel(chosen, node), result.frontier().stream().filter(f -> !f.levels().equals(chosen.levels()))
+            .limit(8).map(f -> new Generalization.Alternative(byColumn(f.levels()), f.loss(), f.suppressedShare()))
+            .toList(), result.nodes(), result.evaluated(), avg);
+    PrivacyReport report = new PrivacyReport(k, l > 0 ? l : null, sensitive, weightColumn, quasiIdentifiers, added,
+        chosen.records(), recordsOut, chosen.recordsSuppressed(), chosen.classes(), chosen.classesSuppressed(),
+        recordsOut == 0 ? 0 : smallest, recordsOut == 0 || smallest == 0 ? 0 : 1.0 / smallest, avg, 0, g);
+    return new Verdict(listed, holdKept, report, node);
+  }
+
+  private <T> Map<String, T> byColumn(List<T> values) {
+    Map<String, T> out = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < quasiIdentifiers.size(); i++) {
+      out.put(quasiIdentifiers.get(i), values.get(i));
+    }
+    return out;
+  }
+
+  private Map<String, String> levelNames(int[] node) {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < node.length; i++) {
+      out.put(quasiIdentifiers.get(i), optimization.hierarchies().get(i).levelName(node[i]));
+    }
+    return out;
+  }
+
+  /** The share of quasi-identifier cells at each level, suppressed records' cells apart. */
+  private static Map<String, Double> cellsByLevel(Node chosen, int[] node) {
+    Map<String, Double> out = new java.util.TreeMap<>();
+    if (chosen.records() == 0) {
+      return out;
+    }
+    double kept = (double) (chosen.records() - chosen.recordsSuppressed()) / chosen.records() / node.length;
+    for (int level : node) {
+      out.merge("level " + level, kept, Double::sum);
+    }
+    if (chosen.recordsSuppressed() > 0) {
+      out.put("suppressed", (double) chosen.recordsSuppressed() / chosen.records());
+    }
+    return out;
+  }
+
   @Override
   public void close() {
     counter.close();
+    lattice = null;
   }
 
   /** The per-row decision of the second pass. Thread-safe. */
@@ -152,18 +272,53 @@ public final class AnonymityCheck implements AutoCloseable {
     private final LongPairs classes;
     private final boolean listsKept;
     private final PrivacyReport report;
+    /** The generalization chosen: a level per quasi-identifier (null: none, suppression only). */
+    private final int[] levels;
     private final ThreadLocal<ValueKey> keys = ThreadLocal.withInitial(ValueKey::new);
+    private final ThreadLocal<ValueKey> valueKeys = ThreadLocal.withInitial(ValueKey::new);
 
     Verdict(LongPairs classes, boolean listsKept, PrivacyReport report) {
+      this(classes, listsKept, report, null);
+    }
+
+    Verdict(LongPairs classes, boolean listsKept, PrivacyReport report, int[] levels) {
       this.classes = classes;
       this.listsKept = listsKept;
       this.report = report;
+      this.levels = levels == null ? null : levels.clone();
       classes.seal();
     }
 
+    /** Whether a product row's class (its quasi-identifiers, generalized when a node was chosen) is suppressed. */
     public boolean suppressed(Object[] qi) {
-      Hash128 h = classOf(keys.get(), qi);
+      Hash128 h;
+      if (levels != null) {
+        // the search's class identity: the hash of each generalized value's hash
+        ValueKey key = keys.get();
+        ValueKey value = valueKeys.get();
+        key.reset();
+        for (Object v : qi) {
+          key.add(LatticeCounts.hash(value, ValueType.text(v)));
+        }
+        h = key.hash();
+      } else {
+        h = classOf(keys.get(), qi);
+      }
       return classes.contains(h.h1, h.h2) != listsKept;
+    }
+
+    /**
+     * The product row as published: its quasi-identifiers generalized to the chosen node (when one was), or null when
+     * its class is suppressed. What both engines' write passes call for every row.
+     */
+    public Object[] publish(io.dataops.pipelines.run.RowPolicies policies, Object[] product) {
+      Object[] out = levels == null ? product : policies.generalize(product, levels);
+      return suppressed(policies.quasiIdentifiers(out)) ? null : out;
+    }
+
+    /** The chosen level of each quasi-identifier, or null without the generalization search. */
+    public int[] levels() {
+      return levels == null ? null : levels.clone();
     }
 
     public PrivacyReport report() {
@@ -194,6 +349,12 @@ public final class AnonymityCheck implements AutoCloseable {
       for (int i = 0; i < 2 * classes.n; i++) {
         out.writeLong(classes.a[i]);
       }
+      out.writeInt(levels == null ? -1 : levels.length);
+      if (levels != null) {
+        for (int level : levels) {
+          out.writeInt(level);
+        }
+      }
       out.flush();
     }
 
@@ -213,7 +374,12 @@ public final class AnonymityCheck implements AutoCloseable {
       for (int i = in.readInt(); i > 0; i--) {
         pairs.add(in.readLong(), in.readLong());
       }
-      return new Verdict(pairs, listsKept, report);
+      int n = in.readInt();
+      int[] levels = n < 0 ? null : new int[n];
+      for (int i = 0; i < n; i++) {
+        levels[i] = in.readInt();
+      }
+      return new Verdict(pairs, listsKept, report, levels);
     }
   }
 

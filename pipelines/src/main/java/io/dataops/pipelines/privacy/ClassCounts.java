@@ -35,6 +35,8 @@ import java.util.PriorityQueue;
 public final class ClassCounts implements AutoCloseable {
   static final int MAGIC = 0x44634353; // "DcCS"
   static final int VERSION = 1;
+  /** The written form of the generalization search's counts (the lattice's bottom). */
+  static final int VERSION_LATTICE = 2;
   /** Past this many scratch files a merge rewrites them as one, so that reading keeps few files open. */
   private static final int MAX_FILES = 64;
 
@@ -74,6 +76,8 @@ public final class ClassCounts implements AutoCloseable {
   private int inMemory;
   private final List<Path> files = new ArrayList<>();
   private long spilledBytes;
+  /** With the generalization search: the lattice's bottom instead of classes (classes depend on the node chosen). */
+  private io.dataops.pipelines.privacy.lattice.LatticeCounts lattice;
 
   ClassCounts(Basis basis, Path spillDir, long memoryBudget) {
     this.basis = basis;
@@ -84,6 +88,19 @@ public final class ClassCounts implements AutoCloseable {
 
   Basis basis() {
     return basis;
+  }
+
+  /** Counts of the lattice's bottom, for the generalization search. */
+  static ClassCounts ofLattice(Basis basis, io.dataops.pipelines.privacy.lattice.LatticeCounts lattice, Path spillDir,
+      long memoryBudget) {
+    ClassCounts c = new ClassCounts(basis, spillDir, memoryBudget);
+    c.lattice = lattice;
+    return c;
+  }
+
+  /** The lattice's bottom when these counts are for the generalization search, else null. */
+  io.dataops.pipelines.privacy.lattice.LatticeCounts lattice() {
+    return lattice;
   }
 
   /** l as the check was given it (0 without l-diversity). */
@@ -121,6 +138,15 @@ public final class ClassCounts implements AutoCloseable {
     if (!basis.equals(other.basis)) {
       throw new IllegalArgumentException("class counts over " + other.basis + " cannot be merged into class counts "
           + "over " + basis + ": every part must count with the same privacy settings");
+    }
+    if ((lattice == null) != (other.lattice == null)) {
+      throw new IllegalArgumentException("class counts of the generalization search cannot be merged with class "
+          + "counts of suppression only: every part must count with the same privacy settings");
+    }
+    if (lattice != null) {
+      lattice.merge(other.lattice);
+      other.lattice = null;
+      return this;
     }
     files.addAll(other.files);
     other.files.clear();
@@ -196,7 +222,7 @@ public final class ClassCounts implements AutoCloseable {
   public void writeTo(OutputStream stream) throws IOException {
     DataOutputStream out = new DataOutputStream(new BufferedOutputStream(stream, 1 << 16));
     out.writeInt(MAGIC);
-    out.writeByte(VERSION);
+    out.writeByte(lattice != null ? VERSION_LATTICE : VERSION);
     out.writeInt(basis.l());
     out.writeInt(basis.quasiIdentifiers().size());
     for (String q : basis.quasiIdentifiers()) {
@@ -204,6 +230,11 @@ public final class ClassCounts implements AutoCloseable {
     }
     writeOptional(out, basis.sensitive());
     writeOptional(out, basis.weightColumn());
+    if (lattice != null) {
+      lattice.writeTo(out);
+      out.flush();
+      return;
+    }
     int slots = basis.slots();
     try (Cursor c = cursor()) {
       while (c.next()) {
@@ -243,9 +274,9 @@ public final class ClassCounts implements AutoCloseable {
         throw new IOException("not a class-count state (unknown header)");
       }
       int version = in.readUnsignedByte();
-      if (version != VERSION) {
+      if (version != VERSION && version != VERSION_LATTICE) {
         throw new IOException("a class-count state of format version " + version + "; this build reads version "
-            + VERSION);
+            + VERSION + " (and " + VERSION_LATTICE + ", the generalization search's)");
       }
       int l = in.readInt();
       int qis = in.readInt();
@@ -257,6 +288,10 @@ public final class ClassCounts implements AutoCloseable {
         qi.add(in.readUTF());
       }
       Basis basis = new Basis(l, qi, readOptional(in), readOptional(in));
+      if (version == VERSION_LATTICE) {
+        return ofLattice(basis, io.dataops.pipelines.privacy.lattice.LatticeCounts.readFrom(in, memoryBudget),
+            spillDir, memoryBudget);
+      }
       ClassCounts state = new ClassCounts(basis, spillDir, memoryBudget);
       try {
         state.readClasses(in);
@@ -376,6 +411,7 @@ public final class ClassCounts implements AutoCloseable {
 
   @Override
   public void close() {
+    lattice = null;
     deleteFiles();
     memory.clear();
     inMemory = 0;

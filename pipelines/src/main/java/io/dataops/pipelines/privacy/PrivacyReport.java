@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * What the privacy check found and did. Records are weighted (by the product's count column when it is an aggregate,
  * else one per row). Risks are prosecutor risks over the records kept: the highest is 1 / the smallest class, the
- * average is classes / records.
+ * average is classes / records. With the generalization search ({@code generalization} not null) classes are formed
+ * after the chosen generalization and, with a person key, sized by their distinct people.
  *
  * @param quasiIdentifiers the columns the classes were formed on: those declared plus {@code added}
  * @param added columns that became quasi-identifiers because their policy keeps part of a personal value, with why
@@ -26,7 +27,16 @@ public record PrivacyReport(
     long smallestClass,
     double maxRisk,
     double avgRisk,
-    long spilledBytes) {
+    long spilledBytes,
+    Generalization generalization) {
+
+  /** A report of suppression only (no generalization search). */
+  public PrivacyReport(int k, Integer l, String sensitive, String weightColumn, List<String> quasiIdentifiers,
+      Map<String, String> added, long recordsIn, long recordsOut, long recordsSuppressed, long classes,
+      long classesSuppressed, long smallestClass, double maxRisk, double avgRisk, long spilledBytes) {
+    this(k, l, sensitive, weightColumn, quasiIdentifiers, added, recordsIn, recordsOut, recordsSuppressed, classes,
+        classesSuppressed, smallestClass, maxRisk, avgRisk, spilledBytes, null);
+  }
 
   /** True when every kept class has at least k records (always, after suppression) and some records are kept. */
   public boolean satisfied() {

@@ -25,8 +25,8 @@ import java.util.TreeMap;
  * <p>Why a description and not the policies: pseudonymization and format-preserving encryption hold their secret key,
  * so serializing them would copy key material into the job graph, the cluster's blob store and any checkpoint or
  * savepoint. The description holds only what the pipeline file says and the validator decided: each column's policy
- * as written (with its line, for errors), the day age bands are counted at, the privacy check's columns, and the
- * fingerprints of the keys used. A task rebuilds the policies with the same {@link PolicyFactory} the validator used
+ * as written (with its line, for errors), the day age bands are counted at, the privacy check's columns (and the
+ * generalization search's hierarchies and person key), and the fingerprints of the keys used. A task rebuilds the policies with the same {@link PolicyFactory} the validator used
  * and a {@link KeyRing} read from its own configuration; it refuses a key whose fingerprint differs from the planned
  * one, since another key would silently give other pseudonyms and ciphertexts. The validation against the lakehouse
  * (personal data, keep limits) was done when the pipeline was bound and is not repeated.
@@ -35,7 +35,8 @@ import java.util.TreeMap;
  * @param keyFingerprints each key id the policies use with its {@link KeyRing#fingerprint}
  */
 public record PolicyDescription(String source, LocalDate asOf, List<Column> columns, List<String> quasiIdentifiers,
-    String sensitive, String weightColumn, Map<String, String> keyFingerprints) implements Serializable {
+    String sensitive, String weightColumn, Map<String, String> keyFingerprints,
+    BoundPipeline.Optimization optimization) implements Serializable {
 
   /**
    * One column of the transform's result and its policy as written ({@code kind} null: none written, kept as it is).
@@ -71,7 +72,8 @@ public record PolicyDescription(String source, LocalDate asOf, List<Column> colu
     BoundPipeline.Privacy privacy = p.privacy();
     return new PolicyDescription(p.definition().source(), p.asOf(), columns,
         privacy == null ? List.of() : privacy.quasiIdentifiers(), privacy == null ? null : privacy.sensitive(),
-        privacy == null ? null : privacy.weightColumn(), fingerprints);
+        privacy == null ? null : privacy.weightColumn(), fingerprints, privacy == null ? null
+            : privacy.optimization());
   }
 
   /** Every column's policy, in row order, built with the task's keys (which must be the planned ones). */
@@ -100,7 +102,7 @@ public record PolicyDescription(String source, LocalDate asOf, List<Column> colu
   /** The row policies, rebuilt with the task's keys: the same outputs as those of the bound pipeline. */
   public RowPolicies rowPolicies(KeyRing keys) {
     return new RowPolicies(columns.stream().map(Column::name).toList(), policies(keys), quasiIdentifiers, sensitive,
-        weightColumn);
+        weightColumn, optimization);
   }
 
   /** The line of the first policy that names key {@code id}. */

@@ -4,6 +4,8 @@ import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.definition.BoundPipeline.BoundColumn;
 import io.dataops.pipelines.desensitize.ColumnPolicy;
 import io.dataops.pipelines.desensitize.UnfitValueException;
+import io.dataops.pipelines.model.ValueType;
+import io.dataops.pipelines.privacy.lattice.Hierarchy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -22,12 +24,21 @@ public final class RowPolicies {
   private final int[] qi;
   private final int sensitive;
   private final int weight;
+  private final int person;
+  /** Each quasi-identifier's hierarchy, with the generalization search (else null). */
+  private final List<Hierarchy> hierarchies;
   private final AtomicLongArray unfit;
 
   public RowPolicies(BoundPipeline p) {
     this(p.columns().stream().map(BoundColumn::name).toList(), p.columns().stream().map(BoundColumn::policy).toList(),
         p.privacy() == null ? List.of() : p.privacy().quasiIdentifiers(),
-        p.privacy() == null ? null : p.privacy().sensitive(), p.privacy() == null ? null : p.privacy().weightColumn());
+        p.privacy() == null ? null : p.privacy().sensitive(), p.privacy() == null ? null : p.privacy().weightColumn(),
+        p.privacy() == null ? null : p.privacy().optimization());
+  }
+
+  RowPolicies(List<String> columns, List<ColumnPolicy> policies, List<String> quasiIdentifiers, String sensitive,
+      String weightColumn) {
+    this(columns, policies, quasiIdentifiers, sensitive, weightColumn, null);
   }
 
   /**
@@ -35,7 +46,7 @@ public final class RowPolicies {
    * {@link PolicyDescription} rebuilds on a task.
    */
   RowPolicies(List<String> columns, List<ColumnPolicy> policies, List<String> quasiIdentifiers, String sensitive,
-      String weightColumn) {
+      String weightColumn, BoundPipeline.Optimization optimization) {
     this.columns = List.copyOf(columns);
     this.policies = policies.toArray(ColumnPolicy[]::new);
     List<Integer> kept = new ArrayList<>();
@@ -51,6 +62,9 @@ public final class RowPolicies {
     this.qi = quasiIdentifiers.stream().mapToInt(names::indexOf).toArray();
     this.sensitive = sensitive == null ? -1 : names.indexOf(sensitive);
     this.weight = weightColumn == null ? -1 : names.indexOf(weightColumn);
+    this.person = optimization == null || optimization.personKey() == null ? -1
+        : names.indexOf(optimization.personKey());
+    this.hierarchies = optimization == null ? null : optimization.hierarchies();
     this.unfit = new AtomicLongArray(columns.size());
   }
 
@@ -88,6 +102,9 @@ public final class RowPolicies {
     if (weight >= 0) {
       out[weight] = one(sqlRow, weight);
     }
+    if (person >= 0) {
+      out[person] = one(sqlRow, person);
+    }
     return out;
   }
 
@@ -102,6 +119,9 @@ public final class RowPolicies {
     }
     if (weight >= 0) {
       needed.add(productToSql[weight]);
+    }
+    if (person >= 0) {
+      needed.add(productToSql[person]);
     }
     return needed.stream().mapToInt(Integer::intValue).toArray();
   }
@@ -122,6 +142,27 @@ public final class RowPolicies {
       out[i] = policies[productToSql[qi[i]]].quasiIdentifierValue(productRow[qi[i]]);
     }
     return out;
+  }
+
+  /**
+   * The row with its quasi-identifiers generalized to {@code levels} (their hierarchies' levels, in quasi-identifier
+   * order), each as text: the generalization search's chosen node, applied before suppression.
+   */
+  public Object[] generalize(Object[] productRow, int[] levels) {
+    if (hierarchies == null) {
+      throw new IllegalStateException("the pipeline has no generalization search (privacy.optimize)");
+    }
+    Object[] out = productRow.clone();
+    for (int i = 0; i < qi.length; i++) {
+      String text = ValueType.text(policies[productToSql[qi[i]]].quasiIdentifierValue(productRow[qi[i]]));
+      out[qi[i]] = hierarchies.get(i).generalize(text, levels[i]);
+    }
+    return out;
+  }
+
+  /** The person a product row belongs to (the person key's value), or null when classes count rows. */
+  public Object person(Object[] productRow) {
+    return person < 0 ? null : productRow[person];
   }
 
   public Object sensitive(Object[] productRow) {

@@ -110,4 +110,54 @@ class PipelineParserTest {
     assertThat(PipelineParser.nameProblem("name", "Bad Name")).isEqualTo("name 'Bad Name' must be lower-case "
         + "letters, digits and '-', starting with a letter");
   }
+
+  static final String OPTIMIZED = GOOD.replace("privacy: {quasiIdentifiers: [birth_date, gender], k: 5}\n", """
+      privacy:
+        quasiIdentifiers: [birth_date, gender]
+        k: 5
+        optimize: true
+        suppressionLimit: 2%
+        personKey: id_card
+        hierarchies:
+          birth_date: {bands: [20, 40]}
+          gender: top
+      """);
+
+  @Test
+  void readsTheGeneralizationSearch() {
+    PipelineDefinition d = parse(OPTIMIZED);
+    assertThat(d.privacy().optimize()).isTrue();
+    assertThat(d.privacy().suppressionLimit()).isEqualTo(0.02);
+    assertThat(d.privacy().personKey()).isEqualTo("id_card");
+    assertThat(d.privacy().hierarchies().get("birth_date").kind()).isEqualTo("bands");
+    assertThat(d.privacy().hierarchies().get("birth_date").arg()).isEqualTo(java.util.List.of("20", "40"));
+    assertThat(d.privacy().hierarchies().get("birth_date").line()).isEqualTo(25);
+    assertThat(d.privacy().hierarchies().get("gender").kind()).isEqualTo("top");
+    assertThat(parse(GOOD).privacy().optimize()).isFalse();
+    assertThat(parse(OPTIMIZED.replace("  suppressionLimit: 2%\n", "")).privacy().suppressionLimit())
+        .isEqualTo(0.05);
+  }
+
+  @Test
+  void malformedHierarchiesAreRefusedWithTheirLine() {
+    assertThatThrownBy(() -> parse(OPTIMIZED.replace("bands: [20, 40]", "bands: [20, 30]")))
+        .hasMessage("p.yaml:25: hierarchy of 'birth_date': each band width must be a larger multiple of the one "
+            + "before, so that bands nest (30 after 20)");
+    assertThatThrownBy(() -> parse(OPTIMIZED.replace("bands: [20, 40]", "bands: [20, x]")))
+        .hasMessage("p.yaml:25: hierarchy of 'birth_date': 'x' is not a number");
+    assertThatThrownBy(() -> parse(OPTIMIZED.replace("gender: top", "gender: everything")))
+        .hasMessageStartingWith("p.yaml:26: hierarchy of 'gender': unknown 'everything'");
+    assertThatThrownBy(() -> parse(OPTIMIZED.replace("{bands: [20, 40]}", "{levels: [20, 40]}")))
+        .hasMessageStartingWith("p.yaml:25: hierarchy of 'birth_date': unknown 'levels'");
+    assertThatThrownBy(() -> parse(OPTIMIZED.replace("{bands: [20, 40]}", "{prefix: [1, 3]}")))
+        .hasMessage("p.yaml:25: hierarchy of 'birth_date': prefix lengths must shrink from level to level (3 after 1)");
+    assertThatThrownBy(() -> parse(OPTIMIZED.replace("{bands: [20, 40]}", "{tree: {A: [a1], B: {B1: [b1]}}}")))
+        .hasMessageStartingWith("p.yaml:25: hierarchy of 'birth_date': ").hasMessageContaining("equally deep");
+    assertThatThrownBy(() -> parse(OPTIMIZED.replace("suppressionLimit: 2%", "suppressionLimit: 120%")))
+        .hasMessageStartingWith("p.yaml:22: suppressionLimit is a share");
+    assertThatThrownBy(() -> parse(OPTIMIZED.replace("optimize: true", "optimize: false")))
+        .hasMessageStartingWith("p.yaml:22: suppressionLimit applies to the generalization search");
+    assertThatThrownBy(() -> parse(OPTIMIZED.replace("optimize: true", "optimize: yes please")))
+        .hasMessageStartingWith("p.yaml:21: optimize is true");
+  }
 }

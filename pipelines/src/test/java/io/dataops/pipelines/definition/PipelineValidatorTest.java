@@ -46,6 +46,55 @@ class PipelineValidatorTest extends PipelineFixture {
         """.formatted(columns);
   }
 
+  static final String OPTIMIZED = """
+      transform: |
+        SELECT id_card AS person_key, id_card, name, gender, birth_date, district_code FROM citizens
+      policy:
+        person_key: {pseudonymize: hmac-sha256, key: default, length: 20}
+        id_card: {mask: id_card}
+        name: {mask: name}
+        birth_date: {generalize: year}
+      privacy:
+        quasiIdentifiers: [birth_date, gender, district_code]
+        k: 5
+        optimize: true
+        personKey: person_key
+        hierarchies:
+          district_code: region
+      product: citizens-profile
+      """;
+
+  @Test
+  void theGeneralizationSearchBindsAHierarchyPerQuasiIdentifier() {
+    BoundPipeline p = bind(citizens("[id_card, name, gender, birth_date, district_code]") + OPTIMIZED);
+    BoundPipeline.Optimization o = p.privacy().optimization();
+    assertThat(p.privacy().quasiIdentifiers()).containsExactly("birth_date", "gender", "district_code", "id_card",
+        "name");
+    assertThat(o.personKey()).isEqualTo("person_key");
+    assertThat(o.suppressionLimit()).isEqualTo(0.05);
+    assertThat(o.hierarchies()).extracting(h -> h.getClass().getSimpleName()).containsExactly("DateHierarchy",
+        "TopHierarchy", "RegionHierarchy", "MaskHierarchy", "TopHierarchy");
+    assertThat(p.columns().stream().filter(c -> c.name().equals("birth_date")).findFirst().orElseThrow().outputType()
+        .type()).as("a generalized year is text in the product").isEqualTo(ValueType.STRING);
+  }
+
+  @Test
+  void theGeneralizationSearchRefusesWhatItCannotCoarsen() {
+    String in = citizens("[id_card, name, gender, birth_date, district_code]");
+    assertThatThrownBy(() -> bind(in + OPTIMIZED.replace("personKey: person_key", "personKey: nobody")))
+        .hasMessageStartingWith("p.yaml:16: personKey 'nobody' is not a column of the product");
+    assertThatThrownBy(() -> bind(in + OPTIMIZED.replace("district_code: region", "birth_date: region")))
+        .hasMessage("p.yaml:21: hierarchy of 'birth_date': a region hierarchy needs division codes: a string column kept "
+            + "as it is or generalized to a region");
+    assertThatThrownBy(() -> bind(in + OPTIMIZED.replace("district_code: region", "person_key: top")))
+        .hasMessageStartingWith("p.yaml:21: hierarchy for 'person_key', which is not a quasi-identifier");
+    assertThatThrownBy(() -> bind(in + OPTIMIZED.replace("[birth_date, gender, district_code]",
+        "[birth_date, gender, district_code, person_key]").replace("  personKey: person_key\n", "")))
+        .hasMessageStartingWith("p.yaml:16: quasi-identifier 'person_key' has policy pseudonymize");
+    assertThatThrownBy(() -> bind(in + OPTIMIZED + "mode: incremental\n"))
+        .hasMessageStartingWith("p.yaml:23: privacy.optimize searches the generalization of the whole product");
+  }
+
   @Test
   void aGoodPipelineBindsWithTypesPoliciesLineageAndEffectiveQuasiIdentifiers() {
     BoundPipeline p = bind(citizens("[id_card, name, gender, birth_date, district_code, monthly_income]") + """

@@ -71,6 +71,54 @@ class AnonymityCheckTest {
   }
 
   @Test
+  void theSearchChoosesANodeWhoseGeneralizedClassesTheSecondPassRecognizes() throws Exception {
+    var opt = new io.dataops.pipelines.definition.BoundPipeline.Optimization(0.1, "person", List.of(
+        io.dataops.pipelines.privacy.lattice.BandHierarchy.doubling(null, java.math.BigDecimal.TEN, 2, false),
+        new io.dataops.pipelines.privacy.lattice.TopHierarchy()));
+    java.util.function.Supplier<AnonymityCheck> make = () -> new AnonymityCheck(3, null, null, null,
+        List.of("age", "sex"), Map.of(), opt, dir, 1 << 20);
+    // ages 20-22 and 30-32, three people a decade and sex, some people with two rows: exact ages are unique, decades are not
+    AnonymityCheck part1 = make.get();
+    AnonymityCheck part2 = make.get();
+    int person = 0;
+    for (int decade = 20; decade < 40; decade += 10) {
+      for (String sex : List.of("F", "M")) {
+        for (int i = 0; i < 3; i++) {
+          person++;
+          (person % 2 == 0 ? part1 : part2).add(qi(decade + i, sex), null, 1, "p" + person);
+          part1.add(qi(decade + i, sex), null, 1, "p" + person); // the same person again: counts once
+        }
+      }
+    }
+    part1.add(qi(75, "F"), null, 1, "lonely"); // one person of 70-79: suppressed, 1 of 13 people is within 10%
+    ClassCounts merged = part1.counts();
+    try (ClassCounts other = ClassCounts.fromBytes(part2.counts().toBytes(), dir, 1 << 20)) {
+      merged.merge(other);
+    }
+    AnonymityCheck.Verdict v = make.get().finish(merged);
+    merged.close();
+    PrivacyReport r = v.report();
+    assertThat(v.levels()).containsExactly(1, 0);
+    assertThat(r.generalization().levelNames()).containsEntry("age", "width 10").containsEntry("sex", "value");
+    assertThat(r.generalization().people()).isEqualTo(13);
+    assertThat(r.generalization().peopleSuppressed()).isEqualTo(1);
+    assertThat(r.recordsSuppressed()).isEqualTo(1);
+    assertThat(r.smallestClass()).as("people, not rows").isEqualTo(3);
+    assertThat(r.generalization().loss()).isGreaterThan(0).isLessThan(1);
+    assertThat(v.suppressed(qi("[20,30)", "F"))).isFalse();
+    assertThat(v.suppressed(qi("[70,80)", "F"))).isTrue();
+    AnonymityCheck.Verdict back = AnonymityCheck.Verdict.readFrom(new java.io.ByteArrayInputStream(bytes(v)), r);
+    assertThat(back.levels()).containsExactly(1, 0);
+    assertThat(back.suppressed(qi("[30,40)", "M"))).isFalse();
+  }
+
+  private static byte[] bytes(AnonymityCheck.Verdict v) throws java.io.IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    v.writeTo(out);
+    return out.toByteArray();
+  }
+
+  @Test
   void lDiversitySuppressesClassesWhoseSensitiveValueIsKnownAnyway() {
     AnonymityCheck check = new AnonymityCheck(2, 2, "diagnosis", null, List.of("age_band"), Map.of(), dir, 1 << 20);
     check.add(qi("30-39"), "flu", 1);

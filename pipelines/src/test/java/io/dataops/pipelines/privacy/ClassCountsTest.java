@@ -169,9 +169,10 @@ class ClassCountsTest {
     assertThatThrownBy(() -> ClassCounts.fromBytes(other, dir, 1 << 20)).isInstanceOf(IOException.class)
         .hasMessage("not a class-count state (unknown header)");
     byte[] newer = bytes.clone();
-    newer[4] = 2;
+    newer[4] = 3;
     assertThatThrownBy(() -> ClassCounts.fromBytes(newer, dir, 1 << 20)).isInstanceOf(IOException.class)
-        .hasMessage("a class-count state of format version 2; this build reads version 1");
+        .hasMessage("a class-count state of format version 3; this build reads version 1 (and 2, the generalization "
+            + "search's)");
     try (var files = Files.list(dir)) {
       assertThat(files.filter(f -> f.toString().endsWith(".run"))).as("no scratch file left").isEmpty();
     }

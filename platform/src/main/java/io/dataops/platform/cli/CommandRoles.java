@@ -50,6 +50,7 @@ final class CommandRoles {
       Map.entry("feedback resolve", List.of(DEPARTMENT)),
       Map.entry("pipeline validate", List.of(OPERATOR)),
       Map.entry("pipeline run", List.of(OPERATOR)),
+      Map.entry("pipeline privacy", List.of(OPERATOR)),
       Map.entry("product list", List.of(EVERYONE)),
       Map.entry("product show", List.of(EVERYONE)),
       Map.entry("product history", List.of(OPERATOR, AUTHORITY, AUDITOR)),

@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
     description = "Operators' pipelines: granted data → transform → desensitize → privacy and quality checks → product.",
-    subcommands = {PipelineCommand.Validate.class, PipelineCommand.Run.class})
+    subcommands = {PipelineCommand.Validate.class, PipelineCommand.Run.class, PipelineCommand.Privacy.class})
 final class PipelineCommand {
 
   @Command(name = "validate", mixinStandardHelpOptions = true,
@@ -170,6 +170,66 @@ final class PipelineCommand {
     }
   }
 
+  @Command(name = "privacy", mixinStandardHelpOptions = true,
+      description = "The privacy check a run would make, writing no product: classes, risks and, with "
+          + "privacy.optimize, the generalization chosen, its information loss and the other minimal ones (frontier).")
+  static final class Privacy implements Callable<Integer> {
+    private final Cli cli;
+    final CommonOptions common;
+    @Parameters(index = "0", paramLabel = "FILE") Path file;
+
+    Privacy(Cli cli) {
+      this.cli = cli;
+      this.common = cli.common;
+    }
+
+    @Override
+    public Integer call() {
+      cli.know("file", file.toString());
+      PlatformConfig config = cli.config(common);
+      io.dataops.pipelines.privacy.PrivacyReport r;
+      BoundPipeline p;
+      try (Lakehouse lh = cli.lakehouse(config)) {
+        PipelineRuns runs = new PipelineRuns(config, lh, LandCommand.workers()).as(cli.session().actor(), cli.audit());
+        p = runs.validate(file);
+        ownPipeline(cli, p);
+        cli.know("pipeline", p.definition().name());
+        cli.know("inputs", p.inputSnapshots());
+        r = runs.privacy(p, Executors.defaultEngine());
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> json = new LinkedHashMap<>(new com.fasterxml.jackson.databind.ObjectMapper()
+          .convertValue(r, Map.class));
+      json.remove("spilledBytes");
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("file", file.toString());
+      out.put("pipeline", p.definition().name());
+      out.put("inputs", p.inputSnapshots());
+      out.put("privacy", json);
+      cli.print(common, out, privacyText(r, file.toString()));
+      return 0;
+    }
+  }
+
+  static String privacyText(io.dataops.pipelines.privacy.PrivacyReport r, String file) {
+    StringBuilder s = new StringBuilder(String.format("%s: the privacy check a run would make (nothing written)%n",
+        file));
+    s.append(String.format("  k=%d%s over %s%n", r.k(), r.l() == null ? "" : ", l=" + r.l() + " of " + r.sensitive(),
+        r.quasiIdentifiers()));
+    s.append(String.format("  records: %,d in, %,d kept, %,d suppressed; %,d classes (%,d suppressed), smallest kept "
+        + "%,d%n", r.recordsIn(), r.recordsOut(), r.recordsSuppressed(), r.classes(), r.classesSuppressed(),
+        r.smallestClass()));
+    s.append(String.format("  re-identification risk (prosecutor): highest %.4f, average %.4f%n", r.maxRisk(),
+        r.avgRisk()));
+    if (r.generalization() != null) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> g = new com.fasterxml.jackson.databind.ObjectMapper().convertValue(r.generalization(),
+          Map.class);
+      s.append(generalization(g).replace("\n    ", "\n  ").replaceFirst("^    ", "  "));
+    }
+    return s.toString();
+  }
+
   /** An operator validates and runs the pipelines its own organization owns. */
   static void ownPipeline(Cli cli, BoundPipeline p) {
     cli.session().requireOrganization(p.definition().owner(), "pipeline " + p.definition().name(),
@@ -201,6 +261,9 @@ final class PipelineCommand {
       if (pv.get("added") instanceof Map<?, ?> added && !added.isEmpty()) {
         added.forEach((c, why) -> s.append(String.format("    %s counted as a quasi-identifier: %s%n", c, why)));
       }
+      if (pv.get("generalization") instanceof Map<?, ?> g) {
+        s.append(generalization(g));
+      }
     }
     s.append("  leak check: ").append(r.leakCheck()).append('\n');
     if (r.quality() != null) {
@@ -216,5 +279,38 @@ final class PipelineCommand {
     }
     r.warnings().forEach(w -> s.append("  warning: ").append(w).append('\n'));
     return s.toString();
+  }
+
+  /** The generalization search's outcome in words: the chosen levels, the loss, what was suppressed, the frontier. */
+  static String generalization(Map<?, ?> g) {
+    StringBuilder s = new StringBuilder();
+    s.append(String.format("    generalization chosen (least information loss meeting the model%s): %s%n",
+        Boolean.TRUE.equals(g.get("meetsLimit")) ? "" : " — none met it within the suppression limit: the top applied",
+        g.get("levelNames")));
+    s.append(String.format("    information loss %.4f (%s); per column %s%n", ((Number) g.get("loss")).doubleValue(),
+        g.get("metric"), rounded(g.get("lossByColumn"))));
+    long people = ((Number) g.get("people")).longValue();
+    s.append(String.format("    suppressed: %s (limit %.1f%%), classes counted by %s; discernibility %s; marketer "
+            + "risk %.4f%n", people > 0 ? g.get("peopleSuppressed") + " of " + people + " people" : "see rows above",
+        100 * ((Number) g.get("suppressionLimit")).doubleValue(), g.get("counted"), g.get("discernibility"),
+        ((Number) g.get("marketerRisk")).doubleValue()));
+    s.append(String.format("    lattice: %s nodes, %s counted%n", g.get("latticeNodes"), g.get("nodesEvaluated")));
+    if (g.get("frontier") instanceof List<?> f && !f.isEmpty()) {
+      s.append("    other minimal generalizations (frontier):\n");
+      f.stream().limit(5).forEach(a -> {
+        Map<?, ?> m = (Map<?, ?>) a;
+        s.append(String.format("      %s loss %.4f, suppressed %.2f%%%n", m.get("levels"),
+            ((Number) m.get("loss")).doubleValue(), 100 * ((Number) m.get("suppressedShare")).doubleValue()));
+      });
+    }
+    return s.toString();
+  }
+
+  private static Map<Object, String> rounded(Object byColumn) {
+    Map<Object, String> out = new LinkedHashMap<>();
+    if (byColumn instanceof Map<?, ?> m) {
+      m.forEach((k, v) -> out.put(k, String.format("%.3f", ((Number) v).doubleValue())));
+    }
+    return out;
   }
 }

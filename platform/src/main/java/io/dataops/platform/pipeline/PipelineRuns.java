@@ -160,6 +160,39 @@ public final class PipelineRuns {
     return r;
   }
 
+  /**
+   * The privacy check a run of {@code p} would make, over its pinned inputs under the caller's grant, writing nothing
+   * (audited as pipeline.privacy with the snapshots read).
+   */
+  public io.dataops.pipelines.privacy.PrivacyReport privacy(BoundPipeline p, String engine) {
+    checkEngine(engine);
+    LakehouseConfig lc = config.lakehouse();
+    List<String> objects = List.of("pipeline:" + p.definition().name(), "product:" + p.definition().product());
+    Map<String, Object> details = new java.util.LinkedHashMap<>();
+    details.put("pipelineSha256", p.definition().sha256());
+    details.put("engine", engine);
+    details.put("inputs", p.inputSnapshots());
+    io.dataops.pipelines.privacy.PrivacyReport report;
+    try {
+      List<ReadGrant> grants = GrantServices.readGrants(GrantServices.enforcement(config, audit)
+          .authorize(GrantServices.request(p, actor, "pipeline privacy")));
+      details.put("grant", grants.isEmpty() ? null : grants.get(0).grantId());
+      ExecutorEnvironment env = new ExecutorEnvironment(lakehouse, config.keys(), config.work(), lc.catalogUri(),
+          lc.catalogUser(), lc.catalogPassword(), config.engineSettings(null), Map.of(ProductPublisher.class,
+          new ProductPublisher(lakehouse, versions(config), new SuiteGate(new FeedIntake(config, lakehouse, workers)
+              .qualityRunner()), audit, config.digest()))); // an executor is made with it; the preview publishes nothing
+      PipelineExecutor executor = Executors.create(engine, env);
+      report = executor.privacy(RunPlan.of(p, config.keys(), executor.engine(), lakehouse, grants));
+    } catch (BadInputException refused) {
+      details.put("reason", refused.getMessage());
+      audit.record(new AuditEvent("pipeline.privacy", objects, AuditEvent.REFUSED, details));
+      throw refused;
+    }
+    details.put("reads", reads(p));
+    audit.record(AuditEvent.ok("pipeline.privacy", objects, details));
+    return report;
+  }
+
   /** The product versions pipeline runs recorded, in the platform database (no lakehouse needed to read them). */
   public static ProductRegistry versions(PlatformConfig config) {
     LakehouseConfig lc = config.lakehouse();

@@ -413,6 +413,63 @@ class CliTest {
       """;
 
   @Test
+  void theGeneralizationSearchIsPreviewedWithoutAProductAndAppliedByTheRun() throws Exception {
+    as = TestCast.PUBLIC_SECURITY;
+    Path feed = dir.resolve("feeds/citizens.csv");
+    assertThat(run("generate", "--dataset", "citizens", "--rows", "1500", "--out", feed.toString()).exit()).isZero();
+    assertThat(run("land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString())
+        .exit()).isZero();
+    as = TestCast.OPERATOR;
+    TestCast.grant(dir.resolve("home"), "test", "optimized-profile");
+    Path file = Files.createDirectories(dir.resolve("pipelines")).resolve("optimized.yaml");
+    Files.writeString(file, """
+        name: optimized-profile
+        scenario: test
+        owner: op
+        inputs:
+          - table: ods.public_security__citizens
+            as: citizens
+            columns: [id_card, gender, birth_date, district_code, monthly_income]
+        transform: |
+          SELECT id_card AS person, gender, birth_date, district_code, monthly_income FROM citizens
+        policy:
+          person: {pseudonymize: hmac-sm3, key: default, length: 24}
+          birth_date: {generalize: month}
+          monthly_income: {generalize: buckets, width: 1000}
+        privacy:
+          quasiIdentifiers: [gender, birth_date, district_code, monthly_income]
+          k: 5
+          optimize: true
+          personKey: person
+          hierarchies:
+            district_code: region
+        product: optimized-profile
+        """);
+
+    Run preview = run("pipeline", "privacy", file.toString(), "--json");
+    assertThat(preview.exit()).as(preview.err()).isZero();
+    JsonNode g = preview.json().at("/privacy/generalization");
+    assertThat(g.get("counted").asText()).isEqualTo("people");
+    assertThat(g.get("meetsLimit").asBoolean()).isTrue();
+    assertThat(g.get("peopleSuppressed").asLong()).isLessThanOrEqualTo(g.get("people").asLong() * 5 / 100);
+    assertThat(g.get("levels").size()).isEqualTo(4);
+    assertThat(g.get("loss").asDouble()).isBetween(0.0, 1.0);
+    assertThat(g.get("metric").asText()).contains("Loss");
+    assertThat(preview.json().at("/privacy/smallestClass").asLong()).isGreaterThanOrEqualTo(5);
+    assertThat(run("product", "list", "--json").json()).as("the preview writes no product").isEmpty();
+    Run text = run("pipeline", "privacy", file.toString());
+    assertThat(text.out()).contains("nothing written").contains("generalization chosen").contains("information loss");
+
+    Run r = run("pipeline", "run", file.toString(), "--json");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.json().at("/privacy/generalization/levels")).isEqualTo(g.get("levels"));
+    assertThat(r.json().at("/privacy/generalization/loss").asDouble()).isEqualTo(g.get("loss").asDouble());
+    assertThat(r.out()).doesNotContain("generalization chosen"); // --json: one object
+    Run shown = run("product", "show", "optimized-profile", "1", "--json");
+    assertThat(shown.json().at("/lineage/privacy/generalization/levelNames").size()).isEqualTo(4);
+  }
+
+  @Test
   void pipelinesValidateRunAsVersionsAndAreGatedByQuality() throws Exception {
     as = TestCast.PUBLIC_SECURITY;
     Path feed = dir.resolve("feeds/citizens.csv");

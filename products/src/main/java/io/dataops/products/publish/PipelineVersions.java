@@ -218,7 +218,8 @@ public final class PipelineVersions {
           "classesSuppressed", "smallestClass", "recordsSuppressed")) {
         privacy.put(key, l.privacy().get(key));
       }
-      for (String key : List.of("heldNow", "heldBack", "released")) { // incremental runs' held-back rule
+      // incremental runs' held-back rule; the generalization search's chosen node, loss and frontier
+      for (String key : List.of("heldNow", "heldBack", "released", "generalization")) {
         if (l.privacy().containsKey(key)) {
           privacy.put(key, l.privacy().get(key));
         }

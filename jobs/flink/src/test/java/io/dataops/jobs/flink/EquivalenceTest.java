@@ -100,7 +100,52 @@ class EquivalenceTest extends EnginesFixture {
       PipelineRunResult flink = onFlink(p, 2);
       assertThat(reference.rowsOut()).as(name + " makes rows").isPositive();
       assertSameOutcome(reference, flink);
+      if (name.equals("enterprise-employment")) {
+        // the generalization search, in both engines: the same node, k=5 over people, under 5% of them suppressed
+        @SuppressWarnings("unchecked")
+        Map<String, Object> g = (Map<String, Object>) reference.privacy().get("generalization");
+        assertThat(g).isNotNull();
+        assertThat(g.get("counted")).isEqualTo("people");
+        assertThat(g.get("meetsLimit")).isEqualTo(true);
+        assertThat(((Number) reference.privacy().get("smallestClass")).longValue()).isGreaterThanOrEqualTo(5);
+        long people = ((Number) g.get("people")).longValue();
+        long gone = ((Number) g.get("peopleSuppressed")).longValue();
+        assertThat((double) gone / people).isLessThanOrEqualTo(0.05);
+        assertThat((Map<String, Object>) g.get("levels")).containsOnlyKeys("industry_code", "district_code",
+            "base_salary", "employer", "employer_credit_code");
+        System.out.println("enterprise-employment: " + g.get("levelNames") + ", loss " + g.get("loss")
+            + ", people suppressed " + gone + " of " + people + ", rows " + reference.rowsOut() + " of "
+            + reference.rowsIn() + ", nodes " + g.get("nodesEvaluated") + " of " + g.get("latticeNodes"));
+      }
     }
+  }
+
+  @Test
+  void theGeneralizationSearchChoosesTheSameNodeAndProductOnBothEngines() throws Exception {
+    landItems();
+    assertSame("""
+        name: optimized
+        scenario: equivalence
+        owner: quality-lab
+        inputs:
+          - table: ods.quality_lab__items
+            as: items
+            columns: [id, category, amount, qty, day, seen_at]
+        transform: SELECT id, category, amount, qty, day, seen_at, id % 40 AS person FROM items
+        policy:
+          amount: {generalize: buckets, width: 50}
+          day: {generalize: month}
+        privacy:
+          quasiIdentifiers: [category, amount, qty, day, seen_at]
+          k: 3
+          optimize: true
+          suppressionLimit: 10%
+          personKey: person
+          hierarchies:
+            category: {tree: {fruit: [c0, c1, c2], other: [c3, c4, c5]}}
+            amount: {bands: [200, 1000]}
+        product: optimized
+        """);
   }
 
   @Test

@@ -32,7 +32,8 @@ final class PrivacyClassesTasklet implements Tasklet {
       long rows = 0;
       for (Object[] row = transform.next(); row != null; row = transform.next()) {
         Object[] product = run.policies.applyForPrivacy(row);
-        check.add(run.policies.quasiIdentifiers(product), run.policies.sensitive(product), run.policies.weight(product));
+        check.add(run.policies.quasiIdentifiers(product), run.policies.sensitive(product), run.policies.weight(product),
+            run.policies.person(product));
         rows++;
       }
       var context = chunkContext.getStepContext().getStepExecution().getExecutionContext();

@@ -29,9 +29,11 @@ final class ProductProcessor implements ItemProcessor<Object[], Object[]> {
       loaded = true;
     }
     Object[] product = run.policies.apply(row);
-    if (verdict != null && verdict.suppressed(run.policies.quasiIdentifiers(product))) {
-      progress.suppressed++;
-      return null;
+    if (verdict != null) {
+      product = verdict.publish(run.policies, product); // the chosen generalization (if any), then suppression
+      if (product == null) {
+        progress.suppressed++;
+      }
     }
     return product;
   }

@@ -76,6 +76,38 @@ public final class SpringBatchExecutor implements PipelineExecutor {
     this.settings = settings;
   }
 
+  /** The privacy pass of {@link PrivacyClassesTasklet} alone, in a folder of its own that is removed after. */
+  @Override
+  public io.dataops.pipelines.privacy.PrivacyReport privacy(RunPlan plan) {
+    if (plan.pipeline().privacy() == null) {
+      throw new BadInputException("pipeline " + plan.pipeline().definition().name() + " declares no privacy");
+    }
+    if (plan.incremental()) {
+      throw new BadInputException("the privacy preview is of a full run: pipeline " + plan.pipeline().definition()
+          .name() + " is incremental (its classes are judged with the product's saved counts when it runs)");
+    }
+    Path dir = workRoot.resolve("privacy-" + java.util.UUID.randomUUID());
+    io.dataops.pipelines.run.RowPolicies policies = plan.newRowFunction();
+    try (DuckTransform transform = new DuckTransform(plan, dir.resolve("duck"), settings.duckMemoryLimit(),
+        settings.duckThreads());
+        io.dataops.pipelines.privacy.AnonymityCheck check = plan.newAnonymityCheck(dir.resolve("classes"),
+            settings.privacyMemory())) {
+      transform.openColumns(plan.pipeline(), policies.privacySqlColumns());
+      for (Object[] row = transform.next(); row != null; row = transform.next()) {
+        Object[] product = policies.applyForPrivacy(row);
+        check.add(policies.quasiIdentifiers(product), policies.sensitive(product), policies.weight(product),
+            policies.person(product));
+      }
+      return check.finish().report();
+    } finally {
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      } catch (IOException ignored) {
+        // nothing was written, or the work folder is removed with the run's others
+      }
+    }
+  }
+
   @Override
   public String engine() {
     return ENGINE;

@@ -71,7 +71,8 @@ final class ClassCountOperator extends AbstractStreamOperator<Void>
   public void processElement(StreamRecord<Row> element) {
     Object[] row = FlinkValues.fromRow(element.getValue(), types, targets, types.size());
     Object[] product = policies.applyForPrivacy(row);
-    check.add(policies.quasiIdentifiers(product), policies.sensitive(product), policies.weight(product));
+    check.add(policies.quasiIdentifiers(product), policies.sensitive(product), policies.weight(product),
+        policies.person(product));
   }
 
   @Override

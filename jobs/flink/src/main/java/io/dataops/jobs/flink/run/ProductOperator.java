@@ -110,9 +110,12 @@ final class ProductOperator extends AbstractStreamOperator<RowData>
   public void processElement(StreamRecord<Row> element) {
     read.add(1);
     Object[] product = policies.apply(FlinkValues.fromRow(element.getValue(), types, identity, types.size()));
-    if (classes != null && classes.suppressed(policies.quasiIdentifiers(product))) {
-      suppressed.add(1);
-      return;
+    if (classes != null) {
+      product = classes.publish(policies, product); // the chosen generalization (if any), then suppression
+      if (product == null) {
+        suppressed.add(1);
+        return;
+      }
     }
     leak.check(product);
     written.add(1);

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /** The privacy check's settings, shipped to the tasks that count classes: the same check the run plan makes. */
 record ShippedPrivacy(int k, Integer l, String sensitive, String weightColumn, List<String> quasiIdentifiers,
-    Map<String, String> added) implements Serializable {
+    Map<String, String> added, BoundPipeline.Optimization optimization) implements Serializable {
 
   ShippedPrivacy {
     quasiIdentifiers = List.copyOf(quasiIdentifiers);
@@ -19,10 +19,11 @@ record ShippedPrivacy(int k, Integer l, String sensitive, String weightColumn, L
 
   static ShippedPrivacy of(BoundPipeline.Privacy p) {
     return p == null ? null : new ShippedPrivacy(p.k(), p.l(), p.sensitive(), p.weightColumn(), p.quasiIdentifiers(),
-        p.added());
+        p.added(), p.optimization());
   }
 
   AnonymityCheck newCheck(Path spillDir, long memoryBudget) {
-    return new AnonymityCheck(k, l, sensitive, weightColumn, quasiIdentifiers, added, spillDir, memoryBudget);
+    return new AnonymityCheck(k, l, sensitive, weightColumn, quasiIdentifiers, added, optimization, spillDir,
+        memoryBudget);
   }
 }

@@ -1,0 +1,156 @@
+package io.dataops.pipelines.privacy.lattice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class LatticeSearchTest {
+  private static final long BUDGET = 64L << 20;
+
+  /** A random hierarchy of one of the kinds, with a generator of level-0 values it fits. */
+  private record Column(Hierarchy hierarchy, java.util.function.Function<Random, String> values) {}
+
+  private static Column randomColumn(Random r) {
+    switch (r.nextInt(4)) {
+      case 0 -> {
+        return new Column(new TopHierarchy(), x -> "v" + x.nextInt(2 + r.nextInt(4)));
+      }
+      case 1 -> {
+        int spread = 20 + r.nextInt(80);
+        return new Column(BandHierarchy.doubling(null, BigDecimal.valueOf(2 + r.nextInt(4)), 1 + r.nextInt(3),
+            false), x -> String.valueOf(x.nextInt(spread)));
+      }
+      case 2 -> {
+        return new Column(new PrefixHierarchy(List.of(2, 1)), x -> "" + (char) ('A' + x.nextInt(3))
+            + (char) ('a' + x.nextInt(3)) + x.nextInt(3));
+      }
+      default -> {
+        Map<String, Object> tree = new LinkedHashMap<>();
+        int groups = 2 + r.nextInt(2);
+        List<String> leaves = new ArrayList<>();
+        for (int g = 0; g < groups; g++) {
+          List<String> members = new ArrayList<>();
+          for (int m = 0; m < 1 + r.nextInt(3); m++) {
+            members.add("g" + g + "m" + m);
+          }
+          leaves.addAll(members);
+          tree.put("g" + g, members);
+        }
+        return new Column(TreeHierarchy.parse(tree), x -> x.nextInt(10) == 0 ? "unknown"
+            : leaves.get(x.nextInt(leaves.size())));
+      }
+    }
+  }
+
+  @Test
+  void prunedSearchFindsTheExhaustiveOptimum() {
+    Random r = new Random(20261201);
+    long evaluatedPruned = 0;
+    long evaluatedAll = 0;
+    for (int trial = 0; trial < 300; trial++) {
+      int qis = 1 + r.nextInt(3);
+      List<Column> cols = new ArrayList<>();
+      for (int c = 0; c < qis; c++) {
+        cols.add(randomColumn(r));
+      }
+      boolean people = r.nextBoolean();
+      int l = r.nextInt(4) == 0 ? 2 : 0;
+      LatticeCounts counts = new LatticeCounts(cols.stream().map(Column::hierarchy).toList(), BUDGET);
+      int rows = 1 + r.nextInt(120);
+      for (int i = 0; i < rows; i++) {
+        String[] texts = new String[qis];
+        for (int c = 0; c < qis; c++) {
+          texts[c] = r.nextInt(30) == 0 ? null : cols.get(c).values().apply(r);
+        }
+        long person = people ? 1 + r.nextInt(Math.max(1, rows / 2)) : 0;
+        long sensitive = l > 0 ? 1 + r.nextInt(3) : 0;
+        counts.add(texts, person, sensitive, 1 + (r.nextInt(5) == 0 ? r.nextInt(3) : 0));
+      }
+      LatticeSearch.Settings s = new LatticeSearch.Settings(2 + r.nextInt(4), l, r.nextInt(4) * 0.05, people);
+      LatticeSearch search = new LatticeSearch(counts, s);
+      LatticeSearch.Result pruned = search.search();
+      LatticeSearch.Result all = search.exhaustive();
+      assertThat(pruned.chosen()).as("trial %d", trial).isEqualTo(all.chosen());
+      assertThat(pruned.evaluated()).isLessThanOrEqualTo(all.evaluated());
+      evaluatedPruned += pruned.evaluated();
+      evaluatedAll += all.evaluated();
+      if (all.chosen().meets()) {
+        assertThat(all.chosen().suppressedShare()).isLessThanOrEqualTo(s.suppressionLimit() + 1e-9);
+        assertThat(all.chosen().smallestClass() == 0 || all.chosen().smallestClass() >= s.k()).isTrue();
+      }
+    }
+    assertThat(evaluatedPruned).as("the pruning spares work").isLessThan(evaluatedAll);
+  }
+
+  @Test
+  void generalizesOnlyAsFarAsTheModelNeeds() {
+    // ages 20-39, ten people per 5-year band but fewer per exact age: bands of 5 meet k=10 with nothing suppressed
+    LatticeCounts counts = new LatticeCounts(List.of(BandHierarchy.doubling(null, BigDecimal.valueOf(5), 2, false)),
+        BUDGET);
+    Random r = new Random(7);
+    for (int band = 20; band < 40; band += 5) {
+      for (int i = 0; i < 10; i++) {
+        counts.add(new String[] {String.valueOf(band + r.nextInt(5))}, 0, 0, 1);
+      }
+    }
+    LatticeSearch.Result result = new LatticeSearch(counts, new LatticeSearch.Settings(10, 0, 0, false)).search();
+    assertThat(result.chosen().levels()).containsExactly(1);
+    assertThat(result.chosen().recordsSuppressed()).isZero();
+    assertThat(result.chosen().loss()).isGreaterThan(0).isLessThan(1);
+    assertThat(result.chosen().smallestClass()).isEqualTo(10);
+    assertThat(result.frontier()).extracting(Node::levels).containsExactly(List.of(1));
+  }
+
+  @Test
+  void countsPeopleNotRows() {
+    // one person with twelve rows in a class is one person: k=5 needs five people
+    LatticeCounts counts = new LatticeCounts(List.of(new TopHierarchy()), BUDGET);
+    for (int month = 0; month < 12; month++) {
+      counts.add(new String[] {"a"}, 1, 0, 1);
+    }
+    for (int p = 2; p <= 6; p++) {
+      counts.add(new String[] {"b"}, p, 0, 1);
+    }
+    Node rows = new LatticeSearch(counts, new LatticeSearch.Settings(5, 0, 0.5, false)).evaluate(new int[] {0});
+    assertThat(rows.recordsSuppressed()).isZero();
+    Node people = new LatticeSearch(counts, new LatticeSearch.Settings(5, 0, 0.5, true)).evaluate(new int[] {0});
+    assertThat(people.recordsSuppressed()).isEqualTo(12);
+    assertThat(people.peopleSuppressed()).isEqualTo(1);
+    assertThat(people.people()).isEqualTo(6);
+    assertThat(people.meets()).as("1 of 6 people is within 50%").isTrue();
+  }
+
+  @Test
+  void partsMergeIntoTheCountsOfOnePass() throws Exception {
+    List<Hierarchy> h = List.of(new PrefixHierarchy(List.of(1)), BandHierarchy.doubling(null, BigDecimal.TEN, 2,
+        false));
+    LatticeCounts whole = new LatticeCounts(h, BUDGET);
+    LatticeCounts a = new LatticeCounts(h, BUDGET);
+    LatticeCounts b = new LatticeCounts(h, BUDGET);
+    Random r = new Random(3);
+    for (int i = 0; i < 500; i++) {
+      String[] t = {"" + (char) ('A' + r.nextInt(4)) + r.nextInt(5), String.valueOf(r.nextInt(90))};
+      long person = 1 + r.nextInt(200);
+      whole.add(t, person, 0, 1);
+      (i % 3 == 0 ? a : b).add(t, person, 0, 1);
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    b.writeTo(new DataOutputStream(bytes));
+    LatticeCounts read = LatticeCounts.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())),
+        BUDGET);
+    a.merge(read);
+    LatticeSearch.Settings s = new LatticeSearch.Settings(5, 0, 0.05, true);
+    assertThat(new LatticeSearch(a, s).search().chosen()).isEqualTo(new LatticeSearch(whole, s).search().chosen());
+    assertThat(a.tuples()).isEqualTo(whole.tuples());
+  }
+}
