@@ -35,15 +35,6 @@ public record AddressHierarchy(List<AddressLevel> levels) implements Hierarchy {
   }
 
   @Override
-  public String describe() {
-    List<String> names = new ArrayList<>();
-    for (int i = 0; i < height(); i++) {
-      names.add(levelName(i));
-    }
-    return String.join(", ", names);
-  }
-
-  @Override
   public String levelName(int level) {
     return level >= height() - 1 ? TOP : levels.get(level).spelling();
   }

@@ -77,15 +77,6 @@ public record BandHierarchy(List<BigDecimal> widths, boolean ageStyle) implement
   }
 
   @Override
-  public String describe() {
-    List<String> names = new ArrayList<>();
-    for (int i = 0; i < height(); i++) {
-      names.add(levelName(i));
-    }
-    return String.join(", ", names);
-  }
-
-  @Override
   public String levelName(int level) {
     if (level >= height() - 1) {
       return TOP;

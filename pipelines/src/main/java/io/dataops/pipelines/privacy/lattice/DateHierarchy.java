@@ -1,6 +1,5 @@
 package io.dataops.pipelines.privacy.lattice;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -48,15 +47,6 @@ public record DateHierarchy(int start) implements Hierarchy {
       case 5 -> Math.floorDiv(year, 10) * 10 + "-" + (Math.floorDiv(year, 10) * 10 + 9);
       default -> TOP;
     };
-  }
-
-  @Override
-  public String describe() {
-    List<String> names = new ArrayList<>();
-    for (int i = 0; i < height(); i++) {
-      names.add(levelName(i));
-    }
-    return String.join(", ", names);
   }
 
   @Override

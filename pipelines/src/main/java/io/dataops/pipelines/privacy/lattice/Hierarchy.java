@@ -1,6 +1,8 @@
 package io.dataops.pipelines.privacy.lattice;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A generalization hierarchy of one quasi-identifier: level 0 is the value as its policy leaves it (in its canonical
@@ -29,7 +31,13 @@ public interface Hierarchy extends Serializable {
   String coarser(String value, int level);
 
   /** What each level keeps, in words, for reports: e.g. "month, quarter, year, *". */
-  String describe();
+  default String describe() {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < height(); i++) {
+      names.add(levelName(i));
+    }
+    return String.join(", ", names);
+  }
 
   /** The name of one level, for reports. */
   String levelName(int level);

@@ -60,15 +60,6 @@ public record MaskHierarchy(List<Integer> first, List<Integer> last, char maskCh
   }
 
   @Override
-  public String describe() {
-    List<String> names = new ArrayList<>();
-    for (int i = 0; i < height(); i++) {
-      names.add(levelName(i));
-    }
-    return String.join(", ", names);
-  }
-
-  @Override
   public String levelName(int level) {
     return level >= height() - 1 ? TOP : "first " + first.get(level) + " last " + last.get(level);
   }

@@ -1,6 +1,5 @@
 package io.dataops.pipelines.privacy.lattice;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -27,15 +26,6 @@ public record PrefixHierarchy(List<Integer> lengths) implements Hierarchy {
     int keep = lengths.get(level - 1);
     int n = value.codePointCount(0, value.length());
     return n <= keep ? value : value.substring(0, value.offsetByCodePoints(0, keep));
-  }
-
-  @Override
-  public String describe() {
-    List<String> names = new ArrayList<>();
-    for (int i = 0; i < height(); i++) {
-      names.add(levelName(i));
-    }
-    return String.join(", ", names);
   }
 
   @Override

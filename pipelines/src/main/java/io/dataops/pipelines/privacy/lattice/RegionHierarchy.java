@@ -46,15 +46,6 @@ public record RegionHierarchy(List<Integer> digits) implements Hierarchy {
   }
 
   @Override
-  public String describe() {
-    List<String> names = new ArrayList<>();
-    for (int i = 0; i < height(); i++) {
-      names.add(levelName(i));
-    }
-    return String.join(", ", names);
-  }
-
-  @Override
   public String levelName(int level) {
     return level >= height() - 1 ? TOP : digits.get(level) + " digits";
   }
