@@ -20,6 +20,16 @@ public interface PipelineExecutor {
    */
   PipelineRunResult run(RunPlan plan, RunControl control);
 
+  /**
+   * Runs a full plan's steps up to the publish and publishes nothing: the product's files stay in the run's scratch
+   * area until the caller closes the trial, no version is recorded, nothing of the product table changes. What another
+   * engine's version is compared with ({@code products.publish.EngineComparison}). An engine without trials refuses.
+   */
+  default TrialRun trial(RunPlan plan, RunControl control) {
+    throw new io.dataops.core.BadInputException("the " + engine() + " engine cannot run a trial (a run that "
+        + "publishes nothing)");
+  }
+
   /** Makes an engine's executor from the platform's environment. Registered in META-INF/services. */
   interface Factory {
     String engine();

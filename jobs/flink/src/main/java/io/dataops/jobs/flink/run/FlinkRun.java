@@ -18,6 +18,7 @@ import io.dataops.pipelines.definition.BoundPipeline.BoundColumn;
 import io.dataops.pipelines.definition.BoundPipeline.BoundInput;
 import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
 import io.dataops.pipelines.plan.RunPlan;
+import io.dataops.pipelines.plan.TrialRun;
 import io.dataops.pipelines.privacy.AnonymityCheck;
 import io.dataops.pipelines.privacy.ClassCounts;
 import io.dataops.pipelines.privacy.LeakCheck;
@@ -170,76 +171,33 @@ public final class FlinkRun {
     return this;
   }
 
+  /** What the jobs made before the publish: the files, the privacy verdict and the leak check's result. */
+  private record Produced(Written written, PrivacyReport privacy, ProductClasses.Judged judged, LeakCheck.Result leak) {}
+
   /** Runs the jobs and publishes; returns the version and the seconds each step took. */
   public ProductVersion execute(Actor actor) {
-    long t0 = System.nanoTime();
-    for (BoundInput in : pipeline.inputs()) {
-      if (lakehouse.load(in.table()).snapshot(in.snapshotId()) == null) {
-        throw new BadInputException("snapshot " + in.snapshotId() + " of " + in.table()
-            + " no longer exists (expired); run the pipeline again to pin the current one");
-      }
-    }
-    org.apache.iceberg.Table table = ProductTables.createOrLoad(lakehouse, pipeline);
-    Schema writeSchema = ProductTables.writeSchema(table, pipeline);
-    try {
-      OwnerOnly.directories(workDir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the run's folder " + workDir, e);
-    }
-    // What a killed attempt of this run left goes now; this attempt's files go to a folder of its own.
-    attempts.removeDead(table, plan.runKey());
-    Scratch.deleteDeadSiblings(workDir);
+    org.apache.iceberg.Table table = prepare();
     dataLocation = table.location() + "/data/flink-" + attempt;
     attempts.register(attempt, dataLocation);
-    step("prepare", t0);
-    Written written = null;
+    Produced produced = null;
     boolean publishing = false;
     try {
-      t0 = System.nanoTime();
-      PrivacyReport privacy = null;
-      String verdict = null;
-      ProductClasses.Judged judged = null;
-      LeakFilter filter;
-      JobExecutionResult first = firstPass();
-      if (pipeline.privacy() != null && plan.incremental()) {
-        // over the whole product; the write pass keeps every row, the held-back rule splits the files at the publish
-        judged = judge(first);
-        privacy = judged.verdict().report();
-      } else if (pipeline.privacy() != null) {
-        AnonymityCheck.Verdict v = verdict(first);
-        privacy = v.report();
-        verdict = "verdict.bin";
-        try (OutputStream out = scratch.create(verdict)) {
-          v.writeTo(out);
-        }
-        verdict = scratch.location(verdict);
-      }
-      filter = filter(first);
-      try (OutputStream out = scratch.create("filter.bin")) {
-        filter.writeTo(out);
-      }
-      step("privacy-classes+leak-filter", t0);
-
-      t0 = System.nanoTime();
-      written = write(table, writeSchema, verdict, scratch.location("filter.bin"));
-      step("write-product", t0);
-
-      t0 = System.nanoTime();
-      LeakCheck.Result leak = leakCheck(filter, written.findings());
-      step("leak-check", t0);
+      produced = produce(table);
+      Written written = produced.written();
+      LeakCheck.Result leak = produced.leak();
       if (!leak.passed()) {
         throw new LeakDetected(leak.failure());
       }
-
-      t0 = System.nanoTime();
+      long t0 = System.nanoTime();
       publishing = true;
+      ProductClasses.Judged judged = produced.judged();
       List<String> files = written.files().stream().map(WrittenFile::location).toList();
       HeldRows.Split split = judged == null ? null : HeldRows.split(lakehouse, plan, judged.verdict(), files);
       Lineage lineage = split == null
-          ? PipelineVersions.lineage(plan, ENGINE, privacy, leak, written.read(), written.written(),
+          ? PipelineVersions.lineage(plan, ENGINE, produced.privacy(), leak, written.read(), written.written(),
               written.suppressed(), written.unfit())
-          : PipelineVersions.lineage(plan, ENGINE, privacy, leak, written.read(), written.written(), written.unfit(),
-              split);
+          : PipelineVersions.lineage(plan, ENGINE, produced.privacy(), leak, written.read(), written.written(),
+              written.unfit(), split);
       PublishVersion publish = PipelineVersions.publish(publisher, plan, ENGINE, files, lineage, actor, null, judged,
           split);
       ProductVersion v = publish.commit();
@@ -252,14 +210,116 @@ public final class FlinkRun {
     } catch (IOException e) {
       throw new UncheckedIOException("the run's states could not be written to " + scratch.location(""), e);
     } catch (RuntimeException e) {
-      if (written != null && !publishing) {
-        RunScratch.remove(lakehouse.io(), dataLocation, written.files().stream().map(WrittenFile::location).toList(),
-            f -> false);
+      if (produced != null && !publishing) {
+        RunScratch.remove(lakehouse.io(), dataLocation, fileLocations(produced.written()), f -> false);
       }
       throw e;
     } finally {
       scratch.clear();
       Scratch.deleteTree(workDir);
+    }
+  }
+
+  /**
+   * Runs the jobs and publishes nothing: the product's files go to this attempt's scratch folder (outside the product
+   * table), which the returned trial removes when it is closed; a failed leak check is reported, not thrown. A trial
+   * killed before it is closed leaves its folder to the next attempt of the same run key, as a killed run does.
+   */
+  public TrialRun trial() {
+    if (plan.incremental()) {
+      throw new BadInputException("pipeline " + pipeline.definition().name() + " is incremental: a trial compares "
+          + "full runs only");
+    }
+    org.apache.iceberg.Table table = prepare();
+    dataLocation = scratch.location("data");
+    attempts.register(attempt, dataLocation);
+    boolean handedOver = false;
+    try {
+      Produced produced = produce(table);
+      Written w = produced.written();
+      List<String> files = fileLocations(w);
+      TrialRun trial = new TrialRun(ENGINE, parallelism, files, w.read(), w.written(), w.suppressed(), w.unfit(),
+          produced.privacy(), produced.leak(), steps, () -> {
+            RunScratch.remove(lakehouse.io(), dataLocation, files, f -> false);
+            scratch.clear();
+          });
+      handedOver = true;
+      return trial;
+    } catch (IOException e) {
+      throw new UncheckedIOException("the run's states could not be written to " + scratch.location(""), e);
+    } finally {
+      Scratch.deleteTree(workDir);
+      if (!handedOver) {
+        RunScratch.remove(lakehouse.io(), dataLocation, List.of(), f -> false);
+        scratch.clear();
+      }
+    }
+  }
+
+  private static List<String> fileLocations(Written w) {
+    return w.files().stream().map(WrittenFile::location).toList();
+  }
+
+  /** Checks the pinned snapshots, loads the product table, clears what killed attempts of this run left. */
+  private org.apache.iceberg.Table prepare() {
+    long t0 = System.nanoTime();
+    for (BoundInput in : pipeline.inputs()) {
+      if (lakehouse.load(in.table()).snapshot(in.snapshotId()) == null) {
+        throw new BadInputException("snapshot " + in.snapshotId() + " of " + in.table()
+            + " no longer exists (expired); run the pipeline again to pin the current one");
+      }
+    }
+    org.apache.iceberg.Table table = ProductTables.createOrLoad(lakehouse, pipeline);
+    try {
+      OwnerOnly.directories(workDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the run's folder " + workDir, e);
+    }
+    // What a killed attempt of this run left goes now; this attempt's files go to a folder of its own.
+    attempts.removeDead(table, plan.runKey());
+    Scratch.deleteDeadSiblings(workDir);
+    step("prepare", t0);
+    return table;
+  }
+
+  /** The steps before the publish: privacy classes and leak filter, the product's files, the leak check. */
+  private Produced produce(org.apache.iceberg.Table table) throws IOException {
+    Schema writeSchema = ProductTables.writeSchema(table, pipeline);
+    long t0 = System.nanoTime();
+    PrivacyReport privacy = null;
+    String verdict = null;
+    ProductClasses.Judged judged = null;
+    JobExecutionResult first = firstPass();
+    if (pipeline.privacy() != null && plan.incremental()) {
+      // over the whole product; the write pass keeps every row, the held-back rule splits the files at the publish
+      judged = judge(first);
+      privacy = judged.verdict().report();
+    } else if (pipeline.privacy() != null) {
+      AnonymityCheck.Verdict v = verdict(first);
+      privacy = v.report();
+      verdict = "verdict.bin";
+      try (OutputStream out = scratch.create(verdict)) {
+        v.writeTo(out);
+      }
+      verdict = scratch.location(verdict);
+    }
+    LeakFilter filter = filter(first);
+    try (OutputStream out = scratch.create("filter.bin")) {
+      filter.writeTo(out);
+    }
+    step("privacy-classes+leak-filter", t0);
+
+    t0 = System.nanoTime();
+    Written written = write(table, writeSchema, verdict, scratch.location("filter.bin"));
+    step("write-product", t0);
+    try {
+      t0 = System.nanoTime();
+      LeakCheck.Result leak = leakCheck(filter, written.findings());
+      step("leak-check", t0);
+      return new Produced(written, privacy, judged, leak);
+    } catch (IOException | RuntimeException e) {
+      RunScratch.remove(lakehouse.io(), dataLocation, fileLocations(written), f -> false);
+      throw e;
     }
   }
 
