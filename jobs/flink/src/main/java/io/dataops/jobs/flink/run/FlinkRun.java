@@ -35,12 +35,12 @@ import io.dataops.products.publish.ProductTables;
 import io.dataops.products.publish.PublishVersion;
 import io.dataops.products.registry.ProductVersion;
 import io.dataops.products.registry.ProductVersion.Lineage;
-import java.io.DataOutputStream;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -73,16 +73,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One run of a plan on Flink, in three bounded jobs and the publish, the steps of the plan:
+ * One run of a plan on Flink, in two bounded jobs and the publish, the steps of the plan:
  * <ol>
  *   <li>privacy classes and leak filter (one job): the transform's privacy columns with their policies counted into
- *       partial class counts per subtask, and the inputs' raw personal values into partial leak filters; the client
- *       merges the parts into the single-pass verdict and the filter of all values (bit for bit the Spring Batch
- *       engine's);</li>
+ *       partial class counts per subtask, and the inputs' raw personal values into partial leak filters (and their
+ *       exact hashes into scratch files); the client merges the parts into the single-pass verdict and the filter of
+ *       all values (bit for bit the Spring Batch engine's);</li>
  *   <li>write: the transform with every policy, the verdict's suppression and every value tested against the filter,
  *       into uncommitted Parquet files of the product table; the subtasks' findings are merged in the client;</li>
- *   <li>confirmation, when values hit the filter: the candidates' hashes are looked up among the raw values'
- *       hashes;</li>
+ *   <li>leak check: values that hit the filter are confirmed among the raw values' hashes the first job kept (the
+ *       inputs are not read a third time);</li>
  *   <li>publish: a failed leak check removes the files and publishes nothing; else the files become the version in
  *       one visible change, through the publish both engines use.</li>
  * </ol>
@@ -314,7 +314,7 @@ public final class FlinkRun {
     step("write-product", t0);
     try {
       t0 = System.nanoTime();
-      LeakCheck.Result leak = leakCheck(filter, written.findings());
+      LeakCheck.Result leak = leakCheck(filter, written.findings(), first);
       step("leak-check", t0);
       return new Produced(written, privacy, judged, leak);
     } catch (IOException | RuntimeException e) {
@@ -515,30 +515,23 @@ public final class FlinkRun {
     }
   }
 
-  private LeakCheck.Result leakCheck(LeakFilter filter, List<byte[]> findings) throws IOException {
+  /**
+   * The leak check over the write job's findings; the filter's hits are confirmed among the hashes of the raw values
+   * the first job kept (streamed, the candidates sorted in memory): the inputs are not read again.
+   */
+  private LeakCheck.Result leakCheck(LeakFilter filter, List<byte[]> findings, JobExecutionResult first)
+      throws IOException {
     LeakCheck check = new LeakCheck(policies.productColumns(), policies.identifierShaped(), filter);
     for (byte[] f : findings) {
       check.merge(LeakCheck.Findings.fromBytes(scratch.large(f)));
     }
     if (check.needsConfirmation()) {
-      long[] hashes = check.candidateHashes();
-      try (DataOutputStream out = new DataOutputStream(scratch.create("candidates.bin"))) {
-        out.writeInt(hashes.length);
-        for (long h : hashes) {
-          out.writeLong(h);
-        }
-      }
-      String candidates = scratch.location("candidates.bin");
-      StreamExecutionEnvironment env = engine.environment(parallelism);
-      rawValues(env, (alias, rows, rowTypes) -> rows.transform("confirm leak candidates in " + alias, Types.VOID,
-          new ConfirmOperator(alias, rowTypes, candidates, scratch)));
-      if (!env.getTransformations().isEmpty()) {
-        JobExecutionResult r = run(env, "confirm leak candidates of " + pipeline.definition().name());
+      long[] candidates = check.candidateHashes(); // (h1, h2) pairs, sorted
+      if (first != null) {
         for (BoundInput in : pipeline.inputs()) {
-          for (byte[] found : this.<byte[]>accumulated(r, ConfirmOperator.FOUND + "." + in.alias())) {
-            ByteBuffer b = ByteBuffer.wrap(scratch.large(found));
-            while (b.remaining() >= 16) {
-              check.confirmHash(b.getLong(), b.getLong());
+          for (String part : this.<String>accumulated(first, LeakFilterOperator.HASHES + "." + in.alias())) {
+            try (DataInputStream hashes = new DataInputStream(new BufferedInputStream(scratch.open(part), 1 << 16))) {
+              confirm(check, candidates, hashes);
             }
           }
         }
@@ -546,6 +539,42 @@ public final class FlinkRun {
       check.confirmationComplete();
     }
     return check.result();
+  }
+
+  private static void confirm(LeakCheck check, long[] candidates, DataInputStream hashes) throws IOException {
+    while (true) {
+      long h1;
+      try {
+        h1 = hashes.readLong();
+      } catch (java.io.EOFException end) {
+        return;
+      }
+      long h2 = hashes.readLong();
+      if (contains(candidates, h1, h2)) {
+        check.confirmHash(h1, h2);
+      }
+    }
+  }
+
+  /** Binary search among sorted (h1, h2) pairs. */
+  private static boolean contains(long[] sorted, long h1, long h2) {
+    int lo = 0;
+    int hi = sorted.length / 2 - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = Long.compare(sorted[2 * mid], h1);
+      if (c == 0) {
+        c = Long.compare(sorted[2 * mid + 1], h2);
+      }
+      if (c < 0) {
+        lo = mid + 1;
+      } else if (c > 0) {
+        hi = mid - 1;
+      } else {
+        return true;
+      }
+    }
+    return false;
   }
 
   // ---------------------------------------------------------------- helpers

@@ -1,7 +1,13 @@
 package io.dataops.jobs.flink.run;
 
 import io.dataops.pipelines.privacy.LeakFilter;
+import io.dataops.pipelines.privacy.Hash128;
+import io.dataops.pipelines.privacy.LeakCheck;
+import io.dataops.pipelines.privacy.ValueKey;
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,12 +24,16 @@ import org.apache.flink.table.types.logical.LogicalTypeRoot;
 /**
  * One subtask's part of the leak filter: every raw value of an input's personal-data columns it reads goes into a
  * filter of the size the whole run's values call for, so that the parts merge by OR into the filter of all values
- * ({@link LeakFilter}). The part (bits of hashes, never a value) is written to the run's scratch folder.
+ * ({@link LeakFilter}). The part (bits of hashes, never a value) is written to the run's scratch folder, and so are
+ * the 128-bit hashes of the values it added: the leak check confirms the filter's hits among them, without reading
+ * the inputs again.
  */
 final class LeakFilterOperator extends AbstractStreamOperator<Void>
     implements OneInputStreamOperator<RowData, Void>, BoundedOneInput {
   private static final long serialVersionUID = 1L;
   static final String PARTS = "dataops.leak-filter-parts";
+  /** The files of raw values' hashes, as (h1, h2) pairs of longs. */
+  static final String HASHES = "dataops.leak-raw-hashes";
 
   private final String input;
   private final ArrayList<LogicalType> types;
@@ -32,6 +42,10 @@ final class LeakFilterOperator extends AbstractStreamOperator<Void>
   private final RunScratch scratch;
   private transient LeakFilter filter;
   private transient ListAccumulator<String> parts;
+  private transient ListAccumulator<String> hashParts;
+  private transient ValueKey key;
+  private transient String hashesName;
+  private transient DataOutputStream hashes;
 
   LeakFilterOperator(String input, List<LogicalType> types, long expectedRaw, long maxFilterBytes, RunScratch scratch) {
     this.input = input;
@@ -47,6 +61,12 @@ final class LeakFilterOperator extends AbstractStreamOperator<Void>
     filter = new LeakFilter(expectedRaw, maxFilterBytes);
     parts = new ListAccumulator<>();
     getRuntimeContext().addAccumulator(PARTS + "." + input, parts);
+    hashParts = new ListAccumulator<>();
+    getRuntimeContext().addAccumulator(HASHES + "." + input, hashParts);
+    key = new ValueKey();
+    var task = getRuntimeContext().getTaskInfo();
+    hashesName = "raw-" + input + "-" + task.getIndexOfThisSubtask() + "-" + task.getAttemptNumber() + ".bin";
+    hashes = new DataOutputStream(new BufferedOutputStream(scratch.create(hashesName), 1 << 16));
   }
 
   @Override
@@ -61,9 +81,25 @@ final class LeakFilterOperator extends AbstractStreamOperator<Void>
         StringData s = row.getString(i);
         byte[] utf8 = s.toBytes();
         filter.addUtf8(utf8, utf8.length);
+        keep(LeakCheck.rawHashUtf8(key, utf8, utf8.length));
       } else {
-        filter.add(FlinkValues.internal(row, i, types.get(i)));
+        Object v = FlinkValues.internal(row, i, types.get(i));
+        filter.add(v);
+        keep(LeakCheck.rawHash(key, v));
       }
+    }
+  }
+
+  /** The hash the filter took (null: a value too short to be personal data, which it did not take). */
+  private void keep(Hash128 h) {
+    if (h == null) {
+      return;
+    }
+    try {
+      hashes.writeLong(h.h1);
+      hashes.writeLong(h.h2);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the raw values' hashes to the run's scratch folder", e);
     }
   }
 
@@ -75,5 +111,19 @@ final class LeakFilterOperator extends AbstractStreamOperator<Void>
       filter.writeTo(out);
     }
     parts.add(scratch.location(name));
+    hashes.close();
+    hashes = null;
+    hashParts.add(scratch.location(hashesName));
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      if (hashes != null) {
+        hashes.close(); // a failed attempt's file stays in the scratch folder, which the run removes
+      }
+    } finally {
+      super.close();
+    }
   }
 }
