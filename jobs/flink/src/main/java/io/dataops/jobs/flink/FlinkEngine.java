@@ -16,6 +16,7 @@ import org.apache.flink.runtime.rpc.RpcSystem;
 import org.apache.flink.util.Reference;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -71,6 +72,9 @@ public final class FlinkEngine {
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, RESTART_ATTEMPTS);
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, java.time.Duration.ofMillis(500));
+    // Chained operators hand each other the record itself, not a copy (a copy of every row between operators was
+    // about a sixth of a run's work): no operator of ours keeps a record it was given beyond processing it.
+    conf.set(PipelineOptions.OBJECT_REUSE, true);
     StreamExecutionEnvironment env;
     if (isLocal()) {
       conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, LOCAL_MANAGED_MEMORY);

@@ -35,12 +35,11 @@ import io.dataops.products.publish.ProductTables;
 import io.dataops.products.publish.PublishVersion;
 import io.dataops.products.registry.ProductVersion;
 import io.dataops.products.registry.ProductVersion.Lineage;
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,7 +51,10 @@ import java.util.Set;
 import java.util.StringJoiner;
 import java.util.UUID;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.table.data.utils.ProjectedRowData;
+import org.apache.iceberg.expressions.Expression;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
@@ -343,11 +345,17 @@ public final class FlinkRun {
 
   /** A job's environment with the inputs' views and DuckDB's functions registered. */
   private StreamTableEnvironment tables(StreamExecutionEnvironment env) {
+    return tables(env, new HashMap<>());
+  }
+
+  /** As above; {@code reads} is given each input's read, by alias, for other branches of the job to share. */
+  private StreamTableEnvironment tables(StreamExecutionEnvironment env, Map<String, DataStream<RowData>> reads) {
     StreamTableEnvironment t = StreamTableEnvironment.create(env, EnvironmentSettings.inBatchMode());
     FlinkFunctions.register(t);
     for (FlinkTransform.InputView v : transform.inputs()) {
       DataStream<RowData> raw = IcebergInput.read(env, lakehouse, new PinnedRead(v.table(), from(v.alias()),
           v.snapshotId(), v.readColumns(), v.pushdown()));
+      reads.put(v.alias(), raw);
       t.createTemporaryView(FlinkTransform.quote(v.rawName()), t.fromDataStream(raw));
       t.createTemporaryView(FlinkTransform.quote(v.alias()), t.sqlQuery(v.select()));
     }
@@ -357,8 +365,9 @@ public final class FlinkRun {
   /** Privacy classes and the leak filter's parts, in one job. */
   private JobExecutionResult firstPass() {
     StreamExecutionEnvironment env = engine.environment(parallelism);
+    Map<String, DataStream<RowData>> reads = new HashMap<>();
     if (pipeline.privacy() != null) {
-      StreamTableEnvironment t = tables(env);
+      StreamTableEnvironment t = tables(env, reads);
       int[] columns = policies.privacySqlColumns();
       StringJoiner select = new StringJoiner(", ", "SELECT ", " FROM (" + transform.sql() + ") AS `transform_result`");
       for (int c : columns) {
@@ -369,7 +378,7 @@ public final class FlinkRun {
               keys, ShippedPrivacy.of(pipeline.privacy()), types, columns, scratch, privacyMemory))
           .sinkTo(new DiscardingSink<>()).name("end of privacy classes");
     }
-    rawValues(env, (alias, rows, rowTypes) -> rows.transform("leak filter of " + alias, Types.VOID,
+    rawValues(env, reads, (alias, rows, rowTypes) -> rows.transform("leak filter of " + alias, Types.VOID,
         new LeakFilterOperator(alias, rowTypes, plan.expectedRawValues(), filterMemory, scratch)));
     if (env.getTransformations().isEmpty()) {
       return null;
@@ -388,17 +397,44 @@ public final class FlinkRun {
     DataStream<Void> accept(String alias, DataStream<RowData> rows, List<LogicalType> types);
   }
 
-  /** The raw values of every input's personal-data columns, as the leak check reads them (no filter). */
-  private void rawValues(StreamExecutionEnvironment env, RawConsumer consumer) {
+  /**
+   * The raw values of every input's personal-data columns, as the leak check reads them (no filter). An input the
+   * transform's view already reads whole (no row filter pushed down, every personal column among its columns) is not
+   * read a second time: its read in {@code reads} feeds both.
+   */
+  private void rawValues(StreamExecutionEnvironment env, Map<String, DataStream<RowData>> reads,
+      RawConsumer consumer) {
     for (BoundInput in : pipeline.inputs()) {
       if (in.personal().isEmpty() || plan.input(in).dataFiles().isEmpty()) {
         continue;
       }
-      DataStream<RowData> raw = IcebergInput.read(env, lakehouse, new PinnedRead(in.table().toString(),
-          from(in.alias()), in.snapshotId(), List.copyOf(in.personal().keySet())));
+      List<String> personal = List.copyOf(in.personal().keySet());
+      FlinkTransform.InputView view = transform.inputs().stream().filter(v -> v.alias().equals(in.alias()))
+          .findFirst().orElse(null);
+      DataStream<RowData> raw;
+      if (reads.containsKey(in.alias()) && view != null && view.pushdown().op() == Expression.Operation.TRUE
+          && view.readColumns().containsAll(personal)) {
+        int[] at = personal.stream().mapToInt(view.readColumns()::indexOf).toArray();
+        RowType all = ((InternalTypeInfo<RowData>) reads.get(in.alias()).getType()).toRowType();
+        RowType projected = RowType.of(java.util.Arrays.stream(at).mapToObj(all::getTypeAt)
+            .toArray(LogicalType[]::new), personal.toArray(String[]::new));
+        raw = reads.get(in.alias()).map(new Project(at)).returns(InternalTypeInfo.of(projected))
+            .name("personal columns of " + in.alias());
+      } else {
+        raw = IcebergInput.read(env, lakehouse, new PinnedRead(in.table().toString(), from(in.alias()),
+            in.snapshotId(), personal));
+      }
       RowType rowType = ((InternalTypeInfo<RowData>) raw.getType()).toRowType();
       consumer.accept(in.alias(), raw, rowType.getChildren()).sinkTo(new DiscardingSink<>())
           .name("end of " + in.alias());
+    }
+  }
+
+  /** Some columns of a row, in a view of it (nothing copied). */
+  private record Project(int[] at) implements MapFunction<RowData, RowData> {
+    @Override
+    public RowData map(RowData row) {
+      return ProjectedRowData.from(at).replaceRow(row);
     }
   }
 
@@ -530,7 +566,7 @@ public final class FlinkRun {
       if (first != null) {
         for (BoundInput in : pipeline.inputs()) {
           for (String part : this.<String>accumulated(first, LeakFilterOperator.HASHES + "." + in.alias())) {
-            try (DataInputStream hashes = new DataInputStream(new BufferedInputStream(scratch.open(part), 1 << 16))) {
+            try (InputStream hashes = scratch.open(part)) {
               confirm(check, candidates, hashes);
             }
           }
@@ -541,17 +577,16 @@ public final class FlinkRun {
     return check.result();
   }
 
-  private static void confirm(LeakCheck check, long[] candidates, DataInputStream hashes) throws IOException {
-    while (true) {
-      long h1;
-      try {
-        h1 = hashes.readLong();
-      } catch (java.io.EOFException end) {
-        return;
-      }
-      long h2 = hashes.readLong();
-      if (contains(candidates, h1, h2)) {
-        check.confirmHash(h1, h2);
+  private static void confirm(LeakCheck check, long[] candidates, InputStream hashes) throws IOException {
+    byte[] block = new byte[1 << 16]; // a whole number of (h1, h2) pairs
+    ByteBuffer b = ByteBuffer.wrap(block);
+    for (int n = hashes.readNBytes(block, 0, block.length); n > 0; n = hashes.readNBytes(block, 0, block.length)) {
+      for (int at = 0; at + 16 <= n; at += 16) {
+        long h1 = b.getLong(at);
+        long h2 = b.getLong(at + 8);
+        if (contains(candidates, h1, h2)) {
+          check.confirmHash(h1, h2);
+        }
       }
     }
   }

@@ -1,6 +1,7 @@
 package io.dataops.jobs.flink.run;
 
 import io.dataops.pipelines.privacy.LeakFilter;
+import io.dataops.pipelines.model.ValueType;
 import io.dataops.pipelines.privacy.Hash128;
 import io.dataops.pipelines.privacy.LeakCheck;
 import io.dataops.pipelines.privacy.ValueKey;
@@ -8,6 +9,7 @@ import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +48,7 @@ final class LeakFilterOperator extends AbstractStreamOperator<Void>
   private transient ValueKey key;
   private transient String hashesName;
   private transient DataOutputStream hashes;
+  private transient byte[] date;
 
   LeakFilterOperator(String input, List<LogicalType> types, long expectedRaw, long maxFilterBytes, RunScratch scratch) {
     this.input = input;
@@ -64,6 +67,7 @@ final class LeakFilterOperator extends AbstractStreamOperator<Void>
     hashParts = new ListAccumulator<>();
     getRuntimeContext().addAccumulator(HASHES + "." + input, hashParts);
     key = new ValueKey();
+    date = new byte[10];
     var task = getRuntimeContext().getTaskInfo();
     hashesName = "raw-" + input + "-" + task.getIndexOfThisSubtask() + "-" + task.getAttemptNumber() + ".bin";
     hashes = new DataOutputStream(new BufferedOutputStream(scratch.create(hashesName), 1 << 16));
@@ -82,11 +86,44 @@ final class LeakFilterOperator extends AbstractStreamOperator<Void>
         byte[] utf8 = s.toBytes();
         filter.addUtf8(utf8, utf8.length);
         keep(LeakCheck.rawHashUtf8(key, utf8, utf8.length));
+      } else if (root == LogicalTypeRoot.DATE && isoDate(row.getInt(i))) {
+        filter.addUtf8(date, date.length);
+        keep(LeakCheck.rawHashUtf8(key, date, date.length));
       } else {
-        Object v = FlinkValues.internal(row, i, types.get(i));
-        filter.add(v);
-        keep(LeakCheck.rawHash(key, v));
+        // the value's text once, for the filter and the hash alike (as add(Object) and rawHash would make it)
+        String text = ValueType.text(FlinkValues.internal(row, i, types.get(i)));
+        if (text != null) {
+          byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+          filter.addUtf8(utf8, utf8.length);
+          keep(LeakCheck.rawHashUtf8(key, utf8, utf8.length));
+        }
       }
+    }
+  }
+
+  /**
+   * Writes a date of years 0 to 9999 as {@link java.time.LocalDate#toString} does (yyyy-MM-dd) into {@link #date},
+   * without the StringBuilder that took a third of this operator's time on a table with birth dates; false for other
+   * years (their text has a sign or more digits: the general path makes it).
+   */
+  private boolean isoDate(int epochDay) {
+    java.time.LocalDate d = java.time.LocalDate.ofEpochDay(epochDay);
+    int y = d.getYear();
+    if (y < 0 || y > 9999) {
+      return false;
+    }
+    digits(y, 0, 4);
+    date[4] = '-';
+    digits(d.getMonthValue(), 5, 2);
+    date[7] = '-';
+    digits(d.getDayOfMonth(), 8, 2);
+    return true;
+  }
+
+  private void digits(int value, int at, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      date[i] = (byte) ('0' + value % 10);
+      value /= 10;
     }
   }
 
