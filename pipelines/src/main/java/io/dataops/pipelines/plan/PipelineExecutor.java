@@ -42,6 +42,12 @@ public interface PipelineExecutor {
     PipelineExecutor create(ExecutorEnvironment environment);
 
     /**
+     * Starts loading, in the background, what this engine's first run in the process would load (a caller that will
+     * run it soon, such as the demo, overlaps that with its other work); reads and writes no data. Nothing by default.
+     */
+    default void warmUp() {}
+
+    /**
      * Refuses, with the pipeline file's name and line ({@link io.dataops.pipelines.definition.PipelineException}),
      * what this engine cannot run with the same meaning as every other engine; called when a pipeline is validated
      * for this engine and before it runs on it. Nothing by default.

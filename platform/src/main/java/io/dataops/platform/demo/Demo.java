@@ -126,6 +126,8 @@ public final class Demo {
       """;
 
   public static Report run(PlatformConfig config, int workers, ProgressListener progress, Session admin) {
+    // The other engine's run comes after the feeds are landed: its loading overlaps with them.
+    Executors.factories().forEach(io.dataops.pipelines.plan.PipelineExecutor.Factory::warmUp);
     Cast cast = Cast.assemble(config, admin);
     Session police = cast.as(Cast.POLICE, "land");
     Session market = cast.as(Cast.MARKET, "land");

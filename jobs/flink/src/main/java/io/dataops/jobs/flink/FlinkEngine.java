@@ -135,6 +135,11 @@ public final class FlinkEngine {
     }
   }
 
+  /** Loads the RPC system local jobs share (else the first local job does). */
+  static void loadRpcSystem() {
+    LocalClusters.rpc();
+  }
+
   /** Runs the environment's job to its end and returns its result (accumulators, duration). */
   public JobExecutionResult execute(StreamExecutionEnvironment env, String jobName) {
     try {
