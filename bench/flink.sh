@@ -22,6 +22,7 @@ enroll "$out/home"
 rm -f "$out/citizens.csv"
 for run in p1 p2 sb; do
   sed "s/^product: \(.*\)$/product: \1-$run/" "$root/bench/desensitize-pipeline.yaml" > "$out/pipeline-$run.yaml"
+  grant_citizens "$out/home" "$out/pipeline-$run.yaml" # runs are refused without a grant for their product
 done
 
 heap=${BENCH_HEAP:-1g}

@@ -29,6 +29,16 @@ public interface PipelineExecutor {
         + "--engine spring-batch");
   }
 
+  /**
+   * Runs a full plan's steps up to the publish and publishes nothing: the product's files stay in the run's scratch
+   * area until the caller closes the trial, no version is recorded, nothing of the product table changes. What another
+   * engine's version is compared with ({@code products.publish.EngineComparison}). An engine without trials refuses.
+   */
+  default TrialRun trial(RunPlan plan, RunControl control) {
+    throw new io.dataops.core.BadInputException("the " + engine() + " engine cannot run a trial (a run that "
+        + "publishes nothing)");
+  }
+
   /** Makes an engine's executor from the platform's environment. Registered in META-INF/services. */
   interface Factory {
     String engine();
@@ -39,6 +49,12 @@ public interface PipelineExecutor {
     }
 
     PipelineExecutor create(ExecutorEnvironment environment);
+
+    /**
+     * Starts loading, in the background, what this engine's first run in the process would load (a caller that will
+     * run it soon, such as the demo, overlaps that with its other work); reads and writes no data. Nothing by default.
+     */
+    default void warmUp() {}
 
     /**
      * Refuses, with the pipeline file's name and line ({@link io.dataops.pipelines.definition.PipelineException}),

@@ -49,6 +49,10 @@ final class DemoCommand implements Callable<Integer> {
     for (Demo.ProductRun p : report.products()) {
       text.append(n++).append(". run the operator's pipeline ").append(p.pipelineFile()).append('\n');
       text.append(PipelineCommand.describe(p.run(), p.pipelineFile()).indent(3)).append('\n');
+      if (p == report.products().get(0) && report.engineCheck() != null) {
+        text.append(n++).append(". the same pipeline on the other engine, same snapshots, nothing published:\n   ")
+            .append(report.engineCheck().describe()).append("\n\n");
+      }
     }
     text.append(n++).append(". grants for the pipelines' scenarios (依场景授权, before the runs), a delivery, the "
         + "month's statement, supervision and evaluation:\n");

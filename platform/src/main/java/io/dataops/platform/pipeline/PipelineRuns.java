@@ -14,11 +14,14 @@ import io.dataops.pipelines.plan.PipelineExecutor;
 import io.dataops.pipelines.plan.ReadGrant;
 import io.dataops.pipelines.plan.RunControl;
 import io.dataops.pipelines.plan.RunPlan;
+import io.dataops.pipelines.plan.TrialRun;
 import io.dataops.pipelines.run.PipelineRunResult;
 import io.dataops.core.audit.Actor;
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
+import io.dataops.products.publish.EngineComparison;
 import io.dataops.products.publish.ProductPublisher;
+import io.dataops.products.registry.ProductVersion;
 import io.dataops.products.publish.QualityGate;
 import io.dataops.products.registry.ProductRegistry;
 import io.dataops.platform.config.PlatformConfig;
@@ -191,6 +194,48 @@ public final class PipelineRuns {
     details.put("reads", reads(p));
     audit.record(AuditEvent.ok("pipeline.privacy", objects, details));
     return report;
+  }
+
+  /**
+   * Runs the pipeline of {@code reference} on {@code engine} as a trial (the same pinned snapshots, under the same
+   * grant; nothing published, no version recorded, its files removed after) and compares what it made with the
+   * version: rows as multisets, privacy report, leak check. Recorded as one {@code pipeline.compare} event.
+   */
+  public EngineComparison.Outcome compare(BoundPipeline p, PipelineRunResult reference, String engine,
+      Integer parallelism) {
+    checkEngine(engine);
+    ProductVersion version = versions(config).find(reference.product(), reference.version()).orElseThrow(
+        () -> new BadInputException("no version " + reference.version() + " of product " + reference.product()));
+    if (!p.inputSnapshots().equals(version.lineage().inputs())) {
+      throw new BadInputException(version.label() + " was made from other snapshots than the pipeline pins now");
+    }
+    LakehouseConfig lc = config.lakehouse();
+    List<ReadGrant> grants = GrantServices.readGrants(GrantServices.enforcement(config, audit)
+        .authorize(GrantServices.request(p, actor, "pipeline compare")));
+    ProductPublisher publisher = new ProductPublisher(lakehouse, versions(config), (t, s, suite) -> {
+      throw new IllegalStateException("a trial publishes nothing");
+    }, AuditSink.NONE, config.digest());
+    ExecutorEnvironment env = new ExecutorEnvironment(lakehouse, config.keys(), config.work(), lc.catalogUri(),
+        lc.catalogUser(), lc.catalogPassword(), config.engineSettings(parallelism),
+        Map.of(ProductPublisher.class, publisher));
+    PipelineExecutor executor = Executors.create(engine, env);
+    Executors.factory(engine).validate(p);
+    EngineComparison.Outcome outcome;
+    try (TrialRun trial = executor.trial(RunPlan.of(p, config.keys(), executor.engine(), lakehouse, grants),
+        RunControl.of(actor))) {
+      outcome = EngineComparison.compare(lakehouse, p, version, trial);
+    }
+    Map<String, Object> details = new java.util.LinkedHashMap<>();
+    details.put("engine", engine);
+    details.put("parallelism", outcome.parallelism());
+    details.put("reference", version.label());
+    details.put("inputs", p.inputSnapshots());
+    details.put("grant", grants.isEmpty() ? null : grants.get(0).grantId());
+    details.put("matched", outcome.matched());
+    details.put("differences", outcome.differences());
+    audit.record(AuditEvent.ok("pipeline.compare", List.of("pipeline:" + p.definition().name(),
+        "product:" + version.product()), details));
+    return outcome;
   }
 
   /** The product versions pipeline runs recorded, in the platform database (no lakehouse needed to read them). */

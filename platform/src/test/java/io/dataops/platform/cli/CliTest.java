@@ -265,6 +265,23 @@ class CliTest {
     JsonNode runs = run("audit", "list", "--action", "pipeline.run", "--json", "--as", "chen-jing").json();
     assertThat(runs.findValues("details")).hasSize(3).allSatisfy(d -> assertThat(d.get("grant").asLong())
         .as("each run read under its scenario's grant").isPositive());
+    // The first pipeline again on Flink from the same snapshots, nothing published: the same product.
+    JsonNode check = report.get("engineCheck");
+    assertThat(check.get("engine").asText()).isEqualTo("flink");
+    assertThat(check.get("reference").asText()).isEqualTo("spring-batch");
+    assertThat(check.get("parallelism").asInt()).isEqualTo(2);
+    assertThat(check.get("matched").asBoolean()).as(check.toString()).isTrue();
+    assertThat(check.get("differences")).isEmpty();
+    assertThat(check.get("rows").asLong()).isEqualTo(products.get(0).at("/run/rowsOut").asLong());
+    assertThat(check.get("k").asInt()).isEqualTo(5);
+    JsonNode compared = run("audit", "list", "--action", "pipeline.compare", "--json", "--as", "chen-jing").json();
+    assertThat(compared.findValues("details")).hasSize(1).allSatisfy(d -> {
+      assertThat(d.get("matched").asBoolean()).isTrue();
+      assertThat(d.get("reference").asText()).isEqualTo("population-by-street v1");
+      assertThat(d.get("grant").asLong()).as("the trial read under the scenario's grant").isPositive();
+    });
+    assertThat(dir.resolve("home/warehouse/.dataops-runs")).as("the trial's files are removed")
+        .satisfiesAnyOf(d -> assertThat(d).doesNotExist(), d -> assertThat(d).isEmptyDirectory());
     assertThat(Path.of(report.get("certificate").asText())).isRegularFile();
     assertThat(Path.of(report.get("certificateHtml").asText())).isRegularFile();
     assertThat(report.at("/audit/ok").asBoolean()).isTrue();
@@ -295,7 +312,9 @@ class CliTest {
     assertThat(text.exit()).isZero();
     assertThat(text.out()).contains("nothing landed").contains("quarantine.public_security__citizens")
         .contains("product enterprise-employment version 1 (published)").contains("nothing ran")
-        .contains("leak check: passed").contains("audit trail: verified ok");
+        .contains("leak check: passed").contains("audit trail: verified ok")
+        .containsPattern("flink \\(parallelism 2\\): \\d+ rows, k=5, same product as spring-batch's "
+            + "population-by-street v\\d");
     // The admin sees the published versions; the authority sees every one.
     assertThat(run("product", "list", "--json").json().findValuesAsText("version")).containsExactly("1", "2");
     assertThat(run("product", "list", "--json", "--as", "zhang-wei").json().findValuesAsText("state"))

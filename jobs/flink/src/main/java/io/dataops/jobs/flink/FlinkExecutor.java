@@ -9,6 +9,7 @@ import io.dataops.pipelines.desensitize.KeyRing;
 import io.dataops.pipelines.plan.PipelineExecutor;
 import io.dataops.pipelines.plan.RunControl;
 import io.dataops.pipelines.plan.RunPlan;
+import io.dataops.pipelines.plan.TrialRun;
 import io.dataops.pipelines.run.PipelineRunResult;
 import io.dataops.products.publish.PipelineVersions;
 import io.dataops.products.publish.ProductPublisher;
@@ -68,6 +69,26 @@ public final class FlinkExecutor implements PipelineExecutor {
     if (done.isPresent()) {
       return PipelineVersions.result(done.get(), p, ENGINE, true, false, seconds(started), Map.of());
     }
+    FlinkRun run = newRun(plan);
+    run.execute(control.actor());
+    // as recorded (the registry's JSON), as a recognized run reads it
+    ProductVersion v = publisher.registry().byRunKey(plan.runKey()).orElseThrow();
+    control.progress().accept(v.lineage().rowsIn());
+    return PipelineVersions.result(v, p, ENGINE, false, false, seconds(started), run.stepSeconds());
+  }
+
+  /** The plan's steps up to the publish, publishing nothing; the product's files stay until the trial is closed. */
+  @Override
+  public TrialRun trial(RunPlan plan, RunControl control) {
+    if (!ENGINE.equals(plan.identity().engine())) {
+      throw new IllegalArgumentException("a plan for " + plan.identity().engine() + " given to " + ENGINE);
+    }
+    TrialRun trial = newRun(plan).trial();
+    control.progress().accept(trial.rowsIn());
+    return trial;
+  }
+
+  private FlinkRun newRun(RunPlan plan) {
     FlinkTransform transform = FlinkSql.translate(plan); // the inputs' views under their grant's row filters
     Path workDir = workRoot.resolve("flink-" + plan.runKey().substring(0, 16) + "-" + ProcessHandle.current().pid());
     FlinkRun run = new FlinkRun(engine(workRoot), lakehouse, publisher, plan, transform, settings.parallelism(),
@@ -75,11 +96,7 @@ public final class FlinkExecutor implements PipelineExecutor {
     if (settings.failAfterRows() >= 0) {
       run.failOnceAfter(settings.failAfterRows());
     }
-    run.execute(control.actor());
-    // as recorded (the registry's JSON), as a recognized run reads it
-    ProductVersion v = publisher.registry().byRunKey(plan.runKey()).orElseThrow();
-    control.progress().accept(v.lineage().rowsIn());
-    return PipelineVersions.result(v, p, ENGINE, false, false, seconds(started), run.stepSeconds());
+    return run;
   }
 
   private FlinkEngine engine(Path workRoot) {

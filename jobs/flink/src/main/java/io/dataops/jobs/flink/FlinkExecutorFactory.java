@@ -27,6 +27,11 @@ public final class FlinkExecutorFactory implements PipelineExecutor.Factory {
         FlinkSettings.of(env.settings()));
   }
 
+  @Override
+  public void warmUp() {
+    WarmUp.start();
+  }
+
   /** The transform must translate into Flink SQL with DuckDB's meaning; what cannot is refused at its line. */
   @Override
   public void validate(BoundPipeline pipeline) {

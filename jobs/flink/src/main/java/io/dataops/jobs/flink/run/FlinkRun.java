@@ -18,6 +18,7 @@ import io.dataops.pipelines.definition.BoundPipeline.BoundColumn;
 import io.dataops.pipelines.definition.BoundPipeline.BoundInput;
 import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
 import io.dataops.pipelines.plan.RunPlan;
+import io.dataops.pipelines.plan.TrialRun;
 import io.dataops.pipelines.privacy.AnonymityCheck;
 import io.dataops.pipelines.privacy.ClassCounts;
 import io.dataops.pipelines.privacy.LeakCheck;
@@ -34,7 +35,6 @@ import io.dataops.products.publish.ProductTables;
 import io.dataops.products.publish.PublishVersion;
 import io.dataops.products.registry.ProductVersion;
 import io.dataops.products.registry.ProductVersion.Lineage;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -51,7 +51,10 @@ import java.util.Set;
 import java.util.StringJoiner;
 import java.util.UUID;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.table.data.utils.ProjectedRowData;
+import org.apache.iceberg.expressions.Expression;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
@@ -72,16 +75,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One run of a plan on Flink, in three bounded jobs and the publish, the steps of the plan:
+ * One run of a plan on Flink, in two bounded jobs and the publish, the steps of the plan:
  * <ol>
  *   <li>privacy classes and leak filter (one job): the transform's privacy columns with their policies counted into
- *       partial class counts per subtask, and the inputs' raw personal values into partial leak filters; the client
- *       merges the parts into the single-pass verdict and the filter of all values (bit for bit the Spring Batch
- *       engine's);</li>
+ *       partial class counts per subtask, and the inputs' raw personal values into partial leak filters (and their
+ *       exact hashes into scratch files); the client merges the parts into the single-pass verdict and the filter of
+ *       all values (bit for bit the Spring Batch engine's);</li>
  *   <li>write: the transform with every policy, the verdict's suppression and every value tested against the filter,
  *       into uncommitted Parquet files of the product table; the subtasks' findings are merged in the client;</li>
- *   <li>confirmation, when values hit the filter: the candidates' hashes are looked up among the raw values'
- *       hashes;</li>
+ *   <li>leak check: values that hit the filter are confirmed among the raw values' hashes the first job kept (the
+ *       inputs are not read a third time);</li>
  *   <li>publish: a failed leak check removes the files and publishes nothing; else the files become the version in
  *       one visible change, through the publish both engines use.</li>
  * </ol>
@@ -170,76 +173,33 @@ public final class FlinkRun {
     return this;
   }
 
+  /** What the jobs made before the publish: the files, the privacy verdict and the leak check's result. */
+  private record Produced(Written written, PrivacyReport privacy, ProductClasses.Judged judged, LeakCheck.Result leak) {}
+
   /** Runs the jobs and publishes; returns the version and the seconds each step took. */
   public ProductVersion execute(Actor actor) {
-    long t0 = System.nanoTime();
-    for (BoundInput in : pipeline.inputs()) {
-      if (lakehouse.load(in.table()).snapshot(in.snapshotId()) == null) {
-        throw new BadInputException("snapshot " + in.snapshotId() + " of " + in.table()
-            + " no longer exists (expired); run the pipeline again to pin the current one");
-      }
-    }
-    org.apache.iceberg.Table table = ProductTables.createOrLoad(lakehouse, pipeline);
-    Schema writeSchema = ProductTables.writeSchema(table, pipeline);
-    try {
-      OwnerOnly.directories(workDir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the run's folder " + workDir, e);
-    }
-    // What a killed attempt of this run left goes now; this attempt's files go to a folder of its own.
-    attempts.removeDead(table, plan.runKey());
-    Scratch.deleteDeadSiblings(workDir);
+    org.apache.iceberg.Table table = prepare();
     dataLocation = table.location() + "/data/flink-" + attempt;
     attempts.register(attempt, dataLocation);
-    step("prepare", t0);
-    Written written = null;
+    Produced produced = null;
     boolean publishing = false;
     try {
-      t0 = System.nanoTime();
-      PrivacyReport privacy = null;
-      String verdict = null;
-      ProductClasses.Judged judged = null;
-      LeakFilter filter;
-      JobExecutionResult first = firstPass();
-      if (pipeline.privacy() != null && plan.incremental()) {
-        // over the whole product; the write pass keeps every row, the held-back rule splits the files at the publish
-        judged = judge(first);
-        privacy = judged.verdict().report();
-      } else if (pipeline.privacy() != null) {
-        AnonymityCheck.Verdict v = verdict(first);
-        privacy = v.report();
-        verdict = "verdict.bin";
-        try (OutputStream out = scratch.create(verdict)) {
-          v.writeTo(out);
-        }
-        verdict = scratch.location(verdict);
-      }
-      filter = filter(first);
-      try (OutputStream out = scratch.create("filter.bin")) {
-        filter.writeTo(out);
-      }
-      step("privacy-classes+leak-filter", t0);
-
-      t0 = System.nanoTime();
-      written = write(table, writeSchema, verdict, scratch.location("filter.bin"));
-      step("write-product", t0);
-
-      t0 = System.nanoTime();
-      LeakCheck.Result leak = leakCheck(filter, written.findings());
-      step("leak-check", t0);
+      produced = produce(table);
+      Written written = produced.written();
+      LeakCheck.Result leak = produced.leak();
       if (!leak.passed()) {
         throw new LeakDetected(leak.failure());
       }
-
-      t0 = System.nanoTime();
+      long t0 = System.nanoTime();
       publishing = true;
+      ProductClasses.Judged judged = produced.judged();
       List<String> files = written.files().stream().map(WrittenFile::location).toList();
       HeldRows.Split split = judged == null ? null : HeldRows.split(lakehouse, plan, judged.verdict(), files);
       Lineage lineage = split == null
-          ? PipelineVersions.lineage(plan, ENGINE, privacy, leak, written.read(), written.written(),
+          ? PipelineVersions.lineage(plan, ENGINE, produced.privacy(), leak, written.read(), written.written(),
               written.suppressed(), written.unfit())
-          : PipelineVersions.lineage(plan, ENGINE, privacy, leak, written.read(), written.written(), written.unfit(),
-              split);
+          : PipelineVersions.lineage(plan, ENGINE, produced.privacy(), leak, written.read(), written.written(),
+              written.unfit(), split);
       PublishVersion publish = PipelineVersions.publish(publisher, plan, ENGINE, files, lineage, actor, null, judged,
           split);
       ProductVersion v = publish.commit();
@@ -252,14 +212,116 @@ public final class FlinkRun {
     } catch (IOException e) {
       throw new UncheckedIOException("the run's states could not be written to " + scratch.location(""), e);
     } catch (RuntimeException e) {
-      if (written != null && !publishing) {
-        RunScratch.remove(lakehouse.io(), dataLocation, written.files().stream().map(WrittenFile::location).toList(),
-            f -> false);
+      if (produced != null && !publishing) {
+        RunScratch.remove(lakehouse.io(), dataLocation, fileLocations(produced.written()), f -> false);
       }
       throw e;
     } finally {
       scratch.clear();
       Scratch.deleteTree(workDir);
+    }
+  }
+
+  /**
+   * Runs the jobs and publishes nothing: the product's files go to this attempt's scratch folder (outside the product
+   * table), which the returned trial removes when it is closed; a failed leak check is reported, not thrown. A trial
+   * killed before it is closed leaves its folder to the next attempt of the same run key, as a killed run does.
+   */
+  public TrialRun trial() {
+    if (plan.incremental()) {
+      throw new BadInputException("pipeline " + pipeline.definition().name() + " is incremental: a trial compares "
+          + "full runs only");
+    }
+    org.apache.iceberg.Table table = prepare();
+    dataLocation = scratch.location("data");
+    attempts.register(attempt, dataLocation);
+    boolean handedOver = false;
+    try {
+      Produced produced = produce(table);
+      Written w = produced.written();
+      List<String> files = fileLocations(w);
+      TrialRun trial = new TrialRun(ENGINE, parallelism, files, w.read(), w.written(), w.suppressed(), w.unfit(),
+          produced.privacy(), produced.leak(), steps, () -> {
+            RunScratch.remove(lakehouse.io(), dataLocation, files, f -> false);
+            scratch.clear();
+          });
+      handedOver = true;
+      return trial;
+    } catch (IOException e) {
+      throw new UncheckedIOException("the run's states could not be written to " + scratch.location(""), e);
+    } finally {
+      Scratch.deleteTree(workDir);
+      if (!handedOver) {
+        RunScratch.remove(lakehouse.io(), dataLocation, List.of(), f -> false);
+        scratch.clear();
+      }
+    }
+  }
+
+  private static List<String> fileLocations(Written w) {
+    return w.files().stream().map(WrittenFile::location).toList();
+  }
+
+  /** Checks the pinned snapshots, loads the product table, clears what killed attempts of this run left. */
+  private org.apache.iceberg.Table prepare() {
+    long t0 = System.nanoTime();
+    for (BoundInput in : pipeline.inputs()) {
+      if (lakehouse.load(in.table()).snapshot(in.snapshotId()) == null) {
+        throw new BadInputException("snapshot " + in.snapshotId() + " of " + in.table()
+            + " no longer exists (expired); run the pipeline again to pin the current one");
+      }
+    }
+    org.apache.iceberg.Table table = ProductTables.createOrLoad(lakehouse, pipeline);
+    try {
+      OwnerOnly.directories(workDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the run's folder " + workDir, e);
+    }
+    // What a killed attempt of this run left goes now; this attempt's files go to a folder of its own.
+    attempts.removeDead(table, plan.runKey());
+    Scratch.deleteDeadSiblings(workDir);
+    step("prepare", t0);
+    return table;
+  }
+
+  /** The steps before the publish: privacy classes and leak filter, the product's files, the leak check. */
+  private Produced produce(org.apache.iceberg.Table table) throws IOException {
+    Schema writeSchema = ProductTables.writeSchema(table, pipeline);
+    long t0 = System.nanoTime();
+    PrivacyReport privacy = null;
+    String verdict = null;
+    ProductClasses.Judged judged = null;
+    JobExecutionResult first = firstPass();
+    if (pipeline.privacy() != null && plan.incremental()) {
+      // over the whole product; the write pass keeps every row, the held-back rule splits the files at the publish
+      judged = judge(first);
+      privacy = judged.verdict().report();
+    } else if (pipeline.privacy() != null) {
+      AnonymityCheck.Verdict v = verdict(first);
+      privacy = v.report();
+      verdict = "verdict.bin";
+      try (OutputStream out = scratch.create(verdict)) {
+        v.writeTo(out);
+      }
+      verdict = scratch.location(verdict);
+    }
+    LeakFilter filter = filter(first);
+    try (OutputStream out = scratch.create("filter.bin")) {
+      filter.writeTo(out);
+    }
+    step("privacy-classes+leak-filter", t0);
+
+    t0 = System.nanoTime();
+    Written written = write(table, writeSchema, verdict, scratch.location("filter.bin"));
+    step("write-product", t0);
+    try {
+      t0 = System.nanoTime();
+      LeakCheck.Result leak = leakCheck(filter, written.findings(), first);
+      step("leak-check", t0);
+      return new Produced(written, privacy, judged, leak);
+    } catch (IOException | RuntimeException e) {
+      RunScratch.remove(lakehouse.io(), dataLocation, fileLocations(written), f -> false);
+      throw e;
     }
   }
 
@@ -283,11 +345,17 @@ public final class FlinkRun {
 
   /** A job's environment with the inputs' views and DuckDB's functions registered. */
   private StreamTableEnvironment tables(StreamExecutionEnvironment env) {
+    return tables(env, new HashMap<>());
+  }
+
+  /** As above; {@code reads} is given each input's read, by alias, for other branches of the job to share. */
+  private StreamTableEnvironment tables(StreamExecutionEnvironment env, Map<String, DataStream<RowData>> reads) {
     StreamTableEnvironment t = StreamTableEnvironment.create(env, EnvironmentSettings.inBatchMode());
     FlinkFunctions.register(t);
     for (FlinkTransform.InputView v : transform.inputs()) {
       DataStream<RowData> raw = IcebergInput.read(env, lakehouse, new PinnedRead(v.table(), from(v.alias()),
           v.snapshotId(), v.readColumns(), v.pushdown()));
+      reads.put(v.alias(), raw);
       t.createTemporaryView(FlinkTransform.quote(v.rawName()), t.fromDataStream(raw));
       t.createTemporaryView(FlinkTransform.quote(v.alias()), t.sqlQuery(v.select()));
     }
@@ -297,8 +365,9 @@ public final class FlinkRun {
   /** Privacy classes and the leak filter's parts, in one job. */
   private JobExecutionResult firstPass() {
     StreamExecutionEnvironment env = engine.environment(parallelism);
+    Map<String, DataStream<RowData>> reads = new HashMap<>();
     if (pipeline.privacy() != null) {
-      StreamTableEnvironment t = tables(env);
+      StreamTableEnvironment t = tables(env, reads);
       int[] columns = policies.privacySqlColumns();
       StringJoiner select = new StringJoiner(", ", "SELECT ", " FROM (" + transform.sql() + ") AS `transform_result`");
       for (int c : columns) {
@@ -309,7 +378,7 @@ public final class FlinkRun {
               keys, ShippedPrivacy.of(pipeline.privacy()), types, columns, scratch, privacyMemory))
           .sinkTo(new DiscardingSink<>()).name("end of privacy classes");
     }
-    rawValues(env, (alias, rows, rowTypes) -> rows.transform("leak filter of " + alias, Types.VOID,
+    rawValues(env, reads, (alias, rows, rowTypes) -> rows.transform("leak filter of " + alias, Types.VOID,
         new LeakFilterOperator(alias, rowTypes, plan.expectedRawValues(), filterMemory, scratch)));
     if (env.getTransformations().isEmpty()) {
       return null;
@@ -328,17 +397,44 @@ public final class FlinkRun {
     DataStream<Void> accept(String alias, DataStream<RowData> rows, List<LogicalType> types);
   }
 
-  /** The raw values of every input's personal-data columns, as the leak check reads them (no filter). */
-  private void rawValues(StreamExecutionEnvironment env, RawConsumer consumer) {
+  /**
+   * The raw values of every input's personal-data columns, as the leak check reads them (no filter). An input the
+   * transform's view already reads whole (no row filter pushed down, every personal column among its columns) is not
+   * read a second time: its read in {@code reads} feeds both.
+   */
+  private void rawValues(StreamExecutionEnvironment env, Map<String, DataStream<RowData>> reads,
+      RawConsumer consumer) {
     for (BoundInput in : pipeline.inputs()) {
       if (in.personal().isEmpty() || plan.input(in).dataFiles().isEmpty()) {
         continue;
       }
-      DataStream<RowData> raw = IcebergInput.read(env, lakehouse, new PinnedRead(in.table().toString(),
-          from(in.alias()), in.snapshotId(), List.copyOf(in.personal().keySet())));
+      List<String> personal = List.copyOf(in.personal().keySet());
+      FlinkTransform.InputView view = transform.inputs().stream().filter(v -> v.alias().equals(in.alias()))
+          .findFirst().orElse(null);
+      DataStream<RowData> raw;
+      if (reads.containsKey(in.alias()) && view != null && view.pushdown().op() == Expression.Operation.TRUE
+          && view.readColumns().containsAll(personal)) {
+        int[] at = personal.stream().mapToInt(view.readColumns()::indexOf).toArray();
+        RowType all = ((InternalTypeInfo<RowData>) reads.get(in.alias()).getType()).toRowType();
+        RowType projected = RowType.of(java.util.Arrays.stream(at).mapToObj(all::getTypeAt)
+            .toArray(LogicalType[]::new), personal.toArray(String[]::new));
+        raw = reads.get(in.alias()).map(new Project(at)).returns(InternalTypeInfo.of(projected))
+            .name("personal columns of " + in.alias());
+      } else {
+        raw = IcebergInput.read(env, lakehouse, new PinnedRead(in.table().toString(), from(in.alias()),
+            in.snapshotId(), personal));
+      }
       RowType rowType = ((InternalTypeInfo<RowData>) raw.getType()).toRowType();
       consumer.accept(in.alias(), raw, rowType.getChildren()).sinkTo(new DiscardingSink<>())
           .name("end of " + in.alias());
+    }
+  }
+
+  /** Some columns of a row, in a view of it (nothing copied). */
+  private record Project(int[] at) implements MapFunction<RowData, RowData> {
+    @Override
+    public RowData map(RowData row) {
+      return ProjectedRowData.from(at).replaceRow(row);
     }
   }
 
@@ -455,30 +551,23 @@ public final class FlinkRun {
     }
   }
 
-  private LeakCheck.Result leakCheck(LeakFilter filter, List<byte[]> findings) throws IOException {
+  /**
+   * The leak check over the write job's findings; the filter's hits are confirmed among the hashes of the raw values
+   * the first job kept (streamed, the candidates sorted in memory): the inputs are not read again.
+   */
+  private LeakCheck.Result leakCheck(LeakFilter filter, List<byte[]> findings, JobExecutionResult first)
+      throws IOException {
     LeakCheck check = new LeakCheck(policies.productColumns(), policies.identifierShaped(), filter);
     for (byte[] f : findings) {
       check.merge(LeakCheck.Findings.fromBytes(scratch.large(f)));
     }
     if (check.needsConfirmation()) {
-      long[] hashes = check.candidateHashes();
-      try (DataOutputStream out = new DataOutputStream(scratch.create("candidates.bin"))) {
-        out.writeInt(hashes.length);
-        for (long h : hashes) {
-          out.writeLong(h);
-        }
-      }
-      String candidates = scratch.location("candidates.bin");
-      StreamExecutionEnvironment env = engine.environment(parallelism);
-      rawValues(env, (alias, rows, rowTypes) -> rows.transform("confirm leak candidates in " + alias, Types.VOID,
-          new ConfirmOperator(alias, rowTypes, candidates, scratch)));
-      if (!env.getTransformations().isEmpty()) {
-        JobExecutionResult r = run(env, "confirm leak candidates of " + pipeline.definition().name());
+      long[] candidates = check.candidateHashes(); // (h1, h2) pairs, sorted
+      if (first != null) {
         for (BoundInput in : pipeline.inputs()) {
-          for (byte[] found : this.<byte[]>accumulated(r, ConfirmOperator.FOUND + "." + in.alias())) {
-            ByteBuffer b = ByteBuffer.wrap(scratch.large(found));
-            while (b.remaining() >= 16) {
-              check.confirmHash(b.getLong(), b.getLong());
+          for (String part : this.<String>accumulated(first, LeakFilterOperator.HASHES + "." + in.alias())) {
+            try (InputStream hashes = scratch.open(part)) {
+              confirm(check, candidates, hashes);
             }
           }
         }
@@ -486,6 +575,41 @@ public final class FlinkRun {
       check.confirmationComplete();
     }
     return check.result();
+  }
+
+  private static void confirm(LeakCheck check, long[] candidates, InputStream hashes) throws IOException {
+    byte[] block = new byte[1 << 16]; // a whole number of (h1, h2) pairs
+    ByteBuffer b = ByteBuffer.wrap(block);
+    for (int n = hashes.readNBytes(block, 0, block.length); n > 0; n = hashes.readNBytes(block, 0, block.length)) {
+      for (int at = 0; at + 16 <= n; at += 16) {
+        long h1 = b.getLong(at);
+        long h2 = b.getLong(at + 8);
+        if (contains(candidates, h1, h2)) {
+          check.confirmHash(h1, h2);
+        }
+      }
+    }
+  }
+
+  /** Binary search among sorted (h1, h2) pairs. */
+  private static boolean contains(long[] sorted, long h1, long h2) {
+    int lo = 0;
+    int hi = sorted.length / 2 - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = Long.compare(sorted[2 * mid], h1);
+      if (c == 0) {
+        c = Long.compare(sorted[2 * mid + 1], h2);
+      }
+      if (c < 0) {
+        lo = mid + 1;
+      } else if (c > 0) {
+        hi = mid - 1;
+      } else {
+        return true;
+      }
+    }
+    return false;
   }
 
   // ---------------------------------------------------------------- helpers
