@@ -1,15 +1,12 @@
 package io.dataops.lakehouse.landing;
 
 import io.dataops.core.db.PlatformDatabase;
+import io.dataops.core.db.Statements;
 import io.dataops.lakehouse.catalog.LakehouseConfig;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -24,20 +21,18 @@ import org.apache.iceberg.catalog.TableIdentifier;
 public final class LandedFeeds {
   static final String MODULE = "lakehouse";
 
-  private final String url;
-  private final Properties props;
+  private final Statements db;
 
-  private LandedFeeds(String url, Properties props) {
-    this.url = url;
-    this.props = props;
+  private LandedFeeds(Statements db) {
+    this.db = db;
   }
 
   /** The ledger in the catalog's database (migrated on first use). */
   public static LandedFeeds of(LakehouseConfig config) {
     String jdbc = config.catalogUri();
     PlatformDatabase.migrate(jdbc, config.catalogUser(), config.catalogPassword(), MODULE);
-    return new LandedFeeds(PlatformDatabase.url(jdbc),
-        PlatformDatabase.prepare(jdbc, config.catalogUser(), config.catalogPassword()));
+    return new LandedFeeds(new Statements(PlatformDatabase.url(jdbc),
+        PlatformDatabase.prepare(jdbc, config.catalogUser(), config.catalogPassword()), "the landed-feed ledger"));
   }
 
   /** What {@link #backfill} found: feeds recorded now, feeds already known. */
@@ -45,7 +40,7 @@ public final class LandedFeeds {
 
   /** The snapshot that landed this feed, or null. */
   Long landedBefore(TableIdentifier ods, FeedKey key, String contractFileSha256) {
-    return query("SELECT snapshot_id, feed_key, file_sha256, contract_sha256, rows_landed FROM landed_feeds"
+    return db.query("SELECT snapshot_id, feed_key, file_sha256, contract_sha256, rows_landed FROM landed_feeds"
         + " WHERE table_name = ? AND file_sha256 = ?", p -> {
           p.setString(1, ods.toString());
           p.setString(2, key.fileSha256());
@@ -70,7 +65,7 @@ public final class LandedFeeds {
 
   /** Whether a feed of exactly this many bytes was landed into the table (only such a file can be a duplicate). */
   boolean sizeSeen(TableIdentifier ods, long size) {
-    return query("SELECT 1 FROM landed_feeds WHERE table_name = ? AND file_size = ?", p -> {
+    return db.query("SELECT 1 FROM landed_feeds WHERE table_name = ? AND file_size = ?", p -> {
       p.setString(1, ods.toString());
       p.setLong(2, size);
     }, ResultSet::next);
@@ -78,7 +73,7 @@ public final class LandedFeeds {
 
   /** Whether the ledger knows the quarantine rows of this feed are committed. */
   boolean quarantineCommitted(TableIdentifier ods, String feedId) {
-    return query("SELECT quarantine_pending FROM landed_feeds WHERE table_name = ? AND feed_id = ?", p -> {
+    return db.query("SELECT quarantine_pending FROM landed_feeds WHERE table_name = ? AND feed_id = ?", p -> {
       p.setString(1, ods.toString());
       p.setString(2, feedId);
     }, rs -> rs.next() && rs.getInt(1) == 0);
@@ -92,7 +87,7 @@ public final class LandedFeeds {
     if (feedId == null || sha == null) {
       return false;
     }
-    return update("INSERT INTO landed_feeds (table_name, feed_id, snapshot_id, feed_key, file_sha256, file_size,"
+    return db.update("INSERT INTO landed_feeds (table_name, feed_id, snapshot_id, feed_key, file_sha256, file_size,"
         + " contract_sha256, rows_landed, quarantine_pending, committed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         + " ON CONFLICT DO NOTHING", p -> {
           p.setString(1, ods.toString());
@@ -110,7 +105,7 @@ public final class LandedFeeds {
 
   /** Marks the feed's quarantine rows committed. */
   void quarantineDone(TableIdentifier ods, String feedId) {
-    update("UPDATE landed_feeds SET quarantine_pending = 0 WHERE table_name = ? AND feed_id = ?", p -> {
+    db.update("UPDATE landed_feeds SET quarantine_pending = 0 WHERE table_name = ? AND feed_id = ?", p -> {
       p.setString(1, ods.toString());
       p.setString(2, feedId);
     });
@@ -154,7 +149,7 @@ public final class LandedFeeds {
 
   /** The ods snapshots whose feed's quarantine rows are not committed yet: expiring them would lose those rows. */
   public Set<Long> quarantinePending(TableIdentifier ods) {
-    return query("SELECT snapshot_id FROM landed_feeds WHERE table_name = ? AND quarantine_pending = 1",
+    return db.query("SELECT snapshot_id FROM landed_feeds WHERE table_name = ? AND quarantine_pending = 1",
         p -> p.setString(1, ods.toString()), rs -> {
           Set<Long> ids = new HashSet<>();
           while (rs.next()) {
@@ -166,7 +161,7 @@ public final class LandedFeeds {
 
   /** How many feeds the ledger holds for the table. */
   public long count(TableIdentifier ods) {
-    return query("SELECT COUNT(*) FROM landed_feeds WHERE table_name = ?", p -> p.setString(1, ods.toString()),
+    return db.query("SELECT COUNT(*) FROM landed_feeds WHERE table_name = ?", p -> p.setString(1, ods.toString()),
         rs -> rs.next() ? rs.getLong(1) : 0L);
   }
 
@@ -175,36 +170,6 @@ public final class LandedFeeds {
       return value == null ? -1 : Long.parseLong(value);
     } catch (NumberFormatException e) {
       return -1;
-    }
-  }
-
-  @FunctionalInterface
-  private interface Binder {
-    void bind(PreparedStatement p) throws SQLException;
-  }
-
-  @FunctionalInterface
-  private interface Reader<T> {
-    T read(ResultSet rs) throws SQLException;
-  }
-
-  private <T> T query(String sql, Binder binder, Reader<T> reader) {
-    try (Connection c = PlatformDatabase.connect(url, props); PreparedStatement p = c.prepareStatement(sql)) {
-      binder.bind(p);
-      try (ResultSet rs = p.executeQuery()) {
-        return reader.read(rs);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot read the landed-feed ledger: " + e.getMessage(), e);
-    }
-  }
-
-  private int update(String sql, Binder binder) {
-    try (Connection c = PlatformDatabase.connect(url, props); PreparedStatement p = c.prepareStatement(sql)) {
-      binder.bind(p);
-      return p.executeUpdate();
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot write the landed-feed ledger: " + e.getMessage(), e);
     }
   }
 }

@@ -5,15 +5,13 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataops.core.BadInputException;
 import io.dataops.core.db.PlatformDatabase;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
+import io.dataops.core.db.Statements;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 
 /**
  * The scheduler's tables in the platform database (migrations under {@code db/migration/scheduler}): schedules, their
@@ -26,13 +24,12 @@ public final class ScheduleStore {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String LEASE = "embedded";
 
-  private final String url;
-  private final Properties props;
+  private final Statements db;
 
   public ScheduleStore(String jdbcUrl, String user, String password) {
     PlatformDatabase.migrate(jdbcUrl, user, password, MODULE);
-    this.url = PlatformDatabase.url(jdbcUrl);
-    this.props = PlatformDatabase.prepare(jdbcUrl, user, password);
+    this.db = new Statements(PlatformDatabase.url(jdbcUrl), PlatformDatabase.prepare(jdbcUrl, user, password),
+        "the scheduler's tables");
   }
 
   // ---- schedules
@@ -41,7 +38,7 @@ public final class ScheduleStore {
   public void save(Schedule s) {
     Optional<Schedule> old = schedule(s.id());
     if (old.isPresent()) {
-      update("UPDATE schedules SET kind = ?, target = ?, command = ?, cron = ?, on_feed = ?, inputs = ?, run_as = ?,"
+      db.update("UPDATE schedules SET kind = ?, target = ?, command = ?, cron = ?, on_feed = ?, inputs = ?, run_as = ?,"
           + " max_attempts = ?, created_by = ? WHERE id = ?", p -> {
             p.setString(1, s.kind());
             p.setString(2, s.target());
@@ -59,7 +56,7 @@ public final class ScheduleStore {
       }
       return;
     }
-    update("INSERT INTO schedules (id, kind, target, command, cron, on_feed, inputs, run_as, max_attempts, paused,"
+    db.update("INSERT INTO schedules (id, kind, target, command, cron, on_feed, inputs, run_as, max_attempts, paused,"
         + " created_at, created_by, last_due, last_feed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", p -> {
           p.setString(1, s.id());
           p.setString(2, s.kind());
@@ -83,7 +80,7 @@ public final class ScheduleStore {
   }
 
   public List<Schedule> schedules() {
-    return query("SELECT * FROM schedules ORDER BY id", p -> { }, rs -> {
+    return db.query("SELECT * FROM schedules ORDER BY id", p -> { }, rs -> {
       List<Schedule> out = new ArrayList<>();
       while (rs.next()) {
         out.add(readSchedule(rs));
@@ -93,7 +90,7 @@ public final class ScheduleStore {
   }
 
   public Optional<Schedule> schedule(String id) {
-    return query("SELECT * FROM schedules WHERE id = ?", p -> p.setString(1, id),
+    return db.query("SELECT * FROM schedules WHERE id = ?", p -> p.setString(1, id),
         rs -> rs.next() ? Optional.of(readSchedule(rs)) : Optional.empty());
   }
 
@@ -103,7 +100,7 @@ public final class ScheduleStore {
   }
 
   public boolean pause(String id, boolean paused) {
-    return update("UPDATE schedules SET paused = ? WHERE id = ? AND paused = ?", p -> {
+    return db.update("UPDATE schedules SET paused = ? WHERE id = ? AND paused = ?", p -> {
       p.setInt(1, paused ? 1 : 0);
       p.setString(2, id);
       p.setInt(3, paused ? 0 : 1);
@@ -121,7 +118,7 @@ public final class ScheduleStore {
 
   /** Records the newest cron occurrence claimed (never moves back). */
   void dueClaimed(String id, long due) {
-    update("UPDATE schedules SET last_due = ? WHERE id = ? AND (last_due IS NULL OR last_due < ?)", p -> {
+    db.update("UPDATE schedules SET last_due = ? WHERE id = ? AND (last_due IS NULL OR last_due < ?)", p -> {
       p.setLong(1, due);
       p.setString(2, id);
       p.setLong(3, due);
@@ -129,7 +126,7 @@ public final class ScheduleStore {
   }
 
   void feedSeen(String id, String fingerprint) {
-    update("UPDATE schedules SET last_feed = ? WHERE id = ?", p -> {
+    db.update("UPDATE schedules SET last_feed = ? WHERE id = ?", p -> {
       p.setString(1, fingerprint);
       p.setString(2, id);
     });
@@ -139,7 +136,7 @@ public final class ScheduleStore {
 
   /** Claims a run for a trigger; false when it was claimed before (by anyone). */
   public boolean claim(String scheduleId, String triggerKey, String trigger, long dueAt, long now) {
-    return update("INSERT INTO schedule_runs (schedule_id, trigger_key, trigger_kind, due_at, state, attempts,"
+    return db.update("INSERT INTO schedule_runs (schedule_id, trigger_key, trigger_kind, due_at, state, attempts,"
         + " next_attempt_at) VALUES (?, ?, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING", p -> {
           p.setString(1, scheduleId);
           p.setString(2, triggerKey);
@@ -152,7 +149,7 @@ public final class ScheduleStore {
 
   /** Runs ready to start now (queued, or retrying and their wait is over), oldest first. */
   List<ScheduledRun> ready(long now, int limit) {
-    return query("SELECT * FROM schedule_runs WHERE state IN (?, ?) AND next_attempt_at <= ? ORDER BY due_at, id",
+    return db.query("SELECT * FROM schedule_runs WHERE state IN (?, ?) AND next_attempt_at <= ? ORDER BY due_at, id",
         p -> {
           p.setString(1, ScheduledRun.QUEUED);
           p.setString(2, ScheduledRun.RETRYING);
@@ -168,7 +165,7 @@ public final class ScheduleStore {
 
   /** Starts an attempt: true for the one caller that moved it from queued or retrying to running. */
   boolean start(long runId, String owner, long now) {
-    return update("UPDATE schedule_runs SET state = ?, attempts = attempts + 1, owner = ?, started_at = ?"
+    return db.update("UPDATE schedule_runs SET state = ?, attempts = attempts + 1, owner = ?, started_at = ?"
         + " WHERE id = ? AND state IN (?, ?)", p -> {
           p.setString(1, ScheduledRun.RUNNING);
           p.setString(2, owner);
@@ -181,7 +178,7 @@ public final class ScheduleStore {
 
   /** Ends an attempt as succeeded, failed, or retrying at {@code nextAttemptAt}. */
   void finish(long runId, String owner, String state, int exitStatus, String error, long now, long nextAttemptAt) {
-    update("UPDATE schedule_runs SET state = ?, exit_status = ?, error = ?, finished_at = ?, next_attempt_at = ?"
+    db.update("UPDATE schedule_runs SET state = ?, exit_status = ?, error = ?, finished_at = ?, next_attempt_at = ?"
         + " WHERE id = ? AND owner = ? AND state = ?", p -> {
           p.setString(1, state);
           p.setInt(2, exitStatus);
@@ -199,7 +196,7 @@ public final class ScheduleStore {
    * run again makes the same version, not a second one). Returns how many.
    */
   int requeueAbandoned(String newOwner, long now) {
-    return update("UPDATE schedule_runs SET state = ?, next_attempt_at = ?, error = ? WHERE state = ?"
+    return db.update("UPDATE schedule_runs SET state = ?, next_attempt_at = ?, error = ? WHERE state = ?"
         + " AND (owner IS NULL OR owner <> ?)", p -> {
           p.setString(1, ScheduledRun.RETRYING);
           p.setLong(2, now);
@@ -212,7 +209,7 @@ public final class ScheduleStore {
   public List<ScheduledRun> runs(String scheduleId, int limit) {
     String sql = "SELECT * FROM schedule_runs" + (scheduleId == null ? "" : " WHERE schedule_id = ?")
         + " ORDER BY id DESC";
-    return query(sql, p -> {
+    return db.query(sql, p -> {
       if (scheduleId != null) {
         p.setString(1, scheduleId);
       }
@@ -229,9 +226,9 @@ public final class ScheduleStore {
 
   /** Takes the lease if it is free or its holder stopped renewing it; renews it if held by {@code owner}. */
   boolean acquire(String owner, long now, long leaseMillis) {
-    update("INSERT INTO scheduler_lease (name, owner, heartbeat_at) VALUES (?, NULL, 0) ON CONFLICT DO NOTHING",
+    db.update("INSERT INTO scheduler_lease (name, owner, heartbeat_at) VALUES (?, NULL, 0) ON CONFLICT DO NOTHING",
         p -> p.setString(1, LEASE));
-    return update("UPDATE scheduler_lease SET owner = ?, heartbeat_at = ? WHERE name = ? AND (owner IS NULL"
+    return db.update("UPDATE scheduler_lease SET owner = ?, heartbeat_at = ? WHERE name = ? AND (owner IS NULL"
         + " OR owner = ? OR heartbeat_at < ?)", p -> {
           p.setString(1, owner);
           p.setLong(2, now);
@@ -243,12 +240,12 @@ public final class ScheduleStore {
 
   /** Who holds the lease, or null. */
   String leaseHolder() {
-    return query("SELECT owner FROM scheduler_lease WHERE name = ?", p -> p.setString(1, LEASE),
+    return db.query("SELECT owner FROM scheduler_lease WHERE name = ?", p -> p.setString(1, LEASE),
         rs -> rs.next() ? rs.getString(1) : null);
   }
 
   void release(String owner) {
-    update("UPDATE scheduler_lease SET owner = NULL WHERE name = ? AND owner = ?", p -> {
+    db.update("UPDATE scheduler_lease SET owner = NULL WHERE name = ? AND owner = ?", p -> {
       p.setString(1, LEASE);
       p.setString(2, owner);
     });
@@ -294,36 +291,6 @@ public final class ScheduleStore {
       return JSON.readValue(json, new TypeReference<List<String>>() { });
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a schedule's stored list is not JSON", e);
-    }
-  }
-
-  @FunctionalInterface
-  private interface Binder {
-    void bind(PreparedStatement p) throws SQLException;
-  }
-
-  @FunctionalInterface
-  private interface Reader<T> {
-    T read(ResultSet rs) throws SQLException;
-  }
-
-  private <T> T query(String sql, Binder binder, Reader<T> reader) {
-    try (Connection c = PlatformDatabase.connect(url, props); PreparedStatement p = c.prepareStatement(sql)) {
-      binder.bind(p);
-      try (ResultSet rs = p.executeQuery()) {
-        return reader.read(rs);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot read the scheduler's tables: " + e.getMessage(), e);
-    }
-  }
-
-  private int update(String sql, Binder binder) {
-    try (Connection c = PlatformDatabase.connect(url, props); PreparedStatement p = c.prepareStatement(sql)) {
-      binder.bind(p);
-      return p.executeUpdate();
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot write the scheduler's tables: " + e.getMessage(), e);
     }
   }
 }
