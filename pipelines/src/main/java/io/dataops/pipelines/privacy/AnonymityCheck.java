@@ -409,23 +409,7 @@ public final class AnonymityCheck implements AutoCloseable {
     }
 
     boolean contains(long h1, long h2) {
-      int lo = 0;
-      int hi = n - 1;
-      while (lo <= hi) {
-        int mid = (lo + hi) >>> 1;
-        int c = Long.compare(a[2 * mid], h1);
-        if (c == 0) {
-          c = Long.compare(a[2 * mid + 1], h2);
-        }
-        if (c < 0) {
-          lo = mid + 1;
-        } else if (c > 0) {
-          hi = mid - 1;
-        } else {
-          return true;
-        }
-      }
-      return false;
+      return Hash128.containsPair(a, n, h1, h2);
     }
   }
 }

@@ -12,6 +12,30 @@ public final class Hash128 {
   public long h1;
   public long h2;
 
+  /**
+   * Whether the first {@code pairs} (h1, h2) pairs of {@code sorted}, ascending as signed longs by h1 then h2, hold
+   * ({@code h1}, {@code h2}): bisection, how kept classes and leak candidates are looked up.
+   */
+  public static boolean containsPair(long[] sorted, int pairs, long h1, long h2) {
+    int lo = 0;
+    int hi = pairs - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = Long.compare(sorted[2 * mid], h1);
+      if (c == 0) {
+        c = Long.compare(sorted[2 * mid + 1], h2);
+      }
+      if (c < 0) {
+        lo = mid + 1;
+      } else if (c > 0) {
+        hi = mid - 1;
+      } else {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Hashes {@code len} bytes of {@code data}; the result is in {@link #h1} and {@link #h2}. */
   public Hash128 hash(byte[] data, int len) {
     long a = 0;

@@ -21,6 +21,7 @@ import io.dataops.pipelines.plan.RunPlan;
 import io.dataops.pipelines.plan.TrialRun;
 import io.dataops.pipelines.privacy.AnonymityCheck;
 import io.dataops.pipelines.privacy.ClassCounts;
+import io.dataops.pipelines.privacy.Hash128;
 import io.dataops.pipelines.privacy.LeakCheck;
 import io.dataops.pipelines.privacy.LeakDetectedException;
 import io.dataops.pipelines.privacy.LeakFilter;
@@ -584,32 +585,11 @@ public final class FlinkRun {
       for (int at = 0; at + 16 <= n; at += 16) {
         long h1 = b.getLong(at);
         long h2 = b.getLong(at + 8);
-        if (contains(candidates, h1, h2)) {
+        if (Hash128.containsPair(candidates, candidates.length / 2, h1, h2)) {
           check.confirmHash(h1, h2);
         }
       }
     }
-  }
-
-  /** Binary search among sorted (h1, h2) pairs. */
-  private static boolean contains(long[] sorted, long h1, long h2) {
-    int lo = 0;
-    int hi = sorted.length / 2 - 1;
-    while (lo <= hi) {
-      int mid = (lo + hi) >>> 1;
-      int c = Long.compare(sorted[2 * mid], h1);
-      if (c == 0) {
-        c = Long.compare(sorted[2 * mid + 1], h2);
-      }
-      if (c < 0) {
-        lo = mid + 1;
-      } else if (c > 0) {
-        hi = mid - 1;
-      } else {
-        return true;
-      }
-    }
-    return false;
   }
 
   // ---------------------------------------------------------------- helpers
