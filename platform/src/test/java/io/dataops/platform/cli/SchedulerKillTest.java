@@ -49,11 +49,19 @@ class SchedulerKillTest {
         log.toFile())).start();
   }
 
-  private static void await(String what, int seconds, Path log, BooleanSupplier condition) throws Exception {
+  /**
+   * Waits for {@code condition}. The runs are child JVMs and occurrences fall every five seconds, so on a loaded
+   * machine (a run taking longer than five seconds) a backlog builds up that one run at a time works off slowly: the
+   * limits are generous, and a timeout shows the runs' states.
+   */
+  private static void await(String what, int seconds, Path log, ScheduleStore store, String id,
+      BooleanSupplier condition) throws Exception {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > end) {
-        throw new AssertionError("timed out waiting for " + what + "; scheduler log:\n" + Files.readString(log));
+        throw new AssertionError("timed out waiting for " + what + "; runs (due, state, attempts): "
+            + store.runs(id, 1000).stream().map(r -> r.dueAt() + " " + r.state() + " " + r.attempts()).toList()
+            + "; scheduler log:\n" + Files.readString(log));
       }
       Thread.sleep(100);
     }
@@ -85,7 +93,7 @@ class SchedulerKillTest {
     Process first = startScheduler(log);
     long killedRun;
     try {
-      await("a run done and another running", 180, log, () -> {
+      await("a run done and another running", 300, log, store, id, () -> {
         List<ScheduledRun> runs = store.runs(id, 1000);
         return runs.stream().filter(r -> r.state().equals(ScheduledRun.SUCCEEDED)).count() >= 1
             && runs.stream().anyMatch(r -> r.state().equals(ScheduledRun.RUNNING));
@@ -103,7 +111,7 @@ class SchedulerKillTest {
 
     Process second = startScheduler(log);
     try {
-      await("every run due before the restart done", 180, log, () -> store.runs(id, 1000).stream()
+      await("every run due before the restart done", 600, log, store, id, () -> store.runs(id, 1000).stream()
           .filter(r -> r.dueAt() <= restartedAt + 5000)
           .allMatch(r -> r.state().equals(ScheduledRun.SUCCEEDED))
           && store.runs(id, 1000).stream().anyMatch(r -> r.dueAt() > restartedAt + 5000));
