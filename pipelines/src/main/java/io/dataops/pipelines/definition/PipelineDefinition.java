@@ -62,10 +62,12 @@ public record PipelineDefinition(
    * @param suppressionLimit the largest share of records (of people, with {@code personKey}) the search may suppress
    * @param personKey the column that says whose record a row is: classes count distinct people, not rows
    * @param hierarchies declared generalization hierarchies by column (the others are derived from the policy)
+   * @param refuseUndeclared {@code undeclaredQuasiIdentifiers: refuse}: a kept column the validator finds placing
+   *     people in groups smaller than k refuses the pipeline instead of becoming a quasi-identifier
    */
   public record PrivacySpec(List<String> quasiIdentifiers, int k, Integer l, String sensitive, String weightColumn,
       Map<String, String> exempt, int line, boolean optimize, double suppressionLimit, String personKey,
-      Map<String, io.dataops.pipelines.privacy.lattice.Hierarchies.Spec> hierarchies) {
+      Map<String, io.dataops.pipelines.privacy.lattice.Hierarchies.Spec> hierarchies, boolean refuseUndeclared) {
     /** The suppression limit when the file gives none: ARX's customary 5%. */
     public static final double DEFAULT_SUPPRESSION_LIMIT = 0.05;
   }

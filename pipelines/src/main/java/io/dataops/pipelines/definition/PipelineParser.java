@@ -72,7 +72,7 @@ public final class PipelineParser {
       "policy", "privacy", "product", "quality", "asOf", "mode");
   private static final Set<String> INPUT = Set.of("table", "as", "columns", "filter", "snapshot");
   private static final Set<String> PRIVACY = Set.of("quasiIdentifiers", "k", "l", "sensitive", "countColumn",
-      "exempt", "optimize", "suppressionLimit", "personKey", "hierarchies");
+      "exempt", "optimize", "suppressionLimit", "personKey", "hierarchies", "undeclaredQuasiIdentifiers");
   private static final Set<String> HIERARCHY_WORDS = Set.of("region", "date", "top");
   private static final Set<String> HIERARCHY_KINDS = Set.of("bands", "prefix", "tree");
   private static final Set<String> QUALITY = Set.of("suite");
@@ -410,8 +410,18 @@ public final class PipelineParser {
         }
       }
     }
+    boolean refuseUndeclared = false;
+    if (f.containsKey("undeclaredQuasiIdentifiers")) {
+      Node u = f.get("undeclaredQuasiIdentifiers").getValueNode();
+      String v = nodes.scalar(u, "undeclaredQuasiIdentifiers");
+      if (!v.equals("add") && !v.equals("refuse")) {
+        throw fail(line(u), "undeclaredQuasiIdentifiers is add (a kept column that places people in groups smaller "
+            + "than k becomes a quasi-identifier) or refuse (the pipeline is refused, naming it)");
+      }
+      refuseUndeclared = v.equals("refuse");
+    }
     return new PrivacySpec(List.copyOf(qi), k, l, sensitive, weight, java.util.Collections.unmodifiableMap(exempt),
-        line(m), optimize, limit, personKey, java.util.Collections.unmodifiableMap(hierarchies));
+        line(m), optimize, limit, personKey, java.util.Collections.unmodifiableMap(hierarchies), refuseUndeclared);
   }
 
   /** A share written as 0.05 or 5%, between 0 and 1 (0 allowed: suppress nothing). */
