@@ -478,7 +478,7 @@ public final class PipelineValidator {
       }
     }
     if (!p.optimize()) {
-      return bound;
+      return withRisk(d, bound, byName);
     }
     if (d.incremental()) {
       throw new PipelineException(src, d.modeLine(), "privacy.optimize searches the generalization of the whole "
@@ -502,8 +502,57 @@ public final class PipelineValidator {
             + e.getMessage());
       }
     }
-    return new BoundPipeline.Privacy(p.k(), p.l(), p.sensitive(), p.weightColumn(), p.quasiIdentifiers(), added,
-        exempted, new BoundPipeline.Optimization(p.suppressionLimit(), p.personKey(), hierarchies));
+    return withRisk(d, new BoundPipeline.Privacy(p.k(), p.l(), p.sensitive(), p.weightColumn(), p.quasiIdentifiers(),
+        added, exempted, new BoundPipeline.Optimization(p.suppressionLimit(), p.personKey(), hierarchies)), byName);
+  }
+
+  /**
+   * The privacy check with its risk threshold and, when the pipeline names one, its population table pinned to the
+   * table's current snapshot: a table of the lakehouse (ods.* or product.*) with a column of each quasi-identifier's
+   * name, of the type the transform gives that column (the column's policy and generalization then apply to it as
+   * to the product's values).
+   */
+  private BoundPipeline.Privacy withRisk(PipelineDefinition d, BoundPipeline.Privacy privacy,
+      Map<String, BoundColumn> byName) {
+    PrivacySpec p = d.privacy();
+    BoundPipeline.Population population = null;
+    if (p.population() != null) {
+      String src = d.source();
+      TableIdentifier id = TableIdentifier.parse(p.population());
+      String ns = id.namespace().toString();
+      if (!ns.equals(Zone.ODS.namespaceName()) && !ns.equals(Zone.PRODUCT.namespaceName())) {
+        throw new PipelineException(src, p.populationLine(), "the population is a granted resource (ods.*) or a "
+            + "product (product.*), not " + ns + ".*");
+      }
+      if (!lakehouse.exists(id)) {
+        throw new PipelineException(src, p.populationLine(), "no population table " + p.population()
+            + " (see: dataops table list)");
+      }
+      Table table = lakehouse.load(id);
+      Snapshot snapshot = table.currentSnapshot();
+      if (snapshot == null) {
+        throw new PipelineException(src, p.populationLine(), "population table " + p.population() + " has no data "
+            + "yet");
+      }
+      Schema schema = table.schemas().get(snapshot.schemaId());
+      Map<String, ColumnType> columns = new LinkedHashMap<>();
+      for (String q : privacy.quasiIdentifiers()) {
+        Types.NestedField f = schema.findField(q);
+        ColumnType want = byName.get(q).sqlType();
+        ColumnType t = f == null ? null : typeOf(f.type());
+        if (t == null || t.type() != want.type()) {
+          throw new PipelineException(src, p.populationLine(), "population table " + p.population() + " needs a "
+              + "column '" + q + "' of type " + want + " (a quasi-identifier of the product, as the transform gives "
+              + "it)" + (f == null ? "; it has " + String.join(", ", schema.columns().stream()
+                  .map(Types.NestedField::name).toList()) : "; it is " + f.type()));
+        }
+        columns.put(q, want);
+      }
+      population = new BoundPipeline.Population(id, snapshot.snapshotId(), columns);
+    }
+    return new BoundPipeline.Privacy(privacy.k(), privacy.l(), privacy.sensitive(), privacy.weightColumn(),
+        privacy.declared(), privacy.added(), privacy.exempted(), privacy.optimization(), population,
+        p.riskThreshold());
   }
 
   /**
@@ -545,7 +594,7 @@ public final class PipelineValidator {
     Path scratch = null;
     try {
       scratch = Files.createTempDirectory("dataops-validate-");
-      try (TransformScan scan = new TransformScan(lakehouse, inputs, sql, read.stream().map(BoundColumn::name)
+      try (TransformScan scan = TransformScan.of(lakehouse, inputs, sql, read.stream().map(BoundColumn::name)
           .toList(), read.stream().map(BoundColumn::sqlType).toList(), scratch.resolve("duck"), d.source(), sqlLine);
           SmallestGroups groups = new SmallestGroups(candidates.stream().map(BoundColumn::name).toList(),
               person != null, k, scratch.resolve("groups"), MEASURE_MEMORY)) {

@@ -26,21 +26,35 @@ import java.util.stream.Collectors;
 
 /**
  * Some columns of a pipeline's transform over its pinned input snapshots, streamed from DuckDB for a check that reads
- * the data before any run (the validator's measure of undeclared quasi-identifiers). DuckDB is locked as the Spring
+ * the data apart from the engines' passes (the validator's measure of undeclared quasi-identifiers, a population
+ * table's people for the journalist risk). DuckDB is locked as the Spring
  * Batch transform is (only the pinned files, spilling to {@code spill} within a memory limit, no external access, the
  * configuration locked). Values come typed as the row function takes them.
  */
-final class TransformScan implements AutoCloseable {
+public final class TransformScan implements AutoCloseable {
   private final Connection duck;
   private final Statement statement;
   private final ResultSet rows;
   private final List<ColumnType> types;
   private final Object[] row;
 
+  /** Over the inputs' pinned snapshots in the lakehouse. */
+  static TransformScan of(Lakehouse lakehouse, List<BoundInput> inputs, String sql, List<String> columns,
+      List<ColumnType> types, Path spill, String source, int line) {
+    LocalFiles local = LocalFiles.of(lakehouse.io());
+    List<List<String>> files = new ArrayList<>();
+    for (BoundInput in : inputs) {
+      files.add(local.paths(PinnedInput.of(lakehouse, in).dataFiles(), "the validator"));
+    }
+    return new TransformScan(inputs, files, sql, columns, types, spill, source, line);
+  }
+
   /**
-   * @param columns the transform's result columns to read, with their types
+   * @param files each input's pinned data files, as local paths
+   * @param columns the result columns to read, with their types
+   * @param source, line where an error is reported (the pipeline file and the SQL's line)
    */
-  TransformScan(Lakehouse lakehouse, List<BoundInput> inputs, String sql, List<String> columns,
+  public TransformScan(List<BoundInput> inputs, List<List<String>> files, String sql, List<String> columns,
       List<ColumnType> types, Path spill, String source, int line) {
     this.types = List.copyOf(types);
     this.row = new Object[columns.size()];
@@ -55,11 +69,9 @@ final class TransformScan implements AutoCloseable {
         s.execute("SET threads = 2");
         s.execute("SET temp_directory = '" + spill.toString().replace("'", "''") + "'");
         s.execute("SET enable_progress_bar = false");
-        LocalFiles local = LocalFiles.of(lakehouse.io());
-        for (BoundInput in : inputs) {
-          List<String> files = local.paths(PinnedInput.of(lakehouse, in).dataFiles(), "the validator");
-          allowed.addAll(files);
-          s.execute(view(in, files));
+        for (int i = 0; i < inputs.size(); i++) {
+          allowed.addAll(files.get(i));
+          s.execute(view(inputs.get(i), files.get(i)));
         }
         s.execute("SET allowed_paths = [" + allowed.stream().map(TransformScan::literal)
             .collect(Collectors.joining(", ")) + "]");
@@ -76,12 +88,13 @@ final class TransformScan implements AutoCloseable {
       throw new BadInputException(source + ":" + line + ": the transform failed in DuckDB while measuring the "
           + "product's columns (" + kind(e.getMessage()) + ")");
     } catch (IOException e) {
+      close();
       throw new UncheckedIOException(e);
     }
   }
 
   /** The next row's values (the array is reused), or null at the end. */
-  Object[] next() {
+  public Object[] next() {
     try {
       if (!rows.next()) {
         return null;

@@ -413,6 +413,23 @@ class PipelineValidatorTest extends PipelineFixture {
   }
 
   @Test
+  void aPopulationTableIsPinnedWithAColumnOfEachQuasiIdentifier() throws Exception {
+    landStaff();
+    BoundPipeline p = bind(STAFF.replace("  k: 10\n", "  k: 10\n  population: ods.human_resources__staff\n"
+        + "  riskThreshold: 10%\n"));
+    assertThat(p.privacy().population().table().toString()).isEqualTo("ods.human_resources__staff");
+    assertThat(p.privacy().population().columns()).containsOnlyKeys("salary", "employer");
+    assertThat(p.privacy().riskThreshold()).isEqualTo(0.1);
+    assertThatThrownBy(() -> bind(STAFF.replace("  k: 10\n", "  k: 10\n  population: ods.street_office__visits\n")))
+        .hasMessageStartingWith("p.yaml:20: population table ods.street_office__visits needs a column 'salary' of "
+            + "type long");
+    assertThatThrownBy(() -> bind(STAFF.replace("  k: 10\n", "  k: 10\n  population: ods.nothing\n")))
+        .hasMessage("p.yaml:20: no population table ods.nothing (see: dataops table list)");
+    assertThatThrownBy(() -> bind(STAFF.replace("  k: 10\n", "  k: 10\n  riskThreshold: high\n")))
+        .hasMessage("p.yaml:20: riskThreshold is a share like 0.05 or 5%, not 'high'");
+  }
+
+  @Test
   void withRefuseAnUndeclaredQuasiIdentifierRefusesThePipelineAtItsLine() throws Exception {
     landStaff();
     assertThatThrownBy(() -> bind(STAFF.replace("  k: 10\n", "  k: 10\n  undeclaredQuasiIdentifiers: refuse\n")))

@@ -221,6 +221,9 @@ final class PipelineCommand {
         r.smallestClass()));
     s.append(String.format("  re-identification risk (prosecutor): highest %.4f, average %.4f%n", r.maxRisk(),
         r.avgRisk()));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> report = new com.fasterxml.jackson.databind.ObjectMapper().convertValue(r, Map.class);
+    s.append(risks(report).replace("\n    ", "\n  ").replaceFirst("^    ", "  "));
     if (r.generalization() != null) {
       @SuppressWarnings("unchecked")
       Map<String, Object> g = new com.fasterxml.jackson.databind.ObjectMapper().convertValue(r.generalization(),
@@ -251,6 +254,7 @@ final class PipelineCommand {
           pv.get("quasiIdentifiers")));
       s.append(String.format("    re-identification risk (prosecutor): highest %.4f, average %.4f%n",
           ((Number) pv.get("maxRisk")).doubleValue(), ((Number) pv.get("avgRisk")).doubleValue()));
+      s.append(risks(pv));
       s.append(String.format("    %s classes, %s below k suppressed (%s records); smallest class kept: %s%n",
           pv.get("classes"), pv.get("classesSuppressed"), pv.get("recordsSuppressed"), pv.get("smallestClass")));
       if (pv.containsKey("heldBack")) {
@@ -278,6 +282,26 @@ final class PipelineCommand {
       s.append("  values a policy could not apply to (suppressed): ").append(r.unfitValues()).append('\n');
     }
     r.warnings().forEach(w -> s.append("  warning: ").append(w).append('\n'));
+    return s.toString();
+  }
+
+  /** The records above the risk threshold, and the journalist risk against the population when there is one. */
+  static String risks(Map<?, ?> pv) {
+    StringBuilder s = new StringBuilder();
+    if (pv.get("riskThreshold") instanceof Number t) {
+      s.append(String.format("    records above risk %.4f (prosecutor): %s (%.2f%% of those kept)%n", t.doubleValue(),
+          pv.get("recordsAtRisk"), 100 * ((Number) pv.get("shareAtRisk")).doubleValue()));
+    }
+    if (pv.get("journalist") instanceof Map<?, ?> j) {
+      s.append(String.format("    re-identification risk (journalist, against %s @ %s, %s people): highest %.4f, "
+              + "average %.4f; above the threshold: %s (%.2f%%)%n", j.get("table"), j.get("snapshotId"),
+          j.get("people"), ((Number) j.get("maxRisk")).doubleValue(), ((Number) j.get("avgRisk")).doubleValue(),
+          j.get("recordsAtRisk"), 100 * ((Number) j.get("shareAtRisk")).doubleValue()));
+      if (((Number) j.get("classesShortOfPopulation")).longValue() > 0) {
+        s.append(String.format("    warning: %s classes hold more people in the product than in the population "
+            + "(sized by the product's count)%n", j.get("classesShortOfPopulation")));
+      }
+    }
     return s.toString();
   }
 

@@ -398,6 +398,36 @@ public final class LatticeSearch {
   }
 
   /**
+   * The kept classes of {@code node} in ascending hash order (the hashes of {@link #classHashes}):
+   * {@code [h1, h2, records, size, ...]}, size in people with a person key, else records.
+   */
+  public long[] keptClasses(int[] node) {
+    Classes cl = new Classes(node);
+    boolean[] done = new boolean[cl.count];
+    List<long[]> out = new ArrayList<>();
+    ValueKey key = new ValueKey();
+    for (int t = 0; t < counts.tuples(); t++) {
+      int k = cl.classOf[t];
+      if (done[k] || !cl.kept[k]) {
+        continue;
+      }
+      done[k] = true;
+      key.reset();
+      for (int c = 0; c < n; c++) {
+        key.add(counts.levelHash(c, counts.code(t, c), node[c]));
+      }
+      var h = key.hash();
+      out.add(new long[] {h.h1, h.h2, cl.weight[k], cl.size[k]});
+    }
+    out.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+    long[] flat = new long[out.size() * 4];
+    for (int i = 0; i < out.size(); i++) {
+      System.arraycopy(out.get(i), 0, flat, 4 * i, 4);
+    }
+    return flat;
+  }
+
+  /**
    * The classes the second pass must suppress at {@code node}, as the 128-bit hashes it computes from a generalized
    * row's quasi-identifiers ({@code ValueKey} over each value's {@link LatticeCounts#hash}), in ascending order:
    * {@code [h1, h2, h1, h2, ...]}. With {@code keptOnes}, the kept classes instead.
