@@ -428,6 +428,10 @@ public final class PipelineValidator {
     Map<String, String> exempted = new LinkedHashMap<>();
     for (var e : p.exempt().entrySet()) {
       String why = added.remove(e.getKey());
+      if (why == null && (byName.get(e.getKey()) == null || !byName.get(e.getKey()).inProduct())) {
+        throw new PipelineException(src, p.line(), "exempt: '" + e.getKey() + "' is not a column of the product: "
+            + "nothing to exempt");
+      }
       if (why == null && p.quasiIdentifiers().contains(e.getKey())) {
         throw new PipelineException(src, p.line(), "exempt: '" + e.getKey() + "' is declared a quasi-identifier: "
             + "nothing to exempt");
@@ -459,8 +463,10 @@ public final class PipelineValidator {
       }
       String why = measured.remove(e.getKey());
       if (why == null) {
-        throw new PipelineException(src, p.line(), "exempt: '" + e.getKey() + "' would not count as a "
-            + "quasi-identifier anyway: nothing to exempt");
+        // what the input shows today may change with its next snapshot: not an error
+        warnings.add("exempt: " + e.getKey() + " places no one in a group below k in this input: nothing to exempt "
+            + "now");
+        continue;
       }
       exempted.put(e.getKey(), e.getValue());
       warnings.add(e.getKey() + " is not counted as a quasi-identifier although it " + why.replaceFirst("^measured: ",
