@@ -187,6 +187,7 @@ public final class AnonymityCheck implements AutoCloseable {
     // Every class's verdict, in hash order: in memory up to the budget, else in a scratch file; then the smaller of
     // the kept and the suppressed sets is loaded for the second pass.
     long[] people = new long[1];
+    long discernibility = 0;
     try (ClassCounts.Cursor c = counts.cursor(); VerdictLog log = new VerdictLog(spillDir, memoryBudget);
         RiskTally risks = new RiskTally(riskThreshold, populationCounts(null, people))) {
       while (c.next()) {
@@ -199,6 +200,7 @@ public final class AnonymityCheck implements AutoCloseable {
           recordsOut += c.weight();
           smallest = Math.min(smallest, c.weight());
           risks.kept(c.h1(), c.h2(), c.weight(), c.weight());
+          discernibility += c.weight() * c.weight();
         }
         log.add(c.h1(), c.h2(), !tooSmall);
       }
@@ -208,7 +210,7 @@ public final class AnonymityCheck implements AutoCloseable {
           recordsOut == 0 ? 0 : smallest, recordsOut == 0 ? 0 : 1.0 / smallest,
           recordsOut == 0 ? 0 : (double) keptClasses / recordsOut, counts.spilledBytes() + log.spilledBytes(), null,
           riskThreshold, risks.prosecutorAtRisk(), risks.prosecutorShareAtRisk(), risks.journalist(population,
-              people[0]));
+              people[0]), discernibility + (recordsIn - recordsOut) * recordsIn);
       boolean holdKept = keptClasses <= classesSuppressed;
       return new Verdict(log.select(holdKept), holdKept, report);
     }
@@ -237,7 +239,7 @@ public final class AnonymityCheck implements AutoCloseable {
     Generalization g = new Generalization(Generalization.LOSS_METRIC, people ? "people" : "records",
         optimization.suppressionLimit(), chosen.meets(), byColumn(chosen.levels()), levelNames(node), chosen.loss(),
         byColumn(chosen.lossByColumn()), chosen.discernibility(), chosen.people(), chosen.peopleSuppressed(),
-        cellsByLevel(chosen, node), result.frontier().stream().filter(f -> !f.levels().equals(chosen.levels()))
+        cellsByLevel(chosen, node), cellsByColumn(chosen, node), result.frontier().stream().filter(f -> !f.levels().equals(chosen.levels()))
             .limit(8).map(f -> new Generalization.Alternative(byColumn(f.levels()), f.loss(), f.suppressedShare()))
             .toList(), result.nodes(), result.evaluated(), avg);
     long[] populationPeople = new long[1];
@@ -251,7 +253,7 @@ public final class AnonymityCheck implements AutoCloseable {
           chosen.records(), recordsOut, chosen.recordsSuppressed(), chosen.classes(), chosen.classesSuppressed(),
           recordsOut == 0 ? 0 : smallest, recordsOut == 0 || smallest == 0 ? 0 : 1.0 / smallest, avg, 0, g,
           riskThreshold, risks.prosecutorAtRisk(), risks.prosecutorShareAtRisk(), risks.journalist(population,
-              populationPeople[0]));
+              populationPeople[0]), chosen.discernibility());
     }
     return new Verdict(listed, holdKept, report, node);
   }
@@ -306,6 +308,24 @@ public final class AnonymityCheck implements AutoCloseable {
     Map<String, String> out = new java.util.LinkedHashMap<>();
     for (int i = 0; i < node.length; i++) {
       out.put(quasiIdentifiers.get(i), optimization.hierarchies().get(i).levelName(node[i]));
+    }
+    return out;
+  }
+
+  /** Per quasi-identifier, the share of its cells at its chosen level and the share suppressed. */
+  private Map<String, Map<String, Double>> cellsByColumn(Node chosen, int[] node) {
+    Map<String, Map<String, Double>> out = new java.util.LinkedHashMap<>();
+    if (chosen.records() == 0) {
+      return out;
+    }
+    double kept = (double) (chosen.records() - chosen.recordsSuppressed()) / chosen.records();
+    for (int i = 0; i < node.length; i++) {
+      Map<String, Double> column = new java.util.LinkedHashMap<>();
+      column.put("level " + node[i] + " (" + optimization.hierarchies().get(i).levelName(node[i]) + ")", kept);
+      if (chosen.recordsSuppressed() > 0) {
+        column.put("suppressed", 1 - kept);
+      }
+      out.put(quasiIdentifiers.get(i), column);
     }
     return out;
   }

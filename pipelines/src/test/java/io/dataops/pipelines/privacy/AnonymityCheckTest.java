@@ -58,6 +58,7 @@ class AnonymityCheckTest {
     assertThat(r.classesSuppressed()).isEqualTo(3);
     assertThat(r.recordsSuppressed()).isEqualTo(4);
     assertThat(r.recordsOut()).isEqualTo(8);
+    assertThat(r.discernibility()).as("kept 5² + 3², and 4 suppressed records × 12").isEqualTo(25 + 9 + 4 * 12);
     assertThat(r.smallestClass()).isEqualTo(3);
     assertThat(r.maxRisk()).isCloseTo(1 / 3.0, within(1e-12));
     assertThat(r.avgRisk()).isCloseTo(2 / 8.0, within(1e-12));
@@ -105,6 +106,15 @@ class AnonymityCheckTest {
     assertThat(r.recordsSuppressed()).isEqualTo(1);
     assertThat(r.smallestClass()).as("people, not rows").isEqualTo(3);
     assertThat(r.generalization().loss()).isGreaterThan(0).isLessThan(1);
+    // 25 records (every person has two rows, and the lonely one): four kept classes of 6 records and 1 suppressed
+    assertThat(r.recordsIn()).isEqualTo(25);
+    assertThat(r.discernibility()).isEqualTo(4 * 6 * 6 + 1 * 25);
+    assertThat(r.generalization().discernibility()).isEqualTo(r.discernibility());
+    assertThat(r.generalization().cellsByColumn()).containsOnlyKeys("age", "sex");
+    assertThat(r.generalization().cellsByColumn().get("age")).containsExactly(
+        Map.entry("level 1 (width 10)", 24 / 25.0), Map.entry("suppressed", 1 - 24 / 25.0));
+    assertThat(r.generalization().cellsByColumn().get("sex")).containsExactly(
+        Map.entry("level 0 (value)", 24 / 25.0), Map.entry("suppressed", 1 - 24 / 25.0));
     assertThat(v.suppressed(qi("[20,30)", "F"))).isFalse();
     assertThat(v.suppressed(qi("[70,80)", "F"))).isTrue();
     AnonymityCheck.Verdict back = AnonymityCheck.Verdict.readFrom(new java.io.ByteArrayInputStream(bytes(v)), r);

@@ -288,6 +288,10 @@ final class PipelineCommand {
   /** The records above the risk threshold, and the journalist risk against the population when there is one. */
   static String risks(Map<?, ?> pv) {
     StringBuilder s = new StringBuilder();
+    if (pv.get("discernibility") instanceof Number d && pv.get("generalization") == null) {
+      s.append(String.format("    discernibility %,d (the sum of kept classes' records squared, suppressed records "
+          + "× all records)%n", d.longValue()));
+    }
     if (pv.get("riskThreshold") instanceof Number t) {
       s.append(String.format("    records above risk %.4f (prosecutor): %s (%.2f%% of those kept)%n", t.doubleValue(),
           pv.get("recordsAtRisk"), 100 * ((Number) pv.get("shareAtRisk")).doubleValue()));
@@ -318,6 +322,16 @@ final class PipelineCommand {
             + "risk %.4f%n", people > 0 ? g.get("peopleSuppressed") + " of " + people + " people" : "see rows above",
         100 * ((Number) g.get("suppressionLimit")).doubleValue(), g.get("counted"), g.get("discernibility"),
         ((Number) g.get("marketerRisk")).doubleValue()));
+    if (g.get("cellsByColumn") instanceof Map<?, ?> cells && !cells.isEmpty()) {
+      s.append("    cells per column:");
+      cells.forEach((c, levels) -> {
+        StringBuilder l = new StringBuilder();
+        ((Map<?, ?>) levels).forEach((level, share) -> l.append(l.length() == 0 ? "" : ", ").append(level)
+            .append(String.format(" %.1f%%", 100 * ((Number) share).doubleValue())));
+        s.append(' ').append(c).append(" {").append(l).append('}');
+      });
+      s.append('\n');
+    }
     s.append(String.format("    lattice: %s nodes, %s counted%n", g.get("latticeNodes"), g.get("nodesEvaluated")));
     if (g.get("frontier") instanceof List<?> f && !f.isEmpty()) {
       s.append("    other minimal generalizations (frontier):\n");
