@@ -373,12 +373,21 @@ public final class LatticeSearch {
       }
       peopleSuppressed = gone.size();
     }
+    // The loss if nothing were suppressed is known per column and level (columnLoss); only the suppressed tuples'
+    // cells change it, to the full denominator: a pass over the suppressed tuples, not every cell of every tuple
+    // (the same integers, so the same node on both engines).
     long[] loss = new long[n];
-    for (int t = 0; t < counts.tuples(); t++) {
-      boolean kept = cl.kept[cl.classOf[t]];
-      long w = counts.weight(t);
-      for (int c = 0; c < n; c++) {
-        loss[c] += w * (kept ? cellLoss[c][counts.code(t, c) * heights[c] + node[c]] : denominator[c]);
+    for (int c = 0; c < n; c++) {
+      loss[c] = columnLoss[c][node[c]];
+    }
+    if (classesSuppressed > 0) {
+      for (int t = 0; t < counts.tuples(); t++) {
+        if (!cl.kept[cl.classOf[t]]) {
+          long w = counts.weight(t);
+          for (int c = 0; c < n; c++) {
+            loss[c] += w * (denominator[c] - cellLoss[c][counts.code(t, c) * heights[c] + node[c]]);
+          }
+        }
       }
     }
     List<Double> byColumn = new ArrayList<>();
