@@ -20,7 +20,10 @@ rm -f "$out/citizens.csv"
 cp "$root/bench/privacy-pipeline.yaml" "$out/pipeline.yaml"
 grant_citizens "$out/home" "$out/pipeline.yaml"
 
-read -r wall rss < <(measure dataops env DATAOPS_HEAP=1g "$root/bin/dataops" pipeline run \
+# BENCH_JAVA_OPTS: for the pipeline run only, e.g. a flight recording:
+#   BENCH_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/privacy.jfr,settings=profile" bench/privacy.sh 200000
+read -r wall rss < <(measure dataops env DATAOPS_HEAP=1g DATAOPS_JAVA_OPTS="${BENCH_JAVA_OPTS:-}" \
+  "$root/bin/dataops" pipeline run \
   "$out/pipeline.yaml" --home "$out/home" --json --as bench-op)
 
 python3 - "$wall" "$rss" "$out" <<'PY'

@@ -76,12 +76,20 @@ public record BoundPipeline(
    * a personal value or a column is computed from one (with why), less those the operator exempted (with the reason).
    */
   public record Privacy(int k, Integer l, String sensitive, String weightColumn, List<String> declared,
-      Map<String, String> added, Map<String, String> exempted, Optimization optimization) {
+      Map<String, String> added, Map<String, String> exempted, Optimization optimization, Population population,
+      double riskThreshold) {
 
     /** Without the generalization search: small classes are suppressed, nothing is generalized. */
     public Privacy(int k, Integer l, String sensitive, String weightColumn, List<String> declared,
         Map<String, String> added, Map<String, String> exempted) {
       this(k, l, sensitive, weightColumn, declared, added, exempted, null);
+    }
+
+    /** No population table; the default risk threshold. */
+    public Privacy(int k, Integer l, String sensitive, String weightColumn, List<String> declared,
+        Map<String, String> added, Map<String, String> exempted, Optimization optimization) {
+      this(k, l, sensitive, weightColumn, declared, added, exempted, optimization, null,
+          PipelineDefinition.PrivacySpec.DEFAULT_RISK_THRESHOLD);
     }
 
     public List<String> quasiIdentifiers() {
@@ -99,6 +107,13 @@ public record BoundPipeline(
       return optimization == null ? null : optimization.personKey();
     }
   }
+
+  /**
+   * The population table of {@code privacy.population}, pinned to a snapshot: one row per person, with a column of
+   * each quasi-identifier's name typed as the transform gives it ({@code columns}, in quasi-identifier order). The
+   * journalist risk of a product record is 1 / the number of people of the population in its class.
+   */
+  public record Population(TableIdentifier table, long snapshotId, Map<String, ColumnType> columns) {}
 
   /**
    * The generalization search of {@code privacy.optimize}: the suppression limit, the column whose distinct values

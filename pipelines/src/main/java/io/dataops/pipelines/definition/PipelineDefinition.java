@@ -62,12 +62,20 @@ public record PipelineDefinition(
    * @param suppressionLimit the largest share of records (of people, with {@code personKey}) the search may suppress
    * @param personKey the column that says whose record a row is: classes count distinct people, not rows
    * @param hierarchies declared generalization hierarchies by column (the others are derived from the policy)
+   * @param refuseUndeclared {@code undeclaredQuasiIdentifiers: refuse}: a kept column the validator finds placing
+   *     people in groups smaller than k refuses the pipeline instead of becoming a quasi-identifier
+   * @param population the table of the population a journalist attacker matches against (one row per person, a
+   *     column of each quasi-identifier's name), or null; {@code populationLine} its line
+   * @param riskThreshold the re-identification risk above which a record counts as at risk (reported)
    */
   public record PrivacySpec(List<String> quasiIdentifiers, int k, Integer l, String sensitive, String weightColumn,
       Map<String, String> exempt, int line, boolean optimize, double suppressionLimit, String personKey,
-      Map<String, io.dataops.pipelines.privacy.lattice.Hierarchies.Spec> hierarchies) {
+      Map<String, io.dataops.pipelines.privacy.lattice.Hierarchies.Spec> hierarchies, boolean refuseUndeclared,
+      String population, int populationLine, double riskThreshold) {
     /** The suppression limit when the file gives none: ARX's customary 5%. */
     public static final double DEFAULT_SUPPRESSION_LIMIT = 0.05;
+    /** The risk threshold when the file gives none: 0.2, the highest prosecutor risk k=5 allows. */
+    public static final double DEFAULT_RISK_THRESHOLD = 0.2;
   }
 
   /** The suite the product must pass before it is committed; {@code path} is relative to the pipeline file. */

@@ -72,7 +72,7 @@ public final class PipelineParser {
       "policy", "privacy", "product", "quality", "asOf", "mode");
   private static final Set<String> INPUT = Set.of("table", "as", "columns", "filter", "snapshot");
   private static final Set<String> PRIVACY = Set.of("quasiIdentifiers", "k", "l", "sensitive", "countColumn",
-      "exempt", "optimize", "suppressionLimit", "personKey", "hierarchies");
+      "exempt", "optimize", "suppressionLimit", "personKey", "hierarchies", "undeclaredQuasiIdentifiers", "population", "riskThreshold");
   private static final Set<String> HIERARCHY_WORDS = Set.of("region", "date", "top");
   private static final Set<String> HIERARCHY_KINDS = Set.of("bands", "prefix", "tree");
   private static final Set<String> QUALITY = Set.of("suite");
@@ -386,7 +386,7 @@ public final class PipelineParser {
     double limit = PrivacySpec.DEFAULT_SUPPRESSION_LIMIT;
     if (f.containsKey("suppressionLimit")) {
       Node s = f.get("suppressionLimit").getValueNode();
-      limit = share(nodes.scalar(s, "suppressionLimit"), line(s));
+      limit = share(nodes.scalar(s, "suppressionLimit"), line(s), "suppressionLimit");
       if (!optimize) {
         throw fail(line(s), "suppressionLimit applies to the generalization search: set optimize: true");
       }
@@ -410,21 +410,48 @@ public final class PipelineParser {
         }
       }
     }
+    boolean refuseUndeclared = false;
+    if (f.containsKey("undeclaredQuasiIdentifiers")) {
+      Node u = f.get("undeclaredQuasiIdentifiers").getValueNode();
+      String v = nodes.scalar(u, "undeclaredQuasiIdentifiers");
+      if (!v.equals("add") && !v.equals("refuse")) {
+        throw fail(line(u), "undeclaredQuasiIdentifiers is add (a kept column that places people in groups smaller "
+            + "than k becomes a quasi-identifier) or refuse (the pipeline is refused, naming it)");
+      }
+      refuseUndeclared = v.equals("refuse");
+    }
+    String population = null;
+    int populationLine = 0;
+    if (f.containsKey("population")) {
+      Node pn = f.get("population").getValueNode();
+      population = nodes.scalar(pn, "population");
+      populationLine = line(pn);
+      if (!TABLE.matcher(population).matches()) {
+        throw fail(populationLine, "population is a table (namespace.name) holding one row per person of the "
+            + "population, with a column of each quasi-identifier's name; not '" + population + "'");
+      }
+    }
+    double riskThreshold = PrivacySpec.DEFAULT_RISK_THRESHOLD;
+    if (f.containsKey("riskThreshold")) {
+      Node rn = f.get("riskThreshold").getValueNode();
+      riskThreshold = share(nodes.scalar(rn, "riskThreshold"), line(rn), "riskThreshold");
+    }
     return new PrivacySpec(List.copyOf(qi), k, l, sensitive, weight, java.util.Collections.unmodifiableMap(exempt),
-        line(m), optimize, limit, personKey, java.util.Collections.unmodifiableMap(hierarchies));
+        line(m), optimize, limit, personKey, java.util.Collections.unmodifiableMap(hierarchies), refuseUndeclared,
+        population, populationLine, riskThreshold);
   }
 
   /** A share written as 0.05 or 5%, between 0 and 1 (0 allowed: suppress nothing). */
-  private double share(String text, int line) {
+  private double share(String text, int line, String what) {
     String t = text.strip();
     double v;
     try {
       v = t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1).strip()) / 100 : Double.parseDouble(t);
     } catch (NumberFormatException e) {
-      throw fail(line, "suppressionLimit is a share like 0.05 or 5%, not '" + text + "'");
+      throw fail(line, what + " is a share like 0.05 or 5%, not '" + text + "'");
     }
     if (!(v >= 0 && v < 1)) {
-      throw fail(line, "suppressionLimit is a share from 0 up to (not including) 1, not '" + text + "'");
+      throw fail(line, what + " is a share from 0 up to (not including) 1, not '" + text + "'");
     }
     return v;
   }

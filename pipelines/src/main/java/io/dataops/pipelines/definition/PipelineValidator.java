@@ -16,6 +16,7 @@ import io.dataops.pipelines.desensitize.Keep;
 import io.dataops.pipelines.desensitize.KeyRing;
 import io.dataops.pipelines.desensitize.PolicyException;
 import io.dataops.pipelines.detect.PersonalDataDetector;
+import io.dataops.pipelines.privacy.SmallestGroups;
 import io.dataops.pipelines.privacy.lattice.Hierarchies;
 import io.dataops.pipelines.privacy.lattice.Hierarchy;
 import io.dataops.pipelines.model.ValueType;
@@ -57,6 +58,8 @@ import org.apache.iceberg.types.Types;
 public final class PipelineValidator {
   private static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
   private static final int SAMPLE_ROWS = 500;
+  /** What the measure of undeclared quasi-identifiers may hold in memory before its class counts spill. */
+  private static final long MEASURE_MEMORY = 64L << 20;
   private static final Pattern DUCKDB_LINE = Pattern.compile("LINE (\\d+):");
 
   private final Lakehouse lakehouse;
@@ -172,7 +175,7 @@ public final class PipelineValidator {
       if (columns.stream().noneMatch(BoundColumn::inProduct)) {
         throw new PipelineException(src, d.productLine(), "every column is removed: the product would be empty");
       }
-      BoundPipeline.Privacy privacy = privacy(d, columns, analysis, warnings);
+      BoundPipeline.Privacy privacy = privacy(d, columns, analysis, warnings, inputs, sql, sqlLine);
       if (d.incremental()) {
         checkIncremental(d, analysis);
       }
@@ -373,8 +376,8 @@ public final class PipelineValidator {
     };
   }
 
-  private static BoundPipeline.Privacy privacy(PipelineDefinition d, List<BoundColumn> columns,
-      SqlSubset.Analysis analysis, List<String> warnings) {
+  private BoundPipeline.Privacy privacy(PipelineDefinition d, List<BoundColumn> columns,
+      SqlSubset.Analysis analysis, List<String> warnings, List<BoundInput> inputs, String sql, int sqlLine) {
     String src = d.source();
     PrivacySpec p = d.privacy();
     boolean personalOutput = columns.stream().anyMatch(c -> c.inProduct()
@@ -425,10 +428,16 @@ public final class PipelineValidator {
     Map<String, String> exempted = new LinkedHashMap<>();
     for (var e : p.exempt().entrySet()) {
       String why = added.remove(e.getKey());
+      if (why == null && (byName.get(e.getKey()) == null || !byName.get(e.getKey()).inProduct())) {
+        throw new PipelineException(src, p.line(), "exempt: '" + e.getKey() + "' is not a column of the product: "
+            + "nothing to exempt");
+      }
+      if (why == null && p.quasiIdentifiers().contains(e.getKey())) {
+        throw new PipelineException(src, p.line(), "exempt: '" + e.getKey() + "' is declared a quasi-identifier: "
+            + "nothing to exempt");
+      }
       if (why == null) {
-        throw new PipelineException(src, p.line(), "exempt: '" + e.getKey() + "' "
-            + (p.quasiIdentifiers().contains(e.getKey()) ? "is declared a quasi-identifier"
-                : "would not count as a quasi-identifier anyway") + ": nothing to exempt");
+        continue; // the measure of the input decides (below)
       }
       exempted.put(e.getKey(), e.getValue());
       warnings.add(e.getKey() + " is not counted as a quasi-identifier although " + why + " (the operator's reason: "
@@ -447,6 +456,27 @@ public final class PipelineValidator {
             + "count column already counts the people behind each row");
       }
     }
+    Map<String, String> measured = undeclared(d, columns, bound, inputs, sql, sqlLine);
+    for (var e : p.exempt().entrySet()) {
+      if (exempted.containsKey(e.getKey())) {
+        continue;
+      }
+      String why = measured.remove(e.getKey());
+      if (why == null) {
+        // what the input shows today may change with its next snapshot: not an error
+        warnings.add("exempt: " + e.getKey() + " places no one in a group below k in this input: nothing to exempt "
+            + "now");
+        continue;
+      }
+      exempted.put(e.getKey(), e.getValue());
+      warnings.add(e.getKey() + " is not counted as a quasi-identifier although it " + why.replaceFirst("^measured: ",
+          "") + " (the operator's reason: " + e.getValue() + ")");
+    }
+    if (!measured.isEmpty() || !exempted.isEmpty()) {
+      added.putAll(measured);
+      bound = new BoundPipeline.Privacy(p.k(), p.l(), p.sensitive(), p.weightColumn(), p.quasiIdentifiers(), added,
+          exempted);
+    }
     for (Hierarchies.Spec h : p.hierarchies().values()) {
       if (!bound.quasiIdentifiers().contains(h.column())) {
         throw new PipelineException(src, h.line(), "hierarchy for '" + h.column() + "', which is not a "
@@ -454,7 +484,7 @@ public final class PipelineValidator {
       }
     }
     if (!p.optimize()) {
-      return bound;
+      return withRisk(d, bound, byName);
     }
     if (d.incremental()) {
       throw new PipelineException(src, d.modeLine(), "privacy.optimize searches the generalization of the whole "
@@ -478,8 +508,159 @@ public final class PipelineValidator {
             + e.getMessage());
       }
     }
-    return new BoundPipeline.Privacy(p.k(), p.l(), p.sensitive(), p.weightColumn(), p.quasiIdentifiers(), added,
-        exempted, new BoundPipeline.Optimization(p.suppressionLimit(), p.personKey(), hierarchies));
+    return withRisk(d, new BoundPipeline.Privacy(p.k(), p.l(), p.sensitive(), p.weightColumn(), p.quasiIdentifiers(),
+        added, exempted, new BoundPipeline.Optimization(p.suppressionLimit(), p.personKey(), hierarchies)), byName);
+  }
+
+  /**
+   * The privacy check with its risk threshold and, when the pipeline names one, its population table pinned to the
+   * table's current snapshot: a table of the lakehouse (ods.* or product.*) with a column of each quasi-identifier's
+   * name, of the type the transform gives that column (the column's policy and generalization then apply to it as
+   * to the product's values).
+   */
+  private BoundPipeline.Privacy withRisk(PipelineDefinition d, BoundPipeline.Privacy privacy,
+      Map<String, BoundColumn> byName) {
+    PrivacySpec p = d.privacy();
+    BoundPipeline.Population population = null;
+    if (p.population() != null) {
+      String src = d.source();
+      TableIdentifier id = TableIdentifier.parse(p.population());
+      String ns = id.namespace().toString();
+      if (!ns.equals(Zone.ODS.namespaceName()) && !ns.equals(Zone.PRODUCT.namespaceName())) {
+        throw new PipelineException(src, p.populationLine(), "the population is a granted resource (ods.*) or a "
+            + "product (product.*), not " + ns + ".*");
+      }
+      if (!lakehouse.exists(id)) {
+        throw new PipelineException(src, p.populationLine(), "no population table " + p.population()
+            + " (see: dataops table list)");
+      }
+      Table table = lakehouse.load(id);
+      Snapshot snapshot = table.currentSnapshot();
+      if (snapshot == null) {
+        throw new PipelineException(src, p.populationLine(), "population table " + p.population() + " has no data "
+            + "yet");
+      }
+      Schema schema = table.schemas().get(snapshot.schemaId());
+      Map<String, ColumnType> columns = new LinkedHashMap<>();
+      for (String q : privacy.quasiIdentifiers()) {
+        Types.NestedField f = schema.findField(q);
+        ColumnType want = byName.get(q).sqlType();
+        ColumnType t = f == null ? null : typeOf(f.type());
+        if (t == null || t.type() != want.type()) {
+          throw new PipelineException(src, p.populationLine(), "population table " + p.population() + " needs a "
+              + "column '" + q + "' of type " + want + " (a quasi-identifier of the product, as the transform gives "
+              + "it)" + (f == null ? "; it has " + String.join(", ", schema.columns().stream()
+                  .map(Types.NestedField::name).toList()) : "; it is " + f.type()));
+        }
+        columns.put(q, want);
+      }
+      population = new BoundPipeline.Population(id, snapshot.snapshotId(), columns);
+    }
+    return new BoundPipeline.Privacy(privacy.k(), privacy.l(), privacy.sensitive(), privacy.weightColumn(),
+        privacy.declared(), privacy.added(), privacy.exempted(), privacy.optimization(), population,
+        p.riskThreshold());
+  }
+
+  /**
+   * The kept columns that are quasi-identifiers nobody declared: measured in one pass over the transform's result on
+   * the pinned inputs, as the product would show them (after each column's policy), a column whose smallest group of
+   * people sharing one value (distinct persons with a person key, else rows, or the count column's people) is below k
+   * places people in groups an attacker can single out. Not measured: the quasi-identifiers already counted, the
+   * person key, pseudonyms and ciphertexts (one per person by design: linkage, not grouping, is their risk), the
+   * sensitive and count columns, blanked columns. Each found column with why (a count, never a value), in column
+   * order; with {@code undeclaredQuasiIdentifiers: refuse} the first refuses the pipeline at the column's line. A
+   * column the operator exempts (with the reason) is measured too: the caller exempts it if found, else refuses the
+   * exemption.
+   */
+  private Map<String, String> undeclared(PipelineDefinition d, List<BoundColumn> columns, BoundPipeline.Privacy bound,
+      List<BoundInput> inputs, String sql, int sqlLine) {
+    PrivacySpec p = d.privacy();
+    List<String> already = bound.quasiIdentifiers();
+    List<BoundColumn> candidates = columns.stream().filter(c -> c.inProduct() && !already.contains(c.name())
+        && !c.name().equals(p.personKey()) && !c.name().equals(p.weightColumn()) && !c.name().equals(p.sensitive())
+        && !bound.exempted().containsKey(c.name())
+        && !List.of("pseudonymize", "encrypt", "suppress").contains(c.policy().kind())).toList();
+    if (candidates.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, BoundColumn> byName = new LinkedHashMap<>();
+    columns.forEach(c -> byName.put(c.name(), c));
+    List<BoundColumn> read = new ArrayList<>(candidates);
+    BoundColumn person = p.personKey() == null ? null : byName.get(p.personKey());
+    BoundColumn weight = p.weightColumn() == null ? null : byName.get(p.weightColumn());
+    if (person != null) {
+      read.add(person);
+    }
+    if (weight != null) {
+      read.add(weight);
+    }
+    // people are counted up to k (the class counter keeps at most 127 person hashes per value)
+    int k = Math.min(p.k(), 127);
+    Map<String, Long> smallest;
+    Path scratch = null;
+    try {
+      scratch = Files.createTempDirectory("dataops-validate-");
+      try (TransformScan scan = TransformScan.of(lakehouse, inputs, sql, read.stream().map(BoundColumn::name)
+          .toList(), read.stream().map(BoundColumn::sqlType).toList(), scratch.resolve("duck"), d.source(), sqlLine);
+          SmallestGroups groups = new SmallestGroups(candidates.stream().map(BoundColumn::name).toList(),
+              person != null, k, scratch.resolve("groups"), MEASURE_MEMORY)) {
+        Object[] values = new Object[candidates.size()];
+        for (Object[] row = scan.next(); row != null; row = scan.next()) {
+          for (int i = 0; i < values.length; i++) {
+            values[i] = shown(candidates.get(i).policy(), row[i]);
+          }
+          long w = 1;
+          if (weight != null) {
+            Object n = shown(weight.policy(), row[read.size() - 1]);
+            w = n == null ? 0 : ((Number) n).longValue();
+          }
+          groups.add(values, person == null ? null : row[candidates.size()], w);
+        }
+        smallest = groups.finish();
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot measure the product's columns", e);
+    } finally {
+      deleteTree(scratch);
+    }
+    String unit = person != null ? "people (distinct " + p.personKey() + ")"
+        : weight != null ? "people (by " + p.weightColumn() + ")" : "rows";
+    Map<String, String> found = new LinkedHashMap<>();
+    for (BoundColumn c : candidates) {
+      Long n = smallest.get(c.name());
+      if (n == null || n >= k) {
+        continue;
+      }
+      String why = "places people in groups as small as " + n + " " + unit + " sharing one value in the input "
+          + "(fewer than k=" + p.k() + ")";
+      if (p.refuseUndeclared() && !p.exempt().containsKey(c.name())) {
+        throw new PipelineException(d.source(), c.line(), "column '" + c.name() + "' is a quasi-identifier the "
+            + "privacy section does not declare: it " + why + "; declare it in quasiIdentifiers, generalize or "
+            + "remove it (undeclaredQuasiIdentifiers: refuse)");
+      }
+      found.put(c.name(), "measured: " + why);
+    }
+    return found;
+  }
+
+  /** A value as the product shows it and the privacy check groups it; one its policy cannot treat becomes null. */
+  private static Object shown(ColumnPolicy policy, Object value) {
+    try {
+      return policy.quasiIdentifierValue(policy.apply(value));
+    } catch (io.dataops.pipelines.desensitize.UnfitValueException e) {
+      return null;
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException ignored) {
+      // a scratch folder under the temporary directory
+    }
   }
 
   /**

@@ -27,8 +27,12 @@ public final class RunPlan {
   private final Increment increment;
   private final LocalFiles localFiles;
 
+  /** The population table pinned, its files local (null: the pipeline names none). */
+  private final PopulationTable.Pinned population;
+
   private RunPlan(BoundPipeline pipeline, RunIdentity identity, List<PinnedInput> inputs, List<RunStep> steps,
-      Increment increment, LocalFiles localFiles) {
+      Increment increment, LocalFiles localFiles, PopulationTable.Pinned population) {
+    this.population = population;
     this.localFiles = localFiles;
     this.pipeline = pipeline;
     this.identity = identity;
@@ -78,7 +82,8 @@ public final class RunPlan {
         steps.add(s);
       }
     }
-    return new RunPlan(pipeline, identity, inputs, steps, increment, LocalFiles.of(lakehouse.io()));
+    return new RunPlan(pipeline, identity, inputs, steps, increment, LocalFiles.of(lakehouse.io()),
+        PopulationTable.pin(lakehouse, pipeline));
   }
 
   /**
@@ -218,7 +223,8 @@ public final class RunPlan {
       return null;
     }
     return new AnonymityCheck(p.k(), p.l(), p.sensitive(), p.weightColumn(), p.quasiIdentifiers(), p.added(),
-        p.optimization(), spillDir, memoryBudget);
+        p.optimization(), spillDir, memoryBudget).withRisk(p.riskThreshold(), population == null ? null
+            : new PopulationTable(population, pipeline, spillDir.resolve("population-scan")));
   }
 
   /** How many raw personal values the leak filter will hold: the inputs' rows times their personal columns. */

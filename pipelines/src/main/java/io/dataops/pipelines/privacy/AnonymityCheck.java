@@ -40,6 +40,8 @@ public final class AnonymityCheck implements AutoCloseable {
   private boolean ended;
   private final BoundPipeline.Optimization optimization;
   private LatticeCounts lattice;
+  private Population population;
+  private double riskThreshold = io.dataops.pipelines.definition.PipelineDefinition.PrivacySpec.DEFAULT_RISK_THRESHOLD;
 
   public AnonymityCheck(int k, Integer l, String sensitive, String weightColumn, List<String> quasiIdentifiers,
       Map<String, String> added, Path spillDir, long memoryBudget) {
@@ -72,6 +74,16 @@ public final class AnonymityCheck implements AutoCloseable {
       }
       this.lattice = new LatticeCounts(optimization.hierarchies(), memoryBudget);
     }
+  }
+
+  /**
+   * Reports risks against {@code threshold} and, with a population (null: none), the journalist risk against it: its
+   * people are counted per class when the verdict is given.
+   */
+  public AnonymityCheck withRisk(double threshold, Population population) {
+    this.riskThreshold = threshold;
+    this.population = population;
+    return this;
   }
 
   /** One output row: its quasi-identifier values in {@link #quasiIdentifiers} order. */
@@ -174,7 +186,10 @@ public final class AnonymityCheck implements AutoCloseable {
     long smallest = Long.MAX_VALUE;
     // Every class's verdict, in hash order: in memory up to the budget, else in a scratch file; then the smaller of
     // the kept and the suppressed sets is loaded for the second pass.
-    try (ClassCounts.Cursor c = counts.cursor(); VerdictLog log = new VerdictLog(spillDir, memoryBudget)) {
+    long[] people = new long[1];
+    long discernibility = 0;
+    try (ClassCounts.Cursor c = counts.cursor(); VerdictLog log = new VerdictLog(spillDir, memoryBudget);
+        RiskTally risks = new RiskTally(riskThreshold, populationCounts(null, people))) {
       while (c.next()) {
         classes++;
         recordsIn += c.weight();
@@ -184,6 +199,8 @@ public final class AnonymityCheck implements AutoCloseable {
         } else {
           recordsOut += c.weight();
           smallest = Math.min(smallest, c.weight());
+          risks.kept(c.h1(), c.h2(), c.weight(), c.weight());
+          discernibility += c.weight() * c.weight();
         }
         log.add(c.h1(), c.h2(), !tooSmall);
       }
@@ -191,7 +208,9 @@ public final class AnonymityCheck implements AutoCloseable {
       PrivacyReport report = new PrivacyReport(k, l > 0 ? l : null, sensitive, weightColumn, quasiIdentifiers, added,
           recordsIn, recordsOut, recordsIn - recordsOut, classes, classesSuppressed,
           recordsOut == 0 ? 0 : smallest, recordsOut == 0 ? 0 : 1.0 / smallest,
-          recordsOut == 0 ? 0 : (double) keptClasses / recordsOut, counts.spilledBytes() + log.spilledBytes());
+          recordsOut == 0 ? 0 : (double) keptClasses / recordsOut, counts.spilledBytes() + log.spilledBytes(), null,
+          riskThreshold, risks.prosecutorAtRisk(), risks.prosecutorShareAtRisk(), risks.journalist(population,
+              people[0]), discernibility + (recordsIn - recordsOut) * recordsIn);
       boolean holdKept = keptClasses <= classesSuppressed;
       return new Verdict(log.select(holdKept), holdKept, report);
     }
@@ -220,13 +239,61 @@ public final class AnonymityCheck implements AutoCloseable {
     Generalization g = new Generalization(Generalization.LOSS_METRIC, people ? "people" : "records",
         optimization.suppressionLimit(), chosen.meets(), byColumn(chosen.levels()), levelNames(node), chosen.loss(),
         byColumn(chosen.lossByColumn()), chosen.discernibility(), chosen.people(), chosen.peopleSuppressed(),
-        cellsByLevel(chosen, node), result.frontier().stream().filter(f -> !f.levels().equals(chosen.levels()))
+        cellsByLevel(chosen, node), cellsByColumn(chosen, node), result.frontier().stream().filter(f -> !f.levels().equals(chosen.levels()))
             .limit(8).map(f -> new Generalization.Alternative(byColumn(f.levels()), f.loss(), f.suppressedShare()))
             .toList(), result.nodes(), result.evaluated(), avg);
-    PrivacyReport report = new PrivacyReport(k, l > 0 ? l : null, sensitive, weightColumn, quasiIdentifiers, added,
-        chosen.records(), recordsOut, chosen.recordsSuppressed(), chosen.classes(), chosen.classesSuppressed(),
-        recordsOut == 0 ? 0 : smallest, recordsOut == 0 || smallest == 0 ? 0 : 1.0 / smallest, avg, 0, g);
+    long[] populationPeople = new long[1];
+    PrivacyReport report;
+    try (RiskTally risks = new RiskTally(riskThreshold, populationCounts(node, populationPeople))) {
+      long[] kept = search.keptClasses(node);
+      for (int i = 0; i < kept.length; i += 4) {
+        risks.kept(kept[i], kept[i + 1], kept[i + 2], kept[i + 3]);
+      }
+      report = new PrivacyReport(k, l > 0 ? l : null, sensitive, weightColumn, quasiIdentifiers, added,
+          chosen.records(), recordsOut, chosen.recordsSuppressed(), chosen.classes(), chosen.classesSuppressed(),
+          recordsOut == 0 ? 0 : smallest, recordsOut == 0 || smallest == 0 ? 0 : 1.0 / smallest, avg, 0, g,
+          riskThreshold, risks.prosecutorAtRisk(), risks.prosecutorShareAtRisk(), risks.journalist(population,
+              populationPeople[0]), chosen.discernibility());
+    }
     return new Verdict(listed, holdKept, report, node);
+  }
+
+  /**
+   * The population's people per class, as the verdict at {@code levels} (null: not generalized) identifies classes,
+   * counted in bounded memory (spilling); null without a population. {@code people[0]} gets its rows.
+   */
+  private ClassCounts populationCounts(int[] levels, long[] people) {
+    if (population == null) {
+      return null;
+    }
+    Path dir = spillDir.resolve("population");
+    ValueKey tupleKey = new ValueKey();
+    ValueKey valueKey = new ValueKey();
+    try (ClassCounter counter = new ClassCounter(0, dir, memoryBudget)) {
+      population.forEach(levels, qi -> {
+        Hash128 h = classHash(tupleKey, valueKey, qi, levels != null);
+        counter.add(h.h1, h.h2, 1, 0, false);
+        people[0]++;
+      });
+      ClassCounts counts = new ClassCounts(new ClassCounts.Basis(0, quasiIdentifiers, null, null), dir, memoryBudget);
+      counter.handOver(counts);
+      return counts;
+    }
+  }
+
+  /**
+   * A class's identity: the hash of its values, or with the generalization search the hash of each generalized
+   * value's hash (the search's identity).
+   */
+  static Hash128 classHash(ValueKey key, ValueKey value, Object[] qi, boolean generalized) {
+    if (!generalized) {
+      return classOf(key, qi);
+    }
+    key.reset();
+    for (Object v : qi) {
+      key.add(LatticeCounts.hash(value, ValueType.text(v)));
+    }
+    return key.hash();
   }
 
   private <T> Map<String, T> byColumn(List<T> values) {
@@ -241,6 +308,24 @@ public final class AnonymityCheck implements AutoCloseable {
     Map<String, String> out = new java.util.LinkedHashMap<>();
     for (int i = 0; i < node.length; i++) {
       out.put(quasiIdentifiers.get(i), optimization.hierarchies().get(i).levelName(node[i]));
+    }
+    return out;
+  }
+
+  /** Per quasi-identifier, the share of its cells at its chosen level and the share suppressed. */
+  private Map<String, Map<String, Double>> cellsByColumn(Node chosen, int[] node) {
+    Map<String, Map<String, Double>> out = new java.util.LinkedHashMap<>();
+    if (chosen.records() == 0) {
+      return out;
+    }
+    double kept = (double) (chosen.records() - chosen.recordsSuppressed()) / chosen.records();
+    for (int i = 0; i < node.length; i++) {
+      Map<String, Double> column = new java.util.LinkedHashMap<>();
+      column.put("level " + node[i] + " (" + optimization.hierarchies().get(i).levelName(node[i]) + ")", kept);
+      if (chosen.recordsSuppressed() > 0) {
+        column.put("suppressed", 1 - kept);
+      }
+      out.put(quasiIdentifiers.get(i), column);
     }
     return out;
   }
@@ -291,19 +376,7 @@ public final class AnonymityCheck implements AutoCloseable {
 
     /** Whether a product row's class (its quasi-identifiers, generalized when a node was chosen) is suppressed. */
     public boolean suppressed(Object[] qi) {
-      Hash128 h;
-      if (levels != null) {
-        // the search's class identity: the hash of each generalized value's hash
-        ValueKey key = keys.get();
-        ValueKey value = valueKeys.get();
-        key.reset();
-        for (Object v : qi) {
-          key.add(LatticeCounts.hash(value, ValueType.text(v)));
-        }
-        h = key.hash();
-      } else {
-        h = classOf(keys.get(), qi);
-      }
+      Hash128 h = classHash(keys.get(), valueKeys.get(), qi, levels != null);
       return classes.contains(h.h1, h.h2) != listsKept;
     }
 

@@ -15,6 +15,8 @@ import java.util.Map;
  * @param lossByColumn the loss per quasi-identifier
  * @param discernibility the sum of kept classes' records squared plus records × suppressed records
  * @param cellsByLevel the share of quasi-identifier cells at each level ("level 0", "level 2", ..., "suppressed")
+ * @param cellsByColumn per quasi-identifier, the share of its cells at each level ("level 1 (month)") and suppressed
+ *     (full-domain generalization: a column's kept cells are all at its chosen level)
  * @param frontier the other nodes that meet the model with no meeting node below them, by loss
  * @param marketerRisk the expected share of records re-identified by an attacker matching every record: classes kept
  *     / records kept (people, with a person key)
@@ -32,6 +34,7 @@ public record Generalization(
     long people,
     long peopleSuppressed,
     Map<String, Double> cellsByLevel,
+    Map<String, Map<String, Double>> cellsByColumn,
     List<Alternative> frontier,
     int latticeNodes,
     int nodesEvaluated,

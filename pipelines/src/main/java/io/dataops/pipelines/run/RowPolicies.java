@@ -5,6 +5,7 @@ import io.dataops.pipelines.definition.BoundPipeline.BoundColumn;
 import io.dataops.pipelines.desensitize.ColumnPolicy;
 import io.dataops.pipelines.desensitize.UnfitValueException;
 import io.dataops.pipelines.model.ValueType;
+import io.dataops.pipelines.privacy.AnonymityCheck;
 import io.dataops.pipelines.privacy.lattice.Hierarchy;
 import java.util.ArrayList;
 import java.util.List;
@@ -142,6 +143,23 @@ public final class RowPolicies {
       out[i] = policies[productToSql[qi[i]]].quasiIdentifierValue(productRow[qi[i]]);
     }
     return out;
+  }
+
+  /**
+   * The quasi-identifier tuple, as {@link AnonymityCheck.Verdict#publish} groups it, of a row from outside the
+   * transform (a person of a population table) whose quasi-identifiers' transform values are {@code raw} (in
+   * quasi-identifier order): each column's policy applied, then the chosen {@code levels} (null: none).
+   */
+  public Object[] quasiIdentifiersOfRaw(Object[] raw, int[] levels) {
+    Object[] product = new Object[productToSql.length];
+    for (int i = 0; i < qi.length; i++) {
+      try {
+        product[qi[i]] = policies[productToSql[qi[i]]].apply(raw[i]);
+      } catch (UnfitValueException e) {
+        product[qi[i]] = null; // as the product's rows: a value its policy cannot treat is published empty
+      }
+    }
+    return quasiIdentifiers(levels == null ? product : generalize(product, levels));
   }
 
   /**

@@ -146,10 +146,13 @@ class PipelineValidatorTest extends PipelineFixture {
     assertThatThrownBy(() -> bind(head + "privacy:\n  quasiIdentifiers: [gender, district_code]\n  k: 5\n"
         + "  exempt: {gender: \"there are only two values of it\"}\n"))
         .hasMessage("p.yaml:12: exempt: 'gender' is declared a quasi-identifier: nothing to exempt");
+    assertThat(bind(head + "privacy:\n  quasiIdentifiers: [gender]\n  k: 5\n"
+        + "  exempt: {district_code: \"a public statistical area code\"}\n").warnings())
+        .as("a kept column: the measure of the input decides, and says so").anySatisfy(w -> assertThat(w)
+            .contains("district_code"));
     assertThatThrownBy(() -> bind(head + "privacy:\n  quasiIdentifiers: [gender]\n  k: 5\n"
-        + "  exempt: {district_code: \"a public statistical area code\"}\n"))
-        .hasMessage("p.yaml:12: exempt: 'district_code' would not count as a quasi-identifier anyway: nothing to "
-            + "exempt");
+        + "  exempt: {nope: \"a column nobody made\"}\n"))
+        .hasMessage("p.yaml:12: exempt: 'nope' is not a column of the product: nothing to exempt");
     assertThatThrownBy(() -> bind(head + "privacy:\n  quasiIdentifiers: [gender]\n  k: 5\n  exempt: {name: ok}\n"))
         .hasMessageStartingWith("p.yaml:14: exempt: say why 'name' cannot identify anyone");
   }
@@ -339,5 +342,106 @@ class PipelineValidatorTest extends PipelineFixture {
         .filter()).contains("1980");
     assertThatThrownBy(() -> bind(citizens("[gender]").replace("    columns:", "    filter: count(*) > 1\n    columns:")
         + "product: p\n")).hasMessageContaining("filter:");
+  }
+
+  /**
+   * Staff of three firms, three monthly rows per person: a five-person firm (F1) and two of 30. The salary is the
+   * declared quasi-identifier; the employer is kept beside it.
+   */
+  private void landStaff() throws Exception {
+    StringBuilder csv = new StringBuilder("person,employer,month,salary\n");
+    int person = 0;
+    for (String[] firm : new String[][] {{"F1", "5"}, {"F2", "30"}, {"F3", "30"}}) {
+      for (int i = 0; i < Integer.parseInt(firm[1]); i++) {
+        person++;
+        for (int m = 1; m <= 3; m++) {
+          csv.append("P").append(person).append(',').append(firm[0]).append(",2026-0").append(m).append(',')
+              .append(3000 + 1000 * (person % 4)).append('\n');
+        }
+      }
+    }
+    land("human-resources", "staff", """
+        columns:
+          - {name: person, type: string, personal: other}
+          - {name: employer, type: string}
+          - {name: month, type: string}
+          - {name: salary, type: long}
+        """, csv.toString());
+  }
+
+  static final String STAFF = """
+      inputs:
+        - table: ods.human_resources__staff
+          as: staff
+          columns: [person, employer, month, salary]
+      transform: |
+        SELECT person AS person_key,
+               employer,
+               month,
+               salary
+        FROM staff
+      policy:
+        person_key: {pseudonymize: hmac-sha256, key: default, length: 20}
+        salary: {generalize: buckets, width: 2000}
+      privacy:
+        quasiIdentifiers: [salary]
+        k: 10
+        optimize: true
+        personKey: person_key
+      product: staff-salaries
+      """;
+
+  @Test
+  void aKeptColumnThatPlacesPeopleInSmallGroupsBecomesAQuasiIdentifier() throws Exception {
+    landStaff();
+    BoundPipeline p = bind(STAFF);
+    assertThat(p.privacy().quasiIdentifiers()).as("the employer of a five-person firm, not the month (65 people)")
+        .containsExactly("salary", "employer");
+    assertThat(p.privacy().added().get("employer")).isEqualTo("measured: places people in groups as small as 5 "
+        + "people (distinct person_key) sharing one value in the input (fewer than k=10)");
+    assertThat(p.privacy().optimization().hierarchies()).hasSize(2);
+    // counting rows instead of people, the five people's 15 rows are a group of 15: large enough for k=10
+    BoundPipeline rows = bind(STAFF.replace("  optimize: true\n  personKey: person_key\n", ""));
+    assertThat(rows.privacy().quasiIdentifiers()).containsExactly("salary");
+    BoundPipeline declared = bind(STAFF.replace("[salary]", "[salary, employer]"));
+    assertThat(declared.privacy().added()).as("declared: nothing to add").isEmpty();
+    BoundPipeline exempted = bind(STAFF.replace("  k: 10\n", "  k: 10\n  exempt: {employer: \"the register "
+        + "publishes every firm's staff\"}\n"));
+    assertThat(exempted.privacy().quasiIdentifiers()).containsExactly("salary");
+    assertThat(exempted.warnings()).singleElement().asString().startsWith("employer is not counted as a "
+        + "quasi-identifier although it places people in groups as small as 5 people");
+    assertThat(bind(STAFF.replace("  k: 10\n", "  k: 10\n  exempt: {month: \"every month has all the staff\"}\n"))
+        .warnings()).as("the data decides, snapshot by snapshot").contains("exempt: month places no one in a group "
+        + "below k in this input: nothing to exempt now");
+  }
+
+  @Test
+  void aPopulationTableIsPinnedWithAColumnOfEachQuasiIdentifier() throws Exception {
+    landStaff();
+    BoundPipeline p = bind(STAFF.replace("  k: 10\n", "  k: 10\n  population: ods.human_resources__staff\n"
+        + "  riskThreshold: 10%\n"));
+    assertThat(p.privacy().population().table().toString()).isEqualTo("ods.human_resources__staff");
+    assertThat(p.privacy().population().columns()).containsOnlyKeys("salary", "employer");
+    assertThat(p.privacy().riskThreshold()).isEqualTo(0.1);
+    assertThatThrownBy(() -> bind(STAFF.replace("  k: 10\n", "  k: 10\n  population: ods.street_office__visits\n")))
+        .hasMessageStartingWith("p.yaml:20: population table ods.street_office__visits needs a column 'salary' of "
+            + "type long");
+    assertThatThrownBy(() -> bind(STAFF.replace("  k: 10\n", "  k: 10\n  population: ods.nothing\n")))
+        .hasMessage("p.yaml:20: no population table ods.nothing (see: dataops table list)");
+    assertThatThrownBy(() -> bind(STAFF.replace("  k: 10\n", "  k: 10\n  riskThreshold: high\n")))
+        .hasMessage("p.yaml:20: riskThreshold is a share like 0.05 or 5%, not 'high'");
+  }
+
+  @Test
+  void withRefuseAnUndeclaredQuasiIdentifierRefusesThePipelineAtItsLine() throws Exception {
+    landStaff();
+    assertThatThrownBy(() -> bind(STAFF.replace("  k: 10\n", "  k: 10\n  undeclaredQuasiIdentifiers: refuse\n")))
+        .hasMessage("p.yaml:10: column 'employer' is a quasi-identifier the privacy section does not declare: it "
+            + "places people in groups as small as 5 people (distinct person_key) sharing one value in the input "
+            + "(fewer than k=10); declare it in quasiIdentifiers, generalize or remove it "
+            + "(undeclaredQuasiIdentifiers: refuse)")
+        .message().doesNotContain("F1");
+    assertThatThrownBy(() -> bind(STAFF.replace("  k: 10\n", "  k: 10\n  undeclaredQuasiIdentifiers: maybe\n")))
+        .hasMessageStartingWith("p.yaml:20: undeclaredQuasiIdentifiers is add");
   }
 }

@@ -58,6 +58,7 @@ class AnonymityCheckTest {
     assertThat(r.classesSuppressed()).isEqualTo(3);
     assertThat(r.recordsSuppressed()).isEqualTo(4);
     assertThat(r.recordsOut()).isEqualTo(8);
+    assertThat(r.discernibility()).as("kept 5² + 3², and 4 suppressed records × 12").isEqualTo(25 + 9 + 4 * 12);
     assertThat(r.smallestClass()).isEqualTo(3);
     assertThat(r.maxRisk()).isCloseTo(1 / 3.0, within(1e-12));
     assertThat(r.avgRisk()).isCloseTo(2 / 8.0, within(1e-12));
@@ -105,6 +106,15 @@ class AnonymityCheckTest {
     assertThat(r.recordsSuppressed()).isEqualTo(1);
     assertThat(r.smallestClass()).as("people, not rows").isEqualTo(3);
     assertThat(r.generalization().loss()).isGreaterThan(0).isLessThan(1);
+    // 25 records (every person has two rows, and the lonely one): four kept classes of 6 records and 1 suppressed
+    assertThat(r.recordsIn()).isEqualTo(25);
+    assertThat(r.discernibility()).isEqualTo(4 * 6 * 6 + 1 * 25);
+    assertThat(r.generalization().discernibility()).isEqualTo(r.discernibility());
+    assertThat(r.generalization().cellsByColumn()).containsOnlyKeys("age", "sex");
+    assertThat(r.generalization().cellsByColumn().get("age")).containsExactly(
+        Map.entry("level 1 (width 10)", 24 / 25.0), Map.entry("suppressed", 1 - 24 / 25.0));
+    assertThat(r.generalization().cellsByColumn().get("sex")).containsExactly(
+        Map.entry("level 0 (value)", 24 / 25.0), Map.entry("suppressed", 1 - 24 / 25.0));
     assertThat(v.suppressed(qi("[20,30)", "F"))).isFalse();
     assertThat(v.suppressed(qi("[70,80)", "F"))).isTrue();
     AnonymityCheck.Verdict back = AnonymityCheck.Verdict.readFrom(new java.io.ByteArrayInputStream(bytes(v)), r);
@@ -208,5 +218,67 @@ class AnonymityCheckTest {
     }
     assertThat(read.suppressed(new Object[] {"莲花"})).isTrue();
     assertThat(read.report()).isEqualTo(verdict.report());
+  }
+
+  /** A population table's people as tuples (the pipeline's policies already applied), each counted once. */
+  private static Population population(Map<String, Integer> people) {
+    return new Population() {
+      @Override
+      public String table() {
+        return "ods.registry__residents";
+      }
+
+      @Override
+      public long snapshotId() {
+        return 7;
+      }
+
+      @Override
+      public void forEach(int[] levels, java.util.function.Consumer<Object[]> sink) {
+        people.forEach((street, n) -> {
+          for (int i = 0; i < n; i++) {
+            sink.accept(qi(street));
+          }
+        });
+      }
+    };
+  }
+
+  @Test
+  void recordsAboveTheRiskThresholdAndTheJournalistRiskAgainstAPopulation() {
+    // product: A×2, B×3, E×2 kept (k=2), C×1 suppressed; population: A 4, B 3, C 10, D 5, E 1 (fewer than the
+    // product's 2: the population is not a superset there, E is sized by the product's count)
+    AnonymityCheck check = new AnonymityCheck(2, null, null, null, List.of("street"), Map.of(), dir, 1 << 20)
+        .withRisk(0.3, population(Map.of("A", 4, "B", 3, "C", 10, "D", 5, "E", 1)));
+    for (String s : List.of("A", "A", "B", "B", "B", "E", "E", "C")) {
+      check.add(qi(s), null, 1);
+    }
+    PrivacyReport r = check.finish().report();
+    assertThat(r.recordsOut()).isEqualTo(7);
+    assertThat(r.riskThreshold()).isEqualTo(0.3);
+    // prosecutor: A 1/2, B 1/3, E 1/2 — all above 0.3
+    assertThat(r.recordsAtRisk()).isEqualTo(7);
+    assertThat(r.shareAtRisk()).isEqualTo(1.0);
+    JournalistRisk j = r.journalist();
+    assertThat(j.table()).isEqualTo("ods.registry__residents");
+    assertThat(j.snapshotId()).isEqualTo(7);
+    assertThat(j.people()).isEqualTo(23);
+    // journalist: A 1/4 (2 records), B 1/3 (3), E 1/max(1, 2) = 1/2 (2)
+    assertThat(j.maxRisk()).isEqualTo(0.5);
+    assertThat(j.avgRisk()).isCloseTo((2 * 0.25 + 3 / 3.0 + 2 * 0.5) / 7, within(1e-12));
+    assertThat(j.recordsAtRisk()).as("B and E").isEqualTo(5);
+    assertThat(j.shareAtRisk()).isCloseTo(5 / 7.0, within(1e-12));
+    assertThat(j.classesShortOfPopulation()).isEqualTo(1);
+
+    AnonymityCheck plain = new AnonymityCheck(3, null, null, null, List.of("street"), Map.of(), dir.resolve("p"),
+        1 << 20);
+    for (String s : List.of("A", "A", "A", "B", "B", "B", "B", "B")) {
+      plain.add(qi(s), null, 1);
+    }
+    PrivacyReport d = plain.finish().report();
+    assertThat(d.riskThreshold()).as("the default").isEqualTo(0.2);
+    assertThat(d.recordsAtRisk()).as("A: 1/3 > 0.2; B: 1/5 is not above").isEqualTo(3);
+    assertThat(d.shareAtRisk()).isCloseTo(3 / 8.0, within(1e-12));
+    assertThat(d.journalist()).isNull();
   }
 }

@@ -221,6 +221,9 @@ final class PipelineCommand {
         r.smallestClass()));
     s.append(String.format("  re-identification risk (prosecutor): highest %.4f, average %.4f%n", r.maxRisk(),
         r.avgRisk()));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> report = new com.fasterxml.jackson.databind.ObjectMapper().convertValue(r, Map.class);
+    s.append(risks(report).replace("\n    ", "\n  ").replaceFirst("^    ", "  "));
     if (r.generalization() != null) {
       @SuppressWarnings("unchecked")
       Map<String, Object> g = new com.fasterxml.jackson.databind.ObjectMapper().convertValue(r.generalization(),
@@ -251,6 +254,7 @@ final class PipelineCommand {
           pv.get("quasiIdentifiers")));
       s.append(String.format("    re-identification risk (prosecutor): highest %.4f, average %.4f%n",
           ((Number) pv.get("maxRisk")).doubleValue(), ((Number) pv.get("avgRisk")).doubleValue()));
+      s.append(risks(pv));
       s.append(String.format("    %s classes, %s below k suppressed (%s records); smallest class kept: %s%n",
           pv.get("classes"), pv.get("classesSuppressed"), pv.get("recordsSuppressed"), pv.get("smallestClass")));
       if (pv.containsKey("heldBack")) {
@@ -281,6 +285,30 @@ final class PipelineCommand {
     return s.toString();
   }
 
+  /** The records above the risk threshold, and the journalist risk against the population when there is one. */
+  static String risks(Map<?, ?> pv) {
+    StringBuilder s = new StringBuilder();
+    if (pv.get("discernibility") instanceof Number d && pv.get("generalization") == null) {
+      s.append(String.format("    discernibility %,d (the sum of kept classes' records squared, suppressed records "
+          + "× all records)%n", d.longValue()));
+    }
+    if (pv.get("riskThreshold") instanceof Number t) {
+      s.append(String.format("    records above risk %.4f (prosecutor): %s (%.2f%% of those kept)%n", t.doubleValue(),
+          pv.get("recordsAtRisk"), 100 * ((Number) pv.get("shareAtRisk")).doubleValue()));
+    }
+    if (pv.get("journalist") instanceof Map<?, ?> j) {
+      s.append(String.format("    re-identification risk (journalist, against %s @ %s, %s people): highest %.4f, "
+              + "average %.4f; above the threshold: %s (%.2f%%)%n", j.get("table"), j.get("snapshotId"),
+          j.get("people"), ((Number) j.get("maxRisk")).doubleValue(), ((Number) j.get("avgRisk")).doubleValue(),
+          j.get("recordsAtRisk"), 100 * ((Number) j.get("shareAtRisk")).doubleValue()));
+      if (((Number) j.get("classesShortOfPopulation")).longValue() > 0) {
+        s.append(String.format("    warning: %s classes hold more people in the product than in the population "
+            + "(sized by the product's count)%n", j.get("classesShortOfPopulation")));
+      }
+    }
+    return s.toString();
+  }
+
   /** The generalization search's outcome in words: the chosen levels, the loss, what was suppressed, the frontier. */
   static String generalization(Map<?, ?> g) {
     StringBuilder s = new StringBuilder();
@@ -294,6 +322,16 @@ final class PipelineCommand {
             + "risk %.4f%n", people > 0 ? g.get("peopleSuppressed") + " of " + people + " people" : "see rows above",
         100 * ((Number) g.get("suppressionLimit")).doubleValue(), g.get("counted"), g.get("discernibility"),
         ((Number) g.get("marketerRisk")).doubleValue()));
+    if (g.get("cellsByColumn") instanceof Map<?, ?> cells && !cells.isEmpty()) {
+      s.append("    cells per column:");
+      cells.forEach((c, levels) -> {
+        StringBuilder l = new StringBuilder();
+        ((Map<?, ?>) levels).forEach((level, share) -> l.append(l.length() == 0 ? "" : ", ").append(level)
+            .append(String.format(" %.1f%%", 100 * ((Number) share).doubleValue())));
+        s.append(' ').append(c).append(" {").append(l).append('}');
+      });
+      s.append('\n');
+    }
     s.append(String.format("    lattice: %s nodes, %s counted%n", g.get("latticeNodes"), g.get("nodesEvaluated")));
     if (g.get("frontier") instanceof List<?> f && !f.isEmpty()) {
       s.append("    other minimal generalizations (frontier):\n");

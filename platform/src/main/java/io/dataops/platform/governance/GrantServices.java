@@ -46,6 +46,13 @@ public final class GrantServices {
         reads.add(new AccessRequest.TableRead(in.table().toString(), List.copyOf(in.columns().keySet())));
       }
     }
+    BoundPipeline.Population population = p.privacy() == null ? null : p.privacy().population();
+    if (population != null && population.table().namespace().level(0).equals(Zone.ODS.namespaceName())
+        && reads.stream().noneMatch(r -> r.table().equals(population.table().toString()))) {
+      // the journalist risk reads the population's quasi-identifier columns: a granted resource like any input
+      reads.add(new AccessRequest.TableRead(population.table().toString(),
+          List.copyOf(population.columns().keySet())));
+    }
     return new AccessRequest(d.scenario(), caller, d.owner(), d.product(), reads, purpose, "pipeline:" + d.name());
   }
 

@@ -426,7 +426,10 @@ class CliTest {
         phone: {encrypt: ff1, key: fpe, shape: mobile}
         birth_date: {generalize: year}
         monthly_income: {generalize: buckets, width: 5000}
-      privacy: {quasiIdentifiers: [gender, birth_date, district_code], k: 3}
+      privacy:
+        quasiIdentifiers: [gender, birth_date, district_code]
+        k: 3
+        exempt: {monthly_income: "the income band is what the product publishes, not what an outsider knows"}
       product: income-by-street
       quality: {suite: gate.yaml}
       """;

@@ -46,7 +46,10 @@ class FlinkKillTest {
       policy:
         person: {pseudonymize: hmac-sha256, key: default, length: 20}
         monthly_income: {generalize: buckets, width: 5000}
-      privacy: {quasiIdentifiers: [gender, district_code], k: 3}
+      privacy:
+        quasiIdentifiers: [gender, district_code]
+        k: 3
+        exempt: {monthly_income: "the income band is what the product publishes, not what an outsider knows"}
       product: citizens-by-district
       """;
 

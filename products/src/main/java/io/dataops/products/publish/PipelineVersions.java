@@ -219,7 +219,8 @@ public final class PipelineVersions {
         privacy.put(key, l.privacy().get(key));
       }
       // incremental runs' held-back rule; the generalization search's chosen node, loss and frontier
-      for (String key : List.of("heldNow", "heldBack", "released", "generalization")) {
+      for (String key : List.of("heldNow", "heldBack", "released", "generalization", "riskThreshold", "recordsAtRisk",
+          "shareAtRisk", "journalist", "discernibility")) {
         if (l.privacy().containsKey(key)) {
           privacy.put(key, l.privacy().get(key));
         }

@@ -27,7 +27,10 @@ class FlinkFaultsTest extends EnginesFixture {
       policy:
         person_key: {pseudonymize: hmac-sha256, key: default, length: 20}
         monthly_income: {generalize: buckets, boundaries: [0, 3000, 6000, 10000, 20000]}
-      privacy: {quasiIdentifiers: [gender, district_code], k: 3}
+      privacy:
+        quasiIdentifiers: [gender, district_code]
+        k: 3
+        exempt: {monthly_income: "the income band is what the product publishes, not what an outsider knows"}
       product: citizens-by-district
       """;
 

@@ -126,7 +126,10 @@ class IncrementalRunTest extends EnginesFixture {
           - table: ods.street_office__visits
             as: visits
             columns: [visit_id, street, topic]
-        privacy: {quasiIdentifiers: [street], k: 3}
+        privacy:
+          quasiIdentifiers: [street]
+          k: 3
+          exempt: {visit_id: "a visit's number, known only inside the street office"}
         product: %s
         mode: %s
         """.formatted(name, name, mode);

@@ -355,4 +355,51 @@ class SpringBatchExecutorTest extends PipelineFixture {
   private static List<String> sorted(List<Record> rows) {
     return rows.stream().map(Record::toString).sorted().toList();
   }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theJournalistRiskIsCountedAgainstThePopulationGeneralizedAsTheProduct() throws Exception {
+    land("civil-affairs", "residents", """
+        columns:
+          - {name: person, type: string, personal: other}
+          - {name: street_code, type: string}
+        """, "person,street_code\nP1,440304001001\nP2,440304001001\nP3,440304001002\n");
+    land("statistics", "population", """
+        columns:
+          - {name: street_code, type: string}
+        """, "street_code\n" + "440304001001\n".repeat(4) + "440304001003\n".repeat(2)
+        + "440304002001\n".repeat(5));
+    // k=2 over people: the street alone leaves P3 by himself (a third of the people, over the 5% limit); its
+    // 9-digit sub-district holds all three. In the population that sub-district holds 6 people (4 + 2).
+    PipelineRunResult r = executor(RunSettings.defaults()).run(bind("""
+        name: residents-by-street
+        scenario: test
+        owner: op
+        inputs:
+          - {table: ods.civil_affairs__residents, as: residents, columns: [person, street_code]}
+        transform: SELECT person AS person_key, street_code FROM residents
+        policy:
+          person_key: {pseudonymize: hmac-sha256, key: default, length: 20}
+        privacy:
+          quasiIdentifiers: [street_code]
+          k: 2
+          optimize: true
+          personKey: person_key
+          hierarchies: {street_code: region}
+          population: ods.statistics__population
+        product: residents-by-street
+        """));
+    assertThat(r.rowsOut()).isEqualTo(3);
+    assertThat(((java.util.Map<String, Object>) r.privacy().get("generalization")).get("levels"))
+        .isEqualTo(java.util.Map.of("street_code", 1));
+    assertThat(r.privacy()).containsEntry("riskThreshold", 0.2).containsEntry("recordsAtRisk", 3)
+        .containsEntry("shareAtRisk", 1.0); // prosecutor: 1/3 each
+    java.util.Map<String, Object> j = (java.util.Map<String, Object>) r.privacy().get("journalist");
+    assertThat(j).containsEntry("table", "ods.statistics__population").containsEntry("people", 11)
+        .containsEntry("maxRisk", 1 / 6.0).containsEntry("avgRisk", 1 / 6.0).containsEntry("recordsAtRisk", 0)
+        .containsEntry("classesShortOfPopulation", 0);
+    assertThat(((Number) j.get("snapshotId")).longValue())
+        .isEqualTo(lakehouse.load(org.apache.iceberg.catalog.TableIdentifier.parse("ods.statistics__population"))
+            .currentSnapshot().snapshotId());
+  }
 }

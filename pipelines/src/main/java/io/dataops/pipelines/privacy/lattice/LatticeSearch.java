@@ -373,12 +373,21 @@ public final class LatticeSearch {
       }
       peopleSuppressed = gone.size();
     }
+    // The loss if nothing were suppressed is known per column and level (columnLoss); only the suppressed tuples'
+    // cells change it, to the full denominator: a pass over the suppressed tuples, not every cell of every tuple
+    // (the same integers, so the same node on both engines).
     long[] loss = new long[n];
-    for (int t = 0; t < counts.tuples(); t++) {
-      boolean kept = cl.kept[cl.classOf[t]];
-      long w = counts.weight(t);
-      for (int c = 0; c < n; c++) {
-        loss[c] += w * (kept ? cellLoss[c][counts.code(t, c) * heights[c] + node[c]] : denominator[c]);
+    for (int c = 0; c < n; c++) {
+      loss[c] = columnLoss[c][node[c]];
+    }
+    if (classesSuppressed > 0) {
+      for (int t = 0; t < counts.tuples(); t++) {
+        if (!cl.kept[cl.classOf[t]]) {
+          long w = counts.weight(t);
+          for (int c = 0; c < n; c++) {
+            loss[c] += w * (denominator[c] - cellLoss[c][counts.code(t, c) * heights[c] + node[c]]);
+          }
+        }
       }
     }
     List<Double> byColumn = new ArrayList<>();
@@ -395,6 +404,36 @@ public final class LatticeSearch {
     return new Node(Arrays.stream(node).boxed().toList(), meets, records, suppressed, people, peopleSuppressed,
         cl.count, classesSuppressed, smallest == Long.MAX_VALUE ? 0 : smallest, overall, List.copyOf(byColumn),
         discern);
+  }
+
+  /**
+   * The kept classes of {@code node} in ascending hash order (the hashes of {@link #classHashes}):
+   * {@code [h1, h2, records, size, ...]}, size in people with a person key, else records.
+   */
+  public long[] keptClasses(int[] node) {
+    Classes cl = new Classes(node);
+    boolean[] done = new boolean[cl.count];
+    List<long[]> out = new ArrayList<>();
+    ValueKey key = new ValueKey();
+    for (int t = 0; t < counts.tuples(); t++) {
+      int k = cl.classOf[t];
+      if (done[k] || !cl.kept[k]) {
+        continue;
+      }
+      done[k] = true;
+      key.reset();
+      for (int c = 0; c < n; c++) {
+        key.add(counts.levelHash(c, counts.code(t, c), node[c]));
+      }
+      var h = key.hash();
+      out.add(new long[] {h.h1, h.h2, cl.weight[k], cl.size[k]});
+    }
+    out.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+    long[] flat = new long[out.size() * 4];
+    for (int i = 0; i < out.size(); i++) {
+      System.arraycopy(out.get(i), 0, flat, 4 * i, 4);
+    }
+    return flat;
   }
 
   /**

@@ -153,4 +153,30 @@ class LatticeSearchTest {
     assertThat(new LatticeSearch(a, s).search().chosen()).isEqualTo(new LatticeSearch(whole, s).search().chosen());
     assertThat(a.tuples()).isEqualTo(whole.tuples());
   }
+
+  @Test
+  void theLossOfANodeWithSuppressedRecordsIsComputedCellByCell() {
+    // two columns kept or hidden whole: (a,x) three times, (b,y) once; k=2 suppresses (b,y)
+    LatticeCounts two = new LatticeCounts(List.of(new TopHierarchy(), new TopHierarchy()), BUDGET);
+    for (String[] t : new String[][] {{"a", "x"}, {"a", "x"}, {"a", "x"}, {"b", "y"}}) {
+      two.add(t, 0, 0, 1);
+    }
+    LatticeSearch s = new LatticeSearch(two, new LatticeSearch.Settings(2, 0, 0.5, false));
+    Node bottom = s.evaluate(new int[] {0, 0});
+    assertThat(bottom.recordsSuppressed()).isEqualTo(1);
+    assertThat(bottom.lossByColumn()).containsExactly(0.25, 0.25); // only the suppressed record's cells are lost
+    assertThat(bottom.loss()).isEqualTo(0.25);
+    Node hidden = s.evaluate(new int[] {1, 0});
+    assertThat(hidden.lossByColumn()).containsExactly(1.0, 0.25);
+    assertThat(hidden.loss()).isEqualTo(0.625);
+    // bands: 21, 25, 27 share [20,30), which covers 3 of the 4 distinct values: (3 - 1) / (4 - 1) each; 33 is alone
+    // in [30,40) and suppressed (k=3): 1
+    LatticeCounts ages = new LatticeCounts(List.of(BandHierarchy.doubling(null, BigDecimal.TEN, 2, false)), BUDGET);
+    for (String age : List.of("21", "25", "27", "33")) {
+      ages.add(new String[] {age}, 0, 0, 1);
+    }
+    Node decade = new LatticeSearch(ages, new LatticeSearch.Settings(3, 0, 0.5, false)).evaluate(new int[] {1});
+    assertThat(decade.recordsSuppressed()).isEqualTo(1);
+    assertThat(decade.loss()).isCloseTo((3 * 2 / 3.0 + 1) / 4, org.assertj.core.api.Assertions.within(1e-12));
+  }
 }
