@@ -311,7 +311,8 @@ final class ProductCommand {
     Object move(ProductServices p) {
       Sealer.SealResult r = p.sealer().seal(name, version, cli.session().actor());
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("archive", r.archive().toString());
+      m.put("archive", r.archive());
+      m.put("objectLock", r.objectLock());
       m.put("manifestDigest", r.manifestDigest());
       m.put("files", r.files());
       m.put("bytes", r.bytes());

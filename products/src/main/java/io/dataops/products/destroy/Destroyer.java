@@ -23,7 +23,8 @@ import io.dataops.products.registry.TransitionRecord;
 import io.dataops.products.registry.VersionContent;
 import io.dataops.products.registry.VersionFile;
 import io.dataops.products.registry.VersionState;
-import io.dataops.products.seal.Sealer;
+import io.dataops.products.seal.ArchiveStore;
+import io.dataops.products.seal.LocalArchive;
 import io.dataops.products.seal.VerifyReport;
 import java.io.IOException;
 import java.io.InputStream;
@@ -91,17 +92,23 @@ public final class Destroyer {
   private final Lakehouse lakehouse;
   private final ProductRegistry registry;
   private final AuditSink audit;
-  private final Path archiveRoot;
+  private final ArchiveStore archives;
   private final Path certificates;
   private Consumer<String> onStep = step -> { };
 
-  public Destroyer(Lakehouse lakehouse, ProductRegistry registry, AuditSink audit, Path archiveRoot,
+  public Destroyer(Lakehouse lakehouse, ProductRegistry registry, AuditSink audit, ArchiveStore archives,
       Path certificates) {
     this.lakehouse = lakehouse;
     this.registry = registry;
     this.audit = audit;
-    this.archiveRoot = archiveRoot;
+    this.archives = archives;
     this.certificates = certificates;
+  }
+
+  /** Archives in a local folder. */
+  public Destroyer(Lakehouse lakehouse, ProductRegistry registry, AuditSink audit, Path archiveRoot,
+      Path certificates) {
+    this(lakehouse, registry, audit, new LocalArchive(archiveRoot), certificates);
   }
 
   /** Told the name of each step when it is done (progress; the kill test stops the process there). */
@@ -249,9 +256,15 @@ public final class Destroyer {
         .reduce((a, b) -> b).map(TransitionRecord::actor).orElse(actor.user());
     return new DestructionPlan(v.product(), v.version(), v.table(), v.snapshotId(), v.tag(), algorithm.label(),
         v.content() == null ? VersionContent.merkleRoot(files, algorithm) : v.content().merkleRoot(),
-        v.state().label(), planned, metadata, Sealer.archiveOf(archiveRoot, v.product(), v.version()).toString(),
+        v.state().label(), planned, metadata, archiveOf(v),
         recreate, SchemaParser.toJson(table.schema()), PartitionSpecParser.toJson(table.spec()),
         new LinkedHashMap<>(table.properties()), table.location(), approvedBy, actor.user(), actor.organization());
+  }
+
+  /** Where the version's archive copy is: as its seal recorded it, else where a seal would put it. */
+  private String archiveOf(ProductVersion v) {
+    return registry.seal(v.product(), v.version()).map(ProductRegistry.SealRecord::archive)
+        .orElseGet(() -> archives.locationOf(v.product(), v.version()));
   }
 
   private List<ProductVersion> liveOthers(ProductVersion v) {
@@ -410,7 +423,7 @@ public final class Destroyer {
 
   private void removeArchive(DestructionPlan plan) {
     try {
-      Sealer.deleteTree(Path.of(plan.archive()));
+      ArchiveStore.holding(plan.archive(), lakehouse).remove(plan.archive());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot remove the archive copy " + plan.archive(), e);
     }
@@ -471,9 +484,8 @@ public final class Destroyer {
           ReadThroughCache.copiesLeft(io,
               plan.removed().stream().map(PlannedFile::location).toList()) == 0);
     }
-    List<String> archiveListing = listLocal(Path.of(plan.archive()));
-    passed &= record(checks, "the archive copy " + plan.archive() + " is gone", archiveListing.isEmpty()
-        && !Files.exists(Path.of(plan.archive())));
+    List<String> archiveListing = ArchiveStore.holding(plan.archive(), lakehouse).left(plan.archive());
+    passed &= record(checks, "the archive copy " + plan.archive() + " is gone", archiveListing.isEmpty());
 
     DigestAlgorithm algorithm = DigestAlgorithm.of(plan.algorithm());
     for (PlannedFile f : plan.files()) {
