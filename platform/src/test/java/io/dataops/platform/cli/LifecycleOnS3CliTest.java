@@ -4,16 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dataops.lakehouse.storage.ObjectStore;
+import io.dataops.core.digest.Digests;
+import io.dataops.governance.audit.AuditTrail;
+import io.dataops.governance.metering.Metering;
+import io.dataops.platform.config.PlatformConfig;
+import io.dataops.platform.session.Sessions;
 import io.dataops.lakehouse.testing.S3Server;
 import io.dataops.platform.Main;
 import io.minio.MinioClient;
 import io.minio.UploadObjectArgs;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +35,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * variables, S3Proxy over HTTP): a department puts a feed into the landing zone with the MinIO SDK, {@code land
  * --from-bucket} lands it, the operator's pipeline makes version 1, which is reviewed, published, sealed (its archive
  * in the bucket), verified and destroyed; destroy's post-check passes, and no object of the version is left in any
- * bucket of the server.
+ * bucket of the server. On the way a partner takes the published version by presigned GET URL.
  */
 class LifecycleOnS3CliTest {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -103,6 +112,47 @@ class LifecycleOnS3CliTest {
     }
     assertThat(dataKeys).isNotEmpty();
 
+    // A partner takes the published version by presigned URL: fetched over HTTP from the server while it lasts,
+    // refused once expired; each delivery audited and metered, the URL itself in neither.
+    JsonNode byUrl = ok(TestCast.PARTNER, "product", "deliver", PRODUCT, "1", "--url", "--expires", "1h", "--json");
+    long rows = byUrl.get("rows").asLong();
+    assertThat(rows).isPositive();
+    assertThat(byUrl.get("object").asText()).startsWith("s3://" + bucket + "/deliveries/" + PRODUCT + "/v1/partner-co/");
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> fetched = http.send(HttpRequest.newBuilder(URI.create(byUrl.get("url").asText())).build(),
+        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    assertThat(fetched.statusCode()).isEqualTo(200);
+    assertThat(fetched.body().lines()).hasSize((int) rows + 1).first()
+        .isEqualTo("person,phone,gender,birth_date,district_code,monthly_income");
+    assertThat(Digests.sha256(fetched.body())).isEqualTo(byUrl.get("sha256").asText());
+    URI unsigned = URI.create(byUrl.get("url").asText().replaceFirst("\\?.*", ""));
+    assertThat(http.send(HttpRequest.newBuilder(unsigned).build(), HttpResponse.BodyHandlers.discarding())
+        .statusCode()).as("without its signature").isEqualTo(403);
+    JsonNode brief = ok(TestCast.PARTNER, "product", "deliver", PRODUCT, "1", "--url", "--expires", "1s", "--json");
+    Thread.sleep(2500);
+    HttpResponse<String> expired = http.send(HttpRequest.newBuilder(URI.create(brief.get("url").asText())).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(expired.statusCode()).as(expired.body()).isEqualTo(403);
+    assertThat(run(TestCast.PARTNER, "product", "deliver", PRODUCT, "1", "--url", "--expires", "8d").err())
+        .contains("expires after 1 second to 7 days");
+    assertThat(run(TestCast.OPERATOR, "product", "deliver", PRODUCT, "1", "--url").err())
+        .contains("requires role partner");
+    JsonNode events = ok(TestCast.AUDITOR, "audit", "list", "--action", "product.deliver", "--json");
+    assertThat(events.get("events")).hasSize(2).allSatisfy(e -> {
+      assertThat(e.at("/details/via").asText()).isEqualTo("presigned-url");
+      assertThat(e.at("/details/rows").asLong()).isEqualTo(rows);
+      assertThat(e.toString()).doesNotContain("X-Amz-Signature");
+    });
+    PlatformConfig config = PlatformConfig.load(home, env);
+    Metering metering = new Metering(Sessions.database(config), new AuditTrail(Sessions.database(config)));
+    metering.sync();
+    assertThat(metering.deliveries(Instant.now().minusSeconds(3600), Instant.now().plusSeconds(60)))
+        .hasSize(2).allSatisfy(d -> {
+          assertThat(d.via()).isEqualTo("presigned-url");
+          assertThat(d.partner()).isEqualTo("partner-co");
+          assertThat(d.rows()).isEqualTo(rows);
+        });
+
     // Sealed into the bucket, verified, destroyed.
     JsonNode sealed = ok(TestCast.AUTHORITY, "product", "seal", PRODUCT, "1", "--json");
     String archive = "s3://" + bucket + "/archive/" + PRODUCT + "/v1";
@@ -116,6 +166,7 @@ class LifecycleOnS3CliTest {
     List<String> checks = new ArrayList<>();
     destroyed.at("/postCheck/checks").forEach(c -> checks.add(c.asText()));
     assertThat(checks).contains("the archive copy " + archive + " is gone: passed",
+        "no delivery of the version is left under s3://" + bucket + "/deliveries/" + PRODUCT + "/v1/: passed",
         "no local copy of a removed file is left in the read-through cache: passed");
 
     // No object of the version in any bucket of the server: neither its data files nor its archive copies.
@@ -128,7 +179,10 @@ class LifecycleOnS3CliTest {
         }
       }
     }
-    assertThat(ObjectStore.isObjectLocation(archive)).isTrue();
+    assertThat(S3Server.keys(bucket, "deliveries/")).isEmpty();
+    assertThat(http.send(HttpRequest.newBuilder(URI.create(byUrl.get("url").asText())).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode()).as("a delivered URL after the destruction")
+        .isEqualTo(404);
     try (var under = Files.walk(home)) {
       assertThat(under.map(Path::toString)).as("no data file under the home").noneMatch(p -> p.endsWith(".parquet"));
     }

@@ -12,6 +12,7 @@ import io.dataops.core.digest.DigestAlgorithm;
 import io.dataops.core.digest.Digests;
 import io.dataops.core.files.OwnerOnly;
 import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.products.delivery.Delivery;
 import io.dataops.products.destroy.DestructionPlan.PlannedFile;
 import io.dataops.products.lifecycle.IllegalMoveException;
 import io.dataops.products.lifecycle.Lifecycle;
@@ -168,6 +169,7 @@ public final class Destroyer {
       onStep.accept("expired");
     }
     removeArchive(plan);
+    removeDeliveries(plan);
     onStep.accept("archive-removed");
     // DuckDB's local copies of an s3:// warehouse's files (the read-through cache) go with the files.
     ReadThroughCache.forget(lakehouse.io(),
@@ -429,6 +431,13 @@ public final class Destroyer {
     }
   }
 
+  /** The CSV objects partners took by presigned URL (a warehouse on object storage only). */
+  private void removeDeliveries(DestructionPlan plan) {
+    if (lakehouse.config().onObjectStorage() && lakehouse.io() instanceof SupportsPrefixOperations prefixes) {
+      prefixes.deletePrefix(Delivery.prefixOf(lakehouse.config().warehouse(), plan.product(), plan.version()));
+    }
+  }
+
   // ---- post-check ----
 
   private DestructionCertificate.PostCheck postCheck(TableIdentifier id, DestructionPlan plan) {
@@ -483,6 +492,11 @@ public final class Destroyer {
       passed &= record(checks, "no local copy of a removed file is left in the read-through cache",
           ReadThroughCache.copiesLeft(io,
               plan.removed().stream().map(PlannedFile::location).toList()) == 0);
+    }
+    if (lakehouse.config().onObjectStorage() && io instanceof SupportsPrefixOperations prefixes) {
+      String deliveries = Delivery.prefixOf(lakehouse.config().warehouse(), plan.product(), plan.version());
+      passed &= record(checks, "no delivery of the version is left under " + deliveries,
+          !prefixes.listPrefix(deliveries).iterator().hasNext());
     }
     List<String> archiveListing = ArchiveStore.holding(plan.archive(), lakehouse).left(plan.archive());
     passed &= record(checks, "the archive copy " + plan.archive() + " is gone", archiveListing.isEmpty());
