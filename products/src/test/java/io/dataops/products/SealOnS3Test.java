@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dataops.core.digest.DigestAlgorithm;
 import io.dataops.lakehouse.catalog.LakehouseConfig;
+import io.dataops.lakehouse.storage.Documents;
 import io.dataops.lakehouse.storage.ObjectStore;
 import io.dataops.lakehouse.testing.S3Server;
 import io.dataops.lakehouse.testing.TestStorage;
@@ -137,9 +138,18 @@ class SealOnS3Test extends ProductFixture {
   }
 
   @Test
-  void destroyingTheSealedVersionRemovesItsArchivedObjects() {
-    Destroyer.Result r = new Destroyer(lakehouse, registry, audit, archives, certificates())
+  void destroyingTheSealedVersionRemovesItsArchivedObjectsAndCertifiesItInTheBucket() throws Exception {
+    Documents certificates = Documents.inBucket("s3://" + bucket + "/certificates", lakehouse.io());
+    Destroyer.Result r = new Destroyer(lakehouse, registry, audit, archives, certificates)
         .destroy(PRODUCT, 1, AUTHORITY);
+    assertThat(r.json()).isEqualTo("s3://" + bucket + "/certificates/street-stats-v1-destruction.json");
+    assertThat(S3Server.keys(bucket, "certificates/")).containsExactly(
+        "certificates/street-stats-v1-destruction.html", "certificates/street-stats-v1-destruction.json");
+    try (var in = lakehouse.io().newInputFile(r.json()).newStream()) {
+      assertThat(io.dataops.core.digest.Digests.hex(DigestAlgorithm.SM3, in)).isEqualTo(r.certificateDigest());
+    }
+    assertThat(registry.destruction(PRODUCT, 1).orElseThrow().certificate()).isEqualTo(r.json());
+    assertThat(Files.exists(dir.resolve("home/certificates"))).isFalse();
     assertThat(r.certificate().postCheck().passed()).isTrue();
     assertThat(r.certificate().postCheck().checks())
         .contains("the archive copy " + sealed.archive() + " is gone: passed");

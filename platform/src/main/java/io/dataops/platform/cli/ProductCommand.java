@@ -336,8 +336,8 @@ final class ProductCommand {
       var checkpoint = cli.session().trail().checkpoint(p.lakehouse(), "after the destruction of " + name + " v"
           + version);
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("certificate", r.json().toString());
-      m.put("certificateHtml", r.html().toString());
+      m.put("certificate", r.json());
+      m.put("certificateHtml", r.html());
       m.put("certificateDigest", r.certificateDigest());
       m.put("filesRemoved", r.certificate().files().stream().filter(f -> "remove".equals(f.disposition())).count());
       m.put("filesKept", r.certificate().files().stream().filter(f -> "keep".equals(f.disposition())).count());

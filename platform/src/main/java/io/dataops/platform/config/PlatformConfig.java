@@ -3,6 +3,7 @@ package io.dataops.platform.config;
 import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.catalog.LakehouseConfig;
 import io.dataops.lakehouse.contract.PersonalData;
+import io.dataops.lakehouse.storage.Documents;
 import io.dataops.lakehouse.storage.ObjectStore;
 import io.dataops.lakehouse.storage.ReadThroughCache;
 import io.dataops.pipelines.definition.KeepLimits;
@@ -332,5 +333,18 @@ public record PlatformConfig(Path home, LakehouseConfig lakehouse, ConfiguredKey
   /** Destruction certificates (JSON and HTML). */
   public Path certificates() {
     return home.resolve("certificates");
+  }
+
+  /**
+   * Where documents for people go — {@code outbox} (reports and notices per organization) or {@code certificates}:
+   * the home's folder of that name, or with an {@code s3://} warehouse the same name under its bucket (no file of
+   * such a platform under the home).
+   */
+  public Documents documents(String kind) {
+    if (lakehouse.onObjectStorage()) {
+      return Documents.inBucket("s3://" + ObjectStore.bucketOf(lakehouse.warehouse()) + "/" + kind,
+          lakehouse.objectStore());
+    }
+    return Documents.local(home.resolve(kind));
   }
 }

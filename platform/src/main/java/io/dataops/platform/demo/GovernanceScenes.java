@@ -124,16 +124,25 @@ final class GovernanceScenes {
     return file;
   }
 
-  /** The partner receives every row of the published market version, into its own outbox folder. */
-  Delivery.Result deliver(PipelineRunResult run) {
+  /**
+   * The partner receives every row of the published market version: into its own outbox folder, or with the
+   * warehouse in a bucket by a presigned URL valid for an hour (no data file under the home).
+   */
+  void deliver(PipelineRunResult run) {
     Session partner = cast.as(Cast.PARTNER, "product deliver");
+    Delivery delivery = ProductServices.of(config, lakehouse, partner.audit()).delivery();
+    if (config.lakehouse().onObjectStorage()) {
+      Delivery.Presigned r = delivery.deliverByUrl(run.product(), run.version(), partner.actor(),
+          java.time.Duration.ofHours(1));
+      say(partner, String.format("received %s v%d (数据交付): %,d rows in %s, by a presigned URL until %s",
+          r.product(), r.version(), r.rows(), r.object(), r.expiresAt()));
+      return;
+    }
     Path out = config.outbox().resolve(Cast.PARTNER.organization()).resolve("received")
         .resolve(run.product() + "-v" + run.version() + ".csv");
-    Delivery.Result r = ProductServices.of(config, lakehouse, partner.audit()).delivery().deliver(run.product(),
-        run.version(), partner.actor(), out);
+    Delivery.Result r = delivery.deliver(run.product(), run.version(), partner.actor(), out);
     say(partner, String.format("received %s v%d (数据交付): %,d rows in %s", r.product(), r.version(), r.rows(),
         r.file()));
-    return r;
   }
 
   /** The month's statement, supervision's scan and the evaluation, by the authority. */

@@ -49,6 +49,7 @@ public record ProductServices(PlatformConfig config, Lakehouse lakehouse, Produc
   }
 
   public Destroyer destroyer() {
-    return new Destroyer(lakehouse, registry, audit, config.archives(lakehouse), config.certificates());
+    return new Destroyer(lakehouse, registry, audit, config.archives(lakehouse),
+        config.documents("certificates"));
   }
 }

@@ -81,6 +81,15 @@ class LifecycleOnS3CliTest {
     ok(TestCast.PUBLIC_SECURITY, "generate", "--dataset", "citizens", "--rows", "1500", "--out", feed.toString());
     ok(TestCast.PUBLIC_SECURITY, "contract", "register", "--department", "public-security", "--dataset", "citizens",
         "--file", dir.resolve("feeds/citizens.csv.contract.yaml").toString());
+    Path suite = dir.resolve("citizens.suite.yaml");
+    Files.writeString(suite, """
+        name: citizens
+        expectations:
+          - type: expect_table_row_count_to_be_between
+            kwargs: {min_value: 1}
+        """);
+    ok(TestCast.PUBLIC_SECURITY, "quality", "suite", "register", "--department", "public-security", "--dataset",
+        "citizens", "--file", suite.toString());
     MinioClient minio = MinioClient.builder().endpoint(S3Server.endpoint().toString())
         .credentials(S3Server.ACCESS_KEY, S3Server.SECRET_KEY).region("us-east-1").build();
     minio.uploadObject(UploadObjectArgs.builder().bucket(bucket).object("landing/public-security/citizens/c1.csv")
@@ -89,6 +98,9 @@ class LifecycleOnS3CliTest {
         "--json");
     assertThat(landed.get("landed")).singleElement().satisfies(l -> assertThat(l.get("rowsRead").asLong())
         .isEqualTo(1500));
+    // The department's quality report is delivered to its outbox in the bucket.
+    assertThat(S3Server.keys(bucket, "outbox/public-security/citizens/")).anyMatch(k -> k.endsWith("/report.zh.html"))
+        .anyMatch(k -> k.endsWith("/failing-rows.csv")).anyMatch(k -> k.endsWith("/validation.json"));
 
     // The operator's pipeline under a grant: version 1, reviewed and published.
     TestCast.grant(home, env, "test", PRODUCT);
@@ -180,6 +192,13 @@ class LifecycleOnS3CliTest {
       }
     }
     assertThat(S3Server.keys(bucket, "deliveries/")).isEmpty();
+    assertThat(destroyed.get("certificate").asText())
+        .isEqualTo("s3://" + bucket + "/certificates/" + PRODUCT + "-v1-destruction.json");
+    assertThat(S3Server.keys(bucket, "certificates/")).containsExactly(
+        "certificates/" + PRODUCT + "-v1-destruction.html", "certificates/" + PRODUCT + "-v1-destruction.json");
+    assertThat(home.resolve("outbox")).as("reports go to the bucket").doesNotExist();
+    assertThat(home.resolve("certificates")).doesNotExist();
+    assertThat(home.resolve("archive")).doesNotExist();
     assertThat(http.send(HttpRequest.newBuilder(URI.create(byUrl.get("url").asText())).build(),
         HttpResponse.BodyHandlers.discarding()).statusCode()).as("a delivered URL after the destruction")
         .isEqualTo(404);

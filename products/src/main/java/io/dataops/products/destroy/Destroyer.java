@@ -10,8 +10,8 @@ import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
 import io.dataops.core.digest.DigestAlgorithm;
 import io.dataops.core.digest.Digests;
-import io.dataops.core.files.OwnerOnly;
 import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.storage.Documents;
 import io.dataops.products.delivery.Delivery;
 import io.dataops.products.destroy.DestructionPlan.PlannedFile;
 import io.dataops.products.lifecycle.IllegalMoveException;
@@ -32,7 +32,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -94,11 +93,12 @@ public final class Destroyer {
   private final ProductRegistry registry;
   private final AuditSink audit;
   private final ArchiveStore archives;
-  private final Path certificates;
+  private final Documents certificates;
   private Consumer<String> onStep = step -> { };
 
+  /** @param certificates where certificates go: the home's certificates/, or a prefix of the warehouse's bucket */
   public Destroyer(Lakehouse lakehouse, ProductRegistry registry, AuditSink audit, ArchiveStore archives,
-      Path certificates) {
+      Documents certificates) {
     this.lakehouse = lakehouse;
     this.registry = registry;
     this.audit = audit;
@@ -109,7 +109,7 @@ public final class Destroyer {
   /** Archives in a local folder. */
   public Destroyer(Lakehouse lakehouse, ProductRegistry registry, AuditSink audit, Path archiveRoot,
       Path certificates) {
-    this(lakehouse, registry, audit, new LocalArchive(archiveRoot), certificates);
+    this(lakehouse, registry, audit, new LocalArchive(archiveRoot), Documents.local(certificates));
   }
 
   /** Told the name of each step when it is done (progress; the kill test stops the process there). */
@@ -118,8 +118,8 @@ public final class Destroyer {
     return this;
   }
 
-  /** The certificate and where its two forms were written. */
-  public record Result(DestructionCertificate certificate, Path json, Path html, String certificateDigest) {}
+  /** The certificate and where its two forms were written (files, or {@code s3://} objects). */
+  public record Result(DestructionCertificate certificate, String json, String html, String certificateDigest) {}
 
   public Result destroy(String product, int version, Actor actor) {
     Lifecycle lifecycle = new Lifecycle(lakehouse, registry, audit);
@@ -190,19 +190,20 @@ public final class Destroyer {
         plan.files(), metadataRemoved, rewritten, plan.archive(), plan.approvedBy(), plan.orderedBy(),
         plan.orderedByOrganization(), startedAt, finishedAt, check);
     Result result = writeCertificate(certificate, DigestAlgorithm.of(plan.algorithm()));
-    registry.finishDestruction(product, version, result.json().toString(), result.certificateDigest());
+    registry.finishDestruction(product, version, result.json(), result.certificateDigest());
     if (!registry.move(product, version, VersionState.DESTROYING, VersionState.DESTROYED, actor,
         Move.DESTROYED.role(), null, null)) {
       throw new IllegalMoveException(Move.DESTROYED, lifecycle.version(product, version));
     }
     Map<String, Object> details = new LinkedHashMap<>();
-    details.put("certificate", result.json().toString());
+    details.put("certificate", result.json());
     details.put("certificateDigest", result.certificateDigest());
     details.put("algorithm", plan.algorithm());
     details.put("filesRemoved", plan.removed().size());
     details.put("filesKept", plan.files().size() - plan.removed().size());
     audit.record(AuditEvent.ok("product.destroy", List.of("product:" + product + "@" + version,
-        "snapshot:" + plan.snapshotId(), "certificate:" + result.json().getFileName()), details));
+        "snapshot:" + plan.snapshotId(), "certificate:" + result.json().substring(result.json().lastIndexOf('/') + 1)),
+        details));
     onStep.accept("destroyed");
     return result;
   }
@@ -616,26 +617,15 @@ public final class Destroyer {
 
   private Result writeCertificate(DestructionCertificate c, DigestAlgorithm algorithm) {
     try {
-      OwnerOnly.directories(certificates);
       String base = c.product() + "-v" + c.version() + "-destruction";
-      Path json = certificates.resolve(base + ".json");
-      Path html = certificates.resolve(base + ".html");
       byte[] bytes = JSON.writeValueAsBytes(c);
-      writeAtomically(json, bytes);
+      String json = certificates.write(base + ".json", bytes);
       String digest = Digests.hex(algorithm, bytes);
-      writeAtomically(html, CertificatePage.render(c, algorithm.label(), digest)
-          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      String html = certificates.writeString(base + ".html", CertificatePage.render(c, algorithm.label(), digest));
       return new Result(c, json, html, digest);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the destruction certificate under " + certificates, e);
     }
-  }
-
-  private static void writeAtomically(Path target, byte[] bytes) throws IOException {
-    Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp",
-        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(OwnerOnly.FILE));
-    Files.write(tmp, bytes);
-    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   private static String write(DestructionPlan plan) {
