@@ -150,8 +150,8 @@ final class GovernanceScenes {
     YearMonth month = YearMonth.now(Grants.ZONE);
     Session bureau = cast.as(Cast.AUTHORITY, "billing statement");
     Statement s = BillingServices.billing(config, Map.of()).statement(month, null, null);
-    Path csv = BillingServices.writeCsv(s, config.outbox().resolve(Cast.AUTHORITY.organization()).resolve("billing")
-        .resolve("statement-" + month + ".csv"));
+    String csv = BillingServices.writeCsv(s, config.documents("outbox").resolve(Cast.AUTHORITY.organization(),
+        "billing"), "statement-" + month + ".csv");
     say(bureau, "took the statement of " + month + " (计量计费): total " + s.total().toPlainString() + " yuan, "
         + s.lines().size() + " lines, " + s.shares().size() + " revenue shares (收益分配), in " + csv);
     List<Alert> alerts = SupervisionServices.supervision(config).scan();
@@ -160,9 +160,10 @@ final class GovernanceScenes {
     Actor viewer = bureau.actor();
     Identities ids = bureau.identities();
     EvaluationServices.Written w = EvaluationServices.evaluate(config, lakehouse, viewer, bureau.audit(),
-        ids.organizations(), month, config.outbox().resolve(Cast.AUTHORITY.organization()).resolve("evaluation"));
+        ids.organizations(), month, config.documents("outbox").resolve(Cast.AUTHORITY.organization(),
+            "evaluation"));
     say(bureau, "evaluated " + month + " (成效评估): " + w.html());
-    return new Month(csv.toString(), s.total().toPlainString(), w.html().toString(), alerts.size());
+    return new Month(csv, s.total().toPlainString(), w.html(), alerts.size());
   }
 
   List<String> log() {

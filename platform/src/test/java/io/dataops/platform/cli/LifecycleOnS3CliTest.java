@@ -196,6 +196,13 @@ class LifecycleOnS3CliTest {
         .isEqualTo("s3://" + bucket + "/certificates/" + PRODUCT + "-v1-destruction.json");
     assertThat(S3Server.keys(bucket, "certificates/")).containsExactly(
         "certificates/" + PRODUCT + "-v1-destruction.html", "certificates/" + PRODUCT + "-v1-destruction.json");
+    // The month's statement and evaluation go to the authority's outbox in the bucket too.
+    String month = java.time.YearMonth.now(java.time.ZoneId.of("Asia/Shanghai")).toString();
+    assertThat(ok(TestCast.AUTHORITY, "billing", "statement", "--period", month, "--json").get("csv").asText())
+        .isEqualTo("s3://" + bucket + "/outbox/bureau/billing/statement-" + month + ".csv");
+    assertThat(ok(TestCast.AUTHORITY, "evaluate", "--period", month, "--json").get("html").asText())
+        .isEqualTo("s3://" + bucket + "/outbox/bureau/evaluation/evaluation-" + month + ".html");
+    assertThat(S3Server.keys(bucket, "outbox/bureau/")).hasSize(3);
     assertThat(home.resolve("outbox")).as("reports go to the bucket").doesNotExist();
     assertThat(home.resolve("certificates")).doesNotExist();
     assertThat(home.resolve("archive")).doesNotExist();
