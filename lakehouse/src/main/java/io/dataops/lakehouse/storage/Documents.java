@@ -1,7 +1,6 @@
 package io.dataops.lakehouse.storage;
 
 import io.dataops.core.files.OwnerOnly;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -77,51 +76,50 @@ public final class Documents {
   }
 
   public String write(String name, byte[] bytes) throws IOException {
-    try (OutputStream out = create(name)) {
-      out.write(bytes);
-    }
-    return location(name);
+    return write(name, out -> out.write(bytes));
   }
 
   public String writeString(String name, CharSequence text) throws IOException {
     return write(name, text.toString().getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Writes a document's bytes to the stream it is given (which it must not close). */
+  public interface Body {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
   /**
-   * A document written as a stream: complete under its name only once closed (a local file is written beside and
-   * renamed; an object appears when its upload completes).
+   * Writes a document as a stream; it is under its name only when {@code body} completed: a local file is written
+   * beside and renamed, and an object whose writing failed is removed again. Returns where it is.
    */
-  public OutputStream create(String name) throws IOException {
+  public String write(String name, Body body) throws IOException {
     String location = location(name);
     if (io != null) {
-      return io.newOutputFile(location).createOrOverwrite();
+      try (OutputStream out = io.newOutputFile(location).createOrOverwrite()) {
+        body.writeTo(out);
+      } catch (IOException | RuntimeException e) {
+        try {
+          io.deleteFile(location);
+        } catch (RuntimeException ignored) {
+          // never uploaded: nothing to remove
+        }
+        throw e;
+      }
+      return location;
     }
     Path target = Path.of(location);
     OwnerOnly.directories(target.getParent());
     Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp",
         PosixFilePermissions.asFileAttribute(OwnerOnly.FILE));
-    return new FilterOutputStream(Files.newOutputStream(tmp)) {
-      private boolean closed;
-
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        out.write(b, off, len);
+    try {
+      try (OutputStream out = Files.newOutputStream(tmp)) {
+        body.writeTo(out);
       }
-
-      @Override
-      public void close() throws IOException {
-        if (closed) {
-          return;
-        }
-        closed = true;
-        try {
-          super.close();
-          Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-          Files.deleteIfExists(tmp);
-        }
-      }
-    };
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+    return location;
   }
 
   @Override

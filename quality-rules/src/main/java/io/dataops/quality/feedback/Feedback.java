@@ -132,27 +132,33 @@ public final class Feedback {
 
   /** Every failing row of the run, as recorded (already masked), in a CSV that Excel opens in Chinese. */
   private void writeFailingRows(String runId, Documents folder, String name) throws IOException {
-    try (BufferedWriter w = new BufferedWriter(new java.io.OutputStreamWriter(folder.create(name),
-        java.nio.charset.StandardCharsets.UTF_8))) {
-      w.write('\uFEFF');
-      w.write("expectation_id,expectation_type,columns,severity,row_key,feed_id,row_number,reason,value\n");
-      if (!lakehouse.exists(QualityRunner.ROW_FAILURES)) {
-        return;
-      }
-      var table = lakehouse.load(QualityRunner.ROW_FAILURES);
-      List<Record> rows = new ArrayList<>();
-      try (CloseableIterable<Record> it = IcebergGenerics.read(table).where(Expressions.equal("run_id", runId)).build()) {
-        it.forEach(r -> rows.add(r.copy()));
-      }
-      rows.sort(java.util.Comparator.comparing((Record r) -> (String) r.getField("expectation_id"))
-          .thenComparing(r -> r.getField("row_number") == null ? -1L : (Long) r.getField("row_number")));
-      for (Record r : rows) {
-        w.write(String.join(",", csv(r.getField("expectation_id")), csv(r.getField("expectation_type")),
-            csv(r.getField("columns")), csv(r.getField("severity")), csv(r.getField("row_key")),
-            csv(r.getField("feed_id")), csv(r.getField("row_number")), csv(r.getField("reason")),
-            csv(r.getField("value"))));
-        w.write('\n');
-      }
+    folder.write(name, out -> {
+      BufferedWriter w = new BufferedWriter(new java.io.OutputStreamWriter(out,
+          java.nio.charset.StandardCharsets.UTF_8));
+      writeFailingRows(runId, w);
+      w.flush();
+    });
+  }
+
+  private void writeFailingRows(String runId, BufferedWriter w) throws IOException {
+    w.write('\uFEFF');
+    w.write("expectation_id,expectation_type,columns,severity,row_key,feed_id,row_number,reason,value\n");
+    if (!lakehouse.exists(QualityRunner.ROW_FAILURES)) {
+      return;
+    }
+    var table = lakehouse.load(QualityRunner.ROW_FAILURES);
+    List<Record> rows = new ArrayList<>();
+    try (CloseableIterable<Record> it = IcebergGenerics.read(table).where(Expressions.equal("run_id", runId)).build()) {
+      it.forEach(r -> rows.add(r.copy()));
+    }
+    rows.sort(java.util.Comparator.comparing((Record r) -> (String) r.getField("expectation_id"))
+        .thenComparing(r -> r.getField("row_number") == null ? -1L : (Long) r.getField("row_number")));
+    for (Record r : rows) {
+      w.write(String.join(",", csv(r.getField("expectation_id")), csv(r.getField("expectation_type")),
+          csv(r.getField("columns")), csv(r.getField("severity")), csv(r.getField("row_key")),
+          csv(r.getField("feed_id")), csv(r.getField("row_number")), csv(r.getField("reason")),
+          csv(r.getField("value"))));
+      w.write('\n');
     }
   }
 
