@@ -8,12 +8,14 @@ import io.dataops.products.registry.ProductVersion;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -120,11 +122,20 @@ public final class BucketArchive implements ArchiveStore {
     ObjectLock lock = lock();
     for (Entry f : files) {
       String key = keyOf(archive, f.name());
-      MessageDigest md = algorithm.newDigest();
-      try (InputStream in = new DigestInputStream(f.content().open(), md)) {
-        lock.put(key, RequestBody.fromInputStream(in, f.size()), "application/octet-stream");
-      }
-      if (!Digests.toHex(md.digest()).equals(f.digest())) {
+      // The SDK retries a failed put by asking for the content again: each attempt reads the file anew, and the
+      // digest of the last one is what was stored.
+      MessageDigest[] md = new MessageDigest[1];
+      ContentStreamProvider content = () -> {
+        md[0] = algorithm.newDigest();
+        try {
+          return new DigestInputStream(f.content().open(), md[0]);
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot read " + f.name() + " to archive it", e);
+        }
+      };
+      lock.put(key, RequestBody.fromContentProvider(content, f.size(), "application/octet-stream"),
+          "application/octet-stream");
+      if (!Digests.toHex(md[0].digest()).equals(f.digest())) {
         throw new IllegalStateException("the archive copy of " + f.name() + " differs from the file it copies");
       }
     }
