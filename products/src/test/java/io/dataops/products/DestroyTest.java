@@ -139,10 +139,10 @@ class DestroyTest extends ProductFixture {
     assertThat(c.files()).hasSize(1).allSatisfy(f -> assertThat(f.disposition()).isEqualTo(DestructionPlan.REMOVE));
     assertThat(c.approvedBy()).isEqualTo("alice");
     assertThat(c.rewrittenVersions()).hasSize(1);
-    assertThat(result.json()).isRegularFile().hasFileName("street-stats-v1-destruction.json");
-    assertThat(Files.readString(result.html())).contains("数据销毁证明").contains(v1Files.get(0).digest());
+    assertThat(Path.of(result.json())).isRegularFile().hasFileName("street-stats-v1-destruction.json");
+    assertThat(Files.readString(Path.of(result.html()))).contains("数据销毁证明").contains(v1Files.get(0).digest());
     assertThat(result.certificateDigest()).isEqualTo(io.dataops.core.digest.Digests.hex(
-        io.dataops.core.digest.DigestAlgorithm.SM3, result.json()));
+        io.dataops.core.digest.DigestAlgorithm.SM3, Path.of(result.json())));
     assertThat(events).filteredOn(e -> e.action().equals("product.destroy"))
         .singleElement().satisfies(e -> assertThat(e.details()).containsEntry("certificateDigest",
             result.certificateDigest()));

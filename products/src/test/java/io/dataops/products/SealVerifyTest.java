@@ -65,7 +65,7 @@ class SealVerifyTest extends ProductFixture {
 
   @Test
   void sealingWritesAReadOnlyArchiveWithAManifestAndRevokesAccess() throws Exception {
-    Path archive = sealed.archive();
+    Path archive = Path.of(sealed.archive());
     assertThat(archive).isEqualTo(archiveRoot().resolve("street-stats/v1"));
     assertThat(Files.getPosixFilePermissions(archive)).isEqualTo(PosixFilePermissions.fromString("r-x------"));
     SealManifest manifest = new com.fasterxml.jackson.databind.ObjectMapper()
@@ -126,7 +126,7 @@ class SealVerifyTest extends ProductFixture {
 
   @Test
   void tamperingWithTheArchiveIsCaught() throws Exception {
-    Path archive = sealed.archive();
+    Path archive = Path.of(sealed.archive());
     Files.setPosixFilePermissions(archive, PosixFilePermissions.fromString("rwx------"));
     Files.writeString(archive.resolve("planted.parquet"), "not part of the version");
     VersionFile f = registry.files(PRODUCT, 1).get(0);
@@ -145,8 +145,8 @@ class SealVerifyTest extends ProductFixture {
 
   @Test
   void aRewrittenManifestIsCaught() throws Exception {
-    Path manifest = sealed.archive().resolve("manifest.json");
-    Files.setPosixFilePermissions(sealed.archive(), PosixFilePermissions.fromString("rwx------"));
+    Path manifest = Path.of(sealed.archive()).resolve("manifest.json");
+    Files.setPosixFilePermissions(Path.of(sealed.archive()), PosixFilePermissions.fromString("rwx------"));
     Files.setPosixFilePermissions(manifest, PosixFilePermissions.fromString("rw-------"));
     Files.writeString(manifest, Files.readString(manifest).replace("\"sealedBy\" : \"alice\"",
         "\"sealedBy\" : \"mallory\""));

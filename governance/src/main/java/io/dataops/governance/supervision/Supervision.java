@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataops.core.audit.AuditEvent;
-import io.dataops.core.files.OwnerOnly;
 import io.dataops.governance.audit.AuditFilter;
 import io.dataops.governance.audit.AuditRecord;
 import io.dataops.governance.audit.AuditTrail;
@@ -13,6 +12,7 @@ import io.dataops.governance.db.UtcTimes;
 import io.dataops.governance.metering.Metering;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import io.dataops.lakehouse.storage.Documents;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -41,12 +41,18 @@ public final class Supervision {
   private final AuditTrail trail;
   private final Metering metering;
   private final List<AlertRule> rules;
-  private final Path outbox;
+  private final Documents outbox;
   private final Clock clock;
 
-  /** @param outbox the home's outbox ({@code outbox/<organization>/}); null: alerts are stored and audited only */
+  /** @param outbox the home's outbox folder ({@code outbox/<organization>/}); null: alerts are stored and audited only */
   public Supervision(GovernanceDatabase db, AuditTrail trail, Metering metering, SupervisionRules thresholds,
       Path outbox, Clock clock) {
+    this(db, trail, metering, thresholds, outbox == null ? null : Documents.local(outbox), clock);
+  }
+
+  /** @param outbox the outbox, in the home or a bucket; null: alerts are stored and audited only */
+  public Supervision(GovernanceDatabase db, AuditTrail trail, Metering metering, SupervisionRules thresholds,
+      Documents outbox, Clock clock) {
     this.db = db;
     this.trail = trail;
     this.metering = metering;
@@ -164,12 +170,12 @@ public final class Supervision {
     List<String> authorities = authorities();
     if (outbox != null) {
       for (String org : authorities) {
-        Path file = outbox.resolve(org).resolve("alerts").resolve("alert-" + a.id() + "-" + a.rule() + ".json");
+        Documents alerts = outbox.resolve(org, "alerts");
         try {
-          OwnerOnly.directories(file.getParent());
-          OwnerOnly.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(describe(a)));
+          alerts.writeString("alert-" + a.id() + "-" + a.rule() + ".json",
+              JSON.writerWithDefaultPrettyPrinter().writeValueAsString(describe(a)));
         } catch (IOException e) {
-          throw new UncheckedIOException("cannot deliver alert " + a.id() + " to " + file.getParent(), e);
+          throw new UncheckedIOException("cannot deliver alert " + a.id() + " to " + alerts, e);
         }
       }
     }

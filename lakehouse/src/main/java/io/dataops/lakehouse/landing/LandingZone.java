@@ -46,6 +46,11 @@ public final class LandingZone {
     return root;
   }
 
+  /** The storage the zone is read and written through. */
+  public FileIO io() {
+    return io;
+  }
+
   /**
    * An object waiting under {@code landing/}: its department and dataset (null when its key is not
    * {@code landing/<department>/<dataset>/<name>}), its location, name and size.

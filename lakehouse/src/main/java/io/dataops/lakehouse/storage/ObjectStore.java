@@ -5,6 +5,15 @@ import java.io.Serializable;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * An S3-compatible server (MinIO, S3Proxy, AWS) as Iceberg's S3FileIO reaches it: endpoint, region, path-style
@@ -87,6 +96,35 @@ public record ObjectStore(URI endpoint, String region, boolean pathStyle, String
     return new ObjectStore(endpoint == null ? null : URI.create(endpoint), p.get("client.region"),
         Boolean.parseBoolean(p.getOrDefault("s3.path-style-access", "false")), p.get("s3.access-key-id"),
         p.get("s3.secret-access-key"));
+  }
+
+  /**
+   * A client of this store for what FileIO cannot say (object-lock headers, versions, presigned URLs): the same
+   * endpoint, region, path style and credentials as the warehouse's S3FileIO, on the URLConnection HTTP client. The
+   * caller closes it.
+   */
+  public S3Client client() {
+    var b = S3Client.builder().region(Region.of(region)).forcePathStyle(pathStyle)
+        .credentialsProvider(credentials()).httpClientBuilder(UrlConnectionHttpClient.builder());
+    if (endpoint != null) {
+      b.endpointOverride(endpoint);
+    }
+    return b.build();
+  }
+
+  /** A presigner of GET URLs on this store (signing is local: no request is made). The caller closes it. */
+  public S3Presigner presigner() {
+    var b = S3Presigner.builder().region(Region.of(region)).credentialsProvider(credentials())
+        .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build());
+    if (endpoint != null) {
+      b.endpointOverride(endpoint);
+    }
+    return b.build();
+  }
+
+  private AwsCredentialsProvider credentials() {
+    return accessKeyId == null ? DefaultCredentialsProvider.builder().build()
+        : StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey));
   }
 
   @Override

@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import io.dataops.lakehouse.storage.Documents;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -94,7 +95,7 @@ public final class BillingServices {
   }
 
   /** The statement as {@code billing statement --json} prints it (money as decimal strings). */
-  public static Map<String, Object> json(Statement s, Path csv) {
+  public static Map<String, Object> json(Statement s, Object csv) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("period", s.period().toString());
     m.put("org", s.org());
@@ -141,7 +142,7 @@ public final class BillingServices {
   }
 
   /** The statement as people read it. */
-  public static String text(Statement s, Path csv) {
+  public static String text(Statement s, Object csv) {
     StringBuilder t = new StringBuilder(String.format("statement %s%s: total %s yuan%n", s.period(),
         s.org() == null ? "" : " for " + s.org() + " (" + s.orgKind() + ")", s.total().toPlainString()));
     if (s.lines().isEmpty()) {
@@ -164,8 +165,15 @@ public final class BillingServices {
     return t.toString();
   }
 
-  /** Writes the statement as CSV (one row per line and per share; money as decimal strings). */
+  /** Writes the statement as a CSV file (one row per line and per share; money as decimal strings). */
   public static Path writeCsv(Statement s, Path file) {
+    Path abs = file.toAbsolutePath();
+    writeCsv(s, Documents.local(abs.getParent()), abs.getFileName().toString());
+    return file;
+  }
+
+  /** Writes the statement as CSV into an outbox (the home's, or a bucket's); returns where it is. */
+  public static String writeCsv(Statement s, Documents folder, String name) {
     StringBuilder csv = new StringBuilder("kind,period,product,version,org,role,plan,price,deliveries,rows,amount\r\n");
     for (Statement.Line l : s.lines()) {
       csv.append(String.join(",", "line", s.period().toString(), l.product(), String.valueOf(l.version()), l.org(),
@@ -179,11 +187,9 @@ public final class BillingServices {
     csv.append(String.join(",", "total", s.period().toString(), "", "", s.org() == null ? "" : s.org(), "", "", "",
         "", "", s.total().toPlainString())).append("\r\n");
     try {
-      OwnerOnly.directories(file.toAbsolutePath().getParent());
-      OwnerOnly.writeString(file, csv);
+      return folder.writeString(name, csv);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the statement to " + file, e);
+      throw new UncheckedIOException("cannot write the statement to " + folder.location(name), e);
     }
-    return file;
   }
 }

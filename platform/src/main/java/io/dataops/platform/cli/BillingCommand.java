@@ -66,9 +66,10 @@ final class BillingCommand {
             .orElseThrow(() -> new BadInputException("no organization " + target + " (see: dataops org list)"));
       }
       Statement s = BillingServices.billing(config, cli.env).statement(month, target, kind);
-      Path csv = out != null ? out : config.outbox().resolve(target != null ? target : actor.organization())
-          .resolve("billing").resolve("statement-" + month + (target == null ? "" : "-" + target) + ".csv");
-      BillingServices.writeCsv(s, csv);
+      String csv = out != null ? BillingServices.writeCsv(s, out).toString()
+          : BillingServices.writeCsv(s, config.documents("outbox").resolve(target != null ? target
+              : actor.organization(), "billing"), "statement-" + month + (target == null ? "" : "-" + target)
+              + ".csv");
       cli.audit().record(AuditEvent.ok("billing.statement", target == null ? List.of("period:" + month)
           : List.of("period:" + month, "organization:" + target), Map.of("total", s.total().toPlainString(),
           "lines", s.lines().size(), "shares", s.shares().size())));

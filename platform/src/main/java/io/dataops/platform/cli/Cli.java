@@ -46,9 +46,23 @@ public final class Cli {
   }
 
   private PlatformConfig load(CommonOptions common, boolean changes) {
+    return load(common, changes, Map.of());
+  }
+
+  /** As {@link #config}, with settings a command's own options give winning over the environment. */
+  PlatformConfig config(CommonOptions common, Map<String, String> overrides) {
+    return load(common, true, overrides);
+  }
+
+  private PlatformConfig load(CommonOptions common, boolean changes, Map<String, String> overrides) {
     var home = PlatformConfig.resolveHome(common.home, env);
     know("home", home.toString());
-    return PlatformConfig.load(Home.open(home, changes), env);
+    Map<String, String> settings = env;
+    if (!overrides.isEmpty()) {
+      settings = new java.util.HashMap<>(env);
+      settings.putAll(overrides);
+    }
+    return PlatformConfig.load(Home.open(home, changes), settings);
   }
 
   /** Set by the launcher before the command runs: which command, for its role check and audit events. */

@@ -3,8 +3,19 @@ package io.dataops.platform.cli;
 import io.dataops.lakehouse.landing.ProgressListener;
 import io.dataops.platform.config.PlatformConfig;
 import io.dataops.platform.demo.Demo;
+import io.dataops.core.BadInputException;
+import io.dataops.core.files.OwnerOnly;
+import io.dataops.lakehouse.storage.ObjectStore;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Run the platform's lifecycle on generated sample data of three Futian departments.")
@@ -17,9 +28,16 @@ final class DemoCommand implements Callable<Integer> {
     this.common = cli.common;
   }
 
+  @Option(names = "--warehouse", paramLabel = "LOCATION",
+      description = "Put the tables, archives and deliveries in a bucket: s3://BUCKET/prefix, with the AWS SDK's "
+          + "variables (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION; infra/local-s3.sh "
+          + "prints them). Kept in the home's dataops.properties for later commands (default: DATAOPS_WAREHOUSE, "
+          + "else the home's warehouse/ folder).")
+  String warehouse;
+
   @Override
   public Integer call() {
-    PlatformConfig config = cli.config(common);
+    PlatformConfig config = warehouse == null ? cli.config(common) : onWarehouse();
     ProgressListener progress = Progress.on(cli.err, "demo");
     Demo.Report report;
     try {
@@ -28,7 +46,12 @@ final class DemoCommand implements Callable<Integer> {
       Progress.finish(progress);
     }
     StringBuilder text = new StringBuilder();
-    text.append("dataops demo in ").append(report.home()).append("\n\n");
+    text.append("dataops demo in ").append(report.home());
+    if (config.lakehouse().onObjectStorage()) {
+      text.append(" (warehouse ").append(config.lakehouse().warehouse()).append(", archives ")
+          .append(config.archiveRoot()).append(')');
+    }
+    text.append("\n\n");
     int n = 1;
     for (Demo.Step s : report.steps()) {
       text.append(n++).append(". ").append(s.step()).append('\n');
@@ -83,7 +106,8 @@ final class DemoCommand implements Callable<Integer> {
         .append("\n      dataops feedback list --as wang-fang --home ").append(report.home())
         .append("\n      dataops product history population-by-street --as zhang-wei --home ").append(report.home())
         .append("\n      dataops audit list --as chen-jing --home ").append(report.home())
-        .append("\n      open ").append(report.home()).append("/outbox/public-security/citizens/*/report.zh.html")
+        .append("\n      open ").append(config.documents("outbox").root())
+        .append("/public-security/citizens/*/report.zh.html")
         .append("\n      dataops table show quarantine.public_security__citizens --as wang-fang --home ")
         .append(report.home())
         .append("\n      dataops grant list --as zhang-wei --home ").append(report.home())
@@ -97,5 +121,48 @@ final class DemoCommand implements Callable<Integer> {
         .append('\n');
     cli.print(common, report, text.toString());
     return 0;
+  }
+
+  /**
+   * The home with its warehouse where --warehouse says, written into its dataops.properties (never a secret) so that
+   * later commands find the tables without the option. A home whose warehouse is elsewhere is refused: its catalog
+   * names the tables' files there.
+   */
+  private PlatformConfig onWarehouse() {
+    if (!ObjectStore.isObjectLocation(warehouse)) {
+      throw new BadInputException("--warehouse is s3://BUCKET/prefix, not '" + warehouse + "' (a local warehouse is "
+          + "the default: leave the option out)");
+    }
+    ObjectStore.bucketOf(warehouse);
+    Path home = PlatformConfig.resolveHome(common.home, cli.env);
+    Path props = home.resolve(PlatformConfig.PROPERTIES_FILE);
+    Properties file = new Properties();
+    try {
+      if (Files.isRegularFile(props)) {
+        try (Reader r = Files.newBufferedReader(props, StandardCharsets.UTF_8)) {
+          file.load(r);
+        }
+      }
+      String kept = file.getProperty("warehouse");
+      if (kept != null && !kept.strip().equals(warehouse)) {
+        throw new BadInputException("this home's warehouse is " + kept.strip() + " (" + props + "); a home keeps one "
+            + "warehouse: use another --home for " + warehouse);
+      }
+      if (kept == null) {
+        if (Files.isDirectory(home.resolve("warehouse"))) {
+          throw new BadInputException("this home already has a local warehouse (" + home.resolve("warehouse")
+              + "); use a new --home for " + warehouse);
+        }
+        OwnerOnly.directories(home);
+        String before = Files.isRegularFile(props) ? Files.readString(props, StandardCharsets.UTF_8) : "";
+        OwnerOnly.writeString(props, before + (before.isEmpty() || before.endsWith("\n") ? "" : "\n")
+            + "# set by dataops demo --warehouse: the tables, archives and deliveries are in this bucket\n"
+            + "warehouse=" + warehouse + "\n");
+      }
+    } catch (IOException e) {
+      throw new BadInputException("cannot record the warehouse in " + props + " (" + e.getClass().getSimpleName()
+          + ")");
+    }
+    return cli.config(common, Map.of("DATAOPS_WAREHOUSE", warehouse));
   }
 }

@@ -47,21 +47,22 @@ final class EvaluateCommand implements Callable<Integer> {
     EvaluationServices.Written w;
     try (Lakehouse lakehouse = cli.lakehouse(config)) {
       w = EvaluationServices.evaluate(config, lakehouse, cli.session().actor(), cli.audit(),
-          cli.session().identities().organizations(), month, out != null ? out
-              : config.outbox().resolve(cli.session().principal().organization()).resolve("evaluation"));
+          cli.session().identities().organizations(), month,
+          out != null ? io.dataops.lakehouse.storage.Documents.local(out) : config.documents("outbox")
+              .resolve(cli.session().principal().organization(), "evaluation"));
     }
     Scorecards cards = w.scorecards();
-    Path json = w.json();
-    Path html = w.html();
+    String json = w.json();
+    String html = w.html();
     Map<String, Object> result = new LinkedHashMap<>();
-    result.put("json", json.toString());
-    result.put("html", html.toString());
+    result.put("json", json);
+    result.put("html", html);
     result.put("scorecards", cards);
     cli.print(common, result, text(cards, json, html));
     return 0;
   }
 
-  static String text(Scorecards s, Path json, Path html) {
+  static String text(Scorecards s, String json, String html) {
     StringBuilder t = new StringBuilder("evaluation of " + s.period() + " (" + s.zone() + ")\n\ndepartments:\n");
     t.append(String.format("  %-20s %12s %12s %12s %10s %10s %10s%n", "department", "on time", "rules met",
         "tickets", "ack (h)", "resolve (h)", "verify (h)"));

@@ -311,7 +311,8 @@ final class ProductCommand {
     Object move(ProductServices p) {
       Sealer.SealResult r = p.sealer().seal(name, version, cli.session().actor());
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("archive", r.archive().toString());
+      m.put("archive", r.archive());
+      m.put("objectLock", r.objectLock());
       m.put("manifestDigest", r.manifestDigest());
       m.put("files", r.files());
       m.put("bytes", r.bytes());
@@ -335,8 +336,8 @@ final class ProductCommand {
       var checkpoint = cli.session().trail().checkpoint(p.lakehouse(), "after the destruction of " + name + " v"
           + version);
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("certificate", r.json().toString());
-      m.put("certificateHtml", r.html().toString());
+      m.put("certificate", r.json());
+      m.put("certificateHtml", r.html());
       m.put("certificateDigest", r.certificateDigest());
       m.put("filesRemoved", r.certificate().files().stream().filter(f -> "remove".equals(f.disposition())).count());
       m.put("filesKept", r.certificate().files().stream().filter(f -> "keep".equals(f.disposition())).count());
@@ -392,13 +393,18 @@ final class ProductCommand {
 
   @Command(name = "deliver", mixinStandardHelpOptions = true,
       description = "Deliver a published version to your organization (数据交付): every row into a CSV file (UTF-8, a "
-          + "header), audited and metered. Partner.")
+          + "header), or with --url (warehouse on S3) as an object to fetch by a presigned GET URL that expires; "
+          + "audited and metered. Partner.")
   static final class Deliver implements Callable<Integer> {
     private final Cli cli;
     final CommonOptions common;
     @Parameters(index = "0", paramLabel = "NAME") String name;
     @Parameters(index = "1", paramLabel = "VERSION") int version;
-    @Option(names = "--out", required = true, paramLabel = "FILE") java.nio.file.Path out;
+    @Option(names = "--out", paramLabel = "FILE", description = "The CSV file to write.") java.nio.file.Path out;
+    @Option(names = "--url", description = "A presigned GET URL instead of a file (the warehouse on S3).")
+    boolean url;
+    @Option(names = "--expires", paramLabel = "DURATION", defaultValue = "1h",
+        description = "How long the URL works: N s|m|h|d, at most 7d (default ${DEFAULT-VALUE}).") String expires;
 
     Deliver(Cli cli) {
       this.cli = cli;
@@ -410,6 +416,12 @@ final class ProductCommand {
       cli.know("product", name);
       cli.know("version", version);
       PlatformConfig config = cli.config(common);
+      if (url == (out != null)) {
+        throw new BadInputException("product deliver needs either --out FILE or --url");
+      }
+      if (url) {
+        return byUrl(config);
+      }
       try (Lakehouse lakehouse = cli.lakehouse(config)) {
         ProductServices products = ProductServices.of(config, lakehouse, cli.audit());
         io.dataops.products.delivery.Delivery.Result r;
@@ -430,6 +442,44 @@ final class ProductCommand {
         cli.print(common, json, String.format("delivered %s v%d to %s: %,d rows, %,d bytes in %s (sha256 %s)%n",
             r.product(), r.version(), cli.session().actor().organization(), r.rows(), r.bytes(), r.file(),
             r.sha256()));
+      }
+      return 0;
+    }
+
+    private int byUrl(PlatformConfig config) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,7})([smhd])").matcher(expires.strip());
+      if (!m.matches()) {
+        throw new BadInputException("--expires is a number and s, m, h or d (e.g. 30m, 24h, 7d), not '" + expires
+            + "'");
+      }
+      java.time.Duration expiry = java.time.Duration.of(Long.parseLong(m.group(1)), switch (m.group(2)) {
+        case "s" -> java.time.temporal.ChronoUnit.SECONDS;
+        case "m" -> java.time.temporal.ChronoUnit.MINUTES;
+        case "h" -> java.time.temporal.ChronoUnit.HOURS;
+        default -> java.time.temporal.ChronoUnit.DAYS;
+      });
+      try (Lakehouse lakehouse = cli.lakehouse(config)) {
+        ProductServices products = ProductServices.of(config, lakehouse, cli.audit());
+        io.dataops.products.delivery.Delivery.Presigned r;
+        try {
+          r = products.delivery().deliverByUrl(name, version, cli.session().actor(), expiry);
+        } catch (AccessDeniedException e) {
+          cli.session().refuse(e, List.of("product:" + name + "@" + version));
+          throw e;
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("product", r.product());
+        json.put("version", r.version());
+        json.put("partner", cli.session().actor().organization());
+        json.put("object", r.object());
+        json.put("url", r.url().toString());
+        json.put("expiresAt", r.expiresAt().toString());
+        json.put("rows", r.rows());
+        json.put("bytes", r.bytes());
+        json.put("sha256", r.sha256());
+        cli.print(common, json, String.format("delivered %s v%d to %s: %,d rows, %,d bytes (sha256 %s); fetch it "
+            + "until %s with:%n%s%n", r.product(), r.version(), cli.session().actor().organization(), r.rows(),
+            r.bytes(), r.sha256(), r.expiresAt(), r.url()));
       }
       return 0;
     }

@@ -3,9 +3,12 @@ package io.dataops.platform.config;
 import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.catalog.LakehouseConfig;
 import io.dataops.lakehouse.contract.PersonalData;
+import io.dataops.lakehouse.storage.Documents;
 import io.dataops.lakehouse.storage.ObjectStore;
 import io.dataops.lakehouse.storage.ReadThroughCache;
 import io.dataops.pipelines.definition.KeepLimits;
+import io.dataops.products.seal.ArchiveStore;
+import io.dataops.products.seal.ObjectLock;
 import io.dataops.scheduler.airflow.AirflowApi;
 import io.dataops.scheduler.airflow.AirflowSettings;
 import java.io.IOException;
@@ -37,6 +40,11 @@ import java.util.TreeMap;
  * DATAOPS_S3_SECRET_FILE         s3.secret-access-key-file  a file holding the secret access key
  * DATAOPS_LANDING_BUCKET         landing.bucket         where departments put feeds (land --from-bucket):
  *                                                       s3://BUCKET[/prefix]; default the warehouse's bucket
+ * DATAOPS_ARCHIVE                archive.location       sealed versions' archive copies: a folder, or
+ *                                                       s3://BUCKET[/prefix] (default: s3://WAREHOUSE-BUCKET/archive
+ *                                                       with an s3:// warehouse, else the home's archive/)
+ * DATAOPS_ARCHIVE_LOCK_MODE      archive.lock-mode      governance (default) or compliance: S3 object lock retention
+ * DATAOPS_ARCHIVE_RETENTION_DAYS archive.retention-days how long (default 3650 days)
  * DATAOPS_CACHE_DIR              cache.dir              DuckDB's local copies of s3:// data files (default: a
  *                                                       folder of the system's temp, never under the home)
  * DATAOPS_CACHE_MAX_BYTES        cache.max-bytes        their bound (default 2 GiB; least recently used go first)
@@ -61,10 +69,12 @@ import java.util.TreeMap;
  * @param flinkCluster the Flink engine's session cluster (JobManager REST address), or null for a mini-cluster
  * @param airflow where Airflow's API server is and how to sign in, or null when none is configured
  * @param landingBucket the landing zone's bucket and prefix ({@code s3://BUCKET[/prefix]}), or null when none
+ * @param archiveRoot where sealed versions' archive copies go: a folder, or {@code s3://BUCKET[/prefix]}
+ * @param archiveLock the object-lock retention archived objects get where their bucket has object lock
  */
 public record PlatformConfig(Path home, LakehouseConfig lakehouse, ConfiguredKeys keys, KeepLimits keepLimits,
     io.dataops.core.digest.DigestAlgorithm digest, String flinkCluster, AirflowSettings airflow,
-    String landingBucket) {
+    String landingBucket, String archiveRoot, ObjectLock.Policy archiveLock) {
 
   public static final String PROPERTIES_FILE = "dataops.properties";
   private static final String MASK_LIMIT = "mask.limit.";
@@ -146,9 +156,28 @@ public record PlatformConfig(Path home, LakehouseConfig lakehouse, ConfiguredKey
     if (landingBucket != null) {
       ObjectStore.bucketOf(landingBucket);
     }
+    String archiveRoot = setting(env, file, "DATAOPS_ARCHIVE", "archive.location",
+        ObjectStore.isObjectLocation(warehouse) ? "s3://" + ObjectStore.bucketOf(warehouse) + "/archive"
+            : home.resolve("archive").toString());
+    if (ObjectStore.isObjectLocation(archiveRoot)) {
+      ObjectStore.bucketOf(archiveRoot);
+      if (!ObjectStore.isObjectLocation(warehouse)) {
+        throw new BadInputException("archive.location (DATAOPS_ARCHIVE) is in a bucket but the warehouse is not: "
+            + "archives use the warehouse's S3 server (set DATAOPS_WAREHOUSE=s3://BUCKET/prefix too)");
+      }
+    } else if (archiveRoot.contains("://")) {
+      throw new BadInputException("archive.location (DATAOPS_ARCHIVE) is a folder or s3://BUCKET[/prefix], not '"
+          + archiveRoot + "'");
+    } else {
+      archiveRoot = Path.of(archiveRoot).toAbsolutePath().normalize().toString();
+    }
+    ObjectLock.Policy lock = ObjectLock.Policy.of(
+        setting(env, file, "DATAOPS_ARCHIVE_LOCK_MODE", "archive.lock-mode", "governance"),
+        setting(env, file, "DATAOPS_ARCHIVE_RETENTION_DAYS", "archive.retention-days", "3650"));
     return new PlatformConfig(home, lakehouse,
         ConfiguredKeys.of(home, env, keysFile), keepLimits(env, file, props), algorithm,
-        setting(env, file, "DATAOPS_FLINK_CLUSTER", "flink.cluster", null), airflow(env, file), landingBucket);
+        setting(env, file, "DATAOPS_FLINK_CLUSTER", "flink.cluster", null), airflow(env, file), landingBucket,
+        archiveRoot, lock);
   }
 
   /**
@@ -296,13 +325,26 @@ public record PlatformConfig(Path home, LakehouseConfig lakehouse, ConfiguredKey
     return home.resolve("logs");
   }
 
-  /** Sealed versions' read-only archive copies: {@code archive/<product>/v<N>/}. */
-  public Path archive() {
-    return home.resolve("archive");
+  /** Sealed versions' archive copies: {@code <archive root>/<product>/v<N>/}, in a folder or a bucket. */
+  public ArchiveStore archives(io.dataops.lakehouse.catalog.Lakehouse lakehouse) {
+    return ArchiveStore.at(archiveRoot, lakehouse, archiveLock);
   }
 
   /** Destruction certificates (JSON and HTML). */
   public Path certificates() {
     return home.resolve("certificates");
+  }
+
+  /**
+   * Where documents for people go — {@code outbox} (reports and notices per organization) or {@code certificates}:
+   * the home's folder of that name, or with an {@code s3://} warehouse the same name under its bucket (no file of
+   * such a platform under the home).
+   */
+  public Documents documents(String kind) {
+    if (lakehouse.onObjectStorage()) {
+      return Documents.inBucket("s3://" + ObjectStore.bucketOf(lakehouse.warehouse()) + "/" + kind,
+          lakehouse.objectStore());
+    }
+    return Documents.local(home.resolve(kind));
   }
 }

@@ -5,6 +5,7 @@ import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.contract.ContractRegistry;
 import io.dataops.lakehouse.contract.FeedFormat;
 import io.dataops.lakehouse.landing.LandingRequest;
+import io.dataops.lakehouse.landing.LandingZone;
 import io.dataops.lakehouse.landing.LandingResult;
 import io.dataops.lakehouse.landing.ProgressListener;
 import io.dataops.lakehouse.sample.GenerateRequest;
@@ -18,12 +19,15 @@ import io.dataops.products.publish.EngineComparison;
 import io.dataops.pipelines.run.PipelineRunResult;
 import io.dataops.platform.config.PlatformConfig;
 import io.dataops.platform.pipeline.PipelineRuns;
+import io.dataops.platform.intake.BucketIntake;
 import io.dataops.platform.intake.FeedIntake;
 import io.dataops.quality.feedback.Feedback;
 import io.dataops.quality.feedback.Scorecard;
 import io.dataops.quality.run.QualityReport;
 import io.dataops.quality.suite.SuiteRegistry;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.charset.Charset;
@@ -134,7 +138,9 @@ public final class Demo {
     Session hr = cast.as(Cast.HUMAN_RESOURCES, "land");
     Map<String, Session> departments = Map.of("public-security", police, "market-regulation", market,
         "human-resources", hr);
-    Path zone = config.landingZone();
+    // With the warehouse in a bucket the feeds are generated in a private scratch folder outside the home and put
+    // into the landing bucket (no data file under the home); else in the home's landing/ folder.
+    Path zone = config.lakehouse().onObjectStorage() ? scratchZone() : config.landingZone();
     ContractRegistry contracts = new ContractRegistry(config.contracts());
     List<Step> steps = new ArrayList<>();
     List<String> registered = new ArrayList<>();
@@ -164,6 +170,8 @@ public final class Demo {
           List.of("table:ods.human_resources__social_insurance"), Map.of("suite", hrSuite.suite().name())));
       suites.add(hrSuite.suite().name() + " -> human-resources/social-insurance");
       FeedIntake landing = new FeedIntake(config, lakehouse, workers);
+      BucketIntake bucket = config.lakehouse().onObjectStorage() ? new BucketIntake(landing,
+          new LandingZone(lakehouse.io(), config.landingBucket()), contracts) : null;
       Feed citizens = new Feed(SampleDataset.CITIZENS, FeedFormat.CSV, Charset.forName("GBK"), "citizens-2026-10.csv",
           CITIZENS, 0, 0);
       Feed enterprises = new Feed(SampleDataset.ENTERPRISES, FeedFormat.XLSX, StandardCharsets.UTF_8,
@@ -178,24 +186,24 @@ public final class Demo {
             + reg.dataset()), Map.of("sha256", reg.sha256())));
         registered.add(reg.department() + "/" + reg.dataset());
         steps.add(land("land the first " + feed.dataset.dataset() + " feed (" + feed.format.spelling() + ") as "
-            + department.principal().name(), landing.audit(department.audit()), reg, g));
+            + department.principal().name(), landing.audit(department.audit()), reg, g, bucket));
       }
       var citizenContract = contracts.find("public-security", "citizens").orElseThrow();
       landing.audit(police.audit());
       steps.add(land("send the same citizens file again: recognised, nothing landed", landing, citizenContract,
-          citizens.generate(zone)));
+          citizens.generate(zone), bucket));
       Feed defective = new Feed(SampleDataset.CITIZENS, FeedFormat.CSV, Charset.forName("GBK"),
           "citizens-2026-11.csv", 1_000, CITIZENS, 0.08);
       steps.add(land("a later citizens feed with defects: bad rows quarantined, quality rules fail, tickets opened",
-          landing, citizenContract, defective.generate(zone)));
+          landing, citizenContract, defective.generate(zone), bucket));
       Feed fixed = new Feed(SampleDataset.CITIZENS, FeedFormat.CSV, Charset.forName("GBK"), "citizens-2026-12.csv",
           1_200, CITIZENS + 1_000, 0);
       steps.add(land("the department fixes its data: the next feed passes, its tickets are verified", landing,
-          citizenContract, fixed.generate(zone)));
+          citizenContract, fixed.generate(zone), bucket));
       Feed shrunk = new Feed(SampleDataset.CITIZENS, FeedFormat.CSV, Charset.forName("GBK"), "citizens-2027-01.csv",
           400, CITIZENS + 2_200, 0);
       steps.add(land("a clean but shrunken feed: no fixed rule fails, the anomaly check does", landing,
-          citizenContract, shrunk.generate(zone)));
+          citizenContract, shrunk.generate(zone), bucket));
       List<ProductRun> products = new ArrayList<>();
       Session operator = cast.as(Cast.OPERATOR, "pipeline run");
       PipelineRuns runs = new PipelineRuns(config, lakehouse, workers).as(operator.actor(), operator.audit());
@@ -222,7 +230,7 @@ public final class Demo {
       Feed later = new Feed(SampleDataset.CITIZENS, FeedFormat.CSV, Charset.forName("GBK"), "citizens-2027-02.csv",
           500, CITIZENS + 2_600, 0);
       steps.add(land("a new citizens feed, for version 2 of the population product", landing, citizenContract,
-          later.generate(zone)));
+          later.generate(zone), bucket));
       Path population = pipelineFiles(config).resolve(PIPELINES.get(0));
       PipelineRunResult v2 = runs.run(runs.validate(population), Executors.defaultEngine(), rows -> { });
       products.add(new ProductRun(population.toString(), v2));
@@ -235,6 +243,19 @@ public final class Demo {
           lifecycle.log(), lifecycle.versions(), end.certificate(), end.certificateHtml(), audit,
           new TableBrowser(lakehouse).list(), Scorecard.all(landing.tickets()), governance.log(), month.statementCsv(),
           month.evaluationHtml(), engineCheck);
+    } finally {
+      if (config.lakehouse().onObjectStorage()) {
+        removeScratch(zone);
+      }
+    }
+  }
+
+  /** The scratch folder of a bucket demo: the feeds' contracts and suites (registered copies are in the home). */
+  private static void removeScratch(Path zone) {
+    try (var walk = Files.walk(zone)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a scratch folder under the system's temp: left to it
     }
   }
 
@@ -277,12 +298,47 @@ public final class Demo {
     return dir;
   }
 
-  private static Step land(String what, FeedIntake intake, ContractRegistry.Registered contract, GenerateResult g) {
+  /**
+   * Lands a generated feed: from its file, or with the warehouse in a bucket as a department would send it — put into
+   * the landing zone ({@code landing/<department>/<dataset>/}, the local copy removed) and taken from there as
+   * {@code land --from-bucket} does, which moves it to {@code landed/}.
+   */
+  private static Step land(String what, FeedIntake intake, ContractRegistry.Registered contract, GenerateResult g,
+      BucketIntake bucket) {
     Path file = Path.of(g.file());
+    if (bucket != null) {
+      String object = bucket.zone().root() + LandingZone.LANDING + contract.department() + "/" + contract.dataset()
+          + "/" + file.getFileName();
+      try (InputStream in = Files.newInputStream(file);
+           OutputStream out = bucket.zone().io().newOutputFile(object).createOrOverwrite()) {
+        in.transferTo(out);
+        Files.delete(file);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot put the demo feed into " + object, e);
+      }
+      List<BucketIntake.Outcome> outcomes = bucket.take(contract.department(), contract.dataset());
+      BucketIntake.Outcome o = outcomes.stream().filter(x -> x.object().equals(object)).findFirst()
+          .orElseThrow(() -> new IllegalStateException("the demo feed " + object + " was not taken in"));
+      if (!o.landed()) {
+        throw new IllegalStateException("the demo feed " + object + " was rejected: " + o.reason());
+      }
+      return new Step(what, contract.department(), contract.dataset(), object, g, o.result().landing(),
+          o.result().quality(), o.result().feedback());
+    }
     FeedIntake.Result r = intake.take(new LandingRequest(contract.department(), contract.dataset(), file,
         contract.contract(), contract.sha256()), ProgressListener.NONE);
     return new Step(what, contract.department(), contract.dataset(), file.toString(), g, r.landing(), r.quality(),
         r.feedback());
+  }
+
+  private static Path scratchZone() {
+    try {
+      Path dir = Files.createTempDirectory("dataops-demo-feeds-",
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(OwnerOnly.FOLDER));
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot make a scratch folder for the demo's feeds", e);
+    }
   }
 
   private record Feed(SampleDataset dataset, FeedFormat format, Charset encoding, String fileName, long rows,

@@ -124,16 +124,25 @@ final class GovernanceScenes {
     return file;
   }
 
-  /** The partner receives every row of the published market version, into its own outbox folder. */
-  Delivery.Result deliver(PipelineRunResult run) {
+  /**
+   * The partner receives every row of the published market version: into its own outbox folder, or with the
+   * warehouse in a bucket by a presigned URL valid for an hour (no data file under the home).
+   */
+  void deliver(PipelineRunResult run) {
     Session partner = cast.as(Cast.PARTNER, "product deliver");
+    Delivery delivery = ProductServices.of(config, lakehouse, partner.audit()).delivery();
+    if (config.lakehouse().onObjectStorage()) {
+      Delivery.Presigned r = delivery.deliverByUrl(run.product(), run.version(), partner.actor(),
+          java.time.Duration.ofHours(1));
+      say(partner, String.format("received %s v%d (数据交付): %,d rows in %s, by a presigned URL until %s",
+          r.product(), r.version(), r.rows(), r.object(), r.expiresAt()));
+      return;
+    }
     Path out = config.outbox().resolve(Cast.PARTNER.organization()).resolve("received")
         .resolve(run.product() + "-v" + run.version() + ".csv");
-    Delivery.Result r = ProductServices.of(config, lakehouse, partner.audit()).delivery().deliver(run.product(),
-        run.version(), partner.actor(), out);
+    Delivery.Result r = delivery.deliver(run.product(), run.version(), partner.actor(), out);
     say(partner, String.format("received %s v%d (数据交付): %,d rows in %s", r.product(), r.version(), r.rows(),
         r.file()));
-    return r;
   }
 
   /** The month's statement, supervision's scan and the evaluation, by the authority. */
@@ -141,8 +150,8 @@ final class GovernanceScenes {
     YearMonth month = YearMonth.now(Grants.ZONE);
     Session bureau = cast.as(Cast.AUTHORITY, "billing statement");
     Statement s = BillingServices.billing(config, Map.of()).statement(month, null, null);
-    Path csv = BillingServices.writeCsv(s, config.outbox().resolve(Cast.AUTHORITY.organization()).resolve("billing")
-        .resolve("statement-" + month + ".csv"));
+    String csv = BillingServices.writeCsv(s, config.documents("outbox").resolve(Cast.AUTHORITY.organization(),
+        "billing"), "statement-" + month + ".csv");
     say(bureau, "took the statement of " + month + " (计量计费): total " + s.total().toPlainString() + " yuan, "
         + s.lines().size() + " lines, " + s.shares().size() + " revenue shares (收益分配), in " + csv);
     List<Alert> alerts = SupervisionServices.supervision(config).scan();
@@ -151,9 +160,10 @@ final class GovernanceScenes {
     Actor viewer = bureau.actor();
     Identities ids = bureau.identities();
     EvaluationServices.Written w = EvaluationServices.evaluate(config, lakehouse, viewer, bureau.audit(),
-        ids.organizations(), month, config.outbox().resolve(Cast.AUTHORITY.organization()).resolve("evaluation"));
+        ids.organizations(), month, config.documents("outbox").resolve(Cast.AUTHORITY.organization(),
+            "evaluation"));
     say(bureau, "evaluated " + month + " (成效评估): " + w.html());
-    return new Month(csv.toString(), s.total().toPlainString(), w.html().toString(), alerts.size());
+    return new Month(csv, s.total().toPlainString(), w.html(), alerts.size());
   }
 
   List<String> log() {

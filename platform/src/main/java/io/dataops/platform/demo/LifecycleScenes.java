@@ -119,7 +119,8 @@ final class LifecycleScenes {
             "no version of " + product + " was superseded: the demo has nothing to seal"));
     if (version(product, n).state() == VersionState.SUPERSEDED) {
       Sealer.SealResult sealed = auth.sealer().seal(product, n, authority.actor());
-      say(authority, "sealed " + product + " v" + n + " (封存): archive " + sealed.archive() + ", manifest "
+      say(authority, "sealed " + product + " v" + n + " (封存): archive " + sealed.archive() + " (object lock: "
+          + sealed.objectLock() + "), manifest "
           + sealed.manifestDigest().substring(0, 16) + "…; only the authority and auditors may read it now");
       try {
         ProductAccess.checkRead(version(product, n), partner.actor());

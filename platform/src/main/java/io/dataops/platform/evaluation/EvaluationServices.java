@@ -25,6 +25,7 @@ import io.dataops.products.registry.ProductRegistry;
 import io.dataops.quality.feedback.TicketStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import io.dataops.lakehouse.storage.Documents;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.YearMonth;
@@ -42,7 +43,7 @@ public final class EvaluationServices {
   private EvaluationServices() {}
 
   /** What was evaluated and where it was written. */
-  public record Written(Scorecards scorecards, Path json, Path html) {}
+  public record Written(Scorecards scorecards, String json, String html) {}
 
   /**
    * Counts the month's scorecards as {@code viewer} (the authority or an auditor), writes
@@ -50,17 +51,23 @@ public final class EvaluationServices {
    */
   public static Written evaluate(PlatformConfig config, Lakehouse lakehouse, Actor viewer, AuditSink audit,
       List<Organization> organizations, YearMonth month, Path dir) {
+    return evaluate(config, lakehouse, viewer, audit, organizations, month, Documents.local(dir));
+  }
+
+  /** As above, into an outbox folder of the home or a bucket. */
+  public static Written evaluate(PlatformConfig config, Lakehouse lakehouse, Actor viewer, AuditSink audit,
+      List<Organization> organizations, YearMonth month, Documents dir) {
     var db = Sessions.database(config);
     Scorecards cards = new Evaluation(new Evaluation.Sources(new AuditTrail(db), organizations,
         new ContractRegistry(config.contracts()), facts(FeedIntake.tickets(config), PipelineRuns.versions(config)),
         BillingServices.metering(config), GrantServices.grants(config, lakehouse, audit),
         SupervisionServices.supervision(config), viewer)).of(month, Instant.now());
-    Path json = dir.resolve("evaluation-" + month + ".json");
-    Path html = dir.resolve("evaluation-" + month + ".html");
+    String json;
+    String html;
     try {
-      OwnerOnly.directories(dir);
-      OwnerOnly.writeString(json, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(cards));
-      OwnerOnly.writeString(html, EvaluationPage.html(cards));
+      json = dir.writeString("evaluation-" + month + ".json",
+          JSON.writerWithDefaultPrettyPrinter().writeValueAsString(cards));
+      html = dir.writeString("evaluation-" + month + ".html", EvaluationPage.html(cards));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the evaluation to " + dir, e);
     }

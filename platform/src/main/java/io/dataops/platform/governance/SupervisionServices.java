@@ -16,7 +16,7 @@ public final class SupervisionServices {
   public static Supervision supervision(PlatformConfig config) {
     GovernanceDatabase db = Sessions.database(config);
     AuditTrail trail = new AuditTrail(db);
-    return new Supervision(db, trail, new Metering(db, trail), SupervisionRules.DEFAULTS, config.outbox(),
+    return new Supervision(db, trail, new Metering(db, trail), SupervisionRules.DEFAULTS, config.documents("outbox"),
         Clock.systemUTC());
   }
 }

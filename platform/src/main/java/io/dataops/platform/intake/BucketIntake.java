@@ -28,6 +28,10 @@ public final class BucketIntake {
     this.contracts = contracts;
   }
 
+  public LandingZone zone() {
+    return zone;
+  }
+
   /** What became of one object: where it went and, when landed, its landing; when rejected, the reason. */
   public record Outcome(String object, String movedTo, FeedIntake.Result result, String reason) {
     public boolean landed() {

@@ -81,7 +81,7 @@ public final class FeedIntake {
   }
 
   public Feedback feedback() {
-    return new Feedback(tickets(), lakehouse, config.outbox());
+    return new Feedback(tickets(), lakehouse, config.documents("outbox"));
   }
 
   public QualityRunner qualityRunner() {

@@ -37,7 +37,7 @@ public record ProductServices(PlatformConfig config, Lakehouse lakehouse, Produc
   }
 
   public Sealer sealer() {
-    return new Sealer(lakehouse, registry, audit, config.archive());
+    return new Sealer(lakehouse, registry, audit, config.archives(lakehouse));
   }
 
   public Verifier verifier() {
@@ -49,6 +49,7 @@ public record ProductServices(PlatformConfig config, Lakehouse lakehouse, Produc
   }
 
   public Destroyer destroyer() {
-    return new Destroyer(lakehouse, registry, audit, config.archive(), config.certificates());
+    return new Destroyer(lakehouse, registry, audit, config.archives(lakehouse),
+        config.documents("certificates"));
   }
 }

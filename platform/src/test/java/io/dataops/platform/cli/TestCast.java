@@ -81,7 +81,17 @@ final class TestCast {
    */
   static long grant(Path home, String user, String org, Clock clock, String scenario, List<String> products,
       String table, GrantNarrowing narrowing) {
-    PlatformConfig config = PlatformConfig.load(home, Map.of());
+    return grant(home, Map.of(), user, org, clock, scenario, products, table, narrowing);
+  }
+
+  /** As {@link #grant(Path, String, String...)}, on a home configured by {@code env} (e.g. an s3:// warehouse). */
+  static long grant(Path home, Map<String, String> env, String scenario, String... products) {
+    return grant(home, env, OPERATOR, OPERATOR_ORG, Clock.systemUTC(), scenario, List.of(products), null, null);
+  }
+
+  private static long grant(Path home, Map<String, String> env, String user, String org, Clock clock,
+      String scenario, List<String> products, String table, GrantNarrowing narrowing) {
+    PlatformConfig config = PlatformConfig.load(home, env);
     try (Lakehouse lakehouse = Lakehouse.open(config.lakehouse())) {
       List<Application.Resource> resources = new ArrayList<>();
       for (TableIdentifier id : lakehouse.listTables()) {

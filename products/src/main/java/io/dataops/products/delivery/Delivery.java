@@ -24,6 +24,10 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import io.dataops.lakehouse.storage.ObjectStore;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,12 +37,15 @@ import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * A published version delivered to a partner (数据交付): every row of exactly the version's snapshot, streamed into a
  * CSV file (UTF-8, a header, RFC 4180 quoting) the partner takes away, and one audit event ({@code product.deliver}:
  * partner, version, rows, bytes, the file's SHA-256) from which metering and billing count it. A partner's read of a
- * version through {@code table show} is a delivery too ({@link #event}).
+ * version through {@code table show} is a delivery too ({@link #event}). With the warehouse on object storage a
+ * partner may instead take the CSV by a presigned GET URL with an expiry ({@link #deliverByUrl}): the object is
+ * written under {@code s3://BUCKET/deliveries/<product>/v<N>/}, which a destruction of the version removes.
  */
 public final class Delivery {
   public static final String ACTION = "product.deliver";
@@ -57,15 +64,7 @@ public final class Delivery {
   public record Result(String product, int version, Path file, long rows, long bytes, String sha256) {}
 
   public Result deliver(String product, int version, Actor partner, Path out) {
-    if (!partner.has("partner")) {
-      throw AccessDeniedException.roles("product deliver", partner, "partner");
-    }
-    ProductVersion v = registry.find(product, version).orElseThrow(() -> new BadInputException("product " + product
-        + " has no version " + version + " (see: dataops product list)"));
-    ProductAccess.checkRead(v, partner);
-    if (v.state() != VersionState.PUBLISHED) {
-      throw new BadInputException(v.label() + " is " + v.state().label() + ": only a published version is delivered");
-    }
+    ProductVersion v = deliverable(product, version, partner);
     Path file = out.toAbsolutePath().normalize();
     if (Files.isDirectory(file)) {
       throw new BadInputException("--out names a folder (" + file + "); name the file to write");
@@ -101,6 +100,111 @@ public final class Delivery {
     }
     audit.record(event(v, partner, rows, bytes, "deliver", sha256));
     return new Result(product, version, file, rows, bytes, sha256);
+  }
+
+  private ProductVersion deliverable(String product, int version, Actor partner) {
+    if (!partner.has("partner")) {
+      throw AccessDeniedException.roles("product deliver", partner, "partner");
+    }
+    ProductVersion v = registry.find(product, version).orElseThrow(() -> new BadInputException("product " + product
+        + " has no version " + version + " (see: dataops product list)"));
+    ProductAccess.checkRead(v, partner);
+    if (v.state() != VersionState.PUBLISHED) {
+      throw new BadInputException(v.label() + " is " + v.state().label() + ": only a published version is delivered");
+    }
+    return v;
+  }
+
+  /** The longest a presigned URL may live: AWS Signature V4 allows seven days. */
+  public static final Duration MAX_EXPIRY = Duration.ofDays(7);
+
+  /**
+   * A delivery by URL: the CSV object, where it is, the presigned GET URL (a bearer credential: returned to the
+   * partner, never logged or audited), when it expires, rows, bytes and the SHA-256.
+   */
+  public record Presigned(String product, int version, String object, URI url, Instant expiresAt, long rows,
+      long bytes, String sha256) {
+    @Override
+    public String toString() {
+      return "Presigned[" + product + " v" + version + ", " + object + ", url=(hidden), expiresAt=" + expiresAt + "]";
+    }
+  }
+
+  /** Where a version's deliveries by URL are kept: {@code s3://BUCKET/deliveries/<product>/v<N>/}. */
+  public static String prefixOf(String warehouse, String product, int version) {
+    return "s3://" + ObjectStore.bucketOf(warehouse) + "/deliveries/" + product + "/"
+        + ProductVersion.tagOf(version) + "/";
+  }
+
+  /**
+   * Writes the version's CSV as an object of the warehouse's bucket and hands the partner a presigned GET URL that
+   * stops working after {@code expiry}; audited (and so metered) as a delivery {@code via presigned-url}.
+   */
+  public Presigned deliverByUrl(String product, int version, Actor partner, Duration expiry) {
+    if (!lakehouse.config().onObjectStorage()) {
+      throw new BadInputException("a delivery by URL needs the warehouse on object storage (s3://BUCKET/prefix); "
+          + "deliver to a file with --out");
+    }
+    if (expiry.compareTo(Duration.ofSeconds(1)) < 0 || expiry.compareTo(MAX_EXPIRY) > 0) {
+      throw new BadInputException("a presigned URL expires after 1 second to 7 days, not " + expiry);
+    }
+    ProductVersion v = deliverable(product, version, partner);
+    String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+        .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC));
+    String object = prefixOf(lakehouse.config().warehouse(), product, version) + partner.organization() + "/"
+        + stamp + "-" + java.util.UUID.randomUUID().toString().substring(0, 8) + ".csv";
+    long rows;
+    String sha256;
+    CountingStream counted;
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      try (OutputStream raw = lakehouse.io().newOutputFile(object).create();
+           CountingStream counting = new CountingStream(raw);
+           DigestOutputStream hashed = new DigestOutputStream(counting, digest);
+           BufferedWriter w = new BufferedWriter(new OutputStreamWriter(hashed, StandardCharsets.UTF_8))) {
+        counted = counting;
+        rows = write(v, w);
+      }
+      sha256 = Digests.toHex(digest.digest());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the delivery to " + object, e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    Instant expiresAt = Instant.now().plus(expiry);
+    URI url;
+    try (S3Presigner presigner = lakehouse.config().objectStore().presigner()) {
+      url = URI.create(presigner.presignGetObject(r -> r.signatureDuration(expiry)
+          .getObjectRequest(g -> g.bucket(ObjectStore.bucketOf(object)).key(ObjectStore.keyOf(object))))
+          .url().toString());
+    }
+    AuditEvent e = event(v, partner, rows, counted.count, "presigned-url", sha256);
+    Map<String, Object> details = new LinkedHashMap<>(e.details());
+    details.put("object", object);
+    details.put("expiresAt", expiresAt.toString());
+    audit.record(new AuditEvent(e.action(), e.objects(), e.outcome(), details));
+    return new Presigned(product, version, object, url, expiresAt, rows, counted.count, sha256);
+  }
+
+  /** Counts the bytes written through it. */
+  private static final class CountingStream extends java.io.FilterOutputStream {
+    long count;
+
+    CountingStream(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
+    }
   }
 
   /** The audit event of a delivery (what metering counts): the partner, the version, rows, bytes and how. */

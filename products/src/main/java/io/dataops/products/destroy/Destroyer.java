@@ -10,8 +10,9 @@ import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
 import io.dataops.core.digest.DigestAlgorithm;
 import io.dataops.core.digest.Digests;
-import io.dataops.core.files.OwnerOnly;
 import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.storage.Documents;
+import io.dataops.products.delivery.Delivery;
 import io.dataops.products.destroy.DestructionPlan.PlannedFile;
 import io.dataops.products.lifecycle.IllegalMoveException;
 import io.dataops.products.lifecycle.Lifecycle;
@@ -23,14 +24,14 @@ import io.dataops.products.registry.TransitionRecord;
 import io.dataops.products.registry.VersionContent;
 import io.dataops.products.registry.VersionFile;
 import io.dataops.products.registry.VersionState;
-import io.dataops.products.seal.Sealer;
+import io.dataops.products.seal.ArchiveStore;
+import io.dataops.products.seal.LocalArchive;
 import io.dataops.products.seal.VerifyReport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -91,17 +92,24 @@ public final class Destroyer {
   private final Lakehouse lakehouse;
   private final ProductRegistry registry;
   private final AuditSink audit;
-  private final Path archiveRoot;
-  private final Path certificates;
+  private final ArchiveStore archives;
+  private final Documents certificates;
   private Consumer<String> onStep = step -> { };
 
-  public Destroyer(Lakehouse lakehouse, ProductRegistry registry, AuditSink audit, Path archiveRoot,
-      Path certificates) {
+  /** @param certificates where certificates go: the home's certificates/, or a prefix of the warehouse's bucket */
+  public Destroyer(Lakehouse lakehouse, ProductRegistry registry, AuditSink audit, ArchiveStore archives,
+      Documents certificates) {
     this.lakehouse = lakehouse;
     this.registry = registry;
     this.audit = audit;
-    this.archiveRoot = archiveRoot;
+    this.archives = archives;
     this.certificates = certificates;
+  }
+
+  /** Archives in a local folder. */
+  public Destroyer(Lakehouse lakehouse, ProductRegistry registry, AuditSink audit, Path archiveRoot,
+      Path certificates) {
+    this(lakehouse, registry, audit, new LocalArchive(archiveRoot), Documents.local(certificates));
   }
 
   /** Told the name of each step when it is done (progress; the kill test stops the process there). */
@@ -110,8 +118,8 @@ public final class Destroyer {
     return this;
   }
 
-  /** The certificate and where its two forms were written. */
-  public record Result(DestructionCertificate certificate, Path json, Path html, String certificateDigest) {}
+  /** The certificate and where its two forms were written (files, or {@code s3://} objects). */
+  public record Result(DestructionCertificate certificate, String json, String html, String certificateDigest) {}
 
   public Result destroy(String product, int version, Actor actor) {
     Lifecycle lifecycle = new Lifecycle(lakehouse, registry, audit);
@@ -161,6 +169,7 @@ public final class Destroyer {
       onStep.accept("expired");
     }
     removeArchive(plan);
+    removeDeliveries(plan);
     onStep.accept("archive-removed");
     // DuckDB's local copies of an s3:// warehouse's files (the read-through cache) go with the files.
     ReadThroughCache.forget(lakehouse.io(),
@@ -181,19 +190,20 @@ public final class Destroyer {
         plan.files(), metadataRemoved, rewritten, plan.archive(), plan.approvedBy(), plan.orderedBy(),
         plan.orderedByOrganization(), startedAt, finishedAt, check);
     Result result = writeCertificate(certificate, DigestAlgorithm.of(plan.algorithm()));
-    registry.finishDestruction(product, version, result.json().toString(), result.certificateDigest());
+    registry.finishDestruction(product, version, result.json(), result.certificateDigest());
     if (!registry.move(product, version, VersionState.DESTROYING, VersionState.DESTROYED, actor,
         Move.DESTROYED.role(), null, null)) {
       throw new IllegalMoveException(Move.DESTROYED, lifecycle.version(product, version));
     }
     Map<String, Object> details = new LinkedHashMap<>();
-    details.put("certificate", result.json().toString());
+    details.put("certificate", result.json());
     details.put("certificateDigest", result.certificateDigest());
     details.put("algorithm", plan.algorithm());
     details.put("filesRemoved", plan.removed().size());
     details.put("filesKept", plan.files().size() - plan.removed().size());
     audit.record(AuditEvent.ok("product.destroy", List.of("product:" + product + "@" + version,
-        "snapshot:" + plan.snapshotId(), "certificate:" + result.json().getFileName()), details));
+        "snapshot:" + plan.snapshotId(), "certificate:" + result.json().substring(result.json().lastIndexOf('/') + 1)),
+        details));
     onStep.accept("destroyed");
     return result;
   }
@@ -249,9 +259,15 @@ public final class Destroyer {
         .reduce((a, b) -> b).map(TransitionRecord::actor).orElse(actor.user());
     return new DestructionPlan(v.product(), v.version(), v.table(), v.snapshotId(), v.tag(), algorithm.label(),
         v.content() == null ? VersionContent.merkleRoot(files, algorithm) : v.content().merkleRoot(),
-        v.state().label(), planned, metadata, Sealer.archiveOf(archiveRoot, v.product(), v.version()).toString(),
+        v.state().label(), planned, metadata, archiveOf(v),
         recreate, SchemaParser.toJson(table.schema()), PartitionSpecParser.toJson(table.spec()),
         new LinkedHashMap<>(table.properties()), table.location(), approvedBy, actor.user(), actor.organization());
+  }
+
+  /** Where the version's archive copy is: as its seal recorded it, else where a seal would put it. */
+  private String archiveOf(ProductVersion v) {
+    return registry.seal(v.product(), v.version()).map(ProductRegistry.SealRecord::archive)
+        .orElseGet(() -> archives.locationOf(v.product(), v.version()));
   }
 
   private List<ProductVersion> liveOthers(ProductVersion v) {
@@ -410,9 +426,16 @@ public final class Destroyer {
 
   private void removeArchive(DestructionPlan plan) {
     try {
-      Sealer.deleteTree(Path.of(plan.archive()));
+      ArchiveStore.holding(plan.archive(), lakehouse).remove(plan.archive());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot remove the archive copy " + plan.archive(), e);
+    }
+  }
+
+  /** The CSV objects partners took by presigned URL (a warehouse on object storage only). */
+  private void removeDeliveries(DestructionPlan plan) {
+    if (lakehouse.config().onObjectStorage() && lakehouse.io() instanceof SupportsPrefixOperations prefixes) {
+      prefixes.deletePrefix(Delivery.prefixOf(lakehouse.config().warehouse(), plan.product(), plan.version()));
     }
   }
 
@@ -471,9 +494,13 @@ public final class Destroyer {
           ReadThroughCache.copiesLeft(io,
               plan.removed().stream().map(PlannedFile::location).toList()) == 0);
     }
-    List<String> archiveListing = listLocal(Path.of(plan.archive()));
-    passed &= record(checks, "the archive copy " + plan.archive() + " is gone", archiveListing.isEmpty()
-        && !Files.exists(Path.of(plan.archive())));
+    if (lakehouse.config().onObjectStorage() && io instanceof SupportsPrefixOperations prefixes) {
+      String deliveries = Delivery.prefixOf(lakehouse.config().warehouse(), plan.product(), plan.version());
+      passed &= record(checks, "no delivery of the version is left under " + deliveries,
+          !prefixes.listPrefix(deliveries).iterator().hasNext());
+    }
+    List<String> archiveListing = ArchiveStore.holding(plan.archive(), lakehouse).left(plan.archive());
+    passed &= record(checks, "the archive copy " + plan.archive() + " is gone", archiveListing.isEmpty());
 
     DigestAlgorithm algorithm = DigestAlgorithm.of(plan.algorithm());
     for (PlannedFile f : plan.files()) {
@@ -590,26 +617,15 @@ public final class Destroyer {
 
   private Result writeCertificate(DestructionCertificate c, DigestAlgorithm algorithm) {
     try {
-      OwnerOnly.directories(certificates);
       String base = c.product() + "-v" + c.version() + "-destruction";
-      Path json = certificates.resolve(base + ".json");
-      Path html = certificates.resolve(base + ".html");
       byte[] bytes = JSON.writeValueAsBytes(c);
-      writeAtomically(json, bytes);
+      String json = certificates.write(base + ".json", bytes);
       String digest = Digests.hex(algorithm, bytes);
-      writeAtomically(html, CertificatePage.render(c, algorithm.label(), digest)
-          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      String html = certificates.writeString(base + ".html", CertificatePage.render(c, algorithm.label(), digest));
       return new Result(c, json, html, digest);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the destruction certificate under " + certificates, e);
     }
-  }
-
-  private static void writeAtomically(Path target, byte[] bytes) throws IOException {
-    Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp",
-        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(OwnerOnly.FILE));
-    Files.write(tmp, bytes);
-    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   private static String write(DestructionPlan plan) {

@@ -7,7 +7,9 @@ import java.util.List;
 /**
  * What a seal fixes: every file of the version with its size and digest, their Merkle root, the schema and the
  * lineage, who sealed it and when. Written as {@code manifest.json} beside the archive copy; its own digest is kept in
- * the registry and the audit trail, so a changed manifest is caught too.
+ * the registry and the audit trail, so a changed manifest is caught too. {@code objectLock} says what keeps the
+ * archive unchanged: the bucket's retention (e.g. {@code governance, 3650 days}), {@code unsupported, enforced by the
+ * platform}, or that it is a local folder of read-only files (null in manifests written before it existed).
  */
 public record SealManifest(
     String product,
@@ -22,7 +24,8 @@ public record SealManifest(
     Lineage lineage,
     String sealedBy,
     String sealedByOrganization,
-    String sealedAt) {
+    String sealedAt,
+    String objectLock) {
 
   public static final String FILE_NAME = "manifest.json";
 

@@ -8,7 +8,6 @@ import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
 import io.dataops.core.digest.DigestAlgorithm;
 import io.dataops.core.digest.Digests;
-import io.dataops.core.files.OwnerOnly;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.products.lifecycle.Lifecycle;
 import io.dataops.products.lifecycle.Move;
@@ -20,26 +19,21 @@ import io.dataops.products.registry.VersionState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
  * Seals a version (封存): checks that its files are still exactly what was recorded, copies them with a
- * {@link SealManifest} into a read-only archive folder {@code archive/<product>/v<N>/}, records the manifest's digest
- * and moves the version to sealed, after which only the authority and auditors may read it. Interrupted at any point
- * and run again, it completes: the copy is made in a scratch folder and renamed into place whole.
+ * {@link SealManifest} into its archive ({@link ArchiveStore}: a read-only folder {@code archive/<product>/v<N>/} of
+ * the home, or a bucket prefix with object lock where the server has it), records the manifest's digest and moves the
+ * version to sealed, after which only the authority and auditors may read it. Interrupted at any point and run again,
+ * it completes: an archive is complete only once its manifest is written, and a complete one that verifies is reused.
  */
 public final class Sealer {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -47,21 +41,23 @@ public final class Sealer {
   private final Lakehouse lakehouse;
   private final ProductRegistry registry;
   private final AuditSink audit;
-  private final Path archiveRoot;
+  private final ArchiveStore archives;
 
-  public Sealer(Lakehouse lakehouse, ProductRegistry registry, AuditSink audit, Path archiveRoot) {
+  public Sealer(Lakehouse lakehouse, ProductRegistry registry, AuditSink audit, ArchiveStore archives) {
     this.lakehouse = lakehouse;
     this.registry = registry;
     this.audit = audit;
-    this.archiveRoot = archiveRoot;
+    this.archives = archives;
   }
 
-  /** The archive folder of a version. */
-  public static Path archiveOf(Path archiveRoot, String product, int version) {
-    return archiveRoot.resolve(product).resolve(ProductVersion.tagOf(version));
+  /** Archives in a local folder. */
+  public Sealer(Lakehouse lakehouse, ProductRegistry registry, AuditSink audit, Path archiveRoot) {
+    this(lakehouse, registry, audit, new LocalArchive(archiveRoot));
   }
 
-  public record SealResult(ProductVersion version, Path archive, String manifestDigest, int files, long bytes) {}
+  /** @param archive where the copy is: a folder, or {@code s3://BUCKET/prefix/<product>/v<N>} */
+  public record SealResult(ProductVersion version, String archive, String manifestDigest, int files, long bytes,
+      String objectLock) {}
 
   public SealResult seal(String product, int version, Actor actor) {
     Lifecycle lifecycle = new Lifecycle(lakehouse, registry, audit);
@@ -79,19 +75,19 @@ public final class Sealer {
           + check.changed().size() + " changed, " + check.missing().size() + " missing; see: dataops product verify "
           + product + " " + version + ")");
     }
-    Path archive = archiveOf(archiveRoot, product, version);
+    String archive = archives.locationOf(product, version);
     SealManifest manifest = new SealManifest(product, version, v.table(), v.snapshotId(), v.tag(),
         v.content().algorithm(), v.content().merkleRoot(), files.stream().map(SealManifest.ManifestFile::of).toList(),
         v.content().schemaJson(), v.lineage(), actor.user(), actor.organization(),
-        OffsetDateTime.now(ZoneOffset.UTC).toString());
+        OffsetDateTime.now(ZoneOffset.UTC).toString(), archives.immutability());
     String manifestDigest;
     try {
       manifestDigest = writeArchive(table, files, manifest, archive, DigestAlgorithm.of(v.content().algorithm()));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the archive copy of " + v.label() + " under " + archiveRoot, e);
+      throw new UncheckedIOException("cannot write the archive copy of " + v.label() + " to " + archive, e);
     }
     if (registry.seal(product, version).isEmpty()) {
-      registry.recordSeal(new SealRecord(product, version, archive.toString(), manifestDigest,
+      registry.recordSeal(new SealRecord(product, version, archive, manifestDigest,
           v.content().algorithm(), manifest.sealedAt(), actor.user()));
     }
     if (!registry.move(product, version, v.state(), VersionState.SEALED, actor, Move.SEAL.role(), null, null)) {
@@ -99,90 +95,43 @@ public final class Sealer {
     }
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("from", v.state().label());
-    details.put("archive", archive.toString());
+    details.put("archive", archive);
+    details.put("objectLock", manifest.objectLock());
     details.put("manifestDigest", manifestDigest);
     details.put("merkleRoot", v.content().merkleRoot());
     details.put("files", files.size());
     audit.record(AuditEvent.ok("product.seal", List.of("product:" + product + "@" + version,
         "snapshot:" + v.snapshotId()), details));
     long bytes = files.stream().mapToLong(VersionFile::size).sum();
-    return new SealResult(lifecycle.version(product, version), archive, manifestDigest, files.size(), bytes);
+    return new SealResult(lifecycle.version(product, version), archive, manifestDigest, files.size(), bytes,
+        manifest.objectLock());
   }
 
   /**
-   * Copies the files and writes the manifest in a scratch folder, makes everything read-only and renames the folder
-   * into place. A complete archive already there (an interrupted seal after the rename) is reused when it verifies.
-   * Returns the manifest's digest.
+   * Copies the files and writes the manifest (the last, so that an archive with a manifest is complete). A complete
+   * archive already there (an interrupted seal after the manifest was written) is reused when it verifies; what an
+   * interrupted seal left before that is discarded first. Returns the manifest's digest.
    */
-  private static String writeArchive(Table table, List<VersionFile> files, SealManifest manifest, Path archive,
+  private String writeArchive(Table table, List<VersionFile> files, SealManifest manifest, String archive,
       DigestAlgorithm algorithm) throws IOException {
-    Path manifestFile = archive.resolve(SealManifest.FILE_NAME);
-    if (Files.isRegularFile(manifestFile)) {
-      SealManifest existing = JSON.readValue(manifestFile.toFile(), SealManifest.class);
-      VerifyReport again = Verifier.compareArchive(archive, existing, algorithm);
+    if (archives.exists(archive, SealManifest.FILE_NAME)) {
+      byte[] bytes;
+      try (InputStream in = archives.open(archive, SealManifest.FILE_NAME)) {
+        bytes = in.readAllBytes();
+      }
+      SealManifest existing = JSON.readValue(bytes, SealManifest.class);
+      VerifyReport again = Verifier.compareArchive(archives, archive, existing, algorithm);
       if (again.ok() && existing.merkleRoot().equals(manifest.merkleRoot())) {
-        return Digests.hex(algorithm, manifestFile);
+        return Digests.hex(algorithm, bytes);
       }
-      deleteTree(archive);
-    } else if (Files.exists(archive)) {
-      deleteTree(archive);
+      archives.discardIncomplete(archive);
+    } else if (!archives.list(archive).isEmpty()) {
+      archives.discardIncomplete(archive);
     }
-    OwnerOnly.directories(archive.getParent());
-    Path scratch = Files.createTempDirectory(archive.getParent(), "." + archive.getFileName() + ".partial-",
-        PosixFilePermissions.asFileAttribute(OwnerOnly.FOLDER));
-    try {
-      for (VersionFile f : files) {
-        Path target = scratch.resolve(f.name()).normalize();
-        if (!target.startsWith(scratch)) {
-          throw new IllegalStateException("a file name leaves the archive folder: " + f.name());
-        }
-        OwnerOnly.directories(target.getParent());
-        try (InputStream in = table.io().newInputFile(f.location()).newStream()) {
-          OwnerOnly.copy(in, target);
-        }
-        if (!Digests.hex(algorithm, target).equals(f.digest())) {
-          throw new IllegalStateException("the archive copy of " + f.name() + " differs from the file it copies");
-        }
-      }
-      OwnerOnly.write(scratch.resolve(SealManifest.FILE_NAME), JSON.writeValueAsBytes(manifest));
-      readOnly(scratch);
-      Files.move(scratch, archive, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException | RuntimeException e) {
-      deleteTree(scratch);
-      throw e;
-    }
-    return Digests.hex(algorithm, manifestFile);
-  }
-
-  /** Files 0400 and folders 0500: an archive is not changed in place (S3 object lock comes with object storage). */
-  static void readOnly(Path root) throws IOException {
-    List<Path> all;
-    try (Stream<Path> walk = Files.walk(root)) {
-      all = walk.sorted(Comparator.reverseOrder()).toList();
-    }
-    for (Path p : all) {
-      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "r-x------"
-          : "r--------"));
-    }
-  }
-
-  /** Removes a folder tree, read-only parts included. */
-  public static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    List<Path> all = new ArrayList<>();
-    try (Stream<Path> walk = Files.walk(root)) {
-      walk.forEach(all::add);
-    }
-    for (Path p : all) {
-      if (Files.isDirectory(p)) {
-        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
-      }
-    }
-    all.sort(Comparator.reverseOrder());
-    for (Path p : all) {
-      Files.deleteIfExists(p);
-    }
+    List<ArchiveStore.Entry> entries = files.stream().map(f -> new ArchiveStore.Entry(f.name(), f.size(), f.digest(),
+        () -> table.io().newInputFile(f.location()).newStream())).toList();
+    byte[] bytes = JSON.writeValueAsBytes(manifest);
+    archives.write(archive, entries, bytes, algorithm);
+    return Digests.hex(algorithm, bytes);
   }
 }

@@ -13,14 +13,11 @@ import io.dataops.products.registry.VersionState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Table;
@@ -66,7 +63,8 @@ public final class Verifier {
         report.added(), report.checked(), root);
     SealRecord seal = registry.seal(product, version).orElse(null);
     if (seal != null && v.state() == VersionState.SEALED) {
-      report = report.and(verifyArchive(Path.of(seal.archive()), seal, recorded, algorithm));
+      report = report.and(verifyArchive(ArchiveStore.holding(seal.archive(), lakehouse), seal.archive(), seal, recorded,
+          algorithm));
     }
     return report;
   }
@@ -136,61 +134,72 @@ public final class Verifier {
   }
 
   /** The archive copy against its manifest, the manifest against the seal record and the registry. */
-  static VerifyReport verifyArchive(Path archive, SealRecord seal, List<VersionFile> recorded,
+  static VerifyReport verifyArchive(ArchiveStore store, String archive, SealRecord seal, List<VersionFile> recorded,
       DigestAlgorithm algorithm) {
-    Path manifestFile = archive.resolve(SealManifest.FILE_NAME);
-    if (!Files.isRegularFile(manifestFile)) {
-      return new VerifyReport(false, List.of(), List.of("archive/" + SealManifest.FILE_NAME), List.of(), 0, null);
+    String manifestName = "archive/" + SealManifest.FILE_NAME;
+    if (!store.exists(archive, SealManifest.FILE_NAME)) {
+      return new VerifyReport(false, List.of(), List.of(manifestName), List.of(), 0, null);
+    }
+    byte[] bytes;
+    try (InputStream in = store.open(archive, SealManifest.FILE_NAME)) {
+      bytes = in.readAllBytes();
+    } catch (IOException e) {
+      return new VerifyReport(false, List.of(), List.of(manifestName), List.of(), 0, null);
     }
     List<String> changed = new ArrayList<>();
-    if (!Digests.hex(algorithm, manifestFile).equals(seal.manifestDigest())) {
-      changed.add("archive/" + SealManifest.FILE_NAME);
+    if (!Digests.hex(algorithm, bytes).equals(seal.manifestDigest())) {
+      changed.add(manifestName);
     }
     SealManifest manifest;
     try {
-      manifest = Sealer.JSON.readValue(manifestFile.toFile(), SealManifest.class);
+      manifest = Sealer.JSON.readValue(bytes, SealManifest.class);
     } catch (IOException e) {
-      return new VerifyReport(false, List.of("archive/" + SealManifest.FILE_NAME), List.of(), List.of(), 0, null);
+      manifest = null;
     }
-    VerifyReport files = compareArchive(archive, manifest, algorithm);
+    if (manifest == null || manifest.files() == null) { // not a manifest any more
+      return new VerifyReport(false, List.of(manifestName), List.of(), List.of(), 0, null);
+    }
+    VerifyReport files = compareArchive(store, archive, manifest, algorithm);
     // The manifest must list exactly the recorded files with their digests (a rewritten manifest is changed).
     Set<String> fromManifest = new HashSet<>();
     manifest.files().forEach(f -> fromManifest.add(f.name() + "|" + f.digest()));
     Set<String> fromRegistry = new HashSet<>();
     recorded.forEach(f -> fromRegistry.add(f.name() + "|" + f.digest()));
-    if (!fromManifest.equals(fromRegistry) && !changed.contains("archive/" + SealManifest.FILE_NAME)) {
-      changed.add("archive/" + SealManifest.FILE_NAME);
+    if (!fromManifest.equals(fromRegistry) && !changed.contains(manifestName)) {
+      changed.add(manifestName);
     }
     changed.addAll(files.changed());
     return new VerifyReport(changed.isEmpty() && files.missing().isEmpty() && files.added().isEmpty(), changed,
         files.missing(), files.added(), files.checked() + 1, null);
   }
 
-  /** Each file the manifest lists against the archive folder; files in the folder it does not list are added. */
-  static VerifyReport compareArchive(Path archive, SealManifest manifest, DigestAlgorithm algorithm) {
+  /** Each file the manifest lists against the archive; files in the archive it does not list are added. */
+  static VerifyReport compareArchive(ArchiveStore store, String archive, SealManifest manifest,
+      DigestAlgorithm algorithm) {
     List<String> changed = new ArrayList<>();
     List<String> missing = new ArrayList<>();
     Set<String> listed = new HashSet<>();
     listed.add(SealManifest.FILE_NAME);
+    Set<String> present = new HashSet<>(store.list(archive));
     for (SealManifest.ManifestFile f : manifest.files()) {
       listed.add(f.name());
-      Path p = archive.resolve(f.name()).normalize();
-      if (!p.startsWith(archive) || !Files.isRegularFile(p)) {
+      if (!present.contains(f.name())) {
         missing.add("archive/" + f.name());
-      } else if (!Digests.hex(algorithm, p).equals(f.digest())) {
-        changed.add("archive/" + f.name());
+        continue;
+      }
+      try (InputStream in = store.open(archive, f.name())) {
+        if (!Digests.hex(algorithm, in).equals(f.digest())) {
+          changed.add("archive/" + f.name());
+        }
+      } catch (IOException e) {
+        missing.add("archive/" + f.name());
       }
     }
     List<String> added = new ArrayList<>();
-    try (Stream<Path> walk = Files.walk(archive)) {
-      walk.filter(Files::isRegularFile).forEach(p -> {
-        String name = archive.relativize(p).toString().replace('\\', '/');
-        if (!listed.contains(name)) {
-          added.add("archive/" + name);
-        }
-      });
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list the archive " + archive, e);
+    for (String name : present) {
+      if (!listed.contains(name)) {
+        added.add("archive/" + name);
+      }
     }
     added.sort(String::compareTo);
     return new VerifyReport(changed.isEmpty() && missing.isEmpty() && added.isEmpty(), changed, missing, added,

@@ -2,7 +2,6 @@ package io.dataops.quality.feedback;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.dataops.core.files.OwnerOnly;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.quality.result.ExpectationResult;
 import io.dataops.quality.run.QualityReport;
@@ -10,6 +9,7 @@ import io.dataops.quality.run.QualityRunner;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import io.dataops.lakehouse.storage.Documents;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -37,12 +37,17 @@ public final class Feedback {
 
   private final TicketStore store;
   private final Lakehouse lakehouse;
-  private final Path outbox;
+  private final Documents outbox;
 
-  public Feedback(TicketStore store, Lakehouse lakehouse, Path outbox) {
+  public Feedback(TicketStore store, Lakehouse lakehouse, Documents outbox) {
     this.store = store;
     this.lakehouse = lakehouse;
     this.outbox = outbox;
+  }
+
+  /** Reports in a local outbox folder. */
+  public Feedback(TicketStore store, Lakehouse lakehouse, Path outbox) {
+    this(store, lakehouse, Documents.local(outbox));
   }
 
   /** What changed for one ticket. */
@@ -101,53 +106,59 @@ public final class Feedback {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot update the feedback tickets", e);
     }
-    return new Delivery(write(report, department, dataset, tickets).toString(), files(), changes);
+    return new Delivery(write(report, department, dataset, tickets), files(), changes);
   }
 
   private static List<String> files() {
     return List.of("report.zh.html", "report.en.html", "validation.json", "failing-rows.csv");
   }
 
-  private Path write(QualityReport report, String department, String dataset, Map<Integer, Ticket> tickets) {
+  private String write(QualityReport report, String department, String dataset, Map<Integer, Ticket> tickets) {
     String name = (report.feedId() != null ? report.feedId() : report.runId()).replaceAll("[^A-Za-z0-9_-]", "_");
-    Path folder = outbox.resolve(department).resolve(dataset).resolve(name);
+    Documents folder = outbox.resolve(department, dataset, name);
     List<Double> trend = trend(report.table());
     try {
-      OwnerOnly.directories(folder);
-      OwnerOnly.writeString(folder.resolve("report.zh.html"),
+      folder.writeString("report.zh.html",
           FeedbackReport.render(FeedbackReport.Lang.ZH, report, department, dataset, tickets, trend));
-      OwnerOnly.writeString(folder.resolve("report.en.html"),
+      folder.writeString("report.en.html",
           FeedbackReport.render(FeedbackReport.Lang.EN, report, department, dataset, tickets, trend));
-      OwnerOnly.writeString(folder.resolve("validation.json"), JSON.writeValueAsString(report.validation()));
-      writeFailingRows(report.runId(), folder.resolve("failing-rows.csv"));
+      folder.writeString("validation.json", JSON.writeValueAsString(report.validation()));
+      writeFailingRows(report.runId(), folder, "failing-rows.csv");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write to the outbox " + folder, e);
     }
-    return folder;
+    return folder.root();
   }
 
   /** Every failing row of the run, as recorded (already masked), in a CSV that Excel opens in Chinese. */
-  private void writeFailingRows(String runId, Path file) throws IOException {
-    try (BufferedWriter w = OwnerOnly.newBufferedWriter(file)) {
-      w.write('\uFEFF');
-      w.write("expectation_id,expectation_type,columns,severity,row_key,feed_id,row_number,reason,value\n");
-      if (!lakehouse.exists(QualityRunner.ROW_FAILURES)) {
-        return;
-      }
-      var table = lakehouse.load(QualityRunner.ROW_FAILURES);
-      List<Record> rows = new ArrayList<>();
-      try (CloseableIterable<Record> it = IcebergGenerics.read(table).where(Expressions.equal("run_id", runId)).build()) {
-        it.forEach(r -> rows.add(r.copy()));
-      }
-      rows.sort(java.util.Comparator.comparing((Record r) -> (String) r.getField("expectation_id"))
-          .thenComparing(r -> r.getField("row_number") == null ? -1L : (Long) r.getField("row_number")));
-      for (Record r : rows) {
-        w.write(String.join(",", csv(r.getField("expectation_id")), csv(r.getField("expectation_type")),
-            csv(r.getField("columns")), csv(r.getField("severity")), csv(r.getField("row_key")),
-            csv(r.getField("feed_id")), csv(r.getField("row_number")), csv(r.getField("reason")),
-            csv(r.getField("value"))));
-        w.write('\n');
-      }
+  private void writeFailingRows(String runId, Documents folder, String name) throws IOException {
+    folder.write(name, out -> {
+      BufferedWriter w = new BufferedWriter(new java.io.OutputStreamWriter(out,
+          java.nio.charset.StandardCharsets.UTF_8));
+      writeFailingRows(runId, w);
+      w.flush();
+    });
+  }
+
+  private void writeFailingRows(String runId, BufferedWriter w) throws IOException {
+    w.write('\uFEFF');
+    w.write("expectation_id,expectation_type,columns,severity,row_key,feed_id,row_number,reason,value\n");
+    if (!lakehouse.exists(QualityRunner.ROW_FAILURES)) {
+      return;
+    }
+    var table = lakehouse.load(QualityRunner.ROW_FAILURES);
+    List<Record> rows = new ArrayList<>();
+    try (CloseableIterable<Record> it = IcebergGenerics.read(table).where(Expressions.equal("run_id", runId)).build()) {
+      it.forEach(r -> rows.add(r.copy()));
+    }
+    rows.sort(java.util.Comparator.comparing((Record r) -> (String) r.getField("expectation_id"))
+        .thenComparing(r -> r.getField("row_number") == null ? -1L : (Long) r.getField("row_number")));
+    for (Record r : rows) {
+      w.write(String.join(",", csv(r.getField("expectation_id")), csv(r.getField("expectation_type")),
+          csv(r.getField("columns")), csv(r.getField("severity")), csv(r.getField("row_key")),
+          csv(r.getField("feed_id")), csv(r.getField("row_number")), csv(r.getField("reason")),
+          csv(r.getField("value"))));
+      w.write('\n');
     }
   }
 

@@ -1,0 +1,129 @@
+package io.dataops.lakehouse.storage;
+
+import io.dataops.core.files.OwnerOnly;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.apache.iceberg.CatalogUtil;
+import org.apache.iceberg.io.FileIO;
+
+/**
+ * Where the platform's own documents go — outboxes (reports and notices for an organization), destruction
+ * certificates: a folder of the home (owner-only files, written beside and renamed into place), or, with the warehouse
+ * on object storage, a prefix of its bucket written through the warehouse's FileIO (an S3 put is whole or absent), so
+ * that no file of a bucket-backed platform lands under the home. Names are relative, '/'-separated.
+ */
+public final class Documents {
+  private final String root;
+  private final FileIO io;
+
+  private Documents(String root, FileIO io) {
+    this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+    this.io = io;
+  }
+
+  /** Documents in a local folder. */
+  public static Documents local(Path folder) {
+    return new Documents(folder.toAbsolutePath().normalize().toString(), null);
+  }
+
+  /** Documents under {@code s3://BUCKET/prefix} through {@code io}. */
+  public static Documents inBucket(String root, FileIO io) {
+    ObjectStore.bucketOf(root);
+    return new Documents(root, io);
+  }
+
+  /** Documents under {@code s3://BUCKET/prefix} of {@code store}, through an S3FileIO kept per store and process. */
+  public static Documents inBucket(String root, ObjectStore store) {
+    return inBucket(root, IOS.computeIfAbsent(store, s -> CatalogUtil.loadFileIO(ObjectStore.S3FILEIO,
+        s.fileIoProperties(), null)));
+  }
+
+  private static final java.util.Map<ObjectStore, FileIO> IOS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  public boolean local() {
+    return io == null;
+  }
+
+  /** The folder or {@code s3://} prefix these documents are in. */
+  public String root() {
+    return root;
+  }
+
+  /** The documents under a sub-folder ({@code resolve("bureau", "billing")}). */
+  public Documents resolve(String... parts) {
+    String r = root;
+    for (String p : parts) {
+      r = r + "/" + check(p);
+    }
+    return new Documents(r, io);
+  }
+
+  /** Where a document of this name is (a path, or an {@code s3://} location). */
+  public String location(String name) {
+    return root + "/" + check(name);
+  }
+
+  private static String check(String name) {
+    if (name.isEmpty() || name.startsWith("/") || ("/" + name + "/").contains("/../")) {
+      throw new IllegalArgumentException("not a document name: " + name);
+    }
+    return name;
+  }
+
+  public String write(String name, byte[] bytes) throws IOException {
+    return write(name, out -> out.write(bytes));
+  }
+
+  public String writeString(String name, CharSequence text) throws IOException {
+    return write(name, text.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Writes a document's bytes to the stream it is given (which it must not close). */
+  public interface Body {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  /**
+   * Writes a document as a stream; it is under its name only when {@code body} completed: a local file is written
+   * beside and renamed, and an object whose writing failed is removed again. Returns where it is.
+   */
+  public String write(String name, Body body) throws IOException {
+    String location = location(name);
+    if (io != null) {
+      try (OutputStream out = io.newOutputFile(location).createOrOverwrite()) {
+        body.writeTo(out);
+      } catch (IOException | RuntimeException e) {
+        try {
+          io.deleteFile(location);
+        } catch (RuntimeException ignored) {
+          // never uploaded: nothing to remove
+        }
+        throw e;
+      }
+      return location;
+    }
+    Path target = Path.of(location);
+    OwnerOnly.directories(target.getParent());
+    Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp",
+        PosixFilePermissions.asFileAttribute(OwnerOnly.FILE));
+    try {
+      try (OutputStream out = Files.newOutputStream(tmp)) {
+        body.writeTo(out);
+      }
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+    return location;
+  }
+
+  @Override
+  public String toString() {
+    return root;
+  }
+}

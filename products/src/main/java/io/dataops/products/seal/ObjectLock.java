@@ -1,0 +1,163 @@
+package io.dataops.products.seal;
+
+import io.dataops.core.BadInputException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ObjectLockEnabled;
+import software.amazon.awssdk.services.s3.model.ObjectLockMode;
+import software.amazon.awssdk.services.s3.model.ObjectVersion;
+import software.amazon.awssdk.services.s3.model.DeleteMarkerEntry;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * The one place that speaks S3 object lock (WORM retention) for sealed archives. Whether a bucket has it is asked
+ * once per process and bucket ({@code GetObjectLockConfiguration}); with it, every archived object is put with a
+ * governance or compliance retention, and removed (by a destruction only) version by version, bypassing governance
+ * retention. Without it (S3Proxy answers 501; a bucket made without lock answers 404) the objects are put plainly and
+ * the platform enforces immutability itself: {@link BucketArchive} refuses to overwrite or delete them outside a
+ * destruction, and verify recomputes their digests.
+ */
+public final class ObjectLock {
+  /** What a bucket without object lock leaves to the platform, as the seal manifest says it. */
+  public static final String UNSUPPORTED = "unsupported, enforced by the platform";
+  private static final Map<String, Boolean> DETECTED = new ConcurrentHashMap<>();
+
+  /** The retention asked for: its mode and how long archived objects are kept from deletion. */
+  public record Policy(ObjectLockMode mode, Duration retention) {
+    public static final Policy DEFAULT = new Policy(ObjectLockMode.GOVERNANCE, Duration.ofDays(3650));
+
+    public Policy {
+      if (mode != ObjectLockMode.GOVERNANCE && mode != ObjectLockMode.COMPLIANCE) {
+        throw new BadInputException("archive.lock-mode is governance or compliance, not '" + mode + "'");
+      }
+      if (retention.isNegative() || retention.isZero()) {
+        throw new BadInputException("archive.retention-days must be a positive number of days");
+      }
+    }
+
+    /** {@code governance} or {@code compliance}, any case, and a number of days. */
+    public static Policy of(String mode, String days) {
+      ObjectLockMode m = ObjectLockMode.fromValue(mode.strip().toUpperCase(Locale.ROOT));
+      if (m == ObjectLockMode.UNKNOWN_TO_SDK_VERSION) {
+        throw new BadInputException("archive.lock-mode is governance or compliance, not '" + mode + "'");
+      }
+      try {
+        return new Policy(m, Duration.ofDays(Long.parseLong(days.strip())));
+      } catch (NumberFormatException e) {
+        throw new BadInputException("archive.retention-days is a number of days, not '" + days + "'");
+      }
+    }
+  }
+
+  private final S3Client s3;
+  private final String bucket;
+  private final Policy policy;
+  private final boolean supported;
+
+  private ObjectLock(S3Client s3, String bucket, Policy policy, boolean supported) {
+    this.s3 = s3;
+    this.bucket = bucket;
+    this.policy = policy;
+    this.supported = supported;
+  }
+
+  /** Asks the server once per process whether {@code bucket} has object lock enabled. */
+  public static ObjectLock detect(S3Client s3, String endpoint, String bucket, Policy policy) {
+    boolean supported = DETECTED.computeIfAbsent(endpoint + "|" + bucket, k -> ask(s3, bucket));
+    return new ObjectLock(s3, bucket, policy, supported);
+  }
+
+  private static boolean ask(S3Client s3, String bucket) {
+    try {
+      var config = s3.getObjectLockConfiguration(b -> b.bucket(bucket)).objectLockConfiguration();
+      return config != null && config.objectLockEnabled() == ObjectLockEnabled.ENABLED;
+    } catch (S3Exception e) {
+      // 501 Not Implemented (S3Proxy), 404 ObjectLockConfigurationNotFoundError (a bucket made without lock), 400
+      // from servers that know no such request: no lock. Anything else (403, 5xx) is not an answer.
+      int status = e.statusCode();
+      if (status == 501 || status == 404 || status == 400 || status == 405) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  public boolean supported() {
+    return supported;
+  }
+
+  /** What the seal manifest records: e.g. {@code governance, 3650 days}, or {@link #UNSUPPORTED}. */
+  public String describe() {
+    return supported ? policy.mode().toString().toLowerCase(Locale.ROOT) + ", " + policy.retention().toDays()
+        + " days" : UNSUPPORTED;
+  }
+
+  /** Puts an archived object, with the retention when the bucket has object lock. */
+  public void put(String key, RequestBody body, String contentType) {
+    PutObjectRequest.Builder put = PutObjectRequest.builder().bucket(bucket).key(key).contentType(contentType);
+    if (supported) {
+      put.objectLockMode(policy.mode()).objectLockRetainUntilDate(Instant.now().plus(policy.retention()));
+    }
+    s3.putObject(put.build(), body);
+  }
+
+  /**
+   * Removes every object under {@code prefix}: with object lock, every version and delete marker (bypassing
+   * governance retention; a compliance retention still running refuses, and the refusal says until when).
+   */
+  public void deleteAll(String prefix) {
+    if (!supported) {
+      for (String key : keys(prefix)) {
+        s3.deleteObject(b -> b.bucket(bucket).key(key));
+      }
+      return;
+    }
+    for (String[] kv : versions(prefix)) {
+      try {
+        s3.deleteObject(b -> b.bucket(bucket).key(kv[0]).versionId(kv[1]).bypassGovernanceRetention(true));
+      } catch (S3Exception e) {
+        if (e.statusCode() == 403) {
+          throw new BadInputException("s3://" + bucket + "/" + kv[0] + " is under a retention that the server "
+              + "does not let this account lift (compliance mode, or no s3:BypassGovernanceRetention): it cannot be"
+              + " destroyed before its retention ends", e);
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** What is left under {@code prefix}: keys, and with object lock every version and delete marker too. */
+  public List<String> left(String prefix) {
+    if (!supported) {
+      return keys(prefix);
+    }
+    return versions(prefix).stream().map(kv -> kv[0] + "?versionId=" + kv[1]).toList();
+  }
+
+  private List<String> keys(String prefix) {
+    List<String> out = new ArrayList<>();
+    s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().forEach(o -> out.add(o.key()));
+    return out;
+  }
+
+  private List<String[]> versions(String prefix) {
+    List<String[]> out = new ArrayList<>();
+    for (var page : s3.listObjectVersionsPaginator(b -> b.bucket(bucket).prefix(prefix))) {
+      for (ObjectVersion v : page.versions()) {
+        out.add(new String[] {v.key(), v.versionId()});
+      }
+      for (DeleteMarkerEntry d : page.deleteMarkers()) {
+        out.add(new String[] {d.key(), d.versionId()});
+      }
+    }
+    return out;
+  }
+}
