@@ -241,6 +241,75 @@ final class SortedValueRecords {
     void visit(View r);
   }
 
+  /**
+   * Visits, in (hash, value) order, only the records whose hash another record shares — the only ones that can hold
+   * a duplicated value — and returns how many it left out (each a value that occurs once). Sorting the bare hashes
+   * and confirming the few shared ones by their bytes touches the values of candidates only, where sorting every
+   * record by (hash, value) reads them all in random order. A collection that spilled is visited whole (returns 0).
+   */
+  long forEachSharedHash(Visitor visitor) {
+    if (!runs.isEmpty()) {
+      forEachSorted(visitor);
+      return 0;
+    }
+    long[] sorted = Arrays.copyOf(hashes, count);
+    Arrays.sort(sorted);
+    long once = 0;
+    int sharedCount = 0;
+    for (int i = 0; i < count; ) {
+      int j = i + 1;
+      while (j < count && sorted[j] == sorted[i]) {
+        j++;
+      }
+      if (j - i == 1) {
+        once++;
+      } else {
+        sorted[sharedCount++] = sorted[i]; // the shared hashes, still ascending, reuse the array's head
+      }
+      i = j;
+    }
+    if (sharedCount == 0) {
+      return once;
+    }
+    long[] shared = Arrays.copyOf(sorted, sharedCount);
+    // A bitmap of the shared hashes' low bits rules out nearly every other record without a search.
+    int bits = Integer.highestOneBit(Math.max(64, sharedCount * 16) - 1) << 1;
+    long[] filter = new long[Math.max(1, bits >>> 6)];
+    int mask = bits - 1;
+    for (long h : shared) {
+      int b = (int) h & mask;
+      filter[b >>> 6] |= 1L << b;
+    }
+    int[] candidates = new int[Math.min(count, sharedCount * 4)];
+    int n = 0;
+    for (int i = 0; i < count; i++) {
+      long h = hashes[i];
+      int b = (int) h & mask;
+      if ((filter[b >>> 6] & (1L << b)) != 0 && Arrays.binarySearch(shared, h) >= 0) {
+        if (n == candidates.length) {
+          candidates = Arrays.copyOf(candidates, Math.min(count, n * 2));
+        }
+        candidates[n++] = i;
+      }
+    }
+    Integer[] order = new Integer[n];
+    for (int k = 0; k < n; k++) {
+      order[k] = candidates[k];
+    }
+    Arrays.sort(order, (a, b) -> {
+      int c = Long.compare(hashes[a], hashes[b]);
+      return c != 0 ? c : compareValues(arena, offsets[a], arena, offsets[b]);
+    });
+    View view = new View();
+    view.buf = arena;
+    for (Integer idx : order) {
+      view.hash = hashes[idx];
+      view.offset = offsets[idx];
+      visitor.visit(view);
+    }
+    return once;
+  }
+
   /** Streams every record in order, merging the runs on disk with what is in memory; then removes the runs. */
   void forEachSorted(Visitor visitor) {
     try (Sorted sorted = openSorted()) {
