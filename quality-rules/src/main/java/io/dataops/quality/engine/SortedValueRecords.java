@@ -31,10 +31,28 @@ final class SortedValueRecords {
   private int[] offsets = new int[1024];
   private int count;
   private final List<Path> runs = new ArrayList<>();
+  /**
+   * Grouping only ({@link #forGrouping}): runs are spilled as they came, unsorted, and every record's hash is also
+   * kept here (8 bytes a record), so that grouping sorts bare hashes and reads back only the records whose hash is
+   * shared.
+   */
+  private final boolean grouping;
+  private long[] allHashes = new long[0];
+  private int allCount;
 
   SortedValueRecords(Path dir, long budget) {
+    this(dir, budget, false);
+  }
+
+  private SortedValueRecords(Path dir, long budget, boolean grouping) {
     this.dir = dir;
     this.budget = Math.max(1 << 16, budget);
+    this.grouping = grouping;
+  }
+
+  /** Records that are only ever visited by {@link #forEachSharedHash}. */
+  static SortedValueRecords forGrouping(Path dir, long budget) {
+    return new SortedValueRecords(dir, budget, true);
   }
 
   void add(long hash, byte[] value, int valueLen, byte[] locator, int locatorLen) {
@@ -51,6 +69,30 @@ final class SortedValueRecords {
     used = putInt(arena, used, locatorLen);
     System.arraycopy(locator, 0, arena, used, locatorLen);
     used += locatorLen;
+    count++;
+    keepHash(hash);
+  }
+
+  private void keepHash(long hash) {
+    if (!grouping) {
+      return;
+    }
+    if (allCount == allHashes.length) {
+      allHashes = Arrays.copyOf(allHashes, Math.max(1024, allHashes.length * 2));
+    }
+    allHashes[allCount++] = hash;
+  }
+
+  /** A whole record as it lies in an arena or a run: [valueLen][value][locatorLen][locator]. */
+  private void addRecord(long hash, byte[] b, int off, int len) {
+    if ((long) used + len + (count + 1L) * 12 > budget && count > 0) {
+      spill();
+    }
+    ensure(len, 1);
+    hashes[count] = hash;
+    offsets[count] = used;
+    System.arraycopy(b, off, arena, used, len);
+    used += len;
     count++;
   }
 
@@ -69,6 +111,13 @@ final class SortedValueRecords {
   void absorb(SortedValueRecords other) {
     runs.addAll(other.runs);
     other.runs.clear();
+    if (grouping) {
+      allHashes = Arrays.copyOf(allHashes, allCount + other.allCount);
+      System.arraycopy(other.allHashes, 0, allHashes, allCount, other.allCount);
+      allCount += other.allCount;
+      other.allHashes = new long[0];
+      other.allCount = 0;
+    }
     if (other.count == 0) {
       return;
     }
@@ -91,7 +140,7 @@ final class SortedValueRecords {
   }
 
   private void spill() {
-    int[] order = sortedOrder();
+    int[] order = grouping ? insertionOrder() : sortedOrder();
     try {
       OwnerOnly.directories(dir);
       Path run = Files.createTempFile(dir, "values", ".run");
@@ -110,6 +159,14 @@ final class SortedValueRecords {
     }
     count = 0;
     used = 0;
+  }
+
+  private int[] insertionOrder() {
+    int[] idx = new int[count];
+    for (int i = 0; i < count; i++) {
+      idx[i] = i;
+    }
+    return idx;
   }
 
   static int recordEnd(byte[] b, int start) {
@@ -249,43 +306,124 @@ final class SortedValueRecords {
    */
   long forEachSharedHash(Visitor visitor) {
     if (!runs.isEmpty()) {
-      forEachSorted(visitor);
-      return 0;
+      return forEachSharedHashSpilled(visitor);
     }
     long[] sorted = Arrays.copyOf(hashes, count);
     Arrays.sort(sorted);
-    long once = 0;
-    int sharedCount = 0;
-    for (int i = 0; i < count; ) {
-      int j = i + 1;
-      while (j < count && sorted[j] == sorted[i]) {
-        j++;
-      }
-      if (j - i == 1) {
-        once++;
-      } else {
-        sorted[sharedCount++] = sorted[i]; // the shared hashes, still ascending, reuse the array's head
-      }
-      i = j;
+    return visitShared(sorted, count, visitor);
+  }
+
+  /**
+   * The same over spilled records, reading each run once from start to end: only the records whose hash is shared
+   * are kept, in a collection of their own that sorts them (spilling again if they are many).
+   */
+  private long forEachSharedHashSpilled(Visitor visitor) {
+    if (!grouping) {
+      throw new IllegalStateException("hashes are kept only by records made forGrouping");
     }
-    if (sharedCount == 0) {
+    long[] sorted = allHashes; // no longer needed in insertion order: every record carries its hash
+    allHashes = new long[0];
+    Arrays.sort(sorted, 0, allCount);
+    SortedValueRecords shared = new SortedValueRecords(dir, budget);
+    long[] once = {0};
+    HashFilter filter = HashFilter.of(sorted, allCount, once);
+    try {
+      for (int i = 0; i < count; i++) {
+        if (filter.contains(hashes[i])) {
+          int start = offsets[i];
+          shared.addRecord(hashes[i], arena, start, recordEnd(arena, start) - start);
+        }
+      }
+      byte[] buf = new byte[256];
+      for (Path run : runs) {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(run), 1 << 16))) {
+          while (true) {
+            long hash;
+            try {
+              hash = in.readLong();
+            } catch (EOFException end) {
+              break;
+            }
+            int len = in.readInt();
+            if (!filter.contains(hash)) {
+              in.skipNBytes(len);
+              continue;
+            }
+            if (buf.length < len) {
+              buf = new byte[Math.max(len, buf.length * 2)];
+            }
+            in.readFully(buf, 0, len);
+            shared.addRecord(hash, buf, 0, len);
+          }
+        }
+        Files.deleteIfExists(run);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read spilled values", e);
+    } finally {
+      runs.clear();
+      count = 0;
+      used = 0;
+    }
+    shared.forEachSorted(visitor);
+    return once[0];
+  }
+
+  /** The hashes that occur more than once among sorted ones, asked about cheaply (a bitmap, then a search). */
+  private record HashFilter(long[] shared, long[] bitmap, int mask) {
+    /** Also counts, into {@code once[0]}, the hashes that occur exactly once. */
+    static HashFilter of(long[] sorted, int n, long[] once) {
+      int sharedCount = 0;
+      long[] shared = new long[16];
+      for (int i = 0; i < n; ) {
+        int j = i + 1;
+        while (j < n && sorted[j] == sorted[i]) {
+          j++;
+        }
+        if (j - i == 1) {
+          once[0]++;
+        } else {
+          if (sharedCount == shared.length) {
+            shared = Arrays.copyOf(shared, sharedCount * 2);
+          }
+          shared[sharedCount++] = sorted[i];
+        }
+        i = j;
+      }
+      shared = Arrays.copyOf(shared, sharedCount);
+      // A bitmap of the shared hashes' low bits rules out nearly every other record without a search.
+      int bits = Integer.highestOneBit(Math.max(64, Math.min(1 << 30, sharedCount * 16)) - 1) << 1;
+      long[] bitmap = new long[bits >>> 6];
+      int mask = bits - 1;
+      for (long h : shared) {
+        int b = (int) h & mask;
+        bitmap[b >>> 6] |= 1L << b;
+      }
+      return new HashFilter(shared, bitmap, mask);
+    }
+
+    boolean isEmpty() {
+      return shared.length == 0;
+    }
+
+    boolean contains(long h) {
+      int b = (int) h & mask;
+      return (bitmap[b >>> 6] & (1L << b)) != 0 && Arrays.binarySearch(shared, h) >= 0;
+    }
+  }
+
+  /** The in-memory case: {@code sorted} holds the in-memory records' hashes in order. */
+  private long visitShared(long[] sorted, int total, Visitor visitor) {
+    long[] onceCount = {0};
+    HashFilter filter = HashFilter.of(sorted, total, onceCount);
+    long once = onceCount[0];
+    if (filter.isEmpty()) {
       return once;
     }
-    long[] shared = Arrays.copyOf(sorted, sharedCount);
-    // A bitmap of the shared hashes' low bits rules out nearly every other record without a search.
-    int bits = Integer.highestOneBit(Math.max(64, sharedCount * 16) - 1) << 1;
-    long[] filter = new long[Math.max(1, bits >>> 6)];
-    int mask = bits - 1;
-    for (long h : shared) {
-      int b = (int) h & mask;
-      filter[b >>> 6] |= 1L << b;
-    }
-    int[] candidates = new int[Math.min(count, sharedCount * 4)];
+    int[] candidates = new int[Math.min(count, filter.shared().length * 4)];
     int n = 0;
     for (int i = 0; i < count; i++) {
-      long h = hashes[i];
-      int b = (int) h & mask;
-      if ((filter[b >>> 6] & (1L << b)) != 0 && Arrays.binarySearch(shared, h) >= 0) {
+      if (filter.contains(hashes[i])) {
         if (n == candidates.length) {
           candidates = Arrays.copyOf(candidates, Math.min(count, n * 2));
         }
@@ -324,6 +462,9 @@ final class SortedValueRecords {
    * until the next call. Closing removes the runs.
    */
   Sorted openSorted() {
+    if (grouping && !runs.isEmpty()) {
+      throw new IllegalStateException("records made forGrouping spill unsorted runs: visit them by forEachSharedHash");
+    }
     return new Sorted();
   }
 

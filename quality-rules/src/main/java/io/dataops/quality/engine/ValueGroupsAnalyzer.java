@@ -79,7 +79,7 @@ public final class ValueGroupsAnalyzer implements Analyzer<ValueGroupsAnalyzer.S
       this.owner = owner;
       this.context = context;
       this.samples = new Samples(owner.sampleCap);
-      this.records = new SortedValueRecords(context.spillDirectory(), context.spillBudgetBytes());
+      this.records = SortedValueRecords.forGrouping(context.spillDirectory(), context.spillBudgetBytes());
     }
 
     @Override

@@ -59,8 +59,8 @@ class SortedValueRecordsTest {
   @Test
   void sharedHashesAloneFindEveryDuplicateExactly() throws Exception {
     for (long budget : new long[] {1L << 30, 70_000}) {
-      SortedValueRecords a = new SortedValueRecords(dir.resolve("s" + budget), budget);
-      SortedValueRecords b = new SortedValueRecords(dir.resolve("t" + budget), budget);
+      SortedValueRecords a = SortedValueRecords.forGrouping(dir.resolve("s" + budget), budget);
+      SortedValueRecords b = SortedValueRecords.forGrouping(dir.resolve("t" + budget), budget);
       Map<String, Integer> truth = new HashMap<>();
       SplittableRandom r = new SplittableRandom(budget);
       for (int i = 0; i < 60_000; i++) {
@@ -82,8 +82,11 @@ class SortedValueRecordsTest {
           assertThat(visited.get(v)).as(v).isEqualTo(c);
         }
       });
-      if (budget == 1L << 30) {
-        assertThat(once).as("most values have a hash of their own").isPositive();
+      assertThat(once).as("most values have a hash of their own").isPositive();
+      try (var files = Files.list(dir.resolve("s" + budget))) {
+        assertThat(files).as("spill runs are removed after reading").isEmpty();
+      } catch (java.nio.file.NoSuchFileException noSpill) {
+        assertThat(budget).as("only the large budget never spills").isEqualTo(1L << 30);
       }
     }
   }
