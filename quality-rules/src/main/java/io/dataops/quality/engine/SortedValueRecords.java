@@ -37,8 +37,12 @@ final class SortedValueRecords {
    * shared.
    */
   private final boolean grouping;
-  private long[] allHashes = new long[0];
-  private int allCount;
+  private final List<long[]> fullHashChunks = new ArrayList<>();
+  private long[] hashChunk = new long[0];
+  private int hashChunkFill;
+  private long keptHashes;
+  /** Hashes are kept in chunks, so that neither growing nor merging copies them (or needs room for a copy). */
+  private static final int HASH_CHUNK = 1 << 18;
 
   SortedValueRecords(Path dir, long budget) {
     this(dir, budget, false);
@@ -57,7 +61,7 @@ final class SortedValueRecords {
 
   void add(long hash, byte[] value, int valueLen, byte[] locator, int locatorLen) {
     int need = 8 + valueLen + locatorLen;
-    if ((long) used + need + (count + 1L) * 12 > budget && count > 0) {
+    if (overBudget(need) && count > 0) {
       spill();
     }
     ensure(need, 1);
@@ -73,19 +77,54 @@ final class SortedValueRecords {
     keepHash(hash);
   }
 
+  /**
+   * Whether one more record of {@code bytes} would pass the budget. Kept hashes count too, up to half of it, so
+   * records in memory always have the other half (past that, hashes alone grow: 8 bytes a value).
+   */
+  private boolean overBudget(int bytes) {
+    long kept = Math.min(8L * keptHashes, budget / 2);
+    return (long) used + bytes + (count + 1L) * 12 + kept > budget;
+  }
+
   private void keepHash(long hash) {
     if (!grouping) {
       return;
     }
-    if (allCount == allHashes.length) {
-      allHashes = Arrays.copyOf(allHashes, Math.max(1024, allHashes.length * 2));
+    if (hashChunkFill == hashChunk.length) {
+      if (hashChunkFill > 0) {
+        fullHashChunks.add(hashChunk);
+      }
+      hashChunk = new long[HASH_CHUNK];
+      hashChunkFill = 0;
     }
-    allHashes[allCount++] = hash;
+    hashChunk[hashChunkFill++] = hash;
+    keptHashes++;
+  }
+
+  /** The kept hashes as full arrays (the partly filled chunk trimmed), leaving none here. */
+  private List<long[]> takeHashChunks() {
+    List<long[]> all = new ArrayList<>(fullHashChunks);
+    if (hashChunkFill > 0) {
+      all.add(Arrays.copyOf(hashChunk, hashChunkFill));
+    }
+    fullHashChunks.clear();
+    hashChunk = new long[0];
+    hashChunkFill = 0;
+    return all;
+  }
+
+  /** Drops the memory of records that went elsewhere (absorbed, spilled for good, or read). */
+  private void release() {
+    arena = new byte[0];
+    hashes = new long[0];
+    offsets = new int[0];
+    count = 0;
+    used = 0;
   }
 
   /** A whole record as it lies in an arena or a run: [valueLen][value][locatorLen][locator]. */
   private void addRecord(long hash, byte[] b, int off, int len) {
-    if ((long) used + len + (count + 1L) * 12 > budget && count > 0) {
+    if (overBudget(len) && count > 0) {
       spill();
     }
     ensure(len, 1);
@@ -112,11 +151,9 @@ final class SortedValueRecords {
     runs.addAll(other.runs);
     other.runs.clear();
     if (grouping) {
-      allHashes = Arrays.copyOf(allHashes, allCount + other.allCount);
-      System.arraycopy(other.allHashes, 0, allHashes, allCount, other.allCount);
-      allCount += other.allCount;
-      other.allHashes = new long[0];
-      other.allCount = 0;
+      fullHashChunks.addAll(other.takeHashChunks());
+      keptHashes += other.keptHashes;
+      other.keptHashes = 0;
     }
     if (other.count == 0) {
       return;
@@ -125,6 +162,7 @@ final class SortedValueRecords {
       other.spill();
       runs.addAll(other.runs);
       other.runs.clear();
+      other.release();
       return;
     }
     ensure(other.used, other.count);
@@ -135,8 +173,7 @@ final class SortedValueRecords {
     }
     used += other.used;
     count += other.count;
-    other.count = 0;
-    other.used = 0;
+    other.release();
   }
 
   private void spill() {
@@ -308,9 +345,13 @@ final class SortedValueRecords {
     if (!runs.isEmpty()) {
       return forEachSharedHashSpilled(visitor);
     }
-    long[] sorted = Arrays.copyOf(hashes, count);
-    Arrays.sort(sorted);
-    return visitShared(sorted, count, visitor);
+    // Kept hashes are the in-memory records' hashes here: sorted in place, as they are not needed in order again.
+    List<long[]> chunks = grouping ? takeHashChunks() : List.of(Arrays.copyOf(hashes, count));
+    keptHashes = 0;
+    long[] onceCount = {0};
+    long once = visitShared(HashFilter.of(chunks, onceCount), onceCount[0], visitor);
+    release();
+    return once;
   }
 
   /**
@@ -321,12 +362,10 @@ final class SortedValueRecords {
     if (!grouping) {
       throw new IllegalStateException("hashes are kept only by records made forGrouping");
     }
-    long[] sorted = allHashes; // no longer needed in insertion order: every record carries its hash
-    allHashes = new long[0];
-    Arrays.sort(sorted, 0, allCount);
-    SortedValueRecords shared = new SortedValueRecords(dir, budget);
     long[] once = {0};
-    HashFilter filter = HashFilter.of(sorted, allCount, once);
+    HashFilter filter = HashFilter.of(takeHashChunks(), once);
+    keptHashes = 0;
+    SortedValueRecords shared = new SortedValueRecords(dir, budget);
     try {
       for (int i = 0; i < count; i++) {
         if (filter.contains(hashes[i])) {
@@ -362,8 +401,7 @@ final class SortedValueRecords {
       throw new UncheckedIOException("cannot read spilled values", e);
     } finally {
       runs.clear();
-      count = 0;
-      used = 0;
+      release();
     }
     shared.forEachSorted(visitor);
     return once[0];
@@ -372,23 +410,53 @@ final class SortedValueRecords {
   /** The hashes that occur more than once among sorted ones, asked about cheaply (a bitmap, then a search). */
   private record HashFilter(long[] shared, long[] bitmap, int mask) {
     /** Also counts, into {@code once[0]}, the hashes that occur exactly once. */
-    static HashFilter of(long[] sorted, int n, long[] once) {
+    static HashFilter of(List<long[]> chunks, long[] once) {
+      // Each chunk sorted in place (they are not needed in insertion order again: every record carries its hash),
+      // then merged through a small heap of chunk cursors: no array of all the hashes is ever made.
+      int k = chunks.size();
+      int[] pos = new int[k];
+      int[] heap = new int[k];
+      int size = 0;
+      for (int c = 0; c < k; c++) {
+        Arrays.sort(chunks.get(c));
+        if (chunks.get(c).length > 0) {
+          heap[size++] = c;
+          siftUp(heap, size - 1, chunks, pos);
+        }
+      }
       int sharedCount = 0;
       long[] shared = new long[16];
-      for (int i = 0; i < n; ) {
-        int j = i + 1;
-        while (j < n && sorted[j] == sorted[i]) {
-          j++;
-        }
-        if (j - i == 1) {
-          once[0]++;
-        } else {
-          if (sharedCount == shared.length) {
-            shared = Arrays.copyOf(shared, sharedCount * 2);
+      boolean have = false;
+      long current = 0;
+      long run = 0;
+      while (size > 0 || have) {
+        boolean next = size > 0;
+        long h = 0;
+        if (next) {
+          int c = heap[0];
+          h = chunks.get(c)[pos[c]++];
+          if (pos[c] == chunks.get(c).length) {
+            heap[0] = heap[--size];
           }
-          shared[sharedCount++] = sorted[i];
+          siftDown(heap, size, chunks, pos);
         }
-        i = j;
+        if (have && next && h == current) {
+          run++;
+          continue;
+        }
+        if (have) {
+          if (run == 1) {
+            once[0]++;
+          } else {
+            if (sharedCount == shared.length) {
+              shared = Arrays.copyOf(shared, sharedCount * 2);
+            }
+            shared[sharedCount++] = current;
+          }
+        }
+        have = next;
+        current = h;
+        run = 1;
       }
       shared = Arrays.copyOf(shared, sharedCount);
       // A bitmap of the shared hashes' low bits rules out nearly every other record without a search.
@@ -402,6 +470,41 @@ final class SortedValueRecords {
       return new HashFilter(shared, bitmap, mask);
     }
 
+    private static long head(int c, List<long[]> chunks, int[] pos) {
+      return chunks.get(c)[pos[c]];
+    }
+
+    private static void siftUp(int[] heap, int i, List<long[]> chunks, int[] pos) {
+      while (i > 0) {
+        int parent = (i - 1) / 2;
+        if (head(heap[parent], chunks, pos) <= head(heap[i], chunks, pos)) {
+          return;
+        }
+        int t = heap[parent];
+        heap[parent] = heap[i];
+        heap[i] = t;
+        i = parent;
+      }
+    }
+
+    private static void siftDown(int[] heap, int size, List<long[]> chunks, int[] pos) {
+      int i = 0;
+      while (true) {
+        int l = 2 * i + 1;
+        if (l >= size) {
+          return;
+        }
+        int m = l + 1 < size && head(heap[l + 1], chunks, pos) < head(heap[l], chunks, pos) ? l + 1 : l;
+        if (head(heap[i], chunks, pos) <= head(heap[m], chunks, pos)) {
+          return;
+        }
+        int t = heap[m];
+        heap[m] = heap[i];
+        heap[i] = t;
+        i = m;
+      }
+    }
+
     boolean isEmpty() {
       return shared.length == 0;
     }
@@ -412,11 +515,8 @@ final class SortedValueRecords {
     }
   }
 
-  /** The in-memory case: {@code sorted} holds the in-memory records' hashes in order. */
-  private long visitShared(long[] sorted, int total, Visitor visitor) {
-    long[] onceCount = {0};
-    HashFilter filter = HashFilter.of(sorted, total, onceCount);
-    long once = onceCount[0];
+  /** The in-memory case: visits the records that {@code filter} holds. */
+  private long visitShared(HashFilter filter, long once, Visitor visitor) {
     if (filter.isEmpty()) {
       return once;
     }
