@@ -94,7 +94,8 @@ final class SortedValueRecords {
       if (hashChunkFill > 0) {
         fullHashChunks.add(hashChunk);
       }
-      hashChunk = new long[HASH_CHUNK];
+      // Chunks grow with the count (a column of a few values, of which a wide table has thousands, stays small).
+      hashChunk = new long[(int) Math.min(HASH_CHUNK, Math.max(256, keptHashes))];
       hashChunkFill = 0;
     }
     hashChunk[hashChunkFill++] = hash;
