@@ -3,12 +3,21 @@
 # (Parquet-backed Iceberg, 1% defects), and in the same run DuckDB (JDBC, threads=2) computing the same checks as
 # one aggregate query over the table's Parquet files, and Deequ on Spark local[2] computing the same metrics with
 # its analyzers. Prints rows/s and peak RSS of each whole process, and checks that the engine and DuckDB found the
-# same unexpected counts.
+# same unexpected counts. Ends with `ratio dataops/duckdb X` and `ratio dataops/deequ Y` (whole-process rows/s over
+# theirs); the figures also go to bench/out/quality-N/result.json.
+# --memory: the engine under -Xmx512m (the issue's bounded-memory aim, e.g. at 10M rows), without Deequ.
 #   bench/quality.sh 1000000
+#   bench/quality.sh 10000000 --memory
 set -euo pipefail
-n=${1:?usage: bench/quality.sh ROWS}
+n=${1:?usage: bench/quality.sh ROWS [--memory]}
+mode=${2:-}
+[[ -z "$mode" || "$mode" == --memory ]] || { echo "usage: bench/quality.sh ROWS [--memory]" >&2; exit 2; }
+heap=1g java_opts=
+# In memory mode the run must finish inside the heap: the first OutOfMemoryError ends the process (even one a
+# thread would swallow), so the bench fails instead of reporting a run that lost work.
+[[ "$mode" == --memory ]] && heap=512m java_opts=-XX:+ExitOnOutOfMemoryError
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-bench_name=quality
+bench_name=quality${mode:+-memory}
 # shellcheck source=bench/common.sh
 source "$root/bench/common.sh"
 echo "preparing an $n-row citizen table..."
@@ -19,10 +28,12 @@ enroll "$out/home"
   --file "$out/citizens.csv" --as ps-clerk >/dev/null
 files="$out/home/warehouse/ods/public_security__citizens/data/*.parquet"
 
-read -r ours_wall ours_rss < <(measure dataops env DATAOPS_HEAP=1g "$root/bin/dataops" quality run --home "$out/home" \
+read -r ours_wall ours_rss < <(measure dataops env DATAOPS_HEAP=$heap DATAOPS_JAVA_OPTS="$java_opts" "$root/bin/dataops" quality run --home "$out/home" \
   --table ods.public_security__citizens --suite "$root/bench/quality-suite.json" --json --as ps-clerk)
 read -r duck_wall duck_rss < <(measure duckdb java -cp "$jar" "$root/bench/DuckDbQuality.java" "$files")
 # Deequ on Spark local[2]: the quality-conformance module's test classpath (Deequ 2.1.0, Spark 3.5.7).
+deequ_wall=0 deequ_rss=0
+if [[ "$mode" != --memory ]]; then
 (cd "$root" && mvn -B -q -Dstyle.color=never dependency:build-classpath -pl quality-conformance -Dmdep.includeScope=test \
   -Dmdep.outputFile="$out/deequ.classpath" >/dev/null)
 opens="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
@@ -36,12 +47,14 @@ opens="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.la
 read -r deequ_wall deequ_rss < <(measure deequ java -Xmx2g $opens \
   -Dlogback.configurationFile="$root/quality-conformance/src/test/resources/logback-test.xml" -cp "$(cat "$out/deequ.classpath")" \
   "$root/bench/DeequQuality.java" "$out/home/warehouse/ods/public_security__citizens/data")
+fi
 
-python3 - "$ours_wall" "$ours_rss" "$duck_wall" "$duck_rss" "$out" "$deequ_wall" "$deequ_rss" <<'PY'
-import json, sys
+python3 - "$ours_wall" "$ours_rss" "$duck_wall" "$duck_rss" "$out" "$deequ_wall" "$deequ_rss" "$heap" <<'PY'
+import json, os, sys
 ow, orss, dw, drss, out = float(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
-qw, qrss = float(sys.argv[6]), int(sys.argv[7])
-q = json.load(open(out + "/deequ.out"))
+qw, qrss, heap = float(sys.argv[6]), int(sys.argv[7]), sys.argv[8]
+deequ = qw > 0
+q = json.load(open(out + "/deequ.out")) if deequ else None
 v = json.load(open(out + "/dataops.out"))
 d = json.load(open(out + "/duckdb.out"))
 n = v["meta"]["rows_scanned"]
@@ -52,8 +65,16 @@ print(f"rows: {n:,}; unexpected per rule (engine = DuckDB): {ours}")
 print(f"{'':30}{'wall s':>8}{'rows/s':>13}{'peak RSS MB':>13}")
 print(f"{'dataops quality run':30}{ow:8.2f}{n/ow:13,.0f}{orss/1024:13,.0f}   (in-process: {v['meta']['seconds']:.2f} s, {n/v['meta']['seconds']:,.0f} rows/s)")
 print(f"{'duckdb one aggregate query':30}{dw:8.2f}{n/dw:13,.0f}{drss/1024:13,.0f}   (in-process: {d['seconds']:.2f} s, {n/d['seconds']:,.0f} rows/s)")
-print(f"{'deequ on spark local[2]':30}{qw:8.2f}{n/qw:13,.0f}{qrss/1024:13,.0f}   (in-process: {q['seconds']:.2f} s, {n/q['seconds']:,.0f} rows/s)")
-assert int(q["rows"]) == n, (q["rows"], n)
-print(f"throughput ratio dataops/duckdb (whole process): {dw/ow:.2f}")
-print(f"throughput ratio dataops/deequ (whole process): {qw/ow:.2f}")
+if deequ:
+    print(f"{'deequ on spark local[2]':30}{qw:8.2f}{n/qw:13,.0f}{qrss/1024:13,.0f}   (in-process: {q['seconds']:.2f} s, {n/q['seconds']:,.0f} rows/s)")
+    assert int(q["rows"]) == n, (q["rows"], n)
+print(f"engine heap -Xmx{heap}; load {' '.join(open('/proc/loadavg').read().split()[:3])}")
+wall = {"dataops": ow, "duckdb": dw} | ({"deequ": qw} if deequ else {})
+rss = {"dataops": orss, "duckdb": drss} | ({"deequ": qrss} if deequ else {})
+ratio = {"dataops/duckdb": round(dw / ow, 3)} | ({"dataops/deequ": round(qw / ow, 3)} if deequ else {})
+json.dump({"rows": n, "heap": heap, "load": os.getloadavg(), "wallSeconds": wall, "peakRssKiB": rss,
+           "rowsPerSecond": {k: n / w for k, w in wall.items()}, "unexpected": ours, "ratio": ratio},
+          open(out + "/result.json", "w"), indent=1)
+for k, v in ratio.items():
+    print(f"ratio {k} {v:.2f}")
 PY

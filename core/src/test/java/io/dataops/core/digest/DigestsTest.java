@@ -24,6 +24,12 @@ class DigestsTest {
   }
 
   @Test
+  void sm3GivesTheGbT32905Example() {
+    assertThat(Digests.hex(DigestAlgorithm.SM3, "abc".getBytes(StandardCharsets.US_ASCII)))
+        .isEqualTo("66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");
+  }
+
+  @Test
   void aFileIsDigestedAsItsBytes(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("f.bin");
     byte[] big = "abcd".repeat(50_000).getBytes(StandardCharsets.US_ASCII); // larger than one read block

@@ -294,13 +294,19 @@ final class ArrowBatch implements Batch {
   }
 
   private static final class DecimalView extends Base {
+    private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
+        1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     private final int precision;
     private final int scale;
+    /** Plain pages come as a DecimalVector: 16-byte little-endian unscaled values, read without a BigDecimal. */
+    private final org.apache.arrow.vector.DecimalVector decimals;
 
     DecimalView(ColumnVector v, Types.DecimalType type) {
       super(v);
       this.precision = type.precision();
       this.scale = type.scale();
+      this.decimals = v.getFieldVector() instanceof org.apache.arrow.vector.DecimalVector d && scale < POW10.length
+          ? d : null;
     }
 
     @Override
@@ -315,6 +321,15 @@ final class ArrowBatch implements Batch {
 
     @Override
     public double getDouble(int row) {
+      if (decimals != null) {
+        long at = (long) row * 16;
+        long low = decimals.getDataBuffer().getLong(at);
+        long high = decimals.getDataBuffer().getLong(at + 8);
+        // What BigDecimal.doubleValue computes for a small unscaled value: one correctly rounded division.
+        if (high == (low >> 63) && Math.abs(low) < 1L << 52) {
+          return low / POW10[scale];
+        }
+      }
       return getDecimal(row).doubleValue();
     }
 

@@ -1,9 +1,7 @@
 package io.dataops.quality.engine;
 
-import java.util.List;
-
 /** Rows and non-null values of a column. */
-public record CompletenessAnalyzer(String column) implements Analyzer<CompletenessAnalyzer.State> {
+public record CompletenessAnalyzer(String column) implements ColumnAnalyzer<CompletenessAnalyzer.State> {
 
   public static final class State implements AnalyzerState<State> {
     public long rows;
@@ -27,26 +25,16 @@ public record CompletenessAnalyzer(String column) implements Analyzer<Completene
   }
 
   @Override
-  public List<String> columns() {
-    return List.of(column);
-  }
-
-  @Override
   public State newState(ScanContext context) {
     return new State();
   }
 
   @Override
-  public void update(State state, Batch batch) {
-    ColumnView c = batch.column(column);
-    int n = batch.size();
-    long nonNull = 0;
-    for (int i = 0; i < n; i++) {
-      if (!c.isNull(i)) {
-        nonNull++;
-      }
-    }
-    state.rows += n;
+  public void add(State state, ColumnView c, int row) {}
+
+  @Override
+  public void counted(State state, int rows, long nonNull) {
+    state.rows += rows;
     state.nonNull += nonNull;
   }
 

@@ -103,6 +103,8 @@ public final class ComplianceAnalyzer implements Analyzer<ComplianceAnalyzer.Sta
     public long missing;
     public long unexpected;
     public final Samples samples;
+    /** Scratch for one batch's verdicts (a state belongs to one scan thread). */
+    byte[] verdicts = new byte[0];
 
     State(int sampleCap) {
       samples = new Samples(sampleCap);
@@ -152,8 +154,13 @@ public final class ComplianceAnalyzer implements Analyzer<ComplianceAnalyzer.Sta
     ScanContext ctx = ((LiveState) state).context;
     int n = batch.size();
     state.rows += n;
+    if (state.verdicts.length < n) {
+      state.verdicts = new byte[n];
+    }
+    byte[] verdicts = state.verdicts;
+    check.checkAll(batch, n, verdicts);
     for (int i = 0; i < n; i++) {
-      int verdict = check.check(batch, i);
+      int verdict = verdicts[i];
       if (verdict == RowCheck.OK) {
         continue;
       }

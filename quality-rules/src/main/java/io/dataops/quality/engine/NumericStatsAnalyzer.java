@@ -1,12 +1,10 @@
 package io.dataops.quality.engine;
 
-import java.util.List;
-
 /**
  * Count, sum, minimum, maximum, mean and variance of a numeric column's non-null values. Means and squared
  * deviations of two parts combine exactly (Chan et al.), so the state merges without a second pass.
  */
-public record NumericStatsAnalyzer(String column) implements Analyzer<NumericStatsAnalyzer.State> {
+public record NumericStatsAnalyzer(String column) implements ColumnAnalyzer<NumericStatsAnalyzer.State> {
 
   public static final class State implements AnalyzerState<State> {
     public long count;
@@ -72,23 +70,13 @@ public record NumericStatsAnalyzer(String column) implements Analyzer<NumericSta
   }
 
   @Override
-  public List<String> columns() {
-    return List.of(column);
-  }
-
-  @Override
   public State newState(ScanContext context) {
     return new State();
   }
 
   @Override
-  public void update(State state, Batch batch) {
-    ColumnView c = batch.column(column);
-    for (int i = 0, n = batch.size(); i < n; i++) {
-      if (!c.isNull(i)) {
-        state.add(c.getDouble(i));
-      }
-    }
+  public void add(State state, ColumnView c, int row) {
+    state.add(c.getDouble(row));
   }
 
   @Override

@@ -1,7 +1,6 @@
 package io.dataops.quality.engine;
 
 import io.dataops.lakehouse.identifiers.PrcIdentifiers;
-import java.util.List;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.Union;
 
@@ -9,7 +8,7 @@ import org.apache.datasketches.hll.Union;
  * A column profile for rule suggestion: approximate distinct count (HyperLogLog, Apache DataSketches), text
  * lengths, and how many text values have the shape of a PRC identifier.
  */
-public record ProfileAnalyzer(String column) implements Analyzer<ProfileAnalyzer.State> {
+public record ProfileAnalyzer(String column) implements ColumnAnalyzer<ProfileAnalyzer.State> {
   static final int LG_K = 12;
 
   public static final class State implements AnalyzerState<State> {
@@ -48,41 +47,29 @@ public record ProfileAnalyzer(String column) implements Analyzer<ProfileAnalyzer
   }
 
   @Override
-  public List<String> columns() {
-    return List.of(column);
-  }
-
-  @Override
   public State newState(ScanContext context) {
     return new State();
   }
 
   @Override
-  public void update(State state, Batch batch) {
-    ColumnView c = batch.column(column);
-    boolean text = c.kind() == ColumnView.Kind.STRING;
-    for (int i = 0, n = batch.size(); i < n; i++) {
-      if (c.isNull(i)) {
-        continue;
-      }
-      state.values++;
-      state.key.clear();
-      c.appendKey(i, state.key);
-      state.distinct.update(state.key.hash());
-      if (text) {
-        String s = c.getString(i);
-        int len = s.codePointCount(0, s.length());
-        state.minLength = Math.min(state.minLength, len);
-        state.maxLength = Math.max(state.maxLength, len);
-        if (len == 18) {
-          if (PrcIdentifiers.hasValidIdCardCheckChar(s)) {
-            state.idCards++;
-          } else if (PrcIdentifiers.hasValidCreditCodeCheckChar(s)) {
-            state.creditCodes++;
-          }
-        } else if (len == 11 && PrcIdentifiers.isMainlandMobile(s)) {
-          state.mobiles++;
+  public void add(State state, ColumnView c, int row) {
+    state.values++;
+    state.key.clear();
+    c.appendKey(row, state.key);
+    state.distinct.update(state.key.hash());
+    if (c.kind() == ColumnView.Kind.STRING) {
+      String s = c.getString(row);
+      int len = s.codePointCount(0, s.length());
+      state.minLength = Math.min(state.minLength, len);
+      state.maxLength = Math.max(state.maxLength, len);
+      if (len == 18) {
+        if (PrcIdentifiers.hasValidIdCardCheckChar(s)) {
+          state.idCards++;
+        } else if (PrcIdentifiers.hasValidCreditCodeCheckChar(s)) {
+          state.creditCodes++;
         }
+      } else if (len == 11 && PrcIdentifiers.isMainlandMobile(s)) {
+        state.mobiles++;
       }
     }
   }

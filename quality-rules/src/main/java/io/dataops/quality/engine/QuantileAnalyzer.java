@@ -1,6 +1,5 @@
 package io.dataops.quality.engine;
 
-import java.util.List;
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.datasketches.quantilescommon.DoublesSortedViewIterator;
 
@@ -9,7 +8,7 @@ import org.apache.datasketches.quantilescommon.DoublesSortedViewIterator;
  * data size; exact while the column has fewer values than the sketch keeps; otherwise within the sketch's stated
  * rank error (about 0.5% at k = 800, with 99% confidence).
  */
-public record QuantileAnalyzer(String column) implements Analyzer<QuantileAnalyzer.State> {
+public record QuantileAnalyzer(String column) implements ColumnAnalyzer<QuantileAnalyzer.State> {
   static final int K = 800;
 
   public static final class State implements AnalyzerState<State> {
@@ -70,23 +69,13 @@ public record QuantileAnalyzer(String column) implements Analyzer<QuantileAnalyz
   }
 
   @Override
-  public List<String> columns() {
-    return List.of(column);
-  }
-
-  @Override
   public State newState(ScanContext context) {
     return new State();
   }
 
   @Override
-  public void update(State state, Batch batch) {
-    ColumnView c = batch.column(column);
-    for (int i = 0, n = batch.size(); i < n; i++) {
-      if (!c.isNull(i)) {
-        state.sketch.update(c.getDouble(i));
-      }
-    }
+  public void add(State state, ColumnView c, int row) {
+    state.sketch.update(c.getDouble(row));
   }
 
   @Override

@@ -9,6 +9,16 @@ public interface RowCheck {
 
   int check(Batch batch, int row);
 
+  /**
+   * The verdicts of rows 0..n-1 into {@code verdicts}. Checks on one column override this to look the column up
+   * once per batch and loop over it, instead of dispatching row by row.
+   */
+  default void checkAll(Batch batch, int n, byte[] verdicts) {
+    for (int i = 0; i < n; i++) {
+      verdicts[i] = (byte) check(batch, i);
+    }
+  }
+
   /** Why this row fails, in words that do not repeat the value. */
   String reason(Batch batch, int row);
 

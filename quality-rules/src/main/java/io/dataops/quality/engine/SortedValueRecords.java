@@ -31,15 +31,37 @@ final class SortedValueRecords {
   private int[] offsets = new int[1024];
   private int count;
   private final List<Path> runs = new ArrayList<>();
+  /**
+   * Grouping only ({@link #forGrouping}): runs are spilled as they came, unsorted, and every record's hash is also
+   * kept here (8 bytes a record), so that grouping sorts bare hashes and reads back only the records whose hash is
+   * shared.
+   */
+  private final boolean grouping;
+  private final List<long[]> fullHashChunks = new ArrayList<>();
+  private long[] hashChunk = new long[0];
+  private int hashChunkFill;
+  private long keptHashes;
+  /** Hashes are kept in chunks, so that neither growing nor merging copies them (or needs room for a copy). */
+  private static final int HASH_CHUNK = 1 << 18;
 
   SortedValueRecords(Path dir, long budget) {
+    this(dir, budget, false);
+  }
+
+  private SortedValueRecords(Path dir, long budget, boolean grouping) {
     this.dir = dir;
     this.budget = Math.max(1 << 16, budget);
+    this.grouping = grouping;
+  }
+
+  /** Records that are only ever visited by {@link #forEachSharedHash}. */
+  static SortedValueRecords forGrouping(Path dir, long budget) {
+    return new SortedValueRecords(dir, budget, true);
   }
 
   void add(long hash, byte[] value, int valueLen, byte[] locator, int locatorLen) {
     int need = 8 + valueLen + locatorLen;
-    if ((long) used + need + (count + 1L) * 12 > budget && count > 0) {
+    if (overBudget(need) && count > 0) {
       spill();
     }
     ensure(need, 1);
@@ -51,6 +73,66 @@ final class SortedValueRecords {
     used = putInt(arena, used, locatorLen);
     System.arraycopy(locator, 0, arena, used, locatorLen);
     used += locatorLen;
+    count++;
+    keepHash(hash);
+  }
+
+  /**
+   * Whether one more record of {@code bytes} would pass the budget. Kept hashes count too, up to half of it, so
+   * records in memory always have the other half (past that, hashes alone grow: 8 bytes a value).
+   */
+  private boolean overBudget(int bytes) {
+    long kept = Math.min(8L * keptHashes, budget / 2);
+    return (long) used + bytes + (count + 1L) * 12 + kept > budget;
+  }
+
+  private void keepHash(long hash) {
+    if (!grouping) {
+      return;
+    }
+    if (hashChunkFill == hashChunk.length) {
+      if (hashChunkFill > 0) {
+        fullHashChunks.add(hashChunk);
+      }
+      // Chunks grow with the count (a column of a few values, of which a wide table has thousands, stays small).
+      hashChunk = new long[(int) Math.min(HASH_CHUNK, Math.max(256, keptHashes))];
+      hashChunkFill = 0;
+    }
+    hashChunk[hashChunkFill++] = hash;
+    keptHashes++;
+  }
+
+  /** The kept hashes as full arrays (the partly filled chunk trimmed), leaving none here. */
+  private List<long[]> takeHashChunks() {
+    List<long[]> all = new ArrayList<>(fullHashChunks);
+    if (hashChunkFill > 0) {
+      all.add(Arrays.copyOf(hashChunk, hashChunkFill));
+    }
+    fullHashChunks.clear();
+    hashChunk = new long[0];
+    hashChunkFill = 0;
+    return all;
+  }
+
+  /** Drops the memory of records that went elsewhere (absorbed, spilled for good, or read). */
+  private void release() {
+    arena = new byte[0];
+    hashes = new long[0];
+    offsets = new int[0];
+    count = 0;
+    used = 0;
+  }
+
+  /** A whole record as it lies in an arena or a run: [valueLen][value][locatorLen][locator]. */
+  private void addRecord(long hash, byte[] b, int off, int len) {
+    if (overBudget(len) && count > 0) {
+      spill();
+    }
+    ensure(len, 1);
+    hashes[count] = hash;
+    offsets[count] = used;
+    System.arraycopy(b, off, arena, used, len);
+    used += len;
     count++;
   }
 
@@ -69,6 +151,11 @@ final class SortedValueRecords {
   void absorb(SortedValueRecords other) {
     runs.addAll(other.runs);
     other.runs.clear();
+    if (grouping) {
+      fullHashChunks.addAll(other.takeHashChunks());
+      keptHashes += other.keptHashes;
+      other.keptHashes = 0;
+    }
     if (other.count == 0) {
       return;
     }
@@ -76,6 +163,7 @@ final class SortedValueRecords {
       other.spill();
       runs.addAll(other.runs);
       other.runs.clear();
+      other.release();
       return;
     }
     ensure(other.used, other.count);
@@ -86,12 +174,11 @@ final class SortedValueRecords {
     }
     used += other.used;
     count += other.count;
-    other.count = 0;
-    other.used = 0;
+    other.release();
   }
 
   private void spill() {
-    int[] order = sortedOrder();
+    int[] order = grouping ? insertionOrder() : sortedOrder();
     try {
       OwnerOnly.directories(dir);
       Path run = Files.createTempFile(dir, "values", ".run");
@@ -110,6 +197,14 @@ final class SortedValueRecords {
     }
     count = 0;
     used = 0;
+  }
+
+  private int[] insertionOrder() {
+    int[] idx = new int[count];
+    for (int i = 0; i < count; i++) {
+      idx[i] = i;
+    }
+    return idx;
   }
 
   static int recordEnd(byte[] b, int start) {
@@ -241,6 +336,219 @@ final class SortedValueRecords {
     void visit(View r);
   }
 
+  /**
+   * Visits, in (hash, value) order, only the records whose hash another record shares — the only ones that can hold
+   * a duplicated value — and returns how many it left out (each a value that occurs once). Sorting the bare hashes
+   * and confirming the few shared ones by their bytes touches the values of candidates only, where sorting every
+   * record by (hash, value) reads them all in random order. A collection that spilled is visited whole (returns 0).
+   */
+  long forEachSharedHash(Visitor visitor) {
+    if (!runs.isEmpty()) {
+      return forEachSharedHashSpilled(visitor);
+    }
+    // Kept hashes are the in-memory records' hashes here: sorted in place, as they are not needed in order again.
+    List<long[]> chunks = grouping ? takeHashChunks() : List.of(Arrays.copyOf(hashes, count));
+    keptHashes = 0;
+    long[] onceCount = {0};
+    long once = visitShared(HashFilter.of(chunks, onceCount), onceCount[0], visitor);
+    release();
+    return once;
+  }
+
+  /**
+   * The same over spilled records, reading each run once from start to end: only the records whose hash is shared
+   * are kept, in a collection of their own that sorts them (spilling again if they are many).
+   */
+  private long forEachSharedHashSpilled(Visitor visitor) {
+    if (!grouping) {
+      throw new IllegalStateException("hashes are kept only by records made forGrouping");
+    }
+    long[] once = {0};
+    HashFilter filter = HashFilter.of(takeHashChunks(), once);
+    keptHashes = 0;
+    SortedValueRecords shared = new SortedValueRecords(dir, budget);
+    try {
+      for (int i = 0; i < count; i++) {
+        if (filter.contains(hashes[i])) {
+          int start = offsets[i];
+          shared.addRecord(hashes[i], arena, start, recordEnd(arena, start) - start);
+        }
+      }
+      byte[] buf = new byte[256];
+      for (Path run : runs) {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(run), 1 << 16))) {
+          while (true) {
+            long hash;
+            try {
+              hash = in.readLong();
+            } catch (EOFException end) {
+              break;
+            }
+            int len = in.readInt();
+            if (!filter.contains(hash)) {
+              in.skipNBytes(len);
+              continue;
+            }
+            if (buf.length < len) {
+              buf = new byte[Math.max(len, buf.length * 2)];
+            }
+            in.readFully(buf, 0, len);
+            shared.addRecord(hash, buf, 0, len);
+          }
+        }
+        Files.deleteIfExists(run);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read spilled values", e);
+    } finally {
+      runs.clear();
+      release();
+    }
+    shared.forEachSorted(visitor);
+    return once[0];
+  }
+
+  /** The hashes that occur more than once among sorted ones, asked about cheaply (a bitmap, then a search). */
+  private record HashFilter(long[] shared, long[] bitmap, int mask) {
+    /** Also counts, into {@code once[0]}, the hashes that occur exactly once. */
+    static HashFilter of(List<long[]> chunks, long[] once) {
+      // Each chunk sorted in place (they are not needed in insertion order again: every record carries its hash),
+      // then merged through a small heap of chunk cursors: no array of all the hashes is ever made.
+      int k = chunks.size();
+      int[] pos = new int[k];
+      int[] heap = new int[k];
+      int size = 0;
+      for (int c = 0; c < k; c++) {
+        Arrays.sort(chunks.get(c));
+        if (chunks.get(c).length > 0) {
+          heap[size++] = c;
+          siftUp(heap, size - 1, chunks, pos);
+        }
+      }
+      int sharedCount = 0;
+      long[] shared = new long[16];
+      boolean have = false;
+      long current = 0;
+      long run = 0;
+      while (size > 0 || have) {
+        boolean next = size > 0;
+        long h = 0;
+        if (next) {
+          int c = heap[0];
+          h = chunks.get(c)[pos[c]++];
+          if (pos[c] == chunks.get(c).length) {
+            heap[0] = heap[--size];
+          }
+          siftDown(heap, size, chunks, pos);
+        }
+        if (have && next && h == current) {
+          run++;
+          continue;
+        }
+        if (have) {
+          if (run == 1) {
+            once[0]++;
+          } else {
+            if (sharedCount == shared.length) {
+              shared = Arrays.copyOf(shared, sharedCount * 2);
+            }
+            shared[sharedCount++] = current;
+          }
+        }
+        have = next;
+        current = h;
+        run = 1;
+      }
+      shared = Arrays.copyOf(shared, sharedCount);
+      // A bitmap of the shared hashes' low bits rules out nearly every other record without a search.
+      int bits = Integer.highestOneBit(Math.max(64, Math.min(1 << 30, sharedCount * 16)) - 1) << 1;
+      long[] bitmap = new long[bits >>> 6];
+      int mask = bits - 1;
+      for (long h : shared) {
+        int b = (int) h & mask;
+        bitmap[b >>> 6] |= 1L << b;
+      }
+      return new HashFilter(shared, bitmap, mask);
+    }
+
+    private static long head(int c, List<long[]> chunks, int[] pos) {
+      return chunks.get(c)[pos[c]];
+    }
+
+    private static void siftUp(int[] heap, int i, List<long[]> chunks, int[] pos) {
+      while (i > 0) {
+        int parent = (i - 1) / 2;
+        if (head(heap[parent], chunks, pos) <= head(heap[i], chunks, pos)) {
+          return;
+        }
+        int t = heap[parent];
+        heap[parent] = heap[i];
+        heap[i] = t;
+        i = parent;
+      }
+    }
+
+    private static void siftDown(int[] heap, int size, List<long[]> chunks, int[] pos) {
+      int i = 0;
+      while (true) {
+        int l = 2 * i + 1;
+        if (l >= size) {
+          return;
+        }
+        int m = l + 1 < size && head(heap[l + 1], chunks, pos) < head(heap[l], chunks, pos) ? l + 1 : l;
+        if (head(heap[i], chunks, pos) <= head(heap[m], chunks, pos)) {
+          return;
+        }
+        int t = heap[m];
+        heap[m] = heap[i];
+        heap[i] = t;
+        i = m;
+      }
+    }
+
+    boolean isEmpty() {
+      return shared.length == 0;
+    }
+
+    boolean contains(long h) {
+      int b = (int) h & mask;
+      return (bitmap[b >>> 6] & (1L << b)) != 0 && Arrays.binarySearch(shared, h) >= 0;
+    }
+  }
+
+  /** The in-memory case: visits the records that {@code filter} holds. */
+  private long visitShared(HashFilter filter, long once, Visitor visitor) {
+    if (filter.isEmpty()) {
+      return once;
+    }
+    int[] candidates = new int[Math.min(count, filter.shared().length * 4)];
+    int n = 0;
+    for (int i = 0; i < count; i++) {
+      if (filter.contains(hashes[i])) {
+        if (n == candidates.length) {
+          candidates = Arrays.copyOf(candidates, Math.min(count, n * 2));
+        }
+        candidates[n++] = i;
+      }
+    }
+    Integer[] order = new Integer[n];
+    for (int k = 0; k < n; k++) {
+      order[k] = candidates[k];
+    }
+    Arrays.sort(order, (a, b) -> {
+      int c = Long.compare(hashes[a], hashes[b]);
+      return c != 0 ? c : compareValues(arena, offsets[a], arena, offsets[b]);
+    });
+    View view = new View();
+    view.buf = arena;
+    for (Integer idx : order) {
+      view.hash = hashes[idx];
+      view.offset = offsets[idx];
+      visitor.visit(view);
+    }
+    return once;
+  }
+
   /** Streams every record in order, merging the runs on disk with what is in memory; then removes the runs. */
   void forEachSorted(Visitor visitor) {
     try (Sorted sorted = openSorted()) {
@@ -255,6 +563,9 @@ final class SortedValueRecords {
    * until the next call. Closing removes the runs.
    */
   Sorted openSorted() {
+    if (grouping && !runs.isEmpty()) {
+      throw new IllegalStateException("records made forGrouping spill unsorted runs: visit them by forEachSharedHash");
+    }
     return new Sorted();
   }
 

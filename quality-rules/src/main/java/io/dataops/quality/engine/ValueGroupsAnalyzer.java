@@ -7,8 +7,9 @@ import org.apache.iceberg.types.Type;
 
 /**
  * Groups the non-null values of one column (or the value tuples of several) exactly: how many distinct values,
- * how many occur once, which rows hold a value that occurs more than once. Values are sorted in bounded memory
- * (spilling sorted runs to disk), never kept in a hash set that grows with the data. Which rows are left out is
+ * how many occur once, which rows hold a value that occurs more than once. Values are kept in bounded memory
+ * (spilling sorted runs to disk), never in a hash set that grows with the data; in memory, only the values whose
+ * hash is shared are compared byte for byte (the rest occur once). Which rows are left out is
  * GX's {@code ignore_row_if}: by default those where every column is null.
  */
 public final class ValueGroupsAnalyzer implements Analyzer<ValueGroupsAnalyzer.State> {
@@ -78,7 +79,7 @@ public final class ValueGroupsAnalyzer implements Analyzer<ValueGroupsAnalyzer.S
       this.owner = owner;
       this.context = context;
       this.samples = new Samples(owner.sampleCap);
-      this.records = new SortedValueRecords(context.spillDirectory(), context.spillBudgetBytes());
+      this.records = SortedValueRecords.forGrouping(context.spillDirectory(), context.spillBudgetBytes());
     }
 
     @Override
@@ -96,7 +97,7 @@ public final class ValueGroupsAnalyzer implements Analyzer<ValueGroupsAnalyzer.S
       KeyBuffer copy = new KeyBuffer();
       Previous prev = new Previous();
       long[] groupSize = {0};
-      records.forEachSorted(r -> {
+      long once = records.forEachSharedHash(r -> {
         int vo = r.valueOffset();
         int vl = r.valueLength();
         boolean same = prev.buf != null && prev.hash == r.hash && vl == prev.valueLength
@@ -138,6 +139,8 @@ public final class ValueGroupsAnalyzer implements Analyzer<ValueGroupsAnalyzer.S
           prev.locatorOffset = locatorStart;
         }
       });
+      distinct += once;
+      singletons += once;
     }
   }
 

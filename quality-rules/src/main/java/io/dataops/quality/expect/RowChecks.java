@@ -2,6 +2,8 @@ package io.dataops.quality.expect;
 
 import io.dataops.quality.engine.Batch;
 import io.dataops.quality.engine.ColumnView;
+import io.dataops.quality.engine.FastPattern;
+import io.dataops.quality.engine.KeyBuffer;
 import io.dataops.quality.engine.RowCheck;
 import io.dataops.quality.engine.ScanContext;
 import java.time.LocalDate;
@@ -30,6 +32,14 @@ final class RowChecks {
         return MISSING;
       }
       return test(c, row) ? OK : UNEXPECTED;
+    }
+
+    @Override
+    public void checkAll(Batch batch, int n, byte[] verdicts) {
+      ColumnView c = batch.column(column);
+      for (int i = 0; i < n; i++) {
+        verdicts[i] = (byte) (c.isNull(i) ? MISSING : test(c, i) ? OK : UNEXPECTED);
+      }
     }
 
     abstract boolean test(ColumnView c, int row);
@@ -79,6 +89,14 @@ final class RowChecks {
       }
 
       @Override
+      public void checkAll(Batch batch, int n, byte[] verdicts) {
+        ColumnView c = batch.column(column);
+        for (int i = 0; i < n; i++) {
+          verdicts[i] = (byte) (c.isNull(i) ? UNEXPECTED : OK);
+        }
+      }
+
+      @Override
       public String reason(Batch batch, int row) {
         return "the value is missing";
       }
@@ -112,17 +130,34 @@ final class RowChecks {
   static RowCheck regex(String column, Pattern pattern, boolean mustMatch, boolean text) {
     String reason = mustMatch ? "does not match the pattern " + pattern.pattern()
         : "matches the pattern " + pattern.pattern() + ", which it must not";
-    io.dataops.quality.engine.FastPattern fast = text ? io.dataops.quality.engine.FastPattern.compile(pattern.pattern())
-        : null;
+    FastPattern fast = text ? FastPattern.compile(pattern.pattern()) : null;
     if (fast != null) {
-      ThreadLocal<io.dataops.quality.engine.KeyBuffer> buffers =
-          ThreadLocal.withInitial(io.dataops.quality.engine.KeyBuffer::new);
-      return simple(column, reason, (c, r) -> {
-        io.dataops.quality.engine.KeyBuffer buf = buffers.get();
-        buf.clear();
-        c.appendKey(r, buf); // a text column's key is its UTF-8 bytes
-        return fast.matches(buf.array(), 0, buf.length()) == mustMatch;
-      });
+      return new ValueCheck(column) {
+        @Override
+        public void checkAll(Batch batch, int n, byte[] verdicts) {
+          ColumnView c = batch.column(column);
+          KeyBuffer buf = new KeyBuffer(); // one per batch: the check is shared by the scan's threads
+          for (int i = 0; i < n; i++) {
+            verdicts[i] = (byte) (c.isNull(i) ? MISSING : matches(c, i, buf) ? OK : UNEXPECTED);
+          }
+        }
+
+        @Override
+        boolean test(ColumnView c, int row) {
+          return matches(c, row, new KeyBuffer());
+        }
+
+        private boolean matches(ColumnView c, int row, KeyBuffer buf) {
+          buf.clear();
+          c.appendKey(row, buf); // a text column's key is its UTF-8 bytes
+          return fast.matches(buf.array(), 0, buf.length()) == mustMatch;
+        }
+
+        @Override
+        public String reason(Batch batch, int row) {
+          return reason;
+        }
+      };
     }
     // Great Expectations searches (Python re.search): the pattern may match anywhere unless anchored.
     return simple(column, reason, (c, r) -> pattern.matcher(c.getString(r)).find() == mustMatch);

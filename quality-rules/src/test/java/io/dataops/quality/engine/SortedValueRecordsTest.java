@@ -56,6 +56,41 @@ class SortedValueRecordsTest {
     }
   }
 
+  @Test
+  void sharedHashesAloneFindEveryDuplicateExactly() throws Exception {
+    for (long budget : new long[] {1L << 30, 70_000}) {
+      SortedValueRecords a = SortedValueRecords.forGrouping(dir.resolve("s" + budget), budget);
+      SortedValueRecords b = SortedValueRecords.forGrouping(dir.resolve("t" + budget), budget);
+      Map<String, Integer> truth = new HashMap<>();
+      SplittableRandom r = new SplittableRandom(budget);
+      for (int i = 0; i < 60_000; i++) {
+        String v = "v" + r.nextInt(40_000);
+        truth.merge(v, 1, Integer::sum);
+        byte[] bytes = v.getBytes(StandardCharsets.UTF_8);
+        (i % 2 == 0 ? a : b).add(hashFor(v), bytes, bytes.length, new byte[0], 0);
+      }
+      a.absorb(b);
+      Map<String, Integer> visited = new HashMap<>();
+      long once = a.forEachSharedHash(rec -> visited.merge(new String(rec.value(), StandardCharsets.UTF_8), 1,
+          Integer::sum));
+      long truthOnce = truth.values().stream().filter(c -> c == 1).count();
+      // Left out: values occurring once whose hash is their own; visited: everything else, each row once.
+      assertThat(once + visited.values().stream().filter(c -> c == 1).count()).as("budget " + budget)
+          .isEqualTo(truthOnce);
+      truth.forEach((v, c) -> {
+        if (c > 1) {
+          assertThat(visited.get(v)).as(v).isEqualTo(c);
+        }
+      });
+      assertThat(once).as("most values have a hash of their own").isPositive();
+      try (var files = Files.list(dir.resolve("s" + budget))) {
+        assertThat(files).as("spill runs are removed after reading").isEmpty();
+      } catch (java.nio.file.NoSuchFileException noSpill) {
+        assertThat(budget).as("only the large budget never spills").isEqualTo(1L << 30);
+      }
+    }
+  }
+
   /** Half the values share one of a few hashes, so collisions are common. */
   private static long hashFor(String v) {
     byte[] b = v.getBytes(StandardCharsets.UTF_8);
