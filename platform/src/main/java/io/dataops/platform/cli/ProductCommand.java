@@ -422,28 +422,33 @@ final class ProductCommand {
       if (url) {
         return byUrl(config);
       }
+      io.dataops.products.delivery.Delivery.Result r = deliver(config,
+          d -> d.deliver(name, version, cli.session().actor(), out));
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("product", r.product());
+      json.put("version", r.version());
+      json.put("partner", cli.session().actor().organization());
+      json.put("file", r.file().toString());
+      json.put("rows", r.rows());
+      json.put("bytes", r.bytes());
+      json.put("sha256", r.sha256());
+      cli.print(common, json, String.format("delivered %s v%d to %s: %,d rows, %,d bytes in %s (sha256 %s)%n",
+          r.product(), r.version(), cli.session().actor().organization(), r.rows(), r.bytes(), r.file(),
+          r.sha256()));
+      return 0;
+    }
+
+    /** Runs one delivery as the session's partner; a refusal is recorded as the session's before it is thrown. */
+    private <T> T deliver(PlatformConfig config,
+        java.util.function.Function<io.dataops.products.delivery.Delivery, T> delivery) {
       try (Lakehouse lakehouse = cli.lakehouse(config)) {
-        ProductServices products = ProductServices.of(config, lakehouse, cli.audit());
-        io.dataops.products.delivery.Delivery.Result r;
         try {
-          r = products.delivery().deliver(name, version, cli.session().actor(), out);
+          return delivery.apply(ProductServices.of(config, lakehouse, cli.audit()).delivery());
         } catch (AccessDeniedException e) {
           cli.session().refuse(e, List.of("product:" + name + "@" + version));
           throw e;
         }
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("product", r.product());
-        json.put("version", r.version());
-        json.put("partner", cli.session().actor().organization());
-        json.put("file", r.file().toString());
-        json.put("rows", r.rows());
-        json.put("bytes", r.bytes());
-        json.put("sha256", r.sha256());
-        cli.print(common, json, String.format("delivered %s v%d to %s: %,d rows, %,d bytes in %s (sha256 %s)%n",
-            r.product(), r.version(), cli.session().actor().organization(), r.rows(), r.bytes(), r.file(),
-            r.sha256()));
       }
-      return 0;
     }
 
     private int byUrl(PlatformConfig config) {
@@ -458,29 +463,21 @@ final class ProductCommand {
         case "h" -> java.time.temporal.ChronoUnit.HOURS;
         default -> java.time.temporal.ChronoUnit.DAYS;
       });
-      try (Lakehouse lakehouse = cli.lakehouse(config)) {
-        ProductServices products = ProductServices.of(config, lakehouse, cli.audit());
-        io.dataops.products.delivery.Delivery.Presigned r;
-        try {
-          r = products.delivery().deliverByUrl(name, version, cli.session().actor(), expiry);
-        } catch (AccessDeniedException e) {
-          cli.session().refuse(e, List.of("product:" + name + "@" + version));
-          throw e;
-        }
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("product", r.product());
-        json.put("version", r.version());
-        json.put("partner", cli.session().actor().organization());
-        json.put("object", r.object());
-        json.put("url", r.url().toString());
-        json.put("expiresAt", r.expiresAt().toString());
-        json.put("rows", r.rows());
-        json.put("bytes", r.bytes());
-        json.put("sha256", r.sha256());
-        cli.print(common, json, String.format("delivered %s v%d to %s: %,d rows, %,d bytes (sha256 %s); fetch it "
-            + "until %s with:%n%s%n", r.product(), r.version(), cli.session().actor().organization(), r.rows(),
-            r.bytes(), r.sha256(), r.expiresAt(), r.url()));
-      }
+      io.dataops.products.delivery.Delivery.Presigned r = deliver(config,
+          d -> d.deliverByUrl(name, version, cli.session().actor(), expiry));
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("product", r.product());
+      json.put("version", r.version());
+      json.put("partner", cli.session().actor().organization());
+      json.put("object", r.object());
+      json.put("url", r.url().toString());
+      json.put("expiresAt", r.expiresAt().toString());
+      json.put("rows", r.rows());
+      json.put("bytes", r.bytes());
+      json.put("sha256", r.sha256());
+      cli.print(common, json, String.format("delivered %s v%d to %s: %,d rows, %,d bytes (sha256 %s); fetch it "
+          + "until %s with:%n%s%n", r.product(), r.version(), cli.session().actor().organization(), r.rows(),
+          r.bytes(), r.sha256(), r.expiresAt(), r.url()));
       return 0;
     }
   }
