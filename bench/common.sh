@@ -48,3 +48,15 @@ grant_citizens() {
   "$root/bin/dataops" grant approve "$id" --home "$home" --as bench-auth >/dev/null
   "$root/bin/dataops" grant approve "$id" --home "$home" --as ps-clerk >/dev/null
 }
+
+# An N-row citizen table (seed 1, one person a row) landed as public security's feed in $out/home, with the bench's
+# people enrolled; the CSV is removed after. Extra arguments go to `dataops generate` (e.g. --defect-rate 0.01).
+#   land_citizens [GENERATE_OPTION...]
+land_citizens() {
+  "$root/bin/dataops" generate --dataset citizens --rows "$n" --population "$n" --seed 1 "$@" \
+    --out "$out/citizens.csv" --home "$out/home" >/dev/null
+  enroll "$out/home"
+  "$root/bin/dataops" land --home "$out/home" --department public-security --dataset citizens \
+    --file "$out/citizens.csv" --as ps-clerk >/dev/null
+  rm -f "$out/citizens.csv"
+}

@@ -14,12 +14,7 @@ bench_name=flink
 # shellcheck source=bench/common.sh
 source "$root/bench/common.sh"
 echo "preparing an $n-row citizen table..."
-"$root/bin/dataops" generate --dataset citizens --rows "$n" --population "$n" --seed 1 \
-  --out "$out/citizens.csv" --home "$out/home" >/dev/null
-enroll "$out/home"
-"$root/bin/dataops" land --home "$out/home" --department public-security --dataset citizens \
-  --file "$out/citizens.csv" --as ps-clerk >/dev/null
-rm -f "$out/citizens.csv"
+land_citizens
 for run in p1 p2 sb; do
   sed "s/^product: \(.*\)$/product: \1-$run/" "$root/bench/desensitize-pipeline.yaml" > "$out/pipeline-$run.yaml"
   grant_citizens "$out/home" "$out/pipeline-$run.yaml" # runs are refused without a grant for their product

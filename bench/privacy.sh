@@ -11,12 +11,7 @@ bench_name=privacy
 # shellcheck source=bench/common.sh
 source "$root/bench/common.sh"
 echo "preparing an $n-row citizen table..."
-"$root/bin/dataops" generate --dataset citizens --rows "$n" --population "$n" --seed 1 \
-  --out "$out/citizens.csv" --home "$out/home" >/dev/null
-enroll "$out/home"
-"$root/bin/dataops" land --home "$out/home" --department public-security --dataset citizens \
-  --file "$out/citizens.csv" --as ps-clerk >/dev/null
-rm -f "$out/citizens.csv"
+land_citizens
 cp "$root/bench/privacy-pipeline.yaml" "$out/pipeline.yaml"
 grant_citizens "$out/home" "$out/pipeline.yaml"
 

@@ -21,11 +21,7 @@ bench_name=quality${mode:+-memory}
 # shellcheck source=bench/common.sh
 source "$root/bench/common.sh"
 echo "preparing an $n-row citizen table..."
-"$root/bin/dataops" generate --dataset citizens --rows "$n" --population "$n" --defect-rate 0.01 --seed 1 \
-  --out "$out/citizens.csv" --home "$out/home" >/dev/null
-enroll "$out/home"
-"$root/bin/dataops" land --home "$out/home" --department public-security --dataset citizens \
-  --file "$out/citizens.csv" --as ps-clerk >/dev/null
+land_citizens --defect-rate 0.01
 files="$out/home/warehouse/ods/public_security__citizens/data/*.parquet"
 
 read -r ours_wall ours_rss < <(measure dataops env DATAOPS_HEAP=$heap DATAOPS_JAVA_OPTS="$java_opts" "$root/bin/dataops" quality run --home "$out/home" \

@@ -15,12 +15,7 @@ eval "$("$root/infra/local-s3.sh" start bench)"
 trap '"$root/infra/local-s3.sh" stop' EXIT
 export DATAOPS_WAREHOUSE=s3://bench/warehouse DATAOPS_CACHE_DIR="$out/cache"
 echo "preparing an $n-row citizen table in s3://bench/warehouse..."
-"$root/bin/dataops" generate --dataset citizens --rows "$n" --population "$n" --seed 1 \
-  --out "$out/citizens.csv" --home "$out/home" >/dev/null
-enroll "$out/home"
-"$root/bin/dataops" land --home "$out/home" --department public-security --dataset citizens \
-  --file "$out/citizens.csv" --as ps-clerk >/dev/null
-rm -f "$out/citizens.csv"
+land_citizens
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 java -Xmx1g --add-opens=java.base/java.nio=ALL-UNNAMED -cp "$root/platform/target/dataops.jar" \
   "$root/bench/S3ReadPaths.java" "$out/home"
