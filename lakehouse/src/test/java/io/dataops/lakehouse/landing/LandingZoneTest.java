@@ -115,6 +115,43 @@ class LandingZoneTest {
         .hasSize(2 * 7);
   }
 
+  /**
+   * What a tired clerk or a hostile sender puts in a bucket: a name in Chinese with spaces and URL metacharacters, a
+   * key a folder too deep, a department in capitals, and the same name under two wrong places. Each is landed or
+   * rejected under its own key (nothing overwrites another; the MinIO SDK itself refuses '..' segments). Not here: '#' or '?' in a key, which
+   * Iceberg's S3FileIO reads as a URI fragment or query, so such an object cannot be read or moved through it yet, and nothing is lost.
+   */
+  @Test
+  void hostileNamesLandOrAreRejectedUnderTheirOwnKeys() throws Exception {
+    String bucket = S3Server.newBucket("hostile");
+    MinioClient minio = department();
+    GenerateResult csv = generate(FeedFormat.CSV, "h.csv", 0, 7);
+    String prefix = "landing/public-security/citizens/";
+    String chinese = "户籍 2026年1月 (终稿) 100% a&b=c.csv";
+    put(minio, bucket, prefix + chinese, Path.of(csv.file()));
+    put(minio, bucket, prefix + "deeper/x.csv", Path.of(csv.file()));
+    put(minio, bucket, "landing/stray.csv", Path.of(csv.file()));
+    put(minio, bucket, "landing/Public-Security/citizens/stray.csv", Path.of(csv.file()));
+
+    FeedContract contract = ContractParser.parse(SampleGenerator.contractPathFor(Path.of(csv.file())));
+    try (Lakehouse lh = Lakehouse.open(S3Server.lakehouse(dir.resolve("home"), bucket))) {
+      LandingZone zone = new LandingZone(lh.io(), "s3://" + bucket);
+      assertThat(zone.waiting()).hasSize(4);
+      Map<String, String> moved = landAll(lh, zone, contract);
+      assertThat(moved).containsEntry(chinese, "s3://" + bucket + "/landed/public-security/citizens/" + chinese);
+      assertThat(Tables.rows(lh.load(TableNames.ods("public-security", "citizens")))).as("landed once")
+          .hasSize(1_500);
+      assertThat(zone.waiting()).isEmpty();
+    }
+    assertThat(S3Server.keys(bucket, "landing/")).isEmpty();
+    assertThat(S3Server.keys(bucket, "rejected/")).containsExactlyInAnyOrder(
+        "rejected/public-security/citizens/deeper/x.csv", "rejected/public-security/citizens/deeper/x.csv.result.json",
+        "rejected/stray.csv", "rejected/stray.csv.result.json",
+        "rejected/Public-Security/citizens/stray.csv", "rejected/Public-Security/citizens/stray.csv.result.json");
+    assertThat(read(minio, bucket, "landed/public-security/citizens/" + chinese)).as("the object itself, moved")
+        .isEqualTo(Files.readString(Path.of(csv.file()), StandardCharsets.UTF_8));
+  }
+
   private static String read(MinioClient minio, String bucket, String key) throws Exception {
     try (var in = minio.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
