@@ -118,8 +118,9 @@ class LandingZoneTest {
   /**
    * What a tired clerk or a hostile sender puts in a bucket: a name in Chinese with spaces and URL metacharacters, a
    * key a folder too deep, a department in capitals, and the same name under two wrong places. Each is landed or
-   * rejected under its own key (nothing overwrites another; the MinIO SDK itself refuses '..' segments). Not here: '#' or '?' in a key, which
-   * Iceberg's S3FileIO reads as a URI fragment or query, so such an object cannot be read or moved through it yet, and nothing is lost.
+   * rejected under its own key, nothing overwrites another and nothing is lost. The MinIO SDK itself refuses '..'
+   * segments. Not covered yet: '#' or '?' in a key, which Iceberg's S3FileIO reads as a URI fragment or query, so
+   * such an object cannot be read or moved through it.
    */
   @Test
   void hostileNamesLandOrAreRejectedUnderTheirOwnKeys() throws Exception {
