@@ -14,6 +14,7 @@ import java.util.Map;
  * @param incremental {@code mode: incremental}: each run reads only what was appended to the inputs since the
  *     product's last version, and adds its rows to the product's (the default, {@code full}, rebuilds the product)
  * @param modeLine the line of {@code mode} (0 when the file leaves it out)
+ * @param schedule when the embedded scheduler should run it ({@code dataops schedule add-pipeline FILE}), or null
  */
 public record PipelineDefinition(
     String source,
@@ -32,7 +33,8 @@ public record PipelineDefinition(
     LocalDate asOf,
     String sha256,
     boolean incremental,
-    int modeLine) {
+    int modeLine,
+    ScheduleSpec schedule) {
 
   /**
    * One granted table. {@code snapshot} is "latest" or a snapshot id; a run pins the exact id either way.
@@ -77,6 +79,18 @@ public record PipelineDefinition(
     /** The risk threshold when the file gives none: 0.2, the highest prosecutor risk k=5 allows. */
     public static final double DEFAULT_RISK_THRESHOLD = 0.2;
   }
+
+  /**
+   * {@code schedule:} in the file: what {@code dataops schedule add-pipeline FILE} uses when its flags leave it out.
+   * The cron's syntax is checked where the scheduler's parser lives (the platform), at {@code cronLine}.
+   *
+   * @param cron six-field cron with seconds, or null
+   * @param onFeed run when an input table has a new snapshot
+   * @param engine the engine to run on, or null for the default
+   * @param maxAttempts attempts of a run failing for an internal reason, or null for the scheduler's default
+   */
+  public record ScheduleSpec(String cron, int cronLine, boolean onFeed, String engine, int engineLine,
+      Integer maxAttempts, int line) {}
 
   /** The suite the product must pass before it is committed; {@code path} is relative to the pipeline file. */
   public record QualitySpec(String suite, int line) {}

@@ -8,6 +8,7 @@ import io.dataops.pipelines.definition.PipelineDefinition.Input;
 import io.dataops.pipelines.definition.PipelineDefinition.PolicySpec;
 import io.dataops.pipelines.definition.PipelineDefinition.PrivacySpec;
 import io.dataops.pipelines.definition.PipelineDefinition.QualitySpec;
+import io.dataops.pipelines.definition.PipelineDefinition.ScheduleSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -69,13 +70,14 @@ public final class PipelineParser {
   private static final Pattern ALIAS = Pattern.compile("[a-z][a-z0-9_]{0,62}");
   private static final Pattern TABLE = Pattern.compile("[a-z][a-z0-9_]*\\.[a-z][a-z0-9_]*");
   private static final Set<String> TOP = Set.of("name", "scenario", "owner", "description", "inputs", "transform",
-      "policy", "privacy", "product", "quality", "asOf", "mode");
+      "policy", "privacy", "product", "quality", "asOf", "mode", "schedule");
   private static final Set<String> INPUT = Set.of("table", "as", "columns", "filter", "snapshot");
   private static final Set<String> PRIVACY = Set.of("quasiIdentifiers", "k", "l", "sensitive", "countColumn",
       "exempt", "optimize", "suppressionLimit", "personKey", "hierarchies", "undeclaredQuasiIdentifiers", "population", "riskThreshold");
   private static final Set<String> HIERARCHY_WORDS = Set.of("region", "date", "top");
   private static final Set<String> HIERARCHY_KINDS = Set.of("bands", "prefix", "tree");
   private static final Set<String> QUALITY = Set.of("suite");
+  private static final Set<String> SCHEDULE = Set.of("cron", "onFeed", "engine", "maxAttempts");
   static final Set<String> SIMPLE_POLICIES = Set.of("keep", "remove", "suppress");
   static final Map<String, Set<String>> POLICY_ARGS = Map.of(
       "mask", Set.of("keepFirst", "keepLast", "maskChar", "level"),
@@ -200,9 +202,47 @@ public final class PipelineParser {
       }
       incremental = mode.equals("incremental");
     }
+    ScheduleSpec schedule = f.containsKey("schedule") ? schedule(f.get("schedule").getValueNode()) : null;
     return new PipelineDefinition(source, name, scenario, owner, description, List.copyOf(inputs), transform,
         transformLine, java.util.Collections.unmodifiableMap(policies), privacy, product,
-        line(f.get("product").getValueNode()), quality, asOf, sha256(yaml), incremental, modeLine);
+        line(f.get("product").getValueNode()), quality, asOf, sha256(yaml), incremental, modeLine, schedule);
+  }
+
+  /** {@code schedule: {cron: '0 0 2 * * *', onFeed: true, engine: flink, maxAttempts: 3}}: at least cron or onFeed. */
+  private ScheduleSpec schedule(Node n) {
+    if (!(n instanceof MappingNode m)) {
+      throw fail(line(n), "'schedule' is a mapping, e.g. {cron: '0 0 2 * * *', onFeed: true}");
+    }
+    Map<String, NodeTuple> f = nodes.fields(m, SCHEDULE, "schedule");
+    String cron = optional(f, "cron");
+    int cronLine = f.containsKey("cron") ? line(f.get("cron").getValueNode()) : 0;
+    if (cron != null && cron.isBlank()) {
+      throw fail(cronLine, "schedule.cron is empty; leave it out to run only on new feeds (onFeed: true)");
+    }
+    boolean onFeed = false;
+    if (f.containsKey("onFeed")) {
+      Node o = f.get("onFeed").getValueNode();
+      String v = nodes.scalar(o, "onFeed");
+      if (!v.equals("true") && !v.equals("false")) {
+        throw fail(line(o), "schedule.onFeed is true (run when an input table has a new snapshot) or false");
+      }
+      onFeed = v.equals("true");
+    }
+    if (cron == null && !onFeed) {
+      throw fail(line(m), "a schedule says when the pipeline runs: cron, onFeed: true, or both");
+    }
+    String engine = optional(f, "engine");
+    int engineLine = f.containsKey("engine") ? line(f.get("engine").getValueNode()) : 0;
+    Integer maxAttempts = null;
+    if (f.containsKey("maxAttempts")) {
+      Node a = f.get("maxAttempts").getValueNode();
+      String v = nodes.scalar(a, "maxAttempts");
+      if (!v.matches("[1-9][0-9]{0,2}")) {
+        throw fail(line(a), "schedule.maxAttempts is a whole number from 1 to 999, not '" + v + "'");
+      }
+      maxAttempts = Integer.valueOf(v);
+    }
+    return new ScheduleSpec(cron, cronLine, onFeed, engine, engineLine, maxAttempts, line(m));
   }
 
   private Input input(Node item) {

@@ -160,4 +160,28 @@ class PipelineParserTest {
     assertThatThrownBy(() -> parse(OPTIMIZED.replace("optimize: true", "optimize: yes please")))
         .hasMessageStartingWith("p.yaml:21: optimize is true");
   }
+
+  @Test
+  void readsTheScheduleAndRefusesABadOneAtItsLine() {
+    assertThat(parse(GOOD).schedule()).as("no schedule: none").isNull();
+    PipelineDefinition d = parse(GOOD + "schedule: {cron: '0 0 2 * * *', onFeed: true, engine: flink, maxAttempts: 5}\n");
+    assertThat(d.schedule()).satisfies(s -> {
+      assertThat(s.cron()).isEqualTo("0 0 2 * * *");
+      assertThat(s.onFeed()).isTrue();
+      assertThat(s.engine()).isEqualTo("flink");
+      assertThat(s.maxAttempts()).isEqualTo(5);
+      assertThat(s.cronLine()).isEqualTo(22);
+    });
+    assertThat(parse(GOOD + "schedule:\n  onFeed: true\n").schedule().cron()).isNull();
+    assertThatThrownBy(() -> parse(GOOD + "schedule: {engine: flink}\n"))
+        .hasMessage("p.yaml:22: a schedule says when the pipeline runs: cron, onFeed: true, or both");
+    assertThatThrownBy(() -> parse(GOOD + "schedule: {cron: '0 0 2 * * *', every: day}\n"))
+        .hasMessageStartingWith("p.yaml:22: unknown schedule key 'every' (known: cron, engine, maxAttempts, onFeed)");
+    assertThatThrownBy(() -> parse(GOOD + "schedule:\n  onFeed: sometimes\n"))
+        .hasMessageStartingWith("p.yaml:23: schedule.onFeed is true");
+    assertThatThrownBy(() -> parse(GOOD + "schedule:\n  onFeed: true\n  maxAttempts: 0\n"))
+        .hasMessage("p.yaml:24: schedule.maxAttempts is a whole number from 1 to 999, not '0'");
+    assertThatThrownBy(() -> parse(GOOD + "schedule: nightly\n"))
+        .hasMessageStartingWith("p.yaml:22: 'schedule' is a mapping");
+  }
 }

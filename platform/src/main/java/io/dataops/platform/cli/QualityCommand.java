@@ -186,7 +186,7 @@ final class QualityCommand {
         var r = new SuiteRegistry(config.suites()).register(department, dataset, file);
         String scheduleId = null;
         if (schedule != null) {
-          scheduleId = ScheduleCommand.saveQuality(cli, config, id.toString(), null, schedule, 3);
+          scheduleId = ScheduleCommand.saveQuality(cli, config, id.toString(), null, schedule, ScheduleCommand.DEFAULT_ATTEMPTS);
         }
         cli.audit().record(io.dataops.core.audit.AuditEvent.ok("quality.suite.register",
             java.util.List.of("table:" + id), Map.of("suite", r.suite().name())));

@@ -8,6 +8,7 @@ import io.dataops.lakehouse.catalog.TableNames;
 import io.dataops.pipelines.definition.PipelineDefinition;
 import io.dataops.pipelines.definition.PipelineParser;
 import io.dataops.platform.config.PlatformConfig;
+import io.dataops.platform.pipeline.PipelineRuns;
 import io.dataops.platform.schedule.ScheduleServices;
 import io.dataops.scheduler.embedded.EmbeddedScheduler;
 import io.dataops.scheduler.embedded.Schedule;
@@ -33,6 +34,9 @@ import picocli.CommandLine.Parameters;
         ScheduleCommand.Runs.class, ScheduleCommand.Trigger.class, ScheduleCommand.Pause.class,
         ScheduleCommand.Resume.class})
 final class ScheduleCommand {
+  /** Attempts of a run failing for an internal reason when neither the flag nor the pipeline file says. */
+  static final int DEFAULT_ATTEMPTS = 3;
+
   private ScheduleCommand() {}
 
   static Map<String, Object> describe(Schedule s) {
@@ -116,26 +120,33 @@ final class ScheduleCommand {
     @Option(names = "--cron", paramLabel = "EXPR",
         description = "Cron with seconds: 'sec min hour day month weekday', e.g. '0 0 2 * * *' (02:00 daily).")
     String cron;
-    @Option(names = "--max-attempts", defaultValue = "3", paramLabel = "N",
-        description = "Attempts of a run that fails for an internal reason (retried with backoff).") int maxAttempts;
+    @Option(names = "--max-attempts", paramLabel = "N",
+        description = "Attempts of a run that fails for an internal reason (retried with backoff; default 3).")
+    Integer maxAttempts;
 
     Add(Cli cli) {
       this.cli = cli;
       this.common = cli.common;
     }
 
-    int save(PlatformConfig config, Lakehouse lh, String id, String kind, String target, List<String> command,
-        boolean onFeed, List<String> inputs) {
-      if (maxAttempts < 1) {
+    int attempts() {
+      int n = maxAttempts == null ? DEFAULT_ATTEMPTS : maxAttempts;
+      if (n < 1) {
         throw new BadInputException("--max-attempts must be at least 1");
       }
+      return n;
+    }
+
+    int save(PlatformConfig config, Lakehouse lh, String id, String kind, String target, List<String> command,
+        boolean onFeed, List<String> inputs) {
+      int attempts = attempts();
       String checked = cron == null ? null : checkCron(cron);
       if (checked == null && !onFeed) {
         throw new BadInputException("say when it runs: --cron EXPR" + (kind.equals("pipeline") ? " and/or --on-feed" : ""));
       }
       ScheduleStore store = ScheduleServices.store(config);
       Schedule saved = store.require(ScheduleCommand.save(cli, config, lh, id, kind, target, command, checked,
-          onFeed, inputs, maxAttempts));
+          onFeed, inputs, attempts));
       String user = saved.runAs();
       cli.print(common, describe(saved), "schedule " + id + " runs as " + user
           + (checked == null ? "" : ", cron '" + checked + "'") + (onFeed ? ", on each new snapshot of "
@@ -151,6 +162,8 @@ final class ScheduleCommand {
     @Parameters(index = "0", paramLabel = "FILE") Path file;
     @Option(names = "--on-feed", description = "Run when an input table has a new snapshot.") boolean onFeed;
     @Option(names = "--engine", paramLabel = "ENGINE") String engine;
+    // With none of --cron, --on-feed, --engine and --max-attempts, the file's schedule: section says them; a flag
+    // given wins over the file for what it says.
 
     AddPipeline(Cli cli) {
       super(cli);
@@ -163,6 +176,16 @@ final class ScheduleCommand {
         throw new BadInputException("no pipeline file at " + file);
       }
       PipelineDefinition p = PipelineParser.parse(file);
+      PipelineRuns.checkSchedule(p);
+      var fromFile = p.schedule();
+      if (fromFile != null) {
+        if (cron == null && !onFeed) {
+          cron = fromFile.cron();
+          onFeed = fromFile.onFeed();
+        }
+        engine = engine == null ? fromFile.engine() : engine;
+        maxAttempts = maxAttempts == null ? fromFile.maxAttempts() : maxAttempts;
+      }
       List<String> command = new ArrayList<>(List.of("pipeline", "run", file.toAbsolutePath().toString()));
       if (engine != null) {
         command.addAll(List.of("--engine", engine));
@@ -195,10 +218,7 @@ final class ScheduleCommand {
       if (cron == null) {
         throw new BadInputException("say when it runs: --cron EXPR");
       }
-      if (maxAttempts < 1) {
-        throw new BadInputException("--max-attempts must be at least 1");
-      }
-      String id = saveQuality(cli, config, name, suite, cron, maxAttempts);
+      String id = saveQuality(cli, config, name, suite, cron, attempts());
       Schedule saved = ScheduleServices.store(config).require(id);
       cli.print(common, describe(saved), "schedule " + id + " runs as " + saved.runAs() + ", cron '" + cron
           + "'\n(runs start when 'dataops scheduler start' is running)");

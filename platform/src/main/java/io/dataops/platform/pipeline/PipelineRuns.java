@@ -5,6 +5,7 @@ import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.catalog.LakehouseConfig;
 import io.dataops.pipelines.definition.BoundPipeline;
+import io.dataops.pipelines.definition.PipelineDefinition;
 import io.dataops.pipelines.definition.PipelineException;
 import io.dataops.pipelines.definition.PipelineParser;
 import io.dataops.pipelines.definition.PipelineValidator;
@@ -82,6 +83,7 @@ public final class PipelineRuns {
     BoundPipeline p = new PipelineValidator(lakehouse, config.keys(), config.keepLimits())
         .bind(PipelineParser.parse(file), file.toAbsolutePath().getParent());
     ProductTables.checkOwner(lakehouse, p);
+    checkSchedule(p.definition());
     if (p.qualitySuite() != null) {
       try {
         ExpectationCatalog.compile(SuiteParser.parse(p.qualitySuite()), new TableFacts(
@@ -93,6 +95,33 @@ public final class PipelineRuns {
       }
     }
     return p;
+  }
+
+  /**
+   * The file's {@code schedule:}: a cron the scheduler can read and an engine this build has, or the file's line
+   * and what is wrong (so that a bad schedule is found by validate, not by the scheduler at night).
+   */
+  public static void checkSchedule(PipelineDefinition d) {
+    var s = d.schedule();
+    if (s == null) {
+      return;
+    }
+    if (s.cron() != null) {
+      try {
+        io.dataops.scheduler.embedded.EmbeddedScheduler.parse(s.cron());
+      } catch (IllegalArgumentException e) {
+        throw new PipelineException(d.source(), s.cronLine(), "schedule.cron '" + s.cron() + "': "
+            + e.getMessage().lines().findFirst().orElse("")
+            + " (six fields: second minute hour day-of-month month day-of-week, e.g. '0 0 2 * * *')");
+      }
+    }
+    if (s.engine() != null) {
+      try {
+        checkEngine(s.engine());
+      } catch (BadInputException e) {
+        throw new PipelineException(d.source(), s.engineLine(), "schedule.engine: " + e.getMessage());
+      }
+    }
   }
 
   /** Refuses an engine this build does not have (before any work), naming those it has. */

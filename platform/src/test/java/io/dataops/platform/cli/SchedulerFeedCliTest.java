@@ -42,29 +42,40 @@ class SchedulerFeedCliTest {
     ok("land", "--department", "public-security", "--dataset", "citizens", "--file", feed1.toString(), "--as",
         TestCast.PUBLIC_SECURITY);
     Path pipelines = Files.createDirectories(dir.resolve("pipelines"));
-    Path pipeline = pipelines.resolve("income.yaml");
-    Files.writeString(pipeline, CliTest.PIPELINE);
     Files.writeString(pipelines.resolve("gate.yaml"), """
         name: gate
         expectations:
           - type: expect_table_row_count_to_be_between
             kwargs: {min_value: 1}
         """);
+    Path pipeline = pipelines.resolve("income.yaml");
+    // The file's schedule: section says when it runs (a bad cron there is refused by validate, at its line).
+    Files.writeString(pipeline, CliTest.PIPELINE + "schedule:\n  cron: 'at night'\n");
+    Run badFileCron = run("pipeline", "validate", pipeline.toString(), "--as", TestCast.OPERATOR);
+    assertThat(badFileCron.exit()).isEqualTo(2);
+    assertThat(badFileCron.err()).contains("income.yaml:" + (CliTest.PIPELINE.lines().count() + 2)
+        + ": schedule.cron 'at night'");
+    Files.writeString(pipeline, CliTest.PIPELINE + "schedule: {onFeed: true, maxAttempts: 2}\n");
+    Path unscheduled = pipelines.resolve("unscheduled.yaml");
+    Files.writeString(unscheduled, CliTest.PIPELINE);
     TestCast.grant(home, "test", "income-by-street");
     ok("pipeline", "run", pipeline.toString(), "--as", TestCast.OPERATOR);
 
     Run refused = run("schedule", "add-pipeline", pipeline.toString(), "--on-feed", "--as", TestCast.PUBLIC_SECURITY);
     assertThat(refused.exit()).isEqualTo(2);
-    Run noWhen = run("schedule", "add-pipeline", pipeline.toString(), "--as", TestCast.OPERATOR);
+    Run noWhen = run("schedule", "add-pipeline", unscheduled.toString(), "--as", TestCast.OPERATOR);
     assertThat(noWhen.exit()).isEqualTo(2);
     assertThat(noWhen.err()).contains("say when it runs");
-    Run badCron = run("schedule", "add-pipeline", pipeline.toString(), "--cron", "every day", "--as",
+    Run badCron = run("schedule", "add-pipeline", unscheduled.toString(), "--cron", "every day", "--as",
         TestCast.OPERATOR);
     assertThat(badCron.exit()).isEqualTo(2);
     assertThat(badCron.err()).hasLineCount(1).contains("--cron 'every day'");
-    JsonNode added = ok("schedule", "add-pipeline", pipeline.toString(), "--on-feed", "--json", "--as",
-        TestCast.OPERATOR).json();
+    JsonNode added = ok("schedule", "add-pipeline", pipeline.toString(), "--json", "--as", TestCast.OPERATOR)
+        .json();
     String id = added.get("id").asText();
+    assertThat(added.get("onFeed").asBoolean()).as("from the file's schedule").isTrue();
+    assertThat(added.get("maxAttempts").asInt()).isEqualTo(2);
+    assertThat(added.get("target").asText()).endsWith("income.yaml");
     assertThat(added.get("inputs").toString()).contains("ods.public_security__citizens");
 
     List<String> cmd = new ArrayList<>();
