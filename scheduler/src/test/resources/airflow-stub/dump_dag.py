@@ -11,6 +11,7 @@ print(json.dumps({
     "dag_id": dag.dag_id,
     "description": dag.description,
     "tags": dag.tags,
+    "schedule": dag.schedule,
     "tasks": [{"task_id": t.task_id, "bash_command": t.bash_command, "env": t.env, "append_env": t.append_env,
                "upstream": t.upstream} for t in airflow.TASKS],
 }))

@@ -86,7 +86,8 @@ final class AirflowCommand {
             .toString(), config.home().toString(), cli.session().principal().name(), engine, launcher,
             qualityAs == null ? List.of() : withSuites, qualityAs == null || withSuites.isEmpty() ? null : qualityAs,
             "dataops pipeline " + p.definition().name() + " -> product " + p.definition().product()
-                + (p.definition().scenario() == null ? "" : " (scenario: " + p.definition().scenario() + ")"));
+                + (p.definition().scenario() == null ? "" : " (scenario: " + p.definition().scenario() + ")"),
+            airflowSchedule(p));
       }
       String python = DagFile.render(spec);
       if (out != null) {
@@ -99,6 +100,7 @@ final class AirflowCommand {
       json.put("pipeline", spec.pipeline());
       json.put("product", spec.product());
       json.put("engine", engine);
+      json.put("schedule", spec.schedule());
       json.put("qualityChecked", spec.qualityTables());
       json.put("qualityAs", spec.qualityUser());
       json.put("qualityNotChecked", unchecked);
@@ -320,5 +322,22 @@ final class AirflowCommand {
       m.put("tasks", ts);
     }
     return m;
+  }
+
+  /**
+   * The pipeline file's cron as the DAG's schedule, or null (the DAG is then triggered by hand or through the API;
+   * a feed trigger, {@code onFeed}, is the embedded scheduler's and has no Airflow counterpart here).
+   */
+  static String airflowSchedule(BoundPipeline p) {
+    var s = p.definition().schedule();
+    if (s == null || s.cron() == null) {
+      return null;
+    }
+    try {
+      return DagSpec.airflowSchedule(s.cron());
+    } catch (io.dataops.core.BadInputException e) {
+      throw new io.dataops.pipelines.definition.PipelineException(p.definition().source(), s.cronLine(),
+          "schedule.cron for Airflow: " + e.getMessage());
+    }
   }
 }

@@ -144,6 +144,17 @@ class AirflowCliTest {
     refused(TestCast.OPERATOR, "--quality-as: no user nobody", "airflow", "dag", pipeline.toString(),
         "--quality-as", "nobody");
 
+    assertThat(j.get("schedule").isNull()).as("no schedule: in the file").isTrue();
+    // The file's schedule: becomes the DAG's, in Airflow's five fields; one Airflow cannot express is refused.
+    Path nightly = pipelines.resolve("nightly.yaml");
+    Files.writeString(nightly, CliTest.PIPELINE + "schedule: {cron: '0 30 2 * * MON-FRI'}\n");
+    JsonNode scheduled = ok(TestCast.OPERATOR, "airflow", "dag", nightly.toString(), "--out",
+        dir.resolve("dags/nightly.py").toString(), "--json").json();
+    assertThat(scheduled.get("schedule").asText()).isEqualTo("30 2 * * MON-FRI");
+    assertThat(Files.readString(dir.resolve("dags/nightly.py"))).contains("schedule='30 2 * * MON-FRI',");
+    Files.writeString(nightly, CliTest.PIPELINE + "schedule: {cron: '15 30 2 * * *'}\n");
+    refused(TestCast.OPERATOR, "nightly.yaml:" + (CliTest.PIPELINE.lines().count() + 1) + ": schedule.cron for "
+        + "Airflow: cron '15 30 2 * * *' runs at second '15'", "airflow", "dag", nightly.toString());
     refused(TestCast.OTHER_OPERATOR, "pipeline income-by-street is for op", "airflow", "dag", pipeline.toString());
     refused(TestCast.PUBLIC_SECURITY, "airflow dag requires role operator", "airflow", "dag", pipeline.toString());
     Files.writeString(pipelines.resolve("broken.yaml"), CliTest.PIPELINE.replace("monthly_income]", "nope]"));
@@ -154,7 +165,7 @@ class AirflowCliTest {
         templated.toString());
 
     JsonNode events = ok(TestCast.AUDITOR, "audit", "list", "--action", "airflow.*", "--json").json().get("events");
-    assertThat(events).extracting(e -> e.get("action").asText()).containsOnly("airflow.dag").hasSize(3);
+    assertThat(events).extracting(e -> e.get("action").asText()).containsOnly("airflow.dag").hasSize(4);
   }
 
   @ParameterizedTest

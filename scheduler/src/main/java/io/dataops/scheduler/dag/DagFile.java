@@ -50,7 +50,7 @@ public final class DagFile {
     py.append("with DAG(\n");
     py.append("    dag_id=").append(literal(spec.dagId())).append(",\n");
     py.append("    description=").append(literal(spec.description())).append(",\n");
-    py.append("    schedule=None,\n");
+    py.append("    schedule=").append(spec.schedule() == null ? "None" : literal(spec.schedule())).append(",\n");
     py.append("    start_date=datetime(2024, 1, 1, tzinfo=timezone.utc),\n");
     py.append("    catchup=False,\n");
     py.append("    tags=[\"dataops\"],\n");

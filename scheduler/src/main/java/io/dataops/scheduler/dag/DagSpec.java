@@ -18,9 +18,10 @@ import java.util.regex.Pattern;
  * @param qualityUser who checks them (operators may not read source tables: a department or the authority), or null
  *     when no table is checked
  * @param description shown by Airflow (not a template)
+ * @param schedule the DAG's schedule in Airflow's terms ({@link #airflowSchedule}), or null: triggered by hand or API
  */
 public record DagSpec(String pipeline, String product, String pipelineFile, String home, String user, String engine,
-    String launcher, List<String> qualityTables, String qualityUser, String description) {
+    String launcher, List<String> qualityTables, String qualityUser, String description, String schedule) {
   /** Airflow's rule for DAG and task ids. */
   private static final Pattern AIRFLOW_KEY = Pattern.compile("[A-Za-z0-9_.-]{1,250}");
   /** What Airflow's Jinja templates would evaluate in a templated field (bash_command, env). */
@@ -51,6 +52,52 @@ public record DagSpec(String pipeline, String product, String pipelineFile, Stri
       throw new BadInputException("pipeline name '" + pipeline + "' does not make an Airflow DAG id (letters, digits, "
           + "'_', '.', '-')");
     }
+  }
+
+  /** Spring's presets and Airflow's (croniter's) names for them. */
+  private static final Map<String, String> PRESETS = Map.of("@yearly", "@yearly", "@annually", "@yearly",
+      "@monthly", "@monthly", "@weekly", "@weekly", "@daily", "@daily", "@midnight", "@daily", "@hourly", "@hourly");
+  /** A field of a five-field cron as croniter reads it the way Spring does: numbers, names, *, ranges, lists, steps. */
+  private static final Pattern PLAIN_FIELD = Pattern.compile("[0-9A-Za-z*,/-]+");
+  private static final Pattern NAMES = Pattern.compile(
+      "JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC|MON|TUE|WED|THU|FRI|SAT|SUN");
+
+  /**
+   * A pipeline file's cron (Spring's six fields, seconds first) as Airflow's five-field cron: the seconds must be 0
+   * (Airflow schedules by the minute), {@code ?} reads as {@code *}, and Spring's extensions croniter does not share
+   * (L, W, #) are refused with what to write instead.
+   */
+  public static String airflowSchedule(String springCron) {
+    String cron = springCron.strip();
+    if (cron.startsWith("@")) {
+      String preset = PRESETS.get(cron.toLowerCase(java.util.Locale.ROOT));
+      if (preset == null) {
+        throw new BadInputException("cron '" + springCron + "' is no preset Airflow knows (" + String.join(", ",
+            new java.util.TreeSet<>(PRESETS.keySet())) + ")");
+      }
+      return preset;
+    }
+    String[] f = cron.split("\\s+");
+    if (f.length != 6) {
+      throw new BadInputException("cron '" + springCron + "' has " + f.length + " fields; six are expected (second "
+          + "minute hour day-of-month month day-of-week)");
+    }
+    if (!f[0].equals("0")) {
+      throw new BadInputException("cron '" + springCron + "' runs at second '" + f[0] + "'; Airflow schedules by the "
+          + "minute: make the first field 0");
+    }
+    StringBuilder out = new StringBuilder();
+    for (int i = 1; i < 6; i++) {
+      String field = f[i].equals("?") ? "*" : f[i];
+      // Letters left once month and weekday names are taken out are Spring's L and W (and # is not a plain field).
+      boolean extension = NAMES.matcher(field.toUpperCase(java.util.Locale.ROOT)).replaceAll("").matches(".*[A-Z].*");
+      if (!PLAIN_FIELD.matcher(field).matches() || extension) {
+        throw new BadInputException("cron '" + springCron + "': '" + f[i] + "' uses Spring's own syntax, which Airflow "
+            + "does not read; write numbers, names, *, ranges, lists and steps only");
+      }
+      out.append(i == 1 ? "" : " ").append(field);
+    }
+    return out.toString();
   }
 
   public String dagId() {

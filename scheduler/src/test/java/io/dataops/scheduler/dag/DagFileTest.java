@@ -36,7 +36,8 @@ class DagFileTest {
   DagSpec spec(String pipelineFile, List<String> tables) throws IOException {
     return new DagSpec("income-by-street", "income-by-street", pipelineFile,
         dir.resolve("home with space").toString() + "/$HOME'", "olivia", "flink", launcher().toString(), tables,
-        tables.isEmpty() ? null : "alice", "dataops pipeline income-by-street → product income-by-street ('企业用工分析')");
+        tables.isEmpty() ? null : "alice", "dataops pipeline income-by-street → product income-by-street ('企业用工分析')",
+        null);
   }
 
   /** A launcher that records its arguments (each ended by a NUL) and prints a run's JSON as the last line. */
@@ -184,5 +185,25 @@ class DagFileTest {
     List<String> all = new ArrayList<>(a);
     all.addAll(b);
     return all;
+  }
+
+  @Test
+  void thePipelineFilesCronBecomesTheDagsScheduleOrIsRefusedWithWhatToWrite() throws Exception {
+    assertThat(DagSpec.airflowSchedule("0 0 2 * * *")).isEqualTo("0 2 * * *");
+    assertThat(DagSpec.airflowSchedule("0 */15 8-18 ? JUL,AUG MON-FRI")).isEqualTo("*/15 8-18 * JUL,AUG MON-FRI");
+    assertThat(DagSpec.airflowSchedule("@midnight")).isEqualTo("@daily");
+    assertThatThrownBy(() -> DagSpec.airflowSchedule("30 0 2 * * *")).isInstanceOf(BadInputException.class)
+        .hasMessageContaining("make the first field 0");
+    assertThatThrownBy(() -> DagSpec.airflowSchedule("0 0 2 L * *")).hasMessageContaining("'L' uses Spring's own");
+    assertThatThrownBy(() -> DagSpec.airflowSchedule("0 0 2 * * MON#2")).hasMessageContaining("'MON#2'");
+    assertThatThrownBy(() -> DagSpec.airflowSchedule("0 2 * * *")).hasMessageContaining("has 5 fields");
+    assertThatThrownBy(() -> DagSpec.airflowSchedule("@reboot")).hasMessageContaining("no preset Airflow knows");
+
+    DagSpec unscheduled = spec(dir.resolve("p.yaml").toString(), List.of());
+    DagSpec nightly = new DagSpec(unscheduled.pipeline(), unscheduled.product(), unscheduled.pipelineFile(),
+        unscheduled.home(), unscheduled.user(), unscheduled.engine(), unscheduled.launcher(), List.of(), null,
+        unscheduled.description(), DagSpec.airflowSchedule("0 0 2 * * *"));
+    assertThat(dump(DagFile.render(nightly)).get("schedule").asText()).isEqualTo("0 2 * * *");
+    assertThat(dump(DagFile.render(unscheduled)).get("schedule").isNull()).isTrue();
   }
 }
