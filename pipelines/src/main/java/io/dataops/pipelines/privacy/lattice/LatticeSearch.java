@@ -60,6 +60,14 @@ public final class LatticeSearch {
    * columns: a node whose bound exceeds the limit fails without being counted.
    */
   private final long[][] marginalSuppressed;
+  /**
+   * The most classes a node may have and still meet the model, counting records: its suppressed classes hold at
+   * least one record each and at most the limit in all, its kept ones at least k each, so classes ≤ B + (records −
+   * B) / k with B the most records the limit allows. Counting a node stops once its classes pass this (nodes the
+   * search counts at a million rows are nearly unique: most of their tuples need not be grouped). With a person key
+   * a person may fall into several classes and a record may weigh nothing, so there is no such cap then.
+   */
+  private final long classCap;
 
   public LatticeSearch(LatticeCounts counts, Settings settings) {
     this.counts = counts;
@@ -75,6 +83,7 @@ public final class LatticeSearch {
     }
     this.records = r;
     this.people = settings.people() ? distinctPeople() : 0;
+    this.classCap = settings.people() || !everyTupleWeighs() ? Long.MAX_VALUE : classCap(records, settings);
     this.marginalSuppressed = new long[n][];
     for (int c = 0; c < n; c++) {
       marginalSuppressed[c] = marginalSuppressed(c);
@@ -88,6 +97,21 @@ public final class LatticeSearch {
         }
       }
     }
+  }
+
+  static long classCap(long records, Settings settings) {
+    long suppressible = (long) Math.floor(settings.suppressionLimit() * records + EPSILON);
+    suppressible = Math.min(records, suppressible);
+    return suppressible + (records - suppressible) / settings.k();
+  }
+
+  private boolean everyTupleWeighs() {
+    for (int t = 0; t < counts.tuples(); t++) {
+      if (counts.weight(t) < 1) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private long distinctPeople() {
@@ -188,9 +212,9 @@ public final class LatticeSearch {
       if (complete.stream().anyMatch(z -> below(z, node))) {
         continue; // above a node that suppresses nothing: suppresses nothing either, and loses at least as much
       }
-      Node r = evaluate(node);
+      Node r = evaluate(node, classCap);
       evaluated++;
-      if (!r.meets()) {
+      if (r == null || !r.meets()) {
         failed.add(node);
       } else {
         met.add(r);
@@ -307,11 +331,17 @@ public final class LatticeSearch {
     final long[] size;
     final boolean[] kept;
     final int count;
+    /** More classes than the cap: counting stopped, only {@link #overflow} is meaningful. */
+    final boolean overflow;
 
     Classes(int[] node) {
+      this(node, Long.MAX_VALUE);
+    }
+
+    Classes(int[] node, long cap) {
       int tuples = counts.tuples();
       classOf = new int[tuples];
-      LongPairIndex index = new LongPairIndex(tuples);
+      LongPairIndex index = new LongPairIndex((int) Math.min(tuples, cap + 1));
       for (int t = 0; t < tuples; t++) {
         long k1 = 0x243f6a8885a308d3L;
         long k2 = 0x13198a2e03707344L;
@@ -321,6 +351,16 @@ public final class LatticeSearch {
           k2 = LongIntMap.mix(k2 + h * 0x9e3779b97f4a7c15L) ^ c;
         }
         classOf[t] = index.indexOf(k1, k2);
+        if (index.size() > cap) {
+          break;
+        }
+      }
+      overflow = index.size() > cap;
+      if (overflow) {
+        count = index.size();
+        weight = size = null;
+        kept = null;
+        return;
       }
       count = index.size();
       weight = new long[count];
@@ -348,7 +388,15 @@ public final class LatticeSearch {
 
   /** Counts a node's classes and what applying it gives. */
   public Node evaluate(int[] node) {
-    Classes cl = new Classes(node);
+    return evaluate(node, Long.MAX_VALUE);
+  }
+
+  /** As {@link #evaluate(int[])}, or null when the node has more than {@code cap} classes (it fails then). */
+  private Node evaluate(int[] node, long cap) {
+    Classes cl = new Classes(node, cap);
+    if (cl.overflow) {
+      return null;
+    }
     long suppressed = 0;
     long classesSuppressed = 0;
     long smallest = Long.MAX_VALUE;

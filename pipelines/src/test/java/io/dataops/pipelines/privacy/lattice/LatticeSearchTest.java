@@ -84,6 +84,11 @@ class LatticeSearchTest {
       assertThat(pruned.evaluated()).isLessThanOrEqualTo(all.evaluated());
       evaluatedPruned += pruned.evaluated();
       evaluatedAll += all.evaluated();
+      if (!people && all.chosen().meets()) {
+        long cap = LatticeSearch.classCap(all.chosen().records(), s);
+        assertThat(all.frontier()).as("a node that meets the model has at most the cap's classes")
+            .allSatisfy(x -> assertThat(x.classes()).isLessThanOrEqualTo(cap));
+      }
       if (all.chosen().meets()) {
         assertThat(all.chosen().suppressedShare()).isLessThanOrEqualTo(s.suppressionLimit() + 1e-9);
         assertThat(all.chosen().smallestClass() == 0 || all.chosen().smallestClass() >= s.k()).isTrue();
