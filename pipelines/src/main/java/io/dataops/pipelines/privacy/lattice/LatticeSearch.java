@@ -9,9 +9,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Finds the lattice node (a level per quasi-identifier) that meets k-anonymity (and distinct l-diversity) with at
- * most the suppression limit suppressed and loses least information ({@link Node#loss}); ties go to less
- * suppression, then to the lower node, then to the lower levels in column order.
+ * Finds the lattice node (a level per quasi-identifier) that meets k-anonymity (and distinct l-diversity and
+ * t-closeness, when set) with at most the suppression limit suppressed and loses least information
+ * ({@link Node#loss}); ties go to less suppression, then to the lower node, then to the lower levels in column order.
  *
  * <p>Pruning (bottom-up with predictive tagging, as ARX's algorithms use monotonicity): meeting the model is monotone
  * — generalizing only merges classes, so a node above one that meets it meets it too, and a node below one that fails
@@ -26,10 +26,10 @@ import java.util.List;
  * <p>t-closeness is not monotone with suppression (ARX declares it non-monotonic): a generalization can merge a kept
  * class with a suppressed one whose distribution is far from the table's, and the union may be farther than t, so a
  * node above one that meets the model may fail. A node is therefore tagged failed only when k and l alone suppress
- * more than the limit (they are monotone, and t only adds suppression). Without suppression the distance is convex —
- * a union's distribution is the mix of its parts' — so a node above one that suppresses nothing still suppresses
- * nothing; with a person key a union's distinct (person, value) pairs are not the sum of its parts', so there that
- * shortcut is not taken either.
+ * more than the limit (they are monotone, and t only adds suppression; as nodes are visited by a bound that grows with
+ * the levels, a node below is visited before, so the tag rarely spares work). The other shortcuts do not rest on
+ * monotonicity of the model: the column-alone bound is about k, and a node above one that suppresses nothing loses at
+ * least as much and suppresses no less (ties go to the other), so it cannot be the choice whether it meets t or not.
  */
 public final class LatticeSearch {
   /** Larger lattices are refused: declare shorter hierarchies or fewer quasi-identifiers. */
@@ -231,7 +231,7 @@ public final class LatticeSearch {
         }
       } else {
         met.add(r);
-        if (r.recordsSuppressed() == 0 && (table == null || !settings.people())) {
+        if (r.recordsSuppressed() == 0) {
           complete.add(node);
         }
         if (best == null || BETTER.compare(r, best) < 0) {
