@@ -13,9 +13,8 @@ import java.util.Map;
 
 /**
  * k-anonymity (and optional distinct l-diversity and t-closeness) over the product's quasi-identifiers, enforced by
- * suppression:
- * the first pass {@link #add}s every output row's quasi-identifier values (and sensitive value, and weight);
- * {@link #finish} decides which classes are too small (fewer than k records, or fewer than l distinct sensitive
+ * suppression: the first pass {@link #add}s every output row's quasi-identifier values (and sensitive value, and
+ * weight); {@link #finish} decides which classes are too small (fewer than k records, fewer than l distinct sensitive
  * values, or a distribution of sensitive values farther than t from the whole table's: {@link Closeness}) and returns
  * the {@link Verdict} the second pass asks for each row. Memory is bounded by the budget given
  * (classes spill to disk beyond it); the verdict holds the smaller of the kept and the suppressed class sets, 16 bytes
