@@ -556,7 +556,8 @@ public final class PipelineValidator {
       }
       population = new BoundPipeline.Population(id, snapshot.snapshotId(), columns);
     }
-    if (p.tCloseness() != null && p.tCloseness().distance() == io.dataops.pipelines.privacy.Closeness.Distance.ORDERED) {
+    if (p.tCloseness() != null
+        && p.tCloseness().distance() == io.dataops.pipelines.privacy.Closeness.Distance.ORDERED) {
       ValueType type = byName.get(p.tCloseness().column()).outputType().type();
       if (type == ValueType.STRING || type == ValueType.BOOLEAN) {
         throw new PipelineException(d.source(), p.line(), "tCloseness: ordered distance orders numbers and dates; '"
