@@ -77,7 +77,14 @@ public record BoundPipeline(
    */
   public record Privacy(int k, Integer l, String sensitive, String weightColumn, List<String> declared,
       Map<String, String> added, Map<String, String> exempted, Optimization optimization, Population population,
-      double riskThreshold) {
+      double riskThreshold, io.dataops.pipelines.privacy.Closeness closeness) {
+
+    /** Without t-closeness. */
+    public Privacy(int k, Integer l, String sensitive, String weightColumn, List<String> declared,
+        Map<String, String> added, Map<String, String> exempted, Optimization optimization, Population population,
+        double riskThreshold) {
+      this(k, l, sensitive, weightColumn, declared, added, exempted, optimization, population, riskThreshold, null);
+    }
 
     /** Without the generalization search: small classes are suppressed, nothing is generalized. */
     public Privacy(int k, Integer l, String sensitive, String weightColumn, List<String> declared,

@@ -69,11 +69,13 @@ public record PipelineDefinition(
    * @param population the table of the population a journalist attacker matches against (one row per person, a
    *     column of each quasi-identifier's name), or null; {@code populationLine} its line
    * @param riskThreshold the re-identification risk above which a record counts as at risk (reported)
+   * @param tCloseness {@code privacy.tCloseness}: its column is {@code sensitive} (null: no t-closeness)
    */
   public record PrivacySpec(List<String> quasiIdentifiers, int k, Integer l, String sensitive, String weightColumn,
       Map<String, String> exempt, int line, boolean optimize, double suppressionLimit, String personKey,
       Map<String, io.dataops.pipelines.privacy.lattice.Hierarchies.Spec> hierarchies, boolean refuseUndeclared,
-      String population, int populationLine, double riskThreshold) {
+      String population, int populationLine, double riskThreshold,
+      io.dataops.pipelines.privacy.Closeness tCloseness) {
     /** The suppression limit when the file gives none: ARX's customary 5%. */
     public static final double DEFAULT_SUPPRESSION_LIMIT = 0.05;
     /** The risk threshold when the file gives none: 0.2, the highest prosecutor risk k=5 allows. */

@@ -73,7 +73,9 @@ public final class PipelineParser {
       "policy", "privacy", "product", "quality", "asOf", "mode", "schedule");
   private static final Set<String> INPUT = Set.of("table", "as", "columns", "filter", "snapshot");
   private static final Set<String> PRIVACY = Set.of("quasiIdentifiers", "k", "l", "sensitive", "countColumn",
-      "exempt", "optimize", "suppressionLimit", "personKey", "hierarchies", "undeclaredQuasiIdentifiers", "population", "riskThreshold");
+      "exempt", "optimize", "suppressionLimit", "personKey", "hierarchies", "undeclaredQuasiIdentifiers", "population", "riskThreshold",
+      "tCloseness");
+  private static final Set<String> T_CLOSENESS = Set.of("column", "t", "distance");
   private static final Set<String> HIERARCHY_WORDS = Set.of("region", "date", "top");
   private static final Set<String> HIERARCHY_KINDS = Set.of("bands", "prefix", "tree");
   private static final Set<String> QUALITY = Set.of("suite");
@@ -379,20 +381,29 @@ public final class PipelineParser {
     }
     Integer l = null;
     String sensitive = null;
+    io.dataops.pipelines.privacy.Closeness closeness = f.containsKey("tCloseness")
+        ? closeness(f.get("tCloseness").getValueNode()) : null;
     if (f.containsKey("l")) {
       l = nodes.positiveInt(f.get("l").getValueNode(), "l");
       if (l < 2 || l > 16) {
         throw fail(line(f.get("l").getValueNode()), "l must be between 2 and 16");
       }
-      if (!f.containsKey("sensitive")) {
+      if (!f.containsKey("sensitive") && closeness == null) {
         throw fail(line(f.get("l").getValueNode()), "l-diversity needs the sensitive column ('sensitive')");
       }
     }
     if (f.containsKey("sensitive")) {
       sensitive = nodes.scalar(f.get("sensitive").getValueNode(), "sensitive");
-      if (l == null) {
-        throw fail(line(f.get("sensitive").getValueNode()), "'sensitive' is only used with l");
+      if (l == null && closeness == null) {
+        throw fail(line(f.get("sensitive").getValueNode()), "'sensitive' is only used with l (or tCloseness)");
       }
+      if (closeness != null && !closeness.column().equals(sensitive)) {
+        throw fail(line(f.get("sensitive").getValueNode()), "l-diversity and t-closeness are about one sensitive "
+            + "column: 'sensitive' is " + sensitive + ", tCloseness's column " + closeness.column());
+      }
+    }
+    if (closeness != null) {
+      sensitive = closeness.column();
     }
     String weight = f.containsKey("countColumn") ? nodes.scalar(f.get("countColumn").getValueNode(), "countColumn") : null;
     Map<String, String> exempt = new java.util.LinkedHashMap<>();
@@ -478,7 +489,40 @@ public final class PipelineParser {
     }
     return new PrivacySpec(List.copyOf(qi), k, l, sensitive, weight, java.util.Collections.unmodifiableMap(exempt),
         line(m), optimize, limit, personKey, java.util.Collections.unmodifiableMap(hierarchies), refuseUndeclared,
-        population, populationLine, riskThreshold);
+        population, populationLine, riskThreshold, closeness);
+  }
+
+  /** {@code tCloseness: {column: C, t: 0.2, distance: equal|ordered}} (distance equal when not given). */
+  private io.dataops.pipelines.privacy.Closeness closeness(Node n) {
+    if (!(n instanceof MappingNode m)) {
+      throw fail(line(n), "'tCloseness' is a mapping: {column: diagnosis, t: 0.2, distance: equal} (or ordered, for "
+          + "numbers and dates)");
+    }
+    Map<String, NodeTuple> f = nodes.fields(m, T_CLOSENESS, "tCloseness");
+    if (!f.containsKey("column") || !f.containsKey("t")) {
+      throw fail(line(m), "tCloseness needs the sensitive column and t: {column: diagnosis, t: 0.2}");
+    }
+    String column = nodes.scalar(f.get("column").getValueNode(), "column");
+    Node tn = f.get("t").getValueNode();
+    double t;
+    try {
+      t = Double.parseDouble(nodes.scalar(tn, "t"));
+    } catch (NumberFormatException e) {
+      t = Double.NaN;
+    }
+    if (!(t > 0 && t <= 1)) {
+      throw fail(line(tn), "t is an earth mover's distance above 0 and at most 1 (e.g. 0.2)");
+    }
+    io.dataops.pipelines.privacy.Closeness.Distance distance = io.dataops.pipelines.privacy.Closeness.Distance.EQUAL;
+    if (f.containsKey("distance")) {
+      Node dn = f.get("distance").getValueNode();
+      try {
+        distance = io.dataops.pipelines.privacy.Closeness.Distance.of(nodes.scalar(dn, "distance"));
+      } catch (IllegalArgumentException e) {
+        throw fail(line(dn), e.getMessage());
+      }
+    }
+    return new io.dataops.pipelines.privacy.Closeness(column, t, distance);
   }
 
   /** A share written as 0.05 or 5%, between 0 and 1 (0 allowed: suppress nothing). */

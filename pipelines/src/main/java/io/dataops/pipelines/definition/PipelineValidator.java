@@ -556,9 +556,18 @@ public final class PipelineValidator {
       }
       population = new BoundPipeline.Population(id, snapshot.snapshotId(), columns);
     }
+    if (p.tCloseness() != null
+        && p.tCloseness().distance() == io.dataops.pipelines.privacy.Closeness.Distance.ORDERED) {
+      ValueType type = byName.get(p.tCloseness().column()).outputType().type();
+      if (type == ValueType.STRING || type == ValueType.BOOLEAN) {
+        throw new PipelineException(d.source(), p.line(), "tCloseness: ordered distance orders numbers and dates; '"
+            + p.tCloseness().column() + "' is " + type.name().toLowerCase(java.util.Locale.ROOT)
+            + " (use distance: equal)");
+      }
+    }
     return new BoundPipeline.Privacy(privacy.k(), privacy.l(), privacy.sensitive(), privacy.weightColumn(),
         privacy.declared(), privacy.added(), privacy.exempted(), privacy.optimization(), population,
-        p.riskThreshold());
+        p.riskThreshold(), p.tCloseness());
   }
 
   /**

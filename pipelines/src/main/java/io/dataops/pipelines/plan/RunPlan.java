@@ -223,7 +223,7 @@ public final class RunPlan {
       return null;
     }
     return new AnonymityCheck(p.k(), p.l(), p.sensitive(), p.weightColumn(), p.quasiIdentifiers(), p.added(),
-        p.optimization(), spillDir, memoryBudget).withRisk(p.riskThreshold(), population == null ? null
+        p.optimization(), p.closeness(), spillDir, memoryBudget).withRisk(p.riskThreshold(), population == null ? null
             : new PopulationTable(population, pipeline, spillDir.resolve("population-scan")));
   }
 

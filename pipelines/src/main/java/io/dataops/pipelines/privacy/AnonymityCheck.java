@@ -12,10 +12,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * k-anonymity (and optional distinct l-diversity) over the product's quasi-identifiers, enforced by suppression:
- * the first pass {@link #add}s every output row's quasi-identifier values (and sensitive value, and weight);
- * {@link #finish} decides which classes are too small (fewer than k records, or fewer than l distinct sensitive
- * values) and returns the {@link Verdict} the second pass asks for each row. Memory is bounded by the budget given
+ * k-anonymity (and optional distinct l-diversity and t-closeness) over the product's quasi-identifiers, enforced by
+ * suppression: the first pass {@link #add}s every output row's quasi-identifier values (and sensitive value, and
+ * weight); {@link #finish} decides which classes are too small (fewer than k records, fewer than l distinct sensitive
+ * values, or a distribution of sensitive values farther than t from the whole table's: {@link Closeness}) and returns
+ * the {@link Verdict} the second pass asks for each row. Memory is bounded by the budget given
  * (classes spill to disk beyond it); the verdict holds the smaller of the kept and the suppressed class sets, 16 bytes
  * per class.
  *
@@ -39,6 +40,7 @@ public final class AnonymityCheck implements AutoCloseable {
   private boolean counted;
   private boolean ended;
   private final BoundPipeline.Optimization optimization;
+  private final Closeness closeness;
   private LatticeCounts lattice;
   private Population population;
   private double riskThreshold = io.dataops.pipelines.definition.PipelineDefinition.PrivacySpec.DEFAULT_RISK_THRESHOLD;
@@ -54,6 +56,16 @@ public final class AnonymityCheck implements AutoCloseable {
    */
   public AnonymityCheck(int k, Integer l, String sensitive, String weightColumn, List<String> quasiIdentifiers,
       Map<String, String> added, BoundPipeline.Optimization optimization, Path spillDir, long memoryBudget) {
+    this(k, l, sensitive, weightColumn, quasiIdentifiers, added, optimization, null, spillDir, memoryBudget);
+  }
+
+  /**
+   * @param closeness t-closeness of the sensitive column (null: none); {@code sensitive} is its column: classes are
+   *     counted with their sensitive histograms and a class farther than t from the whole table is suppressed
+   */
+  public AnonymityCheck(int k, Integer l, String sensitive, String weightColumn, List<String> quasiIdentifiers,
+      Map<String, String> added, BoundPipeline.Optimization optimization, Closeness closeness, Path spillDir,
+      long memoryBudget) {
     if (k < 1) {
       throw new IllegalArgumentException("k is at least 1");
     }
@@ -63,10 +75,14 @@ public final class AnonymityCheck implements AutoCloseable {
     this.weightColumn = weightColumn;
     this.quasiIdentifiers = List.copyOf(quasiIdentifiers);
     this.added = Map.copyOf(added);
-    this.counter = new ClassCounter(this.l, spillDir, memoryBudget);
+    if (closeness != null && !closeness.column().equals(sensitive)) {
+      throw new IllegalArgumentException("t-closeness is about the sensitive column");
+    }
+    this.closeness = closeness;
+    this.counter = new ClassCounter(this.l, closeness != null, spillDir, memoryBudget);
     this.spillDir = spillDir;
     this.memoryBudget = memoryBudget;
-    this.basis = new ClassCounts.Basis(this.l, this.quasiIdentifiers, sensitive, weightColumn);
+    this.basis = new ClassCounts.Basis(this.l, this.quasiIdentifiers, sensitive, weightColumn, closeness);
     this.optimization = optimization;
     if (optimization != null) {
       if (optimization.hierarchies().size() != this.quasiIdentifiers.size()) {
@@ -106,15 +122,17 @@ public final class AnonymityCheck implements AutoCloseable {
         texts[i] = ValueType.text(qi[i]);
       }
       long p = optimization.personKey() == null ? 0 : LatticeCounts.hash(key, ValueType.text(person)) | 1;
-      long s = l > 1 && sensitiveValue != null ? LatticeCounts.hash(sensitiveKey, ValueType.text(sensitiveValue)) | 1
-          : 0;
+      long s = closeness != null ? closeness.key(sensitiveValue) : l > 1 && sensitiveValue != null
+          ? LatticeCounts.hash(sensitiveKey, ValueType.text(sensitiveValue)) | 1 : Closeness.NONE;
       lattice.add(texts, p, s, weight);
       return;
     }
     Hash128 h = classOf(key, qi);
     long s = 0;
-    boolean hasSensitive = l > 1 && sensitiveValue != null;
-    if (hasSensitive) {
+    boolean hasSensitive = (l > 1 || closeness != null) && sensitiveValue != null;
+    if (closeness != null) {
+      s = closeness.key(sensitiveValue);
+    } else if (hasSensitive) {
       s = sensitiveKey.reset().add(sensitiveValue).hash().h1;
     }
     counter.add(h.h1, h.h2, weight, s, hasSensitive);
@@ -188,12 +206,31 @@ public final class AnonymityCheck implements AutoCloseable {
     // the kept and the suppressed sets is loaded for the second pass.
     long[] people = new long[1];
     long discernibility = 0;
-    try (ClassCounts.Cursor c = counts.cursor(); VerdictLog log = new VerdictLog(spillDir, memoryBudget);
+    SensitiveDistribution table = closeness == null ? null : distribution(counts);
+    double maxDistance = 0;
+    long classesAbove = 0;
+    int[] ranks = new int[8];
+    try (ClassCounts.ClassCursor c = counts.classes(); VerdictLog log = new VerdictLog(spillDir, memoryBudget);
         RiskTally risks = new RiskTally(riskThreshold, populationCounts(null, people))) {
       while (c.next()) {
         classes++;
         recordsIn += c.weight();
         boolean tooSmall = c.weight() < k || l > 1 && c.distinct() < l;
+        if (!tooSmall && table != null) {
+          if (ranks.length < c.values) {
+            ranks = new int[c.keys.length];
+          }
+          for (int i = 0; i < c.values; i++) {
+            ranks[i] = table.rank(c.keys[i]);
+          }
+          double d = table.distance(ranks, c.counts, c.values);
+          if (d > closeness.t() + EPSILON) {
+            tooSmall = true;
+            classesAbove++;
+          } else {
+            maxDistance = Math.max(maxDistance, d);
+          }
+        }
         if (tooSmall) {
           classesSuppressed++;
         } else {
@@ -210,17 +247,37 @@ public final class AnonymityCheck implements AutoCloseable {
           recordsOut == 0 ? 0 : smallest, recordsOut == 0 ? 0 : 1.0 / smallest,
           recordsOut == 0 ? 0 : (double) keptClasses / recordsOut, counts.spilledBytes() + log.spilledBytes(), null,
           riskThreshold, risks.prosecutorAtRisk(), risks.prosecutorShareAtRisk(), risks.journalist(population,
-              people[0]), discernibility + (recordsIn - recordsOut) * recordsIn);
+              people[0]), discernibility + (recordsIn - recordsOut) * recordsIn, closenessResult(maxDistance,
+                  classesAbove));
       boolean holdKept = keptClasses <= classesSuppressed;
       return new Verdict(log.select(holdKept), holdKept, report);
     }
+  }
+
+  /** Distances above t by less than this are rounding, not distance: such a class meets t. */
+  static final double EPSILON = 1e-9;
+
+  /** The whole table's distribution of the sensitive column: a pass over the entries of every class. */
+  private SensitiveDistribution distribution(ClassCounts counts) {
+    SensitiveDistribution.Builder b = new SensitiveDistribution.Builder(closeness);
+    try (ClassCounts.Cursor c = counts.cursor()) {
+      while (c.next()) {
+        b.add(c.current[3], c.weight());
+      }
+    }
+    return b.build();
+  }
+
+  private Closeness.Result closenessResult(double maxDistance, long classesAbove) {
+    return closeness == null ? null : new Closeness.Result(closeness.column(), closeness.distance().word(),
+        closeness.t(), maxDistance, classesAbove);
   }
 
   /** The verdict of the least-loss node: its classes' suppression, its levels and the report of both. */
   private Verdict optimized(LatticeCounts bottom) {
     boolean people = optimization.personKey() != null;
     LatticeSearch search = new LatticeSearch(bottom, new LatticeSearch.Settings(k, l, optimization.suppressionLimit(),
-        people));
+        people, closeness));
     LatticeSearch.Result result = search.search();
     Node chosen = result.chosen();
     int[] node = chosen.levels().stream().mapToInt(Integer::intValue).toArray();
@@ -253,7 +310,8 @@ public final class AnonymityCheck implements AutoCloseable {
           chosen.records(), recordsOut, chosen.recordsSuppressed(), chosen.classes(), chosen.classesSuppressed(),
           recordsOut == 0 ? 0 : smallest, recordsOut == 0 || smallest == 0 ? 0 : 1.0 / smallest, avg, 0, g,
           riskThreshold, risks.prosecutorAtRisk(), risks.prosecutorShareAtRisk(), risks.journalist(population,
-              populationPeople[0]), chosen.discernibility());
+              populationPeople[0]), chosen.discernibility(), closenessResult(chosen.maxDistance(),
+                  chosen.classesAbove()));
     }
     return new Verdict(listed, holdKept, report, node);
   }

@@ -16,9 +16,14 @@ import java.util.List;
  * in bounded memory: when the table is full it is sorted and spilled as a run. At the end the runs and the sorted
  * table are handed over as {@link ClassCounts}, which merges them. Memory is about {@code (8 * stride + 12)} bytes per
  * class held, whatever the input size. Single-threaded.
+ *
+ * <p>With t-closeness ({@code histograms}) an entry is a class and one of its sensitive values' keys, with the weight
+ * of that value in the class: the class's histogram is its entries, adjacent in the sorted runs, and distinct values
+ * (for l) are counted from them instead of slots.
  */
 final class ClassCounter implements AutoCloseable {
   private final int slots;
+  private final boolean histograms;
   private final int stride;
   private final int maxEntries;
   private final Path spillDir;
@@ -29,8 +34,13 @@ final class ClassCounter implements AutoCloseable {
   private long spilledBytes;
 
   ClassCounter(int l, Path spillDir, long memoryBudget) {
-    this.slots = l > 1 ? l : 0;
-    this.stride = 3 + (slots > 0 ? 1 + slots : 0);
+    this(l, false, spillDir, memoryBudget);
+  }
+
+  ClassCounter(int l, boolean histograms, Path spillDir, long memoryBudget) {
+    this.histograms = histograms;
+    this.slots = histograms || l <= 1 ? 0 : l;
+    this.stride = histograms ? 4 : 3 + (slots > 0 ? 1 + slots : 0);
     long perEntry = 8L * stride + 12;
     this.maxEntries = (int) Math.max(1024, Math.min(1 << 26, memoryBudget / perEntry));
     this.spillDir = spillDir;
@@ -40,15 +50,16 @@ final class ClassCounter implements AutoCloseable {
   }
 
   void add(long h1, long h2, long weight, long sensitive, boolean hasSensitive) {
+    long s = histograms ? (hasSensitive ? sensitive : Closeness.NONE) : 0;
     int mask = index.length - 1;
-    int slot = (int) (mix(h1 ^ h2) & mask);
+    int slot = (int) (mix(h1 ^ h2 ^ s) & mask);
     while (true) {
       int e = index[slot];
       if (e == 0) {
         break;
       }
       int base = (e - 1) * stride;
-      if (entries[base] == h1 && entries[base + 1] == h2) {
+      if (entries[base] == h1 && entries[base + 1] == h2 && (!histograms || entries[base + 3] == s)) {
         entries[base + 2] += weight;
         if (slots > 0 && hasSensitive) {
           addSensitive(base, sensitive);
@@ -69,6 +80,9 @@ final class ClassCounter implements AutoCloseable {
     entries[base] = h1;
     entries[base + 1] = h2;
     entries[base + 2] = weight;
+    if (histograms) {
+      entries[base + 3] = s;
+    }
     if (slots > 0) {
       entries[base + 3] = 0;
       if (hasSensitive) {
@@ -102,7 +116,7 @@ final class ClassCounter implements AutoCloseable {
     int mask = length - 1;
     for (int e = 0; e < size; e++) {
       int base = e * stride;
-      int slot = (int) (mix(entries[base] ^ entries[base + 1]) & mask);
+      int slot = (int) (mix(entries[base] ^ entries[base + 1] ^ (histograms ? entries[base + 3] : 0)) & mask);
       while (index[slot] != 0) {
         slot = (slot + 1) & mask;
       }
@@ -147,7 +161,7 @@ final class ClassCounter implements AutoCloseable {
     size = 0;
   }
 
-  /** In-place quicksort of the records by (h1, h2). */
+  /** In-place quicksort of the records by (h1, h2) (and the sensitive key, with histograms). */
   private void sort(int lo, int hi) {
     while (lo < hi) {
       if (hi - lo < 16) {
@@ -178,7 +192,10 @@ final class ClassCounter implements AutoCloseable {
 
   private int compare(int a, int b) {
     int c = Long.compare(entries[a * stride], entries[b * stride]);
-    return c != 0 ? c : Long.compare(entries[a * stride + 1], entries[b * stride + 1]);
+    if (c == 0) {
+      c = Long.compare(entries[a * stride + 1], entries[b * stride + 1]);
+    }
+    return c != 0 || !histograms ? c : Long.compare(entries[a * stride + 3], entries[b * stride + 3]);
   }
 
   private void swap(int a, int b) {

@@ -28,20 +28,24 @@ import java.util.PriorityQueue;
  * add and sensitive sets unite keeping the l smallest, so merging is associative and commutative, the distinct count
  * is min(l, distinct values) however the rows were split, and the written form depends only on the rows counted.
  *
+ * <p>With t-closeness a class is held as one entry per distinct sensitive value (its key and weight), adjacent in
+ * (h1, h2, key) order: the class's histogram, which merges by adding weights like the class's own; {@link #classes}
+ * reads them back a class at a time, and the distinct values l asks for are its entries.
+ *
  * <p>Memory is bounded by the budget: a state is sorted runs of classes, in memory up to the budget and in scratch
  * files beyond it; merging hands runs over without reading them, and reading streams them through a k-way merge.
  * Holds hashes only, never a value. Not thread-safe.
  */
 public final class ClassCounts implements AutoCloseable {
   static final int MAGIC = 0x44634353; // "DcCS"
-  static final int VERSION = 1;
+  static final int VERSION = 3;
   /** The written form of the generalization search's counts (the lattice's bottom). */
-  static final int VERSION_LATTICE = 2;
+  static final int VERSION_LATTICE = 4;
   /** Past this many scratch files a merge rewrites them as one, so that reading keeps few files open. */
   private static final int MAX_FILES = 64;
 
   /** What classes are formed over: counts over other columns or another l never merge. */
-  record Basis(int l, List<String> quasiIdentifiers, String sensitive, String weightColumn) {
+  record Basis(int l, List<String> quasiIdentifiers, String sensitive, String weightColumn, Closeness closeness) {
     Basis {
       if (l < 0 || l > 127) {
         throw new IllegalArgumentException("l is between 0 and 127, not " + l);
@@ -49,19 +53,38 @@ public final class ClassCounts implements AutoCloseable {
       quasiIdentifiers = List.copyOf(quasiIdentifiers);
     }
 
-    int slots() {
-      return l > 1 ? l : 0;
+    Basis(int l, List<String> quasiIdentifiers, String sensitive, String weightColumn) {
+      this(l, quasiIdentifiers, sensitive, weightColumn, null);
     }
 
-    /** Longs per class: h1, h2, weight, and with l-diversity the count and the l slots of sensitive hashes. */
+    /** Classes are held with their sensitive histograms (t-closeness): an entry per class and value. */
+    boolean histograms() {
+      return closeness != null;
+    }
+
+    int slots() {
+      return l > 1 && !histograms() ? l : 0;
+    }
+
+    /**
+     * Longs per entry: h1, h2, weight, and with l-diversity the count and the l slots of sensitive hashes, or with
+     * t-closeness the sensitive value's key.
+     */
     int stride() {
-      return 3 + (slots() > 0 ? 1 + slots() : 0);
+      return histograms() ? 4 : 3 + (slots() > 0 ? 1 + slots() : 0);
+    }
+
+    /** The entries' sort key: (h1, h2), and the sensitive key with histograms. */
+    int keyLength() {
+      return histograms() ? 3 : 2;
     }
 
     @Override
     public String toString() {
       return "quasi-identifiers " + quasiIdentifiers + (l > 0 ? ", l " + l + " of " + sensitive : "")
-          + (weightColumn != null ? ", weighted by " + weightColumn : "");
+          + (weightColumn != null ? ", weighted by " + weightColumn : "")
+          + (closeness != null ? ", " + closeness.t() + "-closeness (" + closeness.distance().word() + ") of "
+              + closeness.column() : "");
     }
   }
 
@@ -230,6 +253,13 @@ public final class ClassCounts implements AutoCloseable {
     }
     writeOptional(out, basis.sensitive());
     writeOptional(out, basis.weightColumn());
+    Closeness tc = basis.closeness();
+    out.writeBoolean(tc != null);
+    if (tc != null) {
+      out.writeUTF(tc.column());
+      out.writeDouble(tc.t());
+      out.writeByte(tc.distance().ordinal());
+    }
     if (lattice != null) {
       lattice.writeTo(out);
       out.flush();
@@ -242,6 +272,9 @@ public final class ClassCounts implements AutoCloseable {
         out.writeLong(c.current[0]);
         out.writeLong(c.current[1]);
         out.writeLong(c.current[2]);
+        if (basis.histograms()) {
+          out.writeLong(c.current[3]);
+        }
         if (slots > 0) {
           int n = (int) c.current[3];
           out.writeByte(n);
@@ -287,7 +320,19 @@ public final class ClassCounts implements AutoCloseable {
       for (int i = 0; i < qis; i++) {
         qi.add(in.readUTF());
       }
-      Basis basis = new Basis(l, qi, readOptional(in), readOptional(in));
+      String sensitive = readOptional(in);
+      String weight = readOptional(in);
+      Closeness tc = null;
+      if (in.readBoolean()) {
+        String column = in.readUTF();
+        double t = in.readDouble();
+        int d = in.readUnsignedByte();
+        if (d >= Closeness.Distance.values().length || !(t > 0 && t <= 1)) {
+          throw new IOException("a corrupt class-count state (t " + t + ", distance " + d + ")");
+        }
+        tc = new Closeness(column, t, Closeness.Distance.values()[d]);
+      }
+      Basis basis = new Basis(l, qi, sensitive, weight, tc);
       if (version == VERSION_LATTICE) {
         return ofLattice(basis, io.dataops.pipelines.privacy.lattice.LatticeCounts.readFrom(in, memoryBudget),
             spillDir, memoryBudget);
@@ -320,6 +365,7 @@ public final class ClassCounts implements AutoCloseable {
     boolean first = true;
     long prev1 = 0;
     long prev2 = 0;
+    long prev3 = 0;
     try {
       for (int more = in.readUnsignedByte(); more != 0; more = in.readUnsignedByte()) {
         if (more != 1) {
@@ -329,12 +375,20 @@ public final class ClassCounts implements AutoCloseable {
         rec[0] = in.readLong();
         rec[1] = in.readLong();
         rec[2] = in.readLong();
-        if (!first && compare(prev1, prev2, rec[0], rec[1]) >= 0) {
+        if (basis.histograms()) {
+          rec[3] = in.readLong();
+        }
+        int order = first ? -1 : compare(prev1, prev2, rec[0], rec[1]);
+        if (order == 0 && basis.histograms()) {
+          order = Long.compare(prev3, rec[3]);
+        }
+        if (order >= 0) {
           throw new IOException("a corrupt class-count state (classes out of order)");
         }
         first = false;
         prev1 = rec[0];
         prev2 = rec[1];
+        prev3 = basis.histograms() ? rec[3] : 0;
         if (slots > 0) {
           int d = in.readUnsignedByte();
           if (d > slots) {
@@ -404,9 +458,23 @@ public final class ClassCounts implements AutoCloseable {
     return c != 0 ? c : Long.compare(a2, b2);
   }
 
-  /** Every class once, merged over all runs, in (h1, h2) order. Reading does not change the state. */
+  /**
+   * Every entry once, merged over all runs, in (h1, h2) order (and the sensitive key's, with histograms: then a class
+   * is several entries). Reading does not change the state.
+   */
   Cursor cursor() {
     return new Cursor();
+  }
+
+  /** Every class once with its weight, distinct sensitive values and, with histograms, its histogram. */
+  ClassCursor classes() {
+    return new ClassCursor();
+  }
+
+  /** The entries' order: (h1, h2), then the sensitive key with histograms. */
+  private int compareEntries(long[] a, long[] b) {
+    int c = compare(a[0], a[1], b[0], b[1]);
+    return c != 0 || !basis.histograms() ? c : Long.compare(a[3], b[3]);
   }
 
   @Override
@@ -496,7 +564,7 @@ public final class ClassCounts implements AutoCloseable {
   /** The k-way merge of the runs: equal classes of several runs (or one) become one, their counts combined. */
   final class Cursor implements AutoCloseable {
     private final PriorityQueue<Source> heap = new PriorityQueue<>(
-        (x, y) -> compare(x.record[0], x.record[1], y.record[0], y.record[1]));
+        (x, y) -> compareEntries(x.record, y.record));
     private final List<Source> sources = new ArrayList<>();
     final long[] current = new long[stride];
     private final long[] union = new long[basis.slots()];
@@ -532,7 +600,7 @@ public final class ClassCounts implements AutoCloseable {
         if (first.advance()) {
           heap.add(first);
         }
-        while (!heap.isEmpty() && heap.peek().record[0] == current[0] && heap.peek().record[1] == current[1]) {
+        while (!heap.isEmpty() && compareEntries(heap.peek().record, current) == 0) {
           Source s = heap.poll();
           current[2] += s.record[2];
           if (union.length > 0) {
@@ -590,6 +658,76 @@ public final class ClassCounts implements AutoCloseable {
     public void close() {
       sources.forEach(Source::close);
       heap.clear();
+    }
+  }
+
+  /**
+   * The classes of the entries, one at a time: without histograms each entry is a class; with them a class is its
+   * adjacent entries, whose keys and weights are its histogram ({@link #keys}, {@link #counts}, {@link #values} of
+   * them, ascending keys, null sensitive values apart) and whose number of keys is its distinct values.
+   */
+  final class ClassCursor implements AutoCloseable {
+    private final Cursor entries = cursor();
+    private boolean pending = entries.next();
+    private long h1;
+    private long h2;
+    private long weight;
+    private int distinct;
+    long[] keys = new long[8];
+    long[] counts = new long[8];
+    int values;
+
+    boolean next() {
+      if (!pending) {
+        return false;
+      }
+      h1 = entries.h1();
+      h2 = entries.h2();
+      weight = 0;
+      values = 0;
+      if (!basis.histograms()) {
+        weight = entries.weight();
+        distinct = entries.distinct();
+        pending = entries.next();
+        return true;
+      }
+      do {
+        weight += entries.weight();
+        long key = entries.current[3];
+        if (key != Closeness.NONE) {
+          if (values == keys.length) {
+            keys = Arrays.copyOf(keys, 2 * values);
+            counts = Arrays.copyOf(counts, 2 * values);
+          }
+          keys[values] = key;
+          counts[values++] = entries.weight();
+        }
+        pending = entries.next();
+      } while (pending && entries.h1() == h1 && entries.h2() == h2);
+      distinct = values;
+      return true;
+    }
+
+    long h1() {
+      return h1;
+    }
+
+    long h2() {
+      return h2;
+    }
+
+    long weight() {
+      return weight;
+    }
+
+    /** Distinct sensitive values seen (capped at l without histograms; 0 without l-diversity or t-closeness). */
+    int distinct() {
+      return distinct;
+    }
+
+    @Override
+    public void close() {
+      entries.close();
     }
   }
 }

@@ -17,6 +17,8 @@ import java.util.Map;
  * @param journalist the journalist risk against the pipeline's population table (null: none given)
  * @param discernibility the discernibility metric: the sum over kept classes of their records squared, plus the
  *     records in × the records suppressed (a suppressed record is indistinguishable from every record)
+ * @param tCloseness t-closeness's column, distance and t, the highest distance of a kept class and the classes
+ *     suppressed for being farther than t (null: no t-closeness)
  */
 public record PrivacyReport(
     int k,
@@ -39,7 +41,8 @@ public record PrivacyReport(
     long recordsAtRisk,
     double shareAtRisk,
     JournalistRisk journalist,
-    long discernibility) {
+    long discernibility,
+    Closeness.Result tCloseness) {
 
   /** A report of suppression only (no generalization search), no record above the default threshold's risk. */
   public PrivacyReport(int k, Integer l, String sensitive, String weightColumn, List<String> quasiIdentifiers,
@@ -47,7 +50,7 @@ public record PrivacyReport(
       long classesSuppressed, long smallestClass, double maxRisk, double avgRisk, long spilledBytes) {
     this(k, l, sensitive, weightColumn, quasiIdentifiers, added, recordsIn, recordsOut, recordsSuppressed, classes,
         classesSuppressed, smallestClass, maxRisk, avgRisk, spilledBytes, null,
-        io.dataops.pipelines.definition.PipelineDefinition.PrivacySpec.DEFAULT_RISK_THRESHOLD, 0, 0, null, 0);
+        io.dataops.pipelines.definition.PipelineDefinition.PrivacySpec.DEFAULT_RISK_THRESHOLD, 0, 0, null, 0, null);
   }
 
   /** True when every kept class has at least k records (always, after suppression) and some records are kept. */

@@ -184,4 +184,25 @@ class PipelineParserTest {
     assertThatThrownBy(() -> parse(GOOD + "schedule: nightly\n"))
         .hasMessageStartingWith("p.yaml:22: 'schedule' is a mapping");
   }
+
+  @Test
+  void readsTClosenessAndRefusesItsMistakesWithTheirLine() {
+    String t = OPTIMIZED.replace("  gender: top\n", "  gender: top\n"
+        + "  tCloseness: {column: income, t: 0.2, distance: ordered}\n");
+    PipelineDefinition d = parse(t);
+    assertThat(d.privacy().tCloseness()).isEqualTo(new io.dataops.pipelines.privacy.Closeness("income", 0.2,
+        io.dataops.pipelines.privacy.Closeness.Distance.ORDERED));
+    assertThat(d.privacy().sensitive()).as("t-closeness's column is the sensitive column").isEqualTo("income");
+    assertThat(parse(t.replace(", distance: ordered", "")).privacy().tCloseness().distance())
+        .isEqualTo(io.dataops.pipelines.privacy.Closeness.Distance.EQUAL);
+    assertThat(parse(t.replace("  k: 5\n", "  k: 5\n  l: 2\n")).privacy().l()).as("l of the same column").isEqualTo(2);
+    assertThatThrownBy(() -> parse(t.replace("t: 0.2", "t: 1.5")))
+        .hasMessage("p.yaml:27: t is an earth mover's distance above 0 and at most 1 (e.g. 0.2)");
+    assertThatThrownBy(() -> parse(t.replace("distance: ordered", "distance: hierarchical")))
+        .hasMessage("p.yaml:27: distance is equal (categories) or ordered (numbers, dates), not 'hierarchical'");
+    assertThatThrownBy(() -> parse(t.replace("column: income, ", "")))
+        .hasMessage("p.yaml:27: tCloseness needs the sensitive column and t: {column: diagnosis, t: 0.2}");
+    assertThatThrownBy(() -> parse(t.replace("  k: 5\n", "  k: 5\n  l: 2\n  sensitive: diagnosis\n")))
+        .hasMessageStartingWith("p.yaml:22: l-diversity and t-closeness are about one sensitive column");
+  }
 }

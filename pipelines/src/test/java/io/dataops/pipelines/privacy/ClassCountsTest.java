@@ -169,9 +169,9 @@ class ClassCountsTest {
     assertThatThrownBy(() -> ClassCounts.fromBytes(other, dir, 1 << 20)).isInstanceOf(IOException.class)
         .hasMessage("not a class-count state (unknown header)");
     byte[] newer = bytes.clone();
-    newer[4] = 3;
+    newer[4] = 5;
     assertThatThrownBy(() -> ClassCounts.fromBytes(newer, dir, 1 << 20)).isInstanceOf(IOException.class)
-        .hasMessage("a class-count state of format version 3; this build reads version 1 (and 2, the generalization "
+        .hasMessage("a class-count state of format version 5; this build reads version 3 (and 4, the generalization "
             + "search's)");
     try (var files = Files.list(dir)) {
       assertThat(files.filter(f -> f.toString().endsWith(".run"))).as("no scratch file left").isEmpty();
@@ -202,10 +202,10 @@ class ClassCountsTest {
         assertThat(v.suppressed(manyValues)).isFalse();
         assertThat(v.report().classesSuppressed()).isEqualTo(1);
         assertThat(v.report().recordsOut()).isEqualTo(15);
-        // Written: the header, then per class a marker, h1, h2, weight, a count and at most l sensitive hashes
-        // (two, two of twelve and one here), then the end marker.
+        // Written: the header (its last byte: no t-closeness), then per class a marker, h1, h2, weight, a count and
+        // at most l sensitive hashes (two, two of twelve and one here), then the end marker.
         int header = 4 + 1 + 4 + 4 + QI.stream().mapToInt(q -> 2 + q.length()).sum() + 1 + 2 + "diagnosis".length()
-            + 1;
+            + 1 + 1;
         assertThat(merged.toBytes()).hasSize(header + 3 * (1 + 24 + 1) + 8 * (2 + 2 + 1) + 1);
       }
     }

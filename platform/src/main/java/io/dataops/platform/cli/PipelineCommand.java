@@ -285,9 +285,17 @@ final class PipelineCommand {
     return s.toString();
   }
 
-  /** The records above the risk threshold, and the journalist risk against the population when there is one. */
+  /**
+   * t-closeness's highest distance, the records above the risk threshold, and the journalist risk against the
+   * population when there is one.
+   */
   static String risks(Map<?, ?> pv) {
     StringBuilder s = new StringBuilder();
+    if (pv.get("tCloseness") instanceof Map<?, ?> tc) {
+      s.append(String.format("    t-closeness of %s (%s distance): highest distance of a kept class %.4f, t=%s; %s "
+              + "classes farther than t suppressed%n", tc.get("column"), tc.get("distance"),
+          ((Number) tc.get("maxDistance")).doubleValue(), tc.get("t"), tc.get("classesAbove")));
+    }
     if (pv.get("discernibility") instanceof Number d && pv.get("generalization") == null) {
       s.append(String.format("    discernibility %,d (the sum of kept classes' records squared, suppressed records "
           + "× all records)%n", d.longValue()));

@@ -492,6 +492,52 @@ class CliTest {
   }
 
   @Test
+  void tClosenessIsPreviewedAndReportedAndAnOrderedDistanceOverTextIsRefused() throws Exception {
+    as = TestCast.PUBLIC_SECURITY;
+    Path feed = dir.resolve("feeds/citizens.csv");
+    assertThat(run("generate", "--dataset", "citizens", "--rows", "1500", "--out", feed.toString()).exit()).isZero();
+    assertThat(run("land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString())
+        .exit()).isZero();
+    as = TestCast.OPERATOR;
+    TestCast.grant(dir.resolve("home"), "test", "income-closeness");
+    Path file = Files.createDirectories(dir.resolve("pipelines")).resolve("closeness.yaml");
+    String yaml = """
+        name: income-closeness
+        scenario: test
+        owner: op
+        inputs:
+          - table: ods.public_security__citizens
+            as: citizens
+            columns: [gender, district_code, monthly_income]
+        transform: SELECT gender, district_code, monthly_income FROM citizens
+        policy:
+          monthly_income: {generalize: buckets, width: 5000}
+        privacy:
+          quasiIdentifiers: [gender, district_code]
+          k: 3
+          tCloseness: {column: monthly_income, t: 0.3}
+        product: income-closeness
+        """;
+    Files.writeString(file, yaml);
+    Run preview = run("pipeline", "privacy", file.toString(), "--json");
+    assertThat(preview.exit()).as(preview.err()).isZero();
+    JsonNode tc = preview.json().at("/privacy/tCloseness");
+    assertThat(tc.get("column").asText()).isEqualTo("monthly_income");
+    assertThat(tc.get("distance").asText()).isEqualTo("equal");
+    assertThat(tc.get("t").asDouble()).isEqualTo(0.3);
+    assertThat(tc.get("maxDistance").asDouble()).isPositive().isLessThanOrEqualTo(0.3);
+    Run text = run("pipeline", "privacy", file.toString());
+    assertThat(text.out()).contains("t-closeness of monthly_income (equal distance): highest distance of a kept class "
+        + String.format("%.4f", tc.get("maxDistance").asDouble()) + ", t=0.3");
+
+    // the income bands are text: an ordered distance over them is refused at validation
+    Files.writeString(file, yaml.replace("t: 0.3}", "t: 0.3, distance: ordered}"));
+    Run refused = run("pipeline", "validate", file.toString());
+    assertThat(refused.exit()).isEqualTo(2);
+    assertThat(refused.err()).contains("ordered distance orders numbers and dates; 'monthly_income' is string");
+  }
+
+  @Test
   void pipelinesValidateRunAsVersionsAndAreGatedByQuality() throws Exception {
     as = TestCast.PUBLIC_SECURITY;
     Path feed = dir.resolve("feeds/citizens.csv");

@@ -220,7 +220,7 @@ public final class PipelineVersions {
       }
       // incremental runs' held-back rule; the generalization search's chosen node, loss and frontier
       for (String key : List.of("heldNow", "heldBack", "released", "generalization", "riskThreshold", "recordsAtRisk",
-          "shareAtRisk", "journalist", "discernibility")) {
+          "shareAtRisk", "journalist", "discernibility", "tCloseness")) {
         if (l.privacy().containsKey(key)) {
           privacy.put(key, l.privacy().get(key));
         }

@@ -149,6 +149,64 @@ class EquivalenceTest extends EnginesFixture {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void tClosenessSuppressesAndGeneralizesAlikeOnBothEngines() throws Exception {
+    landItems();
+    // Suppression only (equal distance over the quantity's values), then the search (ordered distance over the score:
+    // halves, -0.0, a third of a million), each on both engines: the same rows, classes above t and highest distance.
+    String suppression = """
+        name: closeness-suppressed
+        scenario: equivalence
+        owner: quality-lab
+        inputs:
+          - {table: ods.quality_lab__items, as: items, columns: [id, category, flag, qty]}
+        transform: SELECT category, flag, qty % 4 AS qty FROM items
+        privacy:
+          quasiIdentifiers: [category, flag]
+          k: 3
+          tCloseness: {column: qty, t: 0.3}
+        product: closeness-suppressed
+        """;
+    String search = """
+        name: closeness-optimized
+        scenario: equivalence
+        owner: quality-lab
+        inputs:
+          - {table: ods.quality_lab__items, as: items, columns: [id, category, amount, day, score]}
+        transform: SELECT category, amount, day, score, id % 40 AS person FROM items
+        policy:
+          amount: {generalize: buckets, width: 50}
+          day: {generalize: month}
+        privacy:
+          quasiIdentifiers: [category, amount, day]
+          k: 3
+          tCloseness: {column: score, t: 0.25, distance: ordered}
+          optimize: true
+          suppressionLimit: 10%
+          personKey: person
+          hierarchies:
+            category: {tree: {fruit: [c0, c1, c2], other: [c3, c4, c5]}}
+            amount: {bands: [200, 1000]}
+        product: closeness-optimized
+        """;
+    for (String yaml : List.of(suppression, search)) {
+      BoundPipeline p = bind(yaml);
+      PipelineRunResult reference = onSpringBatch(p);
+      PipelineRunResult flink = onFlink(p, 2);
+      assertSameOutcome(reference, flink);
+      Map<String, Object> tc = (Map<String, Object>) reference.privacy().get("tCloseness");
+      System.out.println(p.definition().name() + ": t-closeness " + tc + ", rows " + reference.rowsOut() + " of "
+          + reference.rowsIn() + (reference.privacy().get("generalization") instanceof Map<?, ?> g
+              ? ", levels " + g.get("levels") : ""));
+      assertThat(((Number) tc.get("maxDistance")).doubleValue()).isPositive()
+          .isLessThanOrEqualTo(((Number) tc.get("t")).doubleValue());
+      if (yaml == suppression) {
+        assertThat(((Number) tc.get("classesAbove")).longValue()).as("t suppressed some classes").isPositive();
+      }
+    }
+  }
+
+  @Test
   void everyScalarConstructMeansTheSameOnBothEngines() throws Exception {
     landItems();
     assertSame("""

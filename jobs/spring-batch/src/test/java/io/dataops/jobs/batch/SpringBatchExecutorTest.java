@@ -5,6 +5,7 @@ import io.dataops.pipelines.plan.PipelineExecutor;
 import io.dataops.pipelines.plan.RunControl;
 import io.dataops.pipelines.plan.RunPlan;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dataops.lakehouse.sample.SampleDataset;
@@ -21,6 +22,7 @@ import io.dataops.products.registry.ProductRegistry;
 import io.dataops.pipelines.testing.PipelineFixture;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.Record;
 import org.junit.jupiter.api.BeforeEach;
@@ -401,5 +403,74 @@ class SpringBatchExecutorTest extends PipelineFixture {
     assertThat(((Number) j.get("snapshotId")).longValue())
         .isEqualTo(lakehouse.load(org.apache.iceberg.catalog.TableIdentifier.parse("ods.statistics__population"))
             .currentSnapshot().snapshotId());
+  }
+
+  /** Nine people with salaries 1000..9000: street 001 earns 1-3k, street 002 7-9k, sub-district 002's street 4-6k. */
+  void landSalaries() throws Exception {
+    land("human-resources", "salaries", """
+        columns:
+          - {name: person, type: string, personal: other}
+          - {name: street_code, type: string}
+          - {name: salary, type: long}
+        """, "person,street_code,salary\n"
+        + "P1,440304001001,1000\nP2,440304001001,2000\nP3,440304001001,3000\n"
+        + "P7,440304001002,7000\nP8,440304001002,8000\nP9,440304001002,9000\n"
+        + "P4,440304002001,4000\nP5,440304002001,5000\nP6,440304002001,6000\n");
+  }
+
+  static String salaries(String name, String privacyExtra) {
+    return """
+        name: %s
+        scenario: test
+        owner: op
+        inputs:
+          - {table: ods.human_resources__salaries, as: s, columns: [person, street_code, salary]}
+        transform: SELECT person AS person_key, street_code, salary FROM s
+        policy:
+          person_key: {pseudonymize: hmac-sha256, key: default, length: 20}
+        privacy:
+          quasiIdentifiers: [street_code]
+          k: 2
+          tCloseness: {column: salary, t: 0.3, distance: ordered}
+        %s
+        product: %s
+        """.formatted(name, privacyExtra.indent(2).stripTrailing(), name);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aStreetWhoseSalariesAreFarFromTheTableIsSuppressedOrGeneralizedUntilTCloseHolds() throws Exception {
+    landSalaries();
+    // Suppression only: streets 001 (1-3k) and 002 (7-9k) are each .375 from the table (cumulative shares over the
+    // nine salaries, / 8), above t; 4-6k is 14/72 from it.
+    PipelineRunResult suppressed = executor(RunSettings.defaults()).run(bind(salaries("salaries-suppressed", "")));
+    assertThat(suppressed.rowsOut()).isEqualTo(3);
+    assertThat(suppressed.rowsSuppressed()).isEqualTo(6);
+    Map<String, Object> tc = (Map<String, Object>) suppressed.privacy().get("tCloseness");
+    assertThat(tc).containsEntry("column", "salary").containsEntry("distance", "ordered").containsEntry("t", 0.3)
+        .containsEntry("classesAbove", 2);
+    assertThat((Double) tc.get("maxDistance")).isCloseTo(14 / 72.0, within(1e-12));
+    assertThat(Tables.rows(lakehouse.load(ProductTables.id("salaries-suppressed"))))
+        .extracting(r -> r.getField("street_code")).containsOnly("440304002001");
+    // the version's lineage keeps it
+    ProductRegistry registry = new ProductRegistry(lakehouse.config().catalogUri(), null, null);
+    Map<String, Object> lineage = registry.find("salaries-suppressed", suppressed.version()).orElseThrow()
+        .lineage().privacy();
+    assertThat((Map<String, Object>) lineage.get("tCloseness")).containsEntry("classesAbove", 2);
+
+    // The search instead merges streets 001 and 002 into sub-district 440304001 (1-3k and 7-9k: 14/144 from the
+    // table) and suppresses no one.
+    PipelineRunResult generalized = executor(RunSettings.defaults()).run(bind(salaries("salaries-generalized", """
+        optimize: true
+        suppressionLimit: 0
+        personKey: person_key
+        hierarchies: {street_code: region}""")));
+    assertThat(generalized.rowsOut()).isEqualTo(9);
+    assertThat(generalized.rowsSuppressed()).isZero();
+    assertThat(((Map<String, Object>) generalized.privacy().get("generalization")).get("levels"))
+        .isEqualTo(Map.of("street_code", 1));
+    tc = (Map<String, Object>) generalized.privacy().get("tCloseness");
+    assertThat((Double) tc.get("maxDistance")).isCloseTo(14 / 72.0, within(1e-12));
+    assertThat(tc).containsEntry("classesAbove", 0);
   }
 }

@@ -1,5 +1,7 @@
 package io.dataops.pipelines.privacy.lattice;
 
+import io.dataops.pipelines.privacy.Closeness;
+import io.dataops.pipelines.privacy.SensitiveDistribution;
 import io.dataops.pipelines.privacy.ValueKey;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -7,9 +9,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Finds the lattice node (a level per quasi-identifier) that meets k-anonymity (and distinct l-diversity) with at
- * most the suppression limit suppressed and loses least information ({@link Node#loss}); ties go to less
- * suppression, then to the lower node, then to the lower levels in column order.
+ * Finds the lattice node (a level per quasi-identifier) that meets k-anonymity (and distinct l-diversity and
+ * t-closeness, when set) with at most the suppression limit suppressed and loses least information
+ * ({@link Node#loss}); ties go to less suppression, then to the lower node, then to the lower levels in column order.
  *
  * <p>Pruning (bottom-up with predictive tagging, as ARX's algorithms use monotonicity): meeting the model is monotone
  * — generalizing only merges classes, so a node above one that meets it meets it too, and a node below one that fails
@@ -20,6 +22,14 @@ import java.util.List;
  * loss), and the search stops once that bound exceeds the best loss found; a node above one that suppresses nothing
  * is passed over (it suppresses nothing either and each of its cells loses at least as much). {@link #exhaustive}
  * evaluates every node, for the test that both agree.
+ *
+ * <p>t-closeness is not monotone with suppression (ARX declares it non-monotonic): a generalization can merge a kept
+ * class with a suppressed one whose distribution is far from the table's, and the union may be farther than t, so a
+ * node above one that meets the model may fail. A node is therefore tagged failed only when k and l alone suppress
+ * more than the limit (they are monotone, and t only adds suppression; as nodes are visited by a bound that grows with
+ * the levels, a node below is visited before, so the tag rarely spares work). The other shortcuts do not rest on
+ * monotonicity of the model: the column-alone bound is about k, and a node above one that suppresses nothing loses at
+ * least as much and suppresses no less (ties go to the other), so it cannot be the choice whether it meets t or not.
  */
 public final class LatticeSearch {
   /** Larger lattices are refused: declare shorter hierarchies or fewer quasi-identifiers. */
@@ -29,7 +39,12 @@ public final class LatticeSearch {
   /**
    * @param people classes count distinct people (the tuples' person hashes), not weighted records
    */
-  public record Settings(int k, int l, double suppressionLimit, boolean people) {}
+  public record Settings(int k, int l, double suppressionLimit, boolean people, Closeness closeness) {
+    /** Without t-closeness. */
+    public Settings(int k, int l, double suppressionLimit, boolean people) {
+      this(k, l, suppressionLimit, people, null);
+    }
+  }
 
   /**
    * The search's outcome.
@@ -68,6 +83,8 @@ public final class LatticeSearch {
    * a person may fall into several classes and a record may weigh nothing, so there is no such cap then.
    */
   private final long classCap;
+  /** The whole table's distribution of the sensitive column (t-closeness), else null. */
+  private final SensitiveDistribution table;
 
   public LatticeSearch(LatticeCounts counts, Settings settings) {
     this.counts = counts;
@@ -84,6 +101,7 @@ public final class LatticeSearch {
     this.records = r;
     this.people = settings.people() ? distinctPeople() : 0;
     this.classCap = settings.people() || !everyTupleWeighs() ? Long.MAX_VALUE : classCap(records, settings);
+    this.table = settings.closeness() == null ? null : distribution();
     this.marginalSuppressed = new long[n][];
     for (int c = 0; c < n; c++) {
       marginalSuppressed[c] = marginalSuppressed(c);
@@ -120,6 +138,22 @@ public final class LatticeSearch {
       seen.add(counts.person(t));
     }
     return seen.size();
+  }
+
+  /**
+   * The sensitive values over all tuples: weighted records, or with a person key each distinct (person, value) pair
+   * once — a person with twelve rows of one value counts once, as in a class.
+   */
+  private SensitiveDistribution distribution() {
+    SensitiveDistribution.Builder b = new SensitiveDistribution.Builder(settings.closeness());
+    LongPairIndex seen = settings.people() ? new LongPairIndex(counts.tuples()) : null;
+    for (int t = 0; t < counts.tuples(); t++) {
+      long s = counts.sensitive(t);
+      if (s != Closeness.NONE && (seen == null || seen.add(counts.person(t), s))) {
+        b.add(s, seen == null ? counts.weight(t) : 1);
+      }
+    }
+    return b.build();
   }
 
   private long[] marginalSuppressed(int c) {
@@ -212,10 +246,17 @@ public final class LatticeSearch {
       if (complete.stream().anyMatch(z -> below(z, node))) {
         continue; // above a node that suppresses nothing: suppresses nothing either, and loses at least as much
       }
-      Node r = evaluate(node, classCap);
+      Evaluation e = evaluation(node, classCap);
       evaluated++;
-      if (r == null || !r.meets()) {
-        failed.add(node);
+      if (e == null) {
+        failed.add(node); // more classes than k allows within the limit: k alone fails it
+        continue;
+      }
+      Node r = e.node();
+      if (!r.meets()) {
+        if (e.failsKAndL()) {
+          failed.add(node);
+        }
       } else {
         met.add(r);
         if (r.recordsSuppressed() == 0) {
@@ -324,11 +365,16 @@ public final class LatticeSearch {
     return true;
   }
 
-  /** The classes of a node: each tuple's class index, and per class its size and whether it is kept. */
+  /**
+   * The classes of a node: each tuple's class index, and per class its size, whether k and l keep it, its distance to
+   * the table's sensitive distribution (with t-closeness) and whether it is kept.
+   */
   final class Classes {
     final int[] classOf;
     final long[] weight;
     final long[] size;
+    final boolean[] keptKAndL;
+    final double[] distance;
     final boolean[] kept;
     final int count;
     /** More classes than the cap: counting stopped, only {@link #overflow} is meaningful. */
@@ -359,7 +405,8 @@ public final class LatticeSearch {
       if (overflow) {
         count = index.size();
         weight = size = null;
-        kept = null;
+        kept = keptKAndL = null;
+        distance = null;
         return;
       }
       count = index.size();
@@ -374,25 +421,77 @@ public final class LatticeSearch {
         if (personSeen != null && personSeen.add(k, counts.person(t))) {
           people[k]++;
         }
-        if (sensitiveSeen != null && counts.sensitive(t) != 0 && sensitiveSeen.add(k, counts.sensitive(t))) {
+        if (sensitiveSeen != null && counts.sensitive(t) != Closeness.NONE
+            && sensitiveSeen.add(k, counts.sensitive(t))) {
           distinct[k]++;
         }
       }
       size = settings.people() ? people : weight;
+      keptKAndL = new boolean[count];
       kept = new boolean[count];
+      distance = table == null ? null : distances();
       for (int k = 0; k < count; k++) {
-        kept[k] = size[k] >= settings.k() && (settings.l() <= 1 || distinct[k] >= settings.l());
+        keptKAndL[k] = size[k] >= settings.k() && (settings.l() <= 1 || distinct[k] >= settings.l());
+        kept[k] = keptKAndL[k] && (distance == null || distance[k] <= settings.closeness().t() + EPSILON);
       }
+    }
+
+    /**
+     * Each class's earth mover's distance to the table: its histogram (weighted records, or distinct (person, value)
+     * pairs with a person key) as cells of (class, value rank), read back in (class, rank) order.
+     */
+    private double[] distances() {
+      int tuples = counts.tuples();
+      LongPairIndex cells = new LongPairIndex(tuples);
+      long[] cellCount = new long[Math.max(1, tuples)];
+      long[] order = new long[Math.max(1, tuples)]; // (class, rank) of each cell, to read them back sorted
+      LongPairIndex seen = settings.people() ? new LongPairIndex(tuples) : null;
+      for (int t = 0; t < tuples; t++) {
+        long s = counts.sensitive(t);
+        if (s == Closeness.NONE || seen != null && !seen.add(classOf[t], LongIntMap.mix(counts.person(t)) ^ s)) {
+          continue;
+        }
+        int rank = table.rank(s);
+        int before = cells.size();
+        int cell = cells.indexOf(classOf[t], rank);
+        if (cell == before) {
+          order[cell] = (long) classOf[t] << 32 | rank;
+        }
+        cellCount[cell] += seen == null ? counts.weight(t) : 1;
+      }
+      int o = cells.size();
+      Arrays.sort(order, 0, o);
+      double[] out = new double[count];
+      int[] ranks = new int[16];
+      long[] n = new long[16];
+      for (int i = 0; i < o; ) {
+        int k = (int) (order[i] >>> 32);
+        int values = 0;
+        for (; i < o && (int) (order[i] >>> 32) == k; i++) {
+          if (values == ranks.length) {
+            ranks = Arrays.copyOf(ranks, 2 * values);
+            n = Arrays.copyOf(n, 2 * values);
+          }
+          ranks[values] = (int) order[i];
+          n[values] = cellCount[cells.indexOf(k, ranks[values])];
+          values++;
+        }
+        out[k] = table.distance(ranks, n, values);
+      }
+      return out;
     }
   }
 
+  /** A node as evaluated, and whether k and l alone suppress more than the limit (then every node below fails too). */
+  private record Evaluation(Node node, boolean failsKAndL) {}
+
   /** Counts a node's classes and what applying it gives. */
   public Node evaluate(int[] node) {
-    return evaluate(node, Long.MAX_VALUE);
+    return evaluation(node, Long.MAX_VALUE).node();
   }
 
-  /** As {@link #evaluate(int[])}, or null when the node has more than {@code cap} classes (it fails then). */
-  private Node evaluate(int[] node, long cap) {
+  /** As {@link #evaluate(int[])}, or null when the node has more than {@code cap} classes (it fails k then). */
+  private Evaluation evaluation(int[] node, long cap) {
     Classes cl = new Classes(node, cap);
     if (cl.overflow) {
       return null;
@@ -401,7 +500,16 @@ public final class LatticeSearch {
     long classesSuppressed = 0;
     long smallest = Long.MAX_VALUE;
     long discern = 0;
+    double maxDistance = 0;
+    long classesAbove = 0;
     for (int k = 0; k < cl.count; k++) {
+      if (cl.distance != null && cl.keptKAndL[k]) {
+        if (cl.kept[k]) {
+          maxDistance = Math.max(maxDistance, cl.distance[k]);
+        } else {
+          classesAbove++;
+        }
+      }
       if (cl.kept[k]) {
         smallest = Math.min(smallest, cl.size[k]);
         discern += cl.weight[k] * cl.weight[k];
@@ -449,9 +557,27 @@ public final class LatticeSearch {
     long all = settings.people() ? people : records;
     long gone = settings.people() ? peopleSuppressed : suppressed;
     boolean meets = all == 0 || gone <= settings.suppressionLimit() * all + EPSILON;
-    return new Node(Arrays.stream(node).boxed().toList(), meets, records, suppressed, people, peopleSuppressed,
-        cl.count, classesSuppressed, smallest == Long.MAX_VALUE ? 0 : smallest, overall, List.copyOf(byColumn),
-        discern);
+    boolean failsKAndL = !meets && (classesAbove == 0 || suppressedByKAndL(cl) > settings.suppressionLimit() * all
+        + EPSILON);
+    return new Evaluation(new Node(Arrays.stream(node).boxed().toList(), meets, records, suppressed, people,
+        peopleSuppressed, cl.count, classesSuppressed, smallest == Long.MAX_VALUE ? 0 : smallest, overall,
+        List.copyOf(byColumn), discern, maxDistance, classesAbove), failsKAndL);
+  }
+
+  /** What k and l alone suppress: records, or people with a person key. */
+  private long suppressedByKAndL(Classes cl) {
+    long records = 0;
+    LongSet gone = settings.people() ? new LongSet() : null;
+    for (int t = 0; t < counts.tuples(); t++) {
+      if (!cl.keptKAndL[cl.classOf[t]]) {
+        if (gone == null) {
+          records += counts.weight(t);
+        } else {
+          gone.add(counts.person(t));
+        }
+      }
+    }
+    return gone == null ? records : gone.size();
   }
 
   /**

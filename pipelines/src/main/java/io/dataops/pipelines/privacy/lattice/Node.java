@@ -13,6 +13,8 @@ import java.util.List;
  * @param lossByColumn that average per quasi-identifier, in their order
  * @param discernibility the sum over kept classes of their records squared, plus records × suppressed records
  * @param smallestClass the smallest kept class (people, with a person key), 0 when nothing is kept
+ * @param maxDistance with t-closeness, the highest earth mover's distance of a kept class to the table (else 0)
+ * @param classesAbove with t-closeness, the classes k and l keep that are suppressed for a distance above t
  */
 public record Node(
     List<Integer> levels,
@@ -26,7 +28,9 @@ public record Node(
     long smallestClass,
     double loss,
     List<Double> lossByColumn,
-    long discernibility) {
+    long discernibility,
+    double maxDistance,
+    long classesAbove) {
 
   /** The share the suppression limit is about: of people when they are counted, else of records. */
   public double suppressedShare() {

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import io.dataops.pipelines.privacy.Closeness;
 import org.junit.jupiter.api.Test;
 
 class LatticeSearchTest {
@@ -57,7 +58,14 @@ class LatticeSearchTest {
     Random r = new Random(20261201);
     long evaluatedPruned = 0;
     long evaluatedAll = 0;
-    for (int trial = 0; trial < 300; trial++) {
+    int closenessTrials = 0;
+    int closenessBinding = 0;
+    for (int trial = 0; trial < 600; trial++) {
+      // t-closeness in half the trials (its own generator: the other trials stay what they were)
+      Random tr = new Random(trial);
+      io.dataops.pipelines.privacy.Closeness closeness = trial % 2 == 1 ? new io.dataops.pipelines.privacy.Closeness(
+          "s", 0.05 + 0.05 * tr.nextInt(8), tr.nextBoolean() ? io.dataops.pipelines.privacy.Closeness.Distance.EQUAL
+              : io.dataops.pipelines.privacy.Closeness.Distance.ORDERED) : null;
       int qis = 1 + r.nextInt(3);
       List<Column> cols = new ArrayList<>();
       for (int c = 0; c < qis; c++) {
@@ -73,10 +81,12 @@ class LatticeSearchTest {
           texts[c] = r.nextInt(30) == 0 ? null : cols.get(c).values().apply(r);
         }
         long person = people ? 1 + r.nextInt(Math.max(1, rows / 2)) : 0;
-        long sensitive = l > 0 ? 1 + r.nextInt(3) : 0;
+        long sensitive = closeness != null ? (tr.nextInt(15) == 0 ? io.dataops.pipelines.privacy.Closeness.NONE
+            : tr.nextInt(2 + tr.nextInt(5)) - 2) : l > 0 ? 1 + r.nextInt(3) : 0;
         counts.add(texts, person, sensitive, 1 + (r.nextInt(5) == 0 ? r.nextInt(3) : 0));
       }
-      LatticeSearch.Settings s = new LatticeSearch.Settings(2 + r.nextInt(4), l, r.nextInt(4) * 0.05, people);
+      LatticeSearch.Settings s = new LatticeSearch.Settings(2 + r.nextInt(4), l, r.nextInt(4) * 0.05, people,
+          closeness);
       LatticeSearch search = new LatticeSearch(counts, s);
       LatticeSearch.Result pruned = search.search();
       LatticeSearch.Result all = search.exhaustive();
@@ -93,8 +103,53 @@ class LatticeSearchTest {
         assertThat(all.chosen().suppressedShare()).isLessThanOrEqualTo(s.suppressionLimit() + 1e-9);
         assertThat(all.chosen().smallestClass() == 0 || all.chosen().smallestClass() >= s.k()).isTrue();
       }
+      if (closeness != null) {
+        closenessTrials++;
+        assertThat(pruned.chosen().maxDistance()).isLessThanOrEqualTo(closeness.t() + 1e-9);
+        // t decided something: without it the search would have chosen another node
+        LatticeSearch.Result without = new LatticeSearch(counts, new LatticeSearch.Settings(s.k(), l,
+            s.suppressionLimit(), people)).exhaustive();
+        if (!without.chosen().levels().equals(all.chosen().levels())) {
+          closenessBinding++;
+        }
+      }
     }
     assertThat(evaluatedPruned).as("the pruning spares work").isLessThan(evaluatedAll);
+    assertThat(closenessBinding).as("t changed the optimum in a good share of its %d trials", closenessTrials)
+        .isGreaterThan(closenessTrials / 10);
+  }
+
+  @Test
+  void tClosenessIsNotMonotoneWithSuppressionAndTheSearchStillFindsTheOptimum() {
+    // x and y in every class of group g1 and in class a; class b (two records of z, below k) is suppressed at the
+    // bottom. Its group g0 = a ∪ b carries z: farther from the table than t, so the group level fails although the
+    // level below it meets the model; the top (the table itself, distance 0) meets it again.
+    Map<String, Object> tree = new LinkedHashMap<>();
+    tree.put("g0", List.of("a", "b"));
+    tree.put("g1", List.of("c", "d"));
+    Closeness equal = new Closeness("s", 0.12, Closeness.Distance.EQUAL);
+    LatticeCounts counts = new LatticeCounts(List.of(TreeHierarchy.parse(tree)), BUDGET);
+    for (String c : List.of("a", "c", "d")) {
+      counts.add(new String[] {c}, 0, equal.key("x"), 3);
+      counts.add(new String[] {c}, 0, equal.key("y"), 3);
+    }
+    counts.add(new String[] {"b"}, 0, equal.key("z"), 2);
+    LatticeSearch search = new LatticeSearch(counts, new LatticeSearch.Settings(3, 0, 0.1, false, equal));
+    int top = TreeHierarchy.parse(tree).height() - 1;
+    Node bottom = search.evaluate(new int[] {0});
+    Node groups = search.evaluate(new int[] {1});
+    Node all = search.evaluate(new int[] {top});
+    // q = (.45 x, .45 y, .1 z); a class half x, half y: (.05 + .05 + .1) / 2
+    assertThat(bottom.meets()).isTrue();
+    assertThat(bottom.recordsSuppressed()).isEqualTo(2);
+    assertThat(bottom.maxDistance()).isCloseTo(0.1, org.assertj.core.api.Assertions.within(1e-12));
+    // g0 = 3 x, 3 y, 2 z: (.075 + .075 + .15) / 2 = .15 > .12: its 8 records go
+    assertThat(groups.meets()).isFalse();
+    assertThat(groups.classesAbove()).isEqualTo(1);
+    assertThat(groups.recordsSuppressed()).isEqualTo(8);
+    assertThat(all.meets()).isTrue();
+    assertThat(all.maxDistance()).isCloseTo(0, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(search.search().chosen()).isEqualTo(search.exhaustive().chosen()).isEqualTo(bottom);
   }
 
   @Test
