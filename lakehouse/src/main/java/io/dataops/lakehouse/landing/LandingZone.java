@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -47,10 +48,16 @@ public final class LandingZone {
   /** One client per store and process, as {@code Documents} keeps one FileIO (URLConnection: no threads to leak). */
   private static final Map<ObjectStore, S3Client> CLIENTS = new ConcurrentHashMap<>();
 
+  /** The largest object CopyObject takes; a larger one is copied in parts (UploadPartCopy), still on the server. */
+  static final long COPY_LIMIT = 5L << 30;
+  private static final long PART_SIZE = 1L << 30;
+
   private final S3Client s3;
   private final String root;
   private final String bucket;
   private final String prefix;
+  private final long copyLimit;
+  private final long partSize;
 
   /** @param root the zone's bucket and prefix, e.g. {@code s3://intake} or {@code s3://lake/zone} */
   public LandingZone(ObjectStore store, String root) {
@@ -59,6 +66,11 @@ public final class LandingZone {
 
   /** A zone read through {@code s3}, which the caller keeps open while the zone is used. */
   public LandingZone(S3Client s3, String root) {
+    this(s3, root, COPY_LIMIT, PART_SIZE);
+  }
+
+  /** With another copy limit and part size: tests copy a few MiB in parts. */
+  LandingZone(S3Client s3, String root, long copyLimit, long partSize) {
     if (!ObjectStore.isObjectLocation(root)) {
       throw new BadInputException("a landing zone is in a bucket (s3://BUCKET[/prefix]), not at '" + root + "'");
     }
@@ -66,6 +78,8 @@ public final class LandingZone {
     this.root = root.endsWith("/") ? root : root + "/";
     this.bucket = ObjectStore.bucketOf(this.root);
     this.prefix = ObjectStore.keyOf(this.root);
+    this.copyLimit = copyLimit;
+    this.partSize = partSize;
   }
 
   public String root() {
@@ -169,9 +183,7 @@ public final class LandingZone {
       }
     }
     try {
-      // Server-side: no byte of the feed passes through this process. (CopyObject takes objects up to 5 GiB.)
-      s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(w.key()).destinationBucket(bucket)
-          .destinationKey(prefix + target));
+      copy(w.key(), prefix + target, w.size());
     } catch (S3Exception e) {
       if (e.statusCode() != 404) {
         throw e;
@@ -180,6 +192,29 @@ public final class LandingZone {
     }
     deleteIfThere(w.key());
     return new Moved(root + target, How.MOVED);
+  }
+
+  /** A server-side copy: no byte of the feed passes through this process. */
+  private void copy(String from, String to, long size) {
+    if (size <= copyLimit) {
+      s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(from).destinationBucket(bucket).destinationKey(to));
+      return;
+    }
+    String upload = s3.createMultipartUpload(b -> b.bucket(bucket).key(to)).uploadId();
+    try {
+      List<CompletedPart> parts = new ArrayList<>();
+      for (long start = 0; start < size; start += partSize) {
+        int number = parts.size() + 1;
+        String range = "bytes=" + start + "-" + (Math.min(size, start + partSize) - 1);
+        String etag = s3.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey(from).destinationBucket(bucket)
+            .destinationKey(to).uploadId(upload).partNumber(number).copySourceRange(range)).copyPartResult().eTag();
+        parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+      }
+      s3.completeMultipartUpload(b -> b.bucket(bucket).key(to).uploadId(upload).multipartUpload(m -> m.parts(parts)));
+    } catch (RuntimeException e) {
+      s3.abortMultipartUpload(b -> b.bucket(bucket).key(to).uploadId(upload));
+      throw e;
+    }
   }
 
   /** The copy found no source: another run moved it (to here or elsewhere), or its sender took it back. */

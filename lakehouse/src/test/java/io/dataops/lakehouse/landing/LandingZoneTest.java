@@ -222,6 +222,31 @@ class LandingZoneTest {
         .containsExactlyInAnyOrderElementsOf(expected);
   }
 
+  /**
+   * An object over CopyObject's limit (5 GiB; here the limit is made 5 MiB) is moved by a server-side copy in parts
+   * (UploadPartCopy), byte for byte, and removed from landing/ only once the copy is whole.
+   */
+  @Test
+  void anObjectOverTheCopyLimitIsMovedInParts() throws Exception {
+    String bucket = S3Server.newBucket("big");
+    byte[] bytes = new byte[11 * 1024 * 1024 + 17];
+    new java.util.Random(5).nextBytes(bytes);
+    Path big = Files.write(dir.resolve("big.bin"), bytes);
+    put(department(), bucket, "landing/public-security/citizens/big #1.bin", big);
+    try (var s3 = S3Server.client()) {
+      LandingZone zone = new LandingZone(s3, "s3://" + bucket, 5L << 20, 5L << 20);
+      LandingZone.Waiting w = zone.waiting().get(0);
+      LandingZone.Moved moved = zone.rejected(w, "not a feed");
+      assertThat(moved).isEqualTo(new LandingZone.Moved("s3://" + bucket
+          + "/rejected/public-security/citizens/big #1.bin", LandingZone.How.MOVED));
+      byte[] copied = s3.getObjectAsBytes(b -> b.bucket(bucket).key("rejected/public-security/citizens/big #1.bin"))
+          .asByteArray();
+      assertThat(copied).as("three parts, byte for byte").isEqualTo(bytes);
+    }
+    assertThat(S3Server.keys(bucket, "")).containsExactly("rejected/public-security/citizens/big #1.bin",
+        "rejected/public-security/citizens/big #1.bin.result.json");
+  }
+
   private static String read(MinioClient minio, String bucket, String key) throws Exception {
     try (var in = minio.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
