@@ -168,8 +168,17 @@ public final class LandingZone {
   private Moved move(Waiting w, String to, Map<String, Object> result) {
     String rest = w.key().substring((prefix + LANDING).length());
     Optional<String> begun = movedBefore(w, rest);
-    String target = begun.orElseGet(() -> freeTarget(w, to + rest));
-    boolean wroteReason = begun.isEmpty();
+    String chosen = begun.orElse(null);
+    boolean wroteReason = false;
+    if (chosen == null) {
+      // Read the wanted name's reason once more: another run may have written it since movedBefore looked.
+      String wanted = to + rest;
+      JsonNode there = reason(wanted);
+      boolean free = there == null && !exists(prefix + wanted);
+      chosen = free || isThis(there, w) ? wanted : wanted + "." + w.etag();
+      wroteReason = !isThis(there, w);
+    }
+    String target = chosen;
     if (wroteReason) {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("object", w.location());
@@ -233,9 +242,7 @@ public final class LandingZone {
   private Optional<String> movedBefore(Waiting w, String rest) {
     for (String to : List.of(LANDED, REJECTED)) {
       for (String candidate : List.of(to + rest, to + rest + "." + w.etag())) {
-        JsonNode reason = reason(candidate);
-        if (reason != null && w.location().equals(reason.path("object").asText())
-            && w.etag().equals(reason.path("etag").asText())) {
+        if (isThis(reason(candidate), w)) {
           return Optional.of(candidate);
         }
       }
@@ -244,11 +251,13 @@ public final class LandingZone {
   }
 
   /**
-   * {@code wanted}, or, when another object was moved under that name before (the same name put again with another
-   * content), the name with this object's ETag appended: two runs moving the same object choose the same name.
+   * Whether a reason object records this very object (its key and ETag). Another content moved before under the same
+   * name (the name put again) makes the move take the name with this object's ETag appended, which two runs moving
+   * the same object choose alike.
    */
-  private String freeTarget(Waiting w, String wanted) {
-    return reason(wanted) == null && !exists(prefix + wanted) ? wanted : wanted + "." + w.etag();
+  private static boolean isThis(JsonNode reason, Waiting w) {
+    return reason != null && w.location().equals(reason.path("object").asText())
+        && w.etag().equals(reason.path("etag").asText());
   }
 
   private JsonNode reason(String target) {
