@@ -1,26 +1,43 @@
 package io.dataops.lakehouse.landing;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataops.core.BadInputException;
+import io.dataops.lakehouse.storage.ObjectInput;
+import io.dataops.lakehouse.storage.ObjectStore;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.iceberg.io.FileIO;
-import org.apache.iceberg.io.FileInfo;
-import org.apache.iceberg.io.SupportsPrefixOperations;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * A landing zone in a bucket: departments put feeds under {@code landing/<department>/<dataset>/}; each is landed
  * (its content digest is the landing's dedup key, so an object put twice, or landed by a run that died before moving
  * it, lands once), then moved to {@code landed/} or {@code rejected/} under the same department and dataset, with a
  * reason object beside it ({@code <name>.result.json}). The reason names no value of the feed: landing's refusals
- * never do. Everything goes through Iceberg's FileIO (S3FileIO on a bucket; a local folder works the same).
+ * never do.
+ *
+ * <p>Objects are listed, read and moved by their exact keys through the AWS SDK, not through Iceberg's S3FileIO: that
+ * takes a location string and parses it as a URI, so a key with '#' or '?' in it (which S3 allows and a clerk may
+ * type) could be neither read nor moved.
+ *
+ * <p>Two runs may take the same zone at once (two operators, the scheduler and an operator): both may land an object
+ * (the second finds the first's snapshot by the digest) and both may move it. The first reason object written for an
+ * object (it records the object's key and ETag) decides where the object goes; a run that finds one follows it, and a
+ * run that finds the object already gone from {@code landing/} and present where the reason says has nothing left to
+ * do.
  */
 public final class LandingZone {
   public static final String LANDING = "landing/";
@@ -28,34 +45,54 @@ public final class LandingZone {
   public static final String REJECTED = "rejected/";
   public static final String RESULT_SUFFIX = ".result.json";
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** One client per store and process, as {@code Documents} keeps one FileIO (URLConnection: no threads to leak). */
+  private static final Map<ObjectStore, S3Client> CLIENTS = new ConcurrentHashMap<>();
 
-  private final FileIO io;
+  /** The largest object CopyObject takes; a larger one is copied in parts (UploadPartCopy), still on the server. */
+  static final long COPY_LIMIT = 5L << 30;
+  private static final long PART_SIZE = 1L << 30;
+
+  private final S3Client s3;
   private final String root;
+  private final String bucket;
+  private final String prefix;
+  private final long copyLimit;
+  private final long partSize;
 
   /** @param root the zone's bucket and prefix, e.g. {@code s3://intake} or {@code s3://lake/zone} */
-  public LandingZone(FileIO io, String root) {
-    if (!(io instanceof SupportsPrefixOperations)) {
-      throw new BadInputException("the storage of " + root + " cannot list objects (" + io.getClass().getSimpleName()
-          + ")");
+  public LandingZone(ObjectStore store, String root) {
+    this(CLIENTS.computeIfAbsent(store, ObjectStore::client), root);
+  }
+
+  /** A zone read through {@code s3}, which the caller keeps open while the zone is used. */
+  public LandingZone(S3Client s3, String root) {
+    this(s3, root, COPY_LIMIT, PART_SIZE);
+  }
+
+  /** With another copy limit and part size: tests copy a few MiB in parts. */
+  LandingZone(S3Client s3, String root, long copyLimit, long partSize) {
+    if (!ObjectStore.isObjectLocation(root)) {
+      throw new BadInputException("a landing zone is in a bucket (s3://BUCKET[/prefix]), not at '" + root + "'");
     }
-    this.io = io;
+    this.s3 = s3;
     this.root = root.endsWith("/") ? root : root + "/";
+    this.bucket = ObjectStore.bucketOf(this.root);
+    this.prefix = ObjectStore.keyOf(this.root);
+    this.copyLimit = copyLimit;
+    this.partSize = partSize;
   }
 
   public String root() {
     return root;
   }
 
-  /** The storage the zone is read and written through. */
-  public FileIO io() {
-    return io;
-  }
-
   /**
    * An object waiting under {@code landing/}: its department and dataset (null when its key is not
-   * {@code landing/<department>/<dataset>/<name>}), its location, name and size.
+   * {@code landing/<department>/<dataset>/<name>}), its exact key, location (root and key, for messages and reports:
+   * never parsed), name, size and ETag (what tells this object from another put later under the same key).
    */
-  public record Waiting(String department, String dataset, String location, String name, long size) {
+  public record Waiting(String department, String dataset, String key, String location, String name, long size,
+      String etag) {
     public boolean wellPlaced() {
       return department != null;
     }
@@ -64,17 +101,19 @@ public final class LandingZone {
   /** The objects waiting, in key order (a folder marker, a key ending in '/', is no feed). */
   public List<Waiting> waiting() {
     List<Waiting> out = new ArrayList<>();
-    for (FileInfo f : ((SupportsPrefixOperations) io).listPrefix(root + LANDING)) {
-      String key = f.location().substring((root + LANDING).length());
-      if (key.isEmpty() || key.endsWith("/")) {
+    String landing = prefix + LANDING;
+    for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(landing)).contents()) {
+      String rest = o.key().substring(landing.length());
+      if (rest.isEmpty() || rest.endsWith("/")) {
         continue;
       }
-      String[] parts = key.split("/");
+      String[] parts = rest.split("/");
       String name = parts[parts.length - 1];
       boolean placed = parts.length == 3 && valid(parts[0]) && valid(parts[1]);
-      out.add(new Waiting(placed ? parts[0] : null, placed ? parts[1] : null, f.location(), name, f.size()));
+      out.add(new Waiting(placed ? parts[0] : null, placed ? parts[1] : null, o.key(), root + LANDING + rest, name,
+          o.size(), unquoted(o.eTag())));
     }
-    out.sort(Comparator.comparing(Waiting::location));
+    out.sort(Comparator.comparing(Waiting::key));
     return out;
   }
 
@@ -82,50 +121,171 @@ public final class LandingZone {
     return part.matches("[a-z][a-z0-9_-]*");
   }
 
-  /** The feed's bytes, for {@link Landing}. */
-  public FeedFile feed(Waiting w) {
-    return FeedFile.at(io, w.location());
+  private static String unquoted(String etag) {
+    return etag == null ? "" : etag.replace("\"", "");
   }
 
-  /** Moves a landed object to {@code landed/} with what its landing gave; returns where it went. */
-  public String landed(Waiting w, Map<String, Object> result) {
+  /** The feed's bytes, for {@link Landing}, read by the object's exact key. */
+  public FeedFile feed(Waiting w) {
+    return new FeedFile(w.name(), new ObjectInput(s3, bucket, w.key(), w.location(), w.size()));
+  }
+
+  /** Puts a local file into the zone as a department would (the demo does); returns its location. */
+  public String put(String department, String dataset, Path file) {
+    String rest = department + "/" + dataset + "/" + file.getFileName();
+    s3.putObject(b -> b.bucket(bucket).key(prefix + LANDING + rest), RequestBody.fromFile(file));
+    return root + LANDING + rest;
+  }
+
+  /** How an object left {@code landing/}. */
+  public enum How {
+    /** This run moved it (or finished a move begun by a run that died). */
+    MOVED,
+    /** Another run had moved it already; {@link Moved#location()} is where. */
+    BY_ANOTHER_RUN,
+    /** It is gone and nowhere in {@code landed/} or {@code rejected/}: its sender removed it. */
+    VANISHED
+  }
+
+  /** Where an object went ({@code null} when it vanished) and how. */
+  public record Moved(String location, How how) {}
+
+  /** Moves a landed object to {@code landed/} with what its landing gave. */
+  public Moved landed(Waiting w, Map<String, Object> result) {
     return move(w, LANDED, result);
   }
 
-  /** Moves a refused object to {@code rejected/} with the one-line reason; returns where it went. */
-  public String rejected(Waiting w, String reason) {
+  /** Moves a refused object to {@code rejected/} with the one-line reason. */
+  public Moved rejected(Waiting w, String reason) {
     return move(w, REJECTED, Map.of("reason", reason));
   }
 
   /**
-   * The reason object first, then the copy, then the removal from {@code landing/}: a crash leaves the object waiting
-   * (landing it again finds its digest and says which snapshot has it), never lost.
+   * The reason object first, then a server-side copy, then the removal from {@code landing/}: a crash leaves the
+   * object waiting (landing it again finds its digest and says which snapshot has it), never lost. The source gone and
+   * the destination present is success: another run moved it.
    */
-  private String move(Waiting w, String to, Map<String, Object> result) {
-    String rest = w.location().substring((root + LANDING).length());
-    String target = root + to + rest;
-    if (io.newInputFile(target).exists()) {
-      // Same name landed before with another content: keep both, the newer with its size and time.
-      target = target + "." + System.currentTimeMillis();
+  private Moved move(Waiting w, String to, Map<String, Object> result) {
+    String rest = w.key().substring((prefix + LANDING).length());
+    Optional<String> begun = movedBefore(w, rest);
+    String chosen = begun.orElse(null);
+    boolean wroteReason = false;
+    if (chosen == null) {
+      // Read the wanted name's reason once more: another run may have written it since movedBefore looked.
+      String wanted = to + rest;
+      JsonNode there = reason(wanted);
+      boolean free = there == null && !exists(prefix + wanted);
+      chosen = free || isThis(there, w) ? wanted : wanted + "." + w.etag();
+      wroteReason = !isThis(there, w);
+    }
+    String target = chosen;
+    if (wroteReason) {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("object", w.location());
+      body.put("etag", w.etag());
+      body.putAll(result);
+      try {
+        byte[] json = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
+        s3.putObject(b -> b.bucket(bucket).key(prefix + target + RESULT_SUFFIX), RequestBody.fromBytes(json));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write the reason object of " + w.location(), e);
+      }
     }
     try {
-      try (OutputStream out = io.newOutputFile(target + RESULT_SUFFIX).createOrOverwrite()) {
-        java.util.LinkedHashMap<String, Object> body = new java.util.LinkedHashMap<>();
-        body.put("object", w.location());
-        body.putAll(result);
-        out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body).getBytes(StandardCharsets.UTF_8));
+      copy(w.key(), prefix + target, w.size());
+    } catch (S3Exception e) {
+      if (e.statusCode() != 404) {
+        throw e;
       }
-      try (OutputStream out = io.newOutputFile(target).createOrOverwrite()) {
-        if (w.size() > 0) { // an empty object has no byte range to ask for (S3 answers 416)
-          try (InputStream in = io.newInputFile(w.location()).newStream()) {
-            in.transferTo(out);
-          }
+      return sourceGone(w, rest, target, wroteReason);
+    }
+    deleteIfThere(w.key());
+    return new Moved(root + target, How.MOVED);
+  }
+
+  /** A server-side copy: no byte of the feed passes through this process. */
+  private void copy(String from, String to, long size) {
+    if (size <= copyLimit) {
+      s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(from).destinationBucket(bucket).destinationKey(to));
+      return;
+    }
+    String upload = s3.createMultipartUpload(b -> b.bucket(bucket).key(to)).uploadId();
+    try {
+      List<CompletedPart> parts = new ArrayList<>();
+      for (long start = 0; start < size; start += partSize) {
+        int number = parts.size() + 1;
+        String range = "bytes=" + start + "-" + (Math.min(size, start + partSize) - 1);
+        String etag = s3.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey(from).destinationBucket(bucket)
+            .destinationKey(to).uploadId(upload).partNumber(number).copySourceRange(range)).copyPartResult().eTag();
+        parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+      }
+      s3.completeMultipartUpload(b -> b.bucket(bucket).key(to).uploadId(upload).multipartUpload(m -> m.parts(parts)));
+    } catch (RuntimeException e) {
+      s3.abortMultipartUpload(b -> b.bucket(bucket).key(to).uploadId(upload));
+      throw e;
+    }
+  }
+
+  /** The copy found no source: another run moved it (to here or elsewhere), or its sender took it back. */
+  private Moved sourceGone(Waiting w, String rest, String target, boolean wroteReason) {
+    if (exists(prefix + target)) {
+      return new Moved(root + target, How.BY_ANOTHER_RUN);
+    }
+    if (wroteReason) {
+      deleteIfThere(prefix + target + RESULT_SUFFIX); // leave no reason without its object
+    }
+    return movedBefore(w, rest).filter(t -> exists(prefix + t)).map(t -> new Moved(root + t, How.BY_ANOTHER_RUN))
+        .orElse(new Moved(null, How.VANISHED));
+  }
+
+  /** Where a reason object for this very object (its key and ETag) already is, relative to the zone's root. */
+  private Optional<String> movedBefore(Waiting w, String rest) {
+    for (String to : List.of(LANDED, REJECTED)) {
+      for (String candidate : List.of(to + rest, to + rest + "." + w.etag())) {
+        if (isThis(reason(candidate), w)) {
+          return Optional.of(candidate);
         }
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot move " + w.location() + " to " + target, e);
     }
-    io.deleteFile(w.location());
-    return target;
+    return Optional.empty();
+  }
+
+  /**
+   * Whether a reason object records this very object (its key and ETag). Another content moved before under the same
+   * name (the name put again) makes the move take the name with this object's ETag appended, which two runs moving
+   * the same object choose alike.
+   */
+  private static boolean isThis(JsonNode reason, Waiting w) {
+    return reason != null && w.location().equals(reason.path("object").asText())
+        && w.etag().equals(reason.path("etag").asText());
+  }
+
+  private JsonNode reason(String target) {
+    try (var in = s3.getObject(b -> b.bucket(bucket).key(prefix + target + RESULT_SUFFIX))) {
+      return JSON.readTree(in);
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return null;
+      }
+      throw e;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the reason object of " + root + target, e);
+    }
+  }
+
+  private boolean exists(String key) {
+    try {
+      s3.headObject(b -> b.bucket(bucket).key(key));
+      return true;
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private void deleteIfThere(String key) {
+    s3.deleteObject(b -> b.bucket(bucket).key(key)); // S3 answers a delete of a missing key with success
   }
 }

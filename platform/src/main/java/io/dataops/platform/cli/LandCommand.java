@@ -102,17 +102,30 @@ final class LandCommand implements Callable<Integer> {
     java.util.List<io.dataops.platform.intake.BucketIntake.Outcome> outcomes;
     try (Lakehouse lakehouse = cli.lakehouse(config)) {
       FeedIntake intake = new FeedIntake(config, lakehouse, workers()).audit(cli.audit());
-      var zone = new io.dataops.lakehouse.landing.LandingZone(lakehouse.io(), zoneRoot);
+      var zone = new io.dataops.lakehouse.landing.LandingZone(config.lakehouse().objectStore(), zoneRoot);
       outcomes = new io.dataops.platform.intake.BucketIntake(intake, zone, new ContractRegistry(config.contracts()))
           .take(department, dataset);
     }
     java.util.List<Object> landed = new java.util.ArrayList<>();
     java.util.List<Object> rejected = new java.util.ArrayList<>();
+    java.util.List<Object> skipped = new java.util.ArrayList<>();
     StringBuilder text = new StringBuilder();
     for (var o : outcomes) {
       java.util.Map<String, Object> entry = new java.util.LinkedHashMap<>();
       entry.put("object", o.object());
       entry.put("movedTo", o.movedTo());
+      if (o.takenElsewhere()) {
+        // Another land --from-bucket (or the scheduler) moved it first, or its sender removed it: not this run's.
+        String why = o.how() == io.dataops.lakehouse.landing.LandingZone.How.VANISHED
+            ? "removed from the bucket before it could be moved" : "taken in by another run";
+        entry.put("why", why);
+        skipped.add(entry);
+        text.append(String.format("%s: %s%n", o.object(), why));
+        if (o.movedTo() != null) {
+          text.append("  moved to ").append(o.movedTo()).append('\n');
+        }
+        continue;
+      }
       if (o.landed()) {
         entry.putAll(json(o.result()));
         landed.add(entry);
@@ -136,6 +149,7 @@ final class LandCommand implements Callable<Integer> {
     json.put("department", department);
     json.put("landed", landed);
     json.put("rejected", rejected);
+    json.put("skipped", skipped);
     cli.print(common, json, text.toString());
     return 0;
   }

@@ -26,8 +26,6 @@ import io.dataops.quality.feedback.Scorecard;
 import io.dataops.quality.run.QualityReport;
 import io.dataops.quality.suite.SuiteRegistry;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.charset.Charset;
@@ -171,7 +169,7 @@ public final class Demo {
       suites.add(hrSuite.suite().name() + " -> human-resources/social-insurance");
       FeedIntake landing = new FeedIntake(config, lakehouse, workers);
       BucketIntake bucket = config.lakehouse().onObjectStorage() ? new BucketIntake(landing,
-          new LandingZone(lakehouse.io(), config.landingBucket()), contracts) : null;
+          new LandingZone(config.lakehouse().objectStore(), config.landingBucket()), contracts) : null;
       Feed citizens = new Feed(SampleDataset.CITIZENS, FeedFormat.CSV, Charset.forName("GBK"), "citizens-2026-10.csv",
           CITIZENS, 0, 0);
       Feed enterprises = new Feed(SampleDataset.ENTERPRISES, FeedFormat.XLSX, StandardCharsets.UTF_8,
@@ -307,14 +305,11 @@ public final class Demo {
       BucketIntake bucket) {
     Path file = Path.of(g.file());
     if (bucket != null) {
-      String object = bucket.zone().root() + LandingZone.LANDING + contract.department() + "/" + contract.dataset()
-          + "/" + file.getFileName();
-      try (InputStream in = Files.newInputStream(file);
-           OutputStream out = bucket.zone().io().newOutputFile(object).createOrOverwrite()) {
-        in.transferTo(out);
+      String object = bucket.zone().put(contract.department(), contract.dataset(), file);
+      try {
         Files.delete(file);
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot put the demo feed into " + object, e);
+        throw new UncheckedIOException("cannot remove the demo feed's local copy " + file, e);
       }
       List<BucketIntake.Outcome> outcomes = bucket.take(contract.department(), contract.dataset());
       BucketIntake.Outcome o = outcomes.stream().filter(x -> x.object().equals(object)).findFirst()

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.iceberg.exceptions.NotFoundException;
 
 /**
  * A department's feeds from the landing zone's bucket: each object waiting under
@@ -32,10 +33,23 @@ public final class BucketIntake {
     return zone;
   }
 
-  /** What became of one object: where it went and, when landed, its landing; when rejected, the reason. */
-  public record Outcome(String object, String movedTo, FeedIntake.Result result, String reason) {
+  /**
+   * What became of one object: where it went and, when landed, its landing; when rejected, the reason; when another
+   * run moved it before this one could (or its sender removed it), neither, unless this run's landing found the other
+   * run's snapshot first ({@code how} says who moved it).
+   */
+  public record Outcome(String object, String movedTo, FeedIntake.Result result, String reason, LandingZone.How how) {
     public boolean landed() {
       return result != null;
+    }
+
+    public boolean rejected() {
+      return result == null && reason != null;
+    }
+
+    /** Neither landed nor rejected by this run: another run took it, or it vanished. */
+    public boolean takenElsewhere() {
+      return result == null && reason == null;
     }
   }
 
@@ -59,10 +73,16 @@ public final class BucketIntake {
               + " (dataops contract register)"));
       result = intake.take(new LandingRequest(w.department(), w.dataset(), zone.feed(w), contract.contract(),
           contract.sha256()), ProgressListener.NONE);
-    } catch (BadInputException refused) {
-      return new Outcome(w.location(), zone.rejected(w, refused.getMessage()), null, refused.getMessage());
+    } catch (BadInputException | NotFoundException refused) {
+      String reason = refused instanceof NotFoundException ? "the object could not be read (it was moved or removed "
+          + "while it was being read)" : refused.getMessage();
+      LandingZone.Moved moved = zone.rejected(w, reason);
+      // Another run may have moved it while this one read it: then this run's refusal says nothing about the feed.
+      return new Outcome(w.location(), moved.location(), null, moved.how() == LandingZone.How.MOVED ? reason : null,
+          moved.how());
     }
-    return new Outcome(w.location(), zone.landed(w, summary(result.landing())), result, null);
+    LandingZone.Moved moved = zone.landed(w, summary(result.landing()));
+    return new Outcome(w.location(), moved.location(), result, null, moved.how());
   }
 
   /** The reason object of a landed feed: DESIGN.md's landing fields. */

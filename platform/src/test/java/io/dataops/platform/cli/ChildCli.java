@@ -27,6 +27,12 @@ final class ChildCli {
 
   /** Runs the commands (each an argument list) in one child JVM, started through {@code prefix}. */
   static List<CliTest.Run> run(List<String> prefix, Path log, List<List<String>> commands) throws Exception {
+    return run(prefix, Map.of(), log, commands);
+  }
+
+  /** The same, with {@code env} added to the child's environment (the AWS SDK's variables, say). */
+  static List<CliTest.Run> run(List<String> prefix, Map<String, String> env, Path log, List<List<String>> commands)
+      throws Exception {
     List<String> cmd = new ArrayList<>(prefix);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // The test JVM's own flags (add-opens for DuckDB's Arrow export, the heap) hold for the child too.
@@ -37,7 +43,9 @@ final class ChildCli {
       cmd.addAll(c);
       cmd.add(THEN);
     }
-    Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(cmd).redirectError(log.toFile());
+    builder.environment().putAll(env);
+    Process p = builder.start();
     byte[] out = p.getInputStream().readAllBytes();
     if (!p.waitFor(10, TimeUnit.MINUTES)) {
       p.destroyForcibly();

@@ -112,4 +112,106 @@ class LandFromBucketCliTest {
     assertThat(run("land", "--department", "tax", "--from-bucket").exit()).as("another department's objects")
         .isNotZero();
   }
+
+  /**
+   * Two {@code land --from-bucket} at once on the same bucket and home, in two child JVMs as two operators (or the
+   * scheduler and an operator) would run them. Both take the same objects in the same key order, so they meet on each:
+   * both may land it (the second finds the first's snapshot by the digest) and both may move it. Each object must
+   * land exactly once, both runs exit 0, and every object ends in landed/ or rejected/ once with one reason object.
+   */
+  @Test
+  void twoRunsAtOnceLandEachObjectOnce() throws Exception {
+    Path contract = null;
+    MinioClient minio = MinioClient.builder().endpoint(S3Server.endpoint().toString())
+        .credentials(S3Server.ACCESS_KEY, S3Server.SECRET_KEY).region("us-east-1").build();
+    String prefix = "landing/public-security/citizens/";
+    java.util.Map<String, Long> rows = new java.util.TreeMap<>();
+    for (int i = 0; i < 8; i++) {
+      Path feed = dir.resolve("feeds/f" + i + ".csv");
+      Run gen = run("generate", "--dataset", "citizens", "--rows", String.valueOf(150 + i), "--out", feed.toString(),
+          "--seed", String.valueOf(40 + i));
+      assertThat(gen.exit()).as(gen.err()).isZero();
+      contract = dir.resolve("feeds/f" + i + ".csv.contract.yaml");
+      String key = prefix + "day " + i + (i % 2 == 0 ? "#" : "?") + ".csv";
+      minio.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(key).filename(feed.toString()).build());
+      rows.put(key, 150L + i);
+    }
+    Run registered = run("contract", "register", "--department", "public-security", "--dataset", "citizens", "--file",
+        contract.toString());
+    assertThat(registered.exit()).as(registered.err()).isZero();
+    Path garbage = Files.writeString(dir.resolve("broken.xlsx"), "not,a\nworkbook\n");
+    minio.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(prefix + "broken.xlsx")
+        .filename(garbage.toString()).build());
+
+    List<String> land = List.of("land", "--department", "public-security", "--from-bucket", "--json", "--home",
+        dir.resolve("home").toString(), "--as", TestCast.PUBLIC_SECURITY);
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    List<java.util.concurrent.Future<CliTest.Run>> runs = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      Path log = dir.resolve("operator-" + i + ".log");
+      runs.add(pool.submit(() -> ChildCli.run(List.of(), env, log, List.of(land)).get(0)));
+    }
+    List<JsonNode> results = new ArrayList<>();
+    for (var r : runs) {
+      CliTest.Run run = r.get(10, java.util.concurrent.TimeUnit.MINUTES);
+      assertThat(run.exit()).as(run.err()).isZero();
+      results.add(JSON.readTree(run.out()));
+    }
+    pool.shutdown();
+
+    // Across both runs: every object landed new exactly once; the other run, if it met the object, found the
+    // snapshot (duplicateOf), or found it moved (skipped). broken.xlsx may be judged by both runs (both refuse it),
+    // and both may move it to the same name: the bucket below must hold it once.
+    java.util.Map<String, Long> snapshotOf = new java.util.TreeMap<>();
+    int met = 0;
+    int rejected = 0;
+    for (JsonNode r : results) {
+      for (JsonNode l : r.get("landed")) {
+        String key = l.get("object").asText().substring(("s3://" + bucket + "/").length());
+        assertThat(l.get("movedTo").asText()).isEqualTo("s3://" + bucket + "/landed/" + key.substring(8));
+        if (l.get("snapshotId").isNull()) {
+          met++;
+          assertThat(l.get("duplicateOf").isNull()).as("a landing of nothing new names the snapshot that has it")
+              .isFalse();
+        } else {
+          assertThat(snapshotOf.put(key, l.get("snapshotId").asLong())).as("landed twice: " + key).isNull();
+          assertThat(l.get("rowsLanded").asLong()).isEqualTo(rows.get(key));
+        }
+      }
+      for (JsonNode k : r.get("skipped")) {
+        met++;
+        assertThat(k.get("why").asText()).isEqualTo("taken in by another run");
+        assertThat(k.get("movedTo").asText()).isIn("s3://" + bucket + "/landed/" + k.get("object").asText()
+            .substring(("s3://" + bucket + "/landing/").length()), "s3://" + bucket
+            + "/rejected/public-security/citizens/broken.xlsx");
+      }
+      for (JsonNode j : r.get("rejected")) {
+        rejected++;
+        assertThat(j.get("movedTo").asText()).isEqualTo("s3://" + bucket
+            + "/rejected/public-security/citizens/broken.xlsx");
+      }
+    }
+    assertThat(snapshotOf.keySet()).containsExactlyElementsOf(rows.keySet());
+    assertThat(rejected).isBetween(1, 2);
+    System.out.printf("two runs: %d objects met by both (duplicate or skipped), %s and %s landed by each%n", met,
+        results.get(0).get("landed").size(), results.get(1).get("landed").size());
+
+    JsonNode history = run("table", "history", "ods.public_security__citizens", "--json").json().get("snapshots");
+    assertThat(history).as("one snapshot per object").hasSize(rows.size());
+    long total = 0;
+    for (JsonNode s : history) {
+      total += s.get("summary").get("added-records").asLong();
+    }
+    assertThat(total).as("rows exact").isEqualTo(rows.values().stream().mapToLong(Long::longValue).sum());
+    List<String> expected = new ArrayList<>();
+    for (String key : rows.keySet()) {
+      String to = "landed/" + key.substring("landing/".length());
+      expected.addAll(List.of(to, to + ".result.json"));
+    }
+    expected.addAll(List.of("rejected/public-security/citizens/broken.xlsx",
+        "rejected/public-security/citizens/broken.xlsx.result.json"));
+    assertThat(S3Server.keys(bucket, "").stream().filter(k -> !k.startsWith("warehouse/")))
+        .as("each object moved once, nothing left waiting, no stray reason object")
+        .containsExactlyInAnyOrderElementsOf(expected);
+  }
 }

@@ -142,4 +142,55 @@ class InfraComposeTest {
     assertThat(unknown).as("settings no part of the platform reads").isEmpty();
     assertThat(given).contains("DATAOPS_CATALOG_URI", "DATAOPS_AIRFLOW_URL", "DATAOPS_FLINK_CLUSTER");
   }
+
+  /**
+   * Production storage as PlatformConfig reads it from the template: the catalog in PostgreSQL, the warehouse, landing
+   * zone and archives in buckets that minio-init makes (the archive's with object lock), on MinIO through the AWS
+   * SDK's own variables, with the platform's keys (not MinIO's root) given to minio-init from the same file; and
+   * the Flink image copies the AWS SDK jars of the version the build uses.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void theWarehouseLandingZoneAndArchivesAreInMinio() throws Exception {
+    Properties p = new Properties();
+    try (var r = Files.newBufferedReader(INFRA.resolve("env/platform.env.example"))) {
+      p.load(r);
+    }
+    Map<String, String> env = new HashMap<>();
+    p.stringPropertyNames().forEach(k -> env.put(k, p.getProperty(k)));
+    PlatformConfig config = PlatformConfig.load(Files.createTempDirectory("home"), env);
+    assertThat(config.lakehouse().catalogUri()).startsWith("jdbc:postgresql://postgres:5432/");
+    assertThat(config.lakehouse().onObjectStorage()).as("the warehouse is in a bucket").isTrue();
+    var store = config.lakehouse().objectStore();
+    assertThat(store.endpoint()).hasToString("http://minio:9000");
+    assertThat(store.pathStyle()).isTrue();
+    assertThat(store.accessKeyId()).isEqualTo(p.getProperty("AWS_ACCESS_KEY_ID"));
+    assertThat(store.secretAccessKey()).as("a placeholder, not a value").isEqualTo("CHANGE_ME");
+
+    Map<String, Object> init = (Map<String, Object>) ((Map<String, Object>) compose().get("services")).get("minio-init");
+    assertThat((List<String>) init.get("env_file")).contains("env/minio.env", "env/platform.env");
+    String command = String.join("\n", (List<String>) init.get("command"));
+    Set<String> made = new TreeSet<>();
+    Set<String> locked = new TreeSet<>();
+    Matcher mb = Pattern.compile("mc mb --ignore-existing( --with-lock)?((?: dataops/[a-z0-9-]+)+)").matcher(command);
+    while (mb.find()) {
+      for (String b : mb.group(2).trim().split(" ")) {
+        made.add(b.substring("dataops/".length()));
+        if (mb.group(1) != null) {
+          locked.add(b.substring("dataops/".length()));
+        }
+      }
+    }
+    assertThat(made).contains(io.dataops.lakehouse.storage.ObjectStore.bucketOf(config.lakehouse().warehouse()),
+        io.dataops.lakehouse.storage.ObjectStore.bucketOf(config.landingBucket()));
+    assertThat(locked).containsExactly(io.dataops.lakehouse.storage.ObjectStore.bucketOf(config.archiveRoot()));
+    assertThat(command).as("the platform's own MinIO user, with platform.env's keys")
+        .contains("mc admin user add dataops \"$$AWS_ACCESS_KEY_ID\" \"$$AWS_SECRET_ACCESS_KEY\"");
+
+    Matcher version = Pattern.compile("<awssdk.version>([^<]+)</awssdk.version>")
+        .matcher(Files.readString(INFRA.getParent().resolve("pom.xml")));
+    assertThat(version.find()).isTrue();
+    assertThat(Files.readString(INFRA.resolve("flink/Dockerfile"))).as("the AWS SDK jars of the build's version")
+        .contains("platform/target/lib/*-" + version.group(1) + ".jar");
+  }
 }
