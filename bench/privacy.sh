@@ -4,6 +4,7 @@
 # table. Prints the chosen levels, the information loss, the suppressed share, the frontier, the steps' times and the
 # peak RSS; the load of the machine is printed first and last (others share it).
 #   bench/privacy.sh 1000000
+#   BENCH_PIPELINE=bench/privacy4-pipeline.yaml bench/privacy.sh 5000000   # four quasi-identifiers
 set -euo pipefail
 n=${1:?usage: bench/privacy.sh ROWS}
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,7 +13,7 @@ bench_name=privacy
 source "$root/bench/common.sh"
 echo "preparing an $n-row citizen table..."
 land_citizens
-cp "$root/bench/privacy-pipeline.yaml" "$out/pipeline.yaml"
+cp "${BENCH_PIPELINE:-$root/bench/privacy-pipeline.yaml}" "$out/pipeline.yaml"
 grant_citizens "$out/home" "$out/pipeline.yaml"
 
 # BENCH_JAVA_OPTS: for the pipeline run only, e.g. a flight recording:

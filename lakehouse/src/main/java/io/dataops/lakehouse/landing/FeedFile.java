@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import org.apache.iceberg.exceptions.NotFoundException;
-import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.InputFile;
 import org.apache.iceberg.io.SeekableInputStream;
 
@@ -19,11 +18,6 @@ public record FeedFile(String name, InputFile input) {
   public static FeedFile local(Path file) {
     Path abs = file.toAbsolutePath();
     return new FeedFile(abs.getFileName().toString(), org.apache.iceberg.Files.localInput(abs.toFile()));
-  }
-
-  /** An object (or any location the FileIO reads), named by the last part of its key. */
-  public static FeedFile at(FileIO io, String location) {
-    return new FeedFile(location.substring(location.lastIndexOf('/') + 1), io.newInputFile(location));
   }
 
   /** Where it is, as its InputFile names it. */
