@@ -135,7 +135,8 @@ public final class LeakFilterCache {
   public void save(Key key, LeakFilter filter) throws IOException {
     Path file = file(key);
     OwnerOnly.directories(file.getParent());
-    Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+    // A name of its own: two runs (processes, or threads of one server) may save the same key at once.
+    Path tmp = file.resolveSibling(file.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
     try {
       MessageDigest md = sha256();
       try (OutputStream out = OwnerOnly.newOutputStream(tmp)) {
