@@ -1,6 +1,7 @@
 package io.dataops.core.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dataops.core.testing.PostgresServer;
 import java.nio.file.Path;
@@ -72,13 +73,72 @@ class PlatformDatabaseTest {
   }
 
   @Test
+  void aDatabaseAtTheNewestMigrationsIsRecognizedWithoutFlyway(@TempDir Path dir) throws Exception {
+    String url = "jdbc:sqlite:" + dir.resolve("current.db");
+    assertThat(upToDate(url, null)).as("no history yet").isFalse();
+    PlatformDatabase.migrate(url, null, null, "coretest");
+    // The checksums computed here are the ones Flyway recorded: the look agrees with Flyway's own validation.
+    try (Connection c = DriverManager.getConnection(url)) {
+      assertThat(MigrationHistory.applied(c, "flyway_coretest_history"))
+          .isEqualTo(MigrationHistory.onClasspath(loader(), locations("sqlite")))
+          .containsOnlyKeys("1", "2");
+    }
+    assertThat(upToDate(url, null)).isTrue();
+  }
+
+  @Test
+  void aMigrationTheDatabaseLacksStillRuns(@TempDir Path dir) throws Exception {
+    String url = "jdbc:sqlite:" + dir.resolve("behind.db");
+    PlatformDatabase.migrate(url, null, null, "coretest");
+    // The database as the build before V2 left it: V2's column and its history row gone.
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      s.execute("ALTER TABLE things DROP COLUMN colour");
+      s.execute("DELETE FROM flyway_coretest_history WHERE version = '2'");
+    }
+    assertThat(upToDate(url, null)).isFalse();
+    PlatformDatabase.forgetMigrations(); // a new process
+    PlatformDatabase.migrate(url, null, null, "coretest");
+    assertThat(columns(url, null, "things")).contains("colour");
+    assertThat(appliedVersions(url, null)).containsExactly("1", "2");
+    assertThat(upToDate(url, null)).isTrue();
+  }
+
+  @Test
+  void aMigrationChangedSinceItRanIsStillFlywaysToRefuse(@TempDir Path dir) throws Exception {
+    String url = "jdbc:sqlite:" + dir.resolve("edited.db");
+    PlatformDatabase.migrate(url, null, null, "coretest");
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      s.execute("UPDATE flyway_coretest_history SET checksum = checksum + 1 WHERE version = '1'");
+    }
+    assertThat(upToDate(url, null)).isFalse();
+    PlatformDatabase.forgetMigrations();
+    assertThatThrownBy(() -> PlatformDatabase.migrate(url, null, null, "coretest"))
+        .hasMessageContaining("cannot migrate the coretest tables");
+  }
+
+  @Test
   void postgresqlGetsTheSameSchema() throws Exception {
     String url = PostgresServer.newDatabase("coretest_" + System.nanoTime());
     PlatformDatabase.migrate(url, "postgres", "", "coretest");
     assertThat(columns(url, "postgres", "things")).contains("id", "name", "colour");
+    assertThat(upToDate(url, "postgres")).isTrue();
     PlatformDatabase.forgetMigrations();
     PlatformDatabase.migrate(url, "postgres", "", "coretest"); // a second process: nothing to do, no error
     assertThat(appliedVersions(url, "postgres")).containsExactly("1", "2");
+  }
+
+  private static boolean upToDate(String url, String user) throws Exception {
+    try (Connection c = DriverManager.getConnection(url, PlatformDatabase.prepare(url, user, null))) {
+      return MigrationHistory.upToDate(c, "flyway_coretest_history", loader(), locations(PlatformDatabase.vendor(url)));
+    }
+  }
+
+  private static ClassLoader loader() {
+    return PlatformDatabase.class.getClassLoader();
+  }
+
+  private static List<String> locations(String vendor) {
+    return List.of("db/migration/coretest/common", "db/migration/coretest/" + vendor);
   }
 
   private static List<String> columns(String url, String user, String table) throws Exception {

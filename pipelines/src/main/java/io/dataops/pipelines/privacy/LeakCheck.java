@@ -121,6 +121,14 @@ public final class LeakCheck {
     }
   }
 
+  /**
+   * Adds the raw values a filter of the same size holds (a part built over some inputs, e.g. taken from the
+   * {@link LeakFilterCache}): the same as adding those values one by one.
+   */
+  public void addFilter(LeakFilter part) {
+    filter.merge(part);
+  }
+
   /** First: every raw value of the inputs' personal-data columns. */
   public void addRaw(Object value) {
     filter.add(value);

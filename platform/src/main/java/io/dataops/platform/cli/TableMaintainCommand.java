@@ -5,10 +5,13 @@ import io.dataops.lakehouse.catalog.TableNames;
 import io.dataops.lakehouse.maintenance.MaintenancePolicy;
 import io.dataops.lakehouse.maintenance.TableMaintenance;
 import io.dataops.lakehouse.maintenance.TableReport;
+import io.dataops.pipelines.privacy.LeakFilterCache;
 import io.dataops.platform.config.PlatformConfig;
 import io.dataops.platform.maintenance.MaintenanceSettings;
 import io.dataops.platform.maintenance.VersionPins;
 import io.dataops.platform.pipeline.PipelineRuns;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +56,12 @@ final class TableMaintainCommand implements Callable<Integer> {
           new VersionPins(PipelineRuns.versions(config)), Clock.systemUTC()).audit(cli.audit());
       List<TableReport> reports = name == null ? maintenance.maintainAll()
           : List.of(maintenance.maintain(TableNames.parse(name)));
+      // Cached leak filters of the snapshots that just expired (or of tables dropped since) go with them.
+      try {
+        LeakFilterCache.in(config.work()).prune(lh, null);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot remove the cached leak filters of expired snapshots", e);
+      }
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("policy", Map.of("keepLast", policy.keepLast(), "maxSnapshotAge", policy.maxSnapshotAge().toString(),
           "safetyAge", policy.safetyAge().toString(), "smallFileBytes", policy.smallFileBytes()));

@@ -3,14 +3,19 @@ package io.dataops.jobs.batch;
 import io.dataops.core.files.OwnerOnly;
 import io.dataops.pipelines.definition.BoundPipeline.BoundInput;
 import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
+import io.dataops.pipelines.plan.PinnedInput;
 import io.dataops.pipelines.privacy.LeakCheck;
-import java.nio.file.Files;
+import io.dataops.pipelines.privacy.LeakFilter;
+import io.dataops.pipelines.privacy.LeakFilterCache;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
@@ -23,6 +28,13 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  * product value as it writes it and a restarted run finds it. All or nothing: a restart of this step builds it again.
  */
 final class LeakFilterTasklet implements Tasklet {
+  private static final long FILTER_MEMORY = 64L << 20;
+
+  /** The digest of the code that turns raw values into the filter's bits, as the cache's keys name it (computed once). */
+  private static final class Code {
+    static final String DIGEST = LeakFilterCache.codeDigest(ArrowRows.class, LeakFilterTasklet.class);
+  }
+
   private final RunState run;
 
   LeakFilterTasklet(RunState run) {
@@ -35,45 +47,94 @@ final class LeakFilterTasklet implements Tasklet {
     return RepeatStatus.FINISHED;
   }
 
-  /** Builds the filter and saves it in the run's folder. */
+  /**
+   * Builds the filter and saves it in the run's folder. Each input's part comes from the cache of input snapshots'
+   * filters when a run before read the same personal columns of the same snapshot, else from its raw values (and then
+   * goes into the cache); the parts merge into exactly the filter of all the raw values.
+   */
   static LeakCheck build(RunState run) throws java.io.IOException {
-    LeakCheck check = run.plan.newLeakCheck(64L << 20);
-    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
-      try (Statement s = duck.createStatement()) {
-        s.execute("SET threads = " + run.settings.duckThreads());
-        s.execute("SET memory_limit = '" + run.settings.duckMemoryLimit() + "'");
+    LeakCheck check = run.plan.newLeakCheck(FILTER_MEMORY);
+    // Entries of snapshots these tables no longer have (expired, or the table dropped) go first.
+    run.leakFilters.prune(run.lakehouse, run.pipeline.inputs().stream().map(in -> in.table().toString()).toList());
+    Connection duck = null;
+    try {
+      for (BoundInput in : run.pipeline.inputs()) {
+        if (in.personal().isEmpty()) {
+          continue;
+        }
+        PinnedInput pinned = run.plan.input(in);
+        List<String> files = PinnedFiles.of(run.plan, pinned);
+        if (files.isEmpty()) {
+          continue;
+        }
+        LeakFilterCache.Key key = key(run, in, pinned);
+        Optional<LeakFilter> cached = run.leakFilters.load(key);
+        if (cached.isPresent()) {
+          check.addFilter(cached.get());
+          continue;
+        }
+        if (duck == null) {
+          duck = openDuck(run);
+        }
+        LeakFilter part = new LeakFilter(run.plan.expectedRawValues(), FILTER_MEMORY);
+        rawValues(in, files, duck, part);
+        run.leakFilters.save(key, part);
+        check.addFilter(part);
       }
-      rawValues(run, duck, check);
     } catch (SQLException e) {
       throw EngineErrors.failure("reading the raw personal values failed in DuckDB", e);
+    } finally {
+      closeQuietly(duck);
     }
     OwnerOnly.directories(run.workDir);
     check.saveFilter(run.leakFilterFile());
     return check;
   }
 
-  /** Every raw value of the inputs' personal-data columns, read from the pinned snapshots' files, into the filter. */
-  private static void rawValues(RunState run, Connection duck, LeakCheck check) throws SQLException {
-    for (BoundInput in : run.pipeline.inputs()) {
-      if (in.personal().isEmpty()) {
-        continue;
+  /** What the input's part of the filter is built from (the filter is sized for the whole run's raw values). */
+  private static LeakFilterCache.Key key(RunState run, BoundInput in, PinnedInput pinned) {
+    Map<String, String> columns = new LinkedHashMap<>();
+    in.personal().keySet().forEach(n -> columns.put(n, in.columns().get(n).toString()));
+    return new LeakFilterCache.Key(in.table().toString(), in.snapshotId(), pinned.fromExclusive(),
+        pinned.dataFiles(), columns, run.plan.expectedRawValues(), FILTER_MEMORY, Code.DIGEST);
+  }
+
+  private static Connection openDuck(RunState run) throws SQLException {
+    Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+    try (Statement s = duck.createStatement()) {
+      s.execute("SET threads = " + run.settings.duckThreads());
+      s.execute("SET memory_limit = '" + run.settings.duckMemoryLimit() + "'");
+    } catch (SQLException e) {
+      closeQuietly(duck);
+      throw e;
+    }
+    return duck;
+  }
+
+  private static void closeQuietly(Connection c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // an in-memory database: nothing is lost
       }
-      List<String> files = PinnedFiles.of(run.plan, run.plan.input(in));
-      if (files.isEmpty()) {
-        continue;
-      }
-      List<String> names = new ArrayList<>(in.personal().keySet());
-      List<ColumnType> types = names.stream().map(n -> in.columns().get(n)).toList();
-      String cols = names.stream().map(DuckTransform::quote).collect(Collectors.joining(", "));
-      try (Statement s = duck.createStatement();
-          ArrowRows r = new ArrowRows(s.executeQuery("SELECT " + cols + " FROM read_parquet("
-              + LeakCheckTasklet.list(files) + ", union_by_name = true)"), types)) {
-        r.forEachBatch((vectors, rows) -> {
-          for (int c = 0; c < vectors.length; c++) {
-            ArrowRows.values(vectors[c], rows, types.get(c), check::addRawUtf8, check::addRaw);
-          }
-        });
-      }
+    }
+  }
+
+  /** Every raw value of the input's personal-data columns, read from the pinned snapshot's files, into the filter. */
+  private static void rawValues(BoundInput in, List<String> files, Connection duck, LeakFilter filter)
+      throws SQLException {
+    List<String> names = new ArrayList<>(in.personal().keySet());
+    List<ColumnType> types = names.stream().map(n -> in.columns().get(n)).toList();
+    String cols = names.stream().map(DuckTransform::quote).collect(Collectors.joining(", "));
+    try (Statement s = duck.createStatement();
+        ArrowRows r = new ArrowRows(s.executeQuery("SELECT " + cols + " FROM read_parquet("
+            + LeakCheckTasklet.list(files) + ", union_by_name = true)"), types)) {
+      r.forEachBatch((vectors, rows) -> {
+        for (int c = 0; c < vectors.length; c++) {
+          ArrowRows.values(vectors[c], rows, types.get(c), filter::addUtf8, filter::add);
+        }
+      });
     }
   }
 }

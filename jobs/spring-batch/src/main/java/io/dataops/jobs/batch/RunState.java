@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.privacy.AnonymityCheck;
+import io.dataops.pipelines.privacy.LeakFilterCache;
 import io.dataops.pipelines.privacy.PrivacyReport;
 import io.dataops.pipelines.plan.RunPlan;
 import io.dataops.pipelines.plan.RunStep;
@@ -34,6 +35,7 @@ final class RunState {
   final String runKey;
   final TableIdentifier productTable;
   final JobRepository jobRepository;
+  final LeakFilterCache leakFilters;
   private AnonymityCheck.Verdict verdict;
   private io.dataops.pipelines.privacy.LeakCheck leakCheck;
   /** Product files whose every row the in-memory leak check has tested (as the write step wrote them). */
@@ -53,6 +55,7 @@ final class RunState {
     this.runKey = plan.runKey();
     this.productTable = ProductTables.id(pipeline.definition().product());
     this.jobRepository = jobRepository;
+    this.leakFilters = LeakFilterCache.in(workDir.getParent());
   }
 
   Path leakFilterFile() {

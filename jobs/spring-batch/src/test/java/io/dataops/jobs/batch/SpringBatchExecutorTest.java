@@ -51,6 +51,34 @@ class SpringBatchExecutorTest extends PipelineFixture {
       product: citizens-profile
       """;
 
+  /** A note column nobody declared personal (and too mixed for detection) that repeats visitors' names and numbers. */
+  static final String VISITS_CONTRACT = """
+      columns:
+        - {name: visit_id, type: long}
+        - {name: visitor, type: string, personal: name}
+        - {name: visitor_id_card, type: string, personal: id_card}
+        - {name: note, type: string}
+      """;
+  static final String VISITS = """
+      visit_id,visitor,visitor_id_card,note
+      1,张三丰,440304198503071231,咨询低保政策
+      2,李四光,11010519491231002X,张三丰
+      3,王五,440304198503071231,户籍迁入办理
+      4,赵六,440304198503071231,居住证续签
+      5,钱七,440304198503071231,身份证号11010519491231002X已核验
+      """;
+  static final String LEAKY_VISITS = """
+      name: visit-notes
+      scenario: 窗口服务分析
+      owner: futian-operator
+      inputs:
+        - {table: ods.street_office__visits, as: visits, columns: [visit_id, visitor, visitor_id_card, note]}
+      policy:
+        visitor: remove
+        visitor_id_card: {pseudonymize: hmac-sha256, key: default, length: 16}
+      product: visit-notes
+      """;
+
   @BeforeEach
   void landData() throws Exception {
     landSample(SampleDataset.CITIZENS, 3000, 3000, 1);
@@ -252,33 +280,8 @@ class SpringBatchExecutorTest extends PipelineFixture {
 
   @Test
   void aLeakFailsTheRunAndPublishesNothing() throws Exception {
-    // A note column nobody declared personal (and too mixed for detection) that repeats visitors' names and numbers.
-    land("street-office", "visits", """
-        columns:
-          - {name: visit_id, type: long}
-          - {name: visitor, type: string, personal: name}
-          - {name: visitor_id_card, type: string, personal: id_card}
-          - {name: note, type: string}
-        """, """
-        visit_id,visitor,visitor_id_card,note
-        1,张三丰,440304198503071231,咨询低保政策
-        2,李四光,11010519491231002X,张三丰
-        3,王五,440304198503071231,户籍迁入办理
-        4,赵六,440304198503071231,居住证续签
-        5,钱七,440304198503071231,身份证号11010519491231002X已核验
-        """);
-    String leaky = """
-        name: visit-notes
-        scenario: 窗口服务分析
-        owner: futian-operator
-        inputs:
-          - {table: ods.street_office__visits, as: visits, columns: [visit_id, visitor, visitor_id_card, note]}
-        policy:
-          visitor: remove
-          visitor_id_card: {pseudonymize: hmac-sha256, key: default, length: 16}
-        product: visit-notes
-        """;
-    BoundPipeline p = bind(leaky);
+    land("street-office", "visits", VISITS_CONTRACT, VISITS);
+    BoundPipeline p = bind(LEAKY_VISITS);
     assertThat(p.inputs().get(0).personal()).containsOnlyKeys("visitor", "visitor_id_card");
     assertThatThrownBy(() -> executor(RunSettings.defaults()).run(p))
         .isInstanceOf(LeakDetectedException.class)
@@ -286,6 +289,58 @@ class SpringBatchExecutorTest extends PipelineFixture {
             + "contain an ID or mobile number (give those columns a policy that hides the value)");
     Table product = lakehouse.load(ProductTables.id("visit-notes"));
     assertThat(product.currentSnapshot()).isNull();
+  }
+
+  @Test
+  void anotherPipelineOnTheSameSnapshotTakesTheLeakFilterFromTheCacheAndStillFindsALeak() throws Exception {
+    land("street-office", "visits", VISITS_CONTRACT, VISITS);
+    // Each pipeline its own product, so its own job: every run builds its leak filter (a restart would reuse its own).
+    java.util.function.Function<String, BoundPipeline> named = name -> bind(LEAKY_VISITS.replace("visit-notes", name));
+    BoundPipeline safe = bind(LEAKY_VISITS.replace("visit-notes", "visit-ids").replace("  visitor: remove\n",
+        "  visitor: remove\n  note: remove\n"));
+    assertThat(executor(RunSettings.defaults()).run(safe).rowsOut()).isEqualTo(5);
+    Path folder = dir.resolve("work/leak-filters/ods.street_office__visits");
+    List<Path> cached;
+    try (var files = java.nio.file.Files.list(folder)) {
+      cached = files.toList();
+    }
+    assertThat(cached).hasSize(1);
+    Path entry = cached.get(0);
+    long snapshot = safe.inputs().get(0).snapshotId();
+    assertThat(entry.getFileName().toString()).startsWith(snapshot + "-").endsWith(".bin");
+    assertThat(java.nio.file.Files.getPosixFilePermissions(entry)).isEqualTo(io.dataops.core.files.OwnerOnly.FILE);
+    assertThat(java.nio.file.Files.getPosixFilePermissions(folder)).isEqualTo(io.dataops.core.files.OwnerOnly.FOLDER);
+    byte[] bytes = java.nio.file.Files.readAllBytes(entry);
+    String latin1 = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+    for (String raw : List.of("张三丰", "李四光", "440304198503071231", "11010519491231002X")) {
+      assertThat(latin1).as("no raw value in the cache").doesNotContain(
+          new String(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8), java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+    Object inode = java.nio.file.Files.readAttributes(entry, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+
+    // A leaky pipeline on the same snapshot and personal columns: its leak is found with the cached filter, which is
+    // used as it is (a filter built again would be written aside and moved over it: another file).
+    String leak = "leak check failed, nothing was published: note: 1 values equal raw personal data; note: 1 values "
+        + "contain an ID or mobile number (give those columns a policy that hides the value)";
+    assertThatThrownBy(() -> executor(RunSettings.defaults()).run(named.apply("visit-notes"))).hasMessage(leak);
+    assertThat(java.nio.file.Files.readAttributes(entry, java.nio.file.attribute.BasicFileAttributes.class).fileKey())
+        .isEqualTo(inode);
+    assertThat(java.nio.file.Files.readAllBytes(entry)).isEqualTo(bytes);
+
+    // An altered entry fails its digest: the filter is built again from the raw values (bit for bit the first one),
+    // and the leak is still found.
+    byte[] altered = bytes.clone();
+    altered[altered.length / 2] ^= 1;
+    java.nio.file.Files.write(entry, altered);
+    assertThatThrownBy(() -> executor(RunSettings.defaults()).run(named.apply("visit-notes-2"))).hasMessage(leak);
+    assertThat(java.nio.file.Files.readAllBytes(entry)).isEqualTo(bytes);
+
+    // The snapshot expires (a later feed replaced it): its entry goes with it.
+    land("street-office", "visits", VISITS_CONTRACT, "visit_id,visitor,visitor_id_card,note\n6,孙八,440304198503071231,x\n");
+    Table visits = lakehouse.load(org.apache.iceberg.catalog.TableIdentifier.parse("ods.street_office__visits"));
+    visits.expireSnapshots().expireSnapshotId(snapshot).commit();
+    assertThat(io.dataops.pipelines.privacy.LeakFilterCache.in(dir.resolve("work")).prune(lakehouse, null)).isEqualTo(1);
+    assertThat(entry).doesNotExist();
   }
 
   @Test
