@@ -274,15 +274,7 @@ public final class LandingZone {
   }
 
   private boolean exists(String key) {
-    try {
-      s3.headObject(b -> b.bucket(bucket).key(key));
-      return true;
-    } catch (S3Exception e) {
-      if (e.statusCode() == 404) {
-        return false;
-      }
-      throw e;
-    }
+    return io.dataops.lakehouse.storage.ObjectInput.exists(s3, bucket, key);
   }
 
   private void deleteIfThere(String key) {

@@ -42,6 +42,11 @@ public record ObjectInput(S3Client s3, String bucket, String key, String locatio
 
   @Override
   public boolean exists() {
+    return exists(s3, bucket, key);
+  }
+
+  /** Whether the object is there (a HEAD by its exact key; 404 is no, any other refusal is thrown). */
+  public static boolean exists(S3Client s3, String bucket, String key) {
     try {
       s3.headObject(b -> b.bucket(bucket).key(key));
       return true;

@@ -434,15 +434,20 @@ class CliTest {
       quality: {suite: gate.yaml}
       """;
 
-  @Test
-  void theGeneralizationSearchIsPreviewedWithoutAProductAndAppliedByTheRun() throws Exception {
+  /** 1,500 citizens landed by their department, and the operator (acting from here on) granted {@code product}. */
+  private void landCitizensAndGrant(String product) {
     as = TestCast.PUBLIC_SECURITY;
     Path feed = dir.resolve("feeds/citizens.csv");
     assertThat(run("generate", "--dataset", "citizens", "--rows", "1500", "--out", feed.toString()).exit()).isZero();
     assertThat(run("land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString())
         .exit()).isZero();
     as = TestCast.OPERATOR;
-    TestCast.grant(dir.resolve("home"), "test", "optimized-profile");
+    TestCast.grant(dir.resolve("home"), "test", product);
+  }
+
+  @Test
+  void theGeneralizationSearchIsPreviewedWithoutAProductAndAppliedByTheRun() throws Exception {
+    landCitizensAndGrant("optimized-profile");
     Path file = Files.createDirectories(dir.resolve("pipelines")).resolve("optimized.yaml");
     Files.writeString(file, """
         name: optimized-profile
@@ -493,13 +498,7 @@ class CliTest {
 
   @Test
   void tClosenessIsPreviewedAndReportedAndAnOrderedDistanceOverTextIsRefused() throws Exception {
-    as = TestCast.PUBLIC_SECURITY;
-    Path feed = dir.resolve("feeds/citizens.csv");
-    assertThat(run("generate", "--dataset", "citizens", "--rows", "1500", "--out", feed.toString()).exit()).isZero();
-    assertThat(run("land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString())
-        .exit()).isZero();
-    as = TestCast.OPERATOR;
-    TestCast.grant(dir.resolve("home"), "test", "income-closeness");
+    landCitizensAndGrant("income-closeness");
     Path file = Files.createDirectories(dir.resolve("pipelines")).resolve("closeness.yaml");
     String yaml = """
         name: income-closeness
