@@ -63,7 +63,8 @@ public abstract class ProductFixture {
   @BeforeEach
   void openLakehouse() {
     lakehouse = Lakehouse.open(lakehouseConfig(dir.resolve("home")));
-    registry = new ProductRegistry(lakehouse.config().catalogUri(), null, null);
+    LakehouseConfig config = lakehouse.config();
+    registry = new ProductRegistry(config.catalogUri(), config.catalogUser(), config.catalogPassword());
     lakehouse.createOrLoad(ProductTables.id(PRODUCT), SCHEMA, Map.of(ProductTables.PROP_PRODUCT, PRODUCT));
   }
 

@@ -33,7 +33,7 @@ abstract class TrailFixture {
 
   @BeforeEach
   void open() {
-    open(LakehouseConfig.embedded(home));
+    open(io.dataops.lakehouse.testing.TestStorage.embedded(home));
   }
 
   void open(LakehouseConfig config) {

@@ -64,7 +64,7 @@ abstract class GrantFixture {
 
   /** The home, with the governance tables in {@code databaseUrl} (null: the home's SQLite catalog). */
   void open(String databaseUrl) throws Exception {
-    LakehouseConfig config = LakehouseConfig.embedded(dir.resolve("home"));
+    LakehouseConfig config = io.dataops.lakehouse.testing.TestStorage.embedded(dir.resolve("home"));
     lakehouse = Lakehouse.open(config);
     db = databaseUrl == null ? new GovernanceDatabase(config.catalogUri(), config.catalogUser(),
         config.catalogPassword()) : new GovernanceDatabase(databaseUrl, "postgres", "");

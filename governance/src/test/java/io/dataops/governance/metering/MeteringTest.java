@@ -38,10 +38,9 @@ class MeteringTest {
 
   void open(String url) {
     if (url == null) {
-      LakehouseConfig config = LakehouseConfig.embedded(home);
-      url = config.catalogUri();
-      db = new GovernanceDatabase(url, null, null);
-      sql = new Sql(url, null, null);
+      LakehouseConfig config = io.dataops.lakehouse.testing.TestStorage.embedded(home);
+      db = new GovernanceDatabase(config.catalogUri(), config.catalogUser(), config.catalogPassword());
+      sql = new Sql(config.catalogUri(), config.catalogUser(), config.catalogPassword());
     } else {
       db = new GovernanceDatabase(url, "postgres", "");
       sql = new Sql(url, "postgres", "");

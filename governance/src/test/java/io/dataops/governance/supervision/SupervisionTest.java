@@ -40,8 +40,8 @@ class SupervisionTest {
 
   @BeforeEach
   void open() {
-    LakehouseConfig config = LakehouseConfig.embedded(home);
-    db = new GovernanceDatabase(config.catalogUri(), null, null);
+    LakehouseConfig config = io.dataops.lakehouse.testing.TestStorage.embedded(home);
+    db = new GovernanceDatabase(config.catalogUri(), config.catalogUser(), config.catalogPassword());
     trail = new AuditTrail(db, DigestAlgorithm.SM3, clock);
     Identities ids = new Identities(db, AuditSink.NONE, clock);
     ids.createOrganization("bureau", "bureau", OrganizationKind.AUTHORITY);

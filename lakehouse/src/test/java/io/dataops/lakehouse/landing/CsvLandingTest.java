@@ -339,9 +339,7 @@ class CsvLandingTest extends LandingFixture {
         .hasMessage("feed.csv has no rows: there is nothing to land");
     assertThat(ods().currentSnapshot()).isNull();
     assertThat(quarantine().currentSnapshot()).isNull();
-    try (var files = java.nio.file.Files.walk(dir.resolve("home/warehouse"))) {
-      assertThat(files.filter(f -> f.toString().endsWith(".parquet"))).as("no data file left behind").isEmpty();
-    }
+    assertThat(io.dataops.lakehouse.testing.Tables.parquetFiles(lakehouse)).as("no data file left behind").isEmpty();
     assertThatThrownBy(() -> land(TWO, "id,name\nx,a\n")).isInstanceOf(BadInputException.class)
         .hasMessageStartingWith("the only row of feed.csv could not be landed (bad_value 1): nothing landed; "
             + "the rows are in quarantine.dept__data as feed ");

@@ -53,7 +53,7 @@ class TableMaintenanceTest {
 
   @BeforeEach
   void open() {
-    lakehouse = Lakehouse.open(LakehouseConfig.embedded(dir.resolve("home")));
+    lakehouse = Lakehouse.open(io.dataops.lakehouse.testing.TestStorage.embedded(dir.resolve("home")));
   }
 
   @AfterEach
@@ -144,7 +144,7 @@ class TableMaintenanceTest {
     land("b.csv", feed(20, 40, false));
     LakehouseConfig config = lakehouse.config();
     try (Connection c = PlatformDatabase.connect(PlatformDatabase.url(config.catalogUri()),
-        PlatformDatabase.prepare(config.catalogUri(), null, null))) {
+        PlatformDatabase.prepare(config.catalogUri(), config.catalogUser(), config.catalogPassword()))) {
       c.createStatement().executeUpdate("DELETE FROM landed_feeds"); // as a home made before the ledger
     }
     TableReport r = maintenance(AGGRESSIVE, SnapshotPins.NONE).maintain(ODS);
@@ -155,6 +155,9 @@ class TableMaintenanceTest {
 
   @Test
   void anOrphanIsRemovedAFileOfACommitInFlightIsKept() throws IOException {
+    // Ages the files by hand (their modification time), which an object store does not let a client do.
+    org.junit.jupiter.api.Assumptions.assumeFalse(io.dataops.lakehouse.testing.TestStorage.s3(),
+        "needs a local warehouse: it backdates files");
     land("a.csv", feed(0, 20, false));
     Table t = lakehouse.load(ODS);
     Path data = Path.of(java.net.URI.create(t.location().startsWith("file:") ? t.location() : "file:" + t.location()))

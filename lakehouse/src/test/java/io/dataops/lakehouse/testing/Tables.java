@@ -28,6 +28,21 @@ public final class Tables {
     return out;
   }
 
+  /**
+   * The Parquet files under the lakehouse's warehouse, on whichever storage it is (listed through its FileIO, as
+   * the platform would see them).
+   */
+  public static List<String> parquetFiles(io.dataops.lakehouse.catalog.Lakehouse lakehouse) {
+    var io = (org.apache.iceberg.io.SupportsPrefixOperations) lakehouse.io();
+    List<String> out = new ArrayList<>();
+    io.listPrefix(lakehouse.config().warehouse()).forEach(f -> {
+      if (f.location().endsWith(".parquet")) {
+        out.add(f.location());
+      }
+    });
+    return out;
+  }
+
   /** Rows ordered by a long column (e.g. the row number). */
   public static List<Record> rowsBy(Table table, String longColumn) {
     List<Record> rows = new ArrayList<>(rows(table));

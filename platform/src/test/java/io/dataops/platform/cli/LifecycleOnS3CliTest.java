@@ -69,12 +69,13 @@ class LifecycleOnS3CliTest {
   @Test
   void aFeedFromTheBucketBecomesAVersionThatIsSealedAndDestroyedLeavingNoObject() throws Exception {
     String bucket = S3Server.newBucket("lifecycle");
-    env = Map.of("DATAOPS_WAREHOUSE", "s3://" + bucket + "/warehouse",
+    env = new java.util.HashMap<>(Map.of("DATAOPS_WAREHOUSE", "s3://" + bucket + "/warehouse",
         "AWS_ENDPOINT_URL", S3Server.endpoint().toString(),
         "AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3Server.SECRET_KEY,
-        "DATAOPS_CACHE_DIR", dir.resolve("cache").toString());
+        "DATAOPS_CACHE_DIR", dir.resolve("cache").toString()));
+    env.putAll(io.dataops.lakehouse.testing.TestStorage.catalogEnvironment()); // PostgreSQL on that profile
     Path home = dir.resolve("home");
-    TestCast.enroll(home);
+    TestCast.enroll(home, env);
 
     // The department: a contract, and a feed put into the landing zone as any S3 client would.
     Path feed = dir.resolve("feeds/citizens.csv");

@@ -126,7 +126,21 @@ final class TestCast {
 
   /** Enrolls everyone in the home (made here if new; its local admin stays the default user). */
   static void enroll(Path home) {
-    PlatformConfig config = PlatformConfig.load(home, Map.of());
+    enroll(home, Map.of());
+  }
+
+  /** As {@link #enroll(Path)}, on a home configured by {@code env} (e.g. its catalog on PostgreSQL). */
+  static void enroll(Path home, Map<String, String> env) {
+    PlatformConfig config = PlatformConfig.load(home, env);
+    if (!config.lakehouse().isEmbedded() && new Identities(Sessions.database(config), AuditSink.NONE).users()
+        .isEmpty()) {
+      // A production home (PostgreSQL) has no local admin: its first one is bootstrapped, as its operator would.
+      int exit = io.dataops.platform.Main.run(new String[] {"user", "bootstrap", "--save", "--home", home.toString()},
+          new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), System.err, env); // not the token
+      if (exit != 0) {
+        throw new IllegalStateException("user bootstrap exited " + exit);
+      }
+    }
     // The embedded home's local admin comes first, as with any first command.
     Sessions.open(config, null, Map.of(), "test enrolment", System.err);
     Identities ids = new Identities(Sessions.database(config), AuditSink.NONE);

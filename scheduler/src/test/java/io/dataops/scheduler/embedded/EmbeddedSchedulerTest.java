@@ -31,7 +31,10 @@ class EmbeddedSchedulerTest {
 
   @BeforeEach
   void open() {
-    store = new ScheduleStore("jdbc:sqlite:" + dir.resolve("catalog.db"), null, null);
+    // The test database profile (-Ddataops.test.db=postgres) runs these rules on PostgreSQL too.
+    store = io.dataops.core.testing.TestDatabase.postgres()
+        ? new ScheduleStore(io.dataops.core.testing.TestDatabase.fresh("scheduler"), "postgres", null)
+        : new ScheduleStore("jdbc:sqlite:" + dir.resolve("catalog.db"), null, null);
   }
 
   static final class MovableClock extends Clock {

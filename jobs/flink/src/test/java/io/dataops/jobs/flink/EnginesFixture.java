@@ -55,14 +55,15 @@ abstract class EnginesFixture extends PipelineFixture {
   }
 
   ProductRegistry registry() {
-    return new ProductRegistry(lakehouse.config().catalogUri(), null, null);
+    return new ProductRegistry(lakehouse.config().catalogUri(), lakehouse.config().catalogUser(), lakehouse.config().catalogPassword());
   }
 
   PipelineExecutor executor(String engine, Map<String, String> settings) {
     Map<String, String> all = new LinkedHashMap<>(settings);
     all.putIfAbsent("keys.file", keysFile.toString());
     String url = lakehouse.config().catalogUri();
-    return Executors.create(engine, new ExecutorEnvironment(lakehouse, keys, dir.resolve("work"), url, null, null,
+    return Executors.create(engine, new ExecutorEnvironment(lakehouse, keys, dir.resolve("work"), url,
+        lakehouse.config().catalogUser(), lakehouse.config().catalogPassword(),
         all, Map.of(ProductPublisher.class, ProductPublisher.ungated(lakehouse, registry()))));
   }
 

@@ -29,8 +29,8 @@ public final class SpringBatchChild {
     try (Lakehouse lh = Lakehouse.open(io.dataops.lakehouse.testing.TestStorage.inChild(home))) {
       String url = lh.config().catalogUri();
       var bound = new PipelineValidator(lh, keys).bind(PipelineParser.parse(pipeline), pipeline.getParent());
-      SpringBatchExecutor executor = new SpringBatchExecutor(lh, new BatchInfrastructure(url, null, null),
-          ProductPublisher.ungated(lh, new ProductRegistry(url, null, null)), keys, work, SETTINGS);
+      SpringBatchExecutor executor = new SpringBatchExecutor(lh, new BatchInfrastructure(url, lh.config().catalogUser(), lh.config().catalogPassword()),
+          ProductPublisher.ungated(lh, new ProductRegistry(url, lh.config().catalogUser(), lh.config().catalogPassword())), keys, work, SETTINGS);
       executor.run(executor.plan(bound), new io.dataops.pipelines.plan.RunControl(io.dataops.core.audit.Actor.SYSTEM,
           rows -> {
             if (rows >= afterRows) {

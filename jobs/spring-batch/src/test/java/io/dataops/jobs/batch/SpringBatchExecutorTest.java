@@ -97,8 +97,13 @@ class SpringBatchExecutorTest extends PipelineFixture {
 
   Engine executor(RunSettings settings) {
     String url = lakehouse.config().catalogUri();
-    return through(new SpringBatchExecutor(lakehouse, new BatchInfrastructure(url, null, null),
-        ProductPublisher.ungated(lakehouse, new ProductRegistry(url, null, null)), keys, dir.resolve("work"), settings));
+    return through(new SpringBatchExecutor(lakehouse, new BatchInfrastructure(url, lakehouse.config().catalogUser(), lakehouse.config().catalogPassword()),
+        ProductPublisher.ungated(lakehouse, registry()), keys, dir.resolve("work"), settings));
+  }
+
+  /** The registry in the lakehouse's catalog database (with its credentials on PostgreSQL). */
+  ProductRegistry registry() {
+    return new ProductRegistry(lakehouse.config().catalogUri(), lakehouse.config().catalogUser(), lakehouse.config().catalogPassword());
   }
 
   Engine through(PipelineExecutor executor) {
@@ -189,7 +194,7 @@ class SpringBatchExecutorTest extends PipelineFixture {
     Table product = lakehouse.load(ProductTables.id("citizens-profile"));
     assertThat(product.snapshots()).hasSize(2);
     assertThat(Tables.rows(product)).hasSize((int) v2.rowsOut());
-    assertThat(new ProductRegistry(lakehouse.config().catalogUri(), null, null).list("citizens-profile"))
+    assertThat(registry().list("citizens-profile"))
         .extracting(ProductVersion::version, ProductVersion::snapshotId)
         .containsExactly(org.assertj.core.groups.Tuple.tuple(1, v1.snapshotId()),
             org.assertj.core.groups.Tuple.tuple(2, v2.snapshotId()));
@@ -264,7 +269,10 @@ class SpringBatchExecutorTest extends PipelineFixture {
 
   /** The statuses of a job's executions, oldest first, from the job repository in the platform database. */
   private List<String> jobExecutions(String job) throws Exception {
-    try (var c = java.sql.DriverManager.getConnection(lakehouse.config().catalogUri());
+    var config = lakehouse.config();
+    try (var c = io.dataops.core.db.PlatformDatabase.connect(config.catalogUri(),
+            io.dataops.core.db.PlatformDatabase.prepare(config.catalogUri(), config.catalogUser(),
+                config.catalogPassword()));
         var s = c.prepareStatement("SELECT e.status FROM batch_job_execution e JOIN batch_job_instance i "
             + "ON i.job_instance_id = e.job_instance_id WHERE i.job_name = ? ORDER BY e.job_execution_id")) {
       s.setString(1, job);
@@ -369,7 +377,7 @@ class SpringBatchExecutorTest extends PipelineFixture {
         .hasMessage("leak check failed, nothing was published: id_card: 3000 values give back a raw ID or bank card "
             + "number through its check character (give those columns a policy that hides the value)");
     assertThat(lakehouse.load(ProductTables.id("id-display")).currentSnapshot()).as("nothing published").isNull();
-    assertThat(new ProductRegistry(lakehouse.config().catalogUri(), null, null).list("id-display")).isEmpty();
+    assertThat(registry().list("id-display")).isEmpty();
   }
 
   @Test
@@ -399,9 +407,9 @@ class SpringBatchExecutorTest extends PipelineFixture {
     assertThat(resumed.rowsIn()).isEqualTo(reference.rowsIn()).isEqualTo(3000);
     assertThat(resumed.rowsOut()).isEqualTo(reference.rowsOut());
     // The files the killed process wrote were read back and tested: as many values as a run that was not killed.
-    Object checked = new ProductRegistry(lakehouse.config().catalogUri(), null, null).byRunKey(resumed.runKey())
+    Object checked = registry().byRunKey(resumed.runKey())
         .orElseThrow().lineage().leakCheck().get("valuesChecked");
-    Object checkedByReference = new ProductRegistry(lakehouse.config().catalogUri(), null, null)
+    Object checkedByReference = registry()
         .byRunKey(reference.runKey()).orElseThrow().lineage().leakCheck().get("valuesChecked");
     assertThat(((Number) checked).longValue()).isPositive().isEqualTo(((Number) checkedByReference).longValue());
     assertThat(sorted(Tables.rows(lakehouse.load(ProductTables.id("citizens-profile")))))

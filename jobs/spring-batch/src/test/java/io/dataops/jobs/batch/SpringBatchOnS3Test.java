@@ -40,7 +40,8 @@ class SpringBatchOnS3Test extends SpringBatchExecutorTest {
           .isNotEmpty().allMatch(n -> n.matches("[0-9a-f]{32}-\\d+\\.parquet"));
     }
     List<String> s3Rows = sortedRows(lakehouse);
-    try (Stream<Path> under = Files.walk(dir.resolve("home"))) {
+    Path home = dir.resolve("home"); // with the catalog on PostgreSQL nothing at all is written there
+    try (Stream<Path> under = Files.exists(home) ? Files.walk(home) : Stream.empty()) {
       assertThat(under.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
           .as("no data file under the home").allMatch(n -> n.startsWith("catalog.db"));
     }
