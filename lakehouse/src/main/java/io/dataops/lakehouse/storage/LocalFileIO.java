@@ -95,6 +95,23 @@ public final class LocalFileIO implements SupportsPrefixOperations, SupportsBulk
   @Override
   public Iterable<FileInfo> listPrefix(String prefix) {
     Path root = path(prefix);
+    for (int attempt = 1; ; attempt++) {
+      IOException failure;
+      try {
+        return list(root);
+      } catch (UncheckedIOException e) {
+        failure = e.getCause(); // Files.walk's iterator wraps what it meets
+      } catch (IOException e) {
+        failure = e;
+      }
+      // A file or folder removed while walked (a concurrent delete): walk again what is left.
+      if (!(failure instanceof NoSuchFileException) || attempt == 3) {
+        throw new UncheckedIOException("cannot list " + prefix, failure);
+      }
+    }
+  }
+
+  private static List<FileInfo> list(Path root) throws IOException {
     if (!Files.exists(root)) {
       return List.of();
     }
@@ -106,11 +123,6 @@ public final class LocalFileIO implements SupportsPrefixOperations, SupportsBulk
           out.add(new FileInfo("file:" + p.toAbsolutePath(), a.size(), a.lastModifiedTime().toMillis()));
         }
       }
-    } catch (NoSuchFileException raced) {
-      // removed while walked: list what is left
-      return listPrefix(prefix);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + prefix, e);
     }
     return out;
   }
