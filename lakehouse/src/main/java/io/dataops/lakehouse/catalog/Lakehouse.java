@@ -16,6 +16,7 @@ import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.io.FileIO;
 import io.dataops.core.BadInputException;
 import io.dataops.core.db.PlatformDatabase;
+import io.dataops.lakehouse.storage.LocalFileIO;
 import org.apache.iceberg.jdbc.JdbcCatalog;
 import org.apache.iceberg.jdbc.UncheckedSQLException;
 
@@ -63,6 +64,9 @@ public final class Lakehouse implements AutoCloseable {
     if (config.onObjectStorage()) {
       // Iceberg's S3FileIO on the configured server (or the AWS SDK's own settings): the same for every caller.
       props.putAll(config.objectStore().fileIoProperties());
+    } else {
+      // java.nio rather than HadoopFileIO: Hadoop's FileSystem set-up costs a short command about a second of CPU.
+      props.putIfAbsent(CatalogProperties.FILE_IO_IMPL, LocalFileIO.class.getName());
     }
     JdbcCatalog catalog;
     Configuration conf = hadoopConf();
@@ -116,7 +120,7 @@ public final class Lakehouse implements AutoCloseable {
     conf.set("fs.file.impl", "org.apache.hadoop.fs.RawLocalFileSystem");
     conf.setBoolean("fs.file.impl.disable.cache", true);
     // Hadoop sets the permissions of what it creates itself (0644 and 0755 by its default umask 022, whatever the
-    // process's): tables hold raw personal data, so owner-only.
+    // process's): tables hold raw personal data, so owner-only (for a local warehouse configured to use HadoopFileIO).
     conf.set("fs.permissions.umask-mode", "077");
     return conf;
   }
