@@ -6,6 +6,7 @@
 # same unexpected counts. Ends with `ratio dataops/duckdb X` and `ratio dataops/deequ Y` (whole-process rows/s over
 # theirs); the figures also go to bench/out/quality-N/result.json.
 # --memory: the engine under -Xmx512m (the bounded-memory aim, e.g. at 10M rows), without Deequ.
+# BENCH_WORKERS=N: `quality run --workers N` (default: the available processors, at most 2).
 #   bench/quality.sh 1000000
 #   bench/quality.sh 10000000 --memory
 set -euo pipefail
@@ -25,7 +26,8 @@ land_citizens --defect-rate 0.01
 files="$out/home/warehouse/ods/public_security__citizens/data/*.parquet"
 
 read -r ours_wall ours_rss < <(measure dataops env DATAOPS_HEAP=$heap DATAOPS_JAVA_OPTS="$java_opts" "$root/bin/dataops" quality run --home "$out/home" \
-  --table ods.public_security__citizens --suite "$root/bench/quality-suite.json" --json --as ps-clerk)
+  --table ods.public_security__citizens --suite "$root/bench/quality-suite.json" --json --as ps-clerk \
+  ${BENCH_WORKERS:+--workers "$BENCH_WORKERS"})
 read -r duck_wall duck_rss < <(measure duckdb java -cp "$jar" "$root/bench/DuckDbQuality.java" "$files")
 # Deequ on Spark local[2]: the quality-conformance module's test classpath (Deequ 2.1.0, Spark 3.5.7).
 deequ_wall=0 deequ_rss=0

@@ -22,6 +22,15 @@ final class Quality {
     return new FeedIntake(config, lh, LandCommand.workers()).qualityRunner();
   }
 
+  /** {@code workers} threads share the scan; null: the available processors, at most 2. */
+  static QualityRunner runner(Lakehouse lh, PlatformConfig config, Integer workers) {
+    if (workers != null && workers < 1) {
+      throw new BadInputException("--workers must be at least 1");
+    }
+    int n = workers != null ? workers : Math.min(2, Runtime.getRuntime().availableProcessors());
+    return new FeedIntake(config, lh, LandCommand.workers()).qualityRunner(n);
+  }
+
   /** The suite registered for the department dataset a table holds, if any. */
   static Optional<SuiteRegistry.Registered> suiteFor(PlatformConfig config, Lakehouse lh, TableIdentifier table) {
     if (!lh.exists(table)) {

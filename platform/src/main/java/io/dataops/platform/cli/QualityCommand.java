@@ -37,6 +37,8 @@ final class QualityCommand {
     @Option(names = "--feed", description = "Only the rows the snapshot's feed added.") boolean feed;
     @Option(names = "--full", description = "Read the whole table even when the stored states of its feed runs "
         + "could be added up instead.") boolean full;
+    @Option(names = "--workers", paramLabel = "N", description = "Threads sharing the scan, each reading its own data "
+        + "files (default: the available processors, at most 2); any number gives the same results.") Integer workers;
     @Option(names = "--param", paramLabel = "NAME=VALUE", description = "A suite parameter for this run (repeatable; "
         + "overrides the suite's own): a number, true/false, JSON, or text such as a date.")
     Map<String, String> params = new LinkedHashMap<>();
@@ -65,7 +67,7 @@ final class QualityCommand {
                   + "(dataops quality suite register)"));
           s = SuiteParser.parse(registered, Quality.parameters(params));
         }
-        QualityReport r = Quality.runner(lh, config).run(id, snapshot, s,
+        QualityReport r = Quality.runner(lh, config, workers).run(id, snapshot, s,
             feed ? QualityRunner.Scope.FEED : QualityRunner.Scope.TABLE, !full);
         io.dataops.platform.intake.FeedIntake.recordQualityRun(cli.audit(), r, id.toString());
         Map<String, Object> json = new LinkedHashMap<>(Cli.JSON.convertValue(r.validation(), Map.class));

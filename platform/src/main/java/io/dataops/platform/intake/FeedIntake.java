@@ -89,7 +89,12 @@ public final class FeedIntake {
   }
 
   public QualityRunner qualityRunner() {
-    return new QualityRunner(lakehouse, config.work(), workers, SPILL_BUDGET);
+    return qualityRunner(workers);
+  }
+
+  /** A runner whose scans are shared by {@code scanWorkers} threads (any number gives the same results). */
+  public QualityRunner qualityRunner(int scanWorkers) {
+    return new QualityRunner(lakehouse, config.work(), scanWorkers, SPILL_BUDGET);
   }
 
   private Optional<QualityReport> check(String department, String dataset, LandingResult landing) {

@@ -70,4 +70,24 @@ class QualityParamsCliTest {
     assertThat(badName.exit()).isEqualTo(2);
     assertThat(badName.err()).contains("--param 1x=...");
   }
+
+  /** {@code quality run --workers N}: threads sharing the scan; any number gives the same results. */
+  @Test
+  void workersAreChosenOnTheCommandLine() throws Exception {
+    Path suite = dir.resolve("s.json");
+    Files.writeString(suite, """
+        {"name": "citizens.workers", "expectations": [
+          {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "id_card"}},
+          {"type": "expect_column_mean_to_be_between", "kwargs": {"column": "monthly_income", "min_value": 0}}
+        ]}
+        """);
+    String table = "ods.public_security__citizens";
+    CliTest.Run one = run("quality", "run", "--table", table, "--suite", suite.toString(), "--workers", "1", "--json");
+    CliTest.Run two = run("quality", "run", "--table", table, "--suite", suite.toString(), "--workers", "2", "--json");
+    assertThat(one.exit()).as(one.err()).isZero();
+    assertThat(two.json().get("results")).isEqualTo(one.json().get("results"));
+    CliTest.Run none = run("quality", "run", "--table", table, "--suite", suite.toString(), "--workers", "0");
+    assertThat(none.exit()).isEqualTo(2);
+    assertThat(none.err()).contains("--workers must be at least 1");
+  }
 }

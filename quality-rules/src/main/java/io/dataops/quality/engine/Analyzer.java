@@ -18,6 +18,16 @@ public interface Analyzer<S extends AnalyzerState<S>> {
   void update(S state, Batch batch);
 
   /**
+   * True when merging parts of the data in any grouping and order gives the same state, bit for bit (integer counts,
+   * sorted values, earliest samples): the scan then keeps one state per worker. Otherwise (sums of doubles, value
+   * counts in first-seen order) it keeps one state per data file and merges them in a fixed file order, so results
+   * do not depend on how many workers read the files.
+   */
+  default boolean mergesInAnyOrder() {
+    return false;
+  }
+
+  /**
    * A stable identity under which this analyzer's state can be stored and merged with the states of other feeds
    * (incremental quality on append), or null when its state cannot be kept compactly (exact value groups).
    */

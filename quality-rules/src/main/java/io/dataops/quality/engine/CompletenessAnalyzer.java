@@ -56,4 +56,9 @@ public record CompletenessAnalyzer(String column) implements ColumnAnalyzer<Comp
     s.nonNull = v[1];
     return s;
   }
+
+  @Override
+  public boolean mergesInAnyOrder() {
+    return true; // counts
+  }
 }

@@ -177,4 +177,9 @@ public final class ComplianceAnalyzer implements Analyzer<ComplianceAnalyzer.Sta
       ctx.failures().fail(expectation, key, feed, rowNumber, check.reason(batch, i), shown);
     }
   }
+
+  @Override
+  public boolean mergesInAnyOrder() {
+    return true; // counts and the earliest samples
+  }
 }

@@ -61,4 +61,9 @@ public record CountAnalyzer(String name, String column, BiPredicate<ColumnView, 
       }
     }
   }
+
+  @Override
+  public boolean mergesInAnyOrder() {
+    return true; // counts
+  }
 }

@@ -33,6 +33,11 @@ public final class FilteredAnalyzer<S extends AnalyzerState<S>> implements Analy
   }
 
   @Override
+  public boolean mergesInAnyOrder() {
+    return inner.mergesInAnyOrder();
+  }
+
+  @Override
   public List<String> columns() {
     LinkedHashSet<String> all = new LinkedHashSet<>(inner.columns());
     all.addAll(filter.columns());

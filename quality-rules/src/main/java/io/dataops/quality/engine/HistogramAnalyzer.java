@@ -104,4 +104,9 @@ public record HistogramAnalyzer(String column, double[] edges) implements Analyz
   public int hashCode() {
     return column.hashCode() * 31 + Arrays.hashCode(edges);
   }
+
+  @Override
+  public boolean mergesInAnyOrder() {
+    return true; // counts per bin
+  }
 }

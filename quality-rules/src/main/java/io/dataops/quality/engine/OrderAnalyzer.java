@@ -161,4 +161,9 @@ public final class OrderAnalyzer implements Analyzer<OrderAnalyzer.State> {
       r.last = v;
     }
   }
+
+  @Override
+  public boolean mergesInAnyOrder() {
+    return true; // runs sorted at the end, counts, the earliest samples
+  }
 }

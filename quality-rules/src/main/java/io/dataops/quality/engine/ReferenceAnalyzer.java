@@ -193,4 +193,9 @@ public final class ReferenceAnalyzer implements Analyzer<ReferenceAnalyzer.State
           state.locator.length());
     }
   }
+
+  @Override
+  public boolean mergesInAnyOrder() {
+    return true; // both sides sorted at the end
+  }
 }

@@ -14,9 +14,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import org.apache.iceberg.BaseCombinedScanTask;
-import org.apache.iceberg.CombinedScanTask;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
@@ -28,8 +28,9 @@ import org.apache.iceberg.io.CloseableIterator;
 
 /**
  * Runs every analyzer over one snapshot of a table in a single scan: the snapshot's data files are shared out
- * among threads (largest first), each thread reads only the columns the analyzers need as Arrow batches and feeds
- * them to its own states; the states are then merged and finished.
+ * among workers (the next file, largest first, to the first worker free), each reads only the columns the analyzers
+ * need as Arrow batches and feeds them to its own states; the states are then merged and finished. States whose
+ * merge depends on order are kept per file and merged in file order, so any number of workers gives the same bits.
  */
 public final class ScanRunner {
   private static final int BATCH_ROWS = 8192;
@@ -79,33 +80,28 @@ public final class ScanRunner {
         throw new UncheckedIOException(e);
       }
     }
-    tasks.sort(Comparator.comparingLong((FileScanTask t) -> t.length()).reversed());
-    int n = Math.max(1, Math.min(threads, tasks.size()));
-    List<List<CombinedScanTask>> shares = new ArrayList<>();
-    long[] load = new long[n];
-    for (int i = 0; i < n; i++) {
-      shares.add(new ArrayList<>());
-    }
-    for (FileScanTask t : tasks) {
-      int least = 0;
-      for (int i = 1; i < n; i++) {
-        if (load[i] < load[least]) {
-          least = i;
-        }
-      }
-      shares.get(least).add(new BaseCombinedScanTask(t));
-      load[least] += t.length();
-    }
+    // The parts in a fixed order, largest first (workers take the next one as they free up, which balances them);
+    // states that must merge in order are merged in this order whatever the number of workers.
+    tasks.sort(Comparator.comparingLong((FileScanTask t) -> t.length()).reversed()
+        .thenComparing(t -> t.file().location()));
     long bytes = 0;
-    for (long l : load) {
-      bytes += l;
+    for (FileScanTask t : tasks) {
+      bytes += t.length();
     }
-
+    int n = Math.max(1, Math.min(threads, tasks.size()));
+    List<Analyzer<?>> anyOrder = analyzers.stream().filter(Analyzer::mergesInAnyOrder).toList();
+    List<Analyzer<?>> inOrder = analyzers.stream().filter(a -> !a.mergesInAnyOrder()).toList();
+    PartStates parts = new PartStates();
+    AtomicInteger next = new AtomicInteger();
     TableScan finalScan = scan;
-    List<Map<String, AnalyzerState<?>>> perThread = new ArrayList<>();
+    List<Map<String, AnalyzerState<?>>> perWorker = new ArrayList<>();
     long[] rows = new long[n];
+    ScanContext[] context = new ScanContext[n];
+    for (int i = 0; i < n; i++) {
+      context[i] = contexts.apply(i);
+    }
     if (n == 1) {
-      perThread.add(scanShare(finalScan, shares.get(0), analyzers, keyColumns, contexts.apply(0), rows, 0));
+      perWorker.add(scanParts(finalScan, tasks, next, parts, anyOrder, inOrder, keyColumns, context[0], rows, 0));
     } else {
       ExecutorService pool = Executors.newFixedThreadPool(n, r -> {
         Thread t = new Thread(r, "quality-scan");
@@ -115,12 +111,12 @@ public final class ScanRunner {
       try {
         List<Future<Map<String, AnalyzerState<?>>>> futures = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-          int share = i;
-          futures.add(pool.submit(() -> scanShare(finalScan, shares.get(share), analyzers, keyColumns,
-              contexts.apply(share), rows, share)));
+          int worker = i;
+          futures.add(pool.submit(() -> scanParts(finalScan, tasks, next, parts, anyOrder, inOrder, keyColumns,
+              context[worker], rows, worker)));
         }
         for (Future<Map<String, AnalyzerState<?>>> f : futures) {
-          perThread.add(f.get());
+          perWorker.add(f.get());
         }
       } catch (ExecutionException e) {
         Throwable cause = e.getCause();
@@ -135,12 +131,13 @@ public final class ScanRunner {
         pool.shutdownNow();
       }
     }
-    Map<String, AnalyzerState<?>> merged = new LinkedHashMap<>(perThread.get(0));
-    for (int i = 1; i < perThread.size(); i++) {
-      for (Map.Entry<String, AnalyzerState<?>> e : perThread.get(i).entrySet()) {
+    Map<String, AnalyzerState<?>> merged = new LinkedHashMap<>(perWorker.get(0));
+    for (int i = 1; i < perWorker.size(); i++) {
+      for (Map.Entry<String, AnalyzerState<?>> e : perWorker.get(i).entrySet()) {
         merged.put(e.getKey(), mergeStates(merged.get(e.getKey()), e.getValue()));
       }
     }
+    merged.putAll(parts.merged(inOrder, context[0]));
     finishAll(merged.values(), n);
     long total = 0;
     for (long r : rows) {
@@ -186,35 +183,88 @@ public final class ScanRunner {
     return (AnalyzerState<?>) a.merge(b);
   }
 
+  /**
+   * One worker: takes the next part until none is left, feeding each batch to the worker's own states of analyzers
+   * that merge in any order and to fresh per-part states of the others, handed to {@code parts} when the part ends.
+   */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Map<String, AnalyzerState<?>> scanShare(TableScan scan, List<CombinedScanTask> share,
-      List<Analyzer<?>> analyzers, List<String> keyColumns, ScanContext context, long[] rows, int slot) {
-    Map<String, AnalyzerState<?>> states = new HashMap<>();
-    for (Analyzer<?> a : analyzers) {
+  private static Map<String, AnalyzerState<?>> scanParts(TableScan scan, List<FileScanTask> tasks, AtomicInteger next,
+      PartStates parts, List<Analyzer<?>> anyOrder, List<Analyzer<?>> inOrder, List<String> keyColumns,
+      ScanContext context, long[] rows, int slot) {
+    Map<String, AnalyzerState<?>> states = new LinkedHashMap<>();
+    for (Analyzer<?> a : anyOrder) {
       states.put(a.key(), a.newState(context));
     }
-    if (share.isEmpty()) {
-      return states;
-    }
-    Schema projected = scan.schema();
-    Analyzer[] list = analyzers.toArray(new Analyzer[0]);
+    Analyzer[] list = new Analyzer[anyOrder.size() + inOrder.size()];
     AnalyzerState[] stateList = new AnalyzerState[list.length];
-    for (int i = 0; i < list.length; i++) {
+    for (int i = 0; i < anyOrder.size(); i++) {
+      list[i] = anyOrder.get(i);
       stateList[i] = states.get(list[i].key());
     }
-    try (ArrowReader reader = new ArrowReader(scan, BATCH_ROWS, true);
-         CloseableIterator<ColumnarBatch> batches = reader.open(CloseableIterable.withNoopClose(share))) {
-      while (batches.hasNext()) {
-        ColumnarBatch columnar = batches.next();
-        ArrowBatch batch = new ArrowBatch(columnar, projected, keyColumns, context);
-        rows[slot] += batch.size();
-        for (int i = 0; i < list.length; i++) {
-          list[i].update(stateList[i], batch);
-        }
+    for (int i = 0; i < inOrder.size(); i++) {
+      list[anyOrder.size() + i] = inOrder.get(i);
+    }
+    for (int part = next.getAndIncrement(); part < tasks.size(); part = next.getAndIncrement()) {
+      Map<String, AnalyzerState<?>> partStates = new LinkedHashMap<>();
+      for (int i = anyOrder.size(); i < list.length; i++) {
+        stateList[i] = list[i].newState(context);
+        partStates.put(list[i].key(), stateList[i]);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading the table failed", e);
+      Schema projected = scan.schema();
+      try (ArrowReader reader = new ArrowReader(scan, BATCH_ROWS, true);
+           CloseableIterator<ColumnarBatch> batches = reader.open(
+               CloseableIterable.withNoopClose(List.of(new BaseCombinedScanTask(tasks.get(part)))))) {
+        while (batches.hasNext()) {
+          ArrowBatch batch = new ArrowBatch(batches.next(), projected, keyColumns, context);
+          rows[slot] += batch.size();
+          for (int i = 0; i < list.length; i++) {
+            list[i].update(stateList[i], batch);
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("reading the table failed", e);
+      }
+      parts.done(part, partStates);
     }
     return states;
+  }
+
+  /**
+   * The per-part states of analyzers whose merge depends on order, folded in part order as soon as every earlier
+   * part is done: only parts that finished ahead of an earlier one wait, so memory stays bounded by the workers.
+   */
+  private static final class PartStates {
+    private final Map<Integer, Map<String, AnalyzerState<?>>> waiting = new HashMap<>();
+    private Map<String, AnalyzerState<?>> folded;
+    private int nextPart;
+
+    synchronized void done(int part, Map<String, AnalyzerState<?>> states) {
+      waiting.put(part, states);
+      for (Map<String, AnalyzerState<?>> s = waiting.remove(nextPart); s != null; s = waiting.remove(nextPart)) {
+        nextPart++;
+        if (folded == null) {
+          folded = s;
+        } else {
+          for (Map.Entry<String, AnalyzerState<?>> e : s.entrySet()) {
+            folded.put(e.getKey(), mergeStates(folded.get(e.getKey()), e.getValue()));
+          }
+        }
+      }
+    }
+
+    /** Every part folded, or fresh states when there were no parts. */
+    synchronized Map<String, AnalyzerState<?>> merged(List<Analyzer<?>> analyzers, ScanContext context) {
+      if (!waiting.isEmpty()) {
+        throw new IllegalStateException("parts " + waiting.keySet() + " were not merged");
+      }
+      if (folded != null) {
+        return folded;
+      }
+      Map<String, AnalyzerState<?>> empty = new LinkedHashMap<>();
+      for (Analyzer<?> a : analyzers) {
+        empty.put(a.key(), a.newState(context));
+      }
+      return empty;
+    }
   }
 }

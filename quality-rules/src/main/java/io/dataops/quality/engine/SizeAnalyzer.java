@@ -52,4 +52,9 @@ public final class SizeAnalyzer implements Analyzer<SizeAnalyzer.State> {
     s.rows = StateBytes.read(bytes)[0];
     return s;
   }
+
+  @Override
+  public boolean mergesInAnyOrder() {
+    return true; // a row count
+  }
 }

@@ -253,4 +253,9 @@ public final class ValueGroupsAnalyzer implements Analyzer<ValueGroupsAnalyzer.S
     }
     return sb.append(')').toString();
   }
+
+  @Override
+  public boolean mergesInAnyOrder() {
+    return true; // values sorted at the end, counts, the earliest samples
+  }
 }
