@@ -516,7 +516,7 @@ class SpringBatchExecutorTest extends PipelineFixture {
     assertThat(Tables.rows(lakehouse.load(ProductTables.id("salaries-suppressed"))))
         .extracting(r -> r.getField("street_code")).containsOnly("440304002001");
     // the version's lineage keeps it
-    ProductRegistry registry = new ProductRegistry(lakehouse.config().catalogUri(), null, null);
+    ProductRegistry registry = registry();
     Map<String, Object> lineage = registry.find("salaries-suppressed", suppressed.version()).orElseThrow()
         .lineage().privacy();
     assertThat((Map<String, Object>) lineage.get("tCloseness")).containsEntry("classesAbove", 2);
