@@ -233,9 +233,20 @@ public final class EmbeddedScheduler implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops the loop, interrupts running attempts and waits (up to 30 s) for their threads to record how they ended, so
+   * nothing writes to the platform database or the home after close returns.
+   */
   @Override
   public void close() {
     stop();
     pool.shutdownNow();
+    try {
+      if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
+        LOG.warn("scheduler attempts still running 30 s after close");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
