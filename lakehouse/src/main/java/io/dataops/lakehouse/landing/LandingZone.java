@@ -144,7 +144,12 @@ public final class LandingZone {
     /** Another run had moved it already; {@link Moved#location()} is where. */
     BY_ANOTHER_RUN,
     /** It is gone and nowhere in {@code landed/} or {@code rejected/}: its sender removed it. */
-    VANISHED
+    VANISHED,
+    /**
+     * Its sender put another content under the same key while this run landed or moved it: the new content stays
+     * waiting for the next run, and nothing of the old one is moved (what this run landed of it stays landed).
+     */
+    REPLACED
   }
 
   /** Where an object went ({@code null} when it vanished) and how. */
@@ -166,7 +171,7 @@ public final class LandingZone {
    * the destination present is success: another run moved it.
    */
   private Moved move(Waiting w, String to, Map<String, Object> result) {
-    String rest = w.key().substring((prefix + LANDING).length());
+    String rest = fitted(w.key().substring((prefix + LANDING).length()));
     Optional<String> begun = movedBefore(w, rest);
     String chosen = begun.orElse(null);
     boolean wroteReason = false;
@@ -192,21 +197,102 @@ public final class LandingZone {
       }
     }
     try {
-      copy(w.key(), prefix + target, w.size());
+      copy(w, prefix + target);
     } catch (S3Exception e) {
+      if (e.statusCode() == 412) {
+        // The key holds another content now (its ETag changed): that one was neither landed nor judged by this run.
+        if (wroteReason) {
+          deleteIfThere(prefix + target + RESULT_SUFFIX);
+        }
+        return new Moved(null, How.REPLACED);
+      }
       if (e.statusCode() != 404) {
         throw e;
       }
       return sourceGone(w, rest, target, wroteReason);
     }
-    deleteIfThere(w.key());
+    removeFromLanding(w);
     return new Moved(root + target, How.MOVED);
   }
 
-  /** A server-side copy: no byte of the feed passes through this process. */
-  private void copy(String from, String to, long size) {
+  /**
+   * Removes the moved object from {@code landing/}, only if it is still the content copied: a delete conditional on
+   * its ETag, so that a content put again under the key after the copy waits for the next run instead of being
+   * deleted unseen. A server without conditional deletes (501, or 400 naming the header) gets a plain delete.
+   */
+  private void removeFromLanding(Waiting w) {
+    try {
+      s3.deleteObject(b -> b.bucket(bucket).key(w.key()).ifMatch(quoted(w.etag())));
+    } catch (S3Exception e) {
+      if (e.statusCode() == 412) {
+        return; // replaced after the copy: the new content stays
+      }
+      if (e.statusCode() == 404) {
+        return;
+      }
+      if (e.statusCode() == 501 || e.statusCode() == 400) {
+        deleteIfThere(w.key());
+        return;
+      }
+      throw e;
+    }
+  }
+
+  private static String quoted(String etag) {
+    return "\"" + etag + "\"";
+  }
+
+  /** S3's longest key, in UTF-8 bytes. */
+  static final int MAX_KEY_BYTES = 1024;
+
+  /**
+   * The name under {@code landed/} or {@code rejected/} for an object at {@code landing/<rest>}: the same, unless the
+   * longest key this zone may write for it (the other folder's name, the ETag suffix of a name taken, the reason's
+   * suffix) would pass S3's 1,024 bytes. Then the file name is cut at a character boundary and ends in '~' and 16 hex
+   * digits of the SHA-256 of the whole rest, which every run computes alike; the reason object records the original key.
+   */
+  String fitted(String rest) {
+    int reserve = (prefix + REJECTED + "." + RESULT_SUFFIX).getBytes(StandardCharsets.UTF_8).length + 64; // 64: ETag
+    int room = MAX_KEY_BYTES - reserve;
+    byte[] bytes = rest.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length <= room) {
+      return rest;
+    }
+    String tag = "~" + io.dataops.core.digest.Digests.sha256(rest).substring(0, 16);
+    int slash = rest.lastIndexOf('/');
+    String folder = rest.substring(0, slash + 1);
+    int keep = room - folder.getBytes(StandardCharsets.UTF_8).length - tag.length();
+    if (keep < 1) {
+      throw new BadInputException("the key of " + root + LANDING + rest.substring(0, Math.min(64, rest.length()))
+          + "… is too long to be moved (its folders alone pass S3's 1,024 bytes)");
+    }
+    String name = rest.substring(slash + 1);
+    StringBuilder cut = new StringBuilder();
+    int used = 0;
+    for (int i = 0; i < name.length(); ) {
+      int cp = name.codePointAt(i);
+      int len = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
+      if (used + len > keep) {
+        break;
+      }
+      cut.appendCodePoint(cp);
+      used += len;
+      i += Character.charCount(cp);
+    }
+    return folder + cut + tag;
+  }
+
+  /**
+   * A server-side copy: no byte of the feed passes through this process. It is conditional on the source's ETag
+   * (the content this run landed or judged): another content put under the key since answers 412.
+   */
+  private void copy(Waiting w, String to) {
+    String from = w.key();
+    long size = w.size();
+    String sourceEtag = quoted(w.etag());
     if (size <= copyLimit) {
-      s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(from).destinationBucket(bucket).destinationKey(to));
+      s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(from).destinationBucket(bucket).destinationKey(to)
+          .copySourceIfMatch(sourceEtag));
       return;
     }
     String upload = s3.createMultipartUpload(b -> b.bucket(bucket).key(to)).uploadId();
@@ -216,7 +302,8 @@ public final class LandingZone {
         int number = parts.size() + 1;
         String range = "bytes=" + start + "-" + (Math.min(size, start + partSize) - 1);
         String etag = s3.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey(from).destinationBucket(bucket)
-            .destinationKey(to).uploadId(upload).partNumber(number).copySourceRange(range)).copyPartResult().eTag();
+            .destinationKey(to).uploadId(upload).partNumber(number).copySourceRange(range).copySourceIfMatch(sourceEtag))
+            .copyPartResult().eTag();
         parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
       }
       s3.completeMultipartUpload(b -> b.bucket(bucket).key(to).uploadId(upload).multipartUpload(m -> m.parts(parts)));

@@ -247,6 +247,73 @@ class LandingZoneTest {
         "rejected/public-security/citizens/big #1.bin.result.json");
   }
 
+  /**
+   * A clerk puts a corrected file under the same name while the platform is landing the first: the move copies only
+   * the content it landed (the copy is conditional on its ETag), so the corrected one stays waiting for the next run
+   * instead of being moved, or deleted, unseen; no reason object is left for a move that did not happen.
+   */
+  @Test
+  void anObjectPutAgainWhileItIsLandedStaysWaiting() throws Exception {
+    String bucket = S3Server.newBucket("reput");
+    Path first = Files.writeString(dir.resolve("first.csv"), "first\n");
+    Path second = Files.writeString(dir.resolve("second.csv"), "second, corrected\n");
+    String key = "landing/public-security/citizens/monthly.csv";
+    put(department(), bucket, key, first);
+    try (var s3 = S3Server.client()) {
+      LandingZone zone = new LandingZone(s3, "s3://" + bucket);
+      LandingZone.Waiting seen = zone.waiting().get(0);
+      put(department(), bucket, key, second); // while the first is being landed
+      assertThat(zone.landed(seen, Map.of("rowsRead", 1))).isEqualTo(new LandingZone.Moved(null,
+          LandingZone.How.REPLACED));
+      assertThat(S3Server.keys(bucket, "")).containsExactly(key);
+      assertThat(read(department(), bucket, key)).isEqualTo("second, corrected\n");
+
+      LandingZone.Waiting now = zone.waiting().get(0);
+      assertThat(now.etag()).isNotEqualTo(seen.etag());
+      assertThat(zone.landed(now, Map.of("rowsRead", 1)).how()).isEqualTo(LandingZone.How.MOVED);
+      assertThat(read(department(), bucket, "landed/public-security/citizens/monthly.csv"))
+          .isEqualTo("second, corrected\n");
+    }
+    assertThat(S3Server.keys(bucket, "landing/")).isEmpty();
+  }
+
+  /**
+   * S3 keys end at 1,024 bytes. A key near that length (Chinese: three bytes a character; folders a clerk's tool
+   * made too deep) would not fit under rejected/ with the reason's suffix; it is moved under a shortened name that
+   * ends in a digest of the whole key (the same in every run), and the reason object records the original key. The
+   * other objects of the batch move too. (S3Proxy keeps objects as files: no one path segment may pass 255 bytes.)
+   */
+  @Test
+  void aKeyNearS3sLimitIsMovedUnderAShortenedName() throws Exception {
+    String bucket = S3Server.newBucket("long-key");
+    String folder = "landing/public-security/citizens/" + ("月报".repeat(40) + "/").repeat(3) + "月".repeat(20) + "/";
+    String longName = "户籍".repeat(30) + ".csv"; // the key: 1,001 bytes; rejected/ + it + .result.json: 1,014
+    Path file = Files.writeString(dir.resolve("any.csv"), "x\n");
+    put(department(), bucket, folder + longName, file);
+    put(department(), bucket, folder + "short.csv", file);
+    try (var s3 = S3Server.client()) {
+      LandingZone zone = new LandingZone(s3, "s3://" + bucket);
+      List<LandingZone.Waiting> waiting = zone.waiting();
+      assertThat(waiting).hasSize(2);
+      LandingZone.Waiting longOne = waiting.stream().filter(w -> w.name().equals(longName)).findFirst().orElseThrow();
+      LandingZone.Moved moved = zone.rejected(longOne, "not a feed");
+      assertThat(moved.how()).isEqualTo(LandingZone.How.MOVED);
+      String movedKey = moved.location().substring(("s3://" + bucket + "/").length());
+      assertThat(movedKey).startsWith("rejected/" + folder.substring("landing/".length()) + "户籍户籍")
+          .matches("(?s).*~[0-9a-f]{16}");
+      assertThat((movedKey + LandingZone.RESULT_SUFFIX).getBytes(StandardCharsets.UTF_8).length)
+          .isLessThanOrEqualTo(LandingZone.MAX_KEY_BYTES);
+      assertThat(read(department(), bucket, movedKey + LandingZone.RESULT_SUFFIX))
+          .contains("\"object\" : \"s3://" + bucket + "/" + folder + longName + "\"");
+      assertThat(zone.rejected(longOne, "not a feed")).as("a second run finds the same place")
+          .isEqualTo(new LandingZone.Moved(moved.location(), LandingZone.How.BY_ANOTHER_RUN));
+      LandingZone.Waiting shortOne = zone.waiting().get(0);
+      assertThat(zone.rejected(shortOne, "not a feed").location()).as("a shorter key in the same folders keeps its name")
+          .isEqualTo("s3://" + bucket + "/rejected/" + folder.substring("landing/".length()) + "short.csv");
+    }
+    assertThat(S3Server.keys(bucket, "landing/")).isEmpty();
+  }
+
   private static String read(MinioClient minio, String bucket, String key) throws Exception {
     try (var in = minio.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -117,7 +117,8 @@ final class LandCommand implements Callable<Integer> {
       if (o.takenElsewhere()) {
         // Another land --from-bucket (or the scheduler) moved it first, or its sender removed it: not this run's.
         String why = o.how() == io.dataops.lakehouse.landing.LandingZone.How.VANISHED
-            ? "removed from the bucket before it could be moved" : "taken in by another run";
+            ? "removed from the bucket before it could be moved"
+            : o.how() == io.dataops.lakehouse.landing.LandingZone.How.REPLACED ? REPLACED : "taken in by another run";
         entry.put("why", why);
         skipped.add(entry);
         text.append(String.format("%s: %s%n", o.object(), why));
@@ -139,7 +140,12 @@ final class LandCommand implements Callable<Integer> {
         rejected.add(entry);
         text.append(String.format("%s: rejected: %s%n", o.object(), o.reason()));
       }
-      text.append("  moved to ").append(o.movedTo()).append('\n');
+      if (o.how() == io.dataops.lakehouse.landing.LandingZone.How.REPLACED) {
+        entry.put("why", REPLACED);
+        text.append("  not moved: ").append(REPLACED).append('\n');
+      } else {
+        text.append("  moved to ").append(o.movedTo()).append('\n');
+      }
     }
     if (outcomes.isEmpty()) {
       text.append("nothing waiting under ").append(zoneRoot).append("/landing/").append(department).append("/\n");
@@ -153,6 +159,9 @@ final class LandCommand implements Callable<Integer> {
     cli.print(common, json, text.toString());
     return 0;
   }
+
+  private static final String REPLACED = "its sender put another content under the same key meanwhile; "
+      + "that one waits for the next run";
 
   /** The landing's JSON (DESIGN.md's fields), with the feed's quality summary when a suite ran. */
   @SuppressWarnings("unchecked")
