@@ -191,9 +191,13 @@ public final class PlatformDatabase {
     MIGRATED.clear();
   }
 
-  /** A connection with the prepared properties. */
+  /**
+   * A connection with the prepared properties. On SQLite its transactions take the write lock before their first
+   * read ({@link ImmediateTransactions}): another process writing meanwhile makes them wait, not fail.
+   */
   public static Connection connect(String jdbcUrl, Properties props) throws SQLException {
-    return DriverManager.getConnection(jdbcUrl, props);
+    Connection c = DriverManager.getConnection(jdbcUrl, props);
+    return jdbcUrl.startsWith(SQLITE) ? ImmediateTransactions.of(c) : c;
   }
 
   /** The smallest DataSource over {@link DriverManager}: Flyway needs one, the platform needs no pool. */

@@ -3,7 +3,6 @@ package io.dataops.quality.feedback;
 import io.dataops.core.BadInputException;
 import io.dataops.core.db.PlatformDatabase;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,7 +28,7 @@ public final class TicketStore {
   }
 
   Connection connect() throws SQLException {
-    return DriverManager.getConnection(url, props);
+    return io.dataops.core.db.PlatformDatabase.connect(url, props);
   }
 
   static String now() {

@@ -38,7 +38,9 @@ public final class BatchInfrastructure {
       Driver driver = DriverManager.getDriver(jdbcUrl);
       SimpleDriverDataSource ds = new SimpleDriverDataSource(driver, jdbcUrl);
       ds.setConnectionProperties(props);
-      this.dataSource = ds;
+      // SQLite: transactions take the write lock before their first read (see ImmediateTransactions), so another
+      // process writing to the platform database meanwhile does not fail a job's step.
+      this.dataSource = sqlite ? io.dataops.core.db.ImmediateTransactions.of(ds) : ds;
       createSchema(sqlite ? "sqlite" : "postgresql");
       this.transactionManager = new JdbcTransactionManager(dataSource);
       JdbcJobRepositoryFactoryBean factory = new JdbcJobRepositoryFactoryBean();
