@@ -138,7 +138,8 @@ public final class PlatformDatabase {
       // Flyway connects again and reports what is wrong.
     }
     Flyway flyway = Flyway.configure(loader)
-        .dataSource(new DriverDataSource(url, props))
+        .dataSource(url.startsWith(SQLITE) ? ImmediateTransactions.of(new DriverDataSource(url, props))
+            : new DriverDataSource(url, props))
         .locations(locations.stream().map(l -> "classpath:" + l).toArray(String[]::new))
         .table(history)
         .baselineOnMigrate(true)

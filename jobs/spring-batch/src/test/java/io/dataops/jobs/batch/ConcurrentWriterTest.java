@@ -33,13 +33,6 @@ class ConcurrentWriterTest extends PipelineFixture {
     String url = lakehouse.config().catalogUri();
     assumeTrue(url.startsWith("jdbc:sqlite:"), "SQLite's single writer; PostgreSQL has row locks");
     landSample(SampleDataset.CITIZENS, 3000, 3000, 1);
-    // The platform database's tables exist (the first use of a home migrates them, once).
-    SpringBatchExecutor executor = new SpringBatchExecutor(lakehouse, new BatchInfrastructure(url,
-        lakehouse.config().catalogUser(), lakehouse.config().catalogPassword()), ProductPublisher.ungated(lakehouse,
-        new ProductRegistry(url, lakehouse.config().catalogUser(), lakehouse.config().catalogPassword())), keys,
-        dir.resolve("work"), new RunSettings("256MB", 2, 1 << 20, 50, 1000));
-    var bound = new PipelineValidator(lakehouse, keys).bind(PipelineParser.parse(SpringBatchExecutorTest.PROFILE,
-        "p.yaml"), dir);
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicInteger writes = new AtomicInteger();
     AtomicReference<Throwable> writerFailed = new AtomicReference<>();
@@ -61,6 +54,13 @@ class ConcurrentWriterTest extends PipelineFixture {
     }, "other-process");
     writer.start();
     try {
+      // The first run of a home: the job repository's and the registry's tables are created meanwhile.
+      SpringBatchExecutor executor = new SpringBatchExecutor(lakehouse, new BatchInfrastructure(url,
+          lakehouse.config().catalogUser(), lakehouse.config().catalogPassword()), ProductPublisher.ungated(lakehouse,
+          new ProductRegistry(url, lakehouse.config().catalogUser(), lakehouse.config().catalogPassword())), keys,
+          dir.resolve("work"), new RunSettings("256MB", 2, 1 << 20, 50, 1000));
+      var bound = new PipelineValidator(lakehouse, keys).bind(PipelineParser.parse(SpringBatchExecutorTest.PROFILE,
+          "p.yaml"), dir);
       PipelineRunResult r = executor.run(RunPlan.of(bound, keys, executor.engine(), lakehouse),
           RunControl.of(Actor.SYSTEM));
       assertThat(r.rowsIn()).isEqualTo(3000);
