@@ -10,6 +10,32 @@ jar="$HOME/.m2/repository/org/duckdb/duckdb_jdbc/$duckdb_version/duckdb_jdbc-$du
   -Dartifact=org.duckdb:duckdb_jdbc:$duckdb_version >/dev/null)
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
 
+# `heap_check GC_LOG HEAP`: from a JVM's own GC log (-Xlog:gc,gc+init:file=GC_LOG), fails unless its maximum heap was
+# HEAP (e.g. 512m), else prints one line: the peak heap in use before a collection and the most live after one.
+heap_check() {
+  python3 - "$1" "$2" <<'PY'
+import re, sys
+gc_log, heap = sys.argv[1], sys.argv[2]
+UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+def size_of(text):
+    m = re.fullmatch(r"(\d+)([kmg]?)b?", text.strip().lower())
+    return int(m.group(1)) * UNITS[m.group(2)]
+log = open(gc_log).read()
+cap = re.search(r"Heap Max Capacity: (\d+[KMG]?)", log)
+if not cap or size_of(cap.group(1)) != size_of(heap):
+    sys.exit(f"FAILED: the JVM did not run with a {heap} heap (its GC log says: {cap.group(0) if cap else 'nothing'})")
+pauses = [tuple(size_of(x) for x in p) for p in re.findall(r"Pause \S+ .*?(\d+[KMG])->(\d+[KMG])\((\d+[KMG])\)", log)]
+# What a full collection leaves is what is really live (after a young one, old garbage still counts).
+full = [tuple(size_of(x) for x in p) for p in re.findall(r"Pause Full .*?(\d+[KMG])->(\d+[KMG])\((\d+[KMG])\)", log)]
+if pauses:
+    print(f"{cap.group(1)} maximum heap; peak heap in use {max(p[0] for p in pauses) >> 20:,} MB before a collection, "
+          f"{max(p[1] for p in pauses) >> 20:,} MB after one ({len(pauses)} collections"
+          + (f"; at most {max(p[1] for p in full) >> 20:,} MB live after the {len(full)} full ones)" if full else ")"))
+else:
+    print(f"{cap.group(1)} maximum heap; no collection was needed")
+PY
+}
+
 # On failure it prints nothing on stdout (so `read -r wall rss < <(measure ...)` fails rather than reading the
 # message as numbers) and says why on stderr.
 measure() {

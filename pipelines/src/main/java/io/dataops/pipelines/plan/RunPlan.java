@@ -241,4 +241,10 @@ public final class RunPlan {
     RowPolicies policies = newRowFunction();
     return new LeakCheck(policies.productColumns(), policies.identifierShaped(), expectedRawValues(), memoryBudget);
   }
+
+  /** A leak check for this product over {@code filter}, built already (used, not copied). */
+  public LeakCheck newLeakCheck(io.dataops.pipelines.privacy.LeakFilter filter) {
+    RowPolicies policies = newRowFunction();
+    return new LeakCheck(policies.productColumns(), policies.identifierShaped(), filter);
+  }
 }

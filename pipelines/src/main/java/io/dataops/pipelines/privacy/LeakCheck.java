@@ -12,7 +12,7 @@ import java.util.Map;
  * <ol>
  *   <li>equality: no output value may equal a raw value of a personal-data column of the inputs. Raw values go into a
  *       {@link LeakFilter} (a blocked Bloom filter, 16 bits per value, every probe of a value in one 64-byte block, so
- *       one cache miss per value instead of eleven; about 0.1% false hits; parallel parts of it merge by OR); output
+ *       one cache miss per value instead of eleven; about 0.2% false hits; parallel parts of it merge by OR); output
  *       values that hit it are kept as 128-bit
  *       candidates and confirmed exactly by a second look at the raw values ({@link #confirm}). Memory: the filter
  *       plus 16 bytes per candidate.</li>

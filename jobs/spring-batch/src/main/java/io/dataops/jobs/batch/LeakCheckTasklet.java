@@ -6,7 +6,6 @@ import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
 import io.dataops.pipelines.privacy.LeakCheck;
 import io.dataops.pipelines.privacy.LeakDetectedException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -49,11 +48,8 @@ final class LeakCheckTasklet implements Tasklet {
     // Files the write step tested as it wrote them (in this process) need not be read again.
     List<String> unchecked = files.stream().filter(f -> !run.leakCheckedFiles.contains(f)).toList();
     List<ColumnType> productTypes = p.productColumns().stream().map(BoundPipeline.BoundColumn::outputType).toList();
-    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
-      try (Statement s = duck.createStatement()) {
-        s.execute("SET threads = " + run.settings.duckThreads());
-        s.execute("SET memory_limit = '" + run.settings.duckMemoryLimit() + "'");
-      }
+    try (Connection duck = DuckTransform.connect(run.workDir.resolve("duck-leaks"), run.settings.duckMemoryLimit(),
+        run.settings.duckThreads())) {
       long t1 = System.nanoTime();
       if (!unchecked.isEmpty()) {
         String cols = run.policies.productColumns().stream().map(DuckTransform::quote).collect(Collectors.joining(", "));

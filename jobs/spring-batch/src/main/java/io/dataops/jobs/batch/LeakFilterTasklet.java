@@ -8,7 +8,6 @@ import io.dataops.pipelines.privacy.LeakCheck;
 import io.dataops.pipelines.privacy.LeakFilter;
 import io.dataops.pipelines.privacy.LeakFilterCache;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -53,7 +52,9 @@ final class LeakFilterTasklet implements Tasklet {
    * goes into the cache); the parts merge into exactly the filter of all the raw values.
    */
   static LeakCheck build(RunState run) throws java.io.IOException {
-    LeakCheck check = run.plan.newLeakCheck(FILTER_MEMORY);
+    // The first part becomes the filter and the others merge into it: one filter in memory at a time beside the part
+    // being built, not an empty one plus every part (two 64 MB arrays where one will do).
+    LeakFilter filter = null;
     // Entries of snapshots these tables no longer have (expired, or the table dropped) go first.
     run.leakFilters.prune(run.lakehouse, run.pipeline.inputs().stream().map(in -> in.table().toString()).toList());
     Connection duck = null;
@@ -70,7 +71,7 @@ final class LeakFilterTasklet implements Tasklet {
         LeakFilterCache.Key key = key(run, in, pinned);
         Optional<LeakFilter> cached = run.leakFilters.load(key);
         if (cached.isPresent()) {
-          check.addFilter(cached.get());
+          filter = filter == null ? cached.get() : filter.merge(cached.get());
           continue;
         }
         if (duck == null) {
@@ -79,13 +80,15 @@ final class LeakFilterTasklet implements Tasklet {
         LeakFilter part = new LeakFilter(run.plan.expectedRawValues(), FILTER_MEMORY);
         rawValues(in, files, duck, part);
         run.leakFilters.save(key, part);
-        check.addFilter(part);
+        filter = filter == null ? part : filter.merge(part);
       }
     } catch (SQLException e) {
       throw EngineErrors.failure("reading the raw personal values failed in DuckDB", e);
     } finally {
       closeQuietly(duck);
     }
+    LeakCheck check = run.plan.newLeakCheck(filter != null ? filter
+        : new LeakFilter(run.plan.expectedRawValues(), FILTER_MEMORY));
     OwnerOnly.directories(run.workDir);
     check.saveFilter(run.leakFilterFile());
     return check;
@@ -99,16 +102,9 @@ final class LeakFilterTasklet implements Tasklet {
         pinned.dataFiles(), columns, run.plan.expectedRawValues(), FILTER_MEMORY, Code.DIGEST);
   }
 
-  private static Connection openDuck(RunState run) throws SQLException {
-    Connection duck = DriverManager.getConnection("jdbc:duckdb:");
-    try (Statement s = duck.createStatement()) {
-      s.execute("SET threads = " + run.settings.duckThreads());
-      s.execute("SET memory_limit = '" + run.settings.duckMemoryLimit() + "'");
-    } catch (SQLException e) {
-      closeQuietly(duck);
-      throw e;
-    }
-    return duck;
+  private static Connection openDuck(RunState run) throws SQLException, java.io.IOException {
+    return DuckTransform.connect(run.workDir.resolve("duck-filter"), run.settings.duckMemoryLimit(),
+        run.settings.duckThreads());
   }
 
   private static void closeQuietly(Connection c) {
