@@ -66,10 +66,6 @@ public final class KeyedRecords implements RunMerge.Source {
 
   @Override
   public void close() {
-    try {
-      in.close();
-    } catch (IOException ignored) {
-      // reading is over
-    }
+    SpillRuns.closeQuietly(in);
   }
 }

@@ -55,11 +55,7 @@ public abstract class LongRecords implements RunMerge.Source {
 
       @Override
       public void close() {
-        try {
-          in.close();
-        } catch (IOException ignored) {
-          // reading is over
-        }
+        SpillRuns.closeQuietly(in);
       }
     };
   }

@@ -104,6 +104,15 @@ public final class SpillRuns implements AutoCloseable {
     files.clear();
   }
 
+  /** Closes a run being read: reading is over, whatever closing says. */
+  static void closeQuietly(java.io.Closeable in) {
+    try {
+      in.close();
+    } catch (IOException ignored) {
+      // nothing was written through it
+    }
+  }
+
   private static void deleteQuietly(Path run) {
     try {
       Files.deleteIfExists(run);
