@@ -1,21 +1,17 @@
 package io.dataops.pipelines.privacy;
 
-import io.dataops.core.files.OwnerOnly;
-import java.io.BufferedOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.dataops.core.sort.LongRecords;
+import io.dataops.core.sort.RecordSort;
+import io.dataops.core.sort.SpillRuns;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Counts equivalence classes (by the 128-bit hash of their quasi-identifier values) with their weight and, for
  * l-diversity, the {@code l} smallest distinct sensitive-value hashes (ascending: the set a merge of parts keeps too),
  * in bounded memory: when the table is full it is sorted and spilled as a run. At the end the runs and the sorted
  * table are handed over as {@link ClassCounts}, which merges them. Memory is about {@code (8 * stride + 12)} bytes per
- * class held, whatever the input size. Single-threaded.
+ * class held, whatever the input size. Sorting and spilling are core's external sort ({@link RecordSort},
+ * {@link SpillRuns}); the hash table that combines a class's rows before it is sorted is this class's. Single-threaded.
  *
  * <p>With t-closeness ({@code histograms}) an entry is a class and one of its sensitive values' keys, with the weight
  * of that value in the class: the class's histogram is its entries, adjacent in the sorted runs, and distinct values
@@ -26,11 +22,12 @@ final class ClassCounter implements AutoCloseable {
   private final boolean histograms;
   private final int stride;
   private final int maxEntries;
-  private final Path spillDir;
+  /** The sort key's columns: (h1, h2), and the sensitive key with histograms. */
+  private final int[] keyColumns;
   private long[] entries;
   private int[] index;
   private int size;
-  private final List<Path> runs = new ArrayList<>();
+  private final SpillRuns runs;
   private long spilledBytes;
 
   ClassCounter(int l, Path spillDir, long memoryBudget) {
@@ -43,7 +40,8 @@ final class ClassCounter implements AutoCloseable {
     this.stride = histograms ? 4 : 3 + (slots > 0 ? 1 + slots : 0);
     long perEntry = 8L * stride + 12;
     this.maxEntries = (int) Math.max(1024, Math.min(1 << 26, memoryBudget / perEntry));
-    this.spillDir = spillDir;
+    this.keyColumns = histograms ? new int[] {0, 1, 3} : new int[] {0, 1};
+    this.runs = new SpillRuns(spillDir, "classes-");
     int initial = Math.min(maxEntries, 1 << 12);
     this.entries = new long[initial * stride];
     this.index = new int[Integer.highestOneBit(initial * 2 - 1) * 2];
@@ -132,94 +130,25 @@ final class ClassCounter implements AutoCloseable {
   }
 
   private void spill() {
-    sort(0, size - 1);
-    try {
-      OwnerOnly.directories(spillDir);
-      Path run = Files.createTempFile(spillDir, "classes-", ".run");
-      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(run), 1 << 16))) {
-        for (int i = 0; i < size * stride; i++) {
-          out.writeLong(entries[i]);
-        }
-      }
-      spilledBytes += (long) size * stride * 8;
-      runs.add(run);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot spill equivalence classes to " + spillDir, e);
-    }
+    RecordSort.strided(entries, size, stride, keyColumns);
+    runs.write(out -> LongRecords.write(out, entries, size, stride));
+    spilledBytes += (long) size * stride * 8;
     size = 0;
     java.util.Arrays.fill(index, 0);
   }
 
   /** Hands the spilled runs and the sorted table over to {@code to}. The counter must not be used after. */
   void handOver(ClassCounts to) {
-    sort(0, size - 1);
+    RecordSort.strided(entries, size, stride, keyColumns);
     to.adopt(runs, spilledBytes, entries, size);
-    runs.clear();
     spilledBytes = 0;
     entries = new long[0];
     index = new int[0];
     size = 0;
   }
 
-  /** In-place quicksort of the records by (h1, h2) (and the sensitive key, with histograms). */
-  private void sort(int lo, int hi) {
-    while (lo < hi) {
-      if (hi - lo < 16) {
-        for (int i = lo + 1; i <= hi; i++) {
-          for (int j = i; j > lo && compare(j - 1, j) > 0; j--) {
-            swap(j - 1, j);
-          }
-        }
-        return;
-      }
-      swap((lo + hi) >>> 1, hi);
-      int store = lo;
-      for (int i = lo; i < hi; i++) {
-        if (compare(i, hi) < 0) {
-          swap(i, store++);
-        }
-      }
-      swap(store, hi);
-      if (store - lo < hi - store) {
-        sort(lo, store - 1);
-        lo = store + 1;
-      } else {
-        sort(store + 1, hi);
-        hi = store - 1;
-      }
-    }
-  }
-
-  private int compare(int a, int b) {
-    int c = Long.compare(entries[a * stride], entries[b * stride]);
-    if (c == 0) {
-      c = Long.compare(entries[a * stride + 1], entries[b * stride + 1]);
-    }
-    return c != 0 || !histograms ? c : Long.compare(entries[a * stride + 3], entries[b * stride + 3]);
-  }
-
-  private void swap(int a, int b) {
-    if (a == b) {
-      return;
-    }
-    int x = a * stride;
-    int y = b * stride;
-    for (int i = 0; i < stride; i++) {
-      long t = entries[x + i];
-      entries[x + i] = entries[y + i];
-      entries[y + i] = t;
-    }
-  }
-
   @Override
   public void close() {
-    for (Path run : runs) {
-      try {
-        Files.deleteIfExists(run);
-      } catch (IOException ignored) {
-        // scratch space; the job's work folder is removed as a whole too
-      }
-    }
-    runs.clear();
+    runs.close();
   }
 }

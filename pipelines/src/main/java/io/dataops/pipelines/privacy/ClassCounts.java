@@ -1,7 +1,9 @@
 package io.dataops.pipelines.privacy;
 
-import io.dataops.core.files.OwnerOnly;
-import java.io.BufferedInputStream;
+import io.dataops.core.sort.LongRecords;
+import io.dataops.core.sort.RecordSort;
+import io.dataops.core.sort.RunMerge;
+import io.dataops.core.sort.SpillRuns;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -12,12 +14,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.PriorityQueue;
 
 /**
  * What the privacy check's first pass counted, as a mergeable state (the quality analyzers' design): every
@@ -34,7 +34,8 @@ import java.util.PriorityQueue;
  *
  * <p>Memory is bounded by the budget: a state is sorted runs of classes, in memory up to the budget and in scratch
  * files beyond it; merging hands runs over without reading them, and reading streams them through a k-way merge.
- * Holds hashes only, never a value. Not thread-safe.
+ * The scratch files and the merge are core's external sort ({@link SpillRuns}, {@link RunMerge}); combining equal
+ * classes is this class's. Holds hashes only, never a value. Not thread-safe.
  */
 public final class ClassCounts implements AutoCloseable {
   static final int MAGIC = 0x44634353; // "DcCS"
@@ -79,6 +80,11 @@ public final class ClassCounts implements AutoCloseable {
       return histograms() ? 3 : 2;
     }
 
+    /** The sort key's columns in an entry: h1, h2 and, with histograms, the sensitive key. */
+    int[] keyColumns() {
+      return histograms() ? new int[] {0, 1, 3} : new int[] {0, 1};
+    }
+
     @Override
     public String toString() {
       return "quasi-identifiers " + quasiIdentifiers + (l > 0 ? ", l " + l + " of " + sensitive : "")
@@ -93,11 +99,12 @@ public final class ClassCounts implements AutoCloseable {
 
   private final Basis basis;
   private final int stride;
+  private final int[] keyColumns;
   private final Path spillDir;
   private final int maxInMemory;
   private final List<MemoryRun> memory = new ArrayList<>();
   private int inMemory;
-  private final List<Path> files = new ArrayList<>();
+  private final SpillRuns files;
   private long spilledBytes;
   /** With the generalization search: the lattice's bottom instead of classes (classes depend on the node chosen). */
   private io.dataops.pipelines.privacy.lattice.LatticeCounts lattice;
@@ -105,7 +112,9 @@ public final class ClassCounts implements AutoCloseable {
   ClassCounts(Basis basis, Path spillDir, long memoryBudget) {
     this.basis = basis;
     this.stride = basis.stride();
+    this.keyColumns = basis.keyColumns();
     this.spillDir = spillDir;
+    this.files = new SpillRuns(spillDir, "classes-");
     this.maxInMemory = (int) Math.max(1024, Math.min(1 << 26, memoryBudget / (8L * stride)));
   }
 
@@ -141,8 +150,8 @@ public final class ClassCounts implements AutoCloseable {
   }
 
   /** Takes over a counter's spilled runs and its sorted in-memory classes. */
-  void adopt(List<Path> runs, long spilled, long[] entries, int size) {
-    files.addAll(runs);
+  void adopt(SpillRuns runs, long spilled, long[] entries, int size) {
+    files.adopt(runs);
     spilledBytes += spilled;
     if (size > 0) {
       memory.add(new MemoryRun(entries, size));
@@ -171,8 +180,7 @@ public final class ClassCounts implements AutoCloseable {
       other.lattice = null;
       return this;
     }
-    files.addAll(other.files);
-    other.files.clear();
+    files.adopt(other.files);
     spilledBytes += other.spilledBytes;
     other.spilledBytes = 0;
     for (MemoryRun r : other.memory) {
@@ -180,7 +188,7 @@ public final class ClassCounts implements AutoCloseable {
         memory.add(r);
         inMemory += r.n();
       } else {
-        files.add(spill(r));
+        spill(r);
       }
     }
     other.memory.clear();
@@ -191,51 +199,28 @@ public final class ClassCounts implements AutoCloseable {
     return this;
   }
 
-  private Path spill(MemoryRun r) {
-    Path run = newRun();
-    try (DataOutputStream out = runOutput(run)) {
-      for (int i = 0; i < r.n() * stride; i++) {
-        out.writeLong(r.a()[i]);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot spill equivalence classes to " + spillDir, e);
-    }
+  private void spill(MemoryRun r) {
+    files.write(out -> LongRecords.write(out, r.a(), r.n(), stride));
     spilledBytes += 8L * stride * r.n();
-    return run;
   }
 
   /** Rewrites every run as one scratch file of merged classes. */
   private void compact() {
-    Path run = newRun();
-    long written = 0;
-    try (Cursor c = cursor(); DataOutputStream out = runOutput(run)) {
-      while (c.next()) {
-        for (int i = 0; i < stride; i++) {
-          out.writeLong(c.current[i]);
+    SpillRuns compacted = new SpillRuns(spillDir, "classes-");
+    long[] written = {0};
+    try (Cursor c = cursor()) {
+      compacted.write(out -> {
+        while (c.next()) {
+          LongRecords.write(out, c.current, 1, stride);
+          written[0] += 8L * stride;
         }
-        written += 8L * stride;
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot spill equivalence classes to " + spillDir, e);
+      });
     }
-    deleteFiles();
+    files.close();
+    files.adopt(compacted);
     memory.clear();
     inMemory = 0;
-    files.add(run);
-    spilledBytes += written;
-  }
-
-  private Path newRun() {
-    try {
-      OwnerOnly.directories(spillDir);
-      return Files.createTempFile(spillDir, "classes-", ".run");
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot spill equivalence classes to " + spillDir, e);
-    }
-  }
-
-  private static DataOutputStream runOutput(Path run) throws IOException {
-    return new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(run), 1 << 16));
+    spilledBytes += written[0];
   }
 
   /**
@@ -403,9 +388,8 @@ public final class ClassCounts implements AutoCloseable {
           }
         }
         if (out == null && n == maxInMemory) {
-          file = newRun();
-          files.add(file);
-          out = runOutput(file);
+          file = files.create();
+          out = SpillRuns.output(file);
           for (int i = 0; i < n * stride; i++) {
             out.writeLong(a[i]);
           }
@@ -473,145 +457,51 @@ public final class ClassCounts implements AutoCloseable {
 
   /** The entries' order: (h1, h2), then the sensitive key with histograms. */
   private int compareEntries(long[] a, long[] b) {
-    int c = compare(a[0], a[1], b[0], b[1]);
-    return c != 0 || !basis.histograms() ? c : Long.compare(a[3], b[3]);
+    return RecordSort.compare(a, 0, b, 0, keyColumns);
   }
 
   @Override
   public void close() {
     lattice = null;
-    deleteFiles();
+    files.close();
     memory.clear();
     inMemory = 0;
   }
 
-  private void deleteFiles() {
-    for (Path run : files) {
-      try {
-        Files.deleteIfExists(run);
-      } catch (IOException ignored) {
-        // scratch space; the job's work folder is removed as a whole too
-      }
-    }
-    files.clear();
-  }
-
-  /** One run, read a class at a time into {@link #record}. */
-  private abstract static class Source {
-    final long[] record;
-
-    Source(int stride) {
-      record = new long[stride];
-    }
-
-    abstract boolean advance() throws IOException;
-
-    void close() {}
-  }
-
-  private static final class MemorySource extends Source {
-    private final MemoryRun run;
-    private int next;
-
-    MemorySource(MemoryRun run, int stride) {
-      super(stride);
-      this.run = run;
-    }
-
-    @Override
-    boolean advance() {
-      if (next == run.n()) {
-        return false;
-      }
-      System.arraycopy(run.a(), next++ * record.length, record, 0, record.length);
-      return true;
-    }
-  }
-
-  private static final class FileSource extends Source {
-    private final DataInputStream in;
-    private long left;
-
-    FileSource(Path run, int stride) throws IOException {
-      super(stride);
-      this.left = Files.size(run) / (8L * stride);
-      this.in = new DataInputStream(new BufferedInputStream(Files.newInputStream(run), 1 << 16));
-    }
-
-    @Override
-    boolean advance() throws IOException {
-      if (left == 0) {
-        close();
-        return false;
-      }
-      left--;
-      for (int i = 0; i < record.length; i++) {
-        record[i] = in.readLong();
-      }
-      return true;
-    }
-
-    @Override
-    void close() {
-      try {
-        in.close();
-      } catch (IOException ignored) {
-        // closing a scratch file
-      }
-    }
-  }
-
   /** The k-way merge of the runs: equal classes of several runs (or one) become one, their counts combined. */
   final class Cursor implements AutoCloseable {
-    private final PriorityQueue<Source> heap = new PriorityQueue<>(
-        (x, y) -> compareEntries(x.record, y.record));
-    private final List<Source> sources = new ArrayList<>();
+    private final RunMerge<LongRecords> merge;
     final long[] current = new long[stride];
     private final long[] union = new long[basis.slots()];
 
     private Cursor() {
+      List<LongRecords> sources = new ArrayList<>();
+      for (MemoryRun r : memory) {
+        sources.add(LongRecords.of(r.a(), r.n(), stride));
+      }
       try {
-        for (MemoryRun r : memory) {
-          offer(new MemorySource(r, stride));
-        }
-        for (Path f : files) {
-          offer(new FileSource(f, stride));
+        for (Path f : files.files()) {
+          sources.add(LongRecords.read(f, stride));
         }
       } catch (IOException e) {
-        close();
+        sources.forEach(LongRecords::close);
         throw new UncheckedIOException("cannot read the spilled equivalence classes", e);
       }
-    }
-
-    private void offer(Source s) throws IOException {
-      sources.add(s);
-      if (s.advance()) {
-        heap.add(s);
-      }
+      merge = new RunMerge<>(sources, (x, y) -> compareEntries(x.record, y.record));
     }
 
     boolean next() {
-      if (heap.isEmpty()) {
+      LongRecords first = merge.next();
+      if (first == null) {
         return false;
       }
-      try {
-        Source first = heap.poll();
-        System.arraycopy(first.record, 0, current, 0, stride);
-        if (first.advance()) {
-          heap.add(first);
+      System.arraycopy(first.record, 0, current, 0, stride);
+      for (LongRecords s = merge.peek(); s != null && compareEntries(s.record, current) == 0; s = merge.peek()) {
+        merge.next();
+        current[2] += s.record[2];
+        if (union.length > 0) {
+          unite(s.record);
         }
-        while (!heap.isEmpty() && compareEntries(heap.peek().record, current) == 0) {
-          Source s = heap.poll();
-          current[2] += s.record[2];
-          if (union.length > 0) {
-            unite(s.record);
-          }
-          if (s.advance()) {
-            heap.add(s);
-          }
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read the spilled equivalence classes", e);
       }
       return true;
     }
@@ -656,8 +546,7 @@ public final class ClassCounts implements AutoCloseable {
 
     @Override
     public void close() {
-      sources.forEach(Source::close);
-      heap.clear();
+      merge.close();
     }
   }
 

@@ -1,14 +1,13 @@
 package io.dataops.quality.engine;
 
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Counts of a numeric column's non-null values per bin of fixed, increasing edges (numpy's histogram: each bin
  * half-open [a, b), the last closed [a, b]), with the values below the first edge and above the last. Counts add up,
  * so the state merges across threads and feeds.
  */
-public record HistogramAnalyzer(String column, double[] edges) implements Analyzer<HistogramAnalyzer.State> {
+public record HistogramAnalyzer(String column, double[] edges) implements ColumnAnalyzer<HistogramAnalyzer.State> {
 
   public static final class State implements AnalyzerState<State> {
     public final long[] bins;
@@ -38,36 +37,29 @@ public record HistogramAnalyzer(String column, double[] edges) implements Analyz
   }
 
   @Override
-  public List<String> columns() {
-    return List.of(column);
-  }
-
-  @Override
   public State newState(ScanContext context) {
     return new State(edges.length - 1);
   }
 
   @Override
-  public void update(State s, Batch batch) {
-    ColumnView c = batch.column(column);
+  public void add(State s, ColumnView c, int row) {
+    double x = c.getDouble(row);
     int last = edges.length - 1;
-    for (int i = 0, n = batch.size(); i < n; i++) {
-      if (c.isNull(i)) {
-        continue;
-      }
-      double x = c.getDouble(i);
-      s.nonNull++;
-      if (x < edges[0]) {
-        s.below++;
-      } else if (x > edges[last]) {
-        s.above++;
-      } else if (x == edges[last]) {
-        s.bins[last - 1]++;
-      } else {
-        int at = Arrays.binarySearch(edges, x);
-        s.bins[at >= 0 ? at : -at - 2]++;
-      }
+    if (x < edges[0]) {
+      s.below++;
+    } else if (x > edges[last]) {
+      s.above++;
+    } else if (x == edges[last]) {
+      s.bins[last - 1]++;
+    } else {
+      int at = Arrays.binarySearch(edges, x);
+      s.bins[at >= 0 ? at : -at - 2]++;
     }
+  }
+
+  @Override
+  public void counted(State s, int rows, long nonNull) {
+    s.nonNull += nonNull;
   }
 
   @Override

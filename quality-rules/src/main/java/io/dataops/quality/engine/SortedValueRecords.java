@@ -1,25 +1,23 @@
 package io.dataops.quality.engine;
 
-import io.dataops.core.files.OwnerOnly;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
+import io.dataops.core.sort.KeyedRecords;
+import io.dataops.core.sort.RecordSort;
+import io.dataops.core.sort.RunMerge;
+import io.dataops.core.sort.SpillRuns;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.PriorityQueue;
 
 /**
  * Values, each with an opaque locator (where the row came from), sorted by hash and then by value: in memory up
  * to a budget, in sorted runs on disk beyond it. Iterating merges the runs, so equal values arrive together —
  * exact grouping in bounded memory, however many values there are. Records stay bytes throughout: merging two
- * collections copies arrays, iterating hands out views, nothing is decoded unless the caller asks.
+ * collections copies arrays, iterating hands out views, nothing is decoded unless the caller asks. The sort, the
+ * spilled runs and their merge are core's external sort ({@link RecordSort}, {@link SpillRuns}, {@link RunMerge});
+ * this class keeps the record layout and the grouping specialisation ({@link #forGrouping}).
  */
 final class SortedValueRecords {
   private final Path dir;
@@ -30,7 +28,7 @@ final class SortedValueRecords {
   private long[] hashes = new long[1024];
   private int[] offsets = new int[1024];
   private int count;
-  private final List<Path> runs = new ArrayList<>();
+  private final SpillRuns runs;
   /**
    * Grouping only ({@link #forGrouping}): runs are spilled as they came, unsorted, and every record's hash is also
    * kept here (8 bytes a record), so that grouping sorts bare hashes and reads back only the records whose hash is
@@ -52,6 +50,7 @@ final class SortedValueRecords {
     this.dir = dir;
     this.budget = Math.max(1 << 16, budget);
     this.grouping = grouping;
+    this.runs = new SpillRuns(dir, "values");
   }
 
   /** Records that are only ever visited by {@link #forEachSharedHash}. */
@@ -149,8 +148,7 @@ final class SortedValueRecords {
 
   /** Moves everything of {@code other} into this collection: runs are handed over, memory is copied as bytes. */
   void absorb(SortedValueRecords other) {
-    runs.addAll(other.runs);
-    other.runs.clear();
+    runs.adopt(other.runs);
     if (grouping) {
       fullHashChunks.addAll(other.takeHashChunks());
       keptHashes += other.keptHashes;
@@ -161,8 +159,7 @@ final class SortedValueRecords {
     }
     if ((long) used + other.used + (count + (long) other.count) * 12 > budget) {
       other.spill();
-      runs.addAll(other.runs);
-      other.runs.clear();
+      runs.adopt(other.runs);
       other.release();
       return;
     }
@@ -179,22 +176,12 @@ final class SortedValueRecords {
 
   private void spill() {
     int[] order = grouping ? insertionOrder() : sortedOrder();
-    try {
-      OwnerOnly.directories(dir);
-      Path run = Files.createTempFile(dir, "values", ".run");
-      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(run), 1 << 16))) {
-        for (int idx : order) {
-          int start = offsets[idx];
-          int end = recordEnd(arena, start);
-          out.writeLong(hashes[idx]);
-          out.writeInt(end - start);
-          out.write(arena, start, end - start);
-        }
+    runs.write(out -> {
+      for (int idx : order) {
+        int start = offsets[idx];
+        KeyedRecords.write(out, hashes[idx], arena, start, recordEnd(arena, start) - start);
       }
-      runs.add(run);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot spill values to " + dir, e);
-    }
+    });
     count = 0;
     used = 0;
   }
@@ -227,30 +214,7 @@ final class SortedValueRecords {
   /** Indices of the in-memory records in (hash, value) order: radix sort on the hash, then ties by value. */
   private int[] sortedOrder() {
     int n = count;
-    int[] idx = new int[n];
-    int[] tmp = new int[n];
-    for (int i = 0; i < n; i++) {
-      idx[i] = i;
-    }
-    int[] counts = new int[1 << 16];
-    for (int shift = 0; shift < 64; shift += 16) {
-      Arrays.fill(counts, 0);
-      for (int i = 0; i < n; i++) {
-        counts[digit(hashes[idx[i]], shift)]++;
-      }
-      int sum = 0;
-      for (int d = 0; d < counts.length; d++) {
-        int c = counts[d];
-        counts[d] = sum;
-        sum += c;
-      }
-      for (int i = 0; i < n; i++) {
-        tmp[counts[digit(hashes[idx[i]], shift)]++] = idx[i];
-      }
-      int[] swap = idx;
-      idx = tmp;
-      tmp = swap;
-    }
+    int[] idx = RecordSort.radixOrder(hashes, n);
     // Equal hashes: order by value, so that different values that collide are never interleaved.
     for (int i = 0; i < n; ) {
       int j = i + 1;
@@ -270,11 +234,6 @@ final class SortedValueRecords {
       i = j;
     }
     return idx;
-  }
-
-  private static int digit(long hash, int shift) {
-    // Flip the sign bit so the unsigned digit order equals signed long order.
-    return (int) (((hash ^ Long.MIN_VALUE) >>> shift) & 0xFFFF);
   }
 
   private boolean allSameValue(int[] idx, int from, int to) {
@@ -374,34 +333,25 @@ final class SortedValueRecords {
           shared.addRecord(hashes[i], arena, start, recordEnd(arena, start) - start);
         }
       }
-      byte[] buf = new byte[256];
-      for (Path run : runs) {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(run), 1 << 16))) {
-          while (true) {
-            long hash;
-            try {
-              hash = in.readLong();
-            } catch (EOFException end) {
-              break;
-            }
-            int len = in.readInt();
-            if (!filter.contains(hash)) {
-              in.skipNBytes(len);
-              continue;
-            }
-            if (buf.length < len) {
-              buf = new byte[Math.max(len, buf.length * 2)];
-            }
-            in.readFully(buf, 0, len);
-            shared.addRecord(hash, buf, 0, len);
+      for (Path run : List.copyOf(runs.files())) {
+        KeyedRecords in = KeyedRecords.read(run, filter::contains);
+        try {
+          while (in.advance()) {
+            shared.addRecord(in.key, in.buf, 0, in.length);
           }
+        } finally {
+          in.close();
         }
-        Files.deleteIfExists(run);
+        runs.delete(run);
       }
     } catch (IOException e) {
+      shared.runs.close();
       throw new UncheckedIOException("cannot read spilled values", e);
+    } catch (RuntimeException e) {
+      shared.runs.close();
+      throw e;
     } finally {
-      runs.clear();
+      runs.close();
       release();
     }
     shared.forEachSorted(visitor);
@@ -570,61 +520,42 @@ final class SortedValueRecords {
   }
 
   final class Sorted implements AutoCloseable {
-    private final List<Cursor> cursors = new ArrayList<>();
-    private final PriorityQueue<Cursor> queue = new PriorityQueue<>((a, b) -> a.view.compareTo(b.view));
-    private Cursor pending;
+    private final RunMerge<Cursor> merge;
 
     private Sorted() {
+      List<Cursor> cursors = new ArrayList<>();
+      cursors.add(new MemoryCursor(sortedOrder()));
       try {
-        cursors.add(new MemoryCursor(sortedOrder()));
-        for (Path run : runs) {
-          cursors.add(new FileCursor(run));
-        }
-        for (Cursor c : cursors) {
-          if (c.advance()) {
-            queue.add(c);
-          }
+        for (Path run : runs.files()) {
+          cursors.add(new FileCursor(KeyedRecords.read(run)));
         }
       } catch (IOException e) {
-        close();
+        cursors.forEach(Cursor::close);
+        runs.close();
         throw new UncheckedIOException("cannot read spilled values", e);
+      }
+      try {
+        merge = new RunMerge<>(cursors, (a, b) -> a.view.compareTo(b.view));
+      } catch (RuntimeException e) {
+        runs.close();
+        throw e;
       }
     }
 
     View next() {
-      try {
-        if (pending != null && pending.advance()) {
-          queue.add(pending);
-        }
-        pending = queue.poll();
-        return pending == null ? null : pending.view;
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read spilled values", e);
-      }
+      Cursor c = merge.next();
+      return c == null ? null : c.view;
     }
 
     @Override
     public void close() {
-      for (Cursor c : cursors) {
-        c.close();
-      }
-      for (Path run : runs) {
-        try {
-          Files.deleteIfExists(run);
-        } catch (IOException ignored) {
-          // a temporary file in the run's own folder, removed with it
-        }
-      }
-      runs.clear();
+      merge.close();
+      runs.close();
     }
   }
 
-  private abstract static class Cursor {
+  private abstract static class Cursor implements RunMerge.Source {
     final View view = new View();
-
-    abstract boolean advance() throws IOException;
-
-    void close() {}
   }
 
   private final class MemoryCursor extends Cursor {
@@ -637,7 +568,7 @@ final class SortedValueRecords {
     }
 
     @Override
-    boolean advance() {
+    public boolean advance() {
       if (next >= order.length) {
         return false;
       }
@@ -648,40 +579,29 @@ final class SortedValueRecords {
     }
   }
 
+  /** A spilled run: the view is over the reader's buffer, refilled by the next record. */
   private static final class FileCursor extends Cursor {
-    private final DataInputStream in;
+    private final KeyedRecords in;
 
-    FileCursor(Path run) throws IOException {
-      this.in = new DataInputStream(new BufferedInputStream(Files.newInputStream(run), 1 << 16));
-      view.buf = new byte[256];
+    FileCursor(KeyedRecords in) {
+      this.in = in;
       view.transientBuffer = true;
     }
 
     @Override
-    boolean advance() throws IOException {
-      long hash;
-      try {
-        hash = in.readLong();
-      } catch (EOFException end) {
+    public boolean advance() throws IOException {
+      if (!in.advance()) {
         return false;
       }
-      int len = in.readInt();
-      if (view.buf.length < len) {
-        view.buf = new byte[Math.max(len, view.buf.length * 2)];
-      }
-      in.readFully(view.buf, 0, len);
-      view.hash = hash;
+      view.buf = in.buf;
+      view.hash = in.key;
       view.offset = 0;
       return true;
     }
 
     @Override
-    void close() {
-      try {
-        in.close();
-      } catch (IOException ignored) {
-        // reading is over
-      }
+    public void close() {
+      in.close();
     }
   }
 }
