@@ -11,6 +11,7 @@ import org.apache.iceberg.parquet.ParquetValueWriter;
 import org.apache.iceberg.parquet.ParquetValueWriters;
 import org.apache.iceberg.parquet.ParquetValueWriters.PrimitiveWriter;
 import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.LogicalTypeAnnotation.DateLogicalTypeAnnotation;
 import org.apache.parquet.schema.LogicalTypeAnnotation.DecimalLogicalTypeAnnotation;
@@ -87,7 +88,7 @@ final class OdsRowWriter extends ParquetValueWriters.StructWriter<OdsRowWriter.R
   private static ParquetValueWriter<?> leaf(ColumnDescriptor desc) {
     LogicalTypeAnnotation logical = desc.getPrimitiveType().getLogicalTypeAnnotation();
     if (logical instanceof StringLogicalTypeAnnotation) {
-      return ParquetValueWriters.strings(desc);
+      return new StringWriter(desc);
     }
     if (logical instanceof DecimalLogicalTypeAnnotation d) {
       return switch (desc.getPrimitiveType().getPrimitiveTypeName()) {
@@ -128,6 +129,27 @@ final class OdsRowWriter extends ParquetValueWriters.StructWriter<OdsRowWriter.R
       nanos -= NANOS_PER_DAY;
     }
     return Math.addExact(Math.multiplyExact(days, MICROS_PER_DAY), nanos / 1000);
+  }
+
+  /**
+   * Text as the converter hands it over: a field's own UTF-8 bytes (written without a copy; Parquet copies what it
+   * keeps), UTF-8 already encoded (the lineage text), or a String decoded from another charset.
+   */
+  private static final class StringWriter extends PrimitiveWriter<Object> {
+    StringWriter(ColumnDescriptor desc) {
+      super(desc);
+    }
+
+    @Override
+    public void write(int repetitionLevel, Object value) {
+      if (value instanceof FieldBytes f) {
+        column.writeBinary(repetitionLevel, Binary.fromReusedByteArray(f.bytes, f.off, f.len));
+      } else if (value instanceof Utf8 u) {
+        column.writeBinary(repetitionLevel, Binary.fromReusedByteArray(u.getBytes(), 0, u.getByteLength()));
+      } else {
+        column.writeBinary(repetitionLevel, Binary.fromString(value.toString()));
+      }
+    }
   }
 
   private static final class DateWriter extends PrimitiveWriter<LocalDate> {

@@ -1,11 +1,14 @@
 package io.dataops.lakehouse.landing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dataops.lakehouse.catalog.TableNames;
 import io.dataops.lakehouse.testing.Tables;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -20,6 +23,7 @@ import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.data.GenericFileWriterFactory;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
@@ -91,8 +95,16 @@ class OdsRowWriterTest extends LandingFixture {
     for (int n = 1; n <= 5_000; n++) {
       Object[] v = row.values;
       String text = n % 7 == 0 ? "王" + n + "号" : "R" + (n * 7919 % 10_000);
-      // Text arrives as a reused UTF-8 buffer (ASCII fields) or as a String (decoded from another charset).
-      v[0] = n % 2 == 0 ? new Utf8(text) : text;
+      // Text arrives as a field's own UTF-8 bytes, as UTF-8 (lineage), or as a String (decoded from another charset).
+      byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+      byte[] line = new byte[utf8.length + 4];
+      System.arraycopy(utf8, 0, line, 2, utf8.length);
+      v[0] = switch (n % 3) {
+        case 0 -> new FieldBytes().set(line, 2, utf8.length, text.equals(new String(utf8, StandardCharsets.US_ASCII)),
+            StandardCharsets.UTF_8);
+        case 1 -> new Utf8(text);
+        default -> text;
+      };
       v[1] = n % 11 == 0 ? null : random.nextLong();
       v[2] = n % 13 == 0 ? null : random.nextInt();
       v[3] = n % 17 == 0 ? Double.valueOf(Double.NaN) : n % 19 == 0 ? null : Double.valueOf(random.nextGaussian() * 1e6);
@@ -112,7 +124,7 @@ class OdsRowWriterTest extends LandingFixture {
           case OdsRowWriter.ROW_NUMBER -> (long) n;
           case OdsRowWriter.LANDED_AT -> LANDED;
           case OdsRowWriter.NONE -> null;
-          default -> v[SOURCES[i]] instanceof Utf8 u ? u.toString() : v[SOURCES[i]];
+          default -> v[SOURCES[i]] instanceof FieldBytes || v[SOURCES[i]] instanceof Utf8 ? text : v[SOURCES[i]];
         });
       }
       genericWriter.write(record);
@@ -132,6 +144,14 @@ class OdsRowWriterTest extends LandingFixture {
     assertEquals(g.nanValueCounts(), d.nanValueCounts());
     assertEquals(g.lowerBounds(), d.lowerBounds());
     assertEquals(g.upperBounds(), d.upperBounds());
+  }
+
+  @Test
+  void zstdIsFasterUnlessTheTableSetsALevel() {
+    assertTrue(OdsWriterFactory.fastZstd(Map.of(TableProperties.PARQUET_COMPRESSION, "zstd")));
+    assertFalse(OdsWriterFactory.fastZstd(Map.of(TableProperties.PARQUET_COMPRESSION, "zstd",
+        TableProperties.PARQUET_COMPRESSION_LEVEL, "9")));
+    assertFalse(OdsWriterFactory.fastZstd(Map.of(TableProperties.PARQUET_COMPRESSION, "gzip")));
   }
 
   private OutputFileFactory outputFiles(Table table) {
