@@ -3,6 +3,7 @@ package io.dataops.lakehouse.landing;
 import java.nio.ByteBuffer;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,21 +60,19 @@ final class LandingWorker implements Callable<LandingWorker.Result> {
     Scratch scratch = new Scratch();
     WrittenFiles odsFiles = new WrittenFiles(ods.io());
     WrittenFiles quarantineFiles = new WrittenFiles(quarantine.io());
-    RollingDataWriter<Record> odsWriter = writer(ods, odsFiles);
+    RollingDataWriter<OdsRowWriter.Row> odsWriter = new RollingDataWriter<>(odsWriterFactory(), files(ods, odsFiles),
+        odsFiles, targetFileSize(ods), PartitionSpec.unpartitioned(), null);
     RollingDataWriter<Record> quarantineWriter = null;
-    GenericRecord row = GenericRecord.create(ods.schema());
     GenericRecord bad = null;
-    int columns = contractToTable.length;
-    Object[] values = new Object[columns];
+    OdsRowWriter.Row row = new OdsRowWriter.Row();
+    Object[] values = new Object[contractToTable.length];
+    row.values = values;
     List<Problem> problems = new ArrayList<>(4);
     Map<String, Long> byRule = new HashMap<>();
     long landed = 0;
     long quarantined = 0;
     boolean ok = false;
     try {
-      row.set(lineagePositions[0], feedId);
-      row.set(lineagePositions[1], sourceFile);
-      row.set(lineagePositions[3], landedAt);
       while (true) {
         RecordBatch batch = queue.take();
         if (batch == END) {
@@ -86,10 +85,7 @@ final class LandingWorker implements Callable<LandingWorker.Result> {
             converter.convert(values, problems, scratch);
           }
           if (problems.isEmpty()) {
-            for (int c = 0; c < columns; c++) {
-              row.set(contractToTable[c], values[c]);
-            }
-            row.set(lineagePositions[2], batch.rowNumber(i));
+            row.rowNumber = batch.rowNumber(i);
             odsWriter.write(row);
             landed++;
           } else {
@@ -142,18 +138,40 @@ final class LandingWorker implements Callable<LandingWorker.Result> {
     return bad;
   }
 
+  /** Good rows go to Parquet straight from the converted values (no GenericRecord; see OdsRowWriter). */
+  private OdsWriterFactory odsWriterFactory() {
+    int[] sources = new int[ods.schema().columns().size()];
+    Arrays.fill(sources, OdsRowWriter.NONE); // a column of an older contract: null
+    for (int c = 0; c < contractToTable.length; c++) {
+      sources[contractToTable[c]] = c;
+    }
+    sources[lineagePositions[0]] = OdsRowWriter.FEED_ID;
+    sources[lineagePositions[1]] = OdsRowWriter.SOURCE_FILE;
+    sources[lineagePositions[2]] = OdsRowWriter.ROW_NUMBER;
+    sources[lineagePositions[3]] = OdsRowWriter.LANDED_AT;
+    return new OdsWriterFactory(ods, sources, feedId, sourceFile, landedAt);
+  }
+
+  /** Quarantine rows are few: Iceberg's generic writer serves them. */
   private RollingDataWriter<Record> writer(Table table, WrittenFiles io) {
     GenericFileWriterFactory factory = new GenericFileWriterFactory.Builder(table)
         .dataFileFormat(FileFormat.PARQUET)
         .dataSchema(table.schema())
         .build();
-    OutputFileFactory files = OutputFileFactory.builderFor(table, workerIndex, 0)
+    return new RollingDataWriter<>(factory, files(table, io), io, targetFileSize(table), PartitionSpec.unpartitioned(),
+        null);
+  }
+
+  private OutputFileFactory files(Table table, WrittenFiles io) {
+    return OutputFileFactory.builderFor(table, workerIndex, 0)
         .operationId(feedId)
         .ioSupplier(() -> io)
         .format(FileFormat.PARQUET)
         .build();
-    long target = table.properties().containsKey("write.target-file-size-bytes")
+  }
+
+  private static long targetFileSize(Table table) {
+    return table.properties().containsKey("write.target-file-size-bytes")
         ? Long.parseLong(table.properties().get("write.target-file-size-bytes")) : 512L << 20;
-    return new RollingDataWriter<>(factory, files, io, target, PartitionSpec.unpartitioned(), null);
   }
 }

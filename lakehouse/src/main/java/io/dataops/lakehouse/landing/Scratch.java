@@ -17,7 +17,6 @@ final class Scratch {
   private CharsetDecoder lenient;
   private CharBuffer chars = CharBuffer.allocate(4096);
   private FieldBytes[] fields = new FieldBytes[0];
-  private org.apache.avro.util.Utf8[] utf8 = new org.apache.avro.util.Utf8[0];
   byte[] unescaped = new byte[1024];
   int[] fieldStarts = new int[64];
   int[] fieldEnds = new int[64];
@@ -33,24 +32,6 @@ final class Scratch {
       fields = grown;
     }
     return fields[i];
-  }
-
-  /**
-   * A reusable UTF-8 value for column {@code column}: the Parquet writer copies what it keeps, so one buffer per
-   * column and worker serves every row.
-   */
-  org.apache.avro.util.Utf8 utf8(int column, byte[] bytes, int off, int len) {
-    if (column >= utf8.length) {
-      org.apache.avro.util.Utf8[] grown = java.util.Arrays.copyOf(utf8, Math.max(column + 1, utf8.length * 2));
-      for (int k = utf8.length; k < grown.length; k++) {
-        grown[k] = new org.apache.avro.util.Utf8();
-      }
-      utf8 = grown;
-    }
-    org.apache.avro.util.Utf8 u = utf8[column];
-    u.setByteLength(len);
-    System.arraycopy(bytes, off, u.getBytes(), 0, len);
-    return u;
   }
 
   void ensureFieldSlots(int n) {

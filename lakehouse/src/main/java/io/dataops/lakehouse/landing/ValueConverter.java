@@ -62,7 +62,7 @@ final class ValueConverter {
         continue;
       }
       try {
-        values[i] = raw instanceof FieldBytes f ? c.fromBytes(f, i, scratch) : c.convert(raw);
+        values[i] = raw instanceof FieldBytes f ? c.fromBytes(f, scratch) : c.convert(raw);
       } catch (BadValue e) {
         problems.add(new Problem(e.rule, c.spec.name(), "column " + c.spec.name() + ": " + e.getMessage()));
         values[i] = null;
@@ -120,10 +120,11 @@ final class ValueConverter {
     }
 
     /**
-     * Converts a text field from its bytes. ASCII and valid UTF-8 text goes to the writer as UTF-8 bytes; whole
+     * Converts a text field from its bytes. ASCII and valid UTF-8 text goes to the writer as the field itself (its
+     * bytes are the UTF-8 the writer stores, valid until the next record); whole
      * numbers, decimals, dates and timestamps in their usual forms are parsed without building a String.
      */
-    Object fromBytes(FieldBytes f, int column, Scratch scratch) throws BadValue {
+    Object fromBytes(FieldBytes f, Scratch scratch) throws BadValue {
       if (!f.ascii) {
         if (base == ColumnType.Base.STRING && f.charset == java.nio.charset.StandardCharsets.UTF_8) {
           int chars = Utf8Text.codePoints(f.bytes, f.off, f.len);
@@ -133,7 +134,7 @@ final class ValueConverter {
           if (chars > maxLength) {
             throw new BadValue(Problem.TOO_LONG, "length " + chars + " exceeds maxLength " + maxLength);
           }
-          return scratch.utf8(column, f.bytes, f.off, f.len);
+          return f;
         }
         String text = f.decode(scratch);
         if (text == null) {
@@ -149,7 +150,7 @@ final class ValueConverter {
           if (f.len > maxLength) {
             throw new BadValue(Problem.TOO_LONG, "length " + f.len + " exceeds maxLength " + maxLength);
           }
-          return scratch.utf8(column, b, from, f.len);
+          return f;
         }
         case LONG, INT, DECIMAL, DATE, TIMESTAMP -> {
           while (from < to && b[from] == ' ') {
