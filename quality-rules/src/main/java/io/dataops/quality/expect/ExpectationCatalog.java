@@ -271,9 +271,8 @@ public final class ExpectationCatalog {
       }
     }
     String reason = mustBeIn ? "is not one of the " + set.size() + " allowed values" : "is one of the forbidden values";
-    RowCheck check = RowChecks.simple(column, reason, numeric
-        ? (c, r) -> numbers.contains(c.getDouble(r)) == mustBeIn
-        : (c, r) -> texts.contains(c.getString(r)) == mustBeIn);
+    RowCheck check = RowChecks.inSet(column, reason, numeric,
+        numbers.stream().mapToDouble(Double::doubleValue).toArray(), texts, mustBeIn);
     return map(a, index, List.of(column), check);
   }
 

@@ -163,6 +163,91 @@ final class RowChecks {
     return simple(column, reason, (c, r) -> pattern.matcher(c.getString(r)).find() == mustMatch);
   }
 
+  /**
+   * Membership in a value set, without a boxed number or a decoded string per value: numbers by binary search over
+   * the sorted set (the order of {@link Double#compare}, so -0.0 and 0.0 differ and NaN is found as
+   * {@code HashSet<Double>} would), text columns by their UTF-8 bytes in a table of the set's bytes. Other columns
+   * (dates compared with ISO strings, say), and a set holding U+FFFD (which a column's invalid UTF-8 decodes to),
+   * compare decoded strings.
+   */
+  static RowCheck inSet(String column, String reason, boolean numeric, double[] numbers,
+      java.util.Set<String> texts, boolean mustBeIn) {
+    double[] sorted = numbers.clone();
+    java.util.Arrays.sort(sorted);
+    Utf8Set bytes = texts.stream().anyMatch(t -> t.indexOf('\uFFFD') >= 0) ? null : new Utf8Set(texts);
+    return new ValueCheck(column) {
+      @Override
+      public void checkAll(Batch batch, int n, byte[] verdicts) {
+        ColumnView c = batch.column(column);
+        if (numeric || bytes == null || c.kind() != ColumnView.Kind.STRING) {
+          super.checkAll(batch, n, verdicts);
+          return;
+        }
+        KeyBuffer buf = new KeyBuffer(); // one per batch: the check is shared by the scan's threads
+        for (int i = 0; i < n; i++) {
+          if (c.isNull(i)) {
+            verdicts[i] = MISSING;
+            continue;
+          }
+          buf.clear();
+          c.appendKey(i, buf); // a text column's key is its UTF-8 bytes
+          verdicts[i] = (byte) (bytes.contains(buf.array(), buf.length()) == mustBeIn ? OK : UNEXPECTED);
+        }
+      }
+
+      @Override
+      boolean test(ColumnView c, int row) {
+        return (numeric ? java.util.Arrays.binarySearch(sorted, c.getDouble(row)) >= 0
+            : texts.contains(c.getString(row))) == mustBeIn;
+      }
+
+      @Override
+      public String reason(Batch batch, int row) {
+        return reason;
+      }
+    };
+  }
+
+  /** A fixed set of strings looked up by UTF-8 bytes: open addressing, one probe sequence per lookup, no allocation. */
+  static final class Utf8Set {
+    private final byte[][] slots;
+    private final int mask;
+
+    Utf8Set(java.util.Collection<String> values) {
+      int size = Integer.highestOneBit(Math.max(4, values.size() * 4 - 1)) << 1;
+      slots = new byte[size][];
+      mask = size - 1;
+      for (String v : values) {
+        byte[] b = v.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (!contains(b, b.length)) {
+          int i = hash(b, b.length) & mask;
+          while (slots[i] != null) {
+            i = (i + 1) & mask;
+          }
+          slots[i] = b;
+        }
+      }
+    }
+
+    boolean contains(byte[] key, int length) {
+      for (int i = hash(key, length) & mask; slots[i] != null; i = (i + 1) & mask) {
+        byte[] s = slots[i];
+        if (s.length == length && java.util.Arrays.equals(s, 0, length, key, 0, length)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private static int hash(byte[] b, int length) {
+      int h = length;
+      for (int i = 0; i < length; i++) {
+        h = 31 * h + b[i];
+      }
+      return h ^ (h >>> 16);
+    }
+  }
+
   static RowCheck strftime(String column, DateTimeFormatter format, String strftime) {
     return simple(column, "is not a date/time in the format " + strftime, (c, r) -> {
       try {

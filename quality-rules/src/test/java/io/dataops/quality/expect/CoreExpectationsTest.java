@@ -60,6 +60,33 @@ class CoreExpectationsTest extends QualityFixture {
         "{column: code, like_pattern_list: ['ab%', 'XY%']}"), false, 1, 2);
   }
 
+  /** Text compared by its UTF-8 bytes (Chinese, case, a prefix is no match), numbers as GX compares them (4 == 4.0). */
+  @Test
+  void valueSetsOfTextAndNumbers() {
+    counts(one("expect_column_values_to_be_in_set", "{column: city, value_set: [福田, 罗湖]}"), false, 0, 1);
+    counts(one("expect_column_values_to_be_in_set", "{column: city, value_set: [福, 罗湖湖, 南山]}"), false, 0, 4);
+    counts(one("expect_column_values_to_be_in_set", "{column: code, value_set: [AB-1, ab-22, XY_9, '']}"), false, 1,
+        2);
+    counts(one("expect_column_values_to_not_be_in_set", "{column: city, value_set: [南山, 深圳]}"), false, 0, 1);
+    counts(one("expect_column_values_to_be_in_set", "{column: score, value_set: [1.5, 2.5, 4, 5]}"), true, 1, 0);
+    counts(one("expect_column_values_to_be_in_set", "{column: a, value_set: [1, 3.0]}"), false, 1, 1);
+    counts(one("expect_column_values_to_not_be_in_set", "{column: score, value_set: [4.0]}"), false, 1, 1);
+  }
+
+  @Test
+  void utf8SetFindsExactlyItsStrings() {
+    java.util.List<String> values = java.util.List.of("福田", "罗湖", "", "a", "ab", "AB-22", "x".repeat(300));
+    RowChecks.Utf8Set set = new RowChecks.Utf8Set(values);
+    for (String v : values) {
+      byte[] b = (v + "trailing").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(set.contains(b, b.length - "trailing".length())).as(v).isTrue();
+    }
+    for (String v : java.util.List.of("福", "罗湖 ", "A", "b", "ab-22", "x".repeat(299))) {
+      byte[] b = v.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(set.contains(b, b.length)).as(v).isFalse();
+    }
+  }
+
   @Test
   void regexListsSearchAnyOrAll() {
     counts(one("expect_column_values_to_match_regex_list", "{column: code, regex_list: ['^AB', '9$']}"), false, 1, 1);
