@@ -91,20 +91,39 @@ final class Rebuildable {
     if (n < 12 || n > 19) {
       return;
     }
-    StringBuilder card = new StringBuilder(v);
     int target = unknown >= 0 ? unknown : n - 1; // with no unknown: the check digit was changed
-    if (unknown < 0 && PersonalDataDetector.luhn(digits(card, slots, n))) {
+    // The Luhn sum without the target, then the target's digit solved for: the digit's Luhn weight maps 0-9 onto 0-9,
+    // so exactly one digit fits (this runs for every long digit string of the product, e.g. a 12-digit region code:
+    // no String per tried digit).
+    boolean doubled = (n - 1 - target) % 2 == 1;
+    int rest = 0;
+    for (int k = 0; k < n; k++) {
+      if (k != target) {
+        rest += luhnWeight(v.charAt(slots[k]) - '0', (n - 1 - k) % 2 == 1);
+      }
+    }
+    if (unknown < 0 && (rest + luhnWeight(v.charAt(slots[target]) - '0', doubled)) % 10 == 0) {
       return;
     }
-    for (char d = '0'; d <= '9'; d++) {
-      card.setCharAt(slots[target], d);
-      if (PersonalDataDetector.luhn(digits(card, slots, n))) {
+    for (int d = 0; d <= 9; d++) {
+      if ((rest + luhnWeight(d, doubled)) % 10 == 0) {
+        StringBuilder card = new StringBuilder(v);
+        card.setCharAt(slots[target], (char) ('0' + d));
         if (!card.toString().contentEquals(v)) {
           out.accept(card.toString());
         }
         return;
       }
     }
+  }
+
+  /** A digit's share of the Luhn sum (as {@link PersonalDataDetector#luhn} adds it). */
+  private static int luhnWeight(int digit, boolean doubled) {
+    if (!doubled) {
+      return digit;
+    }
+    int d = digit * 2;
+    return d > 9 ? d - 9 : d;
   }
 
   private static boolean digitsOnly(CharSequence v) {
@@ -114,13 +133,5 @@ final class Rebuildable {
       }
     }
     return true;
-  }
-
-  private static String digits(CharSequence s, int[] slots, int n) {
-    char[] d = new char[n];
-    for (int i = 0; i < n; i++) {
-      d[i] = s.charAt(slots[i]);
-    }
-    return new String(d);
   }
 }
