@@ -227,6 +227,21 @@ class CliTest {
     assertThat(employment.at("/quality/passed").asBoolean()).isTrue();
     assertThat(employment.get("rowsOut").asLong()).isPositive();
     assertThat(employment.at("/privacy/maxRisk").asDouble()).isLessThanOrEqualTo(0.2);
+    // On the demo's data every product reaches k >= 5 with under 5% of its people (or records) suppressed, and no
+    // quasi-identifier is exempted.
+    for (JsonNode product : products) {
+      JsonNode pv = product.at("/run/privacy");
+      String name = product.at("/run/product").asText();
+      assertThat(pv.get("smallestClass").asLong()).as(name).isGreaterThanOrEqualTo(5);
+      assertThat(pv.path("exempted")).as(name).isEmpty();
+      JsonNode g = pv.path("generalization");
+      if (g.path("people").asLong() > 0) { // the search over people: under 5% of them suppressed
+        assertThat((double) g.get("peopleSuppressed").asLong() / g.get("people").asLong()).as(name).isLessThan(0.05);
+      } else { // the street cells: none below k
+        assertThat(pv.get("recordsSuppressed").asLong()).as(name).isZero();
+      }
+    }
+    assertThat(employment.at("/privacy/generalization/people").asLong()).as("k counts people").isPositive();
     assertThat(dir.resolve("home/pipelines/enterprise-employment.yaml")).isRegularFile();
     assertThat(defective.at("/feedback/tickets").findValuesAsText("change")).containsOnly("opened").hasSize(4);
     assertThat(steps.get(5).at("/feedback/tickets").findValuesAsText("change")).containsOnly("verified").hasSize(4);
