@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -230,12 +231,29 @@ public final class LandingZone {
       if (e.statusCode() == 404) {
         return;
       }
-      if (e.statusCode() == 501 || e.statusCode() == 400) {
+      if (conditionUnsupported(e)) {
         deleteIfThere(w.key());
         return;
       }
       throw e;
     }
+  }
+
+  /**
+   * Whether a refused conditional delete means the server knows no such condition (501, or a 400 that names the
+   * header or says it is not implemented), rather than another fault, which must not turn into an unconditional delete.
+   */
+  static boolean conditionUnsupported(S3Exception e) {
+    if (e.statusCode() == 501) {
+      return true;
+    }
+    if (e.statusCode() != 400) {
+      return false;
+    }
+    var details = e.awsErrorDetails();
+    String code = details == null || details.errorCode() == null ? "" : details.errorCode();
+    String message = details == null || details.errorMessage() == null ? "" : details.errorMessage();
+    return code.equals("NotImplemented") || message.toLowerCase(Locale.ROOT).contains("if-match");
   }
 
   private static String quoted(String etag) {

@@ -24,6 +24,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -283,6 +285,25 @@ class LandingZoneTest {
    * ends in a digest of the whole key (the same in every run), and the reason object records the original key. The
    * other objects of the batch move too. (S3Proxy keeps objects as files: no one path segment may pass 255 bytes.)
    */
+  @Test
+  void onlyAServerThatKnowsNoConditionalDeleteGetsAPlainOne() {
+    assertThat(LandingZone.conditionUnsupported(refusal(501, "NotImplemented", "A header you provided implies "
+        + "functionality that is not implemented"))).isTrue();
+    assertThat(LandingZone.conditionUnsupported(refusal(400, "InvalidArgument", "If-Match is not supported on "
+        + "DELETE"))).isTrue();
+    assertThat(LandingZone.conditionUnsupported(refusal(400, "NotImplemented", "conditional requests"))).isTrue();
+    // Any other 400 is a fault of its own: deleting without the condition could remove a file put again unseen.
+    assertThat(LandingZone.conditionUnsupported(refusal(400, "InvalidBucketName", "The specified bucket is not "
+        + "valid"))).isFalse();
+    assertThat(LandingZone.conditionUnsupported(refusal(400, "BadDigest", null))).isFalse();
+    assertThat(LandingZone.conditionUnsupported(refusal(403, "AccessDenied", "If-Match"))).isFalse();
+  }
+
+  private static S3Exception refusal(int status, String code, String message) {
+    return (S3Exception) S3Exception.builder().statusCode(status)
+        .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(message).build()).build();
+  }
+
   @Test
   void aKeyNearS3sLimitIsMovedUnderAShortenedName() throws Exception {
     String bucket = S3Server.newBucket("long-key");
