@@ -28,6 +28,10 @@ import javax.sql.DataSource;
  * (the privacy pass, the leak filter) would hold every other writer off for its whole length. Here the driver's
  * connection stays in auto-commit; the transaction is begun by a statement when the first statement of it is made
  * (Spring Batch's come at a step's end) and ended by {@code COMMIT} or {@code ROLLBACK}.
+ *
+ * <p>A connection marked {@link Connection#setReadOnly read-only} (before its transaction; the driver cannot change its
+ * own flag once open, so the mark stays here) begins with a deferred {@code BEGIN}: a long read, such as verifying the
+ * audit trail, sees one state of the database without holding every writer off.
  */
 public final class ImmediateTransactions {
   private static final Set<String> STATEMENTS = Set.of("createStatement", "prepareStatement", "prepareCall");
@@ -50,11 +54,14 @@ public final class ImmediateTransactions {
 
   private static final class Handler implements InvocationHandler {
     private final Connection target;
+    private final boolean openedReadOnly;
     private boolean autoCommit = true;
+    private boolean readOnly;
     private boolean begun;
 
-    Handler(Connection target) {
+    Handler(Connection target) throws SQLException {
       this.target = target;
+      this.openedReadOnly = target.isReadOnly();
     }
 
     @Override
@@ -70,6 +77,14 @@ public final class ImmediateTransactions {
           }
           autoCommit = on;
           return null;
+        case "setReadOnly":
+          if (begun) {
+            throw new SQLException("setReadOnly inside a transaction");
+          }
+          readOnly = (Boolean) args[0];
+          return null;
+        case "isReadOnly":
+          return readOnly || openedReadOnly;
         case "commit":
           requireTransaction(name);
           end("COMMIT");
@@ -126,7 +141,7 @@ public final class ImmediateTransactions {
 
     private void beginIfNeeded() throws SQLException {
       if (!autoCommit && !begun) {
-        execute("BEGIN IMMEDIATE");
+        execute(readOnly || openedReadOnly ? "BEGIN" : "BEGIN IMMEDIATE");
         begun = true;
       }
     }

@@ -106,6 +106,26 @@ class ImmediateTransactionsTest {
   }
 
   @Test
+  void aReadOnlyTransactionSeesOneStateAndHoldsNoWriterOff() throws Exception {
+    try (Connection reader = ImmediateTransactions.of(plain(5_000)); Connection other = plain(1_000)) {
+      reader.setReadOnly(true);
+      assertThat(reader.isReadOnly()).isTrue();
+      reader.setAutoCommit(false);
+      assertThat(read(reader)).isZero(); // a deferred BEGIN, then the read: a snapshot, no write lock
+      write(other, 3); // would wait out its 1 s and fail if the reader held the write lock
+      assertThat(read(reader)).as("the same state through the whole transaction").isZero();
+      assertThatThrownBy(() -> reader.setReadOnly(false)).isInstanceOf(SQLException.class);
+      reader.commit();
+      assertThat(read(reader)).as("a new transaction, a new state").isEqualTo(3);
+      reader.commit();
+      reader.setReadOnly(false);
+      write(reader, 4); // a write transaction again: BEGIN IMMEDIATE
+      reader.commit();
+      assertThat(read(other)).isEqualTo(4);
+    }
+  }
+
+  @Test
   void platformDatabaseConnectionsOfSqliteAreWrapped() throws SQLException {
     try (Connection c = PlatformDatabase.connect(url, PlatformDatabase.prepare(url, null, null))) {
       assertThat(c.toString()).startsWith("ImmediateTransactions(");

@@ -3,7 +3,6 @@ package io.dataops.governance.db;
 import io.dataops.core.db.PlatformDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Properties;
 
 /**
@@ -72,23 +71,19 @@ public final class GovernanceDatabase {
 
   private <T> T transaction(String what, SqlWork<T> work, boolean write) {
     try (Connection c = PlatformDatabase.connect(url, props)) {
-      if (postgres) {
-        c.setAutoCommit(false);
-        if (!write) {
+      // On SQLite the connection (ImmediateTransactions) begins a change with BEGIN IMMEDIATE and reads with a
+      // deferred BEGIN, so that a long verify does not hold appends off.
+      if (!write) {
+        if (postgres) {
           c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-          c.setReadOnly(true);
         }
-      } else {
-        // Statements, not setAutoCommit(false): the driver would begin the next transaction right after the commit,
-        // and with it wait for the write lock again.
-        try (Statement s = c.createStatement()) {
-          s.execute(write ? "BEGIN IMMEDIATE" : "BEGIN");
-        }
+        c.setReadOnly(true);
       }
+      c.setAutoCommit(false);
       boolean done = false;
       try {
         T result = work.run(c);
-        commit(c);
+        c.commit();
         done = true;
         return result;
       } finally {
@@ -101,25 +96,9 @@ public final class GovernanceDatabase {
     }
   }
 
-  private void commit(Connection c) throws SQLException {
-    if (postgres) {
-      c.commit();
-    } else {
-      try (Statement s = c.createStatement()) {
-        s.execute("COMMIT");
-      }
-    }
-  }
-
-  private void rollbackQuietly(Connection c) {
+  private static void rollbackQuietly(Connection c) {
     try {
-      if (postgres) {
-        c.rollback();
-      } else {
-        try (Statement s = c.createStatement()) {
-          s.execute("ROLLBACK");
-        }
-      }
+      c.rollback();
     } catch (SQLException ignored) {
       // the original failure is what matters; closing the connection ends the transaction anyway
     }
