@@ -220,4 +220,21 @@ class SealWithObjectLockTest extends ProductFixture {
     assertThat(server.keys(plain, "archive/")).isEmpty();
   }
 
+  /** Versioning without lock: deleting the keys would only hide the archive behind delete markers. */
+  @Test
+  void aDestructionInAVersionedBucketWithoutLockLeavesNoVersionBehind() {
+    String bucket = server.newBucket("versioned", false);
+    try (S3Client s3 = server.client()) {
+      s3.putBucketVersioning(b -> b.bucket(bucket).versioningConfiguration(v -> v.status("Enabled")));
+    }
+    Sealed s = sealVersion1(bucket, ObjectLock.Policy.DEFAULT);
+    assertThat(s.result().objectLock()).isEqualTo(ObjectLock.UNSUPPORTED);
+    List<String> kept = versions(bucket, s.prefix());
+    assertThat(kept).hasSize(3);
+    assertThat(s.archives().left(s.result().archive())).containsExactlyInAnyOrderElementsOf(kept);
+    Destroyer.Result d = new Destroyer(lakehouse, registry, audit, s.archives(), archiveCertificates(bucket))
+        .destroy(PRODUCT, 1, AUTHORITY);
+    assertThat(d.certificate().postCheck().passed()).isTrue();
+    assertThat(versions(bucket, "archive/")).isEmpty();
+  }
 }
