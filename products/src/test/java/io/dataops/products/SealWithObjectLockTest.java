@@ -237,4 +237,26 @@ class SealWithObjectLockTest extends ProductFixture {
     assertThat(d.certificate().postCheck().passed()).isTrue();
     assertThat(versions(bucket, "archive/")).isEmpty();
   }
+
+  @Test
+  void aSealInterruptedBeforeItsManifestRemovesEveryVersionOfWhatItLeft() {
+    String bucket = lockedBucket();
+    Sealed s = sealVersion1(bucket, ObjectLock.Policy.DEFAULT);
+    Lifecycle lifecycle = new Lifecycle(lakehouse, registry, audit);
+    publish(false, dataFile(1, 10));
+    lifecycle.submit(PRODUCT, 2, OPERATOR);
+    lifecycle.approve(PRODUCT, 2, AUTHORITY, null);
+    // A process died after one copy, which it had put twice (a retried put), and before the manifest.
+    String half = "archive/" + PRODUCT + "/v2/data/half.parquet";
+    try (S3Client s3 = server.client()) {
+      s3.putObject(b -> b.bucket(bucket).key(half), software.amazon.awssdk.core.sync.RequestBody.fromString("half"));
+      s3.putObject(b -> b.bucket(bucket).key(half), software.amazon.awssdk.core.sync.RequestBody.fromString("again"));
+    }
+    assertThat(versions(bucket, half)).hasSize(2);
+    Sealer.SealResult r = new Sealer(lakehouse, registry, audit, s.archives()).seal(PRODUCT, 2, AUTHORITY);
+    assertThat(r.objectLock()).isEqualTo("governance, 3650 days");
+    assertThat(versions(bucket, half)).isEmpty();
+    assertThat(versions(bucket, "archive/" + PRODUCT + "/v2/")).hasSize(registry.files(PRODUCT, 2).size() + 1);
+    assertThat(new Verifier(lakehouse, registry).verify(PRODUCT, 2).ok()).isTrue();
+  }
 }
