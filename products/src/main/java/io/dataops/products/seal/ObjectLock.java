@@ -102,6 +102,11 @@ public final class ObjectLock {
       var status = s3.getBucketVersioning(b -> b.bucket(bucket)).status();
       return status == BucketVersioningStatus.ENABLED || status == BucketVersioningStatus.SUSPENDED;
     } catch (S3Exception e) {
+      if (e.statusCode() == 403) {
+        throw new BadInputException("the server refuses to say whether s3://" + bucket + " keeps object versions "
+            + "(GetBucketVersioning: grant s3:GetBucketVersioning): a destruction must know it to remove every "
+            + "version", e);
+      }
       return noAnswer(e);
     }
   }
