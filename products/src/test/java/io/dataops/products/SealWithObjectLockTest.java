@@ -34,10 +34,11 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Seal archives in a bucket with S3 object lock, on a real server that has it (S3Mock in a child JVM, the warehouse
- * in another bucket of the same server): the manifest names the retention, every archived object version carries
- * it, the platform still refuses to overwrite, verify passes, and a destruction removes every version and delete
- * marker. A bucket made without lock on the same server takes the platform's own enforcement. S3Mock stores but does
- * not enforce retention, so what a locked object refuses is not tested here (that needs MinIO or AWS).
+ * in another bucket of the same server): the manifest names the retention, every archived object is put with it,
+ * the platform still refuses to overwrite, verify passes, and a destruction removes every version and delete marker.
+ * Buckets made without lock, or with versioning alone, on the same server take their own branches. S3Mock keeps no
+ * retention from a put's lock headers and enforces none, so what a locked version refuses is not tested here (that
+ * needs MinIO or AWS).
  */
 class SealWithObjectLockTest extends ProductFixture {
   private static S3MockServer server;
