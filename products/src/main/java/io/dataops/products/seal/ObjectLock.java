@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.ObjectLockEnabled;
 import software.amazon.awssdk.services.s3.model.ObjectLockMode;
 import software.amazon.awssdk.services.s3.model.ObjectVersion;
@@ -23,12 +24,16 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * governance or compliance retention, and removed (by a destruction only) version by version, bypassing governance
  * retention. Without it (S3Proxy answers 501; a bucket made without lock answers 404) the objects are put plainly and
  * the platform enforces immutability itself: {@link BucketArchive} refuses to overwrite or delete them outside a
- * destruction, and verify recomputes their digests.
+ * destruction, and verify recomputes their digests. A bucket with versioning but no lock is removed and listed
+ * version by version too: deleting its keys would only hide the data behind delete markers.
  */
 public final class ObjectLock {
   /** What a bucket without object lock leaves to the platform, as the seal manifest says it. */
   public static final String UNSUPPORTED = "unsupported, enforced by the platform";
-  private static final Map<String, Boolean> DETECTED = new ConcurrentHashMap<>();
+  private static final Map<String, Detected> DETECTED = new ConcurrentHashMap<>();
+
+  /** What a bucket has: object lock (which implies versioning), or versioning alone, or neither. */
+  private record Detected(boolean locked, boolean versioned) {}
 
   /** The retention asked for: its mode and how long archived objects are kept from deletion. */
   public record Policy(ObjectLockMode mode, Duration retention) {
@@ -61,33 +66,58 @@ public final class ObjectLock {
   private final String bucket;
   private final Policy policy;
   private final boolean supported;
+  private final boolean versioned;
 
-  private ObjectLock(S3Client s3, String bucket, Policy policy, boolean supported) {
+  private ObjectLock(S3Client s3, String bucket, Policy policy, Detected detected) {
     this.s3 = s3;
     this.bucket = bucket;
     this.policy = policy;
-    this.supported = supported;
+    this.supported = detected.locked();
+    this.versioned = detected.versioned();
   }
 
-  /** Asks the server once per process whether {@code bucket} has object lock enabled. */
+  /** Asks the server once per process whether {@code bucket} has object lock enabled, else versioning. */
   public static ObjectLock detect(S3Client s3, String endpoint, String bucket, Policy policy) {
-    boolean supported = DETECTED.computeIfAbsent(endpoint + "|" + bucket, k -> ask(s3, bucket));
-    return new ObjectLock(s3, bucket, policy, supported);
+    Detected detected = DETECTED.computeIfAbsent(endpoint + "|" + bucket, k -> {
+      boolean locked = askLock(s3, bucket);
+      return new Detected(locked, locked || askVersioning(s3, bucket));
+    });
+    return new ObjectLock(s3, bucket, policy, detected);
   }
 
-  private static boolean ask(S3Client s3, String bucket) {
+  private static boolean askLock(S3Client s3, String bucket) {
     try {
       var config = s3.getObjectLockConfiguration(b -> b.bucket(bucket)).objectLockConfiguration();
       return config != null && config.objectLockEnabled() == ObjectLockEnabled.ENABLED;
     } catch (S3Exception e) {
-      // 501 Not Implemented (S3Proxy), 404 ObjectLockConfigurationNotFoundError (a bucket made without lock), 400
-      // from servers that know no such request: no lock. Anything else (403, 5xx) is not an answer.
-      int status = e.statusCode();
-      if (status == 501 || status == 404 || status == 400 || status == 405) {
-        return false;
-      }
-      throw e;
+      // 501 Not Implemented (S3Proxy), 404 ObjectLockConfigurationNotFoundError (a bucket made without lock; S3Mock
+      // answers 400), 400 or 405 from servers that know no such request: no lock.
+      return noAnswer(e);
     }
+  }
+
+  /** Enabled or suspended: either way the bucket keeps earlier versions that a plain delete leaves behind. */
+  private static boolean askVersioning(S3Client s3, String bucket) {
+    try {
+      var status = s3.getBucketVersioning(b -> b.bucket(bucket)).status();
+      return status == BucketVersioningStatus.ENABLED || status == BucketVersioningStatus.SUSPENDED;
+    } catch (S3Exception e) {
+      if (e.statusCode() == 403) {
+        throw new BadInputException("the server refuses to say whether s3://" + bucket + " keeps object versions "
+            + "(GetBucketVersioning: grant s3:GetBucketVersioning): a destruction must know it to remove every "
+            + "version", e);
+      }
+      return noAnswer(e);
+    }
+  }
+
+  /** False for a server that has no such feature; anything else (403, 5xx) is not an answer and is thrown. */
+  private static boolean noAnswer(S3Exception e) {
+    int status = e.statusCode();
+    if (status == 501 || status == 404 || status == 400 || status == 405) {
+      return false;
+    }
+    throw e;
   }
 
   public boolean supported() {
@@ -110,11 +140,11 @@ public final class ObjectLock {
   }
 
   /**
-   * Removes every object under {@code prefix}: with object lock, every version and delete marker (bypassing
-   * governance retention; a compliance retention still running refuses, and the refusal says until when).
+   * Removes every object under {@code prefix}: in a versioned bucket every version and delete marker (with object
+   * lock bypassing governance retention; a compliance retention still running refuses).
    */
   public void deleteAll(String prefix) {
-    if (!supported) {
+    if (!versioned) {
       for (String key : keys(prefix)) {
         s3.deleteObject(b -> b.bucket(bucket).key(key));
       }
@@ -122,9 +152,10 @@ public final class ObjectLock {
     }
     for (String[] kv : versions(prefix)) {
       try {
-        s3.deleteObject(b -> b.bucket(bucket).key(kv[0]).versionId(kv[1]).bypassGovernanceRetention(true));
+        s3.deleteObject(b -> b.bucket(bucket).key(kv[0]).versionId(kv[1])
+            .bypassGovernanceRetention(supported ? true : null));
       } catch (S3Exception e) {
-        if (e.statusCode() == 403) {
+        if (supported && e.statusCode() == 403) {
           throw new BadInputException("s3://" + bucket + "/" + kv[0] + " is under a retention that the server "
               + "does not let this account lift (compliance mode, or no s3:BypassGovernanceRetention): it cannot be"
               + " destroyed before its retention ends", e);
@@ -134,9 +165,9 @@ public final class ObjectLock {
     }
   }
 
-  /** What is left under {@code prefix}: keys, and with object lock every version and delete marker too. */
+  /** What is left under {@code prefix}: keys, and in a versioned bucket every version and delete marker. */
   public List<String> left(String prefix) {
-    if (!supported) {
+    if (!versioned) {
       return keys(prefix);
     }
     return versions(prefix).stream().map(kv -> kv[0] + "?versionId=" + kv[1]).toList();
