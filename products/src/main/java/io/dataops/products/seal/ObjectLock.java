@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.ObjectLockEnabled;
 import software.amazon.awssdk.services.s3.model.ObjectLockMode;
+import software.amazon.awssdk.services.s3.model.ObjectLockRetentionMode;
 import software.amazon.awssdk.services.s3.model.ObjectVersion;
 import software.amazon.awssdk.services.s3.model.DeleteMarkerEntry;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -130,13 +131,51 @@ public final class ObjectLock {
         + " days" : UNSUPPORTED;
   }
 
-  /** Puts an archived object, with the retention when the bucket has object lock. */
+  /**
+   * Puts an archived object, with the retention when the bucket has object lock, and makes sure the server keeps it:
+   * the manifest names the retention, so it must be there.
+   */
   public void put(String key, RequestBody body, String contentType) {
     PutObjectRequest.Builder put = PutObjectRequest.builder().bucket(bucket).key(key).contentType(contentType);
+    Instant until = Instant.now().plus(policy.retention());
     if (supported) {
-      put.objectLockMode(policy.mode()).objectLockRetainUntilDate(Instant.now().plus(policy.retention()));
+      put.objectLockMode(policy.mode()).objectLockRetainUntilDate(until);
     }
-    s3.putObject(put.build(), body);
+    String versionId = s3.putObject(put.build(), body).versionId();
+    if (supported) {
+      keepRetention(key, versionId, until);
+    }
+  }
+
+  /**
+   * Reads the retention back and, when the put's lock headers were not kept (S3Mock keeps retention only from
+   * PutObjectRetention), sets it with PutObjectRetention. A server that keeps neither fails the seal, which then
+   * discards its half-written archive: a manifest claiming a protection that is not there would be worse.
+   */
+  private void keepRetention(String key, String versionId, Instant until) {
+    if (retained(key, versionId, until)) {
+      return;
+    }
+    s3.putObjectRetention(b -> b.bucket(bucket).key(key).versionId(versionId).retention(r -> r
+        .mode(ObjectLockRetentionMode.fromValue(policy.mode().toString())).retainUntilDate(until)));
+    if (!retained(key, versionId, until)) {
+      throw new IllegalStateException("s3://" + bucket + "/" + key + ": the bucket has object lock, but the server "
+          + "keeps no " + describe() + " retention on the archived object");
+    }
+  }
+
+  private boolean retained(String key, String versionId, Instant until) {
+    try {
+      var kept = s3.getObjectRetention(b -> b.bucket(bucket).key(key).versionId(versionId)).retention();
+      // S3 keeps the date to the second.
+      return kept != null && kept.mode() != null && kept.mode().toString().equals(policy.mode().toString())
+          && kept.retainUntilDate() != null && !kept.retainUntilDate().isBefore(until.minusSeconds(1));
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return false; // NoSuchObjectLockConfiguration: the object has no retention
+      }
+      throw e;
+    }
   }
 
   /**
