@@ -67,36 +67,7 @@ final class ArrowBatch implements Batch {
 
   @Override
   public String feedId(int row) {
-    if (feed == null || feed.isNull(row)) {
-      return null;
-    }
-    if (constantFeed == null) {
-      constantFeed = constantFeed();
-    }
-    return constantFeed.isEmpty() ? feed.getString(row) : constantFeed.get();
-  }
-
-  /**
-   * The feed of every row when one feed wrote the whole batch (always, as a data file holds one feed): found once
-   * by comparing bytes, where decoding a string per row and per analyzer was 4% of a 5M-row run.
-   */
-  private java.util.Optional<String> constantFeed;
-
-  private java.util.Optional<String> constantFeed() {
-    KeyBuffer first = new KeyBuffer();
-    KeyBuffer other = new KeyBuffer();
-    for (int i = 0; i < size; i++) {
-      if (feed.isNull(i)) {
-        return java.util.Optional.empty();
-      }
-      KeyBuffer into = i == 0 ? first : other;
-      into.clear();
-      feed.appendKey(i, into);
-      if (i > 0 && !java.util.Arrays.equals(first.array(), 0, first.length(), other.array(), 0, other.length())) {
-        return java.util.Optional.empty();
-      }
-    }
-    return size == 0 ? java.util.Optional.empty() : java.util.Optional.of(feed.getString(0));
+    return feed == null || feed.isNull(row) ? null : feed.getString(row);
   }
 
   @Override
