@@ -44,57 +44,45 @@ public final class RecordSort {
     return idx;
   }
 
-  /** What {@link #repeats} found: how many keys occur exactly once, and the keys that occur more than once. */
-  public record Repeats(long once, long[] repeated) {}
+  /** Receives sorted keys a block at a time; the array is reused for the next block. */
+  public interface SortedBlocks {
+    void accept(long[] keys, int from, int to);
+  }
 
-  /** Chunk size of {@link #repeats}' working copy: 2 MB, shifts instead of a search to find a position. */
+  /** Chunk size of {@link #sortSpread}'s working copy: 2 MB, shifts instead of a search to find a position. */
   private static final int CHUNK_BITS = 18;
 
   /**
-   * Which of the longs of {@code chunks} occur more than once (ascending, signed order) and how many occur once.
-   * Meant for keys spread evenly over 64 bits (hashes): one in-place pass moves every key into a bucket of its top
-   * bits (an American flag sort, whose few thousand write positions stay in cache), then each bucket — about two
-   * thousand keys — is counted in a small open-addressed table that stays in cache. Neither a comparison sort of
-   * everything nor a merge of sorted chunks (together a tenth of a 5M-row quality run), and no bucket is sorted
-   * either (that was still 8%): only the repeated keys are, a few per bucket. The chunks are consumed: each is
-   * dropped (set to null) once copied, so the keys are never held twice over; the working copy is 2 MB chunks.
+   * Hands the longs of {@code chunks} to {@code blocks} in ascending (signed) order, block by block. Meant for keys
+   * spread evenly over 64 bits (hashes): one in-place pass moves every key into a bucket of its top bits (an American
+   * flag sort, whose few thousand write positions stay in cache), then each bucket — a few thousand keys — is sorted
+   * on its own. That is neither a comparison sort of everything nor a merge of sorted chunks (the two together were
+   * a tenth of a 5M-row quality run). The chunks are consumed: each is dropped (set to null) once copied, so the keys
+   * are never held twice over; the working copy is 2 MB chunks.
    */
-  public static Repeats repeats(List<long[]> chunks) {
+  public static void sortSpread(List<long[]> chunks, SortedBlocks blocks) {
     long total = 0;
     for (long[] c : chunks) {
       total += c.length;
     }
     if (total == 0) {
-      return new Repeats(0, new long[0]);
+      return;
+    }
+    if (total <= 1 << 14) {
+      long[] all = new long[(int) total];
+      int p = 0;
+      for (int i = 0; i < chunks.size(); i++) {
+        System.arraycopy(chunks.get(i), 0, all, p, chunks.get(i).length);
+        p += chunks.get(i).length;
+        chunks.set(i, null);
+      }
+      Arrays.sort(all);
+      blocks.accept(all, 0, all.length);
+      return;
     }
     long[][] a = uniformChunks(chunks, total);
-    // About 2048 keys a bucket, at most 2^12 buckets (their write positions, 256 KB of cache lines, stay cached).
-    int bits = Math.min(12, 64 - Long.numberOfLeadingZeros(total >>> 11));
-    long[] start = bits == 0 ? new long[] {0, total} : flagSort(a, bits);
-    int mask = (1 << CHUNK_BITS) - 1;
-    Counter counter = new Counter();
-    for (int b = 0; b + 1 < start.length; b++) {
-      int len = (int) (start[b + 1] - start[b]);
-      if (len == 0) {
-        continue;
-      }
-      counter.reset(len);
-      for (long p = start[b]; p < start[b + 1]; ) {
-        int off = (int) p & mask;
-        int n = (int) Math.min(start[b + 1] - p, (1 << CHUNK_BITS) - off);
-        counter.addAll(a[(int) (p >>> CHUNK_BITS)], off, off + n);
-        p += n;
-      }
-      counter.collect();
-    }
-    return new Repeats(counter.once, Arrays.copyOf(counter.repeated, counter.repeatedCount));
-  }
-
-  /**
-   * Moves the keys of {@code a} (chunks of 2^CHUNK_BITS) into buckets of their top {@code bits} (signed order), in
-   * place; returns where each bucket starts (and, last, the total).
-   */
-  private static long[] flagSort(long[][] a, int bits) {
+    // About 2048 keys a bucket, at most 2^12 buckets (their write positions, 32 KB of cache lines, stay cached).
+    int bits = Math.max(1, Math.min(12, 64 - Long.numberOfLeadingZeros(total >>> 11)));
     int shift = 64 - bits;
     int buckets = 1 << bits;
     long[] start = new long[buckets + 1];
@@ -127,88 +115,24 @@ public final class RecordSort {
         next[b]++;
       }
     }
-    return start;
-  }
-
-  /**
-   * Counts the keys of one bucket in an open-addressed table at most a quarter full (grown when more distinct keys
-   * than expected turn up: keys need not be hashes); reused bucket after bucket.
-   */
-  private static final class Counter {
-    private long[] keys = new long[0];
-    private int[] counts = new int[0];
-    private int mask;
-    private int distinct;
-    long once;
-    long[] repeated = new long[16];
-    int repeatedCount;
-
-    void reset(int n) {
-      int size = Integer.highestOneBit(Math.max(16, Math.min(n, 1 << 12)) * 4 - 1) << 1;
-      if (keys.length < size) {
-        keys = new long[size];
-        counts = new int[size];
-      } else {
-        Arrays.fill(counts, 0, size, 0); // a larger table (grown for an earlier bucket) is used in part
+    long[] bucket = new long[64];
+    for (int b = 0; b < buckets; b++) {
+      int len = (int) (start[b + 1] - start[b]);
+      if (len == 0) {
+        continue;
       }
-      mask = size - 1;
-      distinct = 0;
-    }
-
-    void addAll(long[] a, int from, int to) {
-      for (int i = from; i < to; i++) {
-        add(a[i], 1);
+      if (bucket.length < len) {
+        bucket = new long[Math.max(len, bucket.length * 2)];
       }
-    }
-
-    private void add(long k, int count) {
-      // Mixed: the bucket's keys share their top bits, and keys that are not hashes may be small numbers.
-      int slot = (int) ((k * 0x9E3779B97F4A7C15L) >>> 32) & mask;
-      while (counts[slot] != 0 && keys[slot] != k) {
-        slot = (slot + 1) & mask;
+      for (long p = start[b], q = 0; p < start[b + 1]; ) {
+        int off = (int) p & mask;
+        int n = (int) Math.min(start[b + 1] - p, (1 << CHUNK_BITS) - off);
+        System.arraycopy(a[(int) (p >>> CHUNK_BITS)], off, bucket, (int) q, n);
+        p += n;
+        q += n;
       }
-      if (counts[slot] == 0) {
-        keys[slot] = k;
-        if (++distinct * 4 > mask + 1) {
-          counts[slot] = count;
-          grow();
-          return;
-        }
-      }
-      counts[slot] += count;
-    }
-
-    private void grow() {
-      long[] oldKeys = keys;
-      int[] oldCounts = counts;
-      int size = (mask + 1) * 2;
-      keys = new long[size];
-      counts = new int[size];
-      int oldSize = mask + 1;
-      mask = size - 1;
-      distinct = 0;
-      for (int s = 0; s < oldSize; s++) {
-        if (oldCounts[s] != 0) {
-          add(oldKeys[s], oldCounts[s]);
-        }
-      }
-    }
-
-    /** Adds the bucket's counts up: its repeated keys sorted, after those of the buckets before. */
-    void collect() {
-      int first = repeatedCount;
-      for (int s = 0; s <= mask; s++) {
-        int c = counts[s];
-        if (c == 1) {
-          once++;
-        } else if (c > 1) {
-          if (repeatedCount == repeated.length) {
-            repeated = Arrays.copyOf(repeated, repeatedCount * 2);
-          }
-          repeated[repeatedCount++] = keys[s];
-        }
-      }
-      Arrays.sort(repeated, first, repeatedCount);
+      Arrays.sort(bucket, 0, len);
+      blocks.accept(bucket, 0, len);
     }
   }
 

@@ -119,34 +119,36 @@ class ExternalSortTest {
   }
 
   @Test
-  void repeatsFindsEveryRepeatedKeyAndCountsTheOnesAndConsumesTheChunks() {
+  void spreadSortGivesTheSortedKeysInBlocksAndConsumesTheChunks() {
     SplittableRandom r = new SplittableRandom(11);
-    for (int n : new int[] {0, 1, 2_047, 5_000, 300_001, 1_200_000}) {
+    for (int n : new int[] {0, 1, 5_000, 16_384, 16_385, 300_001, 1_200_000}) {
       List<long[]> chunks = new ArrayList<>();
-      java.util.Map<Long, Integer> counts = new java.util.HashMap<>();
+      List<Long> all = new ArrayList<>();
       for (int left = n; left > 0; ) {
         int size = Math.min(left, 1 + r.nextInt(200_000)); // uneven chunks, as kept hashes grow and merge
         long[] c = new long[size];
         for (int i = 0; i < size; i++) {
-          // Mostly spread hashes, a few repeated; some small numbers and keys at the extremes, all in one bucket.
+          // Mostly spread hashes; some repeated, some at the extremes (the sign bit must sort first).
           c[i] = switch (r.nextInt(20)) {
             case 0 -> r.nextInt(50) - 25;
             case 1 -> Long.MIN_VALUE + r.nextInt(3);
             case 2 -> Long.MAX_VALUE - r.nextInt(3);
-            case 3 -> 1_000_003L * r.nextInt(1 + n / 10); // many distinct keys sharing a bucket: the table grows
-            case 4 -> r.nextLong(1000) * 0x9E3779B97F4A7C15L; // spread, repeated
             default -> r.nextLong();
           };
-          counts.merge(c[i], 1, Integer::sum);
+          all.add(c[i]);
         }
         chunks.add(c);
         left -= size;
       }
-      RecordSort.Repeats got = RecordSort.repeats(chunks);
-      long[] repeated = counts.entrySet().stream().filter(e -> e.getValue() > 1).mapToLong(e -> e.getKey()).sorted()
-          .toArray();
-      assertThat(got.repeated()).as("n " + n).isEqualTo(repeated);
-      assertThat(got.once()).as("n " + n).isEqualTo(counts.values().stream().filter(c -> c == 1).count());
+      long[] expected = all.stream().mapToLong(Long::longValue).sorted().toArray();
+      long[] got = new long[n];
+      int[] filled = {0};
+      RecordSort.sortSpread(chunks, (keys, from, to) -> {
+        System.arraycopy(keys, from, got, filled[0], to - from);
+        filled[0] += to - from;
+      });
+      assertThat(filled[0]).as("n " + n).isEqualTo(n);
+      assertThat(got).as("n " + n).isEqualTo(expected);
       assertThat(chunks).as("every chunk is dropped once read").allMatch(c -> c == null);
     }
   }

@@ -364,9 +364,13 @@ final class SortedValueRecords {
   private record HashFilter(long[] shared, long[] bitmap, int mask) {
     /** Also counts, into {@code once[0]}, the hashes that occur exactly once. Consumes (nulls) the mutable chunks. */
     static HashFilter of(List<long[]> chunks, long[] once) {
-      RecordSort.Repeats repeats = RecordSort.repeats(chunks);
-      once[0] += repeats.once();
-      long[] shared = repeats.repeated();
+      // Sorted by core's bucket sort for spread keys (no array of all the hashes is ever made), then scanned for
+      // runs of equal hashes across the sorted blocks.
+      Runs runs = new Runs();
+      RecordSort.sortSpread(chunks, runs);
+      runs.end();
+      once[0] += runs.once;
+      long[] shared = Arrays.copyOf(runs.shared, runs.sharedCount);
       int sharedCount = shared.length;
       // A bitmap of the shared hashes' low bits rules out nearly every other record without a search.
       int bits = Integer.highestOneBit(Math.max(64, Math.min(1 << 30, sharedCount * 16)) - 1) << 1;
@@ -377,6 +381,47 @@ final class SortedValueRecords {
         bitmap[b >>> 6] |= 1L << b;
       }
       return new HashFilter(shared, bitmap, mask);
+    }
+
+    /** Counts, over hashes arriving in order, those seen once and collects those seen more than once. */
+    private static final class Runs implements RecordSort.SortedBlocks {
+      long once;
+      long[] shared = new long[16];
+      int sharedCount;
+      boolean have;
+      long current;
+      long run;
+
+      @Override
+      public void accept(long[] keys, int from, int to) {
+        for (int i = from; i < to; i++) {
+          long h = keys[i];
+          if (have && h == current) {
+            run++;
+            continue;
+          }
+          end();
+          have = true;
+          current = h;
+          run = 1;
+        }
+      }
+
+      /** Closes the current run of equal hashes. */
+      void end() {
+        if (!have) {
+          return;
+        }
+        if (run == 1) {
+          once++;
+        } else {
+          if (sharedCount == shared.length) {
+            shared = Arrays.copyOf(shared, sharedCount * 2);
+          }
+          shared[sharedCount++] = current;
+        }
+        have = false;
+      }
     }
 
     boolean isEmpty() {
