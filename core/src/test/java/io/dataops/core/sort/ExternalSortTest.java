@@ -106,7 +106,7 @@ class ExternalSortTest {
       List<Long> got = new ArrayList<>();
       try (RunMerge<KeyedRecords> merge = new RunMerge<>(sources, Comparator.comparingLong(s -> s.key))) {
         for (KeyedRecords s = merge.next(); s != null; s = merge.next()) {
-          assertThat(new String(s.buf, 0, s.length, java.nio.charset.StandardCharsets.UTF_8))
+          assertThat(new String(s.buf, s.offset, s.length, java.nio.charset.StandardCharsets.UTF_8))
               .isEqualTo(Long.toString(s.key));
           got.add(s.key);
         }
@@ -115,6 +115,74 @@ class ExternalSortTest {
     }
     try (var left = Files.list(dir)) {
       assertThat(left).isEmpty();
+    }
+  }
+
+  @Test
+  void spreadSortGivesTheSortedKeysInBlocksAndConsumesTheChunks() {
+    SplittableRandom r = new SplittableRandom(11);
+    for (int n : new int[] {0, 1, 5_000, 16_384, 16_385, 300_001, 1_200_000}) {
+      List<long[]> chunks = new ArrayList<>();
+      List<Long> all = new ArrayList<>();
+      for (int left = n; left > 0; ) {
+        int size = Math.min(left, 1 + r.nextInt(200_000)); // uneven chunks, as kept hashes grow and merge
+        long[] c = new long[size];
+        for (int i = 0; i < size; i++) {
+          // Mostly spread hashes; some repeated, some at the extremes (the sign bit must sort first).
+          c[i] = switch (r.nextInt(20)) {
+            case 0 -> r.nextInt(50) - 25;
+            case 1 -> Long.MIN_VALUE + r.nextInt(3);
+            case 2 -> Long.MAX_VALUE - r.nextInt(3);
+            default -> r.nextLong();
+          };
+          all.add(c[i]);
+        }
+        chunks.add(c);
+        left -= size;
+      }
+      long[] expected = all.stream().mapToLong(Long::longValue).sorted().toArray();
+      long[] got = new long[n];
+      int[] filled = {0};
+      RecordSort.sortSpread(chunks, (keys, from, to) -> {
+        System.arraycopy(keys, from, got, filled[0], to - from);
+        filled[0] += to - from;
+      });
+      assertThat(filled[0]).as("n " + n).isEqualTo(n);
+      assertThat(got).as("n " + n).isEqualTo(expected);
+      assertThat(chunks).as("every chunk is dropped once read").allMatch(c -> c == null);
+    }
+  }
+
+  @Test
+  void keyedRecordsWrittenInBlocksReadBackWholeOrSkipped() throws IOException {
+    SplittableRandom r = new SplittableRandom(5);
+    List<byte[]> payloads = new ArrayList<>();
+    for (int i = 0; i < 5_000; i++) {
+      // Records around and across the 64 KB block, a huge one larger than it, and empty ones.
+      int len = i == 100 ? 300_000 : i % 97 == 0 ? 0 : 1 + r.nextInt(i % 10 == 0 ? 70_000 : 40);
+      byte[] p = new byte[len];
+      r.nextBytes(p);
+      payloads.add(p);
+    }
+    try (SpillRuns runs = new SpillRuns(dir, "blocks-")) {
+      Path run = runs.write(out -> {
+        KeyedRecords.Writer w = new KeyedRecords.Writer(out);
+        for (int i = 0; i < payloads.size(); i++) {
+          w.write(i, payloads.get(i), 0, payloads.get(i).length);
+        }
+        w.flush();
+      });
+      for (int step : new int[] {1, 3}) {
+        KeyedRecords in = KeyedRecords.read(run, k -> k % step == 0);
+        int expect = 0;
+        while (in.advance()) {
+          assertThat(in.key).isEqualTo(expect);
+          assertThat(Arrays.copyOfRange(in.buf, in.offset, in.offset + in.length)).isEqualTo(payloads.get(expect));
+          expect += step;
+        }
+        in.close();
+        assertThat(expect).isGreaterThanOrEqualTo(payloads.size());
+      }
     }
   }
 

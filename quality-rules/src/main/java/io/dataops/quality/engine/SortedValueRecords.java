@@ -177,10 +177,12 @@ final class SortedValueRecords {
   private void spill() {
     int[] order = grouping ? insertionOrder() : sortedOrder();
     runs.write(out -> {
+      KeyedRecords.Writer w = new KeyedRecords.Writer(out);
       for (int idx : order) {
         int start = offsets[idx];
-        KeyedRecords.write(out, hashes[idx], arena, start, recordEnd(arena, start) - start);
+        w.write(hashes[idx], arena, start, recordEnd(arena, start) - start);
       }
+      w.flush();
     });
     count = 0;
     used = 0;
@@ -305,8 +307,8 @@ final class SortedValueRecords {
     if (!runs.isEmpty()) {
       return forEachSharedHashSpilled(visitor);
     }
-    // Kept hashes are the in-memory records' hashes here: sorted in place, as they are not needed in order again.
-    List<long[]> chunks = grouping ? takeHashChunks() : List.of(Arrays.copyOf(hashes, count));
+    // Kept hashes are the in-memory records' hashes here (the sort consumes them: records carry their own).
+    List<long[]> chunks = grouping ? takeHashChunks() : new ArrayList<>(List.of(Arrays.copyOf(hashes, count)));
     keptHashes = 0;
     long[] onceCount = {0};
     long once = visitShared(HashFilter.of(chunks, onceCount), onceCount[0], visitor);
@@ -337,7 +339,7 @@ final class SortedValueRecords {
         KeyedRecords in = KeyedRecords.read(run, filter::contains);
         try {
           while (in.advance()) {
-            shared.addRecord(in.key, in.buf, 0, in.length);
+            shared.addRecord(in.key, in.buf, in.offset, in.length);
           }
         } finally {
           in.close();
@@ -360,56 +362,16 @@ final class SortedValueRecords {
 
   /** The hashes that occur more than once among sorted ones, asked about cheaply (a bitmap, then a search). */
   private record HashFilter(long[] shared, long[] bitmap, int mask) {
-    /** Also counts, into {@code once[0]}, the hashes that occur exactly once. */
+    /** Also counts, into {@code once[0]}, the hashes that occur exactly once. Consumes (nulls) the mutable chunks. */
     static HashFilter of(List<long[]> chunks, long[] once) {
-      // Each chunk sorted in place (they are not needed in insertion order again: every record carries its hash),
-      // then merged through a small heap of chunk cursors: no array of all the hashes is ever made.
-      int k = chunks.size();
-      int[] pos = new int[k];
-      int[] heap = new int[k];
-      int size = 0;
-      for (int c = 0; c < k; c++) {
-        Arrays.sort(chunks.get(c));
-        if (chunks.get(c).length > 0) {
-          heap[size++] = c;
-          siftUp(heap, size - 1, chunks, pos);
-        }
-      }
-      int sharedCount = 0;
-      long[] shared = new long[16];
-      boolean have = false;
-      long current = 0;
-      long run = 0;
-      while (size > 0 || have) {
-        boolean next = size > 0;
-        long h = 0;
-        if (next) {
-          int c = heap[0];
-          h = chunks.get(c)[pos[c]++];
-          if (pos[c] == chunks.get(c).length) {
-            heap[0] = heap[--size];
-          }
-          siftDown(heap, size, chunks, pos);
-        }
-        if (have && next && h == current) {
-          run++;
-          continue;
-        }
-        if (have) {
-          if (run == 1) {
-            once[0]++;
-          } else {
-            if (sharedCount == shared.length) {
-              shared = Arrays.copyOf(shared, sharedCount * 2);
-            }
-            shared[sharedCount++] = current;
-          }
-        }
-        have = next;
-        current = h;
-        run = 1;
-      }
-      shared = Arrays.copyOf(shared, sharedCount);
+      // Sorted by core's bucket sort for spread keys (no array of all the hashes is ever made), then scanned for
+      // runs of equal hashes across the sorted blocks.
+      Runs runs = new Runs();
+      RecordSort.sortSpread(chunks, runs);
+      runs.end();
+      once[0] += runs.once;
+      long[] shared = Arrays.copyOf(runs.shared, runs.sharedCount);
+      int sharedCount = shared.length;
       // A bitmap of the shared hashes' low bits rules out nearly every other record without a search.
       int bits = Integer.highestOneBit(Math.max(64, Math.min(1 << 30, sharedCount * 16)) - 1) << 1;
       long[] bitmap = new long[bits >>> 6];
@@ -421,38 +383,44 @@ final class SortedValueRecords {
       return new HashFilter(shared, bitmap, mask);
     }
 
-    private static long head(int c, List<long[]> chunks, int[] pos) {
-      return chunks.get(c)[pos[c]];
-    }
+    /** Counts, over hashes arriving in order, those seen once and collects those seen more than once. */
+    private static final class Runs implements RecordSort.SortedBlocks {
+      long once;
+      long[] shared = new long[16];
+      int sharedCount;
+      boolean have;
+      long current;
+      long run;
 
-    private static void siftUp(int[] heap, int i, List<long[]> chunks, int[] pos) {
-      while (i > 0) {
-        int parent = (i - 1) / 2;
-        if (head(heap[parent], chunks, pos) <= head(heap[i], chunks, pos)) {
-          return;
+      @Override
+      public void accept(long[] keys, int from, int to) {
+        for (int i = from; i < to; i++) {
+          long h = keys[i];
+          if (have && h == current) {
+            run++;
+            continue;
+          }
+          end();
+          have = true;
+          current = h;
+          run = 1;
         }
-        int t = heap[parent];
-        heap[parent] = heap[i];
-        heap[i] = t;
-        i = parent;
       }
-    }
 
-    private static void siftDown(int[] heap, int size, List<long[]> chunks, int[] pos) {
-      int i = 0;
-      while (true) {
-        int l = 2 * i + 1;
-        if (l >= size) {
+      /** Closes the current run of equal hashes. */
+      void end() {
+        if (!have) {
           return;
         }
-        int m = l + 1 < size && head(heap[l + 1], chunks, pos) < head(heap[l], chunks, pos) ? l + 1 : l;
-        if (head(heap[i], chunks, pos) <= head(heap[m], chunks, pos)) {
-          return;
+        if (run == 1) {
+          once++;
+        } else {
+          if (sharedCount == shared.length) {
+            shared = Arrays.copyOf(shared, sharedCount * 2);
+          }
+          shared[sharedCount++] = current;
         }
-        int t = heap[m];
-        heap[m] = heap[i];
-        heap[i] = t;
-        i = m;
+        have = false;
       }
     }
 
@@ -595,7 +563,7 @@ final class SortedValueRecords {
       }
       view.buf = in.buf;
       view.hash = in.key;
-      view.offset = 0;
+      view.offset = in.offset;
       return true;
     }
 

@@ -91,6 +91,40 @@ class SortedValueRecordsTest {
     }
   }
 
+  @Test
+  void chineseValuesRepeatedAcrossSpillsAreReportedWithEveryRow() throws Exception {
+    // Chinese names (3 bytes a character), a few repeated far apart (across many spilled runs and both halves),
+    // half of all hashes forced onto eight values: each duplicated value's rows exactly, each row once.
+    for (long budget : new long[] {1L << 30, 100_000}) {
+      SortedValueRecords a = SortedValueRecords.forGrouping(dir.resolve("zh-a" + budget), budget);
+      SortedValueRecords b = SortedValueRecords.forGrouping(dir.resolve("zh-b" + budget), budget);
+      Map<String, java.util.List<Long>> rows = new HashMap<>();
+      SplittableRandom r = new SplittableRandom(17);
+      String family = "王李张刘陈杨赵黄周吴";
+      for (long row = 0; row < 40_000; row++) {
+        String v = row % 9_973 == 5 ? "欧阳娜娜" // the same value every ~10,000 rows
+            : family.charAt(r.nextInt(family.length())) + "某" + r.nextInt(30_000);
+        rows.computeIfAbsent(v, k -> new java.util.ArrayList<>()).add(row);
+        byte[] bytes = v.getBytes(StandardCharsets.UTF_8);
+        byte[] loc = java.nio.ByteBuffer.allocate(8).putLong(row).array();
+        (row % 2 == 0 ? a : b).add(hashFor(v), bytes, bytes.length, loc, loc.length);
+      }
+      a.absorb(b);
+      Map<String, java.util.List<Long>> visited = new HashMap<>();
+      long once = a.forEachSharedHash(rec -> visited.computeIfAbsent(new String(rec.value(), StandardCharsets.UTF_8),
+          k -> new java.util.ArrayList<>()).add(java.nio.ByteBuffer.wrap(rec.locator()).getLong()));
+      long truthOnce = rows.values().stream().filter(l -> l.size() == 1).count();
+      assertThat(once + visited.values().stream().filter(l -> l.size() == 1).count()).as("budget " + budget)
+          .isEqualTo(truthOnce);
+      rows.forEach((v, l) -> {
+        if (l.size() > 1) {
+          assertThat(visited.get(v)).as(v).containsExactlyInAnyOrderElementsOf(l);
+        }
+      });
+      assertThat(visited.get("欧阳娜娜")).hasSize(5);
+    }
+  }
+
   /** Half the values share one of a few hashes, so collisions are common. */
   private static long hashFor(String v) {
     byte[] b = v.getBytes(StandardCharsets.UTF_8);
