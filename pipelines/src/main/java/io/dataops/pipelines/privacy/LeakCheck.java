@@ -172,16 +172,12 @@ public final class LeakCheck {
     }
   }
 
-  /**
-   * Tests the raw identifiers {@code text} would give back through a check character: hashed from their ASCII bytes
-   * (the same canonical bytes as their text), a String made only for a filter hit.
-   */
+  /** Tests the raw identifiers {@code text} would give back through a check character. */
   private void rebuilds(int c, CharSequence text) {
-    ValueKey key = keys.get();
-    Rebuildable.asciiCandidates(text, (ascii, n) -> {
-      Hash128 h = key.reset().addUtf8(ascii, n).hash();
+    Rebuildable.candidates(text, id -> {
+      Hash128 h = keys.get().reset().add(id).hash();
       if (mightBeRaw(h)) {
-        candidate(h, c, new String(ascii, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1), true);
+        candidate(h, c, id, true);
       }
     });
   }
