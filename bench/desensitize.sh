@@ -2,7 +2,8 @@
 # Runs bench/desensitize-pipeline.yaml (six policies, k=5 on birth year, sex and sub-district) with
 # `dataops pipeline run` (Spring Batch executor) over an N-row citizen table, and in the same run DuckDB (JDBC,
 # threads=2) running the equivalent masking SELECT, with the same k=5 suppression, from the table's Parquet files into
-# a Parquet file. Prints rows/s and peak RSS of each whole process, and checks both kept the same number of rows.
+# a Parquet file. Prints rows/s, CPU seconds and peak RSS of each whole process, and checks both kept the same number
+# of rows.
 # Then a second pipeline (the same file under another product name) runs on the same snapshot, as a re-run or another
 # operator's pipeline would: it takes the input snapshot's leak filter from the cache the first one left.
 # Ends with `ratio dataops/duckdb X` (first run) and `ratio dataops-second/duckdb Y`; the figures also go to
@@ -33,7 +34,9 @@ grant_citizens "$out/home" "$out/pipeline-again.yaml"
 files="$out/home/warehouse/ods/public_security__citizens/data/*.parquet"
 
 gc_log="$out/dataops-gc.log"
-if ! read -r ours_wall ours_rss < <(measure dataops env DATAOPS_HEAP=$heap \
+# Each process's CPU seconds (user + sys) beside its wall time: others share the 2 cores, so wall time alone misleads.
+if ! read -r ours_wall ours_rss < <(measure dataops /usr/bin/time -f "%U %S" -o "$out/dataops-cpu.time" \
+    env DATAOPS_HEAP=$heap \
     DATAOPS_JAVA_OPTS="${DATAOPS_JAVA_OPTS:-} -XX:+ExitOnOutOfMemoryError -Xlog:gc,gc+init:file=$gc_log" \
     "$root/bin/dataops" pipeline run "$out/pipeline.yaml" --home "$out/home" --json --as bench-op); then
   if grep -qs OutOfMemoryError "$out/dataops.out" "$out/dataops.err"; then
@@ -43,11 +46,12 @@ if ! read -r ours_wall ours_rss < <(measure dataops env DATAOPS_HEAP=$heap \
 fi
 heap_note=$(heap_check "$gc_log" "$heap")
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
-read -r duck_wall duck_rss < <(measure duckdb java -cp "$jar" "$root/bench/DuckDbDesensitize.java" "$files" \
+read -r duck_wall duck_rss < <(measure duckdb /usr/bin/time -f "%U %S" -o "$out/duckdb-cpu.time" java -cp "$jar" "$root/bench/DuckDbDesensitize.java" "$files" \
   "$out/duckdb.parquet")
 again_wall=0 again_rss=0
 if [[ "$mode" != --memory ]]; then
-read -r again_wall again_rss < <(measure dataops-again env DATAOPS_HEAP=$heap "$root/bin/dataops" pipeline run \
+read -r again_wall again_rss < <(measure dataops-again /usr/bin/time -f "%U %S" -o "$out/dataops-again-cpu.time" \
+  env DATAOPS_HEAP=$heap "$root/bin/dataops" pipeline run \
   "$out/pipeline-again.yaml" --home "$out/home" --json --as bench-op)
 fi
 
@@ -60,6 +64,9 @@ again = aw > 0
 v = json.load(open(out + "/dataops.out"))
 d = json.load(open(out + "/duckdb.out"))
 a = json.load(open(out + "/dataops-again.out")) if again else None
+def cpu(label):
+    return sum(float(x) for x in open(f"{out}/{label}-cpu.time").read().split()[-2:])
+oc, dc, ac = cpu("dataops"), cpu("duckdb"), cpu("dataops-again") if again else 0.0
 n = v["rowsIn"]
 # The land step may quarantine a few generated rows: the table's row count is what the run must read, all of it.
 if v["rowsOut"] + v["rowsSuppressed"] != n:
@@ -73,11 +80,11 @@ if again:
 p = v["privacy"]
 print(f"rows: {n:,} in, {v['rowsOut']:,} kept, {v['rowsSuppressed']:,} suppressed (k={p['k']}: {p['classes']:,} classes,"
       f" highest risk {p['maxRisk']:.3f}); leak check {v['leakCheck']}")
-print(f"{'':32}{'wall s':>8}{'rows/s':>13}{'peak RSS MB':>13}")
-print(f"{'dataops pipeline run':32}{ow:8.2f}{n/ow:13,.0f}{orss/1024:13,.0f}   (in-process: {v['seconds']:.2f} s, {n/v['seconds']:,.0f} rows/s)")
-print(f"{'duckdb masking SELECT + k':32}{dw:8.2f}{n/dw:13,.0f}{drss/1024:13,.0f}   (in-process: {d['seconds']:.2f} s, {n/d['seconds']:,.0f} rows/s)")
+print(f"{'':32}{'wall s':>8}{'CPU s':>8}{'rows/s':>13}{'peak RSS MB':>13}")
+print(f"{'dataops pipeline run':32}{ow:8.2f}{oc:8.1f}{n/ow:13,.0f}{orss/1024:13,.0f}   (in-process: {v['seconds']:.2f} s, {n/v['seconds']:,.0f} rows/s)")
+print(f"{'duckdb masking SELECT + k':32}{dw:8.2f}{dc:8.1f}{n/dw:13,.0f}{drss/1024:13,.0f}   (in-process: {d['seconds']:.2f} s, {n/d['seconds']:,.0f} rows/s)")
 if again:
-    print(f"{'dataops second pipeline, cached':32}{aw:8.2f}{n/aw:13,.0f}{arss/1024:13,.0f}   (in-process: {a['seconds']:.2f} s, {n/a['seconds']:,.0f} rows/s)")
+    print(f"{'dataops second pipeline, cached':32}{aw:8.2f}{ac:8.1f}{n/aw:13,.0f}{arss/1024:13,.0f}   (in-process: {a['seconds']:.2f} s, {n/a['seconds']:,.0f} rows/s)")
 print("dataops steps (s): " + ", ".join(f"{k} {v:.1f}" for k, v in v.get("stepSeconds", {}).items()))
 if again:
     print("second run steps (s): " + ", ".join(f"{k} {v:.1f}" for k, v in a.get("stepSeconds", {}).items()))
@@ -85,9 +92,10 @@ print(f"dataops heap: {heap_note}")
 print(f"load after the pipeline run {load_after}, at the end {' '.join(open('/proc/loadavg').read().split()[:3])}")
 wall = {"dataops": ow, "duckdb": dw} | ({"dataops-second": aw} if again else {})
 rss = {"dataops": orss, "duckdb": drss} | ({"dataops-second": arss} if again else {})
+cpus = {"dataops": oc, "duckdb": dc} | ({"dataops-second": ac} if again else {})
 ratio = {"dataops/duckdb": round(dw / ow, 3)} | ({"dataops-second/duckdb": round(dw / aw, 3)} if again else {})
 steps = {"dataops": v.get("stepSeconds", {})} | ({"dataops-second": a.get("stepSeconds", {})} if again else {})
-json.dump({"rows": n, "heap": heap, "heapUse": heap_note, "load": os.getloadavg(), "wallSeconds": wall,
+json.dump({"rows": n, "heap": heap, "heapUse": heap_note, "load": os.getloadavg(), "wallSeconds": wall, "cpuSeconds": cpus,
            "peakRssKiB": rss, "rowsPerSecond": {k: n / w for k, w in wall.items()}, "rowsOut": v["rowsOut"],
            "stepSeconds": steps, "ratio": ratio}, open(out + "/result.json", "w"), indent=1)
 for k, r in ratio.items():

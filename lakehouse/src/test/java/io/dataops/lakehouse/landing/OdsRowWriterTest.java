@@ -13,8 +13,6 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.avro.util.Utf8;
@@ -36,8 +34,6 @@ import org.junit.jupiter.api.Test;
 
 /** The ods row writer writes the same rows, and the same file metrics, as Iceberg's generic writer. */
 class OdsRowWriterTest extends LandingFixture {
-  private static final OffsetDateTime EPOCH = OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
-
   // Every contract type, the lineage columns in the middle (as after a schema evolution), and a column of an
   // older contract that this one no longer sends.
   private static final Schema SCHEMA = new Schema(
@@ -62,20 +58,6 @@ class OdsRowWriterTest extends LandingFixture {
   private static final String SOURCE = "居民.csv";
   private static final OffsetDateTime LANDED = OffsetDateTime.of(2026, 5, 1, 8, 30, 15, 123_456_789,
       ZoneOffset.ofHours(8));
-
-  @Test
-  void microsAreCountedAsChronoUnitCountsThem() {
-    Random random = new Random(7);
-    for (int k = 0; k < 20_000; k++) {
-      LocalDateTime t = LocalDateTime.of(1 + random.nextInt(9998), 1 + random.nextInt(12), 1 + random.nextInt(28),
-          random.nextInt(24), random.nextInt(60), random.nextInt(60), k % 3 == 0 ? 0 : random.nextInt(1_000_000_000));
-      assertEquals(ChronoUnit.MICROS.between(EPOCH, t.atOffset(ZoneOffset.UTC)), OdsRowWriter.micros(t), t::toString);
-    }
-    for (LocalDateTime t : List.of(LocalDateTime.of(1970, 1, 1, 0, 0), LocalDateTime.of(1969, 12, 31, 23, 59, 59, 999),
-        LocalDateTime.of(1969, 12, 31, 0, 0, 0, 1), LocalDateTime.of(1970, 1, 1, 0, 0, 0, 999))) {
-      assertEquals(ChronoUnit.MICROS.between(EPOCH, t.atOffset(ZoneOffset.UTC)), OdsRowWriter.micros(t), t::toString);
-    }
-  }
 
   @Test
   void writesWhatTheGenericWriterWrites() throws IOException {

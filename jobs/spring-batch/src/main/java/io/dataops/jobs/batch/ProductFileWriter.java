@@ -1,5 +1,7 @@
 package io.dataops.jobs.batch;
 
+import io.dataops.lakehouse.parquet.ArrayRowWriter;
+import io.dataops.lakehouse.parquet.FlatWriterFactory;
 import io.dataops.products.publish.ProductTables;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.io.IOException;
@@ -10,9 +12,6 @@ import java.util.Map;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.data.GenericAppenderFactory;
-import org.apache.iceberg.data.GenericRecord;
-import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.io.OutputFileFactory;
 import org.springframework.batch.core.listener.StepExecutionListener;
@@ -46,12 +45,10 @@ final class ProductFileWriter implements ItemStreamWriter<Object[]>, StepExecuti
   private Table table;
   private Schema schema;
   private OutputFileFactory fileFactory;
-  private GenericAppenderFactory appenders;
+  private FlatWriterFactory<Object[]> writers;
   /** Touched by the encoder thread only (after {@link #open}). */
-  private DataWriter<Record> current;
+  private DataWriter<Object[]> current;
   private long rowsInFile;
-  private GenericRecord template;
-  private int[] positions;
   /** Tests every row written (on the encoder thread); see {@link LeakCheckTasklet}. */
   private io.dataops.pipelines.privacy.LeakCheck leak;
   /**
@@ -84,15 +81,15 @@ final class ProductFileWriter implements ItemStreamWriter<Object[]>, StepExecuti
     schema = ProductTables.writeSchema(table, run.pipeline);
     fileFactory = OutputFileFactory.builderFor(table, 1, System.nanoTime()).format(FileFormat.PARQUET)
         .operationId("run-" + run.runKey.substring(0, 16)).build();
-    // The table's write settings (zstd, row group and dictionary sizes): the factory's own default codec is gzip.
-    appenders = new GenericAppenderFactory(schema);
-    appenders.setAll(table.properties());
-    template = GenericRecord.create(schema);
+    // Rows go to Parquet as they are (no GenericRecord per row), with the table's write settings (zstd at Parquet's
+    // default level, row group and dictionary sizes); file column i comes from the product row's sources[i].
     List<String> names = run.policies.productColumns();
-    positions = new int[names.size()];
-    for (int i = 0; i < positions.length; i++) {
-      positions[i] = schema.columns().indexOf(schema.findField(names.get(i)));
+    int[] sources = new int[schema.columns().size()];
+    java.util.Arrays.fill(sources, -1);
+    for (int i = 0; i < names.size(); i++) {
+      sources[schema.columns().indexOf(schema.findField(names.get(i)))] = i;
     }
+    writers = new FlatWriterFactory<>(table, schema, type -> ArrayRowWriter.create(type, sources), Map.of());
     rowsInFile = 0;
     leak = run.leakCheck();
     encoder = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
@@ -130,14 +127,10 @@ final class ProductFileWriter implements ItemStreamWriter<Object[]>, StepExecuti
   /** On the encoder thread. */
   private void encode(List<Object[]> rows) {
     if (current == null) {
-      current = appenders.newDataWriter(fileFactory.newOutputFile(), FileFormat.PARQUET, null);
+      current = writers.newDataWriter(fileFactory.newOutputFile(), table.spec(), null);
     }
     for (Object[] row : rows) {
-      GenericRecord r = template.copy();
-      for (int i = 0; i < row.length; i++) {
-        r.set(positions[i], row[i]);
-      }
-      current.write(r);
+      current.write(row);
       leak.check(row);
     }
   }
