@@ -1,5 +1,6 @@
 # Shared by the benchmark scripts (sourced): the output folder, the built launcher, DuckDB's JDBC driver, and
-# `measure LABEL COMMAND...`, which prints the command's wall seconds and peak RSS (KiB) from GNU time.
+# `measure LABEL COMMAND...`, which prints the command's wall seconds and peak RSS (KiB) from GNU time (its user and
+# system CPU seconds follow them in $out/LABEL.time).
 # Expects: root, n and the script's name in $bench_name.
 out="$root/bench/out/$bench_name-$n"
 duckdb_version=1.5.2.0
@@ -40,10 +41,10 @@ PY
 # message as numbers) and says why on stderr.
 measure() {
   local label=$1; shift
-  /usr/bin/time -f "%e %M" -o "$out/$label.time" "$@" > "$out/$label.out" 2> "$out/$label.err" || {
+  /usr/bin/time -f "%e %M %U %S" -o "$out/$label.time" "$@" > "$out/$label.out" 2> "$out/$label.err" || {
     { echo "$label failed ($(head -1 "$out/$label.time")):"; cat "$out/$label.err"; tail -3 "$out/$label.out"; } >&2
     exit 1; }
-  cat "$out/$label.time"
+  cut -d' ' -f1,2 "$out/$label.time"
 }
 
 # The people a benchmark acts as, enrolled in its home by the home's local admin: the public-security clerk who lands

@@ -345,6 +345,8 @@ final class CsvFeedReader extends BufferedFeedReader {
     final int columnCount;
     final List<String> missing;
     private final byte[][] nullTokens;
+    /** Bit {@code n} set when a null token is {@code n} bytes long (bit 63: 63 or more): most fields skip the loop. */
+    private final long nullTokenLengths;
 
     private Layout(Charset charset, char delimiter, char quote, int[] fieldToColumn, int columnCount,
         List<String> missing, List<String> nullValues) {
@@ -358,10 +360,18 @@ final class CsvFeedReader extends BufferedFeedReader {
       for (int i = 0; i < nullTokens.length; i++) {
         nullTokens[i] = nullValues.get(i).getBytes(charset == null ? StandardCharsets.UTF_8 : charset);
       }
+      long lengths = 0;
+      for (byte[] token : nullTokens) {
+        lengths |= 1L << Math.min(token.length, 63);
+      }
+      this.nullTokenLengths = lengths;
     }
 
     /** True when the field spells one of the contract's null values. */
     boolean isNullToken(FieldBytes f) {
+      if ((nullTokenLengths & 1L << Math.min(f.len, 63)) == 0) {
+        return false;
+      }
       for (byte[] token : nullTokens) {
         if (token.length == f.len && Arrays.equals(token, 0, token.length, f.bytes, f.off, f.off + f.len)) {
           return true;

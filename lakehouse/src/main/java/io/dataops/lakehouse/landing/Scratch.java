@@ -21,6 +21,21 @@ final class Scratch {
   int[] fieldStarts = new int[64];
   int[] fieldEnds = new int[64];
   boolean[] fieldAscii = new boolean[64];
+  /** Text transcoded to UTF-8 for the current row (see {@link #utf8Room}); each field keeps its own range. */
+  byte[] utf8 = new byte[8192];
+  int utf8Used;
+
+  /**
+   * Room for {@code need} more UTF-8 bytes of the current row at {@link #utf8Used}. A full buffer is replaced, not
+   * reused: the fields already transcoded this row still point into it.
+   */
+  byte[] utf8Room(int need) {
+    if (utf8Used + need > utf8.length) {
+      utf8 = new byte[Math.max(utf8.length, need)];
+      utf8Used = 0;
+    }
+    return utf8;
+  }
 
   /** A reusable holder for field {@code i} of the current record. */
   FieldBytes field(int i) {

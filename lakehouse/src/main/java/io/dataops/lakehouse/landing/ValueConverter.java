@@ -44,6 +44,7 @@ final class ValueConverter {
    */
   boolean convert(Object[] values, List<Problem> problems, Scratch scratch) {
     int before = problems.size();
+    scratch.utf8Used = 0; // the previous row's transcoded text has been written
     for (int i = 0; i < columns.length; i++) {
       Column c = columns[i];
       Object raw = values[i];
@@ -136,6 +137,12 @@ final class ValueConverter {
           }
           return f;
         }
+        if (base == ColumnType.Base.STRING && GbkUtf8.isGbk(f.charset)) {
+          FieldBytes utf8 = gbkToUtf8(f, scratch);
+          if (utf8 != null) {
+            return utf8;
+          }
+        }
         String text = f.decode(scratch);
         if (text == null) {
           throw new BadValue(Problem.UNDECODABLE, "bytes are not valid " + f.charset.name());
@@ -175,6 +182,28 @@ final class ValueConverter {
           return convert(new String(b, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1));
         }
       }
+    }
+
+    /**
+     * A GBK text field as UTF-8 bytes in the row's scratch buffer ({@code f} now points there), or null when it holds a
+     * code GBK does not define, for the JDK's decoder to report.
+     */
+    private FieldBytes gbkToUtf8(FieldBytes f, Scratch scratch) throws BadValue {
+      byte[] dst = scratch.utf8Room(GbkUtf8.maxUtf8(f.len));
+      int start = scratch.utf8Used;
+      int end = GbkUtf8.transcode(f.bytes, f.off, f.len, dst, start);
+      if (end < 0) {
+        return null;
+      }
+      scratch.utf8Used = end;
+      // UTF-8 is never shorter than its code points: count them only when the bytes exceed the limit.
+      if (end - start > maxLength) {
+        int chars = Utf8Text.codePoints(dst, start, end - start);
+        if (chars > maxLength) {
+          throw new BadValue(Problem.TOO_LONG, "length " + chars + " exceeds maxLength " + maxLength);
+        }
+      }
+      return f.set(dst, start, end - start, false, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     Object convert(Object raw) throws BadValue {

@@ -134,6 +134,42 @@ class CsvLandingTest extends LandingFixture {
     assertThat(odsRows()).extracting(x -> x.getField("name")).containsExactly("𠀀华");
   }
 
+  /** GBK text lands through {@link GbkUtf8}'s table: every code it defines lands as the JDK's decoder reads it. */
+  @Test
+  void everyGbkCharacterLandsAsTheJdkDecodesIt() {
+    ByteArrayOutputStream file = new ByteArrayOutputStream();
+    file.writeBytes("id,name\n".getBytes(StandardCharsets.US_ASCII));
+    List<String> expected = new java.util.ArrayList<>();
+    int id = 0;
+    for (int lead = 0x81; lead <= 0xFE; lead++) {
+      ByteArrayOutputStream name = new ByteArrayOutputStream();
+      name.writeBytes(("L" + lead + " ").getBytes(StandardCharsets.US_ASCII)); // ASCII between GBK codes too
+      for (int trail = 0x40; trail <= 0xFE; trail++) {
+        byte[] pair = {(byte) lead, (byte) trail};
+        String c = new String(pair, GbkUtf8.GBK);
+        if (c.length() == 1 && c.charAt(0) != '\uFFFD') {
+          name.writeBytes(pair);
+        }
+      }
+      file.writeBytes((++id + ",\"").getBytes(StandardCharsets.US_ASCII));
+      file.writeBytes(name.toByteArray());
+      file.writeBytes("\"\n".getBytes(StandardCharsets.US_ASCII));
+      expected.add(new String(name.toByteArray(), GbkUtf8.GBK));
+    }
+    LandingResult r = land(TWO + "encoding: GBK\n", "all.csv", file.toByteArray());
+    assertThat(r.rowsLanded()).isEqualTo(expected.size());
+    assertThat(odsRows()).extracting(x -> x.getField("name")).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void gbkTextLongerThanMaxLengthIsQuarantinedByCharacters() {
+    String csv = "id,name,born,amount\n1,张三李四王,,\n2,张三李四王五,,\n";
+    LandingResult r = land(CONTRACT + "encoding: GBK\n", "long.csv", csv.getBytes(GbkUtf8.GBK));
+    assertThat(r.rowsLanded()).as("five characters are fifteen UTF-8 bytes, still five long").isEqualTo(1);
+    assertThat(odsRows()).extracting(x -> x.getField("name")).containsExactly("张三李四王");
+    assertThat((String) quarantineRows().get(0).getField("reason")).isEqualTo("column name: length 6 exceeds maxLength 5");
+  }
+
   @Test
   void utf8ByteOrderMarkIsHonouredEvenWhenTheContractSaysGbk() {
     byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
