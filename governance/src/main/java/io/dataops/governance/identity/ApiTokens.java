@@ -18,10 +18,19 @@ final class ApiTokens {
 
   private ApiTokens() {}
 
+  /**
+   * A new token whose id does not begin with {@code -}: an id is typed as a command's argument ({@code user token
+   * revoke ID}), and one beginning with {@code -} is read as options ({@code -h...} printed the help and revoked
+   * nothing). Drawing again costs under 0.03 bits of the 256.
+   */
   static String generate() {
     byte[] secret = new byte[32];
-    RANDOM.nextBytes(secret);
-    return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    String text;
+    do {
+      RANDOM.nextBytes(secret);
+      text = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    } while (text.charAt(0) == '-');
+    return PREFIX + text;
   }
 
   static boolean wellFormed(String token) {
