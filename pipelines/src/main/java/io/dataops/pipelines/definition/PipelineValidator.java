@@ -20,11 +20,11 @@ import io.dataops.pipelines.privacy.SmallestGroups;
 import io.dataops.pipelines.privacy.lattice.Hierarchies;
 import io.dataops.pipelines.privacy.lattice.Hierarchy;
 import io.dataops.pipelines.model.ValueType;
+import io.dataops.pipelines.sql.DuckDbConnections;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -93,7 +93,7 @@ public final class PipelineValidator {
     }
     LocalDate asOf = d.asOf() != null ? d.asOf() : Instant.ofEpochMilli(newestMillis).atZone(CHINA).toLocalDate();
 
-    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
+    try (Connection duck = DuckDbConnections.open()) {
       Map<String, Map<String, ValueType>> types = new LinkedHashMap<>();
       try (Statement s = duck.createStatement()) {
         for (BoundInput b : inputs) {

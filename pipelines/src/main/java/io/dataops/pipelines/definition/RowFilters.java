@@ -3,8 +3,8 @@ package io.dataops.pipelines.definition;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
 import io.dataops.pipelines.model.ValueType;
+import io.dataops.pipelines.sql.DuckDbConnections;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
@@ -42,7 +42,7 @@ public final class RowFilters {
       types.put(f.name(), t.type());
       typed.put(f.name(), t);
     }
-    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
+    try (Connection duck = DuckDbConnections.open()) {
       try (Statement s = duck.createStatement()) {
         s.execute(ddl.append(')').toString());
       }

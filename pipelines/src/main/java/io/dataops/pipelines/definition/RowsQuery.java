@@ -2,12 +2,12 @@ package io.dataops.pipelines.definition;
 
 import io.dataops.core.BadInputException;
 import io.dataops.pipelines.model.ValueType;
+import io.dataops.pipelines.sql.DuckDbConnections;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -52,7 +52,7 @@ public final class RowsQuery {
     List<String> files = snapshot == null ? List.of() : files(table, snapshot);
     Properties props = new Properties();
     props.setProperty("jdbc_stream_results", "true");
-    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:", props)) {
+    try (Connection duck = DuckDbConnections.open(props)) {
       java.nio.file.Files.createDirectories(spill);
       try (Statement s = duck.createStatement()) {
         s.execute("SET memory_limit = '256MB'");

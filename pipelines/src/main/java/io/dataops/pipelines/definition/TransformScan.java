@@ -7,12 +7,12 @@ import io.dataops.pipelines.definition.BoundPipeline.BoundInput;
 import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
 import io.dataops.pipelines.plan.LocalFiles;
 import io.dataops.pipelines.plan.PinnedInput;
+import io.dataops.pipelines.sql.DuckDbConnections;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.RoundingMode;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -62,7 +62,7 @@ public final class TransformScan implements AutoCloseable {
       OwnerOnly.directories(spill);
       Properties props = new Properties();
       props.setProperty("jdbc_stream_results", "true");
-      duck = DriverManager.getConnection("jdbc:duckdb:", props);
+      duck = DuckDbConnections.open(props);
       List<String> allowed = new ArrayList<>();
       try (Statement s = duck.createStatement()) {
         s.execute("SET memory_limit = '256MB'");

@@ -5,10 +5,10 @@ import io.dataops.pipelines.plan.RunPlan;
 import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.definition.BoundPipeline.BoundInput;
 import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
+import io.dataops.pipelines.sql.DuckDbConnections;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -58,7 +58,7 @@ final class DuckTransform implements AutoCloseable {
     OwnerOnly.directories(spill);
     Properties props = new Properties();
     props.setProperty("jdbc_stream_results", "true");
-    Connection duck = DriverManager.getConnection("jdbc:duckdb:", props);
+    Connection duck = DuckDbConnections.open(props);
     try (Statement s = duck.createStatement()) {
       s.execute("SET memory_limit = '" + memoryLimit + "'");
       s.execute("SET threads = " + threads);

@@ -14,10 +14,10 @@ import io.dataops.pipelines.definition.PipelineDefinition;
 import io.dataops.pipelines.definition.PipelineException;
 import io.dataops.pipelines.plan.PinnedInput;
 import io.dataops.pipelines.plan.RunPlan;
+import io.dataops.pipelines.sql.DuckDbConnections;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -101,7 +101,7 @@ public final class FlinkSql {
 
   private static FlinkTransform translate(BoundPipeline p, RunPlan plan) {
     PipelineDefinition d = p.definition();
-    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
+    try (Connection duck = DuckDbConnections.open()) {
       Map<String, Map<String, ColumnType>> all = new LinkedHashMap<>();
       try (Statement s = duck.createStatement()) {
         for (BoundInput in : p.inputs()) {
@@ -148,7 +148,7 @@ public final class FlinkSql {
       Map<String, ColumnType> scope = new LinkedHashMap<>(in.columns());
       pinned.grantFilterColumns().forEach(scope::putIfAbsent);
       scope.keySet().stream().filter(c -> !read.contains(c)).forEach(read::add);
-      try (Connection grantDuck = DriverManager.getConnection("jdbc:duckdb:")) {
+      try (Connection grantDuck = DuckDbConnections.open()) {
         try (Statement s = grantDuck.createStatement()) {
           StringJoiner ddl = new StringJoiner(", ", "CREATE TABLE " + in.alias() + " (", ")");
           scope.forEach((name, type) -> ddl.add('"' + name.replace("\"", "\"\"") + "\" " + type.sql()));
