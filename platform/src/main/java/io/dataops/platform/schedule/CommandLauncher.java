@@ -40,12 +40,17 @@ final class CommandLauncher implements RunLauncher {
   public Outcome launch(Schedule schedule, ScheduledRun run) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    // The flags the scheduler was started with (heap, add-opens, encodings), except its class-data archive, which
+    // The flags the scheduler was started with (heap, encodings), except its class-data archive, which
     // was recorded for the launcher's class path.
     ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
         .filter(a -> !a.startsWith("-XX:SharedArchiveFile") && !a.startsWith("-agentlib")
             && !a.startsWith("-javaagent"))
         .forEach(cmd::add);
+    // The packages this process has open (the jar's manifest opens them for `java -jar`, which a child started with
+    // -cp does not read): Arrow and DuckDB need them.
+    Module javaBase = Object.class.getModule();
+    javaBase.getPackages().stream().sorted().filter(p -> javaBase.isOpen(p, CommandLauncher.class.getModule()))
+        .forEach(p -> cmd.add("--add-opens=java.base/" + p + "=ALL-UNNAMED"));
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ChildRunMain.class.getName()));
     cmd.addAll(schedule.command());
     cmd.addAll(List.of("--home", home.toString(), "--as", schedule.runAs()));
