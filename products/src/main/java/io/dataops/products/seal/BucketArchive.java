@@ -34,7 +34,6 @@ public final class BucketArchive implements ArchiveStore {
   private final String root;
   private final String bucket;
   private final ObjectLock.Policy policy;
-  private ObjectLock lock;
 
   public BucketArchive(ObjectStore store, String root, ObjectLock.Policy policy) {
     this.store = store;
@@ -47,12 +46,9 @@ public final class BucketArchive implements ArchiveStore {
     return CLIENTS.computeIfAbsent(store, ObjectStore::client);
   }
 
-  /** The bucket's object lock, asked once per process. */
-  public synchronized ObjectLock lock() {
-    if (lock == null) {
-      lock = ObjectLock.detect(s3(), String.valueOf(store.endpoint()), bucket, policy);
-    }
-    return lock;
+  /** The bucket's object lock and versioning, as the server said within the last minute ({@link ObjectLock#detect}). */
+  public ObjectLock lock() {
+    return ObjectLock.detect(s3(), String.valueOf(store.endpoint()), bucket, policy);
   }
 
   @Override

@@ -31,10 +31,20 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 public final class ObjectLock {
   /** What a bucket without object lock leaves to the platform, as the seal manifest says it. */
   public static final String UNSUPPORTED = "unsupported, enforced by the platform";
+  /**
+   * How long an answer is reused. A bucket's versioning can be turned on at any time (lock only when the bucket is
+   * made): a long-running process (the scheduler) that kept an old "no versioning" answer would destroy by plain
+   * deletes and leave every byte in the old versions.
+   */
+  static final long DETECTION_TTL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
   private static final Map<String, Detected> DETECTED = new ConcurrentHashMap<>();
 
-  /** What a bucket has: object lock (which implies versioning), or versioning alone, or neither. */
-  private record Detected(boolean locked, boolean versioned) {}
+  /** What a bucket has: object lock (which implies versioning), or versioning alone, or neither; and when asked. */
+  private record Detected(boolean locked, boolean versioned, long askedAtNanos) {
+    boolean freshAt(long nowNanos) {
+      return nowNanos - askedAtNanos < DETECTION_TTL_NANOS;
+    }
+  }
 
   /** The retention asked for: its mode and how long archived objects are kept from deletion. */
   public record Policy(ObjectLockMode mode, Duration retention) {
@@ -77,13 +87,29 @@ public final class ObjectLock {
     this.versioned = detected.versioned();
   }
 
-  /** Asks the server once per process whether {@code bucket} has object lock enabled, else versioning. */
+  /**
+   * Asks the server whether {@code bucket} has object lock enabled, else versioning; the answer is reused for a minute
+   * ({@link #DETECTION_TTL_NANOS}), so that a seal's or destruction's many objects cost no extra requests.
+   */
   public static ObjectLock detect(S3Client s3, String endpoint, String bucket, Policy policy) {
-    Detected detected = DETECTED.computeIfAbsent(endpoint + "|" + bucket, k -> {
+    return detect(s3, endpoint, bucket, policy, System.nanoTime());
+  }
+
+  /** As {@link #detect(S3Client, String, String, Policy)} at the {@link System#nanoTime} {@code nowNanos}. */
+  static ObjectLock detect(S3Client s3, String endpoint, String bucket, Policy policy, long nowNanos) {
+    Detected detected = DETECTED.compute(endpoint + "|" + bucket, (k, known) -> {
+      if (known != null && known.freshAt(nowNanos)) {
+        return known;
+      }
       boolean locked = askLock(s3, bucket);
-      return new Detected(locked, locked || askVersioning(s3, bucket));
+      return new Detected(locked, locked || askVersioning(s3, bucket), nowNanos);
     });
     return new ObjectLock(s3, bucket, policy, detected);
+  }
+
+  /** Whether a destruction removes version by version (object lock, or versioning alone). */
+  boolean versioned() {
+    return versioned;
   }
 
   private static boolean askLock(S3Client s3, String bucket) {
