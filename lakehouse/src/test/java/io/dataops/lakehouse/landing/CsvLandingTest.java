@@ -316,6 +316,7 @@ class CsvLandingTest extends LandingFixture {
     }
     LandingResult r = land(CONTRACT, csv.toString());
     assertThat(r.rowsRead()).isEqualTo(n);
+    assertThat(progressRows).as("progress counts each batch before a worker releases it").isEqualTo(n);
     assertThat(r.rowsQuarantined()).isEqualTo(n / 997);
     List<Record> bad = quarantineRows();
     assertThat(bad).extracting(x -> x.getField("row_number"))
