@@ -37,6 +37,7 @@ final class CsvFeedReader extends BufferedFeedReader {
   private final int maxRecordBytes;
   private final Charset charset;
   private final Layout layout;
+  private final FramedBatch.Recycler<CsvBatch> batches;
 
   private long line = 1;
   private long row;
@@ -62,6 +63,7 @@ final class CsvFeedReader extends BufferedFeedReader {
     }
     this.charset = detectCharset(contract.encoding());
     this.layout = contract.header() ? readHeader() : Layout.positional(contract, charset);
+    this.batches = new FramedBatch.Recycler<>(() -> new CsvBatch(layout, 1024));
   }
 
   /** A UTF-8 byte-order mark overrides the contract's encoding; UTF-16 cannot be framed byte-wise. */
@@ -110,7 +112,7 @@ final class CsvFeedReader extends BufferedFeedReader {
         continue;
       }
       if (batch == null) {
-        batch = new CsvBatch(layout, Math.min(BATCH_ROWS, 1024));
+        batch = batches.take();
       }
       batch.add(buf, recStart, recEnd, ++row, recLine, recFlags, recNote);
       if (batch.size() >= BATCH_ROWS || batch.byteSize() >= BATCH_BYTES) {

@@ -2,8 +2,15 @@ package io.dataops.lakehouse.landing;
 
 import java.nio.charset.Charset;
 import java.util.Arrays;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
 
-/** Records of a text format, framed on the reader thread: their bytes copied out of the read buffer. */
+/**
+ * Records of a text format, framed on the reader thread: their bytes copied out of the read buffer. A batch taken
+ * from a {@link Recycler} goes back to it when its worker releases it, so a feed reuses a few batches (as many as
+ * the queue and the workers hold at once) instead of allocating and growing a new megabyte for every one.
+ */
 abstract class FramedBatch implements RecordBatch {
   static final int FLAG_UNTERMINATED = 1;
   static final int FLAG_TOO_LONG = 2;
@@ -17,6 +24,8 @@ abstract class FramedBatch implements RecordBatch {
   private long[] lines;
   protected int[] flags;
   protected String[] notes;
+  /** Where {@link #release} returns the batch; null for a batch nobody recycles. */
+  private Queue<FramedBatch> home;
 
   FramedBatch(Charset charset, int capacity) {
     this.charset = charset;
@@ -48,6 +57,16 @@ abstract class FramedBatch implements RecordBatch {
     notes[size] = note;
     used += len;
     starts[++size] = used;
+  }
+
+  @Override
+  public final void release() {
+    if (home != null) {
+      Arrays.fill(notes, 0, size, null); // no stale framing notes kept alive
+      used = 0;
+      size = 0;
+      home.offer(this);
+    }
   }
 
   final int byteSize() {
@@ -87,5 +106,25 @@ abstract class FramedBatch implements RecordBatch {
     }
     return new RawRow(scratch.decodeLenient(bytes, starts[i], starts[i + 1], charset),
         Arrays.copyOfRange(bytes, starts[i], starts[i + 1]));
+  }
+
+  /** The batches of one reader: released ones first, a new one when none is free. */
+  static final class Recycler<B extends FramedBatch> {
+    private final Queue<FramedBatch> free = new ConcurrentLinkedQueue<>();
+    private final Supplier<B> fresh;
+
+    Recycler(Supplier<B> fresh) {
+      this.fresh = fresh;
+    }
+
+    @SuppressWarnings("unchecked") // only batches of this recycler's own supplier are ever released into it
+    B take() {
+      FramedBatch b = free.poll();
+      if (b == null) {
+        b = fresh.get();
+        b.home = free;
+      }
+      return (B) b;
+    }
   }
 }

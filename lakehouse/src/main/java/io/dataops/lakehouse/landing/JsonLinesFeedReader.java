@@ -26,6 +26,7 @@ final class JsonLinesFeedReader extends BufferedFeedReader {
   private final int maxRecordBytes;
   private final Map<String, Integer> columnIndex = new HashMap<>();
   private final int columnCount;
+  private final FramedBatch.Recycler<JsonBatch> batches = new FramedBatch.Recycler<>(() -> new JsonBatch(1024));
 
   private long line;
   private long row;
@@ -62,7 +63,7 @@ final class JsonLinesFeedReader extends BufferedFeedReader {
       if (nl < 0 && limit - pos > maxRecordBytes) {
         // A line longer than allowed: keep its first maxRecordBytes bytes and drop the rest of it.
         line++;
-        batch = batch != null ? batch : new JsonBatch(1024);
+        batch = batch != null ? batch : batches.take();
         batch.add(buf, pos, pos + maxRecordBytes, ++row, line, FramedBatch.FLAG_TOO_LONG,
             "the row is longer than maxRecordBytes (" + maxRecordBytes + "); its first " + maxRecordBytes
                 + " bytes are kept");
@@ -94,7 +95,7 @@ final class JsonLinesFeedReader extends BufferedFeedReader {
         blankLines++;
         continue;
       }
-      batch = batch != null ? batch : new JsonBatch(1024);
+      batch = batch != null ? batch : batches.take();
       batch.add(buf, start, end, ++row, line, 0, null);
       if (batch.size() >= BATCH_ROWS || batch.byteSize() >= BATCH_BYTES) {
         return batch;

@@ -437,6 +437,7 @@ public final class Landing {
     try (FeedReader reader = open(file, contract, digest)) {
       outcome.encoding = reader.encoding();
       reader.read(batch -> {
+        int size = batch.size(); // before the hand-over: once queued, a worker may finish and release it
         while (!queue.offer(batch, 200, TimeUnit.MILLISECONDS)) {
           for (Future<LandingWorker.Result> f : futures) {
             if (f.isDone()) {
@@ -444,7 +445,7 @@ public final class Landing {
             }
           }
         }
-        rows[0] += batch.size();
+        rows[0] += size;
         progress.progress(reader.bytesRead(), fileBytes, rows[0]);
       });
       outcome.blankLines = reader.blankLines();

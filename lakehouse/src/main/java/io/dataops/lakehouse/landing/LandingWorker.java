@@ -98,6 +98,7 @@ final class LandingWorker implements Callable<LandingWorker.Result> {
             quarantined++;
           }
         }
+        batch.release();
       }
       // Closing writes the last row groups: it fails like any write (a full disk), so it is part of the work.
       odsWriter.close();

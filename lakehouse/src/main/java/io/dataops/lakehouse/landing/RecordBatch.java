@@ -24,6 +24,12 @@ interface RecordBatch {
   /** The record as sent, for the quarantine. */
   RawRow raw(int i, Scratch scratch);
 
+  /**
+   * The worker is done with every record of the batch (what it wrote was copied): a reader may reuse the batch's
+   * memory for later records.
+   */
+  default void release() {}
+
   /** Text of a record; {@code bytes} only when the text is not an exact decoding of what was sent. */
   record RawRow(String text, byte[] bytes) {}
 }

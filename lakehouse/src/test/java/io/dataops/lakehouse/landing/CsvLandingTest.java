@@ -305,6 +305,37 @@ class CsvLandingTest extends LandingFixture {
   }
 
   @Test
+  void aFeedOfManyBatchesKeepsEveryRowItsNumberLineAndValues() {
+    // Enough rows for the reader to reuse its batches many times over; quoted fields spanning lines here and there.
+    int n = 50_000;
+    StringBuilder csv = new StringBuilder("id,name,born,amount\n");
+    for (int i = 1; i <= n; i++) {
+      csv.append(i).append(',').append(i % 1999 == 0 ? "\"a\nb\"" : "n" + i % 1000).append(',')
+          .append(i % 997 == 0 ? "2021-02-30" : LocalDate.ofEpochDay(i % 40_000 - 20_000).toString()).append(',')
+          .append(BigDecimal.valueOf(i * 37L % 1_999_998 - 999_999, 2).toPlainString()).append('\n');
+    }
+    LandingResult r = land(CONTRACT, csv.toString());
+    assertThat(r.rowsRead()).isEqualTo(n);
+    assertThat(progressRows).as("progress counts each batch before a worker releases it").isEqualTo(n);
+    assertThat(r.rowsQuarantined()).isEqualTo(n / 997);
+    List<Record> bad = quarantineRows();
+    assertThat(bad).extracting(x -> x.getField("row_number"))
+        .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, n / 997).map(k -> k * 997).boxed().toList());
+    assertThat(bad).extracting(x -> x.getField("line_number"))
+        .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, n / 997).map(k -> k * 997)
+            .map(row -> 1 + row + (row - 1) / 1999).boxed().toList());
+    List<Record> rows = odsRows();
+    assertThat(rows).hasSize(n - n / 997);
+    for (Record row : rows) {
+      long i = (Long) row.getField(FeedTables.ROW_NUMBER);
+      assertThat(row.getField("id")).isEqualTo(i);
+      assertThat(row.getField("name")).isEqualTo(i % 1999 == 0 ? "a\nb" : "n" + i % 1000);
+      assertThat(row.getField("born")).isEqualTo(LocalDate.ofEpochDay(i % 40_000 - 20_000));
+      assertThat(row.getField("amount")).isEqualTo(BigDecimal.valueOf(i * 37L % 1_999_998 - 999_999, 2));
+    }
+  }
+
+  @Test
   void blankLinesAreNotRows() {
     LandingResult r = land(TWO, "id,name\n1,a\n\n\r\n2,b\n\n");
     assertThat(r.rowsRead()).isEqualTo(2);

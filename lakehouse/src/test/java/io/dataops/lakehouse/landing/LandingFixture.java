@@ -22,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 abstract class LandingFixture {
   @TempDir Path dir;
   Lakehouse lakehouse;
+  /** The row count the last landing's progress last reported. */
+  volatile long progressRows;
 
   @BeforeEach
   void open() {
@@ -38,7 +40,7 @@ abstract class LandingFixture {
       Path file = dir.resolve(fileName);
       Files.write(file, content);
       FeedContract contract = ContractParser.parse(contractYaml, "test.contract.yaml");
-      return new Landing(lakehouse, 2, ProgressListener.NONE)
+      return new Landing(lakehouse, 2, (done, total, rows) -> progressRows = rows)
           .land(new LandingRequest("dept", "data", file, contract, null));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
