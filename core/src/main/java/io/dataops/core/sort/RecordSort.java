@@ -1,6 +1,5 @@
 package io.dataops.core.sort;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -49,16 +48,18 @@ public final class RecordSort {
     void accept(long[] keys, int from, int to);
   }
 
-  /** Chunk size of {@link #sortSpread}'s working copy: 2 MB, shifts instead of a search to find a position. */
-  private static final int CHUNK_BITS = 18;
+  /** Segment size of {@link #sortSpread}'s buckets: 2 KB, so a few thousand half-filled ones waste little. */
+  private static final int SEGMENT = 256;
 
   /**
    * Hands the longs of {@code chunks} to {@code blocks} in ascending (signed) order, block by block. Meant for keys
-   * spread evenly over 64 bits (hashes): one in-place pass moves every key into a bucket of its top bits (an American
-   * flag sort, whose few thousand write positions stay in cache), then each bucket — a few thousand keys — is sorted
-   * on its own. That is neither a comparison sort of everything nor a merge of sorted chunks (the two together were
-   * a tenth of a 5M-row quality run). The chunks are consumed: each is dropped (set to null) once copied, so the keys
-   * are never held twice over; the working copy is 2 MB chunks.
+   * spread evenly over 64 bits (hashes): one pass moves every key into a bucket of its top bits, then each bucket — a
+   * few thousand keys — is sorted on its own. That is neither a comparison sort of everything nor a merge of sorted
+   * chunks (the two together were a tenth of a 5M-row quality run). The pass writes out of place, into 2 KB segments
+   * per bucket taken as they fill: a few thousand sequential write streams whose misses overlap, where moving keys in
+   * place (following each cycle of displaced keys) waited on a cache miss per key, one after the other (7% of a 5M
+   * run's samples). The chunks are consumed: each is dropped (set to null) once read, so the keys are held twice over
+   * by one chunk and the buckets' unfilled segments at most.
    */
   public static void sortSpread(List<long[]> chunks, SortedBlocks blocks) {
     long total = 0;
@@ -80,86 +81,51 @@ public final class RecordSort {
       blocks.accept(all, 0, all.length);
       return;
     }
-    long[][] a = uniformChunks(chunks, total);
     // About 2048 keys a bucket, at most 2^12 buckets (their write positions, 32 KB of cache lines, stay cached).
     int bits = Math.max(1, Math.min(12, 64 - Long.numberOfLeadingZeros(total >>> 11)));
     int shift = 64 - bits;
     int buckets = 1 << bits;
-    long[] start = new long[buckets + 1];
-    for (long[] c : a) {
+    long[][][] full = new long[buckets][][]; // per bucket, its filled segments
+    int[] fullCount = new int[buckets];
+    long[][] open = new long[buckets][]; // per bucket, the segment being filled
+    int[] fill = new int[buckets];
+    for (int i = 0; i < chunks.size(); i++) {
+      long[] c = chunks.get(i);
+      chunks.set(i, null);
       for (long k : c) {
-        start[(int) ((k ^ Long.MIN_VALUE) >>> shift) + 1]++;
-      }
-    }
-    for (int b = 0; b < buckets; b++) {
-      start[b + 1] += start[b];
-    }
-    long[] next = Arrays.copyOf(start, buckets);
-    int mask = (1 << CHUNK_BITS) - 1;
-    for (int b = 0; b < buckets; b++) {
-      long end = start[b + 1];
-      while (next[b] < end) {
-        long at = next[b];
-        long k = a[(int) (at >>> CHUNK_BITS)][(int) at & mask];
-        int t = (int) ((k ^ Long.MIN_VALUE) >>> shift);
-        // Follow the cycle: put the key where its bucket fills next, carry on with the key that was there.
-        while (t != b) {
-          long to = next[t]++;
-          long[] chunk = a[(int) (to >>> CHUNK_BITS)];
-          long displaced = chunk[(int) to & mask];
-          chunk[(int) to & mask] = k;
-          k = displaced;
-          t = (int) ((k ^ Long.MIN_VALUE) >>> shift);
+        int b = (int) ((k ^ Long.MIN_VALUE) >>> shift);
+        long[] seg = open[b];
+        if (seg == null || fill[b] == SEGMENT) {
+          if (seg != null) {
+            if (full[b] == null || fullCount[b] == full[b].length) {
+              full[b] = full[b] == null ? new long[8][] : Arrays.copyOf(full[b], fullCount[b] * 2);
+            }
+            full[b][fullCount[b]++] = seg;
+          }
+          seg = open[b] = new long[SEGMENT];
+          fill[b] = 0;
         }
-        a[(int) (at >>> CHUNK_BITS)][(int) at & mask] = k;
-        next[b]++;
+        seg[fill[b]++] = k;
       }
     }
     long[] bucket = new long[64];
     for (int b = 0; b < buckets; b++) {
-      int len = (int) (start[b + 1] - start[b]);
+      int len = fullCount[b] * SEGMENT + fill[b];
       if (len == 0) {
         continue;
       }
       if (bucket.length < len) {
         bucket = new long[Math.max(len, bucket.length * 2)];
       }
-      for (long p = start[b], q = 0; p < start[b + 1]; ) {
-        int off = (int) p & mask;
-        int n = (int) Math.min(start[b + 1] - p, (1 << CHUNK_BITS) - off);
-        System.arraycopy(a[(int) (p >>> CHUNK_BITS)], off, bucket, (int) q, n);
-        p += n;
-        q += n;
+      for (int s = 0; s < fullCount[b]; s++) {
+        System.arraycopy(full[b][s], 0, bucket, s * SEGMENT, SEGMENT);
       }
+      System.arraycopy(open[b], 0, bucket, fullCount[b] * SEGMENT, fill[b]);
+      full[b] = null;
+      open[b] = null;
       Arrays.sort(bucket, 0, len);
       blocks.accept(bucket, 0, len);
     }
-  }
-
-  /** The keys of {@code chunks} copied into chunks of 2^CHUNK_BITS (the last shorter), each input dropped once read. */
-  private static long[][] uniformChunks(List<long[]> chunks, long total) {
-    int size = 1 << CHUNK_BITS;
-    List<long[]> out = new ArrayList<>();
-    long[] current = null;
-    int fill = 0;
-    long left = total;
-    for (int i = 0; i < chunks.size(); i++) {
-      long[] c = chunks.get(i);
-      chunks.set(i, null);
-      for (int p = 0; p < c.length; ) {
-        if (current == null || fill == current.length) {
-          current = new long[(int) Math.min(size, left)];
-          out.add(current);
-          fill = 0;
-        }
-        int n = Math.min(c.length - p, current.length - fill);
-        System.arraycopy(c, p, current, fill, n);
-        p += n;
-        fill += n;
-        left -= n;
-      }
-    }
-    return out.toArray(new long[0][]);
   }
 
   private static int digit(long key, int shift) {
