@@ -71,7 +71,7 @@ grant_citizens() {
     "$scenario" "$product" "$(date -u -d '+30 days' +%F)" "$product" > "$home/bench-application.yaml"
   printf '  - table: ods.public_security__citizens\n    columns: [%s]\n' "$columns" >> "$home/bench-application.yaml"
   id=$("$root/bin/dataops" grant apply "$home/bench-application.yaml" --json --home "$home" --as bench-op \
-    | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+    | python3 -c 'import json,sys; t=sys.stdin.read(); print(json.loads(t[0 if t.startswith("{") else t.index("\n{") + 1:])["id"])')
   "$root/bin/dataops" grant approve "$id" --home "$home" --as bench-auth >/dev/null
   "$root/bin/dataops" grant approve "$id" --home "$home" --as ps-clerk >/dev/null
 }

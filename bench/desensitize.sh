@@ -58,12 +58,16 @@ fi
 python3 - "$ours_wall" "$ours_rss" "$duck_wall" "$duck_rss" "$out" "$again_wall" "$again_rss" "$n" "$heap" \
   "$heap_note" "$load_after" <<'PY'
 import json, os, sys
+def load_json(path):
+    # JVM options may print lines of their own before the command's JSON (JFR's "Started recording"): skip them
+    lines = open(path).read().splitlines(True)
+    return json.loads("".join(lines[next(i for i, l in enumerate(lines) if l.startswith("{")):]))
 ow, orss, dw, drss, out = float(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 aw, arss, rows, heap, heap_note, load_after = float(sys.argv[6]), int(sys.argv[7]), int(sys.argv[8]), sys.argv[9], sys.argv[10], sys.argv[11]
 again = aw > 0
-v = json.load(open(out + "/dataops.out"))
-d = json.load(open(out + "/duckdb.out"))
-a = json.load(open(out + "/dataops-again.out")) if again else None
+v = load_json(out + "/dataops.out")
+d = load_json(out + "/duckdb.out")
+a = load_json(out + "/dataops-again.out") if again else None
 def cpu(label):
     return sum(float(x) for x in open(f"{out}/{label}-cpu.time").read().split()[-2:])
 oc, dc, ac = cpu("dataops"), cpu("duckdb"), cpu("dataops-again") if again else 0.0

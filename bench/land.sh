@@ -39,6 +39,10 @@ read -r duck_wall duck_rss < <(measure duckdb java -cp "$jar" "$root/bench/DuckD
 
 python3 - "$n" "$bytes" "$ours_wall" "$ours_rss" "$duck_wall" "$duck_rss" "$out" "$heap" "$heap_note" "$load_after" <<'PY'
 import json, sys
+def load_json(path):
+    # JVM options may print lines of their own before the command's JSON (JFR's "Started recording"): skip them
+    lines = open(path).read().splitlines(True)
+    return json.loads("".join(lines[next(i for i, l in enumerate(lines) if l.startswith("{")):]))
 def cpu(label):  # user + system seconds of a measured process
     fields = open(f"{sys.argv[7]}/{label}.time").read().split()
     return float(fields[2]) + float(fields[3])
@@ -47,10 +51,10 @@ heap, heap_note, load_after = sys.argv[8], sys.argv[9], sys.argv[10]
 def fail(why):
     sys.exit(f"FAILED: {why}")
 
-land = json.load(open(out + "/dataops.out"))
+land = load_json(out + "/dataops.out")
 if not land["rowsRead"] == n == land["rowsLanded"] + land["rowsQuarantined"]:
     fail(f"dataops land read {land['rowsRead']} of {n} rows (landed {land['rowsLanded']}, quarantined {land['rowsQuarantined']})")
-duck = json.load(open(out + "/duckdb.out"))
+duck = load_json(out + "/duckdb.out")
 assert duck["rows"] == n, duck
 print(f"rows: {n:,}  file: {size/1e6:,.0f} MB  load after landing: {load_after}")
 print(f"{'':28}{'wall s':>8}{'CPU s':>8}{'rows/s':>12}{'peak RSS MB':>13}")

@@ -25,9 +25,13 @@ read -r wall rss < <(measure dataops /usr/bin/time -f "%U %S" -o "$out/cpu.time"
 
 python3 - "$wall" "$rss" "$out" <<'PY'
 import json, sys
+def load_json(path):
+    # JVM options may print lines of their own before the command's JSON (JFR's "Started recording"): skip them
+    lines = open(path).read().splitlines(True)
+    return json.loads("".join(lines[next(i for i, l in enumerate(lines) if l.startswith("{")):]))
 wall, rss, out = float(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 cpu = sum(float(x) for x in open(out + "/cpu.time").read().split()[-2:])
-v = json.load(open(out + "/dataops.out"))
+v = load_json(out + "/dataops.out")
 p = v["privacy"]
 g = p["generalization"]
 n = v["rowsIn"]

@@ -17,6 +17,9 @@ heap=1g java_opts=
 # In memory mode the run must finish inside the heap: the first OutOfMemoryError ends the process (even one a
 # thread would swallow), so the bench fails instead of reporting a run that lost work.
 [[ "$mode" == --memory ]] && heap=512m java_opts=-XX:+ExitOnOutOfMemoryError
+# BENCH_JAVA_OPTS: for the quality run only, e.g. a flight recording:
+#   BENCH_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/quality.jfr,settings=profile" bench/quality.sh 1000000
+java_opts="$java_opts ${BENCH_JAVA_OPTS:-}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bench_name=quality${mode:+-memory}
 # shellcheck source=bench/common.sh
@@ -49,12 +52,16 @@ fi
 
 python3 - "$ours_wall" "$ours_rss" "$duck_wall" "$duck_rss" "$out" "$deequ_wall" "$deequ_rss" "$heap" <<'PY'
 import json, os, sys
+def load_json(path):
+    # JVM options may print lines of their own before the command's JSON (JFR's "Started recording"): skip them
+    lines = open(path).read().splitlines(True)
+    return json.loads("".join(lines[next(i for i, l in enumerate(lines) if l.startswith("{")):]))
 ow, orss, dw, drss, out = float(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 qw, qrss, heap = float(sys.argv[6]), int(sys.argv[7]), sys.argv[8]
 deequ = qw > 0
-q = json.load(open(out + "/deequ.out")) if deequ else None
-v = json.load(open(out + "/dataops.out"))
-d = json.load(open(out + "/duckdb.out"))
+q = load_json(out + "/deequ.out") if deequ else None
+v = load_json(out + "/dataops.out")
+d = load_json(out + "/duckdb.out")
 n = v["meta"]["rows_scanned"]
 assert n == d["rows"], (n, d["rows"])
 ours = [r["result"]["unexpected_count"] for r in v["results"][1:]]
