@@ -31,7 +31,7 @@ public final class Main {
     // The log file lives in the home: say where before anything logs.
     System.setProperty("dataops.home", PlatformConfig.resolveHome(homeOption(args), env).toString());
     Cli cli = new Cli(out, err, env);
-    CommandLine cmd = new CommandLine(new DataopsCommand(), new Factory(cli));
+    CommandLine cmd = DataopsCommand.commandLine(args, new Factory(cli));
     cmd.setOut(new java.io.PrintWriter(out, true));
     cmd.setErr(new java.io.PrintWriter(err, true));
     cmd.setParameterExceptionHandler((ex, a) -> {

@@ -1,16 +1,57 @@
 package io.dataops.platform.cli;
 
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "dataops", mixinStandardHelpOptions = true, version = "dataops 0.1.0",
-    description = "Trusted data-product platform for public data authorized operation (公共数据授权运营).",
-    subcommands = {DemoCommand.class, GenerateCommand.class, ContractCommand.class, LandCommand.class,
-        TableCommand.class, QualityCommand.class, FeedbackCommand.class, PipelineCommand.class,
-        ProductCommand.class, GrantCommand.class, BillingCommand.class,
-        SuperviseCommand.class, EvaluateCommand.class, AuditCommand.class, UserCommand.class, OrgCommand.class,
-        AirflowCommand.class, ScheduleCommand.class, SchedulerCommand.class, WarmupCommand.class})
+    description = "Trusted data-product platform for public data authorized operation (公共数据授权运营).")
 public final class DataopsCommand {
+  /**
+   * The subcommands, in the order help lists them. Not in the annotation: {@link #commandLine} builds only the
+   * one a command line names, since picocli reflects over every command class it is given (a quarter of a second of
+   * start-up for all of them).
+   */
+  static final List<Class<?>> SUBCOMMANDS = List.of(DemoCommand.class, GenerateCommand.class,
+      ContractCommand.class, LandCommand.class, TableCommand.class, QualityCommand.class, FeedbackCommand.class,
+      PipelineCommand.class, ProductCommand.class, GrantCommand.class, BillingCommand.class, SuperviseCommand.class,
+      EvaluateCommand.class, AuditCommand.class, UserCommand.class, OrgCommand.class, AirflowCommand.class,
+      ScheduleCommand.class, SchedulerCommand.class, WarmupCommand.class);
+
+  /** The top command's options that take a value: a subcommand's name is the first argument that is none of these. */
+  private static final Set<String> VALUED_OPTIONS = Set.of("--home", "--as");
+
   /** --home and --json, inherited by every subcommand (the factory hands in {@link Cli#common}). */
   @Mixin CommonOptions common;
+
+  /**
+   * The command line for {@code args}: the top command with the subcommand {@code args} names, or with all of them
+   * when it names none (top-level help, a mistyped name: picocli then lists or suggests from all).
+   */
+  public static CommandLine commandLine(String[] args, CommandLine.IFactory factory) {
+    CommandLine top = new CommandLine(new DataopsCommand(), factory);
+    for (Class<?> subcommand : subcommandsFor(args)) {
+      top.addSubcommand(new CommandLine(subcommand, factory));
+    }
+    return top;
+  }
+
+  private static List<Class<?>> subcommandsFor(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (VALUED_OPTIONS.contains(a)) {
+        i++;
+      } else if (!a.startsWith("-")) {
+        for (Class<?> c : SUBCOMMANDS) {
+          if (c.getAnnotation(Command.class).name().equals(a)) {
+            return List.of(c);
+          }
+        }
+        return SUBCOMMANDS;
+      }
+    }
+    return SUBCOMMANDS;
+  }
 }

@@ -34,7 +34,7 @@ class CommandRolesTest {
   /** Every command a user can run: the leaves of the command tree (those that do something). */
   private static List<String> commands() {
     List<String> out = new ArrayList<>();
-    walk(new CommandLine(new DataopsCommand(), new CommandLine.IFactory() {
+    walk(DataopsCommand.commandLine(new String[0], new CommandLine.IFactory() {
       @Override
       public <K> K create(Class<K> cls) throws Exception {
         try {
