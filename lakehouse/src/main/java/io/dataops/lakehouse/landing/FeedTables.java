@@ -5,6 +5,7 @@ import io.dataops.lakehouse.contract.FeedContract;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.types.Types.NestedField;
 
@@ -48,7 +49,7 @@ public final class FeedTables {
     props.put(PROP_DATASET, dataset);
     for (ColumnSpec c : contract.columns()) {
       if (c.personal() != null) {
-        props.put(PERSONAL_PREFIX + c.name(), c.personal().spelling());
+        personal(props, c.name(), c.personal().spelling());
       }
     }
     return props;
@@ -56,8 +57,49 @@ public final class FeedTables {
 
   /** A quarantined row is the raw row as sent: treat its text and bytes as personal data. */
   public static java.util.Map<String, String> quarantineProperties(String department, String dataset) {
-    return java.util.Map.of(PROP_DEPARTMENT, department, PROP_DATASET, dataset,
-        PERSONAL_PREFIX + "raw_text", "other", PERSONAL_PREFIX + "raw_bytes", "other");
+    java.util.Map<String, String> props = new java.util.TreeMap<>();
+    props.put(PROP_DEPARTMENT, department);
+    props.put(PROP_DATASET, dataset);
+    personal(props, "raw_text", "other");
+    personal(props, "raw_bytes", "other");
+    return props;
+  }
+
+  /**
+   * Marks {@code column} personal, and keeps its raw values out of the table's metadata: by default Iceberg records
+   * each column's lower and upper bound in the manifests (16 characters of an ID number, a whole name or phone
+   * number, the start of a quarantined line), and Parquet its minimum and maximum in every footer and page header.
+   * A personal column gets neither: no Parquet statistics (which also spares the writer a byte-by-byte comparison of
+   * every value), and so no Iceberg metrics at all (Iceberg takes even the value and null counts from the Parquet
+   * statistics; mode "none" says so). Its bounds never pruned a scan anyway: every file spans the whole range of ID
+   * numbers or names.
+   */
+  private static void personal(java.util.Map<String, String> props, String column, String kind) {
+    props.put(PERSONAL_PREFIX + column, kind);
+    props.put(TableProperties.METRICS_MODE_COLUMN_CONF_PREFIX + column, "none");
+    props.put(TableProperties.PARQUET_COLUMN_STATS_ENABLED_PREFIX + column, "false");
+  }
+
+  /**
+   * The properties of {@code have} that {@link #personal} set for a column that is no longer personal in
+   * {@code wanted}: to be removed, so the column gets its bounds back.
+   */
+  public static List<String> stalePersonalProperties(java.util.Map<String, String> have,
+      java.util.Map<String, String> wanted) {
+    List<String> stale = new ArrayList<>();
+    for (String key : have.keySet()) {
+      if (key.startsWith(PERSONAL_PREFIX) && !wanted.containsKey(key)) {
+        String column = key.substring(PERSONAL_PREFIX.length());
+        stale.add(key);
+        for (String prefix : List.of(TableProperties.METRICS_MODE_COLUMN_CONF_PREFIX,
+            TableProperties.PARQUET_COLUMN_STATS_ENABLED_PREFIX)) {
+          if (have.containsKey(prefix + column) && !wanted.containsKey(prefix + column)) {
+            stale.add(prefix + column);
+          }
+        }
+      }
+    }
+    return stale;
   }
 
   /**

@@ -148,8 +148,9 @@ public final class Landing {
     TableIdentifier odsId = TableNames.ods(request.department(), request.dataset());
     TableIdentifier quarantineId = TableNames.quarantine(request.department(), request.dataset());
     Table ods = odsTable(odsId, request);
-    Table quarantine = lakehouse.createOrLoad(quarantineId, FeedTables.quarantineSchema(),
-        FeedTables.quarantineProperties(request.department(), request.dataset()));
+    Map<String, String> quarantineProps = FeedTables.quarantineProperties(request.department(), request.dataset());
+    Table quarantine = withProperties(lakehouse.createOrLoad(quarantineId, FeedTables.quarantineSchema(),
+        quarantineProps), quarantineProps);
     Repaired repaired = completeQuarantineCommits(odsId, ods, quarantine);
     String contractVersion = FeedKey.versionOf(contract);
 
@@ -372,15 +373,21 @@ public final class Landing {
       }
       table.refresh();
     }
-    Map<String, String> wantedProps = FeedTables.odsProperties(request.department(), request.dataset(), contract);
-    Map<String, String> haveProps = table.properties();
-    List<String> stale = haveProps.keySet().stream()
-        .filter(k -> k.startsWith(FeedTables.PERSONAL_PREFIX) && !wantedProps.containsKey(k)).toList();
-    boolean same = stale.isEmpty() && wantedProps.entrySet().stream()
-        .allMatch(e -> e.getValue().equals(haveProps.get(e.getKey())));
+    return withProperties(table, FeedTables.odsProperties(request.department(), request.dataset(), contract));
+  }
+
+  /**
+   * {@code table} with {@code wanted} set, and the personal-data properties of columns no longer personal removed:
+   * a table made by an earlier build or contract gets them at its next landing.
+   */
+  private static Table withProperties(Table table, Map<String, String> wanted) {
+    Map<String, String> have = table.properties();
+    List<String> stale = FeedTables.stalePersonalProperties(have, wanted);
+    boolean same = stale.isEmpty() && wanted.entrySet().stream()
+        .allMatch(e -> e.getValue().equals(have.get(e.getKey())));
     if (!same) {
       var props = table.updateProperties();
-      wantedProps.forEach(props::set);
+      wanted.forEach(props::set);
       stale.forEach(props::remove);
       props.commit(); // retried by Iceberg on conflict; a property update never conflicts with an append
       table.refresh();
