@@ -1,0 +1,48 @@
+package io.dataops.lakehouse.types;
+
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
+
+/**
+ * A column's type: a {@link ValueType} with precision and scale for decimals (0 otherwise). The one mapping between
+ * the platform's types and Iceberg's, for landed tables and products alike; serializable, as engines ship it to
+ * their tasks.
+ */
+public record ColumnType(ValueType type, int precision, int scale) implements java.io.Serializable {
+
+  public ColumnType {
+    if (type == ValueType.DECIMAL && (precision < 1 || precision > 38 || scale < 0 || scale > precision)) {
+      throw new IllegalArgumentException(
+          "decimal(" + precision + "," + scale + ") needs 1 <= precision <= 38 and 0 <= scale <= precision");
+    }
+  }
+
+  public static ColumnType of(ValueType type) {
+    return new ColumnType(type, 0, 0);
+  }
+
+  public static ColumnType decimal(int precision, int scale) {
+    return new ColumnType(ValueType.DECIMAL, precision, scale);
+  }
+
+  /** TIMESTAMP is local civil time (what departments send; no zone is invented), TIMESTAMPTZ an instant. */
+  public Type toIceberg() {
+    return switch (type) {
+      case STRING -> Types.StringType.get();
+      case INT -> Types.IntegerType.get();
+      case LONG -> Types.LongType.get();
+      case DOUBLE -> Types.DoubleType.get();
+      case DECIMAL -> Types.DecimalType.of(precision, scale);
+      case DATE -> Types.DateType.get();
+      case TIMESTAMP -> Types.TimestampType.withoutZone();
+      case TIMESTAMPTZ -> Types.TimestampType.withZone();
+      case BOOLEAN -> Types.BooleanType.get();
+    };
+  }
+
+  /** The spelling users write: {@code decimal(p,s)} or the type's name in lower case. */
+  @Override
+  public String toString() {
+    return type == ValueType.DECIMAL ? "decimal(" + precision + "," + scale + ")" : type.spelling();
+  }
+}
