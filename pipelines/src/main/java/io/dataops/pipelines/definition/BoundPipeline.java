@@ -1,8 +1,8 @@
 package io.dataops.pipelines.definition;
 
 import io.dataops.lakehouse.contract.PersonalData;
+import io.dataops.lakehouse.types.ValueType;
 import io.dataops.pipelines.desensitize.ColumnPolicy;
-import io.dataops.pipelines.model.ValueType;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.dataops.pipelines.definition;
 
 import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.types.ValueType;
 import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
-import io.dataops.pipelines.model.ValueType;
 import io.dataops.pipelines.sql.DuckDbConnections;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,7 +1,7 @@
 package io.dataops.pipelines.definition;
 
 import io.dataops.core.BadInputException;
-import io.dataops.pipelines.model.ValueType;
+import io.dataops.lakehouse.types.ValueType;
 import io.dataops.pipelines.sql.DuckDbConnections;
 import java.io.IOException;
 import java.io.UncheckedIOException;

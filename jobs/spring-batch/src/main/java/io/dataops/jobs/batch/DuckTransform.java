@@ -154,7 +154,7 @@ final class DuckTransform implements AutoCloseable {
       statement = duck.createStatement();
       rows = statement.executeQuery("SELECT " + (cols.length() == 0 ? "1 AS one" : cols) + " FROM (" + p.sql()
           + ") AS transform_result");
-      arrow = cols.length() == 0 ? new ArrowRows(rows, List.of(ColumnType.of(io.dataops.pipelines.model.ValueType.INT)),
+      arrow = cols.length() == 0 ? new ArrowRows(rows, List.of(ColumnType.of(io.dataops.lakehouse.types.ValueType.INT)),
           new int[] {-1}, types.size()) : new ArrowRows(rows, projected, sqlColumns, types.size());
     } catch (SQLException e) {
       throw EngineErrors.failure("the transform failed in DuckDB", e);
