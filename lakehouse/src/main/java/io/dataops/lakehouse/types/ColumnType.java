@@ -40,6 +40,36 @@ public record ColumnType(ValueType type, int precision, int scale) implements ja
     };
   }
 
+  /** The type that holds an Iceberg column's values (a float widens to double); null for types we do not read. */
+  public static ColumnType fromIceberg(Type t) {
+    return switch (t.typeId()) {
+      case STRING -> of(ValueType.STRING);
+      case INTEGER -> of(ValueType.INT);
+      case LONG -> of(ValueType.LONG);
+      case FLOAT, DOUBLE -> of(ValueType.DOUBLE);
+      case DECIMAL -> decimal(((Types.DecimalType) t).precision(), ((Types.DecimalType) t).scale());
+      case DATE -> of(ValueType.DATE);
+      case TIMESTAMP -> of(((Types.TimestampType) t).shouldAdjustToUTC() ? ValueType.TIMESTAMPTZ : ValueType.TIMESTAMP);
+      case BOOLEAN -> of(ValueType.BOOLEAN);
+      default -> null;
+    };
+  }
+
+  /** The SQL spelling (standard names, as DuckDB reads them in the transforms' casts and DDL). */
+  public String sql() {
+    return switch (type) {
+      case STRING -> "VARCHAR";
+      case INT -> "INTEGER";
+      case LONG -> "BIGINT";
+      case DOUBLE -> "DOUBLE";
+      case DECIMAL -> "DECIMAL(" + precision + "," + scale + ")";
+      case DATE -> "DATE";
+      case TIMESTAMP -> "TIMESTAMP";
+      case TIMESTAMPTZ -> "TIMESTAMP WITH TIME ZONE";
+      case BOOLEAN -> "BOOLEAN";
+    };
+  }
+
   /** The spelling users write: {@code decimal(p,s)} or the type's name in lower case. */
   @Override
   public String toString() {

@@ -1,10 +1,10 @@
 package io.dataops.jobs.batch;
 
 import io.dataops.core.files.OwnerOnly;
+import io.dataops.lakehouse.types.ColumnType;
 import io.dataops.pipelines.plan.RunPlan;
 import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.definition.BoundPipeline.BoundInput;
-import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
 import io.dataops.pipelines.sql.DuckDbConnections;
 import java.nio.file.Files;
 import java.nio.file.Path;

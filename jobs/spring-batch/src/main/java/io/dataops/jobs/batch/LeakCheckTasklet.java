@@ -1,8 +1,8 @@
 package io.dataops.jobs.batch;
 
+import io.dataops.lakehouse.types.ColumnType;
 import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.definition.BoundPipeline.BoundInput;
-import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
 import io.dataops.pipelines.privacy.LeakCheck;
 import io.dataops.pipelines.privacy.LeakDetectedException;
 import java.sql.Connection;
