@@ -1,5 +1,7 @@
 package io.dataops.lakehouse.contract;
 
+import io.dataops.lakehouse.types.ColumnType;
+
 /**
  * One column a department promised: its type, whether a value is required, the longest value it may have (in
  * characters), the date/timestamp pattern (null: the contract's default), and whether it holds personal data.

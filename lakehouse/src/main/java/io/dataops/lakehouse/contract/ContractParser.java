@@ -3,6 +3,8 @@ package io.dataops.lakehouse.contract;
 import static io.dataops.core.yaml.LinedYaml.line;
 
 import io.dataops.core.yaml.LinedYaml;
+import io.dataops.lakehouse.types.ColumnType;
+import io.dataops.lakehouse.types.ValueType;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -196,12 +198,12 @@ public final class ContractParser {
               : "is lower-case letters, digits and '_', starting with a letter, at most 63 characters"));
     }
     if (!f.containsKey("type")) {
-      throw fail(line(item), "column '" + name + "' has no 'type' (expected " + ColumnType.EXPECTED + ")");
+      throw fail(line(item), "column '" + name + "' has no 'type' (expected " + ContractTypes.EXPECTED + ")");
     }
     Node typeNode = f.get("type").getValueNode();
     ColumnType type;
     try {
-      type = ColumnType.parse(nodes.scalar(typeNode, "type"));
+      type = ContractTypes.parse(nodes.scalar(typeNode, "type"));
     } catch (IllegalArgumentException e) {
       throw fail(line(typeNode), "column '" + name + "': " + e.getMessage());
     }
@@ -209,7 +211,7 @@ public final class ContractParser {
     Integer maxLength = null;
     if (f.containsKey("maxLength")) {
       Node n = f.get("maxLength").getValueNode();
-      if (type.base() != ColumnType.Base.STRING) {
+      if (type.type() != ValueType.STRING) {
         throw fail(line(n), "column '" + name + "': maxLength applies to string columns only, this one is " + type);
       }
       maxLength = nodes.positiveInt(n, "maxLength");
@@ -217,7 +219,7 @@ public final class ContractParser {
     String format = null;
     if (f.containsKey("format")) {
       Node n = f.get("format").getValueNode();
-      if (type.base() != ColumnType.Base.DATE && type.base() != ColumnType.Base.TIMESTAMP) {
+      if (type.type() != ValueType.DATE && type.type() != ValueType.TIMESTAMP) {
         throw fail(line(n), "column '" + name + "': format applies to date and timestamp columns only, this one is "
             + type);
       }

@@ -1,5 +1,6 @@
 package io.dataops.lakehouse.contract;
 
+import io.dataops.lakehouse.types.ValueType;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +63,7 @@ public record FeedContract(
     if (column.format() != null) {
       return column.format();
     }
-    return column.type().base() == ColumnType.Base.DATE ? dateFormat : timestampFormat;
+    return column.type().type() == ValueType.DATE ? dateFormat : timestampFormat;
   }
 
   public FeedContract withFormat(FeedFormat newFormat, Charset newEncoding) {

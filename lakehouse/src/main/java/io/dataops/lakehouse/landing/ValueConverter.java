@@ -1,8 +1,8 @@
 package io.dataops.lakehouse.landing;
 
 import io.dataops.lakehouse.contract.ColumnSpec;
-import io.dataops.lakehouse.contract.ColumnType;
 import io.dataops.lakehouse.contract.FeedContract;
+import io.dataops.lakehouse.types.ValueType;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
@@ -95,7 +95,7 @@ final class ValueConverter {
 
   private static final class Column {
     final ColumnSpec spec;
-    final ColumnType.Base base;
+    final ValueType base;
     final String pattern;
     final DateTimeFormatter formatter;
     final int fastDate; // 1: yyyy-MM-dd, 2: yyyyMMdd, 0: formatter
@@ -106,18 +106,18 @@ final class ValueConverter {
 
     Column(ColumnSpec spec, String pattern) {
       this.spec = spec;
-      this.base = spec.type().base();
+      this.base = spec.type().type();
       this.pattern = pattern;
       this.maxLength = spec.maxLength() == null ? Integer.MAX_VALUE : spec.maxLength();
       this.precision = spec.type().precision();
       this.scale = spec.type().scale();
-      boolean temporal = base == ColumnType.Base.DATE || base == ColumnType.Base.TIMESTAMP;
+      boolean temporal = base == ValueType.DATE || base == ValueType.TIMESTAMP;
       // STRICT resolving rejects 2024-02-30; it needs 'u' (proleptic year) instead of 'y' (year of era).
       this.formatter = temporal
           ? DateTimeFormatter.ofPattern(pattern.replace('y', 'u')).withResolverStyle(ResolverStyle.STRICT)
           : null;
-      this.fastDate = base != ColumnType.Base.DATE ? 0 : "yyyy-MM-dd".equals(pattern) ? 1 : "yyyyMMdd".equals(pattern) ? 2 : 0;
-      this.fastTimestamp = base == ColumnType.Base.TIMESTAMP && "yyyy-MM-dd HH:mm:ss".equals(pattern);
+      this.fastDate = base != ValueType.DATE ? 0 : "yyyy-MM-dd".equals(pattern) ? 1 : "yyyyMMdd".equals(pattern) ? 2 : 0;
+      this.fastTimestamp = base == ValueType.TIMESTAMP && "yyyy-MM-dd HH:mm:ss".equals(pattern);
     }
 
     /**
@@ -127,7 +127,7 @@ final class ValueConverter {
      */
     Object fromBytes(FieldBytes f, Scratch scratch) throws BadValue {
       if (!f.ascii) {
-        if (base == ColumnType.Base.STRING && f.charset == java.nio.charset.StandardCharsets.UTF_8) {
+        if (base == ValueType.STRING && f.charset == java.nio.charset.StandardCharsets.UTF_8) {
           int chars = Utf8Text.codePoints(f.bytes, f.off, f.len);
           if (chars < 0) {
             throw new BadValue(Problem.UNDECODABLE, "bytes are not valid UTF-8");
@@ -137,7 +137,7 @@ final class ValueConverter {
           }
           return f;
         }
-        if (base == ColumnType.Base.STRING && GbkUtf8.isGbk(f.charset)) {
+        if (base == ValueType.STRING && GbkUtf8.isGbk(f.charset)) {
           FieldBytes utf8 = gbkToUtf8(f, scratch);
           if (utf8 != null) {
             return utf8;
@@ -166,10 +166,10 @@ final class ValueConverter {
           while (to > from && b[to - 1] == ' ') {
             to--;
           }
-          Object fast = base == ColumnType.Base.LONG ? AsciiNumbers.parseLong(b, from, to)
-              : base == ColumnType.Base.INT ? AsciiNumbers.parseInt(b, from, to)
-              : base == ColumnType.Base.DECIMAL ? AsciiNumbers.parseDecimal(b, from, to, precision, scale)
-              : base == ColumnType.Base.DATE ? (fastDate == 1 ? AsciiNumbers.parseIsoDate(b, from, to)
+          Object fast = base == ValueType.LONG ? AsciiNumbers.parseLong(b, from, to)
+              : base == ValueType.INT ? AsciiNumbers.parseInt(b, from, to)
+              : base == ValueType.DECIMAL ? AsciiNumbers.parseDecimal(b, from, to, precision, scale)
+              : base == ValueType.DATE ? (fastDate == 1 ? AsciiNumbers.parseIsoDate(b, from, to)
                   : fastDate == 2 ? AsciiNumbers.parseBasicDate(b, from, to) : null)
               : fastTimestamp ? AsciiNumbers.parseIsoTimestamp(b, from, to) : null;
           if (fast != null) {
@@ -216,6 +216,7 @@ final class ValueConverter {
         case DATE -> toDate(raw);
         case TIMESTAMP -> toTimestamp(raw);
         case BOOLEAN -> toBoolean(raw);
+        case TIMESTAMPTZ -> throw new IllegalStateException("a feed contract has no timestamptz column");
       };
     }
 

@@ -2,12 +2,13 @@ package io.dataops.lakehouse.sample;
 
 import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.contract.ColumnSpec;
-import io.dataops.lakehouse.contract.ColumnType;
 import io.dataops.lakehouse.contract.FeedContract;
 import io.dataops.lakehouse.contract.FeedFormat;
 import io.dataops.lakehouse.contract.FeedSchedule;
 import io.dataops.lakehouse.contract.PersonalData;
 import io.dataops.lakehouse.identifiers.PrcIdentifiers;
+import io.dataops.lakehouse.types.ColumnType;
+import io.dataops.lakehouse.types.ValueType;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.Charset;
@@ -28,16 +29,16 @@ public enum SampleDataset {
     @Override
     List<ColumnSpec> columns() {
       return List.of(
-          col("record_id", ColumnType.of(ColumnType.Base.STRING), true, 20, null, "registry record number"),
-          col("name", ColumnType.of(ColumnType.Base.STRING), true, 32, PersonalData.NAME, "姓名"),
-          col("id_card", ColumnType.of(ColumnType.Base.STRING), true, 18, PersonalData.ID_CARD, "公民身份号码"),
-          col("phone", ColumnType.of(ColumnType.Base.STRING), false, 20, PersonalData.MOBILE, "手机号码"),
-          col("gender", ColumnType.of(ColumnType.Base.STRING), false, 1, null, "M or F"),
-          col("birth_date", ColumnType.of(ColumnType.Base.DATE), false, null, PersonalData.BIRTH_DATE, "出生日期"),
-          col("address", ColumnType.of(ColumnType.Base.STRING), false, 128, PersonalData.ADDRESS, "居住地址"),
-          col("district_code", ColumnType.of(ColumnType.Base.STRING), true, 12, null, "街道统计区划代码"),
+          col("record_id", ColumnType.of(ValueType.STRING), true, 20, null, "registry record number"),
+          col("name", ColumnType.of(ValueType.STRING), true, 32, PersonalData.NAME, "姓名"),
+          col("id_card", ColumnType.of(ValueType.STRING), true, 18, PersonalData.ID_CARD, "公民身份号码"),
+          col("phone", ColumnType.of(ValueType.STRING), false, 20, PersonalData.MOBILE, "手机号码"),
+          col("gender", ColumnType.of(ValueType.STRING), false, 1, null, "M or F"),
+          col("birth_date", ColumnType.of(ValueType.DATE), false, null, PersonalData.BIRTH_DATE, "出生日期"),
+          col("address", ColumnType.of(ValueType.STRING), false, 128, PersonalData.ADDRESS, "居住地址"),
+          col("district_code", ColumnType.of(ValueType.STRING), true, 12, null, "街道统计区划代码"),
           col("monthly_income", ColumnType.decimal(12, 2), false, null, null, "月收入 (元)"),
-          col("updated_at", ColumnType.of(ColumnType.Base.TIMESTAMP), true, null, null, "最后更新时间"));
+          col("updated_at", ColumnType.of(ValueType.TIMESTAMP), true, null, null, "最后更新时间"));
     }
 
     @Override
@@ -79,19 +80,19 @@ public enum SampleDataset {
     @Override
     List<ColumnSpec> columns() {
       return List.of(
-          col("credit_code", ColumnType.of(ColumnType.Base.STRING), true, 18, null, "统一社会信用代码"),
-          col("name", ColumnType.of(ColumnType.Base.STRING), true, 100, null, "企业名称"),
-          col("legal_representative", ColumnType.of(ColumnType.Base.STRING), true, 32, PersonalData.NAME, "法定代表人"),
-          col("legal_rep_id_card", ColumnType.of(ColumnType.Base.STRING), false, 18, PersonalData.ID_CARD,
+          col("credit_code", ColumnType.of(ValueType.STRING), true, 18, null, "统一社会信用代码"),
+          col("name", ColumnType.of(ValueType.STRING), true, 100, null, "企业名称"),
+          col("legal_representative", ColumnType.of(ValueType.STRING), true, 32, PersonalData.NAME, "法定代表人"),
+          col("legal_rep_id_card", ColumnType.of(ValueType.STRING), false, 18, PersonalData.ID_CARD,
               "法定代表人身份证号码"),
           col("registered_capital", ColumnType.decimal(18, 2), false, null, null, "注册资本 (元)"),
-          col("established_date", ColumnType.of(ColumnType.Base.DATE), true, null, null, "成立日期"),
-          col("industry_code", ColumnType.of(ColumnType.Base.STRING), false, 4, null, "国民经济行业分类"),
-          col("district_code", ColumnType.of(ColumnType.Base.STRING), true, 12, null, "街道统计区划代码"),
-          col("address", ColumnType.of(ColumnType.Base.STRING), false, 128, null, "住所"),
-          col("status", ColumnType.of(ColumnType.Base.STRING), true, 8, null, "登记状态"),
-          col("employees", ColumnType.of(ColumnType.Base.INT), false, null, null, "从业人数"),
-          col("updated_at", ColumnType.of(ColumnType.Base.TIMESTAMP), true, null, null, "最后更新时间"));
+          col("established_date", ColumnType.of(ValueType.DATE), true, null, null, "成立日期"),
+          col("industry_code", ColumnType.of(ValueType.STRING), false, 4, null, "国民经济行业分类"),
+          col("district_code", ColumnType.of(ValueType.STRING), true, 12, null, "街道统计区划代码"),
+          col("address", ColumnType.of(ValueType.STRING), false, 128, null, "住所"),
+          col("status", ColumnType.of(ValueType.STRING), true, 8, null, "登记状态"),
+          col("employees", ColumnType.of(ValueType.INT), false, null, null, "从业人数"),
+          col("updated_at", ColumnType.of(ValueType.TIMESTAMP), true, null, null, "最后更新时间"));
     }
 
     @Override
@@ -135,17 +136,17 @@ public enum SampleDataset {
     List<ColumnSpec> columns() {
       ColumnType money = ColumnType.decimal(12, 2);
       return List.of(
-          col("record_id", ColumnType.of(ColumnType.Base.STRING), true, 20, null, "缴费记录号"),
-          col("id_card", ColumnType.of(ColumnType.Base.STRING), true, 18, PersonalData.ID_CARD, "参保人身份证号码"),
-          col("name", ColumnType.of(ColumnType.Base.STRING), false, 32, PersonalData.NAME, "参保人姓名"),
-          col("credit_code", ColumnType.of(ColumnType.Base.STRING), true, 18, null, "参保单位统一社会信用代码"),
-          col("contribution_month", ColumnType.of(ColumnType.Base.STRING), true, 7, null, "费款所属期 (yyyy-MM)"),
+          col("record_id", ColumnType.of(ValueType.STRING), true, 20, null, "缴费记录号"),
+          col("id_card", ColumnType.of(ValueType.STRING), true, 18, PersonalData.ID_CARD, "参保人身份证号码"),
+          col("name", ColumnType.of(ValueType.STRING), false, 32, PersonalData.NAME, "参保人姓名"),
+          col("credit_code", ColumnType.of(ValueType.STRING), true, 18, null, "参保单位统一社会信用代码"),
+          col("contribution_month", ColumnType.of(ValueType.STRING), true, 7, null, "费款所属期 (yyyy-MM)"),
           col("base_salary", money, true, null, null, "缴费基数 (元)"),
           col("pension_personal", money, false, null, null, "养老保险个人缴费"),
           col("pension_employer", money, false, null, null, "养老保险单位缴费"),
           col("medical_personal", money, false, null, null, "医疗保险个人缴费"),
-          col("payment_status", ColumnType.of(ColumnType.Base.STRING), false, 8, null, "缴费状态"),
-          col("updated_at", ColumnType.of(ColumnType.Base.TIMESTAMP), true, null, null, "最后更新时间"));
+          col("payment_status", ColumnType.of(ValueType.STRING), false, 8, null, "缴费状态"),
+          col("updated_at", ColumnType.of(ValueType.TIMESTAMP), true, null, null, "最后更新时间"));
     }
 
     @Override

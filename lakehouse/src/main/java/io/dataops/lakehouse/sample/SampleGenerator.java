@@ -3,11 +3,11 @@ package io.dataops.lakehouse.sample;
 import io.dataops.core.BadInputException;
 import io.dataops.core.files.OwnerOnly;
 import io.dataops.lakehouse.contract.ColumnSpec;
-import io.dataops.lakehouse.contract.ColumnType;
 import io.dataops.lakehouse.contract.ContractWriter;
 import io.dataops.lakehouse.contract.FeedContract;
 import io.dataops.lakehouse.contract.FeedFormat;
 import io.dataops.lakehouse.landing.ProgressListener;
+import io.dataops.lakehouse.types.ValueType;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -213,10 +213,10 @@ public final class SampleGenerator {
           line.append(", ");
         }
         line.append('"').append(columns.get(f).name()).append("\": ");
-        ColumnType.Base base = columns.get(f).type().base();
+        ValueType base = columns.get(f).type().type();
         String v = row[f];
-        boolean numeric = base == ColumnType.Base.LONG || base == ColumnType.Base.INT
-            || base == ColumnType.Base.DOUBLE || base == ColumnType.Base.DECIMAL;
+        boolean numeric = base == ValueType.LONG || base == ValueType.INT
+            || base == ValueType.DOUBLE || base == ValueType.DECIMAL;
         if (numeric && NUMBER.matcher(v).matches()) {
           line.append(v);
         } else {
@@ -287,7 +287,7 @@ public final class SampleGenerator {
     if (v.isEmpty()) {
       return null;
     }
-    return switch (c.type().base()) {
+    return switch (c.type().type()) {
       case STRING -> v;
       case LONG -> Long.parseLong(v);
       case INT -> Integer.parseInt(v);
@@ -296,6 +296,7 @@ public final class SampleGenerator {
       case DATE -> LocalDate.parse(v);
       case TIMESTAMP -> LocalDateTime.parse(v, TS);
       case BOOLEAN -> Boolean.parseBoolean(v);
+      case TIMESTAMPTZ -> throw new IllegalStateException("sample datasets have no timestamptz column");
     };
   }
 
@@ -336,7 +337,7 @@ public final class SampleGenerator {
           continue;
         }
         var cell = r.createCell(f);
-        switch (columns.get(f).type().base()) {
+        switch (columns.get(f).type().type()) {
           case LONG, INT, DOUBLE, DECIMAL -> {
             if (NUMBER.matcher(v).matches()) {
               cell.setCellValue(Double.parseDouble(v));

@@ -1,8 +1,8 @@
 package io.dataops.pipelines.definition;
 
 import io.dataops.lakehouse.contract.PersonalData;
+import io.dataops.lakehouse.types.ColumnType;
 import io.dataops.pipelines.desensitize.ColumnPolicy;
-import io.dataops.pipelines.model.ValueType;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
@@ -29,33 +29,6 @@ public record BoundPipeline(
   /** An input pinned to one snapshot, with the types of the columns it reads and which of them are personal. */
   public record BoundInput(String alias, TableIdentifier table, long snapshotId, Map<String, ColumnType> columns,
       Map<String, Personal> personal, String filter) {}
-
-  /** A column's type: {@link ValueType} plus precision and scale for decimals (shipped to an engine's tasks). */
-  public record ColumnType(ValueType type, int precision, int scale) implements java.io.Serializable {
-    public static ColumnType of(ValueType t) {
-      return new ColumnType(t, 0, 0);
-    }
-
-    /** The DuckDB spelling (the transform's engine in the Spring Batch executor). */
-    public String sql() {
-      return switch (type) {
-        case STRING -> "VARCHAR";
-        case INT -> "INTEGER";
-        case LONG -> "BIGINT";
-        case DOUBLE -> "DOUBLE";
-        case DECIMAL -> "DECIMAL(" + precision + "," + scale + ")";
-        case DATE -> "DATE";
-        case TIMESTAMP -> "TIMESTAMP";
-        case TIMESTAMPTZ -> "TIMESTAMP WITH TIME ZONE";
-        case BOOLEAN -> "BOOLEAN";
-      };
-    }
-
-    @Override
-    public String toString() {
-      return type == ValueType.DECIMAL ? "decimal(" + precision + "," + scale + ")" : type.spelling();
-    }
-  }
 
   /** Why a column counts as personal data: declared in the feed contract, or detected in a sample of its values. */
   public record Personal(PersonalData kind, boolean declared, String reason) {}

@@ -4,9 +4,10 @@ import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.catalog.Zone;
 import io.dataops.lakehouse.contract.PersonalData;
 import io.dataops.lakehouse.landing.FeedTables;
+import io.dataops.lakehouse.types.ColumnType;
+import io.dataops.lakehouse.types.ValueType;
 import io.dataops.pipelines.definition.BoundPipeline.BoundColumn;
 import io.dataops.pipelines.definition.BoundPipeline.BoundInput;
-import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
 import io.dataops.pipelines.definition.BoundPipeline.Personal;
 import io.dataops.pipelines.definition.PipelineDefinition.Input;
 import io.dataops.pipelines.definition.PipelineDefinition.PolicySpec;
@@ -19,7 +20,6 @@ import io.dataops.pipelines.detect.PersonalDataDetector;
 import io.dataops.pipelines.privacy.SmallestGroups;
 import io.dataops.pipelines.privacy.lattice.Hierarchies;
 import io.dataops.pipelines.privacy.lattice.Hierarchy;
-import io.dataops.pipelines.model.ValueType;
 import io.dataops.pipelines.sql.DuckDbConnections;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,7 +46,6 @@ import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 
 /**
@@ -249,7 +248,7 @@ public final class PipelineValidator {
         throw new PipelineException(src, in.columnsLine(), "table " + in.table() + " has no column '" + c
             + "' (it has " + String.join(", ", schema.columns().stream().map(Types.NestedField::name).toList()) + ")");
       }
-      ColumnType t = typeOf(f.type());
+      ColumnType t = ColumnType.fromIceberg(f.type());
       if (t == null) {
         throw new PipelineException(src, in.columnsLine(), "column '" + c + "' of " + in.table() + " is "
             + f.type() + ", which pipelines do not read");
@@ -313,22 +312,6 @@ public final class PipelineValidator {
       throw new java.io.UncheckedIOException(e);
     }
     return out;
-  }
-
-  static ColumnType typeOf(Type t) {
-    return switch (t.typeId()) {
-      case STRING -> ColumnType.of(ValueType.STRING);
-      case INTEGER -> ColumnType.of(ValueType.INT);
-      case LONG -> ColumnType.of(ValueType.LONG);
-      case FLOAT, DOUBLE -> ColumnType.of(ValueType.DOUBLE);
-      case DECIMAL -> new ColumnType(ValueType.DECIMAL, ((Types.DecimalType) t).precision(),
-          ((Types.DecimalType) t).scale());
-      case DATE -> ColumnType.of(ValueType.DATE);
-      case TIMESTAMP -> ColumnType.of(((Types.TimestampType) t).shouldAdjustToUTC() ? ValueType.TIMESTAMPTZ
-          : ValueType.TIMESTAMP);
-      case BOOLEAN -> ColumnType.of(ValueType.BOOLEAN);
-      default -> null;
-    };
   }
 
   /** Binds {@code sql} in DuckDB (empty tables of the inputs' types) and gives the result's column types. */
@@ -545,7 +528,7 @@ public final class PipelineValidator {
       for (String q : privacy.quasiIdentifiers()) {
         Types.NestedField f = schema.findField(q);
         ColumnType want = byName.get(q).sqlType();
-        ColumnType t = f == null ? null : typeOf(f.type());
+        ColumnType t = f == null ? null : ColumnType.fromIceberg(f.type());
         if (t == null || t.type() != want.type()) {
           throw new PipelineException(src, p.populationLine(), "population table " + p.population() + " needs a "
               + "column '" + q + "' of type " + want + " (a quasi-identifier of the product, as the transform gives "

@@ -1,8 +1,8 @@
 package io.dataops.pipelines.definition;
 
 import io.dataops.lakehouse.catalog.Lakehouse;
-import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
-import io.dataops.pipelines.model.ValueType;
+import io.dataops.lakehouse.types.ColumnType;
+import io.dataops.lakehouse.types.ValueType;
 import io.dataops.pipelines.sql.DuckDbConnections;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -34,7 +34,7 @@ public final class RowFilters {
     Map<String, ColumnType> typed = new LinkedHashMap<>();
     StringBuilder ddl = new StringBuilder("CREATE TABLE \"" + alias + "\" (");
     for (Types.NestedField f : schema.columns()) {
-      ColumnType t = PipelineValidator.typeOf(f.type());
+      ColumnType t = ColumnType.fromIceberg(f.type());
       if (t == null) {
         continue; // a type pipelines do not read cannot be filtered on either
       }

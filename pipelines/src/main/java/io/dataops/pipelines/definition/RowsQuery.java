@@ -1,7 +1,8 @@
 package io.dataops.pipelines.definition;
 
 import io.dataops.core.BadInputException;
-import io.dataops.pipelines.model.ValueType;
+import io.dataops.lakehouse.types.ColumnType;
+import io.dataops.lakehouse.types.ValueType;
 import io.dataops.pipelines.sql.DuckDbConnections;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,9 +43,9 @@ public final class RowsQuery {
 
   public static Rows run(Table table, Snapshot snapshot, Schema schema, String alias, String sql, String source,
       int line, int limit, Path spill) {
-    Map<String, BoundPipeline.ColumnType> columns = new LinkedHashMap<>();
+    Map<String, ColumnType> columns = new LinkedHashMap<>();
     for (NestedField f : schema.columns()) {
-      BoundPipeline.ColumnType t = PipelineValidator.typeOf(f.type());
+      ColumnType t = ColumnType.fromIceberg(f.type());
       if (t != null) {
         columns.put(f.name(), t);
       }
@@ -113,7 +114,7 @@ public final class RowsQuery {
     return v instanceof BigDecimal d ? d.stripTrailingZeros().toPlainString() : v;
   }
 
-  private static String view(String alias, Map<String, BoundPipeline.ColumnType> columns, List<String> files) {
+  private static String view(String alias, Map<String, ColumnType> columns, List<String> files) {
     String typed = columns.entrySet().stream()
         .map(e -> "CAST(" + quote(e.getKey()) + " AS " + e.getValue().sql() + ") AS " + quote(e.getKey()))
         .collect(Collectors.joining(", "));

@@ -3,7 +3,7 @@ package io.dataops.pipelines.desensitize;
 import io.dataops.core.digest.DigestAlgorithm;
 import io.dataops.core.digest.Digests;
 import io.dataops.lakehouse.identifiers.PrcIdentifiers;
-import io.dataops.pipelines.model.ValueType;
+import io.dataops.lakehouse.types.ValueType;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,6 +1,6 @@
 package io.dataops.pipelines.desensitize;
 
-import io.dataops.pipelines.model.ValueType;
+import io.dataops.lakehouse.types.ValueType;
 import java.util.List;
 
 /** An address cut to its administrative prefix: "广东省深圳市福田区华富街道莲花一村12栋" at street level is "广东省深圳市福田区华富街道". */

@@ -1,6 +1,6 @@
 package io.dataops.pipelines.desensitize;
 
-import io.dataops.pipelines.model.ValueType;
+import io.dataops.lakehouse.types.ValueType;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;

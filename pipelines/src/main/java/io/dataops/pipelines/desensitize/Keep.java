@@ -1,6 +1,6 @@
 package io.dataops.pipelines.desensitize;
 
-import io.dataops.pipelines.model.ValueType;
+import io.dataops.lakehouse.types.ValueType;
 
 /** The value as it is; only for columns that carry no personal data. */
 public record Keep() implements ColumnPolicy {

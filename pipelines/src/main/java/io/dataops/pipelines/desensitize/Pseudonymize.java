@@ -1,6 +1,6 @@
 package io.dataops.pipelines.desensitize;
 
-import io.dataops.pipelines.model.ValueType;
+import io.dataops.lakehouse.types.ValueType;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Locale;

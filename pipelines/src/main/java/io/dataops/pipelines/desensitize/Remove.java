@@ -1,6 +1,6 @@
 package io.dataops.pipelines.desensitize;
 
-import io.dataops.pipelines.model.ValueType;
+import io.dataops.lakehouse.types.ValueType;
 
 /** The column is left out of the product altogether. */
 public record Remove() implements ColumnPolicy {

@@ -1,6 +1,6 @@
 package io.dataops.pipelines.desensitize;
 
-import io.dataops.pipelines.model.ValueType;
+import io.dataops.lakehouse.types.ValueType;
 
 /** The column stays (the product's shape is kept) but every value is null. */
 public record Suppress() implements ColumnPolicy {

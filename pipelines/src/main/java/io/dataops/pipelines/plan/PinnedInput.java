@@ -2,8 +2,8 @@ package io.dataops.pipelines.plan;
 
 import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.types.ColumnType;
 import io.dataops.pipelines.definition.BoundPipeline.BoundInput;
-import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

@@ -2,6 +2,7 @@ package io.dataops.pipelines.plan;
 
 import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.types.ColumnType;
 import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.definition.RowFilters;
 import io.dataops.pipelines.desensitize.KeyRing;
@@ -164,7 +165,7 @@ public final class RunPlan {
             + " (granted: " + String.join(", ", g.columns()) + ")");
       }
     }
-    Map<String, BoundPipeline.ColumnType> filterColumns = Map.of();
+    Map<String, ColumnType> filterColumns = Map.of();
     if (g.rowFilter() != null) {
       try {
         filterColumns = RowFilters.check(lakehouse, in.table(), g.rowFilter(), "grant " + g.grantId(), 0);

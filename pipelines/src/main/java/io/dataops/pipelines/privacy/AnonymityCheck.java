@@ -1,8 +1,8 @@
 package io.dataops.pipelines.privacy;
 
 import io.dataops.core.files.OwnerOnly;
+import io.dataops.lakehouse.types.ValueType;
 import io.dataops.pipelines.definition.BoundPipeline;
-import io.dataops.pipelines.model.ValueType;
 import io.dataops.pipelines.privacy.lattice.LatticeCounts;
 import io.dataops.pipelines.privacy.lattice.LatticeSearch;
 import io.dataops.pipelines.privacy.lattice.Node;

@@ -1,7 +1,7 @@
 package io.dataops.pipelines.privacy;
 
 import io.dataops.core.files.OwnerOnly;
-import io.dataops.pipelines.model.ValueType;
+import io.dataops.lakehouse.types.ValueType;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;

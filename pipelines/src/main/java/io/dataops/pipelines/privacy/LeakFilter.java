@@ -1,6 +1,6 @@
 package io.dataops.pipelines.privacy;
 
-import io.dataops.pipelines.model.ValueType;
+import io.dataops.lakehouse.types.ValueType;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

@@ -85,7 +85,7 @@ public final class LeakFilterCache {
   public static String codeDigest(Class<?>... readers) {
     MessageDigest md = sha256();
     List<Class<?>> classes = new ArrayList<>(List.of(LeakFilter.class, ValueKey.class, Hash128.class,
-        io.dataops.pipelines.model.ValueType.class));
+        io.dataops.lakehouse.types.ValueType.class));
     classes.addAll(Arrays.asList(readers));
     for (Class<?> c : classes) {
       try (InputStream in = c.getResourceAsStream(c.getName().substring(c.getName().lastIndexOf('.') + 1)

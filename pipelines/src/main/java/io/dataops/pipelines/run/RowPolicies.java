@@ -1,10 +1,10 @@
 package io.dataops.pipelines.run;
 
+import io.dataops.lakehouse.types.ValueType;
 import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.definition.BoundPipeline.BoundColumn;
 import io.dataops.pipelines.desensitize.ColumnPolicy;
 import io.dataops.pipelines.desensitize.UnfitValueException;
-import io.dataops.pipelines.model.ValueType;
 import io.dataops.pipelines.privacy.AnonymityCheck;
 import io.dataops.pipelines.privacy.lattice.Hierarchy;
 import java.util.ArrayList;

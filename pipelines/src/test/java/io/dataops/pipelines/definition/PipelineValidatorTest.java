@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dataops.lakehouse.contract.PersonalData;
 import io.dataops.lakehouse.sample.SampleDataset;
+import io.dataops.lakehouse.types.ValueType;
 import io.dataops.pipelines.desensitize.Mask;
 import io.dataops.pipelines.desensitize.Pseudonymize;
-import io.dataops.pipelines.model.ValueType;
 import io.dataops.pipelines.testing.PipelineFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

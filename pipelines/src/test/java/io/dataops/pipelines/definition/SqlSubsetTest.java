@@ -3,7 +3,7 @@ package io.dataops.pipelines.definition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dataops.pipelines.model.ValueType;
+import io.dataops.lakehouse.types.ValueType;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.LinkedHashMap;

@@ -3,7 +3,7 @@ package io.dataops.pipelines.desensitize;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dataops.pipelines.model.ValueType;
+import io.dataops.lakehouse.types.ValueType;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.LocalDateTime;

@@ -5,7 +5,6 @@ import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.catalog.Zone;
 import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.definition.BoundPipeline.BoundColumn;
-import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +12,6 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.types.Type;
-import org.apache.iceberg.types.Types;
 import org.apache.iceberg.types.Types.NestedField;
 
 /**
@@ -29,25 +26,11 @@ public final class ProductTables {
     return TableIdentifier.of(Zone.PRODUCT.namespaceName(), product.replace('-', '_'));
   }
 
-  public static Type icebergType(ColumnType t) {
-    return switch (t.type()) {
-      case STRING -> Types.StringType.get();
-      case INT -> Types.IntegerType.get();
-      case LONG -> Types.LongType.get();
-      case DOUBLE -> Types.DoubleType.get();
-      case DECIMAL -> Types.DecimalType.of(t.precision(), t.scale());
-      case DATE -> Types.DateType.get();
-      case TIMESTAMP -> Types.TimestampType.withoutZone();
-      case TIMESTAMPTZ -> Types.TimestampType.withZone();
-      case BOOLEAN -> Types.BooleanType.get();
-    };
-  }
-
   public static Schema schemaOf(BoundPipeline p) {
     List<NestedField> fields = new ArrayList<>();
     int id = 1;
     for (BoundColumn c : p.productColumns()) {
-      fields.add(NestedField.optional(id++, c.name(), icebergType(c.outputType()), c.policy().describe()));
+      fields.add(NestedField.optional(id++, c.name(), c.outputType().toIceberg(), c.policy().describe()));
     }
     return new Schema(fields);
   }

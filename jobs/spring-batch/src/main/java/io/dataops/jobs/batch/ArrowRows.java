@@ -1,6 +1,6 @@
 package io.dataops.jobs.batch;
 
-import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
+import io.dataops.lakehouse.types.ColumnType;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;

@@ -1,10 +1,10 @@
 package io.dataops.jobs.batch;
 
 import io.dataops.core.files.OwnerOnly;
+import io.dataops.lakehouse.types.ColumnType;
 import io.dataops.pipelines.plan.RunPlan;
 import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.definition.BoundPipeline.BoundInput;
-import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
 import io.dataops.pipelines.sql.DuckDbConnections;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -154,7 +154,7 @@ final class DuckTransform implements AutoCloseable {
       statement = duck.createStatement();
       rows = statement.executeQuery("SELECT " + (cols.length() == 0 ? "1 AS one" : cols) + " FROM (" + p.sql()
           + ") AS transform_result");
-      arrow = cols.length() == 0 ? new ArrowRows(rows, List.of(ColumnType.of(io.dataops.pipelines.model.ValueType.INT)),
+      arrow = cols.length() == 0 ? new ArrowRows(rows, List.of(ColumnType.of(io.dataops.lakehouse.types.ValueType.INT)),
           new int[] {-1}, types.size()) : new ArrowRows(rows, projected, sqlColumns, types.size());
     } catch (SQLException e) {
       throw EngineErrors.failure("the transform failed in DuckDB", e);

@@ -1,8 +1,8 @@
 package io.dataops.jobs.batch;
 
+import io.dataops.lakehouse.types.ColumnType;
 import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.definition.BoundPipeline.BoundInput;
-import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
 import io.dataops.pipelines.privacy.LeakCheck;
 import io.dataops.pipelines.privacy.LeakDetectedException;
 import java.sql.Connection;
@@ -112,7 +112,7 @@ final class LeakCheckTasklet implements Tasklet {
       List<String> text = new ArrayList<>();
       List<String> other = new ArrayList<>();
       for (String c : in.personal().keySet()) {
-        (in.columns().get(c).type() == io.dataops.pipelines.model.ValueType.STRING ? text : other).add(c);
+        (in.columns().get(c).type() == io.dataops.lakehouse.types.ValueType.STRING ? text : other).add(c);
       }
       if (!text.isEmpty()) {
         String raw = text.stream().map(c -> "SELECT " + DuckTransform.quote(c) + " AS r FROM " + source)

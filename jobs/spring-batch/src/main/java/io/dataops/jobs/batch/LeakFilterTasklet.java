@@ -1,8 +1,8 @@
 package io.dataops.jobs.batch;
 
 import io.dataops.core.files.OwnerOnly;
+import io.dataops.lakehouse.types.ColumnType;
 import io.dataops.pipelines.definition.BoundPipeline.BoundInput;
-import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
 import io.dataops.pipelines.plan.PinnedInput;
 import io.dataops.pipelines.privacy.LeakCheck;
 import io.dataops.pipelines.privacy.LeakFilter;

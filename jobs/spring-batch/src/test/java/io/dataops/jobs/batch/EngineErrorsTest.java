@@ -3,8 +3,8 @@ package io.dataops.jobs.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
-import io.dataops.pipelines.model.ValueType;
+import io.dataops.lakehouse.types.ColumnType;
+import io.dataops.lakehouse.types.ValueType;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

@@ -1,5 +1,6 @@
 package io.dataops.pipelines.privacy.lattice;
 
+import io.dataops.lakehouse.types.ValueType;
 import io.dataops.pipelines.desensitize.ColumnPolicy;
 import io.dataops.pipelines.desensitize.GeneralizeAddress;
 import io.dataops.pipelines.desensitize.GeneralizeDate;
@@ -7,7 +8,6 @@ import io.dataops.pipelines.desensitize.GeneralizeNumber;
 import io.dataops.pipelines.desensitize.GeneralizeRegion;
 import io.dataops.pipelines.desensitize.Keep;
 import io.dataops.pipelines.desensitize.Mask;
-import io.dataops.pipelines.model.ValueType;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,12 +3,12 @@ package io.dataops.pipelines.privacy.lattice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dataops.lakehouse.types.ValueType;
 import io.dataops.pipelines.desensitize.GeneralizeDate;
 import io.dataops.pipelines.desensitize.GeneralizeNumber;
 import io.dataops.pipelines.desensitize.GeneralizeRegion;
 import io.dataops.pipelines.desensitize.Keep;
 import io.dataops.pipelines.desensitize.Mask;
-import io.dataops.pipelines.model.ValueType;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.dataops.jobs.flink.run;
 
-import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
+import io.dataops.lakehouse.types.ColumnType;
 import io.dataops.pipelines.privacy.AnonymityCheck;
 import io.dataops.pipelines.privacy.ClassCounts;
 import io.dataops.pipelines.run.PolicyDescription;

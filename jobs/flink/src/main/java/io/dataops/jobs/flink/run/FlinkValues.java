@@ -1,6 +1,6 @@
 package io.dataops.jobs.flink.run;
 
-import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
+import io.dataops.lakehouse.types.ColumnType;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
@@ -20,7 +20,7 @@ import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.types.Row;
 
 /**
- * Values between Flink's classes and the pipeline's ({@link io.dataops.pipelines.model.ValueType}): the classes the
+ * Values between Flink's classes and the pipeline's ({@link io.dataops.lakehouse.types.ValueType}): the classes the
  * Spring Batch engine hands the same row function and checks, so both give the same product, the same classes and
  * the same leak check — a TIMESTAMP WITH TIME ZONE as an {@link OffsetDateTime} at UTC, a DECIMAL at its type's scale.
  */

@@ -1,7 +1,7 @@
 package io.dataops.jobs.flink.run;
 
+import io.dataops.lakehouse.types.ValueType;
 import io.dataops.pipelines.privacy.LeakFilter;
-import io.dataops.pipelines.model.ValueType;
 import io.dataops.pipelines.privacy.Hash128;
 import io.dataops.pipelines.privacy.LeakCheck;
 import io.dataops.pipelines.privacy.ValueKey;

@@ -1,6 +1,6 @@
 package io.dataops.jobs.flink.sql;
 
-import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
+import io.dataops.lakehouse.types.ColumnType;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 

@@ -1,6 +1,6 @@
 package io.dataops.jobs.flink.sql;
 
-import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
+import io.dataops.lakehouse.types.ColumnType;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.utils.LogicalTypeParser;
 

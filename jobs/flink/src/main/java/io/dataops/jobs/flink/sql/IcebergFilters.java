@@ -1,8 +1,8 @@
 package io.dataops.jobs.flink.sql;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dataops.pipelines.definition.BoundPipeline.ColumnType;
-import io.dataops.pipelines.model.ValueType;
+import io.dataops.lakehouse.types.ColumnType;
+import io.dataops.lakehouse.types.ValueType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -3,6 +3,7 @@ package io.dataops.jobs.flink.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dataops.lakehouse.sample.SampleDataset;
+import io.dataops.lakehouse.types.ColumnType;
 import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.definition.BoundPipeline.BoundColumn;
 import io.dataops.pipelines.definition.PipelineParser;
@@ -39,7 +40,7 @@ class ShippedStateTest extends PipelineFixture {
     PolicyDescription description = PolicyDescription.of(p, keys);
     TaskKeys taskKeys = new TaskKeys("/etc/dataops/keys.properties");
     RunScratch scratch = new RunScratch(lakehouse.io(), lakehouse.config().warehouse() + "/.dataops-runs/x/y");
-    List<BoundPipeline.ColumnType> types = p.columns().stream().map(BoundColumn::sqlType).toList();
+    List<ColumnType> types = p.columns().stream().map(BoundColumn::sqlType).toList();
     RowType rowType = RowType.of(new LogicalType[] {new IntType()}, new String[] {"x"});
     byte[] shipped = serialize(List.of(
         new ClassCountOperator(description, taskKeys, ShippedPrivacy.of(p.privacy()), types, new int[] {2}, scratch,

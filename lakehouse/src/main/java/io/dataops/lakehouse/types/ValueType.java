@@ -1,4 +1,4 @@
-package io.dataops.pipelines.model;
+package io.dataops.lakehouse.types;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -7,9 +7,10 @@ import java.time.OffsetDateTime;
 import java.util.Locale;
 
 /**
- * The types of values that flow through a pipeline, independent of the engine that carries them: Java values are
- * {@link String}, {@link Long}, {@link Integer}, {@link Double}, {@link BigDecimal}, {@link LocalDate},
- * {@link LocalDateTime}, {@link OffsetDateTime} and {@link Boolean}, or null.
+ * The types of values the platform's tables hold, from a feed contract's columns to a product's, independent of the
+ * engine that carries them: Java values are {@link String}, {@link Long}, {@link Integer}, {@link Double},
+ * {@link BigDecimal}, {@link LocalDate}, {@link LocalDateTime}, {@link OffsetDateTime} and {@link Boolean}, or null.
+ * A feed contract names all but {@link #TIMESTAMPTZ} (departments send local civil time).
  */
 public enum ValueType {
   STRING, INT, LONG, DOUBLE, DECIMAL, DATE, TIMESTAMP, TIMESTAMPTZ, BOOLEAN;
