@@ -61,13 +61,17 @@ public final class PlatformDatabase {
   }
 
   /**
-   * The URL to connect with. For an embedded SQLite file, first creates its folder and the empty database file when
+   * The URL to connect with. For SQLite, first points the driver at its cached native library
+   * ({@link SqliteLibrary}); for an embedded SQLite file, then creates its folder and the empty database file when
    * missing, both owner-only (SQLite gives its journal, WAL and shared-memory files the database file's permissions).
    * In a folder this process cannot write (a read-only home) SQLite cannot create the side files a WAL database needs
    * even to be read, so the file is opened read-only: through the side files when they exist, else as immutable (no
    * writer can be at work there: none could create its WAL file).
    */
   public static String url(String jdbcUrl) {
+    if (jdbcUrl.startsWith(SQLITE)) {
+      SqliteLibrary.prepare();
+    }
     String file = jdbcUrl.startsWith(SQLITE) ? jdbcUrl.substring(SQLITE.length()) : "";
     if (file.isEmpty() || file.startsWith("file:") || file.startsWith(":")) {
       return jdbcUrl;

@@ -1,9 +1,8 @@
 package io.dataops.pipelines.sql;
 
+import io.dataops.core.files.StaleCopies;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -87,20 +86,7 @@ public final class DuckDbConnections {
 
   /** Removes extracted copies in {@code dir} last modified before {@code before}; returns how many. */
   static int sweep(Path dir, Instant before) {
-    int removed = 0;
-    try (DirectoryStream<Path> copies = Files.newDirectoryStream(dir, "libduckdb_java*.so")) {
-      for (Path p : copies) {
-        if (EXTRACTED.matcher(p.getFileName().toString()).matches()
-            && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
-            && Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(before)
-            && deleteQuietly(p)) {
-          removed++;
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // another user's copies in a shared directory, or the directory gone: not ours to clean
-    }
-    return removed;
+    return StaleCopies.sweep(dir, "libduckdb_java*.so", EXTRACTED, before);
   }
 
   private static boolean sameDirectory(Path a, Path b) {
