@@ -5,7 +5,8 @@
 # a Parquet file. Prints rows/s, CPU seconds and peak RSS of each whole process, and checks both kept the same number
 # of rows.
 # Then a second pipeline (the same file under another product name) runs on the same snapshot, as a re-run or another
-# operator's pipeline would: it takes the input snapshot's leak filter from the cache the first one left.
+# operator's pipeline would: it takes the input snapshot's leak filter and the validator's measure from the caches
+# the first one left.
 # Ends with `ratio dataops/duckdb X` (first run) and `ratio dataops-second/duckdb Y`; the figures also go to
 # bench/out/desensitize-N/result.json.
 # --memory: the pipeline run under -Xmx512m (the bounded-memory aim, e.g. at 10M rows), without the second

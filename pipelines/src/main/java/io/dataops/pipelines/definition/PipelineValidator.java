@@ -17,7 +17,9 @@ import io.dataops.pipelines.desensitize.Keep;
 import io.dataops.pipelines.desensitize.KeyRing;
 import io.dataops.pipelines.desensitize.PolicyException;
 import io.dataops.pipelines.detect.PersonalDataDetector;
+import io.dataops.pipelines.plan.PinnedInput;
 import io.dataops.pipelines.privacy.SmallestGroups;
+import io.dataops.pipelines.privacy.SmallestGroupsCache;
 import io.dataops.pipelines.privacy.lattice.Hierarchies;
 import io.dataops.pipelines.privacy.lattice.Hierarchy;
 import io.dataops.pipelines.sql.DuckDbConnections;
@@ -64,6 +66,8 @@ public final class PipelineValidator {
   private final Lakehouse lakehouse;
   private final KeyRing keys;
   private final KeepLimits limits;
+  /** Where measures of undeclared quasi-identifiers are kept between validations; null: measured every time. */
+  private final SmallestGroupsCache measures;
 
   /** With the platform's default limits of what a policy may leave of an identifier. */
   public PipelineValidator(Lakehouse lakehouse, KeyRing keys) {
@@ -72,9 +76,23 @@ public final class PipelineValidator {
 
   /** @param limits what a policy may leave in clear of each kind of identifier (the authority may set them stricter) */
   public PipelineValidator(Lakehouse lakehouse, KeyRing keys, KeepLimits limits) {
+    this(lakehouse, keys, limits, null);
+  }
+
+  private PipelineValidator(Lakehouse lakehouse, KeyRing keys, KeepLimits limits, SmallestGroupsCache measures) {
     this.lakehouse = lakehouse;
     this.keys = keys;
     this.limits = limits;
+    this.measures = measures;
+  }
+
+  /**
+   * This validator, taking the measure of undeclared quasi-identifiers from {@code cache} when the same inputs'
+   * snapshots, transform, columns and policies were measured before (the raw values of a snapshot never change), and
+   * leaving each new measure there.
+   */
+  public PipelineValidator measuresCachedIn(SmallestGroupsCache cache) {
+    return new PipelineValidator(lakehouse, keys, limits, cache);
   }
 
   /**
@@ -562,7 +580,8 @@ public final class PipelineValidator {
    * sensitive and count columns, blanked columns. Each found column with why (a count, never a value), in column
    * order; with {@code undeclaredQuasiIdentifiers: refuse} the first refuses the pipeline at the column's line. A
    * column the operator exempts (with the reason) is measured too: the caller exempts it if found, else refuses the
-   * exemption.
+   * exemption. With a cache ({@link #measuresCachedIn}) a measure of the same snapshots, SQL, columns and policies is
+   * taken from it instead of reading the inputs again.
    */
   private Map<String, String> undeclared(PipelineDefinition d, List<BoundColumn> columns, BoundPipeline.Privacy bound,
       List<BoundInput> inputs, String sql, int sqlLine) {
@@ -577,43 +596,27 @@ public final class PipelineValidator {
     }
     Map<String, BoundColumn> byName = new LinkedHashMap<>();
     columns.forEach(c -> byName.put(c.name(), c));
-    List<BoundColumn> read = new ArrayList<>(candidates);
     BoundColumn person = p.personKey() == null ? null : byName.get(p.personKey());
     BoundColumn weight = p.weightColumn() == null ? null : byName.get(p.weightColumn());
-    if (person != null) {
-      read.add(person);
-    }
-    if (weight != null) {
-      read.add(weight);
-    }
     // people are counted up to k (the class counter keeps at most 127 person hashes per value)
     int k = Math.min(p.k(), 127);
-    Map<String, Long> smallest;
-    Path scratch = null;
-    try {
-      scratch = Files.createTempDirectory("dataops-validate-");
-      try (TransformScan scan = TransformScan.of(lakehouse, inputs, sql, read.stream().map(BoundColumn::name)
-          .toList(), read.stream().map(BoundColumn::sqlType).toList(), scratch.resolve("duck"), d.source(), sqlLine);
-          SmallestGroups groups = new SmallestGroups(candidates.stream().map(BoundColumn::name).toList(),
-              person != null, k, scratch.resolve("groups"), MEASURE_MEMORY)) {
-        Object[] values = new Object[candidates.size()];
-        for (Object[] row = scan.next(); row != null; row = scan.next()) {
-          for (int i = 0; i < values.length; i++) {
-            values[i] = shown(candidates.get(i).policy(), row[i]);
-          }
-          long w = 1;
-          if (weight != null) {
-            Object n = shown(weight.policy(), row[read.size() - 1]);
-            w = n == null ? 0 : ((Number) n).longValue();
-          }
-          groups.add(values, person == null ? null : row[candidates.size()], w);
+    List<PinnedInput> pinned = inputs.stream().map(in -> PinnedInput.of(lakehouse, in)).toList();
+    SmallestGroupsCache.Key key = measures == null ? null
+        : measureKey(d, pinned, sql, candidates, person, weight, k);
+    Map<String, Long> smallest = key == null ? null : measures.load(key).orElse(null);
+    if (smallest == null) {
+      smallest = measure(d, pinned, sql, sqlLine, candidates, person, weight, k, lakehouse);
+      if (key != null) {
+        try {
+          // entries of snapshots the first input no longer has (expired, or the table dropped) go first
+          measures.prune(lakehouse, List.of(inputs.get(0).table().toString()));
+          measures.save(key, smallest);
+        } catch (IOException e) {
+          // only the next validation's time depends on it
+          org.slf4j.LoggerFactory.getLogger(PipelineValidator.class).warn("cannot keep the measure of {} ({})",
+              d.name(), e.getMessage());
         }
-        smallest = groups.finish();
       }
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot measure the product's columns", e);
-    } finally {
-      deleteTree(scratch);
     }
     String unit = person != null ? "people (distinct " + p.personKey() + ")"
         : weight != null ? "people (by " + p.weightColumn() + ")" : "rows";
@@ -633,6 +636,79 @@ public final class PipelineValidator {
       found.put(c.name(), "measured: " + why);
     }
     return found;
+  }
+
+  /**
+   * Each candidate column's smallest group, in one pass over the transform's result on the pinned inputs, each value
+   * as the product would show it (after the column's policy).
+   */
+  private static Map<String, Long> measure(PipelineDefinition d, List<PinnedInput> pinned, String sql, int sqlLine,
+      List<BoundColumn> candidates, BoundColumn person, BoundColumn weight, int k, Lakehouse lakehouse) {
+    List<BoundColumn> read = new ArrayList<>(candidates);
+    if (person != null) {
+      read.add(person);
+    }
+    if (weight != null) {
+      read.add(weight);
+    }
+    Path scratch = null;
+    try {
+      scratch = Files.createTempDirectory("dataops-validate-");
+      try (TransformScan scan = TransformScan.of(lakehouse, pinned, sql, read.stream().map(BoundColumn::name)
+          .toList(), read.stream().map(BoundColumn::sqlType).toList(), scratch.resolve("duck"), d.source(), sqlLine);
+          SmallestGroups groups = new SmallestGroups(candidates.stream().map(BoundColumn::name).toList(),
+              person != null, k, scratch.resolve("groups"), MEASURE_MEMORY)) {
+        Object[] values = new Object[candidates.size()];
+        for (Object[] row = scan.next(); row != null; row = scan.next()) {
+          for (int i = 0; i < values.length; i++) {
+            values[i] = shown(candidates.get(i).policy(), row[i]);
+          }
+          long w = 1;
+          if (weight != null) {
+            Object n = shown(weight.policy(), row[read.size() - 1]);
+            w = n == null ? 0 : ((Number) n).longValue();
+          }
+          groups.add(values, person == null ? null : row[candidates.size()], w);
+        }
+        return groups.finish();
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot measure the product's columns", e);
+    } finally {
+      deleteTree(scratch);
+    }
+  }
+
+  /**
+   * What the measure depends on: the pinned snapshots and their files, each input's columns and filter, the SQL, the
+   * measured columns with their types and policies as written, the person and count columns, k, the date of
+   * date-relative policies, and the code that reads, applies and counts.
+   */
+  private static SmallestGroupsCache.Key measureKey(PipelineDefinition d, List<PinnedInput> pinned, String sql,
+      List<BoundColumn> candidates, BoundColumn person, BoundColumn weight, int k) {
+    List<SmallestGroupsCache.Input> inputs = new ArrayList<>();
+    for (PinnedInput in : pinned) {
+      BoundInput b = in.input();
+      inputs.add(new SmallestGroupsCache.Input(b.table().toString(), b.snapshotId(), in.dataFiles(),
+          b.columns().entrySet().stream().map(e -> b.alias() + "." + e.getKey() + "\t" + e.getValue()).toList(),
+          b.filter()));
+    }
+    List<Class<?>> code = new ArrayList<>(List.of(PipelineValidator.class, TransformScan.class));
+    candidates.forEach(c -> code.add(c.policy().getClass()));
+    if (weight != null) {
+      code.add(weight.policy().getClass());
+    }
+    return new SmallestGroupsCache.Key(inputs, sql, candidates.stream().map(c -> described(d, c)).toList(),
+        person == null ? null : person.name() + "\t" + person.sqlType(), weight == null ? null : described(d, weight),
+        k, String.valueOf(d.asOf()), SmallestGroupsCache.codeDigest(code.toArray(Class<?>[]::new)));
+  }
+
+  /** A column as the measure reads it: name, type, and its policy as written (keep when it has none). */
+  private static String described(PipelineDefinition d, BoundColumn c) {
+    PolicySpec spec = d.policies().get(c.name());
+    return c.name() + "\t" + c.sqlType() + "\t" + (spec == null ? "keep" : spec.kind() + "\t" + spec.variant()
+        + "\t" + (spec.args() == null ? "{}" : new java.util.TreeMap<>(spec.args()).toString())) + "\t"
+        + c.policy().describe();
   }
 
   /** A value as the product shows it and the privacy check groups it; one its policy cannot treat becomes null. */

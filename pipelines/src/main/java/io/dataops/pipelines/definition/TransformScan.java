@@ -38,13 +38,15 @@ public final class TransformScan implements AutoCloseable {
   private final List<ColumnType> types;
   private final Object[] row;
 
-  /** Over the inputs' pinned snapshots in the lakehouse. */
-  static TransformScan of(Lakehouse lakehouse, List<BoundInput> inputs, String sql, List<String> columns,
+  /** Over the inputs' pinned snapshots in the lakehouse ({@code pinned}: each input's data files, in input order). */
+  static TransformScan of(Lakehouse lakehouse, List<PinnedInput> pinned, String sql, List<String> columns,
       List<ColumnType> types, Path spill, String source, int line) {
     LocalFiles local = LocalFiles.of(lakehouse.io());
+    List<BoundInput> inputs = new ArrayList<>();
     List<List<String>> files = new ArrayList<>();
-    for (BoundInput in : inputs) {
-      files.add(local.paths(PinnedInput.of(lakehouse, in).dataFiles(), "the validator"));
+    for (PinnedInput in : pinned) {
+      inputs.add(in.input());
+      files.add(local.paths(in.dataFiles(), "the validator"));
     }
     return new TransformScan(inputs, files, sql, columns, types, spill, source, line);
   }

@@ -4,12 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dataops.core.files.OwnerOnly;
 import io.dataops.lakehouse.contract.PersonalData;
 import io.dataops.lakehouse.sample.SampleDataset;
 import io.dataops.lakehouse.types.ValueType;
 import io.dataops.pipelines.desensitize.Mask;
 import io.dataops.pipelines.desensitize.Pseudonymize;
+import io.dataops.pipelines.privacy.SmallestGroupsCache;
 import io.dataops.pipelines.testing.PipelineFixture;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -348,6 +360,14 @@ class PipelineValidatorTest extends PipelineFixture {
    * Staff of three firms, three monthly rows per person: a five-person firm (F1) and two of 30. The salary is the
    * declared quasi-identifier; the employer is kept beside it.
    */
+  static final String STAFF_CONTRACT = """
+      columns:
+        - {name: person, type: string, personal: other}
+        - {name: employer, type: string}
+        - {name: month, type: string}
+        - {name: salary, type: long}
+      """;
+
   private void landStaff() throws Exception {
     StringBuilder csv = new StringBuilder("person,employer,month,salary\n");
     int person = 0;
@@ -360,13 +380,7 @@ class PipelineValidatorTest extends PipelineFixture {
         }
       }
     }
-    land("human-resources", "staff", """
-        columns:
-          - {name: person, type: string, personal: other}
-          - {name: employer, type: string}
-          - {name: month, type: string}
-          - {name: salary, type: long}
-        """, csv.toString());
+    land("human-resources", "staff", STAFF_CONTRACT, csv.toString());
   }
 
   static final String STAFF = """
@@ -443,5 +457,127 @@ class PipelineValidatorTest extends PipelineFixture {
         .message().doesNotContain("F1");
     assertThatThrownBy(() -> bind(STAFF.replace("  k: 10\n", "  k: 10\n  undeclaredQuasiIdentifiers: maybe\n")))
         .hasMessageStartingWith("p.yaml:20: undeclaredQuasiIdentifiers is add");
+  }
+
+  @Test
+  void aMeasureOfTheSameSnapshotsSqlColumnsAndPoliciesIsTakenFromTheCache() throws Exception {
+    landStaff();
+    SmallestGroupsCache cache = SmallestGroupsCache.in(dir.resolve("work"));
+    Function<String, BoundPipeline> cached = yaml -> new PipelineValidator(lakehouse, keys).measuresCachedIn(cache)
+        .bind(PipelineParser.parse(HEAD + yaml, "p.yaml"), dir);
+    String exempting = STAFF.replace("  k: 10\n", "  k: 10\n  exempt: {employer: \"the register publishes every "
+        + "firm's staff\"}\n");
+    BoundPipeline first = cached.apply(exempting);
+    assertSameMeasure(first, bind(exempting));
+    assertThat(first.privacy().exempted()).containsOnlyKeys("employer");
+    Path folder = dir.resolve("work/group-measures/ods.human_resources__staff");
+    Path entry = single(folder);
+    long snapshot = first.inputs().get(0).snapshotId();
+    assertThat(entry.getFileName().toString()).startsWith(snapshot + "-").endsWith(".bin");
+    assertThat(Files.getPosixFilePermissions(entry)).isEqualTo(OwnerOnly.FILE);
+    assertThat(Files.getPosixFilePermissions(folder)).isEqualTo(OwnerOnly.FOLDER);
+    byte[] bytes = Files.readAllBytes(entry);
+    assertThat(new String(bytes, StandardCharsets.ISO_8859_1)).as("column names and counts, no value")
+        .contains("employer").doesNotContain("F1").doesNotContain("P1").doesNotContain("2026-0");
+    Object inode = inode(entry);
+
+    // The same pipeline again, and another product's pipeline on the same snapshot: the entry is used as it is (a
+    // measure taken again would be written aside and moved over it: another file).
+    assertSameMeasure(cached.apply(exempting), first);
+    assertSameMeasure(cached.apply(exempting.replace("product: staff-salaries", "product: staff-again")), first);
+    assertThat(inode(entry)).isEqualTo(inode);
+    assertThat(single(folder)).isEqualTo(entry);
+    // ... and it is what decides: an entry that says employer's smallest group is 10 people exempts nothing.
+    rewrite(entry, "employer", 10);
+    assertThat(cached.apply(exempting).warnings()).contains("exempt: employer places no one in a group below k in "
+        + "this input: nothing to exempt now");
+
+    // An altered entry fails its digest, a foreign one its magic number: measured again, saved again as it was.
+    byte[] altered = bytes.clone();
+    altered[altered.length / 2] ^= 1;
+    Files.write(entry, altered);
+    assertSameMeasure(cached.apply(exempting), first);
+    assertThat(Files.readAllBytes(entry)).isEqualTo(bytes);
+    Files.write(entry, "not a measure".getBytes(StandardCharsets.UTF_8));
+    assertSameMeasure(cached.apply(exempting), first);
+    assertThat(Files.readAllBytes(entry)).isEqualTo(bytes);
+    Files.write(entry, java.util.Arrays.copyOf(bytes, bytes.length - 5));
+    assertSameMeasure(cached.apply(exempting), first);
+    assertThat(Files.readAllBytes(entry)).isEqualTo(bytes);
+
+    // Another transform or another policy of a measured column is another measure (and another entry).
+    String filtered = exempting.replace("FROM staff\n", "FROM staff WHERE salary > 0\n");
+    assertSameMeasure(cached.apply(filtered), bind(filtered));
+    assertThat(entries(folder)).hasSize(2);
+    String masked = exempting.replace("  salary: {generalize", "  employer: {mask: custom, keepFirst: 1}\n  salary: "
+        + "{generalize");
+    BoundPipeline coarse = cached.apply(masked);
+    assertSameMeasure(coarse, bind(masked));
+    assertThat(coarse.warnings()).as("F* groups all 65 people").contains("exempt: employer places no one in a group "
+        + "below k in this input: nothing to exempt now");
+    assertThat(entries(folder)).hasSize(3);
+
+    // A new snapshot (ten more people at the small firm) is measured anew.
+    StringBuilder csv = new StringBuilder("person,employer,month,salary\n");
+    for (int i = 100; i < 110; i++) {
+      csv.append("P").append(i).append(",F1,2026-01,4000\n");
+    }
+    land("human-resources", "staff", STAFF_CONTRACT, csv.toString());
+    BoundPipeline later = cached.apply(exempting);
+    assertThat(later.inputs().get(0).snapshotId()).isNotEqualTo(snapshot);
+    assertSameMeasure(later, bind(exempting));
+    assertThat(later.warnings()).contains("exempt: employer places no one in a group below k in this input: nothing "
+        + "to exempt now");
+    assertThat(entries(folder)).hasSize(4);
+    String latest = later.inputs().get(0).snapshotId() + "-";
+    assertThat(entries(folder)).filteredOn(f -> f.getFileName().toString().startsWith(latest)).hasSize(1);
+
+    // The first snapshot expires: its entries go at the table's next new measure (and with `table maintain`).
+    lakehouse.load(org.apache.iceberg.catalog.TableIdentifier.parse("ods.human_resources__staff")).expireSnapshots()
+        .expireSnapshotId(snapshot).commit();
+    assertSameMeasure(cached.apply(filtered), bind(filtered));
+    assertThat(entries(folder)).hasSize(2).allMatch(f -> f.getFileName().toString().startsWith(latest));
+  }
+
+  private static void assertSameMeasure(BoundPipeline actual, BoundPipeline expected) {
+    assertThat(actual.warnings()).isEqualTo(expected.warnings());
+    assertThat(actual.privacy().quasiIdentifiers()).isEqualTo(expected.privacy().quasiIdentifiers());
+    assertThat(actual.privacy().added()).isEqualTo(expected.privacy().added());
+    assertThat(actual.privacy().exempted()).isEqualTo(expected.privacy().exempted());
+  }
+
+  private static List<Path> entries(Path folder) throws Exception {
+    try (var files = Files.list(folder)) {
+      return files.sorted().toList();
+    }
+  }
+
+  private static Path single(Path folder) throws Exception {
+    assertThat(entries(folder)).hasSize(1);
+    return entries(folder).get(0);
+  }
+
+  private static Object inode(Path file) throws Exception {
+    return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+  }
+
+  /** Rewrites one column's group size in a cache entry, with a digest that matches (what an entry is trusted for). */
+  private static void rewrite(Path entry, String column, long smallest) throws Exception {
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(Files.readAllBytes(entry)));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(bytes);
+    out.writeLong(in.readLong());
+    out.writeUTF(in.readUTF());
+    int n = in.readInt();
+    out.writeInt(n);
+    for (int i = 0; i < n; i++) {
+      String c = in.readUTF();
+      long size = in.readLong();
+      out.writeUTF(c);
+      out.writeLong(c.equals(column) ? smallest : size);
+    }
+    out.flush();
+    bytes.write(MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray()));
+    Files.write(entry, bytes.toByteArray());
   }
 }

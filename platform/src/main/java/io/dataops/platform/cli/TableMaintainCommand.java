@@ -6,6 +6,7 @@ import io.dataops.lakehouse.maintenance.MaintenancePolicy;
 import io.dataops.lakehouse.maintenance.TableMaintenance;
 import io.dataops.lakehouse.maintenance.TableReport;
 import io.dataops.pipelines.privacy.LeakFilterCache;
+import io.dataops.pipelines.privacy.SmallestGroupsCache;
 import io.dataops.platform.config.PlatformConfig;
 import io.dataops.platform.maintenance.MaintenanceSettings;
 import io.dataops.platform.maintenance.VersionPins;
@@ -56,11 +57,13 @@ final class TableMaintainCommand implements Callable<Integer> {
           new VersionPins(PipelineRuns.versions(config)), Clock.systemUTC()).audit(cli.audit());
       List<TableReport> reports = name == null ? maintenance.maintainAll()
           : List.of(maintenance.maintain(TableNames.parse(name)));
-      // Cached leak filters of the snapshots that just expired (or of tables dropped since) go with them.
+      // Cached leak filters and group measures of the snapshots that just expired (or of tables dropped since) go
+      // with them.
       try {
         LeakFilterCache.in(config.work()).prune(lh, null);
+        SmallestGroupsCache.in(config.work()).prune(lh, null);
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot remove the cached leak filters of expired snapshots", e);
+        throw new UncheckedIOException("cannot remove the cached leak filters or measures of expired snapshots", e);
       }
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("policy", Map.of("keepLast", policy.keepLast(), "maxSnapshotAge", policy.maxSnapshotAge().toString(),

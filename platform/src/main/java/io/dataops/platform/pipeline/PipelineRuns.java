@@ -10,6 +10,7 @@ import io.dataops.pipelines.definition.PipelineException;
 import io.dataops.pipelines.definition.PipelineParser;
 import io.dataops.pipelines.definition.PipelineValidator;
 import io.dataops.pipelines.plan.ExecutorEnvironment;
+import io.dataops.pipelines.privacy.SmallestGroupsCache;
 import io.dataops.pipelines.plan.Executors;
 import io.dataops.pipelines.plan.PipelineExecutor;
 import io.dataops.pipelines.plan.ReadGrant;
@@ -80,7 +81,9 @@ public final class PipelineRuns {
     if (!Files.isRegularFile(file)) {
       throw new BadInputException("no pipeline file at " + file);
     }
+    // A measure of undeclared quasi-identifiers is kept by snapshot: a re-run (or validate, then run) reads once.
     BoundPipeline p = new PipelineValidator(lakehouse, config.keys(), config.keepLimits())
+        .measuresCachedIn(SmallestGroupsCache.in(config.work()))
         .bind(PipelineParser.parse(file), file.toAbsolutePath().getParent());
     ProductTables.checkOwner(lakehouse, p);
     checkSchedule(p.definition());

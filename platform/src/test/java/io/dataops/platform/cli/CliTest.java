@@ -576,9 +576,20 @@ class CliTest {
     assertThat(valid.exit()).as(valid.err()).isZero();
     assertThat(valid.json().get("valid").asBoolean()).isTrue();
     assertThat(valid.json().at("/privacy/quasiIdentifiers").toString()).contains("phone");
+    // validate measured monthly_income (exempted) over the snapshot and kept the measure: the run takes it from there
+    Path measures = dir.resolve("home/tmp/group-measures/ods.public_security__citizens");
+    List<Path> measured;
+    try (var entries = Files.list(measures)) {
+      measured = entries.toList();
+    }
+    assertThat(measured).hasSize(1);
+    Object measure = Files.readAttributes(measured.get(0), java.nio.file.attribute.BasicFileAttributes.class)
+        .fileKey();
 
     Run r = run("pipeline", "run", file.toString(), "--json");
     assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(Files.readAttributes(measured.get(0), java.nio.file.attribute.BasicFileAttributes.class).fileKey())
+        .as("the run used the measure validate kept").isEqualTo(measure);
     JsonNode j = r.json();
     for (String field : List.of("product", "version", "engine", "snapshotId", "inputs", "rowsIn", "rowsOut",
         "rowsSuppressed", "privacy", "leakCheck")) {

@@ -1,0 +1,196 @@
+package io.dataops.pipelines.privacy;
+
+import io.dataops.core.digest.Digests;
+import io.dataops.core.files.OwnerOnly;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The files of a cache of what was computed from input snapshots (the raw values of a snapshot never change): one file
+ * per key digest, {@code <table>/<snapshot>-<digest>.bin} under the cache folder, owner-only, written aside and moved
+ * in (a reader never sees half of one). A file starts with the cache's magic number and the key's digest and ends with
+ * the SHA-256 of everything before it, so a torn, altered or foreign file is refused (and removed), never used.
+ * Entries of snapshots that expired or tables that were dropped are removed by {@link #prune}.
+ */
+final class SnapshotFiles {
+  private static final String SHA256 = "SHA-256";
+
+  /** Writes an entry's content. */
+  interface Content {
+    void writeTo(DataOutputStream out) throws IOException;
+  }
+
+  /** Reads an entry's content back; throws on anything it does not expect. */
+  interface Reader<T> {
+    T readFrom(DataInputStream in) throws IOException;
+  }
+
+  private final Path dir;
+  private final long magic;
+  private final String what;
+
+  /** @param what what an entry is, for the warning when one is refused */
+  SnapshotFiles(Path dir, long magic, String what) {
+    this.dir = dir;
+    this.magic = magic;
+    this.what = what;
+  }
+
+  /** The entry of {@code digest}; empty when there is none or it fails its checks (then it is removed). */
+  <T> Optional<T> load(String table, long snapshotId, String digest, Reader<T> reader) {
+    Path file = file(table, snapshotId, digest);
+    MessageDigest md = sha256();
+    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        DigestInputStream in = new DigestInputStream(raw, md)) {
+      DataInputStream data = new DataInputStream(in);
+      if (data.readLong() != magic || !digest.equals(data.readUTF())) {
+        throw new IOException("not the entry of this key");
+      }
+      T value = reader.readFrom(data);
+      in.on(false);
+      byte[] expected = md.digest();
+      byte[] stored = data.readNBytes(expected.length);
+      if (!MessageDigest.isEqual(expected, stored) || data.read() != -1) {
+        throw new IOException("digest mismatch");
+      }
+      return Optional.of(value);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      // Torn by a crash, altered, or of another format: computed again (and saved again) by the caller.
+      LoggerFactory.getLogger(SnapshotFiles.class).warn("cached {} {} refused ({}): computing it again", what,
+          dir.relativize(file), e.getMessage());
+      deleteQuietly(file);
+      return Optional.empty();
+    }
+  }
+
+  /** Saves the entry of {@code digest}. */
+  void save(String table, long snapshotId, String digest, Content content) throws IOException {
+    Path file = file(table, snapshotId, digest);
+    OwnerOnly.directories(file.getParent());
+    // A name of its own: two runs (processes, or threads of one server) may save the same key at once.
+    Path tmp = file.resolveSibling(file.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
+    try {
+      MessageDigest md = sha256();
+      try (OutputStream out = OwnerOnly.newOutputStream(tmp)) {
+        DigestOutputStream digesting = new DigestOutputStream(new java.io.BufferedOutputStream(out, 1 << 16), md);
+        DataOutputStream data = new DataOutputStream(digesting);
+        data.writeLong(magic);
+        data.writeUTF(digest);
+        content.writeTo(data);
+        data.flush();
+        digesting.on(false);
+        digesting.write(md.digest());
+        digesting.flush();
+      }
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      deleteQuietly(tmp);
+    }
+  }
+
+  /**
+   * Removes the entries of {@code tables} (all cached tables when null) whose snapshot the table no longer has, or
+   * whose table is gone; returns how many files were removed.
+   */
+  int prune(Lakehouse lakehouse, Collection<String> tables) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    int removed = 0;
+    try (DirectoryStream<Path> folders = Files.newDirectoryStream(dir, Files::isDirectory)) {
+      for (Path folder : folders) {
+        String name = folder.getFileName().toString();
+        if (tables != null && !tables.contains(name)) {
+          continue;
+        }
+        TableIdentifier id = TableIdentifier.parse(name);
+        Table table = lakehouse.exists(id) ? lakehouse.load(id) : null;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
+          for (Path f : files) {
+            if (table == null || table.snapshot(snapshotOf(f)) == null) {
+              deleteQuietly(f);
+              removed++;
+            }
+          }
+        }
+        if (table == null) {
+          deleteQuietly(folder);
+        }
+      }
+    }
+    return removed;
+  }
+
+  /** The SHA-256 of the class files of {@code classes}: a key part that changes with the code that computes. */
+  static String classDigest(List<Class<?>> classes) {
+    MessageDigest md = sha256();
+    for (Class<?> c : classes) {
+      try (InputStream in = c.getResourceAsStream(c.getName().substring(c.getName().lastIndexOf('.') + 1)
+          + ".class")) {
+        if (in == null) {
+          throw new IllegalStateException("no class file of " + c.getName());
+        }
+        md.update(in.readAllBytes());
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    return Digests.toHex(md.digest());
+  }
+
+  private Path file(String table, long snapshotId, String digest) {
+    if (!table.matches("[A-Za-z0-9_.-]+")) {
+      throw new IllegalArgumentException("not a table name: " + table);
+    }
+    return dir.resolve(table).resolve(snapshotId + "-" + digest.substring(0, 32) + ".bin");
+  }
+
+  /** The snapshot id a cache file names (-1 for a file that is not an entry: pruned as well). */
+  private static long snapshotOf(Path file) {
+    String name = file.getFileName().toString();
+    int dash = name.indexOf('-', 1);
+    try {
+      return dash < 0 ? -1 : Long.parseLong(name.substring(0, dash));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance(SHA256);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void deleteQuietly(Path f) {
+    try {
+      Files.deleteIfExists(f);
+    } catch (IOException ignored) {
+      // a leftover is refused by its digest or pruned later
+    }
+  }
+}
