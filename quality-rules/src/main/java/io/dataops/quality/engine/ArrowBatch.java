@@ -310,6 +310,11 @@ final class ArrowBatch implements Batch {
     private final int scale;
     /** Plain pages come as a DecimalVector: 16-byte little-endian unscaled values, read without a BigDecimal. */
     private final org.apache.arrow.vector.DecimalVector decimals;
+    /**
+     * Or, for precisions up to 18 (Parquet INT64), as a BigIntVector of the unscaled values (dictionary pages come
+     * as an IntVector of ids instead), where Iceberg's accessor made a BigDecimal per value read.
+     */
+    private final org.apache.arrow.vector.BigIntVector unscaledLongs;
 
     DecimalView(ColumnVector v, Types.DecimalType type) {
       super(v);
@@ -317,6 +322,8 @@ final class ArrowBatch implements Batch {
       this.scale = type.scale();
       this.decimals = v.getFieldVector() instanceof org.apache.arrow.vector.DecimalVector d && scale < POW10.length
           ? d : null;
+      this.unscaledLongs = v.getFieldVector() instanceof org.apache.arrow.vector.BigIntVector b && scale < POW10.length
+          ? b : null;
     }
 
     @Override
@@ -338,6 +345,11 @@ final class ArrowBatch implements Batch {
         // What BigDecimal.doubleValue computes for a small unscaled value: one correctly rounded division.
         if (high == (low >> 63) && Math.abs(low) < 1L << 52) {
           return low / POW10[scale];
+        }
+      } else if (unscaledLongs != null) {
+        long unscaled = unscaledLongs.getDataBuffer().getLong((long) row * 8);
+        if (Math.abs(unscaled) < 1L << 52) {
+          return unscaled / POW10[scale];
         }
       }
       return getDecimal(row).doubleValue();
