@@ -109,6 +109,7 @@ public final class RecordSort {
       }
     }
     long[] bucket = new long[64];
+    int[] starts = new int[(1 << MAX_SUB_BITS) + 1];
     for (int b = 0; b < buckets; b++) {
       int len = fullCount[b] * SEGMENT + fill[b];
       if (len == 0) {
@@ -117,15 +118,69 @@ public final class RecordSort {
       if (bucket.length < len) {
         bucket = new long[Math.max(len, bucket.length * 2)];
       }
-      for (int s = 0; s < fullCount[b]; s++) {
-        System.arraycopy(full[b][s], 0, bucket, s * SEGMENT, SEGMENT);
-      }
-      System.arraycopy(open[b], 0, bucket, fullCount[b] * SEGMENT, fill[b]);
+      sortBucket(full[b], fullCount[b], open[b], fill[b], bits, bucket, starts);
       full[b] = null;
       open[b] = null;
-      Arrays.sort(bucket, 0, len);
       blocks.accept(bucket, 0, len);
     }
+  }
+
+  /** Sub-buckets of a bucket: up to 2^12, one key each on average for spread keys. */
+  private static final int MAX_SUB_BITS = 12;
+
+  /**
+   * Sorts one bucket's segments into {@code out}: a counting pass on the key bits below the bucket's {@code bits},
+   * then each sub-bucket (one key on average) sorted on its own. Spread keys need no comparison sort at all, where
+   * {@code Arrays.sort} of a whole bucket made about eleven unpredictable comparisons a key (7% of a 1M-row quality
+   * run's samples). Keys that are not spread (repeats, clusters) only make some sub-buckets larger: those get
+   * {@code Arrays.sort}, so the result is sorted whatever the keys.
+   */
+  private static void sortBucket(long[][] full, int fullCount, long[] open, int openFill, int bits, long[] out,
+      int[] starts) {
+    int len = fullCount * SEGMENT + openFill;
+    int subBits = Math.max(1, Math.min(MAX_SUB_BITS, 32 - Integer.numberOfLeadingZeros(len - 1)));
+    int subs = 1 << subBits;
+    Arrays.fill(starts, 0, subs + 1, 0);
+    for (int s = 0; s <= fullCount; s++) {
+      long[] seg = s < fullCount ? full[s] : open;
+      for (int i = 0, n = s < fullCount ? SEGMENT : openFill; i < n; i++) {
+        starts[subDigit(seg[i], bits, subBits) + 1]++;
+      }
+    }
+    for (int d = 0; d < subs; d++) {
+      starts[d + 1] += starts[d];
+    }
+    // Scattering moves each sub-bucket's start to its end, which is the next one's start: starts[d] ends up at
+    // sub-bucket d + 1's start, so sub-bucket d is [starts[d - 1], starts[d]) afterwards (from 0 for d = 0).
+    for (int s = 0; s <= fullCount; s++) {
+      long[] seg = s < fullCount ? full[s] : open;
+      for (int i = 0, n = s < fullCount ? SEGMENT : openFill; i < n; i++) {
+        long k = seg[i];
+        out[starts[subDigit(k, bits, subBits)]++] = k;
+      }
+    }
+    for (int d = 0, from = 0; d < subs; d++) {
+      int to = starts[d];
+      if (to - from > 16) {
+        Arrays.sort(out, from, to);
+      } else {
+        for (int i = from + 1; i < to; i++) {
+          long k = out[i];
+          int j = i - 1;
+          while (j >= from && out[j] > k) {
+            out[j + 1] = out[j];
+            j--;
+          }
+          out[j + 1] = k;
+        }
+      }
+      from = to;
+    }
+  }
+
+  /** The {@code subBits} bits below the top {@code bits} (which a bucket shares): unsigned, in signed key order. */
+  private static int subDigit(long key, int bits, int subBits) {
+    return (int) (((key ^ Long.MIN_VALUE) << bits) >>> (64 - subBits));
   }
 
   private static int digit(long key, int shift) {

@@ -128,9 +128,11 @@ class ExternalSortTest {
         int size = Math.min(left, 1 + r.nextInt(200_000)); // uneven chunks, as kept hashes grow and merge
         long[] c = new long[size];
         for (int i = 0; i < size; i++) {
-          // Mostly spread hashes; some repeated, some at the extremes (the sign bit must sort first).
+          // Mostly spread hashes; some repeated, some clustered, some at the extremes (the sign bit must sort first).
           c[i] = switch (r.nextInt(20)) {
             case 0 -> r.nextInt(50) - 25;
+            // Clustered: the same high bits, differing only low down (one crowded sub-bucket of a bucket).
+            case 3 -> 0x1234_5000_0000_0000L + r.nextInt(1 << 20);
             case 1 -> Long.MIN_VALUE + r.nextInt(3);
             case 2 -> Long.MAX_VALUE - r.nextInt(3);
             default -> r.nextLong();

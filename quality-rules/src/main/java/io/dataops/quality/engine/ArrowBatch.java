@@ -123,16 +123,19 @@ final class ArrowBatch implements Batch {
     private final org.apache.arrow.vector.VarCharVector varchar;
     /** Dictionary pages come as dictionary ids: decode each id once per batch. */
     private final org.apache.arrow.vector.IntVector ids;
-    private final String[] decoded;
-    private final byte[][] decodedBytes;
+    /**
+     * Ids index the page's dictionary; batches are small, so {@value #DECODED} slots cover common cases. Made on
+     * first use, each on its own: a check reads either strings or bytes, and eagerly the two were 4% of a scan's
+     * allocation.
+     */
+    private String[] decoded;
+    private byte[][] decodedBytes;
+    private static final int DECODED = 4096;
 
     StringView(ColumnVector v) {
       super(v);
       this.varchar = v.getFieldVector() instanceof org.apache.arrow.vector.VarCharVector vc ? vc : null;
       this.ids = v.getFieldVector() instanceof org.apache.arrow.vector.IntVector iv ? iv : null;
-      // Ids index the page's dictionary; batches are small, so an array sized to the batch covers common cases.
-      this.decoded = ids != null ? new String[4096] : null;
-      this.decodedBytes = ids != null ? new byte[4096][] : null;
     }
 
     @Override
@@ -145,8 +148,11 @@ final class ArrowBatch implements Batch {
       if (ids != null) {
         // Read the id from the data buffer: the Arrow validity bits are not what Iceberg uses for nulls.
         int id = ids.getDataBuffer().getInt((long) row * 4);
-        if (id < 0 || id >= decoded.length) {
+        if (id < 0 || id >= DECODED) {
           return v.getString(row);
+        }
+        if (decoded == null) {
+          decoded = new String[DECODED];
         }
         String s = decoded[id];
         if (s == null) {
@@ -166,10 +172,14 @@ final class ArrowBatch implements Batch {
         out.put(varchar.getDataBuffer(), start, len);
       } else if (ids != null) {
         int id = ids.getDataBuffer().getInt((long) row * 4);
-        byte[] b = id >= 0 && id < decodedBytes.length ? decodedBytes[id] : null;
+        boolean cached = id >= 0 && id < DECODED;
+        if (cached && decodedBytes == null) {
+          decodedBytes = new byte[DECODED][];
+        }
+        byte[] b = cached ? decodedBytes[id] : null;
         if (b == null) {
-          b = getString(row).getBytes(StandardCharsets.UTF_8);
-          if (id >= 0 && id < decodedBytes.length) {
+          b = v.getString(row).getBytes(StandardCharsets.UTF_8); // each id once: no string cache needed
+          if (cached) {
             decodedBytes[id] = b;
           }
         }
@@ -300,6 +310,11 @@ final class ArrowBatch implements Batch {
     private final int scale;
     /** Plain pages come as a DecimalVector: 16-byte little-endian unscaled values, read without a BigDecimal. */
     private final org.apache.arrow.vector.DecimalVector decimals;
+    /**
+     * Or, for precisions up to 18 (Parquet INT64), as a BigIntVector of the unscaled values (dictionary pages come
+     * as an IntVector of ids instead), where Iceberg's accessor made a BigDecimal per value read.
+     */
+    private final org.apache.arrow.vector.BigIntVector unscaledLongs;
 
     DecimalView(ColumnVector v, Types.DecimalType type) {
       super(v);
@@ -307,6 +322,8 @@ final class ArrowBatch implements Batch {
       this.scale = type.scale();
       this.decimals = v.getFieldVector() instanceof org.apache.arrow.vector.DecimalVector d && scale < POW10.length
           ? d : null;
+      this.unscaledLongs = v.getFieldVector() instanceof org.apache.arrow.vector.BigIntVector b && scale < POW10.length
+          ? b : null;
     }
 
     @Override
@@ -328,6 +345,11 @@ final class ArrowBatch implements Batch {
         // What BigDecimal.doubleValue computes for a small unscaled value: one correctly rounded division.
         if (high == (low >> 63) && Math.abs(low) < 1L << 52) {
           return low / POW10[scale];
+        }
+      } else if (unscaledLongs != null) {
+        long unscaled = unscaledLongs.getDataBuffer().getLong((long) row * 8);
+        if (Math.abs(unscaled) < 1L << 52) {
+          return unscaled / POW10[scale];
         }
       }
       return getDecimal(row).doubleValue();

@@ -1,13 +1,12 @@
 package io.dataops.quality.engine;
 
 import java.util.List;
-import java.util.function.BiPredicate;
 
 /**
  * How many non-null values of a column meet a condition: for facts an expectation needs beside its row check (GX
  * raising on a value it cannot read). {@code name} identifies the condition for sharing.
  */
-public record CountAnalyzer(String name, String column, BiPredicate<ColumnView, Integer> counted)
+public record CountAnalyzer(String name, String column, RowPredicate counted)
     implements Analyzer<CountAnalyzer.State> {
 
   public static final class State implements AnalyzerState<State> {

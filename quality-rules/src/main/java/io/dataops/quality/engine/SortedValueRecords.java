@@ -175,10 +175,11 @@ final class SortedValueRecords {
   }
 
   private void spill() {
-    int[] order = grouping ? insertionOrder() : sortedOrder();
+    int[] order = grouping ? null : sortedOrder(); // grouping spills records as they came
     runs.write(out -> {
       KeyedRecords.Writer w = new KeyedRecords.Writer(out);
-      for (int idx : order) {
+      for (int i = 0; i < count; i++) {
+        int idx = order == null ? i : order[i];
         int start = offsets[idx];
         w.write(hashes[idx], arena, start, recordEnd(arena, start) - start);
       }
@@ -186,14 +187,6 @@ final class SortedValueRecords {
     });
     count = 0;
     used = 0;
-  }
-
-  private int[] insertionOrder() {
-    int[] idx = new int[count];
-    for (int i = 0; i < count; i++) {
-      idx[i] = i;
-    }
-    return idx;
   }
 
   static int recordEnd(byte[] b, int start) {

@@ -5,6 +5,7 @@ import io.dataops.quality.engine.ColumnView;
 import io.dataops.quality.engine.FastPattern;
 import io.dataops.quality.engine.KeyBuffer;
 import io.dataops.quality.engine.RowCheck;
+import io.dataops.quality.engine.RowPredicate;
 import io.dataops.quality.engine.ScanContext;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
@@ -67,7 +68,7 @@ final class RowChecks {
     };
   }
 
-  static RowCheck simple(String column, String reason, java.util.function.BiPredicate<ColumnView, Integer> ok) {
+  static RowCheck simple(String column, String reason, RowPredicate ok) {
     return new ValueCheck(column) {
       @Override
       boolean test(ColumnView c, int row) {

@@ -79,6 +79,37 @@ class ExpectationsTest extends QualityFixture {
     mapCounts(one("expect_column_values_to_be_null", "{column: phone, mostly: 0.1}"), true, 0, 5);
   }
 
+  /**
+   * Decimals of precision up to 18 are stored as Parquet INT64; all-distinct values defeat the dictionary, so the
+   * pages are plain and reach the engine as a vector of unscaled longs: ranges and sums read from them as from a
+   * BigDecimal.
+   */
+  @Test
+  void decimalRangesAndSumsOnPlainPages() throws Exception {
+    StringBuilder csv = new StringBuilder("id,income\n");
+    long cents = 0;
+    for (int i = 0; i < 30_000; i++) {
+      long c = i - 100; // -1.00 .. 298.99, each once
+      cents += c;
+      csv.append(i).append(',').append(java.math.BigDecimal.valueOf(c, 2).toPlainString()).append('\n');
+    }
+    land("incomes", "primaryKey: [id]\ncolumns:\n  - {name: id, type: long}\n  - {name: income, type: \"decimal(10,2)\"}\n",
+        csv.toString());
+    String suite = """
+        name: s
+        expectations:
+          - {type: expect_column_values_to_be_between, kwargs: {column: income, min_value: 0}}
+          - {type: expect_column_values_to_be_between, kwargs: {column: income, min_value: -0.5, max_value: 250.00}}
+          - {type: expect_column_sum_to_be_between, kwargs: {column: income, min_value: 0}}
+        """;
+    QualityReport r = run("incomes", suite);
+    assertThat(json(r.validation().results().get(0)).at("/result/unexpected_count").asLong()).isEqualTo(100);
+    // below -0.50: -1.00 .. -0.51 (50 values); above 250.00: 250.01 .. 298.99 (4,899 values)
+    assertThat(json(r.validation().results().get(1)).at("/result/unexpected_count").asLong()).isEqualTo(50 + 4_899);
+    assertThat(json(r.validation().results().get(2)).at("/result/observed_value").asDouble())
+        .isCloseTo(cents / 100.0, within(1e-6));
+  }
+
   @Test
   void setsRangesAndPatterns() {
     mapCounts(one("expect_column_values_to_be_in_set", "{column: gender, value_set: [M, F]}"), false, 0, 1);
