@@ -1,7 +1,9 @@
 package io.dataops.quality.engine;
 
+import io.dataops.lakehouse.arrow.ArrowValues;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.apache.arrow.vector.VarCharVector;
 
 /** A growable byte buffer that builds grouping keys without allocating per value. */
 public final class KeyBuffer {
@@ -57,9 +59,11 @@ public final class KeyBuffer {
     length += len;
   }
 
-  public void put(org.apache.arrow.memory.ArrowBuf src, long index, int len) {
+  /** Appends text value {@code row}'s UTF-8 bytes from Arrow's memory, without a copy in between. */
+  public void putUtf8(VarCharVector src, int row) {
+    int len = ArrowValues.utf8Length(src, row);
     ensure(len);
-    src.getBytes(index, bytes, length, len);
+    ArrowValues.copyUtf8(src, row, bytes, length, len);
     length += len;
   }
 
