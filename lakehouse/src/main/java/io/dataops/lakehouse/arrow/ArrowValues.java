@@ -75,14 +75,18 @@ public final class ArrowValues {
 
   // Text
 
-  /** The length in bytes of text value {@code i}. */
-  public static int utf8Length(VarCharVector v, int i) {
-    return (int) (v.getEndOffset(i) - v.getStartOffset(i));
-  }
-
-  /** Copies the {@code length} UTF-8 bytes of text value {@code i} into {@code to} at {@code at}. */
-  public static void copyUtf8(VarCharVector v, int i, byte[] to, int at, int length) {
-    v.getDataBuffer().getBytes(v.getStartOffset(i), to, at, length);
+  /**
+   * Copies text value {@code i}'s UTF-8 bytes into {@code to} at {@code at} when they fit, and returns their length:
+   * a length beyond {@code to.length - at} means nothing was copied (make room and call again). One read of the
+   * value's offsets either way, as this runs per value on the scans' hottest paths.
+   */
+  public static int copyUtf8(VarCharVector v, int i, byte[] to, int at) {
+    long start = v.getStartOffset(i);
+    int length = (int) (v.getEndOffset(i) - start);
+    if (length <= to.length - at) {
+      v.getDataBuffer().getBytes(start, to, at, length);
+    }
+    return length;
   }
 
   // Dates and timestamps

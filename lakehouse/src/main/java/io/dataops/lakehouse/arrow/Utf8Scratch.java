@@ -13,11 +13,11 @@ public final class Utf8Scratch {
 
   /** Copies text value {@code i}'s UTF-8 bytes to the start of {@link #bytes}; returns their length. */
   public int read(VarCharVector v, int i) {
-    int length = ArrowValues.utf8Length(v, i);
+    int length = ArrowValues.copyUtf8(v, i, bytes, 0);
     if (length > bytes.length) {
       bytes = new byte[Math.max(length, bytes.length * 2)];
+      ArrowValues.copyUtf8(v, i, bytes, 0);
     }
-    ArrowValues.copyUtf8(v, i, bytes, 0, length);
     return length;
   }
 

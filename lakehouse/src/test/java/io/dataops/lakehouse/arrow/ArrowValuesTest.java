@@ -63,12 +63,16 @@ class ArrowValuesTest {
         assertThat(value).isEqualTo(values[i]);
         if (values[i] != null) {
           byte[] utf8 = values[i].getBytes(StandardCharsets.UTF_8);
-          assertThat(ArrowValues.utf8Length(v, i)).isEqualTo(utf8.length);
           int n = text.read(v, i);
           assertThat(java.util.Arrays.copyOf(text.bytes(), n)).isEqualTo(utf8);
           byte[] into = new byte[utf8.length + 3];
-          ArrowValues.copyUtf8(v, i, into, 3, utf8.length);
+          assertThat(ArrowValues.copyUtf8(v, i, into, 3)).isEqualTo(utf8.length);
           assertThat(java.util.Arrays.copyOfRange(into, 3, into.length)).isEqualTo(utf8);
+          if (utf8.length > 0) { // too small a target: the length, nothing copied
+            byte[] tooSmall = new byte[utf8.length + 2];
+            assertThat(ArrowValues.copyUtf8(v, i, tooSmall, 3)).isEqualTo(utf8.length);
+            assertThat(tooSmall).containsOnly((byte) 0);
+          }
         }
       }
     }

@@ -61,9 +61,11 @@ public final class KeyBuffer {
 
   /** Appends text value {@code row}'s UTF-8 bytes from Arrow's memory, without a copy in between. */
   public void putUtf8(VarCharVector src, int row) {
-    int len = ArrowValues.utf8Length(src, row);
-    ensure(len);
-    ArrowValues.copyUtf8(src, row, bytes, length, len);
+    int len = ArrowValues.copyUtf8(src, row, bytes, length);
+    if (len > bytes.length - length) {
+      ensure(len);
+      ArrowValues.copyUtf8(src, row, bytes, length);
+    }
     length += len;
   }
 
