@@ -1,11 +1,9 @@
 package io.dataops.quality.engine;
 
+import io.dataops.lakehouse.arrow.ArrowValues;
+import io.dataops.lakehouse.arrow.Utf8Scratch;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +14,10 @@ import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 
 /**
- * A batch read by Iceberg's vectorized Arrow reader. Values go through Iceberg's column accessors, which also
- * decode dictionary-encoded pages.
+ * A batch read by Iceberg's vectorized Arrow reader. Nulls and dictionary-encoded pages go through Iceberg's column
+ * accessors (its nullability holder, its dictionaries); plain pages of text and decimals are read from their Arrow
+ * vectors in place, and every conversion to a value is {@link ArrowValues}', shared with the Spring Batch executor's
+ * reader of DuckDB results.
  */
 final class ArrowBatch implements Batch {
   private final int size;
@@ -131,6 +131,8 @@ final class ArrowBatch implements Batch {
     private String[] decoded;
     private byte[][] decodedBytes;
     private static final int DECODED = 4096;
+    /** Plain pages' text decoded without a byte array per value; made on first use, as the caches above. */
+    private Utf8Scratch scratch;
 
     StringView(ColumnVector v) {
       super(v);
@@ -161,15 +163,19 @@ final class ArrowBatch implements Batch {
         }
         return s;
       }
+      if (varchar != null) {
+        if (scratch == null) {
+          scratch = new Utf8Scratch();
+        }
+        return scratch.string(varchar, row);
+      }
       return v.getString(row);
     }
 
     @Override
     public void appendKey(int row, KeyBuffer out) {
       if (varchar != null) {
-        long start = varchar.getStartOffset(row);
-        int len = (int) (varchar.getEndOffset(row) - start);
-        out.put(varchar.getDataBuffer(), start, len);
+        out.putUtf8(varchar, row);
       } else if (ids != null) {
         int id = ids.getDataBuffer().getInt((long) row * 4);
         boolean cached = id >= 0 && id < DECODED;
@@ -222,7 +228,7 @@ final class ArrowBatch implements Batch {
     public String getString(int row) {
       long value = v.getLong(row);
       if (kind == Kind.TIMESTAMP) {
-        return LocalDateTime.ofInstant(Instant.EPOCH.plusNanos(value * 1000), ZoneOffset.UTC).toString();
+        return ArrowValues.timestamp(value).toString();
       }
       return Long.toString(value);
     }
@@ -264,7 +270,7 @@ final class ArrowBatch implements Batch {
     @Override
     public String getString(int row) {
       int value = v.getInt(row);
-      return kind == Kind.DATE ? LocalDate.ofEpochDay(value).toString() : Integer.toString(value);
+      return kind == Kind.DATE ? ArrowValues.date(value).toString() : Integer.toString(value);
     }
 
     @Override
@@ -304,11 +310,9 @@ final class ArrowBatch implements Batch {
   }
 
   private static final class DecimalView extends Base {
-    private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
-        1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     private final int precision;
     private final int scale;
-    /** Plain pages come as a DecimalVector: 16-byte little-endian unscaled values, read without a BigDecimal. */
+    /** Plain pages come as a DecimalVector: 16-byte little-endian unscaled values, read without a byte array. */
     private final org.apache.arrow.vector.DecimalVector decimals;
     /**
      * Or, for precisions up to 18 (Parquet INT64), as a BigIntVector of the unscaled values (dictionary pages come
@@ -320,10 +324,8 @@ final class ArrowBatch implements Batch {
       super(v);
       this.precision = type.precision();
       this.scale = type.scale();
-      this.decimals = v.getFieldVector() instanceof org.apache.arrow.vector.DecimalVector d && scale < POW10.length
-          ? d : null;
-      this.unscaledLongs = v.getFieldVector() instanceof org.apache.arrow.vector.BigIntVector b && scale < POW10.length
-          ? b : null;
+      this.decimals = v.getFieldVector() instanceof org.apache.arrow.vector.DecimalVector d ? d : null;
+      this.unscaledLongs = v.getFieldVector() instanceof org.apache.arrow.vector.BigIntVector b ? b : null;
     }
 
     @Override
@@ -333,24 +335,16 @@ final class ArrowBatch implements Batch {
 
     @Override
     public BigDecimal getDecimal(int row) {
-      return v.getDecimal(row, precision, scale);
+      return decimals != null ? ArrowValues.decimal(decimals, row, scale) : v.getDecimal(row, precision, scale);
     }
 
     @Override
     public double getDouble(int row) {
       if (decimals != null) {
-        long at = (long) row * 16;
-        long low = decimals.getDataBuffer().getLong(at);
-        long high = decimals.getDataBuffer().getLong(at + 8);
-        // What BigDecimal.doubleValue computes for a small unscaled value: one correctly rounded division.
-        if (high == (low >> 63) && Math.abs(low) < 1L << 52) {
-          return low / POW10[scale];
-        }
-      } else if (unscaledLongs != null) {
-        long unscaled = unscaledLongs.getDataBuffer().getLong((long) row * 8);
-        if (Math.abs(unscaled) < 1L << 52) {
-          return unscaled / POW10[scale];
-        }
+        return ArrowValues.decimalAsDouble(decimals, row);
+      }
+      if (unscaledLongs != null) {
+        return ArrowValues.unscaledAsDouble(unscaledLongs.getDataBuffer().getLong((long) row * 8), scale);
       }
       return getDecimal(row).doubleValue();
     }

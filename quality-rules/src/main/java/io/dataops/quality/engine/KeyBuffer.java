@@ -1,7 +1,9 @@
 package io.dataops.quality.engine;
 
+import io.dataops.lakehouse.arrow.ArrowValues;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.apache.arrow.vector.VarCharVector;
 
 /** A growable byte buffer that builds grouping keys without allocating per value. */
 public final class KeyBuffer {
@@ -57,9 +59,13 @@ public final class KeyBuffer {
     length += len;
   }
 
-  public void put(org.apache.arrow.memory.ArrowBuf src, long index, int len) {
-    ensure(len);
-    src.getBytes(index, bytes, length, len);
+  /** Appends text value {@code row}'s UTF-8 bytes from Arrow's memory, without a copy in between. */
+  public void putUtf8(VarCharVector src, int row) {
+    int len = ArrowValues.copyUtf8(src, row, bytes, length);
+    if (len > bytes.length - length) {
+      ensure(len);
+      ArrowValues.copyUtf8(src, row, bytes, length);
+    }
     length += len;
   }
 

@@ -1,12 +1,9 @@
 package io.dataops.quality.engine;
 
+import io.dataops.lakehouse.arrow.ArrowValues;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
@@ -19,8 +16,8 @@ final class KeyRendering {
     return switch (type.typeId()) {
       case STRING -> new String(b, off, len, StandardCharsets.UTF_8);
       case LONG, INTEGER -> Long.toString(readLong(b, off));
-      case DATE -> LocalDate.ofEpochDay(readLong(b, off)).toString();
-      case TIMESTAMP -> LocalDateTime.ofInstant(Instant.EPOCH.plusNanos(readLong(b, off) * 1000), ZoneOffset.UTC).toString();
+      case DATE -> ArrowValues.date(readLong(b, off)).toString();
+      case TIMESTAMP -> ArrowValues.timestamp(readLong(b, off)).toString();
       case DOUBLE, FLOAT -> Double.toString(Double.longBitsToDouble(readLong(b, off)));
       case DECIMAL -> new BigDecimal(new BigInteger(Arrays.copyOfRange(b, off, off + len)),
           ((Types.DecimalType) type).scale()).toPlainString();

@@ -1,5 +1,6 @@
 package io.dataops.quality.expect;
 
+import io.dataops.lakehouse.arrow.ArrowValues;
 import io.dataops.quality.engine.ColumnView;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -143,12 +144,10 @@ final class Bounds {
       return null;
     }
     if (temporal == Type.TypeID.DATE) {
-      return LocalDate.ofEpochDay((long) v).toString();
+      return ArrowValues.date((long) v).toString();
     }
     if (temporal == Type.TypeID.TIMESTAMP) {
-      long micros = (long) v;
-      return LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), (int) Math.floorMod(micros, 1_000_000L) * 1000,
-          ZoneOffset.UTC).toString();
+      return ArrowValues.timestamp((long) v).toString();
     }
     return Results.number(v);
   }

@@ -1,29 +1,14 @@
 package io.dataops.jobs.batch;
 
+import io.dataops.lakehouse.arrow.ArrowValues;
+import io.dataops.lakehouse.arrow.Utf8Scratch;
 import io.dataops.lakehouse.types.ColumnType;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.BigIntVector;
-import org.apache.arrow.vector.BitVector;
-import org.apache.arrow.vector.DateDayVector;
-import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.Float4Vector;
-import org.apache.arrow.vector.Float8Vector;
-import org.apache.arrow.vector.IntVector;
-import org.apache.arrow.vector.SmallIntVector;
-import org.apache.arrow.vector.TimeStampVector;
-import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
@@ -32,7 +17,7 @@ import org.duckdb.DuckDBResultSet;
 /**
  * A DuckDB result read as Arrow batches (the C data interface: DuckDB fills the vectors, no per-value JNI call) and
  * handed out as rows typed like the pipeline's columns — the same values the JDBC getters give, about three times
- * faster. Not thread-safe; closes the result set with itself.
+ * faster. The conversions are {@link ArrowValues}'. Not thread-safe; closes the result set with itself.
  */
 final class ArrowRows implements AutoCloseable {
   static final int BATCH_ROWS = 4096;
@@ -43,6 +28,7 @@ final class ArrowRows implements AutoCloseable {
   private final List<ColumnType> types;
   private final int[] targets;
   private final int width;
+  private final Utf8Scratch text = new Utf8Scratch();
   private VectorSchemaRoot root;
   private FieldVector[] vectors;
   private int rows;
@@ -91,24 +77,18 @@ final class ArrowRows implements AutoCloseable {
    * during the call), or {@code other} with the typed value of every non-null value of another vector.
    */
   static void values(FieldVector v, int rows, ColumnType type, Utf8Sink text, java.util.function.Consumer<Object> other) {
+    Utf8Scratch scratch = new Utf8Scratch();
     if (v instanceof VarCharVector s) {
-      byte[] buffer = new byte[256];
       for (int i = 0; i < rows; i++) {
-        if (s.isNull(i)) {
-          continue;
+        if (!s.isNull(i)) {
+          int length = scratch.read(s, i);
+          text.accept(scratch.bytes(), length);
         }
-        long start = s.getStartOffset(i);
-        int length = (int) (s.getEndOffset(i) - start);
-        if (length > buffer.length) {
-          buffer = new byte[Math.max(length, buffer.length * 2)];
-        }
-        s.getDataBuffer().getBytes(start, buffer, 0, length);
-        text.accept(buffer, length);
       }
     } else {
       for (int i = 0; i < rows; i++) {
         if (!v.isNull(i)) {
-          other.accept(value(v, i, type));
+          other.accept(ArrowValues.value(v, i, type, scratch));
         }
       }
     }
@@ -139,51 +119,11 @@ final class ArrowRows implements AutoCloseable {
     for (int c = 0; c < vectors.length; c++) {
       int at = targets == null ? c : targets[c];
       if (at >= 0) { // a negative target: a column read only to count rows
-        row[at] = value(vectors[c], next, types.get(c));
+        row[at] = ArrowValues.value(vectors[c], next, types.get(c), text);
       }
     }
     next++;
     return row;
-  }
-
-  static Object value(FieldVector v, int i, ColumnType t) {
-    if (v.isNull(i)) {
-      return null;
-    }
-    return switch (t.type()) {
-      case STRING -> v instanceof VarCharVector s ? new String(s.get(i), StandardCharsets.UTF_8)
-          : String.valueOf(v.getObject(i));
-      case INT -> v instanceof IntVector x ? x.get(i) : ((Number) number(v, i)).intValue();
-      case LONG -> v instanceof BigIntVector x ? x.get(i)
-          : number(v, i) instanceof BigDecimal d ? d.longValueExact() : ((Number) number(v, i)).longValue();
-      case DOUBLE -> v instanceof Float8Vector x ? x.get(i) : ((Number) number(v, i)).doubleValue();
-      case DECIMAL -> ((BigDecimal) ((DecimalVector) v).getObject(i)).setScale(t.scale(), RoundingMode.UNNECESSARY);
-      case DATE -> LocalDate.ofEpochDay(((DateDayVector) v).get(i));
-      case TIMESTAMP -> micros((TimeStampVector) v, i).atOffset(ZoneOffset.UTC).toLocalDateTime();
-      case TIMESTAMPTZ -> micros((TimeStampVector) v, i).atOffset(ZoneOffset.UTC);
-      case BOOLEAN -> ((BitVector) v).get(i) != 0;
-    };
-  }
-
-  private static Object number(FieldVector v, int i) {
-    if (v instanceof SmallIntVector x) {
-      return (int) x.get(i);
-    }
-    if (v instanceof TinyIntVector x) {
-      return (int) x.get(i);
-    }
-    if (v instanceof Float4Vector x) {
-      return (double) x.get(i);
-    }
-    return v.getObject(i);
-  }
-
-  private static Instant micros(TimeStampVector v, int i) {
-    long raw = v.get(i);
-    String unit = v.getField().getType().toString();
-    long micros = unit.contains("NANOSECOND") ? Math.floorDiv(raw, 1000) : unit.contains("MILLISECOND") ? raw * 1000
-        : unit.contains("SECOND") && !unit.contains("MICRO") ? raw * 1_000_000 : raw;
-    return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
   }
 
   @Override

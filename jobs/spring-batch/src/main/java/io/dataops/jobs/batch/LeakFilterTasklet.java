@@ -1,6 +1,8 @@
 package io.dataops.jobs.batch;
 
 import io.dataops.core.files.OwnerOnly;
+import io.dataops.lakehouse.arrow.ArrowValues;
+import io.dataops.lakehouse.arrow.Utf8Scratch;
 import io.dataops.lakehouse.types.ColumnType;
 import io.dataops.pipelines.definition.BoundPipeline.BoundInput;
 import io.dataops.pipelines.plan.PinnedInput;
@@ -31,7 +33,8 @@ final class LeakFilterTasklet implements Tasklet {
 
   /** The digest of the code that turns raw values into the filter's bits, as the cache's keys name it (computed once). */
   private static final class Code {
-    static final String DIGEST = LeakFilterCache.codeDigest(ArrowRows.class, LeakFilterTasklet.class);
+    static final String DIGEST = LeakFilterCache.codeDigest(ArrowRows.class, ArrowValues.class, Utf8Scratch.class,
+        LeakFilterTasklet.class);
   }
 
   private final RunState run;
