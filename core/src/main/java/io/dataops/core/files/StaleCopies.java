@@ -37,7 +37,8 @@ public final class StaleCopies {
     return removed;
   }
 
-  private static boolean deleteQuietly(Path p) {
+  /** Deletes {@code p} if it is there; false when it was not, or could not be removed. */
+  public static boolean deleteQuietly(Path p) {
     try {
       return Files.deleteIfExists(p);
     } catch (IOException e) {

@@ -55,7 +55,7 @@ public final class DuckDbConnections {
     Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
     for (Path loaded : loadedCopies(Path.of("/proc/self/maps"))) {
       if (sameDirectory(loaded.getParent(), tmp)) {
-        deleteQuietly(loaded);
+        StaleCopies.deleteQuietly(loaded);
       }
     }
     sweep(tmp, Instant.now().minus(STALE));
@@ -92,14 +92,6 @@ public final class DuckDbConnections {
   private static boolean sameDirectory(Path a, Path b) {
     try {
       return a != null && Files.isSameFile(a, b);
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static boolean deleteQuietly(Path p) {
-    try {
-      return Files.deleteIfExists(p);
     } catch (IOException e) {
       return false;
     }
