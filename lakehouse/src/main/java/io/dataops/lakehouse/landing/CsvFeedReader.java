@@ -134,6 +134,12 @@ final class CsvFeedReader extends BufferedFeedReader {
       rewindTo(resumeAt);
       resumeAt = -1;
     }
+    // Most records hold no quote: such a record ends at the first line feed, found eight bytes at a time. Any
+    // other record (a quote before the line feed, or no line feed in the buffer) takes the state machine below.
+    int lineFeed = ByteScan.indexOfEither(buf, pos, limit, (byte) '\n', quote);
+    if (lineFeed >= 0 && buf[lineFeed] == '\n' && lineFeed - pos <= maxRecordBytes) {
+      return endRecord(pos, lineFeed + 1, line, false);
+    }
     int start = pos;
     long startOffset = fileOffset(start);
     long startLine = line;
@@ -464,8 +470,8 @@ final class CsvFeedReader extends BufferedFeedReader {
       String structural = null;
       while (true) {
         FieldBytes field = scratch.field(n);
-        boolean ascii = true;
         if (p < end && b[p] == q) {
+          boolean ascii = true;
           int from = ++p;
           boolean doubled = false;
           while (p < end) {
@@ -508,15 +514,9 @@ final class CsvFeedReader extends BufferedFeedReader {
           }
         } else {
           int from = p;
-          while (p < end) {
-            byte c = b[p];
-            if (c == delim) {
-              break;
-            }
-            ascii &= c >= 0;
-            p++;
-          }
-          field.set(b, from, p - from, ascii, charset);
+          int d = ByteScan.indexOf(b, p, end, delim);
+          p = d < 0 ? end : d;
+          field.set(b, from, p - from, ByteScan.isAscii(b, from, p), charset);
         }
         n++;
         if (p >= end) {

@@ -2,15 +2,17 @@ package io.dataops.lakehouse.landing;
 
 import io.dataops.lakehouse.parquet.FlatColumnWriters;
 import java.time.OffsetDateTime;
-import org.apache.avro.util.Utf8;
+import java.nio.charset.StandardCharsets;
 import org.apache.iceberg.parquet.ParquetValueWriters;
+import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 
 /**
  * Writes an ods row to Parquet straight from a worker's converted values, without a GenericRecord in between, on
  * the shared flat column writers ({@link FlatColumnWriters}: Iceberg's own leaf writers, so the file's metrics are
- * as before). The lineage columns are the same in every row of a landing: their text is encoded to UTF-8 once and
- * their timestamp converted once.
+ * as before). The lineage columns are the same in every row of a landing: their text is encoded to UTF-8 once, as
+ * one constant Binary (Parquet's dictionary keeps that very object, so each row's lookup finds it without comparing
+ * bytes), and their timestamp converted once.
  */
 final class OdsRowWriter extends ParquetValueWriters.StructWriter<OdsRowWriter.Row> {
   /** One row as a worker holds it: the converted values in contract order, and the row's number in the file. */
@@ -27,15 +29,15 @@ final class OdsRowWriter extends ParquetValueWriters.StructWriter<OdsRowWriter.R
   static final int NONE = -5;
 
   private final int[] sources;
-  private final Utf8 feedId;
-  private final Utf8 sourceFile;
+  private final Binary feedId;
+  private final Binary sourceFile;
   private final OffsetDateTime landedAt;
 
   private OdsRowWriter(MessageType type, int[] sources, String feedId, String sourceFile, OffsetDateTime landedAt) {
     super(FlatColumnWriters.of(type));
     this.sources = sources;
-    this.feedId = new Utf8(feedId);
-    this.sourceFile = new Utf8(sourceFile);
+    this.feedId = Binary.fromConstantByteArray(feedId.getBytes(StandardCharsets.UTF_8));
+    this.sourceFile = Binary.fromConstantByteArray(sourceFile.getBytes(StandardCharsets.UTF_8));
     this.landedAt = landedAt;
   }
 

@@ -97,7 +97,11 @@ public final class FlatColumnWriters {
     return Math.addExact(Math.multiplyExact(days, MICROS_PER_DAY), nanos / 1000);
   }
 
-  /** Text as UTF-8 bytes already encoded ({@link Utf8Slice}, Avro's {@link Utf8}), or any CharSequence. */
+  /**
+   * Text as UTF-8 bytes already encoded ({@link Utf8Slice}, Avro's {@link Utf8}, or a {@link Binary} passed as it is:
+   * a constant one, the same object in every row, costs no copy and its dictionary lookup compares no bytes), or any
+   * CharSequence.
+   */
   private static final class StringWriter extends PrimitiveWriter<Object> {
     StringWriter(ColumnDescriptor desc) {
       super(desc);
@@ -107,6 +111,8 @@ public final class FlatColumnWriters {
     public void write(int repetitionLevel, Object value) {
       if (value instanceof Utf8Slice s) {
         column.writeBinary(repetitionLevel, Binary.fromReusedByteArray(s.utf8(), s.offset(), s.length()));
+      } else if (value instanceof Binary b) {
+        column.writeBinary(repetitionLevel, b);
       } else if (value instanceof Utf8 u) {
         column.writeBinary(repetitionLevel, Binary.fromReusedByteArray(u.getBytes(), 0, u.getByteLength()));
       } else {
