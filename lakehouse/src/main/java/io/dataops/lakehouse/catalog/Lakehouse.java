@@ -180,8 +180,12 @@ public final class Lakehouse implements AutoCloseable {
 
   /** Loads the table, creating it when missing; a concurrent creator wins the race and we load its table. */
   public Table createOrLoad(TableIdentifier id, Schema schema, Map<String, String> properties) {
-    if (catalog.tableExists(id)) {
+    // Loaded, not asked for first: the JDBC catalog answers tableExists by loading the table (its metadata file
+    // read and parsed), so asking first loaded an existing table twice.
+    try {
       return catalog.loadTable(id);
+    } catch (org.apache.iceberg.exceptions.NoSuchTableException missing) {
+      // created below
     }
     Map<String, String> props = new HashMap<>(defaultProperties());
     props.putAll(properties);

@@ -32,10 +32,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
-import org.apache.iceberg.AppendFiles;
-import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -80,10 +79,12 @@ public final class QualityRunner {
   public QualityReport run(TableIdentifier id, Long snapshotId, ExpectationSuite suite, Scope scope,
       boolean incremental) {
     long started = System.nanoTime();
-    if (!lakehouse.exists(id)) {
+    Table table;
+    try {
+      table = lakehouse.load(id); // not exists() first: the catalog answers that by loading the table too
+    } catch (org.apache.iceberg.exceptions.NoSuchTableException missing) {
       throw new BadInputException("no table " + id + " (see: dataops table list)");
     }
-    Table table = lakehouse.load(id);
     Snapshot snapshot = snapshotId != null ? table.snapshot(snapshotId) : table.currentSnapshot();
     if (snapshotId != null && snapshot == null) {
       throw new BadInputException("table " + id + " has no snapshot " + snapshotId);
@@ -149,7 +150,6 @@ public final class QualityRunner {
     Path spill = workDir.resolve("quality-" + runId);
     io.dataops.quality.engine.RowLocator locator = new io.dataops.quality.engine.RowLocator(key,
         key.stream().map(k -> schema.findField(k).type()).toList(), (column, value) -> display(personal, column, value));
-    List<RowFailureWriter> writers = new ArrayList<>();
     StateStore stateStore = new StateStore(lakehouse);
     ScanRunner.Outcome outcome = null;
     String incrementalNote = null;
@@ -159,112 +159,124 @@ public final class QualityRunner {
       outcome = inc.outcome();
       incrementalNote = inc.note();
     }
-    if (outcome == null) try {
-      outcome = ScanRunner.run(table, snapshot == null ? null : snapshot.snapshotId(), scanned, analyzers, key, threads,
-          slot -> {
-            RowFailureWriter w = new RowFailureWriter(failures, slot, runId, id.toString(),
-                snapshot == null ? null : snapshot.snapshotId(), expectations, columnsOf, now);
-            synchronized (writers) {
-              writers.add(w);
-            }
-            return context(w, spill, personal, locator);
-          });
-    } finally {
-      writers.forEach(RowFailureWriter::close);
-      deleteQuietly(spill);
-    }
-    List<Analyzer<?>> second = new ArrayList<>();
-    States first = new States(outcome.states());
-    compiled.forEach(c -> second.addAll(c.secondPass(first)));
-    if (!second.isEmpty()) {
-      List<RowFailureWriter> more = new ArrayList<>();
-      ScanRunner.Outcome again;
-      try {
-        // Slots after the first scan's, so the failure files of the two scans never share a name.
-        again = ScanRunner.run(table, snapshot == null ? null : snapshot.snapshotId(), scanned, second, key, threads,
-            slot -> {
-              RowFailureWriter w = new RowFailureWriter(failures, threads + slot, runId, id.toString(),
-                  snapshot == null ? null : snapshot.snapshotId(), expectations, columnsOf, now);
-              synchronized (more) {
-                more.add(w);
-              }
-              return context(w, spill, personal, locator);
-            });
+    // The failing rows' writers stay open until their commit (or close on the way out when the run fails).
+    try (FailureFiles failureRows = new FailureFiles(failures, runId, id.toString(),
+        snapshot == null ? null : snapshot.snapshotId(), expectations, columnsOf, now)) {
+      if (outcome == null) try {
+        outcome = ScanRunner.run(table, snapshot == null ? null : snapshot.snapshotId(), scanned, analyzers, key, threads,
+            slot -> context(failureRows.writer(slot), spill, personal, locator));
       } finally {
-        more.forEach(RowFailureWriter::close);
         deleteQuietly(spill);
       }
-      writers.addAll(more);
-      Map<String, io.dataops.quality.engine.AnalyzerState<?>> all = new LinkedHashMap<>(outcome.states());
-      all.putAll(again.states());
-      outcome = new ScanRunner.Outcome(all, Math.max(outcome.rows(), again.rows()), outcome.files() + again.files(),
-          outcome.bytes() + again.bytes());
-    }
-    if (scope == Scope.FEED && snapshot != null) {
-      Map<String, byte[]> keep = new LinkedHashMap<>();
-      for (Analyzer<?> an : analyzers) {
-        if (an.persistKey() != null) {
-          keep.put(an.persistKey(), saveState(an, outcome.states().get(an.key())));
+      List<Analyzer<?>> second = new ArrayList<>();
+      States first = new States(outcome.states());
+      compiled.forEach(c -> second.addAll(c.secondPass(first)));
+      if (!second.isEmpty()) {
+        ScanRunner.Outcome again;
+        try {
+          // Slots after the first scan's, so the failure files of the two scans never share a name.
+          again = ScanRunner.run(table, snapshot == null ? null : snapshot.snapshotId(), scanned, second, key, threads,
+              slot -> context(failureRows.writer(threads + slot), spill, personal, locator));
+        } finally {
+          deleteQuietly(spill);
+        }
+        Map<String, io.dataops.quality.engine.AnalyzerState<?>> all = new LinkedHashMap<>(outcome.states());
+        all.putAll(again.states());
+        outcome = new ScanRunner.Outcome(all, Math.max(outcome.rows(), again.rows()), outcome.files() + again.files(),
+            outcome.bytes() + again.bytes());
+      }
+      if (scope == Scope.FEED && snapshot != null) {
+        Map<String, byte[]> keep = new LinkedHashMap<>();
+        for (Analyzer<?> an : analyzers) {
+          if (an.persistKey() != null) {
+            keep.put(an.persistKey(), saveState(an, outcome.states().get(an.key())));
+          }
+        }
+        stateStore.save(runId, id.toString(), snapshot.snapshotId(),
+            snapshot.summary().get(FeedTables.SUMMARY_FEED_ID), now, keep);
+      }
+
+      States states = new States(outcome.states());
+      List<ExpectationResult> results = new ArrayList<>();
+      for (CompiledExpectation c : compiled) {
+        try {
+          results.add(c.evaluate(states));
+        } catch (RuntimeException e) {
+          results.add(ExpectationResult.error(c.config(), e.getClass().getSimpleName() + ": " + e.getMessage()));
         }
       }
-      stateStore.save(runId, id.toString(), snapshot.snapshotId(),
-          snapshot.summary().get(FeedTables.SUMMARY_FEED_ID), now, keep);
-    }
+      boolean success = true;
+      for (ExpectationResult r : results) {
+        if (!r.success() && !Severity.WARNING.spelling().equals(r.expectationConfig().severity())) {
+          success = false;
+        }
+      }
+      Map<String, Object> meta = new LinkedHashMap<>();
+      meta.put("run_id", runId);
+      meta.put("validation_time", now.toString());
+      meta.put("table", id.toString());
+      meta.put("snapshot_id", snapshot == null ? null : snapshot.snapshotId());
+      meta.put("scope", scopeName);
+      if (scope == Scope.FEED && snapshot != null) {
+        meta.put("feed_id", snapshot.summary().get(FeedTables.SUMMARY_FEED_ID));
+      }
+      meta.put("rows_scanned", outcome.rows());
+      meta.put("incremental", incrementalNote != null && outcome.files() == 0);
+      if (incrementalNote != null) {
+        meta.put("incremental_note", incrementalNote);
+      }
+      meta.put("engine", "dataops quality-rules (one-pass analyzers; Great Expectations 1.x result format)");
+      ValidationResult validation = new ValidationResult(success, results, suite.name(), suite.suiteParameters(),
+          ValidationResult.Statistics.of(results), meta);
 
-    States states = new States(outcome.states());
-    List<ExpectationResult> results = new ArrayList<>();
-    for (CompiledExpectation c : compiled) {
+      // Recorded after evaluating, so a run is never part of its own history. Two writes to two tables: the metrics
+      // go on a thread of their own while the failing rows' files are closed and committed (one after the other, the
+      // second core sat idle through both).
+      List<io.dataops.quality.expect.Metrics.Metric> metrics = io.dataops.quality.expect.Metrics.of(analyzers,
+          outcome.states());
+      String feedId = scope == Scope.FEED && snapshot != null ? snapshot.summary().get(FeedTables.SUMMARY_FEED_ID) : null;
+      Long snapshotIdRead = snapshot == null ? null : snapshot.snapshotId();
+      CompletableFuture<Void> recorded = CompletableFuture.runAsync(() -> metricStore.record(runId, id.toString(),
+          snapshotIdRead, feedId, scopeName, now, metrics), QualityRunner::inBackground);
+      FailureFiles.Committed committed;
       try {
-        results.add(c.evaluate(states));
-      } catch (RuntimeException e) {
-        results.add(ExpectationResult.error(c.config(), e.getClass().getSimpleName() + ": " + e.getMessage()));
+        committed = failureRows.commit();
+      } finally {
+        awaitQuietly(recorded);
       }
+      awaitRecorded(recorded);
+      return new QualityReport(runId, id.toString(), snapshotIdRead, feedId, scopeName, validation, metrics,
+          outcome.rows(), committed.rows(), committed.snapshotId(), (System.nanoTime() - started) / 1e9);
     }
-    boolean success = true;
-    for (ExpectationResult r : results) {
-      if (!r.success() && !Severity.WARNING.spelling().equals(r.expectationConfig().severity())) {
-        success = false;
-      }
-    }
-    Map<String, Object> meta = new LinkedHashMap<>();
-    meta.put("run_id", runId);
-    meta.put("validation_time", now.toString());
-    meta.put("table", id.toString());
-    meta.put("snapshot_id", snapshot == null ? null : snapshot.snapshotId());
-    meta.put("scope", scopeName);
-    if (scope == Scope.FEED && snapshot != null) {
-      meta.put("feed_id", snapshot.summary().get(FeedTables.SUMMARY_FEED_ID));
-    }
-    meta.put("rows_scanned", outcome.rows());
-    meta.put("incremental", incrementalNote != null && outcome.files() == 0);
-    if (incrementalNote != null) {
-      meta.put("incremental_note", incrementalNote);
-    }
-    meta.put("engine", "dataops quality-rules (one-pass analyzers; Great Expectations 1.x result format)");
-    ValidationResult validation = new ValidationResult(success, results, suite.name(), suite.suiteParameters(),
-        ValidationResult.Statistics.of(results), meta);
+  }
 
-    List<DataFile> failureFiles = new ArrayList<>();
-    long failing = 0;
-    for (RowFailureWriter w : writers) {
-      failureFiles.addAll(w.files());
-      failing += w.written();
+  private static void inBackground(Runnable task) {
+    Thread t = new Thread(task, "quality-metrics");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** Waits for the metrics' write without throwing: a failed commit of the failing rows is the error to report. */
+  private static void awaitQuietly(CompletableFuture<Void> recorded) {
+    try {
+      recorded.join();
+    } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException ignored) {
+      // reported by awaitRecorded when nothing failed before it
     }
-    Long failuresSnapshot = null;
-    if (!failureFiles.isEmpty()) {
-      AppendFiles append = failures.newAppend();
-      failureFiles.forEach(append::appendFile);
-      append.set("dataops.run-id", runId).set("dataops.table", id.toString()).commit();
-      failuresSnapshot = failures.currentSnapshot().snapshotId();
+  }
+
+  private static void awaitRecorded(CompletableFuture<Void> recorded) {
+    try {
+      recorded.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw e;
     }
-    // Recorded after evaluating, so a run is never part of its own history.
-    List<io.dataops.quality.expect.Metrics.Metric> metrics = io.dataops.quality.expect.Metrics.of(analyzers,
-        outcome.states());
-    String feedId = scope == Scope.FEED && snapshot != null ? snapshot.summary().get(FeedTables.SUMMARY_FEED_ID) : null;
-    metricStore.record(runId, id.toString(), snapshot == null ? null : snapshot.snapshotId(), feedId, scopeName, now,
-        metrics);
-    return new QualityReport(runId, id.toString(), snapshot == null ? null : snapshot.snapshotId(), feedId, scopeName,
-        validation, metrics, outcome.rows(), failing, failuresSnapshot, (System.nanoTime() - started) / 1e9);
   }
 
   private static final FailureSink NO_FAILURES = (e, k, f, r, reason, v) -> { };

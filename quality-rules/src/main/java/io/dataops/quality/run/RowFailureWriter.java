@@ -22,7 +22,10 @@ import org.apache.iceberg.types.Types.NestedField;
 /**
  * Streams one scan thread's failing rows into data files of {@code quality.row_failures}; the run commits all
  * threads' files at once. Values are already masked by the caller. Thread-safe: after the scan, analyzers finishing
- * in parallel share the first thread's writer.
+ * in parallel share the first thread's writer. The file is opened at the first failing row, on the thread that finds
+ * it: opening a Parquet writer costs about 0.1 s of CPU (Iceberg builds a default Hadoop configuration, parsing its
+ * XML defaults, for every file), which a run's main thread paid once per scan thread before the scan began, and a
+ * thread that finds no failing row writes no file.
  */
 final class RowFailureWriter implements FailureSink, AutoCloseable {
   static final Schema SCHEMA = new Schema(
@@ -40,7 +43,10 @@ final class RowFailureWriter implements FailureSink, AutoCloseable {
       NestedField.optional(12, "value", Types.StringType.get(), "the failing value, masked where personal"),
       NestedField.required(13, "checked_at", Types.TimestampType.withZone()));
 
-  private final RollingDataWriter<Record> writer;
+  private final Table table;
+  private final int slot;
+  private final String runId;
+  private RollingDataWriter<Record> writer;
   private final GenericRecord record;
   private final List<Expectation> expectations;
   private final List<String> columns;
@@ -48,13 +54,11 @@ final class RowFailureWriter implements FailureSink, AutoCloseable {
 
   RowFailureWriter(Table table, int slot, String runId, String tableName, Long snapshotId,
       List<Expectation> expectations, List<String> columns, OffsetDateTime checkedAt) {
+    this.table = table;
+    this.slot = slot;
+    this.runId = runId;
     this.expectations = expectations;
     this.columns = columns;
-    GenericFileWriterFactory factory = new GenericFileWriterFactory.Builder(table)
-        .dataFileFormat(FileFormat.PARQUET).dataSchema(table.schema()).build();
-    OutputFileFactory files = OutputFileFactory.builderFor(table, slot, 0).operationId(runId)
-        .format(FileFormat.PARQUET).build();
-    this.writer = new RollingDataWriter<>(factory, files, table.io(), 256L << 20, PartitionSpec.unpartitioned(), null);
     this.record = GenericRecord.create(table.schema());
     record.setField("run_id", runId);
     record.setField("table_name", tableName);
@@ -75,20 +79,35 @@ final class RowFailureWriter implements FailureSink, AutoCloseable {
     record.setField("row_number", rowNumber >= 0 ? rowNumber : null);
     record.setField("reason", reason);
     record.setField("value", shownValue);
+    if (writer == null) {
+      writer = open();
+    }
     writer.write(record);
     written++;
+  }
+
+  /** The same file names as before the writer opened lazily: the slot and the run name them. */
+  private RollingDataWriter<Record> open() {
+    GenericFileWriterFactory factory = new GenericFileWriterFactory.Builder(table)
+        .dataFileFormat(FileFormat.PARQUET).dataSchema(table.schema()).build();
+    OutputFileFactory files = OutputFileFactory.builderFor(table, slot, 0).operationId(runId)
+        .format(FileFormat.PARQUET).build();
+    return new RollingDataWriter<>(factory, files, table.io(), 256L << 20, PartitionSpec.unpartitioned(), null);
   }
 
   synchronized long written() {
     return written;
   }
 
-  List<DataFile> files() {
-    return writer.result().dataFiles();
+  synchronized List<DataFile> files() {
+    return writer == null ? List.of() : writer.result().dataFiles();
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (writer == null) {
+      return;
+    }
     try {
       writer.close();
     } catch (IOException e) {
