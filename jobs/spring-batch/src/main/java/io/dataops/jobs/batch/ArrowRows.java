@@ -17,10 +17,7 @@ import org.duckdb.DuckDBResultSet;
 /**
  * A DuckDB result read as Arrow batches (the C data interface: DuckDB fills the vectors, no per-value JNI call) and
  * handed out as rows typed like the pipeline's columns — the same values the JDBC getters give, about three times
- * faster. The conversions are {@link ArrowValues}'. Row by row ({@link #next}), a reader thread of its own pulls
- * DuckDB's batches and converts them a batch ahead: DuckDB's scan (which runs in the fetching thread) and the
- * conversion then overlap with what the caller does with the rows (policies, the privacy pass). Not thread-safe for
- * callers; closes the result set with itself, after its reader thread has stopped.
+ * faster. The conversions are {@link ArrowValues}'. Not thread-safe; closes the result set with itself.
  */
 final class ArrowRows implements AutoCloseable {
   static final int BATCH_ROWS = 4096;
@@ -32,13 +29,10 @@ final class ArrowRows implements AutoCloseable {
   private final int[] targets;
   private final int width;
   private final Utf8Scratch text = new Utf8Scratch();
-  /** Converted batches, at most two ahead of the caller: an Object[][] of rows, {@link #END}, or the failure (a RuntimeException or Error) to rethrow. */
-  private final java.util.concurrent.BlockingQueue<Object> ahead = new java.util.concurrent.ArrayBlockingQueue<>(2);
-  private static final Object END = new Object();
-  private Thread fetcher;
-  private Object[][] batch;
+  private VectorSchemaRoot root;
+  private FieldVector[] vectors;
+  private int rows;
   private int next;
-  private boolean ended;
 
   /**
    * @param types the type of each result column, in order
@@ -108,105 +102,32 @@ final class ArrowRows implements AutoCloseable {
 
   /** The next row, or null at the end. */
   Object[] next() {
-    while (batch == null || next >= batch.length) {
-      if (ended) {
-        return null;
-      }
-      if (fetcher == null) {
-        fetcher = new Thread(this::fetch, "duckdb-rows");
-        fetcher.setDaemon(true);
-        fetcher.start();
-      }
-      Object got;
-      try {
-        got = ahead.take();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw EngineErrors.failure("reading DuckDB's result was interrupted", e);
-      }
-      if (got == END) {
-        ended = true;
-        return null;
-      }
-      if (got instanceof Throwable failure) {
-        ended = true;
-        if (failure instanceof Error error) {
-          throw error;
-        }
-        throw (RuntimeException) failure;
-      }
-      batch = (Object[][]) got;
-      next = 0;
-    }
-    return batch[next++];
-  }
-
-  /** The reader thread: every batch converted to rows, then {@link #END} (or the failure); stops when interrupted. */
-  private void fetch() {
     try {
-      while (reader.loadNextBatch()) {
-        VectorSchemaRoot root = reader.getVectorSchemaRoot();
-        FieldVector[] vectors = root.getFieldVectors().toArray(new FieldVector[0]);
-        Object[][] rows = new Object[root.getRowCount()][];
-        for (int r = 0; r < rows.length; r++) {
-          Object[] row = new Object[width];
-          for (int c = 0; c < vectors.length; c++) {
-            int at = targets == null ? c : targets[c];
-            if (at >= 0) { // a negative target: a column read only to count rows
-              row[at] = ArrowValues.value(vectors[c], r, types.get(c), text);
-            }
-          }
-          rows[r] = row;
+      while (next >= rows) {
+        if (!reader.loadNextBatch()) {
+          return null;
         }
-        if (rows.length > 0) {
-          ahead.put(rows);
-        }
+        root = reader.getVectorSchemaRoot();
+        vectors = root.getFieldVectors().toArray(new FieldVector[0]);
+        rows = root.getRowCount();
+        next = 0;
       }
-      ahead.put(END);
-    } catch (InterruptedException e) {
-      // closed early: the caller no longer takes rows
     } catch (java.io.IOException e) {
-      offerFailure(EngineErrors.failure("reading DuckDB's result failed", e));
-    } catch (RuntimeException | Error e) { // handed to the caller, which would otherwise wait for rows forever
-      offerFailure(e);
+      throw EngineErrors.failure("reading DuckDB's result failed", e);
     }
-  }
-
-  private void offerFailure(Throwable failure) {
-    try {
-      ahead.put(failure);
-    } catch (InterruptedException ignored) {
-      // closed early: nobody is waiting for it
-    }
-  }
-
-  /**
-   * Stops the reader thread before the stream is closed under it: interrupted, it leaves a full queue at once, or
-   * after the batch DuckDB is producing (a native call an interrupt does not cut short).
-   */
-  private void stopFetcher() {
-    if (fetcher == null) {
-      return;
-    }
-    fetcher.interrupt();
-    ahead.clear();
-    boolean interrupted = false;
-    while (true) {
-      try {
-        fetcher.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
+    Object[] row = new Object[width];
+    for (int c = 0; c < vectors.length; c++) {
+      int at = targets == null ? c : targets[c];
+      if (at >= 0) { // a negative target: a column read only to count rows
+        row[at] = ArrowValues.value(vectors[c], next, types.get(c), text);
       }
     }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    next++;
+    return row;
   }
 
   @Override
   public void close() {
-    stopFetcher();
     try {
       if (reader != null) {
         reader.close();
