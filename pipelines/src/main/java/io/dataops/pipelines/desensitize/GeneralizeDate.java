@@ -92,7 +92,7 @@ public record GeneralizeDate(Unit unit, int width, LocalDate asOf) implements Co
       throw new UnfitValueException("not a date");
     }
     return switch (unit) {
-      case YEAR -> d.getYear();
+      case YEAR -> year(d.getYear());
       case MONTH -> String.format("%04d-%02d", d.getYear(), d.getMonthValue());
       case AGE_BAND -> {
         int age = d.isAfter(asOf) ? -1 : Period.between(d, asOf).getYears();
@@ -103,5 +103,12 @@ public record GeneralizeDate(Unit unit, int width, LocalDate asOf) implements Co
         yield width == 1 ? String.valueOf(low) : low + "-" + (low + width - 1);
       }
     };
+  }
+
+  /** Years 1800-2199 boxed once: Integer caches only -128..127, and a birth year is boxed for every row. */
+  private static final Integer[] YEARS = java.util.stream.IntStream.range(1800, 2200).boxed().toArray(Integer[]::new);
+
+  private static Integer year(int y) {
+    return y >= 1800 && y < 2200 ? YEARS[y - 1800] : Integer.valueOf(y);
   }
 }

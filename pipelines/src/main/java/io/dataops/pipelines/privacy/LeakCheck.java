@@ -73,7 +73,7 @@ public final class LeakCheck {
   private final CandidateSet candidates = new CandidateSet();
   /** The texts of the candidates, so that an engine can confirm them by a join instead of a second pass here. */
   private final java.util.Set<String> candidateTexts = new java.util.HashSet<>();
-  private final ThreadLocal<ValueKey> keys = ThreadLocal.withInitial(ValueKey::new);
+  private final ThreadLocal<Scratch> scratch;
   private boolean confirmed;
   private boolean overflow;
 
@@ -98,6 +98,8 @@ public final class LeakCheck {
     this.equal = new long[columns.size()];
     this.shaped = new long[columns.size()];
     this.rebuilt = new long[columns.size()];
+    int width = columns.size();
+    this.scratch = ThreadLocal.withInitial(() -> new Scratch(width));
   }
 
   /**
@@ -150,36 +152,116 @@ public final class LeakCheck {
     }
   }
 
-  /** One output value of column {@code c} (output values may come column by column, in any order). */
+  /**
+   * One output value of column {@code c} (output values may come column by column, in any order). A value this
+   * thread tested before in the same column replays its outcome ({@link CheckedValues}): the counts and candidates are
+   * what testing it again would add.
+   */
   public void checkValue(int c, Object v) {
     if (v == null || exempt[c]) {
       return;
     }
+    Scratch s = scratch.get();
+    boolean remember = CheckedValues.remembers(v);
+    CheckedValues.Outcome o = remember ? s.checked.find(c, v) : null;
+    if (o == null) {
+      o = test(v, s.key);
+      if (remember) {
+        s.checked.put(c, v, o);
+      }
+    }
+    replay(c, o);
+  }
+
+  /** The tests of one value, their outcome not yet counted: the value itself, then what it rebuilds (at most two). */
+  private CheckedValues.Outcome test(Object v, ValueKey key) {
     String text = ValueType.text(v);
     if (text.codePointCount(0, text.length()) < 2) {
+      return CheckedValues.Outcome.UNTESTED;
+    }
+    boolean shaped = v instanceof String && IdentifierPatterns.find(text) != IdentifierPatterns.Found.NONE;
+    Found found = null;
+    Hash128 h = key.reset().add(text).hash();
+    if (mightBeRaw(h)) {
+      found = new Found();
+      found.add(h, text, false);
+    }
+    if (text.length() <= Rebuildable.MAX_LENGTH && digits(text) >= Rebuildable.MIN_DIGITS) {
+      found = rebuilds(text, key, found);
+    }
+    if (found == null) {
+      return shaped ? CheckedValues.Outcome.SHAPED : CheckedValues.Outcome.CLEAN;
+    }
+    return found.outcome(shaped);
+  }
+
+  private void replay(int c, CheckedValues.Outcome o) {
+    if (!o.tested()) {
       return;
     }
     valuesChecked++;
-    if (v instanceof String && IdentifierPatterns.find(text) != IdentifierPatterns.Found.NONE) {
+    if (o.shaped()) {
       shaped(c);
     }
-    Hash128 h = keys.get().reset().add(text).hash();
-    if (mightBeRaw(h)) {
-      candidate(h, c, text, false);
-    }
-    if (text.length() <= Rebuildable.MAX_LENGTH && digits(text) >= Rebuildable.MIN_DIGITS) {
-      rebuilds(c, text);
+    addCandidates(c, o);
+  }
+
+  private void addCandidates(int c, CheckedValues.Outcome o) {
+    for (int i = 0; i < o.texts().length; i++) {
+      candidate(o.hashes()[2 * i], o.hashes()[2 * i + 1], c, o.texts()[i], o.rebuilt()[i]);
     }
   }
 
-  /** Tests the raw identifiers {@code text} would give back through a check character. */
-  private void rebuilds(int c, CharSequence text) {
+  /**
+   * Adds to {@code found} (null: none yet) the raw identifiers {@code text} would give back through a check character
+   * that hit the filter.
+   */
+  private Found rebuilds(CharSequence text, ValueKey key, Found found) {
+    Found[] out = {found};
     Rebuildable.candidates(text, id -> {
-      Hash128 h = keys.get().reset().add(id).hash();
+      Hash128 h = key.reset().add(id).hash();
       if (mightBeRaw(h)) {
-        candidate(h, c, id, true);
+        if (out[0] == null) {
+          out[0] = new Found();
+        }
+        out[0].add(h, id, true);
       }
     });
+    return out[0];
+  }
+
+  /** A value's candidates while it is tested (rare: most values hit nothing); at most three, see {@link #test}. */
+  private static final class Found {
+    private final long[] hashes = new long[6];
+    private final String[] texts = new String[3];
+    private final boolean[] rebuilt = new boolean[3];
+    private int n;
+
+    void add(Hash128 h, String text, boolean fromRebuild) {
+      hashes[2 * n] = h.h1;
+      hashes[2 * n + 1] = h.h2;
+      texts[n] = text;
+      rebuilt[n] = fromRebuild;
+      n++;
+    }
+
+    CheckedValues.Outcome outcome(boolean shaped) {
+      return new CheckedValues.Outcome(true, shaped, Arrays.copyOf(hashes, 2 * n), Arrays.copyOf(rebuilt, n),
+          Arrays.copyOf(texts, n));
+    }
+  }
+
+  /**
+   * One thread's reused key and its memo of tested values (static: a thread's copy must not hold the check, or the
+   * thread would keep it alive).
+   */
+  private static final class Scratch {
+    final ValueKey key = new ValueKey();
+    final CheckedValues checked;
+
+    Scratch(int columns) {
+      checked = new CheckedValues(columns);
+    }
   }
 
   private static int digits(CharSequence s) {
@@ -202,13 +284,17 @@ public final class LeakCheck {
     if (IdentifierPatterns.find(new Latin1View(utf8, length)) != IdentifierPatterns.Found.NONE) {
       shaped(c);
     }
-    Hash128 h = keys.get().reset().addUtf8(utf8, length).hash();
+    ValueKey key = scratch.get().key;
+    Hash128 h = key.reset().addUtf8(utf8, length).hash();
     if (mightBeRaw(h)) {
-      candidate(h, c, new String(utf8, 0, length, java.nio.charset.StandardCharsets.UTF_8), false);
+      candidate(h.h1, h.h2, c, new String(utf8, 0, length, java.nio.charset.StandardCharsets.UTF_8), false);
     }
     // A mask character may take several bytes: the length bound allows for three each.
     if (length <= 3 * Rebuildable.MAX_LENGTH && digits(new Latin1View(utf8, length)) >= Rebuildable.MIN_DIGITS) {
-      rebuilds(c, new String(utf8, 0, length, java.nio.charset.StandardCharsets.UTF_8));
+      Found found = rebuilds(new String(utf8, 0, length, java.nio.charset.StandardCharsets.UTF_8), key, null);
+      if (found != null) {
+        addCandidates(c, found.outcome(false));
+      }
     }
   }
 
@@ -218,10 +304,10 @@ public final class LeakCheck {
     }
   }
 
-  private void candidate(Hash128 h, int c, String text, boolean rebuilt) {
+  private void candidate(long h1, long h2, int c, String text, boolean rebuilt) {
     synchronized (candidates) {
       if (candidates.size() < MAX_CANDIDATES) {
-        candidates.add(h.h1, h.h2, c, rebuilt);
+        candidates.add(h1, h2, c, rebuilt);
         candidateTexts.add(text);
       } else {
         overflow = true;

@@ -19,6 +19,9 @@ class GeneralizeTest {
   void datesBecomeYearsMonthsOrAgeBandsAsOfAFixedDay() {
     LocalDate asOf = LocalDate.of(2026, 11, 28);
     assertThat(new GeneralizeDate(GeneralizeDate.Unit.YEAR, 0, null).apply(LocalDate.of(1985, 3, 7))).isEqualTo(1985);
+    for (int y : new int[] {1799, 1800, 2199, 2200, 9999}) { // inside and outside the years boxed once
+      assertThat(new GeneralizeDate(GeneralizeDate.Unit.YEAR, 0, null).apply(LocalDate.of(y, 1, 1))).isEqualTo(y);
+    }
     assertThat(new GeneralizeDate(GeneralizeDate.Unit.YEAR, 0, null).outputType(ValueType.DATE)).isEqualTo(ValueType.INT);
     assertThat(new GeneralizeDate(GeneralizeDate.Unit.MONTH, 0, null).apply(LocalDateTime.of(1985, 3, 7, 23, 0)))
         .isEqualTo("1985-03");

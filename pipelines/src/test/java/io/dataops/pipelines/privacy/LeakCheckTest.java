@@ -194,4 +194,49 @@ class LeakCheckTest {
     assertThat(new long[] {fromBytes.h1, fromBytes.h2}).containsExactly(fromString.h1, fromString.h2);
     assertThat(LeakCheck.rawHash(key, "x")).as("too short to be personal data").isNull();
   }
+
+  @Test
+  void repeatedValuesReplayWhatTestingThemAgainWouldCount() {
+    // Each column repeats its values (a leak, a rebuildable ID, an identifier shape, a short code, clean values), the
+    // last one with distinct values long enough for its memo to give up; checkUtf8 (never remembered) is the reference.
+    List<String> columns = List.of("name", "id_masked", "note", "code", "key");
+    LeakCheck remembered = check(columns, new boolean[5], 1 << 20);
+    LeakCheck reference = check(columns, new boolean[5], 1 << 20);
+    String[] names = {"张三丰", "张*丰", "李*"};
+    String[] ids = {"44030419850307123X", "440304*********1231", "440304********1231"};
+    String[] notes = {"电话 13912345678", "ok", "无"};
+    String[] codes = {"x", "7", "44"};
+    int rows = 3 * CheckedValues.TRIAL;
+    for (int i = 0; i < rows; i++) {
+      String key = "k" + (i % (CheckedValues.TRIAL + 7));
+      Object[] row = {names[i % 3], ids[i % 3], notes[i % 3], codes[i % 3], key};
+      remembered.check(row);
+      for (int c = 0; c < row.length; c++) {
+        byte[] utf8 = ((String) row[c]).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        reference.checkUtf8(c, utf8, utf8.length);
+      }
+    }
+    LeakCheck.Result expected = finish(reference);
+    assertThat(expected.equalToRaw()).containsEntry("name", (long) rows / 3);
+    assertThat(expected.rebuildable()).containsEntry("id_masked", (long) rows / 3);
+    assertThat(expected.identifierShaped()).containsEntry("note", (long) rows / 3);
+    assertThat(finish(remembered)).isEqualTo(expected);
+    assertThat(remembered.candidateTexts()).isEqualTo(reference.candidateTexts());
+  }
+
+  @Test
+  void typedValuesAreRememberedByEqualityNotByText() {
+    // 12.50 and 12.5 are equal numbers with different texts: each keeps its own outcome.
+    List<String> columns = List.of("income", "year");
+    LeakCheck c = new LeakCheck(columns, new boolean[2], 4, 1 << 20);
+    c.addRaw("12.50");
+    for (int i = 0; i < 100; i++) {
+      c.check(new Object[] {new java.math.BigDecimal("12.50"), 1985});
+      c.check(new Object[] {new java.math.BigDecimal("12.5"), 1985L});
+    }
+    c.confirm("12.50");
+    LeakCheck.Result r = c.result();
+    assertThat(r.equalToRaw()).isEqualTo(java.util.Map.of("income", 100L));
+    assertThat(r.valuesChecked()).isEqualTo(400);
+  }
 }

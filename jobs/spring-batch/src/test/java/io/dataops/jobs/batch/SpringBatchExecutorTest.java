@@ -352,6 +352,39 @@ class SpringBatchExecutorTest extends PipelineFixture {
   }
 
   @Test
+  void aRawBirthDateIsConfirmedAmongTheDistinctRawDates() throws Exception {
+    // A date column not declared personal that holds the visitors' birth dates: the product's dates equal raw ones.
+    // Dates are not text, so the leak check confirms them by reading the input's distinct birth dates back; every
+    // product row counts, the repeated date twice.
+    land("street-office", "births", """
+        columns:
+          - {name: visit_id, type: long}
+          - {name: born, type: date, personal: birth_date}
+          - {name: day, type: date}
+        """, """
+        visit_id,born,day
+        1,1985-03-07,1985-03-07
+        2,1949-12-31,1949-12-31
+        3,1985-03-07,1985-03-07
+        4,1990-01-01,2024-05-06
+        """);
+    BoundPipeline p = bind("""
+        name: visit-days
+        scenario: 窗口服务分析
+        owner: futian-operator
+        inputs:
+          - {table: ods.street_office__births, as: births, columns: [visit_id, born, day]}
+        policy:
+          born: remove
+        product: visit-days
+        """);
+    assertThatThrownBy(() -> executor(RunSettings.defaults()).run(p))
+        .isInstanceOf(LeakCheckTasklet.LeakDetected.class)
+        .hasMessage("leak check failed, nothing was published: day: 3 values equal raw personal data (give those "
+            + "columns a policy that hides the value)");
+  }
+
+  @Test
   void anIdNumberRebuiltThroughItsCheckCharacterFailsTheLeakCheckEvenWhereNoLimitStoppedIt() throws Exception {
     // The issue's pipeline: 17 of 18 characters kept, exempted. Validation refuses it under the platform's limits;
     // bound here without limits, the run's own leak check must still stop it.
