@@ -88,7 +88,7 @@ public final class SqliteLibrary {
   static Path cachedCopy(Path cache) {
     String name = System.mapLibraryName("sqlitejdbc");
     try {
-      String os = org.sqlite.util.OSInfo.getNativeLibFolderPathForCurrentOS();
+      String os = nativeFolder();
       URL url = org.sqlite.JDBC.class.getResource("/org/sqlite/native/" + os + "/" + name);
       if (url == null) {
         return null;
@@ -127,6 +127,22 @@ public final class SqliteLibrary {
     } catch (IOException | RuntimeException | LinkageError e) {
       return null;
     }
+  }
+
+  /**
+   * The driver's folder of native libraries for this machine ({@code Linux/x86_64}), as its {@code OSInfo} names it.
+   * On Linux outside Android the answer is worked out here: {@code OSInfo} asks whether it runs in Termux by starting
+   * {@code uname -o}, a child process (about 35 ms) at every start. A machine without {@code /system} runs no Android,
+   * Termux included; elsewhere {@code OSInfo} decides.
+   */
+  static String nativeFolder() {
+    String osName = System.getProperty("os.name", "");
+    boolean androidRuntime = System.getProperty("java.runtime.name", "").toLowerCase(java.util.Locale.ROOT)
+        .contains("android");
+    if (osName.contains("Linux") && !androidRuntime && !Files.exists(Path.of("/system"))) {
+      return (org.sqlite.util.OSInfo.isMusl() ? "Linux-Musl" : "Linux") + "/" + org.sqlite.util.OSInfo.getArchName();
+    }
+    return org.sqlite.util.OSInfo.getNativeLibFolderPathForCurrentOS();
   }
 
   /**

@@ -27,6 +27,14 @@ class SqliteLibraryTest {
   @TempDir Path dir;
 
   @Test
+  void theNativeFolderIsTheOneTheDriverWouldChooseAndHoldsItsLibrary() {
+    String folder = SqliteLibrary.nativeFolder();
+    assertThat(folder).isEqualTo(org.sqlite.util.OSInfo.getNativeLibFolderPathForCurrentOS());
+    assertThat(org.sqlite.JDBC.class.getResource("/org/sqlite/native/" + folder + "/"
+        + System.mapLibraryName("sqlitejdbc"))).isNotNull();
+  }
+
+  @Test
   void theLibraryIsExtractedOnceOwnerOnlyAndReused() throws Exception {
     assumeLinux();
     Path cache = dir.resolve("cache");
