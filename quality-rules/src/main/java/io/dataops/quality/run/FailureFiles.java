@@ -6,15 +6,19 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.exceptions.CommitStateUnknownException;
 
 /**
  * One run's failing-row writers in {@code quality.row_failures}: a writer per scan slot, all closed and committed
- * at once by {@link #commit}, or closed without a commit by {@link #close} when the run fails first. The writers
- * stay open from the scan to the commit, so that closing them (Parquet encodes and compresses the buffered rows
- * then) happens beside the metrics' own write instead of before it.
+ * at once by {@link #commit}, or closed without a commit by {@link #close} when the run fails first, which deletes
+ * the files they wrote (nothing refers to them). The writers stay open from the scan to the commit, so that closing
+ * them (Parquet encodes and compresses the buffered rows then) happens beside the metrics' own write instead of
+ * before it.
  */
 final class FailureFiles implements AutoCloseable {
+  private static final String RUN_ID = "dataops.run-id";
   private final Table table;
   private final String runId;
   private final String tableName;
@@ -24,6 +28,7 @@ final class FailureFiles implements AutoCloseable {
   private final OffsetDateTime checkedAt;
   private final List<RowFailureWriter> writers = new ArrayList<>();
   private boolean closed;
+  private boolean committed;
 
   /** What the commit recorded: the failing rows and the snapshot that holds them (null when none failed). */
   record Committed(long rows, Long snapshotId) {}
@@ -61,14 +66,67 @@ final class FailureFiles implements AutoCloseable {
     }
     AppendFiles append = table.newAppend();
     files.forEach(append::appendFile);
-    append.set("dataops.run-id", runId).set("dataops.table", tableName).commit();
-    return new Committed(rows, table.currentSnapshot().snapshotId());
+    try {
+      append.set(RUN_ID, runId).set("dataops.table", tableName).commit();
+    } catch (CommitStateUnknownException e) {
+      committed = true; // the files may be in the table now: they must stay
+      throw e;
+    }
+    committed = true;
+    return new Committed(rows, snapshotOf(table, runId));
   }
 
-  /** Closes the writers not closed yet (a failed run: their files are left uncommitted). */
+  /**
+   * The snapshot that {@code runId}'s append made: the newest in the current history that names the run. Not simply
+   * the current snapshot: Iceberg refreshes the table after its commit, so another process's append that came right
+   * after this one would be current by then.
+   */
+  static long snapshotOf(Table table, String runId) {
+    for (Snapshot s = table.currentSnapshot(); s != null;
+        s = s.parentId() == null ? null : table.snapshot(s.parentId())) {
+      if (runId.equals(s.summary().get(RUN_ID))) {
+        return s.snapshotId();
+      }
+    }
+    throw new IllegalStateException("the failing rows of run " + runId + " were committed to " + table.name()
+        + " but no snapshot of its history names the run");
+  }
+
+  /**
+   * Closes the writers not closed yet and, unless the commit went through (or may have), deletes the files they
+   * wrote: a failed run leaves no orphan files behind.
+   */
   @Override
   public synchronized void close() {
-    closeWriters();
+    RuntimeException failure = null;
+    try {
+      closeWriters();
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    if (!committed) {
+      for (DataFile f : writtenFiles()) {
+        try {
+          table.io().deleteFile(f.location());
+        } catch (RuntimeException e) {
+          if (failure == null) {
+            failure = e;
+          } else {
+            failure.addSuppressed(e);
+          }
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** The files of the writers closed so far. */
+  synchronized List<DataFile> writtenFiles() {
+    List<DataFile> files = new ArrayList<>();
+    writers.forEach(w -> files.addAll(w.filesWritten()));
+    return files;
   }
 
   private void closeWriters() {

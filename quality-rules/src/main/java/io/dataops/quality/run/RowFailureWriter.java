@@ -103,6 +103,21 @@ final class RowFailureWriter implements FailureSink, AutoCloseable {
     return writer == null ? List.of() : writer.result().dataFiles();
   }
 
+  /**
+   * The files of a closed writer, for deleting them when their run fails; none when the writer never opened or its
+   * close failed (Iceberg's rolling writer then keeps its result to itself).
+   */
+  synchronized List<DataFile> filesWritten() {
+    if (writer == null) {
+      return List.of();
+    }
+    try {
+      return writer.result().dataFiles();
+    } catch (IllegalStateException notClosed) {
+      return List.of();
+    }
+  }
+
   @Override
   public synchronized void close() {
     if (writer == null) {
