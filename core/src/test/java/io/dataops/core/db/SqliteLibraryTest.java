@@ -35,6 +35,20 @@ class SqliteLibraryTest {
   }
 
   @Test
+  void tellsMuslAsTheDriverDoes() throws Exception {
+    assertThat(SqliteLibrary.isMusl()).isEqualTo(org.sqlite.util.OSInfo.isMusl());
+
+    Path debian = Files.writeString(dir.resolve("debian"), "PRETTY_NAME=\"Debian GNU/Linux 12\"\nID=debian\n");
+    Path alpine = Files.writeString(dir.resolve("alpine"), "NAME=\"Alpine Linux\"\nID=alpine\nVERSION_ID=3.20.0\n");
+    String glibc = "7f0c1a000000-7f0c1a028000 r--p 00000000 08:01 1234 /usr/lib/x86_64-linux-gnu/libc.so.6\n";
+    String musl = "7f0c1a000000-7f0c1a014000 r--p 00000000 08:01 99 /lib/ld-musl-x86_64.so.1\n";
+    assertThat(SqliteLibrary.isMusl(glibc, debian)).isFalse();
+    assertThat(SqliteLibrary.isMusl(glibc + musl, debian)).as("musl's loader mapped").isTrue();
+    assertThat(SqliteLibrary.isMusl(glibc, alpine)).as("Alpine, whatever is mapped").isTrue();
+    assertThat(SqliteLibrary.isMusl(glibc, dir.resolve("missing"))).isFalse();
+  }
+
+  @Test
   void theLibraryIsExtractedOnceOwnerOnlyAndReused() throws Exception {
     assumeLinux();
     Path cache = dir.resolve("cache");
