@@ -13,6 +13,15 @@ public interface Analyzer<S extends AnalyzerState<S>> {
   /** The columns it reads. */
   List<String> columns();
 
+  /**
+   * Those of {@link #columns()} it reads only to tell null from non-null: where a data file's footer proves such a
+   * column holds no null, the scan need not read it from that file (its view then says "not null" for every row and
+   * gives no values).
+   */
+  default List<String> nullsOnlyColumns() {
+    return List.of();
+  }
+
   S newState(ScanContext context);
 
   void update(S state, Batch batch);

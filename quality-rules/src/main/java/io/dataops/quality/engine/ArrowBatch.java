@@ -27,11 +27,16 @@ final class ArrowBatch implements Batch {
   private final ColumnView rowNumber;
   private final ScanContext context;
 
-  ArrowBatch(ColumnarBatch batch, Schema projected, List<String> keyColumns, ScanContext context) {
+  /** {@code unread}: columns the file's footer proved free of nulls, read only for their nulls, so not read. */
+  ArrowBatch(ColumnarBatch batch, Schema projected, List<Types.NestedField> unread, List<String> keyColumns,
+      ScanContext context) {
     this.size = batch.numRows();
     List<Types.NestedField> fields = projected.columns();
     for (int i = 0; i < fields.size(); i++) {
       columns.put(fields.get(i).name(), view(batch.column(i), fields.get(i).type()));
+    }
+    for (Types.NestedField f : unread) {
+      columns.put(f.name(), new NoNullsView(f.name(), kindOf(f.type())));
     }
     this.keyColumns = keyColumns;
     this.feed = columns.get("_feed_id");
@@ -90,6 +95,21 @@ final class ArrowBatch implements Batch {
     };
   }
 
+  /** The kind {@link #view} gives a column of this type. */
+  static ColumnView.Kind kindOf(Type type) {
+    return switch (type.typeId()) {
+      case STRING -> ColumnView.Kind.STRING;
+      case LONG -> ColumnView.Kind.LONG;
+      case INTEGER -> ColumnView.Kind.INT;
+      case DATE -> ColumnView.Kind.DATE;
+      case TIMESTAMP -> ColumnView.Kind.TIMESTAMP;
+      case DOUBLE, FLOAT -> ColumnView.Kind.DOUBLE;
+      case DECIMAL -> ColumnView.Kind.DECIMAL;
+      case BOOLEAN -> ColumnView.Kind.BOOLEAN;
+      default -> ColumnView.Kind.OTHER;
+    };
+  }
+
   private abstract static class Base implements ColumnView {
     final ColumnVector v;
 
@@ -115,6 +135,44 @@ final class ArrowBatch implements Batch {
     @Override
     public BigDecimal getDecimal(int row) {
       return BigDecimal.valueOf(getDouble(row));
+    }
+  }
+
+  /** A column not read from this file: its footer proved it holds no null, and only its nulls were asked for. */
+  private record NoNullsView(String name, Kind kind) implements ColumnView {
+    @Override
+    public boolean isNull(int row) {
+      return false;
+    }
+
+    private IllegalStateException notRead() {
+      return new IllegalStateException("column '" + name + "' was not read from this file: only its nulls were "
+          + "needed and the file holds none");
+    }
+
+    @Override
+    public long getLong(int row) {
+      throw notRead();
+    }
+
+    @Override
+    public double getDouble(int row) {
+      throw notRead();
+    }
+
+    @Override
+    public BigDecimal getDecimal(int row) {
+      throw notRead();
+    }
+
+    @Override
+    public String getString(int row) {
+      throw notRead();
+    }
+
+    @Override
+    public void appendKey(int row, KeyBuffer out) {
+      throw notRead();
     }
   }
 

@@ -25,6 +25,11 @@ public record CompletenessAnalyzer(String column) implements ColumnAnalyzer<Comp
   }
 
   @Override
+  public java.util.List<String> nullsOnlyColumns() {
+    return columns();
+  }
+
+  @Override
   public State newState(ScanContext context) {
     return new State();
   }

@@ -145,6 +145,11 @@ public final class ComplianceAnalyzer implements Analyzer<ComplianceAnalyzer.Sta
   }
 
   @Override
+  public List<String> nullsOnlyColumns() {
+    return check.readsOnlyNulls() ? columns : List.of();
+  }
+
+  @Override
   public State newState(ScanContext context) {
     return new LiveState(context, sampleCap);
   }

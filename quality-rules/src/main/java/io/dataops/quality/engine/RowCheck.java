@@ -19,6 +19,14 @@ public interface RowCheck {
     }
   }
 
+  /**
+   * True when the check looks at nothing but whether its columns' values are null, and fails no row where they never
+   * are (a not-null check): a file proven free of nulls in them then need not be read for it.
+   */
+  default boolean readsOnlyNulls() {
+    return false;
+  }
+
   /** Why this row fails, in words that do not repeat the value. */
   String reason(Batch batch, int row);
 

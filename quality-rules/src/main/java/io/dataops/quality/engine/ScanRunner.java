@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import org.apache.iceberg.BaseCombinedScanTask;
 import org.apache.iceberg.FileScanTask;
@@ -25,20 +27,29 @@ import org.apache.iceberg.arrow.vectorized.ArrowReader;
 import org.apache.iceberg.arrow.vectorized.ColumnarBatch;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.CloseableIterator;
+import org.apache.iceberg.types.Types;
 
 /**
  * Runs every analyzer over one snapshot of a table in a single scan: the snapshot's data files are shared out
  * among workers (the next file, largest first, to the first worker free), each reads only the columns the analyzers
  * need as Arrow batches and feeds them to its own states; the states are then merged and finished. States whose
  * merge depends on order are kept per file and merged in file order, so any number of workers gives the same bits.
+ * A column every analyzer reads only for its nulls is not read from a file whose footer proves it holds none.
  */
 public final class ScanRunner {
   private static final int BATCH_ROWS = 8192;
 
   private ScanRunner() {}
 
-  /** What a scan produced: the merged states by analyzer key, and how much it read. */
-  public record Outcome(Map<String, AnalyzerState<?>> states, long rows, int files, long bytes) {}
+  /**
+   * What a scan produced: the merged states by analyzer key, and how much it read; {@code columnsNotRead} counts the
+   * (file, column) pairs left unread because the file's footer proved the column, read only for its nulls, has none.
+   */
+  public record Outcome(Map<String, AnalyzerState<?>> states, long rows, int files, long bytes, long columnsNotRead) {
+    public Outcome(Map<String, AnalyzerState<?>> states, long rows, int files, long bytes) {
+      this(states, rows, files, bytes, 0);
+    }
+  }
 
   public static Outcome run(Table table, Long snapshotId, List<Analyzer<?>> analyzers, List<String> keyColumns,
       int threads, IntFunction<ScanContext> contexts) {
@@ -58,6 +69,7 @@ public final class ScanRunner {
         columns.add(lineage);
       }
     }
+    Map<Integer, String> nullsOnly = nullsOnlyColumns(table.schema(), analyzers, keyColumns);
     if (columns.isEmpty() && !table.schema().columns().isEmpty()) {
       // Only table-level analyzers (row count) and no lineage: the reader still needs one column to count rows by.
       columns.add(table.schema().columns().get(0).name());
@@ -94,6 +106,7 @@ public final class ScanRunner {
     PartStates parts = new PartStates();
     AtomicInteger next = new AtomicInteger();
     TableScan finalScan = scan;
+    Unread unread = new Unread(table, nullsOnly);
     List<Map<String, AnalyzerState<?>>> perWorker = new ArrayList<>();
     long[] rows = new long[n];
     ScanContext[] context = new ScanContext[n];
@@ -101,7 +114,8 @@ public final class ScanRunner {
       context[i] = contexts.apply(i);
     }
     if (n == 1) {
-      perWorker.add(scanParts(finalScan, tasks, next, parts, anyOrder, inOrder, keyColumns, context[0], rows, 0));
+      perWorker.add(scanParts(finalScan, unread, tasks, next, parts, anyOrder, inOrder, keyColumns, context[0], rows,
+          0));
     } else {
       ExecutorService pool = Executors.newFixedThreadPool(n, r -> {
         Thread t = new Thread(r, "quality-scan");
@@ -112,8 +126,8 @@ public final class ScanRunner {
         List<Future<Map<String, AnalyzerState<?>>>> futures = new ArrayList<>();
         for (int i = 0; i < n; i++) {
           int worker = i;
-          futures.add(pool.submit(() -> scanParts(finalScan, tasks, next, parts, anyOrder, inOrder, keyColumns,
-              context[worker], rows, worker)));
+          futures.add(pool.submit(() -> scanParts(finalScan, unread, tasks, next, parts, anyOrder, inOrder,
+              keyColumns, context[worker], rows, worker)));
         }
         for (Future<Map<String, AnalyzerState<?>>> f : futures) {
           perWorker.add(f.get());
@@ -143,7 +157,67 @@ public final class ScanRunner {
     for (long r : rows) {
       total += r;
     }
-    return new Outcome(merged, total, tasks.size(), bytes);
+    return new Outcome(merged, total, tasks.size(), bytes, unread.skipped.get());
+  }
+
+  /**
+   * Columns (by field id) that every analyzer reading them reads only for their nulls; never a key column or
+   * lineage, whose values failing rows show.
+   */
+  private static Map<Integer, String> nullsOnlyColumns(Schema schema, List<Analyzer<?>> analyzers,
+      List<String> keyColumns) {
+    Set<String> candidates = new LinkedHashSet<>();
+    Set<String> valuesRead = new HashSet<>(keyColumns);
+    valuesRead.addAll(List.of("_feed_id", "_row_number"));
+    for (Analyzer<?> a : analyzers) {
+      List<String> nullsOnly = a.nullsOnlyColumns();
+      for (String c : a.columns()) {
+        (nullsOnly.contains(c) ? candidates : valuesRead).add(c);
+      }
+    }
+    candidates.removeAll(valuesRead);
+    Map<Integer, String> byId = new LinkedHashMap<>();
+    for (String c : candidates) {
+      Types.NestedField f = schema.findField(c);
+      if (f != null && schema.columns().contains(f) && f.type().isPrimitiveType()) {
+        byId.put(f.fieldId(), c);
+      }
+    }
+    return byId;
+  }
+
+  /** Decides per data file which nulls-only columns its footer lets the scan leave unread, and counts them. */
+  private static final class Unread {
+    private final Table table;
+    private final Map<Integer, String> nullsOnly;
+    final AtomicLong skipped = new AtomicLong();
+
+    Unread(Table table, Map<Integer, String> nullsOnly) {
+      this.table = table;
+      this.nullsOnly = nullsOnly;
+    }
+
+    /** The columns of {@code scan}'s projection not to read from the task's file. */
+    List<Types.NestedField> of(TableScan scan, FileScanTask task) {
+      // The footer speaks for the whole file: only a task over all of it may skip columns.
+      if (nullsOnly.isEmpty() || task.start() != 0 || task.length() != task.file().fileSizeInBytes()) {
+        return List.of();
+      }
+      Set<String> free = NullFreeColumns.in(
+          table.io().newInputFile(task.file().location(), task.file().fileSizeInBytes()), nullsOnly);
+      List<Types.NestedField> out = new ArrayList<>();
+      List<Types.NestedField> projected = scan.schema().columns();
+      for (Types.NestedField f : projected) {
+        if (free.contains(f.name())) {
+          out.add(f);
+        }
+      }
+      if (out.size() == projected.size()) {
+        out.remove(0); // the reader counts rows by its columns: keep one
+      }
+      skipped.addAndGet(out.size());
+      return out;
+    }
   }
 
   /** Finishing sorts and groups spilled values: independent per analyzer, so analyzers finish side by side. */
@@ -188,7 +262,8 @@ public final class ScanRunner {
    * that merge in any order and to fresh per-part states of the others, handed to {@code parts} when the part ends.
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Map<String, AnalyzerState<?>> scanParts(TableScan scan, List<FileScanTask> tasks, AtomicInteger next,
+  private static Map<String, AnalyzerState<?>> scanParts(TableScan scan, Unread unread, List<FileScanTask> tasks,
+      AtomicInteger next,
       PartStates parts, List<Analyzer<?>> anyOrder, List<Analyzer<?>> inOrder, List<String> keyColumns,
       ScanContext context, long[] rows, int slot) {
     Map<String, AnalyzerState<?>> states = new LinkedHashMap<>();
@@ -210,12 +285,24 @@ public final class ScanRunner {
         stateList[i] = list[i].newState(context);
         partStates.put(list[i].key(), stateList[i]);
       }
-      Schema projected = scan.schema();
-      try (ArrowReader reader = new ArrowReader(scan, BATCH_ROWS, true);
+      FileScanTask task = tasks.get(part);
+      List<Types.NestedField> notRead = unread.of(scan, task);
+      TableScan partScan = scan;
+      if (!notRead.isEmpty()) {
+        List<String> kept = new ArrayList<>();
+        for (Types.NestedField f : scan.schema().columns()) {
+          if (!notRead.contains(f)) {
+            kept.add(f.name());
+          }
+        }
+        partScan = scan.select(kept);
+      }
+      Schema projected = partScan.schema();
+      try (ArrowReader reader = new ArrowReader(partScan, BATCH_ROWS, true);
            CloseableIterator<ColumnarBatch> batches = reader.open(
-               CloseableIterable.withNoopClose(List.of(new BaseCombinedScanTask(tasks.get(part)))))) {
+               CloseableIterable.withNoopClose(List.of(new BaseCombinedScanTask(task))))) {
         while (batches.hasNext()) {
-          ArrowBatch batch = new ArrowBatch(batches.next(), projected, keyColumns, context);
+          ArrowBatch batch = new ArrowBatch(batches.next(), projected, notRead, keyColumns, context);
           rows[slot] += batch.size();
           for (int i = 0; i < list.length; i++) {
             list[i].update(stateList[i], batch);

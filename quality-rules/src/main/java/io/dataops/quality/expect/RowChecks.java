@@ -98,6 +98,11 @@ final class RowChecks {
       }
 
       @Override
+      public boolean readsOnlyNulls() {
+        return true;
+      }
+
+      @Override
       public String reason(Batch batch, int row) {
         return "the value is missing";
       }
