@@ -1,24 +1,21 @@
 package io.dataops.jobs.batch;
 
 import io.dataops.pipelines.privacy.AnonymityCheck;
-import io.dataops.pipelines.privacy.LeakCheck;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 
 /**
- * Applies the policies to a chunk's rows; a row whose equivalence class is too small is suppressed (left out) and
- * counted (in a full run: an incremental run's rows of small classes are held back at the publish instead). Each kept
- * row is tested against the leak filter here, right after the policies made it: its values are still in this core's
- * cache, and the Parquet encoder's thread, which bounded the step, only encodes.
+ * Applies the policies to a chunk's rows (one item: {@link TransformReader}); a row whose equivalence class is too
+ * small is suppressed (left out) and counted (in a full run: an incremental run's rows of small classes are held back
+ * at the publish instead).
  */
 final class ProductProcessor implements ItemProcessor<List<Object[]>, List<Object[]>> {
   private final RunState run;
   private final WriteProgress progress;
   private final JobInstance instance;
   private AnonymityCheck.Verdict verdict;
-  private LeakCheck leak;
   private boolean loaded;
 
   ProductProcessor(RunState run, WriteProgress progress, JobInstance instance) {
@@ -32,7 +29,6 @@ final class ProductProcessor implements ItemProcessor<List<Object[]>, List<Objec
     if (!loaded) {
       // An incremental run writes every row: the held-back rule splits its files at the publish (HeldRows).
       verdict = run.plan.incremental() ? null : run.verdict(instance);
-      leak = run.leakCheck();
       loaded = true;
     }
     List<Object[]> kept = new ArrayList<>(rows.size());
@@ -45,7 +41,6 @@ final class ProductProcessor implements ItemProcessor<List<Object[]>, List<Objec
           continue;
         }
       }
-      leak.check(product);
       kept.add(product);
     }
     return kept;
