@@ -1,14 +1,17 @@
 package io.dataops.jobs.batch;
 
 import io.dataops.pipelines.privacy.AnonymityCheck;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 
 /**
- * Applies the policies; a row whose equivalence class is too small is suppressed (filtered out) and counted (in a full
- * run: an incremental run's rows of small classes are held back at the publish instead).
+ * Applies the policies to a chunk's rows (one item: {@link TransformReader}); a row whose equivalence class is too
+ * small is suppressed (left out) and counted (in a full run: an incremental run's rows of small classes are held back
+ * at the publish instead).
  */
-final class ProductProcessor implements ItemProcessor<Object[], Object[]> {
+final class ProductProcessor implements ItemProcessor<List<Object[]>, List<Object[]>> {
   private final RunState run;
   private final WriteProgress progress;
   private final JobInstance instance;
@@ -22,19 +25,24 @@ final class ProductProcessor implements ItemProcessor<Object[], Object[]> {
   }
 
   @Override
-  public Object[] process(Object[] row) {
+  public List<Object[]> process(List<Object[]> rows) {
     if (!loaded) {
       // An incremental run writes every row: the held-back rule splits its files at the publish (HeldRows).
       verdict = run.plan.incremental() ? null : run.verdict(instance);
       loaded = true;
     }
-    Object[] product = run.policies.apply(row);
-    if (verdict != null) {
-      product = verdict.publish(run.policies, product); // the chosen generalization (if any), then suppression
-      if (product == null) {
-        progress.suppressed++;
+    List<Object[]> kept = new ArrayList<>(rows.size());
+    for (Object[] row : rows) {
+      Object[] product = run.policies.apply(row);
+      if (verdict != null) {
+        product = verdict.publish(run.policies, product); // the chosen generalization (if any), then suppression
+        if (product == null) {
+          progress.suppressed++;
+          continue;
+        }
       }
+      kept.add(product);
     }
-    return product;
+    return kept;
   }
 }

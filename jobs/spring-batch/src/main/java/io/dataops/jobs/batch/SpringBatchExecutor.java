@@ -242,7 +242,8 @@ public final class SpringBatchExecutor implements PipelineExecutor {
     ProductFileWriter writer = new ProductFileWriter(run, progress);
     // The processor needs the job instance (to find the privacy step's result); it is known once the job starts.
     InstanceHolder holder = new InstanceHolder();
-    Step write = new StepBuilder(RunState.STEP_WRITE, repo).<Object[], Object[]>chunk(settings.chunkSize())
+    // One item is a chunk's rows (TransformReader): Spring's chunk of one item commits every chunkSize rows.
+    Step write = new StepBuilder(RunState.STEP_WRITE, repo).<List<Object[]>, List<Object[]>>chunk(1)
         .transactionManager(tm).reader(reader).processor(row -> holder.processor(run, progress).process(row))
         .writer(writer).listener(writer).listener(holder).build();
     Step leaks = new StepBuilder(RunState.STEP_LEAKS, repo).tasklet(new LeakCheckTasklet(run), noTx).build();
