@@ -13,6 +13,8 @@ package io.dataops.pipelines.privacy;
 public final class Hash128 {
   private static final long C1 = 0x87c37b91114253d5L;
   private static final long C2 = 0x4cf5ad432745937fL;
+  private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+      long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
   public long h1;
   public long h2;
@@ -43,12 +45,17 @@ public final class Hash128 {
 
   /** Hashes {@code len} bytes of {@code data}; the result is in {@link #h1} and {@link #h2}. */
   public Hash128 hash(byte[] data, int len) {
+    return hash(data, 0, len);
+  }
+
+  /** Hashes the {@code len} bytes of {@code data} from {@code off}; the result is in {@link #h1} and {@link #h2}. */
+  public Hash128 hash(byte[] data, int off, int len) {
     long a = 0;
     long b = 0;
     int blocks = len / 16;
     for (int i = 0; i < blocks; i++) {
-      long k1 = getLong(data, i * 16);
-      long k2 = getLong(data, i * 16 + 8);
+      long k1 = getLong(data, off + i * 16);
+      long k2 = getLong(data, off + i * 16 + 8);
       k1 *= C1;
       k1 = Long.rotateLeft(k1, 31);
       k1 *= C2;
@@ -66,7 +73,7 @@ public final class Hash128 {
     }
     long k1 = 0;
     long k2 = 0;
-    int tail = blocks * 16;
+    int tail = off + blocks * 16;
     switch (len & 15) {
       case 15: k2 ^= (long) (data[tail + 14] & 0xff) << 48;
       case 14: k2 ^= (long) (data[tail + 13] & 0xff) << 40;
@@ -109,9 +116,9 @@ public final class Hash128 {
     return this;
   }
 
+  /** Eight bytes little-endian: one load (the JIT's intrinsic) instead of eight bytes shifted together. */
   private static long getLong(byte[] d, int i) {
-    return (d[i] & 0xffL) | (d[i + 1] & 0xffL) << 8 | (d[i + 2] & 0xffL) << 16 | (d[i + 3] & 0xffL) << 24
-        | (d[i + 4] & 0xffL) << 32 | (d[i + 5] & 0xffL) << 40 | (d[i + 6] & 0xffL) << 48 | (d[i + 7] & 0xffL) << 56;
+    return (long) LONGS.get(d, i);
   }
 
   private static long fmix(long k) {
