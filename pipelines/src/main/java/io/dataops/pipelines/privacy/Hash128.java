@@ -13,8 +13,6 @@ package io.dataops.pipelines.privacy;
 public final class Hash128 {
   private static final long C1 = 0x87c37b91114253d5L;
   private static final long C2 = 0x4cf5ad432745937fL;
-  private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-      long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
   public long h1;
   public long h2;
@@ -116,9 +114,9 @@ public final class Hash128 {
     return this;
   }
 
-  /** Eight bytes little-endian: one load (the JIT's intrinsic) instead of eight bytes shifted together. */
   private static long getLong(byte[] d, int i) {
-    return (long) LONGS.get(d, i);
+    return (d[i] & 0xffL) | (d[i + 1] & 0xffL) << 8 | (d[i + 2] & 0xffL) << 16 | (d[i + 3] & 0xffL) << 24
+        | (d[i + 4] & 0xffL) << 32 | (d[i + 5] & 0xffL) << 40 | (d[i + 6] & 0xffL) << 48 | (d[i + 7] & 0xffL) << 56;
   }
 
   private static long fmix(long k) {

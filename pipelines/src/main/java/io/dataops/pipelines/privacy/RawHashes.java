@@ -1,9 +1,6 @@
 package io.dataops.pipelines.privacy;
 
 import io.dataops.lakehouse.types.ValueType;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.time.LocalDate;
 
 /**
@@ -23,8 +20,6 @@ public final class RawHashes {
   static final int CAPACITY = 1024;
   /** After the data: room for the last value's key length. */
   private static final int TAIL = 4;
-  private static final VarHandle BIG_ENDIAN_INT = MethodHandles.byteArrayViewVarHandle(int[].class,
-      ByteOrder.BIG_ENDIAN);
 
   private final LeakFilter filter;
   private final long[] h1 = new long[CAPACITY];
@@ -64,12 +59,12 @@ public final class RawHashes {
       return;
     }
     byte before = b[from - 1];
-    int after = (int) BIG_ENDIAN_INT.get(b, to);
+    int after = getInt(b, to);
     b[from - 1] = 1;
-    BIG_ENDIAN_INT.set(b, to, to - from);
+    putInt(b, to, to - from);
     hash.hash(b, from - 1, to - from + 1 + TAIL);
     b[from - 1] = before;
-    BIG_ENDIAN_INT.set(b, to, after);
+    putInt(b, to, after);
     push();
   }
 
@@ -154,7 +149,7 @@ public final class RawHashes {
     }
     byte[] b = small;
     b[0] = 1;
-    BIG_ENDIAN_INT.set(b, 1 + n, n);
+    putInt(b, 1 + n, n);
     hash.hash(b, 0, 1 + n + TAIL);
     push();
   }
@@ -165,6 +160,18 @@ public final class RawHashes {
     if (++size == CAPACITY) {
       flush();
     }
+  }
+
+  /** Big-endian, as {@link ValueKey} writes a length (plain byte code: C1, which runs this long, has no intrinsic). */
+  private static void putInt(byte[] b, int at, int v) {
+    b[at] = (byte) (v >>> 24);
+    b[at + 1] = (byte) (v >>> 16);
+    b[at + 2] = (byte) (v >>> 8);
+    b[at + 3] = (byte) v;
+  }
+
+  private static int getInt(byte[] b, int at) {
+    return (b[at] & 0xFF) << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8 | b[at + 3] & 0xFF;
   }
 
   private static void digits(byte[] b, int at, int width, int value) {
