@@ -43,12 +43,17 @@ public final class Hash128 {
 
   /** Hashes {@code len} bytes of {@code data}; the result is in {@link #h1} and {@link #h2}. */
   public Hash128 hash(byte[] data, int len) {
+    return hash(data, 0, len);
+  }
+
+  /** Hashes the {@code len} bytes of {@code data} from {@code off}; the result is in {@link #h1} and {@link #h2}. */
+  public Hash128 hash(byte[] data, int off, int len) {
     long a = 0;
     long b = 0;
     int blocks = len / 16;
     for (int i = 0; i < blocks; i++) {
-      long k1 = getLong(data, i * 16);
-      long k2 = getLong(data, i * 16 + 8);
+      long k1 = getLong(data, off + i * 16);
+      long k2 = getLong(data, off + i * 16 + 8);
       k1 *= C1;
       k1 = Long.rotateLeft(k1, 31);
       k1 *= C2;
@@ -66,7 +71,7 @@ public final class Hash128 {
     }
     long k1 = 0;
     long k2 = 0;
-    int tail = blocks * 16;
+    int tail = off + blocks * 16;
     switch (len & 15) {
       case 15: k2 ^= (long) (data[tail + 14] & 0xff) << 48;
       case 14: k2 ^= (long) (data[tail + 13] & 0xff) << 40;

@@ -105,9 +105,24 @@ public final class LeakFilter {
 
   private void insert(Hash128 h) {
     rawValues++;
-    int block = block(h);
-    int a = (int) h.h2;
-    int b = (int) (h.h2 >>> 32) | 1;
+    insert(h.h1, h.h2);
+  }
+
+  /**
+   * Inserts the first {@code n} hashes of {@code h1} and {@code h2} ({@link RawHashes}' batch): one loop with nothing
+   * but the inserts, so the out-of-order core has several values' cache misses in flight at once.
+   */
+  void insertAll(long[] h1, long[] h2, int n) {
+    rawValues += n;
+    for (int i = 0; i < n; i++) {
+      insert(h1[i], h2[i]);
+    }
+  }
+
+  private void insert(long h1, long h2) {
+    int block = block(h1);
+    int a = (int) h2;
+    int b = (int) (h2 >>> 32) | 1;
     for (int i = 0; i < PROBES; i++) {
       int bit = (a + i * b) & (BLOCK_BITS - 1);
       bits[block + (bit >>> 6)] |= 1L << bit;
@@ -115,13 +130,13 @@ public final class LeakFilter {
   }
 
   /** The first word of the value's 512-bit block: all its probes fall in one cache line. */
-  private int block(Hash128 h) {
-    return (int) Long.remainderUnsigned(h.h1, blocks) * (BLOCK_BITS / 64);
+  private int block(long h1) {
+    return (int) Long.remainderUnsigned(h1, blocks) * (BLOCK_BITS / 64);
   }
 
   /** False when the value whose hash is {@code h} was certainly not added. */
   boolean mightContain(Hash128 h) {
-    int block = block(h);
+    int block = block(h.h1);
     int a = (int) h.h2;
     int b = (int) (h.h2 >>> 32) | 1;
     for (int i = 0; i < PROBES; i++) {

@@ -64,7 +64,7 @@ public final class LeakFilterCache {
    * engine's {@code readers} of raw values), for {@link Key#code}.
    */
   public static String codeDigest(Class<?>... readers) {
-    List<Class<?>> classes = new ArrayList<>(List.of(LeakFilter.class, ValueKey.class, Hash128.class,
+    List<Class<?>> classes = new ArrayList<>(List.of(LeakFilter.class, ValueKey.class, Hash128.class, RawHashes.class,
         io.dataops.lakehouse.types.ValueType.class));
     classes.addAll(Arrays.asList(readers));
     return SnapshotFiles.classDigest(classes);

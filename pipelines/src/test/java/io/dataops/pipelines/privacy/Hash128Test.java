@@ -19,6 +19,10 @@ class Hash128Test {
         long[] expected = MurmurHash3.hash128x64(buffer, 0, len, 0);
         h.hash(buffer, len); // only the first len bytes count: the rest of the buffer is other data
         assertThat(new long[] {h.h1, h.h2}).as("length %d", len).containsExactly(expected);
+        int off = random.nextInt(buffer.length - len + 1); // from inside a larger array (a batch's text data)
+        h.hash(buffer, off, len);
+        assertThat(new long[] {h.h1, h.h2}).as("length %d at %d", len, off)
+            .containsExactly(MurmurHash3.hash128x64(buffer, off, len, 0));
       }
     }
     byte[] text = "公共数据授权运营 440304199001011234".getBytes(StandardCharsets.UTF_8);

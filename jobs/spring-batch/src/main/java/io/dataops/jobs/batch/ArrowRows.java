@@ -3,11 +3,16 @@ package io.dataops.jobs.batch;
 import io.dataops.lakehouse.arrow.ArrowValues;
 import io.dataops.lakehouse.arrow.Utf8Scratch;
 import io.dataops.lakehouse.types.ColumnType;
+import io.dataops.lakehouse.types.ValueType;
+import io.dataops.pipelines.privacy.RawHashes;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -89,6 +94,56 @@ final class ArrowRows implements AutoCloseable {
       for (int i = 0; i < rows; i++) {
         if (!v.isNull(i)) {
           other.accept(ArrowValues.value(v, i, type, scratch));
+        }
+      }
+    }
+  }
+
+  /**
+   * The raw values of a vector's first {@code rows} values (nulls left out) into {@code out}, hashed from the vector's
+   * own encodings: text from one copy of the batch's UTF-8 data, dates from their day numbers, decimals from their
+   * unscaled value; the hashes are those of the values' canonical text, as {@link ArrowValues#value} then
+   * {@code LeakFilter.add} give them. Other types go through {@link ArrowValues#value}.
+   */
+  static void rawHashes(FieldVector v, int rows, ColumnType type, RawHashes out) {
+    if (v instanceof VarCharVector s) {
+      ArrowBuf offsets = s.getOffsetBuffer();
+      int first = offsets.getInt(0);
+      int bytes = offsets.getInt((long) rows * VarCharVector.OFFSET_WIDTH) - first;
+      byte[] text = out.textBuffer(bytes);
+      s.getDataBuffer().getBytes(first, text, RawHashes.TEXT_AT, bytes);
+      int start = 0;
+      for (int i = 0; i < rows; i++) {
+        int end = offsets.getInt((long) (i + 1) * VarCharVector.OFFSET_WIDTH) - first;
+        if (!s.isNull(i)) {
+          out.addText(start, end);
+        }
+        start = end;
+      }
+    } else if (v instanceof DateDayVector d && type.type() == ValueType.DATE) {
+      for (int i = 0; i < rows; i++) {
+        if (!d.isNull(i)) {
+          out.addDate(d.get(i));
+        }
+      }
+    } else if (v instanceof DecimalVector d && type.type() == ValueType.DECIMAL && d.getScale() == type.scale()) {
+      ArrowBuf data = d.getDataBuffer();
+      for (int i = 0; i < rows; i++) {
+        if (!d.isNull(i)) {
+          long low = data.getLong((long) i * DecimalVector.TYPE_WIDTH);
+          long high = data.getLong((long) i * DecimalVector.TYPE_WIDTH + 8);
+          if (high == (low >> 63)) {
+            out.addDecimal(low, type.scale());
+          } else {
+            out.addValue(ArrowValues.decimal(d, i, type.scale()));
+          }
+        }
+      }
+    } else {
+      Utf8Scratch scratch = new Utf8Scratch();
+      for (int i = 0; i < rows; i++) {
+        if (!v.isNull(i)) {
+          out.addValue(ArrowValues.value(v, i, type, scratch));
         }
       }
     }

@@ -9,6 +9,7 @@ import io.dataops.pipelines.plan.PinnedInput;
 import io.dataops.pipelines.privacy.LeakCheck;
 import io.dataops.pipelines.privacy.LeakFilter;
 import io.dataops.pipelines.privacy.LeakFilterCache;
+import io.dataops.pipelines.privacy.RawHashes;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -129,11 +130,13 @@ final class LeakFilterTasklet implements Tasklet {
     try (Statement s = duck.createStatement();
         ArrowRows r = new ArrowRows(s.executeQuery("SELECT " + cols + " FROM read_parquet("
             + LeakCheckTasklet.list(files) + ", union_by_name = true)"), types)) {
+      RawHashes hashes = new RawHashes(filter);
       r.forEachBatch((vectors, rows) -> {
         for (int c = 0; c < vectors.length; c++) {
-          ArrowRows.values(vectors[c], rows, types.get(c), filter::addUtf8, filter::add);
+          ArrowRows.rawHashes(vectors[c], rows, types.get(c), hashes);
         }
       });
+      hashes.flush();
     }
   }
 }
