@@ -16,6 +16,7 @@ import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.io.FileIO;
 import io.dataops.core.BadInputException;
 import io.dataops.core.db.PlatformDatabase;
+import io.dataops.lakehouse.parquet.ParquetCodecs;
 import io.dataops.lakehouse.storage.LocalFileIO;
 import org.apache.iceberg.jdbc.JdbcCatalog;
 import org.apache.iceberg.jdbc.UncheckedSQLException;
@@ -68,6 +69,8 @@ public final class Lakehouse implements AutoCloseable {
       // java.nio rather than HadoopFileIO: Hadoop's FileSystem set-up costs a short command about a second of CPU.
       props.putIfAbsent(CatalogProperties.FILE_IO_IMPL, LocalFileIO.class.getName());
     }
+    // Before any table is read or written: the zstd codecs, made without parsing Hadoop's defaults (ParquetCodecs).
+    ParquetCodecs.share();
     JdbcCatalog catalog;
     Configuration conf = hadoopConf();
     try {
