@@ -83,10 +83,8 @@ final class ArrowBatch implements Batch {
   static ColumnView view(ColumnVector v, Type type) {
     return switch (type.typeId()) {
       case STRING -> new StringView(v);
-      case LONG -> new LongView(v, ColumnView.Kind.LONG);
-      case INTEGER -> new IntView(v, ColumnView.Kind.INT);
-      case DATE -> new IntView(v, ColumnView.Kind.DATE);
-      case TIMESTAMP -> new LongView(v, ColumnView.Kind.TIMESTAMP);
+      case LONG, TIMESTAMP -> new LongView(v, kindOf(type));
+      case INTEGER, DATE -> new IntView(v, kindOf(type));
       case DOUBLE -> new DoubleView(v, false);
       case FLOAT -> new DoubleView(v, true);
       case DECIMAL -> new DecimalView(v, (Types.DecimalType) type);

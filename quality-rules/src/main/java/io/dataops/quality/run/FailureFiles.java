@@ -105,17 +105,7 @@ final class FailureFiles implements AutoCloseable {
       failure = e;
     }
     if (!committed) {
-      for (DataFile f : writtenFiles()) {
-        try {
-          table.io().deleteFile(f.location());
-        } catch (RuntimeException e) {
-          if (failure == null) {
-            failure = e;
-          } else {
-            failure.addSuppressed(e);
-          }
-        }
-      }
+      failure = forEach(writtenFiles(), f -> table.io().deleteFile(f.location()), failure);
     }
     if (failure != null) {
       throw failure;
@@ -134,20 +124,29 @@ final class FailureFiles implements AutoCloseable {
       return;
     }
     closed = true;
-    RuntimeException first = null;
-    for (RowFailureWriter w : writers) {
+    RuntimeException failure = forEach(writers, RowFailureWriter::close, null);
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /**
+   * Runs {@code action} on every item even when some fail (one failed close or delete must not leave the others
+   * undone); returns {@code failure}, or the first failure, with the later ones suppressed in it.
+   */
+  private static <T> RuntimeException forEach(Iterable<T> items, java.util.function.Consumer<T> action,
+      RuntimeException failure) {
+    for (T item : items) {
       try {
-        w.close();
+        action.accept(item);
       } catch (RuntimeException e) {
-        if (first == null) {
-          first = e;
+        if (failure == null) {
+          failure = e;
         } else {
-          first.addSuppressed(e);
+          failure.addSuppressed(e);
         }
       }
     }
-    if (first != null) {
-      throw first;
-    }
+    return failure;
   }
 }
