@@ -17,6 +17,7 @@ import org.apache.iceberg.io.FileIO;
 import io.dataops.core.BadInputException;
 import io.dataops.core.db.PlatformDatabase;
 import io.dataops.lakehouse.parquet.ParquetCodecs;
+import io.dataops.lakehouse.storage.CodecSharingS3FileIO;
 import io.dataops.lakehouse.storage.LocalFileIO;
 import org.apache.iceberg.jdbc.JdbcCatalog;
 import org.apache.iceberg.jdbc.UncheckedSQLException;
@@ -65,12 +66,17 @@ public final class Lakehouse implements AutoCloseable {
     if (config.onObjectStorage()) {
       // Iceberg's S3FileIO on the configured server (or the AWS SDK's own settings): the same for every caller.
       props.putAll(config.objectStore().fileIoProperties());
+      props.put(CatalogProperties.FILE_IO_IMPL, CodecSharingS3FileIO.class.getName());
     } else {
       // java.nio rather than HadoopFileIO: Hadoop's FileSystem set-up costs a short command about a second of CPU.
       props.putIfAbsent(CatalogProperties.FILE_IO_IMPL, LocalFileIO.class.getName());
     }
-    // Before any table is read or written: the zstd codecs, made without parsing Hadoop's defaults (ParquetCodecs).
-    ParquetCodecs.share();
+    // The zstd codecs, made without parsing Hadoop's defaults (ParquetCodecs): our FileIOs share them before the first
+    // Parquet file they open, so a command that reads no table's data makes none; any other FileIO gets them now.
+    String fileIo = props.get(CatalogProperties.FILE_IO_IMPL);
+    if (!LocalFileIO.class.getName().equals(fileIo) && !CodecSharingS3FileIO.class.getName().equals(fileIo)) {
+      ParquetCodecs.share();
+    }
     JdbcCatalog catalog;
     Configuration conf = hadoopConf();
     try {

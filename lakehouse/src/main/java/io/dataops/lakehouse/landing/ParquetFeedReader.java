@@ -4,6 +4,7 @@ import io.dataops.core.BadInputException;
 import io.dataops.core.Listing;
 import io.dataops.lakehouse.contract.ColumnSpec;
 import io.dataops.lakehouse.contract.FeedContract;
+import io.dataops.lakehouse.parquet.ParquetCodecs;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,6 +44,8 @@ final class ParquetFeedReader implements FeedReader {
     this.file = file;
     this.contract = contract;
     this.size = file.length();
+    // A Parquet read, though not of a table file: the shared zstd codecs first, as the warehouse's FileIO does.
+    ParquetCodecs.share();
     MessageType type;
     try (ParquetFileReader reader = ParquetFileReader.open(footerInput(file))) {
       type = reader.getFooter().getFileMetaData().getSchema();

@@ -22,6 +22,10 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * reader's codec has no level (the codec's default, 3). A writer's is cached under its level: the table's, or
  * Hadoop's {@code io.compression.codec.zstd.level} default (3) where the table sets none, which Iceberg's codec factory
  * uses as the key while the codec itself then compresses at its default, also 3.
+ *
+ * <p>Filled at the first Parquet file the process opens (the warehouse's FileIO calls {@link #beforeOpening}, a
+ * Parquet feed's reader {@link #share}), not when the lakehouse opens: commands that read no table's data, such as
+ * {@code table list}, make none of the 23 codecs.
  */
 public final class ParquetCodecs {
   /** zstd's levels (its negative "fast" levels are not worth a codec each; a writer asking for one makes its own). */
@@ -29,6 +33,18 @@ public final class ParquetCodecs {
   private static volatile boolean shared;
 
   private ParquetCodecs() {
+  }
+
+  /** Shares the codecs before the first Parquet file at {@code location} is read or written (other files need none). */
+  public static void beforeOpening(String location) {
+    if (!shared && location.endsWith(".parquet")) {
+      share();
+    }
+  }
+
+  /** Whether the codecs are in parquet-java's cache yet. */
+  public static boolean isShared() {
+    return shared;
   }
 
   /** Puts the zstd codecs into parquet-java's cache, once per process, where no reader or writer was first. */

@@ -1,6 +1,7 @@
 package io.dataops.lakehouse.storage;
 
 import io.dataops.core.files.OwnerOnly;
+import io.dataops.lakehouse.parquet.ParquetCodecs;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -34,7 +35,7 @@ import org.apache.iceberg.io.SupportsPrefixOperations;
  * about a second of CPU in every short command. Locations are {@code /abs/path} or {@code file:/abs/path}
  * ({@code file:///} too); listings name files {@code file:/abs/path}, as Hadoop did. What it creates is owner-only,
  * folders included (tables hold raw personal data; the process's umask may be 022). Serializable: Flink ships it with
- * a table to its TaskManagers.
+ * a table to its TaskManagers. The first Parquet file opened shares the zstd codecs ({@link ParquetCodecs}).
  */
 public final class LocalFileIO implements SupportsPrefixOperations, SupportsBulkOperations {
   private static final long serialVersionUID = 1L;
@@ -54,16 +55,19 @@ public final class LocalFileIO implements SupportsPrefixOperations, SupportsBulk
 
   @Override
   public InputFile newInputFile(String location) {
+    ParquetCodecs.beforeOpening(location);
     return new LocalInput(location, path(location), -1);
   }
 
   @Override
   public InputFile newInputFile(String location, long length) {
+    ParquetCodecs.beforeOpening(location);
     return new LocalInput(location, path(location), length);
   }
 
   @Override
   public OutputFile newOutputFile(String location) {
+    ParquetCodecs.beforeOpening(location);
     return new LocalOutput(location, path(location));
   }
 

@@ -18,15 +18,19 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
-import org.apache.iceberg.BaseCombinedScanTask;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableScan;
-import org.apache.iceberg.arrow.vectorized.ArrowReader;
 import org.apache.iceberg.arrow.vectorized.ColumnarBatch;
+import org.apache.iceberg.encryption.EncryptedFiles;
+import org.apache.iceberg.formats.FormatModelRegistry;
+import org.apache.iceberg.formats.ReadBuilder;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.CloseableIterator;
+import org.apache.iceberg.io.InputFile;
 import org.apache.iceberg.types.Types;
 
 /**
@@ -186,7 +190,10 @@ public final class ScanRunner {
     return byId;
   }
 
-  /** Decides per data file which nulls-only columns its footer lets the scan leave unread, and counts them. */
+  /**
+   * Decides per data file which nulls-only columns its footer lets the scan leave unread, and counts them. The footer
+   * is read once: the scan's reader gets the file with that tail in memory.
+   */
   private static final class Unread {
     private final Table table;
     private final Map<Integer, String> nullsOnly;
@@ -197,14 +204,21 @@ public final class ScanRunner {
       this.nullsOnly = nullsOnly;
     }
 
-    /** The columns of {@code scan}'s projection not to read from the task's file. */
-    List<Types.NestedField> of(TableScan scan, FileScanTask task) {
-      // The footer speaks for the whole file: only a task over all of it may skip columns.
-      if (nullsOnly.isEmpty() || task.start() != 0 || task.length() != task.file().fileSizeInBytes()) {
-        return List.of();
+    /** How to read the task's file: from which input, and which columns of {@code scan}'s projection to leave. */
+    FilePlan of(TableScan scan, FileScanTask task) {
+      DataFile file = task.file();
+      InputFile input = table.io().newInputFile(file.location(), file.fileSizeInBytes());
+      if (file.keyMetadata() != null) {
+        // An encrypted file: decrypted as Iceberg's own reader does; its footer proves nothing.
+        return new FilePlan(table.encryption().decrypt(EncryptedFiles.encryptedInput(input, file.keyMetadata())),
+            List.of());
       }
-      Set<String> free = NullFreeColumns.in(
-          table.io().newInputFile(task.file().location(), task.file().fileSizeInBytes()), nullsOnly);
+      // The footer speaks for the whole file: only a task over all of it may skip columns.
+      if (nullsOnly.isEmpty() || task.start() != 0 || task.length() != file.fileSizeInBytes()) {
+        return new FilePlan(input, List.of());
+      }
+      FileTail tail = FileTail.read(input);
+      Set<String> free = NullFreeColumns.in(tail, nullsOnly);
       List<Types.NestedField> out = new ArrayList<>();
       List<Types.NestedField> projected = scan.schema().columns();
       for (Types.NestedField f : projected) {
@@ -216,9 +230,12 @@ public final class ScanRunner {
         out.remove(0); // the reader counts rows by its columns: keep one
       }
       skipped.addAndGet(out.size());
-      return out;
+      return new FilePlan(tail.input(), out);
     }
   }
+
+  /** A data file to read from {@code input}, without the columns {@code notRead}. */
+  private record FilePlan(InputFile input, List<Types.NestedField> notRead) {}
 
   /** Finishing sorts and groups spilled values: independent per analyzer, so analyzers finish side by side. */
   private static void finishAll(java.util.Collection<AnalyzerState<?>> states, int threads) {
@@ -286,21 +303,26 @@ public final class ScanRunner {
         partStates.put(list[i].key(), stateList[i]);
       }
       FileScanTask task = tasks.get(part);
-      List<Types.NestedField> notRead = unread.of(scan, task);
-      TableScan partScan = scan;
+      FilePlan plan = unread.of(scan, task);
+      List<Types.NestedField> notRead = plan.notRead();
+      Schema projected = scan.schema();
       if (!notRead.isEmpty()) {
         List<String> kept = new ArrayList<>();
-        for (Types.NestedField f : scan.schema().columns()) {
+        for (Types.NestedField f : projected.columns()) {
           if (!notRead.contains(f)) {
             kept.add(f.name());
           }
         }
-        partScan = scan.select(kept);
+        projected = projected.select(kept);
       }
-      Schema projected = partScan.schema();
-      try (ArrowReader reader = new ArrowReader(partScan, BATCH_ROWS, true);
-           CloseableIterator<ColumnarBatch> batches = reader.open(
-               CloseableIterable.withNoopClose(List.of(new BaseCombinedScanTask(task))))) {
+      // Iceberg's Arrow reader for one file, as its ArrowReader opens each file, but on the plan's input (whose
+      // footer may already be in memory) and with the file's length known (no size request).
+      ReadBuilder<ColumnarBatch, Object> read = FormatModelRegistry.readBuilder(FileFormat.PARQUET, ColumnarBatch.class,
+          plan.input());
+      read.reuseContainers().project(projected).split(task.start(), task.length()).recordsPerBatch(BATCH_ROWS)
+          .caseSensitive(true).filter(task.residual());
+      try (CloseableIterable<ColumnarBatch> file = read.build();
+           CloseableIterator<ColumnarBatch> batches = file.iterator()) {
         while (batches.hasNext()) {
           ArrowBatch batch = new ArrowBatch(batches.next(), projected, notRead, keyColumns, context);
           rows[slot] += batch.size();

@@ -86,10 +86,66 @@ class NullFreeFilesTest extends QualityFixture {
     }
     // name is REQUIRED in both files; note and code count their nulls (none in the second file); phone, personal,
     // carries no statistics, so nothing proves it free of nulls even where it has none.
-    assertThat(NullFreeColumns.in(t.io().newInputFile(withNulls.location(), withNulls.fileSizeInBytes()), candidates))
-        .containsExactlyInAnyOrder("id", "name");
-    assertThat(NullFreeColumns.in(t.io().newInputFile(without.location(), without.fileSizeInBytes()), candidates))
-        .containsExactlyInAnyOrder("id", "name", "note", "code");
+    assertThat(NullFreeColumns.in(FileTail.read(t.io().newInputFile(withNulls.location(),
+        withNulls.fileSizeInBytes())), candidates)).containsExactlyInAnyOrder("id", "name");
+    assertThat(NullFreeColumns.in(FileTail.read(t.io().newInputFile(without.location(), without.fileSizeInBytes())),
+        candidates)).containsExactlyInAnyOrder("id", "name", "note", "code");
+  }
+
+  /**
+   * The footer is read from the file once: Iceberg's Arrow reader, given the tail's input, reads every row and reads
+   * from the file only below the tail; the tail's input gives the file's own bytes wherever a read starts. Tails of
+   * 64 KB (the whole of these small files), 1 KB and 64 bytes (shorter than the footer: the footer is then read whole).
+   */
+  @Test
+  void theReaderTakesTheFooterFromTheTailAlreadyRead() throws Exception {
+    Table t = lakehouse.load(table("people"));
+    for (DataFile f : List.of(withNulls, without)) {
+      byte[] whole = new byte[(int) f.fileSizeInBytes()];
+      try (var in = t.io().newInputFile(f.location(), f.fileSizeInBytes()).newStream()) {
+        org.apache.iceberg.relocated.com.google.common.io.ByteStreams.readFully(in, whole);
+      }
+      int footer = java.nio.ByteBuffer.wrap(whole, whole.length - 8, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+      for (int minTail : List.of(FileTail.MIN_TAIL, 1024, 64)) {
+        Reads reads = new Reads(t.io().newInputFile(f.location(), f.fileSizeInBytes()));
+        FileTail tail = FileTail.read(reads, minTail);
+        long start = Math.max(0, whole.length - Math.max(minTail, footer + 8));
+        assertThat(tail.start()).as("tail " + minTail).isEqualTo(start);
+        assertThat(reads.lowest).as("the tail's reads").isEqualTo(start);
+        assertThat(reads.highestEnd).isEqualTo(whole.length);
+        reads.clear();
+
+        long rows = 0;
+        try (var batches = org.apache.iceberg.formats.FormatModelRegistry
+            .<org.apache.iceberg.arrow.vectorized.ColumnarBatch, Object>readBuilder(org.apache.iceberg.FileFormat.PARQUET,
+                org.apache.iceberg.arrow.vectorized.ColumnarBatch.class, tail.input())
+            .project(t.schema()).recordsPerBatch(1000).reuseContainers().build()) {
+          for (var batch : batches) {
+            rows += batch.numRows();
+          }
+        }
+        assertThat(rows).isEqualTo(ROWS);
+        if (start == 0) {
+          assertThat(reads.highestEnd).as("the whole file was in the tail: nothing read again").isEqualTo(-1);
+        } else {
+          assertThat(reads.lowest).as("data pages read from the file").isLessThan(start);
+          assertThat(reads.highestEnd).as("nothing from the tail's start on read again").isLessThanOrEqualTo(start);
+        }
+
+        // Any range, inside the tail, below it or across its start, reads as the file does.
+        try (var in = tail.input().newStream()) {
+          for (long from : List.of(0L, start - 100, start - 1, start, start + 7, whole.length - 8L)) {
+            int at = (int) Math.max(0, from);
+            in.seek(at);
+            byte[] got = new byte[Math.min(300, whole.length - at)];
+            org.apache.iceberg.relocated.com.google.common.io.ByteStreams.readFully(in, got);
+            assertThat(got).as("from " + at).isEqualTo(java.util.Arrays.copyOfRange(whole, at, at + got.length));
+          }
+          in.seek(whole.length);
+          assertThat(in.read()).as("the file's end").isEqualTo(-1);
+        }
+      }
+    }
   }
 
   @Test
@@ -163,6 +219,81 @@ class NullFreeFilesTest extends QualityFixture {
       }
     }
     return out;
+  }
+
+  /** A file whose streams note the lowest position read and the end of the highest read. */
+  private static final class Reads implements org.apache.iceberg.io.InputFile {
+    private final org.apache.iceberg.io.InputFile file;
+    long lowest = Long.MAX_VALUE;
+    long highestEnd = -1;
+
+    Reads(org.apache.iceberg.io.InputFile file) {
+      this.file = file;
+    }
+
+    void clear() {
+      lowest = Long.MAX_VALUE;
+      highestEnd = -1;
+    }
+
+    @Override
+    public long getLength() {
+      return file.getLength();
+    }
+
+    @Override
+    public String location() {
+      return file.location();
+    }
+
+    @Override
+    public boolean exists() {
+      return file.exists();
+    }
+
+    @Override
+    public org.apache.iceberg.io.SeekableInputStream newStream() {
+      org.apache.iceberg.io.SeekableInputStream in = file.newStream();
+      return new org.apache.iceberg.io.SeekableInputStream() {
+        @Override
+        public long getPos() throws java.io.IOException {
+          return in.getPos();
+        }
+
+        @Override
+        public void seek(long pos) throws java.io.IOException {
+          in.seek(pos);
+        }
+
+        @Override
+        public int read() throws java.io.IOException {
+          long pos = in.getPos();
+          int b = in.read();
+          noted(pos, b < 0 ? 0 : 1);
+          return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws java.io.IOException {
+          long pos = in.getPos();
+          int n = in.read(b, off, len);
+          noted(pos, Math.max(0, n));
+          return n;
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+          in.close();
+        }
+      };
+    }
+
+    private synchronized void noted(long pos, int n) {
+      if (n > 0) {
+        lowest = Math.min(lowest, pos);
+        highestEnd = Math.max(highestEnd, pos + n);
+      }
+    }
   }
 
   private static ScanContext context(Path spill) {
