@@ -30,7 +30,6 @@ public final class DuckDbConnections {
   static final Duration STALE = Duration.ofHours(1);
   private static final Pattern EXTRACTED = Pattern.compile("libduckdb_java\\d*\\.so");
   private static volatile boolean tidied;
-  private static volatile boolean loading;
 
   private DuckDbConnections() {}
 
@@ -41,29 +40,6 @@ public final class DuckDbConnections {
       tidy();
     }
     return duck;
-  }
-
-  /**
-   * Starts loading DuckDB on a background thread, for a command that will open it later: the driver's first use
-   * extracts its 60 MB library from the jar and loads it (0.5-0.7 s of a 1,000-row {@code pipeline run}, most of its
-   * validation), which then overlaps the command's own start (configuration, session, catalog, the input's sample).
-   * Whoever opens a connection meanwhile waits for the load (the JVM's class initialization lock). Once per process;
-   * a failure is left for the command's own open to report.
-   */
-  public static void loadInBackground() {
-    if (loading) {
-      return;
-    }
-    loading = true;
-    Thread t = new Thread(() -> {
-      try (Connection ignored = open()) {
-        // loaded, and the extracted copy tidied
-      } catch (SQLException | RuntimeException | LinkageError e) {
-        // the command's own open meets it again and says why
-      }
-    }, "duckdb-load");
-    t.setDaemon(true);
-    t.start();
   }
 
   /** As {@link #open(Properties)} with the driver's defaults. */

@@ -37,25 +37,6 @@ class DuckDbConnectionsTest {
   }
 
   @Test
-  void aBackgroundLoadStartsOnceAndConnectionsOpenedMeanwhileWork() throws Exception {
-    DuckDbConnections.loadInBackground();
-    DuckDbConnections.loadInBackground(); // once per process: the second call starts nothing
-    List<Thread> loaders = Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().equals("duckdb-load")).toList();
-    assertThat(loaders).hasSizeLessThanOrEqualTo(1).allMatch(Thread::isDaemon);
-    // Opened at once, while the load may still run: this waits for it, then queries.
-    try (Connection duck = DuckDbConnections.open(); Statement s = duck.createStatement();
-         ResultSet r = s.executeQuery("SELECT count(*) FROM range(10)")) {
-      assertThat(r.next()).isTrue();
-      assertThat(r.getLong(1)).isEqualTo(10L);
-    }
-    for (Thread t : loaders) {
-      t.join(30_000);
-      assertThat(t.isAlive()).isFalse();
-    }
-  }
-
-  @Test
   void copiesLeftByKilledProcessesAreSweptButFreshOnesAndOtherFilesAreKept() throws Exception {
     Instant now = Instant.parse("2026-12-01T12:00:00Z");
     Path stale = Files.write(dir.resolve("libduckdb_java1234567890.so"), new byte[] {1});

@@ -146,8 +146,6 @@ final class PipelineCommand {
         throw new io.dataops.core.BadInputException("--parallelism is a whole number from 1 to 256, not "
             + parallelism);
       }
-      // Validation and every engine open DuckDB: its library loads while the configuration, catalog and inputs are read.
-      io.dataops.pipelines.sql.DuckDbConnections.loadInBackground();
       PlatformConfig config = cli.config(common);
       PipelineRunResult r;
       try (Lakehouse lh = cli.lakehouse(config)) {
