@@ -104,9 +104,9 @@ public final class PipelineValidator {
     List<BoundInput> inputs = new ArrayList<>();
     long newestMillis = 0;
     for (Input in : d.inputs()) {
-      BoundInput b = input(d, in);
-      inputs.add(b);
-      newestMillis = Math.max(newestMillis, lakehouse.load(b.table()).snapshot(b.snapshotId()).timestampMillis());
+      Pinned pinned = input(d, in);
+      inputs.add(pinned.input());
+      newestMillis = Math.max(newestMillis, pinned.snapshotMillis());
     }
     LocalDate asOf = d.asOf() != null ? d.asOf() : Instant.ofEpochMilli(newestMillis).atZone(CHINA).toLocalDate();
 
@@ -233,7 +233,10 @@ public final class PipelineValidator {
     }
   }
 
-  private BoundInput input(PipelineDefinition d, Input in) {
+  /** An input bound to its snapshot, and when that snapshot was made (the newest one dates the policies). */
+  private record Pinned(BoundInput input, long snapshotMillis) {}
+
+  private Pinned input(PipelineDefinition d, Input in) {
     String src = d.source();
     TableIdentifier id = TableIdentifier.parse(in.table());
     String ns = id.namespace().toString();
@@ -241,10 +244,13 @@ public final class PipelineValidator {
       throw new PipelineException(src, in.line(), "a pipeline reads granted resources (ods.*) or products "
           + "(product.*), not " + ns + ".*");
     }
-    if (!lakehouse.exists(id)) {
+    Table table;
+    try {
+      // Loaded once, not asked for first: the JDBC catalog answers whether a table exists by loading it.
+      table = lakehouse.load(id);
+    } catch (org.apache.iceberg.exceptions.NoSuchTableException missing) {
       throw new PipelineException(src, in.line(), "no table " + in.table() + " (see: dataops table list)");
     }
-    Table table = lakehouse.load(id);
     Snapshot snapshot;
     if (in.latest()) {
       snapshot = table.currentSnapshot();
@@ -295,7 +301,8 @@ public final class PipelineValidator {
             personal.put(c, new Personal(det.kind(), false, "detected: " + det.reason())));
       }
     }
-    return new BoundInput(in.alias(), id, snapshot.snapshotId(), columns, personal, in.filter());
+    return new Pinned(new BoundInput(in.alias(), id, snapshot.snapshotId(), columns, personal, in.filter()),
+        snapshot.timestampMillis());
   }
 
   /** The name a column had in an older schema of the table, if it was renamed since. */
