@@ -119,7 +119,8 @@ public final class LeakFilter {
     }
   }
 
-  private void insert(long h1, long h2) {
+  /** Inserts one hash (not counted as a raw value: also how the leak check files its spilled candidates' hashes). */
+  void insert(long h1, long h2) {
     int block = block(h1);
     int a = (int) h2;
     int b = (int) (h2 >>> 32) | 1;
@@ -136,9 +137,14 @@ public final class LeakFilter {
 
   /** False when the value whose hash is {@code h} was certainly not added. */
   boolean mightContain(Hash128 h) {
-    int block = block(h.h1);
-    int a = (int) h.h2;
-    int b = (int) (h.h2 >>> 32) | 1;
+    return mightContain(h.h1, h.h2);
+  }
+
+  /** The same for a hash given as its two halves. */
+  boolean mightContain(long h1, long h2) {
+    int block = block(h1);
+    int a = (int) h2;
+    int b = (int) (h2 >>> 32) | 1;
     for (int i = 0; i < PROBES; i++) {
       int bit = (a + i * b) & (BLOCK_BITS - 1);
       if ((bits[block + (bit >>> 6)] & (1L << bit)) == 0) {
