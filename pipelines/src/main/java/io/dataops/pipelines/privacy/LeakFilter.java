@@ -30,6 +30,12 @@ public final class LeakFilter {
   private static final long MAGIC = 0xD0_1F_17_7E_12_00_00_01L;
   static final int VERSION = 1;
 
+  /**
+   * A system property that lowers the engines' memory limit for the filter ({@link #memoryLimit}): how tests make a
+   * small run's filter crowded enough that most values hit it.
+   */
+  public static final String MEMORY_LIMIT_PROPERTY = "dataops.leak-check.filter-bytes";
+
   private final long blocks;
   private final long[] bits;
   private long rawValues;
@@ -50,6 +56,14 @@ public final class LeakFilter {
     this.blocks = blocks;
     this.bits = bits;
     this.rawValues = rawValues;
+  }
+
+  /**
+   * The memory limit an engine gives its filters: {@code configured}, or the {@link #MEMORY_LIMIT_PROPERTY} when that
+   * is lower. Every part of one run's filter must be built with the same limit (parts of other sizes do not merge).
+   */
+  public static long memoryLimit(long configured) {
+    return Math.min(configured, Long.getLong(MEMORY_LIMIT_PROPERTY, configured));
   }
 
   /** A raw value of a personal-data column (values shorter than two characters are not personal data). */

@@ -134,7 +134,7 @@ public final class FlinkRun {
     this.keys = new TaskKeys(keysFile);
     this.workDir = workDir;
     this.privacyMemory = privacyMemory;
-    this.filterMemory = filterMemory;
+    this.filterMemory = LeakFilter.memoryLimit(filterMemory);
     String warehouse = lakehouse.config().warehouse();
     this.attempts = new RunAttempts(lakehouse.io(), (warehouse.endsWith("/") ? warehouse : warehouse + "/")
         + ".dataops-runs/" + plan.runKey().substring(0, 16));
