@@ -23,7 +23,7 @@ import java.util.List;
  */
 final class SpilledCandidates implements AutoCloseable {
   static final int STRIDE = 3;
-  /** By hash, h1 then h2 (signed, as {@link RecordSort#strided} sorts). */
+  /** By hash, h1 then h2 (signed, as {@link #byHash} orders them). */
   private static final Comparator<LongRecords> BY_HASH = (a, b) -> {
     int c = Long.compare(a.record[0], b.record[0]);
     return c != 0 ? c : Long.compare(a.record[1], b.record[1]);
@@ -62,11 +62,11 @@ final class SpilledCandidates implements AutoCloseable {
     if (n == 0) {
       return;
     }
-    RecordSort.strided(records, n, STRIDE, 0, 1);
+    long[] sorted = byHash(records, n, STRIDE);
     for (int i = 0; i < n; i++) {
-      hashes.insert(records[STRIDE * i], records[STRIDE * i + 1]);
+      hashes.insert(sorted[STRIDE * i], sorted[STRIDE * i + 1]);
     }
-    runs.write(out -> LongRecords.write(out, records, n, STRIDE));
+    runs.write(out -> LongRecords.write(out, sorted, n, STRIDE));
     count += n;
   }
 
@@ -154,9 +154,32 @@ final class SpilledCandidates implements AutoCloseable {
     return sources;
   }
 
-  /** Sorts the first {@code n} (h1, h2) pairs and drops repeats; returns how many are left. */
+  /**
+   * The first {@code n} records of {@code a} ({@code stride} longs each, starting h1, h2) in hash order, in a new
+   * array: two stable radix passes of core's sort (by h2, then by h1), so that repeats — one output value in a million
+   * rows, one raw birth date among thousands of people — cost what distinct hashes cost. (The in-place quicksort
+   * takes quadratic time on a run of equal keys: a 20M-row run's write step spent half an hour in it.)
+   */
+  static long[] byHash(long[] a, int n, int stride) {
+    long[] keys = new long[n];
+    for (int i = 0; i < n; i++) {
+      keys[i] = a[stride * i + 1];
+    }
+    int[] byH2 = RecordSort.radixOrder(keys, n);
+    for (int i = 0; i < n; i++) {
+      keys[i] = a[stride * byH2[i]];
+    }
+    int[] byH1 = RecordSort.radixOrder(keys, n);
+    long[] out = new long[n * stride];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(a, stride * byH2[byH1[i]], out, stride * i, stride);
+    }
+    return out;
+  }
+
+  /** Sorts the first {@code n} (h1, h2) pairs and drops repeats, in place; returns how many are left. */
   private static int sortDistinct(long[] pairs, int n) {
-    RecordSort.strided(pairs, n, 2, 0, 1);
+    System.arraycopy(byHash(pairs, n, 2), 0, pairs, 0, 2 * n);
     int m = 0;
     for (int i = 0; i < n; i++) {
       if (m == 0 || pairs[2 * m - 2] != pairs[2 * i] || pairs[2 * m - 1] != pairs[2 * i + 1]) {

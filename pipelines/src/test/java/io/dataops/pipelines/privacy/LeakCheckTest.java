@@ -280,6 +280,34 @@ class LeakCheckTest {
   }
 
   @Test
+  void aValueRepeatedInManyRowsSpillsInHashOrderAndCountsEveryRow() throws Exception {
+    // One leaked value in 200,000 rows and one masked value hitting the filter by chance in as many: runs of equal
+    // hashes, which the spill sorts in linear time, and every row counted once.
+    try (LeakCheck c = new LeakCheck(List.of("name", "masked"), new boolean[2], 8, 8).candidatesInMemory(30_000)) {
+      for (int i = 0; i < 300; i++) {
+        c.addRaw("raw-person-" + i);
+      }
+      for (int i = 0; i < 200_000; i++) {
+        c.checkUtf8(0, "raw-person-7".getBytes(java.nio.charset.StandardCharsets.UTF_8), 12);
+        c.checkUtf8(1, "masked-same".getBytes(java.nio.charset.StandardCharsets.UTF_8), 11);
+      }
+      assertThat(c.spilled()).isTrue();
+      RawHashes hashes = new RawHashes(c.confirmation());
+      for (int i = 0; i < 300; i++) {
+        hashes.addValue("raw-person-" + i);
+        hashes.addValue("raw-person-7"); // repeats among the raw values too
+      }
+      hashes.flush();
+      c.confirmationComplete();
+      LeakCheck.Result r = c.result();
+      assertThat(r.equalToRaw()).isEqualTo(java.util.Map.of("name", 200_000L));
+      assertThat(r.candidates()).isEqualTo(400_000L);
+    }
+    long[] records = {5, 2, 0, -1, 9, 1, 5, 1, 2, 5, 2, 3, -1, 9, 4};
+    assertThat(SpilledCandidates.byHash(records, 5, 3)).containsExactly(-1, 9, 1, -1, 9, 4, 5, 1, 2, 5, 2, 0, 5, 2, 3);
+  }
+
+  @Test
   void spilledFindingsOfPartsMergeIntoTheSingleCheck(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
       throws Exception {
     Crowded leaky = new Crowded(20);
