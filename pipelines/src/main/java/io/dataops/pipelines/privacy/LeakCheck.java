@@ -15,7 +15,9 @@ import java.util.Map;
  *       one cache miss per value instead of eleven; about 0.2% false hits; parallel parts of it merge by OR); output
  *       values that hit it are kept as 128-bit
  *       candidates and confirmed exactly by a second look at the raw values ({@link #confirm}). Memory: the filter
- *       plus 16 bytes per candidate.</li>
+ *       plus about 22 bytes per candidate up to {@link #CANDIDATES_IN_MEMORY}; past that they spill
+ *       ({@link SpilledCandidates}) and are confirmed by a sort-merge against the hashes of the raw values, so the
+ *       verdict stays exact at any input size.</li>
  *   <li>rebuilding: no output value may give back a raw ID number or bank card through its check character (equal to
  *       it but for the check character, hidden, changed or left out, or but for one hidden character the check
  *       character solves for, see {@link Rebuildable}); the identifiers rebuilt are tested like output values and
@@ -25,13 +27,14 @@ import java.util.Map;
  *       ciphertext may coincide with someone else's number).</li>
  * </ol>
  * Values shorter than two characters are not compared (a one-letter code is not personal data). {@link #check} may
- * be called from several threads once every raw value has been added. At most {@link #MAX_CANDIDATES} candidates are
- * held; past that the check fails without confirming them one by one (so many hits are a leak, not chance).
+ * be called from several threads once every raw value has been added. Spilled candidates go to owner-only files of
+ * hashes (never a value) in the check's folder ({@link #spillTo}), deleted by {@link #close}.
  */
-public final class LeakCheck {
+public final class LeakCheck implements AutoCloseable {
   /**
    * The outcome, per output column: values equal to raw personal values, values shaped like identifiers, and values
-   * from which a raw identifier can be rebuilt.
+   * from which a raw identifier can be rebuilt. {@code tooManyCandidates} is always false now that candidates
+   * spill instead of failing the check; it stays so that results recorded by earlier builds still read.
    */
   public record Result(boolean passed, Map<String, Long> equalToRaw, Map<String, Long> identifierShaped,
       Map<String, Long> rebuildable, long rawValues, long candidates, boolean tooManyCandidates, long valuesChecked) {
@@ -52,14 +55,20 @@ public final class LeakCheck {
             + "number through its check character"));
       }
       if (tooManyCandidates) {
-        problems.add("more than " + MAX_CANDIDATES + " values matched raw personal data");
+        problems.add("too many values matched raw personal data to confirm them");
       }
       return "leak check failed, nothing was published: " + String.join("; ", problems)
           + " (give those columns a policy that hides the value)";
     }
   }
 
-  public static final int MAX_CANDIDATES = 1 << 20;
+  /** Candidates held in memory (about 22 bytes each, their texts besides) before they spill to the check's folder. */
+  public static final int CANDIDATES_IN_MEMORY = 1 << 20;
+  /**
+   * A system property that lowers (or raises) {@link #CANDIDATES_IN_MEMORY} for the checks made after it is set: how
+   * tests make a run of a few thousand rows spill.
+   */
+  public static final String CANDIDATES_IN_MEMORY_PROPERTY = "dataops.leak-check.candidates-in-memory";
 
   private final List<String> columns;
   private final boolean[] exempt;
@@ -70,12 +79,21 @@ public final class LeakCheck {
   private final long[] equal;
   private final long[] shaped;
   private final long[] rebuilt;
+  /** The candidates in memory; also the lock of everything about candidates. */
   private final CandidateSet candidates = new CandidateSet();
-  /** The texts of the candidates, so that an engine can confirm them by a join instead of a second pass here. */
+  /**
+   * The texts of the candidates, so that an engine can confirm them by a join instead of a second pass here; dropped
+   * (and no longer kept) once the candidates spill.
+   */
   private final java.util.Set<String> candidateTexts = new java.util.HashSet<>();
   private final ThreadLocal<Scratch> scratch;
-  private boolean confirmed;
-  private boolean overflow;
+  private int candidatesInMemory = Integer.getInteger(CANDIDATES_IN_MEMORY_PROPERTY, CANDIDATES_IN_MEMORY);
+  /** Where candidates spill (null: a temporary folder of this check's own, made at the first spill). */
+  private java.nio.file.Path spillDir;
+  private java.nio.file.Path ownSpillDir;
+  /** The candidates that went to disk (null while all fit in memory). */
+  private SpilledCandidates spilled;
+  private volatile boolean confirmed;
 
   /**
    * @param columns the product's columns, in row order
@@ -115,12 +133,46 @@ public final class LeakCheck {
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
-  /** A check over the filter {@link #saveFilter} saved, ready for the output values. */
+  /**
+   * A check over the filter {@link #saveFilter} saved, ready for the output values; its candidates spill beside the
+   * file, to {@link #SPILL_FOLDER} (the run's folder, which holds the filter).
+   */
   public static LeakCheck loadFilter(java.nio.file.Path file, List<String> columns, boolean[] exempt)
       throws java.io.IOException {
     try (var in = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(file), 1 << 16)) {
-      return new LeakCheck(columns, exempt, LeakFilter.readFrom(in));
+      return new LeakCheck(columns, exempt, LeakFilter.readFrom(in)).spillTo(file.resolveSibling(SPILL_FOLDER));
     }
+  }
+
+  /** The folder, in a run's own folder, where its leak check's candidates spill. */
+  public static final String SPILL_FOLDER = "leak-candidates";
+
+  /**
+   * Spills candidates beyond {@link #CANDIDATES_IN_MEMORY} to {@code dir}, a folder private to this check (created
+   * owner-only at the first spill): what is in it already is what a killed process of the same run left, and goes
+   * now. Without a folder, the check makes a temporary one of its own when it first spills.
+   */
+  public LeakCheck spillTo(java.nio.file.Path dir) throws java.io.IOException {
+    synchronized (candidates) {
+      if (spilled != null) {
+        throw new IllegalStateException("the leak check has spilled already");
+      }
+      if (java.nio.file.Files.isDirectory(dir)) {
+        try (var stale = java.nio.file.Files.list(dir)) {
+          for (java.nio.file.Path f : stale.toList()) {
+            java.nio.file.Files.deleteIfExists(f);
+          }
+        }
+      }
+      spillDir = dir;
+    }
+    return this;
+  }
+
+  /** Candidates held in memory before they spill (tests make it small; at least one). */
+  LeakCheck candidatesInMemory(int n) {
+    candidatesInMemory = Math.max(1, n);
+    return this;
   }
 
   /**
@@ -306,13 +358,45 @@ public final class LeakCheck {
 
   private void candidate(long h1, long h2, int c, String text, boolean rebuilt) {
     synchronized (candidates) {
-      if (candidates.size() < MAX_CANDIDATES) {
-        candidates.add(h1, h2, c, rebuilt);
+      add(h1, h2, c, rebuilt);
+      if (spilled == null && text != null) {
         candidateTexts.add(text);
-      } else {
-        overflow = true;
       }
     }
+  }
+
+  /** Adds a candidate, spilling those in memory first when they fill it. Holding the candidates' lock. */
+  private void add(long h1, long h2, int c, boolean rebuilt) {
+    if (candidates.size() >= candidatesInMemory) {
+      spill();
+    }
+    candidates.add(h1, h2, c, rebuilt);
+  }
+
+  /** Writes the candidates in memory as a sorted run and drops their texts (confirmation goes by hashes from now on). */
+  private void spill() {
+    if (candidates.size() == 0) {
+      return;
+    }
+    if (spilled == null) {
+      try {
+        if (spillDir == null) {
+          ownSpillDir = java.nio.file.Files.createTempDirectory("dataops-leak-candidates"); // 0700 on POSIX
+          spillDir = ownSpillDir;
+        }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot make a folder for the leak check's candidates", e);
+      }
+      spilled = new SpilledCandidates(spillDir, candidatesInMemory);
+      candidateTexts.clear();
+    }
+    spilled.spill(candidates.copy(), candidates.size());
+    candidates.clear();
+  }
+
+  /** All candidates: those spilled and those in memory. */
+  private long candidateCount() {
+    return (spilled == null ? 0 : spilled.count()) + candidates.size();
   }
 
   /**
@@ -339,12 +423,24 @@ public final class LeakCheck {
 
   /** True when some output values hit the filter: their equality must be confirmed against the raw values. */
   public boolean needsConfirmation() {
-    return candidates.size() > 0;
+    synchronized (candidates) {
+      return candidateCount() > 0;
+    }
   }
 
   /**
-   * The distinct texts of the output values that hit the filter (at most {@link #MAX_CANDIDATES}): held in memory only,
-   * for an engine to look up among the raw values ({@link #confirm} each one it finds).
+   * True when the candidates outgrew memory and spilled: their texts are not kept ({@link #candidateTexts} is empty),
+   * so an engine confirms them by the hashes of every raw value ({@link #confirmation}).
+   */
+  public boolean spilled() {
+    synchronized (candidates) {
+      return spilled != null;
+    }
+  }
+
+  /**
+   * The distinct texts of the output values that hit the filter while they fit in memory ({@link #spilled}: none):
+   * held in memory only, for an engine to look up among the raw values ({@link #confirm} each one it finds).
    */
   public java.util.Set<String> candidateTexts() {
     return java.util.Collections.unmodifiableSet(candidateTexts);
@@ -360,7 +456,14 @@ public final class LeakCheck {
       return;
     }
     Hash128 h = rawKey.reset().add(text).hash();
-    candidates.mark(h.h1, h.h2);
+    synchronized (candidates) {
+      if (spilled != null) {
+        spill();
+        spilled.rawHash(h.h1, h.h2);
+      } else {
+        candidates.mark(h.h1, h.h2);
+      }
+    }
     confirmed = true;
   }
 
@@ -373,57 +476,118 @@ public final class LeakCheck {
   }
 
   /**
-   * What this check found so far, to be merged into one check elsewhere ({@link #merge}): the values it tested, the
-   * identifier shapes per column and its candidates as hashes with their columns — never a value, so parallel parts
-   * of an engine may ship them. The candidates' texts stay here.
+   * Where the hashes of the raw values go to confirm the candidates, from an engine that hashed them where they are
+   * ({@link RawHashes} or the same hashes read back): all of them, in any order, repeats allowed; then
+   * {@link #confirmationComplete}. Candidates in memory are marked as their hashes pass; spilled ones are settled by a
+   * sort-merge when the result is asked for. No candidate may be added after this.
    */
-  public Findings findings() {
+  public RawHashes.Sink confirmation() {
     synchronized (candidates) {
-      return new Findings(columns.size(), valuesChecked, shaped.clone(), candidates.copy(), overflow);
+      if (spilled != null) {
+        spill(); // every candidate in a run: the merge reads runs only
+        return (h1, h2, n) -> {
+          synchronized (candidates) {
+            for (int i = 0; i < n; i++) {
+              spilled.rawHash(h1[i], h2[i]);
+            }
+          }
+        };
+      }
     }
+    return (h1, h2, n) -> {
+      synchronized (candidates) {
+        for (int i = 0; i < n; i++) {
+          candidates.mark(h1[i], h2[i]);
+        }
+      }
+    };
   }
 
   /**
-   * Adds another check's findings over the same product columns: the merge of the parts' findings gives the result
-   * one check over all the values would give (the order values were tested in does not count).
+   * Writes what this check found so far, to be merged into one check elsewhere ({@link #mergeFindings}): the values it
+   * tested, the identifier shapes per column and its candidates as hashes with their columns — never a value, so
+   * parallel parts of an engine may ship them. Streamed: spilled candidates are read back from their runs, not held.
+   * The candidates' texts stay here. The stream is flushed, not closed.
    */
-  public void merge(Findings other) {
-    if (other.columns() != columns.size()) {
-      throw new IllegalArgumentException("findings over " + other.columns() + " columns cannot merge into a check over "
-          + columns.size());
-    }
-    valuesChecked += other.valuesChecked();
-    synchronized (shaped) {
-      for (int c = 0; c < shaped.length; c++) {
-        shaped[c] += other.shaped()[c];
-      }
-    }
+  public void writeFindings(java.io.OutputStream stream) throws java.io.IOException {
+    java.io.DataOutputStream out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(stream, 1 << 16));
     synchronized (candidates) {
-      overflow |= other.overflow();
-      long[] h = other.candidates();
-      for (int i = 0; i < h.length / 3; i++) {
-        if (candidates.size() < MAX_CANDIDATES) {
-          candidates.add(h[3 * i], h[3 * i + 1], (int) (h[3 * i + 2] >> 1), (h[3 * i + 2] & 1) != 0);
-        } else {
-          overflow = true;
+      out.writeInt(FINDINGS_VERSION);
+      out.writeInt(columns.size());
+      out.writeLong(valuesChecked);
+      synchronized (shaped) {
+        for (long n : shaped) {
+          out.writeLong(n);
         }
       }
+      out.writeLong(candidateCount());
+      if (spilled != null) {
+        spilled.forEach((h1, h2, meta) -> {
+          out.writeLong(h1);
+          out.writeLong(h2);
+          out.writeLong(meta);
+        });
+      }
+      long[] memory = candidates.copy();
+      for (long v : memory) {
+        out.writeLong(v);
+      }
     }
+    out.flush();
   }
 
-  /** The distinct candidate hashes (h1, h2 pairs, sorted), for an engine to look up among hashes of raw values. */
-  public long[] candidateHashes() {
-    synchronized (candidates) {
-      return candidates.distinctHashes();
+  /** {@link #writeFindings} into an array (a part that found little). */
+  public byte[] findingsBytes() {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try {
+      writeFindings(bytes);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
+    return bytes.toByteArray();
   }
 
-  /** Confirms the candidates whose hash is that of a raw value (found by an engine that hashed the raw values). */
-  public void confirmHash(long h1, long h2) {
-    synchronized (candidates) {
-      candidates.mark(h1, h2);
+  private static final int FINDINGS_VERSION = 2;
+
+  /**
+   * Adds another check's findings ({@link #writeFindings}) over the same product columns, read as they stream (its
+   * candidates spill here as they would have there): the merge of the parts' findings gives the result one check over
+   * all the values would give (the order values were tested in does not count).
+   */
+  public void mergeFindings(java.io.InputStream stream) throws java.io.IOException {
+    java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(stream, 1 << 16));
+    try {
+      int version = in.readInt();
+      if (version != FINDINGS_VERSION) {
+        throw new java.io.IOException("leak check findings of format " + version + ", not " + FINDINGS_VERSION);
+      }
+      int width = in.readInt();
+      if (width != columns.size()) {
+        throw new IllegalArgumentException("findings over " + width + " columns cannot merge into a check over "
+            + columns.size());
+      }
+      long checked = in.readLong();
+      long[] shapes = new long[width];
+      for (int c = 0; c < width; c++) {
+        shapes[c] = in.readLong();
+      }
+      synchronized (candidates) {
+        valuesChecked += checked;
+        synchronized (shaped) {
+          for (int c = 0; c < width; c++) {
+            shaped[c] += shapes[c];
+          }
+        }
+        for (long i = in.readLong(); i > 0; i--) {
+          long h1 = in.readLong();
+          long h2 = in.readLong();
+          long meta = in.readLong();
+          add(h1, h2, (int) (meta >> 1), (meta & 1) != 0);
+        }
+      }
+    } catch (java.io.EOFException e) {
+      throw new java.io.IOException("the leak check's findings are cut short", e);
     }
-    confirmed = true;
   }
 
   /** The hash a raw value is looked up by, as {@link #confirm} computes it; null for values too short to compare. */
@@ -443,69 +607,44 @@ public final class LeakCheck {
     return key.reset().addUtf8(utf8, length).hash();
   }
 
-  /**
-   * A part's findings: the product's column count, values tested, identifier shapes per column, and candidates as
-   * triples (h1, h2, column &lt;&lt; 1 | rebuilt). Written as bytes ({@link #toBytes}) to travel between processes.
-   */
-  public record Findings(int columns, long valuesChecked, long[] shaped, long[] candidates, boolean overflow) {
-    private static final int VERSION = 1;
-
-    public byte[] toBytes() {
-      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-      try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
-        out.writeInt(VERSION);
-        out.writeInt(columns);
-        out.writeLong(valuesChecked);
-        out.writeBoolean(overflow);
-        for (long n : shaped) {
-          out.writeLong(n);
-        }
-        out.writeInt(candidates.length);
-        for (long v : candidates) {
-          out.writeLong(v);
-        }
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-      return bytes.toByteArray();
-    }
-
-    public static Findings fromBytes(byte[] bytes) {
-      try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
-        int version = in.readInt();
-        if (version != VERSION) {
-          throw new IllegalArgumentException("leak check findings of format " + version + ", not " + VERSION);
-        }
-        int columns = in.readInt();
-        long checked = in.readLong();
-        boolean overflow = in.readBoolean();
-        long[] shaped = new long[columns];
-        for (int c = 0; c < columns; c++) {
-          shaped[c] = in.readLong();
-        }
-        long[] candidates = new long[in.readInt()];
-        for (int i = 0; i < candidates.length; i++) {
-          candidates[i] = in.readLong();
-        }
-        return new Findings(columns, checked, shaped, candidates, overflow);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException("unreadable leak check findings", e);
-      }
-    }
-  }
-
   public Result result() {
-    if (candidates.size() > 0 && (!confirmed || overflow)) {
-      // Unconfirmed candidates count as leaks: the check never passes on a guess.
-      candidates.countAll(equal, rebuilt);
-    } else {
-      candidates.countMarked(equal, rebuilt);
+    long total;
+    synchronized (candidates) {
+      total = candidateCount();
+      if (spilled != null) {
+        spill(); // none left in memory once the confirmation began
+        // Unconfirmed candidates count as leaks: the check never passes on a guess.
+        java.util.Arrays.fill(equal, 0);
+        java.util.Arrays.fill(rebuilt, 0);
+        spilled.count(equal, rebuilt, confirmed);
+      } else if (candidates.size() > 0 && !confirmed) {
+        candidates.countAll(equal, rebuilt);
+      } else {
+        candidates.countMarked(equal, rebuilt);
+      }
     }
     Map<String, Long> eq = perColumn(equal);
     Map<String, Long> sh = perColumn(shaped);
     Map<String, Long> rb = perColumn(rebuilt);
-    return new Result(eq.isEmpty() && sh.isEmpty() && rb.isEmpty(), eq, sh, rb, filter.rawValues(), candidates.size(),
-        overflow, valuesChecked);
+    return new Result(eq.isEmpty() && sh.isEmpty() && rb.isEmpty(), eq, sh, rb, filter.rawValues(), total, false,
+        valuesChecked);
+  }
+
+  /** Deletes the spilled candidates (and the folder this check made for them, if it made one). */
+  @Override
+  public void close() {
+    synchronized (candidates) {
+      if (spilled != null) {
+        spilled.close();
+      }
+      if (ownSpillDir != null) {
+        try {
+          java.nio.file.Files.deleteIfExists(ownSpillDir);
+        } catch (java.io.IOException ignored) {
+          // a temporary folder: the system clears it
+        }
+      }
+    }
   }
 
   private Map<String, Long> perColumn(long[] counts) {
@@ -643,6 +782,15 @@ public final class LeakCheck {
           (rebuilt[i] ? fromRebuild : equal)[col[i]]++;
         }
       }
+    }
+
+    void clear() {
+      n = 0;
+      sorted = true;
+      h = new long[0];
+      col = new int[0];
+      hit = new boolean[0];
+      rebuilt = new boolean[0];
     }
 
     void countAll(long[] equal, long[] fromRebuild) {

@@ -30,6 +30,12 @@ public final class LeakFilter {
   private static final long MAGIC = 0xD0_1F_17_7E_12_00_00_01L;
   static final int VERSION = 1;
 
+  /**
+   * A system property that lowers the engines' memory limit for the filter ({@link #memoryLimit}): how tests make a
+   * small run's filter crowded enough that most values hit it.
+   */
+  public static final String MEMORY_LIMIT_PROPERTY = "dataops.leak-check.filter-bytes";
+
   private final long blocks;
   private final long[] bits;
   private long rawValues;
@@ -50,6 +56,14 @@ public final class LeakFilter {
     this.blocks = blocks;
     this.bits = bits;
     this.rawValues = rawValues;
+  }
+
+  /**
+   * The memory limit an engine gives its filters: {@code configured}, or the {@link #MEMORY_LIMIT_PROPERTY} when that
+   * is lower. Every part of one run's filter must be built with the same limit (parts of other sizes do not merge).
+   */
+  public static long memoryLimit(long configured) {
+    return Math.min(configured, Long.getLong(MEMORY_LIMIT_PROPERTY, configured));
   }
 
   /** A raw value of a personal-data column (values shorter than two characters are not personal data). */
@@ -119,7 +133,8 @@ public final class LeakFilter {
     }
   }
 
-  private void insert(long h1, long h2) {
+  /** Inserts one hash (not counted as a raw value: also how the leak check files its spilled candidates' hashes). */
+  void insert(long h1, long h2) {
     int block = block(h1);
     int a = (int) h2;
     int b = (int) (h2 >>> 32) | 1;
@@ -136,9 +151,14 @@ public final class LeakFilter {
 
   /** False when the value whose hash is {@code h} was certainly not added. */
   boolean mightContain(Hash128 h) {
-    int block = block(h.h1);
-    int a = (int) h.h2;
-    int b = (int) (h.h2 >>> 32) | 1;
+    return mightContain(h.h1, h.h2);
+  }
+
+  /** The same for a hash given as its two halves. */
+  boolean mightContain(long h1, long h2) {
+    int block = block(h1);
+    int a = (int) h2;
+    int b = (int) (h2 >>> 32) | 1;
     for (int i = 0; i < PROBES; i++) {
       int bit = (a + i * b) & (BLOCK_BITS - 1);
       if ((bits[block + (bit >>> 6)] & (1L << bit)) == 0) {

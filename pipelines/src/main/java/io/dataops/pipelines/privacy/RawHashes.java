@@ -14,6 +14,15 @@ import java.time.LocalDate;
  * reader and thread.
  */
 public final class RawHashes {
+  /**
+   * Where a batch of hashes goes: a {@link LeakFilter}'s bits, or the leak check's confirmation of its candidates
+   * ({@link LeakCheck#confirmation}). The arrays are reused for the next batch.
+   */
+  @FunctionalInterface
+  public interface Sink {
+    void accept(long[] h1, long[] h2, int n);
+  }
+
   /** Where a batch's text data goes in {@link #textBuffer}: one byte of room for the first value's key marker. */
   public static final int TEXT_AT = 1;
   /** Hashes held before they go into the filter: 16 KB of them, beside the text in the first-level cache. */
@@ -21,7 +30,7 @@ public final class RawHashes {
   /** After the data: room for the last value's key length. */
   private static final int TAIL = 4;
 
-  private final LeakFilter filter;
+  private final Sink sink;
   private final long[] h1 = new long[CAPACITY];
   private final long[] h2 = new long[CAPACITY];
   private int size;
@@ -32,7 +41,11 @@ public final class RawHashes {
   private final byte[] small = new byte[1 + 40 + TAIL];
 
   public RawHashes(LeakFilter filter) {
-    this.filter = filter;
+    this(filter::insertAll);
+  }
+
+  public RawHashes(Sink sink) {
+    this.sink = sink;
   }
 
   /**
@@ -73,19 +86,31 @@ public final class RawHashes {
    * to 9999, written here without a String; other years take the general path, their text has a sign or more digits).
    */
   public void addDate(int epochDay) {
+    if (!isoDate(epochDay, small, 1)) {
+      addValue(LocalDate.ofEpochDay(epochDay));
+      return;
+    }
+    hashSmall(10);
+  }
+
+  /**
+   * Writes a date given as days since 1970-01-01 as {@link LocalDate#toString} does (yyyy-MM-dd, ten ASCII bytes)
+   * into {@code b} at {@code at}, without a String; false, writing nothing, for years outside 0 to 9999 (their text
+   * has a sign or more digits: {@link ValueType#text} makes it). The one definition every engine's raw dates are
+   * hashed by: the filter's bits depend on it.
+   */
+  public static boolean isoDate(int epochDay, byte[] b, int at) {
     LocalDate d = LocalDate.ofEpochDay(epochDay);
     int y = d.getYear();
     if (y < 0 || y > 9999) {
-      addValue(d);
-      return;
+      return false;
     }
-    byte[] b = small;
-    digits(b, 1, 4, y);
-    b[5] = '-';
-    digits(b, 6, 2, d.getMonthValue());
-    b[8] = '-';
-    digits(b, 9, 2, d.getDayOfMonth());
-    hashSmall(10);
+    digits(b, at, 4, y);
+    b[at + 4] = '-';
+    digits(b, at + 5, 2, d.getMonthValue());
+    b[at + 7] = '-';
+    digits(b, at + 8, 2, d.getDayOfMonth());
+    return true;
   }
 
   /**
@@ -136,9 +161,9 @@ public final class RawHashes {
     }
   }
 
-  /** Inserts the hashes held into the filter. */
+  /** Hands the hashes held to the sink. */
   public void flush() {
-    filter.insertAll(h1, h2, size);
+    sink.accept(h1, h2, size);
     size = 0;
   }
 

@@ -151,7 +151,7 @@ class LeakCheckTest {
   }
 
   @Test
-  void findingsOfPartsMergedAndConfirmedByHashGiveTheSingleCheck() {
+  void findingsOfPartsMergedAndConfirmedByHashGiveTheSingleCheck() throws Exception {
     List<String> columns = List.of("name", "note", "code");
     List<Object[]> rows = List.of(new Object[] {"张三丰", "电话 13912345678", "x1"},
         new Object[] {"张*丰", "广东省深圳市福田区华富街道莲花一村12栋", "44030419850307123X"},
@@ -170,20 +170,14 @@ class LeakCheckTest {
     b.check(rows.get(1));
     b.check(rows.get(3));
     LeakCheck merged = new LeakCheck(columns, new boolean[3], filter);
-    merged.merge(LeakCheck.Findings.fromBytes(a.findings().toBytes()));
-    merged.merge(LeakCheck.Findings.fromBytes(b.findings().toBytes()));
+    merged.mergeFindings(new java.io.ByteArrayInputStream(a.findingsBytes()));
+    merged.mergeFindings(new java.io.ByteArrayInputStream(b.findingsBytes()));
     assertThat(merged.needsConfirmation()).isTrue();
-    // An engine hashes the raw values where they are and reports those among the candidates' hashes.
-    long[] candidates = merged.candidateHashes();
+    // An engine hashes the raw values where they are and hands every hash to the confirmation.
     ValueKey key = new ValueKey();
-    for (String raw : RAW) {
-      Hash128 h = LeakCheck.rawHash(key, raw);
-      for (int i = 0; i < candidates.length; i += 2) {
-        if (candidates[i] == h.h1 && candidates[i + 1] == h.h2) {
-          merged.confirmHash(h.h1, h.h2);
-        }
-      }
-    }
+    RawHashes hashes = new RawHashes(merged.confirmation());
+    RAW.forEach(hashes::addValue);
+    hashes.flush();
     merged.confirmationComplete();
     assertThat(merged.result()).isEqualTo(expected);
     assertThat(merged.result().failure()).startsWith("leak check failed, nothing was published: name: 2 values equal "
@@ -193,6 +187,156 @@ class LeakCheckTest {
     Hash128 fromString = LeakCheck.rawHash(new ValueKey(), RAW.get(2));
     assertThat(new long[] {fromBytes.h1, fromBytes.h2}).containsExactly(fromString.h1, fromString.h2);
     assertThat(LeakCheck.rawHash(key, "x")).as("too short to be personal data").isNull();
+  }
+
+  /** Raw values and output rows where most output values hit a tiny filter: candidates by the thousand. */
+  private static final class Crowded {
+    final List<String> raw = new java.util.ArrayList<>();
+    final List<Object[]> rows = new java.util.ArrayList<>();
+
+    Crowded(int leaks) {
+      for (int i = 0; i < 300; i++) {
+        raw.add("raw-person-" + i);
+      }
+      for (int i = 0; i < 3000; i++) {
+        // every 97th row leaks a raw value into "name" (while leaks last); "id" leaks one rebuildable ID at row 5
+        String name = i % 97 == 0 && i / 97 < leaks ? raw.get(i / 97) : "masked-" + i;
+        String id = i == 5 && leaks > 0 ? "44030419850307123*" : "id-" + i;
+        rows.add(new Object[] {name, id, "note " + i});
+      }
+      if (leaks > 0) {
+        raw.add("440304198503071231");
+      }
+    }
+
+    /** A check holding {@code inMemory} candidates in memory, spilling to {@code dir} (null: a folder of its own). */
+    LeakCheck check(int inMemory, java.nio.file.Path dir) throws java.io.IOException {
+      LeakCheck c = new LeakCheck(List.of("name", "id", "note"), new boolean[3], 8, 8).candidatesInMemory(inMemory);
+      if (dir != null) {
+        c.spillTo(dir);
+      }
+      raw.forEach(c::addRaw);
+      rows.forEach(c::check);
+      return c;
+    }
+
+    LeakCheck.Result confirmedByHashes(LeakCheck c) {
+      RawHashes hashes = new RawHashes(c.confirmation());
+      raw.forEach(hashes::addValue);
+      hashes.flush();
+      c.confirmationComplete();
+      return c.result();
+    }
+  }
+
+  @Test
+  void candidatesBeyondMemorySpillAndAreConfirmedExactly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+      throws Exception {
+    // The smallest filter says yes to most of 9,000 output values: thousands of candidates, 100 held in memory.
+    Crowded clean = new Crowded(0);
+    java.nio.file.Path dir = tmp.resolve("leak-candidates");
+    try (LeakCheck c = clean.check(100, dir)) {
+      assertThat(c.spilled()).isTrue();
+      assertThat(c.candidateTexts()).as("texts are not kept once candidates spill").isEmpty();
+      try (var runs = java.nio.file.Files.list(dir)) {
+        for (java.nio.file.Path run : runs.toList()) {
+          assertThat(java.nio.file.Files.getPosixFilePermissions(run)).isEqualTo(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+          assertThat(new String(java.nio.file.Files.readAllBytes(run), java.nio.charset.StandardCharsets.ISO_8859_1))
+              .doesNotContain("masked-").doesNotContain("raw-person-");
+        }
+      }
+      LeakCheck.Result r = clean.confirmedByHashes(c);
+      assertThat(r.candidates()).isGreaterThan(1000);
+      assertThat(r.passed()).as("nothing leaks: every candidate was a chance hit").isTrue();
+      assertThat(r.tooManyCandidates()).isFalse();
+    }
+    try (var left = java.nio.file.Files.list(dir)) {
+      assertThat(left).as("closing deletes the spilled runs").isEmpty();
+    }
+
+    Crowded leaky = new Crowded(20);
+    LeakCheck.Result inMemory;
+    try (LeakCheck reference = leaky.check(LeakCheck.CANDIDATES_IN_MEMORY, null)) {
+      assertThat(reference.spilled()).isFalse();
+      inMemory = leaky.confirmedByHashes(reference);
+    }
+    assertThat(inMemory.equalToRaw()).isEqualTo(java.util.Map.of("name", 20L));
+    assertThat(inMemory.rebuildable()).isEqualTo(java.util.Map.of("id", 1L));
+    try (LeakCheck spilled = leaky.check(100, dir)) {
+      assertThat(spilled.spilled()).isTrue();
+      assertThat(leaky.confirmedByHashes(spilled)).as("the same verdict and counts as in memory").isEqualTo(inMemory);
+    }
+    try (LeakCheck byValue = leaky.check(7, null)) { // its own temporary folder; confirmed value by value
+      leaky.raw.forEach(byValue::confirm);
+      assertThat(byValue.result()).isEqualTo(inMemory);
+    }
+    try (LeakCheck unconfirmed = clean.check(100, null)) {
+      LeakCheck.Result r = unconfirmed.result();
+      assertThat(r.passed()).as("never passes on a guess").isFalse();
+      assertThat(r.equalToRaw().values().stream().mapToLong(Long::longValue).sum()
+          + r.rebuildable().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(r.candidates());
+    }
+  }
+
+  @Test
+  void aValueRepeatedInManyRowsSpillsInHashOrderAndCountsEveryRow() throws Exception {
+    // One leaked value in 200,000 rows and one masked value hitting the filter by chance in as many: runs of equal
+    // hashes, which the spill sorts in linear time, and every row counted once.
+    try (LeakCheck c = new LeakCheck(List.of("name", "masked"), new boolean[2], 8, 8).candidatesInMemory(30_000)) {
+      for (int i = 0; i < 300; i++) {
+        c.addRaw("raw-person-" + i);
+      }
+      for (int i = 0; i < 200_000; i++) {
+        c.checkUtf8(0, "raw-person-7".getBytes(java.nio.charset.StandardCharsets.UTF_8), 12);
+        c.checkUtf8(1, "masked-same".getBytes(java.nio.charset.StandardCharsets.UTF_8), 11);
+      }
+      assertThat(c.spilled()).isTrue();
+      RawHashes hashes = new RawHashes(c.confirmation());
+      for (int i = 0; i < 300; i++) {
+        hashes.addValue("raw-person-" + i);
+        hashes.addValue("raw-person-7"); // repeats among the raw values too
+      }
+      hashes.flush();
+      c.confirmationComplete();
+      LeakCheck.Result r = c.result();
+      assertThat(r.equalToRaw()).isEqualTo(java.util.Map.of("name", 200_000L));
+      assertThat(r.candidates()).isEqualTo(400_000L);
+    }
+    long[] records = {5, 2, 0, -1, 9, 1, 5, 1, 2, 5, 2, 3, -1, 9, 4};
+    assertThat(SpilledCandidates.byHash(records, 5, 3)).containsExactly(-1, 9, 1, -1, 9, 4, 5, 1, 2, 5, 2, 0, 5, 2, 3);
+  }
+
+  @Test
+  void spilledFindingsOfPartsMergeIntoTheSingleCheck(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+      throws Exception {
+    Crowded leaky = new Crowded(20);
+    LeakCheck.Result single;
+    try (LeakCheck c = leaky.check(LeakCheck.CANDIDATES_IN_MEMORY, null)) {
+      single = leaky.confirmedByHashes(c);
+    }
+    LeakFilter filter = new LeakFilter(8, 8);
+    leaky.raw.forEach(filter::add);
+    List<String> columns = List.of("name", "id", "note");
+    try (LeakCheck a = new LeakCheck(columns, new boolean[3], filter).candidatesInMemory(50).spillTo(tmp.resolve("a"));
+        LeakCheck b = new LeakCheck(columns, new boolean[3], filter).candidatesInMemory(50).spillTo(tmp.resolve("b"));
+        LeakCheck merged = new LeakCheck(columns, new boolean[3], filter).candidatesInMemory(200)
+            .spillTo(tmp.resolve("merged"))) {
+      for (int i = 0; i < leaky.rows.size(); i++) {
+        (i % 2 == 0 ? a : b).check(leaky.rows.get(i));
+      }
+      assertThat(a.spilled()).isTrue();
+      java.nio.file.Path findings = tmp.resolve("findings.bin");
+      try (var out = java.nio.file.Files.newOutputStream(findings)) {
+        a.writeFindings(out);
+      }
+      try (var in = java.nio.file.Files.newInputStream(findings)) {
+        merged.mergeFindings(in);
+      }
+      merged.mergeFindings(new java.io.ByteArrayInputStream(b.findingsBytes()));
+      assertThat(merged.spilled()).isTrue();
+      assertThat(leaky.confirmedByHashes(merged)).isEqualTo(single);
+    }
   }
 
   @Test

@@ -105,6 +105,31 @@ abstract class EnginesFixture extends PipelineFixture {
     return registry().find(r.product(), r.version()).orElseThrow();
   }
 
+  /**
+   * A filter of one 512-bit block (most values hit it) and two candidates in memory (the rest spill): the leak check's
+   * test knobs, as system properties the engines' checks read (the mini-cluster's tasks run in this JVM).
+   */
+  static final Map<String, String> CROWDED_LEAK_CHECK = Map.of(
+      io.dataops.pipelines.privacy.LeakFilter.MEMORY_LIMIT_PROPERTY, "64",
+      io.dataops.pipelines.privacy.LeakCheck.CANDIDATES_IN_MEMORY_PROPERTY, "2");
+
+  /** Runs {@code body} with system properties set, then puts them back. */
+  static <T> T with(Map<String, String> properties, java.util.concurrent.Callable<T> body) throws Exception {
+    Map<String, String> before = new HashMap<>();
+    properties.forEach((k, v) -> before.put(k, System.setProperty(k, v)));
+    try {
+      return body.call();
+    } finally {
+      before.forEach((k, v) -> {
+        if (v == null) {
+          System.clearProperty(k);
+        } else {
+          System.setProperty(k, v);
+        }
+      });
+    }
+  }
+
   /** The same product rows, privacy report (k, classes, suppressed, risks) and leak check on both engines. */
   void assertSameOutcome(PipelineRunResult reference, PipelineRunResult flink) {
     assertThat(flink.engine()).isEqualTo("flink");

@@ -152,6 +152,52 @@ class FlinkExecutorTest extends EnginesFixture {
   }
 
   @Test
+  void candidatesBeyondMemorySpillOnBothEnginesAndGiveTheSameExactVerdict() throws Exception {
+    // Every row's ID masked but for its region: nothing leaks, but a crowded filter makes thousands of chance hits,
+    // which spill past two in memory (in each write task and in the client's merge) and are cleared by their hashes.
+    BoundPipeline regions = bind("""
+        name: id-regions
+        scenario: test
+        owner: op
+        inputs:
+          - {table: ods.public_security__citizens, as: citizens, columns: [id_card, gender, district_code]}
+        policy:
+          id_card: {mask: custom, keepFirst: 6}
+        privacy: {quasiIdentifiers: [gender, district_code], k: 2}
+        product: id-regions
+        """);
+    PipelineRunResult reference = with(CROWDED_LEAK_CHECK, () -> onSpringBatch(regions));
+    PipelineRunResult flink = with(CROWDED_LEAK_CHECK, () -> onFlink(regions, 2));
+    assertSameOutcome(reference, flink);
+    assertThat(((Number) version(flink).lineage().leakCheck().get("candidatesConfirmed")).longValue())
+        .isGreaterThan(1000);
+    assertThat(flink.leakCheck()).isEqualTo("passed");
+    assertThat(scratchLeft()).as("the run's scratch states are removed").isEmpty();
+
+    // A real leak of every row among them: the exact count on both engines.
+    BoundPipeline unlimited = new PipelineValidator(lakehouse, keys, new KeepLimits(Map.of())).bind(
+        PipelineParser.parse("""
+            name: id-display
+            scenario: test
+            owner: op
+            inputs:
+              - {table: ods.public_security__citizens, as: citizens, columns: [id_card, gender, district_code]}
+            policy:
+              id_card: {mask: custom, keepFirst: 17}
+            privacy:
+              quasiIdentifiers: [gender, district_code]
+              k: 2
+              exempt: {id_card: "only the check character is hidden, which identifies no one"}
+            product: id-display
+            """, "p.yaml"), dir);
+    String rebuiltMessage = "leak check failed, nothing was published: id_card: 3000 values give back a raw ID or "
+        + "bank card number through its check character (give those columns a policy that hides the value)";
+    assertThatThrownBy(() -> with(CROWDED_LEAK_CHECK, () -> onSpringBatch(unlimited))).hasMessage(rebuiltMessage);
+    assertThatThrownBy(() -> with(CROWDED_LEAK_CHECK, () -> onFlink(unlimited, 2)))
+        .isInstanceOf(LeakDetectedException.class).hasMessage(rebuiltMessage);
+  }
+
+  @Test
   void aTransformFailingOnItsDataIsBadInputOnBothEnginesAndNamesNoValue() throws Exception {
     BoundPipeline p = bind("""
         name: bad-cast

@@ -5,6 +5,7 @@ import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.definition.BoundPipeline.BoundInput;
 import io.dataops.pipelines.privacy.LeakCheck;
 import io.dataops.pipelines.privacy.LeakDetectedException;
+import io.dataops.pipelines.privacy.RawHashes;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,8 +21,11 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 /**
  * The leak check over the written (not yet committed) product. The filter of raw personal values ({@link
  * LeakFilterTasklet}) has tested every product value as the write step wrote it; files written by an earlier,
- * interrupted process are read back and tested here; then the filter's hits are confirmed against the raw values.
- * A failed check fails the run: nothing is published, and the message names columns and counts only.
+ * interrupted process are read back and tested here; then the filter's hits are confirmed against the raw values:
+ * while they fit in memory, by DuckDB joining their texts to the raw columns; once they spilled (hashes only, in the
+ * run's folder, see {@link LeakCheck}), by a sort-merge of their hashes against those of every raw value read again.
+ * Either way the spilled files go when the step ends, passed or failed (a restarted process's check deletes what a
+ * killed one left). A failed check fails the run: nothing is published, and the message names columns and counts only.
  */
 final class LeakCheckTasklet implements Tasklet {
   /** A leak: the pipeline's policies let personal data through. */
@@ -48,8 +52,9 @@ final class LeakCheckTasklet implements Tasklet {
     // Files the write step tested as it wrote them (in this process) need not be read again.
     List<String> unchecked = files.stream().filter(f -> !run.leakCheckedFiles.contains(f)).toList();
     List<ColumnType> productTypes = p.productColumns().stream().map(BoundPipeline.BoundColumn::outputType).toList();
-    try (Connection duck = DuckTransform.connect(run.workDir.resolve("duck-leaks"), run.settings.duckMemoryLimit(),
-        run.settings.duckThreads())) {
+    LeakCheck.Result result;
+    try (check; Connection duck = DuckTransform.connect(run.workDir.resolve("duck-leaks"),
+        run.settings.duckMemoryLimit(), run.settings.duckThreads())) {
       long t1 = System.nanoTime();
       if (!unchecked.isEmpty()) {
         String cols = run.policies.productColumns().stream().map(DuckTransform::quote).collect(Collectors.joining(", "));
@@ -67,17 +72,22 @@ final class LeakCheckTasklet implements Tasklet {
         }
       }
       long t2 = System.nanoTime();
+      boolean spilled = check.spilled();
       if (check.needsConfirmation()) {
-        confirm(duck, check);
+        if (spilled) {
+          confirmByHashes(duck, check);
+        } else {
+          confirm(duck, check);
+        }
         check.confirmationComplete();
       }
-      LOG.info("leak check of {}: {} of {} product files read back in {} s, confirmation of {} candidates {} s",
-          run.pipeline.definition().name(), unchecked.size(), files.size(), seconds(t2 - t1),
-          check.candidateTexts().size(), seconds(System.nanoTime() - t2));
+      result = check.result();
+      LOG.info("leak check of {}: {} of {} product files read back in {} s, confirmation of {} candidates{} {} s",
+          run.pipeline.definition().name(), unchecked.size(), files.size(), seconds(t2 - t1), result.candidates(),
+          spilled ? " (spilled, by hashes)" : "", seconds(System.nanoTime() - t2));
     } catch (SQLException e) {
       throw EngineErrors.failure("the leak check failed in DuckDB", e);
     }
-    LeakCheck.Result result = check.result();
     chunkContext.getStepContext().getStepExecution().getExecutionContext()
         .putString("leak.result", RunState.JSON.writeValueAsString(result));
     if (!result.passed()) {
@@ -141,6 +151,21 @@ final class LeakCheckTasklet implements Tasklet {
         }
       }
     }
+  }
+
+  /**
+   * Confirms spilled candidates: every raw value of the inputs' personal-data columns is read again and hashed as the
+   * filter was built ({@link LeakFilterTasklet#rawValues}), and the hashes go to the check's sort-merge.
+   */
+  private void confirmByHashes(Connection duck, LeakCheck check) throws SQLException {
+    RawHashes hashes = new RawHashes(check.confirmation());
+    for (BoundInput in : run.pipeline.inputs()) {
+      List<String> files = in.personal().isEmpty() ? List.of() : PinnedFiles.of(run.plan, run.plan.input(in));
+      if (!files.isEmpty()) {
+        LeakFilterTasklet.rawValues(in, files, duck, hashes);
+      }
+    }
+    hashes.flush();
   }
 
   private static String seconds(long nanos) {

@@ -81,8 +81,10 @@ final class LeakFilterTasklet implements Tasklet {
         if (duck == null) {
           duck = openDuck(run);
         }
-        LeakFilter part = new LeakFilter(run.plan.expectedRawValues(), FILTER_MEMORY);
-        rawValues(in, files, duck, part);
+        LeakFilter part = new LeakFilter(run.plan.expectedRawValues(), filterMemory());
+        RawHashes hashes = new RawHashes(part);
+        rawValues(in, files, duck, hashes);
+        hashes.flush();
         run.leakFilters.save(key, part);
         filter = filter == null ? part : filter.merge(part);
       }
@@ -92,8 +94,10 @@ final class LeakFilterTasklet implements Tasklet {
       closeQuietly(duck);
     }
     LeakCheck check = run.plan.newLeakCheck(filter != null ? filter
-        : new LeakFilter(run.plan.expectedRawValues(), FILTER_MEMORY));
+        : new LeakFilter(run.plan.expectedRawValues(), filterMemory()));
     OwnerOnly.directories(run.workDir);
+    // The same folder a restarted process's check (LeakCheck.loadFilter) spills to: beside the filter.
+    check.spillTo(run.workDir.resolve(LeakCheck.SPILL_FOLDER));
     check.saveFilter(run.leakFilterFile());
     return check;
   }
@@ -103,7 +107,12 @@ final class LeakFilterTasklet implements Tasklet {
     Map<String, String> columns = new LinkedHashMap<>();
     in.personal().keySet().forEach(n -> columns.put(n, in.columns().get(n).toString()));
     return new LeakFilterCache.Key(in.table().toString(), in.snapshotId(), pinned.fromExclusive(),
-        pinned.dataFiles(), columns, run.plan.expectedRawValues(), FILTER_MEMORY, Code.DIGEST);
+        pinned.dataFiles(), columns, run.plan.expectedRawValues(), filterMemory(), Code.DIGEST);
+  }
+
+  /** The filter's memory limit (a test may lower it, see {@link LeakFilter#memoryLimit}). */
+  private static long filterMemory() {
+    return LeakFilter.memoryLimit(FILTER_MEMORY);
   }
 
   private static Connection openDuck(RunState run) throws SQLException, java.io.IOException {
@@ -121,22 +130,22 @@ final class LeakFilterTasklet implements Tasklet {
     }
   }
 
-  /** Every raw value of the input's personal-data columns, read from the pinned snapshot's files, into the filter. */
-  private static void rawValues(BoundInput in, List<String> files, Connection duck, LeakFilter filter)
-      throws SQLException {
+  /**
+   * Every raw value of the input's personal-data columns, read from the pinned snapshot's files, hashed into {@code
+   * hashes} (a filter's, or the leak check's confirmation: {@link LeakCheckTasklet}); the caller flushes them.
+   */
+  static void rawValues(BoundInput in, List<String> files, Connection duck, RawHashes hashes) throws SQLException {
     List<String> names = new ArrayList<>(in.personal().keySet());
     List<ColumnType> types = names.stream().map(n -> in.columns().get(n)).toList();
     String cols = names.stream().map(DuckTransform::quote).collect(Collectors.joining(", "));
     try (Statement s = duck.createStatement();
         ArrowRows r = new ArrowRows(s.executeQuery("SELECT " + cols + " FROM read_parquet("
             + LeakCheckTasklet.list(files) + ", union_by_name = true)"), types)) {
-      RawHashes hashes = new RawHashes(filter);
       r.forEachBatch((vectors, rows) -> {
         for (int c = 0; c < vectors.length; c++) {
           ArrowRows.rawHashes(vectors[c], rows, types.get(c), hashes);
         }
       });
-      hashes.flush();
     }
   }
 }

@@ -413,6 +413,131 @@ class SpringBatchExecutorTest extends PipelineFixture {
     assertThat(registry().list("id-display")).isEmpty();
   }
 
+  /** The id-display pipeline bound without the platform's limits: every row's ID rebuilds through its check character. */
+  BoundPipeline idDisplay(String product) {
+    String pipeline = """
+        name: id-display
+        scenario: test
+        owner: op
+        inputs:
+          - {table: ods.public_security__citizens, as: citizens, columns: [id_card, gender, district_code]}
+        policy:
+          id_card: {mask: custom, keepFirst: 17}
+        privacy:
+          quasiIdentifiers: [gender, district_code]
+          k: 2
+          exempt: {id_card: "only the check character is hidden, which identifies no one"}
+        product: id-display
+        """.replace("product: id-display", "product: " + product);
+    return new PipelineValidator(lakehouse, keys, new io.dataops.pipelines.definition.KeepLimits(java.util.Map.of()))
+        .bind(PipelineParser.parse(pipeline, "p.yaml"), dir);
+  }
+
+  private Map<String, Object> leakCheckOf(PipelineRunResult r) {
+    return registry().byRunKey(r.runKey()).orElseThrow().lineage().leakCheck();
+  }
+
+  /** Every row's ID number masked but for its region: 3000 rows out, nothing that equals or rebuilds a raw value. */
+  static final String ID_REGIONS = """
+      name: id-regions
+      scenario: test
+      owner: op
+      inputs:
+        - {table: ods.public_security__citizens, as: citizens, columns: [id_card, gender, district_code]}
+      policy:
+        id_card: {mask: custom, keepFirst: 6}
+      privacy: {quasiIdentifiers: [gender, district_code], k: 2}
+      product: id-regions
+      """;
+
+  static final String FILTER_BYTES = io.dataops.pipelines.privacy.LeakFilter.MEMORY_LIMIT_PROPERTY;
+  static final String IN_MEMORY = io.dataops.pipelines.privacy.LeakCheck.CANDIDATES_IN_MEMORY_PROPERTY;
+
+  /** Runs {@code body} with system properties set (the leak check's test knobs), then puts them back. */
+  static <T> T with(Map<String, String> properties, java.util.concurrent.Callable<T> body) throws Exception {
+    Map<String, String> before = new java.util.HashMap<>();
+    properties.forEach((k, v) -> before.put(k, System.setProperty(k, v)));
+    try {
+      return body.call();
+    } finally {
+      before.forEach((k, v) -> {
+        if (v == null) {
+          System.clearProperty(k);
+        } else {
+          System.setProperty(k, v);
+        }
+      });
+    }
+  }
+
+  @Test
+  void candidatesBeyondMemorySpillAndTheVerdictStaysExact() throws Exception {
+    // A filter of one 512-bit block says yes to most values: thousands of chance hits. In memory, DuckDB joins their
+    // texts to the raw columns; past two they spill and are settled by their hashes. Same verdict, same counts.
+    PipelineRunResult inMemory = with(Map.of(FILTER_BYTES, "64"), () -> executor(RunSettings.defaults()).run(bind(
+        ID_REGIONS)));
+    PipelineRunResult spilled = with(Map.of(FILTER_BYTES, "64", IN_MEMORY, "2"), () -> executor(
+        RunSettings.defaults()).run(bind(ID_REGIONS.replace("product: id-regions", "product: id-regions-spilled"))));
+    Map<String, Object> leak = leakCheckOf(spilled);
+    assertThat(((Number) leak.get("candidatesConfirmed")).longValue()).as(leak.toString()).isGreaterThan(1000);
+    assertThat(leak.get("passed")).as("nothing leaks: every candidate was a chance hit").isEqualTo(true);
+    assertThat(leak).as("the same verdict and counts as in memory").isEqualTo(leakCheckOf(inMemory));
+    assertThat(dir.resolve("work").resolve("pipeline-" + spilled.runKey().substring(0, 16))).as("the run's folder, "
+        + "spilled candidates with it, is gone").doesNotExist();
+
+    // A real leak of every row among the chance hits: the exact count.
+    assertThatThrownBy(() -> with(Map.of(FILTER_BYTES, "64", IN_MEMORY, "2"), () -> executor(RunSettings.defaults())
+        .run(idDisplay("id-display"))))
+        .isInstanceOf(LeakCheckTasklet.LeakDetected.class)
+        .hasMessage("leak check failed, nothing was published: id_card: 3000 values give back a raw ID or bank card "
+            + "number through its check character (give those columns a policy that hides the value)");
+    try (var left = java.nio.file.Files.walk(dir.resolve("work"))) {
+      assertThat(left.filter(f -> f.getParent().getFileName().toString().equals(
+          io.dataops.pipelines.privacy.LeakCheck.SPILL_FOLDER))).as("a failed check leaves no spilled run").isEmpty();
+    }
+  }
+
+  @Test
+  void aJobKilledWhileItsLeakCheckHeldSpilledCandidatesResumesWithTheSameVerdict() throws Exception {
+    // The child's filter is crowded and it holds two candidates in memory: by the kill, in the middle of the write
+    // step (where each value is tested as it is written), runs of candidates lie in the run's folder. The resumed
+    // process deletes them and tests every value again: the same counts as a run that was not killed.
+    Path pipeline = write("id-regions.yaml", ID_REGIONS);
+    Path marker = dir.resolve("marker");
+    ProcessBuilder childJvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--add-opens=java.base/java.nio=ALL-UNNAMED", "-D" + FILTER_BYTES + "=64", "-D" + IN_MEMORY + "=2",
+        "-cp", System.getProperty("java.class.path"), SpringBatchChild.class.getName(),
+        dir.resolve("home").toString(), pipeline.toString(), dir.resolve("work").toString(), marker.toString(), "1000")
+        .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile());
+    childJvm.environment().putAll(io.dataops.lakehouse.testing.TestStorage.childEnvironment(lakehouse.config()));
+    Process child = childJvm.start();
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    while (!java.nio.file.Files.exists(marker) && child.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(java.nio.file.Files.exists(marker)).as(java.nio.file.Files.readString(dir.resolve("child.log"))).isTrue();
+    child.destroyForcibly();
+    assertThat(child.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    List<Path> stale;
+    try (var files = java.nio.file.Files.walk(dir.resolve("work"))) {
+      stale = files.filter(f -> f.getParent().getFileName().toString().equals(
+          io.dataops.pipelines.privacy.LeakCheck.SPILL_FOLDER)).toList();
+    }
+    assertThat(stale).as("the killed process left spilled candidates").isNotEmpty();
+    for (Path run : stale) {
+      assertThat(java.nio.file.Files.getPosixFilePermissions(run)).isEqualTo(io.dataops.core.files.OwnerOnly.FILE);
+    }
+
+    Map<String, String> crowded = Map.of(FILTER_BYTES, "64", IN_MEMORY, "2");
+    PipelineRunResult resumed = with(crowded, () -> executor(SpringBatchChild.SETTINGS).run(bind(ID_REGIONS)));
+    assertThat(resumed.restarted()).isTrue();
+    PipelineRunResult reference = with(crowded, () -> executor(SpringBatchChild.SETTINGS).run(bind(ID_REGIONS.replace(
+        "product: id-regions", "product: id-regions-reference"))));
+    assertThat(leakCheckOf(resumed)).isEqualTo(leakCheckOf(reference));
+    assertThat(((Number) leakCheckOf(resumed).get("candidatesConfirmed")).longValue()).isGreaterThan(1000);
+    assertThat(stale).allSatisfy(f -> assertThat(f).doesNotExist());
+  }
+
   @Test
   void aJobKilledWhileWritingResumesAndGivesTheSameProduct() throws Exception {
     Path pipeline = write("profile.yaml", PROFILE);

@@ -21,10 +21,10 @@ import io.dataops.pipelines.plan.RunPlan;
 import io.dataops.pipelines.plan.TrialRun;
 import io.dataops.pipelines.privacy.AnonymityCheck;
 import io.dataops.pipelines.privacy.ClassCounts;
-import io.dataops.pipelines.privacy.Hash128;
 import io.dataops.pipelines.privacy.LeakCheck;
 import io.dataops.pipelines.privacy.LeakDetectedException;
 import io.dataops.pipelines.privacy.LeakFilter;
+import io.dataops.pipelines.privacy.RawHashes;
 import io.dataops.pipelines.privacy.PrivacyReport;
 import io.dataops.pipelines.run.PolicyDescription;
 import io.dataops.pipelines.run.RowPolicies;
@@ -134,7 +134,7 @@ public final class FlinkRun {
     this.keys = new TaskKeys(keysFile);
     this.workDir = workDir;
     this.privacyMemory = privacyMemory;
-    this.filterMemory = filterMemory;
+    this.filterMemory = LeakFilter.memoryLimit(filterMemory);
     String warehouse = lakehouse.config().warehouse();
     this.attempts = new RunAttempts(lakehouse.io(), (warehouse.endsWith("/") ? warehouse : warehouse + "/")
         + ".dataops-runs/" + plan.runKey().substring(0, 16));
@@ -554,41 +554,48 @@ public final class FlinkRun {
 
   /**
    * The leak check over the write job's findings; the filter's hits are confirmed among the hashes of the raw values
-   * the first job kept (streamed, the candidates sorted in memory): the inputs are not read again.
+   * the first job kept (streamed): the inputs are not read again. Candidates that outgrow memory spill to the run's
+   * folder (hashes only) and are settled by a sort-merge; the spilled files go when the check ends, passed or not.
    */
   private LeakCheck.Result leakCheck(LeakFilter filter, List<byte[]> findings, JobExecutionResult first)
       throws IOException {
-    LeakCheck check = new LeakCheck(policies.productColumns(), policies.identifierShaped(), filter);
-    for (byte[] f : findings) {
-      check.merge(LeakCheck.Findings.fromBytes(scratch.large(f)));
-    }
-    if (check.needsConfirmation()) {
-      long[] candidates = check.candidateHashes(); // (h1, h2) pairs, sorted
-      if (first != null) {
-        for (BoundInput in : pipeline.inputs()) {
-          for (String part : this.<String>accumulated(first, LeakFilterOperator.HASHES + "." + in.alias())) {
-            try (InputStream hashes = scratch.open(part)) {
-              confirm(check, candidates, hashes);
+    try (LeakCheck check = new LeakCheck(policies.productColumns(), policies.identifierShaped(), filter)
+        .spillTo(workDir.resolve(LeakCheck.SPILL_FOLDER))) {
+      for (byte[] f : findings) {
+        try (InputStream in = scratch.stream(f)) {
+          check.mergeFindings(in);
+        }
+      }
+      if (check.needsConfirmation()) {
+        RawHashes.Sink confirmation = check.confirmation();
+        if (first != null) {
+          for (BoundInput in : pipeline.inputs()) {
+            for (String part : this.<String>accumulated(first, LeakFilterOperator.HASHES + "." + in.alias())) {
+              try (InputStream hashes = scratch.open(part)) {
+                confirm(confirmation, hashes);
+              }
             }
           }
         }
+        check.confirmationComplete();
       }
-      check.confirmationComplete();
+      return check.result();
     }
-    return check.result();
   }
 
-  private static void confirm(LeakCheck check, long[] candidates, InputStream hashes) throws IOException {
+  /** Hands a file of raw values' hashes, (h1, h2) pairs of longs, to the confirmation a block at a time. */
+  private static void confirm(RawHashes.Sink confirmation, InputStream hashes) throws IOException {
     byte[] block = new byte[1 << 16]; // a whole number of (h1, h2) pairs
     ByteBuffer b = ByteBuffer.wrap(block);
+    long[] h1 = new long[block.length / 16];
+    long[] h2 = new long[block.length / 16];
     for (int n = hashes.readNBytes(block, 0, block.length); n > 0; n = hashes.readNBytes(block, 0, block.length)) {
-      for (int at = 0; at + 16 <= n; at += 16) {
-        long h1 = b.getLong(at);
-        long h2 = b.getLong(at + 8);
-        if (Hash128.containsPair(candidates, candidates.length / 2, h1, h2)) {
-          check.confirmHash(h1, h2);
-        }
+      int pairs = n / 16;
+      for (int i = 0; i < pairs; i++) {
+        h1[i] = b.getLong(16 * i);
+        h2[i] = b.getLong(16 * i + 8);
       }
+      confirmation.accept(h1, h2, pairs);
     }
   }
 

@@ -49,6 +49,7 @@ final class ProductOperator extends AbstractStreamOperator<RowData>
   private transient RowPolicies policies;
   private transient AnonymityCheck.Verdict classes;
   private transient LeakCheck leak;
+  private transient java.nio.file.Path spill;
   private transient LongCounter read;
   private transient LongCounter suppressed;
   private transient LongCounter written;
@@ -93,7 +94,11 @@ final class ProductOperator extends AbstractStreamOperator<RowData>
         throw new UncheckedIOException("cannot read the run's leak filter", e);
       }
     });
-    leak = new LeakCheck(policies.productColumns(), policies.identifierShaped(), merged);
+    // Candidates beyond memory spill to the task's own temporary folder (hashes only), removed when the task closes.
+    spill = java.nio.file.Files.createTempDirectory(java.nio.file.Path.of(getContainingTask().getEnvironment()
+        .getTaskManagerInfo().getTmpDirectories()[0]), "dataops-leaks");
+    leak = new LeakCheck(policies.productColumns(), policies.identifierShaped(), merged)
+        .spillTo(spill.resolve(LeakCheck.SPILL_FOLDER));
     read = new LongCounter();
     suppressed = new LongCounter();
     written = new LongCounter();
@@ -123,9 +128,19 @@ final class ProductOperator extends AbstractStreamOperator<RowData>
   }
 
   @Override
-  public void endInput() {
+  public void endInput() throws IOException {
     unfit.add(new HashMap<>(policies.unfitCounts()));
-    findings.add(RunScratch.small(scratch, "findings", getRuntimeContext().getTaskInfo(), leak.findings().toBytes()));
+    var task = getRuntimeContext().getTaskInfo();
+    if (!leak.spilled()) {
+      findings.add(RunScratch.small(scratch, "findings", task, leak.findingsBytes()));
+      return;
+    }
+    // Spilled: streamed from the runs into a file of the run, never whole in memory.
+    String name = "findings-" + task.getIndexOfThisSubtask() + "-" + task.getAttemptNumber() + ".bin";
+    try (java.io.OutputStream out = scratch.create(name)) {
+      leak.writeFindings(out);
+    }
+    findings.add(RunScratch.located(scratch.location(name)));
   }
 
   @Override
@@ -135,7 +150,11 @@ final class ProductOperator extends AbstractStreamOperator<RowData>
         SharedStates.release(verdict);
       }
       if (leak != null) {
+        leak.close();
         SharedStates.release(filter);
+      }
+      if (spill != null) {
+        Scratch.deleteTree(spill);
       }
     } finally {
       super.close();

@@ -79,10 +79,15 @@ final class RunScratch implements Serializable {
     }
     String name = what + "-" + task.getIndexOfThisSubtask() + "-" + task.getAttemptNumber() + ".bin";
     scratch.write(name, bytes);
-    byte[] location = scratch.location(name).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    out = new byte[location.length + 1];
+    return located(scratch.location(name));
+  }
+
+  /** What an accumulator carries for a result written to a file of this run (as {@link #small} does a large one). */
+  static byte[] located(String location) {
+    byte[] bytes = location.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] out = new byte[bytes.length + 1];
     out[0] = 1;
-    System.arraycopy(location, 0, out, 1, location.length);
+    System.arraycopy(bytes, 0, out, 1, bytes.length);
     return out;
   }
 
@@ -90,6 +95,13 @@ final class RunScratch implements Serializable {
   byte[] large(byte[] carried) {
     byte[] rest = java.util.Arrays.copyOfRange(carried, 1, carried.length);
     return carried[0] == 0 ? rest : read(new String(rest, java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** The same, streamed from its file when it has one (a result too large to hold, e.g. spilled leak findings). */
+  InputStream stream(byte[] carried) {
+    byte[] rest = java.util.Arrays.copyOfRange(carried, 1, carried.length);
+    return carried[0] == 0 ? new java.io.ByteArrayInputStream(rest)
+        : open(new String(rest, java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /** A location as a plain path where it is local ({@code file:///a/b} and {@code file:/a/b} are {@code /a/b}). */
