@@ -212,8 +212,11 @@ public final class RecordSort {
   }
 
   /**
-   * The in-place quicksort. The key columns are fields, not an array walked per comparison: the privacy check's
-   * class counts sort millions of records, and a loop over the key array cost it a fifth more time.
+   * The in-place sort: an introsort. Quicksort with a median-of-three pivot and a three-way partition (records equal
+   * to the pivot are settled at once, so a run of repeated keys, such as one output value in many rows, costs one
+   * pass instead of a pass per record), falling back to heapsort past 2 log2 n levels, so no input order makes it
+   * quadratic. The key columns are fields, not an array walked per comparison: the privacy check's class counts sort
+   * millions of records, and a loop over the key array cost it a fifth more time.
    */
   private static final class Strided {
     private final long[] a;
@@ -230,8 +233,14 @@ public final class RecordSort {
       this.k2 = k2;
     }
 
-    /** Insertion sort below 16 records. */
     void sort(int lo, int hi) {
+      if (hi > lo) {
+        sort(lo, hi, 2 * (32 - Integer.numberOfLeadingZeros(hi - lo + 1)));
+      }
+    }
+
+    /** Insertion sort below 16 records. */
+    private void sort(int lo, int hi, int depth) {
       while (lo < hi) {
         if (hi - lo < 16) {
           for (int i = lo + 1; i <= hi; i++) {
@@ -241,21 +250,65 @@ public final class RecordSort {
           }
           return;
         }
-        swap((lo + hi) >>> 1, hi);
-        int store = lo;
-        for (int i = lo; i < hi; i++) {
-          if (compare(i, hi) < 0) {
-            swap(i, store++);
+        if (depth-- == 0) {
+          heapSort(lo, hi);
+          return;
+        }
+        swap(lo, medianOfThree(lo, (lo + hi) >>> 1, hi));
+        // Three-way partition around the pivot, which stays at a[lt]: [lo, lt) < pivot, [lt, i) == pivot,
+        // (gt, hi] > pivot.
+        int lt = lo;
+        int gt = hi;
+        int i = lo + 1;
+        while (i <= gt) {
+          int c = compare(i, lt);
+          if (c < 0) {
+            swap(lt++, i++);
+          } else if (c > 0) {
+            swap(i, gt--);
+          } else {
+            i++;
           }
         }
-        swap(store, hi);
-        if (store - lo < hi - store) {
-          sort(lo, store - 1);
-          lo = store + 1;
+        if (lt - lo < hi - gt) {
+          sort(lo, lt - 1, depth);
+          lo = gt + 1;
         } else {
-          sort(store + 1, hi);
-          hi = store - 1;
+          sort(gt + 1, hi, depth);
+          hi = lt - 1;
         }
+      }
+    }
+
+    private int medianOfThree(int x, int y, int z) {
+      if (compare(x, y) < 0) {
+        return compare(y, z) < 0 ? y : compare(x, z) < 0 ? z : x;
+      }
+      return compare(x, z) < 0 ? x : compare(y, z) < 0 ? z : y;
+    }
+
+    private void heapSort(int lo, int hi) {
+      int n = hi - lo + 1;
+      for (int i = n / 2 - 1; i >= 0; i--) {
+        siftDown(lo, i, n);
+      }
+      for (int end = n - 1; end > 0; end--) {
+        swap(lo, lo + end);
+        siftDown(lo, 0, end);
+      }
+    }
+
+    private void siftDown(int lo, int i, int n) {
+      while (2 * i + 1 < n) {
+        int child = 2 * i + 1;
+        if (child + 1 < n && compare(lo + child, lo + child + 1) < 0) {
+          child++;
+        }
+        if (compare(lo + i, lo + child) >= 0) {
+          return;
+        }
+        swap(lo + i, lo + child);
+        i = child;
       }
     }
 
