@@ -536,6 +536,10 @@ class SpringBatchExecutorTest extends PipelineFixture {
     assertThat(leakCheckOf(resumed)).isEqualTo(leakCheckOf(reference));
     assertThat(((Number) leakCheckOf(resumed).get("candidatesConfirmed")).longValue()).isGreaterThan(1000);
     assertThat(stale).allSatisfy(f -> assertThat(f).doesNotExist());
+    try (var files = java.nio.file.Files.walk(dir.resolve("work"))) {
+      assertThat(files.filter(f -> f.getFileName().toString().equals("leak-read-back")))
+          .as("the killed attempt's files, copied from object storage to be read back, are gone").isEmpty();
+    }
   }
 
   @Test
