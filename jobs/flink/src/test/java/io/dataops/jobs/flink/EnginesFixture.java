@@ -113,23 +113,6 @@ abstract class EnginesFixture extends PipelineFixture {
       io.dataops.pipelines.privacy.LeakFilter.MEMORY_LIMIT_PROPERTY, "64",
       io.dataops.pipelines.privacy.LeakCheck.CANDIDATES_IN_MEMORY_PROPERTY, "2");
 
-  /** Runs {@code body} with system properties set, then puts them back. */
-  static <T> T with(Map<String, String> properties, java.util.concurrent.Callable<T> body) throws Exception {
-    Map<String, String> before = new HashMap<>();
-    properties.forEach((k, v) -> before.put(k, System.setProperty(k, v)));
-    try {
-      return body.call();
-    } finally {
-      before.forEach((k, v) -> {
-        if (v == null) {
-          System.clearProperty(k);
-        } else {
-          System.setProperty(k, v);
-        }
-      });
-    }
-  }
-
   /** The same product rows, privacy report (k, classes, suppressed, risks) and leak check on both engines. */
   void assertSameOutcome(PipelineRunResult reference, PipelineRunResult flink) {
     assertThat(flink.engine()).isEqualTo("flink");

@@ -7,10 +7,7 @@ import io.dataops.core.BadInputException;
 import io.dataops.jobs.flink.run.FlinkRun;
 import io.dataops.lakehouse.sample.SampleDataset;
 import io.dataops.pipelines.definition.BoundPipeline;
-import io.dataops.pipelines.definition.KeepLimits;
 import io.dataops.pipelines.definition.PipelineException;
-import io.dataops.pipelines.definition.PipelineParser;
-import io.dataops.pipelines.definition.PipelineValidator;
 import io.dataops.pipelines.plan.Executors;
 import io.dataops.pipelines.privacy.LeakDetectedException;
 import io.dataops.pipelines.run.PipelineRunResult;
@@ -127,22 +124,7 @@ class FlinkExecutorTest extends EnginesFixture {
     assertThat(dataFiles(product)).as("the Flink attempt's files are removed").isEqualTo(before);
 
     // An ID number kept but for its check character: caught by rebuilding it, on both engines alike.
-    String rebuilt = """
-        name: id-display
-        scenario: test
-        owner: op
-        inputs:
-          - {table: ods.public_security__citizens, as: citizens, columns: [id_card, gender, district_code]}
-        policy:
-          id_card: {mask: custom, keepFirst: 17}
-        privacy:
-          quasiIdentifiers: [gender, district_code]
-          k: 2
-          exempt: {id_card: "only the check character is hidden, which identifies no one"}
-        product: id-display
-        """;
-    BoundPipeline unlimited = new PipelineValidator(lakehouse, keys, new KeepLimits(Map.of())).bind(
-        PipelineParser.parse(rebuilt, "p.yaml"), dir);
+    BoundPipeline unlimited = bindWithoutLimits(ID_DISPLAY);
     String rebuiltMessage = "leak check failed, nothing was published: id_card: 3000 values give back a raw ID or "
         + "bank card number through its check character (give those columns a policy that hides the value)";
     assertThatThrownBy(() -> onSpringBatch(unlimited)).hasMessage(rebuiltMessage);
@@ -166,8 +148,8 @@ class FlinkExecutorTest extends EnginesFixture {
         privacy: {quasiIdentifiers: [gender, district_code], k: 2}
         product: id-regions
         """);
-    PipelineRunResult reference = with(CROWDED_LEAK_CHECK, () -> onSpringBatch(regions));
-    PipelineRunResult flink = with(CROWDED_LEAK_CHECK, () -> onFlink(regions, 2));
+    PipelineRunResult reference = withProperties(CROWDED_LEAK_CHECK, () -> onSpringBatch(regions));
+    PipelineRunResult flink = withProperties(CROWDED_LEAK_CHECK, () -> onFlink(regions, 2));
     assertSameOutcome(reference, flink);
     assertThat(((Number) version(flink).lineage().leakCheck().get("candidatesConfirmed")).longValue())
         .isGreaterThan(1000);
@@ -175,25 +157,11 @@ class FlinkExecutorTest extends EnginesFixture {
     assertThat(scratchLeft()).as("the run's scratch states are removed").isEmpty();
 
     // A real leak of every row among them: the exact count on both engines.
-    BoundPipeline unlimited = new PipelineValidator(lakehouse, keys, new KeepLimits(Map.of())).bind(
-        PipelineParser.parse("""
-            name: id-display
-            scenario: test
-            owner: op
-            inputs:
-              - {table: ods.public_security__citizens, as: citizens, columns: [id_card, gender, district_code]}
-            policy:
-              id_card: {mask: custom, keepFirst: 17}
-            privacy:
-              quasiIdentifiers: [gender, district_code]
-              k: 2
-              exempt: {id_card: "only the check character is hidden, which identifies no one"}
-            product: id-display
-            """, "p.yaml"), dir);
+    BoundPipeline unlimited = bindWithoutLimits(ID_DISPLAY);
     String rebuiltMessage = "leak check failed, nothing was published: id_card: 3000 values give back a raw ID or "
         + "bank card number through its check character (give those columns a policy that hides the value)";
-    assertThatThrownBy(() -> with(CROWDED_LEAK_CHECK, () -> onSpringBatch(unlimited))).hasMessage(rebuiltMessage);
-    assertThatThrownBy(() -> with(CROWDED_LEAK_CHECK, () -> onFlink(unlimited, 2)))
+    assertThatThrownBy(() -> withProperties(CROWDED_LEAK_CHECK, () -> onSpringBatch(unlimited))).hasMessage(rebuiltMessage);
+    assertThatThrownBy(() -> withProperties(CROWDED_LEAK_CHECK, () -> onFlink(unlimited, 2)))
         .isInstanceOf(LeakDetectedException.class).hasMessage(rebuiltMessage);
   }
 

@@ -61,9 +61,9 @@ class FlinkFaultsTest extends EnginesFixture {
     // one tests its rows anew, and only its findings count (the same counts as Spring Batch's run).
     landSample(SampleDataset.CITIZENS, 3000, 3000, 1);
     BoundPipeline p = bind(PIPELINE);
-    PipelineRunResult reference = with(CROWDED_LEAK_CHECK, () -> onSpringBatch(p));
+    PipelineRunResult reference = withProperties(CROWDED_LEAK_CHECK, () -> onSpringBatch(p));
     int forced = FaultHook.forced();
-    PipelineRunResult flink = with(CROWDED_LEAK_CHECK, () -> run("flink", p, Map.of("flink.parallelism", "2",
+    PipelineRunResult flink = withProperties(CROWDED_LEAK_CHECK, () -> run("flink", p, Map.of("flink.parallelism", "2",
         FlinkSettings.FAIL_AFTER_ROWS, "500")));
     assertThat(FaultHook.forced()).as("a write task failed after 500 rows").isGreaterThan(forced);
     assertSameOutcome(reference, flink);

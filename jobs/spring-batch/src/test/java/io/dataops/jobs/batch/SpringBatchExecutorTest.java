@@ -388,49 +388,14 @@ class SpringBatchExecutorTest extends PipelineFixture {
   void anIdNumberRebuiltThroughItsCheckCharacterFailsTheLeakCheckEvenWhereNoLimitStoppedIt() throws Exception {
     // The issue's pipeline: 17 of 18 characters kept, exempted. Validation refuses it under the platform's limits;
     // bound here without limits, the run's own leak check must still stop it.
-    String pipeline = """
-        name: id-display
-        scenario: test
-        owner: op
-        inputs:
-          - {table: ods.public_security__citizens, as: citizens, columns: [id_card, gender, district_code]}
-        policy:
-          id_card: {mask: custom, keepFirst: 17}
-        privacy:
-          quasiIdentifiers: [gender, district_code]
-          k: 2
-          exempt: {id_card: "only the check character is hidden, which identifies no one"}
-        product: id-display
-        """;
-    assertThatThrownBy(() -> bind(pipeline)).hasMessageContaining("the limit for id_card");
-    BoundPipeline unlimited = new PipelineValidator(lakehouse, keys, new io.dataops.pipelines.definition.KeepLimits(
-        java.util.Map.of())).bind(PipelineParser.parse(pipeline, "p.yaml"), dir);
+    assertThatThrownBy(() -> bind(ID_DISPLAY)).hasMessageContaining("the limit for id_card");
+    BoundPipeline unlimited = bindWithoutLimits(ID_DISPLAY);
     assertThatThrownBy(() -> executor(RunSettings.defaults()).run(unlimited))
         .isInstanceOf(LeakCheckTasklet.LeakDetected.class)
         .hasMessage("leak check failed, nothing was published: id_card: 3000 values give back a raw ID or bank card "
             + "number through its check character (give those columns a policy that hides the value)");
     assertThat(lakehouse.load(ProductTables.id("id-display")).currentSnapshot()).as("nothing published").isNull();
     assertThat(registry().list("id-display")).isEmpty();
-  }
-
-  /** The id-display pipeline bound without the platform's limits: every row's ID rebuilds through its check character. */
-  BoundPipeline idDisplay(String product) {
-    String pipeline = """
-        name: id-display
-        scenario: test
-        owner: op
-        inputs:
-          - {table: ods.public_security__citizens, as: citizens, columns: [id_card, gender, district_code]}
-        policy:
-          id_card: {mask: custom, keepFirst: 17}
-        privacy:
-          quasiIdentifiers: [gender, district_code]
-          k: 2
-          exempt: {id_card: "only the check character is hidden, which identifies no one"}
-        product: id-display
-        """.replace("product: id-display", "product: " + product);
-    return new PipelineValidator(lakehouse, keys, new io.dataops.pipelines.definition.KeepLimits(java.util.Map.of()))
-        .bind(PipelineParser.parse(pipeline, "p.yaml"), dir);
   }
 
   private Map<String, Object> leakCheckOf(PipelineRunResult r) {
@@ -454,29 +419,13 @@ class SpringBatchExecutorTest extends PipelineFixture {
   static final String IN_MEMORY = io.dataops.pipelines.privacy.LeakCheck.CANDIDATES_IN_MEMORY_PROPERTY;
 
   /** Runs {@code body} with system properties set (the leak check's test knobs), then puts them back. */
-  static <T> T with(Map<String, String> properties, java.util.concurrent.Callable<T> body) throws Exception {
-    Map<String, String> before = new java.util.HashMap<>();
-    properties.forEach((k, v) -> before.put(k, System.setProperty(k, v)));
-    try {
-      return body.call();
-    } finally {
-      before.forEach((k, v) -> {
-        if (v == null) {
-          System.clearProperty(k);
-        } else {
-          System.setProperty(k, v);
-        }
-      });
-    }
-  }
-
   @Test
   void candidatesBeyondMemorySpillAndTheVerdictStaysExact() throws Exception {
     // A filter of one 512-bit block says yes to most values: thousands of chance hits. In memory, DuckDB joins their
     // texts to the raw columns; past two they spill and are settled by their hashes. Same verdict, same counts.
-    PipelineRunResult inMemory = with(Map.of(FILTER_BYTES, "64"), () -> executor(RunSettings.defaults()).run(bind(
-        ID_REGIONS)));
-    PipelineRunResult spilled = with(Map.of(FILTER_BYTES, "64", IN_MEMORY, "2"), () -> executor(
+    PipelineRunResult inMemory = withProperties(Map.of(FILTER_BYTES, "64"),
+        () -> executor(RunSettings.defaults()).run(bind(ID_REGIONS)));
+    PipelineRunResult spilled = withProperties(Map.of(FILTER_BYTES, "64", IN_MEMORY, "2"), () -> executor(
         RunSettings.defaults()).run(bind(ID_REGIONS.replace("product: id-regions", "product: id-regions-spilled"))));
     Map<String, Object> leak = leakCheckOf(spilled);
     assertThat(((Number) leak.get("candidatesConfirmed")).longValue()).as(leak.toString()).isGreaterThan(1000);
@@ -486,8 +435,8 @@ class SpringBatchExecutorTest extends PipelineFixture {
         + "spilled candidates with it, is gone").doesNotExist();
 
     // A real leak of every row among the chance hits: the exact count.
-    assertThatThrownBy(() -> with(Map.of(FILTER_BYTES, "64", IN_MEMORY, "2"), () -> executor(RunSettings.defaults())
-        .run(idDisplay("id-display"))))
+    assertThatThrownBy(() -> withProperties(Map.of(FILTER_BYTES, "64", IN_MEMORY, "2"),
+        () -> executor(RunSettings.defaults()).run(bindWithoutLimits(ID_DISPLAY))))
         .isInstanceOf(LeakCheckTasklet.LeakDetected.class)
         .hasMessage("leak check failed, nothing was published: id_card: 3000 values give back a raw ID or bank card "
             + "number through its check character (give those columns a policy that hides the value)");
@@ -529,10 +478,11 @@ class SpringBatchExecutorTest extends PipelineFixture {
     }
 
     Map<String, String> crowded = Map.of(FILTER_BYTES, "64", IN_MEMORY, "2");
-    PipelineRunResult resumed = with(crowded, () -> executor(SpringBatchChild.SETTINGS).run(bind(ID_REGIONS)));
+    PipelineRunResult resumed = withProperties(crowded,
+        () -> executor(SpringBatchChild.SETTINGS).run(bind(ID_REGIONS)));
     assertThat(resumed.restarted()).isTrue();
-    PipelineRunResult reference = with(crowded, () -> executor(SpringBatchChild.SETTINGS).run(bind(ID_REGIONS.replace(
-        "product: id-regions", "product: id-regions-reference"))));
+    PipelineRunResult reference = withProperties(crowded, () -> executor(SpringBatchChild.SETTINGS).run(bind(
+        ID_REGIONS.replace("product: id-regions", "product: id-regions-reference"))));
     assertThat(leakCheckOf(resumed)).isEqualTo(leakCheckOf(reference));
     assertThat(((Number) leakCheckOf(resumed).get("candidatesConfirmed")).longValue()).isGreaterThan(1000);
     assertThat(stale).allSatisfy(f -> assertThat(f).doesNotExist());
