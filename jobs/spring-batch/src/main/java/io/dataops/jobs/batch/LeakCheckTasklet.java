@@ -3,6 +3,7 @@ package io.dataops.jobs.batch;
 import io.dataops.lakehouse.types.ColumnType;
 import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.definition.BoundPipeline.BoundInput;
+import io.dataops.pipelines.plan.LocalFiles;
 import io.dataops.pipelines.privacy.LeakCheck;
 import io.dataops.pipelines.privacy.LeakDetectedException;
 import io.dataops.pipelines.privacy.RawHashes;
@@ -58,8 +59,11 @@ final class LeakCheckTasklet implements Tasklet {
       long t1 = System.nanoTime();
       if (!unchecked.isEmpty()) {
         String cols = run.policies.productColumns().stream().map(DuckTransform::quote).collect(Collectors.joining(", "));
-        try (ReadBack local = ReadBack.of(run, unchecked); Statement s = duck.createStatement();
-            ArrowRows r = new ArrowRows(s.executeQuery("SELECT " + cols + " FROM read_parquet(" + list(local.paths)
+        // a product that fails the check may hold raw data: its objects are copied into the run's folder, not cached
+        try (LocalFiles.PrivateCopies local = LocalFiles.of(run.lakehouse.load(run.productTable).io())
+            .privateCopies(unchecked, run.workDir.resolve("leak-read-back"), "the leak check");
+            Statement s = duck.createStatement();
+            ArrowRows r = new ArrowRows(s.executeQuery("SELECT " + cols + " FROM read_parquet(" + list(local.paths())
                 + ")"),
                 productTypes)) {
           r.forEachBatch((vectors, rows) -> {
@@ -166,62 +170,6 @@ final class LeakCheckTasklet implements Tasklet {
       }
     }
     hashes.flush();
-  }
-
-  /**
-   * The unchecked product files where DuckDB can read them: a local warehouse's in place; an object store's
-   * ({@code s3://}) copied into the run's private folder first, since DuckDB reads no object storage here (see
-   * {@link io.dataops.pipelines.plan.LocalFiles}). Not through the read-through cache of the inputs: a product that
-   * fails this check may hold raw personal data, and its copies go with the check. Closing deletes them.
-   */
-  private record ReadBack(List<String> paths, java.nio.file.Path folder) implements AutoCloseable {
-    static ReadBack of(RunState run, List<String> files) throws java.io.IOException {
-      if (files.stream().noneMatch(io.dataops.lakehouse.storage.ObjectStore::isObjectLocation)) {
-        return new ReadBack(files, null);
-      }
-      java.nio.file.Path folder = run.workDir.resolve("leak-read-back");
-      deleteFolder(folder); // a killed process's copies
-      io.dataops.core.files.OwnerOnly.directories(folder);
-      org.apache.iceberg.io.FileIO fileIo = run.lakehouse.load(run.productTable).io();
-      List<String> paths = new ArrayList<>();
-      try {
-        for (String f : files) {
-          if (!io.dataops.lakehouse.storage.ObjectStore.isObjectLocation(f)) {
-            paths.add(f);
-            continue;
-          }
-          java.nio.file.Path local = folder.resolve(paths.size() + ".parquet");
-          try (java.io.InputStream in = fileIo.newInputFile(f).newStream()) {
-            io.dataops.core.files.OwnerOnly.copy(in, local);
-          }
-          paths.add(local.toString());
-        }
-      } catch (java.io.IOException | RuntimeException e) {
-        deleteFolder(folder);
-        throw e;
-      }
-      return new ReadBack(paths, folder);
-    }
-
-    @Override
-    public void close() {
-      if (folder != null) {
-        deleteFolder(folder);
-      }
-    }
-
-    /** The folder and the copies in it (it holds no subfolders); the run's own folder is owner-only too. */
-    private static void deleteFolder(java.nio.file.Path folder) {
-      if (!java.nio.file.Files.isDirectory(folder)) {
-        return;
-      }
-      try (java.util.stream.Stream<java.nio.file.Path> copies = java.nio.file.Files.list(folder)) {
-        copies.forEach(io.dataops.core.files.StaleCopies::deleteQuietly);
-      } catch (java.io.IOException e) {
-        // what is left goes with the run's folder
-      }
-      io.dataops.core.files.StaleCopies.deleteQuietly(folder);
-    }
   }
 
   private static String seconds(long nanos) {
