@@ -20,7 +20,9 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
 
@@ -60,39 +62,111 @@ public final class TransformScan implements AutoCloseable {
       List<ColumnType> types, Path spill, String source, int line) {
     this.types = List.copyOf(types);
     this.row = new Object[columns.size()];
+    Connection c = null;
+    Statement st = null;
+    ResultSet rs = null;
     try {
-      OwnerOnly.directories(spill);
-      Properties props = new Properties();
-      props.setProperty("jdbc_stream_results", "true");
-      duck = DuckDbConnections.open(props);
-      List<String> allowed = new ArrayList<>();
-      try (Statement s = duck.createStatement()) {
-        s.execute("SET memory_limit = '256MB'");
-        s.execute("SET threads = 2");
-        s.execute("SET temp_directory = '" + spill.toString().replace("'", "''") + "'");
-        s.execute("SET enable_progress_bar = false");
-        for (int i = 0; i < inputs.size(); i++) {
-          allowed.addAll(files.get(i));
-          s.execute(view(inputs.get(i), files.get(i)));
-        }
-        s.execute("SET allowed_paths = [" + allowed.stream().map(TransformScan::literal)
-            .collect(Collectors.joining(", ")) + "]");
-        s.execute("SET allowed_directories = [" + literal(spill.toAbsolutePath() + "/") + "]");
-        s.execute("SET enable_external_access = false");
-        s.execute("SET lock_configuration = true");
-      }
-      statement = duck.createStatement();
-      rows = statement.executeQuery("SELECT " + columns.stream().map(TransformScan::quote)
+      c = openLocked(inputs, files, spill, true);
+      st = c.createStatement();
+      rs = st.executeQuery("SELECT " + columns.stream().map(TransformScan::quote)
           .collect(Collectors.joining(", ")) + " FROM (" + sql + "\n) AS transform_result");
     } catch (SQLException e) {
-      close();
+      closeAll(rs, st, c);
       // DuckDB's kind of error only: its message may quote a value of the input
-      throw new BadInputException(source + ":" + line + ": the transform failed in DuckDB while measuring the "
-          + "product's columns (" + kind(e.getMessage()) + ")");
+      throw failed(source, line, e);
     } catch (IOException e) {
-      close();
+      closeAll(rs, st, c);
       throw new UncheckedIOException(e);
     }
+    this.duck = c;
+    this.statement = st;
+    this.rows = rs;
+  }
+
+  /**
+   * For each of {@code columns}, the size of its smallest group of rows sharing one value (a null is a value too),
+   * in one grouped query DuckDB runs over the transform: the distinct {@code person} values counted up to {@code k}
+   * (a null person counts as one), else the sum of {@code weight} (a null weight is 0), else the rows. A column with
+   * no rows is absent. Only counts leave DuckDB. For columns whose values the product shows as they are and whose
+   * types DuckDB compares as the validator's row-by-row measure does.
+   */
+  static Map<String, Long> smallestGroups(Lakehouse lakehouse, List<PinnedInput> pinned, String sql,
+      List<String> columns, String person, String weight, int k, Path spill, String source, int line) {
+    LocalFiles local = LocalFiles.of(lakehouse.io());
+    List<BoundInput> inputs = new ArrayList<>();
+    List<List<String>> files = new ArrayList<>();
+    for (PinnedInput in : pinned) {
+      inputs.add(in.input());
+      files.add(local.paths(in.dataFiles(), "the validator"));
+    }
+    String size = person != null
+        ? "least(count(DISTINCT " + quote(person) + ") + max(CASE WHEN " + quote(person) + " IS NULL THEN 1 ELSE 0 "
+            + "END), " + k + ")"
+        : weight != null ? "sum(coalesce(CAST(" + quote(weight) + " AS BIGINT), 0))" : "count(*)";
+    String all = columns.stream().map(TransformScan::quote).collect(Collectors.joining(", "));
+    // GROUPING(all) has a bit set for each column a row is not grouped by, the first column's bit highest
+    String query = "SELECT g, CAST(min(n) AS BIGINT) FROM (SELECT GROUPING(" + all + ") AS g, " + size + " AS n FROM (" + sql
+        + "\n) AS transform_result GROUP BY GROUPING SETS (" + columns.stream().map(c -> "(" + quote(c) + ")")
+        .collect(Collectors.joining(", ")) + ")) AS groups GROUP BY g";
+    long everyBit = (1L << columns.size()) - 1;
+    Map<Long, Long> byGrouping = new java.util.HashMap<>();
+    try (Connection c = openLocked(inputs, files, spill, false); Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(query)) {
+      while (r.next()) {
+        byGrouping.put(r.getLong(1), r.getLong(2));
+      }
+    } catch (SQLException e) {
+      throw failed(source, line, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (int i = 0; i < columns.size(); i++) {
+      Long n = byGrouping.get(everyBit & ~(1L << (columns.size() - 1 - i)));
+      if (n != null) {
+        out.put(columns.get(i), n);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * An in-memory DuckDB that sees only the inputs' pinned files, as views under their aliases, and spills to
+   * {@code spill} within a memory limit: no external access, the configuration locked.
+   */
+  private static Connection openLocked(List<BoundInput> inputs, List<List<String>> files, Path spill,
+      boolean streamResults) throws IOException, SQLException {
+    OwnerOnly.directories(spill);
+    Properties props = new Properties();
+    if (streamResults) {
+      props.setProperty("jdbc_stream_results", "true");
+    }
+    Connection duck = DuckDbConnections.open(props);
+    try (Statement s = duck.createStatement()) {
+      List<String> allowed = new ArrayList<>();
+      s.execute("SET memory_limit = '256MB'");
+      s.execute("SET threads = 2");
+      s.execute("SET temp_directory = '" + spill.toString().replace("'", "''") + "'");
+      s.execute("SET enable_progress_bar = false");
+      for (int i = 0; i < inputs.size(); i++) {
+        allowed.addAll(files.get(i));
+        s.execute(view(inputs.get(i), files.get(i)));
+      }
+      s.execute("SET allowed_paths = [" + allowed.stream().map(TransformScan::literal)
+          .collect(Collectors.joining(", ")) + "]");
+      s.execute("SET allowed_directories = [" + literal(spill.toAbsolutePath() + "/") + "]");
+      s.execute("SET enable_external_access = false");
+      s.execute("SET lock_configuration = true");
+    } catch (SQLException | RuntimeException e) {
+      duck.close();
+      throw e;
+    }
+    return duck;
+  }
+
+  private static BadInputException failed(String source, int line, SQLException e) {
+    return new BadInputException(source + ":" + line + ": the transform failed in DuckDB while measuring the "
+        + "product's columns (" + kind(e.getMessage()) + ")");
   }
 
   /** The next row's values (the array is reused), or null at the end. */
@@ -159,6 +233,10 @@ public final class TransformScan implements AutoCloseable {
 
   @Override
   public void close() {
+    closeAll(rows, statement, duck);
+  }
+
+  private static void closeAll(ResultSet rows, Statement statement, Connection duck) {
     try {
       if (rows != null) {
         rows.close();
