@@ -43,14 +43,22 @@ public final class TransformScan implements AutoCloseable {
   /** Over the inputs' pinned snapshots in the lakehouse ({@code pinned}: each input's data files, in input order). */
   static TransformScan of(Lakehouse lakehouse, List<PinnedInput> pinned, String sql, List<String> columns,
       List<ColumnType> types, Path spill, String source, int line) {
-    LocalFiles local = LocalFiles.of(lakehouse.io());
-    List<BoundInput> inputs = new ArrayList<>();
-    List<List<String>> files = new ArrayList<>();
-    for (PinnedInput in : pinned) {
-      inputs.add(in.input());
-      files.add(local.paths(in.dataFiles(), "the validator"));
+    Located at = Located.of(lakehouse, pinned);
+    return new TransformScan(at.inputs(), at.files(), sql, columns, types, spill, source, line);
+  }
+
+  /** The inputs and, for each, its pinned data files as local paths DuckDB reads. */
+  private record Located(List<BoundInput> inputs, List<List<String>> files) {
+    static Located of(Lakehouse lakehouse, List<PinnedInput> pinned) {
+      LocalFiles local = LocalFiles.of(lakehouse.io());
+      List<BoundInput> inputs = new ArrayList<>();
+      List<List<String>> files = new ArrayList<>();
+      for (PinnedInput in : pinned) {
+        inputs.add(in.input());
+        files.add(local.paths(in.dataFiles(), "the validator"));
+      }
+      return new Located(inputs, files);
     }
-    return new TransformScan(inputs, files, sql, columns, types, spill, source, line);
   }
 
   /**
@@ -92,13 +100,7 @@ public final class TransformScan implements AutoCloseable {
    */
   static Map<String, Long> smallestGroups(Lakehouse lakehouse, List<PinnedInput> pinned, String sql,
       List<String> columns, String person, String weight, int k, Path spill, String source, int line) {
-    LocalFiles local = LocalFiles.of(lakehouse.io());
-    List<BoundInput> inputs = new ArrayList<>();
-    List<List<String>> files = new ArrayList<>();
-    for (PinnedInput in : pinned) {
-      inputs.add(in.input());
-      files.add(local.paths(in.dataFiles(), "the validator"));
-    }
+    Located at = Located.of(lakehouse, pinned);
     String size = person != null
         ? "least(count(DISTINCT " + quote(person) + ") + max(CASE WHEN " + quote(person) + " IS NULL THEN 1 ELSE 0 "
             + "END), " + k + ")"
@@ -110,7 +112,7 @@ public final class TransformScan implements AutoCloseable {
         .collect(Collectors.joining(", ")) + ")) AS groups GROUP BY g";
     long everyBit = (1L << columns.size()) - 1;
     Map<Long, Long> byGrouping = new java.util.HashMap<>();
-    try (Connection c = openLocked(inputs, files, spill, false); Statement s = c.createStatement();
+    try (Connection c = openLocked(at.inputs(), at.files(), spill, false); Statement s = c.createStatement();
         ResultSet r = s.executeQuery(query)) {
       while (r.next()) {
         byGrouping.put(r.getLong(1), r.getLong(2));
