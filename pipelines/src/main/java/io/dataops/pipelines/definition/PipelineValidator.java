@@ -675,7 +675,8 @@ public final class PipelineValidator {
       try {
         scratch = Files.createTempDirectory("dataops-validate-");
         found.putAll(TransformScan.smallestGroups(lakehouse, pinned, sql, inSql.stream().map(BoundColumn::name)
-            .toList(), person == null ? null : person.name(), counted == null ? null : counted.name(), k,
+            .toList(), inSql.stream().map(BoundColumn::sqlType).toList(), person == null ? null : person.name(),
+            person == null ? null : person.sqlType(), counted == null ? null : counted.name(), k,
             scratch.resolve("duck"), d.source(), sqlLine));
       } catch (IOException e) {
         throw new java.io.UncheckedIOException("cannot measure the product's columns", e);

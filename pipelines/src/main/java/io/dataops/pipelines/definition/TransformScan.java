@@ -99,17 +99,28 @@ public final class TransformScan implements AutoCloseable {
    * types DuckDB compares as the validator's row-by-row measure does.
    */
   static Map<String, Long> smallestGroups(Lakehouse lakehouse, List<PinnedInput> pinned, String sql,
-      List<String> columns, String person, String weight, int k, Path spill, String source, int line) {
+      List<String> columns, List<ColumnType> types, String person, ColumnType personType, String weight, int k,
+      Path spill, String source, int line) {
     Located at = Located.of(lakehouse, pinned);
-    String size = person != null
-        ? "least(count(DISTINCT " + quote(person) + ") + max(CASE WHEN " + quote(person) + " IS NULL THEN 1 ELSE 0 "
-            + "END), " + k + ")"
-        : weight != null ? "sum(coalesce(CAST(" + quote(weight) + " AS BIGINT), 0))" : "count(*)";
-    String all = columns.stream().map(TransformScan::quote).collect(Collectors.joining(", "));
-    // GROUPING(all) has a bit set for each column a row is not grouped by, the first column's bit highest
-    String query = "SELECT g, CAST(min(n) AS BIGINT) FROM (SELECT GROUPING(" + all + ") AS g, " + size + " AS n FROM (" + sql
-        + "\n) AS transform_result GROUP BY GROUPING SETS (" + columns.stream().map(c -> "(" + quote(c) + ")")
-        .collect(Collectors.joining(", ")) + ")) AS groups GROUP BY g";
+    // The values under names of their own (c0, c1, ..., p, w); texts as their UTF-8 bytes, so that a collation the
+    // transform gave them (COLLATE NOCASE) cannot merge values the product shows apart.
+    List<String> values = new ArrayList<>();
+    for (int i = 0; i < columns.size(); i++) {
+      values.add(exact(columns.get(i), types.get(i)) + " AS c" + i);
+    }
+    if (person != null) {
+      values.add(exact(person, personType) + " AS p");
+    } else if (weight != null) {
+      values.add(quote(weight) + " AS w");
+    }
+    String size = person != null ? "least(count(DISTINCT p) + max(CASE WHEN p IS NULL THEN 1 ELSE 0 END), " + k + ")"
+        : weight != null ? "sum(coalesce(CAST(w AS BIGINT), 0))" : "count(*)";
+    List<String> names = java.util.stream.IntStream.range(0, columns.size()).mapToObj(i -> "c" + i).toList();
+    // GROUPING(c0, c1, ...) has a bit set for each column a row is not grouped by, c0's bit highest
+    String query = "SELECT g, CAST(min(n) AS BIGINT) FROM (SELECT GROUPING(" + String.join(", ", names) + ") AS g, "
+        + size + " AS n FROM (SELECT " + String.join(", ", values) + " FROM (" + sql + "\n) AS transform_result) AS v "
+        + "GROUP BY GROUPING SETS (" + names.stream().map(c -> "(" + c + ")").collect(Collectors.joining(", "))
+        + ")) AS groups GROUP BY g";
     long everyBit = (1L << columns.size()) - 1;
     Map<Long, Long> byGrouping = new java.util.HashMap<>();
     try (Connection c = openLocked(at.inputs(), at.files(), spill, false); Statement s = c.createStatement();
@@ -130,6 +141,12 @@ public final class TransformScan implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /** A column as a value DuckDB compares exactly: a text as its bytes, whatever collation it carries. */
+  private static String exact(String column, ColumnType type) {
+    return type.type() == io.dataops.lakehouse.types.ValueType.STRING ? "encode(" + quote(column) + ")"
+        : quote(column);
   }
 
   /**

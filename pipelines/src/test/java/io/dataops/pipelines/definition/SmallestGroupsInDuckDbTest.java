@@ -72,12 +72,15 @@ class SmallestGroupsInDuckDbTest extends PipelineFixture {
           random.nextBoolean() ? "0.0" : random.nextInt(9) == 0 ? "-0.0" : "1.5",
           random.nextInt(10) == 0 ? "" : String.valueOf(random.nextInt(4)));
     }
-    // Small groups, where nulls and equal values decide: code 999 is three rows of two people (one of them the
-    // missing person) and weighs 5; 9.90 and 9.9 are one amount; the town with a trailing space is one row of nobody.
+    // Small groups, where nulls and equal values decide: code 999 is four rows of three people (one of them the
+    // missing person, two told apart by case only) and weighs 5; 9.90 and 9.9 are one amount; the town with a trailing space is one row of nobody; code 997 is "Futian" and "futian", one row each.
     row(csv, "", "稀", "999", "9.90", "2025-12-31", "", "-0.0", "");
     row(csv, "", "稀", "999", "9.9", "2025-12-31", "", "0.0", "2");
     row(csv, "P1", "稀", "999", "9.9", "2025-12-31", "true", "0.0", "3");
+    row(csv, "p1", "稀", "999", "9.9", "2025-12-31", "true", "0.0", "0");
     row(csv, "", "稀 ", "998", "9.95", "2025-12-30", "true", "0.0", "1");
+    row(csv, "P7", "Futian", "997", "1.00", "2025-12-29", "false", "0.0", "1");
+    row(csv, "P8", "futian", "997", "1.00", "2025-12-29", "false", "0.0", "1");
     land("finance", "ledger", CONTRACT, csv.toString());
   }
 
@@ -91,10 +94,15 @@ class SmallestGroupsInDuckDbTest extends PipelineFixture {
 
   private Map<String, Long> measure(BoundPipeline p, List<String> names, String person, String weight,
       boolean inDuckDb) {
+    return measure(p, p.sql(), names, person, weight, inDuckDb);
+  }
+
+  private Map<String, Long> measure(BoundPipeline p, String sql, List<String> names, String person, String weight,
+      boolean inDuckDb) {
     Map<String, BoundColumn> byName = new HashMap<>();
     p.columns().forEach(c -> byName.put(c.name(), c));
     List<PinnedInput> pinned = p.inputs().stream().map(in -> PinnedInput.of(lakehouse, in)).toList();
-    return PipelineValidator.measure(PipelineParser.parse(PIPELINE, "p.yaml"), pinned, p.sql(), 9,
+    return PipelineValidator.measure(PipelineParser.parse(PIPELINE, "p.yaml"), pinned, sql, 9,
         names.stream().map(byName::get).toList(), person == null ? null : byName.get(person),
         weight == null ? null : byName.get(weight), 5, lakehouse, inDuckDb);
   }
@@ -123,6 +131,31 @@ class SmallestGroupsInDuckDbTest extends PipelineFixture {
         smallest(townVisits, Long.MAX_VALUE));
     assertThat(measure(p, List.of("town"), null, null, true)).containsEntry("town",
         smallest(townRows, Long.MAX_VALUE));
+  }
+
+  @Test
+  void aCollationOnATextMergesNoGroupsThatTheProductShowsApart() {
+    // The SQL subset refuses COLLATE; were a collation to reach the measure (COLLATE NOCASE makes DuckDB's GROUP BY
+    // take "Futian" and "futian", "P1" and "p1" as one), the product still shows them apart, and so must the measure
+    // count them (else a small group hides in a larger one).
+    BoundPipeline p = new PipelineValidator(lakehouse, keys).bind(PipelineParser.parse(PIPELINE, "p.yaml"), dir);
+    String only = p.sql().replace("FROM ledger", "FROM ledger WHERE code IN (997, 999)");
+    String collated = only.replace("SELECT person AS person_key, town,",
+        "SELECT person COLLATE NOCASE AS person_key, town COLLATE NOCASE AS town,");
+    assertThat(only).isNotEqualTo(p.sql());
+    assertThat(collated).isNotEqualTo(only);
+    for (String person : new String[] {"person_key", null}) {
+      assertThat(measure(p, collated, List.of("town", "code"), person, null, true)).as("person %s", person)
+          .isEqualTo(measure(p, collated, List.of("town", "code"), person, null, false))
+          .isEqualTo(measure(p, only, List.of("town", "code"), person, null, true));
+    }
+    // "Futian" and "futian" are one row and one person each; code 999 is P1, p1 and the missing person
+    assertThat(measure(p, collated, List.of("town", "code"), "person_key", null, true))
+        .isEqualTo(Map.of("town", 1L, "code", 2L));
+    assertThat(measure(p, collated, List.of("town", "code"), null, null, true))
+        .isEqualTo(Map.of("town", 1L, "code", 2L));
+    assertThat(measure(p, collated.replace("997, 999", "999"), List.of("code"), "person_key", null, true))
+        .isEqualTo(Map.of("code", 3L));
   }
 
   @Test
