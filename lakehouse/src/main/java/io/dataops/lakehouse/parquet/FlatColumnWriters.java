@@ -1,5 +1,6 @@
 package io.dataops.lakehouse.parquet;
 
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -99,8 +100,8 @@ public final class FlatColumnWriters {
 
   /**
    * Text as UTF-8 bytes already encoded ({@link Utf8Slice}, Avro's {@link Utf8}, or a {@link Binary} passed as it is:
-   * a constant one, the same object in every row, costs no copy and its dictionary lookup compares no bytes), or any
-   * CharSequence.
+   * a constant one, the same object in every row, costs no copy and its dictionary lookup compares no bytes), a String
+   * (the common case, tested first) or any other CharSequence.
    */
   private static final class StringWriter extends PrimitiveWriter<Object> {
     StringWriter(ColumnDescriptor desc) {
@@ -109,7 +110,11 @@ public final class FlatColumnWriters {
 
     @Override
     public void write(int repetitionLevel, Object value) {
-      if (value instanceof Utf8Slice s) {
+      if (value instanceof String s) {
+        // Backed by an array, not by a ByteBuffer as Binary.fromString's: the dictionary's hashing and the statistics'
+        // comparisons read it directly. The same bytes (String.getBytes in both).
+        column.writeBinary(repetitionLevel, Binary.fromConstantByteArray(s.getBytes(StandardCharsets.UTF_8)));
+      } else if (value instanceof Utf8Slice s) {
         column.writeBinary(repetitionLevel, Binary.fromReusedByteArray(s.utf8(), s.offset(), s.length()));
       } else if (value instanceof Binary b) {
         column.writeBinary(repetitionLevel, b);

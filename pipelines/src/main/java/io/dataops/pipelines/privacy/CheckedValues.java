@@ -60,10 +60,11 @@ final class CheckedValues {
     }
     int slot = slot(v);
     Object seen = values[c][slot];
-    Outcome found = seen != null && seen.equals(v) ? outcomes[c][slot] : null;
+    boolean equal = seen != null && seen.equals(v);
+    Outcome found = equal ? outcomes[c][slot] : null;
     if (lookups[c] < TRIAL) {
       lookups[c]++;
-      if (found != null) {
+      if (equal) { // a reserved slot counts as a hit too: testing one value at a time would have found its outcome
         hits[c]++;
       }
       if (lookups[c] == TRIAL && hits[c] < TRIAL / 4) {
@@ -74,6 +75,14 @@ final class CheckedValues {
       }
     }
     return found;
+  }
+
+  /**
+   * Takes {@code v}'s slot for an outcome not known yet (a batch tests its values first and {@link #put}s their
+   * outcomes after): until then, lookups of {@code v} count as hits but find no outcome.
+   */
+  void reserve(int c, Object v) {
+    put(c, v, null);
   }
 
   void put(int c, Object v, Outcome outcome) {

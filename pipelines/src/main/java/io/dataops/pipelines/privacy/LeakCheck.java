@@ -205,6 +205,49 @@ public final class LeakCheck implements AutoCloseable {
   }
 
   /**
+   * Output rows in bulk (a chunk an engine writes; values in {@code columns} order): exactly what {@link
+   * #check(Object[])} of each row in turn adds, in the same order. The filter is read at random; probed one value at
+   * a time, between hashing, pattern tests and the memo, its cache misses come one after another. Here the hashes of
+   * the rows' values (and of the identifiers they rebuild) are gathered first, then probed in one loop with nothing
+   * else in it ({@link LeakFilter#mightContainAll}), then the outcomes are remembered and counted in row order. A value
+   * the memo does not hold has its slot reserved while it waits, so that the memo looks up and keeps what testing one
+   * value at a time would; an equal value in the same rows is tested again (its outcome is not known yet), which only
+   * a column's first rows pay for.
+   */
+  public void check(java.util.List<Object[]> rows) {
+    Scratch s = scratch.get();
+    Probes p = s.probes.reset();
+    for (Object[] row : rows) {
+      for (int c = 0; c < exempt.length; c++) {
+        Object v = row[c];
+        if (v == null || exempt[c]) {
+          continue;
+        }
+        boolean remember = CheckedValues.remembers(v);
+        CheckedValues.Outcome o = remember ? s.checked.find(c, v) : null;
+        if (o != null) {
+          p.known(c, o);
+        } else {
+          if (remember) {
+            s.checked.reserve(c, v);
+          }
+          p.value(c, remember ? v : null);
+          p.gather(v, s.key);
+        }
+      }
+    }
+    p.probe(filter);
+    for (int j = 0; j < p.values; j++) {
+      CheckedValues.Outcome o = p.outcome(j);
+      if (p.remembered[j] != null) {
+        s.checked.put(p.column[j], p.remembered[j], o);
+      }
+      replay(p.column[j], o);
+    }
+    p.forget();
+  }
+
+  /**
    * One output value of column {@code c} (output values may come column by column, in any order). A value this
    * thread tested before in the same column replays its outcome ({@link CheckedValues}): the counts and candidates are
    * what testing it again would add.
@@ -217,34 +260,16 @@ public final class LeakCheck implements AutoCloseable {
     boolean remember = CheckedValues.remembers(v);
     CheckedValues.Outcome o = remember ? s.checked.find(c, v) : null;
     if (o == null) {
-      o = test(v, s.key);
+      Probes p = s.single.reset();
+      p.value(c, null);
+      p.gather(v, s.key);
+      p.probe(filter);
+      o = p.outcome(0);
       if (remember) {
         s.checked.put(c, v, o);
       }
     }
     replay(c, o);
-  }
-
-  /** The tests of one value, their outcome not yet counted: the value itself, then what it rebuilds (at most two). */
-  private CheckedValues.Outcome test(Object v, ValueKey key) {
-    String text = ValueType.text(v);
-    if (text.codePointCount(0, text.length()) < 2) {
-      return CheckedValues.Outcome.UNTESTED;
-    }
-    boolean shaped = v instanceof String && IdentifierPatterns.find(text) != IdentifierPatterns.Found.NONE;
-    Found found = null;
-    Hash128 h = key.reset().add(text).hash();
-    if (mightBeRaw(h)) {
-      found = new Found();
-      found.add(h, text, false);
-    }
-    if (text.length() <= Rebuildable.MAX_LENGTH && digits(text) >= Rebuildable.MIN_DIGITS) {
-      found = rebuilds(text, key, found);
-    }
-    if (found == null) {
-      return shaped ? CheckedValues.Outcome.SHAPED : CheckedValues.Outcome.CLEAN;
-    }
-    return found.outcome(shaped);
   }
 
   private void replay(int c, CheckedValues.Outcome o) {
@@ -265,51 +290,156 @@ public final class LeakCheck implements AutoCloseable {
   }
 
   /**
-   * Adds to {@code found} (null: none yet) the raw identifiers {@code text} would give back through a check character
-   * that hit the filter.
+   * Values under test and their probes, gathered before the filter is probed: per value its column, the outcome if the
+   * memo knew it, else whether it is tested at all (two characters or more) and shaped like an identifier; per probe a
+   * hash, its text and whether it was rebuilt (a value's own hash first, then those of the identifiers it rebuilds: at
+   * most two). One per thread, reused.
    */
-  private Found rebuilds(CharSequence text, ValueKey key, Found found) {
-    Found[] out = {found};
-    Rebuildable.candidates(text, id -> {
-      Hash128 h = key.reset().add(id).hash();
-      if (mightBeRaw(h)) {
-        if (out[0] == null) {
-          out[0] = new Found();
-        }
-        out[0].add(h, id, true);
-      }
-    });
-    return out[0];
-  }
+  private static final class Probes {
+    int values;
+    int[] column = new int[64];
+    Object[] remembered = new Object[64];
+    private CheckedValues.Outcome[] known = new CheckedValues.Outcome[64];
+    private boolean[] tested = new boolean[64];
+    private boolean[] shaped = new boolean[64];
+    private int[] first = new int[64];
+    private int probes;
+    private long[] h1 = new long[64];
+    private long[] h2 = new long[64];
+    private String[] texts = new String[64];
+    private boolean[] fromRebuild = new boolean[64];
+    private int[] blocks = new int[64];
+    private boolean[] hit = new boolean[64];
 
-  /** A value's candidates while it is tested (rare: most values hit nothing); at most three, see {@link #test}. */
-  private static final class Found {
-    private final long[] hashes = new long[6];
-    private final String[] texts = new String[3];
-    private final boolean[] rebuilt = new boolean[3];
-    private int n;
-
-    void add(Hash128 h, String text, boolean fromRebuild) {
-      hashes[2 * n] = h.h1;
-      hashes[2 * n + 1] = h.h2;
-      texts[n] = text;
-      rebuilt[n] = fromRebuild;
-      n++;
+    Probes reset() {
+      values = 0;
+      probes = 0;
+      return this;
     }
 
-    CheckedValues.Outcome outcome(boolean shaped) {
-      return new CheckedValues.Outcome(true, shaped, Arrays.copyOf(hashes, 2 * n), Arrays.copyOf(rebuilt, n),
-          Arrays.copyOf(texts, n));
+    /** A value of column {@code c} to test; {@code remember}: the value to remember its outcome by, or null. */
+    void value(int c, Object remember) {
+      if (values == column.length) {
+        int cap = 2 * values;
+        column = Arrays.copyOf(column, cap);
+        remembered = Arrays.copyOf(remembered, cap);
+        known = Arrays.copyOf(known, cap);
+        tested = Arrays.copyOf(tested, cap);
+        shaped = Arrays.copyOf(shaped, cap);
+        first = Arrays.copyOf(first, cap);
+      }
+      column[values] = c;
+      remembered[values] = remember;
+      known[values] = null;
+      tested[values] = false;
+      shaped[values] = false;
+      first[values] = probes;
+      values++;
+    }
+
+    /** A value of column {@code c} whose outcome the memo knew: nothing to test. */
+    void known(int c, CheckedValues.Outcome outcome) {
+      value(c, null);
+      known[values - 1] = outcome;
+    }
+
+    /** Drops the references to values and outcomes a batch left. */
+    void forget() {
+      Arrays.fill(remembered, 0, values, null);
+      Arrays.fill(known, 0, values, null);
+      Arrays.fill(texts, 0, probes, null);
+    }
+
+    /**
+     * The tests of the last value: none for a value shorter than two characters; else its identifier shape, its hash
+     * and, for a value long and digit-rich enough, the hashes of the identifiers it rebuilds ({@link Rebuildable}).
+     */
+    void gather(Object v, ValueKey key) {
+      String text = ValueType.text(v);
+      if (text.codePointCount(0, text.length()) < 2) {
+        return;
+      }
+      tested[values - 1] = true;
+      shaped[values - 1] = v instanceof String && IdentifierPatterns.find(text) != IdentifierPatterns.Found.NONE;
+      add(key.reset().add(text).hash(), text, false);
+      if (text.length() <= Rebuildable.MAX_LENGTH && digits(text) >= Rebuildable.MIN_DIGITS) {
+        rebuilds(text, key);
+      }
+    }
+
+    /** The hashes of the identifiers {@code text} rebuilds, for the last value (which is then tested). */
+    void rebuilds(CharSequence text, ValueKey key) {
+      tested[values - 1] = true;
+      Rebuildable.candidates(text, id -> add(key.reset().add(id).hash(), id, true));
+    }
+
+    private void add(Hash128 h, String text, boolean rebuilt) {
+      if (probes == h1.length) {
+        int cap = 2 * probes;
+        h1 = Arrays.copyOf(h1, cap);
+        h2 = Arrays.copyOf(h2, cap);
+        texts = Arrays.copyOf(texts, cap);
+        fromRebuild = Arrays.copyOf(fromRebuild, cap);
+        blocks = new int[cap];
+        hit = new boolean[cap];
+      }
+      h1[probes] = h.h1;
+      h2[probes] = h.h2;
+      texts[probes] = text;
+      fromRebuild[probes] = rebuilt;
+      probes++;
+    }
+
+    void probe(LeakFilter filter) {
+      filter.mightContainAll(h1, h2, probes, blocks, hit);
+    }
+
+    /** Value {@code j}'s outcome, after {@link #probe}: its hashes that hit the filter are its candidates. */
+    CheckedValues.Outcome outcome(int j) {
+      if (known[j] != null) {
+        return known[j];
+      }
+      if (!tested[j]) {
+        return CheckedValues.Outcome.UNTESTED;
+      }
+      int from = first[j];
+      int to = j + 1 < values ? first[j + 1] : probes;
+      int hits = 0;
+      for (int k = from; k < to; k++) {
+        if (hit[k]) {
+          hits++;
+        }
+      }
+      if (hits == 0) {
+        return shaped[j] ? CheckedValues.Outcome.SHAPED : CheckedValues.Outcome.CLEAN;
+      }
+      long[] hashes = new long[2 * hits];
+      boolean[] rebuilt = new boolean[hits];
+      String[] found = new String[hits];
+      int m = 0;
+      for (int k = from; k < to; k++) {
+        if (hit[k]) {
+          hashes[2 * m] = h1[k];
+          hashes[2 * m + 1] = h2[k];
+          rebuilt[m] = fromRebuild[k];
+          found[m] = texts[k];
+          m++;
+        }
+      }
+      return new CheckedValues.Outcome(true, shaped[j], hashes, rebuilt, found);
     }
   }
 
   /**
-   * One thread's reused key and its memo of tested values (static: a thread's copy must not hold the check, or the
+   * One thread's reused key, probes and memo of tested values (static: a thread's copy must not hold the check, or the
    * thread would keep it alive).
    */
   private static final class Scratch {
     final ValueKey key = new ValueKey();
     final CheckedValues checked;
+    /** A batch's values ({@link #check(java.util.List)}) and one value's ({@link #checkValue}). */
+    final Probes probes = new Probes();
+    final Probes single = new Probes();
 
     Scratch(int columns) {
       checked = new CheckedValues(columns);
@@ -343,10 +473,11 @@ public final class LeakCheck implements AutoCloseable {
     }
     // A mask character may take several bytes: the length bound allows for three each.
     if (length <= 3 * Rebuildable.MAX_LENGTH && digits(new Latin1View(utf8, length)) >= Rebuildable.MIN_DIGITS) {
-      Found found = rebuilds(new String(utf8, 0, length, java.nio.charset.StandardCharsets.UTF_8), key, null);
-      if (found != null) {
-        addCandidates(c, found.outcome(false));
-      }
+      Probes p = scratch.get().single.reset();
+      p.value(c, null);
+      p.rebuilds(new String(utf8, 0, length, java.nio.charset.StandardCharsets.UTF_8), key);
+      p.probe(filter);
+      addCandidates(c, p.outcome(0));
     }
   }
 

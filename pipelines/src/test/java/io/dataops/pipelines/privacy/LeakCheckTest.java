@@ -383,4 +383,77 @@ class LeakCheckTest {
     assertThat(r.equalToRaw()).isEqualTo(java.util.Map.of("income", 100L));
     assertThat(r.valuesChecked()).isEqualTo(400);
   }
+
+  /**
+   * Hostile output rows for the batch check: a leak and a rebuildable ID among repeats, identifier shapes, values too
+   * short to compare, nulls, multi-byte text, typed values (remembered and not), a column whose values rarely repeat
+   * (its memo gives up), an exempt column, and a value repeated within a batch before its outcome is known.
+   */
+  private static List<Object[]> hostileRows(int n, long seed) {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+    Object[] names = {"张三丰", "张*丰", "李*", "𠀋*", "x", null, "广东省深圳市福田区华富街道莲花一村12栋"};
+    Object[] ids = {"44030419850307123X", "440304*********1231", "440304********1231", "4403041985030*1231",
+        "44030419850307123", "62220212345678901", null, "１２３"};
+    Object[] notes = {"电话 13912345678", "ok", "无", "身份证号11010519491231002X已核验", "", null};
+    Object[] typed = {1985, 1985L, new java.math.BigDecimal("12.50"), new java.math.BigDecimal("12.5"),
+        java.time.LocalDate.of(1985, 3, 7), 440304198503071231L, 12.5d, -0.0d, null};
+    List<Object[]> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      rows.add(new Object[] {names[r.nextInt(names.length)], ids[r.nextInt(ids.length)],
+          notes[r.nextInt(notes.length)], typed[r.nextInt(typed.length)],
+          r.nextInt(50) == 0 ? null : "k" + r.nextInt(3 * CheckedValues.TRIAL), "110105194912310028"});
+    }
+    return rows;
+  }
+
+  @Test
+  void chunksCheckedAtOnceAddExactlyWhatRowsCheckedOneByOneAdd() throws Exception {
+    List<String> columns = List.of("name", "id", "note", "typed", "key", "fpe");
+    boolean[] exempt = {false, false, false, false, false, true};
+    List<Object[]> rows = hostileRows(4 * CheckedValues.TRIAL, 7);
+    int[] chunks = {1, 7, 1000, 10_000, 3, 40_000};
+    // A roomy filter (few chance hits) and a crowded one (the smallest filter over many raw values: most values hit).
+    for (long filterBytes : new long[] {1 << 20, 8}) {
+      LeakFilter filter = new LeakFilter(RAW.size(), filterBytes);
+      RAW.forEach(filter::add);
+      filter.add(new java.math.BigDecimal("12.50"));
+      filter.add(1985);
+      if (filterBytes == 8) {
+        for (int i = 0; i < 300; i++) {
+          filter.add("filler-" + i);
+        }
+      }
+      for (int inMemory : new int[] {LeakCheck.CANDIDATES_IN_MEMORY, 500}) {
+        try (LeakCheck oneByOne = new LeakCheck(columns, exempt, filter).candidatesInMemory(inMemory);
+            LeakCheck chunked = new LeakCheck(columns, exempt, filter).candidatesInMemory(inMemory)) {
+          rows.forEach(oneByOne::check);
+          int at = 0;
+          for (int k = 0; at < rows.size(); k++) {
+            int size = Math.min(chunks[k % chunks.length], rows.size() - at);
+            chunked.check(rows.subList(at, at + size));
+            at += size;
+          }
+          String what = filterBytes + "-byte filter, " + inMemory + " candidates in memory";
+          assertThat(oneByOne.spilled()).as(what).isEqualTo(inMemory == 500);
+          assertThat(chunked.spilled()).as(what).isEqualTo(oneByOne.spilled());
+          assertThat(chunked.candidateTexts()).as(what).isEqualTo(oneByOne.candidateTexts());
+          assertThat(chunked.findingsBytes()).as(what + ": the same candidates in the same order")
+              .isEqualTo(oneByOne.findingsBytes());
+          for (LeakCheck c : List.of(oneByOne, chunked)) {
+            RawHashes hashes = new RawHashes(c.confirmation());
+            RAW.forEach(hashes::addValue);
+            hashes.addValue(new java.math.BigDecimal("12.50"));
+            hashes.addValue(1985);
+            hashes.flush();
+            c.confirmationComplete();
+          }
+          LeakCheck.Result expected = oneByOne.result();
+          assertThat(expected.equalToRaw()).as(what).containsKeys("name", "typed");
+          assertThat(expected.rebuildable()).as(what).containsKey("id");
+          assertThat(expected.identifierShaped()).as(what).containsKey("note").doesNotContainKey("fpe");
+          assertThat(chunked.result()).as(what).isEqualTo(expected);
+        }
+      }
+    }
+  }
 }

@@ -147,4 +147,30 @@ class LeakFilterTest {
     assertThatThrownBy(() -> filter.merge(new LeakFilter(10 * values.size(), LIMIT)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("build every part with the same expected");
   }
+
+  @Test
+  void probesInABatchSayWhatProbesOneAtATimeSay() {
+    // A crowded filter (ten thousand hashes where it was sized for a thousand), probed with hashes a third of which
+    // were added.
+    LeakFilter filter = new LeakFilter(1000, LIMIT);
+    SplittableRandom r = new SplittableRandom(11);
+    int n = 30_000;
+    long[] h1 = new long[n];
+    long[] h2 = new long[n];
+    for (int i = 0; i < n; i++) {
+      h1[i] = r.nextLong();
+      h2[i] = r.nextLong();
+      if (i % 3 == 0 || i < 2000) {
+        filter.insert(h1[i], h2[i]);
+      }
+    }
+    boolean[] hit = new boolean[n];
+    filter.mightContainAll(h1, h2, n, new int[n], hit);
+    int hits = 0;
+    for (int i = 0; i < n; i++) {
+      assertThat(hit[i]).as("hash %d", i).isEqualTo(filter.mightContain(h1[i], h2[i]));
+      hits += hit[i] ? 1 : 0;
+    }
+    assertThat(hits).isBetween(n / 3, n - 1000);
+  }
 }
