@@ -26,16 +26,9 @@ public final class AddressParts {
     int pos = 0;
     int end = 0;
     // Province.
-    int p = -1;
-    for (String m : MUNICIPALITIES) {
-      if (address.startsWith(m)) {
-        p = m.length();
-      }
-    }
-    if (p < 0) {
-      p = suffixEnd(address, 0, PROVINCE, 2);
-    }
-    boolean municipality = p > 0 && MUNICIPALITIES.contains(address.substring(0, p));
+    // The municipalities are three chars ending in 市; no province suffix makes such a prefix.
+    boolean municipality = address.length() >= 3 && address.charAt(2) == '市' && municipality(address);
+    int p = municipality ? 3 : suffixEnd(address, 0, PROVINCE, 2);
     if (p > 0) {
       pos = end = p;
     }
@@ -66,6 +59,15 @@ public final class AddressParts {
     return end;
   }
 
+  private static boolean municipality(String address) {
+    for (String m : MUNICIPALITIES) {
+      if (address.startsWith(m)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * The end of the shortest part starting at {@code from}, with a name of at least {@code minNameChars} characters,
    * that ends in one of {@code suffixes}; -1 when there is none within {@link #MAX_PART} characters.
@@ -73,8 +75,8 @@ public final class AddressParts {
   private static int suffixEnd(String s, int from, String[] suffixes, int minNameChars) {
     int best = -1;
     for (String suffix : suffixes) {
-      int i = s.indexOf(suffix, from + minNameChars);
-      if (i >= 0 && i - from + suffix.length() <= MAX_PART) {
+      int i = indexWithin(s, suffix, from + minNameChars, from + MAX_PART - suffix.length());
+      if (i >= 0) {
         int e = i + suffix.length();
         if (best < 0 || e < best) {
           best = e;
@@ -82,5 +84,20 @@ public final class AddressParts {
       }
     }
     return best;
+  }
+
+  /**
+   * The first index in {@code [from, last]} where {@code suffix} starts, or -1: what {@code s.indexOf(suffix, from)}
+   * gives when that is at most {@code last}, without searching the rest of a long address.
+   */
+  private static int indexWithin(String s, String suffix, int from, int last) {
+    last = Math.min(last, s.length() - suffix.length());
+    char first = suffix.charAt(0);
+    for (int i = from; i <= last; i++) {
+      if (s.charAt(i) == first && s.startsWith(suffix, i)) {
+        return i;
+      }
+    }
+    return -1;
   }
 }
