@@ -73,31 +73,19 @@ public final class AddressParts {
    * that ends in one of {@code suffixes}; -1 when there is none within {@link #MAX_PART} characters.
    */
   private static int suffixEnd(String s, int from, String[] suffixes, int minNameChars) {
+    // One pass over the part's reach: the shortest part is the smallest end of any suffix at any position (a
+    // suffix's first occurrence gives its smallest end), and no position past the best end so far can give a smaller.
     int best = -1;
-    for (String suffix : suffixes) {
-      int i = indexWithin(s, suffix, from + minNameChars, from + MAX_PART - suffix.length());
-      if (i >= 0) {
+    int reach = Math.min(s.length(), from + MAX_PART);
+    for (int i = from + minNameChars; i < reach && (best < 0 || i < best); i++) {
+      char c = s.charAt(i);
+      for (String suffix : suffixes) {
         int e = i + suffix.length();
-        if (best < 0 || e < best) {
+        if (suffix.charAt(0) == c && e <= reach && (best < 0 || e < best) && s.startsWith(suffix, i)) {
           best = e;
         }
       }
     }
     return best;
-  }
-
-  /**
-   * The first index in {@code [from, last]} where {@code suffix} starts, or -1: what {@code s.indexOf(suffix, from)}
-   * gives when that is at most {@code last}, without searching the rest of a long address.
-   */
-  private static int indexWithin(String s, String suffix, int from, int last) {
-    last = Math.min(last, s.length() - suffix.length());
-    char first = suffix.charAt(0);
-    for (int i = from; i <= last; i++) {
-      if (s.charAt(i) == first && s.startsWith(suffix, i)) {
-        return i;
-      }
-    }
-    return -1;
   }
 }
