@@ -12,35 +12,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
-/** The precomputed-pad HMAC-SHA256 gives javax.crypto's bytes, and pseudonyms stay what they were. */
-class HmacSha256Test {
-
-  @Test
-  void equalsTheJdkMacForKeysShorterEqualAndLongerThanTheBlockAndMessagesAcrossBlockBoundaries() throws Exception {
-    Random random = new Random(15);
-    for (int keyLength : new int[] {1, 16, 20, 32, 55, 63, 64, 65, 100, 128, 200}) {
-      byte[] key = new byte[keyLength];
-      random.nextBytes(key);
-      Mac jdk = Mac.getInstance("HmacSHA256");
-      jdk.init(new SecretKeySpec(key, "HmacSHA256"));
-      HmacSha256 ours = new HmacSha256(key);
-      byte[] out = new byte[HmacSha256.LENGTH];
-      for (int prefixLength : new int[] {0, 1, 9, 64}) {
-        byte[] prefix = new byte[prefixLength];
-        random.nextBytes(prefix);
-        for (int length = 0; length <= 300; length++) {
-          byte[] message = new byte[length + 7]; // longer than used: only the first length bytes count
-          random.nextBytes(message);
-          jdk.update(prefix);
-          jdk.update(message, 0, length);
-          byte[] expected = jdk.doFinal();
-          ours.mac(prefix, message, length, out);
-          assertThat(out).as("key %d, prefix %d, message %d bytes", keyLength, prefixLength, length)
-              .isEqualTo(expected);
-        }
-      }
-    }
-  }
+/** Pseudonyms made in per-thread buffers are those made from a message string per value, as before. */
+class PseudonymBuffersTest {
 
   /** The pseudonym as it was computed before: javax.crypto's Mac over context, NUL and the text, base32 by chars. */
   private static String before(byte[] key, String context, Object value, int length) throws Exception {
