@@ -60,6 +60,20 @@ public final class ArrowValues {
     };
   }
 
+  /**
+   * Values {@code 0..rows-1} of {@code v} into {@code out}, each what {@link #value} gives: a whole batch's column in
+   * one loop (text through {@link Utf8Scratch#strings}: one copy of the batch's bytes).
+   */
+  public static void values(FieldVector v, int rows, ColumnType type, Utf8Scratch text, Object[] out) {
+    if (type.type() == io.dataops.lakehouse.types.ValueType.STRING && v instanceof VarCharVector s) {
+      text.strings(s, rows, out);
+      return;
+    }
+    for (int i = 0; i < rows; i++) {
+      out[i] = value(v, i, type, text);
+    }
+  }
+
   private static Object number(FieldVector v, int i) {
     if (v instanceof SmallIntVector x) {
       return (int) x.get(i);

@@ -78,6 +78,46 @@ class ArrowValuesTest {
     }
   }
 
+  /** A whole batch's column at once gives each value's {@link ArrowValues#value}: text with and without nulls. */
+  @Test
+  void aBatchOfValuesIsWhatValueGivesOneByOne() {
+    Random random = new Random(15);
+    String[] pieces = {"张三", "", "a", "广东省深圳市福田区华富街道", "é😀", "440304198503071234"};
+    int nullsSeen = 0;
+    for (boolean withNulls : new boolean[] {false, true}) {
+      int rows = 5000; // past the scratch buffer's first size many times over
+      try (VarCharVector v = new VarCharVector("t", allocator); DateDayVector d = new DateDayVector("d", allocator)) {
+        v.allocateNew(rows);
+        d.allocateNew(rows);
+        for (int i = 0; i < rows; i++) {
+          if (withNulls && random.nextInt(5) == 0) {
+            v.setNull(i);
+            d.setNull(i);
+          } else {
+            v.setSafe(i, (pieces[random.nextInt(pieces.length)] + i).getBytes(StandardCharsets.UTF_8));
+            d.setSafe(i, random.nextInt(40000) - 20000);
+          }
+        }
+        v.setValueCount(rows);
+        d.setValueCount(rows);
+        for (int n : new int[] {0, 1, 17, rows}) {
+          Object[] texts = new Object[rows];
+          Object[] dates = new Object[rows];
+          ArrowValues.values(v, n, ColumnType.of(ValueType.STRING), text, texts);
+          ArrowValues.values(d, n, ColumnType.of(ValueType.DATE), text, dates);
+          for (int i = 0; i < n; i++) {
+            assertThat(texts[i]).isEqualTo(ArrowValues.value(v, i, ColumnType.of(ValueType.STRING), new Utf8Scratch()));
+            assertThat(dates[i]).isEqualTo(ArrowValues.value(d, i, ColumnType.of(ValueType.DATE), text));
+            nullsSeen += texts[i] == null ? 1 : 0;
+          }
+          assertThat(java.util.Arrays.asList(texts).subList(n, rows)).as("nothing written past the batch")
+              .allMatch(java.util.Objects::isNull);
+        }
+      }
+    }
+    assertThat(nullsSeen).isPositive();
+  }
+
   @Test
   void wholeNumbersDoublesAndBooleansWithNarrowerVectorsWidened() {
     try (IntVector ints = new IntVector("i", allocator); BigIntVector longs = new BigIntVector("l", allocator);

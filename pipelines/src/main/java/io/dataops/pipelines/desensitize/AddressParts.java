@@ -26,16 +26,9 @@ public final class AddressParts {
     int pos = 0;
     int end = 0;
     // Province.
-    int p = -1;
-    for (String m : MUNICIPALITIES) {
-      if (address.startsWith(m)) {
-        p = m.length();
-      }
-    }
-    if (p < 0) {
-      p = suffixEnd(address, 0, PROVINCE, 2);
-    }
-    boolean municipality = p > 0 && MUNICIPALITIES.contains(address.substring(0, p));
+    // The municipalities are three chars ending in 市; no province suffix makes such a prefix.
+    boolean municipality = address.length() >= 3 && address.charAt(2) == '市' && municipality(address);
+    int p = municipality ? 3 : suffixEnd(address, 0, PROVINCE, 2);
     if (p > 0) {
       pos = end = p;
     }
@@ -66,17 +59,29 @@ public final class AddressParts {
     return end;
   }
 
+  private static boolean municipality(String address) {
+    for (String m : MUNICIPALITIES) {
+      if (address.startsWith(m)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * The end of the shortest part starting at {@code from}, with a name of at least {@code minNameChars} characters,
    * that ends in one of {@code suffixes}; -1 when there is none within {@link #MAX_PART} characters.
    */
   private static int suffixEnd(String s, int from, String[] suffixes, int minNameChars) {
+    // One pass over the part's reach: the shortest part is the smallest end of any suffix at any position (a
+    // suffix's first occurrence gives its smallest end), and no position past the best end so far can give a smaller.
     int best = -1;
-    for (String suffix : suffixes) {
-      int i = s.indexOf(suffix, from + minNameChars);
-      if (i >= 0 && i - from + suffix.length() <= MAX_PART) {
+    int reach = Math.min(s.length(), from + MAX_PART);
+    for (int i = from + minNameChars; i < reach && (best < 0 || i < best); i++) {
+      char c = s.charAt(i);
+      for (String suffix : suffixes) {
         int e = i + suffix.length();
-        if (best < 0 || e < best) {
+        if (suffix.charAt(0) == c && e <= reach && (best < 0 || e < best) && s.startsWith(suffix, i)) {
           best = e;
         }
       }

@@ -230,8 +230,13 @@ public record Mask(Kind type, int keepFirst, int keepLast, char maskChar, Addres
 
   /** Digits with optional spaces or hyphens, between {@code min} and {@code max} digits. */
   private static boolean digitsShape(String v, int min, int max) {
+    return digitsShape(v, 0, min, max);
+  }
+
+  /** {@link #digitsShape(String, int, int)} of the value's chars from {@code from} on. */
+  private static boolean digitsShape(String v, int from, int min, int max) {
     int digits = 0;
-    for (int i = 0; i < v.length(); i++) {
+    for (int i = from; i < v.length(); i++) {
       char c = v.charAt(i);
       if (c >= '0' && c <= '9') {
         digits++;
@@ -251,6 +256,11 @@ public record Mask(Kind type, int keepFirst, int keepLast, char maskChar, Addres
     if (first + last >= n) {
       return all(v);
     }
+    if (n == v.length()) { // one char per code point (the usual case): mask the chars in place
+      char[] out = v.toCharArray();
+      java.util.Arrays.fill(out, first, n - last, maskChar);
+      return new String(out);
+    }
     StringBuilder out = new StringBuilder(v.length());
     int i = 0;
     for (int offset = 0; offset < v.length(); i++) {
@@ -263,24 +273,29 @@ public record Mask(Kind type, int keepFirst, int keepLast, char maskChar, Addres
 
   /** Keeps the first and last digits; separators stay where they are. */
   private String keepDigits(String v, int first, int last) {
+    return keepDigits(v, 0, first, last);
+  }
+
+  /** {@link #keepDigits(String, int, int)} of the value's chars from {@code from} on; those before stay as they are. */
+  private String keepDigits(String v, int from, int first, int last) {
     int digits = 0;
-    for (int i = 0; i < v.length(); i++) {
+    for (int i = from; i < v.length(); i++) {
       if (Character.isDigit(v.charAt(i))) {
         digits++;
       }
     }
-    StringBuilder out = new StringBuilder(v.length());
+    char[] out = v.toCharArray();
     int d = 0;
-    for (int i = 0; i < v.length(); i++) {
-      char c = v.charAt(i);
+    for (int i = from; i < out.length; i++) {
+      char c = out[i];
       if (c >= '0' && c <= '9') {
-        out.append(d < first || d >= digits - last ? c : maskChar);
+        if (d >= first && d < digits - last) {
+          out[i] = maskChar;
+        }
         d++;
-      } else {
-        out.append(c);
       }
     }
-    return out.toString();
+    return new String(out);
   }
 
   private String maskDigitsAndLetters(String v) {
@@ -290,6 +305,15 @@ public record Mask(Kind type, int keepFirst, int keepLast, char maskChar, Addres
   }
 
   private String all(String v) {
+    if (v.codePointCount(0, v.length()) == v.length()) { // one char per code point: no surrogate pairs to keep whole
+      char[] out = v.toCharArray();
+      for (int i = 0; i < out.length; i++) {
+        if (!Character.isWhitespace(out[i])) {
+          out[i] = maskChar;
+        }
+      }
+      return new String(out);
+    }
     StringBuilder out = new StringBuilder(v.length());
     v.codePoints().forEach(cp -> out.appendCodePoint(Character.isWhitespace(cp) ? cp : maskChar));
     return out.toString();
@@ -303,16 +327,14 @@ public record Mask(Kind type, int keepFirst, int keepLast, char maskChar, Addres
     } else if (v.startsWith("0086")) {
       start = 4;
     }
-    String prefix = v.substring(0, start);
-    String rest = v.substring(start);
-    if (digitsShape(rest, 11, 11) && firstDigit(rest) == '1') {
-      return prefix + keepDigits(rest, keepFirst, keepLast);
+    if (digitsShape(v, start, 11, 11) && firstDigit(v, start) == '1') {
+      return keepDigits(v, start, keepFirst, keepLast);
     }
-    return prefix + maskDigitsAndLetters(rest);
+    return v.substring(0, start) + maskDigitsAndLetters(v.substring(start));
   }
 
-  private static char firstDigit(String v) {
-    for (int i = 0; i < v.length(); i++) {
+  private static char firstDigit(String v, int from) {
+    for (int i = from; i < v.length(); i++) {
       if (Character.isDigit(v.charAt(i))) {
         return v.charAt(i);
       }
@@ -324,6 +346,20 @@ public record Mask(Kind type, int keepFirst, int keepLast, char maskChar, Addres
   static final Set<String> COMPOUND_SURNAMES = Set.of("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙",
       "慕容", "长孙", "宇文", "司徒", "令狐", "夏侯", "轩辕", "端木", "独孤", "南宫", "西门", "百里", "呼延", "赫连",
       "澹台", "公冶", "太史", "申屠", "闻人", "万俟", "钟离", "拓跋", "鲜于", "闾丘", "司空", "亓官", "左丘", "东郭");
+  /** The compound surnames' two chars as one int ({@code first << 16 | second}), sorted: no string per name. */
+  private static final int[] COMPOUND_PAIRS = COMPOUND_SURNAMES.stream()
+      .mapToInt(s -> s.charAt(0) << 16 | s.charAt(1)).sorted().toArray();
+
+  /** True when the name starts with a compound surname (all are two chars of the basic plane, no surrogates). */
+  private static boolean compoundSurname(String name) {
+    return name.length() >= 2
+        && java.util.Arrays.binarySearch(COMPOUND_PAIRS, name.charAt(0) << 16 | name.charAt(1)) >= 0;
+  }
+
+  /** Whether a code point is of the Han script; the common CJK block (all Han in Java 17's data) without a lookup. */
+  private static boolean han(int cp) {
+    return cp >= 0x4E00 && cp <= 0x9FFC || Character.UnicodeScript.of(cp) == Character.UnicodeScript.HAN;
+  }
 
   private String name(String v) {
     String trimmed = v.strip();
@@ -331,12 +367,21 @@ public record Mask(Kind type, int keepFirst, int keepLast, char maskChar, Addres
       return v;
     }
     int firstCp = trimmed.codePointAt(0);
-    if (Character.UnicodeScript.of(firstCp) == Character.UnicodeScript.HAN) {
+    if (han(firstCp)) {
       int n = trimmed.codePointCount(0, trimmed.length());
-      int keep = n >= 3 && COMPOUND_SURNAMES.contains(trimmed.substring(0, Math.min(trimmed.length(),
-          trimmed.offsetByCodePoints(0, 2)))) ? 2 : 1;
+      int keep = n >= 3 && compoundSurname(trimmed) ? 2 : 1;
       if (n <= keep) {
         return all(trimmed); // a one-character name is all surname: nothing can be shown
+      }
+      if (n == trimmed.length()) { // one char per code point (the usual case): mask the chars in place
+        char[] out = trimmed.toCharArray();
+        for (int i = keep; i < out.length; i++) {
+          // The middle dot of transliterated minority names (买买提·艾力) stays: it is format, not identity.
+          if (out[i] != '·' && out[i] != '•') {
+            out[i] = maskChar;
+          }
+        }
+        return new String(out);
       }
       StringBuilder out = new StringBuilder(trimmed.length());
       int i = 0;

@@ -36,6 +36,8 @@ final class ArrowRows implements AutoCloseable {
   private final Utf8Scratch text = new Utf8Scratch();
   private VectorSchemaRoot root;
   private FieldVector[] vectors;
+  /** The current batch's values, column by column (decoded a column at a time: one tight loop per column). */
+  private Object[][] columns;
   private int rows;
   private int next;
 
@@ -166,6 +168,7 @@ final class ArrowRows implements AutoCloseable {
         vectors = root.getFieldVectors().toArray(new FieldVector[0]);
         rows = root.getRowCount();
         next = 0;
+        decode();
       }
     } catch (java.io.IOException e) {
       throw EngineErrors.failure("reading DuckDB's result failed", e);
@@ -174,11 +177,27 @@ final class ArrowRows implements AutoCloseable {
     for (int c = 0; c < vectors.length; c++) {
       int at = targets == null ? c : targets[c];
       if (at >= 0) { // a negative target: a column read only to count rows
-        row[at] = ArrowValues.value(vectors[c], next, types.get(c), text);
+        row[at] = columns[c][next];
       }
     }
     next++;
     return row;
+  }
+
+  /** Converts the batch just loaded into {@link #columns}. */
+  private void decode() {
+    if (columns == null || columns.length != vectors.length) {
+      columns = new Object[vectors.length][];
+    }
+    for (int c = 0; c < vectors.length; c++) {
+      if ((targets == null ? c : targets[c]) < 0) {
+        continue;
+      }
+      if (columns[c] == null || columns[c].length < rows) {
+        columns[c] = new Object[Math.max(rows, BATCH_ROWS)];
+      }
+      ArrowValues.values(vectors[c], rows, types.get(c), text, columns[c]);
+    }
   }
 
   @Override
