@@ -95,7 +95,8 @@ class NativeLibraryFilesTest {
     assertThat(NativeLibraryFiles.isLinuxLibrary("org/duckdb/libduckdb_java.so_linux_amd64")).isFalse();
   }
 
-  private static Map<String, byte[]> contents(Path jar) throws Exception {
+  /** Every entry of {@code jar}, by name, as it reads uncompressed. */
+  static Map<String, byte[]> contents(Path jar) throws Exception {
     Map<String, byte[]> entries = new LinkedHashMap<>();
     try (ZipFile zip = new ZipFile(jar.toFile())) {
       for (ZipEntry e : new ArrayList<>(java.util.Collections.list(zip.entries()))) {

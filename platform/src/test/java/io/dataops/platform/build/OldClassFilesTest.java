@@ -2,17 +2,12 @@ package io.dataops.platform.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,7 +46,7 @@ class OldClassFilesTest {
     Path original = Path.of(picocli.CommandLine.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     Path jar = Files.createDirectories(dir.resolve("lib")).resolve(original.getFileName());
     Files.copy(original, jar);
-    Map<String, byte[]> before = contents(original);
+    Map<String, byte[]> before = NativeLibraryFilesTest.contents(original);
     // every class but the module descriptor (META-INF/versions/9, Java 9's) is a Java 5 file
     List<String> classes = before.keySet().stream().filter(n -> n.endsWith(".class") && !n.startsWith("META-INF/"))
         .toList();
@@ -62,7 +57,7 @@ class OldClassFilesTest {
     assertThat(result.upgraded()).isEqualTo(classes.size());
     assertThat(result.leftOld()).isEmpty();
 
-    Map<String, byte[]> after = contents(jar);
+    Map<String, byte[]> after = NativeLibraryFilesTest.contents(jar);
     assertThat(after.keySet()).containsExactlyInAnyOrderElementsOf(before.keySet());
     before.forEach((name, bytes) -> {
       if (classes.contains(name)) {
@@ -101,17 +96,5 @@ class OldClassFilesTest {
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(out).isZero();
     return new Run(out, Files.exists(log) ? Files.readString(log) : "");
-  }
-
-  private static Map<String, byte[]> contents(Path jar) throws Exception {
-    Map<String, byte[]> entries = new LinkedHashMap<>();
-    try (ZipFile zip = new ZipFile(jar.toFile())) {
-      for (ZipEntry e : new ArrayList<>(java.util.Collections.list(zip.entries()))) {
-        try (InputStream in = zip.getInputStream(e)) {
-          entries.put(e.getName(), in.readAllBytes());
-        }
-      }
-    }
-    return entries;
   }
 }
