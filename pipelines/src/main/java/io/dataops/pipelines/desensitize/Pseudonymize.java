@@ -66,7 +66,7 @@ public final class Pseudonymize implements ColumnPolicy {
     this.context = context == null ? "" : context;
     this.length = length;
     this.prefix = (this.context + '\u0000').getBytes(StandardCharsets.UTF_8);
-    this.scratch = ThreadLocal.withInitial(Scratch::new);
+    this.scratch = ThreadLocal.withInitial(() -> new Scratch(this.algorithm, key, prefix));
   }
 
   /**
@@ -74,15 +74,20 @@ public final class Pseudonymize implements ColumnPolicy {
    * message string, byte array or digest array per value). The JDK's Mac hashes the padded key again for every
    * message; keeping the padded key's SHA-256 states and cloning them per value was no cheaper in a 1M-row run (the
    * skipped blocks go through the JDK's multi-block intrinsic, already compiled, while the clones cost), so it stays.
+   * Static: a thread's copy must not hold the policy, or the thread would keep it alive after the run.
    */
-  private final class Scratch {
-    final Mac sha256 = algorithm == Algorithm.HMAC_SHA256 ? jdkMac() : null;
-    final HMac sm3 = algorithm == Algorithm.HMAC_SM3 ? new HMac(new SM3Digest()) : null;
+  private static final class Scratch {
+    final Mac sha256;
+    final HMac sm3;
+    final byte[] prefix;
     final byte[] mac = new byte[32];
     final byte[] chars = new byte[FULL_LENGTH];
     byte[] utf8 = new byte[64];
 
-    Scratch() {
+    Scratch(Algorithm algorithm, byte[] key, byte[] prefix) {
+      this.sha256 = algorithm == Algorithm.HMAC_SHA256 ? jdkMac(key) : null;
+      this.sm3 = algorithm == Algorithm.HMAC_SM3 ? new HMac(new SM3Digest()) : null;
+      this.prefix = prefix;
       if (sm3 != null) {
         sm3.init(new KeyParameter(key));
       }
@@ -176,10 +181,10 @@ public final class Pseudonymize implements ColumnPolicy {
       bc.doFinal(digest, 0);
       return digest;
     }
-    return jdkMac().doFinal(message);
+    return jdkMac(key).doFinal(message);
   }
 
-  private Mac jdkMac() {
+  private static Mac jdkMac(byte[] key) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
