@@ -58,7 +58,7 @@ public final class BatchInfrastructure {
       // SQLite has one writer at a time: serializable creation only adds lock upgrades; the job key is unique anyway.
       factory.setIsolationLevelForCreate("ISOLATION_READ_COMMITTED");
       factory.afterPropertiesSet();
-      this.jobRepository = factory.getObject();
+      this.jobRepository = oneCallAtATime(factory.getObject());
       TaskExecutorJobOperator operator = new TaskExecutorJobOperator();
       operator.setJobRepository(jobRepository);
       operator.setJobRegistry(registry);
@@ -68,6 +68,34 @@ public final class BatchInfrastructure {
     } catch (Exception e) {
       throw new IllegalStateException("cannot set up the Spring Batch job repository", e);
     }
+  }
+
+  /**
+   * The repository with its calls made one at a time: a job's split runs two steps at once (see SpringBatchExecutor),
+   * and Spring Batch's JobExecution keeps its step executions in a plain list that creating a step execution adds to.
+   * Each call is a short transaction of its own (the steps hold none between calls), so waiting here costs little,
+   * and an SQLite database, which has one writer anyway, is not asked by two threads at once (that would have one
+   * sleep in SQLite's busy handler).
+   */
+  private static JobRepository oneCallAtATime(JobRepository repository) {
+    Object lock = new Object();
+    return (JobRepository) java.lang.reflect.Proxy.newProxyInstance(JobRepository.class.getClassLoader(),
+        new Class<?>[] {JobRepository.class}, (proxy, method, args) -> {
+          if (method.getDeclaringClass() == Object.class) { // equals, hashCode, toString: of the proxy itself
+            return switch (method.getName()) {
+              case "equals" -> proxy == args[0];
+              case "hashCode" -> System.identityHashCode(proxy);
+              default -> "one call at a time: " + repository;
+            };
+          }
+          synchronized (lock) {
+            try {
+              return method.invoke(repository, args);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+              throw e.getCause();
+            }
+          }
+        });
   }
 
   private void createSchema(String dialect) throws SQLException {

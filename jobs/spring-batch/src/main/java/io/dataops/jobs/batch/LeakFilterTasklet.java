@@ -116,8 +116,8 @@ final class LeakFilterTasklet implements Tasklet {
   }
 
   private static Connection openDuck(RunState run) throws SQLException, java.io.IOException {
-    return DuckTransform.connect(run.workDir.resolve("duck-filter"), run.settings.duckMemoryLimit(),
-        run.settings.duckThreads());
+    return DuckTransform.connect(run.workDir.resolve("duck-filter"), run.splitSettings.duckMemoryLimit(),
+        run.splitSettings.duckThreads());
   }
 
   private static void closeQuietly(Connection c) {

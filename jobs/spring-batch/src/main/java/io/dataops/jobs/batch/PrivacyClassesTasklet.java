@@ -25,7 +25,7 @@ final class PrivacyClassesTasklet implements Tasklet {
   @Override
   public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
     try (DuckTransform transform = new DuckTransform(run.plan, run.workDir.resolve("duck-classes"),
-        run.settings.duckMemoryLimit(), run.settings.duckThreads());
+        run.splitSettings.duckMemoryLimit(), run.splitSettings.duckThreads());
         AnonymityCheck check = run.plan.newAnonymityCheck(run.workDir.resolve("classes"),
             run.settings.privacyMemory())) {
       transform.openColumns(run.pipeline, run.policies.privacySqlColumns());

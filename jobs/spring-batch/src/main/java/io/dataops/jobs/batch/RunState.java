@@ -32,6 +32,13 @@ final class RunState {
   final RowPolicies policies;
   final Path workDir;
   final RunSettings settings;
+  /**
+   * The settings of the privacy classes and the leak filter, which run at once when the pipeline declares privacy
+   * (SpringBatchExecutor's split): each DuckDB gets half the memory limit, so the two stay within the one limit the
+   * run settings promise beside the heap. Their threads are not halved: each branch's Java side mostly keeps one core,
+   * and DuckDB's threads fill what it leaves.
+   */
+  final RunSettings splitSettings;
   final String runKey;
   final TableIdentifier productTable;
   final JobRepository jobRepository;
@@ -52,10 +59,25 @@ final class RunState {
     this.policies = plan.newRowFunction();
     this.workDir = workDir;
     this.settings = settings;
+    this.splitSettings = pipeline.privacy() == null ? settings : new RunSettings(half(settings.duckMemoryLimit()),
+        settings.duckThreads(), settings.privacyMemory(), settings.chunkSize(), settings.rowsPerFile());
     this.runKey = plan.runKey();
     this.productTable = ProductTables.id(pipeline.definition().product());
     this.jobRepository = jobRepository;
     this.leakFilters = LeakFilterCache.in(workDir.getParent());
+  }
+
+  /** Half of a DuckDB memory limit ({@code 256MB}, {@code 1GiB}, ...), in whole kilobytes (DuckDB's {@code KB}). */
+  static String half(String limit) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*(\\d+(?:\\.\\d+)?)\\s*([KMGT]I?B?|B|BYTES)?\\s*")
+        .matcher(limit.toUpperCase(java.util.Locale.ROOT));
+    if (!m.matches()) {
+      throw new IllegalArgumentException("not a DuckDB memory limit: " + limit);
+    }
+    String unit = m.group(2) == null ? "B" : m.group(2);
+    int power = "BKMGT".indexOf(unit.equals("BYTES") ? 'B' : unit.charAt(0));
+    double bytes = Double.parseDouble(m.group(1)) * Math.pow(unit.contains("I") ? 1024 : 1000, power);
+    return Math.max(1, (long) (bytes / 2 / 1000)) + "KB";
   }
 
   Path leakFilterFile() {

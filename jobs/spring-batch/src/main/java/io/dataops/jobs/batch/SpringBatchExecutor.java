@@ -11,6 +11,7 @@ import io.dataops.products.registry.ProductVersion;
 import io.dataops.pipelines.plan.PipelineExecutor;
 import io.dataops.pipelines.plan.RunControl;
 import io.dataops.pipelines.plan.RunPlan;
+import io.dataops.pipelines.plan.RunStep;
 import io.dataops.products.publish.ProductPublisher;
 import io.dataops.products.publish.PipelineVersions;
 import io.dataops.products.publish.PublishVersion;
@@ -33,12 +34,16 @@ import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.builder.JobBuilder;
-import org.springframework.batch.core.job.builder.SimpleJobBuilder;
+import org.springframework.batch.core.job.builder.FlowBuilder;
+import org.springframework.batch.core.job.flow.Flow;
+import org.springframework.batch.core.job.flow.support.SimpleFlow;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 /**
  * Runs a bound pipeline as a Spring Batch job: prepare, privacy classes (when the pipeline declares privacy), the leak
@@ -176,7 +181,8 @@ public final class SpringBatchExecutor implements PipelineExecutor {
       throw new IllegalStateException("Spring Batch could not run " + jobName + ": " + e.getMessage(), e);
     }
     if (execution.getStatus() != BatchStatus.COMPLETED) {
-      for (Throwable t : execution.getAllFailureExceptions()) {
+      List<Throwable> failures = failures(execution);
+      for (Throwable t : failures) {
         for (Throwable c = t; c != null; c = c.getCause()) {
           if (c instanceof InputDataException data) {
             throw refuse(execution, p, data.getMessage());
@@ -189,14 +195,14 @@ public final class SpringBatchExecutor implements PipelineExecutor {
           }
         }
       }
-      Throwable first = execution.getAllFailureExceptions().isEmpty() ? null : execution.getAllFailureExceptions().get(0);
+      Throwable first = failures.isEmpty() ? null : failures.get(0);
       throw new IllegalStateException("pipeline " + p.definition().name() + " failed (" + execution.getStatus()
           + "); run the same command again to resume it", first);
     }
     ProductVersion v = publisher.registry().byRunKey(runKey).orElseThrow();
     deleteQuietly(workDir);
     Map<String, Double> steps = new LinkedHashMap<>();
-    for (var step : execution.getStepExecutions()) {
+    for (var step : steps(execution)) {
       if (step.getStartTime() != null && step.getEndTime() != null) {
         steps.put(step.getStepName(), java.time.Duration.between(step.getStartTime(), step.getEndTime()).toMillis()
             / 1000.0);
@@ -249,12 +255,58 @@ public final class SpringBatchExecutor implements PipelineExecutor {
     Step leaks = new StepBuilder(RunState.STEP_LEAKS, repo).tasklet(new LeakCheckTasklet(run), noTx).build();
     Step publish = new StepBuilder(RunState.STEP_PUBLISH, repo).tasklet(new PublishTasklet(run, publisher), noTx)
         .build();
-    SimpleJobBuilder b = new JobBuilder(name, repo).start(prepare);
-    if (run.pipeline.privacy() != null) {
-      b = b.next(new StepBuilder(RunState.STEP_CLASSES, repo).tasklet(new PrivacyClassesTasklet(run), noTx).build());
-    }
     Step filter = new StepBuilder(RunState.STEP_FILTER, repo).tasklet(new LeakFilterTasklet(run), noTx).build();
-    return b.next(filter).next(write).next(leaks).next(publish).build();
+    if (run.pipeline.privacy() == null) {
+      return new JobBuilder(name, repo).start(prepare).next(filter).next(write).next(leaks).next(publish).build();
+    }
+    Step classes = new StepBuilder(RunState.STEP_CLASSES, repo).tasklet(new PrivacyClassesTasklet(run), noTx).build();
+    // The classes and the filter need only prepare, and the write needs both: they run at once, each mostly on a core
+    // of its own. A split of two flows rather than one step doing both on two threads: each stays a step of its own in
+    // the repository, so a restart redoes only the one that did not complete (a killed attempt's running steps are
+    // marked failed, see run) and each keeps its own seconds. Their DuckDBs share the run's memory limit
+    // (RunState.splitSettings); the repository takes one call at a time (BatchInfrastructure).
+    Flow both = new FlowBuilder<SimpleFlow>(RunState.STEP_CLASSES + "+" + RunState.STEP_FILTER).split(branches())
+        .add(new FlowBuilder<SimpleFlow>(RunState.STEP_CLASSES).start(classes).build(),
+            new FlowBuilder<SimpleFlow>(RunState.STEP_FILTER).start(filter).build())
+        .build();
+    return new JobBuilder(name, repo).flow(prepare).next(both).next(write).next(leaks).next(publish).end().build();
+  }
+
+  /**
+   * The split's threads: one per branch, named, daemon, each ending with its branch (nothing pooled outlives a run;
+   * Spring Batch's flow executor keeps the current step in a thread local, which a reused thread would carry over).
+   */
+  private static SimpleAsyncTaskExecutor branches() {
+    SimpleAsyncTaskExecutor threads = new SimpleAsyncTaskExecutor("pipeline-branch-");
+    threads.setDaemon(true);
+    threads.setConcurrencyLimit(2);
+    return threads;
+  }
+
+  /** A step's place in the order of {@link RunStep} (the split's two finish in either order). */
+  private static int order(StepExecution step) {
+    for (RunStep s : RunStep.values()) {
+      if (s.label().equals(step.getStepName())) {
+        return s.ordinal();
+      }
+    }
+    return RunStep.values().length;
+  }
+
+  /** The attempt's steps in the order of {@link RunStep}. */
+  private static List<StepExecution> steps(JobExecution execution) {
+    List<StepExecution> steps = new ArrayList<>(execution.getStepExecutions());
+    steps.sort(java.util.Comparator.comparingInt(SpringBatchExecutor::order));
+    return steps;
+  }
+
+  /** The job's failures, then its steps' in their order: the same first failure whichever branch failed first. */
+  private static List<Throwable> failures(JobExecution execution) {
+    List<Throwable> all = new ArrayList<>(execution.getFailureExceptions());
+    for (StepExecution step : steps(execution)) {
+      step.getFailureExceptions().stream().filter(t -> !all.contains(t)).forEach(all::add);
+    }
+    return all;
   }
 
   /** Hands the write step's processor the job instance when the step starts. */
