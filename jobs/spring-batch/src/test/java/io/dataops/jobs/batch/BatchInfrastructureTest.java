@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,45 @@ class BatchInfrastructureTest {
     }
     // The repository works: its schema was created through those connections.
     assertThat(batch.jobRepository().getJobNames()).isEmpty();
+  }
+
+  @Test
+  void stepExecutionsThatThreadsCreateAtOnceAreAllKept() throws Exception {
+    // A split's branches create and update their step executions at the same time, on one job execution.
+    BatchInfrastructure batch = new BatchInfrastructure("jdbc:sqlite:" + dir.resolve("home/catalog.db"), null, null);
+    var repo = batch.jobRepository();
+    var params = new org.springframework.batch.core.job.parameters.JobParametersBuilder().addString("run", "1")
+        .toJobParameters();
+    var job = repo.createJobExecution(repo.createJobInstance("split", params), params,
+        new org.springframework.batch.infrastructure.item.ExecutionContext());
+    int threads = 4;
+    int each = 10;
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      var start = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int branch = t;
+        done.add(pool.submit(() -> {
+          start.await();
+          for (int i = 0; i < each; i++) {
+            var step = repo.createStepExecution("step-" + branch + "-" + i, job);
+            step.setStatus(org.springframework.batch.core.BatchStatus.COMPLETED);
+            repo.update(step);
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (var f : done) {
+        f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(job.getStepExecutions()).as("in memory").hasSize(threads * each);
+    assertThat(repo.getJobExecution(job.getId()).getStepExecutions()).as("in the database").hasSize(threads * each)
+        .allSatisfy(s -> assertThat(s.getStatus()).isEqualTo(org.springframework.batch.core.BatchStatus.COMPLETED));
   }
 
   private static String pragma(Connection c, String name) throws Exception {

@@ -529,6 +529,83 @@ class SpringBatchExecutorTest extends PipelineFixture {
             ProductTables.id("citizens-profile-reference")))));
   }
 
+  @Test
+  void whenThePrivacyClassesFailTheRestartRunsThemAndNotTheLeakFilterThatCompleted() throws Exception {
+    aBranchFailsAndOnlyItRunsAgain("verdict.bin", "privacy-classes", "leak-filter");
+  }
+
+  @Test
+  void whenTheLeakFilterFailsTheRestartRunsItAndNotThePrivacyClassesThatCompleted() throws Exception {
+    aBranchFailsAndOnlyItRunsAgain("leak-filter.bin", "leak-filter", "privacy-classes");
+  }
+
+  /**
+   * The privacy classes and the leak filter run at once (a split): one fails (a folder where it saves its result) while
+   * the other completes; the restart runs the failed one only, and the product is a clean run's.
+   */
+  private void aBranchFailsAndOnlyItRunsAgain(String blockedFile, String failing, String completing) throws Exception {
+    RunSettings small = new RunSettings("256MB", 2, 1 << 20, 500, 1000);
+    BoundPipeline p = bind(PROFILE);
+    Path runFolder = dir.resolve("work/pipeline-" + RunPlan.of(p, keys, SpringBatchExecutor.ENGINE, lakehouse).runKey()
+        .substring(0, 16));
+    Path blocker = runFolder.resolve(blockedFile);
+    java.nio.file.Files.createDirectories(blocker);
+    java.nio.file.Files.writeString(blocker.resolve("in the way"), "x");
+    assertThatThrownBy(() -> executor(small).run(p)).isInstanceOf(IllegalStateException.class)
+        .hasMessage("pipeline citizens-profile failed (FAILED); run the same command again to resume it")
+        .as("the failed step's exception, the cause as before the split").hasStackTraceContaining(blockedFile);
+    assertThat(stepExecutions("pipeline.citizens-profile")).as("both branches ran")
+        .containsExactlyInAnyOrder("prepare COMPLETED", failing + " FAILED", completing + " COMPLETED");
+    assertThat(lakehouse.load(ProductTables.id("citizens-profile")).currentSnapshot()).as("nothing published").isNull();
+
+    java.nio.file.Files.delete(blocker.resolve("in the way"));
+    java.nio.file.Files.delete(blocker);
+    PipelineRunResult resumed = executor(small).run(bind(PROFILE));
+    assertThat(resumed.restarted()).isTrue();
+    assertThat(resumed.stepSeconds().keySet()).as("this attempt's steps, in their order")
+        .containsExactly(failing, "write-product", "leak-check", "publish");
+    assertThat(stepExecutions("pipeline.citizens-profile")).as("the completed branch is not run again")
+        .containsExactlyInAnyOrder("prepare COMPLETED", failing + " FAILED", completing + " COMPLETED",
+            failing + " COMPLETED", "write-product COMPLETED", "leak-check COMPLETED", "publish COMPLETED");
+
+    PipelineRunResult reference = executor(small).run(bind(PROFILE.replace("product: citizens-profile",
+        "product: citizens-profile-reference")));
+    assertThat(reference.stepSeconds().keySet()).as("every step, in the order of RunStep, the split's two included")
+        .containsExactly("prepare", "privacy-classes", "leak-filter", "write-product", "leak-check", "publish");
+    assertThat(resumed.privacy()).isEqualTo(reference.privacy());
+    assertThat(resumed.rowsOut()).isEqualTo(reference.rowsOut());
+    assertThat(resumed.leakCheck()).isEqualTo(reference.leakCheck()).isEqualTo("passed");
+    assertThat(sorted(Tables.rows(lakehouse.load(ProductTables.id("citizens-profile")))))
+        .isEqualTo(sorted(Tables.rows(lakehouse.load(ProductTables.id("citizens-profile-reference")))));
+    // The split's threads end with their branches: none is left after the runs.
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith("pipeline-branch-")) {
+        t.join(10_000);
+        assertThat(t.isAlive()).as(t.getName()).isFalse();
+      }
+    }
+  }
+
+  /** "step STATUS" of each step execution of a job, from the job repository. */
+  private List<String> stepExecutions(String job) throws Exception {
+    var config = lakehouse.config();
+    try (var c = io.dataops.core.db.PlatformDatabase.connect(config.catalogUri(),
+            io.dataops.core.db.PlatformDatabase.prepare(config.catalogUri(), config.catalogUser(),
+                config.catalogPassword()));
+        var s = c.prepareStatement("SELECT s.step_name, s.status FROM batch_step_execution s JOIN batch_job_execution e "
+            + "ON e.job_execution_id = s.job_execution_id JOIN batch_job_instance i "
+            + "ON i.job_instance_id = e.job_instance_id WHERE i.job_name = ? ORDER BY s.step_execution_id")) {
+      s.setString(1, job);
+      List<String> out = new java.util.ArrayList<>();
+      try (var r = s.executeQuery()) {
+        while (r.next()) {
+          out.add(r.getString(1) + " " + r.getString(2));
+        }
+      }
+      return out;
+    }
+  }
+
   private static List<String> sorted(List<Record> rows) {
     return rows.stream().map(Record::toString).sorted().toList();
   }
