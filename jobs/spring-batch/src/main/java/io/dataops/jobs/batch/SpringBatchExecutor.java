@@ -46,8 +46,8 @@ import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 /**
- * Runs a bound pipeline as a Spring Batch job: prepare, privacy classes (when the pipeline declares privacy), the leak
- * check's filter of raw personal values, write the product's files (chunk-oriented, restartable; each row tested
+ * Runs a bound pipeline as a Spring Batch job: prepare, then at once the privacy classes (when the pipeline declares
+ * privacy) and the leak check's filter of raw personal values, write the product's files (chunk-oriented, restartable; each row tested
  * against the filter as it is written), leak check (read-back of files an interrupted process wrote, confirmation),
  * publish (one Iceberg commit, then the draft version
  * record). The job instance is the run: its identifying parameters are the pipeline file's hash, the pinned input
