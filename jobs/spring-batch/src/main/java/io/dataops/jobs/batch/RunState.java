@@ -36,9 +36,11 @@ final class RunState {
    * The settings of the privacy classes and the leak filter, which run at once when the pipeline declares privacy
    * (SpringBatchExecutor's split): each DuckDB gets half the memory limit, so the two stay within the one limit the
    * run settings promise beside the heap, and half the threads (at least one), so the two branches ask for the cores
-   * the run settings give one DuckDB. With two threads each (four DuckDB threads beside the two branches on two
-   * cores), 1M-row first runs took 1.1 s more CPU than one step after the other (5 alternated pairs, load 6-8); with
-   * one each, 0.7 s less (3 pairs, load 7-9).
+   * the run settings give one DuckDB. 1M-row first runs, the two steps' seconds against the same steps one after the
+   * other: one thread each, 1.83-1.89 s against 2.27-2.30 s at load 2 (2 alternated pairs; 4.25 s against 4.63 s
+   * mean at load 3-9, 6 pairs); two threads each (four DuckDB threads beside the two branches on two cores), 1.4 s
+   * longer and 1.2 s more CPU (5 pairs, load 6-8); two for the filter and one for the classes, 1.0 s longer (3 pairs,
+   * load 4).
    */
   final RunSettings splitSettings;
   final String runKey;
