@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dataops.lakehouse.catalog.TableNames;
+import io.dataops.lakehouse.parquet.FlatWriterFactory;
 import io.dataops.lakehouse.testing.Tables;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -121,10 +122,11 @@ class OdsRowWriterTest extends LandingFixture {
 
   @Test
   void zstdIsFasterUnlessTheTableSetsALevel() {
-    assertTrue(OdsWriterFactory.fastZstd(Map.of(TableProperties.PARQUET_COMPRESSION, "zstd")));
-    assertFalse(OdsWriterFactory.fastZstd(Map.of(TableProperties.PARQUET_COMPRESSION, "zstd",
+    Map<String, String> level1 = Map.of(TableProperties.PARQUET_COMPRESSION_LEVEL, "1");
+    assertEquals(level1, FlatWriterFactory.fastZstd(Map.of(TableProperties.PARQUET_COMPRESSION, "zstd")));
+    assertEquals(Map.of(), FlatWriterFactory.fastZstd(Map.of(TableProperties.PARQUET_COMPRESSION, "zstd",
         TableProperties.PARQUET_COMPRESSION_LEVEL, "9")));
-    assertFalse(OdsWriterFactory.fastZstd(Map.of(TableProperties.PARQUET_COMPRESSION, "gzip")));
+    assertEquals(Map.of(), FlatWriterFactory.fastZstd(Map.of(TableProperties.PARQUET_COMPRESSION, "gzip")));
   }
 
   private OutputFileFactory outputFiles(Table table) {

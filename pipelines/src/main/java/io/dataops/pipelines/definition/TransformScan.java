@@ -93,17 +93,60 @@ public final class TransformScan implements AutoCloseable {
 
   /**
    * For each of {@code columns}, the size of its smallest group of rows sharing one value (a null is a value too),
-   * in one grouped query DuckDB runs over the transform: the distinct {@code person} values counted up to {@code k}
-   * (a null person counts as one), else the sum of {@code weight} (a null weight is 0), else the rows. A column with
-   * no rows is absent. Only counts leave DuckDB. For columns whose values the product shows as they are and whose
+   * in one query per {@link #GROUPED_AT_ONCE} columns that DuckDB runs over the transform: the distinct
+   * {@code person} values counted up to {@code k} (a null person counts as one), else the sum of {@code weight} (a
+   * null weight is 0), else the rows. A column with no rows is absent. Only counts leave DuckDB. For columns whose values the product shows as they are and whose
    * types DuckDB compares as the validator's row-by-row measure does.
    */
   static Map<String, Long> smallestGroups(Lakehouse lakehouse, List<PinnedInput> pinned, String sql,
       List<String> columns, List<ColumnType> types, String person, ColumnType personType, String weight, int k,
       Path spill, String source, int line) {
     Located at = Located.of(lakehouse, pinned);
-    // The values under names of their own (c0, c1, ..., p, w); texts as their UTF-8 bytes, so that a collation the
-    // transform gave them (COLLATE NOCASE) cannot merge values the product shows apart.
+    Map<String, Long> out = new LinkedHashMap<>();
+    try (Connection c = openLocked(at.inputs(), at.files(), spill, false); Statement s = c.createStatement()) {
+      for (int from = 0; from < columns.size(); from += GROUPED_AT_ONCE) {
+        int to = Math.min(columns.size(), from + GROUPED_AT_ONCE);
+        List<String> part = columns.subList(from, to);
+        try (ResultSet r = s.executeQuery(smallestGroupsQuery(sql, part, types.subList(from, to), person, personType,
+            weight, k))) {
+          while (r.next()) {
+            long n = r.getLong(2);
+            if (!r.wasNull()) {
+              out.put(part.get(r.getInt(1)), n);
+            }
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw failed(source, line, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    // in the order asked (UNION ALL gives its branches' rows in no set order)
+    Map<String, Long> ordered = new LinkedHashMap<>();
+    for (String column : columns) {
+      if (out.containsKey(column)) {
+        ordered.put(column, out.get(column));
+      }
+    }
+    return ordered;
+  }
+
+  /**
+   * The most columns one query measures. The transform's values of a part are kept (spillable) while each column is
+   * grouped in turn; a part at a time bounds what is kept. (One query of GROUPING SETS was tried first: DuckDB keeps
+   * a distinct count's hash tables per set, and 48 sets ran out of 256 MB on 3,000 rows; 8 took a second there.)
+   */
+  static final int GROUPED_AT_ONCE = 16;
+
+  /**
+   * One row per column: its index in {@code columns} and its smallest group (null when there are no rows). The
+   * values go under names of their own (c0, c1, ..., p, w), texts as their UTF-8 bytes, so that a collation the
+   * transform gave them (COLLATE NOCASE) cannot merge values the product shows apart. With a person, each column's
+   * distinct (value, person) pairs are counted per value: a null person is one pair, as the row-by-row pass counts it.
+   */
+  static String smallestGroupsQuery(String sql, List<String> columns, List<ColumnType> types, String person,
+      ColumnType personType, String weight, int k) {
     List<String> values = new ArrayList<>();
     for (int i = 0; i < columns.size(); i++) {
       values.add(exact(columns.get(i), types.get(i)) + " AS c" + i);
@@ -113,34 +156,18 @@ public final class TransformScan implements AutoCloseable {
     } else if (weight != null) {
       values.add(quote(weight) + " AS w");
     }
-    String size = person != null ? "least(count(DISTINCT p) + max(CASE WHEN p IS NULL THEN 1 ELSE 0 END), " + k + ")"
-        : weight != null ? "sum(coalesce(CAST(w AS BIGINT), 0))" : "count(*)";
-    List<String> names = java.util.stream.IntStream.range(0, columns.size()).mapToObj(i -> "c" + i).toList();
-    // GROUPING(c0, c1, ...) has a bit set for each column a row is not grouped by, c0's bit highest
-    String query = "SELECT g, CAST(min(n) AS BIGINT) FROM (SELECT GROUPING(" + String.join(", ", names) + ") AS g, "
-        + size + " AS n FROM (SELECT " + String.join(", ", values) + " FROM (" + sql + "\n) AS transform_result) AS v "
-        + "GROUP BY GROUPING SETS (" + names.stream().map(c -> "(" + c + ")").collect(Collectors.joining(", "))
-        + ")) AS groups GROUP BY g";
-    long everyBit = (1L << columns.size()) - 1;
-    Map<Long, Long> byGrouping = new java.util.HashMap<>();
-    try (Connection c = openLocked(at.inputs(), at.files(), spill, false); Statement s = c.createStatement();
-        ResultSet r = s.executeQuery(query)) {
-      while (r.next()) {
-        byGrouping.put(r.getLong(1), r.getLong(2));
-      }
-    } catch (SQLException e) {
-      throw failed(source, line, e);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    Map<String, Long> out = new LinkedHashMap<>();
+    List<String> branches = new ArrayList<>();
     for (int i = 0; i < columns.size(); i++) {
-      Long n = byGrouping.get(everyBit & ~(1L << (columns.size() - 1 - i)));
-      if (n != null) {
-        out.put(columns.get(i), n);
-      }
+      String c = "c" + i;
+      String groups = person != null
+          ? "SELECT least(count(*), " + k + ") AS n FROM (SELECT DISTINCT " + c + ", p FROM v) AS pairs GROUP BY " + c
+          : "SELECT " + (weight != null ? "sum(coalesce(CAST(w AS BIGINT), 0))" : "count(*)") + " AS n FROM v GROUP BY "
+              + c;
+      branches.add("SELECT " + i + " AS i, CAST(min(n) AS BIGINT) FROM (" + groups + ") AS groups");
     }
-    return out;
+    // kept once for all the part's columns; with one column DuckDB streams the transform into its grouping
+    return "WITH v AS " + (columns.size() > 1 ? "MATERIALIZED" : "NOT MATERIALIZED") + " (SELECT "
+        + String.join(", ", values) + " FROM (" + sql + "\n) AS transform_result)\n" + String.join("\nUNION ALL ", branches);
   }
 
   /** A column as a value DuckDB compares exactly: a text as its bytes, whatever collation it carries. */

@@ -169,4 +169,33 @@ class SmallestGroupsInDuckDbTest extends PipelineFixture {
         .hasMessage("p.yaml:9: the transform failed in DuckDB while measuring the product's columns (Conversion "
             + "Error)");
   }
+  @Test
+  void aWideProductWithHostileColumnNamesIsMeasuredAsRowByRow() {
+    // More kept columns than a GROUPING() bit mask has bits, under names that quote, collide with the query's own
+    // (c0, c1, p, w) or try to end it: each column is still measured as the row-by-row pass measures it.
+    StringBuilder select = new StringBuilder("SELECT person AS person_key, visits, town AS \"x\"\"y\", "
+        + "code AS \"c1\", amount AS \"c0\", day AS \"p\", flag AS \"w\", town AS \"名 字\", "
+        + "code AS \"a); SELECT 1; --\"");
+    List<String> names = new java.util.ArrayList<>(List.of("x\"y", "c1", "c0", "p", "w", "名 字", "a); SELECT 1; --"));
+    for (int i = 0; i < 70; i++) {
+      String source = List.of("town", "code", "amount", "day").get(i % 4);
+      select.append(", ").append(i % 8 == 0 ? "CAST(" + source + " AS VARCHAR) || '" + i % 3 + "'" : source)
+          .append(" AS t").append(i);
+      names.add("t" + i);
+    }
+    String pipeline = PIPELINE.replace(
+        "SELECT person AS person_key, town, code, amount, day, flag, rate, visits, day AS born\n", select + "\n")
+        .replace("  born: {generalize: year}\n", "").replace("quasiIdentifiers: [flag]", "quasiIdentifiers: [w]");
+    assertThat(pipeline).doesNotContain("born");
+    BoundPipeline p = new PipelineValidator(lakehouse, keys).bind(PipelineParser.parse(pipeline, "p.yaml"), dir);
+    List<String> measured = names.stream().filter(n -> !n.equals("w")).toList();
+    assertThat(measured).hasSizeGreaterThan(64);
+    for (String person : new String[] {"person_key", null}) {
+      for (String weight : new String[] {"visits", null}) {
+        Map<String, Long> byRows = measure(p, measured, person, weight, false);
+        assertThat(measure(p, measured, person, weight, true)).as("person %s, weight %s", person, weight)
+            .isEqualTo(byRows).containsOnlyKeys(measured);
+      }
+    }
+  }
 }

@@ -1,6 +1,7 @@
 package io.dataops.platform.evaluation;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.dataops.core.audit.Actor;
 import io.dataops.core.audit.AuditEvent;
@@ -37,7 +38,7 @@ import java.util.Map;
  * runs, tickets and product versions through {@link EvaluationFacts} —, its JSON and page written to a folder.
  */
 public final class EvaluationServices {
-  private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules()
+  private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
   private EvaluationServices() {}

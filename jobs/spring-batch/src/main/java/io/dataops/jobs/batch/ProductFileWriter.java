@@ -88,15 +88,16 @@ final class ProductFileWriter implements ItemStreamWriter<List<Object[]>>, StepE
     schema = ProductTables.writeSchema(table, run.pipeline);
     fileFactory = OutputFileFactory.builderFor(table, 1, System.nanoTime()).format(FileFormat.PARQUET)
         .operationId("run-" + run.runKey.substring(0, 16)).build();
-    // Rows go to Parquet as they are (no GenericRecord per row), with the table's write settings (zstd at Parquet's
-    // default level, row group and dictionary sizes); file column i comes from the product row's sources[i].
+    // Rows go to Parquet as they are (no GenericRecord per row), with the table's write settings (row group and
+    // dictionary sizes; zstd at level 1 as landing writes it); file column i comes from the product row's sources[i].
     List<String> names = run.policies.productColumns();
     int[] sources = new int[schema.columns().size()];
     java.util.Arrays.fill(sources, -1);
     for (int i = 0; i < names.size(); i++) {
       sources[schema.columns().indexOf(schema.findField(names.get(i)))] = i;
     }
-    writers = new FlatWriterFactory<>(table, schema, type -> ArrayRowWriter.create(type, sources), Map.of());
+    writers = new FlatWriterFactory<>(table, schema, type -> ArrayRowWriter.create(type, sources),
+        FlatWriterFactory.fastZstd(table.properties()));
     rowsInFile = 0;
     leak = run.leakCheck();
     encoder = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
