@@ -269,17 +269,27 @@ class SpringBatchExecutorTest extends PipelineFixture {
 
   /** The statuses of a job's executions, oldest first, from the job repository in the platform database. */
   private List<String> jobExecutions(String job) throws Exception {
+    return repositoryRows("SELECT e.status FROM batch_job_execution e JOIN batch_job_instance i "
+        + "ON i.job_instance_id = e.job_instance_id WHERE i.job_name = ? ORDER BY e.job_execution_id", job);
+  }
+
+  /** Each row's columns joined by a space, of a query of the job repository given the job's name. */
+  private List<String> repositoryRows(String sql, String job) throws Exception {
     var config = lakehouse.config();
     try (var c = io.dataops.core.db.PlatformDatabase.connect(config.catalogUri(),
             io.dataops.core.db.PlatformDatabase.prepare(config.catalogUri(), config.catalogUser(),
                 config.catalogPassword()));
-        var s = c.prepareStatement("SELECT e.status FROM batch_job_execution e JOIN batch_job_instance i "
-            + "ON i.job_instance_id = e.job_instance_id WHERE i.job_name = ? ORDER BY e.job_execution_id")) {
+        var s = c.prepareStatement(sql)) {
       s.setString(1, job);
       List<String> out = new java.util.ArrayList<>();
       try (var r = s.executeQuery()) {
+        int columns = r.getMetaData().getColumnCount();
         while (r.next()) {
-          out.add(r.getString(1));
+          StringBuilder row = new StringBuilder(r.getString(1));
+          for (int i = 2; i <= columns; i++) {
+            row.append(' ').append(r.getString(i));
+          }
+          out.add(row.toString());
         }
       }
       return out;
@@ -588,22 +598,9 @@ class SpringBatchExecutorTest extends PipelineFixture {
 
   /** "step STATUS" of each step execution of a job, from the job repository. */
   private List<String> stepExecutions(String job) throws Exception {
-    var config = lakehouse.config();
-    try (var c = io.dataops.core.db.PlatformDatabase.connect(config.catalogUri(),
-            io.dataops.core.db.PlatformDatabase.prepare(config.catalogUri(), config.catalogUser(),
-                config.catalogPassword()));
-        var s = c.prepareStatement("SELECT s.step_name, s.status FROM batch_step_execution s JOIN batch_job_execution e "
-            + "ON e.job_execution_id = s.job_execution_id JOIN batch_job_instance i "
-            + "ON i.job_instance_id = e.job_instance_id WHERE i.job_name = ? ORDER BY s.step_execution_id")) {
-      s.setString(1, job);
-      List<String> out = new java.util.ArrayList<>();
-      try (var r = s.executeQuery()) {
-        while (r.next()) {
-          out.add(r.getString(1) + " " + r.getString(2));
-        }
-      }
-      return out;
-    }
+    return repositoryRows("SELECT s.step_name, s.status FROM batch_step_execution s JOIN batch_job_execution e "
+        + "ON e.job_execution_id = s.job_execution_id JOIN batch_job_instance i "
+        + "ON i.job_instance_id = e.job_instance_id WHERE i.job_name = ? ORDER BY s.step_execution_id", job);
   }
 
   private static List<String> sorted(List<Record> rows) {
