@@ -95,8 +95,8 @@ public final class TransformScan implements AutoCloseable {
    * For each of {@code columns}, the size of its smallest group of rows sharing one value (a null is a value too),
    * in one query per {@link #GROUPED_AT_ONCE} columns that DuckDB runs over the transform: the distinct
    * {@code person} values counted up to {@code k} (a null person counts as one), else the sum of {@code weight} (a
-   * null weight is 0), else the rows. A column with no rows is absent. Only counts leave DuckDB. For columns whose values the product shows as they are and whose
-   * types DuckDB compares as the validator's row-by-row measure does.
+   * null weight is 0), else the rows. A column with no rows is absent. Only counts leave DuckDB. For columns whose
+   * values the product shows as they are and whose types DuckDB compares as the validator's row-by-row measure does.
    */
   static Map<String, Long> smallestGroups(Lakehouse lakehouse, List<PinnedInput> pinned, String sql,
       List<String> columns, List<ColumnType> types, String person, ColumnType personType, String weight, int k,
@@ -167,7 +167,8 @@ public final class TransformScan implements AutoCloseable {
     }
     // kept once for all the part's columns; with one column DuckDB streams the transform into its grouping
     return "WITH v AS " + (columns.size() > 1 ? "MATERIALIZED" : "NOT MATERIALIZED") + " (SELECT "
-        + String.join(", ", values) + " FROM (" + sql + "\n) AS transform_result)\n" + String.join("\nUNION ALL ", branches);
+        + String.join(", ", values) + " FROM (" + sql + "\n) AS transform_result)\n"
+        + String.join("\nUNION ALL ", branches);
   }
 
   /** A column as a value DuckDB compares exactly: a text as its bytes, whatever collation it carries. */

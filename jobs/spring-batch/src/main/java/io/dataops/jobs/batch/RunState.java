@@ -64,7 +64,8 @@ final class RunState {
     this.workDir = workDir;
     this.settings = settings;
     this.splitSettings = pipeline.privacy() == null ? settings : new RunSettings(half(settings.duckMemoryLimit()),
-        Math.max(1, settings.duckThreads() / 2), settings.privacyMemory(), settings.chunkSize(), settings.rowsPerFile());
+        Math.max(1, settings.duckThreads() / 2), settings.privacyMemory(), settings.chunkSize(),
+        settings.rowsPerFile());
     this.runKey = plan.runKey();
     this.productTable = ProductTables.id(pipeline.definition().product());
     this.jobRepository = jobRepository;

@@ -49,8 +49,9 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
  * Runs a bound pipeline as a Spring Batch job: prepare, then at once the privacy classes (when the pipeline declares
  * privacy) and the leak check's filter of raw personal values, write the product's files (chunk-oriented,
  * restartable; each row tested against the filter as it is written), leak check (read-back of files an interrupted
- * process wrote, confirmation), publish (one Iceberg commit, then the draft version record). The job instance is the run: its identifying parameters are the pipeline file's hash, the pinned input
- * snapshots, the fingerprints of the keys its policies use and the engine. Running the same command again
+ * process wrote, confirmation), publish (one Iceberg commit, then the draft version record). The job instance is the
+ * run: its identifying parameters are the pipeline file's hash, the pinned input snapshots, the fingerprints of the
+ * keys its policies use and the engine. Running the same command again
  * <ul>
  *   <li>after success is recognized: the version it made is returned, nothing runs;</li>
  *   <li>after a failure or a kill restarts the job where it stopped (a killed attempt is first marked failed, once its
