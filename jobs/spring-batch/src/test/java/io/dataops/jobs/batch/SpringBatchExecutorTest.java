@@ -503,6 +503,127 @@ class SpringBatchExecutorTest extends PipelineFixture {
   }
 
   @Test
+  void aJobKilledWhileBothBranchesOfItsSplitRunResumesWithACleanRunsProductAndReports() throws Exception {
+    // The child is held in the middle of both branches' work: the privacy classes at their 1000th row of 3000, the
+    // leak filter as it writes its part into the cache of input snapshots' filters (aside, not yet moved in). Then
+    // SIGKILL: neither step completed, and the cache holds only what no run loads.
+    Path pipeline = write("profile.yaml", PROFILE);
+    try (HeldChild child = HeldChild.start(childCommand(pipeline), childEnvironment(), dir.resolve("child.log"),
+        List.of(HeldChild.Point.of(io.dataops.pipelines.privacy.AnonymityCheck.class, "add", 1000),
+            HeldChild.Point.of(io.dataops.pipelines.privacy.LeakFilter.class, "writeTo", 1)))) {
+      assertThat(child.awaitHeld(java.time.Duration.ofSeconds(120))).as("each in a thread of the split")
+          .allSatisfy(t -> assertThat(t).startsWith("pipeline-branch-")).doesNotHaveDuplicates();
+      child.kill();
+    }
+    assertThat(stepExecutions("pipeline.citizens-profile")).as("both branches were in progress")
+        .containsExactlyInAnyOrder("prepare COMPLETED", "privacy-classes STARTED", "leak-filter STARTED");
+    assertThat(lakehouse.load(ProductTables.id("citizens-profile")).currentSnapshot()).as("nothing published").isNull();
+    Path cache = dir.resolve("work/leak-filters/ods.public_security__citizens");
+    assertThat(files(cache)).as("the part being saved, under a name no run loads").singleElement()
+        .satisfies(f -> assertThat(f.getFileName().toString()).endsWith(".tmp"));
+
+    PipelineRunResult resumed = executor(SpringBatchChild.SETTINGS).run(bind(PROFILE));
+    assertThat(resumed.restarted()).isTrue();
+    assertThat(resumed.stepSeconds().keySet()).as("both branches run again")
+        .containsExactly("privacy-classes", "leak-filter", "write-product", "leak-check", "publish");
+    List<Path> entries = files(cache).stream().filter(f -> f.getFileName().toString().endsWith(".bin")).toList();
+    assertThat(entries).as("the filter built again, saved whole").hasSize(1);
+    Object inode = java.nio.file.Files.readAttributes(entries.get(0),
+        java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+    PipelineRunResult reference = executor(SpringBatchChild.SETTINGS).run(bind(PROFILE.replace(
+        "product: citizens-profile", "product: citizens-profile-reference")));
+    assertThat(java.nio.file.Files.readAttributes(entries.get(0), java.nio.file.attribute.BasicFileAttributes.class)
+        .fileKey()).as("the reference run took it from the cache").isEqualTo(inode);
+    assertThat(resumed.privacy()).as("classes, suppressed count").isEqualTo(reference.privacy());
+    assertThat(resumed.rowsIn()).isEqualTo(reference.rowsIn()).isEqualTo(3000);
+    assertThat(resumed.rowsOut()).isEqualTo(reference.rowsOut());
+    assertThat(resumed.rowsSuppressed()).isEqualTo(reference.rowsSuppressed()).isPositive();
+    assertThat(leakCheckOf(resumed)).isEqualTo(leakCheckOf(reference)).containsEntry("passed", true);
+    assertThat(sorted(Tables.rows(lakehouse.load(ProductTables.id("citizens-profile")))))
+        .isEqualTo(sorted(Tables.rows(lakehouse.load(ProductTables.id("citizens-profile-reference")))));
+  }
+
+  @Test
+  void aJobKilledWhileItsLeakCheckReadsBackResumesWithTheSameCountsAndLeavesNothingBehind() throws Exception {
+    // A crowded filter and 256 candidates in memory: every product value is a chance hit, and they spill. A first
+    // child is killed in the middle of the write step; a second resumes it, writes the rest, and is killed in the
+    // leak check as it starts reading back the first one's files (copied into the run's folder from object storage)
+    // with its own candidates spilled. The restart here gives a clean run's counts and leaves nothing behind.
+    Path pipeline = write("id-regions.yaml", ID_REGIONS);
+    List<String> crowdedChild = childCommand(pipeline, "-D" + FILTER_BYTES + "=64", "-D" + IN_MEMORY + "=256");
+    try (HeldChild child = HeldChild.start(crowdedChild, childEnvironment(), dir.resolve("child-1.log"),
+        List.of(HeldChild.Point.of(ProductFileWriter.class, "write", 10)))) {
+      child.awaitHeld(java.time.Duration.ofSeconds(120));
+      child.kill();
+    }
+    try (HeldChild child = HeldChild.start(crowdedChild, childEnvironment(), dir.resolve("child-2.log"),
+        List.of(HeldChild.Point.of(LeakCheckTasklet.class, "list", 1)))) { // the read-back's file list
+      child.awaitHeld(java.time.Duration.ofSeconds(120));
+      child.kill();
+    }
+    assertThat(stepExecutions("pipeline.id-regions")).as("the second killed in the leak check, after its write")
+        .containsExactlyInAnyOrder("prepare COMPLETED", "privacy-classes COMPLETED", "leak-filter COMPLETED",
+            "write-product FAILED", "write-product COMPLETED", "leak-check STARTED");
+    assertThat(lakehouse.load(ProductTables.id("id-regions")).currentSnapshot()).as("nothing published").isNull();
+    Path runFolder = dir.resolve("work/pipeline-" + RunPlan.of(bind(ID_REGIONS), keys, SpringBatchExecutor.ENGINE,
+        lakehouse).runKey().substring(0, 16));
+    List<Path> stale = new java.util.ArrayList<>(files(runFolder.resolve(
+        io.dataops.pipelines.privacy.LeakCheck.SPILL_FOLDER)));
+    assertThat(stale).as("the killed process's spilled candidates").isNotEmpty();
+    List<Path> copies = files(runFolder.resolve("leak-read-back"));
+    assertThat(copies.isEmpty()).as("copies of the first one's files, when they are objects")
+        .isEqualTo(!lakehouse.config().onObjectStorage());
+    stale.addAll(copies);
+
+    Map<String, String> crowded = Map.of(FILTER_BYTES, "64", IN_MEMORY, "256");
+    PipelineRunResult resumed = withProperties(crowded,
+        () -> executor(SpringBatchChild.SETTINGS).run(bind(ID_REGIONS)));
+    assertThat(resumed.restarted()).isTrue();
+    assertThat(resumed.stepSeconds().keySet()).containsExactly("leak-check", "publish");
+    PipelineRunResult reference = withProperties(crowded, () -> executor(SpringBatchChild.SETTINGS).run(bind(
+        ID_REGIONS.replace("product: id-regions", "product: id-regions-reference"))));
+    assertThat(leakCheckOf(resumed)).as("every file read back, every candidate confirmed")
+        .isEqualTo(leakCheckOf(reference)).containsEntry("passed", true);
+    assertThat(((Number) leakCheckOf(resumed).get("candidatesConfirmed")).longValue()).isGreaterThan(1000);
+    assertThat(resumed.rowsIn()).isEqualTo(reference.rowsIn()).isEqualTo(3000);
+    assertThat(resumed.rowsOut()).isEqualTo(reference.rowsOut());
+    assertThat(sorted(Tables.rows(lakehouse.load(ProductTables.id("id-regions")))))
+        .as("no row lost, none twice").isEqualTo(sorted(Tables.rows(lakehouse.load(
+            ProductTables.id("id-regions-reference")))));
+    assertThat(stale).allSatisfy(f -> assertThat(f).doesNotExist());
+    assertThat(runFolder).as("the run's folder, read-back copies and spilled candidates with it").doesNotExist();
+    try (var left = java.nio.file.Files.walk(dir.resolve("work"))) {
+      assertThat(left.map(f -> f.getFileName().toString()).filter(n -> n.equals("leak-read-back")
+          || n.equals(io.dataops.pipelines.privacy.LeakCheck.SPILL_FOLDER))).isEmpty();
+    }
+  }
+
+  /** {@link SpringBatchChild} running {@code pipeline}, not slowed by a marker (a {@link HeldChild} holds it). */
+  private List<String> childCommand(Path pipeline, String... jvmOptions) {
+    List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "--add-opens=java.base/java.nio=ALL-UNNAMED"));
+    command.addAll(List.of(jvmOptions));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), SpringBatchChild.class.getName(),
+        dir.resolve("home").toString(), pipeline.toString(), dir.resolve("work").toString(),
+        dir.resolve("no-marker").toString(), String.valueOf(Long.MAX_VALUE)));
+    return command;
+  }
+
+  private Map<String, String> childEnvironment() {
+    return io.dataops.lakehouse.testing.TestStorage.childEnvironment(lakehouse.config());
+  }
+
+  /** The files in a folder (none when it does not exist). */
+  private static List<Path> files(Path folder) throws java.io.IOException {
+    if (!java.nio.file.Files.isDirectory(folder)) {
+      return List.of();
+    }
+    try (var files = java.nio.file.Files.list(folder)) {
+      return files.toList();
+    }
+  }
+
+  @Test
   void aJobKilledWhileWritingResumesAndGivesTheSameProduct() throws Exception {
     Path pipeline = write("profile.yaml", PROFILE);
     Path marker = dir.resolve("marker");
