@@ -21,6 +21,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.slf4j.LoggerFactory;
@@ -30,10 +32,13 @@ import org.slf4j.LoggerFactory;
  * per key digest, {@code <table>/<snapshot>-<digest>.bin} under the cache folder, owner-only, written aside and moved
  * in (a reader never sees half of one). A file starts with the cache's magic number and the key's digest and ends with
  * the SHA-256 of everything before it, so a torn, altered or foreign file is refused (and removed), never used.
- * Entries of snapshots that expired or tables that were dropped are removed by {@link #prune}.
+ * Entries of snapshots that expired or tables that were dropped are removed by {@link #prune}, and so are the files a
+ * process killed while saving left aside.
  */
 final class SnapshotFiles {
   private static final String SHA256 = "SHA-256";
+  /** A file written aside: {@code <entry>.<writer's pid>-<random>.tmp}. */
+  private static final Pattern ASIDE = Pattern.compile("\\.bin\\.(\\d{1,18})-[^.]+\\.tmp$");
 
   /** Writes an entry's content. */
   interface Content {
@@ -89,8 +94,10 @@ final class SnapshotFiles {
   void save(String table, long snapshotId, String digest, Content content) throws IOException {
     Path file = file(table, snapshotId, digest);
     OwnerOnly.directories(file.getParent());
-    // A name of its own: two runs (processes, or threads of one server) may save the same key at once.
-    Path tmp = file.resolveSibling(file.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
+    // A name of its own: two runs (processes, or threads of one server) may save the same key at once. It names the
+    // writing process, so that what a killed one left can be told from what a live one writes (see abandoned).
+    Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + "-"
+        + java.util.UUID.randomUUID() + ".tmp");
     try {
       MessageDigest md = sha256();
       try (OutputStream out = OwnerOnly.newOutputStream(tmp)) {
@@ -112,7 +119,7 @@ final class SnapshotFiles {
 
   /**
    * Removes the entries of {@code tables} (all cached tables when null) whose snapshot the table no longer has, or
-   * whose table is gone; returns how many files were removed.
+   * whose table is gone, and what a killed save left aside ({@link #abandoned}); returns how many files were removed.
    */
   int prune(Lakehouse lakehouse, Collection<String> tables) throws IOException {
     if (!Files.isDirectory(dir)) {
@@ -129,7 +136,7 @@ final class SnapshotFiles {
         Table table = lakehouse.exists(id) ? lakehouse.load(id) : null;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
           for (Path f : files) {
-            if (table == null || table.snapshot(snapshotOf(f)) == null) {
+            if (table == null || table.snapshot(snapshotOf(f)) == null || abandoned(f)) {
               deleteQuietly(f);
               removed++;
             }
@@ -165,6 +172,20 @@ final class SnapshotFiles {
       throw new IllegalArgumentException("not a table name: " + table);
     }
     return dir.resolve(table).resolve(snapshotId + "-" + digest.substring(0, 32) + ".bin");
+  }
+
+  /**
+   * Whether {@code f} is a file written aside by a process that is gone: a save killed before its move, which no load
+   * reads (it is not an entry's name) and nothing else removes, as large as an entry and as protected. A save that
+   * fails in a live process deletes its own; one of this or another live process may still be going on.
+   */
+  private static boolean abandoned(Path f) {
+    Matcher m = ASIDE.matcher(f.getFileName().toString());
+    if (!m.find()) {
+      return false;
+    }
+    long pid = Long.parseLong(m.group(1));
+    return pid != ProcessHandle.current().pid() && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
 
   /** The snapshot id a cache file names (-1 for a file that is not an entry: pruned as well). */
