@@ -1,6 +1,6 @@
 package io.dataops.pipelines.privacy;
 
-import io.dataops.core.files.OwnerOnly;
+import io.dataops.core.files.CheckedFiles;
 import io.dataops.lakehouse.types.ValueType;
 import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.privacy.lattice.LatticeCounts;
@@ -412,6 +412,9 @@ public final class AnonymityCheck implements AutoCloseable {
 
   /** The per-row decision of the second pass. Thread-safe. */
   public static final class Verdict {
+    /** What a saved decision file starts with. */
+    private static final long DECISION_MAGIC = 0xD0_C1_A5_5E_DE_C1_00_01L;
+
     private final LongPairs classes;
     private final boolean listsKept;
     private final PrivacyReport report;
@@ -456,17 +459,13 @@ public final class AnonymityCheck implements AutoCloseable {
       return report;
     }
 
-    /** Saves the decision (not the report) so that a restarted job's second pass can use it without a first pass. */
+    /**
+     * Saves the decision (not the report) so that a restarted job's second pass can use it without a first pass; the
+     * file ends with its digest ({@link CheckedFiles}: a decision torn by a power failure is refused, never used).
+     */
     public void writeTo(java.nio.file.Path file) {
-      java.nio.file.Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      try (java.io.OutputStream out = OwnerOnly.newOutputStream(tmp)) {
-        writeTo(out);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
       try {
-        java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        CheckedFiles.write(file, DECISION_MAGIC, this::writeTo);
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
@@ -489,17 +488,21 @@ public final class AnonymityCheck implements AutoCloseable {
       out.flush();
     }
 
-    public static Verdict readFrom(java.nio.file.Path file, PrivacyReport report) {
-      try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
-        return readFrom(in, report);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
+    /**
+     * The decision {@link #writeTo(java.nio.file.Path)} saved, with the report it goes with; {@link
+     * CheckedFiles.Refused} when the file is not one it finished (the caller counts the classes again).
+     */
+    public static Verdict readFrom(java.nio.file.Path file, PrivacyReport report) throws java.io.IOException {
+      return CheckedFiles.read(file, DECISION_MAGIC, in -> read(in, report));
     }
 
     /** A decision {@link #writeTo(java.io.OutputStream)} wrote, with the report it goes with. */
     public static Verdict readFrom(java.io.InputStream stream, PrivacyReport report) throws java.io.IOException {
-      java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(stream, 1 << 16));
+      return read(new java.io.DataInputStream(new java.io.BufferedInputStream(stream, 1 << 16)), report);
+    }
+
+    /** Reads exactly what {@link #writeTo(java.io.OutputStream)} wrote, no byte beyond. */
+    private static Verdict read(java.io.DataInputStream in, PrivacyReport report) throws java.io.IOException {
       boolean listsKept = in.readBoolean();
       LongPairs pairs = new LongPairs();
       for (int i = in.readInt(); i > 0; i--) {

@@ -1,6 +1,6 @@
 package io.dataops.pipelines.privacy;
 
-import io.dataops.core.files.OwnerOnly;
+import io.dataops.core.files.CheckedFiles;
 import io.dataops.lakehouse.types.ValueType;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -120,28 +120,27 @@ public final class LeakCheck implements AutoCloseable {
     this.scratch = ThreadLocal.withInitial(() -> new Scratch(width));
   }
 
+  /** What a run's saved filter file starts with ({@link CheckedFiles}). */
+  private static final long RUN_FILTER_MAGIC = 0xD0_1F_17_7E_20_4E_00_01L;
+
   /**
    * Saves the filter (after every raw value was added), so that the output can be checked by another step or, after
-   * a restart, another process. The file holds hashes' bits only, never a value.
+   * a restart, another process. The file holds hashes' bits only, never a value, and ends with their digest: a
+   * filter torn by a power failure (a file of zeros would pass every value) is refused, not used.
    */
   public void saveFilter(java.nio.file.Path file) throws java.io.IOException {
-    java.nio.file.Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try (var out = OwnerOnly.newOutputStream(tmp)) {
-      filter.writeTo(out);
-    }
-    java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    CheckedFiles.write(file, RUN_FILTER_MAGIC, filter::writeTo);
   }
 
   /**
    * A check over the filter {@link #saveFilter} saved, ready for the output values; its candidates spill beside the
-   * file, to {@link #SPILL_FOLDER} (the run's folder, which holds the filter).
+   * file, to {@link #SPILL_FOLDER} (the run's folder, which holds the filter). {@link CheckedFiles.Refused} when the
+   * file is not one {@link #saveFilter} finished: the caller builds the filter again.
    */
   public static LeakCheck loadFilter(java.nio.file.Path file, List<String> columns, boolean[] exempt)
       throws java.io.IOException {
-    try (var in = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(file), 1 << 16)) {
-      return new LeakCheck(columns, exempt, LeakFilter.readFrom(in)).spillTo(file.resolveSibling(SPILL_FOLDER));
-    }
+    LeakFilter filter = CheckedFiles.read(file, RUN_FILTER_MAGIC, LeakFilter::readFrom);
+    return new LeakCheck(columns, exempt, filter).spillTo(file.resolveSibling(SPILL_FOLDER));
   }
 
   /** The folder, in a run's own folder, where its leak check's candidates spill. */

@@ -1,28 +1,19 @@
 package io.dataops.pipelines.privacy;
 
 import io.dataops.core.digest.Digests;
+import io.dataops.core.files.CheckedFiles;
 import io.dataops.core.files.OwnerOnly;
 import io.dataops.lakehouse.catalog.Lakehouse;
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.slf4j.LoggerFactory;
@@ -36,18 +27,12 @@ import org.slf4j.LoggerFactory;
  * process killed while saving left aside.
  */
 final class SnapshotFiles {
-  private static final String SHA256 = "SHA-256";
-  /** A file written aside: {@code <entry>.<writer's pid>-<random>.tmp}. */
-  private static final Pattern ASIDE = Pattern.compile("\\.bin\\.(\\d{1,18})-[^.]+\\.tmp$");
-
   /** Writes an entry's content. */
-  interface Content {
-    void writeTo(DataOutputStream out) throws IOException;
+  interface Content extends CheckedFiles.Content {
   }
 
   /** Reads an entry's content back; throws on anything it does not expect. */
-  interface Reader<T> {
-    T readFrom(DataInputStream in) throws IOException;
+  interface Reader<T> extends CheckedFiles.Reader<T> {
   }
 
   private final Path dir;
@@ -64,21 +49,13 @@ final class SnapshotFiles {
   /** The entry of {@code digest}; empty when there is none or it fails its checks (then it is removed). */
   <T> Optional<T> load(String table, long snapshotId, String digest, Reader<T> reader) {
     Path file = file(table, snapshotId, digest);
-    MessageDigest md = sha256();
-    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-        DigestInputStream in = new DigestInputStream(raw, md)) {
-      DataInputStream data = new DataInputStream(in);
-      if (data.readLong() != magic || !digest.equals(data.readUTF())) {
-        throw new IOException("not the entry of this key");
-      }
-      T value = reader.readFrom(data);
-      in.on(false);
-      byte[] expected = md.digest();
-      byte[] stored = data.readNBytes(expected.length);
-      if (!MessageDigest.isEqual(expected, stored) || data.read() != -1) {
-        throw new IOException("digest mismatch");
-      }
-      return Optional.of(value);
+    try {
+      return Optional.of(CheckedFiles.read(file, magic, in -> {
+        if (!digest.equals(in.readUTF())) {
+          throw new IOException("not the entry of this key");
+        }
+        return reader.readFrom(in);
+      }));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException | RuntimeException e) {
@@ -94,32 +71,17 @@ final class SnapshotFiles {
   void save(String table, long snapshotId, String digest, Content content) throws IOException {
     Path file = file(table, snapshotId, digest);
     OwnerOnly.directories(file.getParent());
-    // A name of its own: two runs (processes, or threads of one server) may save the same key at once. It names the
-    // writing process, so that what a killed one left can be told from what a live one writes (see abandoned).
-    Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + "-"
-        + java.util.UUID.randomUUID() + ".tmp");
-    try {
-      MessageDigest md = sha256();
-      try (OutputStream out = OwnerOnly.newOutputStream(tmp)) {
-        DigestOutputStream digesting = new DigestOutputStream(new java.io.BufferedOutputStream(out, 1 << 16), md);
-        DataOutputStream data = new DataOutputStream(digesting);
-        data.writeLong(magic);
-        data.writeUTF(digest);
-        content.writeTo(data);
-        data.flush();
-        digesting.on(false);
-        digesting.write(md.digest());
-        digesting.flush();
-      }
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      deleteQuietly(tmp);
-    }
+    // Written aside under a name of its own (two runs, processes or threads of one server, may save the same key at
+    // once) that names the writing process, so that what a killed one left can be removed (prune).
+    CheckedFiles.write(file, magic, out -> {
+      out.writeUTF(digest);
+      content.writeTo(out);
+    });
   }
 
   /**
    * Removes the entries of {@code tables} (all cached tables when null) whose snapshot the table no longer has, or
-   * whose table is gone, and what a killed save left aside ({@link #abandoned}); returns how many files were removed.
+   * whose table is gone, and what a killed save left aside ({@link CheckedFiles#abandonedAside}); returns how many files were removed.
    */
   int prune(Lakehouse lakehouse, Collection<String> tables) throws IOException {
     if (!Files.isDirectory(dir)) {
@@ -136,7 +98,7 @@ final class SnapshotFiles {
         Table table = lakehouse.exists(id) ? lakehouse.load(id) : null;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
           for (Path f : files) {
-            if (table == null || table.snapshot(snapshotOf(f)) == null || abandoned(f)) {
+            if (table == null || table.snapshot(snapshotOf(f)) == null || CheckedFiles.abandonedAside(f)) {
               deleteQuietly(f);
               removed++;
             }
@@ -152,7 +114,7 @@ final class SnapshotFiles {
 
   /** The SHA-256 of the class files of {@code classes}: a key part that changes with the code that computes. */
   static String classDigest(List<Class<?>> classes) {
-    MessageDigest md = sha256();
+    MessageDigest md = io.dataops.core.digest.DigestAlgorithm.SHA256.newDigest();
     for (Class<?> c : classes) {
       try (InputStream in = c.getResourceAsStream(c.getName().substring(c.getName().lastIndexOf('.') + 1)
           + ".class")) {
@@ -174,20 +136,6 @@ final class SnapshotFiles {
     return dir.resolve(table).resolve(snapshotId + "-" + digest.substring(0, 32) + ".bin");
   }
 
-  /**
-   * Whether {@code f} is a file written aside by a process that is gone: a save killed before its move, which no load
-   * reads (it is not an entry's name) and nothing else removes, as large as an entry and as protected. A save that
-   * fails in a live process deletes its own; one of this or another live process may still be going on.
-   */
-  private static boolean abandoned(Path f) {
-    Matcher m = ASIDE.matcher(f.getFileName().toString());
-    if (!m.find()) {
-      return false;
-    }
-    long pid = Long.parseLong(m.group(1));
-    return pid != ProcessHandle.current().pid() && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-  }
-
   /** The snapshot id a cache file names (-1 for a file that is not an entry: pruned as well). */
   private static long snapshotOf(Path file) {
     String name = file.getFileName().toString();
@@ -196,14 +144,6 @@ final class SnapshotFiles {
       return dash < 0 ? -1 : Long.parseLong(name.substring(0, dash));
     } catch (NumberFormatException e) {
       return -1;
-    }
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance(SHA256);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 

@@ -106,7 +106,7 @@ class LeakFilterTest {
   }
 
   @Test
-  void savedFiltersOfTheFirstFormatStillLoadAndOtherFormatsAreRefused() throws Exception {
+  void filtersOfTheFirstFormatStillReadSavedFilesAreCheckedAndOtherFormatsAreRefused() throws Exception {
     List<String> values = raw(1000);
     LeakFilter filter = new LeakFilter(values.size(), LIMIT);
     values.forEach(filter::add);
@@ -114,18 +114,28 @@ class LeakFilterTest {
 
     // The first format: the block count, the count of values and the bits, without the header.
     byte[] first = Arrays.copyOfRange(bytes, 8 + 4 + 4 + 4, bytes.length);
-    Path old = dir.resolve("leak-filter.bin");
-    Files.write(old, first);
-    LeakCheck fromOld = LeakCheck.loadFilter(old, List.of("v"), new boolean[1]);
-    fromOld.check(new Object[] {values.get(0)});
-    fromOld.confirm(values.get(0));
-    assertThat(fromOld.result().equalToRaw()).containsEntry("v", 1L);
     assertThat(LeakFilter.fromBytes(first).toBytes()).isEqualTo(bytes);
 
+    // A run's saved filter: a magic number, the filter's bytes and their SHA-256. A file saved by an older build (no
+    // digest) is refused like a torn one, and the run builds its filter again.
     LeakCheck saving = new LeakCheck(List.of("v"), new boolean[1], filter);
     Path saved = dir.resolve("saved.bin");
     saving.saveFilter(saved);
-    assertThat(Files.readAllBytes(saved)).isEqualTo(bytes);
+    byte[] file = Files.readAllBytes(saved);
+    assertThat(file).hasSize(8 + bytes.length + 32);
+    assertThat(Arrays.copyOfRange(file, 8, 8 + bytes.length)).isEqualTo(bytes);
+    LeakCheck loaded = LeakCheck.loadFilter(saved, List.of("v"), new boolean[1]);
+    loaded.check(new Object[] {values.get(0)});
+    loaded.confirm(values.get(0));
+    assertThat(loaded.result().equalToRaw()).containsEntry("v", 1L);
+    Path old = dir.resolve("leak-filter.bin");
+    Files.write(old, first);
+    assertThatThrownBy(() -> LeakCheck.loadFilter(old, List.of("v"), new boolean[1]))
+        .isInstanceOf(io.dataops.core.files.CheckedFiles.Refused.class);
+    byte[] zeros = new byte[file.length];
+    Files.write(old, zeros);
+    assertThatThrownBy(() -> LeakCheck.loadFilter(old, List.of("v"), new boolean[1]))
+        .isInstanceOf(io.dataops.core.files.CheckedFiles.Refused.class);
 
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     filter.writeTo(out);

@@ -24,6 +24,28 @@ final class PrivacyClassesTasklet implements Tasklet {
 
   @Override
   public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
+    Counted counted = count(run);
+    counted.verdict().writeTo(run.verdictFile());
+    var context = chunkContext.getStepContext().getStepExecution().getExecutionContext();
+    if (counted.savedClasses() != null) {
+      context.putString(CLASSES, counted.savedClasses());
+    }
+    context.putLong("rows", counted.rows());
+    context.putString("privacy.report", RunState.JSON.writeValueAsString(counted.verdict().report()));
+    return RepeatStatus.FINISHED;
+  }
+
+  /**
+   * What the pass found: the decision, the rows it read and, for an incremental product, where the whole product's
+   * class counts were saved for the next version.
+   */
+  record Counted(AnonymityCheck.Verdict verdict, long rows, String savedClasses) {}
+
+  /**
+   * The pass itself, also run again by a later step that finds the saved decision refused ({@link RunState#verdict}):
+   * over the same pinned input it decides the same.
+   */
+  static Counted count(RunState run) throws Exception {
     try (DuckTransform transform = new DuckTransform(run.plan, run.workDir.resolve("duck-classes"),
         run.splitSettings.duckMemoryLimit(), run.splitSettings.duckThreads());
         AnonymityCheck check = run.plan.newAnonymityCheck(run.workDir.resolve("classes"),
@@ -36,23 +58,15 @@ final class PrivacyClassesTasklet implements Tasklet {
             run.policies.person(product));
         rows++;
       }
-      var context = chunkContext.getStepContext().getStepExecution().getExecutionContext();
-      AnonymityCheck.Verdict verdict;
-      if (run.plan.incremental()) {
-        // over the whole product: the saved class counts plus this increment's, saved for the next version
-        try (ClassCounts counted = check.counts()) {
-          ProductClasses.Judged judged = ProductClasses.judge(run.plan, run.lakehouse, counted,
-              run.workDir.resolve("classes-total"), run.settings.privacyMemory());
-          verdict = judged.verdict();
-          context.putString(CLASSES, judged.location());
-        }
-      } else {
-        verdict = check.finish();
+      if (!run.plan.incremental()) {
+        return new Counted(check.finish(), rows, null);
       }
-      verdict.writeTo(run.verdictFile());
-      context.putLong("rows", rows);
-      context.putString("privacy.report", RunState.JSON.writeValueAsString(verdict.report()));
+      // over the whole product: the saved class counts plus this increment's, saved for the next version
+      try (ClassCounts counted = check.counts()) {
+        ProductClasses.Judged judged = ProductClasses.judge(run.plan, run.lakehouse, counted,
+            run.workDir.resolve("classes-total"), run.settings.privacyMemory());
+        return new Counted(judged.verdict(), rows, judged.location());
+      }
     }
-    return RepeatStatus.FINISHED;
   }
 }

@@ -18,6 +18,7 @@ import org.springframework.batch.core.step.StepExecution;
 
 /** What the steps of one run share: the bound pipeline, its policies, the run's folder, and the job repository. */
 final class RunState {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunState.class);
   static final ObjectMapper JSON = new ObjectMapper();
   static final String STEP_PREPARE = RunStep.PREPARE.label();
   static final String STEP_CLASSES = RunStep.PRIVACY_CLASSES.label();
@@ -98,11 +99,20 @@ final class RunState {
   synchronized io.dataops.pipelines.privacy.LeakCheck leakCheck() {
     if (leakCheck == null) {
       try {
-        // The folder of an interrupted run may have been cleared since: then the filter is built again.
-        leakCheck = java.nio.file.Files.isRegularFile(leakFilterFile())
-            ? io.dataops.pipelines.privacy.LeakCheck.loadFilter(leakFilterFile(), policies.productColumns(),
-                policies.identifierShaped())
-            : LeakFilterTasklet.build(this);
+        // The folder of an interrupted run may have been cleared since, or its filter torn by a power failure
+        // (refused by its digest): then the filter is built again, the same bits from the same pinned input.
+        leakCheck = null;
+        if (java.nio.file.Files.isRegularFile(leakFilterFile())) {
+          try {
+            leakCheck = io.dataops.pipelines.privacy.LeakCheck.loadFilter(leakFilterFile(), policies.productColumns(),
+                policies.identifierShaped());
+          } catch (io.dataops.core.files.CheckedFiles.Refused e) {
+            LOG.warn("the leak check's saved filter is refused ({}): building it again", e.getMessage());
+          }
+        }
+        if (leakCheck == null) {
+          leakCheck = LeakFilterTasklet.build(this);
+        }
       } catch (java.io.IOException e) {
         throw new IllegalStateException("the leak check's filter of this run is unreadable", e);
       }
@@ -137,7 +147,25 @@ final class RunState {
       return null;
     }
     if (verdict == null) {
-      verdict = AnonymityCheck.Verdict.readFrom(verdictFile(), privacyReport(instance));
+      try {
+        verdict = AnonymityCheck.Verdict.readFrom(verdictFile(), privacyReport(instance));
+      } catch (java.io.IOException e) {
+        // Torn by a power failure (refused by its digest), or the run's folder cleared since: counted again over the
+        // same pinned input, which decides the same. The class counts the classes step saved for an incremental
+        // product's next version stay the ones its context names; this pass's copy goes.
+        LOG.warn("the privacy decision saved by the classes step is refused ({}): counting the classes again",
+            e.getMessage());
+        try {
+          PrivacyClassesTasklet.Counted counted = PrivacyClassesTasklet.count(this);
+          if (counted.savedClasses() != null) {
+            lakehouse.io().deleteFile(counted.savedClasses());
+          }
+          counted.verdict().writeTo(verdictFile());
+          verdict = counted.verdict();
+        } catch (Exception again) {
+          throw new IllegalStateException("the privacy decision of this run cannot be counted again", again);
+        }
+      }
     }
     return verdict;
   }

@@ -545,6 +545,41 @@ class SpringBatchExecutorTest extends PipelineFixture {
   }
 
   @Test
+  void savedDecisionAndFilterTornByAPowerFailureAreRefusedAndComputedAgain() throws Exception {
+    // The child completes both branches and is killed in the write step. Then its privacy decision and leak filter
+    // are overwritten with zeros of their length, as a power failure can leave files moved in before their blocks
+    // reached the disk (a filter whose bits came back as zeros would pass every value). The restart refuses both by
+    // their digests and computes them again: a clean run's rows, report and leak check.
+    Path pipeline = write("profile.yaml", PROFILE);
+    try (HeldChild child = HeldChild.start(childCommand(pipeline), childEnvironment(), dir.resolve("child.log"),
+        List.of(HeldChild.Point.of(ProductFileWriter.class, "write", 2)))) {
+      child.awaitHeld(java.time.Duration.ofSeconds(120));
+      child.kill();
+    }
+    assertThat(stepExecutions("pipeline.citizens-profile")).containsExactlyInAnyOrder("prepare COMPLETED",
+        "privacy-classes COMPLETED", "leak-filter COMPLETED", "write-product STARTED");
+    Path runFolder = dir.resolve("work/pipeline-" + RunPlan.of(bind(PROFILE), keys, SpringBatchExecutor.ENGINE,
+        lakehouse).runKey().substring(0, 16));
+    for (String saved : List.of("verdict.bin", "leak-filter.bin")) {
+      Path f = runFolder.resolve(saved);
+      java.nio.file.Files.write(f, new byte[(int) java.nio.file.Files.size(f)]);
+    }
+
+    PipelineRunResult resumed = executor(SpringBatchChild.SETTINGS).run(bind(PROFILE));
+    assertThat(resumed.restarted()).isTrue();
+    assertThat(resumed.stepSeconds().keySet()).as("the completed branches are not steps of this attempt")
+        .containsExactly("write-product", "leak-check", "publish");
+    PipelineRunResult reference = executor(SpringBatchChild.SETTINGS).run(bind(PROFILE.replace(
+        "product: citizens-profile", "product: citizens-profile-reference")));
+    assertThat(resumed.privacy()).as("classes, suppressed count").isEqualTo(reference.privacy());
+    assertThat(resumed.rowsSuppressed()).isEqualTo(reference.rowsSuppressed()).isPositive();
+    assertThat(resumed.rowsOut()).isEqualTo(reference.rowsOut());
+    assertThat(leakCheckOf(resumed)).isEqualTo(leakCheckOf(reference)).containsEntry("passed", true);
+    assertThat(sorted(Tables.rows(lakehouse.load(ProductTables.id("citizens-profile")))))
+        .isEqualTo(sorted(Tables.rows(lakehouse.load(ProductTables.id("citizens-profile-reference")))));
+  }
+
+  @Test
   void aJobKilledWhileItsLeakCheckReadsBackResumesWithTheSameCountsAndLeavesNothingBehind() throws Exception {
     // A crowded filter and 256 candidates in memory: every product value is a chance hit, and they spill. A first
     // child is killed in the middle of the write step; a second resumes it, writes the rest, and is killed in the
