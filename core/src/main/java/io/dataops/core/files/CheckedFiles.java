@@ -70,8 +70,14 @@ public final class CheckedFiles {
         digesting.flush();
       }
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
+    } catch (IOException | RuntimeException | Error e) {
+      // The write's own failure is what the caller must see; a failed clean-up only goes with it.
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
     }
   }
 

@@ -68,6 +68,21 @@ class CheckedFilesTest {
   }
 
   @Test
+  void aCleanUpThatAlsoFailsDoesNotHideTheWritesOwnFailure() throws Exception {
+    Path f = dir.resolve("filter.bin");
+    assertThatThrownBy(() -> CheckedFiles.write(f, MAGIC, out -> {
+      // What was being written aside becomes a folder that cannot simply be deleted.
+      Path aside = list(dir).get(0);
+      Files.delete(aside);
+      Files.createDirectories(aside.resolve("in-the-way"));
+      throw new IOException("disk full");
+    })).hasMessage("disk full")
+        .satisfies(e -> assertThat(e.getSuppressed()).singleElement()
+            .isInstanceOf(java.nio.file.DirectoryNotEmptyException.class));
+    assertThat(Files.exists(f)).isFalse();
+  }
+
+  @Test
   void onlyWhatAProcessThatIsGoneLeftAsideCountsAsAbandoned() throws Exception {
     Process gone = new ProcessBuilder("true").start();
     gone.waitFor();
