@@ -30,6 +30,10 @@ public final class Main {
   public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
     // The log file lives in the home: say where before anything logs.
     System.setProperty("dataops.home", PlatformConfig.resolveHome(homeOption(args), env).toString());
+    // Else picocli looks for Groovy's Closure class, and a class that is not there is looked for in every jar of the
+    // class path (200, each opened). A command that opens the platform database opens them all anyway (slf4j's
+    // provider lookup); --version, --help and argument errors start ~50 ms sooner (0.47 -> 0.42 s, 6 pairs).
+    System.setProperty("picocli.disable.closures", "true");
     Cli cli = new Cli(out, err, env);
     CommandLine cmd = DataopsCommand.commandLine(args, new Factory(cli));
     cmd.setOut(new java.io.PrintWriter(out, true));
