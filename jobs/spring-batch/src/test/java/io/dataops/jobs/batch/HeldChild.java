@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * A child JVM run under the JDK's debugger interface (JDI), so that a test can hold its threads at exact points of the
  * code and kill it there (SIGKILL): each {@link Point} holds the thread that reaches it (the others run on), and once a
  * thread is held at every point the test kills the process. No hook in the code under test and no sleep that hopes:
- * where two steps run at once, both are held in the middle of their work, whichever comes first.
+ * where two steps run at once, both are held in the middle of their work, whichever comes first. A test may also
+ * {@link #release} the held threads and let the child run to its end.
  */
 final class HeldChild implements AutoCloseable {
   /** The {@code hit}-th call of a method (every overload of that name counts on its own). */
@@ -48,6 +49,7 @@ final class HeldChild implements AutoCloseable {
   private final List<Point> points;
   /** Point → the name of the thread held there. */
   private final Map<Point, String> held = new ConcurrentHashMap<>();
+  private final Map<Point, com.sun.jdi.ThreadReference> heldThreads = new ConcurrentHashMap<>();
   private final Thread events;
 
   private HeldChild(Process process, VirtualMachine vm, Path log, List<Point> points) {
@@ -109,6 +111,19 @@ final class HeldChild implements AutoCloseable {
     return points.stream().map(held::get).toList();
   }
 
+  /** Lets the held threads go on: the child runs to its end, and {@link #exitValue} waits for it. */
+  void release() {
+    heldThreads.values().forEach(com.sun.jdi.ThreadReference::resume);
+  }
+
+  /** The child's exit status, once it ends (within {@code timeout}). */
+  int exitValue(Duration timeout) throws Exception {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("the child did not end within " + timeout + "; its output:\n" + Files.readString(log));
+    }
+    return process.exitValue();
+  }
+
   /** SIGKILL, and waits until the process is gone. */
   void kill() throws InterruptedException {
     process.destroyForcibly();
@@ -138,6 +153,7 @@ final class HeldChild implements AutoCloseable {
             // one thread per point: the request reports once (its count filter), the others of the point go
             vm.eventRequestManager().breakpointRequests().stream()
                 .filter(r -> p.equals(r.getProperty(Point.class))).forEach(EventRequest::disable);
+            heldThreads.put(p, hit.thread());
             held.put(p, hit.thread().name());
             synchronized (held) {
               held.notifyAll();

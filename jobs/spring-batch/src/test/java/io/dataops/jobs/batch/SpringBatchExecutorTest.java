@@ -637,6 +637,63 @@ class SpringBatchExecutorTest extends PipelineFixture {
     }
   }
 
+  @Test
+  void twoProcessesSpillingTheirCandidatesAtOnceEachGetTheVerdictOfARunAlone() throws Exception {
+    // Two operators' pipelines on the same snapshot, in two processes at once, each with a crowded filter and two
+    // candidates in memory, sharing the cache of the snapshot's leak filter. Both are held as their leak checks start,
+    // each with its spilled candidates beside the other's under the same work folder, then let go together: each
+    // must confirm exactly its own candidates.
+    Map<String, Path> pipelines = new java.util.LinkedHashMap<>();
+    for (String name : List.of("id-regions-a", "id-regions-b")) {
+      pipelines.put(name, write(name + ".yaml", ID_REGIONS.replace("name: id-regions", "name: " + name)
+          .replace("product: id-regions", "product: " + name)));
+    }
+    List<HeldChild> children = new java.util.ArrayList<>();
+    try {
+      for (var p : pipelines.entrySet()) {
+        children.add(HeldChild.start(childCommand(p.getValue(), "-D" + FILTER_BYTES + "=64", "-D" + IN_MEMORY + "=2"),
+            childEnvironment(), dir.resolve(p.getKey() + ".log"),
+            List.of(HeldChild.Point.of(io.dataops.pipelines.privacy.LeakCheck.class, "spilled", 1))));
+      }
+      for (HeldChild child : children) {
+        child.awaitHeld(java.time.Duration.ofSeconds(180));
+      }
+      List<Path> work;
+      try (var all = java.nio.file.Files.walk(dir.resolve("work"))) {
+        work = all.toList();
+      }
+      try (var spilled = work.stream()) {
+        assertThat(spilled.filter(f -> f.getParent().getFileName().toString().equals(
+            io.dataops.pipelines.privacy.LeakCheck.SPILL_FOLDER)).map(f -> f.getParent().getParent()).distinct())
+            .as("both runs hold spilled candidates at once, each in its own folder: " + work).hasSize(2);
+      }
+      children.forEach(HeldChild::release);
+      int i = 0;
+      for (String name : pipelines.keySet()) {
+        assertThat(children.get(i++).exitValue(java.time.Duration.ofSeconds(180))).as(name).isZero();
+      }
+    } finally {
+      for (HeldChild child : children) {
+        child.close();
+      }
+    }
+
+    PipelineRunResult alone = withProperties(Map.of(FILTER_BYTES, "64", IN_MEMORY, "2"), () -> executor(
+        SpringBatchChild.SETTINGS).run(bind(ID_REGIONS.replace("product: id-regions", "product: id-regions-alone"))));
+    Map<String, Object> expected = leakCheckOf(alone);
+    assertThat(((Number) expected.get("candidatesConfirmed")).longValue()).as("they spilled").isGreaterThan(1000);
+    for (String name : pipelines.keySet()) {
+      assertThat(registry().list(name)).as(name).singleElement()
+          .satisfies(v -> assertThat(v.lineage().leakCheck()).as(name).isEqualTo(expected));
+      assertThat(sorted(Tables.rows(lakehouse.load(ProductTables.id(name))))).as(name + ": the rows of a run alone")
+          .isEqualTo(sorted(Tables.rows(lakehouse.load(ProductTables.id("id-regions-alone")))));
+    }
+    try (var left = java.nio.file.Files.walk(dir.resolve("work"))) {
+      assertThat(left.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("pipeline-")
+          || n.equals(io.dataops.pipelines.privacy.LeakCheck.SPILL_FOLDER))).as("no run folder left").isEmpty();
+    }
+  }
+
   /** {@link SpringBatchChild} running {@code pipeline}, not slowed by a marker (a {@link HeldChild} holds it). */
   private List<String> childCommand(Path pipeline, String... jvmOptions) {
     List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
