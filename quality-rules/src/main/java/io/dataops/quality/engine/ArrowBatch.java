@@ -83,7 +83,8 @@ final class ArrowBatch implements Batch {
   static ColumnView view(ColumnVector v, Type type) {
     return switch (type.typeId()) {
       case STRING -> new StringView(v);
-      case LONG, TIMESTAMP -> new LongView(v, kindOf(type));
+      case LONG -> new LongView(v, kindOf(type), false);
+      case TIMESTAMP -> new LongView(v, kindOf(type), ((Types.TimestampType) type).shouldAdjustToUTC());
       case INTEGER, DATE -> new IntView(v, kindOf(type));
       case DOUBLE -> new DoubleView(v, false);
       case FLOAT -> new DoubleView(v, true);
@@ -254,10 +255,13 @@ final class ArrowBatch implements Batch {
 
   private static final class LongView extends Base {
     private final Kind kind;
+    /** A timestamp with zone (an instant): its text names UTC. */
+    private final boolean zoned;
 
-    LongView(ColumnVector v, Kind kind) {
+    LongView(ColumnVector v, Kind kind, boolean zoned) {
       super(v);
       this.kind = kind;
+      this.zoned = zoned;
     }
 
     @Override
@@ -284,7 +288,7 @@ final class ArrowBatch implements Batch {
     public String getString(int row) {
       long value = v.getLong(row);
       if (kind == Kind.TIMESTAMP) {
-        return ArrowValues.timestamp(value).toString();
+        return zoned ? ArrowValues.timestampTz(value).toString() : ArrowValues.timestamp(value).toString();
       }
       return Long.toString(value);
     }

@@ -17,7 +17,8 @@ final class KeyRendering {
       case STRING -> new String(b, off, len, StandardCharsets.UTF_8);
       case LONG, INTEGER -> Long.toString(readLong(b, off));
       case DATE -> ArrowValues.date(readLong(b, off)).toString();
-      case TIMESTAMP -> ArrowValues.timestamp(readLong(b, off)).toString();
+      case TIMESTAMP -> ((Types.TimestampType) type).shouldAdjustToUTC()
+          ? ArrowValues.timestampTz(readLong(b, off)).toString() : ArrowValues.timestamp(readLong(b, off)).toString();
       case DOUBLE, FLOAT -> Double.toString(Double.longBitsToDouble(readLong(b, off)));
       case DECIMAL -> new BigDecimal(new BigInteger(Arrays.copyOfRange(b, off, off + len)),
           ((Types.DecimalType) type).scale()).toPlainString();

@@ -3,11 +3,15 @@ package io.dataops.quality.expect;
 import io.dataops.lakehouse.arrow.ArrowValues;
 import io.dataops.quality.engine.ColumnView;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.regex.Pattern;
 import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
 
 /**
  * A {@code min_value}/{@code max_value} range with {@code strict_min}/{@code strict_max}. Numbers for numeric
@@ -23,9 +27,11 @@ final class Bounds {
   private final boolean strictMax;
   final boolean text;
   private final Type.TypeID temporal;
+  /** A timestamp with zone (an instant): shown with its offset (UTC), and a bound may give one. */
+  private final boolean zoned;
 
   private Bounds(Double min, Double max, String minText, String maxText, boolean strictMin, boolean strictMax,
-      boolean text, Type.TypeID temporal) {
+      boolean text, Type.TypeID temporal, boolean zoned) {
     this.min = min;
     this.max = max;
     this.minText = minText;
@@ -34,7 +40,11 @@ final class Bounds {
     this.strictMax = strictMax;
     this.text = text;
     this.temporal = temporal;
+    this.zoned = zoned;
   }
+
+  /** Ends with an offset: Z, +08:00 or -05:30. */
+  private static final Pattern OFFSET = Pattern.compile("(Z|[+-]\\d{2}:\\d{2})$");
 
   static final String MIXED_TYPES = "Column values, min_value, and max_value must either be None or of the same type.";
 
@@ -78,14 +88,15 @@ final class Bounds {
       if ((lo != null && !(lo instanceof String)) || (hi != null && !(hi instanceof String))) {
         throw a.error(lo != null && !(lo instanceof String) ? minKey : maxKey, MIXED_TYPES);
       }
-      return new Bounds(null, null, (String) lo, (String) hi, strictMin, strictMax, true, null);
+      return new Bounds(null, null, (String) lo, (String) hi, strictMin, strictMax, true, null, false);
     }
     if (id == Type.TypeID.DATE || id == Type.TypeID.TIMESTAMP) {
-      return new Bounds(temporal(a, minKey, lo, id), temporal(a, maxKey, hi, id), null, null, strictMin, strictMax,
-          false, id);
+      boolean zoned = columnType instanceof Types.TimestampType t && t.shouldAdjustToUTC();
+      return new Bounds(temporal(a, minKey, lo, id, zoned), temporal(a, maxKey, hi, id, zoned), null, null, strictMin,
+          strictMax, false, id, zoned);
     }
     return new Bounds(number(a, minKey, lo, id != null), number(a, maxKey, hi, id != null), null, null, strictMin,
-        strictMax, false, null);
+        strictMax, false, null, false);
   }
 
   private static Double number(Args a, String key, Object v, boolean ofColumn) {
@@ -101,7 +112,7 @@ final class Bounds {
     return n instanceof BigDecimal d ? d.doubleValue() : n.doubleValue();
   }
 
-  private static Double temporal(Args a, String key, Object v, Type.TypeID id) {
+  private static Double temporal(Args a, String key, Object v, Type.TypeID id, boolean zoned) {
     if (v == null) {
       return null;
     }
@@ -113,10 +124,16 @@ final class Bounds {
       if (id == Type.TypeID.DATE) {
         return (double) LocalDate.parse(s.length() > 10 ? s.substring(0, 10) : s).toEpochDay();
       }
+      if (zoned && s.length() > 10 && OFFSET.matcher(s).find()) {
+        // An instant's bound may name its offset (2024-01-31T08:00:00+08:00); without one it is UTC, as shown.
+        Instant t = OffsetDateTime.parse(s).toInstant();
+        return (double) (t.getEpochSecond() * 1_000_000L + t.getNano() / 1000);
+      }
       LocalDateTime t = s.length() == 10 ? LocalDate.parse(s).atStartOfDay() : LocalDateTime.parse(s);
       return (double) (t.toEpochSecond(ZoneOffset.UTC) * 1_000_000L + t.getNano() / 1000);
     } catch (DateTimeParseException e) {
-      throw a.fail(key, key + " must be an ISO date (2024-01-31) or timestamp (2024-01-31T08:00:00)");
+      throw a.fail(key, key + " must be an ISO date (2024-01-31) or timestamp (2024-01-31T08:00:00"
+          + (zoned ? ", or with an offset: 2024-01-31T08:00:00+08:00 or ...Z" : "") + ")");
     }
   }
 
@@ -147,7 +164,7 @@ final class Bounds {
       return ArrowValues.date((long) v).toString();
     }
     if (temporal == Type.TypeID.TIMESTAMP) {
-      return ArrowValues.timestamp((long) v).toString();
+      return zoned ? ArrowValues.timestampTz((long) v).toString() : ArrowValues.timestamp((long) v).toString();
     }
     return Results.number(v);
   }

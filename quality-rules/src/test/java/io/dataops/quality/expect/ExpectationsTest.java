@@ -130,6 +130,35 @@ class ExpectationsTest extends QualityFixture {
   }
 
   @Test
+  void anInstantIsShownInUtcAndItsBoundsMayNameAnOffset() {
+    // _landed_at is an instant (timestamp with zone); updated is local civil time, as the department sent it.
+    JsonNode max = one("expect_column_max_to_be_between", "{column: _landed_at, min_value: '2000-01-01T08:00:00+08:00'}");
+    assertThat(max.get("success").asBoolean()).isTrue();
+    String observed = max.at("/result/observed_value").asText();
+    assertThat(observed).as("an instant names its zone").endsWith("Z");
+    java.time.Instant landed = java.time.Instant.parse(observed);
+    java.time.ZoneOffset beijing = java.time.ZoneOffset.ofHours(8);
+    String before = landed.minusSeconds(1).atOffset(beijing).toString();
+    String after = landed.plusSeconds(1).atOffset(beijing).toString();
+    assertThat(one("expect_column_max_to_be_between", "{column: _landed_at, max_value: '" + before + "'}")
+        .get("success").asBoolean()).as("a second before, in +08:00: the offset counts").isFalse();
+    assertThat(one("expect_column_max_to_be_between", "{column: _landed_at, max_value: '" + after + "'}")
+        .get("success").asBoolean()).isTrue();
+    JsonNode rows = one("expect_column_values_to_be_between", "{column: _landed_at, max_value: '2000-01-01T00:00:00Z'}");
+    mapCounts(rows, false, 0, 6);
+    assertThat(rows.at("/result/partial_unexpected_list/0").asText()).isEqualTo(observed);
+    JsonNode twins = one("expect_column_values_to_be_unique", "{column: _landed_at}"); // one landing, one instant
+    mapCounts(twins, false, 0, 6);
+    assertThat(twins.at("/result/partial_unexpected_list/0").asText()).as("a duplicate shown").isEqualTo(observed);
+
+    assertThat(one("expect_column_max_to_be_between", "{column: updated, max_value: '2030-01-01'}")
+        .at("/result/observed_value").asText()).as("local time stays without a zone").isEqualTo("2024-01-06T08:00");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> one("expect_column_max_to_be_between",
+        "{column: updated, max_value: '2030-01-01T00:00:00+08:00'}")).as("local time has no offset to give")
+        .hasMessageContaining("max_value must be an ISO date (2024-01-31) or timestamp (2024-01-31T08:00:00)");
+  }
+
+  @Test
   void prcIdentifiers() {
     // Row 2: wrong check character; row 4: born 1880 (not plausible); row 5: province 99. Row 3: missing.
     JsonNode ids = one("expect_column_values_to_be_valid_prc_id_card", "{column: id_card}");
