@@ -6,12 +6,11 @@ import io.dataops.pipelines.definition.PipelineValidator;
 import io.dataops.pipelines.desensitize.TestKeys;
 import io.dataops.products.publish.ProductPublisher;
 import io.dataops.products.registry.ProductRegistry;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A pipeline run in its own JVM, for the test that kills it: once {@code afterRows} rows are processed it
- * leaves a marker and slows down, so the parent's SIGKILL lands in the middle of the write step.
+ * A pipeline run in its own JVM, for the tests that kill it (or run two at once): {@link HeldChild} holds its threads
+ * at exact points of the code, so the parent's SIGKILL lands where the test says.
  */
 public final class SpringBatchChild {
   static final RunSettings SETTINGS = new RunSettings("256MB", 2, 1 << 20, 100, 200);
@@ -22,8 +21,6 @@ public final class SpringBatchChild {
     Path home = Path.of(args[0]);
     Path pipeline = Path.of(args[1]);
     Path work = Path.of(args[2]);
-    Path marker = Path.of(args[3]);
-    long afterRows = Long.parseLong(args[4]);
     TestKeys keys = new TestKeys().with("default", "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f")
         .with("fpe", "2B7E151628AED2A6ABF7158809CF4F3C");
     try (Lakehouse lh = Lakehouse.open(io.dataops.lakehouse.testing.TestStorage.inChild(home))) {
@@ -32,18 +29,7 @@ public final class SpringBatchChild {
       SpringBatchExecutor executor = new SpringBatchExecutor(lh, new BatchInfrastructure(url, lh.config().catalogUser(), lh.config().catalogPassword()),
           ProductPublisher.ungated(lh, new ProductRegistry(url, lh.config().catalogUser(), lh.config().catalogPassword())), keys, work, SETTINGS);
       executor.run(executor.plan(bound), new io.dataops.pipelines.plan.RunControl(io.dataops.core.audit.Actor.SYSTEM,
-          rows -> {
-            if (rows >= afterRows) {
-              try {
-                if (!Files.exists(marker)) {
-                  Files.writeString(marker, String.valueOf(rows));
-                }
-                Thread.sleep(200);
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            }
-          }));
+          rows -> { }));
     }
   }
 }

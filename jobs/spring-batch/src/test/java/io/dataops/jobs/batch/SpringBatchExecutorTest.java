@@ -462,21 +462,7 @@ class SpringBatchExecutorTest extends PipelineFixture {
     // step (where each value is tested as it is written), runs of candidates lie in the run's folder. The resumed
     // process deletes them and tests every value again: the same counts as a run that was not killed.
     Path pipeline = write("id-regions.yaml", ID_REGIONS);
-    Path marker = dir.resolve("marker");
-    ProcessBuilder childJvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--add-opens=java.base/java.nio=ALL-UNNAMED", "-D" + FILTER_BYTES + "=64", "-D" + IN_MEMORY + "=2",
-        "-cp", System.getProperty("java.class.path"), SpringBatchChild.class.getName(),
-        dir.resolve("home").toString(), pipeline.toString(), dir.resolve("work").toString(), marker.toString(), "1000")
-        .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile());
-    childJvm.environment().putAll(io.dataops.lakehouse.testing.TestStorage.childEnvironment(lakehouse.config()));
-    Process child = childJvm.start();
-    long deadline = System.nanoTime() + 120_000_000_000L;
-    while (!java.nio.file.Files.exists(marker) && child.isAlive() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(java.nio.file.Files.exists(marker)).as(java.nio.file.Files.readString(dir.resolve("child.log"))).isTrue();
-    child.destroyForcibly();
-    assertThat(child.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    killInWriteStep(pipeline, 10, "-D" + FILTER_BYTES + "=64", "-D" + IN_MEMORY + "=2");
     List<Path> stale;
     try (var files = java.nio.file.Files.walk(dir.resolve("work"))) {
       stale = files.filter(f -> f.getParent().getFileName().toString().equals(
@@ -545,11 +531,7 @@ class SpringBatchExecutorTest extends PipelineFixture {
     // reached the disk (a filter whose bits came back as zeros would pass every value). The restart refuses both by
     // their digests and computes them again: a clean run's rows, report and leak check.
     Path pipeline = write("profile.yaml", PROFILE);
-    try (HeldChild child = HeldChild.start(childCommand(pipeline), childEnvironment(), dir.resolve("child.log"),
-        List.of(HeldChild.Point.of(ProductFileWriter.class, "write", 2)))) {
-      child.awaitHeld(java.time.Duration.ofSeconds(120));
-      child.kill();
-    }
+    killInWriteStep(pipeline, 2);
     assertThat(stepExecutions("pipeline.citizens-profile")).containsExactlyInAnyOrder("prepare COMPLETED",
         "privacy-classes COMPLETED", "leak-filter COMPLETED", "write-product STARTED");
     Path runFolder = dir.resolve("work/pipeline-" + RunPlan.of(bind(PROFILE), keys, SpringBatchExecutor.ENGINE,
@@ -694,14 +676,25 @@ class SpringBatchExecutorTest extends PipelineFixture {
     }
   }
 
-  /** {@link SpringBatchChild} running {@code pipeline}, not slowed by a marker (a {@link HeldChild} holds it). */
+  /**
+   * Runs {@code pipeline} in a child JVM and SIGKILLs it as its writer is handed its {@code chunk}-th chunk (of 100
+   * rows): in the middle of the write step.
+   */
+  private void killInWriteStep(Path pipeline, int chunk, String... jvmOptions) throws Exception {
+    try (HeldChild child = HeldChild.start(childCommand(pipeline, jvmOptions), childEnvironment(),
+        dir.resolve("child.log"), List.of(HeldChild.Point.of(ProductFileWriter.class, "write", chunk)))) {
+      child.awaitHeld(java.time.Duration.ofSeconds(120));
+      child.kill();
+    }
+  }
+
+  /** {@link SpringBatchChild} running {@code pipeline} (a {@link HeldChild} holds it where a test kills it). */
   private List<String> childCommand(Path pipeline, String... jvmOptions) {
     List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
         .toString(), "--add-opens=java.base/java.nio=ALL-UNNAMED"));
     command.addAll(List.of(jvmOptions));
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), SpringBatchChild.class.getName(),
-        dir.resolve("home").toString(), pipeline.toString(), dir.resolve("work").toString(),
-        dir.resolve("no-marker").toString(), String.valueOf(Long.MAX_VALUE)));
+        dir.resolve("home").toString(), pipeline.toString(), dir.resolve("work").toString()));
     return command;
   }
 
@@ -722,21 +715,7 @@ class SpringBatchExecutorTest extends PipelineFixture {
   @Test
   void aJobKilledWhileWritingResumesAndGivesTheSameProduct() throws Exception {
     Path pipeline = write("profile.yaml", PROFILE);
-    Path marker = dir.resolve("marker");
-    ProcessBuilder childJvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-        SpringBatchChild.class.getName(),
-        dir.resolve("home").toString(), pipeline.toString(), dir.resolve("work").toString(), marker.toString(), "1000")
-        .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile());
-    childJvm.environment().putAll(io.dataops.lakehouse.testing.TestStorage.childEnvironment(lakehouse.config()));
-    Process child = childJvm.start();
-    long deadline = System.nanoTime() + 120_000_000_000L;
-    while (!java.nio.file.Files.exists(marker) && child.isAlive() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(java.nio.file.Files.exists(marker)).as(java.nio.file.Files.readString(dir.resolve("child.log"))).isTrue();
-    child.destroyForcibly(); // SIGKILL in the middle of the write step
-    assertThat(child.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    killInWriteStep(pipeline, 10);
     assertThat(lakehouse.load(ProductTables.id("citizens-profile")).currentSnapshot()).as("nothing published").isNull();
 
     PipelineRunResult resumed = executor(SpringBatchChild.SETTINGS).run(bind(PROFILE));
