@@ -57,11 +57,10 @@ final class LeakFilterTasklet implements Tasklet {
    */
   static LeakCheck build(RunState run) throws java.io.IOException {
     // The first part becomes the filter and the others merge into it: one filter in memory at a time beside the part
-    // being built, not an empty one plus every part (two 64 MB arrays where one will do).
+    // being built (two while an input is read in two parts), not an empty one plus every part.
     LeakFilter filter = null;
     // Entries of snapshots these tables no longer have (expired, or the table dropped) go first.
     run.leakFilters.prune(run.lakehouse, run.pipeline.inputs().stream().map(in -> in.table().toString()).toList());
-    Connection duck = null;
     try {
       for (BoundInput in : run.pipeline.inputs()) {
         if (in.personal().isEmpty()) {
@@ -78,20 +77,18 @@ final class LeakFilterTasklet implements Tasklet {
           filter = filter == null ? cached.get() : filter.merge(cached.get());
           continue;
         }
-        if (duck == null) {
-          duck = openDuck(run);
-        }
-        LeakFilter part = new LeakFilter(run.plan.expectedRawValues(), filterMemory());
-        RawHashes hashes = new RawHashes(part);
-        rawValues(in, files, duck, hashes);
-        hashes.flush();
+        List<List<String>> halves = run.settings.duckThreads() >= 2 ? halves(files) : List.of(files);
+        // Two readers share the branch's DuckDB memory and threads.
+        boolean two = halves.size() == 2;
+        String memory = two ? RunState.half(run.splitSettings.duckMemoryLimit()) : run.splitSettings.duckMemoryLimit();
+        int threads = two ? Math.max(1, run.splitSettings.duckThreads() / 2) : run.splitSettings.duckThreads();
+        LeakFilter part = rawFilter(in, halves, run.plan.expectedRawValues(), filterMemory(),
+            folder -> DuckTransform.connect(run.workDir.resolve(folder), memory, threads));
         run.leakFilters.save(key, part);
         filter = filter == null ? part : filter.merge(part);
       }
     } catch (SQLException e) {
       throw EngineErrors.failure("reading the raw personal values failed in DuckDB", e);
-    } finally {
-      closeQuietly(duck);
     }
     LeakCheck check = run.plan.newLeakCheck(filter != null ? filter
         : new LeakFilter(run.plan.expectedRawValues(), filterMemory()));
@@ -115,19 +112,108 @@ final class LeakFilterTasklet implements Tasklet {
     return LeakFilter.memoryLimit(FILTER_MEMORY);
   }
 
-  private static Connection openDuck(RunState run) throws SQLException, java.io.IOException {
-    return DuckTransform.connect(run.workDir.resolve("duck-filter"), run.splitSettings.duckMemoryLimit(),
-        run.splitSettings.duckThreads());
+  /** A DuckDB of the filter's reader, spilling to the run's folder of the given name. */
+  @FunctionalInterface
+  interface Databases {
+    Connection open(String folder) throws SQLException, java.io.IOException;
   }
 
-  private static void closeQuietly(Connection c) {
-    if (c != null) {
+  /**
+   * The filter of the input's raw personal values read from {@code parts} of its files: one part read here, a second
+   * (if any) at once on a thread of its own, each into a filter of its own in a DuckDB of its own, merged at the end
+   * into exactly the filter one reader of every file gives (its bits are an or of the values' bits, its count their
+   * sum). Why two: the filter step is the longer branch beside the privacy classes (at 5M rows 8.6 s against 2.7 s),
+   * so once the classes are counted its reading and hashing had one core and the other stood idle. Costs a second
+   * filter's memory while it is built.
+   */
+  static LeakFilter rawFilter(BoundInput in, List<List<String>> parts, long expectedRaw, long memory, Databases duck)
+      throws SQLException, java.io.IOException {
+    if (parts.size() == 1) {
+      return read(in, parts.get(0), expectedRaw, memory, duck, "duck-filter");
+    }
+    java.util.concurrent.FutureTask<LeakFilter> second = new java.util.concurrent.FutureTask<>(
+        () -> read(in, parts.get(1), expectedRaw, memory, duck, "duck-filter-2"));
+    Thread reader = new Thread(second, "leak-filter-reader");
+    reader.setDaemon(true);
+    reader.start();
+    LeakFilter first;
+    try {
+      first = read(in, parts.get(0), expectedRaw, memory, duck, "duck-filter");
+    } catch (SQLException | java.io.IOException | RuntimeException e) {
       try {
-        c.close();
-      } catch (SQLException ignored) {
-        // an in-memory database: nothing is lost
+        second.get(); // never leave a reader running behind a failed step
+        reader.join();
+      } catch (Exception other) {
+        e.addSuppressed(other);
+      }
+      throw e;
+    }
+    try {
+      LeakFilter other = second.get();
+      reader.join();
+      return first.merge(other);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while building the leak filter", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      try {
+        reader.join();
+      } catch (InterruptedException i) {
+        Thread.currentThread().interrupt();
+      }
+      if (e.getCause() instanceof SQLException sql) {
+        throw sql;
+      }
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException("building the leak filter failed", e.getCause());
+    }
+  }
+
+  private static LeakFilter read(BoundInput in, List<String> files, long expectedRaw, long memory, Databases duck,
+      String folder) throws SQLException, java.io.IOException {
+    try (Connection c = duck.open(folder)) {
+      LeakFilter part = new LeakFilter(expectedRaw, memory);
+      RawHashes hashes = new RawHashes(part);
+      rawValues(in, files, c, hashes);
+      hashes.flush();
+      return part;
+    }
+  }
+
+  /**
+   * The files in two parts of about equal size (the largest first, each to the lighter part), or one part when there
+   * is a single file: a table landed by two workers has two files, one each.
+   */
+  static List<List<String>> halves(List<String> files) {
+    if (files.size() < 2) {
+      return List.of(files);
+    }
+    List<String> bySize = new ArrayList<>(files);
+    Map<String, Long> size = new java.util.HashMap<>();
+    for (String f : files) {
+      try {
+        size.put(f, java.nio.file.Files.size(java.nio.file.Path.of(f)));
+      } catch (java.io.IOException | RuntimeException e) {
+        size.put(f, 0L); // DuckDB reports a missing file with its own message
       }
     }
+    bySize.sort(java.util.Comparator.comparing((String f) -> size.get(f)).reversed());
+    List<String> a = new ArrayList<>();
+    List<String> b = new ArrayList<>();
+    long sa = 0;
+    long sb = 0;
+    for (String f : bySize) {
+      if (sa <= sb) {
+        a.add(f);
+        sa += size.get(f);
+      } else {
+        b.add(f);
+        sb += size.get(f);
+      }
+    }
+    return List.of(a, b);
   }
 
   /**
