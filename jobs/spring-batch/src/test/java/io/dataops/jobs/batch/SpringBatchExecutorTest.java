@@ -310,6 +310,23 @@ class SpringBatchExecutorTest extends PipelineFixture {
   }
 
   @Test
+  void anInputOfTwoFilesIsReadForTheLeakFilterInTwoPartsAndALeakOfEitherIsFound() throws Exception {
+    // Two feeds, two data files: the filter step reads them at once (LeakFilterTasklet.rawFilter), one part each.
+    // A note equal to a visitor of the first feed and one equal to a visitor of the second are both found.
+    land("street-office", "visits", VISITS_CONTRACT, VISITS);
+    land("street-office", "visits", VISITS_CONTRACT,
+        "visit_id,visitor,visitor_id_card,note\n6,孙八,440304198503071248,x\n7,周九,440304198503071256,孙八\n");
+    Table visits = lakehouse.load(org.apache.iceberg.catalog.TableIdentifier.parse("ods.street_office__visits"));
+    try (var tasks = visits.newScan().planFiles()) {
+      assertThat(tasks).hasSize(2);
+    }
+    assertThatThrownBy(() -> executor(RunSettings.defaults()).run(bind(LEAKY_VISITS)))
+        .isInstanceOf(LeakDetectedException.class)
+        .hasMessage("leak check failed, nothing was published: note: 2 values equal raw personal data; note: 1 values "
+            + "contain an ID or mobile number (give those columns a policy that hides the value)");
+  }
+
+  @Test
   void anotherPipelineOnTheSameSnapshotTakesTheLeakFilterFromTheCacheAndStillFindsALeak() throws Exception {
     land("street-office", "visits", VISITS_CONTRACT, VISITS);
     // Each pipeline its own product, so its own job: every run builds its leak filter (a restart would reuse its own).
