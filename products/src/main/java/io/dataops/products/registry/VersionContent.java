@@ -32,32 +32,94 @@ import org.apache.iceberg.io.FileIO;
 public final class VersionContent {
   private VersionContent() {}
 
-  /** Every file the snapshot reads, with digests: one full read of each file. */
+  /**
+   * Every file the snapshot reads, with digests: one full read of each file, two files at a time when there are
+   * several (a product of 5M rows is five files of ~30 MB; SM3 reads ~150 MB/s on one core).
+   */
   public static List<VersionFile> files(Table table, long snapshotId, DigestAlgorithm algorithm) {
-    List<VersionFile> out = new ArrayList<>();
+    List<ContentFile<?>> files = new ArrayList<>();
+    List<String> kinds = new ArrayList<>();
     java.util.Set<String> seen = new java.util.HashSet<>();
     try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(snapshotId).planFiles()) {
       for (FileScanTask task : tasks) {
-        add(table, task.file(), "data", algorithm, seen, out);
+        if (seen.add(task.file().location())) {
+          files.add(task.file());
+          kinds.add("data");
+        }
         for (DeleteFile d : task.deletes()) {
-          add(table, d, d.content().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), algorithm, seen, out);
+          if (seen.add(d.location())) {
+            files.add(d);
+            kinds.add(d.content().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+          }
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list the files of snapshot " + snapshotId + " of " + table.name(), e);
     }
+    String[] digests = digests(table.io(), files.stream().<String>map(ContentFile::location).toList(), algorithm);
+    List<VersionFile> out = new ArrayList<>();
+    for (int i = 0; i < files.size(); i++) {
+      ContentFile<?> f = files.get(i);
+      out.add(new VersionFile(nameOf(table.location(), f.location()), f.location(), kinds.get(i), f.fileSizeInBytes(),
+          f.recordCount(), digests[i]));
+    }
     out.sort(Comparator.comparing(VersionFile::name));
     return out;
   }
 
-  private static void add(Table table, ContentFile<?> f, String kind, DigestAlgorithm algorithm,
-      java.util.Set<String> seen, List<VersionFile> out) {
-    String location = f.location();
-    if (!seen.add(location)) {
-      return;
+  /**
+   * The digests of {@code locations}, in their order: here, and on one more thread when there are several files and
+   * cores (the FileIO is thread-safe; each file has its own stream). The first failure is thrown as it was.
+   */
+  static String[] digests(FileIO io, List<String> locations, DigestAlgorithm algorithm) {
+    String[] out = new String[locations.size()];
+    if (locations.size() < 2 || Runtime.getRuntime().availableProcessors() < 2) {
+      for (int i = 0; i < out.length; i++) {
+        out[i] = digest(io, locations.get(i), algorithm);
+      }
+      return out;
     }
-    out.add(new VersionFile(nameOf(table.location(), location), location, kind, f.fileSizeInBytes(),
-        f.recordCount(), digest(table.io(), location, algorithm)));
+    // Files are taken in turn from a shared counter, so a large file on one thread does not leave the other idle.
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    Runnable work = () -> {
+      try {
+        for (int i = next.getAndIncrement(); i < out.length; i = next.getAndIncrement()) {
+          out[i] = digest(io, locations.get(i), algorithm);
+        }
+      } catch (RuntimeException e) {
+        next.set(out.length); // the other thread stops after its current file
+        throw e;
+      }
+    };
+    java.util.concurrent.FutureTask<Void> other = new java.util.concurrent.FutureTask<>(work, null);
+    Thread helper = new Thread(other, "version-digests");
+    helper.setDaemon(true);
+    helper.start();
+    RuntimeException failed = null;
+    try {
+      work.run();
+    } catch (RuntimeException e) {
+      failed = e;
+    }
+    try {
+      helper.join();
+      other.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      RuntimeException cause = e.getCause() instanceof RuntimeException r ? r
+          : new IllegalStateException("digesting the version's files failed", e.getCause());
+      if (failed == null) {
+        failed = cause;
+      } else {
+        failed.addSuppressed(cause);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while digesting the version's files", e);
+    }
+    if (failed != null) {
+      throw failed;
+    }
+    return out;
   }
 
   /** A file's path inside the table's folder ({@code data/00000-0-....parquet}). */
