@@ -205,7 +205,8 @@ final class LeakFilterTasklet implements Tasklet {
     long sa = 0;
     long sb = 0;
     for (String f : bySize) {
-      if (sa <= sb) {
+      // Sizes not known (0) or equal: by count, so that neither part is ever empty.
+      if (sa < sb || (sa == sb && a.size() <= b.size())) {
         a.add(f);
         sa += size.get(f);
       } else {
