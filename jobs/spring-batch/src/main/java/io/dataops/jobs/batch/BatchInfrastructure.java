@@ -98,26 +98,47 @@ public final class BatchInfrastructure {
         });
   }
 
+  /**
+   * Creates Spring Batch's tables unless they are there, in one transaction that first takes a lock, so that two
+   * processes starting on a fresh database do not both find the tables missing and both create them (the second
+   * failed with "table BATCH_JOB_INSTANCE already exists"; its earlier catch looked for that text in the wrong
+   * message). SQLite: the connection's first statement begins the transaction IMMEDIATE, which waits for the one
+   * write lock; PostgreSQL: a transaction-scoped advisory lock. DDL is transactional in both: the second process waits,
+   * then finds the first one's tables, all or none of them.
+   */
   private void createSchema(String dialect) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
-      try (ResultSet r = c.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
-        while (r.next()) {
-          if (r.getString("TABLE_NAME").equalsIgnoreCase("BATCH_JOB_INSTANCE")) {
-            return;
-          }
-        }
-      }
-      ResourceDatabasePopulator schema = new ResourceDatabasePopulator(
-          new ClassPathResource("org/springframework/batch/core/schema-" + dialect + ".sql"));
+      c.setAutoCommit(false);
       try {
-        schema.populate(c);
-      } catch (org.springframework.jdbc.datasource.init.ScriptStatementFailedException e) {
-        // Another process created the tables between our look and our script: theirs are as good as ours.
-        if (!e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("exist")) {
-          throw e;
+        try (java.sql.Statement lock = c.createStatement()) {
+          lock.execute(dialect.equals("sqlite") ? "SELECT 1" : "SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")");
+        }
+        if (!hasTables(c)) {
+          new ResourceDatabasePopulator(new ClassPathResource(
+              "org/springframework/batch/core/schema-" + dialect + ".sql")).populate(c);
+        }
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    }
+  }
+
+  /** The advisory lock key of the schema's creation (PostgreSQL): "dataops batch" in ASCII, as a number. */
+  private static final long SCHEMA_LOCK = 0x6461_7461_6F70_7362L;
+
+  private static boolean hasTables(Connection c) throws SQLException {
+    try (ResultSet r = c.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
+      while (r.next()) {
+        if (r.getString("TABLE_NAME").equalsIgnoreCase("BATCH_JOB_INSTANCE")) {
+          return true;
         }
       }
     }
+    return false;
   }
 
   public JobRepository jobRepository() {

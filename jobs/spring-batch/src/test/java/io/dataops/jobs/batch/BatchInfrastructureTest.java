@@ -38,6 +38,33 @@ class BatchInfrastructureTest {
   }
 
   @Test
+  void repositoriesOpenedAtOnceOnAFreshDatabaseAllWork() throws Exception {
+    // Two pipeline runs starting together on a new home: each finds no Spring Batch tables. Only one creates them;
+    // the others wait for its transaction and find them all (before, the second failed: "already exists").
+    for (int round = 0; round < 5; round++) {
+      String url = "jdbc:sqlite:" + dir.resolve("fresh-" + round + "/catalog.db");
+      java.nio.file.Files.createDirectories(dir.resolve("fresh-" + round));
+      int threads = 4;
+      var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+      try {
+        var start = new java.util.concurrent.CyclicBarrier(threads);
+        List<java.util.concurrent.Future<BatchInfrastructure>> opened = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          opened.add(pool.submit(() -> {
+            start.await();
+            return new BatchInfrastructure(url, null, null);
+          }));
+        }
+        for (var f : opened) {
+          assertThat(f.get().jobRepository().getJobNames()).isEmpty();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
   void stepExecutionsThatThreadsCreateAtOnceAreAllKept() throws Exception {
     // A split's branches create and update their step executions at the same time, on one job execution.
     BatchInfrastructure batch = new BatchInfrastructure("jdbc:sqlite:" + dir.resolve("home/catalog.db"), null, null);
