@@ -1,5 +1,6 @@
 package io.dataops.products.registry;
 
+import io.dataops.core.concurrent.TwoAtOnce;
 import io.dataops.core.digest.DigestAlgorithm;
 import io.dataops.core.digest.Digests;
 import io.dataops.products.registry.ProductVersion.Content;
@@ -81,44 +82,18 @@ public final class VersionContent {
     }
     // Files are taken in turn from a shared counter, so a large file on one thread does not leave the other idle.
     java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-    Runnable work = () -> {
+    TwoAtOnce.Work<Void, RuntimeException> work = () -> {
       try {
         for (int i = next.getAndIncrement(); i < out.length; i = next.getAndIncrement()) {
           out[i] = digest(io, locations.get(i), algorithm);
         }
+        return null;
       } catch (RuntimeException e) {
         next.set(out.length); // the other thread stops after its current file
         throw e;
       }
     };
-    java.util.concurrent.FutureTask<Void> other = new java.util.concurrent.FutureTask<>(work, null);
-    Thread helper = new Thread(other, "version-digests");
-    helper.setDaemon(true);
-    helper.start();
-    RuntimeException failed = null;
-    try {
-      work.run();
-    } catch (RuntimeException e) {
-      failed = e;
-    }
-    try {
-      helper.join();
-      other.get();
-    } catch (java.util.concurrent.ExecutionException e) {
-      RuntimeException cause = e.getCause() instanceof RuntimeException r ? r
-          : new IllegalStateException("digesting the version's files failed", e.getCause());
-      if (failed == null) {
-        failed = cause;
-      } else {
-        failed.addSuppressed(cause);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while digesting the version's files", e);
-    }
-    if (failed != null) {
-      throw failed;
-    }
+    TwoAtOnce.run("version-digests", work, work); // its thread has ended: every digest it took is in out
     return out;
   }
 

@@ -1,5 +1,6 @@
 package io.dataops.jobs.batch;
 
+import io.dataops.core.concurrent.TwoAtOnce;
 import io.dataops.core.files.OwnerOnly;
 import io.dataops.lakehouse.arrow.ArrowValues;
 import io.dataops.lakehouse.arrow.Utf8Scratch;
@@ -131,44 +132,17 @@ final class LeakFilterTasklet implements Tasklet {
     if (parts.size() == 1) {
       return read(in, parts.get(0), expectedRaw, memory, duck, "duck-filter");
     }
-    java.util.concurrent.FutureTask<LeakFilter> second = new java.util.concurrent.FutureTask<>(
-        () -> read(in, parts.get(1), expectedRaw, memory, duck, "duck-filter-2"));
-    Thread reader = new Thread(second, "leak-filter-reader");
-    reader.setDaemon(true);
-    reader.start();
-    LeakFilter first;
+    List<LeakFilter> both;
     try {
-      first = read(in, parts.get(0), expectedRaw, memory, duck, "duck-filter");
+      both = TwoAtOnce.<LeakFilter, Exception>run("leak-filter-reader",
+          () -> read(in, parts.get(0), expectedRaw, memory, duck, "duck-filter"),
+          () -> read(in, parts.get(1), expectedRaw, memory, duck, "duck-filter-2"));
     } catch (SQLException | java.io.IOException | RuntimeException e) {
-      try {
-        second.get(); // never leave a reader running behind a failed step
-        reader.join();
-      } catch (Exception other) {
-        e.addSuppressed(other);
-      }
-      throw e;
+      throw e; // what read throws, as it was
+    } catch (Exception e) {
+      throw new IllegalStateException("building the leak filter failed", e); // read throws nothing else
     }
-    try {
-      LeakFilter other = second.get();
-      reader.join();
-      return first.merge(other);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while building the leak filter", e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      try {
-        reader.join();
-      } catch (InterruptedException i) {
-        Thread.currentThread().interrupt();
-      }
-      if (e.getCause() instanceof SQLException sql) {
-        throw sql;
-      }
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IllegalStateException("building the leak filter failed", e.getCause());
-    }
+    return both.get(0).merge(both.get(1));
   }
 
   private static LeakFilter read(BoundInput in, List<String> files, long expectedRaw, long memory, Databases duck,
