@@ -37,7 +37,7 @@ public final class LeakFilter {
   public static final String MEMORY_LIMIT_PROPERTY = "dataops.leak-check.filter-bytes";
 
   private final long blocks;
-  /** The last {@link #touch}'s loads, or-ed: read by nobody. */
+  /** A {@link #touch}'s or-ed loads, kept only when they equal {@link #TOUCH_MARK}: read by nobody. */
   @SuppressWarnings("unused")
   private long touched;
   private final long[] bits;
@@ -146,15 +146,21 @@ public final class LeakFilter {
 
   /**
    * Loads the first word of each of the first {@code n} blocks: independent loads the core issues together, so their
-   * lines come from memory at once. What they read is kept ({@link #touched}) only so the compiler cannot drop them.
+   * lines come from memory at once. What they read decides a branch (almost never taken) only so the compiler cannot
+   * drop them; probing threads that share a filter write nothing to it.
    */
   private void touch(int[] blocks, int n) {
     long any = 0;
     for (int i = 0; i < n; i++) {
       any |= bits[blocks[i]];
     }
-    touched = any;
+    if (any == TOUCH_MARK) {
+      touched = any;
+    }
   }
+
+  /** A value the or of a batch's first words is all but never equal to (see {@link #touch}). */
+  private static final long TOUCH_MARK = 0x5DEECE66DL;
 
   /** Inserts one hash (not counted as a raw value: also how the leak check files its spilled candidates' hashes). */
   void insert(long h1, long h2) {
