@@ -66,7 +66,7 @@ public final class ValueGroupsAnalyzer implements Analyzer<ValueGroupsAnalyzer.S
    * Memory for a state's records before they spill: the run's budget, at most 4 MB. Grouping spills once, unsorted,
    * and reads back only the records whose hash is shared (a sequential write and a filtered read), so records held
    * beyond a few MB save no work; they only grow arenas for the collector to copy (64 MB held no less CPU and a
-   * third more peak RSS at 5M rows: README, Benchmark).
+   * third more peak RSS at 5M rows: bench/HISTORY.md).
    */
   static final long RECORD_BUDGET = 4L << 20;
 
