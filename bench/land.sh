@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Lands an N-row citizen CSV (GBK) with `dataops land` in a 512 MB heap, then times DuckDB copying the same rows
-# from CSV to Parquet (JDBC driver, threads=2) for comparison. Prints rows/s and peak RSS of each whole process.
+# from CSV to Parquet (JDBC driver, threads=2) for comparison. Prints rows/s, CPU seconds and peak RSS of each whole
+# process, ends with `ratio dataops/duckdb X` (whole-process rows/s over DuckDB's) and writes the figures to
+# bench/out/land-N/result.json.
 # It is also the proof that landing fits the heap: it exits non-zero unless the landing JVM ran with that maximum
 # heap (its own GC log says so), never ran out of it (-XX:+ExitOnOutOfMemoryError ends the process at the first
 # OutOfMemoryError, even one a thread would swallow) and read all N rows.
@@ -38,7 +40,7 @@ read -r duck_wall duck_rss < <(measure duckdb java -cp "$jar" "$root/bench/DuckD
   "$out/citizens-utf8.csv" "$out/citizens.parquet")
 
 python3 - "$n" "$bytes" "$ours_wall" "$ours_rss" "$duck_wall" "$duck_rss" "$out" "$heap" "$heap_note" "$load_after" <<'PY'
-import json, sys
+import json, os, sys
 def load_json(path):
     # JVM options may print lines of their own before the command's JSON (JFR's "Started recording"): skip them
     lines = open(path).read().splitlines(True)
@@ -60,6 +62,15 @@ print(f"rows: {n:,}  file: {size/1e6:,.0f} MB  load after landing: {load_after}"
 print(f"{'':28}{'wall s':>8}{'CPU s':>8}{'rows/s':>12}{'peak RSS MB':>13}")
 print(f"{'dataops land (-Xmx' + heap + ')':28}{ow:8.2f}{cpu('dataops'):8.2f}{n/ow:12,.0f}{orss/1024:13,.0f}   (in-process: {land['seconds']:.2f} s, {n/land['seconds']:,.0f} rows/s)")
 print(f"{'duckdb csv->parquet (2 thr)':28}{dw:8.2f}{cpu('duckdb'):8.2f}{n/dw:12,.0f}{drss/1024:13,.0f}   (in-process: {duck['seconds']:.2f} s, {n/duck['seconds']:,.0f} rows/s)")
-print(f"throughput ratio dataops/duckdb (whole process): {dw/ow:.2f}  (CPU seconds duckdb/dataops: {cpu('duckdb')/cpu('dataops'):.2f})")
+print(f"CPU seconds duckdb/dataops: {cpu('duckdb')/cpu('dataops'):.2f}")
 print(f"heap check passed: {n:,} rows landed, no OutOfMemoryError; {heap_note}")
+ratio = {"dataops/duckdb": round(dw / ow, 3)}
+json.dump({"rows": n, "fileBytes": size, "heap": heap, "heapCheck": heap_note, "load": os.getloadavg(),
+           "wallSeconds": {"dataops": ow, "duckdb": dw}, "cpuSeconds": {"dataops": cpu("dataops"), "duckdb": cpu("duckdb")},
+           "inProcessSeconds": {"dataops": land["seconds"], "duckdb": duck["seconds"]},
+           "peakRssKiB": {"dataops": orss, "duckdb": drss}, "rowsPerSecond": {"dataops": n / ow, "duckdb": n / dw},
+           "rowsLanded": land["rowsLanded"], "rowsQuarantined": land["rowsQuarantined"], "ratio": ratio},
+          open(out + "/result.json", "w"), indent=1)
+for k, v in ratio.items():
+    print(f"ratio {k} {v:.2f}")
 PY
