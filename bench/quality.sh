@@ -2,8 +2,8 @@
 # Runs the benchmark suite (bench/quality-suite.json) with `dataops quality run` over an N-row citizen table
 # (Parquet-backed Iceberg, 1% defects), and in the same run DuckDB (JDBC, threads=2) computing the same checks as
 # one aggregate query over the table's Parquet files, and Deequ on Spark local[2] computing the same metrics with
-# its analyzers. Prints rows/s and peak RSS of each whole process, and checks that the engine and DuckDB found the
-# same unexpected counts. Ends with `ratio dataops/duckdb X` and `ratio dataops/deequ Y` (whole-process rows/s over
+# its analyzers. Prints rows/s, CPU seconds (user + system) and peak RSS of each whole process, and checks that
+# the engine and DuckDB found the same unexpected counts. Ends with `ratio dataops/duckdb X` and `ratio dataops/deequ Y` (whole-process rows/s over
 # theirs); the figures also go to bench/out/quality-N/result.json.
 # --memory: the engine under -Xmx512m (the bounded-memory aim, e.g. at 10M rows), without Deequ.
 # BENCH_WORKERS=N: `quality run --workers N` (default: the available processors, at most 2).
@@ -59,6 +59,9 @@ def load_json(path):
 ow, orss, dw, drss, out = float(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 qw, qrss, heap = float(sys.argv[6]), int(sys.argv[7]), sys.argv[8]
 deequ = qw > 0
+def cpu(label):  # user + system seconds of a measured process
+    fields = open(f"{out}/{label}.time").read().split()
+    return float(fields[2]) + float(fields[3])
 q = load_json(out + "/deequ.out") if deequ else None
 v = load_json(out + "/dataops.out")
 d = load_json(out + "/duckdb.out")
@@ -67,17 +70,18 @@ assert n == d["rows"], (n, d["rows"])
 ours = [r["result"]["unexpected_count"] for r in v["results"][1:]]
 assert ours == d["unexpected"], ("engine and DuckDB disagree", ours, d["unexpected"])
 print(f"rows: {n:,}; unexpected per rule (engine = DuckDB): {ours}")
-print(f"{'':30}{'wall s':>8}{'rows/s':>13}{'peak RSS MB':>13}")
-print(f"{'dataops quality run':30}{ow:8.2f}{n/ow:13,.0f}{orss/1024:13,.0f}   (in-process: {v['meta']['seconds']:.2f} s, {n/v['meta']['seconds']:,.0f} rows/s)")
-print(f"{'duckdb one aggregate query':30}{dw:8.2f}{n/dw:13,.0f}{drss/1024:13,.0f}   (in-process: {d['seconds']:.2f} s, {n/d['seconds']:,.0f} rows/s)")
+print(f"{'':30}{'wall s':>8}{'CPU s':>8}{'rows/s':>13}{'peak RSS MB':>13}")
+print(f"{'dataops quality run':30}{ow:8.2f}{cpu('dataops'):8.2f}{n/ow:13,.0f}{orss/1024:13,.0f}   (in-process: {v['meta']['seconds']:.2f} s, {n/v['meta']['seconds']:,.0f} rows/s)")
+print(f"{'duckdb one aggregate query':30}{dw:8.2f}{cpu('duckdb'):8.2f}{n/dw:13,.0f}{drss/1024:13,.0f}   (in-process: {d['seconds']:.2f} s, {n/d['seconds']:,.0f} rows/s)")
 if deequ:
-    print(f"{'deequ on spark local[2]':30}{qw:8.2f}{n/qw:13,.0f}{qrss/1024:13,.0f}   (in-process: {q['seconds']:.2f} s, {n/q['seconds']:,.0f} rows/s)")
+    print(f"{'deequ on spark local[2]':30}{qw:8.2f}{cpu('deequ'):8.2f}{n/qw:13,.0f}{qrss/1024:13,.0f}   (in-process: {q['seconds']:.2f} s, {n/q['seconds']:,.0f} rows/s)")
     assert int(q["rows"]) == n, (q["rows"], n)
 print(f"engine heap -Xmx{heap}; load {' '.join(open('/proc/loadavg').read().split()[:3])}")
 wall = {"dataops": ow, "duckdb": dw} | ({"deequ": qw} if deequ else {})
 rss = {"dataops": orss, "duckdb": drss} | ({"deequ": qrss} if deequ else {})
 ratio = {"dataops/duckdb": round(dw / ow, 3)} | ({"dataops/deequ": round(qw / ow, 3)} if deequ else {})
-json.dump({"rows": n, "heap": heap, "load": os.getloadavg(), "wallSeconds": wall, "peakRssKiB": rss,
+json.dump({"rows": n, "heap": heap, "load": os.getloadavg(), "wallSeconds": wall,
+           "cpuSeconds": {k: cpu(k) for k in wall}, "peakRssKiB": rss,
            "rowsPerSecond": {k: n / w for k, w in wall.items()}, "unexpected": ours, "ratio": ratio},
           open(out + "/result.json", "w"), indent=1)
 for k, v in ratio.items():
