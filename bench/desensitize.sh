@@ -85,8 +85,10 @@ if v["rowsOut"] + v["rowsSuppressed"] != n:
 if n > rows or n < rows * 0.99:
     sys.exit(f"FAILED: the run read {n:,} of the {rows:,} generated rows")
 assert v["rowsOut"] == d["rowsOut"], ("both must keep the same rows", v["rowsOut"], d["rowsOut"])
-assert dk["rowsOut"] == v["rowsOut"] and dk["classes"] == v["privacy"]["classes"] and dk["leaks"] == 0, (
-    "DuckDB's checked run must keep the same rows and classes and find no leak", dk, v["rowsOut"], v["privacy"]["classes"])
+assert (dk["rowsOut"] == v["rowsOut"] and dk["suppressed"] == v["rowsSuppressed"]
+        and dk["classes"] == v["privacy"]["classes"] and dk["leaks"] == 0), (
+    "DuckDB's checked run must keep and suppress the same rows, count the same classes and find no leak", dk,
+    v["rowsOut"], v["rowsSuppressed"], v["privacy"]["classes"])
 if again:
     assert a["rowsOut"] == v["rowsOut"] and a["leakCheck"] == v["leakCheck"], ("the second run must give the same",
         a["rowsOut"], a["leakCheck"])
