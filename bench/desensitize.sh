@@ -4,7 +4,7 @@
 # threads=2) running the equivalent masking SELECT, with the same k=5 suppression, from the table's Parquet files into
 # a Parquet file. Prints rows/s, CPU seconds and peak RSS of each whole process, and checks both kept the same number
 # of rows. DuckDB then runs the same query again followed by a privacy report (classes, the smallest) and a leak
-# check of its own (bench/DuckDbDesensitizeChecked.java), checked to keep the same rows and classes and find no leak.
+# check of its own (bench/DuckDbDesensitize.java --checked), checked to keep the same rows and classes and find no leak.
 # Then a second pipeline (the same file under another product name) runs on the same snapshot, as a re-run or another
 # operator's pipeline would: it takes the input snapshot's leak filter and the validator's measure from the caches
 # the first one left.
@@ -52,7 +52,7 @@ read -r duck_wall duck_rss < <(measure duckdb /usr/bin/time -f "%U %S" -o "$out/
   "$out/duckdb.parquet")
 # DuckDB with a privacy report and a leak check of its own after the same query (closer to what the run does).
 read -r checked_wall checked_rss < <(measure duckdb-checked /usr/bin/time -f "%U %S" -o "$out/duckdb-checked-cpu.time" \
-  java -cp "$jar" "$root/bench/DuckDbDesensitizeChecked.java" "$files" "$out/duckdb-checked.parquet")
+  java -cp "$jar" "$root/bench/DuckDbDesensitize.java" "$files" "$out/duckdb-checked.parquet" --checked)
 again_wall=0 again_rss=0
 if [[ "$mode" != --memory ]]; then
 read -r again_wall again_rss < <(measure dataops-again /usr/bin/time -f "%U %S" -o "$out/dataops-again-cpu.time" \
