@@ -92,7 +92,61 @@ public final class PlatformDatabase {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the database " + db, e);
     }
+    inWalMode(db);
     return jdbcUrl;
+  }
+
+  /**
+   * Puts a writable database file in WAL mode (readers beside the one writer: a long verify or scan does not hold off
+   * a landing) once, before anyone connects. Every opener asks for WAL, and the mode is a persistent setting of the
+   * file, but the switch needs the file to itself: while another connection switches a fresh file or holds its schema
+   * lock, SQLite answers the opener SQLITE_BUSY at once instead of waiting out the busy timeout (waiting could
+   * deadlock). Two processes opening a new home at once failed that way ("database is locked", a few rounds in a
+   * hundred). Here the switch is tried again while SQLite answers busy; once the header says WAL, opening takes no such
+   * lock and this costs one read of the header's first bytes.
+   */
+  private static void inWalMode(Path db) {
+    if (walHeader(db)) {
+      return;
+    }
+    Properties props = new Properties();
+    props.setProperty("busy_timeout", "60000");
+    for (int attempt = 1; ; attempt++) {
+      try (Connection c = DriverManager.getConnection(SQLITE + db, props);
+           java.sql.Statement s = c.createStatement();
+           java.sql.ResultSet r = s.executeQuery("PRAGMA journal_mode=WAL")) {
+        String mode = r.next() ? r.getString(1) : null;
+        if (!"wal".equalsIgnoreCase(mode)) {
+          throw new IllegalStateException("the platform database " + db + " stays in journal mode " + mode
+              + ", not WAL");
+        }
+        return;
+      } catch (SQLException e) {
+        // SQLITE_BUSY is 5, in the low byte of the extended result codes too.
+        if ((e.getErrorCode() & 0xff) != 5 || attempt == WAL_ATTEMPTS) {
+          throw new IllegalStateException("cannot put the platform database " + db + " in WAL mode", e);
+        }
+        try {
+          Thread.sleep(20L * attempt);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted putting the platform database " + db + " in WAL mode", e);
+        }
+      }
+    }
+  }
+
+  /** Attempts at the switch to WAL mode: 20 ms more between each, about 8 s in all. */
+  private static final int WAL_ATTEMPTS = 28;
+
+  /** Whether the file's header says WAL mode: its read and write format versions (bytes 18 and 19) are 2. */
+  private static boolean walHeader(Path db) {
+    byte[] header = new byte[20];
+    try (var in = Files.newInputStream(db)) {
+      return in.readNBytes(header, 0, header.length) == header.length && header[18] == 2 && header[19] == 2;
+    } catch (IOException e) {
+      return false; // the switch says what is wrong
+    }
   }
 
   /** Whether {@link #url} opens the database read-only. */

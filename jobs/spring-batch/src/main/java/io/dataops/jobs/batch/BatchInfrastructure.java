@@ -40,7 +40,7 @@ public final class BatchInfrastructure {
       // every earlier one durable. What a power failure can leave is a prefix of the commits, the
       // state a kill -9 at that moment leaves, which restarts already handle. 309 syncs of the WAL in a 1M-row
       // pipeline run (0.21 s here, far more on a slow disk) became 21.
-      props.setProperty("journal_mode", "WAL"); // as the catalog opens it (a persistent setting of the file)
+      props.setProperty("journal_mode", "WAL"); // as prepare left the file (a persistent setting: PlatformDatabase.url)
       props.setProperty("synchronous", "NORMAL");
     }
     try {
@@ -107,7 +107,7 @@ public final class BatchInfrastructure {
    * then finds the first one's tables, all or none of them.
    */
   private void createSchema(String dialect) throws SQLException {
-    try (Connection c = firstConnection(dialect)) {
+    try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
         try (java.sql.Statement lock = c.createStatement()) {
@@ -126,35 +126,6 @@ public final class BatchInfrastructure {
       }
     }
   }
-
-  /**
-   * The process's first connection, tried again while SQLite answers busy as it opens. Opening sets the file's
-   * journal mode to WAL; on a fresh file that needs the file to itself, and while another connection is switching it
-   * or holds the schema's lock SQLite answers SQLITE_BUSY at once, without waiting out the busy timeout (it would
-   * deadlock). Once the file is in WAL mode (a persistent setting) opening needs no such lock. Found by CI: four
-   * repositories opened at once on a fresh database, one failed with "database is locked" (1 round in about 300).
-   */
-  private Connection firstConnection(String dialect) throws SQLException {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return dataSource.getConnection();
-      } catch (SQLException e) {
-        // SQLITE_BUSY is 5, in the low byte of the extended result codes too
-        if (!dialect.equals("sqlite") || (e.getErrorCode() & 0xff) != 5 || attempt == OPEN_ATTEMPTS) {
-          throw e;
-        }
-        try {
-          Thread.sleep(20L * attempt);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw e;
-        }
-      }
-    }
-  }
-
-  /** Attempts at the first connection: 20 ms more between each, about 8 s in all. */
-  private static final int OPEN_ATTEMPTS = 28;
 
   /** The advisory lock key of the schema's creation (PostgreSQL): "dataops batch" in ASCII, as a number. */
   private static final long SCHEMA_LOCK = 0x6461_7461_6F70_7362L;

@@ -41,8 +41,8 @@ class BatchInfrastructureTest {
   void repositoriesOpenedAtOnceOnAFreshDatabaseAllWork() throws Exception {
     // Two pipeline runs starting together on a new home: each finds no Spring Batch tables. Only one creates them;
     // the others wait for its transaction and find them all (before, the second failed: "already exists"). Opening
-    // itself may meet another opener switching the fresh file to WAL (SQLITE_BUSY at once, about 1 round in 300
-    // before the first connection was retried; 1,000 rounds passed after): a hundred rounds, about two seconds.
+    // itself could meet another opener switching the fresh file to WAL (SQLITE_BUSY at once, about 1 round in 300
+    // before PlatformDatabase switched it once, where it is made): a hundred rounds, about two seconds.
     for (int round = 0; round < 100; round++) {
       String url = "jdbc:sqlite:" + dir.resolve("fresh-" + round + "/catalog.db");
       java.nio.file.Files.createDirectories(dir.resolve("fresh-" + round));
