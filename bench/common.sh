@@ -3,6 +3,8 @@
 # system CPU seconds follow them in $out/LABEL.time).
 # Expects: root, n and the script's name in $bench_name.
 out="$root/bench/out/$bench_name-$n"
+# The Python summaries' shared helpers (bench/benchlib.py).
+export PYTHONPATH="$root/bench${PYTHONPATH:+:$PYTHONPATH}"
 duckdb_version=1.5.2.0
 rm -rf "$out" && mkdir -p "$out"
 [[ -f "$root/platform/target/dataops.jar" ]] || (cd "$root" && mvn -B -q -Dstyle.color=never -DskipTests package)

@@ -36,8 +36,7 @@ grant_citizens "$out/home" "$out/pipeline-again.yaml"
 files="$out/home/warehouse/ods/public_security__citizens/data/*.parquet"
 
 gc_log="$out/dataops-gc.log"
-# Each process's CPU seconds (user + sys) beside its wall time: others share the 2 cores, so wall time alone misleads.
-if ! read -r ours_wall ours_rss < <(measure dataops /usr/bin/time -f "%U %S" -o "$out/dataops-cpu.time" \
+if ! read -r ours_wall ours_rss < <(measure dataops \
     env DATAOPS_HEAP=$heap \
     DATAOPS_JAVA_OPTS="${DATAOPS_JAVA_OPTS:-} -XX:+ExitOnOutOfMemoryError -Xlog:gc,gc+init:file=$gc_log" \
     "$root/bin/dataops" pipeline run "$out/pipeline.yaml" --home "$out/home" --json --as bench-op); then
@@ -48,14 +47,14 @@ if ! read -r ours_wall ours_rss < <(measure dataops /usr/bin/time -f "%U %S" -o 
 fi
 heap_note=$(heap_check "$gc_log" "$heap")
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
-read -r duck_wall duck_rss < <(measure duckdb /usr/bin/time -f "%U %S" -o "$out/duckdb-cpu.time" java -cp "$jar" "$root/bench/DuckDbDesensitize.java" "$files" \
+read -r duck_wall duck_rss < <(measure duckdb java -cp "$jar" "$root/bench/DuckDbDesensitize.java" "$files" \
   "$out/duckdb.parquet")
 # DuckDB with a privacy report and a leak check of its own after the same query (closer to what the run does).
-read -r checked_wall checked_rss < <(measure duckdb-checked /usr/bin/time -f "%U %S" -o "$out/duckdb-checked-cpu.time" \
+read -r checked_wall checked_rss < <(measure duckdb-checked \
   java -cp "$jar" "$root/bench/DuckDbDesensitize.java" "$files" "$out/duckdb-checked.parquet" --checked)
 again_wall=0 again_rss=0
 if [[ "$mode" != --memory ]]; then
-read -r again_wall again_rss < <(measure dataops-again /usr/bin/time -f "%U %S" -o "$out/dataops-again-cpu.time" \
+read -r again_wall again_rss < <(measure dataops-again \
   env DATAOPS_HEAP=$heap "$root/bin/dataops" pipeline run \
   "$out/pipeline-again.yaml" --home "$out/home" --json --as bench-op)
 fi
@@ -63,10 +62,7 @@ fi
 python3 - "$ours_wall" "$ours_rss" "$duck_wall" "$duck_rss" "$out" "$again_wall" "$again_rss" "$n" "$heap" \
   "$heap_note" "$load_after" "$checked_wall" "$checked_rss" <<'PY'
 import json, os, sys
-def load_json(path):
-    # JVM options may print lines of their own before the command's JSON (JFR's "Started recording"): skip them
-    lines = open(path).read().splitlines(True)
-    return json.loads("".join(lines[next(i for i, l in enumerate(lines) if l.startswith("{")):]))
+from benchlib import cpu, load_json
 ow, orss, dw, drss, out = float(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 aw, arss, rows, heap, heap_note, load_after = float(sys.argv[6]), int(sys.argv[7]), int(sys.argv[8]), sys.argv[9], sys.argv[10], sys.argv[11]
 again = aw > 0
@@ -75,9 +71,8 @@ v = load_json(out + "/dataops.out")
 d = load_json(out + "/duckdb.out")
 dk = load_json(out + "/duckdb-checked.out")
 a = load_json(out + "/dataops-again.out") if again else None
-def cpu(label):
-    return sum(float(x) for x in open(f"{out}/{label}-cpu.time").read().split()[-2:])
-oc, dc, ac, kc = cpu("dataops"), cpu("duckdb"), cpu("dataops-again") if again else 0.0, cpu("duckdb-checked")
+oc, dc, kc = cpu(out, "dataops"), cpu(out, "duckdb"), cpu(out, "duckdb-checked")
+ac = cpu(out, "dataops-again") if again else 0.0
 n = v["rowsIn"]
 # The land step may quarantine a few generated rows: the table's row count is what the run must read, all of it.
 if v["rowsOut"] + v["rowsSuppressed"] != n:

@@ -33,10 +33,7 @@ read -r sb_wall sb_rss < <(run sb --engine spring-batch)
 
 python3 - "$out" "$n" "$heap" "$p1_wall" "$p1_rss" "$p2_wall" "$p2_rss" "$sb_wall" "$sb_rss" <<'PY'
 import json, sys
-def load_json(path):
-    # JVM options may print lines of their own before the command's JSON (JFR's "Started recording"): skip them
-    lines = open(path).read().splitlines(True)
-    return json.loads("".join(lines[next(i for i, l in enumerate(lines) if l.startswith("{")):]))
+from benchlib import load_json
 out, n, heap = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 w = {k: float(v) for k, v in zip(["p1", "p2", "sb"], sys.argv[4::2])}
 rss = {k: int(v) for k, v in zip(["p1", "p2", "sb"], sys.argv[5::2])}

@@ -13,10 +13,7 @@ source "$root/bench/common.sh"
 # The benchmark suite without its two exact uniqueness rules, which keep no compact state and always scan.
 python3 - "$root/bench/quality-suite.json" "$out/suite.json" <<'PY'
 import json, sys
-def load_json(path):
-    # JVM options may print lines of their own before the command's JSON (JFR's "Started recording"): skip them
-    lines = open(path).read().splitlines(True)
-    return json.loads("".join(lines[next(i for i, l in enumerate(lines) if l.startswith("{")):]))
+from benchlib import load_json
 suite = load_json(sys.argv[1])
 suite["expectations"] = [e for e in suite["expectations"] if e["type"] != "expect_column_values_to_be_unique"]
 json.dump(suite, open(sys.argv[2], "w"), indent=1)
@@ -38,10 +35,7 @@ read -r full_wall full_rss < <(measure full env DATAOPS_HEAP=1g "$root/bin/datao
   --table ods.public_security__citizens --json --full --as ps-clerk)
 python3 - "$out" "$inc_wall" "$inc_rss" "$full_wall" "$full_rss" <<'PY'
 import json, sys
-def load_json(path):
-    # JVM options may print lines of their own before the command's JSON (JFR's "Started recording"): skip them
-    lines = open(path).read().splitlines(True)
-    return json.loads("".join(lines[next(i for i, l in enumerate(lines) if l.startswith("{")):]))
+from benchlib import load_json
 out, iw, irss, fw, frss = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
 a, f = load_json(out + "/added.out"), load_json(out + "/full.out")
 assert a["meta"]["incremental"] and not f["meta"]["incremental"], (a["meta"].get("incremental_note"), f["meta"])

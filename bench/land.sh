@@ -41,13 +41,7 @@ read -r duck_wall duck_rss < <(measure duckdb java -cp "$jar" "$root/bench/DuckD
 
 python3 - "$n" "$bytes" "$ours_wall" "$ours_rss" "$duck_wall" "$duck_rss" "$out" "$heap" "$heap_note" "$load_after" <<'PY'
 import json, os, sys
-def load_json(path):
-    # JVM options may print lines of their own before the command's JSON (JFR's "Started recording"): skip them
-    lines = open(path).read().splitlines(True)
-    return json.loads("".join(lines[next(i for i, l in enumerate(lines) if l.startswith("{")):]))
-def cpu(label):  # user + system seconds of a measured process
-    fields = open(f"{sys.argv[7]}/{label}.time").read().split()
-    return float(fields[2]) + float(fields[3])
+from benchlib import cpu, load_json
 n, size, ow, orss, dw, drss, out = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6]), sys.argv[7]
 heap, heap_note, load_after = sys.argv[8], sys.argv[9], sys.argv[10]
 def fail(why):
@@ -60,13 +54,13 @@ duck = load_json(out + "/duckdb.out")
 assert duck["rows"] == n, duck
 print(f"rows: {n:,}  file: {size/1e6:,.0f} MB  load after landing: {load_after}")
 print(f"{'':28}{'wall s':>8}{'CPU s':>8}{'rows/s':>12}{'peak RSS MB':>13}")
-print(f"{'dataops land (-Xmx' + heap + ')':28}{ow:8.2f}{cpu('dataops'):8.2f}{n/ow:12,.0f}{orss/1024:13,.0f}   (in-process: {land['seconds']:.2f} s, {n/land['seconds']:,.0f} rows/s)")
-print(f"{'duckdb csv->parquet (2 thr)':28}{dw:8.2f}{cpu('duckdb'):8.2f}{n/dw:12,.0f}{drss/1024:13,.0f}   (in-process: {duck['seconds']:.2f} s, {n/duck['seconds']:,.0f} rows/s)")
-print(f"CPU seconds duckdb/dataops: {cpu('duckdb')/cpu('dataops'):.2f}")
+print(f"{'dataops land (-Xmx' + heap + ')':28}{ow:8.2f}{cpu(out, 'dataops'):8.2f}{n/ow:12,.0f}{orss/1024:13,.0f}   (in-process: {land['seconds']:.2f} s, {n/land['seconds']:,.0f} rows/s)")
+print(f"{'duckdb csv->parquet (2 thr)':28}{dw:8.2f}{cpu(out, 'duckdb'):8.2f}{n/dw:12,.0f}{drss/1024:13,.0f}   (in-process: {duck['seconds']:.2f} s, {n/duck['seconds']:,.0f} rows/s)")
+print(f"CPU seconds duckdb/dataops: {cpu(out, 'duckdb')/cpu(out, 'dataops'):.2f}")
 print(f"heap check passed: {n:,} rows landed, no OutOfMemoryError; {heap_note}")
 ratio = {"dataops/duckdb": round(dw / ow, 3)}
 json.dump({"rows": n, "fileBytes": size, "heap": heap, "heapCheck": heap_note, "load": os.getloadavg(),
-           "wallSeconds": {"dataops": ow, "duckdb": dw}, "cpuSeconds": {"dataops": cpu("dataops"), "duckdb": cpu("duckdb")},
+           "wallSeconds": {"dataops": ow, "duckdb": dw}, "cpuSeconds": {"dataops": cpu(out, "dataops"), "duckdb": cpu(out, "duckdb")},
            "inProcessSeconds": {"dataops": land["seconds"], "duckdb": duck["seconds"]},
            "peakRssKiB": {"dataops": orss, "duckdb": drss}, "rowsPerSecond": {"dataops": n / ow, "duckdb": n / dw},
            "rowsLanded": land["rowsLanded"], "rowsQuarantined": land["rowsQuarantined"], "ratio": ratio},

@@ -18,19 +18,17 @@ grant_citizens "$out/home" "$out/pipeline.yaml"
 
 # BENCH_JAVA_OPTS: for the pipeline run only, e.g. a flight recording:
 #   BENCH_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/privacy.jfr,settings=profile" bench/privacy.sh 200000
-# The JVM's CPU seconds (user + sys) beside the wall time: the search is single-threaded, others share the machine.
-read -r wall rss < <(measure dataops /usr/bin/time -f "%U %S" -o "$out/cpu.time" env DATAOPS_HEAP=1g DATAOPS_JAVA_OPTS="${BENCH_JAVA_OPTS:-}" \
+# The JVM's CPU seconds (user + sys, from measure) beside the wall time: the search is single-threaded, others share
+# the machine.
+read -r wall rss < <(measure dataops env DATAOPS_HEAP=1g DATAOPS_JAVA_OPTS="${BENCH_JAVA_OPTS:-}" \
   "$root/bin/dataops" pipeline run \
   "$out/pipeline.yaml" --home "$out/home" --json --as bench-op)
 
 python3 - "$wall" "$rss" "$out" <<'PY'
 import json, sys
-def load_json(path):
-    # JVM options may print lines of their own before the command's JSON (JFR's "Started recording"): skip them
-    lines = open(path).read().splitlines(True)
-    return json.loads("".join(lines[next(i for i, l in enumerate(lines) if l.startswith("{")):]))
+from benchlib import cpu, load_json
 wall, rss, out = float(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-cpu = sum(float(x) for x in open(out + "/cpu.time").read().split()[-2:])
+cpu_seconds = cpu(out, "dataops")
 v = load_json(out + "/dataops.out")
 p = v["privacy"]
 g = p["generalization"]
@@ -43,7 +41,7 @@ print(f"loss ({g['metric']}): {g['loss']:.4f}; per column: "
       + ", ".join(f"{c} {x:.3f}" for c, x in g["lossByColumn"].items()))
 print(f"lattice: {g['latticeNodes']:,} nodes, {g['nodesEvaluated']:,} counted; frontier: "
       + "; ".join(f"{a['levels']} loss {a['loss']:.3f} suppressed {a['suppressedShare']:.2%}" for a in g["frontier"][:4]))
-print(f"wall {wall:.1f} s, {n / wall:,.0f} rows/s, peak RSS {rss / 1024:,.0f} MB (in-process {v['seconds']:.1f} s), JVM CPU {cpu:.1f} s")
+print(f"wall {wall:.1f} s, {n / wall:,.0f} rows/s, peak RSS {rss / 1024:,.0f} MB (in-process {v['seconds']:.1f} s), JVM CPU {cpu_seconds:.1f} s")
 print("steps (s): " + ", ".join(f"{k} {x:.1f}" for k, x in v.get("stepSeconds", {}).items()))
 PY
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -57,17 +57,11 @@ fi
 python3 - "$ours_wall" "$ours_rss" "$duck_wall" "$duck_rss" "$out" "$deequ_wall" "$deequ_rss" "$heap" \
   "$rows_wall" "$rows_rss" <<'PY'
 import json, os, sys
-def load_json(path):
-    # JVM options may print lines of their own before the command's JSON (JFR's "Started recording"): skip them
-    lines = open(path).read().splitlines(True)
-    return json.loads("".join(lines[next(i for i, l in enumerate(lines) if l.startswith("{")):]))
+from benchlib import cpu, load_json
 ow, orss, dw, drss, out = float(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 qw, qrss, heap = float(sys.argv[6]), int(sys.argv[7]), sys.argv[8]
 rw, rrss = float(sys.argv[9]), int(sys.argv[10])
 deequ = qw > 0
-def cpu(label):  # user + system seconds of a measured process
-    fields = open(f"{out}/{label}.time").read().split()
-    return float(fields[2]) + float(fields[3])
 q = load_json(out + "/deequ.out") if deequ else None
 v = load_json(out + "/dataops.out")
 d = load_json(out + "/duckdb.out")
@@ -79,11 +73,11 @@ assert ours == d["unexpected"], ("engine and DuckDB disagree", ours, d["unexpect
 assert ours == dr["unexpected"], ("engine and DuckDB's failing rows disagree", ours, dr["unexpected"])
 print(f"rows: {n:,}; unexpected per rule (engine = DuckDB): {ours}")
 print(f"{'':30}{'wall s':>8}{'CPU s':>8}{'rows/s':>13}{'peak RSS MB':>13}")
-print(f"{'dataops quality run':30}{ow:8.2f}{cpu('dataops'):8.2f}{n/ow:13,.0f}{orss/1024:13,.0f}   (in-process: {v['meta']['seconds']:.2f} s, {n/v['meta']['seconds']:,.0f} rows/s)")
-print(f"{'duckdb one aggregate query':30}{dw:8.2f}{cpu('duckdb'):8.2f}{n/dw:13,.0f}{drss/1024:13,.0f}   (in-process: {d['seconds']:.2f} s, {n/d['seconds']:,.0f} rows/s)")
-print(f"{'duckdb failing rows':30}{rw:8.2f}{cpu('duckdb-rows'):8.2f}{n/rw:13,.0f}{rrss/1024:13,.0f}   (in-process: {dr['seconds']:.2f} s; {dr['failingRows']:,} failing rows)")
+print(f"{'dataops quality run':30}{ow:8.2f}{cpu(out, 'dataops'):8.2f}{n/ow:13,.0f}{orss/1024:13,.0f}   (in-process: {v['meta']['seconds']:.2f} s, {n/v['meta']['seconds']:,.0f} rows/s)")
+print(f"{'duckdb one aggregate query':30}{dw:8.2f}{cpu(out, 'duckdb'):8.2f}{n/dw:13,.0f}{drss/1024:13,.0f}   (in-process: {d['seconds']:.2f} s, {n/d['seconds']:,.0f} rows/s)")
+print(f"{'duckdb failing rows':30}{rw:8.2f}{cpu(out, 'duckdb-rows'):8.2f}{n/rw:13,.0f}{rrss/1024:13,.0f}   (in-process: {dr['seconds']:.2f} s; {dr['failingRows']:,} failing rows)")
 if deequ:
-    print(f"{'deequ on spark local[2]':30}{qw:8.2f}{cpu('deequ'):8.2f}{n/qw:13,.0f}{qrss/1024:13,.0f}   (in-process: {q['seconds']:.2f} s, {n/q['seconds']:,.0f} rows/s)")
+    print(f"{'deequ on spark local[2]':30}{qw:8.2f}{cpu(out, 'deequ'):8.2f}{n/qw:13,.0f}{qrss/1024:13,.0f}   (in-process: {q['seconds']:.2f} s, {n/q['seconds']:,.0f} rows/s)")
     assert int(q["rows"]) == n, (q["rows"], n)
 print(f"engine heap -Xmx{heap}; load {' '.join(open('/proc/loadavg').read().split()[:3])}")
 wall = {"dataops": ow, "duckdb": dw, "duckdb-rows": rw} | ({"deequ": qw} if deequ else {})
@@ -91,7 +85,7 @@ rss = {"dataops": orss, "duckdb": drss, "duckdb-rows": rrss} | ({"deequ": qrss} 
 ratio = ({"dataops/duckdb": round(dw / ow, 3)} | ({"dataops/deequ": round(qw / ow, 3)} if deequ else {})
          | {"dataops/duckdb-rows": round(rw / ow, 3)})
 json.dump({"rows": n, "heap": heap, "load": os.getloadavg(), "wallSeconds": wall,
-           "cpuSeconds": {k: cpu(k) for k in wall}, "peakRssKiB": rss,
+           "cpuSeconds": {k: cpu(out, k) for k in wall}, "peakRssKiB": rss,
            "rowsPerSecond": {k: n / w for k, w in wall.items()}, "unexpected": ours, "ratio": ratio},
           open(out + "/result.json", "w"), indent=1)
 for k, v in ratio.items():
