@@ -6,9 +6,12 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
@@ -93,12 +96,48 @@ public final class Credentials {
     return new Credential(Names.user(user), token, file.toString());
   }
 
+  /**
+   * Runs {@code work} holding the home's credentials lock ({@code secrets/credentials.lock}): other processes and
+   * threads wait for it, and a thread already holding it runs on. {@link #save} reads, changes and replaces the whole
+   * file under it, so two processes saving at once (two {@code user add --save}) both keep their tokens (the later
+   * move replaced the earlier one's file before); a process that bootstraps a home's admin holds it until the token
+   * is saved, so one that finds the admin a moment later can wait for the token instead of failing.
+   */
+  public <T> T locked(java.util.function.Supplier<T> work) {
+    if (THIS_PROCESS.isHeldByCurrentThread()) {
+      return work.get();
+    }
+    // A file lock is the process's: threads of one process take turns on this lock first.
+    THIS_PROCESS.lock();
+    try {
+      Path lockFile = ownerOnlyFolder().resolve("credentials.lock");
+      io.dataops.core.files.OwnerOnly.createFile(lockFile); // an empty file, owner-only as everything in the home
+      try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
+        return work.get();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot lock " + file.getParent().resolve("credentials.lock"), e);
+    } finally {
+      THIS_PROCESS.unlock();
+    }
+  }
+
+  private static final java.util.concurrent.locks.ReentrantLock THIS_PROCESS =
+      new java.util.concurrent.locks.ReentrantLock();
+
   /** Keeps a user's token (replacing an older one), owner-only; the first user saved becomes the default. */
   public void save(String user, String token, boolean makeDefault) {
     Names.user(user);
     if (!ApiTokens.wellFormed(token)) {
       throw new IllegalArgumentException("not a dataops API token");
     }
+    locked(() -> {
+      saveLocked(user, token, makeDefault);
+      return null;
+    });
+  }
+
+  private void saveLocked(String user, String token, boolean makeDefault) {
     Map<String, String> entries = new TreeMap<>();
     if (Files.exists(file)) {
       // Only what this file is for is kept (and so written back without any need of escapes).
@@ -155,16 +194,22 @@ public final class Credentials {
     }
   }
 
+  /** The file's folder, made owner-only (created when missing). */
+  private Path ownerOnlyFolder() throws IOException {
+    Path dir = file.getParent();
+    Files.createDirectories(dir);
+    try {
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    } catch (UnsupportedOperationException notPosix) {
+      // not a POSIX file system
+    }
+    return dir;
+  }
+
   /** Writes a new file beside the old one, owner-only from its creation, and moves it into place. */
   private void write(Map<String, String> entries) {
-    Path dir = file.getParent();
     try {
-      Files.createDirectories(dir);
-      try {
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-      } catch (UnsupportedOperationException notPosix) {
-        // not a POSIX file system
-      }
+      Path dir = ownerOnlyFolder();
       Path tmp;
       try {
         tmp = Files.createTempFile(dir, "credentials", ".tmp",

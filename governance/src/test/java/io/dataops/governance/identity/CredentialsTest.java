@@ -7,6 +7,8 @@ import io.dataops.core.BadInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,5 +82,47 @@ class CredentialsTest {
     assertThatThrownBy(() -> creds.resolve(null, Map.of()))
         .hasMessage("no user to act as: pass --as USER or put 'default = USER' in " + creds.file());
     assertThatThrownBy(() -> creds.resolve("Alice", Map.of())).hasMessageStartingWith("user name 'Alice' is not valid");
+  }
+  /**
+   * Three processes saving tokens into one file at once (a script adding users with {@code --save} in parallel): each
+   * reads the file, adds its token and replaces the file, so without a lock a later replacement dropped what another
+   * had saved in between. Every token is kept.
+   */
+  @Test
+  void processesSavingAtOnceKeepEveryToken() throws Exception {
+    int processes = 3;
+    int each = 20;
+    List<Process> children = new ArrayList<>();
+    for (int p = 0; p < processes; p++) {
+      children.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+          System.getProperty("java.class.path"), CredentialsTest.class.getName(), home.toString(), "p" + p,
+          String.valueOf(each)).redirectErrorStream(true).start());
+    }
+    for (Process child : children) {
+      String output = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(child.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+      assertThat(child.exitValue()).as(output).isZero();
+    }
+    Credentials creds = Credentials.of(home);
+    for (int p = 0; p < processes; p++) {
+      for (int i = 0; i < each; i++) {
+        String user = "p" + p + "u" + i;
+        assertThat(creds.resolve(user, Map.of()).token()).as(user).isEqualTo(tokenOf(user));
+      }
+    }
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(creds.file()))).isEqualTo("rw-------");
+  }
+
+  private static String tokenOf(String user) {
+    return "dop_" + (user + "x".repeat(43)).substring(0, 43);
+  }
+
+  /** A child process of {@link #processesSavingAtOnceKeepEveryToken}: saves COUNT users' tokens into HOME's file. */
+  public static void main(String[] args) {
+    Credentials creds = Credentials.of(Path.of(args[0]));
+    for (int i = 0; i < Integer.parseInt(args[2]); i++) {
+      String user = args[1] + "u" + i;
+      creds.save(user, tokenOf(user), false);
+    }
   }
 }

@@ -39,10 +39,25 @@ public final class Sessions {
     AuditTrail trail = new AuditTrail(db);
     Identities identities = new Identities(db, trail);
     Credentials credentials = Credentials.of(config.home());
-    if (config.lakehouse().isEmbedded() && !db.readOnly() && !hasAdmin(identities)) {
+    boolean local = config.lakehouse().isEmbedded() && !db.readOnly();
+    if (local && !hasAdmin(identities)) {
       bootstrapLocalAdmin(identities, credentials);
     }
-    Credentials.Credential credential = credentials.resolve(asUser, env);
+    Credentials.Credential credential;
+    try {
+      credential = credentials.resolve(asUser, env);
+    } catch (BadInputException missing) {
+      if (!local) {
+        throw missing;
+      }
+      // Another command started on this new home at the same moment may have made the admin and not yet saved its
+      // token: it holds the credentials lock until it has, so the token is looked for once more after it.
+      try {
+        credential = credentials.locked(() -> credentials.resolve(asUser, env));
+      } catch (java.io.UncheckedIOException cannotLock) {
+        throw missing; // what the person can act on
+      }
+    }
     Principal principal = identities.authenticate(credential.token(), credential.user());
     return new Session(principal, identities, trail, command, db.readOnly() ? err : null);
   }
@@ -56,29 +71,30 @@ public final class Sessions {
     return identities.users().stream().anyMatch(u -> u.has(Role.ADMIN) && !u.disabled());
   }
 
+  /**
+   * Makes the local admin and saves its token, holding the credentials lock from before the admin is looked for again
+   * until the token is in the file: of commands started together on a new home one makes the admin, and the others
+   * wait for its token (before, one that found the admin made a moment earlier failed with "no API token", 3 rounds
+   * in 20 of four commands at once).
+   */
   private static void bootstrapLocalAdmin(Identities identities, Credentials credentials) {
-    try {
-      // A local token lives as long as tokens may: the embedded home is one person's.
-      IssuedToken token = identities.bootstrap(LOCAL_ADMIN, Identities.MAX_TOKEN_VALIDITY).token();
-      credentials.save(LOCAL_ADMIN, token.token(), false);
-    } catch (BadInputException raced) {
-      // Another process bootstrapped at the same moment: its token is (being) written to the file.
-      if (!hasAdmin(identities)) {
+    credentials.locked(() -> {
+      if (hasAdmin(identities)) {
+        return null; // made by another command while this one waited for the lock
+      }
+      IssuedToken token;
+      try {
+        // A local token lives as long as tokens may: the embedded home is one person's.
+        token = identities.bootstrap(LOCAL_ADMIN, Identities.MAX_TOKEN_VALIDITY).token();
+      } catch (BadInputException raced) {
+        if (hasAdmin(identities)) {
+          return null; // a process that took no lock (an older version) made it first
+        }
         throw raced;
       }
-      waitForFile(credentials);
-    }
-  }
-
-  private static void waitForFile(Credentials credentials) {
-    for (int i = 0; i < 100 && !java.nio.file.Files.exists(credentials.file()); i++) {
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
+      credentials.save(LOCAL_ADMIN, token.token(), false);
+      return null;
+    });
   }
 
   /** An audit sink for work done by the platform itself (no person): the trail's system actor. */
