@@ -1,6 +1,12 @@
 package io.dataops.platform.session;
 
 import io.dataops.core.BadInputException;
+import io.dataops.core.files.OwnerOnly;
+import io.dataops.governance.identity.TokenInfo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import io.dataops.core.audit.AuditSink;
 import io.dataops.governance.audit.AuditTrail;
 import io.dataops.governance.db.GovernanceDatabase;
@@ -53,8 +59,11 @@ public final class Sessions {
       // Another command started on this new home at the same moment may have made the admin and not yet saved its
       // token: it holds the credentials lock until it has, so the token is looked for once more after it.
       try {
-        credential = credentials.locked(() -> credentials.resolve(asUser, env));
-      } catch (java.io.UncheckedIOException cannotLock) {
+        credential = credentials.locked(() -> {
+          finishInterruptedBootstrap(identities, credentials);
+          return credentials.resolve(asUser, env);
+        });
+      } catch (UncheckedIOException cannotLock) {
         throw missing; // what the person can act on
       }
     }
@@ -80,21 +89,79 @@ public final class Sessions {
   private static void bootstrapLocalAdmin(Identities identities, Credentials credentials) {
     credentials.locked(() -> {
       if (hasAdmin(identities)) {
+        finishInterruptedBootstrap(identities, credentials);
         return null; // made by another command while this one waited for the lock
+      }
+      Path pending = pendingMarker(credentials);
+      try {
+        OwnerOnly.createFile(pending);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write " + pending, e);
       }
       IssuedToken token;
       try {
         // A local token lives as long as tokens may: the embedded home is one person's.
         token = identities.bootstrap(LOCAL_ADMIN, Identities.MAX_TOKEN_VALIDITY).token();
       } catch (BadInputException raced) {
+        deletePending(pending); // nothing was made
         if (hasAdmin(identities)) {
           return null; // a process that took no lock (an older version) made it first
         }
         throw raced;
       }
       credentials.save(LOCAL_ADMIN, token.token(), false);
+      deletePending(pending);
       return null;
     });
+  }
+
+  /**
+   * Marks a bootstrap under way (made before the admin, removed once its token is saved): a process killed between
+   * the two left an admin whose token no one has, and every later command of the home failed with "no API token".
+   */
+  private static Path pendingMarker(Credentials credentials) {
+    return credentials.file().resolveSibling("bootstrap.pending");
+  }
+
+  /**
+   * Holding the credentials lock (so no bootstrap is under way in another process): when a bootstrap's marker is
+   * left, the process that made the local admin died before its token was saved. That token, which no one can have
+   * seen, is revoked, and a new one is issued and saved as the bootstrap would have.
+   */
+  private static void finishInterruptedBootstrap(Identities identities, Credentials credentials) {
+    Path pending = pendingMarker(credentials);
+    if (!Files.exists(pending) || !hasAdmin(identities) || identities.user(LOCAL_ADMIN).isEmpty()) {
+      return;
+    }
+    if (savedTokenWorks(identities, credentials)) {
+      deletePending(pending); // killed after saving the token, before removing the marker
+      return;
+    }
+    for (TokenInfo t : identities.tokens(LOCAL_ADMIN)) {
+      if (t.revokedAt() == null) {
+        identities.revokeToken(t.id());
+      }
+    }
+    IssuedToken token = identities.issueToken(LOCAL_ADMIN, Identities.MAX_TOKEN_VALIDITY);
+    credentials.save(LOCAL_ADMIN, token.token(), false);
+    deletePending(pending);
+  }
+
+  private static boolean savedTokenWorks(Identities identities, Credentials credentials) {
+    try {
+      identities.authenticate(credentials.resolve(LOCAL_ADMIN, Map.of()).token(), LOCAL_ADMIN);
+      return true;
+    } catch (RuntimeException missingOrRefused) {
+      return false;
+    }
+  }
+
+  private static void deletePending(Path pending) {
+    try {
+      Files.deleteIfExists(pending);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove " + pending, e);
+    }
   }
 
   /** An audit sink for work done by the platform itself (no person): the trail's system actor. */

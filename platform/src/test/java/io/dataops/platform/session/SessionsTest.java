@@ -54,4 +54,44 @@ class SessionsTest {
       assertThat(Credentials.of(home).resolve(null, Map.of()).user()).isEqualTo(Sessions.LOCAL_ADMIN);
     }
   }
+  /**
+   * A first command killed after it made the local admin and before it saved the admin's token (kill -9 between the
+   * two commits) left a home whose every command failed with "no API token", for good: no one had a token to issue
+   * another. The bootstrap's marker says so; the next command revokes the token no one has and saves a new one.
+   */
+  @Test
+  void aBootstrapKilledBeforeItsTokenWasSavedIsFinishedByTheNextCommand() throws Exception {
+    Path home = dir.resolve("home");
+    PlatformConfig config = PlatformConfig.load(home, Map.of());
+    var db = Sessions.database(config);
+    var identities = new io.dataops.governance.identity.Identities(db, new io.dataops.governance.audit.AuditTrail(db));
+    // What the killed process left: the marker, then the admin and its token committed, no credentials file.
+    java.nio.file.Files.createDirectories(home.resolve("secrets"));
+    java.nio.file.Files.createFile(home.resolve("secrets/bootstrap.pending"));
+    String lost = identities.bootstrap(Sessions.LOCAL_ADMIN, java.time.Duration.ofDays(1)).token().id();
+
+    assertThat(Sessions.open(config, null, Map.of(), "test", System.err).principal().name())
+        .isEqualTo(Sessions.LOCAL_ADMIN);
+    assertThat(identities.tokens(Sessions.LOCAL_ADMIN)).hasSize(2).allSatisfy(t -> assertThat(t.revokedAt() != null)
+        .as("token %s revoked", t.id()).isEqualTo(t.id().equals(lost)));
+    assertThat(home.resolve("secrets/bootstrap.pending")).doesNotExist();
+    // Later commands use the saved token; nothing more is issued.
+    assertThat(Sessions.open(config, null, Map.of(), "test", System.err).principal().name())
+        .isEqualTo(Sessions.LOCAL_ADMIN);
+    assertThat(identities.tokens(Sessions.LOCAL_ADMIN)).hasSize(2);
+  }
+
+  /** Without the marker a missing token is the person's to supply (a credentials file deleted, say): nothing is issued. */
+  @Test
+  void aMissingTokenWithoutAnInterruptedBootstrapIsRefusedAsBefore() throws Exception {
+    Path home = dir.resolve("home");
+    PlatformConfig config = PlatformConfig.load(home, Map.of());
+    Sessions.open(config, null, Map.of(), "test", System.err);
+    java.nio.file.Files.delete(Credentials.of(home).file());
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Sessions.open(config, null, Map.of(), "test", System.err))
+        .isInstanceOf(io.dataops.core.BadInputException.class).hasMessageStartingWith("no API token: set DATAOPS_TOKEN");
+    var db = Sessions.database(config);
+    assertThat(new io.dataops.governance.identity.Identities(db, new io.dataops.governance.audit.AuditTrail(db))
+        .tokens(Sessions.LOCAL_ADMIN)).hasSize(1);
+  }
 }
