@@ -81,7 +81,7 @@ class SessionsTest {
     assertThat(identities.tokens(Sessions.LOCAL_ADMIN)).hasSize(2);
   }
 
-  /** Without the marker a missing token is the person's to supply (a credentials file deleted, say): nothing is issued. */
+  /** Without the marker a missing token is the person's to supply (a deleted credentials file, say): none is issued. */
   @Test
   void aMissingTokenWithoutAnInterruptedBootstrapIsRefusedAsBefore() throws Exception {
     Path home = dir.resolve("home");
@@ -89,7 +89,8 @@ class SessionsTest {
     Sessions.open(config, null, Map.of(), "test", System.err);
     java.nio.file.Files.delete(Credentials.of(home).file());
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Sessions.open(config, null, Map.of(), "test", System.err))
-        .isInstanceOf(io.dataops.core.BadInputException.class).hasMessageStartingWith("no API token: set DATAOPS_TOKEN");
+        .isInstanceOf(io.dataops.core.BadInputException.class)
+        .hasMessageStartingWith("no API token: set DATAOPS_TOKEN");
     var db = Sessions.database(config);
     assertThat(new io.dataops.governance.identity.Identities(db, new io.dataops.governance.audit.AuditTrail(db))
         .tokens(Sessions.LOCAL_ADMIN)).hasSize(1);
