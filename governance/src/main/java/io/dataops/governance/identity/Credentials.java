@@ -1,6 +1,7 @@
 package io.dataops.governance.identity;
 
 import io.dataops.core.BadInputException;
+import io.dataops.core.files.OwnerOnly;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -18,6 +19,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * The API tokens a person keeps for the command line: {@code <home>/secrets/credentials.properties}, readable by its
@@ -103,27 +106,27 @@ public final class Credentials {
    * move replaced the earlier one's file before); a process that bootstraps a home's admin holds it until the token
    * is saved, so one that finds the admin a moment later can wait for the token instead of failing.
    */
-  public <T> T locked(java.util.function.Supplier<T> work) {
+  public <T> T locked(Supplier<T> work) {
     if (THIS_PROCESS.isHeldByCurrentThread()) {
       return work.get();
     }
     // A file lock is the process's: threads of one process take turns on this lock first.
     THIS_PROCESS.lock();
+    Path lockFile = file.resolveSibling("credentials.lock");
     try {
-      Path lockFile = ownerOnlyFolder().resolve("credentials.lock");
-      io.dataops.core.files.OwnerOnly.createFile(lockFile); // an empty file, owner-only as everything in the home
+      ownerOnlyFolder();
+      OwnerOnly.createFile(lockFile); // an empty file, owner-only as everything in the home
       try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
         return work.get();
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot lock " + file.getParent().resolve("credentials.lock"), e);
+      throw new UncheckedIOException("cannot lock " + lockFile, e);
     } finally {
       THIS_PROCESS.unlock();
     }
   }
 
-  private static final java.util.concurrent.locks.ReentrantLock THIS_PROCESS =
-      new java.util.concurrent.locks.ReentrantLock();
+  private static final ReentrantLock THIS_PROCESS = new ReentrantLock();
 
   /** Keeps a user's token (replacing an older one), owner-only; the first user saved becomes the default. */
   public void save(String user, String token, boolean makeDefault) {

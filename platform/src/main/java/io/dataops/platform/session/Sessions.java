@@ -57,7 +57,8 @@ public final class Sessions {
         throw missing;
       }
       // Another command started on this new home at the same moment may have made the admin and not yet saved its
-      // token: it holds the credentials lock until it has, so the token is looked for once more after it.
+      // token: it holds the credentials lock until it has, so the token is looked for once more after it. A first
+      // command killed before it saved the token left its marker: the bootstrap is finished here.
       try {
         credential = credentials.locked(() -> {
           finishInterruptedBootstrap(identities, credentials);
@@ -89,7 +90,6 @@ public final class Sessions {
   private static void bootstrapLocalAdmin(Identities identities, Credentials credentials) {
     credentials.locked(() -> {
       if (hasAdmin(identities)) {
-        finishInterruptedBootstrap(identities, credentials);
         return null; // made by another command while this one waited for the lock
       }
       Path pending = pendingMarker(credentials);

@@ -1,10 +1,16 @@
 package io.dataops.platform.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dataops.core.BadInputException;
+import io.dataops.governance.audit.AuditTrail;
 import io.dataops.governance.identity.Credentials;
+import io.dataops.governance.identity.Identities;
 import io.dataops.platform.config.PlatformConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,11 +70,11 @@ class SessionsTest {
     Path home = dir.resolve("home");
     PlatformConfig config = PlatformConfig.load(home, Map.of());
     var db = Sessions.database(config);
-    var identities = new io.dataops.governance.identity.Identities(db, new io.dataops.governance.audit.AuditTrail(db));
+    var identities = new Identities(db, new AuditTrail(db));
     // What the killed process left: the marker, then the admin and its token committed, no credentials file.
-    java.nio.file.Files.createDirectories(home.resolve("secrets"));
-    java.nio.file.Files.createFile(home.resolve("secrets/bootstrap.pending"));
-    String lost = identities.bootstrap(Sessions.LOCAL_ADMIN, java.time.Duration.ofDays(1)).token().id();
+    Files.createDirectories(home.resolve("secrets"));
+    Files.createFile(home.resolve("secrets/bootstrap.pending"));
+    String lost = identities.bootstrap(Sessions.LOCAL_ADMIN, Duration.ofDays(1)).token().id();
 
     assertThat(Sessions.open(config, null, Map.of(), "test", System.err).principal().name())
         .isEqualTo(Sessions.LOCAL_ADMIN);
@@ -87,12 +93,12 @@ class SessionsTest {
     Path home = dir.resolve("home");
     PlatformConfig config = PlatformConfig.load(home, Map.of());
     Sessions.open(config, null, Map.of(), "test", System.err);
-    java.nio.file.Files.delete(Credentials.of(home).file());
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Sessions.open(config, null, Map.of(), "test", System.err))
-        .isInstanceOf(io.dataops.core.BadInputException.class)
+    Files.delete(Credentials.of(home).file());
+    assertThatThrownBy(() -> Sessions.open(config, null, Map.of(), "test", System.err))
+        .isInstanceOf(BadInputException.class)
         .hasMessageStartingWith("no API token: set DATAOPS_TOKEN");
     var db = Sessions.database(config);
-    assertThat(new io.dataops.governance.identity.Identities(db, new io.dataops.governance.audit.AuditTrail(db))
+    assertThat(new Identities(db, new AuditTrail(db))
         .tokens(Sessions.LOCAL_ADMIN)).hasSize(1);
   }
 }
