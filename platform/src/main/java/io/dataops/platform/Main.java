@@ -55,11 +55,12 @@ public final class Main {
         log().info("bad input: {}", bad.getMessage());
         return fail(cli, out, err, 2, "dataops: " + bad.getMessage(), command, cli.json());
       }
-      if (cause instanceof StorageFullException full) {
-        log().error("storage full", full);
-        err.println("dataops: " + full.getMessage() + " (details in " + System.getProperty("dataops.home")
-            + "/logs/dataops.log)");
-        return 1;
+      java.util.Optional<StorageFullException> full = StorageFullException.recognize(cause,
+          Path.of(System.getProperty("dataops.home")), "dataops " + command);
+      if (full.isPresent()) {
+        log().error("storage full", full.get());
+        return fail(cli, out, err, 1, "dataops: " + full.get().getMessage() + " (" + details() + ")", command,
+            cli.json());
       }
       log().error("internal failure", cause);
       return fail(cli, out, err, 1, "dataops: internal error: " + cause.getClass().getSimpleName()

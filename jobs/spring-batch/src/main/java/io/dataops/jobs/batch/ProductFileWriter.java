@@ -51,6 +51,8 @@ final class ProductFileWriter implements ItemStreamWriter<List<Object[]>>, StepE
   private FlatWriterFactory<Object[]> writers;
   /** Touched by the encoder thread only (after {@link #open}). */
   private DataWriter<Object[]> current;
+  /** Where {@link #current} writes: known before it closes, so that a file whose closing failed is removed too. */
+  private String currentLocation;
   private long rowsInFile;
   /**
    * Tests every row written (on the encoder thread; see {@link LeakCheckTasklet}). Not in the processor: measured by
@@ -129,8 +131,13 @@ final class ProductFileWriter implements ItemStreamWriter<List<Object[]>>, StepE
       rowsInFile += rows.size();
       written += rows.size();
     }
-    if (rowsInFile >= run.settings.rowsPerFile()) {
+    if (rowsInFile >= run.settings.rowsPerFile() || progress.ended && rowsInFile > 0) {
+      // The last file too is closed here, in its chunk: a failure to finish it (a full disk, an upload refused)
+      // fails the step. Spring Batch records a step as completed before afterStep, and only logs what that throws:
+      // closing it there lost the file's rows from the version without a word.
       closeFile();
+    } else if (progress.ended) {
+      checkpoint(); // the last rows were all suppressed: their count is the step's final state
     }
     run.progress.accept(progress.read);
   }
@@ -138,7 +145,9 @@ final class ProductFileWriter implements ItemStreamWriter<List<Object[]>>, StepE
   /** On the encoder thread. */
   private void encode(List<Object[]> rows) {
     if (current == null) {
-      current = writers.newDataWriter(fileFactory.newOutputFile(), table.spec(), null);
+      var file = fileFactory.newOutputFile();
+      currentLocation = file.encryptingOutputFile().location();
+      current = writers.newDataWriter(file, table.spec(), null);
     }
     // The leak check takes the rows in parts (its filter probes in one loop each) right after they are written, while
     // they are still in this core's cache: a chunk's rows and their values are megabytes.
@@ -210,15 +219,21 @@ final class ProductFileWriter implements ItemStreamWriter<List<Object[]>>, StepE
     context.putString(UNFIT, unfitDone);
   }
 
-  /** On success the last file is closed and the final counts saved (the step saves its context after this). */
+  /**
+   * On success the final counts are saved (the step saves its context after this); every file is closed by then
+   * ({@link #write}). Nothing here may fail the step: Spring Batch has recorded it completed and only logs an
+   * exception from here, so a file still open would be a defect, said as a failed step rather than lost rows.
+   */
   @Override
   public ExitStatus afterStep(StepExecution stepExecution) {
     if (stepExecution.getStatus() == org.springframework.batch.core.BatchStatus.COMPLETED) {
       if (rowsInFile > 0) {
-        closeFile();
-      } else {
-        checkpoint();
+        stepExecution.setStatus(org.springframework.batch.core.BatchStatus.FAILED);
+        stepExecution.addFailureException(new IllegalStateException("the write step ended with a product file open ("
+            + rowsInFile + " rows): not closed, so not published; run the same command again"));
+        return ExitStatus.FAILED;
       }
+      checkpoint();
       update(stepExecution.getExecutionContext());
     }
     return stepExecution.getExitStatus();
@@ -237,11 +252,16 @@ final class ProductFileWriter implements ItemStreamWriter<List<Object[]>>, StepE
     try {
       await(encoder.submit(() -> {
         if (current != null) {
-          // Interrupted with a file open: its rows are written again on restart; this file is never committed.
+          // Interrupted with a file open (or its closing failed, on a full disk say): its rows are written again on
+          // restart; this file is never committed, and goes now.
           try {
             current.close();
-            table.io().deleteFile(current.toDataFile().location());
           } catch (IOException | RuntimeException ignored) {
+            // closing writes the last row group: on a full disk it fails, and the cut-off file is deleted all the same
+          }
+          try {
+            table.io().deleteFile(currentLocation);
+          } catch (RuntimeException ignored) {
             // an orphan file at worst; table maintenance removes those
           }
           current = null;

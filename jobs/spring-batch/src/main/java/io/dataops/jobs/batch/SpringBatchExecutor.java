@@ -2,6 +2,7 @@ package io.dataops.jobs.batch;
 
 import io.dataops.core.digest.Digests;
 import io.dataops.core.BadInputException;
+import io.dataops.core.StorageFullException;
 import io.dataops.core.files.OwnerOnly;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.pipelines.definition.BoundPipeline;
@@ -178,7 +179,9 @@ public final class SpringBatchExecutor implements PipelineExecutor {
     } catch (BadInputException e) {
       throw e;
     } catch (Exception e) {
-      throw new IllegalStateException("Spring Batch could not run " + jobName + ": " + e.getMessage(), e);
+      // A step that failed for want of space leaves the job repository, on the same disk, unable to record it.
+      throw storageFullOr(e, run, () -> new IllegalStateException("Spring Batch could not run " + jobName + ": "
+          + e.getMessage(), e));
     }
     if (execution.getStatus() != BatchStatus.COMPLETED) {
       List<Throwable> failures = failures(execution);
@@ -196,8 +199,14 @@ public final class SpringBatchExecutor implements PipelineExecutor {
         }
       }
       Throwable first = failures.isEmpty() ? null : failures.get(0);
-      throw new IllegalStateException("pipeline " + p.definition().name() + " failed (" + execution.getStatus()
-          + "); run the same command again to resume it", first);
+      RuntimeException failed = new IllegalStateException("pipeline " + p.definition().name() + " failed ("
+          + execution.getStatus() + "); run the same command again to resume it", first);
+      failures.forEach(t -> {
+        if (t != first) {
+          failed.addSuppressed(t);
+        }
+      });
+      throw storageFullOr(failed, run, () -> failed);
     }
     ProductVersion v = publisher.registry().byRunKey(runKey).orElseThrow();
     deleteQuietly(workDir);
@@ -209,6 +218,27 @@ public final class SpringBatchExecutor implements PipelineExecutor {
       }
     }
     return result(v, p, false, restarted, started, steps);
+  }
+
+  /**
+   * A run that failed for want of space (on the product's files, the run's folder or the job repository: failures
+   * anywhere in {@code failure}) says so in one line naming those devices; it resumes where it stopped once there is
+   * space. Any other failure is {@code otherwise}'s.
+   */
+  private static RuntimeException storageFullOr(Exception failure, RunState run,
+      java.util.function.Supplier<RuntimeException> otherwise) {
+    if (!StorageFullException.isCause(failure)) {
+      return otherwise.get();
+    }
+    List<String> places = new ArrayList<>();
+    try {
+      places.add(run.lakehouse.load(run.productTable).location());
+    } catch (RuntimeException e) {
+      // the catalog itself may be what cannot be read on a full disk: the run's folder is named still
+    }
+    places.add(run.workDir.toString());
+    return StorageFullException.of(failure, "running pipeline " + run.pipeline.definition().name(),
+        "nothing was published; free some space, then run the same command again to resume it", places);
   }
 
   /**

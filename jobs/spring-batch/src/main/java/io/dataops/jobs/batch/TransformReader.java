@@ -16,6 +16,8 @@ final class TransformReader implements ItemStreamReader<List<Object[]>> {
   private final RunState run;
   private final WriteProgress progress;
   private DuckTransform transform;
+  /** The row after the last chunk's, read to learn whether that chunk was the last. */
+  private Object[] ahead;
   private boolean closed;
 
   TransformReader(RunState run, WriteProgress progress) {
@@ -36,16 +38,28 @@ final class TransformReader implements ItemStreamReader<List<Object[]>> {
       }
     }
     progress.read = skip;
+    progress.ended = false;
+    ahead = null;
   }
 
-  /** The next chunk's rows (at most {@link RunSettings#chunkSize}), or null at the end. */
+  /**
+   * The next chunk's rows (at most {@link RunSettings#chunkSize}), or null at the end. Reads one row ahead, so that
+   * the chunk that holds the last rows says so ({@link WriteProgress#ended}): the writer closes the last file inside
+   * that chunk, where a failure fails the step, not after it.
+   */
   @Override
   public List<Object[]> read() {
     int size = run.settings.chunkSize();
     List<Object[]> rows = new ArrayList<>(size);
+    if (ahead != null) {
+      rows.add(ahead);
+      ahead = null;
+    }
     for (Object[] row; rows.size() < size && (row = transform.next()) != null; ) {
       rows.add(row);
     }
+    ahead = rows.size() < size ? null : transform.next();
+    progress.ended = ahead == null;
     progress.read += rows.size();
     return rows.isEmpty() ? null : rows;
   }

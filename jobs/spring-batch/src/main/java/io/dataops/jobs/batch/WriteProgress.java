@@ -4,4 +4,6 @@ package io.dataops.jobs.batch;
 final class WriteProgress {
   long read;
   long suppressed;
+  /** Whether the rows read so far are all the transform gives (the last chunk has been read). */
+  boolean ended;
 }
