@@ -12,4 +12,14 @@ public interface AuditSink {
   AuditSink NONE = event -> { };
 
   void record(AuditEvent event);
+
+  /**
+   * Whether the trail holds an event of {@code action}, outcome {@link AuditEvent#OK}, naming {@code object}. An
+   * action's event is recorded after the action is done: a kill or a full platform database in between leaves the
+   * action without its event (and the command said it failed). A command that finds such an action done asks this,
+   * and records the event late. Sinks that keep no trail answer true: there is nothing to record late.
+   */
+  default boolean holds(String action, String object) {
+    return true;
+  }
 }

@@ -60,6 +60,15 @@ public final class PlatformDatabase {
     return props;
   }
 
+  /** The file of an SQLite database URL as the platform writes them ({@code jdbc:sqlite:PATH}), else empty. */
+  public static java.util.Optional<Path> sqliteFile(String jdbcUrl) {
+    String file = jdbcUrl != null && jdbcUrl.startsWith(SQLITE) ? jdbcUrl.substring(SQLITE.length()) : "";
+    if (file.isEmpty() || file.startsWith("file:") || file.startsWith(":")) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(Path.of(file).toAbsolutePath());
+  }
+
   /**
    * The URL to connect with. For SQLite, first points the driver at its cached native library
    * ({@link SqliteLibrary}); for an embedded SQLite file, then creates its folder and the empty database file when

@@ -69,10 +69,33 @@ public final class AuditTrail implements AuditSink {
     append(SYSTEM, event);
   }
 
+  @Override
+  public boolean holds(String action, String object) {
+    return !list(new AuditFilter(null, null, action, object, null, AuditEvent.OK, null, null, 1, false)).isEmpty();
+  }
+
   /** The sink of a command run by {@code principal}, when no single role applies (e.g. a refused command). */
   public AuditSink as(Principal principal) {
-    Actor actor = new Actor(principal.name(), principal.organization(), null);
-    return event -> append(actor, event);
+    return new ActorSink(new Actor(principal.name(), principal.organization(), null));
+  }
+
+  /** What a command's events are recorded through: as its actor, into this trail. */
+  private final class ActorSink implements AuditSink {
+    private final Actor actor;
+
+    ActorSink(Actor actor) {
+      this.actor = actor;
+    }
+
+    @Override
+    public void record(AuditEvent event) {
+      append(actor, event);
+    }
+
+    @Override
+    public boolean holds(String action, String object) {
+      return AuditTrail.this.holds(action, object);
+    }
   }
 
   /** The sink of a command run by {@code principal} in the role {@code used} (what the role check returned). */
@@ -80,8 +103,7 @@ public final class AuditTrail implements AuditSink {
     if (!principal.has(used)) {
       throw new IllegalArgumentException(principal.name() + " does not hold the role " + used);
     }
-    Actor actor = new Actor(principal.name(), principal.organization(), used);
-    return event -> append(actor, event);
+    return new ActorSink(new Actor(principal.name(), principal.organization(), used));
   }
 
   private void append(Actor actor, AuditEvent event) {

@@ -82,6 +82,18 @@ class AuditTrailTest extends TrailFixture {
   }
 
   @Test
+  void theTrailSaysWhetherItHoldsAnActionsEventOnAnObjectThroughAnyCommandsSink() {
+    trail.as(alice, Role.OPERATOR).record(AuditEvent.ok("feed.land", List.of("table:ods.x", "snapshot:7"), Map.of()));
+    trail.as(zhao).record(new AuditEvent("feed.land", List.of("snapshot:8"), AuditEvent.REFUSED, Map.of()));
+    for (io.dataops.core.audit.AuditSink sink : List.of(trail, trail.as(zhao), trail.as(alice, Role.OPERATOR))) {
+      assertThat(sink.holds("feed.land", "snapshot:7")).isTrue();
+      assertThat(sink.holds("feed.land", "snapshot:8")).as("a refusal is not the action done").isFalse();
+      assertThat(sink.holds("feed.land", "snapshot:70")).as("objects match whole").isFalse();
+      assertThat(sink.holds("pipeline.run", "snapshot:7")).isFalse();
+    }
+  }
+
+  @Test
   void listFiltersByActorObjectActionOutcomeAndTime() {
     trail.as(alice, Role.OPERATOR).record(AuditEvent.ok("pipeline.run",
         List.of("pipeline:enterprise-employment", "table:ods.human_resources__social_insurance", "product:ee@1"),

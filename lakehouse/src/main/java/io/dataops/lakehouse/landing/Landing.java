@@ -137,6 +137,42 @@ public final class Landing {
     return r;
   }
 
+  /**
+   * Records the event of the table's last landing if the trail does not hold it: that landing committed, then its
+   * process was killed or the platform database was full before the event was recorded (the command said it failed,
+   * and run again it finds the feed landed). The snapshot's summary says what the event would have; the event says
+   * it was recorded late. Landings check this one by one, so the last one is the only one that can lack its event.
+   */
+  private void recordMissedLandingEvent(TableIdentifier odsId, Table ods) {
+    org.apache.iceberg.Snapshot s = ods.currentSnapshot();
+    Map<String, String> summary = s == null ? null : s.summary();
+    if (summary == null || summary.get(FeedTables.SUMMARY_FEED_ID) == null
+        || audit.holds("feed.land", "snapshot:" + s.snapshotId())) {
+      return;
+    }
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("feedId", summary.get(FeedTables.SUMMARY_FEED_ID));
+    details.put("snapshotId", s.snapshotId());
+    details.put("duplicateOf", null);
+    details.put("rowsRead", count(summary.get(FeedTables.SUMMARY_ROWS_READ)));
+    details.put("rowsLanded", count(summary.get(FeedTables.SUMMARY_ROWS_LANDED)));
+    details.put("rowsQuarantined", count(summary.get(FeedTables.SUMMARY_ROWS_QUARANTINED)));
+    details.put("fileSha256", summary.get(FeedTables.SUMMARY_FILE_SHA256));
+    details.put("recordedLate", true);
+    details.put("landedAt", java.time.Instant.ofEpochMilli(s.timestampMillis()).toString());
+    audit.record(AuditEvent.ok("feed.land", List.of("table:" + odsId, "file:" + summary.get(
+        FeedTables.SUMMARY_SOURCE_FILE), "snapshot:" + s.snapshotId()), details));
+  }
+
+  /** A count of a snapshot's summary, or null where an older landing did not write it. */
+  private static Long count(String value) {
+    try {
+      return value == null ? null : Long.valueOf(value);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
   private LandingResult landFeed(LandingRequest request) {
     long started = System.nanoTime();
     FeedContract contract = checkRequest(request);
@@ -152,6 +188,7 @@ public final class Landing {
     Table quarantine = withProperties(lakehouse.createOrLoad(quarantineId, FeedTables.quarantineSchema(),
         quarantineProps), quarantineProps);
     Repaired repaired = completeQuarantineCommits(odsId, ods, quarantine);
+    recordMissedLandingEvent(odsId, ods);
     String contractVersion = FeedKey.versionOf(contract);
 
     // A file can only be a duplicate of a feed of the same size: hash up front only then, else while reading.
@@ -242,10 +279,14 @@ public final class Landing {
    * A write that failed for want of space is said in one line naming the device (the files written are gone by
    * now, so landing again once there is space is safe); any other failure is passed on as it is.
    */
-  private static RuntimeException storageFullOr(Throwable failure, Table table, TableIdentifier id) {
+  private RuntimeException storageFullOr(Throwable failure, Table table, TableIdentifier id) {
     if (StorageFullException.isCause(failure)) {
-      return new StorageFullException("no space left on " + StorageFullException.deviceOf(table.location())
-          + " while writing " + id + ": nothing was landed; free some space and land the feed again", failure);
+      // The table's files, or the catalog's database (SQLite's SQLITE_FULL at the commit, rolled back whole).
+      List<String> places = new ArrayList<>(List.of(table.location()));
+      io.dataops.core.db.PlatformDatabase.sqliteFile(lakehouse.config().catalogUri())
+          .ifPresent(db -> places.add(db.toString()));
+      return StorageFullException.of(failure, "writing " + id, "nothing was landed; free some space and land the "
+          + "feed again", places);
     }
     if (failure instanceof Error err) {
       throw err;

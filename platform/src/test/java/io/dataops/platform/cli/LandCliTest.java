@@ -114,9 +114,12 @@ class LandCliTest {
       Run full = child(env, land(big));
       assertThat(full.exit()).isEqualTo(1);
       Path log = dir.resolve("home/logs/dataops.log");
-      assertThat(full.err()).isEqualTo("dataops: no space left on " + disk.dir() + " (tmpfs) while writing "
-          + "ods.public_security__citizens: nothing was landed; free some space and land the feed again (details in "
+      assertThat(full.err()).startsWith("dataops: no space left on the device while writing "
+          + "ods.public_security__citizens (" + disk.dir() + " (tmpfs), ")
+          .contains(" free now; " + io.dataops.core.StorageFullException.deviceOf(dir.toString()) + ", ")
+          .endsWith(" free now): nothing was landed; free some space and land the feed again (details in "
           + dir.resolve("home") + "/logs/dataops.log)\n");
+      assertThat(full.err().lines()).hasSize(1);
       assertThat(Files.readString(log)).contains("storage full").contains("No space left on device")
           .contains("at io.dataops.lakehouse.landing.LandingWorker");
       try (Stream<Path> files = Files.walk(disk.dir())) {

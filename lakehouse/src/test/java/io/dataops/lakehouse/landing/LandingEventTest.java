@@ -1,0 +1,92 @@
+package io.dataops.lakehouse.landing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dataops.core.audit.AuditEvent;
+import io.dataops.core.audit.AuditSink;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.catalog.LakehouseConfig;
+import io.dataops.lakehouse.contract.ContractParser;
+import io.dataops.lakehouse.contract.FeedFormat;
+import io.dataops.lakehouse.sample.GenerateRequest;
+import io.dataops.lakehouse.sample.SampleDataset;
+import io.dataops.lakehouse.sample.SampleGenerator;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A landing's audit event that could not be recorded after its commit is recorded by the next landing. */
+class LandingEventTest {
+  @TempDir Path dir;
+
+  /** A trail in memory whose next {@code failing} records fail, as a full platform database's do. */
+  private static final class Trail implements AuditSink {
+    final List<AuditEvent> events = new ArrayList<>();
+    int failing;
+
+    @Override
+    public void record(AuditEvent event) {
+      if (failing > 0) {
+        failing--;
+        throw new IllegalStateException("cannot record audit event " + event.action() + " in the platform database: "
+            + "[SQLITE_FULL] Insertion failed because database is full (database or disk is full)");
+      }
+      events.add(event);
+    }
+
+    @Override
+    public boolean holds(String action, String object) {
+      return events.stream().anyMatch(e -> e.action().equals(action) && e.outcome().equals(AuditEvent.OK)
+          && e.objects().contains(object));
+    }
+  }
+
+  private Path citizens(String name, long rows, long offset) {
+    SampleGenerator.generate(new GenerateRequest(SampleDataset.CITIZENS, rows, dir.resolve(name), FeedFormat.CSV,
+        StandardCharsets.UTF_8, 0.01, 7, offset, 1_000_000, 100, false));
+    return dir.resolve(name);
+  }
+
+  private static LandingResult land(Lakehouse lh, Trail trail, Path file) {
+    return new Landing(lh, 2, ProgressListener.NONE).audit(trail).land(new LandingRequest("public-security",
+        "citizens", file, ContractParser.parse(SampleGenerator.contractPathFor(file)), null));
+  }
+
+  @Test
+  void aLandingWhoseEventFailedAfterItsCommitIsRecordedLateByTheNextLandingOfTheTable() throws Exception {
+    Path first = citizens("first.csv", 300, 0);
+    Path second = citizens("second.csv", 200, 300);
+    try (Lakehouse lh = Lakehouse.open(new LakehouseConfig("jdbc:sqlite:" + dir.resolve("catalog.db"), null, null,
+        dir.resolve("warehouse").toUri().toString(), Map.of()))) {
+      Trail trail = new Trail();
+      trail.failing = 1;
+      assertThatThrownBy(() -> land(lh, trail, first)).hasMessageContaining("SQLITE_FULL");
+      assertThat(trail.events).isEmpty();
+      long landed = lh.load(io.dataops.lakehouse.catalog.TableNames.ods("public-security", "citizens"))
+          .currentSnapshot().snapshotId();
+
+      // Run again, as the failure asks: the feed is found landed, and its event is recorded first.
+      LandingResult again = land(lh, trail, first);
+      assertThat(again.duplicateOf()).isEqualTo(landed);
+      assertThat(trail.events).hasSize(2);
+      AuditEvent late = trail.events.get(0);
+      assertThat(late.action()).isEqualTo("feed.land");
+      assertThat(late.objects()).containsExactly("table:ods.public_security__citizens", "file:first.csv",
+          "snapshot:" + landed);
+      assertThat(late.details()).containsEntry("snapshotId", landed).containsEntry("recordedLate", true)
+          .containsEntry("rowsRead", 300L).containsKeys("feedId", "fileSha256", "landedAt", "rowsLanded",
+              "rowsQuarantined");
+      assertThat(trail.events.get(1).details()).containsEntry("duplicateOf", landed);
+
+      LandingResult next = land(lh, trail, second);
+      assertThat(trail.events).as("nothing recorded twice").hasSize(3);
+      assertThat(trail.events.get(2).objects()).contains("snapshot:" + next.snapshotId());
+      assertThat(trail.events.get(2).details()).doesNotContainKey("recordedLate");
+    }
+  }
+}
