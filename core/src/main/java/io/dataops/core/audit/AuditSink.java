@@ -22,4 +22,12 @@ public interface AuditSink {
   default boolean holds(String action, String object) {
     return true;
   }
+
+  /**
+   * As {@link #holds(String, String)}, for an event whose details also have {@code value} (text) under {@code
+   * detail}: where no object names the action alone (a pipeline run is named by its run key, in its details).
+   */
+  default boolean holds(String action, String object, String detail, String value) {
+    return true;
+  }
 }

@@ -74,6 +74,27 @@ public final class AuditTrail implements AuditSink {
     return !list(new AuditFilter(null, null, action, object, null, AuditEvent.OK, null, null, 1, false)).isEmpty();
   }
 
+  @Override
+  public boolean holds(String action, String object, String detail, String value) {
+    // The details are canonical JSON: the pair as it spells it is in the text exactly when it is in the details.
+    String pair = CanonicalJson.write(java.util.Map.of(detail, value));
+    String text = pair.substring(1, pair.length() - 1);
+    String sql = "SELECT seq FROM audit_events WHERE action = ? AND outcome = ? AND seq IN (SELECT seq FROM "
+        + "audit_event_objects WHERE object = ?) AND " + (db.postgres() ? "strpos" : "instr") + "(details, ?) > 0 "
+        + "LIMIT 1";
+    return db.read("look for an audit event", c -> {
+      try (PreparedStatement p = c.prepareStatement(sql)) {
+        p.setString(1, action);
+        p.setString(2, AuditEvent.OK);
+        p.setString(3, object);
+        p.setString(4, text);
+        try (ResultSet r = p.executeQuery()) {
+          return r.next();
+        }
+      }
+    });
+  }
+
   /** The sink of a command run by {@code principal}, when no single role applies (e.g. a refused command). */
   public AuditSink as(Principal principal) {
     return new ActorSink(new Actor(principal.name(), principal.organization(), null));
@@ -95,6 +116,11 @@ public final class AuditTrail implements AuditSink {
     @Override
     public boolean holds(String action, String object) {
       return AuditTrail.this.holds(action, object);
+    }
+
+    @Override
+    public boolean holds(String action, String object, String detail, String value) {
+      return AuditTrail.this.holds(action, object, detail, value);
     }
   }
 

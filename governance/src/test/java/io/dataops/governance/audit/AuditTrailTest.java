@@ -91,6 +91,12 @@ class AuditTrailTest extends TrailFixture {
       assertThat(sink.holds("feed.land", "snapshot:70")).as("objects match whole").isFalse();
       assertThat(sink.holds("pipeline.run", "snapshot:7")).isFalse();
     }
+    trail.as(alice, Role.OPERATOR).record(AuditEvent.ok("pipeline.run", List.of("product:p"),
+        Map.of("runKey", "abcd", "version", 1)));
+    assertThat(trail.as(zhao).holds("pipeline.run", "product:p", "runKey", "abcd")).isTrue();
+    assertThat(trail.holds("pipeline.run", "product:p", "runKey", "abc")).as("values match whole").isFalse();
+    assertThat(trail.holds("pipeline.run", "product:q", "runKey", "abcd")).isFalse();
+    assertThat(trail.holds("pipeline.run", "product:p", "version", "1")).as("text, not the number 1").isFalse();
   }
 
   @Test

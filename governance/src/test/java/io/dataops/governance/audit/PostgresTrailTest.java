@@ -37,9 +37,13 @@ class PostgresTrailTest extends TrailFixture {
     assertThat(trail.list(AuditFilter.newest().objectContains("citizens"))).hasSize(5);
     assertThat(trail.list(AuditFilter.newest().objectContains("ee@"))).isEmpty();
     assertThat(trail.list(AuditFilter.newest().action("product.*"))).hasSize(1);
+    trail.record(AuditEvent.ok("pipeline.run", List.of("product:ee"), Map.of("runKey", "k1")));
+    assertThat(trail.holds("pipeline.run", "product:ee", "runKey", "k1")).isTrue();
+    assertThat(trail.holds("pipeline.run", "product:ee", "runKey", "k")).isFalse();
+    assertThat(trail.holds("product.seal", "product:Ee@1")).isTrue();
     Checkpoint cp = trail.checkpoint(lakehouse, "on demand");
-    assertThat(cp.seq()).isEqualTo(6);
-    assertThat(trail.verify(lakehouse)).isEqualTo(Verification.good(6, 1));
+    assertThat(cp.seq()).isEqualTo(7);
+    assertThat(trail.verify(lakehouse)).isEqualTo(Verification.good(7, 1));
 
     sql.update("UPDATE audit_events SET details = '{\"rowsLanded\":1}' WHERE seq = 2");
     rechainFrom(2);

@@ -79,6 +79,65 @@ class PipelineRefusalsCliTest {
     assertThat(fixed.out()).startsWith("product id-numbers version 1 (draft)");
   }
 
+  /**
+   * A run whose version was made but whose {@code pipeline.run} event was not (a kill, or a full platform database,
+   * in between): the same command, recognized, records that run's event late, with its reads, before its own.
+   */
+  @Test
+  void aRunWhoseEventWasLostIsRecordedLateWhenTheSameCommandIsRecognized() throws Exception {
+    Path file = dir.resolve("lengths.yaml");
+    Files.writeString(file, """
+        name: id-numbers
+        scenario: test
+        owner: op
+        inputs:
+          - {table: ods.public_security__citizens, as: citizens, columns: [id_card, gender]}
+        transform: SELECT char_length(id_card) AS n, gender FROM citizens
+        product: id-numbers
+        """);
+    io.dataops.platform.config.PlatformConfig config = io.dataops.platform.config.PlatformConfig.load(
+        dir.resolve("home"), Map.of());
+    // The platform database full when the run's event is recorded: every other event goes nowhere.
+    io.dataops.core.audit.AuditSink full = event -> {
+      if (event.action().equals("pipeline.run")) {
+        throw new IllegalStateException("cannot record audit event pipeline.run in the platform database: "
+            + "[SQLITE_FULL] Insertion failed because database is full (database or disk is full)");
+      }
+    };
+    try (io.dataops.lakehouse.catalog.Lakehouse lh = io.dataops.lakehouse.catalog.Lakehouse.open(config.lakehouse())) {
+      io.dataops.platform.pipeline.PipelineRuns runs = new io.dataops.platform.pipeline.PipelineRuns(config, lh, 2)
+          .as(new io.dataops.core.audit.Actor(TestCast.OPERATOR, TestCast.OPERATOR_ORG, java.util.Set.of("operator")),
+              full);
+      var bound = runs.validate(file);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> runs.run(bound, "spring-batch", rows -> { }))
+          .hasMessageContaining("SQLITE_FULL");
+    }
+
+    Run again = run("pipeline", "run", file.toString());
+    assertThat(again.exit()).as(again.err()).isZero();
+    assertThat(again.out()).contains("this run was done before");
+    as = TestCast.AUDITOR;
+    com.fasterxml.jackson.databind.JsonNode events = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        run("audit", "list", "--action", "pipeline.run", "--oldest-first", "--json").out()).get("events");
+    assertThat(events).hasSize(2);
+    com.fasterxml.jackson.databind.JsonNode late = events.get(0).get("details");
+    com.fasterxml.jackson.databind.JsonNode recognized = events.get(1).get("details");
+    assertThat(late.get("recordedLate").asBoolean()).isTrue();
+    assertThat(late.get("recognized").asBoolean()).isFalse();
+    assertThat(late.get("reads")).as("what the run read, for metering").isNotEmpty();
+    assertThat(late.get("runKey")).isEqualTo(recognized.get("runKey"));
+    assertThat(late.get("version").asInt()).isEqualTo(1);
+    assertThat(recognized.get("recognized").asBoolean()).isTrue();
+    assertThat(recognized.get("reads")).isEmpty();
+    assertThat(recognized.has("recordedLate")).isFalse();
+
+    as = TestCast.OPERATOR;
+    assertThat(run("pipeline", "run", file.toString()).exit()).isZero();
+    as = TestCast.AUDITOR;
+    assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(run("audit", "list", "--action",
+        "pipeline.run", "--json").out()).get("events")).as("recorded late once").hasSize(3);
+  }
+
   @Test
   void aMaskKeepingMoreThanTheLimitIsRefusedExemptionOrNotAndTheAuthorityMayTightenIt() throws Exception {
     Path file = dir.resolve("ids.yaml");
