@@ -2,10 +2,9 @@ package io.dataops.platform.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataops.core.testing.Tmpfs;
 import io.dataops.platform.Main;
+import io.dataops.platform.cli.CliTest.Run;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -26,18 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code --json} one object too, nothing half-written left, and the same command works again once there is space.
  */
 class DiskFullCliTest {
-  static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path dir;
-
-  record Run(int exit, String out, String err) {
-    JsonNode json() {
-      try {
-        return JSON.readTree(out);
-      } catch (Exception e) {
-        throw new AssertionError("stdout is not one JSON object: " + out, e);
-      }
-    }
-  }
 
   private Run run(Path home, Map<String, String> env, String as, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
