@@ -51,8 +51,8 @@ public class StorageFullException extends RuntimeException {
   }
 
   /**
-   * "no space left on the device while {@code doing} (DEVICE: N MB free, ...): {@code advice}", naming the device of
-   * each of {@code locations} (paths or file URIs; others as they are) once, with its free space now.
+   * "no space left on the device while {@code doing} (DEVICE, N MB free now; ...): {@code advice}", naming the
+   * device of each of {@code locations} (paths or file URIs; others as they are) once, with its free space now.
    */
   public static StorageFullException of(Throwable failure, String doing, String advice,
       java.util.List<String> locations) {
