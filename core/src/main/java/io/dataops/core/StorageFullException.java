@@ -70,8 +70,8 @@ public class StorageFullException extends RuntimeException {
 
   /** The device a location is on, as "MOUNT POINT (DEVICE)" for a local path; else the location itself. */
   public static String deviceOf(String location) {
-    Path path = localPath(location);
     try {
+      Path path = localPath(location);
       return path == null ? location : Files.getFileStore(path).toString();
     } catch (IOException | RuntimeException e) {
       return location;
@@ -80,8 +80,8 @@ public class StorageFullException extends RuntimeException {
 
   /** The usable bytes of the device a location is on (the nearest existing folder's), or -1 if not known. */
   private static long usableSpace(String location) {
-    Path p = localPath(location);
     try {
+      Path p = localPath(location);
       FileStore store = p == null ? null : Files.getFileStore(p);
       return store == null ? -1 : store.getUsableSpace();
     } catch (IOException | RuntimeException e) {
@@ -91,21 +91,18 @@ public class StorageFullException extends RuntimeException {
 
   /** The nearest existing local path of a location (a path or a file URI), or null for other locations. */
   private static Path localPath(String location) {
+    Path path;
     try {
       URI uri = URI.create(location);
-      Path path = uri.getScheme() == null ? Path.of(location) : "file".equals(uri.getScheme()) ? Path.of(uri) : null;
-      while (path != null && !Files.exists(path)) {
-        path = path.getParent();
-      }
-      return path;
+      path = uri.getScheme() == null ? Path.of(location) : "file".equals(uri.getScheme()) ? Path.of(uri) : null;
     } catch (RuntimeException e) {
-      // not a URI (a path with spaces, say): a path as it is
-      Path path = Path.of(location).toAbsolutePath();
-      while (path != null && !Files.exists(path)) {
-        path = path.getParent();
-      }
-      return path;
+      path = Path.of(location); // not a URI (a path with spaces, say): a path as it is
     }
+    path = path == null ? null : path.toAbsolutePath();
+    while (path != null && !Files.exists(path)) {
+      path = path.getParent();
+    }
+    return path;
   }
 
   /** Whether {@code test} holds for the failure, one of its causes, or one of their suppressed failures. */

@@ -81,11 +81,11 @@ public final class PlatformDatabase {
     if (jdbcUrl.startsWith(SQLITE)) {
       SqliteLibrary.prepare();
     }
-    String file = jdbcUrl.startsWith(SQLITE) ? jdbcUrl.substring(SQLITE.length()) : "";
-    if (file.isEmpty() || file.startsWith("file:") || file.startsWith(":")) {
+    java.util.Optional<Path> sqlite = sqliteFile(jdbcUrl);
+    if (sqlite.isEmpty()) {
       return jdbcUrl;
     }
-    Path db = Path.of(file).toAbsolutePath();
+    Path db = sqlite.get();
     Path folder = db.getParent();
     if (Files.isDirectory(folder) && !Files.isWritable(folder)) {
       if (!Files.isRegularFile(db)) {

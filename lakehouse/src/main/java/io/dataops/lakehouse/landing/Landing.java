@@ -121,14 +121,8 @@ public final class Landing {
       audit.record(new AuditEvent("feed.land", objects, AuditEvent.REFUSED, Map.of("reason", refused.getMessage())));
       throw refused;
     }
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("feedId", r.feedId());
-    details.put("snapshotId", r.snapshotId());
-    details.put("duplicateOf", r.duplicateOf());
-    details.put("rowsRead", r.rowsRead());
-    details.put("rowsLanded", r.rowsLanded());
-    details.put("rowsQuarantined", r.rowsQuarantined());
-    details.put("fileSha256", r.fileSha256());
+    Map<String, Object> details = eventDetails(r.feedId(), r.snapshotId(), r.duplicateOf(), r.rowsRead(),
+        r.rowsLanded(), r.rowsQuarantined(), r.fileSha256());
     List<String> withSnapshot = new ArrayList<>(objects);
     if (r.snapshotId() != null) {
       withSnapshot.add("snapshot:" + r.snapshotId());
@@ -150,18 +144,27 @@ public final class Landing {
         || audit.holds("feed.land", "snapshot:" + s.snapshotId())) {
       return;
     }
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("feedId", summary.get(FeedTables.SUMMARY_FEED_ID));
-    details.put("snapshotId", s.snapshotId());
-    details.put("duplicateOf", null);
-    details.put("rowsRead", count(summary.get(FeedTables.SUMMARY_ROWS_READ)));
-    details.put("rowsLanded", count(summary.get(FeedTables.SUMMARY_ROWS_LANDED)));
-    details.put("rowsQuarantined", count(summary.get(FeedTables.SUMMARY_ROWS_QUARANTINED)));
-    details.put("fileSha256", summary.get(FeedTables.SUMMARY_FILE_SHA256));
+    Map<String, Object> details = eventDetails(summary.get(FeedTables.SUMMARY_FEED_ID), s.snapshotId(), null,
+        count(summary.get(FeedTables.SUMMARY_ROWS_READ)), count(summary.get(FeedTables.SUMMARY_ROWS_LANDED)),
+        count(summary.get(FeedTables.SUMMARY_ROWS_QUARANTINED)), summary.get(FeedTables.SUMMARY_FILE_SHA256));
     details.put("recordedLate", true);
     details.put("landedAt", java.time.Instant.ofEpochMilli(s.timestampMillis()).toString());
     audit.record(AuditEvent.ok("feed.land", List.of("table:" + odsId, "file:" + summary.get(
         FeedTables.SUMMARY_SOURCE_FILE), "snapshot:" + s.snapshotId()), details));
+  }
+
+  /** The details of a {@code feed.land} event that succeeded (in this order: the trail keeps them as given). */
+  private static Map<String, Object> eventDetails(String feedId, Long snapshotId, Long duplicateOf, Long rowsRead,
+      Long rowsLanded, Long rowsQuarantined, String fileSha256) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("feedId", feedId);
+    details.put("snapshotId", snapshotId);
+    details.put("duplicateOf", duplicateOf);
+    details.put("rowsRead", rowsRead);
+    details.put("rowsLanded", rowsLanded);
+    details.put("rowsQuarantined", rowsQuarantined);
+    details.put("fileSha256", fileSha256);
+    return details;
   }
 
   /** A count of a snapshot's summary, or null where an older landing did not write it. */
