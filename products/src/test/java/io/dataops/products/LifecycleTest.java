@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.dataops.core.AccessDeniedException;
 import io.dataops.core.audit.Actor;
+import io.dataops.core.audit.AuditSink;
 import io.dataops.products.destroy.Destroyer;
 import io.dataops.products.lifecycle.IllegalMoveException;
 import io.dataops.products.lifecycle.Lifecycle;
@@ -212,6 +213,60 @@ class LifecycleTest extends ProductFixture {
     assertThatThrownBy(() -> lifecycle.publish(PRODUCT, v.version(), OPERATOR, Lifecycle.PUBLIC_INTEREST, null, " "))
         .hasMessageContaining("licence");
     assertThat(version(v.version()).state()).isEqualTo(VersionState.APPROVED);
+  }
+
+  /**
+   * A new version and a move commit with their event, in one transaction: the sink is handed that transaction's
+   * connection (it sees the move it records), and when it cannot record the event nothing of the move or the version
+   * is left.
+   */
+  @Test
+  void aVersionAndAMoveCommitWithTheirEventOrNotAtAll() {
+    ProductVersion v = publish(false, dataFile(1, 5));
+    List<String> seen = new ArrayList<>();
+    AuditSink inTransaction = new AuditSink() {
+      @Override
+      public void record(io.dataops.core.audit.AuditEvent event) {
+        throw new AssertionError("a move's event is recorded inside its transaction");
+      }
+
+      @Override
+      public void record(java.sql.Connection c, io.dataops.core.audit.AuditEvent event) {
+        try (var p = c.prepareStatement("SELECT state FROM product_versions WHERE product = ? AND version = ?")) {
+          p.setString(1, PRODUCT);
+          p.setInt(2, v.version());
+          try (var r = p.executeQuery()) {
+            r.next();
+            seen.add(event.action() + " sees " + r.getString(1));
+          }
+        } catch (java.sql.SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    };
+    new Lifecycle(lakehouse, registry, inTransaction).submit(PRODUCT, v.version(), OPERATOR);
+    assertThat(seen).containsExactly("product.submit sees submitted");
+
+    AuditSink full = new AuditSink() {
+      @Override
+      public void record(io.dataops.core.audit.AuditEvent event) {
+        throw new IllegalStateException("no space left on the device");
+      }
+    };
+    assertThatThrownBy(() -> new Lifecycle(lakehouse, registry, full).approve(PRODUCT, v.version(), AUTHORITY, "ok"))
+        .hasMessageContaining("no space left");
+    assertThat(version(v.version()).state()).isEqualTo(VersionState.SUBMITTED);
+    assertThat(registry.history(PRODUCT, v.version())).extracting(t -> t.to()).containsExactly("draft", "submitted");
+    lifecycle.approve(PRODUCT, v.version(), AUTHORITY, "ok");
+    assertThat(version(v.version()).state()).isEqualTo(VersionState.APPROVED);
+
+    String runKey = "run-full-" + System.nanoTime();
+    assertThatThrownBy(() -> new io.dataops.products.publish.ProductPublisher(lakehouse, registry,
+        io.dataops.products.publish.QualityGate.NONE, full, io.dataops.core.digest.DigestAlgorithm.SM3)
+        .newVersion(PRODUCT, runKey).lineage(lineage(runKey, 10)).actor(OPERATOR)
+        .replaceWith(List.of(dataFile(1, 6))).commit()).hasMessageContaining("no space left");
+    assertThat(registry.byRunKey(runKey)).as("no version without its event").isEmpty();
+    assertThat(registry.list(PRODUCT)).hasSize(1);
   }
 
   @Test

@@ -14,6 +14,17 @@ public interface AuditSink {
   void record(AuditEvent event);
 
   /**
+   * Records {@code event} inside the caller's open transaction {@code c} on the platform database, where the change
+   * it reports is made: the change and its event commit together or not at all, so no kill, full disk or lost
+   * connection between the two leaves a decision without its event (as {@link #record} after a commit can). A failure
+   * to append throws, and the caller's transaction rolls back. Sinks that keep no trail in the platform database
+   * record it as {@link #record} does.
+   */
+  default void record(java.sql.Connection c, AuditEvent event) {
+    record(event);
+  }
+
+  /**
    * Whether the trail holds an event of {@code action}, outcome {@link AuditEvent#OK}, naming {@code object}. An
    * action's event is recorded after the action is done: a kill or a full platform database in between leaves the
    * action without its event (and the command said it failed). A command that finds such an action done asks this,

@@ -70,6 +70,11 @@ public final class AuditTrail implements AuditSink {
   }
 
   @Override
+  public void record(Connection c, AuditEvent event) {
+    append(c, SYSTEM, event);
+  }
+
+  @Override
   public boolean holds(String action, String object) {
     return !list(new AuditFilter(null, null, action, object, null, AuditEvent.OK, null, null, 1, false)).isEmpty();
   }
@@ -114,6 +119,11 @@ public final class AuditTrail implements AuditSink {
     }
 
     @Override
+    public void record(Connection c, AuditEvent event) {
+      append(c, actor, event);
+    }
+
+    @Override
     public boolean holds(String action, String object) {
       return AuditTrail.this.holds(action, object);
     }
@@ -133,30 +143,55 @@ public final class AuditTrail implements AuditSink {
   }
 
   private void append(Actor actor, AuditEvent event) {
+    Prepared e = prepare(event);
+    db.write("record audit event " + event.action(), c -> appendPrepared(c, actor, event, e));
+  }
+
+  /** Appends inside the caller's transaction, which must be on this trail's database. */
+  private void append(Connection c, Actor actor, AuditEvent event) {
+    Prepared e = prepare(event);
+    try {
+      if (!db.holds(c)) {
+        throw new IllegalStateException("audit event " + event.action() + ": the transaction is on another database "
+            + "than the audit trail (" + c.getMetaData().getURL() + ")");
+      }
+      appendPrepared(c, actor, event, e);
+    } catch (SQLException x) {
+      throw new IllegalStateException("cannot record audit event " + event.action() + " in the platform database: "
+          + x.getMessage(), x);
+    }
+  }
+
+  /** An event's objects and details as the chain stores them, checked before any transaction begins. */
+  private record Prepared(String objects, String details) {}
+
+  private static Prepared prepare(AuditEvent event) {
     String objects = CanonicalJson.write(checkedObjects(event));
     String details = CanonicalJson.write(event.details());
     if (details.length() > MAX_DETAILS_CHARS) {
       throw new IllegalArgumentException("the details of audit event " + event.action() + " exceed "
           + MAX_DETAILS_CHARS + " characters");
     }
-    db.write("record audit event " + event.action(), c -> {
-      Head head = lockHead(c);
-      ChainEntry entry = new ChainEntry(head.seq() + 1, UtcTimes.format(clock.instant()), actor.user(),
-          actor.organization(), actor.role() == null ? null : actor.role().label(), event.action(), objects,
-          event.outcome(), details, digest.label(), head.hash(), null);
-      entry = entry.withHashes(head.hash(), entry.hashAfter(head.hash()));
-      insert(c, entry, event.objects());
-      try (PreparedStatement p = c.prepareStatement(
-          "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1 AND seq = ?")) {
-        p.setLong(1, entry.seq());
-        p.setString(2, entry.hash());
-        p.setLong(3, head.seq());
-        if (p.executeUpdate() != 1) {
-          throw new IllegalStateException("the audit chain head moved while it was locked");
-        }
+    return new Prepared(objects, details);
+  }
+
+  private ChainEntry appendPrepared(Connection c, Actor actor, AuditEvent event, Prepared e) throws SQLException {
+    Head head = lockHead(c);
+    ChainEntry entry = new ChainEntry(head.seq() + 1, UtcTimes.format(clock.instant()), actor.user(),
+        actor.organization(), actor.role() == null ? null : actor.role().label(), event.action(), e.objects(),
+        event.outcome(), e.details(), digest.label(), head.hash(), null);
+    entry = entry.withHashes(head.hash(), entry.hashAfter(head.hash()));
+    insert(c, entry, event.objects());
+    try (PreparedStatement p = c.prepareStatement(
+        "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1 AND seq = ?")) {
+      p.setLong(1, entry.seq());
+      p.setString(2, entry.hash());
+      p.setLong(3, head.seq());
+      if (p.executeUpdate() != 1) {
+        throw new IllegalStateException("the audit chain head moved while it was locked");
       }
-      return entry;
-    });
+    }
+    return entry;
   }
 
   private static List<String> checkedObjects(AuditEvent event) {

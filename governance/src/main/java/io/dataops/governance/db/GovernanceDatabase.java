@@ -35,6 +35,14 @@ public final class GovernanceDatabase {
     T run(Connection c) throws SQLException;
   }
 
+  /**
+   * Whether {@code c} is a connection to this database (the same URL): work appended to another module's
+   * transaction (an audit event inside a version's move) must land in the database that transaction commits.
+   */
+  public boolean holds(Connection c) throws SQLException {
+    return url.equals(c.getMetaData().getURL());
+  }
+
   /** An embedded database in a home this process cannot write: it is read, never changed. */
   public boolean readOnly() {
     return PlatformDatabase.readOnly(url);

@@ -36,7 +36,8 @@ import org.apache.iceberg.types.Types;
  * requested table decide, each once (a department for its own tables, where it may narrow the columns and add a row
  * filter); the application becomes a grant when all approved and ends when any party rejects it; the authority may
  * revoke a grant; a grant expires at the end of its period. Days are those of the district (China Standard Time).
- * Each decision is one compare-and-set transaction and one audit event in the sink given; refusals of who may decide
+ * Each decision is one compare-and-set transaction that appends its audit event too (through the sink given), so no
+ * decision stands without its event; refusals of who may decide
  * are {@link AccessDeniedException}s for the caller to audit, as for every command.
  *
  * <p>{@link GrantEnforcement} answers whether a run may read what it reads.
@@ -102,19 +103,20 @@ public final class Grants {
           from.atStartOfDay(ZONE).toInstant(), a.until().plusDays(1).atStartOfDay(ZONE).toInstant(),
           GrantState.PENDING, at, null, null, null, null, a.sha256(), resources, List.of());
       store.insert(c, g);
-      return store.load(c, id).orElseThrow();
+      Grant filed = store.load(c, id).orElseThrow();
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("scenario", filed.scenario());
+      details.put("operator", filed.operator());
+      details.put("products", filed.products());
+      details.put("validFrom", UtcTimes.format(filed.validFrom()));
+      details.put("expiresAt", UtcTimes.format(filed.expiresAt()));
+      details.put("columns", columnsByTable(filed));
+      details.put("filters", filterDigests(filed, true));
+      details.put("parties", filed.parties());
+      details.put("applicationSha256", filed.applicationSha256());
+      audit.record(c, AuditEvent.ok("grant.apply", objects(filed, filed.resources()), details));
+      return filed;
     });
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("scenario", made.scenario());
-    details.put("operator", made.operator());
-    details.put("products", made.products());
-    details.put("validFrom", UtcTimes.format(made.validFrom()));
-    details.put("expiresAt", UtcTimes.format(made.expiresAt()));
-    details.put("columns", columnsByTable(made));
-    details.put("filters", filterDigests(made, true));
-    details.put("parties", made.parties());
-    details.put("applicationSha256", made.applicationSha256());
-    audit.record(AuditEvent.ok("grant.apply", objects(made, made.resources()), details));
     return made;
   }
 
@@ -209,22 +211,23 @@ public final class Grants {
       if (now.awaiting().isEmpty()) {
         store.decide(c, id, GrantState.ACTIVE, at);
       }
-      return store.load(c, id).orElseThrow();
+      Grant decided = store.load(c, id).orElseThrow();
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("party", party);
+      details.put("state", decided.stored().label());
+      details.put("awaiting", decided.awaiting());
+      if (!narrowed.isEmpty()) {
+        details.put("narrowed", new LinkedHashMap<>(narrowed));
+      }
+      if (!added.isEmpty()) {
+        details.put("filters", filterDigests(decided, false));
+      }
+      if (text != null) {
+        details.put("note", text);
+      }
+      audit.record(c, AuditEvent.ok("grant.approve", objects(decided, partyResources(decided, party)), details));
+      return decided;
     });
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("party", party);
-    details.put("state", after.stored().label());
-    details.put("awaiting", after.awaiting());
-    if (!narrowed.isEmpty()) {
-      details.put("narrowed", new LinkedHashMap<>(narrowed));
-    }
-    if (!added.isEmpty()) {
-      details.put("filters", filterDigests(after, false));
-    }
-    if (text != null) {
-      details.put("note", text);
-    }
-    audit.record(AuditEvent.ok("grant.approve", objects(after, partyResources(after, party)), details));
     return after;
   }
 
@@ -238,10 +241,11 @@ public final class Grants {
       checkPending(store.lock(c, id).orElseThrow(), party, "reject", at);
       store.insertDecision(c, id, new Grant.Decision(party, actor.organization(), false, actor.user(), at, why));
       store.decide(c, id, GrantState.REJECTED, at);
-      return store.load(c, id).orElseThrow();
+      Grant rejected = store.load(c, id).orElseThrow();
+      audit.record(c, AuditEvent.ok("grant.reject", objects(rejected, partyResources(rejected, party)),
+          Map.of("party", party, "reason", why)));
+      return rejected;
     });
-    audit.record(AuditEvent.ok("grant.reject", objects(after, partyResources(after, party)),
-        Map.of("party", party, "reason", why)));
     return after;
   }
 
@@ -259,10 +263,11 @@ public final class Grants {
         throw new BadInputException(g.label() + " is " + g.state(at).label() + ": only an active grant is revoked");
       }
       store.revoke(c, id, at, actor.user(), why);
-      return store.load(c, id).orElseThrow();
+      Grant revoked = store.load(c, id).orElseThrow();
+      audit.record(c, AuditEvent.ok("grant.revoke", objects(revoked, revoked.resources()), Map.of("reason", why,
+          "scenario", revoked.scenario(), "operator", revoked.operator())));
+      return revoked;
     });
-    audit.record(AuditEvent.ok("grant.revoke", objects(after, after.resources()), Map.of("reason", why,
-        "scenario", after.scenario(), "operator", after.operator())));
     return after;
   }
 

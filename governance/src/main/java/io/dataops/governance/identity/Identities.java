@@ -80,10 +80,11 @@ public final class Identities {
         throw new BadInputException("user " + adminName + " exists and is not an admin; choose another name");
       }
       User admin = insertUser(c, adminName, PLATFORM_ORGANIZATION, EnumSet.of(Role.ADMIN));
-      return new Bootstrap(admin, insertToken(c, adminName, validity));
+      Bootstrap first = new Bootstrap(admin, insertToken(c, adminName, validity));
+      record(c, "user.bootstrap", List.of("user:" + adminName, "organization:" + PLATFORM_ORGANIZATION,
+          "token:" + first.token().id()), Map.of("roles", List.of(Role.ADMIN.label())));
+      return first;
     });
-    record("user.bootstrap", List.of("user:" + adminName, "organization:" + PLATFORM_ORGANIZATION,
-        "token:" + made.token().id()), Map.of("roles", List.of(Role.ADMIN.label())));
     return made;
   }
 
@@ -96,9 +97,9 @@ public final class Identities {
         throw new BadInputException("organization " + id + " exists already");
       }
       insertOrganization(c, org);
+      record(c, "organization.create", List.of("organization:" + id), Map.of("kind", kind.label()));
       return null;
     });
-    record("organization.create", List.of("organization:" + id), Map.of("kind", kind.label()));
     return org;
   }
 
@@ -130,9 +131,11 @@ public final class Identities {
       Organization org = organization(c, Names.organization(organization)).orElseThrow(() ->
           new BadInputException("no organization " + organization + " (create it first)"));
       checkRoles(name, org, roles);
-      return insertUser(c, name, organization, roles);
+      User made = insertUser(c, name, organization, roles);
+      record(c, "user.create", List.of("user:" + name, "organization:" + organization),
+          Map.of("roles", labels(roles)));
+      return made;
     });
-    record("user.create", List.of("user:" + name, "organization:" + organization), Map.of("roles", labels(roles)));
     return user;
   }
 
@@ -170,9 +173,9 @@ public final class Identities {
         p.executeUpdate();
       }
       insertRoles(c, name, roles);
+      record(c, "user.roles", List.of("user:" + name), Map.of("roles", labels(roles)));
       return loadUser(c, name).orElseThrow();
     });
-    record("user.roles", List.of("user:" + name), Map.of("roles", labels(roles)));
     return user;
   }
 
@@ -188,9 +191,9 @@ public final class Identities {
         p.setString(2, name);
         p.executeUpdate();
       }
+      record(c, disabled ? "user.disable" : "user.enable", List.of("user:" + name), Map.of());
       return loadUser(c, name).orElseThrow();
     });
-    record(disabled ? "user.disable" : "user.enable", List.of("user:" + name), Map.of());
     return user;
   }
 
@@ -205,9 +208,9 @@ public final class Identities {
         p.setString(2, name);
         p.executeUpdate();
       }
+      record(c, "user.password", List.of("user:" + name), Map.of());
       return null;
     });
-    record("user.password", List.of("user:" + name), Map.of());
   }
 
   /** The user, when the password is theirs; the refusal does not say whether the name or the password was wrong. */
@@ -251,15 +254,16 @@ public final class Identities {
   public IssuedToken issueToken(String user, Duration validity) {
     IssuedToken token = db.write("issue a token for " + user, c -> {
       existing(c, user);
-      return insertToken(c, user, validity);
+      IssuedToken issued = insertToken(c, user, validity);
+      record(c, "token.issue", List.of("user:" + user, "token:" + issued.id()),
+          Map.of("expiresAt", UtcTimes.format(issued.expiresAt())));
+      return issued;
     });
-    record("token.issue", List.of("user:" + user, "token:" + token.id()),
-        Map.of("expiresAt", UtcTimes.format(token.expiresAt())));
     return token;
   }
 
   public void revokeToken(String id) {
-    String user = db.write("revoke token " + id, c -> {
+    db.write("revoke token " + id, c -> {
       try (PreparedStatement p = c.prepareStatement("SELECT user_name, revoked_at FROM gov_api_tokens WHERE id = ?")) {
         p.setString(1, id);
         try (ResultSet r = p.executeQuery()) {
@@ -275,11 +279,11 @@ public final class Identities {
             u.setString(2, id);
             u.executeUpdate();
           }
+          record(c, "token.revoke", List.of("user:" + owner, "token:" + id), Map.of());
           return owner;
         }
       }
     });
-    record("token.revoke", List.of("user:" + user, "token:" + id), Map.of());
   }
 
   public List<TokenInfo> tokens(String user) {
@@ -372,8 +376,9 @@ public final class Identities {
     return new AuthenticationException(message);
   }
 
-  private void record(String action, List<String> objects, Map<String, Object> details) {
-    audit.record(AuditEvent.ok(action, objects, new LinkedHashMap<>(details)));
+  /** The change's event, inside its transaction: the two commit together. */
+  private void record(Connection c, String action, List<String> objects, Map<String, Object> details) {
+    audit.record(c, AuditEvent.ok(action, objects, new LinkedHashMap<>(details)));
   }
 
   private IssuedToken insertToken(Connection c, String user, Duration validity) throws SQLException {

@@ -61,11 +61,13 @@ abstract class GrantFixture {
   AuditTrail trail;
   Grants grants;
   GrantEnforcement enforcement;
+  String catalogUrl;
 
   /** The home, with the governance tables in {@code databaseUrl} (null: the home's SQLite catalog). */
   void open(String databaseUrl) throws Exception {
     LakehouseConfig config = io.dataops.lakehouse.testing.TestStorage.embedded(dir.resolve("home"));
     lakehouse = Lakehouse.open(config);
+    catalogUrl = databaseUrl == null ? config.catalogUri() : databaseUrl;
     db = databaseUrl == null ? new GovernanceDatabase(config.catalogUri(), config.catalogUser(),
         config.catalogPassword()) : new GovernanceDatabase(databaseUrl, "postgres", "");
     trail = new AuditTrail(db, DigestAlgorithm.SM3, clock);

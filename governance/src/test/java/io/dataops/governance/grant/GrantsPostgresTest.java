@@ -45,5 +45,16 @@ class GrantsPostgresTest extends GrantFixture {
     grants.revoke(2, AUTHORITY, "ended");
     assertThatThrownBy(() -> enforcement.authorize(demoRead(OPERATOR))).isInstanceOf(GrantRefusedException.class)
         .hasMessageStartingWith("grant 3 (企业用工分析) is not granted yet");
+
+    // The decision and its event are one transaction here too (the chain head's row lock taken inside it).
+    Sql sql = new Sql(url, "postgres", "");
+    sql.update("CREATE FUNCTION full_trail() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'could not extend file: "
+        + "No space left on device'; END $$ LANGUAGE plpgsql");
+    sql.update("CREATE TRIGGER full_trail BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION full_trail()");
+    assertThatThrownBy(() -> grants.approve(3, AUTHORITY, null, null, null))
+        .hasMessageContaining("audit event grant.approve").hasMessageContaining("No space left on device");
+    assertThat(grants.find(3).decisions()).isEmpty();
+    sql.update("DROP TRIGGER full_trail ON audit_events");
+    assertThat(grants.approve(3, AUTHORITY, null, null, null).decisions()).hasSize(1);
   }
 }

@@ -9,6 +9,7 @@ import io.dataops.core.SourceLineException;
 import io.dataops.governance.audit.AuditFilter;
 import io.dataops.governance.audit.AuditRecord;
 import io.dataops.governance.grant.GrantRefusedException.Reason;
+import io.dataops.governance.testing.Sql;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -191,6 +192,39 @@ class GrantsTest extends GrantFixture {
     assertThat(trail.list(AuditFilter.newest().action("grant.check").outcome("refused"))).hasSize(3)
         .anySatisfy(e -> assertThat(e.details()).containsEntry("reason", "not-grantee")
             .containsEntry("enforced", true));
+  }
+
+  /**
+   * A decision and its event commit together: when the event cannot be appended (here a trigger refuses the insert,
+   * as a full database does at that point) the decision is not made either, and the command can simply be run again.
+   */
+  @Test
+  void aDecisionWhoseEventCannotBeRecordedIsNotMade() {
+    Grant g = apply(APPLICATION);
+    Sql sql = new Sql(catalogUrl, null, null);
+    sql.update("CREATE TRIGGER full_trail BEFORE INSERT ON audit_events BEGIN SELECT RAISE(ABORT, "
+        + "'database or disk is full'); END");
+    assertThatThrownBy(() -> grants.approve(g.id(), AUTHORITY, "fine", null, null))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("audit event grant.approve")
+        .hasMessageContaining("database or disk is full");
+    assertThat(grants.find(g.id()).decisions()).as("the approval went with its event").isEmpty();
+    assertThat(grants.find(g.id()).stored()).isEqualTo(GrantState.PENDING);
+    assertThatThrownBy(() -> apply(APPLICATION)).hasMessageContaining("audit event grant.apply");
+    assertThat(grants.list(OPERATOR)).as("no application without its event").extracting(Grant::id)
+        .containsExactly(g.id());
+
+    sql.update("DROP TRIGGER full_trail");
+    Grant approved = approved(g);
+    assertThat(approved.stored()).isEqualTo(GrantState.ACTIVE);
+    assertThatThrownBy(() -> {
+      sql.update("CREATE TRIGGER full_trail BEFORE INSERT ON audit_events BEGIN SELECT RAISE(ABORT, 'full'); END");
+      grants.revoke(g.id(), AUTHORITY, "ended early");
+    }).hasMessageContaining("audit event grant.revoke");
+    assertThat(grants.find(g.id()).state(clock.instant())).isEqualTo(GrantState.ACTIVE);
+    sql.update("DROP TRIGGER full_trail");
+    assertThat(trail.list(AuditFilter.newest().object("grant:1").oldestFirst())).extracting(AuditRecord::action)
+        .containsExactly("grant.apply", "grant.approve", "grant.approve", "grant.approve");
+    assertThat(trail.verify(lakehouse).ok()).isTrue();
   }
 
   @Test

@@ -248,6 +248,28 @@ class IdentitiesTest {
     assertThat(events.toString()).doesNotContain(t.token()).doesNotContain("another long passphrase");
   }
 
+  /** An identity change and its event commit together: a change whose event cannot be appended is not made. */
+  @Test
+  void aChangeWhoseEventCannotBeRecordedIsNotMade() {
+    Principal alice = operatorAlice();
+    Sql sql = new Sql(url, null, null);
+    sql.update("CREATE TRIGGER full_trail BEFORE INSERT ON audit_events BEGIN SELECT RAISE(ABORT, "
+        + "'database or disk is full'); END");
+    assertThatThrownBy(() -> ids.createUser("bob", "futian-data-operator", Set.of(Role.OPERATOR)))
+        .hasMessageContaining("audit event user.create").hasMessageContaining("database or disk is full");
+    assertThat(ids.user("bob")).as("no user without its event").isEmpty();
+    assertThatThrownBy(() -> ids.setDisabled("alice", true)).hasMessageContaining("audit event user.disable");
+    assertThat(ids.user("alice").orElseThrow().disabled()).isFalse();
+    assertThatThrownBy(() -> ids.issueToken("alice", Duration.ofHours(1)))
+        .hasMessageContaining("audit event token.issue");
+    assertThat(ids.tokens("alice")).as("only the token issued before").hasSize(1);
+    sql.update("DROP TRIGGER full_trail");
+    ids.createUser("bob", "futian-data-operator", Set.of(Role.OPERATOR));
+    assertThat(trail.list(AuditFilter.newest().oldestFirst())).extracting(AuditRecord::action)
+        .containsExactly("organization.create", "user.create", "token.issue", "user.create");
+    assertThat(alice.name()).isEqualTo("alice");
+  }
+
   @Test
   void principalsDescribeTheirRoles() {
     Principal alice = operatorAlice();

@@ -145,12 +145,11 @@ public final class Destroyer {
       plan = read(d.plan()); // an earlier interrupted attempt's plan wins
       startedAt = d.startedAt();
       if (!registry.move(product, version, v.state(), VersionState.DESTROYING, actor, Move.DESTROY.role(), null,
-          null)) {
+          null, audit, AuditEvent.ok("product.destroy.start", List.of("product:" + product + "@" + version,
+              "snapshot:" + v.snapshotId()), Map.of("remove", plan.removed().size(),
+              "keep", plan.files().size() - plan.removed().size())))) {
         throw new IllegalMoveException(Move.DESTROY, lifecycle.version(product, version));
       }
-      audit.record(AuditEvent.ok("product.destroy.start", List.of("product:" + product + "@" + version,
-          "snapshot:" + v.snapshotId()), Map.of("remove", plan.removed().size(),
-          "keep", plan.files().size() - plan.removed().size())));
     }
     onStep.accept("planned");
 
@@ -191,19 +190,18 @@ public final class Destroyer {
         plan.orderedByOrganization(), startedAt, finishedAt, check);
     Result result = writeCertificate(certificate, DigestAlgorithm.of(plan.algorithm()));
     registry.finishDestruction(product, version, result.json(), result.certificateDigest());
-    if (!registry.move(product, version, VersionState.DESTROYING, VersionState.DESTROYED, actor,
-        Move.DESTROYED.role(), null, null)) {
-      throw new IllegalMoveException(Move.DESTROYED, lifecycle.version(product, version));
-    }
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("certificate", result.json());
     details.put("certificateDigest", result.certificateDigest());
     details.put("algorithm", plan.algorithm());
     details.put("filesRemoved", plan.removed().size());
     details.put("filesKept", plan.files().size() - plan.removed().size());
-    audit.record(AuditEvent.ok("product.destroy", List.of("product:" + product + "@" + version,
-        "snapshot:" + plan.snapshotId(), "certificate:" + result.json().substring(result.json().lastIndexOf('/') + 1)),
-        details));
+    if (!registry.move(product, version, VersionState.DESTROYING, VersionState.DESTROYED, actor,
+        Move.DESTROYED.role(), null, null, audit, AuditEvent.ok("product.destroy", List.of("product:" + product
+            + "@" + version, "snapshot:" + plan.snapshotId(), "certificate:"
+            + result.json().substring(result.json().lastIndexOf('/') + 1)), details))) {
+      throw new IllegalMoveException(Move.DESTROYED, lifecycle.version(product, version));
+    }
     onStep.accept("destroyed");
     return result;
   }

@@ -170,10 +170,6 @@ public final class Lifecycle {
   }
 
   private ProductVersion move(Move move, ProductVersion v, Actor actor, String reason, Publication publication) {
-    if (!registry.move(v.product(), v.version(), v.state(), move.to(), actor, move.role(), reason, publication)) {
-      ProductVersion now = version(v.product(), v.version());
-      throw new IllegalMoveException(move, now);
-    }
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("from", v.state().label());
     details.put("to", move.to().label());
@@ -189,8 +185,13 @@ public final class Lifecycle {
         details.put("plan", publication.plan());
       }
     }
-    audit.record(AuditEvent.ok("product." + move.name().toLowerCase(java.util.Locale.ROOT),
-        List.of("product:" + v.product() + "@" + v.version(), "snapshot:" + v.snapshotId()), details));
+    AuditEvent event = AuditEvent.ok("product." + move.name().toLowerCase(java.util.Locale.ROOT),
+        List.of("product:" + v.product() + "@" + v.version(), "snapshot:" + v.snapshotId()), details);
+    if (!registry.move(v.product(), v.version(), v.state(), move.to(), actor, move.role(), reason, publication, audit,
+        event)) {
+      ProductVersion now = version(v.product(), v.version());
+      throw new IllegalMoveException(move, now);
+    }
     return version(v.product(), v.version());
   }
 

@@ -220,9 +220,8 @@ public final class PublishVersion {
       ProductVersion draft = new ProductVersion(product, 0, null, tableId.toString(), snapshotId, null,
           VersionContent.content(table, table.snapshot(snapshotId), versionFiles, algorithm), withQuality(lineage),
           null, null, null);
-      recorded = registry.record(draft, versionFiles, actor);
-      audit.record(AuditEvent.ok("product.version", List.of("product:" + product + "@" + recorded.version(),
-          "snapshot:" + snapshotId), auditDetails(recorded)));
+      recorded = registry.record(draft, versionFiles, actor, audit, numbered -> AuditEvent.ok("product.version",
+          List.of("product:" + product + "@" + numbered.version(), "snapshot:" + snapshotId), auditDetails(numbered)));
     }
     tag(table, recorded);
     return recorded;

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataops.core.audit.Actor;
+import io.dataops.core.audit.AuditEvent;
+import io.dataops.core.audit.AuditSink;
 import io.dataops.core.db.PlatformDatabase;
 import io.dataops.products.registry.ProductVersion.Content;
 import io.dataops.products.registry.ProductVersion.Lineage;
@@ -20,12 +22,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Function;
 
 /**
  * The product registry: versions, the files each needs, every state change, seals and destructions, in the platform
  * database (the catalog's JDBC URL: the embedded SQLite file or PostgreSQL). Versions number from 1 per product; a run
  * key identifies a run, so recording the same run twice (a job re-run after its commit) gives back the version it
- * already made. State changes are compare-and-set: two people moving one version at once cannot both succeed.
+ * already made. State changes are compare-and-set: two people moving one version at once cannot both succeed. A new
+ * version and a state change each commit with their audit event, in one transaction ({@link AuditSink#record(
+ * Connection, AuditEvent)}): no version or move exists without its event.
  */
 public final class ProductRegistry {
   static final ObjectMapper JSON = new ObjectMapper()
@@ -49,9 +54,11 @@ public final class ProductRegistry {
 
   /**
    * Records a new draft version (numbered after the product's last) with the files it needs, or returns the version
-   * already recorded for the same run key. The version's tag is {@code v<number>}.
+   * already recorded for the same run key. The version's tag is {@code v<number>}. Its event, made from the numbered
+   * version, is recorded in the same transaction.
    */
-  public ProductVersion record(ProductVersion v, List<VersionFile> files, Actor actor) {
+  public ProductVersion record(ProductVersion v, List<VersionFile> files, Actor actor, AuditSink audit,
+      Function<ProductVersion, AuditEvent> event) {
     for (int attempt = 0; ; attempt++) {
       try (Connection c = connect()) {
         c.setAutoCommit(false);
@@ -110,6 +117,7 @@ public final class ProductRegistry {
         }
         insertFiles(c, numbered.product(), numbered.version(), files);
         transition(c, numbered.product(), numbered.version(), null, VersionState.DRAFT, actor, null, null, now);
+        audit.record(c, event.apply(numbered));
         c.commit();
         return numbered;
       } catch (SQLException e) {
@@ -177,10 +185,11 @@ public final class ProductRegistry {
 
   /**
    * Moves a version from one state to another if it is still in {@code from} (compare-and-set), recording who did it;
-   * false when someone else moved it first. {@code publication} is set when given.
+   * false when someone else moved it first. {@code publication} is set when given. The move's {@code event} is
+   * recorded in the same transaction.
    */
   public boolean move(String product, int version, VersionState from, VersionState to, Actor actor, String role,
-      String reason, Publication publication) {
+      String reason, Publication publication, AuditSink audit, AuditEvent event) {
     String now = now();
     try (Connection c = connect()) {
       c.setAutoCommit(false);
@@ -201,6 +210,7 @@ public final class ProductRegistry {
         }
       }
       transition(c, product, version, from, to, actor, role, reason, now);
+      audit.record(c, event);
       c.commit();
       return true;
     } catch (SQLException e) {

@@ -90,9 +90,6 @@ public final class Sealer {
       registry.recordSeal(new SealRecord(product, version, archive, manifestDigest,
           v.content().algorithm(), manifest.sealedAt(), actor.user()));
     }
-    if (!registry.move(product, version, v.state(), VersionState.SEALED, actor, Move.SEAL.role(), null, null)) {
-      throw new BadInputException(v.label() + " changed state while it was being sealed; run the command again");
-    }
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("from", v.state().label());
     details.put("archive", archive);
@@ -100,8 +97,11 @@ public final class Sealer {
     details.put("manifestDigest", manifestDigest);
     details.put("merkleRoot", v.content().merkleRoot());
     details.put("files", files.size());
-    audit.record(AuditEvent.ok("product.seal", List.of("product:" + product + "@" + version,
-        "snapshot:" + v.snapshotId()), details));
+    if (!registry.move(product, version, v.state(), VersionState.SEALED, actor, Move.SEAL.role(), null, null, audit,
+        AuditEvent.ok("product.seal", List.of("product:" + product + "@" + version, "snapshot:" + v.snapshotId()),
+            details))) {
+      throw new BadInputException(v.label() + " changed state while it was being sealed; run the command again");
+    }
     long bytes = files.stream().mapToLong(VersionFile::size).sum();
     return new SealResult(lifecycle.version(product, version), archive, manifestDigest, files.size(), bytes,
         manifest.objectLock());
