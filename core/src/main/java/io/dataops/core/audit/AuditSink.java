@@ -25,20 +25,23 @@ public interface AuditSink {
   }
 
   /**
-   * Whether the trail holds an event of {@code action}, outcome {@link AuditEvent#OK}, naming {@code object}. An
-   * action's event is recorded after the action is done: a kill or a full platform database in between leaves the
-   * action without its event (and the command said it failed). A command that finds such an action done asks this,
-   * and records the event late. Sinks that keep no trail answer true: there is nothing to record late.
+   * Records {@code event} unless the trail holds an event of its action, outcome {@link AuditEvent#OK}, naming {@code
+   * object}: for an action done earlier whose event was lost (a kill or a full platform database between an action
+   * that changes files or tables and its event, which follows it). The command that finds such an action done records
+   * its event late this way; the look and the append are one transaction, so two commands finding the same gap at
+   * once record it once. Sinks that keep no trail record nothing: there is nothing to record late.
+   *
+   * @return whether the event was recorded
    */
-  default boolean holds(String action, String object) {
-    return true;
+  default boolean recordUnlessHeld(AuditEvent event, String object) {
+    return recordUnlessHeld(event, object, null, null);
   }
 
   /**
-   * As {@link #holds(String, String)}, for an event whose details also have {@code value} (text) under {@code
-   * detail}: where no object names the action alone (a pipeline run is named by its run key, in its details).
+   * As {@link #recordUnlessHeld(AuditEvent, String)}, where the event held must also have {@code value} (text) under
+   * {@code detail} in its details: where no object names the action alone (a pipeline run is named by its run key).
    */
-  default boolean holds(String action, String object, String detail, String value) {
-    return true;
+  default boolean recordUnlessHeld(AuditEvent event, String object, String detail, String value) {
+    return false;
   }
 }

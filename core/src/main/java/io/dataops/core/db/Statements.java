@@ -8,7 +8,8 @@ import java.util.Properties;
 
 /**
  * One statement per connection on the platform database, for small stores that read and write a few rows at a time
- * (the landed-feed ledger, the scheduler's tables). {@code what} names the tables in errors ("the landed-feed ledger").
+ * (the landed-feed ledger, the scheduler's tables), or a few in one {@link #transaction}. {@code what} names the
+ * tables in errors ("the landed-feed ledger").
  */
 public record Statements(String url, Properties props, String what) {
 
@@ -32,6 +33,48 @@ public record Statements(String url, Properties props, String what) {
       }
     } catch (SQLException e) {
       throw new IllegalStateException("cannot read " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Work on one connection inside one transaction: committed when it returns, rolled back when it throws. */
+  @FunctionalInterface
+  public interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} in one transaction: for a change that must commit together with something else on the same
+   * database, such as its audit event ({@link io.dataops.core.audit.AuditSink#record(Connection,
+   * io.dataops.core.audit.AuditEvent)}).
+   */
+  public <T> T transaction(Work<T> work) {
+    try (Connection c = PlatformDatabase.connect(url, props)) {
+      c.setAutoCommit(false);
+      boolean done = false;
+      try {
+        T result = work.run(c);
+        c.commit();
+        done = true;
+        return result;
+      } finally {
+        if (!done) {
+          try {
+            c.rollback();
+          } catch (SQLException ignored) {
+            // the work's failure is what matters; closing the connection ends the transaction anyway
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot write " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** One statement on a connection of {@link #transaction}; the rows it changed. */
+  public static int update(Connection c, String sql, Binder binder) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(sql)) {
+      binder.bind(p);
+      return p.executeUpdate();
     }
   }
 

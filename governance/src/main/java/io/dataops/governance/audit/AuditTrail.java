@@ -75,29 +75,45 @@ public final class AuditTrail implements AuditSink {
   }
 
   @Override
-  public boolean holds(String action, String object) {
-    return !list(new AuditFilter(null, null, action, object, null, AuditEvent.OK, null, null, 1, false)).isEmpty();
+  public boolean recordUnlessHeld(AuditEvent event, String object, String detail, String value) {
+    return appendUnlessHeld(SYSTEM, event, object, detail, value);
   }
 
-  @Override
+  /** Whether the trail holds an event of {@code action}, outcome {@link AuditEvent#OK}, naming {@code object}. */
+  public boolean holds(String action, String object) {
+    return holds(action, object, null, null);
+  }
+
+  /**
+   * As {@link #holds(String, String)}, for an event whose details also have {@code value} (text) under {@code detail}
+   * (no condition on the details when {@code detail} is null).
+   */
   public boolean holds(String action, String object, String detail, String value) {
-    // The details are canonical JSON: the pair as it spells it is in the text exactly when it is in the details.
-    String pair = CanonicalJson.write(java.util.Map.of(detail, value));
-    String text = pair.substring(1, pair.length() - 1);
+    return db.read("look for an audit event", c -> holds(c, action, object, detail, value));
+  }
+
+  private boolean holds(Connection c, String action, String object, String detail, String value)
+      throws SQLException {
     String sql = "SELECT seq FROM audit_events WHERE action = ? AND outcome = ? AND seq IN (SELECT seq FROM "
-        + "audit_event_objects WHERE object = ?) AND " + (db.postgres() ? "strpos" : "instr") + "(details, ?) > 0 "
-        + "LIMIT 1";
-    return db.read("look for an audit event", c -> {
-      try (PreparedStatement p = c.prepareStatement(sql)) {
-        p.setString(1, action);
-        p.setString(2, AuditEvent.OK);
-        p.setString(3, object);
+        + "audit_event_objects WHERE object = ?)";
+    String text = null;
+    if (detail != null) {
+      // The details are canonical JSON: the pair as it spells it is in the text exactly when it is in the details.
+      String pair = CanonicalJson.write(java.util.Map.of(detail, value));
+      text = pair.substring(1, pair.length() - 1);
+      sql += " AND " + (db.postgres() ? "strpos" : "instr") + "(details, ?) > 0";
+    }
+    try (PreparedStatement p = c.prepareStatement(sql + " LIMIT 1")) {
+      p.setString(1, action);
+      p.setString(2, AuditEvent.OK);
+      p.setString(3, object);
+      if (text != null) {
         p.setString(4, text);
-        try (ResultSet r = p.executeQuery()) {
-          return r.next();
-        }
       }
-    });
+      try (ResultSet r = p.executeQuery()) {
+        return r.next();
+      }
+    }
   }
 
   /** The sink of a command run by {@code principal}, when no single role applies (e.g. a refused command). */
@@ -124,13 +140,8 @@ public final class AuditTrail implements AuditSink {
     }
 
     @Override
-    public boolean holds(String action, String object) {
-      return AuditTrail.this.holds(action, object);
-    }
-
-    @Override
-    public boolean holds(String action, String object, String detail, String value) {
-      return AuditTrail.this.holds(action, object, detail, value);
+    public boolean recordUnlessHeld(AuditEvent event, String object, String detail, String value) {
+      return appendUnlessHeld(actor, event, object, detail, value);
     }
   }
 
@@ -145,6 +156,22 @@ public final class AuditTrail implements AuditSink {
   private void append(Actor actor, AuditEvent event) {
     Prepared e = prepare(event);
     db.write("record audit event " + event.action(), c -> appendPrepared(c, actor, event, e));
+  }
+
+  /** The look and the append in one transaction, after the chain head is locked: another process's wait. */
+  private boolean appendUnlessHeld(Actor actor, AuditEvent event, String object, String detail, String value) {
+    if (!event.objects().contains(object)) {
+      throw new IllegalArgumentException("audit event " + event.action() + " does not name " + object);
+    }
+    Prepared e = prepare(event);
+    return db.write("record audit event " + event.action(), c -> {
+      lockHead(c);
+      if (holds(c, event.action(), object, detail, value)) {
+        return false;
+      }
+      appendPrepared(c, actor, event, e);
+      return true;
+    });
   }
 
   /** Appends inside the caller's transaction, which must be on this trail's database. */

@@ -82,21 +82,42 @@ class AuditTrailTest extends TrailFixture {
   }
 
   @Test
-  void theTrailSaysWhetherItHoldsAnActionsEventOnAnObjectThroughAnyCommandsSink() {
+  void theTrailSaysWhetherItHoldsAnActionsEventOnAnObjectAndRecordsALateOneOnlyWhenItDoesNot() {
     trail.as(alice, Role.OPERATOR).record(AuditEvent.ok("feed.land", List.of("table:ods.x", "snapshot:7"), Map.of()));
     trail.as(zhao).record(new AuditEvent("feed.land", List.of("snapshot:8"), AuditEvent.REFUSED, Map.of()));
-    for (io.dataops.core.audit.AuditSink sink : List.of(trail, trail.as(zhao), trail.as(alice, Role.OPERATOR))) {
-      assertThat(sink.holds("feed.land", "snapshot:7")).isTrue();
-      assertThat(sink.holds("feed.land", "snapshot:8")).as("a refusal is not the action done").isFalse();
-      assertThat(sink.holds("feed.land", "snapshot:70")).as("objects match whole").isFalse();
-      assertThat(sink.holds("pipeline.run", "snapshot:7")).isFalse();
-    }
+    assertThat(trail.holds("feed.land", "snapshot:7")).isTrue();
+    assertThat(trail.holds("feed.land", "snapshot:8")).as("a refusal is not the action done").isFalse();
+    assertThat(trail.holds("feed.land", "snapshot:70")).as("objects match whole").isFalse();
+    assertThat(trail.holds("pipeline.run", "snapshot:7")).isFalse();
     trail.as(alice, Role.OPERATOR).record(AuditEvent.ok("pipeline.run", List.of("product:p"),
         Map.of("runKey", "abcd", "version", 1)));
-    assertThat(trail.as(zhao).holds("pipeline.run", "product:p", "runKey", "abcd")).isTrue();
+    assertThat(trail.holds("pipeline.run", "product:p", "runKey", "abcd")).isTrue();
     assertThat(trail.holds("pipeline.run", "product:p", "runKey", "abc")).as("values match whole").isFalse();
     assertThat(trail.holds("pipeline.run", "product:q", "runKey", "abcd")).isFalse();
     assertThat(trail.holds("pipeline.run", "product:p", "version", "1")).as("text, not the number 1").isFalse();
+
+    // Through any command's sink: recorded only where the trail does not hold the event yet.
+    AuditEvent landed7 = AuditEvent.ok("feed.land", List.of("snapshot:7"), Map.of("recordedLate", true));
+    AuditEvent landed8 = AuditEvent.ok("feed.land", List.of("snapshot:8"), Map.of("recordedLate", true));
+    for (io.dataops.core.audit.AuditSink sink : List.of(trail, trail.as(zhao), trail.as(alice, Role.OPERATOR))) {
+      assertThat(sink.recordUnlessHeld(landed7, "snapshot:7")).isFalse();
+      assertThat(sink.recordUnlessHeld(AuditEvent.ok("pipeline.run", List.of("product:p"), Map.of("runKey", "abcd")),
+          "product:p", "runKey", "abcd")).isFalse();
+    }
+    assertThat(trail.as(zhao).recordUnlessHeld(landed8, "snapshot:8")).as("the refusal was not it").isTrue();
+    assertThat(trail.recordUnlessHeld(landed8, "snapshot:8")).isFalse();
+    assertThat(trail.as(zhao).recordUnlessHeld(AuditEvent.ok("pipeline.run", List.of("product:p"),
+        Map.of("runKey", "abc")), "product:p", "runKey", "abc")).isTrue();
+    assertThat(trail.list(AuditFilter.newest().oldestFirst())).extracting(AuditRecord::actor)
+        .containsExactly("alice", "zhao", "alice", "zhao", "zhao");
+    assertThat(trail.verify(lakehouse).ok()).isTrue();
+  }
+
+  /** Two commands finding the same lost event at once record it once: the look and the append are one transaction. */
+  @Test
+  void commandsRecordingTheSameLateEventAtOnceRecordItOnce() throws Exception {
+    assertThat(recordTheSameLateEventAtOnce(6)).isEqualTo(1);
+    assertThat(trail.list(AuditFilter.newest().object("snapshot:9"))).hasSize(1);
   }
 
   @Test

@@ -31,6 +31,13 @@ class PostgresTrailTest extends TrailFixture {
   }
 
   @Test
+  void commandsRecordingTheSameLateEventAtOnceRecordItOnce() throws Exception {
+    assertThat(recordTheSameLateEventAtOnce(6)).isEqualTo(1);
+    assertThat(trail.list(AuditFilter.newest().object("snapshot:9"))).hasSize(1);
+    assertThat(trail.verify(lakehouse).ok()).isTrue();
+  }
+
+  @Test
   void listingCheckpointsAndTamperingWorkTheSame() {
     land(5);
     trail.record(AuditEvent.ok("product.seal", List.of("product:Ee@1"), Map.of()));

@@ -57,6 +57,26 @@ abstract class TrailFixture {
     }
   }
 
+  /** How many of {@code threads} commands recording the same late event at the same moment recorded it. */
+  int recordTheSameLateEventAtOnce(int threads) throws Exception {
+    AuditEvent late = AuditEvent.ok("feed.land", List.of("table:ods.x", "snapshot:9"), Map.of("recordedLate", true));
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+    List<java.util.concurrent.Future<Boolean>> recorded = new java.util.ArrayList<>();
+    for (int i = 0; i < threads; i++) {
+      recorded.add(pool.submit(() -> {
+        start.await();
+        return trail.recordUnlessHeld(late, "snapshot:9");
+      }));
+    }
+    int made = 0;
+    for (java.util.concurrent.Future<Boolean> f : recorded) {
+      made += f.get(60, java.util.concurrent.TimeUnit.SECONDS) ? 1 : 0;
+    }
+    pool.shutdown();
+    return made;
+  }
+
   ChainEntry row(long seq) {
     return db.read("read event " + seq, c -> {
       try (PreparedStatement p = c.prepareStatement("SELECT " + ChainEntry.COLUMNS

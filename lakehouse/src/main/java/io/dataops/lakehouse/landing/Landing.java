@@ -140,8 +140,7 @@ public final class Landing {
   private void recordMissedLandingEvent(TableIdentifier odsId, Table ods) {
     org.apache.iceberg.Snapshot s = ods.currentSnapshot();
     Map<String, String> summary = s == null ? null : s.summary();
-    if (summary == null || summary.get(FeedTables.SUMMARY_FEED_ID) == null
-        || audit.holds("feed.land", "snapshot:" + s.snapshotId())) {
+    if (summary == null || summary.get(FeedTables.SUMMARY_FEED_ID) == null) {
       return;
     }
     Map<String, Object> details = eventDetails(summary.get(FeedTables.SUMMARY_FEED_ID), s.snapshotId(), null,
@@ -149,8 +148,8 @@ public final class Landing {
         count(summary.get(FeedTables.SUMMARY_ROWS_QUARANTINED)), summary.get(FeedTables.SUMMARY_FILE_SHA256));
     details.put("recordedLate", true);
     details.put("landedAt", java.time.Instant.ofEpochMilli(s.timestampMillis()).toString());
-    audit.record(AuditEvent.ok("feed.land", List.of("table:" + odsId, "file:" + summary.get(
-        FeedTables.SUMMARY_SOURCE_FILE), "snapshot:" + s.snapshotId()), details));
+    audit.recordUnlessHeld(AuditEvent.ok("feed.land", List.of("table:" + odsId, "file:" + summary.get(
+        FeedTables.SUMMARY_SOURCE_FILE), "snapshot:" + s.snapshotId()), details), "snapshot:" + s.snapshotId());
   }
 
   /** The details of a {@code feed.land} event that succeeded (in this order: the trail keeps them as given). */

@@ -40,9 +40,13 @@ class LandingEventTest {
     }
 
     @Override
-    public boolean holds(String action, String object) {
-      return events.stream().anyMatch(e -> e.action().equals(action) && e.outcome().equals(AuditEvent.OK)
-          && e.objects().contains(object));
+    public boolean recordUnlessHeld(AuditEvent event, String object, String detail, String value) {
+      if (events.stream().anyMatch(e -> e.action().equals(event.action()) && e.outcome().equals(AuditEvent.OK)
+          && e.objects().contains(object))) {
+        return false;
+      }
+      record(event);
+      return true;
     }
   }
 

@@ -94,12 +94,12 @@ final class ScheduleCommand {
     String baseline = onFeed ? ScheduleServices.inputSnapshots(lh, s) : null;
     s = new Schedule(id, kind, target, command, cron, onFeed, inputs, user, maxAttempts, false, s.createdAt(), user,
         null, baseline);
-    ScheduleServices.store(config).save(s);
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("cron", cron);
     details.put("onFeed", onFeed);
     details.put("runAs", user);
-    cli.audit().record(AuditEvent.ok("schedule.add", List.of("schedule:" + id), details));
+    ScheduleServices.store(config).save(s, cli.audit(), AuditEvent.ok("schedule.add", List.of("schedule:" + id),
+        details));
     return id;
   }
 
@@ -321,8 +321,8 @@ final class ScheduleCommand {
       mine(store);
       long now = System.currentTimeMillis();
       String key = "manual:" + UUID.randomUUID();
-      store.claim(id, key, "manual", now, now);
-      cli.audit().record(AuditEvent.ok("schedule.trigger", List.of("schedule:" + id), Map.of("triggerKey", key)));
+      store.claim(id, key, "manual", now, now, cli.audit(), AuditEvent.ok("schedule.trigger", List.of("schedule:"
+          + id), Map.of("triggerKey", key)));
       cli.print(common, Map.of("schedule", id, "triggerKey", key, "state", ScheduledRun.QUEUED),
           "run of " + id + " queued (it starts when 'dataops scheduler start' is running)");
       return 0;
@@ -339,8 +339,8 @@ final class ScheduleCommand {
     public Integer call() {
       ScheduleStore store = ScheduleServices.store(cli.config(common));
       mine(store);
-      boolean changed = store.pause(id, true);
-      cli.audit().record(AuditEvent.ok("schedule.pause", List.of("schedule:" + id), Map.of("changed", changed)));
+      boolean changed = store.pause(id, true, System.currentTimeMillis(), cli.audit(),
+          c -> AuditEvent.ok("schedule.pause", List.of("schedule:" + id), Map.of("changed", c)));
       cli.print(common, Map.of("schedule", id, "paused", true, "changed", changed),
           id + (changed ? " paused" : " was paused already"));
       return 0;
@@ -358,8 +358,8 @@ final class ScheduleCommand {
     public Integer call() {
       ScheduleStore store = ScheduleServices.store(cli.config(common));
       mine(store);
-      boolean changed = store.resume(id, System.currentTimeMillis());
-      cli.audit().record(AuditEvent.ok("schedule.resume", List.of("schedule:" + id), Map.of("changed", changed)));
+      boolean changed = store.pause(id, false, System.currentTimeMillis(), cli.audit(),
+          c -> AuditEvent.ok("schedule.resume", List.of("schedule:" + id), Map.of("changed", c)));
       cli.print(common, Map.of("schedule", id, "paused", false, "changed", changed),
           id + (changed ? " resumed" : " was not paused"));
       return 0;

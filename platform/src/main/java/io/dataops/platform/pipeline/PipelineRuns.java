@@ -190,14 +190,15 @@ public final class PipelineRuns {
     details.put("rowsIn", r.rowsIn());
     details.put("rowsOut", r.rowsOut());
     details.put("runKey", r.runKey());
-    if (r.recognized() && !audit.holds("pipeline.run", "product:" + p.definition().product(), "runKey", r.runKey())) {
-      // The run that made this version was not recorded: its process was killed, or the platform database was full,
-      // between the version and its event. Its event comes first, late, with what it read (metering counts it).
+    if (r.recognized()) {
+      // When the run that made this version was not recorded (its process was killed, or the platform database was
+      // full, between the version and its event), its event comes first, late, with what it read (metering counts it).
       Map<String, Object> late = new java.util.LinkedHashMap<>(details);
       late.put("recognized", false);
       late.put("reads", reads(p));
       late.put("recordedLate", true);
-      audit.record(AuditEvent.ok("pipeline.run", objects, late));
+      audit.recordUnlessHeld(AuditEvent.ok("pipeline.run", objects, late), "product:" + p.definition().product(),
+          "runKey", r.runKey());
     }
     details.put("reads", r.recognized() ? List.of() : reads(p)); // a recognized run read nothing
     audit.record(AuditEvent.ok("pipeline.run", objects, details));

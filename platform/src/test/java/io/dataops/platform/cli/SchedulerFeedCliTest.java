@@ -132,6 +132,14 @@ class SchedulerFeedCliTest {
     assertThat(notHers.err()).contains("runs as " + TestCast.OPERATOR);
     assertThat(ok("schedule", "list", "--json", "--as", TestCast.OPERATOR).json().at("/schedules/0/paused")
         .asBoolean()).isTrue();
+    ok("schedule", "resume", id, "--as", TestCast.OPERATOR);
+    ok("schedule", "trigger", id, "--as", TestCast.OPERATOR);
+    JsonNode changes = ok("audit", "list", "--object", "schedule:" + id, "--action", "schedule.*", "--oldest-first",
+        "--json", "--as", TestCast.AUDITOR).json().get("events");
+    List<String> actions = new ArrayList<>();
+    changes.forEach(e -> actions.add(e.get("action").asText()));
+    assertThat(actions).as("each change with its event, committed together").containsExactly("schedule.add",
+        "schedule.run", "schedule.pause", "schedule.resume", "schedule.trigger");
 
     // A department's suite scheduled where it is registered.
     Path suite = dir.resolve("citizens.suite.yaml");

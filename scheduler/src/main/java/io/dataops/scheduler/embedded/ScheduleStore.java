@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataops.core.BadInputException;
+import io.dataops.core.audit.AuditEvent;
+import io.dataops.core.audit.AuditSink;
 import io.dataops.core.db.PlatformDatabase;
 import io.dataops.core.db.Statements;
 import java.sql.ResultSet;
@@ -12,6 +14,7 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The scheduler's tables in the platform database (migrations under {@code db/migration/scheduler}): schedules, their
@@ -34,49 +37,69 @@ public final class ScheduleStore {
 
   // ---- schedules
 
-  /** Adds or replaces a schedule (a replaced one keeps its progress: what was claimed stays claimed). */
-  public void save(Schedule s) {
-    Optional<Schedule> old = schedule(s.id());
-    if (old.isPresent()) {
-      db.update("UPDATE schedules SET kind = ?, target = ?, command = ?, cron = ?, on_feed = ?, inputs = ?, run_as = ?,"
-          + " max_attempts = ?, created_by = ? WHERE id = ?", p -> {
-            p.setString(1, s.kind());
-            p.setString(2, s.target());
-            p.setString(3, json(s.command()));
-            p.setString(4, s.cron());
-            p.setInt(5, s.onFeed() ? 1 : 0);
-            p.setString(6, json(s.inputs()));
-            p.setString(7, s.runAs());
-            p.setInt(8, s.maxAttempts());
-            p.setString(9, s.createdBy());
-            p.setString(10, s.id());
+  /**
+   * Adds or replaces a schedule (a replaced one keeps its progress: what was claimed stays claimed), committed with its
+   * audit {@code event} in one transaction.
+   */
+  public void save(Schedule s, AuditSink audit, AuditEvent event) {
+    db.transaction(c -> {
+      Optional<Schedule> old = schedule(c, s.id());
+      if (old.isPresent()) {
+        Statements.update(c, "UPDATE schedules SET kind = ?, target = ?, command = ?, cron = ?, on_feed = ?,"
+            + " inputs = ?, run_as = ?, max_attempts = ?, created_by = ? WHERE id = ?", p -> {
+              p.setString(1, s.kind());
+              p.setString(2, s.target());
+              p.setString(3, json(s.command()));
+              p.setString(4, s.cron());
+              p.setInt(5, s.onFeed() ? 1 : 0);
+              p.setString(6, json(s.inputs()));
+              p.setString(7, s.runAs());
+              p.setInt(8, s.maxAttempts());
+              p.setString(9, s.createdBy());
+              p.setString(10, s.id());
+            });
+        if (s.lastFeed() != null && old.get().lastFeed() == null) {
+          Statements.update(c, "UPDATE schedules SET last_feed = ? WHERE id = ?", p -> {
+            p.setString(1, s.lastFeed());
+            p.setString(2, s.id());
           });
-      if (s.lastFeed() != null && old.get().lastFeed() == null) {
-        feedSeen(s.id(), s.lastFeed());
+        }
+      } else {
+        Statements.update(c, "INSERT INTO schedules (id, kind, target, command, cron, on_feed, inputs, run_as,"
+            + " max_attempts, paused, created_at, created_by, last_due, last_feed)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", p -> {
+              p.setString(1, s.id());
+              p.setString(2, s.kind());
+              p.setString(3, s.target());
+              p.setString(4, json(s.command()));
+              p.setString(5, s.cron());
+              p.setInt(6, s.onFeed() ? 1 : 0);
+              p.setString(7, json(s.inputs()));
+              p.setString(8, s.runAs());
+              p.setInt(9, s.maxAttempts());
+              p.setInt(10, s.paused() ? 1 : 0);
+              p.setLong(11, s.createdAt());
+              p.setString(12, s.createdBy());
+              if (s.lastDue() == null) {
+                p.setNull(13, Types.BIGINT);
+              } else {
+                p.setLong(13, s.lastDue());
+              }
+              p.setString(14, s.lastFeed());
+            });
       }
-      return;
+      audit.record(c, event);
+      return null;
+    });
+  }
+
+  private Optional<Schedule> schedule(java.sql.Connection c, String id) throws SQLException {
+    try (var p = c.prepareStatement("SELECT * FROM schedules WHERE id = ?")) {
+      p.setString(1, id);
+      try (ResultSet rs = p.executeQuery()) {
+        return rs.next() ? Optional.of(readSchedule(rs)) : Optional.empty();
+      }
     }
-    db.update("INSERT INTO schedules (id, kind, target, command, cron, on_feed, inputs, run_as, max_attempts, paused,"
-        + " created_at, created_by, last_due, last_feed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", p -> {
-          p.setString(1, s.id());
-          p.setString(2, s.kind());
-          p.setString(3, s.target());
-          p.setString(4, json(s.command()));
-          p.setString(5, s.cron());
-          p.setInt(6, s.onFeed() ? 1 : 0);
-          p.setString(7, json(s.inputs()));
-          p.setString(8, s.runAs());
-          p.setInt(9, s.maxAttempts());
-          p.setInt(10, s.paused() ? 1 : 0);
-          p.setLong(11, s.createdAt());
-          p.setString(12, s.createdBy());
-          if (s.lastDue() == null) {
-            p.setNull(13, Types.BIGINT);
-          } else {
-            p.setLong(13, s.lastDue());
-          }
-          p.setString(14, s.lastFeed());
-        });
   }
 
   public List<Schedule> schedules() {
@@ -99,30 +122,37 @@ public final class ScheduleStore {
     return schedule(id).orElseThrow(() -> new BadInputException("no schedule '" + id + "' (see: dataops schedule list)"));
   }
 
-  public boolean pause(String id, boolean paused) {
-    return db.update("UPDATE schedules SET paused = ? WHERE id = ? AND paused = ?", p -> {
-      p.setInt(1, paused ? 1 : 0);
-      p.setString(2, id);
-      p.setInt(3, paused ? 0 : 1);
-    }) == 1;
-  }
-
-  /** Resumes a paused schedule from now on: the occurrences that fell while it was paused are not run. */
-  public boolean resume(String id, long now) {
-    boolean changed = pause(id, false);
-    if (changed) {
-      dueClaimed(id, now);
-    }
-    return changed;
+  /**
+   * Pauses or resumes a schedule, committed with the audit event {@code event} makes of whether it changed (false: it
+   * was so already). Resuming runs from {@code now} on: the occurrences that fell while it was paused are not run.
+   */
+  public boolean pause(String id, boolean paused, long now, AuditSink audit, Function<Boolean, AuditEvent> event) {
+    return db.transaction(c -> {
+      boolean changed = Statements.update(c, "UPDATE schedules SET paused = ? WHERE id = ? AND paused = ?", p -> {
+        p.setInt(1, paused ? 1 : 0);
+        p.setString(2, id);
+        p.setInt(3, paused ? 0 : 1);
+      }) == 1;
+      if (changed && !paused) {
+        Statements.update(c, DUE_CLAIMED, p -> dueClaimed(p, id, now));
+      }
+      audit.record(c, event.apply(changed));
+      return changed;
+    });
   }
 
   /** Records the newest cron occurrence claimed (never moves back). */
   void dueClaimed(String id, long due) {
-    db.update("UPDATE schedules SET last_due = ? WHERE id = ? AND (last_due IS NULL OR last_due < ?)", p -> {
-      p.setLong(1, due);
-      p.setString(2, id);
-      p.setLong(3, due);
-    });
+    db.update(DUE_CLAIMED, p -> dueClaimed(p, id, due));
+  }
+
+  private static final String DUE_CLAIMED = "UPDATE schedules SET last_due = ? WHERE id = ? AND (last_due IS NULL"
+      + " OR last_due < ?)";
+
+  private static void dueClaimed(java.sql.PreparedStatement p, String id, long due) throws SQLException {
+    p.setLong(1, due);
+    p.setString(2, id);
+    p.setLong(3, due);
   }
 
   void feedSeen(String id, String fingerprint) {
@@ -134,17 +164,37 @@ public final class ScheduleStore {
 
   // ---- runs
 
-  /** Claims a run for a trigger; false when it was claimed before (by anyone). */
+  /**
+   * Claims a run for a trigger; false when it was claimed before (by anyone). The scheduler's own claims (cron, feed)
+   * are audited by their runs' {@code schedule.run} events.
+   */
   public boolean claim(String scheduleId, String triggerKey, String trigger, long dueAt, long now) {
-    return db.update("INSERT INTO schedule_runs (schedule_id, trigger_key, trigger_kind, due_at, state, attempts,"
-        + " next_attempt_at) VALUES (?, ?, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING", p -> {
-          p.setString(1, scheduleId);
-          p.setString(2, triggerKey);
-          p.setString(3, trigger);
-          p.setLong(4, dueAt);
-          p.setString(5, ScheduledRun.QUEUED);
-          p.setLong(6, now);
-        }) == 1;
+    return db.update(CLAIM, p -> claim(p, scheduleId, triggerKey, trigger, dueAt, now)) == 1;
+  }
+
+  /** A claim someone asked for (a manual trigger), committed with its audit event in one transaction. */
+  public boolean claim(String scheduleId, String triggerKey, String trigger, long dueAt, long now, AuditSink audit,
+      AuditEvent event) {
+    return db.transaction(c -> {
+      boolean claimed = Statements.update(c, CLAIM, p -> claim(p, scheduleId, triggerKey, trigger, dueAt, now)) == 1;
+      if (claimed) {
+        audit.record(c, event);
+      }
+      return claimed;
+    });
+  }
+
+  private static final String CLAIM = "INSERT INTO schedule_runs (schedule_id, trigger_key, trigger_kind, due_at,"
+      + " state, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING";
+
+  private static void claim(java.sql.PreparedStatement p, String scheduleId, String triggerKey, String trigger,
+      long dueAt, long now) throws SQLException {
+    p.setString(1, scheduleId);
+    p.setString(2, triggerKey);
+    p.setString(3, trigger);
+    p.setLong(4, dueAt);
+    p.setString(5, ScheduledRun.QUEUED);
+    p.setLong(6, now);
   }
 
   /** Runs ready to start now (queued, or retrying and their wait is over), oldest first. */

@@ -2,6 +2,8 @@ package io.dataops.scheduler.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dataops.core.audit.AuditEvent;
+import io.dataops.core.audit.AuditSink;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,6 +66,45 @@ class EmbeddedSchedulerTest {
     }
   }
 
+  final List<AuditEvent> events = new java.util.ArrayList<>();
+  final AuditSink audit = events::add;
+
+  static AuditEvent event(String action, boolean changed) {
+    return AuditEvent.ok(action, List.of("schedule:x"), java.util.Map.of("changed", changed));
+  }
+
+  void save(Schedule s) {
+    store.save(s, audit, AuditEvent.ok("schedule.add", List.of("schedule:" + s.id()), java.util.Map.of()));
+  }
+
+  /**
+   * A schedule's change commits with its audit event: when the event cannot be recorded (here the sink fails as a
+   * full platform database does), the schedule is not added, paused or triggered.
+   */
+  @Test
+  void aChangeWhoseEventCannotBeRecordedIsNotMade() {
+    AuditSink full = new AuditSink() {
+      @Override
+      public void record(AuditEvent event) {
+        throw new IllegalStateException("cannot record audit event " + event.action() + ": database or disk is full");
+      }
+    };
+    AuditEvent any = AuditEvent.ok("schedule.add", List.of("schedule:nightly"), java.util.Map.of());
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.save(schedule("nightly", "0 0 2 * * *", false, 1),
+        full, any)).hasMessageContaining("disk is full");
+    assertThat(store.schedule("nightly")).isEmpty();
+    save(schedule("nightly", "0 0 2 * * *", false, 1));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.pause("nightly", true, clock.millis(), full,
+        changed -> event("schedule.pause", changed))).hasMessageContaining("disk is full");
+    assertThat(store.schedule("nightly").orElseThrow().paused()).isFalse();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.claim("nightly", "manual:1", "manual",
+        clock.millis(), clock.millis(), full, any)).hasMessageContaining("disk is full");
+    assertThat(runs("nightly")).isEmpty();
+    assertThat(store.claim("nightly", "manual:1", "manual", clock.millis(), clock.millis(), audit, any)).isTrue();
+    assertThat(runs("nightly")).hasSize(1);
+    assertThat(events).hasSize(2);
+  }
+
   Schedule schedule(String id, String cron, boolean onFeed, int maxAttempts) {
     return new Schedule(id, "quality", "ods.x", List.of("quality", "run", "--table", "ods.x"), cron, onFeed,
         List.of("ods.x"), "ps-clerk", maxAttempts, false, clock.millis(), "ps-clerk", null, onFeed ? "ods.x@1" : null);
@@ -99,7 +140,7 @@ class EmbeddedSchedulerTest {
 
   @Test
   void missedOccurrencesAreClaimedOnceEachAndASecondSchedulerWaitsForTheLease() throws Exception {
-    store.save(schedule("every-minute", "0 * * * * *", false, 1));
+    save(schedule("every-minute", "0 * * * * *", false, 1));
     ConcurrentLinkedQueue<Long> ran = new ConcurrentLinkedQueue<>();
     EmbeddedScheduler first = scheduler((s, r) -> {
       ran.add(r.dueAt());
@@ -132,7 +173,7 @@ class EmbeddedSchedulerTest {
   void onPostgresqlToo() throws Exception {
     store = new ScheduleStore(io.dataops.core.testing.PostgresServer.newDatabase("scheduler_" + System.nanoTime()),
         "postgres", "");
-    store.save(schedule("pg", "0 * * * * *", false, 2));
+    save(schedule("pg", "0 * * * * *", false, 2));
     AtomicInteger attempts = new AtomicInteger();
     EmbeddedScheduler s = scheduler((sc, r) -> attempts.incrementAndGet() == 1 ? new RunLauncher.Outcome(1, "once")
         : new RunLauncher.Outcome(0, null), FeedWatch.NONE, 1);
@@ -174,8 +215,8 @@ class EmbeddedSchedulerTest {
 
   @Test
   void anInternalFailureIsRetriedWithBackoffAndBadInputIsNot() throws Exception {
-    store.save(schedule("flaky", null, false, 3));
-    store.save(schedule("refused", null, false, 3));
+    save(schedule("flaky", null, false, 3));
+    save(schedule("refused", null, false, 3));
     AtomicInteger flakyAttempts = new AtomicInteger();
     EmbeddedScheduler s = scheduler((sc, r) -> sc.id().equals("refused") ? new RunLauncher.Outcome(2, "bad input")
         : flakyAttempts.incrementAndGet() < 3 ? new RunLauncher.Outcome(1, "internal") : new RunLauncher.Outcome(0,
@@ -204,7 +245,7 @@ class EmbeddedSchedulerTest {
 
   @Test
   void atMostNRunsAtOnce() throws Exception {
-    store.save(schedule("busy", null, false, 1));
+    save(schedule("busy", null, false, 1));
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger running = new AtomicInteger();
     AtomicInteger most = new AtomicInteger();
@@ -237,7 +278,7 @@ class EmbeddedSchedulerTest {
 
   @Test
   void aNewInputSnapshotStartsOneRunAndAPausedScheduleNone() throws Exception {
-    store.save(schedule("on-feed", null, true, 1));
+    save(schedule("on-feed", null, true, 1));
     AtomicReference<String> snapshots = new AtomicReference<>("ods.x@1");
     EmbeddedScheduler s = scheduler((sc, r) -> new RunLauncher.Outcome(0, null), sc -> snapshots.get(), 1);
     s.tick();
@@ -247,11 +288,15 @@ class EmbeddedSchedulerTest {
     s.tick();
     assertThat(runs("on-feed")).hasSize(1);
     assertThat(runs("on-feed").get(0).trigger()).isEqualTo("feed");
-    store.pause("on-feed", true);
+    assertThat(store.pause("on-feed", true, clock.millis(), audit, changed -> event("schedule.pause", changed)))
+        .isTrue();
     snapshots.set("ods.x@3");
     s.tick();
     assertThat(runs("on-feed")).hasSize(1);
-    store.resume("on-feed", clock.millis());
+    assertThat(store.pause("on-feed", false, clock.millis(), audit, changed -> event("schedule.resume", changed)))
+        .isTrue();
+    assertThat(events).extracting(AuditEvent::action).containsExactly("schedule.add", "schedule.pause",
+        "schedule.resume");
     s.tick();
     assertThat(runs("on-feed")).as("the arrival seen after resuming").hasSize(2);
     s.close();
