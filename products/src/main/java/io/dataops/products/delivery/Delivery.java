@@ -71,7 +71,9 @@ public final class Delivery {
     }
     Path tmp = file.resolveSibling(file.getFileName() + ".part");
     long rows;
+    long bytes;
     String sha256;
+    boolean handedOver = false;
     try {
       OwnerOnly.directories(file.getParent());
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
@@ -81,24 +83,25 @@ public final class Delivery {
         rows = write(v, w);
       }
       sha256 = Digests.toHex(digest.digest());
+      bytes = Files.size(tmp);
+      // The event before the hand-over: a delivery never reaches the partner's name without its event. A kill
+      // between the two leaves the .part file and the event of a delivery not handed over — the side to err on.
+      audit.record(event(v, partner, rows, bytes, "deliver", sha256));
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      handedOver = true;
     } catch (IOException e) {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException ignored) {
-        // the failure below is what the user needs to know
-      }
       throw new UncheckedIOException("cannot write the delivery to " + file, e);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
+    } finally {
+      if (!handedOver) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // the failure being thrown is what the user needs to know
+        }
+      }
     }
-    long bytes;
-    try {
-      bytes = Files.size(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    audit.record(event(v, partner, rows, bytes, "deliver", sha256));
     return new Result(product, version, file, rows, bytes, sha256);
   }
 
@@ -182,7 +185,17 @@ public final class Delivery {
     Map<String, Object> details = new LinkedHashMap<>(e.details());
     details.put("object", object);
     details.put("expiresAt", expiresAt.toString());
-    audit.record(new AuditEvent(e.action(), e.objects(), e.outcome(), details));
+    try {
+      audit.record(new AuditEvent(e.action(), e.objects(), e.outcome(), details));
+    } catch (RuntimeException unrecorded) {
+      // The URL is handed out only with its event; the object nobody can reach without it goes too.
+      try {
+        lakehouse.io().deleteFile(object);
+      } catch (RuntimeException cleanup) {
+        unrecorded.addSuppressed(cleanup);
+      }
+      throw unrecorded;
+    }
     return new Presigned(product, version, object, url, expiresAt, rows, counted.count, sha256);
   }
 
