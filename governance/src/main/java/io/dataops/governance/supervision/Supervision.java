@@ -28,8 +28,9 @@ import java.util.Map;
 /**
  * Security supervision (安全监管): the alert rules run over every audit event not scanned yet (and the metering records
  * derived from them): bursts of refused requests, repeated refused logins or tokens, a read far above a grant's
- * history, a failed leak check. Each alert is stored once, written to the outbox of every authority organization and
- * recorded as an audit event ({@code alert.raise}). Any process may scan at any time: each page of events is one
+ * history, a failed leak check. Each alert is stored once with its audit event ({@code alert.raise}, in the same
+ * transaction), then written to the outbox of every authority organization and marked delivered; an alert a stopped
+ * scan did not deliver is delivered by the next scan. Any process may scan at any time: each page of events is one
  * compare-and-set on the cursor.
  */
 public final class Supervision {
@@ -100,6 +101,7 @@ public final class Supervision {
   /** Runs the rules over the events recorded since the last scan; gives the alerts raised. */
   public List<Alert> scan() {
     metering.sync();
+    deliverPending();
     List<Alert> raised = new ArrayList<>();
     while (true) {
       long cursor = cursor();
@@ -125,8 +127,11 @@ public final class Supervision {
           }
         }
         List<Alert> out = new ArrayList<>();
+        List<String> authorities = authorities(c);
         for (Alert.Draft d : ctx.pending) {
-          out.add(insert(c, d, now));
+          Alert a = insert(c, d, now);
+          trail.record(c, raiseEvent(a, authorities)); // the alert and its event commit together
+          out.add(a);
         }
         return out;
       });
@@ -165,20 +170,51 @@ public final class Supervision {
         d.lastSeq(), UtcTimes.parse(UtcTimes.format(d.lastAt())), d.message(), d.details());
   }
 
-  /** To the authority's outbox, and into the audit trail. */
+  /**
+   * To every authority's outbox (a file per alert, written again with the same content when a scan stopped before
+   * marking it delivered), then marked delivered.
+   */
   private void deliver(Alert a) {
-    List<String> authorities = authorities();
-    if (outbox != null) {
-      for (String org : authorities) {
-        Documents alerts = outbox.resolve(org, "alerts");
-        try {
-          alerts.writeString("alert-" + a.id() + "-" + a.rule() + ".json",
-              JSON.writerWithDefaultPrettyPrinter().writeValueAsString(describe(a)));
-        } catch (IOException e) {
-          throw new UncheckedIOException("cannot deliver alert " + a.id() + " to " + alerts, e);
-        }
+    if (outbox == null) {
+      return;
+    }
+    for (String org : authorities()) {
+      Documents alerts = outbox.resolve(org, "alerts");
+      try {
+        alerts.writeString("alert-" + a.id() + "-" + a.rule() + ".json",
+            JSON.writerWithDefaultPrettyPrinter().writeValueAsString(describe(a)));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot deliver alert " + a.id() + " to " + alerts, e);
       }
     }
+    db.write("mark alert " + a.id() + " delivered", c -> {
+      try (PreparedStatement p = c.prepareStatement("UPDATE gov_alerts SET delivered_at = ? WHERE id = ?")) {
+        p.setString(1, UtcTimes.format(clock.instant()));
+        p.setLong(2, a.id());
+        return p.executeUpdate();
+      }
+    });
+  }
+
+  /** Alerts a scan stored (with their events) but was stopped before writing to the outbox: delivered first. */
+  private void deliverPending() {
+    if (outbox == null) {
+      return;
+    }
+    List<Alert> pending = db.read("read undelivered alerts", c -> {
+      List<Alert> out = new ArrayList<>();
+      try (PreparedStatement p = c.prepareStatement("SELECT * FROM gov_alerts WHERE delivered_at IS NULL ORDER BY id");
+           ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          out.add(alert(r));
+        }
+      }
+      return out;
+    });
+    pending.forEach(this::deliver);
+  }
+
+  private static AuditEvent raiseEvent(Alert a, List<String> authorities) {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("rule", a.rule());
     details.put("severity", a.severity());
@@ -191,7 +227,7 @@ public final class Supervision {
     for (String part : a.subject().split(" ")) {
       objects.add(part);
     }
-    trail.record(new AuditEvent("alert.raise", objects, AuditEvent.OK, details));
+    return new AuditEvent("alert.raise", objects, AuditEvent.OK, details);
   }
 
   /** An alert as the outbox file and the command line show it. */
@@ -211,17 +247,19 @@ public final class Supervision {
   }
 
   private List<String> authorities() {
-    return db.read("read the authorities", c -> {
-      List<String> out = new ArrayList<>();
-      try (PreparedStatement p = c.prepareStatement(
-          "SELECT id FROM gov_organizations WHERE kind = 'authority' ORDER BY id");
-           ResultSet r = p.executeQuery()) {
-        while (r.next()) {
-          out.add(r.getString(1));
-        }
+    return db.read("read the authorities", Supervision::authorities);
+  }
+
+  private static List<String> authorities(Connection c) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (PreparedStatement p = c.prepareStatement(
+        "SELECT id FROM gov_organizations WHERE kind = 'authority' ORDER BY id");
+         ResultSet r = p.executeQuery()) {
+      while (r.next()) {
+        out.add(r.getString(1));
       }
-      return out;
-    });
+    }
+    return out;
   }
 
   private long cursor() {
@@ -243,14 +281,18 @@ public final class Supervision {
         p.setString(2, UtcTimes.format(until));
         try (ResultSet r = p.executeQuery()) {
           while (r.next()) {
-            out.add(new Alert(r.getLong("id"), r.getString("rule"), r.getString("severity"), r.getString("subject"),
-                UtcTimes.parse(r.getString("raised_at")), r.getLong("first_seq"), r.getLong("last_seq"),
-                UtcTimes.parse(r.getString("last_at")), r.getString("message"), map(r.getString("details"))));
+            out.add(alert(r));
           }
         }
       }
       return out;
     });
+  }
+
+  private static Alert alert(ResultSet r) throws SQLException {
+    return new Alert(r.getLong("id"), r.getString("rule"), r.getString("severity"), r.getString("subject"),
+        UtcTimes.parse(r.getString("raised_at")), r.getLong("first_seq"), r.getLong("last_seq"),
+        UtcTimes.parse(r.getString("last_at")), r.getString("message"), map(r.getString("details")));
   }
 
   private static String json(Map<String, Object> m) {

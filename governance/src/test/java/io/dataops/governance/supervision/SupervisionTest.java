@@ -107,6 +107,38 @@ class SupervisionTest {
     assertThat(supervision.alerts(Instant.EPOCH, clock.instant().plusSeconds(1))).hasSize(2);
   }
 
+  /**
+   * An alert and its {@code alert.raise} event commit together, and the outbox is written after: a scan whose event
+   * cannot be appended stores nothing and moves no cursor (the next scan raises the alert); a scan stopped before the
+   * outbox leaves the alert undelivered, and the next scan delivers it — each alert with exactly one event.
+   */
+  @Test
+  void aStoppedScanLosesNoAlertAndRecordsNoneTwice() throws Exception {
+    refused("oscar", "command.refused", 5, Duration.ofMinutes(1));
+    io.dataops.governance.testing.Sql sql = new io.dataops.governance.testing.Sql(
+        io.dataops.lakehouse.testing.TestStorage.embedded(home).catalogUri(), null, null);
+    sql.update("CREATE TRIGGER full_trail BEFORE INSERT ON audit_events BEGIN SELECT RAISE(ABORT, "
+        + "'database or disk is full'); END");
+    org.assertj.core.api.Assertions.assertThatThrownBy(supervision::scan).hasMessageContaining("alert.raise");
+    sql.update("DROP TRIGGER full_trail");
+    assertThat(supervision.alerts(Instant.EPOCH, clock.instant().plusSeconds(1))).isEmpty();
+
+    Path authority = home.resolve("outbox/bureau");
+    Files.createDirectories(authority.getParent());
+    Files.writeString(authority, "in the way"); // the outbox cannot be written
+    org.assertj.core.api.Assertions.assertThatThrownBy(supervision::scan).hasMessageContaining("cannot deliver alert 1");
+    assertThat(supervision.alerts(Instant.EPOCH, clock.instant().plusSeconds(1))).as("stored with its event")
+        .hasSize(1);
+    assertThat(trail.list(AuditFilter.newest().action("alert.raise"))).hasSize(1);
+
+    Files.delete(authority);
+    assertThat(supervision.scan()).as("nothing new to raise").isEmpty();
+    assertThat(Files.readString(home.resolve("outbox/bureau/alerts/alert-1-refusal-burst.json")))
+        .contains("\"subject\" : \"user:oscar\"");
+    assertThat(trail.list(AuditFilter.newest().action("alert.raise"))).as("one event for one alert").hasSize(1);
+    assertThat(sql.column("SELECT delivered_at FROM gov_alerts")).doesNotContainNull();
+  }
+
   @Test
   void repeatedRefusedTokensOfOneUserOrOfUnknownTokensFire() {
     authRefused("bob", 4);
