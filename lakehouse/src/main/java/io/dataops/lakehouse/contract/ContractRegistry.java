@@ -2,6 +2,8 @@ package io.dataops.lakehouse.contract;
 
 import io.dataops.core.digest.Digests;
 import io.dataops.core.BadInputException;
+import io.dataops.core.audit.AuditEvent;
+import io.dataops.core.audit.AuditSink;
 import io.dataops.core.files.OwnerOnly;
 import io.dataops.lakehouse.catalog.TableNames;
 import java.io.IOException;
@@ -14,6 +16,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -36,7 +39,12 @@ public final class ContractRegistry {
     return feed.resolveSibling(feed.getFileName() + ".contract.yaml");
   }
 
-  public Registered register(String department, String dataset, Path file) {
+  /**
+   * Stores the contract for the department's dataset, recording its {@code contract.register} event through {@code
+   * audit} once the copy is complete and before it takes its place: a contract is never in force without its event,
+   * and one whose event cannot be recorded is not registered (the one before stays).
+   */
+  public Registered register(String department, String dataset, Path file, AuditSink audit) {
     FeedContract contract = ContractParser.parse(file);
     if (contract.department() != null && !contract.department().equals(department)) {
       throw new BadInputException(file.getFileName() + ": the contract names department '" + contract.department()
@@ -50,8 +58,14 @@ public final class ContractRegistry {
     try {
       OwnerOnly.directories(target.getParent());
       Path tmp = Files.createTempFile(target.getParent(), ".contract", ".tmp"); // owner-only
-      OwnerOnly.copy(file, tmp);
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      try {
+        OwnerOnly.copy(file, tmp);
+        audit.record(AuditEvent.ok("contract.register", List.of("contract:" + department + "/" + dataset),
+            Map.of("sha256", sha256(tmp))));
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(tmp); // gone after the move; left only by a failure
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot store the contract under " + root, e);
     }

@@ -79,9 +79,8 @@ final class ContractCommand {
       }
       cli.session().requireOrganization(department, "the contract of " + department + "/" + dataset,
           java.util.List.of("contract:" + department + "/" + dataset));
-      var registered = new ContractRegistry(cli.config(common).contracts()).register(department, dataset, file);
-      cli.audit().record(io.dataops.core.audit.AuditEvent.ok("contract.register",
-          java.util.List.of("contract:" + department + "/" + dataset), Map.of("sha256", registered.sha256())));
+      var registered = new ContractRegistry(cli.config(common).contracts()).register(department, dataset, file,
+          cli.audit());
       cli.print(common, describe(registered), "registered " + text(registered));
       return 0;
     }

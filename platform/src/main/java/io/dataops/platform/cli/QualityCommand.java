@@ -185,13 +185,11 @@ final class QualityCommand {
         if (schedule != null) {
           ScheduleCommand.checkCron(schedule);
         }
-        var r = new SuiteRegistry(config.suites()).register(department, dataset, file);
+        var r = new SuiteRegistry(config.suites()).register(department, dataset, file, cli.audit());
         String scheduleId = null;
         if (schedule != null) {
           scheduleId = ScheduleCommand.saveQuality(cli, config, id.toString(), null, schedule, ScheduleCommand.DEFAULT_ATTEMPTS);
         }
-        cli.audit().record(io.dataops.core.audit.AuditEvent.ok("quality.suite.register",
-            java.util.List.of("table:" + id), Map.of("suite", r.suite().name())));
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("department", department);
         json.put("dataset", dataset);

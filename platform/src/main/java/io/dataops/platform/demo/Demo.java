@@ -34,7 +34,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import io.dataops.core.audit.AuditEvent;
 import io.dataops.governance.audit.Verification;
 import io.dataops.platform.session.Session;
 
@@ -151,9 +150,8 @@ public final class Demo {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write the demo suite", e);
       }
-      var suite = new SuiteRegistry(config.suites()).register("public-security", "citizens", suiteFile);
-      police.audit().record(AuditEvent.ok("quality.suite.register", List.of("table:ods.public_security__citizens"),
-          Map.of("suite", suite.suite().name())));
+      var suite = new SuiteRegistry(config.suites()).register("public-security", "citizens", suiteFile,
+          police.audit());
       suites.add(suite.suite().name() + " -> public-security/citizens");
       Path contributionsSuite = zone.resolve("human-resources").resolve("social-insurance.suite.yaml");
       try {
@@ -163,9 +161,7 @@ public final class Demo {
         throw new UncheckedIOException("cannot write the demo suite", e);
       }
       var hrSuite = new SuiteRegistry(config.suites()).register("human-resources", "social-insurance",
-          contributionsSuite);
-      hr.audit().record(AuditEvent.ok("quality.suite.register",
-          List.of("table:ods.human_resources__social_insurance"), Map.of("suite", hrSuite.suite().name())));
+          contributionsSuite, hr.audit());
       suites.add(hrSuite.suite().name() + " -> human-resources/social-insurance");
       FeedIntake landing = new FeedIntake(config, lakehouse, workers);
       BucketIntake bucket = config.lakehouse().onObjectStorage() ? new BucketIntake(landing,
@@ -178,10 +174,9 @@ public final class Demo {
           "social-insurance-2026-10.jsonl", CONTRIBUTIONS, 0, 0);
       for (Feed feed : List.of(citizens, enterprises, contributions)) {
         GenerateResult g = feed.generate(zone);
-        var reg = contracts.register(feed.dataset.department(), feed.dataset.dataset(), Path.of(g.contractFile()));
-        Session department = departments.get(reg.department());
-        department.audit().record(AuditEvent.ok("contract.register", List.of("contract:" + reg.department() + "/"
-            + reg.dataset()), Map.of("sha256", reg.sha256())));
+        Session department = departments.get(feed.dataset.department());
+        var reg = contracts.register(feed.dataset.department(), feed.dataset.dataset(), Path.of(g.contractFile()),
+            department.audit());
         registered.add(reg.department() + "/" + reg.dataset());
         steps.add(land("land the first " + feed.dataset.dataset() + " feed (" + feed.format.spelling() + ") as "
             + department.principal().name(), landing.audit(department.audit()), reg, g, bucket));

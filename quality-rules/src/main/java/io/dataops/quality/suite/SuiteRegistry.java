@@ -1,12 +1,17 @@
 package io.dataops.quality.suite;
 
 import io.dataops.core.BadInputException;
+import io.dataops.core.audit.AuditEvent;
+import io.dataops.core.audit.AuditSink;
 import io.dataops.core.files.OwnerOnly;
+import io.dataops.lakehouse.catalog.TableNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -22,7 +27,12 @@ public final class SuiteRegistry {
 
   public record Registered(String department, String dataset, Path file, ExpectationSuite suite) {}
 
-  public Registered register(String department, String dataset, Path file) {
+  /**
+   * Stores the suite for the department's dataset, recording its {@code quality.suite.register} event through {@code
+   * audit} once the copy is complete and before it takes its place: a suite is never in force without its event, and
+   * one whose event cannot be recorded is not registered (the one before stays).
+   */
+  public Registered register(String department, String dataset, Path file, AuditSink audit) {
     ExpectationSuite suite = SuiteParser.parseDeferred(file);
     check(department, dataset);
     String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
@@ -30,10 +40,16 @@ public final class SuiteRegistry {
     Path target = root.resolve(department).resolve(dataset + ext);
     try {
       OwnerOnly.directories(target.getParent());
-      Files.deleteIfExists(root.resolve(department).resolve(dataset + (ext.equals(".json") ? ".yaml" : ".json")));
       Path tmp = Files.createTempFile(target.getParent(), ".suite", ".tmp"); // owner-only
-      OwnerOnly.copy(file, tmp);
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      try {
+        OwnerOnly.copy(file, tmp);
+        audit.record(AuditEvent.ok("quality.suite.register", List.of("table:" + TableNames.ods(department, dataset)),
+            Map.of("suite", suite.name())));
+        Files.deleteIfExists(root.resolve(department).resolve(dataset + (ext.equals(".json") ? ".yaml" : ".json")));
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(tmp); // gone after the move; left only by a failure
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot store the suite under " + root, e);
     }

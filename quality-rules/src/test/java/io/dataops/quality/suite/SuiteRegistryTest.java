@@ -1,0 +1,52 @@
+package io.dataops.quality.suite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dataops.core.audit.AuditEvent;
+import io.dataops.core.audit.AuditSink;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A suite is in force only with its audit event: one whose event cannot be recorded leaves the one before. */
+class SuiteRegistryTest {
+  @TempDir Path dir;
+
+  static String suite(String name) {
+    return "{\"name\": \"" + name + "\", \"expectations\": [{\"type\": \"expect_column_values_to_not_be_null\","
+        + " \"kwargs\": {\"column\": \"id_card\"}}]}";
+  }
+
+  @Test
+  void aSuiteWhoseEventCannotBeRecordedIsNotRegistered() throws Exception {
+    SuiteRegistry registry = new SuiteRegistry(dir.resolve("suites"));
+    List<AuditEvent> events = new ArrayList<>();
+    Path first = Files.writeString(dir.resolve("first.json"), suite("citizens.v1"));
+    registry.register("public-security", "citizens", first, events::add);
+    assertThat(events).singleElement().satisfies(e -> {
+      assertThat(e.action()).isEqualTo("quality.suite.register");
+      assertThat(e.objects()).containsExactly("table:ods.public_security__citizens");
+      assertThat(e.details()).containsEntry("suite", "citizens.v1");
+    });
+
+    AuditSink full = event -> {
+      throw new IllegalStateException("cannot record audit event " + event.action() + ": database or disk is full");
+    };
+    Path second = Files.writeString(dir.resolve("second.yaml"), suite("citizens.v2"));
+    assertThatThrownBy(() -> registry.register("public-security", "citizens", second, full))
+        .hasMessageContaining("disk is full");
+    assertThat(registry.find("public-security", "citizens").orElseThrow().suite().name())
+        .as("the suite before stays in force").isEqualTo("citizens.v1");
+    try (var files = Files.list(dir.resolve("suites/public-security"))) {
+      assertThat(files.map(f -> f.getFileName().toString())).as("no copy left behind").containsExactly(
+          "citizens.json");
+    }
+    registry.register("public-security", "citizens", second, events::add);
+    assertThat(registry.find("public-security", "citizens").orElseThrow().suite().name()).isEqualTo("citizens.v2");
+    assertThat(events).hasSize(2);
+  }
+}
