@@ -158,7 +158,10 @@ public final class AuditTrail implements AuditSink {
     db.write("record audit event " + event.action(), c -> appendPrepared(c, actor, event, e));
   }
 
-  /** The look and the append in one transaction, after the chain head is locked: another process's wait. */
+  /**
+   * The look and the append in one transaction, the chain head locked first: a second command looking for the same
+   * event waits for the first one's commit, then finds its event.
+   */
   private boolean appendUnlessHeld(Actor actor, AuditEvent event, String object, String detail, String value) {
     if (!event.objects().contains(object)) {
       throw new IllegalArgumentException("audit event " + event.action() + " does not name " + object);

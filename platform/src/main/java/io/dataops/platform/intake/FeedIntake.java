@@ -1,11 +1,10 @@
 package io.dataops.platform.intake;
 
+import io.dataops.core.CommitPoint;
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
-import java.util.List;
-import java.util.Map;
-
 import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.landing.FeedTables;
 import io.dataops.lakehouse.landing.Landing;
 import io.dataops.lakehouse.landing.LandingRequest;
 import io.dataops.lakehouse.landing.LandingResult;
@@ -16,6 +15,8 @@ import io.dataops.quality.feedback.TicketStore;
 import io.dataops.quality.run.QualityReport;
 import io.dataops.quality.run.QualityRunner;
 import io.dataops.quality.suite.SuiteRegistry;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.iceberg.catalog.TableIdentifier;
 
@@ -51,18 +52,22 @@ public final class FeedIntake {
   /** The landing, and (when the dataset has a suite) the feed's quality run and what its department received. */
   public record Result(LandingResult landing, QualityReport quality, Feedback.Delivery feedback) {}
 
+  /**
+   * Lands the feed, then runs its quality check and delivers the department's feedback. The feed sent again after an
+   * intake stopped between its landing's commit and the feedback (killed, a full disk) lands nothing and completes
+   * what was left: the check and the feedback of the feed it found, when that is the table's last landing.
+   */
   public Result take(LandingRequest request, ProgressListener progress) {
     LandingResult landing = new Landing(lakehouse, workers, progress).audit(audit).land(request);
+    if (!landing.isDuplicate()) {
+      CommitPoint.reached("landed");
+    }
     QualityReport quality = check(request.department(), request.dataset(), landing).orElse(null);
     if (quality != null) {
       recordQualityRun(audit, quality, landing.table());
     }
     Feedback.Delivery delivery = quality == null ? null
-        : feedback().deliver(quality, request.department(), request.dataset());
-    if (delivery != null) {
-      audit.record(AuditEvent.ok("feedback.deliver", List.of("organization:" + request.department(),
-          "table:" + landing.table()), Map.of("qualityRun", String.valueOf(quality.runId()))));
-    }
+        : feedback().deliver(quality, request.department(), request.dataset(), audit);
     return new Result(landing, quality, delivery);
   }
 
@@ -72,7 +77,10 @@ public final class FeedIntake {
     d.put("runId", r.runId());
     d.put("success", r.validation().success());
     d.put("evaluated", r.validation().results().size());
-    audit.record(AuditEvent.ok("quality.run", List.of("table:" + table), d));
+    d.put("scope", r.scope());
+    List<String> objects = r.snapshotId() == null ? List.of("table:" + table)
+        : List.of("table:" + table, "snapshot:" + r.snapshotId());
+    audit.record(AuditEvent.ok("quality.run", objects, d));
   }
 
   public TicketStore tickets() {
@@ -98,10 +106,24 @@ public final class FeedIntake {
   }
 
   private Optional<QualityReport> check(String department, String dataset, LandingResult landing) {
-    if (landing.isDuplicate()) {
+    Long snapshot = landing.isDuplicate() ? unchecked(landing) : landing.snapshotId();
+    if (snapshot == null) {
       return Optional.empty();
     }
     return new SuiteRegistry(config.suites()).find(department, dataset).map(s -> qualityRunner()
-        .run(TableIdentifier.parse(landing.table()), landing.snapshotId(), s.suite(), QualityRunner.Scope.FEED));
+        .run(TableIdentifier.parse(landing.table()), snapshot, s.suite(), QualityRunner.Scope.FEED));
+  }
+
+  /**
+   * The snapshot a duplicate found, when it is the table's last landing and its feed has no recorded run: its intake
+   * stopped after the landing's commit. Only the last landing: landings complete one by one, as for their events.
+   */
+  private Long unchecked(LandingResult landing) {
+    org.apache.iceberg.Snapshot current = lakehouse.load(TableIdentifier.parse(landing.table())).currentSnapshot();
+    if (current == null || current.snapshotId() != landing.duplicateOf()) {
+      return null;
+    }
+    String feedId = current.summary().get(FeedTables.SUMMARY_FEED_ID);
+    return feedId == null || tickets().fed(landing.table(), feedId) ? null : current.snapshotId();
   }
 }

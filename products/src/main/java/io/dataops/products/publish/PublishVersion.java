@@ -196,7 +196,7 @@ public final class PublishVersion {
         stage(table);
         table = lakehouse.load(tableId);
         mine = find(table);
-        commitPoint("staged");
+        io.dataops.core.CommitPoint.reached("staged");
       }
       if (suite != null) {
         verdict = gate.check(tableId, mine.snapshotId(), suite);
@@ -211,7 +211,7 @@ public final class PublishVersion {
       requireAfter(table);
       table.manageSnapshots().cherrypick(mine.snapshotId()).commit(); // a fast-forward: its parent is current
       table = lakehouse.load(tableId);
-      commitPoint("published");
+      io.dataops.core.CommitPoint.reached("published");
     }
     long snapshotId = mine.snapshotId();
     ProductVersion recorded = registry.byRunKey(runKey).orElse(null);
@@ -225,23 +225,6 @@ public final class PublishVersion {
     }
     tag(table, recorded);
     return recorded;
-  }
-
-  /**
-   * A test hook for the tests that kill a process between the steps of a commit: with the system property
-   * {@code dataops.test.pause-at} naming this point ({@code staged}, {@code published}), the process writes the file
-   * {@code dataops.test.pause-marker} names and waits there to be killed.
-   */
-  private static void commitPoint(String point) {
-    if (!point.equals(System.getProperty("dataops.test.pause-at"))) {
-      return;
-    }
-    try {
-      java.nio.file.Files.writeString(Path.of(System.getProperty("dataops.test.pause-marker")), point);
-      Thread.sleep(Long.MAX_VALUE);
-    } catch (java.io.IOException | InterruptedException e) {
-      throw new IllegalStateException("test pause at " + point + " failed", e);
-    }
   }
 
   private Map<String, Object> auditDetails(ProductVersion v) {

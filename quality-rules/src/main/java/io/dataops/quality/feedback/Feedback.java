@@ -2,6 +2,8 @@ package io.dataops.quality.feedback;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.dataops.core.audit.AuditEvent;
+import io.dataops.core.audit.AuditSink;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.quality.result.ExpectationResult;
 import io.dataops.quality.run.QualityReport;
@@ -56,7 +58,13 @@ public final class Feedback {
   /** What the department received. */
   public record Delivery(String folder, List<String> files, List<TicketChange> tickets) {}
 
-  public Delivery deliver(QualityReport report, String department, String dataset) {
+  /**
+   * Records the feed's run and its tickets, writes the department's report and records the {@code feedback.deliver}
+   * event through {@code audit}, all before one commit: a recorded run always has its report and its event, and a
+   * delivery stopped before the commit left nothing recorded (the report folder, named by the feed, is written again
+   * by the next attempt), so the feed's intake can simply be done again ({@link TicketStore#fed}).
+   */
+  public Delivery deliver(QualityReport report, String department, String dataset, AuditSink audit) {
     List<TicketChange> changes = new ArrayList<>();
     Map<Integer, Ticket> tickets = new HashMap<>();
     String at = TicketStore.now();
@@ -102,21 +110,25 @@ public final class Feedback {
           tickets.put(i, store.find(c, report.table(), ruleKey).orElseThrow());
         }
       }
+      String folder = write(c, report, department, dataset, tickets);
+      audit.record(c, AuditEvent.ok("feedback.deliver", List.of("organization:" + department, "table:"
+          + report.table()), Map.of("qualityRun", String.valueOf(report.runId()))));
       c.commit();
+      return new Delivery(folder, files(), changes);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot update the feedback tickets", e);
     }
-    return new Delivery(write(report, department, dataset, tickets), files(), changes);
   }
 
   private static List<String> files() {
     return List.of("report.zh.html", "report.en.html", "validation.json", "failing-rows.csv");
   }
 
-  private String write(QualityReport report, String department, String dataset, Map<Integer, Ticket> tickets) {
+  private String write(Connection c, QualityReport report, String department, String dataset,
+      Map<Integer, Ticket> tickets) throws SQLException {
     String name = (report.feedId() != null ? report.feedId() : report.runId()).replaceAll("[^A-Za-z0-9_-]", "_");
     Documents folder = outbox.resolve(department, dataset, name);
-    List<Double> trend = trend(report.table());
+    List<Double> trend = trend(c, report.table());
     try {
       folder.writeString("report.zh.html",
           FeedbackReport.render(FeedbackReport.Lang.ZH, report, department, dataset, tickets, trend));
@@ -174,11 +186,11 @@ public final class Feedback {
   }
 
   /** The share of rules passed in the table's recent feed runs, oldest first. */
-  private List<Double> trend(String table) {
+  /** The pass rates of the table's last 20 feed runs, this one (recorded in {@code c}, not committed yet) included. */
+  private static List<Double> trend(Connection c, String table) throws SQLException {
     List<Double> out = new ArrayList<>();
-    try (Connection c = store.connect();
-         PreparedStatement p = c.prepareStatement("SELECT evaluated, successful FROM dq_runs WHERE table_name = ? "
-             + "AND feed_id IS NOT NULL ORDER BY at DESC LIMIT 20")) {
+    try (PreparedStatement p = c.prepareStatement("SELECT evaluated, successful FROM dq_runs WHERE table_name = ? "
+        + "AND feed_id IS NOT NULL ORDER BY at DESC LIMIT 20")) {
       p.setString(1, table);
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {
@@ -186,8 +198,6 @@ public final class Feedback {
           out.add(0, evaluated == 0 ? 100.0 : 100.0 * r.getInt(2) / evaluated);
         }
       }
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot read the run history", e);
     }
     return out;
   }

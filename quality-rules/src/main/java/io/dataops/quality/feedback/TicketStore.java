@@ -46,6 +46,23 @@ public final class TicketStore {
     }
   }
 
+  /**
+   * Whether the feed's quality run was recorded, with its report and event ({@link Feedback#deliver}): a landing
+   * stopped after its commit and before this (killed, a full disk) did not, and the same feed sent again completes it.
+   */
+  public boolean fed(String table, String feedId) {
+    try (Connection c = connect();
+         PreparedStatement p = c.prepareStatement("SELECT 1 FROM dq_runs WHERE table_name = ? AND feed_id = ?")) {
+      p.setString(1, table);
+      p.setString(2, feedId);
+      try (ResultSet r = p.executeQuery()) {
+        return r.next();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the quality runs of " + table, e);
+    }
+  }
+
   /** One feed's quality run as recorded: when, the rules evaluated and met, and whether the feed passed them all. */
   public record FeedRun(String table, String dataset, String feedId, String at, int evaluated, int successful,
       boolean passed) {}

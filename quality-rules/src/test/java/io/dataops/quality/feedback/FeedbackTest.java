@@ -75,7 +75,24 @@ class FeedbackTest {
     try (Lakehouse lh = Lakehouse.open(cfg)) {
       Feedback feedback = new Feedback(store, lh, outbox);
       QualityReport bad = feed(lh, BAD, "bad.csv");
-      Feedback.Delivery d = feedback.deliver(bad, "public-security", "people");
+      // The run, its tickets, its report and its event commit together: an event that cannot be recorded leaves no
+      // run and no ticket, and the feed's intake is done again (fed() says whether it was done).
+      io.dataops.core.audit.AuditSink full = event -> {
+        throw new IllegalStateException("cannot record audit event " + event.action() + ": database or disk is full");
+      };
+      assertThatThrownBy(() -> feedback.deliver(bad, "public-security", "people", full))
+          .hasMessageContaining("disk is full");
+      assertThat(store.fed(bad.table(), bad.feedId())).isFalse();
+      assertThat(store.list("public-security", null)).isEmpty();
+      List<io.dataops.core.audit.AuditEvent> events = new java.util.ArrayList<>();
+      io.dataops.core.audit.AuditSink audit = events::add;
+      Feedback.Delivery d = feedback.deliver(bad, "public-security", "people", audit);
+      assertThat(store.fed(bad.table(), bad.feedId())).isTrue();
+      assertThat(events).singleElement().satisfies(e -> {
+        assertThat(e.action()).isEqualTo("feedback.deliver");
+        assertThat(e.objects()).containsExactly("organization:public-security", "table:" + bad.table());
+        assertThat(e.details()).containsEntry("qualityRun", bad.runId());
+      });
       assertThat(d.tickets()).extracting(Feedback.TicketChange::change).containsExactly("opened", "opened");
       Path folder = Path.of(d.folder());
       assertThat(folder).startsWith(outbox.resolve("public-security").resolve("people"));
@@ -102,7 +119,7 @@ class FeedbackTest {
       assertThat(store.resolve(idCard.id(), "王科长", "check characters recomputed").state())
           .isEqualTo(Ticket.State.RESOLVED);
 
-      Feedback.Delivery fixed = feedback.deliver(feed(lh, GOOD, "good.csv"), "public-security", "people");
+      Feedback.Delivery fixed = feedback.deliver(feed(lh, GOOD, "good.csv"), "public-security", "people", audit);
       assertThat(fixed.tickets()).extracting(Feedback.TicketChange::change).containsExactly("verified", "verified");
       assertThat(store.get(idCard.id()).orElseThrow().state()).isEqualTo(Ticket.State.VERIFIED);
       assertThat(store.events(idCard.id())).extracting(Ticket.Event::event)
@@ -110,7 +127,7 @@ class FeedbackTest {
       assertThatThrownBy(() -> store.resolve(idCard.id(), "x", "again")).isInstanceOf(BadInputException.class);
 
       Feedback.Delivery again = feedback.deliver(feed(lh, BAD.replace("1,", "7,").replace("2,", "8,").replace("3,", "9,"),
-          "bad2.csv"), "public-security", "people");
+          "bad2.csv"), "public-security", "people", audit);
       assertThat(again.tickets()).extracting(Feedback.TicketChange::change).containsExactly("reopened", "reopened");
       assertThat(store.get(idCard.id()).orElseThrow().reopened()).isEqualTo(1);
 

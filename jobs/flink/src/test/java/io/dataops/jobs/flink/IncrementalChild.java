@@ -18,7 +18,7 @@ import java.util.Map;
 
 /**
  * A pipeline run in its own JVM, for the tests that kill it: arguments home, pipeline file, work folder, keys file,
- * engine; the pause point comes as a system property ({@code dataops.test.pause-at}, see PublishVersion).
+ * engine; the pause point comes as a system property ({@code dataops.test.pause-at}, see CommitPoint).
  */
 public final class IncrementalChild {
   private IncrementalChild() {}

@@ -1,0 +1,102 @@
+package io.dataops.platform.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dataops.platform.cli.CliTest.Run;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A feed's intake killed with SIGKILL after its landing committed and before its quality run (the point where a
+ * full disk or a crash in the run leaves it too): the department sends the same file again, as the failure asks, and
+ * that command lands nothing and completes the rest — the feed's quality run, its feedback and tickets — once; a third
+ * send changes nothing.
+ */
+class IntakeKillTest {
+  @TempDir Path dir;
+
+  /** A command as the department's clerk, or as the user after {@code --as} when the arguments name one. */
+  Run run(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--home", dir.resolve("home").toString()));
+    if (!all.contains("--as")) {
+      all.addAll(List.of("--as", TestCast.PUBLIC_SECURITY));
+    }
+    return CliTest.exactly(all.toArray(String[]::new));
+  }
+
+  Run ok(String... args) {
+    Run r = run(args);
+    assertThat(r.exit()).as(String.join(" ", args) + ": " + r.err()).isZero();
+    return r;
+  }
+
+  @Test
+  void aFeedSentAgainAfterItsIntakeWasKilledCompletesItsQualityRunAndFeedbackOnce() throws Exception {
+    Path home = dir.resolve("home");
+    TestCast.enroll(home);
+    Path feed = dir.resolve("c.csv");
+    ok("generate", "--dataset", "citizens", "--rows", "2000", "--out", feed.toString(), "--defect-rate", "0.1");
+    Path suite = dir.resolve("citizens.json");
+    Files.writeString(suite, """
+        {"name": "citizens.basic", "expectations": [
+          {"type": "expect_column_values_to_be_valid_prc_id_card", "kwargs": {"column": "id_card"}},
+          {"type": "expect_column_values_to_be_unique", "kwargs": {"column": "record_id"}}
+        ]}
+        """);
+    ok("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens", "--file",
+        suite.toString());
+
+    Path marker = dir.resolve("paused");
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Xmx")).forEach(cmd::add);
+    cmd.addAll(List.of("-Ddataops.test.pause-at=landed", "-Ddataops.test.pause-marker=" + marker, "-cp",
+        System.getProperty("java.class.path"), io.dataops.platform.Main.class.getName(), "land", "--department",
+        "public-security", "--dataset", "citizens", "--file", feed.toString(), "--home", home.toString(), "--as",
+        TestCast.PUBLIC_SECURITY));
+    Path log = dir.resolve("child.log");
+    Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    while (!Files.exists(marker) && child.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(Files.exists(marker)).as(Files.readString(log)).isTrue();
+    child.destroyForcibly(); // SIGKILL after the landing's commit
+    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(run("feedback", "list", "--json").json().get("tickets")).as("no quality run yet").isEmpty();
+
+    Run again = ok("land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString(),
+        "--json");
+    JsonNode landed = again.json();
+    assertThat(landed.get("duplicateOf").isNull()).as("nothing landed twice: " + landed).isFalse();
+    long snapshot = landed.get("duplicateOf").asLong();
+    assertThat(landed.at("/quality/success").asBoolean()).as("the feed's quality run, made now: " + landed)
+        .isFalse();
+    assertThat(landed.at("/quality/failingRows").asLong()).isPositive();
+    assertThat(run("feedback", "list", "--json").json().get("tickets")).as("its tickets").hasSize(2);
+    assertThat(home.resolve("outbox/public-security/citizens")).isDirectory();
+
+    Run third = ok("land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString(),
+        "--json");
+    assertThat(third.json().has("quality")).as("done once: " + third.out()).isFalse();
+    JsonNode events = ok("audit", "list", "--object", "snapshot:" + snapshot, "--oldest-first", "--json", "--as",
+        TestCast.AUDITOR).json().get("events");
+    List<String> actions = new ArrayList<>();
+    events.forEach(e -> actions.add(e.get("action").asText()
+        + (e.at("/details/recordedLate").asBoolean() ? " (late)" : "")));
+    assertThat(actions).as("the killed landing's own event, then the feed's one quality run")
+        .containsExactly("feed.land", "quality.run");
+    JsonNode delivered = ok("audit", "list", "--action", "feedback.deliver", "--json", "--as", TestCast.AUDITOR)
+        .json().get("events");
+    assertThat(delivered).hasSize(1);
+  }
+}
