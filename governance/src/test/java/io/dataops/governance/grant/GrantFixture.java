@@ -8,6 +8,7 @@ import io.dataops.governance.db.GovernanceDatabase;
 import io.dataops.governance.identity.Identities;
 import io.dataops.governance.identity.OrganizationKind;
 import io.dataops.governance.testing.MutableClock;
+import io.dataops.governance.testing.Sql;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.catalog.LakehouseConfig;
 import io.dataops.lakehouse.contract.FeedFormat;
@@ -61,13 +62,15 @@ abstract class GrantFixture {
   AuditTrail trail;
   Grants grants;
   GrantEnforcement enforcement;
-  String catalogUrl;
+  /** Direct SQL on the platform database the grants are in. */
+  Sql sql;
 
   /** The home, with the governance tables in {@code databaseUrl} (null: the home's SQLite catalog). */
   void open(String databaseUrl) throws Exception {
     LakehouseConfig config = io.dataops.lakehouse.testing.TestStorage.embedded(dir.resolve("home"));
     lakehouse = Lakehouse.open(config);
-    catalogUrl = databaseUrl == null ? config.catalogUri() : databaseUrl;
+    sql = databaseUrl == null ? new Sql(config.catalogUri(), config.catalogUser(), config.catalogPassword())
+        : new Sql(databaseUrl, "postgres", "");
     db = databaseUrl == null ? new GovernanceDatabase(config.catalogUri(), config.catalogUser(),
         config.catalogPassword()) : new GovernanceDatabase(databaseUrl, "postgres", "");
     trail = new AuditTrail(db, DigestAlgorithm.SM3, clock);

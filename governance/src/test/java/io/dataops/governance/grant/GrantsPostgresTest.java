@@ -47,14 +47,11 @@ class GrantsPostgresTest extends GrantFixture {
         .hasMessageStartingWith("grant 3 (企业用工分析) is not granted yet");
 
     // The decision and its event are one transaction here too (the chain head's row lock taken inside it).
-    Sql sql = new Sql(url, "postgres", "");
-    sql.update("CREATE FUNCTION full_trail() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'could not extend file: "
-        + "No space left on device'; END $$ LANGUAGE plpgsql");
-    sql.update("CREATE TRIGGER full_trail BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION full_trail()");
+    sql.refuseAuditInserts("could not extend file: No space left on device");
     assertThatThrownBy(() -> grants.approve(3, AUTHORITY, null, null, null))
         .hasMessageContaining("audit event grant.approve").hasMessageContaining("No space left on device");
     assertThat(grants.find(3).decisions()).isEmpty();
-    sql.update("DROP TRIGGER full_trail ON audit_events");
+    sql.acceptAuditInserts();
     assertThat(grants.approve(3, AUTHORITY, null, null, null).decisions()).hasSize(1);
   }
 }

@@ -9,7 +9,6 @@ import io.dataops.core.SourceLineException;
 import io.dataops.governance.audit.AuditFilter;
 import io.dataops.governance.audit.AuditRecord;
 import io.dataops.governance.grant.GrantRefusedException.Reason;
-import io.dataops.governance.testing.Sql;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -201,9 +200,7 @@ class GrantsTest extends GrantFixture {
   @Test
   void aDecisionWhoseEventCannotBeRecordedIsNotMade() {
     Grant g = apply(APPLICATION);
-    Sql sql = new Sql(catalogUrl, null, null);
-    sql.update("CREATE TRIGGER full_trail BEFORE INSERT ON audit_events BEGIN SELECT RAISE(ABORT, "
-        + "'database or disk is full'); END");
+    sql.refuseAuditInserts("database or disk is full");
     assertThatThrownBy(() -> grants.approve(g.id(), AUTHORITY, "fine", null, null))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("audit event grant.approve")
         .hasMessageContaining("database or disk is full");
@@ -213,15 +210,14 @@ class GrantsTest extends GrantFixture {
     assertThat(grants.list(OPERATOR)).as("no application without its event").extracting(Grant::id)
         .containsExactly(g.id());
 
-    sql.update("DROP TRIGGER full_trail");
+    sql.acceptAuditInserts();
     Grant approved = approved(g);
     assertThat(approved.stored()).isEqualTo(GrantState.ACTIVE);
-    assertThatThrownBy(() -> {
-      sql.update("CREATE TRIGGER full_trail BEFORE INSERT ON audit_events BEGIN SELECT RAISE(ABORT, 'full'); END");
-      grants.revoke(g.id(), AUTHORITY, "ended early");
-    }).hasMessageContaining("audit event grant.revoke");
+    sql.refuseAuditInserts("full");
+    assertThatThrownBy(() -> grants.revoke(g.id(), AUTHORITY, "ended early"))
+        .hasMessageContaining("audit event grant.revoke");
     assertThat(grants.find(g.id()).state(clock.instant())).isEqualTo(GrantState.ACTIVE);
-    sql.update("DROP TRIGGER full_trail");
+    sql.acceptAuditInserts();
     assertThat(trail.list(AuditFilter.newest().object("grant:1").oldestFirst())).extracting(AuditRecord::action)
         .containsExactly("grant.apply", "grant.approve", "grant.approve", "grant.approve");
     assertThat(trail.verify(lakehouse).ok()).isTrue();

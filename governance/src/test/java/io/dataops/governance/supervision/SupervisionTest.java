@@ -37,11 +37,13 @@ class SupervisionTest {
   GovernanceDatabase db;
   AuditTrail trail;
   Supervision supervision;
+  io.dataops.governance.testing.Sql sql;
 
   @BeforeEach
   void open() {
     LakehouseConfig config = io.dataops.lakehouse.testing.TestStorage.embedded(home);
     db = new GovernanceDatabase(config.catalogUri(), config.catalogUser(), config.catalogPassword());
+    sql = new io.dataops.governance.testing.Sql(config.catalogUri(), config.catalogUser(), config.catalogPassword());
     trail = new AuditTrail(db, DigestAlgorithm.SM3, clock);
     Identities ids = new Identities(db, AuditSink.NONE, clock);
     ids.createOrganization("bureau", "bureau", OrganizationKind.AUTHORITY);
@@ -115,12 +117,9 @@ class SupervisionTest {
   @Test
   void aStoppedScanLosesNoAlertAndRecordsNoneTwice() throws Exception {
     refused("oscar", "command.refused", 5, Duration.ofMinutes(1));
-    io.dataops.governance.testing.Sql sql = new io.dataops.governance.testing.Sql(
-        io.dataops.lakehouse.testing.TestStorage.embedded(home).catalogUri(), null, null);
-    sql.update("CREATE TRIGGER full_trail BEFORE INSERT ON audit_events BEGIN SELECT RAISE(ABORT, "
-        + "'database or disk is full'); END");
+    sql.refuseAuditInserts("database or disk is full");
     org.assertj.core.api.Assertions.assertThatThrownBy(supervision::scan).hasMessageContaining("alert.raise");
-    sql.update("DROP TRIGGER full_trail");
+    sql.acceptAuditInserts();
     assertThat(supervision.alerts(Instant.EPOCH, clock.instant().plusSeconds(1))).isEmpty();
 
     Path authority = home.resolve("outbox/bureau");

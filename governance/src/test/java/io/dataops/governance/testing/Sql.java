@@ -22,6 +22,29 @@ public record Sql(String url, String user, String password) {
     }
   }
 
+  /**
+   * Makes every insert into the audit trail fail with {@code message}, as a full database fails it at that point (a
+   * trigger, in SQLite's or PostgreSQL's syntax); {@link #acceptAuditInserts} drops it.
+   */
+  public void refuseAuditInserts(String message) {
+    if (postgres()) {
+      update("CREATE OR REPLACE FUNCTION full_trail() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION '" + message
+          + "'; END $$ LANGUAGE plpgsql");
+      update("CREATE TRIGGER full_trail BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION full_trail()");
+    } else {
+      update("CREATE TRIGGER full_trail BEFORE INSERT ON audit_events BEGIN SELECT RAISE(ABORT, '" + message
+          + "'); END");
+    }
+  }
+
+  public void acceptAuditInserts() {
+    update(postgres() ? "DROP TRIGGER full_trail ON audit_events" : "DROP TRIGGER full_trail");
+  }
+
+  private boolean postgres() {
+    return url.startsWith("jdbc:postgresql:");
+  }
+
   /** The first column of every row. */
   public List<String> column(String sql, Object... args) {
     try (Connection c = PlatformDatabase.connect(url, PlatformDatabase.prepare(url, user, password));
