@@ -185,8 +185,10 @@ public final class Feedback {
     return s;
   }
 
-  /** The share of rules passed in the table's recent feed runs, oldest first. */
-  /** The pass rates of the table's last 20 feed runs, this one (recorded in {@code c}, not committed yet) included. */
+  /**
+   * The pass rates of the table's last 20 feed runs, oldest first; this one included (recorded in {@code c}, not
+   * committed yet).
+   */
   private static List<Double> trend(Connection c, String table) throws SQLException {
     List<Double> out = new ArrayList<>();
     try (PreparedStatement p = c.prepareStatement("SELECT evaluated, successful FROM dq_runs WHERE table_name = ? "

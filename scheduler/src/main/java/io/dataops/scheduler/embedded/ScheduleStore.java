@@ -59,10 +59,7 @@ public final class ScheduleStore {
               p.setString(10, s.id());
             });
         if (s.lastFeed() != null && old.get().lastFeed() == null) {
-          Statements.update(c, "UPDATE schedules SET last_feed = ? WHERE id = ?", p -> {
-            p.setString(1, s.lastFeed());
-            p.setString(2, s.id());
-          });
+          Statements.update(c, FEED_SEEN, p -> feedSeen(p, s.id(), s.lastFeed()));
         }
       } else {
         Statements.update(c, "INSERT INTO schedules (id, kind, target, command, cron, on_feed, inputs, run_as,"
@@ -156,10 +153,14 @@ public final class ScheduleStore {
   }
 
   void feedSeen(String id, String fingerprint) {
-    db.update("UPDATE schedules SET last_feed = ? WHERE id = ?", p -> {
-      p.setString(1, fingerprint);
-      p.setString(2, id);
-    });
+    db.update(FEED_SEEN, p -> feedSeen(p, id, fingerprint));
+  }
+
+  private static final String FEED_SEEN = "UPDATE schedules SET last_feed = ? WHERE id = ?";
+
+  private static void feedSeen(java.sql.PreparedStatement p, String id, String fingerprint) throws SQLException {
+    p.setString(1, fingerprint);
+    p.setString(2, id);
   }
 
   // ---- runs
