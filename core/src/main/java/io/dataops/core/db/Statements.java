@@ -49,24 +49,29 @@ public record Statements(String url, Properties props, String what) {
    */
   public <T> T transaction(Work<T> work) {
     try (Connection c = PlatformDatabase.connect(url, props)) {
-      c.setAutoCommit(false);
-      boolean done = false;
-      try {
-        T result = work.run(c);
-        c.commit();
-        done = true;
-        return result;
-      } finally {
-        if (!done) {
-          try {
-            c.rollback();
-          } catch (SQLException ignored) {
-            // the work's failure is what matters; closing the connection ends the transaction anyway
-          }
-        }
-      }
+      return inTransaction(c, work);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot write " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Runs {@code work} on {@code c} in one transaction: committed when it returns, rolled back when it throws. */
+  public static <T> T inTransaction(Connection c, Work<T> work) throws SQLException {
+    c.setAutoCommit(false);
+    boolean done = false;
+    try {
+      T result = work.run(c);
+      c.commit();
+      done = true;
+      return result;
+    } finally {
+      if (!done) {
+        try {
+          c.rollback();
+        } catch (SQLException ignored) {
+          // the work's failure is what matters; closing the connection ends the transaction anyway
+        }
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package io.dataops.governance.db;
 
 import io.dataops.core.db.PlatformDatabase;
+import io.dataops.core.db.Statements;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Properties;
@@ -87,28 +88,9 @@ public final class GovernanceDatabase {
         }
         c.setReadOnly(true);
       }
-      c.setAutoCommit(false);
-      boolean done = false;
-      try {
-        T result = work.run(c);
-        c.commit();
-        done = true;
-        return result;
-      } finally {
-        if (!done) {
-          rollbackQuietly(c);
-        }
-      }
+      return Statements.inTransaction(c, work::run);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot " + what + " in the platform database: " + firstLine(e), e);
-    }
-  }
-
-  private static void rollbackQuietly(Connection c) {
-    try {
-      c.rollback();
-    } catch (SQLException ignored) {
-      // the original failure is what matters; closing the connection ends the transaction anyway
     }
   }
 
