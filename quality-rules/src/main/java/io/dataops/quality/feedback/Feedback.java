@@ -62,7 +62,9 @@ public final class Feedback {
    * Records the feed's run and its tickets, writes the department's report and records the {@code feedback.deliver}
    * event through {@code audit}, all before one commit: a recorded run always has its report and its event, and a
    * delivery stopped before the commit left nothing recorded (the report folder, named by the feed, is written again
-   * by the next attempt), so the feed's intake can simply be done again ({@link TicketStore#fed}).
+   * by the next attempt), so the feed's intake can simply be done again ({@link TicketStore#fed}). A feed's run is
+   * recorded once: when two commands complete the same stopped intake at once, the second finds the first's run
+   * (under the database's write lock, or a lock on the feed on PostgreSQL) and delivers nothing (null).
    */
   public Delivery deliver(QualityReport report, String department, String dataset, AuditSink audit) {
     List<TicketChange> changes = new ArrayList<>();
@@ -70,6 +72,10 @@ public final class Feedback {
     String at = TicketStore.now();
     try (Connection c = store.connect()) {
       c.setAutoCommit(false);
+      if (report.feedId() != null && store.fed(c, report.table(), report.feedId())) {
+        c.rollback();
+        return null;
+      }
       recordRun(c, report, department, dataset, at);
       List<ExpectationResult> results = report.validation().results();
       for (int i = 0; i < results.size(); i++) {

@@ -51,15 +51,31 @@ public final class TicketStore {
    * stopped after its commit and before this (killed, a full disk) did not, and the same feed sent again completes it.
    */
   public boolean fed(String table, String feedId) {
-    try (Connection c = connect();
-         PreparedStatement p = c.prepareStatement("SELECT 1 FROM dq_runs WHERE table_name = ? AND feed_id = ?")) {
+    try (Connection c = connect()) {
+      return fed(c, table, feedId);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the quality runs of " + table, e);
+    }
+  }
+
+  /**
+   * As {@link #fed(String, String)}, inside a transaction that records the feed's run: on PostgreSQL it first takes a
+   * lock on the feed until commit (SQLite's transactions hold the database's write lock already), so that two
+   * transactions recording the same feed's run take turns and the second sees the first's.
+   */
+  boolean fed(Connection c, String table, String feedId) throws SQLException {
+    if (c.getMetaData().getURL().startsWith("jdbc:postgresql:")) {
+      try (PreparedStatement p = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+        p.setLong(1, ((long) table.hashCode() << 32) ^ feedId.hashCode());
+        p.execute();
+      }
+    }
+    try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM dq_runs WHERE table_name = ? AND feed_id = ?")) {
       p.setString(1, table);
       p.setString(2, feedId);
       try (ResultSet r = p.executeQuery()) {
         return r.next();
       }
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot read the quality runs of " + table, e);
     }
   }
 

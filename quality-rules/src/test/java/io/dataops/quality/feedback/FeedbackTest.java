@@ -88,6 +88,8 @@ class FeedbackTest {
       io.dataops.core.audit.AuditSink audit = events::add;
       Feedback.Delivery d = feedback.deliver(bad, "public-security", "people", audit);
       assertThat(store.fed(bad.table(), bad.feedId())).isTrue();
+      assertThat(feedback.deliver(bad, "public-security", "people", audit)).as("a feed's run is recorded once")
+          .isNull();
       assertThat(events).singleElement().satisfies(e -> {
         assertThat(e.action()).isEqualTo("feedback.deliver");
         assertThat(e.objects()).containsExactly("organization:public-security", "table:" + bad.table());
