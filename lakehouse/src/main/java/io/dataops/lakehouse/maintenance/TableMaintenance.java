@@ -61,6 +61,9 @@ public final class TableMaintenance {
       return record(TableReport.skipped(id.toString(),
           "the audit trail's checkpoints are read from every metadata file: never maintained"));
     }
+    // Before anything is rewritten or deleted: a maintenance stopped part-way (killed, a full disk) leaves the record
+    // that it began and under which policy, and one whose start cannot be recorded deletes nothing.
+    audit.record(AuditEvent.ok("table.maintain.start", List.of("table:" + id), policy()));
     Table table = lakehouse.load(id);
     long now = clock.millis();
     Set<Long> pinned = new HashSet<>(pins.pinned(id));
@@ -86,6 +89,14 @@ public final class TableMaintenance {
     return record(new TableReport(id.toString(), null, ledgerRecorded, compaction, expiry, orphans));
   }
 
+  private Map<String, Object> policy() {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("keepLast", policy.keepLast());
+    details.put("maxSnapshotAge", policy.maxSnapshotAge().toString());
+    details.put("safetyAge", policy.safetyAge().toString());
+    return details;
+  }
+
   private TableReport record(TableReport r) {
     Map<String, Object> details = new LinkedHashMap<>();
     if (r.skipped() != null) {
@@ -100,9 +111,7 @@ public final class TableMaintenance {
       details.put("orphansRemoved", r.orphans().removed().size());
       details.put("orphansKeptYoung", r.orphans().keptYoung());
     }
-    details.put("keepLast", policy.keepLast());
-    details.put("maxSnapshotAge", policy.maxSnapshotAge().toString());
-    details.put("safetyAge", policy.safetyAge().toString());
+    details.putAll(policy());
     List<String> objects = new ArrayList<>(List.of("table:" + r.table()));
     if (r.compaction() != null && r.compaction().snapshotId() != null) {
       objects.add("snapshot:" + r.compaction().snapshotId());

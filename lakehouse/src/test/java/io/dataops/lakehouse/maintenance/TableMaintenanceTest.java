@@ -124,6 +124,26 @@ class TableMaintenanceTest {
     assertThat(Tables.rows(lakehouse.load(QUARANTINE))).hasSize(2);
   }
 
+  /** A maintenance records that it begins before it deletes anything; one whose start cannot be recorded deletes nothing. */
+  @Test
+  void aMaintenanceIsRecordedBeforeItDeletesAnything() throws IOException {
+    LandingResult first = land("a.csv", feed(0, 50, false));
+    land("b.csv", feed(50, 100, false));
+    io.dataops.core.audit.AuditSink full = event -> {
+      throw new IllegalStateException("cannot record audit event " + event.action() + ": database or disk is full");
+    };
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> maintenance(AGGRESSIVE, SnapshotPins.NONE).audit(full)
+        .maintain(ODS)).hasMessageContaining("table.maintain.start");
+    assertThat(lakehouse.load(ODS).snapshot(first.snapshotId())).as("nothing expired").isNotNull();
+
+    List<io.dataops.core.audit.AuditEvent> events = new java.util.ArrayList<>();
+    TableReport r = maintenance(AGGRESSIVE, SnapshotPins.NONE).audit(events::add).maintain(ODS);
+    assertThat(r.expiry().expired()).contains(first.snapshotId());
+    assertThat(events).extracting(io.dataops.core.audit.AuditEvent::action)
+        .containsExactly("table.maintain.start", "table.maintain");
+    assertThat(events.get(0).details()).containsEntry("keepLast", 1);
+  }
+
   @Test
   void theLedgerKeepsDeduplicationOnPostgresqlToo() throws IOException {
     lakehouse.close();
