@@ -1,0 +1,60 @@
+package io.dataops.products.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dataops.core.audit.AuditSink;
+import io.dataops.lakehouse.catalog.LakehouseConfig;
+import io.dataops.lakehouse.storage.ObjectStore;
+import io.dataops.lakehouse.testing.S3Server;
+import io.dataops.lakehouse.testing.TestStorage;
+import io.dataops.products.ProductFixture;
+import io.dataops.products.lifecycle.Lifecycle;
+import io.dataops.products.registry.ProductVersion;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * A delivery by presigned URL (S3Proxy over HTTP): the URL is handed out only with its audit event, and an object
+ * whose event could not be recorded does not stay in the bucket.
+ */
+class DeliveryOnS3Test extends ProductFixture {
+  @Override
+  protected LakehouseConfig lakehouseConfig(Path home) {
+    return TestStorage.onS3(home);
+  }
+
+  private List<String> delivered(int version) {
+    String prefix = Delivery.prefixOf(lakehouse.config().warehouse(), PRODUCT, version);
+    try (S3Client s3 = S3Server.client()) {
+      return s3.listObjectsV2(r -> r.bucket(ObjectStore.bucketOf(prefix)).prefix(ObjectStore.keyOf(prefix)))
+          .contents().stream().map(S3Object::key).toList();
+    }
+  }
+
+  @Test
+  void aUrlWhoseEventCannotBeRecordedIsNotHandedOutAndItsObjectIsRemoved() {
+    ProductVersion v = publish(false, dataFile(1, 5));
+    Lifecycle lifecycle = new Lifecycle(lakehouse, registry, audit);
+    lifecycle.submit(PRODUCT, v.version(), OPERATOR);
+    lifecycle.approve(PRODUCT, v.version(), AUTHORITY, null);
+    lifecycle.publish(PRODUCT, v.version(), OPERATOR, Lifecycle.PUBLIC_INTEREST, null, "CC BY 4.0");
+    AuditSink full = event -> {
+      throw new IllegalStateException("cannot record audit event " + event.action() + ": database or disk is full");
+    };
+    assertThatThrownBy(() -> new Delivery(lakehouse, registry, full).deliverByUrl(PRODUCT, v.version(), PARTNER,
+        Duration.ofMinutes(5))).hasMessageContaining("disk is full");
+    assertThat(delivered(v.version())).as("no object left without its event").isEmpty();
+
+    Delivery.Presigned p = new Delivery(lakehouse, registry, audit).deliverByUrl(PRODUCT, v.version(), PARTNER,
+        Duration.ofMinutes(5));
+    assertThat(p.rows()).isEqualTo(5);
+    assertThat(delivered(v.version())).containsExactly(ObjectStore.keyOf(p.object()));
+    assertThat(events.get(events.size() - 1).details()).containsEntry("via", "presigned-url")
+        .containsEntry("object", p.object());
+  }
+}
