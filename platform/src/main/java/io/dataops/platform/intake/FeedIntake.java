@@ -106,12 +106,13 @@ public final class FeedIntake {
   }
 
   private Optional<QualityReport> check(String department, String dataset, LandingResult landing) {
-    Long snapshot = landing.isDuplicate() ? unchecked(landing) : landing.snapshotId();
+    Optional<SuiteRegistry.Registered> suite = new SuiteRegistry(config.suites()).find(department, dataset);
+    Long snapshot = suite.isEmpty() ? null : landing.isDuplicate() ? unchecked(landing) : landing.snapshotId();
     if (snapshot == null) {
       return Optional.empty();
     }
-    return new SuiteRegistry(config.suites()).find(department, dataset).map(s -> qualityRunner()
-        .run(TableIdentifier.parse(landing.table()), snapshot, s.suite(), QualityRunner.Scope.FEED));
+    return Optional.of(qualityRunner().run(TableIdentifier.parse(landing.table()), snapshot, suite.get().suite(),
+        QualityRunner.Scope.FEED));
   }
 
   /**
