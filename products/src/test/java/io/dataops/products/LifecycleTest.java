@@ -247,14 +247,8 @@ class LifecycleTest extends ProductFixture {
     new Lifecycle(lakehouse, registry, inTransaction).submit(PRODUCT, v.version(), OPERATOR);
     assertThat(seen).containsExactly("product.submit sees submitted");
 
-    AuditSink full = new AuditSink() {
-      @Override
-      public void record(io.dataops.core.audit.AuditEvent event) {
-        throw new IllegalStateException("no space left on the device");
-      }
-    };
-    assertThatThrownBy(() -> new Lifecycle(lakehouse, registry, full).approve(PRODUCT, v.version(), AUTHORITY, "ok"))
-        .hasMessageContaining("no space left");
+    assertThatThrownBy(() -> new Lifecycle(lakehouse, registry, FULL).approve(PRODUCT, v.version(), AUTHORITY, "ok"))
+        .hasMessageContaining("disk is full");
     assertThat(version(v.version()).state()).isEqualTo(VersionState.SUBMITTED);
     assertThat(registry.history(PRODUCT, v.version())).extracting(t -> t.to()).containsExactly("draft", "submitted");
     lifecycle.approve(PRODUCT, v.version(), AUTHORITY, "ok");
@@ -262,9 +256,9 @@ class LifecycleTest extends ProductFixture {
 
     String runKey = "run-full-" + System.nanoTime();
     assertThatThrownBy(() -> new io.dataops.products.publish.ProductPublisher(lakehouse, registry,
-        io.dataops.products.publish.QualityGate.NONE, full, io.dataops.core.digest.DigestAlgorithm.SM3)
+        io.dataops.products.publish.QualityGate.NONE, FULL, io.dataops.core.digest.DigestAlgorithm.SM3)
         .newVersion(PRODUCT, runKey).lineage(lineage(runKey, 10)).actor(OPERATOR)
-        .replaceWith(List.of(dataFile(1, 6))).commit()).hasMessageContaining("no space left");
+        .replaceWith(List.of(dataFile(1, 6))).commit()).hasMessageContaining("disk is full");
     assertThat(registry.byRunKey(runKey)).as("no version without its event").isEmpty();
     assertThat(registry.list(PRODUCT)).hasSize(1);
   }

@@ -148,6 +148,22 @@ public abstract class ProductFixture {
     return p.commit();
   }
 
+  /** A sink whose every record fails, as a full platform database's does. */
+  protected static final AuditSink FULL = event -> {
+    throw new IllegalStateException("cannot record audit event " + event.action() + ": database or disk is full");
+  };
+
+  /** A new version of {@code files}, submitted, approved and published for partners (public interest). */
+  protected ProductVersion publishedForPartners(String... files) {
+    ProductVersion v = publish(false, files);
+    io.dataops.products.lifecycle.Lifecycle lifecycle = new io.dataops.products.lifecycle.Lifecycle(lakehouse,
+        registry, audit);
+    lifecycle.submit(PRODUCT, v.version(), OPERATOR);
+    lifecycle.approve(PRODUCT, v.version(), AUTHORITY, null);
+    return lifecycle.publish(PRODUCT, v.version(), OPERATOR, io.dataops.products.lifecycle.Lifecycle.PUBLIC_INTEREST,
+        null, "CC BY 4.0");
+  }
+
   protected ProductVersion version(int v) {
     return registry.find(PRODUCT, v).orElseThrow();
   }

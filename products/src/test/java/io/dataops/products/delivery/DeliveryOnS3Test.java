@@ -3,13 +3,11 @@ package io.dataops.products.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dataops.core.audit.AuditSink;
 import io.dataops.lakehouse.catalog.LakehouseConfig;
 import io.dataops.lakehouse.storage.ObjectStore;
 import io.dataops.lakehouse.testing.S3Server;
 import io.dataops.lakehouse.testing.TestStorage;
 import io.dataops.products.ProductFixture;
-import io.dataops.products.lifecycle.Lifecycle;
 import io.dataops.products.registry.ProductVersion;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,15 +36,8 @@ class DeliveryOnS3Test extends ProductFixture {
 
   @Test
   void aUrlWhoseEventCannotBeRecordedIsNotHandedOutAndItsObjectIsRemoved() {
-    ProductVersion v = publish(false, dataFile(1, 5));
-    Lifecycle lifecycle = new Lifecycle(lakehouse, registry, audit);
-    lifecycle.submit(PRODUCT, v.version(), OPERATOR);
-    lifecycle.approve(PRODUCT, v.version(), AUTHORITY, null);
-    lifecycle.publish(PRODUCT, v.version(), OPERATOR, Lifecycle.PUBLIC_INTEREST, null, "CC BY 4.0");
-    AuditSink full = event -> {
-      throw new IllegalStateException("cannot record audit event " + event.action() + ": database or disk is full");
-    };
-    assertThatThrownBy(() -> new Delivery(lakehouse, registry, full).deliverByUrl(PRODUCT, v.version(), PARTNER,
+    ProductVersion v = publishedForPartners(dataFile(1, 5));
+    assertThatThrownBy(() -> new Delivery(lakehouse, registry, FULL).deliverByUrl(PRODUCT, v.version(), PARTNER,
         Duration.ofMinutes(5))).hasMessageContaining("disk is full");
     assertThat(delivered(v.version())).as("no object left without its event").isEmpty();
 

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dataops.core.audit.AuditEvent;
-import io.dataops.core.audit.AuditSink;
 import io.dataops.products.ProductFixture;
-import io.dataops.products.lifecycle.Lifecycle;
 import io.dataops.products.registry.ProductVersion;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,16 +14,9 @@ import org.junit.jupiter.api.Test;
 class DeliveryTest extends ProductFixture {
   @Test
   void aDeliveryWhoseEventCannotBeRecordedIsNotHandedOver() throws Exception {
-    ProductVersion v = publish(false, dataFile(1, 5));
-    Lifecycle lifecycle = new Lifecycle(lakehouse, registry, audit);
-    lifecycle.submit(PRODUCT, v.version(), OPERATOR);
-    lifecycle.approve(PRODUCT, v.version(), AUTHORITY, null);
-    lifecycle.publish(PRODUCT, v.version(), OPERATOR, Lifecycle.PUBLIC_INTEREST, null, "CC BY 4.0");
-    AuditSink full = event -> {
-      throw new IllegalStateException("cannot record audit event " + event.action() + ": database or disk is full");
-    };
+    ProductVersion v = publishedForPartners(dataFile(1, 5));
     Path out = dir.resolve("partner/received/street-stats.csv");
-    assertThatThrownBy(() -> new Delivery(lakehouse, registry, full).deliver(PRODUCT, v.version(), PARTNER, out))
+    assertThatThrownBy(() -> new Delivery(lakehouse, registry, FULL).deliver(PRODUCT, v.version(), PARTNER, out))
         .hasMessageContaining("disk is full");
     assertThat(out).as("not handed over without its event").doesNotExist();
     assertThat(out.resolveSibling("street-stats.csv.part")).doesNotExist();
