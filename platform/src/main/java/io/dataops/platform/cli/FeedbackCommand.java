@@ -107,8 +107,7 @@ final class FeedbackCommand {
     public Integer call() {
       TicketStore store = store(cli, common, true);
       own(cli, store, id);
-      Ticket t = store.acknowledge(id, actor(cli, by), note);
-      cli.audit().record(io.dataops.core.audit.AuditEvent.ok("feedback.ack", List.of("ticket:" + id), Map.of()));
+      Ticket t = store.acknowledge(id, actor(cli, by), note, cli.audit());
       cli.print(common, t, line(t));
       return 0;
     }
@@ -132,8 +131,7 @@ final class FeedbackCommand {
     public Integer call() {
       TicketStore store = store(cli, common, true);
       own(cli, store, id);
-      Ticket t = store.resolve(id, actor(cli, by), note);
-      cli.audit().record(io.dataops.core.audit.AuditEvent.ok("feedback.resolve", List.of("ticket:" + id), Map.of()));
+      Ticket t = store.resolve(id, actor(cli, by), note, cli.audit());
       cli.print(common, t, line(t));
       return 0;
     }

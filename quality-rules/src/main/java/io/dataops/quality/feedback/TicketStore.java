@@ -1,6 +1,8 @@
 package io.dataops.quality.feedback;
 
 import io.dataops.core.BadInputException;
+import io.dataops.core.audit.AuditEvent;
+import io.dataops.core.audit.AuditSink;
 import io.dataops.core.db.PlatformDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,6 +12,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -159,20 +162,27 @@ public final class TicketStore {
     }
   }
 
-  /** A department acknowledges a ticket (it has seen it and is working on it). */
-  public Ticket acknowledge(long id, String actor, String note) {
-    return transition(id, actor, note, Ticket.State.ACKNOWLEDGED, "acknowledged_at");
+  /**
+   * A department acknowledges a ticket (it has seen it and is working on it); the change commits with its {@code
+   * feedback.ack} event, recorded through {@code audit}.
+   */
+  public Ticket acknowledge(long id, String actor, String note, AuditSink audit) {
+    return transition(id, actor, note, Ticket.State.ACKNOWLEDGED, "acknowledged_at", audit, "feedback.ack");
   }
 
-  /** A department says the problem is fixed at the source; the next feed that passes the rule verifies it. */
-  public Ticket resolve(long id, String actor, String note) {
+  /**
+   * A department says the problem is fixed at the source; the next feed that passes the rule verifies it. The change
+   * commits with its {@code feedback.resolve} event.
+   */
+  public Ticket resolve(long id, String actor, String note, AuditSink audit) {
     if (note == null || note.isBlank()) {
       throw new BadInputException("resolving a ticket needs a note saying what was fixed");
     }
-    return transition(id, actor, note, Ticket.State.RESOLVED, "resolved_at");
+    return transition(id, actor, note, Ticket.State.RESOLVED, "resolved_at", audit, "feedback.resolve");
   }
 
-  private Ticket transition(long id, String actor, String note, Ticket.State to, String timeColumn) {
+  private Ticket transition(long id, String actor, String note, Ticket.State to, String timeColumn, AuditSink audit,
+      String action) {
     Ticket t = get(id).orElseThrow(() -> new BadInputException("no ticket " + id + " (see: dataops feedback list)"));
     if (t.state() == Ticket.State.VERIFIED) {
       throw new BadInputException("ticket " + id + " is verified (a later feed passed the rule); nothing to do");
@@ -198,6 +208,7 @@ public final class TicketStore {
         p.executeUpdate();
       }
       event(c, id, at, to.spelling(), actor, note);
+      audit.record(c, AuditEvent.ok(action, List.of("ticket:" + id), Map.of()));
       c.commit();
     } catch (SQLException e) {
       throw new IllegalStateException("cannot update ticket " + id, e);

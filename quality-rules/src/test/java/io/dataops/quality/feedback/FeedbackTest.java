@@ -113,20 +113,26 @@ class FeedbackTest {
       assertThat(open).hasSize(2);
       Ticket idCard = open.get(0);
       assertThat(idCard.lastFailingRows()).isEqualTo(2);
-      assertThat(store.acknowledge(idCard.id(), "王科长", "checking the registry").state())
+      assertThatThrownBy(() -> store.acknowledge(idCard.id(), "王科长", "checking the registry", full))
+          .hasMessageContaining("disk is full");
+      assertThat(store.get(idCard.id()).orElseThrow().state()).as("not acknowledged without its event")
+          .isEqualTo(Ticket.State.OPEN);
+      assertThat(store.acknowledge(idCard.id(), "王科长", "checking the registry", audit).state())
           .isEqualTo(Ticket.State.ACKNOWLEDGED);
-      assertThatThrownBy(() -> store.acknowledge(idCard.id(), "x", null)).isInstanceOf(BadInputException.class);
-      assertThatThrownBy(() -> store.resolve(idCard.id(), "x", " ")).isInstanceOf(BadInputException.class)
+      assertThatThrownBy(() -> store.acknowledge(idCard.id(), "x", null, audit)).isInstanceOf(BadInputException.class);
+      assertThatThrownBy(() -> store.resolve(idCard.id(), "x", " ", audit)).isInstanceOf(BadInputException.class)
           .hasMessageContaining("needs a note");
-      assertThat(store.resolve(idCard.id(), "王科长", "check characters recomputed").state())
+      assertThat(store.resolve(idCard.id(), "王科长", "check characters recomputed", audit).state())
           .isEqualTo(Ticket.State.RESOLVED);
+      assertThat(events).extracting(io.dataops.core.audit.AuditEvent::action).containsExactly("feedback.deliver",
+          "feedback.ack", "feedback.resolve");
 
       Feedback.Delivery fixed = feedback.deliver(feed(lh, GOOD, "good.csv"), "public-security", "people", audit);
       assertThat(fixed.tickets()).extracting(Feedback.TicketChange::change).containsExactly("verified", "verified");
       assertThat(store.get(idCard.id()).orElseThrow().state()).isEqualTo(Ticket.State.VERIFIED);
       assertThat(store.events(idCard.id())).extracting(Ticket.Event::event)
           .containsExactly("opened", "acknowledged", "resolved", "verified");
-      assertThatThrownBy(() -> store.resolve(idCard.id(), "x", "again")).isInstanceOf(BadInputException.class);
+      assertThatThrownBy(() -> store.resolve(idCard.id(), "x", "again", audit)).isInstanceOf(BadInputException.class);
 
       Feedback.Delivery again = feedback.deliver(feed(lh, BAD.replace("1,", "7,").replace("2,", "8,").replace("3,", "9,"),
           "bad2.csv"), "public-security", "people", audit);
