@@ -136,8 +136,9 @@ public final class Supervision {
         return out;
       });
       if (stored != null) {
+        List<String> authorities = stored.isEmpty() ? List.of() : authorities();
         for (Alert a : stored) {
-          deliver(a);
+          deliver(a, authorities);
           raised.add(a);
         }
       }
@@ -174,11 +175,11 @@ public final class Supervision {
    * To every authority's outbox (a file per alert, written again with the same content when a scan stopped before
    * marking it delivered), then marked delivered.
    */
-  private void deliver(Alert a) {
+  private void deliver(Alert a, List<String> authorities) {
     if (outbox == null) {
       return;
     }
-    for (String org : authorities()) {
+    for (String org : authorities) {
       Documents alerts = outbox.resolve(org, "alerts");
       try {
         alerts.writeString("alert-" + a.id() + "-" + a.rule() + ".json",
@@ -211,7 +212,10 @@ public final class Supervision {
       }
       return out;
     });
-    pending.forEach(this::deliver);
+    if (!pending.isEmpty()) {
+      List<String> authorities = authorities();
+      pending.forEach(a -> deliver(a, authorities));
+    }
   }
 
   private static AuditEvent raiseEvent(Alert a, List<String> authorities) {

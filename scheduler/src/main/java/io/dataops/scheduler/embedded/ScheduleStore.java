@@ -90,8 +90,10 @@ public final class ScheduleStore {
     });
   }
 
+  private static final String SCHEDULE = "SELECT * FROM schedules WHERE id = ?";
+
   private Optional<Schedule> schedule(java.sql.Connection c, String id) throws SQLException {
-    try (var p = c.prepareStatement("SELECT * FROM schedules WHERE id = ?")) {
+    try (var p = c.prepareStatement(SCHEDULE)) {
       p.setString(1, id);
       try (ResultSet rs = p.executeQuery()) {
         return rs.next() ? Optional.of(readSchedule(rs)) : Optional.empty();
@@ -110,7 +112,7 @@ public final class ScheduleStore {
   }
 
   public Optional<Schedule> schedule(String id) {
-    return db.query("SELECT * FROM schedules WHERE id = ?", p -> p.setString(1, id),
+    return db.query(SCHEDULE, p -> p.setString(1, id),
         rs -> rs.next() ? Optional.of(readSchedule(rs)) : Optional.empty());
   }
 
