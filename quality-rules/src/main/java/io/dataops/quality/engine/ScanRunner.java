@@ -41,7 +41,8 @@ import org.apache.iceberg.types.Types;
  * A column every analyzer reads only for its nulls is not read from a file whose footer proves it holds none.
  */
 public final class ScanRunner {
-  private static final int BATCH_ROWS = 8192;
+  /** Rows of one Arrow batch of the scan. */
+  public static final int BATCH_ROWS = 8192;
 
   private ScanRunner() {}
 

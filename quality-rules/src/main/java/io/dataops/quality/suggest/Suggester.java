@@ -28,7 +28,7 @@ import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types.NestedField;
 
 /**
- * Profiles a table (one scan per {@value #COLUMNS_PER_SCAN} columns) and proposes a starter suite, in the spirit of
+ * Profiles a table (a few columns per scan) and proposes a starter suite, in the spirit of
  * Deequ's suggestion rules:
  * complete-if-complete, retain-completeness, non-negative numbers, categorical range, plus uniqueness (counted
  * exactly) of columns whose values nearly all occur once, fixed lengths of codes, and PRC identifier rules where
@@ -37,8 +37,13 @@ import org.apache.iceberg.types.Types.NestedField;
  */
 public final class Suggester {
   static final int CATEGORICAL = 20;
-  /** Columns profiled by one scan. */
+  /** Columns profiled by one scan of a table whose batches are full. */
   static final int COLUMNS_PER_SCAN = 128;
+  /**
+   * Columns profiled by one scan at most, however short the table: each column's states (a distinct-count sketch, a
+   * sample, counters) take a few kilobytes a thread whatever its rows.
+   */
+  static final int MAX_COLUMNS_PER_SCAN = 1024;
   /** What one scan's exact value groups may hold in memory before spilling sorted runs, all threads together. */
   static final long SPILL_BUDGET = 256L << 20;
 
@@ -67,8 +72,10 @@ public final class Suggester {
     long rows = 0;
     // A few columns per scan, their states turned into suggestions before the next scan: memory (Arrow vectors,
     // states, spill buffers) grows with the columns of one scan, never with the width of the table.
-    for (int from = 0; from == 0 || from < columns.size(); from += COLUMNS_PER_SCAN) {
-      List<NestedField> group = columns.subList(from, Math.min(columns.size(), from + COLUMNS_PER_SCAN));
+    String records = snapshot == null ? null : snapshot.summary().get("total-records");
+    int perScan = columnsPerScan(records == null ? ScanRunner.BATCH_ROWS : Long.parseLong(records));
+    for (int from = 0; from == 0 || from < columns.size(); from += perScan) {
+      List<NestedField> group = columns.subList(from, Math.min(columns.size(), from + perScan));
       Map<String, AnalyzerState<?>> states = scan(table, snapshot, group);
       rows = ((SizeAnalyzer.State) states.get(SizeAnalyzer.INSTANCE.key())).rows;
       for (NestedField f : group) {
@@ -83,6 +90,16 @@ public final class Suggester {
     suite.put("meta", Map.of("generated_by", "dataops quality suggest", "profiled_rows", rows,
         "snapshot_id", snapshot == null ? "none" : String.valueOf(snapshot.snapshotId())));
     return new Suggestion(suite, rows, profile);
+  }
+
+  /**
+   * How many columns one scan profiles: the values a batch holds (its columns times its rows) stay those of
+   * {@value #COLUMNS_PER_SCAN} full columns, so a short table is profiled in fewer scans (each scan reads every data
+   * file's footer, which for a table of thousands of columns costs more than its rows).
+   */
+  static int columnsPerScan(long tableRows) {
+    long batchRows = Math.max(1, Math.min(tableRows, ScanRunner.BATCH_ROWS));
+    return (int) Math.min(MAX_COLUMNS_PER_SCAN, (long) COLUMNS_PER_SCAN * ScanRunner.BATCH_ROWS / batchRows);
   }
 
   /** One scan profiling {@code columns} (and counting rows). */

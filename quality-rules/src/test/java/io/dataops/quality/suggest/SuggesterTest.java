@@ -12,6 +12,7 @@ import io.dataops.lakehouse.sample.GenerateResult;
 import io.dataops.lakehouse.sample.SampleDataset;
 import io.dataops.lakehouse.sample.SampleGenerator;
 import io.dataops.quality.QualityFixture;
+import io.dataops.quality.engine.ScanRunner;
 import io.dataops.quality.run.QualityRunner;
 import io.dataops.quality.suite.SuiteParser;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +51,15 @@ class SuggesterTest extends QualityFixture {
     var report = new QualityRunner(lakehouse, dir.resolve("work"), 2, 1 << 24).run(id, null, suite);
     assertThat(report.validation().success()).as("a suggestion fits the data it came from: "
         + report.validation().results().stream().filter(r -> !r.success()).toList()).isTrue();
+  }
+
+  @Test
+  void aShortTableIsProfiledInFewerScansHoldingNoMoreValuesABatch() {
+    assertThat(Suggester.columnsPerScan(1_000_000)).isEqualTo(Suggester.COLUMNS_PER_SCAN);
+    assertThat(Suggester.columnsPerScan(ScanRunner.BATCH_ROWS)).isEqualTo(Suggester.COLUMNS_PER_SCAN);
+    assertThat(Suggester.columnsPerScan(ScanRunner.BATCH_ROWS / 4)).isEqualTo(4 * Suggester.COLUMNS_PER_SCAN);
+    assertThat(Suggester.columnsPerScan(60)).isEqualTo(Suggester.MAX_COLUMNS_PER_SCAN);
+    assertThat(Suggester.columnsPerScan(0)).isEqualTo(Suggester.MAX_COLUMNS_PER_SCAN);
   }
 
   @Test

@@ -106,12 +106,13 @@ abstract class EnginesFixture extends PipelineFixture {
   }
 
   /**
-   * A filter of one 512-bit block (most values hit it) and two candidates in memory (the rest spill): the leak check's
-   * test knobs, as system properties the engines' checks read (the mini-cluster's tasks run in this JVM).
+   * A filter of one 512-bit block (most values hit it) and 64 candidates in memory (the rest spill, in runs of 64):
+   * the leak check's test knobs, as system properties the engines' checks read (the mini-cluster's tasks run in this
+   * JVM).
    */
   static final Map<String, String> CROWDED_LEAK_CHECK = Map.of(
       io.dataops.pipelines.privacy.LeakFilter.MEMORY_LIMIT_PROPERTY, "64",
-      io.dataops.pipelines.privacy.LeakCheck.CANDIDATES_IN_MEMORY_PROPERTY, "2");
+      io.dataops.pipelines.privacy.LeakCheck.CANDIDATES_IN_MEMORY_PROPERTY, "64");
 
   /** The same product rows, privacy report (k, classes, suppressed, risks) and leak check on both engines. */
   void assertSameOutcome(PipelineRunResult reference, PipelineRunResult flink) {

@@ -136,7 +136,7 @@ class FlinkExecutorTest extends EnginesFixture {
   @Test
   void candidatesBeyondMemorySpillOnBothEnginesAndGiveTheSameExactVerdict() throws Exception {
     // Every row's ID masked but for its region: nothing leaks, but a crowded filter makes thousands of chance hits,
-    // which spill past two in memory (in each write task and in the client's merge) and are cleared by their hashes.
+    // which spill past 64 in memory (in each write task and in the client's merge) and are cleared by their hashes.
     BoundPipeline regions = bind("""
         name: id-regions
         scenario: test

@@ -57,7 +57,7 @@ class FlinkFaultsTest extends EnginesFixture {
 
   @Test
   void aTaskFailingWhileItsLeakCheckHeldSpilledCandidatesIsRestartedWithTheSameVerdict() throws Exception {
-    // A crowded filter and two candidates in memory: the failed attempt had spilled runs of candidates; the restarted
+    // A crowded filter and 64 candidates in memory: the failed attempt had spilled runs of candidates; the restarted
     // one tests its rows anew, and only its findings count (the same counts as Spring Batch's run).
     landSample(SampleDataset.CITIZENS, 3000, 3000, 1);
     BoundPipeline p = bind(PIPELINE);

@@ -26,6 +26,7 @@ import java.util.Map;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.Record;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class SpringBatchExecutorTest extends PipelineFixture {
@@ -442,17 +443,23 @@ class SpringBatchExecutorTest extends PipelineFixture {
       product: id-regions
       """;
 
+  /**
+   * Tests of the run's own scratch files only (spilled candidates, saved decisions): the warehouse's storage and the
+   * catalog's database change nothing they test, so the s3-postgres execution (the root pom) leaves them out.
+   */
+  static final String LOCAL_SCRATCH = "local-scratch";
   static final String FILTER_BYTES = io.dataops.pipelines.privacy.LeakFilter.MEMORY_LIMIT_PROPERTY;
   static final String IN_MEMORY = io.dataops.pipelines.privacy.LeakCheck.CANDIDATES_IN_MEMORY_PROPERTY;
 
   /** Runs {@code body} with system properties set (the leak check's test knobs), then puts them back. */
   @Test
+  @Tag(LOCAL_SCRATCH)
   void candidatesBeyondMemorySpillAndTheVerdictStaysExact() throws Exception {
     // A filter of one 512-bit block says yes to most values: thousands of chance hits. In memory, DuckDB joins their
-    // texts to the raw columns; past two they spill and are settled by their hashes. Same verdict, same counts.
+    // texts to the raw columns; past 64 they spill and are settled by their hashes. Same verdict, same counts.
     PipelineRunResult inMemory = withProperties(Map.of(FILTER_BYTES, "64"),
         () -> executor(RunSettings.defaults()).run(bind(ID_REGIONS)));
-    PipelineRunResult spilled = withProperties(Map.of(FILTER_BYTES, "64", IN_MEMORY, "2"), () -> executor(
+    PipelineRunResult spilled = withProperties(Map.of(FILTER_BYTES, "64", IN_MEMORY, "64"), () -> executor(
         RunSettings.defaults()).run(bind(ID_REGIONS.replace("product: id-regions", "product: id-regions-spilled"))));
     Map<String, Object> leak = leakCheckOf(spilled);
     assertThat(((Number) leak.get("candidatesConfirmed")).longValue()).as(leak.toString()).isGreaterThan(1000);
@@ -462,7 +469,7 @@ class SpringBatchExecutorTest extends PipelineFixture {
         + "spilled candidates with it, is gone").doesNotExist();
 
     // A real leak of every row among the chance hits: the exact count.
-    assertThatThrownBy(() -> withProperties(Map.of(FILTER_BYTES, "64", IN_MEMORY, "2"),
+    assertThatThrownBy(() -> withProperties(Map.of(FILTER_BYTES, "64", IN_MEMORY, "64"),
         () -> executor(RunSettings.defaults()).run(bindWithoutLimits(ID_DISPLAY))))
         .isInstanceOf(LeakCheckTasklet.LeakDetected.class)
         .hasMessage("leak check failed, nothing was published: id_card: 3000 values give back a raw ID or bank card "
@@ -475,11 +482,11 @@ class SpringBatchExecutorTest extends PipelineFixture {
 
   @Test
   void aJobKilledWhileItsLeakCheckHeldSpilledCandidatesResumesWithTheSameVerdict() throws Exception {
-    // The child's filter is crowded and it holds two candidates in memory: by the kill, in the middle of the write
+    // The child's filter is crowded and it holds 64 candidates in memory: by the kill, in the middle of the write
     // step (where each value is tested as it is written), runs of candidates lie in the run's folder. The resumed
     // process deletes them and tests every value again: the same counts as a run that was not killed.
     Path pipeline = write("id-regions.yaml", ID_REGIONS);
-    killInWriteStep(pipeline, 10, "-D" + FILTER_BYTES + "=64", "-D" + IN_MEMORY + "=2");
+    killInWriteStep(pipeline, 10, "-D" + FILTER_BYTES + "=64", "-D" + IN_MEMORY + "=64");
     List<Path> stale;
     try (var files = java.nio.file.Files.walk(dir.resolve("work"))) {
       stale = files.filter(f -> f.getParent().getFileName().toString().equals(
@@ -490,7 +497,7 @@ class SpringBatchExecutorTest extends PipelineFixture {
       assertThat(java.nio.file.Files.getPosixFilePermissions(run)).isEqualTo(io.dataops.core.files.OwnerOnly.FILE);
     }
 
-    Map<String, String> crowded = Map.of(FILTER_BYTES, "64", IN_MEMORY, "2");
+    Map<String, String> crowded = Map.of(FILTER_BYTES, "64", IN_MEMORY, "64");
     PipelineRunResult resumed = withProperties(crowded,
         () -> executor(SpringBatchChild.SETTINGS).run(bind(ID_REGIONS)));
     assertThat(resumed.restarted()).isTrue();
@@ -542,6 +549,7 @@ class SpringBatchExecutorTest extends PipelineFixture {
   }
 
   @Test
+  @Tag(LOCAL_SCRATCH)
   void savedDecisionAndFilterTornByAPowerFailureAreRefusedAndComputedAgain() throws Exception {
     // The child completes both branches and is killed in the write step. Then its privacy decision and leak filter
     // are overwritten with zeros of their length, as a power failure can leave files moved in before their blocks
@@ -637,6 +645,7 @@ class SpringBatchExecutorTest extends PipelineFixture {
   }
 
   @Test
+  @Tag(LOCAL_SCRATCH)
   void twoProcessesSpillingTheirCandidatesAtOnceEachGetTheVerdictOfARunAlone() throws Exception {
     // Two operators' pipelines on the same snapshot, in two processes at once, each with a crowded filter and two
     // candidates in memory, sharing the cache of the snapshot's leak filter. Both are held as their leak checks start,
@@ -650,7 +659,7 @@ class SpringBatchExecutorTest extends PipelineFixture {
     List<HeldChild> children = new java.util.ArrayList<>();
     try {
       for (var p : pipelines.entrySet()) {
-        children.add(HeldChild.start(childCommand(p.getValue(), "-D" + FILTER_BYTES + "=64", "-D" + IN_MEMORY + "=2"),
+        children.add(HeldChild.start(childCommand(p.getValue(), "-D" + FILTER_BYTES + "=64", "-D" + IN_MEMORY + "=64"),
             childEnvironment(), dir.resolve(p.getKey() + ".log"),
             List.of(HeldChild.Point.of(io.dataops.pipelines.privacy.LeakCheck.class, "spilled", 1))));
       }
@@ -677,7 +686,7 @@ class SpringBatchExecutorTest extends PipelineFixture {
       }
     }
 
-    PipelineRunResult alone = withProperties(Map.of(FILTER_BYTES, "64", IN_MEMORY, "2"), () -> executor(
+    PipelineRunResult alone = withProperties(Map.of(FILTER_BYTES, "64", IN_MEMORY, "64"), () -> executor(
         SpringBatchChild.SETTINGS).run(bind(ID_REGIONS.replace("product: id-regions", "product: id-regions-alone"))));
     Map<String, Object> expected = leakCheckOf(alone);
     assertThat(((Number) expected.get("candidatesConfirmed")).longValue()).as("they spilled").isGreaterThan(1000);
