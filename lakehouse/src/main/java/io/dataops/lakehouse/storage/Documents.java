@@ -8,6 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.io.FileIO;
 
@@ -120,6 +123,49 @@ public final class Documents {
       Files.deleteIfExists(tmp);
     }
     return location;
+  }
+
+  /**
+   * Issues documents that must not stand without a record of their issue: each is written aside, then
+   * {@code beforeVisible} runs (where the caller records the issue, e.g. its audit event), and only once it returned
+   * are they put under their names, in order; if it throws, none is. Local files are written beside and renamed after
+   * it. In a bucket an object is visible once uploaded, so the bytes are held in memory (these are small documents) and
+   * uploaded after it: an upload that fails removes its object, and the record stays for a document not handed over,
+   * the side a failure errs on. Returns where they are, in order.
+   */
+  public List<String> issue(Map<String, byte[]> documents, Runnable beforeVisible) throws IOException {
+    List<String> locations = new ArrayList<>();
+    for (String name : documents.keySet()) {
+      locations.add(location(name));
+    }
+    if (io != null) {
+      beforeVisible.run();
+      for (var d : documents.entrySet()) {
+        write(d.getKey(), d.getValue());
+      }
+      return locations;
+    }
+    List<Path> written = new ArrayList<>();
+    try {
+      for (var d : documents.entrySet()) {
+        Path target = Path.of(location(d.getKey()));
+        OwnerOnly.directories(target.getParent());
+        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp",
+            PosixFilePermissions.asFileAttribute(OwnerOnly.FILE));
+        written.add(tmp);
+        Files.write(tmp, d.getValue());
+      }
+      beforeVisible.run();
+      for (int i = 0; i < written.size(); i++) {
+        Files.move(written.get(i), Path.of(locations.get(i)), StandardCopyOption.REPLACE_EXISTING,
+            StandardCopyOption.ATOMIC_MOVE);
+      }
+    } finally {
+      for (Path tmp : written) {
+        Files.deleteIfExists(tmp);
+      }
+    }
+    return locations;
   }
 
   @Override

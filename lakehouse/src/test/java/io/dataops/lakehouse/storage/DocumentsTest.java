@@ -9,6 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.io.FileIO;
 import org.junit.jupiter.api.Test;
@@ -55,5 +59,56 @@ class DocumentsTest {
         .hasMessage("the writer died");
     assertThat(S3Server.keys(bucket, "")).containsExactly("certificates/p-v1-destruction.json");
     io.close();
+  }
+
+  @Test
+  void issuedDocumentsTakeTheirNamesOnlyAfterTheirRecordInAFolder() throws Exception {
+    Documents outbox = Documents.local(dir.resolve("outbox")).resolve("bureau", "evaluation");
+    Path folder = dir.resolve("outbox/bureau/evaluation");
+    Map<String, byte[]> two = new LinkedHashMap<>();
+    two.put("evaluation.json", "{}".getBytes(StandardCharsets.UTF_8));
+    two.put("evaluation.html", "<p>".getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> outbox.issue(two, () -> {
+      throw new IllegalStateException("trail full");
+    })).hasMessage("trail full");
+    try (var files = Files.list(folder)) {
+      assertThat(files).as("neither document, nor a part of one").isEmpty();
+    }
+    List<String> seen = new ArrayList<>();
+    List<String> issued = outbox.issue(two, () -> seen.addAll(names(folder)));
+    assertThat(seen).as("when the record is made, both are written aside and neither under its name")
+        .hasSize(2).noneMatch(n -> n.equals("evaluation.json") || n.equals("evaluation.html"));
+    assertThat(issued).containsExactly(folder.resolve("evaluation.json").toString(),
+        folder.resolve("evaluation.html").toString());
+    assertThat(names(folder)).containsExactlyInAnyOrder("evaluation.json", "evaluation.html");
+    assertThat(Path.of(issued.get(1))).hasContent("<p>");
+    assertThat(Files.getPosixFilePermissions(Path.of(issued.get(0)))).isEqualTo(
+        PosixFilePermissions.fromString("rw-------"));
+  }
+
+  @Test
+  void issuedDocumentsAreUploadedOnlyAfterTheirRecordInABucket() throws Exception {
+    String bucket = S3Server.newBucket("issued");
+    try (FileIO io = CatalogUtil.loadFileIO(ObjectStore.S3FILEIO, S3Server.store().fileIoProperties(), null)) {
+      Documents outbox = Documents.inBucket("s3://" + bucket + "/outbox", io);
+      Map<String, byte[]> one = Map.of("statement.csv", "kind,total\r\n".getBytes(StandardCharsets.UTF_8));
+      assertThatThrownBy(() -> outbox.issue(one, () -> {
+        throw new IllegalStateException("trail full");
+      })).hasMessage("trail full");
+      assertThat(S3Server.keys(bucket, "")).isEmpty();
+      List<List<String>> seen = new ArrayList<>();
+      assertThat(outbox.issue(one, () -> seen.add(S3Server.keys(bucket, ""))))
+          .containsExactly("s3://" + bucket + "/outbox/statement.csv");
+      assertThat(seen).containsExactly(List.of());
+      assertThat(S3Server.keys(bucket, "")).containsExactly("outbox/statement.csv");
+    }
+  }
+
+  private static List<String> names(Path folder) {
+    try (var files = Files.list(folder)) {
+      return files.map(p -> p.getFileName().toString()).toList();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

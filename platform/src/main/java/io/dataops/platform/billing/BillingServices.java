@@ -1,6 +1,8 @@
 package io.dataops.platform.billing;
 
 import io.dataops.core.BadInputException;
+import io.dataops.core.audit.AuditEvent;
+import io.dataops.core.audit.AuditSink;
 import io.dataops.core.files.OwnerOnly;
 import io.dataops.governance.audit.AuditTrail;
 import io.dataops.governance.metering.Metering;
@@ -165,15 +167,35 @@ public final class BillingServices {
     return t.toString();
   }
 
-  /** Writes the statement as a CSV file (one row per line and per share; money as decimal strings). */
-  public static Path writeCsv(Statement s, Path file) {
+  /**
+   * Issues the statement as a CSV file at {@code file} (see {@link #issue(Statement, Documents, String, AuditSink)});
+   * returns it.
+   */
+  public static Path issue(Statement s, Path file, AuditSink audit) {
     Path abs = file.toAbsolutePath();
-    writeCsv(s, Documents.local(abs.getParent()), abs.getFileName().toString());
+    issue(s, Documents.local(abs.getParent()), abs.getFileName().toString(), audit);
     return file;
   }
 
-  /** Writes the statement as CSV into an outbox (the home's, or a bucket's); returns where it is. */
-  public static String writeCsv(Statement s, Documents folder, String name) {
+  /**
+   * Issues the statement as CSV into an outbox (the home's, or a bucket's): it takes its place there only once its
+   * {@code billing.statement} event is recorded, so no statement stands without its event (an event that cannot be
+   * recorded leaves none). Returns where it is.
+   */
+  public static String issue(Statement s, Documents folder, String name, AuditSink audit) {
+    List<String> objects = s.org() == null ? List.of("period:" + s.period())
+        : List.of("period:" + s.period(), "organization:" + s.org());
+    AuditEvent event = AuditEvent.ok("billing.statement", objects, Map.of("total", s.total().toPlainString(),
+        "lines", s.lines().size(), "shares", s.shares().size()));
+    try {
+      return folder.issue(Map.of(name, csv(s).getBytes(StandardCharsets.UTF_8)), () -> audit.record(event)).get(0);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the statement to " + folder.location(name), e);
+    }
+  }
+
+  /** The statement as CSV: one row per line and per share, then the total; money as decimal strings. */
+  static String csv(Statement s) {
     StringBuilder csv = new StringBuilder("kind,period,product,version,org,role,plan,price,deliveries,rows,amount\r\n");
     for (Statement.Line l : s.lines()) {
       csv.append(String.join(",", "line", s.period().toString(), l.product(), String.valueOf(l.version()), l.org(),
@@ -186,10 +208,6 @@ public final class BillingServices {
     }
     csv.append(String.join(",", "total", s.period().toString(), "", "", s.org() == null ? "" : s.org(), "", "", "",
         "", "", s.total().toPlainString())).append("\r\n");
-    try {
-      return folder.writeString(name, csv);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the statement to " + folder.location(name), e);
-    }
+    return csv.toString();
   }
 }

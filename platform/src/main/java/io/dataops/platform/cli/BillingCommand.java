@@ -66,13 +66,10 @@ final class BillingCommand {
             .orElseThrow(() -> new BadInputException("no organization " + target + " (see: dataops org list)"));
       }
       Statement s = BillingServices.billing(config, cli.env).statement(month, target, kind);
-      String csv = out != null ? BillingServices.writeCsv(s, out).toString()
-          : BillingServices.writeCsv(s, config.documents("outbox").resolve(target != null ? target
+      String csv = out != null ? BillingServices.issue(s, out, cli.audit()).toString()
+          : BillingServices.issue(s, config.documents("outbox").resolve(target != null ? target
               : actor.organization(), "billing"), "statement-" + month + (target == null ? "" : "-" + target)
-              + ".csv");
-      cli.audit().record(AuditEvent.ok("billing.statement", target == null ? List.of("period:" + month)
-          : List.of("period:" + month, "organization:" + target), Map.of("total", s.total().toPlainString(),
-          "lines", s.lines().size(), "shares", s.shares().size())));
+              + ".csv", cli.audit());
       cli.print(common, BillingServices.json(s, csv), BillingServices.text(s, csv));
       return 0;
     }

@@ -150,8 +150,8 @@ final class GovernanceScenes {
     YearMonth month = YearMonth.now(Grants.ZONE);
     Session bureau = cast.as(Cast.AUTHORITY, "billing statement");
     Statement s = BillingServices.billing(config, Map.of()).statement(month, null, null);
-    String csv = BillingServices.writeCsv(s, config.documents("outbox").resolve(Cast.AUTHORITY.organization(),
-        "billing"), "statement-" + month + ".csv");
+    String csv = BillingServices.issue(s, config.documents("outbox").resolve(Cast.AUTHORITY.organization(),
+        "billing"), "statement-" + month + ".csv", bureau.audit());
     say(bureau, "took the statement of " + month + " (计量计费): total " + s.total().toPlainString() + " yuan, "
         + s.lines().size() + " lines, " + s.shares().size() + " revenue shares (收益分配), in " + csv);
     List<Alert> alerts = SupervisionServices.supervision(config).scan();

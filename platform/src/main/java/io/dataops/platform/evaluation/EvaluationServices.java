@@ -27,9 +27,11 @@ import io.dataops.quality.feedback.TicketStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import io.dataops.lakehouse.storage.Documents;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.YearMonth;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -63,17 +65,21 @@ public final class EvaluationServices {
         new ContractRegistry(config.contracts()), facts(FeedIntake.tickets(config), PipelineRuns.versions(config)),
         BillingServices.metering(config), GrantServices.grants(config, lakehouse, audit),
         SupervisionServices.supervision(config), viewer)).of(month, Instant.now());
+    // The two documents take their places only once the evaluation's event is recorded (none without it).
     String json;
     String html;
     try {
-      json = dir.writeString("evaluation-" + month + ".json",
-          JSON.writerWithDefaultPrettyPrinter().writeValueAsString(cards));
-      html = dir.writeString("evaluation-" + month + ".html", EvaluationPage.html(cards));
+      Map<String, byte[]> documents = new LinkedHashMap<>();
+      documents.put("evaluation-" + month + ".json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(cards));
+      documents.put("evaluation-" + month + ".html", EvaluationPage.html(cards).getBytes(StandardCharsets.UTF_8));
+      List<String> written = dir.issue(documents, () -> audit.record(AuditEvent.ok("evaluate",
+          List.of("period:" + month), Map.of("departments", cards.departments().size(), "operators",
+              cards.operators().size()))));
+      json = written.get(0);
+      html = written.get(1);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the evaluation to " + dir, e);
     }
-    audit.record(AuditEvent.ok("evaluate", List.of("period:" + month), Map.of("departments",
-        cards.departments().size(), "operators", cards.operators().size())));
     return new Written(cards, json, html);
   }
 

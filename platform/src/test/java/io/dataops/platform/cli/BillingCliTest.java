@@ -7,6 +7,8 @@ import io.dataops.platform.cli.CliTest.Run;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -110,5 +112,54 @@ class BillingCliTest {
     Files.writeString(dir.resolve("home/dataops.properties"), "billing.department-share = 1.5\n");
     refused(TestCast.AUTHORITY, "dataops.properties: billing.department-share: the departments' share of revenue is "
         + "a ratio from 0 to 1", "billing", "statement", "--period", month);
+  }
+
+  @Test
+  void aMonthsStatementOrEvaluationWhoseEventCannotBeRecordedIsNotIssued() throws Exception {
+    // The trail refuses every event, as a full database does: neither document appears, nor any part of one; once the
+    // trail takes events again, each is issued with its one event.
+    Path outbox = dir.resolve("home/outbox/bureau");
+    refuseAuditInserts(dir.resolve("home"), true);
+    for (String[] command : List.of(new String[] {"billing", "statement", "--period", month},
+        new String[] {"evaluate", "--period", month})) {
+      Run r = run(TestCast.AUTHORITY, command);
+      assertThat(r.exit()).as(r.err()).isNotZero();
+      assertThat(r.err()).contains("trail full");
+    }
+    try (var left = Files.exists(outbox) ? Files.walk(outbox) : java.util.stream.Stream.<Path>empty()) {
+      assertThat(left.filter(Files::isRegularFile)).as("no statement, evaluation or part of one").isEmpty();
+    }
+
+    refuseAuditInserts(dir.resolve("home"), false);
+    Path csv = Path.of(ok(TestCast.AUTHORITY, "billing", "statement", "--period", month, "--json").json().get("csv")
+        .asText());
+    JsonNode evaluation = ok(TestCast.AUTHORITY, "evaluate", "--period", month, "--json").json();
+    assertThat(csv).isRegularFile();
+    assertThat(Path.of(evaluation.get("json").asText())).isRegularFile();
+    assertThat(Path.of(evaluation.get("html").asText())).isRegularFile();
+    try (var all = Files.walk(outbox)) {
+      assertThat(all.filter(Files::isRegularFile).map(f -> f.getFileName().toString()))
+          .containsExactlyInAnyOrder("statement-" + month + ".csv", "evaluation-" + month + ".json",
+              "evaluation-" + month + ".html");
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("home/catalog.db"));
+         var st = c.prepareStatement("SELECT action, count(*) FROM audit_events WHERE action IN "
+             + "('billing.statement', 'evaluate') GROUP BY action ORDER BY action");
+         var rs = st.executeQuery()) {
+      List<String> counts = new ArrayList<>();
+      while (rs.next()) {
+        counts.add(rs.getString(1) + "=" + rs.getInt(2));
+      }
+      assertThat(counts).containsExactly("billing.statement=1", "evaluate=1");
+    }
+  }
+
+  /** Makes every insert into the home's audit trail fail (a trigger, as a full database fails it), or stops that. */
+  static void refuseAuditInserts(Path home, boolean refuse) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("catalog.db"));
+         var st = c.createStatement()) {
+      st.executeUpdate(refuse ? "CREATE TRIGGER full_trail BEFORE INSERT ON audit_events BEGIN "
+          + "SELECT RAISE(ABORT, 'trail full'); END" : "DROP TRIGGER full_trail");
+    }
   }
 }
