@@ -93,7 +93,7 @@ public final class FeedIntake {
   }
 
   public Feedback feedback() {
-    return new Feedback(tickets(), lakehouse, config.documents("outbox"));
+    return new Feedback(tickets(), lakehouse, config.documents("outbox"), config.work());
   }
 
   public QualityRunner qualityRunner() {

@@ -4,14 +4,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
+import io.dataops.core.files.OwnerOnly;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.quality.result.ExpectationResult;
 import io.dataops.quality.run.QualityReport;
-import io.dataops.quality.run.QualityRunner;
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import io.dataops.lakehouse.storage.Documents;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,10 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.apache.iceberg.data.IcebergGenerics;
-import org.apache.iceberg.data.Record;
-import org.apache.iceberg.expressions.Expressions;
-import org.apache.iceberg.io.CloseableIterable;
 
 /**
  * Closes the loop with the department that owns the data: after a feed's quality run, every failing rule opens
@@ -40,16 +38,22 @@ public final class Feedback {
   private final TicketStore store;
   private final Lakehouse lakehouse;
   private final Documents outbox;
+  private final Path scratch;
 
-  public Feedback(TicketStore store, Lakehouse lakehouse, Documents outbox) {
+  /**
+   * @param outbox where the departments' reports go
+   * @param scratch a folder for the failing rows' CSV before it goes there (and its sort's spilled runs)
+   */
+  public Feedback(TicketStore store, Lakehouse lakehouse, Documents outbox, Path scratch) {
     this.store = store;
     this.lakehouse = lakehouse;
     this.outbox = outbox;
+    this.scratch = scratch;
   }
 
-  /** Reports in a local outbox folder. */
+  /** Reports in a local outbox folder; scratch files beside it. */
   public Feedback(TicketStore store, Lakehouse lakehouse, Path outbox) {
-    this(store, lakehouse, Documents.local(outbox));
+    this(store, lakehouse, Documents.local(outbox), outbox.resolveSibling(outbox.getFileName() + "-scratch"));
   }
 
   /** What changed for one ticket. */
@@ -67,6 +71,32 @@ public final class Feedback {
    * (under the database's write lock, or a lock on the feed on PostgreSQL) and delivers nothing (null).
    */
   public Delivery deliver(QualityReport report, String department, String dataset, AuditSink audit) {
+    // The failing rows (millions, when a rule fails on every row of a big feed) are read and sorted before the
+    // transaction, which then only copies them into the report: the database's write lock is not held meanwhile.
+    Path failingRows;
+    try {
+      OwnerOnly.directories(scratch);
+      failingRows = Files.createTempFile(scratch, "failing-rows-", ".csv");
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(failingRows), 1 << 16)) {
+        FailingRowsCsv.write(lakehouse, report.runId(), scratch, out);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the failing rows of quality run " + report.runId() + " under "
+          + scratch, e);
+    }
+    try {
+      return deliver(report, department, dataset, audit, failingRows);
+    } finally {
+      try {
+        Files.deleteIfExists(failingRows);
+      } catch (IOException e) {
+        // the scratch folder is the home's tmp: left for its clean-up
+      }
+    }
+  }
+
+  private Delivery deliver(QualityReport report, String department, String dataset, AuditSink audit,
+      Path failingRowsCsv) {
     List<TicketChange> changes = new ArrayList<>();
     Map<Integer, Ticket> tickets = new HashMap<>();
     String at = TicketStore.now();
@@ -116,7 +146,7 @@ public final class Feedback {
           tickets.put(i, store.find(c, report.table(), ruleKey).orElseThrow());
         }
       }
-      String folder = write(c, report, department, dataset, tickets);
+      String folder = write(c, report, department, dataset, tickets, failingRowsCsv);
       audit.record(c, AuditEvent.ok("feedback.deliver", List.of("organization:" + department, "table:"
           + report.table()), Map.of("qualityRun", String.valueOf(report.runId()))));
       c.commit();
@@ -131,7 +161,7 @@ public final class Feedback {
   }
 
   private String write(Connection c, QualityReport report, String department, String dataset,
-      Map<Integer, Ticket> tickets) throws SQLException {
+      Map<Integer, Ticket> tickets, Path failingRows) throws SQLException {
     String name = (report.feedId() != null ? report.feedId() : report.runId()).replaceAll("[^A-Za-z0-9_-]", "_");
     Documents folder = outbox.resolve(department, dataset, name);
     List<Double> trend = trend(c, report.table());
@@ -141,54 +171,11 @@ public final class Feedback {
       folder.writeString("report.en.html",
           FeedbackReport.render(FeedbackReport.Lang.EN, report, department, dataset, tickets, trend));
       folder.writeString("validation.json", JSON.writeValueAsString(report.validation()));
-      writeFailingRows(report.runId(), folder, "failing-rows.csv");
+      folder.write("failing-rows.csv", out -> Files.copy(failingRows, out));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write to the outbox " + folder, e);
     }
     return folder.root();
-  }
-
-  /** Every failing row of the run, as recorded (already masked), in a CSV that Excel opens in Chinese. */
-  private void writeFailingRows(String runId, Documents folder, String name) throws IOException {
-    folder.write(name, out -> {
-      BufferedWriter w = new BufferedWriter(new java.io.OutputStreamWriter(out,
-          java.nio.charset.StandardCharsets.UTF_8));
-      writeFailingRows(runId, w);
-      w.flush();
-    });
-  }
-
-  private void writeFailingRows(String runId, BufferedWriter w) throws IOException {
-    w.write('\uFEFF');
-    w.write("expectation_id,expectation_type,columns,severity,row_key,feed_id,row_number,reason,value\n");
-    if (!lakehouse.exists(QualityRunner.ROW_FAILURES)) {
-      return;
-    }
-    var table = lakehouse.load(QualityRunner.ROW_FAILURES);
-    List<Record> rows = new ArrayList<>();
-    try (CloseableIterable<Record> it = IcebergGenerics.read(table).where(Expressions.equal("run_id", runId)).build()) {
-      it.forEach(r -> rows.add(r.copy()));
-    }
-    rows.sort(java.util.Comparator.comparing((Record r) -> (String) r.getField("expectation_id"))
-        .thenComparing(r -> r.getField("row_number") == null ? -1L : (Long) r.getField("row_number")));
-    for (Record r : rows) {
-      w.write(String.join(",", csv(r.getField("expectation_id")), csv(r.getField("expectation_type")),
-          csv(r.getField("columns")), csv(r.getField("severity")), csv(r.getField("row_key")),
-          csv(r.getField("feed_id")), csv(r.getField("row_number")), csv(r.getField("reason")),
-          csv(r.getField("value"))));
-      w.write('\n');
-    }
-  }
-
-  private static String csv(Object v) {
-    if (v == null) {
-      return "";
-    }
-    String s = v.toString();
-    if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0) {
-      return '"' + s.replace("\"", "\"\"") + '"';
-    }
-    return s;
   }
 
   /**
