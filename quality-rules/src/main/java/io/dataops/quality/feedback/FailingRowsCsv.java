@@ -27,11 +27,11 @@ import org.apache.iceberg.io.CloseableIterable;
 /**
  * A run's failing rows as the department's CSV (UTF-8 with a byte-order mark, which Excel needs to open Chinese), in
  * report order — by expectation id, then row number, then the line (rows of several feeds share row numbers in a
- * table's run) — in bounded memory: the rows are read once from the failures
- * table and kept per expectation as (row number, CSV line) records up to {@link #BUFFER_BYTES}; beyond that every
- * expectation's records are sorted and spilled as a run (core's external sort: owner-only runs in a scratch folder of
- * this write's own, deleted after it), and each expectation's runs are merged at the end. A feed failing a rule on
- * millions of rows used to be held and sorted whole in the heap, which a 512 MB heap could not hold at 2 million.
+ * table's run) — in bounded memory: the rows are read once from the failures table and kept per expectation as
+ * (row number, CSV line) records up to {@link #BUFFER_BYTES}; beyond that the largest expectations' records are sorted
+ * and spilled as runs (core's external sort: owner-only runs in a scratch folder of this write's own, deleted after
+ * it), and each expectation's runs are merged at the end. A feed failing a rule on millions of rows used to be held
+ * and sorted whole in the heap, which a 512 MB heap could not hold at 2 million.
  */
 final class FailingRowsCsv {
   /** The lines held in memory, all expectations together, before they spill. */
@@ -72,10 +72,17 @@ final class FailingRowsCsv {
               .add(row == null ? 0 : row + 1, line);
           held += line.length + Part.OVERHEAD;
           if (held > bufferBytes) {
-            for (Part p : parts.values()) {
+            // The largest first, down to half the buffer: a rule failing on a few rows never spills, so a suite of
+            // many rules does not make a run per rule at every spill.
+            List<Part> largest = new ArrayList<>(parts.values());
+            largest.sort(Comparator.comparingLong(Part::held).reversed());
+            for (Part p : largest) {
+              if (held <= bufferBytes / 2) {
+                break;
+              }
+              held -= p.held();
               p.spill();
             }
-            held = 0;
           }
         }
       }
@@ -121,6 +128,11 @@ final class FailingRowsCsv {
       lengths[n] = line.length;
       used += line.length;
       n++;
+    }
+
+    /** Memory the records in memory take, as the buffer counts it. */
+    long held() {
+      return used + (long) n * OVERHEAD;
     }
 
     /** The records in memory by row number, then line (a radix sort; the few equal row numbers by their bytes). */
