@@ -1,6 +1,7 @@
 package io.dataops.quality.feedback;
 
 import io.dataops.core.files.OwnerOnly;
+import io.dataops.core.files.StaleCopies;
 import io.dataops.core.sort.KeyedRecords;
 import io.dataops.core.sort.RecordSort;
 import io.dataops.core.sort.RunMerge;
@@ -13,12 +14,15 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.expressions.Expressions;
@@ -29,13 +33,15 @@ import org.apache.iceberg.io.CloseableIterable;
  * report order — by expectation id, then row number, then the line (rows of several feeds share row numbers in a
  * table's run) — in bounded memory: the rows are read once from the failures table and kept per expectation as
  * (row number, CSV line) records up to {@link #BUFFER_BYTES}; beyond that the largest expectations' records are sorted
- * and spilled as runs (core's external sort: owner-only runs in a scratch folder of this write's own, deleted after
- * it), and each expectation's runs are merged at the end. A feed failing a rule on millions of rows used to be held
+ * and spilled as runs (core's external sort: owner-only runs in the scratch folder, deleted after it; those a killed
+ * process left are swept by {@link #sweep}), and each expectation's runs are merged at the end. A feed failing a rule on millions of rows used to be held
  * and sorted whole in the heap, which a 512 MB heap could not hold at 2 million.
  */
 final class FailingRowsCsv {
   /** The lines held in memory, all expectations together, before they spill. */
   static final long BUFFER_BYTES = 16L << 20;
+  /** How the scratch files of a write (the CSV before it is copied, spilled runs) begin. */
+  static final String PREFIX = "failing-rows-";
   static final String HEADER =
       "expectation_id,expectation_type,columns,severity,row_key,feed_id,row_number,reason,value\n";
 
@@ -54,7 +60,6 @@ final class FailingRowsCsv {
       return;
     }
     OwnerOnly.directories(scratch);
-    Path dir = Files.createTempDirectory(scratch, "failing-rows-");
     Map<String, Part> parts = new TreeMap<>();
     try {
       long held = 0;
@@ -68,7 +73,7 @@ final class FailingRowsCsv {
               csv(r.getField("columns")), csv(r.getField("severity")), csv(r.getField("row_key")),
               csv(r.getField("feed_id")), csv(row), csv(r.getField("reason")), csv(r.getField("value"))) + "\n")
               .getBytes(StandardCharsets.UTF_8);
-          parts.computeIfAbsent(expectation, e -> new Part(new SpillRuns(dir, "part-" + parts.size() + "-")))
+          parts.computeIfAbsent(expectation, e -> new Part(new SpillRuns(scratch, PREFIX + parts.size() + "-")))
               .add(row == null ? 0 : row + 1, line);
           held += line.length + Part.OVERHEAD;
           if (held > bufferBytes) {
@@ -93,7 +98,6 @@ final class FailingRowsCsv {
       for (Part p : parts.values()) {
         p.runs.close();
       }
-      Files.deleteIfExists(dir);
     }
   }
 
@@ -209,6 +213,16 @@ final class FailingRowsCsv {
       }
     }
   }
+
+  /**
+   * Removes the scratch files a killed write left in {@code scratch} (a day old: no write takes that long, so none of
+   * a write under way); returns how many.
+   */
+  static int sweep(Path scratch, Instant now) {
+    return StaleCopies.sweep(scratch, PREFIX + "*", ANY, now.minus(Duration.ofDays(1)));
+  }
+
+  private static final Pattern ANY = Pattern.compile(Pattern.quote(PREFIX) + "[0-9A-Za-z.-]+");
 
   private static String csv(Object v) {
     if (v == null) {

@@ -76,7 +76,8 @@ public final class Feedback {
     Path failingRows;
     try {
       OwnerOnly.directories(scratch);
-      failingRows = Files.createTempFile(scratch, "failing-rows-", ".csv");
+      FailingRowsCsv.sweep(scratch, java.time.Instant.now());
+      failingRows = Files.createTempFile(scratch, FailingRowsCsv.PREFIX, ".csv");
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(failingRows), 1 << 16)) {
         FailingRowsCsv.write(lakehouse, report.runId(), scratch, out);
       }
@@ -90,7 +91,7 @@ public final class Feedback {
       try {
         Files.deleteIfExists(failingRows);
       } catch (IOException e) {
-        // the scratch folder is the home's tmp: left for its clean-up
+        // left for the sweep of the next delivery (FailingRowsCsv.sweep)
       }
     }
   }

@@ -76,6 +76,25 @@ class FailingRowsCsvTest {
     }
   }
 
+  @Test
+  void theScratchFilesOfAKilledWriteAreSweptADayLater() throws Exception {
+    Path scratch = Files.createDirectories(dir.resolve("tmp"));
+    java.time.Instant now = java.time.Instant.parse("2026-12-03T12:00:00Z");
+    Path oldCsv = Files.writeString(scratch.resolve(FailingRowsCsv.PREFIX + "123.csv"), "x");
+    Path oldRun = Files.writeString(scratch.resolve(FailingRowsCsv.PREFIX + "0-456.run"), "x");
+    Path fresh = Files.writeString(scratch.resolve(FailingRowsCsv.PREFIX + "789.csv"), "x");
+    Path other = Files.writeString(scratch.resolve("quality-spill-1.run"), "x");
+    for (Path p : List.of(oldCsv, oldRun, other)) {
+      Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.from(now.minus(java.time.Duration.ofHours(25))));
+    }
+    Files.setLastModifiedTime(fresh, java.nio.file.attribute.FileTime.from(now.minus(java.time.Duration.ofHours(2))));
+    assertThat(FailingRowsCsv.sweep(scratch, now)).isEqualTo(2);
+    assertThat(oldCsv).doesNotExist();
+    assertThat(oldRun).doesNotExist();
+    assertThat(fresh).as("a write under way").exists();
+    assertThat(other).as("not ours").exists();
+  }
+
   private void land(Lakehouse lh, String name, int from, int rows) throws Exception {
     StringBuilder csv = new StringBuilder("id,gender,code\n");
     for (int i = from; i < from + rows; i++) {
