@@ -3,7 +3,6 @@ package io.dataops.platform.billing;
 import io.dataops.core.BadInputException;
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
-import io.dataops.core.files.OwnerOnly;
 import io.dataops.governance.audit.AuditTrail;
 import io.dataops.governance.metering.Metering;
 import io.dataops.platform.config.PlatformConfig;

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.dataops.core.audit.Actor;
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
-import io.dataops.core.files.OwnerOnly;
 import io.dataops.governance.audit.AuditTrail;
 import io.dataops.governance.evaluation.Evaluation;
 import io.dataops.governance.evaluation.EvaluationFacts;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dataops.core.BadInputException;
-import io.dataops.jobs.flink.run.FlinkRun;
 import io.dataops.lakehouse.sample.SampleDataset;
 import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.definition.PipelineException;
