@@ -49,6 +49,24 @@ measure() {
   cut -d' ' -f1,2 "$out/$label.time"
 }
 
+# `measure_in_heap HEAP WHAT COMMAND...`: `measure dataops` of a dataops COMMAND in a HEAP heap, its GC log in
+# $gc_log ($out/dataops-gc.log), with -XX:+ExitOnOutOfMemoryError (the process ends at the first OutOfMemoryError,
+# even one a thread would swallow). Sets ours_wall, ours_rss and heap_note (heap_check's line, which fails unless the
+# JVM ran with that heap); when the command fails, exits the script, saying that WHAT ran out of the heap if it did.
+measure_in_heap() {
+  local heap=$1 what=$2
+  shift 2
+  gc_log="$out/dataops-gc.log"
+  if ! read -r ours_wall ours_rss < <(measure dataops env DATAOPS_HEAP="$heap" \
+      DATAOPS_JAVA_OPTS="${DATAOPS_JAVA_OPTS:-} -XX:+ExitOnOutOfMemoryError -Xlog:gc,gc+init:file=$gc_log" "$@"); then
+    if grep -qs OutOfMemoryError "$out/dataops.out" "$out/dataops.err"; then
+      echo "FAILED: $what ran out of its $heap heap (GC log: $gc_log)" >&2
+    fi
+    exit 1
+  fi
+  heap_note=$(heap_check "$gc_log" "$heap")
+}
+
 # The people a benchmark acts as, enrolled in its home by the home's local admin: the public-security clerk who lands
 # and checks feeds, and the operator "bench" whose pipeline the desensitization benchmark runs.
 enroll() {

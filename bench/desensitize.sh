@@ -35,17 +35,8 @@ grant_citizens "$out/home" "$out/pipeline.yaml"
 grant_citizens "$out/home" "$out/pipeline-again.yaml"
 files="$out/home/warehouse/ods/public_security__citizens/data/*.parquet"
 
-gc_log="$out/dataops-gc.log"
-if ! read -r ours_wall ours_rss < <(measure dataops \
-    env DATAOPS_HEAP=$heap \
-    DATAOPS_JAVA_OPTS="${DATAOPS_JAVA_OPTS:-} -XX:+ExitOnOutOfMemoryError -Xlog:gc,gc+init:file=$gc_log" \
-    "$root/bin/dataops" pipeline run "$out/pipeline.yaml" --home "$out/home" --json --as bench-op); then
-  if grep -qs OutOfMemoryError "$out/dataops.out" "$out/dataops.err"; then
-    echo "FAILED: dataops pipeline run ran out of its $heap heap over $n rows (GC log: $gc_log)" >&2
-  fi
-  exit 1
-fi
-heap_note=$(heap_check "$gc_log" "$heap")
+measure_in_heap "$heap" "dataops pipeline run over $n rows" "$root/bin/dataops" pipeline run "$out/pipeline.yaml" \
+  --home "$out/home" --json --as bench-op
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 read -r duck_wall duck_rss < <(measure duckdb java -cp "$jar" "$root/bench/DuckDbDesensitize.java" "$files" \
   "$out/duckdb.parquet")

@@ -31,19 +31,10 @@ YAML
 "$root/bin/dataops" quality suite register --department public-security --dataset citizens --file "$out/suite.yaml" \
   --home "$out/home" --as ps-clerk >/dev/null
 
-gc_log="$out/dataops-gc.log"
-if ! read -r wall rss < <(measure dataops env DATAOPS_HEAP="$heap" \
-    DATAOPS_JAVA_OPTS="${DATAOPS_JAVA_OPTS:-} -XX:+ExitOnOutOfMemoryError -Xlog:gc,gc+init:file=$gc_log" \
-    "$root/bin/dataops" land --home "$out/home" --department public-security --dataset citizens \
-    --file "$out/citizens.csv" --json --as ps-clerk); then
-  if grep -qs OutOfMemoryError "$out/dataops.out" "$out/dataops.err"; then
-    echo "FAILED: dataops land ran out of its $heap heap with $n rows failing two rules each" >&2
-  fi
-  exit 1
-fi
-heap_note=$(heap_check "$gc_log" "$heap")
+measure_in_heap "$heap" "dataops land of $n rows failing two rules each" "$root/bin/dataops" land \
+  --home "$out/home" --department public-security --dataset citizens --file "$out/citizens.csv" --json --as ps-clerk
 
-python3 - "$n" "$wall" "$rss" "$out" "$heap" "$heap_note" <<'PY'
+python3 - "$n" "$ours_wall" "$ours_rss" "$out" "$heap" "$heap_note" <<'PY'
 import json, os, sys
 from benchlib import cpu, load_json
 n, wall, rss, out, heap, heap_note = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6]

@@ -24,17 +24,8 @@ bytes=$(stat -c %s "$out/citizens.csv")
 iconv -f GBK -t UTF-8 "$out/citizens.csv" > "$out/citizens-utf8.csv"
 enroll "$out/home"
 
-gc_log="$out/dataops-gc.log"
-if ! read -r ours_wall ours_rss < <(measure dataops env DATAOPS_HEAP="$heap" \
-    DATAOPS_JAVA_OPTS="${DATAOPS_JAVA_OPTS:-} -XX:+ExitOnOutOfMemoryError -Xlog:gc,gc+init:file=$gc_log" \
-    "$root/bin/dataops" land --home "$out/home" --department public-security --dataset citizens \
-    --file "$out/citizens.csv" --json --as ps-clerk); then
-  if grep -qs OutOfMemoryError "$out/dataops.out" "$out/dataops.err"; then
-    echo "FAILED: dataops land ran out of its $heap heap landing $n rows (GC log: $gc_log)" >&2
-  fi
-  exit 1
-fi
-heap_note=$(heap_check "$gc_log" "$heap")
+measure_in_heap "$heap" "dataops land of $n rows" "$root/bin/dataops" land --home "$out/home" \
+  --department public-security --dataset citizens --file "$out/citizens.csv" --json --as ps-clerk
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 read -r duck_wall duck_rss < <(measure duckdb java -cp "$jar" "$root/bench/DuckDbCopy.java" \
   "$out/citizens-utf8.csv" "$out/citizens.parquet")
