@@ -1,23 +1,31 @@
 package io.dataops.platform.intake;
 
+import io.dataops.core.BadInputException;
 import io.dataops.core.CommitPoint;
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
 import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.catalog.TableNames;
+import io.dataops.lakehouse.contract.ColumnSpec;
+import io.dataops.lakehouse.contract.FeedContract;
 import io.dataops.lakehouse.landing.FeedTables;
 import io.dataops.lakehouse.landing.Landing;
 import io.dataops.lakehouse.landing.LandingRequest;
 import io.dataops.lakehouse.landing.LandingResult;
 import io.dataops.lakehouse.landing.ProgressListener;
 import io.dataops.platform.config.PlatformConfig;
+import io.dataops.quality.expect.ExpectationCatalog;
+import io.dataops.quality.expect.TableFacts;
 import io.dataops.quality.feedback.Feedback;
 import io.dataops.quality.feedback.TicketStore;
 import io.dataops.quality.run.QualityReport;
 import io.dataops.quality.run.QualityRunner;
 import io.dataops.quality.suite.SuiteRegistry;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
@@ -58,11 +66,14 @@ public final class FeedIntake {
    * what was left: the check and the feedback of the feed it found, when that is the table's last landing.
    */
   public Result take(LandingRequest request, ProgressListener progress) {
+    Optional<SuiteRegistry.Registered> suite = new SuiteRegistry(config.suites()).find(request.department(),
+        request.dataset());
+    suite.ifPresent(s -> checkFits(s, request));
     LandingResult landing = new Landing(lakehouse, workers, progress).audit(audit).land(request);
     if (!landing.isDuplicate()) {
       CommitPoint.reached("landed");
     }
-    QualityReport quality = check(request.department(), request.dataset(), landing).orElse(null);
+    QualityReport quality = check(suite, landing).orElse(null);
     if (quality != null) {
       recordQualityRun(audit, quality, landing.table());
     }
@@ -105,8 +116,45 @@ public final class FeedIntake {
     return new QualityRunner(lakehouse, config.work(), scanWorkers, SPILL_BUDGET);
   }
 
-  private Optional<QualityReport> check(String department, String dataset, LandingResult landing) {
-    Optional<SuiteRegistry.Registered> suite = new SuiteRegistry(config.suites()).find(department, dataset);
+  /**
+   * Refuses, before anything lands, a feed that its department's suite cannot check: a rule naming a column neither
+   * the feed's contract nor the table has, or one its type cannot take. Landed first, such a feed stood without its
+   * check (the command failing after the commit) until the suite was mended and the file sent again.
+   */
+  private void checkFits(SuiteRegistry.Registered suite, LandingRequest request) {
+    FeedContract contract = request.contract();
+    if (contract == null) {
+      return;
+    }
+    TableIdentifier id = TableNames.ods(request.department(), request.dataset());
+    Map<String, String> personal = new HashMap<>();
+    for (ColumnSpec c : contract.columns()) {
+      if (c.personal() != null) {
+        personal.put(c.name(), c.personal().spelling());
+      }
+    }
+    try {
+      ExpectationCatalog.compile(suite.suite(), new TableFacts(id.toString(), FeedTables.odsSchema(contract), null,
+          contract.primaryKey(), personal, lakehouse));
+    } catch (BadInputException againstContract) {
+      // A column the table keeps from earlier feeds is still there after this landing: the table decides then.
+      if (lakehouse.exists(id)) {
+        Table table = lakehouse.load(id);
+        try {
+          ExpectationCatalog.compile(suite.suite(), new TableFacts(id.toString(), table.schema(), null,
+              contract.primaryKey(), personal, lakehouse));
+          return;
+        } catch (BadInputException againstTable) {
+          // refused below, by what the feed's own contract lacks
+        }
+      }
+      throw new BadInputException("nothing was landed: the quality suite registered for " + request.department()
+          + "/" + request.dataset() + " cannot check this feed: " + againstContract.getMessage()
+          + " (register a corrected suite with `dataops quality suite register`, then send the feed again)");
+    }
+  }
+
+  private Optional<QualityReport> check(Optional<SuiteRegistry.Registered> suite, LandingResult landing) {
     Long snapshot = suite.isEmpty() ? null : landing.isDuplicate() ? unchecked(landing) : landing.snapshotId();
     if (snapshot == null) {
       return Optional.empty();

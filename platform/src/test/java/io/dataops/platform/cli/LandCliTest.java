@@ -103,6 +103,42 @@ class LandCliTest {
   }
 
   @Test
+  void aFeedItsDepartmentsSuiteCannotCheckIsRefusedBeforeAnythingLands() throws Exception {
+    // A clerk's typo in the suite (mobile for phone): before, the feed landed and then the command failed on the
+    // suite, leaving the feed without its check (and, from a bucket, its object moved to the rejected ones).
+    Path feed = dir.resolve("feeds/citizens.csv");
+    assertThat(run("generate", "--dataset", "citizens", "--rows", "50", "--out", feed.toString()).exit()).isZero();
+    Path suite = dir.resolve("citizens-suite.yaml");
+    Files.writeString(suite, """
+        name: citizens.strict
+        expectations:
+          - type: expect_column_values_to_match_regex
+            kwargs: {column: mobile, regex: "^1"}
+        """);
+    Run registered = run("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens",
+        "--file", suite.toString());
+    assertThat(registered.exit()).as(registered.err()).isZero();
+
+    Run refused = run(land(feed));
+    assertThat(refused.exit()).isEqualTo(2);
+    assertThat(refused.err().lines()).singleElement().asString()
+        .startsWith("dataops: nothing was landed: the quality suite registered for public-security/citizens cannot "
+            + "check this feed: ")
+        .contains("column 'mobile' does not exist in ods.public_security__citizens (columns: ")
+        .endsWith("(register a corrected suite with `dataops quality suite register`, then send the feed again)");
+    assertThat(run("table", "history", "ods.public_security__citizens", "--json").exit()).as("no table made")
+        .isNotZero();
+
+    Files.writeString(suite, Files.readString(suite).replace("mobile", "phone"));
+    assertThat(run("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens",
+        "--file", suite.toString()).exit()).isZero();
+    Run landed = run(land(feed, "--json"));
+    assertThat(landed.exit()).as(landed.err()).isZero();
+    assertThat(landed.json().get("rowsLanded").asLong()).isEqualTo(50);
+    assertThat(landed.json().at("/quality/success").asBoolean()).isTrue();
+  }
+
+  @Test
   void aDiskThatFillsUpDuringALandIsOneLineOnStderrWithTheDetailsInTheLog() throws Exception {
     Path big = dir.resolve("feeds/big.csv");
     Path small = dir.resolve("feeds/small.csv");
