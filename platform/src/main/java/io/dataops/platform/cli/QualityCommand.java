@@ -174,11 +174,15 @@ final class QualityCommand {
         TableIdentifier id = TableNames.ods(department, dataset);
         cli.session().requireOrganization(department, "the suite of " + department + "/" + dataset,
             java.util.List.of("table:" + id));
-        // When the table exists already, check the suite against it now rather than at the next feed.
+        // Check the suite now rather than at the next feed: against the table when it exists, else against the
+        // dataset's registered contract (the table its first feed makes).
         try (Lakehouse lh = cli.lakehouse(config)) {
-          if (lh.exists(id)) {
-            var facts = new io.dataops.quality.expect.TableFacts(id.toString(), lh.load(id).schema(), null,
-                java.util.List.of(), Map.of(), lh);
+          org.apache.iceberg.Schema schema = lh.exists(id) ? lh.load(id).schema()
+              : new io.dataops.lakehouse.contract.ContractRegistry(config.contracts()).find(department, dataset)
+                  .map(c -> io.dataops.lakehouse.landing.FeedTables.odsSchema(c.contract())).orElse(null);
+          if (schema != null) {
+            var facts = new io.dataops.quality.expect.TableFacts(id.toString(), schema, null, java.util.List.of(),
+                Map.of(), lh);
             io.dataops.quality.expect.ExpectationCatalog.compile(SuiteParser.parseDeferred(file).resolvedOnly(), facts);
           }
         }

@@ -129,6 +129,14 @@ class LandCliTest {
     assertThat(run("table", "history", "ods.public_security__citizens", "--json").exit()).as("no table made")
         .isNotZero();
 
+    // With the dataset's contract registered, the same suite is refused at its registration already.
+    assertThat(run("contract", "register", "--department", "public-security", "--dataset", "citizens", "--file",
+        dir.resolve("feeds/citizens.csv.contract.yaml").toString()).exit()).isZero();
+    Run early = run("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens",
+        "--file", suite.toString());
+    assertThat(early.exit()).isEqualTo(2);
+    assertThat(early.err()).contains("column 'mobile' does not exist in ods.public_security__citizens");
+
     Files.writeString(suite, Files.readString(suite).replace("mobile", "phone"));
     assertThat(run("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens",
         "--file", suite.toString()).exit()).isZero();
