@@ -111,9 +111,7 @@ public final class Documents {
       return location;
     }
     Path target = Path.of(location);
-    OwnerOnly.directories(target.getParent());
-    Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp",
-        PosixFilePermissions.asFileAttribute(OwnerOnly.FILE));
+    Path tmp = aside(target);
     try {
       try (OutputStream out = Files.newOutputStream(tmp)) {
         body.writeTo(out);
@@ -148,10 +146,7 @@ public final class Documents {
     List<Path> written = new ArrayList<>();
     try {
       for (var d : documents.entrySet()) {
-        Path target = Path.of(location(d.getKey()));
-        OwnerOnly.directories(target.getParent());
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp",
-            PosixFilePermissions.asFileAttribute(OwnerOnly.FILE));
+        Path tmp = aside(Path.of(location(d.getKey())));
         written.add(tmp);
         Files.write(tmp, d.getValue());
       }
@@ -166,6 +161,13 @@ public final class Documents {
       }
     }
     return locations;
+  }
+
+  /** An owner-only temporary file beside {@code target} (its folder made owner-only), to be renamed into place. */
+  private static Path aside(Path target) throws IOException {
+    OwnerOnly.directories(target.getParent());
+    return Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp",
+        PosixFilePermissions.asFileAttribute(OwnerOnly.FILE));
   }
 
   @Override
