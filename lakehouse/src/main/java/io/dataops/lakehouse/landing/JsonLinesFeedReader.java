@@ -1,8 +1,10 @@
 package io.dataops.lakehouse.landing;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.dataops.lakehouse.contract.FeedContract;
 import java.io.IOException;
 import java.nio.charset.Charset;
@@ -183,6 +185,11 @@ final class JsonLinesFeedReader extends BufferedFeedReader {
             p.skipChildren();
             continue;
           }
+          if (values[col] != ValueConverter.ABSENT) {
+            // Which of the values was meant is unknown (parsers differ: Jackson keeps the last, others the first).
+            problems.add(new Problem(Problem.MALFORMED_RECORD, name,
+                "field '" + safeName(name) + "' appears more than once in the line"));
+          }
           switch (v) {
             case VALUE_STRING -> values[col] = p.getText();
             case VALUE_NUMBER_INT -> values[col] = p.getNumberValue();
@@ -201,9 +208,14 @@ final class JsonLinesFeedReader extends BufferedFeedReader {
         if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
           problems.add(new Problem(Problem.MALFORMED_RECORD, null, "the line holds more than one JSON object"));
         }
+      } catch (StreamConstraintsException e) {
+        // Nesting, a number or a text beyond the parser's limits; the message names the limit, never the content.
+        problems.add(new Problem(Problem.MALFORMED_RECORD, null, "the line's JSON is beyond a parser limit: "
+            + e.getOriginalMessage().replaceFirst(", from `[^`]*`\\)", ")")));
       } catch (JsonProcessingException e) {
-        problems.add(new Problem(Problem.MALFORMED_RECORD, null, "the line is not valid JSON (at character "
-            + e.getLocation().getColumnNr() + ")"));
+        JsonLocation at = e.getLocation();
+        problems.add(new Problem(Problem.MALFORMED_RECORD, null, "the line is not valid JSON"
+            + (at == null ? "" : " (at character " + at.getColumnNr() + ")")));
       } catch (IOException e) {
         throw new IllegalStateException("reading JSON from a string failed", e);
       }

@@ -117,6 +117,14 @@ final class XlsxFeedReader implements FeedReader {
         throw (BadInputException) bad;
       }
       throw new BadInputException("the file is not a readable .xlsx workbook (" + e.getClass().getSimpleName() + ")");
+    } catch (IOException e) {
+      // POI refuses a part that inflates beyond 100 times its compressed size while reading it (its zip-bomb guard,
+      // ZipSecureFile); a department's file doing that is refused like any unreadable workbook, not an internal error.
+      if (e.getMessage() != null && e.getMessage().startsWith("Zip bomb detected")) {
+        throw new BadInputException("the .xlsx file is refused: a part of it expands to more than 100 times its"
+            + " compressed size, as a zip bomb does (a workbook saved by a spreadsheet program does not)");
+      }
+      throw e;
     } finally {
       if (!isLocal(file)) {
         Files.deleteIfExists(local);

@@ -22,8 +22,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
@@ -158,6 +163,39 @@ class FormatsTest extends LandingFixture {
     assertThat((String) bad.get(0).getField("reason")).isEqualTo("field 'colour' is not declared in the contract");
   }
 
+  @Test
+  void aFieldTwiceInALineIsQuarantined() {
+    String jsonl = "{\"id\": 1, \"name\": \"a\", \"NAME\": \"b\"}\n{\"id\": 2, \"id\": 3}\n{\"id\": 4}\n";
+    LandingResult r = land(JSON_CONTRACT, "feed.jsonl", jsonl.getBytes(StandardCharsets.UTF_8));
+    assertThat(r.rowsLanded()).isEqualTo(1);
+    assertThat(quarantineRows()).extracting(x -> x.getField("reason")).containsExactly(
+        "field 'NAME' appears more than once in the line", "field 'id' appears more than once in the line");
+  }
+
+  @Test
+  void jsonBeyondTheParsersLimitsIsQuarantinedNotAnInternalError() {
+    // Found by a hostile feed: a value nested 100,000 deep made the parser throw an error without a location, and
+    // the landing failed as an internal error instead of quarantining the line.
+    String deep = "[".repeat(100_000) + "]".repeat(100_000);
+    String jsonl = "{\"id\": 1, \"name\": \"a\"}\n"
+        + "{\"id\": 2, \"name\": " + deep + "}\n"
+        + "{\"id\": 3" + "7".repeat(5_000) + ", \"name\": \"c\"}\n"
+        + "{\"id\": 4, \"name\": \"d\"}\n";
+    LandingResult r = land(JSON_CONTRACT, "feed.jsonl", jsonl.getBytes(StandardCharsets.UTF_8));
+    assertThat(r.rowsRead()).isEqualTo(4);
+    assertThat(r.rowsLanded()).isEqualTo(2);
+    assertThat(odsRows()).extracting(x -> x.getField("id")).containsExactly(1L, 4L);
+    List<Record> bad = quarantineRows();
+    assertThat(bad).extracting(x -> x.getField("line_number")).containsExactly(2L, 3L);
+    // The deep value is first of all a nested value where one was promised (the parser's limit stops skipping it).
+    assertThat(bad).extracting(x -> x.getField("rule")).containsExactly(Problem.BAD_VALUE, Problem.MALFORMED_RECORD);
+    assertThat((String) bad.get(0).getField("reason")).isEqualTo("column name: nested JSON where a single value was"
+        + " promised; the line's JSON is beyond a parser limit: Document nesting depth (1001) exceeds the maximum"
+        + " allowed (1000)");
+    assertThat((String) bad.get(1).getField("reason")).isEqualTo("the line's JSON is beyond a parser limit: Number"
+        + " value length (5001) exceeds the maximum allowed (1000)");
+  }
+
   // ---- Parquet ----------------------------------------------------------------------------------------------
 
   private Path parquet(String name, Schema schema, List<Object[]> rows) throws Exception {
@@ -220,6 +258,47 @@ class FormatsTest extends LandingFixture {
   }
 
   // ---- Excel ------------------------------------------------------------------------------------------------
+
+  @Test
+  void anXlsxZipBombIsRefusedAsBadInput() throws Exception {
+    // Found by a hostile file: a sheet padded with 800 MB of blanks (820 KB compressed) ended as an internal error.
+    Path good = dir.resolve("good.xlsx");
+    try (XSSFWorkbook wb = new XSSFWorkbook(); OutputStream os = Files.newOutputStream(good)) {
+      Sheet sheet = wb.createSheet("data");
+      sheet.createRow(0).createCell(0).setCellValue("id");
+      sheet.createRow(1).createCell(0).setCellValue(1);
+      wb.write(os);
+    }
+    Path bomb = dir.resolve("bomb.xlsx");
+    try (ZipFile in = new ZipFile(good.toFile()); ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(bomb))) {
+      for (ZipEntry e : Collections.list(in.entries())) {
+        byte[] part = in.getInputStream(e).readAllBytes();
+        out.putNextEntry(new ZipEntry(e.getName()));
+        String text = new String(part, StandardCharsets.UTF_8);
+        int at = text.indexOf("<sheetData>");
+        if (e.getName().endsWith("sheet1.xml") && at >= 0) {
+          at += "<sheetData>".length();
+          out.write(part, 0, at);
+          byte[] blanks = new byte[1 << 20];
+          Arrays.fill(blanks, (byte) ' ');
+          for (int i = 0; i < 64; i++) {
+            out.write(blanks);
+          }
+          out.write(part, at, part.length - at);
+        } else {
+          out.write(part);
+        }
+        out.closeEntry();
+      }
+    }
+    String contract = JSON_CONTRACT.replace("format: jsonl", "format: xlsx");
+    assertThat(new Landing(lakehouse).land(new LandingRequest("dept", "data", good, ContractParser.parse(contract, "c"),
+        null)).rowsRead()).as("the same workbook without the padding").isEqualTo(1);
+    assertThatThrownBy(() -> new Landing(lakehouse).land(new LandingRequest("dept", "data2", bomb,
+        ContractParser.parse(contract, "c"), null))).isInstanceOf(BadInputException.class)
+        .hasMessageContaining("a part of it expands to more than 100 times its compressed size");
+    assertThat(lakehouse.load(TableNames.ods("dept", "data2")).currentSnapshot()).as("nothing landed").isNull();
+  }
 
   @Test
   void excelCellsAreReadAsStoredNotAsDisplayed() throws Exception {

@@ -293,8 +293,10 @@ final class AirflowCommand {
       Map<String, Object> m = Cli.JSON.convertValue(node, Map.class);
       return m;
     } catch (JsonProcessingException e) {
-      throw new BadInputException("--conf is not valid JSON (at line " + e.getLocation().getLineNr() + ", column "
-          + e.getLocation().getColumnNr() + ")");
+      // A parser limit (nesting, a number's or a text's length) has no location; its message names the limit.
+      var at = e.getLocation();
+      throw new BadInputException("--conf is not valid JSON " + (at == null ? "(" + e.getOriginalMessage() + ")"
+          : "(at line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
     }
   }
 
