@@ -2,6 +2,7 @@ package io.dataops.lakehouse.catalog;
 
 import io.dataops.core.BadInputException;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
@@ -11,8 +12,26 @@ import org.apache.iceberg.catalog.TableIdentifier;
 public final class TableNames {
   private TableNames() {}
 
+  /**
+   * A department's or dataset's part of a table name: lower-case letters and digits in words joined by one '-' or
+   * '_'. The parts are joined by "__", so a part holding two separators in a row would let two pairs share a table
+   * (department {@code a}'s dataset {@code b__c} and department {@code a__b}'s dataset {@code c}).
+   */
+  private static final Pattern PART = Pattern.compile("[a-z0-9]+(?:[-_][a-z0-9]+)*");
+  private static final int PART_MAX = 63;
+
   public static String resourceName(String department, String dataset) {
-    return sqlName(department) + "__" + sqlName(dataset);
+    return sqlName(part("department", department)) + "__" + sqlName(part("dataset", dataset));
+  }
+
+  private static String part(String kind, String name) {
+    if (name == null || name.length() > PART_MAX || !PART.matcher(name).matches()) {
+      String shown = name == null ? "" : name.length() <= PART_MAX && name.matches("[\\x21-\\x7e]+") ? name
+          : "(" + name.length() + " characters)";
+      throw new BadInputException(kind + " '" + shown + "' cannot name a table: use 1 to " + PART_MAX
+          + " lower-case letters and digits, in words joined by one '-' or '_' (e.g. public-security, citizens)");
+    }
+    return name;
   }
 
   public static TableIdentifier ods(String department, String dataset) {

@@ -6,6 +6,7 @@ import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
 import io.dataops.governance.audit.AuditTrail;
 import io.dataops.governance.identity.Identities;
+import io.dataops.governance.identity.Names;
 import io.dataops.governance.identity.Principal;
 import io.dataops.governance.identity.Role;
 import java.util.Arrays;
@@ -112,6 +113,9 @@ public final class Session {
 
   /** A check of organization: the user must act for {@code organization} unless they hold one of {@code over}. */
   public void requireOrganization(String organization, String what, List<String> objects, Role... over) {
+    // A name typed on the command line: no organization has one that is not an organization id, and echoing it
+    // (escape sequences, kilobytes) into the message or the trail would be the caller's text, not ours.
+    Names.organization(organization);
     if (organization.equals(principal.organization())
         || Arrays.stream(over).anyMatch(principal::has)) {
       return;

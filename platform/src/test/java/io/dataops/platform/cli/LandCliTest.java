@@ -73,6 +73,28 @@ class LandCliTest {
   }
 
   @Test
+  void hostileDepartmentAndDatasetNamesAreRefusedWithoutBeingEchoed() throws Exception {
+    // Found by a probe: a 5,000-character name ended as an internal error (the refusal's audit event could not hold
+    // it) and a name with an escape sequence was printed back to the terminal as typed.
+    Path feed = dir.resolve("citizens.csv");
+    assertThat(run("generate", "--dataset", "citizens", "--rows", "20", "--out", feed.toString()).exit()).isZero();
+    String contract = dir.resolve("citizens.csv.contract.yaml").toString();
+    String escape = "a\u001b[31mred";
+    String huge = "a".repeat(5_000);
+    for (String[] names : List.of(new String[] {huge, "citizens"}, new String[] {escape, "citizens"},
+        new String[] {"public-security", huge}, new String[] {"public-security", escape},
+        new String[] {"public-security", "a__citizens"}, new String[] {"public-security", "../citizens"})) {
+      Run r = run("land", "--department", names[0], "--dataset", names[1], "--file", feed.toString(), "--contract",
+          contract);
+      assertThat(r.exit()).as(r.err()).isEqualTo(2);
+      assertThat(r.err().lines().count()).isEqualTo(1);
+      assertThat(r.err()).doesNotContain("\u001b", huge).containsAnyOf("(5000 characters)", "(9 characters)",
+          "'a__citizens'", "'../citizens'");
+    }
+    assertThat(run("table", "list", "--json").out()).doesNotContain("citizens");
+  }
+
+  @Test
   void aFeedOfWhichNoRowLandsOrAnEmptyFileExitsTwoAndLandsNothing() throws Exception {
     Path feed = dir.resolve("feeds/citizens.csv");
     Run gen = run("generate", "--dataset", "citizens", "--rows", "200", "--out", feed.toString(), "--encoding", "GBK");
