@@ -52,7 +52,7 @@ public final class Main {
       }
       String command = commandName(commandLine);
       if (cause instanceof BadInputException bad) {
-        log().info("bad input: {}", bad.getMessage());
+        log().info("bad input: {}", oneLine(bad.getMessage()));
         return fail(cli, out, err, 2, "dataops: " + bad.getMessage(), command, cli.json());
       }
       java.util.Optional<StorageFullException> full = StorageFullException.recognize(cause,
@@ -87,14 +87,34 @@ public final class Main {
   }
 
   /** One line on stderr; with --json also one object on stdout whose error is that line. */
-  private static int fail(Cli cli, PrintStream out, PrintStream err, int status, String line, String command,
+  private static int fail(Cli cli, PrintStream out, PrintStream err, int status, String message, String command,
       boolean json) {
+    String line = oneLine(message);
     err.println(line);
     if (json) {
       out.println(cli.failure(command, line));
       out.flush();
     }
     return status;
+  }
+
+  /**
+   * A failure's message as one printable line. Messages repeat what someone typed or sent (a name, a file's text):
+   * an escape sequence in it would act on the reader's terminal, a line break would start a second line.
+   */
+  static String oneLine(String message) {
+    StringBuilder b = new StringBuilder(message.length());
+    for (int i = 0; i < message.length(); i++) {
+      char c = message.charAt(i);
+      if (c == '\n' || c == '\r' || c == '\t') {
+        b.append(' ');
+      } else if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
+        b.append('?');
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
   }
 
   /** Where the details of an internal failure are: the home's log, unless this user cannot write it. */

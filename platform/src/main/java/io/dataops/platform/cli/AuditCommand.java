@@ -115,15 +115,23 @@ final class AuditCommand {
       return 0;
     }
 
+    private static final Instant FIRST_FIVE_DIGIT_YEAR = Instant.parse("+10000-01-01T00:00:00Z");
+
     private static Instant instant(String option, String text) {
       if (text == null) {
         return null;
       }
+      Instant at;
       try {
-        return Instant.parse(text.strip());
+        at = Instant.parse(text.strip());
       } catch (DateTimeParseException e) {
         throw new BadInputException(option + " is an ISO-8601 instant such as 2026-11-30T08:00:00Z");
       }
+      // The trail compares times as text, which orders them only with four-digit years (+10000-... sorts first).
+      if (at.isBefore(Instant.EPOCH) || !at.isBefore(FIRST_FIVE_DIGIT_YEAR)) {
+        throw new BadInputException(option + " is an instant from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z");
+      }
+      return at;
     }
   }
 

@@ -183,6 +183,18 @@ class CliTest {
     assertThat(unknown.exit()).isEqualTo(2);
     assertThat(unknown.err().strip()).isEqualTo("dataops: no table ods.nothing (see: dataops table list)");
 
+    // A message repeating a typed name prints it without its control characters, on one line.
+    Run escape = run("table", "show", "ods.\u001b[2J\u009b31m\nx", "--as", TestCast.AUTHORITY);
+    assertThat(escape.exit()).isEqualTo(2);
+    assertThat(escape.err()).hasLineCount(1).doesNotContain("\u001b", "\u009b")
+        .containsPattern("\\?\\[2[jJ]\\?31m x");
+
+    // The trail compares times as text: a five-digit year would have sorted before every event and listed them all.
+    Run farFuture = run("audit", "list", "--since", "+999999999-12-31T23:59:59Z", "--as", TestCast.AUTHORITY);
+    assertThat(farFuture.exit()).isEqualTo(2);
+    assertThat(farFuture.err().strip()).isEqualTo(
+        "dataops: --since is an instant from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z");
+
     Run badDataset = run("generate", "--dataset", "weather", "--rows", "1", "--out", dir.resolve("w.csv").toString());
     assertThat(badDataset.exit()).isEqualTo(2);
     assertThat(badDataset.err()).contains("unknown dataset 'weather' (expected citizens, enterprises, social-insurance)");
