@@ -9,7 +9,6 @@ import io.dataops.platform.config.PlatformConfig;
 import io.dataops.products.billing.Statement;
 import java.nio.file.Path;
 import java.time.YearMonth;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -39,14 +38,8 @@ final class BillingCommand {
 
     @Override
     public Integer call() {
-      YearMonth month;
-      try {
-        month = YearMonth.parse(period.strip());
-      } catch (DateTimeParseException e) {
-        throw new BadInputException("--period is a month such as 2026-03, not '"
-            + (period.length() > 20 ? period.substring(0, 20) + "…" : period) + "'");
-      }
-      cli.know("period", month.toString());
+      YearMonth month = Periods.month(period);
+    cli.know("period", month.toString());
       PlatformConfig config = cli.config(common);
       Actor actor = cli.session().actor();
       boolean supervisor = actor.has("authority") || actor.has("auditor");

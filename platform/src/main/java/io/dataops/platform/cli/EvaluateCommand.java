@@ -7,7 +7,6 @@ import io.dataops.platform.config.PlatformConfig;
 import io.dataops.platform.evaluation.EvaluationServices;
 import java.nio.file.Path;
 import java.time.YearMonth;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -35,13 +34,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    YearMonth month;
-    try {
-      month = YearMonth.parse(period.strip());
-    } catch (DateTimeParseException e) {
-      throw new BadInputException("--period is a month such as 2026-03, not '"
-          + (period.length() > 20 ? period.substring(0, 20) + "…" : period) + "'");
-    }
+    YearMonth month = Periods.month(period);
     cli.know("period", month.toString());
     PlatformConfig config = cli.config(common);
     EvaluationServices.Written w;

@@ -99,6 +99,11 @@ class BillingCliTest {
     refused(TestCast.AUTHORITY, "is of kind authority", "billing", "statement", "--period", month, "--org", "bureau");
     assertThat(ok(TestCast.AUTHORITY, "billing", "statement", "--period", "2020-01", "--json").json().get("total")
         .asText()).isEqualTo("0.00");
+    // A month not begun would be issued as an empty statement; a typo's year 0 is no month of the platform either.
+    String next = YearMonth.now(ZoneId.of("Asia/Shanghai")).plusMonths(1).toString();
+    refused(TestCast.AUTHORITY, "--period " + next + " has not begun", "billing", "statement", "--period", next);
+    refused(TestCast.AUTHORITY, "--period 0000-01 is before 1970-01", "billing", "statement", "--period", "0000-01");
+    assertThat(dir.resolve("home/outbox/bureau/billing/statement-" + next + ".csv")).doesNotExist();
   }
 
   @Test

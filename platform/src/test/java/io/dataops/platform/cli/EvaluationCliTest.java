@@ -100,6 +100,10 @@ class EvaluationCliTest {
     Run bad = run(TestCast.AUTHORITY, "evaluate", "--period", "2026-13");
     assertThat(bad.exit()).isEqualTo(2);
     assertThat(bad.err()).isEqualTo("dataops: --period is a month such as 2026-03, not '2026-13'\n");
+    Run far = run(TestCast.AUTHORITY, "evaluate", "--period", "-999999999-01");
+    assertThat(far.exit()).as("not an internal error in the date arithmetic").isEqualTo(2);
+    assertThat(far.err()).isEqualTo("dataops: --period -999999999-01 is before 1970-01: the platform records nothing"
+        + " that old\n");
 
     JsonNode out = ok(TestCast.AUTHORITY, "evaluate", "--period", month, "--json").json();
     JsonNode cards = out.get("scorecards");
