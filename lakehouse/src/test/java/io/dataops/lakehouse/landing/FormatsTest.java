@@ -164,6 +164,19 @@ class FormatsTest extends LandingFixture {
   }
 
   @Test
+  void aLineOfManyProblemsSpellsTheFirstTenAndCountsTheRest() {
+    StringBuilder line = new StringBuilder("{\"id\": 1");
+    for (int i = 0; i < 60_000; i++) {
+      line.append(", \"f").append(i).append("\": 1");
+    }
+    LandingResult r = land(JSON_CONTRACT, "feed.jsonl", (line + "}\n{\"id\": 2}\n").getBytes(StandardCharsets.UTF_8));
+    assertThat(r.rowsLanded()).isEqualTo(1);
+    String reason = (String) quarantineRows().get(0).getField("reason");
+    assertThat(reason).startsWith("field 'f0' is not declared in the contract; field 'f1' is not declared")
+        .endsWith("field 'f9' is not declared in the contract; and 59990 more problems");
+  }
+
+  @Test
   void aFieldTwiceInALineIsQuarantined() {
     String jsonl = "{\"id\": 1, \"name\": \"a\", \"NAME\": \"b\"}\n{\"id\": 2, \"id\": 3}\n{\"id\": 4}\n";
     LandingResult r = land(JSON_CONTRACT, "feed.jsonl", jsonl.getBytes(StandardCharsets.UTF_8));
