@@ -11,6 +11,7 @@ import io.dataops.quality.suite.SuiteParser;
 import io.dataops.quality.suite.SuiteRegistry;
 import io.dataops.platform.config.Home;
 import io.dataops.platform.config.PlatformConfig;
+import io.dataops.platform.intake.FeedIntake;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -69,7 +70,7 @@ final class QualityCommand {
         }
         QualityReport r = Quality.runner(lh, config, workers).run(id, snapshot, s,
             feed ? QualityRunner.Scope.FEED : QualityRunner.Scope.TABLE, !full);
-        io.dataops.platform.intake.FeedIntake.recordQualityRun(cli.audit(), r, id.toString());
+        FeedIntake.recordQualityRun(cli.audit(), r, id.toString());
         Map<String, Object> json = new LinkedHashMap<>(Cli.JSON.convertValue(r.validation(), Map.class));
         @SuppressWarnings("unchecked")
         Map<String, Object> meta = new LinkedHashMap<>((Map<String, Object>) json.get("meta"));
@@ -174,17 +175,12 @@ final class QualityCommand {
         TableIdentifier id = TableNames.ods(department, dataset);
         cli.session().requireOrganization(department, "the suite of " + department + "/" + dataset,
             java.util.List.of("table:" + id));
-        // Check the suite now rather than at the next feed: against the table when it exists, else against the
-        // dataset's registered contract (the table its first feed makes).
+        // Check the suite now rather than at the next feed, as the intake will: against the dataset's registered
+        // contract (the table its next feed makes) or the table.
         try (Lakehouse lh = cli.lakehouse(config)) {
-          org.apache.iceberg.Schema schema = lh.exists(id) ? lh.load(id).schema()
-              : new io.dataops.lakehouse.contract.ContractRegistry(config.contracts()).find(department, dataset)
-                  .map(c -> io.dataops.lakehouse.landing.FeedTables.odsSchema(c.contract())).orElse(null);
-          if (schema != null) {
-            var facts = new io.dataops.quality.expect.TableFacts(id.toString(), schema, null, java.util.List.of(),
-                Map.of(), lh);
-            io.dataops.quality.expect.ExpectationCatalog.compile(SuiteParser.parseDeferred(file).resolvedOnly(), facts);
-          }
+          FeedIntake.checkSuiteFits(SuiteParser.parseDeferred(file).resolvedOnly(), id,
+              new io.dataops.lakehouse.contract.ContractRegistry(config.contracts()).find(department, dataset)
+                  .map(c -> c.contract()).orElse(null), lh);
         }
         if (schedule != null) {
           ScheduleCommand.checkCron(schedule);

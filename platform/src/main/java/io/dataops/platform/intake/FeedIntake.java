@@ -20,12 +20,12 @@ import io.dataops.quality.feedback.Feedback;
 import io.dataops.quality.feedback.TicketStore;
 import io.dataops.quality.run.QualityReport;
 import io.dataops.quality.run.QualityRunner;
+import io.dataops.quality.suite.ExpectationSuite;
 import io.dataops.quality.suite.SuiteRegistry;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
@@ -122,35 +122,58 @@ public final class FeedIntake {
    * check (the command failing after the commit) until the suite was mended and the file sent again.
    */
   private void checkFits(SuiteRegistry.Registered suite, LandingRequest request) {
-    FeedContract contract = request.contract();
-    if (contract == null) {
+    if (request.contract() == null) {
       return;
     }
-    TableIdentifier id = TableNames.ods(request.department(), request.dataset());
-    Map<String, String> personal = new HashMap<>();
-    for (ColumnSpec c : contract.columns()) {
-      if (c.personal() != null) {
-        personal.put(c.name(), c.personal().spelling());
-      }
-    }
     try {
-      ExpectationCatalog.compile(suite.suite(), new TableFacts(id.toString(), FeedTables.odsSchema(contract), null,
-          contract.primaryKey(), personal, lakehouse));
-    } catch (BadInputException againstContract) {
-      // A column the table keeps from earlier feeds is still there after this landing: the table decides then.
-      if (lakehouse.exists(id)) {
-        Table table = lakehouse.load(id);
-        try {
-          ExpectationCatalog.compile(suite.suite(), new TableFacts(id.toString(), table.schema(), null,
-              contract.primaryKey(), personal, lakehouse));
-          return;
-        } catch (BadInputException againstTable) {
-          // refused below, by what the feed's own contract lacks
+      checkSuiteFits(suite.suite(), TableNames.ods(request.department(), request.dataset()), request.contract(),
+          lakehouse);
+    } catch (BadInputException unfit) {
+      throw new BadInputException("nothing was landed: the quality suite registered for " + request.department()
+          + "/" + request.dataset() + " cannot check this feed: " + unfit.getMessage()
+          + " (register a corrected suite with `dataops quality suite register`, then send the feed again)");
+    }
+  }
+
+  /**
+   * Refuses a suite that cannot check the dataset's table: it must compile against the table a feed under
+   * {@code contract} makes (its ods schema, key and personal columns) or, for a column the table keeps from earlier
+   * feeds, against the table itself. The contract's reason is given; with no contract, the table's. With neither a
+   * contract nor a table there is nothing to check against, and the first landing checks it.
+   */
+  public static void checkSuiteFits(ExpectationSuite suite, TableIdentifier id, FeedContract contract,
+      Lakehouse lakehouse) {
+    Map<String, String> personal = new HashMap<>();
+    List<String> key = List.of();
+    BadInputException againstContract = null;
+    if (contract != null) {
+      for (ColumnSpec c : contract.columns()) {
+        if (c.personal() != null) {
+          personal.put(c.name(), c.personal().spelling());
         }
       }
-      throw new BadInputException("nothing was landed: the quality suite registered for " + request.department()
-          + "/" + request.dataset() + " cannot check this feed: " + againstContract.getMessage()
-          + " (register a corrected suite with `dataops quality suite register`, then send the feed again)");
+      key = contract.primaryKey();
+      try {
+        ExpectationCatalog.compile(suite, new TableFacts(id.toString(), FeedTables.odsSchema(contract), null, key,
+            personal, lakehouse));
+        return;
+      } catch (BadInputException e) {
+        againstContract = e;
+      }
+    }
+    if (lakehouse.exists(id)) {
+      try {
+        ExpectationCatalog.compile(suite, new TableFacts(id.toString(), lakehouse.load(id).schema(), null, key,
+            personal, lakehouse));
+        return;
+      } catch (BadInputException againstTable) {
+        if (againstContract == null) {
+          throw againstTable;
+        }
+      }
+    }
+    if (againstContract != null) {
+      throw againstContract;
     }
   }
 
