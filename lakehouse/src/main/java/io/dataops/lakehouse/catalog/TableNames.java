@@ -24,6 +24,11 @@ public final class TableNames {
     return sqlName(part("department", department)) + "__" + sqlName(part("dataset", dataset));
   }
 
+  /** {@code name} as a department's id, which names its tables: refused unless it can. */
+  public static String department(String name) {
+    return part("department", name);
+  }
+
   private static String part(String kind, String name) {
     if (name == null || name.length() > PART_MAX || !PART.matcher(name).matches()) {
       String shown = name == null ? "" : name.length() <= PART_MAX && name.matches("[\\x21-\\x7e]+") ? name

@@ -1,7 +1,9 @@
 package io.dataops.platform.cli;
 
+import io.dataops.governance.identity.Names;
 import io.dataops.governance.identity.Organization;
 import io.dataops.governance.identity.OrganizationKind;
+import io.dataops.lakehouse.catalog.TableNames;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,7 +35,12 @@ final class OrgCommand {
     @Override
     public Integer call() {
       cli.config(common);
-      Organization o = UserCommand.identities(cli).createOrganization(id, name, OrganizationKind.of(kind));
+      OrganizationKind k = OrganizationKind.of(kind);
+      if (k == OrganizationKind.DEPARTMENT) {
+        // A department's id names its tables (ods.<department>__<dataset>): one that cannot would never land.
+        TableNames.department(Names.organization(id));
+      }
+      Organization o = UserCommand.identities(cli).createOrganization(id, name, k);
       cli.print(common, o, "organization " + o.id() + " (" + o.kind() + "): " + o.displayName() + "\n");
       return 0;
     }

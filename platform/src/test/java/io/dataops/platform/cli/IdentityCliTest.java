@@ -50,6 +50,10 @@ class IdentityCliTest {
     assertThat(again.err()).contains("an admin exists already (root)");
 
     ok("org", "add", "futian-data-bureau", "--name", "data bureau", "--kind", "authority");
+    // A department's id names its tables: a__b's dataset c and a's dataset b__c would be one table.
+    Run sharedTable = run("org", "add", "a__b", "--name", "a department", "--kind", "department");
+    assertThat(sharedTable.exit()).isEqualTo(2);
+    assertThat(sharedTable.err()).contains("department 'a__b' cannot name a table");
     Run badRole = run("user", "add", "x", "--org", "futian-data-bureau", "--roles", "operator");
     assertThat(badRole.exit()).isEqualTo(2);
     JsonNode alice = ok("user", "add", "alice", "--org", "futian-data-bureau", "--roles", "authority", "--token",
