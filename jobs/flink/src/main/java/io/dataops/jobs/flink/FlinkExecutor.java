@@ -1,5 +1,8 @@
 package io.dataops.jobs.flink;
 
+import io.dataops.core.BadInputException;
+import io.dataops.core.files.OwnerOnly;
+import io.dataops.core.files.ProcessLock;
 import io.dataops.jobs.flink.run.FlinkRun;
 import io.dataops.jobs.flink.sql.FlinkSql;
 import io.dataops.jobs.flink.sql.FlinkTransform;
@@ -14,6 +17,9 @@ import io.dataops.pipelines.run.PipelineRunResult;
 import io.dataops.products.publish.PipelineVersions;
 import io.dataops.products.publish.ProductPublisher;
 import io.dataops.products.registry.ProductVersion;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -69,12 +75,33 @@ public final class FlinkExecutor implements PipelineExecutor {
     if (done.isPresent()) {
       return PipelineVersions.result(done.get(), p, ENGINE, true, false, seconds(started), Map.of());
     }
-    FlinkRun run = newRun(plan);
-    run.execute(control.actor());
-    // as recorded (the registry's JSON), as a recognized run reads it
-    ProductVersion v = publisher.registry().byRunKey(plan.runKey()).orElseThrow();
-    control.progress().accept(v.lineage().rowsIn());
-    return PipelineVersions.result(v, p, ENGINE, false, false, seconds(started), run.stepSeconds());
+    // One process at a time runs a run: a second one at once published nothing but failed on its commit as an
+    // internal error, its files left behind. The lock is released with its process, even by SIGKILL.
+    Path lockFile = workRoot.resolve("flink-" + plan.runKey().substring(0, 16) + ".lock");
+    ProcessLock lock;
+    try {
+      OwnerOnly.directories(workRoot);
+      lock = ProcessLock.tryTake(lockFile).orElseThrow(() -> new BadInputException("this run is already going on"
+          + " in " + ProcessLock.holder(lockFile) + "; wait for it to end (the same command then reports its"
+          + " product version)"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("the run's lock " + lockFile + " cannot be taken", e);
+    }
+    try (lock) {
+      done = publisher.registry().byRunKey(plan.runKey()); // the holder before us may have just finished it
+      if (done.isPresent()) {
+        return PipelineVersions.result(done.get(), p, ENGINE, true, false, seconds(started), Map.of());
+      }
+      FlinkRun run = newRun(plan);
+      run.execute(control.actor());
+      // as recorded (the registry's JSON), as a recognized run reads it
+      ProductVersion v = publisher.registry().byRunKey(plan.runKey()).orElseThrow();
+      control.progress().accept(v.lineage().rowsIn());
+      Files.deleteIfExists(lockFile); // while held: a process that opened it since finds the run done
+      return PipelineVersions.result(v, p, ENGINE, false, false, seconds(started), run.stepSeconds());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The plan's steps up to the publish, publishing nothing; the product's files stay until the trial is closed. */
@@ -104,7 +131,7 @@ public final class FlinkExecutor implements PipelineExecutor {
       return FlinkEngine.local();
     }
     try {
-      io.dataops.core.files.OwnerOnly.directories(workRoot);
+      OwnerOnly.directories(workRoot);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

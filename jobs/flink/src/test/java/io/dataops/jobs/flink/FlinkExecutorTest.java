@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dataops.core.BadInputException;
+import io.dataops.core.audit.Actor;
+import io.dataops.core.files.ProcessLock;
 import io.dataops.lakehouse.sample.SampleDataset;
 import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.definition.PipelineException;
 import io.dataops.pipelines.plan.Executors;
+import io.dataops.pipelines.plan.PipelineExecutor;
+import io.dataops.pipelines.plan.RunControl;
+import io.dataops.pipelines.plan.RunPlan;
 import io.dataops.pipelines.privacy.LeakDetectedException;
 import io.dataops.pipelines.run.PipelineRunResult;
 import io.dataops.products.publish.ProductTables;
@@ -58,6 +63,23 @@ class FlinkExecutorTest extends EnginesFixture {
   }
 
   @Test
+  void aRunAnotherHolderIsRunningIsRefusedWithoutRunning() throws Exception {
+    // Two commands at once both ran: the second failed on its publish commit as an internal error, its files left.
+    BoundPipeline p = bind(PROFILE);
+    PipelineExecutor e = executor("flink", Map.of());
+    RunPlan plan = RunPlan.of(p, keys, e.engine(), lakehouse);
+    Path lockFile = dir.resolve("work").resolve("flink-" + plan.runKey().substring(0, 16) + ".lock");
+    Files.createDirectories(lockFile.getParent());
+    try (ProcessLock held = ProcessLock.tryTake(lockFile).orElseThrow()) {
+      assertThatThrownBy(() -> e.run(plan, RunControl.of(Actor.SYSTEM))).isInstanceOf(BadInputException.class)
+          .hasMessage("this run is already going on in process " + ProcessHandle.current().pid() + "; wait for it"
+              + " to end (the same command then reports its product version)");
+    }
+    assertThat(registry().list("citizens-profile")).isEmpty();
+    assertThat(lakehouse.exists(ProductTables.id("citizens-profile"))).as("nothing made").isFalse();
+  }
+
+  @Test
   void parallelismOneAndTwoGiveTheSameProductAndAFinishedRunIsRecognized() {
     BoundPipeline p = bind(PROFILE);
     PipelineRunResult one = onFlink(p, 1);
@@ -83,6 +105,7 @@ class FlinkExecutorTest extends EnginesFixture {
         .containsEntry("dataops.run-key", two.runKey());
     assertThat(version(two).lineage().engine()).isEqualTo("flink");
     assertThat(scratchLeft()).as("the run's scratch states are removed").isEmpty();
+    assertThat(dir.resolve("work")).as("the runs' locks are removed").isDirectoryNotContaining("glob:**.lock");
   }
 
   @Test

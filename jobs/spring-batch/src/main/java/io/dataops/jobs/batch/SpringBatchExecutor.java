@@ -4,6 +4,7 @@ import io.dataops.core.digest.Digests;
 import io.dataops.core.BadInputException;
 import io.dataops.core.StorageFullException;
 import io.dataops.core.files.OwnerOnly;
+import io.dataops.core.files.ProcessLock;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.desensitize.KeyRing;
@@ -17,12 +18,10 @@ import io.dataops.products.publish.ProductPublisher;
 import io.dataops.products.publish.PipelineVersions;
 import io.dataops.products.publish.PublishVersion;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -147,6 +146,16 @@ public final class SpringBatchExecutor implements PipelineExecutor {
     Job job = job(jobName, run);
     batch.register(job);
 
+    try (ProcessLock owner = RunOwner.take(workDir)) {
+      return runOwned(p, params, jobName, runKey, workDir, repo, run, job, started);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("the run's folder " + workDir + " cannot be used", e);
+    }
+  }
+
+  /** The run itself, while this process holds its lock ({@link RunOwner}). */
+  private PipelineRunResult runOwned(BoundPipeline p, JobParameters params, String jobName, String runKey,
+      Path workDir, JobRepository repo, RunState run, Job job, long started) {
     JobInstance instance = repo.getJobInstance(jobName, params);
     JobExecution execution;
     boolean restarted = false;
@@ -163,17 +172,12 @@ public final class SpringBatchExecutor implements PipelineExecutor {
           throw new InputDataException(last.getExitStatus().getExitDescription());
         }
         if (last != null && last.getStatus().isRunning()) {
-          Optional<String> owner = RunOwner.aliveOwner(workDir);
-          if (owner.isPresent()) {
-            throw new BadInputException("this run is already going on in " + owner.get() + "; wait for it");
-          }
-          last = batch.jobOperator().recover(last); // its process is gone: mark it failed so it can restart
+          // This process holds the run's lock, so the process that ran it is gone: mark it failed to restart it.
+          last = batch.jobOperator().recover(last);
         }
-        RunOwner.claim(workDir);
         execution = batch.jobOperator().restart(last);
         restarted = true;
       } else {
-        RunOwner.claim(workDir);
         execution = batch.jobOperator().start(job, params);
       }
     } catch (BadInputException e) {
@@ -388,30 +392,26 @@ public final class SpringBatchExecutor implements PipelineExecutor {
     }
   }
 
-  /** Which process runs a run: its pid and start instant, in the run's folder, so a restart can tell a dead owner. */
+  /**
+   * Which process runs a run: a {@link ProcessLock} on a file in the run's folder, held while the run goes on. A
+   * second process asking for the same run is refused, and a process killed with SIGKILL releases it with its life,
+   * so a later command can tell a dead run from a running one. (Two commands at once each started the job before:
+   * the loser failed as an internal error, having written its pid over the winner's, which a third command would
+   * then have taken for a dead owner.)
+   */
   static final class RunOwner {
     private RunOwner() {}
 
-    static void claim(Path workDir) throws IOException {
+    static ProcessLock take(Path workDir) throws IOException {
       OwnerOnly.directories(workDir);
-      ProcessHandle self = ProcessHandle.current();
-      OwnerOnly.writeString(workDir.resolve("owner"), self.pid() + " " + self.info().startInstant().map(Instant::toString)
-          .orElse("?"));
+      Path file = workDir.resolve("owner");
+      return ProcessLock.tryTake(file).orElseThrow(() -> alreadyRunning(file));
     }
+  }
 
-    static Optional<String> aliveOwner(Path workDir) throws IOException {
-      Path f = workDir.resolve("owner");
-      if (!Files.isRegularFile(f)) {
-        return Optional.empty();
-      }
-      String[] parts = Files.readString(f).trim().split(" ");
-      long pid = Long.parseLong(parts[0]);
-      if (pid == ProcessHandle.current().pid()) {
-        return Optional.empty();
-      }
-      return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-          .filter(h -> h.info().startInstant().map(Instant::toString).orElse("?").equals(parts[1]))
-          .map(h -> "process " + pid);
-    }
+  /** The refusal of a run that {@code lockFile}'s holder is running. */
+  static BadInputException alreadyRunning(Path lockFile) {
+    return new BadInputException("this run is already going on in " + ProcessLock.holder(lockFile)
+        + "; wait for it to end (the same command then reports its product version)");
   }
 }

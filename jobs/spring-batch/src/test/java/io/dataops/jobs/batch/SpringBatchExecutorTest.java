@@ -513,6 +513,28 @@ class SpringBatchExecutorTest extends PipelineFixture {
   }
 
   @Test
+  @Tag("local-scratch") // the lock is in the run's local folder: the storage and database change nothing here
+  void aSecondProcessAskingForARunAnotherHasJustBegunIsRefusedAndTheFirstFinishes() throws Exception {
+    // Two commands at once each found no job and started one: the second failed as an internal error of Spring
+    // Batch's, having written its pid over the first's as the run's owner. The child is held where it has decided to
+    // run but started no job yet; the run's lock refuses the parent, and the child then finishes undisturbed.
+    Path pipeline = write("profile.yaml", PROFILE);
+    try (HeldChild child = HeldChild.start(childCommand(pipeline), childEnvironment(), dir.resolve("child.log"),
+        List.of(HeldChild.Point.of(SpringBatchExecutor.class, "runOwned", 1)))) {
+      child.awaitHeld(java.time.Duration.ofSeconds(120));
+      assertThatThrownBy(() -> executor(SpringBatchChild.SETTINGS).run(bind(PROFILE)))
+          .isInstanceOf(io.dataops.core.BadInputException.class)
+          .hasMessageMatching("this run is already going on in process \\d+; wait for it to end \\(.*\\)");
+      assertThat(stepExecutions("pipeline.citizens-profile")).as("no job of the parent's").isEmpty();
+      child.release();
+      assertThat(child.exitValue(java.time.Duration.ofSeconds(120))).isZero();
+    }
+    PipelineRunResult after = executor(SpringBatchChild.SETTINGS).run(bind(PROFILE));
+    assertThat(after.recognized()).as("the child's run, done").isTrue();
+    assertThat(lakehouse.load(ProductTables.id("citizens-profile")).snapshots()).hasSize(1);
+  }
+
+  @Test
   void aJobKilledWhileBothBranchesOfItsSplitRunResumesWithACleanRunsProductAndReports() throws Exception {
     // The child is held in the middle of both branches' work: the privacy classes at their 1000th row of 3000, the
     // leak filter as it writes its part into the cache of input snapshots' filters (aside, not yet moved in). Then
