@@ -18,22 +18,25 @@ public final class TableNames {
    * (department {@code a}'s dataset {@code b__c} and department {@code a__b}'s dataset {@code c}).
    */
   private static final Pattern PART = Pattern.compile("[a-z0-9]+(?:[-_][a-z0-9]+)*");
-  private static final int PART_MAX = 63;
+  /** An organization id's length at most; a dataset's name may be longer (a table name stays under 200). */
+  private static final int DEPARTMENT_MAX = 64;
+  private static final int DATASET_MAX = 120;
 
   public static String resourceName(String department, String dataset) {
-    return sqlName(part("department", department)) + "__" + sqlName(part("dataset", dataset));
+    return sqlName(part("department", department, DEPARTMENT_MAX)) + "__"
+        + sqlName(part("dataset", dataset, DATASET_MAX));
   }
 
   /** {@code name} as a department's id, which names its tables: refused unless it can. */
   public static String department(String name) {
-    return part("department", name);
+    return part("department", name, DEPARTMENT_MAX);
   }
 
-  private static String part(String kind, String name) {
-    if (name == null || name.length() > PART_MAX || !PART.matcher(name).matches()) {
-      String shown = name == null ? "" : name.length() <= PART_MAX && name.matches("[\\x21-\\x7e]+") ? name
+  private static String part(String kind, String name, int max) {
+    if (name == null || name.length() > max || !PART.matcher(name).matches()) {
+      String shown = name == null ? "" : name.length() <= max && name.matches("[\\x21-\\x7e]+") ? name
           : "(" + name.length() + " characters)";
-      throw new BadInputException(kind + " '" + shown + "' cannot name a table: use 1 to " + PART_MAX
+      throw new BadInputException(kind + " '" + shown + "' cannot name a table: use 1 to " + max
           + " lower-case letters and digits, in words joined by one '-' or '_' (e.g. public-security, citizens)");
     }
     return name;

@@ -27,8 +27,11 @@ class TableNamesTest {
   void aHostileNameIsRefusedAndNotRepeated() {
     assertThatThrownBy(() -> TableNames.ods("dept", "x\u001b[2J")).isInstanceOf(BadInputException.class)
         .hasMessageStartingWith("dataset '(5 characters)' cannot name a table");
-    assertThatThrownBy(() -> TableNames.ods("d".repeat(64), "x")).isInstanceOf(BadInputException.class)
-        .hasMessageStartingWith("department '(64 characters)' cannot name a table");
+    assertThatThrownBy(() -> TableNames.ods("d".repeat(65), "x")).isInstanceOf(BadInputException.class)
+        .hasMessageStartingWith("department '(65 characters)' cannot name a table: use 1 to 64 ");
+    assertThatThrownBy(() -> TableNames.ods("d", "x".repeat(121))).isInstanceOf(BadInputException.class)
+        .hasMessageStartingWith("dataset '(121 characters)' cannot name a table: use 1 to 120 ");
+    assertThat(TableNames.ods("d".repeat(64), "x".repeat(120)).name()).hasSize(186);
     assertThatThrownBy(() -> TableNames.ods("../etc", "x")).isInstanceOf(BadInputException.class)
         .hasMessageStartingWith("department '../etc' cannot name a table");
     assertThatThrownBy(() -> TableNames.ods("Dept", "x")).isInstanceOf(BadInputException.class);

@@ -98,7 +98,7 @@ class GxConformanceTest {
   }
 
   private void check(String type, String prefix, JsonNode spec, JsonNode c) throws Exception {
-    String dataset = prefix + "__" + c.get("dataset").asText();
+    String dataset = prefix + "-" + c.get("dataset").asText(); // one separator: "__" joins department and dataset
     ensureLanded(dataset, spec.get("datasets").get(c.get("dataset").asText()));
     Map<String, Object> suite = Map.of("name", "gx", "expectations", List.of(Map.of("type", type,
         "kwargs", JSON.convertValue(c.get("kwargs"), Map.class))));
