@@ -8,7 +8,6 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -65,9 +64,7 @@ public final class ProcessLock implements AutoCloseable {
     try {
       String pid = Files.readString(file).trim().split(" ")[0];
       return pid.matches("\\d{1,10}") ? "process " + pid : "another process";
-    } catch (NoSuchFileException gone) {
-      return "another process";
-    } catch (IOException e) {
+    } catch (IOException unreadable) { // gone with its holder, or not written yet
       return "another process";
     }
   }

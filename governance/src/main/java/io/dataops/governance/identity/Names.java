@@ -12,7 +12,6 @@ public final class Names {
 
   private static final Pattern USER = Pattern.compile("[a-z][a-z0-9_-]{0," + (USER_MAX - 1) + "}");
   private static final Pattern ORGANIZATION = Pattern.compile("[a-z][a-z0-9_-]{0," + (ORGANIZATION_MAX - 1) + "}");
-  private static final Pattern PRINTABLE = Pattern.compile("[\\x21-\\x7e]{1,64}");
 
   private Names() {}
 
@@ -43,9 +42,6 @@ public final class Names {
 
   /** What a message may repeat of a name someone typed: short printable text, else only its length. */
   static String shown(String typed) {
-    if (typed == null) {
-      return "";
-    }
-    return PRINTABLE.matcher(typed).matches() ? typed : "(" + typed.length() + " characters)";
+    return BadInputException.shown(typed, 64);
   }
 }

@@ -34,9 +34,7 @@ public final class TableNames {
 
   private static String part(String kind, String name, int max) {
     if (name == null || name.length() > max || !PART.matcher(name).matches()) {
-      String shown = name == null ? "" : name.length() <= max && name.matches("[\\x21-\\x7e]+") ? name
-          : "(" + name.length() + " characters)";
-      throw new BadInputException(kind + " '" + shown + "' cannot name a table: use 1 to " + max
+      throw new BadInputException(kind + " '" + BadInputException.shown(name, max) + "' cannot name a table: use 1 to " + max
           + " lower-case letters and digits, in words joined by one '-' or '_' (e.g. public-security, citizens)");
     }
     return name;

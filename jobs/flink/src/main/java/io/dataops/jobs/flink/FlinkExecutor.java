@@ -1,6 +1,5 @@
 package io.dataops.jobs.flink;
 
-import io.dataops.core.BadInputException;
 import io.dataops.core.files.OwnerOnly;
 import io.dataops.core.files.ProcessLock;
 import io.dataops.jobs.flink.run.FlinkRun;
@@ -11,6 +10,7 @@ import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.desensitize.KeyRing;
 import io.dataops.pipelines.plan.PipelineExecutor;
 import io.dataops.pipelines.plan.RunControl;
+import io.dataops.pipelines.plan.RunLock;
 import io.dataops.pipelines.plan.RunPlan;
 import io.dataops.pipelines.plan.TrialRun;
 import io.dataops.pipelines.run.PipelineRunResult;
@@ -75,15 +75,11 @@ public final class FlinkExecutor implements PipelineExecutor {
     if (done.isPresent()) {
       return PipelineVersions.result(done.get(), p, ENGINE, true, false, seconds(started), Map.of());
     }
-    // One process at a time runs a run: a second one at once published nothing but failed on its commit as an
-    // internal error, its files left behind. The lock is released with its process, even by SIGKILL.
+    // One process at a time runs a run (a second one at once failed on its publish commit, its files left behind).
     Path lockFile = workRoot.resolve("flink-" + plan.runKey().substring(0, 16) + ".lock");
     ProcessLock lock;
     try {
-      OwnerOnly.directories(workRoot);
-      lock = ProcessLock.tryTake(lockFile).orElseThrow(() -> new BadInputException("this run is already going on"
-          + " in " + ProcessLock.holder(lockFile) + "; wait for it to end (the same command then reports its"
-          + " product version)"));
+      lock = RunLock.take(lockFile);
     } catch (IOException e) {
       throw new UncheckedIOException("the run's lock " + lockFile + " cannot be taken", e);
     }

@@ -3,7 +3,6 @@ package io.dataops.jobs.batch;
 import io.dataops.core.digest.Digests;
 import io.dataops.core.BadInputException;
 import io.dataops.core.StorageFullException;
-import io.dataops.core.files.OwnerOnly;
 import io.dataops.core.files.ProcessLock;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.pipelines.definition.BoundPipeline;
@@ -12,6 +11,7 @@ import io.dataops.pipelines.run.PipelineRunResult;
 import io.dataops.products.registry.ProductVersion;
 import io.dataops.pipelines.plan.PipelineExecutor;
 import io.dataops.pipelines.plan.RunControl;
+import io.dataops.pipelines.plan.RunLock;
 import io.dataops.pipelines.plan.RunPlan;
 import io.dataops.pipelines.plan.RunStep;
 import io.dataops.products.publish.ProductPublisher;
@@ -146,14 +146,14 @@ public final class SpringBatchExecutor implements PipelineExecutor {
     Job job = job(jobName, run);
     batch.register(job);
 
-    try (ProcessLock owner = RunOwner.take(workDir)) {
+    try (ProcessLock owner = RunLock.take(workDir.resolve("owner"))) {
       return runOwned(p, params, jobName, runKey, workDir, repo, run, job, started);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("the run's folder " + workDir + " cannot be used", e);
     }
   }
 
-  /** The run itself, while this process holds its lock ({@link RunOwner}). */
+  /** The run itself, while this process holds its lock ({@link RunLock}). */
   private PipelineRunResult runOwned(BoundPipeline p, JobParameters params, String jobName, String runKey,
       Path workDir, JobRepository repo, RunState run, Job job, long started) {
     JobInstance instance = repo.getJobInstance(jobName, params);
@@ -390,28 +390,5 @@ public final class SpringBatchExecutor implements PipelineExecutor {
     } catch (IOException ignored) {
       // scratch space
     }
-  }
-
-  /**
-   * Which process runs a run: a {@link ProcessLock} on a file in the run's folder, held while the run goes on. A
-   * second process asking for the same run is refused, and a process killed with SIGKILL releases it with its life,
-   * so a later command can tell a dead run from a running one. (Two commands at once each started the job before:
-   * the loser failed as an internal error, having written its pid over the winner's, which a third command would
-   * then have taken for a dead owner.)
-   */
-  static final class RunOwner {
-    private RunOwner() {}
-
-    static ProcessLock take(Path workDir) throws IOException {
-      OwnerOnly.directories(workDir);
-      Path file = workDir.resolve("owner");
-      return ProcessLock.tryTake(file).orElseThrow(() -> alreadyRunning(file));
-    }
-  }
-
-  /** The refusal of a run that {@code lockFile}'s holder is running. */
-  static BadInputException alreadyRunning(Path lockFile) {
-    return new BadInputException("this run is already going on in " + ProcessLock.holder(lockFile)
-        + "; wait for it to end (the same command then reports its product version)");
   }
 }
