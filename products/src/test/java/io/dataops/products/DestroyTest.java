@@ -9,6 +9,8 @@ import io.dataops.products.destroy.DestructionCertificate;
 import io.dataops.products.destroy.DestructionPlan;
 import io.dataops.products.destroy.Destroyer;
 import io.dataops.products.lifecycle.Lifecycle;
+import io.dataops.products.publish.PublishVersion;
+import io.dataops.products.publish.QualityGate;
 import io.dataops.products.registry.ProductVersion;
 import io.dataops.products.registry.VersionFile;
 import io.dataops.products.registry.VersionState;
@@ -29,6 +31,8 @@ import org.apache.iceberg.ManifestFile;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.Record;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -194,6 +198,55 @@ class DestroyTest extends ProductFixture {
   }
 
   @Test
+  void aVersionPublishedWhileAnotherIsDestroyedWaitsAndSharesNoRemovedFile() throws Exception {
+    // Without the product's lock the incremental publish below appended to v2 while v2 was being destroyed: v3 shared
+    // v2's file, which the destruction then removed (its post-check failed on v3, broken for good).
+    String a = dataFile(1, 30);
+    publish(false, a);
+    release(1);
+    String c = dataFile(51, 60);
+    publish(false, c);
+    lifecycle.submit(PRODUCT, 2, OPERATOR);
+    lifecycle.reject(PRODUCT, 2, AUTHORITY, "not fit for release");
+    CountDownLatch planned = new CountDownLatch(1);
+    CountDownLatch goOn = new CountDownLatch(1);
+    CompletableFuture<Destroyer.Result> destroyed = CompletableFuture.supplyAsync(() -> destroyer().onStep(step -> {
+      if (step.equals("planned")) { // the plan removes c: no live version shares it
+        planned.countDown();
+        try {
+          goOn.await();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }).destroy(PRODUCT, 2, AUTHORITY));
+    assertThat(planned.await(1, TimeUnit.MINUTES)).isTrue();
+
+    String b = dataFile(31, 40);
+    CompletableFuture<ProductVersion> appended = new CompletableFuture<>();
+    Thread publishing = new Thread(() -> { // an incremental run: its version holds the current one's files and its own
+      try {
+        appended.complete(publisher(QualityGate.NONE).newVersion(PRODUCT, "incremental").append(List.of(b))
+            .lineage(lineage("incremental", 10)).actor(OPERATOR).commit());
+      } catch (RuntimeException e) {
+        appended.completeExceptionally(e);
+      }
+    });
+    publishing.start();
+    untilWaitingForTheLock(publishing, appended);
+    assertThat(appended.isDone()).as("the publish waits for the destruction").isFalse();
+    goOn.countDown();
+
+    assertThat(destroyed.get(2, TimeUnit.MINUTES).certificate().postCheck().passed()).isTrue();
+    ProductVersion v3 = appended.get(2, TimeUnit.MINUTES);
+    assertThat(Files.exists(local(c))).isFalse();
+    assertThat(registry.files(PRODUCT, v3.version())).extracting(f -> local(f.location()).toString())
+        .containsExactlyInAnyOrder(local(a).toString(), local(b).toString());
+    assertThat(streets(table())).as("v3 is v1's rows and its own").hasSize(40);
+    assertThat(new Verifier(lakehouse, registry).verify(PRODUCT, v3.version()).ok()).isTrue();
+  }
+
+  @Test
   void aKilledDestructionCompletesWhenRunAgain() throws Exception {
     for (String step : List.of("planned", "unreferenced", "metadata-rewritten", "expired")) {
       int base = registry.list(PRODUCT).size();
@@ -247,7 +300,8 @@ class DestroyTest extends ProductFixture {
     assertThat(new TableBrowser(lakehouse).history(tableId())).hasSize(1);
     assertThat(registry.list(PRODUCT)).hasSize(1);
     // A retry of the same run cannot publish what is gone: it must write its files again.
-    assertThatThrownBy(update::commit).hasMessageContaining("must write them again");
+    assertThatThrownBy(update::commit).isInstanceOf(PublishVersion.RunFilesGone.class)
+        .hasMessageEndingWith("nothing was published; run the same command again to run it anew");
   }
 
   @Test

@@ -55,4 +55,16 @@ class PostgresRegistryTest extends ProductFixture {
         .containsExactly("draft", "submitted", "approved", "published", "sealed", "destroying", "destroyed");
     assertThat(registry.destruction(PRODUCT, 1).orElseThrow().certificateDigest()).isEqualTo(r.certificateDigest());
   }
+
+  @Test
+  void runsOfOneProductFinishingTogetherOnPostgresPublishOneAfterTheOther() throws Exception {
+    String url = PostgresServer.newDatabase("products_" + System.nanoTime());
+    lakehouse.close();
+    lakehouse = Lakehouse.open(new LakehouseConfig(url, "postgres", "", dir.resolve("pg-warehouse").toUri()
+        .toString(), Map.of()));
+    registry = new ProductRegistry(url, "postgres", "");
+    lakehouse.createOrLoad(ProductTables.id(PRODUCT), SCHEMA, Map.of(ProductTables.PROP_PRODUCT, PRODUCT));
+    runsPublishingAtOnceFollowOneAnother(4);
+    runsPublishingAtOnceFollowOneAnother(4);
+  }
 }

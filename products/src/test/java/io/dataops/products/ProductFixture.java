@@ -148,6 +148,69 @@ public abstract class ProductFixture {
     return p.commit();
   }
 
+  /**
+   * Publishes {@code runs} different runs of the product from as many threads at once (each its own publisher over the
+   * same lakehouse and registry, as processes have) and checks they published one after the other: every run has its
+   * version, numbered in the order of their snapshots, each snapshot's parent the version before it.
+   */
+  protected void runsPublishingAtOnceFollowOneAnother(int runs) throws Exception {
+    int before = registry.list(PRODUCT).size();
+    List<String> files = new ArrayList<>();
+    for (int i = 0; i < runs; i++) {
+      files.add(dataFile(i * 10 + 1, i * 10 + 10));
+    }
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(runs);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(runs);
+    try {
+      List<java.util.concurrent.Future<ProductVersion>> published = new ArrayList<>();
+      for (int i = 0; i < runs; i++) {
+        String runKey = "racing-" + i + "-" + System.nanoTime();
+        String file = files.get(i);
+        published.add(pool.submit(() -> {
+          PublishVersion p = publisher(QualityGate.NONE).newVersion(PRODUCT, runKey).replaceWith(List.of(file))
+              .evolveSchema((u, current) -> current.findField("note") == null
+                  ? u.addColumn("note", Types.StringType.get()) : u)
+              .lineage(lineage(runKey, 10)).actor(OPERATOR);
+          start.await();
+          return p.commit();
+        }));
+      }
+      for (var f : published) {
+        f.get(2, java.util.concurrent.TimeUnit.MINUTES);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    List<ProductVersion> versions = registry.list(PRODUCT).stream()
+        .sorted(java.util.Comparator.comparingInt(ProductVersion::version)).toList();
+    org.assertj.core.api.Assertions.assertThat(versions).hasSize(before + runs);
+    Table table = table();
+    for (int i = before; i < versions.size(); i++) {
+      ProductVersion v = versions.get(i);
+      org.assertj.core.api.Assertions.assertThat(v.version()).isEqualTo(i + 1);
+      org.assertj.core.api.Assertions.assertThat(table.snapshot(v.snapshotId()).parentId())
+          .as("version %d follows version %d", v.version(), v.version() - 1)
+          .isEqualTo(i == 0 ? null : versions.get(i - 1).snapshotId());
+      org.assertj.core.api.Assertions.assertThat(table.refs().get(v.tag()).snapshotId()).isEqualTo(v.snapshotId());
+    }
+    org.assertj.core.api.Assertions.assertThat(table.currentSnapshot().snapshotId())
+        .isEqualTo(versions.get(versions.size() - 1).snapshotId());
+  }
+
+  /** The thread sleeps between tries of a product's lock (it polls: it is in DatabaseLock, not in its work). */
+  protected static boolean waitsForTheLock(Thread t) {
+    return t.getState() == Thread.State.TIMED_WAITING && java.util.Arrays.stream(t.getStackTrace())
+        .anyMatch(f -> f.getClassName().equals(io.dataops.core.db.DatabaseLock.class.getName()));
+  }
+
+  /** Waits (up to a minute) until {@code t} waits for a product's lock or {@code done} is done. */
+  protected static void untilWaitingForTheLock(Thread t, java.util.concurrent.Future<?> done) throws Exception {
+    long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    while (!waitsForTheLock(t) && !done.isDone() && System.nanoTime() < until) {
+      Thread.sleep(20);
+    }
+  }
+
   /** A sink whose every record fails, as a full platform database's does. */
   protected static final AuditSink FULL = event -> {
     throw new IllegalStateException("cannot record audit event " + event.action() + ": database or disk is full");

@@ -2,10 +2,15 @@ package io.dataops.products;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dataops.core.db.DatabaseLock;
+import io.dataops.products.publish.ProductTables;
 import io.dataops.products.publish.PublishVersion;
 import io.dataops.products.publish.QualityGate;
 import io.dataops.products.registry.ProductVersion;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.Test;
 
@@ -35,5 +40,41 @@ class PublishVersionTest extends ProductFixture {
     assertThat(table().schema().findField("note")).isNotNull();
     assertThat(update.apply().alreadyRecorded()).as("the same run again: recorded").isTrue();
     assertThat(update.commit().snapshotId()).as("idempotent").isEqualTo(v2.snapshotId());
+  }
+
+  @Test
+  void runsOfOneProductFinishingTogetherPublishOneAfterTheOther() throws Exception {
+    runsPublishingAtOnceFollowOneAnother(4); // the first adds the column, the others find it
+    runsPublishingAtOnceFollowOneAnother(4);
+  }
+
+  @Test
+  void aPublishWaitsForTheProcessPublishingTheSameProductAndNotForAnother() throws Exception {
+    String other = "bus-stops";
+    lakehouse.createOrLoad(ProductTables.id(other), SCHEMA, Map.of(ProductTables.PROP_PRODUCT, other));
+    String file = dataFile(1, 10);
+    String otherFile = dataFile(other, 1, 5);
+    CompletableFuture<ProductVersion> waiting = new CompletableFuture<>();
+    Thread waiter = new Thread(() -> {
+      try {
+        waiting.complete(publisher(QualityGate.NONE).newVersion(PRODUCT, "waiting").replaceWith(List.of(file))
+            .lineage(lineage("waiting", 10)).actor(OPERATOR).commit());
+      } catch (RuntimeException e) {
+        waiting.completeExceptionally(e);
+      }
+    });
+    try (DatabaseLock held = registry.exclusive(PRODUCT, "destroying version 1 of product " + PRODUCT)) {
+      waiter.start();
+      untilWaitingForTheLock(waiter, waiting);
+      assertThat(waiting.isDone()).as("the publish waits while the product's lock is held").isFalse();
+      assertThat(waitsForTheLock(waiter)).isTrue();
+      assertThat(table().currentSnapshot()).as("nothing staged or published meanwhile").isNull();
+      assertThat(registry.byRunKey("waiting")).isEmpty();
+
+      ProductVersion otherVersion = publish(other, false, otherFile);
+      assertThat(otherVersion.version()).as("another product publishes meanwhile").isEqualTo(1);
+    }
+    assertThat(waiting.get(2, TimeUnit.MINUTES).version()).isEqualTo(1);
+    assertThat(table().currentSnapshot().summary()).containsEntry(PublishVersion.SUMMARY_RUN_KEY, "waiting");
   }
 }

@@ -121,7 +121,17 @@ public final class Destroyer {
   /** The certificate and where its two forms were written (files, or {@code s3://} objects). */
   public record Result(DestructionCertificate certificate, String json, String html, String certificateDigest) {}
 
+  /**
+   * Destroys the version, holding the product's lock ({@link ProductRegistry#exclusive}): no version that could share
+   * the files it removes is published meanwhile, and no publish's staged snapshot is expired by it.
+   */
   public Result destroy(String product, int version, Actor actor) {
+    try (var held = registry.exclusive(product, "destroying version " + version + " of product " + product)) {
+      return destroyHolding(product, version, actor);
+    }
+  }
+
+  private Result destroyHolding(String product, int version, Actor actor) {
     Lifecycle lifecycle = new Lifecycle(lakehouse, registry, audit);
     ProductVersion v = lifecycle.version(product, version);
     if (v.state() == VersionState.DESTROYED) {

@@ -185,8 +185,18 @@ public final class PublishVersion {
         org.apache.iceberg.SchemaParser.toJson(schema), files.size(), bytes, records, append);
   }
 
+  /**
+   * Publishes the version, holding the product's lock ({@link ProductRegistry#exclusive}): two runs of one product
+   * finishing together publish one after the other, in the order they took the lock.
+   */
   public ProductVersion commit() {
     Objects.requireNonNull(lineage, "lineage");
+    try (var held = registry.exclusive(product, "publishing a version of product " + product)) {
+      return commitHolding();
+    }
+  }
+
+  private ProductVersion commitHolding() {
     Table table = lakehouse.load(tableId);
     Snapshot mine = find(table);
     if (mine == null || !isPublished(table, mine.snapshotId())) {
@@ -285,7 +295,11 @@ public final class PublishVersion {
   /** Commits the run's files as a staged snapshot (with any schema change), not yet current. */
   private void stage(Table table) {
     Transaction tx = table.newTransaction();
-    schemaChange.change(tx.updateSchema(), tx.table().schema()).commit();
+    // a schema update in a transaction cannot be re-applied when Iceberg retries its commit: only one that changes
+    // something is made (the product's lock keeps other publishes out; this keeps the usual case retryable)
+    if (!schemaChange.change(table.updateSchema(), table.schema()).apply().sameSchema(table.schema())) {
+      schemaChange.change(tx.updateSchema(), tx.table().schema()).commit();
+    }
     MetricsConfig metrics = MetricsConfig.forTable(table);
     SnapshotUpdate<?> update;
     if (append) {
@@ -369,11 +383,17 @@ public final class PublishVersion {
     }
   }
 
-  /** The files of a run are gone (its staged snapshot failed the gate and was removed): the run must start over. */
-  public static final class RunFilesGone extends IllegalStateException {
+  /**
+   * The files a run wrote are gone before it published them: its staged snapshot failed the quality gate and was
+   * removed with them, or destroying the product's last live version removed every file in the table's folder, those
+   * of runs still going on too (they wait for the product's lock meanwhile). The run must start over; the same command
+   * does.
+   */
+  public static final class RunFilesGone extends BadInputException {
     RunFilesGone(String product, String file) {
-      super("the files this run wrote for " + product + " are gone (" + file.substring(file.lastIndexOf('/') + 1)
-          + "): the run must write them again");
+      super("the files this run wrote for product " + product + " were removed before it could publish them ("
+          + file.substring(file.lastIndexOf('/') + 1) + "; a failed quality gate removes them, and so does destroying"
+          + " the product's last live version): nothing was published; run the same command again to run it anew");
     }
   }
 }

@@ -52,6 +52,20 @@ public final class ProductRegistry {
     return OffsetDateTime.now(ZoneOffset.UTC).toString();
   }
 
+  /** How long a change of a product's table waits for another process changing it. */
+  static final java.time.Duration PRODUCT_LOCK_WAIT = java.time.Duration.ofMinutes(30);
+
+  /**
+   * Holds the product's lock until closed: one process at a time changes a product's table and its versions' files
+   * (on every host sharing the platform database). Publishes follow one another, so staged snapshot, fast-forward
+   * and version number keep one order; a destruction plans and removes files while no version that could share them
+   * is published, and no publish's staged snapshot is expired under it. Another process holding it is waited for;
+   * {@code doing} says what this one does, for the waiter's log line and refusal.
+   */
+  public io.dataops.core.db.DatabaseLock exclusive(String product, String doing) {
+    return io.dataops.core.db.DatabaseLock.take(url, props, "product " + product, doing, PRODUCT_LOCK_WAIT);
+  }
+
   /**
    * Records a new draft version (numbered after the product's last) with the files it needs, or returns the version
    * already recorded for the same run key. The version's tag is {@code v<number>}. Its event, made from the numbered

@@ -197,6 +197,9 @@ public final class SpringBatchExecutor implements PipelineExecutor {
           if (c instanceof PublishVersion.QualityGateFailed gate) {
             throw discard(execution, workDir, gate);
           }
+          if (c instanceof PublishVersion.RunFilesGone gone) {
+            throw discard(execution, workDir, gone);
+          }
           if (c instanceof BadInputException bad) {
             throw bad;
           }
@@ -259,14 +262,14 @@ public final class SpringBatchExecutor implements PipelineExecutor {
   }
 
   /**
-   * A product that failed its quality gate was removed with its files (unchecked rows never stay readable), so this
-   * run cannot be resumed: it is forgotten, and the same command runs it anew (the suite may have been fixed).
+   * A run whose files are gone cannot be resumed: a product that failed its quality gate was removed with its files
+   * (unchecked rows never stay readable), or a destruction removed them before the publish. The run is forgotten, and
+   * the same command runs it anew (the suite may have been fixed meanwhile).
    */
-  private PublishVersion.QualityGateFailed discard(JobExecution execution, Path workDir,
-      PublishVersion.QualityGateFailed gate) {
+  private <E extends BadInputException> E discard(JobExecution execution, Path workDir, E why) {
     batch.jobRepository().deleteJobInstance(execution.getJobInstance());
     deleteQuietly(workDir);
-    return gate;
+    return why;
   }
 
   private Job job(String name, RunState run) {

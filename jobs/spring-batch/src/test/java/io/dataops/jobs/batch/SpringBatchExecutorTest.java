@@ -1,6 +1,14 @@
 package io.dataops.jobs.batch;
 
 import io.dataops.core.audit.Actor;
+import io.dataops.core.audit.AuditSink;
+import io.dataops.core.db.DatabaseLock;
+import io.dataops.products.destroy.Destroyer;
+import io.dataops.products.lifecycle.Lifecycle;
+import io.dataops.products.publish.PublishVersion;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import io.dataops.pipelines.plan.PipelineExecutor;
 import io.dataops.pipelines.plan.RunControl;
 import io.dataops.pipelines.plan.RunPlan;
@@ -199,6 +207,64 @@ class SpringBatchExecutorTest extends PipelineFixture {
         .extracting(ProductVersion::version, ProductVersion::snapshotId)
         .containsExactly(org.assertj.core.groups.Tuple.tuple(1, v1.snapshotId()),
             org.assertj.core.groups.Tuple.tuple(2, v2.snapshotId()));
+  }
+
+  @Test
+  void aRunWhoseFilesADestructionRemovedBeforeItsPublishStartsAnewWithTheSameCommand() throws Exception {
+    // Destroying a product's last live version removes every file in its table's folder, those of a run writing
+    // meanwhile too. The run waits at its publish for the destruction (the product's lock), finds its files gone,
+    // and is forgotten: the same command then runs it anew (it restarted its publish step forever before).
+    RunSettings s = RunSettings.defaults();
+    executor(s).run(bind(PROFILE));
+    ProductRegistry registry = registry();
+    Actor authority = new Actor("alice", "futian-data-bureau", java.util.Set.of("authority"));
+    Lifecycle lifecycle = new Lifecycle(lakehouse, registry, AuditSink.NONE);
+    lifecycle.submit("citizens-profile", 1, new Actor("olivia", "futian-operator", java.util.Set.of("operator")));
+    lifecycle.reject("citizens-profile", 1, authority, "withdrawn by the source department");
+    CountDownLatch planned = new CountDownLatch(1);
+    CountDownLatch goOn = new CountDownLatch(1);
+    CompletableFuture<Destroyer.Result> destroyed = CompletableFuture.supplyAsync(() -> new Destroyer(lakehouse,
+        registry, AuditSink.NONE, dir.resolve("archive"), dir.resolve("certificates")).onStep(step -> {
+          if (step.equals("planned")) {
+            planned.countDown();
+            try {
+              goOn.await();
+            } catch (InterruptedException e) {
+              throw new IllegalStateException(e);
+            }
+          }
+        }).destroy("citizens-profile", 1, authority));
+    assertThat(planned.await(2, TimeUnit.MINUTES)).isTrue();
+
+    String edited = PROFILE + "# edited: another run of the same product\n";
+    CompletableFuture<PipelineRunResult> running = new CompletableFuture<>();
+    Thread run = new Thread(() -> {
+      try {
+        running.complete(executor(s).run(bind(edited)));
+      } catch (RuntimeException e) {
+        running.completeExceptionally(e);
+      }
+    });
+    run.start();
+    long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (!(run.getState() == Thread.State.TIMED_WAITING && java.util.Arrays.stream(run.getStackTrace())
+        .anyMatch(f -> f.getClassName().equals(DatabaseLock.class.getName()))) && !running.isDone()
+        && System.nanoTime() < until) {
+      Thread.sleep(20);
+    }
+    assertThat(running.isDone()).as("the run waits at its publish for the destruction").isFalse();
+    goOn.countDown();
+    assertThat(destroyed.get(2, TimeUnit.MINUTES).certificate().postCheck().passed()).isTrue();
+    assertThatThrownBy(() -> running.get(2, TimeUnit.MINUTES)).cause()
+        .isInstanceOf(PublishVersion.RunFilesGone.class)
+        .hasMessageContaining("were removed before it could publish them")
+        .hasMessageEndingWith("nothing was published; run the same command again to run it anew");
+    assertThat(lakehouse.load(ProductTables.id("citizens-profile")).currentSnapshot()).isNull();
+
+    PipelineRunResult again = executor(s).run(bind(edited));
+    assertThat(again.restarted()).as("run anew, not resumed").isFalse();
+    assertThat(again.version()).isEqualTo(2);
+    assertThat(Tables.rows(lakehouse.load(ProductTables.id("citizens-profile")))).hasSize((int) again.rowsOut());
   }
 
   @Test

@@ -1,0 +1,140 @@
+package io.dataops.core.db;
+
+import io.dataops.core.BadInputException;
+import io.dataops.core.files.OwnerOnly;
+import io.dataops.core.files.ProcessLock;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A named lock every process sharing the platform database sees, held until closed: for work that must not
+ * interleave across processes and outlives one transaction (a product's publish commits to the catalog and to the
+ * registry in several steps). On PostgreSQL a session-level advisory lock on a connection of its own (any host; the
+ * server releases it when the connection drops, so a killed holder does not keep it); on the embedded SQLite file a
+ * {@link ProcessLock} on a file beside it (the embedded profile is one host; the system releases it with its process).
+ * A taker waits for the holder, up to a limit, and is then refused: the lock serializes short work, it is not a queue.
+ */
+public final class DatabaseLock implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DatabaseLock.class);
+  /** The first of PostgreSQL's two 32-bit advisory keys for these locks ("dlck"): apart from one-key locks. */
+  private static final int PG_SPACE = 0x646c636b;
+  private static final long POLL_MILLIS = 50;
+
+  private final Connection postgres;
+  private final int key;
+  private final ProcessLock file;
+
+  private DatabaseLock(Connection postgres, int key, ProcessLock file) {
+    this.postgres = postgres;
+    this.key = key;
+    this.file = file;
+  }
+
+  /**
+   * Takes the lock {@code name} of the database at {@code jdbcUrl} (as given to {@link PlatformDatabase#prepare}),
+   * waiting up to {@code wait} while another process holds it; {@code what} says in the refusal and the log what the
+   * holder is doing ("publishing a version of product X").
+   */
+  public static DatabaseLock take(String jdbcUrl, Properties props, String name, String what, Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    boolean logged = false;
+    try {
+      if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+        int key = (int) Long.parseLong(digest(name).substring(0, 8), 16);
+        Connection c = PlatformDatabase.connect(jdbcUrl, props);
+        try {
+          while (!tryPostgres(c, key)) {
+            logged = waitOrRefuse(deadline, logged, "another process", what, wait);
+          }
+          return new DatabaseLock(c, key, null);
+        } catch (RuntimeException | SQLException | InterruptedException e) {
+          c.close();
+          throw e;
+        }
+      }
+      Path db = PlatformDatabase.sqliteFile(jdbcUrl).orElseThrow(() -> new IllegalStateException(
+          "a lock needs the platform database's file or PostgreSQL, not " + jdbcUrl.split("\\?")[0]));
+      Path lockFile = db.resolveSibling("locks").resolve(digest(name).substring(0, 32) + ".lock");
+      OwnerOnly.directories(lockFile.getParent());
+      while (true) {
+        Optional<ProcessLock> taken = ProcessLock.tryTake(lockFile);
+        if (taken.isPresent()) {
+          return new DatabaseLock(null, 0, taken.get());
+        }
+        logged = waitOrRefuse(deadline, logged, ProcessLock.holder(lockFile), what, wait);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot take the lock for " + what, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot take the lock for " + what, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting to begin " + what, e);
+    }
+  }
+
+  private static boolean tryPostgres(Connection c, int key) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT pg_try_advisory_lock(?, ?)")) {
+      p.setInt(1, PG_SPACE);
+      p.setInt(2, key);
+      try (ResultSet r = p.executeQuery()) {
+        r.next();
+        return r.getBoolean(1);
+      }
+    }
+  }
+
+  private static boolean waitOrRefuse(long deadline, boolean logged, String holder, String what, Duration wait)
+      throws InterruptedException {
+    if (System.nanoTime() > deadline) {
+      throw new BadInputException(holder + " has been " + what + " for longer than " + wait.toMinutes()
+          + " minutes; try again when it has finished");
+    }
+    if (!logged) {
+      LOG.info("waiting for {}, which is {}", holder, what);
+    }
+    Thread.sleep(POLL_MILLIS);
+    return true;
+  }
+
+  private static String digest(String name) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(name.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (postgres != null) {
+        try (Connection c = postgres; PreparedStatement p = c.prepareStatement("SELECT pg_advisory_unlock(?, ?)")) {
+          p.setInt(1, PG_SPACE);
+          p.setInt(2, key);
+          p.execute();
+        }
+      } else {
+        file.close();
+      }
+    } catch (SQLException | IOException e) {
+      // PostgreSQL frees the lock with its connection, the system the file's with its channel: both are closed
+      LOG.warn("releasing a lock failed; it is released with its connection or file", e);
+    }
+  }
+}
