@@ -418,6 +418,12 @@ final class CsvFeedReader extends BufferedFeedReader {
         seen[col] = true;
         map[f] = col;
       }
+      if (header.size() > 1 && header.get(header.size() - 1).isBlank() && unknown.size() == 1) {
+        // the usual cause: an export that ends every line with the delimiter
+        throw new BadInputException("the header's last field (" + header.size() + ") has no name: the header line "
+            + "ends with the delimiter " + (c.delimiter() == '\t' ? "(a tab)" : "'" + c.delimiter() + "'")
+            + "; remove the delimiter at the end of every line");
+      }
       if (!unknown.isEmpty()) {
         throw new BadInputException("the header has " + Listing.countIfMany(unknown) + "columns the contract does "
             + "not declare: " + Listing.some(unknown) + " (add them to the contract or remove them from the file)");

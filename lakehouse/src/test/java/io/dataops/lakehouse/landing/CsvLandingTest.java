@@ -358,6 +358,9 @@ class CsvLandingTest extends LandingFixture {
         .isInstanceOf(BadInputException.class)
         .hasMessage("the header has columns the contract does not declare: colour (add them to the contract or "
             + "remove them from the file)");
+    assertThatThrownBy(() -> land(TWO, "id,name,\n1,a,\n2,b,\n")) // an export that ends every line with ','
+        .isInstanceOf(BadInputException.class).hasMessage("the header's last field (3) has no name: the header line "
+            + "ends with the delimiter ','; remove the delimiter at the end of every line");
     assertThatThrownBy(() -> land(TWO, "name\na\n"))
         .isInstanceOf(BadInputException.class).hasMessage("the header lacks required columns: id");
     assertThatThrownBy(() -> land(TWO, "id,name,ID\n1,a,1\n"))

@@ -22,10 +22,16 @@ final class Quality {
     return new FeedIntake(config, lh, LandCommand.workers()).qualityRunner();
   }
 
-  /** {@code workers} threads share the scan; null: the available processors, at most 2. */
+  /**
+   * {@code workers} threads share the scan; null: the available processors, at most 2. At most twice the processors:
+   * each worker holds the states of the part it reads, so more threads than cores add memory, not speed.
+   */
   static QualityRunner runner(Lakehouse lh, PlatformConfig config, Integer workers) {
-    if (workers != null && workers < 1) {
-      throw new BadInputException("--workers must be at least 1");
+    int processors = Runtime.getRuntime().availableProcessors();
+    int most = Math.max(2, 2 * processors);
+    if (workers != null && (workers < 1 || workers > most)) {
+      throw new BadInputException("--workers must be at least 1 and at most " + most + " (twice this machine's "
+          + processors + " processors): more threads than cores add memory, not speed");
     }
     int n = workers != null ? workers : Math.min(2, Runtime.getRuntime().availableProcessors());
     return new FeedIntake(config, lh, LandCommand.workers()).qualityRunner(n);

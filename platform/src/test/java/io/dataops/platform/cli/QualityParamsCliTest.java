@@ -88,6 +88,10 @@ class QualityParamsCliTest {
     assertThat(two.json().get("results")).isEqualTo(one.json().get("results"));
     CliTest.Run none = run("quality", "run", "--table", table, "--suite", suite.toString(), "--workers", "0");
     assertThat(none.exit()).isEqualTo(2);
-    assertThat(none.err()).contains("--workers must be at least 1");
+    assertThat(none.err()).contains("--workers must be at least 1 and at most ");
+    CliTest.Run many = run("quality", "run", "--table", table, "--suite", suite.toString(), "--workers", "100000");
+    assertThat(many.exit()).isEqualTo(2);
+    assertThat(many.err()).contains("--workers must be at least 1 and at most "
+        + Math.max(2, 2 * Runtime.getRuntime().availableProcessors()));
   }
 }
