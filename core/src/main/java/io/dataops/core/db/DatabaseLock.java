@@ -87,6 +87,33 @@ public final class DatabaseLock implements AutoCloseable {
     }
   }
 
+  /**
+   * The lock {@code name} of a PostgreSQL platform database if no other session holds it now, else empty; for work a
+   * second taker must be refused, not wait for (a pipeline run going on elsewhere). Only PostgreSQL: the embedded
+   * profile's processes share one host, where a {@link ProcessLock} names its holder.
+   */
+  public static Optional<DatabaseLock> tryTake(String jdbcUrl, Properties props, String name) {
+    if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
+      throw new IllegalArgumentException("tryTake is for a PostgreSQL platform database");
+    }
+    int key = (int) Long.parseLong(digest(name).substring(0, 8), 16);
+    try {
+      Connection c = PlatformDatabase.connect(jdbcUrl, props);
+      try {
+        if (tryPostgres(c, key)) {
+          return Optional.of(new DatabaseLock(c, key, null));
+        }
+        c.close();
+        return Optional.empty();
+      } catch (SQLException | RuntimeException e) {
+        c.close();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot take the lock " + name, e);
+    }
+  }
+
   private static boolean tryPostgres(Connection c, int key) throws SQLException {
     try (PreparedStatement p = c.prepareStatement("SELECT pg_try_advisory_lock(?, ?)")) {
       p.setInt(1, PG_SPACE);

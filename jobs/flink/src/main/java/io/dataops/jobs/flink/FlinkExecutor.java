@@ -1,7 +1,6 @@
 package io.dataops.jobs.flink;
 
 import io.dataops.core.files.OwnerOnly;
-import io.dataops.core.files.ProcessLock;
 import io.dataops.jobs.flink.run.FlinkRun;
 import io.dataops.jobs.flink.sql.FlinkSql;
 import io.dataops.jobs.flink.sql.FlinkTransform;
@@ -77,9 +76,9 @@ public final class FlinkExecutor implements PipelineExecutor {
     }
     // One process at a time runs a run (a second one at once failed on its publish commit, its files left behind).
     Path lockFile = workRoot.resolve("flink-" + plan.runKey().substring(0, 16) + ".lock");
-    ProcessLock lock;
+    RunLock lock;
     try {
-      lock = RunLock.take(lockFile);
+      lock = RunLock.take(lockFile, lakehouse.config(), plan.runKey());
     } catch (IOException e) {
       throw new UncheckedIOException("the run's lock " + lockFile + " cannot be taken", e);
     }

@@ -3,7 +3,6 @@ package io.dataops.jobs.batch;
 import io.dataops.core.digest.Digests;
 import io.dataops.core.BadInputException;
 import io.dataops.core.StorageFullException;
-import io.dataops.core.files.ProcessLock;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.desensitize.KeyRing;
@@ -146,7 +145,7 @@ public final class SpringBatchExecutor implements PipelineExecutor {
     Job job = job(jobName, run);
     batch.register(job);
 
-    try (ProcessLock owner = RunLock.take(workDir.resolve("owner"))) {
+    try (RunLock owner = RunLock.take(workDir.resolve("owner"), lakehouse.config(), runKey)) {
       return runOwned(p, params, jobName, runKey, workDir, repo, run, job, started);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("the run's folder " + workDir + " cannot be used", e);

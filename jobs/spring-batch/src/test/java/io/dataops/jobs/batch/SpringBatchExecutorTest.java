@@ -120,6 +120,32 @@ class SpringBatchExecutorTest extends PipelineFixture {
   }
 
   @Test
+  void onPostgresARunGoingOnOnAnotherHostIsRefusedThoughThisHostsWorkFolderIsFree() throws Exception {
+    // Two hosts sharing PostgreSQL and S3 keep their own work folders: the file lock alone let both start the run,
+    // and the second failed as an internal error of Spring Batch's job repository.
+    String url = io.dataops.core.testing.PostgresServer.newDatabase("batch_" + System.nanoTime());
+    lakehouse.close();
+    lakehouse = io.dataops.lakehouse.catalog.Lakehouse.open(new io.dataops.lakehouse.catalog.LakehouseConfig(url,
+        "postgres", "", dir.resolve("pg-warehouse").toUri().toString(), java.util.Map.of()));
+    landSample(SampleDataset.CITIZENS, 2000, 2000, 2);
+    RunSettings small = new RunSettings("256MB", 2, 1 << 20, 300, 800);
+    ProductRegistry versions = new ProductRegistry(url, "postgres", "");
+    Engine here = through(new SpringBatchExecutor(lakehouse, new BatchInfrastructure(url, "postgres", ""),
+        ProductPublisher.ungated(lakehouse, versions), keys, dir.resolve("this-host-work"), small));
+    String runKey = RunPlan.of(bind(PROFILE), keys, "spring-batch", lakehouse).runKey();
+    try (DatabaseLock otherHost = DatabaseLock.tryTake(url, io.dataops.core.db.PlatformDatabase.prepare(url,
+        "postgres", ""), "pipeline run " + runKey).orElseThrow()) {
+      assertThatThrownBy(() -> here.run(bind(PROFILE))).isInstanceOf(io.dataops.core.BadInputException.class)
+          .hasMessage("this run is already going on in a process on another host sharing the platform database; "
+              + "wait for it to end (the same command then reports its product version)");
+      assertThat(versions.list("citizens-profile")).isEmpty();
+    }
+    PipelineRunResult after = here.run(bind(PROFILE));
+    assertThat(after.version()).as("the lock went with the other host's session").isEqualTo(1);
+    assertThat(after.restarted()).as("no job of the refused attempt to resume").isFalse();
+  }
+
+  @Test
   void onPostgresTheJobRepositoryAndVersionsLiveInThePlatformDatabase() throws Exception {
     String url = io.dataops.core.testing.PostgresServer.newDatabase("batch_" + System.nanoTime());
     lakehouse.close();
