@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dataops.lakehouse.table.TableBrowser;
 import io.dataops.lakehouse.testing.Tables;
+import io.dataops.core.testing.LockWaits;
 import io.dataops.products.destroy.DestructionCertificate;
 import io.dataops.products.destroy.DestructionPlan;
 import io.dataops.products.destroy.Destroyer;
@@ -233,7 +234,7 @@ class DestroyTest extends ProductFixture {
       }
     });
     publishing.start();
-    untilWaitingForTheLock(publishing, appended);
+    LockWaits.untilWaiting(publishing, appended);
     assertThat(appended.isDone()).as("the publish waits for the destruction").isFalse();
     goOn.countDown();
 

@@ -23,14 +23,19 @@ import org.junit.jupiter.api.Test;
 
 /** The registry and the whole life of a version on PostgreSQL (the production catalog and platform database). */
 class PostgresRegistryTest extends ProductFixture {
-  @Test
-  void aVersionLivesAndIsDestroyedOnPostgres() {
+  /** The fixture's lakehouse and registry on a new PostgreSQL database, with the product's table. */
+  private void onPostgres() {
     String url = PostgresServer.newDatabase("products_" + System.nanoTime());
     lakehouse.close();
     lakehouse = Lakehouse.open(new LakehouseConfig(url, "postgres", "", dir.resolve("pg-warehouse").toUri()
         .toString(), Map.of()));
     registry = new ProductRegistry(url, "postgres", "");
     lakehouse.createOrLoad(ProductTables.id(PRODUCT), SCHEMA, Map.of(ProductTables.PROP_PRODUCT, PRODUCT));
+  }
+
+  @Test
+  void aVersionLivesAndIsDestroyedOnPostgres() {
+    onPostgres();
     ProductPublisher publisher = new ProductPublisher(lakehouse, registry, QualityGate.NONE, AuditSink.NONE,
         DigestAlgorithm.SHA256);
     ProductVersion v1 = publisher.newVersion(PRODUCT, "pg-run-1").replaceWith(List.of(dataFile(1, 20)))
@@ -58,12 +63,7 @@ class PostgresRegistryTest extends ProductFixture {
 
   @Test
   void runsOfOneProductFinishingTogetherOnPostgresPublishOneAfterTheOther() throws Exception {
-    String url = PostgresServer.newDatabase("products_" + System.nanoTime());
-    lakehouse.close();
-    lakehouse = Lakehouse.open(new LakehouseConfig(url, "postgres", "", dir.resolve("pg-warehouse").toUri()
-        .toString(), Map.of()));
-    registry = new ProductRegistry(url, "postgres", "");
-    lakehouse.createOrLoad(ProductTables.id(PRODUCT), SCHEMA, Map.of(ProductTables.PROP_PRODUCT, PRODUCT));
+    onPostgres();
     runsPublishingAtOnceFollowOneAnother(4);
     runsPublishingAtOnceFollowOneAnother(4);
   }

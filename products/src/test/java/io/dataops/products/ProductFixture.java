@@ -197,20 +197,6 @@ public abstract class ProductFixture {
         .isEqualTo(versions.get(versions.size() - 1).snapshotId());
   }
 
-  /** The thread sleeps between tries of a product's lock (it polls: it is in DatabaseLock, not in its work). */
-  protected static boolean waitsForTheLock(Thread t) {
-    return t.getState() == Thread.State.TIMED_WAITING && java.util.Arrays.stream(t.getStackTrace())
-        .anyMatch(f -> f.getClassName().equals(io.dataops.core.db.DatabaseLock.class.getName()));
-  }
-
-  /** Waits (up to a minute) until {@code t} waits for a product's lock or {@code done} is done. */
-  protected static void untilWaitingForTheLock(Thread t, java.util.concurrent.Future<?> done) throws Exception {
-    long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-    while (!waitsForTheLock(t) && !done.isDone() && System.nanoTime() < until) {
-      Thread.sleep(20);
-    }
-  }
-
   /** A sink whose every record fails, as a full platform database's does. */
   protected static final AuditSink FULL = event -> {
     throw new IllegalStateException("cannot record audit event " + event.action() + ": database or disk is full");

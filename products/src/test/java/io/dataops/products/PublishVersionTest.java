@@ -3,6 +3,7 @@ package io.dataops.products;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dataops.core.db.DatabaseLock;
+import io.dataops.core.testing.LockWaits;
 import io.dataops.products.publish.ProductTables;
 import io.dataops.products.publish.PublishVersion;
 import io.dataops.products.publish.QualityGate;
@@ -65,9 +66,9 @@ class PublishVersionTest extends ProductFixture {
     });
     try (DatabaseLock held = registry.exclusive(PRODUCT, "destroying version 1 of product " + PRODUCT)) {
       waiter.start();
-      untilWaitingForTheLock(waiter, waiting);
+      LockWaits.untilWaiting(waiter, waiting);
       assertThat(waiting.isDone()).as("the publish waits while the product's lock is held").isFalse();
-      assertThat(waitsForTheLock(waiter)).isTrue();
+      assertThat(LockWaits.waitsForALock(waiter)).isTrue();
       assertThat(table().currentSnapshot()).as("nothing staged or published meanwhile").isNull();
       assertThat(registry.byRunKey("waiting")).isEmpty();
 

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dataops.core.BadInputException;
 import io.dataops.core.audit.Actor;
 import io.dataops.core.audit.AuditSink;
-import io.dataops.core.db.DatabaseLock;
+import io.dataops.core.testing.LockWaits;
 import io.dataops.products.destroy.Destroyer;
 import io.dataops.products.lifecycle.Lifecycle;
 import io.dataops.products.publish.PublishVersion;
@@ -89,58 +89,60 @@ class FlinkExecutorTest extends EnginesFixture {
   }
 
   @Test
-  void aRunWhoseFilesADestructionRemovedBeforeItsPublishStartsAnewWithTheSameCommand() throws Exception {
+  void aRunWhoseFilesADestructionRemovedBeforeItsPublishStartsAnewWithTheSameCommandOnEitherEngine() throws Exception {
     // Destroying a product's last live version removes every file of its table, those of a run writing meanwhile
-    // too: the run waits at its publish for the destruction (the product's lock), exits as bad input, and runs anew.
-    onFlink(bind(PROFILE), 1);
-    ProductRegistry registry = registry();
-    Actor authority = new Actor("alice", "futian-data-bureau", java.util.Set.of("authority"));
-    Lifecycle lifecycle = new Lifecycle(lakehouse, registry, AuditSink.NONE);
-    lifecycle.submit("citizens-profile", 1, new Actor("olivia", "futian-operator", java.util.Set.of("operator")));
-    lifecycle.reject("citizens-profile", 1, authority, "withdrawn by the source department");
-    CountDownLatch planned = new CountDownLatch(1);
-    CountDownLatch goOn = new CountDownLatch(1);
-    CompletableFuture<Destroyer.Result> destroyed = CompletableFuture.supplyAsync(() -> new Destroyer(lakehouse,
-        registry, AuditSink.NONE, dir.resolve("archive"), dir.resolve("certificates")).onStep(step -> {
-          if (step.equals("planned")) {
-            planned.countDown();
-            try {
-              goOn.await();
-            } catch (InterruptedException e) {
-              throw new IllegalStateException(e);
+    // too: the run waits at its publish for the destruction (the product's lock), exits as bad input, and the same
+    // command runs it anew (Spring Batch restarted its failing publish step forever before).
+    for (String engine : List.of("spring-batch", "flink")) {
+      String product = engine + "-profile";
+      String pipeline = PROFILE.replace("product: citizens-profile", "product: " + product);
+      run(engine, bind(pipeline), Map.of());
+      ProductRegistry registry = registry();
+      Actor authority = new Actor("alice", "futian-data-bureau", java.util.Set.of("authority"));
+      Lifecycle lifecycle = new Lifecycle(lakehouse, registry, AuditSink.NONE);
+      lifecycle.submit(product, 1, new Actor("olivia", "futian-operator", java.util.Set.of("operator")));
+      lifecycle.reject(product, 1, authority, "withdrawn by the source department");
+      CountDownLatch planned = new CountDownLatch(1);
+      CountDownLatch goOn = new CountDownLatch(1);
+      CompletableFuture<Destroyer.Result> destroyed = CompletableFuture.supplyAsync(() -> new Destroyer(lakehouse,
+          registry, AuditSink.NONE, dir.resolve("archive"), dir.resolve("certificates")).onStep(step -> {
+            if (step.equals("planned")) {
+              planned.countDown();
+              try {
+                goOn.await();
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
             }
-          }
-        }).destroy("citizens-profile", 1, authority));
-    assertThat(planned.await(2, TimeUnit.MINUTES)).isTrue();
+          }).destroy(product, 1, authority));
+      assertThat(planned.await(2, TimeUnit.MINUTES)).isTrue();
 
-    BoundPipeline edited = bind(PROFILE + "# edited: another run of the same product\n");
-    CompletableFuture<PipelineRunResult> running = new CompletableFuture<>();
-    Thread run = new Thread(() -> {
-      try {
-        running.complete(onFlink(edited, 1));
-      } catch (RuntimeException e) {
-        running.completeExceptionally(e);
-      }
-    });
-    run.start();
-    long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-    while (!(run.getState() == Thread.State.TIMED_WAITING && java.util.Arrays.stream(run.getStackTrace())
-        .anyMatch(f -> f.getClassName().equals(DatabaseLock.class.getName()))) && !running.isDone()
-        && System.nanoTime() < until) {
-      Thread.sleep(20);
+      BoundPipeline edited = bind(pipeline + "# edited: another run of the same product\n");
+      CompletableFuture<PipelineRunResult> running = new CompletableFuture<>();
+      Thread run = new Thread(() -> {
+        try {
+          running.complete(run(engine, edited, Map.of()));
+        } catch (RuntimeException e) {
+          running.completeExceptionally(e);
+        }
+      });
+      run.start();
+      LockWaits.untilWaiting(run, running);
+      assertThat(running.isDone()).as("%s: the run waits at its publish for the destruction", engine).isFalse();
+      goOn.countDown();
+      assertThat(destroyed.get(2, TimeUnit.MINUTES).certificate().postCheck().passed()).isTrue();
+      assertThatThrownBy(() -> running.get(2, TimeUnit.MINUTES)).cause()
+          .isInstanceOf(PublishVersion.RunFilesGone.class)
+          .hasMessageContaining("were removed before it could publish them")
+          .hasMessageEndingWith("nothing was published; run the same command again to run it anew");
+      assertThat(lakehouse.load(ProductTables.id(product)).currentSnapshot()).isNull();
+
+      PipelineRunResult again = run(engine, edited, Map.of());
+      assertThat(again.recognized()).isFalse();
+      assertThat(again.restarted()).as("%s: run anew, not resumed", engine).isFalse();
+      assertThat(again.version()).isEqualTo(2);
+      assertThat(rows(again).values().stream().mapToInt(Integer::intValue).sum()).isEqualTo((int) again.rowsOut());
     }
-    assertThat(running.isDone()).as("the run waits at its publish for the destruction").isFalse();
-    goOn.countDown();
-    assertThat(destroyed.get(2, TimeUnit.MINUTES).certificate().postCheck().passed()).isTrue();
-    assertThatThrownBy(() -> running.get(2, TimeUnit.MINUTES)).cause()
-        .isInstanceOf(PublishVersion.RunFilesGone.class)
-        .hasMessageEndingWith("nothing was published; run the same command again to run it anew");
-    assertThat(lakehouse.load(ProductTables.id("citizens-profile")).currentSnapshot()).isNull();
-
-    PipelineRunResult again = onFlink(edited, 1);
-    assertThat(again.recognized()).isFalse();
-    assertThat(again.version()).isEqualTo(2);
-    assertThat(rows(again).values().stream().mapToInt(Integer::intValue).sum()).isEqualTo((int) again.rowsOut());
     assertThat(scratchLeft()).isEmpty();
   }
 

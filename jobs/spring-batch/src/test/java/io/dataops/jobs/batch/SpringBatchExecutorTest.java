@@ -1,14 +1,7 @@
 package io.dataops.jobs.batch;
 
 import io.dataops.core.audit.Actor;
-import io.dataops.core.audit.AuditSink;
 import io.dataops.core.db.DatabaseLock;
-import io.dataops.products.destroy.Destroyer;
-import io.dataops.products.lifecycle.Lifecycle;
-import io.dataops.products.publish.PublishVersion;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import io.dataops.pipelines.plan.PipelineExecutor;
 import io.dataops.pipelines.plan.RunControl;
 import io.dataops.pipelines.plan.RunPlan;
@@ -119,15 +112,21 @@ class SpringBatchExecutorTest extends PipelineFixture {
     return new Engine(executor, this);
   }
 
-  @Test
-  void onPostgresARunGoingOnOnAnotherHostIsRefusedThoughThisHostsWorkFolderIsFree() throws Exception {
-    // Two hosts sharing PostgreSQL and S3 keep their own work folders: the file lock alone let both start the run,
-    // and the second failed as an internal error of Spring Batch's job repository.
+  /** The fixture's lakehouse on a new PostgreSQL database holding 2,000 citizens; its JDBC URL. */
+  private String onPostgres() throws Exception {
     String url = io.dataops.core.testing.PostgresServer.newDatabase("batch_" + System.nanoTime());
     lakehouse.close();
     lakehouse = io.dataops.lakehouse.catalog.Lakehouse.open(new io.dataops.lakehouse.catalog.LakehouseConfig(url,
         "postgres", "", dir.resolve("pg-warehouse").toUri().toString(), java.util.Map.of()));
     landSample(SampleDataset.CITIZENS, 2000, 2000, 2);
+    return url;
+  }
+
+  @Test
+  void onPostgresARunGoingOnOnAnotherHostIsRefusedThoughThisHostsWorkFolderIsFree() throws Exception {
+    // Two hosts sharing PostgreSQL and S3 keep their own work folders: the file lock alone let both start the run,
+    // and the second failed as an internal error of Spring Batch's job repository.
+    String url = onPostgres();
     RunSettings small = new RunSettings("256MB", 2, 1 << 20, 300, 800);
     ProductRegistry versions = new ProductRegistry(url, "postgres", "");
     Engine here = through(new SpringBatchExecutor(lakehouse, new BatchInfrastructure(url, "postgres", ""),
@@ -147,11 +146,7 @@ class SpringBatchExecutorTest extends PipelineFixture {
 
   @Test
   void onPostgresTheJobRepositoryAndVersionsLiveInThePlatformDatabase() throws Exception {
-    String url = io.dataops.core.testing.PostgresServer.newDatabase("batch_" + System.nanoTime());
-    lakehouse.close();
-    lakehouse = io.dataops.lakehouse.catalog.Lakehouse.open(new io.dataops.lakehouse.catalog.LakehouseConfig(url,
-        "postgres", "", dir.resolve("pg-warehouse").toUri().toString(), java.util.Map.of()));
-    landSample(SampleDataset.CITIZENS, 2000, 2000, 2);
+    String url = onPostgres();
     RunSettings small = new RunSettings("256MB", 2, 1 << 20, 300, 800);
     ProductRegistry versions = new ProductRegistry(url, "postgres", "");
     Engine executor = through(new SpringBatchExecutor(lakehouse, new BatchInfrastructure(url, "postgres", ""),
@@ -233,64 +228,6 @@ class SpringBatchExecutorTest extends PipelineFixture {
         .extracting(ProductVersion::version, ProductVersion::snapshotId)
         .containsExactly(org.assertj.core.groups.Tuple.tuple(1, v1.snapshotId()),
             org.assertj.core.groups.Tuple.tuple(2, v2.snapshotId()));
-  }
-
-  @Test
-  void aRunWhoseFilesADestructionRemovedBeforeItsPublishStartsAnewWithTheSameCommand() throws Exception {
-    // Destroying a product's last live version removes every file in its table's folder, those of a run writing
-    // meanwhile too. The run waits at its publish for the destruction (the product's lock), finds its files gone,
-    // and is forgotten: the same command then runs it anew (it restarted its publish step forever before).
-    RunSettings s = RunSettings.defaults();
-    executor(s).run(bind(PROFILE));
-    ProductRegistry registry = registry();
-    Actor authority = new Actor("alice", "futian-data-bureau", java.util.Set.of("authority"));
-    Lifecycle lifecycle = new Lifecycle(lakehouse, registry, AuditSink.NONE);
-    lifecycle.submit("citizens-profile", 1, new Actor("olivia", "futian-operator", java.util.Set.of("operator")));
-    lifecycle.reject("citizens-profile", 1, authority, "withdrawn by the source department");
-    CountDownLatch planned = new CountDownLatch(1);
-    CountDownLatch goOn = new CountDownLatch(1);
-    CompletableFuture<Destroyer.Result> destroyed = CompletableFuture.supplyAsync(() -> new Destroyer(lakehouse,
-        registry, AuditSink.NONE, dir.resolve("archive"), dir.resolve("certificates")).onStep(step -> {
-          if (step.equals("planned")) {
-            planned.countDown();
-            try {
-              goOn.await();
-            } catch (InterruptedException e) {
-              throw new IllegalStateException(e);
-            }
-          }
-        }).destroy("citizens-profile", 1, authority));
-    assertThat(planned.await(2, TimeUnit.MINUTES)).isTrue();
-
-    String edited = PROFILE + "# edited: another run of the same product\n";
-    CompletableFuture<PipelineRunResult> running = new CompletableFuture<>();
-    Thread run = new Thread(() -> {
-      try {
-        running.complete(executor(s).run(bind(edited)));
-      } catch (RuntimeException e) {
-        running.completeExceptionally(e);
-      }
-    });
-    run.start();
-    long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-    while (!(run.getState() == Thread.State.TIMED_WAITING && java.util.Arrays.stream(run.getStackTrace())
-        .anyMatch(f -> f.getClassName().equals(DatabaseLock.class.getName()))) && !running.isDone()
-        && System.nanoTime() < until) {
-      Thread.sleep(20);
-    }
-    assertThat(running.isDone()).as("the run waits at its publish for the destruction").isFalse();
-    goOn.countDown();
-    assertThat(destroyed.get(2, TimeUnit.MINUTES).certificate().postCheck().passed()).isTrue();
-    assertThatThrownBy(() -> running.get(2, TimeUnit.MINUTES)).cause()
-        .isInstanceOf(PublishVersion.RunFilesGone.class)
-        .hasMessageContaining("were removed before it could publish them")
-        .hasMessageEndingWith("nothing was published; run the same command again to run it anew");
-    assertThat(lakehouse.load(ProductTables.id("citizens-profile")).currentSnapshot()).isNull();
-
-    PipelineRunResult again = executor(s).run(bind(edited));
-    assertThat(again.restarted()).as("run anew, not resumed").isFalse();
-    assertThat(again.version()).isEqualTo(2);
-    assertThat(Tables.rows(lakehouse.load(ProductTables.id("citizens-profile")))).hasSize((int) again.rowsOut());
   }
 
   @Test
