@@ -1,20 +1,17 @@
 package io.dataops.core.db;
 
 import io.dataops.core.BadInputException;
+import io.dataops.core.digest.Digests;
 import io.dataops.core.files.OwnerOnly;
 import io.dataops.core.files.ProcessLock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Properties;
 import org.slf4j.Logger;
@@ -54,7 +51,7 @@ public final class DatabaseLock implements AutoCloseable {
     boolean logged = false;
     try {
       if (jdbcUrl.startsWith("jdbc:postgresql:")) {
-        int key = (int) Long.parseLong(digest(name).substring(0, 8), 16);
+        int key = postgresKey(name);
         Connection c = PlatformDatabase.connect(jdbcUrl, props);
         try {
           while (!tryPostgres(c, key)) {
@@ -68,7 +65,7 @@ public final class DatabaseLock implements AutoCloseable {
       }
       Path db = PlatformDatabase.sqliteFile(jdbcUrl).orElseThrow(() -> new IllegalStateException(
           "a lock needs the platform database's file or PostgreSQL, not " + jdbcUrl.split("\\?")[0]));
-      Path lockFile = db.resolveSibling("locks").resolve(digest(name).substring(0, 32) + ".lock");
+      Path lockFile = db.resolveSibling("locks").resolve(Digests.sha256(name).substring(0, 32) + ".lock");
       OwnerOnly.directories(lockFile.getParent());
       while (true) {
         Optional<ProcessLock> taken = ProcessLock.tryTake(lockFile);
@@ -96,7 +93,7 @@ public final class DatabaseLock implements AutoCloseable {
     if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
       throw new IllegalArgumentException("tryTake is for a PostgreSQL platform database");
     }
-    int key = (int) Long.parseLong(digest(name).substring(0, 8), 16);
+    int key = postgresKey(name);
     try {
       Connection c = PlatformDatabase.connect(jdbcUrl, props);
       try {
@@ -138,13 +135,9 @@ public final class DatabaseLock implements AutoCloseable {
     return true;
   }
 
-  private static String digest(String name) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(name.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+  /** The second advisory key: the name's SHA-256, first 32 bits (two names sharing one only serialize each other). */
+  private static int postgresKey(String name) {
+    return (int) Long.parseLong(Digests.sha256(name).substring(0, 8), 16);
   }
 
   @Override
