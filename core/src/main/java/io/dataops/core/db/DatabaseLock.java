@@ -30,6 +30,8 @@ public final class DatabaseLock implements AutoCloseable {
   /** The first of PostgreSQL's two 32-bit advisory keys for these locks ("dlck"): apart from one-key locks. */
   private static final int PG_SPACE = 0x646c636b;
   private static final long POLL_MILLIS = 50;
+  /** How a lock's session begins its application name: "dataops-lock 4711 on host node-b". */
+  private static final String APPLICATION = "dataops-lock ";
 
   private final Connection postgres;
   private final int key;
@@ -52,10 +54,10 @@ public final class DatabaseLock implements AutoCloseable {
     try {
       if (jdbcUrl.startsWith("jdbc:postgresql:")) {
         int key = postgresKey(name);
-        Connection c = PlatformDatabase.connect(jdbcUrl, props);
+        Connection c = connectNamed(jdbcUrl, props);
         try {
           while (!tryPostgres(c, key)) {
-            logged = waitOrRefuse(deadline, logged, "another process", what, wait);
+            logged = waitOrRefuse(deadline, logged, holder(c, key), what, wait);
           }
           return new DatabaseLock(c, key, null);
         } catch (RuntimeException | SQLException | InterruptedException e) {
@@ -95,7 +97,7 @@ public final class DatabaseLock implements AutoCloseable {
     }
     int key = postgresKey(name);
     try {
-      Connection c = PlatformDatabase.connect(jdbcUrl, props);
+      Connection c = connectNamed(jdbcUrl, props);
       try {
         if (tryPostgres(c, key)) {
           return Optional.of(new DatabaseLock(c, key, null));
@@ -109,6 +111,47 @@ public final class DatabaseLock implements AutoCloseable {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot take the lock " + name, e);
     }
+  }
+
+  /**
+   * Who holds the lock {@code name} of a PostgreSQL platform database, as a message says it: "process 4711 on host
+   * node-b" (the session's application name, which the taker set), else "another process".
+   */
+  public static String holder(String jdbcUrl, Properties props, String name) {
+    try (Connection c = PlatformDatabase.connect(jdbcUrl, props)) {
+      return holder(c, postgresKey(name));
+    } catch (SQLException e) {
+      return "another process";
+    }
+  }
+
+  private static String holder(Connection c, int key) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a"
+        + " ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2"
+        + " AND l.classid::bigint = ? AND l.objid::bigint = ?")) {
+      p.setLong(1, Integer.toUnsignedLong(PG_SPACE));
+      p.setLong(2, Integer.toUnsignedLong(key));
+      try (ResultSet r = p.executeQuery()) {
+        String app = r.next() ? r.getString(1) : null;
+        return app != null && app.startsWith(APPLICATION) ? "process " + app.substring(APPLICATION.length())
+            : "another process";
+      }
+    }
+  }
+
+  /** A connection whose session names this process (PostgreSQL shows it to a waiter as the holder). */
+  private static Connection connectNamed(String jdbcUrl, Properties props) throws SQLException {
+    Properties named = new Properties();
+    named.putAll(props);
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      host = "an unnamed host";
+    }
+    String who = APPLICATION + ProcessHandle.current().pid() + " on host " + host;
+    named.setProperty("ApplicationName", who.length() > 63 ? who.substring(0, 63) : who); // the server's limit
+    return PlatformDatabase.connect(jdbcUrl, named);
   }
 
   private static boolean tryPostgres(Connection c, int key) throws SQLException {

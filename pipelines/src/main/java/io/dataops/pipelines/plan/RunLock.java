@@ -41,9 +41,10 @@ public final class RunLock implements AutoCloseable {
       return new RunLock(local, null);
     }
     try {
-      DatabaseLock shared = DatabaseLock.tryTake(url, PlatformDatabase.prepare(url, db.catalogUser(),
-          db.catalogPassword()), "pipeline run " + runKey).orElseThrow(() -> refused(
-              "a process on another host sharing the platform database"));
+      java.util.Properties props = PlatformDatabase.prepare(url, db.catalogUser(), db.catalogPassword());
+      String name = "pipeline run " + runKey;
+      DatabaseLock shared = DatabaseLock.tryTake(url, props, name)
+          .orElseThrow(() -> refused(DatabaseLock.holder(url, props, name)));
       return new RunLock(local, shared);
     } catch (RuntimeException e) {
       local.close();
