@@ -73,13 +73,30 @@ public final class FeedIntake {
     if (!landing.isDuplicate()) {
       CommitPoint.reached("landed");
     }
-    QualityReport quality = check(suite, landing).orElse(null);
+    QualityReport quality;
+    try {
+      quality = check(suite, landing).orElse(null);
+    } catch (BadInputException e) {
+      throw checkStopped(landing, e);
+    }
     if (quality != null) {
       recordQualityRun(audit, quality, landing.table());
     }
     Feedback.Delivery delivery = quality == null ? null
         : feedback().deliver(quality, request.department(), request.dataset(), audit);
     return new Result(landing, quality, delivery);
+  }
+
+  /**
+   * A landed feed whose check stopped on bad input (a suite's pattern past its budget, say) stays landed: the message
+   * says so, and that the same file sent again after the mend lands nothing and runs the check it missed.
+   */
+  private static BadInputException checkStopped(LandingResult landing, BadInputException e) {
+    String landed = landing.isDuplicate() ? "the feed landed before (snapshot " + landing.duplicateOf() + ")"
+        : "the feed landed (" + landing.rowsLanded() + " rows, snapshot " + landing.snapshotId() + " of "
+            + landing.table() + ")";
+    return new BadInputException(landed + ", but its quality check stopped: " + e.getMessage() + ". Once the suite is "
+        + "mended (quality suite register), send the same file again: it lands nothing and runs the check", e);
   }
 
   /** A quality run as the audit trail records it: the table and snapshot it read, its verdict. */

@@ -168,6 +168,47 @@ class LandCliTest {
     assertThat(landed.json().at("/quality/success").asBoolean()).isTrue();
   }
 
+  /**
+   * A registered pattern that backtracks without end on the feed's addresses (java.util.regex alone would spend hours
+   * on each): the feed lands, its check stops within the pattern's budget, and the message says both, and how to
+   * finish; the same file sent after the mend lands nothing and runs the check it missed.
+   */
+  @Test
+  void aFeedWhoseCheckStopsOnACostlyPatternStaysLandedAndIsCheckedWhenSentAgain() throws Exception {
+    Path feed = dir.resolve("feeds/citizens.csv");
+    assertThat(run("generate", "--dataset", "citizens", "--rows", "50", "--out", feed.toString()).exit()).isZero();
+    Path suite = dir.resolve("citizens-suite.yaml");
+    Files.writeString(suite, """
+        name: citizens.addresses
+        expectations:
+          - type: expect_column_values_to_match_regex
+            kwargs: {column: address, regex: '^(.*.){25}x$'}
+        """);
+    assertThat(run("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens",
+        "--file", suite.toString()).exit()).isZero();
+
+    Run stopped = run(land(feed));
+    assertThat(stopped.exit()).isEqualTo(2);
+    assertThat(stopped.err().lines()).singleElement().asString()
+        .matches("dataops: the feed landed \\(50 rows, snapshot \\d+ of ods.public_security__citizens\\), but its "
+            + "quality check stopped: the pattern '\\^\\(\\.\\*\\.\\)\\{25\\}x\\$' of expectation 1 "
+            + "\\(expect_column_values_to_match_regex\\) on row \\d+ of feed \\S+ needed more than [\\d,]+ steps "
+            + "on one value of \\d+ characters: .*")
+        .endsWith("Once the suite is mended (quality suite register), send the same file again: it lands nothing and "
+            + "runs the check");
+    assertThat(run("feedback", "list", "--json").out()).as("no feedback of a stopped check").doesNotContain("address");
+
+    Files.writeString(suite, Files.readString(suite).replace("^(.*.){25}x$", "^[^x]+$"));
+    assertThat(run("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens",
+        "--file", suite.toString()).exit()).isZero();
+    Run again = run(land(feed, "--json"));
+    assertThat(again.exit()).as(again.err()).isZero();
+    assertThat(again.json().get("rowsLanded").asLong()).isZero();
+    assertThat(again.json().at("/quality/success").asBoolean()).as(again.out()).isTrue();
+    assertThat(again.json().at("/quality/statistics/evaluated_expectations").asInt()).as(again.out()).isEqualTo(1);
+    assertThat(again.json().get("feedback").isNull()).as("the missed feedback is delivered: " + again.out()).isFalse();
+  }
+
   @Test
   void aDiskThatFillsUpDuringALandIsOneLineOnStderrWithTheDetailsInTheLog() throws Exception {
     Path big = dir.resolve("feeds/big.csv");

@@ -163,7 +163,11 @@ public final class ComplianceAnalyzer implements Analyzer<ComplianceAnalyzer.Sta
       state.verdicts = new byte[n];
     }
     byte[] verdicts = state.verdicts;
-    check.checkAll(batch, n, verdicts);
+    try {
+      check.checkAll(batch, n, verdicts);
+    } catch (PatternTooCostly overrun) {
+      throw locate(overrun, batch, n);
+    }
     for (int i = 0; i < n; i++) {
       int verdict = verdicts[i];
       if (verdict == RowCheck.OK) {
@@ -181,6 +185,21 @@ public final class ComplianceAnalyzer implements Analyzer<ComplianceAnalyzer.Sta
       state.samples.add(new Sample(feed, rowNumber, key, shown));
       ctx.failures().fail(expectation, key, feed, rowNumber, check.reason(batch, i), shown);
     }
+  }
+
+  /** The row of the batch whose value ran past a pattern's budget (found again: the same value overruns again). */
+  private PatternTooCostly locate(PatternTooCostly overrun, Batch batch, int n) {
+    String type = rule.indexOf(' ') > 0 ? rule.substring(0, rule.indexOf(' ')) : rule;
+    String where = " of expectation " + (expectation + 1) + " (" + type + ")";
+    for (int i = 0; i < n; i++) {
+      try {
+        check.check(batch, i);
+      } catch (PatternTooCostly again) {
+        String feed = batch.feedId(i);
+        return again.at(where + " on row " + batch.sourceRowNumber(i) + (feed == null ? "" : " of feed " + feed));
+      }
+    }
+    return overrun.at(where);
   }
 
   @Override

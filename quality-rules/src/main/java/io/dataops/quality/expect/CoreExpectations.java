@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataops.quality.engine.Batch;
+import io.dataops.quality.engine.BoundedRegex;
 import io.dataops.quality.engine.ColumnView;
 import io.dataops.quality.engine.DistinctSampleAnalyzer;
 import io.dataops.quality.engine.RowCheck;
@@ -112,23 +113,14 @@ final class CoreExpectations {
       throw a.error(key, "At least one like_pattern must be supplied in the like_pattern_list.");
     }
     boolean all = matchOnAll(a, mustMatch && key.endsWith("_list"));
-    List<Pattern> compiled = patterns.stream().map(CoreExpectations::likeToRegex).toList();
+    List<LikePattern> compiled = patterns.stream().map(LikePattern::new).toList();
     String reason = (mustMatch ? "does not match " : "matches ") + (all ? "all of " : "") + patterns;
     return ExpectationCatalog.map(a, index, List.of(column), RowChecks.simple(column, reason, (c, r) -> {
       String v = c.getString(r);
-      boolean matched = all ? compiled.stream().allMatch(p -> p.matcher(v).matches())
-          : compiled.stream().anyMatch(p -> p.matcher(v).matches());
+      boolean matched = all ? compiled.stream().allMatch(p -> p.matches(v))
+          : compiled.stream().anyMatch(p -> p.matches(v));
       return matched == mustMatch;
     }));
-  }
-
-  static Pattern likeToRegex(String like) {
-    StringBuilder re = new StringBuilder();
-    for (int i = 0; i < like.length(); i++) {
-      char c = like.charAt(i);
-      re.append(c == '%' ? ".*" : c == '_' ? "." : Pattern.quote(String.valueOf(c)));
-    }
-    return Pattern.compile(re.toString(), Pattern.DOTALL);
   }
 
   /** GX's regex lists: each value (as text) searched with every pattern; any or all must match, or none. */
@@ -139,10 +131,10 @@ final class CoreExpectations {
       throw a.error("regex_list", "At least one regex must be supplied in the regex_list.");
     }
     boolean all = matchOnAll(a, mustMatch);
-    List<Pattern> compiled = new ArrayList<>();
+    List<BoundedRegex> compiled = new ArrayList<>();
     for (String r : regexes) {
       try {
-        compiled.add(Pattern.compile(r));
+        compiled.add(new BoundedRegex(Pattern.compile(r)));
       } catch (PatternSyntaxException e) {
         throw a.fail("regex_list", "'" + r + "' is not a regular expression (" + e.getDescription() + ")");
       }
@@ -150,8 +142,8 @@ final class CoreExpectations {
     String reason = (mustMatch ? "does not match " + (all ? "all of " : "any of ") : "matches one of ") + regexes;
     return ExpectationCatalog.map(a, index, List.of(column), RowChecks.simple(column, reason, (c, r) -> {
       String v = c.getString(r);
-      boolean matched = all ? compiled.stream().allMatch(p -> p.matcher(v).find())
-          : compiled.stream().anyMatch(p -> p.matcher(v).find());
+      boolean matched = all ? compiled.stream().allMatch(p -> p.find(v))
+          : compiled.stream().anyMatch(p -> p.find(v));
       return matched == mustMatch;
     }));
   }

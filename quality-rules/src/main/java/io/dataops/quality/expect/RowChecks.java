@@ -1,6 +1,7 @@
 package io.dataops.quality.expect;
 
 import io.dataops.quality.engine.Batch;
+import io.dataops.quality.engine.BoundedRegex;
 import io.dataops.quality.engine.ColumnView;
 import io.dataops.quality.engine.FastPattern;
 import io.dataops.quality.engine.KeyBuffer;
@@ -166,7 +167,8 @@ final class RowChecks {
       };
     }
     // Great Expectations searches (Python re.search): the pattern may match anywhere unless anchored.
-    return simple(column, reason, (c, r) -> pattern.matcher(c.getString(r)).find() == mustMatch);
+    BoundedRegex bounded = new BoundedRegex(pattern);
+    return simple(column, reason, (c, r) -> bounded.find(c.getString(r)) == mustMatch);
   }
 
   /**

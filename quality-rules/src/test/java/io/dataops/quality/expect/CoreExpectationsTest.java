@@ -1,6 +1,7 @@
 package io.dataops.quality.expect;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dataops.quality.QualityFixture;
@@ -37,7 +38,11 @@ class CoreExpectationsTest extends QualityFixture {
   }
 
   private JsonNode one(String type, String kwargs) {
-    return json(run("t", "name: s\nexpectations:\n  - type: " + type + "\n    kwargs: " + kwargs + "\n")
+    return one("t", type, kwargs);
+  }
+
+  private JsonNode one(String dataset, String type, String kwargs) {
+    return json(run(dataset, "name: s\nexpectations:\n  - type: " + type + "\n    kwargs: " + kwargs + "\n")
         .validation().results().get(0));
   }
 
@@ -94,6 +99,38 @@ class CoreExpectationsTest extends QualityFixture {
         "{column: code, regex_list: ['^AB', '\\d\\d'], match_on: all}"), false, 1, 3);
     counts(one("expect_column_values_to_not_match_regex_list", "{column: code, regex_list: ['-', '_']}"), false, 1, 4);
     counts(one("expect_column_values_to_not_match_regex_list", "{column: a, regex_list: ['3']}"), false, 1, 1);
+  }
+
+  /**
+   * A suite's regular expression that backtracks without end on one value (java.util.regex took 3.5 s on these 32
+   * characters, and seconds more with every one added) stops the run within its step budget, as bad input naming the
+   * expectation and the row, not the value; a pattern that does not backtrack so reads every row.
+   */
+  @Test
+  void aPatternThatBacktracksWithoutEndStopsTheRunNamingTheExpectationAndRow() throws Exception {
+    land("bomb", "primaryKey: [id]\ncolumns:\n  - {name: id, type: long}\n  - {name: code, type: string}\n",
+        "id,code\n1,ok\n2," + "a".repeat(31) + "b\n3," + "a".repeat(300) + "\n4,ok\n");
+    record Case(String type, String kwargs, String pattern, String where) {}
+    for (Case c : java.util.List.of(
+        new Case("expect_column_values_to_match_regex", "{column: code, regex: '^(.*a){12}$'}", "^(.*a){12}$",
+            "row 2"),
+        new Case("expect_column_values_to_not_match_regex_list", "{column: code, regex_list: ['x', '^(.*a){12}$']}",
+            "^(.*a){12}$", "row 2"),
+        new Case("expect_column_values_to_not_match_regex", "{column: code, regex: '(.*a){12}$'}", "(.*a){12}$",
+            "row 2"))) {
+      assertThatThrownBy(() -> one("bomb", c.type(), c.kwargs()))
+          .as(c.type())
+          .isInstanceOf(io.dataops.core.BadInputException.class)
+          .hasMessageStartingWith("the pattern '" + c.pattern() + "' of expectation 1 (" + c.type() + ") on "
+              + c.where() + " of feed ")
+          .hasMessageContaining(" needed more than ")
+          .hasMessageContaining("rewrite it so that each character can be matched one way only")
+          .hasMessageNotContaining("aaa");
+    }
+    counts(one("bomb", "expect_column_values_to_match_regex", "{column: code, regex: '^(ok|a+b?)$'}"), true, 0, 0);
+    // A LIKE is matched without backtracking (LikePattern): five % on the 300 characters are answered, not refused.
+    counts(one("bomb", "expect_column_values_to_match_like_pattern", "{column: code, like_pattern: '%a%a%a%a%b'}"),
+        false, 0, 3);
   }
 
   @Test
