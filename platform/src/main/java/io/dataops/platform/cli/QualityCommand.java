@@ -68,8 +68,14 @@ final class QualityCommand {
                   + "(dataops quality suite register)"));
           s = SuiteParser.parse(registered, Quality.parameters(params));
         }
-        QualityReport r = Quality.runner(lh, config, workers).run(id, snapshot, s,
-            feed ? QualityRunner.Scope.FEED : QualityRunner.Scope.TABLE, !full);
+        QualityReport r;
+        try {
+          r = Quality.runner(lh, config, workers).run(id, snapshot, s,
+              feed ? QualityRunner.Scope.FEED : QualityRunner.Scope.TABLE, !full);
+        } catch (BadInputException stopped) {
+          FeedIntake.recordQualityRunStopped(cli.audit(), id.toString(), snapshot, stopped);
+          throw stopped;
+        }
         FeedIntake.recordQualityRun(cli.audit(), r, id.toString());
         Map<String, Object> json = new LinkedHashMap<>(Cli.JSON.convertValue(r.validation(), Map.class));
         @SuppressWarnings("unchecked")

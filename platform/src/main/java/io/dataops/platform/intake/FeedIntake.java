@@ -77,6 +77,8 @@ public final class FeedIntake {
     try {
       quality = check(suite, landing).orElse(null);
     } catch (BadInputException e) {
+      Long checked = landing.isDuplicate() ? landing.duplicateOf() : landing.snapshotId();
+      recordQualityRunStopped(audit, landing.table(), checked, e);
       throw checkStopped(landing, e);
     }
     if (quality != null) {
@@ -109,6 +111,17 @@ public final class FeedIntake {
     List<String> objects = r.snapshotId() == null ? List.of("table:" + table)
         : List.of("table:" + table, "snapshot:" + r.snapshotId());
     audit.record(AuditEvent.ok("quality.run", objects, d));
+  }
+
+  /**
+   * A quality run that read the table and then stopped on bad input (a suite's pattern past its budget): recorded as
+   * failed with the reason, which names patterns, expectations and rows, never values.
+   */
+  public static void recordQualityRunStopped(AuditSink audit, String table, Long snapshot, BadInputException e) {
+    String reason = e.getMessage().length() <= 400 ? e.getMessage() : e.getMessage().substring(0, 400) + "...";
+    List<String> objects = snapshot == null ? List.of("table:" + table)
+        : List.of("table:" + table, "snapshot:" + snapshot);
+    audit.record(new AuditEvent("quality.run", objects, AuditEvent.FAILED, Map.of("reason", reason)));
   }
 
   public TicketStore tickets() {

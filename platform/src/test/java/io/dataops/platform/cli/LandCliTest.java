@@ -35,12 +35,16 @@ class LandCliTest {
   }
 
   Run run(String... args) {
+    return runAs(TestCast.PUBLIC_SECURITY, args); // the department whose feeds these are
+  }
+
+  Run runAs(String user, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--home");
     all.add(dir.resolve("home").toString());
-    all.addAll(List.of("--as", TestCast.PUBLIC_SECURITY)); // the department whose feeds these are
+    all.addAll(List.of("--as", user));
     int exit = Main.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
     return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
@@ -197,6 +201,10 @@ class LandCliTest {
         .endsWith("Once the suite is mended (quality suite register), send the same file again: it lands nothing and "
             + "runs the check");
     assertThat(run("feedback", "list", "--json").out()).as("no feedback of a stopped check").doesNotContain("address");
+    Run failed = runAs(TestCast.AUDITOR, "audit", "list", "--action", "quality.run", "--outcome", "failed", "--json");
+    assertThat(failed.json().at("/events").size()).as(failed.out()).isEqualTo(1);
+    assertThat(failed.json().at("/events/0/details/reason").asText()).startsWith("the pattern '^(.*.){25}x$' of ")
+        .contains(" on row ");
 
     Files.writeString(suite, Files.readString(suite).replace("^(.*.){25}x$", "^[^x]+$"));
     assertThat(run("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens",
