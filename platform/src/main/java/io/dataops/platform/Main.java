@@ -81,7 +81,13 @@ public final class Main {
           throw new CommandLine.ExecutionException(leaf, String.valueOf(e.getMessage()), e);
         }
       }
-      return new CommandLine.RunLast().execute(parseResult);
+      try {
+        return new CommandLine.RunLast().execute(parseResult);
+      } catch (StackOverflowError e) {
+        // An Error passes picocli's handlers and printed thousands of frames on stderr: one line and the log instead.
+        throw new CommandLine.ExecutionException(leaf, "stack overflow", new IllegalStateException(
+            "an input nested too deeply to process (stack overflow)", e));
+      }
     });
     return cmd.execute(args);
   }

@@ -26,6 +26,9 @@ final class RowCondition implements RowFilter {
   private static final Set<String> PARSERS = Set.of("great_expectations", "great_expectations__experimental__",
       "pandas", "spark");
 
+  static final int MAX_DEPTH = 100;
+  static final int MAX_COMPARISONS = 1_000;
+
   private final String text;
   private final String parser;
   private final Node root;
@@ -59,7 +62,8 @@ final class RowCondition implements RowFilter {
       p.end();
       return new RowCondition(text, parser, root, new ArrayList<>(p.columns));
     } catch (Problem e) {
-      throw a.fail("row_condition", "cannot use row_condition '" + text + "' (" + parser + "): " + e.getMessage());
+      String shown = text.length() <= 200 ? text : text.substring(0, 200) + "... (" + text.length() + " characters)";
+      throw a.fail("row_condition", "cannot use row_condition '" + shown + "' (" + parser + "): " + e.getMessage());
     }
   }
 
@@ -113,6 +117,8 @@ final class RowCondition implements RowFilter {
     private final TableFacts table;
     private final Set<String> columns = new LinkedHashSet<>();
     private int pos;
+    private int depth;
+    private int comparisons;
 
     Parser(String s, Dialect dialect, TableFacts table) {
       this.s = s;
@@ -156,21 +162,38 @@ final class RowCondition implements RowFilter {
 
     private Node negation() {
       if (symbol("~") || word("not")) {
+        deeper();
         Node inner = negation();
+        depth--;
         return (b, i) -> {
           Boolean x = inner.eval(b, i);
           return x == null ? null : !x;
         };
       }
       if (symbol("(")) {
+        deeper();
         Node inner = condition();
         expect(")");
+        depth--;
         return inner;
       }
       return comparison();
     }
 
+    /**
+     * Parsing and evaluating recurse once per level and per term: a condition nested thousands deep, or of tens of
+     * thousands of terms, overflowed the stack (an Error, not a message). GX's conditions are a few terms.
+     */
+    private void deeper() {
+      if (++depth > MAX_DEPTH) {
+        throw new Problem("parentheses and negations nested more than " + MAX_DEPTH + " deep at column " + pos);
+      }
+    }
+
     private Node comparison() {
+      if (++comparisons > MAX_COMPARISONS) {
+        throw new Problem("more than " + MAX_COMPARISONS + " comparisons (at column " + (pos + 1) + ")");
+      }
       Column column = column();
       // Null tests: col("x").notnull(), x.isnull(), x IS [NOT] NULL.
       if (symbol(".")) {

@@ -106,4 +106,28 @@ class RowConditionTest extends QualityFixture {
     assertThatThrownBy(() -> one("expect_column_values_to_not_be_null", "{column: id, row_condition: 'age > 3'}"))
         .hasMessageContaining("needs its condition_parser");
   }
+
+  /**
+   * A condition nested 20,000 deep overflowed the parser's stack, and one of 50,000 terms would have overflowed the
+   * evaluation's (raw StackOverflowErrors, exit 1); both are refused at the suite's line with a short echo. A hundred
+   * levels and a thousand comparisons still work.
+   */
+  @Test
+  void aConditionNestedTooDeepOrTooLongIsRefusedWithAShortEcho() {
+    String deep = "(".repeat(20_000) + "age > 1" + ")".repeat(20_000);
+    assertThatThrownBy(() -> elements(deep, "pandas"))
+        .isInstanceOf(SuiteException.class).hasMessageContaining("suite.yaml:4:")
+        .hasMessageContaining("... (40007 characters)' (pandas): parentheses and negations nested more than 100 deep "
+            + "at column 101")
+        .hasMessageNotContaining("(".repeat(201));
+    assertThatThrownBy(() -> elements("not ".repeat(5_000) + "age > 1", "spark"))
+        .hasMessageContaining("nested more than 100 deep");
+    String longest = String.join(" and ", java.util.Collections.nCopies(50_000, "age > 1"));
+    assertThatThrownBy(() -> elements(longest, "pandas"))
+        .hasMessageContaining("more than 1000 comparisons (at column 12001)")
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(600));
+
+    assertThat(elements("(".repeat(100) + "age > 20" + ")".repeat(100), "pandas")).isEqualTo(3);
+    assertThat(elements(String.join(" or ", java.util.Collections.nCopies(1_000, "age > 50")), "pandas")).isEqualTo(1);
+  }
 }
