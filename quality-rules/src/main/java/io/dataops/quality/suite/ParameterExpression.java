@@ -35,6 +35,10 @@ public final class ParameterExpression {
   private final Clock clock;
   private int pos;
 
+  static final int MAX_DEPTH = 100;
+
+  private int depth;
+
   private ParameterExpression(String text, Map<String, Object> parameters, Clock clock) {
     this.text = text;
     this.parameters = parameters;
@@ -54,12 +58,42 @@ public final class ParameterExpression {
       return parameters.get(name);
     }
     ParameterExpression p = new ParameterExpression(expression, parameters, clock);
-    Object v = p.expr();
+    Object v;
+    try {
+      v = p.expr();
+      if (v instanceof LocalDateTime t && (t.getYear() < 1 || t.getYear() > 9999)) {
+        throw new java.time.DateTimeException("year " + t.getYear() + " is out of range"); // as Python's datetime
+      }
+    } catch (ArithmeticException | java.time.DateTimeException e) {
+      // Python's integers and GX's dates would not overflow where Java's do: say so instead of an internal error.
+      throw new Problem("'" + p.shown() + "' is out of range (" + e.getMessage() + "): an integer result holds 64 "
+          + "bits here (write 1.0 to compute in floating point), a date-time years 1 to 9999");
+    }
     p.skipSpace();
     if (p.pos < p.text.length()) {
-      throw new Problem("cannot read '" + expression + "' at column " + (p.pos + 1));
+      throw new Problem("cannot read '" + p.shown() + "' at column " + (p.pos + 1));
     }
     return json(v);
+  }
+
+  private String shown() {
+    return shown(text);
+  }
+
+  /** An expression as a message repeats it: at most 200 characters. */
+  static String shown(String expression) {
+    return expression.length() <= 200 ? expression
+        : expression.substring(0, 200) + "... (" + expression.length() + " characters)";
+  }
+
+  /**
+   * One level deeper (a parenthesis, a call's argument, a power's exponent): the grammar recurses per level, and an
+   * expression nested 20,000 deep overflowed the stack. GX's expressions are a few levels.
+   */
+  private void deeper() {
+    if (++depth > MAX_DEPTH) {
+      throw new Problem("'" + shown() + "' is nested more than " + MAX_DEPTH + " deep (at column " + (pos + 1) + ")");
+    }
   }
 
   private static Object json(Object v) {
@@ -75,11 +109,13 @@ public final class ParameterExpression {
   // ---- grammar: expr := term (+|- term)*; term := factor (*|/ factor)*; factor := atom (^ factor)? ----------
 
   private Object expr() {
+    deeper();
     Object v = term();
     for (char op = peek(); op == '+' || op == '-'; op = peek()) {
       pos++;
       v = apply(op, v, term());
     }
+    depth--;
     return v;
   }
 
@@ -96,7 +132,9 @@ public final class ParameterExpression {
     Object v = atom();
     if (peek() == '^') {
       pos++;
+      deeper();
       v = apply('^', v, factor());
+      depth--;
     }
     return v;
   }
@@ -127,7 +165,7 @@ public final class ParameterExpression {
         v = variable(name);
       }
     } else {
-      throw new Problem("cannot read '" + text + "' at column " + (pos + 1));
+      throw new Problem("cannot read '" + shown() + "' at column " + (pos + 1));
     }
     return negate ? apply('-', 0L, v) : v;
   }
@@ -214,7 +252,7 @@ public final class ParameterExpression {
         case '+' -> Math.addExact(x, y);
         case '-' -> Math.subtractExact(x, y);
         case '*' -> Math.multiplyExact(x, y);
-        default -> (long) Math.pow(x, y);
+        default -> powExact(x, y);
       };
     }
     if (a instanceof Number x && b instanceof Number y) {
@@ -258,6 +296,20 @@ public final class ParameterExpression {
     throw new Problem("unsupported operand types for " + op + ": " + kind(a) + " and " + kind(b));
   }
 
+  /** x to the power y >= 0, exactly, or ArithmeticException past 64 bits (Math.pow's cast gave Long.MAX_VALUE). */
+  private static long powExact(long x, long y) {
+    if (x == 0 || x == 1) {
+      return y == 0 ? 1 : x;
+    }
+    if (x == -1) {
+      return y % 2 == 0 ? 1 : -1;
+    }
+    if (y > 63) {
+      throw new ArithmeticException("long overflow");
+    }
+    return java.math.BigInteger.valueOf(x).pow((int) y).longValueExact();
+  }
+
   static String kind(Object v) {
     return v instanceof LocalDateTime ? "datetime" : v instanceof Duration ? "timedelta"
         : v instanceof Long ? "int" : "float";
@@ -293,7 +345,7 @@ public final class ParameterExpression {
 
   private void expect(char c) {
     if (!accept(c)) {
-      throw new Problem("cannot read '" + text + "': expected '" + c + "' at column " + (pos + 1));
+      throw new Problem("cannot read '" + shown() + "': expected '" + c + "' at column " + (pos + 1));
     }
   }
 }

@@ -184,8 +184,8 @@ public final class SuiteParser {
         throw fail(line, type + ": kwarg '" + key + "' refers to suite parameter '" + name
             + "', which the suite does not define (give it with --param " + name + "=VALUE)");
       }
-      throw fail(line, type + ": kwarg '" + key + "': suite parameter expression '" + expression + "': "
-          + e.getMessage());
+      throw fail(line, type + ": kwarg '" + key + "': suite parameter expression '"
+          + ParameterExpression.shown(expression) + "': " + e.getMessage());
     }
   }
 

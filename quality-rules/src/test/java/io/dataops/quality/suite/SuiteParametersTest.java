@@ -51,6 +51,37 @@ class SuiteParametersTest {
     assertThatThrownBy(() -> eval("now() * 2", Map.of())).hasMessageContaining("unsupported operand types for *");
   }
 
+  /**
+   * Where Java's numbers and dates end before Python's: an integer past 64 bits and a timedelta past Duration's range
+   * were internal errors (ArithmeticException), and 2 ^ 100 was silently Long.MAX_VALUE; they are refused, saying how
+   * to compute in floating point. An expression nested 20,000 deep, or a power tower of 20,000, overflowed the stack.
+   */
+  @Test
+  void refusesWhatJavaCannotHoldAndWhatIsNestedTooDeep() {
+    for (String e : java.util.List.of("9223372036854775807 + 1", "3 * 9223372036854775807", "2 ^ 100",
+        "now() - timedelta(days=999999999999)", "datetime(9999, 12, 31) + timedelta(days=1)")) {
+      assertThatThrownBy(() -> eval(e, Map.of())).as(e).isInstanceOf(ParameterExpression.Problem.class)
+          .hasMessageStartingWith("'" + e + "' is out of range (")
+          .hasMessageEndingWith("an integer result holds 64 bits here (write 1.0 to compute in floating point), a "
+              + "date-time years 1 to 9999");
+    }
+    assertThat(eval("2 ^ 62 + (2 ^ 62 - 1)", Map.of())).isEqualTo(Long.MAX_VALUE);
+    assertThat(eval("(-1) ^ 9223372036854775807", Map.of())).isEqualTo(-1L);
+    assertThat(eval("2.0 ^ 100", Map.of())).isEqualTo(Math.pow(2, 100));
+
+    String deep = "(".repeat(20_000) + "1" + ")".repeat(20_000);
+    assertThatThrownBy(() -> eval(deep, Map.of()))
+        .hasMessage("'" + "(".repeat(200) + "... (40001 characters)' is nested more than 100 deep (at column 101)");
+    assertThatThrownBy(() -> eval(String.join("^", java.util.Collections.nCopies(20_000, "1")), Map.of()))
+        .hasMessageContaining("is nested more than 100 deep");
+    assertThat(eval("(".repeat(99) + "1" + ")".repeat(99), Map.of())).isEqualTo(1L);
+    assertThatThrownBy(() -> SuiteParser.parse("name: s\nexpectations:\n  - type: expect_column_values_to_be_between\n"
+        + "    kwargs: {column: age, min_value: {$PARAMETER: '" + deep + "'}}\n", "s.yaml"))
+        .hasMessageStartingWith("s.yaml:4: expect_column_values_to_be_between: kwarg 'min_value': suite parameter "
+            + "expression '" + "(".repeat(200) + "... (40001 characters)': '")
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(600));
+  }
+
   static final String SUITE = """
       name: s
       suite_parameters: {min_rows: 2}
