@@ -133,6 +133,33 @@ class CoreExpectationsTest extends QualityFixture {
         false, 0, 3);
   }
 
+  /**
+   * A JSON schema's own pattern goes through the same budget (unbounded it took 27 s on one 31-character string), and
+   * a schema whose $ref refers to itself, which overflowed the stack (exit 1), raises RecursionError as Python's
+   * jsonschema does: GX's exception_info, the run goes on.
+   */
+  @Test
+  void aJsonSchemasPatternHasTheBudgetAndASelfReferenceRaisesRecursionError() throws Exception {
+    land("docs", "primaryKey: [id]\ncolumns:\n  - {name: id, type: long}\n  - {name: doc, type: string}\n",
+        "id,doc\n1,\"{\"\"k\"\": 1}\"\n2,\"\"\"" + "a".repeat(31) + "b\"\"\"\n3,\"[1, 2]\"\n");
+    assertThatThrownBy(() -> one("docs", "expect_column_values_to_match_json_schema",
+        "{column: doc, json_schema: {type: string, pattern: '^(.*.){25}x$'}}"))
+        .isInstanceOf(io.dataops.core.BadInputException.class)
+        .hasMessageStartingWith("the pattern '^(.*.){25}x")
+        .hasMessageContaining(" of expectation 1 (expect_column_values_to_match_json_schema) on row 2 of feed ")
+        .hasMessageNotContaining("aaa");
+    counts(one("docs", "expect_column_values_to_match_json_schema",
+        "{column: doc, json_schema: {type: string, pattern: '^a+b$'}}"), false, 0, 2);
+    for (String schema : java.util.List.of("{$ref: '#'}",
+        "{$defs: {a: {$ref: '#/$defs/b'}, b: {$ref: '#/$defs/a'}}, $ref: '#/$defs/a'}")) {
+      JsonNode r = one("docs", "expect_column_values_to_match_json_schema", "{column: doc, json_schema: " + schema + "}");
+      assertThat(r.get("success").asBoolean()).as(r.toString()).isFalse();
+      assertThat(r.at("/exception_info/raised_exception").asBoolean()).as(r.toString()).isTrue();
+      assertThat(r.at("/exception_info/exception_message").asText())
+          .isEqualTo("RecursionError: the schema refers to itself ($ref) without end");
+    }
+  }
+
   @Test
   void jsonIsWhatPythonsJsonLoadsAccepts() {
     // {"k": 1}, [1 (unclosed), "text", NaN (Python accepts it), {oops}.
