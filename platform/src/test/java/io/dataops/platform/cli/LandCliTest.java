@@ -69,6 +69,20 @@ class LandCliTest {
     TestCast.enroll(dir.resolve("home"));
   }
 
+  /** Fifty generated citizens of public-security, with their contract beside them. */
+  private Path fiftyCitizens() {
+    Path feed = dir.resolve("feeds/citizens.csv");
+    assertThat(run("generate", "--dataset", "citizens", "--rows", "50", "--out", feed.toString()).exit()).isZero();
+    return feed;
+  }
+
+  /** Writes the suite's text to its file and registers it for public-security/citizens. */
+  private Run registerSuite(Path suite, String text) throws java.io.IOException {
+    Files.writeString(suite, text);
+    return run("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens", "--file",
+        suite.toString());
+  }
+
   private String[] land(Path file, String... more) {
     List<String> args = new ArrayList<>(List.of("land", "--department", "public-security", "--dataset", "citizens",
         "--file", file.toString()));
@@ -132,17 +146,14 @@ class LandCliTest {
   void aFeedItsDepartmentsSuiteCannotCheckIsRefusedBeforeAnythingLands() throws Exception {
     // A clerk's typo in the suite (mobile for phone): before, the feed landed and then the command failed on the
     // suite, leaving the feed without its check (and, from a bucket, its object moved to the rejected ones).
-    Path feed = dir.resolve("feeds/citizens.csv");
-    assertThat(run("generate", "--dataset", "citizens", "--rows", "50", "--out", feed.toString()).exit()).isZero();
+    Path feed = fiftyCitizens();
     Path suite = dir.resolve("citizens-suite.yaml");
-    Files.writeString(suite, """
+    Run registered = registerSuite(suite, """
         name: citizens.strict
         expectations:
           - type: expect_column_values_to_match_regex
             kwargs: {column: mobile, regex: "^1"}
         """);
-    Run registered = run("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens",
-        "--file", suite.toString());
     assertThat(registered.exit()).as(registered.err()).isZero();
 
     Run refused = run(land(feed));
@@ -158,14 +169,11 @@ class LandCliTest {
     // With the dataset's contract registered, the same suite is refused at its registration already.
     assertThat(run("contract", "register", "--department", "public-security", "--dataset", "citizens", "--file",
         dir.resolve("feeds/citizens.csv.contract.yaml").toString()).exit()).isZero();
-    Run early = run("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens",
-        "--file", suite.toString());
+    Run early = registerSuite(suite, Files.readString(suite));
     assertThat(early.exit()).isEqualTo(2);
     assertThat(early.err()).contains("column 'mobile' does not exist in ods.public_security__citizens");
 
-    Files.writeString(suite, Files.readString(suite).replace("mobile", "phone"));
-    assertThat(run("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens",
-        "--file", suite.toString()).exit()).isZero();
+    assertThat(registerSuite(suite, Files.readString(suite).replace("mobile", "phone")).exit()).isZero();
     Run landed = run(land(feed, "--json"));
     assertThat(landed.exit()).as(landed.err()).isZero();
     assertThat(landed.json().get("rowsLanded").asLong()).isEqualTo(50);
@@ -179,17 +187,14 @@ class LandCliTest {
    */
   @Test
   void aFeedWhoseCheckStopsOnACostlyPatternStaysLandedAndIsCheckedWhenSentAgain() throws Exception {
-    Path feed = dir.resolve("feeds/citizens.csv");
-    assertThat(run("generate", "--dataset", "citizens", "--rows", "50", "--out", feed.toString()).exit()).isZero();
+    Path feed = fiftyCitizens();
     Path suite = dir.resolve("citizens-suite.yaml");
-    Files.writeString(suite, """
+    assertThat(registerSuite(suite, """
         name: citizens.addresses
         expectations:
           - type: expect_column_values_to_match_regex
             kwargs: {column: address, regex: '^(.*.){25}x$'}
-        """);
-    assertThat(run("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens",
-        "--file", suite.toString()).exit()).isZero();
+        """).exit()).isZero();
 
     Run stopped = run(land(feed));
     assertThat(stopped.exit()).isEqualTo(2);
@@ -206,9 +211,7 @@ class LandCliTest {
     assertThat(failed.json().at("/events/0/details/reason").asText()).startsWith("the pattern '^(.*.){25}x$' of ")
         .contains(" on row ");
 
-    Files.writeString(suite, Files.readString(suite).replace("^(.*.){25}x$", "^[^x]+$"));
-    assertThat(run("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens",
-        "--file", suite.toString()).exit()).isZero();
+    assertThat(registerSuite(suite, Files.readString(suite).replace("^(.*.){25}x$", "^[^x]+$")).exit()).isZero();
     Run again = run(land(feed, "--json"));
     assertThat(again.exit()).as(again.err()).isZero();
     assertThat(again.json().get("rowsLanded").asLong()).isZero();
