@@ -18,9 +18,16 @@ public final class BoundedRegex {
   static final long STEPS_PER_CHARACTER = 1_000L;
 
   private final Pattern pattern;
+  private final String written;
 
   public BoundedRegex(Pattern pattern) {
+    this(pattern, pattern.pattern());
+  }
+
+  /** {@code written}: the pattern as the suite spells it, where it was rewritten before compiling (a JSON schema's). */
+  public BoundedRegex(Pattern pattern, String written) {
     this.pattern = pattern;
+    this.written = written;
   }
 
   /** The steps a value of {@code length} characters may take. */
@@ -31,11 +38,6 @@ public final class BoundedRegex {
   /** Whether the pattern matches somewhere in {@code value} (Python's re.search, as Great Expectations uses). */
   public boolean find(String value) {
     return pattern.matcher(new Counted(value)).find();
-  }
-
-  /** Whether the pattern matches the whole of {@code value}. */
-  public boolean matches(String value) {
-    return pattern.matcher(new Counted(value)).matches();
   }
 
   /** The value as the matcher reads it: each character read is a step off the budget. */
@@ -51,7 +53,7 @@ public final class BoundedRegex {
     @Override
     public char charAt(int index) {
       if (--left < 0) {
-        throw new PatternTooCostly(pattern.pattern(), value.length());
+        throw new PatternTooCostly(written, value.length());
       }
       return value.charAt(index);
     }

@@ -72,7 +72,7 @@ final class TextExpectations {
    */
   private static com.networknt.schema.regex.RegularExpression boundedPattern(String regex) {
     BoundedRegex bounded = new BoundedRegex(java.util.regex.Pattern.compile(RegularExpressions
-        .replaceLongformCharacterProperties(RegularExpressions.replaceDollarAnchors(regex))));
+        .replaceLongformCharacterProperties(RegularExpressions.replaceDollarAnchors(regex))), regex);
     return bounded::find;
   }
 

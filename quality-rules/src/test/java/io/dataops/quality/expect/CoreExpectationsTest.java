@@ -145,7 +145,7 @@ class CoreExpectationsTest extends QualityFixture {
     assertThatThrownBy(() -> one("docs", "expect_column_values_to_match_json_schema",
         "{column: doc, json_schema: {type: string, pattern: '^(.*.){25}x$'}}"))
         .isInstanceOf(io.dataops.core.BadInputException.class)
-        .hasMessageStartingWith("the pattern '^(.*.){25}x")
+        .hasMessageStartingWith("the pattern '^(.*.){25}x$' of expectation 1")
         .hasMessageContaining(" of expectation 1 (expect_column_values_to_match_json_schema) on row 2 of feed ")
         .hasMessageNotContaining("aaa");
     counts(one("docs", "expect_column_values_to_match_json_schema",
