@@ -145,6 +145,10 @@ final class Args {
       }
       return null;
     }
+    if ((v instanceof Double || v instanceof Float) && !Double.isFinite(((Number) v).doubleValue())) {
+      // YAML's .nan and .inf: no decimal holds them (NumberFormatException, an internal error, before).
+      throw fail(name, "argument '" + name + "' must be a finite number, not " + v);
+    }
     if (v instanceof Number n) {
       return n instanceof BigDecimal d ? d : new BigDecimal(n.toString());
     }

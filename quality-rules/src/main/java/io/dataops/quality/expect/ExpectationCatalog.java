@@ -639,7 +639,7 @@ public final class ExpectationCatalog {
   /** A column value (as read) in its column's type: numbers, booleans, or text (dates as ISO text). */
   static Object typed(String value, Type type) {
     if (isNumeric(type)) {
-      return new BigDecimal(value);
+      return finite(value) ? new BigDecimal(value) : Double.valueOf(value); // a double column's NaN and Infinity
     }
     if (type.typeId() == Type.TypeID.BOOLEAN) {
       return Boolean.valueOf(value);
@@ -653,9 +653,15 @@ public final class ExpectationCatalog {
       return d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();
     }
     if (o instanceof Number n) {
-      return typedKey(new BigDecimal(n.toString()));
+      // NaN and the infinities (YAML's .nan, .inf) have no decimal: they stay doubles, equal only to themselves.
+      boolean nonFinite = (n instanceof Double || n instanceof Float) && !Double.isFinite(n.doubleValue());
+      return nonFinite ? (Object) n.doubleValue() : typedKey(new BigDecimal(n.toString()));
     }
     return o;
+  }
+
+  private static boolean finite(String number) {
+    return !number.endsWith("NaN") && !number.endsWith("Infinity");
   }
 
   private static int compareTyped(Object x, Object y) {

@@ -64,6 +64,8 @@ public final class ParameterExpression {
       if (v instanceof LocalDateTime t && (t.getYear() < 1 || t.getYear() > 9999)) {
         throw new java.time.DateTimeException("year " + t.getYear() + " is out of range"); // as Python's datetime
       }
+    } catch (NumberFormatException e) {
+      throw new Problem("'" + p.shown() + "' is not a finite number here (NaN or infinity has no decimal form)");
     } catch (ArithmeticException | java.time.DateTimeException e) {
       // Python's integers and GX's dates would not overflow where Java's do: say so instead of an internal error.
       throw new Problem("'" + p.shown() + "' is out of range (" + e.getMessage() + "): an integer result holds 64 "

@@ -160,6 +160,21 @@ class CoreExpectationsTest extends QualityFixture {
     }
   }
 
+  /** YAML's .nan and .inf in a suite: internal errors (NumberFormatException) before, now answered or refused. */
+  @Test
+  void nanAndInfinityInASuiteAreAnsweredOrRefused() {
+    assertThatThrownBy(() -> one("expect_column_values_to_be_between", "{column: score, min_value: 0, mostly: .nan}"))
+        .isInstanceOf(io.dataops.quality.suite.SuiteException.class)
+        .hasMessageEndingWith("argument 'mostly' must be a finite number, not NaN");
+    JsonNode inSet = one("expect_column_distinct_values_to_be_in_set",
+        "{column: score, value_set: [.nan, 1.5, 2.5, 4.0, 5.0]}");
+    assertThat(inSet.get("success").asBoolean()).as(inSet.toString()).isTrue();
+    JsonNode mostCommon = one("expect_column_most_common_value_to_be_in_set", "{column: a, value_set: [.inf, -.inf]}");
+    assertThat(mostCommon.get("success").asBoolean()).as(mostCommon.toString()).isFalse();
+    JsonNode contains = one("expect_column_distinct_values_to_contain_set", "{column: a, value_set: [1, .nan]}");
+    assertThat(contains.get("success").asBoolean()).as(contains.toString()).isFalse();
+  }
+
   @Test
   void jsonIsWhatPythonsJsonLoadsAccepts() {
     // {"k": 1}, [1 (unclosed), "text", NaN (Python accepts it), {oops}.

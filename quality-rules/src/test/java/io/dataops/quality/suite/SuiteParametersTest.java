@@ -65,6 +65,8 @@ class SuiteParametersTest {
           .hasMessageEndingWith("an integer result holds 64 bits here (write 1.0 to compute in floating point), a "
               + "date-time years 1 to 9999");
     }
+    assertThatThrownBy(() -> eval("round(1e999)", Map.of()))
+        .hasMessage("'round(1e999)' is not a finite number here (NaN or infinity has no decimal form)");
     assertThat(eval("2 ^ 62 + (2 ^ 62 - 1)", Map.of())).isEqualTo(Long.MAX_VALUE);
     assertThat(eval("(-1) ^ 9223372036854775807", Map.of())).isEqualTo(-1L);
     assertThat(eval("2.0 ^ 100", Map.of())).isEqualTo(Math.pow(2, 100));
