@@ -5,6 +5,7 @@ import io.dataops.core.BadInputException;
 import io.dataops.core.audit.Actor;
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
+import io.dataops.core.csv.CsvFields;
 import io.dataops.core.digest.Digests;
 import io.dataops.core.files.OwnerOnly;
 import io.dataops.lakehouse.catalog.Lakehouse;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -244,7 +246,7 @@ public final class Delivery {
     List<Types.NestedField> columns = table.schemas().get(table.snapshot(v.snapshotId()).schemaId()).columns();
     for (int i = 0; i < columns.size(); i++) {
       w.write(i == 0 ? "" : ",");
-      w.write(Csv.field(columns.get(i).name()));
+      w.write(CsvFields.exact(columns.get(i).name()));
     }
     w.write("\r\n");
     long rows = 0;
@@ -253,12 +255,20 @@ public final class Delivery {
         for (int i = 0; i < columns.size(); i++) {
           w.write(i == 0 ? "" : ",");
           Object value = r.getField(columns.get(i).name());
-          w.write(value == null ? "" : Csv.field(Csv.text(value)));
+          w.write(CsvFields.exact(value == null ? null : text(value)));
         }
         w.write("\r\n");
         rows++;
       }
     }
     return rows;
+  }
+
+  /**
+   * A value as delivered: exactly (a decimal without an exponent). Not changed for spreadsheets as the department's
+   * report is ({@link CsvFields#forSpreadsheet}): a delivery is data the partner's programs read back and count.
+   */
+  private static String text(Object value) {
+    return value instanceof BigDecimal d ? d.toPlainString() : value.toString();
   }
 }

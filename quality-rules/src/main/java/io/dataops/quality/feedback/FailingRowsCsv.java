@@ -1,5 +1,6 @@
 package io.dataops.quality.feedback;
 
+import io.dataops.core.csv.CsvFields;
 import io.dataops.core.files.OwnerOnly;
 import io.dataops.core.files.StaleCopies;
 import io.dataops.core.sort.KeyedRecords;
@@ -223,14 +224,8 @@ final class FailingRowsCsv {
 
   private static final Pattern ANY = Pattern.compile(Pattern.quote(PREFIX) + "[0-9A-Za-z.-]+");
 
+  /** A field as the department's spreadsheet shows it: a value a feed made formula-like stays text. */
   private static String csv(Object v) {
-    if (v == null) {
-      return "";
-    }
-    String s = v.toString();
-    if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0) {
-      return '"' + s.replace("\"", "\"\"") + '"';
-    }
-    return s;
+    return CsvFields.forSpreadsheet(v == null ? null : v.toString());
   }
 }

@@ -77,6 +77,28 @@ class FailingRowsCsvTest {
   }
 
   @Test
+  void valuesASpreadsheetWouldRunAsFormulasStayTextAndALoneCarriageReturnStaysInItsField() throws Exception {
+    try (Lakehouse lh = Lakehouse.open(LakehouseConfig.embedded(dir.resolve("home")))) {
+      // What a hostile or careless feed can hold in a column the report shows as it is (not personal).
+      Path f = dir.resolve("hostile.csv");
+      Files.writeString(f, "id,gender,code\n1,\"=cmd|' /C calc'!A0\",A1\n2,-2+3,A2\n3,-5,A3\n4,\"a\rb\",A4\n"
+          + "5,@SUM(1+1),A5\n6,M,A6\n");
+      new Landing(lh).land(new LandingRequest("public-security", "people", f, ContractParser.parse(CONTRACT, "c"),
+          null));
+      QualityReport report = new QualityRunner(lh, dir.resolve("work"), 2, 1 << 20).run(
+          TableNames.ods("public-security", "people"), lh.load(TableNames.ods("public-security", "people"))
+              .currentSnapshot().snapshotId(), SuiteParser.parse(SUITE, "s.yaml"), QualityRunner.Scope.TABLE);
+      String csv = csv(lh, report.runId(), dir.resolve("scratch"), FailingRowsCsv.BUFFER_BYTES);
+
+      assertThat(csv).contains(",'=cmd|' /C calc'!A0\n", ",'-2+3\n", ",'@SUM(1+1)\n")
+          .as("a number is no formula: shown as the number").contains(",-5\n")
+          .as("a lone CR ends a row in Excel: quoted").contains(",\"a\rb\"\n")
+          .doesNotContain(",=cmd", ",-2+3", ",@SUM");
+      assertThat(csv.split("\n")).as("the header and five failing rows, one line each").hasSize(6);
+    }
+  }
+
+  @Test
   void theScratchFilesOfAKilledWriteAreSweptADayLater() throws Exception {
     Path scratch = Files.createDirectories(dir.resolve("tmp"));
     java.time.Instant now = java.time.Instant.parse("2026-12-03T12:00:00Z");
