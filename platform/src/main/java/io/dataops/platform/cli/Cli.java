@@ -135,7 +135,7 @@ public final class Cli {
     }
   }
 
-  /** Prints the JSON form with --json, else the text. */
+  /** Prints the JSON form with --json, else the text, with what could act on a terminal shown instead. */
   void print(CommonOptions common, Object json, String text) {
     if (common.json) {
       try {
@@ -144,7 +144,8 @@ public final class Cli {
         throw new IllegalStateException("cannot write the result as JSON", e);
       }
     } else {
-      out.print(text.endsWith("\n") ? text : text + "\n");
+      String shown = TerminalText.safe(text);
+      out.print(shown.endsWith("\n") ? shown : shown + "\n");
     }
     out.flush();
   }

@@ -84,7 +84,7 @@ final class TableCommand {
                   : " (masked)")));
         }
         for (var r : rows.rows()) {
-          text.append("  ").append(r.values().stream().map(v -> v == null ? "∅" : v.toString())
+          text.append("  ").append(r.values().stream().map(v -> v == null ? "∅" : TerminalText.value(v.toString()))
               .reduce((a, b) -> a + " | " + b).orElse("")).append('\n');
         }
         if (rows.truncated()) {

@@ -113,6 +113,36 @@ class LandCliTest {
   }
 
   @Test
+  void valuesThatWouldActOnTheReadersTerminalAreShownNotSent() throws Exception {
+    // Found by a probe: `table show` printed a feed's escape sequences as they were, so a department's value could
+    // clear the operator's screen, set its title or make the terminal type a reply (ESC [6n), and a carriage return
+    // or a line feed in a value could overwrite or fake a row of the listing.
+    Path feed = dir.resolve("feeds/citizens.csv");
+    assertThat(run("generate", "--dataset", "citizens", "--rows", "5", "--out", feed.toString(), "--encoding",
+        "UTF-8").exit()).isZero();
+    List<String> hostile = List.of("\u001b[2J\u001b[31mX", "\u001b]0;pw\u0007", "a\rb", "x\ny", "\u202eab");
+    List<String> lines = new ArrayList<>(Files.readAllLines(feed));
+    for (int i = 0; i < hostile.size(); i++) {
+      String[] f = lines.get(i + 1).split(",", -1);
+      f[7] = "\"" + hostile.get(i) + "\""; // district_code: not personal, shown as it is
+      lines.set(i + 1, String.join(",", f));
+    }
+    Files.writeString(feed, String.join("\n", lines) + "\n");
+    Run landed = run(land(feed, "--contract", feed + ".contract.yaml"));
+    assertThat(landed.exit()).as(landed.err()).isZero();
+
+    Run shown = run("table", "show", "ods.public_security__citizens");
+    assertThat(shown.exit()).as(shown.err()).isZero();
+    assertThat(shown.out()).doesNotContain("\u001b", "\u0007", "\r", "\u202e")
+        .contains(" | ␛[2J␛[31mX | ", " | ␛]0;pw␇ | ", " | a␍b | ", " | x␊y | ", " | <U+202E>ab | ");
+    assertThat(shown.out().lines().filter(l -> l.startsWith("  R"))).as("one line per row").hasSize(5);
+    JsonNode rows = run("table", "show", "ods.public_security__citizens", "--json").json().get("rows");
+    List<String> exact = new ArrayList<>();
+    rows.forEach(r -> exact.add(r.get("district_code").asText()));
+    assertThat(exact).as("--json gives the values as they are").containsExactlyInAnyOrderElementsOf(hostile);
+  }
+
+  @Test
   void aFeedOfWhichNoRowLandsOrAnEmptyFileExitsTwoAndLandsNothing() throws Exception {
     Path feed = dir.resolve("feeds/citizens.csv");
     Run gen = run("generate", "--dataset", "citizens", "--rows", "200", "--out", feed.toString(), "--encoding", "GBK");
