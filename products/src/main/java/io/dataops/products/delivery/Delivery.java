@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -71,7 +72,11 @@ public final class Delivery {
     if (Files.isDirectory(file)) {
       throw new BadInputException("--out names a folder (" + file + "); name the file to write");
     }
-    Path tmp = file.resolveSibling(file.getFileName() + ".part");
+    // A name of this delivery's own, created new: two deliveries to one file at once each write their own (a shared
+    // name truncated the other's half-written file, then failed its move), and a link planted under the name in a
+    // shared folder is refused, not followed to truncate what it points at.
+    Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + "-"
+        + java.util.UUID.randomUUID().toString().substring(0, 8) + ".part");
     long rows;
     long bytes;
     String sha256;
@@ -79,7 +84,7 @@ public final class Delivery {
     try {
       OwnerOnly.directories(file.getParent());
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      try (OutputStream raw = OwnerOnly.newOutputStream(tmp);
+      try (OutputStream raw = OwnerOnly.newOutputStream(tmp, StandardOpenOption.CREATE_NEW);
            DigestOutputStream hashed = new DigestOutputStream(raw, digest);
            BufferedWriter w = new BufferedWriter(new OutputStreamWriter(hashed, StandardCharsets.UTF_8))) {
         rows = write(v, w);

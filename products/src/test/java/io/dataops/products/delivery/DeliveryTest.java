@@ -8,6 +8,7 @@ import io.dataops.products.ProductFixture;
 import io.dataops.products.registry.ProductVersion;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A delivery reaches the partner's file only with its audit event recorded (metering counts deliveries from it). */
@@ -19,7 +20,9 @@ class DeliveryTest extends ProductFixture {
     assertThatThrownBy(() -> new Delivery(lakehouse, registry, FULL).deliver(PRODUCT, v.version(), PARTNER, out))
         .hasMessageContaining("disk is full");
     assertThat(out).as("not handed over without its event").doesNotExist();
-    assertThat(out.resolveSibling("street-stats.csv.part")).doesNotExist();
+    try (var left = Files.list(out.getParent())) {
+      assertThat(left).as("nothing half-written left").isEmpty();
+    }
 
     Delivery.Result r = new Delivery(lakehouse, registry, audit).deliver(PRODUCT, v.version(), PARTNER, out);
     assertThat(r.rows()).isEqualTo(5);
@@ -27,5 +30,35 @@ class DeliveryTest extends ProductFixture {
     AuditEvent delivered = events.get(events.size() - 1);
     assertThat(delivered.action()).isEqualTo("product.deliver");
     assertThat(delivered.details()).containsEntry("bytes", r.bytes()).containsEntry("sha256", r.sha256());
+  }
+
+  @Test
+  void deliveriesToOneFileAtOnceEachWriteTheirOwnAndAllAreHandedOver() throws Exception {
+    // Found by a probe: three `product deliver --out F` at once shared one scratch name; two ended in internal
+    // errors after their events were recorded, and a delivery could truncate another's half-written file.
+    ProductVersion v = publishedForPartners(dataFile(1, 2000));
+    Path out = dir.resolve("partner/received/street-stats.csv");
+    int at = events.size();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<Delivery.Result>> results = new java.util.ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        results.add(pool.submit(() -> new Delivery(lakehouse, registry, audit).deliver(PRODUCT, v.version(), PARTNER,
+            out)));
+      }
+      for (var r : results) {
+        assertThat(r.get().rows()).isEqualTo(2000);
+        assertThat(r.get().sha256()).isEqualTo(results.get(0).get().sha256());
+      }
+      assertThat(io.dataops.core.digest.Digests.toHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(Files.readAllBytes(out)))).isEqualTo(results.get(0).get().sha256());
+    } finally {
+      pool.shutdown();
+    }
+    try (var left = Files.list(out.getParent())) {
+      assertThat(left).containsExactly(out);
+    }
+    assertThat(events.subList(at, events.size())).extracting(AuditEvent::action).containsOnly("product.deliver")
+        .hasSize(4);
   }
 }
