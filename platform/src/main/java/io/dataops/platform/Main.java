@@ -55,6 +55,11 @@ public final class Main {
         log().info("bad input: {}", oneLine(bad.getMessage()));
         return fail(cli, out, err, 2, "dataops: " + bad.getMessage(), command, cli.json());
       }
+      java.util.Optional<String> unreachable = io.dataops.platform.config.DatabaseUnreachable.recognize(cause);
+      if (unreachable.isPresent()) {
+        log().error("platform database unreachable", cause);
+        return fail(cli, out, err, 2, "dataops: " + unreachable.get(), command, cli.json());
+      }
       java.util.Optional<StorageFullException> full = StorageFullException.recognize(cause,
           Path.of(System.getProperty("dataops.home")), "dataops " + command);
       if (full.isPresent()) {

@@ -116,6 +116,11 @@ public record PlatformConfig(Path home, LakehouseConfig lakehouse, ConfiguredKey
     if (!uri.startsWith("jdbc:sqlite:") && !uri.startsWith("jdbc:postgresql:")) {
       throw new BadInputException("catalog.uri must be jdbc:sqlite:FILE or jdbc:postgresql://HOST:PORT/DB");
     }
+    if (uri.startsWith("jdbc:postgresql:") && carriesPassword(uri)) {
+      // A password there is in every message and stack trace that names the URI, and in the properties file.
+      throw new BadInputException("catalog.uri must not carry credentials (user:password@ or a password parameter): "
+          + "set the user with catalog.user and the password with DATAOPS_CATALOG_PASSWORD or catalog.password-file");
+    }
     String keysFile = setting(env, file, "DATAOPS_KEYS_FILE", "keys.file", null);
     String digest = setting(env, file, "DATAOPS_DIGEST", "digest", "sm3");
     io.dataops.core.digest.DigestAlgorithm algorithm;
@@ -346,5 +351,24 @@ public record PlatformConfig(Path home, LakehouseConfig lakehouse, ConfiguredKey
           lakehouse.objectStore());
     }
     return Documents.local(home.resolve(kind));
+  }
+
+  /** Whether a PostgreSQL JDBC URI names a password: as user:password@ before the host, or as a parameter. */
+  static boolean carriesPassword(String uri) {
+    String rest = uri.substring("jdbc:postgresql:".length());
+    int query = rest.indexOf('?');
+    String authority = query < 0 ? rest : rest.substring(0, query);
+    if (authority.startsWith("//") && authority.substring(2).split("/", 2)[0].contains("@")) {
+      return true;
+    }
+    if (query >= 0) {
+      for (String parameter : rest.substring(query + 1).split("&")) {
+        String name = parameter.split("=", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        if (name.equals("password") || name.equals("sslpassword")) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 }

@@ -118,4 +118,34 @@ class IdentityCliTest {
     assertThat(ok("user", "whoami", "--json").json().get("name").asText()).isEqualTo("admin");
     ok("table", "list");
   }
+
+  @Test
+  void aPlatformDatabaseThatCannotBeUsedIsNamedInOneLineNotAnInternalError() throws Exception {
+    // Found by a probe: a wrong port or database name in catalog.uri ended as "internal error: IllegalStateException:
+    // cannot migrate the governance tables" (exit 1); a password in the URI was refused nowhere and was logged.
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    String server = PostgresServer.jdbcUrl();
+    String missing = server.substring(0, server.lastIndexOf('/') + 1) + "no_such_database";
+    env.put("DATAOPS_CATALOG_USER", "postgres");
+    env.put("DATAOPS_CATALOG_PASSWORD", "");
+    for (String[] c : new String[][] {{"jdbc:postgresql://127.0.0.1:" + closed + "/dataops", "SQL state 08001",
+        "the database server up?"}, {missing, "SQL state 3D000", "does the database named in catalog.uri exist?"}}) {
+      env.put("DATAOPS_CATALOG_URI", c[0]);
+      Run r = run("table", "list");
+      assertThat(r.exit()).as(r.err()).isEqualTo(2);
+      assertThat(r.err()).startsWith("dataops: cannot use the platform database: ").contains(c[1], c[2])
+          .doesNotContain("internal error");
+      assertThat(r.err().lines()).hasSize(1);
+    }
+    for (String uri : new String[] {"jdbc:postgresql://ops:S3cret@127.0.0.1:" + closed + "/dataops",
+        "jdbc:postgresql://127.0.0.1:" + closed + "/dataops?user=ops&password=S3cret"}) {
+      env.put("DATAOPS_CATALOG_URI", uri);
+      Run r = run("table", "list");
+      assertThat(r.exit()).isEqualTo(2);
+      assertThat(r.err()).contains("catalog.uri must not carry credentials").doesNotContain("S3cret");
+    }
+  }
 }

@@ -108,6 +108,20 @@ class PlatformConfigTest {
   }
 
   @Test
+  void aCatalogUriCarryingCredentialsIsRefused() {
+    assertThat(PlatformConfig.carriesPassword("jdbc:postgresql://pg:5432/dataops")).isFalse();
+    assertThat(PlatformConfig.carriesPassword("jdbc:postgresql://pg:5432/dataops?ssl=true&user=ops")).isFalse();
+    assertThat(PlatformConfig.carriesPassword("jdbc:postgresql://pg/db?options=-c%20search_path=a@b")).isFalse();
+    assertThat(PlatformConfig.carriesPassword("jdbc:postgresql://ops:pw@pg:5432/dataops")).isTrue();
+    assertThat(PlatformConfig.carriesPassword("jdbc:postgresql://pg:5432/dataops?user=ops&PASSWORD=pw")).isTrue();
+    assertThat(PlatformConfig.carriesPassword("jdbc:postgresql://pg/dataops?sslmode=verify-full&sslpassword=k"))
+        .isTrue();
+    assertThatThrownBy(() -> PlatformConfig.load(home, Map.of("DATAOPS_CATALOG_URI",
+        "jdbc:postgresql://pg:5432/dataops?password=hunter2"))).isInstanceOf(BadInputException.class)
+        .hasMessageContaining("must not carry credentials").hasMessageNotContaining("hunter2");
+  }
+
+  @Test
   void anUnsupportedCatalogIsRefused() {
     assertThatThrownBy(() -> PlatformConfig.load(home, Map.of("DATAOPS_CATALOG_URI", "jdbc:mysql://x/y")))
         .isInstanceOf(BadInputException.class).hasMessageContaining("catalog.uri must be");

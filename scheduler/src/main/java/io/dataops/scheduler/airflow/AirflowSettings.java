@@ -18,13 +18,18 @@ public record AirflowSettings(URI url, AirflowApi api, String username, String p
     Objects.requireNonNull(url, "url");
     Objects.requireNonNull(api, "api");
     Objects.requireNonNull(timeout, "timeout");
-    if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme()) || url.getHost() == null) {
-      throw new IllegalArgumentException("airflow.url must be http://HOST[:PORT] or https://HOST[:PORT], not '"
-          + url + "'");
-    }
+    // What could hold a secret is refused first, without echoing the URL: the later message repeats it.
     if (url.getRawUserInfo() != null) {
       throw new IllegalArgumentException("airflow.url must not carry credentials: set airflow.username and the "
           + "password separately");
+    }
+    if (url.getRawQuery() != null || url.getRawFragment() != null) {
+      throw new IllegalArgumentException("airflow.url is the API server's root, without a query or a fragment "
+          + "(a token there would be sent and shown in messages): set airflow.username and the password instead");
+    }
+    if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme()) || url.getHost() == null) {
+      throw new IllegalArgumentException("airflow.url must be http://HOST[:PORT] or https://HOST[:PORT], not '"
+          + url + "'");
     }
   }
 

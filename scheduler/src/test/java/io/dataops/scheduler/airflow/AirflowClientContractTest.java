@@ -270,5 +270,12 @@ class AirflowClientContractTest {
     assertThatThrownBy(() -> new AirflowSettings(URI.create("http://ops:" + PASSWORD + "@airflow:8080"),
         AirflowApi.V1, USER, PASSWORD)).hasMessageContaining("must not carry credentials")
         .hasMessageNotContaining(PASSWORD);
+    assertThatThrownBy(() -> new AirflowSettings(URI.create("ftp://ops:" + PASSWORD + "@airflow"), AirflowApi.V1,
+        USER, PASSWORD)).as("credentials are named before the scheme, which echoes the URL")
+        .hasMessageContaining("must not carry credentials").hasMessageNotContaining(PASSWORD);
+    for (String url : new String[] {"http://airflow:8080/?token=" + PASSWORD, "http://airflow:8080/#" + PASSWORD}) {
+      assertThatThrownBy(() -> new AirflowSettings(URI.create(url), AirflowApi.V1, USER, PASSWORD))
+          .hasMessageContaining("without a query or a fragment").hasMessageNotContaining(PASSWORD);
+    }
   }
 }
