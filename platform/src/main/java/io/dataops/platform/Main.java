@@ -55,9 +55,11 @@ public final class Main {
         log().info("bad input: {}", oneLine(bad.getMessage()));
         return fail(cli, out, err, 2, "dataops: " + bad.getMessage(), command, cli.json());
       }
-      java.util.Optional<String> unreachable = io.dataops.platform.config.DatabaseUnreachable.recognize(cause);
+      Throwable failure = cause;
+      java.util.Optional<String> unreachable = io.dataops.platform.config.DatabaseUnreachable.recognize(failure)
+          .or(() -> io.dataops.lakehouse.storage.ObjectStoreFailure.recognize(failure));
       if (unreachable.isPresent()) {
-        log().error("platform database unreachable", cause);
+        log().error("platform database or object store unusable", cause);
         return fail(cli, out, err, 2, "dataops: " + unreachable.get(), command, cli.json());
       }
       java.util.Optional<StorageFullException> full = StorageFullException.recognize(cause,

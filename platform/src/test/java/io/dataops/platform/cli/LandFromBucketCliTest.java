@@ -214,4 +214,44 @@ class LandFromBucketCliTest {
         .as("each object moved once, nothing left waiting, no stray reason object")
         .containsExactlyInAnyOrderElementsOf(expected);
   }
+
+  @Test
+  void anObjectStoreThatCannotBeUsedIsNamedInOneLineNotAnInternalError() throws Exception {
+    // Found by a probe: a wrong endpoint ended as "internal error: SdkClientException: Unable to execute HTTP
+    // request: Connection refused" (exit 1); wrong keys and a missing bucket likewise.
+    Path feed = dir.resolve("feeds/citizens.csv");
+    assertThat(run("generate", "--dataset", "citizens", "--rows", "20", "--out", feed.toString()).exit()).isZero();
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    Map<String, String> good = env;
+    String wrongSecret = "not-" + S3Server.SECRET_KEY;
+    Map<String, Map<String, String>> cases = new java.util.LinkedHashMap<>();
+    cases.put("cannot reach the object store: ", with(good, "AWS_ENDPOINT_URL", "http://127.0.0.1:" + closed));
+    cases.put("the object store refused the request (", with(good, "AWS_SECRET_ACCESS_KEY", wrongSecret));
+    cases.put("the object store has no such bucket (NoSuchBucket", with(good, "DATAOPS_WAREHOUSE",
+        "s3://no-such-bucket-" + System.nanoTime() + "/warehouse"));
+    try {
+      for (var c : cases.entrySet()) {
+        env = c.getValue();
+        Run r = run("land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString(),
+            "--contract", feed + ".contract.yaml");
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).startsWith("dataops: " + c.getKey()).doesNotContain("internal error", wrongSecret);
+        assertThat(r.err().lines()).hasSize(1);
+      }
+    } finally {
+      env = good;
+    }
+    Run landed = run("land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString(),
+        "--contract", feed + ".contract.yaml");
+    assertThat(landed.exit()).as("the same command, once the settings are right: " + landed.err()).isZero();
+  }
+
+  private static Map<String, String> with(Map<String, String> env, String key, String value) {
+    Map<String, String> changed = new java.util.HashMap<>(env);
+    changed.put(key, value);
+    return Map.copyOf(changed);
+  }
 }
