@@ -77,7 +77,7 @@ final class ScheduleCommand {
   /** A cron expression as Spring reads it, or a bad-input error saying what is wrong. */
   static String checkCron(String cron) {
     try {
-      EmbeddedScheduler.parse(cron);
+      EmbeddedScheduler.parseFiring(cron);
     } catch (IllegalArgumentException e) {
       throw new BadInputException("--cron '" + cron + "': " + e.getMessage().lines().findFirst().orElse("")
           + " (six fields: second minute hour day-of-month month day-of-week)");
@@ -245,7 +245,8 @@ final class ScheduleCommand {
         Map<String, Object> d = describe(s);
         all.add(d);
         text.append(String.format("%-40s %-18s %-6s %-8s %-12s next %s%n", s.id(), s.cron() == null ? "-" : s.cron(),
-            s.onFeed() ? "feed" : "", s.paused() ? "paused" : "active", s.runAs(), d.getOrDefault("nextDue", "-")));
+            s.onFeed() ? "feed" : "", s.paused() ? "paused" : "active", s.runAs(), d.get("nextDue") != null ? d.get("nextDue")
+            : s.cron() != null && !s.paused() ? "never (no date matches its cron)" : "-"));
       }
       cli.print(common, Map.of("schedules", all), all.isEmpty() ? "no schedules" : text.toString());
       return 0;

@@ -111,7 +111,7 @@ public final class PipelineRuns {
     }
     if (s.cron() != null) {
       try {
-        io.dataops.scheduler.embedded.EmbeddedScheduler.parse(s.cron());
+        io.dataops.scheduler.embedded.EmbeddedScheduler.parseFiring(s.cron());
       } catch (IllegalArgumentException e) {
         throw new PipelineException(d.source(), s.cronLine(), "schedule.cron '" + s.cron() + "': "
             + e.getMessage().lines().findFirst().orElse("")

@@ -70,6 +70,13 @@ class SchedulerFeedCliTest {
         TestCast.OPERATOR);
     assertThat(badCron.exit()).isEqualTo(2);
     assertThat(badCron.err()).hasLineCount(1).contains("--cron 'every day'");
+    for (String never : new String[] {"0 0 0 31 2 *", "0 0 0 30 2 MON"}) { // found by a probe: listed as "next null"
+      Run neverRuns = run("schedule", "add-pipeline", unscheduled.toString(), "--cron", never, "--as",
+          TestCast.OPERATOR);
+      assertThat(neverRuns.exit()).isEqualTo(2);
+      assertThat(neverRuns.err()).hasLineCount(1).contains("--cron '" + never + "': no date matches it");
+    }
+    assertThat(ok("schedule", "list", "--json", "--as", TestCast.OPERATOR).json().get("schedules")).isEmpty();
     JsonNode added = ok("schedule", "add-pipeline", pipeline.toString(), "--json", "--as", TestCast.OPERATOR)
         .json();
     String id = added.get("id").asText();

@@ -70,6 +70,19 @@ public final class EmbeddedScheduler implements AutoCloseable {
   }
 
   /**
+   * A cron expression for a new schedule: it parses, and some date matches it. Spring accepts '0 0 0 31 2 *' (the
+   * 31st of February) and then finds no next occurrence: such a schedule never runs, and was listed as "next null".
+   */
+  public static CronExpression parseFiring(String cron) {
+    CronExpression expression = parse(cron);
+    if (expression.next(ZonedDateTime.now(ZoneId.systemDefault())) == null) {
+      throw new IllegalArgumentException("no date matches it, so it would never run (a day the month does not "
+          + "have, or a weekday that never falls on that day)");
+    }
+    return expression;
+  }
+
+  /**
    * Runs until {@link #stop()}: waits for the lease (another scheduler may hold it, or a dead one's lease must run
    * out), takes over the runs a dead scheduler left, then ticks. Returns when stopped, after the running attempts end.
    */
