@@ -18,6 +18,7 @@ import io.dataops.pipelines.desensitize.KeyRing;
 import io.dataops.pipelines.desensitize.PolicyException;
 import io.dataops.pipelines.detect.PersonalDataDetector;
 import io.dataops.pipelines.plan.PinnedInput;
+import io.dataops.pipelines.plan.ReadGrant;
 import io.dataops.pipelines.privacy.SmallestGroups;
 import io.dataops.pipelines.privacy.SmallestGroupsCache;
 import io.dataops.pipelines.privacy.lattice.Hierarchies;
@@ -74,6 +75,8 @@ public final class PipelineValidator {
   private final KeepLimits limits;
   /** Where measures of undeclared quasi-identifiers are kept between validations; null: measured every time. */
   private final SmallestGroupsCache measures;
+  /** Asked before the measure reads a row: what the caller may read of the inputs. */
+  private final ReadAccess access;
 
   /** With the platform's default limits of what a policy may leave of an identifier. */
   public PipelineValidator(Lakehouse lakehouse, KeyRing keys) {
@@ -82,14 +85,16 @@ public final class PipelineValidator {
 
   /** @param limits what a policy may leave in clear of each kind of identifier (the authority may set them stricter) */
   public PipelineValidator(Lakehouse lakehouse, KeyRing keys, KeepLimits limits) {
-    this(lakehouse, keys, limits, null);
+    this(lakehouse, keys, limits, null, ReadAccess.UNGOVERNED);
   }
 
-  private PipelineValidator(Lakehouse lakehouse, KeyRing keys, KeepLimits limits, SmallestGroupsCache measures) {
+  private PipelineValidator(Lakehouse lakehouse, KeyRing keys, KeepLimits limits, SmallestGroupsCache measures,
+      ReadAccess access) {
     this.lakehouse = lakehouse;
     this.keys = keys;
     this.limits = limits;
     this.measures = measures;
+    this.access = access;
   }
 
   /**
@@ -98,7 +103,15 @@ public final class PipelineValidator {
    * leaving each new measure there.
    */
   public PipelineValidator measuresCachedIn(SmallestGroupsCache cache) {
-    return new PipelineValidator(lakehouse, keys, limits, cache);
+    return new PipelineValidator(lakehouse, keys, limits, cache, access);
+  }
+
+  /**
+   * This validator, asking {@code access} before its measure reads any row of the inputs, and reading them under the
+   * grants it answers with (their columns, their row filters), as a run does.
+   */
+  public PipelineValidator readsUnder(ReadAccess access) {
+    return new PipelineValidator(lakehouse, keys, limits, measures, access);
   }
 
   /**
@@ -613,7 +626,10 @@ public final class PipelineValidator {
     BoundColumn weight = p.weightColumn() == null ? null : byName.get(p.weightColumn());
     // people are counted up to k (the class counter keeps at most 127 person hashes per value)
     int k = Math.min(p.k(), 127);
-    List<PinnedInput> pinned = inputs.stream().map(in -> PinnedInput.of(lakehouse, in)).toList();
+    // The caller's grant first: no row is read (nor a measure of rows taken from the cache) without it.
+    List<ReadGrant> grants = access.authorize(d, inputs);
+    List<PinnedInput> pinned = inputs.stream().map(in -> PinnedInput.governed(lakehouse, in, grants,
+        () -> PinnedInput.of(lakehouse, in))).toList();
     SmallestGroupsCache.Key key = measures == null ? null
         : measureKey(d, pinned, sql, candidates, person, weight, k);
     Map<String, Long> smallest = key == null ? null : measures.load(key).orElse(null);
@@ -745,9 +761,10 @@ public final class PipelineValidator {
     List<SmallestGroupsCache.Input> inputs = new ArrayList<>();
     for (PinnedInput in : pinned) {
       BoundInput b = in.input();
+      // the rows read: the grant's row filter as well as the pipeline's own
       inputs.add(new SmallestGroupsCache.Input(b.table().toString(), b.snapshotId(), in.dataFiles(),
           b.columns().entrySet().stream().map(e -> b.alias() + "." + e.getKey() + "\t" + e.getValue()).toList(),
-          b.filter()));
+          in.grantFilter() == null ? b.filter() : "grant: " + in.grantFilter() + "\nfilter: " + b.filter()));
     }
     List<Class<?>> code = new ArrayList<>(List.of(PipelineValidator.class, TransformScan.class));
     candidates.forEach(c -> code.add(c.policy().getClass()));

@@ -44,20 +44,25 @@ public final class TransformScan implements AutoCloseable {
   static TransformScan of(Lakehouse lakehouse, List<PinnedInput> pinned, String sql, List<String> columns,
       List<ColumnType> types, Path spill, String source, int line) {
     Located at = Located.of(lakehouse, pinned);
-    return new TransformScan(at.inputs(), at.files(), sql, columns, types, spill, source, line);
+    return new TransformScan(at.inputs(), at.files(), at.grantFilters(), sql, columns, types, spill, source, line);
   }
 
-  /** The inputs and, for each, its pinned data files as local paths DuckDB reads. */
-  private record Located(List<BoundInput> inputs, List<List<String>> files) {
+  /**
+   * The inputs and, for each, its pinned data files as local paths DuckDB reads, and the row filter of the grant it
+   * is read under (null: none).
+   */
+  private record Located(List<BoundInput> inputs, List<List<String>> files, List<String> grantFilters) {
     static Located of(Lakehouse lakehouse, List<PinnedInput> pinned) {
       LocalFiles local = LocalFiles.of(lakehouse.io());
       List<BoundInput> inputs = new ArrayList<>();
       List<List<String>> files = new ArrayList<>();
+      List<String> grantFilters = new ArrayList<>();
       for (PinnedInput in : pinned) {
         inputs.add(in.input());
         files.add(local.paths(in.dataFiles(), "the validator"));
+        grantFilters.add(in.grantFilter());
       }
-      return new Located(inputs, files);
+      return new Located(inputs, files, grantFilters);
     }
   }
 
@@ -68,13 +73,19 @@ public final class TransformScan implements AutoCloseable {
    */
   public TransformScan(List<BoundInput> inputs, List<List<String>> files, String sql, List<String> columns,
       List<ColumnType> types, Path spill, String source, int line) {
+    this(inputs, files, java.util.Collections.nCopies(inputs.size(), null), sql, columns, types, spill, source, line);
+  }
+
+  /** @param grantFilters each input's grant row filter (null: none), applied as a run's reader applies it */
+  private TransformScan(List<BoundInput> inputs, List<List<String>> files, List<String> grantFilters, String sql,
+      List<String> columns, List<ColumnType> types, Path spill, String source, int line) {
     this.types = List.copyOf(types);
     this.row = new Object[columns.size()];
     Connection c = null;
     Statement st = null;
     ResultSet rs = null;
     try {
-      c = openLocked(inputs, files, spill, true);
+      c = openLocked(inputs, files, grantFilters, spill, true);
       st = c.createStatement();
       rs = st.executeQuery("SELECT " + columns.stream().map(TransformScan::quote)
           .collect(Collectors.joining(", ")) + " FROM (" + sql + "\n) AS transform_result");
@@ -103,7 +114,8 @@ public final class TransformScan implements AutoCloseable {
       Path spill, String source, int line) {
     Located at = Located.of(lakehouse, pinned);
     Map<String, Long> out = new LinkedHashMap<>();
-    try (Connection c = openLocked(at.inputs(), at.files(), spill, false); Statement s = c.createStatement()) {
+    try (Connection c = openLocked(at.inputs(), at.files(), at.grantFilters(), spill, false);
+         Statement s = c.createStatement()) {
       for (int from = 0; from < columns.size(); from += GROUPED_AT_ONCE) {
         int to = Math.min(columns.size(), from + GROUPED_AT_ONCE);
         List<String> part = columns.subList(from, to);
@@ -181,8 +193,8 @@ public final class TransformScan implements AutoCloseable {
    * An in-memory DuckDB that sees only the inputs' pinned files, as views under their aliases, and spills to
    * {@code spill} within a memory limit: no external access, the configuration locked.
    */
-  private static Connection openLocked(List<BoundInput> inputs, List<List<String>> files, Path spill,
-      boolean streamResults) throws IOException, SQLException {
+  private static Connection openLocked(List<BoundInput> inputs, List<List<String>> files, List<String> grantFilters,
+      Path spill, boolean streamResults) throws IOException, SQLException {
     OwnerOnly.directories(spill);
     Properties props = new Properties();
     if (streamResults) {
@@ -197,7 +209,7 @@ public final class TransformScan implements AutoCloseable {
       s.execute("SET enable_progress_bar = false");
       for (int i = 0; i < inputs.size(); i++) {
         allowed.addAll(files.get(i));
-        s.execute(view(inputs.get(i), files.get(i)));
+        s.execute(view(inputs.get(i), files.get(i), grantFilters.get(i)));
       }
       s.execute("SET allowed_paths = [" + allowed.stream().map(TransformScan::literal)
           .collect(Collectors.joining(", ")) + "]");
@@ -250,7 +262,7 @@ public final class TransformScan implements AutoCloseable {
     return v instanceof java.math.BigDecimal d ? d.setScale(t.scale(), RoundingMode.UNNECESSARY) : v;
   }
 
-  private static String view(BoundInput in, List<String> files) {
+  private static String view(BoundInput in, List<String> files, String grantFilter) {
     if (files.isEmpty()) {
       return "CREATE TABLE " + in.alias() + " AS SELECT " + in.columns().entrySet().stream()
           .map(e -> "CAST(NULL AS " + e.getValue().sql() + ") AS " + quote(e.getKey()))
@@ -261,7 +273,18 @@ public final class TransformScan implements AutoCloseable {
         .collect(Collectors.joining(", "));
     return "CREATE VIEW " + in.alias() + " AS SELECT " + cols + " FROM read_parquet([" + files.stream()
         .map(TransformScan::literal).collect(Collectors.joining(", ")) + "], union_by_name = true)"
-        + (in.filter() == null || in.filter().isBlank() ? "" : " WHERE (" + in.filter() + "\n)");
+        + where(grantFilter, in.filter());
+  }
+
+  /** The grant's row filter and the pipeline's own, each on its own lines (as the Spring Batch transform has it). */
+  private static String where(String grantFilter, String inputFilter) {
+    List<String> parts = new ArrayList<>();
+    for (String f : new String[] {grantFilter, inputFilter}) {
+      if (f != null && !f.isBlank()) {
+        parts.add("(" + f + "\n)");
+      }
+    }
+    return parts.isEmpty() ? "" : " WHERE " + String.join(" AND ", parts);
   }
 
   private static String quote(String name) {

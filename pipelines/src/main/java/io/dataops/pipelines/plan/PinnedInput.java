@@ -4,6 +4,7 @@ import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.types.ColumnType;
 import io.dataops.pipelines.definition.BoundPipeline.BoundInput;
+import io.dataops.pipelines.definition.RowFilters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -134,5 +135,38 @@ public record PinnedInput(BoundInput input, Long fromExclusive, List<String> dat
   /** True when an incremental run finds nothing appended to this input. */
   public boolean nothingNew() {
     return fromExclusive != null && fromExclusive == input.snapshotId();
+  }
+
+  /**
+   * The input pinned under the grant that covers its table ({@code pin}: its files are listed only once the grant
+   * allows the read): refused when the grant lacks the table or one of its columns, or its row filter cannot be read;
+   * ungoverned when {@code grants} is null or the table is not of the ods zone.
+   */
+  public static PinnedInput governed(Lakehouse lakehouse, BoundInput in, List<ReadGrant> grants,
+      java.util.function.Supplier<PinnedInput> pin) {
+    boolean ods = in.table().namespace().level(0).equals(io.dataops.lakehouse.catalog.Zone.ODS.namespaceName());
+    if (grants == null || !ods) {
+      return pin.get();
+    }
+    String table = in.table().toString();
+    ReadGrant g = grants.stream().filter(x -> x.table().equals(table)).findFirst().orElseThrow(() ->
+        new BadInputException("table " + table + " is not covered by the run's grant" + grants.stream()
+            .map(x -> " " + x.grantId()).findFirst().orElse("") + ": the operator applies for it"));
+    for (String column : in.columns().keySet()) {
+      if (!g.columns().contains(column)) {
+        throw new BadInputException("column '" + column + "' of " + table + " is not granted by grant " + g.grantId()
+            + " (granted: " + String.join(", ", g.columns()) + ")");
+      }
+    }
+    Map<String, ColumnType> filterColumns = Map.of();
+    if (g.rowFilter() != null) {
+      try {
+        filterColumns = RowFilters.check(lakehouse, in.table(), g.rowFilter(), "grant " + g.grantId(), 0);
+      } catch (BadInputException e) {
+        throw new BadInputException("the row filter of grant " + g.grantId() + " on " + table + " is refused, nothing"
+            + " was read: " + e.getMessage().substring(e.getMessage().indexOf(": ") + 2));
+      }
+    }
+    return pin.get().under(g, filterColumns);
   }
 }

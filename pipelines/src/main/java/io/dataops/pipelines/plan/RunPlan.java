@@ -2,9 +2,7 @@ package io.dataops.pipelines.plan;
 
 import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.catalog.Lakehouse;
-import io.dataops.lakehouse.types.ColumnType;
 import io.dataops.pipelines.definition.BoundPipeline;
-import io.dataops.pipelines.definition.RowFilters;
 import io.dataops.pipelines.desensitize.KeyRing;
 import io.dataops.pipelines.privacy.AnonymityCheck;
 import io.dataops.pipelines.privacy.LeakCheck;
@@ -74,7 +72,7 @@ public final class RunPlan {
       List<ReadGrant> grants) {
     List<PinnedInput> inputs = new ArrayList<>();
     for (BoundPipeline.BoundInput in : pipeline.inputs()) {
-      inputs.add(governed(lakehouse, in, grants, () -> increment == null ? PinnedInput.of(lakehouse, in)
+      inputs.add(PinnedInput.governed(lakehouse, in, grants, () -> increment == null ? PinnedInput.of(lakehouse, in)
           : PinnedInput.increment(lakehouse, in, increment.from().get(in.table().toString()))));
     }
     List<RunStep> steps = new ArrayList<>();
@@ -146,35 +144,6 @@ public final class RunPlan {
     List<ReadGrant> grants = inputs.stream().map(PinnedInput::grant).filter(java.util.Objects::nonNull).toList();
     return of(base, RunIdentity.of(base, identity.keys(), identity.engine(), from), lakehouse, parent,
         grants.isEmpty() ? null : grants);
-  }
-
-  /** The input pinned ({@code pin}: its files are listed only once the grant allows the read). */
-  private static PinnedInput governed(Lakehouse lakehouse, BoundPipeline.BoundInput in, List<ReadGrant> grants,
-      java.util.function.Supplier<PinnedInput> pin) {
-    boolean ods = in.table().namespace().level(0).equals(io.dataops.lakehouse.catalog.Zone.ODS.namespaceName());
-    if (grants == null || !ods) {
-      return pin.get();
-    }
-    String table = in.table().toString();
-    ReadGrant g = grants.stream().filter(x -> x.table().equals(table)).findFirst().orElseThrow(() ->
-        new BadInputException("table " + table + " is not covered by the run's grant" + grants.stream()
-            .map(x -> " " + x.grantId()).findFirst().orElse("") + ": the operator applies for it"));
-    for (String column : in.columns().keySet()) {
-      if (!g.columns().contains(column)) {
-        throw new BadInputException("column '" + column + "' of " + table + " is not granted by grant " + g.grantId()
-            + " (granted: " + String.join(", ", g.columns()) + ")");
-      }
-    }
-    Map<String, ColumnType> filterColumns = Map.of();
-    if (g.rowFilter() != null) {
-      try {
-        filterColumns = RowFilters.check(lakehouse, in.table(), g.rowFilter(), "grant " + g.grantId(), 0);
-      } catch (BadInputException e) {
-        throw new BadInputException("the row filter of grant " + g.grantId() + " on " + table + " is refused, nothing"
-            + " was read: " + e.getMessage().substring(e.getMessage().indexOf(": ") + 2));
-      }
-    }
-    return pin.get().under(g, filterColumns);
   }
 
   /** The grant the run reads under (null: ungoverned, or no input is an ods table). */

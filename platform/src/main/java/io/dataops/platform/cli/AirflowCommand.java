@@ -70,7 +70,8 @@ final class AirflowCommand {
       DagSpec spec;
       List<String> unchecked;
       try (Lakehouse lh = cli.lakehouse(config)) {
-        BoundPipeline p = new PipelineRuns(config, lh, LandCommand.workers()).validate(file, engine);
+        BoundPipeline p = new PipelineRuns(config, lh, LandCommand.workers())
+            .as(cli.session().actor(), cli.audit()).validate(file, engine);
         PipelineCommand.ownPipeline(cli, p);
         List<String> withSuites = new ArrayList<>();
         for (BoundPipeline.BoundInput in : p.inputs()) {

@@ -46,7 +46,7 @@ final class PipelineCommand {
         PipelineRuns.checkEngine(engine);
       }
       try (Lakehouse lh = cli.lakehouse(config)) {
-        PipelineRuns runs = new PipelineRuns(config, lh, LandCommand.workers());
+        PipelineRuns runs = new PipelineRuns(config, lh, LandCommand.workers()).as(cli.session().actor(), cli.audit());
         BoundPipeline p = engine == null ? runs.validate(file) : runs.validate(file, engine);
         ownPipeline(cli, p);
         // The same refusal a run meets (exit 2), when no live grant of the caller's organization covers it.

@@ -40,12 +40,7 @@ public final class GrantServices {
    */
   public static AccessRequest request(BoundPipeline p, Actor caller, String purpose) {
     PipelineDefinition d = p.definition();
-    List<AccessRequest.TableRead> reads = new ArrayList<>();
-    for (BoundPipeline.BoundInput in : p.inputs()) {
-      if (in.table().namespace().level(0).equals(Zone.ODS.namespaceName())) {
-        reads.add(new AccessRequest.TableRead(in.table().toString(), List.copyOf(in.columns().keySet())));
-      }
-    }
+    List<AccessRequest.TableRead> reads = reads(p.inputs());
     BoundPipeline.Population population = p.privacy() == null ? null : p.privacy().population();
     if (population != null && population.table().namespace().level(0).equals(Zone.ODS.namespaceName())
         && reads.stream().noneMatch(r -> r.table().equals(population.table().toString()))) {
@@ -54,6 +49,26 @@ public final class GrantServices {
           List.copyOf(population.columns().keySet())));
     }
     return new AccessRequest(d.scenario(), caller, d.owner(), d.product(), reads, purpose, "pipeline:" + d.name());
+  }
+
+  /**
+   * What the validator asks before its measure reads the inputs' rows ({@code pipeline validate}, and every run's
+   * validation): the grant covering them, through {@code enforcement} (each answer audited as a grant.check).
+   */
+  public static io.dataops.pipelines.definition.ReadAccess readAccess(GrantEnforcement enforcement, Actor caller,
+      String purpose) {
+    return (d, inputs) -> readGrants(enforcement.authorize(new AccessRequest(d.scenario(), caller, d.owner(),
+        d.product(), reads(inputs), purpose, "pipeline:" + d.name())));
+  }
+
+  private static List<AccessRequest.TableRead> reads(List<BoundPipeline.BoundInput> inputs) {
+    List<AccessRequest.TableRead> reads = new ArrayList<>();
+    for (BoundPipeline.BoundInput in : inputs) {
+      if (in.table().namespace().level(0).equals(Zone.ODS.namespaceName())) {
+        reads.add(new AccessRequest.TableRead(in.table().toString(), List.copyOf(in.columns().keySet())));
+      }
+    }
+    return reads;
   }
 
   /** The granted tables as the run plan carries them to every engine (columns, the row filter the reader applies). */

@@ -82,11 +82,14 @@ public final class PipelineRuns {
       throw new BadInputException("no pipeline file at " + file);
     }
     // A measure of undeclared quasi-identifiers is kept by snapshot: a re-run (or validate, then run) reads once.
+    PipelineDefinition definition = PipelineParser.parse(file);
+    checkSchedule(definition); // what the file alone shows wrong is said before any grant is asked
+    // The measure of undeclared quasi-identifiers reads the inputs' rows: under the caller's grant, asked first.
     BoundPipeline p = new PipelineValidator(lakehouse, config.keys(), config.keepLimits())
         .measuresCachedIn(SmallestGroupsCache.in(config.work()))
-        .bind(PipelineParser.parse(file), file.toAbsolutePath().getParent());
+        .readsUnder(GrantServices.readAccess(GrantServices.enforcement(config, audit), actor, "pipeline measure"))
+        .bind(definition, file.toAbsolutePath().getParent());
     ProductTables.checkOwner(lakehouse, p);
-    checkSchedule(p.definition());
     if (p.qualitySuite() != null) {
       try {
         ExpectationCatalog.compile(SuiteParser.parse(p.qualitySuite()), new TableFacts(

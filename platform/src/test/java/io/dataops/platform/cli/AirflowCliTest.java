@@ -113,6 +113,12 @@ class AirflowCliTest {
 
     Path out = dir.resolve("dags/dataops_income.py");
     Files.createDirectories(out.getParent());
+    // Validating the pipeline reads the input's rows (its measure of quasi-identifiers): only under a grant.
+    Run ungranted = run(TestCast.OPERATOR, "airflow", "dag", pipeline.toString(), "--out", out.toString());
+    assertThat(ungranted.exit()).isEqualTo(2);
+    assertThat(ungranted.err()).contains("no grant for scenario 'test'");
+    assertThat(out).doesNotExist();
+    TestCast.grant(home(), "test", "income-by-street");
     JsonNode j = ok(TestCast.OPERATOR, "airflow", "dag", pipeline.toString(), "--out", out.toString(), "--engine",
         "flink", "--launcher", "/opt/dataops/bin/dataops", "--quality-as", TestCast.AUTHORITY, "--json").json();
     assertThat(j.get("dagId").asText()).isEqualTo("dataops-income-by-street");
@@ -155,7 +161,9 @@ class AirflowCliTest {
     Files.writeString(nightly, CliTest.PIPELINE + "schedule: {cron: '15 30 2 * * *'}\n");
     refused(TestCast.OPERATOR, "nightly.yaml:" + (CliTest.PIPELINE.lines().count() + 1) + ": schedule.cron for "
         + "Airflow: cron '15 30 2 * * *' runs at second '15'", "airflow", "dag", nightly.toString());
-    refused(TestCast.OTHER_OPERATOR, "pipeline income-by-street is for op", "airflow", "dag", pipeline.toString());
+    // asked before validation reads a row: the grant check says whose pipeline it is
+    refused(TestCast.OTHER_OPERATOR, "pipeline:income-by-street is op's; oscar acts for other-op", "airflow", "dag",
+        pipeline.toString());
     refused(TestCast.PUBLIC_SECURITY, "airflow dag requires role operator", "airflow", "dag", pipeline.toString());
     Files.writeString(pipelines.resolve("broken.yaml"), CliTest.PIPELINE.replace("monthly_income]", "nope]"));
     refused(TestCast.OPERATOR, "broken.yaml:", "airflow", "dag", pipelines.resolve("broken.yaml").toString());

@@ -130,6 +130,45 @@ class GrantEnforcementCliTest {
     assertThat(grants).as("each run's event names its grant, for metering").containsExactly(id, id);
   }
 
+  @Test
+  void validationReadsNoRowBeforeTheGrantAndOnlyTheGrantedRowsAfter() throws Exception {
+    // Found by a probe: the validator's measure of undeclared quasi-identifiers ran the transform over the whole
+    // input before any grant was asked, so an operator without a grant learnt from "the transform failed in DuckDB
+    // (Conversion Error)" whether some row held some value, and a row filter did not bound what the measure read.
+    Path probe = Files.writeString(dir.resolve("pipelines/probe.yaml"), """
+        name: probe
+        scenario: test
+        owner: op
+        inputs:
+          - {table: ods.public_security__citizens, as: citizens, columns: [gender, district_code]}
+        transform: |
+          SELECT district_code, count(*) AS n,
+                 CAST(max(CASE WHEN gender = 'F' THEN '1' ELSE 'x' END) AS INTEGER) AS boom
+          FROM citizens GROUP BY district_code
+        privacy: {quasiIdentifiers: [district_code], k: 2, countColumn: n}
+        product: probe
+        """);
+    for (String command : new String[] {"validate", "run"}) {
+      Run refused = run(TestCast.OPERATOR, "pipeline", command, probe.toString());
+      assertThat(refused.exit()).isEqualTo(2);
+      assertThat(refused.err()).as(command).contains("no grant for scenario 'test'").doesNotContain("DuckDB");
+    }
+
+    TestCast.grant(home, "test", List.of("probe"), CITIZENS,
+        new TestCast.GrantNarrowing(List.of("gender", "district_code"), "gender = 'F'"));
+    // Every row of the whole table would fail the cast ('x' for the men); the granted rows are women only.
+    Run validated = run(TestCast.OPERATOR, "pipeline", "validate", probe.toString());
+    assertThat(validated.exit()).as(validated.err()).isZero();
+    Run ran = run(TestCast.OPERATOR, "pipeline", "run", probe.toString(), "--json");
+    assertThat(ran.exit()).as(ran.err()).isZero();
+    JsonNode checks = run(TestCast.AUDITOR, "audit", "list", "--action", "grant.check", "--json").json()
+        .get("events");
+    List<String> purposes = new ArrayList<>();
+    checks.forEach(e -> purposes.add(e.at("/details/purpose").asText() + " " + e.get("outcome").asText()));
+    assertThat(purposes).as("the measure asks before it reads").contains("pipeline measure refused",
+        "pipeline measure ok");
+  }
+
   /** The ods rows the department's filter keeps, read from the table itself. */
   long women() throws Exception {
     try (Lakehouse lh = Lakehouse.open(PlatformConfig.load(home, Map.of()).lakehouse());
