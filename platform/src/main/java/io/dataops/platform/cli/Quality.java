@@ -48,7 +48,7 @@ final class Quality {
     if (department == null || dataset == null) {
       return Optional.empty();
     }
-    return new SuiteRegistry(config.suites()).find(department, dataset);
+    return io.dataops.platform.intake.RegisteredSuites.find(config, department, dataset);
   }
 
   /**

@@ -66,7 +66,7 @@ public final class FeedIntake {
    * what was left: the check and the feedback of the feed it found, when that is the table's last landing.
    */
   public Result take(LandingRequest request, ProgressListener progress) {
-    Optional<SuiteRegistry.Registered> suite = new SuiteRegistry(config.suites()).find(request.department(),
+    Optional<SuiteRegistry.Registered> suite = RegisteredSuites.find(config, request.department(),
         request.dataset());
     suite.ifPresent(s -> checkFits(s, request));
     LandingResult landing = new Landing(lakehouse, workers, progress).audit(audit).land(request);

@@ -216,6 +216,47 @@ class LandCliTest {
    * finish; the same file sent after the mend lands nothing and runs the check it missed.
    */
   @Test
+  void aRegisteredSuiteDeletedOrEditedInTheHomeStopsTheIntakeInsteadOfChangingTheCheckSilently() throws Exception {
+    // Found by a probe: with the registered suite's file deleted from the home, feeds landed unchecked without a
+    // word; edited there, feeds were checked by rules nobody registered (and no event said so).
+    Path suite = dir.resolve("citizens-suite.yaml");
+    assertThat(registerSuite(suite, """
+        name: citizens.basics
+        expectations:
+          - type: expect_column_values_to_not_be_null
+            kwargs: {column: record_id}
+        """).exit()).isZero();
+    Path stored = dir.resolve("home/suites/public-security/citizens.yaml");
+    assertThat(stored).isRegularFile();
+    for (int i = 0; i < 3; i++) {
+      assertThat(run("generate", "--dataset", "citizens", "--rows", "20", "--offset", String.valueOf(i * 20), "--out",
+          dir.resolve("feeds/c" + i + ".csv").toString()).exit()).isZero();
+    }
+    assertThat(run(land(dir.resolve("feeds/c0.csv"))).exit()).isZero();
+
+    Files.delete(stored);
+    Run missing = run(land(dir.resolve("feeds/c1.csv")));
+    assertThat(missing.exit()).isEqualTo(2);
+    assertThat(missing.err()).hasLineCount(1).startsWith("dataops: the quality suite 'citizens.basics' registered "
+        + "for public-security/citizens by " + TestCast.PUBLIC_SECURITY + " at ").contains("is missing from ",
+        "its feeds would land unchecked; the department registers it again");
+    Run byHand = run("quality", "run", "--table", "ods.public_security__citizens");
+    assertThat(byHand.exit()).isEqualTo(2);
+    assertThat(byHand.err()).contains("is missing from ");
+
+    assertThat(registerSuite(suite, Files.readString(suite)).exit()).isZero();
+    assertThat(run(land(dir.resolve("feeds/c1.csv"))).exit()).as("nothing of it had landed").isZero();
+
+    Files.writeString(stored, Files.readString(stored).replace("record_id", "name"));
+    Run edited = run(land(dir.resolve("feeds/c2.csv")));
+    assertThat(edited.exit()).isEqualTo(2);
+    assertThat(edited.err()).hasLineCount(1).contains(stored + " is not the quality suite 'citizens.basics' "
+        + "registered for public-security/citizens by ", "it was changed since, outside registration (SHA-256 ");
+    assertThat(run("table", "history", "ods.public_security__citizens", "--json").json().get("snapshots"))
+        .as("the refused feeds landed nothing").hasSize(2);
+  }
+
+  @Test
   void aFeedWhoseCheckStopsOnACostlyPatternStaysLandedAndIsCheckedWhenSentAgain() throws Exception {
     Path feed = fiftyCitizens();
     Path suite = dir.resolve("citizens-suite.yaml");

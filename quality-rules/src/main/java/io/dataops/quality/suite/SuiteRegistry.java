@@ -3,6 +3,7 @@ package io.dataops.quality.suite;
 import io.dataops.core.BadInputException;
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
+import io.dataops.core.digest.Digests;
 import io.dataops.core.files.OwnerOnly;
 import io.dataops.lakehouse.catalog.TableNames;
 import java.io.IOException;
@@ -43,8 +44,9 @@ public final class SuiteRegistry {
       Path tmp = Files.createTempFile(target.getParent(), ".suite", ".tmp"); // owner-only
       try {
         OwnerOnly.copy(file, tmp);
+        // The stored bytes' digest: what the platform compares the file with before it checks a feed by it.
         audit.record(AuditEvent.ok("quality.suite.register", List.of("table:" + TableNames.ods(department, dataset)),
-            Map.of("suite", suite.name())));
+            Map.of("suite", suite.name(), "sha256", Digests.sha256(tmp), "file", root.relativize(target).toString())));
         Files.deleteIfExists(root.resolve(department).resolve(dataset + (ext.equals(".json") ? ".yaml" : ".json")));
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } finally {
@@ -57,11 +59,16 @@ public final class SuiteRegistry {
   }
 
   public Optional<Registered> find(String department, String dataset) {
+    return file(department, dataset).map(f -> new Registered(department, dataset, f, SuiteParser.parseDeferred(f)));
+  }
+
+  /** Where the dataset's suite is stored, if it is, without reading it. */
+  public Optional<Path> file(String department, String dataset) {
     check(department, dataset);
     for (String ext : new String[] {".json", ".yaml"}) {
       Path f = root.resolve(department).resolve(dataset + ext);
       if (Files.isRegularFile(f)) {
-        return Optional.of(new Registered(department, dataset, f, SuiteParser.parseDeferred(f)));
+        return Optional.of(f);
       }
     }
     return Optional.empty();
