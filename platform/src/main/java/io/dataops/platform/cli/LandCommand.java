@@ -103,7 +103,7 @@ final class LandCommand implements Callable<Integer> {
     try (Lakehouse lakehouse = cli.lakehouse(config)) {
       FeedIntake intake = new FeedIntake(config, lakehouse, workers()).audit(cli.audit());
       var zone = new io.dataops.lakehouse.landing.LandingZone(config.lakehouse().objectStore(), zoneRoot);
-      outcomes = new io.dataops.platform.intake.BucketIntake(intake, zone, new ContractRegistry(config.contracts()))
+      outcomes = new io.dataops.platform.intake.BucketIntake(intake, zone, config)
           .take(department, dataset);
     }
     java.util.List<Object> landed = new java.util.ArrayList<>();
@@ -191,7 +191,7 @@ final class LandCommand implements Callable<Integer> {
       return new ContractRegistry.Registered(department, dataset, ContractParser.parse(contract), contract,
           ContractRegistry.sha256(contract));
     }
-    var registered = new ContractRegistry(config.contracts()).find(department, dataset);
+    var registered = io.dataops.platform.intake.RegisteredContracts.find(config, department, dataset);
     if (registered.isPresent()) {
       return registered.get();
     }

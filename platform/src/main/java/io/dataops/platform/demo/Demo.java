@@ -165,7 +165,7 @@ public final class Demo {
       suites.add(hrSuite.suite().name() + " -> human-resources/social-insurance");
       FeedIntake landing = new FeedIntake(config, lakehouse, workers);
       BucketIntake bucket = config.lakehouse().onObjectStorage() ? new BucketIntake(landing,
-          new LandingZone(config.lakehouse().objectStore(), config.landingBucket()), contracts) : null;
+          new LandingZone(config.lakehouse().objectStore(), config.landingBucket()), config) : null;
       Feed citizens = new Feed(SampleDataset.CITIZENS, FeedFormat.CSV, Charset.forName("GBK"), "citizens-2026-10.csv",
           CITIZENS, 0, 0);
       Feed enterprises = new Feed(SampleDataset.ENTERPRISES, FeedFormat.XLSX, StandardCharsets.UTF_8,

@@ -2,6 +2,7 @@ package io.dataops.platform.intake;
 
 import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.contract.ContractRegistry;
+import io.dataops.platform.config.PlatformConfig;
 import io.dataops.lakehouse.landing.LandingRequest;
 import io.dataops.lakehouse.landing.LandingResult;
 import io.dataops.lakehouse.landing.LandingZone;
@@ -21,12 +22,13 @@ import org.apache.iceberg.exceptions.NotFoundException;
 public final class BucketIntake {
   private final FeedIntake intake;
   private final LandingZone zone;
-  private final ContractRegistry contracts;
+  private final PlatformConfig config;
 
-  public BucketIntake(FeedIntake intake, LandingZone zone, ContractRegistry contracts) {
+  /** @param config where the registered contracts are, and the trail that says which are in force */
+  public BucketIntake(FeedIntake intake, LandingZone zone, PlatformConfig config) {
     this.intake = intake;
     this.zone = zone;
-    this.contracts = contracts;
+    this.config = config;
   }
 
   public LandingZone zone() {
@@ -68,7 +70,7 @@ public final class BucketIntake {
   private Outcome takeOne(LandingZone.Waiting w) {
     FeedIntake.Result result;
     try {
-      ContractRegistry.Registered contract = contracts.find(w.department(), w.dataset()).orElseThrow(() ->
+      ContractRegistry.Registered contract = RegisteredContracts.find(config, w.department(), w.dataset()).orElseThrow(() ->
           new BadInputException("no contract is registered for " + w.department() + "/" + w.dataset()
               + " (dataops contract register)"));
       result = intake.take(new LandingRequest(w.department(), w.dataset(), zone.feed(w), contract.contract(),

@@ -237,12 +237,12 @@ class LandCliTest {
     Files.delete(stored);
     Run missing = run(land(dir.resolve("feeds/c1.csv")));
     assertThat(missing.exit()).isEqualTo(2);
-    assertThat(missing.err()).hasLineCount(1).startsWith("dataops: the quality suite 'citizens.basics' registered "
-        + "for public-security/citizens by " + TestCast.PUBLIC_SECURITY + " at ").contains("is missing from ",
-        "its feeds would land unchecked; the department registers it again");
+    assertThat(missing.err()).hasLineCount(1).startsWith("dataops: the quality suite 'citizens.basics' of "
+        + "public-security/citizens registered by " + TestCast.PUBLIC_SECURITY + " at ").contains(
+        "is missing from the home: its feeds would land unchecked; the department registers it again");
     Run byHand = run("quality", "run", "--table", "ods.public_security__citizens");
     assertThat(byHand.exit()).isEqualTo(2);
-    assertThat(byHand.err()).contains("is missing from ");
+    assertThat(byHand.err()).contains("is missing from the home");
 
     assertThat(registerSuite(suite, Files.readString(suite)).exit()).isZero();
     assertThat(run(land(dir.resolve("feeds/c1.csv"))).exit()).as("nothing of it had landed").isZero();
@@ -250,10 +250,39 @@ class LandCliTest {
     Files.writeString(stored, Files.readString(stored).replace("record_id", "name"));
     Run edited = run(land(dir.resolve("feeds/c2.csv")));
     assertThat(edited.exit()).isEqualTo(2);
-    assertThat(edited.err()).hasLineCount(1).contains(stored + " is not the quality suite 'citizens.basics' "
-        + "registered for public-security/citizens by ", "it was changed since, outside registration (SHA-256 ");
+    assertThat(edited.err()).hasLineCount(1).contains(stored + " is not the quality suite 'citizens.basics' of "
+        + "public-security/citizens registered by ", "it was changed since, outside registration (SHA-256 ");
     assertThat(run("table", "history", "ods.public_security__citizens", "--json").json().get("snapshots"))
         .as("the refused feeds landed nothing").hasSize(2);
+  }
+
+  @Test
+  void aRegisteredContractDeletedOrEditedInTheHomeIsNotReplacedByTheOneBesideTheFile() throws Exception {
+    // Found by reading the code beside the suites' case: with the registered contract deleted from the home, `land`
+    // read the feed by whatever contract lay beside the file.
+    for (int i = 0; i < 2; i++) {
+      assertThat(run("generate", "--dataset", "citizens", "--rows", "20", "--offset", String.valueOf(i * 20), "--out",
+          dir.resolve("feeds/c" + i + ".csv").toString()).exit()).isZero();
+    }
+    assertThat(run("contract", "register", "--department", "public-security", "--dataset", "citizens", "--file",
+        dir.resolve("feeds/c0.csv.contract.yaml").toString()).exit()).isZero();
+    Path stored = dir.resolve("home/contracts/public-security/citizens.contract.yaml");
+    assertThat(stored).isRegularFile();
+
+    Files.delete(stored);
+    Run missing = run(land(dir.resolve("feeds/c0.csv")));
+    assertThat(missing.exit()).isEqualTo(2);
+    assertThat(missing.err()).hasLineCount(1).startsWith("dataops: the contract of public-security/citizens "
+        + "registered by " + TestCast.PUBLIC_SECURITY + " at ").contains("is missing from the home: the department "
+        + "registers it again");
+    assertThat(run("contract", "register", "--department", "public-security", "--dataset", "citizens", "--file",
+        dir.resolve("feeds/c0.csv.contract.yaml").toString()).exit()).isZero();
+    Files.writeString(stored, Files.readString(stored).replace("maxLength: 32", "maxLength: 2"));
+    Run edited = run(land(dir.resolve("feeds/c1.csv")));
+    assertThat(edited.exit()).isEqualTo(2);
+    assertThat(edited.err()).contains(stored + " is not the contract of public-security/citizens registered by ",
+        "changed since, outside registration");
+    assertThat(run("table", "list", "--json").out()).as("nothing landed").doesNotContain("citizens");
   }
 
   @Test

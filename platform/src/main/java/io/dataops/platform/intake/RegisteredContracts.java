@@ -1,0 +1,29 @@
+package io.dataops.platform.intake;
+
+import io.dataops.lakehouse.catalog.TableNames;
+import io.dataops.lakehouse.contract.ContractRegistry;
+import io.dataops.platform.config.PlatformConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The contract in force for a department's dataset, as the audit trail's last {@code contract.register} event says
+ * it was registered ({@link Registrations}). A contract deleted from the home made {@code land} read the feed by
+ * whatever contract lay beside the file; one edited there changed the promised schema without an event.
+ */
+public final class RegisteredContracts {
+  private RegisteredContracts() {}
+
+  /** The dataset's registered contract (empty when none was ever registered), or a refusal saying what is wrong. */
+  public static Optional<ContractRegistry.Registered> find(PlatformConfig config, String department,
+      String dataset) {
+    TableNames.ods(department, dataset); // the names are checked before they make a path
+    Path file = config.contracts().resolve(department).resolve(dataset + ".contract.yaml");
+    Registrations.check(config, "contract.register", "contract:" + department + "/" + dataset,
+        Files.isRegularFile(file) ? Optional.of(file) : Optional.empty(), "the contract of " + department + "/"
+            + dataset, null, "the department registers it again (dataops contract register --department "
+            + department + " --dataset " + dataset + " --file CONTRACT)");
+    return new ContractRegistry(config.contracts()).find(department, dataset);
+  }
+}

@@ -1,0 +1,51 @@
+package io.dataops.platform.intake;
+
+import io.dataops.core.BadInputException;
+import io.dataops.core.digest.Digests;
+import io.dataops.governance.audit.AuditFilter;
+import io.dataops.governance.audit.AuditRecord;
+import io.dataops.governance.audit.AuditTrail;
+import io.dataops.platform.config.PlatformConfig;
+import io.dataops.platform.session.Sessions;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A file a registry of the home holds (a suite, a contract) against the audit trail's last registration event of
+ * its object: registries are folders, and a file deleted or edited there changed what the platform checks feeds by
+ * without an event. The file must be there and, when the event recorded its SHA-256, hold those bytes. Events from
+ * before the digest was recorded only ask for the file. No event: nothing was registered, nothing to compare.
+ */
+final class Registrations {
+  private Registrations() {}
+
+  /**
+   * @param what how the refusal names the registered thing, e.g. "the quality suite 'S'" (the event's details may
+   *     complete it: {@code detail} is the detail key whose value is put in, or null)
+   * @param again what the department does to mend it
+   */
+  static void check(PlatformConfig config, String action, String object, Optional<Path> file, String what,
+      String detail, String again) {
+    List<AuditRecord> last = new AuditTrail(Sessions.database(config)).list(AuditFilter.newest().action(action)
+        .object(object).outcome("ok").limit(1));
+    if (last.isEmpty()) {
+      return;
+    }
+    AuditRecord e = last.get(0);
+    String registered = what.replace("{}", detail == null ? "" : String.valueOf(e.details().get(detail)))
+        + " registered by " + e.actor() + " at " + e.at();
+    if (file.isEmpty()) {
+      throw new BadInputException(registered + " is missing from the home: " + again);
+    }
+    Object sha256 = e.details().get("sha256");
+    if (sha256 != null) {
+      String now = Digests.sha256(file.get());
+      if (!now.equals(sha256)) {
+        throw new BadInputException(file.get() + " is not " + registered + ": it was changed since, outside "
+            + "registration (SHA-256 " + sha256.toString().substring(0, 12) + "... registered, " + now.substring(0, 12)
+            + "... now); " + again);
+      }
+    }
+  }
+}
