@@ -55,4 +55,19 @@ public final class RowFilters {
       throw new IllegalStateException("DuckDB failed while checking a filter of " + table, e);
     }
   }
+
+  /**
+   * The rows a view keeps: the grant's row filter, applied here whatever the pipeline's own filter says (defence in
+   * depth), and the pipeline's. Both were checked as one boolean expression in the SQL subset; each ends on its own
+   * line, so a trailing comment in one cannot swallow what follows it.
+   */
+  public static String where(String grantFilter, String inputFilter) {
+    List<String> parts = new java.util.ArrayList<>();
+    for (String f : new String[] {grantFilter, inputFilter}) {
+      if (f != null && !f.isBlank()) {
+        parts.add("(" + f + "\n)");
+      }
+    }
+    return parts.isEmpty() ? "" : " WHERE " + String.join(" AND ", parts);
+  }
 }

@@ -273,18 +273,7 @@ public final class TransformScan implements AutoCloseable {
         .collect(Collectors.joining(", "));
     return "CREATE VIEW " + in.alias() + " AS SELECT " + cols + " FROM read_parquet([" + files.stream()
         .map(TransformScan::literal).collect(Collectors.joining(", ")) + "], union_by_name = true)"
-        + where(grantFilter, in.filter());
-  }
-
-  /** The grant's row filter and the pipeline's own, each on its own lines (as the Spring Batch transform has it). */
-  private static String where(String grantFilter, String inputFilter) {
-    List<String> parts = new ArrayList<>();
-    for (String f : new String[] {grantFilter, inputFilter}) {
-      if (f != null && !f.isBlank()) {
-        parts.add("(" + f + "\n)");
-      }
-    }
-    return parts.isEmpty() ? "" : " WHERE " + String.join(" AND ", parts);
+        + RowFilters.where(grantFilter, in.filter());
   }
 
   private static String quote(String name) {

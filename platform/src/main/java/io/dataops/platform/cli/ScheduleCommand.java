@@ -58,6 +58,14 @@ final class ScheduleCommand {
     return m;
   }
 
+  /** The next due time as the list shows it: "never" for an active cron that no date matches (stored before). */
+  private static Object next(Schedule s, Map<String, Object> described) {
+    if (described.get("nextDue") != null) {
+      return described.get("nextDue");
+    }
+    return s.cron() != null && !s.paused() ? "never (no date matches its cron)" : "-";
+  }
+
   static Map<String, Object> describe(ScheduledRun r) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", r.id());
@@ -245,8 +253,7 @@ final class ScheduleCommand {
         Map<String, Object> d = describe(s);
         all.add(d);
         text.append(String.format("%-40s %-18s %-6s %-8s %-12s next %s%n", s.id(), s.cron() == null ? "-" : s.cron(),
-            s.onFeed() ? "feed" : "", s.paused() ? "paused" : "active", s.runAs(), d.get("nextDue") != null ? d.get("nextDue")
-            : s.cron() != null && !s.paused() ? "never (no date matches its cron)" : "-"));
+            s.onFeed() ? "feed" : "", s.paused() ? "paused" : "active", s.runAs(), next(s, d)));
       }
       cli.print(common, Map.of("schedules", all), all.isEmpty() ? "no schedules" : text.toString());
       return 0;

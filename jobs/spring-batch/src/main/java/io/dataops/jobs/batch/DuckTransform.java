@@ -5,6 +5,7 @@ import io.dataops.lakehouse.types.ColumnType;
 import io.dataops.pipelines.plan.RunPlan;
 import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.definition.BoundPipeline.BoundInput;
+import io.dataops.pipelines.definition.RowFilters;
 import io.dataops.pipelines.sql.DuckDbConnections;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,22 +102,7 @@ final class DuckTransform implements AutoCloseable {
     }
     String list = files.stream().map(f -> "'" + f.replace("'", "''") + "'").collect(Collectors.joining(", "));
     return "CREATE VIEW " + in.alias() + " AS SELECT " + cols + " FROM read_parquet([" + list
-        + "], union_by_name = true)" + where(plan.input(in).grantFilter(), in.filter());
-  }
-
-  /**
-   * The rows a view keeps: the grant's row filter, applied here whatever the pipeline's own filter says (defence in
-   * depth), and the pipeline's. Both were checked as one boolean expression in the SQL subset; each ends on its own
-   * line, so a trailing comment in one cannot swallow what follows it.
-   */
-  static String where(String grantFilter, String inputFilter) {
-    List<String> parts = new java.util.ArrayList<>();
-    for (String f : new String[] {grantFilter, inputFilter}) {
-      if (f != null && !f.isBlank()) {
-        parts.add("(" + f + "\n)");
-      }
-    }
-    return parts.isEmpty() ? "" : " WHERE " + String.join(" AND ", parts);
+        + "], union_by_name = true)" + RowFilters.where(plan.input(in).grantFilter(), in.filter());
   }
 
   static String quote(String name) {
