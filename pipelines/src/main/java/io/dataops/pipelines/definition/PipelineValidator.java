@@ -107,8 +107,8 @@ public final class PipelineValidator {
   }
 
   /**
-   * This validator, asking {@code access} before its measure reads any row of the inputs, and reading them under the
-   * grants it answers with (their columns, their row filters), as a run does.
+   * This validator, asking {@code access} before its detector's sample or its measure reads any row of the inputs,
+   * and reading them under the grants it answers with (their columns, their row filters), as a run does.
    */
   public PipelineValidator readsUnder(ReadAccess access) {
     return new PipelineValidator(lakehouse, keys, limits, measures, access);
@@ -120,12 +120,18 @@ public final class PipelineValidator {
   public BoundPipeline bind(PipelineDefinition d, Path baseDir) {
     String src = d.source();
     List<String> warnings = new ArrayList<>();
+    List<Pinned> pins = new ArrayList<>();
     List<BoundInput> inputs = new ArrayList<>();
     long newestMillis = 0;
     for (Input in : d.inputs()) {
       Pinned pinned = input(d, in);
+      pins.add(pinned);
       inputs.add(pinned.input());
-      newestMillis = Math.max(newestMillis, pinned.snapshotMillis());
+      newestMillis = Math.max(newestMillis, pinned.snapshot().timestampMillis());
+    }
+    Authorization authorization = new Authorization(access, d, List.copyOf(inputs));
+    for (int i = 0; i < pins.size(); i++) {
+      inputs.set(i, detected(pins.get(i), authorization));
     }
     LocalDate asOf = d.asOf() != null ? d.asOf() : Instant.ofEpochMilli(newestMillis).atZone(CHINA).toLocalDate();
 
@@ -211,7 +217,7 @@ public final class PipelineValidator {
       if (columns.stream().noneMatch(BoundColumn::inProduct)) {
         throw new PipelineException(src, d.productLine(), "every column is removed: the product would be empty");
       }
-      BoundPipeline.Privacy privacy = privacy(d, columns, analysis, warnings, inputs, sql, sqlLine);
+      BoundPipeline.Privacy privacy = privacy(d, columns, analysis, warnings, inputs, sql, sqlLine, authorization);
       if (d.incremental()) {
         checkIncremental(d, analysis);
       }
@@ -252,8 +258,78 @@ public final class PipelineValidator {
     }
   }
 
-  /** An input bound to its snapshot, and when that snapshot was made (the newest one dates the policies). */
-  private record Pinned(BoundInput input, long snapshotMillis) {}
+  /**
+   * An input bound to its snapshot (the newest snapshot's time dates the policies), with the columns of text whose
+   * personal data the feed contract does not declare: the detector looks at a sample of them once the caller's grant
+   * allows it.
+   */
+  private record Pinned(BoundInput input, Table table, Snapshot snapshot, List<String> undeclared) {}
+
+  /**
+   * The caller's grant for a validation's reads, asked once and only when a row is about to be read (a sample for
+   * the detector, the measure of undeclared quasi-identifiers): one grant check per validation.
+   */
+  private static final class Authorization {
+    private final ReadAccess access;
+    private final PipelineDefinition definition;
+    private final List<BoundInput> inputs;
+    private boolean asked;
+    private List<ReadGrant> grants;
+
+    Authorization(ReadAccess access, PipelineDefinition definition, List<BoundInput> inputs) {
+      this.access = access;
+      this.definition = definition;
+      this.inputs = inputs;
+    }
+
+    /** The grants covering the inputs (null: ungoverned); a refusal is thrown, nothing having been read. */
+    List<ReadGrant> grants() {
+      if (!asked) {
+        grants = access.authorize(definition, inputs);
+        asked = true;
+      }
+      return grants;
+    }
+  }
+
+  /**
+   * The input with the personal data the detector finds in a sample of its undeclared text columns, read under the
+   * caller's grant (its columns; its row filter, when it has one, applied by DuckDB over the pinned files).
+   */
+  private BoundInput detected(Pinned pinned, Authorization authorization) {
+    BoundInput in = pinned.input();
+    if (pinned.undeclared().isEmpty()) {
+      return in;
+    }
+    List<ReadGrant> grants = authorization.grants();
+    Map<String, List<String>> samples;
+    boolean ods = in.table().namespace().level(0).equals(Zone.ODS.namespaceName());
+    if (grants == null || !ods) {
+      samples = sample(pinned.table(), pinned.snapshot(), pinned.undeclared());
+    } else {
+      PinnedInput governed = PinnedInput.governed(lakehouse, in, grants, () -> PinnedInput.of(lakehouse, in));
+      if (governed.grantFilter() == null) {
+        samples = sample(pinned.table(), pinned.snapshot(), pinned.undeclared());
+      } else {
+        Path scratch = null;
+        try {
+          scratch = Files.createTempDirectory("dataops-sample-");
+          samples = TransformScan.sample(lakehouse, governed, pinned.undeclared(), SAMPLE_ROWS,
+              scratch.resolve("duck"));
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException("cannot sample " + in.table(), e);
+        } finally {
+          deleteTree(scratch);
+        }
+      }
+    }
+    Map<String, Personal> personal = new LinkedHashMap<>(in.personal());
+    for (String c : pinned.undeclared()) {
+      PersonalDataDetector.classify(c, samples.get(c)).ifPresent(det ->
+          personal.put(c, new Personal(det.kind(), false, "detected: " + det.reason())));
+    }
+    return new BoundInput(in.alias(), in.table(), in.snapshotId(), in.columns(), personal, in.filter());
+  }
 
   private Pinned input(PipelineDefinition d, Input in) {
     String src = d.source();
@@ -313,15 +389,8 @@ public final class PipelineValidator {
         undeclared.add(c);
       }
     }
-    if (!undeclared.isEmpty()) {
-      Map<String, List<String>> samples = sample(table, snapshot, undeclared);
-      for (String c : undeclared) {
-        PersonalDataDetector.classify(c, samples.get(c)).ifPresent(det ->
-            personal.put(c, new Personal(det.kind(), false, "detected: " + det.reason())));
-      }
-    }
-    return new Pinned(new BoundInput(in.alias(), id, snapshot.snapshotId(), columns, personal, in.filter()),
-        snapshot.timestampMillis());
+    return new Pinned(new BoundInput(in.alias(), id, snapshot.snapshotId(), columns, personal, in.filter()), table,
+        snapshot, undeclared);
   }
 
   /** The name a column had in an older schema of the table, if it was renamed since. */
@@ -404,7 +473,8 @@ public final class PipelineValidator {
   }
 
   private BoundPipeline.Privacy privacy(PipelineDefinition d, List<BoundColumn> columns,
-      SqlSubset.Analysis analysis, List<String> warnings, List<BoundInput> inputs, String sql, int sqlLine) {
+      SqlSubset.Analysis analysis, List<String> warnings, List<BoundInput> inputs, String sql, int sqlLine,
+      Authorization authorization) {
     String src = d.source();
     PrivacySpec p = d.privacy();
     boolean personalOutput = columns.stream().anyMatch(c -> c.inProduct()
@@ -483,7 +553,7 @@ public final class PipelineValidator {
             + "count column already counts the people behind each row");
       }
     }
-    Map<String, String> measured = undeclared(d, columns, bound, inputs, sql, sqlLine);
+    Map<String, String> measured = undeclared(d, columns, bound, inputs, sql, sqlLine, authorization);
     for (var e : p.exempt().entrySet()) {
       if (exempted.containsKey(e.getKey())) {
         continue;
@@ -610,7 +680,7 @@ public final class PipelineValidator {
    * taken from it instead of reading the inputs again.
    */
   private Map<String, String> undeclared(PipelineDefinition d, List<BoundColumn> columns, BoundPipeline.Privacy bound,
-      List<BoundInput> inputs, String sql, int sqlLine) {
+      List<BoundInput> inputs, String sql, int sqlLine, Authorization authorization) {
     PrivacySpec p = d.privacy();
     List<String> already = bound.quasiIdentifiers();
     List<BoundColumn> candidates = columns.stream().filter(c -> c.inProduct() && !already.contains(c.name())
@@ -627,7 +697,7 @@ public final class PipelineValidator {
     // people are counted up to k (the class counter keeps at most 127 person hashes per value)
     int k = Math.min(p.k(), 127);
     // The caller's grant first: no row is read (nor a measure of rows taken from the cache) without it.
-    List<ReadGrant> grants = access.authorize(d, inputs);
+    List<ReadGrant> grants = authorization.grants();
     List<PinnedInput> pinned = inputs.stream().map(in -> PinnedInput.governed(lakehouse, in, grants,
         () -> PinnedInput.of(lakehouse, in))).toList();
     SmallestGroupsCache.Key key = measures == null ? null

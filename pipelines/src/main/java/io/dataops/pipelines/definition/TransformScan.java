@@ -145,6 +145,41 @@ public final class TransformScan implements AutoCloseable {
   }
 
   /**
+   * The first {@code rows} rows of {@code input} (in file order) that its grant's row filter lets through, the
+   * non-null values of each of {@code columns} (text columns) as texts: the sample the personal-data detector
+   * classifies, taken of what the caller may read. The pipeline's own filter is not applied: the detector judges the
+   * column, not the rows one pipeline picks.
+   */
+  static Map<String, List<String>> sample(Lakehouse lakehouse, PinnedInput input, List<String> columns, int rows,
+      Path spill) {
+    BoundInput in = input.input();
+    BoundInput unfiltered = new BoundInput(in.alias(), in.table(), in.snapshotId(), in.columns(), in.personal(), null);
+    Located at = Located.of(lakehouse, List.of(input));
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    columns.forEach(c -> out.put(c, new ArrayList<>()));
+    try (Connection c = openLocked(List.of(unfiltered), at.files(), at.grantFilters(), spill, false);
+         Statement s = c.createStatement();
+         ResultSet r = s.executeQuery("SELECT " + columns.stream().map(TransformScan::quote)
+             .collect(Collectors.joining(", ")) + " FROM " + in.alias() + " LIMIT " + rows)) {
+      // DuckDB keeps the files' order for a scan without ORDER BY (preserve_insertion_order): the same sample each time
+      while (r.next()) {
+        for (int i = 0; i < columns.size(); i++) {
+          String v = r.getString(i + 1);
+          if (v != null) {
+            out.get(columns.get(i)).add(v);
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new BadInputException("cannot sample " + in.table() + " under its grant's row filter (" + kind(
+          e.getMessage()) + ")");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  /**
    * The most columns one query measures. The transform's values of a part are kept (spillable) while each column is
    * grouped in turn; a part at a time bounds what is kept. (One query of GROUPING SETS was tried first: DuckDB keeps
    * a distinct count's hash tables per set, and 48 sets ran out of 256 MB on 3,000 rows; 8 took a second there.)

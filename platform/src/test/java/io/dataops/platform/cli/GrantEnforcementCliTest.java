@@ -169,6 +169,62 @@ class GrantEnforcementCliTest {
         "pipeline measure ok");
   }
 
+  @Test
+  void theDetectorSamplesNoRowBeforeTheGrantAndOnlyTheGrantedRowsAfter() throws Exception {
+    // Found by a probe: the detector of undeclared personal data sampled 500 rows of each undeclared text column
+    // before any grant was asked, so an operator without a grant read from "carries personal data ... (detected: 93%
+    // of 300 sampled values look like mobile)" what the rows held, rows the grant keeps from them included.
+    // Here every record number but the first 20 rows' is a mobile number; the grant gives those 20 rows only.
+    home = dir.resolve("home-of-numbers");
+    TestCast.enroll(home);
+    Path feed = dir.resolve("numbers/c.csv");
+    assertThat(run(TestCast.PUBLIC_SECURITY, "generate", "--dataset", "citizens", "--rows", "300", "--defect-rate",
+        "0", "--out", feed.toString()).exit()).isZero();
+    List<String> lines = Files.readAllLines(feed, java.nio.charset.StandardCharsets.UTF_8);
+    List<String> changed = new ArrayList<>(List.of(lines.get(0)));
+    for (int i = 1; i < lines.size(); i++) {
+      String line = lines.get(i);
+      changed.add(i <= 20 ? line : String.format("139%08d", i) + line.substring(line.indexOf(',')));
+    }
+    Files.write(feed, changed, java.nio.charset.StandardCharsets.UTF_8);
+    Run landed = run(TestCast.PUBLIC_SECURITY, "land", "--department", "public-security", "--dataset", "citizens",
+        "--file", feed.toString());
+    assertThat(landed.exit()).as(landed.err()).isZero();
+    Path keeps = Files.writeString(dir.resolve("pipelines/keeps.yaml"), """
+        name: keeps
+        scenario: test
+        owner: op
+        inputs:
+          - {table: ods.public_security__citizens, as: citizens, columns: [record_id, gender]}
+        transform: SELECT record_id, gender FROM citizens
+        product: keeps
+        """);
+    Run refused = run(TestCast.OPERATOR, "pipeline", "validate", keeps.toString());
+    assertThat(refused.exit()).isEqualTo(2);
+    assertThat(refused.err()).contains("no grant for scenario 'test'").doesNotContain("sampled");
+
+    long some = TestCast.grant(home, "test", List.of("keeps"), CITIZENS,
+        new TestCast.GrantNarrowing(List.of("record_id", "gender"), "record_id NOT LIKE '139%'"));
+    Run validated = run(TestCast.OPERATOR, "pipeline", "validate", keeps.toString());
+    assertThat(validated.exit()).as("the granted rows hold no mobile number: " + validated.err()).isZero();
+    JsonNode checks = run(TestCast.AUDITOR, "audit", "list", "--action", "grant.check", "--json").json()
+        .get("events");
+    List<String> purposes = new ArrayList<>();
+    checks.forEach(e -> purposes.add(e.at("/details/purpose").asText() + " " + e.get("outcome").asText()));
+    assertThat(purposes).as("one check before the sample (and validate's own report of the grant)")
+        .containsExactlyInAnyOrder("pipeline measure refused", "pipeline measure ok", "pipeline validate ok");
+
+    // Under a grant of every row, the sample is of the whole table and finds the mobile numbers.
+    assertThat(run(TestCast.AUTHORITY, "grant", "revoke", String.valueOf(some), "--reason", "widened").exit())
+        .isZero();
+    TestCast.grant(home, "test", List.of("keeps"), CITIZENS,
+        new TestCast.GrantNarrowing(List.of("record_id", "gender"), null));
+    Run whole = run(TestCast.OPERATOR, "pipeline", "validate", keeps.toString());
+    assertThat(whole.exit()).isEqualTo(2);
+    assertThat(whole.err()).contains("column 'record_id' carries personal data from citizens.record_id (mobile",
+        "93% of 300 sampled values look like mobile)");
+  }
+
   /** The ods rows the department's filter keeps, read from the table itself. */
   long women() throws Exception {
     try (Lakehouse lh = Lakehouse.open(PlatformConfig.load(home, Map.of()).lakehouse());
