@@ -77,7 +77,7 @@ public final class TransformScan implements AutoCloseable {
   }
 
   /** @param grantFilters each input's grant row filter (null: none), applied as a run's reader applies it */
-  private TransformScan(List<BoundInput> inputs, List<List<String>> files, List<String> grantFilters, String sql,
+  public TransformScan(List<BoundInput> inputs, List<List<String>> files, List<String> grantFilters, String sql,
       List<String> columns, List<ColumnType> types, Path spill, String source, int line) {
     this.types = List.copyOf(types);
     this.row = new Object[columns.size()];

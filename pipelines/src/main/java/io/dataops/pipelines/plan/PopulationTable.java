@@ -13,12 +13,17 @@ import java.util.function.Consumer;
 
 /**
  * The pipeline's population table ({@code privacy.population}) as the privacy check reads it: its pinned snapshot's
- * files streamed from DuckDB (locked as the transform is), each row's quasi-identifier columns through the product
- * columns' policies and the chosen generalization, so that its people fall into the product's classes.
+ * files streamed from DuckDB (locked as the transform is), only the rows the run's grant lets through when it is a
+ * granted resource (an ods table: its row filter applies as to an input), each row's quasi-identifier columns through
+ * the product columns' policies and the chosen generalization, so that its people fall into the product's classes.
+ * A narrower population only raises the journalist risk: the estimate stays on the safe side.
  */
 final class PopulationTable implements Population {
-  /** The table pinned to its snapshot, its data files as local paths. */
-  record Pinned(BoundPipeline.Population table, List<String> files) {}
+  /**
+   * The table pinned to its snapshot, its data files as local paths, and the row filter of the grant it is read
+   * under (null: all rows).
+   */
+  record Pinned(BoundPipeline.Population table, List<String> files, String grantFilter) {}
 
   private final Pinned pinned;
   private final BoundPipeline pipeline;
@@ -30,14 +35,18 @@ final class PopulationTable implements Population {
     this.spill = spill;
   }
 
-  /** Pins the pipeline's population table (null when it names none). */
-  static Pinned pin(Lakehouse lakehouse, BoundPipeline pipeline) {
+  /**
+   * Pins the pipeline's population table (null when it names none) under {@code grants} (null: ungoverned), which
+   * must give its quasi-identifier columns when it is an ods table.
+   */
+  static Pinned pin(Lakehouse lakehouse, BoundPipeline pipeline, List<ReadGrant> grants) {
     BoundPipeline.Population p = pipeline.privacy() == null ? null : pipeline.privacy().population();
     if (p == null) {
       return null;
     }
-    PinnedInput in = PinnedInput.of(lakehouse, input(p));
-    return new Pinned(p, LocalFiles.of(lakehouse.io()).paths(in.dataFiles(), "the population count"));
+    PinnedInput in = PinnedInput.governed(lakehouse, input(p), grants, () -> PinnedInput.of(lakehouse, input(p)));
+    return new Pinned(p, LocalFiles.of(lakehouse.io()).paths(in.dataFiles(), "the population count"),
+        in.grantFilter());
   }
 
   private static BoundPipeline.BoundInput input(BoundPipeline.Population p) {
@@ -60,8 +69,9 @@ final class PopulationTable implements Population {
     List<String> columns = new ArrayList<>(pinned.table().columns().keySet());
     String sql = "SELECT " + String.join(", ", columns.stream().map(c -> '"' + c.replace("\"", "\"\"") + '"')
         .toList()) + " FROM population";
-    try (TransformScan scan = new TransformScan(List.of(input(pinned.table())), List.of(pinned.files()), sql,
-        columns, new ArrayList<>(pinned.table().columns().values()), spill, pipeline.definition().source(),
+    try (TransformScan scan = new TransformScan(List.of(input(pinned.table())), List.of(pinned.files()),
+        java.util.Collections.singletonList(pinned.grantFilter()), sql, columns,
+        new ArrayList<>(pinned.table().columns().values()), spill, pipeline.definition().source(),
         pipeline.definition().privacy().populationLine())) {
       for (Object[] raw = scan.next(); raw != null; raw = scan.next()) {
         sink.accept(policies.quasiIdentifiersOfRaw(raw, levels));

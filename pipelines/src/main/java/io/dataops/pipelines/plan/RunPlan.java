@@ -82,7 +82,7 @@ public final class RunPlan {
       }
     }
     return new RunPlan(pipeline, identity, inputs, steps, increment, LocalFiles.of(lakehouse.io()),
-        PopulationTable.pin(lakehouse, pipeline));
+        PopulationTable.pin(lakehouse, pipeline, grants));
   }
 
   /**

@@ -3,6 +3,7 @@ package io.dataops.jobs.batch;
 import io.dataops.core.audit.Actor;
 import io.dataops.core.db.DatabaseLock;
 import io.dataops.pipelines.plan.PipelineExecutor;
+import io.dataops.pipelines.plan.ReadGrant;
 import io.dataops.pipelines.plan.RunControl;
 import io.dataops.pipelines.plan.RunPlan;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -880,9 +881,8 @@ class SpringBatchExecutorTest extends PipelineFixture {
     return rows.stream().map(Record::toString).sorted().toList();
   }
 
-  @Test
-  @SuppressWarnings("unchecked")
-  void theJournalistRiskIsCountedAgainstThePopulationGeneralizedAsTheProduct() throws Exception {
+  /** Three residents on two streets of one sub-district; a population of 11 in three sub-districts' streets. */
+  void landResidentsAndPopulation() throws Exception {
     land("civil-affairs", "residents", """
         columns:
           - {name: person, type: string, personal: other}
@@ -893,26 +893,34 @@ class SpringBatchExecutorTest extends PipelineFixture {
           - {name: street_code, type: string}
         """, "street_code\n" + "440304001001\n".repeat(4) + "440304001003\n".repeat(2)
         + "440304002001\n".repeat(5));
+  }
+
+  static final String RESIDENTS_BY_STREET = """
+      name: residents-by-street
+      scenario: test
+      owner: op
+      inputs:
+        - {table: ods.civil_affairs__residents, as: residents, columns: [person, street_code]}
+      transform: SELECT person AS person_key, street_code FROM residents
+      policy:
+        person_key: {pseudonymize: hmac-sha256, key: default, length: 20}
+      privacy:
+        quasiIdentifiers: [street_code]
+        k: 2
+        optimize: true
+        personKey: person_key
+        hierarchies: {street_code: region}
+        population: ods.statistics__population
+      product: residents-by-street
+      """;
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theJournalistRiskIsCountedAgainstThePopulationGeneralizedAsTheProduct() throws Exception {
+    landResidentsAndPopulation();
     // k=2 over people: the street alone leaves P3 by himself (a third of the people, over the 5% limit); its
     // 9-digit sub-district holds all three. In the population that sub-district holds 6 people (4 + 2).
-    PipelineRunResult r = executor(RunSettings.defaults()).run(bind("""
-        name: residents-by-street
-        scenario: test
-        owner: op
-        inputs:
-          - {table: ods.civil_affairs__residents, as: residents, columns: [person, street_code]}
-        transform: SELECT person AS person_key, street_code FROM residents
-        policy:
-          person_key: {pseudonymize: hmac-sha256, key: default, length: 20}
-        privacy:
-          quasiIdentifiers: [street_code]
-          k: 2
-          optimize: true
-          personKey: person_key
-          hierarchies: {street_code: region}
-          population: ods.statistics__population
-        product: residents-by-street
-        """));
+    PipelineRunResult r = executor(RunSettings.defaults()).run(bind(RESIDENTS_BY_STREET));
     assertThat(r.rowsOut()).isEqualTo(3);
     assertThat(((java.util.Map<String, Object>) r.privacy().get("generalization")).get("levels"))
         .isEqualTo(java.util.Map.of("street_code", 1));
@@ -925,6 +933,27 @@ class SpringBatchExecutorTest extends PipelineFixture {
     assertThat(((Number) j.get("snapshotId")).longValue())
         .isEqualTo(lakehouse.load(org.apache.iceberg.catalog.TableIdentifier.parse("ods.statistics__population"))
             .currentSnapshot().snapshotId());
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void thePopulationIsReadUnderTheRunsGrantLikeAnInput() throws Exception {
+    // Found by reading the run plan: the population table (a granted resource like any input) was read whole, its
+    // every row, whatever row filter the grant set on it.
+    landResidentsAndPopulation();
+    BoundPipeline p = bind(RESIDENTS_BY_STREET);
+    ReadGrant residents = new ReadGrant(9, "ods.civil_affairs__residents", List.of("person", "street_code"), null);
+    PipelineExecutor engine = executor(RunSettings.defaults()).executor();
+    PipelineRunResult r = engine.run(RunPlan.of(p, keys, engine.engine(), lakehouse, List.of(residents,
+        new ReadGrant(9, "ods.statistics__population", List.of("street_code"), "street_code LIKE '440304001%'"))),
+        RunControl.of(Actor.SYSTEM));
+    java.util.Map<String, Object> j = (java.util.Map<String, Object>) r.privacy().get("journalist");
+    assertThat(j).as("only sub-district 440304001's 6 people are granted").containsEntry("people", 6)
+        .containsEntry("maxRisk", 1 / 6.0);
+
+    assertThatThrownBy(() -> RunPlan.of(p, keys, engine.engine(), lakehouse, List.of(residents)))
+        .isInstanceOf(io.dataops.core.BadInputException.class)
+        .hasMessageContaining("table ods.statistics__population is not covered by the run's grant 9");
   }
 
   /** Nine people with salaries 1000..9000: street 001 earns 1-3k, street 002 7-9k, sub-district 002's street 4-6k. */
