@@ -1,5 +1,7 @@
 package io.dataops.governance.evaluation;
 
+import static io.dataops.core.text.Html.escape;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,12 +19,12 @@ public final class EvaluationPage {
   public static String html(Scorecards s) {
     StringBuilder h = new StringBuilder();
     h.append("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"UTF-8\">\n<title>成效评估 Evaluation ")
-        .append(esc(s.period())).append("</title>\n<style>body{font-family:sans-serif;margin:2em;color:#222}"
+        .append(escape(s.period())).append("</title>\n<style>body{font-family:sans-serif;margin:2em;color:#222}"
             + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;"
             + "text-align:right}th{background:#f2f2f2}td:first-child,th:first-child{text-align:left}"
             + "svg{display:block;margin:1em 0}.note{color:#666;font-size:90%}</style></head><body>\n");
-    h.append("<h1>成效评估 Evaluation — ").append(esc(s.period())).append("</h1>\n<p class=\"note\">")
-        .append("时区 time zone: ").append(esc(s.zone())).append("; 生成于 generated at ").append(esc(s.generatedAt()))
+    h.append("<h1>成效评估 Evaluation — ").append(escape(s.period())).append("</h1>\n<p class=\"note\">")
+        .append("时区 time zone: ").append(escape(s.zone())).append("; 生成于 generated at ").append(escape(s.generatedAt()))
         .append("</p>\n");
 
     h.append("<h2>数据提供部门 Source departments</h2>\n");
@@ -37,7 +39,7 @@ public final class EvaluationPage {
       var t = d.timeliness();
       var q = d.quality();
       var k = d.tickets();
-      h.append("<tr><td>").append(esc(d.name())).append("<br><code>").append(esc(d.department()))
+      h.append("<tr><td>").append(escape(d.name())).append("<br><code>").append(escape(d.department()))
           .append("</code></td>").append(td(t.due())).append(td(t.onTime())).append(td(t.late()))
           .append(td(t.missed())).append(td(pct(t.percent()))).append(td(q.feeds())).append(td(pct(q.percent())))
           .append(td(pct(q.previousPercent()))).append(td(k.opened())).append(td(num(k.meanHoursToAcknowledge())))
@@ -63,7 +65,7 @@ public final class EvaluationPage {
     List<String> undeclared = new ArrayList<>();
     s.departments().forEach(d -> d.timeliness().datasets().stream().filter(x -> x.schedule() == null)
         .forEach(x -> undeclared.add(d.department() + "/" + x.dataset())));
-    h.append(undeclared.isEmpty() ? "无 none" : esc(String.join(", ", undeclared))).append("</p>\n");
+    h.append(undeclared.isEmpty() ? "无 none" : escape(String.join(", ", undeclared))).append("</p>\n");
 
     h.append("<h2>授权运营单位 Authorized operators</h2>\n");
     h.append("<table><tr><th>运营单位 Operator</th><th>发布产品 Products published</th><th>交付次数 Deliveries</th>"
@@ -75,7 +77,7 @@ public final class EvaluationPage {
     for (Scorecards.Operator o : s.operators()) {
       int granted = o.grants().stream().mapToInt(g -> g.tablesGranted().size()).sum();
       int read = o.grants().stream().mapToInt(g -> g.tablesRead().size()).sum();
-      h.append("<tr><td>").append(esc(o.name())).append("<br><code>").append(esc(o.operator()))
+      h.append("<tr><td>").append(escape(o.name())).append("<br><code>").append(escape(o.operator()))
           .append("</code></td>").append(td(o.published().size())).append(td(o.usage().deliveries()))
           .append(td(o.usage().rows())).append(td(o.usage().partners().size())).append(td(o.incidents().alerts()))
           .append(td(o.incidents().runsRefused())).append(td(o.incidents().leakChecksFailed())).append(td(granted))
@@ -88,7 +90,7 @@ public final class EvaluationPage {
     h.append(chart("产品交付 Deliveries to partners", deliveries, maxDeliveries));
     h.append(chart("授权资源使用率 Granted tables read (%)", used, 100));
     h.append("<h3>数据来源 Where each figure comes from</h3>\n<ul>\n");
-    s.sources().forEach(x -> h.append("<li>").append(esc(x)).append("</li>\n"));
+    s.sources().forEach(x -> h.append("<li>").append(escape(x)).append("</li>\n"));
     h.append("</ul>\n</body></html>\n");
     return h.toString();
   }
@@ -102,11 +104,11 @@ public final class EvaluationPage {
     StringBuilder svg = new StringBuilder();
     svg.append("<svg role=\"img\" width=\"").append(width)
         .append("\" height=\"").append(height).append("\" viewBox=\"0 0 ").append(width).append(' ').append(height)
-        .append("\"><title>").append(esc(title)).append("</title>");
-    svg.append("<text x=\"0\" y=\"16\" font-size=\"14\" font-weight=\"bold\">").append(esc(title)).append("</text>");
+        .append("\"><title>").append(escape(title)).append("</title>");
+    svg.append("<text x=\"0\" y=\"16\" font-size=\"14\" font-weight=\"bold\">").append(escape(title)).append("</text>");
     int y = 30;
     for (Bar b : bars) {
-      svg.append("<text x=\"0\" y=\"").append(y + 16).append("\" font-size=\"12\">").append(esc(b.label()))
+      svg.append("<text x=\"0\" y=\"").append(y + 16).append("\" font-size=\"12\">").append(escape(b.label()))
           .append("</text>");
       if (b.value() == null) {
         svg.append("<text x=\"").append(labelWidth).append("\" y=\"").append(y + 16)
@@ -124,7 +126,7 @@ public final class EvaluationPage {
   }
 
   private static String td(Object v) {
-    return "<td>" + esc(String.valueOf(v)) + "</td>";
+    return "<td>" + escape(String.valueOf(v)) + "</td>";
   }
 
   private static String pct(Double v) {
@@ -133,9 +135,5 @@ public final class EvaluationPage {
 
   private static String num(Double v) {
     return v == null ? "—" : v == Math.rint(v) ? String.valueOf(v.longValue()) : String.format(Locale.ROOT, "%.1f", v);
-  }
-
-  static String esc(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 }

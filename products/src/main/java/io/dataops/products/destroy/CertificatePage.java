@@ -1,5 +1,7 @@
 package io.dataops.products.destroy;
 
+import static io.dataops.core.text.Html.escape;
+
 import io.dataops.products.destroy.DestructionPlan.PlannedFile;
 
 /** The destruction certificate as a page a person can print and file (中文 and English). */
@@ -9,10 +11,10 @@ final class CertificatePage {
   static String render(DestructionCertificate c, String algorithm, String jsonDigest) {
     StringBuilder h = new StringBuilder(8192);
     h.append("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>数据销毁证明 ")
-        .append(esc(c.certificateId())).append("</title>\n<style>body{font-family:sans-serif;margin:2em;max-width:"
+        .append(escape(c.certificateId())).append("</title>\n<style>body{font-family:sans-serif;margin:2em;max-width:"
             + "70em}table{border-collapse:collapse}td,th{border:1px solid #999;padding:.2em .5em;font-size:90%}"
             + "code{font-size:85%}.ok{color:#060}.bad{color:#a00}</style></head><body>\n");
-    h.append("<h1>数据销毁证明 · Certificate of destruction</h1>\n<p><b>").append(esc(c.certificateId()))
+    h.append("<h1>数据销毁证明 · Certificate of destruction</h1>\n<p><b>").append(escape(c.certificateId()))
         .append("</b></p>\n<table>\n");
     row(h, "数据产品 Product", c.product() + " " + c.tag() + " (version " + c.version() + ")");
     row(h, "表 Table", c.table() + " @ snapshot " + c.snapshotId());
@@ -24,41 +26,34 @@ final class CertificatePage {
     row(h, "完成 Finished", c.finishedAt());
     row(h, "归档副本 Archive copy removed", c.archiveRemoved());
     h.append("</table>\n<h2>文件 Files</h2>\n<table><tr><th>name</th><th>kind</th><th>bytes</th><th>digest (")
-        .append(esc(c.algorithm())).append(")</th><th>disposition</th></tr>\n");
+        .append(escape(c.algorithm())).append(")</th><th>disposition</th></tr>\n");
     for (PlannedFile f : c.files()) {
-      h.append("<tr><td><code>").append(esc(f.name())).append("</code></td><td>").append(esc(f.kind()))
-          .append("</td><td>").append(f.size()).append("</td><td><code>").append(esc(f.digest()))
+      h.append("<tr><td><code>").append(escape(f.name())).append("</code></td><td>").append(escape(f.kind()))
+          .append("</td><td>").append(f.size()).append("</td><td><code>").append(escape(f.digest()))
           .append("</code></td><td>").append(DestructionPlan.REMOVE.equals(f.disposition()) ? "removed 已删除"
-              : "kept: shared with live version(s) " + esc(f.sharedWith().toString())).append("</td></tr>\n");
+              : "kept: shared with live version(s) " + escape(f.sharedWith().toString())).append("</td></tr>\n");
     }
     h.append("</table>\n");
     if (!c.metadataRemoved().isEmpty()) {
       h.append("<h2>元数据 Snapshot metadata removed</h2><ul>\n");
-      c.metadataRemoved().forEach(m -> h.append("<li><code>").append(esc(m)).append("</code></li>\n"));
+      c.metadataRemoved().forEach(m -> h.append("<li><code>").append(escape(m)).append("</code></li>\n"));
       h.append("</ul>\n");
     }
     if (!c.rewrittenVersions().isEmpty()) {
       h.append("<h2>重写 Metadata of live versions rewritten (entries naming removed files dropped)</h2><ul>\n");
-      c.rewrittenVersions().forEach(m -> h.append("<li>").append(esc(m)).append("</li>\n"));
+      c.rewrittenVersions().forEach(m -> h.append("<li>").append(escape(m)).append("</li>\n"));
       h.append("</ul>\n");
     }
     h.append("<h2>事后核查 Post-check: ").append(c.postCheck().passed() ? "<span class=\"ok\">passed 通过</span>"
         : "<span class=\"bad\">FAILED</span>").append("</h2>\n<p>Storage listed afterwards: ")
         .append(c.postCheck().storageListed()).append(" files.</p><ul>\n");
-    c.postCheck().checks().forEach(x -> h.append("<li>").append(esc(x)).append("</li>\n"));
-    h.append("</ul>\n<p>The JSON form of this certificate has the ").append(esc(algorithm)).append(" digest <code>")
-        .append(esc(jsonDigest)).append("</code>, recorded in the audit trail.</p>\n</body></html>\n");
+    c.postCheck().checks().forEach(x -> h.append("<li>").append(escape(x)).append("</li>\n"));
+    h.append("</ul>\n<p>The JSON form of this certificate has the ").append(escape(algorithm)).append(" digest <code>")
+        .append(escape(jsonDigest)).append("</code>, recorded in the audit trail.</p>\n</body></html>\n");
     return h.toString();
   }
 
   private static void row(StringBuilder h, String k, String v) {
-    h.append("<tr><th align=\"left\">").append(esc(k)).append("</th><td>").append(esc(v)).append("</td></tr>\n");
-  }
-
-  static String esc(String s) {
-    if (s == null) {
-      return "";
-    }
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    h.append("<tr><th align=\"left\">").append(escape(k)).append("</th><td>").append(escape(v)).append("</td></tr>\n");
   }
 }

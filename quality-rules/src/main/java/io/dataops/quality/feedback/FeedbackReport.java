@@ -1,5 +1,7 @@
 package io.dataops.quality.feedback;
 
+import static io.dataops.core.text.Html.escape;
+
 import io.dataops.quality.result.ExpectationResult;
 import io.dataops.quality.run.QualityReport;
 import java.util.List;
@@ -66,15 +68,15 @@ final class FeedbackReport {
     var v = report.validation();
     StringBuilder h = new StringBuilder(16_384);
     h.append("<!DOCTYPE html>\n<html lang=\"").append(lang.code).append("\"><head><meta charset=\"utf-8\">")
-        .append("<title>").append(esc(lang.t("title"))).append(" — ").append(esc(department)).append('/')
-        .append(esc(dataset)).append("</title><style>")
+        .append("<title>").append(escape(lang.t("title"))).append(" — ").append(escape(department)).append('/')
+        .append(escape(dataset)).append("</title><style>")
         .append("body{font-family:'Noto Sans CJK SC','Microsoft YaHei',Arial,sans-serif;margin:2em;color:#222}")
         .append("table{border-collapse:collapse;width:100%;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;")
         .append("text-align:left;vertical-align:top;font-size:14px}th{background:#f3f3f3}.ok{color:#1a7f37}")
         .append(".bad{color:#c62828;font-weight:bold}.warn{color:#b26a00;font-weight:bold}dl{display:grid;")
         .append("grid-template-columns:max-content auto;gap:2px 16px}dt{color:#666}svg{margin:.5em 0}")
         .append("</style></head><body>\n");
-    h.append("<h1>").append(esc(lang.t("title"))).append("</h1>\n<dl>");
+    h.append("<h1>").append(escape(lang.t("title"))).append("</h1>\n<dl>");
     item(h, lang.t("department"), department);
     item(h, lang.t("dataset"), dataset);
     item(h, lang.t("table"), report.table());
@@ -82,8 +84,8 @@ final class FeedbackReport {
     item(h, lang.t("run"), report.runId());
     item(h, lang.t("time"), String.valueOf(v.meta().get("validation_time")));
     item(h, lang.t("rows"), String.format("%,d", report.rowsScanned()));
-    h.append("<dt>").append(esc(lang.t("verdict"))).append("</dt><dd class=\"").append(v.success() ? "ok" : "bad")
-        .append("\">").append(esc(v.success() ? lang.t("passed") : lang.t("failed"))).append("</dd>");
+    h.append("<dt>").append(escape(lang.t("verdict"))).append("</dt><dd class=\"").append(v.success() ? "ok" : "bad")
+        .append("\">").append(escape(v.success() ? lang.t("passed") : lang.t("failed"))).append("</dd>");
     item(h, lang.t("rulesPassed"), v.statistics().successful() + " / " + v.statistics().evaluated());
     item(h, lang.t("failingRows"), String.format("%,d", report.failingRows()));
     h.append("</dl>\n");
@@ -98,17 +100,17 @@ final class FeedbackReport {
       Object unexpected = r.result().get("unexpected_count");
       failing.add(new Bar(label, unexpected instanceof Number n ? n.doubleValue() : 0));
     }
-    h.append("<h2>").append(esc(lang.t("passRate"))).append("</h2>\n").append(bars(passRates, 100, "#2e7d32"));
-    h.append("<h2>").append(esc(lang.t("failingPerRule"))).append("</h2>\n").append(bars(failing,
+    h.append("<h2>").append(escape(lang.t("passRate"))).append("</h2>\n").append(bars(passRates, 100, "#2e7d32"));
+    h.append("<h2>").append(escape(lang.t("failingPerRule"))).append("</h2>\n").append(bars(failing,
         failing.stream().mapToDouble(Bar::value).max().orElse(1), "#c62828"));
-    h.append("<h2>").append(esc(lang.t("trend"))).append("</h2>\n")
-        .append(trend.size() < 2 ? "<p>" + esc(lang.t("noTrend")) + "</p>" : line(trend));
+    h.append("<h2>").append(escape(lang.t("trend"))).append("</h2>\n")
+        .append(trend.size() < 2 ? "<p>" + escape(lang.t("noTrend")) + "</p>" : line(trend));
 
-    h.append("<table><tr><th>#</th><th>").append(esc(lang.t("rule"))).append("</th><th>")
-        .append(esc(lang.t("column"))).append("</th><th>").append(esc(lang.t("severity"))).append("</th><th>")
-        .append(esc(lang.t("status"))).append("</th><th>").append(esc(lang.t("unexpected"))).append("</th><th>")
-        .append(esc(lang.t("observed"))).append("</th><th>").append(esc(lang.t("samples"))).append("</th><th>")
-        .append(esc(lang.t("ticket"))).append("</th></tr>\n");
+    h.append("<table><tr><th>#</th><th>").append(escape(lang.t("rule"))).append("</th><th>")
+        .append(escape(lang.t("column"))).append("</th><th>").append(escape(lang.t("severity"))).append("</th><th>")
+        .append(escape(lang.t("status"))).append("</th><th>").append(escape(lang.t("unexpected"))).append("</th><th>")
+        .append(escape(lang.t("observed"))).append("</th><th>").append(escape(lang.t("samples"))).append("</th><th>")
+        .append(escape(lang.t("ticket"))).append("</th></tr>\n");
     for (int i = 0; i < v.results().size(); i++) {
       ExpectationResult r = v.results().get(i);
       boolean warning = "warning".equals(r.expectationConfig().severity());
@@ -118,18 +120,18 @@ final class FeedbackReport {
       }
       Object samples = r.result().get("partial_unexpected_list");
       Ticket t = ticketsByResult.get(i);
-      h.append("<tr><td>").append(i + 1).append("</td><td>").append(esc(r.expectationConfig().type())).append("</td><td>")
-          .append(esc(column == null ? "" : column.toString())).append("</td><td>")
-          .append(esc(lang.t(warning ? "warning" : "error"))).append("</td><td class=\"")
+      h.append("<tr><td>").append(i + 1).append("</td><td>").append(escape(r.expectationConfig().type())).append("</td><td>")
+          .append(escape(column == null ? "" : column.toString())).append("</td><td>")
+          .append(escape(lang.t(warning ? "warning" : "error"))).append("</td><td class=\"")
           .append(r.success() ? "ok" : warning ? "warn" : "bad").append("\">")
-          .append(esc(r.success() ? lang.t("passed") : lang.t("failed"))).append("</td><td>")
-          .append(esc(String.valueOf(r.result().getOrDefault("unexpected_count", "")))).append("</td><td>")
-          .append(esc(String.valueOf(r.result().getOrDefault("observed_value", "")))).append("</td><td>")
-          .append(esc(samples instanceof List<?> l && !l.isEmpty() ? l.subList(0, Math.min(5, l.size())).toString() : ""))
-          .append("</td><td>").append(t == null ? "" : "#" + t.id() + " " + esc(t.state().spelling()))
+          .append(escape(r.success() ? lang.t("passed") : lang.t("failed"))).append("</td><td>")
+          .append(escape(String.valueOf(r.result().getOrDefault("unexpected_count", "")))).append("</td><td>")
+          .append(escape(String.valueOf(r.result().getOrDefault("observed_value", "")))).append("</td><td>")
+          .append(escape(samples instanceof List<?> l && !l.isEmpty() ? l.subList(0, Math.min(5, l.size())).toString() : ""))
+          .append("</td><td>").append(t == null ? "" : "#" + t.id() + " " + escape(t.state().spelling()))
           .append("</td></tr>\n");
     }
-    h.append("</table>\n<p>").append(esc(lang.t("files"))).append("</p>\n<p>").append(esc(lang.t("todo")))
+    h.append("</table>\n<p>").append(escape(lang.t("files"))).append("</p>\n<p>").append(escape(lang.t("todo")))
         .append("</p>\n</body></html>\n");
     return h.toString();
   }
@@ -142,7 +144,7 @@ final class FeedbackReport {
   }
 
   private static void item(StringBuilder h, String label, String value) {
-    h.append("<dt>").append(esc(label)).append("</dt><dd>").append(esc(value)).append("</dd>");
+    h.append("<dt>").append(escape(label)).append("</dt><dd>").append(escape(value)).append("</dd>");
   }
 
   /** Horizontal bars, one per rule, scaled to {@code max}. */
@@ -157,11 +159,11 @@ final class FeedbackReport {
       Bar b = bars.get(i);
       int y = i * row + 3;
       s.append(String.format(Locale.ROOT, "<text x=\"0\" y=\"%d\" font-size=\"12\">%s</text>", y + 14,
-          esc(b.label().length() > 48 ? b.label().substring(0, 48) + "…" : b.label())));
+          escape(b.label().length() > 48 ? b.label().substring(0, 48) + "…" : b.label())));
       s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"16\" fill=\"%s\"/>",
           labelWidth, y, Math.max(0, b.value() * scale), colour));
       s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"12\">%s</text>",
-          labelWidth + Math.max(0, b.value() * scale) + 4, y + 13, esc(format(b.value()))));
+          labelWidth + Math.max(0, b.value() * scale) + 4, y + 13, escape(format(b.value()))));
     }
     return s.append("</svg>\n").toString();
   }
@@ -193,23 +195,5 @@ final class FeedbackReport {
 
   private static String format(double v) {
     return v == Math.rint(v) ? String.format(Locale.ROOT, "%,d", (long) v) : String.format(Locale.ROOT, "%.2f", v);
-  }
-
-  static String esc(String s) {
-    if (s == null) {
-      return "";
-    }
-    StringBuilder out = new StringBuilder(s.length());
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '&' -> out.append("&amp;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
-        default -> out.append(c);
-      }
-    }
-    return out.toString();
   }
 }
