@@ -372,14 +372,24 @@ public final class SampleGenerator {
      */
     @Override
     public void close() throws IOException {
-      Path raw = out.resolveSibling(out.getFileName() + ".tmp");
-      try (OutputStream os = OwnerOnly.newOutputStream(raw)) {
-        workbook.getXSSFWorkbook().getProperties().getCoreProperties()
-            .setCreated(java.util.Optional.of(new java.util.Date(FIXED_TIME)));
-        workbook.write(os);
+      // a name of this writer's own, made new: two generators writing one file do not share (or follow a link at) it
+      Path raw = out.resolveSibling(out.getFileName() + "." + ProcessHandle.current().pid() + "-"
+          + java.util.UUID.randomUUID() + ".tmp");
+      try {
+        try (OutputStream os = OwnerOnly.newOutputStream(raw, java.nio.file.StandardOpenOption.CREATE_NEW)) {
+          workbook.getXSSFWorkbook().getProperties().getCoreProperties()
+              .setCreated(java.util.Optional.of(new java.util.Date(FIXED_TIME)));
+          workbook.write(os);
+        } finally {
+          workbook.close();
+        }
+        rewriteWithFixedTimes(raw);
       } finally {
-        workbook.close();
+        Files.deleteIfExists(raw);
       }
+    }
+
+    private void rewriteWithFixedTimes(Path raw) throws IOException {
       try (var in = new java.util.zip.ZipFile(raw.toFile());
            var zip = new java.util.zip.ZipOutputStream(OwnerOnly.newOutputStream(out))) {
         for (var entries = in.entries(); entries.hasMoreElements(); ) {
@@ -392,8 +402,6 @@ public final class SampleGenerator {
           }
           zip.closeEntry();
         }
-      } finally {
-        Files.deleteIfExists(raw);
       }
     }
 

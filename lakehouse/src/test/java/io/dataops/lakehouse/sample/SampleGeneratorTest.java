@@ -81,6 +81,26 @@ class SampleGeneratorTest {
   }
 
   @Test
+  void aWorkbooksScratchFileIsItsOwnAndGoesWhenItIsWritten() throws Exception {
+    // Its scratch file used to be FILE.tmp: two generators of one file wrote into each other's, and a link planted
+    // there was followed (the file it named overwritten with the workbook) and then removed.
+    Path victim = Files.writeString(dir.resolve("victim.txt"), "not to be touched");
+    Files.createSymbolicLink(dir.resolve("w.xlsx.tmp"), victim);
+    GenerateResult a = SampleGenerator.generate(new GenerateRequest(SampleDataset.CITIZENS, 50, dir.resolve("w.xlsx"),
+        FeedFormat.XLSX, StandardCharsets.UTF_8, 0, 1, 0, 100, 10, false));
+    GenerateResult b = SampleGenerator.generate(new GenerateRequest(SampleDataset.CITIZENS, 50,
+        dir.resolve("w2.xlsx"), FeedFormat.XLSX, StandardCharsets.UTF_8, 0, 1, 0, 100, 10, false));
+    assertThat(Files.readString(victim)).isEqualTo("not to be touched");
+    assertThat(Files.isSymbolicLink(dir.resolve("w.xlsx.tmp"))).isTrue();
+    assertThat(Landing.sha256(Path.of(a.file()))).as("still the same bytes every time")
+        .isEqualTo(Landing.sha256(Path.of(b.file())));
+    try (var left = Files.list(dir)) {
+      assertThat(left.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".tmp")))
+          .containsExactly("w.xlsx.tmp");
+    }
+  }
+
+  @Test
   void theContractBesideTheFileDescribesIt() {
     GenerateResult g = SampleGenerator.generate(new GenerateRequest(SampleDataset.ENTERPRISES, 10,
         dir.resolve("e.csv"), FeedFormat.CSV, Charset.forName("GBK"), 0, 1, 0, 10, 10, true));
