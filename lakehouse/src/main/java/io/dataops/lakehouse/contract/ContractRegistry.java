@@ -57,11 +57,12 @@ public final class ContractRegistry {
     Path target = pathFor(department, dataset);
     try {
       OwnerOnly.directories(target.getParent());
-      Path tmp = Files.createTempFile(target.getParent(), ".contract", ".tmp"); // owner-only
+      Path tmp = Files.createTempFile(target.getParent(), SCRATCH, ".tmp"); // owner-only
       try {
         OwnerOnly.copy(file, tmp);
         audit.record(AuditEvent.ok("contract.register", List.of("contract:" + department + "/" + dataset),
             Map.of("sha256", sha256(tmp))));
+        io.dataops.core.CommitPoint.reached("registration-recorded");
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } finally {
         Files.deleteIfExists(tmp); // gone after the move; left only by a failure
@@ -70,6 +71,23 @@ public final class ContractRegistry {
       throw new UncheckedIOException("cannot store the contract under " + root, e);
     }
     return new Registered(department, dataset, contract, target, sha256(target));
+  }
+
+  /** What a stored contract's scratch copy is named by before it is moved in ({@code .contract*.tmp}). */
+  private static final String SCRATCH = ".contract";
+
+  /**
+   * Completes the registration of the department's dataset that a process killed after recording its event (with the
+   * stored bytes' {@code sha256}) and before moving its copy in: the copy holding those bytes takes its place. False
+   * when no such copy is left.
+   */
+  public boolean finishInterrupted(String department, String dataset, String sha256) {
+    Path target = pathFor(department, dataset);
+    try {
+      return io.dataops.core.files.InterruptedMoves.finish(target.getParent(), SCRATCH, sha256, target);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot complete the registration of the contract under " + root, e);
+    }
   }
 
   public Optional<Registered> find(String department, String dataset) {

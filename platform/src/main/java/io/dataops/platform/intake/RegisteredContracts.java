@@ -20,10 +20,12 @@ public final class RegisteredContracts {
       String dataset) {
     TableNames.ods(department, dataset); // the names are checked before they make a path
     Path file = config.contracts().resolve(department).resolve(dataset + ".contract.yaml");
+    ContractRegistry registry = new ContractRegistry(config.contracts());
     Registrations.check(config, "contract.register", "contract:" + department + "/" + dataset,
-        Files.isRegularFile(file) ? Optional.of(file) : Optional.empty(), "the contract of " + department + "/"
-            + dataset, null, "the department registers it again (dataops contract register --department "
+        () -> Files.isRegularFile(file) ? Optional.of(file) : Optional.empty(),
+        e -> registry.finishInterrupted(department, dataset, (String) e.details().get("sha256")),
+        "the contract of " + department + "/" + dataset, null, "the department registers it again (dataops contract register --department "
             + department + " --dataset " + dataset + " --file CONTRACT)");
-    return new ContractRegistry(config.contracts()).find(department, dataset);
+    return registry.find(department, dataset);
   }
 }

@@ -3,7 +3,6 @@ package io.dataops.platform.intake;
 import io.dataops.lakehouse.catalog.TableNames;
 import io.dataops.platform.config.PlatformConfig;
 import io.dataops.quality.suite.SuiteRegistry;
-import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -18,11 +17,12 @@ public final class RegisteredSuites {
   /** The dataset's registered suite (empty when none was ever registered), or a refusal saying what is wrong. */
   public static Optional<SuiteRegistry.Registered> find(PlatformConfig config, String department, String dataset) {
     SuiteRegistry registry = new SuiteRegistry(config.suites());
-    Optional<Path> file = registry.file(department, dataset);
-    Registrations.check(config, "quality.suite.register", "table:" + TableNames.ods(department, dataset), file,
+    Registrations.check(config, "quality.suite.register", "table:" + TableNames.ods(department, dataset),
+        () -> registry.file(department, dataset), e -> registry.finishInterrupted(department, dataset,
+            (String) e.details().get("file"), (String) e.details().get("sha256")),
         "the quality suite '{}' of " + department + "/" + dataset, "suite", "its feeds would land unchecked; the "
             + "department registers it again (dataops quality suite register --department " + department
             + " --dataset " + dataset + " --file SUITE)");
-    return file.isEmpty() ? Optional.empty() : registry.find(department, dataset);
+    return registry.find(department, dataset);
   }
 }

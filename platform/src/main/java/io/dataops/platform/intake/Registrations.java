@@ -10,23 +10,31 @@ import io.dataops.platform.session.Sessions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * A file a registry of the home holds (a suite, a contract) against the audit trail's last registration event of
  * its object: registries are folders, and a file deleted or edited there changed what the platform checks feeds by
  * without an event. The file must be there and, when the event recorded its SHA-256, hold those bytes. Events from
- * before the digest was recorded only ask for the file. No event: nothing was registered, nothing to compare.
+ * before the digest was recorded only ask for the file. No event: nothing was registered, nothing to compare. A
+ * registration whose process was killed between its event and its file's move is finished here (rolled forward):
+ * the scratch copy holding the event's bytes takes its place.
  */
 final class Registrations {
   private Registrations() {}
 
   /**
+   * @param file where the registry holds the file now, looked up again when an interrupted registration is finished
+   * @param finish finishes the registration of the event a kill interrupted before its copy was moved in (true when
+   *     the copy holding the event's bytes was found and moved)
    * @param what how the refusal names the registered thing, e.g. "the quality suite 'S'" (the event's details may
    *     complete it: {@code detail} is the detail key whose value is put in, or null)
    * @param again what the department does to mend it
    */
-  static void check(PlatformConfig config, String action, String object, Optional<Path> file, String what,
-      String detail, String again) {
+  static void check(PlatformConfig config, String action, String object, Supplier<Optional<Path>> file,
+      Predicate<AuditRecord> finish, String what, String detail, String again) {
     List<AuditRecord> last = new AuditTrail(Sessions.database(config)).list(AuditFilter.newest().action(action)
         .object(object).outcome("ok").limit(1));
     if (last.isEmpty()) {
@@ -35,10 +43,20 @@ final class Registrations {
     AuditRecord e = last.get(0);
     String registered = what.replace("{}", detail == null ? "" : String.valueOf(e.details().get(detail)))
         + " registered by " + e.actor() + " at " + e.at();
+    Object recorded = e.details().get("sha256");
+    Optional<Path> now = file.get();
+    if (recorded != null && (now.isEmpty() || !Digests.sha256(now.get()).equals(recorded)) && finish.test(e)) {
+      LoggerFactory.getLogger(Registrations.class).warn("finished the registration of {}: its process was stopped "
+          + "after recording the event and before the file took its place", registered);
+      return;
+    }
+    check(now, registered, recorded, again);
+  }
+
+  private static void check(Optional<Path> file, String registered, Object sha256, String again) {
     if (file.isEmpty()) {
       throw new BadInputException(registered + " is missing from the home: " + again);
     }
-    Object sha256 = e.details().get("sha256");
     if (sha256 != null) {
       String now = Digests.sha256(file.get());
       if (!now.equals(sha256)) {

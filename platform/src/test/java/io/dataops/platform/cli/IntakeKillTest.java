@@ -99,4 +99,79 @@ class IntakeKillTest {
         .json().get("events");
     assertThat(delivered).hasSize(1);
   }
+
+  /** Starts the command as the department's clerk in a child JVM, paused at {@code point}, and kills it there. */
+  void killedAt(String point, String... args) throws Exception {
+    Path marker = dir.resolve("paused-" + System.nanoTime());
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Xmx")).forEach(cmd::add);
+    cmd.addAll(List.of("-Ddataops.test.pause-at=" + point, "-Ddataops.test.pause-marker=" + marker, "-cp",
+        System.getProperty("java.class.path"), io.dataops.platform.Main.class.getName()));
+    cmd.addAll(List.of(args));
+    cmd.addAll(List.of("--home", dir.resolve("home").toString(), "--as", TestCast.PUBLIC_SECURITY));
+    Path log = dir.resolve("child-" + System.nanoTime() + ".log");
+    Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    while (!Files.exists(marker) && child.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(Files.exists(marker)).as(Files.readString(log)).isTrue();
+    child.destroyForcibly();
+    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void aRegistrationKilledAfterItsEventIsFinishedByTheNextLanding() throws Exception {
+    // Found by reading the registries: a suite or contract registration killed after its event was recorded and
+    // before its copy was moved in left the event in force and the old file (or none) in the folder, and every
+    // later feed was refused as "changed since, outside registration" until the department registered it again.
+    Path home = dir.resolve("home");
+    TestCast.enroll(home);
+    Path feed = dir.resolve("c.csv");
+    ok("generate", "--dataset", "citizens", "--rows", "200", "--defect-rate", "0", "--out", feed.toString());
+    Path contract = dir.resolve("c.csv.contract.yaml");
+    ok("contract", "register", "--department", "public-security", "--dataset", "citizens", "--file",
+        contract.toString());
+    Path lenient = Files.writeString(dir.resolve("lenient.json"), """
+        {"name": "citizens.lenient", "expectations": [
+          {"type": "expect_table_row_count_to_be_between", "kwargs": {"min_value": 1}}]}
+        """);
+    ok("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens", "--file",
+        lenient.toString());
+
+    Path strict = Files.writeString(dir.resolve("strict.yaml"), """
+        name: citizens.strict
+        expectations:
+          - type: expect_column_values_to_be_null
+            kwargs: {column: record_id}
+        """);
+    killedAt("registration-recorded", "quality", "suite", "register", "--department", "public-security",
+        "--dataset", "citizens", "--file", strict.toString());
+    Path amended = dir.resolve("amended.contract.yaml");
+    Files.writeString(amended, Files.readString(contract) + "# amended: the same promise, other bytes\n");
+    killedAt("registration-recorded", "contract", "register", "--department", "public-security", "--dataset",
+        "citizens", "--file", amended.toString());
+    Path suites = home.resolve("suites/public-security");
+    Path contracts = home.resolve("contracts/public-security");
+    assertThat(suites.resolve("citizens.json")).as("the kill left the old suite in the folder").exists();
+
+    JsonNode landed = ok("land", "--department", "public-security", "--dataset", "citizens", "--file",
+        feed.toString(), "--json").json();
+    assertThat(landed.get("rowsLanded").asLong()).isEqualTo(200);
+    assertThat(landed.at("/quality/success").asBoolean()).as("checked by the suite the trail registers: " + landed)
+        .isFalse();
+    assertThat(landed.at("/feedback/tickets/0/rule").asText()).startsWith("expect_column_values_to_be_null");
+    assertThat(suites.resolve("citizens.json")).as("the other format's file went, as registering does")
+        .doesNotExist();
+    assertThat(Files.readString(suites.resolve("citizens.yaml"))).isEqualTo(Files.readString(strict));
+    assertThat(Files.readString(contracts.resolve("citizens.contract.yaml"))).isEqualTo(Files.readString(amended));
+    for (Path folder : List.of(suites, contracts)) {
+      try (var left = Files.list(folder)) {
+        assertThat(left.map(f -> f.getFileName().toString())).as("no scratch copy left").noneMatch(
+            f -> f.endsWith(".tmp"));
+      }
+    }
+  }
 }

@@ -1,9 +1,11 @@
 package io.dataops.quality.suite;
 
 import io.dataops.core.BadInputException;
+import io.dataops.core.CommitPoint;
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
 import io.dataops.core.digest.Digests;
+import io.dataops.core.files.InterruptedMoves;
 import io.dataops.core.files.OwnerOnly;
 import io.dataops.lakehouse.catalog.TableNames;
 import java.io.IOException;
@@ -41,14 +43,14 @@ public final class SuiteRegistry {
     Path target = root.resolve(department).resolve(dataset + ext);
     try {
       OwnerOnly.directories(target.getParent());
-      Path tmp = Files.createTempFile(target.getParent(), ".suite", ".tmp"); // owner-only
+      Path tmp = Files.createTempFile(target.getParent(), SCRATCH, ".tmp"); // owner-only
       try {
         OwnerOnly.copy(file, tmp);
         // The stored bytes' digest: what the platform compares the file with before it checks a feed by it.
         audit.record(AuditEvent.ok("quality.suite.register", List.of("table:" + TableNames.ods(department, dataset)),
             Map.of("suite", suite.name(), "sha256", Digests.sha256(tmp), "file", root.relativize(target).toString())));
-        Files.deleteIfExists(root.resolve(department).resolve(dataset + (ext.equals(".json") ? ".yaml" : ".json")));
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        CommitPoint.reached("registration-recorded");
+        moveIn(tmp, target);
       } finally {
         Files.deleteIfExists(tmp); // gone after the move; left only by a failure
       }
@@ -56,6 +58,43 @@ public final class SuiteRegistry {
       throw new UncheckedIOException("cannot store the suite under " + root, e);
     }
     return new Registered(department, dataset, target, suite);
+  }
+
+  /** What a stored suite's scratch copy is named by before it is moved in ({@code .suite*.tmp}). */
+  private static final String SCRATCH = ".suite";
+
+  /** Moves a stored copy to {@code target}, removing the dataset's suite of the other format first. */
+  private static void moveIn(Path copy, Path target) throws IOException {
+    String name = target.getFileName().toString();
+    String other = name.endsWith(".json") ? name.replaceFirst("\\.json$", ".yaml")
+        : name.replaceFirst("\\.yaml$", ".json");
+    Files.deleteIfExists(target.resolveSibling(other));
+    Files.move(copy, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /**
+   * Completes the registration of the department's dataset that a process killed after recording its event (with the
+   * stored bytes' {@code sha256} and the {@code file} it names, relative to the registry) and before moving its copy
+   * in: the copy holding those bytes goes where {@link #register} would have put it. False when no such copy is left
+   * (or the event names a file that is not the dataset's suite).
+   */
+  public boolean finishInterrupted(String department, String dataset, String file, String sha256) {
+    check(department, dataset);
+    Path target = file == null ? null : root.resolve(file).normalize();
+    if (target == null || !(target.equals(root.resolve(department).resolve(dataset + ".json"))
+        || target.equals(root.resolve(department).resolve(dataset + ".yaml")))) {
+      return false;
+    }
+    try {
+      Optional<Path> copy = InterruptedMoves.find(target.getParent(), SCRATCH, sha256);
+      if (copy.isEmpty()) {
+        return false;
+      }
+      moveIn(copy.get(), target);
+      return true;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot complete the registration of the suite under " + root, e);
+    }
   }
 
   public Optional<Registered> find(String department, String dataset) {
