@@ -68,6 +68,14 @@ public final class GovernanceDatabase {
     }
   }
 
+  /**
+   * The platform-wide lock {@code name} ({@link io.dataops.core.db.DatabaseLock}: every process on every host sharing
+   * this database), waiting up to {@code wait} for its holder; {@code what} says what the holder does.
+   */
+  public io.dataops.core.db.DatabaseLock lock(String name, String what, java.time.Duration wait) {
+    return io.dataops.core.db.DatabaseLock.take(url, props, name, what, wait);
+  }
+
   /** Runs a change in one transaction, committed when {@code work} returns and rolled back when it throws. */
   public <T> T write(String what, SqlWork<T> work) {
     return transaction(what, work, true);

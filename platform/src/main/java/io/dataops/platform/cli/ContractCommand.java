@@ -79,8 +79,8 @@ final class ContractCommand {
       }
       cli.session().requireOrganization(department, "the contract of " + department + "/" + dataset,
           java.util.List.of("contract:" + department + "/" + dataset));
-      var registered = new ContractRegistry(cli.config(common).contracts()).register(department, dataset, file,
-          cli.audit());
+      var registered = io.dataops.platform.intake.RegisteredContracts.register(cli.config(common), department,
+          dataset, file, cli.audit());
       cli.print(common, describe(registered), "registered " + text(registered));
       return 0;
     }

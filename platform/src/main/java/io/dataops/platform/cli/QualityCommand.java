@@ -191,7 +191,7 @@ final class QualityCommand {
         if (schedule != null) {
           ScheduleCommand.checkCron(schedule);
         }
-        var r = new SuiteRegistry(config.suites()).register(department, dataset, file, cli.audit());
+        var r = io.dataops.platform.intake.RegisteredSuites.register(config, department, dataset, file, cli.audit());
         String scheduleId = null;
         if (schedule != null) {
           scheduleId = ScheduleCommand.saveQuality(cli, config, id.toString(), null, schedule, ScheduleCommand.DEFAULT_ATTEMPTS);

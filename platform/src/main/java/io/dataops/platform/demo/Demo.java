@@ -21,10 +21,11 @@ import io.dataops.platform.config.PlatformConfig;
 import io.dataops.platform.pipeline.PipelineRuns;
 import io.dataops.platform.intake.BucketIntake;
 import io.dataops.platform.intake.FeedIntake;
+import io.dataops.platform.intake.RegisteredContracts;
+import io.dataops.platform.intake.RegisteredSuites;
 import io.dataops.quality.feedback.Feedback;
 import io.dataops.quality.feedback.Scorecard;
 import io.dataops.quality.run.QualityReport;
-import io.dataops.quality.suite.SuiteRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -150,8 +151,7 @@ public final class Demo {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write the demo suite", e);
       }
-      var suite = new SuiteRegistry(config.suites()).register("public-security", "citizens", suiteFile,
-          police.audit());
+      var suite = RegisteredSuites.register(config, "public-security", "citizens", suiteFile, police.audit());
       suites.add(suite.suite().name() + " -> public-security/citizens");
       Path contributionsSuite = zone.resolve("human-resources").resolve("social-insurance.suite.yaml");
       try {
@@ -160,8 +160,8 @@ public final class Demo {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write the demo suite", e);
       }
-      var hrSuite = new SuiteRegistry(config.suites()).register("human-resources", "social-insurance",
-          contributionsSuite, hr.audit());
+      var hrSuite = RegisteredSuites.register(config, "human-resources", "social-insurance", contributionsSuite,
+          hr.audit());
       suites.add(hrSuite.suite().name() + " -> human-resources/social-insurance");
       FeedIntake landing = new FeedIntake(config, lakehouse, workers);
       BucketIntake bucket = config.lakehouse().onObjectStorage() ? new BucketIntake(landing,
@@ -175,8 +175,8 @@ public final class Demo {
       for (Feed feed : List.of(citizens, enterprises, contributions)) {
         GenerateResult g = feed.generate(zone);
         Session department = departments.get(feed.dataset.department());
-        var reg = contracts.register(feed.dataset.department(), feed.dataset.dataset(), Path.of(g.contractFile()),
-            department.audit());
+        var reg = RegisteredContracts.register(config, feed.dataset.department(), feed.dataset.dataset(),
+            Path.of(g.contractFile()), department.audit());
         registered.add(reg.department() + "/" + reg.dataset());
         steps.add(land("land the first " + feed.dataset.dataset() + " feed (" + feed.format.spelling() + ") as "
             + department.principal().name(), landing.audit(department.audit()), reg, g, bucket));

@@ -28,4 +28,15 @@ public final class RegisteredContracts {
             + department + " --dataset " + dataset + " --file CONTRACT)");
     return registry.find(department, dataset);
   }
+
+  /**
+   * Registers {@code file} as the dataset's contract ({@link ContractRegistry#register}) under the dataset's
+   * registration lock: two registrations at once, or one and a check finishing a killed one, take turns.
+   */
+  public static ContractRegistry.Registered register(PlatformConfig config, String department, String dataset,
+      Path file, io.dataops.core.audit.AuditSink audit) {
+    TableNames.ods(department, dataset);
+    return Registrations.registering(config, "contract:" + department + "/" + dataset,
+        () -> new ContractRegistry(config.contracts()).register(department, dataset, file, audit));
+  }
 }

@@ -25,4 +25,14 @@ public final class RegisteredSuites {
             + " --dataset " + dataset + " --file SUITE)");
     return registry.find(department, dataset);
   }
+
+  /**
+   * Registers {@code file} as the dataset's suite ({@link SuiteRegistry#register}) under the dataset's registration
+   * lock: two registrations at once, or one and a check finishing a killed one, take turns.
+   */
+  public static SuiteRegistry.Registered register(PlatformConfig config, String department, String dataset,
+      java.nio.file.Path file, io.dataops.core.audit.AuditSink audit) {
+    return Registrations.registering(config, "table:" + TableNames.ods(department, dataset),
+        () -> new SuiteRegistry(config.suites()).register(department, dataset, file, audit));
+  }
 }

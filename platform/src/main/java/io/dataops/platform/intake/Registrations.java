@@ -1,6 +1,7 @@
 package io.dataops.platform.intake;
 
 import io.dataops.core.BadInputException;
+import io.dataops.core.db.DatabaseLock;
 import io.dataops.core.digest.Digests;
 import io.dataops.governance.audit.AuditFilter;
 import io.dataops.governance.audit.AuditRecord;
@@ -8,6 +9,7 @@ import io.dataops.governance.audit.AuditTrail;
 import io.dataops.platform.config.PlatformConfig;
 import io.dataops.platform.session.Sessions;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -35,22 +37,60 @@ final class Registrations {
    */
   static void check(PlatformConfig config, String action, String object, Supplier<Optional<Path>> file,
       Predicate<AuditRecord> finish, String what, String detail, String again) {
-    List<AuditRecord> last = new AuditTrail(Sessions.database(config)).list(AuditFilter.newest().action(action)
-        .object(object).outcome("ok").limit(1));
+    if (matches(config, action, object, file)) {
+      return;
+    }
+    // A registration going on now is between its event and its move: wait for it (then the file matches), or for the
+    // lock of a killed one (then its copy is finished here, by one process only).
+    try (DatabaseLock lock = Sessions.database(config).lock(lockName(object), "registering " + object, WAIT)) {
+      List<AuditRecord> last = lastEvent(config, action, object);
+      AuditRecord e = last.get(0);
+      String registered = what.replace("{}", detail == null ? "" : String.valueOf(e.details().get(detail)))
+          + " registered by " + e.actor() + " at " + e.at();
+      Object recorded = e.details().get("sha256");
+      Optional<Path> now = file.get();
+      if (recorded != null && (now.isEmpty() || !Digests.sha256(now.get()).equals(recorded)) && finish.test(e)) {
+        LoggerFactory.getLogger(Registrations.class).warn("finished the registration of {}: its process was stopped"
+            + " after recording the event and before the file took its place", registered);
+        return;
+      }
+      check(now, registered, recorded, again);
+    }
+  }
+
+  /** How long a registration or a check waits for another process registering the same object. */
+  private static final Duration WAIT = Duration.ofMinutes(2);
+
+  private static String lockName(String object) {
+    return "registration " + object;
+  }
+
+  /**
+   * Registers {@code object} (e.g. {@code contract:D/X}) with {@code work} while holding its registration lock: the
+   * registration's event and its file's move are not interleaved with another's (the last event and the file would
+   * name two registrations, and every feed would be refused) nor with a check finishing an interrupted one.
+   */
+  static <T> T registering(PlatformConfig config, String object, Supplier<T> work) {
+    try (DatabaseLock lock = Sessions.database(config).lock(lockName(object), "registering " + object, WAIT)) {
+      return work.get();
+    }
+  }
+
+  /** True when there is no registration event, or the file is there and (when it was recorded) holds its bytes. */
+  private static boolean matches(PlatformConfig config, String action, String object,
+      Supplier<Optional<Path>> file) {
+    List<AuditRecord> last = lastEvent(config, action, object);
     if (last.isEmpty()) {
-      return;
+      return true;
     }
-    AuditRecord e = last.get(0);
-    String registered = what.replace("{}", detail == null ? "" : String.valueOf(e.details().get(detail)))
-        + " registered by " + e.actor() + " at " + e.at();
-    Object recorded = e.details().get("sha256");
     Optional<Path> now = file.get();
-    if (recorded != null && (now.isEmpty() || !Digests.sha256(now.get()).equals(recorded)) && finish.test(e)) {
-      LoggerFactory.getLogger(Registrations.class).warn("finished the registration of {}: its process was stopped "
-          + "after recording the event and before the file took its place", registered);
-      return;
-    }
-    check(now, registered, recorded, again);
+    Object recorded = last.get(0).details().get("sha256");
+    return now.isPresent() && (recorded == null || Digests.sha256(now.get()).equals(recorded));
+  }
+
+  private static List<AuditRecord> lastEvent(PlatformConfig config, String action, String object) {
+    return new AuditTrail(Sessions.database(config)).list(AuditFilter.newest().action(action).object(object)
+        .outcome("ok").limit(1));
   }
 
   private static void check(Optional<Path> file, String registered, Object sha256, String again) {
