@@ -54,24 +54,8 @@ class IntakeKillTest {
     ok("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens", "--file",
         suite.toString());
 
-    Path marker = dir.resolve("paused");
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Xmx")).forEach(cmd::add);
-    cmd.addAll(List.of("-Ddataops.test.pause-at=landed", "-Ddataops.test.pause-marker=" + marker, "-cp",
-        System.getProperty("java.class.path"), io.dataops.platform.Main.class.getName(), "land", "--department",
-        "public-security", "--dataset", "citizens", "--file", feed.toString(), "--home", home.toString(), "--as",
-        TestCast.PUBLIC_SECURITY));
-    Path log = dir.resolve("child.log");
-    Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-    while (!Files.exists(marker) && child.isAlive() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(Files.exists(marker)).as(Files.readString(log)).isTrue();
-    child.destroyForcibly(); // SIGKILL after the landing's commit
-    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    killedAt("landed", "land", "--department", "public-security", "--dataset", "citizens", "--file",
+        feed.toString()); // SIGKILL after the landing's commit
     assertThat(run("feedback", "list", "--json").json().get("tickets")).as("no quality run yet").isEmpty();
 
     Run again = ok("land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString(),
