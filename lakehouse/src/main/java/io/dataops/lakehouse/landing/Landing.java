@@ -123,6 +123,9 @@ public final class Landing {
     }
     Map<String, Object> details = eventDetails(r.feedId(), r.snapshotId(), r.duplicateOf(), r.rowsRead(),
         r.rowsLanded(), r.rowsQuarantined(), r.fileSha256());
+    if (r.sameNameAs() != null) {
+      details.put("sameNameAs", r.sameNameAs().feedId());
+    }
     List<String> withSnapshot = new ArrayList<>(objects);
     if (r.snapshotId() != null) {
       withSnapshot.add("snapshot:" + r.snapshotId());
@@ -274,7 +277,31 @@ public final class Landing {
     return new LandingResult(odsId.toString(), snapshotId, feedId, outcome.landed + outcome.quarantined,
         outcome.landed, outcome.quarantined, null, quarantineId.toString(), quarantineSnapshot,
         new TreeMap<>(outcome.byRule), sha, fileBytes, contract.format().spelling(), outcome.encoding,
-        outcome.missingColumns, outcome.blankLines, seconds, guard.report(false), repaired);
+        outcome.missingColumns, outcome.blankLines, seconds, guard.report(false), repaired,
+        sameNameAs(ods, file.name(), sha, snapshotId));
+  }
+
+  /**
+   * The newest feed of {@code ods} before snapshot {@code self} landed from a file named {@code name} with content
+   * other than {@code sha}, or null. Only snapshots the table still has are looked at (maintenance expires old ones).
+   */
+  private static LandingResult.EarlierFeed sameNameAs(Table ods, String name, String sha, long self) {
+    ods.refresh();
+    Snapshot newest = null;
+    for (Snapshot s : ods.snapshots()) {
+      Map<String, String> summary = s.summary();
+      if (s.snapshotId() != self && summary != null && name.equals(summary.get(FeedTables.SUMMARY_SOURCE_FILE))
+          && !sha.equals(summary.get(FeedTables.SUMMARY_FILE_SHA256)) && summary.get(FeedTables.SUMMARY_FEED_ID) != null
+          && (newest == null || s.sequenceNumber() > newest.sequenceNumber())) {
+        newest = s;
+      }
+    }
+    if (newest == null) {
+      return null;
+    }
+    Long rows = count(newest.summary().get(FeedTables.SUMMARY_ROWS_LANDED));
+    return new LandingResult.EarlierFeed(newest.summary().get(FeedTables.SUMMARY_FEED_ID), newest.snapshotId(),
+        rows == null ? 0 : rows);
   }
 
   /**
@@ -687,7 +714,7 @@ public final class Landing {
       long fileBytes, FeedContract contract, long started, CommitReport commit, Repaired repaired) {
     return new LandingResult(ods.toString(), null, null, 0, 0, 0, earlier, quarantine.toString(), null, Map.of(),
         sha, fileBytes, contract.format().spelling(), null, List.of(), 0, (System.nanoTime() - started) / 1e9, commit,
-        repaired);
+        repaired, null);
   }
 
   static MessageDigest newSha256() {

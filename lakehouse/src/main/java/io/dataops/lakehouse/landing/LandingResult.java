@@ -28,7 +28,14 @@ public record LandingResult(
     long blankLines,
     double seconds,
     CommitReport commit,
-    Repaired repaired) {
+    Repaired repaired,
+    EarlierFeed sameNameAs) {
+
+  /**
+   * The last feed landed before under the same file name with other content (null: none the table's snapshots
+   * remember): a department that sends a corrected file again has both in the table, the rows it corrected twice.
+   */
+  public record EarlierFeed(String feedId, long snapshotId, long rowsLanded) {}
 
   public LandingResult {
     if (rowsRead != rowsLanded + rowsQuarantined) {

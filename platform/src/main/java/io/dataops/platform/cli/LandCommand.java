@@ -228,6 +228,11 @@ final class LandCommand implements Callable<Integer> {
     if (r.blankLines() > 0) {
       s.append(String.format("  %,d blank lines skipped%n", r.blankLines()));
     }
+    if (r.sameNameAs() != null) {
+      s.append(String.format("  note: %s was landed before as feed %s (snapshot %d, %,d rows) with other content: both"
+          + " feeds' rows are in the table now; if this file corrects that one, the rows it repeats are there twice%n",
+          file.getFileName(), r.sameNameAs().feedId(), r.sameNameAs().snapshotId(), r.sameNameAs().rowsLanded()));
+    }
     s.append(String.format("  %.1f s, %,.0f rows/s%n", r.seconds(), r.rowsPerSecond()));
     return s.toString();
   }

@@ -173,6 +173,35 @@ class LandCliTest {
   }
 
   @Test
+  void aFileSentAgainUnderItsNameWithOtherContentLandsAndSaysTheEarlierFeedsRowsAreThereToo() throws Exception {
+    // Found by a probe as a clerk would send a correction: the same file name with one row changed landed all its
+    // rows again, without a word that the earlier feed's rows were still in the table.
+    Path feed = dir.resolve("feeds/citizens.csv");
+    assertThat(run("generate", "--dataset", "citizens", "--rows", "50", "--defect-rate", "0", "--out",
+        feed.toString()).exit()).isZero();
+    JsonNode first = run(land(feed, "--json")).json();
+    assertThat(first.get("sameNameAs").isNull()).isTrue();
+    List<String> lines = new ArrayList<>(Files.readAllLines(feed, StandardCharsets.UTF_8));
+    String row = lines.get(1);
+    lines.set(1, row.contains(",M,") ? row.replace(",M,", ",F,") : row.replace(",F,", ",M,")); // the correction
+    Files.write(feed, lines, StandardCharsets.UTF_8);
+    Run corrected = run(land(feed));
+    assertThat(corrected.exit()).as(corrected.err()).isZero();
+    assertThat(corrected.out()).contains("note: citizens.csv was landed before as feed " + first.get("feedId").asText()
+        + " (snapshot " + first.get("snapshotId").asLong() + ", 50 rows) with other content: both feeds' rows are in"
+        + " the table now; if this file corrects that one, the rows it repeats are there twice");
+    JsonNode events = runAs(TestCast.AUDITOR, "audit", "list", "--action", "feed.land", "--json").json()
+        .get("events");
+    assertThat(events.get(0).at("/details/sameNameAs").asText()).isEqualTo(first.get("feedId").asText());
+
+    Path other = dir.resolve("feeds/citizens-2.csv");
+    assertThat(run("generate", "--dataset", "citizens", "--rows", "5", "--offset", "50", "--defect-rate", "0",
+        "--out", other.toString()).exit()).isZero();
+    JsonNode another = run(land(other, "--json")).json();
+    assertThat(another.get("sameNameAs").isNull()).as("another file name: " + another).isTrue();
+  }
+
+  @Test
   void aFeedItsDepartmentsSuiteCannotCheckIsRefusedBeforeAnythingLands() throws Exception {
     // A clerk's typo in the suite (mobile for phone): before, the feed landed and then the command failed on the
     // suite, leaving the feed without its check (and, from a bucket, its object moved to the rejected ones).
