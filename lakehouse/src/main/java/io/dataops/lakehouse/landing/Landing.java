@@ -292,7 +292,7 @@ public final class Landing {
       Map<String, String> summary = s.summary();
       if (s.snapshotId() != self && summary != null && name.equals(summary.get(FeedTables.SUMMARY_SOURCE_FILE))
           && !sha.equals(summary.get(FeedTables.SUMMARY_FILE_SHA256)) && summary.get(FeedTables.SUMMARY_FEED_ID) != null
-          && (newest == null || s.sequenceNumber() > newest.sequenceNumber())) {
+          && (newest == null || s.timestampMillis() >= newest.timestampMillis())) {
         newest = s;
       }
     }
