@@ -90,6 +90,12 @@ public final class ContractRegistry {
     }
   }
 
+  /** Where the dataset's contract is stored, if it is, without reading it. */
+  public Optional<Path> file(String department, String dataset) {
+    Path file = pathFor(department, dataset);
+    return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+  }
+
   public Optional<Registered> find(String department, String dataset) {
     Path file = pathFor(department, dataset);
     if (!Files.isRegularFile(file)) {

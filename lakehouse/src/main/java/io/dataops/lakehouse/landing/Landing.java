@@ -251,6 +251,7 @@ public final class Landing {
       summary.put(FeedTables.SUMMARY_QUARANTINE_FILES, describe(outcome.quarantineFiles));
     }
 
+    LandingResult.EarlierFeed sameName = sameNameAs(ods, file.name(), sha);
     OnceOnlyOperations guard = new OnceOnlyOperations(((HasTableOperations) ods).operations(),
         FeedTables.SUMMARY_FEED_KEY, key.value(), beforeCommitAttempt);
     long snapshotId;
@@ -277,20 +278,18 @@ public final class Landing {
     return new LandingResult(odsId.toString(), snapshotId, feedId, outcome.landed + outcome.quarantined,
         outcome.landed, outcome.quarantined, null, quarantineId.toString(), quarantineSnapshot,
         new TreeMap<>(outcome.byRule), sha, fileBytes, contract.format().spelling(), outcome.encoding,
-        outcome.missingColumns, outcome.blankLines, seconds, guard.report(false), repaired,
-        sameNameAs(ods, file.name(), sha, snapshotId));
+        outcome.missingColumns, outcome.blankLines, seconds, guard.report(false), repaired, sameName);
   }
 
   /**
-   * The newest feed of {@code ods} before snapshot {@code self} landed from a file named {@code name} with content
+   * The newest feed of {@code ods} (as loaded for this landing) landed from a file named {@code name} with content
    * other than {@code sha}, or null. Only snapshots the table still has are looked at (maintenance expires old ones).
    */
-  private static LandingResult.EarlierFeed sameNameAs(Table ods, String name, String sha, long self) {
-    ods.refresh();
+  private static LandingResult.EarlierFeed sameNameAs(Table ods, String name, String sha) {
     Snapshot newest = null;
     for (Snapshot s : ods.snapshots()) {
       Map<String, String> summary = s.summary();
-      if (s.snapshotId() != self && summary != null && name.equals(summary.get(FeedTables.SUMMARY_SOURCE_FILE))
+      if (summary != null && name.equals(summary.get(FeedTables.SUMMARY_SOURCE_FILE))
           && !sha.equals(summary.get(FeedTables.SUMMARY_FILE_SHA256)) && summary.get(FeedTables.SUMMARY_FEED_ID) != null
           && (newest == null || s.timestampMillis() >= newest.timestampMillis())) {
         newest = s;

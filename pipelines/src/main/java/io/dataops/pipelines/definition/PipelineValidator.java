@@ -301,26 +301,25 @@ public final class PipelineValidator {
     if (pinned.undeclared().isEmpty()) {
       return in;
     }
-    List<ReadGrant> grants = authorization.grants();
+    // The grant's columns and row filter, checked as a run's are (ungoverned reads pass as they are); the files are
+    // listed only when a row filter has DuckDB read them.
+    PinnedInput governed = PinnedInput.governed(lakehouse, in, authorization.grants(),
+        () -> new PinnedInput(in, null, List.of(), 0));
     Map<String, List<String>> samples;
-    boolean ods = in.table().namespace().level(0).equals(Zone.ODS.namespaceName());
-    if (grants == null || !ods) {
+    if (governed.grantFilter() == null) {
       samples = sample(pinned.table(), pinned.snapshot(), pinned.undeclared());
     } else {
-      PinnedInput governed = PinnedInput.governed(lakehouse, in, grants, () -> PinnedInput.of(lakehouse, in));
-      if (governed.grantFilter() == null) {
-        samples = sample(pinned.table(), pinned.snapshot(), pinned.undeclared());
-      } else {
-        Path scratch = null;
-        try {
-          scratch = Files.createTempDirectory("dataops-sample-");
-          samples = TransformScan.sample(lakehouse, governed, pinned.undeclared(), SAMPLE_ROWS,
-              scratch.resolve("duck"));
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException("cannot sample " + in.table(), e);
-        } finally {
-          deleteTree(scratch);
-        }
+      PinnedInput files = PinnedInput.of(lakehouse, in);
+      Path scratch = null;
+      try {
+        scratch = Files.createTempDirectory("dataops-sample-");
+        PinnedInput filtered = new PinnedInput(in, null, files.dataFiles(), files.rows(), governed.grant(),
+            governed.grantFilterColumns());
+        samples = TransformScan.sample(lakehouse, filtered, pinned.undeclared(), SAMPLE_ROWS, scratch.resolve("duck"));
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException("cannot sample " + in.table(), e);
+      } finally {
+        deleteTree(scratch);
       }
     }
     Map<String, Personal> personal = new LinkedHashMap<>(in.personal());

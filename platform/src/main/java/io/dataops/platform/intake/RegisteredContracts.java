@@ -3,7 +3,6 @@ package io.dataops.platform.intake;
 import io.dataops.lakehouse.catalog.TableNames;
 import io.dataops.lakehouse.contract.ContractRegistry;
 import io.dataops.platform.config.PlatformConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -18,14 +17,12 @@ public final class RegisteredContracts {
   /** The dataset's registered contract (empty when none was ever registered), or a refusal saying what is wrong. */
   public static Optional<ContractRegistry.Registered> find(PlatformConfig config, String department,
       String dataset) {
-    TableNames.ods(department, dataset); // the names are checked before they make a path
-    Path file = config.contracts().resolve(department).resolve(dataset + ".contract.yaml");
     ContractRegistry registry = new ContractRegistry(config.contracts());
     Registrations.check(config, "contract.register", "contract:" + department + "/" + dataset,
-        () -> Files.isRegularFile(file) ? Optional.of(file) : Optional.empty(),
+        () -> registry.file(department, dataset),
         e -> registry.finishInterrupted(department, dataset, (String) e.details().get("sha256")),
-        "the contract of " + department + "/" + dataset, null, "the department registers it again (dataops contract register --department "
-            + department + " --dataset " + dataset + " --file CONTRACT)");
+        "the contract of " + department + "/" + dataset, null, "the department registers it again (dataops contract "
+            + "register --department " + department + " --dataset " + dataset + " --file CONTRACT)");
     return registry.find(department, dataset);
   }
 
@@ -35,7 +32,7 @@ public final class RegisteredContracts {
    */
   public static ContractRegistry.Registered register(PlatformConfig config, String department, String dataset,
       Path file, io.dataops.core.audit.AuditSink audit) {
-    TableNames.ods(department, dataset);
+    TableNames.ods(department, dataset); // the names are checked before they name a lock
     return Registrations.registering(config, "contract:" + department + "/" + dataset,
         () -> new ContractRegistry(config.contracts()).register(department, dataset, file, audit));
   }

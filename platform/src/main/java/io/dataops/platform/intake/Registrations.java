@@ -37,19 +37,22 @@ final class Registrations {
    */
   static void check(PlatformConfig config, String action, String object, Supplier<Optional<Path>> file,
       Predicate<AuditRecord> finish, String what, String detail, String again) {
-    if (matches(config, action, object, file)) {
+    if (matches(lastEvent(config, action, object), file.get())) {
       return;
     }
     // A registration going on now is between its event and its move: wait for it (then the file matches), or for the
     // lock of a killed one (then its copy is finished here, by one process only).
     try (DatabaseLock lock = Sessions.database(config).lock(lockName(object), "registering " + object, WAIT)) {
       List<AuditRecord> last = lastEvent(config, action, object);
+      Optional<Path> now = file.get();
+      if (matches(last, now)) {
+        return;
+      }
       AuditRecord e = last.get(0);
       String registered = what.replace("{}", detail == null ? "" : String.valueOf(e.details().get(detail)))
           + " registered by " + e.actor() + " at " + e.at();
       Object recorded = e.details().get("sha256");
-      Optional<Path> now = file.get();
-      if (recorded != null && (now.isEmpty() || !Digests.sha256(now.get()).equals(recorded)) && finish.test(e)) {
+      if (recorded != null && finish.test(e)) {
         LoggerFactory.getLogger(Registrations.class).warn("finished the registration of {}: its process was stopped"
             + " after recording the event and before the file took its place", registered);
         return;
@@ -77,13 +80,10 @@ final class Registrations {
   }
 
   /** True when there is no registration event, or the file is there and (when it was recorded) holds its bytes. */
-  private static boolean matches(PlatformConfig config, String action, String object,
-      Supplier<Optional<Path>> file) {
-    List<AuditRecord> last = lastEvent(config, action, object);
+  private static boolean matches(List<AuditRecord> last, Optional<Path> now) {
     if (last.isEmpty()) {
       return true;
     }
-    Optional<Path> now = file.get();
     Object recorded = last.get(0).details().get("sha256");
     return now.isPresent() && (recorded == null || Digests.sha256(now.get()).equals(recorded));
   }
