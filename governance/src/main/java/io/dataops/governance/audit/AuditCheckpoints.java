@@ -127,8 +127,20 @@ final class AuditCheckpoints {
             }
           }
         } catch (NotFoundException | UncheckedIOException gone) {
-          LOG.warn("audit checkpoints: passing over snapshot {} of {}, whose files are gone (an interrupted commit)",
-              s.snapshotId(), metadata);
+          // A commit interrupted after its metadata file was written leaves a snapshot whose files were cleaned up;
+          // so does someone deleting a checkpoint's file to hide a truncated trail. Either way the snapshot's
+          // summary still says which event had which hash: that is checked as the file's row would have been.
+          String seq = s.summary() == null ? null : s.summary().get("dataops.audit.seq");
+          String hash = s.summary() == null ? null : s.summary().get("dataops.audit.hash");
+          if (seq != null && hash != null) {
+            LOG.warn("audit checkpoints: the file of snapshot {} of {} is gone; checking event {} by the snapshot's"
+                + " summary", s.snapshotId(), metadata, seq);
+            out.add(new Checkpoint(Long.parseLong(seq), hash, null, java.time.Instant.ofEpochMilli(s.timestampMillis()),
+                "the summary of snapshot " + s.snapshotId() + " (its file is gone)"));
+          } else {
+            LOG.warn("audit checkpoints: passing over snapshot {} of {}, whose files are gone (an interrupted commit)",
+                s.snapshotId(), metadata);
+          }
         }
       }
     }

@@ -179,7 +179,12 @@ public final class Grants {
     }
     for (String table : union(narrowed.keySet(), added.keySet())) {
       Grant.Resource r = before.resource(table);
-      if (r == null || !r.department().equals(party)) {
+      if (r != null && !r.department().equals(party)) {
+        // Another department's table: a refusal of access (audited), not a typo (found by a probe: unaudited).
+        throw new AccessDeniedException(before.label() + " asks " + party + " for no table " + table + "; " + table
+            + " is " + r.department() + "'s to narrow", List.of("department"));
+      }
+      if (r == null) {
         throw new BadInputException(before.label() + " asks " + party + " for no table " + table + " (its tables: "
             + String.join(", ", before.resources().stream().filter(x -> x.department().equals(party))
                 .map(Grant.Resource::table).toList()) + ")");

@@ -34,6 +34,7 @@ public final class Identities {
   public static final Duration DEFAULT_TOKEN_VALIDITY = Duration.ofDays(90);
   public static final Duration MAX_TOKEN_VALIDITY = Duration.ofDays(366);
   private static final long BOOTSTRAP_LOCK = 0x646f705f626f6f74L; // "dop_boot"
+  private static final long ORGANIZATION_LOCK = 0x646f705f6f726773L; // "dop_orgs"
   private static final String WRONG_LOGIN = "wrong user name or password";
 
   private final GovernanceDatabase db;
@@ -93,8 +94,23 @@ public final class Identities {
   public Organization createOrganization(String id, String displayName, OrganizationKind kind) {
     Organization org = new Organization(id, displayName, kind);
     db.write("create organization " + id, c -> {
+      db.advisoryLock(c, ORGANIZATION_LOCK); // two spellings of one id added at once must not both pass the test below
       if (organization(c, id).isPresent()) {
         throw new BadInputException("organization " + id + " exists already");
+      }
+      // A department's tables are named by its id with '-' written '_' (ods.public_security__citizens), and landing,
+      // suites, grants and table access find the department by that form: an id that differs from another only there
+      // (public_security beside public-security) would own that department's tables.
+      try (PreparedStatement p = c.prepareStatement("SELECT id FROM gov_organizations");
+           ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          String other = r.getString(1);
+          if (other.replace('-', '_').equals(id.replace('-', '_'))) {
+            throw new BadInputException("organization " + id + " is too like " + other + ", which exists already: ids"
+                + " that differ only in '-' and '_' would share tables (ods." + id.replace('-', '_')
+                + "__<dataset>); choose another id");
+          }
+        }
       }
       insertOrganization(c, org);
       record(c, "organization.create", List.of("organization:" + id), Map.of("kind", kind.label()));
@@ -274,6 +290,7 @@ public final class Identities {
             throw new BadInputException("API token " + ApiTokens.describe(id) + " was revoked already");
           }
           String owner = r.getString(1);
+          refuseRevokingTheLastAdminToken(c, id, owner);
           try (PreparedStatement u = c.prepareStatement("UPDATE gov_api_tokens SET revoked_at = ? WHERE id = ?")) {
             u.setString(1, UtcTimes.format(clock.instant()));
             u.setString(2, id);
@@ -284,6 +301,37 @@ public final class Identities {
         }
       }
     });
+  }
+
+  /**
+   * Only an admin issues tokens, and bootstrap makes only the first admin: with the last live token of the enabled
+   * admins revoked, nobody could administer the home again (found by a probe: `user token revoke` of the admin's own
+   * token left only editing the database). Times are text of one width, so text order is time order.
+   */
+  private void refuseRevokingTheLastAdminToken(Connection c, String id, String owner) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT t.id FROM gov_api_tokens t"
+        + " JOIN gov_user_roles r ON r.user_name = t.user_name AND r.role = ?"
+        + " JOIN gov_users u ON u.name = t.user_name"
+        + " WHERE u.disabled = 0 AND t.revoked_at IS NULL AND t.expires_at > ?")) {
+      p.setString(1, Role.ADMIN.label());
+      p.setString(2, UtcTimes.format(clock.instant()));
+      boolean revokingOne = false;
+      boolean another = false;
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          if (r.getString(1).equals(id)) {
+            revokingOne = true;
+          } else {
+            another = true;
+          }
+        }
+      }
+      if (revokingOne && !another) {
+        throw new BadInputException("API token " + ApiTokens.describe(id) + " of " + owner + " is the last live token"
+            + " of an admin: revoked, nobody could issue a token again; issue another admin token first (dataops user"
+            + " token issue " + owner + ")");
+      }
+    }
   }
 
   public List<TokenInfo> tokens(String user) {

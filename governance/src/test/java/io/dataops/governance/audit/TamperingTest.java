@@ -107,6 +107,40 @@ class TamperingTest extends TrailFixture {
         + " events were deleted");
   }
 
+  /**
+   * Found by a probe: with the checkpoint's data file deleted, the checkpoint was passed over as an interrupted commit,
+   * so the newest events could be deleted and the head moved back without a word. Its snapshot's summary still says
+   * which event had which hash.
+   */
+  @Test
+  void deletingTheNewestEventsAndTheCheckpointsFileIsFoundThroughTheSnapshotsSummary() throws Exception {
+    land(EVENTS);
+    trail.checkpoint(lakehouse, "on demand");
+    org.apache.iceberg.Table checkpoints = lakehouse.load(org.apache.iceberg.catalog.TableIdentifier.of("audit",
+        "checkpoints"));
+    try (var tasks = checkpoints.newScan().planFiles()) {
+      for (var task : tasks) {
+        checkpoints.io().deleteFile(task.file().location());
+      }
+    }
+    sql.update("DELETE FROM audit_events WHERE seq > 5");
+    sql.update("UPDATE audit_head SET seq = 5, hash = ? WHERE id = 1", row(5).hash());
+    Verification v = trail.verify(lakehouse);
+    assertThat(v.ok()).isFalse();
+    assertThat(v.reason()).startsWith("event 7 was checkpointed at ").endsWith(" but the trail ends at event 5:"
+        + " events were deleted");
+  }
+
+  /** Found by a probe: a row numbered 0 or below was passed over by the walk while `audit list` showed it. */
+  @Test
+  void anEventInsertedBeforeTheFirstIsFound() {
+    land(3);
+    sql.update("INSERT INTO audit_events SELECT -1, at, actor, organization, role, action, objects, outcome, details,"
+        + " digest, prev_hash, hash FROM audit_events WHERE seq = 2");
+    assertThat(trail.verify(lakehouse)).isEqualTo(Verification.bad(0, -1, "event -1 lies before the chain's first"
+        + " event: it was added outside the trail", 0));
+  }
+
   @Test
   void checkpointsAreReadFromTheWarehouseWhateverTheCatalogInTheDatabaseSays() {
     land(3);

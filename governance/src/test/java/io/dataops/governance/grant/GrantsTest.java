@@ -88,9 +88,13 @@ class GrantsTest extends GrantFixture {
     assertThatThrownBy(() -> grants.approve(g.id(), OPERATOR, null, null, null))
         .isInstanceOf(AccessDeniedException.class).hasMessage("grant approve requires role authority or department; "
             + "olivia has operator");
+    // Another department's table is a refusal of access (audited as one; found by a probe: it was not).
     assertThatThrownBy(() -> grants.approve(g.id(), HR, null, Map.of(ENTERPRISES, List.of("name")), null))
-        .isInstanceOf(BadInputException.class).hasMessageStartingWith("grant 1 (企业用工分析) asks human-resources "
-            + "for no table " + ENTERPRISES);
+        .isInstanceOf(AccessDeniedException.class).hasMessage("grant 1 (企业用工分析) asks human-resources for no table "
+            + ENTERPRISES + "; " + ENTERPRISES + " is market-regulation's to narrow");
+    assertThatThrownBy(() -> grants.approve(g.id(), HR, null, Map.of("ods.no_such__table", List.of("name")), null))
+        .isInstanceOf(BadInputException.class).isNotInstanceOf(AccessDeniedException.class)
+        .hasMessageStartingWith("grant 1 (企业用工分析) asks human-resources for no table ods.no_such__table");
     assertThatThrownBy(() -> grants.approve(g.id(), HR, null, Map.of(INSURANCE, List.of("id_card", "phone")), null))
         .isInstanceOf(BadInputException.class).hasMessageStartingWith("column 'phone' of " + INSURANCE
             + " was not asked for");

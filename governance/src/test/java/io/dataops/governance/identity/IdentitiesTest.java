@@ -50,6 +50,41 @@ class IdentitiesTest {
     return ids.authenticate(ids.issueToken("alice", Duration.ofHours(1)).token());
   }
 
+  /**
+   * Found by a probe: a department added as public_security beside public-security was given the other's tables
+   * (read raw, landed into, approved grants for them), since tables name a department with '_' for '-'.
+   */
+  @Test
+  void anOrganizationWhoseIdDiffersFromAnotherOnlyInDashAndUnderscoreIsRefused() {
+    ids.createOrganization("public-security", "区公安分局", OrganizationKind.DEPARTMENT);
+    assertThatThrownBy(() -> ids.createOrganization("public_security", "Fake", OrganizationKind.DEPARTMENT))
+        .isInstanceOf(BadInputException.class)
+        .hasMessage("organization public_security is too like public-security, which exists already: ids that differ "
+            + "only in '-' and '_' would share tables (ods.public_security__<dataset>); choose another id");
+    assertThatThrownBy(() -> ids.createOrganization("public_security", "Fake", OrganizationKind.PARTNER))
+        .isInstanceOf(BadInputException.class);
+    assertThat(ids.organizations()).extracting(Organization::id).containsExactly("public-security");
+    ids.createOrganization("public-security-2", "Another", OrganizationKind.DEPARTMENT);
+  }
+
+  /**
+   * Found by a probe: revoking the admin's own token (`user token revoke`) left nobody able to issue a token, and
+   * bootstrap makes only the first admin: the home's administration was lost but for editing the database.
+   */
+  @Test
+  void theLastLiveAdminTokenIsNotRevoked() {
+    IssuedToken first = ids.bootstrap("root").token();
+    assertThatThrownBy(() -> ids.revokeToken(first.id())).isInstanceOf(BadInputException.class)
+        .hasMessage("API token dop_" + first.id() + "… of root is the last live token of an admin: revoked, nobody"
+            + " could issue a token again; issue another admin token first (dataops user token issue root)");
+    IssuedToken second = ids.issueToken("root", Duration.ofDays(1));
+    ids.revokeToken(first.id());
+    assertThat(ids.authenticate(second.token()).name()).isEqualTo("root");
+    clock.advance(Duration.ofDays(2)); // the second expired: nothing live is left to keep
+    IssuedToken third = ids.issueToken("root", Duration.ofDays(1));
+    assertThatThrownBy(() -> ids.revokeToken(third.id())).hasMessageContaining("is the last live token of an admin");
+  }
+
   @Test
   void bootstrapMakesThePlatformOrganizationTheFirstAdminAndAWorkingToken() {
     Identities.Bootstrap b = ids.bootstrap("root");
