@@ -52,7 +52,7 @@ final class ScheduleCommand {
     m.put("paused", s.paused());
     m.put("lastDue", s.lastDue() == null ? null : Instant.ofEpochMilli(s.lastDue()).toString());
     if (s.cron() != null && !s.paused()) {
-      var next = EmbeddedScheduler.parse(s.cron()).next(java.time.ZonedDateTime.now());
+      var next = EmbeddedScheduler.parse(s.cron()).next(java.time.ZonedDateTime.now(EmbeddedScheduler.ZONE));
       m.put("nextDue", next == null ? null : next.toInstant().toString());
     }
     return m;
@@ -106,8 +106,13 @@ final class ScheduleCommand {
     details.put("cron", cron);
     details.put("onFeed", onFeed);
     details.put("runAs", user);
-    ScheduleServices.store(config).save(s, cli.audit(), AuditEvent.ok("schedule.add", List.of("schedule:" + id),
-        details));
+    try {
+      ScheduleServices.store(config).save(s, cli.audit(), AuditEvent.ok("schedule.add", List.of("schedule:" + id),
+          details));
+    } catch (AccessDeniedException e) {
+      cli.session().refuse(e, List.of("schedule:" + id));
+      throw e;
+    }
     return id;
   }
 
@@ -226,6 +231,10 @@ final class ScheduleCommand {
       if (cron == null) {
         throw new BadInputException("say when it runs: --cron EXPR");
       }
+      // Its runs read the table as the caller: one who may not read it is told now, not by every run's failure.
+      try (Lakehouse lh = cli.lakehouse(config)) {
+        TableAccess.checkRead(cli, config, lh, TableNames.parse(table), null, null);
+      }
       String id = saveQuality(cli, config, name, suite, cron, attempts());
       Schedule saved = ScheduleServices.store(config).require(id);
       cli.print(common, describe(saved), "schedule " + id + " runs as " + saved.runAs() + ", cron '" + cron
@@ -326,7 +335,10 @@ final class ScheduleCommand {
     @Override
     public Integer call() {
       ScheduleStore store = ScheduleServices.store(cli.config(common));
-      mine(store);
+      if (mine(store).paused()) {
+        throw new BadInputException("schedule " + id + " is paused: it starts no run until it is resumed (dataops"
+            + " schedule resume " + id + ")");
+      }
       long now = System.currentTimeMillis();
       String key = "manual:" + UUID.randomUUID();
       store.claim(id, key, "manual", now, now, cli.audit(), AuditEvent.ok("schedule.trigger", List.of("schedule:"
@@ -337,7 +349,7 @@ final class ScheduleCommand {
     }
   }
 
-  @Command(name = "pause", mixinStandardHelpOptions = true, description = "No new runs until resumed.")
+  @Command(name = "pause", mixinStandardHelpOptions = true, description = "No runs until resumed, queued ones included.")
   static final class Pause extends OnSchedule {
     Pause(Cli cli) {
       super(cli);

@@ -169,5 +169,24 @@ class SchedulerFeedCliTest {
     assertThat(all.get(1).get("id").asText()).isEqualTo("quality:ods.public_security__citizens");
     assertThat(all.get(1).get("runAs").asText()).isEqualTo(TestCast.PUBLIC_SECURITY);
     assertThat(all.get(1).get("nextDue").asText()).isNotEmpty();
+
+    // Found by a probe: another department (or another operator, by a copy of a pipeline file) added a schedule of
+    // the same id and so replaced this one, its command and run-as user with theirs, locking its owner out.
+    // A department that may not read the table is told so when it adds the schedule, not by every run's failure.
+    Run unreadable = run("schedule", "add-quality", "--table", "ods.public_security__citizens", "--cron",
+        "0 0 7 * * *", "--as", TestCast.MARKET_REGULATION);
+    assertThat(unreadable.exit()).isEqualTo(2);
+    assertThat(unreadable.err()).hasLineCount(1).contains("reading ods.public_security__citizens requires its "
+        + "department");
+    Run taken = run("schedule", "add-quality", "--table", "ods.public_security__citizens", "--cron", "0 0 7 * * *",
+        "--as", TestCast.AUTHORITY);
+    assertThat(taken.exit()).isEqualTo(2);
+    assertThat(taken.err()).hasLineCount(1).contains("schedule quality:ods.public_security__citizens runs as "
+        + TestCast.PUBLIC_SECURITY + "; only that user replaces it");
+    JsonNode kept = ok("schedule", "list", "--json", "--as", TestCast.AUTHORITY).json().get("schedules").get(1);
+    assertThat(kept.get("runAs").asText()).isEqualTo(TestCast.PUBLIC_SECURITY);
+    assertThat(kept.get("cron").asText()).isEqualTo("0 0 6 * * MON");
+    assertThat(ok("audit", "list", "--action", "command.refused", "--actor", TestCast.AUTHORITY, "--json",
+        "--as", TestCast.AUDITOR).json().get("events")).hasSize(1);
   }
 }

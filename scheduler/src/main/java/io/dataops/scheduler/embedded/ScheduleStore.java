@@ -39,11 +39,17 @@ public final class ScheduleStore {
 
   /**
    * Adds or replaces a schedule (a replaced one keeps its progress: what was claimed stays claimed), committed with its
-   * audit {@code event} in one transaction.
+   * audit {@code event} in one transaction. Only the user a schedule runs as replaces it: another user's schedule of
+   * the same id (a copy of the pipeline file, or another department's quality schedule of a table) is refused,
+   * checked in the transaction that would replace it.
    */
   public void save(Schedule s, AuditSink audit, AuditEvent event) {
     db.transaction(c -> {
       Optional<Schedule> old = schedule(c, s.id());
+      if (old.isPresent() && !old.get().runAs().equals(s.runAs())) {
+        throw new io.dataops.core.AccessDeniedException("schedule " + s.id() + " runs as " + old.get().runAs()
+            + "; only that user replaces it (the authority or the admin may pause it)", List.of());
+      }
       if (old.isPresent()) {
         Statements.update(c, "UPDATE schedules SET kind = ?, target = ?, command = ?, cron = ?, on_feed = ?,"
             + " inputs = ?, run_as = ?, max_attempts = ?, created_by = ? WHERE id = ?", p -> {
@@ -202,7 +208,10 @@ public final class ScheduleStore {
 
   /** Runs ready to start now (queued, or retrying and their wait is over), oldest first. */
   List<ScheduledRun> ready(long now, int limit) {
-    return db.query("SELECT * FROM schedule_runs WHERE state IN (?, ?) AND next_attempt_at <= ? ORDER BY due_at, id",
+    // A paused schedule holds its queued and retrying runs too (they kept starting after a pause: a backlog of
+    // missed occurrences ran on for minutes).
+    return db.query("SELECT r.* FROM schedule_runs r JOIN schedules s ON s.id = r.schedule_id"
+        + " WHERE r.state IN (?, ?) AND r.next_attempt_at <= ? AND s.paused = 0 ORDER BY r.due_at, r.id",
         p -> {
           p.setString(1, ScheduledRun.QUEUED);
           p.setString(2, ScheduledRun.RETRYING);

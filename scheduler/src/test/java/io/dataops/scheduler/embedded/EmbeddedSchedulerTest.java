@@ -138,6 +138,50 @@ class EmbeddedSchedulerTest {
     return store.runs(id, 1000);
   }
 
+  /** Found by a probe: runs queued before a pause kept starting after it (a backlog ran on for minutes). */
+  @Test
+  void aPausedScheduleStartsNoneOfItsQueuedRunsUntilItIsResumed() throws Exception {
+    save(schedule("held", null, false, 1));
+    AuditEvent trigger = AuditEvent.ok("schedule.trigger", List.of("schedule:held"), java.util.Map.of());
+    for (int i = 0; i < 3; i++) {
+      assertThat(store.claim("held", "manual:" + i, "manual", clock.millis(), clock.millis(), audit, trigger))
+          .isTrue();
+    }
+    assertThat(store.pause("held", true, clock.millis(), audit, c -> event("schedule.pause", c))).isTrue();
+    java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
+    EmbeddedScheduler s = scheduler((sc, r) -> {
+      started.incrementAndGet();
+      return new RunLauncher.Outcome(0, null);
+    }, FeedWatch.NONE, 2);
+    for (int i = 0; i < 5; i++) {
+      s.tick();
+      clock.advance(Duration.ofSeconds(5));
+    }
+    Thread.sleep(200);
+    assertThat(started.get()).isZero();
+    assertThat(runs("held")).extracting(ScheduledRun::state).containsOnly(ScheduledRun.QUEUED);
+    store.pause("held", false, clock.millis(), audit, c -> event("schedule.resume", c));
+    drain(s, "held");
+    assertThat(started.get()).isEqualTo(3);
+    s.close();
+  }
+
+  /** Found by a probe: cron fields were read in the host's zone (02:00 on a UTC host is 10:00 in Beijing). */
+  @Test
+  void cronFieldsAreReadInThePlatformsTimeZoneWhateverTheHostsIs() throws Exception {
+    save(schedule("nightly", "0 0 2 * * *", false, 1));
+    EmbeddedScheduler s = scheduler((sc, r) -> new RunLauncher.Outcome(0, null), FeedWatch.NONE, 1);
+    clock.advance(Duration.ofDays(1));
+    s.tick();
+    assertThat(runs("nightly")).hasSize(1);
+    java.time.ZonedDateTime due = java.time.Instant.ofEpochMilli(runs("nightly").get(0).dueAt())
+        .atZone(java.time.ZoneId.of("Asia/Shanghai"));
+    assertThat(due.getHour()).as(due.toString()).isEqualTo(2);
+    assertThat(due.getMinute()).isZero();
+    drain(s, "nightly");
+    s.close();
+  }
+
   @Test
   void missedOccurrencesAreClaimedOnceEachAndASecondSchedulerWaitsForTheLease() throws Exception {
     save(schedule("every-minute", "0 * * * * *", false, 1));
