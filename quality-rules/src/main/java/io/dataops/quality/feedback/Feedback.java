@@ -120,18 +120,21 @@ public final class Feedback {
           if (existing.isEmpty()) {
             id = open(c, report, department, dataset, r, ruleKey, failingRows, at);
             change = "opened";
-          } else if (existing.get().state() == Ticket.State.VERIFIED) {
+          } else if (existing.get().state() == Ticket.State.VERIFIED
+              || existing.get().state() == Ticket.State.RESOLVED) {
+            // A resolved ticket whose rule fails on a later feed: the fix did not hold. It is open again, as a
+            // verified one is (it stayed "resolved", and its department could neither acknowledge nor resolve it).
             id = existing.get().id();
             update(c, "UPDATE dq_tickets SET state = 'open', reopened = reopened + 1, verified_at = NULL, "
                 + "verified_run = NULL, resolved_at = NULL, acknowledged_at = NULL, last_failed_at = ?, "
                 + "last_failed_run = ?, last_failed_feed = ?, last_failing_rows = ? WHERE id = ?",
                 at, report.runId(), report.feedId(), failingRows, id);
-            change = "reopened";
+            change = existing.get().state() == Ticket.State.RESOLVED ? "failed_after_resolution" : "reopened";
           } else {
             id = existing.get().id();
             update(c, "UPDATE dq_tickets SET last_failed_at = ?, last_failed_run = ?, last_failed_feed = ?, "
                 + "last_failing_rows = ? WHERE id = ?", at, report.runId(), report.feedId(), failingRows, id);
-            change = existing.get().state() == Ticket.State.RESOLVED ? "failed_after_resolution" : "failed_again";
+            change = "failed_again";
           }
           TicketStore.event(c, id, at, change, "quality run " + report.runId(),
               failingRows + " failing rows in feed " + report.feedId());

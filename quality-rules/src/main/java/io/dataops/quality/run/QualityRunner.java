@@ -200,7 +200,7 @@ public final class QualityRunner {
       List<ExpectationResult> results = new ArrayList<>();
       for (CompiledExpectation c : compiled) {
         try {
-          results.add(c.evaluate(states));
+          results.add(maskRowValues(c.evaluate(states), personal));
         } catch (RuntimeException e) {
           results.add(ExpectationResult.error(c.config(), e.getClass().getSimpleName() + ": " + e.getMessage()));
         }
@@ -357,6 +357,38 @@ public final class QualityRunner {
         return QualityRunner.display(personal, column, value);
       }
     };
+  }
+
+  /**
+   * The expectations whose observed value is the value of single rows: a minimum, maximum, median or quantile of a
+   * personal column is one person's value (the oldest person's birth date), shown to departments and the authority.
+   */
+  private static final java.util.Set<String> ROW_VALUE_RESULTS = java.util.Set.of(
+      "expect_column_min_to_be_between", "expect_column_max_to_be_between", "expect_column_median_to_be_between",
+      "expect_column_quantile_values_to_be_between");
+
+  /** {@code r} with its observed row values masked as the rows' own values are, when its column is personal. */
+  static ExpectationResult maskRowValues(ExpectationResult r, Map<String, String> personal) {
+    Object column = r.expectationConfig().kwargs() == null ? null : r.expectationConfig().kwargs().get("column");
+    if (!ROW_VALUE_RESULTS.contains(r.expectationConfig().type()) || r.result() == null || column == null
+        || !personal.containsKey(column.toString())) {
+      return r;
+    }
+    Map<String, Object> result = new LinkedHashMap<>(r.result());
+    result.computeIfPresent("observed_value", (k, v) -> masked(personal, column.toString(), v));
+    return new ExpectationResult(r.success(), r.expectationConfig(), result, r.meta(), r.exceptionInfo());
+  }
+
+  private static Object masked(Map<String, String> personal, String column, Object v) {
+    if (v instanceof Map<?, ?> m) { // quantiles: {"quantiles": [the ranks asked], "values": [the column's values]}
+      Map<Object, Object> out = new LinkedHashMap<>(m);
+      out.computeIfPresent("values", (k, values) -> masked(personal, column, values));
+      return out;
+    }
+    if (v instanceof List<?> l) {
+      return l.stream().map(x -> masked(personal, column, x)).toList();
+    }
+    return v == null ? null : display(personal, column, String.valueOf(v));
   }
 
   /** A value as reports may show it: masked when the column holds personal data, shortened when long. */

@@ -146,6 +146,19 @@ class FeedbackTest {
       assertThat(card.passRatePercent()).isCloseTo(100.0 * (1 + 3 + 1) / 9, org.assertj.core.api.Assertions.within(1e-9));
       assertThat(card.openTickets()).isEqualTo(2);
       assertThat(card.meanHoursToResolve()).as("no ticket is verified now").isNull();
+
+      // Found by a probe: a resolved ticket whose rule failed again stayed "resolved" for good (its department
+      // could neither acknowledge nor resolve it again); the fix did not hold, so it is open again.
+      store.acknowledge(idCard.id(), "王科长", "looking again", audit);
+      store.resolve(idCard.id(), "王科长", "registry corrected", audit);
+      Feedback.Delivery failedAfter = feedback.deliver(feed(lh, BAD.replace("1,", "4,").replace("2,", "5,")
+          .replace("3,", "6,"), "bad3.csv"), "public-security", "people", audit);
+      assertThat(failedAfter.tickets()).extracting(Feedback.TicketChange::change)
+          .contains("failed_after_resolution");
+      assertThat(store.get(idCard.id()).orElseThrow().state()).isEqualTo(Ticket.State.OPEN);
+      assertThat(store.get(idCard.id()).orElseThrow().reopened()).isEqualTo(2);
+      assertThat(store.acknowledge(idCard.id(), "王科长", "once more", audit).state())
+          .isEqualTo(Ticket.State.ACKNOWLEDGED);
     }
   }
 }
