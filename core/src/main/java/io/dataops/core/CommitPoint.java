@@ -7,7 +7,9 @@ import java.nio.file.Path;
 /**
  * A test hook for the tests that kill a process between the steps of a commit (kill -9 at a commit point): with the
  * system property {@code dataops.test.pause-at} naming the point, the process writes the file {@code
- * dataops.test.pause-marker} names and waits there to be killed. Without the property it does nothing.
+ * dataops.test.pause-marker} names and waits there to be killed, or, when {@code dataops.test.resume-marker} names a
+ * file, until that file appears (a test that changes something under a paused command). Without the property it does
+ * nothing.
  */
 public final class CommitPoint {
   private CommitPoint() {}
@@ -19,7 +21,13 @@ public final class CommitPoint {
     }
     try {
       Files.writeString(Path.of(System.getProperty("dataops.test.pause-marker")), point);
-      Thread.sleep(Long.MAX_VALUE);
+      String resume = System.getProperty("dataops.test.resume-marker");
+      if (resume == null) {
+        Thread.sleep(Long.MAX_VALUE);
+      }
+      while (!Files.exists(Path.of(resume))) {
+        Thread.sleep(20);
+      }
     } catch (IOException | InterruptedException e) {
       throw new IllegalStateException("test pause at " + point + " failed", e);
     }

@@ -212,7 +212,22 @@ class LifecycleTest extends ProductFixture {
         .hasMessageContaining("free");
     assertThatThrownBy(() -> lifecycle.publish(PRODUCT, v.version(), OPERATOR, Lifecycle.PUBLIC_INTEREST, null, " "))
         .hasMessageContaining("licence");
+    // Found by a probe: a price of 10^18 yuan was listed, and its first delivery made the month's statements fail for
+    // everyone (fen overflowed 64 bits); a licence with a line feed and an escape sequence forged a "published ... by
+    // the authority" line in what partners read.
+    assertThatThrownBy(() -> lifecycle.publish(PRODUCT, v.version(), OPERATOR, Lifecycle.MARKET,
+        "1000000000000000000", "l")).hasMessage("--price 1000000000000000000 is above the highest price a statement"
+        + " can hold (100000000.00 yuan)");
+    assertThatThrownBy(() -> lifecycle.publish(PRODUCT, v.version(), OPERATOR, Lifecycle.PUBLIC_INTEREST, null,
+        "CC BY\n  published 2026-12-01 by zhang-wei\u001b[2K")).hasMessage("--licence holds a control character"
+        + " (U+000A) at character 6: it is shown to others as one line of text; write it without line breaks, tabs or"
+        + " escape sequences");
+    ProductVersion submitted = publish(false, dataFile(1, 6));
+    lifecycle.submit(PRODUCT, submitted.version(), OPERATOR);
+    assertThatThrownBy(() -> lifecycle.reject(PRODUCT, submitted.version(), AUTHORITY, "ok\u202eevil"))
+        .hasMessageContaining("--reason holds a control character (U+202E)");
     assertThat(version(v.version()).state()).isEqualTo(VersionState.APPROVED);
+    lifecycle.publish(PRODUCT, v.version(), OPERATOR, Lifecycle.MARKET, "100000000.00", "l");
   }
 
   /**

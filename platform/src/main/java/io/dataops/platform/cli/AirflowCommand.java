@@ -66,13 +66,16 @@ final class AirflowCommand {
     public Integer call() throws IOException {
       PlatformConfig config = cli.configToRead(common);
       cli.know("pipelineFile", file.toString());
+      if (out != null) {
+        OutputPaths.outsideHome(config, out, "--out");
+      }
       PipelineRuns.checkEngine(engine);
       DagSpec spec;
       List<String> unchecked;
       try (Lakehouse lh = cli.lakehouse(config)) {
         BoundPipeline p = new PipelineRuns(config, lh, LandCommand.workers())
             .as(cli.session().actor(), cli.audit()).validate(file, engine);
-        PipelineCommand.ownPipeline(cli, p);
+        PipelineCommand.ownPipeline(cli, config, p);
         List<String> withSuites = new ArrayList<>();
         for (BoundPipeline.BoundInput in : p.inputs()) {
           if (Quality.suiteFor(config, lh, in.table()).isPresent()) {

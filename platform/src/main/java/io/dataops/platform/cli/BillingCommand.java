@@ -56,6 +56,9 @@ final class BillingCommand {
         kind = cli.session().identities().organization(target).map(Organization::kind).map(Object::toString)
             .orElseThrow(() -> new BadInputException("no organization " + target + " (see: dataops org list)"));
       }
+      if (out != null) {
+        OutputPaths.outsideHome(config, out, "--out");
+      }
       Statement s = BillingServices.billing(config, cli.env).statement(month, target, kind);
       String csv = out != null ? BillingServices.issue(s, out, cli.audit()).toString()
           : BillingServices.issue(s, config.documents("outbox").resolve(target != null ? target

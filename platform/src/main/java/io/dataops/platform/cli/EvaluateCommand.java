@@ -37,6 +37,9 @@ final class EvaluateCommand implements Callable<Integer> {
     YearMonth month = Periods.month(period);
     cli.know("period", month.toString());
     PlatformConfig config = cli.config(common);
+    if (out != null) {
+      OutputPaths.outsideHome(config, out, "--out");
+    }
     EvaluationServices.Written w;
     try (Lakehouse lakehouse = cli.lakehouse(config)) {
       w = EvaluationServices.evaluate(config, lakehouse, cli.session().actor(), cli.audit(),

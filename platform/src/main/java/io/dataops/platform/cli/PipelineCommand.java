@@ -48,7 +48,7 @@ final class PipelineCommand {
       try (Lakehouse lh = cli.lakehouse(config)) {
         PipelineRuns runs = new PipelineRuns(config, lh, LandCommand.workers()).as(cli.session().actor(), cli.audit());
         BoundPipeline p = engine == null ? runs.validate(file) : runs.validate(file, engine);
-        ownPipeline(cli, p);
+        ownPipeline(cli, config, p);
         // The same refusal a run meets (exit 2), when no live grant of the caller's organization covers it.
         var grant = GrantServices.enforcement(config, cli.audit()).authorize(GrantServices.request(p,
             cli.session().actor(), "pipeline validate"));
@@ -152,7 +152,7 @@ final class PipelineCommand {
         PipelineRuns runs = new PipelineRuns(config, lh, LandCommand.workers())
             .as(cli.session().actor(), cli.audit());
         BoundPipeline p = runs.validate(file);
-        ownPipeline(cli, p);
+        ownPipeline(cli, config, p);
         cli.know("pipeline", p.definition().name());
         cli.know("product", p.definition().product());
         cli.know("inputs", p.inputSnapshots());
@@ -192,7 +192,7 @@ final class PipelineCommand {
       try (Lakehouse lh = cli.lakehouse(config)) {
         PipelineRuns runs = new PipelineRuns(config, lh, LandCommand.workers()).as(cli.session().actor(), cli.audit());
         p = runs.validate(file);
-        ownPipeline(cli, p);
+        ownPipeline(cli, config, p);
         cli.know("pipeline", p.definition().name());
         cli.know("inputs", p.inputSnapshots());
         r = runs.privacy(p, Executors.defaultEngine());
@@ -234,9 +234,15 @@ final class PipelineCommand {
   }
 
   /** An operator validates and runs the pipelines its own organization owns. */
-  static void ownPipeline(Cli cli, BoundPipeline p) {
+  static void ownPipeline(Cli cli, PlatformConfig config, BoundPipeline p) {
     cli.session().requireOrganization(p.definition().owner(), "pipeline " + p.definition().name(),
         List.of("pipeline:" + p.definition().name()));
+    try {
+      PipelineRuns.versions(config).checkOwner(p.definition().product(), p.definition().owner());
+    } catch (io.dataops.core.AccessDeniedException e) {
+      cli.session().refuse(e, List.of("pipeline:" + p.definition().name(), "product:" + p.definition().product()));
+      throw e;
+    }
   }
 
   /** The run as the operator reads it: version, lineage, counts, privacy report, leak check, quality gate. */

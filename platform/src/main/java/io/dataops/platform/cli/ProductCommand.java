@@ -177,8 +177,21 @@ final class ProductCommand {
       PlatformConfig config = cli.configToRead(common);
       ProductRegistry registry = PipelineRuns.versions(config);
       ProductVersion v = find(registry, name, version);
-      checkDescribe(cli, v);
-      List<TransitionRecord> history = registry.history(name, version == null ? 0 : version);
+      List<TransitionRecord> history;
+      if (version == null) {
+        // Every version's moves, but only of the versions the caller may see: another operator's drafts, rejections
+        // (with their reasons) and destroyed versions stay hidden, as `product history NAME N` hides them one by one.
+        java.util.Set<Integer> visible = new java.util.HashSet<>();
+        registry.list(name).stream().filter(x -> ProductAccess.mayDescribe(x, cli.session().actor()))
+            .forEach(x -> visible.add(x.version()));
+        if (visible.isEmpty()) {
+          checkDescribe(cli, v);
+        }
+        history = registry.history(name, 0).stream().filter(t -> visible.contains(t.version())).toList();
+      } else {
+        checkDescribe(cli, v);
+        history = registry.history(name, version);
+      }
       StringBuilder text = new StringBuilder();
       for (TransitionRecord t : history) {
         text.append(String.format("%s  v%-3d %-11s -> %-11s %s (%s%s)%s%n", t.at(), t.version(),
@@ -422,6 +435,7 @@ final class ProductCommand {
       if (url) {
         return byUrl(config);
       }
+      OutputPaths.outsideHome(config, out, "--out");
       io.dataops.products.delivery.Delivery.Result r = deliver(config,
           d -> d.deliver(name, version, cli.session().actor(), out));
       Map<String, Object> json = new LinkedHashMap<>();

@@ -109,6 +109,9 @@ final class QualityCommand {
     public Integer call() throws java.io.IOException {
       // Without --out the suite goes into the home, which must then be writable.
       PlatformConfig config = out != null ? cli.configToRead(common) : cli.config(common);
+      if (out != null) {
+        OutputPaths.outsideHome(config, out, "--out");
+      }
       TableIdentifier id = TableNames.parse(table);
       cli.know("table", id.toString());
       io.dataops.quality.suggest.Suggester.Suggestion s;

@@ -167,6 +167,7 @@ public final class PipelineRuns {
     details.put("inputs", p.inputSnapshots()); // the exact snapshots the run reads
     PipelineRunResult r;
     try {
+      versions(config).checkOwner(p.definition().product(), p.definition().owner());
       // The covering grant, before any engine is picked so that none can skip it: refused (exit 2) when no live
       // grant of the caller's organization covers every table and column; metering counts the reads against it.
       List<ReadGrant> grants = GrantServices.readGrants(GrantServices.enforcement(config, audit)

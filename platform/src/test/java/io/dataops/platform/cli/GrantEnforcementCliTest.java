@@ -106,6 +106,34 @@ class GrantEnforcementCliTest {
     assertThat(validate.err()).contains("grant " + revoked + " (test) was revoked at ");
   }
 
+  /**
+   * Found by a probe: another operator, granted for the same scenario and product name, ran a copy of the pipeline
+   * with its own organization as owner; its version went into the first operator's product table and its publish
+   * superseded the first operator's published version.
+   */
+  @Test
+  void aProductMadeByOneOperatorGetsNoVersionFromAnotherOperatorsPipeline() throws Exception {
+    TestCast.grant(home, "test", "plain");
+    assertThat(run(TestCast.OPERATOR, "pipeline", "run", plain.toString()).exit()).isZero();
+    TestCast.grant(home, TestCast.OTHER_OPERATOR, "other-op", Clock.systemUTC(), "test", List.of("plain"), null, null);
+    Path copy = Files.writeString(dir.resolve("pipelines/plain-of-other-op.yaml"),
+        PLAIN.replace("owner: op", "owner: other-op"));
+    String refusal = "product plain belongs to op, whose pipelines made its versions: a pipeline of other-op cannot "
+        + "make a version of it (give the pipeline's product another name)";
+    for (String command : List.of("validate", "run")) {
+      Run refused = run(TestCast.OTHER_OPERATOR, "pipeline", command, copy.toString());
+      assertThat(refused.exit()).as(refused.err()).isEqualTo(2);
+      assertThat(refused.err()).isEqualTo("dataops: " + refusal + "\n");
+    }
+    JsonNode versions = run(TestCast.OPERATOR, "product", "list", "--json").json();
+    assertThat(versions.size()).as(versions.toString()).isEqualTo(1);
+    JsonNode refusals = run(TestCast.AUDITOR, "audit", "list", "--outcome", "refused", "--json").json().get("events");
+    assertThat(refusals.findValuesAsText("command")).as("both refusals are audited")
+        .containsExactlyInAnyOrder("pipeline validate", "pipeline run");
+    assertThat(refusals.findValuesAsText("reason")).containsOnly(refusal);
+    assertThat(refusals.findValuesAsText("actor")).containsOnly(TestCast.OTHER_OPERATOR);
+  }
+
   @Test
   void aColumnOutsideTheGrantIsRefusedAndTheGrantsRowFilterHoldsOnBothEngines() throws Exception {
     long id = TestCast.grant(home, "test", List.of("income-by-street", "plain"), CITIZENS,

@@ -205,4 +205,30 @@ class ProductLifecycleCliTest {
     }
     assertThat(Files.readString(Path.of(destroyed.get("certificateHtml").asText()))).contains("rejected");
   }
+  /**
+   * Found by a probe: `product history NAME` (no version) checked only the newest version, then printed every
+   * version's moves to another operator: an unpublished version's rejection and its confidential reason included.
+   */
+  @Test
+  void anotherOperatorSeesTheHistoryOfPublishedVersionsOnly() throws Exception {
+    ok("product", "submit", "income-by-street", "1");
+    ok("product", "reject", "income-by-street", "1", "--reason", "birth years identify people in small streets",
+        "--as", TestCast.AUTHORITY);
+    as = TestCast.PUBLIC_SECURITY;
+    Path feed = dir.resolve("feeds/c2.csv");
+    ok("generate", "--dataset", "citizens", "--rows", "100", "--offset", "1500", "--out", feed.toString());
+    ok("land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString());
+    as = TestCast.OPERATOR;
+    assertThat(ok("pipeline", "run", pipeline.toString(), "--json").json().get("version").asInt()).isEqualTo(2);
+    release(2);
+
+    JsonNode seen = ok("product", "history", "income-by-street", "--json", "--as", TestCast.OTHER_OPERATOR).json();
+    assertThat(seen.get("transitions").findValuesAsText("version")).as(seen.toString()).containsOnly("2");
+    assertThat(seen.toString()).doesNotContain("birth years");
+    refused("income-by-street v1 is rejected (not published)", "product", "history", "income-by-street", "1", "--as",
+        TestCast.OTHER_OPERATOR);
+    JsonNode all = ok("product", "history", "income-by-street", "--json", "--as", TestCast.AUDITOR).json();
+    assertThat(all.get("transitions").findValuesAsText("version")).contains("1", "2");
+    assertThat(all.toString()).contains("birth years identify people in small streets");
+  }
 }

@@ -72,6 +72,28 @@ class QualityParamsCliTest {
   }
 
   /** {@code quality run --workers N}: threads sharing the scan; any number gives the same results. */
+  /**
+   * Found by a probe: the minimum and maximum of birth_date were shown whole (the oldest and the youngest person's
+   * birth dates) in the result, its JSON and the department's report, while every row's value is masked.
+   */
+  @Test
+  void aPersonalColumnsMinimumAndMaximumAreMaskedAsItsValuesAre() throws Exception {
+    Path suite = dir.resolve("ages.json");
+    Files.writeString(suite, """
+        {"name": "citizens.ages", "expectations": [
+          {"type": "expect_column_min_to_be_between", "kwargs": {"column": "birth_date", "min_value": "2100-01-01"}},
+          {"type": "expect_column_max_to_be_between", "kwargs": {"column": "birth_date", "max_value": "1800-01-01"}}
+        ]}
+        """);
+    CliTest.Run r = run("quality", "run", "--table", "ods.public_security__citizens", "--suite", suite.toString(),
+        "--json");
+    for (int i = 0; i < 2; i++) {
+      assertThat(r.json().at("/results/" + i + "/success").asBoolean()).as(r.out()).isFalse();
+      assertThat(r.json().at("/results/" + i + "/result/observed_value").asText()).as(r.out())
+          .matches("\\d{4}-\\*\\*-\\*\\*");
+    }
+  }
+
   @Test
   void workersAreChosenOnTheCommandLine() throws Exception {
     Path suite = dir.resolve("s.json");

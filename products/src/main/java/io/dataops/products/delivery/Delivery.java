@@ -91,6 +91,10 @@ public final class Delivery {
       }
       sha256 = Digests.toHex(digest.digest());
       bytes = Files.size(tmp);
+      // Still published now that it is written: a seal or a withdrawal while the rows were written (found by a
+      // probe: a delivery paused across a seal handed the sealed version over, audited and billed).
+      io.dataops.core.CommitPoint.reached("delivery-written");
+      deliverable(product, version, partner);
       // The event before the hand-over: a delivery never reaches the partner's name without its event. A kill
       // between the two leaves the .part file and the event of a delivery not handed over — the side to err on.
       audit.record(event(v, partner, rows, bytes, "deliver", sha256));
@@ -187,6 +191,12 @@ public final class Delivery {
       url = URI.create(presigner.presignGetObject(r -> r.signatureDuration(expiry)
           .getObjectRequest(g -> g.bucket(ObjectStore.bucketOf(object)).key(ObjectStore.keyOf(object))))
           .url().toString());
+    }
+    try {
+      deliverable(product, version, partner); // still published now that it is written (as deliver checks)
+    } catch (RuntimeException moved) {
+      lakehouse.io().deleteFile(object);
+      throw moved;
     }
     AuditEvent e = event(v, partner, rows, counted.count, "presigned-url", sha256);
     Map<String, Object> details = new LinkedHashMap<>(e.details());

@@ -2,6 +2,7 @@ package io.dataops.products.lifecycle;
 
 import io.dataops.core.AccessDeniedException;
 import io.dataops.core.BadInputException;
+import io.dataops.core.text.FreeText;
 import io.dataops.core.audit.Actor;
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
@@ -85,7 +86,7 @@ public final class Lifecycle {
   public ProductVersion approve(String product, int version, Actor actor, String note) {
     ProductVersion v = version(product, version);
     check(Move.APPROVE, v, actor);
-    return move(Move.APPROVE, v, actor, blankToNull(note), null);
+    return move(Move.APPROVE, v, actor, blankToNull(FreeText.line("--note", note)), null);
   }
 
   public ProductVersion reject(String product, int version, Actor actor, String reason) {
@@ -94,6 +95,7 @@ public final class Lifecycle {
     if (reason == null || reason.isBlank()) {
       throw new BadInputException("a rejection needs a reason the operator can act on (--reason TEXT)");
     }
+    FreeText.line("--reason", reason);
     return move(Move.REJECT, v, actor, reason.strip(), null);
   }
 
@@ -130,6 +132,9 @@ public final class Lifecycle {
     return published;
   }
 
+  /** The highest price of a listing, in yuan (see {@link #publication}). */
+  static final BigDecimal MAX_PRICE = new BigDecimal("100000000.00");
+
   private static Publication publication(String channel, String price, String licence, String plan, Actor actor) {
     if (!PUBLIC_INTEREST.equals(channel) && !MARKET.equals(channel)) {
       throw new BadInputException("--channel is public-interest (free) or market (priced listing), not '"
@@ -138,6 +143,7 @@ public final class Lifecycle {
     if (licence == null || licence.isBlank()) {
       throw new BadInputException("a publication needs the licence partners use it under (--licence TEXT)");
     }
+    FreeText.line("--licence", licence);
     String amount = null;
     if (MARKET.equals(channel)) {
       if (price == null) {
@@ -151,6 +157,12 @@ public final class Lifecycle {
       }
       if (p.signum() <= 0 || p.scale() > 2) {
         throw new BadInputException("--price must be positive with at most two decimals (fen)");
+      }
+      // Statements count fen in 64 bits: a price of 10^18 yuan overflowed every statement of its month (one
+      // delivery made billing fail for everyone). A hundred million yuan a delivery, or a row, is far above any.
+      if (p.compareTo(MAX_PRICE) > 0) {
+        throw new BadInputException("--price " + p.toPlainString() + " is above the highest price a statement can"
+            + " hold (" + MAX_PRICE.toPlainString() + " yuan)");
       }
       amount = p.setScale(2).toPlainString();
     } else if (price != null) {

@@ -81,6 +81,7 @@ public final class ProductRegistry {
           c.rollback();
           return existing.get();
         }
+        checkOwner(c, v.product(), v.lineage().owner()); // two organizations' first runs of one name at once
         int next;
         try (PreparedStatement p = c.prepareStatement("SELECT COALESCE(MAX(version), 0) FROM product_versions"
             + " WHERE product = ?")) {
@@ -285,6 +286,34 @@ public final class ProductRegistry {
       p.setString(8, at);
       p.setString(9, reason);
       p.executeUpdate();
+    }
+  }
+
+  /**
+   * Refuses a version of {@code product} made by a pipeline of {@code owner} when the product's versions so far were
+   * made by another organization's: a product belongs to the operator that made it, and another's run would write
+   * into its table and supersede its published version. Asked before a run (nothing read or written), and again
+   * where the version is recorded.
+   */
+  public void checkOwner(String product, String owner) {
+    try (Connection c = connect()) {
+      checkOwner(c, product, owner);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the product registry", e);
+    }
+  }
+
+  private static void checkOwner(Connection c, String product, String owner) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT owner FROM product_versions WHERE product = ?"
+        + " ORDER BY version LIMIT 1")) {
+      p.setString(1, product);
+      try (ResultSet r = p.executeQuery()) {
+        if (r.next() && !r.getString(1).equals(owner)) {
+          throw new io.dataops.core.AccessDeniedException("product " + product + " belongs to " + r.getString(1)
+              + ", whose pipelines made its versions: a pipeline of " + owner + " cannot make a version of it"
+              + " (give the pipeline's product another name)", List.of());
+        }
+      }
     }
   }
 

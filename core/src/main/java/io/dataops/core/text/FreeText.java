@@ -1,0 +1,36 @@
+package io.dataops.core.text;
+
+import io.dataops.core.BadInputException;
+
+/**
+ * Text a user types that others read later as one line of a record (a licence, a rejection reason, an approval
+ * note): it is shown to partners and operators in lists and histories, so a line feed or an escape sequence in it
+ * would forge the lines after it ("published ... by the authority") or drive the reader's terminal. Refused at input,
+ * with the option named, rather than escaped at every place it is shown.
+ */
+public final class FreeText {
+  /** The longest such text: a paragraph, not a document. */
+  public static final int MAX = 2000;
+
+  private FreeText() {}
+
+  /** {@code text} when it is one line of at most {@link #MAX} characters without control or bidi characters. */
+  public static String line(String option, String text) {
+    if (text == null) {
+      return null;
+    }
+    if (text.length() > MAX) {
+      throw new BadInputException(option + " is " + String.format("%,d", text.length()) + " characters long; at most "
+          + String.format("%,d", MAX));
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isISOControl(c) || c >= '\u202a' && c <= '\u202e' || c >= '\u2066' && c <= '\u2069') {
+        throw new BadInputException(option + " holds a control character (U+" + String.format("%04X", (int) c)
+            + ") at character " + (i + 1) + ": it is shown to others as one line of text; write it without line"
+            + " breaks, tabs or escape sequences");
+      }
+    }
+    return text;
+  }
+}

@@ -1,0 +1,50 @@
+package io.dataops.platform.cli;
+
+import io.dataops.core.BadInputException;
+import io.dataops.platform.config.PlatformConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+/**
+ * Where a command may write a file the caller names ({@code --out}): anywhere but the platform's home. The home holds
+ * the platform database, the keys, the tables and the certificates; a delivery or a statement written over one of
+ * them (a typo, or a partner naming {@code catalog.db}) destroyed the audit trail and every grant, or replaced the
+ * keys so that no pseudonym could be matched again. The platform's own outputs go to the home's outbox by default.
+ */
+final class OutputPaths {
+  private OutputPaths() {}
+
+  /** {@code out}, unless it lies in the home (links followed, so that a planted one cannot lead there). */
+  static Path outsideHome(PlatformConfig config, Path out, String option) {
+    Path home = real(config.home());
+    Path abs = out.toAbsolutePath().normalize();
+    boolean inside = abs.startsWith(home) || real(abs).startsWith(home)
+        || abs.getParent() != null && real(abs.getParent()).startsWith(home);
+    if (inside) {
+      throw new BadInputException(option + " " + out + " is inside the platform home (" + config.home() + "), whose "
+          + "database, keys, tables and certificates a written file must never replace: write it outside the home");
+    }
+    return out;
+  }
+
+  /** The path with the links of its existing part resolved; a part that does not exist yet is kept as written. */
+  private static Path real(Path p) {
+    Path abs = p.toAbsolutePath().normalize();
+    Path existing = abs;
+    while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      return abs;
+    }
+    try {
+      Path resolved = Files.exists(existing) ? existing.toRealPath() : existing; // a dangling link stays as it is
+      return resolved.resolve(existing.relativize(abs)).normalize();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot resolve " + existing, e);
+    }
+  }
+}
