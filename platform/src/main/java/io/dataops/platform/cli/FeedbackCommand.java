@@ -168,8 +168,7 @@ final class FeedbackCommand {
 
   /** The authenticated user, with the name the department signs with when given ({@code --by}). */
   static String actor(Cli cli, String by) {
-    String user = cli.session().principal().name();
-    return by != null && !by.isBlank() ? by.strip() + " (" + user + ")" : user;
+    return TicketStore.actor(cli.session().principal().name(), by);
   }
 
   /**

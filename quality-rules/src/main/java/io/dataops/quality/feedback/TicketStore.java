@@ -24,6 +24,11 @@ public final class TicketStore {
   private final String url;
   private final Properties props;
 
+  /** The longest note a department may give (as a grant's reason or note): a paragraph, not a file pasted in. */
+  public static final int NOTE_MAX = 2000;
+  /** The longest name a department signs with ({@code --by}): a person and their office. */
+  public static final int SIGNER_MAX = 100;
+
   public TicketStore(String jdbcUrl, String user, String password) {
     this.url = PlatformDatabase.url(jdbcUrl);
     this.props = PlatformDatabase.prepare(jdbcUrl, user, password);
@@ -181,8 +186,27 @@ public final class TicketStore {
     return transition(id, actor, note, Ticket.State.RESOLVED, "resolved_at", audit, "feedback.resolve");
   }
 
+  /**
+   * Who acts on a ticket: the authenticated {@code user}, with the name the department signs with when given ({@code
+   * --by}), refused (exit 2) when longer than {@link #SIGNER_MAX} or over more than one line.
+   */
+  public static String actor(String user, String by) {
+    if (by == null || by.isBlank()) {
+      return user;
+    }
+    String name = by.strip();
+    if (name.length() > SIGNER_MAX || name.chars().anyMatch(Character::isISOControl)) {
+      throw new BadInputException("--by is a name of at most " + SIGNER_MAX + " characters on one line (it has "
+          + name.length() + ")");
+    }
+    return name + " (" + user + ")";
+  }
+
   private Ticket transition(long id, String actor, String note, Ticket.State to, String timeColumn, AuditSink audit,
       String action) {
+    if (note != null && note.length() > NOTE_MAX) {
+      throw new BadInputException("a note is at most " + NOTE_MAX + " characters (it has " + note.length() + ")");
+    }
     Ticket t = get(id).orElseThrow(() -> new BadInputException("no ticket " + id + " (see: dataops feedback list)"));
     if (t.state() == Ticket.State.VERIFIED) {
       throw new BadInputException("ticket " + id + " is verified (a later feed passed the rule); nothing to do");

@@ -70,6 +70,57 @@ class FeedbackTest {
     lifecycle(cfg, new TicketStore(url, "postgres", ""));
   }
 
+  /**
+   * On PostgreSQL the tickets' text columns were VARCHAR(n): an in-set rule over ~300 district codes has a rule key of
+   * more than 2000 characters, and every failing feed's feedback was refused ("value too long"), again on each retry.
+   * A database made before the fix is migrated (TEXT); notes and signers are bounded at input instead, as grants' are.
+   */
+  @Test
+  void longRuleKeysOnAPostgresDatabaseMadeBeforeTheFix() throws Exception {
+    String url = PostgresServer.newDatabase("feedback_long_" + System.nanoTime());
+    // The tickets tables as the build before this fix made them (migrations 1 and 2).
+    org.flywaydb.core.Flyway.configure().dataSource(url, "postgres", "")
+        .locations("classpath:db/migration/tickets/common", "classpath:db/migration/tickets/postgresql")
+        .table("flyway_tickets_history").baselineOnMigrate(true).baselineVersion("0").target("2").load().migrate();
+    LakehouseConfig cfg = new LakehouseConfig(url, "postgres", "", dir.resolve("wh").toUri().toString(), Map.of());
+    TicketStore store = new TicketStore(url, "postgres", "");
+    StringBuilder codes = new StringBuilder("M, F");
+    for (int i = 0; i < 300; i++) {
+      codes.append(", '").append(440300 + i).append("'");
+    }
+    String suite = SUITE.replace("value_set: [M, F]", "value_set: [" + codes + "]");
+    io.dataops.core.audit.AuditSink audit = event -> { };
+    try (Lakehouse lh = Lakehouse.open(cfg)) {
+      Path f = dir.resolve("bad.csv");
+      Files.writeString(f, BAD);
+      LandingResult r = new Landing(lh).land(new LandingRequest("public-security", "people", f,
+          ContractParser.parse(CONTRACT, "c"), null));
+      QualityReport bad = new QualityRunner(lh, dir.resolve("work"), 2, 1 << 20).run(
+          io.dataops.lakehouse.catalog.TableNames.ods("public-security", "people"), r.snapshotId(),
+          SuiteParser.parse(suite, "s.yaml"), QualityRunner.Scope.FEED);
+      Feedback.Delivery d = new Feedback(store, lh, dir.resolve("outbox")).deliver(bad, "public-security", "people",
+          audit);
+      assertThat(d.tickets()).extracting(Feedback.TicketChange::change).containsExactly("opened", "opened");
+      assertThat(store.fed(bad.table(), bad.feedId())).isTrue();
+      Ticket gender = store.list("public-security", Ticket.State.OPEN).stream()
+          .filter(t -> t.expectationType().equals("expect_column_values_to_be_in_set")).findFirst().orElseThrow();
+      assertThat(gender.ruleKey()).hasSizeGreaterThan(2000).contains("440599");
+
+      String signer = "王".repeat(TicketStore.SIGNER_MAX);
+      assertThatThrownBy(() -> store.acknowledge(gender.id(), TicketStore.actor("wang", signer + "x"), null, audit))
+          .isInstanceOf(BadInputException.class).hasMessageContaining("--by is a name of at most 100 characters");
+      assertThatThrownBy(() -> TicketStore.actor("wang", "王科长\nforged line")).isInstanceOf(BadInputException.class);
+      assertThat(store.acknowledge(gender.id(), TicketStore.actor("wang", signer), "x".repeat(TicketStore.NOTE_MAX),
+          audit).state()).isEqualTo(Ticket.State.ACKNOWLEDGED);
+      assertThatThrownBy(() -> store.resolve(gender.id(), "wang", "y".repeat(TicketStore.NOTE_MAX + 1), audit))
+          .isInstanceOf(BadInputException.class).hasMessage("a note is at most 2000 characters (it has 2001)");
+      String note = "区划代码表已按民政部 2024 年版更新。".repeat(100).substring(0, TicketStore.NOTE_MAX);
+      assertThat(store.resolve(gender.id(), "wang", note, audit).resolutionNote()).isEqualTo(note);
+      assertThat(store.events(gender.id())).extracting(Ticket.Event::actor)
+          .containsExactly("quality run " + bad.runId(), signer + " (wang)", "wang");
+    }
+  }
+
   private void lifecycle(LakehouseConfig cfg, TicketStore store) throws Exception {
     Path outbox = dir.resolve("outbox");
     try (Lakehouse lh = Lakehouse.open(cfg)) {
