@@ -109,6 +109,10 @@ final class Bounds {
       }
       throw a.fail(key, key + " must be a number");
     }
+    if (Double.isNaN(n.doubleValue())) {
+      // Every comparison with NaN is false: min_value .nan let every row pass, max_value .nan failed every row.
+      throw a.fail(key, "argument '" + key + "' must be a number, not NaN");
+    }
     return n instanceof BigDecimal d ? d.doubleValue() : n.doubleValue();
   }
 

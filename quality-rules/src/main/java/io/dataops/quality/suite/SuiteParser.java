@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -142,6 +143,10 @@ public final class SuiteParser {
       }
       for (NodeTuple t : km.getValue()) {
         String key = nodes.scalar(t.getKeyNode(), "key");
+        if (kwargs.containsKey(key)) {
+          // As plain() refuses one elsewhere: otherwise the last silently wins over the one a reader sees first.
+          throw fail(line(t.getKeyNode()), type + ": key '" + key + "' appears twice in kwargs");
+        }
         Object value = plain(t.getValueNode());
         if (value instanceof Map<?, ?> m && m.containsKey("$PARAMETER")) {
           value = parameter(m, parameters, type, key, line(t.getValueNode()));
@@ -229,7 +234,11 @@ public final class SuiteParser {
       return Boolean.parseBoolean(v.toLowerCase(java.util.Locale.ROOT)) || v.equalsIgnoreCase("yes") || v.equalsIgnoreCase("on");
     }
     if (Tag.INT.equals(tag)) {
-      BigInteger i = new BigInteger(v.replace("_", "").replace("+", ""));
+      String digits = v.replace("_", "");
+      if (!DECIMAL.matcher(digits).matches()) {
+        throw fail(line(s), nonDecimal(v, digits));
+      }
+      BigInteger i = new BigInteger(digits.replace("+", ""));
       return i.bitLength() < 64 ? (Object) i.longValue() : i;
     }
     if (Tag.FLOAT.equals(tag)) {
@@ -241,6 +250,45 @@ public final class SuiteParser {
       }
     }
     return v;
+  }
+
+  /** The only integers read: JSON's, and YAML 1.2's decimal ones (an optional sign, no leading zero). */
+  private static final Pattern DECIMAL = Pattern.compile("[-+]?(0|[1-9][0-9]*)");
+
+  /**
+   * The refusal of a YAML 1.1 integer in another base (0x10, 0b101, 010, 1:30), naming what PyYAML reads it as. They
+   * are refused, not read: GX suites are JSON, where none of them is valid, and a leading zero is 8 to PyYAML but 10 to
+   * YAML 1.2 readers (010 is a zero-padded code more often than an octal number).
+   */
+  static String nonDecimal(String v, String digits) {
+    boolean negative = digits.startsWith("-");
+    String d = digits.replaceFirst("^[-+]", "");
+    String kind;
+    BigInteger value;
+    try {
+      if (d.startsWith("0b")) {
+        kind = "binary";
+        value = new BigInteger(d.substring(2), 2);
+      } else if (d.startsWith("0x")) {
+        kind = "hexadecimal";
+        value = new BigInteger(d.substring(2), 16);
+      } else if (d.contains(":")) {
+        kind = "base-60";
+        value = BigInteger.ZERO;
+        for (String part : d.split(":")) {
+          value = value.multiply(BigInteger.valueOf(60)).add(new BigInteger(part));
+        }
+      } else {
+        kind = "octal";
+        value = new BigInteger(d, 8);
+      }
+    } catch (NumberFormatException | ArithmeticException e) {
+      return "'" + v + "' is not a decimal number; write numbers in decimal, or quote text";
+    }
+    String read = (negative ? value.negate() : value).toString();
+    return "'" + v + "' is a YAML 1.1 " + kind + " integer (" + read + " to PyYAML"
+        + (kind.equals("octal") ? ", " + digits.replaceFirst("^\\+", "").replaceFirst("^(-?)0+(?=\\d)", "$1")
+            + " to YAML 1.2 readers" : "") + "); write the number in decimal, or quote it if it is text";
   }
 
   private SuiteException fail(int line, String problem) {

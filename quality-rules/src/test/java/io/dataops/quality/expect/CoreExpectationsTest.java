@@ -175,6 +175,21 @@ class CoreExpectationsTest extends QualityFixture {
     assertThat(contains.get("success").asBoolean()).as(contains.toString()).isFalse();
   }
 
+  /** A NaN bound compares false with everything: min_value .nan passed every row, max_value .nan failed every row. */
+  @Test
+  void aNanBoundIsRefusedAtItsLine() {
+    for (String[] c : new String[][] {{"expect_column_values_to_be_between", "{column: score, min_value: .nan}", "min_value"},
+        {"expect_column_values_to_be_between", "{column: score, max_value: .NaN}", "max_value"},
+        {"expect_table_row_count_to_be_between", "{min_value: 1, max_value: .nan}", "max_value"},
+        {"expect_column_max_to_be_between", "{column: score, min_value: .nan}", "min_value"}}) {
+      assertThatThrownBy(() -> one(c[0], c[1])).as(c[1]).isInstanceOf(io.dataops.quality.suite.SuiteException.class)
+          .hasMessage("suite.yaml:4: " + c[0] + ": argument '" + c[2] + "' must be a number, not NaN");
+    }
+    // An infinite bound is no bound on that side (GX compares with float('inf') too).
+    assertThat(one("expect_column_values_to_be_between", "{column: score, max_value: .inf}").get("success")
+        .asBoolean()).isTrue();
+  }
+
   @Test
   void jsonIsWhatPythonsJsonLoadsAccepts() {
     // {"k": 1}, [1 (unclosed), "text", NaN (Python accepts it), {oops}.

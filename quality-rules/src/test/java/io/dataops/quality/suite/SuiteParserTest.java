@@ -154,6 +154,53 @@ class SuiteParserTest {
     expect("name: s\nname: t\nexpectations: []\n", "s.yaml:2: key 'name' appears twice");
   }
 
+  /** The last of two equal keys in kwargs won silently (a duplicate elsewhere was already refused at its line). */
+  @Test
+  void aKeyTwiceInKwargsIsRefusedAtItsLine() {
+    expect("""
+        name: s
+        expectations:
+          - type: expect_column_values_to_be_between
+            kwargs: {column: age, min_value: 0,
+              min_value: 999999999}
+        """, "s.yaml:5: expect_column_values_to_be_between: key 'min_value' appears twice in kwargs");
+    expect("""
+        {"name": "s", "expectations": [{"type": "expect_column_values_to_be_between",
+          "kwargs": {"column": "age", "max_value": 10, "column": "name"}}]}
+        """, "s.yaml:2: expect_column_values_to_be_between: key 'column' appears twice in kwargs");
+  }
+
+  /**
+   * Integers in other bases (YAML 1.1: 0x10, 0b101, 010, 1:30) were an internal NumberFormatException; they are
+   * refused at their line, saying what PyYAML reads. A leading zero is never silently 10 (PyYAML reads 8).
+   */
+  @Test
+  void integersInOtherBasesAreRefusedAtTheirLine() {
+    String suite = """
+        name: s
+        expectations:
+          - type: expect_column_values_to_be_between
+            kwargs:
+              column: age
+              min_value: %s
+        """;
+    expect(suite.formatted("0x10"), "s.yaml:6: '0x10' is a YAML 1.1 hexadecimal integer (16 to PyYAML); write the"
+        + " number in decimal, or quote it if it is text");
+    expect(suite.formatted("0b101"), "s.yaml:6: '0b101' is a YAML 1.1 binary integer (5 to PyYAML)");
+    expect(suite.formatted("010"), "s.yaml:6: '010' is a YAML 1.1 octal integer (8 to PyYAML, 10 to YAML 1.2"
+        + " readers)");
+    expect(suite.formatted("-0_10"), "'-0_10' is a YAML 1.1 octal integer (-8 to PyYAML, -10 to YAML 1.2 readers)");
+    expect(suite.formatted("1:30"), "s.yaml:6: '1:30' is a YAML 1.1 base-60 integer (90 to PyYAML)");
+    expect(suite.formatted("+0x_1F"), "'+0x_1F' is a YAML 1.1 hexadecimal integer (31 to PyYAML)");
+    // Decimal forms read as before; 0 is decimal; a quoted code stays text.
+    for (String v : List.of("0", "-0", "+7", "1_000")) {
+      assertThat(SuiteParser.parse(suite.formatted(v), "s.yaml").expectations().get(0).kwargs().get("min_value"))
+          .as(v).isInstanceOf(Long.class);
+    }
+    assertThat(SuiteParser.parse(suite.formatted("'010'"), "s.yaml").expectations().get(0).kwargs().get("min_value"))
+        .isEqualTo("010");
+  }
+
   private static void expect(String suite, String message) {
     assertThatThrownBy(() -> ExpectationCatalog.compile(SuiteParser.parse(suite, "s.yaml"), PEOPLE))
         .isInstanceOf(SuiteException.class).hasMessageContaining(message);
