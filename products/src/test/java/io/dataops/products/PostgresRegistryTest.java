@@ -1,6 +1,7 @@
 package io.dataops.products;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dataops.core.audit.AuditSink;
 import io.dataops.core.digest.DigestAlgorithm;
@@ -46,7 +47,13 @@ class PostgresRegistryTest extends ProductFixture {
     assertThat(v1.content().algorithm()).isEqualTo("sha256");
     Lifecycle lifecycle = new Lifecycle(lakehouse, registry, audit);
     lifecycle.submit(PRODUCT, 1, OPERATOR);
-    lifecycle.approve(PRODUCT, 1, AUTHORITY, null);
+    // A note longer than the column was PostgreSQL's "value too long" (exit 1) after every check had passed.
+    assertThatThrownBy(() -> lifecycle.approve(PRODUCT, 1, AUTHORITY, "x".repeat(Lifecycle.REASON_MAX + 1)))
+        .isInstanceOf(io.dataops.core.BadInputException.class)
+        .hasMessage("--note is 2,001 characters long; at most 2,000");
+    String note = "街道名称已泛化。".repeat(250);
+    lifecycle.approve(PRODUCT, 1, AUTHORITY, note);
+    assertThat(registry.history(PRODUCT, 1).get(2).reason()).isEqualTo(note);
     lifecycle.publish(PRODUCT, 1, OPERATOR, Lifecycle.MARKET, "10", "exchange licence");
     publisher.newVersion(PRODUCT, "pg-run-2").replaceWith(List.of(dataFile(21, 30))).lineage(lineage("pg-run-2", 10))
         .actor(OPERATOR).commit();
