@@ -177,6 +177,25 @@ class DestroyTest extends ProductFixture {
     assertThat(Files.exists(archiveRoot().resolve("street-stats/v1"))).isFalse();
   }
 
+  /**
+   * Found by a probe: a seal killed while it copied left its scratch folder (a whole copy of the version's files)
+   * beside the archive; a second seal and the destruction left it, and the post-check passed.
+   */
+  @Test
+  void theCopyAKilledSealLeftIsRemovedWithTheArchive() throws Exception {
+    publish(false, dataFile(1, 30));
+    release(1);
+    seal(1);
+    Path left = archiveRoot().resolve("street-stats/.v1.partial-4242/data");
+    Files.createDirectories(left);
+    Files.copy(local(registry.files(PRODUCT, 1).get(0).location()), left.resolve("copy.parquet"));
+
+    Destroyer.Result result = destroyer().destroy(PRODUCT, 1, AUTHORITY);
+
+    assertThat(archiveRoot().resolve("street-stats/.v1.partial-4242")).doesNotExist();
+    assertThat(result.certificate().postCheck().passed()).isTrue();
+  }
+
   @Test
   void destroyingTheOnlyVersionLeavesAnEmptyTableAndNoFile() throws Exception {
     ProductVersion v1 = publish(false, dataFile(1, 30));

@@ -128,6 +128,17 @@ public final class Credentials {
 
   private static final ReentrantLock THIS_PROCESS = new ReentrantLock();
 
+  /**
+   * Refuses now what {@link #save} would refuse (a file others may read, one that cannot be read): asked before a
+   * token is issued to be saved, so that a token is not made and recorded only for its saving to fail, live and
+   * never shown to anyone (found by a probe).
+   */
+  public void checkSavable() {
+    if (Files.exists(file)) {
+      locked(this::load);
+    }
+  }
+
   /** Keeps a user's token (replacing an older one), owner-only; the first user saved becomes the default. */
   public void save(String user, String token, boolean makeDefault) {
     Names.user(user);

@@ -73,6 +73,9 @@ final class UserCommand {
       PlatformConfig config = cli.config(common);
       GovernanceDatabase db = Sessions.database(config);
       Identities identities = new Identities(db, new AuditTrail(db));
+      if (save) {
+        Credentials.of(config.home()).checkSavable();
+      }
       IssuedToken token = identities.bootstrap(name).token();
       if (save) {
         Credentials.of(config.home()).save(name, token.token(), true);
@@ -127,6 +130,9 @@ final class UserCommand {
     public Integer call() {
       PlatformConfig config = cli.config(common);
       Identities ids = identities(cli);
+      if (save) {
+        Credentials.of(config.home()).checkSavable();
+      }
       User u = ids.createUser(name, organization, roles(roles));
       Map<String, Object> json = json(u);
       String text = "user " + u.name() + " of " + u.organization() + " with " + json.get("roles") + "\n";
@@ -285,6 +291,9 @@ final class UserCommand {
       @Override
       public Integer call() {
         PlatformConfig config = cli.config(common);
+        if (save) {
+          Credentials.of(config.home()).checkSavable();
+        }
         IssuedToken t = identities(cli).issueToken(name, Duration.ofDays(days));
         if (save) {
           Credentials.of(config.home()).save(name, t.token(), false);

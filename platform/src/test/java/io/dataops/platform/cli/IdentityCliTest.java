@@ -92,7 +92,15 @@ class IdentityCliTest {
     Run exposed = run("table", "list");
     assertThat(exposed.exit()).isEqualTo(2);
     assertThat(exposed.err()).contains("chmod 600");
+    // Found by a probe: --save failed only after the user and its token were committed, leaving a live token that
+    // was never shown to anyone (and the name taken). Now it is refused before anything is made.
+    env.put("DATAOPS_TOKEN", root.get("token").asText());
+    Run unsaved = run("user", "add", "clerk1", "--org", "futian-data-bureau", "--roles", "authority", "--save");
+    assertThat(unsaved.exit()).isEqualTo(2);
+    assertThat(unsaved.err()).contains("chmod 600");
+    env.remove("DATAOPS_TOKEN");
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    ok("user", "add", "clerk1", "--org", "futian-data-bureau", "--roles", "authority", "--save");
     assertThat(run("table", "list", "--as", "nobody").err()).contains("no API token for nobody");
 
     // Every identity change is in the trail.

@@ -59,7 +59,18 @@ public final class Sealer {
   public record SealResult(ProductVersion version, String archive, String manifestDigest, int files, long bytes,
       String objectLock) {}
 
+  /**
+   * Seals the version, holding the product's lock ({@link ProductRegistry#exclusive}) as a destruction does: a seal
+   * that read the version published, then copied it while it was sealed by another and destroyed, renamed its copy
+   * into place after the destruction (found by a probe: a whole archive of a destroyed version came back).
+   */
   public SealResult seal(String product, int version, Actor actor) {
+    try (var held = registry.exclusive(product, "sealing version " + version + " of product " + product)) {
+      return sealHolding(product, version, actor);
+    }
+  }
+
+  private SealResult sealHolding(String product, int version, Actor actor) {
     Lifecycle lifecycle = new Lifecycle(lakehouse, registry, audit);
     ProductVersion v = lifecycle.version(product, version);
     Lifecycle.check(Move.SEAL, v, actor);
