@@ -74,7 +74,8 @@ final class AirflowCommand {
       List<String> unchecked;
       try (Lakehouse lh = cli.lakehouse(config)) {
         BoundPipeline p = new PipelineRuns(config, lh, LandCommand.workers())
-            .as(cli.session().actor(), cli.audit()).validate(file, engine);
+            .as(cli.session().actor(), cli.audit()).readsChecked(Quality.reads(cli, config, lh))
+            .validate(file, engine);
         PipelineCommand.ownPipeline(cli, config, p);
         List<String> withSuites = new ArrayList<>();
         for (BoundPipeline.BoundInput in : p.inputs()) {

@@ -70,7 +70,8 @@ final class LandCommand implements Callable<Integer> {
     ProgressListener progress = Progress.on(cli.err, "landing " + file.getFileName());
     FeedIntake.Result intake;
     try (Lakehouse lakehouse = cli.lakehouse(config)) {
-      intake = new FeedIntake(config, lakehouse, workers()).audit(cli.audit()).take(
+      intake = new FeedIntake(config, lakehouse, workers()).audit(cli.audit())
+          .reads(Quality.reads(cli, config, lakehouse)).take(
           new LandingRequest(department, dataset, file, resolved.contract(), resolved.sha256()), progress);
     } finally {
       Progress.finish(progress);
@@ -101,7 +102,8 @@ final class LandCommand implements Callable<Integer> {
     cli.know("zone", zoneRoot);
     java.util.List<io.dataops.platform.intake.BucketIntake.Outcome> outcomes;
     try (Lakehouse lakehouse = cli.lakehouse(config)) {
-      FeedIntake intake = new FeedIntake(config, lakehouse, workers()).audit(cli.audit());
+      FeedIntake intake = new FeedIntake(config, lakehouse, workers()).audit(cli.audit())
+          .reads(Quality.reads(cli, config, lakehouse));
       var zone = new io.dataops.lakehouse.landing.LandingZone(config.lakehouse().objectStore(), zoneRoot);
       outcomes = new io.dataops.platform.intake.BucketIntake(intake, zone, config)
           .take(department, dataset);

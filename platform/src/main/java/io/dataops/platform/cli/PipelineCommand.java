@@ -46,7 +46,8 @@ final class PipelineCommand {
         PipelineRuns.checkEngine(engine);
       }
       try (Lakehouse lh = cli.lakehouse(config)) {
-        PipelineRuns runs = new PipelineRuns(config, lh, LandCommand.workers()).as(cli.session().actor(), cli.audit());
+        PipelineRuns runs = new PipelineRuns(config, lh, LandCommand.workers()).as(cli.session().actor(), cli.audit())
+            .readsChecked(Quality.reads(cli, config, lh));
         BoundPipeline p = engine == null ? runs.validate(file) : runs.validate(file, engine);
         ownPipeline(cli, config, p);
         // The same refusal a run meets (exit 2), when no live grant of the caller's organization covers it.
@@ -150,7 +151,7 @@ final class PipelineCommand {
       PipelineRunResult r;
       try (Lakehouse lh = cli.lakehouse(config)) {
         PipelineRuns runs = new PipelineRuns(config, lh, LandCommand.workers())
-            .as(cli.session().actor(), cli.audit());
+            .as(cli.session().actor(), cli.audit()).readsChecked(Quality.reads(cli, config, lh));
         BoundPipeline p = runs.validate(file);
         ownPipeline(cli, config, p);
         cli.know("pipeline", p.definition().name());
@@ -190,7 +191,8 @@ final class PipelineCommand {
       io.dataops.pipelines.privacy.PrivacyReport r;
       BoundPipeline p;
       try (Lakehouse lh = cli.lakehouse(config)) {
-        PipelineRuns runs = new PipelineRuns(config, lh, LandCommand.workers()).as(cli.session().actor(), cli.audit());
+        PipelineRuns runs = new PipelineRuns(config, lh, LandCommand.workers()).as(cli.session().actor(), cli.audit())
+            .readsChecked(Quality.reads(cli, config, lh));
         p = runs.validate(file);
         ownPipeline(cli, config, p);
         cli.know("pipeline", p.definition().name());

@@ -4,6 +4,7 @@ import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.landing.FeedTables;
 import io.dataops.platform.intake.FeedIntake;
+import io.dataops.quality.expect.ReferenceCheck;
 import io.dataops.quality.result.ExpectationResult;
 import io.dataops.quality.run.QualityReport;
 import io.dataops.quality.run.QualityRunner;
@@ -18,15 +19,11 @@ import org.apache.iceberg.catalog.TableIdentifier;
 final class Quality {
   private Quality() {}
 
-  static QualityRunner runner(Lakehouse lh, PlatformConfig config) {
-    return new FeedIntake(config, lh, LandCommand.workers()).qualityRunner();
-  }
-
   /**
    * {@code workers} threads share the scan; null: the available processors, at most 2. At most twice the processors:
    * each worker holds the states of the part it reads, so more threads than cores add memory, not speed.
    */
-  static QualityRunner runner(Lakehouse lh, PlatformConfig config, Integer workers) {
+  static QualityRunner runner(Cli cli, Lakehouse lh, PlatformConfig config, Integer workers) {
     int processors = Runtime.getRuntime().availableProcessors();
     int most = Math.max(2, 2 * processors);
     if (workers != null && (workers < 1 || workers > most)) {
@@ -34,7 +31,17 @@ final class Quality {
           + processors + " processors): more threads than cores add memory, not speed");
     }
     int n = workers != null ? workers : Math.min(2, Runtime.getRuntime().availableProcessors());
-    return new FeedIntake(config, lh, LandCommand.workers()).qualityRunner(n);
+    return new FeedIntake(config, lh, LandCommand.workers()).reads(reads(cli, config, lh)).qualityRunner(n);
+  }
+
+  /**
+   * The caller's read of each other table a suite refers to (a reference table, the other table of a row count),
+   * checked and refused as {@code table show} checks it, refusal audited. Unchecked, a suite run on a table the
+   * caller may read read any other table of the lakehouse: its row count, which values occur in it, its column
+   * types in the suite's errors.
+   */
+  static ReferenceCheck reads(Cli cli, PlatformConfig config, Lakehouse lh) {
+    return other -> TableAccess.checkRead(cli, config, lh, other, null, null);
   }
 
   /** The suite registered for the department dataset a table holds, if any. */

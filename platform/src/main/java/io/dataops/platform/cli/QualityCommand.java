@@ -1,9 +1,11 @@
 package io.dataops.platform.cli;
 
+import io.dataops.core.AccessDeniedException;
 import io.dataops.core.BadInputException;
 import io.dataops.core.files.OwnerOnly;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.catalog.TableNames;
+import io.dataops.quality.expect.ExpectationCatalog;
 import io.dataops.quality.run.QualityReport;
 import io.dataops.quality.run.QualityRunner;
 import io.dataops.quality.suite.ExpectationSuite;
@@ -68,12 +70,18 @@ final class QualityCommand {
                   + "(dataops quality suite register)"));
           s = SuiteParser.parse(registered, Quality.parameters(params));
         }
+        // The other tables the suite reads are read as the caller, checked as the table itself is (before any of
+        // them is looked at); the runner asks again before it compiles against them.
+        var references = ExpectationCatalog.references(s, id.toString());
+        references.forEach(Quality.reads(cli, config, lh)::check);
         QualityReport r;
         try {
-          r = Quality.runner(lh, config, workers).run(id, snapshot, s,
+          r = Quality.runner(cli, lh, config, workers).run(id, snapshot, s,
               feed ? QualityRunner.Scope.FEED : QualityRunner.Scope.TABLE, !full);
+        } catch (AccessDeniedException refused) {
+          throw refused; // audited as the refusal it is (a reference named by a parameter), no run stopped
         } catch (BadInputException stopped) {
-          FeedIntake.recordQualityRunStopped(cli.audit(), id.toString(), snapshot, stopped);
+          FeedIntake.recordQualityRunStopped(cli.audit(), id.toString(), snapshot, references, stopped);
           throw stopped;
         }
         FeedIntake.recordQualityRun(cli.audit(), r, id.toString());
@@ -187,9 +195,11 @@ final class QualityCommand {
         // Check the suite now rather than at the next feed, as the intake will: against the dataset's registered
         // contract (the table its next feed makes) or the table.
         try (Lakehouse lh = cli.lakehouse(config)) {
+          // The other tables it refers to are read as the registering department at every feed: refused now, as
+          // that department's read of them is (a parameter naming one is checked at each run).
           FeedIntake.checkSuiteFits(SuiteParser.parseDeferred(file).resolvedOnly(), id,
               new io.dataops.lakehouse.contract.ContractRegistry(config.contracts()).find(department, dataset)
-                  .map(c -> c.contract()).orElse(null), lh);
+                  .map(c -> c.contract()).orElse(null), lh, Quality.reads(cli, config, lh));
         }
         if (schedule != null) {
           ScheduleCommand.checkCron(schedule);

@@ -86,14 +86,18 @@ public final class Demo {
       "enterprise-employment.yaml", "enterprise-employment.suite.yaml");
   static final List<String> PIPELINES = List.of("population-by-street.yaml", "enterprise-employment.yaml");
 
-  /** Human resources' checks: every contribution names a registered person and a registered employer. */
+  /**
+   * Human resources' checks: every contribution names a well-formed person and employer. Not that they are in the
+   * citizens and enterprise registers: a department's suite reads only what the department may read, and those are
+   * other departments' tables.
+   */
   static final String CONTRIBUTIONS_SUITE = """
       name: human-resources.social-insurance
       expectations:
-        - type: expect_column_values_to_exist_in_table
-          kwargs: {column: id_card, table: ods.public_security__citizens}
-        - type: expect_column_values_to_exist_in_table
-          kwargs: {column: credit_code, table: ods.market_regulation__enterprises}
+        - type: expect_column_values_to_be_valid_prc_id_card
+          kwargs: {column: id_card}
+        - type: expect_column_values_to_be_valid_unified_social_credit_code
+          kwargs: {column: credit_code}
         - type: expect_column_values_to_match_strftime_format
           kwargs: {column: contribution_month, strftime_format: '%Y-%m'}
         - type: expect_column_pair_values_a_to_be_greater_than_b

@@ -15,6 +15,8 @@ import io.dataops.lakehouse.landing.LandingResult;
 import io.dataops.lakehouse.landing.ProgressListener;
 import io.dataops.platform.config.PlatformConfig;
 import io.dataops.quality.expect.ExpectationCatalog;
+import io.dataops.quality.expect.MetricHistory;
+import io.dataops.quality.expect.ReferenceCheck;
 import io.dataops.quality.expect.TableFacts;
 import io.dataops.quality.feedback.Feedback;
 import io.dataops.quality.feedback.TicketStore;
@@ -44,6 +46,7 @@ public final class FeedIntake {
   private final int workers;
 
   private AuditSink audit = AuditSink.NONE;
+  private ReferenceCheck reads = ReferenceCheck.NONE;
 
   public FeedIntake(PlatformConfig config, Lakehouse lakehouse, int workers) {
     this.config = config;
@@ -54,6 +57,15 @@ public final class FeedIntake {
   /** Where the landing, the feed's quality run and the feedback delivered are recorded. */
   public FeedIntake audit(AuditSink sink) {
     this.audit = sink;
+    return this;
+  }
+
+  /**
+   * Whether the caller may read each other table a suite refers to (the command's table access); without it a suite
+   * that refers to another table is refused.
+   */
+  public FeedIntake reads(ReferenceCheck check) {
+    this.reads = check;
     return this;
   }
 
@@ -68,7 +80,13 @@ public final class FeedIntake {
   public Result take(LandingRequest request, ProgressListener progress) {
     Optional<SuiteRegistry.Registered> suite = RegisteredSuites.find(config, request.department(),
         request.dataset());
-    suite.ifPresent(s -> checkFits(s, request));
+    suite.ifPresent(s -> {
+      // The suite reads its other tables as the one landing (a department's suite, another department's register).
+      // Refused before anything lands, as a read of that table is.
+      ExpectationCatalog.references(s.suite(), TableNames.ods(request.department(), request.dataset()).toString())
+          .forEach(reads::check);
+      checkFits(s, request);
+    });
     LandingResult landing = new Landing(lakehouse, workers, progress).audit(audit).land(request);
     if (!landing.isDuplicate()) {
       CommitPoint.reached("landed");
@@ -78,7 +96,8 @@ public final class FeedIntake {
       quality = check(suite, landing).orElse(null);
     } catch (BadInputException e) {
       Long checked = landing.isDuplicate() ? landing.duplicateOf() : landing.snapshotId();
-      recordQualityRunStopped(audit, landing.table(), checked, e);
+      recordQualityRunStopped(audit, landing.table(), checked, ExpectationCatalog.references(suite.get().suite(),
+          landing.table()), e);
       throw checkStopped(landing, e);
     }
     if (quality != null) {
@@ -101,27 +120,37 @@ public final class FeedIntake {
         + "mended (quality suite register), send the same file again: it lands nothing and runs the check", e);
   }
 
-  /** A quality run as the audit trail records it: the table and snapshot it read, its verdict. */
+  /**
+   * A quality run as the audit trail records it: the table and snapshot it read, the other tables its suite read,
+   * its verdict.
+   */
   public static void recordQualityRun(AuditSink audit, QualityReport r, String table) {
     Map<String, Object> d = new java.util.LinkedHashMap<>();
     d.put("runId", r.runId());
     d.put("success", r.validation().success());
     d.put("evaluated", r.validation().results().size());
     d.put("scope", r.scope());
-    List<String> objects = r.snapshotId() == null ? List.of("table:" + table)
-        : List.of("table:" + table, "snapshot:" + r.snapshotId());
-    audit.record(AuditEvent.ok("quality.run", objects, d));
+    audit.record(AuditEvent.ok("quality.run", objects(table, r.snapshotId(), r.references()), d));
+  }
+
+  private static List<String> objects(String table, Long snapshot, List<?> references) {
+    List<String> objects = new java.util.ArrayList<>(List.of("table:" + table));
+    if (snapshot != null) {
+      objects.add("snapshot:" + snapshot);
+    }
+    references.forEach(other -> objects.add("table:" + other));
+    return List.copyOf(objects);
   }
 
   /**
    * A quality run that read the table and then stopped on bad input (a suite's pattern past its budget): recorded as
    * failed with the reason, which names patterns, expectations and rows, never values.
    */
-  public static void recordQualityRunStopped(AuditSink audit, String table, Long snapshot, BadInputException e) {
+  public static void recordQualityRunStopped(AuditSink audit, String table, Long snapshot, List<?> references,
+      BadInputException e) {
     String reason = e.getMessage().length() <= 400 ? e.getMessage() : e.getMessage().substring(0, 400) + "...";
-    List<String> objects = snapshot == null ? List.of("table:" + table)
-        : List.of("table:" + table, "snapshot:" + snapshot);
-    audit.record(new AuditEvent("quality.run", objects, AuditEvent.FAILED, Map.of("reason", reason)));
+    audit.record(new AuditEvent("quality.run", objects(table, snapshot, references), AuditEvent.FAILED,
+        Map.of("reason", reason)));
   }
 
   public TicketStore tickets() {
@@ -143,7 +172,7 @@ public final class FeedIntake {
 
   /** A runner whose scans are shared by {@code scanWorkers} threads (any number gives the same results). */
   public QualityRunner qualityRunner(int scanWorkers) {
-    return new QualityRunner(lakehouse, config.work(), scanWorkers, SPILL_BUDGET);
+    return new QualityRunner(lakehouse, config.work(), scanWorkers, SPILL_BUDGET).readsChecked(reads);
   }
 
   /**
@@ -157,7 +186,7 @@ public final class FeedIntake {
     }
     try {
       checkSuiteFits(suite.suite(), TableNames.ods(request.department(), request.dataset()), request.contract(),
-          lakehouse);
+          lakehouse, reads);
     } catch (BadInputException unfit) {
       throw new BadInputException("nothing was landed: the quality suite registered for " + request.department()
           + "/" + request.dataset() + " cannot check this feed: " + unfit.getMessage()
@@ -169,10 +198,12 @@ public final class FeedIntake {
    * Refuses a suite that cannot check the dataset's table: it must compile against the table a feed under
    * {@code contract} makes (its ods schema, key and personal columns) or, for a column the table keeps from earlier
    * feeds, against the table itself. The contract's reason is given; with no contract, the table's. With neither a
-   * contract nor a table there is nothing to check against, and the first landing checks it.
+   * contract nor a table there is nothing to check against, and the first landing checks it. The other tables it
+   * refers to are checked as reads by {@code reads} first, since compiling looks at their schemas.
    */
   public static void checkSuiteFits(ExpectationSuite suite, TableIdentifier id, FeedContract contract,
-      Lakehouse lakehouse) {
+      Lakehouse lakehouse, ReferenceCheck reads) {
+    ExpectationCatalog.references(suite, id.toString()).forEach(reads::check);
     Map<String, String> personal = new HashMap<>();
     List<String> key = List.of();
     BadInputException againstContract = null;
@@ -185,7 +216,7 @@ public final class FeedIntake {
       key = contract.primaryKey();
       try {
         ExpectationCatalog.compile(suite, new TableFacts(id.toString(), FeedTables.odsSchema(contract), null, key,
-            personal, lakehouse));
+            personal, lakehouse, MetricHistory.NONE, reads));
         return;
       } catch (BadInputException e) {
         againstContract = e;
@@ -194,7 +225,7 @@ public final class FeedIntake {
     if (lakehouse.exists(id)) {
       try {
         ExpectationCatalog.compile(suite, new TableFacts(id.toString(), lakehouse.load(id).schema(), null, key,
-            personal, lakehouse));
+            personal, lakehouse, MetricHistory.NONE, reads));
         return;
       } catch (BadInputException againstTable) {
         if (againstContract == null) {

@@ -30,6 +30,7 @@ import io.dataops.platform.config.PlatformConfig;
 import io.dataops.platform.governance.GrantServices;
 import io.dataops.platform.intake.FeedIntake;
 import io.dataops.quality.expect.ExpectationCatalog;
+import io.dataops.quality.expect.ReferenceCheck;
 import io.dataops.quality.expect.TableFacts;
 import io.dataops.quality.suite.SuiteParser;
 import java.nio.file.Files;
@@ -52,11 +53,22 @@ public final class PipelineRuns {
 
   private Actor actor = Actor.SYSTEM;
   private AuditSink audit = AuditSink.NONE;
+  private ReferenceCheck reads = ReferenceCheck.NONE;
 
   /** Who runs the pipelines, and where their events go (the pipeline run, the version it made). */
   public PipelineRuns as(Actor actor, AuditSink audit) {
     this.actor = actor;
     this.audit = audit;
+    return this;
+  }
+
+  /**
+   * Whether the caller may read each other table the quality gate's suite refers to (the command's table access):
+   * asked when the pipeline is validated, before the suite is compiled against them; without it such a suite is
+   * refused.
+   */
+  public PipelineRuns readsChecked(ReferenceCheck check) {
+    this.reads = check;
     return this;
   }
 
@@ -94,7 +106,9 @@ public final class PipelineRuns {
       try {
         ExpectationCatalog.compile(SuiteParser.parse(p.qualitySuite()), new TableFacts(
             ProductTables.id(p.definition().product()).toString(), ProductTables.schemaOf(p), null, List.of(),
-            Map.of(), lakehouse));
+            Map.of(), lakehouse, io.dataops.quality.expect.MetricHistory.NONE, reads));
+      } catch (io.dataops.core.AccessDeniedException refused) {
+        throw refused; // a refusal, not a misfit: said as a read of that table is
       } catch (BadInputException e) {
         throw new PipelineException(p.definition().source(), p.definition().quality().line(),
             "the quality suite does not fit the product: " + e.getMessage());
@@ -148,7 +162,7 @@ public final class PipelineRuns {
       Consumer<QualityGate.Verdict> verdicts) {
     checkEngine(engine);
     LakehouseConfig lc = config.lakehouse();
-    QualityGate suites = new SuiteGate(new FeedIntake(config, lakehouse, workers).qualityRunner());
+    QualityGate suites = new SuiteGate(new FeedIntake(config, lakehouse, workers).reads(reads).qualityRunner());
     QualityGate gate = (table, snapshotId, suite) -> {
       QualityGate.Verdict v = suites.check(table, snapshotId, suite);
       verdicts.accept(v);
@@ -229,7 +243,7 @@ public final class PipelineRuns {
       ExecutorEnvironment env = new ExecutorEnvironment(lakehouse, config.keys(), config.work(), lc.catalogUri(),
           lc.catalogUser(), lc.catalogPassword(), config.engineSettings(null), Map.of(ProductPublisher.class,
           new ProductPublisher(lakehouse, versions(config), new SuiteGate(new FeedIntake(config, lakehouse, workers)
-              .qualityRunner()), audit, config.digest()))); // an executor is made with it; the preview publishes nothing
+              .reads(reads).qualityRunner()), audit, config.digest()))); // an executor is made with it; the preview publishes nothing
       PipelineExecutor executor = Executors.create(engine, env);
       report = executor.privacy(RunPlan.of(p, config.keys(), executor.engine(), lakehouse, grants));
     } catch (BadInputException refused) {

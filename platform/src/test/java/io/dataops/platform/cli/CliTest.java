@@ -224,8 +224,10 @@ class CliTest {
         .isPositive().isEqualTo(defective.get("generated").get("expectedQuarantined").asLong());
     assertThat(steps.get(0).at("/quality/validation/success").asBoolean()).as("the clean feed passes").isTrue();
     assertThat(steps.get(2).at("/quality/validation/success").asBoolean())
-        .as("contributions name registered people and employers").isTrue();
-    assertThat(steps.get(2).at("/quality/validation/results/0/result/details/reference_values").asLong()).isEqualTo(5000);
+        .as("contributions name well-formed people and employers").isTrue();
+    assertThat(steps.get(2).at("/quality/validation/results/0/expectation_config/type").asText())
+        .as("a department's suite reads no other department's register")
+        .isEqualTo("expect_column_values_to_be_valid_prc_id_card");
     assertThat(defective.at("/quality/validation/success").asBoolean()).as("the defective feed fails").isFalse();
     assertThat(report.get("tables").findValuesAsText("name")).hasSize(12)
         .contains("quality.row_failures", "quality.metrics", "quality.analyzer_states",

@@ -134,8 +134,38 @@ public final class ExpectationCatalog {
     return FACTORIES.keySet();
   }
 
-  /** Compiles every expectation of the suite; the first problem is raised, naming its file and line. */
+  /** The expectations that read another table, and the argument naming it. */
+  private static final Map<String, String> REFERENCE_ARGUMENTS = Map.of(
+      "expect_column_values_to_exist_in_table", "table",
+      "expect_table_row_count_to_equal_other_table", "other_table_name");
+
+  /**
+   * The other tables the suite reads (its references, in order of first mention; the table itself left out). A name
+   * that is no table name, or not yet given (a parameter), is left to compiling, which refuses it.
+   */
+  public static List<org.apache.iceberg.catalog.TableIdentifier> references(ExpectationSuite suite, String table) {
+    Set<org.apache.iceberg.catalog.TableIdentifier> out = new java.util.LinkedHashSet<>();
+    for (Expectation e : suite.expectations()) {
+      String argument = REFERENCE_ARGUMENTS.get(e.type());
+      if (argument != null && e.kwargs().get(argument) instanceof String name) {
+        try {
+          out.add(io.dataops.lakehouse.catalog.TableNames.parse(name));
+        } catch (io.dataops.core.BadInputException notAName) {
+          // compiling says so at the argument's line
+        }
+      }
+    }
+    out.removeIf(id -> id.toString().equals(table));
+    return List.copyOf(out);
+  }
+
+  /**
+   * Compiles every expectation of the suite; the first problem is raised, naming its file and line. The caller's
+   * read of every other table the suite refers to is checked first: compiling loads their schemas (and its messages
+   * name their columns and types), running reads their rows.
+   */
   public static List<CompiledExpectation> compile(ExpectationSuite suite, TableFacts table) {
+    references(suite, table.table()).forEach(table.reads()::check);
     List<CompiledExpectation> out = new ArrayList<>();
     for (int i = 0; i < suite.expectations().size(); i++) {
       Expectation e = suite.expectations().get(i);

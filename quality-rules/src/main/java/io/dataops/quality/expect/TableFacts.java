@@ -10,15 +10,18 @@ import org.apache.iceberg.types.Types.NestedField;
 
 /**
  * What expectations compile against: the table's name and schema at the snapshot being validated, its primary
- * key, which columns hold personal data, the lakehouse (for cross-table rules), and the metric history of earlier
- * runs (for anomaly checks).
+ * key, which columns hold personal data, the lakehouse (for cross-table rules), the metric history of earlier
+ * runs (for anomaly checks), and whether the caller may read each other table the suite refers to ({@code reads},
+ * asked before anything of that table is loaded).
  */
 public record TableFacts(String table, Schema schema, Snapshot snapshot, List<String> primaryKey,
-                         Map<String, String> personal, Lakehouse lakehouse, MetricHistory history) {
+                         Map<String, String> personal, Lakehouse lakehouse, MetricHistory history,
+                         ReferenceCheck reads) {
 
+  /** Facts for a suite that may refer to no other table (none is readable without a caller's check). */
   public TableFacts(String table, Schema schema, Snapshot snapshot, List<String> primaryKey,
       Map<String, String> personal, Lakehouse lakehouse) {
-    this(table, schema, snapshot, primaryKey, personal, lakehouse, MetricHistory.NONE);
+    this(table, schema, snapshot, primaryKey, personal, lakehouse, MetricHistory.NONE, ReferenceCheck.NONE);
   }
 
   public boolean hasColumn(String name) {

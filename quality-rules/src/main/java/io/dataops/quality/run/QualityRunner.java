@@ -13,6 +13,7 @@ import io.dataops.quality.engine.ScanRunner;
 import io.dataops.quality.engine.ValueGroupsAnalyzer;
 import io.dataops.quality.expect.CompiledExpectation;
 import io.dataops.quality.expect.ExpectationCatalog;
+import io.dataops.quality.expect.ReferenceCheck;
 import io.dataops.quality.expect.States;
 import io.dataops.quality.expect.TableFacts;
 import io.dataops.quality.result.ExpectationResult;
@@ -53,12 +54,22 @@ public final class QualityRunner {
   private final Path workDir;
   private final int threads;
   private final long spillBudgetBytes;
+  private ReferenceCheck reads = ReferenceCheck.ANY;
 
   public QualityRunner(Lakehouse lakehouse, Path workDir, int threads, long spillBudgetBytes) {
     this.lakehouse = lakehouse;
     this.workDir = workDir;
     this.threads = threads;
     this.spillBudgetBytes = spillBudgetBytes;
+  }
+
+  /**
+   * Who may read the other tables a suite refers to: asked for each before the suite is compiled against them (the
+   * platform passes its caller's table access; by default any).
+   */
+  public QualityRunner readsChecked(ReferenceCheck check) {
+    this.reads = check;
+    return this;
   }
 
   /** What a run reads: the whole table at the snapshot, or only the rows that snapshot's feed added. */
@@ -105,7 +116,7 @@ public final class QualityRunner {
     String scopeName = scope.name().toLowerCase(java.util.Locale.ROOT);
     MetricStore metricStore = new MetricStore(lakehouse);
     TableFacts facts = new TableFacts(id.toString(), schema, snapshot, key, personal, lakehouse,
-        metricStore.history(id.toString(), scopeName));
+        metricStore.history(id.toString(), scopeName), reads);
     List<CompiledExpectation> compiled = ExpectationCatalog.compile(suite, facts);
     List<Analyzer<?>> analyzers = new ArrayList<>(ExpectationCatalog.analyzers(compiled));
     // Every run records the size, and the completeness of each column it reads anyway: the history that anomaly
@@ -246,7 +257,8 @@ public final class QualityRunner {
       }
       awaitRecorded(recorded);
       return new QualityReport(runId, id.toString(), snapshotIdRead, feedId, scopeName, validation, metrics,
-          outcome.rows(), committed.rows(), committed.snapshotId(), (System.nanoTime() - started) / 1e9);
+          outcome.rows(), committed.rows(), committed.snapshotId(), (System.nanoTime() - started) / 1e9,
+          ExpectationCatalog.references(suite, id.toString()).stream().map(TableIdentifier::toString).toList());
     }
   }
 

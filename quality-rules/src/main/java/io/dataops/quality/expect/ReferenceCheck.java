@@ -1,0 +1,24 @@
+package io.dataops.quality.expect;
+
+import io.dataops.core.AccessDeniedException;
+import java.util.List;
+import org.apache.iceberg.catalog.TableIdentifier;
+
+/**
+ * Whether the caller may read another table a suite refers to (a reference table, the other table of a row-count
+ * comparison): it throws, an {@link AccessDeniedException} naming the table, when not. A suite is compiled against
+ * its referenced tables' schemas and runs over their rows, so the check comes before either is looked at.
+ */
+@FunctionalInterface
+public interface ReferenceCheck {
+  void check(TableIdentifier table);
+
+  /** For callers that decided otherwise who may read what (the engine's own tests, a library caller). */
+  ReferenceCheck ANY = table -> { };
+
+  /** No caller to check: a suite then reads no other table. */
+  ReferenceCheck NONE = table -> {
+    throw new AccessDeniedException("the suite refers to " + table + ", another table, and no caller's read of it "
+        + "was checked", List.of());
+  };
+}
