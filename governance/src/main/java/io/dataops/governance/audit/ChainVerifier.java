@@ -95,7 +95,59 @@ final class ChainVerifier {
       return Verification.bad(events, lastGoodCheckpoint + 1, "event " + beyond.getKey() + " was checkpointed at "
           + beyond.getValue().get(0).at() + " but the trail ends at event " + last + ": events were deleted", compared);
     }
-    return Verification.good(events, compared);
+    Verification index = checkIndex(c, start, events, compared);
+    return index != null ? index : Verification.good(events, compared);
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /**
+   * The object index ({@code audit_event_objects}, which `audit list --object` and the trail's own look-ups use) must
+   * hold exactly each event's objects: a row deleted there hid an event from every search by its object while the
+   * chain still verified (found by a probe). Both are read in sequence order and compared event by event.
+   */
+  private static Verification checkIndex(Connection c, long start, long events, int compared) throws SQLException {
+    try (PreparedStatement pe = c.prepareStatement("SELECT seq, objects FROM audit_events WHERE seq >= ? ORDER BY seq");
+         PreparedStatement pi = c.prepareStatement("SELECT seq, object FROM audit_event_objects WHERE seq >= ?"
+             + " ORDER BY seq, object")) {
+      pe.setFetchSize(FETCH);
+      pe.setLong(1, start);
+      pi.setFetchSize(FETCH);
+      pi.setLong(1, start);
+      try (ResultSet re = pe.executeQuery(); ResultSet ri = pi.executeQuery()) {
+        boolean more = ri.next();
+        while (re.next()) {
+          long seq = re.getLong(1);
+          java.util.TreeSet<String> objects;
+          try {
+            objects = new java.util.TreeSet<>(JSON.readValue(re.getString(2),
+                new com.fasterxml.jackson.core.type.TypeReference<List<String>>() { }));
+          } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return Verification.bad(events, seq, "event " + seq + " names its objects in a form the trail never"
+                + " writes", compared);
+          }
+          java.util.TreeSet<String> indexed = new java.util.TreeSet<>();
+          while (more && ri.getLong(1) <= seq) {
+            if (ri.getLong(1) < seq) {
+              return Verification.bad(events, ri.getLong(1), "the object index lists event " + ri.getLong(1)
+                  + ", which the chain does not hold: it was added outside the trail", compared);
+            }
+            indexed.add(ri.getString(2));
+            more = ri.next();
+          }
+          if (!indexed.equals(objects)) {
+            return Verification.bad(events, seq, "the object index of event " + seq + " differs from the event's"
+                + " objects: it was changed outside the trail (a search by object would miss or add the event)",
+                compared);
+          }
+        }
+        if (more) {
+          return Verification.bad(events, ri.getLong(1), "the object index lists event " + ri.getLong(1)
+              + ", which the chain does not hold: it was added outside the trail", compared);
+        }
+      }
+    }
+    return null;
   }
 
   private static String problem(ChainEntry e, String prev) {

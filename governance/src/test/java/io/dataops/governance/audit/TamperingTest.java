@@ -131,6 +131,19 @@ class TamperingTest extends TrailFixture {
         + " events were deleted");
   }
 
+  /** Found by a probe: a row of the object index deleted hid its event from `audit list --object`, verify said ok. */
+  @Test
+  void theObjectIndexMustHoldExactlyEachEventsObjects() {
+    land(3);
+    sql.update("DELETE FROM audit_event_objects WHERE seq = 2");
+    assertThat(trail.verify(lakehouse)).isEqualTo(Verification.bad(3, 2, "the object index of event 2 differs from"
+        + " the event's objects: it was changed outside the trail (a search by object would miss or add the event)",
+        0));
+    sql.update("INSERT INTO audit_event_objects (object, seq) SELECT object, 2 FROM audit_event_objects WHERE seq = 1");
+    sql.update("INSERT INTO audit_event_objects (object, seq) VALUES ('product:x@1', 9)");
+    assertThat(trail.verify(lakehouse).ok()).isFalse();
+  }
+
   /** Found by a probe: a row numbered 0 or below was passed over by the walk while `audit list` showed it. */
   @Test
   void anEventInsertedBeforeTheFirstIsFound() {
