@@ -1,6 +1,7 @@
 package io.dataops.pipelines.privacy;
 
 import io.dataops.core.files.CheckedFiles;
+import io.dataops.lakehouse.identifiers.IdentifierPatterns;
 import io.dataops.lakehouse.types.ValueType;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

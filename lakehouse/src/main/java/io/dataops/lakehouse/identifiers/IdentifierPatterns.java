@@ -1,12 +1,11 @@
-package io.dataops.pipelines.privacy;
-
-import io.dataops.lakehouse.identifiers.PrcIdentifiers;
+package io.dataops.lakehouse.identifiers;
 
 /**
  * Finds a PRC resident ID number (18 characters with a known province code, a birth date since 1900 and a valid check
  * character; an all-digit credit code beginning with 9 is not one) or a mainland
  * mobile number (11 digits starting 13-19) anywhere in a text, not adjacent to other digits: the shapes that must
- * not appear in a product column unless its policy keeps them on purpose.
+ * not appear in a product column unless its policy keeps them on purpose, nor unmasked in a quality report of a column
+ * its contract does not call personal.
  */
 public final class IdentifierPatterns {
   private IdentifierPatterns() {}
