@@ -196,6 +196,61 @@ class DestroyTest extends ProductFixture {
     assertThat(result.certificate().postCheck().passed()).isTrue();
   }
 
+  /**
+   * Found by a probe: the rows the product's quality gate failed on a destroyed version (with the product's values)
+   * stayed in quality.row_failures; the certificate said nothing of them.
+   */
+  @Test
+  void theQualityFailuresOfTheDestroyedVersionsSnapshotGoWithIt() throws Exception {
+    ProductVersion v1 = publish(false, dataFile(1, 30));
+    release(1);
+    publish(false, dataFile(100, 140));
+    release(2);
+    seal(1);
+    org.apache.iceberg.Schema schema = new org.apache.iceberg.Schema(
+        org.apache.iceberg.types.Types.NestedField.required(1, "table_name",
+            org.apache.iceberg.types.Types.StringType.get()),
+        org.apache.iceberg.types.Types.NestedField.optional(2, "snapshot_id",
+            org.apache.iceberg.types.Types.LongType.get()),
+        org.apache.iceberg.types.Types.NestedField.optional(3, "value",
+            org.apache.iceberg.types.Types.StringType.get()));
+    Table failures = lakehouse.createOrLoad(org.apache.iceberg.catalog.TableIdentifier.of("quality", "row_failures"),
+        schema, java.util.Map.of());
+    String gone = failures(failures, tableId().toString(), v1.snapshotId(), "12458.0", "21509.0");
+    String kept = failures(failures, tableId().toString(), version(2).snapshotId(), "9000.0");
+
+    Destroyer.Result result = destroyer().destroy(PRODUCT, 1, AUTHORITY);
+
+    List<String> left = new java.util.ArrayList<>();
+    try (var rows = org.apache.iceberg.data.IcebergGenerics.read(lakehouse.load(
+        org.apache.iceberg.catalog.TableIdentifier.of("quality", "row_failures"))).build()) {
+      rows.forEach(r -> left.add((String) r.getField("value")));
+    }
+    assertThat(left).containsExactly("9000.0");
+    assertThat(failures.io().newInputFile(gone).exists()).as("the file is removed, not only unreferenced").isFalse();
+    assertThat(failures.io().newInputFile(kept).exists()).isTrue();
+    assertThat(result.certificate().postCheck().checks()).anySatisfy(c -> assertThat(c)
+        .startsWith("no failing row of snapshot " + v1.snapshotId()).endsWith(": passed"));
+  }
+
+  private static String failures(Table t, String table, long snapshot, String... values) throws Exception {
+    var files = org.apache.iceberg.io.OutputFileFactory.builderFor(t, 0, System.nanoTime())
+        .format(org.apache.iceberg.FileFormat.PARQUET).build();
+    org.apache.iceberg.io.DataWriter<Record> writer = new org.apache.iceberg.data.GenericAppenderFactory(t.schema())
+        .newDataWriter(files.newOutputFile(), org.apache.iceberg.FileFormat.PARQUET, null);
+    try (writer) {
+      for (String v : values) {
+        org.apache.iceberg.data.GenericRecord r = org.apache.iceberg.data.GenericRecord.create(t.schema());
+        r.setField("table_name", table);
+        r.setField("snapshot_id", snapshot);
+        r.setField("value", v);
+        writer.write(r);
+      }
+    }
+    t.newAppend().appendFile(writer.toDataFile()).commit();
+    return writer.toDataFile().location();
+  }
+
   @Test
   void destroyingTheOnlyVersionLeavesAnEmptyTableAndNoFile() throws Exception {
     ProductVersion v1 = publish(false, dataFile(1, 30));

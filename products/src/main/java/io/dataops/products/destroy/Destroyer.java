@@ -179,6 +179,7 @@ public final class Destroyer {
     }
     removeArchive(plan);
     removeDeliveries(plan);
+    removeQualityFailures(plan);
     onStep.accept("archive-removed");
     // DuckDB's local copies of an s3:// warehouse's files (the read-through cache) go with the files.
     ReadThroughCache.forget(lakehouse.io(),
@@ -441,6 +442,82 @@ public final class Destroyer {
   }
 
   /** The CSV objects partners took by presigned URL (a warehouse on object storage only). */
+  /** The quality engine's table of failing rows (the quality module's {@code QualityRunner.ROW_FAILURES}). */
+  static final TableIdentifier ROW_FAILURES = TableIdentifier.of("quality", "row_failures");
+
+  private static org.apache.iceberg.expressions.Expression failuresOf(DestructionPlan plan) {
+    return org.apache.iceberg.expressions.Expressions.and(
+        org.apache.iceberg.expressions.Expressions.equal("table_name", plan.table()),
+        org.apache.iceberg.expressions.Expressions.equal("snapshot_id", plan.snapshotId()));
+  }
+
+  /**
+   * The rows the product's quality gate failed on this version's snapshot, with their values (found by a probe:
+   * they outlived the destruction in {@code quality.row_failures}). Each quality run writes files of its own, so such
+   * a file is removed whole; a file that also holds other rows (none is written so) is written again without them.
+   * Iceberg's delete by filter cannot do it: string bounds are truncated to 16 characters, so it cannot prove that
+   * every row of a file matches. Then the failures table's older snapshots are expired so that the files are removed,
+   * not only unreferenced. Run again after a kill, it finds nothing left.
+   */
+  private void removeQualityFailures(DestructionPlan plan) {
+    if (!lakehouse.exists(ROW_FAILURES)) {
+      return;
+    }
+    Table failures = lakehouse.load(ROW_FAILURES);
+    if (failures.currentSnapshot() == null) {
+      return;
+    }
+    org.apache.iceberg.expressions.Evaluator matches = new org.apache.iceberg.expressions.Evaluator(
+        failures.schema().asStruct(), failuresOf(plan));
+    org.apache.iceberg.OverwriteFiles overwrite = failures.newOverwrite();
+    List<String> removed = new ArrayList<>();
+    boolean changed = false;
+    try (var tasks = failures.newScan().filter(failuresOf(plan)).planFiles()) {
+      for (org.apache.iceberg.FileScanTask task : tasks) {
+        List<org.apache.iceberg.data.Record> others = new ArrayList<>();
+        long matching = 0;
+        try (var rows = org.apache.iceberg.parquet.Parquet.read(failures.io().newInputFile(task.file().location()))
+            .project(failures.schema()).createReaderFunc(fileSchema ->
+                org.apache.iceberg.data.parquet.GenericParquetReaders.buildReader(failures.schema(), fileSchema))
+            .<org.apache.iceberg.data.Record>build()) {
+          for (org.apache.iceberg.data.Record r : rows) {
+            if (matches.eval(r)) {
+              matching++;
+            } else {
+              others.add(r.copy());
+            }
+          }
+        }
+        if (matching == 0) {
+          continue;
+        }
+        overwrite.deleteFile(task.file());
+        removed.add(task.file().location());
+        changed = true;
+        if (!others.isEmpty()) {
+          var files = org.apache.iceberg.io.OutputFileFactory.builderFor(failures, 0, System.nanoTime())
+              .format(org.apache.iceberg.FileFormat.PARQUET).operationId("destroy").build();
+          org.apache.iceberg.io.DataWriter<org.apache.iceberg.data.Record> writer =
+              new org.apache.iceberg.data.GenericAppenderFactory(failures.schema()).setAll(failures.properties())
+                  .newDataWriter(files.newOutputFile(), org.apache.iceberg.FileFormat.PARQUET, null);
+          try (writer) {
+            others.forEach(writer::write);
+          }
+          overwrite.addFile(writer.toDataFile());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove the quality failures of " + plan.table(), e);
+    }
+    if (changed) {
+      overwrite.commit();
+    }
+    failures.refresh();
+    failures.expireSnapshots().expireOlderThan(failures.currentSnapshot().timestampMillis()).retainLast(1).commit();
+    // Expiry removes what expired snapshots deleted, not what the current one did: these files no snapshot names now.
+    removed.forEach(failures.io()::deleteFile);
+  }
+
   private void removeDeliveries(DestructionPlan plan) {
     if (lakehouse.config().onObjectStorage() && lakehouse.io() instanceof SupportsPrefixOperations prefixes) {
       prefixes.deletePrefix(Delivery.prefixOf(lakehouse.config().warehouse(), plan.product(), plan.version()));
@@ -509,6 +586,19 @@ public final class Destroyer {
     }
     List<String> archiveListing = ArchiveStore.holding(plan.archive(), lakehouse).left(plan.archive());
     passed &= record(checks, "the archive copy " + plan.archive() + " is gone", archiveListing.isEmpty());
+    if (lakehouse.exists(ROW_FAILURES)) {
+      long failing = 0;
+      try (var rows = org.apache.iceberg.data.IcebergGenerics.read(lakehouse.load(ROW_FAILURES))
+          .where(failuresOf(plan)).build()) {
+        for (var ignored : rows) {
+          failing++;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the quality failures of " + plan.table(), e);
+      }
+      passed &= record(checks, "no failing row of snapshot " + plan.snapshotId() + " is left in " + ROW_FAILURES,
+          failing == 0);
+    }
 
     DigestAlgorithm algorithm = DigestAlgorithm.of(plan.algorithm());
     for (PlannedFile f : plan.files()) {
