@@ -94,8 +94,9 @@ final class DemoCommand implements Callable<Integer> {
     text.append('\n');
     text.append("department scorecards:\n");
     for (var c : report.scorecards()) {
-      text.append(String.format("  %-18s %d feeds, %d passed, %.1f%% of rules met, %d open tickets, %d verified%n",
-          c.department(), c.feeds(), c.feedsPassed(), c.passRatePercent(), c.openTickets(), c.verifiedTickets()));
+      text.append(String.format("  %-18s %d feeds, %d passed, %s of rules met; tickets: %d open, %d acknowledged, "
+          + "%d resolved, %d verified%n", c.department(), c.feeds(), c.feedsPassed(), FeedbackCommand.rate(c),
+          c.openTickets(), c.acknowledgedTickets(), c.resolvedTickets(), c.verifiedTickets()));
     }
     text.append("\ntables:\n");
     for (var t : report.tables()) {

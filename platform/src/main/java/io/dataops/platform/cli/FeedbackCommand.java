@@ -1,6 +1,10 @@
 package io.dataops.platform.cli;
 
+import io.dataops.core.AccessDeniedException;
 import io.dataops.core.BadInputException;
+import io.dataops.governance.identity.Names;
+import io.dataops.governance.identity.Organization;
+import io.dataops.governance.identity.OrganizationKind;
 import io.dataops.platform.intake.FeedIntake;
 import io.dataops.quality.feedback.Scorecard;
 import io.dataops.quality.feedback.Ticket;
@@ -76,7 +80,7 @@ final class FeedbackCommand {
     public Integer call() {
       TicketStore store = store(cli, common, false);
       Ticket t = store.get(id).orElseThrow(() -> new BadInputException("no ticket " + id + " (see: dataops feedback list)"));
-      scope(cli, t.department());
+      see(cli, t.department());
       var events = store.events(id);
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("ticket", t);
@@ -137,7 +141,9 @@ final class FeedbackCommand {
     }
   }
 
-  @Command(name = "scorecard", mixinStandardHelpOptions = true, description = "Each department's quality record.")
+  @Command(name = "scorecard", mixinStandardHelpOptions = true, description = "Each department's quality record: "
+      + "its feeds, the share of rules they passed, and its tickets by state (resolved: fixed by the department, "
+      + "awaiting the passing feed that verifies it).")
   static final class Score implements Callable<Integer> {
     private final Cli cli;
     final CommonOptions common;
@@ -153,17 +159,24 @@ final class FeedbackCommand {
       TicketStore store = store(cli, common, false);
       String d = scope(cli, department);
       List<Scorecard> cards = d == null ? Scorecard.all(store) : List.of(Scorecard.of(store, d));
-      StringBuilder text = new StringBuilder(String.format("%-20s %6s %8s %10s %6s %9s %12s  %s%n", "department",
-          "feeds", "passed", "pass rate", "open", "verified", "hours to fix", "trend (% rules passed)"));
+      StringBuilder text = new StringBuilder(String.format("%-20s %6s %7s %10s %5s %12s %9s %9s %12s  %s%n",
+          "department", "feeds", "passed", "pass rate", "open", "acknowledged", "resolved", "verified",
+          "hours to fix", "trend (% rules passed)"));
       for (Scorecard c : cards) {
-        text.append(String.format("%-20s %6d %8d %9.1f%% %6d %9d %12s  %s%n", c.department(), c.feeds(),
-            c.feedsPassed(), c.passRatePercent(), c.openTickets(), c.verifiedTickets(),
-            c.meanHoursToResolve() == null ? "-" : String.format("%.2f", c.meanHoursToResolve()),
-            c.trend().stream().map(v -> String.format("%.0f", v)).toList()));
+        text.append(String.format("%-20s %6d %7d %10s %5d %12d %9d %9d %12s  %s%n", c.department(), c.feeds(),
+            c.feedsPassed(), rate(c), c.openTickets(), c.acknowledgedTickets(), c.resolvedTickets(),
+            c.verifiedTickets(), c.meanHoursToResolve() == null ? "-" : String.format("%.2f", c.meanHoursToResolve()),
+            c.feeds() == 0 ? "no feeds yet"
+                : c.trend().stream().map(v -> v == null ? "-" : String.format("%.0f", v)).toList()));
       }
       cli.print(common, Map.of("scorecards", cards), text.toString());
       return 0;
     }
+  }
+
+  /** A scorecard's pass rate as shown: none (not 100%) while no rule has been checked on a feed of the department. */
+  static String rate(Scorecard c) {
+    return c.passRatePercent() == null ? "-" : String.format("%.1f%%", c.passRatePercent());
   }
 
   /** The authenticated user, with the name the department signs with when given ({@code --by}). */
@@ -172,18 +185,45 @@ final class FeedbackCommand {
   }
 
   /**
-   * The department whose tickets a user sees: the authority and auditors any (or the one they ask for), a department
-   * only its own.
+   * The department whose tickets a user asked for ({@code --department}): the authority and auditors any (or all, when
+   * none is asked for), a department only its own. An id that is no department is refused, not shown an empty record.
    */
   static String scope(Cli cli, String asked) {
+    if (asked != null) {
+      department(cli, asked);
+    }
     var actor = cli.session().actor();
     if (actor.has("authority") || actor.has("auditor")) {
       return asked;
     }
-    if (asked != null && !asked.equals(actor.organization())) {
-      cli.session().requireOrganization(asked, "the tickets of " + asked, List.of("organization:" + asked));
+    if (asked != null) {
+      see(cli, asked);
     }
     return actor.organization();
+  }
+
+  /** {@code id} is an organization of kind department. */
+  private static void department(Cli cli, String id) {
+    Names.organization(id); // typed on the command line: never echoed unless it is a plain id
+    Organization o = cli.session().identities().organization(id)
+        .orElseThrow(() -> new BadInputException("no department " + id + " (see: dataops org list)"));
+    if (o.kind() != OrganizationKind.DEPARTMENT) {
+      throw new BadInputException(id + " is not a department (it is of kind " + o.kind().label()
+          + "; see: dataops org list)");
+    }
+  }
+
+  /** The tickets of {@code department} are its own, the authority's and the auditors'. */
+  static void see(Cli cli, String department) {
+    var actor = cli.session().actor();
+    if (actor.has("authority") || actor.has("auditor") || department.equals(actor.organization())) {
+      return;
+    }
+    AccessDeniedException e = new AccessDeniedException("the tickets of " + department + " may be seen only by "
+        + department + ", the authority and auditors; " + actor.user() + " acts for " + actor.organization(),
+        List.of("authority", "auditor"));
+    cli.session().refuse(e, List.of("organization:" + department));
+    throw e;
   }
 
   /** A department acknowledges and resolves only its own tickets. */

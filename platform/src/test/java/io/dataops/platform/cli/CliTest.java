@@ -328,8 +328,8 @@ class CliTest {
     // A department sees only its own tickets.
     Run others = run("feedback", "list", "--department", "human-resources", "--json");
     assertThat(others.exit()).isEqualTo(2);
-    assertThat(others.err()).contains("the tickets of human-resources is for human-resources; wang-fang acts for "
-        + "public-security");
+    assertThat(others.err()).contains("the tickets of human-resources may be seen only by human-resources, the "
+        + "authority and auditors; wang-fang acts for public-security");
     assertThat(run("feedback", "show", "999").exit()).isEqualTo(2);
     assertThat(Files.isDirectory(dir.resolve("home/landing/public-security"))).isTrue();
     assertThat(Files.isRegularFile(dir.resolve("home/contracts/human-resources/social-insurance.contract.yaml"))).isTrue();

@@ -197,6 +197,11 @@ class FeedbackTest {
       assertThat(card.passRatePercent()).isCloseTo(100.0 * (1 + 3 + 1) / 9, org.assertj.core.api.Assertions.within(1e-9));
       assertThat(card.openTickets()).isEqualTo(2);
       assertThat(card.meanHoursToResolve()).as("no ticket is verified now").isNull();
+      // Found by a probe: a department that sent no feed had a pass rate of 100%.
+      Scorecard none = Scorecard.of(store, "market-regulation");
+      assertThat(none.feeds()).isZero();
+      assertThat(none.passRatePercent()).as("no feeds: no rate, not a perfect one").isNull();
+      assertThat(none.trend()).isEmpty();
 
       // Found by a probe: a resolved ticket whose rule failed again stayed "resolved" for good (its department
       // could neither acknowledge nor resolve it again); the fix did not hold, so it is open again.
@@ -210,6 +215,13 @@ class FeedbackTest {
       assertThat(store.get(idCard.id()).orElseThrow().reopened()).isEqualTo(2);
       assertThat(store.acknowledge(idCard.id(), "王科长", "once more", audit).state())
           .isEqualTo(Ticket.State.ACKNOWLEDGED);
+      // Found by a probe: "open" counted acknowledged and resolved tickets too; each state is counted as itself.
+      Ticket gender = store.list("public-security", Ticket.State.OPEN).get(0);
+      store.acknowledge(gender.id(), "王科长", null, audit);
+      store.resolve(gender.id(), "王科长", "codes mapped", audit);
+      Scorecard states = Scorecard.of(store, "public-security");
+      assertThat(List.of(states.openTickets(), states.acknowledgedTickets(), states.resolvedTickets(),
+          states.verifiedTickets())).containsExactly(0, 1, 1, 0);
     }
   }
 }
