@@ -1,9 +1,11 @@
 package io.dataops.lakehouse.storage;
 
+import io.dataops.core.files.OutFiles;
 import io.dataops.core.files.OwnerOnly;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -143,6 +145,13 @@ public final class Documents {
       }
       return locations;
     }
+    for (String location : locations) {
+      // Refused before the record: a folder under the name failed the move after it, and the record claimed a
+      // document never issued.
+      if (Files.isDirectory(OutFiles.checkName(Path.of(location)))) {
+        throw new FileSystemException(location, null, "Is a directory");
+      }
+    }
     List<Path> written = new ArrayList<>();
     try {
       for (var d : documents.entrySet()) {
@@ -163,10 +172,14 @@ public final class Documents {
     return locations;
   }
 
-  /** An owner-only temporary file beside {@code target} (its folder made owner-only), to be renamed into place. */
+  /**
+   * An owner-only temporary file beside {@code target} (its folder made owner-only), to be renamed into place; its
+   * name within the file system's limit, with room for the random number and suffix the JDK adds (up to 24 bytes).
+   */
   private static Path aside(Path target) throws IOException {
     OwnerOnly.directories(target.getParent());
-    return Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp",
+    String prefix = OutFiles.fitted("." + target.getFileName(), OutFiles.NAME_MAX - 24);
+    return Files.createTempFile(target.getParent(), prefix, ".tmp",
         PosixFilePermissions.asFileAttribute(OwnerOnly.FILE));
   }
 

@@ -3,6 +3,7 @@ package io.dataops.platform.billing;
 import io.dataops.core.BadInputException;
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
+import io.dataops.core.files.OutFiles;
 import io.dataops.governance.audit.AuditTrail;
 import io.dataops.governance.metering.Metering;
 import io.dataops.platform.config.PlatformConfig;
@@ -171,8 +172,16 @@ public final class BillingServices {
    * returns it.
    */
   public static Path issue(Statement s, Path file, AuditSink audit) {
-    Path abs = file.toAbsolutePath();
-    issue(s, Documents.local(abs.getParent()), abs.getFileName().toString(), audit);
+    Path abs = file.toAbsolutePath().normalize();
+    if (Files.isDirectory(abs)) {
+      throw new BadInputException("--out names a folder (" + abs + "); name the file to write");
+    }
+    try {
+      issued(s, Documents.local(abs.getParent()), abs.getFileName().toString(), audit);
+    } catch (IOException e) {
+      // A path the caller named: one they can fix, said as such (it was "internal error", the cause in the log).
+      throw OutFiles.failure("the statement", abs, e);
+    }
     return file;
   }
 
@@ -182,15 +191,19 @@ public final class BillingServices {
    * recorded leaves none). Returns where it is.
    */
   public static String issue(Statement s, Documents folder, String name, AuditSink audit) {
+    try {
+      return issued(s, folder, name, audit);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the statement to " + folder.location(name), e);
+    }
+  }
+
+  private static String issued(Statement s, Documents folder, String name, AuditSink audit) throws IOException {
     List<String> objects = s.org() == null ? List.of("period:" + s.period())
         : List.of("period:" + s.period(), "organization:" + s.org());
     AuditEvent event = AuditEvent.ok("billing.statement", objects, Map.of("total", s.total().toPlainString(),
         "lines", s.lines().size(), "shares", s.shares().size()));
-    try {
-      return folder.issue(Map.of(name, csv(s).getBytes(StandardCharsets.UTF_8)), () -> audit.record(event)).get(0);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the statement to " + folder.location(name), e);
-    }
+    return folder.issue(Map.of(name, csv(s).getBytes(StandardCharsets.UTF_8)), () -> audit.record(event)).get(0);
   }
 
   /** The statement as CSV: one row per line and per share, then the total; money as decimal strings. */

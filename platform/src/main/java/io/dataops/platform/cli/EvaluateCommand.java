@@ -42,10 +42,11 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     EvaluationServices.Written w;
     try (Lakehouse lakehouse = cli.lakehouse(config)) {
-      w = EvaluationServices.evaluate(config, lakehouse, cli.session().actor(), cli.audit(),
-          cli.session().identities().organizations(), month,
-          out != null ? io.dataops.lakehouse.storage.Documents.local(out) : config.documents("outbox")
-              .resolve(cli.session().principal().organization(), "evaluation"));
+      w = out != null ? EvaluationServices.evaluate(config, lakehouse, cli.session().actor(), cli.audit(),
+          cli.session().identities().organizations(), month, out)
+          : EvaluationServices.evaluate(config, lakehouse, cli.session().actor(), cli.audit(),
+              cli.session().identities().organizations(), month, config.documents("outbox")
+                  .resolve(cli.session().principal().organization(), "evaluation"));
     }
     Scorecards cards = w.scorecards();
     String json = w.json();

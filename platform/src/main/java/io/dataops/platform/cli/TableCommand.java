@@ -98,7 +98,9 @@ final class TableCommand {
 
   /**
    * A read as the audit trail (and metering) counts it: the rows shown and their bytes (as JSON), the zone and whether
-   * personal data was masked. A partner reading a product version receives it: a delivery.
+   * personal data was masked. A partner reading a product version receives it: a delivery — when a row was shown. One
+   * that shows none ({@code --limit 0}: the schema only) hands nothing over and is a read naming the version, not a
+   * delivery (it was billed as a full one under a per-delivery plan).
    */
   static AuditEvent readEvent(Cli cli, TableIdentifier id, TableBrowser.Rows rows,
       io.dataops.products.registry.ProductVersion version, boolean rawValues) {
@@ -109,7 +111,8 @@ final class TableCommand {
       throw new IllegalStateException("cannot measure the rows read", e);
     }
     var actor = cli.session().actor();
-    if (version != null && actor.has("partner")) {
+    boolean partner = version != null && actor.has("partner");
+    if (partner && !rows.rows().isEmpty()) {
       return io.dataops.products.delivery.Delivery.event(version, actor, rows.rows().size(), bytes, "table show", null);
     }
     Map<String, Object> details = new java.util.LinkedHashMap<>();
@@ -117,6 +120,10 @@ final class TableCommand {
     details.put("bytes", bytes);
     details.put("zone", id.namespace().level(0));
     details.put("masked", !rawValues);
+    if (partner) {
+      details.put("product", version.product());
+      details.put("version", version.version());
+    }
     return AuditEvent.ok("table.read", List.of("table:" + id, "snapshot:" + rows.snapshotId()), details);
   }
 

@@ -23,6 +23,7 @@ import io.dataops.platform.pipeline.PipelineRuns;
 import io.dataops.platform.session.Sessions;
 import io.dataops.products.registry.ProductRegistry;
 import io.dataops.quality.feedback.TicketStore;
+import io.dataops.core.files.OutFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import io.dataops.lakehouse.storage.Documents;
@@ -53,33 +54,38 @@ public final class EvaluationServices {
    */
   public static Written evaluate(PlatformConfig config, Lakehouse lakehouse, Actor viewer, AuditSink audit,
       List<Organization> organizations, YearMonth month, Path dir) {
-    return evaluate(config, lakehouse, viewer, audit, organizations, month, Documents.local(dir));
+    try {
+      return evaluated(config, lakehouse, viewer, audit, organizations, month, Documents.local(dir));
+    } catch (IOException e) {
+      throw OutFiles.failure("the evaluation", dir.toAbsolutePath().normalize(), e); // a folder the caller named
+    }
   }
 
   /** As above, into an outbox folder of the home or a bucket. */
   public static Written evaluate(PlatformConfig config, Lakehouse lakehouse, Actor viewer, AuditSink audit,
       List<Organization> organizations, YearMonth month, Documents dir) {
+    try {
+      return evaluated(config, lakehouse, viewer, audit, organizations, month, dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the evaluation to " + dir, e);
+    }
+  }
+
+  private static Written evaluated(PlatformConfig config, Lakehouse lakehouse, Actor viewer, AuditSink audit,
+      List<Organization> organizations, YearMonth month, Documents dir) throws IOException {
     var db = Sessions.database(config);
     Scorecards cards = new Evaluation(new Evaluation.Sources(new AuditTrail(db), organizations,
         new ContractRegistry(config.contracts()), facts(FeedIntake.tickets(config), PipelineRuns.versions(config)),
         BillingServices.metering(config), GrantServices.grants(config, lakehouse, audit),
         SupervisionServices.supervision(config), viewer)).of(month, Instant.now());
     // The two documents take their places only once the evaluation's event is recorded (none without it).
-    String json;
-    String html;
-    try {
-      Map<String, byte[]> documents = new LinkedHashMap<>();
-      documents.put("evaluation-" + month + ".json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(cards));
-      documents.put("evaluation-" + month + ".html", EvaluationPage.html(cards).getBytes(StandardCharsets.UTF_8));
-      List<String> written = dir.issue(documents, () -> audit.record(AuditEvent.ok("evaluate",
-          List.of("period:" + month), Map.of("departments", cards.departments().size(), "operators",
-              cards.operators().size()))));
-      json = written.get(0);
-      html = written.get(1);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the evaluation to " + dir, e);
-    }
-    return new Written(cards, json, html);
+    Map<String, byte[]> documents = new LinkedHashMap<>();
+    documents.put("evaluation-" + month + ".json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(cards));
+    documents.put("evaluation-" + month + ".html", EvaluationPage.html(cards).getBytes(StandardCharsets.UTF_8));
+    List<String> written = dir.issue(documents, () -> audit.record(AuditEvent.ok("evaluate",
+        List.of("period:" + month), Map.of("departments", cards.departments().size(), "operators",
+            cards.operators().size()))));
+    return new Written(cards, written.get(0), written.get(1));
   }
 
   /** The quality runs, tickets and product versions, as the evaluation in governance reads them. */

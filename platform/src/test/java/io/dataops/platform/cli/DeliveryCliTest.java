@@ -227,4 +227,82 @@ class DeliveryCliTest {
     assertThat(ok(TestCast.AUDITOR, "audit", "list", "--action", "product.deliver", "--json").json().get("events"))
         .isEmpty();
   }
+
+  /**
+   * Found by a probe: a partner's {@code table show --limit 0} (the schema only) was recorded as a delivery of no row
+   * and billed as a full one. Now it is a read naming the version, metered as a read; one row shown is a delivery.
+   */
+  @Test
+  void aPartnersReadThatShowsNoRowIsNoDelivery() throws Exception {
+    ok(TestCast.PARTNER, "table", "show", "product.income_by_street", "--tag", "v1", "--limit", "0");
+    ok(TestCast.PARTNER, "table", "show", "product.income_by_street", "--tag", "v1", "--limit", "1");
+    JsonNode statement = ok(TestCast.AUTHORITY, "billing", "statement", "--period",
+        java.time.YearMonth.now(ZoneId.of("Asia/Shanghai")).toString(), "--json").json();
+    assertThat(statement.at("/lines/0/deliveries").asLong()).isEqualTo(1);
+    assertThat(statement.get("total").asText()).isEqualTo("300.00");
+    JsonNode read = ok(TestCast.AUDITOR, "audit", "list", "--action", "table.read", "--json").json().get("events")
+        .get(0);
+    assertThat(read.at("/details/rows").asLong()).isZero();
+    assertThat(read.at("/details/product").asText()).isEqualTo("income-by-street");
+
+    PlatformConfig config = PlatformConfig.load(dir.resolve("home"), Map.of());
+    Metering metering = new Metering(Sessions.database(config), new AuditTrail(Sessions.database(config)));
+    metering.sync();
+    Instant from = Instant.now().minusSeconds(3600);
+    Instant until = Instant.now().plusSeconds(60);
+    assertThat(metering.deliveries(from, until)).extracting(DeliveryRecord::rows).containsExactly(1L);
+    assertThat(metering.reads(from, until)).extracting(ReadRecord::source, ReadRecord::rows)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("pipeline.run", 1500L),
+            org.assertj.core.groups.Tuple.tuple("table.read", 0L));
+    assertThat(metering.check().ok()).isTrue();
+  }
+
+  /**
+   * Found by a probe: an --out that cannot be written was an internal error with its cause only in the log (a legal
+   * 244-character name failed: the part file's suffix took it past the limit), and a statement to a folder recorded
+   * its event before failing. Now each is refused (exit 2) naming the reason, and nothing is recorded.
+   */
+  @Test
+  void anOutThatCannotBeWrittenIsRefusedWithItsReasonAndNothingIsRecorded() throws Exception {
+    String month = java.time.YearMonth.now(ZoneId.of("Asia/Shanghai")).toString();
+    Path file = Files.writeString(dir.resolve("a-file"), "x");
+    Path folder = Files.createDirectories(dir.resolve("a-folder"));
+    String tooLong = "n".repeat(252) + ".csv";
+    for (String[] command : List.of(new String[] {"product", "deliver", "income-by-street", "1"},
+        new String[] {"billing", "statement", "--period", month})) {
+      String what = command[0].equals("product") ? "the delivery" : "the statement";
+      List<String> args = new ArrayList<>(List.of(command));
+      args.add("--out");
+      refused(TestCast.PARTNER, "--out names a folder (" + folder + ")", with(args, folder.toString()));
+      refused(TestCast.PARTNER, "cannot write " + what + " to " + file.resolve("x.csv") + ": " + file
+          + " is not a directory", with(args, file.resolve("x.csv").toString()));
+      refused(TestCast.PARTNER, "cannot write " + what + " to /proc/self/x.csv: no such file or directory",
+          with(args, "/proc/self/x.csv"));
+      refused(TestCast.PARTNER, "cannot write " + what + " to " + dir.resolve(tooLong) + ": name too long",
+          with(args, dir.resolve(tooLong).toString()));
+      Path longest = folder.resolve(command[0] + "-" + "n".repeat(244 - command[0].length() - 5) + ".csv");
+      assertThat(longest.getFileName().toString()).hasSize(244);
+      ok(TestCast.PARTNER, with(args, longest.toString()));
+      assertThat(longest).isRegularFile();
+    }
+    refused(TestCast.AUTHORITY, "cannot write the evaluation to " + file + ": " + file + " is not a directory",
+        "evaluate", "--period", month, "--out", file.toString());
+    refused(TestCast.AUTHORITY, "cannot write the evaluation to /proc/self/e: no such file or directory",
+        "evaluate", "--period", month, "--out", "/proc/self/e");
+    try (var left = Files.list(folder)) {
+      assertThat(left.map(f -> f.getFileName().toString())).as("no part file left").hasSize(2)
+          .allSatisfy(n -> assertThat(n).endsWith(".csv"));
+    }
+    for (String action : List.of("product.deliver", "billing.statement")) {
+      assertThat(ok(TestCast.AUDITOR, "audit", "list", "--action", action, "--json").json().get("events"))
+          .as(action + ": only the one written").hasSize(1);
+    }
+    assertThat(ok(TestCast.AUDITOR, "audit", "list", "--action", "evaluate", "--json").json().get("events")).isEmpty();
+  }
+
+  private static String[] with(List<String> args, String last) {
+    List<String> all = new ArrayList<>(args);
+    all.add(last);
+    return all.toArray(String[]::new);
+  }
 }

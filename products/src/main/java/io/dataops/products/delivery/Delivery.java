@@ -7,6 +7,7 @@ import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
 import io.dataops.core.csv.CsvFields;
 import io.dataops.core.digest.Digests;
+import io.dataops.core.files.OutFiles;
 import io.dataops.core.files.OwnerOnly;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.products.lifecycle.ProductAccess;
@@ -74,14 +75,16 @@ public final class Delivery {
     }
     // A name of this delivery's own, created new: two deliveries to one file at once each write their own (a shared
     // name truncated the other's half-written file, then failed its move), and a link planted under the name in a
-    // shared folder is refused, not followed to truncate what it points at.
-    Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + "-"
+    // shared folder is refused, not followed to truncate what it points at. A long name is shortened to leave room
+    // for the suffix: a legal name of 244 characters failed with "File name too long".
+    Path tmp = OutFiles.beside(file, "." + ProcessHandle.current().pid() + "-"
         + java.util.UUID.randomUUID().toString().substring(0, 8) + ".part");
     long rows;
     long bytes;
     String sha256;
     boolean handedOver = false;
     try {
+      OutFiles.checkName(file);
       OwnerOnly.directories(file.getParent());
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       try (OutputStream raw = OwnerOnly.newOutputStream(tmp, StandardOpenOption.CREATE_NEW);
@@ -101,7 +104,7 @@ public final class Delivery {
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       handedOver = true;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the delivery to " + file, e);
+      throw OutFiles.failure("the delivery", file, e);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     } finally {

@@ -1,0 +1,117 @@
+package io.dataops.core.files;
+
+import io.dataops.core.BadInputException;
+import io.dataops.core.digest.Digests;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Files written where the caller said ({@code --out}): the name of the file written first beside it, and why such a
+ * path cannot be written, in words the caller can act on. A probe found a legal 244-character name refused ("File name
+ * too long" only in the log: the part file's suffix took it past the limit) and a file or {@code /proc} as the folder
+ * reported as an internal error.
+ */
+public final class OutFiles {
+  /** The longest file name, in bytes, of the file systems the platform runs on (ext4, xfs, btrfs, tmpfs, APFS). */
+  public static final int NAME_MAX = 255;
+
+  private OutFiles() {}
+
+  /**
+   * The file beside {@code target} named its name followed by {@code suffix}; when that would be longer than
+   * {@link #NAME_MAX}, the name is cut short and ends with a hash of it instead (two long names stay apart).
+   */
+  public static Path beside(Path target, String suffix) {
+    return target.resolveSibling(fitted(target.getFileName().toString(), NAME_MAX - bytes(suffix)) + suffix);
+  }
+
+  /**
+   * Throws the file system's "File name too long" for a target whose name passes {@link #NAME_MAX}: known before a
+   * part file (whose name is shortened) is written and recorded, not only at the move into place.
+   */
+  public static Path checkName(Path target) throws FileSystemException {
+    if (target.getFileName() != null && bytes(target.getFileName().toString()) > NAME_MAX) {
+      throw new FileSystemException(target.toString(), null, "File name too long");
+    }
+    return target;
+  }
+
+  /** {@code name} if it takes at most {@code room} bytes in UTF-8; else its start and a hash of it, within room. */
+  public static String fitted(String name, int room) {
+    if (bytes(name) <= room) {
+      return name;
+    }
+    String hash = "~" + Digests.sha256(name).substring(0, 12);
+    StringBuilder start = new StringBuilder();
+    int used = bytes(hash);
+    for (int i = 0; i < name.length(); ) {
+      int cp = name.codePointAt(i);
+      int n = bytes(new String(Character.toChars(cp)));
+      if (used + n > room) {
+        break;
+      }
+      start.appendCodePoint(cp);
+      used += n;
+      i += Character.charCount(cp);
+    }
+    return start + hash;
+  }
+
+  /**
+   * The failure to write {@code what} to {@code where}: bad input naming the reason when the path is the reason (not
+   * a directory, no such folder, permission denied, a read-only file system, a name too long); otherwise the I/O
+   * failure as it is (a full disk is no fault of the path).
+   */
+  public static RuntimeException failure(String what, Path where, IOException e) {
+    return reason(e).<RuntimeException>map(r -> new BadInputException("cannot write " + what + " to " + where + ": "
+        + r, e)).orElseGet(() -> new UncheckedIOException("cannot write " + what + " to " + where, e));
+  }
+
+  /** Why a path could not be written, if the path itself is why. */
+  static Optional<String> reason(IOException e) {
+    if (e instanceof AccessDeniedException) {
+      return Optional.of("permission denied");
+    }
+    if (e instanceof NotDirectoryException) {
+      return Optional.of("not a directory");
+    }
+    if (e instanceof FileAlreadyExistsException f && f.getFile() != null && !Files.isDirectory(Path.of(f.getFile()))) {
+      // Creating the folders found a file where a folder should be.
+      return Optional.of(f.getFile() + " is not a directory");
+    }
+    if (e instanceof DirectoryNotEmptyException) {
+      return Optional.of("it is a folder");
+    }
+    if (e instanceof NoSuchFileException f) {
+      Path parent = f.getFile() == null ? null : Path.of(f.getFile()).getParent();
+      return Optional.of(parent != null && Files.isDirectory(parent)
+          ? "no such file or directory (" + parent + " takes no new files)" : "no such folder");
+    }
+    if (e instanceof FileSystemException f && f.getReason() != null) {
+      return switch (f.getReason().toLowerCase(Locale.ROOT)) {
+        case "not a directory" -> Optional.of("not a directory");
+        case "is a directory" -> Optional.of("it is a folder");
+        case "read-only file system" -> Optional.of("read-only file system");
+        case "file name too long" -> Optional.of("name too long (at most " + NAME_MAX + " bytes)");
+        case "permission denied", "operation not permitted" -> Optional.of("permission denied");
+        default -> Optional.empty();
+      };
+    }
+    return Optional.empty();
+  }
+
+  private static int bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8).length;
+  }
+}

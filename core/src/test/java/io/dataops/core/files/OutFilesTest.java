@@ -1,0 +1,63 @@
+package io.dataops.core.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dataops.core.BadInputException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OutFilesTest {
+  @TempDir Path dir;
+
+  /** Found by a probe: a legal 244-character name failed, its part file's suffix taking it past 255 bytes. */
+  @Test
+  void aPartFileBesideALongNameStaysWithinTheLimitAndCanBeCreated() throws IOException {
+    String suffix = ".123456-abcdef12.part";
+    Path target = dir.resolve("n".repeat(244));
+    Path part = OutFiles.beside(target, suffix);
+    assertThat(part.getFileName().toString()).hasSize(OutFiles.NAME_MAX).endsWith(suffix).startsWith("nnnn");
+    assertThat(Files.createFile(part)).exists();
+    assertThat(OutFiles.beside(dir.resolve("short.csv"), suffix).getFileName().toString())
+        .isEqualTo("short.csv" + suffix);
+    String wide = OutFiles.fitted("数".repeat(85), 200); // 255 bytes in UTF-8: cut at a whole character
+    assertThat(wide.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(200);
+    assertThat(wide).startsWith("数").doesNotContain("\uFFFD");
+    assertThat(OutFiles.fitted("n".repeat(244) + "a", 230)).isNotEqualTo(OutFiles.fitted("n".repeat(244) + "b", 230));
+  }
+
+  @Test
+  void aPathThatIsTheReasonIsBadInputNamingIt() throws IOException {
+    Path out = dir.resolve("x.csv");
+    assertThat(OutFiles.failure("the delivery", out, new FileSystemException(out.toString(), null,
+        "Read-only file system"))).isInstanceOf(BadInputException.class)
+        .hasMessage("cannot write the delivery to " + out + ": read-only file system");
+    assertThat(OutFiles.failure("the delivery", out, new AccessDeniedException(out.toString())))
+        .hasMessageEndingWith(": permission denied");
+    Path file = Files.writeString(dir.resolve("f"), "x");
+    IOException notAFolder = null;
+    try {
+      OwnerOnly.directories(file);
+    } catch (IOException e) {
+      notAFolder = e;
+    }
+    assertThat(OutFiles.failure("the delivery", file.resolve("x.csv"), notAFolder))
+        .hasMessageEndingWith(": " + file + " is not a directory");
+    IOException tooLong = null;
+    try {
+      OutFiles.checkName(dir.resolve("n".repeat(256)));
+    } catch (IOException e) {
+      tooLong = e;
+    }
+    assertThat(OutFiles.failure("the delivery", out, tooLong)).hasMessageEndingWith(": name too long (at most 255 "
+        + "bytes)");
+    assertThat(OutFiles.failure("the delivery", out, new IOException("No space left on device")))
+        .as("a full disk is no fault of the path").isInstanceOf(UncheckedIOException.class);
+  }
+}
