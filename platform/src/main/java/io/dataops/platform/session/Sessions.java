@@ -137,12 +137,14 @@ public final class Sessions {
       deletePending(pending); // killed after saving the token, before removing the marker
       return;
     }
+    // The new token first: the last live admin token is never revoked (nobody could issue one again), and a process
+    // killed between these steps leaves a live token the next command's pass revokes in its turn.
+    IssuedToken token = identities.issueToken(LOCAL_ADMIN, Identities.MAX_TOKEN_VALIDITY);
     for (TokenInfo t : identities.tokens(LOCAL_ADMIN)) {
-      if (t.revokedAt() == null) {
+      if (t.revokedAt() == null && !t.id().equals(token.id())) {
         identities.revokeToken(t.id());
       }
     }
-    IssuedToken token = identities.issueToken(LOCAL_ADMIN, Identities.MAX_TOKEN_VALIDITY);
     credentials.save(LOCAL_ADMIN, token.token(), false);
     deletePending(pending);
   }
