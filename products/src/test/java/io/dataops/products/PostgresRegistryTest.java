@@ -48,7 +48,7 @@ class PostgresRegistryTest extends ProductFixture {
     Lifecycle lifecycle = new Lifecycle(lakehouse, registry, audit);
     lifecycle.submit(PRODUCT, 1, OPERATOR);
     // A note longer than the column was PostgreSQL's "value too long" (exit 1) after every check had passed.
-    assertThatThrownBy(() -> lifecycle.approve(PRODUCT, 1, AUTHORITY, "x".repeat(Lifecycle.REASON_MAX + 1)))
+    assertThatThrownBy(() -> lifecycle.approve(PRODUCT, 1, AUTHORITY, "x".repeat(io.dataops.core.text.FreeText.MAX + 1)))
         .isInstanceOf(io.dataops.core.BadInputException.class)
         .hasMessage("--note is 2,001 characters long; at most 2,000");
     String note = "街道名称已泛化。".repeat(250);

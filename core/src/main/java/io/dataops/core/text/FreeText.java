@@ -9,7 +9,10 @@ import io.dataops.core.BadInputException;
  * with the option named, rather than escaped at every place it is shown.
  */
 public final class FreeText {
-  /** The longest such text: a paragraph, not a document. */
+  /**
+   * The longest such text: a paragraph, not a document, and what the product transitions' reason column holds on
+   * PostgreSQL (VARCHAR(2000), which refused a longer note as an internal error after every check had passed).
+   */
   public static final int MAX = 2000;
 
   private FreeText() {}

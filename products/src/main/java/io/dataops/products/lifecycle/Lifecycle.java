@@ -33,11 +33,6 @@ import org.apache.iceberg.catalog.TableIdentifier;
 public final class Lifecycle {
   public static final String PUBLIC_INTEREST = "public-interest";
   public static final String MARKET = "market";
-  /**
-   * The longest approval note or rejection reason, as a grant's: the transitions' reason column holds no more on
-   * PostgreSQL, which refused a longer one as an internal error (exit 1) after the checks had passed.
-   */
-  public static final int REASON_MAX = FreeText.MAX;
 
   private final Lakehouse lakehouse;
   private final ProductRegistry registry;
