@@ -26,14 +26,28 @@ public final class FreeText {
       throw new BadInputException(option + " is " + String.format("%,d", text.length()) + " characters long; at most "
           + String.format("%,d", MAX));
     }
+    int at = unsafeAt(text);
+    if (at >= 0) {
+      throw new BadInputException(option + " holds a control character (U+" + String.format("%04X", (int) text.charAt(at))
+          + ") at character " + (at + 1) + ": it is shown to others as one line of text; write it without line"
+          + " breaks, tabs or escape sequences");
+    }
+    return text;
+  }
+
+  /**
+   * Where {@code text} first holds a character that must not reach a reader's line: a control character (line feed,
+   * escape) or a bidirectional override or isolate, which reorders what follows it on screen (U+202E shows
+   * "txt.exe" as "exe.txt"); -1 when it holds none. Every one-line text others read (names, notes, reasons, signers)
+   * is checked by this one rule.
+   */
+  public static int unsafeAt(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (Character.isISOControl(c) || c >= '\u202a' && c <= '\u202e' || c >= '\u2066' && c <= '\u2069') {
-        throw new BadInputException(option + " holds a control character (U+" + String.format("%04X", (int) c)
-            + ") at character " + (i + 1) + ": it is shown to others as one line of text; write it without line"
-            + " breaks, tabs or escape sequences");
+        return i;
       }
     }
-    return text;
+    return -1;
   }
 }

@@ -7,6 +7,7 @@ import io.dataops.core.BadInputException;
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
 import io.dataops.core.digest.DigestAlgorithm;
+import io.dataops.core.text.FreeText;
 import io.dataops.governance.db.GovernanceDatabase;
 import io.dataops.governance.db.UtcTimes;
 import io.dataops.governance.identity.Names;
@@ -397,7 +398,7 @@ public final class AuditTrail implements AuditSink {
    * @param reason why: {@code on demand}, {@code after destroy of product:p@2}
    */
   public Checkpoint checkpoint(Lakehouse lakehouse, String reason) {
-    if (reason == null || reason.isBlank() || reason.length() > 200 || reason.chars().anyMatch(Character::isISOControl)) {
+    if (reason == null || reason.isBlank() || reason.length() > 200 || FreeText.unsafeAt(reason) >= 0) {
       throw new IllegalArgumentException("a checkpoint's reason is 1 to 200 characters");
     }
     AuditCheckpoints store = new AuditCheckpoints(lakehouse);

@@ -4,6 +4,7 @@ import static io.dataops.core.yaml.LinedYaml.line;
 
 import io.dataops.core.SourceLineException;
 import io.dataops.core.digest.Digests;
+import io.dataops.core.text.FreeText;
 import io.dataops.core.yaml.LinedYaml;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -195,7 +196,7 @@ public final class ApplicationParser {
     }
     Node n = f.get(key).getValueNode();
     String v = nodes.scalar(n, key).strip();
-    if (v.isEmpty() || v.length() > max || v.chars().anyMatch(Character::isISOControl)) {
+    if (v.isEmpty() || v.length() > max || FreeText.unsafeAt(v) >= 0) {
       throw fail(line(n), key + " is 1 to " + max + " characters on one line");
     }
     return v;

@@ -7,6 +7,7 @@ import io.dataops.core.audit.Actor;
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
 import io.dataops.core.digest.Digests;
+import io.dataops.core.text.FreeText;
 import io.dataops.governance.db.GovernanceDatabase;
 import io.dataops.governance.db.UtcTimes;
 import io.dataops.governance.identity.Organization;
@@ -45,7 +46,7 @@ import org.apache.iceberg.types.Types;
 public final class Grants {
   /** The district's calendar: a period's days begin and end at midnight here. */
   public static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
-  public static final int REASON_MAX = 2000;
+  public static final int REASON_MAX = FreeText.MAX;
 
   private final GovernanceDatabase db;
   private final GrantStore store;
@@ -336,7 +337,7 @@ public final class Grants {
       return null;
     }
     String t = text.strip();
-    if (t.length() > REASON_MAX || t.chars().anyMatch(Character::isISOControl)) {
+    if (t.length() > REASON_MAX || FreeText.unsafeAt(t) >= 0) {
       throw new BadInputException("a " + what + " is at most " + REASON_MAX + " characters on one line");
     }
     return t;

@@ -1,6 +1,7 @@
 package io.dataops.governance.identity;
 
 import io.dataops.core.BadInputException;
+import io.dataops.core.text.FreeText;
 import java.util.Objects;
 
 /**
@@ -17,9 +18,9 @@ public record Organization(String id, String displayName, OrganizationKind kind)
     Names.organization(id);
     Objects.requireNonNull(kind, "kind");
     if (displayName == null || displayName.isBlank() || displayName.length() > DISPLAY_NAME_MAX
-        || displayName.chars().anyMatch(Character::isISOControl)) {
+        || FreeText.unsafeAt(displayName) >= 0) {
       throw new BadInputException("the display name of organization " + id + " must be 1 to " + DISPLAY_NAME_MAX
-          + " characters without control characters");
+          + " characters without control characters or direction overrides");
     }
     displayName = displayName.strip();
   }

@@ -79,6 +79,17 @@ class GrantsTest extends GrantFixture {
   }
 
   @Test
+  void aNoteOrReasonThatWouldReorderTheLineItIsShownOnIsRefused() {
+    Grant g = apply(APPLICATION);
+    // U+202E (right-to-left override) makes what follows read backwards where the history shows it; U+2066 isolates.
+    assertThatThrownBy(() -> grants.approve(g.id(), AUTHORITY, "fits \u202edevorppa ton", null, null))
+        .isInstanceOf(BadInputException.class).hasMessage("a note is at most 2000 characters on one line");
+    assertThatThrownBy(() -> grants.reject(g.id(), HR, "see \u2066attached"))
+        .isInstanceOf(BadInputException.class).hasMessage("a reason is at most 2000 characters on one line");
+    assertThat(grants.find(g.id()).stored()).isEqualTo(GrantState.PENDING);
+  }
+
+  @Test
   void eachPartyDecidesOnceAndOnlyForItsOwnTables() {
     Grant g = apply(APPLICATION);
     assertThatThrownBy(() -> grants.approve(g.id(), POLICE, null, null, null))

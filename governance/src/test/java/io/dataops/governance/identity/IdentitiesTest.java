@@ -86,6 +86,18 @@ class IdentitiesTest {
   }
 
   @Test
+  void aDisplayNameThatWouldReorderTheLinesItIsShownOnIsRefused() {
+    // Shown in lists, histories and certificates: a right-to-left override would make the rest of the line read
+    // backwards there.
+    for (String name : List.of("Futian \u202eecilop", "Bureau\u2067", "two\nlines")) {
+      assertThatThrownBy(() -> new Organization("futian-bureau", name, OrganizationKind.DEPARTMENT))
+          .isInstanceOf(BadInputException.class).hasMessageContaining("without control characters");
+    }
+    assertThat(new Organization("futian-bureau", " 福田区政务服务数据管理局 ", OrganizationKind.DEPARTMENT).displayName())
+        .isEqualTo("福田区政务服务数据管理局");
+  }
+
+  @Test
   void bootstrapMakesThePlatformOrganizationTheFirstAdminAndAWorkingToken() {
     Identities.Bootstrap b = ids.bootstrap("root");
     assertThat(b.admin()).isEqualTo(new User("root", "platform", Set.of(Role.ADMIN), false));

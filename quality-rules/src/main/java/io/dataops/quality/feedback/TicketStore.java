@@ -4,6 +4,7 @@ import io.dataops.core.BadInputException;
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
 import io.dataops.core.db.PlatformDatabase;
+import io.dataops.core.text.FreeText;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -195,7 +196,7 @@ public final class TicketStore {
       return user;
     }
     String name = by.strip();
-    if (name.length() > SIGNER_MAX || name.chars().anyMatch(Character::isISOControl)) {
+    if (name.length() > SIGNER_MAX || FreeText.unsafeAt(name) >= 0) {
       throw new BadInputException("--by is a name of at most " + SIGNER_MAX + " characters on one line (it has "
           + name.length() + ")");
     }

@@ -1,0 +1,33 @@
+package io.dataops.core.text;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dataops.core.BadInputException;
+import org.junit.jupiter.api.Test;
+
+/** One-line text others read: control characters and bidirectional overrides are found wherever they are. */
+class FreeTextTest {
+  @Test
+  void controlAndBidirectionalCharactersAreFoundAndOrdinaryTextPasses() {
+    assertThat(FreeText.unsafeAt("福田区 open data, licence CC-BY 4.0 (2026)")).isEqualTo(-1);
+    assertThat(FreeText.unsafeAt("a\nb")).isEqualTo(1);
+    assertThat(FreeText.unsafeAt("\u001b[2J")).isZero();
+    assertThat(FreeText.unsafeAt("ok\u202etxt.exe")).isEqualTo(2);
+    assertThat(FreeText.unsafeAt("x\u202a")).isEqualTo(1);
+    assertThat(FreeText.unsafeAt("ab\u2066c\u2069")).isEqualTo(2);
+    // Marks that only state a direction (U+200E, U+200F) reorder nothing after them and are allowed.
+    assertThat(FreeText.unsafeAt("abc\u200e")).isEqualTo(-1);
+  }
+
+  @Test
+  void aLineNamesTheOptionAndTheCharacter() {
+    assertThat(FreeText.line("--licence", "CC-BY 4.0")).isEqualTo("CC-BY 4.0");
+    assertThat(FreeText.line("--licence", null)).isNull();
+    assertThatThrownBy(() -> FreeText.line("--note", "fine\u202e"))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageStartingWith("--note holds a control character (U+202E) at character 5");
+    assertThatThrownBy(() -> FreeText.line("--reason", "x".repeat(FreeText.MAX + 1)))
+        .isInstanceOf(BadInputException.class).hasMessage("--reason is 2,001 characters long; at most 2,000");
+  }
+}
