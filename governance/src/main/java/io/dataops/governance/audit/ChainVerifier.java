@@ -1,5 +1,8 @@
 package io.dataops.governance.audit;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Walks the chain in sequence order, one event in memory at a time: each event must follow the one before it (its
@@ -48,7 +52,11 @@ final class ChainVerifier {
     long events = 0;
     String prev = ChainEntry.GENESIS;
     try (PreparedStatement p = c.prepareStatement("SELECT " + ChainEntry.COLUMNS
-        + " FROM audit_events WHERE seq >= ? ORDER BY seq")) {
+        + " FROM audit_events WHERE seq >= ? ORDER BY seq");
+         ObjectIndex index = new ObjectIndex(c, start)) {
+      // A chain problem is named before an index problem (the index is checked as the chain is walked, and its first
+      // problem kept for after the walk): a changed chain explains a changed index, not the other way round.
+      IndexProblem indexProblem = null;
       p.setFetchSize(FETCH);
       p.setLong(1, start);
       try (ResultSet r = p.executeQuery()) {
@@ -77,6 +85,9 @@ final class ChainVerifier {
               }
             }
           }
+          if (indexProblem == null) {
+            indexProblem = index.check(e);
+          }
           if (bySeq.containsKey(e.seq())) {
             lastGoodCheckpoint = e.seq();
           }
@@ -84,71 +95,94 @@ final class ChainVerifier {
           expected++;
         }
       }
+      long last = expected - 1;
+      Verification head = checkHead(c, last, prev, events, compared);
+      if (head != null) {
+        return head;
+      }
+      Map.Entry<Long, List<Checkpoint>> beyond = bySeq.higherEntry(last);
+      if (beyond != null) {
+        return Verification.bad(events, lastGoodCheckpoint + 1, "event " + beyond.getKey() + " was checkpointed at "
+            + beyond.getValue().get(0).at() + " but the trail ends at event " + last + ": events were deleted",
+            compared);
+      }
+      if (indexProblem == null) {
+        indexProblem = index.leftover();
+      }
+      return indexProblem == null ? Verification.good(events, compared)
+          : Verification.bad(events, indexProblem.seq(), indexProblem.reason(), compared);
     }
-    long last = expected - 1;
-    Verification head = checkHead(c, last, prev, events, compared);
-    if (head != null) {
-      return head;
-    }
-    Map.Entry<Long, List<Checkpoint>> beyond = bySeq.higherEntry(last);
-    if (beyond != null) {
-      return Verification.bad(events, lastGoodCheckpoint + 1, "event " + beyond.getKey() + " was checkpointed at "
-          + beyond.getValue().get(0).at() + " but the trail ends at event " + last + ": events were deleted", compared);
-    }
-    Verification index = checkIndex(c, start, events, compared);
-    return index != null ? index : Verification.good(events, compared);
   }
-
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   /**
    * The object index ({@code audit_event_objects}, which `audit list --object` and the trail's own look-ups use) must
    * hold exactly each event's objects: a row deleted there hid an event from every search by its object while the
-   * chain still verified (found by a probe). Both are read in sequence order and compared event by event.
+   * chain still verified (found by a probe). Read beside the walk, in sequence order, and compared event by event,
+   * so the events are read once.
    */
-  private static Verification checkIndex(Connection c, long start, long events, int compared) throws SQLException {
-    try (PreparedStatement pe = c.prepareStatement("SELECT seq, objects FROM audit_events WHERE seq >= ? ORDER BY seq");
-         PreparedStatement pi = c.prepareStatement("SELECT seq, object FROM audit_event_objects WHERE seq >= ?"
-             + " ORDER BY seq, object")) {
-      pe.setFetchSize(FETCH);
-      pe.setLong(1, start);
-      pi.setFetchSize(FETCH);
-      pi.setLong(1, start);
-      try (ResultSet re = pe.executeQuery(); ResultSet ri = pi.executeQuery()) {
-        boolean more = ri.next();
-        while (re.next()) {
-          long seq = re.getLong(1);
-          java.util.TreeSet<String> objects;
-          try {
-            objects = new java.util.TreeSet<>(JSON.readValue(re.getString(2),
-                new com.fasterxml.jackson.core.type.TypeReference<List<String>>() { }));
-          } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return Verification.bad(events, seq, "event " + seq + " names its objects in a form the trail never"
-                + " writes", compared);
-          }
-          java.util.TreeSet<String> indexed = new java.util.TreeSet<>();
-          while (more && ri.getLong(1) <= seq) {
-            if (ri.getLong(1) < seq) {
-              return Verification.bad(events, ri.getLong(1), "the object index lists event " + ri.getLong(1)
-                  + ", which the chain does not hold: it was added outside the trail", compared);
-            }
-            indexed.add(ri.getString(2));
-            more = ri.next();
-          }
-          if (!indexed.equals(objects)) {
-            return Verification.bad(events, seq, "the object index of event " + seq + " differs from the event's"
-                + " objects: it was changed outside the trail (a search by object would miss or add the event)",
-                compared);
-          }
-        }
-        if (more) {
-          return Verification.bad(events, ri.getLong(1), "the object index lists event " + ri.getLong(1)
-              + ", which the chain does not hold: it was added outside the trail", compared);
-        }
+  private static final class ObjectIndex implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final PreparedStatement statement;
+    private final ResultSet rows;
+    private boolean more;
+
+    ObjectIndex(Connection c, long start) throws SQLException {
+      statement = c.prepareStatement("SELECT seq, object FROM audit_event_objects WHERE seq >= ? ORDER BY seq, object");
+      try {
+        statement.setFetchSize(FETCH);
+        statement.setLong(1, start);
+        rows = statement.executeQuery();
+        more = rows.next();
+      } catch (SQLException e) {
+        statement.close();
+        throw e;
       }
     }
-    return null;
+
+    /** Whether the index holds exactly {@code e}'s objects (and nothing for an event before it). */
+    IndexProblem check(ChainEntry e) throws SQLException {
+      long seq = e.seq();
+      TreeSet<String> objects;
+      try {
+        objects = new TreeSet<>(JSON.readValue(e.objects(), new TypeReference<List<String>>() { }));
+      } catch (JsonProcessingException bad) {
+        return new IndexProblem(seq, "event " + seq + " names its objects in a form the trail never writes");
+      }
+      TreeSet<String> indexed = new TreeSet<>();
+      while (more && rows.getLong(1) <= seq) {
+        if (rows.getLong(1) < seq) {
+          return notInChain();
+        }
+        indexed.add(rows.getString(2));
+        more = rows.next();
+      }
+      if (!indexed.equals(objects)) {
+        return new IndexProblem(seq, "the object index of event " + seq + " differs from the event's objects: it was"
+            + " changed outside the trail (a search by object would miss or add the event)");
+      }
+      return null;
+    }
+
+    /** After the last event: an index row left names an event the chain does not hold. */
+    IndexProblem leftover() throws SQLException {
+      return more ? notInChain() : null;
+    }
+
+    private IndexProblem notInChain() throws SQLException {
+      long seq = rows.getLong(1);
+      return new IndexProblem(seq, "the object index lists event " + seq + ", which the chain does not hold: it was"
+          + " added outside the trail");
+    }
+
+    @Override
+    public void close() throws SQLException {
+      try (statement) {
+        rows.close();
+      }
+    }
   }
+
+  private record IndexProblem(long seq, String reason) {}
 
   private static String problem(ChainEntry e, String prev) {
     if (!e.prevHash().equals(prev)) {
