@@ -26,7 +26,7 @@ public final class TicketStore {
   private final Properties props;
 
   /** The longest note a department may give (as a grant's reason or note): a paragraph, not a file pasted in. */
-  public static final int NOTE_MAX = 2000;
+  public static final int NOTE_MAX = FreeText.MAX;
   /** The longest name a department signs with ({@code --by}): a person and their office. */
   public static final int SIGNER_MAX = 100;
 
@@ -208,6 +208,8 @@ public final class TicketStore {
     if (note != null && note.length() > NOTE_MAX) {
       throw new BadInputException("a note is at most " + NOTE_MAX + " characters (it has " + note.length() + ")");
     }
+    // Shown as one line of the ticket's history: a line feed in it would forge the lines after it ("verified ...").
+    FreeText.line("--note", note);
     Ticket t = get(id).orElseThrow(() -> new BadInputException("no ticket " + id + " (see: dataops feedback list)"));
     if (t.state() == Ticket.State.VERIFIED) {
       throw new BadInputException("ticket " + id + " is verified (a later feed passed the rule); nothing to do");

@@ -114,6 +114,12 @@ class FeedbackTest {
           audit).state()).isEqualTo(Ticket.State.ACKNOWLEDGED);
       assertThatThrownBy(() -> store.resolve(gender.id(), "wang", "y".repeat(TicketStore.NOTE_MAX + 1), audit))
           .isInstanceOf(BadInputException.class).hasMessage("a note is at most 2000 characters (it has 2001)");
+      // A note is one line of the ticket's history: a line feed would let it forge the next ("... verified").
+      assertThatThrownBy(() -> store.resolve(gender.id(), "wang", "fixed\n2026-12-04T08:00:00Z  verified  quality run",
+          audit)).isInstanceOf(BadInputException.class)
+          .hasMessageStartingWith("--note holds a control character (U+000A) at character 6");
+      assertThatThrownBy(() -> store.resolve(gender.id(), "wang", "fixed \u202edexif ton", audit))
+          .isInstanceOf(BadInputException.class).hasMessageContaining("(U+202E)");
       String note = "区划代码表已按民政部 2024 年版更新。".repeat(100).substring(0, TicketStore.NOTE_MAX);
       assertThat(store.resolve(gender.id(), "wang", note, audit).resolutionNote()).isEqualTo(note);
       assertThat(store.events(gender.id())).extracting(Ticket.Event::actor)
