@@ -18,6 +18,13 @@ import java.time.Duration;
 public record MaintenancePolicy(int keepLast, Duration maxSnapshotAge, Duration safetyAge, long smallFileBytes,
     long targetFileBytes) {
 
+  /**
+   * The shortest safety age: maintenance cannot tell a commit in flight from an orphan, so a shorter one removes the
+   * files and the staged snapshot of work still going on (a publish held at its quality gate then failed with "no
+   * snapshot" after {@code --safety-age 0s}). Delta Lake's VACUUM refuses short retention for the same reason.
+   */
+  public static final Duration MIN_SAFETY_AGE = Duration.ofHours(1);
+
   public static final MaintenancePolicy DEFAULT = new MaintenancePolicy(10, Duration.ofDays(7), Duration.ofDays(1),
       16L << 20, 128L << 20);
 
@@ -28,8 +35,17 @@ public record MaintenancePolicy(int keepLast, Duration maxSnapshotAge, Duration 
     if (maxSnapshotAge.isNegative() || safetyAge.isNegative()) {
       throw new BadInputException("ages cannot be negative");
     }
+    if (safetyAge.compareTo(MIN_SAFETY_AGE) < 0) {
+      throw new BadInputException("the safety age is at least 1h, not " + shown(safetyAge) + ": a landing or a"
+          + " publish in flight has written files (and a staged snapshot) that look exactly like orphans until it"
+          + " commits, and removing them would lose its work");
+    }
     if (smallFileBytes < 0 || targetFileBytes <= 0) {
       throw new BadInputException("file sizes must be positive");
     }
+  }
+
+  private static String shown(Duration d) {
+    return d.isZero() ? "0s" : d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
   }
 }

@@ -98,6 +98,14 @@ class TableMaintainCliTest {
     Run refused = run("table", "maintain", "--as", TestCast.AUTHORITY);
     assertThat(refused.exit()).isEqualTo(2);
     assertThat(refused.err()).contains("table maintain requires role admin");
+    // Maintenance cannot tell a commit in flight from an orphan: below an hour it would remove work still going on
+    // (a publish held at its quality gate lost its staged snapshot to `--safety-age 0s`). Refused, nothing removed.
+    for (String age : List.of("0s", "59m", "0")) {
+      Run tooShort = run("table", "maintain", "--safety-age", age, "--as", Sessions.LOCAL_ADMIN);
+      assertThat(tooShort.exit()).as(age).isEqualTo(2);
+      assertThat(tooShort.err()).contains("the safety age is at least 1h, not " + (age.equals("59m") ? "59m" : "0s"));
+    }
+    assertThat(productOrphan).exists();
 
     JsonNode report = ok("table", "maintain", "--keep-last", "1", "--max-age", "0", "--safety-age", "1h", "--json",
         "--as", Sessions.LOCAL_ADMIN).json();
