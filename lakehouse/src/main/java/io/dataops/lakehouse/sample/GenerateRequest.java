@@ -15,8 +15,11 @@ public record GenerateRequest(SampleDataset dataset, long rows, Path out, FeedFo
     if (rows < 0) {
       throw new IllegalArgumentException("rows must not be negative");
     }
-    if (defectRate < 0 || defectRate > 1) {
+    if (!(defectRate >= 0 && defectRate <= 1)) { // NaN too: it planted defects at a rate nobody asked for
       throw new IllegalArgumentException("defect rate must be between 0 and 1");
+    }
+    if (offset < 0) {
+      throw new IllegalArgumentException("offset must not be negative (it is the index of the first row)");
     }
     if (population < 1 || enterprises < 1) {
       throw new IllegalArgumentException("population and enterprises must be at least 1");

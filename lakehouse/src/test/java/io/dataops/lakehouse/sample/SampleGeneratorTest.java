@@ -1,6 +1,7 @@
 package io.dataops.lakehouse.sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dataops.lakehouse.contract.ContractParser;
 import io.dataops.lakehouse.contract.FeedFormat;
@@ -27,6 +28,18 @@ class SampleGeneratorTest {
   private static List<String[]> rows(GenerateResult g) throws Exception {
     return Files.readAllLines(Path.of(g.file()), StandardCharsets.UTF_8).stream().skip(1)
         .map(l -> l.split(",", -1)).toList();
+  }
+
+  @Test
+  void aRequestOutsideTheGeneratorsRangeIsRefused() {
+    for (double rate : new double[] {Double.NaN, -0.1, 1.5}) {
+      assertThatThrownBy(() -> new GenerateRequest(SampleDataset.CITIZENS, 5,
+          dir.resolve("x.csv"), FeedFormat.CSV, StandardCharsets.UTF_8, rate, 1, 0, 100, 10, false))
+          .hasMessage("defect rate must be between 0 and 1");
+    }
+    assertThatThrownBy(() -> new GenerateRequest(SampleDataset.CITIZENS, 5,
+        dir.resolve("x.csv"), FeedFormat.CSV, StandardCharsets.UTF_8, 0, 1, -3, 100, 10, false))
+        .hasMessageStartingWith("offset must not be negative");
   }
 
   @Test
