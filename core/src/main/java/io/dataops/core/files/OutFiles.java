@@ -1,6 +1,7 @@
 package io.dataops.core.files;
 
 import io.dataops.core.BadInputException;
+import io.dataops.core.StorageFullException;
 import io.dataops.core.digest.Digests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -70,10 +72,15 @@ public final class OutFiles {
 
   /**
    * The failure to write {@code what} to {@code where}: bad input naming the reason when the path is the reason (not
-   * a directory, no such folder, permission denied, a read-only file system, a name too long); otherwise the I/O
-   * failure as it is (a full disk is no fault of the path).
+   * a directory, no such folder, permission denied, a read-only file system, a name too long); a full device as
+   * {@link StorageFullException} naming that device; otherwise the I/O failure as it is.
    */
   public static RuntimeException failure(String what, Path where, IOException e) {
+    if (StorageFullException.isCause(e)) {
+      // The device of --out, not the home's: the generic message named the home's disk, with gigabytes free.
+      return StorageFullException.of(e, "writing " + what + " to " + where, "nothing was written there; free some"
+          + " space on that device (or write elsewhere), then run the same command again", List.of(where.toString()));
+    }
     return reason(e).<RuntimeException>map(r -> new BadInputException("cannot write " + what + " to " + where + ": "
         + r, e)).orElseGet(() -> new UncheckedIOException("cannot write " + what + " to " + where, e));
   }

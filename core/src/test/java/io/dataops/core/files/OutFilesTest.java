@@ -58,6 +58,10 @@ class OutFilesTest {
     assertThat(OutFiles.failure("the delivery", out, tooLong)).hasMessageEndingWith(": name too long (at most 255 "
         + "bytes)");
     assertThat(OutFiles.failure("the delivery", out, new IOException("No space left on device")))
-        .as("a full disk is no fault of the path").isInstanceOf(UncheckedIOException.class);
+        .as("a full disk is no fault of the path, and its device is named")
+        .isInstanceOf(io.dataops.core.StorageFullException.class)
+        .hasMessageStartingWith("no space left on the device while writing the delivery to " + out + " (");
+    assertThat(OutFiles.failure("the delivery", out, new IOException("Input/output error")))
+        .isInstanceOf(UncheckedIOException.class);
   }
 }

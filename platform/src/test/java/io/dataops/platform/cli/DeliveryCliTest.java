@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dataops.core.digest.Digests;
+import io.dataops.core.testing.Tmpfs;
 import io.dataops.governance.audit.AuditTrail;
 import io.dataops.governance.metering.DeliveryRecord;
 import io.dataops.governance.metering.Metering;
@@ -298,6 +299,36 @@ class DeliveryCliTest {
           .as(action + ": only the one written").hasSize(1);
     }
     assertThat(ok(TestCast.AUDITOR, "audit", "list", "--action", "evaluate", "--json").json().get("events")).isEmpty();
+  }
+
+  /** Found by a probe: a full --out device was reported as the home's ("/ (/dev/vda), 19136 MB free now"). */
+  @Test
+  void aDeliveryOntoAFullDeviceNamesThatDeviceAndLeavesNoFileAndNoEvent() throws Exception {
+    try (Tmpfs small = Tmpfs.mount(dir.resolve("small"), 1)) {
+      Path filler = small.dir().resolve("filler");
+      try (var out = Files.newOutputStream(filler)) {
+        byte[] block = new byte[4096];
+        while (true) {
+          out.write(block);
+          out.flush();
+        }
+      } catch (java.io.IOException full) {
+        // the device is full now
+      }
+      Path target = small.dir().resolve("delivery.csv");
+      Run r = run(TestCast.PARTNER, "product", "deliver", "income-by-street", "1", "--out", target.toString());
+      assertThat(r.exit()).as(r.err()).isEqualTo(1);
+      assertThat(r.err()).hasLineCount(1).contains("no space left on the device while writing the delivery to "
+          + target + " (" + small.dir() + " (tmpfs)");
+      try (var left = Files.list(small.dir())) {
+        assertThat(left.map(f -> f.getFileName().toString())).containsExactly("filler");
+      }
+      assertThat(ok(TestCast.AUDITOR, "audit", "list", "--action", "product.deliver", "--json").json().get("events"))
+          .isEmpty();
+      Files.delete(filler);
+      ok(TestCast.PARTNER, "product", "deliver", "income-by-street", "1", "--out", target.toString());
+      assertThat(target).isRegularFile();
+    }
   }
 
   private static String[] with(List<String> args, String last) {
