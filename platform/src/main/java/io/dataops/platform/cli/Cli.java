@@ -5,6 +5,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.platform.config.Home;
+import io.dataops.platform.config.HomeOrigin;
 import io.dataops.platform.config.PlatformConfig;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -65,7 +66,9 @@ public final class Cli {
       settings = new java.util.HashMap<>(env);
       settings.putAll(overrides);
     }
-    return PlatformConfig.load(Home.open(home, changes), settings);
+    PlatformConfig config = PlatformConfig.load(Home.open(home, changes), settings);
+    HomeOrigin.check(config, changes);
+    return config;
   }
 
   /** Set by the launcher before the command runs: which command, for its role check and audit events. */

@@ -16,6 +16,7 @@ import io.dataops.lakehouse.sample.SampleGenerator;
 import io.dataops.lakehouse.table.TableBrowser;
 import io.dataops.platform.Main;
 import io.dataops.platform.config.Home;
+import io.dataops.platform.config.HomeOrigin;
 import io.dataops.platform.config.PlatformConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -122,7 +123,9 @@ final class WarmupCommand implements Callable<Integer> {
   /** Every feed format of every sample dataset, landed through the library (the readers and converters). */
   private void landEveryFormat(Path home) throws IOException {
     Path dir = OwnerOnly.directories(home.resolve("warmup").resolve("formats"));
-    try (Lakehouse lh = cli.lakehouse(PlatformConfig.load(Home.open(home, true), environment()))) {
+    PlatformConfig config = PlatformConfig.load(Home.open(home, true), environment());
+    HomeOrigin.check(config, true);
+    try (Lakehouse lh = cli.lakehouse(config)) {
       // Each format once and each dataset (its column types) at least once: the pairs add classes no more.
       FeedFormat[] formats = FeedFormat.values();
       SampleDataset[] datasets = SampleDataset.values();

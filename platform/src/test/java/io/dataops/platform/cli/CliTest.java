@@ -52,10 +52,15 @@ class CliTest {
 
   /** The command line as given (no --home added). */
   static Run exactly(String... args) {
+    return exactly(Map.of(), args);
+  }
+
+  /** The command line as given, with {@code env} as its environment (DATAOPS_WAREHOUSE, say). */
+  static Run exactly(Map<String, String> env, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int exit = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+        new PrintStream(err, true, StandardCharsets.UTF_8), env);
     return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
