@@ -67,7 +67,7 @@ public final class Cli {
       settings.putAll(overrides);
     }
     PlatformConfig config = PlatformConfig.load(Home.open(home, changes), settings);
-    HomeOrigin.check(config, changes);
+    HomeOrigin.check(config);
     return config;
   }
 

@@ -124,7 +124,7 @@ final class WarmupCommand implements Callable<Integer> {
   private void landEveryFormat(Path home) throws IOException {
     Path dir = OwnerOnly.directories(home.resolve("warmup").resolve("formats"));
     PlatformConfig config = PlatformConfig.load(Home.open(home, true), environment());
-    HomeOrigin.check(config, true);
+    HomeOrigin.check(config);
     try (Lakehouse lh = cli.lakehouse(config)) {
       // Each format once and each dataset (its column types) at least once: the pairs add classes no more.
       FeedFormat[] formats = FeedFormat.values();

@@ -40,7 +40,7 @@ public final class HomeOrigin {
   private HomeOrigin() {}
 
   /** Refuses a home that is not where it was made (see above); records where it is when that is not known yet. */
-  public static void check(PlatformConfig config, boolean changes) {
+  public static void check(PlatformConfig config) {
     Optional<Path> db = PlatformDatabase.sqliteFile(config.lakehouse().catalogUri());
     if (db.isEmpty()) {
       return;
