@@ -168,7 +168,11 @@ public final class PipelineRuns {
       verdicts.accept(v);
       return v;
     };
-    ProductPublisher publisher = new ProductPublisher(lakehouse, versions(config), gate, audit, config.digest());
+    // The grant is asked again right before the version becomes visible: one revoked (or expired) while the run read
+    // and wrote must not let it add a version after (a version made so was submitted and approved as any other).
+    ProductPublisher publisher = new ProductPublisher(lakehouse, versions(config), gate, audit, config.digest())
+        .checkingBeforePublish(product -> GrantServices.enforcement(config, audit)
+            .authorize(GrantServices.request(p, actor, "pipeline publish")));
     List<String> objects = new java.util.ArrayList<>(List.of("pipeline:" + p.definition().name(),
         "product:" + p.definition().product()));
     p.inputSnapshots().forEach((table, snapshot) -> objects.add("table:" + table));

@@ -190,40 +190,23 @@ class DeliveryCliTest {
     assertThat(ok(TestCast.AUDITOR, "audit", "verify").exit()).as("the database is whole").isZero();
     ok(TestCast.PARTNER, "product", "deliver", "income-by-street", "1", "--out", dir.resolve("elsewhere.csv").toString());
   }
+
   /**
    * Found by a probe: a delivery that found the version published, paused while it wrote the rows, then resumed after
    * the version was sealed, handed the sealed version over (its event recorded, billed).
    */
   @Test
   void aVersionSealedWhileItsDeliveryIsWrittenIsNotHandedOver() throws Exception {
-    Path paused = dir.resolve("paused");
-    Path resume = dir.resolve("resume");
     Path out = dir.resolve("sealed.csv");
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Xmx")).forEach(cmd::add);
-    cmd.addAll(List.of("-Ddataops.test.pause-at=delivery-written", "-Ddataops.test.pause-marker=" + paused,
-        "-Ddataops.test.resume-marker=" + resume, "-cp", System.getProperty("java.class.path"),
-        io.dataops.platform.Main.class.getName(), "product", "deliver", "income-by-street", "1", "--out",
-        out.toString(), "--home", dir.resolve("home").toString(), "--as", TestCast.PARTNER));
-    Path log = dir.resolve("child.log");
-    Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    try {
-      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(180);
-      while (!java.nio.file.Files.exists(paused) && child.isAlive() && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      assertThat(paused).as(java.nio.file.Files.readString(log)).exists();
+    Run delivered;
+    try (PausedChild child = PausedChild.at("delivery-written", dir, dir.resolve("home"), TestCast.PARTNER, "product",
+        "deliver", "income-by-street", "1", "--out", out.toString())) {
       ok(TestCast.AUTHORITY, "product", "seal", "income-by-street", "1");
-      java.nio.file.Files.createFile(resume);
-      assertThat(child.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-    } finally {
-      child.destroyForcibly();
+      delivered = child.resume();
     }
-    assertThat(child.exitValue()).as(java.nio.file.Files.readString(log)).isEqualTo(2);
-    assertThat(java.nio.file.Files.readString(log)).contains("income-by-street v1 is sealed: reading it requires role"
-        + " authority or auditor; paul has partner");
+    assertThat(delivered.exit()).as(delivered.out()).isEqualTo(2);
+    assertThat(delivered.out()).contains("income-by-street v1 is sealed: reading it requires role authority or"
+        + " auditor; paul has partner");
     assertThat(out).doesNotExist();
     assertThat(ok(TestCast.AUDITOR, "audit", "list", "--action", "product.deliver", "--json").json().get("events"))
         .isEmpty();

@@ -15,14 +15,26 @@ public final class ProductPublisher {
   private final QualityGate gate;
   private final AuditSink audit;
   private final DigestAlgorithm algorithm;
+  private final PublishCheck check;
 
   public ProductPublisher(Lakehouse lakehouse, ProductRegistry registry, QualityGate gate, AuditSink audit,
       DigestAlgorithm algorithm) {
+    this(lakehouse, registry, gate, audit, algorithm, PublishCheck.NONE);
+  }
+
+  private ProductPublisher(Lakehouse lakehouse, ProductRegistry registry, QualityGate gate, AuditSink audit,
+      DigestAlgorithm algorithm, PublishCheck check) {
     this.lakehouse = lakehouse;
     this.registry = registry;
     this.gate = gate;
     this.audit = audit;
     this.algorithm = algorithm;
+    this.check = check;
+  }
+
+  /** This publisher, asking {@code check} right before each version becomes visible. */
+  public ProductPublisher checkingBeforePublish(PublishCheck check) {
+    return new ProductPublisher(lakehouse, registry, gate, audit, algorithm, check);
   }
 
   /** Without a quality gate (a pipeline naming a suite is refused) or an audit trail: for single-module use. */
@@ -37,6 +49,6 @@ public final class ProductPublisher {
 
   /** A new version of {@code product} as the run {@code runKey} makes it (its table must exist). */
   public PublishVersion newVersion(String product, String runKey) {
-    return new PublishVersion(lakehouse, registry, gate, audit, algorithm, product, runKey);
+    return new PublishVersion(lakehouse, registry, gate, audit, algorithm, product, runKey, check);
   }
 }

@@ -64,6 +64,7 @@ public final class PublishVersion {
   private final Lakehouse lakehouse;
   private final ProductRegistry registry;
   private final QualityGate gate;
+  private final PublishCheck check;
   private final AuditSink audit;
   private final DigestAlgorithm algorithm;
   private final String product;
@@ -82,7 +83,8 @@ public final class PublishVersion {
   private QualityGate.Verdict verdict;
 
   PublishVersion(Lakehouse lakehouse, ProductRegistry registry, QualityGate gate, AuditSink audit,
-      DigestAlgorithm algorithm, String product, String runKey) {
+      DigestAlgorithm algorithm, String product, String runKey, PublishCheck check) {
+    this.check = check;
     this.lakehouse = lakehouse;
     this.registry = registry;
     this.gate = gate;
@@ -217,6 +219,12 @@ public final class PublishVersion {
                   "qualityRun", String.valueOf(verdict.runId()))));
           throw new QualityGateFailed(verdict);
         }
+      }
+      try {
+        check.beforePublish(product);
+      } catch (RuntimeException refused) {
+        discard(table, mine);
+        throw refused;
       }
       requireAfter(table);
       table.manageSnapshots().cherrypick(mine.snapshotId()).commit(); // a fast-forward: its parent is current

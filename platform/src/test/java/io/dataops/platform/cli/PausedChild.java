@@ -1,0 +1,69 @@
+package io.dataops.platform.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dataops.platform.cli.CliTest.Run;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A command in a child JVM held at a {@code CommitPoint} ({@code -Ddataops.test.pause-at}) until the test has done
+ * what must happen meanwhile (a seal, a revocation), then let go on: what two processes at once do, in a fixed order.
+ */
+final class PausedChild implements AutoCloseable {
+  private final Process process;
+  private final Path paused;
+  private final Path resume;
+  private final Path log;
+
+  private PausedChild(Process process, Path paused, Path resume, Path log) {
+    this.process = process;
+    this.paused = paused;
+    this.resume = resume;
+    this.log = log;
+  }
+
+  /** Starts {@code args} (with {@code --home home --as as}) and waits until it holds at {@code point}. */
+  static PausedChild at(String point, Path dir, Path home, String as, String... args) throws Exception {
+    long id = System.nanoTime();
+    Path paused = dir.resolve("paused-" + id);
+    Path resume = dir.resolve("resume-" + id);
+    Path log = dir.resolve("child-" + id + ".log");
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Xmx")).forEach(cmd::add);
+    cmd.addAll(List.of("-Ddataops.test.pause-at=" + point, "-Ddataops.test.pause-marker=" + paused,
+        "-Ddataops.test.resume-marker=" + resume, "-cp", System.getProperty("java.class.path"),
+        io.dataops.platform.Main.class.getName()));
+    cmd.addAll(List.of(args));
+    cmd.addAll(List.of("--home", home.toString(), "--as", as));
+    Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    PausedChild c = new PausedChild(child, paused, resume, log);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    while (!Files.exists(paused) && child.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    if (!Files.exists(paused)) {
+      c.close();
+      assertThat(paused).as("the child never reached " + point + ": " + Files.readString(log)).exists();
+    }
+    return c;
+  }
+
+  /** Lets the command go on and waits for its end: its exit status and everything it printed (as {@code out}). */
+  Run resume() throws Exception {
+    Files.createFile(resume);
+    assertThat(process.waitFor(180, TimeUnit.SECONDS)).as("the child ends once let go").isTrue();
+    return new Run(process.exitValue(), Files.readString(log), Files.readString(log));
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+  }
+}
