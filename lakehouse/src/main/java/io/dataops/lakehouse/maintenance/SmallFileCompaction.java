@@ -7,22 +7,13 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import org.apache.iceberg.DataFile;
-import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.RewriteFiles;
-import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.data.GenericAppenderFactory;
-import org.apache.iceberg.data.Record;
-import org.apache.iceberg.data.parquet.GenericParquetReaders;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.io.FileAppender;
-import org.apache.iceberg.io.OutputFile;
-import org.apache.iceberg.parquet.Parquet;
 
 /**
  * Rewrites the small Parquet data files of an unpartitioned table into files of about the target size, in one
@@ -61,9 +52,6 @@ final class SmallFileCompaction {
     if (groups.isEmpty()) {
       return TableReport.Compaction.none(null);
     }
-    Schema schema = table.schema();
-    GenericAppenderFactory appenders = new GenericAppenderFactory(schema, table.spec());
-    appenders.setAll(table.properties()); // the table's codec and row-group size, not the library's defaults
     Set<DataFile> removed = new HashSet<>();
     Set<DataFile> added = new HashSet<>();
     long rows = 0;
@@ -71,7 +59,8 @@ final class SmallFileCompaction {
     long after = 0;
     try {
       for (List<DataFile> group : groups) {
-        DataFile written = rewrite(table, schema, appenders, group);
+        DataFile written = DataFileRewriter.rewrite(table, group, row -> true,
+            group.stream().mapToLong(DataFile::recordCount).sum(), "compacted");
         added.add(written);
         removed.addAll(group);
         rows += written.recordCount();
@@ -111,40 +100,5 @@ final class SmallFileCompaction {
     groups.add(group);
     groups.removeIf(g -> g.size() < 2);
     return groups;
-  }
-
-  private static DataFile rewrite(Table table, Schema schema, GenericAppenderFactory appenders, List<DataFile> group) {
-    String location = table.locationProvider().newDataLocation("compacted-" + UUID.randomUUID() + ".parquet");
-    OutputFile out = table.io().newOutputFile(location);
-    FileAppender<Record> appender = appenders.newAppender(out, FileFormat.PARQUET);
-    long expected = 0;
-    try (appender) {
-      for (DataFile f : group) {
-        expected += f.recordCount();
-        try (CloseableIterable<Record> rows = Parquet.read(table.io().newInputFile(f.location()))
-            .project(schema)
-            .createReaderFunc(t -> GenericParquetReaders.buildReader(schema, t))
-            .build()) {
-          for (Record r : rows) {
-            appender.add(r);
-          }
-        }
-      }
-    } catch (IOException e) {
-      table.io().deleteFile(location);
-      throw new UncheckedIOException("cannot compact files of " + table.name(), e);
-    }
-    DataFile written = DataFiles.builder(table.spec())
-        .withPath(location)
-        .withFormat(FileFormat.PARQUET)
-        .withFileSizeInBytes(appender.length())
-        .withMetrics(appender.metrics())
-        .build();
-    if (written.recordCount() != expected) {
-      table.io().deleteFile(location);
-      throw new IllegalStateException("compaction of " + table.name() + " wrote " + written.recordCount()
-          + " rows for " + expected + ": nothing committed");
-    }
-    return written;
   }
 }
