@@ -37,6 +37,14 @@ public final class FeedTables {
   public static final String SUMMARY_CONTRACT_VERSION = "dataops.contract-version";
   /** File SHA-256 and contract version: a feed lands once per key. */
   public static final String SUMMARY_FEED_KEY = "dataops.feed-key";
+  /** The earlier feed whose rows a landing's commit replaced (a department's corrected file), and how many rows. */
+  public static final String SUMMARY_REPLACES = "dataops.replaces";
+  public static final String SUMMARY_ROWS_REPLACED = "dataops.rows-replaced";
+  /**
+   * The files such a commit added that hold other feeds' rows (written again without the replaced feed's rows, as a
+   * JSON array of {path, records, size}): the feed's own rows are in the commit's other added files.
+   */
+  public static final String SUMMARY_REWRITTEN_FILES = "dataops.rewritten-files";
 
   /** Table properties naming the personal-data kind of a column; browsing masks such columns. */
   public static final String PERSONAL_PREFIX = "dataops.personal.";
@@ -127,6 +135,24 @@ public final class FeedTables {
       keyIds.add(plain.findField(key).fieldId());
     }
     return new Schema(fields, keyIds);
+  }
+
+  /** The locations of the files a landing's commit added with other feeds' rows ({@link #SUMMARY_REWRITTEN_FILES}). */
+  public static java.util.Set<String> rewrittenFiles(java.util.Map<String, String> summary) {
+    String listed = summary == null ? null : summary.get(SUMMARY_REWRITTEN_FILES);
+    java.util.Set<String> paths = new java.util.HashSet<>();
+    if (listed == null) {
+      return paths;
+    }
+    try {
+      for (com.fasterxml.jackson.databind.JsonNode n : new com.fasterxml.jackson.databind.ObjectMapper().readTree(listed)) {
+        paths.add(n.get("path").asText());
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("a landing snapshot lists its rewritten files in a form that cannot be read",
+          e);
+    }
+    return paths;
   }
 
   public static Schema quarantineSchema() {

@@ -63,6 +63,14 @@ public final class LandedFeeds {
         });
   }
 
+  /** Whether the ledger holds this feed of the table (snapshots expire; the ledger remembers every landed feed). */
+  boolean knows(TableIdentifier ods, String feedId) {
+    return db.query("SELECT 1 FROM landed_feeds WHERE table_name = ? AND feed_id = ?", p -> {
+      p.setString(1, ods.toString());
+      p.setString(2, feedId);
+    }, ResultSet::next);
+  }
+
   /** Whether a feed of exactly this many bytes was landed into the table (only such a file can be a duplicate). */
   boolean sizeSeen(TableIdentifier ods, long size) {
     return db.query("SELECT 1 FROM landed_feeds WHERE table_name = ? AND file_size = ?", p -> {

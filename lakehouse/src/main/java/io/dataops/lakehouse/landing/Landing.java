@@ -46,6 +46,7 @@ import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.HasTableOperations;
+import org.apache.iceberg.OverwriteFiles;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
@@ -54,6 +55,7 @@ import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.TypeUtil;
 import org.apache.iceberg.types.Types.NestedField;
@@ -66,6 +68,8 @@ import org.apache.iceberg.types.Types.NestedField;
  * (so a feed lands at most once, even when two processes land it at the same moment). The quarantine append
  * follows; if a crash falls between the two, the next landing into the table appends the recorded quarantine files.
  * An empty feed, or one of which no row can be landed, is refused: only the quarantine rows of the latter are kept.
+ * A feed that replaces an earlier one (a corrected file) is one overwrite commit instead of the append: its rows in,
+ * the earlier feed's rows out.
  */
 public final class Landing {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -126,6 +130,10 @@ public final class Landing {
     if (r.sameNameAs() != null) {
       details.put("sameNameAs", r.sameNameAs().feedId());
     }
+    if (r.replaced() != null) {
+      details.put("replaces", r.replaced().feedId());
+      details.put("rowsReplaced", r.replaced().rows());
+    }
     List<String> withSnapshot = new ArrayList<>(objects);
     if (r.snapshotId() != null) {
       withSnapshot.add("snapshot:" + r.snapshotId());
@@ -149,6 +157,10 @@ public final class Landing {
     Map<String, Object> details = eventDetails(summary.get(FeedTables.SUMMARY_FEED_ID), s.snapshotId(), null,
         count(summary.get(FeedTables.SUMMARY_ROWS_READ)), count(summary.get(FeedTables.SUMMARY_ROWS_LANDED)),
         count(summary.get(FeedTables.SUMMARY_ROWS_QUARANTINED)), summary.get(FeedTables.SUMMARY_FILE_SHA256));
+    if (summary.get(FeedTables.SUMMARY_REPLACES) != null) {
+      details.put("replaces", summary.get(FeedTables.SUMMARY_REPLACES));
+      details.put("rowsReplaced", count(summary.get(FeedTables.SUMMARY_ROWS_REPLACED)));
+    }
     details.put("recordedLate", true);
     details.put("landedAt", java.time.Instant.ofEpochMilli(s.timestampMillis()).toString());
     audit.recordUnlessHeld(AuditEvent.ok("feed.land", List.of("table:" + odsId, "file:" + summary.get(
@@ -188,6 +200,13 @@ public final class Landing {
     }
     TableIdentifier odsId = TableNames.ods(request.department(), request.dataset());
     TableIdentifier quarantineId = TableNames.quarantine(request.department(), request.dataset());
+    String replaces = request.replaces();
+    if (replaces != null) {
+      FeedReplacement.checkId(replaces, odsId);
+      if (!lakehouse.exists(odsId)) {
+        throw new BadInputException("table " + odsId + " has no feed " + replaces + ": nothing has landed in it yet");
+      }
+    }
     Table ods = odsTable(odsId, request);
     Map<String, String> quarantineProps = FeedTables.quarantineProperties(request.department(), request.dataset());
     Table quarantine = withProperties(lakehouse.createOrLoad(quarantineId, FeedTables.quarantineSchema(),
@@ -208,6 +227,16 @@ public final class Landing {
       }
       if (earlier != null) {
         return duplicate(odsId, quarantineId, earlier, sha, fileBytes, contract, started, CommitReport.NONE, repaired);
+      }
+    }
+
+    // Checked before the file is read (and again at every commit attempt): the feed to replace is there, unreplaced.
+    FeedReplacement.Plan replacing = null;
+    if (replaces != null) {
+      ods.refresh();
+      replacing = FeedReplacement.plan(ods, replaces);
+      if (replacing.rows() == 0) {
+        throw FeedReplacement.notThere(ods, odsId, replaces, ledger());
       }
     }
 
@@ -247,16 +276,30 @@ public final class Landing {
     }
     summary.put(FeedTables.SUMMARY_CONTRACT_VERSION, contractVersion);
     summary.put(FeedTables.SUMMARY_FEED_KEY, key.value());
+    if (replaces != null) {
+      summary.put(FeedTables.SUMMARY_REPLACES, replaces);
+    }
     if (!outcome.quarantineFiles.isEmpty()) {
       summary.put(FeedTables.SUMMARY_QUARANTINE_FILES, describe(outcome.quarantineFiles));
     }
 
     LandingResult.EarlierFeed sameName = sameNameAs(ods, file.name(), sha);
+    if (sameName != null && sameName.feedId().equals(replaces)) {
+      sameName = null; // its rows are replaced, not beside this feed's
+    }
     OnceOnlyOperations guard = new OnceOnlyOperations(((HasTableOperations) ods).operations(),
         FeedTables.SUMMARY_FEED_KEY, key.value(), beforeCommitAttempt);
     long snapshotId;
+    LandingResult.Replaced replaced = null;
     try {
-      snapshotId = commitOnce(ods, guard, outcome.odsFiles, summary);
+      if (replacing == null) {
+        snapshotId = commitOnce(ods, guard, outcome.odsFiles, summary);
+      } else {
+        Replacing done = commitReplacing(ods, odsId, guard.replacing(replaces), outcome.odsFiles, summary, replacing,
+            key);
+        snapshotId = done.snapshotId();
+        replaced = done.replaced();
+      }
     } catch (OnceOnlyOperations.AlreadyCommitted e) {
       deleteQuietly(ods, outcome.odsFiles);
       deleteQuietly(quarantine, outcome.quarantineFiles);
@@ -278,7 +321,7 @@ public final class Landing {
     return new LandingResult(odsId.toString(), snapshotId, feedId, outcome.landed + outcome.quarantined,
         outcome.landed, outcome.quarantined, null, quarantineId.toString(), quarantineSnapshot,
         new TreeMap<>(outcome.byRule), sha, fileBytes, contract.format().spelling(), outcome.encoding,
-        outcome.missingColumns, outcome.blankLines, seconds, guard.report(false), repaired, sameName);
+        outcome.missingColumns, outcome.blankLines, seconds, guard.report(false), repaired, sameName, replaced);
   }
 
   /**
@@ -628,6 +671,76 @@ public final class Landing {
     return guarded.currentSnapshot().snapshotId();
   }
 
+  /** A replacing commit: its snapshot and what it replaced. */
+  private record Replacing(long snapshotId, LandingResult.Replaced replaced) {}
+
+  /** How often a replacement plans again when other commits removed the files it planned to remove. */
+  private static final int REPLAN_ROUNDS = 5;
+
+  /**
+   * Commits the feed's files and removes the replaced feed's rows in the same Iceberg commit (an overwrite): files
+   * holding only its rows are removed, files shared with other feeds are written again without them. Every attempt
+   * Iceberg makes validates that the files to remove are still in the table (a concurrent compaction or replacement
+   * removed them: the plan is made again on the table as it is then, and the feed found replaced, or the same file
+   * landed, ends it); the guard refuses any attempt whose base has the same feed or a snapshot that replaced this one.
+   */
+  private Replacing commitReplacing(Table ods, TableIdentifier odsId, OnceOnlyOperations guard, List<DataFile> files,
+      Map<String, String> summary, FeedReplacement.Plan first, FeedKey key) {
+    String replaces = summary.get(FeedTables.SUMMARY_REPLACES);
+    FeedReplacement.Plan plan = first;
+    for (int round = 1; ; round++) {
+      List<DataFile> rewritten = new ArrayList<>();
+      try {
+        for (FeedReplacement.Mixed m : plan.mixed()) {
+          rewritten.add(io.dataops.lakehouse.maintenance.DataFileRewriter.rewrite(ods, List.of(m.file()),
+              row -> !replaces.equals(row.getField(FeedTables.FEED_ID)), m.kept(), "rewritten"));
+        }
+        Map<String, String> withReplaced = new HashMap<>(summary);
+        withReplaced.put(FeedTables.SUMMARY_ROWS_REPLACED, String.valueOf(plan.rows()));
+        if (!rewritten.isEmpty()) {
+          withReplaced.put(FeedTables.SUMMARY_REWRITTEN_FILES, describe(rewritten));
+        }
+        Table guarded = new BaseTable(guard, ods.name());
+        // validateNoConflictingDeletes also fails an attempt whose files to delete are no longer in its base.
+        OverwriteFiles overwrite = guarded.newOverwrite().validateFromSnapshot(plan.baseSnapshotId())
+            .validateNoConflictingDeletes();
+        plan.whole().forEach(overwrite::deleteFile);
+        plan.mixed().forEach(m -> overwrite.deleteFile(m.file()));
+        rewritten.forEach(overwrite::addFile);
+        files.forEach(overwrite::addFile);
+        withReplaced.forEach(overwrite::set);
+        io.dataops.core.CommitPoint.reached("replacing");
+        overwrite.commit();
+        return new Replacing(guarded.currentSnapshot().snapshotId(),
+            new LandingResult.Replaced(replaces, plan.rows(), rewritten.size()));
+      } catch (ValidationException changed) {
+        deleteQuietly(ods, rewritten);
+        if (round == REPLAN_ROUNDS) {
+          throw new IllegalStateException("the rows of feed " + replaces + " of " + odsId + " kept moving under "
+              + REPLAN_ROUNDS + " attempts to replace them (table maintenance at the same time?): nothing landed; "
+              + "land the file again", changed);
+        }
+        TableMetadata now = ((HasTableOperations) ods).operations().refresh();
+        Long same = OnceOnlyOperations.find(now, FeedTables.SUMMARY_FEED_KEY, key.value());
+        if (same != null) {
+          throw new OnceOnlyOperations.AlreadyCommitted(same);
+        }
+        ods.refresh();
+        plan = FeedReplacement.plan(ods, replaces);
+        if (plan.rows() == 0) {
+          throw FeedReplacement.notThere(ods, odsId, replaces, ledger());
+        }
+      } catch (OnceOnlyOperations.AlreadyReplaced e) {
+        deleteQuietly(ods, rewritten);
+        ods.refresh();
+        throw FeedReplacement.notThere(ods, odsId, replaces, ledger());
+      } catch (RuntimeException | Error e) {
+        deleteQuietly(ods, rewritten);
+        throw e;
+      }
+    }
+  }
+
   private static long commitQuarantine(Table quarantine, String feedId, List<DataFile> files) {
     try {
       return commitOnce(quarantine, FeedTables.SUMMARY_FEED_ID, feedId, files,
@@ -713,7 +826,7 @@ public final class Landing {
       long fileBytes, FeedContract contract, long started, CommitReport commit, Repaired repaired) {
     return new LandingResult(ods.toString(), null, null, 0, 0, 0, earlier, quarantine.toString(), null, Map.of(),
         sha, fileBytes, contract.format().spelling(), null, List.of(), 0, (System.nanoTime() - started) / 1e9, commit,
-        repaired, null);
+        repaired, null, null);
   }
 
   static MessageDigest newSha256() {

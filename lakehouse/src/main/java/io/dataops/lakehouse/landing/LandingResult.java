@@ -8,6 +8,7 @@ import java.util.Map;
  * reads nothing new and names the snapshot that landed the same content ({@code duplicateOf}); {@code commit} says
  * how the ods commit went (attempts, conflicts with other processes' commits, a duplicate found only at commit).
  * {@code repaired} (else null) reports quarantine rows of earlier, interrupted feeds that this landing appended.
+ * {@code sameNameAs} and {@code replaced} name an earlier feed this one may correct, and whether it replaced it.
  */
 public record LandingResult(
     String table,
@@ -29,7 +30,14 @@ public record LandingResult(
     double seconds,
     CommitReport commit,
     Repaired repaired,
-    EarlierFeed sameNameAs) {
+    EarlierFeed sameNameAs,
+    Replaced replaced) {
+
+  /**
+   * The earlier feed whose rows this feed replaced in its commit (null: it replaced none): how many rows went, and how
+   * many data files that also held other feeds' rows (after compaction) were written again without them.
+   */
+  public record Replaced(String feedId, long rows, int filesRewritten) {}
 
   /**
    * The last feed landed before under the same file name with other content (null: none the table's snapshots

@@ -20,6 +20,8 @@ final class OnceOnlyOperations implements TableOperations {
   private final String key;
   private final String value;
   private final IntConsumer beforeAttempt;
+  /** An earlier feed this commit replaces (else null): refused once a snapshot says it replaced that feed. */
+  private String replaces;
   private int attempts;
   private int conflicts;
 
@@ -35,6 +37,12 @@ final class OnceOnlyOperations implements TableOperations {
     this.beforeAttempt = beforeAttempt;
   }
 
+  /** Also refuses the commit, on every attempt, when a snapshot of its base replaced feed {@code feedId}. */
+  OnceOnlyOperations replacing(String feedId) {
+    this.replaces = feedId;
+    return this;
+  }
+
   CommitReport report(boolean duplicateAtCommit) {
     return new CommitReport(attempts, conflicts, duplicateAtCommit);
   }
@@ -46,6 +54,13 @@ final class OnceOnlyOperations implements TableOperations {
     AlreadyCommitted(long snapshotId) {
       super("already committed in snapshot " + snapshotId, null, false, false);
       this.snapshotId = snapshotId;
+    }
+  }
+
+  /** Thrown (never retried by Iceberg) when another commit replaced the feed this one replaces. */
+  static final class AlreadyReplaced extends RuntimeException {
+    AlreadyReplaced(long snapshotId) {
+      super("replaced already in snapshot " + snapshotId, null, false, false);
     }
   }
 
@@ -68,6 +83,10 @@ final class OnceOnlyOperations implements TableOperations {
     Long existing = find(base, key, value);
     if (existing != null) {
       throw new AlreadyCommitted(existing);
+    }
+    Long replaced = replaces == null ? null : find(base, FeedTables.SUMMARY_REPLACES, replaces);
+    if (replaced != null) {
+      throw new AlreadyReplaced(replaced);
     }
     try {
       delegate.commit(base, metadata);

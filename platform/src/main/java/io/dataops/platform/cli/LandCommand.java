@@ -37,6 +37,11 @@ final class LandCommand implements Callable<Integer> {
       description = "Contract to read the feed by (default: the registered one, else FILE.contract.yaml).")
   Path contract;
 
+  @Option(names = "--replaces", paramLabel = "FEED_ID",
+      description = "The file corrects this earlier feed of the table: its rows replace that feed's rows in the same "
+          + "commit (the department that owns the table only; a feed is replaced once).")
+  String replaces;
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   LandCommand(Cli cli) {
@@ -47,9 +52,9 @@ final class LandCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (fromBucket != null) {
-      if (file != null || contract != null) {
+      if (file != null || contract != null || replaces != null) {
         throw new BadInputException("--from-bucket lands the objects of the bucket by their registered contracts: "
-            + "give it without --file and --contract");
+            + "give it without --file, --contract and --replaces");
       }
       return fromBucket();
     }
@@ -72,7 +77,8 @@ final class LandCommand implements Callable<Integer> {
     try (Lakehouse lakehouse = cli.lakehouse(config)) {
       intake = new FeedIntake(config, lakehouse, workers()).audit(cli.audit())
           .reads(Quality.reads(cli, config, lakehouse)).take(
-          new LandingRequest(department, dataset, file, resolved.contract(), resolved.sha256()), progress);
+          new LandingRequest(department, dataset, io.dataops.lakehouse.landing.FeedFile.local(file),
+              resolved.contract(), resolved.sha256(), replaces), progress);
     } finally {
       Progress.finish(progress);
     }
@@ -229,6 +235,11 @@ final class LandCommand implements Callable<Integer> {
     }
     if (r.blankLines() > 0) {
       s.append(String.format("  %,d blank lines skipped%n", r.blankLines()));
+    }
+    if (r.replaced() != null) {
+      s.append(String.format("  replaced     %,12d  rows of feed %s in the same commit%s%n", r.replaced().rows(),
+          r.replaced().feedId(), r.replaced().filesRewritten() == 0 ? "" : String.format(" (%,d data files shared with "
+              + "other feeds written again without them)", r.replaced().filesRewritten())));
     }
     if (r.sameNameAs() != null) {
       s.append(String.format("  note: %s was landed before as feed %s (snapshot %d, %,d rows) with other content: both"

@@ -148,10 +148,13 @@ final class TableCommand {
         StringBuilder text = new StringBuilder();
         for (var s : history) {
           Map<String, String> sum = s.summary();
-          text.append(String.format("%-20d %s %-9s +%s rows%s%s%n", s.snapshotId(), s.committedAt(), s.operation(),
-              sum.getOrDefault("added-records", "0"),
+          // A feed that replaced another also added the other feeds' rows it wrote again: its own rows are counted.
+          text.append(String.format("%-20d %s %-9s +%s rows%s%s%s%n", s.snapshotId(), s.committedAt(), s.operation(),
+              sum.getOrDefault("dataops.rows-landed", sum.getOrDefault("added-records", "0")),
               sum.containsKey("dataops.feed-id") ? "  feed " + sum.get("dataops.feed-id") : "",
-              sum.containsKey("dataops.source-file") ? " from " + sum.get("dataops.source-file") : ""));
+              sum.containsKey("dataops.source-file") ? " from " + sum.get("dataops.source-file") : "",
+              sum.containsKey("dataops.replaces") ? ", replacing feed " + sum.get("dataops.replaces") + " (-"
+                  + sum.getOrDefault("dataops.rows-replaced", "?") + " rows)" : ""));
         }
         cli.print(common, Map.of("table", TableNames.parse(name).toString(), "snapshots", history),
             history.isEmpty() ? "no snapshots yet" : text.toString());

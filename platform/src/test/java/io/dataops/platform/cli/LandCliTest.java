@@ -201,6 +201,167 @@ class LandCliTest {
     assertThat(another.get("sameNameAs").isNull()).as("another file name: " + another).isTrue();
   }
 
+  /** The rows of the ods table (at {@code snapshot} when given), as {@code table show --json} gives them. */
+  private List<JsonNode> citizens(Long snapshot) {
+    List<String> args = new ArrayList<>(List.of("table", "show", "ods.public_security__citizens", "--limit", "10000",
+        "--json"));
+    if (snapshot != null) {
+      args.addAll(List.of("--snapshot", snapshot.toString()));
+    }
+    Run shown = run(args.toArray(String[]::new));
+    assertThat(shown.exit()).as(shown.err()).isZero();
+    List<JsonNode> rows = new ArrayList<>();
+    shown.json().get("rows").forEach(rows::add);
+    return rows;
+  }
+
+  private static java.util.Map<String, Long> byFeed(List<JsonNode> rows) {
+    java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+    rows.forEach(r -> counts.merge(r.get("_feed_id").asText(), 1L, Long::sum));
+    return counts;
+  }
+
+  /** The file with its first data row's gender changed and its last row left out: a department's correction. */
+  private static void correct(Path feed) throws java.io.IOException {
+    List<String> lines = new ArrayList<>(Files.readAllLines(feed, StandardCharsets.UTF_8));
+    String row = lines.get(1);
+    lines.set(1, row.contains(",M,") ? row.replace(",M,", ",F,") : row.replace(",F,", ",M,"));
+    lines.remove(lines.size() - 1);
+    Files.write(feed, lines, StandardCharsets.UTF_8);
+  }
+
+  private JsonNode snapshots() {
+    return run("table", "history", "ods.public_security__citizens", "--json").json().get("snapshots");
+  }
+
+  @Test
+  void aCorrectedFileLandedWithReplacesTakesTheEarlierFeedsPlaceInOneCommitOnce() throws Exception {
+    Path feed = dir.resolve("feeds/citizens.csv");
+    assertThat(run("generate", "--dataset", "citizens", "--rows", "50", "--defect-rate", "0", "--out",
+        feed.toString()).exit()).isZero();
+    JsonNode first = run(land(feed, "--json")).json();
+    String firstId = first.get("feedId").asText();
+    Path other = dir.resolve("feeds/citizens-2.csv");
+    assertThat(run("generate", "--dataset", "citizens", "--rows", "5", "--offset", "50", "--defect-rate", "0",
+        "--out", other.toString()).exit()).isZero();
+    String otherId = run(land(other, "--json")).json().get("feedId").asText();
+
+    correct(feed);
+    Run corrected = run(land(feed, "--replaces", firstId, "--json"));
+    assertThat(corrected.exit()).as(corrected.err()).isZero();
+    JsonNode c = corrected.json();
+    assertThat(c.get("rowsLanded").asLong()).isEqualTo(49);
+    assertThat(c.at("/replaced/feedId").asText()).isEqualTo(firstId);
+    assertThat(c.at("/replaced/rows").asLong()).isEqualTo(50);
+    assertThat(c.at("/replaced/filesRewritten").asLong()).isZero();
+    assertThat(c.get("sameNameAs").isNull()).as("its rows are not beside this feed's: " + c).isTrue();
+    String newId = c.get("feedId").asText();
+    long replacing = c.get("snapshotId").asLong();
+    assertThat(byFeed(citizens(null))).as("the earlier feed's rows went in the commit that brought the new ones")
+        .isEqualTo(java.util.Map.of(otherId, 5L, newId, 49L));
+    assertThat(byFeed(citizens(first.get("snapshotId").asLong()))).as("older snapshots still read the replaced rows")
+        .isEqualTo(java.util.Map.of(firstId, 50L));
+    JsonNode last = snapshots().get(snapshots().size() - 1);
+    assertThat(last.get("snapshotId").asLong()).isEqualTo(replacing);
+    assertThat(last.get("operation").asText()).isEqualTo("overwrite");
+    assertThat(last.at("/summary/dataops.replaces").asText()).isEqualTo(firstId);
+    assertThat(last.at("/summary/dataops.rows-replaced").asText()).isEqualTo("50");
+    JsonNode event = runAs(TestCast.AUDITOR, "audit", "list", "--action", "feed.land", "--json").json()
+        .get("events").get(0);
+    assertThat(event.at("/details/replaces").asText()).isEqualTo(firstId);
+    assertThat(event.at("/details/rowsReplaced").asLong()).isEqualTo(50);
+
+    Run again = run(land(feed, "--replaces", firstId, "--json"));
+    assertThat(again.exit()).as(again.err()).isZero();
+    assertThat(again.json().get("duplicateOf").asLong()).as("the same replacement again changes nothing")
+        .isEqualTo(replacing);
+    assertThat(snapshots()).hasSize(3);
+    assertThat(byFeed(citizens(null))).isEqualTo(java.util.Map.of(otherId, 5L, newId, 49L));
+  }
+
+  @Test
+  void aReplacementOfAFeedThatIsNotThereOrOfAnotherDepartmentIsRefusedAndLandsNothing() throws Exception {
+    Path feed = fiftyCitizens();
+    String firstId = run(land(feed, "--json")).json().get("feedId").asText();
+    Path fix = dir.resolve("feeds/citizens-fix.csv");
+    Files.copy(feed, fix);
+    Files.copy(dir.resolve("feeds/citizens.csv.contract.yaml"), dir.resolve("feeds/citizens-fix.csv.contract.yaml"));
+    correct(fix);
+
+    Run stranger = runAs(TestCast.MARKET_REGULATION, land(fix, "--replaces", firstId));
+    assertThat(stranger.exit()).isEqualTo(2);
+    assertThat(stranger.err()).isEqualTo("dataops: landing a feed of public-security is for public-security; "
+        + TestCast.MARKET_REGULATION + " acts for market-regulation\n");
+    Run unknown = run(land(fix, "--replaces", "20200101T000000Z-00000000"));
+    assertThat(unknown.exit()).isEqualTo(2);
+    assertThat(unknown.err()).isEqualTo("dataops: table ods.public_security__citizens has no feed "
+        + "20200101T000000Z-00000000 (its feeds: dataops table history ods.public_security__citizens): nothing landed\n");
+    Run hostile = run(land(fix, "--replaces", "x\u001b[2J"));
+    assertThat(hostile.exit()).isEqualTo(2);
+    assertThat(hostile.err()).startsWith("dataops: --replaces takes a feed id").doesNotContain("\u001b");
+    assertThat(snapshots()).as("nothing landed").hasSize(1);
+
+    String fixId = run(land(fix, "--replaces", firstId, "--json")).json().get("feedId").asText();
+    Path again = dir.resolve("feeds/citizens-fix2.csv");
+    Files.copy(fix, again);
+    Files.copy(dir.resolve("feeds/citizens.csv.contract.yaml"), dir.resolve("feeds/citizens-fix2.csv.contract.yaml"));
+    correct(again);
+    Run twice = run(land(again, "--replaces", firstId));
+    assertThat(twice.exit()).isEqualTo(2);
+    assertThat(twice.err()).startsWith("dataops: feed " + firstId + " of ods.public_security__citizens was replaced "
+        + "already, by feed " + fixId + " (snapshot ").endsWith("): nothing landed; to correct it again, land the file "
+        + "with --replaces " + fixId + "\n");
+    assertThat(snapshots()).hasSize(2);
+    assertThat(byFeed(citizens(null))).isEqualTo(java.util.Map.of(fixId, 49L));
+
+    JsonNode events = runAs(TestCast.AUDITOR, "audit", "list", "--json").json().get("events");
+    List<String> refusals = new ArrayList<>();
+    events.forEach(e -> {
+      if ("refused".equals(e.get("outcome").asText())) {
+        refusals.add(e.get("action").asText() + " " + e.at("/details/reason").asText());
+      }
+    });
+    assertThat(refusals).as("every refusal is in the trail").anySatisfy(r -> assertThat(r).startsWith(
+        "command.refused landing a feed of public-security is for public-security"))
+        .anySatisfy(r -> assertThat(r).startsWith("feed.land table ods.public_security__citizens has no feed"))
+        .anySatisfy(r -> assertThat(r).startsWith("feed.land --replaces takes a feed id"))
+        .anySatisfy(r -> assertThat(r).startsWith("feed.land feed " + firstId + " of ods.public_security__citizens "
+            + "was replaced already"));
+  }
+
+  @Test
+  void aFeedWhoseRowsCompactionMergedWithOtherFeedsIsReplacedWithoutLosingTheirs() throws Exception {
+    Path feed = fiftyCitizens();
+    String firstId = run(land(feed, "--json")).json().get("feedId").asText();
+    Path other = dir.resolve("feeds/citizens-2.csv");
+    assertThat(run("generate", "--dataset", "citizens", "--rows", "5", "--offset", "50", "--out",
+        other.toString()).exit()).isZero();
+    String otherId = run(land(other, "--json")).json().get("feedId").asText();
+    Run maintained = runAs(io.dataops.platform.session.Sessions.LOCAL_ADMIN, "table", "maintain",
+        "ods.public_security__citizens", "--json");
+    assertThat(maintained.exit()).as(maintained.err()).isZero();
+    assertThat(maintained.out()).as("both feeds in one file now").contains("\"filesRewritten\":2");
+    Path suite = dir.resolve("citizens-suite.yaml");
+    assertThat(registerSuite(suite, """
+        name: citizens.count
+        expectations:
+          - type: expect_table_row_count_to_be_between
+            kwargs: {min_value: 49, max_value: 49}
+        """).exit()).isZero();
+
+    correct(feed);
+    Run corrected = run(land(feed, "--replaces", firstId, "--json"));
+    assertThat(corrected.exit()).as(corrected.err()).isZero();
+    JsonNode c = corrected.json();
+    assertThat(c.at("/replaced/rows").asLong()).isEqualTo(50);
+    assertThat(c.at("/replaced/filesRewritten").asLong()).as("the compacted file, without the feed's rows")
+        .isEqualTo(1);
+    assertThat(c.at("/quality/success").asBoolean()).as("the feed's check reads its own 49 rows, not the other "
+        + "feed's rewritten ones: " + c.get("quality")).isTrue();
+    List<JsonNode> rows = citizens(null);
+    assertThat(byFeed(rows)).isEqualTo(java.util.Map.of(otherId, 5L, c.get("feedId").asText(), 49L));
+  }
+
   @Test
   void aFeedItsDepartmentsSuiteCannotCheckIsRefusedBeforeAnythingLands() throws Exception {
     // A clerk's typo in the suite (mobile for phone): before, the feed landed and then the command failed on the

@@ -149,8 +149,14 @@ public final class QualityRunner {
 
     java.util.function.Predicate<String> scanned = path -> true;
     if (scope == Scope.FEED && snapshot != null) {
+      // A feed that replaced another also added other feeds' rows, written again without the replaced ones.
+      java.util.Set<String> others = FeedTables.rewrittenFiles(snapshot.summary());
       java.util.Set<String> added = new java.util.HashSet<>();
-      snapshot.addedDataFiles(table.io()).forEach(f -> added.add(f.location()));
+      snapshot.addedDataFiles(table.io()).forEach(f -> {
+        if (!others.contains(f.location())) {
+          added.add(f.location());
+        }
+      });
       scanned = added::contains;
     }
     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
