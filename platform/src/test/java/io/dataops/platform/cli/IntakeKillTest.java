@@ -84,6 +84,111 @@ class IntakeKillTest {
     assertThat(delivered).hasSize(1);
   }
 
+  /**
+   * Starts the command as the department's clerk in a child JVM and returns once it is paused at {@code point}; it
+   * goes on when the file {@code resume} appears.
+   */
+  Process pausedAt(String point, Path resume, Path log, String... args) throws Exception {
+    Path marker = dir.resolve("paused-" + System.nanoTime());
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Xmx")).forEach(cmd::add);
+    cmd.addAll(List.of("-Ddataops.test.pause-at=" + point, "-Ddataops.test.pause-marker=" + marker,
+        "-Ddataops.test.resume-marker=" + resume, "-cp", System.getProperty("java.class.path"),
+        io.dataops.platform.Main.class.getName()));
+    cmd.addAll(List.of(args));
+    cmd.addAll(List.of("--home", dir.resolve("home").toString(), "--as", TestCast.PUBLIC_SECURITY));
+    Process child = new ProcessBuilder(cmd).redirectOutput(log.toFile())
+        .redirectError(Path.of(log + ".err").toFile()).start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    while (!Files.exists(marker) && child.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(Files.exists(marker)).as(Files.readString(Path.of(log + ".err"))).isTrue();
+    return child;
+  }
+
+  private String[] land(Path file, String... more) {
+    List<String> args = new ArrayList<>(List.of("land", "--department", "public-security", "--dataset", "citizens",
+        "--file", file.toString()));
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
+  }
+
+  /** A copy of the generated feed, with its contract, its first row changed and its last row left out. */
+  private Path corrected(Path feed, String name) throws java.io.IOException {
+    Path copy = dir.resolve(name);
+    List<String> lines = new ArrayList<>(Files.readAllLines(feed));
+    String row = lines.get(1);
+    lines.set(1, row.contains(",M,") ? row.replace(",M,", ",F,") : row.replace(",F,", ",M,"));
+    lines.remove(lines.size() - 1);
+    Files.write(copy, lines);
+    Files.copy(Path.of(feed + ".contract.yaml"), Path.of(copy + ".contract.yaml"));
+    return copy;
+  }
+
+  private java.util.Map<String, Long> rowsByFeed() {
+    java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+    ok("table", "show", "ods.public_security__citizens", "--limit", "10000", "--json").json().get("rows")
+        .forEach(r -> counts.merge(r.get("_feed_id").asText(), 1L, Long::sum));
+    return counts;
+  }
+
+  @Test
+  void aReplacementKilledBeforeItsCommitLeavesTheOldFeedAndOneRacingAnotherForTheSameFeedIsRefused()
+      throws Exception {
+    TestCast.enroll(dir.resolve("home"));
+    Path feed = dir.resolve("c.csv");
+    ok("generate", "--dataset", "citizens", "--rows", "50", "--defect-rate", "0", "--out", feed.toString());
+    String first = ok(land(feed, "--json")).json().get("feedId").asText();
+    Path fix = corrected(feed, "c-fix.csv");
+
+    killedAt("replacing", land(fix, "--replaces", first)); // SIGKILL with every file written, before the commit
+    assertThat(rowsByFeed()).as("the old state").isEqualTo(java.util.Map.of(first, 50L));
+
+    // Paused at the same point, the next attempt waits while another correction of the same feed lands.
+    Path resume = dir.resolve("resume");
+    Path log = dir.resolve("racing.out");
+    Process racing = pausedAt("replacing", resume, log, land(fix, "--replaces", first));
+    Path other = corrected(fix, "c-fix-2.csv");
+    String winner = ok(land(other, "--replaces", first, "--json")).json().get("feedId").asText();
+    Files.writeString(resume, "go");
+    assertThat(racing.waitFor(180, TimeUnit.SECONDS)).isTrue();
+    String err = Files.readString(Path.of(log + ".err"));
+    assertThat(racing.exitValue()).as(err).isEqualTo(2);
+    assertThat(err).contains("feed " + first + " of ods.public_security__citizens was replaced already, by feed "
+        + winner);
+    assertThat(rowsByFeed()).as("the winner's rows only").isEqualTo(java.util.Map.of(winner, 48L));
+  }
+
+  @Test
+  void aReplacementWhoseFilesACompactionRewroteMeanwhileIsPlannedAgainAndLosesNoRow() throws Exception {
+    TestCast.enroll(dir.resolve("home"));
+    Path feed = dir.resolve("c.csv");
+    ok("generate", "--dataset", "citizens", "--rows", "50", "--defect-rate", "0", "--out", feed.toString());
+    String first = ok(land(feed, "--json")).json().get("feedId").asText();
+    Path more = dir.resolve("more.csv");
+    ok("generate", "--dataset", "citizens", "--rows", "5", "--offset", "50", "--defect-rate", "0", "--out",
+        more.toString());
+    String second = ok(land(more, "--json")).json().get("feedId").asText();
+    Path fix = corrected(feed, "c-fix.csv");
+
+    Path resume = dir.resolve("resume");
+    Path log = dir.resolve("replacing.out");
+    Process replacing = pausedAt("replacing", resume, log, land(fix, "--replaces", first, "--json"));
+    Run maintained = ok("table", "maintain", "ods.public_security__citizens", "--json", "--as",
+        io.dataops.platform.session.Sessions.LOCAL_ADMIN);
+    assertThat(maintained.out()).as("the planned files were compacted away").contains("\"filesRewritten\":2");
+    Files.writeString(resume, "go");
+    assertThat(replacing.waitFor(180, TimeUnit.SECONDS)).isTrue();
+    assertThat(replacing.exitValue()).as(Files.readString(Path.of(log + ".err"))).isZero();
+    JsonNode landed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(log));
+    assertThat(landed.at("/replaced/rows").asLong()).isEqualTo(50);
+    assertThat(landed.at("/replaced/filesRewritten").asLong()).as("planned again on the compacted file").isEqualTo(1);
+    assertThat(rowsByFeed()).isEqualTo(java.util.Map.of(second, 5L, landed.get("feedId").asText(), 49L));
+  }
+
   /** Starts the command as the department's clerk in a child JVM, paused at {@code point}, and kills it there. */
   void killedAt(String point, String... args) throws Exception {
     Path marker = dir.resolve("paused-" + System.nanoTime());
