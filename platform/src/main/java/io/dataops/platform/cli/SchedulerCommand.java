@@ -58,11 +58,14 @@ final class SchedulerCommand {
           }
         }, "dataops-scheduler-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        cli.audit().record(io.dataops.core.audit.AuditEvent.ok("scheduler.start", java.util.List.of("scheduler:"
-            + scheduler.owner()), Map.of("maxConcurrent", maxConcurrent)));
-        cli.err.println("scheduler " + scheduler.owner() + " running (" + maxConcurrent + " runs at most at once); "
-            + "stop with Ctrl-C");
-        scheduler.run();
+        // Recorded once the lease is held: a scheduler waiting behind another one has started nothing yet.
+        scheduler.run(holder -> cli.err.println("waiting for the scheduler lease held by " + holder
+            + " (one scheduler per platform database runs at a time)"), () -> {
+              cli.audit().record(io.dataops.core.audit.AuditEvent.ok("scheduler.start", java.util.List.of(
+                  "scheduler:" + scheduler.owner()), Map.of("maxConcurrent", maxConcurrent)));
+              cli.err.println("scheduler " + scheduler.owner() + " running (" + maxConcurrent
+                  + " runs at most at once); stop with Ctrl-C");
+            });
       }
       cli.print(common, Map.of("stopped", true), "scheduler stopped");
       return 0;

@@ -33,6 +33,66 @@ class SchedulerFeedCliTest {
     return r;
   }
 
+  /** {@code dataops scheduler start} in a child JVM, its output appended to {@code log}. */
+  static Process startScheduler(Path home, Path log) throws java.io.IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Xmx")).forEach(cmd::add);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), io.dataops.platform.Main.class.getName(),
+        "scheduler", "start", "--home", home.toString(), "--as", Sessions.LOCAL_ADMIN, "--tick-seconds", "1",
+        "--lease-seconds", "3"));
+    return new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+  }
+
+  /**
+   * Found by a probe: a scheduler started while another held the lease recorded {@code scheduler.start} at once and
+   * then waited; the event now says that it holds the lease and runs the schedules.
+   */
+  @Test
+  void aSchedulerWaitingForTheLeaseRecordsItsStartOnlyOnceItHoldsIt() throws Exception {
+    Path home = dir.resolve("home");
+    TestCast.enroll(home);
+    // Another scheduler's lease, held by this JVM (an OS lock: the child cannot take it while this one holds it).
+    var other = new io.dataops.scheduler.embedded.FileLease(home.resolve("scheduler.lock"));
+    assertThat(other.acquire("another-scheduler", 0)).isTrue();
+    Path log = dir.resolve("scheduler.log");
+    Path homeLog = home.resolve("logs/dataops.log");
+    Process scheduler = startScheduler(home, log);
+    try {
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (!(Files.exists(homeLog) && Files.readString(homeLog).contains(
+          "waiting for the scheduler lease held by another-scheduler"))) {
+        assertThat(System.nanoTime()).as("the scheduler waiting; log:\n" + Files.readString(log)).isLessThan(end);
+        Thread.sleep(200);
+      }
+      assertThat(schedulerStarts()).as("no start recorded while it waits").isEmpty();
+      assertThat(Files.readString(log)).contains("waiting for the scheduler lease held by another-scheduler")
+          .doesNotContain(" running (");
+      other.release("another-scheduler");
+      JsonNode starts;
+      do {
+        Thread.sleep(200);
+        starts = schedulerStarts();
+        assertThat(System.nanoTime()).as("the start once it holds the lease; log:\n" + Files.readString(log))
+            .isLessThan(end);
+      } while (starts.isEmpty());
+      assertThat(starts).hasSize(1);
+      assertThat(starts.get(0).get("objects").get(0).asText()).startsWith("scheduler:");
+    } finally {
+      scheduler.destroy();
+      if (!scheduler.waitFor(120, TimeUnit.SECONDS)) {
+        scheduler.destroyForcibly();
+      }
+    }
+  }
+
+  JsonNode schedulerStarts() {
+    return ok("audit", "list", "--action", "scheduler.start", "--json", "--as", TestCast.AUDITOR).json()
+        .get("events");
+  }
+
   @Test
   void aNewFeedStartsThePipelineThatReadsItOnceAsItsOperator() throws Exception {
     Path home = dir.resolve("home");
@@ -85,16 +145,8 @@ class SchedulerFeedCliTest {
     assertThat(added.get("target").asText()).endsWith("income.yaml");
     assertThat(added.get("inputs").toString()).contains("ods.public_security__citizens");
 
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Xmx")).forEach(cmd::add);
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), io.dataops.platform.Main.class.getName(),
-        "scheduler", "start", "--home", home.toString(), "--as", Sessions.LOCAL_ADMIN, "--tick-seconds", "1",
-        "--lease-seconds", "3"));
     Path log = dir.resolve("scheduler.log");
-    Process scheduler = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    Process scheduler = startScheduler(home, log);
     // Polled by reading the database only: a test writing beside a running job would be one more writer for it.
     var store = io.dataops.platform.schedule.ScheduleServices.store(
         io.dataops.platform.config.PlatformConfig.load(home, java.util.Map.of()));

@@ -91,13 +91,18 @@ public final class EmbeddedScheduler implements AutoCloseable {
 
   /**
    * Runs until {@link #stop()}: waits for the lease (another scheduler may hold it, or a dead one's lease must run
-   * out), takes over the runs a dead scheduler left, then ticks. Returns when stopped, after the running attempts end.
+   * out; {@code waiting} is told its holder once), then calls {@code holding} — only now is this scheduler the one
+   * running the schedules, so that is when its start is recorded —, takes over the runs a dead scheduler left and
+   * ticks. Returns when stopped, after the running attempts end; when {@code holding} throws, releases the lease and
+   * throws it.
    */
-  public void run() throws InterruptedException {
+  public void run(java.util.function.Consumer<String> waiting, Runnable holding) throws InterruptedException {
     boolean said = false;
     while (!stopping && !lease.acquire(owner, clock.millis())) {
       if (!said) {
-        LOG.info("waiting for the scheduler lease held by {}", lease.holder());
+        String holder = lease.holder();
+        LOG.info("waiting for the scheduler lease held by {}", holder);
+        waiting.accept(holder);
         said = true;
       }
       sleep();
@@ -106,10 +111,11 @@ public final class EmbeddedScheduler implements AutoCloseable {
       stopped.countDown();
       return;
     }
-    int requeued = store.requeueAbandoned(owner, clock.millis());
-    LOG.info("scheduler {} started ({} runs at most at once); {} interrupted runs queued again", owner,
-        settings.maxConcurrent(), requeued);
     try {
+      holding.run();
+      int requeued = store.requeueAbandoned(owner, clock.millis());
+      LOG.info("scheduler {} started ({} runs at most at once); {} interrupted runs queued again", owner,
+          settings.maxConcurrent(), requeued);
       while (!stopping) {
         tick();
         sleep();
