@@ -73,6 +73,8 @@ final class ScheduleCommand {
     m.put("trigger", r.trigger());
     m.put("triggerKey", r.triggerKey());
     m.put("dueAt", Instant.ofEpochMilli(r.dueAt()).toString());
+    m.put("occurrences", r.occurrences());
+    m.put("firstDue", Instant.ofEpochMilli(r.firstDue()).toString());
     m.put("state", r.state());
     m.put("attempts", r.attempts());
     m.put("startedAt", r.startedAt() == null ? null : Instant.ofEpochMilli(r.startedAt()).toString());
@@ -292,8 +294,10 @@ final class ScheduleCommand {
       StringBuilder text = new StringBuilder();
       for (ScheduledRun r : store.runs(id, limit)) {
         runs.add(describe(r));
-        text.append(String.format("#%-5d %-36s %-7s due %s  %-9s attempts %d%s%n", r.id(), r.scheduleId(),
-            r.trigger(), Instant.ofEpochMilli(r.dueAt()), r.state(), r.attempts(),
+        text.append(String.format("#%-5d %-36s %-7s due %s  %-9s attempts %d%s%s%n", r.id(), r.scheduleId(),
+            r.trigger(), Instant.ofEpochMilli(r.dueAt()), r.state(), r.attempts(), r.occurrences() == 1 ? ""
+                : "  for " + (r.occurrences() >= EmbeddedScheduler.COUNTED ? "at least " : "") + r.occurrences()
+                    + " occurrences since " + Instant.ofEpochMilli(r.firstDue()),
             r.error() == null ? "" : "  " + r.error()));
       }
       cli.print(common, Map.of("runs", runs), runs.isEmpty() ? "no runs yet" : text.toString());

@@ -89,6 +89,10 @@ final class CommandLauncher implements RunLauncher {
     details.put("runAs", schedule.runAs());
     details.put("trigger", run.trigger());
     details.put("dueAt", java.time.Instant.ofEpochMilli(run.dueAt()).toString());
+    details.put("occurrences", run.occurrences()); // missed cron occurrences coalesce into one run
+    if (run.occurrences() > 1) {
+      details.put("firstDue", java.time.Instant.ofEpochMilli(run.firstDue()).toString());
+    }
     details.put("attempt", run.attempts() + 1);
     details.put("exitStatus", status);
     if (line != null && status != 0) {

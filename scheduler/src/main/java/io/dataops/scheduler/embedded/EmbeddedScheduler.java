@@ -5,6 +5,7 @@ import io.dataops.core.digest.Digests;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -20,7 +21,7 @@ import org.springframework.scheduling.support.CronExpression;
 
 /**
  * The embedded scheduler ({@code dataops scheduler start}): one loop that, each tick, renews its lease, claims the cron
- * occurrences that have come due (missed ones too, after a restart: each once), claims a run when an input table of a
+ * occurrences that have come due (those missed while no scheduler ran as one run), claims a run when an input table of a
  * feed-triggered schedule has a new snapshot, and starts ready runs up to the concurrency limit on a pool. A run
  * failing for an internal reason is retried with exponential backoff. Progress lives only in the platform database
  * ({@link ScheduleStore}), so a scheduler killed at any moment is replaced by the next without losing or doubling a
@@ -28,8 +29,11 @@ import org.springframework.scheduling.support.CronExpression;
  */
 public final class EmbeddedScheduler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedScheduler.class);
-  /** At most this many missed occurrences of one schedule are claimed per tick (the rest on the next ticks). */
-  static final int CATCH_UP = 100;
+  /**
+   * Missed occurrences of one schedule counted one by one, at most (an every-second cron missed for a year is not
+   * stepped through): a run standing for more records this many.
+   */
+  public static final int COUNTED = 100_000;
 
   private final ScheduleStore store;
   private final SchedulerLease lease;
@@ -153,25 +157,65 @@ public final class EmbeddedScheduler implements AutoCloseable {
     dispatch(now);
   }
 
+  /**
+   * Claims the cron occurrences that have come due since the last one claimed as one run (Quartz's "fire once now"
+   * misfire rule, Airflow's catchup=False): a scheduler down for ten days runs a daily schedule once, the run recording
+   * that it stands for ten occurrences. Running each would repeat the same work back to back (a run reads the
+   * tables as they are now, not as they were when it was due).
+   */
   private void claimDue(Schedule s, long now) {
     if (s.cron() == null) {
       return;
     }
-    CronExpression cron = parse(s.cron());
-    ZoneId zone = ZONE;
-    ZonedDateTime from = Instant.ofEpochMilli(s.lastDue() != null ? s.lastDue() : s.createdAt()).atZone(zone);
-    for (int i = 0; i < CATCH_UP; i++) {
-      ZonedDateTime next = cron.next(from);
-      if (next == null || next.toInstant().toEpochMilli() > now) {
-        return;
-      }
-      long due = next.toInstant().toEpochMilli();
-      if (store.claim(s.id(), "cron:" + due, "cron", due, now)) {
-        LOG.info("schedule {}: run due at {} queued", s.id(), next.toInstant());
-      }
-      store.dueClaimed(s.id(), due);
-      from = next;
+    Missed missed = missed(parse(s.cron()), s.lastDue() != null ? s.lastDue() : s.createdAt(), now);
+    if (missed != null && store.claimCron(s.id(), missed.first(), missed.last(), missed.count(), now)) {
+      LOG.info("schedule {}: run due at {} queued{}", s.id(), Instant.ofEpochMilli(missed.last()),
+          missed.count() == 1 ? "" : " for " + missed.count() + " occurrences since "
+              + Instant.ofEpochMilli(missed.first()));
     }
+  }
+
+  /** The occurrences due after one moment and by another: the first, the last and how many (up to COUNTED). */
+  record Missed(long first, long last, int count) {}
+
+  /** Null when none is due. */
+  static Missed missed(CronExpression cron, long after, long now) {
+    ZonedDateTime first = cron.next(Instant.ofEpochMilli(after).atZone(ZONE));
+    if (first == null || millis(first) > now) {
+      return null;
+    }
+    ZonedDateTime last = first;
+    int count = 1;
+    for (ZonedDateTime next = cron.next(last); next != null && millis(next) <= now; next = cron.next(last)) {
+      if (count == COUNTED) {
+        return new Missed(millis(first), latest(cron, last, now), count);
+      }
+      last = next;
+      count++;
+    }
+    return new Missed(millis(first), millis(last), count);
+  }
+
+  /**
+   * The latest occurrence by {@code now}, at or after {@code known} (one that is), found in windows back from now
+   * that double, so a frequent cron missed for a long time is not stepped through occurrence by occurrence.
+   */
+  private static long latest(CronExpression cron, ZonedDateTime known, long now) {
+    ZonedDateTime end = Instant.ofEpochMilli(now).atZone(ZONE);
+    for (Duration window = Duration.ofSeconds(1); ; window = window.multipliedBy(2)) {
+      ZonedDateTime start = end.minus(window);
+      ZonedDateTime found = start.isAfter(known) ? cron.next(start) : known;
+      if (found != null && millis(found) <= now) {
+        for (ZonedDateTime next = cron.next(found); next != null && millis(next) <= now; next = cron.next(found)) {
+          found = next;
+        }
+        return millis(found);
+      }
+    }
+  }
+
+  private static long millis(ZonedDateTime t) {
+    return t.toInstant().toEpochMilli();
   }
 
   private void claimFeed(Schedule s, long now) {

@@ -146,11 +146,6 @@ public final class ScheduleStore {
     });
   }
 
-  /** Records the newest cron occurrence claimed (never moves back). */
-  void dueClaimed(String id, long due) {
-    db.update(DUE_CLAIMED, p -> dueClaimed(p, id, due));
-  }
-
   private static final String DUE_CLAIMED = "UPDATE schedules SET last_due = ? WHERE id = ? AND (last_due IS NULL"
       + " OR last_due < ?)";
 
@@ -192,6 +187,28 @@ public final class ScheduleStore {
       return claimed;
     });
   }
+
+  /**
+   * Claims one run for the cron occurrences from {@code firstDue} to {@code lastDue} ({@code occurrences} of them) and
+   * records {@code lastDue} as the schedule's newest claimed occurrence, in one transaction: a scheduler killed in
+   * between leaves neither, so the next one counts the same occurrences again, and none is claimed twice. False when
+   * the run was claimed before.
+   */
+  boolean claimCron(String scheduleId, long firstDue, long lastDue, int occurrences, long now) {
+    return db.transaction(c -> {
+      boolean claimed = Statements.update(c, CLAIM_CRON, p -> {
+        claim(p, scheduleId, "cron:" + lastDue, "cron", lastDue, now);
+        p.setInt(7, occurrences);
+        p.setLong(8, firstDue);
+      }) == 1;
+      Statements.update(c, DUE_CLAIMED, p -> dueClaimed(p, scheduleId, lastDue));
+      return claimed;
+    });
+  }
+
+  private static final String CLAIM_CRON = "INSERT INTO schedule_runs (schedule_id, trigger_key, trigger_kind, due_at,"
+      + " state, attempts, next_attempt_at, occurrences, first_due) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)"
+      + " ON CONFLICT DO NOTHING";
 
   private static final String CLAIM = "INSERT INTO schedule_runs (schedule_id, trigger_key, trigger_kind, due_at,"
       + " state, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING";
@@ -331,10 +348,12 @@ public final class ScheduleStore {
     Long finishedAt = rs.wasNull() ? null : finished;
     int exit = rs.getInt("exit_status");
     Integer exitStatus = rs.wasNull() ? null : exit;
+    long first = rs.getLong("first_due");
+    long firstDue = rs.wasNull() ? rs.getLong("due_at") : first;
     return new ScheduledRun(rs.getLong("id"), rs.getString("schedule_id"), rs.getString("trigger_key"),
         rs.getString("trigger_kind"), rs.getLong("due_at"), rs.getString("state"), rs.getInt("attempts"),
         rs.getLong("next_attempt_at"), rs.getString("owner"), startedAt, finishedAt, exitStatus,
-        rs.getString("error"));
+        rs.getString("error"), rs.getInt("occurrences"), firstDue);
   }
 
   private static String json(List<String> values) {

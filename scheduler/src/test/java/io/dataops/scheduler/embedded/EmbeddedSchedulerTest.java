@@ -182,21 +182,29 @@ class EmbeddedSchedulerTest {
     s.close();
   }
 
+  /**
+   * Found by a probe: after downtime every missed occurrence ran, one after another (a daily schedule down for ten
+   * days ran ten times in a row). They coalesce into one run that says how many it stands for.
+   */
   @Test
-  void missedOccurrencesAreClaimedOnceEachAndASecondSchedulerWaitsForTheLease() throws Exception {
+  void missedOccurrencesCoalesceIntoOneRunAndASecondSchedulerWaitsForTheLease() throws Exception {
     save(schedule("every-minute", "0 * * * * *", false, 1));
     ConcurrentLinkedQueue<Long> ran = new ConcurrentLinkedQueue<>();
     EmbeddedScheduler first = scheduler((s, r) -> {
       ran.add(r.dueAt());
       return new RunLauncher.Outcome(0, null);
     }, FeedWatch.NONE, 2);
+    long start = clock.millis();
     clock.advance(Duration.ofMinutes(5).plusSeconds(30));
     first.tick();
     first.tick();
-    assertThat(runs("every-minute")).hasSize(5);
+    assertThat(runs("every-minute")).hasSize(1);
+    ScheduledRun caughtUp = runs("every-minute").get(0);
+    assertThat(caughtUp.occurrences()).isEqualTo(5);
+    assertThat(caughtUp.firstDue()).isEqualTo(start + 60_000);
+    assertThat(caughtUp.dueAt()).as("the last occurrence missed").isEqualTo(start + 5 * 60_000);
     drain(first, "every-minute");
-    await(() -> ran.size() == 5);
-    assertThat(ran).doesNotHaveDuplicates();
+    await(() -> ran.size() == 1);
 
     EmbeddedScheduler second = new EmbeddedScheduler(store, SchedulerLease.inDatabase(store, Duration.ofSeconds(60)),
         (s, r) -> new RunLauncher.Outcome(0, null),
@@ -204,13 +212,54 @@ class EmbeddedSchedulerTest {
         Duration.ofSeconds(10)), clock);
     clock.advance(Duration.ofMinutes(1));
     second.tick(); // the first's lease is 30 s old: not taken, nothing claimed
-    assertThat(runs("every-minute")).hasSize(5);
+    assertThat(runs("every-minute")).hasSize(1);
     first.tick();
-    assertThat(runs("every-minute")).hasSize(6);
+    assertThat(runs("every-minute")).hasSize(2);
+    assertThat(runs("every-minute").get(0).occurrences()).as("on time: one occurrence").isEqualTo(1);
+    assertThat(runs("every-minute").get(0).firstDue()).isEqualTo(start + 6 * 60_000);
     drain(first, "every-minute");
-    assertThat(ran).hasSize(6);
+    assertThat(ran).hasSize(2).doesNotHaveDuplicates();
     first.close();
     second.close();
+  }
+
+  @Test
+  void aDailyScheduleDownForTenDaysRunsOnceForTheTenAndManualRunsStayQueuedEach() throws Exception {
+    save(schedule("nightly", "0 0 2 * * *", false, 1));
+    AtomicInteger launched = new AtomicInteger();
+    EmbeddedScheduler s = scheduler((sc, r) -> {
+      launched.incrementAndGet();
+      return new RunLauncher.Outcome(0, null);
+    }, FeedWatch.NONE, 1);
+    AuditEvent trigger = AuditEvent.ok("schedule.trigger", List.of("schedule:nightly"), java.util.Map.of());
+    for (int i = 0; i < 2; i++) {
+      assertThat(store.claim("nightly", "manual:" + i, "manual", clock.millis(), clock.millis(), audit, trigger))
+          .isTrue();
+    }
+    clock.advance(Duration.ofDays(10));
+    s.tick();
+    s.tick();
+    assertThat(runs("nightly")).extracting(ScheduledRun::trigger).containsExactlyInAnyOrder("cron", "manual",
+        "manual");
+    ScheduledRun cron = runs("nightly").stream().filter(r -> r.trigger().equals("cron")).findFirst().orElseThrow();
+    assertThat(cron.occurrences()).isEqualTo(10);
+    assertThat(Instant.ofEpochMilli(cron.firstDue())).isEqualTo(Instant.parse("2026-01-01T18:00:00Z"));
+    assertThat(Instant.ofEpochMilli(cron.dueAt())).isEqualTo(Instant.parse("2026-01-10T18:00:00Z"));
+    drain(s, "nightly");
+    assertThat(launched.get()).isEqualTo(3);
+    s.close();
+  }
+
+  /** An every-second cron missed for two days is counted up to COUNTED, not stepped through to the end. */
+  @Test
+  void aFrequentCronMissedForLongIsOneRunCountedUpToTheLimit() {
+    long after = clock.millis();
+    long now = after + Duration.ofDays(2).toMillis() + 500;
+    EmbeddedScheduler.Missed missed = EmbeddedScheduler.missed(EmbeddedScheduler.parse("* * * * * *"), after, now);
+    assertThat(missed.count()).isEqualTo(EmbeddedScheduler.COUNTED);
+    assertThat(missed.first()).isEqualTo(after + 1000);
+    assertThat(missed.last()).as("the latest occurrence by now").isEqualTo(now - 500);
+    assertThat(EmbeddedScheduler.missed(EmbeddedScheduler.parse("* * * * * *"), now, now)).isNull();
   }
 
   @Test
@@ -224,12 +273,13 @@ class EmbeddedSchedulerTest {
     clock.advance(Duration.ofMinutes(2).plusSeconds(1));
     s.tick();
     s.tick();
-    assertThat(runs("pg")).hasSize(2);
+    assertThat(runs("pg")).hasSize(1);
+    assertThat(runs("pg").get(0).occurrences()).isEqualTo(2);
     assertThat(store.claim("pg", runs("pg").get(0).triggerKey(), "cron", 0, 0)).as("claimed once").isFalse();
     await(() -> runs("pg").stream().anyMatch(r -> r.state().equals(ScheduledRun.RETRYING)));
     clock.advance(Duration.ofSeconds(10));
     drain(s, "pg");
-    assertThat(attempts.get()).isEqualTo(3);
+    assertThat(attempts.get()).isEqualTo(2);
     s.close();
   }
 
