@@ -51,6 +51,8 @@ public final class Evaluation {
   public Scorecards of(YearMonth month, Instant now) {
     Instant from = month.atDay(1).atStartOfDay(FeedSchedule.ZONE).toInstant();
     Instant until = month.plusMonths(1).atDay(1).atStartOfDay(FeedSchedule.ZONE).toInstant();
+    // A month evaluated before it is over counts what was due so far: the rest of its feeds are not missed yet.
+    Instant counted = now.isBefore(until) ? now : until;
     s.metering().sync();
     Map<String, List<Instant>> landings = new HashMap<>();
     Map<String, int[]> refusedRuns = new HashMap<>();
@@ -63,6 +65,15 @@ public final class Evaluation {
         int[] n = refusedRuns.computeIfAbsent(e.organization(), k -> new int[2]);
         n[0]++;
         n[1] += "failed".equals(e.details().get("leakCheck")) ? 1 : 0;
+      }
+    });
+    // A feed is due under a contract's schedule only once the contract is registered: its first registration.
+    Map<String, Instant> registered = new HashMap<>();
+    events(List.of("contract.register"), Instant.EPOCH, Instant.MAX, e -> {
+      if ("ok".equals(e.outcome())) {
+        e.objects().stream().filter(o -> o.startsWith("contract:")).findFirst()
+            .ifPresent(c -> registered.merge(c.substring("contract:".length()), e.at(),
+                (a, b) -> a.isBefore(b) ? a : b));
       }
     });
     List<Scorecards.Department> departments = new ArrayList<>();
@@ -82,22 +93,26 @@ public final class Evaluation {
     List<Grant> grants = s.grants().list(s.viewer());
     for (Organization o : s.organizations()) {
       if (o.kind() == OrganizationKind.DEPARTMENT) {
-        departments.add(new Scorecards.Department(o.id(), o.displayName(), timeliness(o.id(), month, landings),
+        departments.add(new Scorecards.Department(o.id(), o.displayName(), timeliness(o.id(), month, landings,
+            registered, counted),
             quality(o.id(), month), tickets(o.id(), from, until)));
       } else if (o.kind() == OrganizationKind.OPERATOR) {
         int[] refused = refusedRuns.getOrDefault(o.id(), new int[2]);
         operators.add(new Scorecards.Operator(o.id(), o.displayName(), published(o.id(), versions, from, until),
             usage(o.id(), versions, deliveries), new Scorecards.Incidents(alertsOf.getOrDefault(o.id(), 0),
                 alertRules.getOrDefault(o.id(), Map.of()), refused[0], refused[1]),
-            grantUse(o.id(), grants, reads, from, until)));
+            grantUse(o.id(), grants, reads, from, counted)));
       }
     }
-    return new Scorecards(month.toString(), FeedSchedule.ZONE.getId(), UtcTimes.format(now), departments, operators,
-        List.of("timeliness: feed.land events in the audit trail against each contract's schedule",
+    return new Scorecards(month.toString(), FeedSchedule.ZONE.getId(), UtcTimes.format(now), UtcTimes.format(counted),
+        counted.isBefore(until), departments, operators,
+        List.of("timeliness: feed.land events in the audit trail against each contract's schedule, from its first "
+            + "registration (contract.register), the feeds due by " + UtcTimes.format(counted),
             "quality: the quality runs of landed feeds and their tickets",
             "products: publications in the product registry; usage: metered deliveries",
             "incidents: supervision's alerts (by the organization of the event that raised each) and refused runs",
-            "grants: grants in force during the month against metered reads under them"));
+            "grants: grants in force (approved, their period begun) by " + UtcTimes.format(counted)
+                + " and not ended before the month, against metered reads under them"));
   }
 
   /** Each event of the actions at or after {@code from} and before {@code until}, oldest first, a page at a time. */
@@ -122,7 +137,8 @@ public final class Evaluation {
     return e.isEmpty() || e.get(0).seq() != seq ? null : e.get(0).organization();
   }
 
-  private Scorecards.Timeliness timeliness(String department, YearMonth month, Map<String, List<Instant>> landings) {
+  private Scorecards.Timeliness timeliness(String department, YearMonth month, Map<String, List<Instant>> landings,
+      Map<String, Instant> registered, Instant counted) {
     List<Scorecards.Dataset> datasets = new ArrayList<>();
     int due = 0;
     int onTime = 0;
@@ -149,9 +165,14 @@ public final class Evaluation {
     for (Map.Entry<String, FeedSchedule> entry : tables.entrySet()) {
       List<Instant> landed = landings.getOrDefault(entry.getKey(), List.of());
       FeedSchedule schedule = entry.getValue();
+      Instant since = schedule == null ? null : registered.get(department + "/" + names.get(entry.getKey()));
       int[] n = new int[4];
       if (schedule != null) {
         for (FeedSchedule.Slot slot : schedule.slots(month)) {
+          Instant dueAt = slot.due().toInstant();
+          if (dueAt.isAfter(counted) || since != null && dueAt.isBefore(since)) {
+            continue; // not due yet, or due before the schedule was declared
+          }
           Instant first = landed.stream().filter(t -> !t.isBefore(slot.opens().toInstant())
               && t.isBefore(slot.closes().toInstant())).min(Instant::compareTo).orElse(null);
           n[0]++;
@@ -159,14 +180,19 @@ public final class Evaluation {
         }
       }
       Instant start = month.atDay(1).atStartOfDay(FeedSchedule.ZONE).toInstant();
-      datasets.add(new Scorecards.Dataset(names.get(entry.getKey()), schedule == null ? null : schedule.yaml(), n[0], n[1], n[2],
-          n[3], (int) landed.stream().filter(t -> !t.isBefore(start)).count()));
+      datasets.add(new Scorecards.Dataset(names.get(entry.getKey()), schedule == null ? null : schedule.yaml(),
+          since == null ? null : UtcTimes.format(since), n[0], n[1], n[2], n[3],
+          (int) landed.stream().filter(t -> !t.isBefore(start)).count()));
       due += n[0];
       onTime += n[1];
       late += n[2];
       missed += n[3];
     }
-    return new Scorecards.Timeliness(due, onTime, late, missed, due == 0 ? null : percent(onTime, due), datasets);
+    String said = (counted.isBefore(month.plusMonths(1).atDay(1).atStartOfDay(FeedSchedule.ZONE).toInstant())
+        ? "feeds due so far (by " + UtcTimes.format(counted) + "; the month is not over)" : "feeds due in the month")
+        + ", counted from the registration of each dataset's contract";
+    return new Scorecards.Timeliness(said, due, onTime, late, missed, due == 0 ? null : percent(onTime, due),
+        datasets);
   }
 
   private Scorecards.Quality quality(String department, YearMonth month) {
@@ -267,8 +293,9 @@ public final class Evaluation {
     return new Scorecards.Usage(n, rows, bytes, List.copyOf(partners), byProduct);
   }
 
+  /** The grants in force at some time from {@code from} to {@code counted} (the month's end, or now). */
   private static List<Scorecards.GrantUse> grantUse(String operator, List<Grant> grants, List<ReadRecord> reads,
-      Instant from, Instant until) {
+      Instant from, Instant counted) {
     List<Scorecards.GrantUse> out = new ArrayList<>();
     for (Grant g : grants) {
       // Only an active grant is ever revoked: both were in force from their start.
@@ -276,7 +303,10 @@ public final class Evaluation {
         continue;
       }
       Instant end = g.revokedAt() != null && g.revokedAt().isBefore(g.expiresAt()) ? g.revokedAt() : g.expiresAt();
-      if (!g.validFrom().isBefore(until) || !end.isAfter(from)) {
+      // In force from its period's start or its approval, whichever is later: a grant approved after the month,
+      // for a period that began in it, was not in force in it.
+      Instant start = g.decidedAt() != null && g.decidedAt().isAfter(g.validFrom()) ? g.decidedAt() : g.validFrom();
+      if (!start.isBefore(counted) || !end.isAfter(from)) {
         continue;
       }
       Set<String> read = new TreeSet<>();

@@ -26,6 +26,11 @@ public final class EvaluationPage {
     h.append("<h1>成效评估 Evaluation — ").append(escape(s.period())).append("</h1>\n<p class=\"note\">")
         .append("时区 time zone: ").append(escape(s.zone())).append("; 生成于 generated at ").append(escape(s.generatedAt()))
         .append("</p>\n");
+    if (s.partial()) {
+      h.append("<p class=\"note\">本月尚未结束：截至 ").append(escape(s.countedUntil()))
+          .append(" 的数据 The month is not over: figures so far, to ").append(escape(s.countedUntil()))
+          .append("</p>\n");
+    }
 
     h.append("<h2>数据提供部门 Source departments</h2>\n");
     List<Bar> timely = new ArrayList<>();
@@ -48,7 +53,10 @@ public final class EvaluationPage {
       timely.add(new Bar(d.department(), t.percent()));
       quality.add(new Bar(d.department(), q.percent()));
     }
-    h.append("</table>\n");
+    h.append("</table>\n<p class=\"note\">应报只计截至 ").append(escape(s.countedUntil()))
+        .append(" 已到期、且在数据集供数规范登记之后到期的批次 Feeds due: only those due by ")
+        .append(escape(s.countedUntil())).append(" and after the dataset's contract was registered").append(s.partial()
+            ? " (due so far)" : "").append("</p>\n");
     h.append(chart("及时率 Feed timeliness (% of feeds due that came on time)", timely, 100));
     h.append(chart("规则通过率 Quality rules met (%)", quality, 100));
     for (Scorecards.Department d : s.departments()) {

@@ -9,21 +9,30 @@ import java.util.Map;
  * metering, grants and supervision's alerts), never estimated. Null means no fact to judge by.
  *
  * @param period the month, {@code YYYY-MM}, in China Standard Time
+ * @param countedUntil the end of the month, or the time of the evaluation when the month is not over: feeds due and
+ *     grants in force are counted up to it
+ * @param partial whether the month was not over when evaluated (the figures are the month's so far)
  */
-public record Scorecards(String period, String zone, String generatedAt, List<Department> departments,
-    List<Operator> operators, List<String> sources) {
+public record Scorecards(String period, String zone, String generatedAt, String countedUntil, boolean partial,
+    List<Department> departments, List<Operator> operators, List<String> sources) {
 
   /** A source department: are its feeds on time, do they pass its rules, does it answer its tickets. */
   public record Department(String department, String name, Timeliness timeliness, Quality quality, Tickets tickets) {}
 
   /**
    * Feeds against each dataset's declared schedule; {@code percent} of the feeds due that came on time (null: no
-   * schedule declared, or none due this month).
+   * schedule declared, or none due this month). Only feeds whose due time has passed ({@code countedUntil}) and fell
+   * after their dataset's contract was registered are due; {@code counted} says so in a sentence.
    */
-  public record Timeliness(int due, int onTime, int late, int missed, Double percent, List<Dataset> datasets) {}
+  public record Timeliness(String counted, int due, int onTime, int late, int missed, Double percent,
+      List<Dataset> datasets) {}
 
-  /** One dataset: its schedule as declared (null: none), what was due and how it came, the feeds landed. */
-  public record Dataset(String dataset, String schedule, int due, int onTime, int late, int missed, int landed) {}
+  /**
+   * One dataset: its schedule as declared (null: none) and since when (its contract's first registration; null: none
+   * recorded), what was due and how it came, the feeds landed.
+   */
+  public record Dataset(String dataset, String schedule, String scheduleSince, int due, int onTime, int late,
+      int missed, int landed) {}
 
   /**
    * The month's quality runs of its feeds: rules met over rules evaluated; {@code trend} each feed's share in order,
@@ -48,7 +57,10 @@ public record Scorecards(String period, String zone, String generatedAt, List<De
    */
   public record Incidents(int alerts, Map<String, Integer> alertsByRule, int runsRefused, int leakChecksFailed) {}
 
-  /** A grant in force during the month: the tables granted and those its runs read under it. */
+  /**
+   * A grant in force during the month (approved, its period begun, before the month ended or the evaluation was made):
+   * the tables granted and those its runs read under it.
+   */
   public record GrantUse(long grant, String scenario, List<String> tablesGranted, int columnsGranted,
       List<String> tablesRead, int runs, long rowsRead, Double percentUsed) {}
 }

@@ -60,7 +60,9 @@ final class EvaluateCommand implements Callable<Integer> {
   }
 
   static String text(Scorecards s, String json, String html) {
-    StringBuilder t = new StringBuilder("evaluation of " + s.period() + " (" + s.zone() + ")\n\ndepartments:\n");
+    StringBuilder t = new StringBuilder("evaluation of " + s.period() + " (" + s.zone() + ")"
+        + (s.partial() ? ", so far: the month is not over (to " + s.countedUntil() + ")" : "") + "\n\ndepartments "
+        + "(on time: of the feeds due by " + s.countedUntil() + " since their contract was registered):\n");
     t.append(String.format("  %-20s %12s %12s %12s %10s %10s %10s%n", "department", "on time", "rules met",
         "tickets", "ack (h)", "resolve (h)", "verify (h)"));
     for (Scorecards.Department d : s.departments()) {

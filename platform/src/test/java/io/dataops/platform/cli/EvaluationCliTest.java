@@ -62,8 +62,8 @@ class EvaluationCliTest {
         .toString(), "--json").json().at("/scorecards/departments");
     assertThat(card(before, "department", "public-security").at("/timeliness/datasets/0").toString())
         .as("landed by a contract beside the file, never registered: no schedule to judge by")
-        .isEqualTo("{\"dataset\":\"citizens\",\"schedule\":null,\"due\":0,\"onTime\":0,\"late\":0,\"missed\":0,"
-            + "\"landed\":1}");
+        .isEqualTo("{\"dataset\":\"citizens\",\"schedule\":null,\"scheduleSince\":null,\"due\":0,\"onTime\":0,"
+            + "\"late\":0,\"missed\":0,\"landed\":1}");
     ok(TestCast.PUBLIC_SECURITY, "contract", "register", "--department", "public-security", "--dataset", "citizens",
         "--file", dir.resolve("feeds/c.csv.contract.yaml").toString());
     // A second feed under a suite with a rule it fails: a quality run, a ticket, acknowledged by the department.
@@ -113,10 +113,12 @@ class EvaluationCliTest {
     assertThat(feeds.get("dataset").asText()).isEqualTo("citizens");
     assertThat(feeds.get("schedule").asText()).isEqualTo("{every: month, dueDay: 5}");
     assertThat(feeds.get("landed").asInt()).isEqualTo(2);
-    assertThat(ps.at("/timeliness/due").asInt()).isEqualTo(1);
-    boolean byTheFifth = java.time.LocalDate.now(ZoneId.of("Asia/Shanghai")).getDayOfMonth() <= 5;
-    assertThat(ps.at("/timeliness/onTime").asInt()).isEqualTo(byTheFifth ? 1 : 0);
-    assertThat(ps.at("/timeliness/late").asInt()).isEqualTo(byTheFifth ? 0 : 1);
+    // The contract was registered just now: this month's feed (due by the 5th) is either not due yet or fell due
+    // before the schedule was declared. Neither is counted (both were counted, as on time or late).
+    assertThat(feeds.get("scheduleSince").asText()).isNotEmpty();
+    assertThat(ps.at("/timeliness/due").asInt()).isZero();
+    assertThat(ps.at("/timeliness/percent").isNull()).isTrue();
+    assertThat(cards.get("partial").asBoolean()).as("the current month").isTrue();
     assertThat(ps.at("/quality/feeds").asInt()).as("the feed landed under the suite").isEqualTo(1);
     assertThat(ps.at("/quality/feedsPassed").asInt()).isZero();
     assertThat(ps.at("/quality/percent").asDouble()).isEqualTo(50.0);
@@ -159,22 +161,22 @@ class EvaluationCliTest {
     TestCast.enroll(home);
     Path c = dir.resolve("c.csv");
     ok(TestCast.PUBLIC_SECURITY, "generate", "--dataset", "citizens", "--rows", "10", "--out", c.toString());
-    ok(TestCast.PUBLIC_SECURITY, "contract", "register", "--department", "public-security", "--dataset", "citizens",
-        "--file", c.resolveSibling("c.csv.contract.yaml").toString());
+    // Contracts registered at crafted times, as feeds land below: a feed is due only once its schedule is declared.
+    registerContract("ps-clerk", "public-security", "citizens", c.resolveSibling("c.csv.contract.yaml"),
+        "2026-02-01T09:00:00+08:00");
     Path e = dir.resolve("e.csv");
     ok(TestCast.MARKET_REGULATION, "generate", "--dataset", "enterprises", "--rows", "10", "--out", e.toString());
     Path weekly = dir.resolve("weekly.yaml");
     Files.writeString(weekly, Files.readString(e.resolveSibling("e.csv.contract.yaml"))
         .replace("schedule: {every: month, dueDay: 5}", "schedule: {every: week, dueDay: 1}"));
-    ok(TestCast.MARKET_REGULATION, "contract", "register", "--department", "market-regulation", "--dataset",
-        "enterprises", "--file", weekly.toString());
+    // Registered on Monday the 9th, mid-month: the week of the 2nd fell due before and is not counted.
+    registerContract("mr-clerk", "market-regulation", "enterprises", weekly, "2026-03-09T12:00:00+08:00");
     Path s = dir.resolve("s.csv");
     ok(TestCast.HUMAN_RESOURCES, "generate", "--dataset", "social-insurance", "--rows", "10", "--out", s.toString());
     Path undeclared = dir.resolve("undeclared.yaml");
     Files.writeString(undeclared, Files.readString(s.resolveSibling("s.csv.contract.yaml"))
         .replace("schedule: {every: month, dueDay: 5}\n", ""));
-    ok(TestCast.HUMAN_RESOURCES, "contract", "register", "--department", "human-resources", "--dataset",
-        "social-insurance", "--file", undeclared.toString());
+    registerContract("hr-clerk", "human-resources", "social-insurance", undeclared, "2026-02-01T09:00:00+08:00");
 
     // Landings as the trail records them, at crafted times (China Standard Time is UTC+8).
     land("ps-clerk", "public-security", "citizens", "2026-02-28T09:00:00+08:00", false); // February's
@@ -182,7 +184,7 @@ class EvaluationCliTest {
     land("ps-clerk", "public-security", "citizens", "2026-03-20T10:00:00+08:00", false); // a second, not due
     land("ps-clerk", "public-security", "citizens", "2026-04-06T00:10:00+08:00", true); // a resent file
     land("ps-clerk", "public-security", "citizens", "2026-04-07T09:00:00+08:00", false); // April's, late
-    // March 2026 has five Mondays (2, 9, 16, 23, 30): on time, late (Tuesday), on time, missed, on time.
+    // March 2026 has five Mondays (2, 9, 16, 23, 30): before the contract, late (Tuesday), on time, missed, on time.
     land("mr-clerk", "market-regulation", "enterprises", "2026-03-02T08:00:00+08:00", false);
     land("mr-clerk", "market-regulation", "enterprises", "2026-03-10T08:00:00+08:00", false);
     land("mr-clerk", "market-regulation", "enterprises", "2026-03-16T20:00:00+08:00", false);
@@ -197,8 +199,15 @@ class EvaluationCliTest {
     assertThat(ps.get("percent").asDouble()).isEqualTo(100.0);
     JsonNode mr = card(march.get("departments"), "department", "market-regulation").get("timeliness");
     assertThat(List.of(mr.get("due").asInt(), mr.get("onTime").asInt(), mr.get("late").asInt(),
-        mr.get("missed").asInt())).containsExactly(5, 3, 1, 1);
-    assertThat(mr.get("percent").asDouble()).isEqualTo(60.0);
+        mr.get("missed").asInt())).as("the week due before the contract was registered is not counted")
+        .containsExactly(4, 2, 1, 1);
+    assertThat(mr.get("percent").asDouble()).isEqualTo(50.0);
+    assertThat(mr.at("/datasets/0/scheduleSince").asText()).isEqualTo("2026-03-09T04:00:00.000000Z");
+    assertThat(march.get("partial").asBoolean()).as("March 2026 is over").isFalse();
+    assertThat(mr.get("counted").asText()).startsWith("feeds due in the month");
+    JsonNode february = ok(TestCast.AUDITOR, "evaluate", "--period", "2026-02", "--json").json().get("scorecards");
+    assertThat(card(february.get("departments"), "department", "market-regulation").at("/timeliness/due").asInt())
+        .as("nothing due before the contract").isZero();
     JsonNode hr = card(march.get("departments"), "department", "human-resources").get("timeliness");
     assertThat(hr.get("due").asInt()).as("no schedule declared: nothing judged").isZero();
     assertThat(hr.get("percent").isNull()).isTrue();
@@ -212,6 +221,76 @@ class EvaluationCliTest {
     JsonNode may = ok(TestCast.AUTHORITY, "evaluate", "--period", "2026-05", "--json").json().get("scorecards");
     assertThat(card(may.get("departments"), "department", "public-security").at("/timeliness/missed").asInt())
         .isEqualTo(1);
+  }
+
+  /** A contract registered by the department's {@code user} as {@code contract register} does, at the given time. */
+  void registerContract(String user, String department, String dataset, Path file, String at) {
+    PlatformConfig config = PlatformConfig.load(dir.resolve("home"), Map.of());
+    AuditTrail trail = new AuditTrail(Sessions.database(config), DigestAlgorithm.SM3, Clock.fixed(
+        java.time.OffsetDateTime.parse(at).toInstant(), ZoneOffset.UTC));
+    new io.dataops.lakehouse.contract.ContractRegistry(config.contracts()).register(department, dataset, file,
+        trail.as(new Principal(user, department, Set.of(Role.DEPARTMENT)), Role.DEPARTMENT));
+  }
+
+  /**
+   * Found by a probe: a month evaluated before its end counted the rest of its feeds as missed, and the feeds due
+   * before the dataset's contract was registered too. Only those due by now and since the registration are counted.
+   */
+  @Test
+  void onlyFeedsDueSoFarAndSinceTheContractWasRegisteredAreCounted() throws Exception {
+    TestCast.enroll(dir.resolve("home"));
+    Path s = dir.resolve("s.csv");
+    ok(TestCast.HUMAN_RESOURCES, "generate", "--dataset", "social-insurance", "--rows", "10", "--out", s.toString());
+    Path daily = dir.resolve("daily.yaml");
+    Files.writeString(daily, Files.readString(s.resolveSibling("s.csv.contract.yaml"))
+        .replace("schedule: {every: month, dueDay: 5}", "schedule: {every: day}"));
+    ZoneId cst = ZoneId.of("Asia/Shanghai");
+    java.time.LocalDate today = java.time.LocalDate.now(cst);
+    // Registered at the start of the day before yesterday: the feeds of the three days before today are due since.
+    java.time.ZonedDateTime since = today.minusDays(2).atStartOfDay(cst);
+    registerContract("hr-clerk", "human-resources", "social-insurance", daily, since.toOffsetDateTime().toString());
+    for (YearMonth month : List.of(YearMonth.from(today), YearMonth.from(today).minusMonths(1))) {
+      long expected = java.util.stream.Stream.of(today.minusDays(3), today.minusDays(2), today.minusDays(1))
+          .filter(d -> YearMonth.from(d).equals(month)).count();
+      JsonNode cards = ok(TestCast.AUTHORITY, "evaluate", "--period", month.toString(), "--json").json()
+          .get("scorecards");
+      JsonNode hr = card(cards.get("departments"), "department", "human-resources").get("timeliness");
+      assertThat(hr.get("due").asInt()).as(month + ": " + hr).isEqualTo((int) expected);
+      assertThat(hr.get("missed").asInt()).as(month + ": nothing landed").isEqualTo((int) expected);
+      assertThat(Instant.parse(hr.at("/datasets/0/scheduleSince").asText())).isEqualTo(since.toInstant());
+      boolean current = month.equals(YearMonth.from(today));
+      assertThat(cards.get("partial").asBoolean()).isEqualTo(current);
+      if (current) {
+        assertThat(hr.get("counted").asText()).startsWith("feeds due so far (by " + cards.get("countedUntil")
+            .asText());
+        String page = Files.readString(dir.resolve("home/outbox/bureau/evaluation/evaluation-" + month + ".html"));
+        assertThat(page).contains("The month is not over: figures so far", "(due so far)");
+      }
+    }
+  }
+
+  /**
+   * Found by a probe: a grant applied for a period that began in a month and approved after it was counted as in
+   * force in that month. It is in force from its approval.
+   */
+  @Test
+  void aGrantIsInForceFromItsApprovalNotFromItsPeriodsStart() throws Exception {
+    Path home = dir.resolve("home");
+    TestCast.enroll(home);
+    Path c = dir.resolve("c.csv");
+    ok(TestCast.PUBLIC_SECURITY, "generate", "--dataset", "citizens", "--rows", "10", "--out", c.toString());
+    ok(TestCast.PUBLIC_SECURITY, "land", "--department", "public-security", "--dataset", "citizens", "--file",
+        c.toString());
+    ZoneId cst = ZoneId.of("Asia/Shanghai");
+    YearMonth month = YearMonth.now(cst);
+    Instant lastMonth = month.minusMonths(1).atEndOfMonth().atTime(12, 0).atZone(cst).toInstant();
+    long id = TestCast.grant(home, Clock.fixed(lastMonth, ZoneOffset.UTC), Clock.systemUTC(), "test",
+        "income-by-street");
+    JsonNode before = ok(TestCast.AUTHORITY, "evaluate", "--period", month.minusMonths(1).toString(), "--json").json();
+    assertThat(card(before.at("/scorecards/operators"), "operator", "op").get("grants"))
+        .as("its period began last month, but it was approved this month").isEmpty();
+    JsonNode now = ok(TestCast.AUTHORITY, "evaluate", "--period", month.toString(), "--json").json();
+    assertThat(card(now.at("/scorecards/operators"), "operator", "op").at("/grants/0/grant").asLong()).isEqualTo(id);
   }
 
   /** A feed.land event as Landing records it, at the given time. */

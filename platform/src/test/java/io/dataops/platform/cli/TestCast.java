@@ -81,16 +81,22 @@ final class TestCast {
    */
   static long grant(Path home, String user, String org, Clock clock, String scenario, List<String> products,
       String table, GrantNarrowing narrowing) {
-    return grant(home, Map.of(), user, org, clock, scenario, products, table, narrowing);
+    return grant(home, Map.of(), user, org, clock, clock, scenario, products, table, narrowing);
+  }
+
+  /** As above, applied for (its period starting that day) at {@code applied}'s time, approved at {@code approved}'s. */
+  static long grant(Path home, Clock applied, Clock approved, String scenario, String... products) {
+    return grant(home, Map.of(), OPERATOR, OPERATOR_ORG, applied, approved, scenario, List.of(products), null, null);
   }
 
   /** As {@link #grant(Path, String, String...)}, on a home configured by {@code env} (e.g. an s3:// warehouse). */
   static long grant(Path home, Map<String, String> env, String scenario, String... products) {
-    return grant(home, env, OPERATOR, OPERATOR_ORG, Clock.systemUTC(), scenario, List.of(products), null, null);
+    return grant(home, env, OPERATOR, OPERATOR_ORG, Clock.systemUTC(), Clock.systemUTC(), scenario,
+        List.of(products), null, null);
   }
 
   private static long grant(Path home, Map<String, String> env, String user, String org, Clock clock,
-      String scenario, List<String> products, String table, GrantNarrowing narrowing) {
+      Clock approved, String scenario, List<String> products, String table, GrantNarrowing narrowing) {
     PlatformConfig config = PlatformConfig.load(home, env);
     try (Lakehouse lakehouse = Lakehouse.open(config.lakehouse())) {
       List<Application.Resource> resources = new ArrayList<>();
@@ -104,6 +110,7 @@ final class TestCast {
       Grants grants = new Grants(Sessions.database(config), lakehouse, AuditSink.NONE, clock);
       Grant g = grants.apply(new Application("test application", scenario, "tests", null, today, today.plusDays(30),
           products, resources, "0".repeat(64)), actor(user, org, Role.OPERATOR));
+      grants = new Grants(Sessions.database(config), lakehouse, AuditSink.NONE, approved);
       for (String party : g.awaiting()) {
         Actor a = Grant.AUTHORITY.equals(party) ? actor(AUTHORITY, "bureau", Role.AUTHORITY)
             : actor(MEMBERS.stream().filter(m -> m.org().equals(party)).findFirst().orElseThrow().user(), party,
