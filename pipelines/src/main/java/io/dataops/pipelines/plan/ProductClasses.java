@@ -87,7 +87,12 @@ public final class ProductClasses {
    * maintenance removes files there that no snapshot names).
    */
   public static String stateFolder(Lakehouse lakehouse, RunPlan plan) {
+    return stateFolder(lakehouse, plan.product());
+  }
+
+  /** The state folder of a product by its name (a destruction removes the states of the versions it destroys). */
+  public static String stateFolder(Lakehouse lakehouse, String product) {
     String warehouse = lakehouse.config().warehouse();
-    return (warehouse.endsWith("/") ? warehouse : warehouse + "/") + ".dataops-state/" + plan.product() + "/";
+    return (warehouse.endsWith("/") ? warehouse : warehouse + "/") + ".dataops-state/" + product + "/";
   }
 }

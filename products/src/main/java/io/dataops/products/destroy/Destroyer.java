@@ -12,6 +12,7 @@ import io.dataops.core.digest.DigestAlgorithm;
 import io.dataops.core.digest.Digests;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.storage.Documents;
+import io.dataops.pipelines.plan.ProductClasses;
 import io.dataops.products.delivery.Delivery;
 import io.dataops.products.destroy.DestructionPlan.PlannedFile;
 import io.dataops.products.lifecycle.IllegalMoveException;
@@ -178,6 +179,7 @@ public final class Destroyer {
       onStep.accept("expired");
     }
     removeArchive(plan);
+    removeState(plan);
     removeDeliveries(plan);
     removeQualityFailures(plan);
     onStep.accept("archive-removed");
@@ -251,6 +253,9 @@ public final class Destroyer {
       planned.add(new PlannedFile(f.name(), f.location(), f.kind(), f.size(), f.digest(),
           sharers == null ? DestructionPlan.REMOVE : DestructionPlan.KEEP, sharers == null ? List.of() : sharers));
     }
+    boolean current = table.currentSnapshot() != null && table.currentSnapshot().snapshotId() == v.snapshotId();
+    boolean recreate = current && live.stream().noneMatch(o -> table.snapshot(o.snapshotId()) != null);
+    planned.addAll(planState(table, v, live, recreate, algorithm));
     List<String> metadata = new ArrayList<>();
     Snapshot s = table.snapshot(v.snapshotId());
     if (s != null) {
@@ -261,8 +266,6 @@ public final class Destroyer {
         }
       }
     }
-    boolean current = table.currentSnapshot() != null && table.currentSnapshot().snapshotId() == v.snapshotId();
-    boolean recreate = current && live.stream().noneMatch(o -> table.snapshot(o.snapshotId()) != null);
     String approvedBy = registry.history(v.product(), v.version()).stream()
         .filter(t -> VersionState.SEALED.label().equals(t.to()) || VersionState.REJECTED.label().equals(t.to()))
         .reduce((a, b) -> b).map(TransitionRecord::actor).orElse(actor.user());
@@ -271,6 +274,66 @@ public final class Destroyer {
         v.state().label(), planned, metadata, archiveOf(v),
         recreate, SchemaParser.toJson(table.schema()), PartitionSpecParser.toJson(table.spec()),
         new LinkedHashMap<>(table.properties()), table.location(), approvedBy, actor.user(), actor.organization());
+  }
+
+  /** Kinds of the files of an incremental product's state ({@code .dataops-state/<product>/}), beside its table. */
+  static final String HELD_ROWS = "held-rows";
+  static final String CLASS_COUNTS = "class-counts";
+
+  /**
+   * The state of an incremental product with privacy that goes with the version: the rows held back after it (rows
+   * derived from personal data, kept out of the product by k-anonymity, for the next run) and the class counts, both
+   * named by its snapshot. A live version's snapshot names its own (never the same files), so they stay with it; with
+   * no live version left every file of the state folder goes — what the table no longer has, no run continues from
+   * (the next run reads its inputs from the beginning).
+   */
+  private List<PlannedFile> planState(Table table, ProductVersion v, List<ProductVersion> live, boolean recreate,
+      DigestAlgorithm algorithm) {
+    String folder = ProductClasses.stateFolder(lakehouse, v.product());
+    Set<String> locations = new java.util.LinkedHashSet<>();
+    Snapshot s = table.snapshot(v.snapshotId());
+    if (s != null) {
+      for (String key : List.of(ProductClasses.SUMMARY_HELD, ProductClasses.SUMMARY_CLASSES)) {
+        String location = s.summary().get(key);
+        if (location != null && lakehouse.io().newInputFile(location).exists()) {
+          locations.add(VersionContent.normalize(location));
+        }
+      }
+    }
+    if (recreate) {
+      listFiles(lakehouse.io(), folder).forEach(l -> locations.add(VersionContent.normalize(l)));
+    }
+    Map<String, List<Integer>> neededBy = new HashMap<>();
+    for (ProductVersion other : live) {
+      Snapshot o = table.snapshot(other.snapshotId());
+      if (o != null) {
+        for (String key : List.of(ProductClasses.SUMMARY_HELD, ProductClasses.SUMMARY_CLASSES)) {
+          if (o.summary().get(key) != null) {
+            neededBy.computeIfAbsent(VersionContent.normalize(o.summary().get(key)), k -> new ArrayList<>())
+                .add(other.version());
+          }
+        }
+      }
+    }
+    List<PlannedFile> out = new ArrayList<>();
+    for (String location : locations) {
+      String name = location.substring(location.lastIndexOf('/') + 1);
+      List<Integer> sharers = neededBy.get(VersionContent.normalize(location));
+      out.add(new PlannedFile(".dataops-state/" + v.product() + "/" + name, location,
+          name.startsWith("held-") ? HELD_ROWS : CLASS_COUNTS, lakehouse.io().newInputFile(location).getLength(),
+          VersionContent.digest(lakehouse.io(), location, algorithm),
+          sharers == null ? DestructionPlan.REMOVE : DestructionPlan.KEEP, sharers == null ? List.of() : sharers));
+    }
+    return out;
+  }
+
+  private static boolean isState(PlannedFile f) {
+    return HELD_ROWS.equals(f.kind()) || CLASS_COUNTS.equals(f.kind());
+  }
+
+  /** Removes the version's held-back rows and class counts (the table's own files go with the table's steps). */
+  private void removeState(DestructionPlan plan) {
+    plan.removed().stream().filter(Destroyer::isState).forEach(f -> deleteIfExists(lakehouse.io(), f.location()));
   }
 
   /** Where the version's archive copy is: as its seal recorded it, else where a seal would put it. */
@@ -583,6 +646,12 @@ public final class Destroyer {
       String deliveries = Delivery.prefixOf(lakehouse.config().warehouse(), plan.product(), plan.version());
       passed &= record(checks, "no delivery of the version is left under " + deliveries,
           !prefixes.listPrefix(deliveries).iterator().hasNext());
+    }
+    List<PlannedFile> state = plan.removed().stream().filter(Destroyer::isState).toList();
+    if (!state.isEmpty()) {
+      long stateLeft = state.stream().filter(f -> io.newInputFile(f.location()).exists()).count();
+      passed &= record(checks, "the held-back rows and class counts of the version (" + state.size() + " files of "
+          + ".dataops-state/" + plan.product() + "/) are gone", stateLeft == 0);
     }
     List<String> archiveListing = ArchiveStore.holding(plan.archive(), lakehouse).left(plan.archive());
     passed &= record(checks, "the archive copy " + plan.archive() + " is gone", archiveListing.isEmpty());

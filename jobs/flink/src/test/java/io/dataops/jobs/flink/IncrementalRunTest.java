@@ -165,6 +165,110 @@ class IncrementalRunTest extends EnginesFixture {
     assertThat(rows(v3)).as("the full run's product, minus the held rows it suppresses").isEqualTo(rows(full));
   }
 
+  private static final io.dataops.core.audit.Actor OPERATOR = new io.dataops.core.audit.Actor("olivia",
+      "futian-operator", java.util.Set.of("operator"));
+  private static final io.dataops.core.audit.Actor AUTHORITY = new io.dataops.core.audit.Actor("alice",
+      "futian-data-bureau", java.util.Set.of("authority"));
+
+  private io.dataops.products.destroy.Destroyer.Result destroy(String product, int version) {
+    return new io.dataops.products.destroy.Destroyer(lakehouse, registry(), io.dataops.core.audit.AuditSink.NONE,
+        dir.resolve("archive"), dir.resolve("certificates")).destroy(product, version, AUTHORITY);
+  }
+
+  /** The files of the product's state folder (held-back rows, class counts), by name. */
+  private List<String> state(String product) throws Exception {
+    String folder = io.dataops.pipelines.plan.ProductClasses.stateFolder(lakehouse, product);
+    Path path = folder.startsWith("file:") ? Path.of(java.net.URI.create(folder)) : Path.of(folder);
+    if (!Files.exists(path)) {
+      return List.of();
+    }
+    try (var files = Files.list(path)) {
+      return files.map(f -> f.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  /** The state files a version's snapshot names (what the next run continues from). */
+  private List<String> stateOf(PipelineRunResult r) {
+    Map<String, String> summary = lakehouse.load(ProductTables.id(r.product())).snapshot(r.snapshotId()).summary();
+    return java.util.stream.Stream.of(io.dataops.pipelines.plan.ProductClasses.SUMMARY_HELD,
+            io.dataops.pipelines.plan.ProductClasses.SUMMARY_CLASSES).map(summary::get)
+        .map(l -> l.substring(l.lastIndexOf('/') + 1)).sorted().toList();
+  }
+
+  /**
+   * Found by a probe: the rows a destroyed version held back (derived from personal data, kept out of the product by
+   * k-anonymity) and its class counts outlived its destruction in {@code .dataops-state/}. Destroying every version
+   * now removes them, the certificate lists them and the post-check proves them gone; the next run starts anew from
+   * the inputs' beginning and says so.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"spring-batch", "flink"})
+  void destroyingEveryVersionRemovesItsHeldRowsAndTheNextRunStartsAnew(String engine) throws Exception {
+    visits(1, "A", "A", "A", "B");
+    PipelineRunResult v1 = run(engine, bind(visitsPipeline("visits-inc", "incremental")));
+    assertThat(v1.privacy()).containsEntry("heldBack", 1);
+    assertThat(state("visits-inc")).hasSize(2).isEqualTo(stateOf(v1));
+    new io.dataops.products.lifecycle.Lifecycle(lakehouse, registry(), io.dataops.core.audit.AuditSink.NONE)
+        .submit("visits-inc", 1, OPERATOR);
+    new io.dataops.products.lifecycle.Lifecycle(lakehouse, registry(), io.dataops.core.audit.AuditSink.NONE)
+        .reject("visits-inc", 1, AUTHORITY, "withdrawn by the street office");
+
+    var certificate = destroy("visits-inc", 1).certificate();
+
+    assertThat(state("visits-inc")).as("the held row and the class counts are gone").isEmpty();
+    assertThat(certificate.files()).filteredOn(f -> !f.kind().equals("data"))
+        .extracting(f -> f.kind() + " " + f.disposition())
+        .containsExactlyInAnyOrder("held-rows remove", "class-counts remove");
+    assertThat(certificate.postCheck().passed()).isTrue();
+    assertThat(certificate.postCheck().checks()).anySatisfy(c -> assertThat(c)
+        .startsWith("the held-back rows and class counts of the version (2 files").endsWith(": passed"));
+
+    visits(5, "B", "B");
+    PipelineRunResult v2 = run(engine, bind(visitsPipeline("visits-inc", "incremental")));
+    assertThat(v2.version()).isEqualTo(2);
+    assertThat(v2.rowsIn()).as("read from the beginning, as a full run").isEqualTo(6);
+    assertThat(version(v2).lineage().inputsFrom()).isEmpty();
+    assertThat(streets(v2)).isEqualTo(Map.of("A", 3, "B", 3));
+    assertThat(v2.warnings()).anySatisfy(w -> assertThat(w).contains("has no earlier version left to continue from")
+        .contains("started anew"));
+    PipelineRunResult full = run(engine, bind(visitsPipeline("visits-full", "full")));
+    assertThat(rows(v2)).isEqualTo(rows(full));
+  }
+
+  /**
+   * Destroying an older version removes the state its snapshot names, not the live version's: the next run continues
+   * from the live version's held rows and counts.
+   */
+  @org.junit.jupiter.api.Test
+  void destroyingAnOlderVersionRemovesItsStateAndTheNextRunContinuesFromTheLiveOne() throws Exception {
+    var lifecycle = new io.dataops.products.lifecycle.Lifecycle(lakehouse, registry(),
+        io.dataops.core.audit.AuditSink.NONE);
+    visits(1, "A", "A", "A", "B");
+    PipelineRunResult v1 = onSpringBatch(bind(visitsPipeline("visits-inc", "incremental")));
+    visits(5, "B", "C", "C");
+    PipelineRunResult v2 = onSpringBatch(bind(visitsPipeline("visits-inc", "incremental")));
+    for (int v : List.of(1, 2)) {
+      lifecycle.submit("visits-inc", v, OPERATOR);
+      lifecycle.approve("visits-inc", v, AUTHORITY, null);
+      lifecycle.publish("visits-inc", v, OPERATOR, io.dataops.products.lifecycle.Lifecycle.PUBLIC_INTEREST, null,
+          "open licence");
+    }
+    new io.dataops.products.seal.Sealer(lakehouse, registry(), io.dataops.core.audit.AuditSink.NONE,
+        dir.resolve("archive")).seal("visits-inc", 1, AUTHORITY);
+    assertThat(state("visits-inc")).hasSize(4);
+
+    var certificate = destroy("visits-inc", 1).certificate();
+
+    assertThat(certificate.postCheck().passed()).isTrue();
+    assertThat(state("visits-inc")).as("v1's state gone, v2's kept").isEqualTo(stateOf(v2));
+    visits(8, "B", "C", "D");
+    PipelineRunResult v3 = onSpringBatch(bind(visitsPipeline("visits-inc", "incremental")));
+    assertThat(v3.rowsIn()).as("only what was appended").isEqualTo(3);
+    assertThat(v3.privacy()).containsEntry("released", 4).containsEntry("heldBack", 1);
+    assertThat(v3.warnings()).noneSatisfy(w -> assertThat(w).contains("started anew"));
+    assertThat(streets(v3)).isEqualTo(Map.of("A", 3, "B", 3, "C", 3));
+  }
+
   /** Rows a full run published were judged without the counts to come: an incremental run cannot add to them. */
   @org.junit.jupiter.api.Test
   void anIncrementalRunWithPrivacyRefusesAProductMadeInModeFull() throws Exception {
