@@ -233,6 +233,70 @@ class DestroyTest extends ProductFixture {
         .startsWith("no failing row of snapshot " + v1.snapshotId()).endsWith(": passed"));
   }
 
+  /**
+   * Found by a probe: a destruction killed after the commit that unreferenced the failing rows' files and before it
+   * deleted them left those files (the product's values) on disk, and its re-run's post-check, counting rows, passed.
+   * The commit now says which files it unreferences, the re-run deletes them, and the post-check reads the files the
+   * table does not name.
+   */
+  @Test
+  void aDestructionKilledAfterItsQualityFailuresCommitDeletesTheirFilesWhenRunAgain() throws Exception {
+    ProductVersion v1 = publish(false, dataFile(1, 30));
+    release(1);
+    publish(false, dataFile(100, 140));
+    release(2);
+    seal(1);
+    Table failures = lakehouse.createOrLoad(org.apache.iceberg.catalog.TableIdentifier.of("quality", "row_failures"),
+        failuresSchema(), java.util.Map.of());
+    String gone = failures(failures, tableId().toString(), v1.snapshotId(), "12458.0", "21509.0");
+    String kept = failures(failures, tableId().toString(), version(2).snapshotId(), "9000.0");
+    Path marker = dir.resolve("marker");
+    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+        DestroyChild.class.getName(), dir.resolve("home").toString(), PRODUCT, "1", "quality-failures-unreferenced",
+        marker.toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (!Files.exists(marker) && child.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(marker).as("the child reached the point (see child.log)").exists();
+    } finally {
+      child.destroyForcibly(); // SIGKILL
+      child.waitFor(60, TimeUnit.SECONDS);
+    }
+    failures.refresh();
+    assertThat(Files.exists(local(gone))).as("unreferenced, not deleted yet").isTrue();
+    // A copy no commit names (as a destruction before the fix left them): the post-check finds its rows.
+    Path copy = local(gone).resolveSibling("left-by-an-older-destruction.parquet");
+    Files.copy(local(gone), copy);
+
+    assertThatThrownBy(() -> destroyer().destroy(PRODUCT, 1, AUTHORITY))
+        .hasMessageContaining("no file of quality.row_failures its current snapshot does not name holds a failing row"
+            + " of snapshot " + v1.snapshotId() + " (1 such files read): FAILED");
+    assertThat(Files.exists(local(gone))).as("the re-run deleted what the killed one unreferenced").isFalse();
+    assertThat(version(1).state()).isEqualTo(VersionState.DESTROYING);
+
+    Files.delete(copy);
+    Destroyer.Result result = destroyer().destroy(PRODUCT, 1, AUTHORITY);
+    assertThat(result.certificate().postCheck().passed()).isTrue();
+    assertThat(Files.exists(local(kept))).isTrue();
+    assertThat(namedInManifests(lakehouse.load(org.apache.iceberg.catalog.TableIdentifier.of("quality",
+        "row_failures")))).as("no manifest keeps the removed file's entry (its column bounds are values)")
+        .doesNotContain(local(gone).toString());
+  }
+
+  private static org.apache.iceberg.Schema failuresSchema() {
+    return new org.apache.iceberg.Schema(
+        org.apache.iceberg.types.Types.NestedField.required(1, "table_name",
+            org.apache.iceberg.types.Types.StringType.get()),
+        org.apache.iceberg.types.Types.NestedField.optional(2, "snapshot_id",
+            org.apache.iceberg.types.Types.LongType.get()),
+        org.apache.iceberg.types.Types.NestedField.optional(3, "value",
+            org.apache.iceberg.types.Types.StringType.get()));
+  }
+
   private static String failures(Table t, String table, long snapshot, String... values) throws Exception {
     var files = org.apache.iceberg.io.OutputFileFactory.builderFor(t, 0, System.nanoTime())
         .format(org.apache.iceberg.FileFormat.PARQUET).build();

@@ -519,8 +519,10 @@ public final class Destroyer {
    * they outlived the destruction in {@code quality.row_failures}). Each quality run writes files of its own, so such
    * a file is removed whole; a file that also holds other rows (none is written so) is written again without them.
    * Iceberg's delete by filter cannot do it: string bounds are truncated to 16 characters, so it cannot prove that
-   * every row of a file matches. Then the failures table's older snapshots are expired so that the files are removed,
-   * not only unreferenced. Run again after a kill, it finds nothing left.
+   * every row of a file matches. The commit that unreferences the files is itself the record of what is to be
+   * deleted: its manifests name them as deleted entries until the manifests are rewritten and the older snapshots
+   * expired, which deletes them — so a destruction killed between that commit and the deletion is finished by its
+   * re-run (which finds no row left to remove) or by any later destruction.
    */
   private void removeQualityFailures(DestructionPlan plan) {
     if (!lakehouse.exists(ROW_FAILURES)) {
@@ -575,10 +577,54 @@ public final class Destroyer {
     if (changed) {
       overwrite.commit();
     }
+    onStep.accept("quality-failures-unreferenced");
     failures.refresh();
+    // The commit that unreferenced the files keeps them, with their column bounds (values), as deleted entries of
+    // its manifests, and expiry removes only what the snapshots it expires deleted: the manifests are written again
+    // without those entries, so that the expiry of that commit removes the files. A re-run after a kill (which finds
+    // no row left to remove) or any later destruction does the same for a commit it finds.
+    if (failures.currentSnapshot().allManifests(failures.io()).stream().anyMatch(ManifestFile::hasDeletedFiles)) {
+      failures.rewriteManifests().rewriteIf(m -> true).clusterBy(f -> "all").commit();
+      failures.refresh();
+    }
     failures.expireSnapshots().expireOlderThan(failures.currentSnapshot().timestampMillis()).retainLast(1).commit();
-    // Expiry removes what expired snapshots deleted, not what the current one did: these files no snapshot names now.
-    removed.forEach(failures.io()::deleteFile);
+    removed.forEach(l -> deleteIfExists(failures.io(), l)); // gone with the expiry already, unless a commit came between
+  }
+
+  /**
+   * Rows of this version's snapshot in files of {@link #ROW_FAILURES} the table's current snapshot does not name (a
+   * destruction stopped between its commit and the deletion left them): the files are read, not the table.
+   */
+  private long failuresLeftInFiles(Table failures, DestructionPlan plan, List<String> read) {
+    Set<String> named = new HashSet<>();
+    try (var current = failures.newScan().planFiles()) {
+      current.forEach(t -> named.add(VersionContent.normalize(t.file().location())));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the files of " + ROW_FAILURES, e);
+    }
+    org.apache.iceberg.expressions.Evaluator matches = new org.apache.iceberg.expressions.Evaluator(
+        failures.schema().asStruct(), failuresOf(plan));
+    long found = 0;
+    for (String location : listFiles(failures.io(), failures.location() + "/data")) {
+      if (!location.endsWith(".parquet") || named.contains(VersionContent.normalize(location))) {
+        continue;
+      }
+      read.add(location);
+      try (var rows = org.apache.iceberg.parquet.Parquet.read(failures.io().newInputFile(location))
+          .project(failures.schema()).createReaderFunc(fileSchema ->
+              org.apache.iceberg.data.parquet.GenericParquetReaders.buildReader(failures.schema(), fileSchema))
+          .<org.apache.iceberg.data.Record>build()) {
+        for (org.apache.iceberg.data.Record r : rows) {
+          if (matches.eval(r)) {
+            found++;
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        // a file a quality run is still writing (not a Parquet file yet): never one a destruction unreferenced
+        LOG.debug("skipped {} in the post-check: {}", location, e.toString());
+      }
+    }
+    return found;
   }
 
   private void removeDeliveries(DestructionPlan plan) {
@@ -667,6 +713,10 @@ public final class Destroyer {
       }
       passed &= record(checks, "no failing row of snapshot " + plan.snapshotId() + " is left in " + ROW_FAILURES,
           failing == 0);
+      List<String> read = new ArrayList<>();
+      long inFiles = failuresLeftInFiles(lakehouse.load(ROW_FAILURES), plan, read);
+      passed &= record(checks, "no file of " + ROW_FAILURES + " its current snapshot does not name holds a failing"
+          + " row of snapshot " + plan.snapshotId() + " (" + read.size() + " such files read)", inFiles == 0);
     }
 
     DigestAlgorithm algorithm = DigestAlgorithm.of(plan.algorithm());
