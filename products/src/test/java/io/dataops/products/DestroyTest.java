@@ -287,6 +287,44 @@ class DestroyTest extends ProductFixture {
         .doesNotContain(local(gone).toString());
   }
 
+  /**
+   * Found by a probe: a pipeline reading the product (an input may be product.*) caches the leak filter of the
+   * version's snapshot (the bits answer "was this value in it?") and its group measures in the executors' work folder;
+   * they outlived the destruction until a run of a pipeline reading the table, or table maintain, pruned them.
+   */
+  @Test
+  void theLeakFiltersAndGroupMeasuresCachedForTheDestroyedSnapshotGoWithIt() throws Exception {
+    ProductVersion v1 = publish(false, dataFile(1, 30));
+    release(1);
+    ProductVersion v2 = publish(true, dataFile(100, 140)); // v1's file and one more: v2's snapshot stays
+    release(2);
+    seal(1);
+    Path work = dir.resolve("work");
+    var cache = io.dataops.pipelines.privacy.LeakFilterCache.in(work);
+    io.dataops.pipelines.privacy.LeakFilter filter = new io.dataops.pipelines.privacy.LeakFilter(30, 1 << 16);
+    for (int i = 1; i <= 30; i++) {
+      filter.add("street-" + i);
+    }
+    var destroyed = new io.dataops.pipelines.privacy.LeakFilterCache.Key(tableId().toString(), v1.snapshotId(), null,
+        List.of(registry.files(PRODUCT, 1).get(0).location()), java.util.Map.of("street", "string"), 30, 1 << 16,
+        "code");
+    var live = new io.dataops.pipelines.privacy.LeakFilterCache.Key(tableId().toString(), v2.snapshotId(), null,
+        List.of(registry.files(PRODUCT, 2).get(0).location()), java.util.Map.of("street", "string"), 30, 1 << 16,
+        "code");
+    cache.save(destroyed, filter);
+    cache.save(live, filter);
+
+    Destroyer.Result result = destroyer().caches(work).destroy(PRODUCT, 1, AUTHORITY);
+
+    assertThat(cache.load(destroyed)).isEmpty();
+    assertThat(cache.load(live)).as("the live version's entry stays").isPresent();
+    try (Stream<Path> left = Files.list(work.resolve("leak-filters").resolve(tableId().toString()))) {
+      assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(v1.snapshotId() + "-"));
+    }
+    assertThat(result.certificate().postCheck().checks()).anySatisfy(c -> assertThat(c)
+        .startsWith("no leak filter or group measure of snapshot " + v1.snapshotId()).endsWith(": passed"));
+  }
+
   private static org.apache.iceberg.Schema failuresSchema() {
     return new org.apache.iceberg.Schema(
         org.apache.iceberg.types.Types.NestedField.required(1, "table_name",

@@ -50,6 +50,6 @@ public record ProductServices(PlatformConfig config, Lakehouse lakehouse, Produc
 
   public Destroyer destroyer() {
     return new Destroyer(lakehouse, registry, audit, config.archives(lakehouse),
-        config.documents("certificates"));
+        config.documents("certificates")).caches(config.work());
   }
 }

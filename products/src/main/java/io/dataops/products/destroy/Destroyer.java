@@ -76,7 +76,8 @@ import org.slf4j.LoggerFactory;
  *       as deleted, with their column bounds): their manifests are rewritten to hold live entries only.</li>
  *   <li>Expire every snapshot no tag or branch holds (staged snapshots of failed gates, older metadata), with the
  *       files only they reached; remove what remains of the plan; drop older metadata files naming it.</li>
- *   <li>Remove the archive copy.</li>
+ *   <li>Remove the archive copy, the version's held-back rows and class counts (an incremental product's state),
+ *       the leak filters and group measures cached for its snapshot, and the rows its quality gate failed on it.</li>
  *   <li>Post-check: list storage and prove that no removed file, no manifest naming one, no snapshot and no metadata
  *       file naming the snapshot, and no archive copy remains; time travel to it fails; kept files are intact.</li>
  *   <li>Write the certificate (JSON and HTML), then mark the version destroyed and audit the certificate's
@@ -96,6 +97,7 @@ public final class Destroyer {
   private final ArchiveStore archives;
   private final Documents certificates;
   private Consumer<String> onStep = step -> { };
+  private Path work;
 
   /** @param certificates where certificates go: the home's certificates/, or a prefix of the warehouse's bucket */
   public Destroyer(Lakehouse lakehouse, ProductRegistry registry, AuditSink audit, ArchiveStore archives,
@@ -111,6 +113,16 @@ public final class Destroyer {
   public Destroyer(Lakehouse lakehouse, ProductRegistry registry, AuditSink audit, Path archiveRoot,
       Path certificates) {
     this(lakehouse, registry, audit, new LocalArchive(archiveRoot), Documents.local(certificates));
+  }
+
+  /**
+   * The executors' work folder, where pipeline runs and validations cache leak filters and group measures by input
+   * snapshot: a pipeline reading the product keys them by its versions' snapshots, and a destroyed version's entries
+   * go with it (null: none to look at).
+   */
+  public Destroyer caches(Path workRoot) {
+    this.work = workRoot;
+    return this;
   }
 
   /** Told the name of each step when it is done (progress; the kill test stops the process there). */
@@ -180,6 +192,7 @@ public final class Destroyer {
     }
     removeArchive(plan);
     removeState(plan);
+    removeCachedMeasures(plan);
     removeDeliveries(plan);
     removeQualityFailures(plan);
     onStep.accept("archive-removed");
@@ -334,6 +347,35 @@ public final class Destroyer {
   /** Removes the version's held-back rows and class counts (the table's own files go with the table's steps). */
   private void removeState(DestructionPlan plan) {
     plan.removed().stream().filter(Destroyer::isState).forEach(f -> deleteIfExists(lakehouse.io(), f.location()));
+  }
+
+  /** The cached leak filters and group measures of the table's snapshots that are gone (the version's with them). */
+  private void removeCachedMeasures(DestructionPlan plan) {
+    if (work == null) {
+      return;
+    }
+    try {
+      io.dataops.pipelines.privacy.LeakFilterCache.in(work).prune(lakehouse, List.of(plan.table()));
+      io.dataops.pipelines.privacy.SmallestGroupsCache.in(work).prune(lakehouse, List.of(plan.table()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove the cached measures of " + plan.table(), e);
+    }
+  }
+
+  /** Entries of the two caches keyed by the version's snapshot ({@code <table>/<snapshot>-<digest>.bin}). */
+  private long cachedMeasuresLeft(DestructionPlan plan) {
+    long left = 0;
+    for (String cache : List.of("leak-filters", "group-measures")) {
+      Path folder = work.resolve(cache).resolve(plan.table());
+      if (Files.isDirectory(folder)) {
+        try (var files = Files.list(folder)) {
+          left += files.filter(f -> f.getFileName().toString().startsWith(plan.snapshotId() + "-")).count();
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot list " + folder, e);
+        }
+      }
+    }
+    return left;
   }
 
   /** Where the version's archive copy is: as its seal recorded it, else where a seal would put it. */
@@ -698,6 +740,10 @@ public final class Destroyer {
       long stateLeft = state.stream().filter(f -> io.newInputFile(f.location()).exists()).count();
       passed &= record(checks, "the held-back rows and class counts of the version (" + state.size() + " files of "
           + ".dataops-state/" + plan.product() + "/) are gone", stateLeft == 0);
+    }
+    if (work != null) {
+      passed &= record(checks, "no leak filter or group measure of snapshot " + plan.snapshotId() + " is cached",
+          cachedMeasuresLeft(plan) == 0);
     }
     List<String> archiveListing = ArchiveStore.holding(plan.archive(), lakehouse).left(plan.archive());
     passed &= record(checks, "the archive copy " + plan.archive() + " is gone", archiveListing.isEmpty());
