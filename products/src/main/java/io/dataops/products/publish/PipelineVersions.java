@@ -229,9 +229,9 @@ public final class PipelineVersions {
     List<String> warnings = new ArrayList<>(p.warnings());
     if (!recognized && l.incremental() && l.inputsFrom().isEmpty() && v.version() > 1) {
       // Only a destruction of every earlier version empties the table (their held rows and class counts with it).
-      warnings.add("product " + v.product() + " has no earlier version left to continue from (destroyed, with "
-          + "their held-back rows and class counts): this incremental run started anew, reading its inputs from "
-          + "the beginning as a full run does");
+      warnings.add("product " + v.product() + " has no earlier version left to continue from (they were destroyed, "
+          + "with any rows they held back): this incremental run started anew, reading its inputs from the beginning "
+          + "as a full run does");
     }
     return new PipelineRunResult(v.product(), v.version(), v.state().label(), engine, v.table(), v.snapshotId(),
         l.inputs(), l.rowsIn(), l.rowsOut(), l.rowsSuppressed(), privacy,
