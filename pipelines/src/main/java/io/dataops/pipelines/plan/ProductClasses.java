@@ -45,6 +45,9 @@ public final class ProductClasses {
           + "class counts an incremental run with privacy keeps (in mode full, or without privacy): give this "
           + "pipeline a new product name to start one");
     }
+    if (saved != null && !lakehouse.io().newInputFile(saved).exists()) {
+      throw missingState(plan, "class counts", saved);
+    }
     try {
       if (saved != null) {
         try (InputStream in = lakehouse.io().newInputFile(saved).newStream();
@@ -66,6 +69,17 @@ public final class ProductClasses {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or save the class counts of product " + plan.product(), e);
     }
+  }
+
+  /**
+   * A state file the product's current version names is gone (removed outside the platform: a destruction removes
+   * only the state of versions it destroys): refused rather than read as empty, which would publish rows k-anonymity
+   * held back or judge classes without their counts.
+   */
+  public static BadInputException missingState(RunPlan plan, String what, String location) {
+    return new BadInputException("the " + what + " of product " + plan.product() + " that its current version names ("
+        + location.substring(location.lastIndexOf('/') + 1) + ") are gone: an incremental run cannot continue from "
+        + "it; rebuild the product with a run in mode full, or give this pipeline a new product name to start one");
   }
 
   /**

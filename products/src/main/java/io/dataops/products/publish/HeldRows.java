@@ -64,6 +64,10 @@ public final class HeldRows {
     List<String> columns = policies.productColumns();
     GenericAppenderFactory appenders = new GenericAppenderFactory(schema);
     appenders.setAll(table.properties());
+    String before = plan.increment().base().get(ProductClasses.SUMMARY_HELD);
+    if (before != null && !table.io().newInputFile(before).exists()) {
+      throw ProductClasses.missingState(plan, "held-back rows", before);
+    }
     String kept = table.locationProvider().newDataLocation("increment-" + UUID.randomUUID() + ".parquet");
     String held = ProductClasses.stateFolder(lakehouse, plan) + "held-" + UUID.randomUUID() + ".parquet";
     List<String> publish = new ArrayList<>();
@@ -92,7 +96,6 @@ public final class HeldRows {
           }
         }
       }
-      String before = plan.increment().base().get(ProductClasses.SUMMARY_HELD);
       if (before != null) {
         try (CloseableIterable<Record> rows = read(table, schema, before)) {
           for (Record r : rows) {

@@ -269,6 +269,26 @@ class IncrementalRunTest extends EnginesFixture {
     assertThat(streets(v3)).isEqualTo(Map.of("A", 3, "B", 3, "C", 3));
   }
 
+  /**
+   * A state file the current version names, gone (removed outside the platform): the next run is refused naming it,
+   * not read as empty (an internal error before: the file was opened and not found).
+   */
+  @org.junit.jupiter.api.Test
+  void anIncrementalRunWhoseSavedStateIsGoneIsRefusedNamingIt() throws Exception {
+    visits(1, "A", "A", "A", "B");
+    PipelineRunResult v1 = onSpringBatch(bind(visitsPipeline("visits-inc", "incremental")));
+    String folder = io.dataops.pipelines.plan.ProductClasses.stateFolder(lakehouse, "visits-inc");
+    Path path = folder.startsWith("file:") ? Path.of(java.net.URI.create(folder)) : Path.of(folder);
+    String classes = stateOf(v1).stream().filter(n -> n.startsWith("classes-")).findFirst().orElseThrow();
+    Files.delete(path.resolve(classes));
+    visits(5, "B", "B");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> onSpringBatch(bind(visitsPipeline("visits-inc",
+        "incremental")))).isInstanceOf(io.dataops.core.BadInputException.class)
+        .hasMessageContaining("the class counts of product visits-inc that its current version names (" + classes
+            + ") are gone");
+    assertThat(registry().list("visits-inc")).hasSize(1);
+  }
+
   /** Rows a full run published were judged without the counts to come: an incremental run cannot add to them. */
   @org.junit.jupiter.api.Test
   void anIncrementalRunWithPrivacyRefusesAProductMadeInModeFull() throws Exception {
