@@ -204,8 +204,8 @@ class DeliveryCliTest {
       ok(TestCast.AUTHORITY, "product", "seal", "income-by-street", "1");
       delivered = child.resume();
     }
-    assertThat(delivered.exit()).as(delivered.out()).isEqualTo(2);
-    assertThat(delivered.out()).contains("income-by-street v1 is sealed: reading it requires role authority or"
+    assertThat(delivered.exit()).as(delivered.err()).isEqualTo(2);
+    assertThat(delivered.err()).contains("income-by-street v1 is sealed: reading it requires role authority or"
         + " auditor; paul has partner");
     assertThat(out).doesNotExist();
     assertThat(ok(TestCast.AUDITOR, "audit", "list", "--action", "product.deliver", "--json").json().get("events"))

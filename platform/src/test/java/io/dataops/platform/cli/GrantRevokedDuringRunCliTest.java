@@ -43,8 +43,8 @@ class GrantRevokedDuringRunCliTest {
       assertThat(revoked.exit()).as(revoked.err()).isZero();
       ran = child.resume();
     }
-    assertThat(ran.exit()).as(ran.out()).isEqualTo(2);
-    assertThat(ran.out()).contains("grant 1").contains("revoked");
+    assertThat(ran.exit()).as(ran.err()).isEqualTo(2);
+    assertThat(ran.err()).contains("grant 1").contains("revoked");
     JsonNode versions = run(TestCast.OPERATOR, "product", "list", "--json").json();
     assertThat(versions).as(versions.toString()).hasSize(1);
     assertThat(run(TestCast.AUDITOR, "table", "history", "product.income_by_street", "--json").json()

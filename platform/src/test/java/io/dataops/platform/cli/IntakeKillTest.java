@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dataops.platform.cli.CliTest.Run;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,29 +82,9 @@ class IntakeKillTest {
     assertThat(delivered).hasSize(1);
   }
 
-  /**
-   * Starts the command as the department's clerk in a child JVM and returns once it is paused at {@code point}; it
-   * goes on when the file {@code resume} appears.
-   */
-  Process pausedAt(String point, Path resume, Path log, String... args) throws Exception {
-    Path marker = dir.resolve("paused-" + System.nanoTime());
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Xmx")).forEach(cmd::add);
-    cmd.addAll(List.of("-Ddataops.test.pause-at=" + point, "-Ddataops.test.pause-marker=" + marker,
-        "-Ddataops.test.resume-marker=" + resume, "-cp", System.getProperty("java.class.path"),
-        io.dataops.platform.Main.class.getName()));
-    cmd.addAll(List.of(args));
-    cmd.addAll(List.of("--home", dir.resolve("home").toString(), "--as", TestCast.PUBLIC_SECURITY));
-    Process child = new ProcessBuilder(cmd).redirectOutput(log.toFile())
-        .redirectError(Path.of(log + ".err").toFile()).start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-    while (!Files.exists(marker) && child.isAlive() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(Files.exists(marker)).as(Files.readString(Path.of(log + ".err"))).isTrue();
-    return child;
+  /** The command as the department's clerk in a child JVM, held at {@code point}. */
+  PausedChild pausedAt(String point, String... args) throws Exception {
+    return PausedChild.at(point, dir, dir.resolve("home"), TestCast.PUBLIC_SECURITY, args);
   }
 
   private String[] land(Path file, String... more) {
@@ -148,16 +126,15 @@ class IntakeKillTest {
     assertThat(rowsByFeed()).as("the old state").isEqualTo(java.util.Map.of(first, 50L));
 
     // Paused at the same point, the next attempt waits while another correction of the same feed lands.
-    Path resume = dir.resolve("resume");
-    Path log = dir.resolve("racing.out");
-    Process racing = pausedAt("replacing", resume, log, land(fix, "--replaces", first));
-    Path other = corrected(fix, "c-fix-2.csv");
-    String winner = ok(land(other, "--replaces", first, "--json")).json().get("feedId").asText();
-    Files.writeString(resume, "go");
-    assertThat(racing.waitFor(180, TimeUnit.SECONDS)).isTrue();
-    String err = Files.readString(Path.of(log + ".err"));
-    assertThat(racing.exitValue()).as(err).isEqualTo(2);
-    assertThat(err).contains("feed " + first + " of ods.public_security__citizens was replaced already, by feed "
+    Run racing;
+    String winner;
+    try (PausedChild child = pausedAt("replacing", land(fix, "--replaces", first))) {
+      Path other = corrected(fix, "c-fix-2.csv");
+      winner = ok(land(other, "--replaces", first, "--json")).json().get("feedId").asText();
+      racing = child.resume();
+    }
+    assertThat(racing.exit()).as(racing.err()).isEqualTo(2);
+    assertThat(racing.err()).contains("feed " + first + " of ods.public_security__citizens was replaced already, by feed "
         + winner);
     assertThat(rowsByFeed()).as("the winner's rows only").isEqualTo(java.util.Map.of(winner, 48L));
   }
@@ -174,16 +151,15 @@ class IntakeKillTest {
     String second = ok(land(more, "--json")).json().get("feedId").asText();
     Path fix = corrected(feed, "c-fix.csv");
 
-    Path resume = dir.resolve("resume");
-    Path log = dir.resolve("replacing.out");
-    Process replacing = pausedAt("replacing", resume, log, land(fix, "--replaces", first, "--json"));
-    Run maintained = ok("table", "maintain", "ods.public_security__citizens", "--json", "--as",
-        io.dataops.platform.session.Sessions.LOCAL_ADMIN);
-    assertThat(maintained.out()).as("the planned files were compacted away").contains("\"filesRewritten\":2");
-    Files.writeString(resume, "go");
-    assertThat(replacing.waitFor(180, TimeUnit.SECONDS)).isTrue();
-    assertThat(replacing.exitValue()).as(Files.readString(Path.of(log + ".err"))).isZero();
-    JsonNode landed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(log));
+    Run replacing;
+    try (PausedChild child = pausedAt("replacing", land(fix, "--replaces", first, "--json"))) {
+      Run maintained = ok("table", "maintain", "ods.public_security__citizens", "--json", "--as",
+          io.dataops.platform.session.Sessions.LOCAL_ADMIN);
+      assertThat(maintained.out()).as("the planned files were compacted away").contains("\"filesRewritten\":2");
+      replacing = child.resume();
+    }
+    assertThat(replacing.exit()).as(replacing.err()).isZero();
+    JsonNode landed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(replacing.out());
     assertThat(landed.at("/replaced/rows").asLong()).isEqualTo(50);
     assertThat(landed.at("/replaced/filesRewritten").asLong()).as("planned again on the compacted file").isEqualTo(1);
     assertThat(rowsByFeed()).isEqualTo(java.util.Map.of(second, 5L, landed.get("feedId").asText(), 49L));
@@ -191,24 +167,9 @@ class IntakeKillTest {
 
   /** Starts the command as the department's clerk in a child JVM, paused at {@code point}, and kills it there. */
   void killedAt(String point, String... args) throws Exception {
-    Path marker = dir.resolve("paused-" + System.nanoTime());
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Xmx")).forEach(cmd::add);
-    cmd.addAll(List.of("-Ddataops.test.pause-at=" + point, "-Ddataops.test.pause-marker=" + marker, "-cp",
-        System.getProperty("java.class.path"), io.dataops.platform.Main.class.getName()));
-    cmd.addAll(List.of(args));
-    cmd.addAll(List.of("--home", dir.resolve("home").toString(), "--as", TestCast.PUBLIC_SECURITY));
-    Path log = dir.resolve("child-" + System.nanoTime() + ".log");
-    Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-    while (!Files.exists(marker) && child.isAlive() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
+    try (PausedChild child = pausedAt(point, args)) {
+      child.kill();
     }
-    assertThat(Files.exists(marker)).as(Files.readString(log)).isTrue();
-    child.destroyForcibly();
-    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
   }
 
   @Test

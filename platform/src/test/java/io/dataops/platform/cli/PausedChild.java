@@ -12,19 +12,22 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A command in a child JVM held at a {@code CommitPoint} ({@code -Ddataops.test.pause-at}) until the test has done
- * what must happen meanwhile (a seal, a revocation), then let go on: what two processes at once do, in a fixed order.
+ * what must happen meanwhile (a seal, a revocation, a competing command), then let go on or killed there: what two
+ * processes at once, or a crash at a commit point, do, in a fixed order.
  */
 final class PausedChild implements AutoCloseable {
   private final Process process;
   private final Path paused;
   private final Path resume;
-  private final Path log;
+  private final Path out;
+  private final Path err;
 
-  private PausedChild(Process process, Path paused, Path resume, Path log) {
+  private PausedChild(Process process, Path paused, Path resume, Path out, Path err) {
     this.process = process;
     this.paused = paused;
     this.resume = resume;
-    this.log = log;
+    this.out = out;
+    this.err = err;
   }
 
   /** Starts {@code args} (with {@code --home home --as as}) and waits until it holds at {@code point}. */
@@ -32,7 +35,8 @@ final class PausedChild implements AutoCloseable {
     long id = System.nanoTime();
     Path paused = dir.resolve("paused-" + id);
     Path resume = dir.resolve("resume-" + id);
-    Path log = dir.resolve("child-" + id + ".log");
+    Path out = dir.resolve("child-" + id + ".out");
+    Path err = dir.resolve("child-" + id + ".err");
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
@@ -42,24 +46,30 @@ final class PausedChild implements AutoCloseable {
         io.dataops.platform.Main.class.getName()));
     cmd.addAll(List.of(args));
     cmd.addAll(List.of("--home", home.toString(), "--as", as));
-    Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    PausedChild c = new PausedChild(child, paused, resume, log);
+    Process child = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    PausedChild c = new PausedChild(child, paused, resume, out, err);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
     while (!Files.exists(paused) && child.isAlive() && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
     if (!Files.exists(paused)) {
       c.close();
-      assertThat(paused).as("the child never reached " + point + ": " + Files.readString(log)).exists();
+      assertThat(paused).as("the child never reached " + point + ": " + Files.readString(err)).exists();
     }
     return c;
   }
 
-  /** Lets the command go on and waits for its end: its exit status and everything it printed (as {@code out}). */
+  /** Lets the command go on and waits for its end: its exit status, standard output and standard error. */
   Run resume() throws Exception {
     Files.createFile(resume);
     assertThat(process.waitFor(180, TimeUnit.SECONDS)).as("the child ends once let go").isTrue();
-    return new Run(process.exitValue(), Files.readString(log), Files.readString(log));
+    return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  /** Kills the command where it holds (SIGKILL: nothing of it runs on), and waits until it is gone. */
+  void kill() throws Exception {
+    process.destroyForcibly();
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
   }
 
   @Override
