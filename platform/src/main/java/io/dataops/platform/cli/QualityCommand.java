@@ -9,6 +9,7 @@ import io.dataops.quality.expect.ExpectationCatalog;
 import io.dataops.quality.run.QualityReport;
 import io.dataops.quality.run.QualityRunner;
 import io.dataops.quality.suite.ExpectationSuite;
+import io.dataops.quality.suite.Severity;
 import io.dataops.quality.suite.SuiteParser;
 import io.dataops.quality.suite.SuiteRegistry;
 import io.dataops.platform.config.Home;
@@ -45,6 +46,9 @@ final class QualityCommand {
     @Option(names = "--param", paramLabel = "NAME=VALUE", description = "A suite parameter for this run (repeatable; "
         + "overrides the suite's own): a number, true/false, JSON, or text such as a date.")
     Map<String, String> params = new LinkedHashMap<>();
+    @Option(names = "--fail-on-error", description = "Exit with status 2 when a rule of severity error fails (the run,"
+        + " its failing rows and metrics are recorded all the same): a scheduler then shows the run as failed.")
+    boolean failOnError;
 
     Run(Cli cli) {
       this.cli = cli;
@@ -94,6 +98,14 @@ final class QualityCommand {
         meta.put("seconds", r.seconds());
         json.put("meta", meta);
         cli.print(common, json, Quality.text(r));
+        long failed = r.validation().results().stream().filter(e -> !e.success()
+            && !Severity.WARNING.spelling().equals(e.expectationConfig().severity())).count();
+        if (failOnError && failed > 0) {
+          cli.err.println("dataops: " + failed + (failed == 1 ? " rule" : " rules") + " of severity error failed on "
+              + id + " (quality run " + r.runId() + ", " + String.format("%,d", r.failingRows())
+              + " failing rows in " + QualityRunner.ROW_FAILURES + ")");
+          return 2;
+        }
       }
       return 0;
     }

@@ -47,6 +47,7 @@ final class ScheduleCommand {
     m.put("cron", s.cron());
     m.put("onFeed", s.onFeed());
     m.put("inputs", s.inputs());
+    m.put("command", s.command());
     m.put("runAs", s.runAs());
     m.put("maxAttempts", s.maxAttempts());
     m.put("paused", s.paused());
@@ -120,7 +121,9 @@ final class ScheduleCommand {
 
   /** A schedule of a table's quality suite (the registered one, or the given file) by cron, as the current user. */
   static String saveQuality(Cli cli, PlatformConfig config, String table, Path suite, String cron, int maxAttempts) {
-    List<String> command = new ArrayList<>(List.of("quality", "run", "--table", table));
+    // A failing rule fails the run (exit 2, not retried: the same rows fail again), which `schedule runs` shows with
+    // its reason; without it a failing suite was a succeeded run.
+    List<String> command = new ArrayList<>(List.of("quality", "run", "--table", table, "--fail-on-error"));
     if (suite != null) {
       command.addAll(List.of("--suite", suite.toAbsolutePath().toString()));
     }

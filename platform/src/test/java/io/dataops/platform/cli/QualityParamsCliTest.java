@@ -59,6 +59,17 @@ class QualityParamsCliTest {
         "expected_rows=150", "--param", "slack=10", "--json");
     assertThat(tooFew.json().get("success").asBoolean()).isFalse();
     assertThat(tooFew.json().at("/results/0/expectation_config/kwargs/min_value").asLong()).isEqualTo(140);
+    assertThat(tooFew.exit()).as("a failing suite is a result, not an error").isZero();
+    // For a scheduler (whose quality schedules run with it): a rule of severity error failing fails the command, one
+    // line saying so, the result printed and recorded all the same; a passing suite exits 0.
+    CliTest.Run strict = run("quality", "run", "--table", table, "--suite", suite.toString(), "--param",
+        "expected_rows=150", "--param", "slack=10", "--json", "--fail-on-error");
+    assertThat(strict.exit()).isEqualTo(2);
+    assertThat(strict.json().get("success").asBoolean()).isFalse();
+    assertThat(strict.err()).hasLineCount(1).startsWith("dataops: 1 rule of severity error failed on " + table
+        + " (quality run " + strict.json().at("/meta/run_id").asText() + ", ");
+    assertThat(run("quality", "run", "--table", table, "--suite", suite.toString(), "--param", "expected_rows=200",
+        "--fail-on-error").exit()).isZero();
 
     // A registered suite keeps its run-time parameters open: registering works, each run names them.
     assertThat(run("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens",

@@ -220,6 +220,8 @@ class SchedulerFeedCliTest {
     assertThat(all).hasSize(2);
     assertThat(all.get(1).get("id").asText()).isEqualTo("quality:ods.public_security__citizens");
     assertThat(all.get(1).get("runAs").asText()).isEqualTo(TestCast.PUBLIC_SECURITY);
+    assertThat(all.get(1).get("command").toString()).as("a failing rule fails the scheduled run")
+        .contains("\"--fail-on-error\"");
     assertThat(all.get(1).get("nextDue").asText()).isNotEmpty();
 
     // Found by a probe: another department (or another operator, by a copy of a pipeline file) added a schedule of
