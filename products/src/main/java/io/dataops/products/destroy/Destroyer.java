@@ -11,6 +11,7 @@ import io.dataops.core.audit.AuditSink;
 import io.dataops.core.digest.DigestAlgorithm;
 import io.dataops.core.digest.Digests;
 import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.catalog.QualityTables;
 import io.dataops.lakehouse.storage.Documents;
 import io.dataops.pipelines.plan.ProductClasses;
 import io.dataops.products.delivery.Delivery;
@@ -546,9 +547,8 @@ public final class Destroyer {
     }
   }
 
-  /** The CSV objects partners took by presigned URL (a warehouse on object storage only). */
-  /** The quality engine's table of failing rows (the quality module's {@code QualityRunner.ROW_FAILURES}). */
-  static final TableIdentifier ROW_FAILURES = TableIdentifier.of("quality", "row_failures");
+  /** The quality engine's table of failing rows. */
+  static final TableIdentifier ROW_FAILURES = QualityTables.ROW_FAILURES;
 
   private static org.apache.iceberg.expressions.Expression failuresOf(DestructionPlan plan) {
     return org.apache.iceberg.expressions.Expressions.and(

@@ -2,7 +2,7 @@ package io.dataops.quality.run;
 
 import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.catalog.Lakehouse;
-import io.dataops.lakehouse.catalog.Zone;
+import io.dataops.lakehouse.catalog.QualityTables;
 import io.dataops.lakehouse.contract.PersonalData;
 import io.dataops.lakehouse.landing.FeedTables;
 import io.dataops.lakehouse.table.PreviewMask;
@@ -48,7 +48,7 @@ import org.apache.iceberg.types.Types.NestedField;
  * {@code quality.row_failures} (one commit per run).
  */
 public final class QualityRunner {
-  public static final TableIdentifier ROW_FAILURES = TableIdentifier.of(Zone.QUALITY.namespaceName(), "row_failures");
+  public static final TableIdentifier ROW_FAILURES = QualityTables.ROW_FAILURES;
   private static final DateTimeFormatter RUN_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
 
   private final Lakehouse lakehouse;
