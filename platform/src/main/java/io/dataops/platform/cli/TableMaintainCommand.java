@@ -54,7 +54,8 @@ final class TableMaintainCommand implements Callable<Integer> {
     cli.know("policy", policy);
     try (Lakehouse lh = cli.lakehouse(config)) {
       TableMaintenance maintenance = new TableMaintenance(lh, policy,
-          new VersionPins(PipelineRuns.versions(config)), Clock.systemUTC()).audit(cli.audit());
+          new VersionPins(PipelineRuns.versions(config), PipelineRuns.pins(config).live(policy.safetyAge())),
+          Clock.systemUTC()).audit(cli.audit());
       List<TableReport> reports = name == null ? maintenance.maintainAll()
           : List.of(maintenance.maintain(TableNames.parse(name)));
       // Cached leak filters and group measures of the snapshots that just expired (or of tables dropped since) go

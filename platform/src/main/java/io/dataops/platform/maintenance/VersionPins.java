@@ -12,14 +12,17 @@ import java.util.Set;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
- * What product versions need kept, read from the registry once: every version not destroyed keeps its own snapshot
- * (a tag holds it too; this guards a version whose tag is missing), and the newest such version of each product keeps
- * the input snapshots it read up to, where the product's next incremental run starts.
+ * What product versions and pipeline runs need kept, read once: every version not destroyed keeps its own snapshot
+ * (a tag holds it too; this guards a version whose tag is missing), the newest such version of each product keeps
+ * the input snapshots it read up to, where the product's next incremental run starts, and every run going on (or
+ * killed within the safety age, so resumable) keeps the snapshots it reads ({@link io.dataops.pipelines.plan.RunPins}).
  */
 public final class VersionPins implements SnapshotPins {
   private final Map<String, Set<Long>> byTable = new HashMap<>();
 
-  public VersionPins(ProductRegistry registry) {
+  /** @param runs table → snapshots of the runs going on ({@code RunPins.live}) */
+  public VersionPins(ProductRegistry registry, Map<String, Set<Long>> runs) {
+    runs.forEach((table, snapshots) -> snapshots.forEach(s -> pin(table, s)));
     List<ProductVersion> all = registry.list(null);
     Map<String, ProductVersion> newest = new HashMap<>();
     for (ProductVersion v : all) {

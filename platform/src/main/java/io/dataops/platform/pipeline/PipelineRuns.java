@@ -15,6 +15,7 @@ import io.dataops.pipelines.plan.Executors;
 import io.dataops.pipelines.plan.PipelineExecutor;
 import io.dataops.pipelines.plan.ReadGrant;
 import io.dataops.pipelines.plan.RunControl;
+import io.dataops.pipelines.plan.RunPins;
 import io.dataops.pipelines.plan.RunPlan;
 import io.dataops.pipelines.plan.TrialRun;
 import io.dataops.pipelines.run.PipelineRunResult;
@@ -196,8 +197,13 @@ public final class PipelineRuns {
           Map.of(ProductPublisher.class, publisher));
       PipelineExecutor executor = Executors.create(engine, env);
       Executors.factory(engine).validate(p);
-      r = executor.run(RunPlan.of(p, config.keys(), executor.engine(), lakehouse, grants),
-          new RunControl(actor, progress));
+      RunPlan plan = RunPlan.of(p, config.keys(), executor.engine(), lakehouse, grants);
+      // Table maintenance keeps what the run reads while it goes on (and resumably after a kill).
+      try (RunPins.Held pin = pins(config).hold(plan.runKey(), p.definition().product(), RunPins.snapshotsOf(plan))) {
+        io.dataops.core.CommitPoint.reached("inputs-pinned");
+        r = executor.run(plan, new RunControl(actor, progress));
+        pin.release();
+      }
     } catch (BadInputException refused) {
       details.put("reason", refused.getMessage());
       if (refused instanceof io.dataops.pipelines.privacy.LeakDetectedException) {
@@ -303,6 +309,12 @@ public final class PipelineRuns {
   }
 
   /** The product versions pipeline runs recorded, in the platform database (no lakehouse needed to read them). */
+  /** The input snapshots of the runs going on now (table maintenance keeps them). */
+  public static RunPins pins(PlatformConfig config) {
+    LakehouseConfig lc = config.lakehouse();
+    return new RunPins(lc.catalogUri(), lc.catalogUser(), lc.catalogPassword());
+  }
+
   public static ProductRegistry versions(PlatformConfig config) {
     LakehouseConfig lc = config.lakehouse();
     return new ProductRegistry(lc.catalogUri(), lc.catalogUser(), lc.catalogPassword());

@@ -54,6 +54,21 @@ class DeliveryCliTest {
 
   /** A home where the operator holds a grant, ran its pipeline under it, and published version 1. */
   static void grantedRunAndPublished(Path dir, String channelArgs) throws Exception {
+    DeliveryCliTest t = granted(dir);
+    Path pipelines = dir.resolve("pipelines");
+    t.ok(TestCast.OPERATOR, "pipeline", "run", pipelines.resolve("income.yaml").toString());
+    t.ok(TestCast.OPERATOR, "product", "submit", "income-by-street", "1");
+    t.ok(TestCast.AUTHORITY, "product", "approve", "income-by-street", "1");
+    List<String> publish = new ArrayList<>(List.of("product", "publish", "income-by-street", "1", "--licence", "L"));
+    publish.addAll(List.of(channelArgs.split(" ")));
+    t.ok(TestCast.OPERATOR, publish.toArray(String[]::new));
+  }
+
+  /**
+   * A home with 1,500 citizens landed and the operator's grant approved, its pipelines written (pipelines/income.yaml
+   * and its gate), none run yet.
+   */
+  static DeliveryCliTest granted(Path dir) throws Exception {
     DeliveryCliTest t = new DeliveryCliTest();
     t.dir = dir;
     TestCast.enroll(dir.resolve("home"));
@@ -83,12 +98,7 @@ class DeliveryCliTest {
           - type: expect_table_row_count_to_be_between
             kwargs: {min_value: 1}
         """);
-    t.ok(TestCast.OPERATOR, "pipeline", "run", pipelines.resolve("income.yaml").toString());
-    t.ok(TestCast.OPERATOR, "product", "submit", "income-by-street", "1");
-    t.ok(TestCast.AUTHORITY, "product", "approve", "income-by-street", "1");
-    List<String> publish = new ArrayList<>(List.of("product", "publish", "income-by-street", "1", "--licence", "L"));
-    publish.addAll(List.of(channelArgs.split(" ")));
-    t.ok(TestCast.OPERATOR, publish.toArray(String[]::new));
+    return t;
   }
 
   @BeforeEach

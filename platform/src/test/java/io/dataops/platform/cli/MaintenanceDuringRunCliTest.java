@@ -1,0 +1,73 @@
+package io.dataops.platform.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dataops.platform.cli.CliTest.Run;
+import io.dataops.platform.session.Sessions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Table maintenance beside a product's first pipeline run: the run has pinned its input snapshot and that snapshot's
+ * data file, a feed lands meanwhile, and an admin compacts and expires with {@code --keep-last 1 --max-age 0}.
+ * Before, maintenance knew of no run in flight (only of versions made): it expired the run's snapshot and deleted the
+ * file the run had still to read. Runs now pin their inputs in the platform database ({@code RunPins}) and
+ * maintenance keeps them while the run goes on.
+ */
+class MaintenanceDuringRunCliTest {
+  @TempDir Path dir;
+
+  Run run(String as, String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--home", dir.resolve("home").toString(), "--as", as));
+    return CliTest.exactly(all.toArray(String[]::new));
+  }
+
+  JsonNode ok(String as, String... args) {
+    Run r = run(as, args);
+    assertThat(r.exit()).as(String.join(" ", args) + ": " + r.err()).isZero();
+    return r.json();
+  }
+
+  void land(String name, int offset) {
+    Path feed = dir.resolve("feeds/" + name + ".csv");
+    ok(TestCast.PUBLIC_SECURITY, "generate", "--dataset", "citizens", "--rows", "300", "--offset",
+        String.valueOf(offset), "--out", feed.toString(), "--json");
+    ok(TestCast.PUBLIC_SECURITY, "land", "--department", "public-security", "--dataset", "citizens", "--file",
+        feed.toString(), "--json");
+  }
+
+  long newestSnapshot(String table) {
+    JsonNode snapshots = ok(TestCast.AUDITOR, "table", "history", table, "--json").get("snapshots");
+    return snapshots.get(snapshots.size() - 1).get("snapshotId").asLong();
+  }
+
+  @Test
+  void maintenanceKeepsWhatARunInFlightReads() throws Exception {
+    DeliveryCliTest.granted(dir);
+    String ods = "ods.public_security__citizens";
+    long read = newestSnapshot(ods);
+    Path pipeline = dir.resolve("pipelines/income.yaml");
+    Run ran;
+    JsonNode report;
+    try (PausedChild child = PausedChild.at("inputs-pinned", dir, dir.resolve("home"), TestCast.OPERATOR, "pipeline",
+        "run", pipeline.toString(), "--json")) {
+      land("c2", 1500);
+      report = ok(Sessions.LOCAL_ADMIN, "table", "maintain", ods, "--keep-last", "1", "--max-age", "0",
+          "--safety-age", "1h", "--json");
+      ran = child.resume();
+    }
+    JsonNode table = report.get("tables").get(0);
+    assertThat(table.at("/compaction/filesRewritten").asInt()).as(table.toString()).isGreaterThan(1);
+    assertThat(table.at("/expiry/expired").toString()).as(table.toString()).doesNotContain(String.valueOf(read));
+    assertThat(ran.exit()).as(ran.err()).isZero();
+    JsonNode version = ran.json();
+    assertThat(version.get("version").asInt()).isEqualTo(1);
+    assertThat(version.at("/inputs/" + ods).asLong()).isEqualTo(read);
+    assertThat(version.get("rowsIn").asLong()).as("the feed the run pinned, not the one landed after").isEqualTo(1500);
+  }
+}
