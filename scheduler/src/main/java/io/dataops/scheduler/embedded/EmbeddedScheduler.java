@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,8 +22,9 @@ import org.springframework.scheduling.support.CronExpression;
 
 /**
  * The embedded scheduler ({@code dataops scheduler start}): one loop that, each tick, renews its lease, claims the cron
- * occurrences that have come due (those missed while no scheduler ran as one run), claims a run when an input table of a
- * feed-triggered schedule has a new snapshot, and starts ready runs up to the concurrency limit on a pool. A run
+ * occurrences that have come due (those missed while no scheduler ran, or while the schedule's last run was not over,
+ * as one run), claims a run when an input table of a feed-triggered schedule has a new snapshot, and starts ready runs
+ * up to the concurrency limit on a pool, one run of a schedule at a time. A run
  * failing for an internal reason is retried with exponential backoff. Progress lives only in the platform database
  * ({@link ScheduleStore}), so a scheduler killed at any moment is replaced by the next without losing or doubling a
  * run: claims are unique per trigger, and the runs the dead one had started are run again (runs are idempotent).
@@ -143,12 +145,15 @@ public final class EmbeddedScheduler implements AutoCloseable {
       stopping = true;
       return;
     }
+    Set<String> unfinished = store.unfinished();
     for (Schedule s : store.schedules()) {
       if (s.paused()) {
         continue;
       }
       try {
-        claimDue(s, now);
+        if (!unfinished.contains(s.id())) {
+          claimDue(s, now);
+        }
         claimFeed(s, now);
       } catch (RuntimeException e) {
         LOG.warn("schedule {}: {}", s.id(), e.toString());
@@ -161,7 +166,9 @@ public final class EmbeddedScheduler implements AutoCloseable {
    * Claims the cron occurrences that have come due since the last one claimed as one run (Quartz's "fire once now"
    * misfire rule, Airflow's catchup=False): a scheduler down for ten days runs a daily schedule once, the run recording
    * that it stands for ten occurrences. Running each would repeat the same work back to back (a run reads the
-   * tables as they are now, not as they were when it was due).
+   * tables as they are now, not as they were when it was due). Not called while a run of the schedule is queued,
+   * running or retrying: the occurrences that fall meanwhile are claimed so once it is over (Airflow's
+   * max_active_runs=1), where a run longer than its period left one more queued per occurrence, without end.
    */
   private void claimDue(Schedule s, long now) {
     if (s.cron() == null) {

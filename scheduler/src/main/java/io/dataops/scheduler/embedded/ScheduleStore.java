@@ -12,8 +12,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -223,23 +225,48 @@ public final class ScheduleStore {
     p.setLong(6, now);
   }
 
-  /** Runs ready to start now (queued, or retrying and their wait is over), oldest first. */
+  /**
+   * Runs ready to start now (queued, or retrying and their wait is over), oldest first, at most one per schedule and
+   * none of a schedule with a run running: one run of a schedule at a time (two runs of one pipeline at once would
+   * race to the same version).
+   */
   List<ScheduledRun> ready(long now, int limit) {
     // A paused schedule holds its queued and retrying runs too (they kept starting after a pause: a backlog of
     // missed occurrences ran on for minutes).
     return db.query("SELECT r.* FROM schedule_runs r JOIN schedules s ON s.id = r.schedule_id"
-        + " WHERE r.state IN (?, ?) AND r.next_attempt_at <= ? AND s.paused = 0 ORDER BY r.due_at, r.id",
+        + " WHERE r.state IN (?, ?) AND r.next_attempt_at <= ? AND s.paused = 0 AND NOT EXISTS (SELECT 1 FROM"
+        + " schedule_runs o WHERE o.schedule_id = r.schedule_id AND o.state = ?) ORDER BY r.due_at, r.id",
         p -> {
           p.setString(1, ScheduledRun.QUEUED);
           p.setString(2, ScheduledRun.RETRYING);
           p.setLong(3, now);
+          p.setString(4, ScheduledRun.RUNNING);
         }, rs -> {
           List<ScheduledRun> out = new ArrayList<>();
+          Set<String> schedules = new HashSet<>();
           while (rs.next() && out.size() < limit) {
-            out.add(readRun(rs));
+            ScheduledRun r = readRun(rs);
+            if (schedules.add(r.scheduleId())) {
+              out.add(r);
+            }
           }
           return out;
         });
+  }
+
+  /** The schedules with a run not over (queued, running or retrying). */
+  Set<String> unfinished() {
+    return db.query("SELECT DISTINCT schedule_id FROM schedule_runs WHERE state IN (?, ?, ?)", p -> {
+      p.setString(1, ScheduledRun.QUEUED);
+      p.setString(2, ScheduledRun.RUNNING);
+      p.setString(3, ScheduledRun.RETRYING);
+    }, rs -> {
+      Set<String> out = new HashSet<>();
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+      return out;
+    });
   }
 
   /** Starts an attempt: true for the one caller that moved it from queued or retrying to running. */

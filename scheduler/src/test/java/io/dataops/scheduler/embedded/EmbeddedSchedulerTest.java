@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The scheduler's rules on a real SQLite platform database, tick by tick on a clock the test moves: cron occurrences
  * claimed once (missed ones caught up), the lease keeping a second scheduler out, retries with exponential backoff,
- * bad input not retried, the concurrency limit, feed arrivals. The launcher here records attempts; the real one (the
- * platform's, running the command line) is exercised by the platform's SchedulerKillTest.
+ * bad input not retried, the concurrency limit, one run of a schedule at a time, feed arrivals. The launcher here
+ * records attempts; the real one (the platform's, running the command line) is exercised by the platform's
+ * SchedulerKillTest.
  */
 class EmbeddedSchedulerTest {
   @TempDir Path dir;
@@ -223,6 +224,131 @@ class EmbeddedSchedulerTest {
     second.close();
   }
 
+  /**
+   * A run longer than its cron period (every minute, the run takes three and a half) had one more run queued for each
+   * occurrence that fell while it ran, a backlog growing without end (and, with a free slot, started beside it). At
+   * most one run of a schedule is in flight — a run triggered by hand meanwhile waits its turn too — and the
+   * occurrences that fall meanwhile are one next run, saying how many it stands for as the catch-up after downtime.
+   */
+  @Test
+  void occurrencesDueWhileARunIsInFlightCoalesceIntoOneNextRun() throws Exception {
+    save(schedule("every-minute", "0 * * * * *", false, 1));
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    ConcurrentLinkedQueue<String> launched = new ConcurrentLinkedQueue<>();
+    EmbeddedScheduler s = scheduler((sc, r) -> {
+      most.accumulateAndGet(running.incrementAndGet(), Math::max);
+      launched.add(r.triggerKey());
+      try {
+        if (r.dueAt() == Instant.parse("2026-01-01T00:01:00Z").toEpochMilli()) {
+          release.await(); // the slow run
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      running.decrementAndGet();
+      return new RunLauncher.Outcome(0, null);
+    }, FeedWatch.NONE, 2);
+    long start = clock.millis();
+    clock.advance(Duration.ofMinutes(1));
+    s.tick();
+    await(() -> running.get() == 1);
+    for (int i = 0; i < 7; i++) {
+      clock.advance(Duration.ofSeconds(30));
+      s.tick();
+    }
+    assertThat(store.claim("every-minute", "manual:1", "manual", clock.millis(), clock.millis())).isTrue();
+    s.tick();
+    assertThat(runs("every-minute")).extracting(ScheduledRun::triggerKey, ScheduledRun::state).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("manual:1", ScheduledRun.QUEUED),
+        org.assertj.core.groups.Tuple.tuple("cron:" + (start + 60_000), ScheduledRun.RUNNING));
+    release.countDown();
+    await(() -> {
+      s.tick();
+      return runs("every-minute").size() == 3
+          && runs("every-minute").stream().allMatch(r -> r.state().equals(ScheduledRun.SUCCEEDED));
+    });
+    ScheduledRun next = runs("every-minute").get(0);
+    assertThat(next.trigger()).isEqualTo("cron");
+    assertThat(next.occurrences()).as("00:02, 00:03 and 00:04, due while the first ran").isEqualTo(3);
+    assertThat(next.firstDue()).isEqualTo(start + 2 * 60_000);
+    assertThat(next.dueAt()).isEqualTo(start + 4 * 60_000);
+    assertThat(launched).containsExactly("cron:" + (start + 60_000), "manual:1", next.triggerKey());
+    assertThat(most.get()).as("one run of the schedule at a time, with two slots").isEqualTo(1);
+    s.close();
+  }
+
+  /**
+   * The same when the scheduler dies in the middle of the long run: the one that takes over its lease runs the
+   * interrupted run again, alone, and then one run for every occurrence that fell during the run and the downtime.
+   */
+  @Test
+  void aSchedulerDeadInALongRunIsFollowedByItsRunAgainThenOneRunForTheOccurrencesSince() throws Exception {
+    save(schedule("every-minute", "0 * * * * *", false, 1));
+    CountDownLatch never = new CountDownLatch(1);
+    AtomicInteger hung = new AtomicInteger();
+    EmbeddedScheduler dead = scheduler((sc, r) -> {
+      hung.incrementAndGet();
+      try {
+        never.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return new RunLauncher.Outcome(1, "killed");
+    }, FeedWatch.NONE, 2);
+    long start = clock.millis();
+    clock.advance(Duration.ofMinutes(1));
+    dead.tick();
+    await(() -> hung.get() == 1);
+    for (int i = 0; i < 4; i++) {
+      clock.advance(Duration.ofSeconds(30));
+      dead.tick();
+    }
+    assertThat(runs("every-minute")).hasSize(1);
+    // It ticks no more (as if killed at 00:03): its lease runs out at 00:04.
+    clock.advance(Duration.ofSeconds(90));
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    ConcurrentLinkedQueue<String> launched = new ConcurrentLinkedQueue<>();
+    EmbeddedScheduler next = new EmbeddedScheduler(store, SchedulerLease.inDatabase(store, Duration.ofSeconds(60)),
+        (sc, r) -> {
+          most.accumulateAndGet(running.incrementAndGet(), Math::max);
+          launched.add(r.triggerKey());
+          running.decrementAndGet();
+          return new RunLauncher.Outcome(0, null);
+        }, FeedWatch.NONE, new SchedulerSettings(2, Duration.ofSeconds(1), Duration.ofSeconds(60),
+        Duration.ofSeconds(10)), clock);
+    Thread loop = new Thread(() -> {
+      try {
+        next.run(holder -> { }, () -> { });
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    loop.start();
+    try {
+      await(() -> runs("every-minute").size() == 2
+          && runs("every-minute").stream().allMatch(r -> r.state().equals(ScheduledRun.SUCCEEDED)));
+    } finally {
+      next.stop();
+      assertThat(next.awaitStopped(Duration.ofSeconds(30))).isTrue();
+      never.countDown();
+      dead.close();
+    }
+    ScheduledRun interrupted = runs("every-minute").get(1);
+    assertThat(interrupted.dueAt()).isEqualTo(start + 60_000);
+    assertThat(interrupted.attempts()).isEqualTo(2);
+    ScheduledRun since = runs("every-minute").get(0);
+    assertThat(since.occurrences()).as("00:02 to 00:04").isEqualTo(3);
+    assertThat(since.firstDue()).isEqualTo(start + 2 * 60_000);
+    assertThat(since.dueAt()).isEqualTo(start + 4 * 60_000);
+    assertThat(launched).containsExactly(interrupted.triggerKey(), since.triggerKey());
+    assertThat(most.get()).isEqualTo(1);
+    assertThat(runs("every-minute")).as("the dead one's hung attempt, ending later, changes nothing")
+        .allMatch(r -> r.state().equals(ScheduledRun.SUCCEEDED));
+  }
+
   @Test
   void aDailyScheduleDownForTenDaysRunsOnceForTheTenAndManualRunsStayQueuedEach() throws Exception {
     save(schedule("nightly", "0 0 2 * * *", false, 1));
@@ -237,15 +363,17 @@ class EmbeddedSchedulerTest {
           .isTrue();
     }
     clock.advance(Duration.ofDays(10));
-    s.tick();
-    s.tick();
-    assertThat(runs("nightly")).extracting(ScheduledRun::trigger).containsExactlyInAnyOrder("cron", "manual",
-        "manual");
-    ScheduledRun cron = runs("nightly").stream().filter(r -> r.trigger().equals("cron")).findFirst().orElseThrow();
+    // The runs asked for by hand first, one at a time; the occurrences due meanwhile are claimed once they are over.
+    await(() -> {
+      s.tick();
+      return runs("nightly").size() == 3
+          && runs("nightly").stream().allMatch(r -> r.state().equals(ScheduledRun.SUCCEEDED));
+    });
+    assertThat(runs("nightly")).extracting(ScheduledRun::trigger).containsExactly("cron", "manual", "manual");
+    ScheduledRun cron = runs("nightly").get(0);
     assertThat(cron.occurrences()).isEqualTo(10);
     assertThat(Instant.ofEpochMilli(cron.firstDue())).isEqualTo(Instant.parse("2026-01-01T18:00:00Z"));
     assertThat(Instant.ofEpochMilli(cron.dueAt())).isEqualTo(Instant.parse("2026-01-10T18:00:00Z"));
-    drain(s, "nightly");
     assertThat(launched.get()).isEqualTo(3);
     s.close();
   }
@@ -339,7 +467,8 @@ class EmbeddedSchedulerTest {
 
   @Test
   void atMostNRunsAtOnce() throws Exception {
-    save(schedule("busy", null, false, 1));
+    List<String> ids = List.of("busy-0", "busy-1", "busy-2", "busy-3", "busy-4");
+    ids.forEach(id -> save(schedule(id, null, false, 1)));
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger running = new AtomicInteger();
     AtomicInteger most = new AtomicInteger();
@@ -353,19 +482,17 @@ class EmbeddedSchedulerTest {
       running.decrementAndGet();
       return new RunLauncher.Outcome(0, null);
     }, FeedWatch.NONE, 2);
-    for (int i = 0; i < 5; i++) {
-      store.claim("busy", "manual:" + i, "manual", clock.millis(), clock.millis());
-    }
+    ids.forEach(id -> store.claim(id, "manual:1", "manual", clock.millis(), clock.millis()));
     s.tick();
     s.tick();
     await(() -> running.get() == 2);
-    assertThat(runs("busy").stream().filter(r -> r.state().equals(ScheduledRun.QUEUED))).hasSize(3);
+    assertThat(store.runs(null, 1000).stream().filter(r -> r.state().equals(ScheduledRun.QUEUED))).hasSize(3);
     release.countDown();
-    for (int i = 0; i < 50 && !runs("busy").stream().allMatch(r -> r.state().equals(ScheduledRun.SUCCEEDED)); i++) {
+    await(() -> {
       s.tick();
-      Thread.sleep(50);
-    }
-    assertThat(runs("busy")).allMatch(r -> r.state().equals(ScheduledRun.SUCCEEDED));
+      return store.runs(null, 1000).stream().allMatch(r -> r.state().equals(ScheduledRun.SUCCEEDED));
+    });
+    assertThat(store.runs(null, 1000)).hasSize(5);
     assertThat(most.get()).isEqualTo(2);
     s.close();
   }
