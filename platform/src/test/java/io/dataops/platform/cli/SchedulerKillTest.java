@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The embedded scheduler killed with SIGKILL in the middle of a run, then started again: every cron occurrence from
  * the first to the last is run exactly once — the interrupted one again (its second attempt), the ones that fell
- * while it was down caught up by one run standing for them all — and each succeeded run has exactly one {@code
- * schedule.run} audit event.
+ * while it was down and while it ran again caught up by one run standing for them all — and each succeeded run has
+ * exactly one {@code schedule.run} audit event. Occurrences fall every five seconds, about as long as a run (a child
+ * JVM) takes, and two runs may run at once: still the schedule never has more than one run not over, nor two running.
  */
 class SchedulerKillTest {
   @TempDir Path dir;
@@ -45,20 +46,24 @@ class SchedulerKillTest {
         .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Xmx")).forEach(cmd::add);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), io.dataops.platform.Main.class.getName(),
         "scheduler", "start", "--home", dir.resolve("home").toString(), "--as", Sessions.LOCAL_ADMIN,
-        "--max-concurrent", "1", "--tick-seconds", "1", "--lease-seconds", "3", "--backoff-seconds", "1"));
+        "--max-concurrent", "2", "--tick-seconds", "1", "--lease-seconds", "3", "--backoff-seconds", "1"));
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
         log.toFile())).start();
   }
 
   /**
-   * Waits for {@code condition}. The runs are child JVMs and occurrences fall every five seconds, so on a loaded
-   * machine (a run taking longer than five seconds) a backlog builds up that one run at a time works off slowly: the
-   * limits are generous, and a timeout shows the runs' states.
+   * Waits for {@code condition}, checking at each look that the schedule has at most one run queued, running or
+   * retrying: occurrences that fall while a run is not over wait for it and are one next run (a run longer than the
+   * five seconds between occurrences had one more queued per occurrence). The runs are child JVMs, slow on a loaded
+   * machine: the limits are generous, and a timeout shows the runs' states.
    */
   private static void await(String what, int seconds, Path log, ScheduleStore store, String id,
       BooleanSupplier condition) throws Exception {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (!condition.getAsBoolean()) {
+      List<ScheduledRun> unfinished = store.runs(id, 1000).stream().filter(r -> List.of(ScheduledRun.QUEUED,
+          ScheduledRun.RUNNING, ScheduledRun.RETRYING).contains(r.state())).toList();
+      assertThat(unfinished).as("runs not over at once; scheduler log:\n" + Files.readString(log)).hasSizeLessThan(2);
       if (System.nanoTime() > end) {
         throw new AssertionError("timed out waiting for " + what + "; runs (due, state, attempts): "
             + store.runs(id, 1000).stream().map(r -> r.dueAt() + " " + r.state() + " " + r.attempts()).toList()
@@ -145,15 +150,23 @@ class SchedulerKillTest {
     }
     // Nothing doubled: one run per occurrence.
     assertThat(new HashSet<>(runs.stream().map(ScheduledRun::triggerKey).toList())).hasSize(runs.size());
+    // One at a time, with two slots: each attempt recorded started after the one before it finished (the restarted
+    // scheduler started the interrupted run and the catch-up together).
+    List<ScheduledRun> attempts = runs.stream().filter(r -> r.startedAt() != null && r.finishedAt() != null)
+        .sorted(Comparator.comparingLong(ScheduledRun::startedAt)).toList();
+    for (int i = 1; i < attempts.size(); i++) {
+      assertThat(attempts.get(i).startedAt()).as("runs " + attempts).isGreaterThanOrEqualTo(
+          attempts.get(i - 1).finishedAt());
+    }
     ScheduledRun killed = runs.stream().filter(r -> r.id() == killedRun).findFirst().orElseThrow();
     assertThat(killed.state()).isEqualTo(ScheduledRun.SUCCEEDED);
     assertThat(killed.attempts()).as("the interrupted attempt, then the one after the restart").isEqualTo(2);
-    assertThat(runs.stream().filter(r -> r.dueAt() > killed.dueAt() && r.dueAt() < restartedAt).count())
-        .as("occurrences while it was down, caught up").isPositive();
-    // The restarted scheduler's first claim is one run for the occurrences that fell while none ran (11 s: two at
-    // least), not one run each.
+    // The restarted scheduler's first claim, once the interrupted run is over, is one run for the occurrences that
+    // fell while none ran (11 s: two at least) and while that run ran again, not one run each.
     List<ScheduledRun> caughtUp = runs.stream().filter(r -> r.id() > lastBefore)
         .sorted(Comparator.comparingLong(ScheduledRun::id)).limit(1).toList();
+    assertThat(caughtUp.get(0).firstDue()).as("run " + caughtUp.get(0)).isEqualTo(killed.dueAt() + 5000)
+        .isLessThan(restartedAt);
     assertThat(caughtUp.get(0).occurrences()).as("run " + caughtUp.get(0)).isGreaterThanOrEqualTo(2);
     // Each succeeded run is audited once, as a run of the schedule; the killed attempt left no such event.
     JsonNode events = ok("audit", "list", "--action", "schedule.run", "--limit", "1000", "--json", "--as",
