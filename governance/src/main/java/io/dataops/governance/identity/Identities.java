@@ -35,6 +35,7 @@ public final class Identities {
   public static final Duration MAX_TOKEN_VALIDITY = Duration.ofDays(366);
   private static final long BOOTSTRAP_LOCK = 0x646f705f626f6f74L; // "dop_boot"
   private static final long ORGANIZATION_LOCK = 0x646f705f6f726773L; // "dop_orgs"
+  private static final long USER_LOCK = 0x646f705f75736572L; // "dop_user"
   private static final String WRONG_LOGIN = "wrong user name or password";
 
   private final GovernanceDatabase db;
@@ -80,6 +81,10 @@ public final class Identities {
       if (loadUser(c, adminName).isPresent()) {
         throw new BadInputException("user " + adminName + " exists and is not an admin; choose another name");
       }
+      Optional<String> alike = alike(c, adminName);
+      if (alike.isPresent()) {
+        throw new BadInputException(tooLike(adminName, alike.get()));
+      }
       User admin = insertUser(c, adminName, PLATFORM_ORGANIZATION, EnumSet.of(Role.ADMIN));
       Bootstrap first = new Bootstrap(admin, insertToken(c, adminName, validity));
       record(c, "user.bootstrap", List.of("user:" + adminName, "organization:" + PLATFORM_ORGANIZATION,
@@ -105,7 +110,7 @@ public final class Identities {
            ResultSet r = p.executeQuery()) {
         while (r.next()) {
           String other = r.getString(1);
-          if (other.replace('-', '_').equals(id.replace('-', '_'))) {
+          if (Names.alike(other, id)) {
             throw new BadInputException("organization " + id + " is too like " + other + ", which exists already: ids"
                 + " that differ only in '-' and '_' would share tables (ods." + id.replace('-', '_')
                 + "__<dataset>); choose another id");
@@ -140,9 +145,16 @@ public final class Identities {
 
   public User createUser(String name, String organization, Collection<Role> roles) {
     Names.newUser(name);
-    User user = db.write("create user " + name, c -> {
+    Object outcome = db.write("create user " + name, c -> {
+      db.advisoryLock(c, USER_LOCK); // two spellings of one name added at once must not both pass the test below
       if (loadUser(c, name).isPresent()) {
         throw new BadInputException("user " + name + " exists already");
+      }
+      Optional<String> alike = alike(c, name);
+      if (alike.isPresent()) {
+        // Someone taking a name that reads as another user's: kept in the trail, not only told to the admin.
+        return new Refusal(tooLike(name, alike.get()), List.of("user:" + name, "user:" + alike.get()),
+            "name too like an existing user's");
       }
       Organization org = organization(c, Names.organization(organization)).orElseThrow(() ->
           new BadInputException("no organization " + organization + " (create it first)"));
@@ -152,7 +164,29 @@ public final class Identities {
           Map.of("roles", labels(roles)));
       return made;
     });
-    return user;
+    if (outcome instanceof Refusal no) {
+      audit.record(new AuditEvent("user.create", no.objects(), AuditEvent.REFUSED, Map.of("reason", no.reason())));
+      throw new BadInputException(no.message());
+    }
+    return (User) outcome;
+  }
+
+  private static String tooLike(String name, String existing) {
+    return "user " + name + " is too like " + existing + ", which exists already: names that differ only in '-' and"
+        + " '_' read as one user in lists and the audit trail; choose another name";
+  }
+
+  /** An existing user whose name reads as {@code name} ({@link Names#alike}), if any. */
+  private static Optional<String> alike(Connection c, String name) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT name FROM gov_users ORDER BY name");
+         ResultSet r = p.executeQuery()) {
+      while (r.next()) {
+        if (Names.alike(r.getString(1), name)) {
+          return Optional.of(r.getString(1));
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   public Optional<User> user(String name) {

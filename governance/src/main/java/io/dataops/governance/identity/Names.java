@@ -40,6 +40,15 @@ public final class Names {
     return id;
   }
 
+  /**
+   * Whether two names (of users, or of organizations) read as one: they differ only in '-' and '_'. A department's
+   * tables write its id with '_' for '-', and people read wang_fang and wang-fang in lists and the audit trail as one
+   * user. Case and other scripts need no rule here: names are lower-case ASCII only.
+   */
+  public static boolean alike(String a, String b) {
+    return a.replace('-', '_').equals(b.replace('-', '_'));
+  }
+
   /** What a message may repeat of a name someone typed: short printable text, else only its length. */
   static String shown(String typed) {
     return BadInputException.shown(typed, 64);

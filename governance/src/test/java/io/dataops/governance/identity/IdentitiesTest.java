@@ -68,6 +68,40 @@ class IdentitiesTest {
   }
 
   /**
+   * wang_fang beside wang-fang read as one user in every list and in the audit trail: a new user could pass for an
+   * existing one. The rule is the organizations' one; case and other scripts are refused by the name rule itself.
+   */
+  @Test
+  void aUserWhoseNameReadsAsAnExistingUsersIsRefusedAndTheAttemptAudited() {
+    ids.createOrganization("public-security", "区公安分局", OrganizationKind.DEPARTMENT);
+    ids.createOrganization("futian-data-operator", "福田数据运营公司", OrganizationKind.OPERATOR);
+    ids.createUser("wang-fang", "public-security", Set.of(Role.DEPARTMENT));
+    assertThatThrownBy(() -> ids.createUser("wang_fang", "futian-data-operator", Set.of(Role.OPERATOR)))
+        .isInstanceOf(BadInputException.class)
+        .hasMessage("user wang_fang is too like wang-fang, which exists already: names that differ only in '-' and"
+            + " '_' read as one user in lists and the audit trail; choose another name");
+    for (String lookAlike : List.of("Wang-Fang", "w\u0430ng-fang")) { // the second with a Cyrillic a
+      assertThatThrownBy(() -> ids.createUser(lookAlike, "futian-data-operator", Set.of(Role.OPERATOR)))
+          .isInstanceOf(BadInputException.class).hasMessageContaining("is not valid");
+    }
+    ids.createUser("wang-fang2", "futian-data-operator", Set.of(Role.OPERATOR));
+    assertThat(ids.users()).extracting(User::name).containsExactly("wang-fang", "wang-fang2");
+
+    List<AuditRecord> refused = trail.list(AuditFilter.newest().action("user.create").outcome("refused"));
+    assertThat(refused).singleElement().satisfies(r -> {
+      assertThat(r.objects()).containsExactly("user:wang_fang", "user:wang-fang");
+      assertThat(r.details()).containsEntry("reason", "name too like an existing user's");
+    });
+    // The first admin's name is held to the same rule (a home whose users were made before any admin).
+    GovernanceDatabase otherDb = new GovernanceDatabase("jdbc:sqlite:" + dir.resolve("other.db"), null, null);
+    Identities other = new Identities(otherDb, new AuditTrail(otherDb, DigestAlgorithm.SM3, clock), clock);
+    other.createOrganization("public-security", "区公安分局", OrganizationKind.DEPARTMENT);
+    other.createUser("wang-fang", "public-security", Set.of(Role.DEPARTMENT));
+    assertThatThrownBy(() -> other.bootstrap("wang_fang")).isInstanceOf(BadInputException.class)
+        .hasMessageStartingWith("user wang_fang is too like wang-fang, which exists already");
+  }
+
+  /**
    * Found by a probe: revoking the admin's own token (`user token revoke`) left nobody able to issue a token, and
    * bootstrap makes only the first admin: the home's administration was lost but for editing the database.
    */

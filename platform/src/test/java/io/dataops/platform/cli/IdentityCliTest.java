@@ -113,6 +113,28 @@ class IdentityCliTest {
   }
 
   @Test
+  void aUserNameThatReadsAsAnExistingOneIsRefusedNamingItAndAudited() throws Exception {
+    ok("user", "bootstrap", "--name", "root", "--save");
+    ok("org", "add", "public-security", "--name", "区公安分局", "--kind", "department");
+    ok("user", "add", "wang-fang", "--org", "public-security", "--roles", "department");
+    Run alike = run("user", "add", "wang_fang", "--org", "public-security", "--roles", "department", "--token",
+        "--json");
+    assertThat(alike.exit()).isEqualTo(2);
+    assertThat(alike.err().strip()).isEqualTo("dataops: user wang_fang is too like wang-fang, which exists already:"
+        + " names that differ only in '-' and '_' read as one user in lists and the audit trail; choose another name");
+    assertThat(ok("user", "list", "--json").out()).doesNotContain("wang_fang");
+    ok("org", "add", "futian-data-bureau", "--name", "data bureau", "--kind", "authority");
+    env.put("DATAOPS_TOKEN", ok("user", "add", "zhang-wei", "--org", "futian-data-bureau", "--roles", "authority",
+        "--token", "--json").json().at("/token/token").asText());
+    JsonNode refused = ok("audit", "list", "--json", "--action", "user.create", "--outcome", "refused").json()
+        .get("events");
+    assertThat(refused).singleElement().satisfies(e -> {
+      assertThat(e.get("actor").asText()).isEqualTo("root");
+      assertThat(e.get("objects").toString()).isEqualTo("[\"user:wang_fang\",\"user:wang-fang\"]");
+    });
+  }
+
+  @Test
   void aProductionHomeHasNoLocalAdminUntilBootstrapped() throws Exception {
     String url = PostgresServer.newDatabase("identity_" + System.nanoTime());
     env.put("DATAOPS_CATALOG_URI", url);
