@@ -46,6 +46,20 @@ public final class FeedTables {
    */
   public static final String SUMMARY_REWRITTEN_FILES = "dataops.rewritten-files";
 
+  /**
+   * A quarantine table's property {@code dataops.replaced-feed.<feed id>}: the feed (land --replaces) that replaced
+   * that feed. Its quarantined rows stay for the record but are no longer open; table properties outlive snapshot
+   * expiry, so this is also where a replacement is remembered once the replacing snapshot is gone.
+   */
+  public static final String PROP_REPLACED_FEED_PREFIX = "dataops.replaced-feed.";
+  /** The column {@code table show} adds to a quarantine table's rows from those properties (null: the feed stands). */
+  public static final String REPLACED_BY = "replaced_by";
+
+  /** The feed that replaced {@code feedId}, as a quarantine table's properties record it, or null. */
+  public static String replacedBy(java.util.Map<String, String> quarantineProperties, String feedId) {
+    return feedId == null ? null : quarantineProperties.get(PROP_REPLACED_FEED_PREFIX + feedId);
+  }
+
   /** Table properties naming the personal-data kind of a column; browsing masks such columns. */
   public static final String PERSONAL_PREFIX = "dataops.personal.";
   public static final String PROP_DEPARTMENT = "dataops.department";

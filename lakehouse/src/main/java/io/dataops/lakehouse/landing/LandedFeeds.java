@@ -71,6 +71,14 @@ public final class LandedFeeds {
     }, ResultSet::next);
   }
 
+  /** The feed the table's snapshot {@code snapshotId} landed, or null (for a snapshot expired since). */
+  String feedOf(TableIdentifier ods, long snapshotId) {
+    return db.query("SELECT feed_id FROM landed_feeds WHERE table_name = ? AND snapshot_id = ?", p -> {
+      p.setString(1, ods.toString());
+      p.setLong(2, snapshotId);
+    }, rs -> rs.next() ? rs.getString(1) : null);
+  }
+
   /** Whether a feed of exactly this many bytes was landed into the table (only such a file can be a duplicate). */
   boolean sizeSeen(TableIdentifier ods, long size) {
     return db.query("SELECT 1 FROM landed_feeds WHERE table_name = ? AND file_size = ?", p -> {
@@ -142,12 +150,17 @@ public final class LandedFeeds {
       if (feedId == null) {
         continue;
       }
-      boolean pending = sum.containsKey(FeedTables.SUMMARY_QUARANTINE_FILES) && !quarantined.contains(feedId);
+      // A replacement whose mark on the quarantine table is not made yet keeps its snapshot until a landing makes it.
+      String replaced = sum.get(FeedTables.SUMMARY_REPLACES);
+      boolean unmarked = replaced != null && quarantine != null
+          && FeedTables.replacedBy(quarantine.properties(), replaced) == null;
+      boolean pending = sum.containsKey(FeedTables.SUMMARY_QUARANTINE_FILES) && !quarantined.contains(feedId)
+          || unmarked;
       if (record(ods, s, pending)) {
         recorded++;
       } else {
         known++;
-        if (!pending && sum.containsKey(FeedTables.SUMMARY_QUARANTINE_FILES)) {
+        if (!pending && (sum.containsKey(FeedTables.SUMMARY_QUARANTINE_FILES) || replaced != null)) {
           quarantineDone(ods, feedId);
         }
       }

@@ -134,6 +134,9 @@ public final class Landing {
       details.put("replaces", r.replaced().feedId());
       details.put("rowsReplaced", r.replaced().rows());
     }
+    if (r.duplicateReplaced() != null) {
+      details.put("duplicateReplacedBy", r.duplicateReplaced().replacedBy());
+    }
     List<String> withSnapshot = new ArrayList<>(objects);
     if (r.snapshotId() != null) {
       withSnapshot.add("snapshot:" + r.snapshotId());
@@ -226,7 +229,8 @@ public final class Landing {
         earlier = ledger().landedBefore(odsId, key, request.contractSha256());
       }
       if (earlier != null) {
-        return duplicate(odsId, quarantineId, earlier, sha, fileBytes, contract, started, CommitReport.NONE, repaired);
+        return duplicate(odsId, ods, quarantineId, quarantine, earlier, sha, fileBytes, contract, started,
+            CommitReport.NONE, repaired);
       }
     }
 
@@ -303,25 +307,34 @@ public final class Landing {
     } catch (OnceOnlyOperations.AlreadyCommitted e) {
       deleteQuietly(ods, outcome.odsFiles);
       deleteQuietly(quarantine, outcome.quarantineFiles);
-      return duplicate(odsId, quarantineId, e.snapshotId, sha, fileBytes, contract, started, guard.report(true),
-          repaired);
+      return duplicate(odsId, ods, quarantineId, quarantine, e.snapshotId, sha, fileBytes, contract, started,
+          guard.report(true), repaired);
     } catch (RuntimeException | Error e) {
       deleteQuietly(ods, outcome.odsFiles);
       deleteQuietly(quarantine, outcome.quarantineFiles);
       throw storageFullOr(e, ods, odsId);
     }
-    recordInLedger(odsId, ods, snapshotId, !outcome.quarantineFiles.isEmpty());
+    // The ods snapshot is the commit point; the quarantine rows and the replaced feed's mark follow, and the ledger
+    // keeps the snapshot from expiry until both are done (a landing repairs them after a crash in between).
+    boolean quarantinePending = !outcome.quarantineFiles.isEmpty() || replaces != null;
+    recordInLedger(odsId, ods, snapshotId, quarantinePending);
     betweenCommits.run();
+    io.dataops.core.CommitPoint.reached("ods-committed");
     Long quarantineSnapshot = null;
     if (!outcome.quarantineFiles.isEmpty()) {
       quarantineSnapshot = commitQuarantine(quarantine, feedId, outcome.quarantineFiles);
+    }
+    if (replaces != null) {
+      markReplaced(quarantine, replaces, feedId);
+    }
+    if (quarantinePending) {
       quarantineDoneInLedger(odsId, feedId);
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     return new LandingResult(odsId.toString(), snapshotId, feedId, outcome.landed + outcome.quarantined,
         outcome.landed, outcome.quarantined, null, quarantineId.toString(), quarantineSnapshot,
         new TreeMap<>(outcome.byRule), sha, fileBytes, contract.format().spelling(), outcome.encoding,
-        outcome.missingColumns, outcome.blankLines, seconds, guard.report(false), repaired, sameName, replaced);
+        outcome.missingColumns, outcome.blankLines, seconds, guard.report(false), repaired, sameName, replaced, null);
   }
 
   /**
@@ -741,6 +754,16 @@ public final class Landing {
     }
   }
 
+  /**
+   * Marks the replaced feed's quarantined rows as no longer open: a property of the quarantine table (its rows, raw
+   * lines of a department's file, stay as they are for the record). Setting it again is harmless.
+   */
+  private static void markReplaced(Table quarantine, String replaced, String by) {
+    if (!by.equals(FeedTables.replacedBy(quarantine.properties(), replaced))) {
+      quarantine.updateProperties().set(FeedTables.PROP_REPLACED_FEED_PREFIX + replaced, by).commit();
+    }
+  }
+
   private static long commitQuarantine(Table quarantine, String feedId, List<DataFile> files) {
     try {
       return commitOnce(quarantine, FeedTables.SUMMARY_FEED_ID, feedId, files,
@@ -752,7 +775,8 @@ public final class Landing {
 
   /**
    * Appends the quarantine files of any feed whose ods commit succeeded but whose quarantine commit did not happen
-   * (the process died in between). The files were written before the ods commit, which lists them.
+   * (the process died in between). The files were written before the ods commit, which lists them. Likewise marks
+   * the feed a replacement replaced, if its process died before the mark (or landed before marks were made).
    */
   private Repaired completeQuarantineCommits(TableIdentifier odsId, Table ods, Table quarantine) {
     List<String> feeds = new ArrayList<>();
@@ -761,6 +785,15 @@ public final class Landing {
     for (Snapshot s : ods.snapshots()) {
       String listed = s.summary().get(FeedTables.SUMMARY_QUARANTINE_FILES);
       String feedId = s.summary().get(FeedTables.SUMMARY_FEED_ID);
+      String replaced = s.summary().get(FeedTables.SUMMARY_REPLACES);
+      if (feedId != null && replaced != null && FeedTables.replacedBy(quarantine.properties(), replaced) == null) {
+        markReplaced(quarantine, replaced, feedId);
+        quarantine.refresh();
+        if (listed == null || OnceOnlyOperations.find(((HasTableOperations) quarantine).operations().current(),
+            FeedTables.SUMMARY_FEED_ID, feedId) != null) {
+          quarantineDoneInLedger(odsId, feedId); // nothing else of this feed is left to do
+        }
+      }
       if (listed == null || feedId == null) {
         continue;
       }
@@ -822,11 +855,34 @@ public final class Landing {
     }
   }
 
-  private LandingResult duplicate(TableIdentifier ods, TableIdentifier quarantine, long earlier, String sha,
-      long fileBytes, FeedContract contract, long started, CommitReport commit, Repaired repaired) {
-    return new LandingResult(ods.toString(), null, null, 0, 0, 0, earlier, quarantine.toString(), null, Map.of(),
+  private LandingResult duplicate(TableIdentifier odsId, Table ods, TableIdentifier quarantineId, Table quarantine,
+      long earlier, String sha, long fileBytes, FeedContract contract, long started, CommitReport commit,
+      Repaired repaired) {
+    return new LandingResult(odsId.toString(), null, null, 0, 0, 0, earlier, quarantineId.toString(), null, Map.of(),
         sha, fileBytes, contract.format().spelling(), null, List.of(), 0, (System.nanoTime() - started) / 1e9, commit,
-        repaired, null, null);
+        repaired, null, null, replacedSince(odsId, ods, quarantine, earlier));
+  }
+
+  /**
+   * Whether the feed of snapshot {@code earlier} was replaced since (a department sending the old file again after
+   * its correction): the quarantine table's mark, else a replacing snapshot whose mark a crash left undone.
+   */
+  private LandingResult.ReplacedFeed replacedSince(TableIdentifier odsId, Table ods, Table quarantine, long earlier) {
+    ods.refresh();
+    quarantine.refresh();
+    Snapshot s = ods.snapshot(earlier);
+    String feedId = s != null && s.summary() != null ? s.summary().get(FeedTables.SUMMARY_FEED_ID)
+        : ledger().feedOf(odsId, earlier);
+    if (feedId == null) {
+      return null;
+    }
+    String by = FeedTables.replacedBy(quarantine.properties(), feedId);
+    for (Snapshot later : ods.snapshots()) {
+      if (by == null && later.summary() != null && feedId.equals(later.summary().get(FeedTables.SUMMARY_REPLACES))) {
+        by = later.summary().get(FeedTables.SUMMARY_FEED_ID);
+      }
+    }
+    return by == null ? null : new LandingResult.ReplacedFeed(feedId, by);
   }
 
   static MessageDigest newSha256() {

@@ -8,7 +8,8 @@ import java.util.Map;
  * reads nothing new and names the snapshot that landed the same content ({@code duplicateOf}); {@code commit} says
  * how the ods commit went (attempts, conflicts with other processes' commits, a duplicate found only at commit).
  * {@code repaired} (else null) reports quarantine rows of earlier, interrupted feeds that this landing appended.
- * {@code sameNameAs} and {@code replaced} name an earlier feed this one may correct, and whether it replaced it.
+ * {@code sameNameAs} and {@code replaced} name an earlier feed this one may correct, and whether it replaced it;
+ * {@code duplicateReplaced}, that the feed a duplicate repeats was replaced since.
  */
 public record LandingResult(
     String table,
@@ -31,7 +32,8 @@ public record LandingResult(
     CommitReport commit,
     Repaired repaired,
     EarlierFeed sameNameAs,
-    Replaced replaced) {
+    Replaced replaced,
+    ReplacedFeed duplicateReplaced) {
 
   /**
    * The earlier feed whose rows this feed replaced in its commit (null: it replaced none): how many rows went, and how
@@ -44,6 +46,12 @@ public record LandingResult(
    * remember): a department that sends a corrected file again has both in the table, the rows it corrected twice.
    */
   public record EarlierFeed(String feedId, long snapshotId, long rowsLanded) {}
+
+  /**
+   * For a duplicate whose earlier feed a correction replaced since (null otherwise): that feed and the feed that
+   * replaced it. Its rows are no longer in the table; the content is not landed again.
+   */
+  public record ReplacedFeed(String feedId, String replacedBy) {}
 
   public LandingResult {
     if (rowsRead != rowsLanded + rowsQuarantined) {

@@ -2,6 +2,7 @@ package io.dataops.lakehouse.table;
 
 import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.catalog.Zone;
 import io.dataops.lakehouse.contract.PersonalData;
 import io.dataops.lakehouse.landing.FeedTables;
 import java.io.IOException;
@@ -119,6 +120,14 @@ public final class TableBrowser {
       personal[i] = kind == null ? null : PersonalData.parse(kind);
       columns.add(new Column(f.fieldId(), f.name(), f.type().toString(), f.isRequired(), kind, f.doc()));
     }
+    // A quarantine table's rows say whether their feed was replaced since (land --replaces): kept for the record,
+    // no longer open. Not stored in the rows: the replacement's commit is in the ods table, the mark a property here.
+    boolean quarantine = Zone.QUARANTINE.namespaceName().equals(id.namespace().level(0))
+        && fields.stream().anyMatch(f -> f.name().equals("feed_id"));
+    if (quarantine) {
+      columns.add(new Column(0, FeedTables.REPLACED_BY, "string", false, null, "the feed that replaced this row's feed "
+          + "(land --replaces), from the table's properties; null while the feed stands"));
+    }
     List<Map<String, Object>> rows = new ArrayList<>();
     boolean truncated = false;
     if (snap != null && limit > 0) {
@@ -131,6 +140,9 @@ public final class TableBrowser {
           Map<String, Object> row = new LinkedHashMap<>();
           for (int i = 0; i < fields.size(); i++) {
             row.put(fields.get(i).name(), display(r.getField(fields.get(i).name()), rawValues ? null : personal[i]));
+          }
+          if (quarantine) {
+            row.put(FeedTables.REPLACED_BY, FeedTables.replacedBy(t.properties(), (String) r.getField("feed_id")));
           }
           rows.add(row);
         }

@@ -140,7 +140,9 @@ final class LandCommand implements Callable<Integer> {
         landed.add(entry);
         var r = o.result().landing();
         text.append(r.isDuplicate()
-            ? String.format("%s: already landed (snapshot %d of %s)%n", o.object(), r.duplicateOf(), r.table())
+            ? String.format("%s: already landed (snapshot %d of %s)%s%n", o.object(), r.duplicateOf(), r.table(),
+                r.duplicateReplaced() == null ? "" : ", as feed " + r.duplicateReplaced().feedId()
+                    + ", which was replaced by feed " + r.duplicateReplaced().replacedBy())
             : String.format("%s: %,d rows read, %,d landed, %,d quarantined -> %s @ snapshot %d%n", o.object(),
                 r.rowsRead(), r.rowsLanded(), r.rowsQuarantined(), r.table(), r.snapshotId()));
       } else {
@@ -213,6 +215,13 @@ final class LandCommand implements Callable<Integer> {
   }
 
   static String describe(LandingResult r, String department, String dataset, Path file) {
+    if (r.isDuplicate() && r.duplicateReplaced() != null) {
+      // The old file sent again after its correction: its rows are gone from the table, and stay gone.
+      return String.format("nothing landed: %s has the same content (SHA-256 %s) as feed %s (snapshot %d of %s), which"
+          + " was replaced by feed %s; to correct the data again, land the corrected file with --replaces %s%n",
+          file.getFileName(), r.fileSha256().substring(0, 16) + "...", r.duplicateReplaced().feedId(), r.duplicateOf(),
+          r.table(), r.duplicateReplaced().replacedBy(), r.duplicateReplaced().replacedBy());
+    }
     if (r.isDuplicate()) {
       return String.format("nothing landed: %s has the same content (SHA-256 %s) as the feed of snapshot %d of %s%n",
           file.getFileName(), r.fileSha256().substring(0, 16) + "...", r.duplicateOf(), r.table());

@@ -165,6 +165,51 @@ class IntakeKillTest {
     assertThat(rowsByFeed()).isEqualTo(java.util.Map.of(second, 5L, landed.get("feedId").asText(), 49L));
   }
 
+  /**
+   * A replacement killed right after its ods commit, before its quarantine rows and the mark on the replaced feed's:
+   * the next landing into the table (here the old file sent again) makes both, once.
+   */
+  @Test
+  void aReplacementKilledAfterItsCommitHasTheReplacedFeedsQuarantinedRowsMarkedByTheNextLanding() throws Exception {
+    TestCast.enroll(dir.resolve("home"));
+    Path feed = dir.resolve("c.csv");
+    ok("generate", "--dataset", "citizens", "--rows", "50", "--defect-rate", "0.1", "--seed", "7", "--out",
+        feed.toString());
+    JsonNode first = ok(land(feed, "--json")).json();
+    String firstId = first.get("feedId").asText();
+    Path fix = dir.resolve("c-fix.csv"); // the last row left out (byte for byte: some defects are undecodable bytes)
+    List<String> lines = new ArrayList<>(Files.readAllLines(feed, java.nio.charset.StandardCharsets.ISO_8859_1));
+    lines.remove(lines.size() - 1);
+    Files.write(fix, lines, java.nio.charset.StandardCharsets.ISO_8859_1);
+    Files.copy(Path.of(feed + ".contract.yaml"), Path.of(fix + ".contract.yaml"));
+
+    killedAt("ods-committed", land(fix, "--replaces", firstId));
+    JsonNode history = ok("table", "history", "ods.public_security__citizens", "--json").json().get("snapshots");
+    String fixId = history.get(history.size() - 1).at("/summary/dataops.feed-id").asText();
+    assertThat(quarantinedByFeed()).as("neither made yet").isEqualTo(java.util.Map.of(firstId, java.util.Set.of(
+        "open")));
+
+    JsonNode old = ok(land(feed, "--json")).json();
+    assertThat(old.get("duplicateOf").asLong()).isEqualTo(first.get("snapshotId").asLong());
+    assertThat(old.at("/duplicateReplaced/replacedBy").asText()).isEqualTo(fixId);
+    assertThat(old.at("/repaired/feedIds/0").asText()).as("the correction's own quarantined rows: " + old)
+        .isEqualTo(fixId);
+    assertThat(quarantinedByFeed()).isEqualTo(java.util.Map.of(firstId, java.util.Set.of(fixId), fixId,
+        java.util.Set.of("open")));
+    ok(land(feed));
+    assertThat(ok("table", "history", "quarantine.public_security__citizens", "--json").json().get("snapshots"))
+        .as("each commit once: the two feeds' rows and the mark").hasSize(2);
+  }
+
+  /** The quarantine table's rows as {@code table show --json} gives them: feed id to the replaced_by of its rows. */
+  private java.util.Map<String, java.util.Set<String>> quarantinedByFeed() {
+    java.util.Map<String, java.util.Set<String>> replacedBy = new java.util.TreeMap<>();
+    ok("table", "show", "quarantine.public_security__citizens", "--limit", "10000", "--json").json().get("rows")
+        .forEach(r -> replacedBy.computeIfAbsent(r.get("feed_id").asText(), k -> new java.util.TreeSet<>())
+            .add(r.get("replaced_by").isNull() ? "open" : r.get("replaced_by").asText()));
+    return replacedBy;
+  }
+
   /** Starts the command as the department's clerk in a child JVM, paused at {@code point}, and kills it there. */
   void killedAt(String point, String... args) throws Exception {
     try (PausedChild child = pausedAt(point, args)) {

@@ -279,6 +279,60 @@ class LandCliTest {
     assertThat(byFeed(citizens(null))).isEqualTo(java.util.Map.of(otherId, 5L, newId, 49L));
   }
 
+  /** The quarantine table's rows as {@code table show --json} gives them: feed id to the replaced_by of its rows. */
+  private java.util.Map<String, java.util.Set<String>> quarantinedByFeed() {
+    Run shown = run("table", "show", "quarantine.public_security__citizens", "--limit", "10000", "--json");
+    assertThat(shown.exit()).as(shown.err()).isZero();
+    java.util.Map<String, java.util.Set<String>> replacedBy = new java.util.TreeMap<>();
+    shown.json().get("rows").forEach(r -> replacedBy.computeIfAbsent(r.get("feed_id").asText(),
+        k -> new java.util.TreeSet<>()).add(r.get("replaced_by").isNull() ? "open" : r.get("replaced_by").asText()));
+    return replacedBy;
+  }
+
+  /**
+   * The replaced feed's quarantined rows stayed in quarantine.* looking as open as the correction's; and its old file
+   * sent again answered only "the same content as the feed of snapshot S", as if that feed were still in the table.
+   */
+  @Test
+  void aReplacedFeedsQuarantinedRowsAreMarkedReplacedAndItsOldFileSentAgainSaysWhichFeedReplacedIt()
+      throws Exception {
+    Path feed = dir.resolve("feeds/citizens.csv");
+    assertThat(run("generate", "--dataset", "citizens", "--rows", "50", "--defect-rate", "0.1", "--seed", "7",
+        "--out", feed.toString()).exit()).isZero();
+    byte[] original = Files.readAllBytes(feed);
+    JsonNode first = run(land(feed, "--json")).json();
+    String firstId = first.get("feedId").asText();
+    assertThat(first.get("rowsQuarantined").asLong()).as("the file has defects").isPositive();
+    assertThat(quarantinedByFeed()).isEqualTo(java.util.Map.of(firstId, java.util.Set.of("open")));
+
+    // The correction leaves out the last row (read byte for byte: the defects include undecodable bytes).
+    List<String> lines = new ArrayList<>(Files.readAllLines(feed, StandardCharsets.ISO_8859_1));
+    lines.remove(lines.size() - 1);
+    Files.write(feed, lines, StandardCharsets.ISO_8859_1);
+    JsonNode fix = run(land(feed, "--replaces", firstId, "--json")).json();
+    String fixId = fix.get("feedId").asText();
+    assertThat(fix.get("rowsQuarantined").asLong()).as("the correction keeps the other defects").isPositive();
+    assertThat(quarantinedByFeed()).as("kept for the record, marked as no longer open").isEqualTo(java.util.Map.of(
+        firstId, java.util.Set.of(fixId), fixId, java.util.Set.of("open")));
+
+    Files.write(feed, original);
+    Run old = run(land(feed));
+    assertThat(old.exit()).as(old.err()).isZero();
+    assertThat(old.out()).startsWith("nothing landed: citizens.csv has the same content (SHA-256 ")
+        .endsWith("as feed " + firstId + " (snapshot " + first.get("snapshotId").asLong() + " of "
+            + "ods.public_security__citizens), which was replaced by feed " + fixId + "; to correct the data again, "
+            + "land the corrected file with --replaces " + fixId + "\n");
+    JsonNode again = run(land(feed, "--json")).json();
+    assertThat(again.get("duplicateOf").asLong()).isEqualTo(first.get("snapshotId").asLong());
+    assertThat(again.at("/duplicateReplaced/feedId").asText()).isEqualTo(firstId);
+    assertThat(again.at("/duplicateReplaced/replacedBy").asText()).isEqualTo(fixId);
+    assertThat(snapshots()).as("nothing landed again").hasSize(2);
+    assertThat(byFeed(citizens(null)).keySet()).containsExactly(fixId);
+    JsonNode event = runAs(TestCast.AUDITOR, "audit", "list", "--action", "feed.land", "--json").json()
+        .get("events").get(0);
+    assertThat(event.at("/details/duplicateReplacedBy").asText()).isEqualTo(fixId);
+  }
+
   @Test
   void aReplacementOfAFeedThatIsNotThereOrOfAnotherDepartmentIsRefusedAndLandsNothing() throws Exception {
     Path feed = fiftyCitizens();
