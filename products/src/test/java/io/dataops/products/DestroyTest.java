@@ -288,6 +288,128 @@ class DestroyTest extends ProductFixture {
   }
 
   /**
+   * Found by a probe: the metrics quality runs computed on a destroyed version's snapshot (the mean, extremes and
+   * quantiles of its columns, written by `quality run --table product.*` and by the pipeline's quality gate) stayed in
+   * quality.metrics; the certificate said nothing of them.
+   */
+  @Test
+  void theMetricsComputedOnTheDestroyedVersionsSnapshotGoWithIt() throws Exception {
+    ProductVersion v1 = publish(false, dataFile(1, 30));
+    release(1);
+    publish(false, dataFile(100, 140));
+    release(2);
+    seal(1);
+    Table metrics = lakehouse.createOrLoad(METRICS, metricsSchema(), java.util.Map.of());
+    String gone = metrics(metrics, "run-of-v1", v1.snapshotId(), 12458.0, 21509.0);
+    String kept = metrics(metrics, "run-of-v2", version(2).snapshotId(), 9000.0);
+    assertThat(metricValues()).containsExactlyInAnyOrder(12458.0, 21509.0, 9000.0);
+
+    Destroyer.Result result = destroyer().destroy(PRODUCT, 1, AUTHORITY);
+
+    assertThat(metricValues()).containsExactly(9000.0);
+    assertThat(Files.exists(local(gone))).as("the file is removed, not only unreferenced").isFalse();
+    assertThat(Files.exists(local(kept))).isTrue();
+    assertThat(namedInManifests(lakehouse.load(METRICS))).doesNotContain(local(gone).toString());
+    assertThat(result.certificate().qualityRowsRemoved()).contains(
+        new DestructionPlan.QualityRows("quality.metrics", 2, List.of("run-of-v1")));
+    assertThat(Files.readString(Path.of(result.html()))).contains("quality.metrics").contains("run-of-v1");
+    assertThat(result.certificate().postCheck().checks()).anySatisfy(c -> assertThat(c)
+        .startsWith("no metric of snapshot " + v1.snapshotId() + " is left in quality.metrics").endsWith(": passed"))
+        .anySatisfy(c -> assertThat(c).startsWith("no file of quality.metrics its current snapshot does not name"
+            + " holds a metric of snapshot " + v1.snapshotId()).endsWith(": passed"));
+  }
+
+  /** A destruction killed right after the commit that unreferenced the metrics' files deletes them when run again. */
+  @Test
+  void aDestructionKilledAfterItsMetricsCommitDeletesTheirFilesWhenRunAgain() throws Exception {
+    ProductVersion v1 = publish(false, dataFile(1, 30));
+    release(1);
+    publish(false, dataFile(100, 140));
+    release(2);
+    seal(1);
+    Table metrics = lakehouse.createOrLoad(METRICS, metricsSchema(), java.util.Map.of());
+    String gone = metrics(metrics, "run-of-v1", v1.snapshotId(), 12458.0, 21509.0);
+    String kept = metrics(metrics, "run-of-v2", version(2).snapshotId(), 9000.0);
+    Path marker = dir.resolve("marker");
+    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+        DestroyChild.class.getName(), dir.resolve("home").toString(), PRODUCT, "1", "quality-metrics-unreferenced",
+        marker.toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (!Files.exists(marker) && child.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(marker).as("the child reached the point (see child.log)").exists();
+    } finally {
+      child.destroyForcibly(); // SIGKILL
+      child.waitFor(60, TimeUnit.SECONDS);
+    }
+    assertThat(metricValues()).as("the commit was made").containsExactly(9000.0);
+    assertThat(Files.exists(local(gone))).as("unreferenced, not deleted yet").isTrue();
+    assertThat(version(1).state()).isEqualTo(VersionState.DESTROYING);
+
+    Destroyer.Result result = destroyer().destroy(PRODUCT, 1, AUTHORITY);
+
+    assertThat(result.certificate().postCheck().passed()).isTrue();
+    assertThat(version(1).state()).isEqualTo(VersionState.DESTROYED);
+    assertThat(Files.exists(local(gone))).as("the re-run deleted what the killed one unreferenced").isFalse();
+    assertThat(Files.exists(local(kept))).isTrue();
+    assertThat(namedInManifests(lakehouse.load(METRICS))).as("no manifest keeps the removed file's entry (its column"
+        + " bounds are values)").doesNotContain(local(gone).toString());
+    assertThat(result.certificate().qualityRowsRemoved()).as("as planned before the kill").contains(
+        new DestructionPlan.QualityRows("quality.metrics", 2, List.of("run-of-v1")));
+  }
+
+  private static final org.apache.iceberg.catalog.TableIdentifier METRICS =
+      org.apache.iceberg.catalog.TableIdentifier.of("quality", "metrics");
+
+  /** The columns of quality.metrics a destruction reads (the quality engine's table has these and more). */
+  private static org.apache.iceberg.Schema metricsSchema() {
+    return new org.apache.iceberg.Schema(
+        org.apache.iceberg.types.Types.NestedField.required(1, "run_id",
+            org.apache.iceberg.types.Types.StringType.get()),
+        org.apache.iceberg.types.Types.NestedField.required(2, "table_name",
+            org.apache.iceberg.types.Types.StringType.get()),
+        org.apache.iceberg.types.Types.NestedField.optional(3, "snapshot_id",
+            org.apache.iceberg.types.Types.LongType.get()),
+        org.apache.iceberg.types.Types.NestedField.required(4, "name",
+            org.apache.iceberg.types.Types.StringType.get()),
+        org.apache.iceberg.types.Types.NestedField.required(5, "value",
+            org.apache.iceberg.types.Types.DoubleType.get()));
+  }
+
+  /** One quality run's metrics of the product table's snapshot, in a file of their own as the quality engine writes. */
+  private String metrics(Table t, String runId, long snapshot, double... values) throws Exception {
+    var files = org.apache.iceberg.io.OutputFileFactory.builderFor(t, 0, System.nanoTime())
+        .format(org.apache.iceberg.FileFormat.PARQUET).build();
+    org.apache.iceberg.io.DataWriter<Record> writer = new org.apache.iceberg.data.GenericAppenderFactory(t.schema())
+        .newDataWriter(files.newOutputFile(), org.apache.iceberg.FileFormat.PARQUET, null);
+    try (writer) {
+      for (double v : values) {
+        org.apache.iceberg.data.GenericRecord r = org.apache.iceberg.data.GenericRecord.create(t.schema());
+        r.setField("run_id", runId);
+        r.setField("table_name", tableId().toString());
+        r.setField("snapshot_id", snapshot);
+        r.setField("name", "Mean");
+        r.setField("value", v);
+        writer.write(r);
+      }
+    }
+    t.newAppend().appendFile(writer.toDataFile()).commit();
+    return writer.toDataFile().location();
+  }
+
+  private List<Double> metricValues() throws Exception {
+    List<Double> out = new java.util.ArrayList<>();
+    try (var rows = org.apache.iceberg.data.IcebergGenerics.read(lakehouse.load(METRICS)).build()) {
+      rows.forEach(r -> out.add((Double) r.getField("value")));
+    }
+    return out;
+  }
+
+  /**
    * Found by a probe: a pipeline reading the product (an input may be product.*) caches the leak filter of the
    * version's snapshot (the bits answer "was this value in it?") and its group measures in the executors' work folder;
    * they outlived the destruction until a run of a pipeline reading the table, or table maintain, pruned them.

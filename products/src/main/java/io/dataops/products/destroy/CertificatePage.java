@@ -39,6 +39,13 @@ final class CertificatePage {
       c.metadataRemoved().forEach(m -> h.append("<li><code>").append(escape(m)).append("</code></li>\n"));
       h.append("</ul>\n");
     }
+    if (c.qualityRowsRemoved() != null && !c.qualityRowsRemoved().isEmpty()) {
+      h.append("<h2>质量记录 Quality records of the snapshot removed</h2><ul>\n");
+      c.qualityRowsRemoved().forEach(q -> h.append("<li><code>").append(escape(q.table())).append("</code>: ")
+          .append(q.rows()).append(" rows of quality runs ").append(escape(String.join(", ", q.runs())))
+          .append("</li>\n"));
+      h.append("</ul>\n");
+    }
     if (!c.rewrittenVersions().isEmpty()) {
       h.append("<h2>重写 Metadata of live versions rewritten (entries naming removed files dropped)</h2><ul>\n");
       c.rewrittenVersions().forEach(m -> h.append("<li>").append(escape(m)).append("</li>\n"));

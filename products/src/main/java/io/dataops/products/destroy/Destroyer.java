@@ -78,9 +78,11 @@ import org.slf4j.LoggerFactory;
  *   <li>Expire every snapshot no tag or branch holds (staged snapshots of failed gates, older metadata), with the
  *       files only they reached; remove what remains of the plan; drop older metadata files naming it.</li>
  *   <li>Remove the archive copy, the version's held-back rows and class counts (an incremental product's state),
- *       the leak filters and group measures cached for its snapshot, and the rows its quality gate failed on it.</li>
+ *       the leak filters and group measures cached for its snapshot, and what quality runs recorded on it: the rows
+ *       its quality gate failed and the metrics of its columns.</li>
  *   <li>Post-check: list storage and prove that no removed file, no manifest naming one, no snapshot and no metadata
- *       file naming the snapshot, and no archive copy remains; time travel to it fails; kept files are intact.</li>
+ *       file naming the snapshot, no archive copy and no quality row of the snapshot remains; time travel to it
+ *       fails; kept files are intact.</li>
  *   <li>Write the certificate (JSON and HTML), then mark the version destroyed and audit the certificate's
  *       digest.</li>
  * </ol>
@@ -195,7 +197,8 @@ public final class Destroyer {
     removeState(plan);
     removeCachedMeasures(plan);
     removeDeliveries(plan);
-    removeQualityFailures(plan);
+    removeQualityRows(ROW_FAILURES, plan, "quality-failures-unreferenced");
+    removeQualityRows(METRICS, plan, "quality-metrics-unreferenced");
     onStep.accept("archive-removed");
     // DuckDB's local copies of an s3:// warehouse's files (the read-through cache) go with the files.
     ReadThroughCache.forget(lakehouse.io(),
@@ -213,7 +216,8 @@ public final class Destroyer {
         .filter(m -> !stillUsed.contains(VersionContent.normalize(m))).toList();
     DestructionCertificate certificate = new DestructionCertificate(certificateId(plan), product, version,
         plan.table(), plan.snapshotId(), plan.tag(), plan.algorithm(), plan.merkleRoot(), plan.fromState(),
-        plan.files(), metadataRemoved, rewritten, plan.archive(), plan.approvedBy(), plan.orderedBy(),
+        plan.files(), metadataRemoved, rewritten, plan.archive(),
+        plan.qualityRows() == null ? List.of() : plan.qualityRows(), plan.approvedBy(), plan.orderedBy(),
         plan.orderedByOrganization(), startedAt, finishedAt, check);
     Result result = writeCertificate(certificate, DigestAlgorithm.of(plan.algorithm()));
     registry.finishDestruction(product, version, result.json(), result.certificateDigest());
@@ -287,7 +291,8 @@ public final class Destroyer {
         v.content() == null ? VersionContent.merkleRoot(files, algorithm) : v.content().merkleRoot(),
         v.state().label(), planned, metadata, archiveOf(v),
         recreate, SchemaParser.toJson(table.schema()), PartitionSpecParser.toJson(table.spec()),
-        new LinkedHashMap<>(table.properties()), table.location(), approvedBy, actor.user(), actor.organization());
+        new LinkedHashMap<>(table.properties()), table.location(), approvedBy, actor.user(), actor.organization(),
+        planQualityRows(v.table(), v.snapshotId()));
   }
 
   /** Kinds of the files of an incremental product's state ({@code .dataops-state/<product>/}), beside its table. */
@@ -549,43 +554,86 @@ public final class Destroyer {
 
   /** The quality engine's table of failing rows. */
   static final TableIdentifier ROW_FAILURES = QualityTables.ROW_FAILURES;
+  /** The quality engine's table of metrics (figures computed from the columns of the snapshot a run read). */
+  static final TableIdentifier METRICS = QualityTables.METRICS;
+  /** The quality tables whose rows name the snapshot they were recorded on ({@code table_name}, {@code snapshot_id}). */
+  private static final List<TableIdentifier> QUALITY_TABLES = List.of(ROW_FAILURES, METRICS);
 
-  private static org.apache.iceberg.expressions.Expression failuresOf(DestructionPlan plan) {
+  /** What a row of a quality table is, as the post-check names it. */
+  private static String rowOf(TableIdentifier quality) {
+    return quality.equals(METRICS) ? "metric" : "failing row";
+  }
+
+  private static org.apache.iceberg.expressions.Expression rowsOf(String table, long snapshotId) {
     return org.apache.iceberg.expressions.Expressions.and(
-        org.apache.iceberg.expressions.Expressions.equal("table_name", plan.table()),
-        org.apache.iceberg.expressions.Expressions.equal("snapshot_id", plan.snapshotId()));
+        org.apache.iceberg.expressions.Expressions.equal("table_name", table),
+        org.apache.iceberg.expressions.Expressions.equal("snapshot_id", snapshotId));
+  }
+
+  private static org.apache.iceberg.expressions.Expression rowsOf(DestructionPlan plan) {
+    return rowsOf(plan.table(), plan.snapshotId());
+  }
+
+  /** The rows each quality table holds of the version's snapshot, and the runs that wrote them (for the certificate). */
+  private List<DestructionPlan.QualityRows> planQualityRows(String table, long snapshotId) {
+    List<DestructionPlan.QualityRows> out = new ArrayList<>();
+    for (TableIdentifier quality : QUALITY_TABLES) {
+      if (!lakehouse.exists(quality)) {
+        continue;
+      }
+      Table t = lakehouse.load(quality);
+      boolean named = t.schema().findField("run_id") != null;
+      long rows = 0;
+      Set<String> runs = new TreeSet<>();
+      try (var it = org.apache.iceberg.data.IcebergGenerics.read(t).where(rowsOf(table, snapshotId)).build()) {
+        for (org.apache.iceberg.data.Record r : it) {
+          rows++;
+          if (named && r.getField("run_id") != null) {
+            runs.add(r.getField("run_id").toString());
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + quality, e);
+      }
+      if (rows > 0) {
+        out.add(new DestructionPlan.QualityRows(quality.toString(), rows, List.copyOf(runs)));
+      }
+    }
+    return out;
   }
 
   /**
-   * The rows the product's quality gate failed on this version's snapshot, with their values (found by a probe:
-   * they outlived the destruction in {@code quality.row_failures}). Each quality run writes files of its own, so such
-   * a file is removed whole; a file that also holds other rows (none is written so) is written again without them.
-   * Iceberg's delete by filter cannot do it: string bounds are truncated to 16 characters, so it cannot prove that
-   * every row of a file matches. The commit that unreferences the files is itself the record of what is to be
-   * deleted: its manifests name them as deleted entries until the manifests are rewritten and the older snapshots
-   * expired, which deletes them — so a destruction killed between that commit and the deletion is finished by its
-   * re-run (which finds no row left to remove) or by any later destruction.
+   * The rows quality runs recorded on this version's snapshot in {@code quality}: the rows the product's quality gate
+   * failed, with their values, in {@code quality.row_failures}, and the metrics of its columns (means, extremes,
+   * quantiles: figures of the product's values) in {@code quality.metrics} (found by probes: both outlived the
+   * destruction). Each quality run writes files of its own, so such a file is removed whole; a file that also holds
+   * other rows (none is written so) is written again without them. Iceberg's delete by filter cannot do it: string
+   * bounds are truncated to 16 characters, so it cannot prove that every row of a file matches. The commit that
+   * unreferences the files is itself the record of what is to be deleted: its manifests name them as deleted entries
+   * until the manifests are rewritten and the older snapshots expired, which deletes them — so a destruction killed
+   * between that commit and the deletion is finished by its re-run (which finds no row left to remove) or by any
+   * later destruction. {@code step} is told once the commit is made.
    */
-  private void removeQualityFailures(DestructionPlan plan) {
-    if (!lakehouse.exists(ROW_FAILURES)) {
+  private void removeQualityRows(TableIdentifier quality, DestructionPlan plan, String step) {
+    if (!lakehouse.exists(quality)) {
       return;
     }
-    Table failures = lakehouse.load(ROW_FAILURES);
-    if (failures.currentSnapshot() == null) {
+    Table rowsTable = lakehouse.load(quality);
+    if (rowsTable.currentSnapshot() == null) {
       return;
     }
     org.apache.iceberg.expressions.Evaluator matches = new org.apache.iceberg.expressions.Evaluator(
-        failures.schema().asStruct(), failuresOf(plan));
-    org.apache.iceberg.OverwriteFiles overwrite = failures.newOverwrite();
+        rowsTable.schema().asStruct(), rowsOf(plan));
+    org.apache.iceberg.OverwriteFiles overwrite = rowsTable.newOverwrite();
     List<String> removed = new ArrayList<>();
     boolean changed = false;
-    try (var tasks = failures.newScan().filter(failuresOf(plan)).planFiles()) {
+    try (var tasks = rowsTable.newScan().filter(rowsOf(plan)).planFiles()) {
       for (org.apache.iceberg.FileScanTask task : tasks) {
         List<org.apache.iceberg.data.Record> others = new ArrayList<>();
         long matching = 0;
-        try (var rows = org.apache.iceberg.parquet.Parquet.read(failures.io().newInputFile(task.file().location()))
-            .project(failures.schema()).createReaderFunc(fileSchema ->
-                org.apache.iceberg.data.parquet.GenericParquetReaders.buildReader(failures.schema(), fileSchema))
+        try (var rows = org.apache.iceberg.parquet.Parquet.read(rowsTable.io().newInputFile(task.file().location()))
+            .project(rowsTable.schema()).createReaderFunc(fileSchema ->
+                org.apache.iceberg.data.parquet.GenericParquetReaders.buildReader(rowsTable.schema(), fileSchema))
             .<org.apache.iceberg.data.Record>build()) {
           for (org.apache.iceberg.data.Record r : rows) {
             if (matches.eval(r)) {
@@ -602,10 +650,10 @@ public final class Destroyer {
         removed.add(task.file().location());
         changed = true;
         if (!others.isEmpty()) {
-          var files = org.apache.iceberg.io.OutputFileFactory.builderFor(failures, 0, System.nanoTime())
+          var files = org.apache.iceberg.io.OutputFileFactory.builderFor(rowsTable, 0, System.nanoTime())
               .format(org.apache.iceberg.FileFormat.PARQUET).operationId("destroy").build();
           org.apache.iceberg.io.DataWriter<org.apache.iceberg.data.Record> writer =
-              new org.apache.iceberg.data.GenericAppenderFactory(failures.schema()).setAll(failures.properties())
+              new org.apache.iceberg.data.GenericAppenderFactory(rowsTable.schema()).setAll(rowsTable.properties())
                   .newDataWriter(files.newOutputFile(), org.apache.iceberg.FileFormat.PARQUET, null);
           try (writer) {
             others.forEach(writer::write);
@@ -614,47 +662,47 @@ public final class Destroyer {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot remove the quality failures of " + plan.table(), e);
+      throw new UncheckedIOException("cannot remove the rows of " + quality + " recorded on " + plan.table(), e);
     }
     if (changed) {
       overwrite.commit();
     }
-    onStep.accept("quality-failures-unreferenced");
-    failures.refresh();
+    onStep.accept(step);
+    rowsTable.refresh();
     // The commit that unreferenced the files keeps them, with their column bounds (values), as deleted entries of
     // its manifests, and expiry removes only what the snapshots it expires deleted: the manifests are written again
     // without those entries, so that the expiry of that commit removes the files. A re-run after a kill (which finds
     // no row left to remove) or any later destruction does the same for a commit it finds.
-    if (failures.currentSnapshot().allManifests(failures.io()).stream().anyMatch(ManifestFile::hasDeletedFiles)) {
-      failures.rewriteManifests().rewriteIf(m -> true).clusterBy(f -> "all").commit();
-      failures.refresh();
+    if (rowsTable.currentSnapshot().allManifests(rowsTable.io()).stream().anyMatch(ManifestFile::hasDeletedFiles)) {
+      rowsTable.rewriteManifests().rewriteIf(m -> true).clusterBy(f -> "all").commit();
+      rowsTable.refresh();
     }
-    failures.expireSnapshots().expireOlderThan(failures.currentSnapshot().timestampMillis()).retainLast(1).commit();
-    removed.forEach(l -> deleteIfExists(failures.io(), l)); // gone with the expiry already, unless a commit came between
+    rowsTable.expireSnapshots().expireOlderThan(rowsTable.currentSnapshot().timestampMillis()).retainLast(1).commit();
+    removed.forEach(l -> deleteIfExists(rowsTable.io(), l)); // gone with the expiry already, unless a commit came between
   }
 
   /**
-   * Rows of this version's snapshot in files of {@link #ROW_FAILURES} the table's current snapshot does not name (a
+   * Rows of this version's snapshot in files of a quality table that its current snapshot does not name (a
    * destruction stopped between its commit and the deletion left them): the files are read, not the table.
    */
-  private long failuresLeftInFiles(Table failures, DestructionPlan plan, List<String> read) {
+  private long rowsLeftInFiles(Table rowsTable, TableIdentifier quality, DestructionPlan plan, List<String> read) {
     Set<String> named = new HashSet<>();
-    try (var current = failures.newScan().planFiles()) {
+    try (var current = rowsTable.newScan().planFiles()) {
       current.forEach(t -> named.add(VersionContent.normalize(t.file().location())));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot list the files of " + ROW_FAILURES, e);
+      throw new UncheckedIOException("cannot list the files of " + quality, e);
     }
     org.apache.iceberg.expressions.Evaluator matches = new org.apache.iceberg.expressions.Evaluator(
-        failures.schema().asStruct(), failuresOf(plan));
+        rowsTable.schema().asStruct(), rowsOf(plan));
     long found = 0;
-    for (String location : listFiles(failures.io(), failures.location() + "/data")) {
+    for (String location : listFiles(rowsTable.io(), rowsTable.location() + "/data")) {
       if (!location.endsWith(".parquet") || named.contains(VersionContent.normalize(location))) {
         continue;
       }
       read.add(location);
-      try (var rows = org.apache.iceberg.parquet.Parquet.read(failures.io().newInputFile(location))
-          .project(failures.schema()).createReaderFunc(fileSchema ->
-              org.apache.iceberg.data.parquet.GenericParquetReaders.buildReader(failures.schema(), fileSchema))
+      try (var rows = org.apache.iceberg.parquet.Parquet.read(rowsTable.io().newInputFile(location))
+          .project(rowsTable.schema()).createReaderFunc(fileSchema ->
+              org.apache.iceberg.data.parquet.GenericParquetReaders.buildReader(rowsTable.schema(), fileSchema))
           .<org.apache.iceberg.data.Record>build()) {
         for (org.apache.iceberg.data.Record r : rows) {
           if (matches.eval(r)) {
@@ -747,22 +795,26 @@ public final class Destroyer {
     }
     List<String> archiveListing = ArchiveStore.holding(plan.archive(), lakehouse).left(plan.archive());
     passed &= record(checks, "the archive copy " + plan.archive() + " is gone", archiveListing.isEmpty());
-    if (lakehouse.exists(ROW_FAILURES)) {
-      long failing = 0;
-      try (var rows = org.apache.iceberg.data.IcebergGenerics.read(lakehouse.load(ROW_FAILURES))
-          .where(failuresOf(plan)).build()) {
+    for (TableIdentifier quality : QUALITY_TABLES) {
+      if (!lakehouse.exists(quality)) {
+        continue;
+      }
+      long left = 0;
+      try (var rows = org.apache.iceberg.data.IcebergGenerics.read(lakehouse.load(quality)).where(rowsOf(plan))
+          .build()) {
         for (var ignored : rows) {
-          failing++;
+          left++;
         }
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot read the quality failures of " + plan.table(), e);
+        throw new UncheckedIOException("cannot read " + quality, e);
       }
-      passed &= record(checks, "no failing row of snapshot " + plan.snapshotId() + " is left in " + ROW_FAILURES,
-          failing == 0);
+      passed &= record(checks, "no " + rowOf(quality) + " of snapshot " + plan.snapshotId() + " is left in "
+          + quality, left == 0);
       List<String> read = new ArrayList<>();
-      long inFiles = failuresLeftInFiles(lakehouse.load(ROW_FAILURES), plan, read);
-      passed &= record(checks, "no file of " + ROW_FAILURES + " its current snapshot does not name holds a failing"
-          + " row of snapshot " + plan.snapshotId() + " (" + read.size() + " such files read)", inFiles == 0);
+      long inFiles = rowsLeftInFiles(lakehouse.load(quality), quality, plan, read);
+      passed &= record(checks, "no file of " + quality + " its current snapshot does not name holds a "
+          + rowOf(quality) + " of snapshot " + plan.snapshotId() + " (" + read.size() + " such files read)",
+          inFiles == 0);
     }
 
     DigestAlgorithm algorithm = DigestAlgorithm.of(plan.algorithm());

@@ -6,7 +6,8 @@ import java.util.List;
  * The proof of a destruction (销毁证明): which version, which files with their digests were removed (and which were
  * kept because a live version shares them), who approved and ordered it, when, and the post-check that listed
  * storage afterwards and found none of the removed files, no snapshot and no metadata naming them, and no archive
- * copy. Written as JSON and as an HTML page under {@code certificates/}; the JSON's digest goes into the audit trail.
+ * copy; and the rows quality runs recorded on its snapshot that were removed with it. Written as JSON and as an
+ * HTML page under {@code certificates/}; the JSON's digest goes into the audit trail.
  */
 public record DestructionCertificate(
     String certificateId,
@@ -22,6 +23,7 @@ public record DestructionCertificate(
     List<String> metadataRemoved,
     List<String> rewrittenVersions,
     String archiveRemoved,
+    List<DestructionPlan.QualityRows> qualityRowsRemoved,
     String approvedBy,
     String orderedBy,
     String orderedByOrganization,

@@ -12,6 +12,8 @@ import java.util.Map;
  * @param metadata the snapshot's own metadata files (its manifest list and manifests)
  * @param tableSchemaJson, tableProperties, tableLocation what the table is recreated with when no live version is left
  * @param approvedBy the authority who sealed (or rejected) the version
+ * @param qualityRows the rows quality runs recorded on the version's snapshot (failing rows, metrics of its columns),
+ *     per table of the quality zone; null in a plan saved before they were planned
  */
 public record DestructionPlan(
     String product,
@@ -32,13 +34,20 @@ public record DestructionPlan(
     String tableLocation,
     String approvedBy,
     String orderedBy,
-    String orderedByOrganization) {
+    String orderedByOrganization,
+    List<QualityRows> qualityRows) {
 
   public static final String REMOVE = "remove";
   public static final String KEEP = "keep";
 
   public record PlannedFile(String name, String location, String kind, long size, String digest, String disposition,
       List<Integer> sharedWith) {}
+
+  /**
+   * The rows of one quality table that name the version's snapshot: how many, and the quality runs that wrote them
+   * (the rows hold the product's values, or figures computed from them, so they go with the version).
+   */
+  public record QualityRows(String table, long rows, List<String> runs) {}
 
   public List<PlannedFile> removed() {
     return files.stream().filter(f -> REMOVE.equals(f.disposition())).toList();

@@ -1,7 +1,7 @@
 package io.dataops.quality.run;
 
 import io.dataops.lakehouse.catalog.Lakehouse;
-import io.dataops.lakehouse.catalog.Zone;
+import io.dataops.lakehouse.catalog.QualityTables;
 import io.dataops.quality.expect.MetricHistory;
 import io.dataops.quality.expect.Metrics;
 import java.io.IOException;
@@ -32,7 +32,7 @@ import org.apache.iceberg.types.Types.NestedField;
  * checks and trends. Runs of a whole table and runs of single feeds are kept apart by {@code scope}.
  */
 public final class MetricStore {
-  public static final TableIdentifier METRICS = TableIdentifier.of(Zone.QUALITY.namespaceName(), "metrics");
+  public static final TableIdentifier METRICS = QualityTables.METRICS;
   static final Schema SCHEMA = new Schema(
       NestedField.required(1, "run_id", Types.StringType.get()),
       NestedField.required(2, "table_name", Types.StringType.get()),
