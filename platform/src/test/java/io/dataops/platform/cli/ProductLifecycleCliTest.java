@@ -204,6 +204,30 @@ class ProductLifecycleCliTest {
       assertThat(files.filter(p -> p.toString().endsWith(".parquet"))).as("no data file of the product").isEmpty();
     }
     assertThat(Files.readString(Path.of(destroyed.get("certificateHtml").asText()))).contains("rejected");
+
+    // The same run again is the destroyed version's run: refused, saying so (it printed v1 with "nothing ran" and
+    // exit 0, as if v1 were there), and audited as a refused run; the hint it gives works.
+    Run again = refused("made income-by-street v1, which was destroyed; a destroyed version is not made again: to make"
+        + " a new version, run the pipeline over newly landed input or change the pipeline", "pipeline", "run",
+        pipeline.toString(), "--json");
+    assertThat(again.json().get("error").asText()).isEqualTo(again.err().strip());
+    assertThat(ok("product", "show", "income-by-street", "1", "--json").json().get("state").asText())
+        .isEqualTo("destroyed");
+    JsonNode refusedRun = ok("audit", "list", "--action", "pipeline.run", "--json", "--as", TestCast.AUDITOR).json()
+        .at("/events/0");
+    assertThat(refusedRun.get("outcome").asText()).isEqualTo("refused");
+    assertThat(refusedRun.at("/details/reason").asText()).contains("which was destroyed");
+    // Newly landed input is a new run: a new version (v1 stays destroyed).
+    as = TestCast.PUBLIC_SECURITY;
+    Path feed = dir.resolve("feeds/c2.csv");
+    ok("generate", "--dataset", "citizens", "--rows", "100", "--offset", "1500", "--out", feed.toString());
+    ok("land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString());
+    as = TestCast.OPERATOR;
+    JsonNode v2 = ok("pipeline", "run", pipeline.toString(), "--json").json();
+    assertThat(v2.get("version").asInt()).isEqualTo(2);
+    assertThat(v2.get("recognized").asBoolean()).isFalse();
+    assertThat(ok("product", "show", "income-by-street", "1", "--json").json().get("state").asText())
+        .isEqualTo("destroyed");
   }
   /**
    * Found by a probe: `product history NAME` (no version) checked only the newest version, then printed every

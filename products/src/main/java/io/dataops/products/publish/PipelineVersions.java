@@ -207,9 +207,25 @@ public final class PipelineVersions {
     return publish;
   }
 
-  /** The run's result from the version it made (or found, when the run was recognized). */
+  /**
+   * The run's result from the version it made (or found, when the run was recognized). A recognized run whose version
+   * was destroyed (or is being destroyed) is refused: a run key makes one version (the registry holds it unique, and
+   * Spring Batch keeps its job complete), and the same run again would make the destroyed rows anew without anyone
+   * deciding it (before, it printed that version with "nothing ran" and exit 0, as if it were there).
+   */
   public static PipelineRunResult result(ProductVersion v, BoundPipeline p, String engine, boolean recognized,
       boolean restarted, double seconds, Map<String, Double> stepSeconds) {
+    if (recognized && v.state() == io.dataops.products.registry.VersionState.DESTROYED) {
+      throw new io.dataops.core.BadInputException("this run (same pipeline file, input snapshots, keys and engine) "
+          + "made " + v.label() + ", which was destroyed; a destroyed version is not made again: to make a new "
+          + "version, run the pipeline over newly landed input or change the pipeline (see: dataops product show "
+          + v.product() + " " + v.version() + ")");
+    }
+    if (recognized && v.state() == io.dataops.products.registry.VersionState.DESTROYING) {
+      throw new io.dataops.core.BadInputException("this run (same pipeline file, input snapshots, keys and engine) "
+          + "made " + v.label() + ", which is being destroyed (an interrupted destruction completes with: dataops "
+          + "product destroy " + v.product() + " " + v.version() + "); a destroyed version is not made again");
+    }
     Map<String, Object> privacy = null;
     Lineage l = v.lineage();
     if (l.privacy() != null) {
