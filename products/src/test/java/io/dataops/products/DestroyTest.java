@@ -362,6 +362,40 @@ class DestroyTest extends ProductFixture {
         new DestructionPlan.QualityRows("quality.metrics", 2, List.of("run-of-v1")));
   }
 
+  /**
+   * Destroying v1 rewrites the metadata of v2 (whose snapshot named v1's files as deleted): v2 gets a new snapshot, and
+   * the rows quality runs had recorded on its first one (its quality gate's) no longer named its snapshot, so v2's own
+   * destruction would have left them. The rewritten snapshot records the snapshots the version had before.
+   */
+  @Test
+  void theQualityRowsOfTheSnapshotAVersionHadBeforeARewriteGoWithIt() throws Exception {
+    publish(false, dataFile(1, 30));
+    release(1);
+    ProductVersion v2 = publish(false, dataFile(100, 140));
+    release(2);
+    publish(false, dataFile(200, 210));
+    release(3);
+    Table metrics = lakehouse.createOrLoad(METRICS, metricsSchema(), java.util.Map.of());
+    String gate = metrics(metrics, "gate-of-v2", v2.snapshotId(), 120.5);
+    seal(1);
+    destroyer().destroy(PRODUCT, 1, AUTHORITY);
+    long rewritten = version(2).snapshotId();
+    assertThat(rewritten).as("v2's metadata was rewritten").isNotEqualTo(v2.snapshotId());
+    String later = metrics(metrics, "run-on-v2", rewritten, 99.0);
+    metrics(metrics, "run-on-v3", version(3).snapshotId(), 7.0);
+    seal(2);
+
+    Destroyer.Result result = destroyer().destroy(PRODUCT, 2, AUTHORITY);
+
+    assertThat(metricValues()).containsExactly(7.0);
+    assertThat(Files.exists(local(gate))).isFalse();
+    assertThat(Files.exists(local(later))).isFalse();
+    assertThat(result.certificate().qualityRowsRemoved()).contains(
+        new DestructionPlan.QualityRows("quality.metrics", 2, List.of("gate-of-v2", "run-on-v2")));
+    assertThat(result.certificate().postCheck().checks()).contains("no metric of snapshots " + rewritten + ", "
+        + v2.snapshotId() + " is left in quality.metrics: passed");
+  }
+
   private static final org.apache.iceberg.catalog.TableIdentifier METRICS =
       org.apache.iceberg.catalog.TableIdentifier.of("quality", "metrics");
 

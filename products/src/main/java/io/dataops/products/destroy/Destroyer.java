@@ -292,7 +292,7 @@ public final class Destroyer {
         v.state().label(), planned, metadata, archiveOf(v),
         recreate, SchemaParser.toJson(table.schema()), PartitionSpecParser.toJson(table.spec()),
         new LinkedHashMap<>(table.properties()), table.location(), approvedBy, actor.user(), actor.organization(),
-        planQualityRows(v.table(), v.snapshotId()));
+        planQualityRows(v.table(), snapshotsOf(table, v.snapshotId())), earlierSnapshots(table, v.snapshotId()));
   }
 
   /** Kinds of the files of an incremental product's state ({@code .dataops-state/<product>/}), beside its table. */
@@ -466,7 +466,10 @@ public final class Destroyer {
         table.manageSnapshots().setCurrentSnapshot(s.snapshotId()).commit();
       }
       table.rewriteManifests().rewriteIf(m -> true).clusterBy(f -> "all")
-          .set("dataops.rewritten-for", "destruction of " + plan.tag()).commit();
+          .set("dataops.rewritten-for", "destruction of " + plan.tag())
+          .set(REWRITTEN_FROM, snapshotsOf(table, s.snapshotId()).stream().map(String::valueOf)
+              .collect(java.util.stream.Collectors.joining(",")))
+          .commit();
       table.refresh();
       long clean = table.currentSnapshot().snapshotId();
       var manage = table.manageSnapshots();
@@ -564,18 +567,52 @@ public final class Destroyer {
     return quality.equals(METRICS) ? "metric" : "failing row";
   }
 
-  private static org.apache.iceberg.expressions.Expression rowsOf(String table, long snapshotId) {
+  /**
+   * Summary property of a snapshot made by rewriting a live version's manifests: the snapshots that version had
+   * before (newest first), which quality runs may have recorded rows on.
+   */
+  static final String REWRITTEN_FROM = "dataops.rewritten-from";
+
+  /** The snapshots a version had before destructions of other versions rewrote its metadata (newest first). */
+  private static List<Long> earlierSnapshots(Table table, long snapshotId) {
+    Snapshot s = table.snapshot(snapshotId);
+    if (s == null) {
+      return List.of();
+    }
+    String from = s.summary().get(REWRITTEN_FROM);
+    if (from != null) {
+      return java.util.Arrays.stream(from.split(",")).map(Long::valueOf).toList();
+    }
+    // rewritten before the chain was recorded: the snapshot it was rewritten from is its parent
+    return s.summary().containsKey("dataops.rewritten-for") && s.parentId() != null ? List.of(s.parentId())
+        : List.of();
+  }
+
+  private static List<Long> snapshotsOf(Table table, long snapshotId) {
+    List<Long> all = new ArrayList<>(List.of(snapshotId));
+    all.addAll(earlierSnapshots(table, snapshotId));
+    return all;
+  }
+
+  private static org.apache.iceberg.expressions.Expression rowsOf(String table, List<Long> snapshots) {
     return org.apache.iceberg.expressions.Expressions.and(
         org.apache.iceberg.expressions.Expressions.equal("table_name", table),
-        org.apache.iceberg.expressions.Expressions.equal("snapshot_id", snapshotId));
+        org.apache.iceberg.expressions.Expressions.in("snapshot_id", snapshots.toArray()));
   }
 
   private static org.apache.iceberg.expressions.Expression rowsOf(DestructionPlan plan) {
-    return rowsOf(plan.table(), plan.snapshotId());
+    return rowsOf(plan.table(), plan.qualitySnapshots());
+  }
+
+  /** The version's snapshot as the post-check names it, with those it had before a rewrite. */
+  private static String snapshotsNamed(DestructionPlan plan) {
+    List<Long> all = plan.qualitySnapshots();
+    return all.size() == 1 ? "snapshot " + all.get(0) : "snapshots " + all.stream().map(String::valueOf)
+        .collect(java.util.stream.Collectors.joining(", "));
   }
 
   /** The rows each quality table holds of the version's snapshot, and the runs that wrote them (for the certificate). */
-  private List<DestructionPlan.QualityRows> planQualityRows(String table, long snapshotId) {
+  private List<DestructionPlan.QualityRows> planQualityRows(String table, List<Long> snapshots) {
     List<DestructionPlan.QualityRows> out = new ArrayList<>();
     for (TableIdentifier quality : QUALITY_TABLES) {
       if (!lakehouse.exists(quality)) {
@@ -585,7 +622,7 @@ public final class Destroyer {
       boolean named = t.schema().findField("run_id") != null;
       long rows = 0;
       Set<String> runs = new TreeSet<>();
-      try (var it = org.apache.iceberg.data.IcebergGenerics.read(t).where(rowsOf(table, snapshotId)).build()) {
+      try (var it = org.apache.iceberg.data.IcebergGenerics.read(t).where(rowsOf(table, snapshots)).build()) {
         for (org.apache.iceberg.data.Record r : it) {
           rows++;
           if (named && r.getField("run_id") != null) {
@@ -808,12 +845,12 @@ public final class Destroyer {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read " + quality, e);
       }
-      passed &= record(checks, "no " + rowOf(quality) + " of snapshot " + plan.snapshotId() + " is left in "
-          + quality, left == 0);
+      passed &= record(checks, "no " + rowOf(quality) + " of " + snapshotsNamed(plan) + " is left in " + quality,
+          left == 0);
       List<String> read = new ArrayList<>();
       long inFiles = rowsLeftInFiles(lakehouse.load(quality), quality, plan, read);
       passed &= record(checks, "no file of " + quality + " its current snapshot does not name holds a "
-          + rowOf(quality) + " of snapshot " + plan.snapshotId() + " (" + read.size() + " such files read)",
+          + rowOf(quality) + " of " + snapshotsNamed(plan) + " (" + read.size() + " such files read)",
           inFiles == 0);
     }
 

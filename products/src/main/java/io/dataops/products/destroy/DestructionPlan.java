@@ -14,6 +14,8 @@ import java.util.Map;
  * @param approvedBy the authority who sealed (or rejected) the version
  * @param qualityRows the rows quality runs recorded on the version's snapshot (failing rows, metrics of its columns),
  *     per table of the quality zone; null in a plan saved before they were planned
+ * @param earlierSnapshots the snapshots the version had before the destruction of another version rewrote its
+ *     metadata (quality runs recorded rows on them); null in a plan saved before they were planned
  */
 public record DestructionPlan(
     String product,
@@ -35,7 +37,8 @@ public record DestructionPlan(
     String approvedBy,
     String orderedBy,
     String orderedByOrganization,
-    List<QualityRows> qualityRows) {
+    List<QualityRows> qualityRows,
+    List<Long> earlierSnapshots) {
 
   public static final String REMOVE = "remove";
   public static final String KEEP = "keep";
@@ -48,6 +51,15 @@ public record DestructionPlan(
    * (the rows hold the product's values, or figures computed from them, so they go with the version).
    */
   public record QualityRows(String table, long rows, List<String> runs) {}
+
+  /** The snapshots whose quality rows go with the version: its own and those it had before a rewrite. */
+  public List<Long> qualitySnapshots() {
+    List<Long> all = new java.util.ArrayList<>(List.of(snapshotId));
+    if (earlierSnapshots != null) {
+      all.addAll(earlierSnapshots);
+    }
+    return all;
+  }
 
   public List<PlannedFile> removed() {
     return files.stream().filter(f -> REMOVE.equals(f.disposition())).toList();
