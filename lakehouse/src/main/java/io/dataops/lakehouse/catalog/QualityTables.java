@@ -4,7 +4,7 @@ import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
  * Tables of the quality zone that modules other than the quality engine name: a product's destruction removes the
- * failing rows and the metrics quality runs recorded on its version's snapshot, so products and quality-rules share
+ * failing rows, the metrics and the analyzer states quality runs recorded on its version's snapshot, so products and quality-rules share
  * these names from below both.
  */
 public final class QualityTables {
@@ -13,6 +13,10 @@ public final class QualityTables {
 
   /** Every quality run's metrics (sizes, completeness, means, quantiles... of the columns): run, table, snapshot. */
   public static final TableIdentifier METRICS = TableIdentifier.of(Zone.QUALITY.namespaceName(), "metrics");
+
+  /** Analyzer states of single-feed runs (sketches, value sets: values of the table), by run, table and snapshot. */
+  public static final TableIdentifier ANALYZER_STATES = TableIdentifier.of(Zone.QUALITY.namespaceName(),
+      "analyzer_states");
 
   private QualityTables() {}
 }

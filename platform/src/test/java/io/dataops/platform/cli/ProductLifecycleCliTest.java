@@ -197,9 +197,26 @@ class ProductLifecycleCliTest {
         "--as", TestCast.AUTHORITY);
     refused("is rejected: publish needs a version that is approved", "product", "publish", "income-by-street", "1",
         "--channel", "public-interest", "--licence", "L");
+    // Quality runs on the version's snapshot, of the whole table and of its last commit: their metrics (and the
+    // analyzer states a --feed run keeps) are figures of the product's values.
+    String snapshot = ok("product", "show", "income-by-street", "1", "--json").json().get("snapshotId").asText();
+    Path suite = dir.resolve("pipelines/gate.yaml");
+    ok("quality", "run", "--table", "product.income_by_street", "--suite", suite.toString());
+    ok("quality", "run", "--table", "product.income_by_street", "--suite", suite.toString(), "--feed");
+    for (String quality : List.of("quality.metrics", "quality.analyzer_states")) {
+      assertThat(ok("table", "show", quality, "--limit", "100000", "--json", "--as", TestCast.AUTHORITY).out())
+          .as(quality).contains(snapshot);
+    }
     JsonNode destroyed = ok("product", "destroy", "income-by-street", "1", "--json", "--as", TestCast.AUTHORITY)
         .json();
     assertThat(destroyed.at("/postCheck/passed").asBoolean()).isTrue();
+    for (String quality : List.of("quality.metrics", "quality.analyzer_states")) {
+      assertThat(ok("table", "show", quality, "--limit", "100000", "--json", "--as", TestCast.AUTHORITY).out())
+          .as(quality).doesNotContain(snapshot);
+    }
+    assertThat(destroyed.at("/postCheck/checks").toString()).contains("no metric of snapshot " + snapshot
+        + " is left in quality.metrics: passed", "no analyzer state of snapshot " + snapshot
+        + " is left in quality.analyzer_states: passed");
     try (Stream<Path> files = Files.walk(dir.resolve("home/warehouse/product/income_by_street"))) {
       assertThat(files.filter(p -> p.toString().endsWith(".parquet"))).as("no data file of the product").isEmpty();
     }

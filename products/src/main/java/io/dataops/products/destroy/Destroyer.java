@@ -199,6 +199,7 @@ public final class Destroyer {
     removeDeliveries(plan);
     removeQualityRows(ROW_FAILURES, plan, "quality-failures-unreferenced");
     removeQualityRows(METRICS, plan, "quality-metrics-unreferenced");
+    removeQualityRows(ANALYZER_STATES, plan, "quality-states-unreferenced");
     onStep.accept("archive-removed");
     // DuckDB's local copies of an s3:// warehouse's files (the read-through cache) go with the files.
     ReadThroughCache.forget(lakehouse.io(),
@@ -559,12 +560,17 @@ public final class Destroyer {
   static final TableIdentifier ROW_FAILURES = QualityTables.ROW_FAILURES;
   /** The quality engine's table of metrics (figures computed from the columns of the snapshot a run read). */
   static final TableIdentifier METRICS = QualityTables.METRICS;
+  /**
+   * The quality engine's analyzer states of single-feed runs (sketches and value sets of the columns): a run with
+   * {@code --feed} on a product table keeps them for its snapshot.
+   */
+  static final TableIdentifier ANALYZER_STATES = QualityTables.ANALYZER_STATES;
   /** The quality tables whose rows name the snapshot they were recorded on ({@code table_name}, {@code snapshot_id}). */
-  private static final List<TableIdentifier> QUALITY_TABLES = List.of(ROW_FAILURES, METRICS);
+  private static final List<TableIdentifier> QUALITY_TABLES = List.of(ROW_FAILURES, METRICS, ANALYZER_STATES);
 
   /** What a row of a quality table is, as the post-check names it. */
   private static String rowOf(TableIdentifier quality) {
-    return quality.equals(METRICS) ? "metric" : "failing row";
+    return quality.equals(METRICS) ? "metric" : quality.equals(ANALYZER_STATES) ? "analyzer state" : "failing row";
   }
 
   /**

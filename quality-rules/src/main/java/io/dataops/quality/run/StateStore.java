@@ -1,7 +1,7 @@
 package io.dataops.quality.run;
 
 import io.dataops.lakehouse.catalog.Lakehouse;
-import io.dataops.lakehouse.catalog.Zone;
+import io.dataops.lakehouse.catalog.QualityTables;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -31,7 +31,7 @@ import org.apache.iceberg.types.Types.NestedField;
  * of reading every earlier feed again (incremental quality on append).
  */
 public final class StateStore {
-  public static final TableIdentifier STATES = TableIdentifier.of(Zone.QUALITY.namespaceName(), "analyzer_states");
+  public static final TableIdentifier STATES = QualityTables.ANALYZER_STATES;
   static final Schema SCHEMA = new Schema(
       NestedField.required(1, "run_id", Types.StringType.get()),
       NestedField.required(2, "table_name", Types.StringType.get()),
