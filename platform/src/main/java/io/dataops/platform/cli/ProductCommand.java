@@ -354,6 +354,7 @@ final class ProductCommand {
       m.put("certificateDigest", r.certificateDigest());
       m.put("filesRemoved", r.certificate().files().stream().filter(f -> "remove".equals(f.disposition())).count());
       m.put("filesKept", r.certificate().files().stream().filter(f -> "keep".equals(f.disposition())).count());
+      m.put("qualityRowsRemoved", r.certificate().qualityRowsRemoved());
       m.put("postCheck", r.certificate().postCheck());
       m.put("auditCheckpoint", Map.of("seq", checkpoint.seq(), "hash", checkpoint.hash()));
       return m;

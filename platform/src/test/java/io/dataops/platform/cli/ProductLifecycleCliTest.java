@@ -214,6 +214,9 @@ class ProductLifecycleCliTest {
       assertThat(ok("table", "show", quality, "--limit", "100000", "--json", "--as", TestCast.AUTHORITY).out())
           .as(quality).doesNotContain(snapshot);
     }
+    assertThat(destroyed.get("qualityRowsRemoved").findValuesAsText("table")).containsExactlyInAnyOrder(
+        "quality.metrics", "quality.analyzer_states");
+    assertThat(destroyed.get("qualityRowsRemoved").findValues("runs")).allSatisfy(runs -> assertThat(runs).isNotEmpty());
     assertThat(destroyed.at("/postCheck/checks").toString()).contains("no metric of snapshot " + snapshot
         + " is left in quality.metrics: passed", "no analyzer state of snapshot " + snapshot
         + " is left in quality.analyzer_states: passed");
