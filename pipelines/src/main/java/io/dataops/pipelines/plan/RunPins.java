@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
  * The input snapshots of the pipeline runs going on now, in the platform database, so that table maintenance (on any
  * host sharing it) does not expire them, nor delete the data files a run has pinned and is reading: a compaction
  * followed by an expiry with a short maximum age deleted a file under a run that had not read it yet. A run holds its
- * pin while it goes on, beating once a minute; a run that ends with its version releases it. A killed run's pin
- * stays valid for maintenance's safety age after its last beat, as its unfinished files do, so that the same command
- * can resume it; after that it is dropped.
+ * pin while it goes on, beating once a minute; a run that ends with its version releases it. A pin that stopped
+ * beating (its process killed, or only paused) stays valid for maintenance's safety age after its last beat, as
+ * unreferenced files do, and is then dropped. It does not make a killed run resumable across maintenance: the same
+ * command binds each table's current snapshot, which a compaction or a landing since has changed (a new run).
  */
 public final class RunPins {
   private static final Logger LOG = LoggerFactory.getLogger(RunPins.class);
@@ -65,7 +66,7 @@ public final class RunPins {
   }
 
   /**
-   * Pins {@code snapshots} for the run {@code runKey} (a run resumed takes its pin over) and beats until the pin is
+   * Pins {@code snapshots} for the run {@code runKey} (a run resumed or run again takes its pin over) and beats until the pin is
    * closed. Close it in a finally; {@link Held#release} first when the run has ended with its version.
    */
   public Held hold(String runKey, String product, Map<String, Set<Long>> snapshots) {

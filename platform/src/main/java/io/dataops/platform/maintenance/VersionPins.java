@@ -15,7 +15,7 @@ import org.apache.iceberg.catalog.TableIdentifier;
  * What product versions and pipeline runs need kept, read once: every version not destroyed keeps its own snapshot
  * (a tag holds it too; this guards a version whose tag is missing), the newest such version of each product keeps
  * the input snapshots it read up to, where the product's next incremental run starts, and every run going on (or
- * killed within the safety age, so resumable) keeps the snapshots it reads ({@link io.dataops.pipelines.plan.RunPins}).
+ * stopped beating within the safety age: it may be paused) keeps the snapshots it reads ({@link io.dataops.pipelines.plan.RunPins}).
  */
 public final class VersionPins implements SnapshotPins {
   private final Map<String, Set<Long>> byTable = new HashMap<>();

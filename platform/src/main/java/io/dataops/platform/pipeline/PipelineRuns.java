@@ -198,7 +198,7 @@ public final class PipelineRuns {
       PipelineExecutor executor = Executors.create(engine, env);
       Executors.factory(engine).validate(p);
       RunPlan plan = RunPlan.of(p, config.keys(), executor.engine(), lakehouse, grants);
-      // Table maintenance keeps what the run reads while it goes on (and resumably after a kill).
+      // Table maintenance keeps what the run reads while it goes on.
       try (RunPins.Held pin = pins(config).hold(plan.runKey(), p.definition().product(), RunPins.snapshotsOf(plan))) {
         io.dataops.core.CommitPoint.reached("inputs-pinned");
         r = executor.run(plan, new RunControl(actor, progress));
