@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
  * repetition, such as {@code ^(.*a){12}$}, can take exponential (or high polynomial)
  * time on a value that almost matches, so one unlucky or crafted value would hold a quality run for hours. Every
  * character the engine reads is a step; a value that needs more than {@link #budget} steps stops the check with
- * {@link PatternTooCostly} instead, which fails the run naming the expectation and the row (not the value).
+ * {@link PatternTooCostly} instead, which ends that expectation (exception_info) naming the expectation and the row
+ * (not the value).
  *
  * <p>The budget — ten million steps and a thousand more per character of the value — is far above what a pattern
  * that reads each character a bounded number of times needs (a search of a 60-character pattern through a

@@ -6,7 +6,9 @@ import java.util.List;
 /**
  * Counts the rows that meet, miss or break one expectation's row condition, and sends every breaking row to the
  * failure sink with its reason. Keeps the earliest failures for the report: {@value #SAMPLES} unless the
- * expectation's result format asks for more.
+ * expectation's result format asks for more. A value on which the check's pattern runs past its budget
+ * ({@link PatternTooCostly}) ends this expectation only, as Great Expectations' raised exception does: the state keeps
+ * the overrun of the earliest row (by feed, then row number) instead of counts, whatever the number of workers.
  */
 public final class ComplianceAnalyzer implements Analyzer<ComplianceAnalyzer.State> {
   public static final int SAMPLES = 20;
@@ -54,6 +56,13 @@ public final class ComplianceAnalyzer implements Analyzer<ComplianceAnalyzer.Sta
         writeNullable(out, x.rowKey());
         writeNullable(out, x.value());
       }
+      // Last and optional: states stored before overruns were kept read as before.
+      out.writeBoolean(s.overrun != null);
+      if (s.overrun != null) {
+        writeNullable(out, s.overrun.feedId());
+        out.writeLong(s.overrun.rowNumber());
+        out.writeUTF(s.overrun.message());
+      }
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -69,6 +78,9 @@ public final class ComplianceAnalyzer implements Analyzer<ComplianceAnalyzer.Sta
       s.unexpected = in.readLong();
       for (int i = in.readInt(); i > 0; i--) {
         s.samples.add(new Sample(readNullable(in), in.readLong(), readNullable(in), readNullable(in)));
+      }
+      if (in.available() > 0 && in.readBoolean()) {
+        s.overrun = new Overrun(readNullable(in), in.readLong(), in.readUTF());
       }
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
@@ -94,6 +106,17 @@ public final class ComplianceAnalyzer implements Analyzer<ComplianceAnalyzer.Sta
   /** A failing row as a report shows it. */
   public record Sample(String feedId, long rowNumber, String rowKey, String value) {}
 
+  /**
+   * The row on which the check's pattern ran past its budget, and the message that names the pattern, the expectation
+   * and the row (never the value).
+   */
+  public record Overrun(String feedId, long rowNumber, String message) {
+    boolean before(Overrun o) {
+      return EARLIEST.compare(new Sample(feedId, rowNumber, null, null), new Sample(o.feedId, o.rowNumber, null,
+          null)) < 0;
+    }
+  }
+
   /** Reports show the earliest failing rows (by feed, then row number), whatever order threads found them in. */
   static final Comparator<Sample> EARLIEST = Comparator.comparing((Sample s) -> s.feedId() == null ? "" : s.feedId())
       .thenComparingLong(Sample::rowNumber);
@@ -103,6 +126,8 @@ public final class ComplianceAnalyzer implements Analyzer<ComplianceAnalyzer.Sta
     public long missing;
     public long unexpected;
     public final Samples samples;
+    /** Set when the pattern overran on a row: the expectation could not be checked, its counts mean nothing. */
+    public Overrun overrun;
     /** Scratch for one batch's verdicts (a state belongs to one scan thread). */
     byte[] verdicts = new byte[0];
 
@@ -117,6 +142,9 @@ public final class ComplianceAnalyzer implements Analyzer<ComplianceAnalyzer.Sta
       unexpected += o.unexpected;
       // Threads finish in any order: keep the samples earliest in the files, so reports are reproducible.
       samples.merge(o.samples);
+      if (o.overrun != null && (overrun == null || o.overrun.before(overrun))) {
+        overrun = o.overrun;
+      }
       return this;
     }
 
@@ -158,6 +186,10 @@ public final class ComplianceAnalyzer implements Analyzer<ComplianceAnalyzer.Sta
   public void update(State state, Batch batch) {
     ScanContext ctx = ((LiveState) state).context;
     int n = batch.size();
+    if (state.overrun != null) {
+      earliestOverrun(state, batch, n);
+      return; // nothing more to count or record: the expectation is not evaluated
+    }
     state.rows += n;
     if (state.verdicts.length < n) {
       state.verdicts = new byte[n];
@@ -166,7 +198,11 @@ public final class ComplianceAnalyzer implements Analyzer<ComplianceAnalyzer.Sta
     try {
       check.checkAll(batch, n, verdicts);
     } catch (PatternTooCostly overrun) {
-      throw locate(overrun, batch, n);
+      earliestOverrun(state, batch, n);
+      if (state.overrun == null) { // no single row overran when checked again: named without its row
+        state.overrun = new Overrun(null, Long.MAX_VALUE, overrun.at(where()).getMessage());
+      }
+      return;
     }
     for (int i = 0; i < n; i++) {
       int verdict = verdicts[i];
@@ -187,19 +223,32 @@ public final class ComplianceAnalyzer implements Analyzer<ComplianceAnalyzer.Sta
     }
   }
 
-  /** The row of the batch whose value ran past a pattern's budget (found again: the same value overruns again). */
-  private PatternTooCostly locate(PatternTooCostly overrun, Batch batch, int n) {
+  private String where() {
     String type = rule.indexOf(' ') > 0 ? rule.substring(0, rule.indexOf(' ')) : rule;
-    String where = " of expectation " + (expectation + 1) + " (" + type + ")";
+    return " of expectation " + (expectation + 1) + " (" + type + ")";
+  }
+
+  /**
+   * Keeps, as the state's overrun, the earliest row of the batch on which the pattern runs past its budget, checking
+   * only rows earlier than the overrun already kept: each worker then ends with the earliest of the rows it read, and
+   * the merge with the earliest of all. A pattern costs its budget once per overrun found, not once per row after it.
+   */
+  private void earliestOverrun(State state, Batch batch, int n) {
+    String where = where();
     for (int i = 0; i < n; i++) {
+      String feed = batch.feedId(i);
+      long rowNumber = batch.sourceRowNumber(i);
+      Overrun candidate = new Overrun(feed, rowNumber, null);
+      if (state.overrun != null && !candidate.before(state.overrun)) {
+        continue;
+      }
       try {
         check.check(batch, i);
       } catch (PatternTooCostly again) {
-        String feed = batch.feedId(i);
-        return again.at(where + " on row " + batch.sourceRowNumber(i) + (feed == null ? "" : " of feed " + feed));
+        state.overrun = new Overrun(feed, rowNumber, again.at(where + " on row " + rowNumber
+            + (feed == null ? "" : " of feed " + feed)).getMessage());
       }
     }
-    return overrun.at(where);
   }
 
   @Override

@@ -4,8 +4,9 @@ import io.dataops.core.BadInputException;
 
 /**
  * A value on which a regular expression of a suite ran past its step budget ({@link BoundedRegex}). The pattern is
- * the suite's to mend, so the run stops with it as bad input; {@link ComplianceAnalyzer} adds the expectation and the
- * row. The value itself is never named: it may be personal.
+ * the suite's to mend; {@link ComplianceAnalyzer} adds the expectation and the row, and the expectation raises with
+ * this message (GX's exception_info) while the rest of the suite is checked. The value itself is never named: it may
+ * be personal.
  */
 public final class PatternTooCostly extends BadInputException {
   private final String pattern;

@@ -252,6 +252,9 @@ public final class ExpectationCatalog {
     Expectation e = a.expectation();
     return new Compiled(e, List.of(analyzer), states -> {
       ComplianceAnalyzer.State s = states.of(analyzer);
+      if (s.overrun != null) { // raised, as GX reports it: no counts or rows of a check that did not finish
+        return ExpectationResult.error(e, s.overrun.message());
+      }
       boolean ok = Results.mostlySuccess(s.considered(), s.unexpected, mostly);
       return ExpectationResult.of(e, ok, Results.map(format, s.rows, s.missing, s.unexpected, s.samples.list(), typed,
           withMissing));

@@ -45,7 +45,8 @@ public final class Metrics {
         out.add(new Metric(entity, instance, "CountDistinct", st.distinct));
         out.add(new Metric(entity, instance, "Distinctness", st.distinct / (double) st.values));
         out.add(new Metric(entity, instance, "Uniqueness", st.singletons / (double) st.values));
-      } else if (a instanceof ComplianceAnalyzer c && s instanceof ComplianceAnalyzer.State st && st.considered() > 0) {
+      } else if (a instanceof ComplianceAnalyzer c && s instanceof ComplianceAnalyzer.State st && st.overrun == null
+          && st.considered() > 0) {
         out.add(new Metric("Column", String.join(",", a.columns()), "Compliance(" + c.expectationId() + ")",
             (st.considered() - st.unexpected) / (double) st.considered()));
       }

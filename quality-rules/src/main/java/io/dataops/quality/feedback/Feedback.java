@@ -136,8 +136,9 @@ public final class Feedback {
                 + "last_failing_rows = ? WHERE id = ?", at, report.runId(), report.feedId(), failingRows, id);
             change = "failed_again";
           }
-          TicketStore.event(c, id, at, change, "quality run " + report.runId(),
-              failingRows + " failing rows in feed " + report.feedId());
+          TicketStore.event(c, id, at, change, "quality run " + report.runId(), r.exceptionInfo() != null
+              ? "could not be checked on feed " + report.feedId() + ": " + r.exceptionInfo().exceptionMessage()
+              : failingRows + " failing rows in feed " + report.feedId());
           changes.add(new TicketChange(id, change, ruleKey, r.expectationConfig().severity()));
           tickets.put(i, store.find(c, report.table(), ruleKey).orElseThrow());
         } else if (existing.isPresent() && existing.get().state().active()) {

@@ -27,7 +27,7 @@ final class FeedbackReport {
         Map.entry("trend", "近期批次规则通过率（%）"), Map.entry("rule", "规则"), Map.entry("column", "字段"),
         Map.entry("severity", "级别"), Map.entry("status", "状态"), Map.entry("unexpected", "问题行"),
         Map.entry("observed", "观测值"), Map.entry("samples", "样例（已脱敏）"), Map.entry("ticket", "工单"),
-        Map.entry("error", "错误"), Map.entry("warning", "警告"),
+        Map.entry("error", "错误"), Map.entry("warning", "警告"), Map.entry("unchecked", "无法检查"),
         Map.entry("files", "附件：validation.json（校验结果，Great Expectations 格式）；failing-rows.csv（问题行清单，按主键与行号，已脱敏）。"),
         Map.entry("todo", "请在数源系统中修正问题，并在下一批次供数中体现。确认工单：dataops feedback ack 工单号；修正后：dataops feedback resolve 工单号 --note 说明。下一批次通过该规则时工单自动核验关闭。"),
         Map.entry("noTrend", "（暂无历史批次）"))),
@@ -42,7 +42,7 @@ final class FeedbackReport {
         Map.entry("column", "Column"), Map.entry("severity", "Severity"), Map.entry("status", "Status"),
         Map.entry("unexpected", "Failing rows"), Map.entry("observed", "Observed"),
         Map.entry("samples", "Samples (masked)"), Map.entry("ticket", "Ticket"), Map.entry("error", "error"),
-        Map.entry("warning", "warning"),
+        Map.entry("warning", "warning"), Map.entry("unchecked", "could not be checked"),
         Map.entry("files", "Attached: validation.json (the validation result, Great Expectations format); failing-rows.csv (every failing row by key and row number, masked)."),
         Map.entry("todo", "Please fix the problems at the source; the next feed shows the fix. Acknowledge a ticket: dataops feedback ack ID; when fixed: dataops feedback resolve ID --note TEXT. A ticket is verified and closed when a later feed passes its rule."),
         Map.entry("noTrend", "(no earlier feeds yet)")));
@@ -124,7 +124,7 @@ final class FeedbackReport {
           .append(escape(column == null ? "" : column.toString())).append("</td><td>")
           .append(escape(lang.t(warning ? "warning" : "error"))).append("</td><td class=\"")
           .append(r.success() ? "ok" : warning ? "warn" : "bad").append("\">")
-          .append(escape(r.success() ? lang.t("passed") : lang.t("failed"))).append("</td><td>")
+          .append(escape(status(lang, r))).append("</td><td>")
           .append(escape(String.valueOf(r.result().getOrDefault("unexpected_count", "")))).append("</td><td>")
           .append(escape(String.valueOf(r.result().getOrDefault("observed_value", "")))).append("</td><td>")
           .append(escape(samples instanceof List<?> l && !l.isEmpty() ? l.subList(0, Math.min(5, l.size())).toString() : ""))
@@ -134,6 +134,14 @@ final class FeedbackReport {
     h.append("</table>\n<p>").append(escape(lang.t("files"))).append("</p>\n<p>").append(escape(lang.t("todo")))
         .append("</p>\n</body></html>\n");
     return h.toString();
+  }
+
+  /** Passed, failed, or, for a rule that raised (a pattern's overrun), that it could not be checked and why. */
+  private static String status(Lang lang, ExpectationResult r) {
+    if (r.exceptionInfo() != null) {
+      return lang.t("unchecked") + ": " + r.exceptionInfo().exceptionMessage();
+    }
+    return r.success() ? lang.t("passed") : lang.t("failed");
   }
 
   private static String shortName(ExpectationResult r) {

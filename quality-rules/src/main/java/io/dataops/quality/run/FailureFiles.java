@@ -54,7 +54,23 @@ final class FailureFiles implements AutoCloseable {
 
   /** Closes every writer and appends their files in one commit. */
   synchronized Committed commit() {
+    return commit(new java.util.BitSet());
+  }
+
+  /**
+   * As above, without the rows of the {@code dropped} expectations (indices): those that raised instead of finishing,
+   * whose rows found before are no verdict.
+   */
+  synchronized Committed commit(java.util.BitSet dropped) {
     closeWriters();
+    if (!dropped.isEmpty()) {
+      for (int i = 0; i < writers.size(); i++) {
+        RowFailureWriter w = writers.get(i);
+        if (w.holdsAny(dropped)) {
+          writers.set(i, w.without(dropped, tableName, snapshotId, checkedAt));
+        }
+      }
+    }
     List<DataFile> files = new ArrayList<>();
     long rows = 0;
     for (RowFailureWriter w : writers) {

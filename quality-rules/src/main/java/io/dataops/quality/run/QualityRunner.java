@@ -258,7 +258,15 @@ public final class QualityRunner {
           snapshotIdRead, feedId, scopeName, now, metrics), QualityRunner::inBackground);
       FailureFiles.Committed committed;
       try {
-        committed = failureRows.commit();
+        // An expectation that raised (a pattern's overrun) has no verdict on any row: the rows it failed before
+        // raising are not recorded.
+        java.util.BitSet raised = new java.util.BitSet();
+        for (int i = 0; i < results.size(); i++) {
+          if (results.get(i).exceptionInfo() != null) {
+            raised.set(i);
+          }
+        }
+        committed = failureRows.commit(raised);
       } finally {
         awaitQuietly(recorded);
       }

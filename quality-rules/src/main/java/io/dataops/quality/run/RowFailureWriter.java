@@ -45,17 +45,27 @@ final class RowFailureWriter implements FailureSink, AutoCloseable {
 
   private final Table table;
   private final int slot;
+  private final int task;
   private final String runId;
   private RollingDataWriter<Record> writer;
   private final GenericRecord record;
   private final List<Expectation> expectations;
   private final List<String> columns;
   private long written;
+  /** The expectations (by index) this writer has rows of. */
+  private final java.util.BitSet wrote = new java.util.BitSet();
 
   RowFailureWriter(Table table, int slot, String runId, String tableName, Long snapshotId,
       List<Expectation> expectations, List<String> columns, OffsetDateTime checkedAt) {
+    this(table, slot, 0, runId, tableName, snapshotId, expectations, columns, checkedAt);
+  }
+
+  /** {@code task}: 0 for a scan slot's writer, 1 for the writer that rewrites that slot's files. */
+  private RowFailureWriter(Table table, int slot, int task, String runId, String tableName, Long snapshotId,
+      List<Expectation> expectations, List<String> columns, OffsetDateTime checkedAt) {
     this.table = table;
     this.slot = slot;
+    this.task = task;
     this.runId = runId;
     this.expectations = expectations;
     this.columns = columns;
@@ -84,13 +94,72 @@ final class RowFailureWriter implements FailureSink, AutoCloseable {
     }
     writer.write(record);
     written++;
+    wrote.set(expectation);
+  }
+
+  /** Whether this writer holds rows of any of {@code expectations} (indices). */
+  synchronized boolean holdsAny(java.util.BitSet expectations) {
+    return wrote.intersects(expectations);
+  }
+
+  /**
+   * The rows of this closed writer without those of the {@code dropped} expectations (indices), written again to
+   * new files of the same slot; this writer's files are deleted. For an expectation that raised while its failing
+   * rows were being written (a pattern's overrun): it reports no rows, as GX's raised expectation reports none.
+   */
+  synchronized RowFailureWriter without(java.util.BitSet dropped, String tableName, Long snapshotId,
+      OffsetDateTime checkedAt) {
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    dropped.stream().forEach(i -> ids.add(expectations.get(i).id()));
+    RowFailureWriter kept = new RowFailureWriter(table, slot, task + 1, runId, tableName, snapshotId, expectations,
+        columns, checkedAt);
+    Schema schema = table.schema();
+    try {
+      copyKept(schema, ids, kept);
+    } catch (RuntimeException e) {
+      try {
+        kept.close();
+      } finally {
+        kept.filesWritten().forEach(f -> table.io().deleteFile(f.location()));
+      }
+      throw e;
+    }
+    kept.wrote.or(wrote);
+    kept.wrote.andNot(dropped);
+    files().forEach(f -> table.io().deleteFile(f.location()));
+    return kept;
+  }
+
+  private void copyKept(Schema schema, java.util.Set<String> ids, RowFailureWriter kept) {
+    for (DataFile f : files()) {
+      try (org.apache.iceberg.io.CloseableIterable<Record> rows = org.apache.iceberg.parquet.Parquet.read(
+          table.io().newInputFile(f.location())).project(schema).createReaderFunc(fileSchema ->
+          org.apache.iceberg.data.parquet.GenericParquetReaders.buildReader(schema, fileSchema)).build()) {
+        for (Record r : rows) {
+          if (!ids.contains((String) r.getField("expectation_id"))) {
+            kept.copy(r);
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    kept.close();
+  }
+
+  private void copy(Record r) {
+    if (writer == null) {
+      writer = open();
+    }
+    writer.write(r);
+    written++;
   }
 
   /** The same file names as before the writer opened lazily: the slot and the run name them. */
   private RollingDataWriter<Record> open() {
     GenericFileWriterFactory factory = new GenericFileWriterFactory.Builder(table)
         .dataFileFormat(FileFormat.PARQUET).dataSchema(table.schema()).build();
-    OutputFileFactory files = OutputFileFactory.builderFor(table, slot, 0).operationId(runId)
+    OutputFileFactory files = OutputFileFactory.builderFor(table, slot, task).operationId(runId)
         .format(FileFormat.PARQUET).build();
     return new RollingDataWriter<>(factory, files, table.io(), 256L << 20, PartitionSpec.unpartitioned(), null);
   }
