@@ -17,7 +17,9 @@ import io.dataops.platform.config.PlatformConfig;
 import io.dataops.platform.intake.FeedIntake;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -98,12 +100,23 @@ final class QualityCommand {
         meta.put("seconds", r.seconds());
         json.put("meta", meta);
         cli.print(common, json, Quality.text(r));
-        long failed = r.validation().results().stream().filter(e -> !e.success()
-            && !Severity.WARNING.spelling().equals(e.expectationConfig().severity())).count();
+        // The rules that failed, by position, type and column; one that raised says why it could not be checked.
+        List<String> failedRules = new ArrayList<>();
+        List<io.dataops.quality.result.ExpectationResult> results = r.validation().results();
+        for (int i = 0; i < results.size(); i++) {
+          var e = results.get(i);
+          if (!e.success() && !Severity.WARNING.spelling().equals(e.expectationConfig().severity())) {
+            Object column = e.expectationConfig().kwargs().get("column");
+            failedRules.add("rule " + (i + 1) + " " + e.expectationConfig().type() + (column == null ? ""
+                : "(" + column + ")") + (e.exceptionInfo() == null ? ""
+                : " could not be checked: " + e.exceptionInfo().exceptionMessage()));
+          }
+        }
+        long failed = failedRules.size();
         if (failOnError && failed > 0) {
           cli.err.println("dataops: " + failed + (failed == 1 ? " rule" : " rules") + " of severity error failed on "
               + id + " (quality run " + r.runId() + ", " + String.format("%,d", r.failingRows())
-              + " failing rows in " + QualityRunner.ROW_FAILURES + ")");
+              + " failing rows in " + QualityRunner.ROW_FAILURES + "): " + String.join("; ", failedRules));
           return 2;
         }
       }

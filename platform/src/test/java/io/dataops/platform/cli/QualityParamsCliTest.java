@@ -82,6 +82,42 @@ class QualityParamsCliTest {
     assertThat(badName.err()).contains("--param 1x=...");
   }
 
+  /**
+   * A rule whose pattern backtracks past its budget ends only itself (it stopped the whole run with exit 2 and recorded
+   * nothing before): printed and recorded as GX's raised expectation, the other rules checked, the run a failed suite,
+   * and {@code --fail-on-error} names the rule and why it could not be checked.
+   */
+  @Test
+  void aCostlyPatternFailsItsRuleOnlyAndTheRunIsAFailedSuite() throws Exception {
+    Path suite = dir.resolve("costly.json");
+    Files.writeString(suite, """
+        {"name": "citizens.costly", "expectations": [
+          {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "record_id"}},
+          {"type": "expect_column_values_to_match_regex", "kwargs": {"column": "address", "regex": "^(.*.){25}x$"}}
+        ]}
+        """);
+    String table = "ods.public_security__citizens";
+    CliTest.Run r = run("quality", "run", "--table", table, "--suite", suite.toString(), "--json");
+    assertThat(r.exit()).as("a failing suite is a result, not an error: " + r.err()).isZero();
+    assertThat(r.json().get("success").asBoolean()).as(r.out()).isFalse();
+    assertThat(r.json().at("/results/0/success").asBoolean()).as(r.out()).isTrue();
+    String message = r.json().at("/results/1/exception_info/exception_message").asText();
+    assertThat(message).as(r.out()).startsWith("the pattern '^(.*.){25}x$' of expectation 2 "
+        + "(expect_column_values_to_match_regex) on row ").contains(" needed more than ");
+    assertThat(r.json().at("/results/1/exception_info/raised_exception").asBoolean()).isTrue();
+    assertThat(r.json().at("/meta/failing_rows").asLong()).as("no failing rows of a rule not checked").isZero();
+
+    CliTest.Run text = run("quality", "run", "--table", table, "--suite", suite.toString());
+    assertThat(text.out()).contains("FAILED (1 of 2 expectations met", "FAIL error    "
+        + "expect_column_values_to_match_regex(address)  the pattern '^(.*.){25}x$' of expectation 2 ");
+
+    CliTest.Run strict = run("quality", "run", "--table", table, "--suite", suite.toString(), "--fail-on-error");
+    assertThat(strict.exit()).isEqualTo(2);
+    assertThat(strict.err()).hasLineCount(1).startsWith("dataops: 1 rule of severity error failed on " + table)
+        .contains("rule 2 expect_column_values_to_match_regex(address) could not be checked: the pattern "
+            + "'^(.*.){25}x$' of expectation 2 ");
+  }
+
   /** {@code quality run --workers N}: threads sharing the scan; any number gives the same results. */
   /**
    * Found by a probe: the minimum and maximum of birth_date were shown whole (the oldest and the youngest person's
