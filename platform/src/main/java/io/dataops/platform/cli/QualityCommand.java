@@ -232,7 +232,8 @@ final class QualityCommand {
         var r = io.dataops.platform.intake.RegisteredSuites.register(config, department, dataset, file, cli.audit());
         String scheduleId = null;
         if (schedule != null) {
-          scheduleId = ScheduleCommand.saveQuality(cli, config, id.toString(), null, schedule, ScheduleCommand.DEFAULT_ATTEMPTS);
+          scheduleId = ScheduleCommand.saveQuality(cli, config, id.toString(), null, schedule, ScheduleCommand.DEFAULT_ATTEMPTS,
+              io.dataops.scheduler.embedded.Schedule.DEFAULT_TIMEOUT);
         }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("department", department);

@@ -8,6 +8,7 @@ import io.dataops.lakehouse.catalog.TableNames;
 import io.dataops.pipelines.definition.PipelineDefinition;
 import io.dataops.pipelines.definition.PipelineParser;
 import io.dataops.platform.config.PlatformConfig;
+import io.dataops.platform.maintenance.MaintenanceSettings;
 import io.dataops.platform.pipeline.PipelineRuns;
 import io.dataops.platform.schedule.ScheduleServices;
 import io.dataops.scheduler.embedded.EmbeddedScheduler;
@@ -16,6 +17,7 @@ import io.dataops.scheduler.embedded.ScheduleStore;
 import io.dataops.scheduler.embedded.ScheduledRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,6 +52,8 @@ final class ScheduleCommand {
     m.put("command", s.command());
     m.put("runAs", s.runAs());
     m.put("maxAttempts", s.maxAttempts());
+    m.put("timeout", Schedule.text(s.timeout()));
+    m.put("timeoutSeconds", s.timeout().getSeconds());
     m.put("paused", s.paused());
     m.put("lastDue", s.lastDue() == null ? null : Instant.ofEpochMilli(s.lastDue()).toString());
     if (s.cron() != null && !s.paused()) {
@@ -98,16 +102,17 @@ final class ScheduleCommand {
 
   /** Adds or replaces a schedule that runs as the current user; audited. Returns its id. */
   static String save(Cli cli, PlatformConfig config, Lakehouse lh, String id, String kind, String target,
-      List<String> command, String cron, boolean onFeed, List<String> inputs, int maxAttempts) {
+      List<String> command, String cron, boolean onFeed, List<String> inputs, int maxAttempts, Duration timeout) {
     String user = cli.session().principal().name();
     Schedule s = new Schedule(id, kind, target, command, cron, onFeed, inputs, user, maxAttempts, false,
-        System.currentTimeMillis(), user, null, null);
+        System.currentTimeMillis(), user, null, null, timeout);
     String baseline = onFeed ? ScheduleServices.inputSnapshots(lh, s) : null;
     s = new Schedule(id, kind, target, command, cron, onFeed, inputs, user, maxAttempts, false, s.createdAt(), user,
-        null, baseline);
+        null, baseline, timeout);
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("cron", cron);
     details.put("onFeed", onFeed);
+    details.put("timeout", Schedule.text(timeout));
     details.put("runAs", user);
     try {
       ScheduleServices.store(config).save(s, cli.audit(), AuditEvent.ok("schedule.add", List.of("schedule:" + id),
@@ -120,7 +125,8 @@ final class ScheduleCommand {
   }
 
   /** A schedule of a table's quality suite (the registered one, or the given file) by cron, as the current user. */
-  static String saveQuality(Cli cli, PlatformConfig config, String table, Path suite, String cron, int maxAttempts) {
+  static String saveQuality(Cli cli, PlatformConfig config, String table, Path suite, String cron, int maxAttempts,
+      Duration timeout) {
     // A failing rule fails the run (exit 2, not retried: the same rows fail again), which `schedule runs` shows with
     // its reason; without it a failing suite was a succeeded run.
     List<String> command = new ArrayList<>(List.of("quality", "run", "--table", table, "--fail-on-error"));
@@ -128,7 +134,7 @@ final class ScheduleCommand {
       command.addAll(List.of("--suite", suite.toAbsolutePath().toString()));
     }
     return save(cli, config, null, "quality:" + table, "quality", table, command, checkCron(cron), false,
-        List.of(table), maxAttempts);
+        List.of(table), maxAttempts, timeout);
   }
 
   /** Common to the two ways of adding: cron or feed trigger, attempts; the schedule runs as the user adding it. */
@@ -141,6 +147,10 @@ final class ScheduleCommand {
     @Option(names = "--max-attempts", paramLabel = "N",
         description = "Attempts of a run that fails for an internal reason (retried with backoff; default 3).")
     Integer maxAttempts;
+    @Option(names = "--timeout", paramLabel = "AGE",
+        description = "Stop a run's attempt still going after this long and fail the run, not retried (e.g. 90m, 2h; "
+            + "default 24h, at most 30d).")
+    String timeout;
 
     Add(Cli cli) {
       this.cli = cli;
@@ -155,16 +165,30 @@ final class ScheduleCommand {
       return n;
     }
 
+    /** --timeout as the maintenance ages are written, checked before anything is saved. */
+    Duration timeout() {
+      if (timeout == null) {
+        return Schedule.DEFAULT_TIMEOUT;
+      }
+      try {
+        return Schedule.checkTimeout(MaintenanceSettings.duration(timeout, "--timeout"));
+      } catch (BadInputException e) {
+        throw e.getMessage().startsWith("--timeout") ? e : new BadInputException("--timeout " + timeout.strip()
+            + ": " + e.getMessage());
+      }
+    }
+
     int save(PlatformConfig config, Lakehouse lh, String id, String kind, String target, List<String> command,
         boolean onFeed, List<String> inputs) {
       int attempts = attempts();
+      Duration limit = timeout();
       String checked = cron == null ? null : checkCron(cron);
       if (checked == null && !onFeed) {
         throw new BadInputException("say when it runs: --cron EXPR" + (kind.equals("pipeline") ? " and/or --on-feed" : ""));
       }
       ScheduleStore store = ScheduleServices.store(config);
       Schedule saved = store.require(ScheduleCommand.save(cli, config, lh, id, kind, target, command, checked,
-          onFeed, inputs, attempts));
+          onFeed, inputs, attempts, limit));
       String user = saved.runAs();
       cli.print(common, describe(saved), "schedule " + id + " runs as " + user
           + (checked == null ? "" : ", cron '" + checked + "'") + (onFeed ? ", on each new snapshot of "
@@ -240,7 +264,9 @@ final class ScheduleCommand {
       try (Lakehouse lh = cli.lakehouse(config)) {
         TableAccess.checkRead(cli, config, lh, TableNames.parse(table), null, null);
       }
-      String id = saveQuality(cli, config, name, suite, cron, attempts());
+      int attempts = attempts();
+      Duration limit = timeout();
+      String id = saveQuality(cli, config, name, suite, cron, attempts, limit);
       Schedule saved = ScheduleServices.store(config).require(id);
       cli.print(common, describe(saved), "schedule " + id + " runs as " + saved.runAs() + ", cron '" + cron
           + "'\n(runs start when 'dataops scheduler start' is running)");
@@ -266,8 +292,9 @@ final class ScheduleCommand {
       for (Schedule s : ScheduleServices.store(config).schedules()) {
         Map<String, Object> d = describe(s);
         all.add(d);
-        text.append(String.format("%-40s %-18s %-6s %-8s %-12s next %s%n", s.id(), s.cron() == null ? "-" : s.cron(),
-            s.onFeed() ? "feed" : "", s.paused() ? "paused" : "active", s.runAs(), next(s, d)));
+        text.append(String.format("%-40s %-18s %-6s %-8s %-12s timeout %-4s next %s%n", s.id(),
+            s.cron() == null ? "-" : s.cron(), s.onFeed() ? "feed" : "", s.paused() ? "paused" : "active", s.runAs(),
+            Schedule.text(s.timeout()), next(s, d)));
       }
       cli.print(common, Map.of("schedules", all), all.isEmpty() ? "no schedules" : text.toString());
       return 0;

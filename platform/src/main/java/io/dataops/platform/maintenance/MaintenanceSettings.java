@@ -47,8 +47,8 @@ public final class MaintenanceSettings {
     return new MaintenancePolicy(keep, max, safety, smallMb << 20, Math.max(d.targetFileBytes(), smallMb << 21));
   }
 
-  /** {@code 30m}, {@code 12h}, {@code 7d}, {@code 0} or ISO-8601. */
-  static Duration duration(String text, String where) {
+  /** {@code 30m}, {@code 12h}, {@code 7d}, {@code 0} or ISO-8601 (the CLI's ages and timeouts). */
+  public static Duration duration(String text, String where) {
     String t = text.strip().toLowerCase(Locale.ROOT);
     try {
       if (t.equals("0")) {
@@ -66,6 +66,8 @@ public final class MaintenanceSettings {
       return Duration.parse(text.strip().toUpperCase(Locale.ROOT));
     } catch (DateTimeParseException | NumberFormatException e) {
       throw new BadInputException(where + ": '" + text + "' is not an age (e.g. 30m, 12h, 7d or PT1H)");
+    } catch (ArithmeticException e) {
+      throw new BadInputException(where + ": '" + text + "' is too long an age");
     }
   }
 

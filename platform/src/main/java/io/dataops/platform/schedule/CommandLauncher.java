@@ -21,9 +21,13 @@ import java.util.Map;
  * Runs a schedule's command as {@code dataops} would run it from a shell, acting as the schedule's identity ({@code
  * --as}, with that user's token from the home's credentials file): the same role checks, the same audit events, the
  * same exit status. Each attempt is its own JVM ({@link ChildRunMain}, the scheduler's JVM flags and class path),
- * which dies with the scheduler. Its output is dropped; its one-line error is the run's reason.
+ * which dies with the scheduler. Its output is dropped; its one-line error is the run's reason. Stopped at its
+ * schedule's timeout, the attempt's process (and any it started) gets SIGTERM, then SIGKILL after {@link #GRACE}.
  */
 final class CommandLauncher implements RunLauncher {
+  /** How long a run stopped at its timeout has to end (its JVM's shutdown hooks) before it is killed. */
+  static final java.time.Duration GRACE = java.time.Duration.ofSeconds(10);
+
   private final Path home;
   private final Map<String, String> env;
   private final AuditSink audit;
@@ -37,7 +41,7 @@ final class CommandLauncher implements RunLauncher {
   }
 
   @Override
-  public Outcome launch(Schedule schedule, ScheduledRun run) {
+  public Outcome launch(Schedule schedule, ScheduledRun run, Attempt attempt) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // The flags the scheduler was started with (heap, encodings), except its class-data archive, which
@@ -61,6 +65,7 @@ final class CommandLauncher implements RunLauncher {
     String line = null;
     try {
       Process p = pb.start();
+      attempt.onStop(() -> stop(p));
       try (BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(),
           StandardCharsets.UTF_8))) {
         String l;
@@ -81,7 +86,10 @@ final class CommandLauncher implements RunLauncher {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while a run of " + schedule.id() + " ran", e);
     }
-    if (status > 2) {
+    if (status != 0 && attempt.stopped() != null) {
+      line = attempt.stopped();
+      status = TIMED_OUT;
+    } else if (status > 2) {
       line = "the run's process ended with status " + status + (line == null ? "" : ": " + line);
       status = 1;
     }
@@ -102,5 +110,19 @@ final class CommandLauncher implements RunLauncher {
     audit.record(new AuditEvent("schedule.run", List.of("schedule:" + schedule.id(), "run:" + run.id()),
         status == 0 ? AuditEvent.OK : AuditEvent.FAILED, details));
     return new Outcome(status, status == 0 ? null : line);
+  }
+
+  /**
+   * SIGTERM to the attempt's process and those it started, SIGKILL to what is left after the grace; returns at once
+   * (the attempt's thread sees its stderr end and the process exit).
+   */
+  private static void stop(Process p) {
+    List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
+    tree.forEach(ProcessHandle::destroy);
+    p.destroy();
+    p.onExit().completeOnTimeout(p, GRACE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).thenRun(() -> {
+      tree.forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    });
   }
 }

@@ -142,6 +142,7 @@ class SchedulerFeedCliTest {
     String id = added.get("id").asText();
     assertThat(added.get("onFeed").asBoolean()).as("from the file's schedule").isTrue();
     assertThat(added.get("maxAttempts").asInt()).isEqualTo(2);
+    assertThat(added.get("timeout").asText()).as("the default").isEqualTo("24h");
     assertThat(added.get("target").asText()).endsWith("income.yaml");
     assertThat(added.get("inputs").toString()).contains("ods.public_security__citizens");
 
@@ -242,5 +243,101 @@ class SchedulerFeedCliTest {
     assertThat(kept.get("cron").asText()).isEqualTo("0 0 6 * * MON");
     assertThat(ok("audit", "list", "--action", "command.refused", "--actor", TestCast.AUTHORITY, "--json",
         "--as", TestCast.AUDITOR).json().get("events")).hasSize(1);
+  }
+
+  /**
+   * Found by review: a run that never ended held its schedule (one run at a time) until the scheduler died. Here the
+   * run's child JVM is frozen (SIGSTOP: it cannot end, nor heed SIGTERM); at the schedule's timeout the scheduler
+   * stops it (SIGTERM, then SIGKILL after the grace), records it failed as timed out, audits it, and the run queued
+   * behind it goes on. Bad timeouts are refused with exit 2 and save nothing.
+   */
+  @Test
+  void aHungRunIsStoppedAtItsTimeoutAndTheRunQueuedBehindItGoesOn() throws Exception {
+    Path home = dir.resolve("home");
+    TestCast.enroll(home);
+    Path feed = dir.resolve("c.csv");
+    ok("generate", "--dataset", "citizens", "--rows", "300", "--out", feed.toString());
+    ok("land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString(), "--as",
+        TestCast.PUBLIC_SECURITY);
+    Path suite = dir.resolve("suite.yaml");
+    Files.writeString(suite, """
+        name: rows
+        expectations:
+          - type: expect_table_row_count_to_be_between
+            kwargs: {min_value: 1}
+        """);
+    String table = "ods.public_security__citizens";
+    for (String bad : new String[] {"0", "-1h", "PT-5M", "soon", "PT0.5S", "31d", "99999999999999999d"}) {
+      Run refused = run("schedule", "add-quality", "--table", table, "--suite", suite.toString(), "--cron",
+          "0 0 6 * * MON", "--timeout", bad, "--as", TestCast.PUBLIC_SECURITY);
+      assertThat(refused.exit()).as(bad + ": " + refused.err()).isEqualTo(2);
+      assertThat(refused.err()).as(bad).hasLineCount(1).contains("--timeout");
+    }
+    assertThat(ok("schedule", "list", "--json", "--as", TestCast.PUBLIC_SECURITY).json().get("schedules")).isEmpty();
+    JsonNode added = ok("schedule", "add-quality", "--table", table, "--suite", suite.toString(), "--cron",
+        "0 0 6 * * MON", "--timeout", "20s", "--json", "--as", TestCast.PUBLIC_SECURITY).json();
+    assertThat(added.get("timeout").asText()).isEqualTo("20s");
+    assertThat(added.get("timeoutSeconds").asLong()).isEqualTo(20);
+    String id = added.get("id").asText();
+    assertThat(ok("schedule", "list", "--as", TestCast.PUBLIC_SECURITY).out()).contains("timeout 20s");
+    ok("schedule", "trigger", id, "--as", TestCast.PUBLIC_SECURITY);
+    ok("schedule", "trigger", id, "--as", TestCast.PUBLIC_SECURITY);
+    var store = io.dataops.platform.schedule.ScheduleServices.store(
+        io.dataops.platform.config.PlatformConfig.load(home, java.util.Map.of()));
+    Path log = dir.resolve("scheduler.log");
+    Process scheduler = startScheduler(home, log);
+    ProcessHandle frozen = null;
+    try {
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+      while (frozen == null) {
+        frozen = scheduler.descendants().filter(SchedulerFeedCliTest::isRun).findFirst().orElse(null);
+        assertThat(System.nanoTime()).as("the first run's process; log:\n" + Files.readString(log)).isLessThan(end);
+        Thread.sleep(20);
+      }
+      assertThat(new ProcessBuilder("kill", "-STOP", String.valueOf(frozen.pid())).start().waitFor()).isZero();
+      assertThat(store.runs(id, 10)).as("the first run frozen, the second queued behind it")
+          .extracting(io.dataops.scheduler.embedded.ScheduledRun::state).containsExactly("queued", "running");
+      List<io.dataops.scheduler.embedded.ScheduledRun> runs;
+      do {
+        Thread.sleep(500);
+        runs = store.runs(id, 10);
+        assertThat(System.nanoTime()).as("both runs over: " + runs + "; log:\n" + Files.readString(log))
+            .isLessThan(end);
+      } while (!runs.stream().allMatch(r -> r.state().matches("succeeded|failed")));
+      assertThat(frozen.isAlive()).as("killed after the grace").isFalse();
+      var hung = runs.get(1);
+      assertThat(hung.state()).isEqualTo("failed");
+      assertThat(hung.error()).isEqualTo("timed out after 20s");
+      assertThat(hung.exitStatus()).isEqualTo(124);
+      assertThat(hung.attempts()).as("not retried").isEqualTo(1);
+      assertThat(runs.get(0).state()).as("the run behind it; log:\n" + Files.readString(log))
+          .isEqualTo("succeeded");
+    } finally {
+      if (frozen != null) {
+        frozen.destroyForcibly();
+      }
+      scheduler.destroy();
+      if (!scheduler.waitFor(120, TimeUnit.SECONDS)) {
+        scheduler.destroyForcibly();
+      }
+    }
+    assertThat(ok("schedule", "runs", id, "--as", TestCast.PUBLIC_SECURITY).out()).contains("timed out after 20s");
+    JsonNode events = ok("audit", "list", "--action", "schedule.run", "--oldest-first", "--json", "--as",
+        TestCast.AUDITOR).json().get("events");
+    assertThat(events).hasSize(2);
+    assertThat(events.get(0).get("outcome").asText()).isEqualTo("failed");
+    assertThat(events.get(0).at("/details/error").asText()).isEqualTo("timed out after 20s");
+    assertThat(events.get(0).at("/details/exitStatus").asInt()).isEqualTo(124);
+    assertThat(events.get(1).get("outcome").asText()).isEqualTo("ok");
+  }
+
+  /** A scheduled run's JVM, by /proc (ProcessHandle.Info drops the arguments of a command line this long). */
+  static boolean isRun(ProcessHandle p) {
+    try {
+      return Files.readString(Path.of("/proc", String.valueOf(p.pid()), "cmdline"))
+          .contains(io.dataops.platform.schedule.ChildRunMain.class.getName());
+    } catch (java.io.IOException gone) {
+      return false;
+    }
   }
 }

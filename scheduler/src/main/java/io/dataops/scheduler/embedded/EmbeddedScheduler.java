@@ -25,7 +25,8 @@ import org.springframework.scheduling.support.CronExpression;
  * occurrences that have come due (those missed while no scheduler ran, or while the schedule's last run was not over,
  * as one run), claims a run when an input table of a feed-triggered schedule has a new snapshot, and starts ready runs
  * up to the concurrency limit on a pool, one run of a schedule at a time. A run
- * failing for an internal reason is retried with exponential backoff. Progress lives only in the platform database
+ * failing for an internal reason is retried with exponential backoff; an attempt that outlives its schedule's timeout
+ * is stopped and its run failed, not retried. Progress lives only in the platform database
  * ({@link ScheduleStore}), so a scheduler killed at any moment is replaced by the next without losing or doubling a
  * run: claims are unique per trigger, and the runs the dead one had started are run again (runs are idempotent).
  */
@@ -46,6 +47,8 @@ public final class EmbeddedScheduler implements AutoCloseable {
   private final String owner;
   private final ExecutorService pool;
   private final AtomicInteger active = new AtomicInteger();
+  /** The attempts this scheduler has under way, by run id: the ones that outlive their timeout are stopped. */
+  private final java.util.Map<Long, Running> running = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile boolean stopping;
   private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
@@ -145,6 +148,7 @@ public final class EmbeddedScheduler implements AutoCloseable {
       stopping = true;
       return;
     }
+    stopOverdue(now);
     Set<String> unfinished = store.unfinished();
     for (Schedule s : store.schedules()) {
       if (s.paused()) {
@@ -243,6 +247,40 @@ public final class EmbeddedScheduler implements AutoCloseable {
     store.feedSeen(s.id(), seen);
   }
 
+  /** An attempt under way: stopped at {@code deadline}; {@code warned} once it does not end when stopped. */
+  private record Running(ScheduledRun run, RunLauncher.Attempt attempt, long deadline, Duration timeout,
+      java.util.concurrent.atomic.AtomicBoolean warned) {}
+
+  /** How long a stopped attempt may take to end before the log says it could not be stopped. */
+  static final Duration STOP_GRACE = Duration.ofMinutes(1);
+
+  /**
+   * Stops the attempts that have outlived their schedule's timeout (a command that never ends: a stuck read, a lock
+   * never released). Only this scheduler's own attempts, timed from when it started them: a run a dead scheduler
+   * left running is queued again at start-up (requeueAbandoned) and its new attempt has the whole timeout. The run
+   * is recorded as failed when its launcher returns; work that ignores being stopped keeps its slot and its
+   * schedule (one run at a time) until it ends, which the log says.
+   */
+  private void stopOverdue(long now) {
+    for (Running a : running.values()) {
+      if (now < a.deadline()) {
+        continue;
+      }
+      if (a.attempt().stop(timedOut(a.timeout()))) {
+        LOG.warn("run {} of {} outlived its timeout of {}: stopping it", a.run().id(), a.run().scheduleId(),
+            Schedule.text(a.timeout()));
+      } else if (now >= a.deadline() + STOP_GRACE.toMillis() && a.attempt().stopped() != null
+          && !a.warned().getAndSet(true)) {
+        LOG.error("run {} of {} was stopped at its timeout but has not ended: it keeps its slot and its schedule "
+            + "waits until it does", a.run().id(), a.run().scheduleId());
+      }
+    }
+  }
+
+  static String timedOut(Duration timeout) {
+    return "timed out after " + Schedule.text(timeout);
+  }
+
   private void dispatch(long now) {
     int free = settings.maxConcurrent() - active.get();
     if (free <= 0) {
@@ -256,7 +294,7 @@ public final class EmbeddedScheduler implements AutoCloseable {
       active.incrementAndGet();
       pool.submit(() -> {
         try {
-          execute(r);
+          execute(r, now);
         } finally {
           active.decrementAndGet();
         }
@@ -264,19 +302,31 @@ public final class EmbeddedScheduler implements AutoCloseable {
     }
   }
 
-  private void execute(ScheduledRun r) {
+  private void execute(ScheduledRun r, long startedAt) {
     int attempt = r.attempts() + 1;
     Schedule s = store.schedule(r.scheduleId()).orElse(null);
     RunLauncher.Outcome outcome;
+    RunLauncher.Attempt handle = new RunLauncher.Attempt(Thread.currentThread());
     if (s == null) {
       outcome = new RunLauncher.Outcome(2, "the schedule was removed");
     } else {
+      running.put(r.id(), new Running(r, handle, startedAt + s.timeout().toMillis(), s.timeout(),
+          new java.util.concurrent.atomic.AtomicBoolean()));
       try {
-        outcome = launcher.launch(s, r);
+        outcome = launcher.launch(s, r, handle);
       } catch (RuntimeException | Error e) {
         LOG.error("run {} of {} failed", r.id(), r.scheduleId(), e);
         outcome = new RunLauncher.Outcome(1, e.getClass().getSimpleName());
+      } finally {
+        handle.end();
+        running.remove(r.id());
+        Thread.interrupted(); // a stop's interrupt is this attempt's, not the pool thread's next one
       }
+    }
+    if (handle.stopped() != null && outcome.exitStatus() != 0) {
+      // Not retried: what hung once (a stuck lock, a dead peer) most likely hangs again, and each retry would hold
+      // the schedule for one more timeout; its next occurrence runs as usual.
+      outcome = new RunLauncher.Outcome(RunLauncher.TIMED_OUT, handle.stopped());
     }
     long now = clock.millis();
     int max = s == null ? 1 : s.maxAttempts();

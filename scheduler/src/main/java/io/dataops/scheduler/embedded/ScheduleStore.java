@@ -54,7 +54,7 @@ public final class ScheduleStore {
       }
       if (old.isPresent()) {
         Statements.update(c, "UPDATE schedules SET kind = ?, target = ?, command = ?, cron = ?, on_feed = ?,"
-            + " inputs = ?, run_as = ?, max_attempts = ?, created_by = ? WHERE id = ?", p -> {
+            + " inputs = ?, run_as = ?, max_attempts = ?, created_by = ?, timeout_seconds = ? WHERE id = ?", p -> {
               p.setString(1, s.kind());
               p.setString(2, s.target());
               p.setString(3, json(s.command()));
@@ -64,15 +64,16 @@ public final class ScheduleStore {
               p.setString(7, s.runAs());
               p.setInt(8, s.maxAttempts());
               p.setString(9, s.createdBy());
-              p.setString(10, s.id());
+              p.setLong(10, s.timeout().getSeconds());
+              p.setString(11, s.id());
             });
         if (s.lastFeed() != null && old.get().lastFeed() == null) {
           Statements.update(c, FEED_SEEN, p -> feedSeen(p, s.id(), s.lastFeed()));
         }
       } else {
         Statements.update(c, "INSERT INTO schedules (id, kind, target, command, cron, on_feed, inputs, run_as,"
-            + " max_attempts, paused, created_at, created_by, last_due, last_feed)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", p -> {
+            + " max_attempts, paused, created_at, created_by, last_due, last_feed, timeout_seconds)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", p -> {
               p.setString(1, s.id());
               p.setString(2, s.kind());
               p.setString(3, s.target());
@@ -91,6 +92,7 @@ public final class ScheduleStore {
                 p.setLong(13, s.lastDue());
               }
               p.setString(14, s.lastFeed());
+              p.setLong(15, s.timeout().getSeconds());
             });
       }
       audit.record(c, event);
@@ -365,7 +367,8 @@ public final class ScheduleStore {
     return new Schedule(rs.getString("id"), rs.getString("kind"), rs.getString("target"),
         list(rs.getString("command")), rs.getString("cron"), rs.getInt("on_feed") == 1, list(rs.getString("inputs")),
         rs.getString("run_as"), rs.getInt("max_attempts"), rs.getInt("paused") == 1, rs.getLong("created_at"),
-        rs.getString("created_by"), due, rs.getString("last_feed"));
+        rs.getString("created_by"), due, rs.getString("last_feed"),
+        java.time.Duration.ofSeconds(rs.getLong("timeout_seconds")));
   }
 
   private static ScheduledRun readRun(ResultSet rs) throws SQLException {

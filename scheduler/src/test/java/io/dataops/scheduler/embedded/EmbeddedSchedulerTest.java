@@ -107,8 +107,13 @@ class EmbeddedSchedulerTest {
   }
 
   Schedule schedule(String id, String cron, boolean onFeed, int maxAttempts) {
+    return schedule(id, cron, onFeed, maxAttempts, Schedule.DEFAULT_TIMEOUT);
+  }
+
+  Schedule schedule(String id, String cron, boolean onFeed, int maxAttempts, Duration timeout) {
     return new Schedule(id, "quality", "ods.x", List.of("quality", "run", "--table", "ods.x"), cron, onFeed,
-        List.of("ods.x"), "ps-clerk", maxAttempts, false, clock.millis(), "ps-clerk", null, onFeed ? "ods.x@1" : null);
+        List.of("ods.x"), "ps-clerk", maxAttempts, false, clock.millis(), "ps-clerk", null, onFeed ? "ods.x@1" : null,
+        timeout);
   }
 
   EmbeddedScheduler scheduler(RunLauncher launcher, FeedWatch feeds, int concurrent) {
@@ -150,7 +155,7 @@ class EmbeddedSchedulerTest {
     }
     assertThat(store.pause("held", true, clock.millis(), audit, c -> event("schedule.pause", c))).isTrue();
     java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
-    EmbeddedScheduler s = scheduler((sc, r) -> {
+    EmbeddedScheduler s = scheduler((sc, r, a) -> {
       started.incrementAndGet();
       return new RunLauncher.Outcome(0, null);
     }, FeedWatch.NONE, 2);
@@ -171,7 +176,7 @@ class EmbeddedSchedulerTest {
   @Test
   void cronFieldsAreReadInThePlatformsTimeZoneWhateverTheHostsIs() throws Exception {
     save(schedule("nightly", "0 0 2 * * *", false, 1));
-    EmbeddedScheduler s = scheduler((sc, r) -> new RunLauncher.Outcome(0, null), FeedWatch.NONE, 1);
+    EmbeddedScheduler s = scheduler((sc, r, a) -> new RunLauncher.Outcome(0, null), FeedWatch.NONE, 1);
     clock.advance(Duration.ofDays(1));
     s.tick();
     assertThat(runs("nightly")).hasSize(1);
@@ -191,7 +196,7 @@ class EmbeddedSchedulerTest {
   void missedOccurrencesCoalesceIntoOneRunAndASecondSchedulerWaitsForTheLease() throws Exception {
     save(schedule("every-minute", "0 * * * * *", false, 1));
     ConcurrentLinkedQueue<Long> ran = new ConcurrentLinkedQueue<>();
-    EmbeddedScheduler first = scheduler((s, r) -> {
+    EmbeddedScheduler first = scheduler((s, r, a) -> {
       ran.add(r.dueAt());
       return new RunLauncher.Outcome(0, null);
     }, FeedWatch.NONE, 2);
@@ -208,7 +213,7 @@ class EmbeddedSchedulerTest {
     await(() -> ran.size() == 1);
 
     EmbeddedScheduler second = new EmbeddedScheduler(store, SchedulerLease.inDatabase(store, Duration.ofSeconds(60)),
-        (s, r) -> new RunLauncher.Outcome(0, null),
+        (s, r, a) -> new RunLauncher.Outcome(0, null),
         FeedWatch.NONE, new SchedulerSettings(1, Duration.ofSeconds(1), Duration.ofSeconds(60),
         Duration.ofSeconds(10)), clock);
     clock.advance(Duration.ofMinutes(1));
@@ -237,7 +242,7 @@ class EmbeddedSchedulerTest {
     AtomicInteger running = new AtomicInteger();
     AtomicInteger most = new AtomicInteger();
     ConcurrentLinkedQueue<String> launched = new ConcurrentLinkedQueue<>();
-    EmbeddedScheduler s = scheduler((sc, r) -> {
+    EmbeddedScheduler s = scheduler((sc, r, a) -> {
       most.accumulateAndGet(running.incrementAndGet(), Math::max);
       launched.add(r.triggerKey());
       try {
@@ -285,10 +290,12 @@ class EmbeddedSchedulerTest {
    */
   @Test
   void aSchedulerDeadInALongRunIsFollowedByItsRunAgainThenOneRunForTheOccurrencesSince() throws Exception {
-    save(schedule("every-minute", "0 * * * * *", false, 1));
+    // A timeout the dead one's attempt (00:01 to its death at 00:03) stays within, and the takeover at 00:04:30 is
+    // past: the interrupted run is run again with the whole timeout, not failed as timed out.
+    save(schedule("every-minute", "0 * * * * *", false, 1, Duration.ofMinutes(3)));
     CountDownLatch never = new CountDownLatch(1);
     AtomicInteger hung = new AtomicInteger();
-    EmbeddedScheduler dead = scheduler((sc, r) -> {
+    EmbeddedScheduler dead = scheduler((sc, r, a) -> {
       hung.incrementAndGet();
       try {
         never.await();
@@ -312,7 +319,7 @@ class EmbeddedSchedulerTest {
     AtomicInteger most = new AtomicInteger();
     ConcurrentLinkedQueue<String> launched = new ConcurrentLinkedQueue<>();
     EmbeddedScheduler next = new EmbeddedScheduler(store, SchedulerLease.inDatabase(store, Duration.ofSeconds(60)),
-        (sc, r) -> {
+        (sc, r, a) -> {
           most.accumulateAndGet(running.incrementAndGet(), Math::max);
           launched.add(r.triggerKey());
           running.decrementAndGet();
@@ -349,11 +356,99 @@ class EmbeddedSchedulerTest {
         .allMatch(r -> r.state().equals(ScheduledRun.SUCCEEDED));
   }
 
+  /**
+   * Found by review: a run that never ends (a stuck read, a lock never released) held its schedule, which runs one run
+   * at a time, for ever. Stopped at its timeout, it is failed as timed out — not retried though attempts are left —
+   * and the occurrences that fell meanwhile run as one run.
+   */
+  @Test
+  void aHungRunIsStoppedAtItsTimeoutFailedNotRetriedAndItsScheduleRunsOn() throws Exception {
+    save(schedule("every-minute", "0 * * * * *", false, 3, Duration.ofMinutes(2)));
+    assertThat(store.schedule("every-minute").orElseThrow().timeout()).isEqualTo(Duration.ofMinutes(2));
+    CountDownLatch never = new CountDownLatch(1);
+    AtomicInteger launched = new AtomicInteger();
+    AtomicInteger interrupted = new AtomicInteger();
+    EmbeddedScheduler s = scheduler((sc, r, a) -> {
+      if (launched.incrementAndGet() > 1) {
+        return new RunLauncher.Outcome(0, null);
+      }
+      try {
+        never.await();
+      } catch (InterruptedException e) {
+        interrupted.incrementAndGet(); // no stopper registered: the scheduler interrupts the attempt's thread
+        return new RunLauncher.Outcome(1, "interrupted");
+      }
+      return new RunLauncher.Outcome(0, null);
+    }, FeedWatch.NONE, 1);
+    long start = clock.millis();
+    clock.advance(Duration.ofMinutes(1));
+    s.tick();
+    await(() -> launched.get() == 1);
+    for (int i = 0; i < 3; i++) {
+      clock.advance(Duration.ofSeconds(39));
+      s.tick();
+    }
+    assertThat(interrupted.get()).as("within its timeout (1:57 of 2:00)").isZero();
+    assertThat(runs("every-minute")).extracting(ScheduledRun::state).containsExactly(ScheduledRun.RUNNING);
+    clock.advance(Duration.ofSeconds(3));
+    s.tick();
+    await(() -> runs("every-minute").get(0).state().equals(ScheduledRun.FAILED));
+    ScheduledRun hung = runs("every-minute").get(0);
+    assertThat(hung.error()).isEqualTo("timed out after 2m");
+    assertThat(hung.exitStatus()).isEqualTo(RunLauncher.TIMED_OUT);
+    assertThat(hung.attempts()).as("not retried").isEqualTo(1);
+    assertThat(interrupted.get()).isEqualTo(1);
+    await(() -> {
+      s.tick();
+      return runs("every-minute").size() == 2 && runs("every-minute").get(0).state().equals(ScheduledRun.SUCCEEDED);
+    });
+    ScheduledRun next = runs("every-minute").get(0);
+    assertThat(next.occurrences()).as("00:02 and 00:03, due while it hung").isEqualTo(2);
+    assertThat(next.firstDue()).isEqualTo(start + 2 * 60_000);
+    assertThat(launched.get()).isEqualTo(2);
+    s.close();
+  }
+
+  /**
+   * A launcher that started something outside its thread (the platform's: a child process) says how to stop it; the
+   * scheduler then calls that, not interrupting the thread, and the launcher sees why it was stopped.
+   */
+  @Test
+  void aStoppedAttemptIsEndedByItsLaunchersOwnStopper() throws Exception {
+    save(schedule("nightly", null, false, 3, Duration.ofMinutes(30)));
+    store.claim("nightly", "manual:1", "manual", clock.millis(), clock.millis());
+    CountDownLatch child = new CountDownLatch(1);
+    AtomicReference<String> seen = new AtomicReference<>();
+    AtomicInteger interrupted = new AtomicInteger();
+    EmbeddedScheduler s = scheduler((sc, r, a) -> {
+      a.onStop(child::countDown);
+      boolean ended = false;
+      while (!ended) {
+        try {
+          ended = child.await(1, TimeUnit.HOURS);
+        } catch (InterruptedException e) {
+          interrupted.incrementAndGet();
+        }
+      }
+      seen.set(a.stopped());
+      return new RunLauncher.Outcome(1, "the child ended with status 143");
+    }, FeedWatch.NONE, 1);
+    s.tick();
+    await(() -> runs("nightly").get(0).state().equals(ScheduledRun.RUNNING));
+    clock.advance(Duration.ofMinutes(30));
+    s.tick();
+    await(() -> runs("nightly").get(0).state().equals(ScheduledRun.FAILED));
+    assertThat(seen.get()).isEqualTo("timed out after 30m");
+    assertThat(runs("nightly").get(0).error()).isEqualTo("timed out after 30m");
+    assertThat(interrupted.get()).isZero();
+    s.close();
+  }
+
   @Test
   void aDailyScheduleDownForTenDaysRunsOnceForTheTenAndManualRunsStayQueuedEach() throws Exception {
     save(schedule("nightly", "0 0 2 * * *", false, 1));
     AtomicInteger launched = new AtomicInteger();
-    EmbeddedScheduler s = scheduler((sc, r) -> {
+    EmbeddedScheduler s = scheduler((sc, r, a) -> {
       launched.incrementAndGet();
       return new RunLauncher.Outcome(0, null);
     }, FeedWatch.NONE, 1);
@@ -394,9 +489,10 @@ class EmbeddedSchedulerTest {
   void onPostgresqlToo() throws Exception {
     store = new ScheduleStore(io.dataops.core.testing.PostgresServer.newDatabase("scheduler_" + System.nanoTime()),
         "postgres", "");
-    save(schedule("pg", "0 * * * * *", false, 2));
+    save(schedule("pg", "0 * * * * *", false, 2, Duration.ofMinutes(90)));
+    assertThat(store.schedule("pg").orElseThrow().timeout()).isEqualTo(Duration.ofMinutes(90));
     AtomicInteger attempts = new AtomicInteger();
-    EmbeddedScheduler s = scheduler((sc, r) -> attempts.incrementAndGet() == 1 ? new RunLauncher.Outcome(1, "once")
+    EmbeddedScheduler s = scheduler((sc, r, a) -> attempts.incrementAndGet() == 1 ? new RunLauncher.Outcome(1, "once")
         : new RunLauncher.Outcome(0, null), FeedWatch.NONE, 1);
     clock.advance(Duration.ofMinutes(2).plusSeconds(1));
     s.tick();
@@ -440,7 +536,7 @@ class EmbeddedSchedulerTest {
     save(schedule("flaky", null, false, 3));
     save(schedule("refused", null, false, 3));
     AtomicInteger flakyAttempts = new AtomicInteger();
-    EmbeddedScheduler s = scheduler((sc, r) -> sc.id().equals("refused") ? new RunLauncher.Outcome(2, "bad input")
+    EmbeddedScheduler s = scheduler((sc, r, a) -> sc.id().equals("refused") ? new RunLauncher.Outcome(2, "bad input")
         : flakyAttempts.incrementAndGet() < 3 ? new RunLauncher.Outcome(1, "internal") : new RunLauncher.Outcome(0,
             null), FeedWatch.NONE, 2);
     store.claim("flaky", "manual:1", "manual", clock.millis(), clock.millis());
@@ -472,7 +568,7 @@ class EmbeddedSchedulerTest {
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger running = new AtomicInteger();
     AtomicInteger most = new AtomicInteger();
-    EmbeddedScheduler s = scheduler((sc, r) -> {
+    EmbeddedScheduler s = scheduler((sc, r, a) -> {
       most.accumulateAndGet(running.incrementAndGet(), Math::max);
       try {
         release.await();
@@ -501,7 +597,7 @@ class EmbeddedSchedulerTest {
   void aNewInputSnapshotStartsOneRunAndAPausedScheduleNone() throws Exception {
     save(schedule("on-feed", null, true, 1));
     AtomicReference<String> snapshots = new AtomicReference<>("ods.x@1");
-    EmbeddedScheduler s = scheduler((sc, r) -> new RunLauncher.Outcome(0, null), sc -> snapshots.get(), 1);
+    EmbeddedScheduler s = scheduler((sc, r, a) -> new RunLauncher.Outcome(0, null), sc -> snapshots.get(), 1);
     s.tick();
     assertThat(runs("on-feed")).as("the baseline seen when it was added").isEmpty();
     snapshots.set("ods.x@2");
