@@ -347,7 +347,9 @@ public final class PipelineValidator {
     }
     Snapshot snapshot;
     if (in.latest()) {
-      snapshot = table.currentSnapshot();
+      // The rows of the current snapshot, as of the oldest snapshot that held them (maintenance's compaction is no
+      // new input).
+      snapshot = io.dataops.lakehouse.maintenance.SameRows.asOf(table, table.currentSnapshot());
       if (snapshot == null) {
         throw new PipelineException(src, in.line(), "table " + in.table() + " has no data yet");
       }
@@ -631,7 +633,7 @@ public final class PipelineValidator {
             + " (see: dataops table list)");
       }
       Table table = lakehouse.load(id);
-      Snapshot snapshot = table.currentSnapshot();
+      Snapshot snapshot = io.dataops.lakehouse.maintenance.SameRows.asOf(table, table.currentSnapshot());
       if (snapshot == null) {
         throw new PipelineException(src, p.populationLine(), "population table " + p.population() + " has no data "
             + "yet");

@@ -70,4 +70,32 @@ class MaintenanceDuringRunCliTest {
     assertThat(version.at("/inputs/" + ods).asLong()).isEqualTo(read);
     assertThat(version.get("rowsIn").asLong()).as("the feed the run pinned, not the one landed after").isEqualTo(1500);
   }
+  /**
+   * Found by a probe: a table compacted since a product's run was a new input to the same pipeline (its current
+   * snapshot was the compaction's), so the same command made a version of the same rows, to be reviewed again. A
+   * pipeline now binds the oldest snapshot that holds the current rows (back over maintenance's rewrites).
+   */
+  @Test
+  void aCompactedInputIsTheSameInputAndTheSameRunIsRecognised() throws Exception {
+    DeliveryCliTest.granted(dir);
+    land("c2", 1500);
+    String ods = "ods.public_security__citizens";
+    long read = newestSnapshot(ods);
+    String pipeline = dir.resolve("pipelines/income.yaml").toString();
+    JsonNode first = ok(TestCast.OPERATOR, "pipeline", "run", pipeline, "--json");
+    JsonNode report = ok(Sessions.LOCAL_ADMIN, "table", "maintain", ods, "--json");
+    assertThat(report.at("/tables/0/compaction/filesRewritten").asInt()).as(report.toString()).isGreaterThan(1);
+    assertThat(newestSnapshot(ods)).as("the compaction's snapshot").isNotEqualTo(read);
+
+    JsonNode again = ok(TestCast.OPERATOR, "pipeline", "run", pipeline, "--json");
+    assertThat(again.get("version").asInt()).as(again.toString()).isEqualTo(first.get("version").asInt());
+    assertThat(again.get("recognized").asBoolean()).isTrue();
+    assertThat(again.at("/inputs/" + ods).asLong()).isEqualTo(read);
+    assertThat(ok(TestCast.OPERATOR, "product", "list", "--json")).hasSize(1);
+
+    land("c3", 1800); // new rows: a new run
+    JsonNode third = ok(TestCast.OPERATOR, "pipeline", "run", pipeline, "--json");
+    assertThat(third.get("version").asInt()).isEqualTo(2);
+    assertThat(third.get("rowsIn").asLong()).isEqualTo(2100);
+  }
 }

@@ -467,7 +467,7 @@ public final class Destroyer {
         table.manageSnapshots().setCurrentSnapshot(s.snapshotId()).commit();
       }
       table.rewriteManifests().rewriteIf(m -> true).clusterBy(f -> "all")
-          .set("dataops.rewritten-for", "destruction of " + plan.tag())
+          .set(io.dataops.lakehouse.maintenance.SameRows.REWRITTEN_FOR, "destruction of " + plan.tag())
           .set(REWRITTEN_FROM, snapshotsOf(table, s.snapshotId()).stream().map(String::valueOf)
               .collect(java.util.stream.Collectors.joining(",")))
           .commit();
@@ -590,8 +590,8 @@ public final class Destroyer {
       return java.util.Arrays.stream(from.split(",")).map(Long::valueOf).toList();
     }
     // rewritten before the chain was recorded: the snapshot it was rewritten from is its parent
-    return s.summary().containsKey("dataops.rewritten-for") && s.parentId() != null ? List.of(s.parentId())
-        : List.of();
+    return s.summary().containsKey(io.dataops.lakehouse.maintenance.SameRows.REWRITTEN_FOR) && s.parentId() != null
+        ? List.of(s.parentId()) : List.of();
   }
 
   private static List<Long> snapshotsOf(Table table, long snapshotId) {
