@@ -7,6 +7,8 @@ import org.apache.flink.api.common.RuntimeExecutionMode;
 import java.util.stream.Stream;
 import org.apache.flink.client.deployment.executors.LocalExecutor;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.core.execution.PipelineExecutor;
 import org.apache.flink.core.execution.PipelineExecutorFactory;
@@ -82,6 +84,9 @@ public final class FlinkEngine {
       conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, LOCAL_NETWORK_MEMORY);
       conf.set(DeploymentOptions.TARGET, LocalExecutor.NAME);
       conf.set(DeploymentOptions.ATTACHED, true);
+      // shuffle files hold raw rows: this process's owner-only folder, removed at its exit (LocalTemp)
+      conf.set(CoreOptions.TMP_DIRS, LocalTemp.folder().toString());
+      conf.set(WebOptions.TMP_DIR, LocalTemp.folder().toString());
       env = new StreamExecutionEnvironment(LocalClusters.LOADER, conf, FlinkEngine.class.getClassLoader());
       env.setParallelism(parallelism);
     } else {
@@ -129,7 +134,9 @@ public final class FlinkEngine {
     /** Borrowed: a mini-cluster's shutdown leaves it for the next one (it lives as long as the process). */
     static synchronized Reference<RpcSystem> rpc() {
       if (rpc == null) {
-        rpc = RpcSystem.load();
+        Configuration conf = new Configuration();
+        conf.set(CoreOptions.TMP_DIRS, LocalTemp.folder().toString()); // where it unpacks its jar
+        rpc = RpcSystem.load(conf);
       }
       return Reference.borrowed(rpc);
     }

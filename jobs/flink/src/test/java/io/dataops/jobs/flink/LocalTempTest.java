@@ -1,0 +1,121 @@
+package io.dataops.jobs.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A local Flink job keeps its temporary files (its shuffle files hold raw rows) in its process's owner-only folder, and
+ * nothing of it outlives the process: its own folder goes at exit, a killed process's with the next process's first
+ * Flink job.
+ */
+class LocalTempTest {
+  @TempDir Path dir;
+
+  @Test
+  void aJobsTemporaryFilesStayInItsProcesssPrivateFolderAndNothingOutlivesTheProcesses() throws Exception {
+    Path tmp = Files.createDirectories(dir.resolve("tmp"));
+    Path marker = dir.resolve("held");
+    Process held = child(tmp, marker.toString());
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (!Files.exists(marker) && held.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(marker).as("the job held after its exchange: " + Files.readString(dir.resolve("child.log"))).exists();
+
+    List<Path> entries = flinks(tmp);
+    assertThat(entries).as("all of the running job's temporary files in one folder").hasSize(1);
+    Path folder = entries.get(0);
+    assertThat(folder.getFileName().toString()).startsWith(LocalTemp.PREFIX + held.pid() + "-");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder))).isEqualTo("rwx------");
+    List<String> inside = list(folder).stream().map(p -> p.getFileName().toString()).toList();
+    assertThat(inside).as("the RPC jar and the mini-cluster's folders")
+        .anyMatch(n -> n.startsWith("flink-rpc-") && n.endsWith(".jar"))
+        .anyMatch(n -> n.startsWith("flink-netty-shuffle-"))
+        .anyMatch(n -> n.startsWith("flink-io-"));
+    try (Stream<Path> all = Files.walk(folder)) {
+      assertThat(all.filter(p -> p.getFileName().toString().endsWith(".shuffle.data")).toList())
+          .as("the exchanged rows written to files").isNotEmpty();
+    }
+
+    held.destroyForcibly(); // kill -9: no shutdown hook runs
+    assertThat(held.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(flinks(tmp)).as("what the killed process left").containsExactly(folder);
+
+    Process next = child(tmp, null);
+    assertThat(next.waitFor(3, TimeUnit.MINUTES)).isTrue();
+    assertThat(next.exitValue()).as(Files.readString(dir.resolve("child.log"))).isZero();
+    assertThat(flinks(tmp)).as("the killed process's folder removed by the next, the next's own at its exit").isEmpty();
+  }
+
+  @Test
+  void theSweepRemovesGoneProcessesFoldersAndOldPlannerCopiesOnly() throws Exception {
+    Process ended = new ProcessBuilder("true").start();
+    assertThat(ended.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    Path gone = Files.createDirectories(dir.resolve(LocalTemp.PREFIX + ended.pid() + "-42/flink-io-x"));
+    Files.writeString(gone.resolve("spill"), "raw rows");
+    Path live = Files.createDirectories(dir.resolve(LocalTemp.PREFIX + ProcessHandle.current().pid() + "-7"));
+    Path other = Files.createDirectories(dir.resolve(LocalTemp.PREFIX + "notes"));
+    Path outside = Files.createDirectories(dir.resolve("elsewhere"));
+    Files.writeString(outside.resolve("keep"), "not ours to remove");
+    Path link = Files.createSymbolicLink(dir.resolve(LocalTemp.PREFIX + ended.pid() + "-43"), outside);
+    Path oldCopy = Files.writeString(dir.resolve("flink-table-planner_0f8fad5b-d9cb-469f-a165-70867728950e.jar"), "j");
+    Files.setLastModifiedTime(oldCopy, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+    Path newCopy = Files.writeString(dir.resolve("flink-table-planner_1f8fad5b-d9cb-469f-a165-70867728950e.jar"), "j");
+    Path lookAlike = Files.writeString(dir.resolve("flink-table-planner_mine.jar"), "j");
+    Files.setLastModifiedTime(lookAlike, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+
+    int removed = LocalTemp.sweep(dir, Files.getOwner(live), Instant.now().minus(LocalTemp.STALE));
+
+    assertThat(removed).isEqualTo(2);
+    assertThat(dir.resolve(LocalTemp.PREFIX + ended.pid() + "-42")).doesNotExist();
+    assertThat(oldCopy).doesNotExist();
+    assertThat(live).exists();
+    assertThat(other).exists();
+    assertThat(newCopy).exists();
+    assertThat(lookAlike).exists();
+    assertThat(Files.exists(link, LinkOption.NOFOLLOW_LINKS)).as("a link is not followed nor removed").isTrue();
+    assertThat(outside.resolve("keep")).exists();
+  }
+
+  private Process child(Path tmp, String marker) throws IOException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("--add-")).forEach(
+        command::add);
+    command.addAll(List.of("-Xmx512m", "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
+        LocalTempChild.class.getName()));
+    if (marker != null) {
+      command.add(marker);
+    }
+    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile())
+        .start();
+  }
+
+  /**
+   * What Flink and this module put in the temporary directory (lz4-java's copy of its native library is left out: the
+   * library extracts it itself, for the process's life, and it holds no data).
+   */
+  private static List<Path> flinks(Path tmp) throws IOException {
+    return list(tmp).stream().filter(p -> !p.getFileName().toString().startsWith("liblz4-java-")).toList();
+  }
+
+  private static List<Path> list(Path folder) throws IOException {
+    try (Stream<Path> s = Files.list(folder)) {
+      return s.toList();
+    }
+  }
+}
