@@ -22,9 +22,14 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.io.PositionOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +65,58 @@ class ObjectStoreWarehouseTest {
     try (Stream<Path> under = Files.walk(home)) {
       assertThat(under.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
           .allMatch(n -> n.startsWith("catalog.db"));
+    }
+  }
+
+  @Test
+  void uploadsAreStagedInAnOwnerOnlyFolderAndNothingStagedStaysBehind() throws Exception {
+    String bucket = S3Server.newBucket("staging");
+    byte[] raw = "440823199107132160".getBytes(StandardCharsets.UTF_8);
+    try (Lakehouse lh = Lakehouse.open(S3Server.lakehouse(dir.resolve("home"), bucket))) {
+      Path staging = Path.of(lh.io().properties().get("s3.staging-dir"));
+      assertThat(staging.getParent()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir")));
+      try (PositionOutputStream out = lh.io().newOutputFile("s3://" + bucket + "/warehouse/x/raw.bin").create()) {
+        out.write(raw);
+        out.flush();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(staging))).isEqualTo("rwx------");
+        assertThat(staged(staging, raw)).as("the upload staged in the owner-only folder").hasSize(1);
+      }
+      assertThat(staged(staging, raw)).as("removed once uploaded").isEmpty();
+      try (var in = lh.io().newInputFile("s3://" + bucket + "/warehouse/x/raw.bin").newStream()) {
+        assertThat(in.readAllBytes()).isEqualTo(raw);
+      }
+    }
+  }
+
+  @Test
+  void aStagingFolderOpenToOthersOrALinkIsRefusedAndAKilledProcesssStagedFilesGo() throws Exception {
+    Path open = Files.createDirectory(dir.resolve("open"), PosixFilePermissions.asFileAttribute(
+        PosixFilePermissions.fromString("rwxrwxrwx")));
+    Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx")); // past the umask
+    assertThatThrownBy(() -> StagingFolder.ensure(open.toString())).hasMessageContaining("is open to other users")
+        .hasMessageContaining("nothing is written");
+    Path link = Files.createSymbolicLink(dir.resolve("link"), Files.createDirectory(dir.resolve("target")));
+    assertThatThrownBy(() -> StagingFolder.ensure(link.toString())).hasMessageContaining("is not a folder");
+
+    Path mine = dir.resolve("mine");
+    Files.createDirectory(mine, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Path killed = Files.writeString(mine.resolve("s3fileio-123.tmp"), "raw rows");
+    Files.setLastModifiedTime(killed, FileTime.from(Instant.now().minus(Duration.ofDays(2))));
+    Path uploading = Files.writeString(mine.resolve("s3fileio-456.tmp"), "raw rows");
+    StagingFolder.ensure(mine.toString());
+    assertThat(killed).doesNotExist();
+    assertThat(uploading).exists();
+  }
+
+  private static List<Path> staged(Path staging, byte[] content) throws java.io.IOException {
+    try (Stream<Path> files = Files.list(staging)) {
+      return files.filter(f -> f.getFileName().toString().startsWith("s3fileio-")).filter(f -> {
+        try {
+          return java.util.Arrays.equals(Files.readAllBytes(f), content);
+        } catch (java.io.IOException gone) {
+          return false;
+        }
+      }).toList();
     }
   }
 
