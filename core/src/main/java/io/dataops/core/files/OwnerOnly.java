@@ -10,10 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
@@ -91,6 +93,33 @@ public final class OwnerOnly {
   public static Path copy(Path source, Path target) throws IOException {
     try (InputStream in = Files.newInputStream(source)) {
       return copy(in, target);
+    }
+  }
+
+  /**
+   * A folder under a name others could have made first ({@code /tmp/dataops-...-<user>}): made owner-only if missing;
+   * if it exists it must be a folder, not a link, of this process's user, and closed to everyone else, else this throws
+   * an {@link IOException} saying which of these it is not, and the caller writes nothing there (another user owning
+   * it could read, replace or remove what is put in it).
+   */
+  public static Path privateFolder(Path dir) throws IOException {
+    if (!POSIX) {
+      return Files.createDirectories(dir);
+    }
+    try {
+      return Files.createDirectory(dir, attribute(FOLDER));
+    } catch (FileAlreadyExistsException exists) {
+      PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      Path self = Path.of("/proc/self"); // owned by the process's user
+      String me = Files.exists(self) ? Files.getOwner(self).getName() : System.getProperty("user.name");
+      String problem = !a.isDirectory() ? "is not a folder (a link or a file)"
+          : !a.owner().getName().equals(me) ? "belongs to " + a.owner().getName() + ", not " + me
+          : !FOLDER.containsAll(a.permissions()) ? "is open to other users ("
+              + PosixFilePermissions.toString(a.permissions()) + ")" : null;
+      if (problem != null) {
+        throw new IOException(dir + " " + problem + "; remove it (it is made again, owner-only)");
+      }
+      return dir;
     }
   }
 

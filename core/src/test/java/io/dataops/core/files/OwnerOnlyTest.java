@@ -1,6 +1,7 @@
 package io.dataops.core.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
@@ -13,6 +14,27 @@ import org.junit.jupiter.api.io.TempDir;
 
 class OwnerOnlyTest {
   @TempDir Path dir;
+
+  @Test
+  void aPrivateFolderIsMadeOwnerOnlyAndOneOthersCouldUseIsRefused() throws Exception {
+    Path made = OwnerOnly.privateFolder(dir.resolve("made"));
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(made))).isEqualTo("rwx------");
+    assertThat(OwnerOnly.privateFolder(made)).as("an owner-only folder of this user is used again").isEqualTo(made);
+
+    Path open = Files.createDirectory(dir.resolve("open"));
+    Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Path readable = Files.createDirectory(dir.resolve("readable"));
+    Files.setPosixFilePermissions(readable, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path link = Files.createSymbolicLink(dir.resolve("link"), made);
+    Path file = Files.writeString(dir.resolve("file"), "x");
+    assertThatThrownBy(() -> OwnerOnly.privateFolder(open)).isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("is open to other users (rwxrwxrwx)");
+    assertThatThrownBy(() -> OwnerOnly.privateFolder(readable)).hasMessageContaining("is open to other users");
+    assertThatThrownBy(() -> OwnerOnly.privateFolder(link)).hasMessageContaining("is not a folder");
+    assertThatThrownBy(() -> OwnerOnly.privateFolder(file)).hasMessageContaining("is not a folder");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(open))).as("left as it was")
+        .isEqualTo("rwxrwxrwx");
+  }
 
   @Test
   void whatItCreatesOnlyTheOwnerCanReadAndWhatExistsKeepsItsPermissions() throws Exception {

@@ -40,10 +40,14 @@ public final class ReadThroughCache {
 
   private final Path dir;
   private final long maxBytes;
+  private volatile boolean checked;
 
-  private ReadThroughCache(Path dir, long maxBytes) {
+  private final boolean shared;
+
+  private ReadThroughCache(Path dir, long maxBytes, boolean shared) {
     this.dir = dir;
     this.maxBytes = maxBytes;
+    this.shared = shared;
   }
 
   /** The cache the properties name (one per folder in a JVM): {@link #DIR}, else a folder of the system's temp. */
@@ -52,11 +56,33 @@ public final class ReadThroughCache {
     Path dir = configured != null ? Path.of(configured) : Path.of(System.getProperty("java.io.tmpdir"),
         "dataops-cache-" + System.getProperty("user.name", "user"));
     long max = Long.parseLong(properties.getOrDefault(MAX_BYTES, String.valueOf(DEFAULT_MAX_BYTES)));
-    return OPEN.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> new ReadThroughCache(d, max));
+    return OPEN.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> new ReadThroughCache(d, max, configured == null));
   }
 
   public Path dir() {
     return dir;
+  }
+
+  /**
+   * Makes the folder owner-only. The default one, {@code /tmp/dataops-cache-<user>}, has a name another local user
+   * could make first, and then replace or remove the copies DuckDB reads: one that is not this user's owner-only folder
+   * is refused. A configured {@code cache.dir} is the operator's choice (the copies in it are owner-only files).
+   */
+  private void checkFolder() throws IOException {
+    if (checked) {
+      return;
+    }
+    if (!shared) {
+      OwnerOnly.directories(dir);
+    } else {
+      try {
+        OwnerOnly.privateFolder(dir);
+      } catch (IOException e) {
+        throw new IOException("the read-through cache cannot be used (its copies are raw data): " + e.getMessage()
+            + ", or set cache.dir", e);
+      }
+    }
+    checked = true;
   }
 
   /** A local copy of the object, made now if there is none of its size. */
@@ -65,7 +91,7 @@ public final class ReadThroughCache {
     long size = in.getLength();
     Path copy = dir.resolve(name(location, size));
     try {
-      OwnerOnly.directories(dir);
+      checkFolder();
       if (Files.isRegularFile(copy) && Files.size(copy) == size) {
         Files.setLastModifiedTime(copy, FileTime.fromMillis(System.currentTimeMillis()));
         return copy;

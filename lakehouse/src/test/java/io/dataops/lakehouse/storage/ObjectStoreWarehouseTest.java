@@ -108,6 +108,27 @@ class ObjectStoreWarehouseTest {
     assertThat(uploading).exists();
   }
 
+  @Test
+  void theDefaultCacheFolderInTmpIsUsedOnlyWhenItIsThisUsersOwnerOnlyFolder() throws Exception {
+    Path source = Files.writeString(dir.resolve("data.parquet"), "rows");
+    String tmp = System.getProperty("java.io.tmpdir");
+    System.setProperty("java.io.tmpdir", dir.resolve("tmp").toString());
+    try {
+      Path open = Files.createDirectory(dir.resolve("tmp"));
+      Path cacheDir = Files.createDirectory(open.resolve("dataops-cache-" + System.getProperty("user.name", "user")));
+      Files.setPosixFilePermissions(cacheDir, PosixFilePermissions.fromString("rwxrwxrwx")); // made first by another
+      ReadThroughCache cache = ReadThroughCache.of(java.util.Map.of());
+      assertThat(cache.dir()).isEqualTo(cacheDir);
+      assertThatThrownBy(() -> cache.local(new LocalFileIO(), source.toString())).hasStackTraceContaining(
+          "is open to other users");
+      try (Stream<Path> copies = Files.list(cacheDir)) {
+        assertThat(copies).as("no copy made in it").isEmpty();
+      }
+    } finally {
+      System.setProperty("java.io.tmpdir", tmp);
+    }
+  }
+
   private static List<Path> staged(Path staging, byte[] content) throws java.io.IOException {
     try (Stream<Path> files = Files.list(staging)) {
       return files.filter(f -> f.getFileName().toString().startsWith("s3fileio-")).filter(f -> {
