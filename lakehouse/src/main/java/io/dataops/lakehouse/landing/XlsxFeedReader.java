@@ -64,8 +64,7 @@ final class XlsxFeedReader implements FeedReader {
       return location.startsWith("file:") ? Path.of(java.net.URI.create(location.startsWith("file:/")
           && !location.startsWith("file://") ? "file://" + location.substring(5) : location)) : Path.of(location);
     }
-    Path copy = Files.createTempFile("dataops-feed-", ".xlsx",
-        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(io.dataops.core.files.OwnerOnly.FILE));
+    Path copy = io.dataops.core.files.ProcessScratch.newFile("feed-", ".xlsx"); // the raw feed: owner-only
     try (InputStream in = file.openStream()) {
       Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException | RuntimeException e) {

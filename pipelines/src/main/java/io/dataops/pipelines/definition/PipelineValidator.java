@@ -312,7 +312,7 @@ public final class PipelineValidator {
       PinnedInput files = PinnedInput.of(lakehouse, in);
       Path scratch = null;
       try {
-        scratch = Files.createTempDirectory("dataops-sample-");
+        scratch = io.dataops.core.files.ProcessScratch.newFolder("sample-");
         PinnedInput filtered = new PinnedInput(in, null, files.dataFiles(), files.rows(), governed.grant(),
             governed.grantFilterColumns());
         samples = TransformScan.sample(lakehouse, filtered, pinned.undeclared(), SAMPLE_ROWS, scratch.resolve("duck"));
@@ -760,7 +760,7 @@ public final class PipelineValidator {
     if (!inSql.isEmpty()) {
       Path scratch = null;
       try {
-        scratch = Files.createTempDirectory("dataops-validate-");
+        scratch = io.dataops.core.files.ProcessScratch.newFolder("validate-");
         found.putAll(TransformScan.smallestGroups(lakehouse, pinned, sql, inSql.stream().map(BoundColumn::name)
             .toList(), inSql.stream().map(BoundColumn::sqlType).toList(), person == null ? null : person.name(),
             person == null ? null : person.sqlType(), counted == null ? null : counted.name(), k,
@@ -796,7 +796,7 @@ public final class PipelineValidator {
     }
     Path scratch = null;
     try {
-      scratch = Files.createTempDirectory("dataops-validate-");
+      scratch = io.dataops.core.files.ProcessScratch.newFolder("validate-");
       try (TransformScan scan = TransformScan.of(lakehouse, pinned, sql, read.stream().map(BoundColumn::name)
           .toList(), read.stream().map(BoundColumn::sqlType).toList(), scratch.resolve("duck"), d.source(), sqlLine);
           SmallestGroups groups = new SmallestGroups(candidates.stream().map(BoundColumn::name).toList(),

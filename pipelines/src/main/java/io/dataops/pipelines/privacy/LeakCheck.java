@@ -512,7 +512,7 @@ public final class LeakCheck implements AutoCloseable {
     if (spilled == null) {
       try {
         if (spillDir == null) {
-          ownSpillDir = java.nio.file.Files.createTempDirectory("dataops-leak-candidates"); // 0700 on POSIX
+          ownSpillDir = io.dataops.core.files.ProcessScratch.newFolder("leak-candidates"); // 0700 on POSIX
           spillDir = ownSpillDir;
         }
       } catch (java.io.IOException e) {

@@ -150,7 +150,7 @@ final class QualityCommand {
       io.dataops.quality.suggest.Suggester.Suggestion s;
       // Exact uniqueness spills sorted runs: to the home's scratch folder, or a private one when the home is read-only.
       boolean homeScratch = Home.writable(config.home());
-      Path work = homeScratch ? config.work() : Files.createTempDirectory("dataops-suggest");
+      Path work = homeScratch ? config.work() : io.dataops.core.files.ProcessScratch.newFolder("suggest");
       try (Lakehouse lh = cli.lakehouse(config)) {
         TableAccess.checkRead(cli, config, lh, id, null, null);
         s = new io.dataops.quality.suggest.Suggester(lh, work, LandCommand.workers()).suggest(id);

@@ -50,7 +50,7 @@ final class QueryExpectations {
     RowsQueryEngine.Rows rows;
     Path spill = null;
     try {
-      spill = Files.createTempDirectory("dataops-rows");
+      spill = io.dataops.core.files.ProcessScratch.newFolder("rows"); // raw rows: gone with the process at the latest
       // The batch is the department's data: the business columns, lineage columns (_feed_id, ...) left out.
       org.apache.iceberg.Schema business = new org.apache.iceberg.Schema(t.schema().columns().stream()
           .filter(c -> !c.name().startsWith("_")).toList());
