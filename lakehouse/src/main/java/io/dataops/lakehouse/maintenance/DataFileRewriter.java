@@ -21,7 +21,8 @@ import org.apache.iceberg.parquet.Parquet;
 /**
  * Writes the rows of Parquet data files of an unpartitioned table into one new file, in order, one row at a time, with
  * the table's own writer settings (codec, row-group size, and no statistics for personal columns). Compaction keeps
- * every row; a landing that replaces a feed keeps the rows of the other feeds. The new file is not committed here.
+ * every row; a landing that replaces a feed keeps the rows of the other feeds; a quality run drops the failing rows of
+ * an expectation that raised. The new file is not committed here.
  */
 public final class DataFileRewriter {
   private DataFileRewriter() {}

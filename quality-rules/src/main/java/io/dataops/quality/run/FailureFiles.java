@@ -64,10 +64,9 @@ final class FailureFiles implements AutoCloseable {
   synchronized Committed commit(java.util.BitSet dropped) {
     closeWriters();
     if (!dropped.isEmpty()) {
-      for (int i = 0; i < writers.size(); i++) {
-        RowFailureWriter w = writers.get(i);
+      for (RowFailureWriter w : writers) {
         if (w.holdsAny(dropped)) {
-          writers.set(i, w.without(dropped, tableName, snapshotId, checkedAt));
+          w.without(dropped);
         }
       }
     }

@@ -1,11 +1,15 @@
 package io.dataops.quality.run;
 
+import io.dataops.lakehouse.maintenance.DataFileRewriter;
 import io.dataops.quality.engine.FailureSink;
 import io.dataops.quality.suite.Expectation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.OffsetDateTime;
+import java.util.BitSet;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.PartitionSpec;
@@ -45,30 +49,25 @@ final class RowFailureWriter implements FailureSink, AutoCloseable {
 
   private final Table table;
   private final int slot;
-  private final int task;
   private final String runId;
   private RollingDataWriter<Record> writer;
+  /** The files that replaced the writer's own when {@link #without} dropped rows; null until then. */
+  private List<DataFile> kept;
   private final GenericRecord record;
   private final List<Expectation> expectations;
   private final List<String> columns;
   private long written;
-  /** The expectations (by index) this writer has rows of. */
-  private final java.util.BitSet wrote = new java.util.BitSet();
+  /** The rows written of each expectation (by index). */
+  private final long[] rowsOf;
 
   RowFailureWriter(Table table, int slot, String runId, String tableName, Long snapshotId,
       List<Expectation> expectations, List<String> columns, OffsetDateTime checkedAt) {
-    this(table, slot, 0, runId, tableName, snapshotId, expectations, columns, checkedAt);
-  }
-
-  /** {@code task}: 0 for a scan slot's writer, 1 for the writer that rewrites that slot's files. */
-  private RowFailureWriter(Table table, int slot, int task, String runId, String tableName, Long snapshotId,
-      List<Expectation> expectations, List<String> columns, OffsetDateTime checkedAt) {
     this.table = table;
     this.slot = slot;
-    this.task = task;
     this.runId = runId;
     this.expectations = expectations;
     this.columns = columns;
+    this.rowsOf = new long[expectations.size()];
     this.record = GenericRecord.create(table.schema());
     record.setField("run_id", runId);
     record.setField("table_name", tableName);
@@ -94,72 +93,46 @@ final class RowFailureWriter implements FailureSink, AutoCloseable {
     }
     writer.write(record);
     written++;
-    wrote.set(expectation);
+    rowsOf[expectation]++;
   }
 
   /** Whether this writer holds rows of any of {@code expectations} (indices). */
-  synchronized boolean holdsAny(java.util.BitSet expectations) {
-    return wrote.intersects(expectations);
+  synchronized boolean holdsAny(BitSet expectations) {
+    return expectations.stream().anyMatch(i -> rowsOf[i] > 0);
   }
 
   /**
-   * The rows of this closed writer without those of the {@code dropped} expectations (indices), written again to
-   * new files of the same slot; this writer's files are deleted. For an expectation that raised while its failing
-   * rows were being written (a pattern's overrun): it reports no rows, as GX's raised expectation reports none.
+   * Drops the rows of the {@code dropped} expectations (indices) from this closed writer: the rows kept are written
+   * again to one new file, which then stands for this writer's files, and those are deleted (none is written when no
+   * row is kept). For an expectation that raised while its failing rows were being written (a pattern's overrun): it
+   * reports no rows, as GX's raised expectation reports none.
    */
-  synchronized RowFailureWriter without(java.util.BitSet dropped, String tableName, Long snapshotId,
-      OffsetDateTime checkedAt) {
-    java.util.Set<String> ids = new java.util.HashSet<>();
+  synchronized void without(BitSet dropped) {
+    Set<String> ids = new HashSet<>();
     dropped.stream().forEach(i -> ids.add(expectations.get(i).id()));
-    RowFailureWriter kept = new RowFailureWriter(table, slot, task + 1, runId, tableName, snapshotId, expectations,
-        columns, checkedAt);
-    Schema schema = table.schema();
-    try {
-      copyKept(schema, ids, kept);
-    } catch (RuntimeException e) {
-      try {
-        kept.close();
-      } finally {
-        kept.filesWritten().forEach(f -> table.io().deleteFile(f.location()));
-      }
-      throw e;
-    }
-    kept.wrote.or(wrote);
-    kept.wrote.andNot(dropped);
-    files().forEach(f -> table.io().deleteFile(f.location()));
-    return kept;
-  }
-
-  private void copyKept(Schema schema, java.util.Set<String> ids, RowFailureWriter kept) {
-    for (DataFile f : files()) {
-      try (org.apache.iceberg.io.CloseableIterable<Record> rows = org.apache.iceberg.parquet.Parquet.read(
-          table.io().newInputFile(f.location())).project(schema).createReaderFunc(fileSchema ->
-          org.apache.iceberg.data.parquet.GenericParquetReaders.buildReader(schema, fileSchema)).build()) {
-        for (Record r : rows) {
-          if (!ids.contains((String) r.getField("expectation_id"))) {
-            kept.copy(r);
-          }
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+    // By id, as the rows name them: a suite may give two expectations the same id, and both go.
+    BitSet gone = new BitSet();
+    long keep = 0;
+    for (int i = 0; i < rowsOf.length; i++) {
+      if (ids.contains(expectations.get(i).id())) {
+        gone.set(i);
+      } else {
+        keep += rowsOf[i];
       }
     }
-    kept.close();
-  }
-
-  private void copy(Record r) {
-    if (writer == null) {
-      writer = open();
-    }
-    writer.write(r);
-    written++;
+    List<DataFile> before = files();
+    kept = keep == 0 ? List.of() : List.of(DataFileRewriter.rewrite(table, before,
+        r -> !ids.contains((String) r.getField("expectation_id")), keep, String.format("%05d-%s-kept", slot, runId)));
+    written = keep;
+    gone.stream().forEach(i -> rowsOf[i] = 0);
+    before.forEach(f -> table.io().deleteFile(f.location()));
   }
 
   /** The same file names as before the writer opened lazily: the slot and the run name them. */
   private RollingDataWriter<Record> open() {
     GenericFileWriterFactory factory = new GenericFileWriterFactory.Builder(table)
         .dataFileFormat(FileFormat.PARQUET).dataSchema(table.schema()).build();
-    OutputFileFactory files = OutputFileFactory.builderFor(table, slot, task).operationId(runId)
+    OutputFileFactory files = OutputFileFactory.builderFor(table, slot, 0).operationId(runId)
         .format(FileFormat.PARQUET).build();
     return new RollingDataWriter<>(factory, files, table.io(), 256L << 20, PartitionSpec.unpartitioned(), null);
   }
@@ -169,6 +142,9 @@ final class RowFailureWriter implements FailureSink, AutoCloseable {
   }
 
   synchronized List<DataFile> files() {
+    if (kept != null) {
+      return kept;
+    }
     return writer == null ? List.of() : writer.result().dataFiles();
   }
 
@@ -177,6 +153,9 @@ final class RowFailureWriter implements FailureSink, AutoCloseable {
    * close failed (Iceberg's rolling writer then keeps its result to itself).
    */
   synchronized List<DataFile> filesWritten() {
+    if (kept != null) {
+      return kept;
+    }
     if (writer == null) {
       return List.of();
     }

@@ -2,12 +2,14 @@ package io.dataops.quality.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dataops.lakehouse.testing.Tables;
 import io.dataops.quality.QualityFixture;
 import io.dataops.quality.suite.Expectation;
 import io.dataops.quality.suite.SuiteParser;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -116,13 +118,53 @@ class FailureFilesTest extends QualityFixture {
     assertThat(table.currentSnapshot()).isNull();
   }
 
+  @Test
+  void aCommitWithoutARaisedExpectationKeepsOnlyTheOthersRowsAndLeavesNoFileBehind() {
+    List<Expectation> two = SuiteParser.parse("""
+        name: failures
+        expectations:
+          - {id: kept, type: expect_column_values_to_not_be_null, kwargs: {column: code}}
+          - {id: raised, type: expect_column_values_to_match_regex, kwargs: {column: code, regex: '^C'}}
+        """, "suite.yaml").expectations();
+    BitSet raised = new BitSet();
+    raised.set(1);
+    FailureFiles.Committed committed;
+    try (FailureFiles files = new FailureFiles(table, "run-raised", "ods.dept__t", 42L, two, List.of("code", "code"),
+        AT)) {
+      RowFailureWriter mixed = files.writer(0);
+      fail(mixed, 0, 3);
+      fail(mixed, 1, 2);
+      fail(files.writer(1), 1, 4); // only the raised expectation's rows: nothing of it stays
+      fail(files.writer(2), 0, 1); // nothing to drop: its file stays as written
+      committed = files.commit(raised);
+    }
+
+    assertThat(committed.rows()).isEqualTo(4);
+    List<Record> rows = Tables.rows(table);
+    assertThat(rows).extracting(r -> r.getField("expectation_id") + ":" + r.getField("row_key"))
+        .containsExactlyInAnyOrder("kept:k0", "kept:k1", "kept:k2", "kept:k0");
+    List<String> committedFiles = new ArrayList<>();
+    table.currentSnapshot().addedDataFiles(table.io()).forEach(f -> committedFiles.add(name(f.location())));
+    assertThat(committedFiles).hasSize(2);
+    assertThat(Tables.parquetFiles(lakehouse)).extracting(FailureFilesTest::name)
+        .as("the files written before the drop are deleted").containsExactlyInAnyOrderElementsOf(committedFiles);
+  }
+
+  private static String name(String location) {
+    return location.substring(location.lastIndexOf('/') + 1);
+  }
+
   private static FailureFiles failureFiles(Table table, String runId) {
     return new FailureFiles(table, runId, "ods.dept__t", 42L, EXPECTATIONS, List.of("code"), AT);
   }
 
   private static void fail(RowFailureWriter writer, int rows) {
+    fail(writer, 0, rows);
+  }
+
+  private static void fail(RowFailureWriter writer, int expectation, int rows) {
     for (int i = 0; i < rows; i++) {
-      writer.fail(0, "k" + i, "feed-1", i + 1, "null", null);
+      writer.fail(expectation, "k" + i, "feed-1", i + 1, "null", null);
     }
   }
 
