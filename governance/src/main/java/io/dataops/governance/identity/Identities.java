@@ -98,7 +98,7 @@ public final class Identities {
 
   public Organization createOrganization(String id, String displayName, OrganizationKind kind) {
     Organization org = new Organization(id, displayName, kind);
-    db.write("create organization " + id, c -> {
+    Object outcome = db.write("create organization " + id, c -> {
       db.advisoryLock(c, ORGANIZATION_LOCK); // two spellings of one id added at once must not both pass the test below
       if (organization(c, id).isPresent()) {
         throw new BadInputException("organization " + id + " exists already");
@@ -111,16 +111,23 @@ public final class Identities {
         while (r.next()) {
           String other = r.getString(1);
           if (Names.alike(other, id)) {
-            throw new BadInputException("organization " + id + " is too like " + other + ", which exists already: ids"
+            // Someone taking a department's tables under another spelling: kept in the trail, as a user's look-alike.
+            return new Refusal("organization " + id + " is too like " + other + ", which exists already: ids"
                 + " that differ only in '-' and '_' would share tables (ods." + id.replace('-', '_')
-                + "__<dataset>); choose another id");
+                + "__<dataset>); choose another id", List.of("organization:" + id, "organization:" + other),
+                "id too like an existing organization's");
           }
         }
       }
       insertOrganization(c, org);
       record(c, "organization.create", List.of("organization:" + id), Map.of("kind", kind.label()));
-      return null;
+      return org;
     });
+    if (outcome instanceof Refusal no) {
+      audit.record(new AuditEvent("organization.create", no.objects(), AuditEvent.REFUSED,
+          Map.of("reason", no.reason())));
+      throw new BadInputException(no.message());
+    }
     return org;
   }
 

@@ -55,7 +55,7 @@ class IdentitiesTest {
    * (read raw, landed into, approved grants for them), since tables name a department with '_' for '-'.
    */
   @Test
-  void anOrganizationWhoseIdDiffersFromAnotherOnlyInDashAndUnderscoreIsRefused() {
+  void anOrganizationWhoseIdDiffersFromAnotherOnlyInDashAndUnderscoreIsRefusedAndTheAttemptAudited() {
     ids.createOrganization("public-security", "区公安分局", OrganizationKind.DEPARTMENT);
     assertThatThrownBy(() -> ids.createOrganization("public_security", "Fake", OrganizationKind.DEPARTMENT))
         .isInstanceOf(BadInputException.class)
@@ -65,6 +65,12 @@ class IdentitiesTest {
         .isInstanceOf(BadInputException.class);
     assertThat(ids.organizations()).extracting(Organization::id).containsExactly("public-security");
     ids.createOrganization("public-security-2", "Another", OrganizationKind.DEPARTMENT);
+
+    List<AuditRecord> refused = trail.list(AuditFilter.newest().action("organization.create").outcome("refused"));
+    assertThat(refused).hasSize(2).allSatisfy(r -> {
+      assertThat(r.objects()).containsExactly("organization:public_security", "organization:public-security");
+      assertThat(r.details()).containsEntry("reason", "id too like an existing organization's");
+    });
   }
 
   /**

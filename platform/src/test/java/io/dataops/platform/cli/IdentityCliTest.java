@@ -135,6 +135,28 @@ class IdentityCliTest {
   }
 
   @Test
+  void anOrganizationIdThatReadsAsAnExistingOneIsRefusedNamingItAndAudited() throws Exception {
+    ok("user", "bootstrap", "--name", "root", "--save");
+    ok("org", "add", "public-security", "--name", "区公安分局", "--kind", "department");
+    Run alike = run("org", "add", "public_security", "--name", "Fake", "--kind", "department", "--json");
+    assertThat(alike.exit()).isEqualTo(2);
+    assertThat(alike.err().strip()).isEqualTo("dataops: organization public_security is too like public-security,"
+        + " which exists already: ids that differ only in '-' and '_' would share tables"
+        + " (ods.public_security__<dataset>); choose another id");
+    assertThat(ok("org", "list", "--json").out()).doesNotContain("public_security");
+    ok("org", "add", "futian-data-bureau", "--name", "data bureau", "--kind", "authority");
+    env.put("DATAOPS_TOKEN", ok("user", "add", "zhang-wei", "--org", "futian-data-bureau", "--roles", "authority",
+        "--token", "--json").json().at("/token/token").asText());
+    JsonNode refused = ok("audit", "list", "--json", "--action", "organization.create", "--outcome", "refused")
+        .json().get("events");
+    assertThat(refused).singleElement().satisfies(e -> {
+      assertThat(e.get("actor").asText()).isEqualTo("root");
+      assertThat(e.get("objects").toString())
+          .isEqualTo("[\"organization:public_security\",\"organization:public-security\"]");
+    });
+  }
+
+  @Test
   void aProductionHomeHasNoLocalAdminUntilBootstrapped() throws Exception {
     String url = PostgresServer.newDatabase("identity_" + System.nanoTime());
     env.put("DATAOPS_CATALOG_URI", url);
