@@ -64,6 +64,29 @@ class CliTest {
     return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
+  /**
+   * What the scheduler tests schedule: 300 citizens landed by public security in {@code dir}'s home, and a suite of
+   * one rule (at least one row) at {@code dir}/suite.yaml, which is returned.
+   */
+  static Path landedCitizensAndARowCountSuite(Path dir) throws java.io.IOException {
+    Path feed = dir.resolve("c.csv");
+    for (List<String> args : List.of(
+        List.of("generate", "--dataset", "citizens", "--rows", "300", "--out", feed.toString()),
+        List.of("land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString(),
+            "--as", TestCast.PUBLIC_SECURITY))) {
+      List<String> all = new ArrayList<>(args);
+      all.addAll(List.of("--home", dir.resolve("home").toString()));
+      Run r = exactly(all.toArray(String[]::new));
+      assertThat(r.exit()).as(String.join(" ", args) + ": " + r.err()).isZero();
+    }
+    return Files.writeString(dir.resolve("suite.yaml"), """
+        name: rows
+        expectations:
+          - type: expect_table_row_count_to_be_between
+            kwargs: {min_value: 1}
+        """);
+  }
+
   /** The failure's JSON: one object on stdout whose error is the one line on stderr. */
   static JsonNode failure(Run r, int exit) {
     assertThat(r.exit()).as(r.err()).isEqualTo(exit);

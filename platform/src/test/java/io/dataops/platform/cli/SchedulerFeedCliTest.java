@@ -255,17 +255,7 @@ class SchedulerFeedCliTest {
   void aHungRunIsStoppedAtItsTimeoutAndTheRunQueuedBehindItGoesOn() throws Exception {
     Path home = dir.resolve("home");
     TestCast.enroll(home);
-    Path feed = dir.resolve("c.csv");
-    ok("generate", "--dataset", "citizens", "--rows", "300", "--out", feed.toString());
-    ok("land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString(), "--as",
-        TestCast.PUBLIC_SECURITY);
-    Path suite = dir.resolve("suite.yaml");
-    Files.writeString(suite, """
-        name: rows
-        expectations:
-          - type: expect_table_row_count_to_be_between
-            kwargs: {min_value: 1}
-        """);
+    Path suite = CliTest.landedCitizensAndARowCountSuite(dir);
     String table = "ods.public_security__citizens";
     for (String bad : new String[] {"0", "-1h", "PT-5M", "soon", "PT0.5S", "31d", "99999999999999999d"}) {
       Run refused = run("schedule", "add-quality", "--table", table, "--suite", suite.toString(), "--cron",

@@ -77,17 +77,7 @@ class SchedulerKillTest {
   void aRestartNeitherLosesNorDoublesAScheduledRun() throws Exception {
     Path home = dir.resolve("home");
     TestCast.enroll(home);
-    Path feed = dir.resolve("c.csv");
-    ok("generate", "--dataset", "citizens", "--rows", "300", "--out", feed.toString());
-    ok("land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString(), "--as",
-        TestCast.PUBLIC_SECURITY);
-    Path suite = dir.resolve("suite.yaml");
-    Files.writeString(suite, """
-        name: rows
-        expectations:
-          - type: expect_table_row_count_to_be_between
-            kwargs: {min_value: 1}
-        """);
+    Path suite = CliTest.landedCitizensAndARowCountSuite(dir);
     String id = "quality:ods.public_security__citizens";
     JsonNode added = ok("schedule", "add-quality", "--table", "ods.public_security__citizens", "--suite",
         suite.toString(), "--cron", "*/5 * * * * *", "--json", "--as", TestCast.PUBLIC_SECURITY).json();
