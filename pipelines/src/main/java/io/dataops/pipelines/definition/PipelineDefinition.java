@@ -84,15 +84,17 @@ public record PipelineDefinition(
 
   /**
    * {@code schedule:} in the file: what {@code dataops schedule add-pipeline FILE} uses when its flags leave it out.
-   * The cron's syntax is checked where the scheduler's parser lives (the platform), at {@code cronLine}.
+   * The cron's syntax and the timeout are checked where the scheduler's parsers live (the platform), at
+   * {@code cronLine} and {@code timeoutLine}.
    *
    * @param cron six-field cron with seconds, or null
    * @param onFeed run when an input table has a new snapshot
    * @param engine the engine to run on, or null for the default
    * @param maxAttempts attempts of a run failing for an internal reason, or null for the scheduler's default
+   * @param timeout a run attempt's timeout as written ({@code 2h}, {@code 90m}, ISO-8601), or null: unsaid
    */
   public record ScheduleSpec(String cron, int cronLine, boolean onFeed, String engine, int engineLine,
-      Integer maxAttempts, int line) {}
+      Integer maxAttempts, String timeout, int timeoutLine, int line) {}
 
   /** The suite the product must pass before it is committed; {@code path} is relative to the pipeline file. */
   public record QualitySpec(String suite, int line) {}

@@ -79,7 +79,7 @@ public final class PipelineParser {
   private static final Set<String> HIERARCHY_WORDS = Set.of("region", "date", "top");
   private static final Set<String> HIERARCHY_KINDS = Set.of("bands", "prefix", "tree");
   private static final Set<String> QUALITY = Set.of("suite");
-  private static final Set<String> SCHEDULE = Set.of("cron", "onFeed", "engine", "maxAttempts");
+  private static final Set<String> SCHEDULE = Set.of("cron", "onFeed", "engine", "maxAttempts", "timeout");
   static final Set<String> SIMPLE_POLICIES = Set.of("keep", "remove", "suppress");
   static final Map<String, Set<String>> POLICY_ARGS = Map.of(
       "mask", Set.of("keepFirst", "keepLast", "maskChar", "level"),
@@ -210,7 +210,10 @@ public final class PipelineParser {
         line(f.get("product").getValueNode()), quality, asOf, sha256(yaml), incremental, modeLine, schedule);
   }
 
-  /** {@code schedule: {cron: '0 0 2 * * *', onFeed: true, engine: flink, maxAttempts: 3}}: at least cron or onFeed. */
+  /**
+   * {@code schedule: {cron: '0 0 2 * * *', onFeed: true, engine: flink, maxAttempts: 3, timeout: 2h}}: at least cron
+   * or onFeed.
+   */
   private ScheduleSpec schedule(Node n) {
     if (!(n instanceof MappingNode m)) {
       throw fail(line(n), "'schedule' is a mapping, e.g. {cron: '0 0 2 * * *', onFeed: true}");
@@ -244,7 +247,13 @@ public final class PipelineParser {
       }
       maxAttempts = Integer.valueOf(v);
     }
-    return new ScheduleSpec(cron, cronLine, onFeed, engine, engineLine, maxAttempts, line(m));
+    String timeout = optional(f, "timeout");
+    int timeoutLine = f.containsKey("timeout") ? line(f.get("timeout").getValueNode()) : 0;
+    if (timeout != null && timeout.isBlank()) {
+      throw fail(timeoutLine, "schedule.timeout is empty; leave it out for the scheduler's (24h, or the one the "
+          + "schedule has)");
+    }
+    return new ScheduleSpec(cron, cronLine, onFeed, engine, engineLine, maxAttempts, timeout, timeoutLine, line(m));
   }
 
   private Input input(Node item) {

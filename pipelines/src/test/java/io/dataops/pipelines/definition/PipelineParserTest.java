@@ -171,12 +171,20 @@ class PipelineParserTest {
       assertThat(s.engine()).isEqualTo("flink");
       assertThat(s.maxAttempts()).isEqualTo(5);
       assertThat(s.cronLine()).isEqualTo(22);
+      assertThat(s.timeout()).as("unsaid").isNull();
     });
     assertThat(parse(GOOD + "schedule:\n  onFeed: true\n").schedule().cron()).isNull();
+    // The age's syntax and bounds are the platform's (as the CLI's --timeout), checked there at this line.
+    assertThat(parse(GOOD + "schedule:\n  onFeed: true\n  timeout: 90m\n").schedule()).satisfies(s -> {
+      assertThat(s.timeout()).isEqualTo("90m");
+      assertThat(s.timeoutLine()).isEqualTo(24);
+    });
+    assertThatThrownBy(() -> parse(GOOD + "schedule:\n  onFeed: true\n  timeout: ''\n"))
+        .hasMessageStartingWith("p.yaml:24: schedule.timeout is empty");
     assertThatThrownBy(() -> parse(GOOD + "schedule: {engine: flink}\n"))
         .hasMessage("p.yaml:22: a schedule says when the pipeline runs: cron, onFeed: true, or both");
     assertThatThrownBy(() -> parse(GOOD + "schedule: {cron: '0 0 2 * * *', every: day}\n"))
-        .hasMessageStartingWith("p.yaml:22: unknown schedule key 'every' (known: cron, engine, maxAttempts, onFeed)");
+        .hasMessageStartingWith("p.yaml:22: unknown schedule key 'every' (known: cron, engine, maxAttempts, onFeed, timeout)");
     assertThatThrownBy(() -> parse(GOOD + "schedule:\n  onFeed: sometimes\n"))
         .hasMessageStartingWith("p.yaml:23: schedule.onFeed is true");
     assertThatThrownBy(() -> parse(GOOD + "schedule:\n  onFeed: true\n  maxAttempts: 0\n"))

@@ -202,6 +202,9 @@ final class QualityCommand {
       @Option(names = "--schedule", paramLabel = "CRON", description = "Also run the suite on the whole table by "
           + "this cron (seconds first: '0 0 6 * * MON'), as you, with 'dataops scheduler start' (see: schedule list).")
       String schedule;
+      @Option(names = "--timeout", paramLabel = "AGE", description = "With --schedule: stop a scheduled run still "
+          + "going after this long (e.g. 90m, 2h; default 24h, at most 30d; a schedule replaced keeps its own).")
+      String timeout;
 
       Register(Cli cli) {
         this.cli = cli;
@@ -213,6 +216,12 @@ final class QualityCommand {
         if (!Files.isRegularFile(file)) {
           throw new BadInputException("no suite file at " + file);
         }
+        if (timeout != null && schedule == null) {
+          throw new BadInputException("--timeout bounds the scheduled runs: give --schedule CRON with it");
+        }
+        // Checked before anything is registered (null: unsaid).
+        java.time.Duration limit = timeout == null ? null
+            : io.dataops.platform.schedule.ScheduleServices.timeout(timeout, "--timeout");
         PlatformConfig config = cli.config(common);
         TableIdentifier id = TableNames.ods(department, dataset);
         cli.session().requireOrganization(department, "the suite of " + department + "/" + dataset,
@@ -232,8 +241,8 @@ final class QualityCommand {
         var r = io.dataops.platform.intake.RegisteredSuites.register(config, department, dataset, file, cli.audit());
         String scheduleId = null;
         if (schedule != null) {
-          scheduleId = ScheduleCommand.saveQuality(cli, config, id.toString(), null, schedule, ScheduleCommand.DEFAULT_ATTEMPTS,
-              io.dataops.scheduler.embedded.Schedule.DEFAULT_TIMEOUT);
+          scheduleId = ScheduleCommand.saveQuality(cli, config, id.toString(), null, schedule,
+              ScheduleCommand.DEFAULT_ATTEMPTS, limit);
         }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("department", department);

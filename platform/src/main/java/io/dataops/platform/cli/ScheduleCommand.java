@@ -8,7 +8,6 @@ import io.dataops.lakehouse.catalog.TableNames;
 import io.dataops.pipelines.definition.PipelineDefinition;
 import io.dataops.pipelines.definition.PipelineParser;
 import io.dataops.platform.config.PlatformConfig;
-import io.dataops.platform.maintenance.MaintenanceSettings;
 import io.dataops.platform.pipeline.PipelineRuns;
 import io.dataops.platform.schedule.ScheduleServices;
 import io.dataops.scheduler.embedded.EmbeddedScheduler;
@@ -100,23 +99,28 @@ final class ScheduleCommand {
     return cron;
   }
 
-  /** Adds or replaces a schedule that runs as the current user; audited. Returns its id. */
+  /**
+   * Adds or replaces a schedule that runs as the current user; audited. Returns its id. A null {@code timeout} is
+   * unsaid: a schedule replaced keeps its own, a new one gets the default.
+   */
   static String save(Cli cli, PlatformConfig config, Lakehouse lh, String id, String kind, String target,
       List<String> command, String cron, boolean onFeed, List<String> inputs, int maxAttempts, Duration timeout) {
     String user = cli.session().principal().name();
+    Duration given = timeout == null ? Schedule.DEFAULT_TIMEOUT : timeout;
     Schedule s = new Schedule(id, kind, target, command, cron, onFeed, inputs, user, maxAttempts, false,
-        System.currentTimeMillis(), user, null, null, timeout);
+        System.currentTimeMillis(), user, null, null, given);
     String baseline = onFeed ? ScheduleServices.inputSnapshots(lh, s) : null;
     s = new Schedule(id, kind, target, command, cron, onFeed, inputs, user, maxAttempts, false, s.createdAt(), user,
-        null, baseline, timeout);
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("cron", cron);
-    details.put("onFeed", onFeed);
-    details.put("timeout", Schedule.text(timeout));
-    details.put("runAs", user);
+        null, baseline, given);
     try {
-      ScheduleServices.store(config).save(s, cli.audit(), AuditEvent.ok("schedule.add", List.of("schedule:" + id),
-          details));
+      ScheduleServices.store(config).save(s, timeout == null, cli.audit(), saved -> {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("cron", cron);
+        details.put("onFeed", onFeed);
+        details.put("timeout", Schedule.text(saved.timeout()));
+        details.put("runAs", user);
+        return AuditEvent.ok("schedule.add", List.of("schedule:" + id), details);
+      });
     } catch (AccessDeniedException e) {
       cli.session().refuse(e, List.of("schedule:" + id));
       throw e;
@@ -124,7 +128,10 @@ final class ScheduleCommand {
     return id;
   }
 
-  /** A schedule of a table's quality suite (the registered one, or the given file) by cron, as the current user. */
+  /**
+   * A schedule of a table's quality suite (the registered one, or the given file) by cron, as the current user; a null
+   * {@code timeout} keeps the one a replaced schedule had.
+   */
   static String saveQuality(Cli cli, PlatformConfig config, String table, Path suite, String cron, int maxAttempts,
       Duration timeout) {
     // A failing rule fails the run (exit 2, not retried: the same rows fail again), which `schedule runs` shows with
@@ -165,17 +172,12 @@ final class ScheduleCommand {
       return n;
     }
 
-    /** --timeout as the maintenance ages are written, checked before anything is saved. */
+    /**
+     * --timeout as the maintenance ages are written, checked before anything is saved; null when not given (a
+     * schedule replaced then keeps its own).
+     */
     Duration timeout() {
-      if (timeout == null) {
-        return Schedule.DEFAULT_TIMEOUT;
-      }
-      try {
-        return Schedule.checkTimeout(MaintenanceSettings.duration(timeout, "--timeout"));
-      } catch (BadInputException e) {
-        throw e.getMessage().startsWith("--timeout") ? e : new BadInputException("--timeout " + timeout.strip()
-            + ": " + e.getMessage());
-      }
+      return timeout == null ? null : ScheduleServices.timeout(timeout, "--timeout");
     }
 
     int save(PlatformConfig config, Lakehouse lh, String id, String kind, String target, List<String> command,
@@ -204,8 +206,8 @@ final class ScheduleCommand {
     @Parameters(index = "0", paramLabel = "FILE") Path file;
     @Option(names = "--on-feed", description = "Run when an input table has a new snapshot.") boolean onFeed;
     @Option(names = "--engine", paramLabel = "ENGINE") String engine;
-    // With none of --cron, --on-feed, --engine and --max-attempts, the file's schedule: section says them; a flag
-    // given wins over the file for what it says.
+    // The file's schedule: section says cron and onFeed (unless --cron or --on-feed is given), the engine, the
+    // attempts and the timeout; a flag given wins over the file for what it says.
 
     AddPipeline(Cli cli) {
       super(cli);
@@ -227,6 +229,8 @@ final class ScheduleCommand {
         }
         engine = engine == null ? fromFile.engine() : engine;
         maxAttempts = maxAttempts == null ? fromFile.maxAttempts() : maxAttempts;
+        // checked at its line by checkSchedule; unsaid in both, a schedule replaced keeps its own
+        timeout = timeout == null ? fromFile.timeout() : timeout;
       }
       List<String> command = new ArrayList<>(List.of("pipeline", "run", file.toAbsolutePath().toString()));
       if (engine != null) {

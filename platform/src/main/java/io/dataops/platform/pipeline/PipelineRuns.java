@@ -119,8 +119,9 @@ public final class PipelineRuns {
   }
 
   /**
-   * The file's {@code schedule:}: a cron the scheduler can read and an engine this build has, or the file's line
-   * and what is wrong (so that a bad schedule is found by validate, not by the scheduler at night).
+   * The file's {@code schedule:}: a cron the scheduler can read, a timeout within its bounds and an engine this build
+   * has, or the file's line and what is wrong (so that a bad schedule is found by validate, not by the scheduler at
+   * night).
    */
   public static void checkSchedule(PipelineDefinition d) {
     var s = d.schedule();
@@ -134,6 +135,13 @@ public final class PipelineRuns {
         throw new PipelineException(d.source(), s.cronLine(), "schedule.cron '" + s.cron() + "': "
             + e.getMessage().lines().findFirst().orElse("")
             + " (six fields: second minute hour day-of-month month day-of-week, e.g. '0 0 2 * * *')");
+      }
+    }
+    if (s.timeout() != null) {
+      try {
+        io.dataops.platform.schedule.ScheduleServices.timeout(s.timeout(), "schedule.timeout");
+      } catch (BadInputException e) {
+        throw new PipelineException(d.source(), s.timeoutLine(), e.getMessage());
       }
     }
     if (s.engine() != null) {

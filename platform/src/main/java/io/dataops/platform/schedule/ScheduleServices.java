@@ -33,6 +33,20 @@ public final class ScheduleServices {
         settings, Clock.systemUTC());
   }
 
+  /**
+   * A run's timeout as written ({@code 90m}, {@code 2h}, {@code 7d}, ISO-8601: the maintenance ages), within the
+   * scheduler's bounds; else a bad-input error starting with {@code where} (the option or the file's key).
+   */
+  public static java.time.Duration timeout(String text, String where) {
+    try {
+      return io.dataops.scheduler.embedded.Schedule.checkTimeout(
+          io.dataops.platform.maintenance.MaintenanceSettings.duration(text, where));
+    } catch (io.dataops.core.BadInputException e) {
+      throw e.getMessage().startsWith(where) ? e
+          : new io.dataops.core.BadInputException(where + " " + text.strip() + ": " + e.getMessage());
+    }
+  }
+
   /** The current input snapshots of a schedule's tables (its baseline when it is added). */
   public static String inputSnapshots(Lakehouse lakehouse, io.dataops.scheduler.embedded.Schedule s) {
     return new InputSnapshots(lakehouse).fingerprint(s);

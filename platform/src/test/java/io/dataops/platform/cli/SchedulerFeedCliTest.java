@@ -245,6 +245,109 @@ class SchedulerFeedCliTest {
         "--as", TestCast.AUDITOR).json().get("events")).hasSize(1);
   }
 
+  /** The timeouts the {@code schedule.add} events of {@code id} say, oldest first. */
+  List<String> timeoutsAdded(String id) {
+    List<String> out = new ArrayList<>();
+    ok("audit", "list", "--object", "schedule:" + id, "--action", "schedule.add", "--oldest-first", "--json", "--as",
+        TestCast.AUDITOR).json().get("events").forEach(e -> out.add(e.at("/details/timeout").asText()));
+    return out;
+  }
+
+  /**
+   * Found by review: a pipeline file's schedule: section could not say a timeout. It says {@code timeout: AGE}, read
+   * as --timeout is (a bad one refused at its line by validate and by add-pipeline, nothing saved); --timeout wins
+   * over it, and a file that says none leaves a replaced schedule the timeout it had, as the command line does.
+   */
+  @Test
+  void aPipelineFilesScheduleSaysItsTimeoutABadOneRefusedAtItsLine() throws Exception {
+    TestCast.enroll(dir.resolve("home"));
+    Path pipeline = dir.resolve("income.yaml");
+    long line = CliTest.PIPELINE.lines().count() + 3;
+    for (String bad : new String[] {"31d", "soon", "0", "PT0.5S"}) {
+      Files.writeString(pipeline, CliTest.PIPELINE + "schedule:\n  cron: '0 0 2 * * *'\n  timeout: " + bad + "\n");
+      for (Run refused : List.of(run("pipeline", "validate", pipeline.toString(), "--as", TestCast.OPERATOR),
+          run("schedule", "add-pipeline", pipeline.toString(), "--as", TestCast.OPERATOR))) {
+        assertThat(refused.exit()).as(bad + ": " + refused.err()).isEqualTo(2);
+        assertThat(refused.err()).as(bad).hasLineCount(1).contains("income.yaml:" + line + ": schedule.timeout");
+      }
+    }
+    assertThat(ok("schedule", "list", "--json", "--as", TestCast.OPERATOR).json().get("schedules")).isEmpty();
+    Files.writeString(pipeline, CliTest.PIPELINE + "schedule:\n  cron: '0 0 2 * * *'\n  timeout: 90m\n");
+    JsonNode added = ok("schedule", "add-pipeline", pipeline.toString(), "--json", "--as", TestCast.OPERATOR).json();
+    assertThat(added.get("timeout").asText()).isEqualTo("90m");
+    assertThat(added.get("timeoutSeconds").asLong()).isEqualTo(5400);
+    String id = added.get("id").asText();
+    assertThat(ok("schedule", "add-pipeline", pipeline.toString(), "--timeout", "2h", "--json", "--as",
+        TestCast.OPERATOR).json().get("timeout").asText()).as("the flag wins over the file").isEqualTo("2h");
+    Files.writeString(pipeline, CliTest.PIPELINE + "schedule:\n  cron: '0 0 3 * * *'\n");
+    JsonNode replaced = ok("schedule", "add-pipeline", pipeline.toString(), "--json", "--as", TestCast.OPERATOR)
+        .json();
+    assertThat(replaced.get("cron").asText()).isEqualTo("0 0 3 * * *");
+    assertThat(replaced.get("timeout").asText()).as("unsaid: kept").isEqualTo("2h");
+    assertThat(timeoutsAdded(id)).containsExactly("90m", "2h", "2h");
+  }
+
+  /**
+   * Found by review: a suite registered with --schedule was always scheduled with the default timeout. It takes
+   * --timeout too, checked before anything is registered; a timeout without a schedule is refused.
+   */
+  @Test
+  void aSuiteRegisteredWithAScheduleTakesATimeoutABadOneSavingNothing() throws Exception {
+    TestCast.enroll(dir.resolve("home"));
+    Path suite = CliTest.landedCitizensAndARowCountSuite(dir);
+    List<String> register = List.of("quality", "suite", "register", "--department", "public-security", "--dataset",
+        "citizens", "--file", suite.toString(), "--as", TestCast.PUBLIC_SECURITY);
+    List<List<String>> refusals = new ArrayList<>();
+    refusals.add(List.of("--timeout", "2h"));
+    for (String bad : new String[] {"31d", "soon", "-1h"}) {
+      refusals.add(List.of("--schedule", "0 0 6 * * MON", "--timeout", bad));
+    }
+    for (List<String> extra : refusals) {
+      List<String> args = new ArrayList<>(register);
+      args.addAll(extra);
+      Run refused = run(args.toArray(String[]::new));
+      assertThat(refused.exit()).as(extra + ": " + refused.err()).isEqualTo(2);
+      assertThat(refused.err()).as(extra.toString()).hasLineCount(1).contains("--timeout");
+    }
+    assertThat(ok("schedule", "list", "--json", "--as", TestCast.PUBLIC_SECURITY).json().get("schedules")).isEmpty();
+    assertThat(ok("audit", "list", "--action", "quality.suite.register", "--json", "--as", TestCast.AUDITOR).json()
+        .get("events")).as("no suite registered").isEmpty();
+    List<String> args = new ArrayList<>(register);
+    args.addAll(List.of("--schedule", "0 0 6 * * MON", "--timeout", "90m", "--json"));
+    String id = ok(args.toArray(String[]::new)).json().get("schedule").asText();
+    JsonNode saved = ok("schedule", "list", "--json", "--as", TestCast.PUBLIC_SECURITY).json().at("/schedules/0");
+    assertThat(saved.get("id").asText()).isEqualTo(id);
+    assertThat(saved.get("timeout").asText()).isEqualTo("90m");
+    assertThat(timeoutsAdded(id)).containsExactly("90m");
+  }
+
+  /**
+   * Found by review: a schedule added again without --timeout (to change its cron, say) was reset to the default
+   * 24h. It keeps the timeout it had, whichever command adds it again; an explicit --timeout replaces it.
+   */
+  @Test
+  void aScheduleAddedAgainWithoutATimeoutKeepsItsOwn() throws Exception {
+    TestCast.enroll(dir.resolve("home"));
+    Path suite = CliTest.landedCitizensAndARowCountSuite(dir);
+    String table = "ods.public_security__citizens";
+    String id = ok("schedule", "add-quality", "--table", table, "--suite", suite.toString(), "--cron",
+        "0 0 6 * * MON", "--timeout", "20s", "--json", "--as", TestCast.PUBLIC_SECURITY).json().get("id").asText();
+    JsonNode again = ok("schedule", "add-quality", "--table", table, "--suite", suite.toString(), "--cron",
+        "0 0 7 * * MON", "--json", "--as", TestCast.PUBLIC_SECURITY).json();
+    assertThat(again.get("cron").asText()).isEqualTo("0 0 7 * * MON");
+    assertThat(again.get("timeout").asText()).as("kept").isEqualTo("20s");
+    ok("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens", "--file",
+        suite.toString(), "--schedule", "0 0 8 * * MON", "--as", TestCast.PUBLIC_SECURITY);
+    JsonNode registered = ok("schedule", "list", "--json", "--as", TestCast.PUBLIC_SECURITY).json()
+        .at("/schedules/0");
+    assertThat(registered.get("cron").asText()).isEqualTo("0 0 8 * * MON");
+    assertThat(registered.get("timeout").asText()).as("kept by the suite's registration too").isEqualTo("20s");
+    assertThat(ok("schedule", "add-quality", "--table", table, "--cron", "0 0 8 * * MON", "--timeout", "2h",
+        "--json", "--as", TestCast.PUBLIC_SECURITY).json().get("timeout").asText()).isEqualTo("2h");
+    assertThat(ok("schedule", "list", "--as", TestCast.PUBLIC_SECURITY).out()).contains("timeout 2h");
+    assertThat(timeoutsAdded(id)).as("each event says the timeout saved").containsExactly("20s", "20s", "20s", "2h");
+  }
+
   /**
    * Found by review: a run that never ended held its schedule (one run at a time) until the scheduler died. Here the
    * run's child JVM is frozen (SIGSTOP: it cannot end, nor heed SIGTERM); at the schedule's timeout the scheduler

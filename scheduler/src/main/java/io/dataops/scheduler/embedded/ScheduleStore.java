@@ -46,8 +46,18 @@ public final class ScheduleStore {
    * checked in the transaction that would replace it.
    */
   public void save(Schedule s, AuditSink audit, AuditEvent event) {
-    db.transaction(c -> {
-      Optional<Schedule> old = schedule(c, s.id());
+    save(s, false, audit, saved -> event);
+  }
+
+  /**
+   * As {@link #save(Schedule, AuditSink, AuditEvent)}; with {@code keepTimeout} a schedule replaced keeps the timeout
+   * it had instead of {@code s}'s (which a new one gets), read in the same transaction (re-adding a schedule without
+   * saying a timeout reset it to the default). {@code event} is made of the schedule as saved, which is returned.
+   */
+  public Schedule save(Schedule given, boolean keepTimeout, AuditSink audit, Function<Schedule, AuditEvent> event) {
+    return db.transaction(c -> {
+      Optional<Schedule> old = schedule(c, given.id());
+      Schedule s = keepTimeout && old.isPresent() ? given.withTimeout(old.get().timeout()) : given;
       if (old.isPresent() && !old.get().runAs().equals(s.runAs())) {
         throw new io.dataops.core.AccessDeniedException("schedule " + s.id() + " runs as " + old.get().runAs()
             + "; only that user replaces it (the authority or the admin may pause it)", List.of());
@@ -95,8 +105,8 @@ public final class ScheduleStore {
               p.setLong(15, s.timeout().getSeconds());
             });
       }
-      audit.record(c, event);
-      return null;
+      audit.record(c, event.apply(s));
+      return s;
     });
   }
 

@@ -417,6 +417,35 @@ class EmbeddedSchedulerTest {
   }
 
   /**
+   * Found by review: a schedule added again without a timeout (the CLI's add without --timeout) was reset to the
+   * default. Saved keeping its timeout, a replaced schedule keeps the one it had, and its event says that one; a new
+   * schedule gets the one given; saved without keeping, the given timeout replaces it.
+   */
+  @Test
+  void aScheduleReplacedKeepingItsTimeoutKeepsTheOneItHad() {
+    List<Object> said = new java.util.ArrayList<>();
+    java.util.function.Function<Schedule, AuditEvent> event = saved -> {
+      said.add(saved.timeout());
+      return AuditEvent.ok("schedule.add", List.of("schedule:" + saved.id()), java.util.Map.of());
+    };
+    Schedule added = store.save(schedule("nightly", "0 0 2 * * *", false, 3, Duration.ofMinutes(20)), true, audit,
+        event);
+    assertThat(added.timeout()).as("a new schedule: the one given").isEqualTo(Duration.ofMinutes(20));
+    Schedule replaced = store.save(schedule("nightly", "0 0 3 * * *", false, 2), true, audit, event);
+    assertThat(replaced.timeout()).as("kept").isEqualTo(Duration.ofMinutes(20));
+    assertThat(store.schedule("nightly").orElseThrow()).satisfies(s -> {
+      assertThat(s.timeout()).isEqualTo(Duration.ofMinutes(20));
+      assertThat(s.cron()).as("the rest replaced").isEqualTo("0 0 3 * * *");
+      assertThat(s.maxAttempts()).isEqualTo(2);
+    });
+    store.save(schedule("nightly", "0 0 3 * * *", false, 2, Duration.ofHours(2)), false, audit, event);
+    assertThat(store.schedule("nightly").orElseThrow().timeout()).as("a timeout given replaces it")
+        .isEqualTo(Duration.ofHours(2));
+    assertThat(said).containsExactly(Duration.ofMinutes(20), Duration.ofMinutes(20), Duration.ofHours(2));
+    assertThat(events).hasSize(3);
+  }
+
+  /**
    * A launcher that started something outside its thread (the platform's: a child process) says how to stop it; the
    * scheduler then calls that, not interrupting the thread, and the launcher sees why it was stopped.
    */
