@@ -241,8 +241,7 @@ final class QualityCommand {
         var r = io.dataops.platform.intake.RegisteredSuites.register(config, department, dataset, file, cli.audit());
         String scheduleId = null;
         if (schedule != null) {
-          scheduleId = ScheduleCommand.saveQuality(cli, config, id.toString(), null, schedule,
-              ScheduleCommand.DEFAULT_ATTEMPTS, limit);
+          scheduleId = ScheduleCommand.saveQuality(cli, config, id.toString(), null, schedule, null, limit);
         }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("department", department);

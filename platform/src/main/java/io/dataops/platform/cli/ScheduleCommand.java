@@ -100,23 +100,25 @@ final class ScheduleCommand {
   }
 
   /**
-   * Adds or replaces a schedule that runs as the current user; audited. Returns its id. A null {@code timeout} is
-   * unsaid: a schedule replaced keeps its own, a new one gets the default.
+   * Adds or replaces a schedule that runs as the current user; audited. Returns its id. A null {@code maxAttempts} or
+   * {@code timeout} is unsaid: a schedule replaced keeps its own, a new one gets the default.
    */
   static String save(Cli cli, PlatformConfig config, Lakehouse lh, String id, String kind, String target,
-      List<String> command, String cron, boolean onFeed, List<String> inputs, int maxAttempts, Duration timeout) {
+      List<String> command, String cron, boolean onFeed, List<String> inputs, Integer maxAttempts, Duration timeout) {
     String user = cli.session().principal().name();
     Duration given = timeout == null ? Schedule.DEFAULT_TIMEOUT : timeout;
-    Schedule s = new Schedule(id, kind, target, command, cron, onFeed, inputs, user, maxAttempts, false,
+    int attempts = maxAttempts == null ? DEFAULT_ATTEMPTS : maxAttempts;
+    Schedule s = new Schedule(id, kind, target, command, cron, onFeed, inputs, user, attempts, false,
         System.currentTimeMillis(), user, null, null, given);
     String baseline = onFeed ? ScheduleServices.inputSnapshots(lh, s) : null;
-    s = new Schedule(id, kind, target, command, cron, onFeed, inputs, user, maxAttempts, false, s.createdAt(), user,
+    s = new Schedule(id, kind, target, command, cron, onFeed, inputs, user, attempts, false, s.createdAt(), user,
         null, baseline, given);
     try {
-      ScheduleServices.store(config).save(s, timeout == null, cli.audit(), saved -> {
+      ScheduleServices.store(config).save(s, timeout == null, maxAttempts == null, cli.audit(), saved -> {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("cron", cron);
         details.put("onFeed", onFeed);
+        details.put("maxAttempts", saved.maxAttempts());
         details.put("timeout", Schedule.text(saved.timeout()));
         details.put("runAs", user);
         return AuditEvent.ok("schedule.add", List.of("schedule:" + id), details);
@@ -130,9 +132,9 @@ final class ScheduleCommand {
 
   /**
    * A schedule of a table's quality suite (the registered one, or the given file) by cron, as the current user; a null
-   * {@code timeout} keeps the one a replaced schedule had.
+   * {@code maxAttempts} or {@code timeout} keeps the one a replaced schedule had.
    */
-  static String saveQuality(Cli cli, PlatformConfig config, String table, Path suite, String cron, int maxAttempts,
+  static String saveQuality(Cli cli, PlatformConfig config, String table, Path suite, String cron, Integer maxAttempts,
       Duration timeout) {
     // A failing rule fails the run (exit 2, not retried: the same rows fail again), which `schedule runs` shows with
     // its reason; without it a failing suite was a succeeded run.
@@ -164,12 +166,12 @@ final class ScheduleCommand {
       this.common = cli.common;
     }
 
-    int attempts() {
-      int n = maxAttempts == null ? DEFAULT_ATTEMPTS : maxAttempts;
-      if (n < 1) {
+    /** --max-attempts, checked; null when not given (a schedule replaced then keeps its own). */
+    Integer attempts() {
+      if (maxAttempts != null && maxAttempts < 1) {
         throw new BadInputException("--max-attempts must be at least 1");
       }
-      return n;
+      return maxAttempts;
     }
 
     /**
@@ -182,7 +184,7 @@ final class ScheduleCommand {
 
     int save(PlatformConfig config, Lakehouse lh, String id, String kind, String target, List<String> command,
         boolean onFeed, List<String> inputs) {
-      int attempts = attempts();
+      Integer attempts = attempts();
       Duration limit = timeout();
       String checked = cron == null ? null : checkCron(cron);
       if (checked == null && !onFeed) {
@@ -268,7 +270,7 @@ final class ScheduleCommand {
       try (Lakehouse lh = cli.lakehouse(config)) {
         TableAccess.checkRead(cli, config, lh, TableNames.parse(table), null, null);
       }
-      int attempts = attempts();
+      Integer attempts = attempts();
       Duration limit = timeout();
       String id = saveQuality(cli, config, name, suite, cron, attempts, limit);
       Schedule saved = ScheduleServices.store(config).require(id);

@@ -331,17 +331,20 @@ class SchedulerFeedCliTest {
     Path suite = CliTest.landedCitizensAndARowCountSuite(dir);
     String table = "ods.public_security__citizens";
     String id = ok("schedule", "add-quality", "--table", table, "--suite", suite.toString(), "--cron",
-        "0 0 6 * * MON", "--timeout", "20s", "--json", "--as", TestCast.PUBLIC_SECURITY).json().get("id").asText();
+        "0 0 6 * * MON", "--timeout", "20s", "--max-attempts", "5", "--json", "--as", TestCast.PUBLIC_SECURITY)
+        .json().get("id").asText();
     JsonNode again = ok("schedule", "add-quality", "--table", table, "--suite", suite.toString(), "--cron",
         "0 0 7 * * MON", "--json", "--as", TestCast.PUBLIC_SECURITY).json();
     assertThat(again.get("cron").asText()).isEqualTo("0 0 7 * * MON");
     assertThat(again.get("timeout").asText()).as("kept").isEqualTo("20s");
+    assertThat(again.get("maxAttempts").asInt()).as("kept").isEqualTo(5);
     ok("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens", "--file",
         suite.toString(), "--schedule", "0 0 8 * * MON", "--as", TestCast.PUBLIC_SECURITY);
     JsonNode registered = ok("schedule", "list", "--json", "--as", TestCast.PUBLIC_SECURITY).json()
         .at("/schedules/0");
     assertThat(registered.get("cron").asText()).isEqualTo("0 0 8 * * MON");
     assertThat(registered.get("timeout").asText()).as("kept by the suite's registration too").isEqualTo("20s");
+    assertThat(registered.get("maxAttempts").asInt()).as("kept by the suite's registration too").isEqualTo(5);
     assertThat(ok("schedule", "add-quality", "--table", table, "--cron", "0 0 8 * * MON", "--timeout", "2h",
         "--json", "--as", TestCast.PUBLIC_SECURITY).json().get("timeout").asText()).isEqualTo("2h");
     assertThat(ok("schedule", "list", "--as", TestCast.PUBLIC_SECURITY).out()).contains("timeout 2h");

@@ -42,6 +42,12 @@ public record Schedule(String id, String kind, String target, List<String> comma
         lastFeed, DEFAULT_TIMEOUT);
   }
 
+  /** The same schedule with {@code maxAttempts}. */
+  public Schedule withMaxAttempts(int maxAttempts) {
+    return new Schedule(id, kind, target, command, cron, onFeed, inputs, runAs, maxAttempts, paused, createdAt,
+        createdBy, lastDue, lastFeed, timeout);
+  }
+
   /** The same schedule with {@code timeout}. */
   public Schedule withTimeout(Duration timeout) {
     return new Schedule(id, kind, target, command, cron, onFeed, inputs, runAs, maxAttempts, paused, createdAt,

@@ -49,15 +49,23 @@ public final class ScheduleStore {
     save(s, false, audit, saved -> event);
   }
 
-  /**
-   * As {@link #save(Schedule, AuditSink, AuditEvent)}; with {@code keepTimeout} a schedule replaced keeps the timeout
-   * it had instead of {@code s}'s (which a new one gets), read in the same transaction (re-adding a schedule without
-   * saying a timeout reset it to the default). {@code event} is made of the schedule as saved, which is returned.
-   */
+  /** As {@link #save(Schedule, boolean, boolean, AuditSink, Function)}, keeping no attempts. */
   public Schedule save(Schedule given, boolean keepTimeout, AuditSink audit, Function<Schedule, AuditEvent> event) {
+    return save(given, keepTimeout, false, audit, event);
+  }
+
+  /**
+   * As {@link #save(Schedule, AuditSink, AuditEvent)}; with {@code keepTimeout} (and {@code keepAttempts}) a schedule
+   * replaced keeps the timeout (the attempts) it had instead of {@code s}'s (which a new one gets), read in the same
+   * transaction (re-adding a schedule without saying them reset them to the defaults). {@code event} is made of the
+   * schedule as saved, which is returned.
+   */
+  public Schedule save(Schedule given, boolean keepTimeout, boolean keepAttempts, AuditSink audit,
+      Function<Schedule, AuditEvent> event) {
     return db.transaction(c -> {
       Optional<Schedule> old = schedule(c, given.id());
-      Schedule s = keepTimeout && old.isPresent() ? given.withTimeout(old.get().timeout()) : given;
+      Schedule kept = keepTimeout && old.isPresent() ? given.withTimeout(old.get().timeout()) : given;
+      Schedule s = keepAttempts && old.isPresent() ? kept.withMaxAttempts(old.get().maxAttempts()) : kept;
       if (old.isPresent() && !old.get().runAs().equals(s.runAs())) {
         throw new io.dataops.core.AccessDeniedException("schedule " + s.id() + " runs as " + old.get().runAs()
             + "; only that user replaces it (the authority or the admin may pause it)", List.of());

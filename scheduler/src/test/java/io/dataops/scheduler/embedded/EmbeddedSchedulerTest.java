@@ -443,6 +443,16 @@ class EmbeddedSchedulerTest {
         .isEqualTo(Duration.ofHours(2));
     assertThat(said).containsExactly(Duration.ofMinutes(20), Duration.ofMinutes(20), Duration.ofHours(2));
     assertThat(events).hasSize(3);
+
+    // the attempts the same way (re-adding without --max-attempts reset them to 3)
+    store.save(schedule("nightly", "0 0 4 * * *", false, 3), true, true, audit, event);
+    assertThat(store.schedule("nightly").orElseThrow()).satisfies(s -> {
+      assertThat(s.maxAttempts()).as("kept").isEqualTo(2);
+      assertThat(s.timeout()).as("kept").isEqualTo(Duration.ofHours(2));
+      assertThat(s.cron()).isEqualTo("0 0 4 * * *");
+    });
+    store.save(schedule("nightly", "0 0 4 * * *", false, 5), true, false, audit, event);
+    assertThat(store.schedule("nightly").orElseThrow().maxAttempts()).as("given: replaced").isEqualTo(5);
   }
 
   /**
