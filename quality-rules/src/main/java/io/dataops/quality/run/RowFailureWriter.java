@@ -110,7 +110,7 @@ final class RowFailureWriter implements FailureSink, AutoCloseable {
   synchronized void without(BitSet dropped) {
     Set<String> ids = new HashSet<>();
     dropped.stream().forEach(i -> ids.add(expectations.get(i).id()));
-    // By id, as the rows name them: a suite may give two expectations the same id, and both go.
+    // By id, as the rows name them (one expectation each: SuiteParser refuses a suite giving two the same id).
     BitSet gone = new BitSet();
     long keep = 0;
     for (int i = 0; i < rowsOf.length; i++) {

@@ -117,9 +117,17 @@ public final class SuiteParser {
       throw fail(line(list), "'expectations' must be a list");
     }
     List<Expectation> expectations = new ArrayList<>();
+    Map<String, Named> ids = new LinkedHashMap<>();
     int index = 0;
     for (Node item : seq.getValue()) {
-      expectations.add(expectation(item, index++, parameters));
+      Expectation e = expectation(item, index++, parameters);
+      Node id = idNode((MappingNode) item);
+      Named named = new Named(id == null ? e.line() : line(id), id != null, e.line());
+      Named first = ids.putIfAbsent(e.id(), named);
+      if (first != null) {
+        throw duplicateId(e.id(), named, first);
+      }
+      expectations.add(e);
     }
     return new ExpectationSuite(name, expectations, meta, parameters, source);
   }
@@ -170,6 +178,27 @@ public final class SuiteParser {
     }
     String id = f.containsKey("id") ? nodes.scalar(f.get("id").getValueNode(), "id") : String.valueOf(index + 1);
     return new Expectation(id, type, kwargs, meta, severity, line(item), kwargLines);
+  }
+
+  /** Where an expectation's id is: the line of its {@code id} (else of the expectation, numbered by position). */
+  private record Named(int line, boolean written, int expectationLine) {}
+
+  private static Node idNode(MappingNode item) {
+    return item.getValue().stream().filter(t -> t.getKeyNode() instanceof ScalarNode k && k.getValue().equals("id"))
+        .map(NodeTuple::getValueNode).findFirst().orElse(null);
+  }
+
+  /**
+   * Two expectations with one id: the failing rows, the metrics and the report name a rule by its id, so their
+   * failures could not be told apart, and when one raised the other's failing rows went with it. Ids are compared as
+   * the rows hold them, as written; an expectation without an {@code id} has its position, "1" for the first.
+   */
+  private SuiteException duplicateId(String id, Named second, Named first) {
+    String positional = " (its position: it has no 'id')";
+    return fail(second.line(), "expectation id '" + id + "'" + (second.written() ? "" : positional) + " at line "
+        + second.line() + " is already the id of the expectation at line " + first.expectationLine()
+        + (first.written() ? "" : positional)
+        + "; ids name the rule in the failing rows and the report: give one of them another id");
   }
 
   /** GX's substitution: a value given inline as {@code $PARAMETER.<expr>} wins; else the expression's value. */

@@ -97,8 +97,20 @@ public final class SuiteRegistry {
     }
   }
 
+  /**
+   * The dataset's stored suite, read. One stored before the parser refused what it holds (two expectations with one
+   * id, say) is refused naming the stored file and how the department mends it: it checks nothing until then.
+   */
   public Optional<Registered> find(String department, String dataset) {
-    return file(department, dataset).map(f -> new Registered(department, dataset, f, SuiteParser.parseDeferred(f)));
+    return file(department, dataset).map(f -> {
+      try {
+        return new Registered(department, dataset, f, SuiteParser.parseDeferred(f));
+      } catch (SuiteException e) {
+        throw new SuiteException(f.toString(), e.line(), e.problem() + "; the suite registered for " + department
+            + "/" + dataset + " is refused until the department registers a corrected one (dataops quality suite "
+            + "register --department " + department + " --dataset " + dataset + " --file SUITE)");
+      }
+    });
   }
 
   /** Where the dataset's suite is stored, if it is, without reading it. */

@@ -171,6 +171,57 @@ class SuiteParserTest {
   }
 
   /**
+   * Two expectations with one id were accepted: the failing rows and the report name a rule by its id, so their
+   * failures were one, and one raising dropped the other's rows. Refused at the second's id, naming the first's line,
+   * in both formats and generations, an explicit id against a positional one either way.
+   */
+  @Test
+  void twoExpectationsWithOneIdAreRefusedAtTheSecond() {
+    String because = "; ids name the rule in the failing rows and the report: give one of them another id";
+    expect("""
+        name: s
+        expectations:
+          - type: expect_column_values_to_not_be_null
+            id: names
+            kwargs: {column: name}
+          - type: expect_column_values_to_be_between
+            kwargs: {column: age, min_value: 0}
+            id: names
+        """, "s.yaml:8: expectation id 'names' at line 8 is already the id of the expectation at line 3" + because);
+    expect("""
+        {"expectation_suite_name": "s", "expectations": [
+          {"expectation_type": "expect_column_values_to_not_be_null", "kwargs": {"column": "name"}, "id": "e1"},
+          {"expectation_type": "expect_column_values_to_not_be_null", "kwargs": {"column": "age"},
+           "id": "e1"}]}
+        """, "s.yaml:4: expectation id 'e1' at line 4 is already the id of the expectation at line 2" + because);
+    // An id written as a number is its text: 2 in YAML or JSON is the second expectation's positional id.
+    expect("""
+        name: s
+        expectations:
+          - {type: expect_column_values_to_not_be_null, kwargs: {column: name}}
+          - {type: expect_column_values_to_not_be_null, kwargs: {column: age}}
+          - {type: expect_column_values_to_not_be_null, kwargs: {column: id}, id: 2}
+        """, "s.yaml:5: expectation id '2' at line 5 is already the id of the expectation at line 4 (its position: "
+        + "it has no 'id')" + because);
+    expect("""
+        {"name": "s", "expectations": [
+          {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "name"}, "id": "2"},
+          {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "age"}}]}
+        """, "s.yaml:3: expectation id '2' (its position: it has no 'id') at line 3 is already the id of the "
+        + "expectation at line 2" + because);
+    // Distinct ids, and a written id equal to no position, read as before.
+    ExpectationSuite s = SuiteParser.parse("""
+        name: s
+        expectations:
+          - {type: expect_column_values_to_not_be_null, kwargs: {column: name}, id: Names}
+          - {type: expect_column_values_to_not_be_null, kwargs: {column: age}, id: names}
+          - {type: expect_column_values_to_not_be_null, kwargs: {column: id}, id: 1}
+          - {type: expect_column_values_to_not_be_null, kwargs: {column: id}}
+        """, "s.yaml");
+    assertThat(s.expectations()).extracting(Expectation::id).containsExactly("Names", "names", "1", "4");
+  }
+
+  /**
    * Integers in other bases (YAML 1.1: 0x10, 0b101, 010, 1:30) were an internal NumberFormatException; they are
    * refused at their line, saying what PyYAML reads. A leading zero is never silently 10 (PyYAML reads 8).
    */

@@ -49,4 +49,30 @@ class SuiteRegistryTest {
     assertThat(registry.find("public-security", "citizens").orElseThrow().suite().name()).isEqualTo("citizens.v2");
     assertThat(events).hasSize(2);
   }
+
+  /**
+   * A suite stored before two expectations with one id were refused (or written into the folder as one was) is not
+   * read as it was: it is refused naming the stored file, the line, and how the department mends it.
+   */
+  @Test
+  void aStoredSuiteGivingTwoExpectationsOneIdIsRefusedSayingHowToMendIt() throws Exception {
+    SuiteRegistry registry = new SuiteRegistry(dir.resolve("suites"));
+    Path stored = dir.resolve("suites/public-security/citizens.json");
+    Files.createDirectories(stored.getParent());
+    Files.writeString(stored, """
+        {"name": "citizens", "expectations": [
+          {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "id_card"}, "id": "present"},
+          {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "name"}, "id": "present"}]}
+        """);
+    assertThatThrownBy(() -> registry.find("public-security", "citizens")).isInstanceOf(SuiteException.class)
+        .hasMessage(stored + ":3: expectation id 'present' at line 3 is already the id of the expectation at line 2;"
+            + " ids name the rule in the failing rows and the report: give one of them another id; the suite"
+            + " registered for public-security/citizens is refused until the department registers a corrected one"
+            + " (dataops quality suite register --department public-security --dataset citizens --file SUITE)");
+    Path mended = Files.writeString(dir.resolve("mended.json"), Files.readString(stored).replace(
+        "\"name\"}, \"id\": \"present\"", "\"name\"}, \"id\": \"named\""));
+    registry.register("public-security", "citizens", mended, event -> { });
+    assertThat(registry.find("public-security", "citizens").orElseThrow().suite().expectations())
+        .extracting(Expectation::id).containsExactly("present", "named");
+  }
 }
