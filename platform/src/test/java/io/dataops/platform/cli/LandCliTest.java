@@ -500,6 +500,76 @@ class LandCliTest {
         .as("the refused feeds landed nothing").hasSize(2);
   }
 
+  /**
+   * Two expectations with one id: their failing rows, metrics and report lines were one rule's, and one raising
+   * dropped the other's rows. The registration is refused (exit 2, the second's line) and nothing is stored.
+   */
+  @Test
+  void aSuiteGivingTwoExpectationsOneIdIsRefusedAtRegistrationAndNothingIsStored() throws Exception {
+    Path suite = dir.resolve("citizens-suite.yaml");
+    Run refused = registerSuite(suite, """
+        name: citizens.basics
+        expectations:
+          - type: expect_column_values_to_not_be_null
+            id: present
+            kwargs: {column: record_id}
+          - type: expect_column_values_to_not_be_null
+            id: present
+            kwargs: {column: name}
+        """);
+    assertThat(refused.exit()).isEqualTo(2);
+    assertThat(refused.err()).isEqualTo("dataops: citizens-suite.yaml:7: expectation id 'present' at line 7 is "
+        + "already the id of the expectation at line 3; ids name the rule in the failing rows and the report: give "
+        + "one of them another id\n");
+    assertThat(dir.resolve("home/suites/public-security")).as("nothing stored").doesNotExist();
+    Run landed = run(land(fiftyCitizens(), "--json"));
+    assertThat(landed.exit()).as(landed.err()).isZero();
+    assertThat(landed.json().has("quality")).as("no suite in force: " + landed.out()).isFalse();
+  }
+
+  /**
+   * A suite registered before two expectations with one id were refused (its event records its bytes) stops the
+   * intake before anything lands, naming the stored file and how the department mends it, as an edited one does.
+   */
+  @Test
+  void aSuiteRegisteredWithTwoExpectationsOfOneIdStopsTheIntakeSayingHowToMendIt() throws Exception {
+    Path suite = dir.resolve("citizens-suite.yaml");
+    String text = """
+        name: citizens.basics
+        expectations:
+          - {id: present, type: expect_column_values_to_not_be_null, kwargs: {column: record_id}}
+          - {id: present, type: expect_column_values_to_not_be_null, kwargs: {column: name}}
+        """;
+    assertThat(registerSuite(suite, text.replace("present, type: expect_column_values_to_not_be_null, kwargs: "
+        + "{column: name}", "named, type: expect_column_values_to_not_be_null, kwargs: {column: name}")).exit())
+        .isZero();
+    // What a registration before the check stored and recorded.
+    Path stored = dir.resolve("home/suites/public-security/citizens.yaml");
+    Files.writeString(stored, text);
+    var config = io.dataops.platform.config.PlatformConfig.load(dir.resolve("home"), Map.of());
+    io.dataops.platform.session.Sessions.system(config).record(io.dataops.core.audit.AuditEvent.ok(
+        "quality.suite.register", List.of("table:ods.public_security__citizens"), Map.of("suite", "citizens.basics",
+            "sha256", io.dataops.core.digest.Digests.sha256(stored), "file", "public-security/citizens.yaml")));
+
+    Path feed = fiftyCitizens();
+    Run refused = run(land(feed));
+    assertThat(refused.exit()).isEqualTo(2);
+    assertThat(refused.err()).isEqualTo("dataops: " + stored + ":4: expectation id 'present' at line 4 is already "
+        + "the id of the expectation at line 3; ids name the rule in the failing rows and the report: give one of them"
+        + " another id; the suite registered for public-security/citizens is refused until the department registers"
+        + " a corrected one (dataops quality suite register --department public-security --dataset citizens --file"
+        + " SUITE)\n");
+    assertThat(run("table", "history", "ods.public_security__citizens", "--json").exit()).as("nothing landed")
+        .isNotZero();
+
+    assertThat(registerSuite(suite, text.replace("present, type: expect_column_values_to_not_be_null, kwargs: "
+        + "{column: name}", "named, type: expect_column_values_to_not_be_null, kwargs: {column: name}")).exit())
+        .isZero();
+    Run landed = run(land(feed, "--json"));
+    assertThat(landed.exit()).as(landed.err()).isZero();
+    assertThat(landed.json().at("/quality/success").asBoolean()).as(landed.out()).isTrue();
+  }
+
   @Test
   void aRegisteredContractDeletedOrEditedInTheHomeIsNotReplacedByTheOneBesideTheFile() throws Exception {
     // Found by reading the code beside the suites' case: with the registered contract deleted from the home, `land`
