@@ -36,12 +36,17 @@ abstract class LandingFixture {
   }
 
   LandingResult land(String contractYaml, String fileName, byte[] content) {
+    return land(contractYaml, fileName, content, null);
+  }
+
+  /** As above, replacing the feed {@code replaces} (null: none), as {@code land --replaces} does. */
+  LandingResult land(String contractYaml, String fileName, byte[] content, String replaces) {
     try {
       Path file = dir.resolve(fileName);
       Files.write(file, content);
       FeedContract contract = ContractParser.parse(contractYaml, "test.contract.yaml");
       return new Landing(lakehouse, 2, (done, total, rows) -> progressRows = rows)
-          .land(new LandingRequest("dept", "data", file, contract, null));
+          .land(new LandingRequest("dept", "data", FeedFile.local(file), contract, null, replaces));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
