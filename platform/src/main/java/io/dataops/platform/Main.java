@@ -10,6 +10,7 @@ import java.lang.reflect.Constructor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,15 +89,42 @@ public final class Main {
           throw new CommandLine.ExecutionException(leaf, String.valueOf(e.getMessage()), e);
         }
       }
+      if (leaf.getCommandSpec().userObject() instanceof java.util.concurrent.Callable<?>) {
+        checkTemporaryDirectory(leaf);
+      }
       try {
         return new CommandLine.RunLast().execute(parseResult);
       } catch (StackOverflowError e) {
         // An Error passes picocli's handlers and printed thousands of frames on stderr: one line and the log instead.
         throw new CommandLine.ExecutionException(leaf, "stack overflow", new IllegalStateException(
             "an input nested too deeply to process (stack overflow)", e));
+      } catch (LinkageError e) {
+        // A native library that could not be unpacked or loaded (zstd, snappy, DuckDB): the same, not a stack trace.
+        if (String.valueOf(e.getMessage()).contains("No space left on device")) {
+          throw new CommandLine.ExecutionException(leaf, "temporary directory full", StorageFullException.of(e,
+              "unpacking a native library into the temporary directory", "free some space there (or set "
+                  + "DATAOPS_JAVA_OPTS=-Djava.io.tmpdir=DIR), then run the same command again",
+              List.of(System.getProperty("java.io.tmpdir"))));
+        }
+        throw new CommandLine.ExecutionException(leaf, String.valueOf(e.getMessage()), new IllegalStateException(
+            "a library could not be loaded: " + e, e));
       }
     });
     return cmd.execute(args);
+  }
+
+  /**
+   * Refuses to start a command when the temporary directory is not a folder this user can write: native libraries
+   * (zstd, snappy, DuckDB, SQLite) unpack there and scratch files go there, and each failed at its first use with a
+   * library's stack trace (a mistyped {@code java.io.tmpdir}, a folder of another user).
+   */
+  private static void checkTemporaryDirectory(CommandLine leaf) {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    if (!Files.isDirectory(tmp) || !Files.isWritable(tmp)) {
+      throw new CommandLine.ExecutionException(leaf, "no temporary directory", new BadInputException(
+          "the temporary directory " + tmp + " (java.io.tmpdir) is not a folder this user can write: native "
+              + "libraries and scratch files go there; set DATAOPS_JAVA_OPTS=-Djava.io.tmpdir=DIR"));
+    }
   }
 
   /** One line on stderr; with --json also one object on stdout whose error is that line. */
