@@ -106,6 +106,13 @@ public final class Main {
                   + "DATAOPS_JAVA_OPTS=-Djava.io.tmpdir=DIR), then run the same command again",
               List.of(System.getProperty("java.io.tmpdir"))));
         }
+        if (e instanceof UnsatisfiedLinkError && String.valueOf(e.getMessage()).contains("failed to map segment")) {
+          // a temporary directory on a file system mounted noexec, as hardened hosts have /tmp
+          throw new CommandLine.ExecutionException(leaf, "temporary directory noexec", new BadInputException(
+              "the temporary directory " + System.getProperty("java.io.tmpdir") + " does not let native libraries "
+                  + "load (is it mounted noexec?): zstd and snappy are unpacked and loaded from there; set "
+                  + "DATAOPS_JAVA_OPTS=-Djava.io.tmpdir=DIR to a folder on a file system that allows it", e));
+        }
         throw new CommandLine.ExecutionException(leaf, String.valueOf(e.getMessage()), new IllegalStateException(
             "a library could not be loaded: " + e, e));
       }
