@@ -20,12 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The input snapshots of the pipeline runs going on now, in the platform database, so that table maintenance (on any
- * host sharing it) does not expire them, nor delete the data files a run has pinned and is reading: a compaction
- * followed by an expiry with a short maximum age deleted a file under a run that had not read it yet. A run holds its
- * pin while it goes on, beating once a minute; a run that ends with its version releases it. A pin that stopped
- * beating (its process killed, or only paused) stays valid for maintenance's safety age after its last beat, as
- * unreferenced files do, and is then dropped. It does not make a killed run resumable across maintenance: the same
+ * The input snapshots of the pipeline runs (and the platform's quality runs) going on now, in the platform database,
+ * so that table maintenance (on any host sharing it) does not expire them, nor delete the data files a run has pinned
+ * and is reading: a compaction followed by an expiry with a short maximum age deleted a file under a run that had not
+ * read it yet. A run holds its pin while it goes on, beating once a minute; a run that ends with its version (a
+ * quality run: that ends at all) releases it. A pin that stopped beating (its process killed, or only paused) stays
+ * valid for maintenance's safety age after its last beat, as unreferenced files do, and is then dropped. It does not make a killed run resumable across maintenance: the same
  * command binds each table's current snapshot, which a compaction or a landing since has changed (a new run).
  */
 public final class RunPins {

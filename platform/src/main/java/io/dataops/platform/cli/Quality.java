@@ -31,7 +31,12 @@ final class Quality {
           + processors + " processors): more threads than cores add memory, not speed");
     }
     int n = workers != null ? workers : Math.min(2, Runtime.getRuntime().availableProcessors());
-    return new FeedIntake(config, lh, LandCommand.workers()).reads(reads(cli, config, lh)).qualityRunner(n);
+    return intake(cli, config, lh).qualityRunner(n);
+  }
+
+  /** Quality runs as the caller: its reads of the other tables a suite refers to checked, the scan pinned. */
+  static FeedIntake intake(Cli cli, PlatformConfig config, Lakehouse lh) {
+    return new FeedIntake(config, lh, LandCommand.workers()).reads(reads(cli, config, lh));
   }
 
   /**

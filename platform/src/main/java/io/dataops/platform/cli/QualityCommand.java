@@ -82,7 +82,7 @@ final class QualityCommand {
         references.forEach(Quality.reads(cli, config, lh)::check);
         QualityReport r;
         try {
-          r = Quality.runner(cli, lh, config, workers).run(id, snapshot, s,
+          r = Quality.intake(cli, config, lh).run(Quality.runner(cli, lh, config, workers), id, snapshot, s,
               feed ? QualityRunner.Scope.FEED : QualityRunner.Scope.TABLE, !full);
         } catch (AccessDeniedException refused) {
           throw refused; // audited as the refusal it is (a reference named by a parameter), no run stopped

@@ -13,6 +13,7 @@ import io.dataops.lakehouse.landing.Landing;
 import io.dataops.lakehouse.landing.LandingRequest;
 import io.dataops.lakehouse.landing.LandingResult;
 import io.dataops.lakehouse.landing.ProgressListener;
+import io.dataops.pipelines.plan.RunPins;
 import io.dataops.platform.config.PlatformConfig;
 import io.dataops.quality.expect.ExpectationCatalog;
 import io.dataops.quality.expect.MetricHistory;
@@ -25,10 +26,16 @@ import io.dataops.quality.run.QualityRunner;
 import io.dataops.quality.suite.ExpectationSuite;
 import io.dataops.quality.suite.SuiteRegistry;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.NoSuchTableException;
 
 /**
  * A department feed's way in: land it, check the rows it brought with the suite the department registered for the
@@ -166,6 +173,53 @@ public final class FeedIntake {
     return new Feedback(tickets(), lakehouse, config.documents("outbox"), config.work());
   }
 
+  /**
+   * Runs {@code runner} holding a pin ({@link RunPins}, as a pipeline run pins its inputs) of the snapshot it scans and
+   * of the current snapshot of each other table its suite reads: unpinned, table maintenance meanwhile (a feed landed
+   * or a compaction, then an expiry with a short maximum age) deleted the files under the scan and the run failed. A
+   * null {@code snapshot} is the table's current one, resolved here so that the pin and the scan are of one snapshot.
+   * Each run pins under a key of its own (two runs of one suite on one snapshot must not release each other's pin);
+   * released when the run ends, since nothing resumes a quality run (a killed one's pin lapses after the safety age).
+   */
+  public QualityReport run(QualityRunner runner, TableIdentifier id, Long snapshot, ExpectationSuite suite,
+      QualityRunner.Scope scope, boolean incremental) {
+    Map<String, Set<Long>> scanned = new LinkedHashMap<>();
+    Long at = snapshot;
+    Snapshot current = currentOf(id);
+    if (at == null && current != null) {
+      at = current.snapshotId();
+    }
+    if (at != null) {
+      scanned.computeIfAbsent(id.toString(), t -> new TreeSet<>()).add(at); // one it lacks: the runner refuses it
+    }
+    for (TableIdentifier other : ExpectationCatalog.references(suite, id.toString())) {
+      Snapshot s = currentOf(other);
+      if (s != null) {
+        scanned.computeIfAbsent(other.toString(), t -> new TreeSet<>()).add(s.snapshotId());
+      }
+    }
+    if (scanned.isEmpty()) {
+      return runner.run(id, at, suite, scope, incremental); // no table, or no snapshot: no file to keep
+    }
+    var l = config.lakehouse();
+    RunPins.Held pin = new RunPins(l.catalogUri(), l.catalogUser(), l.catalogPassword()).hold(
+        "quality-" + UUID.randomUUID().toString().replace("-", ""), "quality:" + id, scanned);
+    try {
+      CommitPoint.reached("quality-inputs-pinned");
+      return runner.run(id, at, suite, scope, incremental);
+    } finally {
+      pin.release();
+    }
+  }
+
+  private Snapshot currentOf(TableIdentifier id) {
+    try {
+      return lakehouse.load(id).currentSnapshot();
+    } catch (NoSuchTableException missing) {
+      return null; // the runner, or the suite's compilation, says which table is missing
+    }
+  }
+
   public QualityRunner qualityRunner() {
     return qualityRunner(workers);
   }
@@ -243,8 +297,8 @@ public final class FeedIntake {
     if (snapshot == null) {
       return Optional.empty();
     }
-    return Optional.of(qualityRunner().run(TableIdentifier.parse(landing.table()), snapshot, suite.get().suite(),
-        QualityRunner.Scope.FEED));
+    return Optional.of(run(qualityRunner(), TableIdentifier.parse(landing.table()), snapshot, suite.get().suite(),
+        QualityRunner.Scope.FEED, true));
   }
 
   /**

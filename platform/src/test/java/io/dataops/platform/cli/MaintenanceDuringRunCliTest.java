@@ -71,6 +71,57 @@ class MaintenanceDuringRunCliTest {
     assertThat(version.get("rowsIn").asLong()).as("the feed the run pinned, not the one landed after").isEqualTo(1500);
   }
   /**
+   * A quality run beside table maintenance: the run has chosen the table's current snapshot (two feeds, two files), a
+   * third feed lands, and an admin compacts and expires with {@code --keep-last 1 --max-age 0}. Before, the quality
+   * run pinned nothing: maintenance expired its snapshot and deleted the files under its scan, and it failed. It now
+   * holds a run pin of what it scans, and gives what an undisturbed run of the same snapshot gave.
+   */
+  @Test
+  void maintenanceKeepsWhatAQualityRunInFlightScans() throws Exception {
+    TestCast.enroll(dir.resolve("home"));
+    land("c1", 0);
+    land("c2", 300);
+    String ods = "ods.public_security__citizens";
+    long scanned = newestSnapshot(ods);
+    Path suite = java.nio.file.Files.writeString(dir.resolve("suite.yaml"), """
+        name: citizens
+        expectations:
+          - type: expect_column_values_to_not_be_null
+            kwargs: {column: id_card}
+          - type: expect_column_values_to_be_unique
+            kwargs: {column: id_card}
+          - type: expect_column_values_to_be_between
+            kwargs: {column: monthly_income, min_value: 0}
+        """);
+    String[] quality = {"quality", "run", "--table", ods, "--suite", suite.toString(), "--json"};
+    JsonNode undisturbed = ok(TestCast.PUBLIC_SECURITY, quality);
+    Run ran;
+    JsonNode report;
+    try (PausedChild child = PausedChild.at("quality-inputs-pinned", dir, dir.resolve("home"),
+        TestCast.PUBLIC_SECURITY, quality)) {
+      land("c3", 600);
+      report = ok(Sessions.LOCAL_ADMIN, "table", "maintain", ods, "--keep-last", "1", "--max-age", "0",
+          "--safety-age", "1h", "--json");
+      ran = child.resume();
+    }
+    assertThat(ran.exit()).as(ran.err()).isZero();
+    JsonNode table = report.get("tables").get(0);
+    assertThat(table.at("/compaction/filesRewritten").asInt()).as(table.toString()).isGreaterThan(1);
+    assertThat(table.at("/expiry/expired").toString()).as(table.toString()).doesNotContain(String.valueOf(scanned));
+    JsonNode result = ran.json();
+    assertThat(result.at("/meta/snapshot_id").asLong()).isEqualTo(scanned);
+    assertThat(result.at("/meta/rows_scanned").asLong()).as("the two feeds it pinned, not the third").isEqualTo(600);
+    assertThat(result.get("success")).isEqualTo(undisturbed.get("success"));
+    assertThat(result.get("statistics")).isEqualTo(undisturbed.get("statistics"));
+    assertThat(result.get("results")).isEqualTo(undisturbed.get("results"));
+    assertThat(result.at("/meta/failing_rows")).isEqualTo(undisturbed.at("/meta/failing_rows"));
+    // The pin is released with the run: the next maintenance expires the snapshot.
+    JsonNode after = ok(Sessions.LOCAL_ADMIN, "table", "maintain", ods, "--keep-last", "1", "--max-age", "0",
+        "--safety-age", "1h", "--json");
+    assertThat(after.at("/tables/0/expiry/expired").toString()).as(after.toString()).contains(String.valueOf(scanned));
+  }
+
+  /**
    * Found by a probe: a table compacted since a product's run was a new input to the same pipeline (its current
    * snapshot was the compaction's), so the same command made a version of the same rows, to be reviewed again. A
    * pipeline now binds the oldest snapshot that holds the current rows (back over maintenance's rewrites).
