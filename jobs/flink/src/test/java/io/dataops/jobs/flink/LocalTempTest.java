@@ -31,33 +31,42 @@ class LocalTempTest {
     Path tmp = Files.createDirectories(dir.resolve("tmp"));
     Path marker = dir.resolve("held");
     Process held = child(tmp, marker.toString());
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-    while (!Files.exists(marker) && held.isAlive() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(marker).as("the job held after its exchange: " + Files.readString(dir.resolve("child.log"))).exists();
+    Path folder;
+    try {
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+      while (!Files.exists(marker) && held.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(marker).as("the job held after its exchange: " + Files.readString(dir.resolve("child.log"))).exists();
 
-    List<Path> entries = flinks(tmp);
-    assertThat(entries).as("all of the running job's temporary files in one folder").hasSize(1);
-    Path folder = entries.get(0);
-    assertThat(folder.getFileName().toString()).startsWith(ProcessScratch.PREFIX + held.pid() + "-");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder))).isEqualTo("rwx------");
-    List<String> inside = list(folder).stream().map(p -> p.getFileName().toString()).toList();
-    assertThat(inside).as("the RPC jar and the mini-cluster's folders")
-        .anyMatch(n -> n.startsWith("flink-rpc-") && n.endsWith(".jar"))
-        .anyMatch(n -> n.startsWith("flink-netty-shuffle-"))
-        .anyMatch(n -> n.startsWith("flink-io-"));
-    try (Stream<Path> all = Files.walk(folder)) {
-      assertThat(all.filter(p -> p.getFileName().toString().endsWith(".shuffle.data")).toList())
-          .as("the exchanged rows written to files").isNotEmpty();
-    }
+      List<Path> entries = flinks(tmp);
+      assertThat(entries).as("all of the running job's temporary files in one folder").hasSize(1);
+      folder = entries.get(0);
+      assertThat(folder.getFileName().toString()).startsWith(ProcessScratch.PREFIX + held.pid() + "-");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder))).isEqualTo("rwx------");
+      List<String> inside = list(folder).stream().map(p -> p.getFileName().toString()).toList();
+      assertThat(inside).as("the RPC jar and the mini-cluster's folders")
+          .anyMatch(n -> n.startsWith("flink-rpc-") && n.endsWith(".jar"))
+          .anyMatch(n -> n.startsWith("flink-netty-shuffle-"))
+          .anyMatch(n -> n.startsWith("flink-io-"));
+      try (Stream<Path> all = Files.walk(folder)) {
+        assertThat(all.filter(p -> p.getFileName().toString().endsWith(".shuffle.data")).toList())
+            .as("the exchanged rows written to files").isNotEmpty();
+      }
 
-    held.destroyForcibly(); // kill -9: no shutdown hook runs
-    assertThat(held.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(flinks(tmp)).as("what the killed process left").containsExactly(folder);
+      held.destroyForcibly(); // kill -9: no shutdown hook runs
+      assertThat(held.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(flinks(tmp)).as("what the killed process left").containsExactly(folder);
+    } finally {
+      held.destroyForcibly(); // also when an assertion failed: the held child would wait for ever
+    }
 
     Process next = child(tmp, null);
-    assertThat(next.waitFor(3, TimeUnit.MINUTES)).isTrue();
+    try {
+      assertThat(next.waitFor(3, TimeUnit.MINUTES)).isTrue();
+    } finally {
+      next.destroyForcibly();
+    }
     assertThat(next.exitValue()).as(Files.readString(dir.resolve("child.log"))).isZero();
     assertThat(flinks(tmp)).as("the killed process's folder removed by the next, the next's own at its exit").isEmpty();
   }
