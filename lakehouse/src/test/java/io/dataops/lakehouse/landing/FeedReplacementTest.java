@@ -14,11 +14,7 @@ import org.junit.jupiter.api.Test;
  * also on PostgreSQL and S3 (this module's s3-postgres pass), where the command-line tests of it do not run.
  */
 class FeedReplacementTest extends LandingFixture {
-  static final String CONTRACT = """
-      columns:
-        - {name: id, type: long, required: true}
-        - {name: name, type: string}
-      """;
+  static final String CONTRACT = CsvLandingTest.TWO; // id (long, required), name
 
   @Test
   void aCorrectedFeedReplacesTheEarliersRowsInOneCommitAndItsQuarantinedRowsAreMarked() {
