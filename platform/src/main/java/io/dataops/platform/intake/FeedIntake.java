@@ -201,8 +201,7 @@ public final class FeedIntake {
     if (scanned.isEmpty()) {
       return runner.run(id, at, suite, scope, incremental); // no table, or no snapshot: no file to keep
     }
-    var l = config.lakehouse();
-    RunPins.Held pin = new RunPins(l.catalogUri(), l.catalogUser(), l.catalogPassword()).hold(
+    RunPins.Held pin = io.dataops.platform.pipeline.PipelineRuns.pins(config).hold(
         "quality-" + UUID.randomUUID().toString().replace("-", ""), "quality:" + id, scanned);
     try {
       CommitPoint.reached("quality-inputs-pinned");

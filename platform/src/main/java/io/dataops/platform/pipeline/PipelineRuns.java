@@ -316,13 +316,13 @@ public final class PipelineRuns {
     return outcome;
   }
 
-  /** The product versions pipeline runs recorded, in the platform database (no lakehouse needed to read them). */
   /** The input snapshots of the runs going on now (table maintenance keeps them). */
   public static RunPins pins(PlatformConfig config) {
     LakehouseConfig lc = config.lakehouse();
     return new RunPins(lc.catalogUri(), lc.catalogUser(), lc.catalogPassword());
   }
 
+  /** The product versions pipeline runs recorded, in the platform database (no lakehouse needed to read them). */
   public static ProductRegistry versions(PlatformConfig config) {
     LakehouseConfig lc = config.lakehouse();
     return new ProductRegistry(lc.catalogUri(), lc.catalogUser(), lc.catalogPassword());
