@@ -78,7 +78,11 @@ public final class ProcessScratch {
     return removed;
   }
 
-  private static boolean gone(String pid) {
+  /**
+   * True when {@code pid} (the digits of a scratch folder's name) names no live process on this host: its folder can
+   * go. A name that is no pid is not ours to judge: false.
+   */
+  public static boolean gone(String pid) {
     try {
       return ProcessHandle.of(Long.parseLong(pid)).map(p -> !p.isAlive()).orElse(true);
     } catch (NumberFormatException e) {

@@ -10,6 +10,7 @@ import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.PartitionSpec;
@@ -108,23 +109,15 @@ final class RowFailureWriter implements FailureSink, AutoCloseable {
    * reports no rows, as GX's raised expectation reports none.
    */
   synchronized void without(BitSet dropped) {
+    // The rows name their expectation by id, one expectation each (SuiteParser refuses a suite giving two one id).
     Set<String> ids = new HashSet<>();
     dropped.stream().forEach(i -> ids.add(expectations.get(i).id()));
-    // By id, as the rows name them (one expectation each: SuiteParser refuses a suite giving two the same id).
-    BitSet gone = new BitSet();
-    long keep = 0;
-    for (int i = 0; i < rowsOf.length; i++) {
-      if (ids.contains(expectations.get(i).id())) {
-        gone.set(i);
-      } else {
-        keep += rowsOf[i];
-      }
-    }
+    long keep = IntStream.range(0, rowsOf.length).filter(i -> !dropped.get(i)).mapToLong(i -> rowsOf[i]).sum();
     List<DataFile> before = files();
     kept = keep == 0 ? List.of() : List.of(DataFileRewriter.rewrite(table, before,
         r -> !ids.contains((String) r.getField("expectation_id")), keep, String.format("%05d-%s-kept", slot, runId)));
     written = keep;
-    gone.stream().forEach(i -> rowsOf[i] = 0);
+    dropped.stream().forEach(i -> rowsOf[i] = 0);
     before.forEach(f -> table.io().deleteFile(f.location()));
   }
 

@@ -1,5 +1,6 @@
 package io.dataops.jobs.flink.run;
 
+import io.dataops.core.files.ProcessScratch;
 import io.dataops.lakehouse.types.ColumnType;
 import io.dataops.pipelines.privacy.AnonymityCheck;
 import io.dataops.pipelines.privacy.ClassCounts;
@@ -92,7 +93,7 @@ final class ClassCountOperator extends AbstractStreamOperator<Void>
         check.close();
       }
       if (spill != null) {
-        Scratch.deleteTree(spill);
+        ProcessScratch.deleteTree(spill);
       }
     } finally {
       super.close();

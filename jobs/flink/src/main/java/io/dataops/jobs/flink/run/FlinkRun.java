@@ -3,6 +3,7 @@ package io.dataops.jobs.flink.run;
 import io.dataops.core.BadInputException;
 import io.dataops.core.audit.Actor;
 import io.dataops.core.files.OwnerOnly;
+import io.dataops.core.files.ProcessScratch;
 import io.dataops.jobs.flink.FlinkEngine;
 import io.dataops.jobs.flink.IcebergInput;
 import io.dataops.jobs.flink.PinnedRead;
@@ -219,7 +220,7 @@ public final class FlinkRun {
       throw e;
     } finally {
       scratch.clear();
-      Scratch.deleteTree(workDir);
+      ProcessScratch.deleteTree(workDir);
     }
   }
 
@@ -251,7 +252,7 @@ public final class FlinkRun {
     } catch (IOException e) {
       throw new UncheckedIOException("the run's states could not be written to " + scratch.location(""), e);
     } finally {
-      Scratch.deleteTree(workDir);
+      ProcessScratch.deleteTree(workDir);
       if (!handedOver) {
         RunScratch.remove(lakehouse.io(), dataLocation, List.of(), f -> false);
         scratch.clear();

@@ -1,5 +1,6 @@
 package io.dataops.jobs.flink.run;
 
+import io.dataops.core.files.ProcessScratch;
 import io.dataops.lakehouse.types.ColumnType;
 import io.dataops.pipelines.privacy.AnonymityCheck;
 import io.dataops.pipelines.privacy.LeakCheck;
@@ -154,7 +155,7 @@ final class ProductOperator extends AbstractStreamOperator<RowData>
         SharedStates.release(filter);
       }
       if (spill != null) {
-        Scratch.deleteTree(spill);
+        ProcessScratch.deleteTree(spill);
       }
     } finally {
       super.close();

@@ -1,5 +1,6 @@
 package io.dataops.jobs.flink.run;
 
+import io.dataops.core.files.ProcessScratch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,23 +21,11 @@ final class Scratch {
       return;
     }
     try (Stream<Path> siblings = Files.list(dir.getParent())) {
-      siblings.filter(s -> s.getFileName().toString().startsWith(prefix) && !s.equals(dir)).forEach(s -> {
-        try {
-          long pid = Long.parseLong(s.getFileName().toString().substring(prefix.length()));
-          if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            return;
-          }
-        } catch (NumberFormatException notOurs) {
-          return;
-        }
-        deleteTree(s);
-      });
+      siblings.filter(s -> s.getFileName().toString().startsWith(prefix) && !s.equals(dir)
+              && ProcessScratch.gone(s.getFileName().toString().substring(prefix.length())))
+          .forEach(ProcessScratch::deleteTree);
     } catch (IOException ignored) {
       // scratch space
     }
-  }
-
-  static void deleteTree(Path dir) {
-    io.dataops.core.files.ProcessScratch.deleteTree(dir); // a folder already gone: nothing to do
   }
 }
