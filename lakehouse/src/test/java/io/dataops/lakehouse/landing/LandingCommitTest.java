@@ -176,10 +176,10 @@ class LandingCommitTest extends LandingFixture {
     while (!Files.exists(marker) && child.isAlive() && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
-    assertThat(Files.exists(marker)).as("the child reached its ods commit: " + Files.readString(dir.resolve("child.log")))
-        .isTrue();
-    child.destroyForcibly(); // SIGKILL exactly between the two commits
+    boolean reached = Files.exists(marker);
+    child.destroyForcibly(); // SIGKILL exactly between the two commits (and before any assertion: none is left paused)
     assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(reached).as("the child reached its ods commit: " + Files.readString(dir.resolve("child.log"))).isTrue();
 
     Table ods = citizensTable(lakehouse);
     Table q = lakehouse.load(TableNames.quarantine("public-security", "citizens"));
@@ -205,9 +205,10 @@ class LandingCommitTest extends LandingFixture {
     while (!Files.exists(marker) && child.isAlive() && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
-    assertThat(Files.exists(marker)).as("the child got going: " + Files.readString(dir.resolve("child.log"))).isTrue();
-    child.destroyForcibly(); // SIGKILL: no shutdown hooks, no finally blocks
+    boolean going = Files.exists(marker);
+    child.destroyForcibly(); // SIGKILL: no shutdown hooks, no finally blocks (and before any assertion)
     assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(going).as("the child got going: " + Files.readString(dir.resolve("child.log"))).isTrue();
     assertThat(Files.readString(dir.resolve("child.log"))).doesNotContain("landed ");
 
     Table ods = citizensTable(lakehouse);

@@ -75,9 +75,10 @@ class IncrementalRunTest extends EnginesFixture {
     while (!Files.exists(marker) && child.isAlive() && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-    assertThat(Files.exists(marker)).as(Files.readString(dir.resolve("child.log"))).isTrue();
-    child.destroyForcibly(); // SIGKILL at the commit point
+    boolean held = Files.exists(marker);
+    child.destroyForcibly(); // SIGKILL at the commit point (and before any assertion: none is left paused)
     assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(held).as(Files.readString(dir.resolve("child.log"))).isTrue();
     assertThat(registry().list("citizens-inc")).as("the killed run recorded nothing").hasSize(1);
     long current = lakehouse.load(ProductTables.id("citizens-inc")).currentSnapshot().snapshotId();
     assertThat(current == v1.snapshotId()).as("made current by the killed run").isEqualTo(point.equals("staged"));
