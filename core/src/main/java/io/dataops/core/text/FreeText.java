@@ -22,17 +22,29 @@ public final class FreeText {
     if (text == null) {
       return null;
     }
-    if (text.length() > MAX) {
-      throw new BadInputException(option + " is " + String.format("%,d", text.length()) + " characters long; at most "
-          + String.format("%,d", MAX));
+    String problem = problem(text, MAX);
+    if (problem != null) {
+      throw new BadInputException(option + " " + problem);
+    }
+    return text;
+  }
+
+  /**
+   * What is wrong with {@code text} as one line of at most {@code max} characters, to follow the name of what holds it
+   * ("is 2,345 characters long; at most 2,000", "holds a control character (U+001B) at character 10: ..."); null when
+   * nothing is.
+   */
+  public static String problem(String text, int max) {
+    if (text.length() > max) {
+      return "is " + String.format("%,d", text.length()) + " characters long; at most " + String.format("%,d", max);
     }
     int at = unsafeAt(text);
     if (at >= 0) {
-      throw new BadInputException(option + " holds a control character (U+" + String.format("%04X", (int) text.charAt(at))
-          + ") at character " + (at + 1) + ": it is shown to others as one line of text; write it without line"
-          + " breaks, tabs or escape sequences");
+      return "holds a control character (U+" + String.format("%04X", (int) text.charAt(at)) + ") at character "
+          + (at + 1) + ": it is shown to others as one line of text; write it without line breaks, tabs or escape"
+          + " sequences";
     }
-    return text;
+    return null;
   }
 
   /**

@@ -196,8 +196,12 @@ public final class ApplicationParser {
     }
     Node n = f.get(key).getValueNode();
     String v = nodes.scalar(n, key).strip();
-    if (v.isEmpty() || v.length() > max || FreeText.unsafeAt(v) >= 0) {
-      throw fail(line(n), key + " is 1 to " + max + " characters on one line");
+    if (v.isEmpty()) {
+      throw fail(line(n), key + " is empty: it is 1 to " + max + " characters on one line");
+    }
+    String problem = FreeText.problem(v, max);
+    if (problem != null) {
+      throw fail(line(n), key + " " + problem);
     }
     return v;
   }

@@ -47,6 +47,13 @@ class ApplicationTest extends GrantFixture {
     bad(APPLICATION.replace("    columns: [id_card, name, credit_code, contribution_month, base_salary]\n", ""),
         "a.yaml:6: resource ods.human_resources__social_insurance needs 'columns'");
     bad("scenario: x\n", "a.yaml:1: the application has no 'purpose'");
+    // Shown to every party as one line: an escape sequence or a bidi override is named, not reported as a length.
+    String purpose = "purpose: employment structure of the district's enterprises";
+    bad(APPLICATION.replace(purpose, "purpose: \"\\e[2Kemployment\""), "a.yaml:2: purpose holds a control character "
+        + "(U+001B) at character 1: it is shown to others as one line of text");
+    bad(APPLICATION.replace(purpose, "purpose: \"\""), "a.yaml:2: purpose is empty: it is 1 to");
+    bad(APPLICATION.replace("scenario: 企业用工分析", "scenario: " + "析".repeat(201)), "a.yaml:1: scenario is 201 "
+        + "characters long; at most");
   }
 
   @Test

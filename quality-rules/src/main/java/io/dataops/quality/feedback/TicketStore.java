@@ -196,9 +196,9 @@ public final class TicketStore {
       return user;
     }
     String name = by.strip();
-    if (name.length() > SIGNER_MAX || FreeText.unsafeAt(name) >= 0) {
-      throw new BadInputException("--by is a name of at most " + SIGNER_MAX + " characters on one line (it has "
-          + name.length() + ")");
+    String problem = FreeText.problem(name, SIGNER_MAX);
+    if (problem != null) {
+      throw new BadInputException("--by (the name the department signs with) " + problem);
     }
     return name + " (" + user + ")";
   }

@@ -108,8 +108,10 @@ class FeedbackTest {
 
       String signer = "王".repeat(TicketStore.SIGNER_MAX);
       assertThatThrownBy(() -> store.acknowledge(gender.id(), TicketStore.actor("wang", signer + "x"), null, audit))
-          .isInstanceOf(BadInputException.class).hasMessageContaining("--by is a name of at most 100 characters");
-      assertThatThrownBy(() -> TicketStore.actor("wang", "王科长\nforged line")).isInstanceOf(BadInputException.class);
+          .isInstanceOf(BadInputException.class).hasMessage("--by (the name the department signs with) is 101 characters long; at most 100");
+      assertThatThrownBy(() -> TicketStore.actor("wang", "王科长\nforged line")).isInstanceOf(BadInputException.class)
+          .hasMessageStartingWith("--by (the name the department signs with) holds a control character (U+000A) at "
+              + "character 4");
       assertThat(store.acknowledge(gender.id(), TicketStore.actor("wang", signer), "x".repeat(TicketStore.NOTE_MAX),
           audit).state()).isEqualTo(Ticket.State.ACKNOWLEDGED);
       assertThatThrownBy(() -> store.resolve(gender.id(), "wang", "y".repeat(TicketStore.NOTE_MAX + 1), audit))
