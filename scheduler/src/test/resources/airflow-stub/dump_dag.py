@@ -13,5 +13,9 @@ print(json.dumps({
     "tags": dag.tags,
     "schedule": dag.schedule,
     "tasks": [{"task_id": t.task_id, "bash_command": t.bash_command, "env": t.env, "append_env": t.append_env,
-               "upstream": t.upstream} for t in airflow.TASKS],
+               "upstream": t.upstream,
+               "execution_timeout": None if t.execution_timeout is None else t.execution_timeout.total_seconds(),
+               "retries": t.retries,
+               "retry_delay": None if t.retry_delay is None else t.retry_delay.total_seconds(),
+               "retry_exponential_backoff": t.retry_exponential_backoff} for t in airflow.TASKS],
 }))

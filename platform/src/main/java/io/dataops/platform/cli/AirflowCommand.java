@@ -92,7 +92,8 @@ final class AirflowCommand {
             qualityAs == null ? List.of() : withSuites, qualityAs == null || withSuites.isEmpty() ? null : qualityAs,
             "dataops pipeline " + p.definition().name() + " -> product " + p.definition().product()
                 + (p.definition().scenario() == null ? "" : " (scenario: " + p.definition().scenario() + ")"),
-            airflowSchedule(p));
+            airflowSchedule(p), runTimeout(p), p.definition().schedule() == null ? null
+                : p.definition().schedule().maxAttempts());
       }
       String python = DagFile.render(spec);
       if (out != null) {
@@ -106,6 +107,9 @@ final class AirflowCommand {
       json.put("product", spec.product());
       json.put("engine", engine);
       json.put("schedule", spec.schedule());
+      json.put("timeout", spec.runTimeout() == null ? null : io.dataops.scheduler.embedded.Schedule.text(
+          spec.runTimeout()));
+      json.put("maxAttempts", spec.runAttempts());
       json.put("qualityChecked", spec.qualityTables());
       json.put("qualityAs", spec.qualityUser());
       json.put("qualityNotChecked", unchecked);
@@ -329,6 +333,16 @@ final class AirflowCommand {
       m.put("tasks", ts);
     }
     return m;
+  }
+
+  /**
+   * The pipeline file's {@code schedule.timeout} (checked at its line by validate), or null: the run task then keeps
+   * the Airflow deployment's default (see {@link DagFile}).
+   */
+  static java.time.Duration runTimeout(BoundPipeline p) {
+    var s = p.definition().schedule();
+    return s == null || s.timeout() == null ? null
+        : io.dataops.platform.schedule.ScheduleServices.timeout(s.timeout(), "schedule.timeout");
   }
 
   /**

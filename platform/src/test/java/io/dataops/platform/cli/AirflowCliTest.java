@@ -157,7 +157,19 @@ class AirflowCliTest {
     JsonNode scheduled = ok(TestCast.OPERATOR, "airflow", "dag", nightly.toString(), "--out",
         dir.resolve("dags/nightly.py").toString(), "--json").json();
     assertThat(scheduled.get("schedule").asText()).isEqualTo("30 2 * * MON-FRI");
-    assertThat(Files.readString(dir.resolve("dags/nightly.py"))).contains("schedule='30 2 * * MON-FRI',");
+    assertThat(Files.readString(dir.resolve("dags/nightly.py"))).contains("schedule='30 2 * * MON-FRI',")
+        .as("no timeout or attempts in the file: Airflow's defaults").doesNotContain("execution_timeout")
+        .doesNotContain("retries=");
+    assertThat(scheduled.get("timeout").isNull()).isTrue();
+    // The file's timeout bounds each attempt of the run task; its attempts count the first one.
+    Files.writeString(nightly, CliTest.PIPELINE
+        + "schedule: {cron: '0 30 2 * * MON-FRI', timeout: 90m, maxAttempts: 2}\n");
+    JsonNode bounded = ok(TestCast.OPERATOR, "airflow", "dag", nightly.toString(), "--out",
+        dir.resolve("dags/nightly.py").toString(), "--json").json();
+    assertThat(bounded.get("timeout").asText()).isEqualTo("90m");
+    assertThat(bounded.get("maxAttempts").asInt()).isEqualTo(2);
+    assertThat(Files.readString(dir.resolve("dags/nightly.py"))).contains("task_id='pipeline_run',")
+        .contains("        execution_timeout=timedelta(minutes=90),\n        retries=1,\n");
     Files.writeString(nightly, CliTest.PIPELINE + "schedule: {cron: '15 30 2 * * *'}\n");
     refused(TestCast.OPERATOR, "nightly.yaml:" + (CliTest.PIPELINE.lines().count() + 1) + ": schedule.cron for "
         + "Airflow: cron '15 30 2 * * *' runs at second '15'", "airflow", "dag", nightly.toString());
@@ -173,7 +185,7 @@ class AirflowCliTest {
         templated.toString());
 
     JsonNode events = ok(TestCast.AUDITOR, "audit", "list", "--action", "airflow.*", "--json").json().get("events");
-    assertThat(events).extracting(e -> e.get("action").asText()).containsOnly("airflow.dag").hasSize(4);
+    assertThat(events).extracting(e -> e.get("action").asText()).containsOnly("airflow.dag").hasSize(5);
   }
 
   @ParameterizedTest

@@ -1,6 +1,8 @@
 package io.dataops.scheduler.dag;
 
 import io.dataops.core.BadInputException;
+import io.dataops.scheduler.embedded.Schedule;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +21,20 @@ import java.util.regex.Pattern;
  *     when no table is checked
  * @param description shown by Airflow (not a template)
  * @param schedule the DAG's schedule in Airflow's terms ({@link #airflowSchedule}), or null: triggered by hand or API
+ * @param runTimeout the pipeline file's {@code schedule.timeout}: how long one attempt of the run may take, or null
+ *     when the file says none (the run task then has Airflow's default, which the DAG does not override)
+ * @param runAttempts the pipeline file's {@code schedule.maxAttempts}, or null when the file says none (likewise)
  */
 public record DagSpec(String pipeline, String product, String pipelineFile, String home, String user, String engine,
-    String launcher, List<String> qualityTables, String qualityUser, String description, String schedule) {
+    String launcher, List<String> qualityTables, String qualityUser, String description, String schedule,
+    Duration runTimeout, Integer runAttempts) {
+  /** Without the file's timeout and attempts: the run task has Airflow's defaults. */
+  public DagSpec(String pipeline, String product, String pipelineFile, String home, String user, String engine,
+      String launcher, List<String> qualityTables, String qualityUser, String description, String schedule) {
+    this(pipeline, product, pipelineFile, home, user, engine, launcher, qualityTables, qualityUser, description,
+        schedule, null, null);
+  }
+
   /** Airflow's rule for DAG and task ids. */
   private static final Pattern AIRFLOW_KEY = Pattern.compile("[A-Za-z0-9_.-]{1,250}");
   /** What Airflow's Jinja templates would evaluate in a templated field (bash_command, env). */
@@ -29,6 +42,12 @@ public record DagSpec(String pipeline, String product, String pipelineFile, Stri
 
   public DagSpec {
     qualityTables = List.copyOf(qualityTables);
+    if (runTimeout != null) {
+      Schedule.checkTimeout(runTimeout);
+    }
+    if (runAttempts != null && runAttempts < 1) {
+      throw new IllegalArgumentException("a run has at least one attempt, not " + runAttempts);
+    }
     if (!qualityTables.isEmpty() && qualityUser == null) {
       throw new IllegalArgumentException("checking the inputs' quality needs the user who checks it");
     }

@@ -206,4 +206,49 @@ class DagFileTest {
     assertThat(dump(DagFile.render(nightly)).get("schedule").asText()).isEqualTo("0 2 * * *");
     assertThat(dump(DagFile.render(unscheduled)).get("schedule").isNull()).isTrue();
   }
+
+  @Test
+  void thePipelineFilesTimeoutAndAttemptsBoundTheRunTaskAsTheEmbeddedSchedulerDoes() throws Exception {
+    DagSpec plain = spec(dir.resolve("p.yaml").toString(), List.of("ods.public_security__citizens"));
+    DagSpec bounded = new DagSpec(plain.pipeline(), plain.product(), plain.pipelineFile(), plain.home(), plain.user(),
+        plain.engine(), plain.launcher(), plain.qualityTables(), plain.qualityUser(), plain.description(),
+        plain.schedule(), java.time.Duration.ofMinutes(90), 2);
+    String python = DagFile.render(bounded);
+    // Our timeout bounds one attempt (Airflow's execution_timeout is per try); our attempts count the first one.
+    assertThat(python).contains("        execution_timeout=timedelta(minutes=90),\n        retries=1,\n"
+        + "        retry_delay=timedelta(seconds=30),\n        retry_exponential_backoff=True,\n")
+        .contains("from datetime import datetime, timedelta, timezone\n");
+    JsonNode tasks = dump(python).get("tasks");
+    JsonNode run = tasks.get(1);
+    assertThat(run.get("task_id").asText()).isEqualTo("pipeline_run");
+    assertThat(run.get("execution_timeout").asDouble()).isEqualTo(5400.0);
+    assertThat(run.get("retries").asInt()).isEqualTo(1);
+    assertThat(run.get("retry_delay").asDouble()).as("the embedded scheduler's first backoff").isEqualTo(30.0);
+    assertThat(run.get("retry_exponential_backoff").asBoolean()).as("doubled each further attempt").isTrue();
+    for (int i : new int[] {0, 2}) {
+      assertThat(tasks.get(i).get("execution_timeout").isNull()).as("only the run is bounded, as the embedded "
+          + "scheduler bounds only the command it runs").isTrue();
+      assertThat(tasks.get(i).get("retries").isNull()).isTrue();
+    }
+
+    // One attempt: no retry, even where the Airflow deployment's default_task_retries says otherwise.
+    DagSpec once = new DagSpec(plain.pipeline(), plain.product(), plain.pipelineFile(), plain.home(), plain.user(),
+        plain.engine(), plain.launcher(), plain.qualityTables(), plain.qualityUser(), plain.description(),
+        plain.schedule(), java.time.Duration.ofSeconds(45), 1);
+    JsonNode onceRun = dump(DagFile.render(once)).get("tasks").get(1);
+    assertThat(onceRun.get("retries").asInt()).isZero();
+    assertThat(onceRun.get("retry_delay").isNull()).isTrue();
+    assertThat(onceRun.get("execution_timeout").asDouble()).isEqualTo(45.0);
+    assertThat(DagFile.timedelta(java.time.Duration.ofHours(2))).isEqualTo("timedelta(hours=2)");
+    assertThat(DagFile.timedelta(java.time.Duration.ofDays(7))).isEqualTo("timedelta(days=7)");
+
+    // Unsaid in the file: today's DAG, the Airflow deployment's defaults apply.
+    String unbounded = DagFile.render(plain);
+    assertThat(unbounded).doesNotContain("timedelta").doesNotContain("execution_timeout").doesNotContain("retr")
+        .contains("from datetime import datetime, timezone\n\ntry:\n");
+    assertThat(dump(unbounded).get("tasks").get(1).get("execution_timeout").isNull()).isTrue();
+    assertThatThrownBy(() -> new DagSpec(plain.pipeline(), plain.product(), plain.pipelineFile(), plain.home(),
+        plain.user(), plain.engine(), plain.launcher(), List.of(), null, plain.description(), null, null, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
