@@ -128,8 +128,8 @@ public final class FeedIntake {
   }
 
   /**
-   * A quality run as the audit trail records it: the table and snapshot it read, the other tables its suite read,
-   * its verdict.
+   * A quality run as the audit trail records it: the table and snapshot it read, the other tables its suite read (and
+   * at which snapshots), its verdict.
    */
   public static void recordQualityRun(AuditSink audit, QualityReport r, String table) {
     Map<String, Object> d = new java.util.LinkedHashMap<>();
@@ -137,6 +137,9 @@ public final class FeedIntake {
     d.put("success", r.validation().success());
     d.put("evaluated", r.validation().results().size());
     d.put("scope", r.scope());
+    if (!r.referenceSnapshots().isEmpty()) {
+      d.put("referenceSnapshots", r.referenceSnapshots());
+    }
     audit.record(AuditEvent.ok("quality.run", objects(table, r.snapshotId(), r.references()), d));
   }
 
@@ -175,9 +178,10 @@ public final class FeedIntake {
 
   /**
    * Runs {@code runner} holding a pin ({@link RunPins}, as a pipeline run pins its inputs) of the snapshot it scans and
-   * of the current snapshot of each other table its suite reads: unpinned, table maintenance meanwhile (a feed landed
-   * or a compaction, then an expiry with a short maximum age) deleted the files under the scan and the run failed. A
-   * null {@code snapshot} is the table's current one, resolved here so that the pin and the scan are of one snapshot.
+   * of the current snapshot of each other table its suite reads, which the runner then reads them at: unpinned,
+   * table maintenance meanwhile (a feed landed or a compaction, then an expiry with a short maximum age) deleted the
+   * files under the scan and the run failed. A null {@code snapshot} is the table's current one, resolved here so that
+   * the pin and the scan are of one snapshot.
    * Each run pins under a key of its own (two runs of one suite on one snapshot must not release each other's pin);
    * released when the run ends, since nothing resumes a quality run (a killed one's pin lapses after the safety age).
    */
@@ -192,10 +196,14 @@ public final class FeedIntake {
     if (at != null) {
       scanned.computeIfAbsent(id.toString(), t -> new TreeSet<>()).add(at); // one it lacks: the runner refuses it
     }
+    // The runner reads each other table at the snapshot pinned here, not at its current one when it gets to it: a
+    // feed landed there meanwhile was read unpinned, and the run was not reproducible from what it recorded.
+    Map<String, Long> references = new LinkedHashMap<>();
     for (TableIdentifier other : ExpectationCatalog.references(suite, id.toString())) {
       Snapshot s = currentOf(other);
       if (s != null) {
         scanned.computeIfAbsent(other.toString(), t -> new TreeSet<>()).add(s.snapshotId());
+        references.put(other.toString(), s.snapshotId());
       }
     }
     if (scanned.isEmpty()) {
@@ -205,7 +213,7 @@ public final class FeedIntake {
         "quality-" + UUID.randomUUID().toString().replace("-", ""), "quality:" + id, scanned);
     try {
       CommitPoint.reached("quality-inputs-pinned");
-      return runner.run(id, at, suite, scope, incremental);
+      return runner.run(id, at, suite, scope, incremental, references);
     } finally {
       pin.release();
     }

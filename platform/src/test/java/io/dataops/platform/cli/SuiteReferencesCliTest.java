@@ -129,4 +129,67 @@ class SuiteReferencesCliTest {
     assertThat(runs.get(0)).startsWith("alice ok [\"table:" + CONTRIBUTIONS + "\",\"snapshot:")
         .endsWith(",\"table:" + CITIZENS + "\"]");
   }
+
+  /**
+   * A quality run pins the current snapshot of each table its suite refers to, and reads them there: before, it
+   * pinned them but read each at its current snapshot when it got to it, so a feed landed into the reference table
+   * after the pin changed the verdict, and the run was not what its recorded inputs give.
+   */
+  @Test
+  void aQualityRunReadsItsReferenceTablesAtTheSnapshotsItPinned() throws Exception {
+    landMore(TestCast.HUMAN_RESOURCES, "human-resources", "social-insurance", 90, 1000); // 120 rows, as citizens
+    long pinned = newestSnapshot(CONTRIBUTIONS);
+    Path xref = suite("xref", """
+          - type: expect_table_row_count_to_equal_other_table
+            kwargs: {other_table_name: %s}
+          - type: expect_column_values_to_exist_in_table
+            kwargs: {column: id_card, table: %s}
+        """.formatted(CONTRIBUTIONS, CONTRIBUTIONS));
+    String[] quality = {"quality", "run", "--table", CITIZENS, "--suite", xref.toString(), "--json"};
+    Run undisturbed = run(TestCast.AUTHORITY, quality);
+    assertThat(undisturbed.exit()).as(undisturbed.err()).isZero();
+    assertThat(undisturbed.json().at("/results/0/success").asBoolean()).as("120 rows each").isTrue();
+    Run ran;
+    try (PausedChild child = PausedChild.at("quality-inputs-pinned", dir, dir.resolve("home"), TestCast.AUTHORITY,
+        quality)) {
+      landMore(TestCast.HUMAN_RESOURCES, "human-resources", "social-insurance", 20, 2000); // now 140
+      ran = child.resume();
+    }
+    assertThat(ran.exit()).as(ran.err()).isZero();
+    JsonNode result = ran.json();
+    assertThat(result.at("/meta/reference_snapshot_ids/" + CONTRIBUTIONS).asLong()).isEqualTo(pinned);
+    assertThat(result.at("/results/0/success").asBoolean()).as("the reference at its pinned snapshot").isTrue();
+    assertThat(result.get("results")).isEqualTo(undisturbed.json().get("results"));
+    assertThat(result.get("statistics")).isEqualTo(undisturbed.json().get("statistics"));
+    assertThat(result.at("/results/1/result/details/reference_snapshot_id").asText())
+        .isEqualTo(String.valueOf(pinned));
+    // A run after the feed reads the reference as it is now.
+    JsonNode now = run(TestCast.AUTHORITY, quality).json();
+    assertThat(now.at("/results/0/success").asBoolean()).isFalse();
+    assertThat(now.at("/results/0/result/observed_value/other").asLong()).isEqualTo(140);
+    assertThat(now.at("/meta/reference_snapshot_ids/" + CONTRIBUTIONS).asLong()).isEqualTo(
+        newestSnapshot(CONTRIBUTIONS));
+
+    // The audit trail records the reference snapshot each run read.
+    List<String> read = new ArrayList<>();
+    for (JsonNode e : run(TestCast.AUDITOR, "audit", "list", "--action", "quality.run", "--json").json()
+        .get("events")) {
+      read.add(e.at("/details/referenceSnapshots/" + CONTRIBUTIONS).asText());
+    }
+    assertThat(read).as("newest first").containsExactly(String.valueOf(newestSnapshot(CONTRIBUTIONS)),
+        String.valueOf(pinned), String.valueOf(pinned));
+  }
+
+  void landMore(String as, String department, String dataset, int rows, int offset) {
+    Path feed = dir.resolve(dataset + "-" + offset + ".csv");
+    assertThat(run(as, "generate", "--dataset", dataset, "--rows", String.valueOf(rows), "--seed", "3", "--offset",
+        String.valueOf(offset), "--out", feed.toString()).exit()).isZero();
+    Run landed = run(as, "land", "--department", department, "--dataset", dataset, "--file", feed.toString());
+    assertThat(landed.exit()).as(landed.err()).isZero();
+  }
+
+  long newestSnapshot(String table) {
+    JsonNode snapshots = run(TestCast.AUDITOR, "table", "history", table, "--json").json().get("snapshots");
+    return snapshots.get(snapshots.size() - 1).get("snapshotId").asLong();
+  }
 }

@@ -9,21 +9,26 @@ import org.apache.iceberg.types.Type;
 /**
  * Referential integrity: every non-null value of a column must occur in a column of another table (Deequ's
  * ReferentialIntegrity). Both sides are sorted in bounded memory (spilling as needed) and merge-joined, so
- * neither side has to fit in memory. The reference table is read when the scan is finished, at its current snapshot.
+ * neither side has to fit in memory. The reference table is read when the scan is finished, at the snapshot chosen when
+ * the rule was compiled (the run's pin of it): not at its current one then, which a feed landed since has moved.
  */
 public final class ReferenceAnalyzer implements Analyzer<ReferenceAnalyzer.State> {
   private final int expectation;
   private final String column;
   private final Type type;
   private final Table reference;
+  private final Long referenceSnapshot;
   private final String referenceColumn;
   private BiFunction<String, String, String> mask = (c, v) -> v;
 
-  public ReferenceAnalyzer(int expectation, String column, Type type, Table reference, String referenceColumn) {
+  /** @param referenceSnapshot the snapshot of {@code reference} read, or null when it has none (no values) */
+  public ReferenceAnalyzer(int expectation, String column, Type type, Table reference, Long referenceSnapshot,
+      String referenceColumn) {
     this.expectation = expectation;
     this.column = column;
     this.type = type;
     this.reference = reference;
+    this.referenceSnapshot = referenceSnapshot;
     this.referenceColumn = referenceColumn;
   }
 
@@ -78,8 +83,7 @@ public final class ReferenceAnalyzer implements Analyzer<ReferenceAnalyzer.State
     @Override
     public void finish() {
       Values collect = new Values(owner.referenceColumn);
-      var snapshot = owner.reference.currentSnapshot();
-      referenceSnapshot = snapshot == null ? null : snapshot.snapshotId();
+      referenceSnapshot = owner.referenceSnapshot;
       Values.State ref = (Values.State) ScanRunner.run(owner.reference, referenceSnapshot, List.of(collect), List.of(),
           1, slot -> context).states().get(collect.key());
       referenceValues = ref.values;

@@ -380,7 +380,10 @@ final class CoreExpectations {
     });
   }
 
-  /** Row counts of this table and {@code other_table_name} (its current snapshot, from Iceberg's own count). */
+  /**
+   * Row counts of this table and {@code other_table_name} (at the snapshot the run reads it at, from Iceberg's own
+   * count).
+   */
   private static CompiledExpectation otherTableRowCount(Args a, int index) {
     String name = a.string("other_table_name", true);
     org.apache.iceberg.catalog.TableIdentifier other;
@@ -392,7 +395,7 @@ final class CoreExpectations {
     if (a.table().lakehouse() == null || !a.table().lakehouse().exists(other)) {
       throw a.fail("other_table_name", "table '" + name + "' does not exist");
     }
-    org.apache.iceberg.Snapshot snapshot = a.table().lakehouse().load(other).currentSnapshot();
+    org.apache.iceberg.Snapshot snapshot = a.table().referenceSnapshot(a.table().lakehouse().load(other), other);
     long otherRows = snapshot == null ? 0 : Long.parseLong(snapshot.summary().getOrDefault("total-records", "0"));
     Expectation e = a.expectation();
     return new ExpectationCatalog.Compiled(e, List.of(SizeAnalyzer.INSTANCE), states -> {

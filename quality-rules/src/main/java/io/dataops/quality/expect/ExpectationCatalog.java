@@ -420,7 +420,10 @@ public final class ExpectationCatalog {
       throw a.fail("table", "table '" + tableName + "' does not exist");
     }
     org.apache.iceberg.Table ref = a.table().lakehouse().load(refId);
-    org.apache.iceberg.types.Types.NestedField refField = ref.schema().findField(refColumn);
+    // Read at the run's snapshot of it (its pin), and compiled against that snapshot's schema.
+    org.apache.iceberg.Snapshot refSnapshot = a.table().referenceSnapshot(ref, refId);
+    org.apache.iceberg.Schema refSchema = refSnapshot == null ? ref.schema() : ref.schemas().get(refSnapshot.schemaId());
+    org.apache.iceberg.types.Types.NestedField refField = refSchema.findField(refColumn);
     if (refField == null) {
       throw a.fail(a.has("table_column") ? "table_column" : "column", "column '" + refColumn + "' does not exist in "
           + refId);
@@ -431,7 +434,7 @@ public final class ExpectationCatalog {
           + refField.type() + ": values cannot match");
     }
     io.dataops.quality.engine.ReferenceAnalyzer analyzer = new io.dataops.quality.engine.ReferenceAnalyzer(index, column,
-        mine, ref, refColumn);
+        mine, ref, refSnapshot == null ? null : refSnapshot.snapshotId(), refColumn);
     analyzer.displayWith((c, v) -> v);
     ResultFormat format = a.resultFormat();
     analyzer.keepSamples(format.samplesNeeded());

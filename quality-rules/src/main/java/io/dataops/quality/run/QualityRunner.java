@@ -90,6 +90,16 @@ public final class QualityRunner {
    */
   public QualityReport run(TableIdentifier id, Long snapshotId, ExpectationSuite suite, Scope scope,
       boolean incremental) {
+    return run(id, snapshotId, suite, scope, incremental, Map.of());
+  }
+
+  /**
+   * @param referenceSnapshots the snapshot to read each other table the suite refers to at, by table name (the
+   *     caller's pins: a run is then reproducible from what it recorded, whatever lands meanwhile); another table not
+   *     in it is read at its current snapshot, taken once for the whole run
+   */
+  public QualityReport run(TableIdentifier id, Long snapshotId, ExpectationSuite suite, Scope scope,
+      boolean incremental, Map<String, Long> referenceSnapshots) {
     long started = System.nanoTime();
     Table table;
     try {
@@ -116,8 +126,9 @@ public final class QualityRunner {
     });
     String scopeName = scope.name().toLowerCase(java.util.Locale.ROOT);
     MetricStore metricStore = new MetricStore(lakehouse);
+    Map<String, Long> references = referenceSnapshots(suite, id, referenceSnapshots);
     TableFacts facts = new TableFacts(id.toString(), schema, snapshot, key, personal, lakehouse,
-        metricStore.history(id.toString(), scopeName), reads);
+        metricStore.history(id.toString(), scopeName), reads, references);
     List<CompiledExpectation> compiled = ExpectationCatalog.compile(suite, facts);
     List<Analyzer<?>> analyzers = new ArrayList<>(ExpectationCatalog.analyzers(compiled));
     // Every run records the size, and the completeness of each column it reads anyway: the history that anomaly
@@ -238,6 +249,9 @@ public final class QualityRunner {
       if (scope == Scope.FEED && snapshot != null) {
         meta.put("feed_id", snapshot.summary().get(FeedTables.SUMMARY_FEED_ID));
       }
+      if (!references.isEmpty()) {
+        meta.put("reference_snapshot_ids", references); // what the run read of the other tables, as snapshot_id
+      }
       meta.put("rows_scanned", outcome.rows());
       meta.put("incremental", incrementalNote != null && outcome.files() == 0);
       if (incrementalNote != null) {
@@ -273,8 +287,36 @@ public final class QualityRunner {
       awaitRecorded(recorded);
       return new QualityReport(runId, id.toString(), snapshotIdRead, feedId, scopeName, validation, metrics,
           outcome.rows(), committed.rows(), committed.snapshotId(), (System.nanoTime() - started) / 1e9,
-          ExpectationCatalog.references(suite, id.toString()).stream().map(TableIdentifier::toString).toList());
+          ExpectationCatalog.references(suite, id.toString()).stream().map(TableIdentifier::toString).toList(),
+          references);
     }
+  }
+
+  /**
+   * The snapshot each other table of the suite is read at: the one given (pinned by the caller), else its current
+   * one, taken here once so that every rule reading it reads the same snapshot. The caller's read of each is checked
+   * first, as compiling does, since this loads the table; a table missing, or without a snapshot, is left out (its
+   * rules say it does not exist, or read nothing).
+   */
+  private Map<String, Long> referenceSnapshots(ExpectationSuite suite, TableIdentifier id, Map<String, Long> given) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (TableIdentifier other : ExpectationCatalog.references(suite, id.toString())) {
+      reads.check(other);
+      Long pinned = given.get(other.toString());
+      if (pinned != null) {
+        out.put(other.toString(), pinned);
+        continue;
+      }
+      try {
+        Snapshot current = lakehouse.load(other).currentSnapshot();
+        if (current != null) {
+          out.put(other.toString(), current.snapshotId());
+        }
+      } catch (org.apache.iceberg.exceptions.NoSuchTableException missing) {
+        // compiling refuses the rule that names it, at its line
+      }
+    }
+    return out;
   }
 
   private static void inBackground(Runnable task) {

@@ -102,4 +102,51 @@ class ReferentialIntegrityTest extends QualityFixture {
     assertThatThrownBy(() -> runner.run(table, null, SuiteParser.parse(wrongType, "w.yaml")))
         .isInstanceOf(SuiteException.class).hasMessageContaining("values cannot match");
   }
+
+  /**
+   * The run reads each other table at the snapshot it is given (the caller's pin), not at the current one when it
+   * gets there: a feed landed into the registry after the pin changed what the run saw. Every rule reading a table
+   * reads one snapshot of it, which the result records.
+   */
+  @Test
+  void otherTablesAreReadAtTheSnapshotsTheRunWasGiven() throws Exception {
+    GenerateResult citizens = generate(SampleDataset.CITIZENS, 1_000, 2_000, "c.csv");
+    land(SampleDataset.CITIZENS, citizens);
+    land(SampleDataset.SOCIAL_INSURANCE, generate(SampleDataset.SOCIAL_INSURANCE, 1_000, 2_000, "s.csv"));
+    var registry = TableNames.ods("public-security", "citizens");
+    long pinned = lakehouse.load(registry).currentSnapshot().snapshotId();
+    String suite = SUITE + """
+          - type: expect_table_row_count_to_equal_other_table
+            kwargs: {other_table_name: ods.public_security__citizens}
+        """;
+    var table = TableNames.ods("human-resources", "social-insurance");
+    QualityRunner runner = new QualityRunner(lakehouse, dir.resolve("work"), 2, 64L << 20);
+    QualityReport before = runner.run(table, null, SuiteParser.parse(suite, "links.yaml"));
+    assertThat(before.validation().results().get(1).success()).as("1000 rows each").isTrue();
+    land(SampleDataset.CITIZENS, SampleGenerator.generate(new GenerateRequest(SampleDataset.CITIZENS, 1_000,
+        dir.resolve("c2.csv"), FeedFormat.CSV, StandardCharsets.UTF_8, 0, 21, 1_000, 2_000, 50, false)));
+    long landed = lakehouse.load(registry).currentSnapshot().snapshotId();
+
+    QualityReport pinnedRun = runner.run(table, null, SuiteParser.parse(suite, "links.yaml"),
+        QualityRunner.Scope.TABLE, true, java.util.Map.of(registry.toString(), pinned));
+    for (int i = 0; i < 2; i++) {
+      assertThat(json(pinnedRun.validation().results().get(i))).as("rule " + i)
+          .isEqualTo(json(before.validation().results().get(i)));
+    }
+    assertThat(json(pinnedRun.validation().results().get(0)).at("/result/details/reference_snapshot_id").asText())
+        .isEqualTo(String.valueOf(pinned));
+    assertThat(pinnedRun.referenceSnapshots()).containsExactly(java.util.Map.entry(registry.toString(), pinned));
+    assertThat(pinnedRun.validation().meta().get("reference_snapshot_ids"))
+        .isEqualTo(java.util.Map.of(registry.toString(), pinned));
+
+    QualityReport now = runner.run(table, null, SuiteParser.parse(suite, "links.yaml"));
+    assertThat(now.referenceSnapshots()).containsExactly(java.util.Map.entry(registry.toString(), landed));
+    assertThat(now.validation().results().get(1).success()).as("2000 registry rows now").isFalse();
+    assertThat(json(now.validation().results().get(0)).at("/result/details/reference_values").asLong())
+        .isEqualTo(2_000);
+
+    assertThatThrownBy(() -> runner.run(table, null, SuiteParser.parse(suite, "links.yaml"),
+        QualityRunner.Scope.TABLE, true, java.util.Map.of(registry.toString(), 42L)))
+        .hasMessageContaining("table ods.public_security__citizens has no snapshot 42");
+  }
 }
