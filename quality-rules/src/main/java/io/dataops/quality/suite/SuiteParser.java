@@ -176,16 +176,37 @@ public final class SuiteParser {
     } catch (IllegalArgumentException e) {
       throw fail(severityNode != null ? line(severityNode) : line(f.get("meta").getValueNode()), type + ": " + e.getMessage());
     }
-    String id = f.containsKey("id") ? nodes.scalar(f.get("id").getValueNode(), "id") : String.valueOf(index + 1);
-    return new Expectation(id, type, kwargs, meta, severity, line(item), kwargLines);
+    return new Expectation(id(map, index), type, kwargs, meta, severity, line(item), kwargLines);
+  }
+
+  /**
+   * The expectation's id as written, else its position ("1" for the first). As in GX (ExpectationConfiguration's
+   * {@code id}, 0.x's {@code ge_cloud_id}: a marshmallow UUID field that allows None), a null id ({@code id: null},
+   * {@code id:}, JSON {@code null}) is no id; an empty or blank one is refused at its line (GX refuses it as not a
+   * UUID), since it would name the rule in the failing rows and the report as nothing.
+   */
+  private String id(MappingNode item, int index) {
+    Node n = idNode(item);
+    if (n == null) {
+      return String.valueOf(index + 1);
+    }
+    String id = nodes.scalar(n, "id");
+    if (id.isBlank()) {
+      throw fail(line(n), "expectation " + (index + 1) + " has " + (id.isEmpty() ? "an empty id" : "a blank id ('"
+          + id + "')") + "; an id names the rule in the failing rows and the report: write one (id: names-present, "
+          + "say), or leave 'id' out for its position (" + (index + 1) + ")");
+    }
+    return id;
   }
 
   /** Where an expectation's id is: the line of its {@code id} (else of the expectation, numbered by position). */
   private record Named(int line, boolean written, int expectationLine) {}
 
+  /** The node of an expectation's {@code id}, or null when it has none or a null one (GX: None is no id). */
   private static Node idNode(MappingNode item) {
     return item.getValue().stream().filter(t -> t.getKeyNode() instanceof ScalarNode k && k.getValue().equals("id"))
-        .map(NodeTuple::getValueNode).findFirst().orElse(null);
+        .map(NodeTuple::getValueNode).filter(v -> !(v instanceof ScalarNode s && Tag.NULL.equals(s.getTag())))
+        .findFirst().orElse(null);
   }
 
   /**

@@ -222,6 +222,71 @@ class SuiteParserTest {
   }
 
   /**
+   * An empty or blank id was accepted: the failing rows and the report named the rule as nothing. GX refuses it (its
+   * id is a UUID field); refused here at the id's line, in both formats and generations, saying what to write. A null
+   * id is no id, as GX's None: the expectation has its position.
+   */
+  @Test
+  void anEmptyOrBlankIdIsRefusedAtItsLineAndANullOneIsNoId() {
+    String because = "; an id names the rule in the failing rows and the report: write one (id: names-present, say), "
+        + "or leave 'id' out for its position (";
+    expect("""
+        name: s
+        expectations:
+          - type: expect_column_values_to_not_be_null
+            kwargs: {column: name}
+            id: ""
+        """, "s.yaml:5: expectation 1 has an empty id" + because + "1)");
+    expect("""
+        name: s
+        expectations:
+          - {type: expect_column_values_to_not_be_null, kwargs: {column: name}, id: n}
+          - {type: expect_column_values_to_not_be_null, kwargs: {column: age},
+             id: '  '}
+        """, "s.yaml:5: expectation 2 has a blank id ('  ')" + because + "2)");
+    expect("""
+        {"name": "s", "expectations": [
+          {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "name"},
+           "id": ""}]}
+        """, "s.yaml:3: expectation 1 has an empty id" + because + "1)");
+    expect("""
+        {"expectation_suite_name": "s", "expectations": [
+          {"expectation_type": "expect_column_values_to_not_be_null", "kwargs": {"column": "name"}, "meta": {},
+           "id": " \t"}]}
+        """, "s.yaml:3: expectation 1 has a blank id");
+    expect("""
+        expectation_suite_name: s
+        expectations:
+          - expectation_type: expect_column_values_to_not_be_null
+            kwargs: {column: name}
+            meta: {}
+            id: ''
+        """, "s.yaml:6: expectation 1 has an empty id" + because + "1)");
+    // null in either format is no id: the position, as if 'id' were left out (and so one an explicit id may clash with)
+    ExpectationSuite s = SuiteParser.parse("""
+        name: s
+        expectations:
+          - {type: expect_column_values_to_not_be_null, kwargs: {column: name}, id: null}
+          - {type: expect_column_values_to_not_be_null, kwargs: {column: age}, id: ~}
+          - type: expect_column_values_to_not_be_null
+            kwargs: {column: id}
+            id:
+        """, "s.yaml");
+    assertThat(s.expectations()).extracting(Expectation::id).containsExactly("1", "2", "3");
+    assertThat(SuiteParser.parse("""
+        {"expectation_suite_name": "s", "expectations": [
+          {"expectation_type": "expect_column_values_to_not_be_null", "kwargs": {"column": "name"}, "id": null}]}
+        """, "s.yaml").expectations()).extracting(Expectation::id).containsExactly("1");
+    expect("""
+        name: s
+        expectations:
+          - {type: expect_column_values_to_not_be_null, kwargs: {column: name}, id: null}
+          - {type: expect_column_values_to_not_be_null, kwargs: {column: age}, id: "1"}
+        """, "s.yaml:4: expectation id '1' at line 4 is already the id of the expectation at line 3 (its position: "
+        + "it has no 'id')");
+  }
+
+  /**
    * Integers in other bases (YAML 1.1: 0x10, 0b101, 010, 1:30) were an internal NumberFormatException; they are
    * refused at their line, saying what PyYAML reads. A leading zero is never silently 10 (PyYAML reads 8).
    */

@@ -75,4 +75,26 @@ class SuiteRegistryTest {
     assertThat(registry.find("public-security", "citizens").orElseThrow().suite().expectations())
         .extracting(Expectation::id).containsExactly("present", "named");
   }
+
+  /** A suite stored before empty ids were refused is refused as one with a duplicate id is, saying how to mend it. */
+  @Test
+  void aStoredSuiteWithAnEmptyIdIsRefusedSayingHowToMendIt() throws Exception {
+    SuiteRegistry registry = new SuiteRegistry(dir.resolve("suites"));
+    Path stored = dir.resolve("suites/public-security/citizens.json");
+    Files.createDirectories(stored.getParent());
+    Files.writeString(stored, """
+        {"name": "citizens", "expectations": [
+          {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "id_card"}, "id": ""}]}
+        """);
+    assertThatThrownBy(() -> registry.find("public-security", "citizens")).isInstanceOf(SuiteException.class)
+        .hasMessage(stored + ":2: expectation 1 has an empty id; an id names the rule in the failing rows and the "
+            + "report: write one (id: names-present, say), or leave 'id' out for its position (1); the suite"
+            + " registered for public-security/citizens is refused until the department registers a corrected one"
+            + " (dataops quality suite register --department public-security --dataset citizens --file SUITE)");
+    Path mended = Files.writeString(dir.resolve("mended.json"), Files.readString(stored).replace(
+        "\"id\": \"\"", "\"id\": \"present\""));
+    registry.register("public-security", "citizens", mended, event -> { });
+    assertThat(registry.find("public-security", "citizens").orElseThrow().suite().expectations())
+        .extracting(Expectation::id).containsExactly("present");
+  }
 }
