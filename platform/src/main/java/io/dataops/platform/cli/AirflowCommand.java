@@ -5,6 +5,7 @@ import io.dataops.core.BadInputException;
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.pipelines.definition.BoundPipeline;
+import io.dataops.pipelines.definition.PipelineParser;
 import io.dataops.platform.config.PlatformConfig;
 import io.dataops.platform.pipeline.PipelineRuns;
 import io.dataops.scheduler.airflow.AirflowClient;
@@ -48,8 +49,8 @@ final class AirflowCommand {
     final CommonOptions common;
     @Parameters(index = "0", paramLabel = "PIPELINE", description = "The pipeline file.") Path file;
     @Option(names = "--out", paramLabel = "FILE", description = "Write the DAG here (default: print it).") Path out;
-    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "spring-batch",
-        description = "The engine the DAG's run uses (default: ${DEFAULT-VALUE}).") String engine;
+    @Option(names = "--engine", paramLabel = "ENGINE", description = "The engine the DAG's run uses (default: the "
+        + "file's schedule.engine, else spring-batch).") String engine;
     @Option(names = "--launcher", paramLabel = "PATH", defaultValue = "dataops",
         description = "The dataops launcher as Airflow's workers find it (default: ${DEFAULT-VALUE} on their PATH).")
     String launcher;
@@ -68,6 +69,11 @@ final class AirflowCommand {
       cli.know("pipelineFile", file.toString());
       if (out != null) {
         OutputPaths.outsideHome(config, out, "--out");
+      }
+      if (engine == null) {
+        // As schedule add-pipeline takes it: a file that says engine: flink gets a DAG that runs on Flink.
+        var schedule = Files.isRegularFile(file) ? PipelineParser.parse(file).schedule() : null;
+        engine = schedule == null || schedule.engine() == null ? "spring-batch" : schedule.engine();
       }
       PipelineRuns.checkEngine(engine);
       DagSpec spec;

@@ -161,6 +161,14 @@ class AirflowCliTest {
         .as("no timeout or attempts in the file: Airflow's defaults").doesNotContain("execution_timeout")
         .doesNotContain("retries=");
     assertThat(scheduled.get("timeout").isNull()).isTrue();
+    assertThat(scheduled.get("engine").asText()).as("no engine in the file nor given").isEqualTo("spring-batch");
+    // The file's engine, as schedule add-pipeline takes it; --engine still wins.
+    Files.writeString(nightly, CliTest.PIPELINE + "schedule: {cron: '0 30 2 * * MON-FRI', engine: flink}\n");
+    assertThat(ok(TestCast.OPERATOR, "airflow", "dag", nightly.toString(), "--out", dir.resolve("dags/nightly.py")
+        .toString(), "--json").json().get("engine").asText()).isEqualTo("flink");
+    assertThat(Files.readString(dir.resolve("dags/nightly.py"))).contains("'DATAOPS_ENGINE': 'flink'");
+    assertThat(ok(TestCast.OPERATOR, "airflow", "dag", nightly.toString(), "--engine", "spring-batch", "--json").json()
+        .get("engine").asText()).isEqualTo("spring-batch");
     // The file's timeout bounds each attempt of the run task; its attempts count the first one.
     Files.writeString(nightly, CliTest.PIPELINE
         + "schedule: {cron: '0 30 2 * * MON-FRI', timeout: 90m, maxAttempts: 2}\n");
@@ -185,7 +193,7 @@ class AirflowCliTest {
         templated.toString());
 
     JsonNode events = ok(TestCast.AUDITOR, "audit", "list", "--action", "airflow.*", "--json").json().get("events");
-    assertThat(events).extracting(e -> e.get("action").asText()).containsOnly("airflow.dag").hasSize(5);
+    assertThat(events).extracting(e -> e.get("action").asText()).containsOnly("airflow.dag").hasSize(7);
   }
 
   @ParameterizedTest
