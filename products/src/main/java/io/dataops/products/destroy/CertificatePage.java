@@ -2,6 +2,7 @@ package io.dataops.products.destroy;
 
 import static io.dataops.core.text.Html.escape;
 
+import io.dataops.products.delivery.DeliveredCopy;
 import io.dataops.products.destroy.DestructionPlan.PlannedFile;
 
 /** The destruction certificate as a page a person can print and file (中文 and English). */
@@ -51,6 +52,7 @@ final class CertificatePage {
       c.rewrittenVersions().forEach(m -> h.append("<li>").append(escape(m)).append("</li>\n"));
       h.append("</ul>\n");
     }
+    copiesOutside(h, c.copiesOutside());
     h.append("<h2>事后核查 Post-check: ").append(c.postCheck().passed() ? "<span class=\"ok\">passed 通过</span>"
         : "<span class=\"bad\">FAILED</span>").append("</h2>\n<p>Storage listed afterwards: ")
         .append(c.postCheck().storageListed()).append(" files.</p><ul>\n");
@@ -58,6 +60,34 @@ final class CertificatePage {
     h.append("</ul>\n<p>The JSON form of this certificate has the ").append(escape(algorithm)).append(" digest <code>")
         .append(escape(jsonDigest)).append("</code>, recorded in the audit trail.</p>\n</body></html>\n");
     return h.toString();
+  }
+
+  /** The copies partners took away: listed with the plain statement that they are not destroyed. */
+  private static void copiesOutside(StringBuilder h, DestructionCertificate.CopiesOutside o) {
+    if (o == null) {
+      return; // a certificate written before copies outside were recorded
+    }
+    h.append("<h2>平台外副本 Copies outside the platform</h2>\n<p><b>").append(escape(o.statement()))
+        .append("</b></p>\n");
+    if (o.source() != null) {
+      h.append("<p>Looked up in: ").append(escape(o.source())).append(".</p>\n");
+    }
+    if (!o.deliveries().isEmpty()) {
+      h.append("<table><tr><th>organization 单位</th><th>user</th><th>delivered at</th><th>via</th><th>rows</th>"
+          + "<th>bytes</th><th>SHA-256</th><th>audit event</th></tr>\n");
+      for (DeliveredCopy d : o.deliveries()) {
+        h.append("<tr><td>").append(escape(d.organization())).append("</td><td>").append(escape(d.user()))
+            .append("</td><td>").append(escape(d.at())).append("</td><td>").append(escape(d.via()))
+            .append("</td><td>").append(d.rows()).append("</td><td>").append(d.bytes()).append("</td><td><code>")
+            .append(d.sha256() == null ? "—" : escape(d.sha256())).append("</code></td><td>#").append(d.auditSeq())
+            .append("</td></tr>\n");
+      }
+      h.append("</table>\n");
+    }
+    if (!o.organizationsNotified().isEmpty()) {
+      h.append("<p>已通知 Notified to delete their copies: ").append(escape(String.join(", ",
+          o.organizationsNotified()))).append("</p>\n");
+    }
   }
 
   private static void row(StringBuilder h, String k, String v) {

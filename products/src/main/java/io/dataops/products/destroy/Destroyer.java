@@ -14,7 +14,10 @@ import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.catalog.QualityTables;
 import io.dataops.lakehouse.storage.Documents;
 import io.dataops.pipelines.plan.ProductClasses;
+import io.dataops.products.delivery.DeliveredCopies;
+import io.dataops.products.delivery.DeliveredCopy;
 import io.dataops.products.delivery.Delivery;
+import io.dataops.products.destroy.DestructionCertificate.CopiesOutside;
 import io.dataops.products.destroy.DestructionPlan.PlannedFile;
 import io.dataops.products.lifecycle.IllegalMoveException;
 import io.dataops.products.lifecycle.Lifecycle;
@@ -83,11 +86,14 @@ import org.slf4j.LoggerFactory;
  *   <li>Post-check: list storage and prove that no removed file, no manifest naming one, no snapshot and no metadata
  *       file naming the snapshot, no archive copy and no quality row of the snapshot remains; time travel to it
  *       fails; kept files are intact.</li>
- *   <li>Write the certificate (JSON and HTML), then mark the version destroyed and audit the certificate's
- *       digest.</li>
+ *   <li>Write the certificate (JSON and HTML), with the copies partners took away before (every delivery of the
+ *       version the audit trail records: not removed by a destruction on the platform); send each organization
+ *       that received the version a notice to delete them; then mark the version destroyed and audit the
+ *       certificate's digest.</li>
  * </ol>
  * Each step can be repeated: a destruction interrupted at any point completes when run again, and the version is
- * reported destroyed only after the post-check passed.
+ * reported destroyed only after the post-check passed. A notice sent again replaces the one sent before (one
+ * document per organization and version) and is audited once.
  */
 public final class Destroyer {
   private static final Logger LOG = LoggerFactory.getLogger(Destroyer.class);
@@ -101,6 +107,8 @@ public final class Destroyer {
   private final Documents certificates;
   private Consumer<String> onStep = step -> { };
   private Path work;
+  private DeliveredCopies delivered = DeliveredCopies.NOT_LOOKED_UP;
+  private Documents outbox;
 
   /** @param certificates where certificates go: the home's certificates/, or a prefix of the warehouse's bucket */
   public Destroyer(Lakehouse lakehouse, ProductRegistry registry, AuditSink audit, ArchiveStore archives,
@@ -125,6 +133,16 @@ public final class Destroyer {
    */
   public Destroyer caches(Path workRoot) {
     this.work = workRoot;
+    return this;
+  }
+
+  /**
+   * Where the version's deliveries are recorded, and the outboxes ({@code outbox/<organization>/}) the notices to
+   * the organizations that received it go to (null: none sent; the certificate says so).
+   */
+  public Destroyer copiesOutside(DeliveredCopies deliveries, Documents outboxes) {
+    this.delivered = deliveries;
+    this.outbox = outboxes;
     return this;
   }
 
@@ -212,6 +230,7 @@ public final class Destroyer {
     }
     onStep.accept("checked");
     String finishedAt = OffsetDateTime.now(ZoneOffset.UTC).toString();
+    CopiesOutside outside = outsideCopies(plan);
     Set<String> stillUsed = metadataInUse(lakehouse.load(id));
     List<String> metadataRemoved = plan.metadata().stream()
         .filter(m -> !stillUsed.contains(VersionContent.normalize(m))).toList();
@@ -219,15 +238,20 @@ public final class Destroyer {
         plan.table(), plan.snapshotId(), plan.tag(), plan.algorithm(), plan.merkleRoot(), plan.fromState(),
         plan.files(), metadataRemoved, rewritten, plan.archive(),
         plan.qualityRows() == null ? List.of() : plan.qualityRows(), plan.approvedBy(), plan.orderedBy(),
-        plan.orderedByOrganization(), startedAt, finishedAt, check);
+        plan.orderedByOrganization(), startedAt, finishedAt, check, outside);
     Result result = writeCertificate(certificate, DigestAlgorithm.of(plan.algorithm()));
     registry.finishDestruction(product, version, result.json(), result.certificateDigest());
+    // Before the version is marked destroyed: a destruction stopped here sends them when run again, never after.
+    sendNotices(result, outside);
+    onStep.accept("notified");
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("certificate", result.json());
     details.put("certificateDigest", result.certificateDigest());
     details.put("algorithm", plan.algorithm());
     details.put("filesRemoved", plan.removed().size());
     details.put("filesKept", plan.files().size() - plan.removed().size());
+    details.put("copiesOutside", outside.deliveries().size());
+    details.put("organizationsNotified", outside.organizationsNotified());
     if (!registry.move(product, version, VersionState.DESTROYING, VersionState.DESTROYED, actor,
         Move.DESTROYED.role(), null, null, audit, AuditEvent.ok("product.destroy", List.of("product:" + product
             + "@" + version, "snapshot:" + plan.snapshotId(), "certificate:"
@@ -964,6 +988,83 @@ public final class Destroyer {
       }
     } catch (RuntimeException e) {
       LOG.warn("could not remove {}", location, e);
+    }
+  }
+
+  // ---- copies outside the platform ----
+
+  /** Notices to the organizations that received a destroyed version: {@code outbox/<organization>/notices/}. */
+  public static final String NOTICE_ACTION = "product.destroy.notice";
+
+  private CopiesOutside outsideCopies(DestructionPlan plan) {
+    String source = delivered.source();
+    if (source == null) {
+      return new CopiesOutside("the deliveries of this version were not looked up: this certificate does not say "
+          + "whether copies of it left the platform", null, List.of(), List.of());
+    }
+    Map<Long, DeliveredCopy> bySeq = new java.util.TreeMap<>();
+    delivered.of(plan.product(), plan.version()).forEach(c -> bySeq.putIfAbsent(c.auditSeq(), c));
+    List<DeliveredCopy> copies = List.copyOf(bySeq.values());
+    if (copies.isEmpty()) {
+      return new CopiesOutside("no delivery of this version was made: " + source + " record none, so no copy of it "
+          + "left the platform", source, List.of(), List.of());
+    }
+    List<String> organizations = copies.stream().map(DeliveredCopy::organization).distinct().sorted().toList();
+    StringBuilder statement = new StringBuilder().append(copies.size())
+        .append(copies.size() == 1 ? " delivery" : " deliveries").append(" of this version to ")
+        .append(organizations.size()).append(organizations.size() == 1 ? " organization" : " organizations")
+        .append(" left the platform (").append(String.join(", ", organizations)).append("): those copies are outside "
+            + "the platform and are NOT removed by this destruction. ");
+    statement.append(outbox == null ? "No notice was sent to their holders."
+        : "Each organization was sent a notice (outbox/<organization>/notices/) asking it to delete them.");
+    if (copies.stream().anyMatch(c -> "presigned-url".equals(c.via()))) {
+      statement.append(" The objects behind presigned URLs, in the platform's bucket, are removed; a copy fetched "
+          + "through a URL before is not.");
+    }
+    return new CopiesOutside(statement.toString(), source, copies, outbox == null ? List.of() : organizations);
+  }
+
+  /**
+   * One notice per organization that received the version, written under the same name each time (a re-run replaces
+   * it) and audited once ({@link AuditSink#recordUnlessHeld}): the version was destroyed, its copies are listed, and
+   * the organization is asked to delete them.
+   */
+  private void sendNotices(Result result, CopiesOutside outside) {
+    DestructionCertificate c = result.certificate();
+    String object = "product:" + c.product() + "@" + c.version();
+    for (String org : outside.organizationsNotified()) {
+      List<DeliveredCopy> theirs = outside.deliveries().stream().filter(d -> d.organization().equals(org)).toList();
+      String date = c.finishedAt().substring(0, 10);
+      Map<String, Object> notice = new LinkedHashMap<>();
+      notice.put("notice", "destruction");
+      notice.put("to", org);
+      notice.put("product", c.product());
+      notice.put("version", c.version());
+      notice.put("tag", c.tag());
+      notice.put("destroyedAt", c.finishedAt());
+      notice.put("certificate", c.certificateId());
+      notice.put("certificateDigest", result.certificateDigest());
+      notice.put("algorithm", c.algorithm());
+      notice.put("message", "数据产品 " + c.product() + " " + c.tag() + " 已于 " + date + " 销毁（销毁证明 "
+          + c.certificateId() + "）。贵单位此前获得的副本（见下表）不在平台上，未被销毁：请删除这些副本及由其产生的"
+          + "全部副本。 Product " + c.product() + " " + c.tag() + " was destroyed on " + date + " (certificate "
+          + c.certificateId() + "). The copies your organization received (listed below) are outside the platform "
+          + "and were not destroyed: please delete them and every copy made from them.");
+      notice.put("deliveries", theirs);
+      String location;
+      try {
+        location = outbox.resolve(org, "notices").write(c.product() + "-v" + c.version() + "-destroyed.json",
+            JSON.writeValueAsBytes(notice));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot deliver the destruction notice to " + org + "'s outbox", e);
+      }
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("organization", org);
+      details.put("deliveries", theirs.size());
+      details.put("certificate", c.certificateId());
+      details.put("notice", location);
+      audit.recordUnlessHeld(AuditEvent.ok(NOTICE_ACTION, List.of(object, "organization:" + org), details), object,
+          "organization", org);
     }
   }
 
