@@ -217,6 +217,11 @@ final class ProductCommand {
 
     abstract Object move(ProductServices products);
 
+    /** What the text output says after the version's new state (a string result, else nothing). */
+    String text(Object result) {
+      return result instanceof String s ? "\n" + s : "";
+    }
+
     @Override
     public Integer call() {
       cli.know("product", name);
@@ -237,7 +242,7 @@ final class ProductCommand {
           extra.forEach((k, val) -> json.put(String.valueOf(k), val));
         }
         cli.print(common, json, String.format("product %s version %d is %s%s%n", name, version, v.state().label(),
-            result instanceof String s ? "\n" + s : ""));
+            text(result)));
       }
       return 0;
     }
@@ -356,8 +361,21 @@ final class ProductCommand {
       m.put("filesKept", r.certificate().files().stream().filter(f -> "keep".equals(f.disposition())).count());
       m.put("qualityRowsRemoved", r.certificate().qualityRowsRemoved());
       m.put("postCheck", r.certificate().postCheck());
+      var outside = r.certificate().copiesOutside();
+      m.put("copiesOutside", outside.deliveries().size());
+      m.put("organizationsNotified", outside.organizationsNotified());
+      m.put("copiesOutsideStatement", outside.statement());
       m.put("auditCheckpoint", Map.of("seq", checkpoint.seq(), "hash", checkpoint.hash()));
       return m;
+    }
+
+    @Override
+    String text(Object result) {
+      Map<?, ?> m = (Map<?, ?>) result;
+      return "\ncertificate: " + m.get("certificate") + "\ncopies outside the platform: " + m.get("copiesOutside")
+          + (((List<?>) m.get("organizationsNotified")).isEmpty() ? ""
+              : " (notified: " + String.join(", ", ((List<?>) m.get("organizationsNotified")).stream()
+                  .map(String::valueOf).toList()) + ")") + "\n" + m.get("copiesOutsideStatement");
     }
   }
 

@@ -49,7 +49,10 @@ public record ProductServices(PlatformConfig config, Lakehouse lakehouse, Produc
   }
 
   public Destroyer destroyer() {
+    // The copies partners took away are read from the trail; their holders are told through their outboxes.
     return new Destroyer(lakehouse, registry, audit, config.archives(lakehouse),
-        config.documents("certificates")).caches(config.work());
+        config.documents("certificates")).caches(config.work())
+        .copiesOutside(new TrailDeliveries(new io.dataops.governance.audit.AuditTrail(
+            io.dataops.platform.session.Sessions.database(config))), config.documents("outbox"));
   }
 }

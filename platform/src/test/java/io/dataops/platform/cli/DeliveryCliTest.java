@@ -163,6 +163,54 @@ class DeliveryCliTest {
         .isEmpty();
   }
 
+  /**
+   * A destruction removes what the platform holds, not what a partner took away: the certificate lists the partner's
+   * deliveries of the version and says they are not destroyed, and the partner's organization finds a notice in its
+   * outbox asking it to delete them, audited once.
+   */
+  @Test
+  void aDestroyedVersionsCertificateListsThePartnersCopiesAndThePartnerIsToldToDeleteThem() throws Exception {
+    JsonNode delivered = ok(TestCast.PARTNER, "product", "deliver", "income-by-street", "1", "--out",
+        dir.resolve("received/income-v1.csv").toString(), "--json").json();
+    ok(TestCast.PARTNER, "table", "show", "product.income_by_street", "--tag", "v1", "--limit", "2");
+    ok(TestCast.AUTHORITY, "product", "seal", "income-by-street", "1");
+
+    Run destroyed = ok(TestCast.AUTHORITY, "product", "destroy", "income-by-street", "1");
+    assertThat(destroyed.out()).contains("copies outside the platform: 2 (notified: partner-co)",
+        "NOT removed by this destruction");
+
+    Path home = dir.resolve("home");
+    JsonNode certificate = CliTest.JSON.readTree(home.resolve("certificates/income-by-street-v1-destruction.json")
+        .toFile());
+    JsonNode copies = certificate.at("/copiesOutside/deliveries");
+    assertThat(copies).hasSize(2);
+    assertThat(copies.get(0).get("organization").asText()).isEqualTo("partner-co");
+    assertThat(copies.get(0).get("user").asText()).isEqualTo(TestCast.PARTNER);
+    assertThat(copies.get(0).get("via").asText()).isEqualTo("deliver");
+    assertThat(copies.get(0).get("rows").asLong()).isEqualTo(delivered.get("rows").asLong());
+    assertThat(copies.get(0).get("bytes").asLong()).isEqualTo(delivered.get("bytes").asLong());
+    assertThat(copies.get(0).get("sha256").asText()).isEqualTo(delivered.get("sha256").asText());
+    assertThat(copies.get(1).get("via").asText()).isEqualTo("table show");
+    assertThat(copies.get(1).get("rows").asLong()).isEqualTo(2);
+    assertThat(certificate.at("/copiesOutside/organizationsNotified").get(0).asText()).isEqualTo("partner-co");
+
+    JsonNode notice = CliTest.JSON.readTree(home.resolve("outbox/partner-co/notices/income-by-street-v1-destroyed"
+        + ".json").toFile());
+    assertThat(notice.get("message").asText()).contains("please delete them");
+    assertThat(notice.get("deliveries")).hasSize(2);
+    assertThat(notice.at("/deliveries/0/sha256").asText()).isEqualTo(delivered.get("sha256").asText());
+
+    JsonNode notices = ok(TestCast.AUDITOR, "audit", "list", "--action", "product.destroy.notice", "--json").json()
+        .get("events");
+    assertThat(notices).hasSize(1);
+    assertThat(notices.at("/0/actor").asText()).isEqualTo(TestCast.AUTHORITY);
+    assertThat(notices.at("/0/objects").toString()).contains("organization:partner-co");
+    JsonNode destroyEvent = ok(TestCast.AUDITOR, "audit", "list", "--action", "product.destroy", "--json").json()
+        .at("/events/0");
+    assertThat(destroyEvent.at("/details/copiesOutside").asInt()).isEqualTo(2);
+    assertThat(ok(TestCast.AUDITOR, "audit", "verify", "--json").json().get("ok").asBoolean()).isTrue();
+  }
+
   @Test
   void onlyAPublishedVersionIsDelivered() throws Exception {
     ok(TestCast.AUTHORITY, "product", "seal", "income-by-street", "1");

@@ -143,6 +143,9 @@ class ProductLifecycleCliTest {
     Path certificate = Path.of(destroyed.get("certificate").asText());
     assertThat(certificate).isRegularFile().hasParent(dir.resolve("home/certificates"));
     assertThat(destroyed.at("/auditCheckpoint/seq").asLong()).isPositive();
+    assertThat(destroyed.get("copiesOutside").asInt()).as("the partner's table show of v1").isEqualTo(1);
+    assertThat(destroyed.get("organizationsNotified").toString()).isEqualTo("[\"partner-co\"]");
+    assertThat(destroyed.get("copiesOutsideStatement").asText()).contains("NOT removed by this destruction");
     assertThat(archive).doesNotExist();
     refused("no tag v1", "table", "show", "product.income_by_street", "--tag", "v1", "--as", TestCast.AUDITOR);
     refused("was destroyed", "product", "verify", "income-by-street", "1", "--as", TestCast.AUDITOR);
