@@ -6,10 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataops.core.audit.Actor;
-import io.dataops.core.audit.AuditEvent;
-import io.dataops.core.audit.AuditSink;
 import io.dataops.lakehouse.storage.Documents;
-import io.dataops.products.delivery.DeliveredCopies;
 import io.dataops.products.delivery.DeliveredCopy;
 import io.dataops.products.delivery.Delivery;
 import io.dataops.products.destroy.DestructionCertificate.CopiesOutside;
@@ -19,7 +16,6 @@ import io.dataops.products.registry.VersionState;
 import io.dataops.products.seal.Sealer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -35,54 +31,7 @@ import org.junit.jupiter.api.Test;
 class DestroyCopiesOutsideTest extends ProductFixture {
   private static final Actor OTHER_PARTNER = new Actor("petra", "nanshan-partner", Set.of("partner"));
 
-  /** An audit trail as the platform keeps it, for this module: events with their actor and order. */
-  private static final class Trail implements DeliveredCopies {
-    record Entry(long seq, Instant at, Actor actor, AuditEvent event) {}
-
-    final List<Entry> entries = new ArrayList<>();
-
-    AuditSink as(Actor actor) {
-      return new AuditSink() {
-        @Override
-        public void record(AuditEvent event) {
-          synchronized (entries) {
-            entries.add(new Entry(entries.size() + 1, Instant.now(), actor, event));
-          }
-        }
-
-        @Override
-        public boolean recordUnlessHeld(AuditEvent event, String object, String detail, String value) {
-          synchronized (entries) {
-            boolean held = entries.stream().anyMatch(e -> e.event().action().equals(event.action())
-                && AuditEvent.OK.equals(e.event().outcome()) && e.event().objects().contains(object)
-                && (detail == null || value.equals(String.valueOf(e.event().details().get(detail)))));
-            if (!held) {
-              record(event);
-            }
-            return !held;
-          }
-        }
-      };
-    }
-
-    List<AuditEvent> of(String action) {
-      return entries.stream().map(Entry::event).filter(e -> e.action().equals(action)).toList();
-    }
-
-    @Override
-    public String source() {
-      return "the test's audit trail";
-    }
-
-    @Override
-    public List<DeliveredCopy> of(String product, int version) {
-      return entries.stream().filter(e -> e.event().action().equals(Delivery.ACTION)
-              && e.event().objects().contains("product:" + product + "@" + version))
-          .map(e -> DeliveredCopy.of(e.seq(), e.at().toString(), e.actor().user(), e.event().details())).toList();
-    }
-  }
-
-  private final Trail trail = new Trail();
+  private final TestTrail trail = new TestTrail();
   private Lifecycle lifecycle;
 
   @BeforeEach

@@ -8,12 +8,16 @@ import io.dataops.lakehouse.storage.ReadThroughCache;
 import io.dataops.lakehouse.testing.S3Server;
 import io.dataops.lakehouse.testing.TestStorage;
 import io.dataops.lakehouse.testing.Tables;
+import io.dataops.lakehouse.storage.Documents;
+import io.dataops.products.delivery.DeliveredCopy;
+import io.dataops.products.delivery.Delivery;
 import io.dataops.products.destroy.Destroyer;
 import io.dataops.products.lifecycle.Lifecycle;
 import io.dataops.products.registry.VersionFile;
 import io.dataops.products.registry.VersionState;
 import io.dataops.products.seal.Sealer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -60,5 +64,32 @@ class DestroyOnS3Test extends ProductFixture {
     }
     assertThat(ReadThroughCache.copiesLeft(lakehouse.io(), v1Files)).isZero();
     assertThat(Tables.rows(table())).as("v2 still reads all its rows").hasSize(41);
+  }
+
+  @Test
+  void aVersionDeliveredToAFileAndByUrlHasBothCopiesOnItsCertificateAndTheUrlsObjectIsGone() throws Exception {
+    TestTrail trail = new TestTrail();
+    Lifecycle lifecycle = new Lifecycle(lakehouse, registry, audit);
+    publish(false, dataFile(1, 30));
+    lifecycle.submit(PRODUCT, 1, OPERATOR);
+    lifecycle.approve(PRODUCT, 1, AUTHORITY, null);
+    lifecycle.publish(PRODUCT, 1, OPERATOR, Lifecycle.PUBLIC_INTEREST, null, "open licence");
+    Delivery delivery = new Delivery(lakehouse, registry, trail.as(PARTNER));
+    Delivery.Result file = delivery.deliver(PRODUCT, 1, PARTNER, dir.resolve("received/street-stats.csv"));
+    Delivery.Presigned url = delivery.deliverByUrl(PRODUCT, 1, PARTNER, Duration.ofMinutes(5));
+    new Sealer(lakehouse, registry, audit, archiveRoot()).seal(PRODUCT, 1, AUTHORITY);
+
+    Destroyer.Result r = new Destroyer(lakehouse, registry, trail.as(AUTHORITY), archiveRoot(), certificates())
+        .copiesOutside(trail, Documents.local(dir.resolve("home/outbox"))).destroy(PRODUCT, 1, AUTHORITY);
+
+    assertThat(r.certificate().postCheck().passed()).isTrue();
+    assertThat(S3Server.keys(ObjectStore.bucketOf(url.object()), ObjectStore.keyOf(url.object())))
+        .as("the object behind the URL").isEmpty();
+    assertThat(r.certificate().copiesOutside().deliveries()).extracting(DeliveredCopy::via, DeliveredCopy::rows,
+        DeliveredCopy::sha256).containsExactly(org.assertj.core.groups.Tuple.tuple("deliver", 30L, file.sha256()),
+        org.assertj.core.groups.Tuple.tuple("presigned-url", 30L, url.sha256()));
+    assertThat(r.certificate().copiesOutside().statement()).startsWith("2 deliveries of this version to 1 "
+        + "organization left the platform").contains("a copy fetched through a URL before is not");
+    assertThat(r.certificate().copiesOutside().organizationsNotified()).containsExactly(PARTNER.organization());
   }
 }
