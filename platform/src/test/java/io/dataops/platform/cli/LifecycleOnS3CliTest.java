@@ -193,6 +193,10 @@ class LifecycleOnS3CliTest {
       }
     }
     assertThat(S3Server.keys(bucket, "deliveries/")).isEmpty();
+    // The URLs' objects are gone, the copies fetched through them are not: listed, and the partner told in its outbox.
+    assertThat(destroyed.get("copiesOutside").asInt()).isEqualTo(2);
+    assertThat(S3Server.keys(bucket, "outbox/partner-co/")).containsExactly(
+        "outbox/partner-co/notices/" + PRODUCT + "-v1-destroyed.json");
     assertThat(destroyed.get("certificate").asText())
         .isEqualTo("s3://" + bucket + "/certificates/" + PRODUCT + "-v1-destruction.json");
     assertThat(S3Server.keys(bucket, "certificates/")).containsExactly(
