@@ -126,6 +126,48 @@ public final class LandingZone {
     return etag == null ? "" : etag.replace("\"", "");
   }
 
+  /**
+   * The object's user metadata key that names the earlier feed it corrects, the bucket's form of {@code land
+   * --replaces}: {@code aws s3 cp fixed.csv s3://BUCKET/landing/DEPT/DATASET/ --metadata replaces=FEED_ID} (S3 stores
+   * it as the header {@code x-amz-meta-replaces}).
+   */
+  public static final String REPLACES_METADATA = "replaces";
+
+  /** What the sender said of a waiting object in its user metadata: the feed it replaces (else null). */
+  public record SenderMetadata(String replaces) {}
+
+  /**
+   * The object's user metadata, read conditionally on its ETag: null when another content was put under its key since
+   * it was listed (that one waits for the next run, as a move finding it does). A value naming no feed id is refused
+   * here, with the metadata named, before anything is read.
+   */
+  public SenderMetadata metadata(Waiting w) {
+    Map<String, String> meta;
+    try {
+      meta = s3.headObject(b -> b.bucket(bucket).key(w.key()).ifMatch(quoted(w.etag()))).metadata();
+    } catch (S3Exception e) {
+      if (e.statusCode() == 412) {
+        return null;
+      }
+      if (e.statusCode() == 404) {
+        return new SenderMetadata(null); // gone: the landing's read says so, and the move finds it vanished
+      }
+      throw e;
+    }
+    String replaces = meta.get(REPLACES_METADATA);
+    if (replaces == null) {
+      return new SenderMetadata(null);
+    }
+    String id = replaces.strip();
+    if (!id.matches("[0-9A-Za-z][0-9A-Za-z_-]{0,63}")) {
+      throw new BadInputException("the object's metadata " + REPLACES_METADATA + " is "
+          + (id.isEmpty() ? "empty" : "no feed id") + ": it names the feed the object corrects, as landings report "
+          + "its id (such as 20261204T174206Z-1a2b3c4d; see: dataops table history); put the object again with "
+          + "--metadata " + REPLACES_METADATA + "=FEED_ID, or without it to land it as a new feed");
+    }
+    return new SenderMetadata(id);
+  }
+
   /** The feed's bytes, for {@link Landing}, read by the object's exact key. */
   public FeedFile feed(Waiting w) {
     return new FeedFile(w.name(), new ObjectInput(s3, bucket, w.key(), w.location(), w.size()));

@@ -1,6 +1,7 @@
 package io.dataops.lakehouse.landing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.catalog.Lakehouse;
@@ -72,6 +73,32 @@ class LandingZoneTest {
       }
     }
     return outcome;
+  }
+
+  /**
+   * The metadata naming the feed an object corrects is read for the content listed: a content put again under the key
+   * since then is not judged by the old one's metadata (it waits for the next run).
+   */
+  @Test
+  void theReplacesMetadataIsReadForTheContentListed() throws Exception {
+    String bucket = S3Server.newBucket("meta");
+    MinioClient minio = department();
+    Path a = Path.of(generate(FeedFormat.CSV, "a.csv", 0, 1).file());
+    Path b = Path.of(generate(FeedFormat.CSV, "b.csv", 0, 2).file());
+    String key = "landing/public-security/citizens/fix.csv";
+    minio.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(key).filename(a.toString())
+        .userMetadata(Map.of("replaces", " 20261204T174206Z-1a2b3c4d ")).build());
+    LandingZone zone = new LandingZone(S3Server.store(), "s3://" + bucket);
+    LandingZone.Waiting listed = zone.waiting().get(0);
+    assertThat(zone.metadata(listed).replaces()).isEqualTo("20261204T174206Z-1a2b3c4d");
+    put(minio, bucket, key, b);
+    assertThat(zone.metadata(listed)).as("another content under the key since it was listed").isNull();
+    LandingZone.Waiting plain = zone.waiting().get(0);
+    assertThat(zone.metadata(plain).replaces()).isNull();
+    minio.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(key).filename(a.toString())
+        .userMetadata(Map.of("replaces", "../x")).build());
+    assertThatThrownBy(() -> zone.metadata(zone.waiting().get(0))).isInstanceOf(BadInputException.class)
+        .hasMessageStartingWith("the object's metadata replaces is no feed id");
   }
 
   @Test

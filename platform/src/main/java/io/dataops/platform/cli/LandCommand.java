@@ -54,7 +54,8 @@ final class LandCommand implements Callable<Integer> {
     if (fromBucket != null) {
       if (file != null || contract != null || replaces != null) {
         throw new BadInputException("--from-bucket lands the objects of the bucket by their registered contracts: "
-            + "give it without --file, --contract and --replaces");
+            + "give it without --file, --contract and --replaces (an object corrects an earlier feed by its metadata "
+            + "replaces=FEED_ID)");
       }
       return fromBucket();
     }

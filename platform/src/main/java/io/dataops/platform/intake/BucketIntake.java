@@ -73,8 +73,19 @@ public final class BucketIntake {
       ContractRegistry.Registered contract = RegisteredContracts.find(config, w.department(), w.dataset()).orElseThrow(() ->
           new BadInputException("no contract is registered for " + w.department() + "/" + w.dataset()
               + " (dataops contract register)"));
-      result = intake.take(new LandingRequest(w.department(), w.dataset(), zone.feed(w), contract.contract(),
-          contract.sha256()), ProgressListener.NONE);
+      // A corrected feed says which feed it replaces in its metadata: the same one commit as land --replaces.
+      LandingZone.SenderMetadata sent = zone.metadata(w);
+      if (sent == null) {
+        return new Outcome(w.location(), null, null, null, LandingZone.How.REPLACED);
+      }
+      try {
+        result = intake.take(new LandingRequest(w.department(), w.dataset(), zone.feed(w), contract.contract(),
+            contract.sha256(), sent.replaces()), ProgressListener.NONE);
+      } catch (BadInputException e) {
+        // Landing's refusals of a replacement name the command line's option: say what it is in a bucket.
+        throw !e.getMessage().contains("--replaces") ? e : new BadInputException(e.getMessage() + " (in the landing "
+            + "zone, --replaces is the object's metadata " + LandingZone.REPLACES_METADATA + "=FEED_ID)", e);
+      }
     } catch (BadInputException | NotFoundException refused) {
       String reason = refused instanceof NotFoundException ? "the object could not be read (it was moved or removed "
           + "while it was being read)" : refused.getMessage();
@@ -98,6 +109,10 @@ public final class BucketIntake {
     m.put("rowsQuarantined", r.rowsQuarantined());
     m.put("fileSha256", r.fileSha256());
     m.put("feedId", r.feedId());
+    if (r.replaced() != null) {
+      m.put("replaces", r.replaced().feedId());
+      m.put("rowsReplaced", r.replaced().rows());
+    }
     return m;
   }
 }

@@ -114,6 +114,67 @@ class LandFromBucketCliTest {
   }
 
   /**
+   * A department corrects a feed it sent through the bucket as it would with {@code land --replaces}: it puts the
+   * corrected file with the metadata {@code replaces=FEED_ID}; its rows replace the feed's in one commit, and the reason
+   * object says so. A second correction of the same feed, and a metadata value that is no feed id, are rejected with
+   * what to do.
+   */
+  @Test
+  void anObjectWhoseMetadataNamesAFeedReplacesIt() throws Exception {
+    Path monday = dir.resolve("feeds/monday.csv");
+    assertThat(run("generate", "--dataset", "citizens", "--rows", "300", "--out", monday.toString()).exit()).isZero();
+    Path fixed = dir.resolve("feeds/fixed.csv");
+    assertThat(run("generate", "--dataset", "citizens", "--rows", "120", "--out", fixed.toString(), "--seed", "7")
+        .exit()).isZero();
+    Run registered = run("contract", "register", "--department", "public-security", "--dataset", "citizens", "--file",
+        dir.resolve("feeds/monday.csv.contract.yaml").toString());
+    assertThat(registered.exit()).as(registered.err()).isZero();
+    MinioClient minio = MinioClient.builder().endpoint(S3Server.endpoint().toString())
+        .credentials(S3Server.ACCESS_KEY, S3Server.SECRET_KEY).region("us-east-1").build();
+    String prefix = "landing/public-security/citizens/";
+    minio.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(prefix + "monday.csv")
+        .filename(monday.toString()).build());
+    Run first = run("land", "--department", "public-security", "--from-bucket", "--json");
+    assertThat(first.exit()).as(first.err()).isZero();
+    String feed = first.json().get("landed").get(0).get("feedId").asText();
+
+    minio.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(prefix + "monday-fixed.csv")
+        .filename(fixed.toString()).userMetadata(Map.of("replaces", feed)).build());
+    Run corrected = run("land", "--department", "public-security", "--from-bucket", "--json");
+    assertThat(corrected.exit()).as(corrected.err()).isZero();
+    JsonNode landed = corrected.json().get("landed").get(0);
+    assertThat(landed.at("/replaced/feedId").asText()).as(corrected.out()).isEqualTo(feed);
+    assertThat(landed.at("/replaced/rows").asLong()).isEqualTo(first.json().get("landed").get(0).get("rowsLanded")
+        .asLong());
+    String newer = landed.get("feedId").asText();
+    JsonNode reason;
+    try (var in = S3Server.client().getObject(b -> b.bucket(bucket)
+        .key("landed/public-security/citizens/monday-fixed.csv.result.json"))) {
+      reason = JSON.readTree(in);
+    }
+    assertThat(reason.get("replaces").asText()).isEqualTo(feed);
+    assertThat(reason.get("rowsReplaced").asLong()).isEqualTo(landed.at("/replaced/rows").asLong());
+
+    // The old feed is gone: correcting it again names the feed that replaced it, in the bucket's terms.
+    Path again = dir.resolve("feeds/again.csv");
+    assertThat(run("generate", "--dataset", "citizens", "--rows", "90", "--out", again.toString(), "--seed", "8")
+        .exit()).isZero();
+    minio.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(prefix + "again.csv")
+        .filename(again.toString()).userMetadata(Map.of("replaces", feed)).build());
+    minio.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(prefix + "typo.csv")
+        .filename(again.toString()).userMetadata(Map.of("replaces", "monday's feed")).build());
+    Run refused = run("land", "--department", "public-security", "--from-bucket", "--json");
+    assertThat(refused.exit()).as(refused.err()).isZero();
+    assertThat(refused.json().get("landed")).isEmpty();
+    assertThat(refused.json().get("rejected")).hasSize(2);
+    assertThat(refused.json().get("rejected").get(0).get("reason").asText()).contains("was replaced already, by feed "
+        + newer).contains("metadata replaces=FEED_ID");
+    assertThat(refused.json().get("rejected").get(1).get("reason").asText()).startsWith("the object's metadata "
+        + "replaces is no feed id");
+    assertThat(S3Server.keys(bucket, "landing/")).isEmpty();
+  }
+
+  /**
    * Two {@code land --from-bucket} at once on the same bucket and home, in two child JVMs as two operators (or the
    * scheduler and an operator) would run them. Both take the same objects in the same key order, so they meet on each:
    * both may land it (the second finds the first's snapshot by the digest) and both may move it. Each object must
