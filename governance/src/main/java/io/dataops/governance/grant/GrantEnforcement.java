@@ -66,6 +66,17 @@ public final class GrantEnforcement {
     }
   }
 
+  /**
+   * Whether {@code operator} may still provide {@code product}, made for {@code scenario}, now (see {@link Provision}):
+   * asked before a version is handed to a partner. Not audited here: the caller's event (the delivery, or its
+   * refusal) records the answer.
+   */
+  public Provision provision(String scenario, String operator, String product) {
+    Instant now = clock.instant();
+    List<Grant> all = db.read("read the grants of a scenario", c -> store.list(c, scenario));
+    return Provision.of(all, scenario, operator, product, now);
+  }
+
   private record Outcome(GrantedAccess access, GrantRefusedException refusal) {}
 
   private Outcome resolve(AccessRequest request) {

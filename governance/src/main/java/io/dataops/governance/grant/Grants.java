@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.types.Types;
@@ -255,26 +256,62 @@ public final class Grants {
     return after;
   }
 
-  /** The authority ends an active grant before its period does. */
+  /** The authority ends an active grant before its period does (what it stops not looked up: see below). */
   public Grant revoke(long id, Actor actor, String reason) {
+    return revoke(id, actor, reason, null).grant();
+  }
+
+  /** A published version of a product, as the caller that sees products names it. */
+  public record Provided(String product, int version) {}
+
+  /** A revocation: the grant as it is now, and the published versions whose delivery it stopped. */
+  public record Revocation(Grant grant, List<Provided> stopped) {
+    public Revocation {
+      stopped = List.copyOf(stopped);
+    }
+  }
+
+  /**
+   * As above; {@code published} names the published versions the grant's operator made for its scenario (governance
+   * does not see products; null: not looked up). Those it stops being provided ({@link Provision}: provided before,
+   * and no other live grant of the operator names their product) the {@code grant.revoke} event lists
+   * ({@code stops}), and so does the answer.
+   */
+  public Revocation revoke(long id, Actor actor, String reason, Function<Grant, List<Provided>> published) {
     if (!actor.has("authority")) {
       throw AccessDeniedException.roles("grant revoke", actor, "authority");
     }
-    find(id);
+    Grant found = find(id);
+    List<Provided> provided = published == null ? null : published.apply(found);
     String why = note(reason, "reason", true);
     Instant at = now();
-    Grant after = db.write("revoke grant " + id, c -> {
+    return db.write("revoke grant " + id, c -> {
       Grant g = store.lock(c, id).orElseThrow();
       if (g.state(at) != GrantState.ACTIVE) {
         throw new BadInputException(g.label() + " is " + g.state(at).label() + ": only an active grant is revoked");
       }
+      List<Grant> before = provided == null ? null : store.list(c, g.scenario());
       store.revoke(c, id, at, actor.user(), why);
       Grant revoked = store.load(c, id).orElseThrow();
-      audit.record(c, AuditEvent.ok("grant.revoke", objects(revoked, revoked.resources()), Map.of("reason", why,
-          "scenario", revoked.scenario(), "operator", revoked.operator())));
-      return revoked;
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("reason", why);
+      details.put("scenario", revoked.scenario());
+      details.put("operator", revoked.operator());
+      List<Provided> stopped = List.of();
+      if (provided != null) {
+        List<Grant> after = store.list(c, revoked.scenario());
+        stopped = provided.stream().filter(p -> allowed(before, revoked, p, at) && !allowed(after, revoked, p, at))
+            .toList();
+        details.put("stops", stopped.stream().map(p -> Map.of("product", p.product(), "version", p.version()))
+            .toList());
+      }
+      audit.record(c, AuditEvent.ok("grant.revoke", objects(revoked, revoked.resources()), details));
+      return new Revocation(revoked, stopped);
     });
-    return after;
+  }
+
+  private static boolean allowed(List<Grant> grants, Grant revoked, Provided p, Instant at) {
+    return Provision.of(grants, revoked.scenario(), revoked.operator(), p.product(), at).allowed();
   }
 
   private Grant decide(long id, String party, GovernanceDatabase.SqlWork<Grant> work) {

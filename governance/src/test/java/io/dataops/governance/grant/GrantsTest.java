@@ -179,6 +179,54 @@ class GrantsTest extends GrantFixture {
     assertThat(enforcement.authorize(demoRead(OPERATOR)).grantId()).isEqualTo(again.id()).isEqualTo(2);
   }
 
+  /**
+   * Ending an authorization ends the right to provide what was made under it: a product is provided only while a live
+   * grant of its scenario held by its operator names it; a pending application does not make it live, a new grant
+   * approved does. A revocation says which published versions it stopped (those no other live grant names).
+   */
+  @Test
+  void aProductIsProvidedOnlyWhileALiveGrantOfItsScenarioNamesIt() {
+    String product = "enterprise-employment";
+    assertThat(enforcement.provision("企业用工分析", "op", product).governed()).as("never applied for").isFalse();
+    assertThat(enforcement.provision("企业用工分析", "op", product).allowed()).isTrue();
+    Grant first = approved(apply(APPLICATION));
+    assertThat(enforcement.provision("企业用工分析", "op", product).grant().id()).isEqualTo(first.id());
+    Provision other = enforcement.provision("企业用工分析", "op", "other-product");
+    assertThat(other.allowed()).isFalse();
+    assertThat(other.refusal()).contains("(grant 1 names enterprise-employment, not other-product)");
+    List<Grants.Provided> published = List.of(new Grants.Provided(product, 1), new Grants.Provided("other-product", 1));
+
+    Grants.Revocation r = grants.revoke(first.id(), AUTHORITY, "misuse", g -> {
+      assertThat(g.id()).isEqualTo(first.id());
+      return published;
+    });
+    assertThat(r.stopped()).as("other-product was not provided under it before").containsExactly(published.get(0));
+    AuditRecord event = trail.list(AuditFilter.newest().action("grant.revoke")).get(0);
+    assertThat(event.details()).containsEntry("stops", List.of(Map.of("product", product, "version", 1)));
+    Provision revoked = enforcement.provision("企业用工分析", "op", product);
+    assertThat(revoked.allowed()).isFalse();
+    assertThat(revoked.named()).containsExactly(1L);
+    assertThat(revoked.refusal()).isEqualTo("no live grant of scenario '企业用工分析' held by op names product "
+        + product + " (grant 1 was revoked at " + io.dataops.governance.db.UtcTimes.format(clock.instant())
+        + " by alice: misuse); it is provided again once a grant of the scenario naming it is approved");
+
+    Grant second = apply(APPLICATION);
+    assertThat(enforcement.provision("企业用工分析", "op", product).refusal()).as("pending is not live")
+        .contains("(grant 2 awaits the approval of authority, human-resources, market-regulation; grant 1 was "
+            + "revoked at ");
+    approved(second);
+    assertThat(enforcement.provision("企业用工分析", "op", product).grant().id()).isEqualTo(second.id());
+    assertThat(enforcement.provision("企业用工分析", "other-op", product).governed()).as("another operator's")
+        .isFalse();
+
+    Grant third = approved(apply(APPLICATION));
+    assertThat(grants.revoke(second.id(), AUTHORITY, "replaced", g -> published).stopped())
+        .as("grant 3 still names it").isEmpty();
+    clock.advance(java.time.Duration.between(clock.instant(), third.expiresAt()));
+    assertThat(enforcement.provision("企业用工分析", "op", product).refusal()).contains("(grant 3 expired at "
+        + "2026-12-31T16:00:00.000000Z; grant 2 was revoked at ");
+  }
+
   @Test
   void everyDecisionIsInTheAuditTrail() {
     Grant g = apply(APPLICATION);
