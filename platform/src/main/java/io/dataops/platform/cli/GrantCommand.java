@@ -33,6 +33,8 @@ final class GrantCommand {
   abstract static class GrantWork implements Callable<Integer> {
     final Cli cli;
     final CommonOptions common;
+    /** The home's configuration, set before {@link #work} runs. */
+    PlatformConfig config;
 
     GrantWork(Cli cli) {
       this.cli = cli;
@@ -48,7 +50,7 @@ final class GrantCommand {
 
     @Override
     public Integer call() {
-      PlatformConfig config = changes() ? cli.config(common) : cli.configToRead(common);
+      config = changes() ? cli.config(common) : cli.configToRead(common);
       try (Lakehouse lakehouse = cli.lakehouse(config)) {
         Grants grants = GrantServices.grants(config, lakehouse, cli.audit());
         Object result;
@@ -60,6 +62,8 @@ final class GrantCommand {
         }
         if (result instanceof Grant g) {
           cli.print(common, GrantServices.json(g, grants.now()), GrantServices.text(g, grants.now()));
+        } else if (result instanceof Grants.Revocation r) {
+          cli.print(common, GrantServices.json(r, grants.now()), GrantServices.text(r, grants.now()));
         } else {
           @SuppressWarnings("unchecked")
           List<Grant> list = (List<Grant>) result;
@@ -221,7 +225,8 @@ final class GrantCommand {
   }
 
   @Command(name = "revoke", mixinStandardHelpOptions = true,
-      description = "End an active grant before its period does. Authority.")
+      description = "End an active grant before its period does; its published versions that no other live grant "
+          + "names are delivered no more (listed). Authority.")
   static final class Revoke extends OnGrant {
     @Option(names = "--reason", required = true, paramLabel = "TEXT") String reason;
 
@@ -229,9 +234,11 @@ final class GrantCommand {
       super(cli);
     }
 
+    /** The revocation and the published versions whose delivery it stops (the grant was all they were under). */
     @Override
     Object work(Grants grants) {
-      return grants.revoke(id, cli.session().actor(), reason);
+      return grants.revoke(id, cli.session().actor(), reason,
+          GrantServices.published(io.dataops.platform.pipeline.PipelineRuns.versions(config)));
     }
   }
 }

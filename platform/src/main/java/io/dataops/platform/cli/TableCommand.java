@@ -7,6 +7,7 @@ import org.apache.iceberg.catalog.TableIdentifier;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.catalog.TableNames;
 import io.dataops.lakehouse.table.TableBrowser;
+import io.dataops.platform.product.ProductServices;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -75,8 +76,15 @@ final class TableCommand {
         if (raw) {
           TableAccess.checkRaw(cli, id);
         }
+        // A partner shown rows of a published version receives it: only while its operator may still provide it
+        // (a revoked grant stops this as it stops product deliver; refused and audited as a delivery).
+        Long grant = null;
+        if (version.isPresent() && cli.session().actor().has("partner") && limit != 0) {
+          grant = ProductServices.of(config, lh, cli.audit()).delivery()
+              .provided(version.get(), cli.session().actor(), "table show").grant();
+        }
         TableBrowser.Rows rows = new TableBrowser(lh).show(id, snapshot, tag, limit, raw);
-        cli.audit().record(readEvent(cli, id, rows, version.orElse(null), raw));
+        cli.audit().record(readEvent(cli, id, rows, version.orElse(null), raw, grant));
         StringBuilder text = new StringBuilder(String.format("%s @ snapshot %s%n", rows.table(), rows.snapshotId()));
         for (var c : rows.columns()) {
           text.append(String.format("  %-22s %-16s %s%s%n", c.name(), c.type(), c.required() ? "required" : "",
@@ -103,7 +111,7 @@ final class TableCommand {
    * delivery (it was billed as a full one under a per-delivery plan).
    */
   static AuditEvent readEvent(Cli cli, TableIdentifier id, TableBrowser.Rows rows,
-      io.dataops.products.registry.ProductVersion version, boolean rawValues) {
+      io.dataops.products.registry.ProductVersion version, boolean rawValues, Long grant) {
     long bytes;
     try {
       bytes = Cli.JSON.writeValueAsBytes(rows.rows()).length;
@@ -113,7 +121,8 @@ final class TableCommand {
     var actor = cli.session().actor();
     boolean partner = version != null && actor.has("partner");
     if (partner && !rows.rows().isEmpty()) {
-      return io.dataops.products.delivery.Delivery.event(version, actor, rows.rows().size(), bytes, "table show", null);
+      return io.dataops.products.delivery.Delivery.event(version, actor, rows.rows().size(), bytes, "table show", null,
+          grant);
     }
     Map<String, Object> details = new java.util.LinkedHashMap<>();
     details.put("rows", rows.rows().size());

@@ -8,6 +8,7 @@ import io.dataops.governance.grant.Grant;
 import io.dataops.governance.grant.GrantEnforcement;
 import io.dataops.governance.grant.GrantedAccess;
 import io.dataops.governance.grant.Grants;
+import io.dataops.governance.grant.Provision;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.catalog.Zone;
 import io.dataops.pipelines.definition.BoundPipeline;
@@ -15,6 +16,10 @@ import io.dataops.pipelines.definition.PipelineDefinition;
 import io.dataops.pipelines.plan.ReadGrant;
 import io.dataops.platform.config.PlatformConfig;
 import io.dataops.platform.session.Sessions;
+import io.dataops.products.delivery.DeliveryCheck;
+import io.dataops.products.registry.ProductRegistry;
+import io.dataops.products.registry.ProductVersion;
+import io.dataops.products.registry.VersionState;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -32,6 +37,61 @@ public final class GrantServices {
 
   public static GrantEnforcement enforcement(PlatformConfig config, AuditSink audit) {
     return new GrantEnforcement(Sessions.database(config), audit);
+  }
+
+  /**
+   * The check before each hand-over of a published version to a partner: its operator ({@code lineage.owner}) still
+   * holds a live grant of its scenario naming the product ({@link io.dataops.governance.grant.Provision}). Versions
+   * governed by no grant are delivered: those whose lineage names no scenario or owner (recorded before lineage had
+   * them) and those of a scenario the operator never applied for (made before grants existed; every run since needs a
+   * live grant of its scenario, and no application is ever deleted).
+   */
+  public static DeliveryCheck deliveryCheck(PlatformConfig config, AuditSink audit) {
+    GrantEnforcement enforcement = enforcement(config, audit);
+    return v -> {
+      ProductVersion.Lineage l = v.lineage();
+      if (l == null || l.scenario() == null || l.owner() == null) {
+        return DeliveryCheck.Verdict.UNGOVERNED;
+      }
+      Provision p = enforcement.provision(l.scenario(), l.owner(), v.product());
+      if (p.grant() != null) {
+        return DeliveryCheck.Verdict.under(p.grant().id());
+      }
+      return p.allowed() ? DeliveryCheck.Verdict.UNGOVERNED : DeliveryCheck.Verdict.refused(p.refusal(), p.named());
+    };
+  }
+
+  /**
+   * The published versions a grant's operator made for its scenario: what a revocation may stop
+   * ({@link Grants#revoke(long, Actor, String, java.util.function.Function)}).
+   */
+  public static java.util.function.Function<Grant, List<Grants.Provided>> published(ProductRegistry registry) {
+    return g -> registry.list(null).stream()
+        .filter(v -> v.state() == VersionState.PUBLISHED && v.lineage() != null
+            && g.scenario().equals(v.lineage().scenario()) && g.operator().equals(v.lineage().owner()))
+        .map(v -> new Grants.Provided(v.product(), v.version())).toList();
+  }
+
+  /** A revocation's output: the grant, and the published versions whose delivery it stopped ({@code stops}). */
+  public static Map<String, Object> json(Grants.Revocation r, Instant now) {
+    Map<String, Object> m = json(r.grant(), now);
+    List<Map<String, Object>> stops = new ArrayList<>();
+    for (Grants.Provided p : r.stopped()) {
+      Map<String, Object> s = new LinkedHashMap<>();
+      s.put("product", p.product());
+      s.put("version", p.version());
+      stops.add(s);
+    }
+    m.put("stops", stops);
+    return m;
+  }
+
+  /** A revocation as people read it: the grant, then what it stopped. */
+  public static String text(Grants.Revocation r, Instant now) {
+    return text(r.grant(), now) + (r.stopped().isEmpty()
+        ? "  stops no delivery: no published version of the scenario was provided under this grant alone\n"
+        : "  stops the delivery of: " + String.join(", ", r.stopped().stream()
+            .map(p -> p.product() + " v" + p.version()).toList()) + "\n");
   }
 
   /**

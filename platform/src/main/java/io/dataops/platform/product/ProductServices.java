@@ -44,8 +44,10 @@ public record ProductServices(PlatformConfig config, Lakehouse lakehouse, Produc
     return new Verifier(lakehouse, registry);
   }
 
+  /** Deliveries to partners, each checked against the grants its version was made under (a revoked one stops it). */
   public io.dataops.products.delivery.Delivery delivery() {
-    return new io.dataops.products.delivery.Delivery(lakehouse, registry, audit);
+    return new io.dataops.products.delivery.Delivery(lakehouse, registry, audit)
+        .checkingBeforeDelivery(io.dataops.platform.governance.GrantServices.deliveryCheck(config, audit));
   }
 
   public Destroyer destroyer() {

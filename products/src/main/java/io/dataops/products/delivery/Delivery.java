@@ -49,7 +49,10 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * partner, version, rows, bytes, the file's SHA-256) from which metering and billing count it. A partner's read of a
  * version through {@code table show} is a delivery too ({@link #event}). With the warehouse on object storage a
  * partner may instead take the CSV by a presigned GET URL with an expiry ({@link #deliverByUrl}): the object is
- * written under {@code s3://BUCKET/deliveries/<product>/v<N>/}, which a destruction of the version removes.
+ * written under {@code s3://BUCKET/deliveries/<product>/v<N>/}, which a destruction of the version removes. A version
+ * is handed over only while its operator may still provide it ({@link DeliveryCheck}: the platform asks its grants),
+ * checked before the rows are written and again before the hand-over; a refusal is a {@code product.deliver} event
+ * with outcome refused.
  */
 public final class Delivery {
   public static final String ACTION = "product.deliver";
@@ -57,18 +60,29 @@ public final class Delivery {
   private final Lakehouse lakehouse;
   private final ProductRegistry registry;
   private final AuditSink audit;
+  private final DeliveryCheck check;
 
   public Delivery(Lakehouse lakehouse, ProductRegistry registry, AuditSink audit) {
+    this(lakehouse, registry, audit, DeliveryCheck.NONE);
+  }
+
+  private Delivery(Lakehouse lakehouse, ProductRegistry registry, AuditSink audit, DeliveryCheck check) {
     this.lakehouse = lakehouse;
     this.registry = registry;
     this.audit = audit;
+    this.check = check;
+  }
+
+  /** This delivery, asking {@code check} whether a version may still be provided before and at each hand-over. */
+  public Delivery checkingBeforeDelivery(DeliveryCheck check) {
+    return new Delivery(lakehouse, registry, audit, check);
   }
 
   /** What was delivered: the file, its rows and bytes and its SHA-256. */
   public record Result(String product, int version, Path file, long rows, long bytes, String sha256) {}
 
   public Result deliver(String product, int version, Actor partner, Path out) {
-    ProductVersion v = deliverable(product, version, partner);
+    ProductVersion v = deliverable(product, version, partner, "deliver").version();
     Path file = out.toAbsolutePath().normalize();
     if (Files.isDirectory(file)) {
       throw new BadInputException("--out names a folder (" + file + "); name the file to write");
@@ -95,12 +109,13 @@ public final class Delivery {
       sha256 = Digests.toHex(digest.digest());
       bytes = Files.size(tmp);
       // Still published now that it is written: a seal or a withdrawal while the rows were written (found by a
-      // probe: a delivery paused across a seal handed the sealed version over, audited and billed).
+      // probe: a delivery paused across a seal handed the sealed version over, audited and billed); and still
+      // provided: a grant revoked meanwhile stops the hand-over too.
       io.dataops.core.CommitPoint.reached("delivery-written");
-      deliverable(product, version, partner);
+      Long grant = deliverable(product, version, partner, "deliver").verdict().grant();
       // The event before the hand-over: a delivery never reaches the partner's name without its event. A kill
       // between the two leaves the .part file and the event of a delivery not handed over — the side to err on.
-      audit.record(event(v, partner, rows, bytes, "deliver", sha256));
+      audit.record(event(v, partner, rows, bytes, "deliver", sha256, grant));
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       handedOver = true;
     } catch (IOException e) {
@@ -119,7 +134,10 @@ public final class Delivery {
     return new Result(product, version, file, rows, bytes, sha256);
   }
 
-  private ProductVersion deliverable(String product, int version, Actor partner) {
+  /** A version found deliverable, and the check's verdict (the grant it is provided under). */
+  private record Deliverable(ProductVersion version, DeliveryCheck.Verdict verdict) {}
+
+  private Deliverable deliverable(String product, int version, Actor partner, String via) {
     if (!partner.has("partner")) {
       throw AccessDeniedException.roles("product deliver", partner, "partner");
     }
@@ -129,7 +147,31 @@ public final class Delivery {
     if (v.state() != VersionState.PUBLISHED) {
       throw new BadInputException(v.label() + " is " + v.state().label() + ": only a published version is delivered");
     }
-    return v;
+    return new Deliverable(v, provided(v, partner, via));
+  }
+
+  /**
+   * Whether the published version {@code v} may still be handed to {@code partner} ({@link DeliveryCheck}); a refusal
+   * is recorded (a {@code product.deliver} event, outcome refused, with the reason and the grants it names) and
+   * thrown. {@code via} says how it would have been handed over, as in {@link #event}.
+   */
+  public DeliveryCheck.Verdict provided(ProductVersion v, Actor partner, String via) {
+    DeliveryCheck.Verdict verdict = check.check(v);
+    if (verdict.allowed()) {
+      return verdict;
+    }
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("product", v.product());
+    details.put("version", v.version());
+    details.put("partner", partner.organization());
+    details.put("via", via);
+    details.put("grants", verdict.grants());
+    details.put("reason", verdict.refusal());
+    List<String> objects = new java.util.ArrayList<>(List.of("product:" + v.product() + "@" + v.version(),
+        "snapshot:" + v.snapshotId(), "organization:" + partner.organization()));
+    verdict.grants().forEach(g -> objects.add("grant:" + g));
+    audit.record(new AuditEvent(ACTION, objects, AuditEvent.REFUSED, details));
+    throw new BadInputException(v.label() + " is not delivered: " + verdict.refusal());
   }
 
   /** The longest a presigned URL may live: AWS Signature V4 allows seven days. */
@@ -165,7 +207,7 @@ public final class Delivery {
     if (expiry.compareTo(Duration.ofSeconds(1)) < 0 || expiry.compareTo(MAX_EXPIRY) > 0) {
       throw new BadInputException("a presigned URL expires after 1 second to 7 days, not " + expiry);
     }
-    ProductVersion v = deliverable(product, version, partner);
+    ProductVersion v = deliverable(product, version, partner, "presigned-url").version();
     String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
         .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC));
     String object = prefixOf(lakehouse.config().warehouse(), product, version) + partner.organization() + "/"
@@ -195,13 +237,15 @@ public final class Delivery {
           .getObjectRequest(g -> g.bucket(ObjectStore.bucketOf(object)).key(ObjectStore.keyOf(object))))
           .url().toString());
     }
+    Long grant;
     try {
-      deliverable(product, version, partner); // still published now that it is written (as deliver checks)
+      // still published and provided now that it is written (as deliver checks)
+      grant = deliverable(product, version, partner, "presigned-url").verdict().grant();
     } catch (RuntimeException moved) {
       lakehouse.io().deleteFile(object);
       throw moved;
     }
-    AuditEvent e = event(v, partner, rows, counted.count, "presigned-url", sha256);
+    AuditEvent e = event(v, partner, rows, counted.count, "presigned-url", sha256, grant);
     Map<String, Object> details = new LinkedHashMap<>(e.details());
     details.put("object", object);
     details.put("expiresAt", expiresAt.toString());
@@ -240,8 +284,12 @@ public final class Delivery {
     }
   }
 
-  /** The audit event of a delivery (what metering counts): the partner, the version, rows, bytes and how. */
-  public static AuditEvent event(ProductVersion v, Actor partner, long rows, long bytes, String via, String sha256) {
+  /**
+   * The audit event of a delivery (what metering counts): the partner, the version, rows, bytes and how, and the
+   * grant it was provided under (null: none governs it).
+   */
+  public static AuditEvent event(ProductVersion v, Actor partner, long rows, long bytes, String via, String sha256,
+      Long grant) {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("product", v.product());
     details.put("version", v.version());
@@ -251,6 +299,9 @@ public final class Delivery {
     details.put("via", via);
     if (sha256 != null) {
       details.put("sha256", sha256);
+    }
+    if (grant != null) {
+      details.put("grant", grant);
     }
     return AuditEvent.ok(ACTION, List.of("product:" + v.product() + "@" + v.version(), "snapshot:" + v.snapshotId(),
         "organization:" + partner.organization()), details);

@@ -48,4 +48,23 @@ class DeliveryOnS3Test extends ProductFixture {
     assertThat(events.get(events.size() - 1).details()).containsEntry("via", "presigned-url")
         .containsEntry("object", p.object());
   }
+
+  /** A grant that ends while the object is written stops the hand-out: no URL, no object, a refused event. */
+  @Test
+  void aUrlWhoseGrantEndsWhileItIsWrittenIsNotHandedOutAndItsObjectIsRemoved() {
+    ProductVersion v = publishedForPartners(dataFile(1, 5));
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    int at = events.size();
+    assertThatThrownBy(() -> new Delivery(lakehouse, registry, audit).checkingBeforeDelivery(x ->
+        asked.incrementAndGet() == 1 ? DeliveryCheck.Verdict.under(3)
+            : DeliveryCheck.Verdict.refused("grant 3 expired", List.of(3L)))
+        .deliverByUrl(PRODUCT, v.version(), PARTNER, Duration.ofMinutes(5)))
+        .hasMessage(v.label() + " is not delivered: grant 3 expired");
+    assertThat(asked).hasValue(2);
+    assertThat(delivered(v.version())).as("the object written before the refusal is removed").isEmpty();
+    assertThat(events.subList(at, events.size())).singleElement().satisfies(e -> {
+      assertThat(e.outcome()).isEqualTo(io.dataops.core.audit.AuditEvent.REFUSED);
+      assertThat(e.details()).containsEntry("via", "presigned-url").containsEntry("reason", "grant 3 expired");
+    });
+  }
 }

@@ -32,6 +32,47 @@ class DeliveryTest extends ProductFixture {
     assertThat(delivered.details()).containsEntry("bytes", r.bytes()).containsEntry("sha256", r.sha256());
   }
 
+  /**
+   * A version is handed over only while its operator may still provide it (the grant it was made under): asked before
+   * the rows are written and again before the hand-over, each refusal a refused {@code product.deliver} event.
+   */
+  @Test
+  void aVersionItsOperatorMayNoLongerProvideIsNotHandedOver() throws Exception {
+    ProductVersion v = publishedForPartners(dataFile(1, 5));
+    Path out = dir.resolve("partner/received/street-stats.csv");
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    DeliveryCheck.Verdict ended = DeliveryCheck.Verdict.refused("grant 7 was revoked", List.of(7L));
+    int at = events.size();
+
+    assertThatThrownBy(() -> new Delivery(lakehouse, registry, audit).checkingBeforeDelivery(x -> ended)
+        .deliver(PRODUCT, v.version(), PARTNER, out)).isInstanceOf(io.dataops.core.BadInputException.class)
+        .hasMessage(v.label() + " is not delivered: grant 7 was revoked");
+    assertThat(out.getParent()).as("nothing written").doesNotExist();
+
+    // Live when the rows are written, revoked before the hand-over.
+    assertThatThrownBy(() -> new Delivery(lakehouse, registry, audit).checkingBeforeDelivery(x ->
+        asked.incrementAndGet() == 1 ? DeliveryCheck.Verdict.under(7) : ended)
+        .deliver(PRODUCT, v.version(), PARTNER, out)).hasMessage(v.label() + " is not delivered: grant 7 was revoked");
+    assertThat(asked).hasValue(2);
+    assertThat(out).doesNotExist();
+    try (var left = Files.list(out.getParent())) {
+      assertThat(left).as("no part file left").isEmpty();
+    }
+    assertThat(events.subList(at, events.size())).hasSize(2).allSatisfy(e -> {
+      assertThat(e.action()).isEqualTo("product.deliver");
+      assertThat(e.outcome()).isEqualTo(AuditEvent.REFUSED);
+      assertThat(e.objects()).contains("product:" + PRODUCT + "@" + v.version(), "grant:7");
+      assertThat(e.details()).containsEntry("reason", "grant 7 was revoked").containsEntry("grants", List.of(7L))
+          .containsEntry("via", "deliver");
+    });
+
+    Delivery.Result r = new Delivery(lakehouse, registry, audit)
+        .checkingBeforeDelivery(x -> DeliveryCheck.Verdict.under(8)).deliver(PRODUCT, v.version(), PARTNER, out);
+    assertThat(r.rows()).isEqualTo(5);
+    assertThat(events.get(events.size() - 1).details()).as("the grant it was provided under").containsEntry("grant",
+        8L);
+  }
+
   @Test
   void deliveriesToOneFileAtOnceEachWriteTheirOwnAndAllAreHandedOver() throws Exception {
     // Found by a probe: three `product deliver --out F` at once shared one scratch name; two ended in internal
