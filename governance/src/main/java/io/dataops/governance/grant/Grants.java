@@ -374,8 +374,9 @@ public final class Grants {
       return null;
     }
     String t = text.strip();
-    if (t.length() > REASON_MAX || FreeText.unsafeAt(t) >= 0) {
-      throw new BadInputException("a " + what + " is at most " + REASON_MAX + " characters on one line");
+    String problem = FreeText.problem(t, REASON_MAX);
+    if (problem != null) {
+      throw new BadInputException("the " + what + " " + problem);
     }
     return t;
   }

@@ -83,9 +83,11 @@ class GrantsTest extends GrantFixture {
     Grant g = apply(APPLICATION);
     // U+202E (right-to-left override) makes what follows read backwards where the history shows it; U+2066 isolates.
     assertThatThrownBy(() -> grants.approve(g.id(), AUTHORITY, "fits \u202edevorppa ton", null, null))
-        .isInstanceOf(BadInputException.class).hasMessage("a note is at most 2000 characters on one line");
+        .isInstanceOf(BadInputException.class)
+        .hasMessageStartingWith("the note holds a control character (U+202E) at character 6: it is shown to others");
     assertThatThrownBy(() -> grants.reject(g.id(), HR, "see \u2066attached"))
-        .isInstanceOf(BadInputException.class).hasMessage("a reason is at most 2000 characters on one line");
+        .isInstanceOf(BadInputException.class)
+        .hasMessageStartingWith("the reason holds a control character (U+2066) at character 5");
     assertThat(grants.find(g.id()).stored()).isEqualTo(GrantState.PENDING);
   }
 
