@@ -16,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -24,6 +25,7 @@ import org.yaml.snakeyaml.Yaml;
  * every {@code DATAOPS_*} setting it gives is one the platform reads.
  */
 class InfraComposeTest {
+  @TempDir Path dir;
   static final Path INFRA = Path.of("..", "infra").toAbsolutePath().normalize();
   /** The images and the tags the README's "Production set-up" names (and where they were found). */
   static final Set<String> IMAGES = Set.of("postgres:15", "minio/minio:RELEASE.2025-09-07T16-13-09Z",
@@ -129,7 +131,7 @@ class InfraComposeTest {
       }
     };
     p.stringPropertyNames().forEach(k -> env.put(k, p.getProperty(k)));
-    PlatformConfig config = PlatformConfig.load(Files.createTempDirectory("home"), env);
+    PlatformConfig config = PlatformConfig.load(dir, env);
     assertThat(config.airflow().url()).hasToString("http://airflow-apiserver:8080");
     assertThat(config.flinkCluster()).isEqualTo("flink-jobmanager:8081");
     assertThat(config.lakehouse().isEmbedded()).isFalse();
@@ -158,7 +160,7 @@ class InfraComposeTest {
     }
     Map<String, String> env = new HashMap<>();
     p.stringPropertyNames().forEach(k -> env.put(k, p.getProperty(k)));
-    PlatformConfig config = PlatformConfig.load(Files.createTempDirectory("home"), env);
+    PlatformConfig config = PlatformConfig.load(dir, env);
     assertThat(config.lakehouse().catalogUri()).startsWith("jdbc:postgresql://postgres:5432/");
     assertThat(config.lakehouse().onObjectStorage()).as("the warehouse is in a bucket").isTrue();
     var store = config.lakehouse().objectStore();
