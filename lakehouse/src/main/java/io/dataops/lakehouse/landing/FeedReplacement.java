@@ -36,8 +36,13 @@ final class FeedReplacement {
   /** The feed's rows in snapshot {@code baseSnapshotId}: files wholly its, files shared, its row count. */
   record Plan(long baseSnapshotId, List<DataFile> whole, List<Mixed> mixed, long rows) {}
 
+  /** Whether {@code text} has the form of a feed id (the landing zone checks its sender's metadata by it too). */
+  static boolean isFeedId(String text) {
+    return FEED_ID.matcher(text).matches();
+  }
+
   static void checkId(String feedId, TableIdentifier ods) {
-    if (!FEED_ID.matcher(feedId).matches()) {
+    if (!isFeedId(feedId)) {
       throw new BadInputException("--replaces takes a feed id as landings report it (such as 20261204T174206Z-1a2b3c4d"
           + "; see: dataops table history " + ods + ")");
     }

@@ -159,7 +159,7 @@ public final class LandingZone {
       return new SenderMetadata(null);
     }
     String id = replaces.strip();
-    if (!id.matches("[0-9A-Za-z][0-9A-Za-z_-]{0,63}")) {
+    if (!FeedReplacement.isFeedId(id)) {
       throw new BadInputException("the object's metadata " + REPLACES_METADATA + " is "
           + (id.isEmpty() ? "empty" : "no feed id") + ": it names the feed the object corrects, as landings report "
           + "its id (such as 20261204T174206Z-1a2b3c4d; see: dataops table history); put the object again with "
