@@ -41,9 +41,9 @@ final class FeedReplacement {
     return FEED_ID.matcher(text).matches();
   }
 
-  static void checkId(String feedId, TableIdentifier ods) {
-    if (!isFeedId(feedId)) {
-      throw new BadInputException("--replaces takes a feed id as landings report it (such as 20261204T174206Z-1a2b3c4d"
+  static void checkId(Replaces replaces, TableIdentifier ods) {
+    if (!isFeedId(replaces.feedId())) {
+      throw new BadInputException(replaces.setting() + " takes a feed id as landings report it (such as 20261204T174206Z-1a2b3c4d"
           + "; see: dataops table history " + ods + ")");
     }
   }
@@ -102,7 +102,8 @@ final class FeedReplacement {
    * Why the table has no rows of the feed: a landing replaced it already (naming that feed, which a further correction
    * replaces), it was replaced by a snapshot since expired (the ledger knows the feed), or the table never had it.
    */
-  static BadInputException notThere(Table ods, TableIdentifier id, String feedId, LandedFeeds ledger) {
+  static BadInputException notThere(Table ods, TableIdentifier id, Replaces replaces, LandedFeeds ledger) {
+    String feedId = replaces.feedId();
     Snapshot by = null;
     for (Snapshot s : ods.snapshots()) {
       if (s.summary() != null && feedId.equals(s.summary().get(FeedTables.SUMMARY_REPLACES))) {
@@ -112,8 +113,8 @@ final class FeedReplacement {
     if (by != null) {
       String newer = by.summary().get(FeedTables.SUMMARY_FEED_ID);
       return new BadInputException("feed " + feedId + " of " + id + " was replaced already, by feed " + newer
-          + " (snapshot " + by.snapshotId() + "): nothing landed; to correct it again, land the file with --replaces "
-          + newer);
+          + " (snapshot " + by.snapshotId() + "): nothing landed; to correct it again, "
+          + replaces.toCorrect(newer));
     }
     if (ledger.knows(id, feedId)) {
       return new BadInputException("feed " + feedId + " of " + id + " has no rows left in the table: it was replaced "

@@ -203,9 +203,10 @@ public final class Landing {
     }
     TableIdentifier odsId = TableNames.ods(request.department(), request.dataset());
     TableIdentifier quarantineId = TableNames.quarantine(request.department(), request.dataset());
-    String replaces = request.replaces();
+    Replaces correction = request.replaces();
+    String replaces = correction == null ? null : correction.feedId();
     if (replaces != null) {
-      FeedReplacement.checkId(replaces, odsId);
+      FeedReplacement.checkId(correction, odsId);
       if (!lakehouse.exists(odsId)) {
         throw new BadInputException("table " + odsId + " has no feed " + replaces + ": nothing has landed in it yet");
       }
@@ -240,7 +241,7 @@ public final class Landing {
       ods.refresh();
       replacing = FeedReplacement.plan(ods, replaces);
       if (replacing.rows() == 0) {
-        throw FeedReplacement.notThere(ods, odsId, replaces, ledger());
+        throw FeedReplacement.notThere(ods, odsId, correction, ledger());
       }
     }
 
@@ -299,8 +300,8 @@ public final class Landing {
       if (replacing == null) {
         snapshotId = commitOnce(ods, guard, outcome.odsFiles, summary);
       } else {
-        Replacing done = commitReplacing(ods, odsId, guard.replacing(replaces), outcome.odsFiles, summary, replacing,
-            key);
+        Replacing done = commitReplacing(ods, odsId, guard.replacing(replaces), outcome.odsFiles, correction,
+            summary, replacing, key);
         snapshotId = done.snapshotId();
         replaced = done.replaced();
       }
@@ -698,8 +699,8 @@ public final class Landing {
    * landed, ends it); the guard refuses any attempt whose base has the same feed or a snapshot that replaced this one.
    */
   private Replacing commitReplacing(Table ods, TableIdentifier odsId, OnceOnlyOperations guard, List<DataFile> files,
-      Map<String, String> summary, FeedReplacement.Plan first, FeedKey key) {
-    String replaces = summary.get(FeedTables.SUMMARY_REPLACES);
+      Replaces correction, Map<String, String> summary, FeedReplacement.Plan first, FeedKey key) {
+    String replaces = correction.feedId();
     FeedReplacement.Plan plan = first;
     for (int round = 1; ; round++) {
       List<DataFile> rewritten = new ArrayList<>();
@@ -741,12 +742,12 @@ public final class Landing {
         ods.refresh();
         plan = FeedReplacement.plan(ods, replaces);
         if (plan.rows() == 0) {
-          throw FeedReplacement.notThere(ods, odsId, replaces, ledger());
+          throw FeedReplacement.notThere(ods, odsId, correction, ledger());
         }
       } catch (OnceOnlyOperations.AlreadyReplaced e) {
         deleteQuietly(ods, rewritten);
         ods.refresh();
-        throw FeedReplacement.notThere(ods, odsId, replaces, ledger());
+        throw FeedReplacement.notThere(ods, odsId, correction, ledger());
       } catch (RuntimeException | Error e) {
         deleteQuietly(ods, rewritten);
         throw e;

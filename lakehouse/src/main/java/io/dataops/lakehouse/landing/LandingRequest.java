@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * whose rows this feed's rows replace in the same commit: a department's corrected file.
  */
 public record LandingRequest(String department, String dataset, FeedFile feed, FeedContract contract,
-    String contractSha256, String replaces) {
+    String contractSha256, Replaces replaces) {
 
   public LandingRequest(String department, String dataset, FeedFile feed, FeedContract contract,
       String contractSha256) {

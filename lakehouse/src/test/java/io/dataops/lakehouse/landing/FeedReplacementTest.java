@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dataops.core.BadInputException;
+import io.dataops.lakehouse.contract.ContractParser;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.iceberg.data.Record;
@@ -45,8 +46,30 @@ class FeedReplacementTest extends LandingFixture {
 
     assertThatThrownBy(() -> land(CONTRACT, "people-2.csv", bytes("id,name\n1,a\n"), first.feedId()))
         .isInstanceOf(BadInputException.class).hasMessageContaining("was replaced already, by feed "
+            + corrected.feedId()).hasMessageEndingWith("to correct it again, land the file with --replaces "
             + corrected.feedId());
     assertThat(odsRows()).as("nothing landed").hasSize(4);
+  }
+
+  /**
+   * A correction sent through the landing zone names the feed in the object's metadata, not with an option: the
+   * refusal tells the department what to put there, in those terms.
+   */
+  @Test
+  void aRefusedCorrectionFromTheLandingZoneSaysWhatToPutInTheObjectsMetadata() throws Exception {
+    LandingResult first = land(CONTRACT, "people.csv", bytes("id,name\n1,a\n"));
+    LandingResult corrected = land(CONTRACT, "people-fixed.csv", bytes("id,name\n1,b\n"), first.feedId());
+    java.nio.file.Path file = dir.resolve("people-again.csv");
+    java.nio.file.Files.writeString(file, "id,name\n1,c\n");
+    LandingRequest fromZone = new LandingRequest("dept", "data", FeedFile.local(file),
+        ContractParser.parse(CONTRACT, "test.contract.yaml"), null, Replaces.objectMetadata(first.feedId()));
+
+    assertThatThrownBy(() -> new Landing(lakehouse).land(fromZone)).isInstanceOf(BadInputException.class)
+        .hasMessageContaining("was replaced already, by feed " + corrected.feedId())
+        .hasMessageEndingWith("to correct it again, put the file in the landing zone again with the metadata "
+            + "replaces=" + corrected.feedId())
+        .hasMessageNotContaining("--replaces");
+    assertThat(odsRows()).as("nothing landed").hasSize(1);
   }
 
   @Test

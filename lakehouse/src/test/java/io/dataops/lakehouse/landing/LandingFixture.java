@@ -46,7 +46,7 @@ abstract class LandingFixture {
       Files.write(file, content);
       FeedContract contract = ContractParser.parse(contractYaml, "test.contract.yaml");
       return new Landing(lakehouse, 2, (done, total, rows) -> progressRows = rows)
-          .land(new LandingRequest("dept", "data", FeedFile.local(file), contract, null, replaces));
+          .land(new LandingRequest("dept", "data", FeedFile.local(file), contract, null, Replaces.option(replaces)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -9,6 +9,7 @@ import io.dataops.platform.intake.FeedIntake;
 import io.dataops.lakehouse.landing.LandingRequest;
 import io.dataops.lakehouse.landing.LandingResult;
 import io.dataops.lakehouse.landing.ProgressListener;
+import io.dataops.lakehouse.landing.Replaces;
 import io.dataops.platform.config.PlatformConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,7 +80,7 @@ final class LandCommand implements Callable<Integer> {
       intake = new FeedIntake(config, lakehouse, workers()).audit(cli.audit())
           .reads(Quality.reads(cli, config, lakehouse)).take(
           new LandingRequest(department, dataset, io.dataops.lakehouse.landing.FeedFile.local(file),
-              resolved.contract(), resolved.sha256(), replaces), progress);
+              resolved.contract(), resolved.sha256(), Replaces.option(replaces)), progress);
     } finally {
       Progress.finish(progress);
     }

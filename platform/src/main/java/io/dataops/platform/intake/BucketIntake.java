@@ -7,6 +7,7 @@ import io.dataops.lakehouse.landing.LandingRequest;
 import io.dataops.lakehouse.landing.LandingResult;
 import io.dataops.lakehouse.landing.LandingZone;
 import io.dataops.lakehouse.landing.ProgressListener;
+import io.dataops.lakehouse.landing.Replaces;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,14 +79,8 @@ public final class BucketIntake {
       if (sent == null) {
         return new Outcome(w.location(), null, null, null, LandingZone.How.REPLACED);
       }
-      try {
-        result = intake.take(new LandingRequest(w.department(), w.dataset(), zone.feed(w), contract.contract(),
-            contract.sha256(), sent.replaces()), ProgressListener.NONE);
-      } catch (BadInputException e) {
-        // Landing's refusals of a replacement name the command line's option: say what it is in a bucket.
-        throw !e.getMessage().contains("--replaces") ? e : new BadInputException(e.getMessage() + " (in the landing "
-            + "zone, --replaces is the object's metadata " + LandingZone.REPLACES_METADATA + "=FEED_ID)", e);
-      }
+      result = intake.take(new LandingRequest(w.department(), w.dataset(), zone.feed(w), contract.contract(),
+          contract.sha256(), Replaces.objectMetadata(sent.replaces())), ProgressListener.NONE);
     } catch (BadInputException | NotFoundException refused) {
       String reason = refused instanceof NotFoundException ? "the object could not be read (it was moved or removed "
           + "while it was being read)" : refused.getMessage();
