@@ -3,17 +3,12 @@ package io.dataops.platform.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dataops.platform.Main;
 import io.dataops.platform.cli.CliTest.Run;
 import io.dataops.scheduler.airflow.AirflowApi;
 import io.dataops.scheduler.airflow.FakeAirflow;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,17 +17,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code dataops airflow}: a DAG file for a validated pipeline, and trigger, status, pause and unpause through the
  * configured Airflow (a local server answering as Airflow 2's and 3's API documents say), each command by a person
  * whose role allows it, audited.
  */
-class AirflowCliTest {
+class AirflowCliTest extends HomeCliTest {
   static final String PASSWORD = "airflow-Pa55-secret";
 
-  @TempDir Path dir;
   FakeAirflow airflow;
   Map<String, String> env = new HashMap<>();
 
@@ -43,31 +36,9 @@ class AirflowCliTest {
     }
   }
 
-  Path home() {
-    return dir.resolve("home");
-  }
-
-  Run run(String as, String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--home", home().toString(), "--as", as));
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = Main.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), env);
-    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
-  Run ok(String as, String... args) {
-    Run r = run(as, args);
-    assertThat(r.exit()).as(String.join(" ", args) + ": " + r.err()).isZero();
-    return r;
-  }
-
-  Run refused(String as, String expected, String... args) {
-    Run r = run(as, args);
-    assertThat(r.exit()).as(String.join(" ", args) + ": " + r.err()).isEqualTo(2);
-    assertThat(r.err()).hasLineCount(1).contains(expected);
-    return r;
+  @Override
+  Map<String, String> env() {
+    return env;
   }
 
   @BeforeEach

@@ -15,33 +15,13 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code billing statement}: a month's charges under the version's price plan and the revenue shares, printed, as the
  * DESIGN's JSON and as CSV; each organization sees its own; the departments' ratio comes from the configuration.
  */
-class BillingCliTest {
-  @TempDir Path dir;
+class BillingCliTest extends HomeCliTest {
   String month = YearMonth.now(ZoneId.of("Asia/Shanghai")).toString();
-
-  Run run(String as, String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--home", dir.resolve("home").toString(), "--as", as));
-    return CliTest.exactly(all.toArray(String[]::new));
-  }
-
-  Run ok(String as, String... args) {
-    Run r = run(as, args);
-    assertThat(r.exit()).as(String.join(" ", args) + ": " + r.err()).isZero();
-    return r;
-  }
-
-  void refused(String as, String expected, String... args) {
-    Run r = run(as, args);
-    assertThat(r.exit()).as(String.join(" ", args) + ": " + r.err()).isEqualTo(2);
-    assertThat(r.err()).hasLineCount(1).contains(expected);
-  }
 
   long rows;
 

@@ -24,33 +24,13 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A partner receives a published version (数据交付): {@code product deliver} writes every row of exactly that version
  * to a file, and a partner's {@code table show} of it is a delivery too; each is audited, and metering counts them
  * with the pipeline run's reads (under its grant) from the audit trail.
  */
-class DeliveryCliTest {
-  @TempDir Path dir;
-
-  Run run(String as, String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--home", dir.resolve("home").toString(), "--as", as));
-    return CliTest.exactly(all.toArray(String[]::new));
-  }
-
-  Run ok(String as, String... args) {
-    Run r = run(as, args);
-    assertThat(r.exit()).as(String.join(" ", args) + ": " + r.err()).isZero();
-    return r;
-  }
-
-  void refused(String as, String expected, String... args) {
-    Run r = run(as, args);
-    assertThat(r.exit()).as(String.join(" ", args) + ": " + r.err()).isEqualTo(2);
-    assertThat(r.err()).hasLineCount(1).contains(expected);
-  }
+class DeliveryCliTest extends HomeCliTest {
 
   /** A home where the operator holds a grant, ran its pipeline under it, and published version 1. */
   static void grantedRunAndPublished(Path dir, String channelArgs) throws Exception {
@@ -102,7 +82,7 @@ class DeliveryCliTest {
   }
 
   @BeforeEach
-  void home() throws Exception {
+  void publishedHome() throws Exception {
     grantedRunAndPublished(dir, "--channel market --price 300");
   }
 

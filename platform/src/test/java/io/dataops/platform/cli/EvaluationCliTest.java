@@ -18,33 +18,18 @@ import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code dataops evaluate --period YYYY-MM}: each figure of the scorecards is one the platform recorded — feeds
  * against the declared schedule, quality runs and tickets, publications, deliveries, refused runs and grants against
  * reads — written as JSON and a page with inline charts; only the authority and auditors evaluate.
  */
-class EvaluationCliTest {
-  @TempDir Path dir;
-
-  Run run(String as, String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--home", dir.resolve("home").toString(), "--as", as));
-    return CliTest.exactly(all.toArray(String[]::new));
-  }
-
-  Run ok(String as, String... args) {
-    Run r = run(as, args);
-    assertThat(r.exit()).as(String.join(" ", args) + ": " + r.err()).isZero();
-    return r;
-  }
+class EvaluationCliTest extends HomeCliTest {
 
   static JsonNode card(JsonNode cards, String field, String id) {
     for (JsonNode c : cards) {

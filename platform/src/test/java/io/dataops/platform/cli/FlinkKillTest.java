@@ -26,13 +26,12 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types.NestedField;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * kill -9 of a {@code dataops pipeline run --engine flink} process while its write job runs: nothing half-written is
  * visible, and the next run makes exactly one version, equal to Spring Batch's, and removes what the killed one left.
  */
-class FlinkKillTest {
+class FlinkKillTest extends HomeCliTest {
   static final String PIPELINE = """
       name: citizens-by-district
       scenario: test
@@ -53,7 +52,6 @@ class FlinkKillTest {
       product: citizens-by-district
       """;
 
-  @TempDir Path dir;
   Path home;
 
   @BeforeEach
@@ -62,10 +60,9 @@ class FlinkKillTest {
     TestCast.enroll(home);
   }
 
-  CliTest.Run run(String as, String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--home", home.toString(), "--as", as));
-    return CliTest.exactly(all.toArray(String[]::new));
+  @Override
+  Path home() {
+    return home;
   }
 
   @Test

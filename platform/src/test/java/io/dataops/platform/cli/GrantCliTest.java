@@ -3,46 +3,23 @@ package io.dataops.platform.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dataops.platform.cli.CliTest.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Grants through the command line, each step by the person whose role allows it: the operator applies, the authority
  * and the owning department approve (the department narrowing the columns and adding a row filter), the authority
  * revokes; {@code pipeline validate} says whether a live grant covers the pipeline; refusals exit 2 in one line.
  */
-class GrantCliTest {
+class GrantCliTest extends HomeCliTest {
   static final String CITIZENS = "ods.public_security__citizens";
-  @TempDir Path dir;
   Path application;
   Path pipeline;
   Path narrowPipeline;
-
-  Run run(String as, String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--home", dir.resolve("home").toString(), "--as", as));
-    return CliTest.exactly(all.toArray(String[]::new));
-  }
-
-  Run ok(String as, String... args) {
-    Run r = run(as, args);
-    assertThat(r.exit()).as(String.join(" ", args) + ": " + r.err()).isZero();
-    return r;
-  }
-
-  void refused(String as, String expected, String... args) {
-    Run r = run(as, args);
-    assertThat(r.exit()).as(String.join(" ", args) + ": " + r.err()).isEqualTo(2);
-    assertThat(r.err()).hasLineCount(1).contains(expected);
-  }
 
   @BeforeEach
   void landAndWriteFiles() throws Exception {

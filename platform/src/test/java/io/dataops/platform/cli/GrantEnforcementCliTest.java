@@ -19,7 +19,6 @@ import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code pipeline run} reads only under a live grant of the caller's organization, on either engine: the check comes
@@ -28,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * granted run's readers apply the grant's row filter although the pipeline does not, and its audit event names the
  * grant.
  */
-class GrantEnforcementCliTest {
+class GrantEnforcementCliTest extends HomeCliTest {
   static final String CITIZENS = "ods.public_security__citizens";
   static final List<String> ENGINES = List.of("spring-batch", "flink");
   static final String PLAIN = """
@@ -40,15 +39,13 @@ class GrantEnforcementCliTest {
       transform: SELECT gender, district_code FROM citizens
       product: plain
       """;
-  @TempDir Path dir;
   Path home;
   Path wide;
   Path plain;
 
-  Run run(String as, String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--home", home.toString(), "--as", as));
-    return CliTest.exactly(all.toArray(String[]::new));
+  @Override
+  Path home() {
+    return home;
   }
 
   @BeforeEach

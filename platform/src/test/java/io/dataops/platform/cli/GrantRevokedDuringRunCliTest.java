@@ -8,21 +8,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Found by a probe: a run that started under a live grant, held at its staged snapshot while the authority revoked
  * the grant, then went on, published version 3 of the product, which was submitted and approved as any other. The
  * grant is now asked again right before the version becomes visible.
  */
-class GrantRevokedDuringRunCliTest {
-  @TempDir Path dir;
-
-  Run run(String as, String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--home", dir.resolve("home").toString(), "--as", as));
-    return CliTest.exactly(all.toArray(String[]::new));
-  }
+class GrantRevokedDuringRunCliTest extends HomeCliTest {
 
   @Test
   void aGrantRevokedWhileARunWritesItsVersionLetsNoVersionBeMade() throws Exception {

@@ -6,10 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dataops.platform.cli.CliTest.Run;
 import io.dataops.platform.session.Sessions;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Table maintenance beside a product's first pipeline run: the run has pinned its input snapshot and that snapshot's
@@ -18,31 +15,23 @@ import org.junit.jupiter.api.io.TempDir;
  * file the run had still to read. Runs now pin their inputs in the platform database ({@code RunPins}) and
  * maintenance keeps them while the run goes on.
  */
-class MaintenanceDuringRunCliTest {
-  @TempDir Path dir;
+class MaintenanceDuringRunCliTest extends HomeCliTest {
 
-  Run run(String as, String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--home", dir.resolve("home").toString(), "--as", as));
-    return CliTest.exactly(all.toArray(String[]::new));
-  }
-
-  JsonNode ok(String as, String... args) {
-    Run r = run(as, args);
-    assertThat(r.exit()).as(String.join(" ", args) + ": " + r.err()).isZero();
-    return r.json();
+  /** As {@link #ok}, whose standard output is JSON. */
+  JsonNode okJson(String as, String... args) {
+    return ok(as, args).json();
   }
 
   void land(String name, int offset) {
     Path feed = dir.resolve("feeds/" + name + ".csv");
-    ok(TestCast.PUBLIC_SECURITY, "generate", "--dataset", "citizens", "--rows", "300", "--offset",
+    okJson(TestCast.PUBLIC_SECURITY, "generate", "--dataset", "citizens", "--rows", "300", "--offset",
         String.valueOf(offset), "--out", feed.toString(), "--json");
-    ok(TestCast.PUBLIC_SECURITY, "land", "--department", "public-security", "--dataset", "citizens", "--file",
+    okJson(TestCast.PUBLIC_SECURITY, "land", "--department", "public-security", "--dataset", "citizens", "--file",
         feed.toString(), "--json");
   }
 
   long newestSnapshot(String table) {
-    JsonNode snapshots = ok(TestCast.AUDITOR, "table", "history", table, "--json").get("snapshots");
+    JsonNode snapshots = okJson(TestCast.AUDITOR, "table", "history", table, "--json").get("snapshots");
     return snapshots.get(snapshots.size() - 1).get("snapshotId").asLong();
   }
 
@@ -57,7 +46,7 @@ class MaintenanceDuringRunCliTest {
     try (PausedChild child = PausedChild.at("inputs-pinned", dir, dir.resolve("home"), TestCast.OPERATOR, "pipeline",
         "run", pipeline.toString(), "--json")) {
       land("c2", 1500);
-      report = ok(Sessions.LOCAL_ADMIN, "table", "maintain", ods, "--keep-last", "1", "--max-age", "0",
+      report = okJson(Sessions.LOCAL_ADMIN, "table", "maintain", ods, "--keep-last", "1", "--max-age", "0",
           "--safety-age", "1h", "--json");
       ran = child.resume();
     }
@@ -94,13 +83,13 @@ class MaintenanceDuringRunCliTest {
             kwargs: {column: monthly_income, min_value: 0}
         """);
     String[] quality = {"quality", "run", "--table", ods, "--suite", suite.toString(), "--json"};
-    JsonNode undisturbed = ok(TestCast.PUBLIC_SECURITY, quality);
+    JsonNode undisturbed = okJson(TestCast.PUBLIC_SECURITY, quality);
     Run ran;
     JsonNode report;
     try (PausedChild child = PausedChild.at("quality-inputs-pinned", dir, dir.resolve("home"),
         TestCast.PUBLIC_SECURITY, quality)) {
       land("c3", 600);
-      report = ok(Sessions.LOCAL_ADMIN, "table", "maintain", ods, "--keep-last", "1", "--max-age", "0",
+      report = okJson(Sessions.LOCAL_ADMIN, "table", "maintain", ods, "--keep-last", "1", "--max-age", "0",
           "--safety-age", "1h", "--json");
       ran = child.resume();
     }
@@ -116,7 +105,7 @@ class MaintenanceDuringRunCliTest {
     assertThat(result.get("results")).isEqualTo(undisturbed.get("results"));
     assertThat(result.at("/meta/failing_rows")).isEqualTo(undisturbed.at("/meta/failing_rows"));
     // The pin is released with the run: the next maintenance expires the snapshot.
-    JsonNode after = ok(Sessions.LOCAL_ADMIN, "table", "maintain", ods, "--keep-last", "1", "--max-age", "0",
+    JsonNode after = okJson(Sessions.LOCAL_ADMIN, "table", "maintain", ods, "--keep-last", "1", "--max-age", "0",
         "--safety-age", "1h", "--json");
     assertThat(after.at("/tables/0/expiry/expired").toString()).as(after.toString()).contains(String.valueOf(scanned));
   }
@@ -133,19 +122,19 @@ class MaintenanceDuringRunCliTest {
     String ods = "ods.public_security__citizens";
     long read = newestSnapshot(ods);
     String pipeline = dir.resolve("pipelines/income.yaml").toString();
-    JsonNode first = ok(TestCast.OPERATOR, "pipeline", "run", pipeline, "--json");
-    JsonNode report = ok(Sessions.LOCAL_ADMIN, "table", "maintain", ods, "--json");
+    JsonNode first = okJson(TestCast.OPERATOR, "pipeline", "run", pipeline, "--json");
+    JsonNode report = okJson(Sessions.LOCAL_ADMIN, "table", "maintain", ods, "--json");
     assertThat(report.at("/tables/0/compaction/filesRewritten").asInt()).as(report.toString()).isGreaterThan(1);
     assertThat(newestSnapshot(ods)).as("the compaction's snapshot").isNotEqualTo(read);
 
-    JsonNode again = ok(TestCast.OPERATOR, "pipeline", "run", pipeline, "--json");
+    JsonNode again = okJson(TestCast.OPERATOR, "pipeline", "run", pipeline, "--json");
     assertThat(again.get("version").asInt()).as(again.toString()).isEqualTo(first.get("version").asInt());
     assertThat(again.get("recognized").asBoolean()).isTrue();
     assertThat(again.at("/inputs/" + ods).asLong()).isEqualTo(read);
-    assertThat(ok(TestCast.OPERATOR, "product", "list", "--json")).hasSize(1);
+    assertThat(okJson(TestCast.OPERATOR, "product", "list", "--json")).hasSize(1);
 
     land("c3", 1800); // new rows: a new run
-    JsonNode third = ok(TestCast.OPERATOR, "pipeline", "run", pipeline, "--json");
+    JsonNode third = okJson(TestCast.OPERATOR, "pipeline", "run", pipeline, "--json");
     assertThat(third.get("version").asInt()).isEqualTo(2);
     assertThat(third.get("rowsIn").asLong()).isEqualTo(2100);
   }

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code table show} of the raw zones, role by role: the owning department, the authority and auditors read
@@ -17,16 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code --raw}); another department, an operator and a partner are refused (exit 2). Every read is an audit event
  * saying whether it was masked; every refusal is one too.
  */
-class RawZoneAccessCliTest {
+class RawZoneAccessCliTest extends HomeCliTest {
   static final String ODS = "ods.public_security__citizens";
   static final String QUARANTINE = "quarantine.public_security__citizens";
-  @TempDir Path dir;
-
-  Run run(String as, String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--home", dir.resolve("home").toString(), "--as", as));
-    return CliTest.exactly(all.toArray(String[]::new));
-  }
 
   JsonNode shown(String as, String table, String... more) {
     List<String> args = new ArrayList<>(List.of("table", "show", table, "--limit", "3", "--json"));
@@ -37,7 +29,7 @@ class RawZoneAccessCliTest {
     return r.json().get("rows").get(0);
   }
 
-  void refused(String as, String table, String expected, String... more) {
+  void refusedShow(String as, String table, String expected, String... more) {
     List<String> args = new ArrayList<>(List.of("table", "show", table));
     args.addAll(List.of(more));
     Run r = run(as, args.toArray(String[]::new));
@@ -73,18 +65,18 @@ class RawZoneAccessCliTest {
       assertThat(shown(supervisor, ODS).get("id_card").asText()).as(supervisor).contains("*");
       assertThat(shown(supervisor, QUARANTINE).get("raw_text").asText()).as(supervisor).startsWith("[hidden: ");
       for (String table : List.of(ODS, QUARANTINE)) {
-        refused(supervisor, table, "--raw shows personal data unmasked: only the department that owns an ods or "
+        refusedShow(supervisor, table, "--raw shows personal data unmasked: only the department that owns an ods or "
             + "quarantine table may read it so", "--raw");
       }
     }
 
     // everyone else is refused, masked or not
     for (String table : List.of(ODS, QUARANTINE)) {
-      refused(TestCast.MARKET_REGULATION, table, "reading " + table + " requires its department, role authority or "
+      refusedShow(TestCast.MARKET_REGULATION, table, "reading " + table + " requires its department, role authority or "
           + "auditor");
-      refused(TestCast.MARKET_REGULATION, table, "reading " + table + " requires its department", "--raw");
-      refused(TestCast.OPERATOR, table, "operators read source data through a pipeline");
-      refused(TestCast.PARTNER, table, "reading " + table + " requires its department, role authority or auditor");
+      refusedShow(TestCast.MARKET_REGULATION, table, "reading " + table + " requires its department", "--raw");
+      refusedShow(TestCast.OPERATOR, table, "operators read source data through a pipeline");
+      refusedShow(TestCast.PARTNER, table, "reading " + table + " requires its department, role authority or auditor");
     }
 
     JsonNode events = run(TestCast.AUDITOR, "audit", "list", "--json").json().get("events");

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The other tables a suite refers to ({@code expect_table_row_count_to_equal_other_table},
@@ -22,17 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
  * department running a suite on its own table read another department's register (its row count, which of its
  * values occur there, its schema in compile errors) with no check and nothing in the audit trail.
  */
-class SuiteReferencesCliTest {
+class SuiteReferencesCliTest extends HomeCliTest {
   static final String CITIZENS = "ods.public_security__citizens";
   static final String CONTRIBUTIONS = "ods.human_resources__social_insurance";
   static final String REFUSAL = "reading " + CITIZENS + " requires its department, role authority or auditor";
-  @TempDir Path dir;
-
-  Run run(String as, String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--home", dir.resolve("home").toString(), "--as", as));
-    return CliTest.exactly(all.toArray(String[]::new));
-  }
 
   void land(String as, String department, String dataset, int rows) {
     Path feed = dir.resolve(dataset + ".csv");
