@@ -238,9 +238,22 @@ public final class Landing {
     // Checked before the file is read (and again at every commit attempt): the feed to replace is there, unreplaced.
     FeedReplacement.Plan replacing = null;
     if (replaces != null) {
+      io.dataops.core.CommitPoint.reached("replacement-planning");
       ods.refresh();
       replacing = FeedReplacement.plan(ods, replaces);
       if (replacing.rows() == 0) {
+        // Two intakes of one corrected file at once (two land --from-bucket runs meeting on its object, say): the
+        // other may have landed it, replacing the feed, since the duplicate check above. Then the feed was replaced
+        // by this very file, which is a duplicate as it is when sent again later, not a refusal.
+        if (sha == null && sizeSeenBefore(ods, fileBytes)) {
+          sha = sha256(file);
+          Long earlier = landedBefore(((HasTableOperations) ods).operations().current(),
+              new FeedKey(sha, contractVersion), request.contractSha256());
+          if (earlier != null) {
+            return duplicate(odsId, ods, quarantineId, quarantine, earlier, sha, fileBytes, contract, started,
+                CommitReport.NONE, repaired);
+          }
+        }
         throw FeedReplacement.notThere(ods, odsId, correction, ledger());
       }
     }

@@ -333,6 +333,35 @@ class LandCliTest {
     assertThat(event.at("/details/duplicateReplacedBy").asText()).isEqualTo(fixId);
   }
 
+  /**
+   * Two intakes of one corrected file at once (two {@code land --from-bucket} runs meeting on its object, or a clerk's
+   * second try while the first still runs). The second looked for a duplicate before the first committed, then found
+   * the feed replaced, by this very file: it was refused ("replaced already, by feed F2"), and from the landing zone it
+   * moved the object to rejected/ although its rows had landed. It is a duplicate, as the same file sent later is.
+   */
+  @Test
+  void aCorrectionLandedByAnotherIntakeMeanwhileIsADuplicateNotARefusal() throws Exception {
+    Path feed = fiftyCitizens();
+    String firstId = run(land(feed, "--json")).json().get("feedId").asText();
+    Path fix = dir.resolve("feeds/citizens-fix.csv");
+    Files.copy(feed, fix);
+    Files.copy(dir.resolve("feeds/citizens.csv.contract.yaml"), dir.resolve("feeds/citizens-fix.csv.contract.yaml"));
+    correct(fix);
+
+    JsonNode landed;
+    CliTest.Run second;
+    try (PausedChild child = PausedChild.at("replacement-planning", dir, dir.resolve("home"),
+        TestCast.PUBLIC_SECURITY, land(fix, "--replaces", firstId, "--json"))) {
+      landed = run(land(fix, "--replaces", firstId, "--json")).json();
+      second = child.resume();
+    }
+    assertThat(landed.at("/replaced/feedId").asText()).isEqualTo(firstId);
+    assertThat(second.exit()).as(second.err()).isZero();
+    assertThat(second.json().get("duplicateOf").asLong()).isEqualTo(landed.get("snapshotId").asLong());
+    assertThat(snapshots()).as("one replacement").hasSize(2);
+    assertThat(byFeed(citizens(null)).keySet()).containsExactly(landed.get("feedId").asText());
+  }
+
   @Test
   void aReplacementOfAFeedThatIsNotThereOrOfAnotherDepartmentIsRefusedAndLandsNothing() throws Exception {
     Path feed = fiftyCitizens();
