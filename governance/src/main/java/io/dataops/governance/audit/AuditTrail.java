@@ -338,19 +338,32 @@ public final class AuditTrail implements AuditSink {
    * remembers where it stopped.
    */
   public List<AuditRecord> after(long seq, java.util.Collection<String> actions, int limit) {
+    return after(seq, actions, null, limit);
+  }
+
+  /**
+   * As {@link #after(long, java.util.Collection, int)}, only the events naming {@code object} (its exact typed name,
+   * {@code product:p@1}; null: any), found through the objects' index rather than by reading every event of the
+   * actions: what one version's deliveries are read by.
+   */
+  public List<AuditRecord> after(long seq, java.util.Collection<String> actions, String object, int limit) {
     if (actions != null && actions.isEmpty()) {
       return List.of();
     }
     String in = actions == null ? "" : " AND action IN ("
         + String.join(", ", java.util.Collections.nCopies(actions.size(), "?")) + ")";
+    String naming = object == null ? "" : " AND seq IN (SELECT seq FROM audit_event_objects WHERE object = ?)";
     return db.read("read audit events", c -> {
       List<AuditRecord> out = new ArrayList<>();
       try (PreparedStatement p = c.prepareStatement("SELECT " + ChainEntry.COLUMNS + " FROM audit_events WHERE seq > ?"
-          + in + " ORDER BY seq LIMIT ?")) {
+          + in + naming + " ORDER BY seq LIMIT ?")) {
         int i = 1;
         p.setLong(i++, seq);
         for (String a : actions == null ? List.<String>of() : actions) {
           p.setString(i++, a);
+        }
+        if (object != null) {
+          p.setString(i++, object);
         }
         p.setInt(i, limit);
         try (ResultSet r = p.executeQuery()) {

@@ -155,6 +155,25 @@ class AuditTrailTest extends TrailFixture {
         + " 10000, not 0");
   }
 
+  /** A reader's next page of one object's events (a version's deliveries), through the index of objects. */
+  @Test
+  void theEventsAfterASeqNamingOneObjectComeInPagesInTheOrderOfTheChain() {
+    for (int i = 0; i < 5; i++) {
+      trail.record(AuditEvent.ok("product.deliver", List.of("product:p@1", "user:u" + i), Map.of("rows", i)));
+      trail.record(AuditEvent.ok("product.deliver", List.of("product:p@2"), Map.of("rows", i)));
+      trail.record(AuditEvent.ok("product.seal", List.of("product:p@1"), Map.of()));
+    }
+    trail.record(AuditEvent.ok("product.deliver", List.of("product:p@10"), Map.of()));
+
+    List<AuditRecord> first = trail.after(0, List.of("product.deliver"), "product:p@1", 3);
+    assertThat(first).extracting(AuditRecord::seq).containsExactly(1L, 4L, 7L);
+    List<AuditRecord> rest = trail.after(7, List.of("product.deliver"), "product:p@1", 3);
+    assertThat(rest).extracting(AuditRecord::seq).containsExactly(10L, 13L);
+    assertThat(rest).allSatisfy(r -> assertThat(r.objects()).contains("product:p@1"));
+    assertThat(trail.after(13, List.of("product.deliver"), "product:p@1", 3)).isEmpty();
+    assertThat(trail.after(0, List.of("product.deliver"), null, 100)).as("null: any object").hasSize(11);
+  }
+
   @Test
   void eventsOutsideTheRulesAreRefusedBeforeTheyReachTheChain() {
     assertThatThrownBy(() -> trail.record(AuditEvent.ok("Feed Land", List.of(), Map.of())))

@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * The deliveries of a version as the audit trail records them: every {@code product.deliver} event naming it, with
- * the user and organization the trail holds for it. Read a page at a time, in the order of the chain.
+ * the user and organization the trail holds for it. Read through the trail's index of objects, a page at a time, in
+ * the order of the chain.
  */
 record TrailDeliveries(AuditTrail trail) implements DeliveredCopies {
   private static final int PAGE = 1_000;
@@ -27,9 +28,9 @@ record TrailDeliveries(AuditTrail trail) implements DeliveredCopies {
     List<DeliveredCopy> out = new ArrayList<>();
     long after = 0;
     while (true) {
-      List<AuditRecord> page = trail.after(after, List.of(Delivery.ACTION), PAGE);
+      List<AuditRecord> page = trail.after(after, List.of(Delivery.ACTION), object, PAGE);
       for (AuditRecord r : page) {
-        if (AuditEvent.OK.equals(r.outcome()) && r.objects().contains(object)) {
+        if (AuditEvent.OK.equals(r.outcome())) {
           out.add(DeliveredCopy.of(r.seq(), r.at().toString(), r.actor(), r.details()));
         }
       }
