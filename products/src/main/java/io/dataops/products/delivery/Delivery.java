@@ -115,7 +115,7 @@ public final class Delivery {
       Long grant = deliverable(product, version, partner, "deliver").verdict().grant();
       // The event before the hand-over: a delivery never reaches the partner's name without its event. A kill
       // between the two leaves the .part file and the event of a delivery not handed over — the side to err on.
-      audit.record(event(v, partner, rows, bytes, "deliver", sha256, grant));
+      handOver(v, event(v, partner, rows, bytes, "deliver", sha256, grant));
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       handedOver = true;
     } catch (IOException e) {
@@ -132,6 +132,19 @@ public final class Delivery {
       }
     }
     return new Result(product, version, file, rows, bytes, sha256);
+  }
+
+  /**
+   * Records a delivery's event while the version is still published, in one transaction with its state (see
+   * {@link ProductRegistry#recordWhile}): a seal between the last check and the event would let the version be
+   * destroyed with a certificate that lists its deliveries without this one.
+   */
+  private void handOver(ProductVersion v, AuditEvent event) {
+    if (!registry.recordWhile(v.product(), v.version(), VersionState.PUBLISHED, audit, event)) {
+      ProductVersion now = registry.find(v.product(), v.version()).orElse(v);
+      throw new BadInputException(now.label() + " is " + now.state().label() + ": only a published version is "
+          + "delivered");
+    }
   }
 
   /** A version found deliverable, and the check's verdict (the grant it is provided under). */
@@ -250,7 +263,7 @@ public final class Delivery {
     details.put("object", object);
     details.put("expiresAt", expiresAt.toString());
     try {
-      audit.record(new AuditEvent(e.action(), e.objects(), e.outcome(), details));
+      handOver(v, new AuditEvent(e.action(), e.objects(), e.outcome(), details));
     } catch (RuntimeException unrecorded) {
       // The URL is handed out only with its event; the object nobody can reach without it goes too.
       try {

@@ -234,6 +234,33 @@ public final class ProductRegistry {
   }
 
   /**
+   * Records {@code event} only while the version is in {@code state}, in one transaction that holds the version's row
+   * (an update of its state to itself): a state change waits for it, or it sees the change. What a delivery records
+   * its hand-over by, so that no seal and destruction can come between its last check and its event and list the
+   * version's deliveries without it. False, with nothing recorded, when the version has left the state.
+   */
+  public boolean recordWhile(String product, int version, VersionState state, AuditSink audit, AuditEvent event) {
+    try (Connection c = connect()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement p = c.prepareStatement("UPDATE product_versions SET state = state WHERE product = ?"
+          + " AND version = ? AND state = ?")) {
+        p.setString(1, product);
+        p.setInt(2, version);
+        p.setString(3, state.label());
+        if (p.executeUpdate() != 1) {
+          c.rollback();
+          return false;
+        }
+      }
+      audit.record(c, event);
+      c.commit();
+      return true;
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot record " + event.action() + " of " + product + " v" + version, e);
+    }
+  }
+
+  /**
    * Points a version at another snapshot holding the same files (its metadata rewritten when a destruction removed
    * entries naming another version's files), recorded as a state change to the same state.
    */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.products.ProductFixture;
 import io.dataops.products.registry.ProductVersion;
+import io.dataops.products.registry.VersionState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -71,6 +72,36 @@ class DeliveryTest extends ProductFixture {
     assertThat(r.rows()).isEqualTo(5);
     assertThat(events.get(events.size() - 1).details()).as("the grant it was provided under").containsEntry("grant",
         8L);
+  }
+
+  /**
+   * A seal between a delivery's last check and its event: the event was recorded for a version sealed meanwhile, so a
+   * destruction after the seal could list the version's deliveries before it and certify without this copy. The
+   * event is now recorded in one transaction with the version's state, and the delivery is refused once sealed.
+   */
+  @Test
+  void aVersionSealedBetweenTheLastCheckAndTheEventIsNotHandedOver() throws Exception {
+    ProductVersion v = publishedForPartners(dataFile(1, 5));
+    Path out = dir.resolve("partner/received/street-stats.csv");
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    int at = events.size();
+    // The check is the last thing asked before the event: the second time, the authority seals the version then.
+    DeliveryCheck sealedRightAfter = x -> {
+      if (asked.incrementAndGet() == 2) {
+        assertThat(registry.move(PRODUCT, v.version(), VersionState.PUBLISHED, VersionState.SEALED, AUTHORITY,
+            "authority", "end of life", null, audit, AuditEvent.ok("product.seal", List.of("product:" + PRODUCT + "@"
+                + v.version()), java.util.Map.of()))).isTrue();
+      }
+      return DeliveryCheck.Verdict.under(7);
+    };
+
+    assertThatThrownBy(() -> new Delivery(lakehouse, registry, audit).checkingBeforeDelivery(sealedRightAfter)
+        .deliver(PRODUCT, v.version(), PARTNER, out)).isInstanceOf(io.dataops.core.BadInputException.class)
+        .hasMessage(v.label() + " is sealed: only a published version is delivered");
+    assertThat(asked).hasValue(2);
+    assertThat(out).doesNotExist();
+    assertThat(events.subList(at, events.size())).extracting(AuditEvent::action).as("no delivery event")
+        .containsExactly("product.seal");
   }
 
   @Test
