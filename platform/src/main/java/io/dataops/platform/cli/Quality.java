@@ -41,12 +41,13 @@ final class Quality {
 
   /**
    * The caller's read of each other table a suite refers to (a reference table, the other table of a row count),
-   * checked and refused as {@code table show} checks it, refusal audited. Unchecked, a suite run on a table the
+   * checked and refused as {@code table show} checks it (a product version of another organization only while its
+   * maker may still provide it), refusal audited. Unchecked, a suite run on a table the
    * caller may read read any other table of the lakehouse: its row count, which values occur in it, its column
    * types in the suite's errors.
    */
   static ReferenceCheck reads(Cli cli, PlatformConfig config, Lakehouse lh) {
-    return other -> TableAccess.checkRead(cli, config, lh, other, null, null);
+    return other -> TableAccess.checkRows(cli, config, lh, other, null, null, "quality reference");
   }
 
   /** The suite registered for the department dataset a table holds, if any. */

@@ -63,7 +63,7 @@ final class QualityCommand {
       TableIdentifier id = TableNames.parse(table);
       cli.know("table", id.toString());
       try (Lakehouse lh = cli.lakehouse(config)) {
-        TableAccess.checkRead(cli, config, lh, id, snapshot, null);
+        TableAccess.checkRows(cli, config, lh, id, snapshot, null, "quality run");
         ExpectationSuite s;
         if (suite != null) {
           if (!Files.isRegularFile(suite)) {
@@ -152,7 +152,7 @@ final class QualityCommand {
       boolean homeScratch = Home.writable(config.home());
       Path work = homeScratch ? config.work() : io.dataops.core.files.ProcessScratch.newFolder("suggest");
       try (Lakehouse lh = cli.lakehouse(config)) {
-        TableAccess.checkRead(cli, config, lh, id, null, null);
+        TableAccess.checkRows(cli, config, lh, id, null, null, "quality suggest");
         s = new io.dataops.quality.suggest.Suggester(lh, work, LandCommand.workers()).suggest(id);
         cli.audit().record(io.dataops.core.audit.AuditEvent.ok("quality.suggest", java.util.List.of("table:" + id),
             Map.of("rows", s.rows())));

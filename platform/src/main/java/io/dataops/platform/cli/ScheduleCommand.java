@@ -268,7 +268,7 @@ final class ScheduleCommand {
       }
       // Its runs read the table as the caller: one who may not read it is told now, not by every run's failure.
       try (Lakehouse lh = cli.lakehouse(config)) {
-        TableAccess.checkRead(cli, config, lh, TableNames.parse(table), null, null);
+        TableAccess.checkRows(cli, config, lh, TableNames.parse(table), null, null, "schedule add-quality");
       }
       Integer attempts = attempts();
       Duration limit = timeout();

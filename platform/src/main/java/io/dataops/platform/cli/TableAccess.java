@@ -5,13 +5,12 @@ import io.dataops.core.audit.Actor;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.catalog.Zone;
 import io.dataops.platform.config.PlatformConfig;
+import io.dataops.platform.product.ProductReads;
 import io.dataops.platform.pipeline.PipelineRuns;
 import io.dataops.products.lifecycle.ProductAccess;
-import io.dataops.products.publish.ProductTables;
 import io.dataops.products.registry.ProductVersion;
 import java.util.List;
 import java.util.Optional;
-import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
@@ -78,26 +77,18 @@ final class TableAccess {
   /** The version the read would show (by tag, snapshot, or the current one) decides; else the owner decides. */
   private static Optional<ProductVersion> product(PlatformConfig config, Lakehouse lakehouse, TableIdentifier id,
       Long snapshot, String tag, Actor actor) {
-    if (!lakehouse.exists(id)) {
-      return Optional.empty(); // the browser says there is no such table
-    }
-    Table t = lakehouse.load(id);
-    String product = t.properties().getOrDefault(ProductTables.PROP_PRODUCT, id.name());
-    List<ProductVersion> versions = PipelineRuns.versions(config).list(product);
-    Long snap = tag != null ? (t.refs().get(tag) == null ? null : t.refs().get(tag).snapshotId())
-        : snapshot != null ? snapshot : t.currentSnapshot() == null ? null : t.currentSnapshot().snapshotId();
-    Optional<ProductVersion> v = versions.stream().filter(x -> snap != null && x.snapshotId() == snap)
-        .reduce((a, b) -> b);
-    if (v.isPresent()) {
-      ProductAccess.checkRead(v.get(), actor);
-      return v;
-    }
-    String owner = versions.isEmpty() ? null : versions.get(0).lineage().owner();
-    boolean isOwner = actor.has("operator") && actor.organization().equals(owner);
-    if (!isOwner && !actor.has("authority") && !actor.has("auditor")) {
-      throw new AccessDeniedException("this snapshot of " + id + " is no product version: reading it requires the "
-          + "owning operator, role authority or auditor", List.of("operator", "authority", "auditor"));
-    }
-    return Optional.empty();
+    return ProductReads.readable(PipelineRuns.versions(config), lakehouse, id, snapshot, tag, actor);
+  }
+
+  /**
+   * As {@link #checkRead}, for a read of the rows (a quality run's table or a suite's reference table, a profile):
+   * a product version another organization made is read only while its maker may still provide it
+   * ({@link ProductReads#provided}: refused and audited as a refused {@code table.read}). {@code via} says how.
+   */
+  static Optional<ProductVersion> checkRows(Cli cli, PlatformConfig config, Lakehouse lakehouse, TableIdentifier id,
+      Long snapshot, String tag, String via) {
+    Optional<ProductVersion> v = checkRead(cli, config, lakehouse, id, snapshot, tag);
+    v.ifPresent(version -> ProductReads.of(config, cli.audit()).provided(version, cli.session().actor(), id, via));
+    return v;
   }
 }

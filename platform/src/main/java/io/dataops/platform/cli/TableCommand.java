@@ -7,6 +7,7 @@ import org.apache.iceberg.catalog.TableIdentifier;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.catalog.TableNames;
 import io.dataops.lakehouse.table.TableBrowser;
+import io.dataops.platform.product.ProductReads;
 import io.dataops.platform.product.ProductServices;
 import java.util.List;
 import java.util.Map;
@@ -77,11 +78,14 @@ final class TableCommand {
           TableAccess.checkRaw(cli, id);
         }
         // A partner shown rows of a published version receives it: only while its operator may still provide it
-        // (a revoked grant stops this as it stops product deliver; refused and audited as a delivery).
+        // (a revoked grant stops this as it stops product deliver; refused and audited as a delivery). Another
+        // organization shown them is provided them too, under the same rule (refused as a table.read).
         Long grant = null;
-        if (version.isPresent() && cli.session().actor().has("partner") && limit != 0) {
-          grant = ProductServices.of(config, lh, cli.audit()).delivery()
-              .provided(version.get(), cli.session().actor(), "table show").grant();
+        if (version.isPresent() && limit != 0) {
+          grant = cli.session().actor().has("partner")
+              ? ProductServices.of(config, lh, cli.audit()).delivery()
+                  .provided(version.get(), cli.session().actor(), "table show").grant()
+              : ProductReads.of(config, cli.audit()).provided(version.get(), cli.session().actor(), id, "table show");
         }
         TableBrowser.Rows rows = new TableBrowser(lh).show(id, snapshot, tag, limit, raw);
         cli.audit().record(readEvent(cli, id, rows, version.orElse(null), raw, grant));
@@ -108,7 +112,8 @@ final class TableCommand {
    * A read as the audit trail (and metering) counts it: the rows shown and their bytes (as JSON), the zone and whether
    * personal data was masked. A partner reading a product version receives it: a delivery — when a row was shown. One
    * that shows none ({@code --limit 0}: the schema only) hands nothing over and is a read naming the version, not a
-   * delivery (it was billed as a full one under a per-delivery plan).
+   * delivery (it was billed as a full one under a per-delivery plan). Another organization's read of a version names
+   * the grant its maker provided it under.
    */
   static AuditEvent readEvent(Cli cli, TableIdentifier id, TableBrowser.Rows rows,
       io.dataops.products.registry.ProductVersion version, boolean rawValues, Long grant) {
@@ -132,6 +137,10 @@ final class TableCommand {
     if (partner) {
       details.put("product", version.product());
       details.put("version", version.version());
+    } else if (grant != null) {
+      details.put("product", version.product());
+      details.put("version", version.version());
+      details.put("grant", grant); // provided by its maker under this grant
     }
     return AuditEvent.ok("table.read", List.of("table:" + id, "snapshot:" + rows.snapshotId()), details);
   }

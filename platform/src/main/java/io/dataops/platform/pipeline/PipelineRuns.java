@@ -30,6 +30,7 @@ import io.dataops.products.registry.ProductRegistry;
 import io.dataops.platform.config.PlatformConfig;
 import io.dataops.platform.governance.GrantServices;
 import io.dataops.platform.intake.FeedIntake;
+import io.dataops.platform.product.ProductReads;
 import io.dataops.quality.expect.ExpectationCatalog;
 import io.dataops.quality.expect.ReferenceCheck;
 import io.dataops.quality.expect.TableFacts;
@@ -100,7 +101,8 @@ public final class PipelineRuns {
     // The measure of undeclared quasi-identifiers reads the inputs' rows: under the caller's grant, asked first.
     BoundPipeline p = new PipelineValidator(lakehouse, config.keys(), config.keepLimits())
         .measuresCachedIn(SmallestGroupsCache.in(config.work()))
-        .readsUnder(GrantServices.readAccess(GrantServices.enforcement(config, audit), actor, "pipeline measure"))
+        .readsUnder(productReadsChecked(GrantServices.readAccess(GrantServices.enforcement(config, audit), actor,
+            "pipeline measure"), "pipeline measure"))
         .bind(definition, file.toAbsolutePath().getParent());
     ProductTables.checkOwner(lakehouse, p);
     if (p.qualitySuite() != null) {
@@ -179,9 +181,12 @@ public final class PipelineRuns {
     };
     // The grant is asked again right before the version becomes visible: one revoked (or expired) while the run read
     // and wrote must not let it add a version after (a version made so was submitted and approved as any other).
+    // So are the product versions of other organizations it reads: still provided by their makers.
     ProductPublisher publisher = new ProductPublisher(lakehouse, versions(config), gate, audit, config.digest())
-        .checkingBeforePublish(product -> GrantServices.enforcement(config, audit)
-            .authorize(GrantServices.request(p, actor, "pipeline publish")));
+        .checkingBeforePublish(product -> {
+          GrantServices.enforcement(config, audit).authorize(GrantServices.request(p, actor, "pipeline publish"));
+          checkProductReads(p.inputs(), population(p), "pipeline publish");
+        });
     List<String> objects = new java.util.ArrayList<>(List.of("pipeline:" + p.definition().name(),
         "product:" + p.definition().product()));
     p.inputSnapshots().forEach((table, snapshot) -> objects.add("table:" + table));
@@ -200,6 +205,7 @@ public final class PipelineRuns {
       List<ReadGrant> grants = GrantServices.readGrants(GrantServices.enforcement(config, audit)
           .authorize(GrantServices.request(p, actor, "pipeline run")));
       details.put("grant", grants.isEmpty() ? null : grants.get(0).grantId());
+      checkProductReads(p.inputs(), population(p), "pipeline run");
       ExecutorEnvironment env = new ExecutorEnvironment(lakehouse, config.keys(), config.work(), lc.catalogUri(),
           lc.catalogUser(), lc.catalogPassword(), config.engineSettings(parallelism),
           Map.of(ProductPublisher.class, publisher));
@@ -209,6 +215,8 @@ public final class PipelineRuns {
       // Table maintenance keeps what the run reads while it goes on.
       try (RunPins.Held pin = pins(config).hold(plan.runKey(), p.definition().product(), RunPins.snapshotsOf(plan))) {
         io.dataops.core.CommitPoint.reached("inputs-pinned");
+        // Again at the pinned snapshots, before anything is written: a provision ended while the run started.
+        checkProductReads(p.inputs(), population(p), "pipeline run");
         r = executor.run(plan, new RunControl(actor, progress));
         pin.release();
       }
@@ -258,6 +266,7 @@ public final class PipelineRuns {
       List<ReadGrant> grants = GrantServices.readGrants(GrantServices.enforcement(config, audit)
           .authorize(GrantServices.request(p, actor, "pipeline privacy")));
       details.put("grant", grants.isEmpty() ? null : grants.get(0).grantId());
+      checkProductReads(p.inputs(), population(p), "pipeline privacy");
       ExecutorEnvironment env = new ExecutorEnvironment(lakehouse, config.keys(), config.work(), lc.catalogUri(),
           lc.catalogUser(), lc.catalogPassword(), config.engineSettings(null), Map.of(ProductPublisher.class,
           new ProductPublisher(lakehouse, versions(config), new SuiteGate(new FeedIntake(config, lakehouse, workers)
@@ -290,6 +299,7 @@ public final class PipelineRuns {
     LakehouseConfig lc = config.lakehouse();
     List<ReadGrant> grants = GrantServices.readGrants(GrantServices.enforcement(config, audit)
         .authorize(GrantServices.request(p, actor, "pipeline compare")));
+    checkProductReads(p.inputs(), population(p), "pipeline compare");
     ProductPublisher publisher = new ProductPublisher(lakehouse, versions(config), (t, s, suite) -> {
       throw new IllegalStateException("a trial publishes nothing");
     }, AuditSink.NONE, config.digest());
@@ -314,6 +324,60 @@ public final class PipelineRuns {
     audit.record(AuditEvent.ok("pipeline.compare", List.of("pipeline:" + p.definition().name(),
         "product:" + version.product()), details));
     return outcome;
+  }
+
+  /**
+   * The validator's check before it reads the inputs' rows ({@code grants}: the run's own grant), and then each
+   * product input's read as {@link #checkProductReads} asks it.
+   */
+  private io.dataops.pipelines.definition.ReadAccess productReadsChecked(
+      io.dataops.pipelines.definition.ReadAccess grants, String via) {
+    return (d, inputs) -> {
+      List<ReadGrant> granted = grants.authorize(d, inputs);
+      checkProductReads(inputs, null, via);
+      return granted;
+    };
+  }
+
+  private static BoundPipeline.Population population(BoundPipeline p) {
+    return p.privacy() == null ? null : p.privacy().population();
+  }
+
+  /**
+   * The product versions a run reads (its {@code inputs} and the privacy {@code population} at their pinned
+   * snapshots), each checked as a read of its rows by the caller ({@link ProductReads}): one of another organization
+   * only while its maker may still provide it; a version the caller may not read at all (a draft or sealed version of
+   * another, a snapshot that is no version) as {@code table show} refuses it. A refusal is a refused {@code table.read}
+   * event and thrown. Asked when a run starts, again once its inputs are pinned (before anything is written), and
+   * right before its version becomes visible.
+   */
+  private void checkProductReads(List<BoundPipeline.BoundInput> inputs, BoundPipeline.Population population,
+      String via) {
+    Map<String, Long> reads = new java.util.LinkedHashMap<>();
+    inputs.forEach(in -> reads.put(in.table().toString(), in.snapshotId()));
+    if (population != null) {
+      reads.putIfAbsent(population.table().toString(), population.snapshotId());
+    }
+    ProductReads products = null;
+    for (Map.Entry<String, Long> read : reads.entrySet()) {
+      org.apache.iceberg.catalog.TableIdentifier id = org.apache.iceberg.catalog.TableIdentifier.parse(read.getKey());
+      if (!id.namespace().level(0).equals(io.dataops.lakehouse.catalog.Zone.PRODUCT.namespaceName())) {
+        continue;
+      }
+      products = products != null ? products : ProductReads.of(config, audit);
+      java.util.Optional<ProductVersion> v;
+      try {
+        v = ProductReads.readable(products.registry(), lakehouse, id, read.getValue(), null, actor);
+      } catch (io.dataops.core.AccessDeniedException refused) {
+        audit.record(new AuditEvent(ProductReads.ACTION, List.of("table:" + id, "snapshot:" + read.getValue(),
+            "organization:" + actor.organization()), AuditEvent.REFUSED, Map.of("via", via, "reason",
+            refused.getMessage())));
+        throw refused;
+      }
+      if (v.isPresent()) {
+        products.provided(v.get(), actor, id, via);
+      }
+    }
   }
 
   /** The input snapshots of the runs going on now (table maintenance keeps them). */

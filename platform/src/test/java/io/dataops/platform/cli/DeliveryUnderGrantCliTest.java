@@ -121,4 +121,179 @@ class DeliveryUnderGrantCliTest extends HomeCliTest {
     assertThat(events).hasSize(1);
     assertThat(events.get(0).get("outcome").asText()).isEqualTo("refused");
   }
+
+  /** The refusal every read of v1 outside the maker's organization meets once grant 1 is revoked for {@code why}. */
+  private String notProvided(String org, String via, JsonNode revoked, String why) {
+    return "income-by-street v1 is not provided to " + org + " (" + via + "): no live grant of scenario 'test' held "
+        + "by op names product " + PRODUCT + " (grant 1 was revoked at " + revoked.at("/revoked/at").asText()
+        + " by alice: " + why + "); it is provided again once a grant of the scenario naming it is approved";
+  }
+
+  private JsonNode events(String action) {
+    return ok(TestCast.AUDITOR, "audit", "list", "--action", action, "--json").json().get("events");
+  }
+
+  /**
+   * Found by reading the code (left in the last note): an operator of another organization, or a department, still
+   * read a published version's rows after its grant was revoked — by table show, or by a quality run of the product
+   * table or of a suite that refers to it. Each is a provision by the maker too: refused, audited, not metered. The
+   * maker, the authority and auditors read on; so does the department whose own table alone the version was made
+   * from (nothing of another's is in it).
+   */
+  @Test
+  void aRevokedGrantClosesTheReadsOfEveryOtherOrganizationButNotTheMakersNorTheSupervisors() throws Exception {
+    String table = "product.income_by_street";
+    String[] show = {"table", "show", table, "--tag", "v1", "--limit", "2"};
+    Path contributions = dir.resolve("feeds/si.csv");
+    ok(TestCast.HUMAN_RESOURCES, "generate", "--dataset", "social-insurance", "--rows", "30", "--out",
+        contributions.toString());
+    ok(TestCast.HUMAN_RESOURCES, "land", "--department", "human-resources", "--dataset", "social-insurance", "--file",
+        contributions.toString());
+    Path reference = dir.resolve("reference.yaml");
+    java.nio.file.Files.writeString(reference, """
+        name: reference
+        expectations:
+          - type: expect_table_row_count_to_equal_other_table
+            kwargs: {other_table_name: product.income_by_street}
+        """);
+    String[] referring = {"quality", "run", "--table", "ods.human_resources__social_insurance", "--suite",
+        reference.toString()};
+    String[] qualityOfProduct = {"quality", "run", "--table", table, "--suite",
+        dir.resolve("pipelines/gate.yaml").toString()};
+
+    assertThat(ok(TestCast.OTHER_OPERATOR, "table", "show", table, "--tag", "v1", "--limit", "2", "--json").json()
+        .get("rows")).hasSize(2);
+    JsonNode before = events("table.read").get(0);
+    assertThat(before.get("outcome").asText()).isEqualTo("ok");
+    assertThat(before.at("/details/grant").asLong()).as("provided under grant 1").isEqualTo(1);
+    ok(TestCast.HUMAN_RESOURCES, referring);
+    ok(TestCast.OTHER_OPERATOR, qualityOfProduct);
+
+    JsonNode revoked = ok(TestCast.AUTHORITY, "grant", "revoke", "1", "--reason", "misuse", "--json").json();
+
+    assertThat(refused(TestCast.OTHER_OPERATOR, show).err())
+        .contains(notProvided("other-op", "table show", revoked, "misuse"));
+    assertThat(refused(TestCast.OTHER_OPERATOR, "table", "show", table, "--tag", "v1", "--limit", "2", "--json")
+        .json().get("error").asText()).contains("is not provided to other-op");
+    assertThat(refused(TestCast.OTHER_OPERATOR, qualityOfProduct).err())
+        .contains(notProvided("other-op", "quality run", revoked, "misuse"));
+    assertThat(refused(TestCast.HUMAN_RESOURCES, referring).err()).as("a department that is no source of it")
+        .contains(notProvided("human-resources", "quality reference", revoked, "misuse"));
+    assertThat(refused(TestCast.HUMAN_RESOURCES, show).err())
+        .contains(notProvided("human-resources", "table show", revoked, "misuse"));
+    ok(TestCast.OTHER_OPERATOR, "table", "show", table, "--tag", "v1", "--limit", "0"); // the schema: no rows
+    for (String reader : List.of(TestCast.OPERATOR, TestCast.AUTHORITY, TestCast.AUDITOR, TestCast.PUBLIC_SECURITY)) {
+      ok(reader, show);
+    }
+
+    JsonNode reads = events("table.read");
+    List<String> refusals = new ArrayList<>();
+    for (JsonNode e : reads) {
+      if (e.get("outcome").asText().equals("refused")) {
+        refusals.add(e.at("/details/reader").asText() + " " + e.at("/details/via").asText());
+        assertThat(e.at("/details/product").asText()).isEqualTo(PRODUCT);
+        assertThat(e.at("/details/version").asInt()).isEqualTo(1);
+        assertThat(e.at("/details/grants").toString()).isEqualTo("[1]");
+        assertThat(e.at("/details/reason").asText()).startsWith("no live grant of scenario 'test' held by op");
+      }
+    }
+    assertThat(refusals).containsExactly("human-resources table show", "human-resources quality reference",
+        "other-op quality run", "other-op table show", "other-op table show");
+    long served = 0;
+    for (JsonNode e : reads) {
+      served += e.get("outcome").asText().equals("ok") ? 1 : 0;
+    }
+    io.dataops.platform.config.PlatformConfig config = io.dataops.platform.config.PlatformConfig.load(
+        dir.resolve("home"), java.util.Map.of());
+    var db = io.dataops.platform.session.Sessions.database(config);
+    var metering = new io.dataops.governance.metering.Metering(db, new io.dataops.governance.audit.AuditTrail(db));
+    metering.sync();
+    assertThat(metering.reads(java.time.Instant.now().minusSeconds(3600), java.time.Instant.now().plusSeconds(60))
+        .stream().filter(r -> r.source().equals("table.read")).count()).as("refusals are not metered")
+        .isEqualTo(served);
+    assertThat(metering.check().ok()).isTrue();
+  }
+
+  /** other-op's pipeline building on op's product (the latest version), under other-op's own grant of 'resale'. */
+  private Path resale() throws Exception {
+    TestCast.grant(dir.resolve("home"), TestCast.OTHER_OPERATOR, "other-op", java.time.Clock.systemUTC(), "resale",
+        List.of("street-bands"), null, null);
+    Path file = dir.resolve("pipelines/street-bands.yaml");
+    java.nio.file.Files.writeString(file, """
+        name: street-bands
+        scenario: resale
+        owner: other-op
+        inputs:
+          - table: product.income_by_street
+            as: income
+            columns: [district_code, monthly_income]
+        transform: |
+          SELECT district_code, monthly_income, COUNT(*) AS people FROM income GROUP BY district_code, monthly_income
+        product: street-bands
+        """);
+    return file;
+  }
+
+  /** Nothing of other-op's product: no version, no file under its table's folder. */
+  private void noStreetBands() throws Exception {
+    assertThat(ok(TestCast.AUDITOR, "product", "list", "--json").json().findValuesAsText("name"))
+        .doesNotContain("street-bands");
+    Path data = dir.resolve("home/warehouse/product/street_bands/data");
+    if (java.nio.file.Files.exists(data)) {
+      try (var files = java.nio.file.Files.walk(data)) {
+        assertThat(files.filter(java.nio.file.Files::isRegularFile)).as("product files written").isEmpty();
+      }
+    }
+  }
+
+  /**
+   * A pipeline of another organization naming the product as an input reads its rows: after the revocation it is
+   * refused before it reads or writes anything, audited; once a new grant of op's is approved it runs.
+   */
+  @Test
+  void aPipelineOfAnotherOperatorBuildsOnAProductOnlyWhileItsMakerMayProvideIt() throws Exception {
+    Path pipeline = resale();
+    JsonNode revoked = ok(TestCast.AUTHORITY, "grant", "revoke", "1", "--reason", "misuse", "--json").json();
+    Run refusedRun = refused(TestCast.OTHER_OPERATOR, "pipeline", "run", pipeline.toString());
+    // The validation's measure of its inputs reads their rows first: refused there, before the run starts.
+    assertThat(refusedRun.err()).contains(notProvided("other-op", "pipeline measure", revoked, "misuse"));
+    noStreetBands();
+    JsonNode refusal = events("table.read").get(0);
+    assertThat(refusal.get("outcome").asText()).isEqualTo("refused");
+    assertThat(refusal.get("objects").toString()).contains("table:product.income_by_street", "grant:1");
+    assertThat(refusal.at("/details/reader").asText()).isEqualTo("other-op");
+    assertThat(refused(TestCast.OTHER_OPERATOR, "pipeline", "validate", pipeline.toString()).err())
+        .contains(notProvided("other-op", "pipeline measure", revoked, "misuse"));
+
+    Path application = dir.resolve("application.yaml");
+    ok(TestCast.OPERATOR, "grant", "apply", application.toString());
+    ok(TestCast.AUTHORITY, "grant", "approve", "3");
+    ok(TestCast.PUBLIC_SECURITY, "grant", "approve", "3");
+    JsonNode made = ok(TestCast.OTHER_OPERATOR, "pipeline", "run", pipeline.toString(), "--json").json();
+    assertThat(made.get("product").asText()).isEqualTo("street-bands");
+    assertThat(made.get("version").asInt()).isEqualTo(1);
+  }
+
+  /**
+   * A run of another operator that started while the version was provided, held once its inputs were pinned while
+   * the authority revoked the grant, is refused at its re-check there: nothing written, no draft.
+   */
+  @Test
+  void aProvisionEndedWhileAPipelineOfAnotherOperatorStartsStopsItBeforeItWrites() throws Exception {
+    Path pipeline = resale();
+    Run ran;
+    try (PausedChild child = PausedChild.at("inputs-pinned", dir, dir.resolve("home"), TestCast.OTHER_OPERATOR,
+        "pipeline", "run", pipeline.toString())) {
+      ok(TestCast.AUTHORITY, "grant", "revoke", "1", "--reason", "the scenario ended");
+      ran = child.resume();
+    }
+    assertThat(ran.exit()).as(ran.err()).isEqualTo(2);
+    assertThat(ran.err()).contains("income-by-street v1 is not provided to other-op (pipeline run): no live grant "
+        + "of scenario 'test' held by op names product income-by-street (grant 1 was revoked at ")
+        .contains("by alice: the scenario ended)");
+    noStreetBands();
+    JsonNode runs = events("pipeline.run");
+    assertThat(runs.get(0).get("outcome").asText()).as(runs.get(0).toString()).isEqualTo("refused");
+    assertThat(events("table.read").get(0).at("/details/via").asText()).isEqualTo("pipeline run");
+  }
 }

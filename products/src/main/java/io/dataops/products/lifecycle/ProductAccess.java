@@ -42,6 +42,28 @@ public final class ProductAccess {
   }
 
   /**
+   * Whether reading {@code v}'s rows hands them to another organization than the operator that made it: a provision
+   * (公共数据授权运营), which the operator may make only while it holds a live grant of the version's scenario (the
+   * platform's {@link io.dataops.products.delivery.DeliveryCheck}, as for a delivery). Not a provision: a read by the
+   * maker's own organization; by the authority or an auditor (supervision, seal, destruction); by a department from
+   * whose own tables alone the version was made (its rows hold nothing of another's, and the department answers for
+   * how its records are used). A department whose data is one of several sources reads it as any other organization:
+   * the rows carry the other departments' data too.
+   */
+  public static boolean providedTo(ProductVersion v, Actor reader) {
+    ProductVersion.Lineage l = v.lineage();
+    if (l != null && reader.organization().equals(l.owner())) {
+      return false;
+    }
+    if (reader.has("authority") || reader.has("auditor")) {
+      return false;
+    }
+    return !(reader.has("department") && l != null && l.inputs() != null && !l.inputs().isEmpty()
+        && l.inputs().keySet().stream().allMatch(t -> t.startsWith("ods." + reader.organization().replace('-', '_')
+            + "__")));
+  }
+
+  /**
    * Who may see a version's record (its lineage, state and history, not its rows): a published version everyone
    * with a role; any other the owning operator, the authority and auditors.
    */

@@ -1,0 +1,106 @@
+package io.dataops.platform.product;
+
+import io.dataops.core.AccessDeniedException;
+import io.dataops.core.audit.Actor;
+import io.dataops.core.audit.AuditEvent;
+import io.dataops.core.audit.AuditSink;
+import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.platform.config.PlatformConfig;
+import io.dataops.platform.governance.GrantServices;
+import io.dataops.platform.pipeline.PipelineRuns;
+import io.dataops.products.delivery.DeliveryCheck;
+import io.dataops.products.lifecycle.ProductAccess;
+import io.dataops.products.publish.ProductTables;
+import io.dataops.products.registry.ProductRegistry;
+import io.dataops.products.registry.ProductVersion;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+
+/**
+ * Reads of a product table's rows by a person or a run: which version a snapshot is and who may read it
+ * ({@link ProductAccess}), and, when the read hands the version to another organization than its maker
+ * ({@link ProductAccess#providedTo}: an operator of another organization, a department that is not its only source),
+ * whether the maker may still provide it — the same {@link DeliveryCheck} a delivery to a partner asks
+ * ({@link GrantServices#deliveryCheck}): a revoked or expired grant ends every provision outside the maker. A refusal
+ * is a {@code table.read} event with outcome refused (never metered), naming the version, the reader's organization,
+ * how it would have been read, the grants and why.
+ */
+public record ProductReads(ProductRegistry registry, DeliveryCheck check, AuditSink audit) {
+  public static final String ACTION = "table.read";
+
+  public static ProductReads of(PlatformConfig config, AuditSink audit) {
+    return new ProductReads(PipelineRuns.versions(config), GrantServices.deliveryCheck(config, audit), audit);
+  }
+
+  /**
+   * The version a read of product table {@code id} shows (at {@code tag}, else {@code snapshot}, else the current
+   * snapshot), checked as {@link ProductAccess#checkRead} says; a snapshot that is no version only the owning
+   * operator, the authority and auditors read (empty then, as for a table that does not exist). The versions are
+   * {@code registry}'s.
+   */
+  public static Optional<ProductVersion> readable(ProductRegistry registry, Lakehouse lakehouse, TableIdentifier id,
+      Long snapshot, String tag, Actor actor) {
+    if (!lakehouse.exists(id)) {
+      return Optional.empty(); // the caller says there is no such table
+    }
+    Table t = lakehouse.load(id);
+    String product = t.properties().getOrDefault(ProductTables.PROP_PRODUCT, id.name());
+    List<ProductVersion> versions = registry.list(product);
+    Long snap = tag != null ? (t.refs().get(tag) == null ? null : t.refs().get(tag).snapshotId())
+        : snapshot != null ? snapshot : t.currentSnapshot() == null ? null : t.currentSnapshot().snapshotId();
+    Optional<ProductVersion> v = versions.stream().filter(x -> snap != null && x.snapshotId() == snap)
+        .reduce((a, b) -> b);
+    if (v.isPresent()) {
+      ProductAccess.checkRead(v.get(), actor);
+      return v;
+    }
+    String owner = versions.isEmpty() ? null : versions.get(0).lineage().owner();
+    boolean isOwner = actor.has("operator") && actor.organization().equals(owner);
+    if (!isOwner && !actor.has("authority") && !actor.has("auditor")) {
+      throw new AccessDeniedException("this snapshot of " + id + " is no product version: reading it requires the "
+          + "owning operator, role authority or auditor", List.of("operator", "authority", "auditor"));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Before {@code reader} reads the rows of {@code v} (in table {@code table}, {@code via} says how: "table show",
+   * "pipeline run", "quality reference", ...): when that provides it to the reader's organization, its maker must
+   * still hold a live grant naming it; else the refusal is recorded and thrown. The grant it is provided under; null
+   * when the read is no provision or no grant governs the version.
+   */
+  public Long provided(ProductVersion v, Actor reader, TableIdentifier table, String via) {
+    if (!ProductAccess.providedTo(v, reader)) {
+      return null;
+    }
+    DeliveryCheck.Verdict verdict = check.check(v);
+    if (verdict.allowed()) {
+      return verdict.grant();
+    }
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("product", v.product());
+    details.put("version", v.version());
+    details.put("reader", reader.organization());
+    details.put("via", via);
+    details.put("grants", verdict.grants());
+    details.put("reason", verdict.refusal());
+    List<String> objects = new ArrayList<>(List.of("table:" + table, "product:" + v.product() + "@" + v.version(),
+        "snapshot:" + v.snapshotId(), "organization:" + reader.organization()));
+    verdict.grants().forEach(g -> objects.add("grant:" + g));
+    audit.record(new AuditEvent(ACTION, objects, AuditEvent.REFUSED, details));
+    throw new NotProvidedException(v.label() + " is not provided to " + reader.organization() + " (" + via + "): "
+        + verdict.refusal());
+  }
+
+  /** A read refused because the version's maker may no longer provide it (already audited). */
+  public static final class NotProvidedException extends AccessDeniedException {
+    NotProvidedException(String message) {
+      super(message, List.of());
+    }
+  }
+}
