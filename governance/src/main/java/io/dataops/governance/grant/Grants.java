@@ -275,24 +275,27 @@ public final class Grants {
    * As above; {@code published} names the published versions the grant's operator made for its scenario (governance
    * does not see products; null: not looked up). Those it stops being provided ({@link Provision}: provided before,
    * and no other live grant of the operator names their product) the {@code grant.revoke} event lists
-   * ({@code stops}), and so does the answer.
+   * ({@code stops}), and so does the answer. They are listed inside the revocation's transaction, after the grant is
+   * marked revoked: a version published while the command started is among them (listed before, it was missing). On
+   * the embedded database the transaction's write lock holds off every publish until the revocation commits.
    */
   public Revocation revoke(long id, Actor actor, String reason, Function<Grant, List<Provided>> published) {
     if (!actor.has("authority")) {
       throw AccessDeniedException.roles("grant revoke", actor, "authority");
     }
-    Grant found = find(id);
-    List<Provided> provided = published == null ? null : published.apply(found);
+    find(id);
     String why = note(reason, "reason", true);
     Instant at = now();
+    io.dataops.core.CommitPoint.reached("grant-revoke-checked");
     return db.write("revoke grant " + id, c -> {
       Grant g = store.lock(c, id).orElseThrow();
       if (g.state(at) != GrantState.ACTIVE) {
         throw new BadInputException(g.label() + " is " + g.state(at).label() + ": only an active grant is revoked");
       }
-      List<Grant> before = provided == null ? null : store.list(c, g.scenario());
+      List<Grant> before = published == null ? null : store.list(c, g.scenario());
       store.revoke(c, id, at, actor.user(), why);
       Grant revoked = store.load(c, id).orElseThrow();
+      List<Provided> provided = published == null ? null : published.apply(revoked);
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("reason", why);
       details.put("scenario", revoked.scenario());

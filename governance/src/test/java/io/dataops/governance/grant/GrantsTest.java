@@ -200,6 +200,7 @@ class GrantsTest extends GrantFixture {
 
     Grants.Revocation r = grants.revoke(first.id(), AUTHORITY, "misuse", g -> {
       assertThat(g.id()).isEqualTo(first.id());
+      assertThat(g.revokedAt()).as("listed in the revocation's transaction, after the state change").isNotNull();
       return published;
     });
     assertThat(r.stopped()).as("other-product was not provided under it before").containsExactly(published.get(0));

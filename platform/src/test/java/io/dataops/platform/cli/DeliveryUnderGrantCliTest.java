@@ -296,4 +296,31 @@ class DeliveryUnderGrantCliTest extends HomeCliTest {
     assertThat(runs.get(0).get("outcome").asText()).as(runs.get(0).toString()).isEqualTo("refused");
     assertThat(events("table.read").get(0).at("/details/via").asText()).isEqualTo("pipeline run");
   }
+
+  /**
+   * Found by reading the code (left in the last note): grant revoke listed the published versions before its
+   * transaction, so one published in between was missing from what it stops (and the list named one that was
+   * superseded meanwhile). The versions are listed inside the transaction, after the state change.
+   */
+  @Test
+  void aVersionPublishedWhileARevocationStartsIsAmongWhatItStops() throws Exception {
+    Path feed = dir.resolve("feeds/c2.csv");
+    ok(TestCast.PUBLIC_SECURITY, "generate", "--dataset", "citizens", "--rows", "300", "--offset", "1500", "--out",
+        feed.toString());
+    ok(TestCast.PUBLIC_SECURITY, "land", "--department", "public-security", "--dataset", "citizens", "--file",
+        feed.toString());
+    ok(TestCast.OPERATOR, "pipeline", "run", dir.resolve("pipelines/income.yaml").toString());
+    ok(TestCast.OPERATOR, "product", "submit", PRODUCT, "2");
+    ok(TestCast.AUTHORITY, "product", "approve", PRODUCT, "2");
+    Run revoked;
+    try (PausedChild child = PausedChild.at("grant-revoke-checked", dir, dir.resolve("home"), TestCast.AUTHORITY,
+        "grant", "revoke", "1", "--reason", "ended", "--json")) {
+      ok(TestCast.OPERATOR, "product", "publish", PRODUCT, "2", "--licence", "L", "--channel", "public-interest");
+      revoked = child.resume();
+    }
+    assertThat(revoked.exit()).as(revoked.err()).isZero();
+    String v2 = "[{\"product\":\"" + PRODUCT + "\",\"version\":2}]";
+    assertThat(revoked.json().get("stops").toString()).isEqualTo(v2);
+    assertThat(events("grant.revoke").at("/0/details/stops").toString()).isEqualTo(v2);
+  }
 }
