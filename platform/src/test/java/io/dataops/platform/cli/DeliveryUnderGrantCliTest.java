@@ -298,6 +298,26 @@ class DeliveryUnderGrantCliTest extends HomeCliTest {
   }
 
   /**
+   * The same, revoked once the run has written its rows and staged them: refused right before its version would
+   * become visible; the staged snapshot and its files are removed, no draft is left.
+   */
+  @Test
+  void aProvisionEndedWhileAPipelineOfAnotherOperatorWritesLetsNoVersionBeMade() throws Exception {
+    Path pipeline = resale();
+    Run ran;
+    try (PausedChild child = PausedChild.at("staged", dir, dir.resolve("home"), TestCast.OTHER_OPERATOR,
+        "pipeline", "run", pipeline.toString())) {
+      ok(TestCast.AUTHORITY, "grant", "revoke", "1", "--reason", "the scenario ended");
+      ran = child.resume();
+    }
+    assertThat(ran.exit()).as(ran.err()).isEqualTo(2);
+    assertThat(ran.err()).contains("income-by-street v1 is not provided to other-op (pipeline publish): no live "
+        + "grant of scenario 'test' held by op names product income-by-street (grant 1 was revoked at ");
+    noStreetBands();
+    assertThat(events("pipeline.run").get(0).get("outcome").asText()).isEqualTo("refused");
+  }
+
+  /**
    * Found by reading the code (left in the last note): grant revoke listed the published versions before its
    * transaction, so one published in between was missing from what it stops (and the list named one that was
    * superseded meanwhile). The versions are listed inside the transaction, after the state change.
