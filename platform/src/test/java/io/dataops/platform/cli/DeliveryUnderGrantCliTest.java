@@ -318,6 +318,23 @@ class DeliveryUnderGrantCliTest extends HomeCliTest {
   }
 
   /**
+   * Found while reading the pipeline's reads: a pipeline's product inputs were checked by no rule at all, so another
+   * operator's run read a sealed version (or a draft) that table show refuses it. They are checked as table show
+   * checks them, refused and audited.
+   */
+  @Test
+  void aPipelineOfAnotherOperatorReadsNoSealedVersion() throws Exception {
+    Path pipeline = resale();
+    ok(TestCast.AUTHORITY, "product", "seal", PRODUCT, "1");
+    assertThat(refused(TestCast.OTHER_OPERATOR, "pipeline", "run", pipeline.toString()).err())
+        .contains("income-by-street v1 is sealed: reading it requires role authority or auditor; oscar has operator");
+    noStreetBands();
+    JsonNode refusal = events("table.read").get(0);
+    assertThat(refusal.get("outcome").asText()).isEqualTo("refused");
+    assertThat(refusal.at("/details/via").asText()).isEqualTo("pipeline measure");
+  }
+
+  /**
    * Found by reading the code (left in the last note): grant revoke listed the published versions before its
    * transaction, so one published in between was missing from what it stops (and the list named one that was
    * superseded meanwhile). The versions are listed inside the transaction, after the state change.
