@@ -3,6 +3,8 @@ package io.dataops.products.lifecycle;
 import io.dataops.core.AccessDeniedException;
 import io.dataops.core.BadInputException;
 import io.dataops.core.audit.Actor;
+import io.dataops.lakehouse.catalog.TableNames;
+import io.dataops.lakehouse.catalog.Zone;
 import io.dataops.products.registry.ProductVersion;
 import java.util.List;
 
@@ -58,9 +60,12 @@ public final class ProductAccess {
     if (reader.has("authority") || reader.has("auditor")) {
       return false;
     }
-    return !(reader.has("department") && l != null && l.inputs() != null && !l.inputs().isEmpty()
-        && l.inputs().keySet().stream().allMatch(t -> t.startsWith("ods." + reader.organization().replace('-', '_')
-            + "__")));
+    if (!reader.has("department") || l == null || l.inputs() == null || l.inputs().isEmpty()) {
+      return true;
+    }
+    // The department's own tables: ods.<its id as table names spell it>__<dataset> (TableNames.ods).
+    String own = Zone.ODS.namespaceName() + "." + TableNames.sqlName(reader.organization()) + "__";
+    return !l.inputs().keySet().stream().allMatch(t -> t.startsWith(own));
   }
 
   /**
