@@ -224,11 +224,7 @@ public final class Landing {
     if (sizeSeenBefore(ods, fileBytes) || ledger().sizeSeen(odsId, fileBytes)
         || contract.format() == FeedFormat.PARQUET || contract.format() == FeedFormat.XLSX) {
       sha = sha256(file);
-      FeedKey key = new FeedKey(sha, contractVersion);
-      Long earlier = landedBefore(((HasTableOperations) ods).operations().refresh(), key, request.contractSha256());
-      if (earlier == null) {
-        earlier = ledger().landedBefore(odsId, key, request.contractSha256());
-      }
+      Long earlier = earlierLanding(ods, odsId, new FeedKey(sha, contractVersion), request.contractSha256());
       if (earlier != null) {
         return duplicate(odsId, ods, quarantineId, quarantine, earlier, sha, fileBytes, contract, started,
             CommitReport.NONE, repaired);
@@ -247,8 +243,7 @@ public final class Landing {
         // by this very file, which is a duplicate as it is when sent again later, not a refusal.
         if (sha == null && sizeSeenBefore(ods, fileBytes)) {
           sha = sha256(file);
-          Long earlier = landedBefore(((HasTableOperations) ods).operations().current(),
-              new FeedKey(sha, contractVersion), request.contractSha256());
+          Long earlier = earlierLanding(ods, odsId, new FeedKey(sha, contractVersion), request.contractSha256());
           if (earlier != null) {
             return duplicate(odsId, ods, quarantineId, quarantine, earlier, sha, fileBytes, contract, started,
                 CommitReport.NONE, repaired);
@@ -416,6 +411,15 @@ public final class Landing {
       LOG.warn("quarantine commit of a feed of {} not marked in the ledger yet ({})", odsId,
           e.getClass().getSimpleName());
     }
+  }
+
+  /**
+   * The snapshot that landed the feed of {@code key} before, in the table as it is now or, for a snapshot expired
+   * since, in the ledger; null when none did.
+   */
+  private Long earlierLanding(Table ods, TableIdentifier odsId, FeedKey key, String contractFileSha256) {
+    Long earlier = landedBefore(((HasTableOperations) ods).operations().refresh(), key, contractFileSha256);
+    return earlier != null ? earlier : ledger().landedBefore(odsId, key, contractFileSha256);
   }
 
   /** The snapshot that landed this feed before, or null. */

@@ -222,6 +222,15 @@ class LandCliTest {
   }
 
   /** The file with its first data row's gender changed and its last row left out: a department's correction. */
+  /** A corrected copy of fiftyCitizens()' feed, with its contract beside it: feeds/citizens-fix.csv. */
+  private Path correctedCopy(Path feed) throws java.io.IOException {
+    Path fix = dir.resolve("feeds/citizens-fix.csv");
+    Files.copy(feed, fix);
+    Files.copy(dir.resolve("feeds/citizens.csv.contract.yaml"), dir.resolve("feeds/citizens-fix.csv.contract.yaml"));
+    correct(fix);
+    return fix;
+  }
+
   private static void correct(Path feed) throws java.io.IOException {
     List<String> lines = new ArrayList<>(Files.readAllLines(feed, StandardCharsets.UTF_8));
     String row = lines.get(1);
@@ -343,10 +352,7 @@ class LandCliTest {
   void aCorrectionLandedByAnotherIntakeMeanwhileIsADuplicateNotARefusal() throws Exception {
     Path feed = fiftyCitizens();
     String firstId = run(land(feed, "--json")).json().get("feedId").asText();
-    Path fix = dir.resolve("feeds/citizens-fix.csv");
-    Files.copy(feed, fix);
-    Files.copy(dir.resolve("feeds/citizens.csv.contract.yaml"), dir.resolve("feeds/citizens-fix.csv.contract.yaml"));
-    correct(fix);
+    Path fix = correctedCopy(feed);
 
     JsonNode landed;
     CliTest.Run second;
@@ -366,10 +372,7 @@ class LandCliTest {
   void aReplacementOfAFeedThatIsNotThereOrOfAnotherDepartmentIsRefusedAndLandsNothing() throws Exception {
     Path feed = fiftyCitizens();
     String firstId = run(land(feed, "--json")).json().get("feedId").asText();
-    Path fix = dir.resolve("feeds/citizens-fix.csv");
-    Files.copy(feed, fix);
-    Files.copy(dir.resolve("feeds/citizens.csv.contract.yaml"), dir.resolve("feeds/citizens-fix.csv.contract.yaml"));
-    correct(fix);
+    Path fix = correctedCopy(feed);
 
     Run stranger = runAs(TestCast.MARKET_REGULATION, land(fix, "--replaces", firstId));
     assertThat(stranger.exit()).isEqualTo(2);
