@@ -7,7 +7,7 @@ import io.dataops.core.files.OutFiles;
 import io.dataops.governance.audit.AuditTrail;
 import io.dataops.governance.metering.Metering;
 import io.dataops.platform.config.PlatformConfig;
-import io.dataops.platform.pipeline.PipelineRuns;
+import io.dataops.platform.product.ProductServices;
 import io.dataops.platform.session.Sessions;
 import io.dataops.products.billing.Billing;
 import io.dataops.products.billing.Statement;
@@ -50,7 +50,7 @@ public final class BillingServices {
   }
 
   public static Billing billing(PlatformConfig config, Map<String, String> env) {
-    return new Billing(PipelineRuns.versions(config), metering(config), ratios(config.home(), env));
+    return new Billing(ProductServices.registry(config), metering(config), ratios(config.home(), env));
   }
 
   /** Each product's ratio, read once; a bad setting is refused naming where it is. */

@@ -7,6 +7,7 @@ import io.dataops.governance.grant.Grants;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.platform.config.PlatformConfig;
 import io.dataops.platform.governance.GrantServices;
+import io.dataops.platform.product.ProductServices;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -238,7 +239,7 @@ final class GrantCommand {
     @Override
     Object work(Grants grants) {
       return grants.revoke(id, cli.session().actor(), reason,
-          GrantServices.published(io.dataops.platform.pipeline.PipelineRuns.versions(config)));
+          GrantServices.published(ProductServices.registry(config)));
     }
   }
 }

@@ -9,6 +9,7 @@ import io.dataops.pipelines.run.PipelineRunResult;
 import io.dataops.platform.config.PlatformConfig;
 import io.dataops.platform.governance.GrantServices;
 import io.dataops.platform.pipeline.PipelineRuns;
+import io.dataops.platform.product.ProductServices;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -240,7 +241,7 @@ final class PipelineCommand {
     cli.session().requireOrganization(p.definition().owner(), "pipeline " + p.definition().name(),
         List.of("pipeline:" + p.definition().name()));
     try {
-      PipelineRuns.versions(config).checkOwner(p.definition().product(), p.definition().owner());
+      ProductServices.registry(config).checkOwner(p.definition().product(), p.definition().owner());
     } catch (io.dataops.core.AccessDeniedException e) {
       cli.session().refuse(e, List.of("pipeline:" + p.definition().name(), "product:" + p.definition().product()));
       throw e;

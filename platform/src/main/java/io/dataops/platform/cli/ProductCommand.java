@@ -6,7 +6,6 @@ import io.dataops.core.audit.Actor;
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.platform.config.PlatformConfig;
-import io.dataops.platform.pipeline.PipelineRuns;
 import io.dataops.platform.product.ProductServices;
 import io.dataops.products.destroy.Destroyer;
 import io.dataops.products.lifecycle.ProductAccess;
@@ -56,7 +55,7 @@ final class ProductCommand {
     public Integer call() {
       PlatformConfig config = cli.configToRead(common);
       Actor actor = cli.session().actor();
-      List<ProductVersion> versions = PipelineRuns.versions(config).list(null).stream()
+      List<ProductVersion> versions = ProductServices.registry(config).list(null).stream()
           .filter(v -> ProductAccess.mayDescribe(v, actor)).toList();
       List<Map<String, Object>> json = new ArrayList<>();
       StringBuilder text = new StringBuilder(versions.isEmpty() ? "no products yet (see: dataops pipeline run FILE)\n"
@@ -102,7 +101,7 @@ final class ProductCommand {
     @SuppressWarnings("unchecked")
     public Integer call() {
       PlatformConfig config = cli.configToRead(common);
-      ProductVersion v = find(PipelineRuns.versions(config), name, version);
+      ProductVersion v = find(ProductServices.registry(config), name, version);
       checkDescribe(cli, v);
       Map<String, Object> json = summary(v);
       json.putAll(Cli.JSON.convertValue(v, Map.class));
@@ -175,7 +174,7 @@ final class ProductCommand {
     @Override
     public Integer call() {
       PlatformConfig config = cli.configToRead(common);
-      ProductRegistry registry = PipelineRuns.versions(config);
+      ProductRegistry registry = ProductServices.registry(config);
       ProductVersion v = find(registry, name, version);
       List<TransitionRecord> history;
       if (version == null) {

@@ -6,7 +6,7 @@ import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.catalog.Zone;
 import io.dataops.platform.config.PlatformConfig;
 import io.dataops.platform.product.ProductReads;
-import io.dataops.platform.pipeline.PipelineRuns;
+import io.dataops.platform.product.ProductServices;
 import io.dataops.products.lifecycle.ProductAccess;
 import io.dataops.products.registry.ProductVersion;
 import java.util.List;
@@ -77,7 +77,7 @@ final class TableAccess {
   /** The version the read would show (by tag, snapshot, or the current one) decides; else the owner decides. */
   private static Optional<ProductVersion> product(PlatformConfig config, Lakehouse lakehouse, TableIdentifier id,
       Long snapshot, String tag, Actor actor) {
-    return ProductReads.readable(PipelineRuns.versions(config), lakehouse, id, snapshot, tag, actor);
+    return ProductReads.readable(ProductServices.registry(config), lakehouse, id, snapshot, tag, actor);
   }
 
   /**

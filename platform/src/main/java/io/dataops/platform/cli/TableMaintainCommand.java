@@ -11,6 +11,7 @@ import io.dataops.platform.config.PlatformConfig;
 import io.dataops.platform.maintenance.MaintenanceSettings;
 import io.dataops.platform.maintenance.VersionPins;
 import io.dataops.platform.pipeline.PipelineRuns;
+import io.dataops.platform.product.ProductServices;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -54,7 +55,7 @@ final class TableMaintainCommand implements Callable<Integer> {
     cli.know("policy", policy);
     try (Lakehouse lh = cli.lakehouse(config)) {
       TableMaintenance maintenance = new TableMaintenance(lh, policy,
-          new VersionPins(PipelineRuns.versions(config), PipelineRuns.pins(config).live(policy.safetyAge())),
+          new VersionPins(ProductServices.registry(config), PipelineRuns.pins(config).live(policy.safetyAge())),
           Clock.systemUTC()).audit(cli.audit());
       List<TableReport> reports = name == null ? maintenance.maintainAll()
           : List.of(maintenance.maintain(TableNames.parse(name)));

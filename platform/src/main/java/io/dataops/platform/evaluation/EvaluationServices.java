@@ -19,7 +19,7 @@ import io.dataops.platform.config.PlatformConfig;
 import io.dataops.platform.governance.GrantServices;
 import io.dataops.platform.governance.SupervisionServices;
 import io.dataops.platform.intake.FeedIntake;
-import io.dataops.platform.pipeline.PipelineRuns;
+import io.dataops.platform.product.ProductServices;
 import io.dataops.platform.session.Sessions;
 import io.dataops.products.registry.ProductRegistry;
 import io.dataops.quality.feedback.TicketStore;
@@ -75,7 +75,7 @@ public final class EvaluationServices {
       List<Organization> organizations, YearMonth month, Documents dir) throws IOException {
     var db = Sessions.database(config);
     Scorecards cards = new Evaluation(new Evaluation.Sources(new AuditTrail(db), organizations,
-        new ContractRegistry(config.contracts()), facts(FeedIntake.tickets(config), PipelineRuns.versions(config)),
+        new ContractRegistry(config.contracts()), facts(FeedIntake.tickets(config), ProductServices.registry(config)),
         BillingServices.metering(config), GrantServices.grants(config, lakehouse, audit),
         SupervisionServices.supervision(config), viewer)).of(month, Instant.now());
     // The two documents take their places only once the evaluation's event is recorded (none without it).

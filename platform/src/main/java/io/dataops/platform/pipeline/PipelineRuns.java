@@ -22,6 +22,7 @@ import io.dataops.pipelines.run.PipelineRunResult;
 import io.dataops.core.audit.Actor;
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
+import io.dataops.platform.product.ProductServices;
 import io.dataops.products.publish.EngineComparison;
 import io.dataops.products.publish.ProductPublisher;
 import io.dataops.products.registry.ProductVersion;
@@ -182,7 +183,7 @@ public final class PipelineRuns {
     // The grant is asked again right before the version becomes visible: one revoked (or expired) while the run read
     // and wrote must not let it add a version after (a version made so was submitted and approved as any other).
     // So are the product versions of other organizations it reads: still provided by their makers.
-    ProductPublisher publisher = new ProductPublisher(lakehouse, versions(config), gate, audit, config.digest())
+    ProductPublisher publisher = new ProductPublisher(lakehouse, registry(), gate, audit, config.digest())
         .checkingBeforePublish(product -> {
           GrantServices.enforcement(config, audit).authorize(GrantServices.request(p, actor, "pipeline publish"));
           checkProductReads(p.inputs(), population(p), "pipeline publish");
@@ -199,7 +200,7 @@ public final class PipelineRuns {
     details.put("inputs", p.inputSnapshots()); // the exact snapshots the run reads
     PipelineRunResult r;
     try {
-      versions(config).checkOwner(p.definition().product(), p.definition().owner());
+      registry().checkOwner(p.definition().product(), p.definition().owner());
       // The covering grant, before any engine is picked so that none can skip it: refused (exit 2) when no live
       // grant of the caller's organization covers every table and column; metering counts the reads against it.
       List<ReadGrant> grants = GrantServices.readGrants(GrantServices.enforcement(config, audit)
@@ -269,7 +270,7 @@ public final class PipelineRuns {
       checkProductReads(p.inputs(), population(p), "pipeline privacy");
       ExecutorEnvironment env = new ExecutorEnvironment(lakehouse, config.keys(), config.work(), lc.catalogUri(),
           lc.catalogUser(), lc.catalogPassword(), config.engineSettings(null), Map.of(ProductPublisher.class,
-          new ProductPublisher(lakehouse, versions(config), new SuiteGate(new FeedIntake(config, lakehouse, workers)
+          new ProductPublisher(lakehouse, registry(), new SuiteGate(new FeedIntake(config, lakehouse, workers)
               .reads(reads).qualityRunner()), audit, config.digest()))); // an executor is made with it; the preview publishes nothing
       PipelineExecutor executor = Executors.create(engine, env);
       report = executor.privacy(RunPlan.of(p, config.keys(), executor.engine(), lakehouse, grants));
@@ -291,7 +292,7 @@ public final class PipelineRuns {
   public EngineComparison.Outcome compare(BoundPipeline p, PipelineRunResult reference, String engine,
       Integer parallelism) {
     checkEngine(engine);
-    ProductVersion version = versions(config).find(reference.product(), reference.version()).orElseThrow(
+    ProductVersion version = registry().find(reference.product(), reference.version()).orElseThrow(
         () -> new BadInputException("no version " + reference.version() + " of product " + reference.product()));
     if (!p.inputSnapshots().equals(version.lineage().inputs())) {
       throw new BadInputException(version.label() + " was made from other snapshots than the pipeline pins now");
@@ -300,7 +301,7 @@ public final class PipelineRuns {
     List<ReadGrant> grants = GrantServices.readGrants(GrantServices.enforcement(config, audit)
         .authorize(GrantServices.request(p, actor, "pipeline compare")));
     checkProductReads(p.inputs(), population(p), "pipeline compare");
-    ProductPublisher publisher = new ProductPublisher(lakehouse, versions(config), (t, s, suite) -> {
+    ProductPublisher publisher = new ProductPublisher(lakehouse, registry(), (t, s, suite) -> {
       throw new IllegalStateException("a trial publishes nothing");
     }, AuditSink.NONE, config.digest());
     ExecutorEnvironment env = new ExecutorEnvironment(lakehouse, config.keys(), config.work(), lc.catalogUri(),
@@ -361,35 +362,21 @@ public final class PipelineRuns {
     ProductReads products = null;
     for (Map.Entry<String, Long> read : reads.entrySet()) {
       org.apache.iceberg.catalog.TableIdentifier id = org.apache.iceberg.catalog.TableIdentifier.parse(read.getKey());
-      if (!id.namespace().level(0).equals(io.dataops.lakehouse.catalog.Zone.PRODUCT.namespaceName())) {
-        continue;
-      }
-      products = products != null ? products : ProductReads.of(config, audit);
-      java.util.Optional<ProductVersion> v;
-      try {
-        v = ProductReads.readable(products.registry(), lakehouse, id, read.getValue(), null, actor);
-      } catch (io.dataops.core.AccessDeniedException refused) {
-        audit.record(new AuditEvent(ProductReads.ACTION, List.of("table:" + id, "snapshot:" + read.getValue(),
-            "organization:" + actor.organization()), AuditEvent.REFUSED, Map.of("via", via, "reason",
-            refused.getMessage())));
-        throw refused;
-      }
-      if (v.isPresent()) {
-        products.provided(v.get(), actor, id, via);
+      if (id.namespace().level(0).equals(io.dataops.lakehouse.catalog.Zone.PRODUCT.namespaceName())) {
+        products = products != null ? products : ProductReads.of(config, audit);
+        products.checkRead(lakehouse, id, read.getValue(), actor, via);
       }
     }
+  }
+
+  private ProductRegistry registry() {
+    return ProductServices.registry(config);
   }
 
   /** The input snapshots of the runs going on now (table maintenance keeps them). */
   public static RunPins pins(PlatformConfig config) {
     LakehouseConfig lc = config.lakehouse();
     return new RunPins(lc.catalogUri(), lc.catalogUser(), lc.catalogPassword());
-  }
-
-  /** The product versions pipeline runs recorded, in the platform database (no lakehouse needed to read them). */
-  public static ProductRegistry versions(PlatformConfig config) {
-    LakehouseConfig lc = config.lakehouse();
-    return new ProductRegistry(lc.catalogUri(), lc.catalogUser(), lc.catalogPassword());
   }
 
   /**

@@ -7,7 +7,6 @@ import io.dataops.core.audit.AuditSink;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.platform.config.PlatformConfig;
 import io.dataops.platform.governance.GrantServices;
-import io.dataops.platform.pipeline.PipelineRuns;
 import io.dataops.products.delivery.DeliveryCheck;
 import io.dataops.products.lifecycle.ProductAccess;
 import io.dataops.products.publish.ProductTables;
@@ -34,7 +33,7 @@ public record ProductReads(ProductRegistry registry, DeliveryCheck check, AuditS
   public static final String ACTION = "table.read";
 
   public static ProductReads of(PlatformConfig config, AuditSink audit) {
-    return new ProductReads(PipelineRuns.versions(config), GrantServices.deliveryCheck(config, audit), audit);
+    return new ProductReads(ProductServices.registry(config), GrantServices.deliveryCheck(config, audit), audit);
   }
 
   /**
@@ -66,6 +65,23 @@ public record ProductReads(ProductRegistry registry, DeliveryCheck check, AuditS
           + "owning operator, role authority or auditor", List.of("operator", "authority", "auditor"));
     }
     return Optional.empty();
+  }
+
+  /**
+   * Before {@code reader}'s run reads product table {@code id} at {@code snapshot} ({@code via} says how: "pipeline
+   * run", "pipeline privacy", ...): refused as {@link #readable} refuses a read of that snapshot (recorded here as a
+   * refused {@code table.read}) and, for a version another organization made, as {@link #provided} refuses it.
+   */
+  public void checkRead(Lakehouse lakehouse, TableIdentifier id, long snapshot, Actor reader, String via) {
+    Optional<ProductVersion> v;
+    try {
+      v = readable(registry, lakehouse, id, snapshot, null, reader);
+    } catch (AccessDeniedException refused) {
+      audit.record(new AuditEvent(ACTION, List.of("table:" + id, "snapshot:" + snapshot, "organization:"
+          + reader.organization()), AuditEvent.REFUSED, Map.of("via", via, "reason", refused.getMessage())));
+      throw refused;
+    }
+    v.ifPresent(version -> provided(version, reader, id, via));
   }
 
   /**

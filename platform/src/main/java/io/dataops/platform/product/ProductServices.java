@@ -3,7 +3,6 @@ package io.dataops.platform.product;
 import io.dataops.core.audit.AuditSink;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.platform.config.PlatformConfig;
-import io.dataops.platform.pipeline.PipelineRuns;
 import io.dataops.products.destroy.Destroyer;
 import io.dataops.products.lifecycle.Lifecycle;
 import io.dataops.products.registry.ProductRegistry;
@@ -15,7 +14,13 @@ import io.dataops.products.seal.Verifier;
 public record ProductServices(PlatformConfig config, Lakehouse lakehouse, ProductRegistry registry, AuditSink audit) {
 
   public static ProductServices of(PlatformConfig config, Lakehouse lakehouse, AuditSink audit) {
-    return new ProductServices(config, lakehouse, PipelineRuns.versions(config), audit);
+    return new ProductServices(config, lakehouse, registry(config), audit);
+  }
+
+  /** The product versions pipeline runs recorded, in the platform database (no lakehouse needed to read them). */
+  public static ProductRegistry registry(PlatformConfig config) {
+    var lc = config.lakehouse();
+    return new ProductRegistry(lc.catalogUri(), lc.catalogUser(), lc.catalogPassword());
   }
 
   /** A version as lists show it: {@code name, version, state, snapshotId, tag, rows, createdAt, updatedAt}. */
