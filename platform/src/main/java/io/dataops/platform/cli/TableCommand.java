@@ -1,9 +1,6 @@
 package io.dataops.platform.cli;
 
 import io.dataops.core.audit.AuditEvent;
-import java.util.List;
-import org.apache.iceberg.catalog.TableIdentifier;
-
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.catalog.TableNames;
 import io.dataops.lakehouse.table.TableBrowser;
@@ -12,6 +9,7 @@ import io.dataops.platform.product.ProductServices;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.iceberg.catalog.TableIdentifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -88,7 +86,15 @@ final class TableCommand {
               : ProductReads.of(config, cli.audit()).provided(version.get(), cli.session().actor(), id, "table show");
         }
         TableBrowser.Rows rows = new TableBrowser(lh).show(id, snapshot, tag, limit, raw);
-        cli.audit().record(readEvent(cli, id, rows, version.orElse(null), raw, grant));
+        io.dataops.core.CommitPoint.reached("table-rows-read");
+        AuditEvent read = readEvent(cli, id, rows, version.orElse(null), raw, grant);
+        if (read.action().equals(io.dataops.products.delivery.Delivery.ACTION)) {
+          // A partner's rows are a delivery: recorded while the version is still published, as product deliver's
+          // (a seal meanwhile would leave this copy off the destruction certificate), and shown only after.
+          ProductServices.of(config, lh, cli.audit()).delivery().handOver(version.get(), read);
+        } else {
+          cli.audit().record(read);
+        }
         StringBuilder text = new StringBuilder(String.format("%s @ snapshot %s%n", rows.table(), rows.snapshotId()));
         for (var c : rows.columns()) {
           text.append(String.format("  %-22s %-16s %s%s%n", c.name(), c.type(), c.required() ? "required" : "",

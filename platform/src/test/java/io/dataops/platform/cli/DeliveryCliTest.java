@@ -251,6 +251,26 @@ class DeliveryCliTest extends HomeCliTest {
   }
 
   /**
+   * Left in the last note: a partner's {@code table show} recorded its delivery outside the version's transaction, so
+   * a seal after its rows were read let them be shown and left them off the destruction certificate. Now the seal
+   * stops them as it stops product deliver: nothing shown, nothing recorded.
+   */
+  @Test
+  void aVersionSealedWhileAPartnersTableShowReadsItsRowsShowsNone() throws Exception {
+    Run shown;
+    try (PausedChild child = PausedChild.at("table-rows-read", dir, dir.resolve("home"), TestCast.PARTNER, "table",
+        "show", "product.income_by_street", "--tag", "v1", "--limit", "2")) {
+      ok(TestCast.AUTHORITY, "product", "seal", "income-by-street", "1");
+      shown = child.resume();
+    }
+    assertThat(shown.exit()).as(shown.err()).isEqualTo(2);
+    assertThat(shown.err()).contains("income-by-street v1 is sealed: only a published version is delivered");
+    assertThat(shown.out()).doesNotContain("product.income_by_street @ snapshot");
+    assertThat(ok(TestCast.AUDITOR, "audit", "list", "--action", "product.deliver", "--json").json().get("events"))
+        .isEmpty();
+  }
+
+  /**
    * Found by a probe: a partner's {@code table show --limit 0} (the schema only) was recorded as a delivery of no row
    * and billed as a full one. Now it is a read naming the version, metered as a read; one row shown is a delivery.
    */

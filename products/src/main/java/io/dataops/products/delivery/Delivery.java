@@ -135,11 +135,12 @@ public final class Delivery {
   }
 
   /**
-   * Records a delivery's event while the version is still published, in one transaction with its state (see
-   * {@link ProductRegistry#recordWhile}): a seal between the last check and the event would let the version be
-   * destroyed with a certificate that lists its deliveries without this one.
+   * Records a delivery's event ({@link #event}) while the version is still published, in one transaction with its
+   * state (see {@link ProductRegistry#recordWhile}): a seal between the last check and the event would let the version
+   * be destroyed with a certificate that lists its deliveries without this one. Refused (nothing recorded) when it is
+   * no longer published; the caller hands the rows over only after this returns.
    */
-  private void handOver(ProductVersion v, AuditEvent event) {
+  public void handOver(ProductVersion v, AuditEvent event) {
     if (!registry.recordWhile(v.product(), v.version(), VersionState.PUBLISHED, audit, event)) {
       ProductVersion now = registry.find(v.product(), v.version()).orElse(v);
       throw new BadInputException(now.label() + " is " + now.state().label() + ": only a published version is "
