@@ -47,7 +47,7 @@ final class Quality {
    * types in the suite's errors.
    */
   static ReferenceCheck reads(Cli cli, PlatformConfig config, Lakehouse lh) {
-    return other -> TableAccess.checkRows(cli, config, lh, other, null, null, "quality reference");
+    return (other, snapshot) -> TableAccess.checkRows(cli, config, lh, other, snapshot, null, "quality reference");
   }
 
   /** The suite registered for the department dataset a table holds, if any. */

@@ -77,9 +77,9 @@ final class QualityCommand {
           s = SuiteParser.parse(registered, Quality.parameters(params));
         }
         // The other tables the suite reads are read as the caller, checked as the table itself is (before any of
-        // them is looked at); the runner asks again before it compiles against them.
+        // them is looked at); the runner asks again, at the snapshots it pins, before it compiles against them.
         var references = ExpectationCatalog.references(s, id.toString());
-        references.forEach(Quality.reads(cli, config, lh)::check);
+        references.forEach(other -> Quality.reads(cli, config, lh).check(other, null));
         QualityReport r;
         try {
           r = Quality.intake(cli, config, lh).run(Quality.runner(cli, lh, config, workers), id, snapshot, s,

@@ -165,7 +165,9 @@ public final class ExpectationCatalog {
    * name their columns and types), running reads their rows.
    */
   public static List<CompiledExpectation> compile(ExpectationSuite suite, TableFacts table) {
-    references(suite, table.table()).forEach(table.reads()::check);
+    for (var other : references(suite, table.table())) {
+      table.reads().check(other, table.referenceSnapshots().get(other.toString())); // the snapshot it reads
+    }
     List<CompiledExpectation> out = new ArrayList<>();
     for (int i = 0; i < suite.expectations().size(); i++) {
       Expectation e = suite.expectations().get(i);

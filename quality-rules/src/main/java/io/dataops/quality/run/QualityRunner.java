@@ -295,14 +295,14 @@ public final class QualityRunner {
   /**
    * The snapshot each other table of the suite is read at: the one given (pinned by the caller), else its current
    * one, taken here once so that every rule reading it reads the same snapshot. The caller's read of each is checked
-   * first, as compiling does, since this loads the table; a table missing, or without a snapshot, is left out (its
-   * rules say it does not exist, or read nothing).
+   * first, at the snapshot it reads, as compiling does, since this loads the table; a table missing, or without a
+   * snapshot, is left out (its rules say it does not exist, or read nothing).
    */
   private Map<String, Long> referenceSnapshots(ExpectationSuite suite, TableIdentifier id, Map<String, Long> given) {
     Map<String, Long> out = new LinkedHashMap<>();
     for (TableIdentifier other : ExpectationCatalog.references(suite, id.toString())) {
-      reads.check(other);
       Long pinned = given.get(other.toString());
+      reads.check(other, pinned);
       if (pinned != null) {
         out.put(other.toString(), pinned);
         continue;
