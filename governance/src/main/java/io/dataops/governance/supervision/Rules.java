@@ -17,12 +17,13 @@ final class Rules {
   static final String AUTH_FAILURES = "auth-failures";
   static final String READ_SURGE = "read-surge";
   static final String LEAK_CHECK = "leak-check-failed";
+  static final String PROVISION_REFUSED = "provision-refused";
   private static final String AUTH_REFUSED = "auth.refused";
 
   private Rules() {}
 
   static List<AlertRule> all(SupervisionRules t) {
-    return List.of(refusalBurst(t), authFailures(t), readSurge(t), leakCheck());
+    return List.of(refusalBurst(t), authFailures(t), readSurge(t), leakCheck(), provisionRefused(t));
   }
 
   /** Refused requests of a user that counts: not a refused login (its own rule), not an advisory grant check. */
@@ -128,6 +129,34 @@ final class Rules {
       return Optional.of(new Alert.Draft(LEAK_CHECK, "high", pipeline, e.seq(), e.seq(), e.at(), "the leak check stopped "
           + pipeline.substring("pipeline:".length()) + " run by " + e.actor() + " (" + e.organization() + "): "
           + e.details().get("reason"), Map.of("reason", String.valueOf(e.details().get("reason")))));
+    };
+  }
+
+  /**
+   * A product version asked for by another organization than its maker (a partner's delivery or table show, another
+   * operator's or a department's read or run) after the maker's grant of its scenario was revoked or expired: the
+   * refused {@code product.deliver} or {@code table.read} names the grants it was made under. Whoever asks still
+   * expects the data; the authority follows it up. Once per version and organization within {@code provisionWindow}.
+   */
+  static AlertRule provisionRefused(SupervisionRules t) {
+    return (e, ctx) -> {
+      if (!"refused".equals(e.outcome()) || !("product.deliver".equals(e.action()) || "table.read".equals(e.action()))
+          || !(e.details().get("grants") instanceof List<?> grants) || grants.isEmpty()) {
+        return Optional.empty();
+      }
+      Object org = e.details().containsKey("partner") ? e.details().get("partner") : e.details().get("reader");
+      String version = e.details().get("product") + "@" + e.details().get("version");
+      String subject = "product:" + version + " organization:" + org;
+      if (ctx.alertedSince(PROVISION_REFUSED, subject, e.at().minus(t.provisionWindow()))) {
+        return Optional.empty();
+      }
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("via", e.details().get("via"));
+      details.put("grants", grants);
+      details.put("reason", e.details().get("reason"));
+      return Optional.of(new Alert.Draft(PROVISION_REFUSED, "medium", subject, e.seq(), e.seq(), e.at(), version
+          + " was asked for by " + e.actor() + " (" + org + ", " + e.details().get("via") + ") after its maker's grant "
+          + "ended: " + e.details().get("reason"), details));
     };
   }
 

@@ -187,6 +187,44 @@ class SupervisionTest {
     assertThat(supervision.scan()).as("scanned once").isEmpty();
   }
 
+  /** A refused provision of income v1 to {@code org}, as {@code ProductReads} or {@code Delivery} records it. */
+  void notProvided(String user, String org, Role role, String action, List<Object> grants) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("product", "income");
+    details.put("version", 1);
+    details.put(role == Role.PARTNER ? "partner" : "reader", org);
+    details.put("via", role == Role.PARTNER ? "deliver" : "table show");
+    details.put("grants", grants);
+    details.put("reason", "no live grant of scenario 'jobs' held by op names product income (grant 3 was revoked)");
+    as(user, org, role).record(new AuditEvent(action, List.of("product:income@1", "organization:" + org),
+        AuditEvent.REFUSED, details));
+    clock.advance(Duration.ofMinutes(5));
+  }
+
+  @Test
+  void aVersionAskedForAfterItsMakersGrantEndedFiresOncePerOrganizationAndDay() {
+    for (int i = 0; i < 3; i++) {
+      notProvided("paul", "partner-co", Role.PARTNER, "product.deliver", List.of(3)); // a script retrying
+    }
+    notProvided("oscar", "other-op", Role.OPERATOR, "table.read", List.of(3));
+    notProvided("paul", "partner-co", Role.PARTNER, "product.deliver", List.of()); // governed by no grant: no provision
+    List<Alert> alerts = supervision.scan();
+    assertThat(alerts).extracting(Alert::rule, Alert::subject, Alert::severity).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("provision-refused", "product:income@1 organization:partner-co", "medium"),
+        org.assertj.core.groups.Tuple.tuple("provision-refused", "product:income@1 organization:other-op", "medium"));
+    assertThat(alerts.get(0).message()).isEqualTo("income@1 was asked for by paul (partner-co, deliver) after its "
+        + "maker's grant ended: no live grant of scenario 'jobs' held by op names product income (grant 3 was "
+        + "revoked)");
+    assertThat(alerts.get(1).message()).startsWith("income@1 was asked for by oscar (other-op, table show)");
+
+    notProvided("paul", "partner-co", Role.PARTNER, "product.deliver", List.of(3));
+    assertThat(supervision.scan()).as("the same day").isEmpty();
+    clock.advance(Duration.ofHours(25));
+    notProvided("paul", "partner-co", Role.PARTNER, "product.deliver", List.of(3));
+    assertThat(supervision.scan()).extracting(Alert::subject).containsExactly(
+        "product:income@1 organization:partner-co");
+  }
+
   @Test
   void normalUseFiresNothing() {
     for (int day = 0; day < 20; day++) {
