@@ -206,7 +206,6 @@ public final class PipelineRuns {
       List<ReadGrant> grants = GrantServices.readGrants(GrantServices.enforcement(config, audit)
           .authorize(GrantServices.request(p, actor, "pipeline run")));
       details.put("grant", grants.isEmpty() ? null : grants.get(0).grantId());
-      checkProductReads(p.inputs(), population(p), "pipeline run");
       ExecutorEnvironment env = new ExecutorEnvironment(lakehouse, config.keys(), config.work(), lc.catalogUri(),
           lc.catalogUser(), lc.catalogPassword(), config.engineSettings(parallelism),
           Map.of(ProductPublisher.class, publisher));
@@ -216,7 +215,8 @@ public final class PipelineRuns {
       // Table maintenance keeps what the run reads while it goes on.
       try (RunPins.Held pin = pins(config).hold(plan.runKey(), p.definition().product(), RunPins.snapshotsOf(plan))) {
         io.dataops.core.CommitPoint.reached("inputs-pinned");
-        // Again at the pinned snapshots, before anything is written: a provision ended while the run started.
+        // Other organizations' product versions it reads, at the pinned snapshots before anything is read or written:
+        // a provision ended since the validation stops the run here (and again right before its version is made).
         checkProductReads(p.inputs(), population(p), "pipeline run");
         r = executor.run(plan, new RunControl(actor, progress));
         pin.release();
