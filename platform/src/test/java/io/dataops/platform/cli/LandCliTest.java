@@ -221,7 +221,6 @@ class LandCliTest {
     return counts;
   }
 
-  /** The file with its first data row's gender changed and its last row left out: a department's correction. */
   /** A corrected copy of fiftyCitizens()' feed, with its contract beside it: feeds/citizens-fix.csv. */
   private Path correctedCopy(Path feed) throws java.io.IOException {
     Path fix = dir.resolve("feeds/citizens-fix.csv");
@@ -231,6 +230,7 @@ class LandCliTest {
     return fix;
   }
 
+  /** The file with its first data row's gender changed and its last row left out: a department's correction. */
   private static void correct(Path feed) throws java.io.IOException {
     List<String> lines = new ArrayList<>(Files.readAllLines(feed, StandardCharsets.UTF_8));
     String row = lines.get(1);
