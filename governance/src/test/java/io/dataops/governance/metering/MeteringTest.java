@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -140,6 +141,7 @@ class MeteringTest {
   }
 
   @Test
+  @Tag("own-storage") // a database of its own: the s3-postgres execution would run it as the default one does
   void processesDerivingAtOnceRecordEachEventOnceOnPostgresql() throws Exception {
     open(PostgresServer.newDatabase("gov_meter_" + System.nanoTime()));
     for (int i = 0; i < 300; i++) {

@@ -32,6 +32,7 @@ import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -145,6 +146,7 @@ class TableMaintenanceTest {
   }
 
   @Test
+  @Tag("own-storage") // a database of its own: the s3-postgres execution would run it as the default one does
   void theLedgerKeepsDeduplicationOnPostgresqlToo() throws IOException {
     lakehouse.close();
     lakehouse = Lakehouse.open(new LakehouseConfig(io.dataops.core.testing.PostgresServer.newDatabase(

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -537,6 +538,7 @@ class EmbeddedSchedulerTest {
   }
 
   @Test
+  @Tag("own-storage") // a database of its own: the s3-postgres execution would run it as the default one does
   void onPostgresqlToo() throws Exception {
     store = new ScheduleStore(io.dataops.core.testing.PostgresServer.newDatabase("scheduler_" + System.nanoTime()),
         "postgres", "");

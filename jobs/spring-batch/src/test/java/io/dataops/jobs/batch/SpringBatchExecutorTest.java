@@ -113,6 +113,13 @@ class SpringBatchExecutorTest extends PipelineFixture {
     return new Engine(executor, this);
   }
 
+  /**
+   * Tests on a lakehouse of their own (a new PostgreSQL database, local files): the profile's storage and database
+   * are not theirs, so the s3-postgres execution (the root pom), which would run them exactly as the default one does,
+   * leaves them out.
+   */
+  static final String OWN_STORAGE = "own-storage";
+
   /** The fixture's lakehouse on a new PostgreSQL database holding 2,000 citizens; its JDBC URL. */
   private String onPostgres() throws Exception {
     String url = io.dataops.core.testing.PostgresServer.newDatabase("batch_" + System.nanoTime());
@@ -124,6 +131,7 @@ class SpringBatchExecutorTest extends PipelineFixture {
   }
 
   @Test
+  @Tag(OWN_STORAGE)
   void onPostgresARunGoingOnOnAnotherHostIsRefusedThoughThisHostsWorkFolderIsFree() throws Exception {
     // Two hosts sharing PostgreSQL and S3 keep their own work folders: the file lock alone let both start the run,
     // and the second failed as an internal error of Spring Batch's job repository.
@@ -146,6 +154,7 @@ class SpringBatchExecutorTest extends PipelineFixture {
   }
 
   @Test
+  @Tag(OWN_STORAGE)
   void onPostgresTheJobRepositoryAndVersionsLiveInThePlatformDatabase() throws Exception {
     String url = onPostgres();
     RunSettings small = new RunSettings("256MB", 2, 1 << 20, 300, 800);
