@@ -6,6 +6,7 @@ import io.dataops.lakehouse.catalog.TableNames;
 import io.dataops.lakehouse.table.TableBrowser;
 import io.dataops.platform.product.ProductReads;
 import io.dataops.platform.product.ProductServices;
+import io.dataops.products.delivery.Delivery;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -79,19 +80,20 @@ final class TableCommand {
         // (a revoked grant stops this as it stops product deliver; refused and audited as a delivery). Another
         // organization shown them is provided them too, under the same rule (refused as a table.read).
         Long grant = null;
+        Delivery delivery = version.isPresent() && cli.session().actor().has("partner")
+            ? ProductServices.of(config, lh, cli.audit()).delivery() : null;
         if (version.isPresent() && limit != 0) {
-          grant = cli.session().actor().has("partner")
-              ? ProductServices.of(config, lh, cli.audit()).delivery()
-                  .provided(version.get(), cli.session().actor(), "table show").grant()
+          grant = delivery != null
+              ? delivery.provided(version.get(), cli.session().actor(), "table show").grant()
               : ProductReads.of(config, cli.audit()).provided(version.get(), cli.session().actor(), id, "table show");
         }
         TableBrowser.Rows rows = new TableBrowser(lh).show(id, snapshot, tag, limit, raw);
         io.dataops.core.CommitPoint.reached("table-rows-read");
         AuditEvent read = readEvent(cli, id, rows, version.orElse(null), raw, grant);
-        if (read.action().equals(io.dataops.products.delivery.Delivery.ACTION)) {
+        if (read.action().equals(Delivery.ACTION)) { // readEvent made it a delivery
           // A partner's rows are a delivery: recorded while the version is still published, as product deliver's
           // (a seal meanwhile would leave this copy off the destruction certificate), and shown only after.
-          ProductServices.of(config, lh, cli.audit()).delivery().handOver(version.get(), read);
+          delivery.handOver(version.get(), read);
         } else {
           cli.audit().record(read);
         }
@@ -132,8 +134,7 @@ final class TableCommand {
     var actor = cli.session().actor();
     boolean partner = version != null && actor.has("partner");
     if (partner && !rows.rows().isEmpty()) {
-      return io.dataops.products.delivery.Delivery.event(version, actor, rows.rows().size(), bytes, "table show", null,
-          grant);
+      return Delivery.event(version, actor, rows.rows().size(), bytes, "table show", null, grant);
     }
     Map<String, Object> details = new java.util.LinkedHashMap<>();
     details.put("rows", rows.rows().size());
