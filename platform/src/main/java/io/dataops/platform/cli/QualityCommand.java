@@ -79,7 +79,7 @@ final class QualityCommand {
         // The other tables the suite reads are read as the caller, checked as the table itself is (before any of
         // them is looked at); the runner asks again, at the snapshots it pins, before it compiles against them.
         var references = ExpectationCatalog.references(s, id.toString());
-        references.forEach(other -> Quality.reads(cli, config, lh).check(other, null));
+        references.forEach(Quality.reads(cli, config, lh)::checkCurrent);
         QualityReport r;
         try {
           r = Quality.intake(cli, config, lh).run(Quality.runner(cli, lh, config, workers), id, snapshot, s,

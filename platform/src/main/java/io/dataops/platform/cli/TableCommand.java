@@ -80,12 +80,15 @@ final class TableCommand {
         // (a revoked grant stops this as it stops product deliver; refused and audited as a delivery). Another
         // organization shown them is provided them too, under the same rule (refused as a table.read).
         Long grant = null;
-        Delivery delivery = version.isPresent() && cli.session().actor().has("partner")
-            ? ProductServices.of(config, lh, cli.audit()).delivery() : null;
+        Delivery delivery = null; // a partner's: checks the provision now and hands the rows over below
         if (version.isPresent() && limit != 0) {
-          grant = delivery != null
-              ? delivery.provided(version.get(), cli.session().actor(), "table show").grant()
-              : ProductReads.of(config, cli.audit()).provided(version.get(), cli.session().actor(), id, "table show");
+          if (cli.session().actor().has("partner")) {
+            delivery = ProductServices.of(config, lh, cli.audit()).delivery();
+            grant = delivery.provided(version.get(), cli.session().actor(), "table show").grant();
+          } else {
+            grant = ProductReads.of(config, cli.audit()).provided(version.get(), cli.session().actor(), id,
+                "table show");
+          }
         }
         TableBrowser.Rows rows = new TableBrowser(lh).show(id, snapshot, tag, limit, raw);
         io.dataops.core.CommitPoint.reached("table-rows-read");

@@ -91,7 +91,7 @@ public final class FeedIntake {
       // The suite reads its other tables as the one landing (a department's suite, another department's register).
       // Refused before anything lands, as a read of that table is.
       ExpectationCatalog.references(s.suite(), TableNames.ods(request.department(), request.dataset()).toString())
-          .forEach(other -> reads.check(other, null));
+          .forEach(reads::checkCurrent);
       checkFits(s, request);
     });
     LandingResult landing = new Landing(lakehouse, workers, progress).audit(audit).land(request);
@@ -264,7 +264,7 @@ public final class FeedIntake {
    */
   public static void checkSuiteFits(ExpectationSuite suite, TableIdentifier id, FeedContract contract,
       Lakehouse lakehouse, ReferenceCheck reads) {
-    ExpectationCatalog.references(suite, id.toString()).forEach(other -> reads.check(other, null));
+    ExpectationCatalog.references(suite, id.toString()).forEach(reads::checkCurrent);
     Map<String, String> personal = new HashMap<>();
     List<String> key = List.of();
     BadInputException againstContract = null;

@@ -15,6 +15,11 @@ import org.apache.iceberg.catalog.TableIdentifier;
 public interface ReferenceCheck {
   void check(TableIdentifier table, Long snapshot);
 
+  /** At the table's current snapshot: a check before a run starts, which refuses early and reads nothing. */
+  default void checkCurrent(TableIdentifier table) {
+    check(table, null);
+  }
+
   /** For callers that decided otherwise who may read what (the engine's own tests, a library caller). */
   ReferenceCheck ANY = (table, snapshot) -> { };
 
