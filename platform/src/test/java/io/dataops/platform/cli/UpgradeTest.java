@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dataops.platform.cli.CliTest.Run;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -20,10 +23,13 @@ import org.junit.jupiter.api.Test;
  * tables are migrated, its rows kept, its version goes through review.
  *
  * <p>Iceberg keeps absolute paths in its metadata, so the home is unpacked where it was made:
- * {@code /tmp/dataops-home-made-by-58f1090} (the test replaces it each run).
+ * {@code /tmp/dataops-home-made-by-58f1090}, under a lock beside it that two builds on one machine take in turn (the
+ * test replaces the home at its start and removes it at its end).
  */
 class UpgradeTest {
   static final Path HOME = Path.of("/tmp/dataops-home-made-by-58f1090");
+  /** Held while the home is in use: another build's test waits for it instead of unpacking over this one's home. */
+  static final Path LOCK = Path.of("/tmp/dataops-home-made-by-58f1090.lock");
 
   Run run(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
@@ -39,10 +45,25 @@ class UpgradeTest {
 
   @Test
   void aHomeMadeBeforeMigrationsUpgradesInPlaceAndKeepsEverything() throws Exception {
-    if (Files.exists(HOME)) {
-      Process rm = new ProcessBuilder("rm", "-rf", HOME.toString()).inheritIO().start();
-      assertThat(rm.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    try (FileChannel lock = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock held = lock.lock()) {
+      remove(HOME);
+      try {
+        upgradesInPlace();
+      } finally {
+        remove(HOME);
+      }
     }
+  }
+
+  private static void remove(Path home) throws Exception {
+    if (Files.exists(home)) {
+      Process rm = new ProcessBuilder("rm", "-rf", home.toString()).inheritIO().start();
+      assertThat(rm.waitFor(60, TimeUnit.SECONDS) && rm.exitValue() == 0).as("removed " + home).isTrue();
+    }
+  }
+
+  private void upgradesInPlace() throws Exception {
     Path archive = Path.of(UpgradeTest.class.getResource("/fixtures/home-made-by-58f1090.tar.gz").toURI());
     Process tar = new ProcessBuilder("tar", "-xzf", archive.toString(), "-C", HOME.getParent().toString())
         .inheritIO().start();
