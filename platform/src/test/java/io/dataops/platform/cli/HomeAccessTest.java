@@ -33,8 +33,8 @@ class HomeAccessTest {
   static Path home;
   static List<CliTest.Run> made;
 
-  // What the child JVM runs, in this order: the demo, a suggested suite, then what the demo test reads from the home
-  // the demo left (the first reads as CliTest ran them in this JVM before) and the demo again on it.
+  // What the child JVM runs, in this order: the demo, a suggested suite, the reads the demo test makes of the home the
+  // demo left, the demo again on that home, and the product lists after it.
   static final int DEMO = 0;
   static final int SUGGEST = 1;
   static final int RUNS_AUDITED = 2;
