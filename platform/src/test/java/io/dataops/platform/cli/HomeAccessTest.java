@@ -68,9 +68,8 @@ class HomeAccessTest {
         List.of("demo", "--home", h),
         List.of("product", "list", "--json", "--home", h),
         List.of("product", "list", "--json", "--home", h, "--as", "zhang-wei")));
-    for (int i : new int[] {DEMO, SUGGEST}) {
-      assertThat(made.get(i).exit()).as(made.get(i).err()).isZero();
-    }
+    ok(DEMO);
+    ok(SUGGEST);
   }
 
   /** The child's run {@code i}, which must have succeeded. */

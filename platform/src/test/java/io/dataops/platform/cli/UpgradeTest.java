@@ -3,10 +3,10 @@ package io.dataops.platform.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dataops.core.files.ProcessScratch;
 import io.dataops.platform.cli.CliTest.Run;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
@@ -56,11 +56,9 @@ class UpgradeTest {
     }
   }
 
-  private static void remove(Path home) throws Exception {
-    if (Files.exists(home)) {
-      Process rm = new ProcessBuilder("rm", "-rf", home.toString()).inheritIO().start();
-      assertThat(rm.waitFor(60, TimeUnit.SECONDS) && rm.exitValue() == 0).as("removed " + home).isTrue();
-    }
+  private static void remove(Path home) {
+    ProcessScratch.deleteTree(home);
+    assertThat(home).as("removed").doesNotExist();
   }
 
   private void upgradesInPlace() throws Exception {
