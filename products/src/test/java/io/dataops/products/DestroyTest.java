@@ -3,6 +3,7 @@ package io.dataops.products;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dataops.core.testing.ChildJvm;
 import io.dataops.lakehouse.table.TableBrowser;
 import io.dataops.lakehouse.testing.Tables;
 import io.dataops.core.testing.LockWaits;
@@ -251,10 +252,8 @@ class DestroyTest extends ProductFixture {
     String gone = failures(failures, tableId().toString(), v1.snapshotId(), "12458.0", "21509.0");
     String kept = failures(failures, tableId().toString(), version(2).snapshotId(), "9000.0");
     Path marker = dir.resolve("marker");
-    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-        DestroyChild.class.getName(), dir.resolve("home").toString(), PRODUCT, "1", "quality-failures-unreferenced",
-        marker.toString())
+    Process child = new ProcessBuilder(ChildJvm.command(DestroyChild.class, List.of(),
+        List.of(dir.resolve("home").toString(), PRODUCT, "1", "quality-failures-unreferenced", marker.toString())))
         .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -331,10 +330,8 @@ class DestroyTest extends ProductFixture {
     String gone = metrics(metrics, "run-of-v1", v1.snapshotId(), 12458.0, 21509.0);
     String kept = metrics(metrics, "run-of-v2", version(2).snapshotId(), 9000.0);
     Path marker = dir.resolve("marker");
-    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-        DestroyChild.class.getName(), dir.resolve("home").toString(), PRODUCT, "1", "quality-metrics-unreferenced",
-        marker.toString())
+    Process child = new ProcessBuilder(ChildJvm.command(DestroyChild.class, List.of(),
+        List.of(dir.resolve("home").toString(), PRODUCT, "1", "quality-metrics-unreferenced", marker.toString())))
         .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -589,10 +586,8 @@ class DestroyTest extends ProductFixture {
       release(base + 2);
       seal(base + 1);
       Path marker = dir.resolve("marker-" + step);
-      Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-          DestroyChild.class.getName(), dir.resolve("home").toString(), PRODUCT, String.valueOf(base + 1), step,
-          marker.toString())
+      Process child = new ProcessBuilder(ChildJvm.command(DestroyChild.class, List.of(),
+          List.of(dir.resolve("home").toString(), PRODUCT, String.valueOf(base + 1), step, marker.toString())))
           .redirectErrorStream(true).redirectOutput(dir.resolve("child-" + step + ".log").toFile()).start();
       try {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);

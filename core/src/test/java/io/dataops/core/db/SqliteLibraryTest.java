@@ -3,6 +3,7 @@ package io.dataops.core.db;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dataops.core.files.StaleCopies;
+import io.dataops.core.testing.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -115,9 +116,8 @@ class SqliteLibraryTest {
     assumeLinux();
     Path tmp = Files.createDirectories(dir.resolve("tmp"));
     Path cache = dir.resolve("xdg");
-    ProcessBuilder child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"), Child.class.getName(),
-        dir.resolve("db.sqlite").toString())
+    ProcessBuilder child = new ProcessBuilder(ChildJvm.command(Child.class, List.of("-Djava.io.tmpdir=" + tmp),
+        List.of(dir.resolve("db.sqlite").toString())))
         .redirectErrorStream(true).redirectOutput(dir.resolve("child.out").toFile());
     child.environment().put("XDG_CACHE_HOME", cache.toString());
     Process p = child.start();

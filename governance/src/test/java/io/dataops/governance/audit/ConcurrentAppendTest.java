@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.digest.DigestAlgorithm;
+import io.dataops.core.testing.ChildJvm;
 import io.dataops.governance.db.GovernanceDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +35,8 @@ class ConcurrentAppendTest extends TrailFixture {
     List<Process> children = new ArrayList<>();
     for (String name : List.of("a", "b")) {
       Path log = home.resolve("child-" + name + ".log");
-      children.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-          "-cp", System.getProperty("java.class.path"), AuditAppendChild.class.getName(), url, "100", name)
+      children.add(new ProcessBuilder(ChildJvm.command(AuditAppendChild.class, List.of("-Xmx256m"),
+          List.of(url, "100", name)))
           .redirectErrorStream(true).redirectOutput(log.toFile()).start());
     }
     for (int i = 0; i < children.size(); i++) {

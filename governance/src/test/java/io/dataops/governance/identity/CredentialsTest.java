@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dataops.core.BadInputException;
+import io.dataops.core.testing.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -94,9 +95,8 @@ class CredentialsTest {
     int each = 20;
     List<Process> children = new ArrayList<>();
     for (int p = 0; p < processes; p++) {
-      children.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-          System.getProperty("java.class.path"), CredentialsTest.class.getName(), home.toString(), "p" + p,
-          String.valueOf(each)).redirectErrorStream(true).start());
+      children.add(new ProcessBuilder(ChildJvm.command(CredentialsTest.class, List.of(),
+          List.of(home.toString(), "p" + p, String.valueOf(each)))).redirectErrorStream(true).start());
     }
     for (Process child : children) {
       String output = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);

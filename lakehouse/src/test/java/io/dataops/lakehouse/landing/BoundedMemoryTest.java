@@ -2,6 +2,7 @@ package io.dataops.lakehouse.landing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dataops.core.testing.ChildJvm;
 import io.dataops.lakehouse.contract.FeedFormat;
 import io.dataops.lakehouse.sample.GenerateRequest;
 import io.dataops.lakehouse.sample.GenerateResult;
@@ -10,6 +11,7 @@ import io.dataops.lakehouse.sample.SampleGenerator;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,10 +30,9 @@ class BoundedMemoryTest {
         dir.resolve("big.csv"), FeedFormat.CSV, Charset.forName("GBK"), 0.001, 1, 0, rows, 100, false));
     assertThat(g.bytes()).as("the feed alone is most of the heap").isGreaterThan(85L << 20);
     Path log = dir.resolve("child.log");
-    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx128m", "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"), LandingChild.class.getName(),
-        dir.resolve("home").toString(), g.file(), g.contractFile(), dir.resolve("marker").toString(),
-        String.valueOf(Long.MAX_VALUE), "public-security", "citizens")
+    Process child = new ProcessBuilder(ChildJvm.command(LandingChild.class, List.of("-Xmx128m", "-XX:+UseParallelGC"),
+        List.of(dir.resolve("home").toString(), g.file(), g.contractFile(), dir.resolve("marker").toString(),
+        String.valueOf(Long.MAX_VALUE), "public-security", "citizens")))
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     assertThat(child.waitFor(180, TimeUnit.SECONDS)).isTrue();
     String output = Files.readString(log);

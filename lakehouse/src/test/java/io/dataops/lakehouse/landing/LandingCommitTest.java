@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dataops.core.BadInputException;
+import io.dataops.core.testing.ChildJvm;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.catalog.LakehouseConfig;
 import io.dataops.lakehouse.catalog.TableNames;
@@ -167,10 +168,9 @@ class LandingCommitTest extends LandingFixture {
   void aLandingKilledBetweenItsTwoCommitsIsRepairedByTheNextLanding() throws Exception {
     GenerateResult g = citizens("c.csv", 2_000, 0, 0.05);
     Path marker = dir.resolve("marker");
-    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", System.getProperty("java.class.path"), LandingChild.class.getName(),
-        dir.resolve("home").toString(), g.file(), g.contractFile(), marker.toString(), "0", "public-security",
-        "citizens", LandingChild.PAUSE_BETWEEN_COMMITS)
+    Process child = new ProcessBuilder(ChildJvm.command(LandingChild.class, List.of("-Xmx256m"),
+        List.of(dir.resolve("home").toString(), g.file(), g.contractFile(), marker.toString(), "0", "public-security",
+        "citizens", LandingChild.PAUSE_BETWEEN_COMMITS)))
         .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (!Files.exists(marker) && child.isAlive() && System.nanoTime() < deadline) {
@@ -197,9 +197,9 @@ class LandingCommitTest extends LandingFixture {
     GenerateResult g = citizens("big.csv", 400_000, 0, 0.01);
     Path home = dir.resolve("home");
     Path marker = dir.resolve("marker");
-    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", System.getProperty("java.class.path"), LandingChild.class.getName(),
-        home.toString(), g.file(), g.contractFile(), marker.toString(), "100000", "public-security", "citizens")
+    Process child = new ProcessBuilder(ChildJvm.command(LandingChild.class, List.of("-Xmx256m"),
+        List.of(home.toString(), g.file(), g.contractFile(), marker.toString(), "100000", "public-security",
+        "citizens")))
         .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (!Files.exists(marker) && child.isAlive() && System.nanoTime() < deadline) {

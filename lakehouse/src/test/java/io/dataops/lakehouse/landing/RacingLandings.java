@@ -2,6 +2,7 @@ package io.dataops.lakehouse.landing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dataops.core.testing.ChildJvm;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.catalog.LakehouseConfig;
 import io.dataops.lakehouse.contract.ContractParser;
@@ -38,10 +39,9 @@ public final class RacingLandings {
     for (int i = 0; i < feeds.size(); i++) {
       Path log = dir.resolve("racer-" + i + "-" + System.nanoTime() + ".log");
       logs.add(log);
-      children.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx256m", "-cp", System.getProperty("java.class.path"), RacingLandings.class.getName(),
-          config.catalogUri(), String.valueOf(config.catalogUser()), config.warehouse(), meeting.toString(),
-          String.valueOf(feeds.size()), "racer-" + i, feeds.get(i).toString())
+      children.add(new ProcessBuilder(ChildJvm.command(RacingLandings.class, List.of("-Xmx256m"),
+          List.of(config.catalogUri(), String.valueOf(config.catalogUser()), config.warehouse(), meeting.toString(),
+          String.valueOf(feeds.size()), "racer-" + i, feeds.get(i).toString())))
           .redirectErrorStream(true).redirectOutput(log.toFile()).start());
     }
     List<JsonNode> results = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.dataops.lakehouse.parquet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dataops.core.testing.ChildJvm;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.catalog.LakehouseConfig;
 import io.dataops.lakehouse.catalog.Zone;
@@ -60,8 +61,7 @@ class ParquetCodecsLazyTest {
 
   private List<String> child(LakehouseConfig config, Path home, String mode) throws IOException, InterruptedException {
     Path log = dir.resolve(mode + ".log");
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Child.class.getName(), home.toString(), mode)
+    ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(Child.class, List.of(), List.of(home.toString(), mode)))
         .redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().putAll(TestStorage.childEnvironment(config));
     Process p = pb.start();

@@ -1,10 +1,10 @@
 package io.dataops.platform.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dataops.core.testing.ChildJvm;
 import io.dataops.platform.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,11 +34,7 @@ final class ChildCli {
   static List<CliTest.Run> run(List<String> prefix, Map<String, String> env, Path log, List<List<String>> commands)
       throws Exception {
     List<String> cmd = new ArrayList<>(prefix);
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    // The test JVM's own flags (add-opens for DuckDB's Arrow export, the heap) hold for the child too.
-    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Xmx")).forEach(cmd::add);
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ChildCli.class.getName()));
+    cmd.addAll(ChildJvm.command(ChildCli.class, List.of(), List.of()));
     for (List<String> c : commands) {
       cmd.addAll(c);
       cmd.add(THEN);

@@ -2,6 +2,7 @@ package io.dataops.platform.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dataops.core.testing.ChildJvm;
 import io.dataops.core.testing.Tmpfs;
 import io.dataops.platform.Main;
 import io.dataops.platform.cli.CliTest.Run;
@@ -39,9 +40,7 @@ class DiskFullCliTest {
 
   /** The command in its own JVM: no connection of this one keeps the platform database's files open. */
   private Run child(Path home, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    command.addAll(List.of(args));
+    List<String> command = ChildJvm.command(Main.class, List.of("-Xmx256m"), List.of(args));
     command.addAll(List.of("--home", home.toString(), "--as", TestCast.AUTHORITY));
     Process p = new ProcessBuilder(command).redirectOutput(dir.resolve("child.out").toFile())
         .redirectError(dir.resolve("child.err").toFile()).start();

@@ -2,11 +2,11 @@ package io.dataops.platform.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dataops.core.testing.ChildJvm;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.catalog.LakehouseConfig;
 import io.dataops.products.publish.ProductTables;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,12 +81,9 @@ class FlinkKillTest extends HomeCliTest {
     Path runs = home.resolve("warehouse/.dataops-runs");
 
     // The child: `dataops pipeline run --engine flink`, killed as soon as its write job has files.
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Xmx")).forEach(cmd::add);
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ChildCli.class.getName(), "pipeline", "run",
-        file.toString(), "--engine", "flink", "--parallelism", "2", "--home", home.toString(), "--as",
-        TestCast.OPERATOR, ChildCli.THEN));
+    List<String> cmd = ChildJvm.command(ChildCli.class, List.of(), List.of("pipeline", "run", file.toString(),
+        "--engine", "flink", "--parallelism", "2", "--home", home.toString(), "--as", TestCast.OPERATOR,
+        ChildCli.THEN));
     Path log = dir.resolve("child.log");
     Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dataops.core.testing.ChildJvm;
 import io.dataops.core.testing.Tmpfs;
 import io.dataops.platform.Main;
 import java.io.ByteArrayOutputStream;
@@ -52,9 +53,7 @@ class LandCliTest {
 
   /** The command in its own JVM: what a shell sees, with the home's own log file. */
   Run child(Map<String, String> env, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    command.addAll(List.of(args));
+    List<String> command = ChildJvm.command(Main.class, List.of("-Xmx512m"), List.of(args));
     command.addAll(List.of("--home", dir.resolve("home").toString(), "--as", TestCast.PUBLIC_SECURITY));
     ProcessBuilder pb = new ProcessBuilder(command)
         .redirectOutput(dir.resolve("child.out").toFile()).redirectError(dir.resolve("child.err").toFile());

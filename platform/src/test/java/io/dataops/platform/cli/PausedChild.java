@@ -2,8 +2,8 @@ package io.dataops.platform.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dataops.core.testing.ChildJvm;
 import io.dataops.platform.cli.CliTest.Run;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,13 +38,8 @@ final class PausedChild implements AutoCloseable {
     Path out = dir.resolve("child-" + id + ".out");
     Path err = dir.resolve("child-" + id + ".err");
     List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Xmx")).forEach(cmd::add);
-    cmd.addAll(List.of("-Ddataops.test.pause-at=" + point, "-Ddataops.test.pause-marker=" + paused,
-        "-Ddataops.test.resume-marker=" + resume, "-cp", System.getProperty("java.class.path"),
-        io.dataops.platform.Main.class.getName()));
-    cmd.addAll(List.of(args));
+    cmd.addAll(ChildJvm.command(io.dataops.platform.Main.class, List.of("-Ddataops.test.pause-at=" + point,
+        "-Ddataops.test.pause-marker=" + paused, "-Ddataops.test.resume-marker=" + resume), List.of(args)));
     cmd.addAll(List.of("--home", home.toString(), "--as", as));
     Process child = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     PausedChild c = new PausedChild(child, paused, resume, out, err);

@@ -3,9 +3,9 @@ package io.dataops.platform.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dataops.core.testing.ChildJvm;
 import io.dataops.platform.cli.CliTest.Run;
 import io.dataops.platform.session.Sessions;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,13 +35,8 @@ class SchedulerFeedCliTest {
 
   /** {@code dataops scheduler start} in a child JVM, its output appended to {@code log}. */
   static Process startScheduler(Path home, Path log) throws java.io.IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Xmx")).forEach(cmd::add);
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), io.dataops.platform.Main.class.getName(),
-        "scheduler", "start", "--home", home.toString(), "--as", Sessions.LOCAL_ADMIN, "--tick-seconds", "1",
-        "--lease-seconds", "3"));
+    List<String> cmd = ChildJvm.command(io.dataops.platform.Main.class, List.of(), List.of("scheduler", "start",
+        "--home", home.toString(), "--as", Sessions.LOCAL_ADMIN, "--tick-seconds", "1", "--lease-seconds", "3"));
     return new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
   }

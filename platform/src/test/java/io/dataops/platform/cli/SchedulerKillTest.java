@@ -3,11 +3,11 @@ package io.dataops.platform.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dataops.core.testing.ChildJvm;
 import io.dataops.platform.cli.CliTest.Run;
 import io.dataops.platform.session.Sessions;
 import io.dataops.scheduler.embedded.ScheduleStore;
 import io.dataops.scheduler.embedded.ScheduledRun;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,13 +40,9 @@ class SchedulerKillTest {
   }
 
   private Process startScheduler(Path log) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Xmx")).forEach(cmd::add);
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), io.dataops.platform.Main.class.getName(),
-        "scheduler", "start", "--home", dir.resolve("home").toString(), "--as", Sessions.LOCAL_ADMIN,
-        "--max-concurrent", "2", "--tick-seconds", "1", "--lease-seconds", "3", "--backoff-seconds", "1"));
+    List<String> cmd = ChildJvm.command(io.dataops.platform.Main.class, List.of(), List.of("scheduler", "start",
+        "--home", dir.resolve("home").toString(), "--as", Sessions.LOCAL_ADMIN, "--max-concurrent", "2",
+        "--tick-seconds", "1", "--lease-seconds", "3", "--backoff-seconds", "1"));
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
         log.toFile())).start();
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
+import io.dataops.core.testing.ChildJvm;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -568,12 +569,10 @@ class EmbeddedSchedulerTest {
     assertThat(mine.acquire("me", 1)).as("kept without writing").isTrue();
     assertThat(mine.holder()).isEqualTo("me");
     // Another process cannot take it while this one lives.
-    Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        System.getProperty("java.class.path"), LeaseProbe.class.getName(), file.toString()).start();
+    Process other = new ProcessBuilder(ChildJvm.command(LeaseProbe.class, List.of(), List.of(file.toString()))).start();
     assertThat(new String(other.getInputStream().readAllBytes()).strip()).isEqualTo("false");
     mine.release("me");
-    Process again = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        System.getProperty("java.class.path"), LeaseProbe.class.getName(), file.toString()).start();
+    Process again = new ProcessBuilder(ChildJvm.command(LeaseProbe.class, List.of(), List.of(file.toString()))).start();
     assertThat(new String(again.getInputStream().readAllBytes()).strip()).isEqualTo("true");
   }
 

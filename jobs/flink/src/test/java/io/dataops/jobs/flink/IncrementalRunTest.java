@@ -2,6 +2,7 @@ package io.dataops.jobs.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dataops.core.testing.ChildJvm;
 import io.dataops.lakehouse.sample.SampleDataset;
 import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.run.PipelineRunResult;
@@ -12,10 +13,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import io.dataops.products.publish.ProductTables;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 
 /** {@code mode: incremental} on both engines: appends with runs between, and nothing new. */
@@ -63,12 +62,10 @@ class IncrementalRunTest extends EnginesFixture {
     PipelineRunResult v1 = run(engine, bind(pipeline("citizens-inc", "incremental")));
     long s2 = land(200, 2);
     Path marker = dir.resolve("paused");
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("--add-")).forEach(
-        command::add);
-    command.addAll(List.of("-Xmx768m", "-Ddataops.test.pause-at=" + point, "-Ddataops.test.pause-marker=" + marker,
-        "-cp", System.getProperty("java.class.path"), IncrementalChild.class.getName(), dir.resolve("home").toString(),
-        file.toString(), dir.resolve("child-work").toString(), keysFile.toString(), engine));
+    List<String> command = ChildJvm.command(IncrementalChild.class,
+        List.of("-Xmx768m", "-Ddataops.test.pause-at=" + point, "-Ddataops.test.pause-marker=" + marker),
+        List.of(dir.resolve("home").toString(), file.toString(), dir.resolve("child-work").toString(),
+            keysFile.toString(), engine));
     Process child = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(dir.resolve("child.log").toFile()).start();
     long deadline = System.nanoTime() + 180_000_000_000L;

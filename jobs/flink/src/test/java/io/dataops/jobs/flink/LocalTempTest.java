@@ -3,15 +3,14 @@ package io.dataops.jobs.flink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dataops.core.files.ProcessScratch;
+import io.dataops.core.testing.ChildJvm;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -86,11 +85,8 @@ class LocalTempTest {
   }
 
   private Process child(Path tmp, String marker) throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("--add-")).forEach(
-        command::add);
-    command.addAll(List.of("-Xmx512m", "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
-        LocalTempChild.class.getName()));
+    List<String> command = ChildJvm.command(LocalTempChild.class, List.of("-Xmx512m", "-Djava.io.tmpdir=" + tmp),
+        List.of());
     if (marker != null) {
       command.add(marker);
     }

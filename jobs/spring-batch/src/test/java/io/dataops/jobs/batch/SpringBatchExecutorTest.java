@@ -777,12 +777,8 @@ class SpringBatchExecutorTest extends PipelineFixture {
 
   /** {@link SpringBatchChild} running {@code pipeline} (a {@link HeldChild} holds it where a test kills it). */
   private List<String> childCommand(Path pipeline, String... jvmOptions) {
-    List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-        .toString(), "--add-opens=java.base/java.nio=ALL-UNNAMED"));
-    command.addAll(List.of(jvmOptions));
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), SpringBatchChild.class.getName(),
-        dir.resolve("home").toString(), pipeline.toString(), dir.resolve("work").toString()));
-    return command;
+    return io.dataops.core.testing.ChildJvm.command(SpringBatchChild.class, List.of(jvmOptions),
+        List.of(dir.resolve("home").toString(), pipeline.toString(), dir.resolve("work").toString()));
   }
 
   private Map<String, String> childEnvironment() {
