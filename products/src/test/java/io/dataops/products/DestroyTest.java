@@ -3,9 +3,9 @@ package io.dataops.products;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dataops.core.testing.ChildJvm;
 import io.dataops.lakehouse.table.TableBrowser;
 import io.dataops.lakehouse.testing.Tables;
+import io.dataops.core.testing.ChildJvm;
 import io.dataops.core.testing.LockWaits;
 import io.dataops.products.destroy.DestructionCertificate;
 import io.dataops.products.destroy.DestructionPlan;

@@ -6,7 +6,6 @@ import io.dataops.core.testing.ChildJvm;
 import io.dataops.platform.cli.CliTest.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -37,9 +36,8 @@ final class PausedChild implements AutoCloseable {
     Path resume = dir.resolve("resume-" + id);
     Path out = dir.resolve("child-" + id + ".out");
     Path err = dir.resolve("child-" + id + ".err");
-    List<String> cmd = new ArrayList<>();
-    cmd.addAll(ChildJvm.command(io.dataops.platform.Main.class, List.of("-Ddataops.test.pause-at=" + point,
-        "-Ddataops.test.pause-marker=" + paused, "-Ddataops.test.resume-marker=" + resume), List.of(args)));
+    List<String> cmd = ChildJvm.command(io.dataops.platform.Main.class, List.of("-Ddataops.test.pause-at=" + point,
+        "-Ddataops.test.pause-marker=" + paused, "-Ddataops.test.resume-marker=" + resume), List.of(args));
     cmd.addAll(List.of("--home", home.toString(), "--as", as));
     Process child = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     PausedChild c = new PausedChild(child, paused, resume, out, err);

@@ -1,0 +1,156 @@
+package io.dataops.jobs.batch;
+
+import io.dataops.core.audit.Actor;
+import io.dataops.pipelines.plan.PipelineExecutor;
+import io.dataops.pipelines.plan.RunControl;
+import io.dataops.pipelines.plan.RunPlan;
+import io.dataops.lakehouse.sample.SampleDataset;
+import io.dataops.pipelines.definition.BoundPipeline;
+import io.dataops.pipelines.definition.PipelineParser;
+import io.dataops.pipelines.definition.PipelineValidator;
+import io.dataops.pipelines.run.PipelineRunResult;
+import io.dataops.products.publish.ProductPublisher;
+import io.dataops.products.registry.ProductRegistry;
+import io.dataops.pipelines.testing.PipelineFixture;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.data.Record;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * What the Spring Batch engine's test classes share: the pipelines, the landed citizens, the executor as the platform
+ * uses it, the child JVM a test kills, and the job repository's rows. The tests are split in two classes
+ * ({@link SpringBatchExecutorTest}, {@link SpringBatchRestartTest}) so that the module's two test JVMs share them.
+ */
+abstract class SpringBatchFixture extends PipelineFixture {
+  static final String PROFILE = """
+      name: citizens-profile
+      scenario: 社区服务人口结构分析
+      owner: futian-operator
+      inputs:
+        - table: ods.public_security__citizens
+          as: citizens
+          columns: [id_card, name, phone, gender, birth_date, address, district_code, monthly_income]
+      transform: |
+        SELECT id_card AS person_key, name, phone, gender, birth_date, address, district_code, monthly_income
+        FROM citizens
+      policy:
+        person_key: {pseudonymize: hmac-sha256, key: default, length: 20}
+        name: remove
+        phone: {mask: mobile, keepFirst: 3, keepLast: 0}
+        birth_date: {generalize: year}
+        address: {generalize: address, level: street}
+        monthly_income: {generalize: buckets, boundaries: [0, 3000, 6000, 10000, 20000]}
+      privacy: {quasiIdentifiers: [birth_date, gender, district_code], k: 3}
+      product: citizens-profile
+      """;
+
+  @BeforeEach
+  void landData() throws Exception {
+    landSample(SampleDataset.CITIZENS, 3000, 3000, 1);
+  }
+
+  BoundPipeline bind(String yaml) {
+    return new PipelineValidator(lakehouse, keys).bind(PipelineParser.parse(yaml, "p.yaml"), dir);
+  }
+
+  /** The executor as the platform uses it: through the engine-neutral interface, with the plan of a pipeline. */
+  record Engine(PipelineExecutor executor, SpringBatchFixture test) {
+    PipelineRunResult run(BoundPipeline p) {
+      return executor.run(RunPlan.of(p, test.keys, executor.engine(), test.lakehouse), RunControl.of(Actor.SYSTEM));
+    }
+  }
+
+  Engine executor(RunSettings settings) {
+    String url = lakehouse.config().catalogUri();
+    return through(new SpringBatchExecutor(lakehouse, new BatchInfrastructure(url, lakehouse.config().catalogUser(), lakehouse.config().catalogPassword()),
+        ProductPublisher.ungated(lakehouse, registry()), keys, dir.resolve("work"), settings));
+  }
+
+  /** The registry in the lakehouse's catalog database (with its credentials on PostgreSQL). */
+  ProductRegistry registry() {
+    return new ProductRegistry(lakehouse.config().catalogUri(), lakehouse.config().catalogUser(), lakehouse.config().catalogPassword());
+  }
+
+  Engine through(PipelineExecutor executor) {
+    return new Engine(executor, this);
+  }
+
+  /** Each row's columns joined by a space, of a query of the job repository given the job's name. */
+  List<String> repositoryRows(String sql, String job) throws Exception {
+    var config = lakehouse.config();
+    try (var c = io.dataops.core.db.PlatformDatabase.connect(config.catalogUri(),
+            io.dataops.core.db.PlatformDatabase.prepare(config.catalogUri(), config.catalogUser(),
+                config.catalogPassword()));
+        var s = c.prepareStatement(sql)) {
+      s.setString(1, job);
+      List<String> out = new java.util.ArrayList<>();
+      try (var r = s.executeQuery()) {
+        int columns = r.getMetaData().getColumnCount();
+        while (r.next()) {
+          StringBuilder row = new StringBuilder(r.getString(1));
+          for (int i = 2; i <= columns; i++) {
+            row.append(' ').append(r.getString(i));
+          }
+          out.add(row.toString());
+        }
+      }
+      return out;
+    }
+  }
+
+  Map<String, Object> leakCheckOf(PipelineRunResult r) {
+    return registry().byRunKey(r.runKey()).orElseThrow().lineage().leakCheck();
+  }
+
+  /** {@link SpringBatchChild} running {@code pipeline} (a {@link HeldChild} holds it where a test kills it). */
+  List<String> childCommand(Path pipeline, String... jvmOptions) {
+    return io.dataops.core.testing.ChildJvm.command(SpringBatchChild.class, List.of(jvmOptions),
+        List.of(dir.resolve("home").toString(), pipeline.toString(), dir.resolve("work").toString()));
+  }
+
+  Map<String, String> childEnvironment() {
+    return io.dataops.lakehouse.testing.TestStorage.childEnvironment(lakehouse.config());
+  }
+
+  /** The files in a folder (none when it does not exist). */
+  static List<Path> files(Path folder) throws java.io.IOException {
+    if (!java.nio.file.Files.isDirectory(folder)) {
+      return List.of();
+    }
+    try (var files = java.nio.file.Files.list(folder)) {
+      return files.toList();
+    }
+  }
+
+  /** "step STATUS" of each step execution of a job, from the job repository. */
+  List<String> stepExecutions(String job) throws Exception {
+    return repositoryRows("SELECT s.step_name, s.status FROM batch_step_execution s JOIN batch_job_execution e "
+        + "ON e.job_execution_id = s.job_execution_id JOIN batch_job_instance i "
+        + "ON i.job_instance_id = e.job_instance_id WHERE i.job_name = ? ORDER BY s.step_execution_id", job);
+  }
+
+  static List<String> sorted(List<Record> rows) {
+    return rows.stream().map(Record::toString).sorted().toList();
+  }
+
+  static String salaries(String name, String privacyExtra) {
+    return """
+        name: %s
+        scenario: test
+        owner: op
+        inputs:
+          - {table: ods.human_resources__salaries, as: s, columns: [person, street_code, salary]}
+        transform: SELECT person AS person_key, street_code, salary FROM s
+        policy:
+          person_key: {pseudonymize: hmac-sha256, key: default, length: 20}
+        privacy:
+          quasiIdentifiers: [street_code]
+          k: 2
+          tCloseness: {column: salary, t: 0.3, distance: ordered}
+        %s
+        product: %s
+        """.formatted(name, privacyExtra.indent(2).stripTrailing(), name);
+  }
+}
