@@ -10,10 +10,11 @@ import java.util.List;
  * first, a user's process meeting the home): this JVM's {@code java}, the flags it inherits from the test JVM, the
  * test's own flags, the class path, the main class and its arguments.
  *
- * <p>The list is mutable (a caller may add arguments). Inherited: the opened packages (DuckDB's Arrow export and Flink need them) and the compiler setting of the root
+ * <p>Inherited: the opened packages (DuckDB's Arrow export and Flink need them) and the compiler setting of the root
  * pom's {@code dataops.test.jit}, so that one property sets both. A child's cost is its cold start (Spring Batch,
  * Flink, Iceberg): C2 compiling code a test runs a few times. The demo in a child: 54 s CPU with both compilers, 28 s
- * with C1 only (wall 30 s and 20 s). The heap is inherited unless {@code flags} sets one.
+ * with C1 only (wall 30 s and 20 s). The heap is inherited unless {@code flags} sets one. The list is mutable: a
+ * caller may add arguments.
  */
 public final class ChildJvm {
   private ChildJvm() {}
