@@ -473,6 +473,25 @@ class SpringBatchExecutorTest extends SpringBatchFixture {
         + "P4,440304002001,4000\nP5,440304002001,5000\nP6,440304002001,6000\n");
   }
 
+  static String salaries(String name, String privacyExtra) {
+    return """
+        name: %s
+        scenario: test
+        owner: op
+        inputs:
+          - {table: ods.human_resources__salaries, as: s, columns: [person, street_code, salary]}
+        transform: SELECT person AS person_key, street_code, salary FROM s
+        policy:
+          person_key: {pseudonymize: hmac-sha256, key: default, length: 20}
+        privacy:
+          quasiIdentifiers: [street_code]
+          k: 2
+          tCloseness: {column: salary, t: 0.3, distance: ordered}
+        %s
+        product: %s
+        """.formatted(name, privacyExtra.indent(2).stripTrailing(), name);
+  }
+
   @Test
   @SuppressWarnings("unchecked")
   void aStreetWhoseSalariesAreFarFromTheTableIsSuppressedOrGeneralizedUntilTCloseHolds() throws Exception {

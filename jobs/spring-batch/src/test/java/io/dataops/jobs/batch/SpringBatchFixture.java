@@ -12,15 +12,12 @@ import io.dataops.pipelines.run.PipelineRunResult;
 import io.dataops.products.publish.ProductPublisher;
 import io.dataops.products.registry.ProductRegistry;
 import io.dataops.pipelines.testing.PipelineFixture;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import org.apache.iceberg.data.Record;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
- * What the Spring Batch engine's test classes share: the pipelines, the landed citizens, the executor as the platform
- * uses it, the child JVM a test kills, and the job repository's rows. The tests are split in two classes
+ * What the Spring Batch engine's test classes share: the profile pipeline, the landed citizens, the executor as the
+ * platform uses it, the registry, and the job repository's rows. The tests are split in two classes
  * ({@link SpringBatchExecutorTest}, {@link SpringBatchRestartTest}) so that the module's two test JVMs share them.
  */
 abstract class SpringBatchFixture extends PipelineFixture {
@@ -100,57 +97,4 @@ abstract class SpringBatchFixture extends PipelineFixture {
     }
   }
 
-  Map<String, Object> leakCheckOf(PipelineRunResult r) {
-    return registry().byRunKey(r.runKey()).orElseThrow().lineage().leakCheck();
-  }
-
-  /** {@link SpringBatchChild} running {@code pipeline} (a {@link HeldChild} holds it where a test kills it). */
-  List<String> childCommand(Path pipeline, String... jvmOptions) {
-    return io.dataops.core.testing.ChildJvm.command(SpringBatchChild.class, List.of(jvmOptions),
-        List.of(dir.resolve("home").toString(), pipeline.toString(), dir.resolve("work").toString()));
-  }
-
-  Map<String, String> childEnvironment() {
-    return io.dataops.lakehouse.testing.TestStorage.childEnvironment(lakehouse.config());
-  }
-
-  /** The files in a folder (none when it does not exist). */
-  static List<Path> files(Path folder) throws java.io.IOException {
-    if (!java.nio.file.Files.isDirectory(folder)) {
-      return List.of();
-    }
-    try (var files = java.nio.file.Files.list(folder)) {
-      return files.toList();
-    }
-  }
-
-  /** "step STATUS" of each step execution of a job, from the job repository. */
-  List<String> stepExecutions(String job) throws Exception {
-    return repositoryRows("SELECT s.step_name, s.status FROM batch_step_execution s JOIN batch_job_execution e "
-        + "ON e.job_execution_id = s.job_execution_id JOIN batch_job_instance i "
-        + "ON i.job_instance_id = e.job_instance_id WHERE i.job_name = ? ORDER BY s.step_execution_id", job);
-  }
-
-  static List<String> sorted(List<Record> rows) {
-    return rows.stream().map(Record::toString).sorted().toList();
-  }
-
-  static String salaries(String name, String privacyExtra) {
-    return """
-        name: %s
-        scenario: test
-        owner: op
-        inputs:
-          - {table: ods.human_resources__salaries, as: s, columns: [person, street_code, salary]}
-        transform: SELECT person AS person_key, street_code, salary FROM s
-        policy:
-          person_key: {pseudonymize: hmac-sha256, key: default, length: 20}
-        privacy:
-          quasiIdentifiers: [street_code]
-          k: 2
-          tCloseness: {column: salary, t: 0.3, distance: ordered}
-        %s
-        product: %s
-        """.formatted(name, privacyExtra.indent(2).stripTrailing(), name);
-  }
 }

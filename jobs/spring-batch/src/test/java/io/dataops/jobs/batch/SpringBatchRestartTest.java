@@ -11,6 +11,7 @@ import io.dataops.products.publish.ProductTables;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.apache.iceberg.data.Record;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +20,10 @@ import org.junit.jupiter.api.Test;
  * clean run.
  */
 class SpringBatchRestartTest extends SpringBatchFixture {
+  private Map<String, Object> leakCheckOf(PipelineRunResult r) {
+    return registry().byRunKey(r.runKey()).orElseThrow().lineage().leakCheck();
+  }
+
   /** Every row's ID number masked but for its region: 3000 rows out, nothing that equals or rebuilds a raw value. */
   static final String ID_REGIONS = """
       name: id-regions
@@ -324,6 +329,26 @@ class SpringBatchRestartTest extends SpringBatchFixture {
     }
   }
 
+  /** {@link SpringBatchChild} running {@code pipeline} (a {@link HeldChild} holds it where a test kills it). */
+  private List<String> childCommand(Path pipeline, String... jvmOptions) {
+    return io.dataops.core.testing.ChildJvm.command(SpringBatchChild.class, List.of(jvmOptions),
+        List.of(dir.resolve("home").toString(), pipeline.toString(), dir.resolve("work").toString()));
+  }
+
+  private Map<String, String> childEnvironment() {
+    return io.dataops.lakehouse.testing.TestStorage.childEnvironment(lakehouse.config());
+  }
+
+  /** The files in a folder (none when it does not exist). */
+  private static List<Path> files(Path folder) throws java.io.IOException {
+    if (!java.nio.file.Files.isDirectory(folder)) {
+      return List.of();
+    }
+    try (var files = java.nio.file.Files.list(folder)) {
+      return files.toList();
+    }
+  }
+
   @Test
   void aJobKilledWhileWritingResumesAndGivesTheSameProduct() throws Exception {
     Path pipeline = write("profile.yaml", PROFILE);
@@ -402,5 +427,16 @@ class SpringBatchRestartTest extends SpringBatchFixture {
         assertThat(t.isAlive()).as(t.getName()).isFalse();
       }
     }
+  }
+
+  /** "step STATUS" of each step execution of a job, from the job repository. */
+  private List<String> stepExecutions(String job) throws Exception {
+    return repositoryRows("SELECT s.step_name, s.status FROM batch_step_execution s JOIN batch_job_execution e "
+        + "ON e.job_execution_id = s.job_execution_id JOIN batch_job_instance i "
+        + "ON i.job_instance_id = e.job_instance_id WHERE i.job_name = ? ORDER BY s.step_execution_id", job);
+  }
+
+  private static List<String> sorted(List<Record> rows) {
+    return rows.stream().map(Record::toString).sorted().toList();
   }
 }
