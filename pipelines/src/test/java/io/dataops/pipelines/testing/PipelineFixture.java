@@ -47,6 +47,49 @@ public abstract class PipelineFixture {
       product: id-display
       """;
 
+  /**
+   * The citizens' profile both engines' tests run: a pseudonym, a removed name, a masked mobile, birth years, street
+   * addresses and income buckets, k=3 on (birth year, sex, sub-district). Over the citizens sample; the product is
+   * named {@code citizens-profile}.
+   */
+  public static final String PROFILE = """
+      name: citizens-profile
+      scenario: 社区服务人口结构分析
+      owner: futian-operator
+      inputs:
+        - table: ods.public_security__citizens
+          as: citizens
+          columns: [id_card, name, phone, gender, birth_date, address, district_code, monthly_income]
+      transform: |
+        SELECT id_card AS person_key, name, phone, gender, birth_date, address, district_code, monthly_income
+        FROM citizens
+      policy:
+        person_key: {pseudonymize: hmac-sha256, key: default, length: 20}
+        name: remove
+        phone: {mask: mobile, keepFirst: 3, keepLast: 0}
+        birth_date: {generalize: year}
+        address: {generalize: address, level: street}
+        monthly_income: {generalize: buckets, boundaries: [0, 3000, 6000, 10000, 20000]}
+      privacy: {quasiIdentifiers: [birth_date, gender, district_code], k: 3}
+      product: citizens-profile
+      """;
+
+  /**
+   * Every row's ID number masked but for its region: nothing leaks, and over the citizens sample a crowded leak
+   * filter makes thousands of chance hits for the check to clear. The product is named {@code id-regions}.
+   */
+  public static final String ID_REGIONS = """
+      name: id-regions
+      scenario: test
+      owner: op
+      inputs:
+        - {table: ods.public_security__citizens, as: citizens, columns: [id_card, gender, district_code]}
+      policy:
+        id_card: {mask: custom, keepFirst: 6}
+      privacy: {quasiIdentifiers: [gender, district_code], k: 2}
+      product: id-regions
+      """;
+
   @TempDir protected Path dir;
   protected Lakehouse lakehouse;
   protected final TestKeys keys = new TestKeys().with("default", "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f")

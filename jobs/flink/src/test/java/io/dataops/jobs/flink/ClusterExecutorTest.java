@@ -18,13 +18,13 @@ class ClusterExecutorTest extends EnginesFixture {
   void aPipelineOnTheClusterGivesTheProductItGivesInProcess() throws Exception {
     landSample(SampleDataset.CITIZENS, 3000, 3000, 1);
     FlinkCluster cluster = FlinkCluster.shared();
-    BoundPipeline p = bind(FlinkExecutorTest.PROFILE);
+    BoundPipeline p = bind(PROFILE);
     PipelineRunResult onCluster = run("flink", p, Map.of("flink.cluster", cluster.host() + ":" + cluster.restPort(),
         "flink.parallelism", "2"));
     assertThat(onCluster.engine()).isEqualTo("flink");
     assertThat(onCluster.rowsSuppressed()).isPositive();
 
-    BoundPipeline again = bind(FlinkExecutorTest.PROFILE + "# in process\n");
+    BoundPipeline again = bind(PROFILE + "# in process\n");
     PipelineRunResult inProcess = onFlink(again, 2);
     assertThat(rows(onCluster)).isEqualTo(rows(inProcess));
     assertThat(onCluster.privacy()).isEqualTo(inProcess.privacy());

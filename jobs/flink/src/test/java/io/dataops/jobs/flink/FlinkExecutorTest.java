@@ -35,28 +35,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class FlinkExecutorTest extends EnginesFixture {
-  static final String PROFILE = """
-      name: citizens-profile
-      scenario: 社区服务人口结构分析
-      owner: futian-operator
-      inputs:
-        - table: ods.public_security__citizens
-          as: citizens
-          columns: [id_card, name, phone, gender, birth_date, address, district_code, monthly_income]
-      transform: |
-        SELECT id_card AS person_key, name, phone, gender, birth_date, address, district_code, monthly_income
-        FROM citizens
-      policy:
-        person_key: {pseudonymize: hmac-sha256, key: default, length: 20}
-        name: remove
-        phone: {mask: mobile, keepFirst: 3, keepLast: 0}
-        birth_date: {generalize: year}
-        address: {generalize: address, level: street}
-        monthly_income: {generalize: buckets, boundaries: [0, 3000, 6000, 10000, 20000]}
-      privacy: {quasiIdentifiers: [birth_date, gender, district_code], k: 3}
-      product: citizens-profile
-      """;
-
   @BeforeEach
   void landData() throws Exception {
     landSample(SampleDataset.CITIZENS, 3000, 3000, 1);
@@ -226,17 +204,7 @@ class FlinkExecutorTest extends EnginesFixture {
   void candidatesBeyondMemorySpillOnBothEnginesAndGiveTheSameExactVerdict() throws Exception {
     // Every row's ID masked but for its region: nothing leaks, but a crowded filter makes thousands of chance hits,
     // which spill past 64 in memory (in each write task and in the client's merge) and are cleared by their hashes.
-    BoundPipeline regions = bind("""
-        name: id-regions
-        scenario: test
-        owner: op
-        inputs:
-          - {table: ods.public_security__citizens, as: citizens, columns: [id_card, gender, district_code]}
-        policy:
-          id_card: {mask: custom, keepFirst: 6}
-        privacy: {quasiIdentifiers: [gender, district_code], k: 2}
-        product: id-regions
-        """);
+    BoundPipeline regions = bind(ID_REGIONS);
     PipelineRunResult reference = withProperties(CROWDED_LEAK_CHECK, () -> onSpringBatch(regions));
     PipelineRunResult flink = withProperties(CROWDED_LEAK_CHECK, () -> onFlink(regions, 2));
     assertSameOutcome(reference, flink);

@@ -59,8 +59,7 @@ class ConcurrentWriterTest extends PipelineFixture {
           lakehouse.config().catalogUser(), lakehouse.config().catalogPassword()), ProductPublisher.ungated(lakehouse,
           new ProductRegistry(url, lakehouse.config().catalogUser(), lakehouse.config().catalogPassword())), keys,
           dir.resolve("work"), new RunSettings("256MB", 2, 1 << 20, 50, 1000));
-      var bound = new PipelineValidator(lakehouse, keys).bind(PipelineParser.parse(SpringBatchExecutorTest.PROFILE,
-          "p.yaml"), dir);
+      var bound = new PipelineValidator(lakehouse, keys).bind(PipelineParser.parse(PROFILE, "p.yaml"), dir);
       PipelineRunResult r = executor.run(RunPlan.of(bound, keys, executor.engine(), lakehouse),
           RunControl.of(Actor.SYSTEM));
       assertThat(r.rowsIn()).isEqualTo(3000);

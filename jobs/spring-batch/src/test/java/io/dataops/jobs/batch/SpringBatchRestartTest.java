@@ -24,19 +24,6 @@ class SpringBatchRestartTest extends SpringBatchFixture {
     return registry().byRunKey(r.runKey()).orElseThrow().lineage().leakCheck();
   }
 
-  /** Every row's ID number masked but for its region: 3000 rows out, nothing that equals or rebuilds a raw value. */
-  static final String ID_REGIONS = """
-      name: id-regions
-      scenario: test
-      owner: op
-      inputs:
-        - {table: ods.public_security__citizens, as: citizens, columns: [id_card, gender, district_code]}
-      policy:
-        id_card: {mask: custom, keepFirst: 6}
-      privacy: {quasiIdentifiers: [gender, district_code], k: 2}
-      product: id-regions
-      """;
-
   /**
    * Tests of the run's own scratch files only (spilled candidates, saved decisions): the warehouse's storage and the
    * catalog's database change nothing they test, so the s3-postgres execution (the root pom) leaves them out.
