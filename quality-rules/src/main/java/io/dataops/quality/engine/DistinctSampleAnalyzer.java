@@ -1,8 +1,6 @@
 package io.dataops.quality.engine;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -12,33 +10,12 @@ import java.util.Set;
  */
 public record DistinctSampleAnalyzer(String column, int cap) implements Analyzer<DistinctSampleAnalyzer.State> {
 
-  public static final class State implements AnalyzerState<State> {
-    private final int cap;
-    /** Value (as {@link ColumnView#getString}) to number of rows holding it. */
-    public final Map<String, Long> counts = new LinkedHashMap<>();
+  /** The values and their counts ({@link CappedCounts#counts}), and the values alone. */
+  public static final class State extends CappedCounts<String, State> {
     public final Set<String> values = counts.keySet();
-    public boolean overflowed;
 
     State(int cap) {
-      this.cap = cap;
-    }
-
-    void add(String v, long n) {
-      if (!overflowed && counts.merge(v, n, Long::sum) == n && counts.size() > cap) {
-        overflowed = true;
-        counts.clear();
-      }
-    }
-
-    @Override
-    public State merge(State other) {
-      if (other.overflowed) {
-        overflowed = true;
-        counts.clear();
-      } else {
-        other.counts.forEach(this::add);
-      }
-      return this;
+      super(cap);
     }
   }
 

@@ -1,8 +1,6 @@
 package io.dataops.quality.engine;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * How often each (A, B) value pair occurs where both are present (a crosstab), up to {@code cap} distinct pairs:
@@ -10,32 +8,10 @@ import java.util.Map;
  */
 public record PairCountsAnalyzer(String columnA, String columnB, int cap) implements Analyzer<PairCountsAnalyzer.State> {
 
-  public static final class State implements AnalyzerState<State> {
-    private final int cap;
-    /** (A value, B value) as read ({@link ColumnView#getString}) to count. */
-    public final Map<List<String>, Long> counts = new HashMap<>();
-    public boolean overflowed;
-
+  /** (A value, B value) to count ({@link CappedCounts#counts}). */
+  public static final class State extends CappedCounts<List<String>, State> {
     State(int cap) {
-      this.cap = cap;
-    }
-
-    void add(List<String> pair, long n) {
-      if (!overflowed && counts.merge(pair, n, Long::sum) == n && counts.size() > cap) {
-        overflowed = true;
-        counts.clear();
-      }
-    }
-
-    @Override
-    public State merge(State other) {
-      if (other.overflowed) {
-        overflowed = true;
-        counts.clear();
-      } else {
-        other.counts.forEach(this::add);
-      }
-      return this;
+      super(cap);
     }
   }
 
