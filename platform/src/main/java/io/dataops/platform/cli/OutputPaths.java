@@ -13,16 +13,36 @@ import java.nio.file.Path;
  * the platform database, the keys, the tables and the certificates; a delivery or a statement written over one of
  * them (a typo, or a partner naming {@code catalog.db}) destroyed the audit trail and every grant, or replaced the
  * keys so that no pseudonym could be matched again. The platform's own outputs go to the home's outbox by default.
+ * Nor over a device, a pipe or a socket: a file is written beside the name and then moved over it, which replaced
+ * {@code /dev/null} with a regular file when run as root, and {@code /dev/stdout} failed as an internal error.
  */
 final class OutputPaths {
   private OutputPaths() {}
 
-  /** {@code out}, unless it lies in the home (links followed, so that a planted one cannot lead there). */
+  /**
+   * {@code out}, unless it lies in the home (links followed, so that a planted one cannot lead there) or names
+   * something other than a file or a folder.
+   */
   static Path outsideHome(PlatformConfig config, Path out, String option) {
-    Path home = real(config.home());
+    Path home;
+    try {
+      home = real(config.home());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot resolve the platform home " + config.home(), e);
+    }
     Path abs = out.toAbsolutePath().normalize();
-    boolean inside = abs.startsWith(home) || real(abs).startsWith(home)
-        || abs.getParent() != null && real(abs.getParent()).startsWith(home);
+    if (Files.exists(abs) && !Files.isRegularFile(abs) && !Files.isDirectory(abs)) {
+      throw new BadInputException(option + " " + out + " is a device, a pipe or a socket, which the written file would"
+          + " replace: name a file (new, or one to replace) or a folder");
+    }
+    boolean inside;
+    try {
+      inside = abs.startsWith(home) || real(abs).startsWith(home)
+          || abs.getParent() != null && real(abs.getParent()).startsWith(home);
+    } catch (IOException e) {
+      throw new BadInputException(option + " " + out + " cannot be resolved (" + e.getClass().getSimpleName() + ": "
+          + e.getMessage() + "): name a file or a folder", e);
+    }
     if (inside) {
       throw new BadInputException(option + " " + out + " is inside the platform home (" + config.home() + "), whose "
           + "database, keys, tables and certificates a written file must never replace: write it outside the home");
@@ -31,7 +51,7 @@ final class OutputPaths {
   }
 
   /** The path with the links of its existing part resolved; a part that does not exist yet is kept as written. */
-  private static Path real(Path p) {
+  private static Path real(Path p) throws IOException {
     Path abs = p.toAbsolutePath().normalize();
     Path existing = abs;
     while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
@@ -40,11 +60,7 @@ final class OutputPaths {
     if (existing == null) {
       return abs;
     }
-    try {
-      Path resolved = Files.exists(existing) ? existing.toRealPath() : existing; // a dangling link stays as it is
-      return resolved.resolve(existing.relativize(abs)).normalize();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot resolve " + existing, e);
-    }
+    Path resolved = Files.exists(existing) ? existing.toRealPath() : existing; // a dangling link stays as it is
+    return resolved.resolve(existing.relativize(abs)).normalize();
   }
 }

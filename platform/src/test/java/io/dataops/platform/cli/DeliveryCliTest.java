@@ -230,6 +230,32 @@ class DeliveryCliTest extends HomeCliTest {
   }
 
   /**
+   * Found by a probe: a delivery or a statement written to a pipe or a device replaced it with a regular file (the file
+   * is written beside the name and moved over it: as root, {@code --out /dev/null} left /dev/null a file of the
+   * partner's rows), and {@code --out /dev/stdout} failed as an internal error. Now any --out that names a device, a
+   * pipe or a socket is refused before anything is written or recorded, through a link too.
+   */
+  @Test
+  void noCommandReplacesAPipeOrADeviceWithItsOutput() throws Exception {
+    Path pipe = dir.resolve("pipe");
+    assertThat(new ProcessBuilder("mkfifo", pipe.toString()).inheritIO().start().waitFor()).isZero();
+    Path link = java.nio.file.Files.createSymbolicLink(dir.resolve("to-pipe"), pipe);
+    String refusal = "is a device, a pipe or a socket, which the written file would replace";
+    refused(TestCast.PARTNER, "--out " + pipe + " " + refusal, "product", "deliver", "income-by-street", "1", "--out",
+        pipe.toString());
+    refused(TestCast.PARTNER, "--out " + link + " " + refusal, "product", "deliver", "income-by-street", "1", "--out",
+        link.toString());
+    refused(TestCast.PARTNER, refusal, "billing", "statement", "--period", java.time.YearMonth.now().toString(), "--out",
+        pipe.toString());
+    refused(TestCast.AUTHORITY, refusal, "evaluate", "--period", java.time.YearMonth.now().toString(), "--out",
+        pipe.toString());
+    assertThat(java.nio.file.Files.isRegularFile(pipe)).as("still a pipe").isFalse();
+    assertThat(java.nio.file.Files.exists(pipe)).isTrue();
+    assertThat(ok(TestCast.AUDITOR, "audit", "list", "--action", "product.deliver", "--json").json().get("events"))
+        .as("nothing handed over").isEmpty();
+  }
+
+  /**
    * Found by a probe: a delivery that found the version published, paused while it wrote the rows, then resumed after
    * the version was sealed, handed the sealed version over (its event recorded, billed).
    */
