@@ -3,7 +3,9 @@ package io.dataops.core.yaml;
 import io.dataops.core.SourceLineException;
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.charset.MalformedInputException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,14 +43,36 @@ public final class LinedYaml {
     this.fail = fail;
   }
 
-  /** A user's file as UTF-8 text; {@code kind} names it in the error ("contract", "pipeline"). */
+  /**
+   * The most a user's file may hold: far above any real contract, suite, pipeline or application (a suite listing
+   * every township code of the country is about a megabyte), far below what the heap holds as text and node tree.
+   */
+  public static final int MAX_BYTES = 8 << 20;
+
+  /**
+   * A user's file as UTF-8 text; {@code kind} names it in the error ("contract", "pipeline"). Only a regular file of at
+   * most {@link #MAX_BYTES}: a probe's {@code grant apply /dev/zero} (or a file of 300 MB) ended in Java's own
+   * out-of-memory trace, and a named pipe waited for a writer forever.
+   */
   public static String readUtf8(Path file, String kind, Failure fail) {
-    try {
-      return Files.readString(file, StandardCharsets.UTF_8);
-    } catch (MalformedInputException e) {
-      throw fail.at(0, "a " + kind + " file must be UTF-8 text");
+    String article = kind.matches("[aeiou].*") ? "an " : "a ";
+    if (Files.exists(file) && !Files.isRegularFile(file)) {
+      throw fail.at(0, "not a file (a folder, a device or a pipe): " + article + kind + " file is a regular file");
+    }
+    byte[] bytes;
+    try (var in = Files.newInputStream(file)) {
+      bytes = in.readNBytes(MAX_BYTES + 1);
     } catch (IOException e) {
       throw fail.at(0, "cannot read the " + kind + " file (" + e.getClass().getSimpleName() + ")");
+    }
+    if (bytes.length > MAX_BYTES) {
+      throw fail.at(0, article + kind + " file holds at most " + (MAX_BYTES >> 20) + " MB; this one is larger");
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw fail.at(0, article + kind + " file must be UTF-8 text");
     }
   }
 

@@ -1,0 +1,56 @@
+package io.dataops.core.yaml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dataops.core.SourceLineException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+class LinedYamlTest {
+  @TempDir Path dir;
+
+  private static String read(Path file) {
+    return LinedYaml.readUtf8(file, "application", (line, problem) -> new SourceLineException(file.toString(), line,
+        problem));
+  }
+
+  @Test
+  void aUsersFileIsReadAsUtf8Text() throws Exception {
+    Path file = Files.writeString(dir.resolve("a.yaml"), "scenario: 社区服务\n", StandardCharsets.UTF_8);
+    assertThat(read(file)).isEqualTo("scenario: 社区服务\n");
+    Path gbk = Files.write(dir.resolve("gbk.yaml"), "scenario: 社区服务\n".getBytes("GBK"));
+    assertThatThrownBy(() -> read(gbk)).isInstanceOf(SourceLineException.class)
+        .hasMessage(gbk + ": an application file must be UTF-8 text");
+  }
+
+  /** Found by a probe: {@code grant apply /dev/zero} ended in an out-of-memory trace, a named pipe hung forever. */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void onlyARegularFileOfBoundedSizeIsRead() throws Exception {
+    Path pipe = dir.resolve("pipe");
+    assertThat(new ProcessBuilder("mkfifo", pipe.toString()).inheritIO().start().waitFor()).isZero();
+    String notAFile = "not a file (a folder, a device or a pipe): an application file is a regular file";
+    assertThatThrownBy(() -> read(pipe)).hasMessage(pipe + ": " + notAFile);
+    assertThatThrownBy(() -> read(Path.of("/dev/zero"))).hasMessage("/dev/zero: " + notAFile);
+    assertThatThrownBy(() -> read(dir)).hasMessage(dir + ": " + notAFile);
+
+    Path large = dir.resolve("large.yaml");
+    try (var out = Files.newOutputStream(large)) {
+      byte[] line = "- x\n".repeat(1024).getBytes(StandardCharsets.US_ASCII);
+      for (long written = 0; written <= LinedYaml.MAX_BYTES; written += line.length) {
+        out.write(line);
+      }
+    }
+    assertThatThrownBy(() -> read(large)).hasMessage(large + ": an application file holds at most 8 MB; this one is"
+        + " larger");
+    Path missing = dir.resolve("missing.yaml");
+    assertThatThrownBy(() -> read(missing)).hasMessage(missing + ": cannot read the application file"
+        + " (NoSuchFileException)");
+  }
+}
