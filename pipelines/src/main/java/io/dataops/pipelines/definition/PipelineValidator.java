@@ -153,7 +153,7 @@ public final class PipelineValidator {
         Input in = d.inputs().get(i);
         if (in.filter() != null) {
           SqlSubset.checkFilter(duck, src, in.alias(), in.filter(), in.filterLine(), types.get(in.alias()));
-          bindSql(duck, src, "SELECT 1 FROM " + in.alias() + " WHERE " + in.filter(), in.filterLine(), "filter");
+          bindFilter(duck, src, in.alias(), in.filter(), in.filterLine());
         }
       }
       String sql = d.transform() != null ? d.transform()
@@ -429,6 +429,25 @@ public final class PipelineValidator {
   }
 
   /** Binds {@code sql} in DuckDB (empty tables of the inputs' types) and gives the result's column types. */
+  /**
+   * Binds a row filter against its table ({@code from}, as the SQL names it); it must give a boolean. DuckDB takes
+   * {@code WHERE 5} (a number is true), so a probe's grant filter {@code 5} kept every row while approvers read
+   * "rows where 5".
+   */
+  static void bindFilter(Connection duck, String src, String from, String filter, int line) {
+    bindSql(duck, src, "SELECT 1 FROM " + from + " WHERE " + filter, line, "filter");
+    String type;
+    try (PreparedStatement p = duck.prepareStatement("SELECT (" + filter + "\n) FROM " + from)) {
+      type = p.getMetaData().getColumnTypeName(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException("DuckDB could not type a filter it had bound", e);
+    }
+    if (!type.equals("BOOLEAN")) {
+      throw new PipelineException(src, line, "filter: a filter is one boolean expression over the input's columns (a"
+          + " comparison, IN, LIKE, IS NULL, joined by AND, OR, NOT); this one gives " + type);
+    }
+  }
+
   static List<ColumnType> bindSql(Connection duck, String src, String sql, int firstLine, String what) {
     try (PreparedStatement p = duck.prepareStatement(sql)) {
       ResultSetMetaData m = p.getMetaData();

@@ -47,7 +47,7 @@ public final class RowFilters {
         s.execute(ddl.append(')').toString());
       }
       List<String> read = SqlSubset.checkFilter(duck, source, alias, filter, line, types);
-      PipelineValidator.bindSql(duck, source, "SELECT 1 FROM \"" + alias + "\" WHERE " + filter, line, "filter");
+      PipelineValidator.bindFilter(duck, source, "\"" + alias + "\"", filter, line);
       Map<String, ColumnType> out = new LinkedHashMap<>();
       read.forEach(c -> out.put(c, typed.get(c)));
       return out;

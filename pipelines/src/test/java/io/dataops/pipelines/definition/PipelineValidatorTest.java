@@ -354,6 +354,17 @@ class PipelineValidatorTest extends PipelineFixture {
         .filter()).contains("1980");
     assertThatThrownBy(() -> bind(citizens("[gender]").replace("    columns:", "    filter: count(*) > 1\n    columns:")
         + "product: p\n")).hasMessageContaining("filter:");
+    // Found by a probe: DuckDB keeps every row of WHERE 5, and a grant's filter of 5 was shown as "rows where 5".
+    for (String notBoolean : List.of("5", "gender", "'yes'", "NULL")) {
+      assertThatThrownBy(() -> bind(citizens("[gender]").replace("    columns:", "    filter: \"" + notBoolean
+          + "\"\n    columns:") + "product: p\n")).as(notBoolean)
+          .hasMessageContaining("filter: a filter is one boolean expression over the input's columns")
+          .hasMessageContaining("; this one gives ");
+    }
+    assertThatThrownBy(() -> RowFilters.check(lakehouse, org.apache.iceberg.catalog.TableIdentifier.parse(
+        "ods.public_security__citizens"), "5", "grant 7", 0)).isInstanceOf(PipelineException.class)
+        .hasMessage("grant 7: filter: a filter is one boolean expression over the input's columns (a comparison, IN,"
+            + " LIKE, IS NULL, joined by AND, OR, NOT); this one gives INTEGER");
   }
 
   /**
