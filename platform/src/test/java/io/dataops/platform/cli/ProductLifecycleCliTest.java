@@ -151,6 +151,14 @@ class ProductLifecycleCliTest {
     refused("was destroyed", "product", "verify", "income-by-street", "1", "--as", TestCast.AUDITOR);
     refused("is destroyed: destroy needs a version that is rejected or sealed", "product", "destroy",
         "income-by-street", "1");
+    // Found by a probe: a partner asking again and again for a destroyed version left no trace, so supervision's
+    // bursts of refusals never saw it. Its refusal is recorded as a sealed version's is.
+    refused("income-by-street v1 was destroyed: its rows are gone", "product", "deliver", "income-by-street", "1",
+        "--out", dir.resolve("gone.csv").toString(), "--as", TestCast.PARTNER);
+    List<String> refusals = new ArrayList<>();
+    ok("audit", "list", "--action", "command.refused", "--json", "--as", TestCast.AUDITOR).json().get("events")
+        .forEach(e -> refusals.add(e.get("actor").asText() + ": " + e.at("/details/reason").asText()));
+    assertThat(refusals).contains("paul: income-by-street v1 was destroyed: its rows are gone");
     assertThat(ok("table", "show", "product.income_by_street", "--tag", "v2", "--json", "--as", TestCast.PARTNER)
         .json().get("snapshotId").asLong()).isPositive();
     assertThat(ok("product", "verify", "income-by-street", "2", "--json", "--as", TestCast.AUDITOR).json()

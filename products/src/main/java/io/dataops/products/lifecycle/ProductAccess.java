@@ -1,7 +1,6 @@
 package io.dataops.products.lifecycle;
 
 import io.dataops.core.AccessDeniedException;
-import io.dataops.core.BadInputException;
 import io.dataops.core.audit.Actor;
 import io.dataops.lakehouse.catalog.TableNames;
 import io.dataops.lakehouse.catalog.Zone;
@@ -18,7 +17,10 @@ public final class ProductAccess {
 
   public static void checkRead(ProductVersion v, Actor actor) {
     switch (v.state()) {
-      case DESTROYING, DESTROYED -> throw new BadInputException(v.label() + " was destroyed: its rows are gone");
+      // Refused as access (recorded as command.refused like a sealed version's): a partner asking again and again for
+      // a destroyed version left no trace, so supervision's bursts of refusals never saw it (found by a probe).
+      case DESTROYING, DESTROYED -> throw new AccessDeniedException(v.label() + " was destroyed: its rows are gone",
+          List.of());
       case SEALED -> {
         if (!actor.has("authority") && !actor.has("auditor")) {
           throw new AccessDeniedException(v.label() + " is sealed: reading it requires role authority or auditor; "
