@@ -52,6 +52,13 @@ class ApplicationTest extends GrantFixture {
     bad(APPLICATION.replace(purpose, "purpose: \"\\e[2Kemployment\""), "a.yaml:2: purpose holds a control character "
         + "(U+001B) at character 1: it is shown to others as one line of text");
     bad(APPLICATION.replace(purpose, "purpose: \"\""), "a.yaml:2: purpose is empty: it is 1 to");
+    // Found by a probe: YAML's null and binary were filed as the text "null", "~" or base64.
+    bad(APPLICATION.replace("scenario: 企业用工分析", "scenario: null"), "a.yaml:1: scenario is null in YAML, not text:"
+        + " quote it if 'null' is what you mean");
+    bad(APPLICATION.replace("scenario: 企业用工分析", "scenario: ~"), "a.yaml:1: scenario is null in YAML, not text");
+    bad(APPLICATION.replace(purpose, "purpose: !!binary aGVsbG8="), "a.yaml:2: purpose is binary in YAML, not text");
+    assertThat(ApplicationParser.parse(APPLICATION.replace("scenario: 企业用工分析", "scenario: \"null\""), "a.yaml")
+        .scenario()).as("quoted, it is text").isEqualTo("null");
     bad(APPLICATION.replace("scenario: 企业用工分析", "scenario: " + "析".repeat(201)), "a.yaml:1: scenario is 201 "
         + "characters long; at most");
   }
