@@ -86,7 +86,7 @@ public final class OutFiles {
   }
 
   /** Why a path could not be written, if the path itself is why. */
-  static Optional<String> reason(IOException e) {
+  public static Optional<String> reason(IOException e) {
     if (e instanceof AccessDeniedException) {
       return Optional.of("permission denied");
     }

@@ -185,7 +185,12 @@ public final class Supervision {
         alerts.writeString("alert-" + a.id() + "-" + a.rule() + ".json",
             JSON.writerWithDefaultPrettyPrinter().writeValueAsString(describe(a)));
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot deliver alert " + a.id() + " to " + alerts, e);
+        // Stored with its event already: said as what to mend, not as an internal error (found by a probe).
+        java.util.Optional<String> why = io.dataops.core.files.OutFiles.reason(e);
+        String message = "cannot deliver alert " + a.id() + " to " + alerts + why.map(r -> ": " + r).orElse("")
+            + " (the alert is stored; the next scan delivers it once that folder can be written)";
+        throw why.isPresent() ? new io.dataops.core.BadInputException(message, e)
+            : new UncheckedIOException(message, e);
       }
     }
     db.write("mark alert " + a.id() + " delivered", c -> {

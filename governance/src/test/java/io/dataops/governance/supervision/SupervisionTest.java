@@ -125,7 +125,9 @@ class SupervisionTest {
     Path authority = home.resolve("outbox/bureau");
     Files.createDirectories(authority.getParent());
     Files.writeString(authority, "in the way"); // the outbox cannot be written
-    org.assertj.core.api.Assertions.assertThatThrownBy(supervision::scan).hasMessageContaining("cannot deliver alert 1");
+    org.assertj.core.api.Assertions.assertThatThrownBy(supervision::scan)
+        .isInstanceOf(io.dataops.core.BadInputException.class).hasMessageContaining("cannot deliver alert 1")
+        .hasMessageContaining(authority + "/alerts: not a directory (the alert is stored; the next scan delivers it");
     assertThat(supervision.alerts(Instant.EPOCH, clock.instant().plusSeconds(1))).as("stored with its event")
         .hasSize(1);
     assertThat(trail.list(AuditFilter.newest().action("alert.raise"))).hasSize(1);
