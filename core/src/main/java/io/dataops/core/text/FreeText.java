@@ -17,7 +17,10 @@ public final class FreeText {
 
   private FreeText() {}
 
-  /** {@code text} when it is one line of at most {@link #MAX} characters without control or bidi characters. */
+  /**
+   * {@code text} when it is one line of at most {@link #MAX} characters without control or bidi characters, nor the
+   * replacement character that undecodable bytes become.
+   */
   public static String line(String option, String text) {
     if (text == null) {
       return null;
@@ -43,6 +46,12 @@ public final class FreeText {
       return "holds a control character (U+" + String.format("%04X", (int) text.charAt(at)) + ") at character "
           + (at + 1) + ": it is shown to others as one line of text; write it without line breaks, tabs or escape"
           + " sequences";
+    }
+    int replaced = text.indexOf('\uFFFD');
+    if (replaced >= 0) {
+      // Java reads command-line bytes that are not UTF-8 as U+FFFD: a GBK terminal's note was stored as "��" (a probe).
+      return "holds U+FFFD at character " + (replaced + 1) + ", the mark of bytes that were not UTF-8 (a terminal or"
+          + " file in GBK?): write it again in UTF-8";
     }
     return null;
   }

@@ -29,5 +29,9 @@ class FreeTextTest {
         .hasMessageStartingWith("--note holds a control character (U+202E) at character 5");
     assertThatThrownBy(() -> FreeText.line("--reason", "x".repeat(FreeText.MAX + 1)))
         .isInstanceOf(BadInputException.class).hasMessage("--reason is 2,001 characters long; at most 2,000");
+    // GBK bytes on a UTF-8 command line arrive as U+FFFD: refused, not stored garbled.
+    assertThatThrownBy(() -> FreeText.line("--note", "\uFFFD\uFFFD׼")).isInstanceOf(BadInputException.class)
+        .hasMessage("--note holds U+FFFD at character 1, the mark of bytes that were not UTF-8 (a terminal or file in"
+            + " GBK?): write it again in UTF-8");
   }
 }
