@@ -147,7 +147,7 @@ class LifecycleOnS3CliTest {
         HttpResponse.BodyHandlers.ofString());
     assertThat(expired.statusCode()).as(expired.body()).isEqualTo(403);
     assertThat(run(TestCast.PARTNER, "product", "deliver", PRODUCT, "1", "--url", "--expires", "8d").err())
-        .contains("expires after 1 second to 7 days");
+        .contains("expires after 1 second to 7 days, not 8d");
     assertThat(run(TestCast.OPERATOR, "product", "deliver", PRODUCT, "1", "--url").err())
         .contains("requires role partner");
     JsonNode events = ok(TestCast.AUDITOR, "audit", "list", "--action", "product.deliver", "--json");

@@ -209,6 +209,13 @@ public final class Delivery {
         + ProductVersion.tagOf(version) + "/";
   }
 
+  /** A duration as --expires takes it (8d, 90m, 45s), not ISO's PT192H. */
+  private static String spoken(Duration d) {
+    long s = d.getSeconds();
+    return s % 86_400 == 0 ? s / 86_400 + "d" : s % 3_600 == 0 ? s / 3_600 + "h" : s % 60 == 0 ? s / 60 + "m"
+        : s + "s";
+  }
+
   /**
    * Writes the version's CSV as an object of the warehouse's bucket and hands the partner a presigned GET URL that
    * stops working after {@code expiry}; audited (and so metered) as a delivery {@code via presigned-url}.
@@ -219,7 +226,7 @@ public final class Delivery {
           + "deliver to a file with --out");
     }
     if (expiry.compareTo(Duration.ofSeconds(1)) < 0 || expiry.compareTo(MAX_EXPIRY) > 0) {
-      throw new BadInputException("a presigned URL expires after 1 second to 7 days, not " + expiry);
+      throw new BadInputException("a presigned URL expires after 1 second to 7 days, not " + spoken(expiry));
     }
     ProductVersion v = deliverable(product, version, partner, "presigned-url").version();
     String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
