@@ -245,8 +245,8 @@ class DeliveryCliTest extends HomeCliTest {
         pipe.toString());
     refused(TestCast.PARTNER, "--out " + link + " " + refusal, "product", "deliver", "income-by-street", "1", "--out",
         link.toString());
-    refused(TestCast.PARTNER, refusal, "billing", "statement", "--period", java.time.YearMonth.now().toString(), "--out",
-        pipe.toString());
+    refused(TestCast.PARTNER, refusal, "billing", "statement", "--period", java.time.YearMonth.now().toString(),
+        "--out", pipe.toString());
     refused(TestCast.AUTHORITY, refusal, "evaluate", "--period", java.time.YearMonth.now().toString(), "--out",
         pipe.toString());
     assertThat(java.nio.file.Files.isRegularFile(pipe)).as("still a pipe").isFalse();
