@@ -173,6 +173,10 @@ class LifecycleOnS3CliTest {
     assertThat(sealed.get("objectLock").asText()).isEqualTo("unsupported, enforced by the platform");
     assertThat(S3Server.keys(bucket, "archive/" + PRODUCT + "/v1/")).hasSize(dataKeys.size() + 1);
     assertThat(ok(TestCast.AUDITOR, "product", "verify", PRODUCT, "1", "--json").get("ok").asBoolean()).isTrue();
+    // Found by a probe: a URL handed out before the seal kept working until it expired (up to 7 days).
+    assertThat(http.send(HttpRequest.newBuilder(URI.create(byUrl.get("url").asText())).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode()).as("a delivered URL after the seal").isEqualTo(404);
+    assertThat(S3Server.keys(bucket, "deliveries/")).isEmpty();
     JsonNode destroyed = ok(TestCast.AUTHORITY, "product", "destroy", PRODUCT, "1", "--json");
     assertThat(destroyed.get("state").asText()).isEqualTo("destroyed");
     assertThat(destroyed.at("/postCheck/passed").asBoolean()).isTrue();

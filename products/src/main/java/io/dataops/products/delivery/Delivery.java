@@ -209,6 +209,17 @@ public final class Delivery {
         + ProductVersion.tagOf(version) + "/";
   }
 
+  /**
+   * Removes the objects of a version's deliveries by URL, so that every URL handed out for it stops working now
+   * rather than at its expiry: when the version is sealed or destroyed. Nothing to do on a local warehouse.
+   */
+  public static void removeObjects(Lakehouse lakehouse, String product, int version) {
+    if (lakehouse.config().onObjectStorage()
+        && lakehouse.io() instanceof org.apache.iceberg.io.SupportsPrefixOperations prefixes) {
+      prefixes.deletePrefix(prefixOf(lakehouse.config().warehouse(), product, version));
+    }
+  }
+
   /** A duration as --expires takes it (8d, 90m, 45s), not ISO's PT192H. */
   private static String spoken(Duration d) {
     long s = d.getSeconds();

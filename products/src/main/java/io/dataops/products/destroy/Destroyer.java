@@ -785,9 +785,7 @@ public final class Destroyer {
   }
 
   private void removeDeliveries(DestructionPlan plan) {
-    if (lakehouse.config().onObjectStorage() && lakehouse.io() instanceof SupportsPrefixOperations prefixes) {
-      prefixes.deletePrefix(Delivery.prefixOf(lakehouse.config().warehouse(), plan.product(), plan.version()));
-    }
+    Delivery.removeObjects(lakehouse, plan.product(), plan.version());
   }
 
   // ---- post-check ----

@@ -113,6 +113,10 @@ public final class Sealer {
             details))) {
       throw new BadInputException(v.label() + " changed state while it was being sealed; run the command again");
     }
+    // Only the authority and auditors read a sealed version: a URL handed out before stops working now, not when it
+    // expires (up to 7 days; found by a probe). After the move: a delivery checked after it is refused by that check,
+    // one checked before it has its object removed here.
+    io.dataops.products.delivery.Delivery.removeObjects(lakehouse, product, version);
     long bytes = files.stream().mapToLong(VersionFile::size).sum();
     return new SealResult(lifecycle.version(product, version), archive, manifestDigest, files.size(), bytes,
         manifest.objectLock());
