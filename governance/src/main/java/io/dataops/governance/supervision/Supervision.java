@@ -3,7 +3,9 @@ package io.dataops.governance.supervision;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dataops.core.BadInputException;
 import io.dataops.core.audit.AuditEvent;
+import io.dataops.core.files.OutFiles;
 import io.dataops.governance.audit.AuditFilter;
 import io.dataops.governance.audit.AuditRecord;
 import io.dataops.governance.audit.AuditTrail;
@@ -24,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Security supervision (安全监管): the alert rules run over every audit event not scanned yet (and the metering records
@@ -186,11 +189,10 @@ public final class Supervision {
             JSON.writerWithDefaultPrettyPrinter().writeValueAsString(describe(a)));
       } catch (IOException e) {
         // Stored with its event already: said as what to mend, not as an internal error (found by a probe).
-        java.util.Optional<String> why = io.dataops.core.files.OutFiles.reason(e);
+        Optional<String> why = OutFiles.reason(e);
         String message = "cannot deliver alert " + a.id() + " to " + alerts + why.map(r -> ": " + r).orElse("")
             + " (the alert is stored; the next scan delivers it once that folder can be written)";
-        throw why.isPresent() ? new io.dataops.core.BadInputException(message, e)
-            : new UncheckedIOException(message, e);
+        throw why.isPresent() ? new BadInputException(message, e) : new UncheckedIOException(message, e);
       }
     }
     db.write("mark alert " + a.id() + " delivered", c -> {

@@ -214,7 +214,7 @@ public final class Destroyer {
     removeArchive(plan);
     removeState(plan);
     removeCachedMeasures(plan);
-    removeDeliveries(plan);
+    Delivery.removeObjects(lakehouse, plan.product(), plan.version());
     removeQualityRows(ROW_FAILURES, plan, "quality-failures-unreferenced");
     removeQualityRows(METRICS, plan, "quality-metrics-unreferenced");
     removeQualityRows(ANALYZER_STATES, plan, "quality-states-unreferenced");
@@ -782,10 +782,6 @@ public final class Destroyer {
       }
     }
     return found;
-  }
-
-  private void removeDeliveries(DestructionPlan plan) {
-    Delivery.removeObjects(lakehouse, plan.product(), plan.version());
   }
 
   // ---- post-check ----

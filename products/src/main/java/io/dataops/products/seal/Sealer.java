@@ -9,6 +9,7 @@ import io.dataops.core.audit.AuditSink;
 import io.dataops.core.digest.DigestAlgorithm;
 import io.dataops.core.digest.Digests;
 import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.products.delivery.Delivery;
 import io.dataops.products.lifecycle.Lifecycle;
 import io.dataops.products.lifecycle.Move;
 import io.dataops.products.registry.ProductRegistry;
@@ -116,7 +117,7 @@ public final class Sealer {
     // Only the authority and auditors read a sealed version: a URL handed out before stops working now, not when it
     // expires (up to 7 days; found by a probe). After the move: a delivery checked after it is refused by that check,
     // one checked before it has its object removed here.
-    io.dataops.products.delivery.Delivery.removeObjects(lakehouse, product, version);
+    Delivery.removeObjects(lakehouse, product, version);
     long bytes = files.stream().mapToLong(VersionFile::size).sum();
     return new SealResult(lifecycle.version(product, version), archive, manifestDigest, files.size(), bytes,
         manifest.objectLock());
