@@ -90,6 +90,12 @@ public final class Grants {
       throw new SourceLineException(a.source(), 0, "the period ended on " + a.until() + ": a grant lasts from today "
           + "at the earliest");
     }
+    // A grant authorizes from the day it is filed: one dated back would record access as authorized for days
+    // nobody had decided on it.
+    if (from.isBefore(today)) {
+      throw new SourceLineException(a.source(), 0, "the period begins on " + from + ", before today (" + today
+          + "): a grant lasts from the day it is filed at the earliest (leave 'from' out to begin today)");
+    }
     if (a.until().isBefore(from)) {
       throw new SourceLineException(a.source(), 0, "the period ends (" + a.until() + ") before it begins (" + from
           + ")");

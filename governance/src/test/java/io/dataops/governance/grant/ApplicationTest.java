@@ -18,7 +18,7 @@ class ApplicationTest extends GrantFixture {
   void anApplicationFileIsReadWithItsLines() {
     Application a = ApplicationParser.parse(APPLICATION, "a.yaml");
     assertThat(a.scenario()).isEqualTo("企业用工分析");
-    assertThat(a.from()).isEqualTo(LocalDate.of(2026, 3, 1));
+    assertThat(a.from()).isEqualTo(LocalDate.of(2026, 3, 2));
     assertThat(a.until()).isEqualTo(LocalDate.of(2026, 12, 31));
     assertThat(a.products()).containsExactly("enterprise-employment");
     assertThat(a.resources()).hasSize(2);
@@ -34,7 +34,7 @@ class ApplicationTest extends GrantFixture {
     bad(APPLICATION.replace("until: 2026-12-31", "until: 2026-13-01"), "a.yaml:3: until is a day such as "
         + "2026-12-31, not '2026-13-01'");
     bad(APPLICATION.replace("until: 2026-12-31", "until: 2026-02-01"), "a.yaml:3: the period ends (2026-02-01) "
-        + "before it begins (2026-03-01)");
+        + "before it begins (2026-03-02)");
     bad(APPLICATION.replace("[enterprise-employment]", "[Enterprise]"), "a.yaml:4: product 'Enterprise' must be "
         + "lower-case");
     bad(APPLICATION.replace("ods.market_regulation__enterprises", "quarantine.market_regulation__enterprises"),
@@ -74,8 +74,13 @@ class ApplicationTest extends GrantFixture {
         "a.yaml:10:");
     applyBad(APPLICATION.replace("status IN ('存续', '在业')", "staus = 'x'"), "a.yaml:10:");
     applyBad(APPLICATION.replace("status IN ('存续', '在业')", "true; DROP TABLE x"), "a.yaml:10:");
-    applyBad(APPLICATION.replace("until: 2026-12-31", "until: 2026-03-01").replace("from: 2026-03-01",
+    applyBad(APPLICATION.replace("until: 2026-12-31", "until: 2026-03-01").replace("from: 2026-03-02",
         "from: 2026-02-01"), "a.yaml: the period ended on 2026-03-01");
+    // Dated back: a grant cannot authorize days before anyone decided on it (year 1 was accepted, valid from 0000).
+    applyBad(APPLICATION.replace("from: 2026-03-02", "from: 2026-03-01"), "a.yaml: the period begins on 2026-03-01, "
+        + "before today (2026-03-02): a grant lasts from the day it is filed at the earliest (leave 'from' out to "
+        + "begin today)");
+    applyBad(APPLICATION.replace("from: 2026-03-02", "from: 0001-01-01"), "a.yaml: the period begins on 0001-01-01");
     assertThat(grants.list(AUDITOR)).as("nothing filed").isEmpty();
   }
 

@@ -45,7 +45,7 @@ abstract class GrantFixture {
   static final String APPLICATION = """
       scenario: 企业用工分析
       purpose: employment structure of the district's enterprises
-      period: {from: 2026-03-01, until: 2026-12-31}
+      period: {from: 2026-03-02, until: 2026-12-31}
       products: [enterprise-employment]
       resources:
         - table: ods.human_resources__social_insurance

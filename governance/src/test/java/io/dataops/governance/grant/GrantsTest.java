@@ -34,7 +34,7 @@ class GrantsTest extends GrantFixture {
     assertThat(g.parties()).containsExactly("authority", "human-resources", "market-regulation");
     assertThat(g.resource(INSURANCE).department()).isEqualTo("human-resources");
     assertThat(g.expiresAt()).isEqualTo(Instant.parse("2026-12-31T16:00:00Z"));
-    assertThat(g.validFrom()).isEqualTo(Instant.parse("2026-02-28T16:00:00Z"));
+    assertThat(g.validFrom()).isEqualTo(Instant.parse("2026-03-01T16:00:00Z"));
 
     assertRefused(demoRead(OPERATOR), Reason.PENDING,
         "is not granted yet: it awaits the approval of authority, human-resources, market-regulation");
@@ -158,7 +158,7 @@ class GrantsTest extends GrantFixture {
 
   @Test
   void aGrantIsLiveOnlyWithinItsPeriodAndUntilRevoked() {
-    Grant g = approved(apply(APPLICATION.replace("from: 2026-03-01", "from: 2026-03-05")));
+    Grant g = approved(apply(APPLICATION.replace("from: 2026-03-02", "from: 2026-03-05")));
     assertRefused(demoRead(OPERATOR), Reason.NOT_YET_VALID, "grant 1 (企业用工分析) is valid from "
         + "2026-03-04T16:00:00.000000Z");
     clock.advance(Duration.ofDays(3));
@@ -176,8 +176,8 @@ class GrantsTest extends GrantFixture {
     Grant revoked = grants.revoke(g.id(), AUTHORITY, "the operator shared rows with a third party");
     assertThat(revoked.state(clock.instant())).isEqualTo(GrantState.REVOKED);
     assertRefused(demoRead(OPERATOR), Reason.REVOKED, "grant 1 (企业用工分析) was revoked at ");
-    // A new application, once granted, is what counts.
-    Grant again = approved(apply(APPLICATION));
+    // A new application, once granted, is what counts (from today: its period may not begin in the past).
+    Grant again = approved(apply(APPLICATION.replace("from: 2026-03-02, ", "")));
     assertThat(enforcement.authorize(demoRead(OPERATOR)).grantId()).isEqualTo(again.id()).isEqualTo(2);
   }
 
