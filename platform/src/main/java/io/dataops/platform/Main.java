@@ -52,6 +52,9 @@ public final class Main {
         cause = cause.getCause();
       }
       String command = commandName(commandLine);
+      if (cause instanceof io.dataops.core.StateRefusedException refused) {
+        cli.refused(refused);
+      }
       if (cause instanceof BadInputException bad) {
         log().info("bad input: {}", oneLine(bad.getMessage()));
         return fail(cli, out, err, 2, "dataops: " + bad.getMessage(), command, cli.json());

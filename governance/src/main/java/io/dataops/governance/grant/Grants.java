@@ -3,6 +3,7 @@ package io.dataops.governance.grant;
 import io.dataops.core.AccessDeniedException;
 import io.dataops.core.BadInputException;
 import io.dataops.core.SourceLineException;
+import io.dataops.core.StateRefusedException;
 import io.dataops.core.audit.Actor;
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
@@ -296,7 +297,8 @@ public final class Grants {
     return db.write("revoke grant " + id, c -> {
       Grant g = store.lock(c, id).orElseThrow();
       if (g.state(at) != GrantState.ACTIVE) {
-        throw new BadInputException(g.label() + " is " + g.state(at).label() + ": only an active grant is revoked");
+        throw new StateRefusedException(g.label() + " is " + g.state(at).label() + ": only an active grant is revoked",
+            List.of("grant:" + g.id()));
       }
       List<Grant> before = published == null ? null : store.list(c, g.scenario());
       store.revoke(c, id, at, actor.user(), why);
@@ -329,17 +331,17 @@ public final class Grants {
 
   private void checkPending(Grant g, String party, String what, Instant at) {
     if (g.stored() != GrantState.PENDING) {
-      throw new BadInputException(g.label() + " is " + g.state(at).label() + ": " + what + " needs a pending "
-          + "application");
+      throw new StateRefusedException(g.label() + " is " + g.state(at).label() + ": " + what + " needs a pending "
+          + "application", List.of("grant:" + g.id()));
     }
     if (!at.isBefore(g.expiresAt())) {
-      throw new BadInputException(g.label() + ": its period ended at " + UtcTimes.format(g.expiresAt())
-          + " before every party decided; the operator applies again");
+      throw new StateRefusedException(g.label() + ": its period ended at " + UtcTimes.format(g.expiresAt())
+          + " before every party decided; the operator applies again", List.of("grant:" + g.id()));
     }
     for (Grant.Decision d : g.decisions()) {
       if (d.party().equals(party)) {
-        throw new BadInputException(g.label() + ": " + party + " " + (d.approved() ? "approved" : "rejected")
-            + " it already (" + d.decidedBy() + ", " + UtcTimes.format(d.decidedAt()) + ")");
+        throw new StateRefusedException(g.label() + ": " + party + " " + (d.approved() ? "approved" : "rejected")
+            + " it already (" + d.decidedBy() + ", " + UtcTimes.format(d.decidedAt()) + ")", List.of("grant:" + g.id()));
       }
     }
   }

@@ -1,6 +1,7 @@
 package io.dataops.governance.identity;
 
 import io.dataops.core.BadInputException;
+import io.dataops.core.StateRefusedException;
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
 import io.dataops.governance.db.GovernanceDatabase;
@@ -327,10 +328,11 @@ public final class Identities {
           if (!r.next()) {
             throw new BadInputException("no API token with id " + Names.shown(id));
           }
-          if (r.getString(2) != null) {
-            throw new BadInputException("API token " + ApiTokens.describe(id) + " was revoked already");
-          }
           String owner = r.getString(1);
+          if (r.getString(2) != null) {
+            throw new StateRefusedException("API token " + ApiTokens.describe(id) + " was revoked already",
+                List.of("user:" + owner, "token:" + id));
+          }
           refuseRevokingTheLastAdminToken(c, id, owner);
           try (PreparedStatement u = c.prepareStatement("UPDATE gov_api_tokens SET revoked_at = ? WHERE id = ?")) {
             u.setString(1, UtcTimes.format(clock.instant()));

@@ -26,10 +26,14 @@ final class Rules {
     return List.of(refusalBurst(t), authFailures(t), readSurge(t), leakCheck(), provisionRefused(t));
   }
 
-  /** Refused requests of a user that counts: not a refused login (its own rule), not an advisory grant check. */
+  /**
+   * Refused requests of a user that counts: not a refused login (its own rule), not an advisory grant check, not a
+   * step the object's state refused (a version approved twice is no probing of what the user may do).
+   */
   static boolean countsAsRefusal(AuditRecord e) {
     return "refused".equals(e.outcome()) && !AUTH_REFUSED.equals(e.action())
         && !("grant.check".equals(e.action()) && Boolean.FALSE.equals(e.details().get("enforced")))
+        && !"state".equals(e.details().get("refusedBy"))
         && !"system".equals(e.actor());
   }
 

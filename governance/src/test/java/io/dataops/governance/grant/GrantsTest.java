@@ -167,7 +167,9 @@ class GrantsTest extends GrantFixture {
     assertThat(grants.find(g.id()).state(clock.instant())).isEqualTo(GrantState.EXPIRED);
     assertRefused(demoRead(OPERATOR), Reason.EXPIRED, "grant 1 (企业用工分析) expired at 2026-12-31T16:00:00.000000Z; "
         + "the operator applies again");
-    assertThatThrownBy(() -> grants.revoke(g.id(), AUTHORITY, "misuse")).isInstanceOf(BadInputException.class)
+    assertThatThrownBy(() -> grants.revoke(g.id(), AUTHORITY, "misuse"))
+        .isInstanceOfSatisfying(io.dataops.core.StateRefusedException.class,
+            e -> assertThat(e.objects()).as("the command line audits it on these").containsExactly("grant:1"))
         .hasMessage("grant 1 (企业用工分析) is expired: only an active grant is revoked");
 
     clock.advance(Duration.ofDays(-100));

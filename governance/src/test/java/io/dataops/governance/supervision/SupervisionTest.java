@@ -239,6 +239,11 @@ class SupervisionTest {
             AuditEvent.REFUSED, Map.of("enforced", false, "reason", "column")));
       }
       refused("oscar", "command.refused", 2, Duration.ofMinutes(3)); // a mistyped command or two
+      // A script approving a version again and again after it was published: the state refuses, no probing.
+      for (int i = 0; i < 6; i++) {
+        as("alice", "bureau", Role.AUTHORITY).record(new AuditEvent("command.refused", List.of("product:p@1"),
+            AuditEvent.REFUSED, Map.of("command", "product approve", "refusedBy", "state", "reason", "is published")));
+      }
       authRefused("bob", 2); // an expired token, renewed
       trail.record(AuditEvent.ok("product.deliver", List.of("product:p@1"), Map.of("product", "p", "version", 1,
           "partner", "partner-co", "rows", 100, "bytes", 1000, "via", "deliver")));

@@ -103,6 +103,22 @@ public final class Cli {
     return session;
   }
 
+  /**
+   * Audits a step the object's state refused ({@code command.refused}) when the command acts as a user; a trail that
+   * cannot take it is logged and the refusal still reaches the user.
+   */
+  public void refused(io.dataops.core.StateRefusedException e) {
+    if (session == null) {
+      return;
+    }
+    try {
+      session.refuse(e);
+    } catch (RuntimeException notRecorded) {
+      org.slf4j.LoggerFactory.getLogger(Cli.class).error("a state refusal was not recorded in the audit trail",
+          notRecorded);
+    }
+  }
+
   /** Where the command's audit events go (stamped with the user and role). */
   public io.dataops.core.audit.AuditSink audit() {
     return session().audit();

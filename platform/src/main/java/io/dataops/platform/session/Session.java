@@ -1,6 +1,7 @@
 package io.dataops.platform.session;
 
 import io.dataops.core.AccessDeniedException;
+import io.dataops.core.StateRefusedException;
 import io.dataops.core.audit.Actor;
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
@@ -104,6 +105,22 @@ public final class Session {
     details.put("required", e.rolesNeeded());
     details.put("held", principal.roles().stream().map(Role::label).sorted().toList());
     details.put("reason", e.getMessage());
+    record(objects, details);
+  }
+
+  /**
+   * Audits a step the object's state refused to a user whose roles allowed the command (approving a published
+   * version, destroying a destroyed one): an attempt the authority wants to see as much as a refused role.
+   */
+  public void refuse(StateRefusedException e) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("command", command);
+    details.put("refusedBy", "state");
+    details.put("reason", e.getMessage());
+    record(e.objects(), details);
+  }
+
+  private void record(List<String> objects, Map<String, Object> details) {
     if (readOnlyNotice != null) {
       notice();
       return;

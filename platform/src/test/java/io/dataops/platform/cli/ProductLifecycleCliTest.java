@@ -159,6 +159,23 @@ class ProductLifecycleCliTest {
     ok("audit", "list", "--action", "command.refused", "--json", "--as", TestCast.AUDITOR).json().get("events")
         .forEach(e -> refusals.add(e.get("actor").asText() + ": " + e.at("/details/reason").asText()));
     assertThat(refusals).contains("paul: income-by-street v1 was destroyed: its rows are gone");
+    // Found by a probe: steps the state refused to users whose roles allow them (approving a draft, destroying a
+    // destroyed version) left no trace. They are recorded, on the version, and marked as the state's refusals.
+    List<String> stateRefusals = new ArrayList<>();
+    ok("audit", "list", "--action", "command.refused", "--json", "--as", TestCast.AUDITOR).json().get("events")
+        .forEach(e -> {
+          if ("state".equals(e.at("/details/refusedBy").asText())) {
+            stateRefusals.add(e.get("actor").asText() + " " + e.at("/details/command").asText() + " "
+                + e.get("objects") + ": " + e.at("/details/reason").asText());
+          }
+        });
+    assertThat(stateRefusals).containsExactlyInAnyOrder(
+        "alice product approve [\"product:income-by-street@1\"]: income-by-street v1 is draft: approve needs a "
+            + "version that is submitted (submit it first: dataops product submit income-by-street 1)",
+        "alice product destroy [\"product:income-by-street@2\"]: income-by-street v2 is published: destroy needs a "
+            + "version that is rejected or sealed",
+        "alice product destroy [\"product:income-by-street@1\"]: income-by-street v1 is destroyed: destroy needs a "
+            + "version that is rejected or sealed (it was destroyed; its certificate is under certificates/)");
     assertThat(ok("table", "show", "product.income_by_street", "--tag", "v2", "--json", "--as", TestCast.PARTNER)
         .json().get("snapshotId").asLong()).isPositive();
     assertThat(ok("product", "verify", "income-by-street", "2", "--json", "--as", TestCast.AUDITOR).json()

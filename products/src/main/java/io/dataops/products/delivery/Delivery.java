@@ -2,6 +2,7 @@ package io.dataops.products.delivery;
 
 import io.dataops.core.AccessDeniedException;
 import io.dataops.core.BadInputException;
+import io.dataops.core.StateRefusedException;
 import io.dataops.core.audit.Actor;
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
@@ -143,8 +144,8 @@ public final class Delivery {
   public void handOver(ProductVersion v, AuditEvent event) {
     if (!registry.recordWhile(v.product(), v.version(), VersionState.PUBLISHED, audit, event)) {
       ProductVersion now = registry.find(v.product(), v.version()).orElse(v);
-      throw new BadInputException(now.label() + " is " + now.state().label() + ": only a published version is "
-          + "delivered");
+      throw new StateRefusedException(now.label() + " is " + now.state().label() + ": only a published version is "
+          + "delivered", List.of("product:" + now.product() + "@" + now.version()));
     }
   }
 
@@ -159,7 +160,8 @@ public final class Delivery {
         + " has no version " + version + " (see: dataops product list)"));
     ProductAccess.checkRead(v, partner);
     if (v.state() != VersionState.PUBLISHED) {
-      throw new BadInputException(v.label() + " is " + v.state().label() + ": only a published version is delivered");
+      throw new StateRefusedException(v.label() + " is " + v.state().label() + ": only a published version is "
+          + "delivered", List.of("product:" + v.product() + "@" + v.version()));
     }
     return new Deliverable(v, provided(v, partner, via));
   }

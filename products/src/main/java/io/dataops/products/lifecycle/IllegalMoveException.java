@@ -1,15 +1,17 @@
 package io.dataops.products.lifecycle;
 
-import io.dataops.core.BadInputException;
+import io.dataops.core.StateRefusedException;
 import io.dataops.products.registry.ProductVersion;
 import io.dataops.products.registry.VersionState;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /** A move the version's state does not allow (bad input: nothing changed). Says which states allow it. */
-public final class IllegalMoveException extends BadInputException {
+public final class IllegalMoveException extends StateRefusedException {
   public IllegalMoveException(Move move, ProductVersion v) {
     super(v.label() + " is " + v.state().label() + ": " + move.command() + " needs a version that is "
-        + move.from().stream().map(VersionState::label).collect(Collectors.joining(" or ")) + hint(v));
+        + move.from().stream().map(VersionState::label).collect(Collectors.joining(" or ")) + hint(v),
+        List.of("product:" + v.product() + "@" + v.version()));
   }
 
   private static String hint(ProductVersion v) {

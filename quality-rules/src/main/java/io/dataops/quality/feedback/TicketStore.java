@@ -1,6 +1,7 @@
 package io.dataops.quality.feedback;
 
 import io.dataops.core.BadInputException;
+import io.dataops.core.StateRefusedException;
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
 import io.dataops.core.db.PlatformDatabase;
@@ -212,13 +213,16 @@ public final class TicketStore {
     FreeText.line("--note", note);
     Ticket t = get(id).orElseThrow(() -> new BadInputException("no ticket " + id + " (see: dataops feedback list)"));
     if (t.state() == Ticket.State.VERIFIED) {
-      throw new BadInputException("ticket " + id + " is verified (a later feed passed the rule); nothing to do");
+      throw new StateRefusedException("ticket " + id + " is verified (a later feed passed the rule); nothing to do",
+          List.of("ticket:" + id));
     }
     if (to == Ticket.State.ACKNOWLEDGED && t.state() != Ticket.State.OPEN) {
-      throw new BadInputException("ticket " + id + " is " + t.state().spelling() + "; only an open ticket is acknowledged");
+      throw new StateRefusedException("ticket " + id + " is " + t.state().spelling() + "; only an open ticket is "
+          + "acknowledged", List.of("ticket:" + id));
     }
     if (to == Ticket.State.RESOLVED && t.state() == Ticket.State.RESOLVED) {
-      throw new BadInputException("ticket " + id + " is already resolved; the next passing feed verifies it");
+      throw new StateRefusedException("ticket " + id + " is already resolved; the next passing feed verifies it",
+          List.of("ticket:" + id));
     }
     String at = now();
     try (Connection c = connect()) {
