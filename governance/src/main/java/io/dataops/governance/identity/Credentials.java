@@ -64,18 +64,49 @@ public final class Credentials {
   }
 
   /**
+   * A credential presented and unusable: a token that is no dataops token, an {@code --as} that is no user name.
+   * Unlike a missing one it is a failed login, and the session records it as one ({@code auth.refused}).
+   *
+   * @param reason the audit trail's reason ({@code malformed token}, {@code invalid user name})
+   * @param user the user it was for, when a valid name was given (else null)
+   */
+  public static final class Unusable extends BadInputException {
+    private final String reason;
+    private final String user;
+
+    Unusable(String message, String reason, String user) {
+      super(message);
+      this.reason = reason;
+      this.user = user;
+    }
+
+    public String reason() {
+      return reason;
+    }
+
+    public String user() {
+      return user;
+    }
+  }
+
+  /**
    * The token to act with.
    *
    * @param asUser the {@code --as} user, or null for the file's default user (or whoever {@code DATAOPS_TOKEN} names)
    */
   public Credential resolve(String asUser, Map<String, String> env) {
     if (asUser != null) {
-      Names.user(asUser);
+      try {
+        Names.user(asUser);
+      } catch (BadInputException invalid) {
+        throw new Unusable(invalid.getMessage(), "invalid user name", null);
+      }
     }
     String fromEnv = env.get(ENV_TOKEN);
     if (fromEnv != null && !fromEnv.isBlank()) {
       if (!ApiTokens.wellFormed(fromEnv.strip())) {
-        throw new BadInputException(ENV_TOKEN + " does not hold a dataops API token (dop_ followed by 43 characters)");
+        throw new Unusable(ENV_TOKEN + " does not hold a dataops API token (dop_ followed by 43 characters)",
+            "malformed token", asUser);
       }
       return new Credential(asUser, fromEnv.strip(), ENV_TOKEN);
     }
@@ -93,10 +124,19 @@ public final class Credentials {
           + " or add 'token." + Names.shown(user) + " = dop_...'");
     }
     if (!ApiTokens.wellFormed(token)) {
-      throw new BadInputException(file + ": token." + Names.shown(user)
-          + " is not a dataops API token (dop_ followed by 43 characters)");
+      throw new Unusable(file + ": token." + Names.shown(user)
+          + " is not a dataops API token (dop_ followed by 43 characters)", "malformed token", validUser(user));
     }
     return new Credential(Names.user(user), token, file.toString());
+  }
+
+  /** The file's user name when it is one (a default line may hold anything), else null: not echoed into the trail. */
+  private static String validUser(String name) {
+    try {
+      return Names.user(name);
+    } catch (BadInputException invalid) {
+      return null;
+    }
   }
 
   /**

@@ -457,6 +457,12 @@ public final class Identities {
 
   private record Refusal(String message, List<String> objects, String reason) {}
 
+  /** Records an unusable credential as a refused login (as an unknown token is) and returns what to throw. */
+  public AuthenticationException refused(Credentials.Unusable unusable) {
+    return refused(unusable.getMessage(), unusable.user() == null ? List.of() : List.of("user:" + unusable.user()),
+        unusable.reason());
+  }
+
   // ---- rows
 
   private AuthenticationException refused(String message, List<String> objects, String reason) {

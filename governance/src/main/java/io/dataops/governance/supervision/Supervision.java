@@ -204,10 +204,13 @@ public final class Supervision {
     });
   }
 
-  /** Alerts a scan stored (with their events) but was stopped before writing to the outbox: delivered first. */
-  private void deliverPending() {
+  /**
+   * Alerts a scan stored (with their events) but was stopped before writing to the outbox (or could not write it):
+   * delivered now, and given. A scan delivers them first; the command calls this before it to say so.
+   */
+  public List<Alert> deliverPending() {
     if (outbox == null) {
-      return;
+      return List.of();
     }
     List<Alert> pending = db.read("read undelivered alerts", c -> {
       List<Alert> out = new ArrayList<>();
@@ -223,6 +226,7 @@ public final class Supervision {
       List<String> authorities = authorities();
       pending.forEach(a -> deliver(a, authorities));
     }
+    return pending;
   }
 
   private static AuditEvent raiseEvent(Alert a, List<String> authorities) {

@@ -51,7 +51,20 @@ public final class Sessions {
     }
     Credentials.Credential credential;
     try {
-      credential = credentials.resolve(asUser, env);
+      credential = credential(identities, credentials, asUser, env, local);
+    } catch (Credentials.Unusable unusable) {
+      throw identities.refused(unusable);
+    }
+    Principal principal = identities.authenticate(credential.token(), credential.user());
+    return new Session(principal, identities, trail, command, db.readOnly() ? err : null);
+  }
+
+  private static Credentials.Credential credential(Identities identities, Credentials credentials, String asUser,
+      Map<String, String> env, boolean local) {
+    try {
+      return credentials.resolve(asUser, env);
+    } catch (Credentials.Unusable unusable) {
+      throw unusable;
     } catch (BadInputException missing) {
       if (!local) {
         throw missing;
@@ -60,7 +73,7 @@ public final class Sessions {
       // token: it holds the credentials lock until it has, so the token is looked for once more after it. A first
       // command killed before it saved the token left its marker: the bootstrap is finished here.
       try {
-        credential = credentials.locked(() -> {
+        return credentials.locked(() -> {
           finishInterruptedBootstrap(identities, credentials);
           return credentials.resolve(asUser, env);
         });
@@ -68,8 +81,6 @@ public final class Sessions {
         throw missing; // what the person can act on
       }
     }
-    Principal principal = identities.authenticate(credential.token(), credential.user());
-    return new Session(principal, identities, trail, command, db.readOnly() ? err : null);
   }
 
   /** A session for a principal already known (the demo acting as each member of its cast). */

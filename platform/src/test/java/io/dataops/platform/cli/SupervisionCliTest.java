@@ -29,11 +29,16 @@ class SupervisionCliTest {
           TestCast.PARTNER);
       assertThat(r.exit()).isEqualTo(2);
     }
-    for (int i = 0; i < 5; i++) {
+    // Guessed tokens, and (found by a probe: not recorded before) a token that is none and an --as that is no name.
+    for (String[] attempt : java.util.List.of(new String[] {"dop_" + "A".repeat(43)},
+        new String[] {"dop_" + "B".repeat(43)}, new String[] {"dop_" + "C".repeat(43)},
+        new String[] {"' OR 1=1 --"}, new String[] {"dop_" + "A".repeat(43), "--as", "Robert'); DROP TABLE x;--"})) {
       ByteArrayOutputStream err = new ByteArrayOutputStream();
-      int exit = Main.run(new String[] {"table", "list", "--home", home.toString()}, new PrintStream(
-          new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8),
-          Map.of("DATAOPS_TOKEN", "dop_" + "A".repeat(43)));
+      java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("table", "list", "--home",
+          home.toString()));
+      args.addAll(java.util.Arrays.asList(attempt).subList(1, attempt.length));
+      int exit = Main.run(args.toArray(String[]::new), new PrintStream(new ByteArrayOutputStream()),
+          new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("DATAOPS_TOKEN", attempt[0]));
       assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isEqualTo(2);
     }
     CliTest.Run refusedToPartner = CliTest.exactly("supervise", "--home", home.toString(), "--as", TestCast.PARTNER);
@@ -46,12 +51,33 @@ class SupervisionCliTest {
     assertThat(alerts.get(0).get("subject").asText()).isEqualTo("user:paul");
     assertThat(alerts.get(1).get("rule").asText()).isEqualTo("auth-failures");
     assertThat(alerts.get(1).get("subject").asText()).isEqualTo("unknown-token");
+    assertThat(alerts.get(1).get("message").asText()).endsWith("{invalid user name=1, malformed token=1, unknown "
+        + "token=3}");
     try (var files = Files.list(home.resolve("outbox/bureau/alerts"))) {
       assertThat(files.map(p -> p.getFileName().toString()).sorted()).containsExactly(
           "alert-1-refusal-burst.json", "alert-2-auth-failures.json");
     }
     CliTest.Run again = CliTest.exactly("supervise", "--home", home.toString(), "--as", TestCast.AUDITOR);
     assertThat(again.out()).isEqualTo("no new alerts\n");
+
+    // An alert stored but not written to the outbox (found by a probe: the scan delivering it said "no new alerts").
+    Path outbox = home.resolve("outbox/bureau");
+    Files.move(outbox, dir.resolve("bureau-aside"));
+    Files.writeString(outbox, "in the way");
+    for (int i = 0; i < 5; i++) {
+      CliTest.exactly("product", "approve", "p", "1", "--home", home.toString(), "--as", TestCast.OTHER_OPERATOR);
+    }
+    CliTest.Run blocked = CliTest.exactly("supervise", "--home", home.toString(), "--as", TestCast.AUDITOR);
+    assertThat(blocked.exit()).isEqualTo(2);
+    assertThat(blocked.err()).contains("cannot deliver alert 3");
+    Files.delete(outbox);
+    CliTest.Run late = CliTest.exactly("supervise", "--home", home.toString(), "--as", TestCast.AUDITOR);
+    assertThat(late.out()).startsWith("1 earlier alert delivered now (in outbox/<authority>/alerts/):\n  #3 medium "
+        + "refusal-burst      5 refused requests by oscar").endsWith("\nno new alerts\n");
+    assertThat(home.resolve("outbox/bureau/alerts/alert-3-refusal-burst.json")).isRegularFile();
+    Files.delete(home.resolve("outbox/bureau/alerts/alert-3-refusal-burst.json"));
+    assertThat(CliTest.exactly("supervise", "--home", home.toString(), "--as", TestCast.AUDITOR).out())
+        .as("delivered once").isEqualTo("no new alerts\n");
   }
 
   @Test
