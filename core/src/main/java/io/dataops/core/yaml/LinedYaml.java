@@ -1,5 +1,6 @@
 package io.dataops.core.yaml;
 
+import io.dataops.core.BadInputException;
 import io.dataops.core.SourceLineException;
 import java.io.IOException;
 import java.io.StringReader;
@@ -24,6 +25,7 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * YAML (or JSON) read as SnakeYAML's node tree rather than as objects, so that every problem names its line: the
@@ -119,9 +121,20 @@ public final class LinedYaml {
     return out;
   }
 
+  /**
+   * A single value, as text. YAML reads {@code null}, {@code ~} and {@code !!binary} as no value and as bytes, which
+   * were taken as the text "null", "~" or the base64: a pipeline named null, a product "~" (a probe's application
+   * named {@code scenario: null}). Refused, naming the quotes that make them text. An empty value ({@code key:}) is
+   * left to the parser, which knows whether the key may be empty.
+   */
   public String scalar(Node n, String what) {
     if (!(n instanceof ScalarNode s)) {
       throw fail.at(line(n), what + " must be a single value");
+    }
+    boolean binary = Tag.BINARY.equals(s.getTag());
+    if (binary || Tag.NULL.equals(s.getTag()) && !s.getValue().isEmpty()) {
+      throw fail.at(line(n), what + " is " + (binary ? "binary" : "null") + " in YAML, not text: quote it if '"
+          + BadInputException.shown(s.getValue(), 40) + "' is what you mean");
     }
     return s.getValue();
   }

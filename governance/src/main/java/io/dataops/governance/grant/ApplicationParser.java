@@ -19,9 +19,7 @@ import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Reads an application file (YAML); every problem names the file and line. What needs the lakehouse (the tables,
@@ -81,7 +79,7 @@ public final class ApplicationParser {
     String purpose = text(f, "purpose", top, PURPOSE_MAX);
     String operator = null;
     if (f.containsKey("operator")) {
-      operator = plain(f.get("operator").getValueNode(), "operator").strip();
+      operator = nodes.scalar(f.get("operator").getValueNode(), "operator").strip();
       if (!OPERATOR.matcher(operator).matches()) {
         throw fail(line(f.get("operator").getValueNode()), "operator is an organization id such as "
             + "futian-data-operator");
@@ -197,7 +195,7 @@ public final class ApplicationParser {
       throw fail(line(top), "the application has no '" + key + "'");
     }
     Node n = f.get(key).getValueNode();
-    String v = plain(n, key).strip();
+    String v = nodes.scalar(n, key).strip();
     if (v.isEmpty()) {
       throw fail(line(n), key + " is empty: it is 1 to " + max + " characters on one line");
     }
@@ -215,19 +213,6 @@ public final class ApplicationParser {
     } catch (DateTimeParseException e) {
       throw fail(line(n), what + " is a day such as 2026-12-31, not '" + shown(v) + "'");
     }
-  }
-
-  /**
-   * A value written as text: YAML reads {@code null} and {@code ~} as no value and {@code !!binary} as bytes, which
-   * were filed as the text "null", "~" or the base64 (a probe's application named {@code scenario: null}).
-   */
-  private String plain(Node n, String what) {
-    if (n instanceof ScalarNode s && (Tag.NULL.equals(s.getTag()) && !s.getValue().isEmpty()
-        || Tag.BINARY.equals(s.getTag()))) {
-      throw fail(line(n), what + " is " + (Tag.BINARY.equals(s.getTag()) ? "binary" : "null") + " in YAML, not text:"
-          + " quote it if '" + shown(s.getValue()) + "' is what you mean");
-    }
-    return nodes.scalar(n, what);
   }
 
   private static String shown(String v) {

@@ -77,6 +77,7 @@ class ContractParserTest {
       "maxLength: -3|14|maxLength must be a positive whole number, not '-3'",
       "required: perhaps|14|required must be true or false, not 'perhaps'",
       "personal: shoe_size|14|column 'record_id': unknown personal-data kind 'shoe_size'",
+      "personal: null|14|personal is null in YAML, not text: quote it if 'null' is what you mean",
   })
   void rejectsABadColumnNamingTheLine(String replacement, int line, String problem) {
     String yaml = VALID.replace("    type: string\n    maxLength: 20", "    type: string\n    " + replacement)

@@ -85,6 +85,16 @@ class PipelineParserTest {
     assertThatThrownBy(() -> parse("name: [unclosed")).hasMessageStartingWith("p.yaml:1: not valid YAML");
     assertThatThrownBy(() -> parse(GOOD.replace("name: citizens-profile", "name: Citizens Profile")))
         .hasMessageStartingWith("p.yaml:1: name 'Citizens Profile' must be lower-case");
+    // YAML's null and binary are no text: a pipeline named "null" was accepted (found by a probe of applications).
+    assertThatThrownBy(() -> parse(GOOD.replace("name: citizens-profile", "name: null")))
+        .hasMessage("p.yaml:1: name is null in YAML, not text: quote it if 'null' is what you mean");
+    assertThatThrownBy(() -> parse(GOOD.replace("owner: futian-operator", "owner: ~")))
+        .hasMessageStartingWith("p.yaml:3: owner is null in YAML");
+    assertThatThrownBy(() -> parse(GOOD.replace("gender: keep", "gender: !!binary a2VlcA==")))
+        .hasMessageStartingWith("p.yaml:17: ").hasMessageContaining("is binary in YAML, not text: quote it if "
+            + "'a2VlcA==' is what you mean");
+    assertThat(parse(GOOD.replace("name: citizens-profile", "name: \"null\"")).name()).as("quoted, it is text")
+        .isEqualTo("null");
   }
 
   @Test

@@ -79,6 +79,12 @@ class SuiteParserTest {
     expect("""
         name: s
         expectations:
+          - type: ~
+            kwargs: {column: name}
+        """, "s.yaml:3: type is null in YAML, not text: quote it if '~' is what you mean");
+    expect("""
+        name: s
+        expectations:
           - type: expect_column_values_to_not_be_nul
             kwargs: {column: name}
         """, "s.yaml:3: unknown expectation type 'expect_column_values_to_not_be_nul' (did you mean "
