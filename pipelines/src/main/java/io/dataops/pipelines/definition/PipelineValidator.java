@@ -428,7 +428,6 @@ public final class PipelineValidator {
     return out;
   }
 
-  /** Binds {@code sql} in DuckDB (empty tables of the inputs' types) and gives the result's column types. */
   /**
    * Binds a row filter against its table ({@code from}, as the SQL names it); it must give a boolean. DuckDB takes
    * {@code WHERE 5} (a number is true), so a probe's grant filter {@code 5} kept every row while approvers read
@@ -448,6 +447,7 @@ public final class PipelineValidator {
     }
   }
 
+  /** Binds {@code sql} in DuckDB (empty tables of the inputs' types) and gives the result's column types. */
   static List<ColumnType> bindSql(Connection duck, String src, String sql, int firstLine, String what) {
     try (PreparedStatement p = duck.prepareStatement(sql)) {
       ResultSetMetaData m = p.getMetaData();
