@@ -341,7 +341,8 @@ public final class Grants {
     for (Grant.Decision d : g.decisions()) {
       if (d.party().equals(party)) {
         throw new StateRefusedException(g.label() + ": " + party + " " + (d.approved() ? "approved" : "rejected")
-            + " it already (" + d.decidedBy() + ", " + UtcTimes.format(d.decidedAt()) + ")", List.of("grant:" + g.id()));
+            + " it already (" + d.decidedBy() + ", " + UtcTimes.format(d.decidedAt()) + ")",
+            List.of("grant:" + g.id()));
       }
     }
   }
