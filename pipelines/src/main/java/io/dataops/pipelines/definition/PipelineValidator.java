@@ -204,6 +204,7 @@ public final class PipelineValidator {
           } catch (PolicyException e) {
             throw new PipelineException(src, spec.line(), "column '" + c.name() + "': " + e.getMessage());
           }
+          checkIdentifierShape(d, c, policy, carriedKinds, spec.line());
         }
         columns.add(new BoundColumn(c.name(), sqlType, policy, outType, c.sources(), List.copyOf(carried),
             List.copyOf(derived), c.line()));
@@ -426,6 +427,42 @@ public final class PipelineValidator {
       throw new java.io.UncheckedIOException(e);
     }
     return out;
+  }
+
+  /**
+   * What the per-column limits cannot see (found by a probe that rebuilt every ID number of a product): four columns,
+   * each {@code mask custom} keeping 6+4 of an overlapping substring of the ID, showed all of it between them; and
+   * {@code generalize buckets} of width 1 over the ID's first 17 digits as a number kept them whole (the 18th is a
+   * check character). So, for a column carrying an identifier the limits bound: characters are kept in clear only of
+   * the identifier as the input holds it, and a generalization of it needs the privacy check (every bucket at least
+   * k people, which a width that keeps the identifier fails), without an exemption.
+   */
+  private void checkIdentifierShape(PipelineDefinition d, SqlSubset.OutputColumn c, ColumnPolicy policy,
+      java.util.Set<PersonalData> carried, int line) {
+    List<String> identifiers = carried.stream().filter(limits.kinds()::contains).map(PersonalData::spelling).toList();
+    if (identifiers.isEmpty()) {
+      return;
+    }
+    String what = String.join(", ", identifiers);
+    ColumnPolicy.Clear clear = policy.keptInClear();
+    if (c.reshaped() && clear != null && (clear.first() > 0 || clear.last() > 0)) {
+      throw new PipelineException(d.source(), line, "column '" + c.name() + "': " + policy.describe() + " keeps "
+          + "characters in clear of an expression over " + what + " (substring, concat, arithmetic, a cast): the "
+          + "limit counts the identifier's own first and last characters, so keep them of the column as the input "
+          + "holds it, or pseudonymize or remove this one");
+    }
+    if (policy.kind().equals("generalize")) {
+      if (d.privacy() == null) {
+        throw new PipelineException(d.source(), line, "column '" + c.name() + "': " + policy.describe()
+            + " generalizes a value carried from " + what + ": how much of the identifier it keeps depends on the "
+            + "values (buckets of width 1 keep it whole), so it needs the privacy check (privacy: {k: 5}), which "
+            + "counts it as a quasi-identifier; or pseudonymize or remove it");
+      }
+      if (d.privacy().exempt().containsKey(c.name())) {
+        throw new PipelineException(d.source(), d.privacy().line(), "exempt: '" + c.name() + "' generalizes a value "
+            + "carried from " + what + " and cannot be exempted from the privacy check");
+      }
+    }
   }
 
   /**

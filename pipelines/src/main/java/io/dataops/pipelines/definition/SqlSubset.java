@@ -32,7 +32,12 @@ public final class SqlSubset {
   /** An input column an output column depends on; {@code carrying}: the raw value can come through. */
   public record Source(String alias, String column, boolean carrying) {}
 
-  public record OutputColumn(String name, List<Source> sources, int line) {}
+  /**
+   * @param reshaped whether a value carried into the column passed through a function that moves or changes its
+   *     characters (substring, concat, replace, arithmetic, a cast to another type than VARCHAR): the column's
+   *     character positions are then not the input's, so a mask's "first 6 and last 4" no longer bound what it shows
+   */
+  public record OutputColumn(String name, List<Source> sources, int line, boolean reshaped) {}
 
   public record Analysis(List<OutputColumn> columns, boolean aggregates, boolean joins, boolean distinct) {}
 
@@ -41,6 +46,9 @@ public final class SqlSubset {
       "ceiling");
   private static final Set<String> DERIVING = Set.of("count", "count_star", "sum", "avg", "year", "month", "day",
       "quarter", "date_part", "char_length", "~~", "!~~", "/");
+  /** Carrying functions whose result's characters are not the input's at the same positions. */
+  private static final Set<String> RESHAPING = Set.of("substring", "substr", "concat", "||", "replace", "+", "-", "*",
+      "%", "abs", "round", "floor", "ceil", "ceiling");
   private static final Set<String> AGGREGATES = Set.of("count", "count_star", "sum", "avg", "min", "max");
   private static final Set<String> DATE_PARTS = Set.of("year", "quarter", "month", "day");
   private static final Set<String> CAST_TYPES = Set.of("VARCHAR", "INTEGER", "BIGINT", "DOUBLE", "DECIMAL", "DATE",
@@ -54,6 +62,8 @@ public final class SqlSubset {
   private final int offsetShift;
   private final Map<String, Map<String, ValueType>> inputs;
   private boolean aggregates;
+  /** Set while a select item is checked when a carried value is reshaped ({@link OutputColumn#reshaped}). */
+  private boolean reshaped;
   private boolean distinct;
 
   private SqlSubset(String source, String sql, int firstLine, int offsetShift,
@@ -173,6 +183,7 @@ public final class SqlSubset {
         continue;
       }
       Set<Source> sources = new LinkedHashSet<>();
+      reshaped = false;
       expression(item, sources, true, at);
       String name = item.path("alias").asText("");
       if (name.isEmpty()) {
@@ -182,7 +193,7 @@ public final class SqlSubset {
         JsonNode parts = item.path("column_names");
         name = parts.get(parts.size() - 1).asText();
       }
-      add(out, names, new OutputColumn(name, List.copyOf(sources), lineOf(at)));
+      add(out, names, new OutputColumn(name, List.copyOf(sources), lineOf(at), reshaped));
     }
     return new Analysis(List.copyOf(out), aggregates, joins, distinct);
   }
@@ -208,7 +219,7 @@ public final class SqlSubset {
         continue;
       }
       for (String column : inputs.get(alias).keySet()) {
-        add(out, names, new OutputColumn(column, List.of(new Source(alias, column, true)), lineOf(at)));
+        add(out, names, new OutputColumn(column, List.of(new Source(alias, column, true)), lineOf(at), false));
       }
     }
   }
@@ -276,6 +287,7 @@ public final class SqlSubset {
           throw fail(at, (e.path("try_cast").asBoolean() ? "TRY_CAST" : "CAST to " + target)
               + " is not in the subset (VARCHAR, INTEGER, BIGINT, DOUBLE, DECIMAL, DATE, TIMESTAMP, BOOLEAN)");
         }
+        reshaped |= carrying && !target.equals("VARCHAR");
         expression(e.get("child"), sources, carrying, at);
       }
       case "COMPARISON" -> {
@@ -355,6 +367,7 @@ public final class SqlSubset {
           + "integers differently");
     }
     boolean carries = carrying && CARRYING.contains(name);
+    reshaped |= carries && RESHAPING.contains(name);
     children.forEach(c -> expression(c, sources, carries, at));
   }
 
