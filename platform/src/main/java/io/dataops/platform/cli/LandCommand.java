@@ -131,9 +131,9 @@ final class LandCommand implements Callable<Integer> {
             : o.how() == io.dataops.lakehouse.landing.LandingZone.How.REPLACED ? REPLACED : "taken in by another run";
         entry.put("why", why);
         skipped.add(entry);
-        text.append(String.format("%s: %s%n", o.object(), why));
+        text.append(String.format("%s: %s%n", TerminalText.value(o.object()), why));
         if (o.movedTo() != null) {
-          text.append("  moved to ").append(o.movedTo()).append('\n');
+          text.append("  moved to ").append(TerminalText.value(o.movedTo())).append('\n');
         }
         continue;
       }
@@ -142,21 +142,23 @@ final class LandCommand implements Callable<Integer> {
         landed.add(entry);
         var r = o.result().landing();
         text.append(r.isDuplicate()
-            ? String.format("%s: already landed (snapshot %d of %s)%s%n", o.object(), r.duplicateOf(), r.table(),
+            ? String.format("%s: already landed (snapshot %d of %s)%s%n", TerminalText.value(o.object()),
+                r.duplicateOf(), r.table(),
                 r.duplicateReplaced() == null ? "" : ", as feed " + r.duplicateReplaced().feedId()
                     + ", which was replaced by feed " + r.duplicateReplaced().replacedBy())
-            : String.format("%s: %,d rows read, %,d landed, %,d quarantined -> %s @ snapshot %d%n", o.object(),
+            : String.format("%s: %,d rows read, %,d landed, %,d quarantined -> %s @ snapshot %d%n",
+                TerminalText.value(o.object()),
                 r.rowsRead(), r.rowsLanded(), r.rowsQuarantined(), r.table(), r.snapshotId()));
       } else {
         entry.put("reason", o.reason());
         rejected.add(entry);
-        text.append(String.format("%s: rejected: %s%n", o.object(), o.reason()));
+        text.append(String.format("%s: rejected: %s%n", TerminalText.value(o.object()), o.reason()));
       }
       if (o.how() == io.dataops.lakehouse.landing.LandingZone.How.REPLACED) {
         entry.put("why", REPLACED);
         text.append("  not moved: ").append(REPLACED).append('\n');
       } else {
-        text.append("  moved to ").append(o.movedTo()).append('\n');
+        text.append("  moved to ").append(TerminalText.value(String.valueOf(o.movedTo()))).append('\n');
       }
     }
     if (outcomes.isEmpty()) {
@@ -216,20 +218,25 @@ final class LandCommand implements Callable<Integer> {
         + "register), pass --contract, or put " + sidecar.getFileName() + " beside the file");
   }
 
+  /** A file's name as a line of the output shows it: a line feed in it would forge the lines after (a probe). */
+  private static String shownName(Path file) {
+    return TerminalText.value(file.getFileName().toString());
+  }
+
   static String describe(LandingResult r, String department, String dataset, Path file) {
     if (r.isDuplicate() && r.duplicateReplaced() != null) {
       // The old file sent again after its correction: its rows are gone from the table, and stay gone.
       return String.format("nothing landed: %s has the same content (SHA-256 %s) as feed %s (snapshot %d of %s), which"
           + " was replaced by feed %s; to correct the data again, land the corrected file with --replaces %s%n",
-          file.getFileName(), r.fileSha256().substring(0, 16) + "...", r.duplicateReplaced().feedId(), r.duplicateOf(),
+          shownName(file), r.fileSha256().substring(0, 16) + "...", r.duplicateReplaced().feedId(), r.duplicateOf(),
           r.table(), r.duplicateReplaced().replacedBy(), r.duplicateReplaced().replacedBy());
     }
     if (r.isDuplicate()) {
       return String.format("nothing landed: %s has the same content (SHA-256 %s) as the feed of snapshot %d of %s%n",
-          file.getFileName(), r.fileSha256().substring(0, 16) + "...", r.duplicateOf(), r.table());
+          shownName(file), r.fileSha256().substring(0, 16) + "...", r.duplicateOf(), r.table());
     }
     StringBuilder s = new StringBuilder();
-    s.append(String.format("landed %s/%s from %s (%s%s) as feed %s%n", department, dataset, file.getFileName(),
+    s.append(String.format("landed %s/%s from %s (%s%s) as feed %s%n", department, dataset, shownName(file),
         r.format(), r.encoding() == null ? "" : ", " + r.encoding(), r.feedId()));
     s.append(String.format("  rows read    %,12d%n", r.rowsRead()));
     s.append(String.format("  landed       %,12d  -> %s @ snapshot %d%n", r.rowsLanded(), r.table(), r.snapshotId()));
@@ -255,7 +262,7 @@ final class LandCommand implements Callable<Integer> {
     if (r.sameNameAs() != null) {
       s.append(String.format("  note: %s was landed before as feed %s (snapshot %d, %,d rows) with other content: both"
           + " feeds' rows are in the table now; if this file corrects that one, the rows it repeats are there twice%n",
-          file.getFileName(), r.sameNameAs().feedId(), r.sameNameAs().snapshotId(), r.sameNameAs().rowsLanded()));
+          shownName(file), r.sameNameAs().feedId(), r.sameNameAs().snapshotId(), r.sameNameAs().rowsLanded()));
     }
     s.append(String.format("  %.1f s, %,.0f rows/s%n", r.seconds(), r.rowsPerSecond()));
     return s.toString();

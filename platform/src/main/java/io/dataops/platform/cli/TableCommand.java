@@ -180,7 +180,8 @@ final class TableCommand {
           text.append(String.format("%-20d %s %-9s +%s rows%s%s%s%n", s.snapshotId(), s.committedAt(), s.operation(),
               sum.getOrDefault("dataops.rows-landed", sum.getOrDefault("added-records", "0")),
               sum.containsKey("dataops.feed-id") ? "  feed " + sum.get("dataops.feed-id") : "",
-              sum.containsKey("dataops.source-file") ? " from " + sum.get("dataops.source-file") : "",
+              sum.containsKey("dataops.source-file") ? " from " + TerminalText.value(sum.get("dataops.source-file"))
+                  : "",
               sum.containsKey("dataops.replaces") ? ", replacing feed " + sum.get("dataops.replaces") + " (-"
                   + sum.getOrDefault("dataops.rows-replaced", "?") + " rows)" : ""));
         }

@@ -142,6 +142,25 @@ class LandCliTest {
   }
 
   @Test
+  void aFileNameCannotForgeLinesOfTheLandingTheHistoryOrTheAuditTrail() throws Exception {
+    // Found by a probe: a file named "x.csv\n   999 ... grant.approve ok grant:forged" printed a line of its own in
+    // land's output, table history and audit list (line feeds of a value were kept; escapes were shown).
+    Path generated = fiftyCitizens();
+    String forged = "   999 2026-12-06T03:47:00.000000Z chen-jing  authority    grant.approve          ok       "
+        + "grant:forged";
+    Path feed = Files.move(generated, generated.resolveSibling("x.csv\n" + forged));
+    Run landed = run(land(feed, "--contract", generated + ".contract.yaml"));
+    assertThat(landed.exit()).as(landed.err()).isZero();
+    assertThat(landed.out()).contains("from x.csv␊   999").doesNotContain("\n" + forged);
+    Run history = run("table", "history", "ods.public_security__citizens");
+    assertThat(history.out()).contains("from x.csv␊   999").doesNotContain("\n" + forged);
+    Run audit = runAs(TestCast.AUDITOR, "audit", "list");
+    assertThat(audit.out().lines().filter(l -> l.contains("grant:forged"))).hasSize(1)
+        .allSatisfy(l -> assertThat(l).contains("feed.land").contains("x.csv␊   999"));
+    assertThat(runAs(TestCast.AUDITOR, "audit", "list", "--json").out()).as("--json keeps the name as it is").contains("x.csv\\n   999");
+  }
+
+  @Test
   void aFeedOfWhichNoRowLandsOrAnEmptyFileExitsTwoAndLandsNothing() throws Exception {
     Path feed = dir.resolve("feeds/citizens.csv");
     Run gen = run("generate", "--dataset", "citizens", "--rows", "200", "--out", feed.toString(), "--encoding", "GBK");
