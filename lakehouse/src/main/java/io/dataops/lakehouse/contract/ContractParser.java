@@ -81,6 +81,11 @@ public final class ContractParser {
       } catch (IllegalArgumentException e) {
         throw fail(line(n), "unknown encoding '" + name + "' (for example UTF-8, GBK, GB18030)");
       }
+      java.util.Optional<String> why = TextEncodings.asciiIncompatibility(encoding);
+      if (why.isPresent()) {
+        throw fail(line(n), "encoding '" + name + "' cannot carry a feed: " + why.get() + " (feeds are framed by "
+            + "their ASCII commas, quotes and line breaks; use UTF-8, GBK or GB18030)");
+      }
     }
     boolean header = optionalBoolean(fields, "header", true);
     char delimiter = optionalChar(fields, "delimiter", ',');
@@ -88,6 +93,22 @@ public final class ContractParser {
     if (delimiter == quote || delimiter == '\n' || delimiter == '\r' || quote == '\n' || quote == '\r') {
       throw fail(line(fields.getOrDefault("delimiter", fields.get("quote")).getValueNode()),
           "delimiter and quote must be two different characters other than a line break");
+    }
+    for (String key : List.of("delimiter", "quote")) {
+      char c = key.equals("delimiter") ? delimiter : quote;
+      if (!fields.containsKey(key)) {
+        continue;
+      }
+      if (c > 0x7e) {
+        // A full-width comma (，) is an easy slip: refused here rather than at every landing (found by a probe).
+        throw fail(line(fields.get(key).getValueNode()), key + " must be an ASCII character, not '" + c + "' (U+"
+            + String.format("%04X", (int) c) + "): feeds are framed byte by byte");
+      }
+      if (TextEncodings.insideCharacters(encoding, c)) {
+        throw fail(line(fields.get(key).getValueNode()), key + " '" + c + "' is also a byte inside characters of "
+            + encoding.name() + " (in GBK, 瑋 is 0xAC 0x7C): rows would be split inside them; use ',', ';' or a tab, "
+            + "or send UTF-8");
+      }
     }
     List<String> nullValues = fields.containsKey("nullValues")
         ? nodes.stringList(fields.get("nullValues").getValueNode(), "nullValues")

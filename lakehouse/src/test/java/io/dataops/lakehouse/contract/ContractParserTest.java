@@ -115,6 +115,32 @@ class ContractParserTest {
     expect(VALID + "format: csv\n", 28, "key 'format' appears twice (first at line 4)");
   }
 
+  /**
+   * Found by a probe: UTF-16 landed GBK and UTF-8 files as silent garbage, a '|' with GBK split 瑋 (0xAC 0x7C) and
+   * quarantined valid rows, and a full-width comma was accepted only to fail every landing without a line.
+   */
+  @Test
+  void anEncodingOrDelimiterThatCannotFrameAFeedIsRefusedAtItsLine() {
+    for (String encoding : List.of("UTF-16", "UTF-16LE", "UTF-32", "IBM037")) {
+      expect(VALID.replace("encoding: GBK", "encoding: " + encoding), 5, "encoding '" + encoding + "' cannot carry "
+          + "a feed: ");
+    }
+    expect(VALID.replace("delimiter: \",\"", "delimiter: \"|\""), 7, "delimiter '|' is also a byte inside "
+        + "characters of GBK (in GBK, 瑋 is 0xAC 0x7C): rows would be split inside them; use ',', ';' or a tab, or "
+        + "send UTF-8");
+    expect(VALID.replace("encoding: GBK", "encoding: GB18030").replace("delimiter: \",\"", "delimiter: \"5\""), 7,
+        "delimiter '5' is also a byte inside characters of GB18030");
+    expect(VALID.replace("delimiter: \",\"", "delimiter: \"，\""), 7, "delimiter must be an ASCII character, "
+        + "not '，' (U+FF0C)");
+    for (String ok : List.of(";", "\\t", "|")) {
+      String yaml = VALID.replace("delimiter: \",\"", "delimiter: \"" + ok + "\"");
+      assertThat(ContractParser.parse(ok.equals("|") ? yaml.replace("encoding: GBK", "encoding: UTF-8") : yaml,
+          "c.yaml").delimiter()).as(ok).isIn(';', '\t', '|');
+    }
+    assertThat(ContractParser.parse(VALID.replace("encoding: GBK", "encoding: GB18030"), "c.yaml").encoding().name())
+        .isEqualTo("GB18030");
+  }
+
   @Test
   void aNameOfTheRightCharactersButTooLongIsRefusedForItsLength() {
     String department = "d".repeat(64);
