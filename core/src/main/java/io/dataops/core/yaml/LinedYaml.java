@@ -86,6 +86,8 @@ public final class LinedYaml {
     try {
       LoaderOptions options = new LoaderOptions();
       options.setAllowDuplicateKeys(false);
+      // SnakeYAML's default stops at 3 MiB of code points, below MAX_BYTES, with "not valid YAML" (found by a probe).
+      options.setCodePointLimit(MAX_BYTES);
       return new Yaml(options).compose(new StringReader(text));
     } catch (MarkedYAMLException e) {
       int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 0;

@@ -53,4 +53,14 @@ class LinedYamlTest {
     assertThatThrownBy(() -> read(missing)).hasMessage(missing + ": cannot read the application file"
         + " (NoSuchFileException)");
   }
+
+  @Test
+  void aFileUpToTheSizeReadIsComposed() throws Exception {
+    // Found by a probe: SnakeYAML's own limit of 3 MiB code points refused a 4.9 MB suite as "not valid YAML".
+    String big = "codes: \"" + "1".repeat(6 << 20) + "\"\n";
+    Path file = Files.writeString(dir.resolve("big.yaml"), big);
+    LinedYaml nodes = new LinedYaml((line, problem) -> new SourceLineException("big.yaml", line, problem));
+    org.yaml.snakeyaml.nodes.MappingNode root = (org.yaml.snakeyaml.nodes.MappingNode) nodes.compose(read(file), "YAML");
+    assertThat(nodes.scalar(root.getValue().get(0).getValueNode(), "codes")).hasSize(6 << 20);
+  }
 }

@@ -1,6 +1,7 @@
 package io.dataops.lakehouse.landing;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -11,7 +12,12 @@ import java.nio.charset.StandardCharsets;
 
 /** Per-worker reusable state: decoders are not thread-safe and are expensive to create per record. */
 final class Scratch {
-  final JsonFactory json = new JsonFactory();
+  /**
+   * A JSON Lines record is already bounded by the contract's maxRecordBytes: Jackson's own 20,000,000-character cap on
+   * a string quarantined a cell the same contract lands from CSV (found by a probe).
+   */
+  final JsonFactory json = JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
+      .maxStringLength(Integer.MAX_VALUE).build()).build();
   private Charset charset;
   private CharsetDecoder strict;
   private CharsetDecoder lenient;

@@ -137,6 +137,17 @@ class FormatsTest extends LandingFixture {
   }
 
   @Test
+  void aJsonStringIsBoundedByTheContractAsACsvCellIs() {
+    // Found by a probe: Jackson's own cap of 20,000,000 characters quarantined a string the contract allows, which
+    // the same contract lands from CSV.
+    String name = "x".repeat(21_000_000);
+    LandingResult r = land(JSON_CONTRACT + "maxRecordBytes: 33554432\n", "feed.jsonl",
+        ("{\"id\": 1, \"name\": \"" + name + "\"}\n").getBytes(StandardCharsets.UTF_8));
+    assertThat(r.rowsQuarantined()).isZero();
+    assertThat(odsRows().get(0).getField("name").toString()).hasSize(21_000_000);
+  }
+
+  @Test
   void jsonLinesProblemsAreQuarantinedPerLine() {
     String jsonl = "{\"id\": 1, \"name\": \"a\", \"amount\": 1.5, \"day\": \"2024-01-31\"}\n"
         + "{\"id\": \"2\", \"name\": \"b\", \"amount\": \"2.25\"}\n"          // strings for numbers, day absent

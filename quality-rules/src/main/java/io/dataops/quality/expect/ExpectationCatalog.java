@@ -811,6 +811,10 @@ public final class ExpectationCatalog {
    */
   private static CompiledExpectation fresh(Args a, int index) {
     BigDecimal maxAge = a.number("max_age_hours", true);
+    if (maxAge.signum() <= 0) {
+      // A rule no feed can pass (found by a probe: -1 was accepted and failed every run).
+      throw a.fail("max_age_hours", "max_age_hours must be a positive number of hours, not " + maxAge.toPlainString());
+    }
     String column = a.has("column") ? a.column("column") : null;
     Expectation e = a.expectation();
     if (column == null) {

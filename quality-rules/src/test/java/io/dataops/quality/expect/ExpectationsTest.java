@@ -244,6 +244,11 @@ class ExpectationsTest extends QualityFixture {
         .as("just landed").isTrue();
     assertThat(one("expect_table_data_to_be_fresh", "{max_age_hours: 24, column: updated}").get("success").asBoolean())
         .as("newest value is from January 2024").isFalse();
+    for (String age : java.util.List.of("-1", "0")) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> one("expect_table_data_to_be_fresh",
+          "{max_age_hours: " + age + "}")).as("a rule no feed passes").hasMessageContaining(
+              "max_age_hours must be a positive number of hours, not " + age);
+    }
   }
 
   @Test
