@@ -59,6 +59,16 @@ public final class Main {
         log().info("bad input: {}", oneLine(bad.getMessage()));
         return fail(cli, out, err, 2, "dataops: " + bad.getMessage(), command, cli.json());
       }
+      for (Throwable t = cause; t != null; t = t.getCause()) {
+        if (t instanceof OutOfMemoryError) {
+          // Whatever wrapped it (a worker's failure, a scan's): what the person can do is give the command more heap.
+          log().error("out of memory", cause);
+          return fail(cli, out, err, 1, "dataops: out of memory: dataops " + command + " needed more than its heap of "
+              + (Runtime.getRuntime().maxMemory() >> 20) + " MB (very large cells or many rules that keep values, "
+              + "such as uniqueness, need more): run it again with more, e.g. DATAOPS_HEAP=4g (" + details()
+              + ")", command, cli.json());
+        }
+      }
       Throwable failure = cause;
       java.util.Optional<String> unreachable = io.dataops.platform.config.DatabaseUnreachable.recognize(failure)
           .or(() -> io.dataops.lakehouse.storage.ObjectStoreFailure.recognize(failure));
@@ -97,6 +107,9 @@ public final class Main {
       }
       try {
         return new CommandLine.RunLast().execute(parseResult);
+      } catch (OutOfMemoryError e) {
+        // As a stack overflow: picocli let it through and the JVM printed its stack trace (found by a probe).
+        throw new CommandLine.ExecutionException(leaf, "out of memory", e);
       } catch (StackOverflowError e) {
         // An Error passes picocli's handlers and printed thousands of frames on stderr: one line and the log instead.
         throw new CommandLine.ExecutionException(leaf, "stack overflow", new IllegalStateException(

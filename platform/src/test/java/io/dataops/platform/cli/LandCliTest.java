@@ -53,7 +53,11 @@ class LandCliTest {
 
   /** The command in its own JVM: what a shell sees, with the home's own log file. */
   Run child(Map<String, String> env, String... args) throws Exception {
-    List<String> command = ChildJvm.command(Main.class, List.of("-Xmx512m"), List.of(args));
+    return child("-Xmx512m", env, args);
+  }
+
+  Run child(String heap, Map<String, String> env, String... args) throws Exception {
+    List<String> command = ChildJvm.command(Main.class, List.of(heap), List.of(args));
     command.addAll(List.of("--home", dir.resolve("home").toString(), "--as", TestCast.PUBLIC_SECURITY));
     ProcessBuilder pb = new ProcessBuilder(command)
         .redirectOutput(dir.resolve("child.out").toFile()).redirectError(dir.resolve("child.err").toFile());
@@ -139,6 +143,37 @@ class LandCliTest {
     List<String> exact = new ArrayList<>();
     rows.forEach(r -> exact.add(r.get("district_code").asText()));
     assertThat(exact).as("--json gives the values as they are").containsExactlyInAnyOrderElementsOf(hostile);
+  }
+
+  @Test
+  void runningOutOfMemoryIsOneLineNamingTheHeapNotAStackTrace() throws Exception {
+    // Found by a probe: a contract allowing 256 MB records and a 120 MB cell ended in the JVM's own stack trace of
+    // an OutOfMemoryError on stderr, and --json printed nothing.
+    Path contract = Files.writeString(dir.resolve("big.contract.yaml"), """
+        department: public-security
+        dataset: notes
+        maxRecordBytes: 134217728
+        columns:
+          - {name: id, type: long}
+          - {name: note, type: string}
+        """);
+    byte[] cell = new byte[60 << 20];
+    java.util.Arrays.fill(cell, (byte) 'x');
+    Path feed = dir.resolve("notes.csv");
+    try (var out = Files.newOutputStream(feed)) {
+      out.write("id,note\n1,\"".getBytes(StandardCharsets.US_ASCII));
+      out.write(cell);
+      out.write("\"\n".getBytes(StandardCharsets.US_ASCII));
+    }
+    Run r = child("-Xmx96m", Map.of(), "land", "--department", "public-security", "--dataset", "notes", "--file",
+        feed.toString(), "--contract", contract.toString(), "--json");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err().lines()).as(r.err()).hasSize(1).allSatisfy(l -> assertThat(l).startsWith(
+        "dataops: out of memory: dataops land needed more than its heap of ").contains("DATAOPS_HEAP=4g"));
+    assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out()).get("error").asText())
+        .startsWith("dataops: out of memory");
+    run("table", "list", "--json").json().get("tables").forEach(t -> assertThat(t.get("snapshots").asInt())
+        .as(t.get("name").asText() + ": nothing committed").isZero());
   }
 
   @Test
