@@ -146,6 +146,16 @@ class LandCliTest {
   }
 
   @Test
+  void aFileNameThatIsNoTextInTheLocaleIsNamedAsSuch() {
+    // Found by a probe: a name written in GBK under a UTF-8 locale reaches Java with its bytes replaced (U+FFFD), and
+    // "no readable file" was said of a file that is there.
+    Run r = run(land(dir.resolve("bad\uFFFD\uFFFDname.csv")));
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("its name has bytes that are not text in this locale's").contains(
+        "(a name written in GBK?): rename it, e.g. with convmv -f gbk -t utf8");
+  }
+
+  @Test
   void runningOutOfMemoryIsOneLineNamingTheHeapNotAStackTrace() throws Exception {
     // Found by a probe: a contract allowing 256 MB records and a 120 MB cell ended in the JVM's own stack trace of
     // an OutOfMemoryError on stderr, and --json printed nothing.
