@@ -35,7 +35,28 @@ public final class DataopsCommand {
     for (Class<?> subcommand : subcommandsFor(args)) {
       top.addSubcommand(new CommandLine(subcommand, factory));
     }
+    top.registerConverter(java.nio.file.Path.class, DataopsCommand::path); // after the subcommands: it reaches them
     return top;
+  }
+
+  /**
+   * A path typed on the command line. A name in GBK bytes under a UTF-8 locale reaches Java with U+FFFD for its bytes
+   * (the file exists, but no path can name it: "no readable file" was said of it), and a name the locale cannot hold
+   * failed with Java's InvalidPathException text (found by a probe): both say what to do instead.
+   */
+  private static java.nio.file.Path path(String typed) {
+    if (typed.indexOf('\uFFFD') >= 0) {
+      throw new CommandLine.TypeConversionException("'" + TerminalText.value(typed) + "' has bytes that are not "
+          + "text in this locale's " + System.getProperty("sun.jnu.encoding") + " (a name written in GBK?): rename "
+          + "the file, e.g. with convmv -f gbk -t utf8");
+    }
+    try {
+      return java.nio.file.Path.of(typed);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new CommandLine.TypeConversionException("'" + TerminalText.value(typed) + "' cannot be a path in this "
+          + "locale's " + System.getProperty("sun.jnu.encoding") + " (" + e.getReason() + "): run with a UTF-8 "
+          + "locale, e.g. LC_ALL=C.UTF-8");
+    }
   }
 
   private static List<Class<?>> subcommandsFor(String[] args) {

@@ -70,13 +70,6 @@ final class LandCommand implements Callable<Integer> {
     cli.session().requireOrganization(department, "landing a feed of " + department,
         java.util.List.of("table:" + TableNames.ods(department, dataset)));
     if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-      if (file.toString().indexOf('\uFFFD') >= 0) {
-        // A name written in GBK under a UTF-8 locale reaches Java with its bytes replaced: the file exists, but no
-        // path can name it (found by a probe).
-        throw new BadInputException("no readable file at " + TerminalText.value(file.toString()) + ": its name has "
-            + "bytes that are not text in this locale's " + System.getProperty("sun.jnu.encoding") + " (a name "
-            + "written in GBK?): rename it, e.g. with convmv -f gbk -t utf8");
-      }
       throw new BadInputException("no readable file at " + file);
     }
     ContractRegistry.Registered resolved = resolveContract(config, department, dataset, file, contract);

@@ -149,10 +149,14 @@ class LandCliTest {
   void aFileNameThatIsNoTextInTheLocaleIsNamedAsSuch() {
     // Found by a probe: a name written in GBK under a UTF-8 locale reaches Java with its bytes replaced (U+FFFD), and
     // "no readable file" was said of a file that is there.
-    Run r = run(land(dir.resolve("bad\uFFFD\uFFFDname.csv")));
-    assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).contains("its name has bytes that are not text in this locale's").contains(
-        "(a name written in GBK?): rename it, e.g. with convmv -f gbk -t utf8");
+    for (String[] args : List.of(land(dir.resolve("bad\uFFFD\uFFFDname.csv")),
+        new String[] {"quality", "run", "--table", "ods.public_security__citizens", "--suite", "s\uFFFD.yaml"})) {
+      Run r = run(args);
+      assertThat(r.exit()).isEqualTo(2);
+      assertThat(r.err().lines()).hasSize(1).allSatisfy(l -> assertThat(l).contains("\uFFFD").contains("' has bytes that are not "
+          + "text in this locale's").contains("(a name written in GBK?): rename the file, e.g. with convmv -f gbk "
+          + "-t utf8"));
+    }
   }
 
   @Test
