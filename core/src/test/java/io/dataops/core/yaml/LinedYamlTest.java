@@ -60,7 +60,7 @@ class LinedYamlTest {
     String big = "codes: \"" + "1".repeat(6 << 20) + "\"\n";
     Path file = Files.writeString(dir.resolve("big.yaml"), big);
     LinedYaml nodes = new LinedYaml((line, problem) -> new SourceLineException("big.yaml", line, problem));
-    org.yaml.snakeyaml.nodes.MappingNode root = (org.yaml.snakeyaml.nodes.MappingNode) nodes.compose(read(file), "YAML");
+    var root = (org.yaml.snakeyaml.nodes.MappingNode) nodes.compose(read(file), "YAML");
     assertThat(nodes.scalar(root.getValue().get(0).getValueNode(), "codes")).hasSize(6 << 20);
   }
 }

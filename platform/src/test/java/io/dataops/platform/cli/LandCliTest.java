@@ -153,9 +153,9 @@ class LandCliTest {
         new String[] {"quality", "run", "--table", "ods.public_security__citizens", "--suite", "s\uFFFD.yaml"})) {
       Run r = run(args);
       assertThat(r.exit()).isEqualTo(2);
-      assertThat(r.err().lines()).hasSize(1).allSatisfy(l -> assertThat(l).contains("\uFFFD").contains("' has bytes that are not "
-          + "text in this locale's").contains("(a name written in GBK?): rename the file, e.g. with convmv -f gbk "
-          + "-t utf8"));
+      assertThat(r.err().lines()).hasSize(1).allSatisfy(l -> assertThat(l).contains("\uFFFD")
+          .contains("' has bytes that are not text in this locale's")
+          .contains("(a name written in GBK?): rename the file, e.g. with convmv -f gbk -t utf8"));
     }
   }
 
@@ -206,7 +206,8 @@ class LandCliTest {
     Run audit = runAs(TestCast.AUDITOR, "audit", "list");
     assertThat(audit.out().lines().filter(l -> l.contains("grant:forged"))).hasSize(1)
         .allSatisfy(l -> assertThat(l).contains("feed.land").contains("x.csv␊   999"));
-    assertThat(runAs(TestCast.AUDITOR, "audit", "list", "--json").out()).as("--json keeps the name as it is").contains("x.csv\\n   999");
+    assertThat(runAs(TestCast.AUDITOR, "audit", "list", "--json").out()).as("--json keeps the name as it is")
+        .contains("x.csv\\n   999");
   }
 
   @Test
