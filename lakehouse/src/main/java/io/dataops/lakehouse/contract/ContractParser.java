@@ -94,22 +94,8 @@ public final class ContractParser {
       throw fail(line(fields.getOrDefault("delimiter", fields.get("quote")).getValueNode()),
           "delimiter and quote must be two different characters other than a line break");
     }
-    for (String key : List.of("delimiter", "quote")) {
-      char c = key.equals("delimiter") ? delimiter : quote;
-      if (!fields.containsKey(key)) {
-        continue;
-      }
-      if (c > 0x7e) {
-        // A full-width comma (，) is an easy slip: refused here rather than at every landing (found by a probe).
-        throw fail(line(fields.get(key).getValueNode()), key + " must be an ASCII character, not '" + c + "' (U+"
-            + String.format("%04X", (int) c) + "): feeds are framed byte by byte");
-      }
-      if (TextEncodings.insideCharacters(encoding, c)) {
-        throw fail(line(fields.get(key).getValueNode()), key + " '" + c + "' is also a byte inside characters of "
-            + encoding.name() + " (in GBK, 瑋 is 0xAC 0x7C): rows would be split inside them; use ',', ';' or a tab, "
-            + "or send UTF-8");
-      }
-    }
+    checkFraming(fields, "delimiter", delimiter, encoding);
+    checkFraming(fields, "quote", quote, encoding);
     List<String> nullValues = fields.containsKey("nullValues")
         ? nodes.stringList(fields.get("nullValues").getValueNode(), "nullValues")
         : List.of("");
@@ -296,6 +282,23 @@ public final class ContractParser {
       case "false", "no" -> false;
       default -> throw fail(line(n), key + " must be true or false, not '" + v + "'");
     };
+  }
+
+  /** A delimiter or quote given in the contract frames its feeds byte by byte (see {@link TextEncodings}). */
+  private void checkFraming(Map<String, NodeTuple> fields, String key, char c, Charset encoding) {
+    if (!fields.containsKey(key)) {
+      return;
+    }
+    int at = line(fields.get(key).getValueNode());
+    if (c > 0x7e) {
+      // A full-width comma (，) is an easy slip: refused here rather than at every landing (found by a probe).
+      throw fail(at, key + " must be an ASCII character, not '" + c + "' (U+" + String.format("%04X", (int) c)
+          + "): feeds are framed byte by byte");
+    }
+    if (TextEncodings.insideCharacters(encoding, c)) {
+      throw fail(at, key + " '" + c + "' is also a byte inside characters of " + encoding.name() + " (in GBK, 瑋 is "
+          + "0xAC 0x7C): rows would be split inside them; use ',', ';' or a tab, or send UTF-8");
+    }
   }
 
   private char optionalChar(Map<String, NodeTuple> fields, String key, char fallback) {

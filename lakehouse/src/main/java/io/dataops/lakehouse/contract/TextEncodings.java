@@ -52,26 +52,21 @@ final class TextEncodings {
     return c < 0x80 && LATER_BYTES.computeIfAbsent(charset, TextEncodings::laterBytes)[c];
   }
 
+  /**
+   * Encodes each character of the Basic Multilingual Plane once. That suffices: the supplementary planes are
+   * GB18030's four-byte form, whose digits its BMP characters from U+0080 on already use, and GBK and Big5 have none.
+   */
   private static boolean[] laterBytes(Charset charset) {
     boolean[] later = new boolean[128];
     CharsetEncoder encoder = charset.newEncoder();
     char[] one = new char[1];
-    char[] pair = new char[2];
-    for (int cp = 0x80; cp <= 0x10ffff; cp = cp == 0xffff ? 0x10000 : cp + (cp >= 0x10000 ? 0x3ff : 1)) {
-      // Every BMP character; of the supplementary planes one per 1024 (their byte patterns repeat).
-      if (cp >= 0xd800 && cp <= 0xdfff) {
+    for (char c = 0x80; c < 0xffff; c++) {
+      if (Character.isSurrogate(c)) {
         continue;
       }
-      CharBuffer in;
-      if (cp < 0x10000) {
-        one[0] = (char) cp;
-        in = CharBuffer.wrap(one);
-      } else {
-        Character.toChars(cp, pair, 0);
-        in = CharBuffer.wrap(pair);
-      }
+      one[0] = c;
       try {
-        ByteBuffer b = encoder.reset().encode(in);
+        ByteBuffer b = encoder.reset().encode(CharBuffer.wrap(one));
         for (int i = 1; i < b.remaining(); i++) {
           int v = b.get(i) & 0xff;
           if (v < 0x80) {
