@@ -65,7 +65,8 @@ public final class ReferenceAnalyzer implements Analyzer<ReferenceAnalyzer.State
       this.owner = owner;
       this.context = context;
       this.samples = new Samples(owner.sampleCap);
-      this.records = new SortedValueRecords(context.spillDirectory(), context.spillBudgetBytes());
+      this.records = new SortedValueRecords(context.spillDirectory(), context.spillBudgetBytes(),
+          context.valueMemory());
     }
 
     public long considered() {
@@ -112,7 +113,8 @@ public final class ReferenceAnalyzer implements Analyzer<ReferenceAnalyzer.State
       long values;
 
       State(ScanContext context) {
-        this.records = new SortedValueRecords(context.spillDirectory(), context.spillBudgetBytes());
+        this.records = new SortedValueRecords(context.spillDirectory(), context.spillBudgetBytes(),
+            context.valueMemory());
       }
 
       @Override

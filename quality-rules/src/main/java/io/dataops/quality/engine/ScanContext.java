@@ -13,6 +13,9 @@ public interface ScanContext {
 
   long spillBudgetBytes();
 
+  /** The memory every value-keeping state of the run shares (one pool for all threads and analyzers). */
+  ValueMemory valueMemory();
+
   /** The value as it may appear in reports: masked when the column holds personal data. */
   String display(String column, String value);
 

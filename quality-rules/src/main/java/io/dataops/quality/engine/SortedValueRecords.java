@@ -1,6 +1,7 @@
 package io.dataops.quality.engine;
 
 import io.dataops.core.sort.KeyedRecords;
+import io.dataops.core.sort.LongRecords;
 import io.dataops.core.sort.RecordSort;
 import io.dataops.core.sort.RunMerge;
 import io.dataops.core.sort.SpillRuns;
@@ -17,17 +18,23 @@ import java.util.List;
  * exact grouping in bounded memory, however many values there are. Records stay bytes throughout: merging two
  * collections copies arrays, iterating hands out views, nothing is decoded unless the caller asks. The sort, the
  * spilled runs and their merge are core's external sort ({@link RecordSort}, {@link SpillRuns}, {@link RunMerge});
- * this class keeps the record layout and the grouping specialisation ({@link #forGrouping}).
+ * this class keeps the record layout and the grouping specialisation ({@link #forGrouping}). Besides its own budget,
+ * every collection of a run draws on the run's {@link ValueMemory}: it grows only while the pool has room, and
+ * spills (records, or kept hashes) when refused.
  */
 final class SortedValueRecords {
   private final Path dir;
   private final long budget;
+  private final ValueMemory memory;
   // Record i: arena[offsets[i] ..] = [valueLen:4][value][locatorLen:4][locator]; records lie in insertion order.
-  private byte[] arena = new byte[1 << 16];
+  // Small at first: a run may hold thousands of collections (a rule per column, a state per thread).
+  private byte[] arena = new byte[1 << 13];
   private int used;
-  private long[] hashes = new long[1024];
-  private int[] offsets = new int[1024];
+  private long[] hashes = new long[256];
+  private int[] offsets = new int[256];
   private int count;
+  /** Bytes of {@link #memory} held by the arena and the two arrays beside it. */
+  private long heldRecords;
   private final SpillRuns runs;
   /**
    * Grouping only ({@link #forGrouping}): runs are spilled as they came, unsorted, and every record's hash is also
@@ -38,32 +45,53 @@ final class SortedValueRecords {
   private final List<long[]> fullHashChunks = new ArrayList<>();
   private long[] hashChunk = new long[0];
   private int hashChunkFill;
+  /** Hashes kept in memory now (in the chunks); the others went to {@link #hashRuns}. */
   private long keptHashes;
+  /** Bytes of {@link #memory} held by the chunks. */
+  private long heldHashes;
+  /** Kept hashes spilled in sorted runs when the run's memory had no room for more (grouping only). */
+  private final SpillRuns hashRuns;
   /** Hashes are kept in chunks, so that neither growing nor merging copies them (or needs room for a copy). */
   private static final int HASH_CHUNK = 1 << 18;
+  /** Refused more memory, kept hashes spill once there are this many (512 KB); fewer are held regardless. */
+  private static final int HASH_SPILL_FLOOR = 1 << 16;
+  /** Hash runs merged at once (each read through a 64 KB buffer); more are merged in rounds. */
+  private static final int HASH_FAN_IN = 64;
 
   SortedValueRecords(Path dir, long budget) {
-    this(dir, budget, false);
+    this(dir, budget, ValueMemory.unbounded());
   }
 
-  private SortedValueRecords(Path dir, long budget, boolean grouping) {
+  SortedValueRecords(Path dir, long budget, ValueMemory memory) {
+    this(dir, budget, false, memory);
+  }
+
+  private SortedValueRecords(Path dir, long budget, boolean grouping, ValueMemory memory) {
     this.dir = dir;
     this.budget = Math.max(1 << 16, budget);
     this.grouping = grouping;
+    this.memory = memory;
     this.runs = new SpillRuns(dir, "values");
+    this.hashRuns = new SpillRuns(dir, "hashes");
+    heldRecords = arena.length + 12L * hashes.length;
+    memory.overdraw(heldRecords);
   }
 
   /** Records that are only ever visited by {@link #forEachSharedHash}. */
   static SortedValueRecords forGrouping(Path dir, long budget) {
-    return new SortedValueRecords(dir, budget, true);
+    return forGrouping(dir, budget, ValueMemory.unbounded());
+  }
+
+  static SortedValueRecords forGrouping(Path dir, long budget, ValueMemory memory) {
+    return new SortedValueRecords(dir, budget, true, memory);
   }
 
   void add(long hash, byte[] value, int valueLen, byte[] locator, int locatorLen) {
     int need = 8 + valueLen + locatorLen;
-    if (overBudget(need) && count > 0) {
+    if (count > 0 && (overBudget(need) || !ensure(need, 1, false))) {
       spill();
     }
-    ensure(need, 1);
+    ensure(need, 1, true);
     hashes[count] = hash;
     offsets[count] = used;
     used = putInt(arena, used, valueLen);
@@ -94,11 +122,43 @@ final class SortedValueRecords {
         fullHashChunks.add(hashChunk);
       }
       // Chunks grow with the count (a column of a few values, of which a wide table has thousands, stays small).
-      hashChunk = new long[(int) Math.min(HASH_CHUNK, Math.max(256, keptHashes))];
+      int size = (int) Math.min(HASH_CHUNK, Math.max(256, keptHashes));
+      if (!memory.reserve(8L * size)) {
+        if (keptHashes >= HASH_SPILL_FLOOR) {
+          spillHashes();
+          size = 256;
+        }
+        memory.overdraw(8L * size);
+      }
+      heldHashes += 8L * size;
+      hashChunk = new long[size];
       hashChunkFill = 0;
     }
     hashChunk[hashChunkFill++] = hash;
     keptHashes++;
+  }
+
+  /** Writes the kept hashes, sorted, as a run and gives their memory back. */
+  private void spillHashes() {
+    List<long[]> chunks = takeHashChunks();
+    hashRuns.write(out -> {
+      try {
+        RecordSort.sortSpread(chunks, (keys, from, to) -> {
+          try {
+            for (int i = from; i < to; i++) {
+              out.writeLong(keys[i]);
+            }
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      }
+    });
+    keptHashes = 0;
+    memory.release(heldHashes);
+    heldHashes = 0;
   }
 
   /** The kept hashes as full arrays (the partly filled chunk trimmed), leaving none here. */
@@ -120,14 +180,16 @@ final class SortedValueRecords {
     offsets = new int[0];
     count = 0;
     used = 0;
+    memory.release(heldRecords);
+    heldRecords = 0;
   }
 
   /** A whole record as it lies in an arena or a run: [valueLen][value][locatorLen][locator]. */
   private void addRecord(long hash, byte[] b, int off, int len) {
-    if (overBudget(len) && count > 0) {
+    if (count > 0 && (overBudget(len) || !ensure(len, 1, false))) {
       spill();
     }
-    ensure(len, 1);
+    ensure(len, 1, true);
     hashes[count] = hash;
     offsets[count] = used;
     System.arraycopy(b, off, arena, used, len);
@@ -135,35 +197,57 @@ final class SortedValueRecords {
     count++;
   }
 
-  private void ensure(int bytes, int records) {
-    if (used + bytes > arena.length) {
-      arena = Arrays.copyOf(arena, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(arena.length * 2L, used + bytes)));
+  /**
+   * Grows the arena and the arrays beside it for {@code bytes} and {@code records} more, with the run's memory's
+   * leave: false, growing nothing, when the pool refuses, unless {@code force} (room for one record).
+   */
+  private boolean ensure(int bytes, int records, boolean force) {
+    int arenaSize = used + bytes <= arena.length ? arena.length
+        : (int) Math.min(Integer.MAX_VALUE - 16, Math.max(arena.length * 2L, used + bytes));
+    int cap = count + records <= hashes.length ? hashes.length : Math.max(hashes.length * 2, count + records);
+    long grow = (arenaSize - arena.length) + 12L * (cap - hashes.length);
+    if (grow == 0) {
+      return true;
     }
-    if (count + records > hashes.length) {
-      int cap = Math.max(hashes.length * 2, count + records);
+    if (!memory.reserve(grow)) {
+      if (!force) {
+        return false;
+      }
+      memory.overdraw(grow);
+    }
+    heldRecords += grow;
+    if (arenaSize != arena.length) {
+      arena = Arrays.copyOf(arena, arenaSize);
+    }
+    if (cap != hashes.length) {
       hashes = Arrays.copyOf(hashes, cap);
       offsets = Arrays.copyOf(offsets, cap);
     }
+    return true;
   }
 
   /** Moves everything of {@code other} into this collection: runs are handed over, memory is copied as bytes. */
   void absorb(SortedValueRecords other) {
     runs.adopt(other.runs);
     if (grouping) {
+      hashRuns.adopt(other.hashRuns);
       fullHashChunks.addAll(other.takeHashChunks());
       keptHashes += other.keptHashes;
       other.keptHashes = 0;
+      heldHashes += other.heldHashes; // the memory moves with the chunks
+      other.heldHashes = 0;
     }
     if (other.count == 0) {
+      other.release();
       return;
     }
-    if ((long) used + other.used + (count + (long) other.count) * 12 > budget) {
+    if ((long) used + other.used + (count + (long) other.count) * 12 > budget
+        || !ensure(other.used, other.count, false)) {
       other.spill();
       runs.adopt(other.runs);
       other.release();
       return;
     }
-    ensure(other.used, other.count);
     System.arraycopy(other.arena, 0, arena, used, other.used);
     System.arraycopy(other.hashes, 0, hashes, count, other.count);
     for (int i = 0; i < other.count; i++) {
@@ -301,12 +385,81 @@ final class SortedValueRecords {
       return forEachSharedHashSpilled(visitor);
     }
     // Kept hashes are the in-memory records' hashes here (the sort consumes them: records carry their own).
-    List<long[]> chunks = grouping ? takeHashChunks() : new ArrayList<>(List.of(Arrays.copyOf(hashes, count)));
-    keptHashes = 0;
     long[] onceCount = {0};
-    long once = visitShared(HashFilter.of(chunks, onceCount), onceCount[0], visitor);
+    HashFilter filter = grouping ? sharedHashes(onceCount)
+        : HashFilter.of(new ArrayList<>(List.of(Arrays.copyOf(hashes, count))), onceCount);
+    long once = visitShared(filter, onceCount[0], visitor);
     release();
     return once;
+  }
+
+  /**
+   * The hashes kept that occur more than once, counting those that occur once into {@code once[0]}: sorted in
+   * memory, or, when some spilled, by merging the sorted runs (in rounds of {@link #HASH_FAN_IN}). Gives the kept
+   * hashes' memory back.
+   */
+  private HashFilter sharedHashes(long[] once) {
+    try {
+      if (hashRuns.isEmpty()) {
+        return HashFilter.of(takeHashChunks(), once);
+      }
+      spillHashes();
+      while (hashRuns.size() > HASH_FAN_IN) {
+        List<Path> round = List.copyOf(hashRuns.files().subList(0, HASH_FAN_IN));
+        hashRuns.write(out -> mergeHashRuns(round, (keys, from, to) -> {
+          try {
+            for (int i = from; i < to; i++) {
+              out.writeLong(keys[i]);
+            }
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }));
+        round.forEach(hashRuns::delete);
+      }
+      HashFilter.Runs runs = new HashFilter.Runs();
+      mergeHashRuns(List.copyOf(hashRuns.files()), runs);
+      return HashFilter.of(runs, once);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read spilled hashes", e);
+    } finally {
+      hashRuns.close();
+      fullHashChunks.clear();
+      hashChunk = new long[0];
+      hashChunkFill = 0;
+      keptHashes = 0;
+      memory.release(heldHashes);
+      heldHashes = 0;
+    }
+  }
+
+  /** Hands the longs of sorted hash runs to {@code blocks} in ascending order, a block at a time. */
+  private static void mergeHashRuns(List<Path> files, RecordSort.SortedBlocks blocks) throws IOException {
+    List<LongRecords> sources = new ArrayList<>();
+    try {
+      for (Path f : files) {
+        sources.add(LongRecords.read(f, 1));
+      }
+    } catch (IOException e) {
+      sources.forEach(LongRecords::close);
+      throw e;
+    }
+    long[] block = new long[4096];
+    int n = 0;
+    try (RunMerge<LongRecords> merge = new RunMerge<>(sources, (a, b) -> Long.compare(a.record[0], b.record[0]))) {
+      for (LongRecords r = merge.next(); r != null; r = merge.next()) {
+        block[n++] = r.record[0];
+        if (n == block.length) {
+          blocks.accept(block, 0, n);
+          n = 0;
+        }
+      }
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    if (n > 0) {
+      blocks.accept(block, 0, n);
+    }
   }
 
   /**
@@ -318,9 +471,8 @@ final class SortedValueRecords {
       throw new IllegalStateException("hashes are kept only by records made forGrouping");
     }
     long[] once = {0};
-    HashFilter filter = HashFilter.of(takeHashChunks(), once);
-    keptHashes = 0;
-    SortedValueRecords shared = new SortedValueRecords(dir, budget);
+    HashFilter filter = sharedHashes(once);
+    SortedValueRecords shared = new SortedValueRecords(dir, budget, memory);
     try {
       for (int i = 0; i < count; i++) {
         if (filter.contains(hashes[i])) {
@@ -361,6 +513,11 @@ final class SortedValueRecords {
       // runs of equal hashes across the sorted blocks.
       Runs runs = new Runs();
       RecordSort.sortSpread(chunks, runs);
+      return of(runs, once);
+    }
+
+    /** The filter of hashes {@code runs} was handed in order. */
+    static HashFilter of(Runs runs, long[] once) {
       runs.end();
       once[0] += runs.once;
       long[] shared = Arrays.copyOf(runs.shared, runs.sharedCount);
@@ -471,7 +628,7 @@ final class SortedValueRecords {
 
   /**
    * The records in (hash, value) order, pulled one at a time (for merge-joining two collections). A view is valid
-   * until the next call. Closing removes the runs.
+   * until the next call. Closing removes the runs and drops the records in memory: the collection is read.
    */
   Sorted openSorted() {
     if (grouping && !runs.isEmpty()) {
@@ -512,6 +669,7 @@ final class SortedValueRecords {
     public void close() {
       merge.close();
       runs.close();
+      release();
     }
   }
 

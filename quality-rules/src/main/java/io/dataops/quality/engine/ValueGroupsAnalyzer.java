@@ -88,7 +88,7 @@ public final class ValueGroupsAnalyzer implements Analyzer<ValueGroupsAnalyzer.S
       this.context = context;
       this.samples = new Samples(owner.sampleCap);
       this.records = SortedValueRecords.forGrouping(context.spillDirectory(),
-          Math.min(RECORD_BUDGET, context.spillBudgetBytes()));
+          Math.min(RECORD_BUDGET, context.spillBudgetBytes()), context.valueMemory());
     }
 
     @Override

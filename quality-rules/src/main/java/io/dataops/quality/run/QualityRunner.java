@@ -11,6 +11,7 @@ import io.dataops.quality.engine.FailureSink;
 import io.dataops.quality.engine.ScanContext;
 import io.dataops.quality.engine.ScanRunner;
 import io.dataops.quality.engine.ValueGroupsAnalyzer;
+import io.dataops.quality.engine.ValueMemory;
 import io.dataops.quality.expect.CompiledExpectation;
 import io.dataops.quality.expect.ExpectationCatalog;
 import io.dataops.quality.expect.ReferenceCheck;
@@ -180,11 +181,12 @@ public final class QualityRunner {
     io.dataops.quality.engine.RowLocator locator = new io.dataops.quality.engine.RowLocator(key,
         key.stream().map(k -> schema.findField(k).type()).toList(), (column, value) -> display(personal, column, value));
     StateStore stateStore = new StateStore(lakehouse);
+    ValueMemory memory = ValueMemory.forRun();
     ScanRunner.Outcome outcome = null;
     String incrementalNote = null;
     if (scope == Scope.TABLE && incremental && snapshot != null) {
       Incremental inc = fromFeedStates(table, snapshot, analyzers, stateStore, id.toString(),
-          context(NO_FAILURES, spill, personal, locator));
+          context(NO_FAILURES, spill, personal, locator, memory));
       outcome = inc.outcome();
       incrementalNote = inc.note();
     }
@@ -193,7 +195,7 @@ public final class QualityRunner {
         snapshot == null ? null : snapshot.snapshotId(), expectations, columnsOf, now)) {
       if (outcome == null) try {
         outcome = ScanRunner.run(table, snapshot == null ? null : snapshot.snapshotId(), scanned, analyzers, key, threads,
-            slot -> context(failureRows.writer(slot), spill, personal, locator));
+            slot -> context(failureRows.writer(slot), spill, personal, locator, memory));
       } finally {
         deleteQuietly(spill);
       }
@@ -205,7 +207,7 @@ public final class QualityRunner {
         try {
           // Slots after the first scan's, so the failure files of the two scans never share a name.
           again = ScanRunner.run(table, snapshot == null ? null : snapshot.snapshotId(), scanned, second, key, threads,
-              slot -> context(failureRows.writer(threads + slot), spill, personal, locator));
+              slot -> context(failureRows.writer(threads + slot), spill, personal, locator, memory));
         } finally {
           deleteQuietly(spill);
         }
@@ -399,8 +401,13 @@ public final class QualityRunner {
   }
 
   private ScanContext context(FailureSink sink, Path spill, Map<String, String> personal,
-      io.dataops.quality.engine.RowLocator locator) {
+      io.dataops.quality.engine.RowLocator locator, ValueMemory memory) {
     return new ScanContext() {
+      @Override
+      public ValueMemory valueMemory() {
+        return memory;
+      }
+
       @Override
       public io.dataops.quality.engine.RowLocator rowLocator() {
         return locator;

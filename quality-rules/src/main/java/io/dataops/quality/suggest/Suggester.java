@@ -14,6 +14,7 @@ import io.dataops.quality.engine.ScanContext;
 import io.dataops.quality.engine.ScanRunner;
 import io.dataops.quality.engine.SizeAnalyzer;
 import io.dataops.quality.engine.ValueGroupsAnalyzer;
+import io.dataops.quality.engine.ValueMemory;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.file.Path;
@@ -121,8 +122,9 @@ public final class Suggester {
     }
     // The scan's spill budget is shared by its value groups, in every thread.
     long perGroup = Math.min(32L << 20, SPILL_BUDGET / Math.max(1, (long) grouped * threads));
+    ValueMemory memory = ValueMemory.forRun();
     return ScanRunner.run(table, snapshot == null ? null : snapshot.snapshotId(), analyzers, List.of(), threads,
-        slot -> context(perGroup)).states();
+        slot -> context(perGroup, memory)).states();
   }
 
   /** What the profile of one column suggests. */
@@ -236,8 +238,13 @@ public final class Suggester {
         || t.typeId() == Type.TypeID.TIMESTAMP || t.typeId() == Type.TypeID.DATE;
   }
 
-  private ScanContext context(long spillBudget) {
+  private ScanContext context(long spillBudget, ValueMemory memory) {
     return new ScanContext() {
+      @Override
+      public ValueMemory valueMemory() {
+        return memory;
+      }
+
       @Override
       public FailureSink failures() {
         return (e, k, f, r, reason, v) -> { };

@@ -316,6 +316,11 @@ class NullFreeFilesTest extends QualityFixture {
       }
 
       @Override
+      public ValueMemory valueMemory() {
+        return ValueMemory.unbounded();
+      }
+
+      @Override
       public String display(String column, String value) {
         return value;
       }

@@ -125,6 +125,61 @@ class SortedValueRecordsTest {
     }
   }
 
+  @Test
+  void collectionsSharingARunsMemoryKeepWithinItAndGroupExactly() throws Exception {
+    // Found by a probe: a hundred uniqueness rules, a few MB of records each and every value's hash, outgrew a 1 GB
+    // heap. Six columns in two threads share a 1 MB pool here: records spill when it refuses, and so do the kept
+    // hashes (sorted runs merged at the end), and the counts stay exact.
+    ValueMemory memory = new ValueMemory(1 << 20);
+    int columns = 6;
+    int perColumn = 150_000; // 75,000 a thread: more than the hashes a collection keeps when refused
+    long allowance = (long) columns * 2 * (12 << 10) + columns * 2L * (8L << 17); // first arrays, hashes held anyway
+    java.util.List<Map<String, Integer>> truth = new java.util.ArrayList<>();
+    java.util.List<SortedValueRecords[]> halves = new java.util.ArrayList<>();
+    for (int c = 0; c < columns; c++) {
+      truth.add(new HashMap<>());
+      halves.add(new SortedValueRecords[] {
+          SortedValueRecords.forGrouping(dir.resolve("pool"), 4 << 20, memory),
+          SortedValueRecords.forGrouping(dir.resolve("pool"), 4 << 20, memory)});
+    }
+    SplittableRandom r = new SplittableRandom(7);
+    long most = 0;
+    for (int i = 0; i < perColumn; i++) {
+      for (int c = 0; c < columns; c++) {
+        String v = "c" + c + "-" + r.nextInt(perColumn * 4);
+        truth.get(c).merge(v, 1, Integer::sum);
+        byte[] bytes = v.getBytes(StandardCharsets.UTF_8);
+        halves.get(c)[i % 2].add(hashFor(v), bytes, bytes.length, new byte[0], 0);
+      }
+      most = Math.max(most, memory.held());
+    }
+    assertThat(most).as("held at most the pool and what each collection holds regardless")
+        .isLessThanOrEqualTo(memory.total() + allowance);
+    try (var files = Files.list(dir.resolve("pool"))) {
+      assertThat(files.map(f -> f.getFileName().toString())).as("records and hashes spilled")
+          .anyMatch(f -> f.startsWith("hashes")).anyMatch(f -> f.startsWith("values"));
+    }
+    for (int c = 0; c < columns; c++) {
+      SortedValueRecords a = halves.get(c)[0];
+      a.absorb(halves.get(c)[1]);
+      Map<String, Integer> visited = new HashMap<>();
+      long once = a.forEachSharedHash(rec -> visited.merge(new String(rec.value(), StandardCharsets.UTF_8), 1,
+          Integer::sum));
+      Map<String, Integer> t = truth.get(c);
+      assertThat(once + visited.values().stream().filter(n -> n == 1).count()).as("column " + c)
+          .isEqualTo(t.values().stream().filter(n -> n == 1).count());
+      t.forEach((v, n) -> {
+        if (n > 1) {
+          assertThat(visited.get(v)).as(v).isEqualTo(n);
+        }
+      });
+    }
+    assertThat(memory.held()).as("every collection gave its memory back").isZero();
+    try (var files = Files.list(dir.resolve("pool"))) {
+      assertThat(files).as("spill runs are removed after reading").isEmpty();
+    }
+  }
+
   /** Half the values share one of a few hashes, so collisions are common. */
   private static long hashFor(String v) {
     byte[] b = v.getBytes(StandardCharsets.UTF_8);
