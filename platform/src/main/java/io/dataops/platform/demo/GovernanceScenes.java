@@ -107,8 +107,9 @@ final class GovernanceScenes {
     y.append("scenario: \"").append(p.scenario().replace("\"", "\\\"")).append("\"\n");
     y.append("purpose: \"").append(p.description() == null ? p.name() : p.description().strip()
         .replace("\"", "\\\"").replace("\n", " ")).append("\"\n");
-    y.append("period: {from: ").append(today).append(", until: ").append(today.plusYears(1).minusDays(1))
-        .append("}\n");
+    // No 'from': the grant begins on the day it is filed, even when the demo crosses midnight (China Standard Time)
+    // between writing the file and applying, where a 'from' of the day before would be refused as dated back.
+    y.append("period: {until: ").append(today.plusYears(1).minusDays(1)).append("}\n");
     y.append("products: [").append(p.product()).append("]\nresources:\n");
     for (PipelineDefinition.Input in : p.inputs()) {
       y.append("  - table: ").append(in.table()).append("\n    columns: [").append(String.join(", ", in.columns()))
