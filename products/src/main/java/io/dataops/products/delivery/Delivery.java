@@ -271,28 +271,33 @@ public final class Delivery {
           .getObjectRequest(g -> g.bucket(ObjectStore.bucketOf(object)).key(ObjectStore.keyOf(object))))
           .url().toString());
     }
-    Long grant;
-    try {
-      // still published and provided now that it is written (as deliver checks)
-      grant = deliverable(product, version, partner, "presigned-url").verdict().grant();
-    } catch (RuntimeException moved) {
-      lakehouse.io().deleteFile(object);
-      throw moved;
-    }
-    AuditEvent e = event(v, partner, rows, counted.count, "presigned-url", sha256, grant);
-    Map<String, Object> details = new LinkedHashMap<>(e.details());
-    details.put("object", object);
-    details.put("expiresAt", expiresAt.toString());
-    try {
-      handOver(v, new AuditEvent(e.action(), e.objects(), e.outcome(), details));
-    } catch (RuntimeException unrecorded) {
-      // The URL is handed out only with its event; the object nobody can reach without it goes too.
+    // The last check and the event under the version's hand-out lock: a seal or destruction removes the version's
+    // objects and moves its state under it, so this object was either written before that removal (and is removed
+    // by it) or is checked after the move (and refused here), even when the seal is killed right after its move.
+    try (var held = registry.handouts(product, version, "handing out a URL of " + v.label())) {
+      Long grant;
       try {
+        // still published and provided now that it is written (as deliver checks)
+        grant = deliverable(product, version, partner, "presigned-url").verdict().grant();
+      } catch (RuntimeException moved) {
         lakehouse.io().deleteFile(object);
-      } catch (RuntimeException cleanup) {
-        unrecorded.addSuppressed(cleanup);
+        throw moved;
       }
-      throw unrecorded;
+      AuditEvent e = event(v, partner, rows, counted.count, "presigned-url", sha256, grant);
+      Map<String, Object> details = new LinkedHashMap<>(e.details());
+      details.put("object", object);
+      details.put("expiresAt", expiresAt.toString());
+      try {
+        handOver(v, new AuditEvent(e.action(), e.objects(), e.outcome(), details));
+      } catch (RuntimeException unrecorded) {
+        // The URL is handed out only with its event; the object nobody can reach without it goes too.
+        try {
+          lakehouse.io().deleteFile(object);
+        } catch (RuntimeException cleanup) {
+          unrecorded.addSuppressed(cleanup);
+        }
+        throw unrecorded;
+      }
     }
     return new Presigned(product, version, object, url, expiresAt, rows, counted.count, sha256);
   }

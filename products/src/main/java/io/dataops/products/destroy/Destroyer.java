@@ -188,11 +188,16 @@ public final class Destroyer {
       DestructionRecord d = registry.destruction(product, version).orElseThrow();
       plan = read(d.plan()); // an earlier interrupted attempt's plan wins
       startedAt = d.startedAt();
-      if (!registry.move(product, version, v.state(), VersionState.DESTROYING, actor, Move.DESTROY.role(), null,
-          null, audit, AuditEvent.ok("product.destroy.start", List.of("product:" + product + "@" + version,
-              "snapshot:" + v.snapshotId()), Map.of("remove", plan.removed().size(),
-              "keep", plan.files().size() - plan.removed().size())))) {
-        throw new IllegalMoveException(Move.DESTROY, lifecycle.version(product, version));
+      // The URLs handed out stop working as the version leaves delivery, as a seal's do (Sealer): removed under the
+      // hand-out lock with the move, not only at the end of a destruction that may be interrupted before it.
+      try (var handouts = registry.handouts(product, version, "destroying " + v.label())) {
+        Delivery.removeObjects(lakehouse, product, version);
+        if (!registry.move(product, version, v.state(), VersionState.DESTROYING, actor, Move.DESTROY.role(), null,
+            null, audit, AuditEvent.ok("product.destroy.start", List.of("product:" + product + "@" + version,
+                "snapshot:" + v.snapshotId()), Map.of("remove", plan.removed().size(),
+                "keep", plan.files().size() - plan.removed().size())))) {
+          throw new IllegalMoveException(Move.DESTROY, lifecycle.version(product, version));
+        }
       }
     }
     onStep.accept("planned");

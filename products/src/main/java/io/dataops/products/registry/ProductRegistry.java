@@ -66,6 +66,20 @@ public final class ProductRegistry {
     return io.dataops.core.db.DatabaseLock.take(url, props, "product " + product, doing, PRODUCT_LOCK_WAIT);
   }
 
+  /** How long a hand-out of a delivery URL waits for a seal or destruction of its version moving its state. */
+  static final java.time.Duration HANDOUT_LOCK_WAIT = java.time.Duration.ofMinutes(2);
+
+  /**
+   * Holds the lock of a version's delivery URLs until closed: a hand-out holds it from its last state check to its
+   * event, a seal or destruction from removing the version's delivery objects to its state move. No URL is handed
+   * out between that removal and that move, so a seal killed after its move leaves no URL of the version working.
+   * Held briefly (a read and an insert, or a removal and a move); another holder is waited for.
+   */
+  public io.dataops.core.db.DatabaseLock handouts(String product, int version, String doing) {
+    return io.dataops.core.db.DatabaseLock.take(url, props, "hand-outs of product " + product + " version " + version,
+        doing, HANDOUT_LOCK_WAIT);
+  }
+
   /**
    * Records a new draft version (numbered after the product's last) with the files it needs, or returns the version
    * already recorded for the same run key. The version's tag is {@code v<number>}. Its event, made from the numbered

@@ -110,17 +110,17 @@ public final class Sealer {
     details.put("merkleRoot", v.content().merkleRoot());
     details.put("files", files.size());
     // Only the authority and auditors read a sealed version: a URL handed out before stops working now, not when it
-    // expires (up to 7 days; found by a probe). Removed before the move as well as after it, so that a seal killed
-    // between the move and the removal leaves at most the URLs handed out in that moment, not every one.
-    Delivery.removeObjects(lakehouse, product, version);
-    if (!registry.move(product, version, v.state(), VersionState.SEALED, actor, Move.SEAL.role(), null, null, audit,
-        AuditEvent.ok("product.seal", List.of("product:" + product + "@" + version, "snapshot:" + v.snapshotId()),
-            details))) {
-      throw new BadInputException(v.label() + " changed state while it was being sealed; run the command again");
+    // expires (up to 7 days; found by a probe). Removed before the move, under the version's hand-out lock: no URL is
+    // handed out between the removal and the move, and a hand-out checking after the move is refused and removes its
+    // object, so a seal killed right after its move leaves no URL working (before, every one, then those of a moment).
+    try (var handouts = registry.handouts(product, version, "sealing " + v.label())) {
+      Delivery.removeObjects(lakehouse, product, version);
+      if (!registry.move(product, version, v.state(), VersionState.SEALED, actor, Move.SEAL.role(), null, null, audit,
+          AuditEvent.ok("product.seal", List.of("product:" + product + "@" + version, "snapshot:" + v.snapshotId()),
+              details))) {
+        throw new BadInputException(v.label() + " changed state while it was being sealed; run the command again");
+      }
     }
-    // After the move: a delivery checked after it is refused by that check, one checked before it has its object
-    // removed here.
-    Delivery.removeObjects(lakehouse, product, version);
     long bytes = files.stream().mapToLong(VersionFile::size).sum();
     return new SealResult(lifecycle.version(product, version), archive, manifestDigest, files.size(), bytes,
         manifest.objectLock());

@@ -49,6 +49,37 @@ class DeliveryOnS3Test extends ProductFixture {
         .containsEntry("object", p.object());
   }
 
+  /**
+   * A seal killed right after its state move (before it could remove what was written meanwhile) leaves no URL of the
+   * version working: a hand-out in flight waits for the seal's hand-out lock and is then refused, its object removed.
+   * Before, its last check could pass between the seal's removal and its move, and the URL worked until it expired.
+   */
+  @Test
+  void aUrlInFlightWhileASealMovesIsRefusedEvenWhenTheSealDiesAfterItsMove() throws Exception {
+    ProductVersion v = publishedForPartners(dataFile(1, 5));
+    java.util.concurrent.CompletableFuture<Delivery.Presigned> handout;
+    // What Sealer does under the lock: remove the version's objects, move it to sealed; then it dies (the lock goes
+    // with its process), so nothing after the move removes what a hand-out wrote meanwhile.
+    try (var seal = registry.handouts(PRODUCT, v.version(), "sealing (a test)")) {
+      handout = java.util.concurrent.CompletableFuture.supplyAsync(() -> new Delivery(lakehouse, registry, audit)
+          .deliverByUrl(PRODUCT, v.version(), PARTNER, Duration.ofMinutes(5)));
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (delivered(v.version()).isEmpty() && !handout.isDone() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(delivered(v.version())).as("the hand-out wrote its object").hasSize(1);
+      Thread.sleep(500); // time enough for a last check that did not wait for the lock
+      assertThat(handout).as("the hand-out waits for the seal's move").isNotDone();
+      Delivery.removeObjects(lakehouse, PRODUCT, v.version()); // before its object was written: removes nothing
+      assertThat(registry.move(PRODUCT, v.version(), v.state(), io.dataops.products.registry.VersionState.SEALED,
+          AUTHORITY, "authority", null, null, audit, io.dataops.core.audit.AuditEvent.ok("product.seal",
+              List.of("product:" + PRODUCT + "@" + v.version()), java.util.Map.of()))).isTrue();
+    }
+    assertThatThrownBy(() -> handout.get(60, java.util.concurrent.TimeUnit.SECONDS))
+        .cause().isInstanceOf(io.dataops.core.AccessDeniedException.class).hasMessageContaining("is sealed");
+    assertThat(delivered(v.version())).as("no object, so no URL of the sealed version works").isEmpty();
+  }
+
   /** A grant that ends while the object is written stops the hand-out: no URL, no object, a refused event. */
   @Test
   void aUrlWhoseGrantEndsWhileItIsWrittenIsNotHandedOutAndItsObjectIsRemoved() {
