@@ -45,7 +45,11 @@ import org.slf4j.LoggerFactory;
  * current metadata lives in the platform database, which is what the checkpoints guard, so a rewrite of that database
  * could point the table back to before a checkpoint, or drop it. Every metadata file in the table's own folder is
  * read, and the rows every snapshot in any of them added; a snapshot whose files are gone (an interrupted or retried
- * commit leaves such metadata behind) is passed over. Metadata files are never deleted after a commit here.
+ * commit leaves such metadata behind) is checked by its summary. Every data file in the folder is read too, so that a
+ * checkpoint whose metadata files were deleted or overwritten still counts. Metadata files are never deleted after a
+ * commit here. What only tampering explains is reported ({@link Found#tampered}), not passed over: a metadata file a
+ * later commit names that cannot be read, a catalog pointing at a metadata file that is gone or unreadable, or at a
+ * checkpoint no file holds.
  */
 final class AuditCheckpoints {
   static final TableIdentifier TABLE = TableIdentifier.of(Zone.AUDIT.namespaceName(), "checkpoints");
@@ -98,8 +102,11 @@ final class AuditCheckpoints {
         .set("dataops.audit.hash", cp.hash()).commit();
   }
 
+  /** The checkpoints the warehouse's files hold, and what shows that some were tampered with (empty: nothing). */
+  record Found(List<Checkpoint> checkpoints, List<String> tampered) {}
+
   /** Every checkpoint ever written (each once), from the warehouse's files. */
-  List<Checkpoint> readAll() {
+  Found readAll() {
     FileIO io = lakehouse.io();
     if (!(io instanceof SupportsPrefixOperations listing)) {
       throw new IllegalStateException("the warehouse's FileIO (" + io.getClass().getName() + ") cannot list files;"
@@ -108,21 +115,25 @@ final class AuditCheckpoints {
     Set<Long> snapshots = new HashSet<>();
     Set<String> dataFiles = new HashSet<>();
     Set<Checkpoint> out = new LinkedHashSet<>();
-    for (String metadata : metadataFiles(listing)) {
+    List<String> unreadable = new ArrayList<>();
+    Set<String> named = new HashSet<>(); // metadata files a readable one lists as its predecessors
+    List<String> tampered = new ArrayList<>();
+    for (String metadata : listed(listing, "/metadata/", ".metadata.json", ".metadata.json.gz")) {
       TableMetadata md;
       try {
         md = TableMetadataParser.read(io, metadata);
-      } catch (RuntimeException unreadable) {
-        LOG.warn("audit checkpoints: passing over unreadable metadata file {}", metadata);
+      } catch (RuntimeException e) {
+        unreadable.add(metadata);
         continue;
       }
+      md.previousFiles().forEach(entry -> named.add(normalize(entry.file())));
       for (Snapshot s : md.snapshots()) {
         if (!snapshots.add(s.snapshotId())) {
           continue;
         }
         try {
           for (DataFile f : s.addedDataFiles(io)) {
-            if (dataFiles.add(f.location())) {
+            if (dataFiles.add(normalize(f.location()))) {
               read(io, f.location(), out);
             }
           }
@@ -144,22 +155,96 @@ final class AuditCheckpoints {
         }
       }
     }
-    return new ArrayList<>(out);
+    for (String metadata : unreadable) {
+      if (named.contains(normalize(metadata))) {
+        tampered.add("metadata file " + fileName(metadata) + " of audit.checkpoints cannot be read, and a later commit"
+            + " names it");
+      } else {
+        // The newest commit's file, named by none: a checkpoint killed while writing it (its rows are read below).
+        LOG.warn("audit checkpoints: passing over unreadable metadata file {}, which no commit names", metadata);
+      }
+    }
+    // A checkpoint's rows, whatever became of the metadata naming them (deleted or overwritten files).
+    for (String file : listed(listing, "/data/", ".parquet")) {
+      if (dataFiles.add(normalize(file))) {
+        try {
+          read(io, file, out);
+        } catch (RuntimeException partial) {
+          LOG.warn("audit checkpoints: passing over unreadable data file {}, which no snapshot names", file);
+        }
+      }
+    }
+    catalogsCheckpoint(out, tampered);
+    return new Found(new ArrayList<>(out), List.copyOf(tampered));
   }
 
-  private List<String> metadataFiles(SupportsPrefixOperations listing) {
+  /**
+   * The catalog's view, as one more witness: the table it registers must have a readable metadata file, and its
+   * current checkpoint must be among those read from the files.
+   */
+  private void catalogsCheckpoint(Set<Checkpoint> found, List<String> tampered) {
+    // The pointer is read from the catalog's table, not by loading the table: the catalog retries a metadata file
+    // it cannot parse for a minute and a half before it gives up.
+    String pointer = catalogPointer();
+    if (pointer == null) {
+      return;
+    }
+    Snapshot current;
+    try {
+      current = TableMetadataParser.read(lakehouse.io(), pointer).currentSnapshot();
+    } catch (RuntimeException gone) {
+      tampered.add("the catalog registers audit.checkpoints, but its metadata file is gone or cannot be read");
+      return;
+    }
+    String seq = current == null || current.summary() == null ? null : current.summary().get("dataops.audit.seq");
+    if (seq != null && found.stream().noneMatch(cp -> String.valueOf(cp.seq()).equals(seq))) {
+      tampered.add("the catalog's current checkpoint (event " + seq + ") is in no file of audit.checkpoints");
+    }
+  }
+
+  /** The metadata file the catalog names for the table, or null when it registers none. */
+  private String catalogPointer() {
+    var config = lakehouse.config();
+    java.util.Properties props = new java.util.Properties();
+    if (config.catalogUser() != null) {
+      props.setProperty("user", config.catalogUser());
+      props.setProperty("password", config.catalogPassword() == null ? "" : config.catalogPassword());
+    }
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(config.catalogUri(), props);
+         java.sql.PreparedStatement p = c.prepareStatement("SELECT metadata_location FROM iceberg_tables"
+             + " WHERE catalog_name = ? AND table_namespace = ? AND table_name = ?")) {
+      p.setString(1, lakehouse.catalog().name());
+      p.setString(2, TABLE.namespace().toString());
+      p.setString(3, TABLE.name());
+      try (java.sql.ResultSet r = p.executeQuery()) {
+        return r.next() ? r.getString(1) : null;
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("cannot read the catalog's entry of audit.checkpoints", e);
+    }
+  }
+
+  private static String fileName(String location) {
+    return location.substring(location.lastIndexOf('/') + 1);
+  }
+
+  /** The files under the table's {@code folder} whose names end with one of {@code suffixes}, sorted. */
+  private List<String> listed(SupportsPrefixOperations listing, String folder, String... suffixes) {
     List<String> out = new ArrayList<>();
     try {
-      for (FileInfo f : listing.listPrefix(location() + "/metadata/")) {
-        if (f.location().endsWith(".metadata.json") || f.location().endsWith(".metadata.json.gz")) {
-          out.add(f.location());
+      for (FileInfo f : listing.listPrefix(location() + folder)) {
+        for (String suffix : suffixes) {
+          if (f.location().endsWith(suffix)) {
+            out.add(f.location());
+            break;
+          }
         }
       }
     } catch (UncheckedIOException e) {
       if (!(rootCause(e) instanceof java.io.FileNotFoundException)) {
         throw e;
       }
-      // no checkpoint was ever written
+      // no checkpoint was ever written (or none of these files)
     }
     out.sort(null);
     return out;

@@ -400,8 +400,13 @@ public final class AuditTrail implements AuditSink {
    * that one written meanwhile is of events already committed.
    */
   public Verification verify(Lakehouse lakehouse) {
-    List<Checkpoint> checkpoints = new AuditCheckpoints(lakehouse).readAll();
-    return db.read("verify the audit trail", c -> ChainVerifier.verify(c, checkpoints, null));
+    AuditCheckpoints.Found found = new AuditCheckpoints(lakehouse).readAll();
+    Verification v = db.read("verify the audit trail", c -> ChainVerifier.verify(c, found.checkpoints(), null));
+    if (v.ok() && !found.tampered().isEmpty()) {
+      return Verification.badCheckpoints(v.events(), "the checkpoints were tampered with: "
+          + String.join("; ", found.tampered()), v.checkpoints());
+    }
+    return v;
   }
 
   /**
@@ -415,7 +420,12 @@ public final class AuditTrail implements AuditSink {
       throw new IllegalArgumentException("a checkpoint's reason is 1 to 200 characters");
     }
     AuditCheckpoints store = new AuditCheckpoints(lakehouse);
-    List<Checkpoint> checkpoints = store.readAll();
+    AuditCheckpoints.Found found = store.readAll();
+    if (!found.tampered().isEmpty()) {
+      throw new BadInputException("the audit checkpoints were tampered with (" + String.join("; ", found.tampered())
+          + "); a new checkpoint is not written over them (see: dataops audit verify)");
+    }
+    List<Checkpoint> checkpoints = found.checkpoints();
     Checkpoint anchor = checkpoints.stream().max(Comparator.comparingLong(Checkpoint::seq)).orElse(null);
     record State(Verification verification, Head head, String digest) {}
     State s = db.read("verify the audit trail", c -> {

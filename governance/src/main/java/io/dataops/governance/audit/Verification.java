@@ -18,4 +18,9 @@ public record Verification(boolean ok, long events, Long firstBad, String reason
   static Verification bad(long events, long firstBad, String reason, int checkpoints) {
     return new Verification(false, events, firstBad, reason, checkpoints);
   }
+
+  /** Not ok with no event known to be bad: the checkpoints themselves were tampered with. */
+  static Verification badCheckpoints(long events, String reason, int checkpoints) {
+    return new Verification(false, events, null, reason, checkpoints);
+  }
 }

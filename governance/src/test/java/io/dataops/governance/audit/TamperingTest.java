@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.testing.Tables;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Table;
 import org.junit.jupiter.api.Test;
@@ -129,6 +131,52 @@ class TamperingTest extends TrailFixture {
     assertThat(v.ok()).isFalse();
     assertThat(v.reason()).startsWith("event 7 was checkpointed at ").endsWith(" but the trail ends at event 5:"
         + " events were deleted");
+  }
+
+  /**
+   * Found by a probe: the checkpoints were found only through their metadata files, and an unreadable one was passed
+   * over, so `echo '{}' >` (or `rm`) the metadata file of the only checkpoint made a consistent rewrite of the whole
+   * trail verify ok with "0 checkpoints match". The checkpoints' data files are read too, and what only tampering
+   * explains is reported.
+   */
+  @Test
+  void overwritingOrDeletingTheCheckpointsMetadataHidesNoCheckpoint() throws Exception {
+    land(3);
+    trail.checkpoint(lakehouse, "on demand");
+    java.util.List<Path> metadata = metadataFiles();
+    assertThat(metadata).as("the table's creation and its first append").hasSize(2);
+    // The creation's file, which the append's names: no commit killed while writing explains it.
+    Files.writeString(metadata.get(0), "{}");
+    Verification v = trail.verify(lakehouse);
+    assertThat(v.ok()).isFalse();
+    assertThat(v.firstBad()).isNull();
+    assertThat(v.reason()).isEqualTo("the checkpoints were tampered with: metadata file "
+        + metadata.get(0).getFileName() + " of audit.checkpoints cannot be read, and a later commit names it");
+    assertThatThrownBy(() -> trail.checkpoint(lakehouse, "on demand")).isInstanceOf(BadInputException.class)
+        .hasMessageStartingWith("the audit checkpoints were tampered with (metadata file ");
+    // The newest file too (the catalog's pointer), and then every one deleted: the checkpoint's row still counts.
+    Files.writeString(metadata.get(1), "{}");
+    assertThat(trail.verify(lakehouse).reason()).contains("the catalog registers audit.checkpoints, but its metadata"
+        + " file is gone or cannot be read");
+    for (Path f : metadataFiles()) {
+      Files.delete(f);
+    }
+    land(2);
+    sql.update("UPDATE audit_events SET details = '{\"rowsLanded\":1}' WHERE seq = 2");
+    rechainFrom(2);
+    v = trail.verify(lakehouse);
+    assertThat(v.ok()).isFalse();
+    assertThat(v.firstBad()).as("no checkpoint before the one at event 3").isEqualTo(1);
+    assertThat(v.reason()).startsWith("the chain up to event 3 differs from its checkpoint taken at ");
+  }
+
+  private java.util.List<Path> metadataFiles() throws java.io.IOException {
+    String location = new AuditCheckpoints(lakehouse).location() + "/metadata";
+    Path folder = location.startsWith("file:")
+        ? Path.of(java.net.URI.create(location.replaceFirst("^file:/+", "file:///"))) : Path.of(location);
+    try (var files = Files.list(folder)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".metadata.json")).sorted().toList();
+    }
   }
 
   /** Found by a probe: a row of the object index deleted hid its event from `audit list --object`, verify said ok. */
