@@ -47,8 +47,8 @@ final class AuditCommand {
         json.put("checkpoints", v.checkpoints());
         cli.print(common, json, v.ok()
             ? String.format("audit trail ok: %,d events, %d checkpoints match%n", v.events(), v.checkpoints())
-            : String.format("audit trail NOT ok at event %s: %s (%,d events)%n", v.firstBad(), v.reason(),
-                v.events()));
+            : String.format("audit trail NOT ok%s: %s (%,d events)%n", v.firstBad() == null ? ""
+                : " at event " + v.firstBad(), v.reason(), v.events()));
         return v.ok() ? 0 : 1;
       }
     }

@@ -86,8 +86,8 @@ final class DemoCommand implements Callable<Integer> {
     text.append("   destruction certificate: ").append(report.certificate()).append("\n                            ")
         .append(report.certificateHtml()).append("\n\n");
     text.append(String.format("audit trail: %s, %,d events, %d checkpoints (dataops audit verify --as chen-jing)%n%n",
-        report.audit().ok() ? "verified ok" : "NOT ok at event " + report.audit().firstBad(), report.audit().events(),
-        report.audit().checkpoints()));
+        report.audit().ok() ? "verified ok" : "NOT ok" + (report.audit().firstBad() == null ? ""
+            : " at event " + report.audit().firstBad()), report.audit().events(), report.audit().checkpoints()));
     text.append("the cast (tokens in ").append(report.home()).append("/secrets/credentials.properties; act as one "
         + "with --as USER):\n");
     report.cast().forEach(c -> text.append("  ").append(c).append('\n'));

@@ -5,6 +5,7 @@ import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.landing.ProgressListener;
 import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.definition.BoundPipeline.BoundColumn;
+import io.dataops.pipelines.definition.PipelineDefinition;
 import io.dataops.pipelines.run.PipelineRunResult;
 import io.dataops.platform.config.PlatformConfig;
 import io.dataops.platform.governance.GrantServices;
@@ -238,12 +239,16 @@ final class PipelineCommand {
 
   /** An operator validates and runs the pipelines its own organization owns. */
   static void ownPipeline(Cli cli, PlatformConfig config, BoundPipeline p) {
-    cli.session().requireOrganization(p.definition().owner(), "pipeline " + p.definition().name(),
-        List.of("pipeline:" + p.definition().name()));
+    ownPipeline(cli, config, p.definition());
+  }
+
+  /** The caller's organization owns the pipeline, and its product (when there is one) is that owner's. */
+  static void ownPipeline(Cli cli, PlatformConfig config, PipelineDefinition p) {
+    cli.session().requireOrganization(p.owner(), "pipeline " + p.name(), List.of("pipeline:" + p.name()));
     try {
-      ProductServices.registry(config).checkOwner(p.definition().product(), p.definition().owner());
+      ProductServices.registry(config).checkOwner(p.product(), p.owner());
     } catch (io.dataops.core.AccessDeniedException e) {
-      cli.session().refuse(e, List.of("pipeline:" + p.definition().name(), "product:" + p.definition().product()));
+      cli.session().refuse(e, List.of("pipeline:" + p.name(), "product:" + p.product()));
       throw e;
     }
   }

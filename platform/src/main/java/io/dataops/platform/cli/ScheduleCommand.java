@@ -223,6 +223,9 @@ final class ScheduleCommand {
       }
       PipelineDefinition p = PipelineParser.parse(file);
       PipelineRuns.checkSchedule(p);
+      // Only the pipeline's owner schedules it (as only it runs it): a probe's operator of another organization took
+      // a pipeline's schedule name, which only it could then replace, and the owner was locked out for good.
+      PipelineCommand.ownPipeline(cli, config, p);
       var fromFile = p.schedule();
       if (fromFile != null) {
         if (cron == null && !onFeed) {

@@ -149,8 +149,9 @@ final class LifecycleScenes {
 
   Verification auditorVerifies() {
     Verification v = auditor.trail().verify(lakehouse);
-    say(auditor, "verified the audit trail: " + (v.ok() ? "ok" : "NOT ok at event " + v.firstBad()) + ", "
-        + v.events() + " events, " + v.checkpoints() + " checkpoints");
+    say(auditor, "verified the audit trail: " + (v.ok() ? "ok"
+        : "NOT ok" + (v.firstBad() == null ? "" : " at event " + v.firstBad())) + ", " + v.events() + " events, "
+        + v.checkpoints() + " checkpoints");
     return v;
   }
 

@@ -118,6 +118,11 @@ class SchedulerFeedCliTest {
 
     Run refused = run("schedule", "add-pipeline", pipeline.toString(), "--on-feed", "--as", TestCast.PUBLIC_SECURITY);
     assertThat(refused.exit()).isEqualTo(2);
+    // Found by a probe: an operator of another organization took the pipeline's schedule (only it could replace it).
+    Run notTheirs = run("schedule", "add-pipeline", pipeline.toString(), "--on-feed", "--as", TestCast.OTHER_OPERATOR);
+    assertThat(notTheirs.exit()).isEqualTo(2);
+    assertThat(notTheirs.err()).hasLineCount(1).contains("pipeline income-by-street is for " + TestCast.OPERATOR_ORG
+        + "; " + TestCast.OTHER_OPERATOR + " acts for other-op");
     Run noWhen = run("schedule", "add-pipeline", unscheduled.toString(), "--as", TestCast.OPERATOR);
     assertThat(noWhen.exit()).isEqualTo(2);
     assertThat(noWhen.err()).contains("say when it runs");
