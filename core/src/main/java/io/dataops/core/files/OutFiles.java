@@ -39,6 +39,36 @@ public final class OutFiles {
   }
 
   /**
+   * Writes {@code bytes} as the file {@code target} ({@code what} names it in errors): into an owner-only file beside
+   * it, then moved over the name. A link at the name is replaced, never followed (a probe's dangling link at --out
+   * led a DAG file into the platform home), and no half-written file is left under the name.
+   */
+  public static Path replace(Path target, byte[] bytes, String what) {
+    Path abs = target.toAbsolutePath().normalize();
+    if (Files.isDirectory(abs)) {
+      throw new BadInputException("--out names a folder (" + abs + "); name the file to write");
+    }
+    Path part = null;
+    try {
+      checkName(abs);
+      part = beside(abs, ".part-" + Long.toHexString(System.nanoTime()));
+      OwnerOnly.write(part, bytes);
+      Files.move(part, abs, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      return target;
+    } catch (IOException e) {
+      if (part != null) {
+        try {
+          Files.deleteIfExists(part);
+        } catch (IOException cleanup) {
+          e.addSuppressed(cleanup);
+        }
+      }
+      throw failure(what, abs, e);
+    }
+  }
+
+  /**
    * Throws the file system's "File name too long" for a target whose name passes {@link #NAME_MAX}: known before a
    * part file (whose name is shortened) is written and recorded, not only at the move into place.
    */

@@ -103,7 +103,7 @@ final class AirflowCommand {
       }
       String python = DagFile.render(spec);
       if (out != null) {
-        Files.writeString(out, python, StandardCharsets.UTF_8);
+        io.dataops.core.files.OutFiles.replace(out, python.getBytes(StandardCharsets.UTF_8), "the DAG file");
       }
       cli.audit().record(AuditEvent.ok("airflow.dag", List.of("pipeline:" + spec.pipeline(), "dag:" + spec.dagId()),
           Map.of("engine", engine, "qualityChecked", spec.qualityTables())));

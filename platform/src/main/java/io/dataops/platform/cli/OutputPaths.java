@@ -50,8 +50,15 @@ final class OutputPaths {
     return out;
   }
 
-  /** The path with the links of its existing part resolved; a part that does not exist yet is kept as written. */
+  /**
+   * The path with the links of its existing part resolved; a part that does not exist yet is kept as written. A
+   * dangling link is followed to where it points (a probe's link to a file not yet in the home passed as outside it).
+   */
   private static Path real(Path p) throws IOException {
+    return real(p, 0);
+  }
+
+  private static Path real(Path p, int hops) throws IOException {
     Path abs = p.toAbsolutePath().normalize();
     Path existing = abs;
     while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
@@ -60,7 +67,13 @@ final class OutputPaths {
     if (existing == null) {
       return abs;
     }
-    Path resolved = Files.exists(existing) ? existing.toRealPath() : existing; // a dangling link stays as it is
-    return resolved.resolve(existing.relativize(abs)).normalize();
+    if (!Files.exists(existing) && Files.isSymbolicLink(existing)) {
+      if (hops >= 40) {
+        throw new java.nio.file.FileSystemException(p.toString(), null, "Too many levels of symbolic links");
+      }
+      Path target = existing.resolveSibling(Files.readSymbolicLink(existing));
+      return real(target.resolve(existing.relativize(abs)), hops + 1);
+    }
+    return existing.toRealPath().resolve(existing.relativize(abs)).normalize();
   }
 }

@@ -167,7 +167,8 @@ final class QualityCommand {
       if (file.toAbsolutePath().getParent() != null) {
         OwnerOnly.directories(file.toAbsolutePath().getParent());
       }
-      OwnerOnly.writeString(file, Cli.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(s.suite()));
+      io.dataops.core.files.OutFiles.replace(file, Cli.JSON.writerWithDefaultPrettyPrinter()
+          .writeValueAsBytes(s.suite()), "the suggested suite");
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("file", file.toString());
       json.put("rows", s.rows());

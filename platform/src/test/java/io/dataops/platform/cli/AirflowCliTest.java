@@ -165,6 +165,23 @@ class AirflowCliTest extends HomeCliTest {
 
     JsonNode events = ok(TestCast.AUDITOR, "audit", "list", "--action", "airflow.*", "--json").json().get("events");
     assertThat(events).extracting(e -> e.get("action").asText()).containsOnly("airflow.dag").hasSize(7);
+
+    // Found by a probe: a dangling link at --out, to a file not yet in the home, led the DAG into the home; a
+    // missing folder and a folder were internal errors.
+    Path planted = Files.createSymbolicLink(dir.resolve("dags/planted.py"), home().resolve("not-yet.py"));
+    refused(TestCast.OPERATOR, "is inside the platform home", "airflow", "dag", pipeline.toString(), "--out",
+        planted.toString());
+    assertThat(home().resolve("not-yet.py")).doesNotExist();
+    Path elsewhere = dir.resolve("elsewhere.py");
+    Path link = Files.createSymbolicLink(dir.resolve("dags/link.py"), elsewhere);
+    ok(TestCast.OPERATOR, "airflow", "dag", pipeline.toString(), "--out", link.toString());
+    assertThat(link).as("the link is replaced by the DAG, not followed").isRegularFile().isNotEqualTo(elsewhere);
+    assertThat(Files.isSymbolicLink(link)).isFalse();
+    assertThat(elsewhere).doesNotExist();
+    refused(TestCast.OPERATOR, "cannot write the DAG file to " + dir.resolve("none/dag.py") + ": no such folder",
+        "airflow", "dag", pipeline.toString(), "--out", dir.resolve("none/dag.py").toString());
+    refused(TestCast.OPERATOR, "--out names a folder", "airflow", "dag", pipeline.toString(), "--out",
+        dir.resolve("dags").toString());
   }
 
   @ParameterizedTest
