@@ -298,7 +298,11 @@ final class ScheduleCommand {
       PlatformConfig config = cli.configToRead(common);
       List<Map<String, Object>> all = new ArrayList<>();
       StringBuilder text = new StringBuilder();
+      java.util.function.Predicate<Schedule> visible = visibleTo(cli);
       for (Schedule s : ScheduleServices.store(config).schedules()) {
+        if (!visible.test(s)) {
+          continue;
+        }
         Map<String, Object> d = describe(s);
         all.add(d);
         text.append(String.format("%-40s %-18s %-6s %-8s %-12s timeout %-4s next %s%n", s.id(),
@@ -324,14 +328,28 @@ final class ScheduleCommand {
 
     @Override
     public Integer call() {
+      if (limit < 1) {
+        throw new BadInputException("--limit is the number of runs to show: at least 1, not " + limit);
+      }
       PlatformConfig config = cli.configToRead(common);
       ScheduleStore store = ScheduleServices.store(config);
-      if (id != null) {
-        store.require(id);
+      java.util.function.Predicate<Schedule> visible = visibleTo(cli);
+      java.util.Set<String> shown = new java.util.HashSet<>();
+      for (Schedule s : store.schedules()) {
+        if (visible.test(s)) {
+          shown.add(s.id());
+        }
+      }
+      if (id != null && !shown.contains(store.require(id).id())) {
+        AccessDeniedException e = new AccessDeniedException("schedule " + id + " runs as a user of another"
+            + " organization: its runs are for that organization, the authority, the auditors and the admin",
+            List.of("authority", "auditor", "admin"));
+        cli.session().refuse(e, List.of("schedule:" + id));
+        throw e;
       }
       List<Map<String, Object>> runs = new ArrayList<>();
       StringBuilder text = new StringBuilder();
-      for (ScheduledRun r : store.runs(id, limit)) {
+      for (ScheduledRun r : store.runs(id, shown::contains, limit)) {
         runs.add(describe(r));
         text.append(String.format("#%-5d %-36s %-7s due %s  %-9s attempts %d%s%s%n", r.id(), r.scheduleId(),
             r.trigger(), Instant.ofEpochMilli(r.dueAt()), r.state(), r.attempts(), r.occurrences() == 1 ? ""
@@ -342,6 +360,24 @@ final class ScheduleCommand {
       cli.print(common, Map.of("runs", runs), runs.isEmpty() ? "no runs yet" : text.toString());
       return 0;
     }
+  }
+
+  /**
+   * Which schedules (and their runs) the caller sees: every one for the authority, the auditors and the admin; for
+   * others those that run as a user of their own organization. A run's error names the rules a department's data
+   * failed and where its failing rows are: a probe's operator of another organization read them in `schedule runs`,
+   * which `feedback list` refuses it.
+   */
+  static java.util.function.Predicate<Schedule> visibleTo(Cli cli) {
+    var session = cli.session();
+    var actor = session.actor();
+    if (actor.has("authority") || actor.has("auditor") || actor.has("admin")) {
+      return s -> true;
+    }
+    String organization = session.principal().organization();
+    Map<String, Boolean> ours = new java.util.HashMap<>();
+    return s -> ours.computeIfAbsent(s.runAs(), user -> session.identities().user(user)
+        .map(u -> u.organization().equals(organization)).orElse(false));
   }
 
   /** Pause, resume and trigger: the schedule's own user, the authority or the admin. */

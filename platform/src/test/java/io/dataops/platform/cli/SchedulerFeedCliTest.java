@@ -186,6 +186,18 @@ class SchedulerFeedCliTest {
     assertThat(events).as("the scheduled run acted as the operator").hasSize(2);
     JsonNode list = ok("schedule", "list", "--json", "--as", TestCast.AUDITOR).json().get("schedules");
     assertThat(list.get(0).get("runAs").asText()).isEqualTo(TestCast.OPERATOR);
+    // Found by a probe: another organization's users read the schedules and their runs (whose errors name the rules a
+    // department's data failed). Each sees its own organization's; the authority, the auditors and the admin all.
+    assertThat(ok("schedule", "list", "--json", "--as", TestCast.OTHER_OPERATOR).json().get("schedules")).isEmpty();
+    assertThat(ok("schedule", "runs", "--json", "--as", TestCast.OTHER_OPERATOR).json().get("runs")).isEmpty();
+    assertThat(ok("schedule", "runs", "--json", "--as", TestCast.MARKET_REGULATION).json().get("runs")).isEmpty();
+    assertThat(ok("schedule", "runs", "--json", "--as", TestCast.AUTHORITY).json().get("runs")).hasSize(1);
+    Run othersRuns = run("schedule", "runs", id, "--as", TestCast.OTHER_OPERATOR);
+    assertThat(othersRuns.exit()).isEqualTo(2);
+    assertThat(othersRuns.err()).hasLineCount(1).contains("runs as a user of another organization");
+    Run noRuns = run("schedule", "runs", "--limit", "0", "--as", TestCast.OPERATOR);
+    assertThat(noRuns.exit()).isEqualTo(2);
+    assertThat(noRuns.err()).contains("--limit is the number of runs to show: at least 1, not 0");
     ok("schedule", "pause", id, "--as", TestCast.OPERATOR);
     Run notHers = run("schedule", "resume", id, "--as", TestCast.OTHER_OPERATOR);
     assertThat(notHers.exit()).isEqualTo(2);

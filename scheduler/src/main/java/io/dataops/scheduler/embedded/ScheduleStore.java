@@ -333,6 +333,11 @@ public final class ScheduleStore {
   }
 
   public List<ScheduledRun> runs(String scheduleId, int limit) {
+    return runs(scheduleId, id -> true, limit);
+  }
+
+  /** The newest {@code limit} runs of the schedules {@code shown} holds (of {@code scheduleId} when given). */
+  public List<ScheduledRun> runs(String scheduleId, java.util.function.Predicate<String> shown, int limit) {
     String sql = "SELECT * FROM schedule_runs" + (scheduleId == null ? "" : " WHERE schedule_id = ?")
         + " ORDER BY id DESC";
     return db.query(sql, p -> {
@@ -341,8 +346,10 @@ public final class ScheduleStore {
       }
     }, rs -> {
       List<ScheduledRun> out = new ArrayList<>();
-      while (rs.next() && out.size() < limit) {
-        out.add(readRun(rs));
+      while (out.size() < limit && rs.next()) {
+        if (shown.test(rs.getString("schedule_id"))) {
+          out.add(readRun(rs));
+        }
       }
       return out;
     });
