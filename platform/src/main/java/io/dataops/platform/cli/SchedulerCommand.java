@@ -40,8 +40,11 @@ final class SchedulerCommand {
 
     @Override
     public Integer call() throws InterruptedException {
-      if (tickSeconds < 1 || leaseSeconds < 1 || backoffSeconds < 0) {
+      if (tickSeconds < 1 || leaseSeconds < 1) {
         throw new BadInputException("--tick-seconds and --lease-seconds must be positive");
+      }
+      if (backoffSeconds < 0) {
+        throw new BadInputException("--backoff-seconds must be 0 or more, not " + backoffSeconds);
       }
       PlatformConfig config = cli.config(common);
       SchedulerSettings settings = new SchedulerSettings(maxConcurrent, Duration.ofSeconds(tickSeconds),

@@ -41,6 +41,22 @@ class SchedulerFeedCliTest {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
   }
 
+  /** Found by a probe: a negative backoff was refused as a bad tick or lease, and any number of runs at once taken. */
+  @Test
+  void aSchedulersSettingsAreRefusedEachWithItsOwnReason() {
+    TestCast.enroll(dir.resolve("home"));
+    String[][] cases = {
+        {"--backoff-seconds", "-1", "--backoff-seconds must be 0 or more, not -1"},
+        {"--max-concurrent", "100000", "--max-concurrent is 1 to 64 runs at a time"},
+        {"--max-concurrent", "0", "--max-concurrent is 1 to 64 runs at a time"},
+        {"--tick-seconds", "0", "--tick-seconds and --lease-seconds must be positive"}};
+    for (String[] c : cases) {
+      Run r = run("scheduler", "start", c[0], c[1], "--as", Sessions.LOCAL_ADMIN);
+      assertThat(r.exit()).as(String.join(" ", c)).isEqualTo(2);
+      assertThat(r.err()).hasLineCount(1).contains(c[2]);
+    }
+  }
+
   /**
    * Found by a probe: a scheduler started while another held the lease recorded {@code scheduler.start} at once and
    * then waited; the event now says that it holds the lease and runs the schedules.

@@ -13,9 +13,13 @@ public record SchedulerSettings(int maxConcurrent, Duration tick, Duration lease
   public static final SchedulerSettings DEFAULT = new SchedulerSettings(2, Duration.ofSeconds(5),
       Duration.ofSeconds(60), Duration.ofSeconds(30));
 
+  /** Runs at once, at most: each is a JVM with its own heap (1 GB by default), so 64 is already a large machine. */
+  public static final int MAX_CONCURRENT = 64;
+
   public SchedulerSettings {
-    if (maxConcurrent < 1) {
-      throw new BadInputException("at least one run at a time, not " + maxConcurrent);
+    if (maxConcurrent < 1 || maxConcurrent > MAX_CONCURRENT) {
+      throw new BadInputException("--max-concurrent is 1 to " + MAX_CONCURRENT + " runs at a time (each a process of its"
+          + " own, with its own heap), not " + maxConcurrent);
     }
     if (lease.compareTo(tick.multipliedBy(2)) < 0) {
       throw new BadInputException("the lease (" + lease.toSeconds() + "s) must be at least two ticks");
