@@ -143,15 +143,7 @@ final class SortedValueRecords {
     List<long[]> chunks = takeHashChunks();
     hashRuns.write(out -> {
       try {
-        RecordSort.sortSpread(chunks, (keys, from, to) -> {
-          try {
-            for (int i = from; i < to; i++) {
-              out.writeLong(keys[i]);
-            }
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
+        RecordSort.sortSpread(chunks, longsTo(out));
       } catch (UncheckedIOException e) {
         throw e.getCause();
       }
@@ -406,15 +398,7 @@ final class SortedValueRecords {
       spillHashes();
       while (hashRuns.size() > HASH_FAN_IN) {
         List<Path> round = List.copyOf(hashRuns.files().subList(0, HASH_FAN_IN));
-        hashRuns.write(out -> mergeHashRuns(round, (keys, from, to) -> {
-          try {
-            for (int i = from; i < to; i++) {
-              out.writeLong(keys[i]);
-            }
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }));
+        hashRuns.write(out -> mergeHashRuns(round, longsTo(out)));
         round.forEach(hashRuns::delete);
       }
       HashFilter.Runs runs = new HashFilter.Runs();
@@ -431,6 +415,19 @@ final class SortedValueRecords {
       memory.release(heldHashes);
       heldHashes = 0;
     }
+  }
+
+  /** Blocks written to {@code out} as they come (a failure as {@link UncheckedIOException}, for the caller to unwrap). */
+  private static RecordSort.SortedBlocks longsTo(java.io.DataOutputStream out) {
+    return (keys, from, to) -> {
+      try {
+        for (int i = from; i < to; i++) {
+          out.writeLong(keys[i]);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    };
   }
 
   /** Hands the longs of sorted hash runs to {@code blocks} in ascending order, a block at a time. */
@@ -454,11 +451,11 @@ final class SortedValueRecords {
           n = 0;
         }
       }
+      if (n > 0) {
+        blocks.accept(block, 0, n);
+      }
     } catch (UncheckedIOException e) {
       throw e.getCause();
-    }
-    if (n > 0) {
-      blocks.accept(block, 0, n);
     }
   }
 
