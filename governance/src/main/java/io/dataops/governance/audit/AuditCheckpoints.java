@@ -183,9 +183,7 @@ final class AuditCheckpoints {
    * current checkpoint must be among those read from the files.
    */
   private void catalogsCheckpoint(Set<Checkpoint> found, List<String> tampered) {
-    // The pointer is read from the catalog's table, not by loading the table: the catalog retries a metadata file
-    // it cannot parse for a minute and a half before it gives up.
-    String pointer = catalogPointer();
+    String pointer = lakehouse.registeredMetadata(TABLE).orElse(null);
     if (pointer == null) {
       return;
     }
@@ -199,28 +197,6 @@ final class AuditCheckpoints {
     String seq = current == null || current.summary() == null ? null : current.summary().get("dataops.audit.seq");
     if (seq != null && found.stream().noneMatch(cp -> String.valueOf(cp.seq()).equals(seq))) {
       tampered.add("the catalog's current checkpoint (event " + seq + ") is in no file of audit.checkpoints");
-    }
-  }
-
-  /** The metadata file the catalog names for the table, or null when it registers none. */
-  private String catalogPointer() {
-    var config = lakehouse.config();
-    java.util.Properties props = new java.util.Properties();
-    if (config.catalogUser() != null) {
-      props.setProperty("user", config.catalogUser());
-      props.setProperty("password", config.catalogPassword() == null ? "" : config.catalogPassword());
-    }
-    try (java.sql.Connection c = java.sql.DriverManager.getConnection(config.catalogUri(), props);
-         java.sql.PreparedStatement p = c.prepareStatement("SELECT metadata_location FROM iceberg_tables"
-             + " WHERE catalog_name = ? AND table_namespace = ? AND table_name = ?")) {
-      p.setString(1, lakehouse.catalog().name());
-      p.setString(2, TABLE.namespace().toString());
-      p.setString(3, TABLE.name());
-      try (java.sql.ResultSet r = p.executeQuery()) {
-        return r.next() ? r.getString(1) : null;
-      }
-    } catch (java.sql.SQLException e) {
-      throw new IllegalStateException("cannot read the catalog's entry of audit.checkpoints", e);
     }
   }
 

@@ -179,6 +179,32 @@ public final class Lakehouse implements AutoCloseable {
     return io;
   }
 
+  /**
+   * The metadata file the catalog names for {@code id}, read from the catalog's table without loading the table
+   * (loading retries a metadata file it cannot parse for a minute and a half); empty when it registers none.
+   */
+  public java.util.Optional<String> registeredMetadata(TableIdentifier id) {
+    java.util.Properties props = new java.util.Properties();
+    catalogProperties.forEach((k, v) -> {
+      if (k.startsWith("jdbc.")) {
+        props.setProperty(k.substring("jdbc.".length()), v);
+      }
+    });
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(catalogProperties.get(CatalogProperties.URI),
+        props);
+         java.sql.PreparedStatement p = c.prepareStatement("SELECT metadata_location FROM iceberg_tables"
+             + " WHERE catalog_name = ? AND table_namespace = ? AND table_name = ?")) {
+      p.setString(1, catalog.name());
+      p.setString(2, id.namespace().toString());
+      p.setString(3, id.name());
+      try (java.sql.ResultSet r = p.executeQuery()) {
+        return r.next() ? java.util.Optional.ofNullable(r.getString(1)) : java.util.Optional.empty();
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("cannot read the catalog's entry of " + id, e);
+    }
+  }
+
   public boolean exists(TableIdentifier id) {
     return catalog.tableExists(id);
   }
