@@ -60,12 +60,15 @@ public final class FreeText {
    * Where {@code text} first holds a character that must not reach a reader's line: a control character (line feed,
    * escape) or a bidirectional override or isolate, which reorders what follows it on screen (U+202E shows
    * "txt.exe" as "exe.txt"); -1 when it holds none. Every one-line text others read (names, notes, reasons, signers)
-   * is checked by this one rule.
+   * is checked by this one rule. Unicode's own line and paragraph separators (U+2028, U+2029) break a line too, and
+   * its bidirectional marks (U+200E, U+200F, U+061C) are bidi controls as the overrides are (a probe forged a line of
+   * a version's history with them).
    */
   public static int unsafeAt(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (Character.isISOControl(c) || c >= '\u202a' && c <= '\u202e' || c >= '\u2066' && c <= '\u2069') {
+      if (Character.isISOControl(c) || c >= '\u202a' && c <= '\u202e' || c >= '\u2066' && c <= '\u2069'
+          || c == '\u2028' || c == '\u2029' || c == '\u200e' || c == '\u200f' || c == '\u061c') {
         return i;
       }
     }

@@ -16,8 +16,14 @@ class FreeTextTest {
     assertThat(FreeText.unsafeAt("ok\u202etxt.exe")).isEqualTo(2);
     assertThat(FreeText.unsafeAt("x\u202a")).isEqualTo(1);
     assertThat(FreeText.unsafeAt("ab\u2066c\u2069")).isEqualTo(2);
-    // Marks that only state a direction (U+200E, U+200F) reorder nothing after them and are allowed.
-    assertThat(FreeText.unsafeAt("abc\u200e")).isEqualTo(-1);
+    // Found by a probe: Unicode's line separators forged a line of a version's history, and its direction marks are
+    // bidi controls too (they turn the neutral characters beside them: a reason's dates and arrows reorder).
+    assertThat(FreeText.unsafeAt("incomplete\u2028  2026-12-06T07:40:00Z  v5 -> approved")).isEqualTo(10);
+    assertThat(FreeText.unsafeAt("x\u2029y")).isEqualTo(1);
+    assertThat(FreeText.unsafeAt("abc\u200e")).isEqualTo(3);
+    assertThat(FreeText.unsafeAt("abc\u200fdef")).isEqualTo(3);
+    assertThat(FreeText.unsafeAt("\u061c")).isZero();
+    assertThat(FreeText.unsafeAt("zero\u200bwidth space, joiner \u200d")).as("not bidi, no line: allowed").isEqualTo(-1);
   }
 
   @Test
