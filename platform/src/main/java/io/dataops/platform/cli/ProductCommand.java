@@ -82,6 +82,25 @@ final class ProductCommand {
             + " has no version " + version + " (it has 1 to " + versions.get(versions.size() - 1).version() + ")"));
   }
 
+  /**
+   * The version as {@link #find} finds it, for a command that shows a version's record: a product of which the caller
+   * may see no version is "no product", as one that does not exist (a probe learnt another operator's drafts, their
+   * number and their state from the refusal). The refusal is audited all the same.
+   */
+  static ProductVersion findDescribed(Cli cli, ProductRegistry registry, String name, Integer version) {
+    List<ProductVersion> versions = registry.list(name);
+    var actor = cli.session().actor();
+    if (!versions.isEmpty() && versions.stream().noneMatch(x -> ProductAccess.mayDescribe(x, actor))) {
+      try {
+        ProductAccess.checkDescribe(versions.get(versions.size() - 1), actor);
+      } catch (AccessDeniedException e) {
+        cli.session().refuse(e, List.of("product:" + name));
+      }
+      throw new BadInputException("no product " + name + " (see: dataops product list)");
+    }
+    return find(registry, name, version);
+  }
+
   @Command(name = "show", mixinStandardHelpOptions = true,
       description = "One version with its lineage: input snapshots, pipeline hash, policies, privacy, leak check, "
           + "quality gate, content digest, publication.")
@@ -101,7 +120,7 @@ final class ProductCommand {
     @SuppressWarnings("unchecked")
     public Integer call() {
       PlatformConfig config = cli.configToRead(common);
-      ProductVersion v = find(ProductServices.registry(config), name, version);
+      ProductVersion v = findDescribed(cli, ProductServices.registry(config), name, version);
       checkDescribe(cli, v);
       Map<String, Object> json = summary(v);
       json.putAll(Cli.JSON.convertValue(v, Map.class));
@@ -175,7 +194,7 @@ final class ProductCommand {
     public Integer call() {
       PlatformConfig config = cli.configToRead(common);
       ProductRegistry registry = ProductServices.registry(config);
-      ProductVersion v = find(registry, name, version);
+      ProductVersion v = findDescribed(cli, registry, name, version);
       List<TransitionRecord> history;
       if (version == null) {
         // Every version's moves, but only of the versions the caller may see: another operator's drafts, rejections
@@ -397,7 +416,7 @@ final class ProductCommand {
       PlatformConfig config = cli.configToRead(common);
       try (Lakehouse lakehouse = cli.lakehouse(config)) {
         ProductServices products = ProductServices.of(config, lakehouse, cli.audit());
-        ProductVersion v = find(products.registry(), name, version);
+        ProductVersion v = findDescribed(cli, products.registry(), name, version);
         checkDescribe(cli, v);
         VerifyReport r = products.verifier().verify(name, version);
         cli.audit().record(new AuditEvent("product.verify", List.of("product:" + name + "@" + version),

@@ -286,6 +286,21 @@ class ProductLifecycleCliTest {
     ok("product", "submit", "income-by-street", "1");
     ok("product", "reject", "income-by-street", "1", "--reason", "birth years identify people in small streets",
         "--as", TestCast.AUTHORITY);
+    // Found by a probe: a product of which nothing is published yet was named, with its versions and their state, in
+    // the refusal; to another operator it is no product, as one that does not exist (the refusal is still audited).
+    String none = "dataops: no product income-by-street (see: dataops product list)\n";
+    assertThat(run("product", "history", "no-such-product", "--as", TestCast.OTHER_OPERATOR).err())
+        .isEqualTo(none.replace("income-by-street", "no-such-product"));
+    for (String[] args : new String[][] {{"history", "income-by-street"}, {"show", "income-by-street", "1"},
+        {"history", "income-by-street", "7"}}) {
+      Run r = run(java.util.stream.Stream.concat(java.util.stream.Stream.concat(java.util.stream.Stream.of("product"),
+          java.util.Arrays.stream(args)), java.util.stream.Stream.of("--as", TestCast.OTHER_OPERATOR))
+          .toArray(String[]::new));
+      assertThat(r.exit()).isEqualTo(2);
+      assertThat(r.err()).as(String.join(" ", args)).isEqualTo(none);
+    }
+    assertThat(ok("audit", "list", "--action", "command.refused", "--object", "product:income-by-street", "--json",
+        "--as", TestCast.AUDITOR).json().get("events")).hasSize(3);
     as = TestCast.PUBLIC_SECURITY;
     Path feed = dir.resolve("feeds/c2.csv");
     ok("generate", "--dataset", "citizens", "--rows", "100", "--offset", "1500", "--out", feed.toString());
