@@ -246,6 +246,26 @@ public final class Credentials {
           + PosixFilePermissions.toString(perms) + "); its tokens are refused: run chmod 600 " + file
           + ", and revoke the tokens if others could read them");
     }
+    // Whoever owns the file, or may replace it in its folder, chooses whose tokens this user's commands run with (a
+    // probe's file owned by another user, and one in a world-writable folder, were taken), as sshd refuses such keys.
+    try {
+      Object owner = Files.getAttribute(file, "unix:uid");
+      long self = new com.sun.security.auth.module.UnixSystem().getUid();
+      if (owner instanceof Integer uid && uid != self) {
+        throw new BadInputException(file + " belongs to another user (uid " + uid + ", this process runs as uid " + self
+            + "); its tokens are refused: the credentials file must be the user's own");
+      }
+      Set<PosixFilePermission> folder = Files.getPosixFilePermissions(file.getParent());
+      if (folder.contains(PosixFilePermission.GROUP_WRITE) || folder.contains(PosixFilePermission.OTHERS_WRITE)) {
+        throw new BadInputException(file.getParent() + " may be changed by others (mode "
+            + PosixFilePermissions.toString(folder) + "), who could put their own credentials file there; its tokens"
+            + " are refused: run chmod 700 " + file.getParent());
+      }
+    } catch (UnsupportedOperationException | IllegalArgumentException notUnix) {
+      // no owner ids here: the modes above are what can be checked
+    } catch (IOException e) {
+      throw new BadInputException("cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+    }
   }
 
   /** The file's folder, made owner-only (created when missing). */

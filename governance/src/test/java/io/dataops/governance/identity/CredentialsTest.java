@@ -67,6 +67,24 @@ class CredentialsTest {
     assertThatThrownBy(() -> creds.save("bob", BOB, false)).isInstanceOf(BadInputException.class);
     Files.setPosixFilePermissions(creds.file(), PosixFilePermissions.fromString("rw-------"));
     assertThat(creds.resolve("alice", Map.of()).token()).isEqualTo(ALICE);
+
+    // Found by a probe: a folder others may write (where they could put a file of their own) was taken.
+    Path folder = creds.file().getParent();
+    Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxrwxrwx"));
+    assertThatThrownBy(() -> creds.resolve("alice", Map.of())).isInstanceOf(BadInputException.class)
+        .hasMessage(folder + " may be changed by others (mode rwxrwxrwx), who could put their own credentials file"
+            + " there; its tokens are refused: run chmod 700 " + folder);
+    Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwx------"));
+    assertThat(creds.resolve("alice", Map.of()).token()).isEqualTo(ALICE);
+    // And a file another user owns (only root can give a file away, so only a test run as root shows it).
+    if (new com.sun.security.auth.module.UnixSystem().getUid() == 0) {
+      Files.setAttribute(creds.file(), "unix:uid", 65534);
+      assertThatThrownBy(() -> creds.resolve("alice", Map.of())).isInstanceOf(BadInputException.class)
+          .hasMessage(creds.file() + " belongs to another user (uid 65534, this process runs as uid 0); its tokens"
+              + " are refused: the credentials file must be the user's own");
+      Files.setAttribute(creds.file(), "unix:uid", 0);
+      assertThat(creds.resolve("alice", Map.of()).token()).isEqualTo(ALICE);
+    }
   }
 
   @Test
