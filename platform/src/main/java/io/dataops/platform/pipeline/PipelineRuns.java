@@ -30,6 +30,7 @@ import io.dataops.products.publish.QualityGate;
 import io.dataops.products.registry.ProductRegistry;
 import io.dataops.platform.config.PlatformConfig;
 import io.dataops.platform.governance.GrantServices;
+import io.dataops.platform.session.Sessions;
 import io.dataops.platform.intake.FeedIntake;
 import io.dataops.platform.product.ProductReads;
 import io.dataops.quality.expect.ExpectationCatalog;
@@ -161,6 +162,26 @@ public final class PipelineRuns {
     Executors.factory(engine);
   }
 
+  /**
+   * The run's user as it stands now, asked again before the version becomes visible, as the grant is: a user disabled
+   * (or moved to another organization, or no longer an operator) while the run went on records no version (a probe's
+   * run went on to record one for a user disabled meanwhile). A run as the system (no user) is not asked.
+   */
+  private void checkStillActing() {
+    if (actor == Actor.SYSTEM) {
+      return;
+    }
+    var user = new io.dataops.governance.identity.Identities(Sessions.database(config), audit).user(actor.user());
+    String why = user.isEmpty() ? "no longer exists" : user.get().disabled() ? "was disabled"
+        : !user.get().organization().equals(actor.organization()) ? "moved to " + user.get().organization()
+        : !user.get().roles().contains(io.dataops.governance.identity.Role.OPERATOR) ? "is no longer an operator"
+        : null;
+    if (why != null) {
+      throw new io.dataops.core.AccessDeniedException("user " + actor.user() + " " + why + " while the run went on: "
+          + "no version is recorded", List.of("operator"));
+    }
+  }
+
   /** Runs a validated pipeline; {@code progress} is told the transform rows processed after each chunk. */
   public PipelineRunResult run(BoundPipeline p, String engine, LongConsumer progress) {
     return run(p, engine, null, progress, verdict -> { });
@@ -185,6 +206,7 @@ public final class PipelineRuns {
     // So are the product versions of other organizations it reads: still provided by their makers.
     ProductPublisher publisher = new ProductPublisher(lakehouse, registry(), gate, audit, config.digest())
         .checkingBeforePublish(product -> {
+          checkStillActing();
           GrantServices.enforcement(config, audit).authorize(GrantServices.request(p, actor, "pipeline publish"));
           checkProductReads(p.inputs(), population(p), "pipeline publish");
         });

@@ -48,4 +48,27 @@ class GrantRevokedDuringRunCliTest extends HomeCliTest {
     JsonNode runs = run(TestCast.AUDITOR, "audit", "list", "--action", "pipeline.run", "--json").json().get("events");
     assertThat(runs.get(0).get("outcome").asText()).as("the newest run event: " + runs.get(0)).isEqualTo("refused");
   }
+
+  /** Found by a probe: a run went on to record a version for a user disabled while it ran. The user is asked too. */
+  @Test
+  void aUserDisabledWhileARunWritesItsVersionLetsNoVersionBeMade() throws Exception {
+    DeliveryCliTest.grantedRunAndPublished(dir, "--channel public-interest");
+    Path feed = dir.resolve("feeds/c2.csv");
+    assertThat(run(TestCast.PUBLIC_SECURITY, "generate", "--dataset", "citizens", "--rows", "300", "--offset", "1500",
+        "--out", feed.toString()).exit()).isZero();
+    assertThat(run(TestCast.PUBLIC_SECURITY, "land", "--department", "public-security", "--dataset", "citizens",
+        "--file", feed.toString()).exit()).isZero();
+    Run ran;
+    try (PausedChild child = PausedChild.at("staged", dir, dir.resolve("home"), TestCast.OPERATOR, "pipeline", "run",
+        dir.resolve("pipelines/income.yaml").toString())) {
+      Run disabled = run(io.dataops.platform.session.Sessions.LOCAL_ADMIN, "user", "disable", TestCast.OPERATOR);
+      assertThat(disabled.exit()).as(disabled.err()).isZero();
+      ran = child.resume();
+    }
+    assertThat(ran.exit()).as(ran.err()).isEqualTo(2);
+    assertThat(ran.err()).contains("user " + TestCast.OPERATOR + " was disabled while the run went on: no version is"
+        + " recorded");
+    assertThat(run(TestCast.AUDITOR, "product", "list", "--json").json()).as("only the version made before")
+        .hasSize(1);
+  }
 }
