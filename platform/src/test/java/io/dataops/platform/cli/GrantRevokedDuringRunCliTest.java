@@ -18,12 +18,7 @@ class GrantRevokedDuringRunCliTest extends HomeCliTest {
 
   @Test
   void aGrantRevokedWhileARunWritesItsVersionLetsNoVersionBeMade() throws Exception {
-    DeliveryCliTest.grantedRunAndPublished(dir, "--channel public-interest");
-    Path feed = dir.resolve("feeds/c2.csv");
-    assertThat(run(TestCast.PUBLIC_SECURITY, "generate", "--dataset", "citizens", "--rows", "300", "--offset", "1500",
-        "--out", feed.toString()).exit()).isZero();
-    assertThat(run(TestCast.PUBLIC_SECURITY, "land", "--department", "public-security", "--dataset", "citizens",
-        "--file", feed.toString()).exit()).isZero();
+    publishedThenANewFeed();
     Path pipeline = dir.resolve("pipelines/income.yaml");
     long snapshotsBefore = run(TestCast.AUDITOR, "table", "history", "product.income_by_street", "--json").json()
         .get("snapshots").size();
@@ -49,15 +44,20 @@ class GrantRevokedDuringRunCliTest extends HomeCliTest {
     assertThat(runs.get(0).get("outcome").asText()).as("the newest run event: " + runs.get(0)).isEqualTo("refused");
   }
 
-  /** Found by a probe: a run went on to record a version for a user disabled while it ran. The user is asked too. */
-  @Test
-  void aUserDisabledWhileARunWritesItsVersionLetsNoVersionBeMade() throws Exception {
+  /** Version 1 published under grant 1, and a new feed landed since: a run would make version 2. */
+  private void publishedThenANewFeed() throws Exception {
     DeliveryCliTest.grantedRunAndPublished(dir, "--channel public-interest");
     Path feed = dir.resolve("feeds/c2.csv");
     assertThat(run(TestCast.PUBLIC_SECURITY, "generate", "--dataset", "citizens", "--rows", "300", "--offset", "1500",
         "--out", feed.toString()).exit()).isZero();
     assertThat(run(TestCast.PUBLIC_SECURITY, "land", "--department", "public-security", "--dataset", "citizens",
         "--file", feed.toString()).exit()).isZero();
+  }
+
+  /** Found by a probe: a run went on to record a version for a user disabled while it ran. The user is asked too. */
+  @Test
+  void aUserDisabledWhileARunWritesItsVersionLetsNoVersionBeMade() throws Exception {
+    publishedThenANewFeed();
     Run ran;
     try (PausedChild child = PausedChild.at("staged", dir, dir.resolve("home"), TestCast.OPERATOR, "pipeline", "run",
         dir.resolve("pipelines/income.yaml").toString())) {
