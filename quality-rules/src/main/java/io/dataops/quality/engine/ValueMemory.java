@@ -21,7 +21,8 @@ public final class ValueMemory {
    * A run's pool: half the heap's maximum, leaving at least 96 MB for the rest of the run (classes, readers, batches,
    * failure writers, the sorts that finish the states): 40 rules in a 128 MB heap needed between 57 and 71 MB besides
    * the pool. Half keeps the bench's two uniqueness rules in memory at 10M rows under -Xmx512m (160 MB of hashes and
-   * 20 MB of records in two threads); three eighths spilled both rules' hashes there (11.4 s against 9.4 s).
+   * 20 MB of records in two threads: one run, 9.4 s); three eighths spilled both rules' hashes there (two runs, 9.4
+   * and 11.4 s: within the spread of runs on this machine, so the spill's cost is not measured).
    */
   public static ValueMemory forRun() {
     long heap = Runtime.getRuntime().maxMemory();
