@@ -242,9 +242,9 @@ final class AuditCheckpoints {
     return normalize(a).equals(normalize(b));
   }
 
-  /** {@code file:/x} and {@code file:///x} name the same folder. */
+  /** {@code file:/x}, {@code file:///x} and {@code /x} name the same folder. */
   private static String normalize(String location) {
-    String l = location.replaceFirst("^file:/+", "file:/");
+    String l = (location.startsWith("/") ? "file:" + location : location).replaceFirst("^file:/+", "file:/");
     while (l.endsWith("/")) {
       l = l.substring(0, l.length() - 1);
     }

@@ -8,41 +8,36 @@ import io.dataops.core.testing.ChildJvm;
 import io.dataops.platform.Main;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Rules that keep values share one bounded pool of memory, whatever their number. Found by a probe: 100 uniqueness
  * rules, each with its own row condition, needed more than a 1 GB heap over 400,000 rows (a few MB per rule and
  * thread, and every value's hash); the run ran out of memory instead of spilling.
  */
-class QualityMemoryCliTest {
+class QualityMemoryCliTest extends HomeCliTest {
   private static final String TABLE = "ods.public_security__citizens";
   private static final int RULES = 40;
 
-  @TempDir Path dir;
-
-  private CliTest.Run run(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--home", dir.resolve("home").toString(), "--as", TestCast.PUBLIC_SECURITY));
-    return CliTest.exactly(all.toArray(String[]::new));
+  /** As the department whose table it is. */
+  private CliTest.Run department(String... args) {
+    return run(TestCast.PUBLIC_SECURITY, args);
   }
 
   @Test
   void fortyUniquenessRulesRunInASmallHeapAndCountExactly() throws Exception {
-    TestCast.enroll(dir.resolve("home"));
+    TestCast.enroll(home());
     Path feed = dir.resolve("c.csv");
-    assertThat(run("generate", "--dataset", "citizens", "--rows", "60000", "--population", "60000", "--seed", "3",
-        "--defect-rate", "0.01", "--out", feed.toString()).exit()).isZero();
-    CliTest.Run land = run("land", "--department", "public-security", "--dataset", "citizens", "--file",
+    assertThat(department("generate", "--dataset", "citizens", "--rows", "60000", "--population", "60000", "--seed",
+        "3", "--defect-rate", "0.01", "--out", feed.toString()).exit()).isZero();
+    CliTest.Run land = department("land", "--department", "public-security", "--dataset", "citizens", "--file",
         feed.toString());
     assertThat(land.exit()).as(land.err()).isZero();
     // The truth: one rule, in this JVM's heap.
     Path one = suite("one.json", 1);
-    JsonNode truth = run("quality", "run", "--table", TABLE, "--suite", one.toString(), "--json").json()
+    JsonNode truth = department("quality", "run", "--table", TABLE, "--suite", one.toString(), "--json").json()
         .at("/results/0/result");
     long expected = truth.get("unexpected_count").asLong();
     assertThat(expected).as("the generated defects include repeated ID numbers").isPositive();
@@ -52,7 +47,7 @@ class QualityMemoryCliTest {
     // The launcher's collector (bin/dataops), with a heap where those 200 MB ran out (checked before the pool).
     List<String> command = ChildJvm.command(Main.class, List.of("-Xmx128m", "-XX:+UseParallelGC"), List.of("quality",
         "run", "--table", TABLE, "--suite", many.toString(), "--workers", "2", "--json", "--home",
-        dir.resolve("home").toString(), "--as", TestCast.PUBLIC_SECURITY));
+        home().toString(), "--as", TestCast.PUBLIC_SECURITY));
     Process p = new ProcessBuilder(command).redirectOutput(dir.resolve("child.out").toFile())
         .redirectError(dir.resolve("child.err").toFile()).start();
     assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
