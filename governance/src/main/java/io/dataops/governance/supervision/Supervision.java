@@ -103,14 +103,30 @@ public final class Supervision {
 
   /** Runs the rules over the events recorded since the last scan; gives the alerts raised. */
   public List<Alert> scan() {
+    return scanAndDeliverLate().raised();
+  }
+
+  /** What one scan did: alerts an earlier scan stored but had not delivered (delivered now first), and new ones. */
+  public record Scan(List<Alert> deliveredLate, List<Alert> raised) {
+    public Scan {
+      deliveredLate = List.copyOf(deliveredLate);
+      raised = List.copyOf(raised);
+    }
+  }
+
+  /**
+   * {@link #scan()}, also giving the earlier alerts it delivered first, so a command can say them apart without asking
+   * for undelivered alerts a second time.
+   */
+  public Scan scanAndDeliverLate() {
     metering.sync();
-    deliverPending();
+    List<Alert> late = deliverPending();
     List<Alert> raised = new ArrayList<>();
     while (true) {
       long cursor = cursor();
       List<AuditRecord> page = trail.after(cursor, null, PAGE);
       if (page.isEmpty()) {
-        return raised;
+        return new Scan(late, raised);
       }
       Context ctx = new Context();
       for (AuditRecord e : page) {
@@ -206,9 +222,9 @@ public final class Supervision {
 
   /**
    * Alerts a scan stored (with their events) but was stopped before writing to the outbox (or could not write it):
-   * delivered now, and given. A scan delivers them first; the command calls this before it to say so.
+   * delivered now, and given. A scan delivers them first ({@link #scanAndDeliverLate()} gives them).
    */
-  public List<Alert> deliverPending() {
+  private List<Alert> deliverPending() {
     if (outbox == null) {
       return List.of();
     }

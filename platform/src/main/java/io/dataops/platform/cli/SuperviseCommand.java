@@ -30,8 +30,9 @@ final class SuperviseCommand implements Callable<Integer> {
     Supervision supervision = SupervisionServices.supervision(config);
     // Alerts an earlier scan stored but could not write to the outbox: said apart, so a run that delivers them does
     // not print "no new alerts" as if the authority had received nothing (found by a probe).
-    List<Alert> late = supervision.deliverPending();
-    List<Alert> raised = supervision.scan();
+    Supervision.Scan scan = supervision.scanAndDeliverLate();
+    List<Alert> late = scan.deliveredLate();
+    List<Alert> raised = scan.raised();
     StringBuilder text = new StringBuilder();
     if (!late.isEmpty()) {
       text.append(late.size()).append(" earlier alert").append(late.size() == 1 ? "" : "s")
