@@ -146,28 +146,35 @@ public final class Landing {
   }
 
   /**
-   * Records the event of the table's last landing if the trail does not hold it: that landing committed, then its
-   * process was killed or the platform database was full before the event was recorded (the command said it failed,
-   * and run again it finds the feed landed). The snapshot's summary says what the event would have; the event says
-   * it was recorded late. Landings check this one by one, so the last one is the only one that can lack its event.
+   * Records the events of the table's landings that the trail does not hold: a landing committed, then its process
+   * was killed or the platform database was full before the event was recorded (the command said it failed, and run
+   * again it finds the feed landed). The snapshot's summary says what the event would have; the event says it was
+   * recorded late. Walks back from the current snapshot to the newest landing whose event is held: later commits that
+   * are not landings (a compaction, a product's destruction) no longer hide an unrecorded one, which looking at the
+   * current snapshot alone did (found by a probe: a full disk, then {@code table maintain}). Table maintenance runs
+   * this too before it expires snapshots, which would take the summaries with them.
    */
-  private void recordMissedLandingEvent(TableIdentifier odsId, Table ods) {
-    org.apache.iceberg.Snapshot s = ods.currentSnapshot();
-    Map<String, String> summary = s == null ? null : s.summary();
-    if (summary == null || summary.get(FeedTables.SUMMARY_FEED_ID) == null) {
-      return;
+  public static void recordMissedLandingEvents(TableIdentifier odsId, Table ods, AuditSink audit) {
+    for (org.apache.iceberg.Snapshot s = ods.currentSnapshot(); s != null;
+        s = s.parentId() == null ? null : ods.snapshot(s.parentId())) {
+      Map<String, String> summary = s.summary();
+      if (summary == null || summary.get(FeedTables.SUMMARY_FEED_ID) == null) {
+        continue;
+      }
+      Map<String, Object> details = eventDetails(summary.get(FeedTables.SUMMARY_FEED_ID), s.snapshotId(), null,
+          count(summary.get(FeedTables.SUMMARY_ROWS_READ)), count(summary.get(FeedTables.SUMMARY_ROWS_LANDED)),
+          count(summary.get(FeedTables.SUMMARY_ROWS_QUARANTINED)), summary.get(FeedTables.SUMMARY_FILE_SHA256));
+      if (summary.get(FeedTables.SUMMARY_REPLACES) != null) {
+        details.put("replaces", summary.get(FeedTables.SUMMARY_REPLACES));
+        details.put("rowsReplaced", count(summary.get(FeedTables.SUMMARY_ROWS_REPLACED)));
+      }
+      details.put("recordedLate", true);
+      details.put("landedAt", java.time.Instant.ofEpochMilli(s.timestampMillis()).toString());
+      if (!audit.recordUnlessHeld(AuditEvent.ok("feed.land", List.of("table:" + odsId, "file:" + summary.get(
+          FeedTables.SUMMARY_SOURCE_FILE), "snapshot:" + s.snapshotId()), details), "snapshot:" + s.snapshotId())) {
+        return; // held (older landings were checked when it was made), or a sink that keeps no trail
+      }
     }
-    Map<String, Object> details = eventDetails(summary.get(FeedTables.SUMMARY_FEED_ID), s.snapshotId(), null,
-        count(summary.get(FeedTables.SUMMARY_ROWS_READ)), count(summary.get(FeedTables.SUMMARY_ROWS_LANDED)),
-        count(summary.get(FeedTables.SUMMARY_ROWS_QUARANTINED)), summary.get(FeedTables.SUMMARY_FILE_SHA256));
-    if (summary.get(FeedTables.SUMMARY_REPLACES) != null) {
-      details.put("replaces", summary.get(FeedTables.SUMMARY_REPLACES));
-      details.put("rowsReplaced", count(summary.get(FeedTables.SUMMARY_ROWS_REPLACED)));
-    }
-    details.put("recordedLate", true);
-    details.put("landedAt", java.time.Instant.ofEpochMilli(s.timestampMillis()).toString());
-    audit.recordUnlessHeld(AuditEvent.ok("feed.land", List.of("table:" + odsId, "file:" + summary.get(
-        FeedTables.SUMMARY_SOURCE_FILE), "snapshot:" + s.snapshotId()), details), "snapshot:" + s.snapshotId());
   }
 
   /** The details of a {@code feed.land} event that succeeded (in this order: the trail keeps them as given). */
@@ -216,7 +223,7 @@ public final class Landing {
     Table quarantine = withProperties(lakehouse.createOrLoad(quarantineId, FeedTables.quarantineSchema(),
         quarantineProps), quarantineProps);
     Repaired repaired = completeQuarantineCommits(odsId, ods, quarantine);
-    recordMissedLandingEvent(odsId, ods);
+    recordMissedLandingEvents(odsId, ods, audit);
     String contractVersion = FeedKey.versionOf(contract);
 
     // A file can only be a duplicate of a feed of the same size: hash up front only then, else while reading.

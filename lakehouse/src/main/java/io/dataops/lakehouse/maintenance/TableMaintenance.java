@@ -78,6 +78,8 @@ public final class TableMaintenance {
         if (id.equals(ods)) {
           // A feed whose quarantine rows are not committed yet is repaired by the next landing from its snapshot.
           pinned.addAll(ledger.quarantinePending(ods));
+          // A landing whose event was lost is recorded from its snapshot's summary before compaction and expiry.
+          io.dataops.lakehouse.landing.Landing.recordMissedLandingEvents(ods, table, audit);
         }
       }
     }

@@ -93,4 +93,42 @@ class LandingEventTest {
       assertThat(trail.events.get(2).details()).doesNotContainKey("recordedLate");
     }
   }
+
+  /**
+   * Found by a probe: a full disk lost a landing's event, then {@code table maintain} compacted the table, and the next
+   * landing looked at the current snapshot only (the compaction's): the feed stayed in ods with no event for good.
+   */
+  @Test
+  void aLandingWhoseEventFailedIsRecordedLateThoughLaterCommitsAreNotLandings() throws Exception {
+    Path first = citizens("first.csv", 300, 0);
+    Path second = citizens("second.csv", 200, 300);
+    Path third = citizens("third.csv", 100, 500);
+    try (Lakehouse lh = Lakehouse.open(new LakehouseConfig("jdbc:sqlite:" + dir.resolve("catalog.db"), null, null,
+        dir.resolve("warehouse").toUri().toString(), Map.of()))) {
+      var odsId = io.dataops.lakehouse.catalog.TableNames.ods("public-security", "citizens");
+      Trail trail = new Trail();
+      trail.failing = 1;
+      assertThatThrownBy(() -> land(lh, trail, first)).hasMessageContaining("SQLITE_FULL");
+      long firstSnapshot = lh.load(odsId).currentSnapshot().snapshotId();
+      lh.load(odsId).newAppend().commit(); // a commit that is no landing (as a compaction's) on top of it
+
+      LandingResult next = land(lh, trail, second);
+      assertThat(trail.events).extracting(e -> e.objects().get(e.objects().size() - 1))
+          .containsExactly("snapshot:" + firstSnapshot, "snapshot:" + next.snapshotId());
+      assertThat(trail.events.get(0).details()).containsEntry("recordedLate", true);
+
+      // Table maintenance records a lost event itself, before it compacts or expires anything.
+      trail.failing = 1;
+      assertThatThrownBy(() -> land(lh, trail, third)).hasMessageContaining("SQLITE_FULL");
+      long thirdSnapshot = lh.load(odsId).currentSnapshot().snapshotId();
+      new io.dataops.lakehouse.maintenance.TableMaintenance(lh,
+          io.dataops.lakehouse.maintenance.MaintenancePolicy.DEFAULT,
+          io.dataops.lakehouse.maintenance.SnapshotPins.NONE, java.time.Clock.systemUTC()).audit(trail).maintain(odsId);
+      assertThat(trail.events).filteredOn(e -> e.action().equals("feed.land"))
+          .extracting(e -> e.objects().get(e.objects().size() - 1)).containsExactly("snapshot:" + firstSnapshot,
+              "snapshot:" + next.snapshotId(), "snapshot:" + thirdSnapshot);
+      assertThat(trail.events).filteredOn(e -> e.action().equals("feed.land")).last()
+          .satisfies(e -> assertThat(e.details()).containsEntry("recordedLate", true));
+    }
+  }
 }
