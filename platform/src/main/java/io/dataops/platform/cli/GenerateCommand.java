@@ -44,6 +44,9 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // The sample and its contract are not written over the home's keys or database (found by a probe: --out
+    // secrets/keys.properties replaced the keys, and no pseudonym could be matched again); the home is not opened.
+    OutputPaths.outsideHome(io.dataops.platform.config.PlatformConfig.resolveHome(common.home, cli.env), out, "--out");
     SampleDataset ds = SampleDataset.parse(dataset);
     FeedFormat f;
     try {

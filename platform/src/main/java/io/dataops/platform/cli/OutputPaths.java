@@ -24,11 +24,16 @@ final class OutputPaths {
    * something other than a file or a folder.
    */
   static Path outsideHome(PlatformConfig config, Path out, String option) {
+    return outsideHome(config.home(), out, option);
+  }
+
+  /** As {@link #outsideHome(PlatformConfig, Path, String)}, for a command that does not open the home it names. */
+  static Path outsideHome(Path platformHome, Path out, String option) {
     Path home;
     try {
-      home = real(config.home());
+      home = real(platformHome);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot resolve the platform home " + config.home(), e);
+      throw new UncheckedIOException("cannot resolve the platform home " + platformHome, e);
     }
     Path abs = out.toAbsolutePath().normalize();
     if (Files.exists(abs) && !Files.isRegularFile(abs) && !Files.isDirectory(abs)) {
@@ -44,7 +49,7 @@ final class OutputPaths {
           + e.getMessage() + "): name a file or a folder", e);
     }
     if (inside) {
-      throw new BadInputException(option + " " + out + " is inside the platform home (" + config.home() + "), whose "
+      throw new BadInputException(option + " " + out + " is inside the platform home (" + platformHome + "), whose "
           + "database, keys, tables and certificates a written file must never replace: write it outside the home");
     }
     return out;

@@ -203,7 +203,7 @@ class DeliveryCliTest extends HomeCliTest {
   /**
    * Found by a probe: a partner's delivery written over the home's catalog.db (every later command failed: the audit
    * trail, grants and identities gone), a statement over secrets/keys.properties (no pseudonym could be matched
-   * again), an evaluation into secrets/. Now any --out inside the home is refused before anything is written, a link
+   * again), an evaluation into secrets/, a sample over the keys. Now any --out inside the home is refused before anything is written, a link
    * planted outside that leads into the home too.
    */
   @Test
@@ -224,6 +224,10 @@ class DeliveryCliTest extends HomeCliTest {
         home.resolve("secrets").toString());
     refused(TestCast.PUBLIC_SECURITY, inside, "quality", "suggest", "--table", "ods.public_security__citizens",
         "--out", home.resolve("tmp/../catalog.db").toString());
+    // A sample (and its contract beside it) over the keys: the home is not opened, still not written into.
+    refused(TestCast.PUBLIC_SECURITY, inside, "generate", "--dataset", "citizens", "--rows", "5", "--out",
+        keys.toString());
+    assertThat(home.resolve("secrets/keys.properties.contract.yaml")).doesNotExist();
     assertThat(java.nio.file.Files.readAllBytes(keys)).isEqualTo(keysBefore);
     assertThat(ok(TestCast.AUDITOR, "audit", "verify").exit()).as("the database is whole").isZero();
     ok(TestCast.PARTNER, "product", "deliver", "income-by-street", "1", "--out", dir.resolve("elsewhere.csv").toString());
