@@ -55,7 +55,21 @@ public final class ContractRegistry {
           + "', not '" + dataset + "'");
     }
     Path target = pathFor(department, dataset);
+    // Datasets whose names differ only in '-' and '_' would share one table (its name writes '-' as '_').
     try {
+      if (Files.isDirectory(target.getParent())) {
+        try (Stream<Path> files = Files.list(target.getParent())) {
+          for (Path f : files.toList()) {
+            String name = f.getFileName().toString();
+            String other = name.endsWith(".contract.yaml") ? name.substring(0, name.length() - 14) : null;
+            if (other != null && !other.equals(dataset) && other.replace('-', '_').equals(dataset.replace('-', '_'))) {
+              throw new BadInputException("dataset '" + dataset + "' reads as the registered dataset '" + other
+                  + "' of " + department + " (names that differ only in '-' and '_' share a table): register it as '"
+                  + other + "'");
+            }
+          }
+        }
+      }
       OwnerOnly.directories(target.getParent());
       Path tmp = Files.createTempFile(target.getParent(), SCRATCH, ".tmp"); // owner-only
       try {

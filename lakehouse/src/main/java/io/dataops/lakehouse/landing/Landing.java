@@ -491,6 +491,16 @@ public final class Landing {
     FeedContract contract = request.contract();
     Schema wanted = FeedTables.odsSchema(contract);
     Table table = lakehouse.createOrLoad(id, wanted, FeedTables.odsProperties(request.department(), request.dataset(), contract));
+    // Table names write '-' as '_': sp-two and sp_two would land into one table, each feed under its own contract
+    // (found by a probe: the same file landed twice, personal markings of one contract applied to the other's rows).
+    String department = table.properties().get(FeedTables.PROP_DEPARTMENT);
+    String dataset = table.properties().get(FeedTables.PROP_DATASET);
+    if (department != null && dataset != null
+        && (!department.equals(request.department()) || !dataset.equals(request.dataset()))) {
+      throw new BadInputException("table " + id + " holds dataset '" + dataset + "' of department '" + department
+          + "': '" + request.department() + "/" + request.dataset() + "' reads as that one (names that differ only in"
+          + " '-' and '_' share a table); land it as " + department + "/" + dataset);
+    }
     Schema have = table.schema();
     UpdateSchema update = null;
     for (ColumnSpec c : contract.columns()) {

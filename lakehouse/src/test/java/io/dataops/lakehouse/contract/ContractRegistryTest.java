@@ -48,4 +48,28 @@ class ContractRegistryTest {
       assertThat(files).as("no copy left behind").containsExactly(first.file());
     }
   }
+
+  /**
+   * Found by a probe: sp-two and sp_two registered as two datasets of one department, whose feeds then landed into
+   * one table (its name writes '-' as '_'), each under its own contract.
+   */
+  @Test
+  void aDatasetWhoseNameDiffersFromARegisteredOneOnlyInDashAndUnderscoreIsRefused() throws Exception {
+    Path feed = dir.resolve("citizens.csv");
+    SampleGenerator.generate(new GenerateRequest(SampleDataset.CITIZENS, 10, feed, FeedFormat.CSV,
+        StandardCharsets.UTF_8, 0, 7, 0, 100, 10, false));
+    String text = Files.readString(SampleGenerator.contractPathFor(feed)).replace("dataset: citizens\n", "")
+        .replace("department: public-security\n", "");
+    Path contract = Files.writeString(dir.resolve("any.contract.yaml"), text);
+    ContractRegistry registry = new ContractRegistry(dir.resolve("contracts"));
+    List<AuditEvent> events = new ArrayList<>();
+    registry.register("public-security", "sp-two", contract, events::add);
+    assertThatThrownBy(() -> registry.register("public-security", "sp_two", contract, events::add))
+        .hasMessage("dataset 'sp_two' reads as the registered dataset 'sp-two' of public-security (names that differ"
+            + " only in '-' and '_' share a table): register it as 'sp-two'");
+    registry.register("public-security", "sp-two", contract, events::add); // the same name again: a revision
+    registry.register("civil-affairs", "sp_two", contract, events::add); // another department's own table
+    assertThat(events).hasSize(3);
+    assertThat(registry.find("public-security", "sp_two")).isEmpty();
+  }
 }
