@@ -52,6 +52,22 @@ public final class LinedYaml {
   public static final int MAX_BYTES = 8 << 20;
 
   /**
+   * {@code file} if it is a regular file; else the refusal a command gives before reading it: "no pipeline file at X"
+   * where nothing is, and what is there instead where something else is (a folder, a device or a pipe was said to be
+   * missing: found by a probe).
+   */
+  public static java.nio.file.Path requireFile(java.nio.file.Path file, String kind) {
+    if (Files.isRegularFile(file)) {
+      return file;
+    }
+    if (Files.exists(file)) {
+      throw new io.dataops.core.BadInputException(file + " is not a file (a folder, a device or a pipe): the " + kind
+          + " file must be a regular file");
+    }
+    throw new io.dataops.core.BadInputException("no " + kind + " file at " + file);
+  }
+
+  /**
    * A user's file as UTF-8 text; {@code kind} names it in the error ("contract", "pipeline"). Only a regular file of at
    * most {@link #MAX_BYTES}: a probe's {@code grant apply /dev/zero} (or a file of 300 MB) ended in Java's own
    * out-of-memory trace, and a named pipe waited for a writer forever.

@@ -28,12 +28,13 @@ final class Rules {
 
   /**
    * Refused requests of a user that counts: not a refused login (its own rule), not an advisory grant check, not a
-   * step the object's state refused (a version approved twice is no probing of what the user may do).
+   * step the object's state refused (a version approved twice is no probing of what the user may do), not a run its
+   * input refused (a pipeline that cannot run as written).
    */
   static boolean countsAsRefusal(AuditRecord e) {
     return "refused".equals(e.outcome()) && !AUTH_REFUSED.equals(e.action())
         && !("grant.check".equals(e.action()) && Boolean.FALSE.equals(e.details().get("enforced")))
-        && !"state".equals(e.details().get("refusedBy"))
+        && !"state".equals(e.details().get("refusedBy")) && !"input".equals(e.details().get("refusedBy"))
         && !"system".equals(e.actor());
   }
 

@@ -244,6 +244,11 @@ class SupervisionTest {
         as("alice", "bureau", Role.AUTHORITY).record(new AuditEvent("command.refused", List.of("product:p@1"),
             AuditEvent.REFUSED, Map.of("command", "product approve", "refusedBy", "state", "reason", "is published")));
       }
+      // Previews of an incremental pipeline, which its input refuses (found by a probe to raise a burst).
+      for (int i = 0; i < 6; i++) {
+        as("sam", "op", Role.OPERATOR).record(new AuditEvent("pipeline.privacy", List.of("pipeline:inc"),
+            AuditEvent.REFUSED, Map.of("refusedBy", "input", "reason", "an incremental pipeline has no preview")));
+      }
       authRefused("bob", 2); // an expired token, renewed
       trail.record(AuditEvent.ok("product.deliver", List.of("product:p@1"), Map.of("product", "p", "version", 1,
           "partner", "partner-co", "rows", 100, "bytes", 1000, "via", "deliver")));

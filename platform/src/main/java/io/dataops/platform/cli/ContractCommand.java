@@ -74,9 +74,7 @@ final class ContractCommand {
 
     @Override
     public Integer call() {
-      if (!java.nio.file.Files.isRegularFile(file)) {
-        throw new BadInputException("no contract file at " + file);
-      }
+      io.dataops.core.yaml.LinedYaml.requireFile(file, "contract");
       cli.session().requireOrganization(department, "the contract of " + department + "/" + dataset,
           java.util.List.of("contract:" + department + "/" + dataset));
       var registered = io.dataops.platform.intake.RegisteredContracts.register(cli.config(common), department,

@@ -218,9 +218,7 @@ final class ScheduleCommand {
     @Override
     public Integer call() {
       PlatformConfig config = cli.config(common);
-      if (!Files.isRegularFile(file)) {
-        throw new BadInputException("no pipeline file at " + file);
-      }
+      io.dataops.core.yaml.LinedYaml.requireFile(file, "pipeline");
       PipelineDefinition p = PipelineParser.parse(file);
       PipelineRuns.checkSchedule(p);
       // Only the pipeline's owner schedules it (as only it runs it): a probe's operator of another organization took

@@ -94,9 +94,7 @@ public final class PipelineRuns {
 
   /** Everything that can be checked without running; throws {@link PipelineException} with file and line. */
   public BoundPipeline validate(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new BadInputException("no pipeline file at " + file);
-    }
+    io.dataops.core.yaml.LinedYaml.requireFile(file, "pipeline");
     // A measure of undeclared quasi-identifiers is kept by snapshot: a re-run (or validate, then run) reads once.
     PipelineDefinition definition = PipelineParser.parse(file);
     checkSchedule(definition); // what the file alone shows wrong is said before any grant is asked
@@ -248,6 +246,7 @@ public final class PipelineRuns {
       if (refused instanceof io.dataops.pipelines.privacy.LeakDetectedException) {
         details.put("leakCheck", "failed"); // what supervision alerts on
       }
+      refusedBy(refused).ifPresent(by -> details.put("refusedBy", by));
       audit.record(new AuditEvent("pipeline.run", objects, AuditEvent.REFUSED, details));
       throw refused;
     }
@@ -270,6 +269,22 @@ public final class PipelineRuns {
     details.put("reads", r.recognized() ? List.of() : reads(p)); // a recognized run read nothing
     audit.record(AuditEvent.ok("pipeline.run", objects, details));
     return r;
+  }
+
+  /**
+   * What refused a run or a privacy check when no rule of access did: {@code input} for a pipeline that cannot run as
+   * written or now (an incremental file asked for a privacy preview, a run of it already going on, a bad policy),
+   * {@code state} for an object's state. Supervision counts neither as probing (found by a probe: five previews of an
+   * incremental pipeline raised a refusal-burst alert); a refused role, organization or grant, and a failed leak check,
+   * are left unmarked and count.
+   */
+  static java.util.Optional<String> refusedBy(BadInputException refused) {
+    if (refused instanceof io.dataops.core.AccessDeniedException
+        || refused instanceof io.dataops.governance.grant.GrantRefusedException
+        || refused instanceof io.dataops.pipelines.privacy.LeakDetectedException) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(refused instanceof io.dataops.core.StateRefusedException ? "state" : "input");
   }
 
   /**
@@ -298,6 +313,7 @@ public final class PipelineRuns {
       report = executor.privacy(RunPlan.of(p, config.keys(), executor.engine(), lakehouse, grants));
     } catch (BadInputException refused) {
       details.put("reason", refused.getMessage());
+      refusedBy(refused).ifPresent(by -> details.put("refusedBy", by));
       audit.record(new AuditEvent("pipeline.privacy", objects, AuditEvent.REFUSED, details));
       throw refused;
     }

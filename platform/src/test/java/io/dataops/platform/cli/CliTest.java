@@ -193,6 +193,20 @@ class CliTest {
         feed.toString(), "--contract", dir.resolve("nope.yaml").toString());
     assertThat(missing.exit()).isEqualTo(2);
     assertThat(missing.err()).startsWith("dataops: no contract file at ");
+    // Found by a probe: a folder or a pipe was said to be missing. Now what is there is named (a pipe is not read).
+    Path pipe = dir.resolve("pipe.yaml");
+    assertThat(new ProcessBuilder("mkfifo", pipe.toString()).inheritIO().start().waitFor()).isZero();
+    Run folder = run("land", "--department", "human-resources", "--dataset", "social-insurance", "--file",
+        feed.toString(), "--contract", dir.toString());
+    assertThat(folder.err()).isEqualTo("dataops: " + dir + " is not a file (a folder, a device or a pipe): the contract"
+        + " file must be a regular file\n");
+    as = TestCast.OPERATOR;
+    for (String command : List.of("validate", "run")) {
+      Run fifo = run("pipeline", command, pipe.toString());
+      assertThat(fifo.exit()).as(command).isEqualTo(2);
+      assertThat(fifo.err()).as(command).isEqualTo("dataops: " + pipe + " is not a file (a folder, a device or a"
+          + " pipe): the pipeline file must be a regular file\n");
+    }
   }
 
   @Test
