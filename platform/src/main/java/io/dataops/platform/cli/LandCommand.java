@@ -157,6 +157,11 @@ final class LandCommand implements Callable<Integer> {
       if (o.how() == io.dataops.lakehouse.landing.LandingZone.How.REPLACED) {
         entry.put("why", REPLACED);
         text.append("  not moved: ").append(REPLACED).append('\n');
+      } else if (o.how() == io.dataops.lakehouse.landing.LandingZone.How.VANISHED) {
+        // Its sender removed it while this run read it: what was read stays landed (and audited), but there is no
+        // object to move and no result object beside one (said, where this printed "moved to null": a probe).
+        entry.put("why", VANISHED);
+        text.append("  not moved: ").append(VANISHED).append('\n');
       } else {
         text.append("  moved to ").append(TerminalText.value(String.valueOf(o.movedTo()))).append('\n');
       }
@@ -176,6 +181,8 @@ final class LandCommand implements Callable<Integer> {
 
   private static final String REPLACED = "its sender put another content under the same key meanwhile; "
       + "that one waits for the next run";
+  private static final String VANISHED = "its sender removed it from the bucket while it was read, so no result "
+      + "object is written beside it (the landing is audited as any other)";
 
   /** The landing's JSON (DESIGN.md's fields), with the feed's quality summary when a suite ran. */
   @SuppressWarnings("unchecked")
@@ -199,9 +206,7 @@ final class LandCommand implements Callable<Integer> {
   static ContractRegistry.Registered resolveContract(PlatformConfig config, String department, String dataset,
       Path file, Path contract) {
     if (contract != null) {
-      if (!Files.isRegularFile(contract)) {
-        throw new BadInputException("no contract file at " + contract);
-      }
+      io.dataops.core.yaml.LinedYaml.requireFile(contract, "contract");
       return new ContractRegistry.Registered(department, dataset, ContractParser.parse(contract), contract,
           ContractRegistry.sha256(contract));
     }

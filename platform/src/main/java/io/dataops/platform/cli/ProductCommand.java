@@ -11,6 +11,7 @@ import io.dataops.products.destroy.Destroyer;
 import io.dataops.products.lifecycle.ProductAccess;
 import io.dataops.products.registry.ProductRegistry;
 import io.dataops.products.registry.ProductVersion;
+import io.dataops.products.registry.VersionState;
 import io.dataops.products.registry.TransitionRecord;
 import io.dataops.products.seal.Sealer;
 import io.dataops.products.seal.VerifyReport;
@@ -418,7 +419,19 @@ final class ProductCommand {
         ProductServices products = ProductServices.of(config, lakehouse, cli.audit());
         ProductVersion v = findDescribed(cli, products.registry(), name, version);
         checkDescribe(cli, v);
-        VerifyReport r = products.verifier().verify(name, version);
+        VerifyReport r;
+        try {
+          r = products.verifier().verify(name, version);
+        } catch (org.apache.iceberg.exceptions.NotFoundException gone) {
+          // A destruction began after the state was read and removed files this read needed (found by a probe: an
+          // internal error). Said as the state it is in; a file gone from a version not being destroyed still raises.
+          var now = products.registry().find(name, version).map(ProductVersion::state).orElse(null);
+          if (now == VersionState.DESTROYING || now == VersionState.DESTROYED) {
+            throw new BadInputException(v.label() + " is " + now.name().toLowerCase(java.util.Locale.ROOT)
+                + " (a destruction began while it was verified): its files are removed, there is nothing to verify");
+          }
+          throw gone;
+        }
         cli.audit().record(new AuditEvent("product.verify", List.of("product:" + name + "@" + version),
             r.ok() ? AuditEvent.OK : AuditEvent.FAILED, Map.of("changed", r.changed().size(),
                 "missing", r.missing().size(), "added", r.added().size(), "checked", r.checked())));

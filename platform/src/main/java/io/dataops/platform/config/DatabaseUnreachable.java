@@ -18,7 +18,12 @@ public final class DatabaseUnreachable {
       if (c instanceof SQLException sql && sql.getSQLState() != null) {
         String state = sql.getSQLState();
         String advice;
-        if (state.startsWith("08")) {
+        if (state.equals("08004") && sql.getMessage() != null && sql.getMessage().contains("password")) {
+          // The server asked for a password and none (or an empty one) was given: a setting, not the network (a
+          // probe got "is the database server up? Then run the same command again").
+          advice = "the server requires a password for catalog.user: set DATAOPS_CATALOG_PASSWORD or "
+              + "catalog.password-file (DATAOPS_CATALOG_PASSWORD_FILE) to a file holding it";
+        } else if (state.startsWith("08")) {
           advice = "is catalog.uri (DATAOPS_CATALOG_URI) right and the database server up? Then run the same "
               + "command again";
         } else if (state.startsWith("28")) {

@@ -30,6 +30,9 @@ import java.util.Properties;
 public final class MaintenanceSettings {
   private MaintenanceSettings() {}
 
+  /** The largest "small" file size a policy may name, in MB. */
+  static final long MAX_SMALL_FILE_MB = 1L << 20;
+
   /** The policy the home configures, with the given overrides (null: not given). */
   public static MaintenancePolicy policy(PlatformConfig config, Map<String, String> env, Integer keepLast,
       String maxAge, String safetyAge, Long smallFileMb) {
@@ -44,6 +47,11 @@ public final class MaintenanceSettings {
     long smallMb = smallFileMb != null ? smallFileMb
         : number(setting(env, file, "SMALL_FILE_MB", "small-file-mb"), d.smallFileBytes() >> 20,
             "maintenance.small-file-mb");
+    // Bounded before it is shifted into bytes: 17592186044417 MB overflowed to 1 MB (found by a probe).
+    if (smallMb < 0 || smallMb > MAX_SMALL_FILE_MB) {
+      throw new BadInputException((smallFileMb != null ? "--small-file-mb" : "maintenance.small-file-mb")
+          + " must be 0 to " + MAX_SMALL_FILE_MB + " (1 TiB), not " + smallMb);
+    }
     return new MaintenancePolicy(keep, max, safety, smallMb << 20, Math.max(d.targetFileBytes(), smallMb << 21));
   }
 

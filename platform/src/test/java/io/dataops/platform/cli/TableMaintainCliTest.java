@@ -105,6 +105,12 @@ class TableMaintainCliTest {
       assertThat(tooShort.exit()).as(age).isEqualTo(2);
       assertThat(tooShort.err()).contains("the safety age is at least 1h, not " + (age.equals("59m") ? "59m" : "0s"));
     }
+    // Found by a probe: a size past 2^44 MB overflowed into 1 MB (or 0) when shifted into bytes.
+    for (String mb : List.of("17592186044417", "17592186044416", "1048577", "-1")) {
+      Run tooLarge = run("table", "maintain", "--small-file-mb", mb, "--as", Sessions.LOCAL_ADMIN);
+      assertThat(tooLarge.exit()).as(mb).isEqualTo(2);
+      assertThat(tooLarge.err()).contains("--small-file-mb must be 0 to 1048576 (1 TiB), not " + mb);
+    }
     assertThat(productOrphan).exists();
 
     JsonNode report = ok("table", "maintain", "--keep-last", "1", "--max-age", "0", "--safety-age", "1h", "--json",
