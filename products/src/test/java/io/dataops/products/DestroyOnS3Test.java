@@ -49,14 +49,28 @@ class DestroyOnS3Test extends ProductFixture {
     // A reader (DuckDB, through the cache) read v1 before: its local copy must go too.
     ReadThroughCache.of(lakehouse.io().properties()).local(lakehouse.io(), v1Files.get(0));
     assertThat(ReadThroughCache.copiesLeft(lakehouse.io(), v1Files)).isEqualTo(1);
+    // Another user's cache (its own folder, out of the destroying process's reach) read v1 too.
+    ReadThroughCache other = ReadThroughCache.of(java.util.Map.of(ReadThroughCache.DIR,
+        dir.resolve("other-user-cache").toString()));
+    Path otherCopy = other.local(lakehouse.io(), v1Files.get(0));
 
     Destroyer.Result r = new Destroyer(lakehouse, registry, audit, archiveRoot(), certificates())
         .destroy(PRODUCT, 1, AUTHORITY);
 
     assertThat(version(1).state()).isEqualTo(VersionState.DESTROYED);
     assertThat(r.certificate().postCheck().passed()).isTrue();
-    assertThat(r.certificate().postCheck().checks())
-        .contains("no local copy of a removed file is left in the read-through cache: passed");
+    assertThat(r.certificate().postCheck().checks()).contains("no local copy of a removed file is left in this "
+        + "process's read-through cache (" + ReadThroughCache.of(lakehouse.io().properties()).dir() + "); other users'"
+        + " and hosts' caches drop theirs at their next use: passed");
+    // Found by a probe: the other cache kept the destroyed version's file. It drops it at its next sweep (at most
+    // every ten minutes per folder: its first use above swept, so ten minutes pass first).
+    assertThat(otherCopy).exists();
+    java.nio.file.Files.setLastModifiedTime(other.dir().resolve(".swept"),
+        java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 11 * 60_000));
+    assertThat(other.sweep(lakehouse.io())).isEqualTo(1);
+    assertThat(otherCopy).doesNotExist();
+    assertThat(other.dir().resolve(otherCopy.getFileName() + ".location")).doesNotExist();
+    assertThat(other.sweep(lakehouse.io())).as("not again within ten minutes").isZero();
     String bucket = ObjectStore.bucketOf(lakehouse.config().warehouse());
     List<String> keys = S3Server.keys(bucket, "");
     for (String f : v1Files) {

@@ -29,6 +29,11 @@ import org.apache.iceberg.io.InputFile;
  * beside, then renamed, so a concurrent reader never sees half a file. The folder is owner-only (the files hold raw
  * data) and bounded: before a copy is made, the least recently used copies are removed until it fits, sparing those
  * used within the last minute (a reader may be about to open them; one that has opened a file keeps reading it).
+ *
+ * <p>Each copy has its object's location beside it ({@code <copy>.location}), and a cache drops the copies of objects
+ * gone from the store (a destroyed version's files, maintenance's removals) at its first use in a process, at most
+ * every ten minutes: a destruction removes the copies in its own process's cache only, and another user's or host's
+ * cache (the default folder is per user) kept a destroyed version's rows until evicted (found by a probe).
  */
 public final class ReadThroughCache {
   /** Catalog properties (so FileIO's {@code properties()} carry them to every reader of a table). */
@@ -36,11 +41,15 @@ public final class ReadThroughCache {
   public static final String MAX_BYTES = "dataops.cache.max-bytes";
   public static final long DEFAULT_MAX_BYTES = 2L << 30;
   private static final long SPARE_MILLIS = 60_000;
+  private static final long SWEEP_MILLIS = 10 * 60_000;
+  private static final String LOCATION = ".location";
+  private static final String SWEPT = ".swept";
   private static final Map<Path, ReadThroughCache> OPEN = new ConcurrentHashMap<>();
 
   private final Path dir;
   private final long maxBytes;
   private volatile boolean checked;
+  private volatile boolean swept;
 
   private final boolean shared;
 
@@ -92,8 +101,13 @@ public final class ReadThroughCache {
     Path copy = dir.resolve(name(location, size));
     try {
       checkFolder();
+      if (!swept) {
+        swept = true; // once per process: each command is one
+        sweep(io);
+      }
       if (Files.isRegularFile(copy) && Files.size(copy) == size) {
         Files.setLastModifiedTime(copy, FileTime.fromMillis(System.currentTimeMillis()));
+        remember(copy, location); // a copy made before copies had their location beside them
         return copy;
       }
       makeRoom(size);
@@ -106,10 +120,21 @@ public final class ReadThroughCache {
         throw new IllegalStateException("the copy of " + location + " has " + Files.size(part) + " bytes, the object "
             + size + ": it changed while read");
       }
+      remember(copy, location);
       Files.move(part, copy, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       return copy;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot copy " + location + " into the local cache " + dir, e);
+    }
+  }
+
+  /** Writes the copy's object location beside it (before the copy takes its name), for {@link #sweep}. */
+  private void remember(Path copy, String location) throws IOException {
+    Path where = dir.resolve(copy.getFileName() + LOCATION);
+    if (!Files.isRegularFile(where)) {
+      Path part = dir.resolve(where.getFileName() + "." + UUID.randomUUID() + ".part");
+      OwnerOnly.write(part, location.getBytes(StandardCharsets.UTF_8));
+      Files.move(part, where, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
   }
 
@@ -140,12 +165,48 @@ public final class ReadThroughCache {
       String prefix = digest(location) + "-";
       try (DirectoryStream<Path> all = Files.newDirectoryStream(dir, prefix + "*")) {
         for (Path p : all) {
-          removed += Files.deleteIfExists(p) ? 1 : 0;
+          boolean copy = !p.getFileName().toString().endsWith(LOCATION);
+          removed += Files.deleteIfExists(p) && copy ? 1 : 0;
         }
       } catch (NoSuchFileException none) {
         return removed;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
+      }
+    }
+    return removed;
+  }
+
+  /**
+   * Drops the copies whose object is gone from the store, at most every ten minutes per folder (a look per copy: a
+   * HEAD request in a bucket); the first copy a process asks for sweeps. A store that cannot be asked now leaves them
+   * for the next sweep. Gives how many copies it removed.
+   */
+  public int sweep(FileIO io) throws IOException {
+    Path marker = dir.resolve(SWEPT);
+    if (Files.isRegularFile(marker)
+        && System.currentTimeMillis() - Files.getLastModifiedTime(marker).toMillis() < SWEEP_MILLIS) {
+      return 0;
+    }
+    OwnerOnly.write(marker, new byte[0]);
+    int removed = 0;
+    try (DirectoryStream<Path> all = Files.newDirectoryStream(dir, "*" + LOCATION)) {
+      for (Path where : all) {
+        String location;
+        try {
+          location = Files.readString(where, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException gone) {
+          continue;
+        }
+        boolean exists;
+        try {
+          exists = io.newInputFile(location).exists();
+        } catch (RuntimeException cannotAsk) {
+          return removed; // the next sweep asks again
+        }
+        if (!exists) {
+          removed += forget(List.of(location));
+        }
       }
     }
     return removed;
@@ -168,6 +229,7 @@ public final class ReadThroughCache {
       if (c.lastUsed() < spareAfter) { // also a '.part' left by a process that died while copying
         if (Files.deleteIfExists(c.path())) {
           total -= c.size();
+          Files.deleteIfExists(dir.resolve(c.path().getFileName() + LOCATION));
         }
       }
     }
@@ -179,6 +241,10 @@ public final class ReadThroughCache {
     List<Copy> out = new ArrayList<>();
     try (DirectoryStream<Path> all = Files.newDirectoryStream(dir)) {
       for (Path p : all) {
+        String name = p.getFileName().toString();
+        if (name.equals(SWEPT) || name.endsWith(LOCATION)) {
+          continue;
+        }
         try {
           out.add(new Copy(p, Files.size(p), Files.getLastModifiedTime(p).toMillis()));
         } catch (NoSuchFileException gone) {

@@ -184,7 +184,8 @@ class LifecycleOnS3CliTest {
     destroyed.at("/postCheck/checks").forEach(c -> checks.add(c.asText()));
     assertThat(checks).contains("the archive copy " + archive + " is gone: passed",
         "no delivery of the version is left under s3://" + bucket + "/deliveries/" + PRODUCT + "/v1/: passed",
-        "no local copy of a removed file is left in the read-through cache: passed");
+        "no local copy of a removed file is left in this process's read-through cache (" + dir.resolve("cache")
+            + "); other users' and hosts' caches drop theirs at their next use: passed");
 
     // No object of the version in any bucket of the server: neither its data files nor its archive copies.
     List<String> names = dataKeys.stream().map(k -> k.substring(k.lastIndexOf('/') + 1)).toList();
