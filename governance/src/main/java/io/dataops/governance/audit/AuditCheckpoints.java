@@ -190,6 +190,8 @@ final class AuditCheckpoints {
     Snapshot current;
     try {
       current = TableMetadataParser.read(lakehouse.io(), pointer).currentSnapshot();
+    } catch (io.dataops.core.BadInputException misconfigured) {
+      throw misconfigured; // a setting that cannot read the warehouse at all is no tampering
     } catch (RuntimeException gone) {
       tampered.add("the catalog registers audit.checkpoints, but its metadata file is gone or cannot be read");
       return;

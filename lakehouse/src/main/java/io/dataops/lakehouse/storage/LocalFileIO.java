@@ -156,6 +156,14 @@ public final class LocalFileIO implements SupportsPrefixOperations, SupportsBulk
       }
       return Path.of(rest.replaceFirst("^/+", "/"));
     }
+    if (ObjectStore.isObjectLocation(location)) {
+      // The catalog's tables are in a bucket but this command runs with a local warehouse: its warehouse setting is
+      // missing (a shell without DATAOPS_WAREHOUSE). A setting to mend, not an internal error, nor, to `audit
+      // verify`, a checkpoint gone (found by a probe).
+      throw new io.dataops.core.BadInputException("the catalog's tables are in object storage (" + location.substring(0,
+          location.indexOf("://") + 3) + "...), but this command's warehouse is a local folder: set warehouse "
+          + "(DATAOPS_WAREHOUSE) and the object store's settings as the platform's other commands have them");
+    }
     if (!location.startsWith("/")) {
       throw new IllegalArgumentException("not an absolute local location: " + location);
     }

@@ -122,4 +122,18 @@ class LocalFileIOTest {
       return (T) in.readObject();
     }
   }
+
+  /**
+   * Found by a probe: a production home's shell without DATAOPS_WAREHOUSE read the catalog's s3:// locations with the
+   * local FileIO: an internal error in every command, and `audit verify` reported the checkpoints tampered with.
+   */
+  @Test
+  void anObjectStoreLocationIsRefusedAsAWarehouseSettingToMend() {
+    assertThatThrownBy(() -> new LocalFileIO().newInputFile("s3://warehouse/iceberg/audit/checkpoints/metadata/"
+        + "00001-a.metadata.json").getLength()).isInstanceOf(io.dataops.core.BadInputException.class)
+        .hasMessage("the catalog's tables are in object storage (s3://...), but this command's warehouse is a local "
+            + "folder: set warehouse (DATAOPS_WAREHOUSE) and the object store's settings as the platform's other "
+            + "commands have them");
+    assertThatThrownBy(() -> LocalFileIO.path("relative/x.parquet")).isInstanceOf(IllegalArgumentException.class);
+  }
 }
