@@ -42,8 +42,8 @@ public final class ProductClasses {
     if (saved == null && plan.increment().baseSnapshot() != null) {
       // its rows were judged without the classes to come: k over the whole product could not be told
       throw new BadInputException("the current version of product " + plan.product() + " was made without the "
-          + "class counts an incremental run with privacy keeps (in mode full, or without privacy): give this "
-          + "pipeline a new product name to start one");
+          + "class counts an incremental run with privacy keeps (in mode full, or without privacy): run it in mode full"
+          + " again, or give this pipeline a new product name to go on incrementally");
     }
     if (saved != null && !lakehouse.io().newInputFile(saved).exists()) {
       throw missingState(plan, "class counts", saved);
