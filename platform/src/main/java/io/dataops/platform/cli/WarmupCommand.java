@@ -83,7 +83,8 @@ final class WarmupCommand implements Callable<Integer> {
     landEveryFormat(home);
     seconds.put("formats", (System.nanoTime() - start) / 1e9);
     enroll(home);
-    Path feed = files.resolve("citizens.csv");
+    // Beside the home, not in it: generate writes nothing into a platform home (its keys and database).
+    Path feed = OwnerOnly.directories(home.resolveSibling(home.getFileName() + "-feed")).resolve("citizens.csv");
     run(home, "generate", "--dataset", "citizens", "--rows", String.valueOf(ROWS), "--population",
         String.valueOf(ROWS), "--seed", "1", "--defect-rate", "0.01", "--out", feed.toString());
     run(home, "land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString(),
