@@ -163,8 +163,23 @@ public final class PipelineValidator {
       SqlSubset.Analysis analysis = SqlSubset.analyze(duck, src, sql, sqlLine, types);
       List<ColumnType> resultTypes = bindSql(duck, src, sql, sqlLine, "transform");
 
+      for (SqlSubset.Source s : analysis.conditionSources()) {
+        BoundInput b = inputs.stream().filter(x -> x.alias().equals(s.alias())).findFirst().orElseThrow();
+        Personal p = b.personal().get(s.column());
+        if (p != null) {
+          throw new PipelineException(src, sqlLine, "transform: a condition reads " + s.alias() + "." + s.column()
+              + " (" + p.kind().spelling() + ", " + p.reason() + ") other than as a whole value matched with another "
+              + "column (a join key) or tested for null: which rows come through would depend on its value, and the "
+              + "product could carry it out that way; join on the whole value, or filter on a column that is not "
+              + "personal");
+        }
+      }
       Map<String, PolicySpec> specs = new LinkedHashMap<>(d.policies());
       List<BoundColumn> columns = new ArrayList<>();
+      // The characters each product column keeps in clear of each personal input column: parts of one value kept by
+      // two columns (the first character in one, the last in another) add up to the value (found by a probe: names
+      // rebuilt in full from three masks of the name).
+      Map<String, Map<String, ColumnPolicy.Clear>> keptOf = new LinkedHashMap<>();
       for (int i = 0; i < analysis.columns().size(); i++) {
         SqlSubset.OutputColumn c = analysis.columns().get(i);
         ColumnType sqlType = resultTypes.get(i);
@@ -197,6 +212,23 @@ public final class PipelineValidator {
               + "' carries personal data from " + String.join(", ", carried) + " and "
               + (spec == null ? "has no policy" : "is kept as it is") + ": mask, pseudonymize, encrypt, generalize, "
               + "suppress or remove it");
+        }
+        if (!policy.retains().isEmpty() && policy.keepsColumn() && !ColumnPolicy.Clear.NONE.equals(
+            policy.keptInClear())) {
+          for (SqlSubset.Source s : c.sources()) {
+            BoundInput b = inputs.stream().filter(x -> x.alias().equals(s.alias())).findFirst().orElseThrow();
+            if (s.carrying() && b.personal().containsKey(s.column())) {
+              Map<String, ColumnPolicy.Clear> kept = keptOf.computeIfAbsent(s.alias() + "." + s.column(),
+                  k -> new LinkedHashMap<>());
+              kept.put(c.name(), policy.keptInClear());
+              if (kept.size() > 1 && !oneCoversTheRest(kept.values())) {
+                throw new PipelineException(src, spec != null ? spec.line() : c.line(), "columns "
+                    + String.join(", ", kept.keySet().stream().map(n -> "'" + n + "'").toList()) + " each keep part of "
+                    + s.alias() + "." + s.column() + " in clear: together they show more of one personal value than "
+                    + "any of them does alone; keep one of them, or keep the same part");
+              }
+            }
+          }
         }
         if (spec != null) {
           try {
@@ -512,6 +544,19 @@ public final class PipelineValidator {
     }
   }
 
+  /**
+   * Whether one of these clear parts holds all the others (its first and last characters are at least theirs): then
+   * the columns together show no more than that one. A part not bounded by position (a name's or an address's mask
+   * by its convention: null) holds nothing else and is held by nothing.
+   */
+  static boolean oneCoversTheRest(java.util.Collection<ColumnPolicy.Clear> parts) {
+    if (parts.contains(null)) {
+      return false;
+    }
+    return parts.stream().anyMatch(big -> parts.stream()
+        .allMatch(p -> big.first() >= p.first() && big.last() >= p.last()));
+  }
+
   static ColumnType duckType(String name, int precision, int scale) {
     if (name.startsWith("DECIMAL")) {
       return new ColumnType(ValueType.DECIMAL, precision, scale);
@@ -561,6 +606,15 @@ public final class PipelineValidator {
           && w.outputType().type() != ValueType.INT) {
         throw new PipelineException(src, p.line(), "countColumn '" + p.weightColumn() + "' must be a whole-number "
             + "column of the product (the number of people each row stands for)");
+      }
+      SqlSubset.Form form = analysis.columns().stream().filter(c -> c.name().equals(p.weightColumn()))
+          .map(SqlSubset.OutputColumn::form).findFirst().orElse(SqlSubset.Form.EXPRESSION);
+      if (analysis.aggregates() ? form != SqlSubset.Form.COUNT && form != SqlSubset.Form.SUM_OF_COLUMN
+          : form != SqlSubset.Form.COLUMN) {
+        throw new PipelineException(src, p.line(), "countColumn '" + p.weightColumn() + "' must be "
+            + (analysis.aggregates() ? "count(*), count(column) or the sum of an input column of counts"
+                : "an input column") + " as it is, not computed: the privacy check trusts it as the number of people "
+            + "behind each row");
       }
     } else if (analysis.aggregates()) {
       throw new PipelineException(src, p.line(), "the transform aggregates: say which column counts the people "

@@ -37,18 +37,33 @@ public final class SqlSubset {
    *     characters (substring, concat, replace, arithmetic, a cast to another type than VARCHAR): the column's
    *     character positions are then not the input's, so a mask's "first 6 and last 4" no longer bound what it shows
    */
-  public record OutputColumn(String name, List<Source> sources, int line, boolean reshaped) {}
+  public record OutputColumn(String name, List<Source> sources, int line, boolean reshaped, Form form) {}
 
-  public record Analysis(List<OutputColumn> columns, boolean aggregates, boolean joins, boolean distinct) {}
+  /**
+   * What an output column's expression is at its top: a count ({@code count(...)}, {@code count(*)}), the sum of one
+   * input column, an input column (cast or not), or any other expression. A privacy section's countColumn must be one
+   * of the first three: {@code count(*) + 4} passed as a count made every person a class of five (found by a probe).
+   */
+  public enum Form { COUNT, SUM_OF_COLUMN, COLUMN, EXPRESSION }
 
+  /**
+   * @param conditionSources the input columns a join condition, WHERE or HAVING reads other than as a whole value in
+   *     an equality with another column (a join key) or a null test: which rows come through then depends on their
+   *     values, and a product can carry a value picked out that way (found by a probe: 17 joins, each on one digit
+   *     of an ID number, put every digit into columns that held no personal data)
+   */
+  public record Analysis(List<OutputColumn> columns, boolean aggregates, boolean joins, boolean distinct,
+      List<Source> conditionSources) {}
+
+  /** Division carries its operand (x / 1 is x, x / 10 is x moved: found by a probe to publish ID numbers). */
   private static final Set<String> CARRYING = Set.of("upper", "lower", "trim", "ltrim", "rtrim", "substring", "substr",
-      "concat", "||", "nullif", "replace", "min", "max", "+", "-", "*", "%", "abs", "round", "floor", "ceil",
+      "concat", "||", "nullif", "replace", "min", "max", "+", "-", "*", "/", "%", "abs", "round", "floor", "ceil",
       "ceiling");
   private static final Set<String> DERIVING = Set.of("count", "count_star", "sum", "avg", "year", "month", "day",
-      "quarter", "date_part", "char_length", "~~", "!~~", "/");
+      "quarter", "date_part", "char_length", "~~", "!~~");
   /** Carrying functions whose result's characters are not the input's at the same positions. */
   private static final Set<String> RESHAPING = Set.of("substring", "substr", "concat", "||", "replace", "+", "-", "*",
-      "%", "abs", "round", "floor", "ceil", "ceiling");
+      "/", "%", "abs", "round", "floor", "ceil", "ceiling");
   private static final Set<String> AGGREGATES = Set.of("count", "count_star", "sum", "avg", "min", "max");
   private static final Set<String> DATE_PARTS = Set.of("year", "quarter", "month", "day");
   private static final Set<String> CAST_TYPES = Set.of("VARCHAR", "INTEGER", "BIGINT", "DOUBLE", "DECIMAL", "DATE",
@@ -161,6 +176,7 @@ public final class SqlSubset {
     boolean joins = from(node.path("from_table"), aliases);
     if (node.has("where_clause") && !node.get("where_clause").isNull()) {
       expression(node.get("where_clause"), new LinkedHashSet<>(), true, -1);
+      condition(node.get("where_clause"), -1);
     }
     for (JsonNode g : node.path("group_expressions")) {
       if ("CONSTANT".equals(g.path("class").asText())) {
@@ -173,6 +189,7 @@ public final class SqlSubset {
     }
     if (node.has("having") && !node.get("having").isNull()) {
       expression(node.get("having"), new LinkedHashSet<>(), true, -1);
+      condition(node.get("having"), -1);
     }
     List<OutputColumn> out = new ArrayList<>();
     Map<String, Integer> names = new LinkedHashMap<>();
@@ -193,9 +210,9 @@ public final class SqlSubset {
         JsonNode parts = item.path("column_names");
         name = parts.get(parts.size() - 1).asText();
       }
-      add(out, names, new OutputColumn(name, List.copyOf(sources), lineOf(at), reshaped));
+      add(out, names, new OutputColumn(name, List.copyOf(sources), lineOf(at), reshaped, form(item)));
     }
-    return new Analysis(List.copyOf(out), aggregates, joins, distinct);
+    return new Analysis(List.copyOf(out), aggregates, joins, distinct, List.copyOf(conditionSources));
   }
 
   private void add(List<OutputColumn> out, Map<String, Integer> names, OutputColumn c) {
@@ -219,7 +236,8 @@ public final class SqlSubset {
         continue;
       }
       for (String column : inputs.get(alias).keySet()) {
-        add(out, names, new OutputColumn(column, List.of(new Source(alias, column, true)), lineOf(at), false));
+        add(out, names, new OutputColumn(column, List.of(new Source(alias, column, true)), lineOf(at), false,
+            Form.COLUMN));
       }
     }
   }
@@ -263,6 +281,7 @@ public final class SqlSubset {
         from(t.get("left"), aliases);
         from(t.get("right"), aliases);
         expression(t.get("condition"), new LinkedHashSet<>(), true, at);
+        condition(t.get("condition"), at);
         return true;
       }
       case "EMPTY" -> throw fail(-1, "the SELECT reads no input");
@@ -275,6 +294,60 @@ public final class SqlSubset {
    * Checks an expression and collects the input columns it reads into {@code sources}; {@code carrying} says whether
    * this position passes values through.
    */
+  /** The input columns a condition reads other than as a whole value compared with another column, or tested for null. */
+  private final Set<Source> conditionSources = new LinkedHashSet<>();
+
+  private void condition(JsonNode e, int at) {
+    String cls = e.path("class").asText();
+    String type = e.path("type").asText();
+    if ("CONJUNCTION".equals(cls) && "CONJUNCTION_AND".equals(type)) {
+      e.path("children").forEach(c -> condition(c, at));
+      return;
+    }
+    if ("COMPARISON".equals(cls) && "COMPARE_EQUAL".equals(type)
+        && "COLUMN_REF".equals(e.path("left").path("class").asText())
+        && "COLUMN_REF".equals(e.path("right").path("class").asText())) {
+      return; // a join key: whole values, matched
+    }
+    if ("OPERATOR".equals(cls) && ("OPERATOR_IS_NULL".equals(type) || "OPERATOR_IS_NOT_NULL".equals(type))
+        && e.path("children").size() == 1 && "COLUMN_REF".equals(e.path("children").get(0).path("class").asText())) {
+      return;
+    }
+    Set<Source> read = new LinkedHashSet<>();
+    boolean before = reshaped;
+    expression(e, read, false, at);
+    reshaped = before;
+    conditionSources.addAll(read);
+  }
+
+  /** The form of a select item's expression at its top (see {@link Form}). */
+  private static Form form(JsonNode item) {
+    JsonNode e = item;
+    while ("CAST".equals(e.path("class").asText())) {
+      e = e.get("child");
+    }
+    String cls = e.path("class").asText();
+    if ("COLUMN_REF".equals(cls)) {
+      return Form.COLUMN;
+    }
+    if ("FUNCTION".equals(cls)) {
+      String name = e.path("function_name").asText();
+      if (name.equals("count") || name.equals("count_star")) {
+        return Form.COUNT;
+      }
+      if (name.equals("sum") && e.path("children").size() == 1) {
+        JsonNode arg = e.path("children").get(0);
+        while ("CAST".equals(arg.path("class").asText())) {
+          arg = arg.get("child");
+        }
+        if ("COLUMN_REF".equals(arg.path("class").asText())) {
+          return Form.SUM_OF_COLUMN;
+        }
+      }
+    }
+    return Form.EXPRESSION;
+  }
+
   private void expression(JsonNode e, Set<Source> sources, boolean carrying, int parentAt) {
     int at = location(e, parentAt);
     String cls = e.path("class").asText();

@@ -650,4 +650,66 @@ class PipelineValidatorTest extends PipelineFixture {
     bytes.write(MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray()));
     Files.write(entry, bytes.toByteArray());
   }
+
+  /**
+   * Found by a probe (an operator as a malicious insider), each a way personal data reached a product that passed
+   * validate and the leak check: refused at validate now, naming the line and the column.
+   */
+  @Test
+  void waysToCarryPersonalDataPastThePoliciesAreRefused() {
+    String in = citizens("[record_id, id_card, name, gender, birth_date, district_code, monthly_income]");
+    // 1. A value picked by a join or filter on part of an ID number: the picked column carries the digit.
+    String joined = """
+        inputs:
+          - table: ods.public_security__citizens
+            as: c
+            columns: [id_card, gender]
+          - table: ods.public_security__citizens
+            as: m
+            columns: [record_id, district_code]
+        transform: |
+          SELECT c.gender, m.district_code AS d1
+          FROM c JOIN m ON substring(m.district_code, 6, 1) = substring(c.id_card, 1, 1)
+        product: p
+        """;
+    assertThatThrownBy(() -> bind(joined)).isInstanceOf(PipelineException.class).hasMessageContaining(
+        "transform: a condition reads c.id_card (id_card, ").hasMessageContaining("other than as a whole value");
+    assertThatThrownBy(() -> bind(in + """
+        transform: SELECT gender FROM citizens WHERE id_card LIKE '4403%'
+        product: p
+        """)).hasMessageContaining("a condition reads citizens.id_card");
+    // A whole-value join key and a null test stay allowed.
+    assertThat(bind(in + """
+        transform: SELECT gender, district_code FROM citizens WHERE birth_date IS NOT NULL AND gender = '男'
+        product: p
+        """).sql()).contains("IS NOT NULL");
+    // 2. Division carries its operand: x / 1 is x.
+    assertThatThrownBy(() -> bind(in + """
+        transform: SELECT CAST(substring(id_card, 1, 9) AS DOUBLE) / 1 AS a, gender FROM citizens
+        product: p
+        """)).hasMessageContaining("column 'a' carries personal data from citizens.id_card");
+    // 3. Parts of one name kept by several masks add up to the name.
+    assertThatThrownBy(() -> bind(in + """
+        transform: SELECT name AS n1, name AS n2, gender FROM citizens
+        policy:
+          n1: {mask: custom, keepFirst: 1, keepLast: 0}
+          n2: {mask: custom, keepFirst: 0, keepLast: 1}
+        product: p
+        """)).hasMessageContaining("columns 'n1', 'n2' each keep part of citizens.name in clear");
+    assertThat(bind(in + """
+        transform: SELECT id_card AS a, id_card AS b, gender FROM citizens
+        policy:
+          a: {mask: id_card}
+          b: {mask: custom, keepFirst: 6, keepLast: 0}
+        product: p
+        """).columns()).hasSize(3).as("one part holds the other");
+    // 4. A count column that is not a count makes every person a class of k.
+    assertThatThrownBy(() -> bind(in + """
+        transform: |
+          SELECT district_code, gender, count(*) + 4 AS residents FROM citizens GROUP BY district_code, gender
+        privacy: {quasiIdentifiers: [district_code, gender], k: 5, countColumn: residents}
+        product: p
+        """)).hasMessageContaining("countColumn 'residents' must be count(*), count(column) or the sum of an input "
+            + "column of counts as it is, not computed");
+  }
 }
