@@ -419,18 +419,23 @@ final class ProductCommand {
         ProductServices products = ProductServices.of(config, lakehouse, cli.audit());
         ProductVersion v = findDescribed(cli, products.registry(), name, version);
         checkDescribe(cli, v);
-        VerifyReport r;
+        io.dataops.core.CommitPoint.reached("verify-state-read");
+        VerifyReport r = null;
+        org.apache.iceberg.exceptions.NotFoundException gone = null;
         try {
           r = products.verifier().verify(name, version);
-        } catch (org.apache.iceberg.exceptions.NotFoundException gone) {
-          // A destruction began after the state was read and removed files this read needed (found by a probe: an
-          // internal error). Said as the state it is in; a file gone from a version not being destroyed still raises.
-          var now = products.registry().find(name, version).map(ProductVersion::state).orElse(null);
-          if (now == VersionState.DESTROYING || now == VersionState.DESTROYED) {
-            throw new BadInputException(v.label() + " is " + now.name().toLowerCase(java.util.Locale.ROOT)
-                + " (a destruction began while it was verified): its files are removed, there is nothing to verify");
-          }
-          throw gone;
+        } catch (org.apache.iceberg.exceptions.NotFoundException e) {
+          gone = e;
+        }
+        // A destruction that began after the state was read removes the files this read needs (found by a probe: an
+        // internal error): said as the state the version is in, not as a failure or a verdict on files it removed.
+        var now = products.registry().find(name, version).map(ProductVersion::state).orElse(null);
+        if (now == VersionState.DESTROYING || now == VersionState.DESTROYED) {
+          throw new BadInputException(v.label() + " is " + now.name().toLowerCase(java.util.Locale.ROOT)
+              + " (a destruction began while it was verified): its files are removed, there is nothing to verify");
+        }
+        if (gone != null) {
+          throw gone; // a file gone from a version no destruction touched
         }
         cli.audit().record(new AuditEvent("product.verify", List.of("product:" + name + "@" + version),
             r.ok() ? AuditEvent.OK : AuditEvent.FAILED, Map.of("changed", r.changed().size(),

@@ -143,6 +143,21 @@ class DeliveryCliTest extends HomeCliTest {
         .isEmpty();
   }
 
+  /** Found by a probe: a product verify that a destruction overtook ended as an internal error (a removed file). */
+  @Test
+  void aVerifyThatADestructionOvertakesSaysSo() throws Exception {
+    ok(TestCast.AUTHORITY, "product", "seal", "income-by-street", "1");
+    Run verified;
+    try (PausedChild child = PausedChild.at("verify-state-read", dir, dir.resolve("home"), TestCast.AUDITOR, "product",
+        "verify", "income-by-street", "1")) {
+      ok(TestCast.AUTHORITY, "product", "destroy", "income-by-street", "1");
+      verified = child.resume();
+    }
+    assertThat(verified.exit()).as(verified.err()).isEqualTo(2);
+    assertThat(verified.err()).contains(" is destroyed (a destruction began while it was verified): its files are "
+        + "removed, there is nothing to verify");
+  }
+
   /**
    * A destruction removes what the platform holds, not what a partner took away: the certificate lists the partner's
    * deliveries of the version and says they are not destroyed, and the partner's organization finds a notice in its
