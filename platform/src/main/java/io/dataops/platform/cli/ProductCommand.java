@@ -11,7 +11,6 @@ import io.dataops.products.destroy.Destroyer;
 import io.dataops.products.lifecycle.ProductAccess;
 import io.dataops.products.registry.ProductRegistry;
 import io.dataops.products.registry.ProductVersion;
-import io.dataops.products.registry.VersionState;
 import io.dataops.products.registry.TransitionRecord;
 import io.dataops.products.seal.Sealer;
 import io.dataops.products.seal.VerifyReport;
@@ -419,24 +418,7 @@ final class ProductCommand {
         ProductServices products = ProductServices.of(config, lakehouse, cli.audit());
         ProductVersion v = findDescribed(cli, products.registry(), name, version);
         checkDescribe(cli, v);
-        io.dataops.core.CommitPoint.reached("verify-state-read");
-        VerifyReport r = null;
-        org.apache.iceberg.exceptions.NotFoundException gone = null;
-        try {
-          r = products.verifier().verify(name, version);
-        } catch (org.apache.iceberg.exceptions.NotFoundException e) {
-          gone = e;
-        }
-        // A destruction that began after the state was read removes the files this read needs (found by a probe: an
-        // internal error): said as the state the version is in, not as a failure or a verdict on files it removed.
-        var now = products.registry().find(name, version).map(ProductVersion::state).orElse(null);
-        if (now == VersionState.DESTROYING || now == VersionState.DESTROYED) {
-          throw new BadInputException(v.label() + " is " + now.name().toLowerCase(java.util.Locale.ROOT)
-              + " (a destruction began while it was verified): its files are removed, there is nothing to verify");
-        }
-        if (gone != null) {
-          throw gone; // a file gone from a version no destruction touched
-        }
+        VerifyReport r = products.verifier().verify(name, version);
         cli.audit().record(new AuditEvent("product.verify", List.of("product:" + name + "@" + version),
             r.ok() ? AuditEvent.OK : AuditEvent.FAILED, Map.of("changed", r.changed().size(),
                 "missing", r.missing().size(), "added", r.added().size(), "checked", r.checked())));

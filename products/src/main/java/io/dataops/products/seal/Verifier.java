@@ -46,6 +46,31 @@ public final class Verifier {
       throw new BadInputException(v.label() + " was destroyed: there is nothing to verify (its destruction "
           + "certificate lists what was removed)");
     }
+    io.dataops.core.CommitPoint.reached("verify-state-read");
+    VerifyReport report;
+    try {
+      report = verifyFiles(product, version, v);
+    } catch (org.apache.iceberg.exceptions.NotFoundException gone) {
+      overtaken(product, version, v);
+      throw gone; // a file gone from a version no destruction touched
+    }
+    overtaken(product, version, v); // nor a verdict on files a destruction removed meanwhile
+    return report;
+  }
+
+  /**
+   * Refuses a verification that a destruction overtook (it began after the state was read and removed files the read
+   * needed: found by a probe as an internal error), saying so.
+   */
+  private void overtaken(String product, int version, ProductVersion v) {
+    VersionState now = registry.find(product, version).map(ProductVersion::state).orElse(null);
+    if (now == VersionState.DESTROYED || now == VersionState.DESTROYING) {
+      throw new BadInputException(v.label() + " is " + now.name().toLowerCase(java.util.Locale.ROOT)
+          + " (a destruction began while it was verified): its files are removed, there is nothing to verify");
+    }
+  }
+
+  private VerifyReport verifyFiles(String product, int version, ProductVersion v) {
     if (v.content() == null) {
       throw new BadInputException(v.label() + " was made before content digests existed: submit it to record them");
     }
