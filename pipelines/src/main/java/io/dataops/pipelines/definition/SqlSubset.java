@@ -79,6 +79,8 @@ public final class SqlSubset {
   private boolean aggregates;
   /** Set while a select item is checked when a carried value is reshaped ({@link OutputColumn#reshaped}). */
   private boolean reshaped;
+  /** The input columns conditions read other than as whole values matched with another column, or tested for null. */
+  private final Set<Source> conditionSources = new LinkedHashSet<>();
   private boolean distinct;
 
   private SqlSubset(String source, String sql, int firstLine, int offsetShift,
@@ -291,12 +293,9 @@ public final class SqlSubset {
   }
 
   /**
-   * Checks an expression and collects the input columns it reads into {@code sources}; {@code carrying} says whether
-   * this position passes values through.
+   * Collects what a condition (ON, WHERE, HAVING) reads into {@link #conditionSources}, but for the parts of an AND
+   * that match two columns' whole values (a join key) or test a column for null.
    */
-  /** The input columns a condition reads other than as a whole value compared with another column, or tested for null. */
-  private final Set<Source> conditionSources = new LinkedHashSet<>();
-
   private void condition(JsonNode e, int at) {
     String cls = e.path("class").asText();
     String type = e.path("type").asText();
@@ -348,6 +347,10 @@ public final class SqlSubset {
     return Form.EXPRESSION;
   }
 
+  /**
+   * Checks an expression and collects the input columns it reads into {@code sources}; {@code carrying} says whether
+   * this position passes values through.
+   */
   private void expression(JsonNode e, Set<Source> sources, boolean carrying, int parentAt) {
     int at = location(e, parentAt);
     String cls = e.path("class").asText();

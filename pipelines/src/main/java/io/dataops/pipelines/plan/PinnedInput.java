@@ -40,7 +40,6 @@ public record PinnedInput(BoundInput input, Long fromExclusive, List<String> dat
   static final String AFTER_REBUILD = " (with privacy, a product rebuilt in mode full goes on in mode full: to go on "
       + "incrementally, give the pipeline a new product name)";
 
-
   public PinnedInput {
     dataFiles = List.copyOf(dataFiles);
     grantFilterColumns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(grantFilterColumns));
@@ -103,7 +102,7 @@ public record PinnedInput(BoundInput input, Long fromExclusive, List<String> dat
     if (!SnapshotUtil.isAncestorOf(table, to, fromExclusive)) {
       throw new BadInputException("table " + in.table() + ": snapshot " + fromExclusive + ", which the product's "
           + "last version read up to, is not in the history of snapshot " + to + " (the table was rolled back or "
-          + "rewritten): run the pipeline in mode full to rebuild the product" + PinnedInput.AFTER_REBUILD);
+          + "rewritten): run the pipeline in mode full to rebuild the product" + AFTER_REBUILD);
     }
     for (Snapshot s : SnapshotUtil.ancestorsBetween(table, to, fromExclusive)) {
       String op = s.operation();
@@ -111,7 +110,7 @@ public record PinnedInput(BoundInput input, Long fromExclusive, List<String> dat
         throw new BadInputException("table " + in.table() + ": snapshot " + s.snapshotId() + " (" + op + ") changed "
             + "or removed rows since snapshot " + fromExclusive + ", which the product's last version read up to; an "
             + "incremental run adds appended rows only: run the pipeline in mode full to rebuild the product"
-            + PinnedInput.AFTER_REBUILD);
+            + AFTER_REBUILD);
       }
     }
     List<String> files = new ArrayList<>();
