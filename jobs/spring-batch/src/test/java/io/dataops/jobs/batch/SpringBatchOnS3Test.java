@@ -35,9 +35,13 @@ class SpringBatchOnS3Test extends SpringBatchExecutorTest {
     PipelineRunResult onS3 = executor(small).run(bind(PROFILE));
     assertThat(lakehouse.load(ProductTables.id("citizens-profile")).location()).startsWith("s3://");
     Path cache = Path.of(lakehouse.config().extra().get(ReadThroughCache.DIR));
-    try (Stream<Path> copies = Files.list(cache)) {
-      assertThat(copies.map(p -> p.getFileName().toString())).as("DuckDB read local copies of the pinned files")
+    try (Stream<Path> entries = Files.list(cache)) {
+      List<String> names = entries.map(p -> p.getFileName().toString()).toList();
+      List<String> copies = names.stream().filter(n -> !n.equals(".swept") && !n.endsWith(".location")).toList();
+      assertThat(copies).as("DuckDB read local copies of the pinned files")
           .isNotEmpty().allMatch(n -> n.matches("[0-9a-f]{32}-\\d+\\.parquet"));
+      assertThat(names).as("each copy has its object's location beside it, for the cache's sweep")
+          .containsAll(copies.stream().map(n -> n + ".location").toList());
     }
     List<String> s3Rows = sortedRows(lakehouse);
     Path home = dir.resolve("home"); // with the catalog on PostgreSQL nothing at all is written there
