@@ -60,9 +60,9 @@ public final class ContractRegistry {
       if (Files.isDirectory(target.getParent())) {
         try (Stream<Path> files = Files.list(target.getParent())) {
           for (Path f : files.toList()) {
-            String name = f.getFileName().toString();
-            String other = name.endsWith(".contract.yaml") ? name.substring(0, name.length() - 14) : null;
-            if (other != null && !other.equals(dataset) && other.replace('-', '_').equals(dataset.replace('-', '_'))) {
+            String other = datasetOf(f);
+            if (other != null && !other.equals(dataset)
+                && TableNames.ods(department, other).equals(TableNames.ods(department, dataset))) {
               throw new BadInputException("dataset '" + dataset + "' reads as the registered dataset '" + other
                   + "' of " + department + " (names that differ only in '-' and '_' share a table): register it as '"
                   + other + "'");
@@ -126,9 +126,8 @@ public final class ContractRegistry {
     try (Stream<Path> departments = Files.list(root)) {
       for (Path dept : departments.filter(Files::isDirectory).sorted().toList()) {
         try (Stream<Path> files = Files.list(dept)) {
-          for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".contract.yaml")).sorted().toList()) {
-            String name = f.getFileName().toString();
-            String dataset = name.substring(0, name.length() - ".contract.yaml".length());
+          for (Path f : files.filter(p -> datasetOf(p) != null).sorted().toList()) {
+            String dataset = datasetOf(f);
             all.add(new Registered(dept.getFileName().toString(), dataset, ContractParser.parse(f), f, sha256(f)));
           }
         }
@@ -139,13 +138,21 @@ public final class ContractRegistry {
     return all;
   }
 
+  /** The dataset a stored contract file is of, by its name; null for any other file. */
+  private static String datasetOf(Path file) {
+    String name = file.getFileName().toString();
+    return name.endsWith(SUFFIX) ? name.substring(0, name.length() - SUFFIX.length()) : null;
+  }
+
+  private static final String SUFFIX = ".contract.yaml";
+
   private Path pathFor(String department, String dataset) {
     // The table name's spelling keeps the folder names safe (no path separators, no '..').
     TableNames.ods(department, dataset);
     if (!department.matches("[a-z0-9][a-z0-9_-]*") || !dataset.matches("[a-z0-9][a-z0-9_-]*")) {
       throw new BadInputException("department and dataset are lower-case letters, digits, '-' and '_'");
     }
-    return root.resolve(department).resolve(dataset + ".contract.yaml");
+    return root.resolve(department).resolve(dataset + SUFFIX);
   }
 
   public static String sha256(Path file) {

@@ -129,12 +129,11 @@ public final class ReadThroughCache {
   }
 
   /** Writes the copy's object location beside it (before the copy takes its name), for {@link #sweep}. */
-  private void remember(Path copy, String location) throws IOException {
+  private void remember(Path copy, String location) {
     Path where = dir.resolve(copy.getFileName() + LOCATION);
     if (!Files.isRegularFile(where)) {
-      Path part = dir.resolve(where.getFileName() + "." + UUID.randomUUID() + ".part");
-      OwnerOnly.write(part, location.getBytes(StandardCharsets.UTF_8));
-      Files.move(part, where, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      io.dataops.core.files.OutFiles.replace(where, location.getBytes(StandardCharsets.UTF_8),
+          "the location of a cached copy");
     }
   }
 

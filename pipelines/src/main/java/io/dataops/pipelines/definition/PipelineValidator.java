@@ -164,8 +164,7 @@ public final class PipelineValidator {
       List<ColumnType> resultTypes = bindSql(duck, src, sql, sqlLine, "transform");
 
       for (SqlSubset.Source s : analysis.conditionSources()) {
-        BoundInput b = inputs.stream().filter(x -> x.alias().equals(s.alias())).findFirst().orElseThrow();
-        Personal p = b.personal().get(s.column());
+        Personal p = personal(inputs, s);
         if (p != null) {
           throw new PipelineException(src, sqlLine, "transform: a condition reads " + s.alias() + "." + s.column()
               + " (" + p.kind().spelling() + ", " + p.reason() + ") other than as a whole value matched with another "
@@ -197,8 +196,7 @@ public final class PipelineValidator {
         List<String> derived = new ArrayList<>();
         java.util.Set<PersonalData> carriedKinds = java.util.EnumSet.noneOf(PersonalData.class);
         for (SqlSubset.Source s : c.sources()) {
-          BoundInput b = inputs.stream().filter(x -> x.alias().equals(s.alias())).findFirst().orElseThrow();
-          Personal p = b.personal().get(s.column());
+          Personal p = personal(inputs, s);
           if (p != null) {
             String what = s.alias() + "." + s.column() + " (" + p.kind().spelling() + ", " + p.reason() + ")";
             (s.carrying() ? carried : derived).add(what);
@@ -216,8 +214,7 @@ public final class PipelineValidator {
         if (!policy.retains().isEmpty() && policy.keepsColumn() && !ColumnPolicy.Clear.NONE.equals(
             policy.keptInClear())) {
           for (SqlSubset.Source s : c.sources()) {
-            BoundInput b = inputs.stream().filter(x -> x.alias().equals(s.alias())).findFirst().orElseThrow();
-            if (s.carrying() && b.personal().containsKey(s.column())) {
+            if (s.carrying() && personal(inputs, s) != null) {
               Map<String, ColumnPolicy.Clear> kept = keptOf.computeIfAbsent(s.alias() + "." + s.column(),
                   k -> new LinkedHashMap<>());
               kept.put(c.name(), policy.keptInClear());
@@ -542,6 +539,12 @@ public final class PipelineValidator {
       String first = msg.lines().findFirst().orElse(msg).replaceFirst("^[A-Za-z ]*Error: ", "");
       throw new PipelineException(src, line, what + ": " + first);
     }
+  }
+
+  /** What makes the input column a source names personal, or null when it is not personal. */
+  private static Personal personal(List<BoundInput> inputs, SqlSubset.Source s) {
+    return inputs.stream().filter(x -> x.alias().equals(s.alias())).findFirst().orElseThrow().personal()
+        .get(s.column());
   }
 
   /**

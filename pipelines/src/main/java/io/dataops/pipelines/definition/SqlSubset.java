@@ -177,7 +177,6 @@ public final class SqlSubset {
     Set<String> aliases = new LinkedHashSet<>();
     boolean joins = from(node.path("from_table"), aliases);
     if (node.has("where_clause") && !node.get("where_clause").isNull()) {
-      expression(node.get("where_clause"), new LinkedHashSet<>(), true, -1);
       condition(node.get("where_clause"), -1);
     }
     for (JsonNode g : node.path("group_expressions")) {
@@ -190,7 +189,6 @@ public final class SqlSubset {
       aggregates = true;
     }
     if (node.has("having") && !node.get("having").isNull()) {
-      expression(node.get("having"), new LinkedHashSet<>(), true, -1);
       condition(node.get("having"), -1);
     }
     List<OutputColumn> out = new ArrayList<>();
@@ -282,7 +280,6 @@ public final class SqlSubset {
         }
         from(t.get("left"), aliases);
         from(t.get("right"), aliases);
-        expression(t.get("condition"), new LinkedHashSet<>(), true, at);
         condition(t.get("condition"), at);
         return true;
       }
@@ -293,30 +290,30 @@ public final class SqlSubset {
   }
 
   /**
-   * Collects what a condition (ON, WHERE, HAVING) reads into {@link #conditionSources}, but for the parts of an AND
-   * that match two columns' whole values (a join key) or test a column for null.
+   * Checks a condition (ON, WHERE, HAVING) as an expression and collects what it reads into {@link
+   * #conditionSources}, but for the parts of an AND that match two columns' whole values (a join key) or test a column
+   * for null.
    */
   private void condition(JsonNode e, int at) {
     String cls = e.path("class").asText();
     String type = e.path("type").asText();
     if ("CONJUNCTION".equals(cls) && "CONJUNCTION_AND".equals(type)) {
-      e.path("children").forEach(c -> condition(c, at));
-      return;
-    }
-    if ("COMPARISON".equals(cls) && "COMPARE_EQUAL".equals(type)
-        && "COLUMN_REF".equals(e.path("left").path("class").asText())
-        && "COLUMN_REF".equals(e.path("right").path("class").asText())) {
-      return; // a join key: whole values, matched
-    }
-    if ("OPERATOR".equals(cls) && ("OPERATOR_IS_NULL".equals(type) || "OPERATOR_IS_NOT_NULL".equals(type))
-        && e.path("children").size() == 1 && "COLUMN_REF".equals(e.path("children").get(0).path("class").asText())) {
+      e.path("children").forEach(c -> condition(c, location(e, at)));
       return;
     }
     Set<Source> read = new LinkedHashSet<>();
     boolean before = reshaped;
     expression(e, read, false, at);
     reshaped = before;
-    conditionSources.addAll(read);
+    boolean key = "COMPARISON".equals(cls) && "COMPARE_EQUAL".equals(type)
+        && "COLUMN_REF".equals(e.path("left").path("class").asText())
+        && "COLUMN_REF".equals(e.path("right").path("class").asText());
+    boolean nullTest = "OPERATOR".equals(cls) && ("OPERATOR_IS_NULL".equals(type)
+        || "OPERATOR_IS_NOT_NULL".equals(type)) && e.path("children").size() == 1
+        && "COLUMN_REF".equals(e.path("children").get(0).path("class").asText());
+    if (!key && !nullTest) {
+      conditionSources.addAll(read);
+    }
   }
 
   /** The form of a select item's expression at its top (see {@link Form}). */
