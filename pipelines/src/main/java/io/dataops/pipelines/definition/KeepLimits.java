@@ -45,7 +45,8 @@ public record KeepLimits(Map<PersonalData, Limit> limits) {
   }
 
   public static final KeepLimits DEFAULTS = new KeepLimits(Map.of(PersonalData.ID_CARD, new Limit(6, 4),
-      PersonalData.MOBILE, new Limit(3, 4), PersonalData.BANK_CARD, new Limit(6, 4)));
+      PersonalData.MOBILE, new Limit(3, 4), PersonalData.BANK_CARD, new Limit(6, 4), PersonalData.NAME,
+      new Limit(1, 0)));
 
   public KeepLimits {
     limits = Map.copyOf(limits);
@@ -86,6 +87,10 @@ public record KeepLimits(Map<PersonalData, Limit> limits) {
         continue;
       }
       ColumnPolicy.Clear clear = policy.keptInClear();
+      if (clear == null && kind == PersonalData.NAME && policy instanceof Mask m && m.type() == Mask.Kind.NAME
+          && limit.first() >= 1) {
+        continue; // the name mask's convention: the surname (both characters of a compound one), nothing else
+      }
       if (clear == null) {
         throw new PolicyException(policy.describe() + " does not hide " + kind.spelling() + " values by position: use "
             + "mask " + kind.spelling() + ", or mask custom keeping at most " + limit + " characters");

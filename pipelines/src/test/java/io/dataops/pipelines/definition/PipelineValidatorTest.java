@@ -275,9 +275,31 @@ class PipelineValidatorTest extends PipelineFixture {
         + "id_card values than the limit for id_card: the first 3 and the last 4 characters at most");
     assertThatThrownBy(() -> KeepLimits.DEFAULTS.stricter(PersonalData.MOBILE, KeepLimits.Limit.parse("3+5")))
         .hasMessage("3+5 would keep more than the platform's 3+4; a limit can only be made stricter");
-    assertThatThrownBy(() -> KeepLimits.DEFAULTS.stricter(PersonalData.NAME, KeepLimits.Limit.parse("1+0")))
-        .hasMessage("there is no limit for name (there are for id_card, mobile, bank_card)");
+    assertThatThrownBy(() -> KeepLimits.DEFAULTS.stricter(PersonalData.ADDRESS, KeepLimits.Limit.parse("1+0")))
+        .hasMessage("there is no limit for address (there are for id_card, mobile, name, bank_card)");
     assertThatThrownBy(() -> KeepLimits.Limit.parse("six")).hasMessageStartingWith("write the limit as FIRST+LAST");
+  }
+
+  @Test
+  void aNameKeepsAtMostItsSurnameInClear() {
+    String in = citizens("[name, gender]");
+    // Two of a three-character name's characters show most of the name (a residual of an earlier probe).
+    assertThatThrownBy(() -> bind(in + "policy:\n  name: {mask: custom, keepFirst: 2, keepLast: 0}\nproduct: p\n"))
+        .hasMessage("p.yaml:9: column 'name': mask custom (keep first 2, last 0) shows more of name values than the "
+            + "limit for name: the first 1 and the last 0 characters at most");
+    assertThatThrownBy(() -> bind(in + "policy:\n  name: {mask: custom, keepFirst: 1, keepLast: 1}\nproduct: p\n"))
+        .hasMessageContaining("shows more of name values than the limit for name");
+    assertThatThrownBy(() -> bind(in + "policy:\n  name: {mask: address}\nproduct: p\n"))
+        .hasMessageContaining("does not hide name values by position: use mask name, or mask custom keeping at most "
+            + "the first 1 and the last 0 characters");
+    assertThatCode(() -> bind(in + "policy:\n  name: {mask: name}\nproduct: p\n")).doesNotThrowAnyException();
+    assertThatCode(() -> bind(in + "policy:\n  name: {mask: custom, keepFirst: 1, keepLast: 0}\nproduct: p\n"))
+        .doesNotThrowAnyException();
+    // An authority that allows no character of a name refuses the convention's surname too.
+    KeepLimits none = KeepLimits.DEFAULTS.stricter(PersonalData.NAME, KeepLimits.Limit.parse("0+0"));
+    assertThatThrownBy(() -> new PipelineValidator(lakehouse, keys, none).bind(PipelineParser.parse(HEAD + in
+        + "policy:\n  name: {mask: name}\nproduct: p\n", "p.yaml"), dir))
+        .hasMessageContaining("mask name (keep surname) does not hide name values by position");
   }
 
   @Test

@@ -50,8 +50,9 @@ import java.util.TreeMap;
  * DATAOPS_CACHE_MAX_BYTES        cache.max-bytes        their bound (default 2 GiB; least recently used go first)
  * DATAOPS_KEYS_FILE              keys.file              properties file of secret keys: name = hex
  * DATAOPS_KEY_&lt;NAME&gt;             (environment only)     one secret key in hex (wins over the keys file)
- * DATAOPS_MASK_LIMIT_&lt;KIND&gt;      mask.limit.&lt;kind&gt;      e.g. 4+4: the most of an id_card, mobile or bank_card a
- *                                                       policy may leave in clear (stricter than 6+4, 3+4, 6+4)
+ * DATAOPS_MASK_LIMIT_&lt;KIND&gt;      mask.limit.&lt;kind&gt;      e.g. 4+4: the most of an id_card, mobile, bank_card or
+ *                                                       name a policy may leave in clear (stricter than 6+4, 3+4,
+ *                                                       6+4, 1+0)
  * DATAOPS_DIGEST                 digest                 sm3 (default) or sha256: product content digests (Merkle
  *                                                       roots, seal manifests, destruction certificates)
  * DATAOPS_FLINK_CLUSTER          flink.cluster          a Flink session cluster's JobManager REST address, host:port
