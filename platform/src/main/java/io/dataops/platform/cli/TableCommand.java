@@ -90,7 +90,16 @@ final class TableCommand {
                 "table show");
           }
         }
-        TableBrowser.Rows rows = new TableBrowser(lh).show(id, snapshot, tag, limit, raw);
+        io.dataops.core.CommitPoint.reached("table-version-checked");
+        TableBrowser.Rows rows;
+        try {
+          rows = new TableBrowser(lh).show(id, snapshot, tag, limit, raw);
+        } catch (RuntimeException e) {
+          if (version.isPresent()) { // a tag or a file gone: said as the destruction that took it, if one did
+            ProductServices.registry(config).refuseIfDestroyedMeanwhile(version.get(), "read");
+          }
+          throw e;
+        }
         io.dataops.core.CommitPoint.reached("table-rows-read");
         AuditEvent read = readEvent(cli, id, rows, version.orElse(null), raw, grant);
         if (read.action().equals(Delivery.ACTION)) { // readEvent made it a delivery

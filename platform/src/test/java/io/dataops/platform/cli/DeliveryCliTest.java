@@ -155,7 +155,21 @@ class DeliveryCliTest extends HomeCliTest {
     }
     assertThat(verified.exit()).as(verified.err()).isEqualTo(2);
     assertThat(verified.err()).contains(" is destroyed (a destruction began while it was verified): its files are "
-        + "removed, there is nothing to verify");
+        + "removed");
+  }
+
+  /** Found by a probe: a table show of a version that a destruction overtook ended as an internal error. */
+  @Test
+  void aReadThatADestructionOvertakesSaysSo() throws Exception {
+    ok(TestCast.AUTHORITY, "product", "seal", "income-by-street", "1");
+    Run read;
+    try (PausedChild child = PausedChild.at("table-version-checked", dir, dir.resolve("home"), TestCast.AUDITOR,
+        "table", "show", "product.income_by_street", "--tag", "v1")) {
+      ok(TestCast.AUTHORITY, "product", "destroy", "income-by-street", "1");
+      read = child.resume();
+    }
+    assertThat(read.exit()).as(read.err()).isEqualTo(2);
+    assertThat(read.err()).contains(" is destroyed (a destruction began while it was read): its files are removed");
   }
 
   /**

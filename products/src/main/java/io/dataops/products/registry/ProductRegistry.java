@@ -395,6 +395,19 @@ public final class ProductRegistry {
     }
   }
 
+  /**
+   * Refuses a read of {@code v}'s files that a destruction overtook: it began after the caller checked the state and
+   * removed files the read needed (found by probes as internal errors). {@code doing}: what the caller was doing, as
+   * "verified" or "read".
+   */
+  public void refuseIfDestroyedMeanwhile(ProductVersion v, String doing) {
+    VersionState now = find(v.product(), v.version()).map(ProductVersion::state).orElse(null);
+    if (now == VersionState.DESTROYED || now == VersionState.DESTROYING) {
+      throw new io.dataops.core.BadInputException(v.label() + " is " + now.name().toLowerCase(java.util.Locale.ROOT)
+          + " (a destruction began while it was " + doing + "): its files are removed");
+    }
+  }
+
   public Optional<ProductVersion> find(String product, int version) {
     try (Connection c = connect();
          PreparedStatement p = c.prepareStatement("SELECT * FROM product_versions WHERE product = ? AND version = ?")) {

@@ -51,23 +51,11 @@ public final class Verifier {
     try {
       report = verifyFiles(product, version, v);
     } catch (org.apache.iceberg.exceptions.NotFoundException gone) {
-      overtaken(product, version, v);
+      registry.refuseIfDestroyedMeanwhile(v, "verified");
       throw gone; // a file gone from a version no destruction touched
     }
-    overtaken(product, version, v); // nor a verdict on files a destruction removed meanwhile
+    registry.refuseIfDestroyedMeanwhile(v, "verified"); // nor a verdict on files a destruction removed meanwhile
     return report;
-  }
-
-  /**
-   * Refuses a verification that a destruction overtook (it began after the state was read and removed files the read
-   * needed: found by a probe as an internal error), saying so.
-   */
-  private void overtaken(String product, int version, ProductVersion v) {
-    VersionState now = registry.find(product, version).map(ProductVersion::state).orElse(null);
-    if (now == VersionState.DESTROYED || now == VersionState.DESTROYING) {
-      throw new BadInputException(v.label() + " is " + now.name().toLowerCase(java.util.Locale.ROOT)
-          + " (a destruction began while it was verified): its files are removed, there is nothing to verify");
-    }
   }
 
   private VerifyReport verifyFiles(String product, int version, ProductVersion v) {
