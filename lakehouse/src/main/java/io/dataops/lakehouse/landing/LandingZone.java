@@ -239,6 +239,7 @@ public final class LandingZone {
         throw new UncheckedIOException("cannot write the reason object of " + w.location(), e);
       }
     }
+    io.dataops.core.CommitPoint.reached("bucket-object-moving");
     try {
       copy(w, prefix + target);
     } catch (S3Exception e) {

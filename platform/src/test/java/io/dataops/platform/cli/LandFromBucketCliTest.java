@@ -181,6 +181,36 @@ class LandFromBucketCliTest {
    * both may land it (the second finds the first's snapshot by the digest) and both may move it. Each object must
    * land exactly once, both runs exit 0, and every object ends in landed/ or rejected/ once with one reason object.
    */
+  /**
+   * Seen by a probe as "moved to null": the sender removes an object while it is landed. What was read stays landed
+   * (and audited); the run says there is nothing to move and writes no result object.
+   */
+  @Test
+  void anObjectItsSenderRemovesWhileItIsLandedIsSaidSo() throws Exception {
+    Path feed = dir.resolve("feeds/citizens.csv");
+    assertThat(run("generate", "--dataset", "citizens", "--rows", "120", "--out", feed.toString()).exit()).isZero();
+    assertThat(run("contract", "register", "--department", "public-security", "--dataset", "citizens", "--file",
+        dir.resolve("feeds/citizens.csv.contract.yaml").toString()).exit()).isZero();
+    MinioClient minio = MinioClient.builder().endpoint(S3Server.endpoint().toString())
+        .credentials(S3Server.ACCESS_KEY, S3Server.SECRET_KEY).region("us-east-1").build();
+    String key = "landing/public-security/citizens/monday.csv";
+    minio.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(key).filename(feed.toString()).build());
+
+    CliTest.Run landed;
+    try (PausedChild child = PausedChild.at("bucket-object-moving", dir, dir.resolve("home"), env,
+        TestCast.PUBLIC_SECURITY, "land", "--department", "public-security", "--from-bucket", "--json")) {
+      minio.removeObject(io.minio.RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+      landed = child.resume();
+    }
+    assertThat(landed.exit()).as(landed.err()).isZero();
+    JsonNode entry = JSON.readTree(landed.out()).get("landed").get(0);
+    assertThat(entry.get("rowsLanded").asLong()).isEqualTo(120);
+    assertThat(entry.get("movedTo").isNull()).isTrue();
+    assertThat(entry.get("why").asText()).startsWith("its sender removed it from the bucket while it was read");
+    assertThat(S3Server.keys(bucket, "").stream().filter(k -> !k.startsWith("warehouse/")))
+        .as("nothing moved, no result object without its object").isEmpty();
+  }
+
   @Test
   void twoRunsAtOnceLandEachObjectOnce() throws Exception {
     Path contract = null;

@@ -31,6 +31,12 @@ final class PausedChild implements AutoCloseable {
 
   /** Starts {@code args} (with {@code --home home --as as}) and waits until it holds at {@code point}. */
   static PausedChild at(String point, Path dir, Path home, String as, String... args) throws Exception {
+    return at(point, dir, home, java.util.Map.of(), as, args);
+  }
+
+  /** As above, with {@code env} added to the child's environment (object storage settings). */
+  static PausedChild at(String point, Path dir, Path home, java.util.Map<String, String> env, String as,
+      String... args) throws Exception {
     long id = System.nanoTime();
     Path paused = dir.resolve("paused-" + id);
     Path resume = dir.resolve("resume-" + id);
@@ -39,7 +45,9 @@ final class PausedChild implements AutoCloseable {
     List<String> cmd = ChildJvm.command(io.dataops.platform.Main.class, List.of("-Ddataops.test.pause-at=" + point,
         "-Ddataops.test.pause-marker=" + paused, "-Ddataops.test.resume-marker=" + resume), List.of(args));
     cmd.addAll(List.of("--home", home.toString(), "--as", as));
-    Process child = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+    builder.environment().putAll(env);
+    Process child = builder.start();
     PausedChild c = new PausedChild(child, paused, resume, out, err);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
     while (!Files.exists(paused) && child.isAlive() && System.nanoTime() < deadline) {
