@@ -16,8 +16,11 @@ import java.util.regex.Pattern;
  * How many leading and trailing characters of an identifier a policy may leave in clear, per kind: a mask's keepFirst
  * and keepLast, format-preserving encryption's clear prefix. The defaults follow common PRC display practice (no
  * national standard fixes the digits): resident ID number the first 6 and the last 4, mobile number 3 and 4, bank card
- * 6 and 4. An authority may configure stricter limits, never looser ones; an exemption from the privacy check does not
- * lift them (17 kept characters of an ID number give the 18th: it is a check character).
+ * 6 and 4. A name keeps at most its first character, as the name mask's convention (the surname) does: two of a
+ * three-character name's characters show most of it. An email keeps its first letter (its mask's convention adds the
+ * domain); an address no character by position (a custom mask kept probes' addresses down to the building): its mask
+ * keeps whole parts down to a level. An authority may configure stricter limits, never looser ones; an exemption from
+ * the privacy check does not lift them (17 kept characters of an ID number give the 18th: it is a check character).
  */
 public record KeepLimits(Map<PersonalData, Limit> limits) {
   private static final Pattern SPELLING = Pattern.compile("\\s*(\\d{1,2})\\s*\\+\\s*(\\d{1,2})\\s*");
@@ -46,7 +49,7 @@ public record KeepLimits(Map<PersonalData, Limit> limits) {
 
   public static final KeepLimits DEFAULTS = new KeepLimits(Map.of(PersonalData.ID_CARD, new Limit(6, 4),
       PersonalData.MOBILE, new Limit(3, 4), PersonalData.BANK_CARD, new Limit(6, 4), PersonalData.NAME,
-      new Limit(1, 0)));
+      new Limit(1, 0), PersonalData.EMAIL, new Limit(1, 0), PersonalData.ADDRESS, new Limit(0, 0)));
 
   public KeepLimits {
     limits = Map.copyOf(limits);
@@ -87,9 +90,9 @@ public record KeepLimits(Map<PersonalData, Limit> limits) {
         continue;
       }
       ColumnPolicy.Clear clear = policy.keptInClear();
-      if (clear == null && kind == PersonalData.NAME && policy instanceof Mask m && m.type() == Mask.Kind.NAME
-          && limit.first() >= 1) {
-        continue; // the name mask's convention: the surname (both characters of a compound one), nothing else
+      if (clear == null && policy instanceof Mask m && conventionFor(m.type(), kind)
+          && (kind == PersonalData.ADDRESS || limit.first() >= 1)) {
+        continue; // the kind's own mask: a name's surname, an email's first letter and domain, an address's level
       }
       if (clear == null) {
         throw new PolicyException(policy.describe() + " does not hide " + kind.spelling() + " values by position: use "
@@ -97,9 +100,16 @@ public record KeepLimits(Map<PersonalData, Limit> limits) {
       }
       if (!new Limit(clear.first(), clear.last()).within(limit)) {
         throw new PolicyException(policy.describe() + " shows more of " + kind.spelling() + " values than the limit "
-            + "for " + kind.spelling() + ": " + limit + " characters at most");
+            + "for " + kind.spelling() + ": " + limit + " characters at most" + (kind == PersonalData.ADDRESS
+                ? " (an address keeps whole parts: mask address with a level, or generalize: address)" : ""));
       }
     }
+  }
+
+  /** Whether a mask of this kind is {@code kind}'s own convention (mask name on a name). */
+  private static boolean conventionFor(Mask.Kind mask, PersonalData kind) {
+    return mask == Mask.Kind.NAME && kind == PersonalData.NAME || mask == Mask.Kind.EMAIL && kind == PersonalData.EMAIL
+        || mask == Mask.Kind.ADDRESS && kind == PersonalData.ADDRESS;
   }
 
   private static java.util.Optional<PersonalData> ownKind(ColumnPolicy policy) {

@@ -168,9 +168,10 @@ public final class PipelineValidator {
         if (p != null) {
           throw new PipelineException(src, sqlLine, "transform: a condition reads " + s.alias() + "." + s.column()
               + " (" + p.kind().spelling() + ", " + p.reason() + ") other than as a whole value matched with another "
-              + "column (a join key) or tested for null: which rows come through would depend on its value, and the "
-              + "product could carry it out that way; join on the whole value, or filter on a column that is not "
-              + "personal");
+              + "column (a join key) or tested for null: which rows come through, or which value a column takes "
+              + "(CASE, a comparison, LIKE, IN), would depend on its value, and the product could carry it out that "
+              + "way; join on the whole value, filter on a column that is not personal, or give the column a policy "
+              + "(generalize) instead of computing categories in SQL");
         }
       }
       Map<String, PolicySpec> specs = new LinkedHashMap<>(d.policies());
@@ -612,8 +613,15 @@ public final class PipelineValidator {
       }
       SqlSubset.Form form = analysis.columns().stream().filter(c -> c.name().equals(p.weightColumn()))
           .map(SqlSubset.OutputColumn::form).findFirst().orElse(SqlSubset.Form.EXPRESSION);
-      if (analysis.aggregates() ? form != SqlSubset.Form.COUNT && form != SqlSubset.Form.SUM_OF_COLUMN
-          : form != SqlSubset.Form.COLUMN) {
+      if (analysis.joins() && !(form == SqlSubset.Form.COUNT_DISTINCT && !w.derivedFromPersonal().isEmpty())) {
+        // A join repeats a row once per match: a count of rows, a sum of counts or a row's own count is then no
+        // count of people (a self-join made each person a class of 15: found by a probe).
+        throw new PipelineException(src, p.line(), "countColumn '" + p.weightColumn() + "': the transform joins "
+            + "inputs, and a join repeats a row once per match, so only a count of distinct people is the number of "
+            + "people behind each row: count(DISTINCT <the person's identifier>), e.g. count(DISTINCT c.id_card)");
+      }
+      if (analysis.aggregates() ? form != SqlSubset.Form.COUNT && form != SqlSubset.Form.COUNT_DISTINCT
+          && form != SqlSubset.Form.SUM_OF_COLUMN : form != SqlSubset.Form.COLUMN) {
         throw new PipelineException(src, p.line(), "countColumn '" + p.weightColumn() + "' must be "
             + (analysis.aggregates() ? "count(*), count(column) or the sum of an input column of counts"
                 : "an input column") + " as it is, not computed: the privacy check trusts it as the number of people "
@@ -666,6 +674,18 @@ public final class PipelineValidator {
         throw new PipelineException(src, p.line(), "personKey and countColumn exclude each other: an aggregate's "
             + "count column already counts the people behind each row");
       }
+      if (!p.optimize()) {
+        // Found by a probe: without the search the classes counted rows while the pipeline said people.
+        throw new PipelineException(src, p.line(), "personKey counts people in the generalization search, which "
+            + "runs with optimize: true" + (d.incremental() ? " (and in mode full: an incremental run does not see "
+            + "the whole product)" : "") + "; without it the check would count rows while the pipeline says people: "
+            + "add optimize: true, or leave personKey out");
+      }
+      checkPersonKey(src, p, person, byName, inputs);
+    } else if (analysis.joins() && p.weightColumn() == null) {
+      throw new PipelineException(src, p.line(), "the transform joins inputs, and a join repeats a row once per "
+          + "match (a self-join made each person a class of 15: found by a probe), so rows are no count of people: "
+          + "name the column that carries the person's identifier, pseudonymized, as personKey (with optimize: true)");
     }
     Map<String, String> measured = undeclared(d, columns, bound, inputs, sql, sqlLine, authorization);
     for (var e : p.exempt().entrySet()) {
@@ -721,6 +741,35 @@ public final class PipelineValidator {
     }
     return withRisk(d, new BoundPipeline.Privacy(p.k(), p.l(), p.sensitive(), p.weightColumn(), p.quasiIdentifiers(),
         added, exempted, new BoundPipeline.Optimization(p.suppressionLimit(), p.personKey(), hierarchies)), byName);
+  }
+
+  /**
+   * The person key must carry a personal input column (a record number is not a person: a probe counted a self-join's
+   * rows by the other side's record numbers), and of the same input as every personal value the quasi-identifiers
+   * hold: the people counted are the people they describe.
+   */
+  private static void checkPersonKey(String src, PrivacySpec p, BoundColumn person, Map<String, BoundColumn> byName,
+      List<BoundInput> inputs) {
+    java.util.Set<String> people = new java.util.TreeSet<>();
+    for (SqlSubset.Source s : person.lineage()) {
+      if (s.carrying() && personal(inputs, s) != null) {
+        people.add(s.alias());
+      }
+    }
+    if (people.isEmpty()) {
+      throw new PipelineException(src, p.line(), "personKey '" + p.personKey() + "' carries no personal column of "
+          + "the inputs: it must be the person's identifier (an ID number, pseudonymized), or the classes would "
+          + "count something other than people");
+    }
+    for (String q : p.quasiIdentifiers()) {
+      for (SqlSubset.Source s : byName.get(q).lineage()) {
+        if (personal(inputs, s) != null && !people.contains(s.alias())) {
+          throw new PipelineException(src, p.line(), "quasi-identifier '" + q + "' holds personal data of input "
+              + s.alias() + " (" + s.column() + "), but personKey '" + p.personKey() + "' counts the people of "
+              + String.join(", ", people) + ": count the people the quasi-identifiers describe");
+        }
+      }
+    }
   }
 
   /**

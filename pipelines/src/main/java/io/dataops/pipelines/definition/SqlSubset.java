@@ -44,13 +44,15 @@ public final class SqlSubset {
    * input column, an input column (cast or not), or any other expression. A privacy section's countColumn must be one
    * of the first three: {@code count(*) + 4} passed as a count made every person a class of five (found by a probe).
    */
-  public enum Form { COUNT, SUM_OF_COLUMN, COLUMN, EXPRESSION }
+  public enum Form { COUNT, COUNT_DISTINCT, SUM_OF_COLUMN, COLUMN, EXPRESSION }
 
   /**
-   * @param conditionSources the input columns a join condition, WHERE or HAVING reads other than as a whole value in
-   *     an equality with another column (a join key) or a null test: which rows come through then depends on their
-   *     values, and a product can carry a value picked out that way (found by a probe: 17 joins, each on one digit
-   *     of an ID number, put every digit into columns that held no personal data)
+   * @param conditionSources the input columns a condition reads other than as a whole value in an equality with
+   *     another column (a join key) or a null test, wherever it is: in a join, WHERE or HAVING (which rows come
+   *     through then depends on their values) or in a select item's CASE, comparison, LIKE, IN or BETWEEN (which
+   *     value a column takes). A product can carry a value picked out that way: probes put every digit of every ID
+   *     number into columns that held no personal data with 17 joins, each on one digit, and with a CASE mapping
+   *     each digit to a letter
    */
   public record Analysis(List<OutputColumn> columns, boolean aggregates, boolean joins, boolean distinct,
       List<Source> conditionSources) {}
@@ -66,6 +68,11 @@ public final class SqlSubset {
       "/", "%", "abs", "round", "floor", "ceil", "ceiling");
   private static final Set<String> AGGREGATES = Set.of("count", "count_star", "sum", "avg", "min", "max");
   private static final Set<String> DATE_PARTS = Set.of("year", "quarter", "month", "day");
+  /**
+   * Date parts that carry their date: the day, with the year and the month beside it, is the whole date (found by a
+   * probe: year * 10000 + month * 100 + day published every birth date as "derived").
+   */
+  private static final Set<String> CARRYING_DATE_PARTS = Set.of("day");
   private static final Set<String> CAST_TYPES = Set.of("VARCHAR", "INTEGER", "BIGINT", "DOUBLE", "DECIMAL", "DATE",
       "TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "BOOLEAN");
   private static final Set<String> OPERATORS = Set.of("OPERATOR_NOT", "OPERATOR_IS_NULL", "OPERATOR_IS_NOT_NULL",
@@ -329,7 +336,7 @@ public final class SqlSubset {
     if ("FUNCTION".equals(cls)) {
       String name = e.path("function_name").asText();
       if (name.equals("count") || name.equals("count_star")) {
-        return Form.COUNT;
+        return e.path("distinct").asBoolean() ? Form.COUNT_DISTINCT : Form.COUNT;
       }
       if (name.equals("sum") && e.path("children").size() == 1) {
         JsonNode arg = e.path("children").get(0);
@@ -364,14 +371,24 @@ public final class SqlSubset {
         expression(e.get("child"), sources, carrying, at);
       }
       case "COMPARISON" -> {
-        expression(e.get("left"), sources, false, at);
-        expression(e.get("right"), sources, false, at);
+        Set<Source> read = new LinkedHashSet<>();
+        expression(e.get("left"), read, false, at);
+        expression(e.get("right"), read, false, at);
+        sources.addAll(read);
+        if (!("COMPARE_EQUAL".equals(e.path("type").asText())
+            && "COLUMN_REF".equals(e.path("left").path("class").asText())
+            && "COLUMN_REF".equals(e.path("right").path("class").asText()))) {
+          conditionSources.addAll(read); // not two whole values matched (a key): the outcome depends on the values
+        }
       }
-      case "CONJUNCTION" -> e.path("children").forEach(c -> expression(c, sources, false, at));
+      case "CONJUNCTION" -> e.path("children").forEach(c -> operand(c, sources, at));
       case "BETWEEN" -> {
-        expression(e.get("input"), sources, false, at);
-        expression(e.get("lower"), sources, false, at);
-        expression(e.get("upper"), sources, false, at);
+        Set<Source> read = new LinkedHashSet<>();
+        expression(e.get("input"), read, false, at);
+        expression(e.get("lower"), read, false, at);
+        expression(e.get("upper"), read, false, at);
+        sources.addAll(read);
+        conditionSources.addAll(read);
       }
       case "OPERATOR" -> {
         String type = e.path("type").asText();
@@ -379,12 +396,25 @@ public final class SqlSubset {
           throw fail(at, "operator " + type.replace("OPERATOR_", "").toLowerCase(java.util.Locale.ROOT)
               + " is not in the subset");
         }
-        boolean carries = type.equals("OPERATOR_COALESCE") && carrying;
-        e.path("children").forEach(c -> expression(c, sources, carries, at));
+        if (type.equals("OPERATOR_COALESCE")) {
+          e.path("children").forEach(c -> expression(c, sources, carrying, at));
+        } else if (type.equals("OPERATOR_NOT")) {
+          e.path("children").forEach(c -> operand(c, sources, at));
+        } else {
+          Set<Source> read = new LinkedHashSet<>();
+          e.path("children").forEach(c -> expression(c, read, false, at));
+          sources.addAll(read);
+          boolean nullTest = (type.equals("OPERATOR_IS_NULL") || type.equals("OPERATOR_IS_NOT_NULL"))
+              && e.path("children").size() == 1 && "COLUMN_REF".equals(e.path("children").get(0).path("class")
+              .asText());
+          if (!nullTest) {
+            conditionSources.addAll(read); // IN, NOT IN, a null test of a computed value
+          }
+        }
       }
       case "CASE" -> {
         for (JsonNode check : e.path("case_checks")) {
-          expression(check.get("when_expr"), sources, false, at);
+          operand(check.get("when_expr"), sources, at);
           expression(check.get("then_expr"), sources, carrying, at);
         }
         expression(e.get("else_expr"), sources, carrying, at);
@@ -395,6 +425,20 @@ public final class SqlSubset {
       case "WINDOW" -> throw fail(at, "window functions are not in the subset both engines run");
       default -> throw fail(at, cls.toLowerCase(java.util.Locale.ROOT) + " expressions are not in the subset");
     }
+  }
+
+  /**
+   * A boolean operand of AND, OR, NOT or a CASE's WHEN: a comparison, LIKE, IN or BETWEEN records itself; a boolean
+   * column read as it is decides the outcome by its value.
+   */
+  private void operand(JsonNode c, Set<Source> sources, int at) {
+    if ("COLUMN_REF".equals(c.path("class").asText())) {
+      Source s = column(c, false, location(c, at));
+      sources.add(s);
+      conditionSources.add(s);
+      return;
+    }
+    expression(c, sources, false, at);
   }
 
   private void function(JsonNode e, Set<Source> sources, boolean carrying, int at) {
@@ -439,8 +483,18 @@ public final class SqlSubset {
       throw fail(at, "sum needs a BIGINT, DOUBLE or DECIMAL operand (cast it: CAST(x AS BIGINT)): the engines widen "
           + "integers differently");
     }
-    boolean carries = carrying && CARRYING.contains(name);
-    reshaped |= carries && RESHAPING.contains(name);
+    boolean datePartCarries = CARRYING_DATE_PARTS.contains(name) || name.equals("date_part")
+        && CARRYING_DATE_PARTS.contains(children.get(0).path("value").path("value").asText()
+            .toLowerCase(java.util.Locale.ROOT));
+    boolean carries = carrying && (CARRYING.contains(name) || datePartCarries);
+    reshaped |= carries && (RESHAPING.contains(name) || datePartCarries);
+    if (name.equals("~~") || name.equals("!~~")) { // LIKE: which value a column takes depends on the pattern's match
+      Set<Source> read = new LinkedHashSet<>();
+      children.forEach(c -> expression(c, read, false, at));
+      sources.addAll(read);
+      conditionSources.addAll(read);
+      return;
+    }
     children.forEach(c -> expression(c, sources, carries, at));
   }
 

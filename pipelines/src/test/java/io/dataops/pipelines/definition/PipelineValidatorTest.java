@@ -275,8 +275,9 @@ class PipelineValidatorTest extends PipelineFixture {
         + "id_card values than the limit for id_card: the first 3 and the last 4 characters at most");
     assertThatThrownBy(() -> KeepLimits.DEFAULTS.stricter(PersonalData.MOBILE, KeepLimits.Limit.parse("3+5")))
         .hasMessage("3+5 would keep more than the platform's 3+4; a limit can only be made stricter");
-    assertThatThrownBy(() -> KeepLimits.DEFAULTS.stricter(PersonalData.ADDRESS, KeepLimits.Limit.parse("1+0")))
-        .hasMessage("there is no limit for address (there are for id_card, mobile, name, bank_card)");
+    assertThatThrownBy(() -> KeepLimits.DEFAULTS.stricter(PersonalData.VEHICLE_PLATE, KeepLimits.Limit.parse("1+0")))
+        .hasMessage("there is no limit for vehicle_plate (there are for id_card, mobile, name, address, bank_card, "
+            + "email)");
     assertThatThrownBy(() -> KeepLimits.Limit.parse("six")).hasMessageStartingWith("write the limit as FIRST+LAST");
   }
 
@@ -294,6 +295,13 @@ class PipelineValidatorTest extends PipelineFixture {
             + "the first 1 and the last 0 characters");
     assertThatCode(() -> bind(in + "policy:\n  name: {mask: name}\nproduct: p\n")).doesNotThrowAnyException();
     assertThatCode(() -> bind(in + "policy:\n  name: {mask: custom, keepFirst: 1, keepLast: 0}\nproduct: p\n"))
+        .doesNotThrowAnyException();
+    // An address keeps whole parts by level, never characters by position (a custom mask kept one to the building).
+    String addresses = citizens("[address, gender]");
+    assertThatThrownBy(() -> bind(addresses + "policy:\n  address: {mask: custom, keepFirst: 26}\nproduct: p\n"))
+        .hasMessageContaining("shows more of address values than the limit for address: the first 0 and the last 0 "
+            + "characters at most (an address keeps whole parts: mask address with a level, or generalize: address)");
+    assertThatCode(() -> bind(addresses + "policy:\n  address: {mask: address, level: street}\nproduct: p\n"))
         .doesNotThrowAnyException();
     // An authority that allows no character of a name refuses the convention's surname too.
     KeepLimits none = KeepLimits.DEFAULTS.stricter(PersonalData.NAME, KeepLimits.Limit.parse("0+0"));
@@ -733,5 +741,101 @@ class PipelineValidatorTest extends PipelineFixture {
         product: p
         """)).hasMessageContaining("countColumn 'residents' must be count(*), count(column) or the sum of an input "
             + "column of counts as it is, not computed");
+  }
+
+  /** A second privacy probe's routes (CASE, date parts, joins repeating rows, a person key that counted nothing). */
+  @Test
+  void moreWaysToCarryPersonalDataPastThePoliciesAreRefused() {
+    String in = citizens("[record_id, id_card, name, gender, birth_date, district_code, monthly_income]");
+    // 1. A CASE mapping each character of an ID number to a letter carried every ID number out as "derived".
+    assertThatThrownBy(() -> bind(in + """
+        transform: |
+          SELECT concat(CASE substring(id_card, 1, 1) WHEN '0' THEN 'a' WHEN '1' THEN 'b' ELSE '?' END,
+                        CASE WHEN substring(id_card, 2, 1) = '0' THEN 'a' ELSE 'b' END) AS code, gender
+          FROM citizens
+        product: p
+        """)).hasMessageContaining("a condition reads citizens.id_card")
+        .hasMessageContaining("which value a column takes");
+    // ... and one person's income picked out inside an aggregate by a comparison with a constant.
+    assertThatThrownBy(() -> bind(in + """
+        transform: |
+          SELECT district_code, count(*) AS n,
+                 sum(CAST(CASE WHEN id_card = '440304195001010011' THEN monthly_income ELSE 0 END
+                          AS DECIMAL(12, 2))) AS s
+          FROM citizens GROUP BY district_code
+        privacy: {quasiIdentifiers: [district_code], k: 5, countColumn: n}
+        product: p
+        """)).hasMessageContaining("a condition reads citizens.id_card");
+    assertThatThrownBy(() -> bind(in + """
+        transform: SELECT gender, name LIKE '王%' AS wang, id_card IN ('1', '2') AS listed FROM citizens
+        product: p
+        """)).hasMessageContaining("a condition reads citizens.name");
+    // A whole-value match of two columns, a null test and CASE over columns that are not personal stay allowed.
+    assertThat(bind(in + """
+        transform: |
+          SELECT CASE WHEN gender = '男' THEN 'M' ELSE 'F' END AS g, birth_date IS NULL AS unknown_birth,
+                 district_code FROM citizens
+        product: p
+        """).columns()).hasSize(3);
+    // 2. The day of a date carries it: year * 10000 + month * 100 + day published every birth date.
+    assertThatThrownBy(() -> bind(in + """
+        transform: |
+          SELECT year(birth_date) * 10000 + month(birth_date) * 100 + day(birth_date) AS bdn, gender FROM citizens
+        product: p
+        """)).hasMessageContaining("column 'bdn' carries personal data from citizens.birth_date");
+    assertThatThrownBy(() -> bind(in + """
+        transform: SELECT EXTRACT(DAY FROM birth_date) AS d, gender FROM citizens
+        product: p
+        """)).hasMessageContaining("column 'd' carries personal data from citizens.birth_date");
+    assertThat(bind(in + """
+        transform: SELECT year(birth_date) AS born, gender FROM citizens
+        privacy: {quasiIdentifiers: [born, gender], k: 5}
+        product: p
+        """).columns()).as("the year alone stays derived").hasSize(2);
+    // 3. A join repeats rows: a self-join made every person a class of 15 when rows were counted.
+    String twoSides = """
+        inputs:
+          - {table: ods.public_security__citizens, as: c, columns: [id_card, gender]}
+          - {table: ods.public_security__citizens, as: d, columns: [record_id, id_card, gender]}
+        """;
+    assertThatThrownBy(() -> bind(twoSides + """
+        transform: SELECT c.id_card AS pk, c.gender FROM c JOIN d ON d.gender = c.gender
+        policy: {pk: {pseudonymize: hmac-sha256, key: default}}
+        privacy: {quasiIdentifiers: [gender], k: 5}
+        product: p
+        """)).hasMessageContaining("the transform joins inputs, and a join repeats a row once per match");
+    assertThatThrownBy(() -> bind(twoSides + """
+        transform: SELECT d.record_id AS pk, c.gender FROM c JOIN d ON d.gender = c.gender
+        privacy: {quasiIdentifiers: [gender], k: 5, optimize: true, personKey: pk}
+        product: p
+        """)).hasMessageContaining("personKey 'pk' carries no personal column of the inputs");
+    assertThatThrownBy(() -> bind(twoSides + """
+        transform: |
+          SELECT d.id_card AS pk, CAST(substring(c.id_card, 1, 6) AS BIGINT) AS area, c.gender
+          FROM c JOIN d ON d.gender = c.gender
+        policy: {pk: {pseudonymize: hmac-sha256, key: default}, area: {generalize: buckets, width: 1}}
+        privacy: {quasiIdentifiers: [area, gender], k: 5, optimize: true, personKey: pk}
+        product: p
+        """)).hasMessageContaining("quasi-identifier 'area' holds personal data of input c (id_card), but personKey "
+            + "'pk' counts the people of d");
+    assertThatThrownBy(() -> bind(twoSides + """
+        transform: SELECT c.gender, count(*) AS n FROM c JOIN d ON d.gender = c.gender GROUP BY c.gender
+        privacy: {quasiIdentifiers: [gender], k: 5, countColumn: n}
+        product: p
+        """)).hasMessageContaining("only a count of distinct people is the number of people behind each row");
+    assertThat(bind(twoSides + """
+        transform: |
+          SELECT c.gender, count(DISTINCT c.id_card) AS n FROM c JOIN d ON d.gender = c.gender GROUP BY c.gender
+        privacy: {quasiIdentifiers: [gender], k: 5, countColumn: n}
+        product: p
+        """).columns()).hasSize(2);
+    // 4. A person key without the search was ignored: the classes counted rows.
+    assertThatThrownBy(() -> bind(in + """
+        transform: SELECT id_card AS pid, gender, district_code FROM citizens
+        policy: {pid: {pseudonymize: hmac-sha256, key: default}}
+        privacy: {quasiIdentifiers: [gender, district_code], k: 5, personKey: pid}
+        product: p
+        """)).hasMessageContaining("personKey counts people in the generalization search, which runs with "
+            + "optimize: true");
   }
 }
