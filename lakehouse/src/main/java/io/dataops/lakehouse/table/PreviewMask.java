@@ -9,6 +9,27 @@ import io.dataops.lakehouse.contract.PersonalData;
 public final class PreviewMask {
   private PreviewMask() {}
 
+  /**
+   * A value of a column its contract does not call personal that still holds a resident ID or mobile number (a
+   * contract is not always right; found by probes: a residents feed's raw ID numbers in failing-rows.csv and in a
+   * query expectation's rows): the number masked as a personal column's would be, or, inside other text, every digit
+   * hidden.
+   */
+  public static String maskIdentifiers(String value) {
+    io.dataops.lakehouse.identifiers.IdentifierPatterns.Found found =
+        io.dataops.lakehouse.identifiers.IdentifierPatterns.find(value);
+    if (found == io.dataops.lakehouse.identifiers.IdentifierPatterns.Found.NONE) {
+      return value;
+    }
+    if (found == io.dataops.lakehouse.identifiers.IdentifierPatterns.Found.ID_CARD && value.length() == 18) {
+      return mask(PersonalData.ID_CARD, value);
+    }
+    if (found == io.dataops.lakehouse.identifiers.IdentifierPatterns.Found.MOBILE && value.length() == 11) {
+      return mask(PersonalData.MOBILE, value);
+    }
+    return value.replaceAll("[0-9]", "*");
+  }
+
   public static String mask(PersonalData kind, String value) {
     if (value == null) {
       return null;

@@ -17,7 +17,6 @@ import io.dataops.quality.expect.ExpectationCatalog;
 import io.dataops.quality.expect.ReferenceCheck;
 import io.dataops.quality.expect.States;
 import io.dataops.quality.expect.TableFacts;
-import io.dataops.lakehouse.identifiers.IdentifierPatterns;
 import io.dataops.quality.result.ExpectationResult;
 import io.dataops.quality.result.ValidationResult;
 import io.dataops.quality.suite.Expectation;
@@ -480,23 +479,8 @@ public final class QualityRunner {
     return shown.length() > 200 ? shown.substring(0, 200) + "..." : shown;
   }
 
-  /**
-   * A value of a column its contract does not call personal that still holds a resident ID or mobile number (a
-   * contract is not always right; found by a probe: a residents feed's raw ID numbers in the department's
-   * failing-rows.csv): the number masked as a personal column's would be, or, inside other text, every digit hidden.
-   */
   static String maskIdentifiers(String value) {
-    IdentifierPatterns.Found found = IdentifierPatterns.find(value);
-    if (found == IdentifierPatterns.Found.NONE) {
-      return value;
-    }
-    if (found == IdentifierPatterns.Found.ID_CARD && value.length() == 18) {
-      return PreviewMask.mask(PersonalData.ID_CARD, value);
-    }
-    if (found == IdentifierPatterns.Found.MOBILE && value.length() == 11) {
-      return PreviewMask.mask(PersonalData.MOBILE, value);
-    }
-    return value.replaceAll("[0-9]", "*");
+    return PreviewMask.maskIdentifiers(value);
   }
 
   private static String columnsOf(Expectation e) {

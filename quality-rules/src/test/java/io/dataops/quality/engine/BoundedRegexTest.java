@@ -45,6 +45,16 @@ class BoundedRegexTest {
   }
 
   /** The budget is per value: an overrun leaves the pattern usable for the next value. */
+  /** Found by a probe: ^(a|b)+$ on 6,000 characters overflowed the stack and ended a feed's check as an error. */
+  @Test
+  void aPatternThatRecursesTooDeeplyStopsAsAnOverrunDoes() {
+    BoundedRegex bounded = new BoundedRegex(Pattern.compile("^(a|b)+$"));
+    assertThatThrownBy(() -> bounded.find("ab".repeat(200_000))).isInstanceOf(PatternTooCostly.class)
+        .hasMessageStartingWith("the pattern '^(a|b)+$' nests too deeply on one value of 400000 characters")
+        .hasMessageNotContaining("abab");
+    assertThat(bounded.find("ab".repeat(20))).as("the matcher is usable after the overflow").isTrue();
+  }
+
   @Test
   void theBudgetIsPerValue() {
     BoundedRegex bounded = new BoundedRegex(Pattern.compile("^(.*a){12}$"));
