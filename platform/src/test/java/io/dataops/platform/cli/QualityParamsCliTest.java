@@ -139,6 +139,21 @@ class QualityParamsCliTest {
       assertThat(r.json().at("/results/" + i + "/result/observed_value").asText()).as(r.out())
           .matches("\\d{4}-\\*\\*-\\*\\*");
     }
+    // Nor in the metrics (printed, and kept in quality.metrics for the authority): found by a second probe.
+    List<String> kept = new java.util.ArrayList<>();
+    r.json().at("/meta/metrics").forEach(m -> kept.add(m.get("instance").asText() + " " + m.get("name").asText()));
+    assertThat(kept).as(r.out()).contains("birth_date Mean").doesNotContain("birth_date Minimum",
+        "birth_date Maximum", "birth_date Median");
+    Files.writeString(suite, """
+        {"name": "citizens.ages", "expectations": [
+          {"type": "expect_metric_to_not_be_anomalous",
+           "kwargs": {"metric": "Maximum", "column": "birth_date", "strategy": "absolute_change", "max_increase": 1}}
+        ]}
+        """);
+    CliTest.Run anomaly = run("quality", "run", "--table", "ods.public_security__citizens", "--suite",
+        suite.toString());
+    assertThat(anomaly.exit()).isEqualTo(2);
+    assertThat(anomaly.err()).contains("metric Maximum of birth_date, a personal column, is one person's value");
   }
 
   @Test

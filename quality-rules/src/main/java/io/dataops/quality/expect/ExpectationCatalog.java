@@ -886,6 +886,11 @@ public final class ExpectationCatalog {
           value = st -> st.of(c).completeness();
         }
         case "Minimum", "Maximum", "Mean", "Sum", "StandardDeviation" -> {
+          if ((metric.equals("Minimum") || metric.equals("Maximum")) && a.table().personal() != null
+              && a.table().personal().containsKey(column)) {
+            throw a.fail("metric", "metric " + metric + " of " + column + ", a personal column, is one person's "
+                + "value: it is not kept in the history (check its Mean, Completeness or CountDistinct)");
+          }
           if (!isNumeric(a.table().type(column))) {
             throw a.fail("column", "metric " + metric + " needs a numeric column");
           }

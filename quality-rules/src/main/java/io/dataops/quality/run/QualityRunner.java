@@ -266,7 +266,7 @@ public final class QualityRunner {
       // go on a thread of their own while the failing rows' files are closed and committed (one after the other, the
       // second core sat idle through both).
       List<io.dataops.quality.expect.Metrics.Metric> metrics = io.dataops.quality.expect.Metrics.of(analyzers,
-          outcome.states());
+          outcome.states(), personal.keySet());
       String feedId = scope == Scope.FEED && snapshot != null ? snapshot.summary().get(FeedTables.SUMMARY_FEED_ID) : null;
       Long snapshotIdRead = snapshot == null ? null : snapshot.snapshotId();
       CompletableFuture<Void> recorded = CompletableFuture.runAsync(() -> metricStore.record(runId, id.toString(),
