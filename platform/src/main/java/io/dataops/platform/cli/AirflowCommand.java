@@ -181,6 +181,7 @@ final class AirflowCommand {
       AirflowClient client = client(cli, common);
       Map<String, Object> c = conf(conf);
       cli.know("dagId", dagId);
+      ownDag(cli, dagId, "trigger");
       DagRun run = airflow(() -> client.trigger(dagId, runId, c));
       cli.audit().record(AuditEvent.ok("airflow.trigger", List.of("dag:" + dagId, "dagrun:" + dagId + "/" + run.runId()),
           Map.of("state", run.state().label(), "confKeys", List.copyOf(c.keySet()))));
@@ -254,9 +255,32 @@ final class AirflowCommand {
     }
   }
 
+  /**
+   * Only a DAG this platform wrote ({@code airflow dag}, audited with its id) for a pipeline of the caller's own
+   * organization is triggered, paused or unpaused through it: a probe's operator of another organization ran and
+   * paused another operator's DAG, and any DAG of the Airflow instance, with its role alone. Refused and audited.
+   */
+  private static void ownDag(Cli cli, String dagId, String what) {
+    var written = new io.dataops.governance.audit.AuditTrail(io.dataops.platform.session.Sessions.database(
+        cli.configToRead(cli.common))).list(io.dataops.governance.audit.AuditFilter.newest().action("airflow.dag")
+        .object("dag:" + dagId).outcome("ok").limit(1));
+    var actor = cli.session().actor();
+    String problem = written.isEmpty() ? "DAG " + dagId + " was not written by 'dataops airflow dag' on this "
+        + "platform: only such DAGs are run, paused or unpaused through it"
+        : !written.get(0).organization().equals(actor.organization()) ? "DAG " + dagId + " runs a pipeline of "
+            + written.get(0).organization() + "; " + actor.user() + " acts for " + actor.organization() : null;
+    if (problem != null) {
+      io.dataops.core.AccessDeniedException e = new io.dataops.core.AccessDeniedException(what + ": " + problem,
+          List.of("operator"));
+      cli.session().refuse(e, List.of("dag:" + dagId));
+      throw e;
+    }
+  }
+
   private static int setPaused(Cli cli, CommonOptions common, String dagId, boolean paused) {
     AirflowClient client = client(cli, common);
     cli.know("dagId", dagId);
+    ownDag(cli, dagId, paused ? "pause" : "unpause");
     Dag d = airflow(() -> paused ? client.pause(dagId) : client.unpause(dagId));
     cli.audit().record(AuditEvent.ok(paused ? "airflow.pause" : "airflow.unpause", List.of("dag:" + dagId),
         Map.of("paused", d.paused())));

@@ -184,10 +184,25 @@ class AirflowCliTest extends HomeCliTest {
         dir.resolve("dags").toString());
   }
 
+  /** The operator's DAG, written by airflow dag: only such a DAG is triggered, paused or unpaused through dataops. */
+  void writeDag() throws Exception {
+    Path feed = dir.resolve("feeds/citizens.csv");
+    ok(TestCast.PUBLIC_SECURITY, "generate", "--dataset", "citizens", "--rows", "300", "--out", feed.toString());
+    ok(TestCast.PUBLIC_SECURITY, "land", "--department", "public-security", "--dataset", "citizens", "--file",
+        feed.toString());
+    Path pipelines = Files.createDirectories(dir.resolve("pipelines"));
+    Files.writeString(pipelines.resolve("income.yaml"), CliTest.PIPELINE);
+    Files.writeString(pipelines.resolve("gate.yaml"), "name: gate\nexpectations:\n  - type: "
+        + "expect_table_row_count_to_be_between\n    kwargs: {min_value: 1}\n");
+    TestCast.grant(home(), "test", "income-by-street");
+    ok(TestCast.OPERATOR, "airflow", "dag", pipelines.resolve("income.yaml").toString());
+  }
+
   @ParameterizedTest
   @EnumSource(AirflowApi.class)
   void runsAreTriggeredWatchedPausedAndUnpausedThroughAirflow(AirflowApi api) throws Exception {
     configure(api, PASSWORD);
+    writeDag();
     JsonNode t = ok(TestCast.OPERATOR, "airflow", "trigger", "dataops-income-by-street", "--run-id", "r-1", "--conf",
         "{\"engine\": \"flink\", \"rows\": 5}", "--json").json();
     assertThat(t.get("runId").asText()).isEqualTo("r-1");
@@ -211,22 +226,30 @@ class AirflowCliTest extends HomeCliTest {
 
     refused(TestCast.OPERATOR, "conflicts with what exists", "airflow", "trigger", "dataops-income-by-street",
         "--run-id", "r-1");
-    refused(TestCast.OPERATOR, "found nothing to trigger DAG 'nope'", "airflow", "trigger", "nope");
+    // Found by a probe: another organization's operator triggered and paused this DAG, and any DAG of the Airflow.
+    refused(TestCast.OTHER_OPERATOR, "trigger: DAG dataops-income-by-street runs a pipeline of op; oscar acts for "
+        + "other-op", "airflow", "trigger", "dataops-income-by-street");
+    refused(TestCast.OTHER_OPERATOR, "pause: DAG dataops-income-by-street runs a pipeline of op", "airflow", "pause",
+        "dataops-income-by-street");
+    refused(TestCast.OPERATOR, "trigger: DAG nope was not written by 'dataops airflow dag' on this platform", "airflow",
+        "trigger", "nope");
+    assertThat(airflow.paused("dataops-income-by-street")).isTrue();
     refused(TestCast.OPERATOR, "--conf must be a JSON object", "airflow", "trigger", "nope", "--conf", "[1]");
     refused(TestCast.AUDITOR, "airflow trigger requires role operator", "airflow", "trigger",
         "dataops-income-by-street");
 
     JsonNode events = ok(TestCast.AUDITOR, "audit", "list", "--action", "airflow.*", "--oldest-first", "--json").json()
         .get("events");
-    assertThat(events).extracting(e -> e.get("action").asText()).containsExactly("airflow.trigger", "airflow.status",
-        "airflow.status", "airflow.unpause", "airflow.pause");
-    assertThat(events.get(0).get("objects")).extracting(JsonNode::asText)
+    assertThat(events).extracting(e -> e.get("action").asText()).containsExactly("airflow.dag", "airflow.trigger",
+        "airflow.status", "airflow.status", "airflow.unpause", "airflow.pause");
+    assertThat(events.get(1).get("objects")).extracting(JsonNode::asText)
         .containsExactly("dag:dataops-income-by-street", "dagrun:dataops-income-by-street/r-1");
   }
 
   @Test
   void wrongCredentialsExitTwoWithoutThePasswordAnywhere() throws Exception {
     configure(AirflowApi.V2, "wrong-" + PASSWORD);
+    writeDag();
     // A child JVM, so that the home's log file is this home's: neither the refusal nor a server fault logs a secret.
     List<String> pause = List.of("airflow", "pause", "dataops-income-by-street", "--home", home().toString(), "--as",
         TestCast.OPERATOR, "--json");
