@@ -62,6 +62,10 @@ final class QualityCommand {
       PlatformConfig config = cli.config(common);
       TableIdentifier id = TableNames.parse(table);
       cli.know("table", id.toString());
+      if (feed && full) {
+        throw new BadInputException("give --feed (the rows one feed landed) or --full (the whole table, read again), "
+            + "not both");
+      }
       try (Lakehouse lh = cli.lakehouse(config)) {
         TableAccess.checkRows(cli, config, lh, id, snapshot, null, "quality run");
         ExpectationSuite s;

@@ -173,6 +173,9 @@ class QualityParamsCliTest {
     CliTest.Run none = run("quality", "run", "--table", table, "--suite", suite.toString(), "--workers", "0");
     assertThat(none.exit()).isEqualTo(2);
     assertThat(none.err()).contains("--workers must be at least 1 and at most ");
+    CliTest.Run both = run("quality", "run", "--table", table, "--suite", suite.toString(), "--feed", "--full");
+    assertThat(both.exit()).as("found by a probe: accepted in silence").isEqualTo(2);
+    assertThat(both.err()).contains("give --feed (the rows one feed landed) or --full (the whole table, read again)");
     CliTest.Run many = run("quality", "run", "--table", table, "--suite", suite.toString(), "--workers", "100000");
     assertThat(many.exit()).isEqualTo(2);
     assertThat(many.err()).contains("--workers must be at least 1 and at most "

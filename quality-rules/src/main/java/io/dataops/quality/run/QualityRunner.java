@@ -159,7 +159,11 @@ public final class QualityRunner {
     }
 
     java.util.function.Predicate<String> scanned = path -> true;
-    if (scope == Scope.FEED && snapshot != null) {
+    if (scope == Scope.FEED && snapshot == null) {
+      throw new BadInputException("--feed checks the rows the table's last commit added, and " + id + " has no "
+          + "snapshot");
+    }
+    if (scope == Scope.FEED) {
       // A feed that replaced another also added other feeds' rows, written again without the replaced ones.
       java.util.Set<String> others = FeedTables.rewrittenFiles(snapshot.summary());
       java.util.Set<String> added = new java.util.HashSet<>();
@@ -168,6 +172,12 @@ public final class QualityRunner {
           added.add(f.location());
         }
       });
+      if (added.isEmpty() && snapshot.summary().get(FeedTables.SUMMARY_FEED_ID) == null) {
+        // Found by a probe: a commit that added no rows, checked "as a feed", scanned nothing and passed. (A feed
+        // whose every row was quarantined is still checked: its report says so.)
+        throw new BadInputException("--feed checks the rows a commit added, and snapshot " + snapshot.snapshotId()
+            + " of " + id + " added none (" + snapshot.operation() + "): check the table without --feed");
+      }
       scanned = added::contains;
     }
     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
