@@ -27,6 +27,17 @@ class ConfiguredKeysTest {
     assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
         Files.getPosixFilePermissions(home.resolve("secrets/keys.properties")))).isEqualTo("rw-------");
     assertThat(keys.fingerprint("default")).hasSize(16).doesNotContain(HexFormat.of().formatHex(hmac).substring(0, 8));
+
+    // Found by a probe: made readable by others, the keys were used without a word.
+    Path file = home.resolve("secrets/keys.properties");
+    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    assertThatThrownBy(() -> PlatformConfig.load(home, Map.of()).keys().key("default"))
+        .isInstanceOf(io.dataops.core.BadInputException.class)
+        .hasMessage("the keys file " + file + " may be read or changed by other users (rw-r--r--): with its keys they "
+            + "could match this home's pseudonyms and decrypt its encrypted values; make it owner-only (chmod 600 "
+            + file + ")");
+    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    assertThat(PlatformConfig.load(home, Map.of()).keys().key("default")).isEqualTo(hmac);
   }
 
   @Test
