@@ -186,6 +186,24 @@ class DeliveryUnderGrantCliTest extends HomeCliTest {
    * maker, the authority and auditors read on; so does the department whose own table alone the version was made
    * from (nothing of another's is in it).
    */
+  /**
+   * Found by a probe: another organization's operator shown every row of a version under a grant took a copy, and the
+   * version's destruction certificate left it off and told no one. Rows shown to another organization are listed
+   * and that organization is told, as a partner's delivery is; a schema-only read (no row) is not.
+   */
+  @Test
+  void rowsShownToAnotherOrganizationAreCopiesOutsideItsDestructionLists() throws Exception {
+    String table = "product.income_by_street";
+    ok(TestCast.OTHER_OPERATOR, "table", "show", table, "--tag", "v1", "--limit", "3");
+    ok(TestCast.OTHER_OPERATOR, "table", "show", table, "--tag", "v1", "--limit", "0");
+    ok(TestCast.OPERATOR, "table", "show", table, "--tag", "v1", "--limit", "3"); // the maker's own
+    ok(TestCast.AUTHORITY, "product", "seal", PRODUCT, "1");
+    JsonNode destroyed = ok(TestCast.AUTHORITY, "product", "destroy", PRODUCT, "1", "--json").json();
+    assertThat(destroyed.get("copiesOutside").asInt()).isEqualTo(1);
+    assertThat(destroyed.get("organizationsNotified")).extracting(JsonNode::asText).containsExactly("other-op");
+    assertThat(destroyed.at("/postCheck/passed").asBoolean()).isTrue();
+  }
+
   @Test
   void aRevokedGrantClosesTheReadsOfEveryOtherOrganizationButNotTheMakersNorTheSupervisors() throws Exception {
     String table = "product.income_by_street";
