@@ -24,6 +24,11 @@ public record NumericStatsAnalyzer(String column) implements ColumnAnalyzer<Nume
         max = x;
       }
       double delta = x - mean;
+      if (Double.isInfinite(delta) && Double.isFinite(x)) { // values near Double.MAX_VALUE of both signs
+        mean = mean - mean / count + x / count;
+        m2 = Double.POSITIVE_INFINITY; // their squared deviations are beyond a double
+        return;
+      }
       mean += delta / count;
       m2 += delta * (x - mean);
     }
@@ -44,7 +49,11 @@ public record NumericStatsAnalyzer(String column) implements ColumnAnalyzer<Nume
       }
       long n = count + o.count;
       double delta = o.mean - mean;
-      mean = mean + delta * o.count / n;
+      double next = mean + delta * o.count / n;
+      // delta * count overflows past Double.MAX_VALUE while the mean itself is finite (found by a probe: one value
+      // of 1e308 among 327 made the mean null)
+      mean = Double.isFinite(next) || !Double.isFinite(mean) || !Double.isFinite(o.mean) ? next
+          : mean * ((double) count / n) + o.mean * ((double) o.count / n);
       m2 = m2 + o.m2 + delta * delta * count * (double) o.count / n;
       count = n;
       sum += o.sum;

@@ -52,7 +52,9 @@ public record QuantileAnalyzer(String column) implements ColumnAnalyzer<Quantile
           a = it.getQuantile();
         }
         if (upper < seen) {
-          return (a + it.getQuantile()) / 2;
+          double b = it.getQuantile();
+          double mid = (a + b) / 2;
+          return Double.isFinite(mid) ? mid : a / 2 + b / 2; // two values near Double.MAX_VALUE (found by a probe)
         }
       }
       return a;

@@ -855,7 +855,18 @@ public final class ExpectationCatalog {
     String metric = a.string("metric", true);
     String column = a.has("column") ? a.column("column") : null;
     String strategyName = a.string("strategy", true);
-    int historySize = a.has("history_size") ? a.number("history_size", true).intValue() : 30;
+    // Found by a probe: -1 and 2.5 were taken (the first ended the run as an internal error, the second was cut).
+    Number size = a.has("history_size") ? a.number("history_size", true) : 30;
+    if (size.doubleValue() != Math.rint(size.doubleValue()) || size.doubleValue() < 1
+        || size.doubleValue() > 100_000) {
+      throw a.fail("history_size", "history_size is a whole number of earlier runs from 1 to 100000, not " + size);
+    }
+    int historySize = size.intValue();
+    Double ignoreStart = optionalDouble(a, "ignore_start_percentage");
+    if (ignoreStart != null && !(ignoreStart >= 0 && ignoreStart < 1)) {
+      throw a.fail("ignore_start_percentage", "ignore_start_percentage is the share of the history left out as a "
+          + "warm-up, from 0 up to (not including) 1, not " + ignoreStart);
+    }
     AnomalyStrategy strategy = switch (strategyName) {
       case "relative_rate_of_change" -> new AnomalyStrategy.RelativeRateOfChange(
           optionalDouble(a, "max_rate_decrease"), optionalDouble(a, "max_rate_increase"));

@@ -50,6 +50,20 @@ class AnomalyTest extends QualityFixture {
         SuiteParser.parse(SUITE, "feeds.yaml"), QualityRunner.Scope.FEED);
   }
 
+  /** Found by a probe: -1, 2.5 and 5 were taken, and two of them ended the run as an internal error. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"history_size: -1", "history_size: 2.5",
+      "ignore_start_percentage: 5"})
+  void settingsOutsideTheirRangeAreRefusedAtTheirLine(String setting) throws Exception {
+    feed(10, 0);
+    String suite = "name: s\nexpectations:\n  - type: expect_metric_to_not_be_anomalous\n    kwargs: {metric: Size, "
+        + "strategy: online_normal, " + setting + "}\n";
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new QualityRunner(lakehouse, dir.resolve("work"), 2,
+        64L << 20).run(table("feeds"), null, SuiteParser.parse(suite, "s.yaml")))
+        .isInstanceOf(io.dataops.quality.suite.SuiteException.class).hasMessageStartingWith("s.yaml:")
+        .hasMessageContaining(setting.substring(0, setting.indexOf(':')) + " is ");
+  }
+
   private static boolean ok(QualityReport r, int expectation) {
     return r.validation().results().get(expectation).success();
   }
