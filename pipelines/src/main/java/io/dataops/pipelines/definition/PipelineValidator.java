@@ -681,7 +681,9 @@ public final class PipelineValidator {
             + "the whole product)" : "") + "; without it the check would count rows while the pipeline says people: "
             + "add optimize: true, or leave personKey out");
       }
-      checkPersonKey(src, p, person, byName, inputs);
+      if (analysis.joins()) {
+        checkPersonKey(src, p, person, byName, inputs); // without a join, a key that is no person counts rows at most
+      }
     } else if (analysis.joins() && p.weightColumn() == null) {
       throw new PipelineException(src, p.line(), "the transform joins inputs, and a join repeats a row once per "
           + "match (a self-join made each person a class of 15: found by a probe), so rows are no count of people: "
@@ -744,9 +746,9 @@ public final class PipelineValidator {
   }
 
   /**
-   * The person key must carry a personal input column (a record number is not a person: a probe counted a self-join's
-   * rows by the other side's record numbers), and of the same input as every personal value the quasi-identifiers
-   * hold: the people counted are the people they describe.
+   * Over a join, the person key must carry a personal input column (a record number is not a person: a probe counted
+   * a self-join's rows by the other side's record numbers), and of the same input as every personal value the
+   * quasi-identifiers hold: the people counted are the people they describe.
    */
   private static void checkPersonKey(String src, PrivacySpec p, BoundColumn person, Map<String, BoundColumn> byName,
       List<BoundInput> inputs) {
