@@ -85,6 +85,7 @@ final class LandCommand implements Callable<Integer> {
       Progress.finish(progress);
     }
     cli.print(common, json(intake), describe(intake.landing(), department, dataset, file)
+        + (intake.unchecked() == null ? "" : "  " + intake.unchecked() + "\n")
         + (intake.quality() == null ? "" : Quality.text(intake.quality()))
         + (intake.feedback() == null ? "" : Quality.text(intake.feedback())));
     return 0;
@@ -194,6 +195,9 @@ final class LandCommand implements Callable<Integer> {
     }
     if (intake.feedback() != null) {
       json.put("feedback", intake.feedback());
+    }
+    if (intake.unchecked() != null) {
+      json.put("unchecked", intake.unchecked());
     }
     return json;
   }

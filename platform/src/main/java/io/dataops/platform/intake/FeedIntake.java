@@ -77,7 +77,11 @@ public final class FeedIntake {
   }
 
   /** The landing, and (when the dataset has a suite) the feed's quality run and what its department received. */
-  public record Result(LandingResult landing, QualityReport quality, Feedback.Delivery feedback) {}
+  /**
+   * @param unchecked when the feed was sent again and its check never completed but is no longer run here (later
+   *     feeds landed since): what to do, else null
+   */
+  public record Result(LandingResult landing, QualityReport quality, Feedback.Delivery feedback, String unchecked) {}
 
   /**
    * Lands the feed, then runs its quality check and delivers the department's feedback. The feed sent again after an
@@ -112,7 +116,8 @@ public final class FeedIntake {
     }
     Feedback.Delivery delivery = quality == null ? null
         : feedback().deliver(quality, request.department(), request.dataset(), audit);
-    return new Result(landing, quality, delivery);
+    return new Result(landing, quality, delivery, quality == null && suite.isPresent() && landing.isDuplicate()
+        ? neverChecked(landing) : null);
   }
 
   /**
@@ -312,6 +317,23 @@ public final class FeedIntake {
    * The snapshot a duplicate found, when it is the table's last landing and its feed has no recorded run: its intake
    * stopped after the landing's commit. Only the last landing: landings complete one by one, as for their events.
    */
+  /**
+   * A duplicate's feed whose check never completed and that is no longer the table's last landing: said, with the
+   * command that checks it (found by a probe: the department saw only "nothing landed" and never learnt its rows
+   * went unchecked).
+   */
+  private String neverChecked(LandingResult landing) {
+    org.apache.iceberg.Snapshot found = lakehouse.load(TableIdentifier.parse(landing.table()))
+        .snapshot(landing.duplicateOf());
+    String feedId = found == null ? null : found.summary().get(FeedTables.SUMMARY_FEED_ID);
+    if (feedId == null || tickets().fed(landing.table(), feedId)) {
+      return null;
+    }
+    return "its quality check did not complete when it landed (the intake stopped after the landing), and later "
+        + "feeds have landed since, so it is not checked again here; check it with: dataops quality run --table "
+        + landing.table() + " --snapshot " + landing.duplicateOf() + " --feed";
+  }
+
   private Long unchecked(LandingResult landing) {
     org.apache.iceberg.Snapshot current = lakehouse.load(TableIdentifier.parse(landing.table())).currentSnapshot();
     if (current == null || current.snapshotId() != landing.duplicateOf()) {

@@ -82,6 +82,37 @@ class IntakeKillTest {
     assertThat(delivered).hasSize(1);
   }
 
+  /**
+   * Found by a probe: a killed feed's check is completed only while it is the table's last landing; sent again after a
+   * later feed, it said only "nothing landed". It now says its rows went unchecked and how to check them.
+   */
+  @Test
+  void aFeedSentAgainAfterLaterFeedsSaysItsCheckNeverCompleted() throws Exception {
+    TestCast.enroll(dir.resolve("home"));
+    Path first = dir.resolve("first.csv");
+    Path second = dir.resolve("second.csv");
+    ok("generate", "--dataset", "citizens", "--rows", "200", "--out", first.toString(), "--seed", "1");
+    ok("generate", "--dataset", "citizens", "--rows", "200", "--out", second.toString(), "--seed", "2", "--offset",
+        "200");
+    Path suite = dir.resolve("citizens.json");
+    Files.writeString(suite, """
+        {"name": "citizens.basic", "expectations": [
+          {"type": "expect_column_values_to_be_unique", "kwargs": {"column": "record_id"}}
+        ]}
+        """);
+    ok("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens", "--file",
+        suite.toString());
+    killedAt("landed", land(first));
+    ok(land(second));
+    JsonNode again = ok(land(first, "--json")).json();
+    long snapshot = again.get("duplicateOf").asLong();
+    assertThat(again.has("quality")).isFalse();
+    assertThat(again.get("unchecked").asText()).startsWith("its quality check did not complete when it landed")
+        .endsWith("check it with: dataops quality run --table ods.public_security__citizens --snapshot " + snapshot
+            + " --feed");
+    assertThat(ok(land(second, "--json")).json().has("unchecked")).as("a feed that was checked").isFalse();
+  }
+
   /** The command as the department's clerk in a child JVM, held at {@code point}. */
   PausedChild pausedAt(String point, String... args) throws Exception {
     return PausedChild.at(point, dir, dir.resolve("home"), TestCast.PUBLIC_SECURITY, args);
