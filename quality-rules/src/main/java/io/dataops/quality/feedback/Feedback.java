@@ -96,6 +96,18 @@ public final class Feedback {
     }
   }
 
+  /**
+   * The rows a rule found failing: its unexpected count, or for a query rule (unexpected_rows_expectation, whose
+   * result has none) the rows its query returned; a probe's ticket said "0 failing rows" of eight.
+   */
+  private static long failingRows(ExpectationResult r) {
+    if (r.result().get("unexpected_count") instanceof Number n) {
+      return n.longValue();
+    }
+    return r.result().get("details") instanceof Map<?, ?> d && d.get("unexpected_rows") instanceof List<?> rows
+        ? rows.size() : 0;
+  }
+
   private Delivery deliver(QualityReport report, String department, String dataset, AuditSink audit,
       Path failingRowsCsv) {
     List<TicketChange> changes = new ArrayList<>();
@@ -113,7 +125,7 @@ public final class Feedback {
         ExpectationResult r = results.get(i);
         String ruleKey = ruleKey(r);
         Optional<Ticket> existing = store.find(c, report.table(), ruleKey);
-        long failingRows = r.result().get("unexpected_count") instanceof Number n ? n.longValue() : 0;
+        long failingRows = failingRows(r);
         if (!r.success()) {
           long id;
           String change;

@@ -63,6 +63,30 @@ class FeedbackTest {
     lifecycle(cfg, new TicketStore(cfg.catalogUri(), null, null));
   }
 
+  /** Found by a probe: the ticket of a query rule said "0 failing rows" when its query returned eight. */
+  @Test
+  void aQueryRulesTicketCountsTheRowsItsQueryReturned() throws Exception {
+    LakehouseConfig cfg = LakehouseConfig.embedded(dir.resolve("home"));
+    TicketStore store = new TicketStore(cfg.catalogUri(), null, null);
+    try (Lakehouse lh = Lakehouse.open(cfg)) {
+      Path f = dir.resolve("bad.csv");
+      Files.writeString(f, BAD);
+      LandingResult r = new Landing(lh).land(new LandingRequest("public-security", "people", f,
+          ContractParser.parse(CONTRACT, "c"), null));
+      QualityReport report = new QualityRunner(lh, dir.resolve("work"), 2, 1 << 20).run(
+          io.dataops.lakehouse.catalog.TableNames.ods("public-security", "people"), r.snapshotId(),
+          SuiteParser.parse("""
+              name: people
+              expectations:
+                - type: unexpected_rows_expectation
+                  kwargs: {unexpected_rows_query: "SELECT id FROM {batch} WHERE gender <> 'M'"}
+              """, "s.yaml"), QualityRunner.Scope.FEED);
+      new Feedback(store, lh, dir.resolve("outbox")).deliver(report, "public-security", "people", event -> { });
+      assertThat(store.list("public-security", Ticket.State.OPEN)).singleElement()
+          .satisfies(t -> assertThat(t.lastFailingRows()).isEqualTo(2));
+    }
+  }
+
   @Test
   void onPostgres() throws Exception {
     String url = PostgresServer.newDatabase("feedback_" + System.nanoTime());
