@@ -48,13 +48,17 @@ class FeedbackTest {
   @TempDir Path dir;
 
   private QualityReport feed(Lakehouse lh, String csv, String name) throws Exception {
+    return feed(lh, csv, name, SUITE);
+  }
+
+  private QualityReport feed(Lakehouse lh, String csv, String name, String suite) throws Exception {
     Path f = dir.resolve(name);
     Files.writeString(f, csv);
     LandingResult r = new Landing(lh).land(new LandingRequest("public-security", "people", f,
         ContractParser.parse(CONTRACT, "c"), null));
     return new QualityRunner(lh, dir.resolve("work"), 2, 1 << 20).run(
         io.dataops.lakehouse.catalog.TableNames.ods("public-security", "people"), r.snapshotId(),
-        SuiteParser.parse(SUITE, "s.yaml"), QualityRunner.Scope.FEED);
+        SuiteParser.parse(suite, "s.yaml"), QualityRunner.Scope.FEED);
   }
 
   @Test
@@ -69,18 +73,12 @@ class FeedbackTest {
     LakehouseConfig cfg = LakehouseConfig.embedded(dir.resolve("home"));
     TicketStore store = new TicketStore(cfg.catalogUri(), null, null);
     try (Lakehouse lh = Lakehouse.open(cfg)) {
-      Path f = dir.resolve("bad.csv");
-      Files.writeString(f, BAD);
-      LandingResult r = new Landing(lh).land(new LandingRequest("public-security", "people", f,
-          ContractParser.parse(CONTRACT, "c"), null));
-      QualityReport report = new QualityRunner(lh, dir.resolve("work"), 2, 1 << 20).run(
-          io.dataops.lakehouse.catalog.TableNames.ods("public-security", "people"), r.snapshotId(),
-          SuiteParser.parse("""
-              name: people
-              expectations:
-                - type: unexpected_rows_expectation
-                  kwargs: {unexpected_rows_query: "SELECT id FROM {batch} WHERE gender <> 'M'"}
-              """, "s.yaml"), QualityRunner.Scope.FEED);
+      QualityReport report = feed(lh, BAD, "bad.csv", """
+          name: people
+          expectations:
+            - type: unexpected_rows_expectation
+              kwargs: {unexpected_rows_query: "SELECT id FROM {batch} WHERE gender <> 'M'"}
+          """);
       new Feedback(store, lh, dir.resolve("outbox")).deliver(report, "public-security", "people", event -> { });
       assertThat(store.list("public-security", Ticket.State.OPEN)).singleElement()
           .satisfies(t -> assertThat(t.lastFailingRows()).isEqualTo(2));
