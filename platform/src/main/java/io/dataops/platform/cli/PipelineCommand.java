@@ -242,11 +242,15 @@ final class PipelineCommand {
     ownPipeline(cli, config, p.definition());
   }
 
-  /** The caller's organization owns the pipeline, and its product (when there is one) is that owner's. */
+  /**
+   * The caller's organization owns the pipeline, its product (when there is one) is that owner's, and so is its name
+   * (no other organization's pipeline of that name made a version).
+   */
   static void ownPipeline(Cli cli, PlatformConfig config, PipelineDefinition p) {
     cli.session().requireOrganization(p.owner(), "pipeline " + p.name(), List.of("pipeline:" + p.name()));
     try {
       ProductServices.registry(config).checkOwner(p.product(), p.owner());
+      ProductServices.registry(config).checkPipelineName(p.name(), p.owner());
     } catch (io.dataops.core.AccessDeniedException e) {
       cli.session().refuse(e, List.of("pipeline:" + p.name(), "product:" + p.product()));
       throw e;

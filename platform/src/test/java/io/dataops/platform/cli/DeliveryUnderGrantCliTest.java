@@ -204,6 +204,22 @@ class DeliveryUnderGrantCliTest extends HomeCliTest {
     assertThat(destroyed.at("/postCheck/passed").asBoolean()).isTrue();
   }
 
+  /**
+   * Found by a probe: another organization's pipeline of the same name (its own owner and product) took the name's
+   * schedule, and the owner could no longer schedule its own pipeline.
+   */
+  @Test
+  void aPipelineNameThatMadeVersionsIsItsOrganizations() throws Exception {
+    Path squat = dir.resolve("pipelines/squat.yaml");
+    java.nio.file.Files.writeString(squat, CliTest.PIPELINE.replace("owner: op", "owner: other-op")
+        .replace("product: income-by-street", "product: squatted"));
+    String why = "pipeline name income-by-street is op's (its pipeline of that name made versions of income-by-street)"
+        + ": name the pipeline of other-op differently";
+    refused(TestCast.OTHER_OPERATOR, why, "schedule", "add-pipeline", squat.toString(), "--cron", "0 0 2 * * *");
+    ok(TestCast.OPERATOR, "schedule", "add-pipeline", dir.resolve("pipelines/income.yaml").toString(), "--cron",
+        "0 0 2 * * *");
+  }
+
   @Test
   void aRevokedGrantClosesTheReadsOfEveryOtherOrganizationButNotTheMakersNorTheSupervisors() throws Exception {
     String table = "product.income_by_street";

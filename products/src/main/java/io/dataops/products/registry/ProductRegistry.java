@@ -344,6 +344,29 @@ public final class ProductRegistry {
     }
   }
 
+  /**
+   * A pipeline name is its organization's once a pipeline of that name made a version: schedules, DAG ids, run state
+   * and audit objects ({@code pipeline:NAME}) go by it (found by a probe: another organization's pipeline of the same
+   * name took its schedule and locked the owner out).
+   */
+  public void checkPipelineName(String pipeline, String owner) {
+    try (Connection c = connect();
+         PreparedStatement p = c.prepareStatement("SELECT owner, product FROM product_versions WHERE pipeline = ?"
+             + " AND owner <> ? ORDER BY created_at LIMIT 1")) {
+      p.setString(1, pipeline);
+      p.setString(2, owner);
+      try (ResultSet r = p.executeQuery()) {
+        if (r.next()) {
+          throw new io.dataops.core.AccessDeniedException("pipeline name " + pipeline + " is " + r.getString(1)
+              + "'s (its pipeline of that name made versions of " + r.getString(2) + "): name the pipeline of "
+              + owner + " differently", List.of());
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the product registry", e);
+    }
+  }
+
   private static void checkOwner(Connection c, String product, String owner) throws SQLException {
     try (PreparedStatement p = c.prepareStatement("SELECT owner FROM product_versions WHERE product = ?"
         + " ORDER BY version LIMIT 1")) {
