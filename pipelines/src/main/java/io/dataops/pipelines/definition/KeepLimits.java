@@ -51,6 +51,13 @@ public record KeepLimits(Map<PersonalData, Limit> limits) {
       PersonalData.MOBILE, new Limit(3, 4), PersonalData.BANK_CARD, new Limit(6, 4), PersonalData.NAME,
       new Limit(1, 0), PersonalData.EMAIL, new Limit(1, 0), PersonalData.ADDRESS, new Limit(0, 0)));
 
+  /**
+   * The kinds whose values are numbers checked by position (ID, mobile and bank card numbers): a generalization of
+   * one, or characters kept of an expression over one, is bounded by the validator's shape rules too.
+   */
+  public static final Set<PersonalData> NUMBERS = Set.of(PersonalData.ID_CARD, PersonalData.MOBILE,
+      PersonalData.BANK_CARD);
+
   public KeepLimits {
     limits = Map.copyOf(limits);
   }
