@@ -158,6 +158,22 @@ class DeliveryCliTest extends HomeCliTest {
         + "removed");
   }
 
+  /** Found by a probe: a product data file altered on disk ended a delivery as an internal error. */
+  @Test
+  void aDeliveryOfAVersionWhoseFileWasAlteredSaysSoAndDeliversNothing() throws Exception {
+    Path data;
+    try (var files = Files.walk(dir.resolve("home/warehouse/product/income_by_street/data"))) {
+      data = files.filter(f -> f.toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    Files.writeString(data, "not parquet any more");
+    Path out = dir.resolve("received/altered.csv");
+    Run r = run(TestCast.PARTNER, "product", "deliver", "income-by-street", "1", "--out", out.toString());
+    assertThat(r.exit()).as(r.err()).isEqualTo(2);
+    assertThat(r.err()).contains("a data file of this version is no longer the Parquet file it was (it was changed "
+        + "outside the platform): nothing is delivered; dataops product verify income-by-street 1 names it");
+    assertThat(out).doesNotExist();
+  }
+
   /** Found by a probe: a table show of a version that a destruction overtook ended as an internal error. */
   @Test
   void aReadThatADestructionOvertakesSaysSo() throws Exception {

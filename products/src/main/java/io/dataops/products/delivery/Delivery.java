@@ -368,8 +368,31 @@ public final class Delivery {
         w.write("\r\n");
         rows++;
       }
+    } catch (RuntimeException e) {
+      if (notParquet(e)) {
+        // Found by a probe: a data file altered on disk ended the delivery as an internal error.
+        throw new BadInputException(v.label() + ": a data file of this version is no longer the Parquet file it was "
+            + "(it was changed outside the platform): nothing is delivered; dataops product verify " + v.product()
+            + " " + v.version() + " names it");
+      }
+      throw e;
     }
     return rows;
+  }
+
+  /**
+   * Whether parquet-java refused a file as no Parquet file, or as one it cannot decode (Iceberg says it could not open
+   * it; a file gone is a NotFoundException, not this).
+   */
+  private static boolean notParquet(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String message = String.valueOf(t.getMessage());
+      if (message.contains("is not a Parquet file") || message.startsWith("Failed to open Parquet file")
+          || t.getClass().getName().startsWith("org.apache.parquet.")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
