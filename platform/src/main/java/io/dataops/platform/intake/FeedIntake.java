@@ -76,8 +76,9 @@ public final class FeedIntake {
     return this;
   }
 
-  /** The landing, and (when the dataset has a suite) the feed's quality run and what its department received. */
   /**
+   * The landing, and (when the dataset has a suite) the feed's quality run and what its department received.
+   *
    * @param unchecked when the feed was sent again and its check never completed but is no longer run here (later
    *     feeds landed since): what to do, else null
    */
@@ -314,10 +315,6 @@ public final class FeedIntake {
   }
 
   /**
-   * The snapshot a duplicate found, when it is the table's last landing and its feed has no recorded run: its intake
-   * stopped after the landing's commit. Only the last landing: landings complete one by one, as for their events.
-   */
-  /**
    * A duplicate's feed whose check never completed and that is no longer the table's last landing: said, with the
    * command that checks it (found by a probe: the department saw only "nothing landed" and never learnt its rows
    * went unchecked).
@@ -334,6 +331,10 @@ public final class FeedIntake {
         + landing.table() + " --snapshot " + landing.duplicateOf() + " --feed";
   }
 
+  /**
+   * The snapshot a duplicate found, when it is the table's last landing and its feed has no recorded run: its intake
+   * stopped after the landing's commit. Only the last landing: landings complete one by one, as for their events.
+   */
   private Long unchecked(LandingResult landing) {
     org.apache.iceberg.Snapshot current = lakehouse.load(TableIdentifier.parse(landing.table())).currentSnapshot();
     if (current == null || current.snapshotId() != landing.duplicateOf()) {

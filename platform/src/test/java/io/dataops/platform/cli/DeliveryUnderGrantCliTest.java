@@ -180,13 +180,6 @@ class DeliveryUnderGrantCliTest extends HomeCliTest {
   }
 
   /**
-   * Found by reading the code (left in the last note): an operator of another organization, or a department, still
-   * read a published version's rows after its grant was revoked — by table show, or by a quality run of the product
-   * table or of a suite that refers to it. Each is a provision by the maker too: refused, audited, not metered. The
-   * maker, the authority and auditors read on; so does the department whose own table alone the version was made
-   * from (nothing of another's is in it).
-   */
-  /**
    * Found by a probe: another organization's operator shown every row of a version under a grant took a copy, and the
    * version's destruction certificate left it off and told no one. Rows shown to another organization are listed
    * and that organization is told, as a partner's delivery is; a schema-only read (no row) is not.
@@ -220,6 +213,13 @@ class DeliveryUnderGrantCliTest extends HomeCliTest {
         "0 0 2 * * *");
   }
 
+  /**
+   * Found by reading the code (left in the last note): an operator of another organization, or a department, still
+   * read a published version's rows after its grant was revoked — by table show, or by a quality run of the product
+   * table or of a suite that refers to it. Each is a provision by the maker too: refused, audited, not metered. The
+   * maker, the authority and auditors read on; so does the department whose own table alone the version was made
+   * from (nothing of another's is in it).
+   */
   @Test
   void aRevokedGrantClosesTheReadsOfEveryOtherOrganizationButNotTheMakersNorTheSupervisors() throws Exception {
     String table = "product.income_by_street";

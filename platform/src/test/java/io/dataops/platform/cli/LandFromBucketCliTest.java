@@ -176,12 +176,6 @@ class LandFromBucketCliTest {
   }
 
   /**
-   * Two {@code land --from-bucket} at once on the same bucket and home, in two child JVMs as two operators (or the
-   * scheduler and an operator) would run them. Both take the same objects in the same key order, so they meet on each:
-   * both may land it (the second finds the first's snapshot by the digest) and both may move it. Each object must
-   * land exactly once, both runs exit 0, and every object ends in landed/ or rejected/ once with one reason object.
-   */
-  /**
    * Seen by a probe as "moved to null": the sender removes an object while it is landed. What was read stays landed
    * (and audited); the run says there is nothing to move and writes no result object.
    */
@@ -211,6 +205,12 @@ class LandFromBucketCliTest {
         .as("nothing moved, no result object without its object").isEmpty();
   }
 
+  /**
+   * Two {@code land --from-bucket} at once on the same bucket and home, in two child JVMs as two operators (or the
+   * scheduler and an operator) would run them. Both take the same objects in the same key order, so they meet on each:
+   * both may land it (the second finds the first's snapshot by the digest) and both may move it. Each object must
+   * land exactly once, both runs exit 0, and every object ends in landed/ or rejected/ once with one reason object.
+   */
   @Test
   void twoRunsAtOnceLandEachObjectOnce() throws Exception {
     Path contract = null;

@@ -118,7 +118,6 @@ class QualityParamsCliTest {
             + "'^(.*.){25}x$' of expectation 2 ");
   }
 
-  /** {@code quality run --workers N}: threads sharing the scan; any number gives the same results. */
   /**
    * Found by a probe: the minimum and maximum of birth_date were shown whole (the oldest and the youngest person's
    * birth dates) in the result, its JSON and the department's report, while every row's value is masked.
@@ -156,6 +155,7 @@ class QualityParamsCliTest {
     assertThat(anomaly.err()).contains("metric Maximum of birth_date, a personal column, is one person's value");
   }
 
+  /** {@code quality run --workers N}: threads sharing the scan; any number gives the same results. */
   @Test
   void workersAreChosenOnTheCommandLine() throws Exception {
     Path suite = dir.resolve("s.json");

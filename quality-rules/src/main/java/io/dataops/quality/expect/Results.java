@@ -136,12 +136,12 @@ final class Results {
     return String.valueOf(a).compareTo(String.valueOf(b));
   }
 
-  /** A typed value as a result shows it: numbers as JSON numbers, personal text masked. */
   /** Text as reports show it: at most 200 characters. */
   static String shortened(String text) {
     return text.length() > 200 ? text.substring(0, 200) + "..." : text;
   }
 
+  /** A typed value as a result shows it: numbers as JSON numbers, personal text masked. */
   static Object shown(Object value, String personalKind) {
     if (value instanceof java.math.BigDecimal d) {
       return d.scale() <= 0 && d.abs().compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) < 0

@@ -44,7 +44,6 @@ class BoundedRegexTest {
         .hasMessageContaining("needed more than 10,300,000 steps on one value of 300 characters");
   }
 
-  /** The budget is per value: an overrun leaves the pattern usable for the next value. */
   /** Found by a probe: ^(a|b)+$ on 6,000 characters overflowed the stack and ended a feed's check as an error. */
   @Test
   void aPatternThatRecursesTooDeeplyStopsAsAnOverrunDoes() {
@@ -55,6 +54,7 @@ class BoundedRegexTest {
     assertThat(bounded.find("ab".repeat(20))).as("the matcher is usable after the overflow").isTrue();
   }
 
+  /** The budget is per value: an overrun leaves the pattern usable for the next value. */
   @Test
   void theBudgetIsPerValue() {
     BoundedRegex bounded = new BoundedRegex(Pattern.compile("^(.*a){12}$"));
