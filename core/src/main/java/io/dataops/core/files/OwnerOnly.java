@@ -37,6 +37,11 @@ public final class OwnerOnly {
 
   private OwnerOnly() {}
 
+  /** Whether these permissions let anyone but the owner read, change or run the file (a secret must not). */
+  public static boolean othersMayUse(Set<PosixFilePermission> permissions) {
+    return !FOLDER.containsAll(permissions);
+  }
+
   /** Creates the folder and its missing parents, each owner-only. */
   public static Path directories(Path dir) throws IOException {
     return POSIX ? Files.createDirectories(dir, attribute(FOLDER)) : Files.createDirectories(dir);

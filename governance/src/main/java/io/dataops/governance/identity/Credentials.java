@@ -32,9 +32,6 @@ public final class Credentials {
   public static final String ENV_TOKEN = "DATAOPS_TOKEN";
   private static final String DEFAULT = "default";
   private static final String TOKEN = "token.";
-  private static final Set<PosixFilePermission> NOT_OWNER = Set.of(
-      PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-      PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
   private final Path file;
 
@@ -241,7 +238,7 @@ public final class Credentials {
     } catch (IOException e) {
       throw new BadInputException("cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
     }
-    if (perms.stream().anyMatch(NOT_OWNER::contains)) {
+    if (OwnerOnly.othersMayUse(perms)) {
       throw new BadInputException(file + " may be read or changed by others (mode "
           + PosixFilePermissions.toString(perms) + "); its tokens are refused: run chmod 600 " + file
           + ", and revoke the tokens if others could read them");

@@ -1,6 +1,7 @@
 package io.dataops.lakehouse.table;
 
 import io.dataops.lakehouse.contract.PersonalData;
+import io.dataops.lakehouse.identifiers.IdentifierPatterns;
 
 /**
  * How personal data looks when someone browses a table: enough to recognise the shape of a value, never the value.
@@ -16,15 +17,14 @@ public final class PreviewMask {
    * hidden.
    */
   public static String maskIdentifiers(String value) {
-    io.dataops.lakehouse.identifiers.IdentifierPatterns.Found found =
-        io.dataops.lakehouse.identifiers.IdentifierPatterns.find(value);
-    if (found == io.dataops.lakehouse.identifiers.IdentifierPatterns.Found.NONE) {
+    IdentifierPatterns.Found found = IdentifierPatterns.find(value);
+    if (found == IdentifierPatterns.Found.NONE) {
       return value;
     }
-    if (found == io.dataops.lakehouse.identifiers.IdentifierPatterns.Found.ID_CARD && value.length() == 18) {
+    if (found == IdentifierPatterns.Found.ID_CARD && value.length() == 18) {
       return mask(PersonalData.ID_CARD, value);
     }
-    if (found == io.dataops.lakehouse.identifiers.IdentifierPatterns.Found.MOBILE && value.length() == 11) {
+    if (found == IdentifierPatterns.Found.MOBILE && value.length() == 11) {
       return mask(PersonalData.MOBILE, value);
     }
     return value.replaceAll("[0-9]", "*");

@@ -249,8 +249,9 @@ final class PipelineCommand {
   static void ownPipeline(Cli cli, PlatformConfig config, PipelineDefinition p) {
     cli.session().requireOrganization(p.owner(), "pipeline " + p.name(), List.of("pipeline:" + p.name()));
     try {
-      ProductServices.registry(config).checkOwner(p.product(), p.owner());
-      ProductServices.registry(config).checkPipelineName(p.name(), p.owner());
+      var registry = ProductServices.registry(config);
+      registry.checkOwner(p.product(), p.owner());
+      registry.checkPipelineName(p.name(), p.owner());
     } catch (io.dataops.core.AccessDeniedException e) {
       cli.session().refuse(e, List.of("pipeline:" + p.name(), "product:" + p.product()));
       throw e;

@@ -61,12 +61,9 @@ public final class ConfiguredKeys extends ConfiguredKeyRing {
   private void refuseIfOthersMayRead() {
     try {
       var mode = Files.getPosixFilePermissions(file());
-      mode.removeAll(java.util.Set.of(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
-          java.nio.file.attribute.PosixFilePermission.OWNER_WRITE,
-          java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE));
-      if (!mode.isEmpty()) {
+      if (OwnerOnly.othersMayUse(mode)) {
         throw new io.dataops.core.BadInputException("the keys file " + file() + " may be read or changed by other "
-            + "users (" + PosixFilePermissions.toString(Files.getPosixFilePermissions(file())) + "): with its keys "
+            + "users (" + PosixFilePermissions.toString(mode) + "): with its keys "
             + "they could match this home's pseudonyms and decrypt its encrypted values; make it owner-only (chmod "
             + "600 " + file() + ")");
       }

@@ -3,6 +3,7 @@ package io.dataops.quality.expect;
 import io.dataops.core.BadInputException;
 import io.dataops.core.SourceLineException;
 import io.dataops.lakehouse.catalog.TableNames;
+import io.dataops.lakehouse.table.PreviewMask;
 import io.dataops.quality.suite.SuiteException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -79,7 +80,7 @@ final class QueryExpectations {
         // A column not carrying a personal one may still hold an ID or mobile number (probe: a note column's
         // "inj 110101199003071233" in every later feed's validation.json), and a cell may be 200 KB: as reports show.
         r.put(column, v == null ? null : kind != null ? Results.shown(String.valueOf(v), kind)
-            : v instanceof String text ? Results.shortened(io.dataops.lakehouse.table.PreviewMask.maskIdentifiers(text))
+            : v instanceof String text ? Results.shortened(PreviewMask.maskIdentifiers(text))
             : v);
       }
       shown.add(r);

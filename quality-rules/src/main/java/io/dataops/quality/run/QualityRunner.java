@@ -485,12 +485,8 @@ public final class QualityRunner {
     if (kind != null) {
       return PreviewMask.mask(PersonalData.parse(kind), value);
     }
-    String shown = maskIdentifiers(value);
+    String shown = PreviewMask.maskIdentifiers(value);
     return shown.length() > 200 ? shown.substring(0, 200) + "..." : shown;
-  }
-
-  static String maskIdentifiers(String value) {
-    return PreviewMask.maskIdentifiers(value);
   }
 
   private static String columnsOf(Expectation e) {
