@@ -21,6 +21,7 @@ import io.dataops.quality.expect.ReferenceCheck;
 import io.dataops.quality.expect.TableFacts;
 import io.dataops.quality.feedback.Feedback;
 import io.dataops.quality.feedback.TicketStore;
+import io.dataops.quality.run.EarlierFeedChecks;
 import io.dataops.quality.run.QualityReport;
 import io.dataops.quality.run.QualityRunner;
 import io.dataops.quality.suite.ExpectationSuite;
@@ -103,17 +104,19 @@ public final class FeedIntake {
     if (!landing.isDuplicate()) {
       CommitPoint.reached("landed");
     }
-    QualityReport quality;
+    Checked checked;
     try {
-      quality = check(suite, landing).orElse(null);
+      checked = check(suite, landing);
     } catch (BadInputException e) {
-      Long checked = landing.isDuplicate() ? landing.duplicateOf() : landing.snapshotId();
-      recordQualityRunStopped(audit, landing.table(), checked, ExpectationCatalog.references(suite.get().suite(),
+      Long read = landing.isDuplicate() ? landing.duplicateOf() : landing.snapshotId();
+      recordQualityRunStopped(audit, landing.table(), read, ExpectationCatalog.references(suite.get().suite(),
           landing.table()), e);
       throw checkStopped(landing, e);
     }
+    QualityReport quality = checked == null ? null : checked.report();
     if (quality != null) {
-      recordQualityRun(audit, quality, landing.table());
+      CommitPoint.reached("quality-run-committed");
+      recordQualityRun(audit, quality, landing.table(), checked.superseded());
     }
     Feedback.Delivery delivery = quality == null ? null
         : feedback().deliver(quality, request.department(), request.dataset(), audit);
@@ -138,6 +141,11 @@ public final class FeedIntake {
    * at which snapshots), its verdict.
    */
   public static void recordQualityRun(AuditSink audit, QualityReport r, String table) {
+    recordQualityRun(audit, r, table, List.of());
+  }
+
+  /** As above, for a feed's check that replaced what {@code superseded} runs of the same feed had recorded. */
+  static void recordQualityRun(AuditSink audit, QualityReport r, String table, List<String> superseded) {
     Map<String, Object> d = new java.util.LinkedHashMap<>();
     d.put("runId", r.runId());
     d.put("success", r.validation().success());
@@ -145,6 +153,9 @@ public final class FeedIntake {
     d.put("scope", r.scope());
     if (!r.referenceSnapshots().isEmpty()) {
       d.put("referenceSnapshots", r.referenceSnapshots());
+    }
+    if (!superseded.isEmpty()) {
+      d.put("supersedes", superseded);
     }
     audit.record(AuditEvent.ok("quality.run", objects(table, r.snapshotId(), r.references()), d));
   }
@@ -305,13 +316,22 @@ public final class FeedIntake {
     }
   }
 
-  private Optional<QualityReport> check(Optional<SuiteRegistry.Registered> suite, LandingResult landing) {
+  /** A feed's check, and the earlier runs of the same feed whose records it replaced. */
+  private record Checked(QualityReport report, List<String> superseded) {}
+
+  /**
+   * The feed's check, or null when there is none to run. A duplicate completing an intake that stopped after its
+   * check's commit first removes what that check recorded, so the feed's rows, metrics and states are kept once.
+   */
+  private Checked check(Optional<SuiteRegistry.Registered> suite, LandingResult landing) {
     Long snapshot = suite.isEmpty() ? null : landing.isDuplicate() ? unchecked(landing) : landing.snapshotId();
     if (snapshot == null) {
-      return Optional.empty();
+      return null;
     }
-    return Optional.of(run(qualityRunner(), TableIdentifier.parse(landing.table()), snapshot, suite.get().suite(),
-        QualityRunner.Scope.FEED, true));
+    List<String> superseded = landing.isDuplicate()
+        ? EarlierFeedChecks.remove(lakehouse, landing.table(), snapshot) : List.of();
+    return new Checked(run(qualityRunner(), TableIdentifier.parse(landing.table()), snapshot, suite.get().suite(),
+        QualityRunner.Scope.FEED, true), superseded);
   }
 
   /**

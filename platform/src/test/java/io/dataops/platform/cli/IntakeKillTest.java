@@ -83,6 +83,65 @@ class IntakeKillTest {
   }
 
   /**
+   * Found by a probe: an intake killed after its quality run's commit and before the feedback left that run's failing
+   * rows, metrics and analyzer states behind, and the feed sent again recorded them a second time (the first run's
+   * rows belonging to no ticket). The completing run now replaces them, and its audit event names the run it replaced.
+   */
+  @Test
+  void aFeedSentAgainAfterItsCheckCommittedKeepsOneRunOfItsRecords() throws Exception {
+    Path home = dir.resolve("home");
+    TestCast.enroll(home);
+    Path feed = dir.resolve("c.csv");
+    ok("generate", "--dataset", "citizens", "--rows", "500", "--out", feed.toString(), "--defect-rate", "0.1");
+    Path suite = dir.resolve("citizens.json");
+    Files.writeString(suite, """
+        {"name": "citizens.basic", "expectations": [
+          {"type": "expect_column_values_to_be_valid_prc_id_card", "kwargs": {"column": "id_card"}}
+        ]}
+        """);
+    ok("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens", "--file",
+        suite.toString());
+    killedAt("quality-run-committed", land(feed)); // SIGKILL after the check's commits, before its feedback
+    List<String> killedRuns = runsIn("quality.analyzer_states");
+    assertThat(killedRuns).as("the killed check recorded its states").hasSize(1);
+    assertThat(runsIn("quality.row_failures")).as("and its failing rows").isEqualTo(killedRuns);
+    assertThat(runsIn("quality.metrics")).as("and its metrics").isEqualTo(killedRuns);
+    long failingRows = rowsIn("quality.row_failures");
+    assertThat(failingRows).isPositive();
+
+    JsonNode again = ok(land(feed, "--json")).json();
+    String rerun = again.at("/quality/runId").asText();
+    assertThat(rerun).isNotEmpty().isNotEqualTo(killedRuns.get(0));
+    for (String recorded : List.of("quality.row_failures", "quality.metrics", "quality.analyzer_states")) {
+      assertThat(runsIn(recorded)).as(recorded + " holds the feed's check once").containsExactly(rerun);
+    }
+    assertThat(rowsIn("quality.row_failures")).as("the same failing rows, once").isEqualTo(failingRows);
+    assertThat(run("feedback", "list", "--json").json().get("tickets")).hasSize(1);
+    JsonNode events = ok("audit", "list", "--action", "quality.run", "--oldest-first", "--json", "--as",
+        TestCast.AUDITOR).json().get("events");
+    assertThat(events).as("only the completing run was recorded: the killed one stopped before its event").hasSize(1);
+    assertThat(events.get(0).at("/details/runId").asText()).isEqualTo(rerun);
+    assertThat(events.get(0).at("/details/supersedes/0").asText()).isEqualTo(killedRuns.get(0));
+  }
+
+  /** The distinct runs whose rows {@code quality} holds for the citizens table. */
+  private List<String> runsIn(String quality) {
+    java.util.TreeSet<String> runs = new java.util.TreeSet<>();
+    ok("table", "show", quality, "--limit", "100000", "--json", "--as", TestCast.AUTHORITY).json().get("rows")
+        .forEach(r -> {
+          if (r.get("table_name").asText().equals("ods.public_security__citizens")) {
+            runs.add(r.get("run_id").asText());
+          }
+        });
+    return List.copyOf(runs);
+  }
+
+  private long rowsIn(String quality) {
+    return ok("table", "show", quality, "--limit", "100000", "--json", "--as", TestCast.AUTHORITY).json().get("rows")
+        .size();
+  }
+
+  /**
    * Found by a probe: a killed feed's check is completed only while it is the table's last landing; sent again after a
    * later feed, it said only "nothing landed". It now says its rows went unchecked and how to check them.
    */

@@ -12,6 +12,7 @@ import io.dataops.core.digest.DigestAlgorithm;
 import io.dataops.core.digest.Digests;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.catalog.QualityTables;
+import io.dataops.lakehouse.maintenance.RowRemoval;
 import io.dataops.lakehouse.storage.Documents;
 import io.dataops.pipelines.plan.ProductClasses;
 import io.dataops.products.delivery.DeliveredCopies;
@@ -680,9 +681,8 @@ public final class Destroyer {
    * The rows quality runs recorded on this version's snapshot in {@code quality}: the rows the product's quality gate
    * failed, with their values, in {@code quality.row_failures}, and the metrics of its columns (means, extremes,
    * quantiles: figures of the product's values) in {@code quality.metrics} (found by probes: both outlived the
-   * destruction). Each quality run writes files of its own, so such a file is removed whole; a file that also holds
-   * other rows (none is written so) is written again without them. Iceberg's delete by filter cannot do it: string
-   * bounds are truncated to 16 characters, so it cannot prove that every row of a file matches. The commit that
+   * destruction). Each quality run writes files of its own, so such a file is removed whole ({@link RowRemoval}: a
+   * file that also holds other rows, which none is written to, is written again without them). The commit that
    * unreferences the files is itself the record of what is to be deleted: its manifests name them as deleted entries
    * until the manifests are rewritten and the older snapshots expired, which deletes them — so a destruction killed
    * between that commit and the deletion is finished by its re-run (which finds no row left to remove) or by any
@@ -696,51 +696,7 @@ public final class Destroyer {
     if (rowsTable.currentSnapshot() == null) {
       return;
     }
-    org.apache.iceberg.expressions.Evaluator matches = new org.apache.iceberg.expressions.Evaluator(
-        rowsTable.schema().asStruct(), rowsOf(plan));
-    org.apache.iceberg.OverwriteFiles overwrite = rowsTable.newOverwrite();
-    List<String> removed = new ArrayList<>();
-    boolean changed = false;
-    try (var tasks = rowsTable.newScan().filter(rowsOf(plan)).planFiles()) {
-      for (org.apache.iceberg.FileScanTask task : tasks) {
-        List<org.apache.iceberg.data.Record> others = new ArrayList<>();
-        long matching = 0;
-        try (var rows = org.apache.iceberg.parquet.Parquet.read(rowsTable.io().newInputFile(task.file().location()))
-            .project(rowsTable.schema()).createReaderFunc(fileSchema ->
-                org.apache.iceberg.data.parquet.GenericParquetReaders.buildReader(rowsTable.schema(), fileSchema))
-            .<org.apache.iceberg.data.Record>build()) {
-          for (org.apache.iceberg.data.Record r : rows) {
-            if (matches.eval(r)) {
-              matching++;
-            } else {
-              others.add(r.copy());
-            }
-          }
-        }
-        if (matching == 0) {
-          continue;
-        }
-        overwrite.deleteFile(task.file());
-        removed.add(task.file().location());
-        changed = true;
-        if (!others.isEmpty()) {
-          var files = org.apache.iceberg.io.OutputFileFactory.builderFor(rowsTable, 0, System.nanoTime())
-              .format(org.apache.iceberg.FileFormat.PARQUET).operationId("destroy").build();
-          org.apache.iceberg.io.DataWriter<org.apache.iceberg.data.Record> writer =
-              new org.apache.iceberg.data.GenericAppenderFactory(rowsTable.schema()).setAll(rowsTable.properties())
-                  .newDataWriter(files.newOutputFile(), org.apache.iceberg.FileFormat.PARQUET, null);
-          try (writer) {
-            others.forEach(writer::write);
-          }
-          overwrite.addFile(writer.toDataFile());
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot remove the rows of " + quality + " recorded on " + plan.table(), e);
-    }
-    if (changed) {
-      overwrite.commit();
-    }
+    List<String> removed = RowRemoval.remove(rowsTable, rowsOf(plan), "destroy").files();
     onStep.accept(step);
     rowsTable.refresh();
     // The commit that unreferenced the files keeps them, with their column bounds (values), as deleted entries of
