@@ -306,4 +306,9 @@ class LifecycleTest extends ProductFixture {
     }
     assertThat(registry.history(PRODUCT, v.version())).hasSize(3);
   }
+
+  @Test
+  void twoOrganizationsFirstRunsOfOnePipelineNameAtOnceRecordOne() throws Exception {
+    firstRunsOfOnePipelineNameByTwoOrganizations();
+  }
 }

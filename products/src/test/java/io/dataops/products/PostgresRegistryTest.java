@@ -74,4 +74,10 @@ class PostgresRegistryTest extends ProductFixture {
     runsPublishingAtOnceFollowOneAnother(4);
     runsPublishingAtOnceFollowOneAnother(4);
   }
+
+  @Test
+  void twoOrganizationsFirstRunsOfOnePipelineNameAtOnceRecordOneOnPostgres() throws Exception {
+    onPostgres();
+    firstRunsOfOnePipelineNameByTwoOrganizations();
+  }
 }

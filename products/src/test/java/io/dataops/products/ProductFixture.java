@@ -197,6 +197,67 @@ public abstract class ProductFixture {
         .isEqualTo(versions.get(versions.size() - 1).snapshotId());
   }
 
+  /**
+   * Two organizations' first versions of their own products under one new pipeline name, recorded from two threads at
+   * once (found by a probe: both passed the name check made before the run): one is recorded and the other refused,
+   * naming the organization whose name it is; that organization's next run under the name is refused again, and the
+   * owner's goes on.
+   */
+  protected void firstRunsOfOnePipelineNameByTwoOrganizations() throws Exception {
+    String pipeline = "new-name-" + System.nanoTime();
+    List<Actor> makers = List.of(OPERATOR, OTHER_OPERATOR);
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(makers.size());
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(makers.size());
+    List<java.util.concurrent.Future<ProductVersion>> runs = new ArrayList<>();
+    try {
+      for (Actor maker : makers) {
+        String product = "stats-of-" + maker.organization();
+        String file = dataFile(product, 1, 10);
+        PublishVersion p = publisher(QualityGate.NONE).newVersion(product, "first-" + maker.organization())
+            .replaceWith(List.of(file)).lineage(lineageOf(pipeline, maker, "first-" + maker.organization()))
+            .actor(maker);
+        runs.add(pool.submit(() -> {
+          start.await();
+          return p.commit();
+        }));
+      }
+      List<String> refusals = new ArrayList<>();
+      List<ProductVersion> recorded = new ArrayList<>();
+      for (var run : runs) {
+        try {
+          recorded.add(run.get(2, java.util.concurrent.TimeUnit.MINUTES));
+        } catch (java.util.concurrent.ExecutionException e) {
+          org.assertj.core.api.Assertions.assertThat(e.getCause())
+              .isInstanceOf(io.dataops.core.AccessDeniedException.class);
+          refusals.add(e.getCause().getMessage());
+        }
+      }
+      org.assertj.core.api.Assertions.assertThat(recorded).as("one first version").hasSize(1);
+      String winner = recorded.get(0).lineage().owner();
+      Actor loser = makers.stream().filter(a -> !a.organization().equals(winner)).findFirst().orElseThrow();
+      org.assertj.core.api.Assertions.assertThat(refusals).singleElement().asString()
+          .startsWith("pipeline name " + pipeline + " is " + winner + "'s");
+      org.assertj.core.api.Assertions.assertThat(registry.list("stats-of-" + loser.organization())).isEmpty();
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> publisher(QualityGate.NONE)
+              .newVersion("stats-of-" + loser.organization(), "again").replaceWith(List.of(
+                  dataFile("stats-of-" + loser.organization(), 11, 20)))
+              .lineage(lineageOf(pipeline, loser, "again")).actor(loser).commit())
+          .isInstanceOf(io.dataops.core.AccessDeniedException.class);
+      Actor owner = makers.stream().filter(a -> a.organization().equals(winner)).findFirst().orElseThrow();
+      org.assertj.core.api.Assertions.assertThat(publisher(QualityGate.NONE)
+          .newVersion("stats-of-" + winner, "second").replaceWith(List.of(dataFile("stats-of-" + winner, 11, 20)))
+          .lineage(lineageOf(pipeline, owner, "second")).actor(owner).commit().version()).isEqualTo(2);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static Lineage lineageOf(String pipeline, Actor maker, String runKey) {
+    return new Lineage(pipeline, "0".repeat(64), "community services", maker.organization(), "spring-batch", runKey,
+        Map.of("ods.public_security__citizens", 42L), Map.of("street", "keep", "residents", "keep"),
+        Map.of("k", 5), Map.of("passed", true), null, 10, 10, 0, Map.of());
+  }
+
   /** A sink whose every record fails, as a full platform database's does. */
   protected static final AuditSink FULL = event -> {
     throw new IllegalStateException("cannot record audit event " + event.action() + ": database or disk is full");

@@ -96,6 +96,7 @@ public final class ProductRegistry {
           return existing.get();
         }
         checkOwner(c, v.product(), v.lineage().owner()); // two organizations' first runs of one name at once
+        claimPipelineName(c, v.lineage().pipeline(), v.lineage().owner());
         int next;
         try (PreparedStatement p = c.prepareStatement("SELECT COALESCE(MAX(version), 0) FROM product_versions"
             + " WHERE product = ?")) {
@@ -350,9 +351,16 @@ public final class ProductRegistry {
    * name took its schedule and locked the owner out).
    */
   public void checkPipelineName(String pipeline, String owner) {
-    try (Connection c = connect();
-         PreparedStatement p = c.prepareStatement("SELECT owner, product FROM product_versions WHERE pipeline = ?"
-             + " AND owner <> ? ORDER BY created_at LIMIT 1")) {
+    try (Connection c = connect()) {
+      checkPipelineName(c, pipeline, owner);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the product registry", e);
+    }
+  }
+
+  private static void checkPipelineName(Connection c, String pipeline, String owner) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT owner, product FROM product_versions WHERE pipeline = ?"
+        + " AND owner <> ? ORDER BY created_at LIMIT 1")) {
       p.setString(1, pipeline);
       p.setString(2, owner);
       try (ResultSet r = p.executeQuery()) {
@@ -362,8 +370,43 @@ public final class ProductRegistry {
               + owner + " differently", List.of());
         }
       }
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot read the product registry", e);
+    }
+    try (PreparedStatement p = c.prepareStatement("SELECT owner FROM pipeline_names WHERE pipeline = ?")) {
+      p.setString(1, pipeline);
+      try (ResultSet r = p.executeQuery()) {
+        if (r.next() && !r.getString(1).equals(owner)) {
+          throw new io.dataops.core.AccessDeniedException("pipeline name " + pipeline + " is " + r.getString(1)
+              + "'s (its pipeline of that name made a version first): name the pipeline of " + owner
+              + " differently", List.of());
+        }
+      }
+    }
+  }
+
+  /**
+   * Checks the pipeline name in the transaction that records a version, and claims it for the owner if no one has:
+   * found by a probe, two organizations' first runs of one new name at once both passed the check made before the
+   * run. The second claim's insert loses on the key, and {@link #record} then checks again and refuses it.
+   */
+  private static void claimPipelineName(Connection c, String pipeline, String owner) throws SQLException {
+    if (owner == null) {
+      return; // a run of a pipeline without an organization (the local administrator's home)
+    }
+    checkPipelineName(c, pipeline, owner);
+    try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM pipeline_names WHERE pipeline = ?")) {
+      p.setString(1, pipeline);
+      try (ResultSet r = p.executeQuery()) {
+        if (r.next()) {
+          return;
+        }
+      }
+    }
+    try (PreparedStatement p = c.prepareStatement("INSERT INTO pipeline_names (pipeline, owner, claimed_at)"
+        + " VALUES (?, ?, ?)")) {
+      p.setString(1, pipeline);
+      p.setString(2, owner);
+      p.setString(3, now());
+      p.executeUpdate();
     }
   }
 
