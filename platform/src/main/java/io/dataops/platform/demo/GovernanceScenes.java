@@ -126,8 +126,11 @@ final class GovernanceScenes {
   }
 
   /**
-   * The partner receives every row of the published market version: into its own outbox folder, or with the
-   * warehouse in a bucket by a presigned URL valid for an hour (no data file under the home).
+   * The partner receives every row of the published market version: into a folder beside the home that stands for the
+   * partner's own machine ({@code <home>-partners/<organization>/received/}), or with the warehouse in a bucket by a
+   * presigned URL valid for an hour. Never under the home: a delivered copy is outside the platform, which cannot
+   * destroy it (found by a probe: the demo's copy in the home's outbox outlived the version's destruction while the
+   * certificate called it a copy outside), so {@code product deliver --out} refuses a path inside the home as well.
    */
   void deliver(PipelineRunResult run) {
     Session partner = cast.as(Cast.PARTNER, "product deliver");
@@ -139,11 +142,17 @@ final class GovernanceScenes {
           r.product(), r.version(), r.rows(), r.object(), r.expiresAt()));
       return;
     }
-    Path out = config.outbox().resolve(Cast.PARTNER.organization()).resolve("received")
+    Path out = partnerSide(config.home()).resolve(Cast.PARTNER.organization()).resolve("received")
         .resolve(run.product() + "-v" + run.version() + ".csv");
     Delivery.Result r = delivery.deliver(run.product(), run.version(), partner.actor(), out);
     say(partner, String.format("received %s v%d (数据交付): %,d rows in %s", r.product(), r.version(), r.rows(),
         r.file()));
+  }
+
+  /** The folder beside {@code home} where the demo's partners keep what they receive: {@code <home>-partners}. */
+  static Path partnerSide(Path home) {
+    Path absolute = home.toAbsolutePath().normalize();
+    return absolute.resolveSibling(absolute.getFileName() + "-partners");
   }
 
   /** The month's statement, supervision's scan and the evaluation, by the authority. */

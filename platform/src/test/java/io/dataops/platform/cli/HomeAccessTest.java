@@ -179,7 +179,7 @@ class HomeAccessTest {
   }
 
   @Test
-  void theDemoRunsTheLifecycleAndReportsWhatItProduced() {
+  void theDemoRunsTheLifecycleAndReportsWhatItProduced() throws Exception {
     JsonNode report = made.get(DEMO).json();
     assertThat(report.get("home").asText()).isEqualTo(home.toString());
     assertThat(report.get("contracts")).hasSize(3);
@@ -261,6 +261,14 @@ class HomeAccessTest {
         .anyMatch(l -> l.startsWith("wu-xia (partner of qianhai-credit) received enterprise-employment v1"))
         .anyMatch(l -> l.contains("took the statement of") && l.contains("total 2000.00 yuan"))
         .anyMatch(l -> l.contains("ran supervision (安全监管): no alerts"));
+    // The partner's copy is on its side, beside the home, not in it (found by a probe: a copy in the home's outbox
+    // outlived the version's destruction while the certificate called it outside the platform).
+    String received = governance.stream().filter(l -> l.startsWith("wu-xia (partner of qianhai-credit) received"))
+        .findFirst().orElseThrow();
+    Path copy = Path.of(received.substring(received.lastIndexOf(" in ") + 4));
+    assertThat(copy).isRegularFile().hasParent(dir.resolve("home-partners/qianhai-credit/received"));
+    assertThat(copy.toAbsolutePath().normalize().startsWith(home.toAbsolutePath().normalize())).isFalse();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(copy))).isEqualTo("rw-------");
     assertThat(Path.of(report.get("statement").asText())).isRegularFile();
     assertThat(Path.of(report.get("evaluation").asText())).isRegularFile();
     JsonNode runs = ok(RUNS_AUDITED).json();
