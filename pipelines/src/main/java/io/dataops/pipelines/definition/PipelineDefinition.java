@@ -53,12 +53,8 @@ public record PipelineDefinition(
 
   /**
    * @param weightColumn for aggregate products: the column that says how many people a row stands for
-   */
-  /**
    * @param exempt columns the operator states are no quasi-identifiers although a policy keeps part of a personal
    *     value, each with the reason (recorded with every version, shown as a warning)
-   */
-  /**
    * @param optimize search the generalization lattice for the least information loss that meets k (and l) within
    *     {@code suppressionLimit}, instead of only suppressing small classes
    * @param suppressionLimit the largest share of records (of people, with {@code personKey}) the search may suppress

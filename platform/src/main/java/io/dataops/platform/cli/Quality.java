@@ -11,6 +11,7 @@ import io.dataops.quality.run.QualityRunner;
 import io.dataops.quality.suite.SuiteRegistry;
 import io.dataops.platform.config.PlatformConfig;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -68,9 +69,20 @@ final class Quality {
    * Run-time suite parameters from {@code --param NAME=VALUE}: a value that reads as JSON (10, 0.5, true, [1, 2],
    * "text") is that value; anything else (2024-01-31) is text.
    */
-  static Map<String, Object> parameters(Map<String, String> given) {
+  static Map<String, Object> parameters(List<String> given) {
+    Map<String, String> named = new LinkedHashMap<>();
+    for (String g : given) {
+      int eq = g.indexOf('=');
+      if (eq < 0) {
+        throw new BadInputException("--param " + g + ": give NAME=VALUE");
+      }
+      // Found by a probe: the second of two values for one name won in silence.
+      if (named.putIfAbsent(g.substring(0, eq), g.substring(eq + 1)) != null) {
+        throw new BadInputException("--param " + g.substring(0, eq) + " is given twice: give each parameter once");
+      }
+    }
     Map<String, Object> out = new LinkedHashMap<>();
-    given.forEach((name, value) -> {
+    named.forEach((name, value) -> {
       if (!name.matches("[A-Za-z][A-Za-z0-9_$]*")) {
         throw new BadInputException("--param " + name + "=...: a parameter name is a letter, then letters, digits, "
             + "'_' or '$'");

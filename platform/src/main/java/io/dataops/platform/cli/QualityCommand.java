@@ -47,7 +47,7 @@ final class QualityCommand {
         + "files (default: the available processors, at most 2); any number gives the same results.") Integer workers;
     @Option(names = "--param", paramLabel = "NAME=VALUE", description = "A suite parameter for this run (repeatable; "
         + "overrides the suite's own): a number, true/false, JSON, or text such as a date.")
-    Map<String, String> params = new LinkedHashMap<>();
+    List<String> params = new ArrayList<>();
     @Option(names = "--fail-on-error", description = "Exit with status 2 when a rule of severity error fails (the run,"
         + " its failing rows and metrics are recorded all the same): a scheduler then shows the run as failed.")
     boolean failOnError;

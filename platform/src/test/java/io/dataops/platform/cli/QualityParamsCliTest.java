@@ -80,6 +80,14 @@ class QualityParamsCliTest {
     CliTest.Run badName = run("quality", "run", "--table", table, "--param", "1x=2");
     assertThat(badName.exit()).isEqualTo(2);
     assertThat(badName.err()).contains("--param 1x=...");
+    // Found by a probe: the second of two values for one name won in silence.
+    CliTest.Run twice = run("quality", "run", "--table", table, "--param", "expected_rows=200", "--param",
+        "expected_rows=150");
+    assertThat(twice.exit()).isEqualTo(2);
+    assertThat(twice.err()).contains("--param expected_rows is given twice: give each parameter once");
+    CliTest.Run noValue = run("quality", "run", "--table", table, "--param", "expected_rows");
+    assertThat(noValue.exit()).isEqualTo(2);
+    assertThat(noValue.err()).contains("--param expected_rows: give NAME=VALUE");
   }
 
   /**

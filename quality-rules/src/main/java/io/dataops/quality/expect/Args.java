@@ -79,6 +79,15 @@ final class Args {
         throw fail(k, "unknown argument '" + k + "'" + (known.isEmpty() ? "" : " (it takes: " + String.join(", ", known) + ")"));
       }
     }
+    // Found by a probe: catch_exceptions: "yes" (text) was taken, and read as true.
+    for (String flag : List.of("catch_exceptions", "include_config")) {
+      Object v = e.kwargs().get(flag);
+      if (v != null && !(v instanceof Boolean)) {
+        String given = String.valueOf(v).length() <= 40 ? String.valueOf(v) : String.valueOf(v).substring(0, 40) + "…";
+        throw fail(flag, flag + " is true or false, not " + (v instanceof String ? "the text \"" + given + "\""
+            : given));
+      }
+    }
   }
 
   boolean has(String name) {

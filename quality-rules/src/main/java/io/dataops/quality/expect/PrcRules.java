@@ -11,7 +11,6 @@ import java.util.Set;
 final class PrcRules {
   private PrcRules() {}
 
-  /** Province-level codes of GB/T 2260 (the first two digits of a region code). */
   /** GB 32100 registration-authority codes (first character of a credit code). */
   private static final String AUTHORITIES = "123456789ANY";
 

@@ -109,6 +109,16 @@ class GxSemanticsTest extends QualityFixture {
               quantile_ranges: {quantiles: [0.5], value_ranges: [[3, 1]]}
         """)).isInstanceOf(SuiteException.class).hasMessageContaining("suite.yaml:6:")
         .hasMessageContaining("ordered pairs");
+    // Found by a probe: a flag given as text was taken (and read as true).
+    assertThatThrownBy(() -> run("t", """
+        name: s
+        expectations:
+          - type: expect_column_values_to_not_be_null
+            kwargs:
+              column: s
+              catch_exceptions: "yes"
+        """)).isInstanceOf(SuiteException.class).hasMessageContaining("suite.yaml:6:")
+        .hasMessageContaining("catch_exceptions is true or false, not the text \"yes\"");
   }
 
   @Test

@@ -79,16 +79,16 @@ public final class EmbeddedScheduler implements AutoCloseable {
   }
 
   /**
-   * A cron expression for a new schedule: it parses, and some date matches it. Spring accepts '0 0 0 31 2 *' (the
-   * 31st of February) and then finds no next occurrence: such a schedule never runs, and was listed as "next null".
-   */
-  /**
    * The time zone cron fields are read in: the platform's (as grants, billing and feed schedules), not the host's —
    * on a UTC host "0 0 2 * * *" ran at 10:00 Beijing time, and two schedulers on hosts of different zones sharing one
    * database would have claimed different occurrences.
    */
   public static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
 
+  /**
+   * A cron expression for a new schedule: it parses, and some date matches it. Spring accepts '0 0 0 31 2 *' (the
+   * 31st of February) and then finds no next occurrence: such a schedule never runs, and was listed as "next null".
+   */
   public static CronExpression parseFiring(String cron) {
     CronExpression expression = parse(cron);
     if (expression.next(ZonedDateTime.now(ZONE)) == null) {

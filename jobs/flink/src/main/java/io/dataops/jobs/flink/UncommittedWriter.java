@@ -145,7 +145,6 @@ public final class UncommittedWriter extends AbstractStreamOperator<Void>
     }
   }
 
-  /** The table as it was when the job was built (a class, not a lambda: a missing class then names itself). */
   /** The table whose new data files go to another folder (its location provider's data path). */
   private static final class Located extends SerializableTable {
     private static final long serialVersionUID = 1L;
@@ -164,6 +163,7 @@ public final class UncommittedWriter extends AbstractStreamOperator<Void>
     }
   }
 
+  /** The table as it was when the job was built (a class, not a lambda: a missing class then names itself). */
   private record FixedTable(Table table) implements SerializableSupplier<Table> {
     @Override
     public Table get() {
