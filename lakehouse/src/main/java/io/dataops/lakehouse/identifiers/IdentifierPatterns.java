@@ -44,4 +44,61 @@ public final class IdentifierPatterns {
     }
     return Found.NONE;
   }
+
+  /**
+   * Whether a free text holds a resident ID, mobile or bank card number also as people write them: digit groups joined
+   * by single spaces, hyphens or dots, a mobile after the country code ({@code +86 138-0013-8000}, {@code 0086…}), a
+   * bank card as 16 to 19 digits with a valid Luhn check digit, grouped or not. For masking values shown in reports
+   * (found by a probe: such numbers were shown whole), where masking a number that only looks like one costs nothing;
+   * a product's leak check keeps {@link #find}, whose shapes refuse a run.
+   */
+  public static boolean inText(CharSequence s) {
+    if (find(s) != Found.NONE) {
+      return true;
+    }
+    int n = s.length();
+    StringBuilder digits = new StringBuilder();
+    int i = 0;
+    while (i < n) {
+      if (!digit(s.charAt(i))) {
+        i++;
+        continue;
+      }
+      digits.setLength(0);
+      while (i < n) {
+        char c = s.charAt(i);
+        if (digit(c)) {
+          digits.append(c);
+          i++;
+        } else if ((c == ' ' || c == '-' || c == '.') && i + 1 < n && digit(s.charAt(i + 1))) {
+          i++;
+        } else {
+          break;
+        }
+      }
+      boolean xEnd = i < n && (s.charAt(i) == 'X' || s.charAt(i) == 'x');
+      if (identifies(digits, xEnd)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean identifies(CharSequence digits, boolean xEnd) {
+    String v = digits.toString();
+    String national = v.startsWith("0086") ? v.substring(4) : v.length() == 13 && v.startsWith("86") ? v.substring(2)
+        : v;
+    if (PrcIdentifiers.isMainlandMobile(national)) {
+      return true;
+    }
+    if (v.length() >= 16 && v.length() <= 19 && PrcIdentifiers.luhn(v)) {
+      return true;
+    }
+    String id = xEnd && v.length() == 17 ? v + "X" : v;
+    return id.length() == 18 && find(id) == Found.ID_CARD;
+  }
+
+  private static boolean digit(char c) {
+    return c >= '0' && c <= '9';
+  }
 }

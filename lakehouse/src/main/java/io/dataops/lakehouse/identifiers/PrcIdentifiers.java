@@ -118,6 +118,24 @@ public final class PrcIdentifiers {
     return check == 10 ? 'X' : check == 11 ? '0' : (char) ('0' + check);
   }
 
+  /** True when the digits end with a valid Luhn check digit (bank cards). */
+  public static boolean luhn(CharSequence digits) {
+    int sum = 0;
+    boolean doubled = false;
+    for (int i = digits.length() - 1; i >= 0; i--) {
+      int d = digits.charAt(i) - '0';
+      if (doubled) {
+        d *= 2;
+        if (d > 9) {
+          d -= 9;
+        }
+      }
+      sum += d;
+      doubled = !doubled;
+    }
+    return sum % 10 == 0;
+  }
+
   /** Mainland mobile numbers: 11 digits, 1 then 3 to 9. */
   public static boolean isMainlandMobile(CharSequence phone) {
     if (phone == null || phone.length() != 11 || phone.charAt(0) != '1') {

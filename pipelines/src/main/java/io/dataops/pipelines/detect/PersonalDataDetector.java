@@ -91,7 +91,7 @@ public final class PersonalDataDetector {
     if (len == 11 && PrcIdentifiers.isMainlandMobile(v)) {
       return PersonalData.MOBILE;
     }
-    if (len >= 13 && len <= 19 && allDigits(v) && luhn(v)) {
+    if (len >= 13 && len <= 19 && allDigits(v) && PrcIdentifiers.luhn(v)) {
       return PersonalData.BANK_CARD;
     }
     if (v.indexOf('@') > 0 && EMAIL.matcher(v).matches()) {
@@ -121,23 +121,5 @@ public final class PersonalDataDetector {
 
   private static boolean allHan(String v) {
     return v.codePoints().allMatch(cp -> Character.UnicodeScript.of(cp) == Character.UnicodeScript.HAN);
-  }
-
-  /** True when the digits end with a valid Luhn check digit (bank cards). */
-  public static boolean luhn(CharSequence digits) {
-    int sum = 0;
-    boolean doubled = false;
-    for (int i = digits.length() - 1; i >= 0; i--) {
-      int d = digits.charAt(i) - '0';
-      if (doubled) {
-        d *= 2;
-        if (d > 9) {
-          d -= 9;
-        }
-      }
-      sum += d;
-      doubled = !doubled;
-    }
-    return sum % 10 == 0;
   }
 }

@@ -1,7 +1,6 @@
 package io.dataops.pipelines.privacy;
 
 import io.dataops.lakehouse.identifiers.PrcIdentifiers;
-import io.dataops.pipelines.detect.PersonalDataDetector;
 import java.util.function.Consumer;
 
 /**
@@ -117,7 +116,7 @@ final class Rebuildable {
     }
   }
 
-  /** A digit's share of the Luhn sum (as {@link PersonalDataDetector#luhn} adds it). */
+  /** A digit's share of the Luhn sum (as {@link PrcIdentifiers#luhn} adds it). */
   private static int luhnWeight(int digit, boolean doubled) {
     if (!doubled) {
       return digit;

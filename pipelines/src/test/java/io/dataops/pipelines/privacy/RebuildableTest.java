@@ -2,7 +2,7 @@ package io.dataops.pipelines.privacy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dataops.pipelines.detect.PersonalDataDetector;
+import io.dataops.lakehouse.identifiers.PrcIdentifiers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -34,7 +34,7 @@ class RebuildableTest {
     List<String> out = new ArrayList<>();
     Rebuildable.candidates("440304001000", out::add);
     assertThat(out).containsExactly("440304001009");
-    assertThat(PersonalDataDetector.luhn("440304001009")).isTrue();
+    assertThat(PrcIdentifiers.luhn("440304001009")).isTrue();
     out.clear();
     Rebuildable.candidates("440304001009", out::add);
     assertThat(out).as("its own check digit valid: not a candidate").isEmpty();
@@ -84,12 +84,12 @@ class RebuildableTest {
     }
     StringBuilder card = new StringBuilder(v);
     int target = unknown >= 0 ? unknown : slots.size() - 1;
-    if (unknown < 0 && PersonalDataDetector.luhn(digits(card, slots))) {
+    if (unknown < 0 && PrcIdentifiers.luhn(digits(card, slots))) {
       return List.of();
     }
     for (char d = '0'; d <= '9'; d++) {
       card.setCharAt(slots.get(target), d);
-      if (PersonalDataDetector.luhn(digits(card, slots))) {
+      if (PrcIdentifiers.luhn(digits(card, slots))) {
         return card.toString().equals(v) ? List.of() : List.of(card.toString());
       }
     }
