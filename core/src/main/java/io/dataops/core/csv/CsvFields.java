@@ -1,5 +1,6 @@
 package io.dataops.core.csv;
 
+import io.dataops.core.text.VisibleText;
 import java.util.regex.Pattern;
 
 /**
@@ -33,10 +34,13 @@ public final class CsvFields {
    * {@code +}, {@code -}, {@code @}, a tab or a carriage return, and not a plain number) is written with a leading
    * apostrophe, as OWASP's advice on CSV injection has it. A feed's value such as {@code =cmd|' /C calc'!A0} or
    * {@code =HYPERLINK(...)} would otherwise run, or send data away, in the clerk's spreadsheet that opens the report.
-   * The apostrophe shows, which tells the reader that the value began so.
+   * The apostrophe shows, which tells the reader that the value began so. Control characters (but line feeds and
+   * tabs) and bidirectional overrides are shown as {@link VisibleText#safe} shows them: a NUL cut the cell short, an
+   * override reordered it (found by a probe in a department's failing rows).
    */
   public static String forSpreadsheet(String text) {
-    return exact(formulaLike(text) ? "'" + text : text);
+    String shown = text == null ? null : VisibleText.safe(text);
+    return exact(formulaLike(shown) ? "'" + shown : shown);
   }
 
   /** Whether a spreadsheet would read the text as a formula. */

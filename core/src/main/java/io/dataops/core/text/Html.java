@@ -10,12 +10,14 @@ public final class Html {
 
   /**
    * {@code text} with the five characters that can end an element's content or an attribute's value ({@code < > & "
-   * '}) as character references; null as the empty text.
+   * '}) as character references, and its control characters and bidirectional overrides made visible
+   * ({@link VisibleText#safe}: an override reordered what a report showed); null as the empty text.
    */
   public static String escape(String text) {
     if (text == null) {
       return "";
     }
+    text = VisibleText.safe(text);
     StringBuilder out = null;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);

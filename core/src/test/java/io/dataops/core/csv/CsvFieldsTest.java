@@ -33,7 +33,16 @@ class CsvFieldsTest {
     assertThat(CsvFields.forSpreadsheet("-2+3")).isEqualTo("'-2+3");
     assertThat(CsvFields.forSpreadsheet("-")).isEqualTo("'-");
     assertThat(CsvFields.forSpreadsheet("\t=1")).isEqualTo("'\t=1");
-    assertThat(CsvFields.forSpreadsheet("\r=1")).isEqualTo("\"'\r=1\"");
+    // A carriage return is shown (␍), as every control character but line feeds and tabs: no formula either way.
+    assertThat(CsvFields.forSpreadsheet("\r=1")).isEqualTo("␍=1");
+  }
+
+  @Test
+  void spreadsheetFieldsShowControlCharactersAndBidirectionalOverrides() {
+    assertThat(CsvFields.forSpreadsheet("ab\u0000cd")).isEqualTo("ab␀cd");
+    assertThat(CsvFields.forSpreadsheet("\u202egnp.exe")).isEqualTo("<U+202E>gnp.exe");
+    assertThat(CsvFields.forSpreadsheet("line\nnext")).isEqualTo("\"line\nnext\"");
+    assertThat(CsvFields.exact("ab\u0000\u202ecd")).as("a program's copy stays exact").isEqualTo("ab\u0000\u202ecd");
   }
 
   @Test

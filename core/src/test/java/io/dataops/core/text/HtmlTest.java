@@ -17,4 +17,10 @@ class HtmlTest {
     assertThat(Html.escape(null)).isEmpty();
     assertThat(Html.escape("")).isEmpty();
   }
+
+  @Test
+  void controlCharactersAndBidirectionalOverridesAreShown() {
+    assertThat(Html.escape("\u202e<b>lmth.exe\u0000")).isEqualTo("&lt;U+202E&gt;&lt;b&gt;lmth.exe␀");
+    assertThat(Html.escape("a\nb\tc")).as("lines and tabs stay").isEqualTo("a\nb\tc");
+  }
 }

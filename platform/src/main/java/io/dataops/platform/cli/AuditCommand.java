@@ -1,6 +1,7 @@
 package io.dataops.platform.cli;
 
 import io.dataops.core.BadInputException;
+import io.dataops.core.text.VisibleText;
 import io.dataops.governance.audit.AuditFilter;
 import io.dataops.governance.audit.AuditRecord;
 import io.dataops.governance.audit.Checkpoint;
@@ -111,7 +112,7 @@ final class AuditCommand {
         text.append(String.format("%6d %s %-10s %-12s %-22s %-8s %s%n", r.seq(), r.at(), r.actor(),
             r.role() == null ? "" : r.role(), r.action(), r.outcome(),
             // An object may name a file a department sent: its line feed forged a line of this listing (a probe).
-            TerminalText.value(String.join(" ", r.objects()))));
+            VisibleText.value(String.join(" ", r.objects()))));
       }
       cli.print(common, Map.of("events", events), events.isEmpty() ? "no events" : text.toString());
       return 0;

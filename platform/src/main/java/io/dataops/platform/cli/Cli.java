@@ -3,6 +3,7 @@ package io.dataops.platform.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.dataops.core.text.VisibleText;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.platform.config.Home;
 import io.dataops.platform.config.HomeOrigin;
@@ -163,7 +164,7 @@ public final class Cli {
         throw new IllegalStateException("cannot write the result as JSON", e);
       }
     } else {
-      String shown = TerminalText.safe(text);
+      String shown = VisibleText.safe(text);
       out.print(shown.endsWith("\n") ? shown : shown + "\n");
     }
     out.flush();

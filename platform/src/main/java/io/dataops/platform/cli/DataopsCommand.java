@@ -1,5 +1,6 @@
 package io.dataops.platform.cli;
 
+import io.dataops.core.text.VisibleText;
 import java.util.List;
 import java.util.Set;
 import picocli.CommandLine;
@@ -46,14 +47,14 @@ public final class DataopsCommand {
    */
   private static java.nio.file.Path path(String typed) {
     if (typed.indexOf('\uFFFD') >= 0) {
-      throw new CommandLine.TypeConversionException("'" + TerminalText.value(typed) + "' has bytes that are not "
+      throw new CommandLine.TypeConversionException("'" + VisibleText.value(typed) + "' has bytes that are not "
           + "text in this locale's " + System.getProperty("sun.jnu.encoding") + " (a name written in GBK?): rename "
           + "the file, e.g. with convmv -f gbk -t utf8");
     }
     try {
       return java.nio.file.Path.of(typed);
     } catch (java.nio.file.InvalidPathException e) {
-      throw new CommandLine.TypeConversionException("'" + TerminalText.value(typed) + "' cannot be a path in this "
+      throw new CommandLine.TypeConversionException("'" + VisibleText.value(typed) + "' cannot be a path in this "
           + "locale's " + System.getProperty("sun.jnu.encoding") + " (" + e.getReason() + "): run with a UTF-8 "
           + "locale, e.g. LC_ALL=C.UTF-8");
     }

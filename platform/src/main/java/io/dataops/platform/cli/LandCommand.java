@@ -1,6 +1,7 @@
 package io.dataops.platform.cli;
 
 import io.dataops.core.BadInputException;
+import io.dataops.core.text.VisibleText;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.catalog.TableNames;
 import io.dataops.lakehouse.contract.ContractParser;
@@ -132,9 +133,9 @@ final class LandCommand implements Callable<Integer> {
             : o.how() == io.dataops.lakehouse.landing.LandingZone.How.REPLACED ? REPLACED : "taken in by another run";
         entry.put("why", why);
         skipped.add(entry);
-        text.append(String.format("%s: %s%n", TerminalText.value(o.object()), why));
+        text.append(String.format("%s: %s%n", VisibleText.value(o.object()), why));
         if (o.movedTo() != null) {
-          text.append("  moved to ").append(TerminalText.value(o.movedTo())).append('\n');
+          text.append("  moved to ").append(VisibleText.value(o.movedTo())).append('\n');
         }
         continue;
       }
@@ -143,17 +144,17 @@ final class LandCommand implements Callable<Integer> {
         landed.add(entry);
         var r = o.result().landing();
         text.append(r.isDuplicate()
-            ? String.format("%s: already landed (snapshot %d of %s)%s%n", TerminalText.value(o.object()),
+            ? String.format("%s: already landed (snapshot %d of %s)%s%n", VisibleText.value(o.object()),
                 r.duplicateOf(), r.table(),
                 r.duplicateReplaced() == null ? "" : ", as feed " + r.duplicateReplaced().feedId()
                     + ", which was replaced by feed " + r.duplicateReplaced().replacedBy())
             : String.format("%s: %,d rows read, %,d landed, %,d quarantined -> %s @ snapshot %d%n",
-                TerminalText.value(o.object()),
+                VisibleText.value(o.object()),
                 r.rowsRead(), r.rowsLanded(), r.rowsQuarantined(), r.table(), r.snapshotId()));
       } else {
         entry.put("reason", o.reason());
         rejected.add(entry);
-        text.append(String.format("%s: rejected: %s%n", TerminalText.value(o.object()), o.reason()));
+        text.append(String.format("%s: rejected: %s%n", VisibleText.value(o.object()), o.reason()));
       }
       if (o.how() == io.dataops.lakehouse.landing.LandingZone.How.REPLACED) {
         entry.put("why", REPLACED);
@@ -164,7 +165,7 @@ final class LandCommand implements Callable<Integer> {
         entry.put("why", VANISHED);
         text.append("  not moved: ").append(VANISHED).append('\n');
       } else {
-        text.append("  moved to ").append(TerminalText.value(String.valueOf(o.movedTo()))).append('\n');
+        text.append("  moved to ").append(VisibleText.value(String.valueOf(o.movedTo()))).append('\n');
       }
     }
     if (outcomes.isEmpty()) {
@@ -229,7 +230,7 @@ final class LandCommand implements Callable<Integer> {
 
   /** A file's name as a line of the output shows it: a line feed in it would forge the lines after (a probe). */
   private static String shownName(Path file) {
-    return TerminalText.value(file.getFileName().toString());
+    return VisibleText.value(file.getFileName().toString());
   }
 
   static String describe(LandingResult r, String department, String dataset, Path file) {

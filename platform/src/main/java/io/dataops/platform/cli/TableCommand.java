@@ -1,6 +1,7 @@
 package io.dataops.platform.cli;
 
 import io.dataops.core.audit.AuditEvent;
+import io.dataops.core.text.VisibleText;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.catalog.TableNames;
 import io.dataops.lakehouse.table.TableBrowser;
@@ -116,7 +117,7 @@ final class TableCommand {
                   : " (masked)")));
         }
         for (var r : rows.rows()) {
-          text.append("  ").append(r.values().stream().map(v -> v == null ? "∅" : TerminalText.value(v.toString()))
+          text.append("  ").append(r.values().stream().map(v -> v == null ? "∅" : VisibleText.value(v.toString()))
               .reduce((a, b) -> a + " | " + b).orElse("")).append('\n');
         }
         if (rows.truncated()) {
@@ -195,7 +196,7 @@ final class TableCommand {
           text.append(String.format("%-20d %s %-9s +%s rows%s%s%s%n", s.snapshotId(), s.committedAt(), s.operation(),
               sum.getOrDefault("dataops.rows-landed", sum.getOrDefault("added-records", "0")),
               sum.containsKey("dataops.feed-id") ? "  feed " + sum.get("dataops.feed-id") : "",
-              sum.containsKey("dataops.source-file") ? " from " + TerminalText.value(sum.get("dataops.source-file"))
+              sum.containsKey("dataops.source-file") ? " from " + VisibleText.value(sum.get("dataops.source-file"))
                   : "",
               sum.containsKey("dataops.replaces") ? ", replacing feed " + sum.get("dataops.replaces") + " (-"
                   + sum.getOrDefault("dataops.rows-replaced", "?") + " rows)" : ""));
