@@ -311,4 +311,9 @@ class LifecycleTest extends ProductFixture {
   void twoOrganizationsFirstRunsOfOnePipelineNameAtOnceRecordOne() throws Exception {
     firstRunsOfOnePipelineNameByTwoOrganizations();
   }
+
+  @Test
+  void twoOrganizationsFirstRunsOfOneProductAtOnceLeaveTheTableTheWinners() throws Exception {
+    firstRunsOfOneProductByTwoOrganizations();
+  }
 }

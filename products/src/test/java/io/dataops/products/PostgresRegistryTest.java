@@ -80,4 +80,10 @@ class PostgresRegistryTest extends ProductFixture {
     onPostgres();
     firstRunsOfOnePipelineNameByTwoOrganizations();
   }
+
+  @Test
+  void twoOrganizationsFirstRunsOfOneProductAtOnceLeaveTheTableTheWinnersOnPostgres() throws Exception {
+    onPostgres();
+    firstRunsOfOneProductByTwoOrganizations();
+  }
 }

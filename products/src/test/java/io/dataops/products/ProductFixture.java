@@ -238,6 +238,8 @@ public abstract class ProductFixture {
       org.assertj.core.api.Assertions.assertThat(refusals).singleElement().asString()
           .startsWith("pipeline name " + pipeline + " is " + winner + "'s");
       org.assertj.core.api.Assertions.assertThat(registry.list("stats-of-" + loser.organization())).isEmpty();
+      org.assertj.core.api.Assertions.assertThat(lakehouse.load(ProductTables.id("stats-of-" + loser.organization()))
+          .currentSnapshot()).as("refused before its rows became the table's").isNull();
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> publisher(QualityGate.NONE)
               .newVersion("stats-of-" + loser.organization(), "again").replaceWith(List.of(
                   dataFile("stats-of-" + loser.organization(), 11, 20)))
@@ -247,6 +249,60 @@ public abstract class ProductFixture {
       org.assertj.core.api.Assertions.assertThat(publisher(QualityGate.NONE)
           .newVersion("stats-of-" + winner, "second").replaceWith(List.of(dataFile("stats-of-" + winner, 11, 20)))
           .lineage(lineageOf(pipeline, owner, "second")).actor(owner).commit().version()).isEqualTo(2);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * Two organizations' first runs of one new product name, from two threads at once (found by a probe: the loser was
+   * refused only when its version was recorded, after its rows had become the table's current snapshot, which the
+   * winner's operator then read and which blocked the version's destruction for good): one version is recorded, the
+   * other run is refused before it changes the table, and its data file is removed.
+   */
+  protected void firstRunsOfOneProductByTwoOrganizations() throws Exception {
+    String product = "contested-" + System.nanoTime();
+    List<Actor> makers = List.of(OPERATOR, OTHER_OPERATOR);
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(makers.size());
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(makers.size());
+    Map<String, String> fileOf = new java.util.concurrent.ConcurrentHashMap<>();
+    List<java.util.concurrent.Future<ProductVersion>> runs = new ArrayList<>();
+    try {
+      int from = 1;
+      for (Actor maker : makers) {
+        String file = dataFile(product, from, from + 9);
+        from += 10;
+        fileOf.put(maker.organization(), file);
+        PublishVersion p = publisher(QualityGate.NONE).newVersion(product, "first-" + maker.organization())
+            .replaceWith(List.of(file)).lineage(lineageOf("pipeline-of-" + maker.organization(), maker,
+                "first-" + maker.organization())).actor(maker);
+        runs.add(pool.submit(() -> {
+          start.await();
+          return p.commit();
+        }));
+      }
+      List<ProductVersion> recorded = new ArrayList<>();
+      List<Throwable> refused = new ArrayList<>();
+      for (var run : runs) {
+        try {
+          recorded.add(run.get(2, java.util.concurrent.TimeUnit.MINUTES));
+        } catch (java.util.concurrent.ExecutionException e) {
+          refused.add(e.getCause());
+        }
+      }
+      org.assertj.core.api.Assertions.assertThat(recorded).as("one first version").hasSize(1);
+      org.assertj.core.api.Assertions.assertThat(refused).singleElement()
+          .isInstanceOf(io.dataops.core.AccessDeniedException.class).extracting(Throwable::getMessage).asString()
+          .startsWith("product " + product + " belongs to " + recorded.get(0).lineage().owner());
+      Table table = lakehouse.load(ProductTables.id(product));
+      org.assertj.core.api.Assertions.assertThat(table.currentSnapshot().snapshotId())
+          .as("the table's current snapshot is the version's").isEqualTo(recorded.get(0).snapshotId());
+      org.assertj.core.api.Assertions.assertThat(table.snapshots()).as("the refused run's snapshot is gone")
+          .hasSize(1);
+      String loser = makers.stream().map(Actor::organization)
+          .filter(o -> !o.equals(recorded.get(0).lineage().owner())).findFirst().orElseThrow();
+      org.assertj.core.api.Assertions.assertThat(table.io().newInputFile(fileOf.get(loser)).exists())
+          .as("the refused run's file").isFalse();
     } finally {
       pool.shutdownNow();
     }

@@ -41,7 +41,8 @@ public final class OutFiles {
   /**
    * Writes {@code bytes} as the file {@code target} ({@code what} names it in errors): into an owner-only file beside
    * it, then moved over the name. A link at the name is replaced, never followed (a probe's dangling link at --out
-   * led a DAG file into the platform home), and no half-written file is left under the name.
+   * led a DAG file into the platform home), and no half-written file is left under the name. A folder that does not
+   * exist yet is made, owner-only, as {@code product deliver} makes it (found by a probe: here it was "no such folder").
    */
   public static Path replace(Path target, byte[] bytes, String what) {
     Path abs = target.toAbsolutePath().normalize();
@@ -51,6 +52,9 @@ public final class OutFiles {
     Path part = null;
     try {
       checkName(abs);
+      if (abs.getParent() != null && !Files.isDirectory(abs.getParent())) {
+        OwnerOnly.directories(abs.getParent());
+      }
       part = beside(abs, ".part-" + Long.toHexString(System.nanoTime()));
       OwnerOnly.write(part, bytes);
       Files.move(part, abs, java.nio.file.StandardCopyOption.REPLACE_EXISTING,

@@ -178,8 +178,13 @@ class AirflowCliTest extends HomeCliTest {
     assertThat(link).as("the link is replaced by the DAG, not followed").isRegularFile().isNotEqualTo(elsewhere);
     assertThat(Files.isSymbolicLink(link)).isFalse();
     assertThat(elsewhere).doesNotExist();
-    refused(TestCast.OPERATOR, "cannot write the DAG file to " + dir.resolve("none/dag.py") + ": no such folder",
-        "airflow", "dag", pipeline.toString(), "--out", dir.resolve("none/dag.py").toString());
+    // A folder that does not exist is made, owner-only, as product deliver makes it (it was "no such folder").
+    ok(TestCast.OPERATOR, "airflow", "dag", pipeline.toString(), "--out", dir.resolve("none/dag.py").toString());
+    assertThat(dir.resolve("none/dag.py")).isRegularFile();
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("none"))))
+        .isEqualTo("rwx------");
+    refused(TestCast.OPERATOR, "cannot write the DAG file to " + dir.resolve("none/dag.py/x.py"), "airflow", "dag",
+        pipeline.toString(), "--out", dir.resolve("none/dag.py/x.py").toString());
     refused(TestCast.OPERATOR, "--out names a folder", "airflow", "dag", pipeline.toString(), "--out",
         dir.resolve("dags").toString());
   }

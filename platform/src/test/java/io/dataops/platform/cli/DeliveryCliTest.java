@@ -189,6 +189,29 @@ class DeliveryCliTest extends HomeCliTest {
   }
 
   /**
+   * Found by a probe: a destruction killed after its last step and before the audit trail's checkpoint was never
+   * checkpointed, since run again it is refused (the version is destroyed). It is still refused, after the
+   * checkpoint it missed.
+   */
+  @Test
+  void aDestructionKilledBeforeItsCheckpointIsCheckpointedWhenRunAgain() throws Exception {
+    ok(TestCast.AUTHORITY, "product", "seal", "income-by-street", "1");
+    long before = ok(TestCast.AUDITOR, "audit", "verify", "--json").json().get("checkpoints").asLong();
+    try (PausedChild child = PausedChild.at("destroyed", dir, dir.resolve("home"), TestCast.AUTHORITY, "product",
+        "destroy", "income-by-street", "1")) {
+      child.kill();
+    }
+    assertThat(ok(TestCast.AUDITOR, "audit", "verify", "--json").json().get("checkpoints").asLong())
+        .as("killed before its checkpoint").isEqualTo(before);
+    Run again = run(TestCast.AUTHORITY, "product", "destroy", "income-by-street", "1");
+    assertThat(again.exit()).isEqualTo(2);
+    assertThat(again.err()).contains("is destroyed: destroy needs a version that is rejected or sealed");
+    JsonNode verified = ok(TestCast.AUDITOR, "audit", "verify", "--json").json();
+    assertThat(verified.get("ok").asBoolean()).isTrue();
+    assertThat(verified.get("checkpoints").asLong()).isEqualTo(before + 1);
+  }
+
+  /**
    * A destruction removes what the platform holds, not what a partner took away: the certificate lists the partner's
    * deliveries of the version and says they are not destroyed, and the partner's organization finds a notice in its
    * outbox asking it to delete them, audited once.

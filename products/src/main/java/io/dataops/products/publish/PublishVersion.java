@@ -222,6 +222,7 @@ public final class PublishVersion {
       }
       try {
         check.beforePublish(product);
+        registry.claimForVersion(product, lineage.pipeline(), lineage.owner());
       } catch (RuntimeException refused) {
         discard(table, mine);
         throw refused;

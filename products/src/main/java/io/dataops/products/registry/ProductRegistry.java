@@ -384,6 +384,32 @@ public final class ProductRegistry {
   }
 
   /**
+   * Checks that {@code product} and the pipeline name are {@code owner}'s, and claims the name for it if no one has
+   * (committed at once): called before a run's snapshot becomes its product table's current one, so that a refused
+   * run leaves the table as it was. Found by a probe: two organizations' first runs of one new product name were both
+   * published to the table, the loser refused only when its version was recorded — its rows stayed the table's
+   * current snapshot, shown to the winner, and the version could never be destroyed. Runs of one product hold its lock
+   * ({@link #exclusive}) through their record, so the second finds the first's version; runs of two products under
+   * one new pipeline name race on the name's key. {@link #record} checks both again.
+   */
+  public void claimForVersion(String product, String pipeline, String owner) {
+    for (int attempt = 0; ; attempt++) {
+      try (Connection c = connect()) {
+        c.setAutoCommit(false);
+        checkOwner(c, product, owner);
+        claimPipelineName(c, pipeline, owner);
+        c.commit();
+        return;
+      } catch (SQLException e) {
+        if (attempt < 5 && retryable(e)) {
+          continue; // another organization's claim of the name won the key: checked again, and refused
+        }
+        throw new IllegalStateException("cannot claim the pipeline name " + pipeline, e);
+      }
+    }
+  }
+
+  /**
    * Checks the pipeline name in the transaction that records a version, and claims it for the owner if no one has:
    * found by a probe, two organizations' first runs of one new name at once both passed the check made before the
    * run. The second claim's insert loses on the key, and {@link #record} then checks again and refuses it.
