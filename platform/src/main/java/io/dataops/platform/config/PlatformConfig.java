@@ -211,7 +211,13 @@ public record PlatformConfig(Path home, LakehouseConfig lakehouse, ConfiguredKey
     try {
       uri = endpoint == null ? null : java.net.URI.create(endpoint);
     } catch (IllegalArgumentException e) {
-      throw new BadInputException("the S3 endpoint (AWS_ENDPOINT_URL or s3.endpoint) is not a URL: " + endpoint);
+      throw new BadInputException("the S3 endpoint (AWS_ENDPOINT_URL or s3.endpoint) is not a URL"
+          + (endpoint.indexOf('@') < 0 ? ": " + endpoint : ""));
+    }
+    if (uri != null && uri.getRawUserInfo() != null) {
+      // Found by a probe: taken in silence, as catalog.uri's is refused; it would be in every message naming the URL.
+      throw new BadInputException("the S3 endpoint (AWS_ENDPOINT_URL or s3.endpoint) must not carry credentials "
+          + "(user:password@): set AWS_ACCESS_KEY_ID, and AWS_SECRET_ACCESS_KEY or s3.secret-access-key-file");
     }
     return new ObjectStore(uri, region, Boolean.parseBoolean(pathStyle), keyId,
         secret == null || secret.isBlank() ? null : secret);

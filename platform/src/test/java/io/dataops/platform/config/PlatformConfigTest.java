@@ -121,6 +121,19 @@ class PlatformConfigTest {
         .hasMessageContaining("must not carry credentials").hasMessageNotContaining("hunter2");
   }
 
+  /** Found by a probe: an S3 endpoint with user:password@ was taken in silence. */
+  @Test
+  void anObjectStoreEndpointCarryingCredentialsIsRefused() {
+    assertThatThrownBy(() -> PlatformConfig.load(home, Map.of("DATAOPS_WAREHOUSE", "s3://warehouse/iceberg",
+        "AWS_ENDPOINT_URL", "http://minio:hunter2@127.0.0.1:9000")))
+        .isInstanceOf(BadInputException.class).hasMessageContaining("must not carry credentials")
+        .hasMessageNotContaining("hunter2");
+    assertThatThrownBy(() -> PlatformConfig.load(home, Map.of("DATAOPS_WAREHOUSE", "s3://warehouse/iceberg",
+        "AWS_ENDPOINT_URL", "http://minio:hun ter2@127.0.0.1")))
+        .isInstanceOf(BadInputException.class).hasMessageContaining("is not a URL")
+        .hasMessageNotContaining("hun ter2");
+  }
+
   @Test
   void anUnsupportedCatalogIsRefused() {
     assertThatThrownBy(() -> PlatformConfig.load(home, Map.of("DATAOPS_CATALOG_URI", "jdbc:mysql://x/y")))
