@@ -400,8 +400,23 @@ public final class AuditTrail implements AuditSink {
    * that one written meanwhile is of events already committed.
    */
   public Verification verify(Lakehouse lakehouse) {
+    return verify(lakehouse, List.of());
+  }
+
+  /**
+   * As {@link #verify(Lakehouse)}, with checkpoints kept elsewhere too ({@code anchored}: where whoever holds the
+   * home cannot remove or rewrite them, such as a bucket with object lock): the chain must agree with those as well,
+   * so a rewrite of the database and of the lakehouse's checkpoints together still shows.
+   */
+  public Verification verify(Lakehouse lakehouse, List<Checkpoint> anchored) {
     AuditCheckpoints.Found found = new AuditCheckpoints(lakehouse).readAll();
-    Verification v = db.read("verify the audit trail", c -> ChainVerifier.verify(c, found.checkpoints(), null));
+    List<Checkpoint> all = new ArrayList<>(found.checkpoints());
+    for (Checkpoint a : anchored) {
+      if (all.stream().noneMatch(cp -> cp.seq() == a.seq() && cp.hash().equals(a.hash()))) {
+        all.add(a);
+      }
+    }
+    Verification v = db.read("verify the audit trail", c -> ChainVerifier.verify(c, all, null));
     if (v.ok() && !found.tampered().isEmpty()) {
       return Verification.badCheckpoints(v.events(), "the checkpoints were tampered with: "
           + String.join("; ", found.tampered()), v.checkpoints());

@@ -96,6 +96,37 @@ class TamperingTest extends TrailFixture {
         + ": events after 2 were changed and the chain recomputed");
   }
 
+  /**
+   * Found by a probe: whoever holds the home rewrote the whole chain consistently and removed the lakehouse's
+   * checkpoints with it, and verify passed. A checkpoint kept where they cannot remove it (the platform anchors each
+   * one in the archive store, a bucket with object lock in production) still finds it.
+   */
+  @Test
+  void aConsistentRewriteWithTheCheckpointsRemovedIsFoundThroughAnAnchor() {
+    land(5);
+    Checkpoint five = trail.checkpoint(lakehouse, "after destroy of product:p@1");
+    land(2);
+    sql.update("UPDATE audit_events SET details = '{\"rowsLanded\":1}' WHERE seq = 3");
+    rechainFrom(3);
+    org.apache.iceberg.catalog.TableIdentifier checkpoints = org.apache.iceberg.catalog.TableIdentifier.of("audit",
+        "checkpoints");
+    Table table = lakehouse.load(checkpoints);
+    String location = table.location();
+    var io = table.io();
+    lakehouse.catalog().dropTable(checkpoints, true);
+    if (io instanceof org.apache.iceberg.io.SupportsPrefixOperations prefixed) {
+      prefixed.deletePrefix(location);
+    }
+    assertThat(trail.verify(lakehouse).ok()).as("the chain and the lakehouse alone: the rewrite passes").isTrue();
+
+    Verification v = trail.verify(lakehouse, java.util.List.of(five));
+    assertThat(v.ok()).isFalse();
+    assertThat(v.firstBad()).as("no checkpoint before it is left").isEqualTo(1);
+    assertThat(v.reason()).isEqualTo("the chain up to event 5 differs from its checkpoint taken at " + five.at()
+        + ": events after 0 were changed and the chain recomputed");
+    assertThat(trail.verify(lakehouse, java.util.List.of(five, five)).ok()).as("an anchor twice").isFalse();
+  }
+
   @Test
   void deletingTheNewestEventsAndMovingTheHeadBackIsFoundThroughACheckpoint() {
     land(EVENTS);

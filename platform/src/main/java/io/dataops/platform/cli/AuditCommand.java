@@ -39,7 +39,7 @@ final class AuditCommand {
     public Integer call() {
       PlatformConfig config = cli.configToRead(common);
       try (Lakehouse lakehouse = cli.lakehouse(config)) {
-        Verification v = cli.session().trail().verify(lakehouse);
+        Verification v = io.dataops.platform.governance.AuditAnchors.verify(config, lakehouse, cli.session().trail());
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("ok", v.ok());
         json.put("events", v.events());
@@ -155,7 +155,8 @@ final class AuditCommand {
     public Integer call() {
       PlatformConfig config = cli.config(common);
       try (Lakehouse lakehouse = cli.lakehouse(config)) {
-        Checkpoint c = cli.session().trail().checkpoint(lakehouse, reason);
+        Checkpoint c = io.dataops.platform.governance.AuditAnchors.checkpoint(config, lakehouse, cli.session().trail(),
+            reason);
         cli.print(common, c, String.format("checkpoint: event %d, hash %s%n", c.seq(), c.hash()));
       }
       return 0;

@@ -7,6 +7,7 @@ import io.dataops.core.audit.AuditEvent;
 import io.dataops.governance.audit.Checkpoint;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.platform.config.PlatformConfig;
+import io.dataops.platform.governance.AuditAnchors;
 import io.dataops.platform.product.ProductServices;
 import io.dataops.products.destroy.Destroyer;
 import io.dataops.products.lifecycle.IllegalMoveException;
@@ -401,7 +402,8 @@ final class ProductCommand {
     }
 
     private Checkpoint checkpoint(ProductServices p) {
-      return cli.session().trail().checkpoint(p.lakehouse(), "after the destruction of " + name + " v" + version);
+      return AuditAnchors.checkpoint(p.config(), p.lakehouse(), cli.session().trail(),
+          "after the destruction of " + name + " v" + version);
     }
 
     @Override

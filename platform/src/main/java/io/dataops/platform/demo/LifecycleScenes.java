@@ -7,6 +7,7 @@ import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.table.TableBrowser;
 import io.dataops.pipelines.run.PipelineRunResult;
 import io.dataops.platform.config.PlatformConfig;
+import io.dataops.platform.governance.AuditAnchors;
 import io.dataops.platform.product.ProductServices;
 import io.dataops.platform.session.Session;
 import io.dataops.products.destroy.Destroyer;
@@ -138,7 +139,7 @@ final class LifecycleScenes {
     }
     if (version(product, n).state() == VersionState.SEALED || version(product, n).state() == VersionState.DESTROYING) {
       Destroyer.Result r = auth.destroyer().destroy(product, n, authority.actor());
-      authority.trail().checkpoint(lakehouse, "after the destruction of " + product + " v" + n);
+      AuditAnchors.checkpoint(config, lakehouse, authority.trail(), "after the destruction of " + product + " v" + n);
       say(authority, "destroyed " + product + " v" + n + " (销毁): " + r.certificate().files().size()
           + " files removed, post-check " + (r.certificate().postCheck().passed() ? "passed" : "FAILED")
           + "; certificate " + r.json());
@@ -148,7 +149,7 @@ final class LifecycleScenes {
   }
 
   Verification auditorVerifies() {
-    Verification v = auditor.trail().verify(lakehouse);
+    Verification v = AuditAnchors.verify(config, lakehouse, auditor.trail());
     say(auditor, "verified the audit trail: " + (v.ok() ? "ok"
         : "NOT ok" + (v.firstBad() == null ? "" : " at event " + v.firstBad())) + ", " + v.events() + " events, "
         + v.checkpoints() + " checkpoints");

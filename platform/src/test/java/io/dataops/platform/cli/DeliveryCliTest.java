@@ -212,6 +212,40 @@ class DeliveryCliTest extends HomeCliTest {
   }
 
   /**
+   * Each checkpoint is anchored in the archive store too (a bucket with object lock in production, which whoever
+   * holds the home cannot rewrite), and {@code audit verify} holds the chain to the anchors: found by a probe, a
+   * consistent rewrite of the chain with the lakehouse's checkpoints removed passed. Here the anchors themselves are
+   * forged: one whose hash is not the chain's, and one the platform did not write.
+   */
+  @Test
+  void checkpointsAreAnchoredInTheArchiveAndVerifyHoldsTheChainToThem() throws Exception {
+    JsonNode checkpoint = ok(TestCast.AUDITOR, "audit", "checkpoint", "--json").json();
+    long seq = checkpoint.get("seq").asLong();
+    Path anchors = dir.resolve("home/archive/_audit-checkpoints");
+    Path anchor = anchors.resolve(String.format("%019d", seq)).resolve("manifest.json");
+    JsonNode anchored = CliTest.JSON.readTree(anchor.toFile());
+    assertThat(anchored.get("seq").asLong()).isEqualTo(seq);
+    assertThat(anchored.get("hash").asText()).isEqualTo(checkpoint.get("hash").asText());
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(anchor)))
+        .as("read-only, as sealed archives are").doesNotContain("w");
+    assertThat(ok(TestCast.AUDITOR, "audit", "verify", "--json").json().get("ok").asBoolean()).isTrue();
+
+    Path forged = anchors.resolve(String.format("%019d", seq - 1));
+    Files.createDirectories(forged);
+    Files.writeString(forged.resolve("manifest.json"), anchored.toString().replace("\"seq\":" + seq,
+        "\"seq\":" + (seq - 1)));
+    Run broken = run(TestCast.AUDITOR, "audit", "verify", "--json");
+    assertThat(broken.exit()).isEqualTo(1);
+    assertThat(broken.json().get("reason").asText()).as(broken.out()).contains("checkpoint");
+
+    Files.writeString(forged.resolve("manifest.json"), "{}");
+    Run garbage = run(TestCast.AUDITOR, "audit", "verify", "--json");
+    assertThat(garbage.exit()).isEqualTo(1);
+    assertThat(garbage.json().get("reason").asText()).startsWith("audit anchors that the platform did not write: ")
+        .contains(String.format("%019d", seq - 1));
+  }
+
+  /**
    * A destruction removes what the platform holds, not what a partner took away: the certificate lists the partner's
    * deliveries of the version and says they are not destroyed, and the partner's organization finds a notice in its
    * outbox asking it to delete them, audited once.

@@ -198,6 +198,10 @@ class LifecycleOnS3CliTest {
       }
     }
     assertThat(S3Server.keys(bucket, "deliveries/")).isEmpty();
+    // The destruction's audit checkpoint is anchored in the archive's bucket (under its object lock where it has one).
+    assertThat(S3Server.keys(bucket, "archive/_audit-checkpoints/")).singleElement().asString()
+        .matches("archive/_audit-checkpoints/[0-9]{19}/manifest\\.json");
+    assertThat(ok(TestCast.AUDITOR, "audit", "verify", "--json").get("ok").asBoolean()).isTrue();
     // The URLs' objects are gone, the copies fetched through them are not: listed, and the partner told in its outbox.
     assertThat(destroyed.get("copiesOutside").asInt()).isEqualTo(2);
     assertThat(S3Server.keys(bucket, "outbox/partner-co/")).containsExactly(

@@ -44,6 +44,12 @@ public sealed interface ArchiveStore permits LocalArchive, BucketArchive {
   /** Where the archive copy of a version goes. */
   String locationOf(String product, int version);
 
+  /**
+   * The folder of the audit chain's anchors: one archive per checkpoint, whose manifest is the checkpoint. Its name
+   * begins with '_', which no product name does.
+   */
+  String anchorsLocation();
+
   /** What keeps the archive unchanged, as the seal manifest's {@code objectLock} records it. */
   String immutability();
 

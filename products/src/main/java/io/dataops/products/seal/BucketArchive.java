@@ -57,6 +57,11 @@ public final class BucketArchive implements ArchiveStore {
   }
 
   @Override
+  public String anchorsLocation() {
+    return root + "/_audit-checkpoints";
+  }
+
+  @Override
   public String immutability() {
     return lock().describe();
   }

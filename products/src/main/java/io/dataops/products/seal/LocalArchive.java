@@ -30,6 +30,11 @@ public record LocalArchive(Path root) implements ArchiveStore {
   }
 
   @Override
+  public String anchorsLocation() {
+    return root.resolve("_audit-checkpoints").toString();
+  }
+
+  @Override
   public String immutability() {
     return IMMUTABILITY;
   }
