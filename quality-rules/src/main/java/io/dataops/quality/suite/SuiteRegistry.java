@@ -37,6 +37,11 @@ public final class SuiteRegistry {
    */
   public Registered register(String department, String dataset, Path file, AuditSink audit) {
     ExpectationSuite suite = SuiteParser.parseDeferred(file);
+    if (suite.expectations().isEmpty()) {
+      // Found by a probe: a registered suite without expectations passed every feed, and each report said "passed".
+      throw new io.dataops.core.BadInputException(file + ": the suite " + suite.name() + " has no expectations, so "
+          + "every feed would pass it: a registered suite checks something (quality run --suite runs any suite)");
+    }
     check(department, dataset);
     String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
     String ext = name.endsWith(".yaml") || name.endsWith(".yml") ? ".yaml" : ".json";

@@ -50,6 +50,20 @@ class SuiteRegistryTest {
     assertThat(events).hasSize(2);
   }
 
+  /** Found by a probe: a suite without expectations was registered, and every feed passed it. */
+  @Test
+  void aSuiteWithoutExpectationsIsNotRegistered() throws Exception {
+    SuiteRegistry registry = new SuiteRegistry(dir.resolve("suites"));
+    List<AuditEvent> events = new ArrayList<>();
+    Path empty = Files.writeString(dir.resolve("empty.json"), "{\"name\": \"citizens.none\", \"expectations\": []}");
+    assertThatThrownBy(() -> registry.register("public-security", "citizens", empty, events::add))
+        .isInstanceOf(io.dataops.core.BadInputException.class)
+        .hasMessage(empty + ": the suite citizens.none has no expectations, so every feed would pass it: a registered"
+            + " suite checks something (quality run --suite runs any suite)");
+    assertThat(events).isEmpty();
+    assertThat(registry.find("public-security", "citizens")).isEmpty();
+  }
+
   /**
    * A suite stored before two expectations with one id were refused (or written into the folder as one was) is not
    * read as it was: it is refused naming the stored file, the line, and how the department mends it.
