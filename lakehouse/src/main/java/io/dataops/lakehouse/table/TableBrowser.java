@@ -68,6 +68,9 @@ public final class TableBrowser {
     return out;
   }
 
+  /** The most rows one {@code table show} holds and prints. */
+  public static final int MAX_ROWS = 100_000;
+
   public Rows show(TableIdentifier id, Long snapshotId, int limit) {
     return show(id, snapshotId, null, limit);
   }
@@ -86,6 +89,11 @@ public final class TableBrowser {
    * may), else masked.
    */
   public Rows show(TableIdentifier id, Long snapshotId, String tag, int limit, boolean rawValues) {
+    if (limit > MAX_ROWS) {
+      // Found by a probe: --limit 10000000 of a large table ran out of memory; the rows are shown from memory.
+      throw new BadInputException(String.format("--limit is at most %,d: table show is a preview (product deliver "
+          + "writes a whole version to a file)", MAX_ROWS));
+    }
     if (limit < 0) {
       throw new BadInputException("--limit must not be negative");
     }

@@ -79,6 +79,10 @@ class TableBrowserTest {
           .isInstanceOf(BadInputException.class).hasMessageContaining("has no snapshot 42");
       assertThatThrownBy(() -> browser.show(TableNames.parse("ods.nothing"), null, 1))
           .isInstanceOf(BadInputException.class).hasMessage("no table ods.nothing (see: dataops table list)");
+      // Found by a probe: a huge --limit ran out of memory.
+      assertThatThrownBy(() -> browser.show(TableNames.parse("ods.nothing"), null, TableBrowser.MAX_ROWS + 1))
+          .isInstanceOf(BadInputException.class).hasMessage("--limit is at most 100,000: table show is a preview "
+              + "(product deliver writes a whole version to a file)");
     }
   }
 
