@@ -242,6 +242,7 @@ final class QualityCommand {
         }
         if (schedule != null) {
           ScheduleCommand.checkCron(schedule);
+          ScheduleCommand.checkReplaceable(cli, config, "quality:" + id);
         }
         var r = io.dataops.platform.intake.RegisteredSuites.register(config, department, dataset, file, cli.audit());
         String scheduleId = null;

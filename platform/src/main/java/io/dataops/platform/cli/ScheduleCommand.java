@@ -131,6 +131,21 @@ final class ScheduleCommand {
   }
 
   /**
+   * Refuses, before a command changes anything, a schedule that {@link #save} would refuse: one of the same id that
+   * runs as another user (found by a probe: {@code quality suite register --schedule} put the new suite in force, then
+   * exited 2 on the schedule, and the clerk took the registration for refused).
+   */
+  static void checkReplaceable(Cli cli, PlatformConfig config, String id) {
+    String user = cli.session().principal().name();
+    var other = ScheduleServices.store(config).schedule(id).filter(s -> !s.runAs().equals(user));
+    if (other.isPresent()) {
+      AccessDeniedException e = io.dataops.scheduler.embedded.ScheduleStore.notReplaceable(other.get());
+      cli.session().refuse(e, List.of("schedule:" + id));
+      throw e;
+    }
+  }
+
+  /**
    * A schedule of a table's quality suite (the registered one, or the given file) by cron, as the current user; a null
    * {@code maxAttempts} or {@code timeout} keeps the one a replaced schedule had.
    */

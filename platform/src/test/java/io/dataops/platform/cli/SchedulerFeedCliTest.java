@@ -350,6 +350,28 @@ class SchedulerFeedCliTest {
   }
 
   /**
+   * Found by a probe: a registration whose schedule another user's schedule of the table refused put the suite in
+   * force all the same, then exited 2, and the clerk took it for refused. It is now refused before anything is saved.
+   */
+  @Test
+  void aSuiteWhoseScheduleIsAnotherUsersIsNotRegistered() throws Exception {
+    TestCast.enroll(dir.resolve("home"));
+    Path suite = CliTest.landedCitizensAndARowCountSuite(dir);
+    ok("schedule", "add-quality", "--table", "ods.public_security__citizens", "--cron", "0 0 4 * * *", "--as",
+        TestCast.AUTHORITY);
+    Run refused = run("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens",
+        "--file", suite.toString(), "--schedule", "0 0 5 * * *", "--as", TestCast.PUBLIC_SECURITY);
+    assertThat(refused.exit()).isEqualTo(2);
+    assertThat(refused.err()).hasLineCount(1).contains("schedule quality:ods.public_security__citizens runs as "
+        + TestCast.AUTHORITY + "; only that user replaces it");
+    assertThat(ok("audit", "list", "--action", "quality.suite.register", "--json", "--as", TestCast.AUDITOR).json()
+        .get("events")).as("no suite registered").isEmpty();
+    assertThat(dir.resolve("home/suites/public-security")).doesNotExist();
+    ok("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens", "--file",
+        suite.toString(), "--as", TestCast.PUBLIC_SECURITY); // without a schedule: the authority's runs it
+  }
+
+  /**
    * Found by review: a schedule added again without --timeout (to change its cron, say) was reset to the default
    * 24h. It keeps the timeout it had, whichever command adds it again; an explicit --timeout replaces it.
    */

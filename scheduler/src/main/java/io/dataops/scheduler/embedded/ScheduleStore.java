@@ -67,8 +67,7 @@ public final class ScheduleStore {
       Schedule kept = keepTimeout && old.isPresent() ? given.withTimeout(old.get().timeout()) : given;
       Schedule s = keepAttempts && old.isPresent() ? kept.withMaxAttempts(old.get().maxAttempts()) : kept;
       if (old.isPresent() && !old.get().runAs().equals(s.runAs())) {
-        throw new io.dataops.core.AccessDeniedException("schedule " + s.id() + " runs as " + old.get().runAs()
-            + "; only that user replaces it (the authority or the admin may pause it)", List.of());
+        throw notReplaceable(old.get());
       }
       if (old.isPresent()) {
         Statements.update(c, "UPDATE schedules SET kind = ?, target = ?, command = ?, cron = ?, on_feed = ?,"
@@ -137,6 +136,12 @@ public final class ScheduleStore {
       }
       return out;
     });
+  }
+
+  /** The refusal of a replacement of {@code s} by another user than the one it runs as. */
+  public static io.dataops.core.AccessDeniedException notReplaceable(Schedule s) {
+    return new io.dataops.core.AccessDeniedException("schedule " + s.id() + " runs as " + s.runAs()
+        + "; only that user replaces it (the authority or the admin may pause it)", List.of());
   }
 
   public Optional<Schedule> schedule(String id) {
