@@ -13,8 +13,8 @@ import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
  * What product versions and pipeline runs need kept, read once: every version not destroyed keeps its own snapshot
- * (a tag holds it too; this guards a version whose tag is missing), the newest such version of each product keeps
- * the input snapshots it read up to, where the product's next incremental run starts, and every run going on (or
+ * (a tag holds it too; this guards a version whose tag is missing), the newest such version of each incremental
+ * product keeps the input snapshots it read up to, where the product's next run starts, and every run going on (or
  * stopped beating within the safety age: it may be paused) keeps the snapshots it reads ({@link io.dataops.pipelines.plan.RunPins}).
  */
 public final class VersionPins implements SnapshotPins {
@@ -33,7 +33,10 @@ public final class VersionPins implements SnapshotPins {
       newest.merge(v.product(), v, (a, b) -> a.version() >= b.version() ? a : b);
     }
     for (ProductVersion v : newest.values()) {
-      if (v.lineage() != null && v.lineage().inputs() != null) {
+      // Only an incremental product's (its versions say where each read from: empty for its first run) next run
+      // starts there; a full product's next run reads the tables' current snapshots. Found by a probe: a full
+      // product's old read point kept every later snapshot of its inputs, replaced feeds too, for good.
+      if (v.lineage() != null && v.lineage().inputs() != null && v.lineage().inputsFrom() != null) {
         v.lineage().inputs().forEach(this::pin);
       }
     }

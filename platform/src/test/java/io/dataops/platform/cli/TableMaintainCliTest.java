@@ -84,7 +84,8 @@ class TableMaintainCliTest {
     as = TestCast.PUBLIC_SECURITY;
     Path feed2 = dir.resolve("feeds/c2.csv");
     ok("generate", "--dataset", "citizens", "--rows", "300", "--offset", "1500", "--out", feed2.toString());
-    ok("land", "--department", "public-security", "--dataset", "citizens", "--file", feed2.toString());
+    long secondFeed = ok("land", "--department", "public-security", "--dataset", "citizens", "--file",
+        feed2.toString(), "--json").json().get("snapshotId").asLong();
     as = TestCast.OPERATOR;
     ok("pipeline", "run", pipeline.toString());
     release(2);
@@ -117,6 +118,11 @@ class TableMaintainCliTest {
         "--as", Sessions.LOCAL_ADMIN).json();
     JsonNode ods = table(report, "ods.public_security__citizens");
     assertThat(ods.at("/expiry/expired")).as("the first feed's snapshot").isNotEmpty();
+    // Found by a probe: the input snapshots of every product's newest version were kept, with the main branch after
+    // them, although only an incremental product's next run starts there: a full product's old read point kept every
+    // later feed (replaced ones too) for good. v2 of this full product read the second feed's snapshot.
+    assertThat(ods.at("/expiry/expired").toString()).as("a full product's read point is not kept")
+        .contains(String.valueOf(secondFeed));
     assertThat(ods.at("/orphans/removed").toString()).contains("data/lost-race.parquet");
     JsonNode product = table(report, "product.income_by_street");
     assertThat(product.at("/orphans/removed").toString()).contains("data/crashed.parquet");
