@@ -97,6 +97,7 @@ final class CommandRoles {
       Map.entry("schedule trigger", List.of(OPERATOR, DEPARTMENT, AUTHORITY, ADMIN)),
       Map.entry("schedule pause", List.of(OPERATOR, DEPARTMENT, AUTHORITY, ADMIN)),
       Map.entry("schedule resume", List.of(OPERATOR, DEPARTMENT, AUTHORITY, ADMIN)),
+      Map.entry("schedule remove", List.of(OPERATOR, DEPARTMENT, AUTHORITY, ADMIN)),
       Map.entry("org add", List.of(ADMIN)),
       Map.entry("org list", List.of(EVERYONE)));
 

@@ -33,7 +33,7 @@ import picocli.CommandLine.Parameters;
     description = "Schedules of the embedded scheduler (run by 'dataops scheduler start') and their runs.",
     subcommands = {ScheduleCommand.AddPipeline.class, ScheduleCommand.AddQuality.class, ScheduleCommand.ListAll.class,
         ScheduleCommand.Runs.class, ScheduleCommand.Trigger.class, ScheduleCommand.Pause.class,
-        ScheduleCommand.Resume.class})
+        ScheduleCommand.Resume.class, ScheduleCommand.Remove.class})
 final class ScheduleCommand {
   /** Attempts of a run failing for an internal reason when neither the flag nor the pipeline file says. */
   static final int DEFAULT_ATTEMPTS = 3;
@@ -474,6 +474,25 @@ final class ScheduleCommand {
           c -> AuditEvent.ok("schedule.resume", List.of("schedule:" + id), Map.of("changed", c)));
       cli.print(common, Map.of("schedule", id, "paused", false, "changed", changed),
           id + (changed ? " resumed" : " was not paused"));
+      return 0;
+    }
+  }
+
+  @Command(name = "remove", mixinStandardHelpOptions = true,
+      description = "Remove a schedule (its runs stay in the history); refused while a run of it is not over. The user"
+          + " it runs as, the authority or the admin.")
+  static final class Remove extends OnSchedule {
+    Remove(Cli cli) {
+      super(cli);
+    }
+
+    @Override
+    public Integer call() {
+      ScheduleStore store = ScheduleServices.store(cli.config(common));
+      Schedule s = mine(store);
+      store.remove(id, cli.audit(), AuditEvent.ok("schedule.remove", List.of("schedule:" + id),
+          Map.of("runAs", s.runAs(), "kind", s.kind())));
+      cli.print(common, Map.of("schedule", id, "removed", true), id + " removed (its runs stay in the history)");
       return 0;
     }
   }

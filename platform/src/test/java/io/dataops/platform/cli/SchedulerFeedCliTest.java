@@ -351,10 +351,11 @@ class SchedulerFeedCliTest {
 
   /**
    * Found by a probe: a registration whose schedule another user's schedule of the table refused put the suite in
-   * force all the same, then exited 2, and the clerk took it for refused. It is now refused before anything is saved.
+   * force all the same, then exited 2, and the clerk took it for refused. It is now refused before anything is saved;
+   * the authority removes its schedule, and the department's registration with a schedule goes through.
    */
   @Test
-  void aSuiteWhoseScheduleIsAnotherUsersIsNotRegistered() throws Exception {
+  void aSuiteWhoseScheduleIsAnotherUsersIsNotRegisteredUntilThatScheduleIsRemoved() throws Exception {
     TestCast.enroll(dir.resolve("home"));
     Path suite = CliTest.landedCitizensAndARowCountSuite(dir);
     ok("schedule", "add-quality", "--table", "ods.public_security__citizens", "--cron", "0 0 4 * * *", "--as",
@@ -367,8 +368,25 @@ class SchedulerFeedCliTest {
     assertThat(ok("audit", "list", "--action", "quality.suite.register", "--json", "--as", TestCast.AUDITOR).json()
         .get("events")).as("no suite registered").isEmpty();
     assertThat(dir.resolve("home/suites/public-security")).doesNotExist();
+
+    // Found by the same probe: a schedule could not be removed at all. The user it runs as, the authority or the
+    // admin removes it; its runs stay in the history.
+    String id = "quality:ods.public_security__citizens";
+    Run notTheirs = run("schedule", "remove", id, "--as", TestCast.PUBLIC_SECURITY);
+    assertThat(notTheirs.exit()).isNotZero();
+    assertThat(notTheirs.err()).contains("runs as " + TestCast.AUTHORITY + "; only that user, the authority or the "
+        + "admin may change it");
+    ok("schedule", "remove", id, "--as", TestCast.AUTHORITY);
+    assertThat(ok("schedule", "list", "--json", "--as", TestCast.AUTHORITY).json().get("schedules")).isEmpty();
+    assertThat(ok("audit", "list", "--action", "schedule.remove", "--json", "--as", TestCast.AUDITOR).json()
+        .get("events")).hasSize(1);
     ok("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens", "--file",
-        suite.toString(), "--as", TestCast.PUBLIC_SECURITY); // without a schedule: the authority's runs it
+        suite.toString(), "--schedule", "0 0 5 * * *", "--as", TestCast.PUBLIC_SECURITY);
+    ok("schedule", "trigger", id, "--as", TestCast.PUBLIC_SECURITY);
+    Run running = run("schedule", "remove", id, "--as", TestCast.PUBLIC_SECURITY);
+    assertThat(running.exit()).isEqualTo(2);
+    assertThat(running.err()).contains("has a run that is not over: pause it");
+    assertThat(ok("schedule", "list", "--json", "--as", TestCast.AUTHORITY).json().get("schedules")).hasSize(1);
   }
 
   /**
