@@ -5,11 +5,16 @@ import io.dataops.scheduler.embedded.FeedWatch;
 import io.dataops.scheduler.embedded.Schedule;
 import java.util.StringJoiner;
 import java.util.TreeSet;
+import org.apache.iceberg.DataOperations;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
 
-/** The current snapshot of each input table of a schedule, as {@code table@snapshot,...} (sorted). */
+/**
+ * The newest snapshot of each input table of a schedule that changed its rows, as {@code table@snapshot,...}
+ * (sorted): a compaction's or another rewrite's snapshot ({@code replace}) changes no row, so it is no new feed (found
+ * by a probe: table maintenance started the pipelines scheduled on feed arrival, each to find its inputs unchanged).
+ */
 final class InputSnapshots implements FeedWatch {
   private final Lakehouse lakehouse;
 
@@ -27,6 +32,10 @@ final class InputSnapshots implements FeedWatch {
       }
       Table t = lakehouse.load(id);
       Snapshot s = t.currentSnapshot();
+      while (s != null && DataOperations.REPLACE.equals(s.operation()) && s.parentId() != null
+          && t.snapshot(s.parentId()) != null) {
+        s = t.snapshot(s.parentId());
+      }
       out.add(name + "@" + (s == null ? "none" : s.snapshotId()));
     }
     return out.toString();
