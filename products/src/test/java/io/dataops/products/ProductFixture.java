@@ -206,52 +206,32 @@ public abstract class ProductFixture {
   protected void firstRunsOfOnePipelineNameByTwoOrganizations() throws Exception {
     String pipeline = "new-name-" + System.nanoTime();
     List<Actor> makers = List.of(OPERATOR, OTHER_OPERATOR);
-    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(makers.size());
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(makers.size());
-    List<java.util.concurrent.Future<ProductVersion>> runs = new ArrayList<>();
-    try {
-      for (Actor maker : makers) {
-        String product = "stats-of-" + maker.organization();
-        String file = dataFile(product, 1, 10);
-        PublishVersion p = publisher(QualityGate.NONE).newVersion(product, "first-" + maker.organization())
-            .replaceWith(List.of(file)).lineage(lineageOf(pipeline, maker, "first-" + maker.organization()))
-            .actor(maker);
-        runs.add(pool.submit(() -> {
-          start.await();
-          return p.commit();
-        }));
-      }
-      List<String> refusals = new ArrayList<>();
-      List<ProductVersion> recorded = new ArrayList<>();
-      for (var run : runs) {
-        try {
-          recorded.add(run.get(2, java.util.concurrent.TimeUnit.MINUTES));
-        } catch (java.util.concurrent.ExecutionException e) {
-          org.assertj.core.api.Assertions.assertThat(e.getCause())
-              .isInstanceOf(io.dataops.core.AccessDeniedException.class);
-          refusals.add(e.getCause().getMessage());
-        }
-      }
-      org.assertj.core.api.Assertions.assertThat(recorded).as("one first version").hasSize(1);
-      String winner = recorded.get(0).lineage().owner();
-      Actor loser = makers.stream().filter(a -> !a.organization().equals(winner)).findFirst().orElseThrow();
-      org.assertj.core.api.Assertions.assertThat(refusals).singleElement().asString()
-          .startsWith("pipeline name " + pipeline + " is " + winner + "'s");
-      org.assertj.core.api.Assertions.assertThat(registry.list("stats-of-" + loser.organization())).isEmpty();
-      org.assertj.core.api.Assertions.assertThat(lakehouse.load(ProductTables.id("stats-of-" + loser.organization()))
-          .currentSnapshot()).as("refused before its rows became the table's").isNull();
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> publisher(QualityGate.NONE)
-              .newVersion("stats-of-" + loser.organization(), "again").replaceWith(List.of(
-                  dataFile("stats-of-" + loser.organization(), 11, 20)))
-              .lineage(lineageOf(pipeline, loser, "again")).actor(loser).commit())
-          .isInstanceOf(io.dataops.core.AccessDeniedException.class);
-      Actor owner = makers.stream().filter(a -> a.organization().equals(winner)).findFirst().orElseThrow();
-      org.assertj.core.api.Assertions.assertThat(publisher(QualityGate.NONE)
-          .newVersion("stats-of-" + winner, "second").replaceWith(List.of(dataFile("stats-of-" + winner, 11, 20)))
-          .lineage(lineageOf(pipeline, owner, "second")).actor(owner).commit().version()).isEqualTo(2);
-    } finally {
-      pool.shutdownNow();
+    List<PublishVersion> runs = new ArrayList<>();
+    for (Actor maker : makers) {
+      String product = "stats-of-" + maker.organization();
+      runs.add(publisher(QualityGate.NONE).newVersion(product, "first-" + maker.organization())
+          .replaceWith(List.of(dataFile(product, 1, 10)))
+          .lineage(lineageOf(pipeline, maker, "first-" + maker.organization())).actor(maker));
     }
+    Race race = commitAtOnce(runs);
+    org.assertj.core.api.Assertions.assertThat(race.recorded()).as("one first version").hasSize(1);
+    String winner = race.recorded().get(0).lineage().owner();
+    Actor loser = makers.stream().filter(a -> !a.organization().equals(winner)).findFirst().orElseThrow();
+    org.assertj.core.api.Assertions.assertThat(race.refused()).singleElement()
+        .isInstanceOf(io.dataops.core.AccessDeniedException.class).extracting(Throwable::getMessage).asString()
+        .startsWith("pipeline name " + pipeline + " is " + winner + "'s");
+    org.assertj.core.api.Assertions.assertThat(registry.list("stats-of-" + loser.organization())).isEmpty();
+    org.assertj.core.api.Assertions.assertThat(lakehouse.load(ProductTables.id("stats-of-" + loser.organization()))
+        .currentSnapshot()).as("refused before its rows became the table's").isNull();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> publisher(QualityGate.NONE)
+            .newVersion("stats-of-" + loser.organization(), "again").replaceWith(List.of(
+                dataFile("stats-of-" + loser.organization(), 11, 20)))
+            .lineage(lineageOf(pipeline, loser, "again")).actor(loser).commit())
+        .isInstanceOf(io.dataops.core.AccessDeniedException.class);
+    Actor owner = makers.stream().filter(a -> a.organization().equals(winner)).findFirst().orElseThrow();
+    org.assertj.core.api.Assertions.assertThat(publisher(QualityGate.NONE)
+        .newVersion("stats-of-" + winner, "second").replaceWith(List.of(dataFile("stats-of-" + winner, 11, 20)))
+        .lineage(lineageOf(pipeline, owner, "second")).actor(owner).commit().version()).isEqualTo(2);
   }
 
   /**
@@ -263,46 +243,58 @@ public abstract class ProductFixture {
   protected void firstRunsOfOneProductByTwoOrganizations() throws Exception {
     String product = "contested-" + System.nanoTime();
     List<Actor> makers = List.of(OPERATOR, OTHER_OPERATOR);
-    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(makers.size());
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(makers.size());
-    Map<String, String> fileOf = new java.util.concurrent.ConcurrentHashMap<>();
-    List<java.util.concurrent.Future<ProductVersion>> runs = new ArrayList<>();
+    Map<String, String> fileOf = new java.util.HashMap<>();
+    List<PublishVersion> runs = new ArrayList<>();
+    int from = 1;
+    for (Actor maker : makers) {
+      String file = dataFile(product, from, from + 9);
+      from += 10;
+      fileOf.put(maker.organization(), file);
+      runs.add(publisher(QualityGate.NONE).newVersion(product, "first-" + maker.organization())
+          .replaceWith(List.of(file)).lineage(lineageOf("pipeline-of-" + maker.organization(), maker,
+              "first-" + maker.organization())).actor(maker));
+    }
+    Race race = commitAtOnce(runs);
+    org.assertj.core.api.Assertions.assertThat(race.recorded()).as("one first version").hasSize(1);
+    ProductVersion recorded = race.recorded().get(0);
+    org.assertj.core.api.Assertions.assertThat(race.refused()).singleElement()
+        .isInstanceOf(io.dataops.core.AccessDeniedException.class).extracting(Throwable::getMessage).asString()
+        .startsWith("product " + product + " belongs to " + recorded.lineage().owner());
+    Table table = lakehouse.load(ProductTables.id(product));
+    org.assertj.core.api.Assertions.assertThat(table.currentSnapshot().snapshotId())
+        .as("the table's current snapshot is the version's").isEqualTo(recorded.snapshotId());
+    org.assertj.core.api.Assertions.assertThat(table.snapshots()).as("the refused run's snapshot is gone").hasSize(1);
+    String loser = makers.stream().map(Actor::organization).filter(o -> !o.equals(recorded.lineage().owner()))
+        .findFirst().orElseThrow();
+    org.assertj.core.api.Assertions.assertThat(table.io().newInputFile(fileOf.get(loser)).exists())
+        .as("the refused run's file").isFalse();
+  }
+
+  /** What publishes from several threads at once came to: the versions recorded, and what the others threw. */
+  private record Race(List<ProductVersion> recorded, List<Throwable> refused) {}
+
+  /** Commits each publish from a thread of its own, all released at once (as processes finishing together). */
+  private static Race commitAtOnce(List<PublishVersion> runs) throws Exception {
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(runs.size());
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(runs.size());
     try {
-      int from = 1;
-      for (Actor maker : makers) {
-        String file = dataFile(product, from, from + 9);
-        from += 10;
-        fileOf.put(maker.organization(), file);
-        PublishVersion p = publisher(QualityGate.NONE).newVersion(product, "first-" + maker.organization())
-            .replaceWith(List.of(file)).lineage(lineageOf("pipeline-of-" + maker.organization(), maker,
-                "first-" + maker.organization())).actor(maker);
-        runs.add(pool.submit(() -> {
+      List<java.util.concurrent.Future<ProductVersion>> futures = new ArrayList<>();
+      for (PublishVersion p : runs) {
+        futures.add(pool.submit(() -> {
           start.await();
           return p.commit();
         }));
       }
       List<ProductVersion> recorded = new ArrayList<>();
       List<Throwable> refused = new ArrayList<>();
-      for (var run : runs) {
+      for (var f : futures) {
         try {
-          recorded.add(run.get(2, java.util.concurrent.TimeUnit.MINUTES));
+          recorded.add(f.get(2, java.util.concurrent.TimeUnit.MINUTES));
         } catch (java.util.concurrent.ExecutionException e) {
           refused.add(e.getCause());
         }
       }
-      org.assertj.core.api.Assertions.assertThat(recorded).as("one first version").hasSize(1);
-      org.assertj.core.api.Assertions.assertThat(refused).singleElement()
-          .isInstanceOf(io.dataops.core.AccessDeniedException.class).extracting(Throwable::getMessage).asString()
-          .startsWith("product " + product + " belongs to " + recorded.get(0).lineage().owner());
-      Table table = lakehouse.load(ProductTables.id(product));
-      org.assertj.core.api.Assertions.assertThat(table.currentSnapshot().snapshotId())
-          .as("the table's current snapshot is the version's").isEqualTo(recorded.get(0).snapshotId());
-      org.assertj.core.api.Assertions.assertThat(table.snapshots()).as("the refused run's snapshot is gone")
-          .hasSize(1);
-      String loser = makers.stream().map(Actor::organization)
-          .filter(o -> !o.equals(recorded.get(0).lineage().owner())).findFirst().orElseThrow();
-      org.assertj.core.api.Assertions.assertThat(table.io().newInputFile(fileOf.get(loser)).exists())
-          .as("the refused run's file").isFalse();
+      return new Race(recorded, refused);
     } finally {
       pool.shutdownNow();
     }
