@@ -376,7 +376,7 @@ public final class ProductRegistry {
       try (ResultSet r = p.executeQuery()) {
         if (r.next() && !r.getString(1).equals(owner)) {
           throw new io.dataops.core.AccessDeniedException("pipeline name " + pipeline + " is " + r.getString(1)
-              + "'s (its pipeline of that name made a version first): name the pipeline of " + owner
+              + "'s (its pipeline of that name was the first to publish under it): name the pipeline of " + owner
               + " differently", List.of());
         }
       }
