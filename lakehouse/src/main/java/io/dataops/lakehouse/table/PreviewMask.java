@@ -20,7 +20,7 @@ public final class PreviewMask {
   public static String maskIdentifiers(String value) {
     IdentifierPatterns.Found found = IdentifierPatterns.find(value);
     if (found == IdentifierPatterns.Found.NONE) {
-      if (!IdentifierPatterns.inText(value)) {
+      if (!IdentifierPatterns.inWrittenForms(value)) {
         return value;
       }
       boolean card = value.length() >= 16 && value.length() <= 19 && value.chars().allMatch(c -> c >= '0' && c <= '9');

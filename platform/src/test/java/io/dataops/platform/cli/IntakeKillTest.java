@@ -36,21 +36,26 @@ class IntakeKillTest {
     return r;
   }
 
+  static final String VALID_ID = "{\"type\": \"expect_column_values_to_be_valid_prc_id_card\", \"kwargs\": {\"column\":"
+      + " \"id_card\"}}";
+  static final String UNIQUE_RECORD = "{\"type\": \"expect_column_values_to_be_unique\", \"kwargs\": {\"column\":"
+      + " \"record_id\"}}";
+
+  /** Registers the citizens' suite {@code citizens.basic} of these expectations (JSON objects). */
+  void registerSuite(String... expectations) throws java.io.IOException {
+    Path suite = Files.writeString(dir.resolve("citizens.json"), "{\"name\": \"citizens.basic\", \"expectations\": ["
+        + String.join(", ", expectations) + "]}");
+    ok("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens", "--file",
+        suite.toString());
+  }
+
   @Test
   void aFeedSentAgainAfterItsIntakeWasKilledCompletesItsQualityRunAndFeedbackOnce() throws Exception {
     Path home = dir.resolve("home");
     TestCast.enroll(home);
     Path feed = dir.resolve("c.csv");
     ok("generate", "--dataset", "citizens", "--rows", "2000", "--out", feed.toString(), "--defect-rate", "0.1");
-    Path suite = dir.resolve("citizens.json");
-    Files.writeString(suite, """
-        {"name": "citizens.basic", "expectations": [
-          {"type": "expect_column_values_to_be_valid_prc_id_card", "kwargs": {"column": "id_card"}},
-          {"type": "expect_column_values_to_be_unique", "kwargs": {"column": "record_id"}}
-        ]}
-        """);
-    ok("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens", "--file",
-        suite.toString());
+    registerSuite(VALID_ID, UNIQUE_RECORD);
 
     killedAt("landed", "land", "--department", "public-security", "--dataset", "citizens", "--file",
         feed.toString()); // SIGKILL after the landing's commit
@@ -93,14 +98,7 @@ class IntakeKillTest {
     TestCast.enroll(home);
     Path feed = dir.resolve("c.csv");
     ok("generate", "--dataset", "citizens", "--rows", "500", "--out", feed.toString(), "--defect-rate", "0.1");
-    Path suite = dir.resolve("citizens.json");
-    Files.writeString(suite, """
-        {"name": "citizens.basic", "expectations": [
-          {"type": "expect_column_values_to_be_valid_prc_id_card", "kwargs": {"column": "id_card"}}
-        ]}
-        """);
-    ok("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens", "--file",
-        suite.toString());
+    registerSuite(VALID_ID);
     killedAt("quality-run-committed", land(feed)); // SIGKILL after the check's commits, before its feedback
     List<String> killedRuns = runsIn("quality.analyzer_states");
     assertThat(killedRuns).as("the killed check recorded its states").hasSize(1);
@@ -153,14 +151,7 @@ class IntakeKillTest {
     ok("generate", "--dataset", "citizens", "--rows", "200", "--out", first.toString(), "--seed", "1");
     ok("generate", "--dataset", "citizens", "--rows", "200", "--out", second.toString(), "--seed", "2", "--offset",
         "200");
-    Path suite = dir.resolve("citizens.json");
-    Files.writeString(suite, """
-        {"name": "citizens.basic", "expectations": [
-          {"type": "expect_column_values_to_be_unique", "kwargs": {"column": "record_id"}}
-        ]}
-        """);
-    ok("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens", "--file",
-        suite.toString());
+    registerSuite(UNIQUE_RECORD);
     killedAt("landed", land(first));
     ok(land(second));
     JsonNode again = ok(land(first, "--json")).json();

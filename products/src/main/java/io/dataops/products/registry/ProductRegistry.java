@@ -358,7 +358,8 @@ public final class ProductRegistry {
     }
   }
 
-  private static void checkPipelineName(Connection c, String pipeline, String owner) throws SQLException {
+  /** Refuses a name another organization's pipeline holds; true when {@code owner} has claimed it already. */
+  private static boolean checkPipelineName(Connection c, String pipeline, String owner) throws SQLException {
     try (PreparedStatement p = c.prepareStatement("SELECT owner, product FROM product_versions WHERE pipeline = ?"
         + " AND owner <> ? ORDER BY created_at LIMIT 1")) {
       p.setString(1, pipeline);
@@ -374,11 +375,15 @@ public final class ProductRegistry {
     try (PreparedStatement p = c.prepareStatement("SELECT owner FROM pipeline_names WHERE pipeline = ?")) {
       p.setString(1, pipeline);
       try (ResultSet r = p.executeQuery()) {
-        if (r.next() && !r.getString(1).equals(owner)) {
+        if (!r.next()) {
+          return false;
+        }
+        if (!r.getString(1).equals(owner)) {
           throw new io.dataops.core.AccessDeniedException("pipeline name " + pipeline + " is " + r.getString(1)
               + "'s (its pipeline of that name was the first to publish under it): name the pipeline of " + owner
               + " differently", List.of());
         }
+        return true;
       }
     }
   }
@@ -418,14 +423,8 @@ public final class ProductRegistry {
     if (owner == null) {
       return; // a run of a pipeline without an organization (the local administrator's home)
     }
-    checkPipelineName(c, pipeline, owner);
-    try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM pipeline_names WHERE pipeline = ?")) {
-      p.setString(1, pipeline);
-      try (ResultSet r = p.executeQuery()) {
-        if (r.next()) {
-          return;
-        }
-      }
+    if (checkPipelineName(c, pipeline, owner)) {
+      return;
     }
     try (PreparedStatement p = c.prepareStatement("INSERT INTO pipeline_names (pipeline, owner, claimed_at)"
         + " VALUES (?, ?, ?)")) {
