@@ -81,6 +81,7 @@ public final class PublishVersion {
   private Lineage lineage;
   private Actor actor = Actor.SYSTEM;
   private QualityGate.Verdict verdict;
+  private boolean discarded;
 
   PublishVersion(Lakehouse lakehouse, ProductRegistry registry, QualityGate gate, AuditSink audit,
       DigestAlgorithm algorithm, String product, String runKey, PublishCheck check) {
@@ -163,6 +164,15 @@ public final class PublishVersion {
   /** The gate's verdict of this commit (null before it ran, or when no suite gates the product). */
   public QualityGate.Verdict verdict() {
     return verdict;
+  }
+
+  /**
+   * Whether the commit refused the run after staging it and removed its snapshot and files: such a run cannot be
+   * resumed (found by a probe: a run refused for another organization's product name left its scratch folder for
+   * good, since only a resumable run needs it).
+   */
+  public boolean discarded() {
+    return discarded;
   }
 
   /** What the commit would make, without writing anything. */
@@ -342,6 +352,7 @@ public final class PublishVersion {
    * manifest list. Its rows are then readable nowhere.
    */
   private void discard(Table table, Snapshot staged) {
+    discarded = true;
     table.expireSnapshots().expireSnapshotId(staged.snapshotId()).cleanExpiredFiles(true).commit();
     // Iceberg removes what no snapshot left reaches; make sure of the run's own files (they were only ever staged).
     for (String f : files) {

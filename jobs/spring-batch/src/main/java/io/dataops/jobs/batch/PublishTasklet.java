@@ -71,6 +71,7 @@ final class PublishTasklet implements Tasklet {
     try {
       v = publish.commit();
     } finally {
+      run.discarded = publish.discarded();
       if (publish.verdict() != null) {
         mine.putString(VERDICT, RunState.JSON.writeValueAsString(publish.verdict()));
       }

@@ -56,6 +56,8 @@ final class RunState {
   java.util.function.LongConsumer progress = rows -> { };
   /** Who runs the pipeline. */
   io.dataops.core.audit.Actor actor = io.dataops.core.audit.Actor.SYSTEM;
+  /** The publish refused the run and removed its staged snapshot and files: the run can never be resumed. */
+  volatile boolean discarded;
 
   RunState(Lakehouse lakehouse, RunPlan plan, Path workDir, RunSettings settings, JobRepository jobRepository) {
     this.lakehouse = lakehouse;

@@ -191,7 +191,7 @@ public final class SpringBatchExecutor implements PipelineExecutor {
       for (Throwable t : failures) {
         for (Throwable c = t; c != null; c = c.getCause()) {
           if (c instanceof InputDataException data) {
-            throw refuse(execution, p, data.getMessage());
+            throw refuse(execution, p, workDir, data.getMessage());
           }
           if (c instanceof PublishVersion.QualityGateFailed gate) {
             throw discard(execution, workDir, gate);
@@ -200,7 +200,7 @@ public final class SpringBatchExecutor implements PipelineExecutor {
             throw discard(execution, workDir, gone);
           }
           if (c instanceof BadInputException bad) {
-            throw bad;
+            throw run.discarded ? discard(execution, workDir, bad) : bad;
           }
         }
       }
@@ -250,13 +250,15 @@ public final class SpringBatchExecutor implements PipelineExecutor {
   /**
    * Marks a run that failed on its input data as abandoned, with the reason, so that the same command does not resume
    * it (it would fail on the same values) but says why again; a changed pipeline or new input snapshots are a new run.
+   * Its folder (the leak filter's hashes of raw values among others) is removed: nothing resumes from it.
    */
-  private InputDataException refuse(JobExecution execution, BoundPipeline p, String reason) {
+  private InputDataException refuse(JobExecution execution, BoundPipeline p, Path workDir, String reason) {
     String message = "pipeline " + p.definition().name() + " failed on its input data, nothing was published: "
         + reason + " (change the transform or the data: this run will not be resumed)";
     execution.setStatus(BatchStatus.ABANDONED);
     execution.setExitStatus(new ExitStatus(REFUSED, message));
     batch.jobRepository().update(execution);
+    deleteQuietly(workDir);
     return new InputDataException(message);
   }
 

@@ -236,6 +236,7 @@ class SpringBatchExecutorTest extends SpringBatchFixture {
         .isInstanceOf(io.dataops.core.BadInputException.class).hasMessage(reason).hasNoCause();
     assertThat(jobExecutions("pipeline.id-numbers")).as("marked failed for good, not left to resume")
         .containsExactly("ABANDONED");
+    assertThat(runFolders()).as("nothing resumes from the run's folder (the leak filter's hashes): removed").isEmpty();
 
     Throwable retry = org.assertj.core.api.Assertions.catchThrowable(() -> executor(RunSettings.defaults())
         .run(bind(casting)));
@@ -248,6 +249,46 @@ class SpringBatchExecutorTest extends SpringBatchFixture {
         "char_length(id_card)")));
     assertThat(fixed.version()).as("the changed pipeline is a new run").isEqualTo(1);
     assertThat(fixed.rowsOut()).isEqualTo(3000);
+  }
+
+  @Test
+  void aRunRefusedAtItsPublishLeavesNoFolderAndIsNotResumed() throws Exception {
+    String ours = """
+        name: regions-ours
+        scenario: test
+        owner: op
+        inputs:
+          - {table: ods.public_security__citizens, as: citizens, columns: [id_card, gender]}
+        transform: SELECT gender, count(*) AS people FROM citizens GROUP BY gender
+        policy: {gender: keep, people: keep}
+        product: regions
+        """;
+    PipelineRunResult first = executor(RunSettings.defaults()).run(bind(ours));
+    long current = lakehouse.load(ProductTables.id("regions")).currentSnapshot().snapshotId();
+    // Another organization's pipeline of the same name and product (the command line refuses it before the run; two
+    // organizations' first runs at once reach the publish): refused there, its staged snapshot removed.
+    String theirs = ours.replace("owner: op", "owner: rival");
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      assertThatThrownBy(() -> executor(RunSettings.defaults()).run(bind(theirs))).as("attempt " + attempt)
+          .isInstanceOf(io.dataops.core.AccessDeniedException.class).hasMessageContaining("belongs to op");
+      assertThat(runFolders()).as("attempt " + attempt + ": the run's folder is removed").isEmpty();
+      assertThat(jobExecutions("pipeline.regions-ours")).as("attempt " + attempt + ": forgotten, not resumed")
+          .containsExactly("COMPLETED");
+    }
+    assertThat(lakehouse.load(ProductTables.id("regions")).currentSnapshot().snapshotId()).isEqualTo(current);
+    assertThat(registry().list("regions")).singleElement().satisfies(v -> assertThat(v.version())
+        .isEqualTo(first.version()));
+  }
+
+  /** The run folders ({@code pipeline-<run key>}) left in the executor's work folder. */
+  private List<String> runFolders() throws java.io.IOException {
+    java.nio.file.Path work = dir.resolve("work");
+    if (!java.nio.file.Files.isDirectory(work)) {
+      return List.of();
+    }
+    try (var list = java.nio.file.Files.list(work)) {
+      return list.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("pipeline-")).toList();
+    }
   }
 
   /** The statuses of a job's executions, oldest first, from the job repository in the platform database. */
