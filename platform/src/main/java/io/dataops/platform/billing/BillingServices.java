@@ -4,6 +4,7 @@ import io.dataops.core.BadInputException;
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
 import io.dataops.core.files.OutFiles;
+import io.dataops.governance.audit.AuditRecord;
 import io.dataops.governance.audit.AuditTrail;
 import io.dataops.governance.metering.Metering;
 import io.dataops.platform.config.PlatformConfig;
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import io.dataops.lakehouse.storage.Documents;
 import java.nio.file.Path;
+import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +44,9 @@ public final class BillingServices {
       + "each to the largest remainders (ties by department id); the operator receives the rest";
   private static final String KEY = "billing.department-share";
   private static final String ENV = "DATAOPS_BILLING_DEPARTMENT_SHARE";
+  private static final String STATEMENT_EVENT = "billing.statement";
+  /** The statement event's detail that fixes the period's ratios for later statements of it. */
+  private static final String RATIOS = "departmentRatios";
 
   private BillingServices() {}
 
@@ -49,8 +54,32 @@ public final class BillingServices {
     return new Metering(Sessions.database(config), new AuditTrail(Sessions.database(config)));
   }
 
-  public static Billing billing(PlatformConfig config, Map<String, String> env) {
-    return new Billing(ProductServices.registry(config), metering(config), ratios(config.home(), env));
+  /**
+   * Billing of {@code period}: a product's departments' share is the one the period's first statement used, when one
+   * was issued (its {@code billing.statement} event keeps them), else the configuration's. Found by a probe: a past
+   * month's statement issued again after the setting changed gave other shares than the first.
+   */
+  public static Billing billing(PlatformConfig config, Map<String, String> env, YearMonth period) {
+    Function<String, BigDecimal> configured = ratios(config.home(), env);
+    Map<String, BigDecimal> fixed = issuedRatios(new AuditTrail(Sessions.database(config)), period);
+    return new Billing(ProductServices.registry(config), metering(config),
+        product -> fixed.containsKey(product) ? fixed.get(product) : configured.apply(product));
+  }
+
+  /** Each product's ratio as the period's earlier statements recorded it, the first statement's winning. */
+  static Map<String, BigDecimal> issuedRatios(AuditTrail trail, YearMonth period) {
+    Map<String, BigDecimal> fixed = new LinkedHashMap<>();
+    long after = 0;
+    for (List<AuditRecord> page; !(page = trail.after(after, List.of(STATEMENT_EVENT), "period:" + period, 500))
+        .isEmpty(); after = page.get(page.size() - 1).seq()) {
+      for (AuditRecord r : page) {
+        if (AuditEvent.OK.equals(r.outcome()) && r.details().get(RATIOS) instanceof Map<?, ?> ratios) {
+          ratios.forEach((product, ratio) -> fixed.putIfAbsent(String.valueOf(product),
+              new BigDecimal(String.valueOf(ratio))));
+        }
+      }
+    }
+    return fixed;
   }
 
   /** Each product's ratio, read once; a bad setting is refused naming where it is. */
@@ -201,8 +230,10 @@ public final class BillingServices {
   private static String issued(Statement s, Documents folder, String name, AuditSink audit) throws IOException {
     List<String> objects = s.org() == null ? List.of("period:" + s.period())
         : List.of("period:" + s.period(), "organization:" + s.org());
-    AuditEvent event = AuditEvent.ok("billing.statement", objects, Map.of("total", s.total().toPlainString(),
-        "lines", s.lines().size(), "shares", s.shares().size()));
+    Map<String, String> ratios = new LinkedHashMap<>();
+    s.products().forEach(p -> ratios.put(p.product(), p.departmentRatio().toPlainString()));
+    AuditEvent event = AuditEvent.ok(STATEMENT_EVENT, objects, Map.of("total", s.total().toPlainString(),
+        "lines", s.lines().size(), "shares", s.shares().size(), RATIOS, ratios));
     return folder.issue(Map.of(name, csv(s).getBytes(StandardCharsets.UTF_8)), () -> audit.record(event)).get(0);
   }
 

@@ -59,7 +59,7 @@ final class BillingCommand {
       if (out != null) {
         OutputPaths.outsideHome(config, out, "--out");
       }
-      Statement s = BillingServices.billing(config, cli.env).statement(month, target, kind);
+      Statement s = BillingServices.billing(config, cli.env, month).statement(month, target, kind);
       String csv = out != null ? BillingServices.issue(s, out, cli.audit()).toString()
           : BillingServices.issue(s, config.documents("outbox").resolve(target != null ? target
               : actor.organization(), "billing"), "statement-" + month + (target == null ? "" : "-" + target)

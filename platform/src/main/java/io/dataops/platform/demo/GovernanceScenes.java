@@ -159,7 +159,7 @@ final class GovernanceScenes {
   Month closeTheMonth() {
     YearMonth month = YearMonth.now(Grants.ZONE);
     Session bureau = cast.as(Cast.AUTHORITY, "billing statement");
-    Statement s = BillingServices.billing(config, Map.of()).statement(month, null, null);
+    Statement s = BillingServices.billing(config, Map.of(), month).statement(month, null, null);
     String csv = BillingServices.issue(s, config.documents("outbox").resolve(Cast.AUTHORITY.organization(),
         "billing"), "statement-" + month + ".csv", bureau.audit());
     say(bureau, "took the statement of " + month + " (计量计费): total " + s.total().toPlainString() + " yuan, "

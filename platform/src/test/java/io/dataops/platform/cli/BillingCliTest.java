@@ -94,6 +94,14 @@ class BillingCliTest extends HomeCliTest {
     assertThat(new BigDecimal(half.at("/shares/0/amount").asText())).isEqualByComparingTo(
         revenue.multiply(new BigDecimal("0.5")).setScale(2, java.math.RoundingMode.HALF_UP));
     assertThat(half.at("/products/0/departmentRatio").asText()).isEqualTo("0.5");
+    // The month's statement issued again after the setting changed (a department's, then all): the shares the first
+    // statement gave stay; the new ratio is for months not yet stated.
+    Files.writeString(dir.resolve("home/dataops.properties"), "billing.department-share.income-by-street = 0.2\n");
+    JsonNode department = ok(TestCast.PUBLIC_SECURITY, "billing", "statement", "--period", month, "--json").json();
+    assertThat(department.get("total").asText()).isEqualTo(half.at("/shares/0/amount").asText());
+    JsonNode again = ok(TestCast.AUTHORITY, "billing", "statement", "--period", month, "--json").json();
+    assertThat(again.get("shares")).isEqualTo(half.get("shares"));
+    assertThat(again.at("/products/0/departmentRatio").asText()).isEqualTo("0.5");
     Files.writeString(dir.resolve("home/dataops.properties"), "billing.department-share = 1.5\n");
     refused(TestCast.AUTHORITY, "dataops.properties: billing.department-share: the departments' share of revenue is "
         + "a ratio from 0 to 1", "billing", "statement", "--period", month);
