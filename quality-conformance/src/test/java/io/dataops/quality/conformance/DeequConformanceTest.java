@@ -162,7 +162,7 @@ class DeequConformanceTest {
     double ourMedian = ours.get("Median|monthly_income");
     double theirMedian = value(deequ, median);
     long n = data.filter("monthly_income IS NOT NULL").count();
-    assertThat(rank(ourMedian, n)).as("our KLL median's rank").isCloseTo(0.5, within(0.01));
+    assertThat(rank(ourMedian, n)).as("our sketch's median's rank").isCloseTo(0.5, within(0.01));
     assertThat(rank(theirMedian, n)).as("Deequ's median's rank").isCloseTo(0.5, within(0.011));
     double exactDistinct = ours.get("CountDistinct|id_card");
     assertThat(value(deequ, approxIds) / exactDistinct).as("Deequ's HyperLogLog against our exact count")

@@ -549,7 +549,7 @@ public final class ExpectationCatalog {
       QuantileAnalyzer.State s = states.of(q);
       double v = s.median();
       Map<String, Object> r = Results.observed(Results.number(v));
-      r.put("details", Map.of("approximate", s.sketch.isEstimationMode(), "rank_error", s.rankError()));
+      r.put("details", Map.of("approximate", s.sketch.approximate(), "rank_error", s.rankError()));
       return ExpectationResult.of(e, !Double.isNaN(v) && b.contains(v), r);
     });
   }
@@ -595,7 +595,7 @@ public final class ExpectationCatalog {
         ok &= close(v, range[0]) || close(v, range[1]) || (v >= range[0] && v <= range[1]);
       }
       Map<String, Object> r = Results.observed(Map.of("quantiles", quantiles, "values", values));
-      r.put("details", Map.of("approximate", s.sketch.isEstimationMode(), "rank_error", s.rankError()));
+      r.put("details", Map.of("approximate", s.sketch.approximate(), "rank_error", s.rankError()));
       return ExpectationResult.of(e, ok, r);
     });
   }
