@@ -233,10 +233,11 @@ final class QualityCommand {
             java.util.List.of("table:" + id));
         // Check the suite now rather than at the next feed, as the intake will: against the dataset's registered
         // contract (the table its next feed makes) or the table.
+        java.util.List<String> warnings;
         try (Lakehouse lh = cli.lakehouse(config)) {
           // The other tables it refers to are read as the registering department at every feed: refused now, as
           // that department's read of them is (a parameter naming one is checked at each run).
-          FeedIntake.checkSuiteFits(SuiteParser.parseDeferred(file).resolvedOnly(), id,
+          warnings = FeedIntake.checkSuiteFits(SuiteParser.parseDeferred(file).resolvedOnly(), id,
               new io.dataops.lakehouse.contract.ContractRegistry(config.contracts()).find(department, dataset)
                   .map(c -> c.contract()).orElse(null), lh, Quality.reads(cli, config, lh));
         }
@@ -256,9 +257,12 @@ final class QualityCommand {
         json.put("expectations", r.suite().expectations().size());
         json.put("file", r.file().toString());
         json.put("schedule", scheduleId);
-        cli.print(common, json, String.format("registered suite %s (%d expectations) for %s/%s: it runs on every feed%s%n",
-            r.suite().name(), r.suite().expectations().size(), department, dataset,
+        json.put("warnings", warnings);
+        StringBuilder text = new StringBuilder(String.format("registered suite %s (%d expectations) for %s/%s: it "
+            + "runs on every feed%s%n", r.suite().name(), r.suite().expectations().size(), department, dataset,
             scheduleId == null ? "" : " and by cron '" + schedule + "' (schedule " + scheduleId + ")"));
+        warnings.forEach(w -> text.append("  warning: ").append(w).append('\n'));
+        cli.print(common, json, text.toString());
         return 0;
       }
     }

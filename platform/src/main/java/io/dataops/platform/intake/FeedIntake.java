@@ -277,9 +277,10 @@ public final class FeedIntake {
    * {@code contract} makes (its ods schema, key and personal columns) or, for a column the table keeps from earlier
    * feeds, against the table itself. The contract's reason is given; with no contract, the table's. With neither a
    * contract nor a table there is nothing to check against, and the first landing checks it. The other tables it
-   * refers to are checked as reads by {@code reads} first, since compiling looks at their schemas.
+   * refers to are checked as reads by {@code reads} first, since compiling looks at their schemas. Returns what the
+   * suite as compiled reports as an error at every run ({@link ExpectationCatalog#raisedEveryRun}).
    */
-  public static void checkSuiteFits(ExpectationSuite suite, TableIdentifier id, FeedContract contract,
+  public static List<String> checkSuiteFits(ExpectationSuite suite, TableIdentifier id, FeedContract contract,
       Lakehouse lakehouse, ReferenceCheck reads) {
     ExpectationCatalog.references(suite, id.toString()).forEach(reads::checkCurrent);
     Map<String, String> personal = new HashMap<>();
@@ -293,18 +294,16 @@ public final class FeedIntake {
       }
       key = contract.primaryKey();
       try {
-        ExpectationCatalog.compile(suite, new TableFacts(id.toString(), FeedTables.odsSchema(contract), null, key,
-            personal, lakehouse, MetricHistory.NONE, reads));
-        return;
+        return ExpectationCatalog.raisedEveryRun(suite, ExpectationCatalog.compile(suite, new TableFacts(
+            id.toString(), FeedTables.odsSchema(contract), null, key, personal, lakehouse, MetricHistory.NONE, reads)));
       } catch (BadInputException e) {
         againstContract = e;
       }
     }
     if (lakehouse.exists(id)) {
       try {
-        ExpectationCatalog.compile(suite, new TableFacts(id.toString(), lakehouse.load(id).schema(), null, key,
-            personal, lakehouse, MetricHistory.NONE, reads));
-        return;
+        return ExpectationCatalog.raisedEveryRun(suite, ExpectationCatalog.compile(suite, new TableFacts(
+            id.toString(), lakehouse.load(id).schema(), null, key, personal, lakehouse, MetricHistory.NONE, reads)));
       } catch (BadInputException againstTable) {
         if (againstContract == null) {
           throw againstTable;
@@ -314,6 +313,7 @@ public final class FeedIntake {
     if (againstContract != null) {
       throw againstContract;
     }
+    return List.of();
   }
 
   /** A feed's check, and the earlier runs of the same feed whose records it replaced. */

@@ -327,6 +327,26 @@ class CliTest {
     assertThat(suggest.json().at("/suite/expectations").size()).isGreaterThan(5);
     assertThat(run("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens",
         "--file", suggested.toString()).exit()).as("a suggestion registers as it is").isZero();
+    // An empty range is an error of every run in GX (not a refusal of the suite): registered, and said at once.
+    Path inverted = dir.resolve("inverted.yaml");
+    Files.writeString(inverted, """
+        name: citizens.inverted
+        expectations:
+          - type: expect_column_values_to_not_be_null
+            kwargs: {column: id_card}
+          - type: expect_table_row_count_to_be_between
+            kwargs: {min_value: 10, max_value: 1}
+        """);
+    String warning = "inverted.yaml line 5: expect_table_row_count_to_be_between: min_value cannot be greater than "
+        + "max_value: this expectation reports an error at every run";
+    Run invertedJson = run("quality", "suite", "register", "--department", "public-security", "--dataset",
+        "citizens", "--file", inverted.toString(), "--json");
+    assertThat(invertedJson.exit()).as(invertedJson.err()).isZero();
+    assertThat(invertedJson.json().get("warnings")).singleElement().satisfies(w -> assertThat(w.asText())
+        .endsWith(warning + ", as Great Expectations does (with catch_exceptions: false the suite is refused instead)"));
+    assertThat(run("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens",
+        "--file", inverted.toString()).out()).contains("  warning: ").contains(warning);
+    assertThat(reg.json().get("warnings")).as("a suite without such arguments").isEmpty();
 
     Path broken = dir.resolve("broken.json");
     Files.writeString(broken, "{\"name\": \"x\", \"expectations\": [{\"type\": \"expect_column_values_to_be_unique\","

@@ -20,4 +20,13 @@ public interface CompiledExpectation {
   default List<Analyzer<?>> secondPass(States first) {
     return List.of();
   }
+
+  /**
+   * What Great Expectations would raise for this expectation's arguments while validating (an empty range, say), so
+   * that every run reports it as an error; null for an expectation that checks data. Said when a suite is
+   * registered, not first at the next feed.
+   */
+  default String raised() {
+    return null;
+  }
 }

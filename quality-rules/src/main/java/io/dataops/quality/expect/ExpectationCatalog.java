@@ -54,6 +54,19 @@ public final class ExpectationCatalog {
     }
   }
 
+  /** An expectation whose arguments GX raises on while validating: an error result every run, as in GX. */
+  private record Raised(Expectation config, String raised) implements CompiledExpectation {
+    @Override
+    public List<Analyzer<?>> analyzers() {
+      return List.of();
+    }
+
+    @Override
+    public ExpectationResult evaluate(States states) {
+      return ExpectationResult.error(config, raised);
+    }
+  }
+
   private static final Map<String, Factory> FACTORIES = new TreeMap<>();
 
   static {
@@ -191,7 +204,7 @@ public final class ExpectationCatalog {
         if (!args.catchExceptions()) {
           throw args.fail(raised.kwarg, raised.getMessage());
         }
-        out.add(new Compiled(e, List.of(), states -> ExpectationResult.error(e, raised.getMessage())));
+        out.add(new Raised(e, raised.getMessage()));
         continue; // the arguments after the one that raised are not read, as in GX
       }
       RowCondition condition = RowCondition.of(args);
@@ -203,6 +216,22 @@ public final class ExpectationCatalog {
         c = booleanOnly(c);
       }
       out.add(c);
+    }
+    return out;
+  }
+
+  /**
+   * The compiled suite's expectations that report an error every run (see {@link CompiledExpectation#raised}), each
+   * as its file, line and problem.
+   */
+  public static List<String> raisedEveryRun(ExpectationSuite suite, List<CompiledExpectation> compiled) {
+    List<String> out = new ArrayList<>();
+    for (CompiledExpectation c : compiled) {
+      if (c.raised() != null) {
+        out.add(suite.source() + " line " + c.config().line() + ": " + c.config().type() + ": " + c.raised()
+            + ": this expectation reports an error at every run, as Great Expectations does (with catch_exceptions:"
+            + " false the suite is refused instead)");
+      }
     }
     return out;
   }
