@@ -14,9 +14,19 @@ class IdentifierPatternsTest {
   void numbersWrittenWithSeparatorsOrACountryCodeAreFoundInText() {
     for (String text : new String[] {"+86 138-0013-8000", "tel 0086 13800138000", "138 0013 8000",
         "call 138.0013.8000 now", "86-138-0013-8000", "6222 0212 3456 7894", "6222021234567894",
-        "card 6222-0212-3456-7894.", "110101 19900307 002X", "11010119900307002x"}) {
+        "card 6222-0212-3456-7894.", "110101 19900307 002X", "11010119900307002x", "１３８００１３８０００",
+        "138\u30000013\u30008000", "１１０１０１１９９００３０７００２Ｘ"}) {
       assertThat(IdentifierPatterns.inText(text)).as(text).isTrue();
     }
+  }
+
+  @Test
+  void aProductsLeakCheckFindsWrittenResidentIdsAndMobilesButNotBankCards() {
+    assertThat(IdentifierPatterns.identifierInWrittenForms("+86 138-0013-8000")).isTrue();
+    assertThat(IdentifierPatterns.identifierInWrittenForms("110101 19900307 002X")).isTrue();
+    assertThat(IdentifierPatterns.identifierInWrittenForms("１３８００１３８０００")).isTrue();
+    assertThat(IdentifierPatterns.identifierInWrittenForms("6222 0212 3456 7894")).as("a Luhn-valid card").isFalse();
+    assertThat(IdentifierPatterns.inWrittenForms("6222 0212 3456 7894")).isTrue();
   }
 
   @Test
@@ -34,5 +44,6 @@ class IdentifierPatternsTest {
     assertThat(PreviewMask.maskIdentifiers("card 6222 0212 3456 7894")).isEqualTo("card **** **** **** ****");
     assertThat(PreviewMask.maskIdentifiers("13800138000")).isEqualTo("138****8000");
     assertThat(PreviewMask.maskIdentifiers("room 1203, building 7")).isEqualTo("room 1203, building 7");
+    assertThat(PreviewMask.maskIdentifiers("手机１３８００１３８０００")).isEqualTo("手机***********");
   }
 }

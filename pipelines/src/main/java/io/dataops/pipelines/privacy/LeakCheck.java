@@ -360,7 +360,7 @@ public final class LeakCheck implements AutoCloseable {
         return;
       }
       tested[values - 1] = true;
-      shaped[values - 1] = v instanceof String && IdentifierPatterns.find(text) != IdentifierPatterns.Found.NONE;
+      shaped[values - 1] = v instanceof String && identifierShaped(text);
       add(key.reset().add(text).hash(), text, false);
       if (text.length() <= Rebuildable.MAX_LENGTH && digits(text) >= Rebuildable.MIN_DIGITS) {
         rebuilds(text, key);
@@ -446,6 +446,24 @@ public final class LeakCheck implements AutoCloseable {
     }
   }
 
+  /**
+   * The shape test: a resident ID or mobile number unbroken ({@link IdentifierPatterns#find}) or as people write them,
+   * in groups, after +86, in full-width digits ({@link IdentifierPatterns#identifierInWrittenForms}).
+   */
+  static boolean identifierShaped(CharSequence text) {
+    return IdentifierPatterns.find(text) != IdentifierPatterns.Found.NONE
+        || IdentifierPatterns.identifierInWrittenForms(text);
+  }
+
+  private static boolean isAscii(byte[] utf8, int length) {
+    for (int i = 0; i < length; i++) {
+      if (utf8[i] < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static int digits(CharSequence s) {
     int n = 0;
     for (int i = 0; i < s.length(); i++) {
@@ -463,8 +481,10 @@ public final class LeakCheck implements AutoCloseable {
       return;
     }
     valuesChecked++;
-    if (IdentifierPatterns.find(new Latin1View(utf8, length)) != IdentifierPatterns.Found.NONE) {
-      shaped(c);
+    Latin1View ascii = new Latin1View(utf8, length);
+    if (identifierShaped(ascii) || !isAscii(utf8, length) && identifierShaped(new String(utf8, 0, length,
+        java.nio.charset.StandardCharsets.UTF_8))) {
+      shaped(c); // non-ASCII text read as such: full-width digits, ideographic spaces between groups
     }
     ValueKey key = scratch.get().key;
     Hash128 h = key.reset().addUtf8(utf8, length).hash();

@@ -92,6 +92,33 @@ class LeakCheckTest {
   }
 
   @Test
+  void identifiersAsPeopleWriteThemFailTheRunOnBothPaths() {
+    // Found by a probe: a kept free-text column published an ID number in three groups and a mobile with hyphens.
+    List<String> shapedValues = List.of("ID 110105 19491231 002X", "tel:139-3967-1729", "+86 138-0013-8000",
+        "手机１３８００１３８０００", "138\u30000013\u30008000", "0086 13800138000", "证件 110105-19491231-002x。");
+    List<String> clean = List.of("6222 0212 3456 7894", "2024-05-12 13:45:30", "0755-8888 6666", "１２３４５",
+        "room 1203, building 7", "12 3800 1380 00 0");
+    LeakCheck strings = new LeakCheck(List.of("v"), new boolean[1], 1, 1 << 16);
+    LeakCheck bytes = new LeakCheck(List.of("v"), new boolean[1], 1, 1 << 16);
+    for (String o : java.util.stream.Stream.concat(shapedValues.stream(), clean.stream()).toList()) {
+      strings.checkValue(0, o);
+      byte[] b = o.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      bytes.checkUtf8(0, b, b.length);
+    }
+    LeakCheck.Result r = strings.result();
+    assertThat(bytes.result()).isEqualTo(r);
+    assertThat(r.identifierShaped()).as("each written identifier, no bank card or date")
+        .containsEntry("v", (long) shapedValues.size());
+    assertThat(r.passed()).isFalse();
+    for (String o : shapedValues) {
+      assertThat(LeakCheck.identifierShaped(o)).as(o).isTrue();
+    }
+    for (String o : clean) {
+      assertThat(LeakCheck.identifierShaped(o)).as(o).isFalse();
+    }
+  }
+
+  @Test
   void utf8BytesFromAColumnarReaderGiveTheSameVerdictsAsStrings() {
     List<String> out = List.of("张三丰", "张*丰", "备注 13812345678 见附件", "ＩＤ４４０３０４", "440304198503071231", "x",
         "广东省深圳市福田区华富街道莲花一村12栋", "914403041001583826", "电话：13912345678。", "");
