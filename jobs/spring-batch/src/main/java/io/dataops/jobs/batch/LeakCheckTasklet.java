@@ -95,9 +95,26 @@ final class LeakCheckTasklet implements Tasklet {
     chunkContext.getStepContext().getStepExecution().getExecutionContext()
         .putString("leak.result", RunState.JSON.writeValueAsString(result));
     if (!result.passed()) {
+      // Found by a probe: the product's files stayed in its folder, raw values and all. A leak is no run to resume
+      // (the same inputs leak again): its files go, and the executor forgets the run (as Flink's does).
+      removeFiles(files);
+      run.discarded = true;
       throw new LeakDetected(result.failure());
     }
     return RepeatStatus.FINISHED;
+  }
+
+  private void removeFiles(List<String> files) {
+    var io = run.lakehouse.load(run.productTable).io();
+    for (String f : files) {
+      try {
+        if (io.newInputFile(f).exists()) {
+          io.deleteFile(f);
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("could not remove {}, a product file of a run that failed its leak check", f, e);
+      }
+    }
   }
 
   /**

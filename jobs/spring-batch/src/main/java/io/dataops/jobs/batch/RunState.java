@@ -56,7 +56,10 @@ final class RunState {
   java.util.function.LongConsumer progress = rows -> { };
   /** Who runs the pipeline. */
   io.dataops.core.audit.Actor actor = io.dataops.core.audit.Actor.SYSTEM;
-  /** The publish refused the run and removed its staged snapshot and files: the run can never be resumed. */
+  /**
+   * The run's product files are gone and it can never be resumed: the leak check failed, or the publish refused the
+   * run and removed its staged snapshot.
+   */
   volatile boolean discarded;
 
   RunState(Lakehouse lakehouse, RunPlan plan, Path workDir, RunSettings settings, JobRepository jobRepository) {

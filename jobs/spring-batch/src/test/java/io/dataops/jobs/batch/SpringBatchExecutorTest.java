@@ -308,6 +308,16 @@ class SpringBatchExecutorTest extends SpringBatchFixture {
             + "contain an ID or mobile number (give those columns a policy that hides the value)");
     Table product = lakehouse.load(ProductTables.id("visit-notes"));
     assertThat(product.currentSnapshot()).isNull();
+    // Found by a probe: the written files stayed in the product's folder, raw values and all.
+    String location = product.location().startsWith("file:") ? java.net.URI.create(product.location()).getPath()
+        : product.location();
+    try (var files = java.nio.file.Files.walk(Path.of(location))) {
+      assertThat(files.map(Path::toString).filter(f -> f.endsWith(".parquet"))).as("no product file left").isEmpty();
+    }
+    assertThat(runFolders()).as("no run folder left").isEmpty();
+    assertThatThrownBy(() -> executor(RunSettings.defaults()).run(p)).as("run again: the same leak, not a resume")
+        .isInstanceOf(LeakDetectedException.class).hasMessageContaining("note: 1 values equal raw personal data");
+    assertThat(jobExecutions("pipeline.visit-notes")).as("each attempt forgotten").isEmpty();
   }
 
   @Test
