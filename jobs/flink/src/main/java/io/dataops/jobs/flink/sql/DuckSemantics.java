@@ -85,7 +85,40 @@ public final class DuckSemantics {
     return s == null ? null : (long) s.codePointCount(0, s.length());
   }
 
-  /** trim/ltrim/rtrim: spaces only (not tabs or line breaks), or any of {@code chars}. */
+  /**
+   * trim/ltrim/rtrim(s) with one argument: strips every Unicode space separator (general category Zs: U+0020, U+00A0,
+   * U+1680, U+2000..U+200A, U+202F, U+205F, U+3000), as DuckDB does — not tabs, line breaks or other white space
+   * (U+0009..U+000D, U+0085, U+2028, U+2029), nor zero-width characters (U+200B, U+FEFF).
+   */
+  public static String trim(String s, boolean left, boolean right) {
+    if (s == null) {
+      return null;
+    }
+    int from = 0;
+    int to = s.length();
+    while (left && from < to) {
+      int cp = s.codePointAt(from);
+      if (!isSpaceSeparator(cp)) {
+        break;
+      }
+      from += Character.charCount(cp);
+    }
+    while (right && to > from) {
+      int cp = s.codePointBefore(to);
+      if (!isSpaceSeparator(cp)) {
+        break;
+      }
+      to -= Character.charCount(cp);
+    }
+    return s.substring(from, to);
+  }
+
+  /** What DuckDB's one-argument trim strips: Unicode general category Zs (checked on every code point). */
+  static boolean isSpaceSeparator(int cp) {
+    return Character.getType(cp) == Character.SPACE_SEPARATOR;
+  }
+
+  /** trim/ltrim/rtrim(s, chars): strips exactly the code points of {@code chars}, NULL when either is. */
   public static String trim(String s, String chars, boolean left, boolean right) {
     if (s == null || chars == null) {
       return null;

@@ -81,9 +81,10 @@ public final class FlinkFunctions {
     }
   }
 
+  /** trim(s): strips Unicode space separators (Zs), as DuckDB; trim(s, chars): exactly the given characters. */
   public static final class Trim extends ScalarFunction {
     public String eval(String s) {
-      return DuckSemantics.trim(s, " ", true, true);
+      return DuckSemantics.trim(s, true, true);
     }
 
     public String eval(String s, String chars) {
@@ -93,7 +94,7 @@ public final class FlinkFunctions {
 
   public static final class LTrim extends ScalarFunction {
     public String eval(String s) {
-      return DuckSemantics.trim(s, " ", true, false);
+      return DuckSemantics.trim(s, true, false);
     }
 
     public String eval(String s, String chars) {
@@ -103,7 +104,7 @@ public final class FlinkFunctions {
 
   public static final class RTrim extends ScalarFunction {
     public String eval(String s) {
-      return DuckSemantics.trim(s, " ", false, true);
+      return DuckSemantics.trim(s, false, true);
     }
 
     public String eval(String s, String chars) {

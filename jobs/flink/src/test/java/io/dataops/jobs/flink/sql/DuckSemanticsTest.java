@@ -86,9 +86,9 @@ class DuckSemanticsTest {
       same(bad, "upper(" + s + ")", duck("SELECT upper(?)", s), DuckSemantics.upper(s));
       same(bad, "lower(" + s + ")", duck("SELECT lower(?)", s), DuckSemantics.lower(s));
       same(bad, "length(" + s + ")", duck("SELECT length(?)", s), DuckSemantics.length(s));
-      same(bad, "trim(" + s + ")", duck("SELECT trim(?)", s), DuckSemantics.trim(s, " ", true, true));
-      same(bad, "ltrim(" + s + ")", duck("SELECT ltrim(?)", s), DuckSemantics.trim(s, " ", true, false));
-      same(bad, "rtrim(" + s + ")", duck("SELECT rtrim(?)", s), DuckSemantics.trim(s, " ", false, true));
+      same(bad, "trim(" + s + ")", duck("SELECT trim(?)", s), DuckSemantics.trim(s, true, true));
+      same(bad, "ltrim(" + s + ")", duck("SELECT ltrim(?)", s), DuckSemantics.trim(s, true, false));
+      same(bad, "rtrim(" + s + ")", duck("SELECT rtrim(?)", s), DuckSemantics.trim(s, false, true));
       same(bad, "trim(" + s + ", 'a ')", duck("SELECT trim(?, 'a ')", s), DuckSemantics.trim(s, "a ", true, true));
       for (long start : new long[] {-10, -2, -1, 0, 1, 2, 3, 10}) {
         same(bad, "substring(" + s + ", " + start + ")", duck("SELECT substring(?, ?)", s, start),
@@ -126,6 +126,72 @@ class DuckSemanticsTest {
       }
     }
     assertThat(bad).isEmpty();
+  }
+
+  /** Characters around which trim's meaning could differ: spaces (Zs), other white space, invisible characters. */
+  static final List<String> SPACES = List.of(" ", "\u00a0", "\u1680", "\u2000", "\u2001", "\u2002", "\u2003",
+      "\u2004", "\u2005", "\u2006", "\u2007", "\u2008", "\u2009", "\u200a", "\u202f", "\u205f", "\u3000", "\t",
+      "\n", "\r", "\u000b", "\u000c", "\u0085", "\u200b", "\u2028", "\u2029", "\ufeff", "\u180e", "\u001c",
+      "a", "x", "世", "𠀀");
+
+  /**
+   * trim/ltrim/rtrim as the Flink engine runs them (the {@code dataops_*} functions) give what DuckDB gives: DuckDB's
+   * one-argument forms strip every Unicode space separator (Zs), not only U+0020 and no other white space; the
+   * two-argument forms strip exactly the code points given.
+   */
+  @Test
+  void trimStripsWhatDuckDbStripsOnEveryCodePoint() throws SQLException {
+    FlinkFunctions.Trim trim = new FlinkFunctions.Trim();
+    FlinkFunctions.LTrim ltrim = new FlinkFunctions.LTrim();
+    FlinkFunctions.RTrim rtrim = new FlinkFunctions.RTrim();
+    List<String> bad = new ArrayList<>();
+    try (var s = duck.createStatement(); ResultSet r = s.executeQuery("SELECT i, trim(v), ltrim(v), rtrim(v), "
+        + "trim(c), ltrim(c), rtrim(c) FROM (SELECT i, chr(i::INTEGER) || 'a' || chr(i::INTEGER) AS v, "
+        + "repeat(chr(i::INTEGER), 3) AS c FROM range(1, 1114112) t(i) WHERE i < 55296 OR i > 57343)")) {
+      while (r.next()) {
+        String c = new String(Character.toChars(r.getInt(1)));
+        String v = c + "a" + c;
+        String only = c.repeat(3);
+        if (!r.getString(2).equals(trim.eval(v)) || !r.getString(3).equals(ltrim.eval(v))
+            || !r.getString(4).equals(rtrim.eval(v)) || !r.getString(5).equals(trim.eval(only))
+            || !r.getString(6).equals(ltrim.eval(only)) || !r.getString(7).equals(rtrim.eval(only))) {
+          bad.add(String.format("U+%04X", r.getInt(1)));
+        }
+      }
+    }
+    List<String> texts = new ArrayList<>(List.of("", " a ", "\u3000a\u3000", "\u00a0a\u00a0", " \u3000 \u00a0 ",
+        "\u2000\u200a\u202f\u205f\u1680", "\u3000 a b \u3000", "\u00a0\ta\t\u00a0", "\t \u3000a", "\u200b a \u200b",
+        "\ufeff\u3000a", "\u3000𠀀 𠀀\u3000", " 你好 \u3000", "\u2028\u3000a\u3000\u2029"));
+    for (String a : SPACES) {
+      for (String b : SPACES) {
+        texts.add(a + b + "a" + b + a);
+      }
+    }
+    List<String> charSets = List.of(" ", "\u3000", " \u3000\u00a0", "\t", "a ", "𠀀", "\u00a0a", "");
+    for (String t : texts) {
+      same(bad, "trim(" + shown(t) + ")", duck("SELECT trim(?)", t), trim.eval(t));
+      same(bad, "ltrim(" + shown(t) + ")", duck("SELECT ltrim(?)", t), ltrim.eval(t));
+      same(bad, "rtrim(" + shown(t) + ")", duck("SELECT rtrim(?)", t), rtrim.eval(t));
+      for (String chars : charSets) {
+        same(bad, "trim(" + shown(t) + ", " + shown(chars) + ")", duck("SELECT trim(?, ?)", t, chars),
+            trim.eval(t, chars));
+        same(bad, "ltrim(" + shown(t) + ", " + shown(chars) + ")", duck("SELECT ltrim(?, ?)", t, chars),
+            ltrim.eval(t, chars));
+        same(bad, "rtrim(" + shown(t) + ", " + shown(chars) + ")", duck("SELECT rtrim(?, ?)", t, chars),
+            rtrim.eval(t, chars));
+      }
+    }
+    same(bad, "trim(NULL)", duck("SELECT trim(NULL::VARCHAR)"), trim.eval(null));
+    same(bad, "trim(x, NULL)", duck("SELECT trim('\u3000a', NULL::VARCHAR)"), trim.eval("\u3000a", null));
+    assertThat(bad).isEmpty();
+  }
+
+  /** A text with every character outside printable ASCII as \\uXXXX (or \\U+XXXXX), to read a mismatch. */
+  static String shown(String s) {
+    StringBuilder b = new StringBuilder("'");
+    s.codePoints().forEach(cp -> b.append(cp > 0x20 && cp < 0x7f ? Character.toString(cp)
+        : cp <= 0xFFFF ? String.format("\\u%04x", cp) : String.format("\\U+%X", cp)));
+    return b.append("'").toString();
   }
 
   @Test
