@@ -104,24 +104,36 @@ public final class FeedIntake {
     if (!landing.isDuplicate()) {
       CommitPoint.reached("landed");
     }
-    Checked checked;
-    try {
-      checked = check(suite, landing);
-    } catch (BadInputException e) {
-      Long read = landing.isDuplicate() ? landing.duplicateOf() : landing.snapshotId();
-      recordQualityRunStopped(audit, landing.table(), read, ExpectationCatalog.references(suite.get().suite(),
-          landing.table()), e);
-      throw checkStopped(landing, e);
+    QualityReport quality = null;
+    Feedback.Delivery delivery = null;
+    String feedId = suite.isEmpty() ? null : feedId(landing);
+    // From the decision to check to the feedback, one process per feed (see TicketStore.feedCheck).
+    try (var held = feedId == null ? null : tickets().feedCheck(landing.table(), feedId)) {
+      Checked checked;
+      try {
+        checked = check(suite, landing, feedId);
+      } catch (BadInputException e) {
+        Long read = landing.isDuplicate() ? landing.duplicateOf() : landing.snapshotId();
+        recordQualityRunStopped(audit, landing.table(), read, ExpectationCatalog.references(suite.get().suite(),
+            landing.table()), e);
+        throw checkStopped(landing, e);
+      }
+      quality = checked == null ? null : checked.report();
+      if (quality != null) {
+        CommitPoint.reached("quality-run-committed");
+        recordQualityRun(audit, quality, landing.table(), checked.superseded());
+        delivery = feedback().deliver(quality, request.department(), request.dataset(), audit);
+      }
     }
-    QualityReport quality = checked == null ? null : checked.report();
-    if (quality != null) {
-      CommitPoint.reached("quality-run-committed");
-      recordQualityRun(audit, quality, landing.table(), checked.superseded());
-    }
-    Feedback.Delivery delivery = quality == null ? null
-        : feedback().deliver(quality, request.department(), request.dataset(), audit);
     return new Result(landing, quality, delivery, quality == null && suite.isPresent() && landing.isDuplicate()
         ? neverChecked(landing) : null);
+  }
+
+  /** The feed id of the snapshot the landing made or found, null when that snapshot is gone. */
+  private String feedId(LandingResult landing) {
+    org.apache.iceberg.Snapshot s = lakehouse.load(TableIdentifier.parse(landing.table()))
+        .snapshot(landing.isDuplicate() ? landing.duplicateOf() : landing.snapshotId());
+    return s == null ? null : s.summary().get(FeedTables.SUMMARY_FEED_ID);
   }
 
   /**
@@ -323,8 +335,9 @@ public final class FeedIntake {
    * The feed's check, or null when there is none to run. A duplicate completing an intake that stopped after its
    * check's commit first removes what that check recorded, so the feed's rows, metrics and states are kept once.
    */
-  private Checked check(Optional<SuiteRegistry.Registered> suite, LandingResult landing) {
-    Long snapshot = suite.isEmpty() ? null : landing.isDuplicate() ? unchecked(landing) : landing.snapshotId();
+  private Checked check(Optional<SuiteRegistry.Registered> suite, LandingResult landing, String feedId) {
+    Long snapshot = suite.isEmpty() || feedId == null ? null : landing.isDuplicate() ? unchecked(landing)
+        : tickets().fed(landing.table(), feedId) ? null : landing.snapshotId(); // a send of it at once checked it
     if (snapshot == null) {
       return null;
     }
@@ -354,9 +367,16 @@ public final class FeedIntake {
   /**
    * The snapshot a duplicate found, when it is the table's last landing and its feed has no recorded run: its intake
    * stopped after the landing's commit. Only the last landing: landings complete one by one, as for their events.
+   * Maintenance's compactions ({@code replace} snapshots) since are no landings (found by a probe: after a routine
+   * {@code table maintain} the killed intake's check was never completed).
    */
   private Long unchecked(LandingResult landing) {
-    org.apache.iceberg.Snapshot current = lakehouse.load(TableIdentifier.parse(landing.table())).currentSnapshot();
+    org.apache.iceberg.Table table = lakehouse.load(TableIdentifier.parse(landing.table()));
+    org.apache.iceberg.Snapshot current = table.currentSnapshot();
+    while (current != null && org.apache.iceberg.DataOperations.REPLACE.equals(current.operation())
+        && current.parentId() != null) {
+      current = table.snapshot(current.parentId());
+    }
     if (current == null || current.snapshotId() != landing.duplicateOf()) {
       return null;
     }

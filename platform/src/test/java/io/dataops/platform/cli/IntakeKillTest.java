@@ -122,6 +122,64 @@ class IntakeKillTest {
     assertThat(events.get(0).at("/details/supersedes/0").asText()).isEqualTo(killedRuns.get(0));
   }
 
+  /**
+   * Found by a probe: two sends of a feed whose intake was killed after its check's commits both ran the check, and
+   * the feed's records were kept twice. The second send now waits for the first's feedback, and then checks nothing.
+   */
+  @Test
+  void twoSendsAtOnceOfAKilledFeedCompleteItsCheckOnce() throws Exception {
+    TestCast.enroll(dir.resolve("home"));
+    Path feed = dir.resolve("c.csv");
+    ok("generate", "--dataset", "citizens", "--rows", "300", "--out", feed.toString(), "--defect-rate", "0.1");
+    registerSuite(VALID_ID);
+    killedAt("quality-run-committed", land(feed));
+    long failingRows = rowsIn("quality.row_failures");
+
+    Run second;
+    try (PausedChild first = pausedAt("quality-run-committed", land(feed, "--json"))) {
+      // The first send has checked the feed and holds before its feedback; the second runs meanwhile.
+      java.util.concurrent.CompletableFuture<Run> other = java.util.concurrent.CompletableFuture.supplyAsync(
+          () -> run(land(feed, "--json")));
+      Thread.sleep(3000);
+      assertThat(other).as("the second send waits for the first's feedback").isNotDone();
+      assertThat(first.resume().exit()).isZero();
+      second = other.get(180, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    assertThat(second.exit()).as(second.err()).isZero();
+    assertThat(second.json().has("quality")).as("the first send checked the feed").isFalse();
+    assertThat(second.json().has("unchecked")).isFalse();
+    for (String recorded : List.of("quality.row_failures", "quality.metrics", "quality.analyzer_states")) {
+      assertThat(runsIn(recorded)).as(recorded + " holds the feed's check once").hasSize(1);
+    }
+    assertThat(rowsIn("quality.row_failures")).isEqualTo(failingRows);
+    assertThat(ok("audit", "list", "--action", "quality.run", "--json", "--as", TestCast.AUDITOR).json()
+        .get("events")).hasSize(1);
+  }
+
+  /**
+   * Found by a probe: after a routine {@code table maintain} (a compaction, no landing) a killed intake's feed sent
+   * again was "not checked again here", as if later feeds had landed.
+   */
+  @Test
+  void aKilledFeedSentAgainAfterACompactionIsStillChecked() throws Exception {
+    TestCast.enroll(dir.resolve("home"));
+    Path earlier = dir.resolve("earlier.csv");
+    Path feed = dir.resolve("c.csv");
+    ok("generate", "--dataset", "citizens", "--rows", "100", "--out", earlier.toString(), "--seed", "1");
+    ok("generate", "--dataset", "citizens", "--rows", "300", "--out", feed.toString(), "--defect-rate", "0.1",
+        "--seed", "2", "--offset", "100");
+    registerSuite(VALID_ID);
+    ok(land(earlier));
+    killedAt("landed", land(feed));
+    assertThat(ok("table", "maintain", "ods.public_security__citizens", "--json", "--as",
+        io.dataops.platform.session.Sessions.LOCAL_ADMIN).out()).contains("\"filesRewritten\":2");
+    JsonNode again = ok(land(feed, "--json")).json();
+    assertThat(again.has("unchecked")).as(again.toString()).isFalse();
+    assertThat(again.at("/quality/runId").asText()).isNotEmpty();
+    assertThat(again.at("/quality/failingRows").asLong()).isPositive();
+    assertThat(run("feedback", "list", "--json").json().get("tickets")).hasSize(1);
+  }
+
   /** The distinct runs whose rows {@code quality} holds for the citizens table. */
   private List<String> runsIn(String quality) {
     java.util.TreeSet<String> runs = new java.util.TreeSet<>();

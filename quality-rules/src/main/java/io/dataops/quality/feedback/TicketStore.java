@@ -45,6 +45,19 @@ public final class TicketStore {
     return OffsetDateTime.now(ZoneOffset.UTC).toString();
   }
 
+  /** How long a feed's check waits for another process checking the same feed (a large feed's check takes minutes). */
+  public static final java.time.Duration FEED_CHECK_WAIT = java.time.Duration.ofHours(1);
+
+  /**
+   * Holds the lock of one feed's check until closed, across processes: from the decision to check the feed to its
+   * feedback, so that two sends of one feed (its first intake killed before the feedback) take turns and the second
+   * finds the first's feedback instead of recording the feed's rows again (found by a probe).
+   */
+  public io.dataops.core.db.DatabaseLock feedCheck(String table, String feedId) {
+    return io.dataops.core.db.DatabaseLock.take(url, props, "quality check of feed " + feedId + " of " + table,
+        "checking feed " + feedId + " of " + table, FEED_CHECK_WAIT);
+  }
+
   /** The ticket of a rule on a table, if there has ever been one. */
   Optional<Ticket> find(Connection c, String table, String ruleKey) throws SQLException {
     try (PreparedStatement p = c.prepareStatement("SELECT * FROM dq_tickets WHERE table_name = ? AND rule_key = ?")) {
