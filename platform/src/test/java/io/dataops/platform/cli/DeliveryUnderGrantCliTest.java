@@ -198,6 +198,29 @@ class DeliveryUnderGrantCliTest extends HomeCliTest {
   }
 
   /**
+   * Found by a probe: another organization's read racing a seal and a destruction was recorded after the certificate,
+   * which said no copy was outside. Now it is refused: nothing shown, nothing recorded, the certificate true.
+   */
+  @Test
+  void aVersionSealedAndDestroyedWhileAnotherOrganizationReadsItsRowsShowsNone() throws Exception {
+    Run shown;
+    JsonNode destroyed;
+    try (PausedChild child = PausedChild.at("table-rows-read", dir, dir.resolve("home"), TestCast.OTHER_OPERATOR,
+        "table", "show", "product.income_by_street", "--tag", "v1", "--limit", "2")) {
+      ok(TestCast.AUTHORITY, "product", "seal", PRODUCT, "1");
+      destroyed = ok(TestCast.AUTHORITY, "product", "destroy", PRODUCT, "1", "--json").json();
+      shown = child.resume();
+    }
+    assertThat(destroyed.get("copiesOutside").asInt()).isZero();
+    assertThat(shown.exit()).as(shown.err()).isEqualTo(2);
+    assertThat(shown.err()).contains("income-by-street v1 is destroyed (it changed while its rows were read): "
+        + "nothing is shown");
+    assertThat(shown.out()).doesNotContain("product.income_by_street @ snapshot");
+    assertThat(ok(TestCast.AUDITOR, "audit", "list", "--action", "table.read", "--json").json().get("events"))
+        .noneSatisfy(e -> assertThat(e.get("objects").toString()).contains("product:" + PRODUCT + "@1"));
+  }
+
+  /**
    * Found by a probe: another organization's pipeline of the same name (its own owner and product) took the name's
    * schedule, and the owner could no longer schedule its own pipeline.
    */
