@@ -490,8 +490,11 @@ final class ScheduleCommand {
     public Integer call() {
       ScheduleStore store = ScheduleServices.store(cli.config(common));
       Schedule s = mine(store);
-      store.remove(id, cli.audit(), AuditEvent.ok("schedule.remove", List.of("schedule:" + id),
-          Map.of("runAs", s.runAs(), "kind", s.kind())));
+      if (!store.remove(id, cli.audit(), AuditEvent.ok("schedule.remove", List.of("schedule:" + id),
+          Map.of("runAs", s.runAs(), "kind", s.kind())))) {
+        // Found by a probe: two removes at once both said "removed", with one event between them.
+        throw new BadInputException("no schedule " + id + ": it was removed meanwhile (see: dataops schedule list)");
+      }
       cli.print(common, Map.of("schedule", id, "removed", true), id + " removed (its runs stay in the history)");
       return 0;
     }

@@ -181,6 +181,12 @@ public final class ScheduleStore {
    */
   public boolean remove(String id, AuditSink audit, AuditEvent event) {
     return db.transaction(c -> {
+      // The schedule's row goes first: on PostgreSQL that waits for a manual trigger's transaction holding it
+      // (claim), whose run is then counted below; a trigger after it finds no schedule.
+      boolean removed = Statements.update(c, "DELETE FROM schedules WHERE id = ?", p -> p.setString(1, id)) == 1;
+      if (!removed) {
+        return false;
+      }
       try (java.sql.PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM schedule_runs WHERE schedule_id = ?"
           + " AND state IN (?, ?, ?)")) {
         p.setString(1, id);
@@ -196,11 +202,8 @@ public final class ScheduleStore {
           }
         }
       }
-      boolean removed = Statements.update(c, "DELETE FROM schedules WHERE id = ?", p -> p.setString(1, id)) == 1;
-      if (removed) {
-        audit.record(c, event);
-      }
-      return removed;
+      audit.record(c, event);
+      return true;
     });
   }
 
@@ -238,6 +241,12 @@ public final class ScheduleStore {
   public boolean claim(String scheduleId, String triggerKey, String trigger, long dueAt, long now, AuditSink audit,
       AuditEvent event) {
     return db.transaction(c -> {
+      // Holds the schedule's row to the commit (PostgreSQL), so that a remove at once waits and then counts this run;
+      // found by a probe: a trigger racing a remove queued a run of a schedule that no longer existed.
+      if (Statements.update(c, "UPDATE schedules SET id = id WHERE id = ?", p -> p.setString(1, scheduleId)) != 1) {
+        throw new io.dataops.core.BadInputException("no schedule " + scheduleId + ": it was removed meanwhile (see:"
+            + " dataops schedule list)");
+      }
       boolean claimed = Statements.update(c, CLAIM, p -> claim(p, scheduleId, triggerKey, trigger, dueAt, now)) == 1;
       if (claimed) {
         audit.record(c, event);

@@ -81,6 +81,31 @@ class EmbeddedSchedulerTest {
   }
 
   /**
+   * Found by a probe: two removes at once both said "removed" (one event between them), and a trigger racing a remove
+   * queued a run of a schedule that no longer existed, which then blocked the schedule added again under its id. A
+   * remove of a removed schedule is false, and a trigger of one is refused and queues nothing.
+   */
+  @Test
+  void aScheduleRemovedMeanwhileIsNeitherRemovedAgainNorTriggered() {
+    save(schedule("nightly", "0 0 2 * * *", false, 1));
+    AuditEvent removal = AuditEvent.ok("schedule.remove", List.of("schedule:nightly"), java.util.Map.of());
+    assertThat(store.remove("nightly", audit, removal)).isTrue();
+    assertThat(store.remove("nightly", audit, removal)).as("the second of two removes").isFalse();
+    AuditEvent trigger = AuditEvent.ok("schedule.trigger", List.of("schedule:nightly"), java.util.Map.of());
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.claim("nightly", "manual:1", "manual",
+        clock.millis(), clock.millis(), audit, trigger)).hasMessage("no schedule nightly: it was removed meanwhile"
+        + " (see: dataops schedule list)");
+    assertThat(runs("nightly")).isEmpty();
+    assertThat(events).extracting(AuditEvent::action).containsExactly("schedule.add", "schedule.remove");
+
+    save(schedule("nightly", "0 0 2 * * *", false, 1));
+    assertThat(store.claim("nightly", "manual:2", "manual", clock.millis(), clock.millis(), audit, trigger)).isTrue();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.remove("nightly", audit, removal))
+        .hasMessageContaining("has a run that is not over");
+    assertThat(store.schedule("nightly")).as("the refused remove took nothing away").isPresent();
+  }
+
+  /**
    * A schedule's change commits with its audit event: when the event cannot be recorded (here the sink fails as a
    * full platform database does), the schedule is not added, paused or triggered.
    */
