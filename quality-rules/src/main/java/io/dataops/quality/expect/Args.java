@@ -3,6 +3,7 @@ package io.dataops.quality.expect;
 import io.dataops.quality.suite.Expectation;
 import io.dataops.quality.suite.SuiteException;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -164,6 +165,30 @@ final class Args {
     throw fail(name, "argument '" + name + "' must be a number");
   }
 
+  /**
+   * A whole-number argument as GX takes it, a Python int: a float (2.5, and 2.0 too) is refused at its line rather
+   * than cut, and a large one stays whole for the caller to compare exactly.
+   */
+  BigInteger integer(String name, boolean required) {
+    BigDecimal v = number(name, required);
+    if (v == null) {
+      return null;
+    }
+    BigInteger i = whole(e.kwargs().get(name));
+    if (i == null) {
+      throw fail(name, "argument '" + name + "' must be a whole number, not " + e.kwargs().get(name));
+    }
+    return i;
+  }
+
+  /** {@code v} as a Python int, or null when it is not one (a float, text, or no number at all). */
+  static BigInteger whole(Object v) {
+    if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+      return BigInteger.valueOf(((Number) v).longValue());
+    }
+    return v instanceof BigInteger i ? i : null;
+  }
+
   boolean bool(String name, boolean fallback) {
     used.add(name);
     Object v = e.kwargs().get(name);
@@ -218,7 +243,10 @@ final class Args {
       }
     }
     Object count = m.get("partial_unexpected_count");
-    if (count != null && (!(count instanceof Number n) || n.intValue() < 0 || n.intValue() > ResultFormat.COMPLETE_LIMIT)) {
+    // Compared whole: cut to an int, 4294967306 was taken as 10 and 2.5 as 2 (a list slice in GX takes only ints).
+    BigInteger wholeCount = whole(count);
+    if (count != null && (wholeCount == null || wholeCount.signum() < 0
+        || wholeCount.compareTo(BigInteger.valueOf(ResultFormat.COMPLETE_LIMIT)) > 0)) {
       throw fail("result_format", "partial_unexpected_count must be a whole number from 0 to "
           + ResultFormat.COMPLETE_LIMIT);
     }
@@ -232,7 +260,7 @@ final class Args {
         }
       }
     }
-    return new ResultFormat(l, count == null ? 20 : ((Number) count).intValue(),
+    return new ResultFormat(l, count == null ? 20 : wholeCount.intValueExact(),
         Boolean.TRUE.equals(m.get("include_unexpected_rows")), Boolean.TRUE.equals(m.get("exclude_unexpected_values")),
         index);
   }

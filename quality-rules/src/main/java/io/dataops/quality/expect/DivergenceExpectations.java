@@ -7,6 +7,7 @@ import io.dataops.quality.engine.ValuesAnalyzer;
 import io.dataops.quality.result.ExpectationResult;
 import io.dataops.quality.suite.Expectation;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -133,6 +134,25 @@ final class DivergenceExpectations {
       }
     }
     return s;
+  }
+
+  /**
+   * A number of draws: GX's range() and numpy's size take only an int, so a float is its TypeError (it was cut,
+   * 2.5 to 2), and one past an int cannot be drawn here (it was cut to 2147483647).
+   */
+  private static int count(Args a, String name, int fallback) {
+    BigDecimal v = a.number(name, false);
+    if (v == null) {
+      return fallback;
+    }
+    BigInteger whole = Args.whole(a.kwargs().get(name));
+    if (whole == null) {
+      throw a.error(name, "'float' object cannot be interpreted as an integer");
+    }
+    if (whole.bitLength() > 31) {
+      throw a.fail(name, name + " is at most " + Integer.MAX_VALUE + ", not " + whole);
+    }
+    return whole.intValue();
   }
 
   private static double orDefault(Args a, String name, double fallback) {
@@ -475,8 +495,8 @@ final class DivergenceExpectations {
       throw a.error("partition_object", "Partition cannot have tail weights -- endpoints must be finite.");
     }
     double pThreshold = orDefault(a, "p", 0.05);
-    int samples = (int) orDefault(a, "bootstrap_samples", 1000);
-    int size = (int) orDefault(a, "bootstrap_sample_size", p.weights().length * 2);
+    int samples = count(a, "bootstrap_samples", 1000);
+    int size = count(a, "bootstrap_sample_size", p.weights().length * 2);
     if (samples < 1 || size < 1) {
       throw a.error("bootstrap_samples", "bootstrap_samples and bootstrap_sample_size must be positive");
     }

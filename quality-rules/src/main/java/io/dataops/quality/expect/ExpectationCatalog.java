@@ -14,6 +14,7 @@ import io.dataops.quality.suite.Expectation;
 import io.dataops.quality.suite.ExpectationSuite;
 import io.dataops.quality.suite.SuiteException;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -370,13 +371,12 @@ public final class ExpectationCatalog {
     if (min == null && max == null) {
       throw a.fail(null, "give min_value, max_value or both");
     }
-    return map(a, index, List.of(column), RowChecks.lengths(column, min == null ? null : min.intValue(),
-        max == null ? null : max.intValue()));
+    return map(a, index, List.of(column), RowChecks.lengths(column, min, max));
   }
 
   private static CompiledExpectation lengthsEqual(Args a, int index) {
     String column = stringColumn(a, "column");
-    int value = a.number("value", true).intValue();
+    BigDecimal value = a.number("value", true);
     return map(a, index, List.of(column), RowChecks.lengths(column, value, value));
   }
 
@@ -825,12 +825,16 @@ public final class ExpectationCatalog {
     return fixed(a.expectation(), b.contains(have), Results.observed(have));
   }
 
-  /** A missing column is what this expectation finds out, not a suite error. */
+  /**
+   * A missing column is what this expectation finds out, not a suite error. GX takes column_index only as an int;
+   * it is compared whole (cut to an int, 4294967297 was position 1).
+   */
   private static CompiledExpectation columnToExist(Args a, int index) {
     String column = a.string("column", true);
-    BigDecimal position = a.number("column_index", false);
+    BigInteger position = a.integer("column_index", false);
     List<String> have = a.table().businessColumns();
-    boolean ok = have.contains(column) && (position == null || have.indexOf(column) == position.intValue());
+    boolean ok = have.contains(column)
+        && (position == null || BigInteger.valueOf(have.indexOf(column)).equals(position));
     return fixed(a.expectation(), ok, new LinkedHashMap<>());
   }
 
@@ -842,7 +846,7 @@ public final class ExpectationCatalog {
     BigDecimal maxAge = a.number("max_age_hours", true);
     if (maxAge.signum() <= 0) {
       // A rule no feed can pass (found by a probe: -1 was accepted and failed every run).
-      throw a.fail("max_age_hours", "max_age_hours must be a positive number of hours, not " + maxAge.toPlainString());
+      throw a.fail("max_age_hours", "max_age_hours must be a positive number of hours, not " + maxAge);
     }
     String column = a.has("column") ? a.column("column") : null;
     Expectation e = a.expectation();
@@ -885,12 +889,13 @@ public final class ExpectationCatalog {
     String column = a.has("column") ? a.column("column") : null;
     String strategyName = a.string("strategy", true);
     // Found by a probe: -1 and 2.5 were taken (the first ended the run as an internal error, the second was cut).
-    Number size = a.has("history_size") ? a.number("history_size", true) : 30;
-    if (size.doubleValue() != Math.rint(size.doubleValue()) || size.doubleValue() < 1
-        || size.doubleValue() > 100_000) {
+    // Compared as given: through a double, 100000.00000000000001 passed as 100000.
+    BigDecimal size = a.has("history_size") ? a.number("history_size", true) : BigDecimal.valueOf(30);
+    if (size.signum() <= 0 || size.compareTo(BigDecimal.valueOf(100_000)) > 0
+        || size.stripTrailingZeros().scale() > 0) {
       throw a.fail("history_size", "history_size is a whole number of earlier runs from 1 to 100000, not " + size);
     }
-    int historySize = size.intValue();
+    int historySize = size.intValueExact();
     Double ignoreStart = optionalDouble(a, "ignore_start_percentage");
     if (ignoreStart != null && !(ignoreStart >= 0 && ignoreStart < 1)) {
       throw a.fail("ignore_start_percentage", "ignore_start_percentage is the share of the history left out as a "

@@ -8,6 +8,8 @@ import io.dataops.quality.engine.KeyBuffer;
 import io.dataops.quality.engine.RowCheck;
 import io.dataops.quality.engine.RowPredicate;
 import io.dataops.quality.engine.ScanContext;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -273,13 +275,34 @@ final class RowChecks {
     });
   }
 
-  static RowCheck lengths(String column, Integer min, Integer max) {
+  /**
+   * Lengths against the bounds as given, as GX's pandas compares them: a length is a whole number, so a fractional
+   * bound is the whole number inside it, and one past every possible length is no bound (cut to an int, 2^31 was a
+   * negative maximum and 4294967298 an equality with 2).
+   */
+  static RowCheck lengths(String column, BigDecimal min, BigDecimal max) {
+    // As written (toString): a plain 1e-999999999 would be a billion zeros.
     String reason = "its length is outside " + (min == null ? "" : min) + ".." + (max == null ? "" : max);
+    long lo = min == null ? 0 : wholeLength(min, RoundingMode.CEILING);
+    long hi = max == null ? Integer.MAX_VALUE : wholeLength(max, RoundingMode.FLOOR);
     return simple(column, reason, (c, r) -> {
       String s = c.getString(r);
       int len = s.codePointCount(0, s.length());
-      return (min == null || len >= min) && (max == null || len <= max);
+      return len >= lo && len <= hi;
     });
+  }
+
+  /** Lengths are 0..Integer.MAX_VALUE: a bound beyond them decides as the nearest whole number just outside. */
+  private static final BigDecimal BELOW_ANY_LENGTH = BigDecimal.valueOf(-1);
+  private static final BigDecimal ABOVE_ANY_LENGTH = BigDecimal.valueOf(Integer.MAX_VALUE + 1L);
+
+  private static long wholeLength(BigDecimal bound, RoundingMode inward) {
+    BigDecimal b = bound.max(BELOW_ANY_LENGTH).min(ABOVE_ANY_LENGTH);
+    if (b.abs().compareTo(BigDecimal.ONE) < 0) {
+      // By its sign alone: rounding 1e-999999999 would first compute ten to its scale.
+      return inward == RoundingMode.CEILING ? Math.max(b.signum(), 0) : Math.min(b.signum(), 0);
+    }
+    return b.setScale(0, inward).longValueExact();
   }
 
   static RowCheck prcIdCard(String column, LocalDate today) {

@@ -54,6 +54,28 @@ class BoundedRegexTest {
     assertThat(bounded.find("ab".repeat(20))).as("the matcher is usable after the overflow").isTrue();
   }
 
+  /**
+   * Past 10,000 characters the budget grows by twenty steps a character, not a thousand: a backtracking pattern on
+   * one 1,000,000-character value stops after twenty million steps (a billion before, some 20 s an expectation),
+   * while patterns that read each character up to a dozen times still answer on it.
+   */
+  @Test
+  void aLongValueHasABudgetOfTwentyStepsACharacter() {
+    assertThat(BoundedRegex.budget(10_000)).isEqualTo(20_000_000L);
+    assertThat(BoundedRegex.budget(1_000_000)).isEqualTo(20_000_000L);
+    assertThat(BoundedRegex.budget(10_000_000)).isEqualTo(200_000_000L);
+    String value = "x".repeat(1_000_000);
+    assertThat(new BoundedRegex(Pattern.compile("^x+$")).find(value)).isTrue();
+    assertThat(new BoundedRegex(Pattern.compile("^.*$")).find(value)).isTrue();
+    assertThat(new BoundedRegex(Pattern.compile("\\d{3}")).find(value)).isFalse();
+    assertThat(new BoundedRegex(Pattern.compile("x-?y")).find(value + "y")).isTrue();
+    assertThat(new BoundedRegex(Pattern.compile("x{11}y")).find(value)).as("twelve reads a character").isFalse();
+    assertThatThrownBy(() -> new BoundedRegex(Pattern.compile("^(x+x+)+y$")).find(value))
+        .isInstanceOf(PatternTooCostly.class)
+        .hasMessageStartingWith("the pattern '^(x+x+)+y$' needed more than 20,000,000 steps on one value of 1000000 "
+            + "characters: it backtracks");
+  }
+
   /** The budget is per value: an overrun leaves the pattern usable for the next value. */
   @Test
   void theBudgetIsPerValue() {

@@ -129,6 +129,49 @@ class ExpectationsTest extends QualityFixture {
     mapCounts(one("expect_column_values_to_match_strftime_format", "{column: month, strftime_format: '%Y-%m'}"), false, 1, 1);
   }
 
+  /**
+   * Found by a tester: length bounds past 2^31 were cut to an int (max_value 2147483648 became a negative maximum,
+   * value 4294967298 an equality with 2) and fractional ones to their whole part (min_value 1.5 let one character
+   * pass). GX's pandas compares the length with the number as given.
+   */
+  @Test
+  void lengthBoundsAreComparedAsGiven() {
+    for (String max : List.of("2147483648", "9223372036854775807", "18446744073709551617", "1.0e+300")) {
+      mapCounts(one("expect_column_value_lengths_to_be_between", "{column: name, min_value: 0, max_value: " + max
+          + "}"), true, 1, 0);
+    }
+    mapCounts(one("expect_column_value_lengths_to_be_between", "{column: name, min_value: 2147483648}"), false, 1, 5);
+    mapCounts(one("expect_column_value_lengths_to_be_between",
+        "{column: name, min_value: -9223372036854775809, max_value: 2}"), true, 1, 0);
+    mapCounts(one("expect_column_value_lengths_to_equal", "{column: name, value: 4294967298}"), false, 1, 5);
+    mapCounts(one("expect_column_value_lengths_to_equal", "{column: name, value: 2.0}"), true, 1, 0);
+    mapCounts(one("expect_column_value_lengths_to_equal", "{column: name, value: 2.5}"), false, 1, 5);
+    mapCounts(one("expect_column_value_lengths_to_be_between", "{column: gender, min_value: 1.5, max_value: 2}"),
+        false, 0, 6);
+    mapCounts(one("expect_column_value_lengths_to_be_between", "{column: gender, min_value: 0.5, max_value: 1.5}"),
+        true, 0, 0);
+    // Through a double this bound is 1.0, and every one-character value would pass.
+    mapCounts(one("expect_column_value_lengths_to_be_between", "{column: gender, max_value: 0.99999999999999999999}"),
+        false, 0, 6);
+    mapCounts(one("expect_column_value_lengths_to_be_between", "{column: gender, max_value: 1.0e-999999999}"),
+        false, 0, 6);
+  }
+
+  /** column_index is GX's int: compared whole (4294967297 was cut to 1, name's position), a float is refused. */
+  @Test
+  void columnIndexIsAWholePosition() {
+    assertThat(one("expect_column_to_exist", "{column: name, column_index: 4294967297}").get("success").asBoolean())
+        .isFalse();
+    assertThat(one("expect_column_to_exist", "{column: name, column_index: 18446744073709551617}").get("success")
+        .asBoolean()).isFalse();
+    for (String index : List.of("1.5", "1.0")) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> one("expect_column_to_exist",
+          "{column: name, column_index: " + index + "}")).isInstanceOf(io.dataops.quality.suite.SuiteException.class)
+          .hasMessageStartingWith("suite.yaml:4:")
+          .hasMessageContaining("argument 'column_index' must be a whole number, not " + index);
+    }
+  }
+
   @Test
   void anInstantIsShownInUtcAndItsBoundsMayNameAnOffset() {
     // _landed_at is an instant (timestamp with zone); updated is local civil time, as the department sent it.

@@ -97,5 +97,13 @@ class ResultFormatTest extends QualityFixture {
         .isInstanceOf(SuiteException.class).hasMessageContaining("unknown result_format 'EVERYTHING'");
     assertThatThrownBy(() -> one("{column: x, min_value: 1, result_format: {partial_unexpected_count: 3}}"))
         .hasMessageContaining("the key 'result_format' must be present");
+    // Cut to an int, 4294967306 was taken as 10 and 2.5 as 2; GX's list slice takes only an int.
+    for (String count : List.of("4294967306", "2.5", "-1")) {
+      assertThatThrownBy(() -> one("{column: x, min_value: 1, result_format: {result_format: BASIC, "
+          + "partial_unexpected_count: " + count + "}}")).isInstanceOf(SuiteException.class)
+          .hasMessageContaining("partial_unexpected_count must be a whole number from 0 to 100000");
+    }
+    assertThat(one("{column: x, max_value: 4, result_format: {result_format: BASIC, partial_unexpected_count: 2}}")
+        .at("/result/partial_unexpected_list").toString()).isEqualTo("[5,7]");
   }
 }
