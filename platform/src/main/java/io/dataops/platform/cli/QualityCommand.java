@@ -131,6 +131,8 @@ final class QualityCommand {
   @Command(name = "suggest", mixinStandardHelpOptions = true,
       description = "Profile a table and write a starter suite (Great Expectations 1.x JSON) to review and register.")
   static final class Suggest implements Callable<Integer> {
+    /** The action of a suggestion's event (a copy of a version's values when another organization made it). */
+    public static final String SUGGEST = "quality.suggest";
     private final Cli cli;
     final CommonOptions common;
     @Option(names = "--table", required = true, paramLabel = "NAME") String table;
@@ -152,14 +154,17 @@ final class QualityCommand {
       TableIdentifier id = TableNames.parse(table);
       cli.know("table", id.toString());
       io.dataops.quality.suggest.Suggester.Suggestion s;
+      byte[] written;
       // Exact uniqueness spills sorted runs: to the home's scratch folder, or a private one when the home is read-only.
       boolean homeScratch = Home.writable(config.home());
       Path work = homeScratch ? config.work() : io.dataops.core.files.ProcessScratch.newFolder("suggest");
       try (Lakehouse lh = cli.lakehouse(config)) {
-        TableAccess.checkRows(cli, config, lh, id, null, null, "quality suggest");
+        var version = TableAccess.checkRead(cli, config, lh, id, null, null);
+        Long grant = version.isEmpty() ? null : io.dataops.platform.product.ProductReads.of(config, cli.audit())
+            .provided(version.get(), cli.session().actor(), id, "quality suggest");
         s = new io.dataops.quality.suggest.Suggester(lh, work, LandCommand.workers()).suggest(id);
-        cli.audit().record(io.dataops.core.audit.AuditEvent.ok("quality.suggest", java.util.List.of("table:" + id),
-            Map.of("rows", s.rows())));
+        written = Cli.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(s.suite());
+        recordSuggestion(config, id, version.orElse(null), grant, s.rows(), written.length);
       } finally {
         if (!homeScratch) {
           try (var files = Files.walk(work)) {
@@ -171,8 +176,7 @@ final class QualityCommand {
       if (file.toAbsolutePath().getParent() != null) {
         OwnerOnly.directories(file.toAbsolutePath().getParent());
       }
-      io.dataops.core.files.OutFiles.replace(file, Cli.JSON.writerWithDefaultPrettyPrinter()
-          .writeValueAsBytes(s.suite()), "the suggested suite");
+      io.dataops.core.files.OutFiles.replace(file, written, "the suggested suite");
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("file", file.toString());
       json.put("rows", s.rows());
@@ -190,6 +194,33 @@ final class QualityCommand {
           .append('\n');
       cli.print(common, json, text.toString());
       return 0;
+    }
+
+    /**
+     * The suggestion's event. Another organization's suggestion from a version holds its distinct values, a copy its
+     * destruction lists as a table show's rows are (found by a probe: the event named the table only): it names the
+     * version and the grant, and is recorded while the version is as it was checked, or refused.
+     */
+    private void recordSuggestion(PlatformConfig config, TableIdentifier id,
+        io.dataops.products.registry.ProductVersion v, Long grant, long rows, long bytes) {
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("rows", rows);
+      details.put("bytes", bytes);
+      if (grant == null) {
+        cli.audit().record(io.dataops.core.audit.AuditEvent.ok(SUGGEST, java.util.List.of("table:" + id), details));
+        return;
+      }
+      details.put("product", v.product());
+      details.put("version", v.version());
+      details.put("grant", grant);
+      String named = "product:" + v.product() + "@" + v.version();
+      var registry = io.dataops.platform.product.ProductServices.registry(config);
+      if (!registry.recordWhile(v.product(), v.version(), v.state(), cli.audit(), io.dataops.core.audit.AuditEvent.ok(
+          SUGGEST, java.util.List.of("table:" + id, named), details))) {
+        var now = registry.find(v.product(), v.version()).orElse(v);
+        throw new io.dataops.core.StateRefusedException(now.label() + " is " + now.state().label()
+            + " (it changed while it was profiled): nothing is written", java.util.List.of(named));
+      }
     }
   }
 

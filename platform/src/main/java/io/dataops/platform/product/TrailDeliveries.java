@@ -11,17 +11,20 @@ import java.util.List;
 
 /**
  * The deliveries of a version as the audit trail records them: every {@code product.deliver} event naming it, with
- * the user and organization the trail holds for it, and every {@code table.read} of its rows by another organization
- * its maker provided it to under a grant (rows shown are rows taken away). Read through the trail's index of objects,
+ * the user and organization the trail holds for it, and every {@code table.read} of its rows (rows shown are rows taken
+ * away) and {@code quality.suggest} of its values by another organization its maker provided it to under a grant. Read through the trail's index of objects,
  * a page at a time, in the order of the chain.
  */
 record TrailDeliveries(AuditTrail trail) implements DeliveredCopies {
   private static final int PAGE = 1_000;
   private static final String READ = "table.read";
+  /** Another organization's suggested suite of a version holds its distinct values: a copy too. */
+  private static final String SUGGEST = "quality.suggest";
 
   @Override
   public String source() {
-    return "the audit trail's " + Delivery.ACTION + " events and other organizations' " + READ + " events";
+    return "the audit trail's " + Delivery.ACTION + " events and other organizations' " + READ + " and " + SUGGEST
+        + " events";
   }
 
   @Override
@@ -30,15 +33,16 @@ record TrailDeliveries(AuditTrail trail) implements DeliveredCopies {
     List<DeliveredCopy> out = new ArrayList<>();
     long after = 0;
     while (true) {
-      List<AuditRecord> page = trail.after(after, List.of(Delivery.ACTION, READ), object, PAGE);
+      List<AuditRecord> page = trail.after(after, List.of(Delivery.ACTION, READ, SUGGEST), object, PAGE);
       for (AuditRecord r : page) {
         if (!AuditEvent.OK.equals(r.outcome())) {
           continue;
         }
-        if (READ.equals(r.action())) {
+        if (READ.equals(r.action()) || SUGGEST.equals(r.action())) {
           java.util.Map<String, Object> read = new java.util.LinkedHashMap<>(r.details());
           read.put("partner", r.organization());
-          read.put("via", "table show (grant " + r.details().get("grant") + ")");
+          read.put("via", (READ.equals(r.action()) ? "table show" : "quality suggest") + " (grant "
+              + r.details().get("grant") + ")");
           out.add(DeliveredCopy.of(r.seq(), r.at().toString(), r.actor(), read));
         } else {
           out.add(DeliveredCopy.of(r.seq(), r.at().toString(), r.actor(), r.details()));
