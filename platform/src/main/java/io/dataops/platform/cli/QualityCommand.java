@@ -131,8 +131,6 @@ final class QualityCommand {
   @Command(name = "suggest", mixinStandardHelpOptions = true,
       description = "Profile a table and write a starter suite (Great Expectations 1.x JSON) to review and register.")
   static final class Suggest implements Callable<Integer> {
-    /** The action of a suggestion's event (a copy of a version's values when another organization made it). */
-    public static final String SUGGEST = "quality.suggest";
     private final Cli cli;
     final CommonOptions common;
     @Option(names = "--table", required = true, paramLabel = "NAME") String table;
@@ -206,21 +204,17 @@ final class QualityCommand {
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("rows", rows);
       details.put("bytes", bytes);
+      String action = io.dataops.platform.product.ProductReads.SUGGEST_ACTION;
       if (grant == null) {
-        cli.audit().record(io.dataops.core.audit.AuditEvent.ok(SUGGEST, java.util.List.of("table:" + id), details));
+        cli.audit().record(io.dataops.core.audit.AuditEvent.ok(action, java.util.List.of("table:" + id), details));
         return;
       }
       details.put("product", v.product());
       details.put("version", v.version());
       details.put("grant", grant);
-      String named = "product:" + v.product() + "@" + v.version();
-      var registry = io.dataops.platform.product.ProductServices.registry(config);
-      if (!registry.recordWhile(v.product(), v.version(), v.state(), cli.audit(), io.dataops.core.audit.AuditEvent.ok(
-          SUGGEST, java.util.List.of("table:" + id, named), details))) {
-        var now = registry.find(v.product(), v.version()).orElse(v);
-        throw new io.dataops.core.StateRefusedException(now.label() + " is " + now.state().label()
-            + " (it changed while it was profiled): nothing is written", java.util.List.of(named));
-      }
+      io.dataops.platform.product.ProductReads.of(config, cli.audit()).recordCopy(v, io.dataops.core.audit.AuditEvent
+          .ok(action, java.util.List.of("table:" + id, "product:" + v.product() + "@" + v.version()), details),
+          "nothing is written");
     }
   }
 

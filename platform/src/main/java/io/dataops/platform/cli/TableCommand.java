@@ -108,17 +108,8 @@ final class TableCommand {
           // (a seal meanwhile would leave this copy off the destruction certificate), and shown only after.
           delivery.handOver(version.get(), read);
         } else if (grant != null && !rows.rows().isEmpty()) {
-          // Another organization's rows of a version are a copy its destruction lists: recorded likewise while the
-          // version is as it was checked, shown only after (found by a probe: a read racing a seal and destruction
-          // was recorded after the certificate, which said no copy was outside).
-          var v = version.get();
-          var registry = ProductServices.registry(config);
-          if (!registry.recordWhile(v.product(), v.version(), v.state(), cli.audit(), read)) {
-            var now = registry.find(v.product(), v.version()).orElse(v);
-            throw new io.dataops.core.StateRefusedException(now.label() + " is " + now.state().label()
-                + " (it changed while its rows were read): nothing is shown", List.of("product:" + now.product()
-                + "@" + now.version()));
-          }
+          // Another organization's rows of a version are a copy its destruction lists: shown only once recorded.
+          ProductReads.of(config, cli.audit()).recordCopy(version.get(), read, "nothing is shown");
         } else {
           cli.audit().record(read);
         }

@@ -31,6 +31,8 @@ import org.apache.iceberg.catalog.TableIdentifier;
  */
 public record ProductReads(ProductRegistry registry, DeliveryCheck check, AuditSink audit) {
   public static final String ACTION = "table.read";
+  /** Another organization's suggested suite of a version holds its distinct values: a copy, as rows shown are. */
+  public static final String SUGGEST_ACTION = "quality.suggest";
 
   public static ProductReads of(PlatformConfig config, AuditSink audit) {
     return new ProductReads(ProductServices.registry(config), GrantServices.deliveryCheck(config, audit), audit);
@@ -117,6 +119,20 @@ public record ProductReads(ProductRegistry registry, DeliveryCheck check, AuditS
   public static final class NotProvidedException extends AccessDeniedException {
     NotProvidedException(String message) {
       super(message, List.of());
+    }
+  }
+
+  /**
+   * Records {@code event}, a copy of version {@code v} another organization takes away (rows shown, a suggested suite),
+   * while the version is in the state it was checked in, as a partner's delivery is recorded: found by a probe, such a
+   * copy recorded after a seal and destruction was left off the certificate, which said no copy was outside. Refused
+   * when the version changed meanwhile ({@code nothing} says what the caller then does not hand over).
+   */
+  public void recordCopy(ProductVersion v, AuditEvent event, String nothing) {
+    if (!registry.recordWhile(v.product(), v.version(), v.state(), audit, event)) {
+      ProductVersion now = registry.find(v.product(), v.version()).orElse(v);
+      throw new io.dataops.core.StateRefusedException(now.label() + " is " + now.state().label() + " (it changed "
+          + "while it was read): " + nothing, List.of("product:" + now.product() + "@" + now.version()));
     }
   }
 }

@@ -11,15 +11,14 @@ import java.util.List;
 
 /**
  * The deliveries of a version as the audit trail records them: every {@code product.deliver} event naming it, with
- * the user and organization the trail holds for it, and every {@code table.read} of its rows (rows shown are rows taken
- * away) and {@code quality.suggest} of its values by another organization its maker provided it to under a grant. Read through the trail's index of objects,
- * a page at a time, in the order of the chain.
+ * the user and organization the trail holds for it, and every {@code table.read} of its rows (rows shown are rows
+ * taken away) and {@code quality.suggest} of its values by another organization its maker provided it to under a
+ * grant. Read through the trail's index of objects, a page at a time, in the order of the chain.
  */
 record TrailDeliveries(AuditTrail trail) implements DeliveredCopies {
   private static final int PAGE = 1_000;
   private static final String READ = "table.read";
-  /** Another organization's suggested suite of a version holds its distinct values: a copy too. */
-  private static final String SUGGEST = "quality.suggest";
+  private static final String SUGGEST = ProductReads.SUGGEST_ACTION;
 
   @Override
   public String source() {

@@ -217,7 +217,7 @@ class DeliveryUnderGrantCliTest extends HomeCliTest {
     }
     assertThat(destroyed.get("copiesOutside").asInt()).isZero();
     assertThat(shown.exit()).as(shown.err()).isEqualTo(2);
-    assertThat(shown.err()).contains("income-by-street v1 is destroyed (it changed while its rows were read): "
+    assertThat(shown.err()).contains("income-by-street v1 is destroyed (it changed while it was read): "
         + "nothing is shown");
     assertThat(shown.out()).doesNotContain("product.income_by_street @ snapshot");
     assertThat(ok(TestCast.AUDITOR, "audit", "list", "--action", "table.read", "--json").json().get("events"))
