@@ -455,13 +455,27 @@ public final class LeakCheck implements AutoCloseable {
         || IdentifierPatterns.identifierInWrittenForms(text);
   }
 
-  private static boolean isAscii(byte[] utf8, int length) {
+  /**
+   * Whether UTF-8 text may hold an identifier the ASCII view cannot see: eleven digits or more, ASCII or full-width
+   * (EF BC 90..99), with a full-width digit or an ideographic space (E3 80 80) among them. Most text values (names,
+   * addresses) are not, and are not decoded.
+   */
+  private static boolean writtenWideUtf8(byte[] utf8, int length) {
+    int digits = 0;
+    boolean wide = false;
     for (int i = 0; i < length; i++) {
-      if (utf8[i] < 0) {
-        return false;
+      byte b = utf8[i];
+      if (b >= '0' && b <= '9') {
+        digits++;
+      } else if (b == (byte) 0xEF && i + 2 < length && utf8[i + 1] == (byte) 0xBC && utf8[i + 2] >= (byte) 0x90
+          && utf8[i + 2] <= (byte) 0x99) {
+        digits++;
+        wide = true;
+      } else if (b == (byte) 0xE3 && i + 2 < length && utf8[i + 1] == (byte) 0x80 && utf8[i + 2] == (byte) 0x80) {
+        wide = true;
       }
     }
-    return true;
+    return wide && digits >= 11;
   }
 
   private static int digits(CharSequence s) {
@@ -482,9 +496,9 @@ public final class LeakCheck implements AutoCloseable {
     }
     valuesChecked++;
     Latin1View ascii = new Latin1View(utf8, length);
-    if (identifierShaped(ascii) || !isAscii(utf8, length) && identifierShaped(new String(utf8, 0, length,
+    if (identifierShaped(ascii) || writtenWideUtf8(utf8, length) && identifierShaped(new String(utf8, 0, length,
         java.nio.charset.StandardCharsets.UTF_8))) {
-      shaped(c); // non-ASCII text read as such: full-width digits, ideographic spaces between groups
+      shaped(c); // decoded only when it may need it: full-width digits, ideographic spaces between groups
     }
     ValueKey key = scratch.get().key;
     Hash128 h = key.reset().addUtf8(utf8, length).hash();
