@@ -107,7 +107,7 @@ public final class FeedIntake {
     QualityReport quality = null;
     Feedback.Delivery delivery = null;
     String feedId = suite.isEmpty() ? null : feedId(landing);
-    // From the decision to check to the feedback, one process per feed (see TicketStore.feedCheck).
+    // From the decision to check to the feedback, one process at a time per table (see TicketStore.feedCheck).
     try (var held = feedId == null ? null : tickets().feedCheck(landing.table(), feedId)) {
       Checked checked;
       try {

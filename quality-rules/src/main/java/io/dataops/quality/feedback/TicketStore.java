@@ -49,12 +49,13 @@ public final class TicketStore {
   public static final java.time.Duration FEED_CHECK_WAIT = java.time.Duration.ofHours(1);
 
   /**
-   * Holds the lock of one feed's check until closed, across processes: from the decision to check the feed to its
-   * feedback, so that two sends of one feed (its first intake killed before the feedback) take turns and the second
-   * finds the first's feedback instead of recording the feed's rows again (found by a probe).
+   * Holds the lock of the feed checks of {@code table} until closed, across processes: from the decision to check a
+   * feed to its feedback, so that two sends of one feed (its first intake killed before the feedback) take turns and
+   * the second finds the first's feedback instead of recording the feed's rows again (found by a probe). One lock per
+   * table, not per feed: the embedded profile keeps a lock file per name, and feeds are many.
    */
   public io.dataops.core.db.DatabaseLock feedCheck(String table, String feedId) {
-    return io.dataops.core.db.DatabaseLock.take(url, props, "quality check of feed " + feedId + " of " + table,
+    return io.dataops.core.db.DatabaseLock.take(url, props, "quality checks of the feeds of " + table,
         "checking feed " + feedId + " of " + table, FEED_CHECK_WAIT);
   }
 
