@@ -158,11 +158,12 @@ final class QualityCommand {
       Path work = homeScratch ? config.work() : io.dataops.core.files.ProcessScratch.newFolder("suggest");
       try (Lakehouse lh = cli.lakehouse(config)) {
         var version = TableAccess.checkRead(cli, config, lh, id, null, null);
-        Long grant = version.isEmpty() ? null : io.dataops.platform.product.ProductReads.of(config, cli.audit())
-            .provided(version.get(), cli.session().actor(), id, "quality suggest");
+        var reads = version.isEmpty() ? null : io.dataops.platform.product.ProductReads.of(config, cli.audit());
+        Long grant = version.isEmpty() ? null : reads.provided(version.get(), cli.session().actor(), id,
+            "quality suggest");
         s = new io.dataops.quality.suggest.Suggester(lh, work, LandCommand.workers()).suggest(id);
         written = Cli.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(s.suite());
-        recordSuggestion(config, id, version.orElse(null), grant, s.rows(), written.length);
+        recordSuggestion(reads, id, version.orElse(null), grant, s.rows(), written.length);
       } finally {
         if (!homeScratch) {
           try (var files = Files.walk(work)) {
@@ -199,7 +200,7 @@ final class QualityCommand {
      * destruction lists as a table show's rows are (found by a probe: the event named the table only): it names the
      * version and the grant, and is recorded while the version is as it was checked, or refused.
      */
-    private void recordSuggestion(PlatformConfig config, TableIdentifier id,
+    private void recordSuggestion(io.dataops.platform.product.ProductReads reads, TableIdentifier id,
         io.dataops.products.registry.ProductVersion v, Long grant, long rows, long bytes) {
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("rows", rows);
@@ -212,9 +213,8 @@ final class QualityCommand {
       details.put("product", v.product());
       details.put("version", v.version());
       details.put("grant", grant);
-      io.dataops.platform.product.ProductReads.of(config, cli.audit()).recordCopy(v, io.dataops.core.audit.AuditEvent
-          .ok(action, java.util.List.of("table:" + id, "product:" + v.product() + "@" + v.version()), details),
-          "nothing is written");
+      reads.recordCopy(v, io.dataops.core.audit.AuditEvent.ok(action, java.util.List.of("table:" + id, "product:"
+          + v.product() + "@" + v.version()), details), "nothing is written");
     }
   }
 

@@ -493,7 +493,7 @@ final class ScheduleCommand {
       if (!store.remove(id, cli.audit(), AuditEvent.ok("schedule.remove", List.of("schedule:" + id),
           Map.of("runAs", s.runAs(), "kind", s.kind())))) {
         // Found by a probe: two removes at once both said "removed", with one event between them.
-        throw new BadInputException("no schedule " + id + ": it was removed meanwhile (see: dataops schedule list)");
+        throw ScheduleStore.removedMeanwhile(id);
       }
       cli.print(common, Map.of("schedule", id, "removed", true), id + " removed (its runs stay in the history)");
       return 0;

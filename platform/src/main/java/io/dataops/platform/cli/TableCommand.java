@@ -82,13 +82,14 @@ final class TableCommand {
         // organization shown them is provided them too, under the same rule (refused as a table.read).
         Long grant = null;
         Delivery delivery = null; // a partner's: checks the provision now and hands the rows over below
+        ProductReads reads = null; // another organization's: the same check, and its copy recorded below
         if (version.isPresent() && limit != 0) {
           if (cli.session().actor().has("partner")) {
             delivery = ProductServices.of(config, lh, cli.audit()).delivery();
             grant = delivery.provided(version.get(), cli.session().actor(), "table show").grant();
           } else {
-            grant = ProductReads.of(config, cli.audit()).provided(version.get(), cli.session().actor(), id,
-                "table show");
+            reads = ProductReads.of(config, cli.audit());
+            grant = reads.provided(version.get(), cli.session().actor(), id, "table show");
           }
         }
         io.dataops.core.CommitPoint.reached("table-version-checked");
@@ -109,7 +110,7 @@ final class TableCommand {
           delivery.handOver(version.get(), read);
         } else if (grant != null && !rows.rows().isEmpty()) {
           // Another organization's rows of a version are a copy its destruction lists: shown only once recorded.
-          ProductReads.of(config, cli.audit()).recordCopy(version.get(), read, "nothing is shown");
+          reads.recordCopy(version.get(), read, "nothing is shown");
         } else {
           cli.audit().record(read);
         }

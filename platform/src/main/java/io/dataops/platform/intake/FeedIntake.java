@@ -372,11 +372,8 @@ public final class FeedIntake {
    */
   private Long unchecked(LandingResult landing) {
     org.apache.iceberg.Table table = lakehouse.load(TableIdentifier.parse(landing.table()));
-    org.apache.iceberg.Snapshot current = table.currentSnapshot();
-    while (current != null && org.apache.iceberg.DataOperations.REPLACE.equals(current.operation())
-        && current.parentId() != null) {
-      current = table.snapshot(current.parentId());
-    }
+    org.apache.iceberg.Snapshot current = io.dataops.lakehouse.maintenance.SameRows.asOf(table,
+        table.currentSnapshot());
     if (current == null || current.snapshotId() != landing.duplicateOf()) {
       return null;
     }

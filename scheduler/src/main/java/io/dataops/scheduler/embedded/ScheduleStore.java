@@ -138,6 +138,12 @@ public final class ScheduleStore {
     });
   }
 
+  /** The refusal of a change to schedule {@code id}, found when it was made to be removed meanwhile. */
+  public static io.dataops.core.BadInputException removedMeanwhile(String id) {
+    return new io.dataops.core.BadInputException("no schedule " + id + ": it was removed meanwhile (see: dataops "
+        + "schedule list)");
+  }
+
   /** The refusal of a replacement of {@code s} by another user than the one it runs as. */
   public static io.dataops.core.AccessDeniedException notReplaceable(Schedule s) {
     return new io.dataops.core.AccessDeniedException("schedule " + s.id() + " runs as " + s.runAs()
@@ -244,8 +250,7 @@ public final class ScheduleStore {
       // Holds the schedule's row to the commit (PostgreSQL), so that a remove at once waits and then counts this run;
       // found by a probe: a trigger racing a remove queued a run of a schedule that no longer existed.
       if (Statements.update(c, "UPDATE schedules SET id = id WHERE id = ?", p -> p.setString(1, scheduleId)) != 1) {
-        throw new io.dataops.core.BadInputException("no schedule " + scheduleId + ": it was removed meanwhile (see:"
-            + " dataops schedule list)");
+        throw removedMeanwhile(scheduleId);
       }
       boolean claimed = Statements.update(c, CLAIM, p -> claim(p, scheduleId, triggerKey, trigger, dueAt, now)) == 1;
       if (claimed) {
