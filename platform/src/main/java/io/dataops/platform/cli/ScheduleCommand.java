@@ -8,6 +8,7 @@ import io.dataops.lakehouse.catalog.TableNames;
 import io.dataops.pipelines.definition.PipelineDefinition;
 import io.dataops.pipelines.definition.PipelineParser;
 import io.dataops.platform.config.PlatformConfig;
+import io.dataops.platform.governance.GrantServices;
 import io.dataops.platform.pipeline.PipelineRuns;
 import io.dataops.platform.schedule.ScheduleServices;
 import io.dataops.scheduler.embedded.EmbeddedScheduler;
@@ -256,6 +257,10 @@ final class ScheduleCommand {
       }
       List<String> inputs = p.inputs().stream().map(i -> TableNames.parse(i.table()).toString()).distinct().toList();
       try (Lakehouse lh = cli.lakehouse(config)) {
+        // Every run asks a live grant of the owner's covering what it reads: one without it is told now, not by each
+        // run's failure at night. Asked of the file alone, so that a pipeline may be scheduled before its first feed.
+        GrantServices.enforcement(config, cli.audit()).authorize(GrantServices.request(p, cli.session().actor(),
+            "schedule add-pipeline"));
         return save(config, lh, "pipeline:" + p.name(), "pipeline", file.toAbsolutePath().toString(), command,
             onFeed, inputs);
       }

@@ -10,6 +10,7 @@ import io.dataops.governance.grant.GrantedAccess;
 import io.dataops.governance.grant.Grants;
 import io.dataops.governance.grant.Provision;
 import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.catalog.TableNames;
 import io.dataops.lakehouse.catalog.Zone;
 import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.definition.PipelineDefinition;
@@ -20,6 +21,7 @@ import io.dataops.products.delivery.DeliveryCheck;
 import io.dataops.products.registry.ProductRegistry;
 import io.dataops.products.registry.ProductVersion;
 import io.dataops.products.registry.VersionState;
+import org.apache.iceberg.catalog.TableIdentifier;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -107,6 +109,21 @@ public final class GrantServices {
       // the journalist risk reads the population's quasi-identifier columns: a granted resource like any input
       reads.add(new AccessRequest.TableRead(population.table().toString(),
           List.copyOf(population.columns().keySet())));
+    }
+    return new AccessRequest(d.scenario(), caller, d.owner(), d.product(), reads, purpose, "pipeline:" + d.name());
+  }
+
+  /**
+   * What a pipeline's file says it reads, before it is bound to the lakehouse (its tables may not exist yet): each ods
+   * input with the columns it lists, as {@link #request(BoundPipeline, Actor, String)} asks of the bound pipeline.
+   */
+  public static AccessRequest request(PipelineDefinition d, Actor caller, String purpose) {
+    List<AccessRequest.TableRead> reads = new ArrayList<>();
+    for (PipelineDefinition.Input in : d.inputs()) {
+      TableIdentifier table = TableNames.parse(in.table());
+      if (table.namespace().level(0).equals(Zone.ODS.namespaceName())) {
+        reads.add(new AccessRequest.TableRead(table.toString(), List.copyOf(in.columns())));
+      }
     }
     return new AccessRequest(d.scenario(), caller, d.owner(), d.product(), reads, purpose, "pipeline:" + d.name());
   }

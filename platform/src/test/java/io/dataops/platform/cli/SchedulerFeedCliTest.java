@@ -129,6 +129,10 @@ class SchedulerFeedCliTest {
     Files.writeString(pipeline, CliTest.PIPELINE + "schedule: {onFeed: true, maxAttempts: 2}\n");
     Path unscheduled = pipelines.resolve("unscheduled.yaml");
     Files.writeString(unscheduled, CliTest.PIPELINE);
+    // Found by a probe: a schedule was saved without a grant covering its reads, and every run of it failed.
+    Run ungranted = run("schedule", "add-pipeline", pipeline.toString(), "--as", TestCast.OPERATOR);
+    assertThat(ungranted.exit()).isEqualTo(2);
+    assertThat(ungranted.err()).contains("no grant for scenario 'test'");
     TestCast.grant(home, "test", "income-by-street");
     ok("pipeline", "run", pipeline.toString(), "--as", TestCast.OPERATOR);
 
@@ -289,6 +293,11 @@ class SchedulerFeedCliTest {
   @Test
   void aPipelineFilesScheduleSaysItsTimeoutABadOneRefusedAtItsLine() throws Exception {
     TestCast.enroll(dir.resolve("home"));
+    Path feed = dir.resolve("c1.csv");
+    ok("generate", "--dataset", "citizens", "--rows", "50", "--out", feed.toString());
+    ok("land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString(), "--as",
+        TestCast.PUBLIC_SECURITY);
+    TestCast.grant(dir.resolve("home"), "test", "income-by-street"); // as every run, add-pipeline asks a grant
     Path pipeline = dir.resolve("income.yaml");
     long line = CliTest.PIPELINE.lines().count() + 3;
     for (String bad : new String[] {"31d", "soon", "0", "PT0.5S"}) {
