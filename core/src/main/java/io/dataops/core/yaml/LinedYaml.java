@@ -3,7 +3,6 @@ package io.dataops.core.yaml;
 import io.dataops.core.BadInputException;
 import io.dataops.core.SourceLineException;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -17,15 +16,21 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.composer.Composer;
+import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.Event;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.parser.Parser;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * YAML (or JSON) read as SnakeYAML's node tree rather than as objects, so that every problem names its line: the
@@ -104,12 +109,54 @@ public final class LinedYaml {
       options.setAllowDuplicateKeys(false);
       // SnakeYAML's default stops at 3 MiB of code points, below MAX_BYTES, with "not valid YAML" (found by a probe).
       options.setCodePointLimit(MAX_BYTES);
-      return new Yaml(options).compose(new StringReader(text));
+      MarkedEvents events = new MarkedEvents(new ParserImpl(new StreamReader(text), options));
+      try {
+        return new Composer(events, new Resolver(), options).getSingleNode();
+      } catch (MarkedYAMLException e) {
+        throw e;
+      } catch (YAMLException e) {
+        // The composer's own limits (nesting depth, aliases of collections) carry no mark: the event it stopped at
+        // names the line (found by a probe: an alias bomb in a suite was refused naming the file alone).
+        int line = events.last == null ? 0 : events.last.getLine() + 1;
+        throw fail.at(line, "not valid " + format + ": " + e.getMessage().lines().findFirst().orElse(""));
+      }
     } catch (MarkedYAMLException e) {
       int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 0;
       throw fail.at(line, "not valid " + format + ": " + e.getProblem());
     } catch (YAMLException e) {
       throw fail.at(0, "not valid " + format + ": " + e.getMessage().lines().findFirst().orElse(""));
+    }
+  }
+
+  /** The parser's events as the composer takes them, remembering where the last one it looked at starts. */
+  private static final class MarkedEvents implements Parser {
+    private final Parser parser;
+    private Mark last;
+
+    MarkedEvents(Parser parser) {
+      this.parser = parser;
+    }
+
+    @Override
+    public boolean checkEvent(Event.ID choice) {
+      return parser.checkEvent(choice);
+    }
+
+    @Override
+    public Event peekEvent() {
+      return seen(parser.peekEvent());
+    }
+
+    @Override
+    public Event getEvent() {
+      return seen(parser.getEvent());
+    }
+
+    private Event seen(Event e) {
+      if (e != null && e.getStartMark() != null) {
+        last = e.getStartMark();
+      }
+      return e;
     }
   }
 

@@ -63,4 +63,21 @@ class LinedYamlTest {
     var root = (org.yaml.snakeyaml.nodes.MappingNode) nodes.compose(read(file), "YAML");
     assertThat(nodes.scalar(root.getValue().get(0).getValueNode(), "codes")).hasSize(6 << 20);
   }
+
+  /** Found by a probe: an alias bomb or a deep nesting was refused naming the file, not the line. */
+  @Test
+  void theComposersLimitsNameTheLine() {
+    LinedYaml nodes = new LinedYaml((line, problem) -> new SourceLineException("suite.yaml", line, problem));
+    // the 51st alias of a collection is the second of b26, on line 28
+    StringBuilder bomb = new StringBuilder("name: bomb\na: &a [x, x]\n");
+    for (int i = 1; i <= 60; i++) {
+      bomb.append("b").append(i).append(": [*a, *a]\n");
+    }
+    assertThatThrownBy(() -> nodes.compose(bomb.toString(), "YAML")).isInstanceOf(SourceLineException.class)
+        .hasMessage("suite.yaml:28: not valid YAML: Number of aliases for non-scalar nodes exceeds the specified"
+            + " max=50");
+    String deep = "name: deep\nexpectations:\n  - kwargs:\n      v: " + "[".repeat(60) + "1" + "]".repeat(60) + "\n";
+    assertThatThrownBy(() -> nodes.compose(deep, "YAML")).isInstanceOf(SourceLineException.class)
+        .hasMessageStartingWith("suite.yaml:4: not valid YAML: Nesting Depth exceeded max 50");
+  }
 }
