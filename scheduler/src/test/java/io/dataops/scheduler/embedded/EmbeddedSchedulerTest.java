@@ -106,6 +106,75 @@ class EmbeddedSchedulerTest {
   }
 
   /**
+   * The same two races at once on PostgreSQL, each held open inside its transaction (at its audit event): a remove
+   * waits for a trigger holding the schedule's row and then counts its run, so it is refused; a trigger waits for a
+   * remove holding it and then finds no schedule, so nothing is queued.
+   */
+  @Test
+  @Tag("own-storage") // a database of its own: the s3-postgres execution would run it as the default one does
+  void onPostgresqlATriggerAndARemoveAtOnceTakeTurns() throws Exception {
+    store = new ScheduleStore(io.dataops.core.testing.PostgresServer.newDatabase("scheduler_" + System.nanoTime()),
+        "postgres", "");
+    save(schedule("nightly", "0 0 2 * * *", false, 1));
+    AuditEvent removal = AuditEvent.ok("schedule.remove", List.of("schedule:nightly"), java.util.Map.of());
+    AuditEvent trigger = AuditEvent.ok("schedule.trigger", List.of("schedule:nightly"), java.util.Map.of());
+    var threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      HeldAudit held = new HeldAudit();
+      var triggered = threads.submit(() -> store.claim("nightly", "manual:1", "manual", clock.millis(),
+          clock.millis(), held, trigger));
+      held.inside.await();
+      var removed = threads.submit(() -> store.remove("nightly", audit, removal));
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> removed.get(500, TimeUnit.MILLISECONDS))
+          .as("the remove waits for the trigger's row").isInstanceOf(java.util.concurrent.TimeoutException.class);
+      held.go.countDown();
+      assertThat(triggered.get()).isTrue();
+      org.assertj.core.api.Assertions.assertThatThrownBy(removed::get).hasMessageContaining("has a run that is not"
+          + " over");
+      assertThat(store.schedule("nightly")).isPresent();
+      assertThat(runs("nightly")).hasSize(1);
+
+      long run = runs("nightly").get(0).id();
+      assertThat(store.start(run, "test", clock.millis())).isTrue();
+      store.finish(run, "test", ScheduledRun.SUCCEEDED, 0, null, clock.millis(), 0);
+      HeldAudit holding = new HeldAudit();
+      var removing = threads.submit(() -> store.remove("nightly", holding, removal));
+      holding.inside.await();
+      var late = threads.submit(() -> store.claim("nightly", "manual:2", "manual", clock.millis(), clock.millis(),
+          audit, trigger));
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> late.get(500, TimeUnit.MILLISECONDS))
+          .as("the trigger waits for the remove's row").isInstanceOf(java.util.concurrent.TimeoutException.class);
+      holding.go.countDown();
+      assertThat(removing.get()).isTrue();
+      org.assertj.core.api.Assertions.assertThatThrownBy(late::get).hasMessageContaining("no schedule nightly: it was"
+          + " removed meanwhile");
+      assertThat(runs("nightly")).as("the first run only").hasSize(1);
+      assertThat(events).extracting(AuditEvent::action).containsExactly("schedule.add", "schedule.trigger",
+          "schedule.remove");
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  /** An audit sink that holds its transaction open at the event until told to go on. */
+  final class HeldAudit implements AuditSink {
+    final java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+    final java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+
+    @Override
+    public void record(AuditEvent event) {
+      inside.countDown();
+      try {
+        go.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      events.add(event);
+    }
+  }
+
+  /**
    * A schedule's change commits with its audit event: when the event cannot be recorded (here the sink fails as a
    * full platform database does), the schedule is not added, paused or triggered.
    */
