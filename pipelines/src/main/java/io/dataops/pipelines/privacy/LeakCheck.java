@@ -21,8 +21,9 @@ import java.util.Map;
  *       verdict stays exact at any input size.</li>
  *   <li>rebuilding: no output value may give back a raw ID number or bank card through its check character (equal to
  *       it but for the check character, hidden, changed or left out, or but for one hidden character the check
- *       character solves for, see {@link Rebuildable}); the identifiers rebuilt are tested like output values and
- *       confirmed the same way.</li>
+ *       character solves for, see {@link Rebuildable}), nor hold one among longer digits or in the old 15-digit form
+ *       ({@link Rebuildable#embedded}); the identifiers rebuilt are tested like output values and confirmed the same
+ *       way.</li>
  *   <li>shape: no output value may contain a resident ID or mobile number, except in columns whose policy keeps that
  *       shape on purpose (format-preserving encryption; such columns are also exempt from equality, since a
  *       ciphertext may coincide with someone else's number).</li>
@@ -365,12 +366,25 @@ public final class LeakCheck implements AutoCloseable {
       if (text.length() <= Rebuildable.MAX_LENGTH && digits(text) >= Rebuildable.MIN_DIGITS) {
         rebuilds(text, key);
       }
+      if (text.length() >= Rebuildable.EMBEDDED_MIN_DIGITS) {
+        embedded(text, key);
+      }
     }
 
     /** The hashes of the identifiers {@code text} rebuilds, for the last value (which is then tested). */
     void rebuilds(CharSequence text, ValueKey key) {
       tested[values - 1] = true;
       Rebuildable.candidates(text, id -> add(key.reset().add(id).hash(), id, true));
+    }
+
+    /**
+     * The hashes of the ID numbers {@code text} holds among longer digits or in the old 15-digit form
+     * ({@link Rebuildable#embedded}), for the last value (tested already): counted as rebuilt when a raw value
+     * confirms one. Not the value itself: it is probed as itself.
+     */
+    void embedded(CharSequence text, ValueKey key) {
+      tested[values - 1] = true;
+      Rebuildable.embedded(text, id -> add(key.reset().add(id).hash(), id, true));
     }
 
     private void add(Hash128 h, String text, boolean rebuilt) {
@@ -456,23 +470,28 @@ public final class LeakCheck implements AutoCloseable {
   }
 
   /**
-   * Whether UTF-8 text may hold an identifier the ASCII view cannot see: eleven digits or more, ASCII or full-width
-   * (EF BC 90..99), with a full-width digit or an ideographic space (E3 80 80) among them. Most text values (names,
-   * addresses) are not, and are not decoded.
+   * Whether UTF-8 text may hold an identifier the ASCII view cannot see: eleven digits or more, ASCII, full-width or
+   * Arabic-Indic, with such a digit or a joiner beyond ASCII among them (a no-break, ideographic or zero-width space,
+   * a word joiner, a dash, a full-width parenthesis). Most text values (names, addresses) are not, and are not decoded.
    */
   private static boolean writtenWideUtf8(byte[] utf8, int length) {
     int digits = 0;
     boolean wide = false;
     for (int i = 0; i < length; i++) {
-      byte b = utf8[i];
+      int b = utf8[i] & 0xFF;
       if (b >= '0' && b <= '9') {
         digits++;
-      } else if (b == (byte) 0xEF && i + 2 < length && utf8[i + 1] == (byte) 0xBC && utf8[i + 2] >= (byte) 0x90
-          && utf8[i + 2] <= (byte) 0x99) {
-        digits++;
-        wide = true;
-      } else if (b == (byte) 0xE3 && i + 2 < length && utf8[i + 1] == (byte) 0x80 && utf8[i + 2] == (byte) 0x80) {
-        wide = true;
+      } else if (b >= 0xC2 && i + 1 < length) {
+        int b1 = utf8[i + 1] & 0xFF;
+        int b2 = i + 2 < length ? utf8[i + 2] & 0xFF : 0;
+        if (b == 0xEF && b1 == 0xBC && b2 >= 0x90 && b2 <= 0x99 || b == 0xD9 && b1 >= 0xA0 && b1 <= 0xA9
+            || b == 0xDB && b1 >= 0xB0 && b1 <= 0xB9) {
+          digits++; // full-width, Arabic-Indic and extended Arabic-Indic digits
+          wide = true;
+        } else if (b == 0xC2 && b1 == 0xA0 || b == 0xE2 && (b1 == 0x80 || b1 == 0x81 && b2 == 0xA0)
+            || b == 0xE3 && b1 == 0x80 && b2 == 0x80 || b == 0xEF && (b1 == 0xBB && b2 == 0xBF || b1 == 0xBC)) {
+          wide = true; // the joiners IdentifierPatterns knows beyond ASCII: spaces, invisible ones, dashes, full-width
+        }
       }
     }
     return wide && digits >= 11;
@@ -496,9 +515,10 @@ public final class LeakCheck implements AutoCloseable {
     }
     valuesChecked++;
     Latin1View ascii = new Latin1View(utf8, length);
-    if (identifierShaped(ascii) || writtenWideUtf8(utf8, length) && identifierShaped(new String(utf8, 0, length,
-        java.nio.charset.StandardCharsets.UTF_8))) {
-      shaped(c); // decoded only when it may need it: full-width digits, ideographic spaces between groups
+    String wide = writtenWideUtf8(utf8, length) ? new String(utf8, 0, length, java.nio.charset.StandardCharsets.UTF_8)
+        : null; // decoded only when it may need it: full-width digits, ideographic spaces between groups
+    if (identifierShaped(ascii) || wide != null && identifierShaped(wide)) {
+      shaped(c);
     }
     ValueKey key = scratch.get().key;
     Hash128 h = key.reset().addUtf8(utf8, length).hash();
@@ -510,6 +530,13 @@ public final class LeakCheck implements AutoCloseable {
       Probes p = scratch.get().single.reset();
       p.value(c, null);
       p.rebuilds(new String(utf8, 0, length, java.nio.charset.StandardCharsets.UTF_8), key);
+      p.probe(filter);
+      addCandidates(c, p.outcome(0));
+    }
+    if (wide != null || digits(ascii) >= Rebuildable.EMBEDDED_MIN_DIGITS) {
+      Probes p = scratch.get().single.reset();
+      p.value(c, null);
+      p.embedded(wide != null ? wide : ascii, key);
       p.probe(filter);
       addCandidates(c, p.outcome(0));
     }

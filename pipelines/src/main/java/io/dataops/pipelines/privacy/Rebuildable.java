@@ -1,5 +1,6 @@
 package io.dataops.pipelines.privacy;
 
+import io.dataops.lakehouse.identifiers.IdentifierPatterns;
 import io.dataops.lakehouse.identifiers.PrcIdentifiers;
 import java.util.function.Consumer;
 
@@ -38,6 +39,49 @@ final class Rebuildable {
         out.accept(card);
       }
     });
+  }
+
+  /** At least this many digits for {@link #embedded}: an old ID number has 15. */
+  static final int EMBEDDED_MIN_DIGITS = 15;
+  /** At most this many identifiers {@link #embedded} gives per value: bounded work for a value of many digits. */
+  static final int MAX_EMBEDDED = 64;
+
+  /**
+   * Gives the ID numbers a value may hold where the shape test cannot see them (found by a probe: an ID number
+   * followed by one more digit passed): every 18 characters of a digit run longer than that (a trailing X counted as
+   * the 18th), and a run of exactly 15 digits as the 18-digit number an old ID number became ("19" inserted after the
+   * area code, the check character appended). Some 18 digits of a 20-digit code fit an ID number's shape once in
+   * 20,000 codes, so these are not shapes: they are tested for equality with the raw values only. Digits as people
+   * write them ({@link IdentifierPatterns#writtenDigitRuns}); for values of any length, at most {@link #MAX_EMBEDDED}
+   * distinct ones each.
+   */
+  static void embedded(CharSequence v, Consumer<String> out) {
+    if (v.length() < EMBEDDED_MIN_DIGITS) {
+      return; // most values (names, codes, dates): nothing allocated
+    }
+    java.util.List<String> given = new java.util.ArrayList<>(0); // no array until a run of enough digits gives one
+    IdentifierPatterns.writtenDigitRuns(v, EMBEDDED_MIN_DIGITS, (digits, xEnd) -> {
+      int n = digits.length();
+      if (n == 15) {
+        String body = digits.subSequence(0, 6) + "19" + digits.subSequence(6, 15);
+        give(body + PrcIdentifiers.idCardCheckChar(body), given, out);
+      }
+      for (int at = 0; n > 18 && at + 18 <= n && given.size() < MAX_EMBEDDED; at++) {
+        give(digits.subSequence(at, at + 18).toString(), given, out);
+      }
+      if (xEnd && n > 17) {
+        give(digits.subSequence(n - 17, n) + "X", given, out);
+      }
+      return given.size() >= MAX_EMBEDDED;
+    });
+  }
+
+  /** Gives {@code id} unless this value gave it already (a repeated window is one identifier, counted once). */
+  private static void give(String id, java.util.List<String> given, Consumer<String> out) {
+    if (given.size() < MAX_EMBEDDED && !given.contains(id)) {
+      given.add(id);
+      out.accept(id);
+    }
   }
 
   private static void idCard(CharSequence v, Consumer<String> out) {

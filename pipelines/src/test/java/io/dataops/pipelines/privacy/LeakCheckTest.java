@@ -118,6 +118,82 @@ class LeakCheckTest {
     }
   }
 
+  /** A valid ID number: {@code body} and the check character GB 11643 gives it. */
+  private static String id(String body) {
+    return body + io.dataops.lakehouse.identifiers.PrcIdentifiers.idCardCheckChar(body);
+  }
+
+  /** The same text in full-width digits, as typed in Chinese text. */
+  private static String fullWidth(String s) {
+    StringBuilder b = new StringBuilder();
+    s.chars().forEach(ch -> b.append(ch >= '0' && ch <= '9' ? (char) ('０' + ch - '0') : (char) ch));
+    return b.toString();
+  }
+
+  /** {@code out} checked as Strings and as UTF-8 bytes, each check over {@code raw} and confirmed: the same result. */
+  private static LeakCheck.Result bothPaths(List<String> raw, List<String> out) {
+    LeakCheck strings = new LeakCheck(List.of("v"), new boolean[1], raw.size() + 1, 1 << 16);
+    LeakCheck bytes = new LeakCheck(List.of("v"), new boolean[1], raw.size() + 1, 1 << 16);
+    raw.forEach(strings::addRaw);
+    raw.forEach(bytes::addRaw);
+    for (String o : out) {
+      strings.checkValue(0, o);
+      byte[] b = o.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      bytes.checkUtf8(0, b, b.length);
+    }
+    assertThat(bytes.candidateTexts()).isEqualTo(strings.candidateTexts());
+    raw.forEach(strings::confirm);
+    raw.forEach(bytes::confirm);
+    LeakCheck.Result r = strings.result();
+    assertThat(bytes.result()).isEqualTo(r);
+    return r;
+  }
+
+  @Test
+  void groupsJoinedBySlashesUnderscoresOrParenthesesFailTheRunOnBothPaths() {
+    // Found by a probe: these passed a kept free-text column.
+    String guardian = id("44130219980524940");
+    List<String> shapedValues = List.of("guardian " + guardian.substring(0, 6) + "/" + guardian.substring(6, 14) + "/"
+        + guardian.substring(14), "136/1234/5678", "(135)1234-5678", "134_1234_5678", "(135) 1234 5678",
+        "联系人 (137) 1234 5678。", "tel 138\u00A00013\u00A08000", "tel 139\u200B3967\u200B1729",
+        "mob 138\u206000130008", "tel \u0661\u0663\u0668\u0660\u0660\u0661\u0663\u0668\u0660\u0660\u0660",
+        "id " + guardian.substring(0, 6) + "\u200B" + guardian.substring(6, 14) + "\u200B" + guardian.substring(14),
+        "（135）1234—5678");
+    List<String> clean = List.of("2024/01/05 13:30", "tel ext 1234", "12" + id("42010219751012953"),
+        "order_2024_0105_1330", "2024/01/05 (1380013)");
+    LeakCheck.Result r = bothPaths(List.of(), java.util.stream.Stream.concat(shapedValues.stream(), clean.stream())
+        .toList());
+    assertThat(r.identifierShaped()).containsEntry("v", (long) shapedValues.size());
+    assertThat(r.rebuildable()).isEmpty();
+    assertThat(r.equalToRaw()).isEmpty();
+  }
+
+  @Test
+  void aRawIdAmongOtherDigitsOrInItsOldFifteenDigitFormFailsTheRunOnBothPaths() {
+    // Found by a probe: a raw ID number followed by one more digit passed; so would its old 15-digit form.
+    String resident = id("42010219751012953");
+    String old = id("44030719780408196");
+    List<String> leaking = List.of("No" + resident + "1", resident + "1x", "4420 1021 9751 0129 5321",
+        "证号" + fullWidth(resident + "7"), "440307780408196", "旧证 440307 780408 196", "ref 9" + resident + "88 ok");
+    for (String o : leaking) {
+      assertThat(LeakCheck.identifierShaped(o)).as(o + ": not a shape, a random code would refuse runs").isFalse();
+    }
+    LeakCheck.Result r = bothPaths(List.of(resident, old), leaking);
+    assertThat(r.passed()).isFalse();
+    assertThat(r.rebuildable()).containsEntry("v", (long) leaking.size());
+    assertThat(r.equalToRaw()).isEmpty();
+    assertThat(r.identifierShaped()).isEmpty();
+    assertThat(r.toString()).doesNotContain(resident).doesNotContain(old);
+
+    LeakCheck.Result innocent = bothPaths(List.of(id("11010519491231002"), "13800138000"), leaking);
+    assertThat(innocent.passed()).as("the same codes, the IDs they hold not among the raw values").isTrue();
+
+    LeakCheck.Result exactly = bothPaths(List.of(resident, old), List.of(resident, "No " + resident));
+    assertThat(exactly.equalToRaw()).as("a raw value counted once, as equal").containsEntry("v", 1L);
+    assertThat(exactly.rebuildable()).as("18 digits are no longer run").isEmpty();
+    assertThat(exactly.identifierShaped()).containsEntry("v", 2L);
+  }
+
   @Test
   void utf8BytesFromAColumnarReaderGiveTheSameVerdictsAsStrings() {
     List<String> out = List.of("张三丰", "张*丰", "备注 13812345678 见附件", "ＩＤ４４０３０４", "440304198503071231", "x",

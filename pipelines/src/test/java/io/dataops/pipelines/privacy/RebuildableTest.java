@@ -42,6 +42,41 @@ class RebuildableTest {
     assertThat(out).containsExactly("4403 0400 1009");
   }
 
+  @Test
+  void anIdAmongLongerDigitsOrOfFifteenDigitsGivesItsEighteenDigitCandidates() {
+    String resident = "42010219751012953" + PrcIdentifiers.idCardCheckChar("42010219751012953");
+    List<String> out = new ArrayList<>();
+    Rebuildable.embedded("No" + resident + "1", out::add);
+    assertThat(out).containsExactly(resident, resident.substring(1) + "1");
+    out.clear();
+    Rebuildable.embedded(resident + "1x", out::add);
+    assertThat(out).as("a trailing x counted as the 18th character")
+        .containsExactly(resident, resident.substring(1) + "1", resident.substring(2) + "1X");
+    out.clear();
+    Rebuildable.embedded("4201 0219 7510 1295 321", out::add);
+    assertThat(out).as("digits as people write them").containsExactly(resident, resident.substring(1) + "1");
+    out.clear();
+    Rebuildable.embedded("old ID 440307/780408/196, issued 1985", out::add);
+    String body = "44030719780408196";
+    assertThat(out).as("19 inserted, the check appended").containsExactly(body + PrcIdentifiers.idCardCheckChar(body));
+    out.clear();
+    for (String v : new String[] {resident, "No " + resident + " ok", "1234567890123456", "12345678901234",
+        "x".repeat(40), "2024/01/05 13:30:00.123456"}) {
+      Rebuildable.embedded(v, out::add);
+    }
+    assertThat(out).as("an 18-digit run is tested as itself; 14 or 16 digits hold no ID").isEmpty();
+    Rebuildable.embedded("7".repeat(40), out::add);
+    assertThat(out).as("a repeated window is one candidate").containsExactly("7".repeat(18));
+    out.clear();
+    StringBuilder many = new StringBuilder("serial ");
+    Random random = new Random(18);
+    for (int i = 0; i < 300; i++) {
+      many.append((char) ('0' + random.nextInt(10)));
+    }
+    Rebuildable.embedded(many, out::add);
+    assertThat(out).as("bounded per value").hasSize(Rebuildable.MAX_EMBEDDED).doesNotHaveDuplicates();
+  }
+
   /** 12 to 19 digits, sometimes with separators, sometimes one or two hidden. */
   private static String value(Random random) {
     int n = 12 + random.nextInt(8);
