@@ -84,10 +84,18 @@ final class QualityCommand {
         // them is looked at); the runner asks again, at the snapshots it pins, before it compiles against them.
         var references = ExpectationCatalog.references(s, id.toString());
         references.forEach(Quality.reads(cli, config, lh)::checkCurrent);
+        QualityRunner runner = Quality.runner(cli, lh, config, workers);
+        if ((suite != null || !params.isEmpty()) && TableAccess.personalValuesMasked(cli, id)) {
+          // rules of the caller's own (or the registered ones steered by its parameters) on values it sees masked
+          runner.personalValuesHidden("the department that owns " + id);
+        }
         QualityReport r;
         try {
-          r = Quality.intake(cli, config, lh).run(Quality.runner(cli, lh, config, workers), id, snapshot, s,
+          r = Quality.intake(cli, config, lh).run(runner, id, snapshot, s,
               feed ? QualityRunner.Scope.FEED : QualityRunner.Scope.TABLE, !full);
+        } catch (io.dataops.quality.run.PersonalValuesRefusedException refused) {
+          cli.session().refuse(refused, List.of("table:" + id, "personal-values"));
+          throw refused;
         } catch (AccessDeniedException refused) {
           throw refused; // audited as the refusal it is (a reference named by a parameter), no run stopped
         } catch (BadInputException stopped) {

@@ -70,6 +70,15 @@ final class TableAccess {
     }
   }
 
+  /**
+   * Whether the caller sees the table's personal values only masked: a raw-zone table of another organization (a
+   * product's values are desensitized already). Such a caller's own quality rules may not read them
+   * ({@link io.dataops.quality.run.QualityRunner#personalValuesHidden}).
+   */
+  static boolean personalValuesMasked(Cli cli, TableIdentifier id) {
+    return rawZone(id) && !ownDepartment(cli.session().actor(), id);
+  }
+
   private static boolean ownDepartment(Actor actor, TableIdentifier id) {
     return actor.has("department") && id.name().startsWith(actor.organization().replace('-', '_') + "__");
   }

@@ -22,6 +22,11 @@ public final class FilteredAnalyzer<S extends AnalyzerState<S>> implements Analy
     return inner;
   }
 
+  /** The rows it sees: what a caller's check of the columns a condition reads looks at. */
+  public RowFilter filter() {
+    return filter;
+  }
+
   /** The key an analyzer has under a filter. */
   public static String key(RowFilter filter, String innerKey) {
     return "Where(" + filter.key() + ")" + innerKey;

@@ -34,6 +34,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
@@ -56,6 +57,7 @@ public final class QualityRunner {
   private final int threads;
   private final long spillBudgetBytes;
   private ReferenceCheck reads = ReferenceCheck.ANY;
+  private String personalValuesOwner;
 
   public QualityRunner(Lakehouse lakehouse, Path workDir, int threads, long spillBudgetBytes) {
     this.lakehouse = lakehouse;
@@ -70,6 +72,16 @@ public final class QualityRunner {
    */
   public QualityRunner readsChecked(ReferenceCheck check) {
     this.reads = check;
+    return this;
+  }
+
+  /**
+   * For a caller who sees the table's personal values only masked and brings rules of its own: a suite whose rules
+   * read the values of a personal column (anything beyond whether they are null) is refused, before any of its rules
+   * runs, with {@link PersonalValuesRefusedException}. {@code owner} says who may run such rules (in the message).
+   */
+  public QualityRunner personalValuesHidden(String owner) {
+    this.personalValuesOwner = owner;
     return this;
   }
 
@@ -129,7 +141,22 @@ public final class QualityRunner {
     Map<String, Long> references = referenceSnapshots(suite, id, referenceSnapshots);
     TableFacts facts = new TableFacts(id.toString(), schema, snapshot, key, personal, lakehouse,
         metricStore.history(id.toString(), scopeName), reads, references);
+    if (personalValuesOwner != null && !personal.isEmpty()) {
+      // before compiling: a query rule runs its SQL when compiled
+      for (int i = 0; i < suite.expectations().size(); i++) {
+        Expectation e = suite.expectations().get(i);
+        if (e.type().equals("unexpected_rows_expectation")) {
+          throw personalValuesRead(suite, e, "unexpected_rows_query", "its SQL may read " + String.join(", ",
+              new TreeSet<>(personal.keySet())) + ", personal columns", id);
+        }
+      }
+    }
     List<CompiledExpectation> compiled = ExpectationCatalog.compile(suite, facts);
+    if (personalValuesOwner != null && !personal.isEmpty()) {
+      for (CompiledExpectation c : compiled) {
+        checkPersonalValuesUnread(suite, c, personal.keySet(), id);
+      }
+    }
     List<Analyzer<?>> analyzers = new ArrayList<>(ExpectationCatalog.analyzers(compiled));
     // Every run records the size, and the completeness of each column it reads anyway: the history that anomaly
     // checks and trends need, at no extra I/O.
@@ -451,6 +478,63 @@ public final class QualityRunner {
   private static final java.util.Set<String> ROW_VALUE_RESULTS = java.util.Set.of(
       "expect_column_min_to_be_between", "expect_column_max_to_be_between", "expect_column_median_to_be_between",
       "expect_column_quantile_values_to_be_between");
+
+  /**
+   * Rules that learn nothing of a personal column's values beyond whether they are null, repeated, or found in another
+   * table (whose rows the caller's read of it was checked for): the rest compare them with constants the caller chose
+   * (a pattern, a set, a bound), each run answering a question about the values.
+   */
+  private static final java.util.Set<String> VALUE_BLIND = java.util.Set.of("expect_column_to_exist",
+      "expect_column_values_to_not_be_null", "expect_column_values_to_be_null", "expect_column_values_to_be_unique",
+      "expect_compound_columns_to_be_unique", "expect_select_column_values_to_be_unique_within_record",
+      "expect_column_unique_value_count_to_be_between", "expect_column_proportion_of_unique_values_to_be_between",
+      "expect_column_values_to_exist_in_table", "expect_column_values_to_be_of_type",
+      "expect_column_values_to_be_in_type_list");
+
+  /**
+   * Refuses a rule that reads the values of a personal column: through a {@code row_condition} (which narrows the
+   * rows by their values), or as its column unless it is {@link #VALUE_BLIND} to them.
+   */
+  private void checkPersonalValuesUnread(ExpectationSuite suite, CompiledExpectation c, java.util.Set<String> personal,
+      TableIdentifier table) {
+    Expectation e = c.config();
+    java.util.Set<String> named = new java.util.HashSet<>();
+    if (VALUE_BLIND.contains(e.type())) {
+      for (String kwarg : List.of("column", "column_list", "column_A", "column_B")) {
+        Object v = e.kwargs().get(kwarg);
+        if (v instanceof String s) {
+          named.add(s);
+        } else if (v instanceof List<?> l) {
+          l.forEach(x -> named.add(String.valueOf(x)));
+        }
+      }
+    }
+    for (Analyzer<?> a : c.analyzers()) {
+      if (a instanceof io.dataops.quality.engine.FilteredAnalyzer<?> f) {
+        for (String column : f.filter().columns()) {
+          if (personal.contains(column)) {
+            throw personalValuesRead(suite, e, "row_condition", "its row_condition reads the values of " + column
+                + ", a personal column", table);
+          }
+        }
+      }
+      for (String column : a.columns()) {
+        if (personal.contains(column) && !named.contains(column) && !a.nullsOnlyColumns().contains(column)) {
+          throw personalValuesRead(suite, e, "column", "it reads the values of " + column + ", a personal column",
+              table);
+        }
+      }
+    }
+  }
+
+  /** The refusal of rule {@code e}, at the line of its argument {@code kwarg} (else its own). */
+  private PersonalValuesRefusedException personalValuesRead(ExpectationSuite suite, Expectation e, String kwarg,
+      String why, TableIdentifier table) {
+    int rule = suite.expectations().indexOf(e) + 1;
+    return new PersonalValuesRefusedException(suite.source() + ":" + e.lineOf(kwarg) + ": rule " + rule + " ("
+        + e.type() + ") is refused: " + why + " of " + table + ", which you see masked; only " + personalValuesOwner
+        + " runs its own rules on them (the dataset's registered suite runs as registered, without --param)");
+  }
 
   /** {@code r} with its observed row values masked as the rows' own values are, when its column is personal. */
   static ExpectationResult maskRowValues(ExpectationResult r, Map<String, String> personal) {
