@@ -24,7 +24,7 @@ public final class PreviewMask {
         return value;
       }
       boolean card = value.length() >= 16 && value.length() <= 19 && value.chars().allMatch(c -> c >= '0' && c <= '9');
-      return card ? mask(PersonalData.BANK_CARD, value) : value.replaceAll("[0-9０-９]", "*");
+      return card ? mask(PersonalData.BANK_CARD, value) : value.replaceAll("\\p{Nd}", "*"); // digits of any script
     }
     if (found == IdentifierPatterns.Found.ID_CARD && value.length() == 18) {
       return mask(PersonalData.ID_CARD, value);

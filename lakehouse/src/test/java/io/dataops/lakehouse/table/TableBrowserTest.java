@@ -106,4 +106,35 @@ class TableBrowserTest {
     assertThat(PreviewMask.mask(PersonalData.OTHER, "anything")).isEqualTo("[hidden: 8 characters]");
     assertThat(PreviewMask.mask(PersonalData.MOBILE, null)).isNull();
   }
+
+  /**
+   * Found by a probe: the authority's masked view of a landed table showed the ID and mobile numbers of a column its
+   * contract does not call personal; they are masked as quality reports mask them, and the owner's raw view keeps them.
+   */
+  @Test
+  void identifiersInAColumnNotDeclaredPersonalAreMaskedInTheMaskedView() throws Exception {
+    Path contract = java.nio.file.Files.writeString(dir.resolve("notes.contract.yaml"), """
+        department: public-security
+        dataset: notes
+        format: csv
+        encoding: UTF-8
+        header: true
+        columns:
+          - {name: id, type: string, required: true}
+          - {name: note, type: string}
+        """);
+    Path feed = java.nio.file.Files.writeString(dir.resolve("notes.csv"), "id,note\n"
+        + "n1,guardian 441302/19980524/9405\n" + "n2,tel 138-0013-8000\n" + "n3,room 1203\n");
+    try (Lakehouse lh = Lakehouse.open(LakehouseConfig.embedded(dir.resolve("home")))) {
+      new Landing(lh).land(new LandingRequest("public-security", "notes", feed, ContractParser.parse(contract),
+          null));
+      TableBrowser browser = new TableBrowser(lh);
+      var masked = browser.show(TableNames.ods("public-security", "notes"), null, null, 10, false).rows();
+      assertThat(masked).extracting(r -> r.get("note")).containsExactly("guardian ******/********/****",
+          "tel ***-****-****", "room 1203");
+      var raw = browser.show(TableNames.ods("public-security", "notes"), null, null, 10, true).rows();
+      assertThat(raw).extracting(r -> r.get("note")).containsExactly("guardian 441302/19980524/9405",
+          "tel 138-0013-8000", "room 1203");
+    }
+  }
 }
