@@ -315,7 +315,13 @@ final class ValueConverter {
 
     private double toDouble(Object raw) throws BadValue {
       if (raw instanceof Number num && !(raw instanceof BigDecimal)) {
-        return num.doubleValue();
+        double v = num.doubleValue();
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+          // as the text "NaN" or "Infinity" is (found by a probe: a Parquet feed landed them, and the two engines
+          // compare NaN differently); a double's column holds numbers
+          throw new BadValue("not a finite number (" + v + ")");
+        }
+        return v;
       }
       if (raw instanceof BigDecimal d) {
         return d.doubleValue();

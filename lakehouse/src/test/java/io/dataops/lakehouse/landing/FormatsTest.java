@@ -260,6 +260,34 @@ class FormatsTest extends LandingFixture {
     assertThat((String) quarantineRows().get(0).getField("raw_text")).contains("\"day\": \"not a date\"");
   }
 
+  /**
+   * Found by a probe: a Parquet feed landed NaN and infinities into a double column, which a CSV feed's "NaN" cannot
+   * (and on which the two engines compare differently): the same values are refused in every format.
+   */
+  @Test
+  void parquetNotANumberOrInfinityIsQuarantinedAsItsTextIs() throws Exception {
+    Schema s = new Schema(Types.NestedField.required(1, "id", Types.LongType.get()),
+        Types.NestedField.optional(2, "score", Types.DoubleType.get()));
+    Path file = parquet("nan.parquet", s, List.of(new Object[] {1L, Double.NaN}, new Object[] {2L,
+        Double.POSITIVE_INFINITY}, new Object[] {3L, Double.NEGATIVE_INFINITY}, new Object[] {4L, -0.0},
+        new Object[] {5L, 1.5}));
+    String contract = """
+        format: parquet
+        columns:
+          - {name: id, type: long, required: true}
+          - {name: score, type: double}
+        """;
+    LandingResult r = new Landing(lakehouse).land(new LandingRequest("dept", "data", file,
+        ContractParser.parse(contract, "c"), null));
+    assertThat(r.rowsRead()).isEqualTo(5);
+    assertThat(r.rowsLanded()).isEqualTo(2);
+    assertThat(quarantineRows()).extracting(x -> x.getField("reason")).allSatisfy(reason ->
+        assertThat((String) reason).contains("not a finite number"));
+    LandingResult text = land(contract.replace("parquet", "csv"), "nan.csv",
+        "id,score\n6,NaN\n7,Infinity\n8,2.5\n".getBytes(StandardCharsets.UTF_8));
+    assertThat(text.rowsLanded()).as("as the text is").isEqualTo(1);
+  }
+
   @Test
   void parquetWithUndeclaredOrMissingRequiredColumnsIsRefused() throws Exception {
     Schema extra = new Schema(Types.NestedField.optional(1, "id", Types.LongType.get()),
