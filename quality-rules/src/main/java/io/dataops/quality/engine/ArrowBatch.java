@@ -17,7 +17,7 @@ import org.apache.iceberg.types.Types;
  * A batch read by Iceberg's vectorized Arrow reader. Nulls and dictionary-encoded pages go through Iceberg's column
  * accessors (its nullability holder, its dictionaries); plain pages of text and decimals are read from their Arrow
  * vectors in place, and every conversion to a value is {@link ArrowValues}', shared with the Spring Batch executor's
- * reader of DuckDB results.
+ * reader of DuckDB results, but for decimals held as Parquet bytes (see {@link DecimalView}).
  */
 final class ArrowBatch implements Batch {
   private final int size;
@@ -369,6 +369,14 @@ final class ArrowBatch implements Batch {
     }
   }
 
+  /**
+   * Decimals. Iceberg's accessors read the unscaled value of Parquet FIXED_LEN_BYTE_ARRAY (and BINARY) decimals, plain
+   * or dictionary-encoded, through {@code BigDecimal.valueOf(unscaled.longValue(), scale)} (iceberg-arrow 1.11's
+   * {@code ArrowVectorAccessors.JavaDecimalFactory.ofBigDecimal}): past 64 bits they keep the low 64 bits, signed, so a
+   * decimal(38,2) of 123456789012345678901.23 read as 48071159228778590.19. Those decimals (precisions 19 to 38 as
+   * Iceberg writes them) are read here from their big-endian two's-complement bytes; Iceberg's accessors are asked
+   * only for INT32 and INT64 decimals, which they read exactly.
+   */
   private static final class DecimalView extends Base {
     private final int precision;
     private final int scale;
@@ -379,13 +387,36 @@ final class ArrowBatch implements Batch {
      * as an IntVector of ids instead), where Iceberg's accessor made a BigDecimal per value read.
      */
     private final org.apache.arrow.vector.BigIntVector unscaledLongs;
+    /**
+     * Or, for Parquet FIXED_LEN_BYTE_ARRAY (Iceberg's writer uses it for precisions 19 to 38, other writers for any),
+     * plain pages as big-endian unscaled bytes: read as a long where the value fits one.
+     */
+    private final org.apache.arrow.vector.FixedSizeBinaryVector fixed;
+    private final int width;
+    /** Or, for Parquet BINARY decimals, plain pages as big-endian unscaled bytes of any length. */
+    private final org.apache.arrow.vector.VarBinaryVector varBytes;
+    /** Or dictionary pages of FIXED_LEN_BYTE_ARRAY or BINARY decimals: their ids, and the page's dictionary. */
+    private final org.apache.arrow.vector.IntVector ids;
+    private final org.apache.parquet.column.Dictionary dictionary;
+    /** Dictionary values decoded once per id (the first {@value #DECODED} ids), made on first use. */
+    private BigDecimal[] decoded;
+    private double[] decodedDoubles;
+    private static final int DECODED = 4096;
 
     DecimalView(ColumnVector v, Types.DecimalType type) {
       super(v);
       this.precision = type.precision();
       this.scale = type.scale();
-      this.decimals = v.getFieldVector() instanceof org.apache.arrow.vector.DecimalVector d ? d : null;
-      this.unscaledLongs = v.getFieldVector() instanceof org.apache.arrow.vector.BigIntVector b ? b : null;
+      org.apache.arrow.vector.FieldVector f = v.getFieldVector();
+      this.decimals = f instanceof org.apache.arrow.vector.DecimalVector d ? d : null;
+      this.unscaledLongs = f instanceof org.apache.arrow.vector.BigIntVector b ? b : null;
+      this.fixed = f instanceof org.apache.arrow.vector.FixedSizeBinaryVector x ? x : null;
+      this.width = fixed == null ? 0 : fixed.getByteWidth();
+      this.varBytes = f instanceof org.apache.arrow.vector.VarBinaryVector x ? x : null;
+      org.apache.parquet.column.Dictionary dict = f instanceof org.apache.arrow.vector.IntVector
+          ? binaryDictionary(v, precision) : null;
+      this.ids = dict == null ? null : (org.apache.arrow.vector.IntVector) f;
+      this.dictionary = dict;
     }
 
     @Override
@@ -395,7 +426,21 @@ final class ArrowBatch implements Batch {
 
     @Override
     public BigDecimal getDecimal(int row) {
-      return decimals != null ? ArrowValues.decimal(decimals, row, scale) : v.getDecimal(row, precision, scale);
+      if (decimals != null) {
+        return ArrowValues.decimal(decimals, row, scale);
+      }
+      if (fixed != null) {
+        long at = (long) row * width;
+        return fitsLong(at) ? BigDecimal.valueOf(fixedLong(at), scale) : new BigDecimal(wide(row), scale);
+      }
+      if (varBytes != null) {
+        return new BigDecimal(new java.math.BigInteger(varBytes.get(row)), scale);
+      }
+      if (ids != null) {
+        int id = id(row);
+        return id >= 0 && id < DECODED ? decodedAt(id) : decode(id);
+      }
+      return v.getDecimal(row, precision, scale); // INT32 and INT64 decimals, plain or dictionary-encoded
     }
 
     @Override
@@ -405,6 +450,19 @@ final class ArrowBatch implements Batch {
       }
       if (unscaledLongs != null) {
         return ArrowValues.unscaledAsDouble(unscaledLongs.getDataBuffer().getLong((long) row * 8), scale);
+      }
+      if (fixed != null) {
+        long at = (long) row * width;
+        return fitsLong(at) ? ArrowValues.unscaledAsDouble(fixedLong(at), scale)
+            : new BigDecimal(wide(row), scale).doubleValue();
+      }
+      if (ids != null) {
+        int id = id(row);
+        if (id >= 0 && id < DECODED) {
+          decodedAt(id);
+          return decodedDoubles[id];
+        }
+        return decode(id).doubleValue();
       }
       return getDecimal(row).doubleValue();
     }
@@ -418,6 +476,98 @@ final class ArrowBatch implements Batch {
     public void appendKey(int row, KeyBuffer out) {
       byte[] b = getDecimal(row).unscaledValue().toByteArray();
       out.put(b, 0, b.length);
+    }
+
+    /** Whether the fixed-width value at byte {@code at} fits in a long: its bytes above the low 8 only extend its sign. */
+    private boolean fitsLong(long at) {
+      if (width <= 8) {
+        return true;
+      }
+      org.apache.arrow.memory.ArrowBuf data = fixed.getDataBuffer();
+      byte sign = (byte) (data.getByte(at + width - 8) >> 7);
+      for (int i = 0; i < width - 8; i++) {
+        if (data.getByte(at + i) != sign) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** The fixed-width big-endian value at byte {@code at} as a long: its low 8 bytes (or all, sign-extended). */
+    private long fixedLong(long at) {
+      org.apache.arrow.memory.ArrowBuf data = fixed.getDataBuffer();
+      if (width >= 8) {
+        return Long.reverseBytes(data.getLong(at + width - 8));
+      }
+      long x = data.getByte(at); // sign-extended
+      for (int i = 1; i < width; i++) {
+        x = (x << 8) | (data.getByte(at + i) & 0xFF);
+      }
+      return x;
+    }
+
+    private java.math.BigInteger wide(int row) {
+      return new java.math.BigInteger(fixed.get(row));
+    }
+
+    private int id(int row) {
+      // Read the id from the data buffer: the Arrow validity bits are not what Iceberg uses for nulls.
+      return ids.getDataBuffer().getInt((long) row * 4);
+    }
+
+    private BigDecimal decodedAt(int id) {
+      if (decoded == null) {
+        decoded = new BigDecimal[DECODED];
+        decodedDoubles = new double[DECODED];
+      }
+      BigDecimal d = decoded[id];
+      if (d == null) {
+        d = decode(id);
+        decoded[id] = d;
+        decodedDoubles[id] = d.doubleValue();
+      }
+      return d;
+    }
+
+    private BigDecimal decode(int id) {
+      return new BigDecimal(new java.math.BigInteger(dictionary.decodeToBinary(id).getBytes()), scale);
+    }
+
+    /**
+     * The dictionary of a page of FIXED_LEN_BYTE_ARRAY or BINARY decimals read as ids, or null for other columns (ids
+     * of INT32 or INT64 decimals, plain INT32 decimals), whose Iceberg accessors read them exactly. Iceberg's column
+     * vector keeps its dictionary to itself: read from its holder.
+     */
+    private static org.apache.parquet.column.Dictionary binaryDictionary(ColumnVector v, int precision) {
+      org.apache.iceberg.arrow.vectorized.VectorHolder holder;
+      try {
+        holder = (org.apache.iceberg.arrow.vectorized.VectorHolder) HOLDER.get(v);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        if (precision <= 18) {
+          return null; // its values fit in a long: Iceberg's accessor reads them exactly whatever their encoding
+        }
+        throw new IllegalStateException("cannot read the dictionary of a decimal(" + precision + ") column from "
+            + "Iceberg's column vector: Iceberg's own accessor would misread its values past 64 bits", e);
+      }
+      if (holder == null || !holder.isDictionaryEncoded() || holder.dictionary() == null
+          || holder.descriptor() == null) {
+        return null;
+      }
+      var physical = holder.descriptor().getPrimitiveType().getPrimitiveTypeName();
+      return physical == org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY
+          || physical == org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.BINARY ? holder.dictionary() : null;
+    }
+
+    private static final java.lang.reflect.Field HOLDER = holderField();
+
+    private static java.lang.reflect.Field holderField() {
+      try {
+        java.lang.reflect.Field f = ColumnVector.class.getDeclaredField("vectorHolder");
+        f.setAccessible(true);
+        return f;
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        return null; // reported on first use, by a column that needs it
+      }
     }
   }
 
