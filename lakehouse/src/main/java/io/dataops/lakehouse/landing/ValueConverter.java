@@ -2,6 +2,7 @@ package io.dataops.lakehouse.landing;
 
 import io.dataops.lakehouse.contract.ColumnSpec;
 import io.dataops.lakehouse.contract.FeedContract;
+import io.dataops.lakehouse.contract.FeedSchedule;
 import io.dataops.lakehouse.types.ValueType;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -445,7 +446,18 @@ final class ValueConverter {
       }
     }
 
+    /**
+     * A timestamp as the table keeps it: the district's local time (an instant given with an offset or a zone is
+     * converted to it; found by a probe: 00:00 at -05:00, at Z and at +08:00 all landed as one 00:00), to the
+     * microsecond, the finer digits cut off (the table keeps microseconds; cut toward zero, 23:59:59.9999995 on the
+     * last day of 1969 became 1970).
+     */
     private LocalDateTime toTimestamp(Object raw) throws BadValue {
+      LocalDateTime t = localTimestamp(raw);
+      return t.getNano() % 1000 == 0 ? t : t.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    }
+
+    private LocalDateTime localTimestamp(Object raw) throws BadValue {
       if (raw instanceof LocalDateTime t) {
         return t;
       }
@@ -453,10 +465,10 @@ final class ValueConverter {
         return d.atStartOfDay();
       }
       if (raw instanceof OffsetDateTime o) {
-        return o.toLocalDateTime();
+        return o.atZoneSameInstant(FeedSchedule.ZONE).toLocalDateTime();
       }
       if (raw instanceof ZonedDateTime z) {
-        return z.toLocalDateTime();
+        return z.withZoneSameInstant(FeedSchedule.ZONE).toLocalDateTime();
       }
       if (raw instanceof String s) {
         String t = s.strip();
@@ -475,6 +487,9 @@ final class ValueConverter {
         }
         try {
           TemporalAccessor parsed = formatter.parse(t);
+          if (parsed.query(java.time.temporal.TemporalQueries.zone()) != null) {
+            return ZonedDateTime.from(parsed).withZoneSameInstant(FeedSchedule.ZONE).toLocalDateTime();
+          }
           return LocalDateTime.from(parsed);
         } catch (DateTimeException e) {
           throw notATimestamp();

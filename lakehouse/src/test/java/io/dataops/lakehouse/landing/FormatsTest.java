@@ -288,6 +288,27 @@ class FormatsTest extends LandingFixture {
     assertThat(text.rowsLanded()).as("as the text is").isEqualTo(1);
   }
 
+  /**
+   * Found by a probe: 00:00 at -05:00, at Z and at +08:00 landed as one local 00:00, and 23:59:59.9999995 on the last
+   * day of 1969 as 1970-01-01 00:00. An instant with an offset becomes the district's local time; finer than the
+   * microsecond the table keeps is cut off, never carried into the next second.
+   */
+  @Test
+  void timestampsWithAnOffsetAreTheDistrictsLocalTimeAndCutToTheMicrosecond() {
+    land("""
+        format: csv
+        header: true
+        timestampFormat: "yyyy-MM-dd'T'HH:mm:ss[.SSSSSSSSS]XXX"
+        columns:
+          - {name: id, type: long, required: true}
+          - {name: at, type: timestamp}
+        """, "ts.csv", ("id,at\n1,2024-01-01T00:00:00-05:00\n2,2024-01-01T00:00:00Z\n3,2024-01-01T00:00:00+08:00\n"
+        + "4,1969-12-31T23:59:59.999999500+08:00\n5,2024-01-01T23:59:59.999999999+08:00\n")
+        .getBytes(StandardCharsets.UTF_8));
+    assertThat(odsRows()).extracting(r -> r.getField("at").toString()).containsExactly("2024-01-01T13:00",
+        "2024-01-01T08:00", "2024-01-01T00:00", "1969-12-31T23:59:59.999999", "2024-01-01T23:59:59.999999");
+  }
+
   @Test
   void parquetWithUndeclaredOrMissingRequiredColumnsIsRefused() throws Exception {
     Schema extra = new Schema(Types.NestedField.optional(1, "id", Types.LongType.get()),
