@@ -361,8 +361,29 @@ public record Mask(Kind type, int keepFirst, int keepLast, char maskChar, Addres
     return cp >= 0x4E00 && cp <= 0x9FFC || Character.UnicodeScript.of(cp) == Character.UnicodeScript.HAN;
   }
 
+  /**
+   * A name without what surrounds it unseen: white space of any kind (a no-break space), and format characters (a
+   * byte-order mark, zero-width spaces). Found by a probe: "\u00A0张三\u00A0丰" took the Latin branch, which shows the
+   * first letter of every word, and showed 丰.
+   */
+  static String trimName(String v) {
+    int from = 0;
+    int to = v.length();
+    while (from < to && invisible(v.charAt(from))) {
+      from++;
+    }
+    while (to > from && invisible(v.charAt(to - 1))) {
+      to--;
+    }
+    return from == 0 && to == v.length() ? v : v.substring(from, to);
+  }
+
+  private static boolean invisible(char c) {
+    return Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.getType(c) == Character.FORMAT;
+  }
+
   private String name(String v) {
-    String trimmed = v.strip();
+    String trimmed = trimName(v);
     if (trimmed.isEmpty()) {
       return v;
     }
@@ -393,14 +414,22 @@ public record Mask(Kind type, int keepFirst, int keepLast, char maskChar, Addres
       }
       return out.toString();
     }
-    // Latin-script names: the first letter of each word.
-    StringBuilder out = new StringBuilder(trimmed.length());
+    // Latin-script names: the first letter of each word. Composed first (NFC), and a combining mark or an apostrophe
+    // does not start a word: found by a probe, "Jose\u0301 Garci\u0301a" showed the letter after each accent, and
+    // "O'Brien" two letters.
+    String text = java.text.Normalizer.isNormalized(trimmed, java.text.Normalizer.Form.NFC) ? trimmed
+        : java.text.Normalizer.normalize(trimmed, java.text.Normalizer.Form.NFC);
+    StringBuilder out = new StringBuilder(text.length());
     boolean wordStart = true;
-    for (int offset = 0; offset < trimmed.length(); ) {
-      int cp = trimmed.codePointAt(offset);
+    for (int offset = 0; offset < text.length(); ) {
+      int cp = text.codePointAt(offset);
       if (Character.isLetter(cp)) {
         out.appendCodePoint(wordStart ? cp : maskChar);
         wordStart = false;
+      } else if (combiningMark(cp)) {
+        out.appendCodePoint(maskChar);
+      } else if (cp == '\'' || cp == '\u2019' || cp == '\u02BC') {
+        out.appendCodePoint(cp);
       } else {
         out.appendCodePoint(cp);
         wordStart = true;
@@ -408,6 +437,12 @@ public record Mask(Kind type, int keepFirst, int keepLast, char maskChar, Addres
       offset += Character.charCount(cp);
     }
     return out.toString();
+  }
+
+  static boolean combiningMark(int cp) {
+    int type = Character.getType(cp);
+    return type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK
+        || type == Character.ENCLOSING_MARK;
   }
 
   private String address(String v) {

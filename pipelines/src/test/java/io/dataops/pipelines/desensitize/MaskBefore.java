@@ -161,7 +161,7 @@ final class MaskBefore {
   }
 
   private String name(String v) {
-    String trimmed = v.strip();
+    String trimmed = Mask.trimName(v);
     if (trimmed.isEmpty()) {
       return v;
     }
@@ -183,17 +183,20 @@ final class MaskBefore {
       }
       return out.toString();
     }
-    // Latin-script names: the first letter of each word.
-    StringBuilder out = new StringBuilder(trimmed.length());
+    // Latin-script names: the first letter of each word, composed first; marks and apostrophes start no word.
+    String text = java.text.Normalizer.normalize(trimmed, java.text.Normalizer.Form.NFC);
+    StringBuilder out = new StringBuilder(text.length());
     boolean wordStart = true;
-    for (int offset = 0; offset < trimmed.length(); ) {
-      int cp = trimmed.codePointAt(offset);
+    for (int offset = 0; offset < text.length(); ) {
+      int cp = text.codePointAt(offset);
       if (Character.isLetter(cp)) {
         out.appendCodePoint(wordStart ? cp : maskChar);
         wordStart = false;
+      } else if (Mask.combiningMark(cp)) {
+        out.appendCodePoint(maskChar);
       } else {
         out.appendCodePoint(cp);
-        wordStart = true;
+        wordStart = wordStart || "'\u2019\u02BC".indexOf(cp) < 0;
       }
       offset += Character.charCount(cp);
     }

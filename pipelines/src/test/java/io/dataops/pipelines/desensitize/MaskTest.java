@@ -68,6 +68,15 @@ class MaskTest {
     assertThat(mask(Mask.Kind.NAME, "李")).isEqualTo("*");
     assertThat(mask(Mask.Kind.NAME, "John Smith")).isEqualTo("J*** S****");
     assertThat(mask(Mask.Kind.NAME, "𠀋一")).as("a surname outside the basic plane").isEqualTo("𠀋*");
+    // Found by a probe: invisible characters around a name, decomposed accents and apostrophes showed more.
+    assertThat(mask(Mask.Kind.NAME, "\u00A0张三\u00A0丰")).isEqualTo("张***");
+    assertThat(mask(Mask.Kind.NAME, "\uFEFF诸葛\u00A0孔明")).isEqualTo("诸葛***");
+    assertThat(mask(Mask.Kind.NAME, "\u200B王小明\u200B")).isEqualTo("王**");
+    assertThat(mask(Mask.Kind.NAME, "Jose\u0301 Garci\u0301a")).isEqualTo(mask(Mask.Kind.NAME, "José García"))
+        .isEqualTo("J*** G*****");
+    assertThat(mask(Mask.Kind.NAME, "Zhe\u0300ng Xia\u030Cng")).isEqualTo("Z**** X****");
+    assertThat(mask(Mask.Kind.NAME, "O'Brien-Smith")).isEqualTo("O'*****-S****");
+    assertThat(mask(Mask.Kind.NAME, "q\u0336\u0336x")).as("marks that compose with nothing").isEqualTo("q***");
   }
 
   @Test
