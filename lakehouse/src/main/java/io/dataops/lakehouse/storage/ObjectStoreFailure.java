@@ -31,6 +31,12 @@ public final class ObjectStoreFailure {
         }
         continue;
       }
+      if (c instanceof SdkClientException sdk && sdk.getMessage() != null
+          && sdk.getMessage().startsWith("Unable to load credentials")) {
+        // found by a probe: the SDK's account of every provider it tried, as an internal error
+        return Optional.of("no credentials for the object store: set AWS_ACCESS_KEY_ID and the secret access key "
+            + "(AWS_SECRET_ACCESS_KEY or s3.secret-access-key-file)");
+      }
       if (c instanceof SdkClientException sdk && networkCause(sdk)) {
         return Optional.of("cannot reach the object store: " + sdk.getMessage().lines().findFirst().orElse("")
             + "; is s3.endpoint (AWS_ENDPOINT_URL) right and the server up? Then run the same command again");
