@@ -59,6 +59,12 @@ public record ObjectStore(URI endpoint, String region, boolean pathStyle, String
     if (bucket.isEmpty()) {
       throw new BadInputException("the warehouse names no bucket: " + location + " (s3://BUCKET/prefix)");
     }
+    if (bucket.indexOf('@') >= 0) {
+      // found by a probe: s3://KEY:SECRET@bucket/... was taken as a bucket's name, the secret in every message naming
+      // the location; not echoed here
+      throw new BadInputException("an s3:// location must not carry credentials (KEY:SECRET@): set AWS_ACCESS_KEY_ID, "
+          + "and AWS_SECRET_ACCESS_KEY or s3.secret-access-key-file");
+    }
     return bucket;
   }
 

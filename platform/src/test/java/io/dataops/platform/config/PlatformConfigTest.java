@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dataops.core.BadInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -128,6 +129,12 @@ class PlatformConfigTest {
         "AWS_ENDPOINT_URL", "http://minio:hunter2@127.0.0.1:9000")))
         .isInstanceOf(BadInputException.class).hasMessageContaining("must not carry credentials")
         .hasMessageNotContaining("hunter2");
+    for (String setting : List.of("DATAOPS_WAREHOUSE", "DATAOPS_LANDING_BUCKET", "DATAOPS_ARCHIVE")) {
+      Map<String, String> env = new java.util.HashMap<>(Map.of("DATAOPS_WAREHOUSE", "s3://warehouse/iceberg"));
+      env.put(setting, "s3://AKIA1:hunter2@warehouse/x");
+      assertThatThrownBy(() -> PlatformConfig.load(home, env)).as(setting).isInstanceOf(BadInputException.class)
+          .hasMessageContaining("must not carry credentials").hasMessageNotContaining("hunter2");
+    }
     assertThatThrownBy(() -> PlatformConfig.load(home, Map.of("DATAOPS_WAREHOUSE", "s3://warehouse/iceberg",
         "AWS_ENDPOINT_URL", "http://minio:hun ter2@127.0.0.1")))
         .isInstanceOf(BadInputException.class).hasMessageContaining("is not a URL")
