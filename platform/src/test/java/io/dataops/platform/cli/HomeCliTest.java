@@ -40,6 +40,13 @@ abstract class HomeCliTest {
     return r;
   }
 
+  /** A suite file {@code name}.yaml in the test's folder with {@code expectations} (YAML list items). */
+  Path suite(String name, String expectations) throws java.io.IOException {
+    Path file = dir.resolve(name + ".yaml");
+    java.nio.file.Files.writeString(file, "name: " + name + "\nexpectations:\n" + expectations);
+    return file;
+  }
+
   /** As {@link #run}, which must be refused: exit 2 and one line on stderr that contains {@code expected}. */
   Run refused(String as, String expected, String... args) {
     Run r = run(as, args);

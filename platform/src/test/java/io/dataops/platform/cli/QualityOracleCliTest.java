@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dataops.platform.cli.CliTest.Run;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,12 +28,6 @@ class QualityOracleCliTest extends HomeCliTest {
         feed.toString());
     ok(TestCast.PUBLIC_SECURITY, "land", "--department", "public-security", "--dataset", "citizens", "--file",
         feed.toString());
-  }
-
-  Path suite(String name, String expectations) throws Exception {
-    Path file = dir.resolve(name + ".yaml");
-    Files.writeString(file, "name: " + name + "\nexpectations:\n" + expectations);
-    return file;
   }
 
   @Test

@@ -7,7 +7,6 @@ import io.dataops.core.audit.AuditSink;
 import io.dataops.platform.cli.CliTest.Run;
 import io.dataops.platform.config.PlatformConfig;
 import io.dataops.platform.intake.RegisteredSuites;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,12 +38,6 @@ class SuiteReferencesCliTest extends HomeCliTest {
     TestCast.enroll(dir.resolve("home"));
     land(TestCast.PUBLIC_SECURITY, "public-security", "citizens", 120);
     land(TestCast.HUMAN_RESOURCES, "human-resources", "social-insurance", 30);
-  }
-
-  Path suite(String name, String expectations) throws Exception {
-    Path file = dir.resolve(name + ".yaml");
-    Files.writeString(file, "name: " + name + "\nexpectations:\n" + expectations);
-    return file;
   }
 
   @Test
