@@ -312,6 +312,135 @@ public final class DuckSemantics {
     return a == null ? null : a < 0 ? negateBigint(a) : a;
   }
 
+  /**
+   * {@code a op b} ({@code +}, {@code -} or {@code *}) of exact numbers (DECIMAL, HUGEINT carried as a DECIMAL, or
+   * integers) into DuckDB's DECIMAL(p, s) of the result, as its exact text. As DuckDB: for + and - each operand is first
+   * made a DECIMAL(p, s) (refused when it does not fit), for * the unscaled values are multiplied (the scale is the sum
+   * of the operands'); a result of more than p digits fails the run ("Overflow in addition of DECIMAL(38)", as DuckDB
+   * says) instead of becoming NULL, as Flink's own decimal operators make it, and is never rounded to fewer places.
+   */
+  public static String decimalArithmetic(String op, Object a, Object b, int precision, int scale) {
+    if (a == null || b == null) {
+      return null;
+    }
+    BigDecimal x = exact(a, "DECIMAL");
+    BigDecimal y = exact(b, "DECIMAL");
+    String what;
+    BigDecimal r;
+    switch (op) {
+      case "+" -> {
+        what = "addition";
+        r = decimalOperand(x, precision, scale).add(decimalOperand(y, precision, scale));
+      }
+      case "-" -> {
+        what = "subtract";
+        r = decimalOperand(x, precision, scale).subtract(decimalOperand(y, precision, scale));
+      }
+      case "*" -> {
+        what = "multiplication";
+        r = x.multiply(y);
+      }
+      default -> throw new IllegalArgumentException("not a decimal operator: " + op);
+    }
+    BigDecimal result;
+    try {
+      result = r.setScale(scale, RoundingMode.UNNECESSARY);
+    } catch (ArithmeticException e) { // DuckDB's type always holds the exact result's places; never round silently
+      throw new TransformDataException("Conversion Error: the result of a DECIMAL " + what + " has more places than "
+          + "DECIMAL(" + precision + "," + scale + ")");
+    }
+    if (!fitsDigits(result.unscaledValue(), precision)) {
+      throw new TransformDataException("Out of Range Error: Overflow in " + what + " of DECIMAL(" + precision + ")");
+    }
+    return result.toPlainString();
+  }
+
+  /** An operand of a DECIMAL + or - made the result's DECIMAL(p, s), as DuckDB casts it (refused when too large). */
+  private static BigDecimal decimalOperand(BigDecimal x, int precision, int scale) {
+    BigDecimal v;
+    try {
+      v = x.setScale(scale, RoundingMode.UNNECESSARY);
+    } catch (ArithmeticException e) {
+      throw new TransformDataException("Conversion Error: an operand has more places than DECIMAL(" + precision + ","
+          + scale + ")");
+    }
+    if (!fitsDigits(v.unscaledValue(), precision)) {
+      throw new TransformDataException("Conversion Error: a value does not fit DECIMAL(" + precision + "," + scale
+          + ")");
+    }
+    return v;
+  }
+
+  /** |unscaled| &lt; 10^digits. */
+  static boolean fitsDigits(BigInteger unscaled, int digits) {
+    return unscaled.abs().compareTo(BigInteger.TEN.pow(digits)) < 0;
+  }
+
+  /**
+   * The exact sum of DECIMAL (or integer) unscaled values as DuckDB's sum gives it, DECIMAL(38, s) (or a HUGEINT),
+   * as its text at {@code scale}; DuckDB adds in 128-bit integers and fails the run on an overflow ("Overflow in
+   * HUGEINT addition"), where Flink's SUM gives NULL (and then restarts from the next value). Which partial sums
+   * DuckDB forms depends on its threads, so the run is refused whenever some order could overflow: when the positive
+   * values or the negative ones alone leave the 128-bit range ({@code overflow}); and when the sum is more than 38
+   * digits, which neither engine's DECIMAL(38, s) holds.
+   */
+  public static String decimalSum(BigInteger sum, boolean overflow, int scale) {
+    if (overflow || !fitsDigits(sum, 38)) {
+      throw new TransformDataException("Out of Range Error: Overflow in HUGEINT addition (a sum of DECIMAL or "
+          + "integer values leaves DECIMAL(38," + scale + "))");
+    }
+    return new BigDecimal(sum, scale).toPlainString();
+  }
+
+  // ---------------------------------------------------------------- doubles: DuckDB's order
+
+  /**
+   * DuckDB's comparison of DOUBLEs, or null when one is NULL: -0.0 and 0.0 are one value, NaN is one value (every NaN
+   * equal to every other) above every other value, infinity included. Java's (and Flink's) operators say NaN is
+   * neither equal to nor greater or less than anything.
+   */
+  public static Integer compareDouble(Double a, Double b) {
+    if (a == null || b == null) {
+      return null;
+    }
+    return compareDoubles(a, b);
+  }
+
+  static int compareDoubles(double a, double b) {
+    if (Double.isNaN(a)) {
+      return Double.isNaN(b) ? 0 : 1;
+    }
+    if (Double.isNaN(b)) {
+      return -1;
+    }
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+
+  /** {@code a IS NOT DISTINCT FROM b} of DOUBLEs, DuckDB's way (see {@link #compareDouble}). */
+  public static boolean notDistinctDouble(Double a, Double b) {
+    return a == null || b == null ? a == null && b == null : compareDoubles(a, b) == 0;
+  }
+
+  /**
+   * A DOUBLE as a key of grouping or DISTINCT: the value DuckDB takes it as, -0.0 as 0.0 and every NaN as the one
+   * NaN; Flink tells keys apart by their bits.
+   */
+  public static Double doubleKey(Double d) {
+    return d == null ? null : d == 0.0 ? 0.0 : Double.isNaN(d) ? Double.NaN : d;
+  }
+
+  /**
+   * Of two DOUBLEs DuckDB takes as one value (-0.0 and 0.0, or NaNs), the one both engines give: DuckDB gives the
+   * first it met, which depends on the order of rows and threads; 0.0 when either is 0.0 (so -0.0 only when all
+   * were), the one NaN.
+   */
+  static double tie(double a, double b) {
+    if (Double.isNaN(a)) {
+      return Double.NaN;
+    }
+    return Double.doubleToRawLongBits(a) == 0L || Double.doubleToRawLongBits(b) == 0L ? 0.0 : a;
+  }
+
   /** x % y of DOUBLEs: C's fmod (NaN for a zero divisor). */
   public static Double fmod(Double a, Double b) {
     return a == null || b == null ? null : a % b;

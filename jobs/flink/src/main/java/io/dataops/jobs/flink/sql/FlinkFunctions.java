@@ -55,6 +55,13 @@ public final class FlinkFunctions {
     m.put("dataops_to_timestamp", ToTimestamp.class);
     m.put("dataops_to_boolean", ToBoolean.class);
     m.put("dataops_avg_decimal", AvgDecimal.class);
+    m.put("dataops_decimal_arithmetic", DecimalArithmetic.class);
+    m.put("dataops_sum_exact", SumExact.class);
+    m.put("dataops_compare_double", CompareDouble.class);
+    m.put("dataops_not_distinct_double", NotDistinctDouble.class);
+    m.put("dataops_double_key", DoubleKey.class);
+    m.put("dataops_min_double", MinDouble.class);
+    m.put("dataops_max_double", MaxDouble.class);
     return m;
   }
 
@@ -326,6 +333,186 @@ public final class FlinkFunctions {
     @Override
     public Double getValue(Sum acc) {
       return acc.count == 0 ? null : DuckSemantics.avgDecimal(acc.value(), acc.count, acc.scale, acc.precision);
+    }
+  }
+
+  /** a + b, a - b or a * b of exact numbers into DECIMAL(p, s), as its exact text; fails on overflow, as DuckDB. */
+  public static final class DecimalArithmetic extends ScalarFunction {
+    public String eval(String op, @DataTypeHint(inputGroup = InputGroup.ANY) Object a,
+        @DataTypeHint(inputGroup = InputGroup.ANY) Object b, Integer precision, Integer scale) {
+      return DuckSemantics.decimalArithmetic(op, a, b, precision, scale);
+    }
+  }
+
+  /**
+   * sum(x) of DECIMALs (or integers into a HUGEINT) exactly, as the text of DECIMAL(38, s); fails where DuckDB's
+   * 128-bit sum could overflow ({@link DuckSemantics#decimalSum}). The positive and the negative values are summed
+   * apart (magnitudes, 128 bits each: high and low word), so the order rows are added in does not count.
+   */
+  public static final class SumExact extends AggregateFunction<String, SumExact.Sums> {
+    public static final class Sums {
+      public long posHigh;
+      public long posLow;
+      public long negHigh;
+      public long negLow;
+      public long count;
+      public boolean overflow;
+      public int scale;
+
+      /** Adds a magnitude below 2^127 (high and low word) to the positive or the negative sum. */
+      void add(boolean negative, long high, long low) {
+        long l = (negative ? negLow : posLow) + low;
+        long carry = Long.compareUnsigned(l, negative ? negLow : posLow) < 0 ? 1 : 0;
+        long h = (negative ? negHigh : posHigh) + high + carry;
+        overflow |= h < 0; // 2^127 or more: out of DuckDB's HUGEINT
+        if (negative) {
+          negHigh = h;
+          negLow = l;
+        } else {
+          posHigh = h;
+          posLow = l;
+        }
+      }
+
+      static BigInteger magnitude(long high, long low) {
+        return new BigInteger(Long.toUnsignedString(high)).shiftLeft(64).add(new BigInteger(Long.toUnsignedString(
+            low)));
+      }
+
+      BigInteger value() {
+        return magnitude(posHigh, posLow).subtract(magnitude(negHigh, negLow));
+      }
+    }
+
+    @Override
+    public Sums createAccumulator() {
+      return new Sums();
+    }
+
+    public void accumulate(Sums acc, @DataTypeHint(inputGroup = InputGroup.ANY) Object x, Integer scale) {
+      if (x == null) {
+        return;
+      }
+      acc.scale = scale;
+      acc.count++;
+      if (x instanceof Integer || x instanceof Long) {
+        long v = ((Number) x).longValue();
+        acc.add(v < 0, 0, v < 0 ? -v : v); // -Long.MIN_VALUE is 2^63 read unsigned
+        return;
+      }
+      BigInteger v;
+      try {
+        v = ((BigDecimal) x).setScale(scale, java.math.RoundingMode.UNNECESSARY).unscaledValue();
+      } catch (ArithmeticException e) {
+        throw new TransformDataException("Conversion Error: a summed value has more places than its DECIMAL");
+      }
+      BigInteger m = v.abs();
+      if (m.bitLength() > 127) {
+        acc.overflow = true;
+        return;
+      }
+      acc.add(v.signum() < 0, m.shiftRight(64).longValue(), m.longValue());
+    }
+
+    public void merge(Sums acc, Iterable<Sums> others) {
+      for (Sums o : others) {
+        acc.add(false, o.posHigh, o.posLow);
+        acc.add(true, o.negHigh, o.negLow);
+        acc.overflow |= o.overflow;
+        acc.count += o.count;
+        if (o.count > 0) {
+          acc.scale = o.scale;
+        }
+      }
+    }
+
+    @Override
+    public String getValue(Sums acc) {
+      return acc.count == 0 ? null : DuckSemantics.decimalSum(acc.value(), acc.overflow, acc.scale);
+    }
+  }
+
+  /** DuckDB's comparison of DOUBLEs (NaN equal to itself and above all; -0.0 = 0.0): -1, 0 or 1, NULL with a NULL. */
+  public static final class CompareDouble extends ScalarFunction {
+    public Integer eval(Double a, Double b) {
+      return DuckSemantics.compareDouble(a, b);
+    }
+  }
+
+  public static final class NotDistinctDouble extends ScalarFunction {
+    public Boolean eval(Double a, Double b) {
+      return DuckSemantics.notDistinctDouble(a, b);
+    }
+  }
+
+  /** A DOUBLE as a grouping or DISTINCT key: -0.0 as 0.0, every NaN as one. */
+  public static final class DoubleKey extends ScalarFunction {
+    public Double eval(Double d) {
+      return DuckSemantics.doubleKey(d);
+    }
+  }
+
+  /** min/max of DOUBLEs in DuckDB's order (NaN the largest; -0.0 and 0.0 one value, given as 0.0 if any was). */
+  public abstract static class ExtremeDouble extends AggregateFunction<Double, ExtremeDouble.Extreme> {
+    public static final class Extreme {
+      public double value;
+      public boolean seen;
+    }
+
+    private final int sign;
+
+    ExtremeDouble(int sign) {
+      this.sign = sign;
+    }
+
+    @Override
+    public Extreme createAccumulator() {
+      return new Extreme();
+    }
+
+    public void accumulate(Extreme acc, Double x) {
+      if (x != null) {
+        take(acc, x);
+      }
+    }
+
+    private void take(Extreme acc, double x) {
+      if (!acc.seen) {
+        acc.value = x;
+        acc.seen = true;
+        return;
+      }
+      int c = DuckSemantics.compareDoubles(x, acc.value) * sign;
+      if (c > 0) {
+        acc.value = x;
+      } else if (c == 0) {
+        acc.value = DuckSemantics.tie(acc.value, x);
+      }
+    }
+
+    public void merge(Extreme acc, Iterable<Extreme> others) {
+      for (Extreme o : others) {
+        if (o.seen) {
+          take(acc, o.value);
+        }
+      }
+    }
+
+    @Override
+    public Double getValue(Extreme acc) {
+      return !acc.seen ? null : Double.isNaN(acc.value) ? Double.NaN : acc.value;
+    }
+  }
+
+  public static final class MinDouble extends ExtremeDouble {
+    public MinDouble() {
+      super(-1);
+    }
+  }
+
+  public static final class MaxDouble extends ExtremeDouble {
+    public MaxDouble() {
+      super(1);
     }
   }
 }

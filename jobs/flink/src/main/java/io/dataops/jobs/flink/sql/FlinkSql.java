@@ -37,13 +37,14 @@ import java.util.StringJoiner;
  * expression in it (a DESCRIBE of each expression over the same inputs); the translation then writes each expression
  * so that its Flink type is DuckDB's and its value DuckDB's:
  * <ul>
- *   <li>where Flink's operator means the same (comparisons and logic of same-typed values, CASE, COALESCE, IN,
- *       arithmetic on DOUBLE and DECIMAL, count/min/max, sum of DECIMAL and DOUBLE, avg of DOUBLE, date parts of
- *       DATE and TIMESTAMP, GROUP BY, DISTINCT, joins), it is used, with the operands first made the type DuckDB
- *       computes in;</li>
- *   <li>where it does not (string functions, LIKE, round of a DOUBLE, integer arithmetic that must fail on overflow,
- *       every cast, avg of a DECIMAL, sum of integers into 128 bits, % by zero), a {@link FlinkFunctions} function with
- *       DuckDB's semantics is called;</li>
+ *   <li>where Flink's operator means the same (comparisons and logic of same-typed values other than DOUBLE, CASE,
+ *       COALESCE, IN, arithmetic on DOUBLE, count/min/max of other types than DOUBLE, sum and avg of DOUBLE, date
+ *       parts of DATE and TIMESTAMP, GROUP BY, DISTINCT, joins), it is used, with the operands first made the type
+ *       DuckDB computes in;</li>
+ *   <li>where it does not (string functions, LIKE, round of a DOUBLE, integer and DECIMAL arithmetic and sums that
+ *       must fail on overflow and keep every place of DuckDB's type, every cast, avg of a DECIMAL, % by zero;
+ *       comparisons, min/max, grouping and DISTINCT of DOUBLEs, where DuckDB takes -0.0 as 0.0, every NaN as one value
+ *       and NaN as the largest), a {@link FlinkFunctions} function with DuckDB's semantics is called;</li>
  *   <li>what cannot be made equal is refused here, with the pipeline file's line: a DOUBLE or a TIMESTAMP WITH TIME
  *       ZONE turned into text (the engines print them differently), date parts and casts of TIMESTAMP WITH TIME ZONE
  *       (they depend on each engine's session time zone), date arithmetic, % of DECIMALs, round of a DECIMAL to a
@@ -70,6 +71,12 @@ public final class FlinkSql {
   private final int shift;
   private final String what;
   private final IdentityHashMap<JsonNode, DType> types = new IdentityHashMap<>();
+  /** The GROUP BY expressions of type DOUBLE (grouped by {@link DuckSemantics#doubleKey}), without their places. */
+  private final List<JsonNode> doubleKeys = new ArrayList<>();
+  /** True while the select list and HAVING are written: a DOUBLE key there is its group's one value. */
+  private boolean keyed;
+  /** How many aggregates the expression being written is in. */
+  private int aggregateDepth;
 
   private FlinkSql(Connection duck, String source, Map<String, Map<String, ColumnType>> scope, String text,
       int firstLine, int shift, String what) {
@@ -324,14 +331,23 @@ public final class FlinkSql {
     joinConditions(node.path("from_table"), roots);
     type(node, roots);
 
+    for (JsonNode g : node.path("group_expressions")) {
+      if (typeOf(g).kind() == Kind.DOUBLE) {
+        doubleKeys.add(g);
+      }
+    }
     StringBuilder sql = new StringBuilder("SELECT ");
     boolean distinct = false;
     for (JsonNode m : node.path("modifiers")) {
       distinct |= "DISTINCT_MODIFIER".equals(m.path("type").asText());
     }
-    if (distinct) {
+    // DuckDB takes -0.0 and 0.0 (and every NaN) as one value; Flink's DISTINCT compares bits: DOUBLE columns are
+    // made distinct by a grouping on their keys instead (below).
+    boolean distinctDoubles = distinct && columns.stream().anyMatch(c -> DType.of(c.sqlType()).kind() == Kind.DOUBLE);
+    if (distinct && !distinctDoubles) {
       sql.append("DISTINCT ");
     }
+    keyed = !doubleKeys.isEmpty();
     StringJoiner items = new StringJoiner(", ");
     int column = 0;
     for (JsonNode item : node.path("select_list")) {
@@ -348,6 +364,7 @@ public final class FlinkSql {
       items.add(cast(expr(item), typeOf(item), DType.of(bound.sqlType()), item) + " AS "
           + FlinkTransform.quote(bound.name()));
     }
+    keyed = false;
     sql.append(items).append(" FROM ").append(from(node.path("from_table")));
     JsonNode where = node.get("where_clause");
     if (where != null && !where.isNull()) {
@@ -355,14 +372,56 @@ public final class FlinkSql {
     }
     if (!node.path("group_expressions").isEmpty()) {
       StringJoiner groups = new StringJoiner(", ");
-      node.path("group_expressions").forEach(g -> groups.add(expr(g)));
+      node.path("group_expressions").forEach(g -> groups.add(typeOf(g).kind() == Kind.DOUBLE
+          ? "dataops_double_key(" + expr(g) + ")" : expr(g)));
       sql.append(" GROUP BY ").append(groups);
     }
     JsonNode having = node.get("having");
     if (having != null && !having.isNull()) {
+      keyed = !doubleKeys.isEmpty();
       sql.append(" HAVING ").append(condition(having));
+      keyed = false;
+    }
+    if (distinctDoubles) {
+      StringJoiner outer = new StringJoiner(", ");
+      StringJoiner keys = new StringJoiner(", ");
+      for (BoundColumn c : columns) {
+        String name = FlinkTransform.quote(c.name());
+        boolean dbl = DType.of(c.sqlType()).kind() == Kind.DOUBLE;
+        outer.add((dbl ? "dataops_max_double(" + name + ")" : name) + " AS " + name);
+        keys.add(dbl ? "dataops_double_key(" + name + ")" : name);
+      }
+      return "SELECT " + outer + " FROM (" + sql + ") AS `__distinct` GROUP BY " + keys;
     }
     return sql.toString();
+  }
+
+  /**
+   * True when {@code e} is one of the DOUBLE GROUP BY expressions: the same column, or the same expression written
+   * anywhere (its place and alias aside).
+   */
+  private boolean isDoubleKey(JsonNode e) {
+    for (JsonNode k : doubleKeys) {
+      if ("COLUMN_REF".equals(e.path("class").asText()) && "COLUMN_REF".equals(k.path("class").asText())
+          ? column(e).equals(column(k)) : withoutPlaces(e).equals(withoutPlaces(k))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static JsonNode withoutPlaces(JsonNode e) {
+    JsonNode copy = e.deepCopy();
+    strip(copy);
+    return copy;
+  }
+
+  private static void strip(JsonNode e) {
+    if (e instanceof ObjectNode o) {
+      o.remove("query_location");
+      o.remove("alias");
+    }
+    e.forEach(FlinkSql::strip);
   }
 
   private void joinConditions(JsonNode from, List<JsonNode> out) {
@@ -420,8 +479,29 @@ public final class FlinkSql {
     return expr(e);
   }
 
-  /** The expression in Flink SQL, of the Flink type of DuckDB's type for it. */
+  /**
+   * The expression in Flink SQL, of the Flink type of DuckDB's type for it. A DOUBLE GROUP BY expression in the select
+   * list or HAVING is its group's value: the group holds values DuckDB takes as one (-0.0 and 0.0, NaNs) and gives as
+   * the one it met first, Flink as {@code dataops_max_double} chooses it (0.0 if any was).
+   */
   private String expr(JsonNode e) {
+    boolean aggregate = "FUNCTION".equals(e.path("class").asText())
+        && AGGREGATES.contains(e.path("function_name").asText());
+    boolean key = keyed && aggregateDepth == 0 && !aggregate && isDoubleKey(e);
+    if (aggregate || key) {
+      aggregateDepth++;
+    }
+    try {
+      String sql = plainExpr(e);
+      return key ? "dataops_max_double(" + sql + ")" : sql;
+    } finally {
+      if (aggregate || key) {
+        aggregateDepth--;
+      }
+    }
+  }
+
+  private String plainExpr(JsonNode e) {
     DType type = typeOf(e);
     return switch (e.path("class").asText()) {
       case "COLUMN_REF" -> column(e);
@@ -561,7 +641,22 @@ public final class FlinkSql {
   /** {@code left op right}, both made the type DuckDB compares them in. */
   private String compare(JsonNode left, String op, JsonNode right, JsonNode at) {
     DType common = common(List.of(left, right), at);
+    if (common.kind() == Kind.DOUBLE) {
+      return doubleComparison(operand(left, common), op, operand(right, common));
+    }
     return "(" + operand(left, common) + " " + op + " " + operand(right, common) + ")";
+  }
+
+  /**
+   * A comparison of DOUBLEs in DuckDB's order ({@link DuckSemantics#compareDouble}: NaN equals NaN and is above every
+   * other value; -0.0 equals 0.0), where Flink's operators say NaN is neither equal, greater nor less.
+   */
+  private static String doubleComparison(String left, String op, String right) {
+    return switch (op) {
+      case "IS NOT DISTINCT FROM" -> "dataops_not_distinct_double(" + left + ", " + right + ")";
+      case "IS DISTINCT FROM" -> "(NOT dataops_not_distinct_double(" + left + ", " + right + "))";
+      default -> "(dataops_compare_double(" + left + ", " + right + ") " + op + " 0)";
+    };
   }
 
   /**
@@ -626,6 +721,15 @@ public final class FlinkSql {
         List<JsonNode> all = new ArrayList<>();
         children.forEach(all::add);
         DType common = common(all, e);
+        boolean in = "COMPARE_IN".equals(e.path("type").asText());
+        if (common.kind() == Kind.DOUBLE) { // x IN (a, b) is x = a OR x = b, in DuckDB's order
+          String x = operand(all.get(0), common);
+          StringJoiner any = new StringJoiner(" OR ", "(", ")");
+          for (int i = 1; i < all.size(); i++) {
+            any.add(doubleComparison(x, "=", operand(all.get(i), common)));
+          }
+          yield in ? any.toString() : "(NOT " + any + ")";
+        }
         StringJoiner values = new StringJoiner(", ", "(", ")");
         for (int i = 1; i < all.size(); i++) {
           values.add(operand(all.get(i), common));
@@ -707,16 +811,22 @@ public final class FlinkSql {
       case "date_part" -> datePart(args.get(0).path("value").path("value").asText().toLowerCase(Locale.ROOT),
           args.get(1), at);
       case "count_star" -> "COUNT(*)";
-      case "count" -> "COUNT(" + (distinct ? "DISTINCT " : "") + expr(args.get(0)) + ")";
-      case "min", "max" -> name.toUpperCase(Locale.ROOT) + "(" + expr(args.get(0)) + ")";
+      case "count" -> "COUNT(" + (distinct ? "DISTINCT " : "") + (distinct && typeOf(args.get(0)).kind()
+          == Kind.DOUBLE ? "dataops_double_key(" + expr(args.get(0)) + ")" : expr(args.get(0))) + ")";
+      case "min", "max" -> typeOf(args.get(0)).kind() == Kind.DOUBLE // DuckDB's order: NaN largest, -0.0 = 0.0
+          ? "dataops_" + name + "_double(" + expr(args.get(0)) + ")"
+          : name.toUpperCase(Locale.ROOT) + "(" + expr(args.get(0)) + ")";
       case "sum" -> {
         DType arg = typeOf(args.get(0));
-        if (arg.kind() == Kind.DECIMAL || arg.kind() == Kind.DOUBLE) {
-          yield cast("SUM(" + expr(args.get(0)) + ")", arg.kind() == Kind.DECIMAL ? DType.decimal(38, arg.scale())
-              : DType.DOUBLE, type, e);
+        if (arg.kind() == Kind.DECIMAL) { // exact, and failing where DuckDB's 128-bit sum overflows (Flink: NULL)
+          yield cast("CAST(dataops_sum_exact(" + expr(args.get(0)) + ", " + arg.scale() + ") AS DECIMAL(38, "
+              + arg.scale() + "))", DType.decimal(38, arg.scale()), type, e);
+        }
+        if (arg.kind() == Kind.DOUBLE) { // DuckDB's sum starts from 0.0: never -0.0
+          yield cast("dataops_double_key(SUM(" + expr(args.get(0)) + "))", DType.DOUBLE, type, e);
         }
         if (arg.integral() && type.kind() == Kind.HUGEINT) {
-          yield "SUM(CAST(" + expr(args.get(0)) + " AS DECIMAL(38, 0)))";
+          yield "CAST(dataops_sum_exact(" + expr(args.get(0)) + ", 0) AS DECIMAL(38, 0))";
         }
         throw fail(at, "sum of a " + arg + " is not in the subset the Flink engine runs");
       }
@@ -843,8 +953,10 @@ public final class FlinkSql {
                 + "runs");
           }
         }
-        yield exactDecimal("(" + expr(args.get(0)) + " " + op + " " + expr(args.get(1)) + ")",
-            type.kind() == Kind.HUGEINT ? DType.decimal(38, 0) : type);
+        // ours, not Flink's operator: Flink's result type may round to fewer places, and an overflow becomes NULL
+        DType t = type.kind() == Kind.HUGEINT ? DType.decimal(38, 0) : type;
+        yield "CAST(dataops_decimal_arithmetic('" + op + "', " + expr(args.get(0)) + ", " + expr(args.get(1)) + ", "
+            + t.precision() + ", " + t.scale() + ") AS DECIMAL(" + t.precision() + ", " + t.scale() + "))";
       }
       default -> throw fail(at, "arithmetic on " + type + " values (date arithmetic) is not in the subset the Flink "
           + "engine runs");

@@ -346,4 +346,257 @@ class DuckSemanticsTest {
     assertThatThrownBy(() -> DuckSemantics.absInt(Integer.MIN_VALUE)).isInstanceOf(TransformDataException.class);
   }
 
+  static final String MAX38 = "999999999999999999999999999999999999.99";
+
+  /**
+   * Decimal +, - and * fail exactly where DuckDB's do ("Out of Range Error: Overflow in addition of DECIMAL(38)"...,
+   * or a Conversion Error for an operand made the result's type), and otherwise give DuckDB's exact value in DuckDB's
+   * result type — Flink's own operators give NULL on overflow, and round products of wide types to fewer places.
+   */
+  @Test
+  void decimalArithmeticOverflowsWhereDuckDbsDoesAndIsExactElsewhere() {
+    List<String> bad = new ArrayList<>();
+    Random random = new Random(13);
+    List<String[]> operands = new ArrayList<>(); // {value, DuckDB type}
+    for (String v : List.of(MAX38, "-" + MAX38, "0.01", "-0.01", "1", "0", "500000000000000000000000000000000000.00",
+        "85070591730234615865843651857942052.86", "99999999999999999999999999999999999.99", "12345.67")) {
+      operands.add(new String[] {v, "DECIMAL(38,2)"});
+    }
+    for (String v : List.of("9999999999999999999999999999999999999.9", "1.0", "-3.5")) {
+      operands.add(new String[] {v, "DECIMAL(38,1)"});
+    }
+    for (String v : List.of("1.0000000001", "-99999999.9999999999", "0.0000000001")) {
+      operands.add(new String[] {v, "DECIMAL(18,10)"});
+      operands.add(new String[] {v, "DECIMAL(20,10)"});
+      operands.add(new String[] {v, "DECIMAL(38,10)"});
+    }
+    for (String v : List.of("999.99", "-0.5", "12.34")) {
+      operands.add(new String[] {v, "DECIMAL(5,2)"});
+    }
+    operands.add(new String[] {"10", "INTEGER"});
+    operands.add(new String[] {"-2147483648", "INTEGER"});
+    operands.add(new String[] {"9223372036854775807", "BIGINT"});
+    operands.add(new String[] {"99999999999999999999999999999999999999", "HUGEINT"});
+    for (int i = 0; i < 60; i++) {
+      int p = 1 + random.nextInt(38);
+      int sc = random.nextInt(Math.min(p, 12) + 1);
+      BigDecimal v = new BigDecimal(new BigInteger(Math.max(1, (int) (p * 3.32) - random.nextInt(8)), random), sc);
+      if (v.precision() <= p) {
+        operands.add(new String[] {(random.nextBoolean() ? "" : "-") + v.toPlainString(), "DECIMAL(" + p + "," + sc
+            + ")"});
+      }
+    }
+    int failures = 0;
+    int checked = 0;
+    for (String[] a : operands) {
+      for (String[] b : operands) {
+        if (!a[1].startsWith("DECIMAL") && !b[1].startsWith("DECIMAL")) {
+          continue;
+        }
+        for (String op : List.of("+", "-", "*")) {
+          String e = "(?::" + a[1] + " " + op + " ?::" + b[1] + ")";
+          Object type = duck("SELECT typeof(" + e + ")", a[0], b[0]);
+          if (type instanceof Failed || !String.valueOf(type).startsWith("DECIMAL")) {
+            continue; // not typed by DuckDB (a scale over 38): refused when the transform is bound
+          }
+          DType t = DType.parse(String.valueOf(type));
+          Object duckValue = duck("SELECT " + e, a[0], b[0]);
+          Object ours = ours(() -> {
+            String text = DuckSemantics.decimalArithmetic(op, value(a), value(b), t.precision(), t.scale());
+            assertThat(new BigDecimal(text).scale()).isEqualTo(t.scale());
+            return new BigDecimal(text);
+          });
+          if (duckValue instanceof Failed) {
+            failures++;
+          }
+          checked++;
+          same(bad, a[0] + "::" + a[1] + " " + op + " " + b[0] + "::" + b[1], duckValue, ours);
+        }
+      }
+    }
+    assertThat(bad).isEmpty();
+    assertThat(failures).as("overflows checked").isGreaterThan(50);
+    assertThat(checked - failures).as("exact results checked").isGreaterThan(1000);
+    assertThatThrownBy(() -> DuckSemantics.decimalArithmetic("+", new BigDecimal(MAX38), new BigDecimal(MAX38), 38, 2))
+        .isInstanceOf(TransformDataException.class).hasMessageContaining("Out of Range Error: Overflow in addition of "
+            + "DECIMAL(38)");
+    assertThatThrownBy(() -> DuckSemantics.decimalArithmetic("*", new BigDecimal(MAX38), 10, 38, 2))
+        .isInstanceOf(TransformDataException.class).hasMessageContaining("Out of Range Error: Overflow in "
+            + "multiplication of DECIMAL(38)");
+  }
+
+  /** An operand as the Flink engine gives it to the function: INTEGER as Integer, BIGINT as Long, else BigDecimal. */
+  private static Object value(String[] operand) {
+    return switch (operand[1]) {
+      case "INTEGER" -> Integer.valueOf(operand[0]);
+      case "BIGINT" -> Long.valueOf(operand[0]);
+      default -> new BigDecimal(operand[0]).setScale(operand[1].equals("HUGEINT") ? 0
+          : DType.parse(operand[1]).scale());
+    };
+  }
+
+  /** sum(x) as the Flink engine's {@code dataops_sum_exact} gives it, or Failed. */
+  private static Object sumExact(List<BigDecimal> values, int scale, boolean split) {
+    FlinkFunctions.SumExact f = new FlinkFunctions.SumExact();
+    try {
+      FlinkFunctions.SumExact.Sums acc = f.createAccumulator();
+      FlinkFunctions.SumExact.Sums other = f.createAccumulator();
+      for (int i = 0; i < values.size(); i++) {
+        f.accumulate(split && i % 2 == 1 ? other : acc, values.get(i), scale);
+      }
+      f.merge(acc, List.of(other));
+      String v = f.getValue(acc);
+      return v == null ? null : new BigDecimal(v);
+    } catch (TransformDataException e) {
+      return new Failed(e.getMessage());
+    }
+  }
+
+  /**
+   * sum of DECIMAL(38, s) fails where DuckDB's 128-bit sum overflows ("Overflow in HUGEINT addition"), instead of
+   * Flink's NULL; DuckDB's own failure depends on the order it adds in, so the Flink engine refuses whenever an order
+   * could overflow, and a sum beyond 38 digits (DuckDB gives a DECIMAL(38, s) that does not hold it). Elsewhere exact.
+   */
+  @Test
+  void decimalSumsFailWhereDuckDbsCouldOverflowAndAreExactElsewhere() {
+    List<String> bad = new ArrayList<>();
+    BigDecimal max = new BigDecimal(MAX38);
+    // DuckDB fails: both fail
+    for (List<BigDecimal> values : List.of(List.of(max, max), List.of(max.negate(), max.negate()),
+        List.of(max, max, max.negate()), List.of(max, max, BigDecimal.ONE.setScale(2)))) {
+      Object d = duck("SELECT CAST(sum(x) AS VARCHAR) FROM (VALUES " + String.join(", ", values.stream()
+          .map(v -> "(" + v.toPlainString() + "::DECIMAL(38,2))").toList()) + ") t(x)");
+      assertThat(d).as("DuckDB: sum of " + values).isInstanceOf(Failed.class);
+      for (boolean split : new boolean[] {false, true}) {
+        assertThat(sumExact(values, 2, split)).as("ours: sum of " + values).isInstanceOf(Failed.class)
+            .asString().contains("Out of Range Error: Overflow in HUGEINT addition");
+      }
+    }
+    // DuckDB gives a sum of 39 digits as a DECIMAL(38,2), which no DECIMAL(38,2) holds: refused
+    Object d = duck("SELECT CAST(sum(x) AS VARCHAR) FROM (VALUES (" + MAX38 + "::DECIMAL(38,2)), (0.01::DECIMAL(38,2)))"
+        + " t(x)");
+    assertThat(d).isEqualTo("1000000000000000000000000000000000000.00");
+    assertThat(sumExact(List.of(max, new BigDecimal("0.01")), 2, false)).isInstanceOf(Failed.class);
+    // in this order DuckDB does not overflow, in another it does (above): refused, never a differing value
+    assertThat(duck("SELECT CAST(sum(x) AS VARCHAR) FROM (VALUES (" + MAX38 + "::DECIMAL(38,2)), (-" + MAX38
+        + "::DECIMAL(38,2)), (" + MAX38 + "::DECIMAL(38,2))) t(x)")).isEqualTo(MAX38);
+    assertThat(sumExact(List.of(max, max.negate(), max), 2, false)).isInstanceOf(Failed.class);
+    // what fits is exact, and the same as DuckDB's
+    Random random = new Random(17);
+    for (int i = 0; i < 200; i++) {
+      int n = 1 + random.nextInt(12);
+      int scale = random.nextInt(6);
+      List<BigDecimal> values = new ArrayList<>();
+      for (int j = 0; j < n; j++) {
+        values.add(new BigDecimal(new BigInteger(1 + random.nextInt(124), random).multiply(BigInteger.valueOf(
+            random.nextBoolean() ? 1 : -1)), scale));
+      }
+      if (values.stream().anyMatch(v -> v.precision() > 38)) {
+        continue;
+      }
+      Object duckValue = duck("SELECT sum(x) FROM (VALUES " + String.join(", ", values.stream().map(v -> "("
+          + v.toPlainString() + "::DECIMAL(38," + scale + "))").toList()) + ") t(x)");
+      BigDecimal exact = values.stream().reduce(BigDecimal.ZERO, BigDecimal::add);
+      for (boolean split : new boolean[] {false, true}) {
+        Object ourValue = sumExact(values, scale, split);
+        if (ourValue instanceof Failed) { // only where some order overflows DuckDB's 128 bits, or beyond 38 digits
+          BigInteger pos = values.stream().filter(v -> v.signum() > 0).map(BigDecimal::unscaledValue)
+              .reduce(BigInteger.ZERO, BigInteger::add);
+          BigInteger neg = values.stream().filter(v -> v.signum() < 0).map(BigDecimal::unscaledValue)
+              .reduce(BigInteger.ZERO, BigInteger::add);
+          if (pos.bitLength() < 127 && neg.negate().bitLength() < 127 && exact.precision() - exact.scale() <= 38
+              - scale) {
+            bad.add("refused " + values);
+          }
+        } else {
+          same(bad, "sum of " + values, duckValue, ourValue);
+        }
+      }
+    }
+    assertThat(bad).isEmpty();
+    assertThat(sumExact(List.of(), 2, true)).isNull();
+  }
+
+  static final List<Double> DOUBLES = java.util.Arrays.asList(Double.NaN, -Double.NaN,
+      Double.longBitsToDouble(0x7ff8000000000001L), Double.NEGATIVE_INFINITY, -1.5, -Double.MIN_VALUE, -0.0, 0.0,
+      1e-320, 1.0, Double.MAX_VALUE, Double.POSITIVE_INFINITY, null);
+
+  /**
+   * Comparisons of DOUBLEs follow DuckDB's order: NaN equals NaN and is above every value (infinity too), -0.0 equals
+   * 0.0 — Java's operators (Flink's) say NaN is neither.
+   */
+  @Test
+  void doubleComparisonsFollowDuckDbsOrder() {
+    List<String> bad = new ArrayList<>();
+    for (Double a : DOUBLES) {
+      for (Double b : DOUBLES) {
+        for (String op : List.of("=", "<>", "<", ">", "<=", ">=")) {
+          Integer c = DuckSemantics.compareDouble(a, b);
+          Boolean ours = c == null ? null : switch (op) {
+            case "=" -> c == 0;
+            case "<>" -> c != 0;
+            case "<" -> c < 0;
+            case ">" -> c > 0;
+            case "<=" -> c <= 0;
+            default -> c >= 0;
+          };
+          same(bad, a + " " + op + " " + b, duck("SELECT ?::DOUBLE " + op + " ?::DOUBLE", a, b), ours);
+        }
+        same(bad, a + " IS NOT DISTINCT FROM " + b, duck("SELECT ?::DOUBLE IS NOT DISTINCT FROM ?::DOUBLE", a, b),
+            DuckSemantics.notDistinctDouble(a, b));
+      }
+    }
+    assertThat(bad).isEmpty();
+    assertThat(DuckSemantics.compareDouble(Double.NaN, Double.POSITIVE_INFINITY)).isEqualTo(1);
+  }
+
+  /**
+   * min/max, count(DISTINCT) and grouping of DOUBLEs take -0.0 and 0.0 (and every NaN) as one value, as DuckDB does;
+   * of values it takes as one DuckDB gives the first it met (an order of rows and threads), the Flink engine 0.0 when
+   * any was 0.0 — so always -0.0 when all were, as DuckDB. Plain values keep their sign on both.
+   */
+  @Test
+  void minMaxDistinctAndGroupsOfDoublesTakeNegativeZeroAsZeroAsDuckDbDoes() throws SQLException {
+    List<String> bad = new ArrayList<>();
+    List<List<Double>> sets = List.of(List.of(0.0, -0.0, -0.0), List.of(-0.0, -0.0), List.of(0.0, -0.0),
+        List.of(1.0, Double.NaN, -0.0), List.of(Double.NaN, Double.NEGATIVE_INFINITY, 0.0),
+        List.of(Double.POSITIVE_INFINITY, Double.NaN, -Double.NaN), List.of(-1.0, -0.0, 0.0, 2.0), List.of(5.0));
+    for (List<Double> set : sets) {
+      String values = String.join(", ", set.stream().map(v -> "('" + v + "'::DOUBLE)").toList());
+      FlinkFunctions.MinDouble min = new FlinkFunctions.MinDouble();
+      FlinkFunctions.MaxDouble max = new FlinkFunctions.MaxDouble();
+      var minAcc = min.createAccumulator();
+      var maxAcc = max.createAccumulator();
+      java.util.Set<Double> keys = new java.util.HashSet<>();
+      for (Double v : set) {
+        min.accumulate(minAcc, v);
+        max.accumulate(maxAcc, v);
+        keys.add(DuckSemantics.doubleKey(v));
+      }
+      same(bad, "min of " + set, duck("SELECT min(d) FROM (VALUES " + values + ") t(d)"), min.getValue(minAcc));
+      same(bad, "max of " + set, duck("SELECT max(d) FROM (VALUES " + values + ") t(d)"), max.getValue(maxAcc));
+      sameSign(bad, "min of " + set, duck("SELECT 1 / min(d) FROM (VALUES " + values + ") t(d)"),
+          1 / min.getValue(minAcc));
+      sameSign(bad, "max of " + set, duck("SELECT 1 / max(d) FROM (VALUES " + values + ") t(d)"),
+          1 / max.getValue(maxAcc));
+      same(bad, "count(DISTINCT) of " + set, duck("SELECT count(DISTINCT d) FROM (VALUES " + values + ") t(d)"),
+          (long) keys.size());
+      same(bad, "groups of " + set, duck("SELECT count(*) FROM (SELECT d FROM (VALUES " + values + ") t(d) GROUP BY "
+          + "d)"), (long) keys.size());
+    }
+    // a plain value keeps its sign on both; equal to 0
+    assertThat(duck("SELECT CAST(-0.0::DOUBLE AS VARCHAR)")).isEqualTo("-0.0");
+    assertThat(duck("SELECT -0.0::DOUBLE = 0")).isEqualTo(true);
+    // sum of DOUBLEs starts from 0.0 in DuckDB: never -0.0
+    assertThat(duck("SELECT 1 / sum(d) FROM (VALUES (-0.0::DOUBLE), (-0.0::DOUBLE)) t(d)"))
+        .isEqualTo(Double.POSITIVE_INFINITY);
+    assertThat(bad).isEmpty();
+  }
+
+  /** Infinities tell the sign of a zero apart (1 / -0.0 is -Infinity). */
+  private static void sameSign(List<String> bad, String what, Object duckValue, double ours) {
+    if (!(duckValue instanceof Double d) || Double.compare(d, ours) != 0) {
+      bad.add(what + " (sign of zero): DuckDB 1/x " + duckValue + ", ours " + ours);
+    }
+  }
 }
