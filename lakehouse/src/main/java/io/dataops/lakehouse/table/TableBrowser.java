@@ -138,7 +138,7 @@ public final class TableBrowser {
     }
     // Landed data in a masked view: a column its contract does not call personal may still hold ID or mobile numbers
     // (found by a probe: the authority's masked view showed them whole), masked as quality reports mask them.
-    boolean undeclared = !rawValues && (Zone.ODS.namespaceName().equals(id.namespace().level(0))
+    boolean maskIdentifiers = !rawValues && (Zone.ODS.namespaceName().equals(id.namespace().level(0))
         || Zone.QUARANTINE.namespaceName().equals(id.namespace().level(0)));
     List<Map<String, Object>> rows = new ArrayList<>();
     boolean truncated = false;
@@ -152,7 +152,7 @@ public final class TableBrowser {
           Map<String, Object> row = new LinkedHashMap<>();
           for (int i = 0; i < fields.size(); i++) {
             row.put(fields.get(i).name(), display(r.getField(fields.get(i).name()), rawValues ? null : personal[i],
-                undeclared));
+                maskIdentifiers));
           }
           if (quarantine) {
             row.put(FeedTables.REPLACED_BY, FeedTables.replacedBy(t.properties(), (String) r.getField("feed_id")));

@@ -21,13 +21,13 @@ import io.dataops.products.delivery.DeliveryCheck;
 import io.dataops.products.registry.ProductRegistry;
 import io.dataops.products.registry.ProductVersion;
 import io.dataops.products.registry.VersionState;
-import org.apache.iceberg.catalog.TableIdentifier;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.iceberg.catalog.TableIdentifier;
 
 /** The governance module's grants as the platform wires them, and their form in the command line's output. */
 public final class GrantServices {
@@ -114,8 +114,8 @@ public final class GrantServices {
   }
 
   /**
-   * What a pipeline's file says it reads, before it is bound to the lakehouse (its tables may not exist yet): each ods
-   * input with the columns it lists, as {@link #request(BoundPipeline, Actor, String)} asks of the bound pipeline.
+   * What a pipeline's file says it reads, without binding it to the lakehouse (no row is read): each ods input with the
+   * columns it lists, as {@link #request(BoundPipeline, Actor, String)} asks of the bound pipeline.
    */
   public static AccessRequest request(PipelineDefinition d, Actor caller, String purpose) {
     List<AccessRequest.TableRead> reads = new ArrayList<>();
