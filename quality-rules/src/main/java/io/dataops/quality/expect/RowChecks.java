@@ -183,6 +183,9 @@ final class RowChecks {
   static RowCheck inSet(String column, String reason, boolean numeric, double[] numbers,
       java.util.Set<String> texts, boolean mustBeIn) {
     double[] sorted = numbers.clone();
+    for (int i = 0; i < sorted.length; i++) {
+      sorted[i] = sorted[i] == 0.0 ? 0.0 : sorted[i]; // Python's -0.0 in [0.0] is True: one zero (found by a probe)
+    }
     java.util.Arrays.sort(sorted);
     Utf8Set bytes = texts.stream().anyMatch(t -> t.indexOf('\uFFFD') >= 0) ? null : new Utf8Set(texts);
     return new ValueCheck(column) {
@@ -207,7 +210,7 @@ final class RowChecks {
 
       @Override
       boolean test(ColumnView c, int row) {
-        return (numeric ? java.util.Arrays.binarySearch(sorted, c.getDouble(row)) >= 0
+        return (numeric ? java.util.Arrays.binarySearch(sorted, c.getDouble(row) + 0.0) >= 0 // -0.0 + 0.0 is 0.0
             : texts.contains(c.getString(row))) == mustBeIn;
       }
 
