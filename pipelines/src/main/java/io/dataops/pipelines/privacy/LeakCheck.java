@@ -525,15 +525,16 @@ public final class LeakCheck implements AutoCloseable {
     if (mightBeRaw(h)) {
       candidate(h.h1, h.h2, c, new String(utf8, 0, length, java.nio.charset.StandardCharsets.UTF_8), false);
     }
+    int asciiDigits = digits(ascii); // counted once, for both tests below
     // A mask character may take several bytes: the length bound allows for three each.
-    if (length <= 3 * Rebuildable.MAX_LENGTH && digits(new Latin1View(utf8, length)) >= Rebuildable.MIN_DIGITS) {
+    if (length <= 3 * Rebuildable.MAX_LENGTH && asciiDigits >= Rebuildable.MIN_DIGITS) {
       Probes p = scratch.get().single.reset();
       p.value(c, null);
       p.rebuilds(new String(utf8, 0, length, java.nio.charset.StandardCharsets.UTF_8), key);
       p.probe(filter);
       addCandidates(c, p.outcome(0));
     }
-    if (wide != null || digits(ascii) >= Rebuildable.EMBEDDED_MIN_DIGITS) {
+    if (wide != null || asciiDigits >= Rebuildable.EMBEDDED_MIN_DIGITS) {
       Probes p = scratch.get().single.reset();
       p.value(c, null);
       p.embedded(wide != null ? wide : ascii, key);
