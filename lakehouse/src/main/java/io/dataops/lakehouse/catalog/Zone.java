@@ -22,4 +22,10 @@ public enum Zone {
   public Namespace namespace() {
     return Namespace.of(name);
   }
+
+  /** Whether {@code id} holds data as departments sent it ({@code ods}, {@code quarantine}): raw personal values. */
+  public static boolean raw(org.apache.iceberg.catalog.TableIdentifier id) {
+    String zone = id.namespace().level(0);
+    return ODS.name.equals(zone) || QUARANTINE.name.equals(zone);
+  }
 }

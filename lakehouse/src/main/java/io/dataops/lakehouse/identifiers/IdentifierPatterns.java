@@ -189,7 +189,7 @@ public final class IdentifierPatterns {
    */
   private static boolean oldIdCard(String v) {
     return PrcIdentifiers.hasKnownProvince(v)
-        && PrcIdentifiers.idCardBirthDate(v.substring(0, 6) + "19" + v.substring(6) + "0") != null;
+        && PrcIdentifiers.idCardBirthDate(PrcIdentifiers.upgradedIdCard(v)) != null;
   }
 
   /**

@@ -45,6 +45,15 @@ public final class PrcIdentifiers {
     return last == idCardCheckChar(id);
   }
 
+  /**
+   * The 18-character number a 15-digit ID number of before 1999 became (GB 11643): the century "19" inserted after the
+   * six-digit area code, the check character appended.
+   */
+  public static String upgradedIdCard(CharSequence fifteen) {
+    String body = fifteen.subSequence(0, 6) + "19" + fifteen.subSequence(6, 15);
+    return body + idCardCheckChar(body);
+  }
+
   /** The birth date embedded in positions 7 to 14, or null when it is not a real calendar date. */
   public static LocalDate idCardBirthDate(CharSequence id) {
     if (id == null || id.length() != 18) {

@@ -63,8 +63,7 @@ final class Rebuildable {
     IdentifierPatterns.writtenDigitRuns(v, EMBEDDED_MIN_DIGITS, (digits, xEnd) -> {
       int n = digits.length();
       if (n == 15) {
-        String body = digits.subSequence(0, 6) + "19" + digits.subSequence(6, 15);
-        give(body + PrcIdentifiers.idCardCheckChar(body), given, out);
+        give(PrcIdentifiers.upgradedIdCard(digits), given, out);
       }
       for (int at = 0; n > 18 && at + 18 <= n && given.size() < MAX_EMBEDDED; at++) {
         give(digits.subSequence(at, at + 18).toString(), given, out);

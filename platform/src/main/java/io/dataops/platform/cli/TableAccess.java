@@ -54,8 +54,7 @@ final class TableAccess {
 
   /** A table of the zones that hold departments' records as sent: {@code ods} and {@code quarantine}. */
   static boolean rawZone(TableIdentifier id) {
-    String zone = id.namespace().level(0);
-    return zone.equals(Zone.ODS.namespaceName()) || zone.equals(Zone.QUARANTINE.namespaceName());
+    return Zone.raw(id);
   }
 
   /** Refuses (and audits) a read of raw personal values by anyone but the department that owns the raw-zone table. */

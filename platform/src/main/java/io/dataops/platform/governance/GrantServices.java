@@ -119,12 +119,7 @@ public final class GrantServices {
    */
   public static AccessRequest request(PipelineDefinition d, Actor caller, String purpose) {
     List<AccessRequest.TableRead> reads = new ArrayList<>();
-    for (PipelineDefinition.Input in : d.inputs()) {
-      TableIdentifier table = TableNames.parse(in.table());
-      if (table.namespace().level(0).equals(Zone.ODS.namespaceName())) {
-        reads.add(new AccessRequest.TableRead(table.toString(), List.copyOf(in.columns())));
-      }
-    }
+    d.inputs().forEach(in -> addOds(reads, TableNames.parse(in.table()), in.columns()));
     return new AccessRequest(d.scenario(), caller, d.owner(), d.product(), reads, purpose, "pipeline:" + d.name());
   }
 
@@ -140,12 +135,16 @@ public final class GrantServices {
 
   private static List<AccessRequest.TableRead> reads(List<BoundPipeline.BoundInput> inputs) {
     List<AccessRequest.TableRead> reads = new ArrayList<>();
-    for (BoundPipeline.BoundInput in : inputs) {
-      if (in.table().namespace().level(0).equals(Zone.ODS.namespaceName())) {
-        reads.add(new AccessRequest.TableRead(in.table().toString(), List.copyOf(in.columns().keySet())));
-      }
-    }
+    inputs.forEach(in -> addOds(reads, in.table(), in.columns().keySet()));
     return reads;
+  }
+
+  /** Only ods tables are granted resources: a read of another zone (a product built on) is not asked of a grant. */
+  private static void addOds(List<AccessRequest.TableRead> reads, TableIdentifier table,
+      java.util.Collection<String> columns) {
+    if (table.namespace().level(0).equals(Zone.ODS.namespaceName())) {
+      reads.add(new AccessRequest.TableRead(table.toString(), List.copyOf(columns)));
+    }
   }
 
   /** The granted tables as the run plan carries them to every engine (columns, the row filter the reader applies). */

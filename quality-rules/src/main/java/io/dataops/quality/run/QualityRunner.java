@@ -143,8 +143,7 @@ public final class QualityRunner {
         metricStore.history(id.toString(), scopeName), reads, references);
     if (personalValuesOwner != null && !personal.isEmpty()) {
       // before compiling: a query rule runs its SQL when compiled
-      for (int i = 0; i < suite.expectations().size(); i++) {
-        Expectation e = suite.expectations().get(i);
+      for (Expectation e : suite.expectations()) {
         if (e.type().equals("unexpected_rows_expectation")) {
           throw personalValuesRead(suite, e, "unexpected_rows_query", "its SQL may read " + String.join(", ",
               new TreeSet<>(personal.keySet())) + ", personal columns", id);
