@@ -88,4 +88,84 @@ class QualityOracleCliTest extends HomeCliTest {
     assertThat(refusals).as("every refusal audited").containsExactlyInAnyOrder(TestCast.AUTHORITY + " pattern.yaml",
         TestCast.AUTHORITY + " narrowed.yaml", TestCast.AUTHORITY + " query.yaml");
   }
+
+  @Test
+  void rulesOfAMaskedReadersOwnMayNotReadIdentifiersInAColumnNotDeclaredPersonal() throws Exception {
+    // Found by a probe: a note column its contract does not call personal held a mobile number, which the
+    // authority's view masks; its own pattern rules on the column answered what the view hid, digit by digit.
+    Path feed = dir.resolve("visits.csv");
+    java.nio.file.Files.writeString(feed, "visit_id,status,note\n1,open,call 138 0013 8000 after six\n"
+        + "2,closed,no answer\n3,open,\n4,closed,left a letter\n");
+    Path contract = dir.resolve("visits.contract.yaml");
+    java.nio.file.Files.writeString(contract, """
+        department: public-security
+        dataset: visits
+        format: csv
+        encoding: UTF-8
+        columns:
+          - {name: visit_id, type: long}
+          - {name: status, type: string}
+          - {name: note, type: string}
+        """);
+    ok(TestCast.PUBLIC_SECURITY, "land", "--department", "public-security", "--dataset", "visits", "--file",
+        feed.toString(), "--contract", contract.toString());
+    String visits = "ods.public_security__visits";
+    Path pattern = suite("note-pattern", """
+          - type: expect_column_values_to_match_regex
+            kwargs: {column: status, regex: '^(open|closed)$'}
+          - type: expect_column_values_to_match_regex
+            kwargs: {column: note, regex: '138 0013'}
+        """);
+    Path narrowed = suite("note-narrowed", """
+          - type: expect_column_values_to_not_be_null
+            kwargs: {column: status, row_condition: 'col("note") > "call 138 0"', condition_parser: great_expectations}
+        """);
+    Path query = suite("note-query", """
+          - type: unexpected_rows_expectation
+            kwargs: {unexpected_rows_query: "SELECT visit_id FROM {batch} WHERE note LIKE '%138 0013%'"}
+        """);
+    String masked = " of " + visits + ", which you see masked; only the department that owns " + visits
+        + " runs its own rules on them";
+    record Refusal(Path suite, String why) {}
+    for (Refusal r : List.of(
+        new Refusal(pattern, "note-pattern.yaml:6: rule 2 (expect_column_values_to_match_regex) is refused: it reads"
+            + " the values of note, where 1 value holds a resident ID, mobile or bank card number" + masked),
+        new Refusal(narrowed, "note-narrowed.yaml:4: rule 1 (expect_column_values_to_not_be_null) is refused: its"
+            + " row_condition reads the values of note, where 1 value holds a resident ID, mobile or bank card number"
+            + masked),
+        new Refusal(query, "note-query.yaml:4: rule 1 (unexpected_rows_expectation) is refused: its SQL may read the"
+            + " values of any column"))) {
+      Run refused = run(TestCast.AUTHORITY, "quality", "run", "--table", visits, "--suite", r.suite().toString());
+      assertThat(refused.exit()).as(r.suite() + ": " + refused.out() + refused.err()).isEqualTo(2);
+      assertThat(refused.err()).hasLineCount(1).contains(r.why()).doesNotContain("8000");
+      assertThat(refused.out()).as("nothing of a result").isEmpty();
+    }
+
+    // A column without identifiers: the authority's own value rules on it run.
+    Path status = suite("status", """
+          - type: expect_column_values_to_be_in_set
+            kwargs: {column: status, value_set: [open, closed]}
+          - type: expect_column_values_to_not_be_null
+            kwargs: {column: note}
+        """);
+    JsonNode supervised = ok(TestCast.AUTHORITY, "quality", "run", "--table", visits, "--suite", status.toString(),
+        "--json").json();
+    assertThat(supervised.get("success").asBoolean()).isFalse(); // one note is empty
+    assertThat(supervised.at("/results/0/success").asBoolean()).isTrue();
+    // The department reads its own notes raw: its own rules on them run.
+    JsonNode own = ok(TestCast.PUBLIC_SECURITY, "quality", "run", "--table", visits, "--suite", pattern.toString(),
+        "--json").json();
+    assertThat(own.at("/results/1/result/unexpected_count").asInt()).isEqualTo(2);
+
+    List<String> refusals = new ArrayList<>();
+    for (JsonNode e : run(TestCast.AUDITOR, "audit", "list", "--action", "command.refused", "--json").json()
+        .get("events")) {
+      if (e.get("objects").toString().contains("personal-values")) {
+        refusals.add(e.get("actor").asText() + " " + e.at("/details/reason").asText().replaceFirst(":.*", ""));
+      }
+    }
+    assertThat(refusals).as("every refusal audited").containsExactlyInAnyOrder(
+        TestCast.AUTHORITY + " note-pattern.yaml", TestCast.AUTHORITY + " note-narrowed.yaml",
+        TestCast.AUTHORITY + " note-query.yaml");
+  }
 }

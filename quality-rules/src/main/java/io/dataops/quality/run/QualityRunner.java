@@ -8,6 +8,7 @@ import io.dataops.lakehouse.landing.FeedTables;
 import io.dataops.lakehouse.table.PreviewMask;
 import io.dataops.quality.engine.Analyzer;
 import io.dataops.quality.engine.FailureSink;
+import io.dataops.quality.engine.IdentifierValuesAnalyzer;
 import io.dataops.quality.engine.ScanContext;
 import io.dataops.quality.engine.ScanRunner;
 import io.dataops.quality.engine.ValueGroupsAnalyzer;
@@ -141,19 +142,30 @@ public final class QualityRunner {
     Map<String, Long> references = referenceSnapshots(suite, id, referenceSnapshots);
     TableFacts facts = new TableFacts(id.toString(), schema, snapshot, key, personal, lakehouse,
         metricStore.history(id.toString(), scopeName), reads, references);
-    if (personalValuesOwner != null && !personal.isEmpty()) {
+    if (personalValuesOwner != null) {
       // before compiling: a query rule runs its SQL when compiled
       for (Expectation e : suite.expectations()) {
         if (e.type().equals("unexpected_rows_expectation")) {
-          throw personalValuesRead(suite, e, "unexpected_rows_query", "its SQL may read " + String.join(", ",
-              new TreeSet<>(personal.keySet())) + ", personal columns", id);
+          throw personalValuesRead(suite, e, "unexpected_rows_query", personal.isEmpty()
+              ? "its SQL may read the values of any column (IDs and mobiles in any of them are masked for you)"
+              : "its SQL may read " + String.join(", ", new TreeSet<>(personal.keySet())) + ", personal columns", id);
         }
       }
     }
     List<CompiledExpectation> compiled = ExpectationCatalog.compile(suite, facts);
-    if (personalValuesOwner != null && !personal.isEmpty()) {
+    // The other columns whose values the caller's rules read: refused after the scan if their values hold
+    // identifiers, which the caller sees masked there too (found by a probe: pattern rules on a free-text column
+    // answered digit by digit what its masked view hid).
+    Map<String, IdentifierValuesAnalyzer> identifierProbes = new LinkedHashMap<>();
+    if (personalValuesOwner != null) {
       for (CompiledExpectation c : compiled) {
-        checkPersonalValuesUnread(suite, c, personal.keySet(), id);
+        valuesRead(c).forEach((column, kwarg) -> {
+          if (personal.containsKey(column)) {
+            throw personalValuesRead(suite, c.config(), kwarg, (kwarg.equals("row_condition") ? "its row_condition"
+                + " reads" : "it reads") + " the values of " + column + ", a personal column", id);
+          }
+          identifierProbes.computeIfAbsent(column, IdentifierValuesAnalyzer::new);
+        });
       }
     }
     List<Analyzer<?>> analyzers = new ArrayList<>(ExpectationCatalog.analyzers(compiled));
@@ -170,6 +182,7 @@ public final class QualityRunner {
     for (String column : read) {
       always.add(new io.dataops.quality.engine.CompletenessAnalyzer(column));
     }
+    always.addAll(identifierProbes.values());
     for (Analyzer<?> an : always) {
       if (keys.add(an.key())) {
         analyzers.add(an);
@@ -251,6 +264,7 @@ public final class QualityRunner {
         outcome = new ScanRunner.Outcome(all, Math.max(outcome.rows(), again.rows()), outcome.files() + again.files(),
             outcome.bytes() + again.bytes());
       }
+      checkIdentifiersUnread(suite, compiled, identifierProbes, outcome.states(), id);
       if (scope == Scope.FEED && snapshot != null) {
         Map<String, byte[]> keep = new LinkedHashMap<>();
         for (Analyzer<?> an : analyzers) {
@@ -491,11 +505,11 @@ public final class QualityRunner {
       "expect_column_values_to_be_in_type_list");
 
   /**
-   * Refuses a rule that reads the values of a personal column: through a {@code row_condition} (which narrows the
-   * rows by their values), or as its column unless it is {@link #VALUE_BLIND} to them.
+   * The columns whose values rule {@code c} reads, each with the argument that reads them: {@code row_condition} (it
+   * narrows the rows by their values) or {@code column}, unless the rule is {@link #VALUE_BLIND} to them or reads them
+   * only for their nulls.
    */
-  private void checkPersonalValuesUnread(ExpectationSuite suite, CompiledExpectation c, java.util.Set<String> personal,
-      TableIdentifier table) {
+  private static Map<String, String> valuesRead(CompiledExpectation c) {
     Expectation e = c.config();
     java.util.Set<String> named = new java.util.HashSet<>();
     if (VALUE_BLIND.contains(e.type())) {
@@ -508,19 +522,38 @@ public final class QualityRunner {
         }
       }
     }
+    Map<String, String> read = new LinkedHashMap<>();
     for (Analyzer<?> a : c.analyzers()) {
       if (a instanceof io.dataops.quality.engine.FilteredAnalyzer<?> f) {
-        for (String column : f.filter().columns()) {
-          if (personal.contains(column)) {
-            throw personalValuesRead(suite, e, "row_condition", "its row_condition reads the values of " + column
-                + ", a personal column", table);
-          }
-        }
+        f.filter().columns().forEach(column -> read.putIfAbsent(column, "row_condition"));
       }
       for (String column : a.columns()) {
-        if (personal.contains(column) && !named.contains(column) && !a.nullsOnlyColumns().contains(column)) {
-          throw personalValuesRead(suite, e, "column", "it reads the values of " + column + ", a personal column",
-              table);
+        if (!named.contains(column) && !a.nullsOnlyColumns().contains(column)) {
+          read.putIfAbsent(column, "column");
+        }
+      }
+    }
+    return read;
+  }
+
+  /**
+   * Refuses the first rule that read the values of a column where {@code probes} found identifiers: the caller sees
+   * them masked, as in a personal column. Nothing of the run is kept.
+   */
+  private void checkIdentifiersUnread(ExpectationSuite suite, List<CompiledExpectation> compiled,
+      Map<String, IdentifierValuesAnalyzer> probes, Map<String, io.dataops.quality.engine.AnalyzerState<?>> states,
+      TableIdentifier table) {
+    if (probes.isEmpty()) {
+      return;
+    }
+    for (CompiledExpectation c : compiled) {
+      for (Map.Entry<String, String> read : valuesRead(c).entrySet()) {
+        IdentifierValuesAnalyzer probe = probes.get(read.getKey());
+        long holding = probe == null ? 0 : ((IdentifierValuesAnalyzer.State) states.get(probe.key())).holding;
+        if (holding > 0) {
+          throw personalValuesRead(suite, c.config(), read.getValue(), (read.getValue().equals("row_condition")
+              ? "its row_condition reads" : "it reads") + " the values of " + read.getKey() + ", where " + holding
+              + (holding == 1 ? " value holds" : " values hold") + " a resident ID, mobile or bank card number", table);
         }
       }
     }
