@@ -268,6 +268,9 @@ final class Args {
   /** {@code mostly}: the share of considered rows that must pass (default 1). */
   double mostly() {
     BigDecimal m = number("mostly", false);
+    if (m == null && e.kwargs().containsKey("mostly")) {
+      throw fail("mostly", "mostly must be a number between 0 and 1, not null"); // GX's Mostly is not optional
+    }
     if (m == null) {
       return 1.0;
     }

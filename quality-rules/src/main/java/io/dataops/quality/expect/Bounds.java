@@ -64,7 +64,7 @@ final class Bounds {
 
   /** GX raises when the range is empty (values between, row and column counts). */
   Bounds rejectInverted(Args a) {
-    boolean inverted = text ? minText != null && maxText != null && minText.compareTo(maxText) > 0
+    boolean inverted = text ? minText != null && maxText != null && TextOrder.compare(minText, maxText) > 0
         : min != null && max != null && min > max;
     if (inverted) {
       throw a.error("min_value", "min_value cannot be greater than max_value");
@@ -149,10 +149,10 @@ final class Bounds {
   }
 
   boolean containsText(String v) {
-    if (minText != null && (strictMin ? v.compareTo(minText) <= 0 : v.compareTo(minText) < 0)) {
+    if (minText != null && (strictMin ? TextOrder.compare(v, minText) <= 0 : TextOrder.compare(v, minText) < 0)) {
       return false;
     }
-    return maxText == null || (strictMax ? v.compareTo(maxText) < 0 : v.compareTo(maxText) <= 0);
+    return maxText == null || (strictMax ? TextOrder.compare(v, maxText) < 0 : TextOrder.compare(v, maxText) <= 0);
   }
 
   double valueOf(ColumnView c, int row) {

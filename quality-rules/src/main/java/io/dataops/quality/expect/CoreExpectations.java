@@ -113,7 +113,14 @@ final class CoreExpectations {
       throw a.error(key, "At least one like_pattern must be supplied in the like_pattern_list.");
     }
     boolean all = matchOnAll(a, mustMatch && key.endsWith("_list"));
-    List<LikePattern> compiled = patterns.stream().map(LikePattern::new).toList();
+    List<LikePattern> compiled = new ArrayList<>();
+    for (String p : patterns) {
+      try {
+        compiled.add(new LikePattern(p));
+      } catch (IllegalArgumentException e) {
+        throw a.error(key, e.getMessage()); // PostgreSQL's error, which GX reports as the expectation's exception
+      }
+    }
     String reason = (mustMatch ? "does not match " : "matches ") + (all ? "all of " : "") + patterns;
     return ExpectationCatalog.map(a, index, List.of(column), RowChecks.simple(column, reason, (c, r) -> {
       String v = c.getString(r);
@@ -182,8 +189,7 @@ final class CoreExpectations {
     String column = ExpectationCatalog.stringColumn(a, "column");
     return ExpectationCatalog.map(a, index, List.of(column), RowChecks.simple(column, "is not JSON", (c, r) -> {
       try {
-        JSON.readTree(c.getString(r));
-        return true;
+        return !JSON.readTree(c.getString(r)).isMissingNode(); // Jackson reads "" as no value; json.loads raises
       } catch (java.io.IOException e) {
         return false;
       }
@@ -364,7 +370,7 @@ final class CoreExpectations {
         return ExpectationResult.error(e, "the column has more than 10000 distinct values; the most common value is "
             + "counted for categorical columns");
       }
-      Map<Object, Long> byValue = new TreeMap<>((x, y) -> String.valueOf(x).compareTo(String.valueOf(y)));
+      Map<Object, Long> byValue = new TreeMap<>(TextOrder::compareText);
       s.counts.forEach((v, n) -> byValue.merge(ExpectationCatalog.typedKey(ExpectationCatalog.typed(v, type)), n,
           Long::sum));
       long top = byValue.values().stream().mapToLong(Long::longValue).max().orElse(0);

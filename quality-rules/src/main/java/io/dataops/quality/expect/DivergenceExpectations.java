@@ -349,7 +349,7 @@ final class DivergenceExpectations {
     if (x instanceof Number || y instanceof Number) {
       return x instanceof Number ? -1 : 1;
     }
-    return String.valueOf(x).compareTo(String.valueOf(y));
+    return TextOrder.compareText(x, y);
   }
 
   private static ExpectationResult klResult(Expectation e, double kl, Double threshold, Map<String, Object> details) {

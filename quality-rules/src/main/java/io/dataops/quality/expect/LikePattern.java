@@ -2,7 +2,8 @@ package io.dataops.quality.expect;
 
 /**
  * SQL LIKE matched without backtracking: {@code %} any run of characters, {@code _} one character (a code point),
- * anything else itself, case-sensitive, over the whole value. The matcher returns only to the last {@code %} seen,
+ * {@code \} makes the next character itself (PostgreSQL's and Spark's default escape, so {@code 100\%} is a literal
+ * percent sign), anything else itself, case-sensitive, over the whole value. The matcher returns only to the last {@code %} seen,
  * so a value costs at most (its length x the pattern's) steps; as a regular expression ({@code .*a.*a.*b}) a LIKE of
  * several {@code %} backtracks polynomially, and five of them on a 300-character value took minutes.
  */
@@ -13,9 +14,24 @@ final class LikePattern {
   private final String written;
   private final int[] pattern;
 
+  /** @throws IllegalArgumentException for a pattern that ends with the escape character, as PostgreSQL refuses it */
   LikePattern(String written) {
     this.written = written;
-    this.pattern = written.codePoints().map(c -> c == '%' ? ANY : c == '_' ? ONE : c).toArray();
+    int[] points = written.codePoints().toArray();
+    int[] out = new int[points.length];
+    int n = 0;
+    for (int i = 0; i < points.length; i++) {
+      int c = points[i];
+      if (c == '\\') {
+        if (++i == points.length) {
+          throw new IllegalArgumentException("LIKE pattern must not end with escape character");
+        }
+        out[n++] = points[i];
+      } else {
+        out[n++] = c == '%' ? ANY : c == '_' ? ONE : c;
+      }
+    }
+    this.pattern = java.util.Arrays.copyOf(out, n);
   }
 
   boolean matches(String value) {

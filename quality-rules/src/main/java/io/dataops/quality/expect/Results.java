@@ -30,8 +30,9 @@ final class Results {
     if (considered == 0) {
       return true;
     }
-    double ok = (considered - unexpected) / (double) considered;
-    return ok >= mostly - 1e-12;
+    // exactly GX's _mostly_success: no tolerance (found by a probe: mostly 0.9000000000005 passed 9 of 10)
+    double ok = ((double) considered - (double) unexpected) / (double) considered;
+    return ok >= mostly;
   }
 
   /**
@@ -93,10 +94,12 @@ final class Results {
     if (!f.atLeast(ResultFormat.Level.SUMMARY)) {
       return r;
     }
-    if (f.partialCount() > 0 && !f.excludeUnexpectedValues()) {
-      r.put("partial_unexpected_counts", counts(values.subList(0, partial), f.partialCount()));
+    if (f.partialCount() > 0) { // GX leaves both out when partial_unexpected_count is 0
+      if (!f.excludeUnexpectedValues()) {
+        r.put("partial_unexpected_counts", counts(values.subList(0, partial), f.partialCount()));
+      }
+      r.put("partial_unexpected_index_list", new ArrayList<>(where.subList(0, partial)));
     }
-    r.put("partial_unexpected_index_list", new ArrayList<>(where.subList(0, partial)));
     if (!f.atLeast(ResultFormat.Level.COMPLETE)) {
       return r;
     }
@@ -133,7 +136,7 @@ final class Results {
     if (a instanceof Number x && b instanceof Number y) {
       return Double.compare(x.doubleValue(), y.doubleValue());
     }
-    return String.valueOf(a).compareTo(String.valueOf(b));
+    return TextOrder.compareText(a, b);
   }
 
   /** Text as reports show it: at most 200 characters. */

@@ -337,7 +337,7 @@ final class RowChecks {
           return UNEXPECTED; // a comparison with a missing value fails, as in pandas
         }
         int cmp = numeric ? Double.compare(ca.getDouble(row), cb.getDouble(row))
-            : ca.getString(row).compareTo(cb.getString(row));
+            : TextOrder.compare(ca.getString(row), cb.getString(row));
         return accept.test(cmp) ? OK : UNEXPECTED;
       }
 
@@ -358,29 +358,42 @@ final class RowChecks {
     };
   }
 
-  /** The columns' values add up to the total (missing values count as 0); rows with every value missing are skipped. */
-  static RowCheck sum(List<String> columns, double total) {
+  /**
+   * The columns' values add up to {@code total} ({@code exact}: in decimal, else in double, left to right), missing
+   * values counting as 0; {@code ignore}: all_values_are_missing, any_value_is_missing or never.
+   */
+  static RowCheck sum(List<String> columns, BigDecimal total, boolean exact, String ignore) {
+    double totalDouble = total.doubleValue();
     return new RowCheck() {
       @Override
       public int check(Batch batch, int row) {
-        double s = 0;
-        boolean any = false;
+        int nulls = 0;
         for (String c : columns) {
-          ColumnView v = batch.column(c);
-          if (!v.isNull(row)) {
-            any = true;
-            s += v.getDouble(row);
-          }
+          nulls += batch.column(c).isNull(row) ? 1 : 0;
         }
-        if (!any) {
+        if (ignore.equals("all_values_are_missing") ? nulls == columns.size()
+            : ignore.equals("any_value_is_missing") && nulls > 0) {
           return MISSING;
         }
-        return Math.abs(s - total) <= 1e-9 * Math.max(1.0, Math.abs(total)) ? OK : UNEXPECTED;
+        if (exact) {
+          BigDecimal s = BigDecimal.ZERO;
+          for (String c : columns) {
+            ColumnView v = batch.column(c);
+            s = v.isNull(row) ? s : s.add(v.getDecimal(row));
+          }
+          return s.compareTo(total) == 0 ? OK : UNEXPECTED;
+        }
+        double s = 0;
+        for (String c : columns) {
+          ColumnView v = batch.column(c);
+          s += v.isNull(row) ? 0 : v.getDouble(row);
+        }
+        return s == totalDouble ? OK : UNEXPECTED;
       }
 
       @Override
       public String reason(Batch batch, int row) {
-        return "the sum of " + String.join(", ", columns) + " is not " + Results.number(total);
+        return "the sum of " + String.join(", ", columns) + " is not " + Results.number(totalDouble);
       }
 
       @Override

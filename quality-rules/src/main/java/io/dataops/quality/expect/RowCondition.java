@@ -247,7 +247,7 @@ final class RowCondition implements RowFilter {
           return dialect == Dialect.PANDAS ? op.equals("!=") : null;
         }
         int cmp = v instanceof Double d ? Double.compare(d, (Double) literal)
-            : v instanceof String t ? t.compareTo((String) literal) : ((Boolean) v).compareTo((Boolean) literal);
+            : v instanceof String t ? TextOrder.compare(t, (String) literal) : ((Boolean) v).compareTo((Boolean) literal);
         return switch (op) {
           case "==" -> cmp == 0;
           case "!=" -> cmp != 0;
