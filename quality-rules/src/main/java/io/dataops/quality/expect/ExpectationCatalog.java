@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -386,9 +385,9 @@ public final class ExpectationCatalog {
       throw a.error("column", "Values passed to expect_column_values_to_match_strftime_format must be of type string.");
     }
     String format = a.string("strftime_format", true);
-    DateTimeFormatter f;
+    StrftimeFormat f;
     try {
-      f = StrftimeFormat.toFormatter(format);
+      f = StrftimeFormat.compile(format);
     } catch (IllegalArgumentException ex) {
       throw a.fail("strftime_format", "'" + format + "': " + ex.getMessage());
     }

@@ -11,8 +11,6 @@ import io.dataops.quality.engine.ScanContext;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -261,21 +259,8 @@ final class RowChecks {
     }
   }
 
-  static RowCheck strftime(String column, DateTimeFormatter format, String strftime) {
-    return simple(column, "is not a date/time in the format " + strftime, (c, r) -> {
-      try {
-        java.time.temporal.TemporalAccessor parsed = format.parse(c.getString(r));
-        // A partial date (year and month only) is not resolved, so its fields are not range-checked: do it here.
-        for (java.time.temporal.ChronoField f : java.time.temporal.ChronoField.values()) {
-          if (parsed.isSupported(f) && !f.range().isValidValue(parsed.getLong(f))) {
-            return false;
-          }
-        }
-        return true;
-      } catch (DateTimeParseException e) {
-        return false;
-      }
-    });
+  static RowCheck strftime(String column, StrftimeFormat format, String strftime) {
+    return simple(column, "is not a date/time in the format " + strftime, (c, r) -> format.matches(c.getString(r)));
   }
 
   /**
