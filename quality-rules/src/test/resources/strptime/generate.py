@@ -2,7 +2,9 @@
 #   python3 generate.py > strptime-cases.jsonl   (CPython 3.11, C locale, TZ=UTC)
 # Each line is {"f": format, "v": value, "ok": datetime.strptime(v, f) returns} or, for a format GX 1.2 refuses
 # (its validator parses datetime.now(utc) printed in the format; anything raised refuses), {"f": format, "refused": msg}.
-# Deterministic: fixed seed, fixed "now".
+# Deterministic: fixed seed, fixed "now". First hand-picked formats and values, then random formats (directives and
+# literals) with random datetimes printed in them and mutated (case, deleted or inserted characters, Unicode digits
+# and spaces).
 import datetime, json, random
 
 rnd = random.Random(20261206)
@@ -74,6 +76,45 @@ for f in FORMATS:
             if z is not None:
                 s = s.replace("+0000", z)
             values |= mutations(s)
+    for v in sorted(values):
+        lines.append({"f": f, "v": v, "ok": ok(v, f)})
+DIRS = list("dfHIGjmMSUWwuVyYzAaBbpZ%cxX")
+LITS = ["-", ":", " ", "  ", "T", "t", "/", ".", ",", "x", "年", "\t", "(", "|", "ß", "K", "s", "S"]
+
+def random_datetime():
+    if rnd.random() < 0.5:
+        d = datetime.date.fromordinal(rnd.randrange(1, 3652059))
+    else:
+        d = datetime.date(rnd.choice([1, 1900, 1969, 2000, 2020, 2024, 9999]), rnd.randrange(1, 13), rnd.randrange(1, 29))
+    tz = datetime.timezone(datetime.timedelta(minutes=rnd.randrange(-1439, 1440)))
+    return datetime.datetime(d.year, d.month, d.day, rnd.randrange(24), rnd.randrange(60), rnd.randrange(60),
+                             rnd.randrange(10**6), tzinfo=tz)
+
+def mutate(s):
+    if not s:
+        return s
+    op, i = rnd.randrange(9), rnd.randrange(len(s))
+    if op == 0: return s.lower()
+    if op == 1: return s.upper()
+    if op == 2: return s[:i] + s[i + 1:]
+    if op == 3: return s[:i] + rnd.choice("0123456789 :-+Z.") + s[i:]
+    if op == 4: return s[:i] + rnd.choice("0123456789") + s[i + 1:]
+    if op == 5: return "".join(chr(ord(c) - 48 + rnd.choice([0xFF10, 0x660, 0x966, 0x1D7CE]))
+                               if c.isdigit() and rnd.random() < 0.3 else c for c in s)
+    if op == 6: return s.replace(" ", rnd.choice(["\u00a0", "\u3000", "\x1c", "\u200b", "\u0085", "\n"]))
+    if op == 7: return s.replace("0", "", 1)
+    return s
+
+for _ in range(300):
+    f = "".join("%" + rnd.choice(DIRS) if rnd.random() < 0.6 else rnd.choice(LITS) for _ in range(rnd.randrange(1, 6)))
+    r = refusal(f)
+    if r is not None:
+        lines.append({"f": f, "refused": r})
+        continue
+    values = set()
+    for _ in range(12):
+        s = random_datetime().strftime(f)
+        values |= {s, mutate(s), mutate(mutate(s))}
     for v in sorted(values):
         lines.append({"f": f, "v": v, "ok": ok(v, f)})
 for l in lines:
