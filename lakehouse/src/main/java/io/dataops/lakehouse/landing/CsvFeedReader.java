@@ -2,8 +2,10 @@ package io.dataops.lakehouse.landing;
 
 import io.dataops.core.BadInputException;
 import io.dataops.core.Listing;
+import io.dataops.core.text.VisibleText;
 import io.dataops.lakehouse.contract.ColumnSpec;
 import io.dataops.lakehouse.contract.FeedContract;
+import io.dataops.lakehouse.identifiers.IdentifierPatterns;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -388,6 +390,34 @@ final class CsvFeedReader extends BufferedFeedReader {
       return false;
     }
 
+    /**
+     * Whether a header cell looks like a value rather than a column name, so it is never echoed: an ID, mobile or card
+     * number (as people write them too), a run of six or more digits, a cell without a letter (a number, a date), or
+     * one longer than a name is.
+     */
+    static boolean looksLikeValue(String cell) {
+      if (cell.isEmpty()) {
+        return false;
+      }
+      if (cell.length() > 64 || IdentifierPatterns.inText(cell)) {
+        return true;
+      }
+      boolean letter = false;
+      int digits = 0;
+      for (int i = 0; i < cell.length(); i++) {
+        char ch = cell.charAt(i);
+        if (Character.isDigit(ch)) {
+          if (++digits >= 6) {
+            return true;
+          }
+        } else {
+          digits = 0;
+          letter |= Character.isLetter(ch);
+        }
+      }
+      return !letter;
+    }
+
     static Layout positional(FeedContract c, Charset cs) {
       int[] map = new int[c.columns().size()];
       for (int i = 0; i < map.length; i++) {
@@ -396,7 +426,13 @@ final class CsvFeedReader extends BufferedFeedReader {
       return new Layout(cs, c.delimiter(), c.quote(), map, map.length, List.of(), c.nullValues());
     }
 
-    /** Matches header names to contract columns (case and surrounding spaces ignored). */
+    /**
+     * Matches header names to contract columns (case and surrounding spaces ignored). A header cell that names no
+     * column is echoed in the refusal only when it looks like a name: a feed sent without its header row has a data
+     * row there, and its values (an ID number, a mobile, a person's name) must not reach the message, the --json error
+     * or the log (found by a probe). A row of which no cell names a column, or most cells look like values, is said
+     * not to be a header, listing the contract's names instead.
+     */
     static Layout fromHeader(FeedContract c, Charset cs, List<String> header) {
       Map<String, Integer> byName = new HashMap<>();
       for (int i = 0; i < c.columns().size(); i++) {
@@ -405,18 +441,37 @@ final class CsvFeedReader extends BufferedFeedReader {
       int[] map = new int[header.size()];
       boolean[] seen = new boolean[c.columns().size()];
       List<String> unknown = new ArrayList<>();
+      int matched = 0;
+      int valueLike = 0;
+      int unknownValueLike = 0;
       for (int f = 0; f < header.size(); f++) {
         String name = header.get(f).replace("\uFEFF", "").strip().toLowerCase(Locale.ROOT);
+        boolean value = looksLikeValue(name);
+        if (value) {
+          valueLike++;
+        }
         Integer col = byName.get(name);
         if (col == null) {
-          unknown.add(name.isEmpty() ? "(empty name at position " + (f + 1) + ")" : name);
+          unknown.add(name.isEmpty() ? "(empty name at position " + (f + 1) + ")" : VisibleText.value(name));
+          if (value) {
+            unknownValueLike++;
+          }
           continue;
         }
+        matched++;
         if (seen[col]) {
           throw new BadInputException("the header names column '" + name + "' twice");
         }
         seen[col] = true;
         map[f] = col;
+      }
+      if (matched == 0 && !(header.size() == 1 && header.get(0).isBlank()) || valueLike * 2 > header.size()) {
+        List<String> expected = c.columns().stream().map(ColumnSpec::name).toList();
+        throw new BadInputException("the first row does not look like a header: " + (matched == 0
+            ? (header.size() == 1 ? "its only cell names" : "none of its " + header.size() + " cells names")
+            + " a column of the contract" : valueLike + " of its " + header.size() + " cells look like values")
+            + " (expected: " + Listing.some(expected) + "); is the header row missing? (a file without one needs "
+            + "'header: false' in the contract)");
       }
       if (header.size() > 1 && header.get(header.size() - 1).isBlank() && unknown.size() == 1) {
         // the usual cause: an export that ends every line with the delimiter
@@ -425,8 +480,13 @@ final class CsvFeedReader extends BufferedFeedReader {
             + "; remove the delimiter at the end of every line");
       }
       if (!unknown.isEmpty()) {
-        throw new BadInputException("the header has " + Listing.countIfMany(unknown) + "columns the contract does "
-            + "not declare: " + Listing.some(unknown) + " (add them to the contract or remove them from the file)");
+        String which = unknownValueLike == 0 ? Listing.countIfMany(unknown) + "columns the contract does not declare: "
+            + Listing.some(unknown)
+            : String.format("%,d %s the contract does not declare (not shown: %s like %s, not %s)", unknown.size(),
+                unknown.size() == 1 ? "cell" : "cells", unknownValueLike == 1 ? "one looks" : "some look",
+                unknownValueLike == 1 ? "a value" : "values", unknownValueLike == 1 ? "a name" : "names");
+        throw new BadInputException("the header has " + which + " (add them to the contract or remove them from the "
+            + "file)");
       }
       List<String> missingRequired = new ArrayList<>();
       List<String> missing = new ArrayList<>();

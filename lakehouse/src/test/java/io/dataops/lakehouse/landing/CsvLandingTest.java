@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dataops.core.BadInputException;
+import io.dataops.lakehouse.testing.Tables;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -366,6 +367,45 @@ class CsvLandingTest extends LandingFixture {
     assertThatThrownBy(() -> land(TWO, "id,name,ID\n1,a,1\n"))
         .isInstanceOf(BadInputException.class).hasMessage("the header names column 'id' twice");
     assertThat(ods().currentSnapshot()).isNull();
+  }
+
+  @Test
+  void aFeedWithoutItsHeaderRowIsRefusedWithoutEchoingItsFirstRow() {
+    String five = """
+        columns:
+          - {name: id_card, type: string, required: true}
+          - {name: name, type: string}
+          - {name: n, type: long}
+          - {name: day, type: date}
+          - {name: mobile, type: string}
+        """;
+    assertThatThrownBy(() -> land(five, "110101199003077779,张三,1,2023-01-01,13800138001\n"))
+        .isInstanceOf(BadInputException.class)
+        .hasMessage("the first row does not look like a header: none of its 5 cells names a column of the contract "
+            + "(expected: id_card, name, n, day, mobile); is the header row missing? (a file without one needs "
+            + "'header: false' in the contract)")
+        .message().doesNotContain("1101", "张三", "13800138001", "2023");
+    // One cell happens to name a column, the others are values: still not a header, and nothing is echoed.
+    assertThatThrownBy(() -> land(five, "110101199003077779,name,1,2023-01-01,13800138001\n"))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageStartingWith("the first row does not look like a header: 4 of its 5 cells look like values")
+        .message().doesNotContain("1101", "13800138001", "2023");
+    assertThat(Tables.parquetFiles(lakehouse)).isEmpty();
+  }
+
+  @Test
+  void undeclaredHeaderCellsAreShownOnlyWhenTheyLookLikeNamesAndThenSafely() {
+    // A header with an unknown cell that looks like a value: counted, not shown.
+    assertThatThrownBy(() -> land(TWO, "id,name,colour,13800138001\n1,a,red,x\n"))
+        .isInstanceOf(BadInputException.class)
+        .hasMessage("the header has 2 cells the contract does not declare (not shown: one looks like a value, not a "
+            + "name) (add them to the contract or remove them from the file)");
+    // Names that are shown are shown safely: an escape sequence cannot act on the reader's terminal.
+    assertThatThrownBy(() -> land(TWO, "id,name,co\u001b[2Jl\n1,a,b\n"))
+        .isInstanceOf(BadInputException.class)
+        .hasMessage("the header has columns the contract does not declare: co\u241b[2jl (add them to the contract or "
+            + "remove them from the file)");
+    assertThat(Tables.parquetFiles(lakehouse)).isEmpty();
   }
 
   @Test

@@ -374,6 +374,25 @@ class FormatsTest extends LandingFixture {
   }
 
   @Test
+  void aWorkbookWithoutItsHeaderRowIsRefusedWithoutEchoingItsFirstRow() throws Exception {
+    Path file = dir.resolve("nohdr.xlsx");
+    try (XSSFWorkbook wb = new XSSFWorkbook(); OutputStream os = Files.newOutputStream(file)) {
+      Row r = wb.createSheet("s").createRow(0);
+      r.createCell(0).setCellValue("110101199003077777");
+      r.createCell(1).setCellValue("张三");
+      r.createCell(2).setCellValue(1);
+      r.createCell(3).setCellValue(LocalDate.of(2023, 3, 15));
+      wb.write(os);
+    }
+    String contract = JSON_CONTRACT.replace("format: jsonl", "format: xlsx");
+    assertThatThrownBy(() -> new Landing(lakehouse).land(new LandingRequest("dept", "data", file,
+        ContractParser.parse(contract, "c"), null))).isInstanceOf(BadInputException.class)
+        .hasMessage("sheet row 1 (the header): the first row does not look like a header: none of its 4 cells names a "
+            + "column of the contract (expected: id, name, amount, day); is the header row missing? (a file without one "
+            + "needs 'header: false' in the contract)");
+  }
+
+  @Test
   void excelCellsAreReadAsStoredNotAsDisplayed() throws Exception {
     Path file = dir.resolve("sheet.xlsx");
     try (XSSFWorkbook wb = new XSSFWorkbook(); OutputStream os = Files.newOutputStream(file)) {
