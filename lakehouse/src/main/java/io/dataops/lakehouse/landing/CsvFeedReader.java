@@ -53,6 +53,9 @@ final class CsvFeedReader extends BufferedFeedReader {
   private long recLine;
   private int recFlags;
   private String recNote;
+  /** Whether the record most recently framed ended at a line feed (not at the end of the file). */
+  private boolean recEndedByLf;
+  private boolean firstFramed;
 
   CsvFeedReader(FeedFile file, FeedContract contract, MessageDigest digest) throws IOException {
     super(file, digest);
@@ -130,6 +133,38 @@ final class CsvFeedReader extends BufferedFeedReader {
    * first maxRecordBytes bytes, so memory stays bounded and its contents are never framed as rows.
    */
   private boolean frame() throws IOException {
+    boolean framed = frameRecord();
+    if (!firstFramed) {
+      firstFramed = true;
+      if (framed && !recEndedByLf && bareCarriageReturn(recStart, recEnd)) {
+        throw new BadInputException("the file ends its lines with CR only (old Mac format): save it with LF or CRLF "
+            + "line endings");
+      }
+    }
+    return framed;
+  }
+
+  /**
+   * Whether buf[start, end) holds a carriage return outside quotes. Checked on the first record only, and only when
+   * it ran to the end of the file without a line feed: a file of old Mac "CSV (Macintosh)" lines, which would
+   * otherwise be read as one header line or one row. It is refused rather than read with CR as the line end: a CR
+   * inside a field of an LF or CRLF file stays data as before, and the line and row numbers reported stay those of
+   * LF line ends (found by a probe: the refusal echoed every row of the file as header names).
+   */
+  private boolean bareCarriageReturn(int start, int end) {
+    boolean quoted = false;
+    for (int i = start; i < end; i++) {
+      byte b = buf[i];
+      if (b == quote) {
+        quoted = !quoted;
+      } else if (b == '\r' && !quoted) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean frameRecord() throws IOException {
     recFlags = 0;
     recNote = null;
     if (resumeAt >= 0) {
@@ -219,6 +254,7 @@ final class CsvFeedReader extends BufferedFeedReader {
     recStart = start;
     recEnd = tooLong ? start + maxRecordBytes : trimCr(start, p - 1);
     recLine = startLine;
+    recEndedByLf = true;
     if (tooLong) {
       markTooLong();
     }
@@ -245,6 +281,7 @@ final class CsvFeedReader extends BufferedFeedReader {
     }
     recStart = start;
     recLine = startLine;
+    recEndedByLf = false;
     pos = p;
     if (state != QUOTED) {
       recEnd = tooLong ? start + maxRecordBytes : trimCr(start, p);

@@ -337,6 +337,25 @@ class CsvLandingTest extends LandingFixture {
   }
 
   @Test
+  void aFileWithCrOnlyLineEndsIsRefusedSayingSoWithoutEchoingItsRows() {
+    String cr = "the file ends its lines with CR only (old Mac format): save it with LF or CRLF line endings";
+    String three = TWO + "  - {name: n, type: long}\n";
+    assertThatThrownBy(() -> land(three, "id,name,n\r1,a,1\r2,c,2\r")).isInstanceOf(BadInputException.class)
+        .hasMessage(cr);
+    assertThatThrownBy(() -> land(three, "\"id\",\"name\",\"n\"\r\"1\",\"a\r\",1\r")).as("quoted fields")
+        .isInstanceOf(BadInputException.class).hasMessage(cr);
+    assertThatThrownBy(() -> land(three + "header: false\n", "1,a,1\r2,c,2")).as("without a header")
+        .isInstanceOf(BadInputException.class).hasMessage(cr);
+    assertThatThrownBy(() -> land(three + "maxRecordBytes: 1024\n", "id,name,n\r" + "1,abc,1\r".repeat(1000)))
+        .as("a file longer than maxRecordBytes").isInstanceOf(BadInputException.class).hasMessage(cr);
+    assertThat(Tables.parquetFiles(lakehouse)).isEmpty();
+    // A CR inside a field of an LF or CRLF file is data, as before; line numbers are those of the line feeds.
+    LandingResult r = land(three, "id,name,n\r\n1,\"a\rb\",1\r\n2,c\rd,2\n");
+    assertThat(r.rowsLanded()).isEqualTo(2);
+    assertThat(odsRows()).extracting(x -> x.getField("name")).containsExactly("a\rb", "c\rd");
+  }
+
+  @Test
   void blankLinesAreNotRows() {
     LandingResult r = land(TWO, "id,name\n1,a\n\n\r\n2,b\n\n");
     assertThat(r.rowsRead()).isEqualTo(2);
