@@ -391,13 +391,20 @@ final class CsvFeedReader extends BufferedFeedReader {
     final int[] fieldToColumn;
     final int columnCount;
     final List<String> missing;
+    /** The contract's column names, by column. */
+    final String[] columnNames;
+    /** U+FEFF in the file's charset, or null where it cannot be written (GBK). */
+    final byte[] byteOrderMark;
     private final byte[][] nullTokens;
     /** Bit {@code n} set when a null token is {@code n} bytes long (bit 63: 63 or more): most fields skip the loop. */
     private final long nullTokenLengths;
 
     private Layout(Charset charset, char delimiter, char quote, int[] fieldToColumn, int columnCount,
-        List<String> missing, List<String> nullValues) {
+        List<String> missing, List<String> nullValues, List<String> columnNames) {
       this.charset = charset;
+      this.columnNames = columnNames.toArray(String[]::new);
+      Charset cs = charset == null ? StandardCharsets.UTF_8 : charset;
+      this.byteOrderMark = cs.newEncoder().canEncode('\uFEFF') ? "\uFEFF".getBytes(cs) : null;
       this.delimiter = delimiter;
       this.quote = quote;
       this.fieldToColumn = fieldToColumn;
@@ -455,12 +462,16 @@ final class CsvFeedReader extends BufferedFeedReader {
       return !letter;
     }
 
+    private static List<String> names(FeedContract c) {
+      return c.columns().stream().map(ColumnSpec::name).toList();
+    }
+
     static Layout positional(FeedContract c, Charset cs) {
       int[] map = new int[c.columns().size()];
       for (int i = 0; i < map.length; i++) {
         map[i] = i;
       }
-      return new Layout(cs, c.delimiter(), c.quote(), map, map.length, List.of(), c.nullValues());
+      return new Layout(cs, c.delimiter(), c.quote(), map, map.length, List.of(), c.nullValues(), names(c));
     }
 
     /**
@@ -536,7 +547,7 @@ final class CsvFeedReader extends BufferedFeedReader {
       if (!missingRequired.isEmpty()) {
         throw new BadInputException("the header lacks required columns: " + String.join(", ", missingRequired));
       }
-      return new Layout(cs, c.delimiter(), c.quote(), map, c.columns().size(), missing, c.nullValues());
+      return new Layout(cs, c.delimiter(), c.quote(), map, c.columns().size(), missing, c.nullValues(), names(c));
     }
   }
 
@@ -639,10 +650,48 @@ final class CsvFeedReader extends BufferedFeedReader {
       if (layout.missing.size() > 0) {
         Arrays.fill(values, 0, layout.columnCount, ValueConverter.ABSENT);
       }
+      boolean nul = ByteScan.indexOf(b, starts[i], end, (byte) 0) >= 0;
       for (int f = 0; f < n; f++) {
         FieldBytes field = scratch.field(f);
         values[map[f]] = layout.isNullToken(field) ? null : field;
+        if (nul || !field.ascii) {
+          String held = invisible(field, nul);
+          if (held != null) {
+            String column = layout.columnNames[map[f]];
+            problems.add(new Problem(Problem.BAD_VALUE, column, "column " + column + ": holds " + held));
+          }
+        }
       }
+    }
+
+    /**
+     * A character no department means to send that a field holds, named for the reason, or null: a NUL (a C
+     * program's end of text, which cuts a cell short in some readers) or U+FEFF, a byte-order mark in the middle of the
+     * file (two files joined, each with its mark: the key {@code r2} became {@code \uFEFFr2}, found by a probe). Only
+     * the mark at the very start of the file says its encoding, and it is not part of a field.
+     */
+    private String invisible(FieldBytes f, boolean nulInRecord) {
+      int end = f.off + f.len;
+      if (nulInRecord && ByteScan.indexOf(f.bytes, f.off, end, (byte) 0) >= 0) {
+        return "a NUL character (U+0000)";
+      }
+      byte[] bom = layout.byteOrderMark;
+      if (f.ascii || bom == null) {
+        return null;
+      }
+      boolean utf8 = charset == null || charset.equals(StandardCharsets.UTF_8);
+      for (int i = ByteScan.indexOf(f.bytes, f.off, end, bom[0]); i >= 0 && i <= end - bom.length;
+          i = ByteScan.indexOf(f.bytes, i + 1, end, bom[0])) {
+        if (Arrays.equals(f.bytes, i, i + bom.length, bom, 0, bom.length)) {
+          // UTF-8 is self-synchronizing: the bytes are the character. Elsewhere they may straddle two characters.
+          if (utf8) {
+            return "a byte-order mark character (U+FEFF)";
+          }
+          String text = f.charset == null ? null : new String(f.bytes, f.off, f.len, f.charset);
+          return text != null && text.indexOf('\uFEFF') >= 0 ? "a byte-order mark character (U+FEFF)" : null;
+        }
+      }
+      return null;
     }
 
   }

@@ -356,6 +356,29 @@ class CsvLandingTest extends LandingFixture {
   }
 
   @Test
+  void aFieldHoldingNulOrAByteOrderMarkIsQuarantinedNamingTheColumnAndTheCharacter() {
+    LandingResult r = land(TWO, "feed.csv", ("\uFEFFid,name\n1,a\u0000b\n\uFEFF2,c\n3,\"x\uFEFF\"\n4,全角，\n")
+        .getBytes(StandardCharsets.UTF_8));
+    assertThat(r.rowsLanded()).as("only the file's first mark is its encoding's").isEqualTo(1);
+    assertThat(odsRows()).extracting(x -> x.getField("name")).containsExactly("全角，");
+    List<Record> bad = quarantineRows();
+    assertThat(bad).extracting(x -> x.getField("rule")).containsOnly(Problem.BAD_VALUE);
+    assertThat(bad).extracting(x -> x.getField("column_name")).containsExactly("name", "id", "name");
+    assertThat(bad).extracting(x -> x.getField("reason")).containsExactly("column name: holds a NUL character (U+0000)",
+        "column id: holds a byte-order mark character (U+FEFF)",
+        "column name: holds a byte-order mark character (U+FEFF)");
+  }
+
+  @Test
+  void aByteOrderMarkInAGb18030FieldIsQuarantinedToo() {
+    Charset gb = Charset.forName("GB18030");
+    LandingResult r = land(TWO + "encoding: GB18030\n", "feed.csv", "id,name\n1,\uFEFF张\n2,张三\n".getBytes(gb));
+    assertThat(r.rowsLanded()).isEqualTo(1);
+    assertThat(quarantineRows()).extracting(x -> x.getField("reason"))
+        .containsExactly("column name: holds a byte-order mark character (U+FEFF)");
+  }
+
+  @Test
   void blankLinesAreNotRows() {
     LandingResult r = land(TWO, "id,name\n1,a\n\n\r\n2,b\n\n");
     assertThat(r.rowsRead()).isEqualTo(2);
