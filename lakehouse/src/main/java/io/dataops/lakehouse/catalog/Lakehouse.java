@@ -180,6 +180,35 @@ public final class Lakehouse implements AutoCloseable {
   }
 
   /**
+   * Removes {@code id} from the catalog if it still names {@code metadataLocation}, in one statement: a commit made
+   * since (by another process) keeps the table, and a commit after it fails (the table is gone), so nothing committed
+   * is ever dropped. For a table a landing created and then refused to fill. True when it was removed.
+   */
+  public boolean dropIfAt(TableIdentifier id, String metadataLocation) {
+    try (java.sql.Connection c = jdbcConnection();
+         java.sql.PreparedStatement p = c.prepareStatement("DELETE FROM iceberg_tables WHERE catalog_name = ?"
+             + " AND table_namespace = ? AND table_name = ? AND metadata_location = ?")) {
+      p.setString(1, catalog.name());
+      p.setString(2, id.namespace().toString());
+      p.setString(3, id.name());
+      p.setString(4, metadataLocation);
+      return p.executeUpdate() == 1;
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("cannot remove the catalog's entry of " + id, e);
+    }
+  }
+
+  private java.sql.Connection jdbcConnection() throws java.sql.SQLException {
+    java.util.Properties props = new java.util.Properties();
+    catalogProperties.forEach((k, v) -> {
+      if (k.startsWith("jdbc.")) {
+        props.setProperty(k.substring("jdbc.".length()), v);
+      }
+    });
+    return java.sql.DriverManager.getConnection(catalogProperties.get(CatalogProperties.URI), props);
+  }
+
+  /**
    * The metadata file the catalog names for {@code id}, read from the catalog's table without loading the table
    * (loading retries a metadata file it cannot parse for a minute and a half); empty when it registers none.
    */
@@ -215,6 +244,11 @@ public final class Lakehouse implements AutoCloseable {
 
   /** Loads the table, creating it when missing; a concurrent creator wins the race and we load its table. */
   public Table createOrLoad(TableIdentifier id, Schema schema, Map<String, String> properties) {
+    return createOrLoad(id, schema, properties, () -> { });
+  }
+
+  /** {@link #createOrLoad}, running {@code created} when this call created the table (not a concurrent creator). */
+  public Table createOrLoad(TableIdentifier id, Schema schema, Map<String, String> properties, Runnable created) {
     // Loaded, not asked for first: the JDBC catalog answers tableExists by loading the table (its metadata file
     // read and parsed), so asking first loaded an existing table twice.
     try {
@@ -225,8 +259,10 @@ public final class Lakehouse implements AutoCloseable {
     Map<String, String> props = new HashMap<>(defaultProperties());
     props.putAll(properties);
     try {
-      return catalog.buildTable(id, schema).withPartitionSpec(PartitionSpec.unpartitioned())
+      Table table = catalog.buildTable(id, schema).withPartitionSpec(PartitionSpec.unpartitioned())
           .withProperties(props).create();
+      created.run();
+      return table;
     } catch (AlreadyExistsException | UncheckedSQLException | org.apache.iceberg.exceptions.CommitFailedException raced) {
       // A concurrent creator won; the JDBC catalog may report that as a duplicate key or a failed commit.
       if (!catalog.tableExists(id)) {

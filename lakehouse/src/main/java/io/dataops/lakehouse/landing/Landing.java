@@ -119,11 +119,16 @@ public final class Landing {
     List<String> objects = List.of("table:" + TableNames.ods(request.department(), request.dataset()),
         "file:" + request.feed().name());
     LandingResult r;
+    List<TableIdentifier> created = new ArrayList<>(2);
     try {
-      r = landFeed(request);
+      r = landFeed(request, created);
     } catch (BadInputException refused) {
+      dropUnfilled(created, request);
       audit.record(new AuditEvent("feed.land", objects, AuditEvent.REFUSED, Map.of("reason", refused.getMessage())));
       throw refused;
+    } catch (RuntimeException | Error e) {
+      dropUnfilled(created, request);
+      throw e;
     }
     Map<String, Object> details = eventDetails(r.feedId(), r.snapshotId(), r.duplicateOf(), r.rowsRead(),
         r.rowsLanded(), r.rowsQuarantined(), r.fileSha256());
@@ -200,7 +205,54 @@ public final class Landing {
     }
   }
 
-  private LandingResult landFeed(LandingRequest request) {
+  /**
+   * Removes the tables this landing created when it ends without a commit in either (a feed refused at read time: no
+   * header, an unreadable workbook): left behind, their schema would refuse the corrected contract, and any user who
+   * may land could make tables under any name this way (found by a probe). Each is removed only if the catalog still
+   * names the metadata it was created with ({@link Lakehouse#dropIfAt}): a process that committed into it since keeps
+   * it, one that commits after finds it gone and lands nothing. The ods table goes first; the quarantine table only
+   * after it, as a landing commits there only after its ods commit (or, refusing an unlandable feed, instead of one:
+   * that commit keeps it). A kill before this leaves them, as before: the next landing uses them.
+   */
+  private void dropUnfilled(List<TableIdentifier> created, LandingRequest request) {
+    if (created.isEmpty()) {
+      return;
+    }
+    TableIdentifier odsId = TableNames.ods(request.department(), request.dataset());
+    TableIdentifier quarantineId = TableNames.quarantine(request.department(), request.dataset());
+    try {
+      Map<TableIdentifier, TableMetadata> unfilled = new LinkedHashMap<>();
+      for (TableIdentifier id : List.of(odsId, quarantineId)) {
+        if (!lakehouse.exists(id)) {
+          continue;
+        }
+        TableMetadata m = ((HasTableOperations) lakehouse.load(id)).operations().current();
+        if (!m.snapshots().isEmpty()) {
+          return; // something was committed (an unlandable feed's quarantined rows): both tables stay
+        }
+        if (created.contains(id)) {
+          unfilled.put(id, m);
+        }
+      }
+      for (Map.Entry<TableIdentifier, TableMetadata> e : unfilled.entrySet()) {
+        TableMetadata m = e.getValue();
+        if (!lakehouse.dropIfAt(e.getKey(), m.metadataFileLocation())) {
+          return; // committed into since: it stays, and so does the quarantine table
+        }
+        try {
+          lakehouse.io().deleteFile(m.metadataFileLocation());
+          m.previousFiles().forEach(f -> lakehouse.io().deleteFile(f.file()));
+        } catch (RuntimeException ignored) {
+          // an orphan metadata file, never named by the catalog again
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("the empty tables a refused landing created for {} were not removed ({})", odsId,
+          e.getClass().getSimpleName());
+    }
+  }
+
+  private LandingResult landFeed(LandingRequest request, List<TableIdentifier> created) {
     long started = System.nanoTime();
     FeedContract contract = checkRequest(request);
     FeedFile file = request.feed();
@@ -218,10 +270,10 @@ public final class Landing {
         throw new BadInputException("table " + odsId + " has no feed " + replaces + ": nothing has landed in it yet");
       }
     }
-    Table ods = odsTable(odsId, request);
+    Table ods = odsTable(odsId, request, () -> created.add(odsId));
     Map<String, String> quarantineProps = FeedTables.quarantineProperties(request.department(), request.dataset());
     Table quarantine = withProperties(lakehouse.createOrLoad(quarantineId, FeedTables.quarantineSchema(),
-        quarantineProps), quarantineProps);
+        quarantineProps, () -> created.add(quarantineId)), quarantineProps);
     Repaired repaired = completeQuarantineCommits(odsId, ods, quarantine);
     recordMissedLandingEvents(odsId, ods, audit);
     String contractVersion = FeedKey.versionOf(contract);
@@ -487,10 +539,11 @@ public final class Landing {
   }
 
   /** Creates the ods table, or evolves its schema when the contract adds columns or widens a type. */
-  private Table odsTable(TableIdentifier id, LandingRequest request) {
+  private Table odsTable(TableIdentifier id, LandingRequest request, Runnable created) {
     FeedContract contract = request.contract();
     Schema wanted = FeedTables.odsSchema(contract);
-    Table table = lakehouse.createOrLoad(id, wanted, FeedTables.odsProperties(request.department(), request.dataset(), contract));
+    Table table = lakehouse.createOrLoad(id, wanted, FeedTables.odsProperties(request.department(), request.dataset(),
+        contract), created);
     // Table names write '-' as '_': sp-two and sp_two would land into one table, each feed under its own contract
     // (found by a probe: the same file landed twice, personal markings of one contract applied to the other's rows).
     String department = table.properties().get(FeedTables.PROP_DEPARTMENT);
@@ -529,7 +582,7 @@ public final class Landing {
         update.commit();
       } catch (CommitFailedException raced) {
         // another landing changed the schema at the same moment: look again
-        return odsTable(id, request);
+        return odsTable(id, request, created);
       }
       table.refresh();
     }
