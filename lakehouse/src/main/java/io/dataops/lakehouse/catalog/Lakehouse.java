@@ -198,6 +198,7 @@ public final class Lakehouse implements AutoCloseable {
     }
   }
 
+  /** A connection of its own to the catalog's database, for the reads and writes Iceberg's catalog API lacks. */
   private java.sql.Connection jdbcConnection() throws java.sql.SQLException {
     java.util.Properties props = new java.util.Properties();
     catalogProperties.forEach((k, v) -> {
@@ -213,14 +214,7 @@ public final class Lakehouse implements AutoCloseable {
    * (loading retries a metadata file it cannot parse for a minute and a half); empty when it registers none.
    */
   public java.util.Optional<String> registeredMetadata(TableIdentifier id) {
-    java.util.Properties props = new java.util.Properties();
-    catalogProperties.forEach((k, v) -> {
-      if (k.startsWith("jdbc.")) {
-        props.setProperty(k.substring("jdbc.".length()), v);
-      }
-    });
-    try (java.sql.Connection c = java.sql.DriverManager.getConnection(catalogProperties.get(CatalogProperties.URI),
-        props);
+    try (java.sql.Connection c = jdbcConnection();
          java.sql.PreparedStatement p = c.prepareStatement("SELECT metadata_location FROM iceberg_tables"
              + " WHERE catalog_name = ? AND table_namespace = ? AND table_name = ?")) {
       p.setString(1, catalog.name());
