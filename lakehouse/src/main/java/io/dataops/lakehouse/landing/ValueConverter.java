@@ -259,7 +259,7 @@ final class ValueConverter {
       if (raw instanceof String s) {
         return parseLong(s.strip(), Long.MIN_VALUE, Long.MAX_VALUE, "long");
       }
-      throw new BadValue("a " + kind(raw) + " where a long was promised");
+      throw new BadValue(kind(raw) + ", not a whole number");
     }
 
     private int toInt(Object raw) throws BadValue {
@@ -342,7 +342,7 @@ final class ValueConverter {
           throw new BadValue("not a number (double)");
         }
       }
-      throw new BadValue("a " + kind(raw) + " where a double was promised");
+      throw new BadValue(kind(raw) + ", not a number");
     }
 
     /** Rejects what Java parses but a department never means: hex, "NaN", "Infinity", a trailing 'd'. */
@@ -374,7 +374,7 @@ final class ValueConverter {
       } else if (raw instanceof Number) {
         d = decimalOf(raw);
       } else {
-        throw new BadValue("a " + kind(raw) + " where a decimal was promised");
+        throw new BadValue(kind(raw) + ", not a number");
       }
       if (d.scale() > scale) {
         BigDecimal stripped = d.stripTrailingZeros();
@@ -432,7 +432,7 @@ final class ValueConverter {
           throw new BadValue("not a date in the format " + pattern);
         }
       }
-      throw new BadValue("a " + kind(raw) + " where a date was promised");
+      throw new BadValue(kind(raw) + ", not a date" + (raw instanceof Number ? " (format the cell as a date)" : ""));
     }
 
     private LocalDate date(int y, int m, int d) throws BadValue {
@@ -495,7 +495,7 @@ final class ValueConverter {
           throw notATimestamp();
         }
       }
-      throw new BadValue("a " + kind(raw) + " where a timestamp was promised");
+      throw new BadValue(kind(raw) + ", not a timestamp" + (raw instanceof Number ? " (format the cell as a date)" : ""));
     }
 
     private BadValue notATimestamp() {
@@ -536,11 +536,24 @@ final class ValueConverter {
           default -> throw new BadValue("not a boolean (true/false, yes/no, 1/0, 是/否)");
         }
       }
-      throw new BadValue("a " + kind(raw) + " where a boolean was promised");
+      throw new BadValue(kind(raw) + ", not true or false");
     }
 
+    /** What a value is, in a clerk's words (a reason never names a Java class). */
     private static String kind(Object raw) {
-      return raw.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+      if (raw instanceof Number) {
+        return "a number";
+      }
+      if (raw instanceof java.time.temporal.Temporal) {
+        return raw instanceof java.time.LocalTime ? "a time of day" : "a date";
+      }
+      if (raw instanceof Boolean) {
+        return "a true/false value";
+      }
+      if (raw instanceof ByteBuffer || raw instanceof byte[]) {
+        return "binary data";
+      }
+      return raw instanceof CharSequence ? "text" : "a value of another kind";
     }
   }
 
