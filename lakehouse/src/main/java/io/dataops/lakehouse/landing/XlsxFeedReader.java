@@ -32,7 +32,9 @@ import org.xml.sax.helpers.DefaultHandler;
 /**
  * Excel .xlsx feeds, read as a stream of SAX events (a sheet is never held in memory). Values are taken as stored,
  * not as displayed: numbers as exact decimals, date-formatted numbers as dates, so a cell formatted "0.0" does not
- * lose digits. The first non-empty row is the header; the row number reported is the sheet's own.
+ * lose digits. The first non-empty row is the header; the row number reported is the sheet's own. Cells are
+ * placed by their reference; markup that cannot be read (a damaged reference, style, shared-string index or number)
+ * quarantines its row naming the cell, never repeating its content. By default the first visible sheet is read.
  */
 final class XlsxFeedReader implements FeedReader {
   private static final int BATCH_ROWS = 4096;
@@ -40,14 +42,20 @@ final class XlsxFeedReader implements FeedReader {
   private final FeedFile file;
   private final FeedContract contract;
   private final long size;
+  private final long sharedStringsBudget;
   private long rowsRead;
   private long blankRows;
   private List<String> missing = List.of();
 
   XlsxFeedReader(FeedFile file, FeedContract contract) throws IOException {
+    this(file, contract, Runtime.getRuntime().maxMemory() / 2);
+  }
+
+  XlsxFeedReader(FeedFile file, FeedContract contract, long sharedStringsBudget) throws IOException {
     this.file = file;
     this.contract = contract;
     this.size = file.length();
+    this.sharedStringsBudget = sharedStringsBudget;
   }
 
   /**
@@ -77,34 +85,11 @@ final class XlsxFeedReader implements FeedReader {
   @Override
   public void read(BatchSink sink) throws IOException, InterruptedException {
     Path local = localCopy(file);
-    try (OPCPackage pkg = OPCPackage.open(local.toFile(), PackageAccess.READ)) {
-      XSSFReader reader = new XSSFReader(pkg);
-      boolean date1904 = date1904(reader);
-      SharedStrings strings = new ReadOnlySharedStringsTable(pkg, false);
-      StylesTable styles = reader.getStylesTable();
-      XSSFReader.SheetIterator sheets = reader.getSheetIterator();
-      InputStream chosen = null;
-      List<String> names = new ArrayList<>();
-      while (sheets.hasNext()) {
-        InputStream s = sheets.next();
-        names.add(sheets.getSheetName());
-        if (chosen == null && (contract.sheet() == null || contract.sheet().equals(sheets.getSheetName()))) {
-          chosen = s;
-        } else {
-          s.close();
-        }
+    try {
+      refuseOle2(local);
+      try (OPCPackage pkg = OPCPackage.open(local.toFile(), PackageAccess.READ)) {
+        read(pkg, sink);
       }
-      if (chosen == null) {
-        throw new BadInputException("the workbook has no sheet named '" + contract.sheet() + "' (it has: "
-            + String.join(", ", names) + ")");
-      }
-      SheetHandler handler = new SheetHandler(strings, styles, date1904, sink);
-      try (InputStream sheet = chosen) {
-        XMLReader xml = XMLHelper.newXMLReader();
-        xml.setContentHandler(handler);
-        xml.parse(new InputSource(sheet));
-      }
-      handler.flush();
     } catch (SinkInterrupted e) {
       throw e.cause;
     } catch (BadInputException e) {
@@ -131,7 +116,83 @@ final class XlsxFeedReader implements FeedReader {
     }
   }
 
-  private static boolean date1904(XSSFReader reader) throws IOException, OpenXML4JException {
+  private void read(OPCPackage pkg, BatchSink sink) throws IOException, OpenXML4JException, SAXException,
+      javax.xml.parsers.ParserConfigurationException {
+    XSSFReader reader = new XSSFReader(pkg);
+    Map<String, Boolean> visible = new HashMap<>();
+    boolean date1904 = workbook(reader, visible);
+    refuseLargeSharedStrings(pkg);
+    SharedStrings strings = new ReadOnlySharedStringsTable(pkg, false);
+    StylesTable styles = reader.getStylesTable();
+    XSSFReader.SheetIterator sheets = reader.getSheetIterator();
+    InputStream chosen = null;
+    List<String> names = new ArrayList<>();
+    while (sheets.hasNext()) {
+      InputStream s = sheets.next();
+      String name = sheets.getSheetName();
+      names.add(name);
+      // By default the first sheet a person sees: a hidden sheet is a workbook's lookup table or scratch.
+      boolean wanted = contract.sheet() == null ? visible.getOrDefault(name, true) : contract.sheet().equals(name);
+      if (chosen == null && wanted) {
+        chosen = s;
+      } else {
+        s.close();
+      }
+    }
+    if (chosen == null) {
+      throw new BadInputException(contract.sheet() == null ? "the workbook has no visible sheet"
+          : "the workbook has no sheet named '" + contract.sheet() + "' (it has: " + String.join(", ", names) + ")");
+    }
+    SheetHandler handler = new SheetHandler(strings, styles, date1904, sink);
+    try (InputStream sheet = chosen) {
+      XMLReader xml = XMLHelper.newXMLReader();
+      xml.setContentHandler(handler);
+      xml.parse(new InputSource(sheet));
+    }
+    handler.flush();
+  }
+
+  /**
+   * An OLE2 file is no .xlsx: an old .xls workbook, or an .xlsx saved with a password (Excel wraps the encrypted
+   * workbook in an OLE2 file with an EncryptionInfo entry). Each is refused with what the department can do.
+   */
+  private static void refuseOle2(Path local) throws IOException {
+    byte[] head = new byte[8];
+    int n;
+    try (InputStream in = Files.newInputStream(local)) {
+      n = in.readNBytes(head, 0, 8);
+    }
+    if (n < 8 || org.apache.poi.poifs.filesystem.FileMagic.valueOf(head)
+        != org.apache.poi.poifs.filesystem.FileMagic.OLE2) {
+      return;
+    }
+    boolean encrypted;
+    try (org.apache.poi.poifs.filesystem.POIFSFileSystem fs =
+             new org.apache.poi.poifs.filesystem.POIFSFileSystem(local.toFile(), true)) {
+      encrypted = fs.getRoot().hasEntry("EncryptionInfo");
+    } catch (IOException | RuntimeException e) {
+      throw new BadInputException("the file is not a readable .xlsx workbook (a damaged OLE2 file)");
+    }
+    throw new BadInputException(encrypted ? "the .xlsx workbook is password-protected: save it without a password"
+        : "the file is an old .xls workbook, not .xlsx: save it as .xlsx");
+  }
+
+  /**
+   * POI holds every shared string in memory (about four times the part's XML); a part that would not fit in half
+   * the heap is refused before reading it, not left to run out of memory.
+   */
+  private void refuseLargeSharedStrings(OPCPackage pkg) throws OpenXML4JException {
+    List<org.apache.poi.openxml4j.opc.PackagePart> parts =
+        pkg.getPartsByContentType(org.apache.poi.xssf.usermodel.XSSFRelation.SHARED_STRINGS.getContentType());
+    long bytes = parts.isEmpty() ? 0 : parts.get(0).getSize();
+    if (bytes > 0 && bytes * 4 > sharedStringsBudget) {
+      throw new BadInputException("the workbook's shared strings (" + Math.max(1, bytes >> 20) + " MB) exceed what"
+          + " can be read in this heap; save the sheet as CSV");
+    }
+  }
+
+  private static boolean workbook(XSSFReader reader, Map<String, Boolean> visible)
+      throws IOException, OpenXML4JException {
     boolean[] flag = {false};
     try (InputStream wb = reader.getWorkbookData()) {
       XMLReader xml = XMLHelper.newXMLReader();
@@ -141,6 +202,9 @@ final class XlsxFeedReader implements FeedReader {
           if ("workbookPr".equals(local)) {
             String v = atts.getValue("date1904");
             flag[0] = "1".equals(v) || "true".equals(v);
+          } else if ("sheet".equals(local) && atts.getValue("name") != null) {
+            String state = atts.getValue("state");
+            visible.putIfAbsent(atts.getValue("name"), state == null || "visible".equals(state));
           }
         }
       });
@@ -183,6 +247,95 @@ final class XlsxFeedReader implements FeedReader {
     }
   }
 
+  /** The last column Excel has: XFD. */
+  static final int MAX_COLUMNS = 16384;
+  /** The last row Excel has. */
+  static final long MAX_ROWS = 1_048_576;
+  /** Excel keeps 15 significant digits of a number. */
+  private static final java.math.MathContext EXCEL_DIGITS = new java.math.MathContext(15, java.math.RoundingMode.HALF_EVEN);
+
+  /**
+   * The column of a cell reference such as "AB12" (0-based), -1 when it is not one (lower case, no row digits,
+   * anything else), -2 when its letters pass column XFD; {@code rowOut[0]} gets its row number.
+   */
+  static int columnOf(String ref, long[] rowOut) {
+    int n = ref.length();
+    int i = 0;
+    long col = 0;
+    while (i < n && ref.charAt(i) >= 'A' && ref.charAt(i) <= 'Z') {
+      if (col <= MAX_COLUMNS) {
+        col = col * 26 + (ref.charAt(i) - 'A' + 1);
+      }
+      i++;
+    }
+    if (i == 0 || i == n || n - i > 7) {
+      return -1;
+    }
+    long row = 0;
+    for (int j = i; j < n; j++) {
+      char c = ref.charAt(j);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      row = row * 10 + (c - '0');
+    }
+    if (row < 1 || row > MAX_ROWS) {
+      return -1;
+    }
+    rowOut[0] = row;
+    return col > MAX_COLUMNS ? -2 : (int) col - 1;
+  }
+
+  /** A row number or a small index: digits only, at most {@code maxDigits}; -1 otherwise. */
+  static long digitsValue(String s, int maxDigits) {
+    int n = s.length();
+    if (n == 0 || n > maxDigits) {
+      return -1;
+    }
+    long v = 0;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
+  }
+
+  /** Decodes the {@code _xHHHH_} escapes Excel writes for characters XML cannot hold, as POI does for shared strings. */
+  static String utfDecode(String value) {
+    if (value.indexOf("_x") < 0) {
+      return value;
+    }
+    StringBuilder out = new StringBuilder(value.length());
+    int i = 0;
+    int n = value.length();
+    while (i < n) {
+      char c = value.charAt(i);
+      if (c == '_' && i + 6 < n && value.charAt(i + 1) == 'x' && value.charAt(i + 6) == '_') {
+        int code = 0;
+        boolean hex = true;
+        for (int j = i + 2; j < i + 6; j++) {
+          int d = Character.digit(value.charAt(j), 16);
+          if (d < 0) {
+            hex = false;
+            break;
+          }
+          code = code * 16 + d;
+        }
+        if (hex) {
+          out.append((char) code);
+          i += 7;
+          continue;
+        }
+      }
+      out.append(c);
+      i++;
+    }
+    return out.toString();
+  }
+
   private final class SheetHandler extends DefaultHandler {
     private final SharedStrings strings;
     private final StylesTable styles;
@@ -192,15 +345,24 @@ final class XlsxFeedReader implements FeedReader {
     private final StringBuilder text = new StringBuilder();
     private final List<Object> cells = new ArrayList<>();
     private final List<Problem> rowProblems = new ArrayList<>();
+    private final long[] refRow = new long[1];
+    private final long maxRowBytes = contract.maxRecordBytes();
     private CsvFeedReader.Layout layout;
     private ValueBatch batch;
     private long sheetRow;
     private int nextCol;
+    private int lastCol;
     private int cellCol;
+    private String cellRef;
     private String cellType;
     private int cellStyle;
     private boolean inValue;
     private boolean inInlineText;
+    private int inPhonetic;
+    private boolean hasFormula;
+    private boolean hasValue;
+    private long rowBytes;
+    private boolean rowTooLong;
 
     SheetHandler(SharedStrings strings, StylesTable styles, boolean date1904, BatchSink sink) {
       this.strings = strings;
@@ -210,31 +372,69 @@ final class XlsxFeedReader implements FeedReader {
       this.batch = new ValueBatch(contract.columnNames());
     }
 
+    private void problem(String message) {
+      rowProblems.add(new Problem(Problem.BAD_VALUE, null, message));
+    }
+
     @Override
     public void startElement(String uri, String local, String qName, Attributes atts) {
       switch (local) {
         case "row" -> {
-          String r = atts.getValue("r");
-          sheetRow = r != null ? Long.parseLong(r) : sheetRow + 1;
           cells.clear();
           rowProblems.clear();
           nextCol = 0;
+          lastCol = -1;
+          rowBytes = 0;
+          rowTooLong = false;
+          String r = atts.getValue("r");
+          long previous = sheetRow;
+          long number = r == null ? sheetRow + 1 : digitsValue(r, 7);
+          if (number < 1 || number > MAX_ROWS) {
+            sheetRow = previous + 1;
+            problem("sheet row " + sheetRow + " (the one after row " + previous + ") has a damaged row number");
+          } else {
+            sheetRow = number;
+          }
         }
         case "c" -> {
           String ref = atts.getValue("r");
-          cellCol = ref != null ? new CellReference(ref).getCol() : nextCol;
-          nextCol = cellCol + 1;
+          if (ref == null) {
+            cellCol = nextCol < MAX_COLUMNS ? nextCol : -2;
+          } else {
+            cellCol = columnOf(ref, refRow);
+            if (cellCol >= 0 && refRow[0] != sheetRow) {
+              problem("cell " + CellReference.convertNumToColString(cellCol) + refRow[0] + " is in sheet row "
+                  + sheetRow);
+              cellCol = -3;
+            }
+          }
+          cellRef = cellCol >= 0 ? CellReference.convertNumToColString(cellCol) + sheetRow : null;
+          if (cellCol == -1) {
+            problem("a cell in sheet row " + sheetRow + " has a damaged reference");
+          } else if (cellCol == -2) {
+            problem("a cell in sheet row " + sheetRow + " is beyond column XFD, Excel's last");
+          }
           cellType = atts.getValue("t");
           String s = atts.getValue("s");
-          cellStyle = s == null ? -1 : Integer.parseInt(s);
+          cellStyle = s == null ? -1 : (int) digitsValue(s, 9);
+          if (s != null && cellStyle < 0) {
+            problem(cellName() + " has a damaged style number");
+          }
           text.setLength(0);
+          hasFormula = false;
+          hasValue = false;
+          inPhonetic = 0;
         }
         case "v" -> {
           inValue = true;
+          hasValue = true;
           text.setLength(0);
         }
+        case "is" -> hasValue = true;
+        case "f" -> hasFormula = true;
+        case "rPh" -> inPhonetic++;
         case "t" -> {
-          if ("inlineStr".equals(cellType)) {
+          if ("inlineStr".equals(cellType) && inPhonetic == 0) {
             inInlineText = true;
           }
         }
@@ -242,11 +442,39 @@ final class XlsxFeedReader implements FeedReader {
       }
     }
 
+    private String cellName() {
+      return cellRef != null ? "cell " + cellRef : "a cell in sheet row " + sheetRow;
+    }
+
     @Override
     public void characters(char[] ch, int start, int length) {
       if (inValue || inInlineText) {
-        text.append(ch, start, length);
+        int kept = keep(ch, start, length);
+        text.append(ch, start, kept);
       }
+    }
+
+    /**
+     * How many of these characters fit in the row's maxRecordBytes (counted as UTF-8); past it the row is too long
+     * and its text is no longer collected, so a 300-million-character cell does not land nor fill the heap.
+     */
+    private int keep(CharSequence ch, int start, int length) {
+      if (rowTooLong) {
+        return 0;
+      }
+      for (int i = 0; i < length; i++) {
+        char c = ch.charAt(start + i);
+        rowBytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+        if (rowBytes > maxRowBytes) {
+          rowTooLong = true;
+          return i;
+        }
+      }
+      return length;
+    }
+
+    private int keep(char[] ch, int start, int length) {
+      return keep(java.nio.CharBuffer.wrap(ch), start, length);
     }
 
     @Override
@@ -254,15 +482,32 @@ final class XlsxFeedReader implements FeedReader {
       switch (local) {
         case "v" -> inValue = false;
         case "t" -> inInlineText = false;
-        case "c" -> {
-          while (cells.size() < cellCol) {
-            cells.add(null);
-          }
-          cells.add(cellValue());
-        }
+        case "rPh" -> inPhonetic--;
+        case "c" -> endCell();
         case "row" -> endRow();
         default -> { }
       }
+    }
+
+    private void endCell() {
+      if (cellCol < 0) {
+        return; // reported
+      }
+      if (cellCol <= lastCol) {
+        problem(cellName() + " comes after cell " + CellReference.convertNumToColString(lastCol) + sheetRow
+            + " in the row: its cells are out of order or repeated");
+        return;
+      }
+      Object value = cellValue();
+      if (hasFormula && !hasValue) {
+        problem(cellName() + " is a formula without a computed value (open and save the workbook in Excel)");
+      }
+      while (cells.size() < cellCol) {
+        cells.add(null);
+      }
+      cells.add(value);
+      lastCol = cellCol;
+      nextCol = cellCol + 1;
     }
 
     private Object cellValue() {
@@ -270,43 +515,125 @@ final class XlsxFeedReader implements FeedReader {
       String type = cellType == null ? "n" : cellType;
       switch (type) {
         case "s" -> {
-          return raw.isEmpty() ? null : strings.getItemAt(Integer.parseInt(raw.strip())).getString();
-        }
-        case "inlineStr", "str" -> {
-          return raw;
-        }
-        case "b" -> {
-          return "1".equals(raw.strip());
-        }
-        case "e" -> {
-          rowProblems.add(new Problem(Problem.BAD_VALUE, null,
-              "cell " + new CellReference((int) sheetRow - 1, cellCol).formatAsString() + " holds an Excel error"));
-          return null;
-        }
-        default -> {
           if (raw.isEmpty()) {
             return null;
           }
-          BigDecimal number = new BigDecimal(raw.strip());
-          if (cellStyle >= 0 && isDateStyle(cellStyle)) {
-            double d = number.doubleValue();
-            if (DateUtil.isValidExcelDate(d)) {
-              return DateUtil.getLocalDateTime(d, date1904, true);
-            }
+          long index = digitsValue(raw.strip(), 9);
+          String s;
+          try {
+            s = index < 0 ? null : strings.getItemAt((int) index).getString();
+          } catch (RuntimeException e) { // POI says IllegalStateException, naming every string: never shown
+            s = null;
           }
-          return number;
+          if (s == null) {
+            problem(cellName() + " refers to a shared string the workbook does not have");
+            return null;
+          }
+          int kept = keep(s, 0, s.length());
+          return kept < s.length() ? s.substring(0, kept) : s;
+        }
+        case "inlineStr", "str" -> {
+          return utfDecode(raw);
+        }
+        case "b" -> {
+          String b = raw.strip();
+          if (!"1".equals(b) && !"0".equals(b)) {
+            if (!b.isEmpty()) {
+              problem(cellName() + " is a true/false cell holding neither 1 nor 0");
+            }
+            return null;
+          }
+          return "1".equals(b);
+        }
+        case "e" -> {
+          problem(cellName() + " holds an Excel error");
+          return null;
+        }
+        case "d" -> {
+          return isoDate(raw);
+        }
+        case "n" -> {
+          return number(raw);
+        }
+        default -> {
+          problem(cellName() + " has a cell type Excel does not write");
+          return null;
         }
       }
     }
 
+    private Object isoDate(String raw) {
+      if (raw.isEmpty()) {
+        return null;
+      }
+      try {
+        return java.time.LocalDateTime.parse(raw);
+      } catch (java.time.format.DateTimeParseException e) {
+        // other forms below
+      }
+      try {
+        return java.time.LocalDate.parse(raw).atStartOfDay();
+      } catch (java.time.format.DateTimeParseException e) {
+        // other forms below
+      }
+      try {
+        return java.time.OffsetDateTime.parse(raw).atZoneSameInstant(
+            io.dataops.lakehouse.contract.FeedSchedule.ZONE).toLocalDateTime();
+      } catch (java.time.format.DateTimeParseException e) {
+        problem(cellName() + " is a date cell not holding an ISO 8601 date");
+        return null;
+      }
+    }
+
+    private Object number(String raw) {
+      if (raw.isEmpty()) {
+        return null;
+      }
+      BigDecimal number;
+      try {
+        if (raw.length() > 100) {
+          throw new NumberFormatException();
+        }
+        number = new BigDecimal(raw);
+      } catch (NumberFormatException e) {
+        problem(cellName() + " is a number cell not holding a number");
+        return null;
+      }
+      long exponent = (long) number.precision() - number.scale() - 1;
+      if (number.signum() != 0 && (exponent > 308 || exponent < -308)) {
+        problem(cellName() + " holds a number beyond Excel's range (1E-308 to 1E+308)");
+        return null;
+      }
+      if (cellStyle >= 0 && isDateStyle(cellStyle)) {
+        double d = number.doubleValue();
+        if (DateUtil.isValidExcelDate(d)) {
+          if (!date1904 && d >= 60 && d < 61) {
+            problem(cellName() + " holds Excel's day 60, 1900-02-29, which did not exist");
+            return null;
+          }
+          if (d >= (date1904 ? 2957004 : 2958466)) {
+            problem(cellName() + " holds a date after 9999-12-31, Excel's last");
+            return null;
+          }
+          return DateUtil.getLocalDateTime(d, date1904, true);
+        }
+      }
+      // What Excel shows: 15 significant digits (113.00000000000001 is its 113, a binary fraction's noise).
+      return number.precision() > 15 ? number.round(EXCEL_DIGITS).stripTrailingZeros() : number;
+    }
+
     private boolean isDateStyle(int index) {
       return dateStyles.computeIfAbsent(index, i -> {
-        XSSFCellStyle style = styles.getStyleAt(i);
+        XSSFCellStyle style = i < styles.getNumCellStyles() ? styles.getStyleAt(i) : null;
         return style != null && DateUtil.isADateFormat(style.getDataFormat(), style.getDataFormatString());
       });
     }
 
     private void endRow() {
+      if (rowTooLong) {
+        rowProblems.add(0, new Problem(Problem.RECORD_TOO_LONG, null, "the row is longer than maxRecordBytes ("
+            + maxRowBytes + "); its first " + maxRowBytes + " bytes are kept"));
+      }
       boolean blank = cells.stream().allMatch(c -> c == null || (c instanceof String s && s.isBlank()));
       if (blank && rowProblems.isEmpty()) {
         if (layout != null) {
@@ -315,6 +642,9 @@ final class XlsxFeedReader implements FeedReader {
         return;
       }
       if (layout == null) {
+        if (!rowProblems.isEmpty()) {
+          throw new BadInputException("sheet row " + sheetRow + " (the header): " + rowProblems.get(0).message());
+        }
         List<String> header = new ArrayList<>();
         for (Object c : cells) {
           header.add(c == null ? "" : c.toString());
@@ -334,7 +664,8 @@ final class XlsxFeedReader implements FeedReader {
       Arrays.fill(values, ValueConverter.ABSENT);
       int fields = layout.fieldToColumn.length;
       for (int f = 0; f < fields; f++) {
-        values[layout.fieldToColumn[f]] = f < cells.size() ? cells.get(f) : null;
+        int column = layout.fieldToColumn[f];
+        values[column] = f < cells.size() ? forColumn(cells.get(f), contract.columns().get(column), f) : null;
       }
       for (int f = fields; f < cells.size(); f++) {
         if (cells.get(f) != null) {
@@ -349,6 +680,41 @@ final class XlsxFeedReader implements FeedReader {
       if (batch.size() >= BATCH_ROWS) {
         flush();
       }
+    }
+
+    /**
+     * A cell's value for its contract column. A number typed where text is promised becomes its digits, unless
+     * Excel cannot have kept them (more than 15 significant digits: an 18-digit ID typed as a number lost its last
+     * three) or the column holds IDs, bank cards or mobiles (a number cell there is an identifier typed as a
+     * number). A date cell for text becomes the date as text, its time when it has one.
+     */
+    private Object forColumn(Object value, io.dataops.lakehouse.contract.ColumnSpec spec, int field) {
+      if (value instanceof BigDecimal number) {
+        String cell = "cell " + CellReference.convertNumToColString(field) + sheetRow;
+        io.dataops.lakehouse.contract.PersonalData kind = spec.personal();
+        if (kind == io.dataops.lakehouse.contract.PersonalData.ID_CARD
+            || kind == io.dataops.lakehouse.contract.PersonalData.BANK_CARD
+            || kind == io.dataops.lakehouse.contract.PersonalData.MOBILE) {
+          rowProblems.add(new Problem(Problem.BAD_VALUE, spec.name(), cell + " is typed as a number, in a column of "
+              + kind.spelling() + " values, which Excel can change when typed as numbers: format the column as"
+              + " text and type the value again"));
+          return null;
+        }
+        io.dataops.lakehouse.types.ValueType type = spec.type().type();
+        boolean text = type == io.dataops.lakehouse.types.ValueType.STRING;
+        if ((text || type == io.dataops.lakehouse.types.ValueType.LONG)
+            && (long) number.precision() - number.scale() > 15) {
+          rowProblems.add(new Problem(Problem.BAD_VALUE, spec.name(), cell + " holds a number of more than 15"
+              + " digits, which Excel cannot keep exactly: format the column as text and type the value again"));
+          return null;
+        }
+        return text ? number.toPlainString() : number;
+      }
+      if (value instanceof java.time.LocalDateTime t && spec.type().type() == io.dataops.lakehouse.types.ValueType.STRING) {
+        return t.toLocalTime().equals(java.time.LocalTime.MIDNIGHT) ? t.toLocalDate().toString()
+            : t.format(java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss"));
+      }
+      return value;
     }
 
     void flush() {
