@@ -7,6 +7,7 @@ import io.dataops.quality.engine.Batch;
 import io.dataops.quality.engine.BoundedRegex;
 import io.dataops.quality.engine.ColumnView;
 import io.dataops.quality.engine.DistinctSampleAnalyzer;
+import io.dataops.quality.engine.PythonRegex;
 import io.dataops.quality.engine.RowCheck;
 import io.dataops.quality.engine.ScanContext;
 import io.dataops.quality.engine.SizeAnalyzer;
@@ -20,8 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.apache.iceberg.types.Type;
 
 /**
@@ -141,14 +140,15 @@ final class CoreExpectations {
     List<BoundedRegex> compiled = new ArrayList<>();
     for (String r : regexes) {
       try {
-        compiled.add(new BoundedRegex(Pattern.compile(r)));
-      } catch (PatternSyntaxException e) {
-        throw a.fail("regex_list", "'" + r + "' is not a regular expression (" + e.getDescription() + ")");
+        PythonRegex p = PythonRegex.compile(r); // GX (pandas) reads it with Python's re
+        compiled.add(new BoundedRegex(p.pattern(), r));
+      } catch (PythonRegex.Invalid e) {
+        throw a.fail("regex_list", e.getMessage());
       }
     }
     String reason = (mustMatch ? "does not match " + (all ? "all of " : "any of ") : "matches one of ") + regexes;
     return ExpectationCatalog.map(a, index, List.of(column), RowChecks.simple(column, reason, (c, r) -> {
-      String v = c.getString(r);
+      String v = RowChecks.pythonText(c, r);
       boolean matched = all ? compiled.stream().allMatch(p -> p.find(v))
           : compiled.stream().anyMatch(p -> p.find(v));
       return matched == mustMatch;

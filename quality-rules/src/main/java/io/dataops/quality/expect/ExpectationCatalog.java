@@ -5,6 +5,7 @@ import io.dataops.quality.engine.ComplianceAnalyzer;
 import io.dataops.quality.engine.CompletenessAnalyzer;
 import io.dataops.quality.engine.DistinctSampleAnalyzer;
 import io.dataops.quality.engine.NumericStatsAnalyzer;
+import io.dataops.quality.engine.PythonRegex;
 import io.dataops.quality.engine.QuantileAnalyzer;
 import io.dataops.quality.engine.RowCheck;
 import io.dataops.quality.engine.SizeAnalyzer;
@@ -29,8 +30,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.apache.iceberg.types.Type;
 
 /**
@@ -352,12 +351,16 @@ public final class ExpectationCatalog {
 
   private static CompiledExpectation regex(Args a, int index, boolean mustMatch) {
     String column = a.column("column");
-    String regex = a.string("regex", true);
-    Pattern p;
+    // GX 1.2 defaults match_regex's regex to "(?s).*"; not_match_regex requires it.
+    String regex = mustMatch ? a.string("regex", false) : a.string("regex", true);
+    if (regex == null) {
+      regex = "(?s).*";
+    }
+    PythonRegex p;
     try {
-      p = Pattern.compile(regex);
-    } catch (PatternSyntaxException ex) {
-      throw a.fail("regex", "'" + regex + "' is not a regular expression (" + ex.getDescription() + ")");
+      p = PythonRegex.compile(regex); // GX (pandas) reads it with Python's re
+    } catch (PythonRegex.Invalid ex) {
+      throw a.fail("regex", ex.getMessage());
     }
     return map(a, index, List.of(column), RowChecks.regex(column, p, mustMatch,
         a.table().type(column).typeId() == Type.TypeID.STRING));

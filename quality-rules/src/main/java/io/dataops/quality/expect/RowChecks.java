@@ -5,6 +5,7 @@ import io.dataops.quality.engine.BoundedRegex;
 import io.dataops.quality.engine.ColumnView;
 import io.dataops.quality.engine.FastPattern;
 import io.dataops.quality.engine.KeyBuffer;
+import io.dataops.quality.engine.PythonRegex;
 import io.dataops.quality.engine.RowCheck;
 import io.dataops.quality.engine.RowPredicate;
 import io.dataops.quality.engine.ScanContext;
@@ -13,7 +14,6 @@ import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /** The row conditions of the map expectations. */
 final class RowChecks {
@@ -134,10 +134,12 @@ final class RowChecks {
     };
   }
 
-  static RowCheck regex(String column, Pattern pattern, boolean mustMatch, boolean text) {
-    String reason = mustMatch ? "does not match the pattern " + pattern.pattern()
-        : "matches the pattern " + pattern.pattern() + ", which it must not";
-    FastPattern fast = text ? FastPattern.compile(pattern.pattern()) : null;
+  static RowCheck regex(String column, PythonRegex pattern, boolean mustMatch, boolean text) {
+    String reason = mustMatch ? "does not match the pattern " + pattern.python()
+        : "matches the pattern " + pattern.python() + ", which it must not";
+    // Great Expectations searches (Python re.search): the pattern may match anywhere unless anchored.
+    BoundedRegex bounded = new BoundedRegex(pattern.pattern(), pattern.python());
+    FastPattern fast = text ? FastPattern.compile(pattern.python()) : null;
     if (fast != null) {
       return new ValueCheck(column) {
         @Override
@@ -157,7 +159,10 @@ final class RowChecks {
         private boolean matches(ColumnView c, int row, KeyBuffer buf) {
           buf.clear();
           c.appendKey(row, buf); // a text column's key is its UTF-8 bytes
-          return fast.matches(buf.array(), 0, buf.length()) == mustMatch;
+          int m = fast.match(buf.array(), 0, buf.length());
+          // Non-ASCII digits where the pattern has \d: Python's \d is Unicode, so the regex decides.
+          boolean found = m == FastPattern.UNDECIDED ? bounded.find(c.getString(row)) : m == FastPattern.YES;
+          return found == mustMatch;
         }
 
         @Override
@@ -166,9 +171,19 @@ final class RowChecks {
         }
       };
     }
-    // Great Expectations searches (Python re.search): the pattern may match anywhere unless anchored.
-    BoundedRegex bounded = new BoundedRegex(pattern);
-    return simple(column, reason, (c, r) -> bounded.find(c.getString(r)) == mustMatch);
+    return simple(column, reason, (c, r) -> bounded.find(pythonText(c, r)) == mustMatch);
+  }
+
+  /**
+   * A value as GX's {@code column.astype(str)} writes it for a regex: Python's {@code str()}, so a boolean is
+   * {@code True}/{@code False} and a float its repr ({@code 1e+16}, {@code 1e-05}); other kinds as they read.
+   */
+  static String pythonText(ColumnView c, int row) {
+    return switch (c.kind()) {
+      case BOOLEAN -> Boolean.parseBoolean(c.getString(row)) ? "True" : "False";
+      case DOUBLE -> PythonRegex.floatText(c.getDouble(row));
+      default -> c.getString(row);
+    };
   }
 
   /**

@@ -102,7 +102,8 @@ class SuiteParserTest {
         expectations:
           - type: expect_column_values_to_match_regex
             kwargs: {column: name, regex: "([a-z"}
-        """, "s.yaml:4: expect_column_values_to_match_regex: '([a-z' is not a regular expression");
+        """, "s.yaml:4: expect_column_values_to_match_regex: pattern '([a-z' is not valid in Python's re: "
+        + "unterminated character set at position 1");
     expect("""
         name: s
         expectations:
