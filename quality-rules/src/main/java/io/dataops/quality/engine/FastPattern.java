@@ -82,7 +82,8 @@ public final class FastPattern {
         }
         String[] parts = body.substring(i + 1, close).split(",", -1);
         // Only {n} and {n,m}: Python reads "{ 1}" as literal text and "{,n}" as {0,n}.
-        if (parts.length > 2 || !parts[0].matches("[0-9]{1,9}") || parts.length == 2 && !parts[1].matches("[0-9]{1,9}")) {
+        if (parts.length > 2 || !parts[0].matches("[0-9]{1,9}")
+            || parts.length == 2 && !parts[1].matches("[0-9]{1,9}")) {
           return null;
         }
         try {

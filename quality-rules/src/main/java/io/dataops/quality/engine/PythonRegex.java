@@ -18,8 +18,11 @@ import java.util.regex.PatternSyntaxException;
  * {@code \d \w \s \b} are Unicode (Nd; letters, numbers and {@code _}; {@code str.isspace()}), only {@code \n} ends
  * a line for {@code . ^ $}, and {@code \Z} is the very end. {@code (?a)} gives ASCII classes and case folding.
  *
- * <p>Not supported (refused though Python takes them): conditional groups {@code (?(1)a|b)}, and a pattern Java
- * then cannot compile (a back reference inside a look-behind, say).
+ * <p>Not supported (refused though Python takes them): conditional groups {@code (?(1)a|b)}, the deprecated
+ * {@code (?t)} flag, and a pattern Java then cannot compile (a back reference inside a look-behind, say). Case
+ * folding under {@code (?i)} is Java's UNICODE_CASE, which misses a few of Python's special folds ({@code ß} does
+ * not match {@code ẞ} U+1E9E). A look-behind of the suite's own reads a character beyond U+FFFF (𠀀, emoji) as
+ * Java does, one UTF-16 unit at a time; the translated {@code \b} and {@code \B} read it whole.
  */
 public final class PythonRegex {
   private static final String U_DIGIT = "\\p{Nd}";
@@ -361,9 +364,13 @@ public final class PythonRegex {
         case 'b':
         case 'B': {
           String w = "[" + (f.ascii ? A_WORD : U_WORD) + "]";
-          String java = c == 'b' ? "(?:(?<=" + w + ")(?!" + w + ")|(?<!" + w + ")(?=" + w + "))"
+          // Java's look-behind at a class reads one UTF-16 unit: {1,2} also reads a supplementary character whole.
+          String before = w + "{1,2}";
+          String any = "[\\x{0}-\\x{10FFFF}]";
+          String java = c == 'b' ? "(?:(?<=" + before + ")(?!" + w + ")|(?<!" + before + ")(?=" + w + "))"
               // Python 3.11's \B never matches in an empty string.
-              : "(?:(?<=" + w + ")(?=" + w + ")|(?<!" + w + ")(?!" + w + ")(?:(?<=[\\x{0}-\\x{10FFFF}])|(?=[\\x{0}-\\x{10FFFF}])))";
+              : "(?:(?<=" + before + ")(?=" + w + ")|(?<!" + before + ")(?!" + w + ")(?:(?<=" + any + ")|(?=" + any
+                  + ")))";
           return new Escaped(java, Kind.AT, zero);
         }
         default:
