@@ -64,4 +64,19 @@ public abstract class QualityFixture {
   protected static JsonNode json(Object value) {
     return JSON.valueToTree(value);
   }
+
+  /** The result of one expectation of {@code type} with {@code kwargs} (a YAML mapping) run on {@code dataset}. */
+  protected JsonNode result(String dataset, String type, String kwargs) {
+    return json(run(dataset, "name: s\nexpectations:\n  - type: " + type + "\n    kwargs: " + kwargs + "\n")
+        .validation().results().get(0));
+  }
+
+  /** A map expectation's verdict and counts. */
+  protected static void counts(JsonNode r, boolean success, long missing, long unexpected) {
+    org.assertj.core.api.Assertions.assertThat(r.get("success").asBoolean()).as(r.toString()).isEqualTo(success);
+    org.assertj.core.api.Assertions.assertThat(r.at("/result/missing_count").asLong()).as(r.toString())
+        .isEqualTo(missing);
+    org.assertj.core.api.Assertions.assertThat(r.at("/result/unexpected_count").asLong()).as(r.toString())
+        .isEqualTo(unexpected);
+  }
 }

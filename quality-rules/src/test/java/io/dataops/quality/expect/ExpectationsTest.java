@@ -52,8 +52,7 @@ class ExpectationsTest extends QualityFixture {
   }
 
   private JsonNode one(String type, String kwargs) {
-    QualityReport r = run("people", "name: s\nexpectations:\n  - type: " + type + "\n    kwargs: " + kwargs + "\n");
-    return json(r.validation().results().get(0));
+    return result("people", type, kwargs);
   }
 
   private static void mapCounts(JsonNode r, boolean success, long missing, long unexpected) {

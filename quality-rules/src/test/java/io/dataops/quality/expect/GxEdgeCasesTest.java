@@ -47,14 +47,7 @@ class GxEdgeCasesTest extends QualityFixture {
   }
 
   private JsonNode one(String type, String kwargs) {
-    return json(run("e", "name: s\nexpectations:\n  - type: " + type + "\n    kwargs: " + kwargs + "\n")
-        .validation().results().get(0));
-  }
-
-  private static void counts(JsonNode r, boolean success, long missing, long unexpected) {
-    assertThat(r.get("success").asBoolean()).as(r.toString()).isEqualTo(success);
-    assertThat(r.at("/result/missing_count").asLong()).as(r.toString()).isEqualTo(missing);
-    assertThat(r.at("/result/unexpected_count").asLong()).as(r.toString()).isEqualTo(unexpected);
+    return result("e", type, kwargs);
   }
 
   @Test

@@ -41,8 +41,7 @@ class GxSemanticsTest extends QualityFixture {
   }
 
   private JsonNode one(String type, String kwargs) {
-    return json(run("t", "name: s\nexpectations:\n  - type: " + type + "\n    kwargs: " + kwargs + "\n")
-        .validation().results().get(0));
+    return result("t", type, kwargs);
   }
 
   private static void raised(JsonNode r, String message) {
