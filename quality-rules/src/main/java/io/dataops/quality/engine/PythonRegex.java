@@ -30,6 +30,8 @@ public final class PythonRegex {
   /** Python's str.isspace(): bidi WS, B or S, or Zs — which adds \x1c-\x1f to Unicode's White_Space. */
   private static final String U_SPACE = "\\t\\n\\x0B\\f\\r\\x1C-\\x1F \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}"
       + "\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}";
+  /** Python's {@code \s} of str patterns as a Java character class (also what strptime's whitespace matches). */
+  public static final String SPACE_CLASS = "[" + U_SPACE + "]";
   private static final String A_DIGIT = "0-9";
   private static final String A_WORD = "a-zA-Z0-9_";
   private static final String A_SPACE = " \\t\\n\\r\\f\\x0B";

@@ -27,8 +27,7 @@ import java.util.regex.Pattern;
  */
 final class StrftimeFormat {
   /** Python's {@code \s} for str patterns (str.isspace's whitespace), which Java's {@code \s} is not. */
-  private static final String PY_SPACE =
-      "[\\t\\n\\x0B\\f\\r\\x1C-\\x20\\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]";
+  private static final String PY_SPACE = io.dataops.quality.engine.PythonRegex.SPACE_CLASS;
   private static final String D = "\\p{Nd}";
   private static final String[] A_WEEKDAY = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
   private static final String[] F_WEEKDAY =
