@@ -458,23 +458,36 @@ final class XlsxFeedReader implements FeedReader {
      * How many of these characters fit in the row's maxRecordBytes (counted as UTF-8); past it the row is too long
      * and its text is no longer collected, so a 300-million-character cell does not land nor fill the heap.
      */
-    private int keep(CharSequence ch, int start, int length) {
+    private int keep(String s) {
+      if (rowTooLong) {
+        return 0;
+      }
+      for (int i = 0; i < s.length(); i++) {
+        if (!counted(s.charAt(i))) {
+          return i;
+        }
+      }
+      return s.length();
+    }
+
+    /** {@link #keep(String)} of SAX's characters, read in place (it runs on every chunk of cell text). */
+    private int keep(char[] ch, int start, int length) {
       if (rowTooLong) {
         return 0;
       }
       for (int i = 0; i < length; i++) {
-        char c = ch.charAt(start + i);
-        rowBytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
-        if (rowBytes > maxRowBytes) {
-          rowTooLong = true;
+        if (!counted(ch[start + i])) {
           return i;
         }
       }
       return length;
     }
 
-    private int keep(char[] ch, int start, int length) {
-      return keep(java.nio.CharBuffer.wrap(ch), start, length);
+    /** Adds {@code c}'s UTF-8 bytes to the row's; false (and the row too long) once past maxRecordBytes. */
+    private boolean counted(char c) {
+      rowBytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+      rowTooLong = rowBytes > maxRowBytes;
+      return !rowTooLong;
     }
 
     @Override
@@ -529,7 +542,7 @@ final class XlsxFeedReader implements FeedReader {
             problem(cellName() + " refers to a shared string the workbook does not have");
             return null;
           }
-          int kept = keep(s, 0, s.length());
+          int kept = keep(s);
           return kept < s.length() ? s.substring(0, kept) : s;
         }
         case "inlineStr", "str" -> {

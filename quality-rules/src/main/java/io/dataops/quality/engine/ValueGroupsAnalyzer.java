@@ -24,7 +24,15 @@ public final class ValueGroupsAnalyzer implements Analyzer<ValueGroupsAnalyzer.S
   private BiFunction<String, String, String> mask = (c, v) -> v;
 
   /** GX's {@code ignore_row_if} for multicolumn expectations. */
-  public enum Ignore { ALL_VALUES_ARE_MISSING, ANY_VALUE_IS_MISSING, NEVER }
+  /** GX's {@code ignore_row_if} of a multicolumn expectation: which rows it leaves out by their missing values. */
+  public enum Ignore {
+    ALL_VALUES_ARE_MISSING, ANY_VALUE_IS_MISSING, NEVER;
+
+    /** Whether a row with {@code nulls} missing values of {@code columns} is left out. */
+    public boolean ignores(int nulls, int columns) {
+      return this == ANY_VALUE_IS_MISSING ? nulls > 0 : this == ALL_VALUES_ARE_MISSING && nulls == columns;
+    }
+  }
 
   public ValueGroupsAnalyzer(List<String> columns, List<Type> types, boolean withRows) {
     this(columns, types, withRows, Ignore.ALL_VALUES_ARE_MISSING);

@@ -11,6 +11,7 @@ import io.dataops.quality.engine.PythonRegex;
 import io.dataops.quality.engine.RowCheck;
 import io.dataops.quality.engine.ScanContext;
 import io.dataops.quality.engine.SizeAnalyzer;
+import io.dataops.quality.engine.ValueGroupsAnalyzer;
 import io.dataops.quality.result.ExpectationResult;
 import io.dataops.quality.suite.Expectation;
 import java.util.ArrayList;
@@ -263,11 +264,7 @@ final class CoreExpectations {
    */
   private static CompiledExpectation uniqueWithinRecord(Args a, int index) {
     List<String> columns = a.columns("column_list");
-    String ignore = a.string("ignore_row_if", false);
-    if (ignore != null && !Set.of("all_values_are_missing", "any_value_is_missing", "never").contains(ignore)) {
-      throw a.fail("ignore_row_if", "expected all_values_are_missing, any_value_is_missing or never");
-    }
-    String mode = ignore == null ? "all_values_are_missing" : ignore;
+    ValueGroupsAnalyzer.Ignore ignore = ExpectationCatalog.multicolumnIgnoreRowIf(a);
     List<Type> types = columns.stream().map(c -> a.table().type(c)).toList();
     return ExpectationCatalog.map(a, index, columns, new RowCheck() {
       @Override
@@ -281,8 +278,7 @@ final class CoreExpectations {
           nulls += v == null ? 1 : 0;
           repeated |= !seen.add(v == null ? NULL_KEY : v);
         }
-        if ((mode.equals("all_values_are_missing") && nulls == columns.size())
-            || (mode.equals("any_value_is_missing") && nulls > 0)) {
+        if (ignore.ignores(nulls, columns.size())) {
           return MISSING;
         }
         return repeated ? UNEXPECTED : OK;

@@ -404,15 +404,19 @@ public final class ExpectationCatalog {
 
   private static CompiledExpectation compoundUnique(Args a, int index) {
     List<String> columns = a.columns("column_list");
+    return groups(a, index, columns, multicolumnIgnoreRowIf(a));
+  }
+
+  /** A multicolumn expectation's {@code ignore_row_if}: all_values_are_missing (default), any_value_is_missing, never. */
+  static ValueGroupsAnalyzer.Ignore multicolumnIgnoreRowIf(Args a) {
     String ignore = a.string("ignore_row_if", false);
-    ValueGroupsAnalyzer.Ignore mode;
-    try {
-      mode = ignore == null ? ValueGroupsAnalyzer.Ignore.ALL_VALUES_ARE_MISSING
-          : ValueGroupsAnalyzer.Ignore.valueOf(ignore.toUpperCase(java.util.Locale.ROOT));
-    } catch (IllegalArgumentException e) {
+    if (ignore == null) {
+      return ValueGroupsAnalyzer.Ignore.ALL_VALUES_ARE_MISSING;
+    }
+    if (!Set.of("all_values_are_missing", "any_value_is_missing", "never").contains(ignore)) {
       throw a.fail("ignore_row_if", "expected all_values_are_missing, any_value_is_missing or never");
     }
-    return groups(a, index, columns, mode);
+    return ValueGroupsAnalyzer.Ignore.valueOf(ignore.toUpperCase(java.util.Locale.ROOT));
   }
 
   /** Uniqueness: every row whose value (tuple) occurs more than once is unexpected. */
@@ -548,12 +552,7 @@ public final class ExpectationCatalog {
       exact &= t.typeId() != Type.TypeID.FLOAT && t.typeId() != Type.TypeID.DOUBLE;
     }
     BigDecimal total = a.number("sum_total", true);
-    String ignore = a.string("ignore_row_if", false);
-    if (ignore != null && !Set.of("all_values_are_missing", "any_value_is_missing", "never").contains(ignore)) {
-      throw a.fail("ignore_row_if", "expected all_values_are_missing, any_value_is_missing or never");
-    }
-    return map(a, index, columns, RowChecks.sum(columns, total, exact,
-        ignore == null ? "all_values_are_missing" : ignore));
+    return map(a, index, columns, RowChecks.sum(columns, total, exact, multicolumnIgnoreRowIf(a)));
   }
 
   // ---- aggregate expectations -----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import io.dataops.quality.engine.PythonRegex;
 import io.dataops.quality.engine.RowCheck;
 import io.dataops.quality.engine.RowPredicate;
 import io.dataops.quality.engine.ScanContext;
+import io.dataops.quality.engine.ValueGroupsAnalyzer;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.LocalDate;
@@ -360,9 +361,9 @@ final class RowChecks {
 
   /**
    * The columns' values add up to {@code total} ({@code exact}: in decimal, else in double, left to right), missing
-   * values counting as 0; {@code ignore}: all_values_are_missing, any_value_is_missing or never.
+   * values counting as 0; rows left out by {@code ignore}.
    */
-  static RowCheck sum(List<String> columns, BigDecimal total, boolean exact, String ignore) {
+  static RowCheck sum(List<String> columns, BigDecimal total, boolean exact, ValueGroupsAnalyzer.Ignore ignore) {
     double totalDouble = total.doubleValue();
     return new RowCheck() {
       @Override
@@ -371,8 +372,7 @@ final class RowChecks {
         for (String c : columns) {
           nulls += batch.column(c).isNull(row) ? 1 : 0;
         }
-        if (ignore.equals("all_values_are_missing") ? nulls == columns.size()
-            : ignore.equals("any_value_is_missing") && nulls > 0) {
+        if (ignore.ignores(nulls, columns.size())) {
           return MISSING;
         }
         if (exact) {
