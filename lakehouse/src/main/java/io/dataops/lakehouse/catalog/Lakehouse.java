@@ -17,6 +17,7 @@ import org.apache.iceberg.io.FileIO;
 import io.dataops.core.BadInputException;
 import io.dataops.core.db.PlatformDatabase;
 import io.dataops.lakehouse.parquet.ParquetCodecs;
+import io.dataops.lakehouse.secrets.ShippedSecrets;
 import io.dataops.lakehouse.storage.CodecSharingS3FileIO;
 import io.dataops.lakehouse.storage.LocalFileIO;
 import org.apache.iceberg.jdbc.JdbcCatalog;
@@ -52,7 +53,9 @@ public final class Lakehouse implements AutoCloseable {
       props.put("jdbc.user", config.catalogUser());
     }
     if (config.catalogPassword() != null) {
-      props.put("jdbc.password", config.catalogPassword());
+      props.put(ShippedSecrets.CATALOG_PASSWORD_PROPERTY, config.catalogPassword());
+      // For what this process ships elsewhere without it (a Flink job run in-process finds it here).
+      ShippedSecrets.holdCatalogPassword(config.catalogUri(), config.catalogUser(), config.catalogPassword());
     }
     if (config.isEmbedded()) {
       // Several processes may land at once: wait for SQLite's lock instead of failing, and let readers run

@@ -2,6 +2,7 @@ package io.dataops.lakehouse.storage;
 
 import io.dataops.core.files.OwnerOnly;
 import io.dataops.lakehouse.parquet.ParquetCodecs;
+import io.dataops.lakehouse.secrets.ShippedSecrets;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -45,7 +46,7 @@ public final class LocalFileIO implements SupportsPrefixOperations, SupportsBulk
 
   @Override
   public void initialize(Map<String, String> props) {
-    this.properties = new HashMap<>(props);
+    this.properties = new HashMap<>(ShippedSecrets.withoutCatalogPassword(props)); // shipped with every table
   }
 
   @Override

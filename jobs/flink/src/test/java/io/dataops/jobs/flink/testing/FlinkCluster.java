@@ -3,6 +3,8 @@ package io.dataops.jobs.flink.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataops.jobs.flink.JobJar;
+import io.dataops.lakehouse.secrets.ShippedSecrets;
+import io.dataops.lakehouse.testing.S3Server;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -212,7 +214,12 @@ public final class FlinkCluster {
     cmd.addAll(List.of("-cp", classPath, mainClass, "--configDir", dir.resolve("conf").toString()));
     cmd.addAll(params.settings());
     Path log = dir.resolve("log").resolve(name + ".log");
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    // A job brings no secret (ShippedSecrets): the cluster's JVMs have their own, as a deployment gives them: the test
+    // S3 server's secret key (for the tests on a bucket). The test catalogs have no password.
+    b.environment().remove(ShippedSecrets.CATALOG_PASSWORD);
+    b.environment().put(ShippedSecrets.S3_SECRET, S3Server.SECRET_KEY);
+    return b.start();
   }
 
   /** Waits until the REST endpoint answers with one TaskManager and two slots. */
