@@ -235,15 +235,8 @@ public final class Landing {
         }
       }
       for (Map.Entry<TableIdentifier, TableMetadata> e : unfilled.entrySet()) {
-        TableMetadata m = e.getValue();
-        if (!lakehouse.dropIfAt(e.getKey(), m.metadataFileLocation())) {
+        if (!dropIfStillAt(e.getKey(), e.getValue())) {
           return; // committed into since: it stays, and so does the quarantine table
-        }
-        try {
-          lakehouse.io().deleteFile(m.metadataFileLocation());
-          m.previousFiles().forEach(f -> lakehouse.io().deleteFile(f.file()));
-        } catch (RuntimeException ignored) {
-          // an orphan metadata file, never named by the catalog again
         }
       }
     } catch (RuntimeException e) {
@@ -556,6 +549,7 @@ public final class Landing {
     }
     Schema have = table.schema();
     UpdateSchema update = null;
+    String conflict = null;
     for (ColumnSpec c : contract.columns()) {
       NestedField existing = have.findField(c.name());
       Type type = c.type().toIceberg();
@@ -566,16 +560,26 @@ public final class Landing {
         if (type.isPrimitiveType() && TypeUtil.isPromotionAllowed(existing.type(), type.asPrimitiveType())) {
           update = update != null ? update : table.updateSchema();
           update.updateColumn(c.name(), type.asPrimitiveType());
-        } else {
-          throw new BadInputException("column '" + c.name() + "' is " + existing.type() + " in " + id
-              + " but the contract says " + c.type() + " (only widening changes are allowed)");
+        } else if (conflict == null) {
+          conflict = "column '" + c.name() + "' is " + existing.type() + " in " + id + " but the contract says "
+              + c.type() + " (only widening changes are allowed)";
         }
       }
     }
     for (NestedField f : have.columns()) {
-      if (f.isRequired() && !f.name().startsWith("_") && contract.column(f.name()).isEmpty()) {
-        throw new BadInputException("table " + id + " requires column '" + f.name() + "' that the contract does not have");
+      if (conflict == null && f.isRequired() && !f.name().startsWith("_") && contract.column(f.name()).isEmpty()) {
+        conflict = "table " + id + " requires column '" + f.name() + "' that the contract does not have";
       }
+    }
+    if (conflict != null) {
+      if (dropNeverFilled(id, table)) {
+        // Made by feeds none of whose rows landed (all quarantined), under a contract since corrected: no row was
+        // ever read with the old schema, so the table starts again with the contract's (found by a probe: the
+        // department could otherwise never land the dataset again).
+        LOG.info("{} never held a row; made again with the changed contract's schema", id);
+        return odsTable(id, request, created);
+      }
+      throw new BadInputException(conflict);
     }
     if (update != null) {
       try {
@@ -587,6 +591,33 @@ public final class Landing {
       table.refresh();
     }
     return withProperties(table, FeedTables.odsProperties(request.department(), request.dataset(), contract));
+  }
+
+  /**
+   * Removes an ods table that has never had a snapshot (no row ever landed in it), if the catalog still names the
+   * metadata it was loaded with: a landing that commits into it meanwhile keeps it (and this one then meets the
+   * conflict again), and one still writing for it finds it gone at its commit (Iceberg checks the table's identity).
+   */
+  private boolean dropNeverFilled(TableIdentifier id, Table table) {
+    if (!(table instanceof HasTableOperations t)) {
+      return false;
+    }
+    TableMetadata m = t.operations().current();
+    return m.snapshots().isEmpty() && dropIfStillAt(id, m);
+  }
+
+  /** Removes {@code id}, and the metadata files of {@code m}, if the catalog still names {@code m}'s. */
+  private boolean dropIfStillAt(TableIdentifier id, TableMetadata m) {
+    if (!lakehouse.dropIfAt(id, m.metadataFileLocation())) {
+      return false;
+    }
+    try {
+      lakehouse.io().deleteFile(m.metadataFileLocation());
+      m.previousFiles().forEach(f -> lakehouse.io().deleteFile(f.file()));
+    } catch (RuntimeException ignored) {
+      // an orphan metadata file, never named by the catalog again
+    }
+    return true;
   }
 
   /**

@@ -302,6 +302,48 @@ class LandingCommitTest extends LandingFixture {
         .hasMessage("column 'id' is long in ods.dept__data but the contract says string (only widening changes are allowed)");
   }
 
+  /**
+   * A first feed none of whose rows landed (all quarantined under a contract that typed a column wrong) leaves an ods
+   * table that never held a row; the corrected contract then makes it again with its own schema, where a table that
+   * holds rows still refuses the change (found by a probe: the dataset could never be landed again).
+   */
+  @Test
+  void aTableThatNeverHeldARowTakesTheCorrectedContract() {
+    String wrong = """
+        columns:
+          - {name: id, type: long, required: true}
+          - {name: code, type: int}
+        """;
+    String csv = "id,code\n1,A01\n2,B02\n";
+    assertThatThrownBy(() -> land(wrong, csv)).isInstanceOf(BadInputException.class);
+    assertThat(ods().currentSnapshot()).as("no row landed").isNull();
+    long quarantined = Tables.rows(quarantine()).size();
+    assertThat(quarantined).isEqualTo(2);
+
+    String corrected = """
+        columns:
+          - {name: id, type: long, required: true}
+          - {name: code, type: string}
+        """;
+    LandingResult r = land(corrected, csv);
+    assertThat(r.rowsRead()).isEqualTo(r.rowsLanded() + r.rowsQuarantined());
+    assertThat(r.rowsLanded()).isEqualTo(2);
+    assertThat(ods().schema().findField("code").type()).isEqualTo(org.apache.iceberg.types.Types.StringType.get());
+    assertThat(Tables.rows(ods())).extracting(x -> x.getField("code")).containsExactlyInAnyOrder("A01", "B02");
+    assertThat(Tables.rows(quarantine())).as("the earlier quarantine stays")
+        .hasSize(2);
+
+    String narrowed = """
+        columns:
+          - {name: id, type: long, required: true}
+          - {name: code, type: int}
+        """;
+    assertThatThrownBy(() -> land(narrowed, "id,code\n3,7\n")).isInstanceOf(BadInputException.class)
+        .hasMessage("column 'code' is string in ods.dept__data but the contract says int (only widening changes are"
+            + " allowed)");
+    assertThat(Tables.rows(ods())).as("a table with rows keeps them").hasSize(2);
+  }
+
   @Test
   void aContractForAnotherDatasetIsRefused() {
     GenerateResult g = citizens("c.csv", 10, 0, 0);
