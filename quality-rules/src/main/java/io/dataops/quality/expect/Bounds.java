@@ -2,6 +2,7 @@ package io.dataops.quality.expect;
 
 import io.dataops.lakehouse.arrow.ArrowValues;
 import io.dataops.quality.engine.ColumnView;
+import io.dataops.quality.engine.TextOrder;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;

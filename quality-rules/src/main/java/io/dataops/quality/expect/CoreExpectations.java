@@ -11,6 +11,7 @@ import io.dataops.quality.engine.PythonRegex;
 import io.dataops.quality.engine.RowCheck;
 import io.dataops.quality.engine.ScanContext;
 import io.dataops.quality.engine.SizeAnalyzer;
+import io.dataops.quality.engine.TextOrder;
 import io.dataops.quality.engine.ValueGroupsAnalyzer;
 import io.dataops.quality.result.ExpectationResult;
 import io.dataops.quality.suite.Expectation;

@@ -3,6 +3,7 @@ package io.dataops.quality.expect;
 import io.dataops.quality.engine.DistinctSampleAnalyzer;
 import io.dataops.quality.engine.HistogramAnalyzer;
 import io.dataops.quality.engine.NumericStatsAnalyzer;
+import io.dataops.quality.engine.TextOrder;
 import io.dataops.quality.engine.ValuesAnalyzer;
 import io.dataops.quality.result.ExpectationResult;
 import io.dataops.quality.suite.Expectation;

@@ -1,5 +1,6 @@
 package io.dataops.quality.expect;
 
+import io.dataops.lakehouse.table.PreviewMask;
 import io.dataops.quality.engine.Analyzer;
 import io.dataops.quality.engine.ComplianceAnalyzer;
 import io.dataops.quality.engine.CompletenessAnalyzer;
@@ -9,6 +10,8 @@ import io.dataops.quality.engine.PythonRegex;
 import io.dataops.quality.engine.QuantileAnalyzer;
 import io.dataops.quality.engine.RowCheck;
 import io.dataops.quality.engine.SizeAnalyzer;
+import io.dataops.quality.engine.TextExtremesAnalyzer;
+import io.dataops.quality.engine.TextOrder;
 import io.dataops.quality.engine.ValueGroupsAnalyzer;
 import io.dataops.quality.result.ExpectationResult;
 import io.dataops.quality.suite.Expectation;
@@ -563,6 +566,9 @@ public final class ExpectationCatalog {
     boolean temporalOk = which.equals("min") || which.equals("max");
     // Python counts True as 1: GX's mean of [true, false, false, true] is 0.5.
     boolean booleanOk = !temporalOk && type.typeId() == Type.TypeID.BOOLEAN;
+    if (temporalOk && type.typeId() == Type.TypeID.STRING) {
+      return textExtreme(a, column, which.equals("max"));
+    }
     if (!isNumeric(type) && !(temporalOk && isTemporal(type)) && !booleanOk) {
       throw a.fail("column", "column '" + column + "' is " + type + "; " + which + " needs a numeric column");
     }
@@ -580,6 +586,25 @@ public final class ExpectationCatalog {
       };
       boolean ok = !Double.isNaN(v) && b.contains(v);
       return ExpectationResult.of(e, ok, Results.observed(b.render(v)));
+    });
+  }
+
+  /**
+   * The least or greatest value of a text column, in Python's order (by code point), against text bounds: what GX
+   * computes on every backend. Null when the column has no value, which fails, as a numeric column's does. Shown
+   * with identifiers masked and cut at 200 characters, as reports show text.
+   */
+  private static CompiledExpectation textExtreme(Args a, String column, boolean max) {
+    Bounds b = Bounds.orAnything(a, a.table().type(column), "min_value", "max_value");
+    TextExtremesAnalyzer extremes = new TextExtremesAnalyzer(column);
+    Expectation e = a.expectation();
+    return new Compiled(e, List.of(extremes), states -> {
+      TextExtremesAnalyzer.State s = states.of(extremes);
+      String v = max ? s.max : s.min;
+      // One row's value: an ID or mobile in it is masked, as in the other text a result shows (a personal column's
+      // value is masked whole: QualityRunner.maskRowValues).
+      return ExpectationResult.of(e, v != null && b.containsText(v),
+          Results.observed(v == null ? null : Results.shortened(PreviewMask.maskIdentifiers(v))));
     });
   }
 

@@ -1,6 +1,7 @@
 package io.dataops.quality.expect;
 
 import io.dataops.quality.engine.ComplianceAnalyzer;
+import io.dataops.quality.engine.TextOrder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

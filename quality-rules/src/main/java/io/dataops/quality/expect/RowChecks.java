@@ -9,6 +9,7 @@ import io.dataops.quality.engine.PythonRegex;
 import io.dataops.quality.engine.RowCheck;
 import io.dataops.quality.engine.RowPredicate;
 import io.dataops.quality.engine.ScanContext;
+import io.dataops.quality.engine.TextOrder;
 import io.dataops.quality.engine.ValueGroupsAnalyzer;
 import java.math.BigDecimal;
 import java.math.RoundingMode;

@@ -3,6 +3,7 @@ package io.dataops.quality.expect;
 import io.dataops.quality.engine.Batch;
 import io.dataops.quality.engine.ColumnView;
 import io.dataops.quality.engine.RowFilter;
+import io.dataops.quality.engine.TextOrder;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;

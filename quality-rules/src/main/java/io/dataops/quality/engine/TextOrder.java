@@ -1,14 +1,14 @@
-package io.dataops.quality.expect;
+package io.dataops.quality.engine;
 
 /**
  * Python's order of text, which GX compares and sorts with: by code point. Java's {@link String#compareTo} orders
  * UTF-16 units, which puts the characters above U+FFFF (emoji, CJK Extension B such as 𠀀) before U+E000–U+FFFF (the
  * full-width forms such as ｚ): found by a probe, {@code between "a" and "ｚ"} passed "😀x".
  */
-final class TextOrder {
+public final class TextOrder {
   private TextOrder() {}
 
-  static int compare(String a, String b) {
+  public static int compare(String a, String b) {
     int n = Math.min(a.length(), b.length());
     for (int i = 0; i < n; i++) {
       char x = a.charAt(i);
@@ -29,7 +29,7 @@ final class TextOrder {
   }
 
   /** {@link #compare} of the values' text. */
-  static int compareText(Object a, Object b) {
+  public static int compareText(Object a, Object b) {
     return compare(String.valueOf(a), String.valueOf(b));
   }
 }
