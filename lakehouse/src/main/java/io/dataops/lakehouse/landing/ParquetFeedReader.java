@@ -2,10 +2,12 @@ package io.dataops.lakehouse.landing;
 
 import io.dataops.core.BadInputException;
 import io.dataops.core.Listing;
+import io.dataops.core.text.VisibleText;
 import io.dataops.lakehouse.contract.ColumnSpec;
 import io.dataops.lakehouse.contract.FeedContract;
 import io.dataops.lakehouse.parquet.ParquetCodecs;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -17,10 +19,18 @@ import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetReaders;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.mapping.MappingUtil;
-import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.parquet.ParquetSchemaUtil;
 import org.apache.iceberg.types.Types.NestedField;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.parquet.ParquetReader;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.compression.CompressionCodecFactory;
+import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.schema.MessageType;
 
 /**
@@ -50,7 +60,11 @@ final class ParquetFeedReader implements FeedReader {
     try (ParquetFileReader reader = ParquetFileReader.open(footerInput(file))) {
       type = reader.getFooter().getFileMetaData().getSchema();
       rowCount = reader.getRecordCount();
+      checkChunks(reader.getFooter().getBlocks(), size);
     } catch (RuntimeException | IOException e) {
+      if (e instanceof BadInputException bad) {
+        throw bad;
+      }
       throw new BadInputException("the file is not a readable Parquet file (" + e.getClass().getSimpleName() + ")");
     }
     this.hasIds = ParquetSchemaUtil.hasIds(type);
@@ -84,6 +98,37 @@ final class ParquetFeedReader implements FeedReader {
     }
   }
 
+  /**
+   * Refuses a footer whose column chunks do not lie within the file: parquet-java allocates what a chunk claims, so a
+   * file of a few hundred KB claiming a 2 GB chunk ran the landing out of memory (found by a probe).
+   */
+  private static void checkChunks(List<BlockMetaData> blocks, long fileLength) {
+    // The data lies between the leading "PAR1" and the footer, itself followed by its length and "PAR1".
+    long end = fileLength - 8;
+    for (BlockMetaData block : blocks) {
+      for (ColumnChunkMetaData chunk : block.getColumns()) {
+        long start = chunk.getStartingPos();
+        long claimed = chunk.getTotalSize();
+        if (start < 4 || claimed < 0 || claimed > end - start) {
+          throw new BadInputException(String.format("damaged Parquet file: column chunk %s claims %,d bytes at offset "
+              + "%,d in a file of %,d", chunkName(chunk), claimed, start, fileLength));
+        }
+        long uncompressed = chunk.getTotalUncompressedSize();
+        if (uncompressed < 0) {
+          throw new BadInputException(String.format("damaged Parquet file: column chunk %s claims %,d bytes "
+              + "uncompressed", chunkName(chunk), uncompressed));
+        }
+      }
+    }
+  }
+
+  private static String chunkName(ColumnChunkMetaData chunk) {
+    String[] path = chunk.getPath().toArray();
+    String name = String.join(".", path);
+    return name.isEmpty() || CsvFeedReader.Layout.looksLikeValue(name.toLowerCase(Locale.ROOT)) ? "(name not shown)"
+        : "'" + VisibleText.value(name) + "'";
+  }
+
   /** Parquet's own view of the feed's InputFile, to read the footer (a local file or an object alike). */
   private static org.apache.parquet.io.InputFile footerInput(FeedFile file) {
     return new org.apache.parquet.io.InputFile() {
@@ -112,15 +157,19 @@ final class ParquetFeedReader implements FeedReader {
 
   @Override
   public void read(BatchSink sink) throws IOException, InterruptedException {
-    Parquet.ReadBuilder builder = Parquet.read(file.input())
-        .project(fileSchema)
-        .createReaderFunc(t -> GenericParquetReaders.buildReader(fileSchema, t));
-    if (!hasIds) {
-      builder = builder.withNameMapping(MappingUtil.create(fileSchema));
-    }
+    ParquetReadOptions base = ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
+    // Page checksums are verified where the writer wrote them (parquet-java does since 1.12, Arrow since 12): a
+    // page damaged in transit otherwise landed its garbage (found by a probe). A file without them is not checked.
+    ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration()).copy(base)
+        .usePageChecksumVerification(true)
+        .withCodecFactory(new BoundedPages(base.getCodecFactory(), maxPageBytes(contract)))
+        .build();
+    CloseableIterable<Record> records = new ParquetReader<>(file.input(), fileSchema, options,
+        t -> GenericParquetReaders.buildReader(fileSchema, t),
+        hasIds ? null : MappingUtil.create(fileSchema), Expressions.alwaysTrue(), false, true);
     List<String> names = contract.columnNames();
     ValueBatch batch = new ValueBatch(names);
-    try (CloseableIterable<Record> records = builder.build()) {
+    try (records) {
       for (Record r : records) {
         Object[] values = new Object[contractToFile.length];
         Arrays.fill(values, ValueConverter.ABSENT);
@@ -137,11 +186,71 @@ final class ParquetFeedReader implements FeedReader {
         }
       }
     } catch (RuntimeException e) {
-      throw new BadInputException("the Parquet file is damaged after row " + rowsSoFar + " ("
-          + e.getClass().getSimpleName() + ")", e);
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof BadInputException bad) {
+          throw bad; // a page's refusal, whatever parquet-java wrapped it in
+        }
+      }
+      String what = String.valueOf(e.getMessage()).contains("CRC checksum verification failed")
+          ? "a data page fails its checksum" : e.getClass().getSimpleName();
+      throw new BadInputException("the Parquet file is damaged after row " + rowsSoFar + " (" + what + ")", e);
     }
     if (batch.size() > 0) {
       sink.accept(batch);
+    }
+  }
+
+  /**
+   * The most a page may claim uncompressed: a writer closes a page at its page size (1 MB by default in parquet-java,
+   * Arrow and Spark), after at most one value as long as the contract lets a record be, so 64 MB plus
+   * {@code maxRecordBytes} holds every page such writers make while a lying page header cannot make the landing
+   * allocate gigabytes.
+   */
+  static long maxPageBytes(FeedContract contract) {
+    return Math.min(Integer.MAX_VALUE - 16, (64L << 20) + contract.maxRecordBytes());
+  }
+
+  /** parquet-java's decompressors, refusing a page whose header claims more than {@code maxBytes} uncompressed. */
+  private record BoundedPages(CompressionCodecFactory codecs, long maxBytes) implements CompressionCodecFactory {
+    @Override
+    public BytesInputCompressor getCompressor(CompressionCodecName codec) {
+      return codecs.getCompressor(codec);
+    }
+
+    @Override
+    public BytesInputDecompressor getDecompressor(CompressionCodecName codec) {
+      BytesInputDecompressor d = codecs.getDecompressor(codec);
+      return new BytesInputDecompressor() {
+        @Override
+        public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
+          check(uncompressedSize);
+          return d.decompress(bytes, uncompressedSize);
+        }
+
+        @Override
+        public void decompress(ByteBuffer input, int compressedSize, ByteBuffer output, int uncompressedSize)
+            throws IOException {
+          check(uncompressedSize);
+          d.decompress(input, compressedSize, output, uncompressedSize);
+        }
+
+        @Override
+        public void release() {
+          d.release();
+        }
+      };
+    }
+
+    private void check(int uncompressedSize) {
+      if (uncompressedSize < 0 || uncompressedSize > maxBytes) {
+        throw new BadInputException(String.format("damaged Parquet file: a page claims %,d bytes uncompressed, more "
+            + "than the %,d a page may hold (64 MB and the contract's maxRecordBytes)", uncompressedSize, maxBytes));
+      }
+    }
+
+    @Override
+    public void release() {
+      codecs.release();
     }
   }
 

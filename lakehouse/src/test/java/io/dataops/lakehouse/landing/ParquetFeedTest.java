@@ -1,0 +1,228 @@
+package io.dataops.lakehouse.landing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dataops.core.BadInputException;
+import io.dataops.lakehouse.catalog.TableNames;
+import io.dataops.lakehouse.contract.ContractParser;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.iceberg.data.Record;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.format.ColumnChunk;
+import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.PageHeader;
+import org.apache.parquet.format.RowGroup;
+import org.apache.parquet.format.Util;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageTypeParser;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Types;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Parquet feeds a probe crafted: lying footers and page headers, damaged pages, types the platform cannot land,
+ * unsigned integers, column names alike or shaped like personal data. Files are written with parquet-java as other
+ * producers write them, then landed through the landing.
+ */
+class ParquetFeedTest extends LandingFixture {
+
+  private static final String CONTRACT = """
+      format: parquet
+      columns:
+        - {name: rid, type: string, required: true}
+        - {name: txt, type: string}
+      """;
+
+  @SafeVarargs
+  private Path write(String name, String schema, CompressionCodecName codec, boolean checksums, int rows,
+      Consumer<Group>... perRow) throws IOException {
+    return write(name, MessageTypeParser.parseMessageType(schema), codec, checksums, rows, perRow);
+  }
+
+  /** rid, then optional text columns of these names (which Parquet's schema syntax cannot spell). */
+  private static MessageType ridAnd(String... names) {
+    var b = Types.buildMessage().required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType())
+        .named("rid");
+    for (String n : names) {
+      b = b.optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(n);
+    }
+    return b.named("m");
+  }
+
+  @SafeVarargs
+  private Path write(String name, MessageType type, CompressionCodecName codec, boolean checksums, int rows,
+      Consumer<Group>... perRow) throws IOException {
+    Path file = dir.resolve(name);
+    SimpleGroupFactory groups = new SimpleGroupFactory(type);
+    try (var w = ExampleParquetWriter.builder(new LocalOutputFile(file)).withType(type).withCompressionCodec(codec)
+        .withDictionaryEncoding(false).withPageWriteChecksumEnabled(checksums).build()) {
+      for (int r = 0; r < rows; r++) {
+        Group g = groups.newGroup();
+        perRow[Math.min(r, perRow.length - 1)].accept(g);
+        w.write(g);
+      }
+    }
+    return file;
+  }
+
+  private LandingResult land(String contract, Path file) {
+    LandingResult r = new Landing(lakehouse, 2, ProgressListener.NONE).land(new LandingRequest("dept", "data",
+        FeedFile.local(file), ContractParser.parse(contract, "c"), null, Replaces.option(null)));
+    assertThat(r.rowsRead()).as("every row read is landed or quarantined")
+        .isEqualTo(r.rowsLanded() + r.rowsQuarantined());
+    return r;
+  }
+
+  private Path textFile(String name, CompressionCodecName codec, boolean checksums) throws IOException {
+    int[] n = {0};
+    return write(name, "message m { required binary rid (UTF8); optional binary txt (UTF8); }", codec, checksums, 3,
+        g -> g.append("rid", "r" + n[0]).append("txt", "hello-row-" + n[0]++));
+  }
+
+  /** The file's footer, changed by {@code edit}, written back (its data left as it is). */
+  private static void editFooter(Path file, Consumer<FileMetaData> edit) throws IOException {
+    byte[] b = Files.readAllBytes(file);
+    int len = ByteBuffer.wrap(b, b.length - 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    int start = b.length - 8 - len;
+    FileMetaData meta = Util.readFileMetaData(new ByteArrayInputStream(b, start, len));
+    edit.accept(meta);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(b, 0, start);
+    Util.writeFileMetaData(meta, out);
+    int newLen = out.size() - start;
+    out.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(newLen).array());
+    out.write("PAR1".getBytes(StandardCharsets.US_ASCII));
+    Files.write(file, out.toByteArray());
+  }
+
+  /** Found by a probe: a 600 KB file whose footer claimed 2 GB column chunks ran the landing out of memory. */
+  @Test
+  void aFooterClaimingAChunkBeyondTheFileIsRefused() throws Exception {
+    Path file = textFile("chunk.parquet", CompressionCodecName.ZSTD, true);
+    long size = Files.size(file);
+    editFooter(file, meta -> {
+      for (RowGroup g : meta.getRow_groups()) {
+        for (ColumnChunk c : g.getColumns()) {
+          c.getMeta_data().setTotal_compressed_size((1L << 31) - 101);
+        }
+      }
+    });
+    assertThatThrownBy(() -> land(CONTRACT, file)).isInstanceOf(BadInputException.class)
+        .hasMessageStartingWith("damaged Parquet file: column chunk 'rid' claims 2,147,483,547 bytes")
+        .hasMessageContaining("in a file of " + String.format("%,d", Files.size(file)));
+    assertThat(Files.size(file)).isGreaterThan(size / 2);
+  }
+
+  /**
+   * A page header whose uncompressed size is a lie (1.5 GB for a page of a few bytes) is refused before parquet-java
+   * allocates it: the chunk lies within the file, so the footer's check cannot see it.
+   */
+  @Test
+  void aPageClaimingMoreUncompressedBytesThanAPageMayHoldIsRefused() throws Exception {
+    Path file = write("page.parquet", "message m { required binary rid (UTF8); }", CompressionCodecName.ZSTD, true, 3,
+        g -> g.append("rid", "r1"));
+    byte[] b = Files.readAllBytes(file);
+    // One column chunk of one page, right after the leading "PAR1": its header grows by a few bytes.
+    CountingInput in = new CountingInput(new ByteArrayInputStream(b, 4, b.length - 4));
+    PageHeader header = Util.readPageHeader(in);
+    int oldLen = in.count;
+    header.setUncompressed_page_size(1_500_000_000);
+    ByteArrayOutputStream newHeader = new ByteArrayOutputStream();
+    Util.writePageHeader(header, newHeader);
+    int delta = newHeader.size() - oldLen;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(b, 0, 4);
+    newHeader.writeTo(out);
+    out.write(b, 4 + oldLen, b.length - 4 - oldLen);
+    Files.write(file, out.toByteArray());
+    editFooter(file, meta -> {
+      for (RowGroup g : meta.getRow_groups()) {
+        g.setTotal_byte_size(g.getTotal_byte_size() + delta);
+        for (ColumnChunk c : g.getColumns()) {
+          c.getMeta_data().setTotal_compressed_size(c.getMeta_data().getTotal_compressed_size() + delta);
+          c.setColumn_index_offsetIsSet(false);
+          c.setColumn_index_lengthIsSet(false);
+          c.setOffset_index_offsetIsSet(false);
+          c.setOffset_index_lengthIsSet(false);
+        }
+      }
+    });
+    assertThatThrownBy(() -> land("""
+        format: parquet
+        columns:
+          - {name: rid, type: string, required: true}
+        """, file)).isInstanceOf(BadInputException.class)
+        .hasMessageStartingWith("damaged Parquet file: a page claims 1,500,000,000 bytes uncompressed");
+  }
+
+  private static final class CountingInput extends InputStream {
+    private final InputStream in;
+    int count;
+
+    CountingInput(InputStream in) {
+      this.in = in;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int c = in.read();
+      count += c < 0 ? 0 : 1;
+      return c;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      count += Math.max(n, 0);
+      return n;
+    }
+  }
+
+  private static Path corruptFirst(Path file, String text) throws IOException {
+    byte[] b = Files.readAllBytes(file);
+    byte[] t = text.getBytes(StandardCharsets.US_ASCII);
+    for (int i = 0; i + t.length <= b.length; i++) {
+      if (Arrays.equals(b, i, i + t.length, t, 0, t.length)) {
+        b[i] ^= 0x02; // 'h' becomes 'j': the value still decodes, only the checksum can tell
+        Files.write(file, b);
+        return file;
+      }
+    }
+    throw new AssertionError("no " + text + " in the file");
+  }
+
+  /** Found by a probe: bytes damaged in transit landed as garbage values, with no problem recorded. */
+  @Test
+  void aDataPageFailingItsChecksumRefusesTheFeed() throws Exception {
+    Path file = corruptFirst(textFile("crc.parquet", CompressionCodecName.UNCOMPRESSED, true), "hello-row-1");
+    assertThatThrownBy(() -> land(CONTRACT, file)).isInstanceOf(BadInputException.class)
+        .hasMessage("the Parquet file is damaged after row 0 (a data page fails its checksum)");
+    assertThat(lakehouse.exists(TableNames.ods("dept", "data")) ? odsRows() : List.of()).isEmpty();
+
+    // A writer that wrote no checksums: nothing to check the page against, as the README says.
+    Path unchecked = corruptFirst(textFile("nocrc.parquet", CompressionCodecName.UNCOMPRESSED, false), "hello-row-1");
+    LandingResult r = land(CONTRACT, unchecked);
+    assertThat(r.rowsLanded()).isEqualTo(3);
+    assertThat(odsRows()).extracting(x -> x.getField("txt")).contains("jello-row-1");
+  }
+
+}
