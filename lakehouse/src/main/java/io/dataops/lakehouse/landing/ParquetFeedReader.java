@@ -7,6 +7,7 @@ import io.dataops.lakehouse.contract.ColumnSpec;
 import io.dataops.lakehouse.contract.FeedContract;
 import io.dataops.lakehouse.parquet.ParquetCodecs;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,7 +32,10 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.Type;
 
 /**
  * Parquet feeds: columns are matched to the contract by name; typed values go to the workers for conversion
@@ -43,6 +47,8 @@ final class ParquetFeedReader implements FeedReader {
   private final FeedFile file;
   private final FeedContract contract;
   private final Schema fileSchema;
+  /** Per top-level file column: the bit width of an unsigned integer, else 0. */
+  private final int[] unsignedBits;
   private final boolean hasIds;
   private final int[] contractToFile;
   private final List<String> missing = new ArrayList<>();
@@ -67,8 +73,19 @@ final class ParquetFeedReader implements FeedReader {
       }
       throw new BadInputException("the file is not a readable Parquet file (" + e.getClass().getSimpleName() + ")");
     }
-    this.hasIds = ParquetSchemaUtil.hasIds(type);
-    this.fileSchema = ParquetSchemaUtil.convert(hasIds ? type : ParquetSchemaUtil.addFallbackIds(type));
+    List<Type> top = type.getFields();
+    unsignedBits = new int[top.size()];
+    for (int i = 0; i < top.size(); i++) {
+      unsignedBits[i] = checkType(top.get(i), i);
+    }
+    MessageType readable = withoutUint64(type);
+    this.hasIds = ParquetSchemaUtil.hasIds(readable);
+    try {
+      this.fileSchema = ParquetSchemaUtil.convert(hasIds ? readable : ParquetSchemaUtil.addFallbackIds(readable));
+    } catch (RuntimeException e) {
+      throw new BadInputException("the Parquet file has a column of a type the platform cannot read ("
+          + e.getClass().getSimpleName() + ")");
+    }
 
     Map<String, Integer> byName = new HashMap<>();
     List<NestedField> fields = fileSchema.columns();
@@ -96,6 +113,16 @@ final class ParquetFeedReader implements FeedReader {
     if (!missingRequired.isEmpty()) {
       throw new BadInputException("the file lacks required columns: " + String.join(", ", missingRequired));
     }
+  }
+
+  /** A column as a message may name it: its name when that looks like a name (made safe), else its position. */
+  static String shownName(String name, int index) {
+    String key = name.replace("\uFEFF", "").strip();
+    if (key.isEmpty() || CsvFeedReader.Layout.looksLikeValue(key.toLowerCase(Locale.ROOT))) {
+      return "column " + (index + 1) + " (its name not shown: " + (key.isEmpty() ? "it is empty" : "it looks like a "
+          + "value") + ")";
+    }
+    return "column '" + VisibleText.value(key) + "'";
   }
 
   /**
@@ -127,6 +154,53 @@ final class ParquetFeedReader implements FeedReader {
     String name = String.join(".", path);
     return name.isEmpty() || CsvFeedReader.Layout.looksLikeValue(name.toLowerCase(Locale.ROOT)) ? "(name not shown)"
         : "'" + VisibleText.value(name) + "'";
+  }
+
+  /**
+   * Refuses a top-level column of a type the landing cannot read exactly, naming it (found by a probe: these were
+   * internal errors, or "damaged after row 0"); returns the bit width of an unsigned 8-, 16- or 32-bit integer (read
+   * as the unsigned number it is, not as Java's signed int), 64 for UINT_64, else 0.
+   */
+  private static int checkType(Type column, int index) {
+    if (!column.isPrimitive()) {
+      return 0;
+    }
+    PrimitiveType p = column.asPrimitiveType();
+    LogicalTypeAnnotation logical = p.getLogicalTypeAnnotation();
+    String unsupported = null;
+    int unsigned = 0;
+    if (logical instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation d && d.getPrecision() > 38) {
+      unsupported = "DECIMAL(" + d.getPrecision() + "," + d.getScale() + "), more than the 38 digits a decimal holds";
+    } else if (logical instanceof LogicalTypeAnnotation.IntervalLogicalTypeAnnotation) {
+      unsupported = "INTERVAL";
+    } else if (logical instanceof LogicalTypeAnnotation.TimeLogicalTypeAnnotation t
+        && t.getUnit() == LogicalTypeAnnotation.TimeUnit.NANOS) {
+      unsupported = "TIME(NANOS)";
+    } else if (logical instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation i && !i.isSigned()) {
+      unsigned = i.getBitWidth();
+    }
+    if (unsupported != null) {
+      throw new BadInputException("the Parquet file's " + shownName(column.getName(), index) + " is of type "
+          + unsupported + ", which the platform cannot land (convert the column in the file, e.g. to text)");
+    }
+    return unsigned;
+  }
+
+  /**
+   * The file's type with UINT_64 read as plain int64 (Iceberg refuses the annotation): {@link #read} then turns each
+   * value into its unsigned number.
+   */
+  private static MessageType withoutUint64(MessageType type) {
+    List<Type> fields = new ArrayList<>(type.getFields());
+    boolean changed = false;
+    for (int i = 0; i < fields.size(); i++) {
+      if (fields.get(i).isPrimitive() && fields.get(i).asPrimitiveType().getLogicalTypeAnnotation()
+          instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation a && !a.isSigned() && a.getBitWidth() == 64) {
+        fields.set(i, fields.get(i).asPrimitiveType().withLogicalTypeAnnotation(null));
+        changed = true;
+      }
+    }
+    return changed ? new MessageType(type.getName(), fields) : type;
   }
 
   /** Parquet's own view of the feed's InputFile, to read the footer (a local file or an object alike). */
@@ -165,7 +239,7 @@ final class ParquetFeedReader implements FeedReader {
         .withCodecFactory(new BoundedPages(base.getCodecFactory(), maxPageBytes(contract)))
         .build();
     CloseableIterable<Record> records = new ParquetReader<>(file.input(), fileSchema, options,
-        t -> GenericParquetReaders.buildReader(fileSchema, t),
+        t -> GenericParquetReaders.buildReader(fileSchema, withoutUint64(t)),
         hasIds ? null : MappingUtil.create(fileSchema), Expressions.alwaysTrue(), false, true);
     List<String> names = contract.columnNames();
     ValueBatch batch = new ValueBatch(names);
@@ -174,8 +248,9 @@ final class ParquetFeedReader implements FeedReader {
         Object[] values = new Object[contractToFile.length];
         Arrays.fill(values, ValueConverter.ABSENT);
         for (int c = 0; c < contractToFile.length; c++) {
-          if (contractToFile[c] >= 0) {
-            values[c] = r.get(contractToFile[c]);
+          int f = contractToFile[c];
+          if (f >= 0) {
+            values[c] = unsignedBits[f] == 0 ? r.get(f) : unsigned(r.get(f), unsignedBits[f]);
           }
         }
         rowsSoFar++;
@@ -198,6 +273,22 @@ final class ParquetFeedReader implements FeedReader {
     if (batch.size() > 0) {
       sink.accept(batch);
     }
+  }
+
+  /**
+   * An unsigned integer's value: UINT_8, UINT_16 and UINT_32 are stored in an int32 (read as Java's signed int, so
+   * 4294967295 came out as -1: found by a probe), UINT_64 in an int64. The low bits of the width are the value, as
+   * Arrow reads them; a value beyond a long becomes a BigInteger, which a long column quarantines as out of range.
+   */
+  static Object unsigned(Object value, int bits) {
+    if (!(value instanceof Number n)) {
+      return value;
+    }
+    long v = n.longValue();
+    if (bits == 64) {
+      return v >= 0 ? (Object) v : new BigInteger(Long.toUnsignedString(v));
+    }
+    return v & ((1L << bits) - 1);
   }
 
   /**

@@ -225,4 +225,65 @@ class ParquetFeedTest extends LandingFixture {
     assertThat(odsRows()).extracting(x -> x.getField("txt")).contains("jello-row-1");
   }
 
+  /** Found by a probe: these were "internal error" (exit 1) or "damaged after row 0", naming no column. */
+  @Test
+  void aColumnOfATypeThePlatformCannotLandIsRefusedByName() throws Exception {
+    String[][] cases = {
+        {"optional fixed_len_byte_array(40) txt (DECIMAL(90,2))", "DECIMAL(90,2)"},
+        {"optional fixed_len_byte_array(12) txt (INTERVAL)", "INTERVAL"},
+        {"optional int64 txt (TIME(NANOS,true))", "TIME(NANOS)"}};
+    for (String[] c : cases) {
+      Path file = write(c[1].replaceAll("\\W", "") + ".parquet", "message m { required binary rid (UTF8); " + c[0]
+          + "; }", CompressionCodecName.ZSTD, true, 1, g -> g.append("rid", "r"));
+      assertThatThrownBy(() -> land(CONTRACT, file)).as(c[1]).isInstanceOf(BadInputException.class)
+          .hasMessageStartingWith("the Parquet file's column 'txt' is of type " + c[1]);
+    }
+    Path mobile = write("mobile.parquet", Types.buildMessage().required(PrimitiveTypeName.BINARY)
+        .as(LogicalTypeAnnotation.stringType()).named("rid").optional(PrimitiveTypeName.INT64)
+        .as(LogicalTypeAnnotation.timeType(true, LogicalTypeAnnotation.TimeUnit.NANOS)).named("13800138000")
+        .named("m"), CompressionCodecName.ZSTD, true, 1, g -> g.append("rid", "r"));
+    assertThatThrownBy(() -> land(CONTRACT, mobile)).isInstanceOf(BadInputException.class)
+        .hasMessageStartingWith("the Parquet file's column 2 (its name not shown: it looks like a value) is of type "
+            + "TIME(NANOS)").message().doesNotContain("13800138000");
+  }
+
+  /** Found by a probe: UINT_32 4294967295 landed as -1 and UINT_16 65534 as -2 (pyarrow writes them so). */
+  @Test
+  void unsignedIntegersLandAsTheirUnsignedValue() throws Exception {
+    String schema = "message m { required binary rid (UTF8); optional int32 n (UINT_32); optional int32 i (UINT_16);"
+        + " optional int32 b (UINT_8); optional int64 big (UINT_64); optional int64 small (UINT_64);"
+        + " optional int32 narrow (UINT_32); }";
+    Path file = write("uint.parquet", schema, CompressionCodecName.ZSTD, true, 3,
+        g -> g.append("rid", "r0").append("n", -1).append("i", -2).append("b", 255).append("big", -1L)
+            .append("small", 7L).append("narrow", 12),
+        g -> g.append("rid", "r1").append("n", 5).append("i", 1).append("b", 0).append("big", 5L)
+            .append("small", -1L),
+        g -> g.append("rid", "r2").append("narrow", -1));
+    LandingResult r = land("""
+        format: parquet
+        columns:
+          - {name: rid, type: string, required: true}
+          - {name: n, type: long}
+          - {name: i, type: int}
+          - {name: b, type: int}
+          - {name: big, type: "decimal(20,0)"}
+          - {name: small, type: long}
+          - {name: narrow, type: int}
+        """, file);
+    assertThat(r.rowsRead()).isEqualTo(3);
+    assertThat(r.rowsLanded()).isEqualTo(1);
+    assertThat(r.rowsQuarantined()).isEqualTo(2);
+    Record ok = odsRows().get(0);
+    assertThat(ok.getField("n")).isEqualTo(4_294_967_295L);
+    assertThat(ok.getField("i")).isEqualTo(65_534);
+    assertThat(ok.getField("b")).isEqualTo(255);
+    assertThat(ok.getField("big")).isEqualTo(new BigDecimal("18446744073709551615"));
+    assertThat(ok.getField("small")).isEqualTo(7L);
+    assertThat(ok.getField("narrow")).isEqualTo(12);
+    assertThat(quarantineRows()).extracting(x -> x.getField("rule")).containsOnly(Problem.BAD_VALUE);
+    assertThat(quarantineRows()).extracting(x -> (String) x.getField("reason"))
+        .anySatisfy(reason -> assertThat(reason).contains("small").contains("range of long"))
+        .anySatisfy(reason -> assertThat(reason).contains("narrow").contains("range of int"));
+  }
+
 }
