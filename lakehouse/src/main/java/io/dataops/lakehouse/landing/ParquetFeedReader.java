@@ -88,9 +88,20 @@ final class ParquetFeedReader implements FeedReader {
     }
 
     Map<String, Integer> byName = new HashMap<>();
+    Map<String, String> shownByKey = new HashMap<>();
     List<NestedField> fields = fileSchema.columns();
     for (int i = 0; i < fields.size(); i++) {
-      byName.put(fields.get(i).name().strip().toLowerCase(Locale.ROOT), i);
+      String raw = fields.get(i).name().replace("\uFEFF", "").strip();
+      String key = raw.toLowerCase(Locale.ROOT);
+      Integer before = byName.put(key, i);
+      if (before != null) {
+        throw new BadInputException("the file has two columns named alike, " + clash(fields.get(before).name(),
+            before, fields.get(i).name(), i) + ": names are matched to the contract without case or surrounding "
+            + "spaces, so one of them would be lost (rename or remove one)");
+      }
+      if (!CsvFeedReader.Layout.looksLikeValue(key)) {
+        shownByKey.put(key, key.isEmpty() ? "(empty name at position " + (i + 1) + ")" : VisibleText.value(key));
+      }
     }
     contractToFile = new int[contract.columns().size()];
     List<String> missingRequired = new ArrayList<>();
@@ -101,14 +112,29 @@ final class ParquetFeedReader implements FeedReader {
       if (f == null) {
         (spec.required() ? missingRequired : missing).add(spec.name());
       } else if (!fields.get(f).type().isPrimitiveType()) {
-        throw new BadInputException("Parquet column '" + spec.name() + "' is nested (" + fields.get(f).type()
-            + "); the contract promises a single value");
+        throw new BadInputException("Parquet column '" + spec.name() + "' is nested (a " + fields.get(f).type()
+            .typeId().toString().toLowerCase(Locale.ROOT) + "); the contract promises a single value");
       }
     }
     if (!byName.isEmpty()) {
-      var unknown = new java.util.TreeSet<>(byName.keySet());
-      throw new BadInputException("the file has " + Listing.countIfMany(unknown) + "columns the contract does not "
-          + "declare: " + Listing.some(unknown) + " (add them to the contract or remove them from the file)");
+      var unknown = new java.util.TreeSet<String>();
+      int unknownValueLike = 0;
+      for (String key : byName.keySet()) {
+        String shown = shownByKey.get(key);
+        if (shown == null) {
+          unknownValueLike++;
+        } else {
+          unknown.add(shown);
+        }
+      }
+      // As CSV's header: a name that looks like a value (an ID number, a mobile) is never echoed (found by a probe).
+      String which = unknownValueLike == 0 ? Listing.countIfMany(unknown) + "columns the contract does not declare: "
+          + Listing.some(unknown)
+          : String.format("%,d %s the contract does not declare (not shown: %s like %s, not %s)", byName.size(),
+              byName.size() == 1 ? "column" : "columns", unknownValueLike == 1 ? "one looks" : "some look",
+              unknownValueLike == 1 ? "a value" : "values", unknownValueLike == 1 ? "a name" : "names");
+      throw new BadInputException("the file has " + which + " (add them to the contract or remove them from the "
+          + "file)");
     }
     if (!missingRequired.isEmpty()) {
       throw new BadInputException("the file lacks required columns: " + String.join(", ", missingRequired));
@@ -123,6 +149,10 @@ final class ParquetFeedReader implements FeedReader {
           + "value") + ")";
     }
     return "column '" + VisibleText.value(key) + "'";
+  }
+
+  private static String clash(String a, int ia, String b, int ib) {
+    return shownName(a, ia) + " and " + shownName(b, ib);
   }
 
   /**

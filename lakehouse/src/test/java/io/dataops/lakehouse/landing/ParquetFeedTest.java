@@ -286,4 +286,35 @@ class ParquetFeedTest extends LandingFixture {
         .anySatisfy(reason -> assertThat(reason).contains("narrow").contains("range of int"));
   }
 
+  /** Found by a probe: columns txt and TXT landed one of them, silently losing the other. */
+  @Test
+  void columnsNamedAlikeAreRefusedNamingBoth() throws Exception {
+    Path file = write("case.parquet", "message m { required binary rid (UTF8); optional binary txt (UTF8);"
+        + " optional binary TXT (UTF8); }", CompressionCodecName.ZSTD, true, 1,
+        g -> g.append("rid", "r").append("txt", "a").append("TXT", "b"));
+    assertThatThrownBy(() -> land(CONTRACT, file)).isInstanceOf(BadInputException.class)
+        .hasMessageStartingWith("the file has two columns named alike, column 'txt' and column 'TXT'");
+    Path spaced = write("space.parquet", ridAnd("rid "), CompressionCodecName.ZSTD, true, 1, g -> g.append("rid", "r"));
+    assertThatThrownBy(() -> land(CONTRACT, spaced)).isInstanceOf(BadInputException.class)
+        .hasMessageStartingWith("the file has two columns named alike, column 'rid' and column 'rid'");
+  }
+
+  /** Found by a probe: an ID number and a mobile as column names reached the refusal, the log and the audit trail. */
+  @Test
+  void columnNamesThatLookLikePersonalDataAreNotEchoed() throws Exception {
+    Path file = write("ids.parquet", ridAnd("110101199003077774", "13800138000", "\u001b[2Jnote"),
+        CompressionCodecName.ZSTD, true, 1, g -> g.append("rid", "r"));
+    assertThatThrownBy(() -> land(CONTRACT, file)).isInstanceOf(BadInputException.class)
+        .hasMessage("the file has 3 columns the contract does not declare (not shown: some look like values, not "
+            + "names) (add them to the contract or remove them from the file)");
+    Path one = write("esc.parquet", ridAnd("\u001b[2Jnote"), CompressionCodecName.ZSTD, true, 1, g -> g.append("rid", "r"));
+    assertThatThrownBy(() -> land(CONTRACT, one)).isInstanceOf(BadInputException.class)
+        .hasMessageContaining("columns the contract does not declare: \u241b[2jnote");
+    Path nested = write("nested.parquet", Types.buildMessage().required(PrimitiveTypeName.BINARY)
+        .as(LogicalTypeAnnotation.stringType()).named("rid").optionalGroup().optional(PrimitiveTypeName.BINARY)
+        .named("110101199003077774").named("txt").named("m"), CompressionCodecName.ZSTD, true, 1,
+        g -> g.append("rid", "r"));
+    assertThatThrownBy(() -> land(CONTRACT, nested)).isInstanceOf(BadInputException.class)
+        .hasMessage("Parquet column 'txt' is nested (a struct); the contract promises a single value");
+  }
 }
