@@ -1,6 +1,9 @@
 package io.dataops.lakehouse.landing;
 
+import io.dataops.core.BadInputException;
 import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import org.apache.iceberg.io.SeekableInputStream;
 import java.util.Arrays;
@@ -25,6 +28,28 @@ abstract class BufferedFeedReader implements FeedReader {
   BufferedFeedReader(FeedFile file, MessageDigest digest) throws IOException {
     this.in = file.open();
     this.digest = digest;
+  }
+
+  /**
+   * The file's encoding, read before its first record: a UTF-8 byte-order mark overrides the contract's encoding
+   * (and is skipped); UTF-16 cannot be framed byte-wise, so such a file is refused ({@code format} names the format
+   * in the refusal).
+   */
+  protected final Charset detectCharset(Charset declared, String format) throws IOException {
+    fill();
+    if (limit - pos >= 3 && (buf[0] & 0xff) == 0xEF && (buf[1] & 0xff) == 0xBB && (buf[2] & 0xff) == 0xBF) {
+      pos = 3;
+      return StandardCharsets.UTF_8;
+    }
+    if (limit - pos >= 2 && (((buf[0] & 0xff) == 0xFF && (buf[1] & 0xff) == 0xFE)
+        || ((buf[0] & 0xff) == 0xFE && (buf[1] & 0xff) == 0xFF))) {
+      throw utf16(format);
+    }
+    return declared;
+  }
+
+  static BadInputException utf16(String format) {
+    return new BadInputException("the file is UTF-16; send " + format + " as UTF-8, GBK or GB18030");
   }
 
   /** Moves the bytes from {@code start} to the front of the buffer; returns how far they moved. */

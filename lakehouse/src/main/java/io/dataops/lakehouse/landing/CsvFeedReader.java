@@ -66,23 +66,9 @@ final class CsvFeedReader extends BufferedFeedReader {
     if (contract.delimiter() > 127 || contract.quote() > 127) {
       throw new BadInputException("delimiter and quote must be ASCII characters");
     }
-    this.charset = detectCharset(contract.encoding());
+    this.charset = detectCharset(contract.encoding(), "CSV");
     this.layout = contract.header() ? readHeader() : Layout.positional(contract, charset);
     this.batches = new FramedBatch.Recycler<>(() -> new CsvBatch(layout, 1024));
-  }
-
-  /** A UTF-8 byte-order mark overrides the contract's encoding; UTF-16 cannot be framed byte-wise. */
-  private Charset detectCharset(Charset declared) throws IOException {
-    fill();
-    if (limit - pos >= 3 && (buf[0] & 0xff) == 0xEF && (buf[1] & 0xff) == 0xBB && (buf[2] & 0xff) == 0xBF) {
-      pos = 3;
-      return StandardCharsets.UTF_8;
-    }
-    if (limit - pos >= 2 && (((buf[0] & 0xff) == 0xFF && (buf[1] & 0xff) == 0xFE)
-        || ((buf[0] & 0xff) == 0xFE && (buf[1] & 0xff) == 0xFF))) {
-      throw new BadInputException("the file is UTF-16; send CSV as UTF-8, GBK or GB18030");
-    }
-    return declared;
   }
 
   private Layout readHeader() throws IOException {
@@ -673,7 +659,7 @@ final class CsvFeedReader extends BufferedFeedReader {
     private String invisible(FieldBytes f, boolean nulInRecord) {
       int end = f.off + f.len;
       if (nulInRecord && ByteScan.indexOf(f.bytes, f.off, end, (byte) 0) >= 0) {
-        return "a NUL character (U+0000)";
+        return ValueConverter.NUL_HELD;
       }
       byte[] bom = layout.byteOrderMark;
       if (f.ascii || bom == null) {
@@ -685,10 +671,10 @@ final class CsvFeedReader extends BufferedFeedReader {
         if (Arrays.equals(f.bytes, i, i + bom.length, bom, 0, bom.length)) {
           // UTF-8 is self-synchronizing: the bytes are the character. Elsewhere they may straddle two characters.
           if (utf8) {
-            return "a byte-order mark character (U+FEFF)";
+            return ValueConverter.BOM_HELD;
           }
           String text = f.charset == null ? null : new String(f.bytes, f.off, f.len, f.charset);
-          return text != null && text.indexOf('\uFEFF') >= 0 ? "a byte-order mark character (U+FEFF)" : null;
+          return text != null && text.indexOf('\uFEFF') >= 0 ? ValueConverter.BOM_HELD : null;
         }
       }
       return null;

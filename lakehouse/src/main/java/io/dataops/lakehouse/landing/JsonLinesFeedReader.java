@@ -5,6 +5,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import io.dataops.core.BadInputException;
+import io.dataops.core.text.VisibleText;
+import io.dataops.lakehouse.contract.ColumnSpec;
 import io.dataops.lakehouse.contract.FeedContract;
 import java.io.IOException;
 import java.nio.charset.Charset;
@@ -26,19 +29,31 @@ final class JsonLinesFeedReader extends BufferedFeedReader {
 
   private final Charset charset;
   private final int maxRecordBytes;
+  /**
+   * The longest line this heap parses: a line is held as its bytes (in the read buffer and a batch), its text, the
+   * parser's copy and buffer and the value, about eight times its size, and two may be parsed at once (found by a
+   * probe: a 200 MB line, within maxRecordBytes, ran a 1 GB heap out of memory).
+   */
+  private final long heapRecordBytes = Runtime.getRuntime().maxMemory() / 16;
   private final Map<String, Integer> columnIndex = new HashMap<>();
+  private final List<ColumnSpec> columns;
   private final int columnCount;
   private final FramedBatch.Recycler<JsonBatch> batches = new FramedBatch.Recycler<>(() -> new JsonBatch(1024));
 
   private long line;
   private long row;
   private long blankLines;
-  private boolean first = true;
 
   JsonLinesFeedReader(FeedFile file, FeedContract contract, MessageDigest digest) throws IOException {
     super(file, digest);
-    this.charset = contract.encoding();
     this.maxRecordBytes = contract.maxRecordBytes();
+    this.columns = contract.columns();
+    this.charset = detectCharset(contract.encoding(), "JSON Lines");
+    // A JSON line starts with '{' or a blank: a NUL in every other one of the first bytes is UTF-16 without its mark.
+    if (limit - pos >= 4 && (buf[pos] == 0) != (buf[pos + 1] == 0) && (buf[pos] == 0) == (buf[pos + 2] == 0)
+        && (buf[pos + 1] == 0) == (buf[pos + 3] == 0)) {
+      throw BufferedFeedReader.utf16("JSON Lines");
+    }
     for (int i = 0; i < contract.columns().size(); i++) {
       columnIndex.put(contract.columns().get(i).name(), i);
     }
@@ -55,22 +70,20 @@ final class JsonLinesFeedReader extends BufferedFeedReader {
   private RecordBatch next() throws IOException {
     JsonBatch batch = null;
     while (true) {
-      int nl = -1;
-      for (int p = pos; p < limit; p++) {
-        if (buf[p] == '\n') {
-          nl = p;
-          break;
-        }
-      }
+      int nl = ByteScan.indexOf(buf, pos, limit, (byte) '\n');
       if (nl < 0 && limit - pos > maxRecordBytes) {
         // A line longer than allowed: keep its first maxRecordBytes bytes and drop the rest of it.
         line++;
         batch = batch != null ? batch : batches.take();
-        batch.add(buf, pos, pos + maxRecordBytes, ++row, line, FramedBatch.FLAG_TOO_LONG,
-            "the row is longer than maxRecordBytes (" + maxRecordBytes + "); its first " + maxRecordBytes
-                + " bytes are kept");
+        addTooLong(batch, pos);
         skipRestOfLine();
+        if (batch.size() >= BATCH_ROWS || batch.byteSize() >= BATCH_BYTES) {
+          return batch;
+        }
         continue;
+      }
+      if (nl < 0 && limit - pos > heapRecordBytes) {
+        throw tooLargeForHeap(line + 1);
       }
       if (nl < 0) {
         compact();
@@ -85,24 +98,39 @@ final class JsonLinesFeedReader extends BufferedFeedReader {
       line++;
       int start = pos;
       int end = nl > start && buf[nl - 1] == '\r' ? nl - 1 : nl;
-      if (first) {
-        first = false;
-        if (end - start >= 3 && (buf[start] & 0xff) == 0xEF && (buf[start + 1] & 0xff) == 0xBB
-            && (buf[start + 2] & 0xff) == 0xBF) {
-          start += 3;
-        }
-      }
       pos = Math.min(nl + 1, limit);
-      if (isBlank(start, end)) {
+      if (end - start > maxRecordBytes) {
+        // within the read buffer, the line is as long as one that is not (found by a probe: a 100,000-byte line
+        // landed under a limit of 1,024 while a 5,000-byte one was quarantined)
+        batch = batch != null ? batch : batches.take();
+        addTooLong(batch, start);
+      } else if (end - start > heapRecordBytes) {
+        throw tooLargeForHeap(line);
+      } else if (isBlank(start, end)) {
         blankLines++;
         continue;
+      } else {
+        batch = batch != null ? batch : batches.take();
+        batch.add(buf, start, end, ++row, line, 0, null);
       }
-      batch = batch != null ? batch : batches.take();
-      batch.add(buf, start, end, ++row, line, 0, null);
       if (batch.size() >= BATCH_ROWS || batch.byteSize() >= BATCH_BYTES) {
         return batch;
       }
     }
+  }
+
+  private void addTooLong(JsonBatch batch, int start) {
+    batch.add(buf, start, start + maxRecordBytes, ++row, line, FramedBatch.FLAG_TOO_LONG,
+        "the row is longer than maxRecordBytes (" + maxRecordBytes + "); its first " + maxRecordBytes
+            + " bytes are kept");
+  }
+
+  private BadInputException tooLargeForHeap(long lineNumber) {
+    long mb = 1 << 20;
+    return new BadInputException(String.format("line %,d is longer than %,d MB: maxRecordBytes (%,d) allows it, but"
+        + " one JSON record can take at most a sixteenth of the heap (%,d MB) to parse; land the feed again with a"
+        + " larger heap (DATAOPS_HEAP=4g parses records up to 256 MB) or lower maxRecordBytes", lineNumber,
+        heapRecordBytes / mb, maxRecordBytes, Runtime.getRuntime().maxMemory() / mb));
   }
 
   private boolean isBlank(int start, int end) {
@@ -180,26 +208,54 @@ final class JsonLinesFeedReader extends BufferedFeedReader {
           }
           JsonToken v = p.nextToken();
           if (col == null) {
-            problems.add(new Problem(Problem.UNEXPECTED_FIELD, null,
-                "field '" + safeName(name) + "' is not declared in the contract"));
+            problems.add(new Problem(Problem.UNEXPECTED_FIELD, null, CsvFeedReader.Layout.looksLikeValue(name.strip())
+                ? "a field the contract does not declare (its name is not shown: it looks like a value, not a name)"
+                : "field '" + safeName(name) + "' is not declared in the contract"));
             p.skipChildren();
             continue;
           }
+          ColumnSpec spec = columns.get(col);
+          String column = spec.name();
           if (values[col] != ValueConverter.ABSENT) {
             // Which of the values was meant is unknown (parsers differ: Jackson keeps the last, others the first).
-            problems.add(new Problem(Problem.MALFORMED_RECORD, name,
+            problems.add(new Problem(Problem.MALFORMED_RECORD, column,
                 "field '" + safeName(name) + "' appears more than once in the line"));
           }
           switch (v) {
-            case VALUE_STRING -> values[col] = p.getText();
-            case VALUE_NUMBER_INT -> values[col] = p.getNumberValue();
-            case VALUE_NUMBER_FLOAT -> values[col] = p.getDecimalValue();
+            case VALUE_STRING -> {
+              String value = p.getText();
+              // as a CSV field holding them is (found by a probe: the JSON escapes of U+0000 and U+FEFF landed)
+              String held = ValueConverter.invisibleIn(value);
+              if (held != null) {
+                problems.add(new Problem(Problem.BAD_VALUE, column, "column " + column + ": holds " + held));
+                value = null;
+              }
+              values[col] = value;
+            }
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+              if (ValueConverter.holdsIdentifiers(spec)) {
+                // as an Excel number cell there is (found by a probe: JavaScript writes 110101199003077774 as
+                // 110101199003077780, which landed)
+                problems.add(new Problem(Problem.BAD_VALUE, column, "column " + column + ": a JSON number in a column"
+                    + " of " + spec.personal().spelling() + " values, which JSON writers can change (JavaScript keeps"
+                    + " about 16 digits): send the value as a JSON string"));
+                values[col] = null;
+              } else {
+                try {
+                  values[col] = v == JsonToken.VALUE_NUMBER_INT ? p.getNumberValue() : p.getDecimalValue();
+                } catch (NumberFormatException e) { // 1e2147483648: its message repeats the value
+                  problems.add(new Problem(Problem.BAD_VALUE, column, "column " + column + ": a number whose exponent"
+                      + " is out of range"));
+                  values[col] = null;
+                }
+              }
+            }
             case VALUE_TRUE -> values[col] = Boolean.TRUE;
             case VALUE_FALSE -> values[col] = Boolean.FALSE;
             case VALUE_NULL -> values[col] = null;
             default -> {
-              problems.add(new Problem(Problem.BAD_VALUE, name,
-                  "column " + name + ": nested JSON where a single value was promised"));
+              problems.add(new Problem(Problem.BAD_VALUE, column,
+                  "column " + column + ": nested JSON where a single value was promised"));
               p.skipChildren();
               values[col] = null;
             }
@@ -222,9 +278,12 @@ final class JsonLinesFeedReader extends BufferedFeedReader {
     }
   }
 
-  /** Field names come from the department's file; keep only a short, printable prefix in messages. */
+  /**
+   * Field names come from the department's file; keep only a short prefix in messages, its control characters, C1
+   * controls and bidirectional overrides shown by their code (found by a probe: U+009B and U+202E were kept).
+   */
   private static String safeName(String name) {
-    String n = name.length() > 40 ? name.substring(0, 40) + "..." : name;
-    return n.replaceAll("\\p{Cntrl}", "?");
+    int cut = name.length() > 40 && Character.isHighSurrogate(name.charAt(39)) ? 39 : 40;
+    return VisibleText.value(name.length() > 40 ? name.substring(0, cut) + "..." : name);
   }
 }

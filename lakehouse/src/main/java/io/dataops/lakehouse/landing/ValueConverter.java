@@ -73,6 +73,31 @@ final class ValueConverter {
     return problems.size() == before;
   }
 
+  /** The longest number written out as text: the parser's own limit on a number's digits (1,000). */
+  static final int MAX_NUMBER_DIGITS = 1000;
+
+  static final String NUL_HELD = "a NUL character (U+0000)";
+  static final String BOM_HELD = "a byte-order mark character (U+FEFF)";
+
+  /**
+   * A character no department means to send that a text value holds, named for a reason, or null: a NUL (a C
+   * program's end of text, which cuts a cell short in some readers) or U+FEFF (two files joined, each with its mark).
+   */
+  static String invisibleIn(String text) {
+    return text.indexOf(0) >= 0 ? NUL_HELD : text.indexOf(0xFEFF) >= 0 ? BOM_HELD : null;
+  }
+
+  /**
+   * Whether a column holds IDs, bank cards or mobiles: a number there (an Excel number cell, a JSON number) is an
+   * identifier typed as a number, which the producer may have changed (Excel keeps 15 digits, JavaScript about 16).
+   */
+  static boolean holdsIdentifiers(ColumnSpec spec) {
+    io.dataops.lakehouse.contract.PersonalData kind = spec.personal();
+    return kind == io.dataops.lakehouse.contract.PersonalData.ID_CARD
+        || kind == io.dataops.lakehouse.contract.PersonalData.BANK_CARD
+        || kind == io.dataops.lakehouse.contract.PersonalData.MOBILE;
+  }
+
   static final Object ABSENT = new Object() {
     @Override
     public String toString() {
@@ -228,6 +253,17 @@ final class ValueConverter {
       } else if (raw instanceof ByteBuffer || raw instanceof byte[]) {
         throw new BadValue("binary data where text was promised");
       } else if (raw instanceof BigDecimal d) {
+        // Measured before it is written out: 1e999999999 would be a billion digits (found by a probe: a 32-byte JSON
+        // line ran the landing out of memory, and 1e2147483647 failed it outright).
+        long digits = plainDigits(d);
+        long length = digits + (d.signum() < 0 ? 1 : 0) + (d.scale() > 0 ? 1 : 0);
+        if (length > maxLength && spec.maxLength() != null) {
+          throw new BadValue(Problem.TOO_LONG, "a number of length " + length + " exceeds maxLength " + maxLength);
+        }
+        if (digits > MAX_NUMBER_DIGITS) {
+          throw new BadValue("a number of " + digits + " digits written out, out of range for text (at most "
+              + MAX_NUMBER_DIGITS + ")");
+        }
         s = d.toPlainString();
       } else {
         s = raw.toString();
@@ -239,6 +275,13 @@ final class ValueConverter {
         }
       }
       return s;
+    }
+
+    /** The digits of {@code d} written out without an exponent, counted without building them. */
+    private static long plainDigits(BigDecimal d) {
+      long precision = d.precision();
+      long scale = d.scale();
+      return scale <= 0 ? precision - scale : precision > scale ? precision : scale + 1;
     }
 
     private long toLong(Object raw) throws BadValue {
@@ -325,7 +368,12 @@ final class ValueConverter {
         return v;
       }
       if (raw instanceof BigDecimal d) {
-        return d.doubleValue();
+        // a JSON number such as 1e400 (found by a probe: it landed as Infinity)
+        double v = d.doubleValue();
+        if (Double.isInfinite(v)) {
+          throw new BadValue("out of the range of double");
+        }
+        return v;
       }
       if (raw instanceof String s) {
         String t = s.strip();
@@ -517,6 +565,14 @@ final class ValueConverter {
     private static Boolean toBoolean(Object raw) throws BadValue {
       if (raw instanceof Boolean b) {
         return b;
+      }
+      if (raw instanceof BigDecimal || raw instanceof BigInteger) {
+        // compared, not cut to a long: 1.5 is not true, nor 2^64 + 1
+        BigDecimal d = decimalOf(raw);
+        if (d.signum() == 0 || d.compareTo(BigDecimal.ONE) == 0) {
+          return d.signum() != 0;
+        }
+        throw new BadValue("not a boolean (0 or 1)");
       }
       if (raw instanceof Number n && !(raw instanceof Double) && !(raw instanceof Float)) {
         long v = n.longValue();

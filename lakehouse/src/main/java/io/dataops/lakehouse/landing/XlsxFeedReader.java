@@ -704,12 +704,9 @@ final class XlsxFeedReader implements FeedReader {
     private Object forColumn(Object value, io.dataops.lakehouse.contract.ColumnSpec spec, int field) {
       if (value instanceof BigDecimal number) {
         String cell = "cell " + CellReference.convertNumToColString(field) + sheetRow;
-        io.dataops.lakehouse.contract.PersonalData kind = spec.personal();
-        if (kind == io.dataops.lakehouse.contract.PersonalData.ID_CARD
-            || kind == io.dataops.lakehouse.contract.PersonalData.BANK_CARD
-            || kind == io.dataops.lakehouse.contract.PersonalData.MOBILE) {
+        if (ValueConverter.holdsIdentifiers(spec)) {
           rowProblems.add(new Problem(Problem.BAD_VALUE, spec.name(), cell + " is typed as a number, in a column of "
-              + kind.spelling() + " values, which Excel can change when typed as numbers: format the column as"
+              + spec.personal().spelling() + " values, which Excel can change when typed as numbers: format the column as"
               + " text and type the value again"));
           return null;
         }
