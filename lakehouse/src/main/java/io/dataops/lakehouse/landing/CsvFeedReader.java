@@ -421,6 +421,19 @@ final class CsvFeedReader extends BufferedFeedReader {
     }
 
     /**
+     * The undeclared columns of a header or a file's schema as a refusal names them: listed when every one looks like a
+     * name ({@code shown}), else only counted ({@code count}, of which {@code valueLike} look like values), so that
+     * a value in a header is never echoed.
+     */
+    static String undeclared(java.util.Collection<String> shown, int count, int valueLike, String noun) {
+      return valueLike == 0 ? Listing.countIfMany(shown) + "columns the contract does not declare: "
+          + Listing.some(shown)
+          : String.format("%,d %s the contract does not declare (not shown: %s like %s, not %s)", count,
+              count == 1 ? noun : noun + "s", valueLike == 1 ? "one looks" : "some look",
+              valueLike == 1 ? "a value" : "values", valueLike == 1 ? "a name" : "names");
+    }
+
+    /**
      * Whether a header cell looks like a value rather than a column name, so it is never echoed: an ID, mobile or card
      * number (as people write them too), a run of six or more digits, a cell without a letter (a number, a date), or
      * one longer than a name is.
@@ -514,13 +527,8 @@ final class CsvFeedReader extends BufferedFeedReader {
             + "; remove the delimiter at the end of every line");
       }
       if (!unknown.isEmpty()) {
-        String which = unknownValueLike == 0 ? Listing.countIfMany(unknown) + "columns the contract does not declare: "
-            + Listing.some(unknown)
-            : String.format("%,d %s the contract does not declare (not shown: %s like %s, not %s)", unknown.size(),
-                unknown.size() == 1 ? "cell" : "cells", unknownValueLike == 1 ? "one looks" : "some look",
-                unknownValueLike == 1 ? "a value" : "values", unknownValueLike == 1 ? "a name" : "names");
-        throw new BadInputException("the header has " + which + " (add them to the contract or remove them from the "
-            + "file)");
+        throw new BadInputException("the header has " + Layout.undeclared(unknown, unknown.size(), unknownValueLike,
+            "cell") + " (add them to the contract or remove them from the file)");
       }
       List<String> missingRequired = new ArrayList<>();
       List<String> missing = new ArrayList<>();

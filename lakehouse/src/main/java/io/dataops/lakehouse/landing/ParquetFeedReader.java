@@ -1,7 +1,6 @@
 package io.dataops.lakehouse.landing;
 
 import io.dataops.core.BadInputException;
-import io.dataops.core.Listing;
 import io.dataops.core.text.VisibleText;
 import io.dataops.lakehouse.contract.ColumnSpec;
 import io.dataops.lakehouse.contract.FeedContract;
@@ -128,13 +127,8 @@ final class ParquetFeedReader implements FeedReader {
         }
       }
       // As CSV's header: a name that looks like a value (an ID number, a mobile) is never echoed (found by a probe).
-      String which = unknownValueLike == 0 ? Listing.countIfMany(unknown) + "columns the contract does not declare: "
-          + Listing.some(unknown)
-          : String.format("%,d %s the contract does not declare (not shown: %s like %s, not %s)", byName.size(),
-              byName.size() == 1 ? "column" : "columns", unknownValueLike == 1 ? "one looks" : "some look",
-              unknownValueLike == 1 ? "a value" : "values", unknownValueLike == 1 ? "a name" : "names");
-      throw new BadInputException("the file has " + which + " (add them to the contract or remove them from the "
-          + "file)");
+      throw new BadInputException("the file has " + CsvFeedReader.Layout.undeclared(unknown, byName.size(),
+          unknownValueLike, "column") + " (add them to the contract or remove them from the file)");
     }
     if (!missingRequired.isEmpty()) {
       throw new BadInputException("the file lacks required columns: " + String.join(", ", missingRequired));
