@@ -63,7 +63,7 @@ public final class ShippedSecrets {
     return find(HELD.get(s3Key(accessKeyId)), System.getenv(), S3_SECRET, "the S3 secret access key");
   }
 
-  /** The secret held, else {@code name} in {@code env}, else the file {@code <name>_FILE} names (stripped). */
+  /** The secret held, else {@code name} in {@code env}, else the file its file variable names (stripped). */
   static String find(String held, Map<String, String> env, String name, String what) {
     if (held != null) {
       return held;
