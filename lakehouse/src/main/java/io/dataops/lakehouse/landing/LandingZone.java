@@ -168,9 +168,14 @@ public final class LandingZone {
     return new SenderMetadata(id);
   }
 
-  /** The feed's bytes, for {@link Landing}, read by the object's exact key. */
+  /**
+   * The feed's bytes, for {@link Landing}, read by the object's exact key and pinned to its listed ETag: an object
+   * replaced after the listing (or between two ranged reads) fails the read with a
+   * {@link java.util.ConcurrentModificationException} rather than landing a mix of two contents.
+   */
   public FeedFile feed(Waiting w) {
-    return new FeedFile(w.name(), new ObjectInput(s3, bucket, w.key(), w.location(), w.size()));
+    return new FeedFile(w.name(), new ObjectInput(s3, bucket, w.key(), w.location(), w.size(),
+        w.etag().isEmpty() ? null : w.etag()));
   }
 
   /** Puts a local file into the zone as a department would (the demo does); returns its location. */

@@ -2,6 +2,7 @@ package io.dataops.lakehouse.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ConcurrentModificationException;
 import org.apache.iceberg.exceptions.NotFoundException;
 import org.apache.iceberg.io.InputFile;
 import org.apache.iceberg.io.SeekableInputStream;
@@ -17,10 +18,23 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * first), short forward seeks skip within the open stream. A missing object is Iceberg's {@link NotFoundException}.
  *
  * @param location what messages call it ({@code s3://bucket/key}, never parsed)
+ * <p>With an {@code etag} (the one its listing gave) every HEAD and GET is conditional on it ({@code If-Match}): an
+ * object put again under the key after it was listed, even between two ranged GETs (Parquet's footer, then its
+ * pages), answers 412, and the read fails with a {@link ConcurrentModificationException} instead of mixing two
+ * contents.
+ *
+ * @param location what messages call it ({@code s3://bucket/key}, never parsed)
  * @param size the object's size when known from its listing, else negative (asked with a HEAD on first use)
+ * @param etag the ETag (unquoted) every read is pinned to, or null to read whatever the key holds
  */
-public record ObjectInput(S3Client s3, String bucket, String key, String location, long size) implements InputFile {
+public record ObjectInput(S3Client s3, String bucket, String key, String location, long size, String etag)
+    implements InputFile {
   private static final long SKIP_WITHIN = 256 * 1024;
+
+  /** An object read unpinned: whatever its key holds at each read. */
+  public ObjectInput(S3Client s3, String bucket, String key, String location, long size) {
+    this(s3, bucket, key, location, size, null);
+  }
 
   @Override
   public long getLength() {
@@ -28,7 +42,7 @@ public record ObjectInput(S3Client s3, String bucket, String key, String locatio
       return size;
     }
     try {
-      return s3.headObject(b -> b.bucket(bucket).key(key)).contentLength();
+      return s3.headObject(b -> b.bucket(bucket).key(key).ifMatch(ifMatch())).contentLength();
     } catch (S3Exception e) {
       throw notFoundOr(e);
     }
@@ -59,7 +73,18 @@ public record ObjectInput(S3Client s3, String bucket, String key, String locatio
   }
 
   private RuntimeException notFoundOr(S3Exception e) {
+    if (e.statusCode() == 412 && etag != null) {
+      ConcurrentModificationException changed = new ConcurrentModificationException("the object at " + location
+          + " changed while it was read (another content was put under its key)");
+      changed.initCause(e);
+      return changed;
+    }
     return e.statusCode() == 404 ? new NotFoundException(e, "no object at %s", location) : e;
+  }
+
+  /** The If-Match header's value, null (no condition) when the read is not pinned. */
+  private String ifMatch() {
+    return etag == null ? null : "\"" + etag + "\"";
   }
 
   private final class RangeStream extends SeekableInputStream {
@@ -99,7 +124,7 @@ public record ObjectInput(S3Client s3, String bucket, String key, String locatio
       drop();
       try {
         ResponseInputStream<GetObjectResponse> opened =
-            s3.getObject(b -> b.bucket(bucket).key(key).range("bytes=" + pos + "-"));
+            s3.getObject(b -> b.bucket(bucket).key(key).range("bytes=" + pos + "-").ifMatch(ifMatch()));
         in = opened;
         openAt = pos;
         return in;

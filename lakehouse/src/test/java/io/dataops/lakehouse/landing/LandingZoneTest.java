@@ -312,6 +312,36 @@ class LandingZoneTest {
    * ends in a digest of the whole key (the same in every run), and the reason object records the original key. The
    * other objects of the batch move too. (S3Proxy keeps objects as files: no one path segment may pass 255 bytes.)
    */
+  /**
+   * A feed's reads are pinned to the ETag its listing gave: an object put again under its key between two reads (as
+   * between Parquet's footer and its pages) fails the next read as changed instead of mixing the two contents; the
+   * content the key holds now stays waiting.
+   */
+  @Test
+  void aFeedReplacedBetweenTwoReadsIsNotReadAsAMix() throws Exception {
+    String bucket = S3Server.newBucket("pinned");
+    MinioClient minio = department();
+    Path first = Files.writeString(dir.resolve("first.csv"), "a,b\n" + "1,2\n".repeat(100_000));
+    Path second = Files.writeString(dir.resolve("second.csv"), "a,b\n" + "3,4\n".repeat(100_000));
+    put(minio, bucket, "landing/tax/payers/p.csv", first);
+    LandingZone zone = new LandingZone(S3Server.client(), "s3://" + bucket);
+    LandingZone.Waiting w = zone.waiting().get(0);
+    try (var in = zone.feed(w).open()) {
+      in.seek(Files.size(first) - 4);
+      assertThat(new String(in.readNBytes(4), StandardCharsets.UTF_8)).isEqualTo("1,2\n");
+      put(minio, bucket, "landing/tax/payers/p.csv", second);
+      in.seek(4); // back to the start: another ranged GET
+      assertThatThrownBy(in::read).isInstanceOf(java.util.ConcurrentModificationException.class)
+          .hasMessageContaining("changed while it was read");
+    }
+    LandingZone.Waiting now = zone.waiting().get(0);
+    assertThat(now.etag()).isNotEqualTo(w.etag());
+    try (var in = zone.feed(now).open()) {
+      in.seek(4);
+      assertThat(new String(in.readNBytes(4), StandardCharsets.UTF_8)).as("the new content reads whole").isEqualTo("3,4\n");
+    }
+  }
+
   @Test
   void onlyAServerThatKnowsNoConditionalDeleteGetsAPlainOne() {
     assertThat(LandingZone.conditionUnsupported(refusal(501, "NotImplemented", "A header you provided implies "
