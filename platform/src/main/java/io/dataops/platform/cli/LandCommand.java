@@ -110,65 +110,35 @@ final class LandCommand implements Callable<Integer> {
           + "on S3 (warehouse=s3://BUCKET/prefix) to land from a bucket");
     }
     cli.know("zone", zoneRoot);
-    java.util.List<io.dataops.platform.intake.BucketIntake.Outcome> outcomes;
+    java.util.List<Object> landed = new java.util.ArrayList<>();
+    java.util.List<Object> rejected = new java.util.ArrayList<>();
+    java.util.List<Object> failed = new java.util.ArrayList<>();
+    java.util.List<Object> skipped = new java.util.ArrayList<>();
+    // Known as they fill: a run stopped by a failure (the object store gone, out of memory) reports in its error's
+    // JSON what it had landed and moved (a probe found them missing).
+    cli.know("department", department);
+    cli.know("landed", landed);
+    cli.know("rejected", rejected);
+    cli.know("failed", failed);
+    cli.know("skipped", skipped);
+    StringBuilder text = new StringBuilder();
+    int[] taken = {0};
     try (Lakehouse lakehouse = cli.lakehouse(config)) {
       FeedIntake intake = new FeedIntake(config, lakehouse, workers()).audit(cli.audit())
           .reads(Quality.reads(cli, config, lakehouse));
       var zone = new io.dataops.lakehouse.landing.LandingZone(config.lakehouse().objectStore(), zoneRoot);
-      outcomes = new io.dataops.platform.intake.BucketIntake(intake, zone, config)
-          .take(department, dataset);
+      new io.dataops.platform.intake.BucketIntake(intake, zone, config).take(department, dataset, o -> {
+        taken[0]++;
+        report(o, landed, rejected, failed, skipped, text);
+      });
+    } catch (RuntimeException | Error stopped) {
+      if (!common.json && text.length() > 0) {
+        // What was done before the failure, then the failure's line on stderr (with --json, the error's JSON has it).
+        cli.print(common, null, text.toString());
+      }
+      throw stopped;
     }
-    java.util.List<Object> landed = new java.util.ArrayList<>();
-    java.util.List<Object> rejected = new java.util.ArrayList<>();
-    java.util.List<Object> skipped = new java.util.ArrayList<>();
-    StringBuilder text = new StringBuilder();
-    for (var o : outcomes) {
-      java.util.Map<String, Object> entry = new java.util.LinkedHashMap<>();
-      entry.put("object", o.object());
-      entry.put("movedTo", o.movedTo());
-      if (o.takenElsewhere()) {
-        // Another land --from-bucket (or the scheduler) moved it first, or its sender removed it: not this run's.
-        String why = o.how() == io.dataops.lakehouse.landing.LandingZone.How.VANISHED
-            ? "removed from the bucket before it could be moved"
-            : o.how() == io.dataops.lakehouse.landing.LandingZone.How.REPLACED ? REPLACED : "taken in by another run";
-        entry.put("why", why);
-        skipped.add(entry);
-        text.append(String.format("%s: %s%n", VisibleText.value(o.object()), why));
-        if (o.movedTo() != null) {
-          text.append("  moved to ").append(VisibleText.value(o.movedTo())).append('\n');
-        }
-        continue;
-      }
-      if (o.landed()) {
-        entry.putAll(json(o.result()));
-        landed.add(entry);
-        var r = o.result().landing();
-        text.append(r.isDuplicate()
-            ? String.format("%s: already landed (snapshot %d of %s)%s%n", VisibleText.value(o.object()),
-                r.duplicateOf(), r.table(),
-                r.duplicateReplaced() == null ? "" : ", as feed " + r.duplicateReplaced().feedId()
-                    + ", which was replaced by feed " + r.duplicateReplaced().replacedBy())
-            : String.format("%s: %,d rows read, %,d landed, %,d quarantined -> %s @ snapshot %d%n",
-                VisibleText.value(o.object()),
-                r.rowsRead(), r.rowsLanded(), r.rowsQuarantined(), r.table(), r.snapshotId()));
-      } else {
-        entry.put("reason", o.reason());
-        rejected.add(entry);
-        text.append(String.format("%s: rejected: %s%n", VisibleText.value(o.object()), o.reason()));
-      }
-      if (o.how() == io.dataops.lakehouse.landing.LandingZone.How.REPLACED) {
-        entry.put("why", REPLACED);
-        text.append("  not moved: ").append(REPLACED).append('\n');
-      } else if (o.how() == io.dataops.lakehouse.landing.LandingZone.How.VANISHED) {
-        // Its sender removed it while this run read it: what was read stays landed (and audited), but there is no
-        // object to move and no result object beside one (said, where this printed "moved to null": a probe).
-        entry.put("why", VANISHED);
-        text.append("  not moved: ").append(VANISHED).append('\n');
-      } else {
-        text.append("  moved to ").append(VisibleText.value(String.valueOf(o.movedTo()))).append('\n');
-      }
-    }
-    if (outcomes.isEmpty()) {
+    if (taken[0] == 0) {
       text.append("nothing waiting under ").append(zoneRoot).append("/landing/").append(department).append("/\n");
     }
     java.util.Map<String, Object> json = new java.util.LinkedHashMap<>();
@@ -176,9 +146,70 @@ final class LandCommand implements Callable<Integer> {
     json.put("department", department);
     json.put("landed", landed);
     json.put("rejected", rejected);
+    json.put("failed", failed);
     json.put("skipped", skipped);
     cli.print(common, json, text.toString());
+    if (!failed.isEmpty()) {
+      cli.err.println("dataops: " + failed.size() + (failed.size() == 1 ? " object" : " objects") + " could not be "
+          + "taken in for an internal error and " + (failed.size() == 1 ? "was" : "were") + " moved to rejected/ "
+          + "with a reason (the platform's log has the error); the others were taken in");
+      return 1;
+    }
     return 0;
+  }
+
+  /** One object's outcome, in the JSON lists and the text. */
+  private static void report(io.dataops.platform.intake.BucketIntake.Outcome o, java.util.List<Object> landed,
+      java.util.List<Object> rejected, java.util.List<Object> failed, java.util.List<Object> skipped,
+      StringBuilder text) {
+    java.util.Map<String, Object> entry = new java.util.LinkedHashMap<>();
+    entry.put("object", o.object());
+    entry.put("movedTo", o.movedTo());
+    if (o.takenElsewhere()) {
+      // Another land --from-bucket (or the scheduler) moved it first, or its sender removed it: not this run's.
+      String why = o.how() == io.dataops.lakehouse.landing.LandingZone.How.VANISHED
+          ? "removed from the bucket before it could be moved"
+          : o.how() == io.dataops.lakehouse.landing.LandingZone.How.REPLACED ? REPLACED : "taken in by another run";
+      entry.put("why", why);
+      skipped.add(entry);
+      text.append(String.format("%s: %s%n", VisibleText.value(o.object()), why));
+      if (o.movedTo() != null) {
+        text.append("  moved to ").append(VisibleText.value(o.movedTo())).append('\n');
+      }
+      return;
+    }
+    if (o.landed()) {
+      entry.putAll(json(o.result()));
+      landed.add(entry);
+      var r = o.result().landing();
+      text.append(r.isDuplicate()
+          ? String.format("%s: already landed (snapshot %d of %s)%s%n", VisibleText.value(o.object()),
+              r.duplicateOf(), r.table(),
+              r.duplicateReplaced() == null ? "" : ", as feed " + r.duplicateReplaced().feedId()
+                  + ", which was replaced by feed " + r.duplicateReplaced().replacedBy())
+          : String.format("%s: %,d rows read, %,d landed, %,d quarantined -> %s @ snapshot %d%n",
+              VisibleText.value(o.object()),
+              r.rowsRead(), r.rowsLanded(), r.rowsQuarantined(), r.table(), r.snapshotId()));
+    } else if (o.failed()) {
+      entry.put("reason", o.reason());
+      failed.add(entry);
+      text.append(String.format("%s: failed: %s%n", VisibleText.value(o.object()), o.reason()));
+    } else {
+      entry.put("reason", o.reason());
+      rejected.add(entry);
+      text.append(String.format("%s: rejected: %s%n", VisibleText.value(o.object()), o.reason()));
+    }
+    if (o.how() == io.dataops.lakehouse.landing.LandingZone.How.REPLACED) {
+      entry.put("why", REPLACED);
+      text.append("  not moved: ").append(REPLACED).append('\n');
+    } else if (o.how() == io.dataops.lakehouse.landing.LandingZone.How.VANISHED) {
+      // Its sender removed it while this run read it: what was read stays landed (and audited), but there is no
+      // object to move and no result object beside one (said, where this printed "moved to null": a probe).
+      entry.put("why", VANISHED);
+      text.append("  not moved: ").append(VANISHED).append('\n');
+    } else {
+      text.append("  moved to ").append(VisibleText.value(String.valueOf(o.movedTo()))).append('\n');
+    }
   }
 
   private static final String REPLACED = "its sender put another content under the same key meanwhile; "

@@ -8,11 +8,20 @@ import io.dataops.lakehouse.landing.LandingResult;
 import io.dataops.lakehouse.landing.LandingZone;
 import io.dataops.lakehouse.landing.ProgressListener;
 import io.dataops.lakehouse.landing.Replaces;
+import io.dataops.core.StorageFullException;
+import io.dataops.lakehouse.storage.ObjectStoreFailure;
+import io.dataops.platform.config.DatabaseUnreachable;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.iceberg.exceptions.NotFoundException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * A department's feeds from the landing zone's bucket: each object waiting under
@@ -21,6 +30,7 @@ import org.apache.iceberg.exceptions.NotFoundException;
  * object already landed (the same content) is recognized by its digest and moved to {@code landed/} as a duplicate.
  */
 public final class BucketIntake {
+  private static final Logger LOG = LoggerFactory.getLogger(BucketIntake.class);
   private final FeedIntake intake;
   private final LandingZone zone;
   private final PlatformConfig config;
@@ -39,15 +49,21 @@ public final class BucketIntake {
   /**
    * What became of one object: where it went and, when landed, its landing; when rejected, the reason; when another
    * run moved it before this one could (or its sender removed it), neither, unless this run's landing found the other
-   * run's snapshot first ({@code how} says who moved it).
+   * run's snapshot first ({@code how} says who moved it). {@code failed}: its landing stopped with an internal error
+   * (not a refusal of the feed), and it was moved to {@code rejected/} with a reason saying so.
    */
-  public record Outcome(String object, String movedTo, FeedIntake.Result result, String reason, LandingZone.How how) {
+  public record Outcome(String object, String movedTo, FeedIntake.Result result, String reason, LandingZone.How how,
+      boolean failed) {
+    Outcome(String object, String movedTo, FeedIntake.Result result, String reason, LandingZone.How how) {
+      this(object, movedTo, result, reason, how, false);
+    }
+
     public boolean landed() {
       return result != null;
     }
 
     public boolean rejected() {
-      return result == null && reason != null;
+      return result == null && reason != null && !failed;
     }
 
     /** Neither landed nor rejected by this run: another run took it, or it vanished. */
@@ -58,17 +74,93 @@ public final class BucketIntake {
 
   /** Takes in the department's waiting objects (of one dataset when {@code dataset} is not null), in key order. */
   public List<Outcome> take(String department, String dataset) {
+    return take(department, dataset, o -> {});
+  }
+
+  /**
+   * As {@link #take(String, String)}, giving each outcome to {@code each} as soon as it is known: a run stopped by a
+   * failure that is not one object's (the object store or the platform database unusable, a full disk, running out of
+   * memory) has reported what it landed and moved before.
+   *
+   * <p>One object's failure is that object's outcome: an internal error while landing it (a reader's fault on a
+   * content it did not foresee) moves it to {@code rejected/} with a reason that says so and names no value, and the
+   * run goes on with the next objects; left in {@code landing/}, it would stop every later run at the same place.
+   * Running out of memory (or stack) also moves the object aside first (the object is the likely cause: a huge record
+   * or nesting), then stops the run: after an {@link Error} the process's state is not trusted for the next objects,
+   * which the next run takes in. A failure of the surroundings ({@link #surroundings}) stops the run and leaves the
+   * object waiting: it is not the object's fault, and the next run takes it in once they are mended.
+   *
+   * <p>An object of the department in the wrong place (in a sub-folder of a dataset's folder, in an upper-case dataset
+   * folder, or not in a dataset's folder) is rejected with where it belongs: left waiting, nobody would learn why it
+   * is never taken in, and {@code rejected/} with its reason is where the department looks for its refused objects.
+   */
+  public List<Outcome> take(String department, String dataset, Consumer<Outcome> each) {
     List<Outcome> out = new ArrayList<>();
+    Consumer<Outcome> report = o -> {
+      out.add(o);
+      each.accept(o);
+    };
     for (LandingZone.Waiting w : zone.waiting()) {
-      if (!w.wellPlaced() || !w.department().equals(department) || dataset != null && !dataset.equals(w.dataset())) {
-        continue; // another department's, or misplaced: not this caller's to judge
+      if (!w.wellPlaced()) {
+        String misplaced = misplaced(w, department, dataset);
+        if (misplaced != null) {
+          report.accept(rejected(w, misplaced));
+        }
+        continue; // else another department's, or nothing of this caller's to judge
       }
-      out.add(takeOne(w));
+      if (!w.department().equals(department) || dataset != null && !dataset.equals(w.dataset())) {
+        continue; // another department's
+      }
+      Outcome o = takeOne(w, report);
+      report.accept(o);
     }
     return out;
   }
 
-  private Outcome takeOne(LandingZone.Waiting w) {
+  /**
+   * Why a misplaced object is the department's and not where a feed goes, in words that name the department and a
+   * registered dataset only (not the clerk's folder or file names, which may hold anything); null when it is not the
+   * department's (or not of {@code dataset}, when one is asked).
+   */
+  private String misplaced(LandingZone.Waiting w, String department, String dataset) {
+    String rest = w.location().substring((zone.root() + LandingZone.LANDING).length());
+    String[] parts = rest.split("/", -1);
+    if (!parts[0].equals(department)) {
+      return null;
+    }
+    String where = "a feed goes directly in its dataset's folder, landing/" + department + "/<dataset>/<name>";
+    if (parts.length < 3) {
+      return dataset != null ? null : "not taken in: it is not in a dataset's folder; " + where + ", with <dataset> "
+          + "as its contract is registered (see: dataops contract list); put it again there";
+    }
+    if (dataset != null && !parts[1].toLowerCase(Locale.ROOT).equals(dataset)) {
+      return null;
+    }
+    String lower = parts[1].toLowerCase(Locale.ROOT);
+    boolean registered = lower.matches("[a-z][a-z0-9_-]*")
+        && RegisteredContracts.find(config, department, lower).isPresent();
+    String again = registered ? "landing/" + department + "/" + lower + "/" : "its dataset's folder";
+    if (!parts[1].equals(lower)) {
+      return "not taken in: its dataset's folder is not written in lower case, as datasets are registered (see: "
+          + "dataops contract list)" + (parts.length > 3 ? ", and it is in a sub-folder, which is not read" : "")
+          + "; " + where + "; put it again in " + again;
+    }
+    if (parts.length > 3) {
+      return "not taken in: it is in a sub-folder of its dataset's folder, which is not read; " + where
+          + "; put it again in " + again;
+    }
+    return "not taken in: its folder is not a dataset's (a dataset's name is lower-case letters, digits, '-' and '_', "
+        + "beginning with a letter, as registered: see dataops contract list); " + where + "; put it again there";
+  }
+
+  private Outcome rejected(LandingZone.Waiting w, String reason) {
+    LandingZone.Moved moved = zone.rejected(w, reason);
+    // Another run may have moved it while this one read it: then this run's refusal says nothing about the feed.
+    return new Outcome(w.location(), moved.location(), null, moved.how() == LandingZone.How.MOVED ? reason : null,
+        moved.how());
+  }
+
+  private Outcome takeOne(LandingZone.Waiting w, Consumer<Outcome> report) {
     FeedIntake.Result result;
     try {
       ContractRegistry.Registered contract = RegisteredContracts.find(config, w.department(), w.dataset()).orElseThrow(() ->
@@ -79,18 +171,117 @@ public final class BucketIntake {
       if (sent == null) {
         return new Outcome(w.location(), null, null, null, LandingZone.How.REPLACED);
       }
+      io.dataops.core.CommitPoint.reached("bucket-object-reading");
+      TestFailure.at(w.name());
       result = intake.take(new LandingRequest(w.department(), w.dataset(), zone.feed(w), contract.contract(),
           contract.sha256(), Replaces.objectMetadata(sent.replaces())), ProgressListener.NONE);
     } catch (BadInputException | NotFoundException refused) {
-      String reason = refused instanceof NotFoundException ? "the object could not be read (it was moved or removed "
-          + "while it was being read)" : refused.getMessage();
-      LandingZone.Moved moved = zone.rejected(w, reason);
-      // Another run may have moved it while this one read it: then this run's refusal says nothing about the feed.
-      return new Outcome(w.location(), moved.location(), null, moved.how() == LandingZone.How.MOVED ? reason : null,
-          moved.how());
+      if (changed(w)) {
+        return new Outcome(w.location(), null, null, null, LandingZone.How.REPLACED);
+      }
+      return rejected(w, refused instanceof NotFoundException ? "the object could not be read (it was moved or "
+          + "removed while it was being read)" : refused.getMessage());
+    } catch (RuntimeException e) {
+      // The reads are pinned to the listed ETag: a content put under the key meanwhile fails them, and waits.
+      if (changed(w)) {
+        return new Outcome(w.location(), null, null, null, LandingZone.How.REPLACED);
+      }
+      if (surroundings(e)) {
+        throw e;
+      }
+      return failed(w, e, "not taken in: its landing stopped with an internal error (" + e.getClass().getSimpleName()
+          + "), which the operator finds in the platform's log; nothing of it landed unless the dataset's history "
+          + "(dataops table history) shows this feed. Once the error is mended, put it again (a content landed "
+          + "before is recognized and not landed twice)");
+    } catch (OutOfMemoryError | StackOverflowError e) {
+      // Moved aside first, so that the next run does not meet it again; then the run stops (see take).
+      try {
+        report.accept(failed(w, e, e instanceof OutOfMemoryError
+            ? "not taken in: landing it ran out of memory (the platform's heap is "
+                + (Runtime.getRuntime().maxMemory() >> 20) + " MB), as a very large record or a damaged file can "
+                + "make it; split it into smaller files and put them again, or ask the operator to land it with more "
+                + "heap (DATAOPS_HEAP)"
+            : "not taken in: it is nested too deeply to process (stack overflow); put it again with its values "
+                + "nested less deeply"));
+      } catch (RuntimeException | Error moving) {
+        e.addSuppressed(withoutMessages(moving, 0));
+      }
+      throw e;
     }
     LandingZone.Moved moved = zone.landed(w, summary(result.landing()));
     return new Outcome(w.location(), moved.location(), result, null, moved.how());
+  }
+
+  private Outcome failed(LandingZone.Waiting w, Throwable t, String reason) {
+    LOG.error("an internal error stopped the landing of {}: moving it to {}", w.location(), LandingZone.REJECTED,
+        withoutMessages(t, 0));
+    LandingZone.Moved moved = zone.rejected(w, reason);
+    boolean mine = moved.how() == LandingZone.How.MOVED;
+    return new Outcome(w.location(), moved.location(), null, mine ? reason : null, moved.how(), mine);
+  }
+
+  /** Whether the object's key holds another content than the one listed (false when that cannot be told). */
+  private boolean changed(LandingZone.Waiting w) {
+    try {
+      return zone.metadata(w) == null;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Whether a failure is the platform's surroundings' and not the object's: the object store or the platform database
+   * unusable (or failing: any answer of the AWS SDK that is not a refusal of the feed), a full disk, a local I/O
+   * error. The run stops and the object waits for the next one.
+   */
+  static boolean surroundings(Throwable failure) {
+    if (ObjectStoreFailure.recognize(failure).isPresent() || DatabaseUnreachable.recognize(failure).isPresent()
+        || StorageFullException.isCause(failure)) {
+      return true;
+    }
+    int depth = 0;
+    for (Throwable c = failure; c != null && depth++ < 32; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof SdkException || c instanceof IOException || c instanceof java.io.UncheckedIOException
+          || c instanceof java.sql.SQLException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A failure as the log keeps it: each cause's class and stack, not its message, which may quote the feed's values
+   * (a reader's "For input string: ..." say).
+   */
+  static Throwable withoutMessages(Throwable t, int depth) {
+    Throwable copy = new Throwable(t.getClass().getName() + " (message not logged: it may quote the feed)");
+    copy.setStackTrace(t.getStackTrace());
+    if (t.getCause() != null && t.getCause() != t && depth < 16) {
+      copy.initCause(withoutMessages(t.getCause(), depth + 1));
+    }
+    return copy;
+  }
+
+  /**
+   * A test hook, as {@link io.dataops.core.CommitPoint}: with the system property {@code dataops.test.fail-taking}
+   * naming an object (its name), taking it in fails as a reader's internal error would; with {@code oom:} before the
+   * name, as running out of memory. Without the property it does nothing.
+   */
+  static final class TestFailure {
+    private TestFailure() {}
+
+    static void at(String name) {
+      String failing = System.getProperty("dataops.test.fail-taking");
+      if (failing == null) {
+        return;
+      }
+      if (failing.equals(name)) {
+        throw new NegativeArraySizeException("-2147483648"); // what a huge JSON exponent gave a reader (probe O #1)
+      }
+      if (failing.equals("oom:" + name)) {
+        throw new OutOfMemoryError("Java heap space");
+      }
+    }
   }
 
   /** The reason object of a landed feed: DESIGN.md's landing fields. */

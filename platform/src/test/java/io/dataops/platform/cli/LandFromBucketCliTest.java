@@ -349,6 +349,169 @@ class LandFromBucketCliTest {
     assertThat(landed.exit()).as("the same command, once the settings are right: " + landed.err()).isZero();
   }
 
+  private MinioClient minio() {
+    return MinioClient.builder().endpoint(S3Server.endpoint().toString())
+        .credentials(S3Server.ACCESS_KEY, S3Server.SECRET_KEY).region("us-east-1").build();
+  }
+
+  /** A registered citizens contract and {@code names} put under landing/public-security/citizens/, each of 50 rows. */
+  private void putCitizens(MinioClient minio, String... names) throws Exception {
+    for (int i = 0; i < names.length; i++) {
+      Path feed = dir.resolve("feeds/f" + i + ".csv");
+      Run gen = run("generate", "--dataset", "citizens", "--rows", "50", "--out", feed.toString(), "--seed",
+          String.valueOf(60 + i));
+      assertThat(gen.exit()).as(gen.err()).isZero();
+      minio.uploadObject(UploadObjectArgs.builder().bucket(bucket).object("landing/public-security/citizens/"
+          + names[i]).filename(feed.toString()).build());
+    }
+    Run registered = run("contract", "register", "--department", "public-security", "--dataset", "citizens", "--file",
+        dir.resolve("feeds/f0.csv.contract.yaml").toString());
+    assertThat(registered.exit()).as(registered.err()).isZero();
+  }
+
+  private Run withFailing(String object, String... args) {
+    System.setProperty("dataops.test.fail-taking", object);
+    try {
+      return run(args);
+    } finally {
+      System.clearProperty("dataops.test.fail-taking");
+    }
+  }
+
+  /**
+   * Found by a probe (O #2): an internal error while landing one object (a reader's NegativeArraySizeException on a
+   * huge JSON exponent) stopped the run and left the object in landing/, so every later run stopped on it and the
+   * objects after it were never taken in. Now it is moved to rejected/ with a reason that names no value, the others
+   * land, and the run exits 1 saying so (what the log keeps: BucketIntakeTest).
+   */
+  @Test
+  void anObjectWhoseLandingFailsIsMovedAsideAndTheOthersLand() throws Exception {
+    MinioClient minio = minio();
+    putCitizens(minio, "a-poison.csv", "b-good.csv", "c-good.csv");
+    Run r = withFailing("a-poison.csv", "land", "--department", "public-security", "--from-bucket", "--json");
+    assertThat(r.exit()).as(r.err()).isEqualTo(1);
+    assertThat(r.err()).contains("1 object could not be taken in for an internal error");
+    JsonNode json = r.json();
+    assertThat(json.get("landed")).hasSize(2);
+    assertThat(json.get("rejected")).isEmpty();
+    JsonNode failed = json.get("failed").get(0);
+    assertThat(json.get("failed")).hasSize(1);
+    assertThat(failed.get("object").asText()).endsWith("/a-poison.csv");
+    assertThat(failed.get("movedTo").asText())
+        .isEqualTo("s3://" + bucket + "/rejected/public-security/citizens/a-poison.csv");
+    assertThat(failed.get("reason").asText()).contains("internal error (NegativeArraySizeException)")
+        .doesNotContain("-2147483648");
+    assertThat(S3Server.keys(bucket, "landing/")).isEmpty();
+    assertThat(S3Server.keys(bucket, "rejected/")).containsExactly("rejected/public-security/citizens/a-poison.csv",
+        "rejected/public-security/citizens/a-poison.csv.result.json");
+
+    Run text = run("land", "--department", "public-security", "--from-bucket");
+    assertThat(text.exit()).as("the next run: nothing left to stop it " + text.err()).isZero();
+  }
+
+  /**
+   * Running out of memory on one object moves it aside first (the next run does not meet it again), then stops the run
+   * (exit 1, the heap's message): the error's JSON lists what was landed and moved before it (a probe found them
+   * missing), and the objects after it wait for the next run.
+   */
+  @Test
+  void anObjectThatRunsTheLandingOutOfMemoryIsMovedAsideAndTheRunStops() throws Exception {
+    MinioClient minio = minio();
+    putCitizens(minio, "a-good.csv", "b-huge.csv", "c-good.csv");
+    Run r = withFailing("oom:b-huge.csv", "land", "--department", "public-security", "--from-bucket", "--json");
+    assertThat(r.exit()).as(r.err()).isEqualTo(1);
+    JsonNode json = r.json();
+    assertThat(json.get("error").asText()).startsWith("dataops: out of memory");
+    assertThat(json.get("landed")).singleElement().satisfies(l -> {
+      assertThat(l.get("object").asText()).endsWith("/a-good.csv");
+      assertThat(l.get("rowsLanded").asLong()).isEqualTo(50);
+      assertThat(l.get("movedTo").asText()).endsWith("/landed/public-security/citizens/a-good.csv");
+    });
+    assertThat(json.get("failed")).singleElement().satisfies(f -> {
+      assertThat(f.get("movedTo").asText()).endsWith("/rejected/public-security/citizens/b-huge.csv");
+      assertThat(f.get("reason").asText()).startsWith("not taken in: landing it ran out of memory");
+    });
+    assertThat(S3Server.keys(bucket, "landing/")).containsExactly("landing/public-security/citizens/c-good.csv");
+
+    Run next = run("land", "--department", "public-security", "--from-bucket", "--json");
+    assertThat(next.exit()).as(next.err()).isZero();
+    assertThat(next.json().get("landed")).singleElement()
+        .satisfies(l -> assertThat(l.get("object").asText()).endsWith("/c-good.csv"));
+    assertThat(S3Server.keys(bucket, "landing/")).isEmpty();
+  }
+
+  /**
+   * Found by a probe (O #13): an object in a sub-folder of a dataset's folder, or in an upper-case dataset folder,
+   * stayed in landing/ forever without a word. Now it is rejected with where it belongs, as the department looks for
+   * its refused objects; another department's misplaced objects stay where they are.
+   */
+  @Test
+  void aMisplacedObjectOfTheDepartmentIsRejectedWithWhereItBelongs() throws Exception {
+    MinioClient minio = minio();
+    putCitizens(minio, "good.csv");
+    Path feed = dir.resolve("feeds/f0.csv");
+    for (String key : List.of("landing/public-security/citizens/2026-12/nested.csv",
+        "landing/public-security/Citizens/upper.csv", "landing/public-security/loose.csv",
+        "landing/tax/Payers/t.csv")) {
+      minio.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(key).filename(feed.toString()).build());
+    }
+    Run r = run("land", "--department", "public-security", "--from-bucket", "--json");
+    assertThat(r.exit()).as(r.err()).isZero();
+    JsonNode json = r.json();
+    assertThat(json.get("landed")).singleElement()
+        .satisfies(l -> assertThat(l.get("object").asText()).endsWith("/citizens/good.csv"));
+    Map<String, String> reasons = new java.util.TreeMap<>();
+    json.get("rejected").forEach(j -> reasons.put(j.get("object").asText().substring(("s3://" + bucket
+        + "/landing/public-security/").length()), j.get("reason").asText()));
+    assertThat(reasons).containsOnlyKeys("citizens/2026-12/nested.csv", "Citizens/upper.csv", "loose.csv");
+    assertThat(reasons.get("citizens/2026-12/nested.csv")).isEqualTo("not taken in: it is in a sub-folder of its "
+        + "dataset's folder, which is not read; a feed goes directly in its dataset's folder, "
+        + "landing/public-security/<dataset>/<name>; put it again in landing/public-security/citizens/");
+    assertThat(reasons.get("Citizens/upper.csv")).startsWith("not taken in: its dataset's folder is not written in "
+        + "lower case").endsWith("put it again in landing/public-security/citizens/");
+    assertThat(reasons.get("loose.csv")).startsWith("not taken in: it is not in a dataset's folder");
+    assertThat(S3Server.keys(bucket, "landing/")).containsExactly("landing/tax/Payers/t.csv");
+    assertThat(S3Server.keys(bucket, "rejected/")).contains(
+        "rejected/public-security/citizens/2026-12/nested.csv.result.json",
+        "rejected/public-security/Citizens/upper.csv", "rejected/public-security/loose.csv");
+
+    Run one = run("land", "--department", "public-security", "--dataset", "citizens", "--from-bucket", "--json");
+    assertThat(one.exit()).as(one.err()).isZero();
+    assertThat(one.json().get("rejected")).isEmpty();
+  }
+
+  /**
+   * Found by reading (probe O #18): the reads of an object were not pinned to the object listed. An object put again
+   * under its key after the listing (here: while the run is held between the listing and the read) now fails the
+   * read (If-Match, 412): nothing of either content lands, and the new content waits for the next run, which lands it.
+   */
+  @Test
+  void anObjectPutAgainWhileItIsReadLandsNothingAndWaits() throws Exception {
+    MinioClient minio = minio();
+    putCitizens(minio, "monday.csv");
+    Path other = dir.resolve("feeds/other.csv");
+    assertThat(run("generate", "--dataset", "citizens", "--rows", "70", "--out", other.toString(), "--seed", "99")
+        .exit()).isZero();
+    String key = "landing/public-security/citizens/monday.csv";
+    CliTest.Run held;
+    try (PausedChild child = PausedChild.at("bucket-object-reading", dir, dir.resolve("home"), env,
+        TestCast.PUBLIC_SECURITY, "land", "--department", "public-security", "--from-bucket", "--json")) {
+      minio.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(key).filename(other.toString()).build());
+      held = child.resume();
+    }
+    assertThat(held.exit()).as(held.err()).isZero();
+    JsonNode json = JSON.readTree(held.out());
+    assertThat(json.get("landed")).as("no mix, and not the new content under the old one's name").isEmpty();
+    assertThat(json.get("skipped")).singleElement().satisfies(s -> assertThat(s.get("why").asText())
+        .startsWith("its sender put another content under the same key meanwhile"));
+    assertThat(S3Server.keys(bucket, "landing/")).containsExactly(key);
+
+    Run next = run("land", "--department", "public-security", "--from-bucket", "--json");
+    assertThat(next.exit()).as(next.err()).isZero();
+    assertThat(next.json().get("landed")).singleElement()
+        .satisfies(l -> assertThat(l.get("rowsLanded").asLong()).isEqualTo(70));
+  }
+
   private static Map<String, String> with(Map<String, String> env, String key, String value) {
     Map<String, String> changed = new java.util.HashMap<>(env);
     changed.put(key, value);
