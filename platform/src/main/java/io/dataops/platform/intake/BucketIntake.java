@@ -186,30 +186,62 @@ public final class BucketIntake {
       if (changed(w)) {
         return new Outcome(w.location(), null, null, null, LandingZone.How.REPLACED);
       }
+      Error fatal = fatal(e);
+      if (fatal != null) {
+        throw movedAside(w, fatal, e, report); // a worker's, wrapped by the landing
+      }
       if (surroundings(e)) {
         throw e;
       }
-      return failed(w, e, "not taken in: its landing stopped with an internal error (" + e.getClass().getSimpleName()
-          + "), which the operator finds in the platform's log; nothing of it landed unless the dataset's history "
-          + "(dataops table history) shows this feed. Once the error is mended, put it again (a content landed "
-          + "before is recognized and not landed twice)");
+      return failed(w, e, "not taken in: its landing stopped with an internal error (" + innermost(e).getClass()
+          .getSimpleName() + "), which the operator finds in the platform's log; nothing of it landed unless the "
+          + "dataset's history (dataops table history) shows this feed. Once the error is mended, put it again (a "
+          + "content landed before is recognized and not landed twice)");
     } catch (OutOfMemoryError | StackOverflowError e) {
-      // Moved aside first, so that the next run does not meet it again; then the run stops (see take).
-      try {
-        report.accept(failed(w, e, e instanceof OutOfMemoryError
-            ? "not taken in: landing it ran out of memory (the platform's heap is "
-                + (Runtime.getRuntime().maxMemory() >> 20) + " MB), as a very large record or a damaged file can "
-                + "make it; split it into smaller files and put them again, or ask the operator to land it with more "
-                + "heap (DATAOPS_HEAP)"
-            : "not taken in: it is nested too deeply to process (stack overflow); put it again with its values "
-                + "nested less deeply"));
-      } catch (RuntimeException | Error moving) {
-        e.addSuppressed(withoutMessages(moving, 0));
-      }
-      throw e;
+      throw movedAside(w, e, e, report);
     }
     LandingZone.Moved moved = zone.landed(w, summary(result.landing()));
     return new Outcome(w.location(), moved.location(), result, null, moved.how());
+  }
+
+  /**
+   * Moves an object whose landing ran out of memory or stack aside first, so that the next run does not meet it
+   * again, and reports it; returns {@code thrown} for the run to stop with (see {@link #take(String, String,
+   * Consumer)}).
+   */
+  private <T extends Throwable> T movedAside(LandingZone.Waiting w, Error fatal, T thrown, Consumer<Outcome> report) {
+    try {
+      report.accept(failed(w, thrown, fatal instanceof OutOfMemoryError
+          ? "not taken in: landing it ran out of memory (the platform's heap is "
+              + (Runtime.getRuntime().maxMemory() >> 20) + " MB), as a very large record or a damaged file can "
+              + "make it; split it into smaller files and put them again, or ask the operator to land it with more "
+              + "heap (DATAOPS_HEAP)"
+          : "not taken in: it is nested too deeply to process (stack overflow); put it again with its values "
+              + "nested less deeply"));
+    } catch (RuntimeException | Error moving) {
+      thrown.addSuppressed(withoutMessages(moving, 0));
+    }
+    return thrown;
+  }
+
+  /** The out-of-memory or stack-overflow error among a failure's causes, else null. */
+  private static Error fatal(Throwable failure) {
+    int depth = 0;
+    for (Throwable c = failure; c != null && depth++ < 32; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof OutOfMemoryError || c instanceof StackOverflowError) {
+        return (Error) c;
+      }
+    }
+    return null;
+  }
+
+  /** A failure's innermost cause: what a wrapper (a worker's CompletionException, say) says went wrong. */
+  private static Throwable innermost(Throwable failure) {
+    Throwable c = failure;
+    for (int depth = 0; c.getCause() != null && c.getCause() != c && depth < 32; depth++) {
+      c = c.getCause();
+    }
+    return c;
   }
 
   private Outcome failed(LandingZone.Waiting w, Throwable t, String reason) {
@@ -265,7 +297,8 @@ public final class BucketIntake {
   /**
    * A test hook, as {@link io.dataops.core.CommitPoint}: with the system property {@code dataops.test.fail-taking}
    * naming an object (its name), taking it in fails as a reader's internal error would; with {@code oom:} before the
-   * name, as running out of memory. Without the property it does nothing.
+   * name, as running out of memory; with {@code worker:} or {@code worker-oom:}, the same wrapped as a landing
+   * worker's failure; several, separated by commas. Without the property it does nothing.
    */
   static final class TestFailure {
     private TestFailure() {}
@@ -275,11 +308,19 @@ public final class BucketIntake {
       if (failing == null) {
         return;
       }
-      if (failing.equals(name)) {
-        throw new NegativeArraySizeException("-2147483648"); // what a huge JSON exponent gave a reader (probe O #1)
-      }
-      if (failing.equals("oom:" + name)) {
-        throw new OutOfMemoryError("Java heap space");
+      for (String f : failing.split(",")) {
+        if (f.equals(name)) {
+          throw new NegativeArraySizeException("-2147483648"); // what a huge JSON exponent gave a reader (probe O #1)
+        }
+        if (f.equals("oom:" + name)) {
+          throw new OutOfMemoryError("Java heap space");
+        }
+        if (f.equals("worker:" + name)) { // as a landing worker's failure could reach the intake: wrapped
+          throw new java.util.concurrent.CompletionException(new NegativeArraySizeException("-2147483648"));
+        }
+        if (f.equals("worker-oom:" + name)) {
+          throw new java.util.concurrent.CompletionException(new OutOfMemoryError("Java heap space"));
+        }
       }
     }
   }

@@ -440,6 +440,24 @@ class LandFromBucketCliTest {
     assertThat(S3Server.keys(bucket, "landing/")).isEmpty();
   }
 
+  /** The same when the failure reaches the intake wrapped (as a landing worker's could): named by its innermost cause. */
+  @Test
+  void aWrappedFailureIsNamedByItsCauseAndAWrappedOutOfMemoryStillStopsTheRun() throws Exception {
+    MinioClient minio = minio();
+    putCitizens(minio, "a.csv", "b.csv", "c.csv");
+    Run r = withFailing("worker:a.csv,worker-oom:b.csv", "land", "--department", "public-security", "--from-bucket",
+        "--json");
+    assertThat(r.exit()).as(r.err()).isEqualTo(1);
+    JsonNode json = r.json();
+    assertThat(json.get("error").asText()).startsWith("dataops: out of memory");
+    assertThat(json.get("landed")).isEmpty();
+    assertThat(json.get("failed")).hasSize(2);
+    assertThat(json.get("failed").get(0).get("reason").asText())
+        .contains("internal error (NegativeArraySizeException)");
+    assertThat(json.get("failed").get(1).get("reason").asText()).startsWith("not taken in: landing it ran out of memory");
+    assertThat(S3Server.keys(bucket, "landing/")).containsExactly("landing/public-security/citizens/c.csv");
+  }
+
   /**
    * Found by a probe (O #13): an object in a sub-folder of a dataset's folder, or in an upper-case dataset folder,
    * stayed in landing/ forever without a word. Now it is rejected with where it belongs, as the department looks for
