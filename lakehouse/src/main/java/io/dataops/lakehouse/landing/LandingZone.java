@@ -110,7 +110,7 @@ public final class LandingZone {
       }
       String[] parts = rest.split("/");
       String name = parts[parts.length - 1];
-      boolean placed = parts.length == 3 && valid(parts[0]) && valid(parts[1]);
+      boolean placed = parts.length == 3 && isName(parts[0]) && isName(parts[1]);
       out.add(new Waiting(placed ? parts[0] : null, placed ? parts[1] : null, o.key(), root + LANDING + rest, name,
           o.size(), unquoted(o.eTag())));
     }
@@ -118,7 +118,8 @@ public final class LandingZone {
     return out;
   }
 
-  private static boolean valid(String part) {
+  /** Whether a folder of the zone can name a department or dataset: as they are registered. */
+  public static boolean isName(String part) {
     return part.matches("[a-z][a-z0-9_-]*");
   }
 

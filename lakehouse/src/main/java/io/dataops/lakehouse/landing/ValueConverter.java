@@ -3,6 +3,7 @@ package io.dataops.lakehouse.landing;
 import io.dataops.lakehouse.contract.ColumnSpec;
 import io.dataops.lakehouse.contract.FeedContract;
 import io.dataops.lakehouse.contract.FeedSchedule;
+import io.dataops.lakehouse.contract.PersonalData;
 import io.dataops.lakehouse.types.ValueType;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -92,10 +93,8 @@ final class ValueConverter {
    * identifier typed as a number, which the producer may have changed (Excel keeps 15 digits, JavaScript about 16).
    */
   static boolean holdsIdentifiers(ColumnSpec spec) {
-    io.dataops.lakehouse.contract.PersonalData kind = spec.personal();
-    return kind == io.dataops.lakehouse.contract.PersonalData.ID_CARD
-        || kind == io.dataops.lakehouse.contract.PersonalData.BANK_CARD
-        || kind == io.dataops.lakehouse.contract.PersonalData.MOBILE;
+    PersonalData kind = spec.personal();
+    return kind == PersonalData.ID_CARD || kind == PersonalData.BANK_CARD || kind == PersonalData.MOBILE;
   }
 
   static final Object ABSENT = new Object() {

@@ -17,7 +17,6 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * is has no such trouble. Seeks re-open the object at the new position with a ranged GET (Parquet reads its footer
  * first), short forward seeks skip within the open stream. A missing object is Iceberg's {@link NotFoundException}.
  *
- * @param location what messages call it ({@code s3://bucket/key}, never parsed)
  * <p>With an {@code etag} (the one its listing gave) every HEAD and GET is conditional on it ({@code If-Match}): an
  * object put again under the key after it was listed, even between two ranged GETs (Parquet's footer, then its
  * pages), answers 412, and the read fails with a {@link ConcurrentModificationException} instead of mixing two
@@ -30,11 +29,6 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 public record ObjectInput(S3Client s3, String bucket, String key, String location, long size, String etag)
     implements InputFile {
   private static final long SKIP_WITHIN = 256 * 1024;
-
-  /** An object read unpinned: whatever its key holds at each read. */
-  public ObjectInput(S3Client s3, String bucket, String key, String location, long size) {
-    this(s3, bucket, key, location, size, null);
-  }
 
   @Override
   public long getLength() {

@@ -137,7 +137,7 @@ public final class BucketIntake {
       return null;
     }
     String lower = parts[1].toLowerCase(Locale.ROOT);
-    boolean registered = lower.matches("[a-z][a-z0-9_-]*")
+    boolean registered = LandingZone.isName(lower)
         && RegisteredContracts.find(config, department, lower).isPresent();
     String again = registered ? "landing/" + department + "/" + lower + "/" : "its dataset's folder";
     if (!parts[1].equals(lower)) {
@@ -224,24 +224,25 @@ public final class BucketIntake {
     return thrown;
   }
 
+  /** A failure and its causes, outermost first (at most 32: a cycle of causes ends there). */
+  private static List<Throwable> causes(Throwable failure) {
+    List<Throwable> out = new ArrayList<>();
+    for (Throwable c = failure; c != null && out.size() < 32; c = c.getCause() == c ? null : c.getCause()) {
+      out.add(c);
+    }
+    return out;
+  }
+
   /** The out-of-memory or stack-overflow error among a failure's causes, else null. */
   private static Error fatal(Throwable failure) {
-    int depth = 0;
-    for (Throwable c = failure; c != null && depth++ < 32; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof OutOfMemoryError || c instanceof StackOverflowError) {
-        return (Error) c;
-      }
-    }
-    return null;
+    return (Error) causes(failure).stream().filter(c -> c instanceof OutOfMemoryError || c instanceof StackOverflowError)
+        .findFirst().orElse(null);
   }
 
   /** A failure's innermost cause: what a wrapper (a worker's CompletionException, say) says went wrong. */
   private static Throwable innermost(Throwable failure) {
-    Throwable c = failure;
-    for (int depth = 0; c.getCause() != null && c.getCause() != c && depth < 32; depth++) {
-      c = c.getCause();
-    }
-    return c;
+    List<Throwable> chain = causes(failure);
+    return chain.get(chain.size() - 1);
   }
 
   private Outcome failed(LandingZone.Waiting w, Throwable t, String reason) {
@@ -271,14 +272,8 @@ public final class BucketIntake {
         || StorageFullException.isCause(failure)) {
       return true;
     }
-    int depth = 0;
-    for (Throwable c = failure; c != null && depth++ < 32; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof SdkException || c instanceof IOException || c instanceof java.io.UncheckedIOException
-          || c instanceof java.sql.SQLException) {
-        return true;
-      }
-    }
-    return false;
+    return causes(failure).stream().anyMatch(c -> c instanceof SdkException || c instanceof IOException
+        || c instanceof java.io.UncheckedIOException || c instanceof java.sql.SQLException);
   }
 
   /**

@@ -47,12 +47,16 @@ class ShippedSecretsTest {
 
   @TempDir Path dir;
 
+  /** A lakehouse in a bucket whose catalog is opened with a password (SQLite and the test PostgreSQL ignore it). */
+  private static LakehouseConfig withPassword(LakehouseConfig s3) {
+    return new LakehouseConfig(s3.catalogUri(), s3.catalogUser(), "catalog-password-" + UUID.randomUUID(),
+        s3.warehouse(), s3.extra());
+  }
+
   @Test
   void aShippedLoaderAndTableCarryNoSecretAndFindItWhereTheyAreOpened() throws Exception {
-    LakehouseConfig s3 = TestStorage.onS3(dir.resolve("home"));
-    String password = "catalog-password-" + UUID.randomUUID();
-    LakehouseConfig config = new LakehouseConfig(s3.catalogUri(), s3.catalogUser(), password, s3.warehouse(),
-        s3.extra());
+    LakehouseConfig config = withPassword(TestStorage.onS3(dir.resolve("home")));
+    String password = config.catalogPassword();
     byte[] loader;
     byte[] table;
     try (Lakehouse lakehouse = Lakehouse.open(config)) {
@@ -99,10 +103,8 @@ class ShippedSecretsTest {
    */
   @Test
   void aJobAsSubmittedHoldsNoSecret() throws Exception {
-    LakehouseConfig s3 = TestStorage.onS3(dir.resolve("home"));
-    String password = "catalog-password-" + UUID.randomUUID();
-    LakehouseConfig config = new LakehouseConfig(s3.catalogUri(), s3.catalogUser(), password, s3.warehouse(),
-        s3.extra());
+    LakehouseConfig config = withPassword(TestStorage.onS3(dir.resolve("home")));
+    String password = config.catalogPassword();
     try (Lakehouse lakehouse = Lakehouse.open(config)) {
       Table table = lakehouse.catalog().createTable(ID, new Schema(
           Types.NestedField.required(1, "id", Types.LongType.get())));
