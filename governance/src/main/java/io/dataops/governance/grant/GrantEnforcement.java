@@ -5,6 +5,7 @@ import io.dataops.core.audit.AuditSink;
 import io.dataops.governance.db.GovernanceDatabase;
 import io.dataops.governance.db.UtcTimes;
 import io.dataops.governance.grant.GrantRefusedException.Reason;
+import io.dataops.lakehouse.catalog.Zone;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -148,7 +149,7 @@ public final class GrantEnforcement {
     }
     Map<String, GrantedAccess.TableGrant> tables = new LinkedHashMap<>();
     for (AccessRequest.TableRead read : request.tables()) {
-      if (!read.table().startsWith("ods.")) {
+      if (!Zone.ODS.holds(read.table())) { // grants govern raw data; products are governed by their versions
         continue;
       }
       Grant.Resource r = g.resource(read.table());

@@ -23,6 +23,11 @@ public enum Zone {
     return Namespace.of(name);
   }
 
+  /** Whether a table named {@code zone.table} (as grants, metering and lineage write it) is in this zone. */
+  public boolean holds(String qualifiedName) {
+    return qualifiedName.startsWith(name + ".");
+  }
+
   /** Whether {@code id} holds data as departments sent it ({@code ods}, {@code quarantine}): raw personal values. */
   public static boolean raw(org.apache.iceberg.catalog.TableIdentifier id) {
     String zone = id.namespace().level(0);

@@ -4,6 +4,7 @@ import io.dataops.core.BadInputException;
 import io.dataops.governance.metering.DeliveryRecord;
 import io.dataops.governance.metering.Metering;
 import io.dataops.governance.metering.ReadRecord;
+import io.dataops.lakehouse.catalog.Zone;
 import io.dataops.products.registry.ProductRegistry;
 import io.dataops.products.registry.ProductVersion;
 import java.math.BigDecimal;
@@ -133,14 +134,14 @@ public final class Billing {
     List<ReadRecord> reads = v.lineage().runKey() == null ? List.of() : metering.readsOfRun(v.lineage().runKey());
     if (!reads.isEmpty()) {
       for (ReadRecord r : reads) {
-        if (r.department() != null && r.table() != null && r.table().startsWith("ods.")) {
+        if (r.department() != null && r.table() != null && Zone.ODS.holds(r.table())) {
           out.merge(r.department(), r.rows(), Long::sum);
         }
       }
       return out;
     }
     for (String table : v.lineage().inputs().keySet()) {
-      if (table.startsWith("ods.") && table.contains("__")) {
+      if (Zone.ODS.holds(table) && table.contains("__")) {
         out.merge(table.substring(4, table.indexOf("__")).replace('_', '-'), 1L, Long::sum);
       }
     }
