@@ -320,7 +320,11 @@ public final class ExpectationCatalog {
   private static CompiledExpectation inSet(Args a, int index, boolean mustBeIn) {
     String column = a.column("column");
     List<Object> set = a.list("value_set", true);
-    boolean numeric = isNumeric(a.table().type(column));
+    Type type = a.table().type(column);
+    // GX's pandas isin compares as Python's ==: 1 == 1.0 and True == 1, but "1" != 1. So a number or boolean column
+    // matches the set's numbers and booleans (a boolean is 1 or 0) and never its text, a text column only its text.
+    boolean numeric = isNumeric(type) || type.typeId() == Type.TypeID.BOOLEAN;
+    boolean text = type.typeId() == Type.TypeID.STRING;
     Set<Double> numbers = new HashSet<>();
     Set<String> texts = new HashSet<>();
     for (Object o : set) {
@@ -328,12 +332,13 @@ public final class ExpectationCatalog {
         continue;
       }
       if (numeric) {
-        if (!(o instanceof Number n)) {
-          throw a.fail("value_set", "column '" + column + "' is numeric; value_set holds '" + o + "'");
+        if (o instanceof Number n) {
+          numbers.add(n.doubleValue());
+        } else if (o instanceof Boolean b) {
+          numbers.add(b ? 1.0 : 0.0);
         }
-        numbers.add(n.doubleValue());
-      } else {
-        texts.add(String.valueOf(o));
+      } else if (!text || o instanceof String) {
+        texts.add(String.valueOf(o)); // dates and timestamps compare with ISO text
       }
     }
     String reason = mustBeIn ? "is not one of the " + set.size() + " allowed values" : "is one of the forbidden values";

@@ -140,12 +140,6 @@ class SuiteParserTest {
     expect("""
         name: s
         expectations:
-          - type: expect_column_values_to_be_in_set
-            kwargs: {column: age, value_set: [1, two]}
-        """, "column 'age' is numeric; value_set holds 'two'");
-    expect("""
-        name: s
-        expectations:
           - type: expect_table_row_count_to_be_between
             kwargs: {min_value: {$PARAMETER: nope}}
         """, "s.yaml:4: expect_table_row_count_to_be_between: kwarg 'min_value' refers to suite parameter 'nope'");
