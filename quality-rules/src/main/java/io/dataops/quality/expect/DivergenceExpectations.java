@@ -355,7 +355,7 @@ final class DivergenceExpectations {
 
   private static ExpectationResult klResult(Expectation e, double kl, Double threshold, Map<String, Object> details) {
     boolean finite = !Double.isNaN(kl) && !Double.isInfinite(kl);
-    Map<String, Object> r = Results.observed(finite ? Results.number(kl) : null);
+    Map<String, Object> r = Results.observed(finite ? Results.floating(kl) : null); // scipy's entropy: a float
     r.put("details", details);
     return ExpectationResult.of(e, threshold == null || kl <= threshold, r);
   }
@@ -528,7 +528,7 @@ final class DivergenceExpectations {
         passed += test.test(sample, cdf).getPValue() >= pThreshold ? 1 : 0;
       }
       double result = (1.0 + passed) / (samples + 1);
-      Map<String, Object> r = Results.observed(Results.number(result));
+      Map<String, Object> r = Results.observed(Results.floating(result)); // a float: 1.0, not 1
       r.put("details", bootstrapDetails(x, p, cdfValues, samples, size));
       return ExpectationResult.of(e, result > pThreshold, r);
     });

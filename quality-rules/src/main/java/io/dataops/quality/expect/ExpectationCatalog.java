@@ -590,7 +590,10 @@ public final class ExpectationCatalog {
         default -> s.sampleStdDev();
       };
       boolean ok = !Double.isNaN(v) && b.contains(v);
-      return ExpectationResult.of(e, ok, Results.observed(b.render(v)));
+      // pandas' mean and std are floats; min, max and sum keep the column's type (an int column's are ints).
+      boolean floating = which.equals("mean") || which.equals("stdev")
+          || type.typeId() == Type.TypeID.DOUBLE || type.typeId() == Type.TypeID.FLOAT;
+      return ExpectationResult.of(e, ok, Results.observed(floating ? Results.floating(v) : b.render(v)));
     });
   }
 
@@ -621,7 +624,7 @@ public final class ExpectationCatalog {
     return new Compiled(e, List.of(q), states -> {
       QuantileAnalyzer.State s = states.of(q);
       double v = s.median();
-      Map<String, Object> r = Results.observed(Results.number(v));
+      Map<String, Object> r = Results.observed(Results.floating(v)); // pandas' median is a float: 50.0
       r.put("details", Map.of("approximate", s.sketch.approximate(), "rank_error", s.rankError()));
       return ExpectationResult.of(e, !Double.isNaN(v) && b.contains(v), r);
     });

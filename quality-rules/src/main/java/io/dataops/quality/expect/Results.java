@@ -22,6 +22,14 @@ final class Results {
     return d;
   }
 
+  /**
+   * A number GX's pandas computes as a float (a median, mean or standard deviation, any statistic of a floating
+   * column): JSON shows it with its ".0", as Python's json writes numpy's float64 (a median of whole numbers is 50.0).
+   */
+  static Double floating(double d) {
+    return Double.isNaN(d) || Double.isInfinite(d) ? null : d;
+  }
+
   static Double percent(long part, long whole) {
     return whole == 0 ? null : 100.0 * part / whole;
   }
