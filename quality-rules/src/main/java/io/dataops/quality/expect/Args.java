@@ -267,6 +267,11 @@ final class Args {
 
   /** {@code mostly}: the share of considered rows that must pass (default 1). */
   double mostly() {
+    if (e.kwargs().get("mostly") instanceof Boolean b) {
+      // GX's Mostly validator takes any Python Number, and bool is one: True is 1, False is 0.
+      used.add("mostly");
+      return b ? 1.0 : 0.0;
+    }
     BigDecimal m = number("mostly", false);
     if (m == null && e.kwargs().containsKey("mostly")) {
       throw fail("mostly", "mostly must be a number between 0 and 1, not null"); // GX's Mostly is not optional
