@@ -374,8 +374,22 @@ public final class ExpectationCatalog {
         a.table().type(column).typeId() == Type.TypeID.STRING));
   }
 
+  /**
+   * The column of a value-length rule: GX's pandas measures {@code column.astype(str).str.len()}, so numbers and
+   * booleans are measured as Python writes them ({@code -12} is 3, {@code 1e+16} 5, {@code True} 4). Dates and
+   * timestamps are refused: pandas writes them in forms of its own.
+   */
+  private static String lengthColumn(Args a) {
+    String c = a.column("column");
+    Type t = a.table().type(c);
+    if (t.typeId() != Type.TypeID.STRING && !isNumeric(t) && t.typeId() != Type.TypeID.BOOLEAN) {
+      throw a.fail("column", "column '" + c + "' is " + t + "; this expectation measures text, numbers and booleans");
+    }
+    return c;
+  }
+
   private static CompiledExpectation lengthsBetween(Args a, int index) {
-    String column = stringColumn(a, "column");
+    String column = lengthColumn(a);
     BigDecimal min = a.number("min_value", false);
     BigDecimal max = a.number("max_value", false);
     if (min == null && max == null) {
@@ -385,7 +399,7 @@ public final class ExpectationCatalog {
   }
 
   private static CompiledExpectation lengthsEqual(Args a, int index) {
-    String column = stringColumn(a, "column");
+    String column = lengthColumn(a);
     BigDecimal value = a.number("value", true);
     return map(a, index, List.of(column), RowChecks.lengths(column, value, value));
   }

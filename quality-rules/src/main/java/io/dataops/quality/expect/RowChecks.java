@@ -291,7 +291,7 @@ final class RowChecks {
     long lo = min == null ? 0 : wholeLength(min, RoundingMode.CEILING);
     long hi = max == null ? Integer.MAX_VALUE : wholeLength(max, RoundingMode.FLOOR);
     return simple(column, reason, (c, r) -> {
-      String s = c.getString(r);
+      String s = pythonText(c, r); // GX's column.astype(str): a number or boolean as Python writes it
       int len = s.codePointCount(0, s.length());
       return len >= lo && len <= hi;
     });

@@ -128,12 +128,6 @@ class SuiteParserTest {
     expect("""
         name: s
         expectations:
-          - type: expect_column_value_lengths_to_be_between
-            kwargs: {column: age, min_value: 1}
-        """, "s.yaml:4: expect_column_value_lengths_to_be_between: column 'age' is int; this expectation checks text");
-    expect("""
-        name: s
-        expectations:
           - type: expect_column_values_to_be_between
             kwargs: {column: age}
         """, "s.yaml:3: expect_column_values_to_be_between: give min_value, max_value or both");
