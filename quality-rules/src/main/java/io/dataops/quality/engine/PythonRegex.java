@@ -48,8 +48,19 @@ public final class PythonRegex {
 
   /** A pattern Python's re refuses (or one this translation cannot carry to Java). */
   public static final class Invalid extends IllegalArgumentException {
-    Invalid(String python, String what) {
+    private final boolean pythonRefuses;
+
+    Invalid(String python, String what, boolean pythonRefuses) {
       super("pattern '" + python + "' is not valid in Python's re: " + what);
+      this.pythonRefuses = pythonRefuses;
+    }
+
+    /**
+     * True when Python's re raises re.error on it too (GX then raises while validating); false when Python takes it
+     * and only this translation cannot (conditional groups, say), so it cannot be checked here at all.
+     */
+    public boolean pythonRefuses() {
+      return pythonRefuses;
     }
   }
 
@@ -70,14 +81,14 @@ public final class PythonRegex {
     try {
       java = p.translate();
     } catch (Problem e) {
-      throw new Invalid(python, e.getMessage() + " at position " + e.pos);
+      throw new Invalid(python, e.getMessage() + " at position " + e.pos, !e.unsupported);
     }
     int flags = Pattern.UNIX_LINES | (p.globalAscii ? 0 : Pattern.UNICODE_CASE)
         | (p.globalIgnoreCase ? Pattern.CASE_INSENSITIVE : 0);
     try {
       return new PythonRegex(python, Pattern.compile(java, flags));
     } catch (PatternSyntaxException e) {
-      throw new Invalid(python, "not supported here (" + e.getDescription() + ")");
+      throw new Invalid(python, "not supported here (" + e.getDescription() + ")", false);
     }
   }
 
@@ -106,10 +117,21 @@ public final class PythonRegex {
 
   private static final class Problem extends RuntimeException {
     final int pos;
+    /** Python takes it; only this translation cannot. */
+    final boolean unsupported;
 
     Problem(String message, int pos) {
+      this(message, pos, false);
+    }
+
+    private Problem(String message, int pos, boolean unsupported) {
       super(message, null, false, false);
       this.pos = pos;
+      this.unsupported = unsupported;
+    }
+
+    static Problem unsupported(String message, int pos) {
+      return new Problem(message, pos, true);
     }
   }
 
@@ -332,7 +354,7 @@ public final class PythonRegex {
         throw new Problem("min repeat greater than max repeat", here);
       }
       if (max > Integer.MAX_VALUE && max != MAXREPEAT) {
-        throw new Problem("the repetition number is too large for this engine", here);
+        throw Problem.unsupported("the repetition number is too large for this engine", here);
       }
       return new long[] {min, max};
     }
@@ -666,7 +688,7 @@ public final class PythonRegex {
           }
           return new Group("(?" + (lookbehind ? "<" : "") + (char) c + body + ")", new long[] {0, 0});
         } else if (c == '(') {
-          throw new Problem("conditional groups (?(...)...) are not supported here", start);
+          throw Problem.unsupported("conditional groups (?(...)...) are not supported here", start);
         } else if (c == '>') {
           capture = false;
           open = "(?>";
@@ -762,7 +784,7 @@ public final class PythonRegex {
       }
       if (c == ')') {
         if ((add & bit('t')) != 0) {
-          throw new Problem("the TEMPLATE flag is not supported here", start);
+          throw Problem.unsupported("the TEMPLATE flag is not supported here", start);
         }
         globalIgnoreCase |= (add & bit('i')) != 0;
         globalAscii |= (add & bit('a')) != 0;

@@ -145,7 +145,7 @@ final class CoreExpectations {
         PythonRegex p = PythonRegex.compile(r); // GX (pandas) reads it with Python's re
         compiled.add(new BoundedRegex(p.pattern(), r));
       } catch (PythonRegex.Invalid e) {
-        throw a.fail("regex_list", e.getMessage());
+        throw ExpectationCatalog.badPattern(a, "regex_list", e);
       }
     }
     String reason = (mustMatch ? "does not match " + (all ? "all of " : "any of ") : "matches one of ") + regexes;

@@ -100,6 +100,29 @@ class GxEdgeCasesTest extends QualityFixture {
         .contains("LIKE pattern must not end with escape character");
   }
 
+  /**
+   * GX compiles a regex only when it validates (pandas' str.contains): a pattern Python refuses fails its own
+   * expectation with exception_info while the suite's other expectations are checked. It was refused at load here.
+   */
+  @Test
+  void aPatternPythonRefusesFailsItsRuleOnlyAsGxRaisesWhileValidating() throws Exception {
+    String suite = """
+        name: s
+        expectations:
+          - {type: expect_column_values_to_match_regex, kwargs: {column: t, regex: 'a(?i)b'}}
+          - {type: expect_column_values_to_match_regex_list, kwargs: {column: t, regex_list: ['x', '\\z']}}
+          - {type: expect_column_values_to_not_be_null, kwargs: {column: id}}
+        """;
+    JsonNode results = json(run("e", suite).validation().results());
+    assertThat(results.at("/0/success").asBoolean()).isFalse();
+    assertThat(results.at("/0/exception_info/raised_exception").asBoolean()).as(results.toString()).isTrue();
+    assertThat(results.at("/0/exception_info/exception_message").asText())
+        .contains("global flags not at the start of the expression at position 1");
+    assertThat(results.at("/1/exception_info/exception_message").asText()).contains("bad escape \\z at position 0");
+    assertThat(results.at("/2/success").asBoolean()).as("the other rules are checked").isTrue();
+    assertThat(results.at("/2/exception_info/raised_exception").asBoolean()).isFalse();
+  }
+
   @Test
   void emptyTextIsNotJson() {
     // json.loads("") and json.loads("  ") raise; Jackson read them as no value.

@@ -101,7 +101,7 @@ class SuiteParserTest {
         name: s
         expectations:
           - type: expect_column_values_to_match_regex
-            kwargs: {column: name, regex: "([a-z"}
+            kwargs: {column: name, regex: "([a-z", catch_exceptions: false}
         """, "s.yaml:4: expect_column_values_to_match_regex: pattern '([a-z' is not valid in Python's re: "
         + "unterminated character set at position 1");
     expect("""
