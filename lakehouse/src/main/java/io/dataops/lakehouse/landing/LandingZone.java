@@ -198,11 +198,22 @@ public final class LandingZone {
      * Its sender put another content under the same key while this run landed or moved it: the new content stays
      * waiting for the next run, and nothing of the old one is moved (what this run landed of it stays landed).
      */
-    REPLACED
+    REPLACED,
+    /**
+     * This run copied it to {@link Moved#location()} with its reason object, but its sender put another content under
+     * the same key before the original was removed from {@code landing/} (the conditional delete answered 412): the
+     * copy and its reason stand for the content this run took, and the new content waits for the next run.
+     */
+    COPIED
   }
 
   /** Where an object went ({@code null} when it vanished) and how. */
-  public record Moved(String location, How how) {}
+  public record Moved(String location, How how) {
+    /** Whether this run's reason object is the one beside the object's copy (moved, or copied only). */
+    public boolean byThisRun() {
+      return how == How.MOVED || how == How.COPIED;
+    }
+  }
 
   /** Moves a landed object to {@code landed/} with what its landing gave. */
   public Moved landed(Waiting w, Map<String, Object> result) {
@@ -215,12 +226,24 @@ public final class LandingZone {
   }
 
   /**
+   * Moves an object whose landing stopped with an internal error (the platform's fault, not a refusal of the feed) to
+   * {@code rejected/}: its reason object says {@code "failed": true} beside the reason, so that the department can
+   * tell the platform's failure from a refusal of its file.
+   */
+  public Moved failed(Waiting w, String reason) {
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("reason", reason);
+    result.put("failed", true);
+    return move(w, REJECTED, result);
+  }
+
+  /**
    * The reason object first, then a server-side copy, then the removal from {@code landing/}: a crash leaves the
    * object waiting (landing it again finds its digest and says which snapshot has it), never lost. The source gone and
    * the destination present is success: another run moved it.
    */
   private Moved move(Waiting w, String to, Map<String, Object> result) {
-    String rest = fitted(w.key().substring((prefix + LANDING).length()));
+    String rest = fitted(filed(w));
     Optional<String> begun = movedBefore(w, rest);
     String chosen = begun.orElse(null);
     boolean wroteReason = false;
@@ -261,31 +284,51 @@ public final class LandingZone {
       }
       return sourceGone(w, rest, target, wroteReason);
     }
-    removeFromLanding(w);
-    return new Moved(root + target, How.MOVED);
+    io.dataops.core.CommitPoint.reached("bucket-object-copied");
+    return new Moved(root + target, removeFromLanding(w) ? How.MOVED : How.COPIED);
+  }
+
+  /**
+   * The object's path under {@code landing/} as it is filed under {@code landed/} or {@code rejected/}: the same,
+   * except that a department's folder put in upper case ({@code Public-Security/}) is filed under its lower-case name,
+   * where the department looks for its refused objects (only a refusal can meet one: such an object is no feed).
+   */
+  private String filed(Waiting w) {
+    String rest = w.key().substring((prefix + LANDING).length());
+    int slash = rest.indexOf('/');
+    if (slash > 0) {
+      String lower = rest.substring(0, slash).toLowerCase(Locale.ROOT);
+      if (isName(lower)) {
+        return lower + rest.substring(slash);
+      }
+    }
+    return rest;
   }
 
   /**
    * Removes the moved object from {@code landing/}, only if it is still the content copied: a delete conditional on
    * its ETag, so that a content put again under the key after the copy waits for the next run instead of being
    * deleted unseen. A server without conditional deletes (501, or 400 naming the header) gets a plain delete.
+   *
+   * @return false when the key holds another content now (412), which stays: the object was copied, not moved
    */
-  private void removeFromLanding(Waiting w) {
+  private boolean removeFromLanding(Waiting w) {
     try {
       s3.deleteObject(b -> b.bucket(bucket).key(w.key()).ifMatch(quoted(w.etag())));
     } catch (S3Exception e) {
       if (e.statusCode() == 412) {
-        return; // replaced after the copy: the new content stays
+        return false; // replaced after the copy: the new content stays
       }
       if (e.statusCode() == 404) {
-        return;
+        return true;
       }
       if (conditionUnsupported(e)) {
         deleteIfThere(w.key());
-        return;
+        return true;
       }
       throw e;
     }
+    return true;
   }
 
   /**

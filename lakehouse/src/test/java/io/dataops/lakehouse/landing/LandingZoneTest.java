@@ -177,7 +177,8 @@ class LandingZoneTest {
     assertThat(S3Server.keys(bucket, "rejected/")).containsExactlyInAnyOrder(
         "rejected/public-security/citizens/deeper/x.csv", "rejected/public-security/citizens/deeper/x.csv.result.json",
         "rejected/stray.csv", "rejected/stray.csv.result.json",
-        "rejected/Public-Security/citizens/stray.csv", "rejected/Public-Security/citizens/stray.csv.result.json");
+        // a department's folder in capitals is filed under its name, where the department looks for its refusals
+        "rejected/public-security/citizens/stray.csv", "rejected/public-security/citizens/stray.csv.result.json");
     assertThat(read(minio, bucket, "landed/public-security/citizens/" + chinese)).as("the object itself, moved")
         .isEqualTo(Files.readString(Path.of(csv.file()), StandardCharsets.UTF_8));
   }
@@ -388,6 +389,85 @@ class LandingZoneTest {
       LandingZone.Waiting shortOne = zone.waiting().get(0);
       assertThat(zone.rejected(shortOne, "not a feed").location()).as("a shorter key in the same folders keeps its name")
           .isEqualTo("s3://" + bucket + "/rejected/" + folder.substring("landing/".length()) + "short.csv");
+    }
+    assertThat(S3Server.keys(bucket, "landing/")).isEmpty();
+  }
+
+  /**
+   * Left by a probe: an object moved aside for an internal error had a reason object indistinguishable from a refusal's.
+   * Now {@code failed} says {@code "failed": true} beside the reason (and what a refusal writes stays as it was).
+   */
+  @Test
+  void aFailedObjectsReasonObjectSaysItFailed() throws Exception {
+    String bucket = S3Server.newBucket("failed");
+    Path file = Files.writeString(dir.resolve("f.csv"), "a\n1\n");
+    put(department(), bucket, "landing/public-security/citizens/failed.csv", file);
+    put(department(), bucket, "landing/public-security/citizens/refused.csv", file);
+    try (var s3 = S3Server.client()) {
+      LandingZone zone = new LandingZone(s3, "s3://" + bucket);
+      List<LandingZone.Waiting> waiting = zone.waiting();
+      assertThat(zone.failed(waiting.get(0), "not taken in: an internal error").how()).isEqualTo(LandingZone.How.MOVED);
+      assertThat(zone.rejected(waiting.get(1), "not a feed").how()).isEqualTo(LandingZone.How.MOVED);
+    }
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var failed = json.readTree(read(department(), bucket, "rejected/public-security/citizens/failed.csv.result.json"));
+    assertThat(failed.get("failed").asBoolean()).isTrue();
+    assertThat(failed.get("reason").asText()).isEqualTo("not taken in: an internal error");
+    assertThat(failed.get("object").asText()).endsWith("/landing/public-security/citizens/failed.csv");
+    assertThat(failed.get("etag").asText()).isNotEmpty();
+    var refused = json.readTree(read(department(), bucket, "rejected/public-security/citizens/refused.csv.result.json"));
+    assertThat(refused.has("failed")).as("a refusal is not a failure").isFalse();
+    assertThat(refused.get("reason").asText()).isEqualTo("not a feed");
+  }
+
+  /**
+   * Left by a probe: when the sender put another content under the key between the copy and the conditional delete
+   * (412), the run still said "moved to". The move now says {@code COPIED}: the copy and its reason stand for the
+   * content taken, and the new content stays waiting, then moves under the name with its ETag on the next run.
+   */
+  @Test
+  void anObjectPutAgainBetweenTheCopyAndTheDeleteIsCopiedNotMoved() throws Exception {
+    String bucket = S3Server.newBucket("copied");
+    Path first = Files.writeString(dir.resolve("first.csv"), "first\n");
+    Path second = Files.writeString(dir.resolve("second.csv"), "second, corrected\n");
+    String key = "landing/public-security/citizens/monthly.csv";
+    put(department(), bucket, key, first);
+    try (var real = S3Server.client()) {
+      // The sender's put lands just before the platform's first conditional delete of the key reaches the server.
+      java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+      software.amazon.awssdk.services.s3.S3Client s3 = (software.amazon.awssdk.services.s3.S3Client)
+          java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+              new Class<?>[] {software.amazon.awssdk.services.s3.S3Client.class}, (proxy, method, args) -> {
+                if (method.getName().equals("deleteObject") && args != null && args.length == 1
+                    && args[0] instanceof java.util.function.Consumer<?> c) {
+                  @SuppressWarnings("unchecked")
+                  var built = software.amazon.awssdk.services.s3.model.DeleteObjectRequest.builder().applyMutation(
+                      (java.util.function.Consumer<software.amazon.awssdk.services.s3.model.DeleteObjectRequest.Builder>) c)
+                      .build();
+                  if (built.key().equals(key) && built.ifMatch() != null && once.compareAndSet(false, true)) {
+                    put(department(), bucket, key, second);
+                  }
+                  return real.deleteObject(built);
+                }
+                try {
+                  return method.invoke(real, args);
+                } catch (java.lang.reflect.InvocationTargetException e) {
+                  throw e.getCause();
+                }
+              });
+      LandingZone zone = new LandingZone(s3, "s3://" + bucket);
+      LandingZone.Waiting seen = zone.waiting().get(0);
+      LandingZone.Moved moved = zone.landed(seen, Map.of("rowsRead", 1));
+      assertThat(moved).isEqualTo(new LandingZone.Moved("s3://" + bucket
+          + "/landed/public-security/citizens/monthly.csv", LandingZone.How.COPIED));
+      assertThat(moved.byThisRun()).isTrue();
+      assertThat(read(department(), bucket, key)).as("the new content waits").isEqualTo("second, corrected\n");
+      assertThat(read(department(), bucket, "landed/public-security/citizens/monthly.csv")).isEqualTo("first\n");
+
+      LandingZone.Waiting now = zone.waiting().get(0);
+      LandingZone.Moved next = zone.landed(now, Map.of("rowsRead", 1));
+      assertThat(next).isEqualTo(new LandingZone.Moved("s3://" + bucket + "/landed/public-security/citizens/"
+          + "monthly.csv." + now.etag(), LandingZone.How.MOVED));
     }
     assertThat(S3Server.keys(bucket, "landing/")).isEmpty();
   }
