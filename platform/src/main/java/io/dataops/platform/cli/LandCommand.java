@@ -123,11 +123,12 @@ final class LandCommand implements Callable<Integer> {
     cli.know("skipped", skipped);
     StringBuilder text = new StringBuilder();
     int[] taken = {0};
+    io.dataops.platform.intake.BucketIntake.Taken run;
     try (Lakehouse lakehouse = cli.lakehouse(config)) {
       FeedIntake intake = new FeedIntake(config, lakehouse, workers()).audit(cli.audit())
           .reads(Quality.reads(cli, config, lakehouse));
       var zone = new io.dataops.lakehouse.landing.LandingZone(config.lakehouse().objectStore(), zoneRoot);
-      new io.dataops.platform.intake.BucketIntake(intake, zone, config).take(department, dataset, o -> {
+      run = new io.dataops.platform.intake.BucketIntake(intake, zone, config).take(department, dataset, o -> {
         taken[0]++;
         report(o, landed, rejected, failed, skipped, text);
       });
@@ -141,6 +142,16 @@ final class LandCommand implements Callable<Integer> {
     if (taken[0] == 0) {
       text.append("nothing waiting under ").append(zoneRoot).append("/landing/").append(department).append("/\n");
     }
+    // Objects in no department's folder wait forever unless someone is told; counted only: their names are nobody's
+    // to show, and nothing of them is read.
+    String notice = run.unclaimed() == 0 ? null : run.unclaimed() + (run.unclaimed() == 1 ? " object" : " objects")
+        + " under " + zoneRoot + "/landing/ " + (run.unclaimed() == 1 ? "is" : "are") + " in no department's folder "
+        + "(directly under landing/, or in a folder that is no department's name) and taken in by no run: a feed goes "
+        + "in landing/<department>/<dataset>/, the department's name in lower case; the operator finds "
+        + (run.unclaimed() == 1 ? "it" : "them") + " by listing landing/";
+    if (notice != null) {
+      text.append("note: ").append(notice).append('\n');
+    }
     java.util.Map<String, Object> json = new java.util.LinkedHashMap<>();
     json.put("zone", zoneRoot);
     json.put("department", department);
@@ -148,7 +159,15 @@ final class LandCommand implements Callable<Integer> {
     json.put("rejected", rejected);
     json.put("failed", failed);
     json.put("skipped", skipped);
+    json.put("unclaimed", run.unclaimed());
+    json.put("notice", notice);
+    json.put("stopped", run.stopped());
+    json.put("leftWaiting", run.leftWaiting());
     cli.print(common, json, text.toString());
+    if (run.stopped() != null) {
+      cli.err.println("dataops: " + run.stopped() + " (" + failed.size() + " moved to rejected/ with a reason)");
+      return 1;
+    }
     if (!failed.isEmpty()) {
       cli.err.println("dataops: " + failed.size() + (failed.size() == 1 ? " object" : " objects") + " could not be "
           + "taken in for an internal error and " + (failed.size() == 1 ? "was" : "were") + " moved to rejected/ "
@@ -202,6 +221,11 @@ final class LandCommand implements Callable<Integer> {
     if (o.how() == io.dataops.lakehouse.landing.LandingZone.How.REPLACED) {
       entry.put("why", REPLACED);
       text.append("  not moved: ").append(REPLACED).append('\n');
+    } else if (o.how() == io.dataops.lakehouse.landing.LandingZone.How.COPIED) {
+      // The conditional delete found another content under the key (412): what is in landing/ now is not this object.
+      entry.put("why", COPIED);
+      text.append("  copied to ").append(VisibleText.value(String.valueOf(o.movedTo()))).append(", not moved: ")
+          .append(COPIED).append('\n');
     } else if (o.how() == io.dataops.lakehouse.landing.LandingZone.How.VANISHED) {
       // Its sender removed it while this run read it: what was read stays landed (and audited), but there is no
       // object to move and no result object beside one (said, where this printed "moved to null": a probe).
@@ -214,6 +238,8 @@ final class LandCommand implements Callable<Integer> {
 
   private static final String REPLACED = "its sender put another content under the same key meanwhile; "
       + "that one waits for the next run";
+  private static final String COPIED = "copied with its result object, but its sender put another content under the "
+      + "same key before the original was removed; that one stays in landing/ and waits for the next run";
   private static final String VANISHED = "its sender removed it from the bucket while it was read, so no result "
       + "object is written beside it (the landing is audited as any other)";
 

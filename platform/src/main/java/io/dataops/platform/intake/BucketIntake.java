@@ -31,6 +31,12 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 public final class BucketIntake {
   private static final Logger LOG = LoggerFactory.getLogger(BucketIntake.class);
+  /**
+   * How many objects in a row may fail with an internal error before the run stops, leaving the rest waiting: so many
+   * in a row is more likely the platform's fault (a bad release, a broken reader) than each object's, and going on
+   * would move every waiting object to {@code rejected/} for it.
+   */
+  public static final int MAX_FAILURES_IN_A_ROW = 3;
   private final FeedIntake intake;
   private final LandingZone zone;
   private final PlatformConfig config;
@@ -72,9 +78,21 @@ public final class BucketIntake {
     }
   }
 
+  /**
+   * What a run did: each object's outcome; how many objects waiting under {@code landing/} are in no department's
+   * folder (directly under {@code landing/}, or in a folder that is no department's name in any case), which no run
+   * takes in or reads; and, when the run stopped after {@link #MAX_FAILURES_IN_A_ROW} internal failures in a row, why
+   * (else null), with how many of the department's objects it left waiting.
+   */
+  public record Taken(List<Outcome> outcomes, int unclaimed, String stopped, int leftWaiting) {
+    public Taken {
+      outcomes = List.copyOf(outcomes);
+    }
+  }
+
   /** Takes in the department's waiting objects (of one dataset when {@code dataset} is not null), in key order. */
   public List<Outcome> take(String department, String dataset) {
-    return take(department, dataset, o -> {});
+    return take(department, dataset, o -> {}).outcomes();
   }
 
   /**
@@ -90,31 +108,68 @@ public final class BucketIntake {
    * which the next run takes in. A failure of the surroundings ({@link #surroundings}) stops the run and leaves the
    * object waiting: it is not the object's fault, and the next run takes it in once they are mended.
    *
+   * <p>{@link #MAX_FAILURES_IN_A_ROW} objects in a row whose landing failed with an internal error (no landing or
+   * refusal between them) stop the run before the next object of the department: the rest wait for a run after the
+   * platform is mended, instead of all being moved to {@code rejected/} for the platform's fault.
+   *
    * <p>An object of the department in the wrong place (in a sub-folder of a dataset's folder, in an upper-case dataset
-   * folder, or not in a dataset's folder) is rejected with where it belongs: left waiting, nobody would learn why it
-   * is never taken in, and {@code rejected/} with its reason is where the department looks for its refused objects.
+   * or department folder, or not in a dataset's folder) is rejected with where it belongs: left waiting, nobody would
+   * learn why it is never taken in, and {@code rejected/} with its reason is where the department looks for its
+   * refused objects. An upper-case department folder ({@code Public-Security/}) is no department's name as such, so
+   * the department whose name it is in lower case claims it; an object in a folder that is no department's name in any
+   * case is nobody's: it is neither read nor moved, only counted ({@link Taken#unclaimed()}).
    */
-  public List<Outcome> take(String department, String dataset, Consumer<Outcome> each) {
+  public Taken take(String department, String dataset, Consumer<Outcome> each) {
     List<Outcome> out = new ArrayList<>();
     Consumer<Outcome> report = o -> {
       out.add(o);
       each.accept(o);
     };
-    for (LandingZone.Waiting w : zone.waiting()) {
-      if (!w.wellPlaced()) {
-        String misplaced = misplaced(w, department, dataset);
-        if (misplaced != null) {
-          report.accept(rejected(w, misplaced));
-        }
-        continue; // else another department's, or nothing of this caller's to judge
+    List<LandingZone.Waiting> all = zone.waiting();
+    int unclaimed = (int) all.stream().filter(this::unclaimed).count();
+    int failedInARow = 0;
+    for (int i = 0; i < all.size(); i++) {
+      LandingZone.Waiting w = all.get(i);
+      String misplaced = w.wellPlaced() ? null : misplaced(w, department, dataset);
+      if (!w.wellPlaced() && misplaced == null
+          || w.wellPlaced() && (!w.department().equals(department) || dataset != null && !dataset.equals(w.dataset()))) {
+        continue; // another department's, or nothing of this caller's to judge
       }
-      if (!w.department().equals(department) || dataset != null && !dataset.equals(w.dataset())) {
-        continue; // another department's
+      if (failedInARow >= MAX_FAILURES_IN_A_ROW) {
+        int left = (int) all.subList(i, all.size()).stream().filter(x -> mine(x, department, dataset)).count();
+        return new Taken(out, unclaimed, "stopped after " + failedInARow + " objects in a row failed with an internal "
+            + "error, more likely the platform's fault than theirs: the other " + left + (left == 1 ? " object waits"
+            : " objects wait") + " in landing/ for a run after the error (in the platform's log) is mended", left);
+      }
+      if (misplaced != null) {
+        report.accept(rejected(w, misplaced)); // judged by its place alone: says nothing of the landing's health
+        continue;
       }
       Outcome o = takeOne(w, report);
       report.accept(o);
+      if (o.failed()) {
+        failedInARow++;
+      } else if (o.landed() || o.rejected()) {
+        failedInARow = 0;
+      }
     }
-    return out;
+    return new Taken(out, unclaimed, null, 0);
+  }
+
+  /** Whether this run would take in or judge the object (as {@link #take(String, String, Consumer)} chooses). */
+  private boolean mine(LandingZone.Waiting w, String department, String dataset) {
+    return w.wellPlaced() ? w.department().equals(department) && (dataset == null || dataset.equals(w.dataset()))
+        : misplaced(w, department, dataset) != null;
+  }
+
+  /** Whether an object is in no department's folder: directly under landing/, or in a folder no department is named. */
+  private boolean unclaimed(LandingZone.Waiting w) {
+    if (w.wellPlaced()) {
+      return false;
+    }
+    String rest = w.location().substring((zone.root() + LandingZone.LANDING).length());
+    int slash = rest.indexOf('/');
+    return slash < 0 || !LandingZone.isName(rest.substring(0, slash).toLowerCase(Locale.ROOT));
   }
 
   /**
@@ -125,10 +180,24 @@ public final class BucketIntake {
   private String misplaced(LandingZone.Waiting w, String department, String dataset) {
     String rest = w.location().substring((zone.root() + LandingZone.LANDING).length());
     String[] parts = rest.split("/", -1);
-    if (!parts[0].equals(department)) {
-      return null;
+    if (!parts[0].toLowerCase(Locale.ROOT).equals(department)) {
+      return null; // another department's (in whatever case), or nobody's: not read, not moved
     }
     String where = "a feed goes directly in its dataset's folder, landing/" + department + "/<dataset>/<name>";
+    if (!parts[0].equals(department)) {
+      if (parts.length >= 3 && dataset != null && !parts[1].toLowerCase(Locale.ROOT).equals(dataset)) {
+        return null;
+      }
+      if (parts.length < 3 && dataset != null) {
+        return null;
+      }
+      String lower = parts.length >= 3 ? parts[1].toLowerCase(Locale.ROOT) : "";
+      boolean registered = parts.length >= 3 && LandingZone.isName(lower)
+          && RegisteredContracts.find(config, department, lower).isPresent();
+      return "not taken in: its department's folder is not written in lower case, as departments are named ("
+          + department + "); " + where + "; put it again in "
+          + (registered ? "landing/" + department + "/" + lower + "/" : "its dataset's folder there");
+    }
     if (parts.length < 3) {
       return dataset != null ? null : "not taken in: it is not in a dataset's folder; " + where + ", with <dataset> "
           + "as its contract is registered (see: dataops contract list); put it again there";
@@ -156,8 +225,7 @@ public final class BucketIntake {
   private Outcome rejected(LandingZone.Waiting w, String reason) {
     LandingZone.Moved moved = zone.rejected(w, reason);
     // Another run may have moved it while this one read it: then this run's refusal says nothing about the feed.
-    return new Outcome(w.location(), moved.location(), null, moved.how() == LandingZone.How.MOVED ? reason : null,
-        moved.how());
+    return new Outcome(w.location(), moved.location(), null, moved.byThisRun() ? reason : null, moved.how());
   }
 
   private Outcome takeOne(LandingZone.Waiting w, Consumer<Outcome> report) {
@@ -248,8 +316,8 @@ public final class BucketIntake {
   private Outcome failed(LandingZone.Waiting w, Throwable t, String reason) {
     LOG.error("an internal error stopped the landing of {}: moving it to {}", w.location(), LandingZone.REJECTED,
         withoutMessages(t, 0));
-    LandingZone.Moved moved = zone.rejected(w, reason);
-    boolean mine = moved.how() == LandingZone.How.MOVED;
+    LandingZone.Moved moved = zone.failed(w, reason);
+    boolean mine = moved.byThisRun();
     return new Outcome(w.location(), moved.location(), null, mine ? reason : null, moved.how(), mine);
   }
 

@@ -349,6 +349,80 @@ class LandFromBucketCliTest {
     assertThat(landed.exit()).as("the same command, once the settings are right: " + landed.err()).isZero();
   }
 
+  private JsonNode resultObject(String key) throws Exception {
+    try (var in = S3Server.client().getObject(b -> b.bucket(bucket).key(key))) {
+      return JSON.readTree(in);
+    }
+  }
+
+  /**
+   * Left by a probe: nothing stopped a run after failure upon failure, so a bad release moved every waiting object to
+   * rejected/. Now {@link io.dataops.platform.intake.BucketIntake#MAX_FAILURES_IN_A_ROW} internal failures in a row
+   * stop it (a landing between them starts the count again): the rest wait, exit 1, and the JSON says why.
+   */
+  @Test
+  void failuresInARowStopTheRunAndTheRestWait() throws Exception {
+    assertThat(io.dataops.platform.intake.BucketIntake.MAX_FAILURES_IN_A_ROW).isEqualTo(3);
+    MinioClient minio = minio();
+    putCitizens(minio, "a.csv", "b.csv", "c.csv", "d.csv", "e.csv", "f.csv", "g.csv", "h.csv");
+    Run r = withFailing("a.csv,b.csv,d.csv,e.csv,f.csv,g.csv", "land", "--department", "public-security",
+        "--from-bucket", "--json");
+    assertThat(r.exit()).as(r.err()).isEqualTo(1);
+    JsonNode json = r.json();
+    assertThat(json.get("landed")).singleElement()
+        .satisfies(l -> assertThat(l.get("object").asText()).endsWith("/c.csv"));
+    assertThat(json.get("failed")).extracting(f -> f.get("object").asText().replaceAll(".*/", ""))
+        .containsExactly("a.csv", "b.csv", "d.csv", "e.csv", "f.csv");
+    assertThat(json.get("stopped").asText()).startsWith("stopped after 3 objects in a row failed with an internal "
+        + "error").contains("the other 2 objects wait in landing/");
+    assertThat(json.get("leftWaiting").asInt()).isEqualTo(2);
+    assertThat(r.err()).startsWith("dataops: stopped after 3 objects in a row");
+    assertThat(S3Server.keys(bucket, "landing/")).containsExactly("landing/public-security/citizens/g.csv",
+        "landing/public-security/citizens/h.csv");
+
+    Run mended = run("land", "--department", "public-security", "--from-bucket", "--json");
+    assertThat(mended.exit()).as(mended.err()).isZero();
+    assertThat(mended.json().get("landed")).hasSize(2);
+    assertThat(mended.json().get("stopped").isNull()).isTrue();
+    assertThat(S3Server.keys(bucket, "landing/")).isEmpty();
+  }
+
+  /**
+   * Left by a probe: the sender put another content under the key after the run copied the object to landed/ and
+   * before the conditional delete (412), and the run still said "moved to". Now it says the object was copied and the
+   * new content waits; the next run lands that one.
+   */
+  @Test
+  void anObjectPutAgainAfterItsCopyIsReportedCopiedAndTheNewOneWaits() throws Exception {
+    MinioClient minio = minio();
+    putCitizens(minio, "monday.csv");
+    Path other = dir.resolve("feeds/other.csv");
+    assertThat(run("generate", "--dataset", "citizens", "--rows", "70", "--out", other.toString(), "--seed", "99")
+        .exit()).isZero();
+    String key = "landing/public-security/citizens/monday.csv";
+    CliTest.Run held;
+    try (PausedChild child = PausedChild.at("bucket-object-copied", dir, dir.resolve("home"), env,
+        TestCast.PUBLIC_SECURITY, "land", "--department", "public-security", "--from-bucket")) {
+      minio.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(key).filename(other.toString()).build());
+      held = child.resume();
+    }
+    assertThat(held.exit()).as(held.err()).isZero();
+    assertThat(held.out()).contains("50 landed").contains("  copied to s3://" + bucket
+        + "/landed/public-security/citizens/monday.csv, not moved: copied with its result object, but its sender put "
+        + "another content under the same key").doesNotContain("moved to");
+    assertThat(S3Server.keys(bucket, "landing/")).containsExactly(key);
+
+    Run next = run("land", "--department", "public-security", "--from-bucket", "--json");
+    assertThat(next.exit()).as(next.err()).isZero();
+    assertThat(next.json().get("landed")).singleElement().satisfies(l -> {
+      assertThat(l.get("rowsLanded").asLong()).isEqualTo(70);
+      assertThat(l.get("movedTo").asText()).startsWith("s3://" + bucket
+          + "/landed/public-security/citizens/monday.csv.");
+      assertThat(l.has("why")).isFalse();
+    });
+    assertThat(S3Server.keys(bucket, "landing/")).isEmpty();
+  }
+
   private MinioClient minio() {
     return MinioClient.builder().endpoint(S3Server.endpoint().toString())
         .credentials(S3Server.ACCESS_KEY, S3Server.SECRET_KEY).region("us-east-1").build();
@@ -404,6 +478,9 @@ class LandFromBucketCliTest {
     assertThat(S3Server.keys(bucket, "landing/")).isEmpty();
     assertThat(S3Server.keys(bucket, "rejected/")).containsExactly("rejected/public-security/citizens/a-poison.csv",
         "rejected/public-security/citizens/a-poison.csv.result.json");
+    JsonNode result = resultObject("rejected/public-security/citizens/a-poison.csv.result.json");
+    assertThat(result.get("failed").asBoolean()).as("the platform's failure, not a refusal of the file").isTrue();
+    assertThat(result.get("reason").asText()).isEqualTo(failed.get("reason").asText());
 
     Run text = run("land", "--department", "public-security", "--from-bucket");
     assertThat(text.exit()).as("the next run: nothing left to stop it " + text.err()).isZero();
@@ -470,7 +547,8 @@ class LandFromBucketCliTest {
     Path feed = dir.resolve("feeds/f0.csv");
     for (String key : List.of("landing/public-security/citizens/2026-12/nested.csv",
         "landing/public-security/Citizens/upper.csv", "landing/public-security/loose.csv",
-        "landing/tax/Payers/t.csv")) {
+        "landing/tax/Payers/t.csv", "landing/Public-Security/citizens/shout.csv", "landing/Tax/payers/t2.csv",
+        "landing/公安 局/citizens/x.csv", "landing/stray.csv")) {
       minio.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(key).filename(feed.toString()).build());
     }
     Run r = run("land", "--department", "public-security", "--from-bucket", "--json");
@@ -479,17 +557,29 @@ class LandFromBucketCliTest {
     assertThat(json.get("landed")).singleElement()
         .satisfies(l -> assertThat(l.get("object").asText()).endsWith("/citizens/good.csv"));
     Map<String, String> reasons = new java.util.TreeMap<>();
+    // keyed by the path under landing/public-security/, or under landing/ when it is elsewhere
     json.get("rejected").forEach(j -> reasons.put(j.get("object").asText().substring(("s3://" + bucket
-        + "/landing/public-security/").length()), j.get("reason").asText()));
-    assertThat(reasons).containsOnlyKeys("citizens/2026-12/nested.csv", "Citizens/upper.csv", "loose.csv");
+        + "/landing/").length()).replaceFirst("^public-security/", ""), j.get("reason").asText()));
+    assertThat(reasons).containsOnlyKeys("citizens/2026-12/nested.csv", "Citizens/upper.csv", "loose.csv",
+        "Public-Security/citizens/shout.csv");
+    assertThat(reasons.get("Public-Security/citizens/shout.csv")).isEqualTo("not taken in: its department's folder "
+        + "is not written in lower case, as departments are named (public-security); a feed goes directly in its "
+        + "dataset's folder, landing/public-security/<dataset>/<name>; put it again in "
+        + "landing/public-security/citizens/");
+    assertThat(json.get("unclaimed").asInt()).as("in no department's folder: counted, not read or moved").isEqualTo(2);
+    assertThat(json.get("notice").asText()).startsWith("2 objects under s3://" + bucket + "/landing/ are in no "
+        + "department's folder").doesNotContain("公安", "stray");
     assertThat(reasons.get("citizens/2026-12/nested.csv")).isEqualTo("not taken in: it is in a sub-folder of its "
         + "dataset's folder, which is not read; a feed goes directly in its dataset's folder, "
         + "landing/public-security/<dataset>/<name>; put it again in landing/public-security/citizens/");
     assertThat(reasons.get("Citizens/upper.csv")).startsWith("not taken in: its dataset's folder is not written in "
         + "lower case").endsWith("put it again in landing/public-security/citizens/");
     assertThat(reasons.get("loose.csv")).startsWith("not taken in: it is not in a dataset's folder");
-    assertThat(S3Server.keys(bucket, "landing/")).containsExactly("landing/tax/Payers/t.csv");
-    assertThat(S3Server.keys(bucket, "rejected/")).contains(
+    assertThat(S3Server.keys(bucket, "landing/")).as("another department's, in any case, and nobody's stay")
+        .containsExactlyInAnyOrder("landing/tax/Payers/t.csv", "landing/Tax/payers/t2.csv",
+            "landing/公安 局/citizens/x.csv", "landing/stray.csv");
+    assertThat(S3Server.keys(bucket, "rejected/")).contains("rejected/public-security/citizens/shout.csv",
+        "rejected/public-security/citizens/shout.csv.result.json",
         "rejected/public-security/citizens/2026-12/nested.csv.result.json",
         "rejected/public-security/Citizens/upper.csv", "rejected/public-security/loose.csv");
 
