@@ -17,14 +17,13 @@ import java.util.Map;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetReaders;
-import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.mapping.MappingUtil;
 import org.apache.iceberg.parquet.ParquetSchemaUtil;
 import org.apache.iceberg.types.Types.NestedField;
-import org.apache.iceberg.expressions.Expressions;
-import org.apache.iceberg.parquet.ParquetReader;
+import org.apache.iceberg.parquet.ParquetValueReader;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -46,8 +45,8 @@ final class ParquetFeedReader implements FeedReader {
   private final FeedFile file;
   private final FeedContract contract;
   private final Schema fileSchema;
-  /** Per top-level file column: the bit width of an unsigned integer, else 0. */
-  private final int[] unsignedBits;
+  /** Per top-level file column: its integer annotation where the stored value needs reading through it, else null. */
+  private final IntWidth[] widths;
   private final boolean hasIds;
   private final int[] contractToFile;
   private final List<String> missing = new ArrayList<>();
@@ -73,9 +72,9 @@ final class ParquetFeedReader implements FeedReader {
       throw new BadInputException("the file is not a readable Parquet file (" + e.getClass().getSimpleName() + ")");
     }
     List<Type> top = type.getFields();
-    unsignedBits = new int[top.size()];
+    widths = new IntWidth[top.size()];
     for (int i = 0; i < top.size(); i++) {
-      unsignedBits[i] = checkType(top.get(i), i);
+      widths[i] = checkType(top.get(i), i);
     }
     MessageType readable = withoutUint64(type);
     this.hasIds = ParquetSchemaUtil.hasIds(readable);
@@ -182,17 +181,17 @@ final class ParquetFeedReader implements FeedReader {
 
   /**
    * Refuses a top-level column of a type the landing cannot read exactly, naming it (found by a probe: these were
-   * internal errors, or "damaged after row 0"); returns the bit width of an unsigned 8-, 16- or 32-bit integer (read
-   * as the unsigned number it is, not as Java's signed int), 64 for UINT_64, else 0.
+   * internal errors, or "damaged after row 0"); returns the column's integer annotation where a stored value must be
+   * read through it (any unsigned one, and INT_8 and INT_16, narrower than the int32 that stores them), else null.
    */
-  private static int checkType(Type column, int index) {
+  private static IntWidth checkType(Type column, int index) {
     if (!column.isPrimitive()) {
-      return 0;
+      return null;
     }
     PrimitiveType p = column.asPrimitiveType();
     LogicalTypeAnnotation logical = p.getLogicalTypeAnnotation();
     String unsupported = null;
-    int unsigned = 0;
+    IntWidth width = null;
     if (logical instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation d && d.getPrecision() > 38) {
       unsupported = "DECIMAL(" + d.getPrecision() + "," + d.getScale() + "), more than the 38 digits a decimal holds";
     } else if (logical instanceof LogicalTypeAnnotation.IntervalLogicalTypeAnnotation) {
@@ -200,14 +199,15 @@ final class ParquetFeedReader implements FeedReader {
     } else if (logical instanceof LogicalTypeAnnotation.TimeLogicalTypeAnnotation t
         && t.getUnit() == LogicalTypeAnnotation.TimeUnit.NANOS) {
       unsupported = "TIME(NANOS)";
-    } else if (logical instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation i && !i.isSigned()) {
-      unsigned = i.getBitWidth();
+    } else if (logical instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation i
+        && (!i.isSigned() || i.getBitWidth() < 32)) {
+      width = new IntWidth(i.getBitWidth(), i.isSigned());
     }
     if (unsupported != null) {
       throw new BadInputException("the Parquet file's " + shownName(column.getName(), index) + " is of type "
           + unsupported + ", which the platform cannot land (convert the column in the file, e.g. to text)");
     }
-    return unsigned;
+    return width;
   }
 
   /**
@@ -253,6 +253,11 @@ final class ParquetFeedReader implements FeedReader {
     };
   }
 
+  /**
+   * Reads the row groups with parquet-java's reader and Iceberg's value readers, not Iceberg's ParquetReader: that one
+   * logs a decoding failure (a page failing its checksum) as an ERROR with a stack trace before rethrowing it (found by
+   * a probe), where the landing's one-line refusal says all there is to say about the department's file.
+   */
   @Override
   public void read(BatchSink sink) throws IOException, InterruptedException {
     ParquetReadOptions base = ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
@@ -262,29 +267,49 @@ final class ParquetFeedReader implements FeedReader {
         .usePageChecksumVerification(true)
         .withCodecFactory(new BoundedPages(base.getCodecFactory(), maxPageBytes(contract)))
         .build();
-    CloseableIterable<Record> records = new ParquetReader<>(file.input(), fileSchema, options,
-        t -> GenericParquetReaders.buildReader(fileSchema, withoutUint64(t)),
-        hasIds ? null : MappingUtil.create(fileSchema), Expressions.alwaysTrue(), false, true);
     List<String> names = contract.columnNames();
     ValueBatch batch = new ValueBatch(names);
-    try (records) {
-      for (Record r : records) {
-        Object[] values = new Object[contractToFile.length];
-        Arrays.fill(values, ValueConverter.ABSENT);
-        for (int c = 0; c < contractToFile.length; c++) {
-          int f = contractToFile[c];
-          if (f >= 0) {
-            values[c] = unsignedBits[f] == 0 ? r.get(f) : unsigned(r.get(f), unsignedBits[f]);
+    try (ParquetFileReader reader = ParquetFileReader.open(footerInput(file), options)) {
+      // As Iceberg's ReadConf: the file's own field ids, else ids by name from the schema read in the constructor.
+      MessageType type = reader.getFileMetaData().getSchema();
+      MessageType typeWithIds = hasIds ? type : ParquetSchemaUtil.applyNameMapping(type, MappingUtil.create(fileSchema));
+      reader.setRequestedSchema(ParquetSchemaUtil.pruneColumns(typeWithIds, fileSchema));
+      ParquetValueReader<Record> rows = GenericParquetReaders.buildReader(fileSchema, withoutUint64(typeWithIds));
+      for (PageReadStore pages = reader.readNextRowGroup(); pages != null; pages = reader.readNextRowGroup()) {
+        rows.setPageSource(pages);
+        for (long i = 0, n = pages.getRowCount(); i < n; i++) {
+          Record r = rows.read(null);
+          Object[] values = new Object[contractToFile.length];
+          Arrays.fill(values, ValueConverter.ABSENT);
+          List<Problem> problems = null;
+          for (int c = 0; c < contractToFile.length; c++) {
+            int f = contractToFile[c];
+            if (f < 0) {
+              continue;
+            }
+            Object stored = r.get(f);
+            IntWidth width = widths[f];
+            Object value = width == null ? stored : width.value(stored);
+            if (value == IntWidth.BEYOND) {
+              // The stored value is kept for the quarantine's raw row; the reason names the type, not the value.
+              String column = contract.columns().get(c).name();
+              problems = problems == null ? new ArrayList<>() : problems;
+              problems.add(new Problem(Problem.BAD_VALUE, column, "column " + column + ": the file stores a value"
+                  + " beyond its Parquet type " + width + " (" + width.range() + "): the file misstates the column's"
+                  + " type, so the value is not known"));
+              value = stored;
+            }
+            values[c] = value;
+          }
+          rowsSoFar++;
+          batch.add(rowsSoFar, 0, values, problems);
+          if (batch.size() >= BATCH_ROWS) {
+            sink.accept(batch);
+            batch = new ValueBatch(names);
           }
         }
-        rowsSoFar++;
-        batch.add(rowsSoFar, 0, values, null);
-        if (batch.size() >= BATCH_ROWS) {
-          sink.accept(batch);
-          batch = new ValueBatch(names);
-        }
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | IOException e) {
       for (Throwable t = e; t != null; t = t.getCause()) {
         if (t instanceof BadInputException bad) {
           throw bad; // a page's refusal, whatever parquet-java wrapped it in
@@ -300,19 +325,48 @@ final class ParquetFeedReader implements FeedReader {
   }
 
   /**
-   * An unsigned integer's value: UINT_8, UINT_16 and UINT_32 are stored in an int32 (read as Java's signed int, so
-   * 4294967295 came out as -1: found by a probe), UINT_64 in an int64. The low bits of the width are the value, as
-   * Arrow reads them; a value beyond a long becomes a BigInteger, which a long column quarantines as out of range.
+   * A Parquet integer annotation whose values are stored in a wider physical type: UINT_8, UINT_16 and UINT_32 and
+   * INT_8 and INT_16 in an int32, UINT_64 in an int64.
    */
-  static Object unsigned(Object value, int bits) {
-    if (!(value instanceof Number n)) {
-      return value;
+  record IntWidth(int bits, boolean signed) {
+    /** What {@link #value} returns for a stored value beyond the annotation. */
+    static final Object BEYOND = new Object();
+
+    /**
+     * The value the annotation means. An unsigned value is read as the unsigned number it is (UINT_32 4294967295 is
+     * stored as int32 -1, and came out as -1: found by a probe); a value beyond a long becomes a BigInteger, which a
+     * long column quarantines as out of range. An 8- or 16-bit value stored beyond its width is {@link #BEYOND}:
+     * Arrow reads only its low bits, Iceberg the whole int, so which number the file means is unknown (found by a
+     * probe: UINT_8 300 landed as 44). A Java writer holding a byte or short writes UINT_8 200 or UINT_16 65534
+     * sign-extended, as -56 or -2: that is the same bits, read as such.
+     */
+    Object value(Object stored) {
+      if (!(stored instanceof Number n)) {
+        return stored;
+      }
+      long v = n.longValue();
+      if (bits == 64) {
+        return v >= 0 ? (Object) v : new BigInteger(Long.toUnsignedString(v));
+      }
+      if (bits == 32) {
+        return v & 0xFFFF_FFFFL;
+      }
+      long half = 1L << (bits - 1);
+      if (signed) {
+        return v >= -half && v < half ? stored : BEYOND;
+      }
+      return v >= -half && v < 2 * half ? (Object) (v & (2 * half - 1)) : BEYOND;
     }
-    long v = n.longValue();
-    if (bits == 64) {
-      return v >= 0 ? (Object) v : new BigInteger(Long.toUnsignedString(v));
+
+    String range() {
+      long half = 1L << (bits - 1);
+      return signed ? -half + " to " + (half - 1) : "0 to " + (2 * half - 1);
     }
-    return v & ((1L << bits) - 1);
+
+    @Override
+    public String toString() {
+      return (signed ? "INT_" : "UINT_") + bits;
+    }
   }
 
   /**

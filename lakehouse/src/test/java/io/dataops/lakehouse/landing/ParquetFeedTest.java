@@ -3,6 +3,10 @@ package io.dataops.lakehouse.landing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.catalog.TableNames;
 import io.dataops.lakehouse.contract.ContractParser;
@@ -37,6 +41,7 @@ import org.apache.parquet.schema.MessageTypeParser;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Types;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Parquet feeds a probe crafted: lying footers and page headers, damaged pages, types the platform cannot land,
@@ -166,12 +171,27 @@ class ParquetFeedTest extends LandingFixture {
         }
       }
     });
-    assertThatThrownBy(() -> land("""
+    List<ILoggingEvent> logged = logsOf(() -> assertThatThrownBy(() -> land("""
         format: parquet
         columns:
           - {name: rid, type: string, required: true}
         """, file)).isInstanceOf(BadInputException.class)
-        .hasMessageStartingWith("damaged Parquet file: a page claims 1,500,000,000 bytes uncompressed");
+        .hasMessageStartingWith("damaged Parquet file: a page claims 1,500,000,000 bytes uncompressed"));
+    assertThat(logged).noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN) || e.getThrowableProxy() != null);
+  }
+
+  /** What is logged, from every logger, while {@code action} runs. */
+  static List<ILoggingEvent> logsOf(Runnable action) {
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ListAppender<ILoggingEvent> events = new ListAppender<>();
+    events.start();
+    root.addAppender(events);
+    try {
+      action.run();
+    } finally {
+      root.detachAppender(events);
+    }
+    return List.copyOf(events.list);
   }
 
   private static final class CountingInput extends InputStream {
@@ -214,8 +234,12 @@ class ParquetFeedTest extends LandingFixture {
   @Test
   void aDataPageFailingItsChecksumRefusesTheFeed() throws Exception {
     Path file = corruptFirst(textFile("crc.parquet", CompressionCodecName.UNCOMPRESSED, true), "hello-row-1");
-    assertThatThrownBy(() -> land(CONTRACT, file)).isInstanceOf(BadInputException.class)
-        .hasMessage("the Parquet file is damaged after row 0 (a data page fails its checksum)");
+    // Found by a probe: Iceberg's Parquet reader logged an ERROR with a stack trace before the refusal.
+    List<ILoggingEvent> logged = logsOf(() -> assertThatThrownBy(() -> land(CONTRACT, file))
+        .isInstanceOf(BadInputException.class)
+        .hasMessage("the Parquet file is damaged after row 0 (a data page fails its checksum)"));
+    assertThat(logged).as("nothing but the refusal is told").noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN)
+        || e.getThrowableProxy() != null || e.getFormattedMessage().contains("row-"));
     assertThat(lakehouse.exists(TableNames.ods("dept", "data")) ? odsRows() : List.of()).isEmpty();
 
     // A writer that wrote no checksums: nothing to check the page against, as the README says.
@@ -284,6 +308,52 @@ class ParquetFeedTest extends LandingFixture {
     assertThat(quarantineRows()).extracting(x -> (String) x.getField("reason"))
         .anySatisfy(reason -> assertThat(reason).contains("small").contains("range of long"))
         .anySatisfy(reason -> assertThat(reason).contains("narrow").contains("range of int"));
+  }
+
+  /**
+   * Found by a probe: UINT_8 300 landed as 44, its low bits, as Arrow reads it (Iceberg reads the whole int, so INT_8
+   * 128 would have landed as 128): the file misstates its type, so which value it means is unknown.
+   */
+  @Test
+  void aNarrowIntegerStoredBeyondItsWidthIsQuarantinedNotCut() throws Exception {
+    String schema = "message m { required binary rid (UTF8); required int32 b (UINT_8); optional int32 s (UINT_16);"
+        + " optional int32 i8 (INT_8); optional int32 i16 (INT_16); }";
+    Path file = write("narrow.parquet", schema, CompressionCodecName.ZSTD, true, 7,
+        g -> g.append("rid", "r0").append("b", 255).append("s", 65535).append("i8", -128).append("i16", 32767),
+        // sign-extended, as a Java writer holding a byte or a short writes UINT_8 200 and UINT_16 65534
+        g -> g.append("rid", "r1").append("b", -56).append("s", -2).append("i8", 127).append("i16", -32768),
+        g -> g.append("rid", "r2").append("b", 300),
+        g -> g.append("rid", "r3").append("b", 1).append("s", 70000),
+        g -> g.append("rid", "r4").append("b", 1).append("i8", 128),
+        g -> g.append("rid", "r5").append("b", 1).append("i16", -40000),
+        g -> g.append("rid", "r6").append("b", -129));
+    LandingResult r = land("""
+        format: parquet
+        columns:
+          - {name: rid, type: string, required: true}
+          - {name: b, type: int, required: true}
+          - {name: s, type: long}
+          - {name: i8, type: int}
+          - {name: i16, type: int}
+        """, file);
+    assertThat(r.rowsRead()).isEqualTo(7);
+    assertThat(odsRows()).extracting(x -> x.getField("rid")).containsExactly("r0", "r1");
+    assertThat(odsRows()).extracting(x -> x.getField("b")).containsExactly(255, 200);
+    assertThat(odsRows()).extracting(x -> x.getField("s")).containsExactly(65_535L, 65_534L);
+    assertThat(odsRows()).extracting(x -> x.getField("i8")).containsExactly(-128, 127);
+    assertThat(odsRows()).extracting(x -> x.getField("i16")).containsExactly(32_767, -32_768);
+    assertThat(quarantineRows()).extracting(x -> x.getField("row_number")).containsExactly(3L, 4L, 5L, 6L, 7L);
+    assertThat(quarantineRows()).extracting(x -> x.getField("rule")).containsOnly(Problem.BAD_VALUE);
+    assertThat(quarantineRows()).extracting(x -> x.getField("column_name")).containsExactly("b", "s", "i8", "i16", "b");
+    String lie = ": the file misstates the column's type, so the value is not known";
+    assertThat(quarantineRows()).extracting(x -> (String) x.getField("reason")).containsExactly(
+        "column b: the file stores a value beyond its Parquet type UINT_8 (0 to 255)" + lie,
+        "column s: the file stores a value beyond its Parquet type UINT_16 (0 to 65535)" + lie,
+        "column i8: the file stores a value beyond its Parquet type INT_8 (-128 to 127)" + lie,
+        "column i16: the file stores a value beyond its Parquet type INT_16 (-32768 to 32767)" + lie,
+        "column b: the file stores a value beyond its Parquet type UINT_8 (0 to 255)" + lie);
+    // the raw row keeps what the file stores, for the department to find
+    assertThat((String) quarantineRows().get(0).getField("raw_text")).contains("\"b\": 300");
   }
 
   /** Found by a probe: columns txt and TXT landed one of them, silently losing the other. */
