@@ -9,6 +9,7 @@ import io.dataops.core.BadInputException;
 import io.dataops.core.text.VisibleText;
 import io.dataops.lakehouse.contract.ColumnSpec;
 import io.dataops.lakehouse.contract.FeedContract;
+import io.dataops.lakehouse.types.ValueType;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.security.MessageDigest;
@@ -240,6 +241,14 @@ final class JsonLinesFeedReader extends BufferedFeedReader {
                     + " of " + spec.personal().spelling() + " values, which JSON writers can change (JavaScript keeps"
                     + " about 16 digits): send the value as a JSON string"));
                 values[col] = null;
+              } else if (spec.type().type() == ValueType.DOUBLE) {
+                // from its literal, as a CSV field is: a BigDecimal has no -0, and the same range check holds
+                try {
+                  values[col] = ValueConverter.parseDouble(p.getText());
+                } catch (ValueConverter.BadValue e) {
+                  problems.add(new Problem(e.rule, column, "column " + column + ": " + e.getMessage()));
+                  values[col] = null;
+                }
               } else {
                 try {
                   values[col] = v == JsonToken.VALUE_NUMBER_INT ? p.getNumberValue() : p.getDecimalValue();

@@ -97,6 +97,49 @@ final class ValueConverter {
     return kind == PersonalData.ID_CARD || kind == PersonalData.BANK_CARD || kind == PersonalData.MOBILE;
   }
 
+  /**
+   * A number written in decimal (a CSV field, a JSON number's literal) as a double, its sign kept: -0.0 is a double
+   * of its own, which the table holds. The JSON Lines reader reads a double column's numbers with it, not through a
+   * BigDecimal, which has no -0 (found by a probe: -0.0 landed as 0.0).
+   */
+  static double parseDouble(String literal) throws BadValue {
+    double v;
+    try {
+      v = Double.parseDouble(literal);
+    } catch (NumberFormatException e) {
+      throw new BadValue("not a number (double)");
+    }
+    return inDoubleRange(v, nonZeroDigit(literal));
+  }
+
+  /**
+   * {@code v} unless the number it was read from is beyond a double: too large (1e400 became Infinity: found by a
+   * probe), or, not zero itself, so close to zero that it became 0 (1e-400 landed as 0.0: found by a probe).
+   */
+  static double inDoubleRange(double v, boolean nonZero) throws BadValue {
+    if (Double.isInfinite(v)) {
+      throw new BadValue("out of the range of double");
+    }
+    if (v == 0 && nonZero) {
+      throw new BadValue("out of the range of double (too close to zero: it would land as 0)");
+    }
+    return v;
+  }
+
+  /** Whether a decimal literal has a digit other than 0 before its exponent: a number that is not zero. */
+  private static boolean nonZeroDigit(String literal) {
+    for (int i = 0; i < literal.length(); i++) {
+      char c = literal.charAt(i);
+      if (c == 'e' || c == 'E') {
+        return false;
+      }
+      if (c >= '1' && c <= '9') {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static final Object ABSENT = new Object() {
     @Override
     public String toString() {
@@ -367,27 +410,14 @@ final class ValueConverter {
         return v;
       }
       if (raw instanceof BigDecimal d) {
-        // a JSON number such as 1e400 (found by a probe: it landed as Infinity)
-        double v = d.doubleValue();
-        if (Double.isInfinite(v)) {
-          throw new BadValue("out of the range of double");
-        }
-        return v;
+        return inDoubleRange(d.doubleValue(), d.signum() != 0);
       }
       if (raw instanceof String s) {
         String t = s.strip();
         if (t.isEmpty() || !looksNumeric(t)) {
           throw new BadValue("not a number (double)");
         }
-        try {
-          double v = Double.parseDouble(t);
-          if (Double.isInfinite(v)) {
-            throw new BadValue("out of the range of double");
-          }
-          return v;
-        } catch (NumberFormatException e) {
-          throw new BadValue("not a number (double)");
-        }
+        return parseDouble(t);
       }
       throw new BadValue(kind(raw) + ", not a number");
     }

@@ -531,6 +531,27 @@ class CsvLandingTest extends LandingFixture {
   }
 
   @Test
+  void aDoubleTooCloseToZeroIsQuarantinedAndMinusZeroKeepsItsSign() {
+    // Found by a probe: 1e-400 landed as 0.0, where 1e400 is out of the range of double; -0.0 must stay -0.0.
+    LandingResult r = land("""
+        columns:
+          - {name: id, type: long, required: true}
+          - {name: d, type: double}
+        """, "id,d\n1,1e-400\n2,-1E-400\n3,0e-400\n4,-0.0\n5,-0\n6,4.9e-324\n7,1e400\n8,0.0\n");
+    assertThat(r.rowsRead()).isEqualTo(8);
+    assertThat(r.rowsRead()).isEqualTo(r.rowsLanded() + r.rowsQuarantined());
+    assertThat(odsRows()).extracting(x -> x.getField("id")).containsExactly(3L, 4L, 5L, 6L, 8L);
+    assertThat(odsRows()).extracting(x -> Double.doubleToRawLongBits((Double) x.getField("d"))).containsExactly(
+        Double.doubleToRawLongBits(0.0), Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(-0.0),
+        Double.doubleToRawLongBits(Double.MIN_VALUE), Double.doubleToRawLongBits(0.0));
+    assertThat(quarantineRows()).extracting(x -> x.getField("rule")).containsOnly(Problem.BAD_VALUE);
+    assertThat(quarantineRows()).extracting(x -> (String) x.getField("reason")).containsExactly(
+        "column d: out of the range of double (too close to zero: it would land as 0)",
+        "column d: out of the range of double (too close to zero: it would land as 0)",
+        "column d: out of the range of double");
+  }
+
+  @Test
   void utf16IsRefused() {
     assertThatThrownBy(() -> land(TWO, "u16.csv", "id,name\n1,a\n".getBytes(StandardCharsets.UTF_16)))
         .isInstanceOf(BadInputException.class).hasMessageContaining("UTF-16");

@@ -77,7 +77,32 @@ class JsonLinesHostileFeedTest extends LandingFixture {
         "column n: not a whole number in the range of long",
         "column b: not a boolean (0 or 1)",
         "column b: not a boolean (0 or 1)",
-        "column txt: a number whose exponent is out of range; column d: a number whose exponent is out of range");
+        "column txt: a number whose exponent is out of range; column d: out of the range of double (too close to zero:"
+            + " it would land as 0)");
+  }
+
+  @Test
+  void aDoubleTooCloseToZeroIsQuarantinedAndMinusZeroKeepsItsSign() {
+    // Found by a probe: 1e-400 landed as 0.0 (as 1e400 is out of range, so is a non-zero number that would land as
+    // 0), and -0.0 as 0.0, a BigDecimal having no -0.
+    LandingResult r = landJson(CONTRACT, """
+        {"rid":"z1","d":1e-400}
+        {"rid":"z2","d":-1e-400}
+        {"rid":"z3","d":0e-400}
+        {"rid":"z4","d":-0.0}
+        {"rid":"z5","d":-0}
+        {"rid":"z6","d":4.9e-324}
+        {"rid":"z7","d":0.000e5}
+        """);
+    assertThat(r.rowsRead()).isEqualTo(7);
+    assertThat(odsRows()).extracting(x -> x.getField("rid")).containsExactly("z3", "z4", "z5", "z6", "z7");
+    assertThat(odsRows()).extracting(x -> Double.doubleToRawLongBits((Double) x.getField("d"))).containsExactly(
+        Double.doubleToRawLongBits(0.0), Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(-0.0),
+        Double.doubleToRawLongBits(Double.MIN_VALUE), Double.doubleToRawLongBits(0.0));
+    assertThat(quarantineRows()).extracting(x -> x.getField("rule")).containsOnly(Problem.BAD_VALUE);
+    assertThat(reasons()).containsExactly(
+        "column d: out of the range of double (too close to zero: it would land as 0)",
+        "column d: out of the range of double (too close to zero: it would land as 0)");
   }
 
   @Test
