@@ -50,11 +50,6 @@ final class JsonLinesFeedReader extends BufferedFeedReader {
     this.maxRecordBytes = contract.maxRecordBytes();
     this.columns = contract.columns();
     this.charset = detectCharset(contract.encoding(), "JSON Lines");
-    // A JSON line starts with '{' or a blank: a NUL in every other one of the first bytes is UTF-16 without its mark.
-    if (limit - pos >= 4 && (buf[pos] == 0) != (buf[pos + 1] == 0) && (buf[pos] == 0) == (buf[pos + 2] == 0)
-        && (buf[pos + 1] == 0) == (buf[pos + 3] == 0)) {
-      throw BufferedFeedReader.utf16("JSON Lines");
-    }
     for (int i = 0; i < contract.columns().size(); i++) {
       columnIndex.put(contract.columns().get(i).name(), i);
     }

@@ -552,8 +552,31 @@ class CsvLandingTest extends LandingFixture {
   }
 
   @Test
-  void utf16IsRefused() {
-    assertThatThrownBy(() -> land(TWO, "u16.csv", "id,name\n1,a\n".getBytes(StandardCharsets.UTF_16)))
-        .isInstanceOf(BadInputException.class).hasMessageContaining("UTF-16");
+  void utf16IsRefusedWithItsMarkOrWithout() {
+    // Found by a probe: without its mark, CSV met UTF-16 at its header, with a less clear error than JSON Lines.
+    for (String text : List.of("id,name\n1,a\n", "id,name\n1,张伟华\n2,李小龙\n3,欧阳娜娜\n")) {
+      for (Charset cs : List.of(StandardCharsets.UTF_16, StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE)) {
+        assertThatThrownBy(() -> land(TWO, "u16.csv", text.getBytes(cs))).as(cs.name())
+            .isInstanceOf(BadInputException.class)
+            .hasMessage("the file is UTF-16; send CSV as UTF-8, GBK or GB18030");
+      }
+    }
+  }
+
+  /** The UTF-16 check has no false positives: no multi-byte character of these holds a NUL byte; U+0000 is data. */
+  @Test
+  void utf8GbkAndGb18030FilesAreNotTakenForUtf16() {
+    String rows = "id,name\n1,张伟\n2,丂乀\n3,a\u0000b\n4,\u0000\u0000\u0000\n5,x\u0000y\u0000z\n";
+    String[][] cases = {{"UTF-8", rows + "6,𠀀华\n"}, {"GBK", rows}, {"GB18030", rows + "6,𠀀华\n"}};
+    for (String[] c : cases) {
+      LandingResult r = land(TWO + "encoding: " + c[0] + "\n", "feed.csv", c[1].getBytes(Charset.forName(c[0])));
+      assertThat(r.rowsRead()).as(c[0]).isEqualTo(c[1].equals(rows) ? 5 : 6);
+      assertThat(r.rowsQuarantined()).as(c[0] + ": the rows holding U+0000").isEqualTo(3);
+      assertThat(r.rowsLanded()).as(c[0]).isEqualTo(r.rowsRead() - 3);
+    }
+    // A file of little more than NULs, on both sides of its pairs: not UTF-16 either.
+    LandingResult r = land(TWO, "nul.csv", "id,name\n7,\u0000\u0000\u0000\u0000\u0000\u0000\n8,ok\n"
+        .getBytes(StandardCharsets.UTF_8));
+    assertThat(r.rowsLanded()).isEqualTo(1);
   }
 }
