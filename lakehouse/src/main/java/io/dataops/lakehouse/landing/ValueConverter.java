@@ -109,7 +109,7 @@ final class ValueConverter {
     } catch (NumberFormatException e) {
       throw new BadValue("not a number (double)");
     }
-    return inDoubleRange(v, nonZeroDigit(literal));
+    return inDoubleRange(v, v == 0 && nonZeroDigit(literal)); // the literal is scanned only when it came out 0
   }
 
   /**
