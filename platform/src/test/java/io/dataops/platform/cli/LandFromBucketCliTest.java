@@ -394,18 +394,8 @@ class LandFromBucketCliTest {
    */
   @Test
   void anObjectPutAgainAfterItsCopyIsReportedCopiedAndTheNewOneWaits() throws Exception {
-    MinioClient minio = minio();
-    putCitizens(minio, "monday.csv");
-    Path other = dir.resolve("feeds/other.csv");
-    assertThat(run("generate", "--dataset", "citizens", "--rows", "70", "--out", other.toString(), "--seed", "99")
-        .exit()).isZero();
     String key = "landing/public-security/citizens/monday.csv";
-    CliTest.Run held;
-    try (PausedChild child = PausedChild.at("bucket-object-copied", dir, dir.resolve("home"), env,
-        TestCast.PUBLIC_SECURITY, "land", "--department", "public-security", "--from-bucket")) {
-      minio.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(key).filename(other.toString()).build());
-      held = child.resume();
-    }
+    CliTest.Run held = putAgainWhileHeldAt("bucket-object-copied");
     assertThat(held.exit()).as(held.err()).isZero();
     assertThat(held.out()).contains("50 landed").contains("  copied to s3://" + bucket
         + "/landed/public-security/citizens/monday.csv, not moved: copied with its result object, but its sender put "
@@ -595,18 +585,8 @@ class LandFromBucketCliTest {
    */
   @Test
   void anObjectPutAgainWhileItIsReadLandsNothingAndWaits() throws Exception {
-    MinioClient minio = minio();
-    putCitizens(minio, "monday.csv");
-    Path other = dir.resolve("feeds/other.csv");
-    assertThat(run("generate", "--dataset", "citizens", "--rows", "70", "--out", other.toString(), "--seed", "99")
-        .exit()).isZero();
     String key = "landing/public-security/citizens/monday.csv";
-    CliTest.Run held;
-    try (PausedChild child = PausedChild.at("bucket-object-reading", dir, dir.resolve("home"), env,
-        TestCast.PUBLIC_SECURITY, "land", "--department", "public-security", "--from-bucket", "--json")) {
-      minio.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(key).filename(other.toString()).build());
-      held = child.resume();
-    }
+    CliTest.Run held = putAgainWhileHeldAt("bucket-object-reading", "--json");
     assertThat(held.exit()).as(held.err()).isZero();
     JsonNode json = JSON.readTree(held.out());
     assertThat(json.get("landed")).as("no mix, and not the new content under the old one's name").isEmpty();
@@ -618,6 +598,26 @@ class LandFromBucketCliTest {
     assertThat(next.exit()).as(next.err()).isZero();
     assertThat(next.json().get("landed")).singleElement()
         .satisfies(l -> assertThat(l.get("rowsLanded").asLong()).isEqualTo(70));
+  }
+
+  /**
+   * Puts a 50-row feed in landing/public-security/citizens/monday.csv, holds a child's {@code land --from-bucket} at
+   * {@code point} and puts a 70-row feed under the same key meanwhile; the held run's outcome.
+   */
+  private CliTest.Run putAgainWhileHeldAt(String point, String... more) throws Exception {
+    MinioClient minio = minio();
+    putCitizens(minio, "monday.csv");
+    Path other = dir.resolve("feeds/other.csv");
+    assertThat(run("generate", "--dataset", "citizens", "--rows", "70", "--out", other.toString(), "--seed", "99")
+        .exit()).isZero();
+    List<String> args = new ArrayList<>(List.of("land", "--department", "public-security", "--from-bucket"));
+    args.addAll(List.of(more));
+    try (PausedChild child = PausedChild.at(point, dir, dir.resolve("home"), env, TestCast.PUBLIC_SECURITY,
+        args.toArray(String[]::new))) {
+      minio.uploadObject(UploadObjectArgs.builder().bucket(bucket)
+          .object("landing/public-security/citizens/monday.csv").filename(other.toString()).build());
+      return child.resume();
+    }
   }
 
   private static Map<String, String> with(Map<String, String> env, String key, String value) {
