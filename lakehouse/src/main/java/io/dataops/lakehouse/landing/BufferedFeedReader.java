@@ -33,9 +33,10 @@ abstract class BufferedFeedReader implements FeedReader {
   /**
    * The file's encoding, read before its first record: a UTF-8 byte-order mark overrides the contract's encoding
    * (and is skipped); UTF-16 cannot be framed byte-wise, so such a file is refused, with its mark or without it
-   * ({@code format} names the format in the refusal).
+   * ({@code format} names the format in the refusal; {@code structural}: its own ASCII characters, see
+   * {@link #looksUtf16}).
    */
-  protected final Charset detectCharset(Charset declared, String format) throws IOException {
+  protected final Charset detectCharset(Charset declared, String format, byte... structural) throws IOException {
     fill();
     if (limit - pos >= 3 && (buf[0] & 0xff) == 0xEF && (buf[1] & 0xff) == 0xBB && (buf[2] & 0xff) == 0xBF) {
       pos = 3;
@@ -45,7 +46,7 @@ abstract class BufferedFeedReader implements FeedReader {
         || ((buf[0] & 0xff) == 0xFE && (buf[1] & 0xff) == 0xFF))) {
       throw utf16(format);
     }
-    if (looksUtf16(buf, pos, limit)) {
+    if (looksUtf16(buf, pos, limit, structural)) {
       throw utf16(format);
     }
     return declared;
@@ -53,23 +54,58 @@ abstract class BufferedFeedReader implements FeedReader {
 
   /**
    * Whether text starting at {@code from} is UTF-16 without its mark (found by a probe: CSV met it at its header, with
-   * a less clear error than the JSON Lines reader's). In UTF-16 every ASCII character, a delimiter, quote, brace or
-   * line break among them, is a NUL byte and its own byte, the NUL on the same side of each pair; in UTF-8, GBK and
-   * GB18030 no multi-byte character holds a 0x00 byte, so a NUL there is the character U+0000, which a department's
-   * text holds rarely and not on one side of most pairs. Looked for in the first KB: at least one character in 16
-   * ASCII (as a text of Chinese names has, between its delimiters), on one side, hardly any on the other.
+   * a less clear error than the JSON Lines reader's). NUL bytes alone cannot tell: a UTF-8 file of fixed-width rows
+   * whose values are U+0000 has them on one side of every pair too (a second probe's file, refused as UTF-16), and
+   * UTF-16 of characters such as U+4E00 has them on both sides. What UTF-16 always has is its format's own characters
+   * ({@code structural}: line breaks, delimiters, quotes, braces) each as a pair with a NUL, on the same side; in UTF-8,
+   * GBK and GB18030 those bytes are the characters themselves, so a few NULs in the data leave most of them unpaired.
+   * So: in the first KB, at least two structural characters and at most one in eight of them not paired that way; or
+   * a file starting with four such ASCII pairs (a header of one short line, a JSON line's first key).
    */
-  static boolean looksUtf16(byte[] b, int from, int to) {
+  static boolean looksUtf16(byte[] b, int from, int to, byte... structural) {
     int n = Math.min(to - from, 1024) & ~1;
-    int even = 0;
-    int odd = 0;
-    for (int i = 0; i < n; i += 2) {
-      even += b[from + i] == 0 ? 1 : 0;
-      odd += b[from + i + 1] == 0 ? 1 : 0;
+    if (n >= 8 && (asciiPairs(b, from, 0) || asciiPairs(b, from, 1))) {
+      return true;
     }
-    int one = Math.max(even, odd);
-    int other = Math.min(even, odd);
-    return n >= 4 && one >= 2 && one * 16 >= n / 2 && other * 8 <= one;
+    int little = 0; // a structural byte first, NUL second: UTF-16LE
+    int big = 0;
+    int unpaired = 0;
+    for (int i = 0; i < n; i++) {
+      if (b[from + i] == 0 || !isOneOf(b[from + i], structural)) {
+        continue;
+      }
+      int partner = from + (i ^ 1);
+      if (b[partner] != 0) {
+        unpaired++;
+      } else if ((i & 1) == 0) {
+        little++;
+      } else {
+        big++;
+      }
+    }
+    int paired = Math.max(little, big);
+    return paired >= 2 && (unpaired + Math.min(little, big)) * 8 <= paired;
+  }
+
+  /** Whether the first four pairs are each an ASCII character and a NUL, the NUL at {@code nulSide} (0 or 1). */
+  private static boolean asciiPairs(byte[] b, int from, int nulSide) {
+    for (int i = 0; i < 8; i += 2) {
+      byte nul = b[from + i + nulSide];
+      byte ch = b[from + i + 1 - nulSide];
+      if (nul != 0 || ch <= 0) { // ch <= 0: NUL, or a byte of 0x80 and above
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isOneOf(byte c, byte[] set) {
+    for (byte s : set) {
+      if (c == s) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static BadInputException utf16(String format) {

@@ -66,7 +66,7 @@ final class CsvFeedReader extends BufferedFeedReader {
     if (contract.delimiter() > 127 || contract.quote() > 127) {
       throw new BadInputException("delimiter and quote must be ASCII characters");
     }
-    this.charset = detectCharset(contract.encoding(), "CSV");
+    this.charset = detectCharset(contract.encoding(), "CSV", (byte) '\n', delimiter, quote);
     this.layout = contract.header() ? readHeader() : Layout.positional(contract, charset);
     this.batches = new FramedBatch.Recycler<>(() -> new CsvBatch(layout, 1024));
   }

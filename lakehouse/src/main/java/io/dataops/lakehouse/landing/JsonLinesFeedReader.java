@@ -49,7 +49,8 @@ final class JsonLinesFeedReader extends BufferedFeedReader {
     super(file, digest);
     this.maxRecordBytes = contract.maxRecordBytes();
     this.columns = contract.columns();
-    this.charset = detectCharset(contract.encoding(), "JSON Lines");
+    this.charset = detectCharset(contract.encoding(), "JSON Lines", (byte) '\n', (byte) '{', (byte) '"', (byte) ':',
+        (byte) ',');
     for (int i = 0; i < contract.columns().size(); i++) {
       columnIndex.put(contract.columns().get(i).name(), i);
     }

@@ -554,7 +554,10 @@ class CsvLandingTest extends LandingFixture {
   @Test
   void utf16IsRefusedWithItsMarkOrWithout() {
     // Found by a probe: without its mark, CSV met UTF-16 at its header, with a less clear error than JSON Lines.
-    for (String text : List.of("id,name\n1,a\n", "id,name\n1,张伟华\n2,李小龙\n3,欧阳娜娜\n")) {
+    // A second probe: characters such as U+4E00 put their NUL on the other side of the pair, and a file without a
+    // header starts with them; its line breaks and commas are still NUL-paired on one side.
+    for (String text : List.of("id,name\n1,a\n", "id,name\n1,张伟华\n2,李小龙\n3,欧阳娜娜\n",
+        "id,name\n1,一开最\n2,一开最\n3,一开最\n4,一开最\n")) {
       for (Charset cs : List.of(StandardCharsets.UTF_16, StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE)) {
         assertThatThrownBy(() -> land(TWO, "u16.csv", text.getBytes(cs))).as(cs.name())
             .isInstanceOf(BadInputException.class)
@@ -574,6 +577,16 @@ class CsvLandingTest extends LandingFixture {
       assertThat(r.rowsQuarantined()).as(c[0] + ": the rows holding U+0000").isEqualTo(3);
       assertThat(r.rowsLanded()).as(c[0]).isEqualTo(r.rowsRead() - 3);
     }
+    // Rows of even length whose value is U+0000 (a second probe's file): every line break is NUL-paired on one side,
+    // but the commas are not, so it is UTF-8 and its NUL rows are quarantined.
+    StringBuilder even = new StringBuilder("id,name\n");
+    for (int i = 1; i <= 60; i++) {
+      even.append(String.format("%05d,", i)).append(i == 7 ? "张三" : "\u0000").append('\n');
+    }
+    LandingResult fixed = land(TWO, "even.csv", even.toString().getBytes(StandardCharsets.UTF_8));
+    assertThat(fixed.rowsRead()).isEqualTo(60);
+    assertThat(fixed.rowsLanded()).isEqualTo(1);
+    assertThat(fixed.rowsQuarantined()).isEqualTo(59);
     // A file of little more than NULs, on both sides of its pairs: not UTF-16 either.
     LandingResult r = land(TWO, "nul.csv", "id,name\n7,\u0000\u0000\u0000\u0000\u0000\u0000\n8,ok\n"
         .getBytes(StandardCharsets.UTF_8));
