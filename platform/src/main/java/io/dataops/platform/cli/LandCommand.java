@@ -128,10 +128,14 @@ final class LandCommand implements Callable<Integer> {
       FeedIntake intake = new FeedIntake(config, lakehouse, workers()).audit(cli.audit())
           .reads(Quality.reads(cli, config, lakehouse));
       var zone = new io.dataops.lakehouse.landing.LandingZone(config.lakehouse().objectStore(), zoneRoot);
-      run = new io.dataops.platform.intake.BucketIntake(intake, zone, config).take(department, dataset, o -> {
-        taken[0]++;
-        report(o, landed, rejected, failed, skipped, text);
-      });
+      java.util.Set<String> departments = cli.session().identities().organizations().stream()
+          .filter(o -> o.kind() == io.dataops.governance.identity.OrganizationKind.DEPARTMENT)
+          .map(io.dataops.governance.identity.Organization::id).collect(java.util.stream.Collectors.toSet());
+      run = new io.dataops.platform.intake.BucketIntake(intake, zone, config, departments)
+          .take(department, dataset, o -> {
+            taken[0]++;
+            report(o, landed, rejected, failed, skipped, text);
+          });
     } catch (RuntimeException | Error stopped) {
       if (!common.json && text.length() > 0) {
         // What was done before the failure, then the failure's line on stderr (with --json, the error's JSON has it).
@@ -146,7 +150,7 @@ final class LandCommand implements Callable<Integer> {
     // to show, and nothing of them is read.
     String notice = run.unclaimed() == 0 ? null : run.unclaimed() + (run.unclaimed() == 1 ? " object" : " objects")
         + " under " + zoneRoot + "/landing/ " + (run.unclaimed() == 1 ? "is" : "are") + " in no department's folder "
-        + "(directly under landing/, or in a folder that is no department's name) and taken in by no run: a feed goes "
+        + "(directly under landing/, or in a folder no department is named: misspelt, say) and taken in by no run: a feed goes "
         + "in landing/<department>/<dataset>/, the department's name in lower case; the operator finds "
         + (run.unclaimed() == 1 ? "it" : "them") + " by listing landing/";
     if (notice != null) {

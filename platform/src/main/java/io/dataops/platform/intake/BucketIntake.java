@@ -40,12 +40,23 @@ public final class BucketIntake {
   private final FeedIntake intake;
   private final LandingZone zone;
   private final PlatformConfig config;
+  /** The departments' ids, when known: a folder of any other name is nobody's ({@link #unclaimed}); null: any name. */
+  private final java.util.Set<String> departments;
 
   /** @param config where the registered contracts are, and the trail that says which are in force */
   public BucketIntake(FeedIntake intake, LandingZone zone, PlatformConfig config) {
+    this(intake, zone, config, null);
+  }
+
+  /**
+   * @param departments the ids of the platform's departments: an object in a folder named after none of them (a typo
+   *     such as {@code public-securty/}) is counted as nobody's, as one in a folder that is no name at all is
+   */
+  public BucketIntake(FeedIntake intake, LandingZone zone, PlatformConfig config, java.util.Set<String> departments) {
     this.intake = intake;
     this.zone = zone;
     this.config = config;
+    this.departments = departments == null ? null : java.util.Set.copyOf(departments);
   }
 
   public LandingZone zone() {
@@ -162,14 +173,18 @@ public final class BucketIntake {
         : misplaced(w, department, dataset) != null;
   }
 
-  /** Whether an object is in no department's folder: directly under landing/, or in a folder no department is named. */
+  /**
+   * Whether an object is in no department's folder: directly under landing/, or in a folder no department is named
+   * (in any case; with the departments known, a name none of them has, such as a misspelt one: found by a probe).
+   */
   private boolean unclaimed(LandingZone.Waiting w) {
-    if (w.wellPlaced()) {
-      return false;
-    }
     String rest = w.location().substring((zone.root() + LandingZone.LANDING).length());
     int slash = rest.indexOf('/');
-    return slash < 0 || !LandingZone.isName(rest.substring(0, slash).toLowerCase(Locale.ROOT));
+    if (slash < 0) {
+      return true;
+    }
+    String folder = rest.substring(0, slash).toLowerCase(Locale.ROOT);
+    return !LandingZone.isName(folder) || departments != null && !departments.contains(folder);
   }
 
   /**
