@@ -17,7 +17,6 @@ import java.util.Map;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetReaders;
-import org.apache.iceberg.mapping.MappingUtil;
 import org.apache.iceberg.parquet.ParquetSchemaUtil;
 import org.apache.iceberg.types.Types.NestedField;
 import org.apache.iceberg.parquet.ParquetValueReader;
@@ -47,7 +46,8 @@ final class ParquetFeedReader implements FeedReader {
   private final Schema fileSchema;
   /** Per top-level file column: its integer annotation where the stored value needs reading through it, else null. */
   private final IntWidth[] widths;
-  private final boolean hasIds;
+  /** The file's type with every column, nested ones too, numbered in order: see {@link #numbered}. */
+  private final MessageType numbered;
   private final int[] contractToFile;
   private final List<String> missing = new ArrayList<>();
   private final long size;
@@ -76,10 +76,9 @@ final class ParquetFeedReader implements FeedReader {
     for (int i = 0; i < top.size(); i++) {
       widths[i] = checkType(top.get(i), i);
     }
-    MessageType readable = withoutUint64(type);
-    this.hasIds = ParquetSchemaUtil.hasIds(readable);
+    this.numbered = numbered(type);
     try {
-      this.fileSchema = ParquetSchemaUtil.convert(hasIds ? readable : ParquetSchemaUtil.addFallbackIds(readable));
+      this.fileSchema = ParquetSchemaUtil.convert(withoutUint64(numbered));
     } catch (RuntimeException e) {
       throw new BadInputException("the Parquet file has a column of a type the platform cannot read ("
           + e.getClass().getSimpleName() + ")");
@@ -211,6 +210,34 @@ final class ParquetFeedReader implements FeedReader {
   }
 
   /**
+   * The file's type with every field numbered 1, 2, 3... in schema order, whatever field ids the file gives: columns are
+   * matched to the contract by name, and Iceberg's readers match a column to its value reader by id. The file's own
+   * ids cannot be trusted for that: found by a probe, with ids on some columns only, the column without one was not
+   * read and landed null in every row, silently; two columns sharing an id were refused as of a type the platform
+   * cannot read.
+   */
+  private static MessageType numbered(MessageType type) {
+    int[] next = {1};
+    List<Type> fields = new ArrayList<>();
+    for (Type field : type.getFields()) {
+      fields.add(numbered(field, next));
+    }
+    return new MessageType(type.getName(), fields);
+  }
+
+  private static Type numbered(Type type, int[] next) {
+    int id = next[0]++;
+    if (type.isPrimitive()) {
+      return type.withId(id);
+    }
+    List<Type> fields = new ArrayList<>();
+    for (Type field : type.asGroupType().getFields()) {
+      fields.add(numbered(field, next));
+    }
+    return type.asGroupType().withNewFields(fields).withId(id);
+  }
+
+  /**
    * The file's type with UINT_64 read as plain int64 (Iceberg refuses the annotation): {@link #read} then turns each
    * value into its unsigned number.
    */
@@ -270,11 +297,9 @@ final class ParquetFeedReader implements FeedReader {
     List<String> names = contract.columnNames();
     ValueBatch batch = new ValueBatch(names);
     try (ParquetFileReader reader = ParquetFileReader.open(footerInput(file), options)) {
-      // As Iceberg's ReadConf: the file's own field ids, else ids by name from the schema read in the constructor.
-      MessageType type = reader.getFileMetaData().getSchema();
-      MessageType typeWithIds = hasIds ? type : ParquetSchemaUtil.applyNameMapping(type, MappingUtil.create(fileSchema));
-      reader.setRequestedSchema(ParquetSchemaUtil.pruneColumns(typeWithIds, fileSchema));
-      ParquetValueReader<Record> rows = GenericParquetReaders.buildReader(fileSchema, withoutUint64(typeWithIds));
+      // The footer as the constructor read it, numbered as fileSchema is (parquet-java requests columns by path).
+      reader.setRequestedSchema(numbered);
+      ParquetValueReader<Record> rows = GenericParquetReaders.buildReader(fileSchema, withoutUint64(numbered));
       for (PageReadStore pages = reader.readNextRowGroup(); pages != null; pages = reader.readNextRowGroup()) {
         rows.setPageSource(pages);
         for (long i = 0, n = pages.getRowCount(); i < n; i++) {

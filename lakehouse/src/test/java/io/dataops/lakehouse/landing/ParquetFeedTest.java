@@ -387,4 +387,45 @@ class ParquetFeedTest extends LandingFixture {
     assertThatThrownBy(() -> land(CONTRACT, nested)).isInstanceOf(BadInputException.class)
         .hasMessage("Parquet column 'txt' is nested (a struct); the contract promises a single value");
   }
+
+  private static final String IDS_CONTRACT = """
+      format: parquet
+      columns:
+        - {name: id, type: string, required: true}
+        - {name: small, type: int}
+        - {name: amount, type: long}
+      """;
+
+  /**
+   * Found by a probe: with field ids on some columns only, the id-less column landed as null in every row, silently
+   * (the file's ids were used as soon as one column had one, and the column without one was not read).
+   */
+  @Test
+  void aColumnWithoutAFieldIdAmongColumnsWithIdsLandsItsValues() throws Exception {
+    Path file = write("partid.parquet", "message m { required binary id (STRING) = 1; optional int32 small;"
+        + " optional int64 amount = 3; }", CompressionCodecName.ZSTD, true, 2,
+        g -> g.append("id", "b1").append("small", 5).append("amount", 10L),
+        g -> g.append("id", "b2").append("small", 6));
+    LandingResult r = land(IDS_CONTRACT, file);
+    assertThat(r.rowsLanded()).isEqualTo(2);
+    assertThat(odsRows()).extracting(x -> x.getField("small")).containsExactly(5, 6);
+    assertThat(odsRows()).extracting(x -> x.getField("amount")).containsExactly(10L, null);
+  }
+
+  /**
+   * Found by a probe: two columns with one field id were refused as "a column of a type the platform cannot read".
+   * Columns are matched to the contract by name, so the file's ids do not matter: the columns land by name.
+   */
+  @Test
+  void columnsSharingAFieldIdLandByName() throws Exception {
+    Path file = write("dupid.parquet", "message m { required binary id (STRING) = 1; optional int32 small = 1;"
+        + " optional int64 amount = 1; }", CompressionCodecName.ZSTD, true, 2,
+        g -> g.append("id", "b1").append("small", 5).append("amount", 10L),
+        g -> g.append("id", "b2").append("small", 6).append("amount", 11L));
+    LandingResult r = land(IDS_CONTRACT, file);
+    assertThat(r.rowsLanded()).isEqualTo(2);
+    assertThat(odsRows()).extracting(x -> x.getField("id")).containsExactly("b1", "b2");
+    assertThat(odsRows()).extracting(x -> x.getField("small")).containsExactly(5, 6);
+    assertThat(odsRows()).extracting(x -> x.getField("amount")).containsExactly(10L, 11L);
+  }
 }
