@@ -630,7 +630,13 @@ final class ValueConverter {
         return "a number";
       }
       if (raw instanceof java.time.temporal.Temporal) {
-        return raw instanceof java.time.LocalTime ? "a time of day" : "a date";
+        if (raw instanceof java.time.LocalTime || raw instanceof java.time.OffsetTime) {
+          return "a time of day";
+        }
+        // A date-time at midnight is a date as a spreadsheet's date cell reads; one with a time, or with a zone or
+        // an offset (a Parquet timestamp with zone), is a timestamp (found by a probe: "a date, not a date").
+        return raw instanceof LocalDate || raw instanceof LocalDateTime t && t.toLocalTime().equals(
+            java.time.LocalTime.MIDNIGHT) ? "a date" : "a timestamp";
       }
       if (raw instanceof Boolean) {
         return "a true/false value";

@@ -428,4 +428,21 @@ class ParquetFeedTest extends LandingFixture {
     assertThat(odsRows()).extracting(x -> x.getField("small")).containsExactly(5, 6);
     assertThat(odsRows()).extracting(x -> x.getField("amount")).containsExactly(10L, 11L);
   }
+
+  /** Found by a probe: a Parquet timestamp with a zone in a date column was "a date, not a date". */
+  @Test
+  void aTimestampInADateColumnIsCalledATimestamp() throws Exception {
+    Path file = write("tsz.parquet", "message m { required binary rid (UTF8); optional int64 ts (TIMESTAMP(MICROS,"
+        + "true)); }", CompressionCodecName.ZSTD, true, 2,
+        g -> g.append("rid", "r0").append("ts", 1_704_067_200_123_456L), g -> g.append("rid", "r1"));
+    LandingResult r = land("""
+        format: parquet
+        columns:
+          - {name: rid, type: string, required: true}
+          - {name: ts, type: date}
+        """, file);
+    assertThat(r.rowsQuarantined()).isEqualTo(1);
+    assertThat(quarantineRows()).extracting(x -> (String) x.getField("reason"))
+        .containsExactly("column ts: a timestamp, not a date");
+  }
 }
