@@ -1,5 +1,8 @@
 package io.dataops.quality.engine;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -92,7 +95,13 @@ public final class PythonRegex {
     }
   }
 
-  /** Python's {@code str(x)} of a float (its repr): shortest round-trip digits, exponent below 1e-4 or from 1e16. */
+  /**
+   * Python's {@code str(x)} of a float (its repr): the shortest digits that read back as {@code d} (the closest to
+   * {@code d} when several), written {@code d.ddde+XX} when the decimal exponent is below -4 or from 16, else
+   * positional with at least one decimal ({@code 1e+23}, {@code 5e-324}, {@code 1e-05}, {@code 0.0001}, {@code 1.0}).
+   * Java 17's {@link Double#toString} is not always shortest (JDK-4511638: {@code 9.999999999999999E22} for 1e23,
+   * {@code 4.9E-324}), so its digits are only taken when no shorter ones read back.
+   */
   public static String floatText(double d) {
     if (Double.isNaN(d)) {
       return "nan";
@@ -103,16 +112,81 @@ public final class PythonRegex {
     if (d == 0) {
       return 1 / d < 0 ? "-0.0" : "0.0";
     }
-    java.math.BigDecimal b = new java.math.BigDecimal(Double.toString(d)).stripTrailingZeros();
-    String digits = b.unscaledValue().abs().toString();
+    BigDecimal b = shortestDigits(Math.abs(d));
+    String digits = b.unscaledValue().toString();
     int exp = digits.length() - 1 - b.scale(); // d = digits[0].digits[1..] × 10^exp
     String sign = d < 0 ? "-" : "";
     if (exp < -4 || exp >= 16) {
       String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
       return sign + mantissa + "e" + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
     }
-    String plain = b.abs().toPlainString();
+    String plain = b.toPlainString();
     return sign + (plain.indexOf('.') < 0 ? plain + ".0" : plain);
+  }
+
+  /** The shortest decimal (trailing zeros stripped) that reads back as the positive finite {@code d}. */
+  static BigDecimal shortestDigits(double d) {
+    BigDecimal java = new BigDecimal(Double.toString(d)).stripTrailingZeros();
+    if (d >= Double.MIN_NORMAL && java.precision() <= 15 && !shorterReadsBack(java, d)) {
+      // Up to 15 digits the decimals of that length are spaced wider than a normal double's rounding interval, so
+      // Java's are the only ones of their length; with none shorter they are Python's.
+      return java;
+    }
+    // The lengths that read back are all from the shortest on (pad a shorter one with zeros), so search for it.
+    BigDecimal exact = new BigDecimal(d);
+    int lo = 1;
+    int hi = 17; // 17 significant digits always read back
+    BigDecimal best = exact.round(new MathContext(17, RoundingMode.HALF_EVEN));
+    while (lo < hi) {
+      int p = (lo + hi) / 2;
+      BigDecimal found = readingBack(exact, p, d);
+      if (found != null) {
+        best = found;
+        hi = p;
+      } else {
+        lo = p + 1;
+      }
+    }
+    if (hi < 17 || best.doubleValue() == d) {
+      return best.stripTrailingZeros();
+    }
+    throw new IllegalStateException("no 17-digit decimal reads back as " + Double.toHexString(d));
+  }
+
+  /**
+   * The {@code p}-digit decimal closest to {@code exact} that reads back as {@code d}, or null. If any does, the
+   * nearest below or above {@code exact} does (it lies between), so only those two are tried.
+   */
+  private static BigDecimal readingBack(BigDecimal exact, int p, double d) {
+    BigDecimal down = exact.round(new MathContext(p, RoundingMode.FLOOR));
+    BigDecimal up = exact.round(new MathContext(p, RoundingMode.CEILING));
+    boolean downOk = down.doubleValue() == d;
+    boolean upOk = up.doubleValue() == d;
+    if (downOk && upOk) {
+      return exact.round(new MathContext(p, RoundingMode.HALF_EVEN)); // the closer one, ties to even
+    }
+    return downOk ? down : upOk ? up : null;
+  }
+
+  /** Whether a decimal one digit shorter than {@code java} (a positive normal double's digits) reads back as d. */
+  private static boolean shorterReadsBack(BigDecimal java, double d) {
+    if (java.precision() == 1) {
+      return false;
+    }
+    long m = java.unscaledValue().longValueExact() / 10; // the shorter decimals next to java: m and m + 1
+    int scale = java.scale() - 1; // value = m × 10^-scale
+    return readsBack(m, scale, d) || readsBack(m + 1, scale, d);
+  }
+
+  private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
+      1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+  /** Whether m × 10^-scale (m below 10^15) reads back as d; exact double arithmetic where it rounds only once. */
+  private static boolean readsBack(long m, int scale, double d) {
+    if (Math.abs(scale) <= 22) { // m and 10^|scale| are exact doubles: one product or quotient, rounded once
+      return (scale >= 0 ? m / POW10[scale] : m * POW10[-scale]) == d;
+    }
+    return BigDecimal.valueOf(m, scale).doubleValue() == d;
   }
 
   private static final class Problem extends RuntimeException {
