@@ -28,11 +28,17 @@ final class Bounds {
   private final boolean strictMax;
   final boolean text;
   private final Type.TypeID temporal;
+  /**
+   * The range for whole-number values, exactly (Python compares int with int and float exactly): the least and the
+   * greatest long inside it, wholeMin > wholeMax when none is.
+   */
+  private final long wholeMin;
+  private final long wholeMax;
   /** A timestamp with zone (an instant): shown with its offset (UTC), and a bound may give one. */
   private final boolean zoned;
 
   private Bounds(Double min, Double max, String minText, String maxText, boolean strictMin, boolean strictMax,
-      boolean text, Type.TypeID temporal, boolean zoned) {
+      boolean text, Type.TypeID temporal, boolean zoned, long wholeMin, long wholeMax) {
     this.min = min;
     this.max = max;
     this.minText = minText;
@@ -42,6 +48,8 @@ final class Bounds {
     this.text = text;
     this.temporal = temporal;
     this.zoned = zoned;
+    this.wholeMin = wholeMin;
+    this.wholeMax = wholeMax;
   }
 
   /** Ends with an offset: Z, +08:00 or -05:30. */
@@ -89,15 +97,20 @@ final class Bounds {
       if ((lo != null && !(lo instanceof String)) || (hi != null && !(hi instanceof String))) {
         throw a.error(lo != null && !(lo instanceof String) ? minKey : maxKey, MIXED_TYPES);
       }
-      return new Bounds(null, null, (String) lo, (String) hi, strictMin, strictMax, true, null, false);
+      return new Bounds(null, null, (String) lo, (String) hi, strictMin, strictMax, true, null, false, 1, 0);
     }
     if (id == Type.TypeID.DATE || id == Type.TypeID.TIMESTAMP) {
       boolean zoned = columnType instanceof Types.TimestampType t && t.shouldAdjustToUTC();
       return new Bounds(temporal(a, minKey, lo, id, zoned), temporal(a, maxKey, hi, id, zoned), null, null, strictMin,
-          strictMax, false, id, zoned);
+          strictMax, false, id, zoned, 1, 0);
     }
-    return new Bounds(number(a, minKey, lo, id != null), number(a, maxKey, hi, id != null), null, null, strictMin,
-        strictMax, false, null, false);
+    Double min = number(a, minKey, lo, id != null);
+    Double max = number(a, maxKey, hi, id != null);
+    Long wholeMin = min == null ? (Long) Long.MIN_VALUE : PythonNumbers.lowestAbove((Number) lo, strictMin);
+    Long wholeMax = max == null ? (Long) Long.MAX_VALUE : PythonNumbers.highestBelow((Number) hi, strictMax);
+    boolean none = wholeMin == null || wholeMax == null;
+    return new Bounds(min, max, null, null, strictMin, strictMax, false, null, false, none ? 1 : wholeMin,
+        none ? 0 : wholeMax);
   }
 
   private static Double number(Args a, String key, Object v, boolean ofColumn) {
@@ -147,6 +160,11 @@ final class Bounds {
       return false;
     }
     return max == null || (strictMax ? v < max : v <= max);
+  }
+
+  /** A whole-number (int or long column) value, compared exactly: no allocation, two long comparisons. */
+  boolean containsWhole(long v) {
+    return v >= wholeMin && v <= wholeMax;
   }
 
   boolean containsText(String v) {

@@ -6,6 +6,7 @@ import io.dataops.quality.engine.ComplianceAnalyzer;
 import io.dataops.quality.engine.CompletenessAnalyzer;
 import io.dataops.quality.engine.DistinctSampleAnalyzer;
 import io.dataops.quality.engine.NumericStatsAnalyzer;
+import io.dataops.quality.engine.WholeStatsAnalyzer;
 import io.dataops.quality.engine.PythonRegex;
 import io.dataops.quality.engine.QuantileAnalyzer;
 import io.dataops.quality.engine.RowCheck;
@@ -325,7 +326,11 @@ public final class ExpectationCatalog {
     // matches the set's numbers and booleans (a boolean is 1 or 0) and never its text, a text column only its text.
     boolean numeric = isNumeric(type) || type.typeId() == Type.TypeID.BOOLEAN;
     boolean text = type.typeId() == Type.TypeID.STRING;
+    // A whole-number column compares its longs exactly with the set's (Python's int == int, int == float); a float
+    // column matches an int member only if a double holds it exactly (found by a probe: past 2^53, neighbours matched).
+    boolean whole = isWhole(type);
     Set<Double> numbers = new HashSet<>();
+    Set<Long> longs = new HashSet<>();
     Set<String> texts = new HashSet<>();
     for (Object o : set) {
       if (o == null) {
@@ -333,9 +338,19 @@ public final class ExpectationCatalog {
       }
       if (numeric) {
         if (o instanceof Number n) {
-          numbers.add(n.doubleValue());
+          // (A decimal column keeps comparing as doubles: its exact comparison is not done here.)
+          Double d = type.typeId() == Type.TypeID.DOUBLE || type.typeId() == Type.TypeID.FLOAT
+              ? PythonNumbers.asDouble(n) : (Double) n.doubleValue();
+          Long l = PythonNumbers.asLong(n);
+          if (d != null) {
+            numbers.add(d);
+          }
+          if (l != null) {
+            longs.add(l);
+          }
         } else if (o instanceof Boolean b) {
           numbers.add(b ? 1.0 : 0.0);
+          longs.add(b ? 1L : 0L);
         }
       } else if (!text || o instanceof String) {
         texts.add(String.valueOf(o)); // dates and timestamps compare with ISO text
@@ -343,7 +358,8 @@ public final class ExpectationCatalog {
     }
     String reason = mustBeIn ? "is not one of the " + set.size() + " allowed values" : "is one of the forbidden values";
     RowCheck check = RowChecks.inSet(column, reason, numeric,
-        numbers.stream().mapToDouble(Double::doubleValue).toArray(), texts, mustBeIn);
+        numbers.stream().mapToDouble(Double::doubleValue).toArray(),
+        whole ? longs.stream().mapToLong(Long::longValue).toArray() : null, texts, mustBeIn);
     return map(a, index, List.of(column), check);
   }
 
@@ -351,8 +367,8 @@ public final class ExpectationCatalog {
     String column = a.column("column");
     Bounds b = Bounds.of(a, a.table().type(column), "min_value", "max_value").rejectInverted(a);
     String reason = "is outside " + b.describe();
-    RowCheck check = b.text
-        ? RowChecks.simple(column, reason, (c, r) -> b.containsText(c.getString(r)))
+    RowCheck check = b.text ? RowChecks.simple(column, reason, (c, r) -> b.containsText(c.getString(r)))
+        : isWhole(a.table().type(column)) ? RowChecks.simple(column, reason, (c, r) -> b.containsWhole(c.getLong(r)))
         : RowChecks.simple(column, reason, (c, r) -> b.contains(b.valueOf(c, r)));
     return map(a, index, List.of(column), check);
   }
@@ -601,8 +617,11 @@ public final class ExpectationCatalog {
       throw a.fail("column", "column '" + column + "' is " + type + "; " + which + " needs a numeric column");
     }
     Bounds b = Bounds.orAnything(a, type, "min_value", "max_value");
-    NumericStatsAnalyzer stats = new NumericStatsAnalyzer(column);
     Expectation e = a.expectation();
+    if (isWhole(type) && !which.equals("mean") && !which.equals("stdev")) {
+      return wholeStat(e, b, column, which);
+    }
+    NumericStatsAnalyzer stats = new NumericStatsAnalyzer(column);
     return new Compiled(e, List.of(stats), states -> {
       NumericStatsAnalyzer.State s = states.of(stats);
       double v = switch (which) {
@@ -617,6 +636,27 @@ public final class ExpectationCatalog {
       boolean floating = which.equals("mean") || which.equals("stdev")
           || type.typeId() == Type.TypeID.DOUBLE || type.typeId() == Type.TypeID.FLOAT;
       return ExpectationResult.of(e, ok, Results.observed(floating ? Results.floating(v) : b.render(v)));
+    });
+  }
+
+  /**
+   * The min, max or sum of an int or long column, exact as pandas' int64 (through a double, past 2^53 a value was its
+   * neighbour), compared exactly with the bounds. No value: min and max are null and fail; the sum is 0.
+   */
+  private static CompiledExpectation wholeStat(Expectation e, Bounds b, String column, String which) {
+    WholeStatsAnalyzer stats = new WholeStatsAnalyzer(column);
+    return new Compiled(e, List.of(stats), states -> {
+      WholeStatsAnalyzer.State s = states.of(stats);
+      if (which.equals("sum")) {
+        BigInteger sum = s.sum();
+        boolean ok = sum.bitLength() < 64 ? b.containsWhole(sum.longValue()) : b.contains(sum.doubleValue());
+        return ExpectationResult.of(e, ok, Results.observed(sum.bitLength() < 64 ? (Object) sum.longValue() : sum));
+      }
+      if (s.count == 0) {
+        return ExpectationResult.of(e, false, Results.observed(null));
+      }
+      long v = which.equals("min") ? s.min : s.max;
+      return ExpectationResult.of(e, b.containsWhole(v), Results.observed(v));
     });
   }
 
@@ -1067,6 +1107,11 @@ public final class ExpectationCatalog {
 
   static CompiledExpectation fixed(Expectation e, boolean ok, Map<String, Object> result) {
     return new Compiled(e, List.of(), states -> ExpectationResult.of(e, ok, result));
+  }
+
+  /** An int or long column: compared exactly as longs (a double holds a long only up to 2^53). */
+  static boolean isWhole(Type t) {
+    return t.typeId() == Type.TypeID.INTEGER || t.typeId() == Type.TypeID.LONG;
   }
 
   static boolean isNumeric(Type t) {

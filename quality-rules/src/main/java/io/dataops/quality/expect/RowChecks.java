@@ -195,8 +195,12 @@ final class RowChecks {
    * (dates compared with ISO strings, say), and a set holding U+FFFD (which a column's invalid UTF-8 decodes to),
    * compare decoded strings.
    */
-  static RowCheck inSet(String column, String reason, boolean numeric, double[] numbers,
+  static RowCheck inSet(String column, String reason, boolean numeric, double[] numbers, long[] longs,
       java.util.Set<String> texts, boolean mustBeIn) {
+    long[] sortedLongs = longs == null ? null : longs.clone();
+    if (sortedLongs != null) {
+      java.util.Arrays.sort(sortedLongs);
+    }
     double[] sorted = numbers.clone();
     for (int i = 0; i < sorted.length; i++) {
       sorted[i] = sorted[i] == 0.0 ? 0.0 : sorted[i]; // Python's -0.0 in [0.0] is True: one zero (found by a probe)
@@ -225,7 +229,8 @@ final class RowChecks {
 
       @Override
       boolean test(ColumnView c, int row) {
-        return (numeric ? java.util.Arrays.binarySearch(sorted, c.getDouble(row) + 0.0) >= 0 // -0.0 + 0.0 is 0.0
+        return (sortedLongs != null ? java.util.Arrays.binarySearch(sortedLongs, c.getLong(row)) >= 0 // exactly
+            : numeric ? java.util.Arrays.binarySearch(sorted, c.getDouble(row) + 0.0) >= 0 // -0.0 + 0.0 is 0.0
             : texts.contains(c.getString(row))) == mustBeIn;
       }
 
@@ -338,8 +343,7 @@ final class RowChecks {
         if (na || nb) {
           return UNEXPECTED; // a comparison with a missing value fails, as in pandas
         }
-        int cmp = numeric ? Double.compare(ca.getDouble(row), cb.getDouble(row))
-            : TextOrder.compare(ca.getString(row), cb.getString(row));
+        int cmp = numeric ? compareNumbers(ca, cb, row) : TextOrder.compare(ca.getString(row), cb.getString(row));
         return accept.test(cmp) ? OK : UNEXPECTED;
       }
 
@@ -358,6 +362,29 @@ final class RowChecks {
             + (cb.isNull(row) ? "null" : context.display(b, cb.getString(row))) + ")";
       }
     };
+  }
+
+  /**
+   * Two numeric values as Python compares them: whole numbers as longs, a whole number with a float by the float's
+   * exact value (through doubles, longs past 2^53 compared as their neighbours); otherwise as doubles.
+   */
+  static int compareNumbers(ColumnView a, ColumnView b, int row) {
+    boolean wa = isWhole(a.kind());
+    boolean wb = isWhole(b.kind());
+    if (wa && wb) {
+      return Long.compare(a.getLong(row), b.getLong(row));
+    }
+    if (wa && b.kind() == ColumnView.Kind.DOUBLE) {
+      return PythonNumbers.compare(a.getLong(row), b.getDouble(row));
+    }
+    if (wb && a.kind() == ColumnView.Kind.DOUBLE) {
+      return -PythonNumbers.compare(b.getLong(row), a.getDouble(row));
+    }
+    return Double.compare(a.getDouble(row), b.getDouble(row));
+  }
+
+  private static boolean isWhole(ColumnView.Kind k) {
+    return k == ColumnView.Kind.LONG || k == ColumnView.Kind.INT;
   }
 
   /**

@@ -127,7 +127,7 @@ class GxConformanceTest {
 
   /**
    * Equal as JSON, numbers to 1e-9 relative (an observed_value written as a whole float, {@code 50.0}, must be a
-   * float);
+   * float; an int past 2^53 must be exactly that int);
    * "absent": GX leaves the field out.
    */
   private static void same(String what, JsonNode want, JsonNode got, JsonNode whole) {
@@ -137,6 +137,12 @@ class GxConformanceTest {
         && want.asDouble() == Math.rint(want.asDouble()) && got != null && got.isIntegralNumber()) {
       // An observed whole float written with its ".0" (50.0) is what GX's float shows; 50 is an int there.
       assertThat(got.toString()).as(what + " is a float in " + whole).isEqualTo(want.toString());
+    } else if (want.isIntegralNumber() && got != null && got.isNumber()
+        && want.bigIntegerValue().abs().bitLength() > 53) {
+      // Past 2^53 a double is no longer each int: an int past it must be that int, exactly (a probe found a long's
+      // max shown as its double's neighbour).
+      assertThat(got.isIntegralNumber() ? got.bigIntegerValue() : null).as(what + " in " + whole)
+          .isEqualTo(want.bigIntegerValue());
     } else if (want.isNumber() && got != null && got.isNumber()) {
       assertThat(got.asDouble()).as(what + " in " + whole).isCloseTo(want.asDouble(),
           within(1e-9 * Math.max(1, Math.abs(want.asDouble()))));
