@@ -34,11 +34,13 @@ final class Bounds {
    */
   private final long wholeMin;
   private final long wholeMax;
+  /** min_value > max_value as Python compares the numbers given (exactly: two ints past 2^53 are one double). */
+  private final boolean numbersInverted;
   /** A timestamp with zone (an instant): shown with its offset (UTC), and a bound may give one. */
   private final boolean zoned;
 
   private Bounds(Double min, Double max, String minText, String maxText, boolean strictMin, boolean strictMax,
-      boolean text, Type.TypeID temporal, boolean zoned, long wholeMin, long wholeMax) {
+      boolean text, Type.TypeID temporal, boolean zoned, long wholeMin, long wholeMax, boolean numbersInverted) {
     this.min = min;
     this.max = max;
     this.minText = minText;
@@ -50,6 +52,7 @@ final class Bounds {
     this.zoned = zoned;
     this.wholeMin = wholeMin;
     this.wholeMax = wholeMax;
+    this.numbersInverted = numbersInverted;
   }
 
   /** Ends with an offset: Z, +08:00 or -05:30. */
@@ -74,7 +77,7 @@ final class Bounds {
   /** GX raises when the range is empty (values between, row and column counts). */
   Bounds rejectInverted(Args a) {
     boolean inverted = text ? minText != null && maxText != null && TextOrder.compare(minText, maxText) > 0
-        : min != null && max != null && min > max;
+        : temporal != null ? min != null && max != null && min > max : numbersInverted;
     if (inverted) {
       throw a.error("min_value", "min_value cannot be greater than max_value");
     }
@@ -97,20 +100,24 @@ final class Bounds {
       if ((lo != null && !(lo instanceof String)) || (hi != null && !(hi instanceof String))) {
         throw a.error(lo != null && !(lo instanceof String) ? minKey : maxKey, MIXED_TYPES);
       }
-      return new Bounds(null, null, (String) lo, (String) hi, strictMin, strictMax, true, null, false, 1, 0);
+      return new Bounds(null, null, (String) lo, (String) hi, strictMin, strictMax, true, null, false, 1, 0, false);
     }
     if (id == Type.TypeID.DATE || id == Type.TypeID.TIMESTAMP) {
       boolean zoned = columnType instanceof Types.TimestampType t && t.shouldAdjustToUTC();
       return new Bounds(temporal(a, minKey, lo, id, zoned), temporal(a, maxKey, hi, id, zoned), null, null, strictMin,
-          strictMax, false, id, zoned, 1, 0);
+          strictMax, false, id, zoned, 1, 0, false);
     }
     Double min = number(a, minKey, lo, id != null);
     Double max = number(a, maxKey, hi, id != null);
     Long wholeMin = min == null ? (Long) Long.MIN_VALUE : PythonNumbers.lowestAbove((Number) lo, strictMin);
     Long wholeMax = max == null ? (Long) Long.MAX_VALUE : PythonNumbers.highestBelow((Number) hi, strictMax);
     boolean none = wholeMin == null || wholeMax == null;
+    BigDecimal exactMin = min == null ? null : PythonNumbers.exact((Number) lo);
+    BigDecimal exactMax = max == null ? null : PythonNumbers.exact((Number) hi);
+    boolean inverted = exactMin != null && exactMax != null ? exactMin.compareTo(exactMax) > 0
+        : min != null && max != null && min > max; // an infinity
     return new Bounds(min, max, null, null, strictMin, strictMax, false, null, false, none ? 1 : wholeMin,
-        none ? 0 : wholeMax);
+        none ? 0 : wholeMax, inverted);
   }
 
   private static Double number(Args a, String key, Object v, boolean ofColumn) {
