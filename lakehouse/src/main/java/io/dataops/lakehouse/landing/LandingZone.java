@@ -89,11 +89,12 @@ public final class LandingZone {
 
   /**
    * An object waiting under {@code landing/}: its department and dataset (null when its key is not
-   * {@code landing/<department>/<dataset>/<name>}), its exact key, location (root and key, for messages and reports:
-   * never parsed), name, size and ETag (what tells this object from another put later under the same key).
+   * {@code landing/<department>/<dataset>/<name>}), its exact key, its path under {@code landing/} (what a misplaced
+   * object is judged and filed by), location (root and key, for messages and reports: never parsed), name, size and
+   * ETag (what tells this object from another put later under the same key).
    */
-  public record Waiting(String department, String dataset, String key, String location, String name, long size,
-      String etag) {
+  public record Waiting(String department, String dataset, String key, String path, String location, String name,
+      long size, String etag) {
     public boolean wellPlaced() {
       return department != null;
     }
@@ -111,8 +112,8 @@ public final class LandingZone {
       String[] parts = rest.split("/");
       String name = parts[parts.length - 1];
       boolean placed = parts.length == 3 && isName(parts[0]) && isName(parts[1]);
-      out.add(new Waiting(placed ? parts[0] : null, placed ? parts[1] : null, o.key(), root + LANDING + rest, name,
-          o.size(), unquoted(o.eTag())));
+      out.add(new Waiting(placed ? parts[0] : null, placed ? parts[1] : null, o.key(), rest, root + LANDING + rest,
+          name, o.size(), unquoted(o.eTag())));
     }
     out.sort(Comparator.comparing(Waiting::key));
     return out;
@@ -294,7 +295,7 @@ public final class LandingZone {
    * where the department looks for its refused objects (only a refusal can meet one: such an object is no feed).
    */
   private String filed(Waiting w) {
-    String rest = w.key().substring((prefix + LANDING).length());
+    String rest = w.path();
     int slash = rest.indexOf('/');
     if (slash > 0) {
       String lower = rest.substring(0, slash).toLowerCase(Locale.ROOT);

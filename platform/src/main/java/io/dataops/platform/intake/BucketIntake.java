@@ -142,8 +142,7 @@ public final class BucketIntake {
     for (int i = 0; i < all.size(); i++) {
       LandingZone.Waiting w = all.get(i);
       String misplaced = w.wellPlaced() ? null : misplaced(w, department, dataset);
-      if (!w.wellPlaced() && misplaced == null
-          || w.wellPlaced() && (!w.department().equals(department) || dataset != null && !dataset.equals(w.dataset()))) {
+      if (w.wellPlaced() ? !asked(w, department, dataset) : misplaced == null) {
         continue; // another department's, or nothing of this caller's to judge
       }
       if (failedInARow >= MAX_FAILURES_IN_A_ROW) {
@@ -169,8 +168,12 @@ public final class BucketIntake {
 
   /** Whether this run would take in or judge the object (as {@link #take(String, String, Consumer)} chooses). */
   private boolean mine(LandingZone.Waiting w, String department, String dataset) {
-    return w.wellPlaced() ? w.department().equals(department) && (dataset == null || dataset.equals(w.dataset()))
-        : misplaced(w, department, dataset) != null;
+    return w.wellPlaced() ? asked(w, department, dataset) : misplaced(w, department, dataset) != null;
+  }
+
+  /** Whether a well-placed object is of the department (and of {@code dataset}, when one is asked). */
+  private static boolean asked(LandingZone.Waiting w, String department, String dataset) {
+    return w.department().equals(department) && (dataset == null || dataset.equals(w.dataset()));
   }
 
   /**
@@ -178,7 +181,7 @@ public final class BucketIntake {
    * (in any case; with the departments known, a name none of them has, such as a misspelt one: found by a probe).
    */
   private boolean unclaimed(LandingZone.Waiting w) {
-    String rest = w.location().substring((zone.root() + LandingZone.LANDING).length());
+    String rest = w.path();
     int slash = rest.indexOf('/');
     if (slash < 0) {
       return true;
@@ -193,7 +196,7 @@ public final class BucketIntake {
    * department's (or not of {@code dataset}, when one is asked).
    */
   private String misplaced(LandingZone.Waiting w, String department, String dataset) {
-    String rest = w.location().substring((zone.root() + LandingZone.LANDING).length());
+    String rest = w.path();
     String[] parts = rest.split("/", -1);
     if (!parts[0].toLowerCase(Locale.ROOT).equals(department)) {
       return null; // another department's (in whatever case), or nobody's: not read, not moved
