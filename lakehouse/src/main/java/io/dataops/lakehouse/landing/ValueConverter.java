@@ -495,6 +495,15 @@ final class ValueConverter {
         }
         return t.toLocalDate();
       }
+      if (raw instanceof OffsetDateTime || raw instanceof ZonedDateTime) {
+        // An instant (a Parquet timestamp adjusted to UTC) is read in the district's time, as a timestamp column
+        // reads it: a date written at midnight China Standard Time is stored as 16:00 UTC the day before, and was
+        // quarantined; an instant at midnight UTC is 08:00 here, a timestamp (the reason below).
+        LocalDateTime local = localTimestamp(raw);
+        if (local.toLocalTime().equals(java.time.LocalTime.MIDNIGHT)) {
+          return local.toLocalDate();
+        }
+      }
       if (raw instanceof String s) {
         String t = s.strip();
         if (fastDate == 1 && t.length() == 10 && t.charAt(4) == '-' && t.charAt(7) == '-') {

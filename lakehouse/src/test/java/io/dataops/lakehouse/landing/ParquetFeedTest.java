@@ -445,4 +445,33 @@ class ParquetFeedTest extends LandingFixture {
     assertThat(quarantineRows()).extracting(x -> (String) x.getField("reason"))
         .containsExactly("column ts: a timestamp, not a date");
   }
+
+  /**
+   * A Parquet timestamp adjusted to UTC is an instant, which a timestamp column reads in China Standard Time: in a
+   * date column it is that date where it is midnight there (a date written at midnight in the district is stored as
+   * 16:00 UTC the day before, and was quarantined as a timestamp). Midnight UTC is 08:00 there: a timestamp.
+   */
+  @Test
+  void aZonedTimestampAtMidnightInChinaStandardTimeLandsAsThatDate() throws Exception {
+    long midnightHere = 1_710_432_000_000_000L; // 2024-03-15T00:00+08:00, 2024-03-14T16:00Z
+    long midnightUtc = 1_710_460_800_000_000L; // 2024-03-15T00:00Z, as a naive timestamp 2024-03-15 00:00
+    Path file = write("zdate.parquet", "message m { required binary rid (UTF8); optional int64 d (TIMESTAMP(MICROS,"
+        + "true)); optional int64 n (TIMESTAMP(MICROS,false)); }", CompressionCodecName.ZSTD, true, 3,
+        g -> g.append("rid", "r0").append("d", midnightHere).append("n", midnightUtc),
+        g -> g.append("rid", "r1").append("d", midnightUtc),
+        g -> g.append("rid", "r2").append("d", midnightHere + 1));
+    LandingResult r = land("""
+        format: parquet
+        columns:
+          - {name: rid, type: string, required: true}
+          - {name: d, type: date}
+          - {name: n, type: date}
+        """, file);
+    assertThat(r.rowsLanded()).isEqualTo(1);
+    Record landed = odsRows().get(0);
+    assertThat(landed.getField("d")).isEqualTo(java.time.LocalDate.of(2024, 3, 15));
+    assertThat(landed.getField("n")).as("a naive timestamp at midnight").isEqualTo(java.time.LocalDate.of(2024, 3, 15));
+    assertThat(quarantineRows()).extracting(x -> (String) x.getField("reason"))
+        .containsExactly("column d: a timestamp, not a date", "column d: a timestamp, not a date");
+  }
 }
