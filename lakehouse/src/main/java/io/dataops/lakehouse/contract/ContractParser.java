@@ -33,7 +33,7 @@ public final class ContractParser {
       "header", "delimiter", "quote", "nullValues", "dateFormat", "timestampFormat", "primaryKey", "sheet",
       "maxRecordBytes", "columns", "schedule");
   private static final Set<String> COLUMN_KEYS =
-      Set.of("name", "type", "required", "maxLength", "format", "personal", "description");
+      Set.of("name", "type", "required", "maxLength", "format", "personal", "description", "binaryAsUtf8");
 
   private final String source;
   private final LinedYaml nodes;
@@ -121,7 +121,7 @@ public final class ContractParser {
     List<ColumnSpec> columns = new ArrayList<>();
     Map<String, Integer> columnLines = new LinkedHashMap<>();
     for (Node item : seq.getValue()) {
-      ColumnSpec column = column(item);
+      ColumnSpec column = column(item, format);
       if (columnLines.containsKey(column.name())) {
         throw fail(line(item), "column '" + column.name() + "' is declared twice (first at line "
             + columnLines.get(column.name()) + ")");
@@ -148,7 +148,7 @@ public final class ContractParser {
         ColumnSpec c = columns.get(i);
         if (primaryKey.contains(c.name()) && !c.required()) {
           columns.set(i, new ColumnSpec(c.name(), c.type(), true, c.maxLength(), c.format(), c.personal(),
-              c.description()));
+              c.description(), c.binaryAsUtf8()));
         }
       }
     }
@@ -186,7 +186,7 @@ public final class ContractParser {
     }
   }
 
-  private ColumnSpec column(Node item) {
+  private ColumnSpec column(Node item, FeedFormat feedFormat) {
     if (!(item instanceof MappingNode map)) {
       throw fail(line(item), "a column is a mapping with 'name' and 'type'");
     }
@@ -242,7 +242,20 @@ public final class ContractParser {
       }
     }
     String description = optionalText(f, "description", null);
-    return new ColumnSpec(name, type, required, maxLength, format, personal, description);
+    boolean binaryAsUtf8 = optionalBoolean(f, "binaryAsUtf8", false);
+    if (f.containsKey("binaryAsUtf8")) {
+      // Only a Parquet column can be bytes where text is promised: elsewhere the option would be read as doing
+      // something it does not.
+      Node n = f.get("binaryAsUtf8").getValueNode();
+      if (type.type() != ValueType.STRING) {
+        throw fail(line(n), "column '" + name + "': binaryAsUtf8 applies to string columns only, this one is " + type);
+      }
+      if (feedFormat != FeedFormat.PARQUET) {
+        throw fail(line(n), "column '" + name + "': binaryAsUtf8 applies to Parquet feeds only (a BINARY column "
+            + "without the STRING annotation), this contract's format is " + feedFormat.spelling());
+      }
+    }
+    return new ColumnSpec(name, type, required, maxLength, format, personal, description, binaryAsUtf8);
   }
 
   private String identifier(Map<String, NodeTuple> fields, String key) {

@@ -63,6 +63,9 @@ public final class ContractWriter {
       if (col.description() != null) {
         y.append("    description: ").append(quoted(col.description())).append('\n');
       }
+      if (col.binaryAsUtf8()) {
+        y.append("    binaryAsUtf8: true\n");
+      }
     }
     return y.toString();
   }

@@ -49,6 +49,8 @@ final class ParquetFeedReader implements FeedReader {
   /** The file's type with every column, nested ones too, numbered in order: see {@link #numbered}. */
   private final MessageType numbered;
   private final int[] contractToFile;
+  /** Per contract column: its file column is a plain BINARY the contract says is UTF-8 text ({@code binaryAsUtf8}). */
+  private final boolean[] utf8Binary;
   private final List<String> missing = new ArrayList<>();
   private final long size;
   private long rowsSoFar;
@@ -101,6 +103,7 @@ final class ParquetFeedReader implements FeedReader {
       }
     }
     contractToFile = new int[contract.columns().size()];
+    utf8Binary = new boolean[contractToFile.length];
     List<String> missingRequired = new ArrayList<>();
     for (int c = 0; c < contractToFile.length; c++) {
       ColumnSpec spec = contract.columns().get(c);
@@ -111,6 +114,10 @@ final class ParquetFeedReader implements FeedReader {
       } else if (!fields.get(f).type().isPrimitiveType()) {
         throw new BadInputException("Parquet column '" + spec.name() + "' is nested (a " + fields.get(f).type()
             .typeId().toString().toLowerCase(Locale.ROOT) + "); the contract promises a single value");
+      } else if (spec.binaryAsUtf8()) {
+        PrimitiveType p = top.get(f).asPrimitiveType();
+        utf8Binary[c] = p.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.BINARY
+            && p.getLogicalTypeAnnotation() == null;
       }
     }
     if (!byName.isEmpty()) {
@@ -323,6 +330,16 @@ final class ParquetFeedReader implements FeedReader {
                   + " beyond its Parquet type " + width + " (" + width.range() + "): the file misstates the column's"
                   + " type, so the value is not known"));
               value = stored;
+            } else if (utf8Binary[c] && stored instanceof ByteBuffer bytes) {
+              value = utf8(bytes);
+              if (value == null) {
+                // As a CSV field's: the bytes stay in the quarantine's raw row, the reason names only the column.
+                String column = contract.columns().get(c).name();
+                problems = problems == null ? new ArrayList<>() : problems;
+                problems.add(new Problem(Problem.UNDECODABLE, column, "column " + column
+                    + ": bytes are not valid UTF-8"));
+                value = stored;
+              }
             }
             values[c] = value;
           }
@@ -347,6 +364,18 @@ final class ParquetFeedReader implements FeedReader {
     if (batch.size() > 0) {
       sink.accept(batch);
     }
+  }
+
+  /**
+   * A plain BINARY value of a {@code binaryAsUtf8} column as text, or null when it is not well-formed UTF-8 (checked as
+   * a CSV field is, not decoded with replacement characters).
+   */
+  private static String utf8(ByteBuffer stored) {
+    ByteBuffer b = stored.duplicate();
+    byte[] bytes = new byte[b.remaining()];
+    b.get(bytes);
+    return Utf8Text.codePoints(bytes, 0, bytes.length) < 0 ? null
+        : new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /**

@@ -245,7 +245,7 @@ public enum SampleDataset {
 
   private static ColumnSpec col(String name, ColumnType type, boolean required, Integer maxLength,
       PersonalData personal, String description) {
-    return new ColumnSpec(name, type, required, maxLength, null, personal, description);
+    return new ColumnSpec(name, type, required, maxLength, null, personal, description, false);
   }
 
   private static String recordId(String prefix, long index) {

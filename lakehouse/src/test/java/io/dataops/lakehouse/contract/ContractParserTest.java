@@ -141,6 +141,29 @@ class ContractParserTest {
         .isEqualTo("GB18030");
   }
 
+  /**
+   * Older Parquet writers store text as plain BINARY without the STRING annotation: a string column of a Parquet
+   * contract can say its bytes are UTF-8 text; anywhere else the option is refused at its line.
+   */
+  @Test
+  void binaryAsUtf8IsAnOptionOfStringColumnsOfParquetContracts() {
+    String parquet = VALID.replace("format: csv", "format: parquet");
+    String option = parquet.replace("    maxLength: 20", "    maxLength: 20\n    binaryAsUtf8: true");
+    FeedContract c = ContractParser.parse(option, "c.yaml");
+    assertThat(c.column("record_id").orElseThrow().binaryAsUtf8()).isTrue();
+    assertThat(c.column("id_card").orElseThrow().binaryAsUtf8()).isFalse();
+    assertThat(ContractParser.parse(ContractWriter.toYaml(c), "w.yaml")).isEqualTo(c);
+    assertThat(ContractWriter.toYaml(c)).as("a contract version of its own: a file it reads anew is a new attempt")
+        .isNotEqualTo(ContractWriter.toYaml(ContractParser.parse(parquet, "c.yaml")));
+    expect(parquet.replace("    type: boolean", "    type: boolean\n    binaryAsUtf8: true"), 28,
+        "column 'active': binaryAsUtf8 applies to string columns only, this one is boolean");
+    expect(VALID.replace("    maxLength: 20", "    maxLength: 20\n    binaryAsUtf8: true"), 15,
+        "column 'record_id': binaryAsUtf8 applies to Parquet feeds only (a BINARY column without the STRING "
+            + "annotation), this contract's format is csv");
+    expect(option.replace("binaryAsUtf8: true", "binaryAsUtf8: perhaps"), 15,
+        "binaryAsUtf8 must be true or false, not 'perhaps'");
+  }
+
   @Test
   void aNameOfTheRightCharactersButTooLongIsRefusedForItsLength() {
     String department = "d".repeat(64);

@@ -474,4 +474,54 @@ class ParquetFeedTest extends LandingFixture {
     assertThat(quarantineRows()).extracting(x -> (String) x.getField("reason"))
         .containsExactly("column d: a timestamp, not a date", "column d: a timestamp, not a date");
   }
+
+  /**
+   * Older writers store text as plain BINARY, without the STRING annotation: it is binary data where text was
+   * promised unless the contract says the column's bytes are UTF-8 text.
+   */
+  @Test
+  void plainBinaryIsBinaryDataWhereTheContractDoesNotSayItIsText() throws Exception {
+    Path file = plainBinaryFile();
+    LandingResult r = land(CONTRACT, file);
+    assertThat(r.rowsLanded()).as("only the row without txt").isEqualTo(1);
+    assertThat(quarantineRows()).extracting(x -> (String) x.getField("reason"))
+        .containsOnly("column txt: binary data where text was promised");
+  }
+
+  /**
+   * With {@code binaryAsUtf8} a plain BINARY column is read as UTF-8 text, strictly: bytes that are not UTF-8 are
+   * quarantined as a CSV field's are, the reason naming the column but not the value, the bytes kept in the raw row.
+   */
+  @Test
+  void plainBinaryLandsAsTextWhereTheContractSaysItIsUtf8() throws Exception {
+    Path file = plainBinaryFile();
+    LandingResult r = land("""
+        format: parquet
+        columns:
+          - {name: rid, type: string, required: true}
+          - {name: txt, type: string, maxLength: 12, binaryAsUtf8: true}
+        """, file);
+    assertThat(r.rowsLanded()).isEqualTo(3);
+    assertThat(odsRows()).extracting(x -> x.getField("rid"), x -> x.getField("txt")).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("r0", "福田区 text"), org.assertj.core.groups.Tuple.tuple("r2", null),
+        org.assertj.core.groups.Tuple.tuple("r3", null));
+    Record bad = quarantineRows().get(0);
+    assertThat(quarantineRows()).hasSize(1);
+    assertThat(bad.getField("rule")).isEqualTo(Problem.UNDECODABLE);
+    assertThat(bad.getField("column_name")).isEqualTo("txt");
+    assertThat(bad.getField("reason")).isEqualTo("column txt: bytes are not valid UTF-8");
+    assertThat((String) bad.getField("raw_text")).contains("base64:aWQtMTM4MDAxMzgwMDD/");
+  }
+
+  /** r0 UTF-8 text, r1 bytes that are not UTF-8 (an ID's digits, then 0xFF), r2 empty, r3 none; txt plain BINARY. */
+  private Path plainBinaryFile() throws IOException {
+    byte[] notUtf8 = {'i', 'd', '-', '1', '3', '8', '0', '0', '1', '3', '8', '0', '0', '0', (byte) 0xFF};
+    return write("plain.parquet", "message m { required binary rid (UTF8); optional binary txt; }",
+        CompressionCodecName.ZSTD, true, 4,
+        g -> g.append("rid", "r0").append("txt", Binary.fromConstantByteArray("福田区 text".getBytes(
+            StandardCharsets.UTF_8))),
+        g -> g.append("rid", "r1").append("txt", Binary.fromConstantByteArray(notUtf8)),
+        g -> g.append("rid", "r2").append("txt", Binary.fromConstantByteArray(new byte[0])),
+        g -> g.append("rid", "r3"));
+  }
 }
