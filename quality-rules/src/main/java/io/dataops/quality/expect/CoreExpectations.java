@@ -379,7 +379,8 @@ final class CoreExpectations {
       });
       long hits = modes.stream().filter(expected::contains).count();
       boolean ok = tiesOkay ? hits > 0 : modes.size() == 1 && hits == 1;
-      return ExpectationResult.of(e, ok, Results.observed(modes.stream().map(v -> Results.shown(v, personal)).toList()));
+      return ExpectationResult.of(e, ok,
+          Results.observed(modes.stream().map(v -> Results.shown(v, type, personal)).toList()));
     });
   }
 

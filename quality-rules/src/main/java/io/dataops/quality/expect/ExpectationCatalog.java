@@ -15,6 +15,7 @@ import io.dataops.quality.engine.TextExtremesAnalyzer;
 import io.dataops.quality.engine.TextOrder;
 import io.dataops.quality.engine.ValueGroupsAnalyzer;
 import io.dataops.quality.result.ExpectationResult;
+import io.dataops.quality.result.PythonFloat;
 import io.dataops.quality.suite.Expectation;
 import io.dataops.quality.suite.ExpectationSuite;
 import io.dataops.quality.suite.SuiteException;
@@ -26,6 +27,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -295,7 +297,10 @@ public final class ExpectationCatalog {
     });
   }
 
-  /** Shown values back in their column's type (numbers as numbers); masked or multi-column values stay text. */
+  /**
+   * Shown values back in their column's type (numbers as numbers, a floating column's as Python floats, -0.0 kept);
+   * masked or multi-column values stay text.
+   */
   static java.util.function.Function<String, Object> typer(Args a, List<String> columns) {
     if (columns.size() != 1) {
       return v -> v;
@@ -303,7 +308,7 @@ public final class ExpectationCatalog {
     Type type = a.table().type(columns.get(0));
     return v -> {
       try {
-        return Results.shown(typed(v, type), null);
+        return isFloating(type) ? new PythonFloat(Double.parseDouble(v)) : Results.shown(typed(v, type), null);
       } catch (NumberFormatException masked) {
         return v;
       }
@@ -790,7 +795,12 @@ public final class ExpectationCatalog {
             + "meant for categorical columns");
       }
       Map<Object, Long> counts = new TreeMap<>(ExpectationCatalog::compareTyped);
-      s.counts.forEach((v, n) -> counts.merge(typedKey(typed(v, type)), n, Long::sum));
+      Map<Object, String> read = new HashMap<>(); // a value as read: a floating column's -0.0 has the key 0
+      s.counts.forEach((v, n) -> {
+        Object key = typedKey(typed(v, type));
+        counts.merge(key, n, Long::sum);
+        read.putIfAbsent(key, v);
+      });
       Set<Object> observed = counts.keySet();
       boolean ok = switch (mode) {
         case "in_set" -> expected.isEmpty() || expected.containsAll(observed);
@@ -800,7 +810,8 @@ public final class ExpectationCatalog {
       List<Object> shown = new ArrayList<>();
       List<Object> valueCounts = new ArrayList<>();
       counts.forEach((v, n) -> {
-        Object out = Results.shown(v, personal);
+        Object out = isFloating(type) && v instanceof BigDecimal ? Results.shown(Double.valueOf(read.get(v)), type,
+            personal) : Results.shown(v, personal);
         shown.add(out);
         Map<String, Object> vc = new LinkedHashMap<>();
         vc.put("value", out);
@@ -1119,6 +1130,11 @@ public final class ExpectationCatalog {
       case INTEGER, LONG, FLOAT, DOUBLE, DECIMAL -> true;
       default -> false;
     };
+  }
+
+  /** A double or float column: pandas holds its values as Python floats (1.0, -0.0). */
+  static boolean isFloating(Type t) {
+    return t.typeId() == Type.TypeID.DOUBLE || t.typeId() == Type.TypeID.FLOAT;
   }
 
   static boolean isTemporal(Type t) {

@@ -2,10 +2,12 @@ package io.dataops.quality.expect;
 
 import io.dataops.quality.engine.ComplianceAnalyzer;
 import io.dataops.quality.engine.TextOrder;
+import io.dataops.quality.result.PythonFloat;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.iceberg.types.Type;
 
 /** Builds the {@code result} objects of Great Expectations' validation results. */
 final class Results {
@@ -24,10 +26,11 @@ final class Results {
 
   /**
    * A number GX's pandas computes as a float (a median, mean or standard deviation, any statistic of a floating
-   * column): JSON shows it with its ".0", as Python's json writes numpy's float64 (a median of whole numbers is 50.0).
+   * column): JSON shows it as Python's json writes numpy's float64, with its ".0" (a median of whole numbers is 50.0)
+   * and Python's exponent (1e+22).
    */
-  static Double floating(double d) {
-    return Double.isNaN(d) || Double.isInfinite(d) ? null : d;
+  static PythonFloat floating(double d) {
+    return Double.isNaN(d) || Double.isInfinite(d) ? null : new PythonFloat(d);
   }
 
   static Double percent(long part, long whole) {
@@ -151,6 +154,15 @@ final class Results {
   /** Text as reports show it: at most 200 characters. */
   static String shortened(String text) {
     return text.length() > 200 ? text.substring(0, 200) + "..." : text;
+  }
+
+  /**
+   * A value of a column of {@code type} (typed: {@link ExpectationCatalog#typedKey}) as a result shows it: a floating
+   * column's as the Python float pandas holds (1.0, not 1); else as {@link #shown(Object, String)}.
+   */
+  static Object shown(Object value, Type type, String personalKind) {
+    return ExpectationCatalog.isFloating(type) && value instanceof Number n ? new PythonFloat(n.doubleValue())
+        : shown(value, personalKind);
   }
 
   /** A typed value as a result shows it: numbers as JSON numbers, personal text masked. */

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataops.lakehouse.catalog.Lakehouse;
@@ -14,6 +16,7 @@ import io.dataops.lakehouse.contract.FeedContract;
 import io.dataops.lakehouse.landing.FeedTables;
 import io.dataops.lakehouse.landing.Landing;
 import io.dataops.lakehouse.landing.LandingRequest;
+import io.dataops.quality.result.ExpectationResult;
 import io.dataops.quality.run.QualityRunner;
 import io.dataops.quality.suite.SuiteException;
 import io.dataops.quality.suite.SuiteParser;
@@ -45,6 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
  * sqlite, postgresql) on which GX gives that result. Each case runs through the real engine on a real Iceberg
  * table and must give GX's {@code success}, {@code observed_value} and unexpected counts, or raise what GX raises
  * ({@code raises}: the expectation fails with exception_info) or refuse what GX refuses ({@code refused}).
+ * {@code json} gives result fields as GX's JSON writes them (Python's json.dumps of its
+ * {@code convert_to_json_serializable}), where the spelling of a number matters: a float is Python's repr.
  */
 class GxConformanceTest {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -110,8 +115,9 @@ class GxConformanceTest {
           .isInstanceOf(SuiteException.class).hasMessageContaining(c.get("refused").asText());
       return;
     }
-    JsonNode result = JSON.valueToTree(runner.run(TableNames.ods("gx", dataset), null, SuiteParser.parse(text,
-        "gx.json")).validation().results().get(0));
+    ExpectationResult outcome = runner.run(TableNames.ods("gx", dataset), null, SuiteParser.parse(text, "gx.json"))
+        .validation().results().get(0);
+    JsonNode result = JSON.valueToTree(outcome);
     if (c.has("raises")) {
       assertThat(result.get("success").asBoolean()).isFalse();
       assertThat(result.at("/exception_info/exception_message").asText()).as(result.toString())
@@ -123,6 +129,25 @@ class GxConformanceTest {
       JsonNode got = want.getKey().equals("success") ? result.get("success") : result.get("result").get(want.getKey());
       same(want.getKey(), want.getValue(), got, result);
     }
+    for (Iterator<Map.Entry<String, JsonNode>> it = c.path("json").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> want = it.next();
+      assertThat(tokens(JSON.writeValueAsString(outcome.result().get(want.getKey()))))
+          .as(want.getKey() + " as JSON in " + result).isEqualTo(tokens(want.getValue().asText()));
+    }
+  }
+
+  /**
+   * JSON text as its tokens, each with its text as written: a number's spelling counts (GX's {@code 1.0} is not
+   * {@code 1}, its {@code 1e+22} not {@code 1.0E22}); spacing does not.
+   */
+  private static List<String> tokens(String json) throws IOException {
+    List<String> out = new ArrayList<>();
+    try (JsonParser p = JSON.getFactory().createParser(json)) {
+      for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+        out.add(t + " " + p.getText());
+      }
+    }
+    return out;
   }
 
   /**

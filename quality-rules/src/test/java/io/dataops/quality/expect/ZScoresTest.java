@@ -44,8 +44,8 @@ class ZScoresTest extends QualityFixture {
     assertThat(both.get("success").asBoolean()).isFalse();
     assertThat(both.at("/result/unexpected_count").asLong()).isEqualTo(2);
     assertThat(both.at("/result/missing_count").asLong()).isEqualTo(1);
-    assertThat(both.at("/result/partial_unexpected_list").toString()).as("whole numbers print without .0")
-        .isEqualTo("[1,10]");
+    assertThat(both.at("/result/partial_unexpected_list").toString()).as("a double column's values are floats, as in GX")
+        .isEqualTo("[1.0,10.0]");
     assertThat(both.at("/result/partial_unexpected_index_list/1/key").asText()).isEqualTo("id=10");
     assertThat(one("{column: x, threshold: 1.4, double_sided: false}").at("/result/unexpected_count").asLong())
         .isEqualTo(1);
