@@ -4,6 +4,7 @@ import io.dataops.lakehouse.arrow.ArrowValues;
 import io.dataops.quality.engine.ColumnView;
 import io.dataops.quality.engine.TextOrder;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -38,9 +39,13 @@ final class Bounds {
   private final boolean numbersInverted;
   /** A timestamp with zone (an instant): shown with its offset (UTC), and a bound may give one. */
   private final boolean zoned;
+  /** The numbers given, as written: an int past 2^53 is shown as itself, not as its double. */
+  private final Number minGiven;
+  private final Number maxGiven;
 
   private Bounds(Double min, Double max, String minText, String maxText, boolean strictMin, boolean strictMax,
-      boolean text, Type.TypeID temporal, boolean zoned, long wholeMin, long wholeMax, boolean numbersInverted) {
+      boolean text, Type.TypeID temporal, boolean zoned, long wholeMin, long wholeMax, boolean numbersInverted,
+      Number minGiven, Number maxGiven) {
     this.min = min;
     this.max = max;
     this.minText = minText;
@@ -53,6 +58,8 @@ final class Bounds {
     this.wholeMin = wholeMin;
     this.wholeMax = wholeMax;
     this.numbersInverted = numbersInverted;
+    this.minGiven = minGiven;
+    this.maxGiven = maxGiven;
   }
 
   /** Ends with an offset: Z, +08:00 or -05:30. */
@@ -100,12 +107,13 @@ final class Bounds {
       if ((lo != null && !(lo instanceof String)) || (hi != null && !(hi instanceof String))) {
         throw a.error(lo != null && !(lo instanceof String) ? minKey : maxKey, MIXED_TYPES);
       }
-      return new Bounds(null, null, (String) lo, (String) hi, strictMin, strictMax, true, null, false, 1, 0, false);
+      return new Bounds(null, null, (String) lo, (String) hi, strictMin, strictMax, true, null, false, 1, 0, false,
+          null, null);
     }
     if (id == Type.TypeID.DATE || id == Type.TypeID.TIMESTAMP) {
       boolean zoned = columnType instanceof Types.TimestampType t && t.shouldAdjustToUTC();
       return new Bounds(temporal(a, minKey, lo, id, zoned), temporal(a, maxKey, hi, id, zoned), null, null, strictMin,
-          strictMax, false, id, zoned, 1, 0, false);
+          strictMax, false, id, zoned, 1, 0, false, null, null);
     }
     Double min = number(a, minKey, lo, id != null);
     Double max = number(a, maxKey, hi, id != null);
@@ -117,7 +125,7 @@ final class Bounds {
     boolean inverted = exactMin != null && exactMax != null ? exactMin.compareTo(exactMax) > 0
         : min != null && max != null && min > max; // an infinity
     return new Bounds(min, max, null, null, strictMin, strictMax, false, null, false, none ? 1 : wholeMin,
-        none ? 0 : wholeMax, inverted);
+        none ? 0 : wholeMax, inverted, (Number) lo, (Number) hi);
   }
 
   private static Double number(Args a, String key, Object v, boolean ofColumn) {
@@ -200,8 +208,13 @@ final class Bounds {
   }
 
   String describe() {
-    Object lo = text ? minText : min == null ? null : render(min);
-    Object hi = text ? maxText : max == null ? null : render(max);
+    Object lo = text ? minText : min == null ? null : shown(minGiven, min);
+    Object hi = text ? maxText : max == null ? null : shown(maxGiven, max);
     return (lo == null ? "(-inf" : (strictMin ? "(" : "[") + lo) + ", " + (hi == null ? "+inf)" : hi + (strictMax ? ")" : "]"));
+  }
+
+  /** A bound as the failure's wording shows it: an int exactly, as it is compared (a double past 2^53 is not it). */
+  private Object shown(Number given, double bound) {
+    return given instanceof Long || given instanceof Integer || given instanceof BigInteger ? given : render(bound);
   }
 }

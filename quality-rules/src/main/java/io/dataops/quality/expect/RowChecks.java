@@ -393,6 +393,9 @@ final class RowChecks {
    */
   static RowCheck sum(List<String> columns, BigDecimal total, boolean exact, ValueGroupsAnalyzer.Ignore ignore) {
     double totalDouble = total.doubleValue();
+    // compared exactly, a whole total is shown as itself (its double, past 2^53, is another number)
+    Object shownTotal = exact && total.stripTrailingZeros().scale() <= 0 ? total.toBigIntegerExact()
+        : Results.number(totalDouble);
     return new RowCheck() {
       @Override
       public int check(Batch batch, int row) {
@@ -421,7 +424,7 @@ final class RowChecks {
 
       @Override
       public String reason(Batch batch, int row) {
-        return "the sum of " + String.join(", ", columns) + " is not " + Results.number(totalDouble);
+        return "the sum of " + String.join(", ", columns) + " is not " + shownTotal;
       }
 
       @Override
