@@ -104,6 +104,9 @@ final class QualityCommand {
         }
         FeedIntake.recordQualityRun(cli.audit(), r, id.toString());
         Map<String, Object> json = new LinkedHashMap<>(Cli.JSON.convertValue(r.validation(), Map.class));
+        // The results themselves, not their conversion: a floating column's 1e+22 is written as GX writes it, where
+        // the conversion's Double is written 1.0E22.
+        json.put("results", r.validation().results());
         @SuppressWarnings("unchecked")
         Map<String, Object> meta = new LinkedHashMap<>((Map<String, Object>) json.get("meta"));
         meta.put("failing_rows", r.failingRows());
