@@ -37,6 +37,9 @@ final class Bounds {
   private final long wholeMax;
   /** min_value > max_value as Python compares the numbers given (exactly: two ints past 2^53 are one double). */
   private final boolean numbersInverted;
+  /** The numeric bounds' exact values, as Python compares a Decimal with them; null when none or infinite. */
+  private final BigDecimal exactMin;
+  private final BigDecimal exactMax;
   /** A timestamp with zone (an instant): shown with its offset (UTC), and a bound may give one. */
   private final boolean zoned;
   /** The numbers given, as written: an int past 2^53 is shown as itself, not as its double. */
@@ -45,7 +48,7 @@ final class Bounds {
 
   private Bounds(Double min, Double max, String minText, String maxText, boolean strictMin, boolean strictMax,
       boolean text, Type.TypeID temporal, boolean zoned, long wholeMin, long wholeMax, boolean numbersInverted,
-      Number minGiven, Number maxGiven) {
+      BigDecimal exactMin, BigDecimal exactMax, Number minGiven, Number maxGiven) {
     this.min = min;
     this.max = max;
     this.minText = minText;
@@ -58,6 +61,8 @@ final class Bounds {
     this.wholeMin = wholeMin;
     this.wholeMax = wholeMax;
     this.numbersInverted = numbersInverted;
+    this.exactMin = exactMin;
+    this.exactMax = exactMax;
     this.minGiven = minGiven;
     this.maxGiven = maxGiven;
   }
@@ -108,12 +113,12 @@ final class Bounds {
         throw a.error(lo != null && !(lo instanceof String) ? minKey : maxKey, MIXED_TYPES);
       }
       return new Bounds(null, null, (String) lo, (String) hi, strictMin, strictMax, true, null, false, 1, 0, false,
-          null, null);
+          null, null, null, null);
     }
     if (id == Type.TypeID.DATE || id == Type.TypeID.TIMESTAMP) {
       boolean zoned = columnType instanceof Types.TimestampType t && t.shouldAdjustToUTC();
       return new Bounds(temporal(a, minKey, lo, id, zoned), temporal(a, maxKey, hi, id, zoned), null, null, strictMin,
-          strictMax, false, id, zoned, 1, 0, false, null, null);
+          strictMax, false, id, zoned, 1, 0, false, null, null, null, null);
     }
     Double min = number(a, minKey, lo, id != null);
     Double max = number(a, maxKey, hi, id != null);
@@ -125,7 +130,7 @@ final class Bounds {
     boolean inverted = exactMin != null && exactMax != null ? exactMin.compareTo(exactMax) > 0
         : min != null && max != null && min > max; // an infinity
     return new Bounds(min, max, null, null, strictMin, strictMax, false, null, false, none ? 1 : wholeMin,
-        none ? 0 : wholeMax, inverted, (Number) lo, (Number) hi);
+        none ? 0 : wholeMax, inverted, exactMin, exactMax, (Number) lo, (Number) hi);
   }
 
   private static Double number(Args a, String key, Object v, boolean ofColumn) {
@@ -180,6 +185,27 @@ final class Bounds {
   /** A whole-number (int or long column) value, compared exactly: no allocation, two long comparisons. */
   boolean containsWhole(long v) {
     return v >= wholeMin && v <= wholeMax;
+  }
+
+  /**
+   * A decimal column's value, compared exactly, as Python compares a Decimal with an int or a float (by the float's
+   * exact value: Decimal('0.10') >= 0.1 is False, the float being 0.1000000000000000055...). Its double decides
+   * where it differs from the bound's: both are correctly rounded, and rounding keeps their order. Only a tie reads
+   * the value as a BigDecimal.
+   */
+  boolean containsDecimal(ColumnView c, int row) {
+    double d = c.getDouble(row);
+    if (min != null) {
+      int cmp = d != min || exactMin == null ? Double.compare(d, min) : c.getDecimal(row).compareTo(exactMin);
+      if (strictMin ? cmp <= 0 : cmp < 0) {
+        return false;
+      }
+    }
+    if (max == null) {
+      return true;
+    }
+    int cmp = d != max || exactMax == null ? Double.compare(d, max) : c.getDecimal(row).compareTo(exactMax);
+    return strictMax ? cmp < 0 : cmp <= 0;
   }
 
   boolean containsText(String v) {

@@ -334,8 +334,13 @@ public final class ExpectationCatalog {
     // A whole-number column compares its longs exactly with the set's (Python's int == int, int == float); a float
     // column matches an int member only if a double holds it exactly (found by a probe: past 2^53, neighbours matched).
     boolean whole = isWhole(type);
+    // A decimal column holds decimal.Decimal objects, equal to an int or a float only exactly (Decimal('1.00') == 1,
+    // Decimal('0.10') == 0.1 is False): its set is the members' exact values (and their doubles, to rule out most
+    // values without reading them as BigDecimals).
+    boolean decimal = type.typeId() == Type.TypeID.DECIMAL;
     Set<Double> numbers = new HashSet<>();
     Set<Long> longs = new HashSet<>();
+    Set<BigDecimal> exact = new java.util.TreeSet<>(); // compareTo: 1.00 and 1 are one member
     Set<String> texts = new HashSet<>();
     for (Object o : set) {
       if (o == null) {
@@ -343,7 +348,6 @@ public final class ExpectationCatalog {
       }
       if (numeric) {
         if (o instanceof Number n) {
-          // (A decimal column keeps comparing as doubles: its exact comparison is not done here.)
           Double d = type.typeId() == Type.TypeID.DOUBLE || type.typeId() == Type.TypeID.FLOAT
               ? PythonNumbers.asDouble(n) : (Double) n.doubleValue();
           Long l = PythonNumbers.asLong(n);
@@ -353,9 +357,14 @@ public final class ExpectationCatalog {
           if (l != null) {
             longs.add(l);
           }
+          BigDecimal x = PythonNumbers.exact(n);
+          if (x != null) { // NaN and the infinities equal no decimal
+            exact.add(x);
+          }
         } else if (o instanceof Boolean b) {
           numbers.add(b ? 1.0 : 0.0);
           longs.add(b ? 1L : 0L);
+          exact.add(b ? BigDecimal.ONE : BigDecimal.ZERO);
         }
       } else if (!text || o instanceof String) {
         texts.add(String.valueOf(o)); // dates and timestamps compare with ISO text
@@ -364,7 +373,8 @@ public final class ExpectationCatalog {
     String reason = mustBeIn ? "is not one of the " + set.size() + " allowed values" : "is one of the forbidden values";
     RowCheck check = RowChecks.inSet(column, reason, numeric,
         numbers.stream().mapToDouble(Double::doubleValue).toArray(),
-        whole ? longs.stream().mapToLong(Long::longValue).toArray() : null, texts, mustBeIn);
+        whole ? longs.stream().mapToLong(Long::longValue).toArray() : null,
+        decimal ? exact.toArray(BigDecimal[]::new) : null, texts, mustBeIn);
     return map(a, index, List.of(column), check);
   }
 
@@ -374,6 +384,7 @@ public final class ExpectationCatalog {
     String reason = "is outside " + b.describe();
     RowCheck check = b.text ? RowChecks.simple(column, reason, (c, r) -> b.containsText(c.getString(r)))
         : isWhole(a.table().type(column)) ? RowChecks.simple(column, reason, (c, r) -> b.containsWhole(c.getLong(r)))
+        : a.table().type(column).typeId() == Type.TypeID.DECIMAL ? RowChecks.simple(column, reason, b::containsDecimal)
         : RowChecks.simple(column, reason, (c, r) -> b.contains(b.valueOf(c, r)));
     return map(a, index, List.of(column), check);
   }

@@ -5,9 +5,10 @@ import java.math.BigInteger;
 import java.math.RoundingMode;
 
 /**
- * Python's exact comparisons of a whole-number (int64) value with a suite's numbers: an int compares with an int
- * exactly, and with a float by the float's exact value (123456789012345678 == 1.2345678901234568e17 is False, the
- * float being 123456789012345680). Through a double, values past 2^53 compared as their neighbours (found by a probe).
+ * Python's exact comparisons of a whole-number (int64) or decimal value with a suite's numbers: an int compares with
+ * an int exactly, and with a float by the float's exact value (123456789012345678 == 1.2345678901234568e17 is False,
+ * the float being 123456789012345680; Decimal('0.10') == 0.1 is False, the float being 0.1000000000000000055...).
+ * Through a double, values past 2^53 compared as their neighbours (found by a probe), and 0.10 as 0.1.
  */
 final class PythonNumbers {
   private PythonNumbers() {}
@@ -91,5 +92,17 @@ final class PythonNumbers {
     }
     double fraction = d - t; // exact
     return fraction > 0 ? -1 : fraction < 0 ? 1 : 0;
+  }
+
+  /**
+   * Python's {@code str()} of a {@code decimal.Decimal}: the General Decimal Arithmetic to-scientific-string, which
+   * {@link BigDecimal#toString} implements to the letter: plain unless the exponent is positive or the adjusted
+   * exponent below -6, else one digit, the rest after a point, and {@code E} with a signed exponent
+   * ({@code Decimal('0.0000001')} is {@code 1E-7}, 0 at exponent -8 {@code 0E-8}, 0.00000010 {@code 1.0E-7}).
+   * Python's negative zero ({@code -0.00}) is the one difference, and a decimal column holds none (its unscaled
+   * values are two's complement).
+   */
+  static String decimalText(BigDecimal d) {
+    return d.toString();
   }
 }

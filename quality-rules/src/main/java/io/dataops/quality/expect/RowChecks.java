@@ -178,12 +178,16 @@ final class RowChecks {
 
   /**
    * A value as GX's {@code column.astype(str)} writes it for a regex: Python's {@code str()}, so a boolean is
-   * {@code True}/{@code False} and a float its repr ({@code 1e+16}, {@code 1e-05}); other kinds as they read.
+   * {@code True}/{@code False}, a float its repr ({@code 1e+16}, {@code 1e-05}) and a decimal its str at the column's
+   * scale ({@code 0E-8}, {@code 1.0E-7}); other kinds as they read. A decimal(p,s) column read into pandas (pyarrow's
+   * to_pandas) holds decimal.Decimal objects at exponent -s, 0.10 in decimal(10,2) being Decimal('0.10') (Arrow
+   * writes the unscaled value at the column's scale and Decimal keeps that exponent), as getDecimal reads it.
    */
   static String pythonText(ColumnView c, int row) {
     return switch (c.kind()) {
       case BOOLEAN -> Boolean.parseBoolean(c.getString(row)) ? "True" : "False";
       case DOUBLE -> PythonRegex.floatText(c.getDouble(row));
+      case DECIMAL -> PythonNumbers.decimalText(c.getDecimal(row));
       default -> c.getString(row);
     };
   }
@@ -193,10 +197,12 @@ final class RowChecks {
    * the sorted set (the order of {@link Double#compare}, so -0.0 and 0.0 differ and NaN is found as
    * {@code HashSet<Double>} would), text columns by their UTF-8 bytes in a table of the set's bytes. Other columns
    * (dates compared with ISO strings, say), and a set holding U+FFFD (which a column's invalid UTF-8 decodes to),
-   * compare decoded strings.
+   * compare decoded strings. A decimal column's value is in the set when it equals a member exactly
+   * ({@code decimals}, sorted): looked for there only when its double is a member's double, as equal values round
+   * to equal doubles.
    */
   static RowCheck inSet(String column, String reason, boolean numeric, double[] numbers, long[] longs,
-      java.util.Set<String> texts, boolean mustBeIn) {
+      BigDecimal[] decimals, java.util.Set<String> texts, boolean mustBeIn) {
     long[] sortedLongs = longs == null ? null : longs.clone();
     if (sortedLongs != null) {
       java.util.Arrays.sort(sortedLongs);
@@ -230,6 +236,8 @@ final class RowChecks {
       @Override
       boolean test(ColumnView c, int row) {
         return (sortedLongs != null ? java.util.Arrays.binarySearch(sortedLongs, c.getLong(row)) >= 0 // exactly
+            : decimals != null ? java.util.Arrays.binarySearch(sorted, c.getDouble(row)) >= 0
+                && java.util.Arrays.binarySearch(decimals, c.getDecimal(row)) >= 0
             : numeric ? java.util.Arrays.binarySearch(sorted, c.getDouble(row) + 0.0) >= 0 // -0.0 + 0.0 is 0.0
             : texts.contains(c.getString(row))) == mustBeIn;
       }

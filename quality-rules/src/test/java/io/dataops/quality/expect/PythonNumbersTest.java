@@ -6,7 +6,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import org.junit.jupiter.api.Test;
 
-/** Python's exact int/float comparisons, at the edges a double cannot hold. */
+/** Python's exact int/float/Decimal comparisons, at the edges a double cannot hold, and its str of a Decimal. */
 class PythonNumbersTest {
   static final long BIG = 123456789012345678L;
 
@@ -51,5 +51,35 @@ class PythonNumbersTest {
     assertThat(PythonNumbers.asDouble(1L << 53)).isEqualTo(0x1p53);
     assertThat(PythonNumbers.asDouble(Long.MAX_VALUE)).isNull();
     assertThat(PythonNumbers.asDouble(BigInteger.TWO.pow(70))).isEqualTo(0x1p70);
+  }
+
+  /**
+   * Python 3.11's str(Decimal("<u>E-<s>")), the Decimal pyarrow gives for unscaled value u of a decimal(p,s): the
+   * exponent is -s, as for every value of the column.
+   */
+  @Test
+  void aDecimalIsWrittenAsPythonsStr() {
+    String[][] cases = {
+        {"1", "7", "1E-7"},
+        {"0", "8", "0E-8"},
+        {"10", "8", "1.0E-7"},
+        {"10", "2", "0.10"},
+        {"12345", "2", "123.45"},
+        {"1", "6", "0.000001"},
+        {"10", "7", "0.0000010"},
+        {"-1", "7", "-1E-7"},
+        {"100", "0", "100"},
+        {"0", "2", "0.00"},
+        {"-123", "9", "-1.23E-7"},
+        {"5", "38", "5E-38"},
+        {"0", "38", "0E-38"},
+        {"-10", "8", "-1.0E-7"},
+        {"123456789012345678901234567890123456", "2", "1234567890123456789012345678901234.56"},
+        {"12345678901234567890123456789012345678", "38", "0.12345678901234567890123456789012345678"},
+    };
+    for (String[] c : cases) {
+      BigDecimal d = new BigDecimal(new BigInteger(c[0]), Integer.parseInt(c[1]));
+      assertThat(PythonNumbers.decimalText(d)).as(c[0] + " at scale " + c[1]).isEqualTo(c[2]);
+    }
   }
 }
