@@ -208,6 +208,21 @@ final class Bounds {
     return strictMax ? cmp < 0 : cmp <= 0;
   }
 
+  /** A decimal, exactly: a min or max of a decimal column (Python's Decimal against int and float bounds). */
+  boolean containsDecimal(BigDecimal v) {
+    if (min != null) {
+      int cmp = exactMin != null ? v.compareTo(exactMin) : min > 0 ? -1 : 1; // else an infinity
+      if (strictMin ? cmp <= 0 : cmp < 0) {
+        return false;
+      }
+    }
+    if (max == null) {
+      return true;
+    }
+    int cmp = exactMax != null ? v.compareTo(exactMax) : max > 0 ? -1 : 1;
+    return strictMax ? cmp < 0 : cmp <= 0;
+  }
+
   boolean containsText(String v) {
     if (minText != null && (strictMin ? TextOrder.compare(v, minText) <= 0 : TextOrder.compare(v, minText) < 0)) {
       return false;
