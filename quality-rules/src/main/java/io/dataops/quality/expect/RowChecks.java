@@ -374,9 +374,16 @@ final class RowChecks {
 
   /**
    * Two numeric values as Python compares them: whole numbers as longs, a whole number with a float by the float's
-   * exact value (through doubles, longs past 2^53 compared as their neighbours); otherwise as doubles.
+   * exact value (through doubles, longs past 2^53 compared as their neighbours), a decimal (a Decimal object in
+   * pandas) with anything exactly (Decimal('0.10') < 0.1); otherwise as doubles.
    */
   static int compareNumbers(ColumnView a, ColumnView b, int row) {
+    if (a.kind() == ColumnView.Kind.DECIMAL || b.kind() == ColumnView.Kind.DECIMAL) {
+      double x = a.getDouble(row);
+      double y = b.getDouble(row);
+      // Each double correctly rounded, so in the values' order where they differ; a tie is read exactly.
+      return x != y ? Double.compare(x, y) : exactValue(a, row).compareTo(exactValue(b, row));
+    }
     boolean wa = isWhole(a.kind());
     boolean wb = isWhole(b.kind());
     if (wa && wb) {
@@ -389,6 +396,11 @@ final class RowChecks {
       return -PythonNumbers.compare(b.getLong(row), a.getDouble(row));
     }
     return Double.compare(a.getDouble(row), b.getDouble(row));
+  }
+
+  /** A finite value exactly: a double's binary value (a double view's getDecimal is its shortest text). */
+  private static BigDecimal exactValue(ColumnView c, int row) {
+    return c.kind() == ColumnView.Kind.DOUBLE ? new BigDecimal(c.getDouble(row)) : c.getDecimal(row);
   }
 
   private static boolean isWhole(ColumnView.Kind k) {
