@@ -353,11 +353,11 @@ final class CoreExpectations {
     String column = a.column("column");
     List<Object> set = a.list("value_set", false);
     boolean tiesOkay = a.bool("ties_okay", false);
+    Type type = a.table().type(column);
     Set<Object> expected = new HashSet<>();
     for (Object o : set == null ? List.of() : set) {
-      expected.add(ExpectationCatalog.typedKey(o));
+      expected.add(ExpectationCatalog.memberKey(o, type));
     }
-    Type type = a.table().type(column);
     String personal = a.table().personal() == null ? null : a.table().personal().get(column);
     DistinctSampleAnalyzer counts = new DistinctSampleAnalyzer(column, 10_000);
     Expectation e = a.expectation();

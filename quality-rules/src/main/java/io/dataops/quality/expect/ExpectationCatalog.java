@@ -813,7 +813,7 @@ public final class ExpectationCatalog {
     Type type = a.table().type(column);
     Set<Object> expected = new HashSet<>();
     for (Object o : set == null ? List.of() : set) {
-      expected.add(typedKey(o));
+      expected.add(memberKey(o, type));
     }
     String personal = a.table().personal() == null ? null : a.table().personal().get(column);
     DistinctSampleAnalyzer sample = new DistinctSampleAnalyzer(column, 10_000);
@@ -876,6 +876,16 @@ public final class ExpectationCatalog {
       return nonFinite ? (Object) n.doubleValue() : typedKey(new BigDecimal(n.toString()));
     }
     return o;
+  }
+
+  /**
+   * A value set's member as {@link #typedKey}, against a column of {@code type}: a decimal column's values (Decimal
+   * objects in pandas) equal a number only exactly, so a float member is its binary value there
+   * (Decimal('0.10') != 0.1, the float being 0.1000000000000000055...).
+   */
+  static Object memberKey(Object o, Type type) {
+    BigDecimal exact = type.typeId() == Type.TypeID.DECIMAL && o instanceof Number n ? PythonNumbers.exact(n) : null;
+    return typedKey(exact != null ? exact : o);
   }
 
   private static boolean finite(String number) {
