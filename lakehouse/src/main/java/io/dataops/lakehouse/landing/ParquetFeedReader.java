@@ -49,8 +49,11 @@ final class ParquetFeedReader implements FeedReader {
   /** The file's type with every column, nested ones too, numbered in order: see {@link #numbered}. */
   private final MessageType numbered;
   private final int[] contractToFile;
-  /** Per contract column: its file column is a plain BINARY the contract says is UTF-8 text ({@code binaryAsUtf8}). */
-  private final boolean[] utf8Binary;
+  /**
+   * Per contract column: its file column is text read as its bytes, to be checked as UTF-8 (see {@link #readType}):
+   * a STRING (or ENUM or JSON) column, or a plain BINARY the contract says is UTF-8 text ({@code binaryAsUtf8}).
+   */
+  private final boolean[] utf8;
   private final List<String> missing = new ArrayList<>();
   private final long size;
   private long rowsSoFar;
@@ -80,7 +83,7 @@ final class ParquetFeedReader implements FeedReader {
     }
     this.numbered = numbered(type);
     try {
-      this.fileSchema = ParquetSchemaUtil.convert(withoutUint64(numbered));
+      this.fileSchema = ParquetSchemaUtil.convert(readType(numbered));
     } catch (RuntimeException e) {
       throw new BadInputException("the Parquet file has a column of a type the platform cannot read ("
           + e.getClass().getSimpleName() + ")");
@@ -103,7 +106,7 @@ final class ParquetFeedReader implements FeedReader {
       }
     }
     contractToFile = new int[contract.columns().size()];
-    utf8Binary = new boolean[contractToFile.length];
+    utf8 = new boolean[contractToFile.length];
     List<String> missingRequired = new ArrayList<>();
     for (int c = 0; c < contractToFile.length; c++) {
       ColumnSpec spec = contract.columns().get(c);
@@ -114,10 +117,10 @@ final class ParquetFeedReader implements FeedReader {
       } else if (!fields.get(f).type().isPrimitiveType()) {
         throw new BadInputException("Parquet column '" + spec.name() + "' is nested (a " + fields.get(f).type()
             .typeId().toString().toLowerCase(Locale.ROOT) + "); the contract promises a single value");
-      } else if (spec.binaryAsUtf8()) {
+      } else {
         PrimitiveType p = top.get(f).asPrimitiveType();
-        utf8Binary[c] = p.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.BINARY
-            && p.getLogicalTypeAnnotation() == null;
+        utf8[c] = isText(p) || spec.binaryAsUtf8() && p.getPrimitiveTypeName()
+            == PrimitiveType.PrimitiveTypeName.BINARY && p.getLogicalTypeAnnotation() == null;
       }
     }
     if (!byName.isEmpty()) {
@@ -245,20 +248,33 @@ final class ParquetFeedReader implements FeedReader {
   }
 
   /**
-   * The file's type with UINT_64 read as plain int64 (Iceberg refuses the annotation): {@link #read} then turns each
-   * value into its unsigned number.
+   * The file's type as Iceberg is to read it, both the expected schema and the file type handed to its readers (so
+   * they agree): UINT_64 as plain int64 (Iceberg refuses the annotation), {@link #read} then turning each value into
+   * its unsigned number; and text columns ({@link #isText}) as plain BINARY, their bytes then checked and decoded
+   * once by {@link #utf8}: Iceberg's string reader decodes with replacement characters, so bytes that are not UTF-8
+   * landed silently as U+FFFD (found by a probe).
    */
-  private static MessageType withoutUint64(MessageType type) {
+  private static MessageType readType(MessageType type) {
     List<Type> fields = new ArrayList<>(type.getFields());
     boolean changed = false;
     for (int i = 0; i < fields.size(); i++) {
-      if (fields.get(i).isPrimitive() && fields.get(i).asPrimitiveType().getLogicalTypeAnnotation()
-          instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation a && !a.isSigned() && a.getBitWidth() == 64) {
+      if (fields.get(i).isPrimitive() && (isText(fields.get(i).asPrimitiveType())
+          || fields.get(i).asPrimitiveType().getLogicalTypeAnnotation()
+          instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation a && !a.isSigned() && a.getBitWidth() == 64)) {
         fields.set(i, fields.get(i).asPrimitiveType().withLogicalTypeAnnotation(null));
         changed = true;
       }
     }
     return changed ? new MessageType(type.getName(), fields) : type;
+  }
+
+  /** A BINARY column Parquet says is UTF-8 text: STRING, ENUM and JSON, each read by Iceberg as a string. */
+  private static boolean isText(PrimitiveType p) {
+    LogicalTypeAnnotation a = p.getLogicalTypeAnnotation();
+    return p.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.BINARY
+        && (a instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
+            || a instanceof LogicalTypeAnnotation.EnumLogicalTypeAnnotation
+            || a instanceof LogicalTypeAnnotation.JsonLogicalTypeAnnotation);
   }
 
   /** Parquet's own view of the feed's InputFile, to read the footer (a local file or an object alike). */
@@ -306,7 +322,7 @@ final class ParquetFeedReader implements FeedReader {
     try (ParquetFileReader reader = ParquetFileReader.open(footerInput(file), options)) {
       // The footer as the constructor read it, numbered as fileSchema is (parquet-java requests columns by path).
       reader.setRequestedSchema(numbered);
-      ParquetValueReader<Record> rows = GenericParquetReaders.buildReader(fileSchema, withoutUint64(numbered));
+      ParquetValueReader<Record> rows = GenericParquetReaders.buildReader(fileSchema, readType(numbered));
       for (PageReadStore pages = reader.readNextRowGroup(); pages != null; pages = reader.readNextRowGroup()) {
         rows.setPageSource(pages);
         for (long i = 0, n = pages.getRowCount(); i < n; i++) {
@@ -330,7 +346,7 @@ final class ParquetFeedReader implements FeedReader {
                   + " beyond its Parquet type " + width + " (" + width.range() + "): the file misstates the column's"
                   + " type, so the value is not known"));
               value = stored;
-            } else if (utf8Binary[c] && stored instanceof ByteBuffer bytes) {
+            } else if (utf8[c] && stored instanceof ByteBuffer bytes) {
               value = utf8(bytes);
               if (value == null) {
                 // As a CSV field's: the bytes stay in the quarantine's raw row, the reason names only the column.
@@ -367,15 +383,23 @@ final class ParquetFeedReader implements FeedReader {
   }
 
   /**
-   * A plain BINARY value of a {@code binaryAsUtf8} column as text, or null when it is not well-formed UTF-8 (checked as
-   * a CSV field is, not decoded with replacement characters).
+   * A text column's value ({@link #utf8}) as text, or null when it is not well-formed UTF-8 (checked as a CSV field
+   * is, not decoded with replacement characters). Read in place: Iceberg hands each value in an array of its own.
    */
   private static String utf8(ByteBuffer stored) {
-    ByteBuffer b = stored.duplicate();
-    byte[] bytes = new byte[b.remaining()];
-    b.get(bytes);
-    return Utf8Text.codePoints(bytes, 0, bytes.length) < 0 ? null
-        : new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    int len = stored.remaining();
+    byte[] bytes;
+    int off;
+    if (stored.hasArray()) {
+      bytes = stored.array();
+      off = stored.arrayOffset() + stored.position();
+    } else {
+      bytes = new byte[len];
+      stored.duplicate().get(bytes);
+      off = 0;
+    }
+    return Utf8Text.codePoints(bytes, off, len) < 0 ? null
+        : new String(bytes, off, len, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /**

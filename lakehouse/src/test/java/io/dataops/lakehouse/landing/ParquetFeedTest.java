@@ -41,6 +41,8 @@ import org.apache.parquet.schema.MessageTypeParser;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Types;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -76,10 +78,16 @@ class ParquetFeedTest extends LandingFixture {
   @SafeVarargs
   private Path write(String name, MessageType type, CompressionCodecName codec, boolean checksums, int rows,
       Consumer<Group>... perRow) throws IOException {
+    return write(name, type, codec, checksums, false, rows, perRow);
+  }
+
+  @SafeVarargs
+  private Path write(String name, MessageType type, CompressionCodecName codec, boolean checksums,
+      boolean dictionary, int rows, Consumer<Group>... perRow) throws IOException {
     Path file = dir.resolve(name);
     SimpleGroupFactory groups = new SimpleGroupFactory(type);
     try (var w = ExampleParquetWriter.builder(new LocalOutputFile(file)).withType(type).withCompressionCodec(codec)
-        .withDictionaryEncoding(false).withPageWriteChecksumEnabled(checksums).build()) {
+        .withDictionaryEncoding(dictionary).withPageWriteChecksumEnabled(checksums).build()) {
       for (int r = 0; r < rows; r++) {
         Group g = groups.newGroup();
         perRow[Math.min(r, perRow.length - 1)].accept(g);
@@ -523,5 +531,47 @@ class ParquetFeedTest extends LandingFixture {
         g -> g.append("rid", "r1").append("txt", Binary.fromConstantByteArray(notUtf8)),
         g -> g.append("rid", "r2").append("txt", Binary.fromConstantByteArray(new byte[0])),
         g -> g.append("rid", "r3"));
+  }
+
+  /**
+   * A STRING column is UTF-8 by its type, yet a writer can store any bytes in it: Iceberg's reader decoded them with
+   * replacement characters, so "a" and 0xFF landed silently as "a\uFFFD". They are quarantined as a CSV field's are,
+   * dictionary-encoded or not; valid text, a genuine U+FFFD among it, lands as it did.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void stringColumnBytesThatAreNotUtf8AreQuarantinedAsUndecodable(boolean dictionary) throws Exception {
+    byte[] notUtf8 = {'a', (byte) 0xFF};
+    String[] valid = {"", "\uD83D\uDE00 福田", "\uFFFD", "plain"};
+    Path file = write("strings.parquet", ridAnd("txt"), CompressionCodecName.ZSTD, true, dictionary, 8,
+        g -> g.append("rid", "r0").append("txt", Binary.fromConstantByteArray(notUtf8)),
+        g -> g.append("rid", "r1").append("txt", valid[0]),
+        g -> g.append("rid", "r2"),
+        g -> g.append("rid", "r3").append("txt", valid[1]),
+        g -> g.append("rid", "r4").append("txt", valid[2]),
+        g -> g.append("rid", "r5").append("txt", "longer than six"),
+        g -> g.append("rid", "r6").append("txt", Binary.fromConstantByteArray(notUtf8)),
+        g -> g.append("rid", "r7").append("txt", valid[3]));
+    try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(new org.apache.parquet.io.LocalInputFile(
+        file))) {
+      assertThat(reader.getFooter().getBlocks().get(0).getColumns().get(1).hasDictionaryPage())
+          .as("the file is written as the test means").isEqualTo(dictionary);
+    }
+    LandingResult r = land("""
+        format: parquet
+        columns:
+          - {name: rid, type: string, required: true}
+          - {name: txt, type: string, maxLength: 6}
+        """, file);
+    assertThat(odsRows()).extracting(x -> x.getField("rid"), x -> x.getField("txt")).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("r1", null), org.assertj.core.groups.Tuple.tuple("r2", null),
+        org.assertj.core.groups.Tuple.tuple("r3", valid[1]), org.assertj.core.groups.Tuple.tuple("r4", valid[2]),
+        org.assertj.core.groups.Tuple.tuple("r7", valid[3]));
+    assertThat(r.rowsLanded()).isEqualTo(5);
+    assertThat(quarantineRows()).extracting(x -> x.getField("rule"), x -> x.getField("reason")).containsExactly(
+        org.assertj.core.groups.Tuple.tuple(Problem.UNDECODABLE, "column txt: bytes are not valid UTF-8"),
+        org.assertj.core.groups.Tuple.tuple(Problem.TOO_LONG, "column txt: length 15 exceeds maxLength 6"),
+        org.assertj.core.groups.Tuple.tuple(Problem.UNDECODABLE, "column txt: bytes are not valid UTF-8"));
+    assertThat((String) quarantineRows().get(0).getField("raw_text")).contains("base64:Yf8=");
   }
 }
