@@ -1,6 +1,7 @@
 package io.dataops.platform.cli;
 
 import io.dataops.core.BadInputException;
+import io.dataops.core.text.VisibleText;
 import io.dataops.lakehouse.contract.ColumnSpec;
 import io.dataops.lakehouse.contract.ContractRegistry;
 import io.dataops.lakehouse.contract.FeedContract;
@@ -37,8 +38,17 @@ final class ContractCommand {
       if (col.maxLength() != null) {
         cm.put("maxLength", col.maxLength());
       }
+      if (col.format() != null) {
+        cm.put("format", col.format());
+      }
       if (col.personal() != null) {
         cm.put("personal", col.personal().spelling());
+      }
+      if (col.binaryAsUtf8()) {
+        cm.put("binaryAsUtf8", true);
+      }
+      if (col.description() != null) {
+        cm.put("description", col.description());
       }
       cols.add(cm);
     }
@@ -51,11 +61,35 @@ final class ContractCommand {
     StringBuilder s = new StringBuilder(String.format("%s/%s  %s %s, key %s, %d columns  (%s)%n", r.department(),
         r.dataset(), c.format().spelling(), c.encoding().name(), c.primaryKey(), c.columns().size(), r.file()));
     for (ColumnSpec col : c.columns()) {
-      s.append(String.format("    %-24s %-14s %s%s%s%n", col.name(), col.type(), col.required() ? "required" : "",
-          col.maxLength() == null ? "" : " max " + col.maxLength(),
-          col.personal() == null ? "" : " personal:" + col.personal().spelling()));
+      s.append(String.format("    %-24s %-14s %s", col.name(), col.type(), options(col)).stripTrailing())
+          .append(System.lineSeparator());
     }
     return s.toString();
+  }
+
+  /** A column's options in a line, only those it has: {@code required max 18 format:yyyyMMdd personal:id_card}. */
+  private static String options(ColumnSpec col) {
+    List<String> o = new ArrayList<>();
+    if (col.required()) {
+      o.add("required");
+    }
+    if (col.maxLength() != null) {
+      o.add("max " + col.maxLength());
+    }
+    if (col.format() != null) {
+      o.add("format:" + VisibleText.value(col.format()));
+    }
+    if (col.personal() != null) {
+      o.add("personal:" + col.personal().spelling());
+    }
+    if (col.binaryAsUtf8()) {
+      o.add("binaryAsUtf8");
+    }
+    if (col.description() != null) {
+      // Free text the department wrote: kept on the line, its controls shown rather than acted on by the terminal.
+      o.add("\"" + VisibleText.value(col.description()) + "\"");
+    }
+    return String.join(" ", o);
   }
 
   @Command(name = "register", mixinStandardHelpOptions = true,

@@ -176,6 +176,49 @@ class CliTest {
     assertThat(wrongDept.err()).contains("names department 'market-regulation', not 'public-security'");
   }
 
+  /** {@code contract show} gives each column's options the contract has, and only those, in text and JSON alike. */
+  @Test
+  void contractShowGivesEachColumnsOptions() throws Exception {
+    as = TestCast.MARKET_REGULATION;
+    Path contract = dir.resolve("licences.yaml");
+    Files.writeString(contract, """
+        department: market-regulation
+        dataset: licences
+        format: parquet
+        primaryKey: [licence_id]
+        columns:
+          - name: licence_id
+            type: string
+            maxLength: 20
+            binaryAsUtf8: true
+            description: "issued by the district"
+          - name: holder_id_card
+            type: string
+            personal: id_card
+          - name: issued_on
+            type: date
+            format: "yyyyMMdd"
+          - name: note
+            type: string
+        """);
+    assertThat(run("contract", "register", "--department", "market-regulation", "--dataset", "licences", "--file",
+        contract.toString()).exit()).isZero();
+    Run text = run("contract", "show", "--department", "market-regulation", "--dataset", "licences");
+    assertThat(text.exit()).as(text.err()).isZero();
+    assertThat(text.out().lines().skip(1).map(String::strip)).containsExactly(
+        "licence_id               string         required max 20 binaryAsUtf8 \"issued by the district\"",
+        "holder_id_card           string         personal:id_card",
+        "issued_on                date           format:yyyyMMdd",
+        "note                     string");
+    JsonNode columns = run("contract", "show", "--department", "market-regulation", "--dataset", "licences",
+        "--json").json().get("columns");
+    assertThat(columns.get(0).toString()).isEqualTo("{\"name\":\"licence_id\",\"type\":\"string\",\"required\":true,"
+        + "\"maxLength\":20,\"binaryAsUtf8\":true,\"description\":\"issued by the district\"}");
+    assertThat(columns.get(2).toString()).isEqualTo(
+        "{\"name\":\"issued_on\",\"type\":\"date\",\"required\":false,\"format\":\"yyyyMMdd\"}");
+    assertThat(columns.get(3).toString()).isEqualTo("{\"name\":\"note\",\"type\":\"string\",\"required\":false}");
+  }
+
   @Test
   void anExplicitContractWinsOverTheOneBesideTheFile() throws Exception {
     as = TestCast.HUMAN_RESOURCES;
