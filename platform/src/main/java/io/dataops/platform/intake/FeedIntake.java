@@ -290,7 +290,7 @@ public final class FeedIntake {
    * feeds, against the table itself. The contract's reason is given; with no contract, the table's. With neither a
    * contract nor a table there is nothing to check against, and the first landing checks it. The other tables it
    * refers to are checked as reads by {@code reads} first, since compiling looks at their schemas. Returns what the
-   * suite as compiled reports as an error at every run ({@link ExpectationCatalog#raisedEveryRun}).
+   * suite as compiled reports as an error at every run ({@link ExpectationCatalog#warnings}).
    */
   public static List<String> checkSuiteFits(ExpectationSuite suite, TableIdentifier id, FeedContract contract,
       Lakehouse lakehouse, ReferenceCheck reads) {
@@ -306,7 +306,7 @@ public final class FeedIntake {
       }
       key = contract.primaryKey();
       try {
-        return ExpectationCatalog.raisedEveryRun(suite, ExpectationCatalog.compile(suite, new TableFacts(
+        return ExpectationCatalog.warnings(suite, ExpectationCatalog.compile(suite, new TableFacts(
             id.toString(), FeedTables.odsSchema(contract), null, key, personal, lakehouse, MetricHistory.NONE, reads)));
       } catch (BadInputException e) {
         againstContract = e;
@@ -314,7 +314,7 @@ public final class FeedIntake {
     }
     if (lakehouse.exists(id)) {
       try {
-        return ExpectationCatalog.raisedEveryRun(suite, ExpectationCatalog.compile(suite, new TableFacts(
+        return ExpectationCatalog.warnings(suite, ExpectationCatalog.compile(suite, new TableFacts(
             id.toString(), lakehouse.load(id).schema(), null, key, personal, lakehouse, MetricHistory.NONE, reads)));
       } catch (BadInputException againstTable) {
         if (againstContract == null) {

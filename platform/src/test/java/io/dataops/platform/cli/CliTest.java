@@ -390,6 +390,25 @@ class CliTest {
     assertThat(run("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens",
         "--file", inverted.toString()).out()).contains("  warning: ").contains(warning);
     assertThat(reg.json().get("warnings")).as("a suite without such arguments").isEmpty();
+    // Numbers in a text column's value set never equal its values (GX compares as Python's ==): the suite is taken,
+    // as GX takes it, and the registration says so at the set's line.
+    Path numbers = dir.resolve("numbers.yaml");
+    Files.writeString(numbers, """
+        name: citizens.codes
+        expectations:
+          - type: expect_column_values_to_be_in_set
+            kwargs:
+              column: district_code
+              value_set: [440305001, 440305002, "440305003"]
+        """);
+    Run numbersJson = run("quality", "suite", "register", "--department", "public-security", "--dataset",
+        "citizens", "--file", numbers.toString(), "--json");
+    assertThat(numbersJson.exit()).as(numbersJson.err()).isZero();
+    assertThat(numbersJson.json().get("warnings")).singleElement().satisfies(w -> assertThat(w.asText())
+        .endsWith("numbers.yaml line 6: expect_column_values_to_be_in_set: 2 of the 3 members are numbers or booleans,"
+            + " which never equal a value of the string column 'district_code' (Great Expectations compares as"
+            + " Python's ==: \"518000\" != 518000), so every row not matching another member fails; write them as"
+            + " text"));
 
     Path broken = dir.resolve("broken.json");
     Files.writeString(broken, "{\"name\": \"x\", \"expectations\": [{\"type\": \"expect_column_values_to_be_unique\","

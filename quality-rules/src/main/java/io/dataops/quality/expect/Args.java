@@ -24,6 +24,8 @@ final class Args {
   private final String source;
   private final TableFacts table;
   private final Set<String> used = new HashSet<>();
+  /** What registration should warn about though the expectation runs: each as its line and problem. */
+  private final List<String> notices = new java.util.ArrayList<>();
 
   Args(Expectation e, String source, TableFacts table) {
     this.e = e;
@@ -42,6 +44,15 @@ final class Args {
   /** The suite's file, as its errors name it. */
   String source() {
     return source;
+  }
+
+  /** A warning for registration (the suite is taken and runs): said at the argument's line. */
+  void notice(String kwarg, String problem) {
+    notices.add(source + " line " + e.lineOf(kwarg) + ": " + e.type() + ": " + problem);
+  }
+
+  List<String> notices() {
+    return List.copyOf(notices);
   }
 
   SuiteException fail(String kwarg, String problem) {

@@ -29,4 +29,12 @@ public interface CompiledExpectation {
   default String raised() {
     return null;
   }
+
+  /**
+   * What registration warns about though the expectation checks data as GX would (a value set whose numbers can
+   * never equal a text column's values), each as its file, line and problem; none for most.
+   */
+  default List<String> notices() {
+    return List.of();
+  }
 }

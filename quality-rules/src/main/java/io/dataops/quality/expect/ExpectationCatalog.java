@@ -60,6 +60,29 @@ public final class ExpectationCatalog {
     }
   }
 
+  /** An expectation as compiled, with what registration warns about it (see {@link CompiledExpectation#notices}). */
+  private record Noticed(CompiledExpectation compiled, List<String> notices) implements CompiledExpectation {
+    @Override
+    public Expectation config() {
+      return compiled.config();
+    }
+
+    @Override
+    public List<Analyzer<?>> analyzers() {
+      return compiled.analyzers();
+    }
+
+    @Override
+    public ExpectationResult evaluate(States states) {
+      return compiled.evaluate(states);
+    }
+
+    @Override
+    public List<Analyzer<?>> secondPass(States first) {
+      return compiled.secondPass(first);
+    }
+  }
+
   /** An expectation whose arguments GX raises on while validating: an error result every run, as in GX. */
   private record Raised(Expectation config, String raised) implements CompiledExpectation {
     @Override
@@ -221,16 +244,17 @@ public final class ExpectationCatalog {
       if (args.resultFormat().level() == ResultFormat.Level.BOOLEAN_ONLY) {
         c = booleanOnly(c);
       }
-      out.add(c);
+      out.add(args.notices().isEmpty() ? c : new Noticed(c, args.notices()));
     }
     return out;
   }
 
   /**
-   * The compiled suite's expectations that report an error every run (see {@link CompiledExpectation#raised}), each
-   * as its file, line and problem.
+   * What registration warns about in the compiled suite, each as its file, line and problem: the expectations that
+   * report an error every run (see {@link CompiledExpectation#raised}), then what the others note (see
+   * {@link CompiledExpectation#notices}).
    */
-  public static List<String> raisedEveryRun(ExpectationSuite suite, List<CompiledExpectation> compiled) {
+  public static List<String> warnings(ExpectationSuite suite, List<CompiledExpectation> compiled) {
     List<String> out = new ArrayList<>();
     for (CompiledExpectation c : compiled) {
       if (c.raised() != null) {
@@ -239,6 +263,7 @@ public final class ExpectationCatalog {
             + " false the suite is refused instead)");
       }
     }
+    compiled.forEach(c -> out.addAll(c.notices()));
     return out;
   }
 
@@ -370,6 +395,17 @@ public final class ExpectationCatalog {
       } else if (!text || o instanceof String) {
         texts.add(String.valueOf(o)); // dates and timestamps compare with ISO text
       }
+    }
+    long never = set.stream().filter(o -> o != null && (numeric ? !(o instanceof Number || o instanceof Boolean)
+        : text && !(o instanceof String))).count();
+    if (never > 0) {
+      // As GX: such a member matches nothing. Said, since a suite written as if "518000" were 518000 would otherwise
+      // first show it as every row failing (or none forbidden) at the next feed.
+      a.notice("value_set", never + " of the " + set.size() + " members " + (never == 1 ? "is " : "are ")
+          + (numeric ? "text" : "numbers or booleans") + ", which never equal" + (never == 1 ? "s" : "") + " a value of the "
+          + type + " column '" + column + "' (Great Expectations compares as Python's ==: \"518000\" != 518000), so "
+          + (mustBeIn ? "every row not matching another member fails" : "it forbids nothing")
+          + "; write " + (never == 1 ? "it" : "them") + " as " + (numeric ? "numbers" : "text"));
     }
     String reason = mustBeIn ? "is not one of the " + set.size() + " allowed values" : "is one of the forbidden values";
     RowCheck check = RowChecks.inSet(column, reason, numeric,
