@@ -124,6 +124,41 @@ class SealVerifyTest extends ProductFixture {
     assertThat(r.changed()).contains("merkle-root");
   }
 
+  /** Found by a probe: a seal that found the files changed refused as plain bad input, which left no audit event. */
+  @Test
+  void tamperingFoundAtASealIsAStateRefusalTheTrailRecords() throws Exception {
+    publish(false, dataFile(91, 120));
+    lifecycle.submit(PRODUCT, 2, OPERATOR);
+    lifecycle.approve(PRODUCT, 2, AUTHORITY, "fit");
+    lifecycle.publish(PRODUCT, 2, OPERATOR, Lifecycle.PUBLIC_INTEREST, null, "open");
+    Path p = warehouseFile(registry.files(PRODUCT, 2).get(0));
+    Files.write(p, new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
+    assertThatThrownBy(() -> new Sealer(lakehouse, registry, audit, archiveRoot()).seal(PRODUCT, 2, AUTHORITY))
+        .isInstanceOf(io.dataops.core.StateRefusedException.class)
+        .hasMessageContaining("its files are not what was recorded (1 changed")
+        .satisfies(e -> assertThat(((io.dataops.core.StateRefusedException) e).objects())
+            .containsExactly("product:" + PRODUCT + "@2"));
+  }
+
+  /**
+   * Found by a probe: a destruction killed mid-way was reported destroyed with a certificate to read, though none was
+   * written yet; and the refusal (like one of a destroyed version) left no audit event.
+   */
+  @Test
+  void aVersionWhoseDestructionIsUnfinishedIsNotCalledDestroyed() throws Exception {
+    try (var c = DriverManager.getConnection(lakehouse.config().catalogUri());
+         var st = c.prepareStatement("UPDATE product_versions SET state = 'destroying' WHERE version = 1")) {
+      st.executeUpdate();
+    }
+    ProductVersion now = registry.find(PRODUCT, 1).orElseThrow();
+    assertThatThrownBy(this::verify).isInstanceOf(io.dataops.core.StateRefusedException.class)
+        .hasMessageContaining("its destruction is unfinished").hasMessageContaining("run dataops product destroy "
+            + PRODUCT + " 1 again").hasMessageNotContaining("was destroyed");
+    assertThatThrownBy(() -> ProductAccess.checkRead(now, AUTHORITY)).hasMessageContaining("is being destroyed")
+        .hasMessageContaining("run dataops product destroy " + PRODUCT + " 1 again")
+        .hasMessageNotContaining("was destroyed");
+  }
+
   @Test
   void tamperingWithTheArchiveIsCaught() throws Exception {
     Path archive = Path.of(sealed.archive());

@@ -19,7 +19,10 @@ public final class ProductAccess {
     switch (v.state()) {
       // Refused as access (recorded as command.refused like a sealed version's): a partner asking again and again for
       // a destroyed version left no trace, so supervision's bursts of refusals never saw it (found by a probe).
-      case DESTROYING, DESTROYED -> throw new AccessDeniedException(v.label() + " was destroyed: its rows are gone",
+      case DESTROYED -> throw new AccessDeniedException(v.label() + " was destroyed: its rows are gone", List.of());
+      // Not "was destroyed": a destruction killed mid-way is unfinished (no certificate yet) until it is run again.
+      case DESTROYING -> throw new AccessDeniedException(v.label() + " is being destroyed: its destruction is "
+          + "unfinished; run dataops product destroy " + v.product() + " " + v.version() + " again to complete it",
           List.of());
       case SEALED -> {
         if (!actor.has("authority") && !actor.has("auditor")) {

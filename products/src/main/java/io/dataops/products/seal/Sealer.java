@@ -3,6 +3,7 @@ package io.dataops.products.seal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.dataops.core.BadInputException;
+import io.dataops.core.StateRefusedException;
 import io.dataops.core.audit.Actor;
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
@@ -83,9 +84,10 @@ public final class Sealer {
     List<VersionFile> files = registry.files(product, version);
     VerifyReport check = Verifier.compare(table.io(), files, List.of(), DigestAlgorithm.of(v.content().algorithm()));
     if (!check.ok()) {
-      throw new BadInputException("cannot seal " + v.label() + ": its files are not what was recorded ("
+      // A state refusal, so the command line records it (command.refused): tampering found at a seal left no trace.
+      throw new StateRefusedException("cannot seal " + v.label() + ": its files are not what was recorded ("
           + check.changed().size() + " changed, " + check.missing().size() + " missing; see: dataops product verify "
-          + product + " " + version + ")");
+          + product + " " + version + ")", List.of("product:" + product + "@" + version));
     }
     String archive = archives.locationOf(product, version);
     SealManifest manifest = new SealManifest(product, version, v.table(), v.snapshotId(), v.tag(),

@@ -1,6 +1,7 @@
 package io.dataops.products.seal;
 
 import io.dataops.core.BadInputException;
+import io.dataops.core.StateRefusedException;
 import io.dataops.core.digest.DigestAlgorithm;
 import io.dataops.core.digest.Digests;
 import io.dataops.lakehouse.catalog.Lakehouse;
@@ -42,9 +43,16 @@ public final class Verifier {
   public VerifyReport verify(String product, int version) {
     ProductVersion v = registry.find(product, version).orElseThrow(() -> new BadInputException("no version "
         + version + " of product " + product + " (see: dataops product list)"));
-    if (v.state() == VersionState.DESTROYED || v.state() == VersionState.DESTROYING) {
-      throw new BadInputException(v.label() + " was destroyed: there is nothing to verify (its destruction "
-          + "certificate lists what was removed)");
+    // A state refusal (recorded as command.refused, as any other): a verify asked of a destroyed version left no trace.
+    // A destruction killed mid-way has no certificate yet (found by a probe: it was pointed to one all the same).
+    if (v.state() == VersionState.DESTROYING) {
+      throw new StateRefusedException(v.label() + " is being destroyed: its destruction is unfinished (no certificate "
+          + "yet); run dataops product destroy " + product + " " + version + " again to complete it",
+          List.of("product:" + product + "@" + version));
+    }
+    if (v.state() == VersionState.DESTROYED) {
+      throw new StateRefusedException(v.label() + " was destroyed: there is nothing to verify (its destruction "
+          + "certificate lists what was removed)", List.of("product:" + product + "@" + version));
     }
     io.dataops.core.CommitPoint.reached("verify-state-read");
     VerifyReport report;
