@@ -3,6 +3,7 @@ package io.dataops.core.files;
 import io.dataops.core.BadInputException;
 import io.dataops.core.StorageFullException;
 import io.dataops.core.digest.Digests;
+import io.dataops.core.text.VisibleText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -39,13 +40,43 @@ public final class OutFiles {
   }
 
   /**
+   * {@code target} made absolute and cleaned as the operating system resolves it: a {@code ..} after a link goes up
+   * from where the link leads, not from the link's folder (found by a probe: {@code lnk/../x.csv} was written to the
+   * folder of {@code lnk}, the command saying it wrote the name typed, where no file was). Only such a link is
+   * resolved; the rest, and the last name (a link there is replaced, never followed), stay as written.
+   */
+  public static Path resolved(Path target) {
+    Path abs = target.toAbsolutePath();
+    Path at = abs.getRoot();
+    for (Path part : abs) {
+      String name = part.toString();
+      if (name.equals(".")) {
+        continue;
+      }
+      if (name.equals("..")) {
+        if (Files.isSymbolicLink(at) && Files.exists(at)) {
+          try {
+            at = at.toRealPath();
+          } catch (IOException e) {
+            // left as written: writing there fails with the reason, which is what the user needs to know
+          }
+        }
+        at = at.getParent() == null ? at : at.getParent();
+        continue;
+      }
+      at = at.resolve(name);
+    }
+    return at;
+  }
+
+  /**
    * Writes {@code bytes} as the file {@code target} ({@code what} names it in errors): into an owner-only file beside
    * it, then moved over the name. A link at the name is replaced, never followed (a probe's dangling link at --out
    * led a DAG file into the platform home), and no half-written file is left under the name. A folder that does not
    * exist yet is made, owner-only, as {@code product deliver} makes it (found by a probe: here it was "no such folder").
    */
   public static Path replace(Path target, byte[] bytes, String what) {
-    Path abs = target.toAbsolutePath().normalize();
+    Path abs = resolved(target);
     if (Files.isDirectory(abs)) {
       throw new BadInputException("--out names a folder (" + abs + "); name the file to write");
     }
@@ -115,8 +146,9 @@ public final class OutFiles {
       return StorageFullException.of(e, "writing " + what + " to " + where, "nothing was written there; free some"
           + " space on that device (or write elsewhere), then run the same command again", List.of(where.toString()));
     }
-    return reason(e).<RuntimeException>map(r -> new BadInputException("cannot write " + what + " to " + where + ": "
-        + r, e)).orElseGet(() -> new UncheckedIOException("cannot write " + what + " to " + where, e));
+    String shown = VisibleText.value(where.toString()); // a line feed in the name keeps the message one line
+    return reason(e).<RuntimeException>map(r -> new BadInputException("cannot write " + what + " to " + shown + ": "
+        + r, e)).orElseGet(() -> new UncheckedIOException("cannot write " + what + " to " + shown, e));
   }
 
   /** Why a path could not be written, if the path itself is why. */

@@ -32,6 +32,40 @@ class OutFilesTest {
     assertThat(OutFiles.fitted("n".repeat(244) + "a", 230)).isNotEqualTo(OutFiles.fitted("n".repeat(244) + "b", 230));
   }
 
+  /**
+   * Found by a probe: {@code lnk/../x.csv}, lnk a link to another folder, was cleaned as text to the link's folder,
+   * where the OS goes up from the folder lnk leads to.
+   */
+  @Test
+  void aDotDotAfterALinkGoesUpFromWhereTheLinkLeadsAsTheOsResolvesIt() throws IOException {
+    Path far = Files.createDirectories(dir.resolve("far/inner"));
+    Path near = Files.createDirectories(dir.resolve("near"));
+    Files.createSymbolicLink(near.resolve("lnk"), far);
+    Path typed = near.resolve("lnk/../x.csv");
+    Files.writeString(typed, "written through the OS");
+    Path real = dir.toRealPath();
+    assertThat(OutFiles.resolved(typed)).isEqualTo(real.resolve("far/x.csv")).exists();
+    assertThat(OutFiles.resolved(near.resolve("new/../y.csv"))).as("a part not there yet: as written, cleaned")
+        .isEqualTo(dir.toAbsolutePath().resolve("near/y.csv"));
+    assertThat(OutFiles.resolved(near.resolve("lnk/inner/y.csv"))).as("a link with no .. after it stays as typed")
+        .isEqualTo(dir.toAbsolutePath().resolve("near/lnk/inner/y.csv"));
+    Files.createSymbolicLink(near.resolve("last"), far);
+    assertThat(OutFiles.resolved(near.resolve("last"))).as("the last name is not followed")
+        .isEqualTo(dir.toAbsolutePath().resolve("near/last"));
+    Path replaced = OutFiles.replace(near.resolve("lnk/../z.csv"), new byte[] {1}, "the file");
+    assertThat(dir.resolve("far/z.csv")).exists();
+    assertThat(dir.resolve("near/z.csv")).doesNotExist();
+    assertThat(replaced).isNotNull();
+  }
+
+  /** Found by a probe: a line feed in --out's name was printed raw (ESC was shown as a picture already). */
+  @Test
+  void aControlCharacterInTheNameIsShownNotPrinted() {
+    Path out = dir.resolve("a\nb\u001b.csv");
+    assertThat(OutFiles.failure("the delivery", out, new AccessDeniedException(out.toString())).getMessage())
+        .isEqualTo("cannot write the delivery to " + dir + "/a\u240ab\u241b.csv: permission denied");
+  }
+
   @Test
   void aPathThatIsTheReasonIsBadInputNamingIt() throws IOException {
     Path out = dir.resolve("x.csv");

@@ -4,6 +4,7 @@ import io.dataops.core.BadInputException;
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
 import io.dataops.core.files.OutFiles;
+import io.dataops.core.text.VisibleText;
 import io.dataops.governance.audit.AuditRecord;
 import io.dataops.governance.audit.AuditTrail;
 import io.dataops.governance.metering.Metering;
@@ -192,7 +193,8 @@ public final class BillingServices {
       }
     }
     t.append("  rounding: ").append(RULE).append('\n');
-    t.append("  written to ").append(csv).append('\n');
+    // one line whatever the name holds (a line feed in --out was printed raw), as the other printed paths
+    t.append("  written to ").append(VisibleText.value(String.valueOf(csv))).append('\n');
     return t.toString();
   }
 
@@ -201,7 +203,7 @@ public final class BillingServices {
    * returns it.
    */
   public static Path issue(Statement s, Path file, AuditSink audit) {
-    Path abs = file.toAbsolutePath().normalize();
+    Path abs = OutFiles.resolved(file);
     if (Files.isDirectory(abs)) {
       throw new BadInputException("--out names a folder (" + abs + "); name the file to write");
     }
@@ -211,7 +213,7 @@ public final class BillingServices {
       // A path the caller named: one they can fix, said as such (it was "internal error", the cause in the log).
       throw OutFiles.failure("the statement", abs, e);
     }
-    return file;
+    return abs; // where it is: the name typed may say otherwise (a .. after a link)
   }
 
   /**

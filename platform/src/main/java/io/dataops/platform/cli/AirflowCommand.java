@@ -131,7 +131,8 @@ final class AirflowCommand {
         cli.err.println("dataops: note: the DAG does not check the suites of " + String.join(", ", unchecked)
             + ": pass --quality-as USER (the authority or their department; operators may not read source tables)");
       }
-      cli.print(common, json, out == null ? python : "DAG " + spec.dagId() + " written to " + out + " (tasks: "
+      cli.print(common, json, out == null ? python : "DAG " + spec.dagId() + " written to "
+          + io.dataops.core.text.VisibleText.value(out.toString()) + " (tasks: "
           + String.join(" → ", tasks) + ")\n");
       return 0;
     }

@@ -1,6 +1,7 @@
 package io.dataops.platform.cli;
 
 import io.dataops.core.BadInputException;
+import io.dataops.core.files.OutFiles;
 import io.dataops.platform.config.PlatformConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,7 +36,7 @@ final class OutputPaths {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot resolve the platform home " + platformHome, e);
     }
-    Path abs = out.toAbsolutePath().normalize();
+    Path abs = OutFiles.resolved(out); // as the OS resolves it: a .. after a link could lead into the home
     if (Files.exists(abs) && !Files.isRegularFile(abs) && !Files.isDirectory(abs)) {
       throw new BadInputException(option + " " + out + " is a device, a pipe or a socket, which the written file would"
           + " replace: name a file (new, or one to replace) or a folder");
@@ -64,7 +65,7 @@ final class OutputPaths {
   }
 
   private static Path real(Path p, int hops) throws IOException {
-    Path abs = p.toAbsolutePath().normalize();
+    Path abs = OutFiles.resolved(p);
     Path existing = abs;
     while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
       existing = existing.getParent();

@@ -503,8 +503,8 @@ final class ProductCommand {
       json.put("bytes", r.bytes());
       json.put("sha256", r.sha256());
       cli.print(common, json, String.format("delivered %s v%d to %s: %,d rows, %,d bytes in %s (sha256 %s)%n",
-          r.product(), r.version(), cli.session().actor().organization(), r.rows(), r.bytes(), r.file(),
-          r.sha256()));
+          r.product(), r.version(), cli.session().actor().organization(), r.rows(), r.bytes(),
+          io.dataops.core.text.VisibleText.value(r.file().toString()), r.sha256())); // a line feed in the name too
       return 0;
     }
 

@@ -474,6 +474,36 @@ class DeliveryCliTest extends HomeCliTest {
     assertThat(ok(TestCast.AUDITOR, "audit", "list", "--action", "evaluate", "--json").json().get("events")).isEmpty();
   }
 
+  /**
+   * Found by a probe: {@code --out lnk/../x.csv} was written where the text cleaned to (beside lnk), not where the OS
+   * goes (up from where lnk leads), and billing statement said it wrote the name typed, where no file was; and a line
+   * feed in the name was printed raw (ESC was shown as a picture already).
+   */
+  @Test
+  void anOutIsWrittenAndShownWhereItReallyIsOneLineWhateverItsName() throws Exception {
+    String month = java.time.YearMonth.now(ZoneId.of("Asia/Shanghai")).toString();
+    Path far = Files.createDirectories(dir.resolve("far/inner"));
+    Path near = Files.createDirectories(dir.resolve("near"));
+    Files.createSymbolicLink(near.resolve("lnk"), far);
+    Path real = dir.toRealPath().resolve("far");
+    String delivered = ok(TestCast.PARTNER, "product", "deliver", "income-by-street", "1", "--out",
+        near.resolve("lnk/../x.csv").toString()).out();
+    assertThat(delivered).contains(" in " + real.resolve("x.csv") + " (sha256");
+    assertThat(real.resolve("x.csv")).isRegularFile();
+    String statement = ok(TestCast.PARTNER, "billing", "statement", "--period", month, "--out",
+        near.resolve("lnk/../s.csv").toString()).out();
+    assertThat(statement).contains("written to " + real.resolve("s.csv") + "\n");
+    assertThat(real.resolve("s.csv")).isRegularFile();
+    assertThat(near.resolve("x.csv")).doesNotExist();
+    assertThat(near.resolve("s.csv")).doesNotExist();
+
+    String lined = ok(TestCast.PARTNER, "product", "deliver", "income-by-street", "1", "--out",
+        dir.resolve("a\nb.csv").toString()).out();
+    assertThat(lined).contains(dir + "/a\u240ab.csv (sha256").hasLineCount(1);
+    assertThat(ok(TestCast.PARTNER, "billing", "statement", "--period", month, "--out",
+        dir.resolve("s\nt.csv").toString()).out()).contains("written to " + dir + "/s\u240at.csv\n");
+  }
+
   /** Found by a probe: a full --out device was reported as the home's ("/ (/dev/vda), 19136 MB free now"). */
   @Test
   void aDeliveryOntoAFullDeviceNamesThatDeviceAndLeavesNoFileAndNoEvent() throws Exception {

@@ -84,7 +84,7 @@ public final class Delivery {
 
   public Result deliver(String product, int version, Actor partner, Path out) {
     ProductVersion v = deliverable(product, version, partner, "deliver").version();
-    Path file = out.toAbsolutePath().normalize();
+    Path file = OutFiles.resolved(out);
     if (Files.isDirectory(file)) {
       throw new BadInputException("--out names a folder (" + file + "); name the file to write");
     }

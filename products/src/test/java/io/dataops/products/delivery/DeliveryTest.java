@@ -133,4 +133,18 @@ class DeliveryTest extends ProductFixture {
     assertThat(events.subList(at, events.size())).extracting(AuditEvent::action).containsOnly("product.deliver")
         .hasSize(4);
   }
+
+  /** Found by a probe: --out lnk/../x.csv was written beside lnk, where the OS goes up from where lnk leads. */
+  @Test
+  void aDotDotAfterALinkIsResolvedAsTheOsResolvesIt() throws Exception {
+    ProductVersion v = publishedForPartners(dataFile(1, 5));
+    Path far = Files.createDirectories(dir.resolve("far/inner"));
+    Path near = Files.createDirectories(dir.resolve("near"));
+    Files.createSymbolicLink(near.resolve("lnk"), far);
+    Path typed = near.resolve("lnk/../x.csv");
+    Delivery.Result r = new Delivery(lakehouse, registry, audit).deliver(PRODUCT, v.version(), PARTNER, typed);
+    assertThat(r.file()).isEqualTo(dir.toRealPath().resolve("far/x.csv"));
+    assertThat(Files.size(r.file())).isEqualTo(r.bytes());
+    assertThat(near.resolve("x.csv")).doesNotExist();
+  }
 }
