@@ -54,8 +54,12 @@ public final class TestTrail implements DeliveredCopies {
 
   @Override
   public List<DeliveredCopy> of(String product, int version) {
-    return entries.stream().filter(e -> e.event().action().equals(Delivery.ACTION)
+    DeliveredCopies.Fold fold = new DeliveredCopies.Fold();
+    entries.stream().filter(e -> (e.event().action().equals(Delivery.ACTION)
+            || e.event().action().equals(Delivery.BEGUN))
             && e.event().objects().contains("product:" + product + "@" + version))
-        .map(e -> DeliveredCopy.of(e.seq(), e.at().toString(), e.actor().user(), e.event().details())).toList();
+        .forEach(e -> fold.add(e.seq(), e.at().toString(), e.actor().user(), e.event().action(), e.event().outcome(),
+            e.event().details()));
+    return fold.copies();
   }
 }

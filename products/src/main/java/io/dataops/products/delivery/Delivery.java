@@ -57,6 +57,10 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  */
 public final class Delivery {
   public static final String ACTION = "product.deliver";
+  /** A delivery to a file whose hand-over began: the file is moved to its name next (see {@link #deliver}). */
+  public static final String BEGUN = "product.deliver.begun";
+  /** The detail naming a begun delivery in its end's event (the delivery's, or a failed one). */
+  public static final String BEGUN_ID = "begun";
 
   private final Lakehouse lakehouse;
   private final ProductRegistry registry;
@@ -114,11 +118,36 @@ public final class Delivery {
       // provided: a grant revoked meanwhile stops the hand-over too.
       io.dataops.core.CommitPoint.reached("delivery-written");
       Long grant = deliverable(product, version, partner, "deliver").verdict().grant();
-      // The event before the hand-over: a delivery never reaches the partner's name without its event. A kill
-      // between the two leaves the .part file and the event of a delivery not handed over — the side to err on.
-      handOver(v, event(v, partner, rows, bytes, "deliver", sha256, grant));
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      AuditEvent delivered = event(v, partner, rows, bytes, "deliver", sha256, grant);
+      // Three records around the move, none of them a delivery before the file has its name (found by a probe: the
+      // move over an immutable file failed after the delivery's event, which was metered, billed and certified):
+      // - BEGUN, before the move, under the state check (no seal or destruction comes between the check and it): a
+      //   kill after it leaves its .part file, or the file under its name, with the trail saying so; a destruction
+      //   certificate lists a begun delivery with no end recorded as a copy that may be outside (the side to err on:
+      //   a file under the partner's name with no record at all would be a copy no certificate names);
+      // - the delivery's event once the file has its name: what metering counts and billing charges, so a kill
+      //   between the move and it leaves the partner uncharged (a re-run is a new delivery, charged once), never
+      //   charged for a file that was not handed over;
+      // - a failed product.deliver naming the begun one when the move fails: nothing was handed over.
+      String begun = begin(v, delivered);
+      try {
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException notMoved) {
+        undone(delivered, begun, notMoved);
+        throw notMoved;
+      }
       handedOver = true;
+      try {
+        audit.record(withBegun(delivered, begun));
+      } catch (RuntimeException unrecorded) {
+        // not handed over without its event: the file goes, as the .part file would have
+        try {
+          Files.deleteIfExists(file);
+        } catch (IOException cleanup) {
+          unrecorded.addSuppressed(cleanup);
+        }
+        throw unrecorded;
+      }
     } catch (IOException e) {
       throw OutFiles.failure("the delivery", file, e);
     } catch (NoSuchAlgorithmException e) {
@@ -147,6 +176,41 @@ public final class Delivery {
       throw new StateRefusedException(now.label() + " is " + now.state().label() + ": only a published version is "
           + "delivered", List.of("product:" + now.product() + "@" + now.version()));
     }
+  }
+
+  /**
+   * Records that the delivery {@code delivered} (its event) begins its hand-over ({@link #BEGUN}, the same details),
+   * while the version is published ({@link #handOver}); returns the record's number, which its end names.
+   */
+  private String begin(ProductVersion v, AuditEvent delivered) {
+    String id = java.util.UUID.randomUUID().toString();
+    Map<String, Object> details = new LinkedHashMap<>(delivered.details());
+    details.put(BEGUN_ID, id);
+    handOver(v, new AuditEvent(BEGUN, delivered.objects(), AuditEvent.OK, details));
+    return id;
+  }
+
+  /**
+   * Records that the begun delivery was not handed over ({@code product.deliver}, outcome failed, naming it and why):
+   * metering counts only deliveries that succeeded, and a certificate lists no copy of it. A trail that cannot take
+   * this record leaves the begun one without its end, which a certificate lists as a copy that may be outside.
+   */
+  private void undone(AuditEvent delivered, String id, IOException why) {
+    Map<String, Object> details = new LinkedHashMap<>(delivered.details());
+    details.put(BEGUN_ID, id);
+    details.put("reason", OutFiles.reason(why).orElse(why.getClass().getSimpleName()));
+    try {
+      audit.record(new AuditEvent(ACTION, delivered.objects(), AuditEvent.FAILED, details));
+    } catch (RuntimeException unrecorded) {
+      why.addSuppressed(unrecorded);
+    }
+  }
+
+  /** A delivery's event naming the begun record it ends. */
+  private static AuditEvent withBegun(AuditEvent delivered, String id) {
+    Map<String, Object> details = new LinkedHashMap<>(delivered.details());
+    details.put(BEGUN_ID, id);
+    return new AuditEvent(delivered.action(), delivered.objects(), delivered.outcome(), details);
   }
 
   /** A version found deliverable, and the check's verdict (the grant it is provided under). */

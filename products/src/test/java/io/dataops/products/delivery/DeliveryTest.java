@@ -130,8 +130,50 @@ class DeliveryTest extends ProductFixture {
     try (var left = Files.list(out.getParent())) {
       assertThat(left).containsExactly(out);
     }
-    assertThat(events.subList(at, events.size())).extracting(AuditEvent::action).containsOnly("product.deliver")
-        .hasSize(4);
+    assertThat(events.subList(at, events.size())).filteredOn(e -> e.action().equals("product.deliver"))
+        .hasSize(4).allSatisfy(e -> assertThat(e.outcome()).isEqualTo(AuditEvent.OK));
+    assertThat(events.subList(at, events.size())).filteredOn(e -> e.action().equals(Delivery.BEGUN)).hasSize(4);
+  }
+
+  /**
+   * Found by a probe: the move of the written file over its name failed (an immutable file there) after the
+   * delivery's event was recorded, so a delivery that never reached the partner was metered, billed and listed in the
+   * destruction certificate. Here a folder appears at the name between the last check and the move.
+   */
+  @Test
+  void aDeliveryWhoseFileCannotTakeItsNameIsRecordedAsFailedNotDelivered() throws Exception {
+    ProductVersion v = publishedForPartners(dataFile(1, 5));
+    Path out = dir.resolve("partner/received/street-stats.csv");
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    DeliveryCheck folderAppears = x -> {
+      if (asked.incrementAndGet() == 2) { // the last check, after the rows are written
+        try {
+          Files.createDirectories(out.resolve("inside"));
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+      return DeliveryCheck.Verdict.UNGOVERNED;
+    };
+    int at = events.size();
+
+    assertThatThrownBy(() -> new Delivery(lakehouse, registry, audit).checkingBeforeDelivery(folderAppears)
+        .deliver(PRODUCT, v.version(), PARTNER, out)).isInstanceOf(io.dataops.core.BadInputException.class)
+        .hasMessageContaining("cannot write the delivery").hasMessageContaining("it is a folder");
+    List<AuditEvent> recorded = events.subList(at, events.size());
+    assertThat(recorded).extracting(AuditEvent::action).containsExactly(Delivery.BEGUN, Delivery.ACTION);
+    assertThat(recorded.get(1).outcome()).as("metering counts only deliveries that succeeded")
+        .isEqualTo(AuditEvent.FAILED);
+    assertThat(recorded.get(1).details()).containsEntry(Delivery.BEGUN_ID, recorded.get(0).details()
+        .get(Delivery.BEGUN_ID)).containsEntry("reason", "it is a folder");
+    DeliveredCopies.Fold fold = new DeliveredCopies.Fold();
+    for (int i = 0; i < recorded.size(); i++) {
+      fold.add(i + 1, "now", "wu-xia", recorded.get(i).action(), recorded.get(i).outcome(), recorded.get(i).details());
+    }
+    assertThat(fold.copies()).as("no copy for a certificate to list").isEmpty();
+    try (var left = Files.list(out.getParent())) {
+      assertThat(left).as("no part file left").containsExactly(out);
+    }
   }
 
   /** Found by a probe: --out lnk/../x.csv was written beside lnk, where the OS goes up from where lnk leads. */
@@ -146,5 +188,27 @@ class DeliveryTest extends ProductFixture {
     assertThat(r.file()).isEqualTo(dir.toRealPath().resolve("far/x.csv"));
     assertThat(Files.size(r.file())).isEqualTo(r.bytes());
     assertThat(near.resolve("x.csv")).doesNotExist();
+  }
+
+  /** The delivery's event cannot be recorded once the file has its name: the file goes (not handed over). */
+  @Test
+  void aDeliveryWhoseEventFailsAfterTheMoveIsRemoved() throws Exception {
+    ProductVersion v = publishedForPartners(dataFile(1, 5));
+    Path out = dir.resolve("partner/received/street-stats.csv");
+    io.dataops.core.audit.AuditSink fullAfterBegun = e -> {
+      if (e.action().equals(Delivery.ACTION)) {
+        FULL.record(e);
+      }
+      audit.record(e);
+    };
+    assertThatThrownBy(() -> new Delivery(lakehouse, registry, fullAfterBegun).deliver(PRODUCT, v.version(), PARTNER,
+        out)).hasMessageContaining("disk is full");
+    assertThat(out).doesNotExist();
+    AuditEvent begun = events.get(events.size() - 1);
+    assertThat(begun.action()).isEqualTo(Delivery.BEGUN);
+    // Its end not recorded: a certificate lists the begun delivery as a copy that may be outside (the side to err on).
+    DeliveredCopies.Fold fold = new DeliveredCopies.Fold();
+    fold.add(1, "now", "wu-xia", begun.action(), begun.outcome(), begun.details());
+    assertThat(fold.copies()).singleElement().satisfies(c -> assertThat(c.via()).startsWith("deliver (unfinished"));
   }
 }
