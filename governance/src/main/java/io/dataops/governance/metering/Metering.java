@@ -110,8 +110,17 @@ public final class Metering {
    */
   public MeteringCheck check() {
     sync();
+    return checkDerived();
+  }
+
+  /**
+   * {@link #check()} of the records derived so far, deriving nothing (what a reading command, such as {@code audit
+   * verify} on a read-only home, may do): events not derived yet are no drift.
+   */
+  public MeteringCheck checkDerived() {
     long cursor = cursor();
     List<String> problems = new ArrayList<>();
+    java.util.TreeSet<Long> seqs = new java.util.TreeSet<>();
     long events = 0;
     long records = 0;
     long seen = 0;
@@ -135,7 +144,7 @@ public final class Metering {
         return null;
       });
       records += stored.size();
-      compare(expected, stored, problems);
+      compare(expected, stored, problems, seqs);
       seen = upTo;
     }
     long beyond = db.read("read metering records", c -> reads(c, "audit_seq > ?", cursor).size()
@@ -143,21 +152,52 @@ public final class Metering {
     if (beyond > 0) {
       records += beyond;
       add(problems, beyond + " records name events after the last one derived (" + cursor + ")");
+      seqs.add(cursor + 1);
     }
-    return new MeteringCheck(problems.isEmpty(), events, records, problems);
+    return new MeteringCheck(problems.isEmpty(), events, records, problems,
+        seqs.stream().limit(MAX_PROBLEMS).toList());
   }
 
-  private static void compare(Map<String, Object> expected, Map<String, Object> stored, List<String> problems) {
+  private static void compare(Map<String, Object> expected, Map<String, Object> stored, List<String> problems,
+      java.util.Set<Long> seqs) {
     expected.forEach((key, record) -> {
       Object found = stored.get(key);
       if (found == null) {
         add(problems, key + ": the audit event has no metering record");
+        seqs.add(seqOf(key));
       } else if (!Objects.equals(found, record)) {
-        add(problems, key + ": the metering record differs from its audit event");
+        add(problems, key + ": the metering record differs from its audit event in " + differing(found, record));
+        seqs.add(seqOf(key));
       }
     });
-    stored.keySet().stream().filter(k -> !expected.containsKey(k)).forEach(k ->
-        add(problems, k + ": no audit event says so"));
+    stored.keySet().stream().filter(k -> !expected.containsKey(k)).forEach(k -> {
+      add(problems, k + ": no audit event says so");
+      seqs.add(seqOf(k));
+    });
+  }
+
+  /** The event a key ({@code delivery 12}, {@code read 7/1}) names. */
+  private static long seqOf(String key) {
+    String s = key.substring(key.indexOf(' ') + 1);
+    return Long.parseLong(s.contains("/") ? s.substring(0, s.indexOf('/')) : s);
+  }
+
+  /**
+   * The names of the fields in which two records of one kind differ (never their values: a record names users and
+   * organizations, and the problems reach logs and refusals).
+   */
+  private static String differing(Object a, Object b) {
+    List<String> names = new ArrayList<>();
+    for (java.lang.reflect.RecordComponent c : a.getClass().getRecordComponents()) {
+      try {
+        if (!Objects.equals(c.getAccessor().invoke(a), c.getAccessor().invoke(b))) {
+          names.add(c.getName());
+        }
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return String.join(", ", names);
   }
 
   private static void add(List<String> problems, String problem) {

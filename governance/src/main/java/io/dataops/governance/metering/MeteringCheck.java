@@ -8,10 +8,12 @@ import java.util.List;
  * @param events the metered events (runs, table reads, deliveries) in the trail
  * @param records the read and delivery records found
  * @param problems what differs, one line each (at most {@value Metering#MAX_PROBLEMS}): a record without its event, an
- *     event without its record, a record whose counts differ from its event's
+ *     event without its record, a record whose counts differ from its event's (naming the fields, never values)
+ * @param seqs the audit events the problems name, in order (at most {@value Metering#MAX_PROBLEMS})
  */
-public record MeteringCheck(boolean ok, long events, long records, List<String> problems) {
+public record MeteringCheck(boolean ok, long events, long records, List<String> problems, List<Long> seqs) {
   public MeteringCheck {
     problems = List.copyOf(problems);
+    seqs = List.copyOf(seqs);
   }
 }

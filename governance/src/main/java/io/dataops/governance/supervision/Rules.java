@@ -18,6 +18,8 @@ final class Rules {
   static final String READ_SURGE = "read-surge";
   static final String LEAK_CHECK = "leak-check-failed";
   static final String PROVISION_REFUSED = "provision-refused";
+  /** Raised by {@link Supervision} over the metering records, not by a rule over one event. */
+  static final String METERING_DRIFT = "metering-drift";
   private static final String AUTH_REFUSED = "auth.refused";
 
   private Rules() {}

@@ -126,6 +126,7 @@ public final class Supervision {
       long cursor = cursor();
       List<AuditRecord> page = trail.after(cursor, null, PAGE);
       if (page.isEmpty()) {
+        meteringDrift().ifPresent(raised::add);
         return new Scan(late, raised);
       }
       Context ctx = new Context();
@@ -162,6 +163,52 @@ public final class Supervision {
         }
       }
     }
+  }
+
+  /**
+   * The metering records held to the events they come from ({@link Metering#check}): a record changed, removed or
+   * added in the platform database (which the chain does not cover) would bill another partner or nobody, and is never
+   * derived again. Not a rule over one event but over the records: raised as {@code metering-drift} once per distinct
+   * drift (the same problems found by later scans raise nothing more), under the alerts' lock, so processes scanning at
+   * once raise it once.
+   */
+  private Optional<Alert> meteringDrift() {
+    io.dataops.governance.metering.MeteringCheck check = metering.checkDerived();
+    if (check.ok()) {
+      return Optional.empty();
+    }
+    String message = "the metering records differ from the audit trail (" + check.problems().size()
+        + (check.problems().size() >= Metering.MAX_PROBLEMS ? " or more" : "") + " problems): "
+        + String.join("; ", check.problems());
+    Instant now = clock.instant();
+    Alert stored = db.write("raise alerts", c -> {
+      db.advisoryLock(c, ID_LOCK);
+      try (PreparedStatement p = c.prepareStatement("SELECT message FROM gov_alerts WHERE rule = ? ORDER BY id DESC"
+          + " LIMIT 1")) {
+        p.setString(1, Rules.METERING_DRIFT);
+        try (ResultSet r = p.executeQuery()) {
+          if (r.next() && message.equals(r.getString(1))) {
+            return null; // raised already, and nothing more has drifted
+          }
+        }
+      }
+      // Its events are those the trail held when the drift was found (the records' events are in its details): each
+      // raise is an event, so a further drift is raised at a later one.
+      long head;
+      try (PreparedStatement p = c.prepareStatement("SELECT seq FROM audit_head WHERE id = 1");
+           ResultSet r = p.executeQuery()) {
+        head = r.next() ? r.getLong(1) : 0;
+      }
+      Alert a = insert(c, new Alert.Draft(Rules.METERING_DRIFT, "high", "metering:records", head, head, now, message,
+          Map.of("problems", check.problems(), "events", check.seqs())), now);
+      trail.record(c, raiseEvent(a, authorities(c)));
+      return a;
+    });
+    if (stored == null) {
+      return Optional.empty();
+    }
+    deliver(stored, authorities());
+    return Optional.of(stored);
   }
 
   private Alert insert(Connection c, Alert.Draft d, Instant now) throws SQLException {

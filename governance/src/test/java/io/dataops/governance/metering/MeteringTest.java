@@ -129,15 +129,20 @@ class MeteringTest {
     deliver("qianhai-credit", 1, 100);
     metering.sync();
     sql.update("UPDATE meter_deliveries SET rows_delivered = 1 WHERE audit_seq = 2");
+    sql.update("UPDATE meter_reads SET department = 'evil4', rows_read = 1 WHERE audit_seq = 1 AND item = 1");
     sql.update("DELETE FROM meter_deliveries WHERE audit_seq = 3");
     sql.update("INSERT INTO meter_deliveries (audit_seq, at, actor, partner, product, version, rows_delivered,"
         + " bytes_delivered, via) VALUES (1, '2026-03-01T08:00:00.000000Z', 'x', 'p', 'q', 1, 1, 1, 'deliver')");
     MeteringCheck check = metering.check();
     assertThat(check.ok()).isFalse();
+    // What differs is named by field, never by value (the records name users and organizations).
     assertThat(check.problems()).containsExactly(
-        "delivery 2: the metering record differs from its audit event",
+        "read 1/1: the metering record differs from its audit event in department, rows",
+        "delivery 2: the metering record differs from its audit event in rows",
         "delivery 3: the audit event has no metering record",
         "delivery 1: no audit event says so");
+    assertThat(check.seqs()).containsExactly(1L, 2L, 3L);
+    assertThat(metering.checkDerived().problems()).as("the same without deriving").isEqualTo(check.problems());
   }
 
   @Test

@@ -258,4 +258,35 @@ class SupervisionTest {
     assertThat(supervision.scan()).isEmpty();
     assertThat(trail.list(AuditFilter.newest().action("alert.raise"))).isEmpty();
   }
+
+  /**
+   * A metering record changed or removed in the platform database (found by a probe: a delivery's partner changed
+   * charged another organization, a deleted one was never derived again, and no rule saw it) raises one high alert
+   * naming the events, not the values; the same drift found again raises nothing more, a further one raises again.
+   */
+  @Test
+  void meteringRecordsThatDifferFromTheirEventsRaiseOneAlertPerDrift() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      trail.record(AuditEvent.ok("product.deliver", List.of("product:p@1"), Map.of("product", "p", "version", 1,
+          "partner", "qianhai-credit", "rows", 10, "bytes", 100, "via", "deliver")));
+      clock.advance(Duration.ofMinutes(1));
+    }
+    assertThat(supervision.scan()).as("records as their events say").isEmpty();
+    sql.update("UPDATE meter_deliveries SET partner = 'evil4', rows_delivered = 1 WHERE audit_seq = 1");
+    List<Alert> alerts = supervision.scan();
+    assertThat(alerts).singleElement().satisfies(a -> {
+      assertThat(a.rule()).isEqualTo("metering-drift");
+      assertThat(a.severity()).isEqualTo("high");
+      assertThat(a.subject()).isEqualTo("metering:records");
+      assertThat(a.details().get("events")).isEqualTo(List.of(1L));
+      assertThat(a.message()).contains("delivery 1: the metering record differs from its audit event in partner, rows")
+          .doesNotContain("evil4");
+    });
+    assertThat(supervision.scan()).as("the same drift").isEmpty();
+    sql.update("DELETE FROM meter_deliveries WHERE audit_seq = 3");
+    assertThat(supervision.scan()).singleElement().extracting(Alert::message).asString()
+        .contains("delivery 3: the audit event has no metering record");
+    assertThat(trail.list(AuditFilter.newest().action("alert.raise"))).hasSize(2);
+    assertThat(home.resolve("outbox/bureau/alerts/alert-1-metering-drift.json")).exists();
+  }
 }

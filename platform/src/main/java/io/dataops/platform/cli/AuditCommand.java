@@ -6,6 +6,7 @@ import io.dataops.governance.audit.AuditFilter;
 import io.dataops.governance.audit.AuditRecord;
 import io.dataops.governance.audit.Checkpoint;
 import io.dataops.governance.audit.Verification;
+import io.dataops.governance.metering.MeteringCheck;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.platform.config.PlatformConfig;
 import java.time.Instant;
@@ -40,17 +41,27 @@ final class AuditCommand {
       PlatformConfig config = cli.configToRead(common);
       try (Lakehouse lakehouse = cli.lakehouse(config)) {
         Verification v = io.dataops.platform.governance.AuditAnchors.verify(config, lakehouse, cli.session().trail());
+        // The records derived from the chain live beside it, outside it: held to their events once the chain holds
+        // (against a broken chain they say nothing). Deriving nothing: the home may be read-only.
+        MeteringCheck metering = v.ok()
+            ? io.dataops.platform.billing.BillingServices.metering(config).checkDerived() : null;
+        boolean ok = v.ok() && metering.ok();
+        String reason = v.ok() && !metering.ok() ? "the metering records differ from the audit trail: "
+            + String.join("; ", metering.problems()) : v.reason();
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("ok", v.ok());
+        json.put("ok", ok);
         json.put("events", v.events());
         json.put("firstBad", v.firstBad());
-        json.put("reason", v.reason());
+        json.put("reason", reason);
         json.put("checkpoints", v.checkpoints());
-        cli.print(common, json, v.ok()
-            ? String.format("audit trail ok: %,d events, %d checkpoints match%n", v.events(), v.checkpoints())
+        json.put("metering", metering == null ? null : Map.of("ok", metering.ok(), "events", metering.events(),
+            "records", metering.records(), "problems", metering.problems()));
+        cli.print(common, json, ok
+            ? String.format("audit trail ok: %,d events, %d checkpoints match; %,d metering records match their "
+                + "events%n", v.events(), v.checkpoints(), metering.records())
             : String.format("audit trail NOT ok%s: %s (%,d events)%n", v.firstBad() == null ? ""
-                : " at event " + v.firstBad(), v.reason(), v.events()));
-        return v.ok() ? 0 : 1;
+                : " at event " + v.firstBad(), reason, v.events()));
+        return ok ? 0 : 1;
       }
     }
   }

@@ -3,6 +3,7 @@ package io.dataops.products.billing;
 import io.dataops.core.BadInputException;
 import io.dataops.governance.metering.DeliveryRecord;
 import io.dataops.governance.metering.Metering;
+import io.dataops.governance.metering.MeteringCheck;
 import io.dataops.governance.metering.ReadRecord;
 import io.dataops.lakehouse.catalog.Zone;
 import io.dataops.products.registry.ProductRegistry;
@@ -44,7 +45,15 @@ public final class Billing {
   public Statement statement(YearMonth period, String org, String orgKind) {
     Instant from = period.atDay(1).atStartOfDay(ZONE).toInstant();
     Instant until = period.plusMonths(1).atDay(1).atStartOfDay(ZONE).toInstant();
-    metering.sync();
+    // The records are derived from the chained events but kept beside them, where whoever can write the database can
+    // change them: a record changed to name another partner charged it, one removed billed nobody (found by a probe).
+    // A statement is made only from records that still say what their events say.
+    MeteringCheck drift = metering.check();
+    if (!drift.ok()) {
+      throw new BadInputException("no statement of " + period + ": the metering records differ from the audit trail "
+          + "they are derived from (" + String.join("; ", drift.problems()) + "); the platform database was changed "
+          + "outside the platform (see: dataops audit verify, dataops supervise)");
+    }
     Map<String, long[]> groups = new TreeMap<>(); // product@version@partner -> deliveries, rows, bytes
     for (DeliveryRecord d : metering.deliveries(from, until)) {
       long[] g = groups.computeIfAbsent(d.product() + "\u0000" + d.version() + "\u0000" + d.partner(),

@@ -163,4 +163,36 @@ class BillingTest extends ProductFixture {
     assertThat(life.publish(PRODUCT, v3.version(), OPERATOR, "market", "5", "L", null).publication().plan())
         .isEqualTo("per-delivery");
   }
+
+  /**
+   * Records changed in the platform database are no basis for a statement (found by a probe: a delivery's partner
+   * changed there was charged, a deleted delivery billed nobody, and every check passed): the statement is refused,
+   * saying which records differ in what, naming no value.
+   */
+  @Test
+  void noStatementIsMadeFromMeteringRecordsThatDifferFromTheirEvents() throws Exception {
+    deliver("2026-03-02T02:00:00Z", "qianhai-credit", v1, 10);
+    deliver("2026-03-05T02:00:00Z", "qianhai-credit", v1, 7);
+    Billing billing = billing("0.30");
+    assertThat(billing.statement(YearMonth.of(2026, 3), null, null).total()).isEqualByComparingTo("1.70");
+    long seq = db.read("find a delivery", c -> {
+      try (var p = c.prepareStatement("SELECT MIN(audit_seq) FROM meter_deliveries");
+           var r = p.executeQuery()) {
+        r.next();
+        return r.getLong(1);
+      }
+    });
+    db.write("change a delivery", c -> {
+      try (var p = c.prepareStatement("UPDATE meter_deliveries SET partner = 'evil4', rows_delivered = 1"
+          + " WHERE audit_seq = ?")) {
+        p.setLong(1, seq);
+        return p.executeUpdate();
+      }
+    });
+    assertThatThrownBy(() -> billing.statement(YearMonth.of(2026, 3), "evil4", "partner"))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageStartingWith("no statement of 2026-03: the metering records differ from the audit trail they are "
+            + "derived from (delivery " + seq + ": the metering record differs from its audit event in partner, rows)")
+        .hasMessageNotContaining("evil4");
+  }
 }
