@@ -43,9 +43,16 @@ public final class FreeText {
     }
     int at = unsafeAt(text);
     if (at >= 0) {
-      return "holds a control character (U+" + String.format("%04X", (int) text.charAt(at)) + ") at character "
-          + (at + 1) + ": it is shown to others as one line of text; write it without line breaks, tabs or escape"
-          + " sequences";
+      int c = text.codePointAt(at);
+      String code = "U+" + String.format("%04X", c);
+      int character = text.codePointCount(0, at) + 1;
+      if (Character.getType(c) == Character.FORMAT && !bidi(c)) {
+        return "holds an invisible format character (" + code + ") at character " + character + ": text that looks"
+            + " the same would differ (a name, a reason) or hide what it says; write it without zero-width, joiner,"
+            + " soft hyphen or tag characters";
+      }
+      return "holds a control character (" + code + ") at character " + character + ": it is shown to others as"
+          + " one line of text; write it without line breaks, tabs or escape sequences";
     }
     int replaced = text.indexOf('\uFFFD');
     if (replaced >= 0) {
@@ -62,16 +69,26 @@ public final class FreeText {
    * "txt.exe" as "exe.txt"); -1 when it holds none. Every one-line text others read (names, notes, reasons, signers)
    * is checked by this one rule. Unicode's own line and paragraph separators (U+2028, U+2029) break a line too, and
    * its bidirectional marks (U+200E, U+200F, U+061C) are bidi controls as the overrides are (a probe forged a line of
-   * a version's history with them).
+   * a version's history with them). So are Unicode's other format characters (category Cf), which show as nothing:
+   * a zero-width space (U+200B), a word joiner (U+2060), a byte order mark (U+FEFF), a soft hyphen (U+00AD) or a tag
+   * character (U+E0000 to U+E007F) made two organizations' names look the same and hid what a reason said (a probe).
+   * The index is of the {@code char} where the character starts.
    */
   public static int unsafeAt(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (Character.isISOControl(c) || c >= '\u202a' && c <= '\u202e' || c >= '\u2066' && c <= '\u2069'
-          || c == '\u2028' || c == '\u2029' || c == '\u200e' || c == '\u200f' || c == '\u061c') {
+    for (int i = 0; i < text.length(); ) {
+      int c = text.codePointAt(i);
+      if (Character.isISOControl(c) || bidi(c) || c == '\u2028' || c == '\u2029'
+          || Character.getType(c) == Character.FORMAT) {
         return i;
       }
+      i += Character.charCount(c);
     }
     return -1;
+  }
+
+  /** The bidirectional overrides, isolates and marks. */
+  private static boolean bidi(int c) {
+    return c >= '\u202a' && c <= '\u202e' || c >= '\u2066' && c <= '\u2069' || c == '\u200e' || c == '\u200f'
+        || c == '\u061c';
   }
 }

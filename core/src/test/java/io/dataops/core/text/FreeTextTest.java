@@ -23,7 +23,25 @@ class FreeTextTest {
     assertThat(FreeText.unsafeAt("abc\u200e")).isEqualTo(3);
     assertThat(FreeText.unsafeAt("abc\u200fdef")).isEqualTo(3);
     assertThat(FreeText.unsafeAt("\u061c")).isZero();
-    assertThat(FreeText.unsafeAt("zero\u200bwidth space, joiner \u200d")).as("not bidi, no line: allowed").isEqualTo(-1);
+    // Found by a probe: invisible format characters (category Cf) made two names look the same and hid text.
+    assertThat(FreeText.unsafeAt("zero\u200bwidth")).isEqualTo(4);
+    assertThat(FreeText.unsafeAt("joiner \u200d")).isEqualTo(7);
+    assertThat(FreeText.unsafeAt("word\u2060joiner")).isEqualTo(4);
+    assertThat(FreeText.unsafeAt("\ufeffbom")).isZero();
+    assertThat(FreeText.unsafeAt("soft\u00adhyphen")).isEqualTo(4);
+    assertThat(FreeText.unsafeAt("tag " + new String(Character.toChars(0xE0041)))).isEqualTo(4);
+    assertThat(FreeText.unsafeAt("福田区 — “quoted” · 𠀋 ✓")).as("visible, also beyond the BMP").isEqualTo(-1);
+  }
+
+  @Test
+  void anInvisibleFormatCharacterIsNamedByItsCodePointAndPlace() {
+    assertThatThrownBy(() -> FreeText.line("--reason", "=HYPERLINK(\"http://x\",\"y\")\u200b"))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageStartingWith("--reason holds an invisible format character (U+200B) at character 27");
+    assertThatThrownBy(() -> FreeText.line("--note", "ok \u2060"))
+        .hasMessageStartingWith("--note holds an invisible format character (U+2060) at character 4");
+    assertThatThrownBy(() -> FreeText.line("--note", "𠀋" + new String(Character.toChars(0xE007F))))
+        .hasMessageStartingWith("--note holds an invisible format character (U+E007F) at character 2");
   }
 
   @Test

@@ -114,8 +114,8 @@ public final class Identities {
           if (Names.alike(other, id)) {
             // Someone taking a department's tables under another spelling: kept in the trail, as a user's look-alike.
             return new Refusal("organization " + id + " is too like " + other + ", which exists already: ids"
-                + " that differ only in '-' and '_' would share tables (ods." + id.replace('-', '_')
-                + "__<dataset>); choose another id", List.of("organization:" + id, "organization:" + other),
+                + " that differ only in '-' and '_' (which, how many in a row, or at the end) read as one, or would"
+                + " share tables (ods." + id.replace('-', '_') + "__<dataset>); choose another id", List.of("organization:" + id, "organization:" + other),
                 "id too like an existing organization's");
           }
         }

@@ -41,13 +41,22 @@ public final class Names {
   }
 
   /**
-   * Whether two names (of users, or of organizations) read as one: they differ only in '-' and '_'. A department's
-   * tables write its id with '_' for '-', and people read wang_fang and wang-fang in lists and the audit trail as one
-   * user. Case and other scripts need no rule here: names are lower-case ASCII only.
+   * Whether two names (of users, or of organizations) read as one: they differ only in their separators, which ('-'
+   * or '_'), how many in a row, or at the end. A department's tables write its id with '_' for '-', and people read
+   * wang_fang and wang-fang in lists and the audit trail as one user; a probe added qianhai--credit beside
+   * qianhai-credit, and a name ending in '-' reads as the name without it. Names start with a letter, so nothing
+   * leads. Case and other scripts need no rule here: names are lower-case ASCII only.
    */
   public static boolean alike(String a, String b) {
-    return a.replace('-', '_').equals(b.replace('-', '_'));
+    return canonical(a).equals(canonical(b));
   }
+
+  /** A name with every run of separators written as one '_', and none at the end. */
+  private static String canonical(String name) {
+    return SEPARATORS.matcher(name).replaceAll("_").replaceFirst("_$", "");
+  }
+
+  private static final Pattern SEPARATORS = Pattern.compile("[-_]+");
 
   /** What a message may repeat of a name someone typed: short printable text, else only its length. */
   static String shown(String typed) {

@@ -17,10 +17,13 @@ public record Organization(String id, String displayName, OrganizationKind kind)
   public Organization {
     Names.organization(id);
     Objects.requireNonNull(kind, "kind");
-    if (displayName == null || displayName.isBlank() || displayName.length() > DISPLAY_NAME_MAX
-        || FreeText.unsafeAt(displayName) >= 0) {
+    if (displayName == null || displayName.isBlank()) {
       throw new BadInputException("the display name of organization " + id + " must be 1 to " + DISPLAY_NAME_MAX
-          + " characters without control characters or direction overrides");
+          + " characters without control, direction or invisible format characters");
+    }
+    String problem = FreeText.problem(displayName, DISPLAY_NAME_MAX);
+    if (problem != null) {
+      throw new BadInputException("the display name of organization " + id + " " + problem);
     }
     displayName = displayName.strip();
   }

@@ -141,8 +141,8 @@ class IdentityCliTest {
     Run alike = run("org", "add", "public_security", "--name", "Fake", "--kind", "department", "--json");
     assertThat(alike.exit()).isEqualTo(2);
     assertThat(alike.err().strip()).isEqualTo("dataops: organization public_security is too like public-security,"
-        + " which exists already: ids that differ only in '-' and '_' would share tables"
-        + " (ods.public_security__<dataset>); choose another id");
+        + " which exists already: ids that differ only in '-' and '_' (which, how many in a row, or at the end) read"
+        + " as one, or would share tables (ods.public_security__<dataset>); choose another id");
     assertThat(ok("org", "list", "--json").out()).doesNotContain("public_security");
     ok("org", "add", "futian-data-bureau", "--name", "data bureau", "--kind", "authority");
     env.put("DATAOPS_TOKEN", ok("user", "add", "zhang-wei", "--org", "futian-data-bureau", "--roles", "authority",
