@@ -177,9 +177,8 @@ public final class Supervision {
     if (check.ok()) {
       return Optional.empty();
     }
-    String message = "the metering records differ from the audit trail (" + check.problems().size()
-        + (check.problems().size() >= Metering.MAX_PROBLEMS ? " or more" : "") + " problems): "
-        + String.join("; ", check.problems());
+    String message = "the metering records differ from the audit trail: " + String.join("; ", check.problems())
+        + (check.problems().size() >= Metering.MAX_PROBLEMS ? "; and maybe more" : "");
     Instant now = clock.instant();
     Alert stored = db.write("raise alerts", c -> {
       db.advisoryLock(c, ID_LOCK);

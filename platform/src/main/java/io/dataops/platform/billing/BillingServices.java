@@ -64,7 +64,8 @@ public final class BillingServices {
     Function<String, BigDecimal> configured = ratios(config.home(), env);
     Map<String, BigDecimal> fixed = issuedRatios(new AuditTrail(Sessions.database(config)), period);
     return new Billing(ProductServices.registry(config), metering(config),
-        product -> fixed.containsKey(product) ? fixed.get(product) : configured.apply(product));
+        product -> fixed.containsKey(product) ? fixed.get(product) : configured.apply(product))
+        .checkingVersions(new io.dataops.products.registry.RegistryCheck(new AuditTrail(Sessions.database(config))));
   }
 
   /** Each product's ratio as the period's earlier statements recorded it, the first statement's winning. */

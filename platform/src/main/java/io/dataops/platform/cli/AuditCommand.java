@@ -45,9 +45,13 @@ final class AuditCommand {
         // (against a broken chain they say nothing). Deriving nothing: the home may be read-only.
         MeteringCheck metering = v.ok()
             ? io.dataops.platform.billing.BillingServices.metering(config).checkDerived() : null;
-        boolean ok = v.ok() && metering.ok();
-        String reason = v.ok() && !metering.ok() ? "the metering records differ from the audit trail: "
-            + String.join("; ", metering.problems()) : v.reason();
+        // So is the product registry: each version's state and publication as its lifecycle events say.
+        List<String> products = v.ok() ? new io.dataops.products.registry.RegistryCheck(cli.session().trail())
+            .check(io.dataops.platform.product.ProductServices.registry(config)) : null;
+        boolean ok = v.ok() && metering.ok() && products.isEmpty();
+        String reason = !v.ok() ? v.reason() : !metering.ok() ? "the metering records differ from the audit trail: "
+            + String.join("; ", metering.problems()) : !products.isEmpty() ? "the product registry differs from the"
+            + " audit trail: " + String.join("; ", products) : null;
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("ok", ok);
         json.put("events", v.events());
@@ -56,6 +60,7 @@ final class AuditCommand {
         json.put("checkpoints", v.checkpoints());
         json.put("metering", metering == null ? null : Map.of("ok", metering.ok(), "events", metering.events(),
             "records", metering.records(), "problems", metering.problems()));
+        json.put("products", products == null ? null : Map.of("ok", products.isEmpty(), "problems", products));
         cli.print(common, json, ok
             ? String.format("audit trail ok: %,d events, %d checkpoints match; %,d metering records match their "
                 + "events%n", v.events(), v.checkpoints(), metering.records())

@@ -51,8 +51,15 @@ public record ProductServices(PlatformConfig config, Lakehouse lakehouse, Produc
 
   /** Deliveries to partners, each checked against the grants its version was made under (a revoked one stops it). */
   public io.dataops.products.delivery.Delivery delivery() {
-    return new io.dataops.products.delivery.Delivery(lakehouse, registry, audit)
-        .checkingBeforeDelivery(io.dataops.platform.governance.GrantServices.deliveryCheck(config, audit));
+    // Held to its audit events first: a sealed version set back to published in the platform database was delivered.
+    io.dataops.products.registry.RegistryCheck records = new io.dataops.products.registry.RegistryCheck(
+        new io.dataops.governance.audit.AuditTrail(io.dataops.platform.session.Sessions.database(config)));
+    io.dataops.products.delivery.DeliveryCheck grants = io.dataops.platform.governance.GrantServices.deliveryCheck(
+        config, audit);
+    return new io.dataops.products.delivery.Delivery(lakehouse, registry, audit).checkingBeforeDelivery(v -> {
+      records.require(v, "the delivery of " + v.label());
+      return grants.check(v);
+    });
   }
 
   public Destroyer destroyer() {

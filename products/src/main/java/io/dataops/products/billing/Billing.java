@@ -7,6 +7,7 @@ import io.dataops.governance.metering.MeteringCheck;
 import io.dataops.governance.metering.ReadRecord;
 import io.dataops.lakehouse.catalog.Zone;
 import io.dataops.products.registry.ProductRegistry;
+import io.dataops.products.registry.RegistryCheck;
 import io.dataops.products.registry.ProductVersion;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -30,12 +31,27 @@ public final class Billing {
   private final ProductRegistry registry;
   private final Metering metering;
   private final Function<String, BigDecimal> departmentRatio;
+  private final RegistryCheck versions;
 
   /** @param departmentRatio each product's share of revenue for its source departments, 0 to 1 */
   public Billing(ProductRegistry registry, Metering metering, Function<String, BigDecimal> departmentRatio) {
+    this(registry, metering, departmentRatio, null);
+  }
+
+  private Billing(ProductRegistry registry, Metering metering, Function<String, BigDecimal> departmentRatio,
+      RegistryCheck versions) {
     this.registry = registry;
     this.metering = metering;
     this.departmentRatio = departmentRatio;
+    this.versions = versions;
+  }
+
+  /**
+   * This billing, holding each version billed to its audit events first (its state and publication: a price changed
+   * in the platform database was billed as changed), refusing the statement when one differs.
+   */
+  public Billing checkingVersions(RegistryCheck check) {
+    return new Billing(registry, metering, departmentRatio, check);
   }
 
   /**
@@ -66,8 +82,9 @@ public final class Billing {
     Map<String, ProductVersion> versions = new LinkedHashMap<>();
     for (Map.Entry<String, long[]> e : groups.entrySet()) {
       String[] k = e.getKey().split("\u0000");
-      ProductVersion v = versions.computeIfAbsent(k[0] + "@" + k[1], x -> registry.find(k[0], Integer.parseInt(k[1]))
-          .orElseThrow(() -> new IllegalStateException("a delivery of " + x + ", which the registry does not know")));
+      ProductVersion v = versions.computeIfAbsent(k[0] + "@" + k[1], x -> checked(period, registry.find(k[0],
+          Integer.parseInt(k[1])).orElseThrow(() -> new IllegalStateException("a delivery of " + x
+              + ", which the registry does not know"))));
       PricePlan plan = PricePlan.of(v.publication());
       long[] g = e.getValue();
       lines.add(new Statement.Line(v.product(), v.version(), k[2], v.lineage().owner(), plan.kind().label(),
@@ -100,6 +117,13 @@ public final class Billing {
         .filter(l -> l.product().equals(p)).map(Statement.Line::operator).findFirst().orElse(null), r,
         departmentRatio.apply(p))));
     return forOrg(period, org, orgKind, lines, allShares, products);
+  }
+
+  private ProductVersion checked(YearMonth period, ProductVersion v) {
+    if (this.versions != null) {
+      this.versions.require(v, "the statement of " + period);
+    }
+    return v;
   }
 
   private static Statement forOrg(YearMonth period, String org, String kind, List<Statement.Line> lines,
