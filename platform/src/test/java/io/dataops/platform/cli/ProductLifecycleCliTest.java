@@ -175,7 +175,10 @@ class ProductLifecycleCliTest {
         "alice product destroy [\"product:income-by-street@2\"]: income-by-street v2 is published: destroy needs a "
             + "version that is rejected or sealed",
         "alice product destroy [\"product:income-by-street@1\"]: income-by-street v1 is destroyed: destroy needs a "
-            + "version that is rejected or sealed (it was destroyed; its certificate is under certificates/)");
+            + "version that is rejected or sealed (it was destroyed; its certificate is under certificates/)",
+        // a verify asked of a destroyed version is a state refusal too (it left no trace before)
+        "audrey product verify [\"product:income-by-street@1\"]: income-by-street v1 was destroyed: there is nothing "
+            + "to verify (its destruction certificate lists what was removed)");
     assertThat(ok("table", "show", "product.income_by_street", "--tag", "v2", "--json", "--as", TestCast.PARTNER)
         .json().get("snapshotId").asLong()).isPositive();
     assertThat(ok("product", "verify", "income-by-street", "2", "--json", "--as", TestCast.AUDITOR).json()

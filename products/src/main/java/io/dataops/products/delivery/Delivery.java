@@ -47,7 +47,9 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 /**
  * A published version delivered to a partner (数据交付): every row of exactly the version's snapshot, streamed into a
  * CSV file (UTF-8, a header, RFC 4180 quoting) the partner takes away, and one audit event ({@code product.deliver}:
- * partner, version, rows, bytes, the file's SHA-256) from which metering and billing count it. A partner's read of a
+ * partner, version, rows, bytes, the file's SHA-256) from which metering and billing count it, recorded once the file
+ * has its name (a {@link #BEGUN} record before the move, a failed {@code product.deliver} if the move fails: see
+ * {@link #deliver}). A partner's read of a
  * version through {@code table show} is a delivery too ({@link #event}). With the warehouse on object storage a
  * partner may instead take the CSV by a presigned GET URL with an expiry ({@link #deliverByUrl}): the object is
  * written under {@code s3://BUCKET/deliveries/<product>/v<N>/}, which a destruction of the version removes. A version
