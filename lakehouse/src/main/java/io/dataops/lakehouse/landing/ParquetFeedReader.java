@@ -48,6 +48,8 @@ final class ParquetFeedReader implements FeedReader {
   private final IntWidth[] widths;
   /** The file's type with every column, nested ones too, numbered in order: see {@link #numbered}. */
   private final MessageType numbered;
+  /** {@link #numbered} as Iceberg is to read it ({@link #readType}): made once, for the schema and every read. */
+  private final MessageType readable;
   private final int[] contractToFile;
   /**
    * Per contract column: its file column is text read as its bytes, to be checked as UTF-8 (see {@link #readType}):
@@ -82,8 +84,9 @@ final class ParquetFeedReader implements FeedReader {
       widths[i] = checkType(top.get(i), i);
     }
     this.numbered = numbered(type);
+    this.readable = readType(numbered);
     try {
-      this.fileSchema = ParquetSchemaUtil.convert(readType(numbered));
+      this.fileSchema = ParquetSchemaUtil.convert(readable);
     } catch (RuntimeException e) {
       throw new BadInputException("the Parquet file has a column of a type the platform cannot read ("
           + e.getClass().getSimpleName() + ")");
@@ -322,7 +325,7 @@ final class ParquetFeedReader implements FeedReader {
     try (ParquetFileReader reader = ParquetFileReader.open(footerInput(file), options)) {
       // The footer as the constructor read it, numbered as fileSchema is (parquet-java requests columns by path).
       reader.setRequestedSchema(numbered);
-      ParquetValueReader<Record> rows = GenericParquetReaders.buildReader(fileSchema, readType(numbered));
+      ParquetValueReader<Record> rows = GenericParquetReaders.buildReader(fileSchema, readable);
       for (PageReadStore pages = reader.readNextRowGroup(); pages != null; pages = reader.readNextRowGroup()) {
         rows.setPageSource(pages);
         for (long i = 0, n = pages.getRowCount(); i < n; i++) {

@@ -62,10 +62,11 @@ public final class BillingServices {
    */
   public static Billing billing(PlatformConfig config, Map<String, String> env, YearMonth period) {
     Function<String, BigDecimal> configured = ratios(config.home(), env);
-    Map<String, BigDecimal> fixed = issuedRatios(new AuditTrail(Sessions.database(config)), period);
+    AuditTrail trail = new AuditTrail(Sessions.database(config));
+    Map<String, BigDecimal> fixed = issuedRatios(trail, period);
     return new Billing(ProductServices.registry(config), metering(config),
         product -> fixed.containsKey(product) ? fixed.get(product) : configured.apply(product))
-        .checkingVersions(new io.dataops.products.registry.RegistryCheck(new AuditTrail(Sessions.database(config))));
+        .checkingVersions(new io.dataops.products.registry.RegistryCheck(trail));
   }
 
   /** Each product's ratio as the period's earlier statements recorded it, the first statement's winning. */
