@@ -31,10 +31,11 @@ import java.util.Optional;
 /**
  * Security supervision (安全监管): the alert rules run over every audit event not scanned yet (and the metering records
  * derived from them): bursts of refused requests, repeated refused logins or tokens, a read far above a grant's
- * history, a failed leak check. Each alert is stored once with its audit event ({@code alert.raise}, in the same
- * transaction), then written to the outbox of every authority organization and marked delivered; an alert a stopped
- * scan did not deliver is delivered by the next scan. Any process may scan at any time: each page of events is one
- * compare-and-set on the cursor.
+ * history, a failed leak check; at the end of each scan, records kept beside the chain ({@link DriftCheck}: metering,
+ * the product registry) that differ from it. Each alert is stored once with its audit event ({@code alert.raise}, in
+ * the same transaction), then written to the outbox of every authority organization and marked delivered; an alert a
+ * stopped scan did not deliver is delivered by the next scan. Any process may scan at any time: each page of events
+ * is one compare-and-set on the cursor.
  */
 public final class Supervision {
   private static final int PAGE = 500;
@@ -45,6 +46,7 @@ public final class Supervision {
   private final AuditTrail trail;
   private final Metering metering;
   private final List<AlertRule> rules;
+  private final List<DriftCheck> drifts;
   private final Documents outbox;
   private final Clock clock;
 
@@ -57,12 +59,25 @@ public final class Supervision {
   /** @param outbox the outbox, in the home or a bucket; null: alerts are stored and audited only */
   public Supervision(GovernanceDatabase db, AuditTrail trail, Metering metering, SupervisionRules thresholds,
       Documents outbox, Clock clock) {
+    this(db, trail, metering, thresholds, outbox, clock, List.of());
+  }
+
+  /**
+   * @param drifts checks of other records beside the chain (the product registry), run after the metering records'
+   *     at the end of each scan
+   */
+  public Supervision(GovernanceDatabase db, AuditTrail trail, Metering metering, SupervisionRules thresholds,
+      Documents outbox, Clock clock, List<DriftCheck> drifts) {
     this.db = db;
     this.trail = trail;
     this.metering = metering;
     this.rules = Rules.all(thresholds);
     this.outbox = outbox;
     this.clock = clock;
+    List<DriftCheck> all = new ArrayList<>();
+    all.add(meteringDrift(metering));
+    all.addAll(drifts);
+    this.drifts = List.copyOf(all);
   }
 
   /** What a rule may look at besides the event: earlier events, alerts raised, metering. */
@@ -126,7 +141,9 @@ public final class Supervision {
       long cursor = cursor();
       List<AuditRecord> page = trail.after(cursor, null, PAGE);
       if (page.isEmpty()) {
-        meteringDrift().ifPresent(raised::add);
+        for (DriftCheck d : drifts) {
+          drift(d).ifPresent(raised::add);
+        }
         return new Scan(late, raised);
       }
       Context ctx = new Context();
@@ -168,38 +185,62 @@ public final class Supervision {
   /**
    * The metering records held to the events they come from ({@link Metering#check}): a record changed, removed or
    * added in the platform database (which the chain does not cover) would bill another partner or nobody, and is never
-   * derived again. Not a rule over one event but over the records: raised as {@code metering-drift} once per distinct
-   * drift (the same problems found by later scans raise nothing more), under the alerts' lock, so processes scanning at
-   * once raise it once.
+   * derived again.
    */
-  private Optional<Alert> meteringDrift() {
-    io.dataops.governance.metering.MeteringCheck check = metering.checkDerived();
-    if (check.ok()) {
+  private static DriftCheck meteringDrift(Metering metering) {
+    return new DriftCheck() {
+      @Override
+      public String rule() {
+        return Rules.METERING_DRIFT;
+      }
+
+      @Override
+      public String subject() {
+        return "metering:records";
+      }
+
+      @Override
+      public Optional<Drift> find() {
+        io.dataops.governance.metering.MeteringCheck check = metering.checkDerived();
+        return check.ok() ? Optional.empty() : Optional.of(new Drift(DriftCheck.message(
+            "the metering records differ from the audit trail", check.problems(), Metering.MAX_PROBLEMS),
+            Map.of("problems", check.problems(), "events", check.seqs())));
+      }
+    };
+  }
+
+  /**
+   * Records beside the chain that differ from it: not a rule over one event but over the records, raised as the
+   * check's rule (high) once per distinct drift (the same problems found by later scans raise nothing more), under the
+   * alerts' lock, so processes scanning at once raise it once.
+   */
+  private Optional<Alert> drift(DriftCheck check) {
+    Optional<DriftCheck.Drift> found = check.find();
+    if (found.isEmpty()) {
       return Optional.empty();
     }
-    String message = "the metering records differ from the audit trail: " + String.join("; ", check.problems())
-        + (check.problems().size() >= Metering.MAX_PROBLEMS ? "; and maybe more" : "");
+    String message = found.get().message();
     Instant now = clock.instant();
     Alert stored = db.write("raise alerts", c -> {
       db.advisoryLock(c, ID_LOCK);
       try (PreparedStatement p = c.prepareStatement("SELECT message FROM gov_alerts WHERE rule = ? ORDER BY id DESC"
           + " LIMIT 1")) {
-        p.setString(1, Rules.METERING_DRIFT);
+        p.setString(1, check.rule());
         try (ResultSet r = p.executeQuery()) {
           if (r.next() && message.equals(r.getString(1))) {
             return null; // raised already, and nothing more has drifted
           }
         }
       }
-      // Its events are those the trail held when the drift was found (the records' events are in its details): each
-      // raise is an event, so a further drift is raised at a later one.
+      // Its events are those the trail held when the drift was found: each raise is an event, so a further drift is
+      // raised at a later one.
       long head;
       try (PreparedStatement p = c.prepareStatement("SELECT seq FROM audit_head WHERE id = 1");
            ResultSet r = p.executeQuery()) {
         head = r.next() ? r.getLong(1) : 0;
       }
-      Alert a = insert(c, new Alert.Draft(Rules.METERING_DRIFT, "high", "metering:records", head, head, now, message,
-          Map.of("problems", check.problems(), "events", check.seqs())), now);
+      Alert a = insert(c, new Alert.Draft(check.rule(), "high", check.subject(), head, head, now, message,
+          found.get().details()), now);
       trail.record(c, raiseEvent(a, authorities(c)));
       return a;
     });

@@ -131,4 +131,32 @@ class SupervisionCliTest {
       assertThat(a.toString()).doesNotContain("张三丰", "440304198503071231");
     });
   }
+
+  /**
+   * A version's price edited in the platform database (beside the audit chain): the authority's next {@code supervise}
+   * raises {@code registry-drift}, naming the version and the field, not the value; once.
+   */
+  @Test
+  void aPriceChangedInTheDatabaseRaisesRegistryDrift() throws Exception {
+    DeliveryCliTest.grantedRunAndPublished(dir, "--channel market --price 300");
+    Path home = dir.resolve("home");
+    JsonNode before = CliTest.exactly("supervise", "--json", "--home", home.toString(), "--as", TestCast.AUTHORITY)
+        .json().get("alerts");
+    assertThat(before).as("an untouched registry").noneMatch(a -> a.get("rule").asText().equals("registry-drift"));
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + home.resolve("catalog.db"));
+         var st = c.prepareStatement("UPDATE product_versions SET publication = replace(publication, '300', '1')"
+             + " WHERE product = 'income-by-street' AND version = 1")) {
+      assertThat(st.executeUpdate()).isEqualTo(1);
+    }
+    JsonNode alerts = CliTest.exactly("supervise", "--json", "--home", home.toString(), "--as", TestCast.AUTHORITY)
+        .json().get("alerts");
+    assertThat(alerts).singleElement().satisfies(a -> {
+      assertThat(a.get("rule").asText()).isEqualTo("registry-drift");
+      assertThat(a.get("severity").asText()).isEqualTo("high");
+      assertThat(a.get("message").asText()).isEqualTo("the product registry differs from the audit trail: "
+          + "income-by-street v1: its publication differs from its publish event in price");
+    });
+    assertThat(CliTest.exactly("supervise", "--json", "--home", home.toString(), "--as", TestCast.AUTHORITY).json()
+        .get("alerts")).as("the same drift, raised once").isEmpty();
+  }
 }

@@ -4,12 +4,14 @@ import io.dataops.core.BadInputException;
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.governance.audit.AuditRecord;
 import io.dataops.governance.audit.AuditTrail;
+import io.dataops.governance.supervision.DriftCheck;
 import io.dataops.products.registry.ProductVersion.Publication;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The registry held to the audit trail: each version's state is what its last lifecycle event made it, and its
@@ -21,6 +23,8 @@ import java.util.Objects;
  */
 public final class RegistryCheck {
   public static final int MAX_PROBLEMS = 20;
+  /** The alert {@code supervise} raises when the registry differs from its events ({@link #drift}). */
+  public static final String REGISTRY_DRIFT = "registry-drift";
   /** The events that move a version, each in the transaction of its move. */
   static final List<String> LIFECYCLE = List.of("product.version", "product.submit", "product.approve",
       "product.reject", "product.publish", "product.supersede", "product.seal", "product.destroy.start",
@@ -73,6 +77,33 @@ public final class RegistryCheck {
       }
     }
     return problems;
+  }
+
+  /**
+   * {@link #check} as supervision runs it at the end of each scan: raised as {@value #REGISTRY_DRIFT} once per distinct
+   * drift, so the authority learns of a version set back to published or a price changed without running {@code audit
+   * verify}. The problems name versions and fields, never values.
+   */
+  public DriftCheck drift(ProductRegistry registry) {
+    return new DriftCheck() {
+      @Override
+      public String rule() {
+        return REGISTRY_DRIFT;
+      }
+
+      @Override
+      public String subject() {
+        return "products:registry";
+      }
+
+      @Override
+      public Optional<Drift> find() {
+        List<String> problems = check(registry);
+        return problems.isEmpty() ? Optional.empty() : Optional.of(new Drift(DriftCheck.message(
+            "the product registry differs from the audit trail", problems, MAX_PROBLEMS),
+            Map.of("problems", problems)));
+      }
+    };
   }
 
   /** Refuses {@code doing} (a delivery, a statement) with a version that differs from its events. */

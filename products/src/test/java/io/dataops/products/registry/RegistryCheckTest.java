@@ -6,15 +6,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dataops.core.BadInputException;
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.digest.DigestAlgorithm;
+import io.dataops.governance.audit.AuditFilter;
 import io.dataops.governance.audit.AuditTrail;
 import io.dataops.governance.db.GovernanceDatabase;
 import io.dataops.governance.metering.Metering;
+import io.dataops.governance.supervision.Alert;
+import io.dataops.governance.supervision.Supervision;
+import io.dataops.governance.supervision.SupervisionRules;
 import io.dataops.products.ProductFixture;
 import io.dataops.products.billing.Billing;
 import io.dataops.products.lifecycle.Lifecycle;
 import io.dataops.products.publish.ProductPublisher;
 import io.dataops.products.publish.QualityGate;
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.YearMonth;
 import java.util.List;
 import java.util.Map;
@@ -94,5 +99,27 @@ class RegistryCheckTest extends ProductFixture {
   void aVersionNoEventRecordsIsFound() {
     edit("UPDATE product_versions SET version = 9 WHERE product = 'street-stats' AND version = 3");
     assertThat(check.check(registry)).containsExactly("street-stats v9: no audit event records it");
+  }
+
+  /** Supervision raises the drift once per distinct drift, without anyone running {@code audit verify}. */
+  @Test
+  void supervisionRaisesRegistryDriftOncePerDistinctDrift() {
+    Supervision supervision = new Supervision(db, trail, new Metering(db, trail), SupervisionRules.DEFAULTS,
+        (io.dataops.lakehouse.storage.Documents) null, Clock.systemUTC(), List.of(check.drift(registry)));
+    assertThat(supervision.scan()).as("an untouched registry").isEmpty();
+    edit("UPDATE product_versions SET publication = replace(publication, '\"1000.00\"', '\"0.01\"')"
+        + " WHERE product = 'street-stats' AND version = 2");
+    assertThat(supervision.scan()).singleElement().satisfies(a -> {
+      assertThat(a.rule()).isEqualTo("registry-drift");
+      assertThat(a.severity()).isEqualTo("high");
+      assertThat(a.subject()).isEqualTo("products:registry");
+      assertThat(a.message()).isEqualTo("the product registry differs from the audit trail: street-stats v2: its "
+          + "publication differs from its publish event in price").doesNotContain("0.01");
+    });
+    assertThat(supervision.scan()).as("the same drift").isEmpty();
+    edit("UPDATE product_versions SET state = 'published' WHERE product = 'street-stats' AND version = 1");
+    assertThat(supervision.scan()).singleElement().extracting(Alert::message).asString()
+        .contains("street-stats v1: the registry says published, its audit events superseded");
+    assertThat(trail.list(AuditFilter.newest().action("alert.raise"))).hasSize(2);
   }
 }
