@@ -171,6 +171,26 @@ class AnonymityCheckTest {
     assertThat(r.avgRisk()).isZero();
   }
 
+  /** Every class meets k: the verdict lists no class and keeps every row, before and after it is saved. */
+  @Test
+  void aTableWhoseEveryClassMeetsKKeepsEveryRow() throws Exception {
+    AnonymityCheck check = new AnonymityCheck(2, null, null, null, List.of("street"), Map.of(), dir, 1 << 20);
+    for (String street : List.of("华富", "华富", "莲花", "莲花")) {
+      check.add(new Object[] {street}, null, 1);
+    }
+    AnonymityCheck.Verdict verdict = check.finish();
+    assertThat(verdict.report().recordsSuppressed()).isZero();
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    verdict.writeTo(bytes);
+    AnonymityCheck.Verdict read = AnonymityCheck.Verdict.readFrom(new java.io.ByteArrayInputStream(bytes.toByteArray()),
+        verdict.report());
+    for (AnonymityCheck.Verdict v : List.of(verdict, read)) {
+      assertThat(v.suppressed(new Object[] {"华富"})).isFalse();
+      assertThat(v.suppressed(new Object[] {"莲花"})).isFalse();
+    }
+    check.close();
+  }
+
   /** Far more classes than the memory budget holds: spilled, merged, and the same answer as counting in a map. */
   @Test
   void manyClassesSpillAndMergeToTheExactAnswer() throws Exception {
