@@ -332,7 +332,6 @@ final class ParquetFeedReader implements FeedReader {
           Record r = rows.read(null);
           Object[] values = new Object[contractToFile.length];
           Arrays.fill(values, ValueConverter.ABSENT);
-          List<Problem> problems = null;
           for (int c = 0; c < contractToFile.length; c++) {
             int f = contractToFile[c];
             if (f < 0) {
@@ -343,27 +342,20 @@ final class ParquetFeedReader implements FeedReader {
             Object value = width == null ? stored : width.value(stored);
             if (value == IntWidth.BEYOND) {
               // The stored value is kept for the quarantine's raw row; the reason names the type, not the value.
-              String column = contract.columns().get(c).name();
-              problems = problems == null ? new ArrayList<>() : problems;
-              problems.add(new Problem(Problem.BAD_VALUE, column, "column " + column + ": the file stores a value"
-                  + " beyond its Parquet type " + width + " (" + width.range() + "): the file misstates the column's"
-                  + " type, so the value is not known"));
-              value = stored;
+              value = new ValueConverter.Unread(stored, Problem.BAD_VALUE, "the file stores a value beyond its Parquet"
+                  + " type " + width + " (" + width.range() + "): the file misstates the column's type, so the value"
+                  + " is not known");
             } else if (utf8[c] && stored instanceof ByteBuffer bytes) {
               value = utf8(bytes);
               if (value == null) {
                 // As a CSV field's: the bytes stay in the quarantine's raw row, the reason names only the column.
-                String column = contract.columns().get(c).name();
-                problems = problems == null ? new ArrayList<>() : problems;
-                problems.add(new Problem(Problem.UNDECODABLE, column, "column " + column
-                    + ": bytes are not valid UTF-8"));
-                value = stored;
+                value = new ValueConverter.Unread(stored, Problem.UNDECODABLE, "bytes are not valid UTF-8");
               }
             }
             values[c] = value;
           }
           rowsSoFar++;
-          batch.add(rowsSoFar, 0, values, problems);
+          batch.add(rowsSoFar, 0, values, null);
           if (batch.size() >= BATCH_ROWS) {
             sink.accept(batch);
             batch = new ValueBatch(names);

@@ -63,7 +63,7 @@ final class ValueBatch implements RecordBatch {
         sb.append(", ");
       }
       sb.append('"').append(columnNames.get(c)).append("\": ");
-      Object v = row[c];
+      Object v = row[c] instanceof ValueConverter.Unread u ? u.stored() : row[c];
       if (v == null) {
         sb.append("null");
       } else if (v instanceof Number || v instanceof Boolean) {

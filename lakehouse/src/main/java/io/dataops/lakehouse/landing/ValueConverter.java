@@ -53,6 +53,12 @@ final class ValueConverter {
       if (raw == ABSENT) {
         raw = null;
       }
+      if (raw instanceof Unread u) {
+        // reported in its column's place, as a CSV field's undecodable bytes are, the other columns still checked
+        problems.add(new Problem(u.rule(), c.spec.name(), "column " + c.spec.name() + ": " + u.reason()));
+        values[i] = null;
+        continue;
+      }
       if (raw instanceof String s && nullTokens.contains(s)) {
         raw = null;
       }
@@ -139,6 +145,14 @@ final class ValueConverter {
     }
     return false;
   }
+
+  /**
+   * A value a typed reader (Parquet) could not read as what its file says it is: bytes of a text column that are not
+   * UTF-8, an 8- or 16-bit integer stored beyond its width. {@link #convert} reports it in its column's place, so a
+   * row's problems are all told, in column order, whichever found them; {@code stored} is what the file holds, for
+   * the quarantine's raw row; {@code reason} never repeats the value.
+   */
+  record Unread(Object stored, String rule, String reason) {}
 
   static final Object ABSENT = new Object() {
     @Override

@@ -364,6 +364,42 @@ class ParquetFeedTest extends LandingFixture {
     assertThat((String) quarantineRows().get(0).getField("raw_text")).contains("\"b\": 300");
   }
 
+  /**
+   * A row's problems are all told, in contract column order, as a CSV row's are: a value the reader could not read
+   * (bytes that are not UTF-8, a narrow integer beyond its width) stopped the row's other columns being checked, so
+   * the reason named only that one, and the department, correcting it, had the row quarantined again for the next.
+   */
+  @Test
+  void aRowsReasonTellsEveryColumnsProblemInColumnOrder() throws Exception {
+    String schema = "message m { optional binary rid (UTF8); optional binary n (UTF8); optional int32 b (UINT_8);"
+        + " optional binary txt (UTF8); optional binary note (UTF8); }";
+    Path file = write("every.parquet", schema, CompressionCodecName.ZSTD, true, 2,
+        g -> g.append("n", "x1").append("b", 300).append("txt", Binary.fromConstantByteArray(new byte[] {'a',
+            (byte) 0xFF})).append("note", "longer than four"),
+        g -> g.append("rid", "r1").append("n", "7").append("b", 1).append("txt", "ok").append("note", "ok"));
+    LandingResult r = land("""
+        format: parquet
+        columns:
+          - {name: rid, type: string, required: true}
+          - {name: n, type: int}
+          - {name: b, type: int}
+          - {name: txt, type: string}
+          - {name: note, type: string, maxLength: 4}
+        """, file);
+    assertThat(r.rowsLanded()).isEqualTo(1);
+    assertThat(quarantineRows()).hasSize(1);
+    Record bad = quarantineRows().get(0);
+    assertThat(bad.getField("reason")).isEqualTo("column rid: required value is missing; "
+        + "column n: not a whole number (int); "
+        + "column b: the file stores a value beyond its Parquet type UINT_8 (0 to 255): the file misstates the "
+        + "column's type, so the value is not known; "
+        + "column txt: bytes are not valid UTF-8; "
+        + "column note: length 16 exceeds maxLength 4");
+    assertThat(bad.getField("rule")).as("the first problem's").isEqualTo(Problem.MISSING_REQUIRED);
+    assertThat(bad.getField("column_name")).isEqualTo("rid");
+    assertThat((String) bad.getField("raw_text")).contains("\"b\": 300").contains("\"txt\": \"base64:Yf8=\"");
+  }
+
   /** Found by a probe: columns txt and TXT landed one of them, silently losing the other. */
   @Test
   void columnsNamedAlikeAreRefusedNamingBoth() throws Exception {
