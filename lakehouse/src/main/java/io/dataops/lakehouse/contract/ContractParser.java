@@ -98,7 +98,7 @@ public final class ContractParser {
     checkFraming(fields, "quote", quote, encoding);
     List<String> nullValues = fields.containsKey("nullValues")
         ? nodes.stringList(fields.get("nullValues").getValueNode(), "nullValues")
-        : List.of("");
+        : FeedContract.defaultNullValues(format);
     String dateFormat = pattern(fields, "dateFormat", FeedContract.DEFAULT_DATE_FORMAT);
     String timestampFormat = pattern(fields, "timestampFormat", FeedContract.DEFAULT_TIMESTAMP_FORMAT);
     String sheet = optionalText(fields, "sheet", null);

@@ -33,6 +33,14 @@ public record FeedContract(
   public static final String DEFAULT_TIMESTAMP_FORMAT = "yyyy-MM-dd HH:mm:ss";
   public static final int DEFAULT_MAX_RECORD_BYTES = 1 << 20;
 
+  /**
+   * The values that mean null where a contract names none: the empty one in a text format, where an empty field is the
+   * only null there is; none in Parquet, which has a null of its own, so its "" is text, as the file says.
+   */
+  public static List<String> defaultNullValues(FeedFormat format) {
+    return format == FeedFormat.PARQUET ? List.of() : List.of("");
+  }
+
   public FeedContract {
     nullValues = List.copyOf(nullValues);
     primaryKey = List.copyOf(primaryKey);

@@ -225,7 +225,8 @@ public enum SampleDataset {
 
   /** The contract the department publishes for this dataset in the given file format and encoding. */
   public FeedContract contract(FeedFormat format, Charset encoding) {
-    return new FeedContract(department, dataset, description, format, encoding, true, ',', '"', List.of(""),
+    return new FeedContract(department, dataset, description, format, encoding, true, ',', '"',
+        FeedContract.defaultNullValues(format),
         FeedContract.DEFAULT_DATE_FORMAT, FeedContract.DEFAULT_TIMESTAMP_FORMAT, primaryKey(), null,
         FeedContract.DEFAULT_MAX_RECORD_BYTES, columns(), SCHEDULE);
   }

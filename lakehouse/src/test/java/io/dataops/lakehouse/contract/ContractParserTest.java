@@ -59,6 +59,25 @@ class ContractParserTest {
     assertThat(c.column("active").orElseThrow().type().type()).isEqualTo(ValueType.BOOLEAN);
   }
 
+  /**
+   * Without nullValues, the empty value is null in a text format, where an empty field is the only null there is, and
+   * nothing is in Parquet, whose own null is null and whose "" is text; a contract naming its nullValues has them.
+   */
+  @ParameterizedTest
+  @CsvSource({"csv, true", "jsonl, true", "xlsx, true", "parquet, false"})
+  void theEmptyValueIsNullByDefaultExceptInParquet(String format, boolean emptyIsNull) {
+    String named = VALID.replace("format: csv", "format: " + format).replace("encoding: GBK\n", "")
+        .replace("header: true\n", "").replace("delimiter: \",\"\n", "");
+    String unnamed = named.replace("nullValues: [\"\", \"NULL\"]\n", "");
+    assertThat(unnamed).doesNotContain("nullValues");
+    FeedContract c = ContractParser.parse(unnamed, "c.yaml");
+    assertThat(c.nullValues()).isEqualTo(emptyIsNull ? List.of("") : List.of());
+    assertThat(ContractParser.parse(ContractWriter.toYaml(c), "w.yaml")).isEqualTo(c);
+    assertThat(ContractParser.parse(named, "c.yaml").nullValues()).containsExactly("", "NULL");
+    assertThat(SampleDataset.CITIZENS.contract(FeedFormat.parse(format), java.nio.charset.StandardCharsets.UTF_8)
+        .nullValues()).as("the sample contract's, as a contract without them").isEqualTo(c.nullValues());
+  }
+
   @Test
   void writerAndParserRoundTrip() {
     for (SampleDataset ds : SampleDataset.values()) {

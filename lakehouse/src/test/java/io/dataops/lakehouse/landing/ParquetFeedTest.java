@@ -400,6 +400,36 @@ class ParquetFeedTest extends LandingFixture {
     assertThat((String) bad.getField("raw_text")).contains("\"b\": 300").contains("\"txt\": \"base64:Yf8=\"");
   }
 
+  /**
+   * In Parquet null and "" are two values: "" lands as "" (a required column has it), not as null, unless the contract
+   * names it among its nullValues; a CSV field's empty value, the only null CSV has, is null by default.
+   */
+  @Test
+  void anEmptyStringLandsAsItselfUnlessTheContractSaysItIsNull() throws Exception {
+    Path file = write("empty.parquet", ridAnd("txt"), CompressionCodecName.ZSTD, true, 4,
+        g -> g.append("rid", "").append("txt", ""),
+        g -> g.append("rid", "r1").append("txt", "NULL"),
+        g -> g.append("rid", "r2"),
+        g -> g.append("rid", "r3").append("txt", " "));
+    LandingResult r = land(CONTRACT, file);
+    assertThat(r.rowsLanded()).isEqualTo(4);
+    assertThat(odsRows()).extracting(x -> x.getField("rid"), x -> x.getField("txt")).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("", ""), org.assertj.core.groups.Tuple.tuple("r1", "NULL"),
+        org.assertj.core.groups.Tuple.tuple("r2", null), org.assertj.core.groups.Tuple.tuple("r3", " "));
+
+    LandingResult named = new Landing(lakehouse, 2, ProgressListener.NONE).land(new LandingRequest("dept", "named",
+        FeedFile.local(file), ContractParser.parse(CONTRACT + "nullValues: [\"\", \"NULL\"]\n", "c"), null,
+        Replaces.option(null)));
+    assertThat(named.rowsLanded()).isEqualTo(3);
+    assertThat(io.dataops.lakehouse.testing.Tables.rowsBy(lakehouse.load(TableNames.ods("dept", "named")),
+        FeedTables.ROW_NUMBER)).extracting(x -> x.getField("rid"), x -> x.getField("txt"))
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("r1", null), org.assertj.core.groups.Tuple.tuple("r2",
+            null), org.assertj.core.groups.Tuple.tuple("r3", " "));
+    assertThat(io.dataops.lakehouse.testing.Tables.rowsBy(lakehouse.load(TableNames.quarantine("dept", "named")),
+        "row_number")).extracting(x -> x.getField("reason"))
+        .containsExactly("column rid: required value is missing");
+  }
+
   /** Found by a probe: columns txt and TXT landed one of them, silently losing the other. */
   @Test
   void columnsNamedAlikeAreRefusedNamingBoth() throws Exception {
@@ -547,7 +577,7 @@ class ParquetFeedTest extends LandingFixture {
         """, file);
     assertThat(r.rowsLanded()).isEqualTo(3);
     assertThat(odsRows()).extracting(x -> x.getField("rid"), x -> x.getField("txt")).containsExactly(
-        org.assertj.core.groups.Tuple.tuple("r0", "福田区 text"), org.assertj.core.groups.Tuple.tuple("r2", null),
+        org.assertj.core.groups.Tuple.tuple("r0", "福田区 text"), org.assertj.core.groups.Tuple.tuple("r2", ""),
         org.assertj.core.groups.Tuple.tuple("r3", null));
     Record bad = quarantineRows().get(0);
     assertThat(quarantineRows()).hasSize(1);
@@ -600,7 +630,7 @@ class ParquetFeedTest extends LandingFixture {
           - {name: txt, type: string, maxLength: 6}
         """, file);
     assertThat(odsRows()).extracting(x -> x.getField("rid"), x -> x.getField("txt")).containsExactly(
-        org.assertj.core.groups.Tuple.tuple("r1", null), org.assertj.core.groups.Tuple.tuple("r2", null),
+        org.assertj.core.groups.Tuple.tuple("r1", valid[0]), org.assertj.core.groups.Tuple.tuple("r2", null),
         org.assertj.core.groups.Tuple.tuple("r3", valid[1]), org.assertj.core.groups.Tuple.tuple("r4", valid[2]),
         org.assertj.core.groups.Tuple.tuple("r7", valid[3]));
     assertThat(r.rowsLanded()).isEqualTo(5);
