@@ -587,6 +587,60 @@ class ParquetFeedTest extends LandingFixture {
     assertThat((String) bad.getField("raw_text")).contains("base64:aWQtMTM4MDAxMzgwMDD/");
   }
 
+  /**
+   * ENUM and JSON columns are text as STRING is, read as their bytes and checked as strict UTF-8: valid text lands as
+   * the file holds it, bytes that are not UTF-8 quarantine the row as undecodable, each column named in its reason,
+   * the bytes kept in the raw row (Iceberg's string reader would have landed them with replacement characters).
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void enumAndJsonColumnsAreTextCheckedAsUtf8(boolean dictionary) throws Exception {
+    MessageType type = Types.buildMessage()
+        .required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("rid")
+        .optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.enumType()).named("kind")
+        .optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.jsonType()).named("doc")
+        .named("m");
+    Binary enumBad = Binary.fromConstantByteArray(new byte[] {'A', (byte) 0xC0, (byte) 0xAF}); // an overlong '/'
+    Binary jsonBad = Binary.fromConstantByteArray(new byte[] {'{', '"', 'a', '"', ':', (byte) 0xED, (byte) 0xA0,
+        (byte) 0x80, '}'}); // a UTF-16 surrogate
+    String json = "{\"街道\": \"福田\", \"n\": 1}";
+    Path file = write("enumjson.parquet", type, CompressionCodecName.ZSTD, true, dictionary, 5,
+        g -> g.append("rid", "r0").append("kind", "居民").append("doc", json),
+        g -> g.append("rid", "r1").append("kind", enumBad).append("doc", json),
+        g -> g.append("rid", "r2").append("kind", "居民").append("doc", jsonBad),
+        g -> g.append("rid", "r3").append("kind", enumBad).append("doc", jsonBad),
+        g -> g.append("rid", "r4"));
+    try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(new org.apache.parquet.io.LocalInputFile(
+        file))) {
+      var read = reader.getFooter().getFileMetaData().getSchema();
+      assertThat(read.getType("kind").getLogicalTypeAnnotation()).isEqualTo(LogicalTypeAnnotation.enumType());
+      assertThat(read.getType("doc").getLogicalTypeAnnotation()).isEqualTo(LogicalTypeAnnotation.jsonType());
+      assertThat(reader.getFooter().getBlocks().get(0).getColumns().get(1).hasDictionaryPage())
+          .as("the file is written as the test means").isEqualTo(dictionary);
+    }
+    LandingResult r = land("""
+        format: parquet
+        columns:
+          - {name: rid, type: string, required: true}
+          - {name: kind, type: string}
+          - {name: doc, type: string}
+        """, file);
+    assertThat(r.rowsLanded()).isEqualTo(2);
+    assertThat(odsRows()).extracting(x -> x.getField("rid"), x -> x.getField("kind"), x -> x.getField("doc"))
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("r0", "居民", json),
+            org.assertj.core.groups.Tuple.tuple("r4", null, null));
+    assertThat(quarantineRows()).extracting(x -> x.getField("row_number"), x -> x.getField("rule"), x -> x.getField("column_name"), x -> x.getField("reason")).containsExactly(
+        org.assertj.core.groups.Tuple.tuple(2L, Problem.UNDECODABLE, "kind", "column kind: bytes are not valid UTF-8"),
+        org.assertj.core.groups.Tuple.tuple(3L, Problem.UNDECODABLE, "doc", "column doc: bytes are not valid UTF-8"),
+        org.assertj.core.groups.Tuple.tuple(4L, Problem.UNDECODABLE, "kind", "column kind: bytes are not valid UTF-8;"
+            + " column doc: bytes are not valid UTF-8"));
+    assertThat(quarantineRows()).extracting(x -> (String) x.getField("raw_text")).allSatisfy(raw -> assertThat(raw)
+        .doesNotContain("\uFFFD")).satisfies(raws -> {
+          assertThat(raws.get(0)).contains("\"kind\": \"base64:QcCv\"");
+          assertThat(raws.get(1)).contains("\"doc\": \"base64:eyJhIjrtoIB9\"");
+        });
+  }
+
   /** r0 UTF-8 text, r1 bytes that are not UTF-8 (an ID's digits, then 0xFF), r2 empty, r3 none; txt plain BINARY. */
   private Path plainBinaryFile() throws IOException {
     byte[] notUtf8 = {'i', 'd', '-', '1', '3', '8', '0', '0', '1', '3', '8', '0', '0', '0', (byte) 0xFF};
