@@ -917,9 +917,20 @@ public final class ExpectationCatalog {
   /**
    * A value set's member as {@link #typedKey}, against a column of {@code type}: a decimal column's values (Decimal
    * objects in pandas) equal a number only exactly, so a float member is its binary value there
-   * (Decimal('0.10') != 0.1, the float being 0.1000000000000000055...).
+   * (Decimal('0.10') != 0.1, the float being 0.1000000000000000055...). Python's True == 1 and hash(True) ==
+   * hash(1): a boolean member is the number 1 (0) to a number column, and a number equal to 1 (0) is True (False) to a
+   * boolean column.
    */
   static Object memberKey(Object o, Type type) {
+    if (o instanceof Boolean b && isNumeric(type)) {
+      return b ? BigDecimal.ONE : BigDecimal.ZERO;
+    }
+    if (o instanceof Number n && type.typeId() == Type.TypeID.BOOLEAN) {
+      BigDecimal x = PythonNumbers.exact(n);
+      if (x != null && (x.signum() == 0 || x.compareTo(BigDecimal.ONE) == 0)) {
+        return x.signum() != 0;
+      }
+    }
     BigDecimal exact = type.typeId() == Type.TypeID.DECIMAL && o instanceof Number n ? PythonNumbers.exact(n) : null;
     return typedKey(exact != null ? exact : o);
   }
