@@ -15,7 +15,9 @@ import io.dataops.quality.engine.TextOrder;
 import io.dataops.quality.engine.ValueGroupsAnalyzer;
 import io.dataops.quality.result.ExpectationResult;
 import io.dataops.quality.suite.Expectation;
+import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -368,8 +370,13 @@ final class CoreExpectations {
             + "counted for categorical columns");
       }
       Map<Object, Long> byValue = new TreeMap<>(TextOrder::compareText);
-      s.counts.forEach((v, n) -> byValue.merge(ExpectationCatalog.typedKey(ExpectationCatalog.typed(v, type)), n,
-          Long::sum));
+      // A value as first read: pandas' mode counts -0.0 and 0.0 as one value and shows the one it saw first.
+      Map<Object, String> read = new HashMap<>();
+      s.counts.forEach((v, n) -> {
+        Object key = ExpectationCatalog.typedKey(ExpectationCatalog.typed(v, type));
+        byValue.merge(key, n, Long::sum);
+        read.putIfAbsent(key, v);
+      });
       long top = byValue.values().stream().mapToLong(Long::longValue).max().orElse(0);
       List<Object> modes = new ArrayList<>();
       byValue.forEach((v, n) -> {
@@ -380,7 +387,8 @@ final class CoreExpectations {
       long hits = modes.stream().filter(expected::contains).count();
       boolean ok = tiesOkay ? hits > 0 : modes.size() == 1 && hits == 1;
       return ExpectationResult.of(e, ok,
-          Results.observed(modes.stream().map(v -> Results.shown(v, type, personal)).toList()));
+          Results.observed(modes.stream().map(v -> ExpectationCatalog.isFloating(type) && v instanceof BigDecimal
+              ? Results.shown(Double.valueOf(read.get(v)), type, personal) : Results.shown(v, type, personal)).toList()));
     });
   }
 
