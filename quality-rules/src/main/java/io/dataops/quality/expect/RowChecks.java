@@ -335,7 +335,11 @@ final class RowChecks {
     return problems(column, PrcRules::mobileProblem);
   }
 
-  /** Two columns compared row by row; {@code ignore}: both_values_are_missing, either_value_is_missing, neither. */
+  /**
+   * Two columns compared row by row; {@code ignore}: both_values_are_missing, either_value_is_missing, neither. A
+   * NaN is missing, as in GX's pandas: its {@code dropna} leaves the row out for {@code ignore_row_if}, and a NaN
+   * left in compares False with everything (NaN > 1, NaN == NaN), so the row fails as with a null.
+   */
   static RowCheck pair(String a, String b, String ignore, String reason, java.util.function.IntPredicate accept,
       boolean numeric) {
     return new RowCheck() {
@@ -343,8 +347,8 @@ final class RowChecks {
       public int check(Batch batch, int row) {
         ColumnView ca = batch.column(a);
         ColumnView cb = batch.column(b);
-        boolean na = ca.isNull(row);
-        boolean nb = cb.isNull(row);
+        boolean na = missing(ca, row);
+        boolean nb = missing(cb, row);
         if ((na && nb && !ignore.equals("neither")) || ((na || nb) && ignore.equals("either_value_is_missing"))) {
           return MISSING;
         }
@@ -359,7 +363,7 @@ final class RowChecks {
       public String reason(Batch batch, int row) {
         ColumnView ca = batch.column(a);
         ColumnView cb = batch.column(b);
-        return ca.isNull(row) || cb.isNull(row) ? "one of " + a + ", " + b + " is missing" : reason;
+        return missing(ca, row) || missing(cb, row) ? "one of " + a + ", " + b + " is missing" : reason;
       }
 
       @Override
@@ -372,10 +376,15 @@ final class RowChecks {
     };
   }
 
+  /** Null, or a floating column's NaN (which pandas takes as missing). */
+  private static boolean missing(ColumnView c, int row) {
+    return c.isNull(row) || c.kind() == ColumnView.Kind.DOUBLE && Double.isNaN(c.getDouble(row));
+  }
+
   /**
-   * Two numeric values as Python compares them: whole numbers as longs, a whole number with a float by the float's
-   * exact value (through doubles, longs past 2^53 compared as their neighbours), a decimal (a Decimal object in
-   * pandas) with anything exactly (Decimal('0.10') < 0.1); otherwise as doubles.
+   * Two numeric values (no NaN) as Python compares them: whole numbers as longs, a whole number with a float by the
+   * float's exact value (through doubles, longs past 2^53 compared as their neighbours), a decimal (a Decimal object
+   * in pandas) with anything exactly (Decimal('0.10') < 0.1); otherwise as doubles, -0.0 equal to 0.0.
    */
   static int compareNumbers(ColumnView a, ColumnView b, int row) {
     if (a.kind() == ColumnView.Kind.DECIMAL || b.kind() == ColumnView.Kind.DECIMAL) {
@@ -395,7 +404,9 @@ final class RowChecks {
     if (wb && a.kind() == ColumnView.Kind.DOUBLE) {
       return -PythonNumbers.compare(b.getLong(row), a.getDouble(row));
     }
-    return Double.compare(a.getDouble(row), b.getDouble(row));
+    double x = a.getDouble(row);
+    double y = b.getDouble(row);
+    return x < y ? -1 : x > y ? 1 : 0; // not Double.compare, which puts -0.0 below 0.0
   }
 
   /** A finite value exactly: a double's binary value (a double view's getDecimal is its shortest text). */
