@@ -196,6 +196,37 @@ class LifecycleTest extends ProductFixture {
     assertThat(registry.history(PRODUCT, 2).get(2).actor()).isEqualTo("alice");
   }
 
+  /**
+   * An incremental version adds to the ones before it: one made on a rejected increment holds its rows, and is neither
+   * submitted, approved nor published (found by a probe: the rejected v2's rows were published in v3 and stayed after
+   * v2's destruction); a full run's version, of new files only, goes on.
+   */
+  @Test
+  void aVersionHoldingARejectedIncrementsRowsIsRefusedUntilAFullRun() {
+    ProductVersion v1 = publish(false, dataFile(1, 5));
+    approved(v1.version()); // its rows are not the rejected ones
+    ProductVersion v2 = publish(true, dataFile(6, 8));
+    ProductVersion v3 = publish(true, dataFile(9, 9));
+    lifecycle.submit(PRODUCT, v3.version(), OPERATOR); // before v2 is judged
+    lifecycle.submit(PRODUCT, v2.version(), OPERATOR);
+    lifecycle.reject(PRODUCT, v2.version(), AUTHORITY, "street names must be generalized");
+    String said = "holds rows of v" + v2.version() + ", which was rejected (1 file of v" + v2.version()
+        + " that no approved version holds";
+    assertThatThrownBy(() -> lifecycle.approve(PRODUCT, v3.version(), AUTHORITY, null))
+        .isInstanceOf(io.dataops.core.StateRefusedException.class).hasMessageContaining("approve of " + v3.label()
+            + " refused: it " + said).hasMessageContaining("full run");
+    assertThat(version(v3.version()).state()).isEqualTo(VersionState.SUBMITTED);
+    ProductVersion v4 = publish(true, dataFile(10, 10));
+    assertThatThrownBy(() -> lifecycle.submit(PRODUCT, v4.version(), OPERATOR)).hasMessageContaining(said);
+    destroyer().destroy(PRODUCT, v2.version(), AUTHORITY);
+    assertThatThrownBy(() -> lifecycle.submit(PRODUCT, v4.version(), OPERATOR))
+        .as("destroyed, the rejected version's rows still sit in the later ones").hasMessageContaining(said);
+    ProductVersion full = publish(false, dataFile(1, 10));
+    approved(full.version());
+    lifecycle.publish(PRODUCT, full.version(), OPERATOR, Lifecycle.PUBLIC_INTEREST, null, "CC BY 4.0");
+    assertThat(version(full.version()).state()).isEqualTo(VersionState.PUBLISHED);
+  }
+
   @Test
   void publicationTermsAreChecked() {
     ProductVersion v = publish(false, dataFile(1, 5));
