@@ -6,6 +6,7 @@ import io.dataops.core.StateRefusedException;
 import io.dataops.core.audit.Actor;
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
+import io.dataops.core.audit.BegunAction;
 import io.dataops.core.csv.CsvFields;
 import io.dataops.core.digest.Digests;
 import io.dataops.core.files.OutFiles;
@@ -60,9 +61,9 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 public final class Delivery {
   public static final String ACTION = "product.deliver";
   /** A delivery to a file whose hand-over began: the file is moved to its name next (see {@link #deliver}). */
-  public static final String BEGUN = "product.deliver.begun";
+  public static final String BEGUN = BegunAction.begun(ACTION);
   /** The detail naming a begun delivery in its end's event (the delivery's, or a failed one). */
-  public static final String BEGUN_ID = "begun";
+  public static final String BEGUN_ID = BegunAction.ID;
 
   private final Lakehouse lakehouse;
   private final ProductRegistry registry;
@@ -131,16 +132,18 @@ public final class Delivery {
       //   between the move and it leaves the partner uncharged (a re-run is a new delivery, charged once), never
       //   charged for a file that was not handed over;
       // - a failed product.deliver naming the begun one when the move fails: nothing was handed over.
-      String begun = begin(v, delivered);
+      //   A trail that cannot take the failed one leaves the begun one without its end (a copy that may be outside).
+      BegunAction begun = BegunAction.of(delivered);
+      handOver(v, begun.begun());
       try {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException notMoved) {
-        undone(delivered, begun, notMoved);
+        begun.recordFailed(audit, notMoved, OutFiles.reason(notMoved).orElse(notMoved.getClass().getSimpleName()));
         throw notMoved;
       }
       handedOver = true;
       try {
-        audit.record(withBegun(delivered, begun));
+        audit.record(begun.done());
       } catch (RuntimeException unrecorded) {
         // not handed over without its event: the file goes, as the .part file would have
         try {
@@ -178,41 +181,6 @@ public final class Delivery {
       throw new StateRefusedException(now.label() + " is " + now.state().label() + ": only a published version is "
           + "delivered", List.of("product:" + now.product() + "@" + now.version()));
     }
-  }
-
-  /**
-   * Records that the delivery {@code delivered} (its event) begins its hand-over ({@link #BEGUN}, the same details),
-   * while the version is published ({@link #handOver}); returns the record's number, which its end names.
-   */
-  private String begin(ProductVersion v, AuditEvent delivered) {
-    String id = java.util.UUID.randomUUID().toString();
-    Map<String, Object> details = new LinkedHashMap<>(delivered.details());
-    details.put(BEGUN_ID, id);
-    handOver(v, new AuditEvent(BEGUN, delivered.objects(), AuditEvent.OK, details));
-    return id;
-  }
-
-  /**
-   * Records that the begun delivery was not handed over ({@code product.deliver}, outcome failed, naming it and why):
-   * metering counts only deliveries that succeeded, and a certificate lists no copy of it. A trail that cannot take
-   * this record leaves the begun one without its end, which a certificate lists as a copy that may be outside.
-   */
-  private void undone(AuditEvent delivered, String id, IOException why) {
-    Map<String, Object> details = new LinkedHashMap<>(delivered.details());
-    details.put(BEGUN_ID, id);
-    details.put("reason", OutFiles.reason(why).orElse(why.getClass().getSimpleName()));
-    try {
-      audit.record(new AuditEvent(ACTION, delivered.objects(), AuditEvent.FAILED, details));
-    } catch (RuntimeException unrecorded) {
-      why.addSuppressed(unrecorded);
-    }
-  }
-
-  /** A delivery's event naming the begun record it ends. */
-  private static AuditEvent withBegun(AuditEvent delivered, String id) {
-    Map<String, Object> details = new LinkedHashMap<>(delivered.details());
-    details.put(BEGUN_ID, id);
-    return new AuditEvent(delivered.action(), delivered.objects(), delivered.outcome(), details);
   }
 
   /** A version found deliverable, and the check's verdict (the grant it is provided under). */
