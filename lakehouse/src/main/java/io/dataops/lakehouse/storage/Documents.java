@@ -126,22 +126,71 @@ public final class Documents {
   }
 
   /**
-   * Issues documents that must not stand without a record of their issue: each is written aside, then
-   * {@code beforeVisible} runs (where the caller records the issue, e.g. its audit event), and only once it returned
-   * are they put under their names, in order; if it throws, none is. Local files are written beside and renamed after
-   * it. In a bucket an object is visible once uploaded, so the bytes are held in memory (these are small documents) and
-   * uploaded after it: an upload that fails removes its object, and the record stays for a document not handed over,
-   * the side a failure errs on. Returns where they are, in order.
+   * What records the issue of documents, around the step that puts them under their names (a local move, an upload):
+   * see {@link #issue(Map, Issue)}.
+   */
+  public interface Issue {
+    /** Before any of them is under its name; if it throws, none is put there. */
+    void begin();
+
+    /** Once every one is under its name; if it throws, they are removed again (not issued without the record). */
+    void issued();
+
+    /** When they could not all be put under their names (none is left there); {@code why} is thrown after it. */
+    void failed(Exception why);
+  }
+
+  /**
+   * Issues documents recorded once, before they take their names: {@code beforeVisible} runs when each is written
+   * aside, and they are put under their names only once it returned; if it throws, none is. A failure to put them
+   * there (a local move, an upload) leaves the record for documents not issued, the side this errs on; a record whose
+   * readers count what was issued wants {@link #issue(Map, Issue)}. Returns where they are, in order.
    */
   public List<String> issue(Map<String, byte[]> documents, Runnable beforeVisible) throws IOException {
+    return issue(documents, new Issue() {
+      @Override
+      public void begin() {
+        beforeVisible.run();
+      }
+
+      @Override
+      public void issued() {}
+
+      @Override
+      public void failed(Exception why) {}
+    });
+  }
+
+  /**
+   * Issues documents that must not stand without a record of their issue: each is written aside, then
+   * {@link Issue#begin} runs, and only once it returned are they put under their names, in order; then
+   * {@link Issue#issued}. If putting one there fails, the ones put there already are removed and {@link Issue#failed}
+   * is told why; if {@code issued} throws, every one is removed. Local files are written beside and renamed. In a
+   * bucket an object is visible once uploaded, so the bytes are held in memory (these are small documents) and
+   * uploaded after {@code begin}: an upload that fails removes its object. Returns where they are, in order.
+   */
+  public List<String> issue(Map<String, byte[]> documents, Issue record) throws IOException {
     List<String> locations = new ArrayList<>();
     for (String name : documents.keySet()) {
       locations.add(location(name));
     }
     if (io != null) {
-      beforeVisible.run();
-      for (var d : documents.entrySet()) {
-        write(d.getKey(), d.getValue());
+      record.begin();
+      List<String> uploaded = new ArrayList<>();
+      try {
+        for (var d : documents.entrySet()) {
+          uploaded.add(write(d.getKey(), d.getValue()));
+        }
+      } catch (IOException | RuntimeException notUploaded) {
+        removeObjects(uploaded, notUploaded);
+        record.failed(notUploaded);
+        throw notUploaded;
+      }
+      try {
+        record.issued();
+      } catch (RuntimeException unrecorded) {
+        removeObjects(uploaded, unrecorded);
+        throw unrecorded;
       }
       return locations;
     }
@@ -153,16 +202,31 @@ public final class Documents {
       }
     }
     List<Path> written = new ArrayList<>();
+    List<Path> moved = new ArrayList<>();
     try {
       for (var d : documents.entrySet()) {
         Path tmp = aside(Path.of(location(d.getKey())));
         written.add(tmp);
         Files.write(tmp, d.getValue());
       }
-      beforeVisible.run();
-      for (int i = 0; i < written.size(); i++) {
-        Files.move(written.get(i), Path.of(locations.get(i)), StandardCopyOption.REPLACE_EXISTING,
-            StandardCopyOption.ATOMIC_MOVE);
+      record.begin();
+      try {
+        for (int i = 0; i < written.size(); i++) {
+          Path target = Path.of(locations.get(i));
+          Files.move(written.get(i), target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+          moved.add(target);
+        }
+      } catch (IOException notMoved) {
+        // a folder or an immutable file there since the check: none is issued
+        removeFiles(moved, notMoved);
+        record.failed(notMoved);
+        throw notMoved;
+      }
+      try {
+        record.issued();
+      } catch (RuntimeException unrecorded) {
+        removeFiles(moved, unrecorded);
+        throw unrecorded;
       }
     } finally {
       for (Path tmp : written) {
@@ -170,6 +234,26 @@ public final class Documents {
       }
     }
     return locations;
+  }
+
+  private static void removeFiles(List<Path> files, Exception why) {
+    for (Path f : files) {
+      try {
+        Files.deleteIfExists(f);
+      } catch (IOException cleanup) {
+        why.addSuppressed(cleanup);
+      }
+    }
+  }
+
+  private void removeObjects(List<String> objects, Exception why) {
+    for (String o : objects) {
+      try {
+        io.deleteFile(o);
+      } catch (RuntimeException cleanup) {
+        why.addSuppressed(cleanup);
+      }
+    }
   }
 
   /**

@@ -104,6 +104,86 @@ class DocumentsTest {
     }
   }
 
+  /** What an {@link Documents.Issue} was told, in order. */
+  private static final class Told implements Documents.Issue {
+    final List<String> told = new ArrayList<>();
+    private final Runnable atBegin;
+    private final boolean issuedFails;
+
+    Told(Runnable atBegin, boolean issuedFails) {
+      this.atBegin = atBegin;
+      this.issuedFails = issuedFails;
+    }
+
+    @Override
+    public void begin() {
+      told.add("begin");
+      atBegin.run();
+    }
+
+    @Override
+    public void issued() {
+      told.add("issued");
+      if (issuedFails) {
+        throw new IllegalStateException("trail full");
+      }
+    }
+
+    @Override
+    public void failed(Exception why) {
+      told.add("failed: " + why.getClass().getSimpleName());
+    }
+  }
+
+  /**
+   * A document whose move fails after its record began (a folder appeared at the second one's name) is told as failed
+   * and none stays under its name; one whose end cannot be recorded is removed: their record counts what was issued.
+   */
+  @Test
+  void issuedDocumentsAreToldWhetherTheyTookTheirNamesAndRemovedWhenTheirEndIsNotRecorded() throws Exception {
+    Documents outbox = Documents.local(dir.resolve("outbox")).resolve("bureau", "evaluation");
+    Path folder = dir.resolve("outbox/bureau/evaluation");
+    Map<String, byte[]> two = new LinkedHashMap<>();
+    two.put("evaluation.json", "{}".getBytes(StandardCharsets.UTF_8));
+    two.put("evaluation.html", "<p>".getBytes(StandardCharsets.UTF_8));
+    Told folderAppears = new Told(() -> {
+      try {
+        Files.createDirectories(folder.resolve("evaluation.html/inside"));
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }, false);
+    assertThatThrownBy(() -> outbox.issue(two, folderAppears)).isInstanceOf(IOException.class);
+    assertThat(folderAppears.told).containsExactly("begin", "failed: FileSystemException");
+    assertThat(names(folder)).as("the first one moved is removed again, no part left")
+        .containsExactly("evaluation.html");
+    Files.delete(folder.resolve("evaluation.html/inside"));
+    Files.delete(folder.resolve("evaluation.html"));
+
+    Told unrecorded = new Told(() -> { }, true);
+    assertThatThrownBy(() -> outbox.issue(two, unrecorded)).hasMessage("trail full");
+    assertThat(unrecorded.told).containsExactly("begin", "issued");
+    assertThat(names(folder)).isEmpty();
+
+    Told recorded = new Told(() -> { }, false);
+    assertThat(outbox.issue(two, recorded)).hasSize(2);
+    assertThat(recorded.told).containsExactly("begin", "issued");
+    assertThat(names(folder)).containsExactlyInAnyOrder("evaluation.json", "evaluation.html");
+  }
+
+  @Test
+  void issuedObjectsWhoseEndIsNotRecordedAreRemovedFromTheBucket() throws Exception {
+    String bucket = S3Server.newBucket("unrecorded");
+    try (FileIO io = CatalogUtil.loadFileIO(ObjectStore.S3FILEIO, S3Server.store().fileIoProperties(), null)) {
+      Documents outbox = Documents.inBucket("s3://" + bucket + "/outbox", io);
+      Map<String, byte[]> one = Map.of("statement.csv", "kind,total\r\n".getBytes(StandardCharsets.UTF_8));
+      Told unrecorded = new Told(() -> { }, true);
+      assertThatThrownBy(() -> outbox.issue(one, unrecorded)).hasMessage("trail full");
+      assertThat(unrecorded.told).containsExactly("begin", "issued");
+      assertThat(S3Server.keys(bucket, "")).isEmpty();
+    }
+  }
+
   private static List<String> names(Path folder) {
     try (var files = Files.list(folder)) {
       return files.map(p -> p.getFileName().toString()).toList();

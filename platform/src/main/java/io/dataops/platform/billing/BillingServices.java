@@ -3,6 +3,7 @@ package io.dataops.platform.billing;
 import io.dataops.core.BadInputException;
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
+import io.dataops.core.audit.BegunAction;
 import io.dataops.core.files.OutFiles;
 import io.dataops.core.text.VisibleText;
 import io.dataops.governance.audit.AuditRecord;
@@ -69,7 +70,11 @@ public final class BillingServices {
         .checkingVersions(new io.dataops.products.registry.RegistryCheck(trail));
   }
 
-  /** Each product's ratio as the period's earlier statements recorded it, the first statement's winning. */
+  /**
+   * Each product's ratio as the period's earlier statements recorded it, the first statement's winning: a statement
+   * issued, whose event is recorded once its file has its name; not one begun and never ended (killed before its event)
+   * nor one whose file could not take its name (its event failed).
+   */
   static Map<String, BigDecimal> issuedRatios(AuditTrail trail, YearMonth period) {
     Map<String, BigDecimal> fixed = new LinkedHashMap<>();
     long after = 0;
@@ -219,9 +224,10 @@ public final class BillingServices {
   }
 
   /**
-   * Issues the statement as CSV into an outbox (the home's, or a bucket's): it takes its place there only once its
-   * {@code billing.statement} event is recorded, so no statement stands without its event (an event that cannot be
-   * recorded leaves none). Returns where it is.
+   * Issues the statement as CSV into an outbox (the home's, or a bucket's): a {@code billing.statement.begun} record
+   * before it takes its place there, its {@code billing.statement} event once it has (a failed one if it cannot), so
+   * no statement stands without its event (an event that cannot be recorded removes it) and no event stands for a
+   * statement not issued. Returns where it is.
    */
   public static String issue(Statement s, Documents folder, String name, AuditSink audit) {
     try {
@@ -236,9 +242,29 @@ public final class BillingServices {
         : List.of("period:" + s.period(), "organization:" + s.org());
     Map<String, String> ratios = new LinkedHashMap<>();
     s.products().forEach(p -> ratios.put(p.product(), p.departmentRatio().toPlainString()));
-    AuditEvent event = AuditEvent.ok(STATEMENT_EVENT, objects, Map.of("total", s.total().toPlainString(),
-        "lines", s.lines().size(), "shares", s.shares().size(), RATIOS, ratios));
-    return folder.issue(Map.of(name, csv(s).getBytes(StandardCharsets.UTF_8)), () -> audit.record(event)).get(0);
+    BegunAction statement = BegunAction.of(AuditEvent.ok(STATEMENT_EVENT, objects, Map.of("total",
+        s.total().toPlainString(), "lines", s.lines().size(), "shares", s.shares().size(), RATIOS, ratios)));
+    // The statement's event (which fixes the period's ratios, issuedRatios) only once the file has its name: found by
+    // a probe, a move that failed after it (a folder there) fixed the ratios by a statement nobody received. A begun
+    // record before the move; a failed statement event naming it when the move fails; the file removed when its
+    // event cannot be recorded.
+    return folder.issue(Map.of(name, csv(s).getBytes(StandardCharsets.UTF_8)), new Documents.Issue() {
+      @Override
+      public void begin() {
+        audit.record(statement.begun());
+      }
+
+      @Override
+      public void issued() {
+        audit.record(statement.done());
+      }
+
+      @Override
+      public void failed(Exception why) {
+        statement.recordFailed(audit, why, why instanceof IOException io
+            ? OutFiles.reason(io).orElse(why.getClass().getSimpleName()) : why.getClass().getSimpleName());
+      }
+    }).get(0);
   }
 
   /** The statement as CSV: one row per line and per share, then the total; money as decimal strings. */
