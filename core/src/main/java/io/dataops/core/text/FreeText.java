@@ -77,13 +77,18 @@ public final class FreeText {
   public static int unsafeAt(String text) {
     for (int i = 0; i < text.length(); ) {
       int c = text.codePointAt(i);
-      if (Character.isISOControl(c) || bidi(c) || c == '\u2028' || c == '\u2029'
-          || Character.getType(c) == Character.FORMAT) {
+      if (refused(c)) {
         return i;
       }
       i += Character.charCount(c);
     }
     return -1;
+  }
+
+  /** Whether the character {@code c} (a code point) is one {@link #unsafeAt} finds. */
+  static boolean refused(int c) {
+    return Character.isISOControl(c) || bidi(c) || c == '\u2028' || c == '\u2029'
+        || Character.getType(c) == Character.FORMAT;
   }
 
   /** The bidirectional overrides, isolates and marks. */

@@ -23,6 +23,29 @@ public final class VisibleText {
     return shown(text, true);
   }
 
+  /**
+   * One line of free text stored before {@link FreeText} refused what it holds (an organization's display name with a
+   * zero-width joiner, stored before format characters were refused): as {@link #value}, and every other character
+   * {@link FreeText#unsafeAt} finds (invisible format characters, bidirectional marks, line separators) shown by its
+   * code, so that two names that look alike are seen to differ. Not for data values, which may hold such characters
+   * rightly (an emoji sequence joins with U+200D).
+   */
+  public static String freeText(String text) {
+    String shown = value(text);
+    if (FreeText.unsafeAt(shown) < 0) {
+      return shown;
+    }
+    StringBuilder b = new StringBuilder(shown.length() + 16);
+    shown.codePoints().forEach(c -> {
+      if (FreeText.refused(c)) {
+        b.append(String.format("<U+%04X>", c));
+      } else {
+        b.appendCodePoint(c);
+      }
+    });
+    return b.toString();
+  }
+
   private static String shown(String text, boolean oneLine) {
     int i = 0;
     while (i < text.length() && !replaced(text.charAt(i), oneLine)) {

@@ -19,4 +19,14 @@ class VisibleTextTest {
     String plain = "广东省深圳市福田区";
     assertThat(VisibleText.value(plain)).isSameAs(plain);
   }
+
+  /** Free text stored before FreeText refused what it holds shows every such character, and nothing else changes. */
+  @Test
+  void storedFreeTextShowsWhatFreeTextRefuses() {
+    assertThat(VisibleText.freeText("区公安\u200d分局")).isEqualTo("区公安<U+200D>分局");
+    assertThat(VisibleText.freeText("a\u00adb\u200ec\ufeff\n\u202e")).isEqualTo("a<U+00AD>b<U+200E>c<U+FEFF>␊<U+202E>");
+    assertThat(VisibleText.freeText("tag\udb40\udc41")).as("a tag character, beyond the BMP").isEqualTo("tag<U+E0041>");
+    String plain = "福田区政务服务数据管理局";
+    assertThat(VisibleText.freeText(plain)).isSameAs(plain);
+  }
 }

@@ -98,7 +98,7 @@ public final class Identities {
   // ---- organizations
 
   public Organization createOrganization(String id, String displayName, OrganizationKind kind) {
-    Organization org = new Organization(id, displayName, kind);
+    Organization org = Organization.typed(id, displayName, kind);
     Object outcome = db.write("create organization " + id, c -> {
       db.advisoryLock(c, ORGANIZATION_LOCK); // two spellings of one id added at once must not both pass the test below
       if (organization(c, id).isPresent()) {

@@ -144,11 +144,32 @@ class IdentitiesTest {
     // Shown in lists, histories and certificates: a right-to-left override would make the rest of the line read
     // backwards there.
     for (String name : List.of("Futian \u202eecilop", "Bureau\u2067", "two\nlines")) {
-      assertThatThrownBy(() -> new Organization("futian-bureau", name, OrganizationKind.DEPARTMENT))
+      assertThatThrownBy(() -> Organization.typed("futian-bureau", name, OrganizationKind.DEPARTMENT))
           .isInstanceOf(BadInputException.class).hasMessageContaining("holds a control character (U+");
     }
-    assertThat(new Organization("futian-bureau", " 福田区政务服务数据管理局 ", OrganizationKind.DEPARTMENT).displayName())
+    assertThat(Organization.typed("futian-bureau", " 福田区政务服务数据管理局 ", OrganizationKind.DEPARTMENT).displayName())
         .isEqualTo("福田区政务服务数据管理局");
+  }
+
+  /**
+   * Found by a probe: a display name stored before free text refused format characters (a zero-width joiner) made
+   * every read of the organizations fail (the check on input ran on every row read back). It is read as stored, shown
+   * with the character visible, and still refused when typed.
+   */
+  @Test
+  void aDisplayNameStoredBeforeFormatCharactersWereRefusedIsReadAndShownVisibly() {
+    ids.createOrganization("public-security", "区公安分局", OrganizationKind.DEPARTMENT);
+    new Sql(url, null, null).update("INSERT INTO gov_organizations (id, display_name, kind, created_at) "
+        + "VALUES (?, ?, ?, ?)", "public-security-2", "区公安\u200d分局", "department", "2026-01-05T08:00:00Z");
+
+    Organization stored = ids.organization("public-security-2").orElseThrow();
+    assertThat(stored.displayName()).isEqualTo("区公安\u200d分局");
+    assertThat(stored.shownName()).isEqualTo("区公安<U+200D>分局");
+    assertThat(ids.organizations()).extracting(Organization::shownName).containsExactly("区公安分局",
+        "区公安<U+200D>分局");
+    assertThatThrownBy(() -> ids.createOrganization("public-security-3", "区公安\u200d分局",
+        OrganizationKind.DEPARTMENT)).isInstanceOf(BadInputException.class).hasMessageStartingWith(
+        "the display name of organization public-security-3 holds an invisible format character (U+200D)");
   }
 
   @Test

@@ -41,7 +41,7 @@ final class OrgCommand {
         TableNames.department(Names.organization(id));
       }
       Organization o = UserCommand.identities(cli).createOrganization(id, name, k);
-      cli.print(common, o, "organization " + o.id() + " (" + o.kind() + "): " + o.displayName() + "\n");
+      cli.print(common, o, "organization " + o.id() + " (" + o.kind() + "): " + o.shownName() + "\n");
       return 0;
     }
   }
@@ -60,7 +60,7 @@ final class OrgCommand {
     public Integer call() {
       List<Organization> orgs = cli.session().identities().organizations();
       StringBuilder text = new StringBuilder();
-      orgs.forEach(o -> text.append(String.format("%-28s %-11s %s%n", o.id(), o.kind(), o.displayName())));
+      orgs.forEach(o -> text.append(String.format("%-28s %-11s %s%n", o.id(), o.kind(), o.shownName())));
       cli.print(common, orgs, text.toString());
       return 0;
     }

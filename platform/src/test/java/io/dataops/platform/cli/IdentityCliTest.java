@@ -134,6 +134,30 @@ class IdentityCliTest {
     });
   }
 
+  /**
+   * Found by a probe: a display name stored before free text refused format characters (a zero-width joiner, in a
+   * real row of the home's database) made org list, and every command that read the organizations, fail.
+   */
+  @Test
+  void anOrganizationStoredWithAFormatCharacterIsListedWithTheCharacterShown() throws Exception {
+    ok("user", "bootstrap", "--name", "root", "--save");
+    ok("org", "add", "public-security", "--name", "区公安分局", "--kind", "department");
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("home/catalog.db"));
+         var p = c.prepareStatement("INSERT INTO gov_organizations (id, display_name, kind, created_at) "
+             + "VALUES ('public-security-2', ?, 'department', '2026-01-05T08:00:00Z')")) {
+      p.setString(1, "区公安\u200d分局");
+      p.executeUpdate();
+    }
+
+    assertThat(ok("org", "list").out()).contains("public-security-2            department  区公安<U+200D>分局\n")
+        .doesNotContain("\u200d");
+    assertThat(ok("org", "list", "--json").json().findValuesAsText("displayName")).as("as stored, for programs")
+        .contains("区公安\u200d分局");
+    Run typed = run("org", "add", "public-security-3", "--name", "区公安\u200d分局", "--kind", "department");
+    assertThat(typed.exit()).isEqualTo(2);
+    assertThat(typed.err()).contains("holds an invisible format character (U+200D) at character 4");
+  }
+
   @Test
   void anOrganizationIdThatReadsAsAnExistingOneIsRefusedNamingItAndAudited() throws Exception {
     ok("user", "bootstrap", "--name", "root", "--save");
