@@ -5,6 +5,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.dataops.core.audit.Actor;
 import io.dataops.core.audit.AuditEvent;
+import io.dataops.core.audit.BegunAction;
 import io.dataops.core.audit.AuditSink;
 import io.dataops.governance.audit.AuditTrail;
 import io.dataops.governance.evaluation.Evaluation;
@@ -78,13 +79,30 @@ public final class EvaluationServices {
         new ContractRegistry(config.contracts()), facts(FeedIntake.tickets(config), ProductServices.registry(config)),
         BillingServices.metering(config), GrantServices.grants(config, lakehouse, audit),
         SupervisionServices.supervision(config), viewer)).of(month, Instant.now());
-    // The two documents take their places only once the evaluation's event is recorded (none without it).
+    // The two documents take their places only after an evaluate.begun record, and the evaluate event is recorded
+    // once they have (a failed one when they cannot, the documents then removed), as a billing statement's.
     Map<String, byte[]> documents = new LinkedHashMap<>();
     documents.put("evaluation-" + month + ".json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(cards));
     documents.put("evaluation-" + month + ".html", EvaluationPage.html(cards).getBytes(StandardCharsets.UTF_8));
-    List<String> written = dir.issue(documents, () -> audit.record(AuditEvent.ok("evaluate",
-        List.of("period:" + month), Map.of("departments", cards.departments().size(), "operators",
-            cards.operators().size()))));
+    BegunAction evaluation = BegunAction.of(AuditEvent.ok("evaluate", List.of("period:" + month),
+        Map.of("departments", cards.departments().size(), "operators", cards.operators().size())));
+    List<String> written = dir.issue(documents, new Documents.Issue() {
+      @Override
+      public void begin() {
+        audit.record(evaluation.begun());
+      }
+
+      @Override
+      public void issued() {
+        audit.record(evaluation.done());
+      }
+
+      @Override
+      public void failed(Exception why) {
+        evaluation.recordFailed(audit, why, why instanceof IOException io
+            ? OutFiles.reason(io).orElse(why.getClass().getSimpleName()) : why.getClass().getSimpleName());
+      }
+    });
     return new Written(cards, written.get(0), written.get(1));
   }
 
