@@ -1,5 +1,7 @@
 package io.dataops.lakehouse.storage;
 
+import io.dataops.core.audit.AuditSink;
+import io.dataops.core.audit.BegunAction;
 import io.dataops.core.files.OutFiles;
 import io.dataops.core.files.OwnerOnly;
 import java.io.IOException;
@@ -138,6 +140,30 @@ public final class Documents {
 
     /** When they could not all be put under their names (none is left there); {@code why} is thrown after it. */
     void failed(Exception why);
+
+    /**
+     * The issue recorded as {@code action} through {@code audit}: its begun record, its event once issued, a failed
+     * one naming the begun record (and why, never a value) when they could not be put under their names.
+     */
+    static Issue recorded(BegunAction action, AuditSink audit) {
+      return new Issue() {
+        @Override
+        public void begin() {
+          audit.record(action.begun());
+        }
+
+        @Override
+        public void issued() {
+          audit.record(action.done());
+        }
+
+        @Override
+        public void failed(Exception why) {
+          action.recordFailed(audit, why, why instanceof IOException io
+              ? OutFiles.reason(io).orElse(why.getClass().getSimpleName()) : why.getClass().getSimpleName());
+        }
+      };
+    }
   }
 
   /**

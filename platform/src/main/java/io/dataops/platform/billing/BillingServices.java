@@ -248,23 +248,8 @@ public final class BillingServices {
     // a probe, a move that failed after it (a folder there) fixed the ratios by a statement nobody received. A begun
     // record before the move; a failed statement event naming it when the move fails; the file removed when its
     // event cannot be recorded.
-    return folder.issue(Map.of(name, csv(s).getBytes(StandardCharsets.UTF_8)), new Documents.Issue() {
-      @Override
-      public void begin() {
-        audit.record(statement.begun());
-      }
-
-      @Override
-      public void issued() {
-        audit.record(statement.done());
-      }
-
-      @Override
-      public void failed(Exception why) {
-        statement.recordFailed(audit, why, why instanceof IOException io
-            ? OutFiles.reason(io).orElse(why.getClass().getSimpleName()) : why.getClass().getSimpleName());
-      }
-    }).get(0);
+    return folder.issue(Map.of(name, csv(s).getBytes(StandardCharsets.UTF_8)), Documents.Issue.recorded(statement,
+        audit)).get(0);
   }
 
   /** The statement as CSV: one row per line and per share, then the total; money as decimal strings. */

@@ -86,23 +86,7 @@ public final class EvaluationServices {
     documents.put("evaluation-" + month + ".html", EvaluationPage.html(cards).getBytes(StandardCharsets.UTF_8));
     BegunAction evaluation = BegunAction.of(AuditEvent.ok("evaluate", List.of("period:" + month),
         Map.of("departments", cards.departments().size(), "operators", cards.operators().size())));
-    List<String> written = dir.issue(documents, new Documents.Issue() {
-      @Override
-      public void begin() {
-        audit.record(evaluation.begun());
-      }
-
-      @Override
-      public void issued() {
-        audit.record(evaluation.done());
-      }
-
-      @Override
-      public void failed(Exception why) {
-        evaluation.recordFailed(audit, why, why instanceof IOException io
-            ? OutFiles.reason(io).orElse(why.getClass().getSimpleName()) : why.getClass().getSimpleName());
-      }
-    });
+    List<String> written = dir.issue(documents, Documents.Issue.recorded(evaluation, audit));
     return new Written(cards, written.get(0), written.get(1));
   }
 
