@@ -47,8 +47,9 @@ public final class IdentifierPatterns {
 
   /**
    * Whether a free text holds a resident ID, mobile or bank card number also as people write them: digit groups joined
-   * by short runs of spaces, hyphens, dots, slashes, underscores or parentheses, a mobile after the country code
-   * ({@code +86 138-0013-8000}, {@code 0086…}, {@code (135) 1234 5678}), full-width digits, a bank card as 16 to 19
+   * by short runs of spaces, hyphens, dots, slashes, underscores, parentheses or commas, a mobile after the country code
+   * ({@code +86 138-0013-8000}, {@code 0086…}, {@code (135) 1234 5678}), digits of any script or Chinese numerals
+   * ({@link #isDigit}), a bank card as 16 to 19
    * digits with a valid Luhn check digit, grouped or not, an ID number among longer digits or in its old 15-digit form.
    * For masking values shown in reports (found by a probe: such numbers were shown whole), where masking a number that
    * only looks like one costs nothing; a product's leak check uses {@link #identifierInWrittenForms}, without bank
@@ -60,11 +61,11 @@ public final class IdentifierPatterns {
 
   /**
    * The part of {@link #inText} that {@link #find} does not cover: digit groups joined by separators, a country code,
-   * full-width digits, a bank card number, an ID number among longer digits or of 15 digits (for a caller that ran
+   * digits beyond ASCII, a bank card number, an ID number among longer digits or of 15 digits (for a caller that ran
    * {@link #find} already).
    */
   public static boolean inWrittenForms(CharSequence s) {
-    return writtenDigitRuns(s, 11, IN_REPORTS);
+    return writtenRuns(s, 11, IN_REPORTS);
   }
 
   /**
@@ -76,17 +77,24 @@ public final class IdentifierPatterns {
    * values.
    */
   public static boolean identifierInWrittenForms(CharSequence s) {
-    return writtenDigitRuns(s, 11, IN_PRODUCTS);
+    return writtenRuns(s, 11, IN_PRODUCTS);
   }
 
   /** Receives a digit run of {@link #writtenDigitRuns}; true to stop there. */
   @FunctionalInterface
   public interface DigitRun {
     /**
-     * @param digits the run's digits, ASCII (full-width ones converted), without its joiners; reused for the next run
+     * @param digits the run's digits, ASCII (digits of other scripts and Chinese numerals converted), without its
+     *     joiners; reused for the next run
      * @param xEnd whether an X (or x, or its full-width form) follows the last digit
      */
     boolean accept(CharSequence digits, boolean xEnd);
+  }
+
+  /** {@link DigitRun} and whether the run was written as an amount ({@link #writtenDigitRuns}). */
+  @FunctionalInterface
+  private interface WrittenRun {
+    boolean accept(CharSequence digits, boolean xEnd, boolean amount);
   }
 
   /** At most this many joiners between two digit groups: {@code ") "} in {@code (135) 1234 5678}, {@code " / "}. */
@@ -94,15 +102,28 @@ public final class IdentifierPatterns {
 
   /**
    * Gives each run of digits of {@code s} as people write them, when {@code s} has at least {@code minDigits} digits
-   * (ASCII or full-width) in all: groups joined by up to {@value #MAX_JOINERS} joiners (space, ideographic space,
-   * {@code - . / _ ( )}) followed by a digit. True when {@code run} stopped. Allocates one builder, and only past the
-   * digit count: it runs on every text value of a product.
+   * ({@link #isDigit}: of any script, or Chinese numerals) in all: groups joined by up to {@value #MAX_JOINERS}
+   * joiners ({@link #isJoiner}) followed by a digit. True when {@code run} stopped. Allocates one builder, and only
+   * past the digit count: it runs on every text value of a product.
    */
   public static boolean writtenDigitRuns(CharSequence s, int minDigits, DigitRun run) {
+    return writtenRuns(s, minDigits, (digits, xEnd, amount) -> run.accept(digits, xEnd));
+  }
+
+  /**
+   * {@link #writtenDigitRuns}, also saying whether a run is written as an amount: groups of three after the first (of
+   * one to three), each joined by a single comma ({@code 13,800,138,000}).
+   */
+  private static boolean writtenRuns(CharSequence s, int minDigits, WrittenRun run) {
     int n = s.length();
     int total = 0;
     for (int i = 0; i < n && total < minDigits; i++) {
-      total += digit(s.charAt(i)) ? 1 : 0;
+      char c = s.charAt(i);
+      if (c >= '0' && c <= '9') {
+        total++;
+      } else if (c >= '\u0660') { // below it no digit beyond ASCII: plain text costs a comparison per character
+        total += isDigit(Character.isHighSurrogate(c) ? Character.codePointAt(s, i) : c) ? 1 : 0;
+      }
     }
     if (total < minDigits) {
       return false; // e.g. a mobile has 11 digits, the shortest of them all
@@ -110,44 +131,57 @@ public final class IdentifierPatterns {
     StringBuilder digits = new StringBuilder();
     int i = 0;
     while (i < n) {
-      if (!digit(s.charAt(i))) {
-        i++;
+      int first = Character.codePointAt(s, i);
+      if (!isDigit(first)) {
+        i += Character.charCount(first);
         continue;
       }
       digits.setLength(0);
+      int group = 0;
+      boolean amount = true;
+      boolean joined = false;
       while (i < n) {
-        char c = s.charAt(i);
-        if (digit(c)) {
-          digits.append(ascii(c));
-          i++;
+        int cp = Character.codePointAt(s, i);
+        if (isDigit(cp)) {
+          digits.append(asciiDigit(cp));
+          group++;
+          i += Character.charCount(cp);
           continue;
         }
         int j = i;
-        while (j < n && j - i < MAX_JOINERS && joiner(s.charAt(j))) {
+        while (j < n && j - i < MAX_JOINERS && isJoiner(s.charAt(j))) {
           j++;
         }
-        if (j == i || j == n || !digit(s.charAt(j))) {
+        if (j == i || j == n || !isDigit(Character.codePointAt(s, j))) {
           break; // not a joiner, or joiners that lead to no digit (a date's "13:30", a sentence's end)
         }
+        char joiner = s.charAt(i);
+        amount &= j == i + 1 && (joiner == ',' || joiner == '\uFF0C') && (joined ? group == 3 : group <= 3);
+        joined = true;
+        group = 0;
         i = j;
       }
+      amount &= joined && group == 3;
       boolean xEnd = i < n && (s.charAt(i) == 'X' || s.charAt(i) == 'x' || s.charAt(i) == 'Ｘ' || s.charAt(i) == 'ｘ');
-      if (run.accept(digits, xEnd)) {
+      if (run.accept(digits, xEnd, amount)) {
         return true;
       }
     }
     return false;
   }
 
-  private static final DigitRun IN_REPORTS = (digits, xEnd) -> identifies(digits, xEnd, true);
-  private static final DigitRun IN_PRODUCTS = (digits, xEnd) -> identifies(digits, xEnd, false);
+  private static final WrittenRun IN_REPORTS = (digits, xEnd, amount) -> identifies(digits, xEnd, false, true);
+  private static final WrittenRun IN_PRODUCTS = (digits, xEnd, amount) -> identifies(digits, xEnd, amount, false);
 
-  /** {@code reports}: also bank cards, ID numbers among longer digits and old 15-digit ID numbers. */
-  private static boolean identifies(CharSequence digits, boolean xEnd, boolean reports) {
+  /**
+   * {@code reports}: also bank cards, ID numbers among longer digits and old 15-digit ID numbers. {@code amount}: not
+   * a mobile number (13,800,138,000 yuan is a sum a free text may well hold; an ID number of 18 digits is no sum).
+   */
+  private static boolean identifies(CharSequence digits, boolean xEnd, boolean amount, boolean reports) {
     String v = digits.toString();
     String national = v.startsWith("0086") ? v.substring(4) : v.length() == 13 && v.startsWith("86") ? v.substring(2)
         : v;
-    if (PrcIdentifiers.isMainlandMobile(national)) {
+    if (!amount && PrcIdentifiers.isMainlandMobile(national)) {
       return true;
     }
     String id = xEnd && v.length() == 17 ? v + "X" : v;
@@ -195,27 +229,57 @@ public final class IdentifierPatterns {
   /**
    * Characters people (or a copy and paste) put between the digit groups of a number: spaces of every width, the
    * invisible ones (zero-width space and joiners, word joiner, byte-order mark: found by a probe, a zero-width space
-   * split a raw ID past the check), hyphens and dashes, dots, slashes, underscores, parentheses, and their full-width
-   * forms.
+   * split a raw ID past the check), hyphens and dashes, dots, slashes, underscores, parentheses, commas (ASCII,
+   * full-width, the enumeration comma and their small forms: found by a probe, an ID number in groups joined by
+   * commas passed), and their full-width forms. Public for a caller that pre-scans bytes for what may need decoding.
    */
-  private static boolean joiner(char c) {
+  public static boolean isJoiner(int c) {
     return switch (c) {
-      case ' ', '-', '.', '/', '_', '(', ')', '\u00A0', '\u2007', '\u202F', '\u3000', '\u200B', '\u200C', '\u200D',
-          '\u2060', '\uFEFF', '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\uFF08', '\uFF09', '\uFF0D', '\uFF0E',
-          '\uFF0F', '\uFF3F' -> true;
+      case ' ', '-', '.', '/', '_', '(', ')', ',', '\u00A0', '\u2007', '\u202F', '\u3000', '\u200B', '\u200C',
+          '\u200D', '\u2060', '\uFEFF', '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\uFF08', '\uFF09',
+          '\uFF0D', '\uFF0E', '\uFF0F', '\uFF3F', '\uFF0C', '\u3001', '\uFE50', '\uFE51' -> true;
       default -> false;
     };
   }
 
   /**
-   * A decimal digit of any script: ASCII, full-width (people type １３８… in Chinese text), Arabic-Indic (٣٨٠…, a
-   * probe's mobile number) and the others Unicode counts as digits.
+   * A decimal digit as people write one: of any script, by code point (ASCII; full-width, as typed in Chinese text;
+   * Arabic-Indic, a probe's mobile number; the mathematical digits beyond the first 65,536 code points, a probe's ID
+   * number), and the Chinese numerals 〇一二三四五六七八九 (a probe's ID number). A numeral among Chinese text is a
+   * digit only to the runs it forms: a run identifies someone only at an identifier's full length and shape.
    */
-  private static boolean digit(char c) {
-    return c >= '0' && c <= '9' || c >= '\u0660' && Character.isDigit(c);
+  public static boolean isDigit(int cp) {
+    if (cp < '\u0660') {
+      return cp >= '0' && cp <= '9';
+    }
+    if (cp >= '\u3400' && cp <= '\u9FFF') {
+      return chineseNumeral(cp) >= 0; // the ideographs, most of a Chinese text: no other digit among them
+    }
+    return cp == '〇' || Character.getType(cp) == Character.DECIMAL_DIGIT_NUMBER;
   }
 
-  private static char ascii(char digit) {
-    return digit <= '9' ? digit : (char) ('0' + Character.digit(digit, 10));
+  /** The value of a Chinese numeral 〇 to 九, or -1. */
+  private static int chineseNumeral(int cp) {
+    return switch (cp) {
+      case '〇' -> 0;
+      case '一' -> 1;
+      case '二' -> 2;
+      case '三' -> 3;
+      case '四' -> 4;
+      case '五' -> 5;
+      case '六' -> 6;
+      case '七' -> 7;
+      case '八' -> 8;
+      case '九' -> 9;
+      default -> -1;
+    };
+  }
+
+  private static char asciiDigit(int cp) {
+    if (cp <= '9') {
+      return (char) cp;
+    }
+    int numeral = chineseNumeral(cp);
+    return (char) ('0' + (numeral >= 0 ? numeral : Character.digit(cp, 10)));
   }
 }

@@ -24,7 +24,8 @@ public final class PreviewMask {
         return value;
       }
       boolean card = value.length() >= 16 && value.length() <= 19 && value.chars().allMatch(c -> c >= '0' && c <= '9');
-      return card ? mask(PersonalData.BANK_CARD, value) : value.replaceAll("\\p{Nd}", "*"); // digits of any script
+      // Digits of any script and Chinese numerals (an ID number written 四四〇三…, found by a probe).
+      return card ? mask(PersonalData.BANK_CARD, value) : value.replaceAll("[\\p{Nd}〇一二三四五六七八九]", "*");
     }
     if (found == IdentifierPatterns.Found.ID_CARD && value.length() == 18) {
       return mask(PersonalData.ID_CARD, value);

@@ -117,4 +117,57 @@ class IdentifierPatternsTest {
       assertThat(IdentifierPatterns.inText(text)).as(text + ": no month 13, no province 99, 16 digits").isFalse();
     }
   }
+
+  /** {@code s} with its ASCII digits written in {@code zero}'s script (a code point: outside the BMP too). */
+  static String digitsFrom(int zero, String s) {
+    StringBuilder b = new StringBuilder();
+    s.codePoints().forEach(cp -> b.appendCodePoint(cp >= '0' && cp <= '9' ? zero + cp - '0' : cp));
+    return b.toString();
+  }
+
+  /** {@code s} with its ASCII digits as the Chinese numerals 〇一二三四五六七八九. */
+  static String chineseNumerals(String s) {
+    StringBuilder b = new StringBuilder();
+    s.chars().forEach(ch -> b.append(ch >= '0' && ch <= '9' ? "〇一二三四五六七八九".charAt(ch - '0') : (char) ch));
+    return b.toString();
+  }
+
+  @Test
+  void chineseNumeralsDigitsBeyondTheBmpAndGroupsJoinedByCommasAreFound() {
+    // Found by a probe: each passed a product's leak check.
+    String resident = id("44030419850307123");
+    String grouped = resident.substring(0, 6) + "%s" + resident.substring(6, 14) + "%s" + resident.substring(14);
+    assertThat(chineseNumerals(resident)).isEqualTo("四四〇三〇四一九八五〇三〇七一二三" + chineseNumerals(resident.substring(17)));
+    for (String text : new String[] {"身份证" + chineseNumerals(resident) + "已核验", "手机一三八〇〇一三八〇〇〇",
+        "号码 " + chineseNumerals(grouped.formatted(" ", " ")), "id " + digitsFrom(0x1D7CE, resident),
+        "tel " + digitsFrom(0x1D7EC, "13800138000"), "tel " + digitsFrom(0x0966, "13800138000"),
+        "id " + digitsFrom(0x104A0, resident), digitsFrom(0x1D7F6, "138") + "-0013-8000",
+        "id " + grouped.formatted(",", ","), "证件" + grouped.formatted("，", "，"), "证件" + grouped.formatted("、", "、"),
+        "tel 138,0013,8000", "tel 138，0013，8000", "138、0013、8000", "id " + grouped.formatted(", ", ", "),
+        "id " + chineseNumerals(grouped.formatted("、", "、"))}) {
+      assertThat(IdentifierPatterns.identifierInWrittenForms(text)).as(text).isTrue();
+      assertThat(IdentifierPatterns.inText(text)).as(text).isTrue();
+      assertThat(PreviewMask.maskIdentifiers(text)).as(text).doesNotContain(resident.substring(6, 14))
+          .doesNotContain(chineseNumerals(resident.substring(6, 14))).doesNotContain("0013")
+          .doesNotContain(digitsFrom(0x1D7CE, resident.substring(6, 14))).doesNotContain("〇〇一三");
+    }
+    assertThat(PreviewMask.maskIdentifiers("手机一三八〇〇一三八〇〇〇")).isEqualTo("手机***********");
+    assertThat(PreviewMask.maskIdentifiers("tel " + digitsFrom(0x1D7EC, "13800138000"))).isEqualTo("tel " + "*".repeat(11));
+  }
+
+  @Test
+  void chineseNumeralsInTextCommaListsAndAmountsAreNotIdentifiers() {
+    String resident = id("44030419850307123");
+    for (String text : new String[] {"一九八五年三月七日，一二三四五六七八九十", "第一、二、三、四、五、六、七、八、九条", "一一一一一一一一一一",
+        "他说一不二，三心二意，七上八下，九九归一，四四方方", "1, 2, 3, 4, 5, 6, 7, 8, 9, 10", "room 1203, building 7",
+        chineseNumerals(resident.substring(0, 17)) + "Z", "一三八〇〇一三八〇〇〇〇", "price 13,800,138,000 yuan",
+        "营收１３，８００，１３８，０００元"}) {
+      assertThat(IdentifierPatterns.identifierInWrittenForms(text)).as(text).isFalse();
+    }
+    assertThat(IdentifierPatterns.inText("price 13,800,138,000 yuan")).as("a report masks what looks like a mobile")
+        .isTrue();
+    assertThat(IdentifierPatterns.identifierInWrittenForms("id " + String.join(",", resident.substring(0, 3),
+        resident.substring(3, 6), resident.substring(6, 9), resident.substring(9, 12), resident.substring(12, 15),
+        resident.substring(15)))).as("18 digits are no amount").isTrue();
+  }
 }

@@ -462,7 +462,8 @@ public final class LeakCheck implements AutoCloseable {
 
   /**
    * The shape test: a resident ID or mobile number unbroken ({@link IdentifierPatterns#find}) or as people write them,
-   * in groups, after +86, in full-width digits ({@link IdentifierPatterns#identifierInWrittenForms}).
+   * in groups, after +86, in digits of any script or Chinese numerals
+   * ({@link IdentifierPatterns#identifierInWrittenForms}).
    */
   static boolean identifierShaped(CharSequence text) {
     return IdentifierPatterns.find(text) != IdentifierPatterns.Found.NONE
@@ -470,28 +471,39 @@ public final class LeakCheck implements AutoCloseable {
   }
 
   /**
-   * Whether UTF-8 text may hold an identifier the ASCII view cannot see: eleven digits or more, ASCII, full-width or
-   * Arabic-Indic, with such a digit or a joiner beyond ASCII among them (a no-break, ideographic or zero-width space,
-   * a word joiner, a dash, a full-width parenthesis). Most text values (names, addresses) are not, and are not decoded.
+   * Whether UTF-8 text may hold an identifier the ASCII view cannot see: eleven digits or more with a digit or a
+   * joiner beyond ASCII among them ({@link IdentifierPatterns#isDigit}: full-width, Arabic-Indic, mathematical digits,
+   * Chinese numerals...; {@link IdentifierPatterns#isJoiner}: a no-break, ideographic or zero-width space, a dash, an
+   * enumeration or full-width comma...). Most text values (names, addresses) are not, and are not decoded: ASCII bytes
+   * cost a comparison each, and only a multi-byte sequence's code point is tested.
    */
-  private static boolean writtenWideUtf8(byte[] utf8, int length) {
+  static boolean writtenWideUtf8(byte[] utf8, int length) {
     int digits = 0;
     boolean wide = false;
     for (int i = 0; i < length; i++) {
       int b = utf8[i] & 0xFF;
-      if (b >= '0' && b <= '9') {
+      if (b < 0x80) {
+        digits += b >= '0' && b <= '9' ? 1 : 0;
+        continue;
+      }
+      int cp;
+      if (b >= 0xC2 && b < 0xE0 && i + 1 < length) {
+        cp = (b & 0x1F) << 6 | utf8[i + 1] & 0x3F;
+        i += 1;
+      } else if (b >= 0xE0 && b < 0xF0 && i + 2 < length) {
+        cp = (b & 0x0F) << 12 | (utf8[i + 1] & 0x3F) << 6 | utf8[i + 2] & 0x3F;
+        i += 2;
+      } else if (b >= 0xF0 && b < 0xF5 && i + 3 < length) {
+        cp = (b & 0x07) << 18 | (utf8[i + 1] & 0x3F) << 12 | (utf8[i + 2] & 0x3F) << 6 | utf8[i + 3] & 0x3F;
+        i += 3;
+      } else {
+        continue; // a continuation byte or a sequence cut short: the decoded text holds no digit there
+      }
+      if (IdentifierPatterns.isDigit(cp)) {
         digits++;
-      } else if (b >= 0xC2 && i + 1 < length) {
-        int b1 = utf8[i + 1] & 0xFF;
-        int b2 = i + 2 < length ? utf8[i + 2] & 0xFF : 0;
-        if (b == 0xEF && b1 == 0xBC && b2 >= 0x90 && b2 <= 0x99 || b == 0xD9 && b1 >= 0xA0 && b1 <= 0xA9
-            || b == 0xDB && b1 >= 0xB0 && b1 <= 0xB9) {
-          digits++; // full-width, Arabic-Indic and extended Arabic-Indic digits
-          wide = true;
-        } else if (b == 0xC2 && b1 == 0xA0 || b == 0xE2 && (b1 == 0x80 || b1 == 0x81 && b2 == 0xA0)
-            || b == 0xE3 && b1 == 0x80 && b2 == 0x80 || b == 0xEF && (b1 == 0xBB && b2 == 0xBF || b1 == 0xBC)) {
-          wide = true; // the joiners IdentifierPatterns knows beyond ASCII: spaces, invisible ones, dashes, full-width
-        }
+        wide = true;
+      } else if (!wide && IdentifierPatterns.isJoiner(cp)) {
+        wide = true;
       }
     }
     return wide && digits >= 11;
@@ -516,7 +528,7 @@ public final class LeakCheck implements AutoCloseable {
     valuesChecked++;
     Latin1View ascii = new Latin1View(utf8, length);
     String wide = writtenWideUtf8(utf8, length) ? new String(utf8, 0, length, java.nio.charset.StandardCharsets.UTF_8)
-        : null; // decoded only when it may need it: full-width digits, ideographic spaces between groups
+        : null; // decoded only when it may need it: digits beyond ASCII, wide or enumeration commas between groups
     if (identifierShaped(ascii) || wide != null && identifierShaped(wide)) {
       shaped(c);
     }

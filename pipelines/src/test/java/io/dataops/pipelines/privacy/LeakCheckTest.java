@@ -194,6 +194,65 @@ class LeakCheckTest {
     assertThat(exactly.identifierShaped()).containsEntry("v", 2L);
   }
 
+  /** {@code s} with its ASCII digits written in {@code zero}'s script (a code point: outside the BMP too). */
+  private static String digitsFrom(int zero, String s) {
+    StringBuilder b = new StringBuilder();
+    s.codePoints().forEach(cp -> b.appendCodePoint(cp >= '0' && cp <= '9' ? zero + cp - '0' : cp));
+    return b.toString();
+  }
+
+  /** {@code s} with its ASCII digits as the Chinese numerals 〇一二三四五六七八九. */
+  private static String chineseNumerals(String s) {
+    StringBuilder b = new StringBuilder();
+    s.chars().forEach(ch -> b.append(ch >= '0' && ch <= '9' ? "〇一二三四五六七八九".charAt(ch - '0') : (char) ch));
+    return b.toString();
+  }
+
+  @Test
+  void chineseNumeralsDigitsBeyondTheBmpAndCommaGroupsFailTheRunOnBothPaths() {
+    // Found by a probe: a kept free-text column published raw ID numbers written these ways.
+    String resident = id("44030419850307123");
+    String grouped = resident.substring(0, 6) + "%s" + resident.substring(6, 14) + "%s" + resident.substring(14);
+    List<String> shapedValues = List.of("身份证" + chineseNumerals(resident) + "已核验",
+        "id " + digitsFrom(0x1D7CE, resident), "tel " + digitsFrom(0x1D7EC, "13800138000"),
+        "tel " + digitsFrom(0x0966, "13800138000"), "id " + digitsFrom(0x104A0, resident),
+        "id " + grouped.formatted(",", ","), "证件" + grouped.formatted("，", "，"), "证件" + grouped.formatted("、", "、"),
+        "138、0013、8000", "tel 138，0013，8000", "号码" + chineseNumerals(grouped.formatted("、", "、")));
+    List<String> clean = List.of("一九八五年三月七日，一二三四五六七八九十", "第一、二、三、四、五、六、七、八、九条",
+        "price 13,800,138,000 yuan", "他说一不二，三心二意，七上八下，九九归一，四四方方", digitsFrom(0x1D7CE, "2024-05-12"),
+        "1, 2, 3, 4, 5, 6, 7, 8, 9, 10");
+    LeakCheck.Result r = bothPaths(List.of(resident), java.util.stream.Stream.concat(shapedValues.stream(),
+        clean.stream()).toList());
+    assertThat(r.identifierShaped()).containsEntry("v", (long) shapedValues.size());
+    assertThat(r.equalToRaw()).isEmpty();
+    assertThat(r.rebuildable()).isEmpty();
+    assertThat(r.failure()).doesNotContain(resident).doesNotContain(chineseNumerals(resident));
+
+    // Among longer digits they are no shape (a code would refuse runs): they are tested against the raw values.
+    List<String> longer = List.of("No" + chineseNumerals(resident + "1"), digitsFrom(0x1D7CE, "9" + resident),
+        "ref " + grouped.formatted("、", "、") + "7", "ref " + grouped.formatted(",", ",") + ",7");
+    for (String o : longer) {
+      assertThat(LeakCheck.identifierShaped(o)).as(o).isFalse();
+    }
+    LeakCheck.Result leaked = bothPaths(List.of(resident), longer);
+    assertThat(leaked.rebuildable()).containsEntry("v", (long) longer.size());
+    assertThat(bothPaths(List.of(id("11010519491231002")), longer).passed()).as("their IDs not among the raw values")
+        .isTrue();
+  }
+
+  @Test
+  void theUtf8PreScanDecodesTextOnlyWhenItMayHoldAWideIdentifier() {
+    for (String text : List.of("广东省深圳市福田区华富街道莲花一村12栋", "一九八五年三月七日", "order 12345678901234", "张三丰")) {
+      byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(LeakCheck.writtenWideUtf8(b, b.length)).as(text).isFalse();
+    }
+    for (String text : List.of("一三八〇〇一三八〇〇〇", digitsFrom(0x1D7CE, "13800138000"), "138、0013、8000",
+        "138，0013，8000", digitsFrom(0x0966, "13800138000"))) {
+      byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(LeakCheck.writtenWideUtf8(b, b.length)).as(text).isTrue();
+    }
+  }
+
   @Test
   void utf8BytesFromAColumnarReaderGiveTheSameVerdictsAsStrings() {
     List<String> out = List.of("张三丰", "张*丰", "备注 13812345678 见附件", "ＩＤ４４０３０４", "440304198503071231", "x",
