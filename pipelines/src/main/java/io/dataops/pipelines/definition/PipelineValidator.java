@@ -175,6 +175,10 @@ public final class PipelineValidator {
         }
       }
       Map<String, PolicySpec> specs = new LinkedHashMap<>(d.policies());
+      PseudonymContexts.Default context = PseudonymContexts.of(lakehouse, d);
+      if (context.warning() != null) {
+        warnings.add(context.warning());
+      }
       List<BoundColumn> columns = new ArrayList<>();
       // The characters each product column keeps in clear of each personal input column: parts of one value kept by
       // two columns (the first character in one, the last in another) add up to the value (found by a probe: names
@@ -184,7 +188,8 @@ public final class PipelineValidator {
         SqlSubset.OutputColumn c = analysis.columns().get(i);
         ColumnType sqlType = resultTypes.get(i);
         PolicySpec spec = specs.remove(c.name());
-        ColumnPolicy policy = spec == null ? new Keep() : PolicyFactory.build(src, spec, keys, asOf);
+        ColumnPolicy policy = spec == null ? new Keep() : PolicyFactory.build(src, spec, keys, asOf,
+            context.context());
         ColumnType outType;
         try {
           ValueType t = policy.outputType(sqlType.type());

@@ -27,15 +27,19 @@ import java.util.Map;
 public final class PolicyFactory {
   private PolicyFactory() {}
 
-  public static ColumnPolicy build(String source, PolicySpec spec, KeyRing keys, LocalDate asOf) {
+  /**
+   * @param defaultContext the context of a pseudonymization that names none ({@link PseudonymContexts})
+   */
+  public static ColumnPolicy build(String source, PolicySpec spec, KeyRing keys, LocalDate asOf,
+      String defaultContext) {
     try {
-      return create(spec, keys, asOf);
+      return create(spec, keys, asOf, defaultContext);
     } catch (PolicyException e) {
       throw new PipelineException(source, spec.line(), "column '" + spec.column() + "': " + e.getMessage());
     }
   }
 
-  private static ColumnPolicy create(PolicySpec spec, KeyRing keys, LocalDate asOf) {
+  private static ColumnPolicy create(PolicySpec spec, KeyRing keys, LocalDate asOf, String defaultContext) {
     Map<String, Object> a = spec.args();
     return switch (spec.kind()) {
       case "keep" -> new Keep();
@@ -75,7 +79,7 @@ public final class PolicyFactory {
       case "pseudonymize" -> {
         Integer length = integer(a, "length");
         yield new Pseudonymize(Pseudonymize.Algorithm.parse(spec.variant()), keyId(a), keys,
-            a.containsKey("context") ? text(a, "context") : "", length == null ? Pseudonymize.FULL_LENGTH : length);
+            a.containsKey("context") ? text(a, "context") : defaultContext, length == null ? Pseudonymize.FULL_LENGTH : length);
       }
       case "encrypt" -> {
         FormatPreservingEncryption.Mode mode = FormatPreservingEncryption.Mode.parse(spec.variant());

@@ -14,7 +14,8 @@ import org.bouncycastle.crypto.params.KeyParameter;
 /**
  * Keyed pseudonyms: HMAC-SHA256 or HMAC-SM3 (GB/T 32905) of the value's canonical text, under a key from
  * configuration. The same value, key and context give the same pseudonym in every run and every product, so products
- * can be joined on it; without the key it cannot be reversed or recomputed from guesses.
+ * with one context can be joined on it (a pipeline's default context is its product's name: {@code
+ * PseudonymContexts}); without the key it cannot be reversed or recomputed from guesses.
  *
  * <p>The output is lower-case base32 (RFC 4648 alphabet, no padding): it has no digit 0, 1, 8 or 9, so a pseudonym
  * can never look like a mobile or ID number to the leak check. {@code length} truncates it (at least 16 characters,
@@ -150,6 +151,11 @@ public final class Pseudonymize implements ColumnPolicy {
 
   public String keyId() {
     return keyId;
+  }
+
+  /** What separates this policy's pseudonyms from those of another context (not secret: a name). */
+  public String context() {
+    return context;
   }
 
   @Override

@@ -39,7 +39,12 @@ public record Increment(Long baseSnapshot, String baseRunKey, Map<String, Long> 
 
   /** The product table as the products module names it ({@code product.<name with _>}). */
   static TableIdentifier productTable(BoundPipeline p) {
-    return TableIdentifier.of(Zone.PRODUCT.namespaceName(), p.definition().product().replace('-', '_'));
+    return productTable(p.definition().product());
+  }
+
+  /** The table of the product named {@code product}. */
+  public static TableIdentifier productTable(String product) {
+    return TableIdentifier.of(Zone.PRODUCT.namespaceName(), product.replace('-', '_'));
   }
 
   /** The increment a run of {@code p} reads now: from the product's current snapshot on. */

@@ -9,6 +9,7 @@ import io.dataops.pipelines.desensitize.ColumnPolicy;
 import io.dataops.pipelines.desensitize.Keep;
 import io.dataops.pipelines.desensitize.KeyRing;
 import io.dataops.pipelines.desensitize.PolicyException;
+import io.dataops.pipelines.desensitize.Pseudonymize;
 import java.io.Serializable;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -62,8 +63,14 @@ public record PolicyDescription(String source, LocalDate asOf, List<Column> colu
     Map<String, String> fingerprints = new TreeMap<>();
     for (BoundColumn c : p.columns()) {
       PolicySpec s = specs.get(c.name());
+      Map<String, Object> args = s == null ? Map.of() : s.args();
+      if (c.policy() instanceof Pseudonymize ps && !args.containsKey("context")) {
+        // the context the validator chose (the product's name, or a product's earlier empty one), not chosen again
+        args = new LinkedHashMap<>(args);
+        args.put("context", ps.context());
+      }
       columns.add(s == null ? new Column(c.name(), null, null, Map.of(), c.line())
-          : new Column(c.name(), s.kind(), s.variant(), s.args(), s.line()));
+          : new Column(c.name(), s.kind(), s.variant(), args, s.line()));
       String keyId = c.policy().keyId();
       if (keyId != null) {
         fingerprints.put(keyId, keys.fingerprint(keyId));
@@ -94,7 +101,7 @@ public record PolicyDescription(String source, LocalDate asOf, List<Column> colu
     for (Column c : columns) {
       out.add(c.kind() == null ? new Keep()
           : PolicyFactory.build(source, new PolicySpec(c.name(), c.kind(), c.variant(), c.args(), c.line()), keys,
-              asOf));
+              asOf, "")); // of() names every pseudonymization's context
     }
     return out;
   }

@@ -100,13 +100,13 @@ class PipelineParserTest {
   @Test
   void policyArgumentsAreCheckedWhenBuilt() {
     PipelineDefinition d = parse(GOOD.replace("{generalize: age_band, width: 10}", "{generalize: age_band, level: 3}"));
-    assertThatThrownBy(() -> PolicyFactory.build("p.yaml", d.policies().get("birth_date"), id -> new byte[32], null))
+    assertThatThrownBy(() -> PolicyFactory.build("p.yaml", d.policies().get("birth_date"), id -> new byte[32], null, "p"))
         .hasMessage("p.yaml:16: column 'birth_date': generalize age_band has no option 'level' (known: width)");
     PipelineDefinition e = parse(GOOD.replace("{generalize: age_band, width: 10}", "{mask: name, keepFirst: 2}"));
-    assertThatThrownBy(() -> PolicyFactory.build("p.yaml", e.policies().get("birth_date"), id -> new byte[32], null))
+    assertThatThrownBy(() -> PolicyFactory.build("p.yaml", e.policies().get("birth_date"), id -> new byte[32], null, "p"))
         .hasMessageContaining("a name mask keeps what the convention keeps");
     PipelineDefinition f = parse(GOOD.replace("{generalize: age_band, width: 10}", "{generalize: age_band}"));
-    assertThatThrownBy(() -> PolicyFactory.build("p.yaml", f.policies().get("birth_date"), id -> new byte[32], null))
+    assertThatThrownBy(() -> PolicyFactory.build("p.yaml", f.policies().get("birth_date"), id -> new byte[32], null, "p"))
         .hasMessage("p.yaml:16: column 'birth_date': an age band needs the date ages are counted at (asOf)");
   }
 

@@ -75,8 +75,10 @@ class FlinkKillTest extends HomeCliTest {
     TestCast.grant(home, "test", "citizens-by-district", "citizens-by-district-reference");
     Path pipelines = Files.createDirectories(dir.resolve("pipelines"));
     Path file = Files.writeString(pipelines.resolve("p.yaml"), PIPELINE);
+    // the reference names the product's context: pseudonyms as the product's own, to compare rows with
     Path reference = Files.writeString(pipelines.resolve("reference.yaml"), PIPELINE.replace(
-        "product: citizens-by-district", "product: citizens-by-district-reference"));
+        "product: citizens-by-district", "product: citizens-by-district-reference").replace("length: 20}",
+        "length: 20, context: citizens-by-district}"));
     Path data = home.resolve("warehouse/product/citizens_by_district/data");
     Path runs = home.resolve("warehouse/.dataops-runs");
 

@@ -199,6 +199,8 @@ public final class PipelineVersions {
         .summary("dataops.pipeline-sha256", p.definition().sha256())
         .summary("dataops.engine", engine)
         .summary("dataops.inputs", p.inputSnapshots().toString())
+        .summary(io.dataops.pipelines.definition.PseudonymContexts.SUMMARY,
+            io.dataops.pipelines.definition.PseudonymContexts.scheme(p))
         .lineage(lineage)
         .actor(actor);
     if (p.qualitySuite() != null) {

@@ -33,7 +33,8 @@ class IncrementalRunTest extends EnginesFixture {
         transform: |
           SELECT id_card AS person_key, name, gender, birth_date, district_code FROM citizens
         policy:
-          person_key: {pseudonymize: hmac-sha256, key: default, length: 20}
+          # one context for the incremental and the full product: their rows are compared
+          person_key: {pseudonymize: hmac-sha256, key: default, length: 20, context: citizens}
           name: remove
           birth_date: remove
         privacy: {quasiIdentifiers: [gender, district_code], k: 30}
@@ -298,6 +299,36 @@ class IncrementalRunTest extends EnginesFixture {
         .hasMessageContaining("the current version of product visits was made without the class counts");
     assertThat(registry().list("visits")).singleElement().extracting(ProductVersion::snapshotId)
         .isEqualTo(full.snapshotId());
+  }
+
+  private java.util.Set<Object> personKeys(PipelineRunResult r) {
+    java.util.Set<Object> out = new java.util.HashSet<>();
+    rows(r).keySet().forEach(row -> out.add(row.get(0)));
+    return out;
+  }
+
+  /**
+   * Found by a probe: every product pseudonymizing with one key and no context gave a person one pseudonym, and two
+   * products, each k-anonymous alone, joined on it re-identified people. The default context is the product's name:
+   * two products share no pseudonym, and each version of one product gives a person the pseudonym the last gave.
+   */
+  @org.junit.jupiter.api.Test
+  void twoProductsShareNoPseudonymAndAProductsVersionsKeepTheirs() throws Exception {
+    land(2000, 1);
+    java.util.function.Function<String, String> noContext = product -> pipeline(product, "full")
+        .replace(", context: citizens", "");
+    PipelineRunResult a1 = onSpringBatch(bind(noContext.apply("pseudonyms-a")));
+    PipelineRunResult b1 = onSpringBatch(bind(noContext.apply("pseudonyms-b")));
+    assertThat(personKeys(a1)).isNotEmpty().doesNotContainAnyElementsOf(personKeys(b1));
+    assertThat(lakehouse.load(ProductTables.id("pseudonyms-a")).snapshot(a1.snapshotId()).summary())
+        .containsEntry("dataops.pseudonym-context", "product");
+
+    land(1000, 2);
+    PipelineRunResult a2 = onSpringBatch(bind(noContext.apply("pseudonyms-a")));
+    assertThat(a2.version()).isEqualTo(2);
+    assertThat(personKeys(a2)).as("classes only grow: every person of v1 is in v2, under the same pseudonym")
+        .containsAll(personKeys(a1)).hasSizeGreaterThan(personKeys(a1).size());
+    assertThat(a2.warnings()).noneMatch(w -> w.contains("context"));
   }
 
   private Map<Object, Integer> streets(PipelineRunResult r) {

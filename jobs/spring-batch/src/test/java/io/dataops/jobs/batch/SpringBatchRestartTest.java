@@ -143,8 +143,7 @@ class SpringBatchRestartTest extends SpringBatchFixture {
         .satisfies(f -> assertThat(f.getFileName().toString()).endsWith(".bin"));
     byte[] rebuilt = java.nio.file.Files.readAllBytes(entries.get(0));
     java.nio.file.Files.delete(entries.get(0)); // the reference builds its own from the raw values
-    PipelineRunResult reference = executor(SpringBatchChild.SETTINGS).run(bind(PROFILE.replace(
-        "product: citizens-profile", "product: citizens-profile-reference")));
+    PipelineRunResult reference = executor(SpringBatchChild.SETTINGS).run(bind(reference(PROFILE)));
     assertThat(java.nio.file.Files.readAllBytes(entries.get(0))).as("bit for bit a clean run's filter")
         .isEqualTo(rebuilt);
     assertSameProfileProduct(resumed, reference);
@@ -172,8 +171,7 @@ class SpringBatchRestartTest extends SpringBatchFixture {
     assertThat(resumed.restarted()).isTrue();
     assertThat(resumed.stepSeconds().keySet()).as("the completed branches are not steps of this attempt")
         .containsExactly("write-product", "leak-check", "publish");
-    PipelineRunResult reference = executor(SpringBatchChild.SETTINGS).run(bind(PROFILE.replace(
-        "product: citizens-profile", "product: citizens-profile-reference")));
+    PipelineRunResult reference = executor(SpringBatchChild.SETTINGS).run(bind(reference(PROFILE)));
     assertSameProfileProduct(resumed, reference);
   }
 
@@ -181,6 +179,15 @@ class SpringBatchRestartTest extends SpringBatchFixture {
    * The resumed run of {@link #PROFILE} gave what a clean run of it under another product name gave: the same privacy
    * report (classes, suppressed rows), counts, leak check and rows.
    */
+  /**
+   * {@link #PROFILE} as another product with the same pseudonyms (its context named: the default is the product's
+   * name), whose rows a resumed run's must equal.
+   */
+  private static String reference(String profile) {
+    return profile.replace("product: citizens-profile", "product: citizens-profile-reference")
+        .replace("length: 20}", "length: 20, context: citizens-profile}");
+  }
+
   private void assertSameProfileProduct(PipelineRunResult resumed, PipelineRunResult reference) throws Exception {
     assertThat(resumed.privacy()).as("classes, suppressed count").isEqualTo(reference.privacy());
     assertThat(resumed.rowsIn()).isEqualTo(reference.rowsIn()).isEqualTo(3000);
@@ -344,8 +351,7 @@ class SpringBatchRestartTest extends SpringBatchFixture {
 
     PipelineRunResult resumed = executor(SpringBatchChild.SETTINGS).run(bind(PROFILE));
     assertThat(resumed.restarted()).isTrue();
-    PipelineRunResult reference = executor(SpringBatchChild.SETTINGS).run(bind(PROFILE.replace(
-        "product: citizens-profile", "product: citizens-profile-reference")));
+    PipelineRunResult reference = executor(SpringBatchChild.SETTINGS).run(bind(reference(PROFILE)));
     assertThat(resumed.rowsIn()).isEqualTo(reference.rowsIn()).isEqualTo(3000);
     assertThat(resumed.rowsOut()).isEqualTo(reference.rowsOut());
     // The files the killed process wrote were read back and tested: as many values as a run that was not killed.
@@ -398,8 +404,7 @@ class SpringBatchRestartTest extends SpringBatchFixture {
         .containsExactlyInAnyOrder("prepare COMPLETED", failing + " FAILED", completing + " COMPLETED",
             failing + " COMPLETED", "write-product COMPLETED", "leak-check COMPLETED", "publish COMPLETED");
 
-    PipelineRunResult reference = executor(small).run(bind(PROFILE.replace("product: citizens-profile",
-        "product: citizens-profile-reference")));
+    PipelineRunResult reference = executor(small).run(bind(reference(PROFILE)));
     assertThat(reference.stepSeconds().keySet()).as("every step, in the order of RunStep, the split's two included")
         .containsExactly("prepare", "privacy-classes", "leak-filter", "write-product", "leak-check", "publish");
     assertThat(resumed.privacy()).isEqualTo(reference.privacy());
