@@ -275,6 +275,34 @@ public final class PipelineValidator {
   }
 
   /**
+   * An incremental product's quasi-identifiers stay those its saved class counts were made with: a column the measure
+   * found rare before and no longer finds in the grown input is kept (counted as before: the safe direction; a run
+   * was refused for it before, and the pipeline could never run again). A column it adds, the run refuses
+   * ({@link io.dataops.pipelines.plan.ProductClasses#judge}): the published classes were not judged by it. The
+   * saved order is kept (classes are hashed over the values in that order).
+   */
+  private BoundPipeline.Privacy keptQuasiIdentifiers(PipelineDefinition d, BoundPipeline.Privacy bound,
+      Map<String, BoundColumn> byName) {
+    List<String> saved = io.dataops.pipelines.plan.ProductClasses.savedQuasiIdentifiers(lakehouse, d.product());
+    if (saved == null || saved.equals(bound.quasiIdentifiers())) {
+      return bound;
+    }
+    Map<String, String> added = new LinkedHashMap<>();
+    for (String q : saved) {
+      BoundColumn c = byName.get(q);
+      if (bound.declared().contains(q) || c == null || !c.inProduct() || bound.exempted().containsKey(q)
+          || q.equals(bound.sensitive()) || q.equals(bound.weightColumn())) {
+        continue; // declared already, or the pipeline changed: the run refuses what no longer adds up
+      }
+      added.put(q, bound.added().getOrDefault(q, "a quasi-identifier of the product's earlier versions (their saved "
+          + "class counts), kept: an incremental product keeps its quasi-identifiers"));
+    }
+    bound.added().forEach(added::putIfAbsent);
+    return new BoundPipeline.Privacy(bound.k(), bound.l(), bound.sensitive(), bound.weightColumn(), bound.declared(),
+        added, bound.exempted(), bound.optimization(), bound.population(), bound.riskThreshold(), bound.closeness());
+  }
+
+  /**
    * An incremental run maps each appended row to product rows on its own: rows already published are never looked
    * at again. What needs the rows of earlier runs is refused, at the mode's line, with the reason.
    */
@@ -715,6 +743,9 @@ public final class PipelineValidator {
       added.putAll(measured);
       bound = new BoundPipeline.Privacy(p.k(), p.l(), p.sensitive(), p.weightColumn(), p.quasiIdentifiers(), added,
           exempted);
+    }
+    if (d.incremental()) {
+      bound = keptQuasiIdentifiers(d, bound, byName);
     }
     for (Hierarchies.Spec h : p.hierarchies().values()) {
       if (!bound.quasiIdentifiers().contains(h.column())) {

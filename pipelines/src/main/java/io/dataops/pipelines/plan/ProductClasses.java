@@ -9,7 +9,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
  * k-anonymity over the whole product of an incremental pipeline, not per increment: the product's class counts are a
@@ -52,6 +56,17 @@ public final class ProductClasses {
       if (saved != null) {
         try (InputStream in = lakehouse.io().newInputFile(saved).newStream();
             ClassCounts before = ClassCounts.readFrom(in, spillDir, memoryBudget)) {
+          List<String> newlyRare = new ArrayList<>(counted.quasiIdentifiers());
+          newlyRare.removeAll(before.quasiIdentifiers());
+          if (!newlyRare.isEmpty()) {
+            // a column the saved counts do not tell apart: the published classes may split below k by it
+            throw new BadInputException("the product " + plan.product() + " was made without quasi-identifier"
+                + (newlyRare.size() > 1 ? "s " : " ") + String.join(", ", newlyRare) + ", which this run counts ("
+                + (newlyRare.size() > 1 ? "they place" : "it places") + " people of the input in groups below k, or "
+                + "the pipeline declares " + (newlyRare.size() > 1 ? "them" : "it") + "): the classes already "
+                + "published were not judged by " + (newlyRare.size() > 1 ? "them" : "it") + "; run the pipeline in "
+                + "mode full to rebuild the product");
+          }
           counted.merge(before);
         } catch (IllegalArgumentException e) {
           throw new BadInputException("the product " + plan.product() + " was made with other quasi-identifiers ("
@@ -68,6 +83,25 @@ public final class ProductClasses {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or save the class counts of product " + plan.product(), e);
+    }
+  }
+
+  /**
+   * The quasi-identifiers, in order, of the class counts the current version of incremental product {@code product}
+   * saved; null when it saved none (no version yet, or made in mode full or without privacy). The header is read
+   * alone. A missing file is left to {@link #judge}, which refuses it.
+   */
+  public static List<String> savedQuasiIdentifiers(Lakehouse lakehouse, String product) {
+    TableIdentifier id = Increment.productTable(product);
+    Snapshot current = lakehouse.exists(id) ? lakehouse.load(id).currentSnapshot() : null;
+    String saved = current == null ? null : current.summary().get(SUMMARY_CLASSES);
+    if (saved == null || !lakehouse.io().newInputFile(saved).exists()) {
+      return null;
+    }
+    try (InputStream in = lakehouse.io().newInputFile(saved).newStream()) {
+      return ClassCounts.quasiIdentifiersOf(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the class counts of product " + product, e);
     }
   }
 

@@ -281,6 +281,57 @@ public final class ClassCounts implements AutoCloseable {
   }
 
   /**
+   * The quasi-identifiers a saved state counts classes over, in order, read from its header alone (an incremental
+   * product keeps them from version to version).
+   */
+  public static List<String> quasiIdentifiersOf(InputStream stream) throws IOException {
+    DataInputStream in = new DataInputStream(stream);
+    try {
+      readVersion(in);
+      return readBasis(in).quasiIdentifiers();
+    } catch (EOFException e) {
+      throw new IOException("the class-count state is cut short", e);
+    }
+  }
+
+  private static int readVersion(DataInputStream in) throws IOException {
+    if (in.readInt() != MAGIC) {
+      throw new IOException("not a class-count state (unknown header)");
+    }
+    int version = in.readUnsignedByte();
+    if (version != VERSION && version != VERSION_LATTICE) {
+      throw new IOException("a class-count state of format version " + version + "; this build reads version "
+          + VERSION + " (and " + VERSION_LATTICE + ", the generalization search's)");
+    }
+    return version;
+  }
+
+  private static Basis readBasis(DataInputStream in) throws IOException {
+    int l = in.readInt();
+    int qis = in.readInt();
+    if (l < 0 || l > 127 || qis < 0 || qis > 1024) {
+      throw new IOException("a corrupt class-count state (l " + l + ", " + qis + " quasi-identifiers)");
+    }
+    List<String> qi = new ArrayList<>();
+    for (int i = 0; i < qis; i++) {
+      qi.add(in.readUTF());
+    }
+    String sensitive = readOptional(in);
+    String weight = readOptional(in);
+    Closeness tc = null;
+    if (in.readBoolean()) {
+      String column = in.readUTF();
+      double t = in.readDouble();
+      int d = in.readUnsignedByte();
+      if (d >= Closeness.Distance.values().length || !(t > 0 && t <= 1)) {
+        throw new IOException("a corrupt class-count state (t " + t + ", distance " + d + ")");
+      }
+      tc = new Closeness(column, t, Closeness.Distance.values()[d]);
+    }
+    return new Basis(l, qi, sensitive, weight, tc);
+  }
+
+  /**
    * A state read back from {@link #writeTo}: held in memory up to {@code memoryBudget}, the rest in a scratch file in
    * {@code spillDir}. Reads exactly the state's bytes (the stream may go on with other data); a stream that is not a
    * state of this version, is cut short or out of order fails with an {@link IOException} that says which.
@@ -288,36 +339,8 @@ public final class ClassCounts implements AutoCloseable {
   public static ClassCounts readFrom(InputStream stream, Path spillDir, long memoryBudget) throws IOException {
     DataInputStream in = new DataInputStream(stream);
     try {
-      if (in.readInt() != MAGIC) {
-        throw new IOException("not a class-count state (unknown header)");
-      }
-      int version = in.readUnsignedByte();
-      if (version != VERSION && version != VERSION_LATTICE) {
-        throw new IOException("a class-count state of format version " + version + "; this build reads version "
-            + VERSION + " (and " + VERSION_LATTICE + ", the generalization search's)");
-      }
-      int l = in.readInt();
-      int qis = in.readInt();
-      if (l < 0 || l > 127 || qis < 0 || qis > 1024) {
-        throw new IOException("a corrupt class-count state (l " + l + ", " + qis + " quasi-identifiers)");
-      }
-      List<String> qi = new ArrayList<>();
-      for (int i = 0; i < qis; i++) {
-        qi.add(in.readUTF());
-      }
-      String sensitive = readOptional(in);
-      String weight = readOptional(in);
-      Closeness tc = null;
-      if (in.readBoolean()) {
-        String column = in.readUTF();
-        double t = in.readDouble();
-        int d = in.readUnsignedByte();
-        if (d >= Closeness.Distance.values().length || !(t > 0 && t <= 1)) {
-          throw new IOException("a corrupt class-count state (t " + t + ", distance " + d + ")");
-        }
-        tc = new Closeness(column, t, Closeness.Distance.values()[d]);
-      }
-      Basis basis = new Basis(l, qi, sensitive, weight, tc);
+      int version = readVersion(in);
+      Basis basis = readBasis(in);
       if (version == VERSION_LATTICE) {
         return ofLattice(basis, io.dataops.pipelines.privacy.lattice.LatticeCounts.readFrom(in, memoryBudget),
             spillDir, memoryBudget);

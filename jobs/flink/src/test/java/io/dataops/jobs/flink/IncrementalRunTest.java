@@ -331,6 +331,54 @@ class IncrementalRunTest extends EnginesFixture {
     assertThat(a2.warnings()).noneMatch(w -> w.contains("context"));
   }
 
+  /** Visits of street A from {@code first} on, one per topic given. */
+  private long visitsOnTopics(int first, String... topics) throws Exception {
+    StringBuilder csv = new StringBuilder("visit_id,street,topic\n");
+    for (String t : topics) {
+      csv.append(first++).append(",A,").append(t).append('\n');
+    }
+    return land("street-office", "visits", VISITS, csv.toString()).snapshotId();
+  }
+
+  /**
+   * Found by a probe: a column the measure found rare in the first feed (an undeclared quasi-identifier) and no longer
+   * in the grown input made the unchanged pipeline unrunnable ("made with other quasi-identifiers"). The product keeps
+   * its saved quasi-identifiers: the column is still counted, and the run goes on.
+   */
+  @org.junit.jupiter.api.Test
+  @SuppressWarnings("unchecked")
+  void aColumnNoLongerRareStaysAQuasiIdentifierOfTheIncrementalProduct() throws Exception {
+    visitsOnTopics(1, "低保", "低保", "就业");
+    PipelineRunResult v1 = onSpringBatch(bind(visitsPipeline("visits-inc", "incremental")));
+    assertThat((List<Object>) version(v1).lineage().privacy().get("quasiIdentifiers")).containsExactly("street", "topic");
+    assertThat(v1.rowsOut()).as("(A, 低保) and (A, 就业) are under k").isZero();
+
+    visitsOnTopics(4, "低保", "就业", "就业");
+    BoundPipeline grown = bind(visitsPipeline("visits-inc", "incremental"));
+    assertThat(grown.privacy().added()).containsKey("topic");
+    PipelineRunResult v2 = onSpringBatch(grown);
+
+    assertThat(v2.version()).isEqualTo(2);
+    assertThat((List<Object>) version(v2).lineage().privacy().get("quasiIdentifiers")).containsExactly("street", "topic");
+    assertThat(v2.rowsOut()).as("both classes reach k over the whole product").isEqualTo(6);
+    assertThat(v2.privacy()).containsEntry("released", 3).containsEntry("heldBack", 0);
+  }
+
+  /** A column the measure newly finds rare: the published classes were not judged by it, so the run is refused. */
+  @org.junit.jupiter.api.Test
+  void aColumnNewlyRareIsRefusedNamingIt() throws Exception {
+    visitsOnTopics(1, "低保", "低保", "低保");
+    PipelineRunResult v1 = onSpringBatch(bind(visitsPipeline("visits-inc", "incremental")));
+    assertThat(v1.rowsOut()).isEqualTo(3);
+
+    visitsOnTopics(4, "低保", "低保", "就业");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> onSpringBatch(bind(visitsPipeline("visits-inc",
+        "incremental")))).isInstanceOf(io.dataops.core.BadInputException.class)
+        .hasMessageContaining("the product visits-inc was made without quasi-identifier topic, which this run counts")
+        .hasMessageContaining("run the pipeline in mode full");
+    assertThat(registry().list("visits-inc")).hasSize(1);
+  }
+
   private Map<Object, Integer> streets(PipelineRunResult r) {
     Map<Object, Integer> out = new java.util.TreeMap<>();
     rows(r).forEach((row, n) -> out.merge(row.get(1), n, Integer::sum));
