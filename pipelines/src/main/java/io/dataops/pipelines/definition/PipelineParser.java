@@ -414,6 +414,12 @@ public final class PipelineParser {
     if (closeness != null) {
       sensitive = closeness.column();
     }
+    if (sensitive != null && qi.contains(sensitive)) {
+      // every class would then hold one sensitive value: l-diversity and t-closeness could never hold
+      throw fail(line((f.containsKey("sensitive") ? f.get("sensitive") : f.get("tCloseness")).getValueNode()),
+          "sensitive column '" + sensitive + "' is also a quasi-identifier: each class would hold one value of it, "
+          + "so no class could be diverse; the sensitive column is what k-anonymity protects, not what it groups by");
+    }
     String weight = f.containsKey("countColumn") ? nodes.scalar(f.get("countColumn").getValueNode(), "countColumn") : null;
     Map<String, String> exempt = new java.util.LinkedHashMap<>();
     if (f.containsKey("exempt")) {

@@ -223,4 +223,18 @@ class PipelineParserTest {
     assertThatThrownBy(() -> parse(t.replace("  k: 5\n", "  k: 5\n  l: 2\n  sensitive: diagnosis\n")))
         .hasMessageStartingWith("p.yaml:22: l-diversity and t-closeness are about one sensitive column");
   }
+
+  /** Found by a probe: a sensitive column listed among the quasi-identifiers leaves one value in each class. */
+  @Test
+  void refusesASensitiveColumnThatIsAlsoAQuasiIdentifier() {
+    assertThatThrownBy(() -> parse(GOOD.replace("privacy: {quasiIdentifiers: [birth_date, gender], k: 5}",
+        "privacy:\n  quasiIdentifiers: [birth_date, gender]\n  k: 5\n  l: 2\n  sensitive: gender")))
+        .hasMessageStartingWith("p.yaml:22: sensitive column 'gender' is also a quasi-identifier");
+    assertThatThrownBy(() -> parse(GOOD.replace("privacy: {quasiIdentifiers: [birth_date, gender], k: 5}",
+        "privacy:\n  quasiIdentifiers: [birth_date, gender]\n  k: 5\n  tCloseness: {column: birth_date, t: 0.2}")))
+        .hasMessageStartingWith("p.yaml:21: sensitive column 'birth_date' is also a quasi-identifier");
+    assertThat(parse(GOOD.replace("privacy: {quasiIdentifiers: [birth_date, gender], k: 5}",
+        "privacy:\n  quasiIdentifiers: [birth_date]\n  k: 5\n  l: 2\n  sensitive: gender")).privacy().sensitive())
+        .isEqualTo("gender");
+  }
 }
