@@ -1,7 +1,10 @@
 package io.dataops.core.audit;
 
+import io.dataops.core.files.OutFiles;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -52,10 +55,14 @@ public record BegunAction(AuditEvent event, String id) {
   }
 
   /**
-   * Records {@link #failed} through {@code audit} for the step's failure {@code why}, which the caller throws: a trail
-   * that cannot take it is added to {@code why}, the begun record staying without its end.
+   * Records {@link #failed} through {@code audit} for the step's failure {@code why}, which the caller throws, with
+   * its reason as {@link OutFiles#reason} words it (else the failure's class, never a message
+   * that may name a value): a trail that cannot take it is added to {@code why}, the begun record staying without its
+   * end.
    */
-  public void recordFailed(AuditSink audit, Exception why, String reason) {
+  public void recordFailed(AuditSink audit, Exception why) {
+    String reason = (why instanceof IOException e ? OutFiles.reason(e) : Optional.<String>empty())
+        .orElse(why.getClass().getSimpleName());
     try {
       audit.record(failed(reason));
     } catch (RuntimeException unrecorded) {

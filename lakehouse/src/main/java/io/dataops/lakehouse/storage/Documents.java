@@ -159,32 +159,10 @@ public final class Documents {
 
         @Override
         public void failed(Exception why) {
-          action.recordFailed(audit, why, why instanceof IOException io
-              ? OutFiles.reason(io).orElse(why.getClass().getSimpleName()) : why.getClass().getSimpleName());
+          action.recordFailed(audit, why);
         }
       };
     }
-  }
-
-  /**
-   * Issues documents recorded once, before they take their names: {@code beforeVisible} runs when each is written
-   * aside, and they are put under their names only once it returned; if it throws, none is. A failure to put them
-   * there (a local move, an upload) leaves the record for documents not issued, the side this errs on; a record whose
-   * readers count what was issued wants {@link #issue(Map, Issue)}. Returns where they are, in order.
-   */
-  public List<String> issue(Map<String, byte[]> documents, Runnable beforeVisible) throws IOException {
-    return issue(documents, new Issue() {
-      @Override
-      public void begin() {
-        beforeVisible.run();
-      }
-
-      @Override
-      public void issued() {}
-
-      @Override
-      public void failed(Exception why) {}
-    });
   }
 
   /**

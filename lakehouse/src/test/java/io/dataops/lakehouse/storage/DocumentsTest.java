@@ -68,14 +68,14 @@ class DocumentsTest {
     Map<String, byte[]> two = new LinkedHashMap<>();
     two.put("evaluation.json", "{}".getBytes(StandardCharsets.UTF_8));
     two.put("evaluation.html", "<p>".getBytes(StandardCharsets.UTF_8));
-    assertThatThrownBy(() -> outbox.issue(two, () -> {
+    assertThatThrownBy(() -> outbox.issue(two, recordedBy(() -> {
       throw new IllegalStateException("trail full");
-    })).hasMessage("trail full");
+    }))).hasMessage("trail full");
     try (var files = Files.list(folder)) {
       assertThat(files).as("neither document, nor a part of one").isEmpty();
     }
     List<String> seen = new ArrayList<>();
-    List<String> issued = outbox.issue(two, () -> seen.addAll(names(folder)));
+    List<String> issued = outbox.issue(two, recordedBy(() -> seen.addAll(names(folder))));
     assertThat(seen).as("when the record is made, both are written aside and neither under its name")
         .hasSize(2).noneMatch(n -> n.equals("evaluation.json") || n.equals("evaluation.html"));
     assertThat(issued).containsExactly(folder.resolve("evaluation.json").toString(),
@@ -92,12 +92,12 @@ class DocumentsTest {
     try (FileIO io = CatalogUtil.loadFileIO(ObjectStore.S3FILEIO, S3Server.store().fileIoProperties(), null)) {
       Documents outbox = Documents.inBucket("s3://" + bucket + "/outbox", io);
       Map<String, byte[]> one = Map.of("statement.csv", "kind,total\r\n".getBytes(StandardCharsets.UTF_8));
-      assertThatThrownBy(() -> outbox.issue(one, () -> {
+      assertThatThrownBy(() -> outbox.issue(one, recordedBy(() -> {
         throw new IllegalStateException("trail full");
-      })).hasMessage("trail full");
+      }))).hasMessage("trail full");
       assertThat(S3Server.keys(bucket, "")).isEmpty();
       List<List<String>> seen = new ArrayList<>();
-      assertThat(outbox.issue(one, () -> seen.add(S3Server.keys(bucket, ""))))
+      assertThat(outbox.issue(one, recordedBy(() -> seen.add(S3Server.keys(bucket, "")))))
           .containsExactly("s3://" + bucket + "/outbox/statement.csv");
       assertThat(seen).containsExactly(List.of());
       assertThat(S3Server.keys(bucket, "")).containsExactly("outbox/statement.csv");
@@ -190,5 +190,21 @@ class DocumentsTest {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /** An issue recorded by {@code record} before the documents take their names, nothing after. */
+  private static Documents.Issue recordedBy(Runnable record) {
+    return new Documents.Issue() {
+      @Override
+      public void begin() {
+        record.run();
+      }
+
+      @Override
+      public void issued() {}
+
+      @Override
+      public void failed(Exception why) {}
+    };
   }
 }

@@ -138,7 +138,7 @@ public final class Delivery {
       try {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException notMoved) {
-        begun.recordFailed(audit, notMoved, OutFiles.reason(notMoved).orElse(notMoved.getClass().getSimpleName()));
+        begun.recordFailed(audit, notMoved);
         throw notMoved;
       }
       handedOver = true;
