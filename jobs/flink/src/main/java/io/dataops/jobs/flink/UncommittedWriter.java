@@ -76,8 +76,8 @@ public final class UncommittedWriter extends AbstractStreamOperator<Void>
 
   /**
    * The files the rows are written to, in {@code table}'s data folder with {@code schema} (the table's, or the one
-   * the version will give it); as many writers as the rows have subtasks, each chained to its producer so that
-   * rows are never shuffled or spilled on their way to the file.
+   * the version will give it); as many writers as the rows have subtasks, each chained to its producer (no exchange
+   * between the two).
    */
   public static Files write(DataStream<RowData> rows, Table table, Schema schema) {
     return write(rows, table, schema, null);

@@ -22,9 +22,12 @@ import java.util.stream.Collectors;
  * pipeline may read, its filter applied), and the pipeline's SQL runs over the views. Rows stream out as Arrow
  * batches ({@link ArrowRows}); DuckDB keeps to its memory limit and spills to the run's folder.
  *
- * <p>Row order is what makes a restart resume at the right row: a plain scan keeps DuckDB's insertion order (the
- * files in path order, rows in file order); joins and aggregates are ordered by all output columns, so identical
- * rows are the only ones whose order can vary, and they are interchangeable.
+ * <p>Rows come in the order of a {@link RowOrder} key: a product keeps neither its input's row order nor an order by
+ * raw values. Either would tell more than the product's values do: two products of one input, each k-anonymous
+ * alone, could be joined row by row on position (as on a shared pseudonym), and rows sorted by a raw ID number
+ * (what an ORDER BY ALL gave joins and aggregates) lie in the order of the region and birth date the product
+ * generalized. Statistical offices randomize the record order of microdata before release for the same reason.
+ * The order is also what makes a restart resume at the right row: the same key orders the same rows the same way.
  */
 final class DuckTransform implements AutoCloseable {
   private final Connection duck;
@@ -113,13 +116,21 @@ final class DuckTransform implements AutoCloseable {
     return duck;
   }
 
-  /** Starts the transform; rows then come from {@link #next}. */
-  void open(BoundPipeline p) {
-    String sql = p.joins() || p.aggregates() || p.sql().toUpperCase(java.util.Locale.ROOT).contains("DISTINCT")
-        ? "SELECT * FROM (" + p.sql() + ") AS transform_result ORDER BY ALL" : p.sql();
+  /** Starts the transform, its rows in the order {@code order} gives them; rows then come from {@link #next}. */
+  void open(BoundPipeline p, RowOrder order) {
     try {
-      statement = duck.createStatement();
-      rows = statement.executeQuery(sql);
+      if (order.input()) {
+        statement = duck.createStatement();
+        rows = statement.executeQuery(p.joins() || p.aggregates()
+            || p.sql().toUpperCase(java.util.Locale.ROOT).contains("DISTINCT")
+            ? "SELECT * FROM (" + p.sql() + ") AS transform_result ORDER BY ALL" : p.sql());
+      } else {
+        java.sql.PreparedStatement ordered = duck.prepareStatement("SELECT * FROM (" + p.sql()
+            + ") AS transform_result ORDER BY " + RowOrder.SQL.formatted("transform_result"));
+        statement = ordered;
+        order.bind(ordered, 1);
+        rows = ordered.executeQuery();
+      }
       arrow = new ArrowRows(rows, types);
     } catch (SQLException e) {
       throw EngineErrors.failure("the transform failed in DuckDB", e);

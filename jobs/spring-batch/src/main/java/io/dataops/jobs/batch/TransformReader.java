@@ -10,15 +10,18 @@ import org.springframework.batch.infrastructure.item.ItemStreamReader;
  * step's chunk is one item, so Spring Batch's per-item machinery (listeners, observations, the chunk's lists) runs
  * once a chunk instead of once a row, and commits and checkpoints come at the same rows as before. On a restart it
  * skips the rows whose output is already in closed files ({@link ProductFileWriter#ROWS_DONE}): the transform gives
- * its rows in the same order every time.
+ * its rows in the same order every time, the order of the run's {@link RowOrder} key, made at the step's first start
+ * and kept in its context.
  */
 final class TransformReader implements ItemStreamReader<List<Object[]>> {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TransformReader.class);
   private final RunState run;
   private final WriteProgress progress;
   private DuckTransform transform;
   /** The row after the last chunk's, read to learn whether that chunk was the last. */
   private Object[] ahead;
   private boolean closed;
+  private RowOrder order;
 
   TransformReader(RunState run, WriteProgress progress) {
     this.run = run;
@@ -28,9 +31,20 @@ final class TransformReader implements ItemStreamReader<List<Object[]>> {
   @Override
   public void open(ExecutionContext context) {
     long skip = context.getLong(ProductFileWriter.ROWS_DONE, 0L);
+    String saved = context.getString(RowOrder.CONTEXT_KEY, null);
+    if (saved != null) {
+      order = RowOrder.fromSaved(saved);
+    } else if (skip > 0) {
+      // An attempt of a version before row order keys wrote these rows in its order: the run goes on in that order.
+      LOG.warn("this run was interrupted before an upgrade: it goes on writing its product in the input's row order");
+      order = RowOrder.INPUT;
+    } else {
+      order = RowOrder.random();
+    }
+    context.putString(RowOrder.CONTEXT_KEY, order.saved());
     transform = new DuckTransform(run.plan, run.workDir.resolve("duck-write"),
         run.settings.duckMemoryLimit(), run.settings.duckThreads());
-    transform.open(run.pipeline);
+    transform.open(run.pipeline, order);
     for (long i = 0; i < skip; i++) {
       if (transform.next() == null) {
         throw new IllegalStateException("the transform gave fewer rows than the interrupted attempt had written ("
@@ -62,6 +76,11 @@ final class TransformReader implements ItemStreamReader<List<Object[]>> {
     progress.ended = ahead == null;
     progress.read += rows.size();
     return rows.isEmpty() ? null : rows;
+  }
+
+  @Override
+  public void update(ExecutionContext context) {
+    context.putString(RowOrder.CONTEXT_KEY, order.saved());
   }
 
   @Override

@@ -515,6 +515,7 @@ public final class FlinkRun {
     DataStream<RowData> product = t.toDataStream(result).transform("policies, suppression and leak check",
         InternalTypeInfo.of(rowType), new ProductOperator(description, keys, types, rowType, positions, verdict,
             filter, scratch));
+    product = RandomOrder.of(product);
     if (failAfterRows >= 0) {
       product = product.transform("a test's fault", product.getType(), new FaultHook(failAfterRows));
     }
