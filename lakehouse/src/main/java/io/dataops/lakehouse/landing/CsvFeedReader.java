@@ -377,8 +377,6 @@ final class CsvFeedReader extends BufferedFeedReader {
     final int[] fieldToColumn;
     final int columnCount;
     final List<String> missing;
-    /** The contract's column names, by column. */
-    final String[] columnNames;
     /** U+FEFF in the file's charset, or null where it cannot be written (GBK). */
     final byte[] byteOrderMark;
     private final byte[][] nullTokens;
@@ -386,9 +384,8 @@ final class CsvFeedReader extends BufferedFeedReader {
     private final long nullTokenLengths;
 
     private Layout(Charset charset, char delimiter, char quote, int[] fieldToColumn, int columnCount,
-        List<String> missing, List<String> nullValues, List<String> columnNames) {
+        List<String> missing, List<String> nullValues) {
       this.charset = charset;
-      this.columnNames = columnNames.toArray(String[]::new);
       Charset cs = charset == null ? StandardCharsets.UTF_8 : charset;
       this.byteOrderMark = cs.newEncoder().canEncode('\uFEFF') ? "\uFEFF".getBytes(cs) : null;
       this.delimiter = delimiter;
@@ -461,16 +458,12 @@ final class CsvFeedReader extends BufferedFeedReader {
       return !letter;
     }
 
-    private static List<String> names(FeedContract c) {
-      return c.columns().stream().map(ColumnSpec::name).toList();
-    }
-
     static Layout positional(FeedContract c, Charset cs) {
       int[] map = new int[c.columns().size()];
       for (int i = 0; i < map.length; i++) {
         map[i] = i;
       }
-      return new Layout(cs, c.delimiter(), c.quote(), map, map.length, List.of(), c.nullValues(), names(c));
+      return new Layout(cs, c.delimiter(), c.quote(), map, map.length, List.of(), c.nullValues());
     }
 
     /**
@@ -541,7 +534,7 @@ final class CsvFeedReader extends BufferedFeedReader {
       if (!missingRequired.isEmpty()) {
         throw new BadInputException("the header lacks required columns: " + String.join(", ", missingRequired));
       }
-      return new Layout(cs, c.delimiter(), c.quote(), map, c.columns().size(), missing, c.nullValues(), names(c));
+      return new Layout(cs, c.delimiter(), c.quote(), map, c.columns().size(), missing, c.nullValues());
     }
   }
 
@@ -651,8 +644,8 @@ final class CsvFeedReader extends BufferedFeedReader {
         if (nul || !field.ascii) {
           String held = invisible(field, nul);
           if (held != null) {
-            String column = layout.columnNames[map[f]];
-            problems.add(new Problem(Problem.BAD_VALUE, column, "column " + column + ": holds " + held));
+            // told in its column's place by the converter, the row's other fields still checked
+            values[map[f]] = new ValueConverter.Unread(null, Problem.BAD_VALUE, "holds " + held);
           }
         }
       }

@@ -38,6 +38,7 @@ final class JsonLinesFeedReader extends BufferedFeedReader {
   private final long heapRecordBytes = Runtime.getRuntime().maxMemory() / 16;
   private final Map<String, Integer> columnIndex = new HashMap<>();
   private final List<ColumnSpec> columns;
+  private final List<String> columnNames;
   private final int columnCount;
   private final FramedBatch.Recycler<JsonBatch> batches = new FramedBatch.Recycler<>(() -> new JsonBatch(1024));
 
@@ -49,6 +50,7 @@ final class JsonLinesFeedReader extends BufferedFeedReader {
     super(file, digest);
     this.maxRecordBytes = contract.maxRecordBytes();
     this.columns = contract.columns();
+    this.columnNames = contract.columnNames();
     this.charset = detectCharset(contract.encoding(), "JSON Lines", (byte) '\n', (byte) '{', (byte) '"', (byte) ':',
         (byte) ',');
     for (int i = 0; i < contract.columns().size(); i++) {
@@ -217,41 +219,36 @@ final class JsonLinesFeedReader extends BufferedFeedReader {
             // Which of the values was meant is unknown (parsers differ: Jackson keeps the last, others the first).
             problems.add(new Problem(Problem.MALFORMED_RECORD, column,
                 "field '" + safeName(name) + "' appears more than once in the line"));
+            if (values[col] instanceof ValueConverter.Unread u) {
+              problems.add(u.problem(column)); // told before the later value replaces it
+            }
           }
           switch (v) {
             case VALUE_STRING -> {
               String value = p.getText();
               // as a CSV field holding them is (found by a probe: the JSON escapes of U+0000 and U+FEFF landed)
               String held = ValueConverter.invisibleIn(value);
-              if (held != null) {
-                problems.add(new Problem(Problem.BAD_VALUE, column, "column " + column + ": holds " + held));
-                value = null;
-              }
-              values[col] = value;
+              values[col] = held == null ? value : unread(Problem.BAD_VALUE, "holds " + held);
             }
             case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
               if (ValueConverter.holdsIdentifiers(spec)) {
                 // as an Excel number cell there is (found by a probe: JavaScript writes 110101199003077774 as
                 // 110101199003077780, which landed)
-                problems.add(new Problem(Problem.BAD_VALUE, column, "column " + column + ": a JSON number in a column"
-                    + " of " + spec.personal().spelling() + " values, which JSON writers can change (JavaScript keeps"
-                    + " about 16 digits): send the value as a JSON string"));
-                values[col] = null;
+                values[col] = unread(Problem.BAD_VALUE, "a JSON number in a column of "
+                    + spec.personal().spelling() + " values, which JSON writers can change (JavaScript keeps about 16"
+                    + " digits): send the value as a JSON string");
               } else if (spec.type().type() == ValueType.DOUBLE) {
                 // from its literal, as a CSV field is: a BigDecimal has no -0, and the same range check holds
                 try {
                   values[col] = ValueConverter.parseDouble(p.getText());
                 } catch (ValueConverter.BadValue e) {
-                  problems.add(new Problem(e.rule, column, "column " + column + ": " + e.getMessage()));
-                  values[col] = null;
+                  values[col] = unread(e.rule, e.getMessage());
                 }
               } else {
                 try {
                   values[col] = v == JsonToken.VALUE_NUMBER_INT ? p.getNumberValue() : p.getDecimalValue();
                 } catch (NumberFormatException e) { // 1e2147483648: its message repeats the value
-                  problems.add(new Problem(Problem.BAD_VALUE, column, "column " + column + ": a number whose exponent"
-                      + " is out of range"));
-                  values[col] = null;
+                  values[col] = unread(Problem.BAD_VALUE, "a number whose exponent is out of range");
                 }
               }
             }
@@ -259,10 +256,8 @@ final class JsonLinesFeedReader extends BufferedFeedReader {
             case VALUE_FALSE -> values[col] = Boolean.FALSE;
             case VALUE_NULL -> values[col] = null;
             default -> {
-              problems.add(new Problem(Problem.BAD_VALUE, column,
-                  "column " + column + ": nested JSON where a single value was promised"));
-              p.skipChildren();
-              values[col] = null;
+              values[col] = unread(Problem.BAD_VALUE, "nested JSON where a single value was promised");
+              p.skipChildren(); // may meet a parser limit: the value is told first
             }
           }
         }
@@ -271,16 +266,32 @@ final class JsonLinesFeedReader extends BufferedFeedReader {
         }
       } catch (StreamConstraintsException e) {
         // Nesting, a number or a text beyond the parser's limits; the message names the limit, never the content.
+        ValueConverter.addUnread(values, columnNames, problems); // the values read before the parse stopped
         problems.add(new Problem(Problem.MALFORMED_RECORD, null, "the line's JSON is beyond a parser limit: "
             + e.getOriginalMessage().replaceFirst(", from `[^`]*`\\)", ")")));
+        return;
       } catch (JsonProcessingException e) {
         JsonLocation at = e.getLocation();
+        ValueConverter.addUnread(values, columnNames, problems); // the values read before the parse stopped
         problems.add(new Problem(Problem.MALFORMED_RECORD, null, "the line is not valid JSON"
             + (at == null ? "" : " (at character " + at.getColumnNr() + ")")));
+        return;
       } catch (IOException e) {
         throw new IllegalStateException("reading JSON from a string failed", e);
       }
+      if (!problems.isEmpty()) {
+        // a problem of the line as a whole: the row is not converted, its values' problems are told here
+        ValueConverter.addUnread(values, columnNames, problems);
+      }
     }
+  }
+
+  /**
+   * A value the converter reports in its column's place, so the line's other values are still checked; the raw row
+   * is the line itself.
+   */
+  private static ValueConverter.Unread unread(String rule, String reason) {
+    return new ValueConverter.Unread(null, rule, reason);
   }
 
   /**

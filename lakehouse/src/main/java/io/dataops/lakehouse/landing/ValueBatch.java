@@ -6,9 +6,9 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * Rows of a typed format (Parquet, Excel) read on the reader thread: values already in contract column order,
- * plus any problem the reader found (a cell it could not read). Conversion to the contract types still happens on
- * the workers.
+ * Rows of a typed format (Parquet, Excel) read on the reader thread: values already in contract column order (a
+ * cell it could not read among them as a {@link ValueConverter.Unread}), plus any problem the reader found of the row
+ * as a whole (a damaged row, a cell beyond the header). Conversion to the contract types still happens on the workers.
  */
 final class ValueBatch implements RecordBatch {
   private final List<String> columnNames;
@@ -25,7 +25,14 @@ final class ValueBatch implements RecordBatch {
     rows.add(values);
     rowNumbers.add(rowNumber);
     lineNumbers.add(lineNumber);
-    readProblems.add(problems == null || problems.isEmpty() ? List.of() : List.copyOf(problems));
+    if (problems == null || problems.isEmpty()) {
+      readProblems.add(List.of());
+      return;
+    }
+    // the row is not converted: its cells' problems are told after the row's own
+    List<Problem> all = new ArrayList<>(problems);
+    ValueConverter.addUnread(values, columnNames, all);
+    readProblems.add(List.copyOf(all));
   }
 
   @Override

@@ -55,7 +55,7 @@ final class ValueConverter {
       }
       if (raw instanceof Unread u) {
         // reported in its column's place, as a CSV field's undecodable bytes are, the other columns still checked
-        problems.add(new Problem(u.rule(), c.spec.name(), "column " + c.spec.name() + ": " + u.reason()));
+        problems.add(u.problem(c.spec.name()));
         values[i] = null;
         continue;
       }
@@ -147,12 +147,41 @@ final class ValueConverter {
   }
 
   /**
-   * A value a typed reader (Parquet) could not read as what its file says it is: bytes of a text column that are not
-   * UTF-8, an 8- or 16-bit integer stored beyond its width. {@link #convert} reports it in its column's place, so a
-   * row's problems are all told, in column order, whichever found them; {@code stored} is what the file holds, for
-   * the quarantine's raw row; {@code reason} never repeats the value.
+   * A value a reader could not read, or will not hand on, as its column's: bytes of a Parquet text column that are not
+   * UTF-8, an 8- or 16-bit integer stored beyond its width, a CSV field or JSON string holding a NUL or a byte-order
+   * mark, a JSON number for an identifier, an Excel cell holding an error or an identifier typed as a number.
+   * {@link #convert} reports it in its column's place, so a row's problems are all told, in column order, whichever
+   * found them; {@code stored} is what the file holds, for the quarantine's raw row of a typed format (null when it is
+   * not to be shown); {@code reason} never repeats the value. It is said of the column ("column NAME: " before it)
+   * unless {@code namesCell}: an Excel reason names its cell, where a person finds it.
    */
-  record Unread(Object stored, String rule, String reason) {}
+  record Unread(Object stored, String rule, String reason, boolean namesCell) {
+    Unread(Object stored, String rule, String reason) {
+      this(stored, rule, reason, false);
+    }
+
+    /** An Excel cell's problem, {@code reason} beginning with the cell's reference. */
+    static Unread inCell(String rule, String reason) {
+      return new Unread(null, rule, reason, true);
+    }
+
+    Problem problem(String column) {
+      return new Problem(rule, column, namesCell ? reason : "column " + column + ": " + reason);
+    }
+  }
+
+  /**
+   * Adds the problems of the {@link Unread} values among {@code values}, in column order: for a row a reader found a
+   * problem of as a whole too (an undeclared JSON field, a damaged Excel row), which is not converted, so that its
+   * columns' problems are still told. Runs only for such a row.
+   */
+  static void addUnread(Object[] values, List<String> columnNames, List<Problem> problems) {
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] instanceof Unread u) {
+        problems.add(u.problem(columnNames.get(i)));
+      }
+    }
+  }
 
   static final Object ABSENT = new Object() {
     @Override

@@ -2,6 +2,7 @@ package io.dataops.lakehouse.landing;
 
 import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.contract.FeedContract;
+import io.dataops.lakehouse.landing.ValueConverter.Unread;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -376,6 +377,14 @@ final class XlsxFeedReader implements FeedReader {
       rowProblems.add(new Problem(Problem.BAD_VALUE, null, message));
     }
 
+    /**
+     * The current cell's value when it cannot be read ({@code what} follows the cell's name): told in its column's
+     * place, so the row's other cells are still checked.
+     */
+    private Unread unread(String what) {
+      return Unread.inCell(Problem.BAD_VALUE, cellName() + what);
+    }
+
     @Override
     public void startElement(String uri, String local, String qName, Attributes atts) {
       switch (local) {
@@ -512,8 +521,8 @@ final class XlsxFeedReader implements FeedReader {
         return;
       }
       Object value = cellValue();
-      if (hasFormula && !hasValue) {
-        problem(cellName() + " is a formula without a computed value (open and save the workbook in Excel)");
+      if (hasFormula && !hasValue && !(value instanceof Unread)) {
+        value = unread(" is a formula without a computed value (open and save the workbook in Excel)");
       }
       while (cells.size() < cellCol) {
         cells.add(null);
@@ -539,8 +548,7 @@ final class XlsxFeedReader implements FeedReader {
             s = null;
           }
           if (s == null) {
-            problem(cellName() + " refers to a shared string the workbook does not have");
-            return null;
+            return unread(" refers to a shared string the workbook does not have");
           }
           int kept = keep(s);
           return kept < s.length() ? s.substring(0, kept) : s;
@@ -551,16 +559,12 @@ final class XlsxFeedReader implements FeedReader {
         case "b" -> {
           String b = raw.strip();
           if (!"1".equals(b) && !"0".equals(b)) {
-            if (!b.isEmpty()) {
-              problem(cellName() + " is a true/false cell holding neither 1 nor 0");
-            }
-            return null;
+            return b.isEmpty() ? null : unread(" is a true/false cell holding neither 1 nor 0");
           }
           return "1".equals(b);
         }
         case "e" -> {
-          problem(cellName() + " holds an Excel error");
-          return null;
+          return unread(" holds an Excel error");
         }
         case "d" -> {
           return isoDate(raw);
@@ -569,8 +573,7 @@ final class XlsxFeedReader implements FeedReader {
           return number(raw);
         }
         default -> {
-          problem(cellName() + " has a cell type Excel does not write");
-          return null;
+          return unread(" has a cell type Excel does not write");
         }
       }
     }
@@ -593,8 +596,7 @@ final class XlsxFeedReader implements FeedReader {
         return java.time.OffsetDateTime.parse(raw).atZoneSameInstant(
             io.dataops.lakehouse.contract.FeedSchedule.ZONE).toLocalDateTime();
       } catch (java.time.format.DateTimeParseException e) {
-        problem(cellName() + " is a date cell not holding an ISO 8601 date");
-        return null;
+        return unread(" is a date cell not holding an ISO 8601 date");
       }
     }
 
@@ -609,24 +611,20 @@ final class XlsxFeedReader implements FeedReader {
         }
         number = new BigDecimal(raw);
       } catch (NumberFormatException e) {
-        problem(cellName() + " is a number cell not holding a number");
-        return null;
+        return unread(" is a number cell not holding a number");
       }
       long exponent = (long) number.precision() - number.scale() - 1;
       if (number.signum() != 0 && (exponent > 308 || exponent < -308)) {
-        problem(cellName() + " holds a number beyond Excel's range (1E-308 to 1E+308)");
-        return null;
+        return unread(" holds a number beyond Excel's range (1E-308 to 1E+308)");
       }
       if (cellStyle >= 0 && isDateStyle(cellStyle)) {
         double d = number.doubleValue();
         if (DateUtil.isValidExcelDate(d)) {
           if (!date1904 && d >= 60 && d < 61) {
-            problem(cellName() + " holds Excel's day 60, 1900-02-29, which did not exist");
-            return null;
+            return unread(" holds Excel's day 60, 1900-02-29, which did not exist");
           }
           if (d >= (date1904 ? 2957004 : 2958466)) {
-            problem(cellName() + " holds a date after 9999-12-31, Excel's last");
-            return null;
+            return unread(" holds a date after 9999-12-31, Excel's last");
           }
           return DateUtil.getLocalDateTime(d, date1904, true);
         }
@@ -655,8 +653,12 @@ final class XlsxFeedReader implements FeedReader {
         return;
       }
       if (layout == null) {
-        if (!rowProblems.isEmpty()) {
-          throw new BadInputException("sheet row " + sheetRow + " (the header): " + rowProblems.get(0).message());
+        String problem = rowProblems.isEmpty() ? null : rowProblems.get(0).message();
+        for (int f = 0; f < cells.size() && problem == null; f++) {
+          problem = cells.get(f) instanceof Unread u ? u.reason() : null;
+        }
+        if (problem != null) {
+          throw new BadInputException("sheet row " + sheetRow + " (the header): " + problem);
         }
         List<String> header = new ArrayList<>();
         for (Object c : cells) {
@@ -680,12 +682,16 @@ final class XlsxFeedReader implements FeedReader {
         int column = layout.fieldToColumn[f];
         values[column] = f < cells.size() ? forColumn(cells.get(f), contract.columns().get(column), f) : null;
       }
+      boolean beyond = false;
       for (int f = fields; f < cells.size(); f++) {
-        if (cells.get(f) != null) {
+        if (cells.get(f) instanceof Unread u) {
+          rowProblems.add(u.problem(null)); // a cell of no column: told with the row's own problems
+        }
+        if (cells.get(f) != null && !beyond) {
+          beyond = true;
           rowProblems.add(new Problem(Problem.COLUMN_COUNT, null,
               "cell " + CellReference.convertNumToColString(f) + sheetRow + " is beyond the header's "
                   + fields + " columns"));
-          break;
         }
       }
       rowsRead++;
@@ -705,18 +711,16 @@ final class XlsxFeedReader implements FeedReader {
       if (value instanceof BigDecimal number) {
         String cell = "cell " + CellReference.convertNumToColString(field) + sheetRow;
         if (ValueConverter.holdsIdentifiers(spec)) {
-          rowProblems.add(new Problem(Problem.BAD_VALUE, spec.name(), cell + " is typed as a number, in a column of "
+          return Unread.inCell(Problem.BAD_VALUE, cell + " is typed as a number, in a column of "
               + spec.personal().spelling() + " values, which Excel can change when typed as numbers: format the column as"
-              + " text and type the value again"));
-          return null;
+              + " text and type the value again");
         }
         io.dataops.lakehouse.types.ValueType type = spec.type().type();
         boolean text = type == io.dataops.lakehouse.types.ValueType.STRING;
         if ((text || type == io.dataops.lakehouse.types.ValueType.LONG)
             && (long) number.precision() - number.scale() > 15) {
-          rowProblems.add(new Problem(Problem.BAD_VALUE, spec.name(), cell + " holds a number of more than 15"
-              + " digits, which Excel cannot keep exactly: format the column as text and type the value again"));
-          return null;
+          return Unread.inCell(Problem.BAD_VALUE, cell + " holds a number of more than 15"
+              + " digits, which Excel cannot keep exactly: format the column as text and type the value again");
         }
         return text ? number.toPlainString() : number;
       }

@@ -369,6 +369,40 @@ class CsvLandingTest extends LandingFixture {
         "column name: holds a byte-order mark character (U+FEFF)");
   }
 
+  /**
+   * A NUL or a byte-order mark in one field stopped the row's other fields being checked, so the reason named only it
+   * and the department, correcting it, had the row quarantined again for the next: every column's problem is told, in
+   * the contract's column order whatever the header's.
+   */
+  @Test
+  void aRowsReasonTellsEveryColumnsProblemBesideANulOrAByteOrderMark() {
+    String contract = """
+        columns:
+          - {name: id, type: long, required: true}
+          - {name: name, type: string}
+          - {name: day, type: date}
+          - {name: code, type: string, maxLength: 3}
+        """;
+    LandingResult r = land(contract, "feed.csv", ("code,day,name,id\nabcd,2024-02-30,a\u0000b,x\n"
+        + "ok,2024-02-29,fine,1\n\uFEFFc,2024-13-01,\uFEFFz,\n").getBytes(StandardCharsets.UTF_8));
+    assertThat(r.rowsRead()).isEqualTo(3);
+    assertThat(r.rowsLanded()).isEqualTo(1);
+    List<Record> bad = quarantineRows();
+    assertThat(bad).extracting(x -> x.getField("row_number")).containsExactly(1L, 3L);
+    assertThat(bad).extracting(x -> x.getField("reason")).containsExactly(
+        "column id: not a whole number (long); "
+            + "column name: holds a NUL character (U+0000); "
+            + "column day: not a calendar date (format yyyy-MM-dd); "
+            + "column code: length 4 exceeds maxLength 3",
+        "column id: required value is missing; "
+            + "column name: holds a byte-order mark character (U+FEFF); "
+            + "column day: not a calendar date (format yyyy-MM-dd); "
+            + "column code: holds a byte-order mark character (U+FEFF)");
+    assertThat(bad).extracting(x -> x.getField("rule")).as("the first problem's")
+        .containsExactly(Problem.BAD_VALUE, Problem.MISSING_REQUIRED);
+    assertThat(bad).extracting(x -> x.getField("column_name")).containsExactly("id", "id");
+  }
+
   @Test
   void aByteOrderMarkInAGb18030FieldIsQuarantinedToo() {
     Charset gb = Charset.forName("GB18030");

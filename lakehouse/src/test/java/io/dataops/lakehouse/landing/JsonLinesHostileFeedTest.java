@@ -156,6 +156,37 @@ class JsonLinesHostileFeedTest extends LandingFixture {
         "column txt: holds a byte-order mark character (U+FEFF)");
   }
 
+  /**
+   * A value the reader would not hand on (a NUL, a byte-order mark, a JSON number for an identifier, nested JSON, a
+   * double beyond range) stopped the line's other values being checked: every column's problem is told, in the
+   * contract's column order, and a problem of the line as a whole (an undeclared field) still comes with its values'.
+   */
+  @Test
+  void aRowsReasonTellsEveryColumnsProblemInColumnOrder() {
+    String jsonl = "{\"b\":\"maybe\",\"d\":{\"x\":1},\"n\":\"seven\",\"txt\":\"a\\u0000b\","
+        + "\"mobile\":13800138000}\n"
+        + "{\"rid\":\"r2\",\"n\":2}\n"
+        + "{\"rid\":\"r3\",\"zz\":1,\"txt\":\"\\ufeff\",\"d\":1e400,\"n\":\"x\"}\n";
+    LandingResult r = landJson(CONTRACT, jsonl);
+    assertThat(r.rowsRead()).isEqualTo(3);
+    assertThat(odsRows()).extracting(x -> x.getField("rid")).containsExactly("r2");
+    List<Record> bad = quarantineRows();
+    assertThat(bad).extracting(x -> x.getField("row_number")).containsExactly(1L, 3L);
+    assertThat(reasons()).containsExactly(
+        "column rid: required value is missing; "
+            + "column mobile: a JSON number in a column of mobile values, which JSON writers can change (JavaScript"
+            + " keeps about 16 digits): send the value as a JSON string; "
+            + "column txt: holds a NUL character (U+0000); "
+            + "column n: not a whole number (long); "
+            + "column d: nested JSON where a single value was promised; "
+            + "column b: not a boolean (true/false, yes/no, 1/0, 是/否)",
+        "field 'zz' is not declared in the contract; "
+            + "column txt: holds a byte-order mark character (U+FEFF); "
+            + "column d: out of the range of double");
+    assertThat(bad).extracting(x -> x.getField("rule")).containsExactly(Problem.MISSING_REQUIRED,
+        Problem.UNEXPECTED_FIELD);
+  }
+
   @Test
   void anIdentifierTypedAsAJsonNumberIsQuarantinedAsInExcel() {
     // Found by a probe: JSON.stringify(110101199003077774) gives 110101199003077780, which landed.
