@@ -2,6 +2,7 @@ package io.dataops.governance.evaluation;
 
 import static io.dataops.core.text.Html.escape;
 
+import io.dataops.core.text.VisibleText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -44,7 +45,7 @@ public final class EvaluationPage {
       var t = d.timeliness();
       var q = d.quality();
       var k = d.tickets();
-      h.append("<tr><td>").append(escape(d.name())).append("<br><code>").append(escape(d.department()))
+      h.append("<tr><td>").append(shownName(d.name())).append("<br><code>").append(escape(d.department()))
           .append("</code></td>").append(td(t.due())).append(td(t.onTime())).append(td(t.late()))
           .append(td(t.missed())).append(td(pct(t.percent()))).append(td(q.feeds())).append(td(pct(q.percent())))
           .append(td(pct(q.previousPercent()))).append(td(k.opened())).append(td(num(k.meanHoursToAcknowledge())))
@@ -85,7 +86,7 @@ public final class EvaluationPage {
     for (Scorecards.Operator o : s.operators()) {
       int granted = o.grants().stream().mapToInt(g -> g.tablesGranted().size()).sum();
       int read = o.grants().stream().mapToInt(g -> g.tablesRead().size()).sum();
-      h.append("<tr><td>").append(escape(o.name())).append("<br><code>").append(escape(o.operator()))
+      h.append("<tr><td>").append(shownName(o.name())).append("<br><code>").append(escape(o.operator()))
           .append("</code></td>").append(td(o.published().size())).append(td(o.usage().deliveries()))
           .append(td(o.usage().rows())).append(td(o.usage().partners().size())).append(td(o.incidents().alerts()))
           .append(td(o.incidents().runsRefused())).append(td(o.incidents().leakChecksFailed())).append(td(granted))
@@ -131,6 +132,15 @@ public final class EvaluationPage {
       y += rowHeight;
     }
     return svg.append("</svg>\n").toString();
+  }
+
+  /**
+   * An organization's display name as the page shows it: one stored before free text refused a character (a zero-width
+   * joiner, a direction override) shows it by its code, as {@code org list} does, so that a name that reorders the row
+   * or looks like another's is seen to differ.
+   */
+  private static String shownName(String name) {
+    return escape(VisibleText.freeText(name));
   }
 
   private static String td(Object v) {
