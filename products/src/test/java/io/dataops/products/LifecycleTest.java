@@ -211,7 +211,7 @@ class LifecycleTest extends ProductFixture {
     lifecycle.submit(PRODUCT, v2.version(), OPERATOR);
     lifecycle.reject(PRODUCT, v2.version(), AUTHORITY, "street names must be generalized");
     String said = "holds rows of v" + v2.version() + ", which was rejected (1 file of v" + v2.version()
-        + " that no approved version holds";
+        + " that no approved version before it holds";
     assertThatThrownBy(() -> lifecycle.approve(PRODUCT, v3.version(), AUTHORITY, null))
         .isInstanceOf(io.dataops.core.StateRefusedException.class).hasMessageContaining("approve of " + v3.label()
             + " refused: it " + said).hasMessageContaining("full run");
@@ -225,6 +225,50 @@ class LifecycleTest extends ProductFixture {
     approved(full.version());
     lifecycle.publish(PRODUCT, full.version(), OPERATOR, Lifecycle.PUBLIC_INTEREST, null, "CC BY 4.0");
     assertThat(version(full.version()).state()).isEqualTo(VersionState.PUBLISHED);
+  }
+
+  /**
+   * A version approved before the version whose rows it carries was rejected is not published, nor is a later one
+   * approved on top of it: its own approval, or a later version's, is not an approval of the rejected rows (found by
+   * review: every version being published is approved, so the look never refused a publish).
+   */
+  @Test
+  void aVersionApprovedBeforeTheRejectionOfRowsItCarriesIsNotPublished() {
+    ProductVersion v1 = publish(false, dataFile(1, 5));
+    approved(v1.version());
+    ProductVersion v2 = publish(true, dataFile(6, 8));
+    ProductVersion v3 = publish(true, dataFile(9, 9));
+    lifecycle.submit(PRODUCT, v2.version(), OPERATOR);
+    approved(v3.version()); // while v2 waits for its review
+    lifecycle.reject(PRODUCT, v2.version(), AUTHORITY, "street names must be generalized");
+    assertThatThrownBy(() -> lifecycle.publish(PRODUCT, v3.version(), OPERATOR, Lifecycle.PUBLIC_INTEREST, null,
+        "CC BY 4.0")).isInstanceOf(io.dataops.core.StateRefusedException.class).hasMessageStartingWith("publish of "
+            + v3.label() + " refused: it holds rows of v" + v2.version() + ", which was rejected (1 file of v"
+            + v2.version() + " that no approved version before it holds");
+    assertThat(version(v3.version()).state()).isEqualTo(VersionState.APPROVED);
+    ProductVersion v4 = publish(true, dataFile(10, 10));
+    assertThatThrownBy(() -> lifecycle.submit(PRODUCT, v4.version(), OPERATOR))
+        .as("v3's approval is not one of v2's rows").hasMessageContaining("holds rows of v" + v2.version());
+    assertThat(version(v4.version()).state()).isEqualTo(VersionState.DRAFT);
+  }
+
+  /**
+   * On SQLite the approve waits in its move for the write lock the reject holds: it then sees the rejection, though
+   * it had read the versions before.
+   */
+  @Test
+  void aRejectionCommittedWhileAnApproveWaitsToMoveIsSeen() throws Exception {
+    aRejectionCommittedWhileAnApproveWaitsIsSeen(LifecycleTest::waitsInAMoveStatement);
+  }
+
+  /** The thread runs a statement of a registry move (on SQLite it waits there for the write lock). */
+  private static boolean waitsInAMoveStatement(Thread t) {
+    StackTraceElement[] stack = t.getStackTrace();
+    boolean inMove = java.util.Arrays.stream(stack).anyMatch(f -> f.getClassName().equals(
+        io.dataops.products.registry.ProductRegistry.class.getName()) && f.getMethodName().equals("move"));
+    boolean inStatement = java.util.Arrays.stream(stack).anyMatch(f -> f.getClassName().startsWith("org.sqlite.")
+        && f.getMethodName().startsWith("execute"));
+    return inMove && inStatement;
   }
 
   @Test

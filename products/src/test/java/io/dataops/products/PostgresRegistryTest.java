@@ -25,13 +25,37 @@ import org.junit.jupiter.api.Test;
 /** The registry and the whole life of a version on PostgreSQL (the production catalog and platform database). */
 class PostgresRegistryTest extends ProductFixture {
   /** The fixture's lakehouse and registry on a new PostgreSQL database, with the product's table. */
-  private void onPostgres() {
+  private String onPostgres() {
     String url = PostgresServer.newDatabase("products_" + System.nanoTime());
     lakehouse.close();
     lakehouse = Lakehouse.open(new LakehouseConfig(url, "postgres", "", dir.resolve("pg-warehouse").toUri()
         .toString(), Map.of()));
     registry = new ProductRegistry(url, "postgres", "");
     lakehouse.createOrLoad(ProductTables.id(PRODUCT), SCHEMA, Map.of(ProductTables.PROP_PRODUCT, PRODUCT));
+    return url;
+  }
+
+  /**
+   * On PostgreSQL each statement sees what was committed before it began: the approve's move locks the rows of the
+   * versions sharing its files, so it waits for the reject's transaction and then sees the rejection.
+   */
+  @Test
+  void aRejectionCommittedWhileAnApproveWaitsIsSeenOnPostgres() throws Exception {
+    String url = onPostgres();
+    aRejectionCommittedWhileAnApproveWaitsIsSeen(approving -> waitsForALock(url));
+  }
+
+  /** A session of the database waits for a row lock (the approve's, on the version the reject holds). */
+  private static boolean waitsForALock(String url) {
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "postgres", "");
+         java.sql.Statement s = c.createStatement();
+         java.sql.ResultSet r = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname ="
+             + " current_database() AND wait_event_type = 'Lock'")) {
+      r.next();
+      return r.getInt(1) > 0;
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test

@@ -270,6 +270,69 @@ public abstract class ProductFixture {
         .as("the refused run's file").isFalse();
   }
 
+  /**
+   * A rejection committed while an approval of a version holding the rejected version's rows is under way: the approve
+   * has read the versions and checked them, and waits to move (found by review: the look for rejected rows was a read
+   * of its own before the move, so a rejection committed between the two was not seen). The reject stops inside its
+   * transaction (where it records its audit event) until the approve {@code waits} on it or is done, then commits;
+   * the approve is refused and the version stays submitted.
+   */
+  protected void aRejectionCommittedWhileAnApproveWaitsIsSeen(java.util.function.Predicate<Thread> waits)
+      throws Exception {
+    io.dataops.products.lifecycle.Lifecycle lifecycle = new io.dataops.products.lifecycle.Lifecycle(lakehouse,
+        registry, audit);
+    int v1 = publish(false, dataFile(1, 5)).version();
+    lifecycle.submit(PRODUCT, v1, OPERATOR);
+    lifecycle.approve(PRODUCT, v1, AUTHORITY, null);
+    int v2 = publish(true, dataFile(6, 8)).version();
+    int v3 = publish(true, dataFile(9, 9)).version();
+    lifecycle.submit(PRODUCT, v2, OPERATOR);
+    lifecycle.submit(PRODUCT, v3, OPERATOR);
+    java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch commit = new java.util.concurrent.CountDownLatch(1);
+    AuditSink holding = event -> {
+      if (event.action().equals("product.reject")) {
+        inside.countDown();
+        try {
+          commit.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      }
+      audit.record(event);
+    };
+    java.util.concurrent.FutureTask<ProductVersion> reject = new java.util.concurrent.FutureTask<>(() ->
+        new io.dataops.products.lifecycle.Lifecycle(lakehouse, registry, holding).reject(PRODUCT, v2, AUTHORITY,
+            "street names must be generalized"));
+    java.util.concurrent.FutureTask<ProductVersion> approve = new java.util.concurrent.FutureTask<>(() ->
+        lifecycle.approve(PRODUCT, v3, AUTHORITY, null));
+    Thread rejecting = new Thread(reject, "reject");
+    Thread approving = new Thread(approve, "approve");
+    rejecting.start();
+    try {
+      org.assertj.core.api.Assertions.assertThat(inside.await(1, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+      approving.start();
+      long until = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+      while (!approve.isDone() && !waits.test(approving) && System.nanoTime() < until) {
+        Thread.sleep(20);
+      }
+    } finally {
+      commit.countDown();
+    }
+    org.assertj.core.api.Assertions.assertThat(reject.get(1, java.util.concurrent.TimeUnit.MINUTES).state())
+        .isEqualTo(io.dataops.products.registry.VersionState.REJECTED);
+    Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> approve.get(1,
+        java.util.concurrent.TimeUnit.MINUTES));
+    org.assertj.core.api.Assertions.assertThat(refused).as("the approve, committed after the rejection")
+        .isInstanceOf(java.util.concurrent.ExecutionException.class).cause()
+        .isInstanceOf(io.dataops.core.StateRefusedException.class)
+        .hasMessageStartingWith("approve of " + version(v3).label() + " refused: it holds rows of v" + v2
+            + ", which was rejected (1 file of v" + v2 + " that no approved version before it holds");
+    org.assertj.core.api.Assertions.assertThat(version(v3).state())
+        .isEqualTo(io.dataops.products.registry.VersionState.SUBMITTED);
+  }
+
   /** What publishes from several threads at once came to: the versions recorded, and what the others threw. */
   private record Race(List<ProductVersion> recorded, List<Throwable> refused) {}
 

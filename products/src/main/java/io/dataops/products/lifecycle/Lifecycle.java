@@ -13,7 +13,6 @@ import io.dataops.products.billing.PricePlan;
 import io.dataops.products.registry.ProductRegistry;
 import io.dataops.products.registry.ProductVersion;
 import io.dataops.products.registry.ProductVersion.Publication;
-import io.dataops.products.registry.TransitionRecord;
 import io.dataops.products.registry.VersionContent;
 import io.dataops.products.registry.VersionFile;
 import io.dataops.products.registry.VersionState;
@@ -82,14 +81,12 @@ public final class Lifecycle {
     if (v.content() == null) {
       v = backfillContent(v);
     }
-    refuseRejectedRows(Move.SUBMIT, v);
     return move(Move.SUBMIT, v, actor, null, null);
   }
 
   public ProductVersion approve(String product, int version, Actor actor, String note) {
     ProductVersion v = version(product, version);
     check(Move.APPROVE, v, actor);
-    refuseRejectedRows(Move.APPROVE, v);
     return move(Move.APPROVE, v, actor, blankToNull(FreeText.line("--note", note)), null);
   }
 
@@ -120,7 +117,6 @@ public final class Lifecycle {
       String licence, String plan) {
     ProductVersion v = version(product, version);
     check(Move.PUBLISH, v, actor);
-    refuseRejectedRows(Move.PUBLISH, v);
     Publication publication = publication(channel, price, licence, plan, actor);
     for (ProductVersion other : registry.list(product)) {
       if (other.state() == VersionState.PUBLISHED && other.version() > version) {
@@ -138,39 +134,25 @@ public final class Lifecycle {
   }
 
   /**
-   * Refuses {@code move} of {@code v} when it holds files of a version the authority rejected that no approved version
-   * holds: an incremental version adds to the ones before it, so a rejected increment's rows would be approved and
-   * published inside the next one, and stay there after the rejected version is destroyed (found by a probe). The rows
-   * of an earlier version the authority approved are not the rejected ones; a full run makes a version of new files.
+   * The moves refused when the version holds files of a version the authority rejected that no version approved
+   * before that one holds: an incremental version adds to the ones before it, so a rejected increment's rows would be
+   * approved and published inside the next one, and stay there after the rejected version is destroyed (found by a
+   * probe). The rows of an earlier version the authority approved are not the rejected ones; a full run makes a
+   * version of new files. Looked for in the move's transaction (a rejection committed after this command's checks is
+   * seen), and for a publish too: a version approved before the rejection of the version whose rows it carries is not
+   * published.
    */
-  private void refuseRejectedRows(Move move, ProductVersion v) {
-    java.util.SortedSet<Integer> rejected = new java.util.TreeSet<>();
-    java.util.Set<Integer> approved = new java.util.HashSet<>();
-    for (TransitionRecord t : registry.history(v.product(), 0)) {
-      if (t.version() != v.version() && VersionState.REJECTED.label().equals(t.to())) {
-        rejected.add(t.version());
-      } else if (VersionState.APPROVED.label().equals(t.to())) {
-        approved.add(t.version());
-      }
-    }
-    if (rejected.isEmpty()) {
-      return;
-    }
-    java.util.Set<String> held = new java.util.HashSet<>();
-    registry.files(v.product(), v.version()).forEach(f -> held.add(f.location()));
-    for (int a : approved) {
-      registry.files(v.product(), a).forEach(f -> held.remove(f.location()));
-    }
-    for (int r : rejected) {
-      long shared = registry.files(v.product(), r).stream().filter(f -> held.contains(f.location())).count();
-      if (shared > 0) {
-        throw new StateRefusedException(move.command() + " of " + v.label() + " refused: it holds rows of v" + r
-            + ", which was rejected (" + shared + (shared == 1 ? " file" : " files") + " of v" + r + " that no"
-            + " approved version holds; an incremental run adds to the versions before it): mend what v" + r
-            + " was rejected for, then make a version without its rows with a full run (mode: full in the pipeline"
-            + " file)", List.of("product:" + v.product() + "@" + v.version(), "product:" + v.product() + "@" + r));
-      }
-    }
+  private static final java.util.Set<Move> REFUSE_REJECTED_ROWS = java.util.EnumSet.of(Move.SUBMIT, Move.APPROVE,
+      Move.PUBLISH);
+
+  private static StateRefusedException rejectedRows(Move move, ProductVersion v, ProductRegistry.RejectedRows held) {
+    int r = held.rejected();
+    long shared = held.files();
+    return new StateRefusedException(move.command() + " of " + v.label() + " refused: it holds rows of v" + r
+        + ", which was rejected (" + shared + (shared == 1 ? " file" : " files") + " of v" + r + " that no"
+        + " approved version before it holds; an incremental run adds to the versions before it): mend what v" + r
+        + " was rejected for, then make a version without its rows with a full run (mode: full in the pipeline"
+        + " file)", List.of("product:" + v.product() + "@" + v.version(), "product:" + v.product() + "@" + r));
   }
 
   /** The highest price of a listing, in yuan (see {@link #publication}). */
@@ -241,7 +223,7 @@ public final class Lifecycle {
     AuditEvent event = AuditEvent.ok("product." + move.name().toLowerCase(java.util.Locale.ROOT),
         List.of("product:" + v.product() + "@" + v.version(), "snapshot:" + v.snapshotId()), details);
     if (!registry.move(v.product(), v.version(), v.state(), move.to(), actor, move.role(), reason, publication, audit,
-        event)) {
+        event, REFUSE_REJECTED_ROWS.contains(move) ? held -> rejectedRows(move, v, held) : null)) {
       ProductVersion now = version(v.product(), v.version());
       throw new IllegalMoveException(move, now);
     }

@@ -37,10 +37,12 @@ public final class ProductRegistry {
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   private final String url;
   private final Properties props;
+  private final boolean postgres;
 
   public ProductRegistry(String jdbcUrl, String user, String password) {
     this.url = PlatformDatabase.url(jdbcUrl);
     this.props = PlatformDatabase.prepare(jdbcUrl, user, password);
+    this.postgres = "postgresql".equals(PlatformDatabase.vendor(jdbcUrl));
     PlatformDatabase.migrate(jdbcUrl, user, password, "products");
   }
 
@@ -220,9 +222,33 @@ public final class ProductRegistry {
    */
   public boolean move(String product, int version, VersionState from, VersionState to, Actor actor, String role,
       String reason, Publication publication, AuditSink audit, AuditEvent event) {
+    return move(product, version, from, to, actor, role, reason, publication, audit, event, null);
+  }
+
+  /**
+   * Files of a version that a rejected version holds and that no version approved before the rejected one holds: the
+   * rows the rejected version added, which an incremental version after it carries on. {@code rejected} is the first
+   * such rejected version, {@code files} how many of its files the version holds.
+   */
+  public record RejectedRows(int rejected, long files) {}
+
+  /**
+   * As {@link #move(String, int, VersionState, VersionState, Actor, String, String, Publication, AuditSink,
+   * AuditEvent)}; when {@code refusal} is given, the move is refused with the exception it makes when the version
+   * holds {@link RejectedRows}, looked for in the move's own transaction: a rejection committed after the caller's
+   * checks is seen (on SQLite the move's update holds the one write lock; on PostgreSQL the rows of the versions that
+   * share files with this one are locked first, so a rejection of one of them commits before the look or after this
+   * move).
+   */
+  public boolean move(String product, int version, VersionState from, VersionState to, Actor actor, String role,
+      String reason, Publication publication, AuditSink audit, AuditEvent event,
+      Function<RejectedRows, RuntimeException> refusal) {
     String now = now();
     try (Connection c = connect()) {
       c.setAutoCommit(false);
+      if (refusal != null && postgres) {
+        lockSharers(c, product, version);
+      }
       try (PreparedStatement p = c.prepareStatement("UPDATE product_versions SET state = ?, updated_at = ?"
           + (publication != null ? ", publication = ?" : "") + " WHERE product = ? AND version = ? AND state = ?")) {
         int i = 1;
@@ -239,12 +265,63 @@ public final class ProductRegistry {
           return false;
         }
       }
+      if (refusal != null) {
+        Optional<RejectedRows> held = rejectedRows(c, product, version);
+        if (held.isPresent()) {
+          c.rollback();
+          throw refusal.apply(held.get());
+        }
+      }
       transition(c, product, version, from, to, actor, role, reason, now);
       audit.record(c, event);
       c.commit();
       return true;
     } catch (SQLException e) {
       throw new IllegalStateException("cannot change the state of " + product + " v" + version, e);
+    }
+  }
+
+  /**
+   * Locks the version's row and those of every version holding one of its files, in version order (two moves of
+   * versions sharing files lock in one order and do not deadlock): a rejection of one of them waits for this move, or
+   * this move waits for it and then sees it.
+   */
+  private static void lockSharers(Connection c, String product, int version) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT version FROM product_versions WHERE product = ? AND"
+        + " (version = ? OR version IN (SELECT o.version FROM product_version_files m JOIN product_version_files o"
+        + " ON o.product = m.product AND o.location = m.location WHERE m.product = ? AND m.version = ?))"
+        + " ORDER BY version FOR UPDATE")) {
+      p.setString(1, product);
+      p.setInt(2, version);
+      p.setString(3, product);
+      p.setInt(4, version);
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          // the rows are locked as the query returns them
+        }
+      }
+    }
+  }
+
+  /** One query: the version's files held by a rejected version and by no version approved before that one. */
+  private static Optional<RejectedRows> rejectedRows(Connection c, String product, int version) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT o.version, COUNT(DISTINCT o.location)"
+        + " FROM product_version_files m JOIN product_version_files o ON o.product = m.product"
+        + " AND o.location = m.location AND o.version <> m.version"
+        + " WHERE m.product = ? AND m.version = ?"
+        + " AND EXISTS (SELECT 1 FROM product_version_transitions t WHERE t.product = o.product"
+        + " AND t.version = o.version AND t.to_state = ?)"
+        + " AND NOT EXISTS (SELECT 1 FROM product_version_files a JOIN product_version_transitions t"
+        + " ON t.product = a.product AND t.version = a.version AND t.to_state = ?"
+        + " WHERE a.product = o.product AND a.location = o.location AND a.version < o.version)"
+        + " GROUP BY o.version ORDER BY o.version LIMIT 1")) {
+      p.setString(1, product);
+      p.setInt(2, version);
+      p.setString(3, VersionState.REJECTED.label());
+      p.setString(4, VersionState.APPROVED.label());
+      try (ResultSet r = p.executeQuery()) {
+        return r.next() ? Optional.of(new RejectedRows(r.getInt(1), r.getLong(2))) : Optional.empty();
+      }
     }
   }
 
