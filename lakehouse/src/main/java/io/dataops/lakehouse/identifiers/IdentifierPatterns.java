@@ -65,7 +65,7 @@ public final class IdentifierPatterns {
    * {@link #find} already).
    */
   public static boolean inWrittenForms(CharSequence s) {
-    return writtenRuns(s, 11, IN_REPORTS);
+    return hasDigits(s, 11, 11) && writtenRuns(s, IN_REPORTS);
   }
 
   /**
@@ -77,7 +77,7 @@ public final class IdentifierPatterns {
    * values.
    */
   public static boolean identifierInWrittenForms(CharSequence s) {
-    return writtenRuns(s, 11, IN_PRODUCTS);
+    return hasDigits(s, 11, 11) && writtenRuns(s, IN_PRODUCTS);
   }
 
   /** Receives a digit run of {@link #writtenDigitRuns}; true to stop there. */
@@ -87,14 +87,16 @@ public final class IdentifierPatterns {
      * @param digits the run's digits, ASCII (digits of other scripts and Chinese numerals converted), without its
      *     joiners; reused for the next run
      * @param xEnd whether an X (or x, or its full-width form) follows the last digit
+     * @param amount whether the run is written as an amount: groups of three after the first (of one to three), each
+     *     joined by a single comma, ASCII or full-width ({@code 13,800,138,000})
      */
-    boolean accept(CharSequence digits, boolean xEnd);
+    boolean accept(CharSequence digits, boolean xEnd, boolean amount);
   }
 
-  /** {@link DigitRun} and whether the run was written as an amount ({@link #writtenDigitRuns}). */
+  /** {@link DigitRun} and where the run is in the text: from its first digit to its last (exclusive). */
   @FunctionalInterface
-  private interface WrittenRun {
-    boolean accept(CharSequence digits, boolean xEnd, boolean amount);
+  private interface PlacedRun {
+    boolean accept(CharSequence digits, boolean xEnd, boolean amount, int start, int end);
   }
 
   /** At most this many joiners between two digit groups: {@code ") "} in {@code (135) 1234 5678}, {@code " / "}. */
@@ -107,27 +109,48 @@ public final class IdentifierPatterns {
    * past the digit count: it runs on every text value of a product.
    */
   public static boolean writtenDigitRuns(CharSequence s, int minDigits, DigitRun run) {
-    return writtenRuns(s, minDigits, (digits, xEnd, amount) -> run.accept(digits, xEnd));
+    return writtenDigitRuns(s, minDigits, minDigits, run);
   }
 
   /**
-   * {@link #writtenDigitRuns}, also saying whether a run is written as an amount: groups of three after the first (of
-   * one to three), each joined by a single comma ({@code 13,800,138,000}).
+   * {@link #writtenDigitRuns}, also when {@code s} has fewer than {@code minDigits} digits but at least {@code
+   * amountDigits} and a comma (ASCII or full-width): for a caller that wants shorter runs only when written as an
+   * amount ({@code 13,800,138,000}). Whether {@code s} qualifies is {@link #hasDigits}.
    */
-  private static boolean writtenRuns(CharSequence s, int minDigits, WrittenRun run) {
+  public static boolean writtenDigitRuns(CharSequence s, int minDigits, int amountDigits, DigitRun run) {
+    return hasDigits(s, minDigits, amountDigits)
+        && writtenRuns(s, (digits, xEnd, amount, start, end) -> run.accept(digits, xEnd, amount));
+  }
+
+  /**
+   * Whether {@code s} has at least {@code minDigits} digits ({@link #isDigit}), or at least {@code amountDigits} and a
+   * comma, ASCII or full-width, as an amount has (the run it forms is then looked at by {@link #writtenDigitRuns}).
+   * Allocates nothing: a caller tests every text value with it before doing anything that does.
+   */
+  public static boolean hasDigits(CharSequence s, int minDigits, int amountDigits) {
     int n = s.length();
     int total = 0;
+    boolean comma = false;
     for (int i = 0; i < n && total < minDigits; i++) {
       char c = s.charAt(i);
       if (c >= '0' && c <= '9') {
         total++;
+      } else if (c == ',') {
+        comma = true;
       } else if (c >= '\u0660') { // below it no digit beyond ASCII: plain text costs a comparison per character
+        comma |= c == '\uFF0C';
         total += isDigit(Character.isHighSurrogate(c) ? Character.codePointAt(s, i) : c) ? 1 : 0;
       }
     }
-    if (total < minDigits) {
-      return false; // e.g. a mobile has 11 digits, the shortest of them all
-    }
+    return total >= minDigits || comma && total >= amountDigits;
+  }
+
+  /**
+   * Gives each run of digits of {@code s} as people write them ({@link #writtenDigitRuns}, without the digit count),
+   * saying whether it is written as an amount and where it is. True when {@code run} stopped.
+   */
+  private static boolean writtenRuns(CharSequence s, PlacedRun run) {
+    int n = s.length();
     StringBuilder digits = new StringBuilder();
     int i = 0;
     while (i < n) {
@@ -137,6 +160,7 @@ public final class IdentifierPatterns {
         continue;
       }
       digits.setLength(0);
+      int start = i;
       int group = 0;
       boolean amount = true;
       boolean joined = false;
@@ -163,15 +187,17 @@ public final class IdentifierPatterns {
       }
       amount &= joined && group == 3;
       boolean xEnd = i < n && (s.charAt(i) == 'X' || s.charAt(i) == 'x' || s.charAt(i) == 'Ｘ' || s.charAt(i) == 'ｘ');
-      if (run.accept(digits, xEnd, amount)) {
+      if (run.accept(digits, xEnd, amount, start, i)) {
         return true;
       }
     }
     return false;
   }
 
-  private static final WrittenRun IN_REPORTS = (digits, xEnd, amount) -> identifies(digits, xEnd, false, true);
-  private static final WrittenRun IN_PRODUCTS = (digits, xEnd, amount) -> identifies(digits, xEnd, amount, false);
+  private static final PlacedRun IN_REPORTS = (digits, xEnd, amount, start, end) -> identifies(digits, xEnd, false,
+      true);
+  private static final PlacedRun IN_PRODUCTS = (digits, xEnd, amount, start, end) -> identifies(digits, xEnd, amount,
+      false);
 
   /**
    * {@code reports}: also bank cards, ID numbers among longer digits and old 15-digit ID numbers. {@code amount}: not

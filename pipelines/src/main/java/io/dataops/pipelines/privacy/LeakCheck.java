@@ -11,7 +11,9 @@ import java.util.Map;
 /**
  * Guards every product version against raw personal data. Three tests, all over every output value:
  * <ol>
- *   <li>equality: no output value may equal a raw value of a personal-data column of the inputs. Raw values go into a
+ *   <li>equality: no output value may equal a raw value of a personal-data column of the inputs, nor write a raw
+ *       mobile number as an amount ({@code 13,800,138,000}, which the shape test takes for a sum; compared as its
+ *       digits, {@link Rebuildable#embedded}). Raw values go into a
  *       {@link LeakFilter} (a blocked Bloom filter, 16 bits per value, every probe of a value in one 64-byte block, so
  *       one cache miss per value instead of eleven; about 0.2% false hits; parallel parts of it merge by OR); output
  *       values that hit it are kept as 128-bit
@@ -366,7 +368,7 @@ public final class LeakCheck implements AutoCloseable {
       if (text.length() <= Rebuildable.MAX_LENGTH && digits(text) >= Rebuildable.MIN_DIGITS) {
         rebuilds(text, key);
       }
-      if (text.length() >= Rebuildable.EMBEDDED_MIN_DIGITS) {
+      if (text.length() >= Rebuildable.EMBEDDED_MIN_LENGTH) {
         embedded(text, key);
       }
     }
@@ -380,12 +382,19 @@ public final class LeakCheck implements AutoCloseable {
     /**
      * The hashes of the ID numbers {@code text} holds among longer digits or in the old 15-digit form
      * ({@link Rebuildable#embedded}), for the last value (tested already): counted as rebuilt when a raw value
-     * confirms one. Not the value itself: it is probed as itself.
+     * confirms one; and of a mobile number it writes as an amount, counted as equal to the raw value (it is that
+     * number, only grouped). Not the value itself: it is probed as itself.
      */
     void embedded(CharSequence text, ValueKey key) {
       tested[values - 1] = true;
-      Rebuildable.embedded(text, id -> add(key.reset().add(id).hash(), id, true));
+      embeddedKey = key;
+      Rebuildable.embedded(text, giveEmbedded);
     }
+
+    /** The key {@link #giveEmbedded} hashes with: set per call, so that no consumer is made per value. */
+    private ValueKey embeddedKey;
+    private final java.util.function.Consumer<String> giveEmbedded = id ->
+        add(embeddedKey.reset().add(id).hash(), id, id.length() != Rebuildable.MOBILE_DIGITS);
 
     private void add(Hash128 h, String text, boolean rebuilt) {
       if (probes == h1.length) {
@@ -546,7 +555,8 @@ public final class LeakCheck implements AutoCloseable {
       p.probe(filter);
       addCandidates(c, p.outcome(0));
     }
-    if (wide != null || asciiDigits >= Rebuildable.EMBEDDED_MIN_DIGITS) {
+    // Fewer digits may be a mobile written as an amount: Rebuildable.embedded tells (it allocates nothing when not).
+    if (wide != null || asciiDigits >= Rebuildable.MOBILE_DIGITS && length >= Rebuildable.EMBEDDED_MIN_LENGTH) {
       Probes p = scratch.get().single.reset();
       p.value(c, null);
       p.embedded(wide != null ? wide : ascii, key);

@@ -43,6 +43,10 @@ final class Rebuildable {
 
   /** At least this many digits for {@link #embedded}: an old ID number has 15. */
   static final int EMBEDDED_MIN_DIGITS = 15;
+  /** A mobile number's digits: fewer than {@link #EMBEDDED_MIN_DIGITS}, looked at only when written as an amount. */
+  static final int MOBILE_DIGITS = 11;
+  /** At least this many characters for {@link #embedded}: a mobile's 11 digits and 3 thousands commas. */
+  static final int EMBEDDED_MIN_LENGTH = MOBILE_DIGITS + 3;
   /** At most this many identifiers {@link #embedded} gives per value: bounded work for a value of many digits. */
   static final int MAX_EMBEDDED = 64;
 
@@ -51,17 +55,22 @@ final class Rebuildable {
    * followed by one more digit passed): every 18 characters of a digit run longer than that (a trailing X counted as
    * the 18th), and a run of exactly 15 digits as the 18-digit number an old ID number became ("19" inserted after the
    * area code, the check character appended). Some 18 digits of a 20-digit code fit an ID number's shape once in
-   * 20,000 codes, so these are not shapes: they are tested for equality with the raw values only. Digits as people
-   * write them ({@link IdentifierPatterns#writtenDigitRuns}); for values of any length, at most {@link #MAX_EMBEDDED}
-   * distinct ones each.
+   * 20,000 codes, so these are not shapes: they are tested for equality with the raw values only. Likewise a mobile
+   * number written as an amount ({@code 13,800,138,000}: the shape test reads it as a sum, which a free text may well
+   * hold), given as its 11 digits ({@link #MOBILE_DIGITS} long, unlike the ID numbers). Digits as people write them
+   * ({@link IdentifierPatterns#writtenDigitRuns}); for values of any length, at most {@link #MAX_EMBEDDED} distinct
+   * ones each.
    */
   static void embedded(CharSequence v, Consumer<String> out) {
-    if (v.length() < EMBEDDED_MIN_DIGITS) {
-      return; // most values (names, codes, dates): nothing allocated
+    if (v.length() < EMBEDDED_MIN_LENGTH || !IdentifierPatterns.hasDigits(v, EMBEDDED_MIN_DIGITS, MOBILE_DIGITS)) {
+      return; // most values (names, codes, dates, plain numbers): nothing allocated
     }
     java.util.List<String> given = new java.util.ArrayList<>(0); // no array until a run of enough digits gives one
-    IdentifierPatterns.writtenDigitRuns(v, EMBEDDED_MIN_DIGITS, (digits, xEnd) -> {
+    IdentifierPatterns.writtenDigitRuns(v, EMBEDDED_MIN_DIGITS, MOBILE_DIGITS, (digits, xEnd, amount) -> {
       int n = digits.length();
+      if (amount && n == MOBILE_DIGITS && PrcIdentifiers.isMainlandMobile(digits)) {
+        give(digits.toString(), given, out);
+      }
       if (n == 15) {
         give(PrcIdentifiers.upgradedIdCard(digits), given, out);
       }

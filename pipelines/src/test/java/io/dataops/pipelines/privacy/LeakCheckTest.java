@@ -194,6 +194,26 @@ class LeakCheckTest {
     assertThat(exactly.identifierShaped()).containsEntry("v", 2L);
   }
 
+  @Test
+  void aRawMobileWrittenAsAnAmountFailsTheRunOnBothPathsAnOtherSumPasses() {
+    // Found by a review: the shape test reads 13,800,138,000 as a sum, so an input's mobile written so passed.
+    List<String> amounts = List.of("13,800,138,000", "price 13，800，138，000 yuan", "共 " + fullWidth("13,800,138,000"),
+        "13,800,138,000.");
+    for (String o : amounts) {
+      assertThat(LeakCheck.identifierShaped(o)).as(o + ": a sum, no shape").isFalse();
+    }
+    LeakCheck.Result r = bothPaths(List.of("13800138000"), amounts);
+    assertThat(r.passed()).isFalse();
+    assertThat(r.equalToRaw()).as("the input's number, only grouped").containsEntry("v", (long) amounts.size());
+    assertThat(r.rebuildable()).isEmpty();
+    assertThat(r.identifierShaped()).isEmpty();
+    assertThat(r.failure()).doesNotContain("13800138000").doesNotContain("13,800,138,000");
+
+    LeakCheck.Result sums = bothPaths(List.of("13912345678"), java.util.stream.Stream.concat(amounts.stream(),
+        java.util.stream.Stream.of("1,380,013,800", "913,800,138,000", "price 13,800,138,000.50")).toList());
+    assertThat(sums.passed()).as("sums that are no input's mobile, as before").isTrue();
+  }
+
   /** {@code s} with its ASCII digits written in {@code zero}'s script (a code point: outside the BMP too). */
   private static String digitsFrom(int zero, String s) {
     StringBuilder b = new StringBuilder();

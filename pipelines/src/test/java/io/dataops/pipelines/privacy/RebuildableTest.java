@@ -77,6 +77,20 @@ class RebuildableTest {
     assertThat(out).as("bounded per value").hasSize(Rebuildable.MAX_EMBEDDED).doesNotHaveDuplicates();
   }
 
+  @Test
+  void aMobileWrittenAsAnAmountGivesItsDigitsAndOtherNumbersUnderFifteenDigitsNothing() {
+    List<String> out = new ArrayList<>();
+    Rebuildable.embedded("13,800,138,000", out::add);
+    Rebuildable.embedded("转账 13，800，138，000 元", out::add);
+    assertThat(out).containsExactly("13800138000", "13800138000");
+    out.clear();
+    for (String v : new String[] {"13800138000", "tel 138-0013-8000", "1,380,013,800 yuan", "10,800,138,000",
+        "13,800,138,0000", "12,345,678,901,234", "13 800 138 000"}) {
+      Rebuildable.embedded(v, out::add);
+    }
+    assertThat(out).as("no mobile written as an amount (a shape the shape test sees, or no mobile)").isEmpty();
+  }
+
   /** 12 to 19 digits, sometimes with separators, sometimes one or two hidden. */
   private static String value(Random random) {
     int n = 12 + random.nextInt(8);
