@@ -80,6 +80,36 @@ public final class IdentifierPatterns {
     return hasDigits(s, 11, 11) && writtenRuns(s, IN_PRODUCTS);
   }
 
+  /**
+   * {@code s} with every decimal digit of any script hidden, and the Chinese numerals of each digit run that
+   * {@link #inWrittenForms} finds an identifier in: for a report of a text that holds one ({@link #inText}). A numeral
+   * outside such a run is part of a word (九龙, 一定) and stays. A digit outside the run is hidden all the same: a report
+   * loses little by it, and a number close to the identifier may be part of it.
+   */
+  public static String hideDigits(String s, char mask) {
+    boolean[] inRun = new boolean[s.length()];
+    if (hasDigits(s, 11, 11)) {
+      writtenRuns(s, (digits, xEnd, amount, start, end) -> {
+        if (identifies(digits, xEnd, false, true)) {
+          java.util.Arrays.fill(inRun, start, end, true);
+        }
+        return false;
+      });
+    }
+    StringBuilder out = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); ) {
+      int cp = s.codePointAt(i);
+      boolean hide = Character.getType(cp) == Character.DECIMAL_DIGIT_NUMBER || inRun[i] && chineseNumeral(cp) >= 0;
+      if (hide) {
+        out.append(mask);
+      } else {
+        out.appendCodePoint(cp);
+      }
+      i += Character.charCount(cp);
+    }
+    return out.toString();
+  }
+
   /** Receives a digit run of {@link #writtenDigitRuns}; true to stop there. */
   @FunctionalInterface
   public interface DigitRun {

@@ -14,8 +14,8 @@ public final class PreviewMask {
    * A value of a column its contract does not call personal that still holds a resident ID or mobile number (a
    * contract is not always right; found by probes: a residents feed's raw ID numbers in failing-rows.csv and in a
    * query expectation's rows): the number masked as a personal column's would be, or, inside other text, every digit
-   * hidden. Mobiles written with the country code or separators and bank card numbers count too
-   * ({@link IdentifierPatterns#inText}).
+   * hidden, and the identifier's Chinese numerals ({@link IdentifierPatterns#hideDigits}: not those of words). Mobiles
+   * written with the country code or separators and bank card numbers count too ({@link IdentifierPatterns#inText}).
    */
   public static String maskIdentifiers(String value) {
     IdentifierPatterns.Found found = IdentifierPatterns.find(value);
@@ -24,8 +24,8 @@ public final class PreviewMask {
         return value;
       }
       boolean card = value.length() >= 16 && value.length() <= 19 && value.chars().allMatch(c -> c >= '0' && c <= '9');
-      // Digits of any script and Chinese numerals (an ID number written 四四〇三…, found by a probe).
-      return card ? mask(PersonalData.BANK_CARD, value) : value.replaceAll("[\\p{Nd}〇一二三四五六七八九]", "*");
+      // Digits of any script and the identifier's Chinese numerals (an ID number written 四四〇三…, found by a probe).
+      return card ? mask(PersonalData.BANK_CARD, value) : IdentifierPatterns.hideDigits(value, '*');
     }
     if (found == IdentifierPatterns.Found.ID_CARD && value.length() == 18) {
       return mask(PersonalData.ID_CARD, value);
@@ -33,7 +33,7 @@ public final class PreviewMask {
     if (found == IdentifierPatterns.Found.MOBILE && value.length() == 11) {
       return mask(PersonalData.MOBILE, value);
     }
-    return value.replaceAll("[0-9]", "*");
+    return IdentifierPatterns.hideDigits(value, '*');
   }
 
   public static String mask(PersonalData kind, String value) {

@@ -47,6 +47,19 @@ class IdentifierPatternsTest {
     assertThat(PreviewMask.maskIdentifiers("手机１３８００１３８０００")).isEqualTo("手机***********");
   }
 
+  @Test
+  void reportsHideTheChineseNumeralsOfTheIdentifierNotThoseOfWords() {
+    // Found by a review: every 〇 to 九 of a value that held an identifier was hidden, in place names too.
+    assertThat(PreviewMask.maskIdentifiers("九龙塘 一三八〇〇一三八〇〇〇")).isEqualTo("九龙塘 ***********");
+    assertThat(PreviewMask.maskIdentifiers("香港九龙 tel 138-0013-8000 room 12"))
+        .isEqualTo("香港九龙 tel ***-****-**** room **");
+    assertThat(PreviewMask.maskIdentifiers("第一、身份证四四〇三〇四一九八五〇三〇七一二三一，住三楼"))
+        .isEqualTo("第一、身份证" + "*".repeat(18) + "，住三楼");
+    assertThat(PreviewMask.maskIdentifiers("电话 13800138000，证件 四四〇三〇四一九八五〇三〇七一二三一，住五楼"))
+        .as("an unbroken mobile beside an ID number in numerals: both hidden")
+        .isEqualTo("电话 ***********，证件 " + "*".repeat(18) + "，住五楼");
+  }
+
   /** A valid ID number: {@code body} and the check character GB 11643 gives it. */
   private static String id(String body) {
     return body + PrcIdentifiers.idCardCheckChar(body);
