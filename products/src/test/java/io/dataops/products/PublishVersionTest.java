@@ -43,6 +43,44 @@ class PublishVersionTest extends ProductFixture {
     assertThat(update.commit().snapshotId()).as("idempotent").isEqualTo(v2.snapshotId());
   }
 
+  /**
+   * A version's rows are those a reader gets: an appended version holds the rows before it too, and rows its delete
+   * files delete (one by position, one named by an equality delete of a street that two rows have) are not counted,
+   * while {@code records} stays the data files' total.
+   */
+  @Test
+  void aVersionsRowsAreThoseAReaderGetsDeletesApplied() throws Exception {
+    String a = dataFile(1, 10);
+    publish(false, a);
+    ProductVersion appended = publish(true, dataFile(11, 20), dataFile(20, 20));
+    assertThat(appended.rows()).isEqualTo(21).isEqualTo(appended.content().records());
+
+    org.apache.iceberg.Table table = table();
+    var positions = new org.apache.iceberg.data.GenericAppenderFactory(table.schema(), table.spec());
+    var posOut = org.apache.iceberg.encryption.EncryptedFiles.plainAsEncryptedOutput(
+        table.io().newOutputFile(table.location() + "/data/position-deletes.parquet"));
+    org.apache.iceberg.deletes.PositionDeleteWriter<org.apache.iceberg.data.Record> pw = positions.newPosDeleteWriter(
+        posOut, org.apache.iceberg.FileFormat.PARQUET, null);
+    try (pw) {
+      pw.write(org.apache.iceberg.deletes.PositionDelete.<org.apache.iceberg.data.Record>create().set(a, 0L, null));
+    }
+    org.apache.iceberg.Schema streetOnly = table.schema().select("street");
+    var equality = new org.apache.iceberg.data.GenericAppenderFactory(table.schema(), table.spec(),
+        new int[] {table.schema().findField("street").fieldId()}, streetOnly, null);
+    var eqOut = org.apache.iceberg.encryption.EncryptedFiles.plainAsEncryptedOutput(
+        table.io().newOutputFile(table.location() + "/data/equality-deletes.parquet"));
+    org.apache.iceberg.deletes.EqualityDeleteWriter<org.apache.iceberg.data.Record> ew = equality.newEqDeleteWriter(
+        eqOut, org.apache.iceberg.FileFormat.PARQUET, null);
+    try (ew) {
+      ew.write(org.apache.iceberg.data.GenericRecord.create(streetOnly).copy(Map.of("street", "street-20")));
+    }
+    table.newRowDelta().addDeletes(pw.toDeleteFile()).addDeletes(ew.toDeleteFile()).commit();
+    ProductVersion deleted = publish(true);
+
+    assertThat(deleted.content().records()).isEqualTo(21);
+    assertThat(deleted.rows()).as("21 less street-1 and both rows of street-20").isEqualTo(18);
+  }
+
   @Test
   void runsOfOneProductFinishingTogetherPublishOneAfterTheOther() throws Exception {
     runsPublishingAtOnceFollowOneAnother(4); // the first adds the column, the others find it

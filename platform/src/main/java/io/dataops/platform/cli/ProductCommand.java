@@ -68,7 +68,7 @@ final class ProductCommand {
       for (ProductVersion v : versions) {
         json.add(summary(v));
         text.append(String.format("%-28s %7d  %-11s %20d  %,10d  %s%n", v.product(), v.version(), v.state().label(),
-            v.snapshotId(), v.lineage().rowsOut(), v.createdAt()));
+            v.snapshotId(), v.rows(), v.createdAt()));
       }
       cli.print(common, json, text.toString());
       return 0;
@@ -156,7 +156,7 @@ final class ProductCommand {
       }
       if (v.content() != null) {
         text.append(String.format("  content: %d files, %,d bytes, %,d rows; Merkle root (%s) %s%n",
-            v.content().files(), v.content().bytes(), v.content().records(), v.content().algorithm(),
+            v.content().files(), v.content().bytes(), v.content().liveRows(), v.content().algorithm(),
             v.content().merkleRoot()));
       }
       if (v.publication() != null) {

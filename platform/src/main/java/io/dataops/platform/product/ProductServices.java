@@ -31,7 +31,7 @@ public record ProductServices(PlatformConfig config, Lakehouse lakehouse, Produc
     m.put("state", v.state().label());
     m.put("snapshotId", v.snapshotId());
     m.put("tag", v.tag());
-    m.put("rows", v.lineage().rowsOut());
+    m.put("rows", v.rows()); // all it holds: an incremental version's lineage counts only the rows its run added
     m.put("createdAt", v.createdAt());
     m.put("updatedAt", v.updatedAt());
     return m;

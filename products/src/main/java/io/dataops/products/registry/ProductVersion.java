@@ -35,8 +35,29 @@ public record ProductVersion(
   /**
    * What the version holds: the Merkle root over its files' digests (each file named by its path inside the table's
    * folder, so an archive copy gives the same root), and the table schema at that snapshot.
+   *
+   * @param records the rows of its data files
+   * @param rows the rows a reader of the version gets: {@code records} less those its delete files delete (null in
+   *     a version recorded before it; the platform writes no delete files into a product, so {@code records} is
+   *     that figure there)
    */
-  public record Content(String algorithm, String merkleRoot, long files, long bytes, long records, String schemaJson) {}
+  public record Content(String algorithm, String merkleRoot, long files, long bytes, long records, String schemaJson,
+      Long rows) {
+
+    /** The rows a reader of the version gets. */
+    public long liveRows() {
+      return rows == null ? records : rows;
+    }
+  }
+
+  /**
+   * The rows a reader of this version gets: all its rows, those of earlier versions an incremental version shares
+   * too, not only those the run that made it added ({@code lineage().rowsOut()}); that figure for a version recorded
+   * before content digests.
+   */
+  public long rows() {
+    return content == null ? lineage.rowsOut() : content.liveRows();
+  }
 
   /**
    * How the version was made: the pipeline (file and hash), the scenario and operator, the engine and run key, the

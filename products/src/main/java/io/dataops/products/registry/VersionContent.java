@@ -121,19 +121,43 @@ public final class VersionContent {
     }
   }
 
-  /** The content record of these files: Merkle root, totals and the schema of the snapshot. */
+  /**
+   * The content record of these files: Merkle root, totals, the rows a reader gets and the schema of the snapshot.
+   * Without delete files the rows are the data files' records (from the manifests: nothing read); with them, the rows
+   * a scan of the snapshot gives, deletes applied (a position or an equality delete may name a row already deleted, or
+   * none, so their counts cannot be subtracted exactly).
+   */
   public static Content content(Table table, Snapshot snapshot, List<VersionFile> files, DigestAlgorithm algorithm) {
     long bytes = 0;
     long records = 0;
+    boolean deletes = false;
     for (VersionFile f : files) {
       bytes += f.size();
       if ("data".equals(f.kind())) {
         records += f.records();
+      } else {
+        deletes = true;
       }
     }
     Integer schemaId = snapshot.schemaId();
-    String schema = SchemaParser.toJson(schemaId == null ? table.schema() : table.schemas().get(schemaId));
-    return new Content(algorithm.label(), merkleRoot(files, algorithm), files.size(), bytes, records, schema);
+    org.apache.iceberg.Schema schema = schemaId == null ? table.schema() : table.schemas().get(schemaId);
+    long rows = deletes ? liveRows(table, snapshot.snapshotId(), schema) : records;
+    return new Content(algorithm.label(), merkleRoot(files, algorithm), files.size(), bytes, records,
+        SchemaParser.toJson(schema), rows);
+  }
+
+  /** The rows a scan of the snapshot gives (one column read: deletes need the row's position or its key). */
+  private static long liveRows(Table table, long snapshotId, org.apache.iceberg.Schema schema) {
+    long n = 0;
+    try (CloseableIterable<org.apache.iceberg.data.Record> rows = org.apache.iceberg.data.IcebergGenerics.read(table)
+        .useSnapshot(snapshotId).select(schema.columns().get(0).name()).build()) {
+      for (org.apache.iceberg.data.Record ignored : rows) {
+        n++;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot count the rows of snapshot " + snapshotId + " of " + table.name(), e);
+    }
+    return n;
   }
 
   /** The Merkle root of named file digests (the digest of nothing for no files). */

@@ -1,0 +1,58 @@
+package io.dataops.platform.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** {@code pipeline run} of a pipeline in {@code mode: incremental} through the command line. */
+class IncrementalProductCliTest extends HomeCliTest {
+
+  /**
+   * Before, {@code product list} and {@code product show} gave an incremental version's {@code rows} as the
+   * rows its run added, while a reader of the version gets the earlier versions' rows too. They now give what the
+   * version holds; {@code rowsOut} in its lineage stays what the run added.
+   */
+  @Test
+  void anIncrementalVersionsRowsAreEveryRowAReaderGets() throws Exception {
+    DeliveryCliTest.granted(dir);
+    Path pipeline = Files.writeString(dir.resolve("pipelines/income.yaml"),
+        CliTest.PIPELINE + "mode: incremental\n");
+    JsonNode v1 = ok(TestCast.OPERATOR, "pipeline", "run", pipeline.toString(), "--json").json();
+    Path feed = dir.resolve("feeds/c2.csv");
+    ok(TestCast.PUBLIC_SECURITY, "generate", "--dataset", "citizens", "--rows", "300", "--offset", "1500", "--out",
+        feed.toString());
+    ok(TestCast.PUBLIC_SECURITY, "land", "--department", "public-security", "--dataset", "citizens", "--file",
+        feed.toString());
+    JsonNode v2 = ok(TestCast.OPERATOR, "pipeline", "run", pipeline.toString(), "--json").json();
+    assertThat(v2.get("version").asInt()).isEqualTo(2);
+    assertThat(v2.at("/privacy/heldBack").asLong()).as("rows of classes under k are held back").isPositive();
+
+    JsonNode listed = ok(TestCast.OPERATOR, "product", "list", "--json").json();
+    for (JsonNode version : new JsonNode[] {v1, v2}) {
+      int n = version.get("version").asInt();
+      long read = ok(TestCast.OPERATOR, "table", "show", "product.income_by_street", "--tag", "v" + n, "--limit",
+          "100000", "--json").json().get("rows").size();
+      JsonNode entry = entry(listed, n);
+      assertThat(entry.get("rows").asLong()).as("v%d in product list", n).isEqualTo(read);
+      JsonNode shown = ok(TestCast.OPERATOR, "product", "show", "income-by-street", String.valueOf(n), "--json")
+          .json();
+      assertThat(shown.get("rows").asLong()).as("v%d in product show", n).isEqualTo(read);
+      assertThat(shown.at("/lineage/rowsOut").asLong()).as("what v%d's run added", n)
+          .isEqualTo(version.get("rowsOut").asLong());
+    }
+    assertThat(entry(listed, 2).get("rows").asLong()).isEqualTo(v1.get("rowsOut").asLong() + v2.get("rowsOut").asLong())
+        .isGreaterThan(v2.get("rowsOut").asLong());
+  }
+
+  private static JsonNode entry(JsonNode listed, int version) {
+    for (JsonNode v : listed) {
+      if (v.get("name").asText().equals("income-by-street") && v.get("version").asInt() == version) {
+        return v;
+      }
+    }
+    throw new AssertionError("no v" + version + " in " + listed);
+  }
+}
