@@ -1,9 +1,15 @@
 package io.dataops.pipelines.definition;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dataops.core.text.VisibleText;
 import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.pipelines.definition.BoundPipeline.BoundColumn;
 import io.dataops.pipelines.definition.PipelineDefinition.PolicySpec;
 import io.dataops.pipelines.desensitize.Pseudonymize;
 import io.dataops.pipelines.plan.Increment;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.Snapshot;
@@ -20,14 +26,25 @@ import org.apache.iceberg.catalog.TableIdentifier;
  * operator names a context: pseudonyms that change between versions would break whoever follows a person across
  * them, and an incremental version would mix two schemes in its rows. Each version's snapshot records which default
  * it used ({@link #SUMMARY}); a version without it predates the default.
+ *
+ * <p>An incremental run adds rows to the earlier versions' rows, so it must pseudonymize each column in the context
+ * they did, named or default: each version's snapshot records the context of every pseudonymized column
+ * ({@link #SUMMARY_CONTEXTS}), and an incremental run that would change one is refused ({@link #requireUnchanged}).
  */
 public final class PseudonymContexts {
   /** The snapshot summary property saying which default context the version's pseudonyms used. */
   public static final String SUMMARY = "dataops.pseudonym-context";
+  /**
+   * The snapshot summary property giving the context of each pseudonymized column of the version (a JSON object,
+   * column → context); versions made before it lack it.
+   */
+  public static final String SUMMARY_CONTEXTS = "dataops.pseudonym-contexts";
   /** The product's name (this default). */
   public static final String PRODUCT = "product";
   /** The empty context of products made before this default. */
   public static final String EMPTY = "empty";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private PseudonymContexts() {}
 
@@ -56,6 +73,12 @@ public final class PseudonymContexts {
    * own commits name no pipeline): {@link #EMPTY} for a version made before the default; null when there is none.
    */
   private static String lastScheme(Lakehouse lakehouse, String product) {
+    Map<String, String> last = lastRun(lakehouse, product);
+    return last == null ? null : last.getOrDefault(SUMMARY, EMPTY);
+  }
+
+  /** The snapshot summary of the product's last version made by a run (null: none). */
+  private static Map<String, String> lastRun(Lakehouse lakehouse, String product) {
     TableIdentifier id = Increment.productTable(product);
     if (!lakehouse.exists(id)) {
       return null;
@@ -64,11 +87,86 @@ public final class PseudonymContexts {
     for (Snapshot s = table.currentSnapshot(); s != null;
         s = s.parentId() == null ? null : table.snapshot(s.parentId())) {
       Map<String, String> summary = s.summary();
-      if (summary.containsKey(SUMMARY)) {
-        return summary.get(SUMMARY);
+      if (summary.containsKey(SUMMARY) || summary.containsKey(Increment.SUMMARY_PIPELINE)) {
+        return summary;
       }
-      if (summary.containsKey("dataops.pipeline")) {
-        return EMPTY;
+    }
+    return null;
+  }
+
+  /**
+   * Refuses an incremental run of {@code d} whose {@code columns} pseudonymize a column in another context than the
+   * product's last version did (before, only the default's change was guarded, and a changed {@code
+   * context:} gave the version's rows two pseudonym schemes, a person two pseudonyms). A version made before the
+   * contexts were recorded is not compared.
+   */
+  static void requireUnchanged(Lakehouse lakehouse, PipelineDefinition d, List<BoundColumn> columns) {
+    Map<String, String> last = lastRun(lakehouse, d.product());
+    String recorded = last == null ? null : last.get(SUMMARY_CONTEXTS);
+    if (recorded == null) {
+      return;
+    }
+    Map<String, String> before = parse(recorded);
+    for (Map.Entry<String, String> now : contexts(columns).entrySet()) {
+      String old = before.get(now.getKey());
+      if (old == null || old.equals(now.getValue())) {
+        continue;
+      }
+      PolicySpec spec = d.policies().get(now.getKey());
+      throw new PipelineException(d.source(), spec == null ? d.modeLine() : spec.line(), "column '" + now.getKey()
+          + "' of incremental product " + d.product() + ": its earlier versions pseudonymized it in context "
+          + shown(old) + ", this pipeline in context " + shown(now.getValue())
+          + (spec != null && unnamed(spec) ? " (the default, as the policy names none)" : "") + ": an incremental "
+          + "run adds its rows to theirs, and the version would give a person two pseudonyms; give the policy "
+          + "context: " + (old.isEmpty() ? "\"\"" : VisibleText.value(old)) + " to go on, or run the pipeline in mode "
+          + "full (which rebuilds every row) to change it");
+    }
+  }
+
+  private static String shown(String context) {
+    return context.isEmpty() ? "\"\" (none)" : "'" + VisibleText.value(context) + "'";
+  }
+
+  /** What a version made by {@code p} records in {@link #SUMMARY_CONTEXTS}. */
+  public static String contexts(BoundPipeline p) {
+    try {
+      return JSON.writeValueAsString(contexts(p.columns()));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the pseudonym contexts of " + p.definition().product(), e);
+    }
+  }
+
+  /** Each pseudonymized column → its context, in column order. */
+  private static Map<String, String> contexts(List<BoundColumn> columns) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (BoundColumn c : columns) {
+      if (c.policy() instanceof Pseudonymize ps) {
+        out.put(c.name(), ps.context());
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, String> parse(String recorded) {
+    try {
+      return JSON.readValue(recorded, new TypeReference<Map<String, String>>() { });
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("the product's last version records pseudonym contexts that cannot be read: "
+          + e.getOriginalMessage(), e);
+    }
+  }
+
+  /**
+   * The context {@code p}'s pseudonymizations that name none were given (the product's name, or a product's earlier
+   * empty one); null when every pseudonymization names its own (then the file, whose digest the run key holds, says
+   * them all).
+   */
+  public static String chosen(BoundPipeline p) {
+    Map<String, PolicySpec> specs = p.definition().policies();
+    for (BoundColumn c : p.columns()) {
+      PolicySpec s = specs.get(c.name());
+      if (s != null && unnamed(s) && c.policy() instanceof Pseudonymize ps) {
+        return ps.context();
       }
     }
     return null;
@@ -85,13 +183,6 @@ public final class PseudonymContexts {
 
   /** What a version made by {@code p} records in {@link #SUMMARY}. */
   public static String scheme(BoundPipeline p) {
-    Map<String, PolicySpec> specs = p.definition().policies();
-    for (BoundPipeline.BoundColumn c : p.columns()) {
-      PolicySpec s = specs.get(c.name());
-      if (s != null && unnamed(s) && c.policy() instanceof Pseudonymize ps && ps.context().isEmpty()) {
-        return EMPTY;
-      }
-    }
-    return PRODUCT;
+    return "".equals(chosen(p)) ? EMPTY : PRODUCT;
   }
 }

@@ -27,6 +27,7 @@ public record Increment(Long baseSnapshot, String baseRunKey, Map<String, Long> 
   public static final String SUMMARY_MODE = "dataops.mode";
   public static final String SUMMARY_FROM = "dataops.increment.from";
   /** The snapshot properties the publish writes (products' {@code PipelineVersions}) that a base is read from. */
+  public static final String SUMMARY_PIPELINE = "dataops.pipeline";
   public static final String SUMMARY_RUN_KEY = "dataops.run-key";
   public static final String SUMMARY_INPUTS = "dataops.inputs";
   public static final String SUMMARY_ENGINE = "dataops.engine";

@@ -142,8 +142,12 @@ public final class RunPlan {
     Map<String, Long> from = increment.baseFrom();
     Increment parent = new Increment(parentId, parentSummary.get(Increment.SUMMARY_RUN_KEY), from, parentSummary);
     List<ReadGrant> grants = inputs.stream().map(PinnedInput::grant).filter(java.util.Objects::nonNull).toList();
-    return of(base, RunIdentity.of(base, identity.keys(), identity.engine(), from), lakehouse, parent,
-        grants.isEmpty() ? null : grants);
+    RunIdentity redo = RunIdentity.of(base, identity.keys(), identity.engine(), from);
+    if (!redo.runKey().equals(increment.baseRunKey())
+        && redo.withoutContext().runKey().equals(increment.baseRunKey())) {
+      redo = redo.withoutContext(); // committed before the default pseudonym context entered run keys
+    }
+    return of(base, redo, lakehouse, parent, grants.isEmpty() ? null : grants);
   }
 
   /** The grant the run reads under (null: ungoverned, or no input is an ods table). */

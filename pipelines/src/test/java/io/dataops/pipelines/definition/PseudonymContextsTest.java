@@ -28,6 +28,10 @@ class PseudonymContextsTest extends PipelineFixture {
   }
 
   private static String pipeline(String product, String context) {
+    return pipeline(product, context, "full");
+  }
+
+  private static String pipeline(String product, String context, String mode) {
     return """
         name: %s
         scenario: test
@@ -38,7 +42,8 @@ class PseudonymContextsTest extends PipelineFixture {
         policy:
           person_key: {pseudonymize: hmac-sha256, key: default, length: 20%s}
         product: %s
-        """.formatted(product, context == null ? "" : ", context: " + context, product);
+        mode: %s
+        """.formatted(product, context == null ? "" : ", context: " + context, product, mode);
   }
 
   private BoundPipeline bind(String yaml) {
@@ -116,5 +121,72 @@ class PseudonymContextsTest extends PipelineFixture {
     BoundPipeline p = bind(pipeline("product-a", null));
     Object shipped = PolicyDescription.of(p, keys).policies(keys).get(0).apply(PERSON);
     assertThat(shipped).isEqualTo(pseudonym(p));
+  }
+
+  /** A version of {@code product} as a run of {@code p} left it (what the publish records of its pseudonyms). */
+  private void versionBy(BoundPipeline p) {
+    version(p.definition().product(), Map.of(io.dataops.pipelines.plan.Increment.SUMMARY_PIPELINE,
+        p.definition().name(), PseudonymContexts.SUMMARY, PseudonymContexts.scheme(p),
+        PseudonymContexts.SUMMARY_CONTEXTS, PseudonymContexts.contexts(p)));
+  }
+
+  /**
+   * Before, only the default context's change was guarded, so an incremental run whose {@code context:}
+   * was changed added rows with other pseudonyms to the earlier ones (a person under two pseudonyms in one version).
+   * Refused at the policy's line, naming the product, both contexts and the way out; a full run may change it.
+   */
+  @Test
+  void anIncrementalRunRefusesAChangedContextNamingBothAndTheWayOut() {
+    versionBy(bind(pipeline("product-a", "linked", "incremental")));
+
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> bind(pipeline("product-a", "other",
+        "incremental")))).isInstanceOf(PipelineException.class).hasMessageContaining("p.yaml:8: ")
+        .hasMessageContaining("column 'person_key' of incremental product product-a: its earlier versions "
+            + "pseudonymized it in context 'linked', this pipeline in context 'other'")
+        .hasMessageContaining("give the policy context: linked to go on, or run the pipeline in mode full");
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> bind(pipeline("product-a", null,
+        "incremental")))).as("the context left out: the default, the product's name, is a change too")
+        .isInstanceOf(PipelineException.class)
+        .hasMessageContaining("in context 'linked', this pipeline in context 'product-a' (the default");
+
+    assertThat(pseudonym(bind(pipeline("product-a", "linked", "incremental"))))
+        .isEqualTo(pseudonym(bind(pipeline("product-a", "linked"))));
+    assertThat(bind(pipeline("product-a", "other")).warnings()).as("a full run rebuilds every row")
+        .noneMatch(w -> w.contains("context"));
+  }
+
+  /** The default named the same as the earlier explicit context is no change. */
+  @Test
+  void anIncrementalRunMayNameTheContextItsDefaultGave() {
+    versionBy(bind(pipeline("product-a", null, "incremental")));
+    assertThat(pseudonym(bind(pipeline("product-a", "product-a", "incremental"))))
+        .isEqualTo(pseudonym(bind(pipeline("product-a", null))));
+  }
+
+  /**
+   * Before, the run key did not hold the default context, which the file does not say, so the same file on
+   * the same inputs in another default (a product made before the default, whose versions were destroyed) was taken
+   * for the run that made the earlier version, and made nothing. The key holds it now; a run in the empty context,
+   * as every run before the default was, keeps the key it had.
+   */
+  @Test
+  void theDefaultContextIsPartOfTheRunKey() {
+    String yaml = pipeline("product-a", null);
+    BoundPipeline own = bind(yaml);
+    version("product-a", Map.of(io.dataops.pipelines.plan.Increment.SUMMARY_PIPELINE, "product-a"));
+    BoundPipeline legacy = bind(yaml);
+    assertThat(pseudonym(legacy)).isNotEqualTo(pseudonym(own));
+
+    var ownKey = io.dataops.pipelines.plan.RunIdentity.of(own, keys, "spring-batch");
+    var legacyKey = io.dataops.pipelines.plan.RunIdentity.of(legacy, keys, "spring-batch");
+    assertThat(ownKey.inputs()).isEqualTo(legacyKey.inputs());
+    assertThat(ownKey.runKey()).isNotEqualTo(legacyKey.runKey());
+    assertThat(ownKey.asParameters()).containsEntry("pseudonym.context", "product-a");
+    assertThat(legacyKey.runKey()).as("the key runs in the empty context always had")
+        .isEqualTo(new io.dataops.pipelines.plan.RunIdentity(legacyKey.pipeline(), legacyKey.pipelineSha256(),
+            legacyKey.inputs(), legacyKey.keys(), legacyKey.engine()).runKey());
+    var named = io.dataops.pipelines.plan.RunIdentity.of(bind(pipeline("product-b", "linked")), keys, "spring-batch");
+    assertThat(named.identifying()).as("a named context is in the file's digest already").doesNotContainKey(
+        "pseudonym.context");
   }
 }

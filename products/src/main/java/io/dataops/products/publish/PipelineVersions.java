@@ -195,12 +195,14 @@ public final class PipelineVersions {
     PublishVersion publish = publisher.newVersion(p.definition().product(), runKey)
         .replaceWith(files)
         .evolveSchema((update, current) -> ProductTables.evolve(update, current, p))
-        .summary("dataops.pipeline", p.definition().name())
-        .summary("dataops.pipeline-sha256", p.definition().sha256())
-        .summary("dataops.engine", engine)
-        .summary("dataops.inputs", p.inputSnapshots().toString())
+        .summary(Increment.SUMMARY_PIPELINE, p.definition().name())
+        .summary(Increment.SUMMARY_SHA256, p.definition().sha256())
+        .summary(Increment.SUMMARY_ENGINE, engine)
+        .summary(Increment.SUMMARY_INPUTS, p.inputSnapshots().toString())
         .summary(io.dataops.pipelines.definition.PseudonymContexts.SUMMARY,
             io.dataops.pipelines.definition.PseudonymContexts.scheme(p))
+        .summary(io.dataops.pipelines.definition.PseudonymContexts.SUMMARY_CONTEXTS,
+            io.dataops.pipelines.definition.PseudonymContexts.contexts(p))
         .lineage(lineage)
         .actor(actor);
     if (p.qualitySuite() != null) {

@@ -321,7 +321,8 @@ class IncrementalRunTest extends EnginesFixture {
     PipelineRunResult b1 = onSpringBatch(bind(noContext.apply("pseudonyms-b")));
     assertThat(personKeys(a1)).isNotEmpty().doesNotContainAnyElementsOf(personKeys(b1));
     assertThat(lakehouse.load(ProductTables.id("pseudonyms-a")).snapshot(a1.snapshotId()).summary())
-        .containsEntry("dataops.pseudonym-context", "product");
+        .containsEntry("dataops.pseudonym-context", "product")
+        .containsEntry("dataops.pseudonym-contexts", "{\"person_key\":\"pseudonyms-a\"}");
 
     land(1000, 2);
     PipelineRunResult a2 = onSpringBatch(bind(noContext.apply("pseudonyms-a")));
@@ -329,6 +330,28 @@ class IncrementalRunTest extends EnginesFixture {
     assertThat(personKeys(a2)).as("classes only grow: every person of v1 is in v2, under the same pseudonym")
         .containsAll(personKeys(a1)).hasSizeGreaterThan(personKeys(a1).size());
     assertThat(a2.warnings()).noneMatch(w -> w.contains("context"));
+  }
+
+  /**
+   * An incremental run whose {@code context:} changed is refused before it reads a row (its rows would carry other
+   * pseudonyms than the version's earlier rows); a run in mode full, which rebuilds every row, may change it.
+   */
+  @org.junit.jupiter.api.Test
+  void anIncrementalRunWithAChangedPseudonymContextIsRefusedAndAFullRunMayChangeIt() throws Exception {
+    land(2000, 1);
+    onSpringBatch(bind(pipeline("contexts", "incremental")));
+    land(1000, 2);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> bind(pipeline("contexts", "incremental")
+        .replace("context: citizens", "context: others")))
+        .isInstanceOf(io.dataops.pipelines.definition.PipelineException.class)
+        .hasMessageContaining("column 'person_key' of incremental product contexts: its earlier versions "
+            + "pseudonymized it in context 'citizens', this pipeline in context 'others'");
+    assertThat(registry().list("contexts")).hasSize(1);
+
+    PipelineRunResult rebuilt = onSpringBatch(bind(pipeline("contexts", "full")
+        .replace("context: citizens", "context: others")));
+    assertThat(rebuilt.version()).isEqualTo(2);
+    assertThat(rebuilt.inputsFrom()).as("every row, in the new context").isNullOrEmpty();
   }
 
   /** Visits of street A from {@code first} on, one per topic given. */
