@@ -3,14 +3,21 @@ package io.dataops.scheduler.airflow;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
+import io.dataops.core.text.VisibleText;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Sends requests with the JDK's client and turns Airflow's error answers into one-line {@link AirflowException}s.
@@ -20,6 +27,8 @@ final class Http {
   static final ObjectMapper JSON = new ObjectMapper();
   /** Longest server text quoted in a message: enough for Airflow's details, not a page of HTML. */
   private static final int QUOTE = 200;
+  /** The largest reply read: Airflow's answers here are kilobytes (a page of 100 task instances is about 100 KB). */
+  static final int MAX_BODY = 4 << 20;
 
   private final HttpClient client;
   private final AirflowSettings settings;
@@ -45,22 +54,55 @@ final class Http {
     return HttpRequest.newBuilder(uri).timeout(settings.timeout()).header("Accept", "application/json");
   }
 
+  /**
+   * Sends the request and reads the whole answer within the configured timeout: the request's own timeout bounds only
+   * the wait for the headers (a probe's server sent them, then one byte a second, and the command hung). The body is
+   * read up to {@link #MAX_BODY}.
+   */
   Answer send(HttpRequest request, String what) {
+    CompletableFuture<HttpResponse<String>> pending = client.sendAsync(request, CappedBody.handler(MAX_BODY));
     try {
-      HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      HttpResponse<String> r = pending.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
       Answer a = new Answer(what, r.statusCode(), r.body());
       if (a.status() >= 200 && a.status() < 300 && a.json() == null) {
         throw unexpected(a, "the body is not JSON");
       }
       return a;
-    } catch (IOException e) {
+    } catch (TimeoutException e) {
+      pending.cancel(true); // closes the connection
+      throw timedOut(what, e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      while (cause instanceof CompletionException && cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      if (cause instanceof HttpTimeoutException && !(cause instanceof HttpConnectTimeoutException)) {
+        throw timedOut(what, cause); // the request's own timeout: no headers in time
+      }
+      if (cause instanceof CappedBody.TooLarge) {
+        throw new AirflowException(AirflowException.Kind.UNREACHABLE, 0, "Airflow at " + settings.root()
+            + " sent a reply larger than " + (MAX_BODY >> 20) + " MB for " + what + ", far more than any answer of "
+            + "its API this client reads: is airflow.url the API server, not another service?", cause);
+      }
       throw new AirflowException(AirflowException.Kind.UNREACHABLE, 0, "cannot reach Airflow at " + settings.root()
-          + " for " + what + " (" + e.getClass().getSimpleName() + "): is airflow.url right and the API server up?",
-          e);
+          + " for " + what + " (" + (cause == null ? e : cause).getClass().getSimpleName() + "): is airflow.url right "
+          + "and the API server up?", cause == null ? e : cause);
     } catch (InterruptedException e) {
+      pending.cancel(true);
       Thread.currentThread().interrupt();
       throw new AirflowException(AirflowException.Kind.UNREACHABLE, 0, "interrupted while waiting for Airflow", e);
     }
+  }
+
+  private AirflowException timedOut(String what, Throwable cause) {
+    return new AirflowException(AirflowException.Kind.UNREACHABLE, 0, "Airflow at " + settings.root() + " timed out "
+        + "after " + seconds(settings.timeout()) + " on " + what + " (the whole answer must arrive in that time): "
+        + "is the API server up and not overloaded, and airflow.url its address?", cause);
+  }
+
+  /** "30 s", or "1500 ms" for a timeout of no whole number of seconds. */
+  private static String seconds(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
   }
 
   /** The exception for an error status: which kind, what the server said (one line), what to do. */
@@ -119,6 +161,7 @@ final class Http {
       text = j.path("title").asText("");
     }
     text = text.replaceAll("\\s+", " ").strip();
-    return text.length() > QUOTE ? text.substring(0, QUOTE) + "…" : text;
+    // The server's text reaches a terminal: its controls and invisible or reordering characters are shown by code.
+    return VisibleText.freeText(text.length() > QUOTE ? text.substring(0, QUOTE) + "…" : text);
   }
 }

@@ -228,6 +228,11 @@ class AirflowClientContractTest {
       assertThat(e.kind()).isEqualTo(AirflowException.Kind.UNEXPECTED);
       assertThat(e.getMessage()).contains("status its API does not describe").contains("→ 500: Internal Server Error");
     });
+    // The server's reason reaches a terminal: its controls, overrides and invisible characters are shown by code.
+    // (JSON escapes the ESC: a raw control character is not JSON)
+    airflow.answerNextWith(404, "{\"detail\": \"run \u202etxt.exe \\u001b[2J\u200bx\"}");
+    assertThatThrownBy(() -> client.pause("d")).satisfies(e -> assertThat(e.getMessage())
+        .doesNotContain("\u202e", "\u001b", "\u200b").contains("→ 404: run <U+202E>txt.exe ␛[2J<U+200B>x"));
   }
 
   @Test
@@ -260,6 +265,43 @@ class AirflowClientContractTest {
       assertThat(e.getMessage()).contains("cannot reach Airflow at http://127.0.0.1:" + port)
           .doesNotContain(PASSWORD);
     });
+  }
+
+  /**
+   * Found by a probe: the request's timeout bounds only the wait for the headers, so a server that sent them and then
+   * a byte a second hung the command; a 4 GB body was read into the heap. The whole answer is bounded in time and
+   * size, each with its own message.
+   */
+  @Test
+  void aStallingOrHugeAnswerIsBoundedInTimeAndSize() throws Exception {
+    airflow = FakeAirflow.start(AirflowApi.V1, USER, PASSWORD).dag("d", false);
+    AirflowClient client = new AirflowClient(new AirflowSettings(airflow.url(), AirflowApi.V1, USER, PASSWORD,
+        java.time.Duration.ofSeconds(2)));
+    airflow.trickleNext(100_000);
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+        java.time.Duration.ofSeconds(20), () -> client.pause("d")))
+        .isInstanceOfSatisfying(AirflowException.class, e -> {
+          assertThat(e.kind()).isEqualTo(AirflowException.Kind.UNREACHABLE);
+          assertThat(e.userCanFix()).isTrue();
+          assertThat(e.getMessage()).startsWith("Airflow at " + airflow.url() + " timed out after 2 s on PATCH "
+              + "/api/v1/dags/d").doesNotContain(PASSWORD).doesNotContain("\n");
+        });
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(10));
+
+    for (boolean declared : new boolean[] {true, false}) {
+      airflow.answerNextWithHuge((4 << 20) + 1_000_000L, declared);
+      assertThatThrownBy(() -> client.run("d", "r")).as("length declared: " + declared)
+          .isInstanceOfSatisfying(AirflowException.class, e -> {
+            assertThat(e.kind()).isEqualTo(AirflowException.Kind.UNREACHABLE);
+            assertThat(e.getMessage()).startsWith("Airflow at " + airflow.url() + " sent a reply larger than 4 MB "
+                + "for GET /api/v1/dags/d/dagRuns/r");
+          });
+    }
+    // Just under the bound is read (and then judged by its shape), and the client goes on working afterwards.
+    airflow.answerNextWithHuge((4 << 20) - 10, false);
+    assertThatThrownBy(() -> client.run("d", "r")).hasMessageContaining("field 'state' is missing");
+    assertThat(client.pause("d")).isEqualTo(new Dag("d", true));
   }
 
   @Test

@@ -55,11 +55,21 @@ public final class FakeAirflow implements AutoCloseable {
   private final SecureRandom random = new SecureRandom();
   private volatile String cannedBody;
   private volatile int cannedStatus;
+  private volatile long trickleLength = -1;
+  private volatile long hugeLength = -1;
+  private volatile boolean hugeDeclared;
+  private volatile boolean closed;
 
   private FakeAirflow(AirflowApi api) throws IOException {
     this.api = api;
     this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", this::handle);
+    // Handlers on their own threads: one that trickles a body must not hold up the others, nor close().
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "fake-airflow");
+      t.setDaemon(true);
+      return t;
+    }));
     server.start();
   }
 
@@ -120,6 +130,20 @@ public final class FakeAirflow implements AutoCloseable {
     cannedBody = body;
   }
 
+  /**
+   * The next answer, whatever the request, is a 200 declaring {@code length} bytes whose body then comes one byte a
+   * second (a server or proxy that stalls after the headers).
+   */
+  public void trickleNext(long length) {
+    trickleLength = length;
+  }
+
+  /** The next answer, whatever the request, is a 200 JSON body of {@code length} bytes, its length declared or not. */
+  public void answerNextWithHuge(long length, boolean declared) {
+    hugeDeclared = declared;
+    hugeLength = length;
+  }
+
   public List<Exchange> exchanges() {
     return List.copyOf(exchanges);
   }
@@ -138,6 +162,7 @@ public final class FakeAirflow implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     server.stop(0);
   }
 
@@ -160,6 +185,10 @@ public final class FakeAirflow implements AutoCloseable {
     }
     String[] route = new String[] {null};
     Answer a;
+    if (trickleLength >= 0 || hugeLength >= 0) {
+      streamOddly(ex);
+      return;
+    }
     String canned = cannedBody;
     if (canned != null) {
       cannedBody = null;
@@ -173,6 +202,41 @@ public final class FakeAirflow implements AutoCloseable {
     send(ex, a.status(), a.body() == null ? new byte[0] : JSON.writeValueAsBytes(a.body()));
     exchanges.add(new Exchange(ex.getRequestMethod(), route[0], raw, query, kind(ex), request, a.status(),
         a.body()));
+  }
+
+  /** The trickled or huge answer asked for; ends when the client hangs up. */
+  private void streamOddly(HttpExchange ex) throws IOException {
+    long trickle = trickleLength;
+    long huge = hugeLength;
+    trickleLength = -1;
+    hugeLength = -1;
+    ex.getResponseHeaders().set("Content-Type", "application/json");
+    try (OutputStream out = ex.getResponseBody()) {
+      if (trickle >= 0) {
+        ex.sendResponseHeaders(200, trickle);
+        for (long i = 0; i < trickle && !closed; i++) {
+          out.write(i == 0 ? '[' : ' ');
+          out.flush();
+          Thread.sleep(1000);
+        }
+        return;
+      }
+      ex.sendResponseHeaders(200, hugeDeclared ? huge : 0);
+      byte[] open = "{\"pad\": \"".getBytes(StandardCharsets.US_ASCII);
+      out.write(open);
+      byte[] pad = "x".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
+      long left = huge - open.length - 2;
+      while (left > 0 && !closed) {
+        int n = (int) Math.min(pad.length, left);
+        out.write(pad, 0, n);
+        left -= n;
+      }
+      out.write("\"}".getBytes(StandardCharsets.US_ASCII));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException clientGone) {
+      // the client hung up, as it should
+    }
   }
 
   private static String kind(HttpExchange ex) {
