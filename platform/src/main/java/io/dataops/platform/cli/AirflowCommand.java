@@ -182,7 +182,7 @@ final class AirflowCommand {
       AirflowClient client = client(cli, common);
       Map<String, Object> c = conf(conf);
       cli.know("dagId", dagId);
-      ownDag(cli, dagId, "trigger");
+      ownDag(cli, dagId, "trigger", false);
       DagRun run = airflow(() -> client.trigger(dagId, runId, c));
       cli.audit().record(AuditEvent.ok("airflow.trigger", List.of("dag:" + dagId, "dagrun:" + dagId + "/" + run.runId()),
           Map.of("state", run.state().label(), "confKeys", List.copyOf(c.keySet()))));
@@ -209,6 +209,10 @@ final class AirflowCommand {
       AirflowClient client = client(cli, common);
       cli.know("dagId", dagId);
       cli.know("runId", runId);
+      // The authority and the auditor oversee every organization's DAGs, but only those dataops wrote.
+      var acting = cli.session().acting();
+      ownDag(cli, dagId, "status", acting == io.dataops.governance.identity.Role.AUTHORITY
+          || acting == io.dataops.governance.identity.Role.AUDITOR);
       DagRun run = airflow(() -> client.run(dagId, runId));
       List<TaskInstance> tasks = airflow(() -> client.taskInstances(dagId, runId));
       cli.audit().record(AuditEvent.ok("airflow.status", List.of("dagrun:" + dagId + "/" + runId),
@@ -258,18 +262,21 @@ final class AirflowCommand {
 
   /**
    * Only a DAG this platform wrote ({@code airflow dag}, audited with its id) for a pipeline of the caller's own
-   * organization is triggered, paused or unpaused through it: a probe's operator of another organization ran and
-   * paused another operator's DAG, and any DAG of the Airflow instance, with its role alone. Refused and audited.
+   * organization is triggered, paused, unpaused or read through it: a probe's operator of another organization ran and
+   * paused another operator's DAG, and any DAG of the Airflow instance, with its role alone, and read any run (and its
+   * conf) through the platform's Airflow account. {@code anyOrganization}: the authority's and the auditor's
+   * oversight, still of DAGs this platform wrote only. Refused and audited.
    */
-  private static void ownDag(Cli cli, String dagId, String what) {
+  private static void ownDag(Cli cli, String dagId, String what, boolean anyOrganization) {
     var written = new io.dataops.governance.audit.AuditTrail(io.dataops.platform.session.Sessions.database(
         cli.configToRead(cli.common))).list(io.dataops.governance.audit.AuditFilter.newest().action("airflow.dag")
         .object("dag:" + dagId).outcome("ok").limit(1));
     var actor = cli.session().actor();
     String problem = written.isEmpty() ? "DAG " + dagId + " was not written by 'dataops airflow dag' on this "
-        + "platform: only such DAGs are run, paused or unpaused through it"
-        : !written.get(0).organization().equals(actor.organization()) ? "DAG " + dagId + " runs a pipeline of "
-            + written.get(0).organization() + "; " + actor.user() + " acts for " + actor.organization() : null;
+        + "platform: only such DAGs are run, paused, unpaused or read through it"
+        : !anyOrganization && !written.get(0).organization().equals(actor.organization()) ? "DAG " + dagId
+            + " runs a pipeline of " + written.get(0).organization() + "; " + actor.user() + " acts for "
+            + actor.organization() : null;
     if (problem != null) {
       io.dataops.core.AccessDeniedException e = new io.dataops.core.AccessDeniedException(what + ": " + problem,
           List.of("operator"));
@@ -281,7 +288,7 @@ final class AirflowCommand {
   private static int setPaused(Cli cli, CommonOptions common, String dagId, boolean paused) {
     AirflowClient client = client(cli, common);
     cli.know("dagId", dagId);
-    ownDag(cli, dagId, paused ? "pause" : "unpause");
+    ownDag(cli, dagId, paused ? "pause" : "unpause", false);
     Dag d = airflow(() -> paused ? client.pause(dagId) : client.unpause(dagId));
     cli.audit().record(AuditEvent.ok(paused ? "airflow.pause" : "airflow.unpause", List.of("dag:" + dagId),
         Map.of("paused", d.paused())));

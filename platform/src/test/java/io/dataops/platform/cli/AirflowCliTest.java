@@ -239,6 +239,24 @@ class AirflowCliTest extends HomeCliTest {
     refused(TestCast.OPERATOR, "trigger: DAG nope was not written by 'dataops airflow dag' on this platform", "airflow",
         "trigger", "nope");
     assertThat(airflow.paused("dataops-income-by-street")).isTrue();
+    // Found by a probe: status read any DAG's runs, with their conf, through the platform's Airflow account.
+    int asked = airflow.exchanges().size();
+    refused(TestCast.OTHER_OPERATOR, "status: DAG dataops-income-by-street runs a pipeline of op; oscar acts for "
+        + "other-op", "airflow", "status", "dataops-income-by-street", "r-1");
+    for (String overseer : List.of(TestCast.AUTHORITY, TestCast.AUDITOR)) {
+      refused(overseer, "status: DAG nope was not written by 'dataops airflow dag' on this platform", "airflow",
+          "status", "nope", "r-1");
+    }
+    assertThat(airflow.exchanges()).as("nothing asked of Airflow").hasSize(asked);
+    assertThat(ok(TestCast.AUTHORITY, "airflow", "status", "dataops-income-by-street", "r-1", "--json").json()
+        .get("state").asText()).isEqualTo("success");
+    JsonNode refusals = ok(TestCast.AUDITOR, "audit", "list", "--action", "command.refused", "--object", "dag:nope",
+        "--json").json().get("events");
+    assertThat(refusals).extracting(e -> e.get("actor").asText()).contains(TestCast.AUTHORITY, TestCast.AUDITOR);
+    // Found by a probe: a reply of any size was read into the heap, then called "cannot reach Airflow".
+    airflow.answerNextWithHuge(6_000_000, true);
+    refused(TestCast.OPERATOR, "sent a reply larger than 4 MB for ", "airflow", "status", "dataops-income-by-street",
+        "r-1");
     refused(TestCast.OPERATOR, "--conf must be a JSON object", "airflow", "trigger", "nope", "--conf", "[1]");
     refused(TestCast.AUDITOR, "airflow trigger requires role operator", "airflow", "trigger",
         "dataops-income-by-street");
@@ -246,7 +264,7 @@ class AirflowCliTest extends HomeCliTest {
     JsonNode events = ok(TestCast.AUDITOR, "audit", "list", "--action", "airflow.*", "--oldest-first", "--json").json()
         .get("events");
     assertThat(events).extracting(e -> e.get("action").asText()).containsExactly("airflow.dag", "airflow.trigger",
-        "airflow.status", "airflow.status", "airflow.unpause", "airflow.pause");
+        "airflow.status", "airflow.status", "airflow.unpause", "airflow.pause", "airflow.status");
     assertThat(events.get(1).get("objects")).extracting(JsonNode::asText)
         .containsExactly("dag:dataops-income-by-street", "dagrun:dataops-income-by-street/r-1");
   }
