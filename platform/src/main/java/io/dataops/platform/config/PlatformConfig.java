@@ -1,6 +1,7 @@
 package io.dataops.platform.config;
 
 import io.dataops.core.BadInputException;
+import io.dataops.core.files.OwnerOnly;
 import io.dataops.lakehouse.catalog.LakehouseConfig;
 import io.dataops.lakehouse.contract.PersonalData;
 import io.dataops.lakehouse.storage.Documents;
@@ -16,6 +17,7 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -201,11 +203,7 @@ public record PlatformConfig(Path home, LakehouseConfig lakehouse, ConfiguredKey
     String secret = env.get("AWS_SECRET_ACCESS_KEY");
     String secretFile = setting(env, file, "DATAOPS_S3_SECRET_FILE", "s3.secret-access-key-file", null);
     if ((secret == null || secret.isBlank()) && secretFile != null) {
-      try {
-        secret = Files.readString(Path.of(secretFile), StandardCharsets.UTF_8).strip();
-      } catch (IOException e) {
-        throw new BadInputException("cannot read the S3 secret file named by s3.secret-access-key-file");
-      }
+      secret = secretFile(secretFile, "S3 secret", "s3.secret-access-key-file", "AWS_SECRET_ACCESS_KEY");
     }
     java.net.URI uri;
     try {
@@ -249,13 +247,36 @@ public record PlatformConfig(Path home, LakehouseConfig lakehouse, ConfiguredKey
     String password = env.get(envName);
     String passwordFile = setting(env, file, envName + "_FILE", fileKey, null);
     if (password == null && passwordFile != null) {
-      try {
-        password = Files.readString(Path.of(passwordFile), StandardCharsets.UTF_8).strip();
-      } catch (IOException e) {
-        throw new BadInputException("cannot read the " + what + " password file named by " + fileKey);
-      }
+      password = secretFile(passwordFile, what + " password", fileKey, envName);
     }
     return password;
+  }
+
+  /**
+   * A secret's file, refused when others may read or change it, as the credentials file and the home's keys file are
+   * (a probe's password file of mode 644 was read as it was: every local user could read it too). A container secret
+   * is mounted owner-only for the platform's user (Compose {@code mode: 0400}, Kubernetes {@code defaultMode: 0400}),
+   * or given in the environment instead.
+   */
+  private static String secretFile(String name, String what, String fileKey, String envName) {
+    Path file = Path.of(name);
+    try {
+      var mode = Files.getPosixFilePermissions(file);
+      if (OwnerOnly.othersMayUse(mode)) {
+        throw new BadInputException("the " + what + " file " + file + " named by " + fileKey + " may be read or "
+            + "changed by other users (" + PosixFilePermissions.toString(mode) + "); it is refused: make it "
+            + "owner-only (chmod 600 " + file + ") or set " + envName + " instead");
+      }
+    } catch (UnsupportedOperationException notPosix) {
+      // not a POSIX file system: the folder's own protection applies
+    } catch (IOException e) {
+      // unreadable: said below, as reading it fails
+    }
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      throw new BadInputException("cannot read the " + what + " file named by " + fileKey);
+    }
   }
 
   /** The platform's limits made stricter by {@code mask.limit.<kind>} settings (the environment winning). */

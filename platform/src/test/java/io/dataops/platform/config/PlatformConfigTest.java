@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dataops.core.BadInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,7 @@ class PlatformConfigTest {
   void environmentWinsOverTheFileAndThePasswordComesFromAFile() throws Exception {
     Path secret = home.resolve("secret");
     Files.writeString(secret, "s3cret\n");
+    Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
     Files.writeString(home.resolve("dataops.properties"), """
         catalog.uri=jdbc:postgresql://db.internal:5432/from_file
         catalog.user=dataops
@@ -68,6 +70,36 @@ class PlatformConfigTest {
         .hasMessageContaining("do not put the S3 secret access key in this file").hasMessageNotContaining("oops");
   }
 
+  /**
+   * Found by a probe: a password file that every local user could read was taken as it was, while the credentials
+   * file is refused then. Each secret's file is refused the same way, and taken once it is owner-only.
+   */
+  @Test
+  void aSecretFileOthersMayReadIsRefused() throws Exception {
+    Path secret = home.resolve("secret");
+    Files.writeString(secret, "pa55-word\n");
+    Map<String, String> settings = Map.of("catalog.password-file", "catalog.uri=jdbc:postgresql://pg:5432/d\n",
+        "airflow.password-file", "airflow.url=http://airflow:8080\nairflow.username=dataops\n",
+        "s3.secret-access-key-file", "warehouse=s3://lake/w\ns3.access-key-id=local\n");
+    for (var setting : settings.entrySet()) {
+      Files.writeString(home.resolve("dataops.properties"), setting.getValue() + setting.getKey() + "=" + secret
+          + "\n");
+      for (String mode : List.of("rw-r--r--", "rw-r-----", "rw----r--", "rw--w----")) {
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString(mode));
+        assertThatThrownBy(() -> PlatformConfig.load(home, Map.of())).as(setting.getKey() + " " + mode)
+            .isInstanceOf(BadInputException.class)
+            .hasMessageContaining("file " + secret + " named by " + setting.getKey() + " may be read or changed by "
+                + "other users (" + mode + "); it is refused: make it owner-only (chmod 600 " + secret + ")")
+            .hasMessageNotContaining("pa55-word");
+      }
+      Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("r--------"));
+      PlatformConfig c = PlatformConfig.load(home, Map.of());
+      assertThat(setting.getKey().startsWith("catalog") ? c.lakehouse().catalogPassword()
+          : setting.getKey().startsWith("airflow") ? c.airflow().password()
+          : c.lakehouse().objectStore().secretAccessKey()).isEqualTo("pa55-word");
+    }
+  }
+
   @Test
   void aPasswordInThePropertiesFileIsRefused() throws Exception {
     Files.writeString(home.resolve("dataops.properties"), "catalog.password=oops\n");
@@ -80,6 +112,7 @@ class PlatformConfigTest {
     assertThat(PlatformConfig.load(home, Map.of()).airflow()).as("none by default").isNull();
     Path secret = home.resolve("airflow-secret");
     Files.writeString(secret, "af-s3cret\n");
+    Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
     Files.writeString(home.resolve("dataops.properties"), """
         airflow.url=http://airflow.internal:8080
         airflow.api=v1
