@@ -2,6 +2,7 @@ package io.dataops.platform;
 
 import io.dataops.core.BadInputException;
 import io.dataops.core.StorageFullException;
+import io.dataops.core.text.VisibleText;
 import io.dataops.platform.cli.Cli;
 import io.dataops.platform.cli.DataopsCommand;
 import io.dataops.platform.config.PlatformConfig;
@@ -163,22 +164,18 @@ public final class Main {
   }
 
   /**
-   * A failure's message as one printable line. Messages repeat what someone typed or sent (a name, a file's text):
-   * an escape sequence in it would act on the reader's terminal, a line break would start a second line.
+   * A failure's message as one printable line. Messages repeat what someone typed or sent (a name, a file's text, a
+   * remote Airflow's reason): an escape sequence in it would act on the reader's terminal, a line break would start a
+   * second line, and a bidirectional override or another invisible format character would reorder or hide what it
+   * says. Line breaks and tabs become spaces; the rest is shown as {@link VisibleText#freeText} shows a line.
    */
   static String oneLine(String message) {
     StringBuilder b = new StringBuilder(message.length());
     for (int i = 0; i < message.length(); i++) {
       char c = message.charAt(i);
-      if (c == '\n' || c == '\r' || c == '\t') {
-        b.append(' ');
-      } else if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
-        b.append('?');
-      } else {
-        b.append(c);
-      }
+      b.append(c == '\n' || c == '\r' || c == '\t' ? ' ' : c);
     }
-    return b.toString();
+    return VisibleText.freeText(b.toString());
   }
 
   /** Where the details of an internal failure are: the home's log, unless this user cannot write it. */

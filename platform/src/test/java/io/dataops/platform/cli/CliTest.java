@@ -272,7 +272,11 @@ class CliTest {
     Run escape = run("table", "show", "ods.\u001b[2J\u009b31m\nx", "--as", TestCast.AUTHORITY);
     assertThat(escape.exit()).isEqualTo(2);
     assertThat(escape.err()).hasLineCount(1).doesNotContain("\u001b", "\u009b")
-        .containsPattern("\\?\\[2[jJ]\\?31m x");
+        .containsPattern("␛\\[2[jJ]<U\\+009B>31m x");
+    // Found by a probe: a bidirectional override or an invisible format character reached stderr as it was.
+    Run bidi = run("table", "show", "ods.\u202eab\u200bc", "--as", TestCast.AUTHORITY);
+    assertThat(bidi.exit()).isEqualTo(2);
+    assertThat(bidi.err()).hasLineCount(1).doesNotContain("\u202e", "\u200b").contains("<U+202E>ab<U+200B>c");
 
     // The trail compares times as text: a five-digit year would have sorted before every event and listed them all.
     Run farFuture = run("audit", "list", "--since", "+999999999-12-31T23:59:59Z", "--as", TestCast.AUTHORITY);
