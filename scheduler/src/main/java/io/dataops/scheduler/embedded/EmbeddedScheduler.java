@@ -50,6 +50,11 @@ public final class EmbeddedScheduler implements AutoCloseable {
   /** The attempts this scheduler has under way, by run id: the ones that outlive their timeout are stopped. */
   private final java.util.Map<Long, Running> running = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile boolean stopping;
+  /**
+   * When the runs other schedulers left running that may still be under way go back to the queue (0: none waits):
+   * see {@link #takeOver}.
+   */
+  private long requeueAt;
   private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
   public EmbeddedScheduler(ScheduleStore store, SchedulerLease lease, RunLauncher launcher, FeedWatch feeds,
@@ -122,7 +127,7 @@ public final class EmbeddedScheduler implements AutoCloseable {
     }
     try {
       holding.run();
-      int requeued = store.requeueAbandoned(owner, clock.millis());
+      int requeued = takeOver(clock.millis());
       LOG.info("scheduler {} started ({} runs at most at once); {} interrupted runs queued again", owner,
           settings.maxConcurrent(), requeued);
       while (!stopping) {
@@ -140,13 +145,69 @@ public final class EmbeddedScheduler implements AutoCloseable {
     }
   }
 
+  /**
+   * Queues again the runs other schedulers left running: at once those whose scheduler is surely dead, and the rest
+   * after one lease period. Holding the lease does not prove its former holder dead: one whose lock file was removed by
+   * hand, or that stalled past its lease, still has its attempts under way until its next tick finds the lease lost
+   * and stops them (recording them for a retry); queued again at once, a probe's run was executed twice at the same
+   * time. Returns how many were queued now.
+   */
+  int takeOver(long now) {
+    int requeued = 0;
+    for (String other : store.runningOwners(owner)) {
+      if (dead(other)) {
+        requeued += store.requeueAbandonedBy(other, now);
+      } else {
+        LOG.warn("scheduler {} left runs running and may still be alive: they are queued again in {} unless it "
+            + "records them first", other, Schedule.text(settings.lease()));
+        requeueAt = now + settings.lease().toMillis();
+      }
+    }
+    return requeued;
+  }
+
+  /**
+   * Whether the scheduler {@code other} (as {@link #owner} names one: pid@host/id) is surely no longer running: it ran
+   * on this host, in this process (a process runs one scheduler: this is a former one's pid, reused) or in one that
+   * is gone.
+   */
+  static boolean dead(String other) {
+    String self = ManagementFactory.getRuntimeMXBean().getName();
+    int slash = other.lastIndexOf('/');
+    String name = slash < 0 ? other : other.substring(0, slash);
+    int at = name.indexOf('@');
+    int selfAt = self.indexOf('@');
+    if (at < 0 || selfAt < 0 || !name.substring(at).equals(self.substring(selfAt))) {
+      return false; // another host (or a name not ours): its process is not to be seen from here
+    }
+    try {
+      long pid = Long.parseLong(name.substring(0, at));
+      return pid == ProcessHandle.current().pid() || ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  /** Why an attempt was stopped when its scheduler lost the lease: queued again, for the lease's holder to run. */
+  static final String LEASE_LOST = "interrupted: its scheduler lost its lease";
+
   /** One pass: lease, cron claims, feed claims, dispatch. */
   void tick() {
     long now = clock.millis();
     if (!lease.acquire(owner, now)) {
-      LOG.error("scheduler {} lost its lease to {}: stopping", owner, lease.holder());
+      String holder = lease.holder();
+      LOG.error("scheduler {} lost its lease{}: stopping, and stopping its {} running attempts (the holder runs them"
+          + " again)", owner, holder == null ? "" : " to " + holder, running.size());
       stopping = true;
+      running.values().forEach(a -> a.attempt().stop(LEASE_LOST));
       return;
+    }
+    if (requeueAt != 0 && now >= requeueAt) {
+      requeueAt = 0;
+      int requeued = store.requeueAbandoned(owner, now);
+      if (requeued > 0) {
+        LOG.warn("{} runs other schedulers left running queued again", requeued);
+      }
     }
     stopOverdue(now);
     Set<String> unfinished = store.unfinished();
@@ -322,6 +383,11 @@ public final class EmbeddedScheduler implements AutoCloseable {
         running.remove(r.id());
         Thread.interrupted(); // a stop's interrupt is this attempt's, not the pool thread's next one
       }
+    }
+    if (LEASE_LOST.equals(handle.stopped()) && outcome.exitStatus() != 0) {
+      // Queued again for the lease's holder, as a run a dead scheduler left is.
+      store.finish(r.id(), owner, ScheduledRun.RETRYING, 1, LEASE_LOST, clock.millis(), clock.millis());
+      return;
     }
     if (handle.stopped() != null && outcome.exitStatus() != 0) {
       // Not retried: what hung once (a stuck lock, a dead peer) most likely hangs again, and each retry would hold

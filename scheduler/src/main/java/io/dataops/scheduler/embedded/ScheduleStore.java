@@ -376,9 +376,39 @@ public final class ScheduleStore {
         + " AND (owner IS NULL OR owner <> ?)", p -> {
           p.setString(1, ScheduledRun.RETRYING);
           p.setLong(2, now);
-          p.setString(3, "interrupted: its scheduler stopped during the attempt");
+          p.setString(3, INTERRUPTED);
           p.setString(4, ScheduledRun.RUNNING);
           p.setString(5, newOwner);
+        });
+  }
+
+  /** The other schedulers that have runs running (left by a dead one, or by one that lost the lease meanwhile). */
+  Set<String> runningOwners(String except) {
+    return db.query("SELECT DISTINCT owner FROM schedule_runs WHERE state = ? AND owner IS NOT NULL AND owner <> ?",
+        p -> {
+          p.setString(1, ScheduledRun.RUNNING);
+          p.setString(2, except);
+        }, rs -> {
+          Set<String> out = new HashSet<>();
+          while (rs.next()) {
+            out.add(rs.getString(1));
+          }
+          return out;
+        });
+  }
+
+  /** Why a run a scheduler left running was queued again. */
+  static final String INTERRUPTED = "interrupted: its scheduler stopped during the attempt";
+
+  /** As {@link #requeueAbandoned}, the runs scheduler {@code deadOwner} left running. */
+  int requeueAbandonedBy(String deadOwner, long now) {
+    return db.update("UPDATE schedule_runs SET state = ?, next_attempt_at = ?, error = ? WHERE state = ?"
+        + " AND owner = ?", p -> {
+          p.setString(1, ScheduledRun.RETRYING);
+          p.setLong(2, now);
+          p.setString(3, INTERRUPTED);
+          p.setString(4, ScheduledRun.RUNNING);
+          p.setString(5, deadOwner);
         });
   }
 

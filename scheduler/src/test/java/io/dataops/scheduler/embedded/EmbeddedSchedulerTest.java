@@ -670,10 +670,128 @@ class EmbeddedSchedulerTest {
     assertThat(new String(again.getInputStream().readAllBytes()).strip()).isEqualTo("true");
   }
 
+  /**
+   * Found by a probe: the lock file removed (or replaced) by hand, its holder kept the lock on the unlinked inode and
+   * went on, while a new scheduler locked the new file. The holder now gives the lease up at its next renewal, and
+   * another process takes the file at the name.
+   */
+  @Test
+  void aFileLeaseWhoseFileIsRemovedOrReplacedIsGivenUp() throws Exception {
+    Path file = dir.resolve("scheduler.lock");
+    FileLease mine = new FileLease(file);
+    assertThat(mine.acquire("me", 0)).isTrue();
+    java.nio.file.Files.delete(file);
+    assertThat(mine.acquire("me", 1)).as("its file removed").isFalse();
+    Process other = new ProcessBuilder(ChildJvm.command(LeaseProbe.class, List.of(), List.of(file.toString(),
+        "hold"))).start();
+    try {
+      assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(other.getInputStream())).readLine())
+          .isEqualTo("true");
+      assertThat(mine.acquire("me", 2)).as("the new file is the other's").isFalse();
+    } finally {
+      other.destroy();
+      other.waitFor();
+    }
+    assertThat(mine.acquire("me", 3)).as("the new file, free again").isTrue();
+    Path replacement = java.nio.file.Files.writeString(dir.resolve("other.lock"), "x");
+    java.nio.file.Files.move(replacement, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    assertThat(mine.acquire("me", 4)).as("its file replaced").isFalse();
+  }
+
+  /**
+   * The scheduler whose lease is lost stops: it claims nothing more, and stops its attempts under way, recording each
+   * for a retry by the lease's holder (it ran on beside the new holder's attempt of the same run).
+   */
+  @Test
+  void aSchedulerThatLosesItsFileLeaseStopsItsAttemptsForTheHolderToRunAgain() throws Exception {
+    save(schedule("nightly", null, false, 3));
+    Path file = dir.resolve("scheduler.lock");
+    CountDownLatch stopped = new CountDownLatch(1);
+    EmbeddedScheduler s = new EmbeddedScheduler(store, new FileLease(file), (sc, r, a) -> {
+      a.onStop(stopped::countDown);
+      try {
+        stopped.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return new RunLauncher.Outcome(143, "killed");
+    }, FeedWatch.NONE, new SchedulerSettings(2, Duration.ofSeconds(1), Duration.ofSeconds(60),
+        Duration.ofSeconds(10)), clock);
+    store.claim("nightly", "manual:1", "manual", clock.millis(), clock.millis());
+    Thread loop = new Thread(() -> {
+      try {
+        s.run(holder -> { }, () -> { });
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    loop.start();
+    try {
+      await(() -> runs("nightly").get(0).state().equals(ScheduledRun.RUNNING));
+      java.nio.file.Files.delete(file);
+      assertThat(stopped.await(30, TimeUnit.SECONDS)).as("its attempt stopped").isTrue();
+      assertThat(s.awaitStopped(Duration.ofSeconds(30))).as("the scheduler stopped").isTrue();
+      ScheduledRun left = runs("nightly").get(0);
+      assertThat(left.state()).isEqualTo(ScheduledRun.RETRYING);
+      assertThat(left.error()).isEqualTo(EmbeddedScheduler.LEASE_LOST);
+    } finally {
+      s.stop();
+      stopped.countDown();
+      s.close();
+    }
+  }
+
+  /**
+   * A scheduler taking the lease queues again at once the runs of a scheduler whose process is gone, and those of one
+   * whose process still runs (it may not have noticed yet that it lost the lease) only after a lease period: a probe's
+   * run was executed twice at the same time.
+   */
+  @Test
+  void runsLeftRunningByALiveSchedulerAreQueuedAgainOnlyAfterALeasePeriod() throws Exception {
+    save(schedule("of-the-dead", null, false, 3));
+    save(schedule("of-the-living", null, false, 3));
+    String host = java.lang.management.ManagementFactory.getRuntimeMXBean().getName().replaceFirst("^[0-9]+", "");
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    Process living = new ProcessBuilder("sleep", "120").start();
+    try {
+      store.claim("of-the-dead", "manual:1", "manual", clock.millis(), clock.millis());
+      store.claim("of-the-living", "manual:2", "manual", clock.millis(), clock.millis());
+      assertThat(store.start(runs("of-the-dead").get(0).id(), gone.pid() + host + "/dead0000", clock.millis()))
+          .isTrue();
+      assertThat(store.start(runs("of-the-living").get(0).id(), living.pid() + host + "/live0000", clock.millis()))
+          .isTrue();
+      ConcurrentLinkedQueue<String> launched = new ConcurrentLinkedQueue<>();
+      EmbeddedScheduler next = scheduler((sc, r, a) -> {
+        launched.add(r.triggerKey());
+        return new RunLauncher.Outcome(0, null);
+      }, FeedWatch.NONE, 2);
+      try {
+        assertThat(next.takeOver(clock.millis())).isEqualTo(1);
+        drain(next, "of-the-dead");
+        for (int i = 0; i < 3; i++) {
+          clock.advance(Duration.ofSeconds(15));
+          next.tick();
+        }
+        assertThat(runs("of-the-living").get(0).state()).as("within the lease").isEqualTo(ScheduledRun.RUNNING);
+        clock.advance(Duration.ofSeconds(15));
+        drain(next, "of-the-living");
+        assertThat(launched).containsExactly("manual:1", "manual:2");
+      } finally {
+        next.close();
+      }
+    } finally {
+      living.destroy();
+    }
+  }
+
   /** Tries the lease from another JVM and prints whether it got it. */
   public static final class LeaseProbe {
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
       System.out.println(new FileLease(Path.of(args[0])).acquire("probe", 0));
+      if (args.length > 1) {
+        Thread.sleep(120_000); // holds it until destroyed
+      }
     }
   }
 
