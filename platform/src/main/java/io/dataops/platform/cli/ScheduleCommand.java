@@ -89,8 +89,18 @@ final class ScheduleCommand {
     return m;
   }
 
+  /**
+   * The longest cron expression taken: six fields with lists and ranges fit well within it; a probe's 10 KB one was
+   * stored and echoed by every list and audit event.
+   */
+  static final int MAX_CRON = 200;
+
   /** A cron expression as Spring reads it, or a bad-input error saying what is wrong. */
   static String checkCron(String cron) {
+    if (cron.length() > MAX_CRON) {
+      throw new BadInputException("--cron is at most " + MAX_CRON + " characters, not " + cron.length()
+          + " (six fields: second minute hour day-of-month month day-of-week)");
+    }
     try {
       EmbeddedScheduler.parseFiring(cron);
     } catch (IllegalArgumentException e) {
@@ -253,6 +263,8 @@ final class ScheduleCommand {
       }
       List<String> command = new ArrayList<>(List.of("pipeline", "run", file.toAbsolutePath().toString()));
       if (engine != null) {
+        // A probe's '--engine bogus' was saved, and every run then failed on it: refused now, as dag refuses it.
+        PipelineRuns.checkEngine(engine);
         command.addAll(List.of("--engine", engine));
       }
       List<String> inputs = p.inputs().stream().map(i -> TableNames.parse(i.table()).toString()).distinct().toList();
@@ -290,6 +302,12 @@ final class ScheduleCommand {
       // Its runs read the table as the caller: one who may not read it is told now, not by every run's failure.
       try (Lakehouse lh = cli.lakehouse(config)) {
         TableAccess.checkRows(cli, config, lh, TableNames.parse(table), null, null, "schedule add-quality");
+        // Without --suite each run reads the suite registered for the table: a probe's schedule of a table with none
+        // was saved, and every occurrence failed on it. Refused now, as a missing --suite file is.
+        if (suite == null && Quality.suiteFor(config, lh, TableNames.parse(table)).isEmpty()) {
+          throw new BadInputException("no suite registered for " + name + ": pass --suite FILE or register one "
+              + "(dataops quality suite register)");
+        }
       }
       Integer attempts = attempts();
       Duration limit = timeout();

@@ -277,6 +277,34 @@ class SchedulerFeedCliTest {
         "--as", TestCast.AUDITOR).json().get("events")).hasSize(1);
   }
 
+  /**
+   * Found by a probe: a schedule that could never run was saved, and every occurrence then failed (an engine not in
+   * this build; a quality schedule of a table with no registered suite and no --suite), and a 10 KB cron was stored
+   * and echoed by every list. Each is refused when added (exit 2, one line), nothing saved.
+   */
+  @Test
+  void aScheduleThatCouldNeverRunIsRefusedWhenAdded() throws Exception {
+    TestCast.enroll(dir.resolve("home"));
+    CliTest.landedCitizensAndARowCountSuite(dir);
+    TestCast.grant(dir.resolve("home"), "test", "income-by-street");
+    Path pipeline = Files.writeString(dir.resolve("income.yaml"), CliTest.PIPELINE);
+    Run engine = run("schedule", "add-pipeline", pipeline.toString(), "--cron", "0 0 2 * * *", "--engine", "bogus",
+        "--as", TestCast.OPERATOR);
+    assertThat(engine.exit()).as(engine.err()).isEqualTo(2);
+    assertThat(engine.err()).hasLineCount(1).contains("engine 'bogus' is not in this build");
+    Run noSuite = run("schedule", "add-quality", "--table", "ods.public_security__citizens", "--cron", "0 0 4 * * *",
+        "--as", TestCast.PUBLIC_SECURITY);
+    assertThat(noSuite.exit()).as(noSuite.err()).isEqualTo(2);
+    assertThat(noSuite.err()).hasLineCount(1).contains("no suite registered for ods.public_security__citizens: "
+        + "pass --suite FILE");
+    String longCron = "0 0 2 * * " + "MON,".repeat(2500) + "MON";
+    Run cron = run("schedule", "add-pipeline", pipeline.toString(), "--cron", longCron, "--as", TestCast.OPERATOR);
+    assertThat(cron.exit()).as(cron.err()).isEqualTo(2);
+    assertThat(cron.err()).hasLineCount(1).contains("--cron is at most 200 characters, not " + longCron.length())
+        .doesNotContain("MON,MON");
+    assertThat(ok("schedule", "list", "--json", "--as", TestCast.AUTHORITY).json().get("schedules")).isEmpty();
+  }
+
   /** The timeouts the {@code schedule.add} events of {@code id} say, oldest first. */
   List<String> timeoutsAdded(String id) {
     List<String> out = new ArrayList<>();
@@ -367,8 +395,8 @@ class SchedulerFeedCliTest {
   void aSuiteWhoseScheduleIsAnotherUsersIsNotRegisteredUntilThatScheduleIsRemoved() throws Exception {
     TestCast.enroll(dir.resolve("home"));
     Path suite = CliTest.landedCitizensAndARowCountSuite(dir);
-    ok("schedule", "add-quality", "--table", "ods.public_security__citizens", "--cron", "0 0 4 * * *", "--as",
-        TestCast.AUTHORITY);
+    ok("schedule", "add-quality", "--table", "ods.public_security__citizens", "--suite", suite.toString(), "--cron",
+        "0 0 4 * * *", "--as", TestCast.AUTHORITY);
     Run refused = run("quality", "suite", "register", "--department", "public-security", "--dataset", "citizens",
         "--file", suite.toString(), "--schedule", "0 0 5 * * *", "--as", TestCast.PUBLIC_SECURITY);
     assertThat(refused.exit()).isEqualTo(2);
