@@ -31,10 +31,15 @@ final class CommandLauncher implements RunLauncher {
   private final Path home;
   private final Map<String, String> env;
   private final AuditSink audit;
+  private final io.dataops.scheduler.embedded.ScheduleStore store;
+  private final io.dataops.governance.identity.Identities identities;
 
-  CommandLauncher(Path home, Map<String, String> env, AuditSink audit) {
+  CommandLauncher(Path home, Map<String, String> env, AuditSink audit,
+      io.dataops.scheduler.embedded.ScheduleStore store, io.dataops.governance.identity.Identities identities) {
     this.home = home;
     this.audit = audit;
+    this.store = store;
+    this.identities = identities;
     Map<String, String> e = new java.util.HashMap<>(env);
     e.remove("DATAOPS_TOKEN"); // the scheduler's own token must not stand in for the schedule's identity
     this.env = Map.copyOf(e);
@@ -42,6 +47,10 @@ final class CommandLauncher implements RunLauncher {
 
   @Override
   public Outcome launch(Schedule schedule, ScheduledRun run, Attempt attempt) {
+    String refused = notActing(schedule.runAs());
+    if (refused != null) {
+      return paused(schedule, run, refused);
+    }
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // The flags the scheduler was started with (heap, encodings), except its class-data archive, which
@@ -93,6 +102,35 @@ final class CommandLauncher implements RunLauncher {
       line = "the run's process ended with status " + status + (line == null ? "" : ": " + line);
       status = 1;
     }
+    return recorded(schedule, run, status, line);
+  }
+
+  /** Why the schedule's user can no longer act (disabled, or removed), or null. */
+  private String notActing(String user) {
+    var u = identities.user(user);
+    return u.isEmpty() ? "user " + user + " no longer exists" : u.get().disabled() ? "user " + user + " is disabled"
+        : null;
+  }
+
+  /**
+   * A run of a schedule whose user can no longer act: failed without starting its process (which would be refused),
+   * and the schedule paused, audited with the reason. Found by a probe: such a cron schedule kept firing, each
+   * occurrence a JVM refused and one more failed event. The user enabled again, its owner, the authority or the admin
+   * resumes it.
+   */
+  private Outcome paused(Schedule schedule, ScheduledRun run, String why) {
+    store.pause(schedule.id(), true, System.currentTimeMillis(), audit, changed -> {
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("changed", changed);
+      details.put("reason", why);
+      return AuditEvent.ok("schedule.pause", List.of("schedule:" + schedule.id()), details);
+    });
+    return recorded(schedule, run, 2, why + ": schedule paused (dataops schedule resume " + schedule.id()
+        + " once it may act again)");
+  }
+
+  /** The attempt's {@code schedule.run} event, and its outcome. */
+  private Outcome recorded(Schedule schedule, ScheduledRun run, int status, String line) {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("runAs", schedule.runAs());
     details.put("trigger", run.trigger());

@@ -28,7 +28,8 @@ public final class ScheduleServices {
     SchedulerLease lease = config.lakehouse().isEmbedded()
         ? new FileLease(config.home().resolve("scheduler.lock"))
         : SchedulerLease.inDatabase(store, settings.lease());
-    return new EmbeddedScheduler(store, lease, new CommandLauncher(config.home(), env, audit),
+    return new EmbeddedScheduler(store, lease, new CommandLauncher(config.home(), env, audit, store,
+        new io.dataops.governance.identity.Identities(io.dataops.platform.session.Sessions.database(config), audit)),
         new InputSnapshots(lakehouse),
         settings, Clock.systemUTC());
   }

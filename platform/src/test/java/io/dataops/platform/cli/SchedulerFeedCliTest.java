@@ -532,6 +532,54 @@ class SchedulerFeedCliTest {
     assertThat(events.get(1).get("outcome").asText()).isEqualTo("ok");
   }
 
+  /**
+   * Found by a probe: a cron schedule whose user was disabled kept firing, each occurrence a JVM refused and one more
+   * failed event. Its first run now fails without starting a process, and the schedule is paused, audited with the
+   * reason.
+   */
+  @Test
+  void aScheduleWhoseUserWasDisabledIsPausedAtItsFirstRunWithoutStartingIt() throws Exception {
+    Path home = dir.resolve("home");
+    TestCast.enroll(home);
+    Path suite = CliTest.landedCitizensAndARowCountSuite(dir);
+    String id = ok("schedule", "add-quality", "--table", "ods.public_security__citizens", "--suite", suite.toString(),
+        "--cron", "0 0 6 * * MON", "--json", "--as", TestCast.PUBLIC_SECURITY).json().get("id").asText();
+    ok("schedule", "trigger", id, "--as", TestCast.PUBLIC_SECURITY);
+    ok("user", "disable", TestCast.PUBLIC_SECURITY, "--as", Sessions.LOCAL_ADMIN);
+    var store = io.dataops.platform.schedule.ScheduleServices.store(
+        io.dataops.platform.config.PlatformConfig.load(home, java.util.Map.of()));
+    Path log = dir.resolve("scheduler.log");
+    Process scheduler = startScheduler(home, log);
+    boolean launched = false;
+    List<io.dataops.scheduler.embedded.ScheduledRun> runs;
+    try {
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+      do {
+        launched |= scheduler.descendants().anyMatch(SchedulerFeedCliTest::isRun);
+        Thread.sleep(20);
+        runs = store.runs(id, 10);
+        assertThat(System.nanoTime()).as("the run over: " + runs + "; log:\n" + Files.readString(log))
+            .isLessThan(end);
+      } while (!runs.get(0).state().equals("failed"));
+    } finally {
+      scheduler.destroy();
+      if (!scheduler.waitFor(120, TimeUnit.SECONDS)) {
+        scheduler.destroyForcibly();
+      }
+    }
+    assertThat(launched).as("no process started for it").isFalse();
+    assertThat(runs.get(0).exitStatus()).isEqualTo(2);
+    assertThat(runs.get(0).error()).isEqualTo("user " + TestCast.PUBLIC_SECURITY + " is disabled: schedule paused "
+        + "(dataops schedule resume " + id + " once it may act again)");
+    assertThat(store.require(id).paused()).isTrue();
+    JsonNode paused = ok("audit", "list", "--action", "schedule.pause", "--json", "--as", TestCast.AUDITOR).json()
+        .get("events");
+    assertThat(paused).hasSize(1);
+    assertThat(paused.get(0).at("/details/reason").asText()).isEqualTo("user " + TestCast.PUBLIC_SECURITY
+        + " is disabled");
+    assertThat(paused.get(0).get("objects").get(0).asText()).isEqualTo("schedule:" + id);
+  }
+
   /** A scheduled run's JVM, by /proc (ProcessHandle.Info drops the arguments of a command line this long). */
   static boolean isRun(ProcessHandle p) {
     try {
