@@ -18,6 +18,8 @@ public record AuditEvent(String action, List<String> objects, String outcome, Ma
   public static final String OK = "ok";
   public static final String REFUSED = "refused";
   public static final String FAILED = "failed";
+  /** The longest object the trail takes, in characters: a longer name is shortened by whoever names it. */
+  public static final int MAX_OBJECT_LENGTH = 500;
 
   public AuditEvent {
     Objects.requireNonNull(action, "action");

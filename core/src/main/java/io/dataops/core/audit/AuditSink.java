@@ -14,6 +14,14 @@ public interface AuditSink {
   void record(AuditEvent event);
 
   /**
+   * Throws, as {@link #record} would, if {@code event} is one the trail refuses (an object too long, details too
+   * large), without recording it: for an action whose event is recorded after a commit, which checks it first so that
+   * it never commits what it cannot then record. Sinks that keep no trail take any event.
+   */
+  default void check(AuditEvent event) {
+  }
+
+  /**
    * Records {@code event} inside the caller's open transaction {@code c} on the platform database, where the change
    * it reports is made: the change and its event commit together or not at all, so no kill, full disk or lost
    * connection between the two leaves a decision without its event (as {@link #record} after a commit can). A failure

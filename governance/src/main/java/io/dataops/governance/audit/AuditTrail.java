@@ -39,7 +39,7 @@ import java.util.regex.Pattern;
  */
 public final class AuditTrail implements AuditSink {
   public static final int MAX_OBJECTS = 200;
-  public static final int MAX_OBJECT_LENGTH = 500;
+  public static final int MAX_OBJECT_LENGTH = AuditEvent.MAX_OBJECT_LENGTH;
   public static final int MAX_DETAILS_CHARS = 64 * 1024;
   private static final Pattern ACTION = Pattern.compile("[a-z][a-z0-9_-]*(\\.[a-z0-9_-]+)*");
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -73,6 +73,11 @@ public final class AuditTrail implements AuditSink {
   @Override
   public void record(Connection c, AuditEvent event) {
     append(c, SYSTEM, event);
+  }
+
+  @Override
+  public void check(AuditEvent event) {
+    prepare(event);
   }
 
   @Override
@@ -138,6 +143,11 @@ public final class AuditTrail implements AuditSink {
     @Override
     public void record(Connection c, AuditEvent event) {
       append(c, actor, event);
+    }
+
+    @Override
+    public void check(AuditEvent event) {
+      prepare(event);
     }
 
     @Override

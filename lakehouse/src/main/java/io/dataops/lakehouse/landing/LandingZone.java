@@ -369,28 +369,14 @@ public final class LandingZone {
     if (bytes.length <= room) {
       return rest;
     }
-    String tag = "~" + io.dataops.core.digest.Digests.sha256(rest).substring(0, 16);
     int slash = rest.lastIndexOf('/');
     String folder = rest.substring(0, slash + 1);
-    int keep = room - folder.getBytes(StandardCharsets.UTF_8).length - tag.length();
+    int keep = room - folder.getBytes(StandardCharsets.UTF_8).length - ShortNames.TAIL;
     if (keep < 1) {
       throw new BadInputException("the key of " + root + LANDING + rest.substring(0, Math.min(64, rest.length()))
           + "… is too long to be moved (its folders alone pass S3's 1,024 bytes)");
     }
-    String name = rest.substring(slash + 1);
-    StringBuilder cut = new StringBuilder();
-    int used = 0;
-    for (int i = 0; i < name.length(); ) {
-      int cp = name.codePointAt(i);
-      int len = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
-      if (used + len > keep) {
-        break;
-      }
-      cut.appendCodePoint(cp);
-      used += len;
-      i += Character.charCount(cp);
-    }
-    return folder + cut + tag;
+    return folder + ShortNames.cut(rest.substring(slash + 1), keep, ShortNames.Measure.UTF8_BYTES, rest);
   }
 
   /**

@@ -25,7 +25,7 @@ class LandingEventTest {
   @TempDir Path dir;
 
   /** A trail in memory whose next {@code failing} records fail, as a full platform database's do. */
-  private static final class Trail implements AuditSink {
+  private static class Trail implements AuditSink {
     final List<AuditEvent> events = new ArrayList<>();
     int failing;
 
@@ -130,5 +130,39 @@ class LandingEventTest {
       assertThat(trail.events).filteredOn(e -> e.action().equals("feed.land")).last()
           .satisfies(e -> assertThat(e.details()).containsEntry("recordedLate", true));
     }
+  }
+
+  /**
+   * The event follows the commit, so the trail's refusal of it (found by a probe: an object name past what the trail
+   * takes) must come before anything lands: a landing whose event the sink refuses lands nothing.
+   */
+  @Test
+  void aLandingWhoseEventTheTrailWouldRefuseLandsNothing() throws Exception {
+    Path first = citizens("first.csv", 300, 0);
+    try (Lakehouse lh = Lakehouse.open(new LakehouseConfig("jdbc:sqlite:" + dir.resolve("catalog.db"), null, null,
+        dir.resolve("warehouse").toUri().toString(), Map.of()))) {
+      Trail trail = new Trail() {
+        @Override
+        public void check(AuditEvent event) {
+          throw new IllegalArgumentException("audit objects are 1 to 500 characters");
+        }
+      };
+      assertThatThrownBy(() -> land(lh, trail, first)).hasMessageContaining("audit objects are");
+      var odsId = io.dataops.lakehouse.catalog.TableNames.ods("public-security", "citizens");
+      assertThat(lh.exists(odsId) && lh.load(odsId).currentSnapshot() != null).as("nothing landed").isFalse();
+      assertThat(trail.events).isEmpty();
+    }
+  }
+
+  @Test
+  void aFeedIsNamedInItsEventShortenedToWhatTheTrailTakes() {
+    assertThat(Landing.fileObject("monday.csv")).isEqualTo("file:monday.csv");
+    String exact = "m".repeat(AuditEvent.MAX_OBJECT_LENGTH - 9) + ".csv";
+    assertThat(Landing.fileObject(exact)).isEqualTo("file:" + exact);
+    String longer = "户".repeat(1_000) + ".csv";
+    String object = Landing.fileObject(longer);
+    assertThat(object).hasSize(AuditEvent.MAX_OBJECT_LENGTH).startsWith("file:户户户").matches("file:户+~[0-9a-f]{16}");
+    assertThat(Landing.fileObject(longer)).isEqualTo(object);
+    assertThat(Landing.fileObject(longer.substring(1))).as("two long names stay apart").isNotEqualTo(object);
   }
 }
