@@ -10,6 +10,7 @@ import io.dataops.lakehouse.landing.ProgressListener;
 import io.dataops.lakehouse.landing.Replaces;
 import io.dataops.core.StorageFullException;
 import io.dataops.lakehouse.storage.ObjectStoreFailure;
+import io.dataops.core.text.VisibleText;
 import io.dataops.platform.config.DatabaseUnreachable;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -151,8 +152,9 @@ public final class BucketIntake {
             + "error, more likely the platform's fault than theirs: the other " + left + (left == 1 ? " object waits"
             : " objects wait") + " in landing/ for a run after the error (in the platform's log) is mended", left);
       }
-      if (misplaced != null) {
-        report.accept(rejected(w, misplaced)); // judged by its place alone: says nothing of the landing's health
+      String refused = misplaced != null ? misplaced : badName(w);
+      if (refused != null) {
+        report.accept(rejected(w, refused)); // judged by its place or name alone: says nothing of the landing's health
         continue;
       }
       Outcome o = takeOne(w, report);
@@ -238,6 +240,18 @@ public final class BucketIntake {
     }
     return "not taken in: its folder is not a dataset's (a dataset's name is lower-case letters, digits, '-' and '_', "
         + "beginning with a letter, as registered: see dataops contract list); " + where + "; put it again there";
+  }
+
+  /**
+   * Why an object's name is no feed's, or null: a control character (a line break, an escape) or a bidirectional
+   * control in it would act on every screen and log line that shows the name (found by a probe: an ESC in a key).
+   */
+  private static String badName(LandingZone.Waiting w) {
+    if (VisibleText.value(w.name()).equals(w.name())) {
+      return null;
+    }
+    return "not taken in: its name holds a control character (a line break, a tab or an escape, say) or a "
+        + "bidirectional control, which a feed's name may not; put it again under a name of visible characters";
   }
 
   private Outcome rejected(LandingZone.Waiting w, String reason) {
