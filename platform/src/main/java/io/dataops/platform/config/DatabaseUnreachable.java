@@ -7,9 +7,17 @@ import java.util.Optional;
  * A command that failed because the platform database could not be reached, refused the sign-in, or has no database
  * of that name: a setting or the server is wrong, not the platform, and the command says so in one line instead of an
  * internal error. Recognized by the SQL state the driver gives (SQL:2003 classes 08 connection exception, 28 invalid
- * authorization, 3D invalid catalog name), wherever it was raised (Flyway, Iceberg's catalog, Spring Batch).
+ * authorization, 3D invalid catalog name; and PostgreSQL's server shutting down or starting), wherever it was raised
+ * (Flyway, Iceberg's catalog, Spring Batch).
  */
 public final class DatabaseUnreachable {
+  /**
+   * PostgreSQL's states for a server stopped or restarted under the command (57P01 admin shutdown, 57P02 crash
+   * shutdown, 57P03 cannot connect now: still starting or shutting down): the server, not the platform, and running the
+   * command again once it is up is the cure (found by a probe: "internal error: UncheckedSQLException").
+   */
+  private static final java.util.Set<String> SERVER_STOPPING = java.util.Set.of("57P01", "57P02", "57P03");
+
   private DatabaseUnreachable() {}
 
   /** The line a command prints for {@code failure}, when one of its causes is such a failure. */
@@ -23,6 +31,9 @@ public final class DatabaseUnreachable {
           // probe got "is the database server up? Then run the same command again").
           advice = "the server requires a password for catalog.user: set DATAOPS_CATALOG_PASSWORD or "
               + "catalog.password-file (DATAOPS_CATALOG_PASSWORD_FILE) to a file holding it";
+        } else if (SERVER_STOPPING.contains(state)) {
+          advice = "the database server was stopped or restarted during the command: is the database server up? Then "
+              + "run the same command again";
         } else if (state.startsWith("08")) {
           advice = "is catalog.uri (DATAOPS_CATALOG_URI) right and the database server up? Then run the same "
               + "command again";
