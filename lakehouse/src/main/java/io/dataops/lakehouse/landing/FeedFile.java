@@ -30,7 +30,7 @@ public record FeedFile(String name, InputFile input) {
     try {
       return input.getLength();
     } catch (NotFoundException | org.apache.iceberg.exceptions.RuntimeIOException e) {
-      throw new BadInputException("no readable file at " + location());
+      throw new BadInputException("no readable file at " + Landing.shown(location()));
     }
   }
 
@@ -38,7 +38,7 @@ public record FeedFile(String name, InputFile input) {
     try {
       return input.newStream();
     } catch (NotFoundException e) {
-      throw new BadInputException("no readable file at " + location());
+      throw new BadInputException("no readable file at " + Landing.shown(location()));
     }
   }
 

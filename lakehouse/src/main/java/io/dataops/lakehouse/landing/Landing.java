@@ -201,6 +201,14 @@ public final class Landing {
         ShortNames.Measure.CHARS);
   }
 
+  /**
+   * A file's name or location as a refusal says it: an object's name may hold any character, and a line break or an
+   * escape sequence in it would reach the operator's terminal as such (found by a probe).
+   */
+  static String shown(String name) {
+    return io.dataops.core.text.VisibleText.value(name);
+  }
+
   /** The details of a {@code feed.land} event that succeeded (in this order: the trail keeps them as given). */
   private static Map<String, Object> eventDetails(String feedId, Long snapshotId, Long duplicateOf, Long rowsRead,
       Long rowsLanded, Long rowsQuarantined, String fileSha256) {
@@ -270,7 +278,7 @@ public final class Landing {
     FeedFile file = request.feed();
     long fileBytes = file.length();
     if (fileBytes == 0) {
-      throw new BadInputException(file.name() + " is empty (0 bytes): there is nothing to land");
+      throw new BadInputException(shown(file.name()) + " is empty (0 bytes): there is nothing to land");
     }
     TableIdentifier odsId = TableNames.ods(request.department(), request.dataset());
     TableIdentifier quarantineId = TableNames.quarantine(request.department(), request.dataset());
@@ -510,7 +518,7 @@ public final class Landing {
   private static BadInputException refuseUnlandable(FeedFile file, Table ods, Table quarantine, TableIdentifier quarantineId,
       String feedId, Outcome outcome) {
     deleteQuietly(ods, outcome.odsFiles);
-    String name = file.name();
+    String name = shown(file.name());
     if (outcome.quarantined == 0) {
       deleteQuietly(quarantine, outcome.quarantineFiles);
       return new BadInputException(name + " has no rows: there is nothing to land");
@@ -540,7 +548,7 @@ public final class Landing {
     FeedFile file = request.feed();
     String location = file.location();
     if (location.startsWith("/") && (!Files.isRegularFile(Path.of(location)) || !Files.isReadable(Path.of(location)))) {
-      throw new BadInputException("no readable file at " + location);
+      throw new BadInputException("no readable file at " + shown(location));
     }
     FeedFormat byName = FeedFormat.fromFileName(file.name());
     if (byName != null && byName != contract.format() && !(byName == FeedFormat.CSV && contract.format() == FeedFormat.JSONL)) {
@@ -723,7 +731,7 @@ public final class Landing {
     } catch (WorkerStopped stopped) {
       failure = null; // the worker's own exception is reported below
     } catch (IOException e) {
-      failure = new UncheckedIOException("reading " + file.name() + " failed", e);
+      failure = new UncheckedIOException("reading " + shown(file.name()) + " failed", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       failure = e;
@@ -1036,7 +1044,7 @@ public final class Landing {
     try (InputStream in = file.openStream()) {
       return Digests.hex(DigestAlgorithm.SHA256, in);
     } catch (IOException e) {
-      throw new BadInputException("cannot read " + file.location() + " (" + e.getClass().getSimpleName() + ")");
+      throw new BadInputException("cannot read " + shown(file.location()) + " (" + e.getClass().getSimpleName() + ")");
     }
   }
 }

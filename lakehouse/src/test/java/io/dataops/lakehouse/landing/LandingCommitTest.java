@@ -247,6 +247,29 @@ class LandingCommitTest extends LandingFixture {
     assertThat(new Landing(lakehouse).land(request(g)).duplicateOf()).isEqualTo(fixed.snapshotId());
   }
 
+  /**
+   * Found by a probe: an object's name may hold a line break or an escape, and the refusal repeated it raw on the
+   * operator's terminal ("none of the 200 rows of a", then a line "ERROR fake...csv could be landed"). Now shown as
+   * every listing shows such characters.
+   */
+  @Test
+  void aRefusalShowsTheControlCharactersOfTheFileNameVisibly() throws Exception {
+    GenerateResult g = citizens("gbk.csv", 200, 0, 0);
+    Path file = Path.of(g.file());
+    String gbk = Files.readString(SampleGenerator.contractPathFor(file));
+    FeedContract asUtf8 = ContractParser.parse(gbk.replace("encoding: GBK", "encoding: UTF-8"), "wrong.contract.yaml");
+    FeedFile named = new FeedFile("a\nERROR fake\u001b[2J.csv", org.apache.iceberg.Files.localInput(file.toFile()));
+    assertThatThrownBy(() -> new Landing(lakehouse).land(new LandingRequest("public-security", "citizens", named,
+        asUtf8, null))).isInstanceOf(BadInputException.class)
+        .hasMessageStartingWith("none of the 200 rows of a\u240aERROR fake\u241b[2J.csv could be landed")
+        .hasMessageNotContaining("\n").hasMessageNotContaining("\u001b");
+    Path empty = Files.createFile(dir.resolve("empty.csv"));
+    FeedFile none = new FeedFile("e\r\u001b]0;x\u0007.csv", org.apache.iceberg.Files.localInput(empty.toFile()));
+    assertThatThrownBy(() -> new Landing(lakehouse).land(new LandingRequest("public-security", "citizens", none,
+        asUtf8, null))).isInstanceOf(BadInputException.class)
+        .hasMessage("e\u240d\u241b]0;x\u2407.csv is empty (0 bytes): there is nothing to land");
+  }
+
   @Test
   void theSameFileByACorrectedContractIsANewAttemptButNotByTheSameContractReworded() throws Exception {
     GenerateResult g = citizens("c.csv", 400, 0, 0);
