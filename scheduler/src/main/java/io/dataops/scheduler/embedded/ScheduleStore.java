@@ -372,14 +372,7 @@ public final class ScheduleStore {
    * run again makes the same version, not a second one). Returns how many.
    */
   int requeueAbandoned(String newOwner, long now) {
-    return db.update("UPDATE schedule_runs SET state = ?, next_attempt_at = ?, error = ? WHERE state = ?"
-        + " AND (owner IS NULL OR owner <> ?)", p -> {
-          p.setString(1, ScheduledRun.RETRYING);
-          p.setLong(2, now);
-          p.setString(3, INTERRUPTED);
-          p.setString(4, ScheduledRun.RUNNING);
-          p.setString(5, newOwner);
-        });
+    return requeue("owner IS NULL OR owner <> ?", newOwner, now);
   }
 
   /** The other schedulers that have runs running (left by a dead one, or by one that lost the lease meanwhile). */
@@ -402,13 +395,18 @@ public final class ScheduleStore {
 
   /** As {@link #requeueAbandoned}, the runs scheduler {@code deadOwner} left running. */
   int requeueAbandonedBy(String deadOwner, long now) {
-    return db.update("UPDATE schedule_runs SET state = ?, next_attempt_at = ?, error = ? WHERE state = ?"
-        + " AND owner = ?", p -> {
+    return requeue("owner = ?", deadOwner, now);
+  }
+
+  /** Queues again, to run at once, the running runs whose owner meets {@code whose} (its one parameter: owner). */
+  private int requeue(String whose, String owner, long now) {
+    return db.update("UPDATE schedule_runs SET state = ?, next_attempt_at = ?, error = ? WHERE state = ? AND ("
+        + whose + ")", p -> {
           p.setString(1, ScheduledRun.RETRYING);
           p.setLong(2, now);
           p.setString(3, INTERRUPTED);
           p.setString(4, ScheduledRun.RUNNING);
-          p.setString(5, deadOwner);
+          p.setString(5, owner);
         });
   }
 
