@@ -51,10 +51,12 @@ class CostlyPatternTest extends QualityFixture {
     JsonNode raised = json(one.validation()).at("/results/0");
     assertThat(raised.get("success").asBoolean()).isFalse();
     assertThat(raised.at("/exception_info/raised_exception").asBoolean()).as(raised.toString()).isTrue();
-    assertThat(raised.at("/exception_info/exception_message").asText())
+    String message = raised.at("/exception_info/exception_message").asText();
+    assertThat(message)
         .matches("the pattern '\\^\\(\\.\\*a\\)\\{12\\}\\$' of expectation 1 \\(expect_column_values_to_match_regex\\) on row "
-            + "\\d+ of feed \\S+ needed more than [\\d,]+ steps on one value of 32 characters: it backtracks .*")
-        .doesNotContain("aaa");
+            + "\\d+ of feed \\S+ needed more than [\\d,]+ steps on one value of 32 characters: it backtracks .*");
+    // not the value (a run of 'a'); the feed's id is random hex, which holds "aaa" once in about 700 feeds
+    assertThat(message.replaceAll("feed \\S+", "feed")).doesNotContain("aaa");
     assertThat(raised.get("result").size()).as("no partial counts or rows: " + raised).isZero();
 
     JsonNode others = json(without.validation()).get("results");
