@@ -38,8 +38,26 @@ public final class OwnerOnly {
   private OwnerOnly() {}
 
   /** Whether these permissions let anyone but the owner read, change or run the file (a secret must not). */
-  public static boolean othersMayUse(Set<PosixFilePermission> permissions) {
+  private static boolean othersMayUse(Set<PosixFilePermission> permissions) {
     return !FOLDER.containsAll(permissions);
+  }
+
+  /**
+   * The mode of a secret's file (a keys, password or credentials file) when others than its owner may read, change or
+   * run it, shown as {@code rw-r--r--}; empty when only the owner may, or on a file system without POSIX modes (there
+   * the folder's own protection applies). Every secret file is refused on the same rule: a container secret is mounted
+   * owner-only for the user that reads it (Compose {@code mode: 0400}, Kubernetes {@code defaultMode: 0400}).
+   *
+   * @throws IOException when the file's mode cannot be read (it does not exist, say)
+   */
+  public static java.util.Optional<String> modeOpenToOthers(Path file) throws IOException {
+    Set<PosixFilePermission> mode;
+    try {
+      mode = Files.getPosixFilePermissions(file);
+    } catch (UnsupportedOperationException notPosix) {
+      return java.util.Optional.empty();
+    }
+    return othersMayUse(mode) ? java.util.Optional.of(PosixFilePermissions.toString(mode)) : java.util.Optional.empty();
   }
 
   /** Creates the folder and its missing parents, each owner-only. */

@@ -230,18 +230,13 @@ public final class Credentials {
   }
 
   private void checkOwnerOnly() {
-    Set<PosixFilePermission> perms;
     try {
-      perms = Files.getPosixFilePermissions(file);
-    } catch (UnsupportedOperationException notPosix) {
-      return; // no POSIX modes here: the folder's own protection applies
+      OwnerOnly.modeOpenToOthers(file).ifPresent(mode -> {
+        throw new BadInputException(file + " may be read or changed by others (mode " + mode + "); its tokens are "
+            + "refused: run chmod 600 " + file + ", and revoke the tokens if others could read them");
+      });
     } catch (IOException e) {
       throw new BadInputException("cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
-    }
-    if (OwnerOnly.othersMayUse(perms)) {
-      throw new BadInputException(file + " may be read or changed by others (mode "
-          + PosixFilePermissions.toString(perms) + "); its tokens are refused: run chmod 600 " + file
-          + ", and revoke the tokens if others could read them");
     }
     // Whoever owns the file, or may replace it in its folder, chooses whose tokens this user's commands run with (a
     // probe's file owned by another user, and one in a world-writable folder, were taken), as sshd refuses such keys.

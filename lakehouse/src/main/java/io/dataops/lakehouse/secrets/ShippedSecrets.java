@@ -1,5 +1,6 @@
 package io.dataops.lakehouse.secrets;
 
+import io.dataops.core.files.OwnerOnly;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -77,6 +78,11 @@ public final class ShippedSecrets {
     String file = env.get(fileVariable);
     if (file != null && !file.isBlank()) {
       try {
+        // refused when others may read or change it, as the platform refuses it (PlatformConfig)
+        OwnerOnly.modeOpenToOthers(Path.of(file)).ifPresent(mode -> {
+          throw new IllegalStateException(what + " is in a file others may read or change (" + fileVariable + ", mode "
+              + mode + "): make it owner-only for the user that runs this process (chmod 600)");
+        });
         return Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
       } catch (IOException e) {
         throw new IllegalStateException("cannot read " + what + " from the file " + fileVariable + " names on this host"

@@ -1,6 +1,7 @@
 package io.dataops.pipelines.desensitize;
 
 import io.dataops.core.BadInputException;
+import io.dataops.core.files.OwnerOnly;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -65,11 +66,29 @@ public class ConfiguredKeyRing implements KeyRing {
   /** Called once before the keys file is first read (the embedded home creates its keys there). */
   protected void beforeFirstRead() {}
 
+  /**
+   * A keys file others may read or change is refused, whoever made it (a probe's chmod 644 let every local user match
+   * pseudonyms and decrypt): the home's generated one, one that {@code keys.file} names, and the one a Flink task reads.
+   */
+  private void refuseIfOthersMayUse() {
+    try {
+      OwnerOnly.modeOpenToOthers(file).ifPresent(mode -> {
+        throw new BadInputException("the keys file " + file + " may be read or changed by other users (" + mode
+            + "): with its keys they could match this home's pseudonyms and decrypt its encrypted values; make it "
+            + "owner-only (chmod 600 " + file + ")");
+      });
+    } catch (IOException e) {
+      throw new BadInputException("cannot read the permissions of the keys file " + file + " ("
+          + e.getClass().getSimpleName() + ")");
+    }
+  }
+
   private synchronized Properties fileKeys() {
     if (fromFile == null) {
       beforeFirstRead();
       Properties p = new Properties();
       if (Files.isRegularFile(file)) {
+        refuseIfOthersMayUse();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
           p.load(r);
         } catch (IOException e) {

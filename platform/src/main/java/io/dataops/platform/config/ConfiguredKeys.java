@@ -48,30 +48,6 @@ public final class ConfiguredKeys extends ConfiguredKeyRing {
     if (generated && !Files.exists(file())) {
       createDefaults();
     }
-    if (generated) {
-      refuseIfOthersMayRead();
-    }
-  }
-
-  /**
-   * The home's own keys file was made owner-only; one that others may read since (found by a probe: chmod 644 and
-   * every local user could match pseudonyms and decrypt) is refused, as the credentials file is. A file that
-   * keys.file names is the operator's (a container secret is mounted 0444) and is taken as it is.
-   */
-  private void refuseIfOthersMayRead() {
-    try {
-      var mode = Files.getPosixFilePermissions(file());
-      if (OwnerOnly.othersMayUse(mode)) {
-        throw new io.dataops.core.BadInputException("the keys file " + file() + " may be read or changed by other "
-            + "users (" + PosixFilePermissions.toString(mode) + "): with its keys "
-            + "they could match this home's pseudonyms and decrypt its encrypted values; make it owner-only (chmod "
-            + "600 " + file() + ")");
-      }
-    } catch (UnsupportedOperationException notPosix) {
-      // not a POSIX file system: the folder's own protection applies
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read the permissions of " + file(), e);
-    }
   }
 
   /** Writes fresh random keys, readable by the owner only; a concurrent creator wins and its keys are used. */

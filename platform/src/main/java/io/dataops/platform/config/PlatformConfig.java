@@ -253,22 +253,18 @@ public record PlatformConfig(Path home, LakehouseConfig lakehouse, ConfiguredKey
   }
 
   /**
-   * A secret's file, refused when others may read or change it, as the credentials file and the home's keys file are
-   * (a probe's password file of mode 644 was read as it was: every local user could read it too). A container secret
-   * is mounted owner-only for the platform's user (Compose {@code mode: 0400}, Kubernetes {@code defaultMode: 0400}),
-   * or given in the environment instead.
+   * A secret's file, refused when others may read or change it, as every secret file is ({@link
+   * OwnerOnly#modeOpenToOthers}; a probe's password file of mode 644 was read as it was: every local user could read it
+   * too), or given in the environment instead.
    */
   private static String secretFile(String name, String what, String fileKey, String envName) {
     Path file = Path.of(name);
     try {
-      var mode = Files.getPosixFilePermissions(file);
-      if (OwnerOnly.othersMayUse(mode)) {
+      OwnerOnly.modeOpenToOthers(file).ifPresent(mode -> {
         throw new BadInputException("the " + what + " file " + file + " named by " + fileKey + " may be read or "
-            + "changed by other users (" + PosixFilePermissions.toString(mode) + "); it is refused: make it "
-            + "owner-only (chmod 600 " + file + ") or set " + envName + " instead");
-      }
-    } catch (UnsupportedOperationException notPosix) {
-      // not a POSIX file system: the folder's own protection applies
+            + "changed by other users (" + mode + "); it is refused: make it owner-only (chmod 600 " + file + ") or set "
+            + envName + " instead");
+      });
     } catch (IOException e) {
       // unreadable: said below, as reading it fails
     }

@@ -42,7 +42,7 @@ class ConfiguredKeysTest {
 
   @Test
   void theEnvironmentWinsOverTheKeysFileAndErrorsNeverShowAKey() throws Exception {
-    Path file = Files.writeString(home.resolve("prod-keys.properties"),
+    Path file = io.dataops.core.files.OwnerOnly.writeString(home.resolve("prod-keys.properties"),
         "default = 00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\nshort = abcd\n");
     Map<String, String> env = Map.of("DATAOPS_KEYS_FILE", file.toString(),
         "DATAOPS_KEY_PARTNER_A", "ffeeddccbbaa99887766554433221100");

@@ -46,7 +46,7 @@ abstract class EnginesFixture extends PipelineFixture {
 
   @BeforeEach
   void writeKeys() throws IOException {
-    keysFile = Files.writeString(dir.resolve("keys.properties"), "default = " + DEFAULT_KEY + "\nfpe = " + FPE_KEY
+    keysFile = io.dataops.core.files.OwnerOnly.writeString(dir.resolve("keys.properties"), "default = " + DEFAULT_KEY + "\nfpe = " + FPE_KEY
         + "\n");
   }
 

@@ -272,7 +272,7 @@ class FlinkExecutorTest extends EnginesFixture {
     BoundPipeline p = bind(PROFILE);
     assertThatThrownBy(() -> run("flink", p, Map.of("keys.file", dir.resolve("none.properties").toString())))
         .isInstanceOf(BadInputException.class).hasMessageContaining("none.properties named by keys.file does not exist");
-    Path other = Files.writeString(dir.resolve("other-keys.properties"), "default = " + "ab".repeat(32) + "\n");
+    Path other = io.dataops.core.files.OwnerOnly.writeString(dir.resolve("other-keys.properties"), "default = " + "ab".repeat(32) + "\n");
     assertThatThrownBy(() -> run("flink", p, Map.of("keys.file", other.toString())))
         .isInstanceOf(PipelineException.class)
         .hasMessageContaining("the key 'default' here has fingerprint")

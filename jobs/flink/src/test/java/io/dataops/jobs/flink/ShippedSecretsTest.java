@@ -2,6 +2,7 @@ package io.dataops.jobs.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dataops.core.files.OwnerOnly;
 import io.dataops.core.testing.ChildJvm;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.catalog.LakehouseConfig;
@@ -90,11 +91,20 @@ class ShippedSecretsTest {
     assertThat(without).doesNotContain(password, S3Server.SECRET_KEY);
 
     // From the file the platform's setting names.
-    Path secretFile = Files.writeString(dir.resolve("s3-secret"), S3Server.SECRET_KEY + "\n");
-    Path passwordFile = Files.writeString(dir.resolve("catalog-password"), password + "\n");
+    Path secretFile = OwnerOnly.writeString(dir.resolve("s3-secret"), S3Server.SECRET_KEY + "\n");
+    Path passwordFile = OwnerOnly.writeString(dir.resolve("catalog-password"), password + "\n");
     String fromFiles = child(loaderFile, tableFile, Map.of("DATAOPS_S3_SECRET_FILE", secretFile.toString(),
         "DATAOPS_CATALOG_PASSWORD_FILE", passwordFile.toString()));
     assertThat(fromFiles).contains("loader: opened", "table: opened");
+
+    // A file others may read is refused on that host too, as the platform refuses it, and its secret is not shown.
+    java.nio.file.Files.setPosixFilePermissions(secretFile, java.nio.file.attribute.PosixFilePermissions.fromString(
+        "rw-r--r--"));
+    String readable = child(loaderFile, tableFile, Map.of("DATAOPS_S3_SECRET_FILE", secretFile.toString(),
+        "DATAOPS_CATALOG_PASSWORD_FILE", passwordFile.toString()));
+    String refused = "the S3 secret access key is in a file others may read or change (DATAOPS_S3_SECRET_FILE, mode "
+        + "rw-r--r--)";
+    assertThat(readable).contains("loader: " + refused, "table: " + refused).doesNotContain(S3Server.SECRET_KEY);
   }
 
   /**
