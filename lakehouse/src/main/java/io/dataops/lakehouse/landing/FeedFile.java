@@ -1,6 +1,7 @@
 package io.dataops.lakehouse.landing;
 
 import io.dataops.core.BadInputException;
+import io.dataops.core.text.VisibleText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ public record FeedFile(String name, InputFile input) {
     try {
       return input.getLength();
     } catch (NotFoundException | org.apache.iceberg.exceptions.RuntimeIOException e) {
-      throw new BadInputException("no readable file at " + Landing.shown(location()));
+      throw new BadInputException("no readable file at " + VisibleText.value(location()));
     }
   }
 
@@ -38,7 +39,7 @@ public record FeedFile(String name, InputFile input) {
     try {
       return input.newStream();
     } catch (NotFoundException e) {
-      throw new BadInputException("no readable file at " + Landing.shown(location()));
+      throw new BadInputException("no readable file at " + VisibleText.value(location()));
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.dataops.core.BadInputException;
+import io.dataops.core.text.VisibleText;
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
 import io.dataops.core.StorageFullException;
@@ -201,14 +202,6 @@ public final class Landing {
         ShortNames.Measure.CHARS);
   }
 
-  /**
-   * A file's name or location as a refusal says it: an object's name may hold any character, and a line break or an
-   * escape sequence in it would reach the operator's terminal as such (found by a probe).
-   */
-  static String shown(String name) {
-    return io.dataops.core.text.VisibleText.value(name);
-  }
-
   /** The details of a {@code feed.land} event that succeeded (in this order: the trail keeps them as given). */
   private static Map<String, Object> eventDetails(String feedId, Long snapshotId, Long duplicateOf, Long rowsRead,
       Long rowsLanded, Long rowsQuarantined, String fileSha256) {
@@ -278,7 +271,7 @@ public final class Landing {
     FeedFile file = request.feed();
     long fileBytes = file.length();
     if (fileBytes == 0) {
-      throw new BadInputException(shown(file.name()) + " is empty (0 bytes): there is nothing to land");
+      throw new BadInputException(VisibleText.value(file.name()) + " is empty (0 bytes): there is nothing to land");
     }
     TableIdentifier odsId = TableNames.ods(request.department(), request.dataset());
     TableIdentifier quarantineId = TableNames.quarantine(request.department(), request.dataset());
@@ -518,7 +511,7 @@ public final class Landing {
   private static BadInputException refuseUnlandable(FeedFile file, Table ods, Table quarantine, TableIdentifier quarantineId,
       String feedId, Outcome outcome) {
     deleteQuietly(ods, outcome.odsFiles);
-    String name = shown(file.name());
+    String name = VisibleText.value(file.name());
     if (outcome.quarantined == 0) {
       deleteQuietly(quarantine, outcome.quarantineFiles);
       return new BadInputException(name + " has no rows: there is nothing to land");
@@ -548,7 +541,7 @@ public final class Landing {
     FeedFile file = request.feed();
     String location = file.location();
     if (location.startsWith("/") && (!Files.isRegularFile(Path.of(location)) || !Files.isReadable(Path.of(location)))) {
-      throw new BadInputException("no readable file at " + shown(location));
+      throw new BadInputException("no readable file at " + VisibleText.value(location));
     }
     FeedFormat byName = FeedFormat.fromFileName(file.name());
     if (byName != null && byName != contract.format() && !(byName == FeedFormat.CSV && contract.format() == FeedFormat.JSONL)) {
@@ -731,7 +724,7 @@ public final class Landing {
     } catch (WorkerStopped stopped) {
       failure = null; // the worker's own exception is reported below
     } catch (IOException e) {
-      failure = new UncheckedIOException("reading " + shown(file.name()) + " failed", e);
+      failure = new UncheckedIOException("reading " + VisibleText.value(file.name()) + " failed", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       failure = e;
@@ -1044,7 +1037,8 @@ public final class Landing {
     try (InputStream in = file.openStream()) {
       return Digests.hex(DigestAlgorithm.SHA256, in);
     } catch (IOException e) {
-      throw new BadInputException("cannot read " + shown(file.location()) + " (" + e.getClass().getSimpleName() + ")");
+      throw new BadInputException("cannot read " + VisibleText.value(file.location()) + " ("
+          + e.getClass().getSimpleName() + ")");
     }
   }
 }
