@@ -2,6 +2,7 @@ package io.dataops.platform.config;
 
 import io.dataops.core.BadInputException;
 import io.dataops.core.files.OwnerOnly;
+import io.dataops.core.text.VisibleText;
 import io.dataops.lakehouse.catalog.LakehouseConfig;
 import io.dataops.lakehouse.contract.PersonalData;
 import io.dataops.lakehouse.storage.Documents;
@@ -64,6 +65,8 @@ import java.util.TreeMap;
  * DATAOPS_AIRFLOW_USERNAME       airflow.username
  * DATAOPS_AIRFLOW_PASSWORD       (environment only)
  * DATAOPS_AIRFLOW_PASSWORD_FILE  airflow.password-file  a file holding Airflow's password
+ * DATAOPS_AIRFLOW_TIMEOUT        airflow.timeout-seconds  how long one request to Airflow may take in all, 1 to 600
+ *                                                       (default 30)
  * </pre>
  *
  * @param keys the secret keys of pseudonymization and format-preserving encryption (see {@link ConfiguredKeys})
@@ -221,6 +224,9 @@ public record PlatformConfig(Path home, LakehouseConfig lakehouse, ConfiguredKey
         secret == null || secret.isBlank() ? null : secret);
   }
 
+  /** The longest an operator waits for one answer of Airflow before the command says it did not come. */
+  static final long MAX_AIRFLOW_TIMEOUT_SECONDS = 600;
+
   /** Airflow's API server when airflow.url is set, else null; the password as the catalog's (never in the file). */
   private static AirflowSettings airflow(Map<String, String> env, Properties file) {
     String url = setting(env, file, "DATAOPS_AIRFLOW_URL", "airflow.url", null);
@@ -233,9 +239,23 @@ public record PlatformConfig(Path home, LakehouseConfig lakehouse, ConfiguredKey
       throw new BadInputException("airflow.url is set but not how to sign in: set airflow.username "
           + "(DATAOPS_AIRFLOW_USERNAME) and DATAOPS_AIRFLOW_PASSWORD or airflow.password-file");
     }
+    String timeout = setting(env, file, "DATAOPS_AIRFLOW_TIMEOUT", "airflow.timeout-seconds",
+        String.valueOf(AirflowSettings.DEFAULT_TIMEOUT.toSeconds()));
+    long seconds;
+    try {
+      seconds = Long.parseLong(timeout.strip());
+    } catch (NumberFormatException e) {
+      seconds = -1;
+    }
+    if (seconds < 1 || seconds > MAX_AIRFLOW_TIMEOUT_SECONDS) {
+      throw new BadInputException("airflow.timeout-seconds (DATAOPS_AIRFLOW_TIMEOUT) is how long Airflow may take to "
+          + "answer one request, 1 to " + MAX_AIRFLOW_TIMEOUT_SECONDS + " seconds, not '" + VisibleText.value(timeout)
+          + "'");
+    }
     try {
       return new AirflowSettings(java.net.URI.create(url),
-          AirflowApi.of(setting(env, file, "DATAOPS_AIRFLOW_API", "airflow.api", "v2")), user, password);
+          AirflowApi.of(setting(env, file, "DATAOPS_AIRFLOW_API", "airflow.api", "v2")), user, password,
+          java.time.Duration.ofSeconds(seconds));
     } catch (IllegalArgumentException e) {
       throw new BadInputException(e.getMessage());
     }

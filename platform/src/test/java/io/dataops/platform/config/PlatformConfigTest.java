@@ -130,6 +130,15 @@ class PlatformConfigTest {
           assertThat(x.api()).isEqualTo(io.dataops.scheduler.airflow.AirflowApi.V2);
         });
     assertThat(PlatformConfig.load(home, Map.of()).toString()).doesNotContain("af-s3cret").contains("(hidden)");
+    assertThat(a.timeout()).as("the default").isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(PlatformConfig.load(home, Map.of("DATAOPS_AIRFLOW_TIMEOUT", "120")).airflow().timeout())
+        .isEqualTo(java.time.Duration.ofSeconds(120));
+    for (String bad : List.of("0", "601", "30s", "-5", "99999999999999999999")) {
+      assertThatThrownBy(() -> PlatformConfig.load(home, Map.of("DATAOPS_AIRFLOW_TIMEOUT", bad)))
+          .isInstanceOf(BadInputException.class)
+          .hasMessage("airflow.timeout-seconds (DATAOPS_AIRFLOW_TIMEOUT) is how long Airflow may take to answer one "
+              + "request, 1 to 600 seconds, not '" + bad + "'");
+    }
 
     assertThatThrownBy(() -> PlatformConfig.load(home, Map.of("DATAOPS_AIRFLOW_API", "v3")))
         .isInstanceOf(BadInputException.class).hasMessage("airflow.api is v1 (Airflow 2) or v2 (Airflow 3), not 'v3'");

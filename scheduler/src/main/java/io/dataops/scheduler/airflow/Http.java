@@ -97,7 +97,8 @@ final class Http {
   private AirflowException timedOut(String what, Throwable cause) {
     return new AirflowException(AirflowException.Kind.UNREACHABLE, 0, "Airflow at " + settings.root() + " timed out "
         + "after " + seconds(settings.timeout()) + " on " + what + " (the whole answer must arrive in that time): "
-        + "is the API server up and not overloaded, and airflow.url its address?", cause);
+        + "is the API server up and not overloaded, and airflow.url its address? (airflow.timeout-seconds sets the "
+        + "time)", cause);
   }
 
   /** "30 s", or "1500 ms" for a timeout of no whole number of seconds. */
