@@ -30,6 +30,16 @@ public final class Main {
   }
 
   public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+    return run(args, out, err, env, failure -> { });
+  }
+
+  /**
+   * As {@link #run(String[], PrintStream, PrintStream, Map)}, handing {@code failed} what the command failed with (a
+   * refused token, a refused role, bad input, an internal failure) before it becomes an exit status: the REST API
+   * answers 401, 403, 400 or 500 from it, where the exit status says 2 for the first three alike.
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env,
+      java.util.function.Consumer<Throwable> failed) {
     // The log file lives in the home: say where before anything logs.
     System.setProperty("dataops.home", PlatformConfig.resolveHome(homeOption(args), env).toString());
     // Else picocli looks for Groovy's Closure class, and a class that is not there is looked for in every jar of the
@@ -41,6 +51,7 @@ public final class Main {
     cmd.setOut(new java.io.PrintWriter(out, true));
     cmd.setErr(new java.io.PrintWriter(err, true));
     cmd.setParameterExceptionHandler((ex, a) -> {
+      failed.accept(ex);
       String command = commandName(ex.getCommandLine());
       // The error may come before --json was read: look for it among the arguments.
       return fail(cli, out, err, 2, "dataops: " + ex.getMessage().lines().findFirst().orElse("bad arguments")
@@ -52,6 +63,7 @@ public final class Main {
       while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
         cause = cause.getCause();
       }
+      failed.accept(cause);
       String command = commandName(commandLine);
       if (cause instanceof io.dataops.core.StateRefusedException refused) {
         cli.refused(refused);

@@ -57,7 +57,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * </pre>
  */
 public final class PipelineParser {
-  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+  /** A pipeline's or product's name (the REST API holds a product name in its path to it). */
+  public static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
 
   /** What is wrong with a pipeline or product name: its characters, or (right characters) its length. */
   static String nameProblem(String key, String value) {

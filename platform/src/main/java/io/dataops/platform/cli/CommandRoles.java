@@ -26,9 +26,10 @@ final class CommandRoles {
 
   /**
    * Commands that run without a user: the first admin's bootstrap, the build's class loading, and the generator of
-   * synthetic feeds (it writes a file of made-up rows and neither reads nor changes anything of the platform).
+   * synthetic feeds (it writes a file of made-up rows and neither reads nor changes anything of the platform), and
+   * the REST API's server (it acts as no one: each request runs its command as its bearer token's user, checked here).
    */
-  static final Set<String> WITHOUT_USER = Set.of("user bootstrap", "warmup", "generate");
+  static final Set<String> WITHOUT_USER = Set.of("user bootstrap", "warmup", "generate", "serve");
 
   static final Map<String, List<Role>> ROLES = Map.ofEntries(
       Map.entry("demo", List.of(ADMIN)),

@@ -19,7 +19,7 @@ public final class DataopsCommand {
       ContractCommand.class, LandCommand.class, TableCommand.class, QualityCommand.class, FeedbackCommand.class,
       PipelineCommand.class, ProductCommand.class, GrantCommand.class, BillingCommand.class, SuperviseCommand.class,
       EvaluateCommand.class, AuditCommand.class, UserCommand.class, OrgCommand.class, AirflowCommand.class,
-      ScheduleCommand.class, SchedulerCommand.class, WarmupCommand.class);
+      ScheduleCommand.class, SchedulerCommand.class, ServeCommand.class, WarmupCommand.class);
 
   /** The top command's options that take a value: a subcommand's name is the first argument that is none of these. */
   private static final Set<String> VALUED_OPTIONS = Set.of("--home", "--as");

@@ -11,7 +11,7 @@ import picocli.CommandLine;
 class DataopsCommandTest {
   private static final List<String> ALL = List.of("demo", "generate", "contract", "land", "table", "quality",
       "feedback", "pipeline", "product", "grant", "billing", "supervise", "evaluate", "audit", "user", "org",
-      "airflow", "schedule", "scheduler", "warmup");
+      "airflow", "schedule", "scheduler", "serve", "warmup");
 
   private static List<String> built(String... args) {
     Cli cli = new Cli(System.out, System.err, Map.of());

@@ -1,0 +1,71 @@
+package io.dataops.platform.cli;
+
+import io.dataops.core.BadInputException;
+import io.dataops.platform.config.PlatformConfig;
+import io.dataops.platform.serve.ApiServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code dataops serve}: the read-only REST API and web console in the foreground, until stopped (SIGTERM, Ctrl-C).
+ * It acts as no one itself: each request runs its command as the user its bearer token names.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "REST API (read-only) and web console over plain HTTP; each request authenticates with "
+        + "Authorization: Bearer TOKEN. Prints the address it listens on.")
+final class ServeCommand implements Callable<Integer> {
+  private final Cli cli;
+  final CommonOptions common;
+  @Option(names = "--port", defaultValue = "8080", paramLabel = "N", description = "Port (0: a free one; default "
+      + "8080).") int port;
+  @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDR",
+      description = "Address to listen on (default 127.0.0.1: this host only).") String bind;
+
+  ServeCommand(Cli cli) {
+    this.cli = cli;
+    this.common = cli.common;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (port < 0 || port > 65535) {
+      throw new BadInputException("--port must be 0 to 65535, not " + port);
+    }
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(bind);
+    } catch (UnknownHostException e) {
+      throw new BadInputException("--bind " + io.dataops.core.text.VisibleText.value(bind)
+          + " is no address of this host");
+    }
+    PlatformConfig config = cli.configToRead(common); // a home that is not there is refused now, not per request
+    ApiServer server;
+    try {
+      server = ApiServer.start(new InetSocketAddress(address, port), config.home(), cli.env);
+    } catch (IOException e) {
+      throw new BadInputException("cannot listen on " + address.getHostAddress() + " port " + port + ": "
+          + e.getMessage() + " (another process on it? choose another --port, or 0 for a free one)", e);
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      stopped.countDown();
+    }, "dataops-serve-stop"));
+    if (!address.isLoopbackAddress()) {
+      cli.err.println("dataops: note: plain HTTP on " + address.getHostAddress() + ": tokens cross the network in "
+          + "clear unless a TLS proxy is in front");
+    }
+    InetSocketAddress at = server.address();
+    String host = at.getAddress().getHostAddress();
+    cli.out.println("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + at.getPort() + "/");
+    cli.out.flush();
+    stopped.await();
+    return 0;
+  }
+}

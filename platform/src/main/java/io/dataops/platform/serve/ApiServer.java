@@ -1,0 +1,210 @@
+package io.dataops.platform.serve;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code dataops serve}: a read-only REST API over the CLI's own commands (see {@link Routes}), and a web console of
+ * one static page. Every request names its user with {@code Authorization: Bearer TOKEN} and runs as the command
+ * would for that user; nothing is kept between requests (no cookies, no sessions).
+ */
+public final class ApiServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+  /** Longer request lines are refused (414) before anything else is looked at. */
+  static final int MAX_URI = 2000;
+  private static final int THREADS = 4;
+  private static final int QUEUED = 32;
+
+  /**
+   * The JDK server's limits (seconds), read once when its first server is made: a client that takes longer than
+   * {@code maxReqTime} to send its request (one byte a second) is dropped, and so is a response not done within
+   * {@code maxRspTime} (which counts the command's run, so it is generous); an idle kept-alive connection is closed.
+   * Each is set only when not given already (DATAOPS_JAVA_OPTS=-Dsun.net.httpserver.maxReqTime=...).
+   */
+  static final Map<String, String> LIMITS = Map.of(
+      "sun.net.httpserver.maxReqTime", "10",
+      "sun.net.httpserver.maxRspTime", "300",
+      "sun.net.httpserver.idleInterval", "30");
+
+  private static final Map<String, String> SECURITY_HEADERS = Map.of(
+      "X-Content-Type-Options", "nosniff",
+      "X-Frame-Options", "DENY",
+      "Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'",
+      "Cache-Control", "no-store",
+      "Referrer-Policy", "no-referrer");
+
+  /** The console's files: path, resource, content type. */
+  private record Asset(String resource, String type) {}
+
+  private static final Map<String, Asset> ASSETS = Map.of(
+      "/", new Asset("console.html", "text/html; charset=utf-8"),
+      "/console.js", new Asset("console.js", "text/javascript; charset=utf-8"));
+
+  private final HttpServer server;
+  private final ThreadPoolExecutor pool;
+  private final CommandRunner runner;
+
+  private ApiServer(HttpServer server, ThreadPoolExecutor pool, CommandRunner runner) {
+    this.server = server;
+    this.pool = pool;
+    this.runner = runner;
+  }
+
+  /** Listens on {@code address} (port 0: a free one) for the home, with the server's environment {@code env}. */
+  public static ApiServer start(InetSocketAddress address, Path home, Map<String, String> env) throws IOException {
+    LIMITS.forEach((k, v) -> {
+      if (System.getProperty(k) == null) {
+        System.setProperty(k, v);
+      }
+    });
+    AtomicInteger n = new AtomicInteger();
+    // Bounded both ways: a flood of connections waits in a short queue and past it is refused, not given threads.
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(THREADS, THREADS, 0, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(QUEUED), r -> {
+          Thread t = new Thread(r, "dataops-serve-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    HttpServer server = HttpServer.create(address, 0);
+    ApiServer api = new ApiServer(server, pool, new CommandRunner(home, env));
+    server.createContext("/", api::handle);
+    server.setExecutor(pool);
+    server.start();
+    return api;
+  }
+
+  /** Where it listens (the port chosen when 0 was asked). */
+  public InetSocketAddress address() {
+    return server.getAddress();
+  }
+
+  /** Stops listening, giving requests under way a second to finish. */
+  @Override
+  public void close() {
+    server.stop(1);
+    pool.shutdownNow();
+  }
+
+  private void handle(HttpExchange exchange) {
+    try {
+      SECURITY_HEADERS.forEach(exchange.getResponseHeaders()::set);
+      try {
+        respond(exchange);
+      } catch (RuntimeException e) {
+        LOG.error("request failed", e);
+        send(exchange, CommandRunner.Outcome.error(500, CommandRunner.INTERNAL));
+      }
+    } catch (IOException | UncheckedIOException e) {
+      LOG.debug("client went away: {}", e.toString()); // or the response was begun: nothing more can be said
+    } finally {
+      exchange.close();
+    }
+  }
+
+  private void respond(HttpExchange exchange) throws IOException {
+    if (exchange.getRequestURI().toString().length() > MAX_URI) {
+      send(exchange, CommandRunner.Outcome.error(414, "the request line is longer than " + MAX_URI + " characters"));
+      return;
+    }
+    if (!exchange.getRequestMethod().equals("GET")) {
+      exchange.getResponseHeaders().set("Allow", "GET");
+      send(exchange, CommandRunner.Outcome.error(405, "only GET: this version of the API reads, it changes nothing"));
+      return;
+    }
+    if (hasBody(exchange.getRequestHeaders())) {
+      // Not read: a GET has nothing to send, and reading it would let a client hold a thread with it.
+      send(exchange, CommandRunner.Outcome.error(400, "a GET request has no body"));
+      return;
+    }
+    String path = exchange.getRequestURI().getRawPath();
+    Asset asset = ASSETS.get(path);
+    if (asset != null) {
+      sendAsset(exchange, asset);
+      return;
+    }
+    var route = Routes.of(path);
+    if (route.isEmpty()) {
+      send(exchange, CommandRunner.Outcome.error(404, "no such path (see /api/v1/products, /api/v1/tables, "
+          + "/api/v1/grants, /api/v1/feedback, /api/v1/audit/verify)"));
+      return;
+    }
+    if (route.get().command() == null) {
+      send(exchange, CommandRunner.Outcome.error(route.get().refusal(), route.get().reason()));
+      return;
+    }
+    String token = bearer(exchange.getRequestHeaders().get("Authorization"));
+    if (token == null) {
+      exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+      send(exchange, CommandRunner.Outcome.error(401, "an API token is needed: Authorization: Bearer dop_..."));
+      return;
+    }
+    CommandRunner.Outcome outcome = runner.run(token, route.get().command());
+    if (outcome.status() == 401) {
+      exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+    }
+    send(exchange, outcome);
+  }
+
+  private static boolean hasBody(Headers request) {
+    String length = request.getFirst("Content-Length");
+    return request.containsKey("Transfer-Encoding") || length != null && !length.strip().equals("0");
+  }
+
+  /** The token of the one Authorization header when it is a bearer token, else null (no header, two, another kind). */
+  static String bearer(List<String> values) {
+    if (values == null || values.size() != 1) {
+      return null;
+    }
+    String v = values.get(0).strip();
+    if (v.length() <= 7 || !v.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
+      return null;
+    }
+    String token = v.substring(7).strip();
+    return token.isEmpty() || token.chars().anyMatch(c -> c <= ' ') ? null : token;
+  }
+
+  private static void send(HttpExchange exchange, CommandRunner.Outcome outcome) throws IOException {
+    byte[] body = (outcome.json() + "\n").getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+    if (exchange.getRequestMethod().equals("HEAD")) {
+      exchange.sendResponseHeaders(outcome.status(), -1); // a HEAD response has no body
+      return;
+    }
+    exchange.sendResponseHeaders(outcome.status(), body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  private static void sendAsset(HttpExchange exchange, Asset asset) throws IOException {
+    byte[] body;
+    try (InputStream in = ApiServer.class.getResourceAsStream(asset.resource())) {
+      if (in == null) {
+        throw new IllegalStateException("the console's " + asset.resource() + " is missing from the jar");
+      }
+      body = in.readAllBytes();
+    }
+    exchange.getResponseHeaders().set("Content-Type", asset.type());
+    exchange.sendResponseHeaders(200, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+}

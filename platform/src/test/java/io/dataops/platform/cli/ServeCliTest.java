@@ -1,0 +1,333 @@
+package io.dataops.platform.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dataops.core.audit.AuditSink;
+import io.dataops.core.testing.ChildJvm;
+import io.dataops.governance.audit.AuditFilter;
+import io.dataops.governance.audit.AuditRecord;
+import io.dataops.governance.audit.AuditTrail;
+import io.dataops.governance.identity.Credentials;
+import io.dataops.governance.identity.Identities;
+import io.dataops.governance.identity.IssuedToken;
+import io.dataops.platform.Main;
+import io.dataops.platform.cli.CliTest.Run;
+import io.dataops.platform.config.PlatformConfig;
+import io.dataops.platform.serve.ApiServer;
+import io.dataops.platform.session.Sessions;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code dataops serve}: the read-only REST API over real HTTP, each request running its CLI command as its bearer
+ * token's user — the same refusals, the same audit events — and hardened against what a browser or a client may send.
+ * One home for the class: income-by-street version 1 published, version 2 a draft.
+ */
+class ServeCliTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir static Path dir;
+  private static Path home;
+  private static ApiServer server;
+  private static URI base;
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @BeforeAll
+  static void homeWithAPublishedVersionAndADraft() throws Exception {
+    DeliveryCliTest.grantedRunAndPublished(dir, "--channel market --price 300");
+    home = dir.resolve("home");
+    Path feed = dir.resolve("feeds/c2.csv");
+    cli(TestCast.PUBLIC_SECURITY, "generate", "--dataset", "citizens", "--rows", "300", "--offset", "1500", "--out",
+        feed.toString());
+    cli(TestCast.PUBLIC_SECURITY, "land", "--department", "public-security", "--dataset", "citizens", "--file",
+        feed.toString());
+    cli(TestCast.OPERATOR, "pipeline", "run", dir.resolve("pipelines/income.yaml").toString());
+    server = ApiServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), home, Map.of());
+    base = URI.create("http://127.0.0.1:" + server.address().getPort());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private static Run cli(String as, String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--home", home.toString(), "--as", as));
+    Run r = CliTest.exactly(all.toArray(String[]::new));
+    assertThat(r.exit()).as(String.join(" ", args) + ": " + r.err()).isZero();
+    return r;
+  }
+
+  private static String token(String user) {
+    return Credentials.of(home).resolve(user, Map.of()).token();
+  }
+
+  private static HttpResponse<String> get(String path, String token) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> getAs(String path, String user) throws Exception {
+    return get(path, token(user));
+  }
+
+  private static JsonNode json(HttpResponse<String> r) throws Exception {
+    assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
+    return JSON.readTree(r.body());
+  }
+
+  private static List<AuditRecord> events(String action) {
+    PlatformConfig config = PlatformConfig.load(home, Map.of());
+    return new AuditTrail(Sessions.database(config)).list(AuditFilter.newest().action(action).limit(1000));
+  }
+
+  @Test
+  void aRequestWithoutAValidTokenIs401AndARefusedTokenIsAuditedAsTheCliAuditsIt() throws Exception {
+    HttpResponse<String> none = get("/api/v1/products", null);
+    assertThat(none.statusCode()).isEqualTo(401);
+    assertThat(json(none).get("error").asText()).contains("Bearer");
+    assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+
+    int refusedBefore = events("auth.refused").size();
+    HttpResponse<String> unknown = get("/api/v1/products", "dop_" + "A".repeat(43));
+    assertThat(unknown.statusCode()).isEqualTo(401);
+    assertThat(json(unknown).get("error").asText()).isEqualTo("unknown API token");
+    HttpResponse<String> malformed = get("/api/v1/products", "not-a-token");
+    assertThat(malformed.statusCode()).isEqualTo(401);
+    List<AuditRecord> refused = events("auth.refused");
+    assertThat(refused).hasSize(refusedBefore + 2);
+    assertThat(refused.get(0).details()).containsEntry("reason", "malformed token");
+    assertThat(refused.get(1).details()).containsEntry("reason", "unknown token");
+    // The CLI refuses the same unknown token with the same event.
+    Run viaCli = CliTest.exactly(Map.of(Credentials.ENV_TOKEN, "dop_" + "A".repeat(43)), "product", "list",
+        "--home", home.toString());
+    assertThat(viaCli.exit()).isEqualTo(2);
+    AuditRecord cliEvent = events("auth.refused").get(0);
+    assertThat(cliEvent.details()).isEqualTo(refused.get(1).details());
+    assertThat(cliEvent.objects()).isEqualTo(refused.get(1).objects());
+
+    PlatformConfig config = PlatformConfig.load(home, Map.of());
+    Identities ids = new Identities(Sessions.database(config), AuditSink.NONE);
+    IssuedToken revoked = ids.issueToken(TestCast.PARTNER, Duration.ofDays(1));
+    assertThat(get("/api/v1/products", revoked.token()).statusCode()).isEqualTo(200);
+    ids.revokeToken(revoked.id());
+    HttpResponse<String> afterRevoke = get("/api/v1/products", revoked.token());
+    assertThat(afterRevoke.statusCode()).isEqualTo(401);
+    assertThat(json(afterRevoke).get("error").asText()).contains("revoked").doesNotContain(revoked.token());
+    assertThat(events("auth.refused").get(0).details()).containsEntry("reason", "token revoked");
+  }
+
+  @Test
+  void aPartnerSeesOnlyPublishedVersionsAndIsRefusedADraftWhichTheOperatorSees() throws Exception {
+    JsonNode partners = json(getAs("/api/v1/products", TestCast.PARTNER));
+    assertThat(partners.findValuesAsText("version")).containsExactly("1");
+    assertThat(partners.findValuesAsText("state")).containsOnly("published");
+    JsonNode operators = json(getAs("/api/v1/products", TestCast.OPERATOR));
+    assertThat(operators.findValuesAsText("version")).containsExactlyInAnyOrder("1", "2");
+
+    HttpResponse<String> published = getAs("/api/v1/products/income-by-street/1", TestCast.PARTNER);
+    assertThat(published.statusCode()).isEqualTo(200);
+    assertThat(json(published).get("version").asInt()).isEqualTo(1);
+
+    int refusalsBefore = events("command.refused").size();
+    HttpResponse<String> draft = getAs("/api/v1/products/income-by-street/2", TestCast.PARTNER);
+    assertThat(draft.statusCode()).isEqualTo(403);
+    String error = json(draft).get("error").asText();
+    assertThat(error).isNotBlank().doesNotContain(home.toString());
+    HttpResponse<String> operatorsDraft = getAs("/api/v1/products/income-by-street/2", TestCast.OPERATOR);
+    assertThat(operatorsDraft.statusCode()).isEqualTo(200);
+    assertThat(json(operatorsDraft).get("version").asInt()).isEqualTo(2);
+
+    // The request's audit event is the CLI's: the same refusal by the same user, recorded the same way.
+    List<AuditRecord> refusals = events("command.refused");
+    assertThat(refusals).hasSize(refusalsBefore + 1);
+    AuditRecord viaApi = refusals.get(0);
+    assertThat(viaApi.actor()).isEqualTo(TestCast.PARTNER);
+    assertThat(viaApi.objects()).containsExactly("product:income-by-street@2");
+    Run viaCli = CliTest.exactly("product", "show", "income-by-street", "2", "--home", home.toString(), "--as",
+        TestCast.PARTNER);
+    assertThat(viaCli.exit()).isEqualTo(2);
+    assertThat(viaCli.err()).contains(error);
+    AuditRecord cliEvent = events("command.refused").get(0);
+    assertThat(List.of(cliEvent.actor(), cliEvent.organization(), cliEvent.objects(), cliEvent.details()))
+        .isEqualTo(List.of(viaApi.actor(), viaApi.organization(), viaApi.objects(), viaApi.details()));
+
+    assertThat(json(getAs("/api/v1/products/income-by-street/9", TestCast.OPERATOR)).get("error").asText())
+        .contains("has no version 9");
+    assertThat(getAs("/api/v1/products/income-by-street/9", TestCast.OPERATOR).statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void theOtherEndpointsAnswerAsTheirCommandsForTheRolesTheyAllow() throws Exception {
+    HttpResponse<String> tables = getAs("/api/v1/tables", TestCast.PARTNER);
+    assertThat(tables.statusCode()).as(tables.body()).isEqualTo(200);
+    assertThat(tables.body()).contains("product.income_by_street");
+    assertThat(getAs("/api/v1/grants", TestCast.AUTHORITY).statusCode()).isEqualTo(200);
+    HttpResponse<String> partnersGrants = getAs("/api/v1/grants", TestCast.PARTNER);
+    assertThat(partnersGrants.statusCode()).isEqualTo(403);
+    assertThat(json(partnersGrants).get("error").asText()).contains("requires role");
+    assertThat(getAs("/api/v1/feedback", TestCast.PUBLIC_SECURITY).statusCode()).isEqualTo(200);
+    HttpResponse<String> verified = getAs("/api/v1/audit/verify", TestCast.AUDITOR);
+    assertThat(verified.statusCode()).as(verified.body()).isEqualTo(200);
+    assertThat(json(verified).get("ok").asBoolean()).isTrue();
+    assertThat(getAs("/api/v1/nothing", TestCast.AUDITOR).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void aHostilePathParameterIsRefusedBeforeAnyCommandRuns() throws Exception {
+    String partner = token(TestCast.PARTNER);
+    for (String path : List.of("/api/v1/products/..%2f..%2fsecrets/1", "/api/v1/products/a'b/1",
+        "/api/v1/products/a%22b/1", "/api/v1/products/" + "a".repeat(300) + "/1", "/api/v1/products/--help/1")) {
+      HttpResponse<String> r = get(path, partner);
+      assertThat(r.statusCode()).as(path).isEqualTo(400);
+      assertThat(json(r).get("error").asText()).as(path).as("a fixed line, not the parameter")
+          .startsWith("a product name is").doesNotContain("secrets", "a'b", "%22", "aaaa", "help");
+    }
+  }
+
+  @Test
+  void aVersionThatIsNoPositiveWholeNumberIsRefused() throws Exception {
+    String partner = token(TestCast.PARTNER);
+    for (String version : List.of("0", "-1", "01", "1%20--json", "1.0", "99999999999")) {
+      HttpResponse<String> r = get("/api/v1/products/income-by-street/" + version, partner);
+      assertThat(r.statusCode()).as(version).isEqualTo(400);
+      assertThat(json(r).get("error").asText()).as(version).isEqualTo("a version is a positive whole number");
+    }
+  }
+
+  @Test
+  void onlyGetIsAnsweredAndEveryResponseCarriesTheSecurityHeaders() throws Exception {
+    String partner = token(TestCast.PARTNER);
+    for (String method : List.of("POST", "PUT", "DELETE", "HEAD")) {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(base.resolve("/api/v1/products"))
+          .header("Authorization", "Bearer " + partner)
+          .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(method).isEqualTo(405);
+      assertThat(r.headers().firstValue("Allow")).hasValue("GET");
+      assertSecurityHeaders(r);
+    }
+    HttpResponse<String> withBody = HTTP.send(HttpRequest.newBuilder(base.resolve("/api/v1/products"))
+        .header("Authorization", "Bearer " + partner)
+        .method("GET", HttpRequest.BodyPublishers.ofString("x".repeat(10_000))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(withBody.statusCode()).isEqualTo(400);
+    HttpResponse<String> tooLong = get("/api/v1/products?" + "a".repeat(2_100), partner);
+    assertThat(tooLong.statusCode()).isEqualTo(414);
+    for (HttpResponse<String> r : List.of(withBody, tooLong, get("/api/v1/products", partner),
+        get("/api/v1/products", null), get("/nothing", null))) {
+      assertSecurityHeaders(r);
+    }
+  }
+
+  @Test
+  void theConsoleIsOneStaticPageAndItsScriptUnderTheContentSecurityPolicy() throws Exception {
+    HttpResponse<String> page = get("/", null);
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+    assertSecurityHeaders(page);
+    assertThat(page.body()).contains("<script src=\"/console.js\" defer></script>").doesNotContain("style=")
+        .doesNotContainPattern(" on[a-z]+=");
+    assertThat(page.body().split("<script").length).as("one script element, not inline").isEqualTo(2);
+    HttpResponse<String> script = get("/console.js", null);
+    assertThat(script.statusCode()).isEqualTo(200);
+    assertThat(script.headers().firstValue("Content-Type")).hasValue("text/javascript; charset=utf-8");
+    assertSecurityHeaders(script);
+    assertThat(script.body()).contains("/api/v1/products", "textContent", "sessionStorage")
+        .doesNotContain("innerHTML", "localStorage", "document.cookie", "eval(");
+  }
+
+  private static void assertSecurityHeaders(HttpResponse<String> r) {
+    var h = r.headers();
+    assertThat(h.firstValue("X-Content-Type-Options")).hasValue("nosniff");
+    assertThat(h.firstValue("X-Frame-Options")).hasValue("DENY");
+    assertThat(h.firstValue("Content-Security-Policy")).hasValue("default-src 'self'; frame-ancestors 'none'");
+    assertThat(h.firstValue("Cache-Control")).hasValue("no-store");
+    assertThat(h.firstValue("Referrer-Policy")).hasValue("no-referrer");
+    assertThat(h.map().keySet()).noneMatch(k -> k.toLowerCase().startsWith("access-control-"))
+        .noneMatch(k -> k.equalsIgnoreCase("set-cookie"));
+  }
+
+  /**
+   * {@code dataops serve --port 0} in a JVM of its own (the JDK reads its server limits once per JVM): it prints its
+   * address, drops a client that sends a byte a second while it serves the others, and stops on SIGTERM.
+   */
+  @Test
+  void theCommandPrintsItsAddressDropsASlowClientServesOthersAndStopsOnSigterm() throws Exception {
+    Process p = new ProcessBuilder(ChildJvm.command(Main.class, List.of(), List.of("serve", "--port", "0",
+        "--home", home.toString()))).redirectError(dir.resolve("serve.log").toFile()).start();
+    try {
+      String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+      assertThat(line).matches("http://127\\.0\\.0\\.1:[0-9]+/");
+      URI child = URI.create(line);
+      long start = System.nanoTime();
+      try (Socket slow = new Socket(child.getHost(), child.getPort())) {
+        slow.setSoTimeout(30_000);
+        OutputStream out = slow.getOutputStream();
+        InputStream in = slow.getInputStream();
+        boolean dropped = false;
+        byte[] request = "GET /api/v1/products HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < 40 && !dropped; i++) {
+          try {
+            out.write(i < request.length ? request[i] : 'a');
+            out.flush();
+          } catch (java.io.IOException reset) {
+            dropped = true;
+            break;
+          }
+          if (i == 2) {
+            HttpResponse<String> other = HTTP.send(HttpRequest.newBuilder(child.resolve("/api/v1/products"))
+                .header("Authorization", "Bearer " + token(TestCast.PARTNER)).timeout(Duration.ofSeconds(20))
+                .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(other.statusCode()).as("another client is served meanwhile").isEqualTo(200);
+          }
+          Thread.sleep(1000);
+          dropped = in.available() > 0 || slow.isInputShutdown();
+          if (!dropped) {
+            slow.setSoTimeout(1);
+            try {
+              dropped = in.read() == -1;
+            } catch (java.net.SocketTimeoutException stillOpen) {
+              // still open
+            } catch (java.io.IOException reset) {
+              dropped = true;
+            }
+            slow.setSoTimeout(30_000);
+          }
+        }
+        assertThat(dropped).as("the slow client is dropped").isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+      }
+      p.destroy(); // SIGTERM
+      assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("stopped on SIGTERM").isTrue();
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+}
