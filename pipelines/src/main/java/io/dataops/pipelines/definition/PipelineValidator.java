@@ -256,7 +256,7 @@ public final class PipelineValidator {
       BoundPipeline.Privacy privacy = privacy(d, columns, analysis, warnings, inputs, sql, sqlLine, authorization);
       if (d.incremental()) {
         checkIncremental(d, analysis);
-        PseudonymContexts.requireUnchanged(lakehouse, d, columns);
+        PseudonymContexts.requireUnchanged(lakehouse, d, columns, keys);
       }
       if (privacy != null && privacy.optimization() != null) {
         columns = generalizedColumns(columns, privacy);

@@ -7,6 +7,7 @@ import io.dataops.core.text.VisibleText;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.pipelines.definition.BoundPipeline.BoundColumn;
 import io.dataops.pipelines.definition.PipelineDefinition.PolicySpec;
+import io.dataops.pipelines.desensitize.KeyRing;
 import io.dataops.pipelines.desensitize.Pseudonymize;
 import io.dataops.pipelines.plan.Increment;
 import java.util.LinkedHashMap;
@@ -30,6 +31,8 @@ import org.apache.iceberg.catalog.TableIdentifier;
  * <p>An incremental run adds rows to the earlier versions' rows, so it must pseudonymize each column in the context
  * they did, named or default: each version's snapshot records the context of every pseudonymized column
  * ({@link #SUMMARY_CONTEXTS}), and an incremental run that would change one is refused ({@link #requireUnchanged}).
+ * So is one whose key for a pseudonymized or encrypted column changed (rotated, or the policy names another key): the
+ * snapshot records each such column's key fingerprint ({@link #SUMMARY_KEYS}), never the key.
  */
 public final class PseudonymContexts {
   /** The snapshot summary property saying which default context the version's pseudonyms used. */
@@ -39,6 +42,12 @@ public final class PseudonymContexts {
    * column → context); versions made before it lack it.
    */
   public static final String SUMMARY_CONTEXTS = "dataops.pseudonym-contexts";
+  /**
+   * The snapshot summary property giving the fingerprint of the key of each pseudonymized or encrypted column of the
+   * version (a JSON object, column → {@link KeyRing#fingerprint}: an HMAC of a fixed label under the key, which does
+   * not reveal it); versions made before it lack it.
+   */
+  public static final String SUMMARY_KEYS = "dataops.key-fingerprints";
   /** The product's name (this default). */
   public static final String PRODUCT = "product";
   /** The empty context of products made before this default. */
@@ -97,16 +106,17 @@ public final class PseudonymContexts {
   /**
    * Refuses an incremental run of {@code d} whose {@code columns} pseudonymize a column in another context than the
    * product's last version did (before, only the default's change was guarded, and a changed {@code
-   * context:} gave the version's rows two pseudonym schemes, a person two pseudonyms). A version made before the
-   * contexts were recorded is not compared.
+   * context:} gave the version's rows two pseudonym schemes, a person two pseudonyms), or pseudonymize or encrypt a
+   * column under another key ({@code keys} gives its fingerprint). A version made before the contexts, or the keys,
+   * were recorded is not compared on them.
    */
-  static void requireUnchanged(Lakehouse lakehouse, PipelineDefinition d, List<BoundColumn> columns) {
+  static void requireUnchanged(Lakehouse lakehouse, PipelineDefinition d, List<BoundColumn> columns, KeyRing keys) {
     Map<String, String> last = lastRun(lakehouse, d.product());
-    String recorded = last == null ? null : last.get(SUMMARY_CONTEXTS);
-    if (recorded == null) {
+    if (last == null) {
       return;
     }
-    Map<String, String> before = parse(recorded);
+    String recorded = last.get(SUMMARY_CONTEXTS);
+    Map<String, String> before = recorded == null ? Map.of() : parse(recorded, "pseudonym contexts");
     for (Map.Entry<String, String> now : contexts(columns).entrySet()) {
       String old = before.get(now.getKey());
       if (old == null || old.equals(now.getValue())) {
@@ -120,6 +130,26 @@ public final class PseudonymContexts {
           + "run adds its rows to theirs, and the version would give a person two pseudonyms; give the policy "
           + "context: " + (old.isEmpty() ? "\"\"" : VisibleText.value(old)) + " to go on, or run the pipeline in mode "
           + "full (which rebuilds every row) to change it");
+    }
+    String recordedKeys = last.get(SUMMARY_KEYS);
+    Map<String, String> keysBefore = recordedKeys == null ? Map.of() : parse(recordedKeys, "key fingerprints");
+    for (BoundColumn c : columns) {
+      String keyId = c.policy().keyId();
+      String old = keyId == null ? null : keysBefore.get(c.name());
+      String now = old == null ? null : keys.fingerprint(keyId);
+      if (old == null || old.equals(now)) {
+        continue;
+      }
+      PolicySpec spec = d.policies().get(c.name());
+      boolean pseudonyms = c.policy() instanceof Pseudonymize;
+      throw new PipelineException(d.source(), spec == null ? d.modeLine() : spec.line(), "column '" + c.name()
+          + "' of incremental product " + d.product() + ": its earlier versions " + (pseudonyms ? "pseudonymized"
+          : "encrypted") + " it under the key of fingerprint " + old + ", this pipeline under key '" + keyId
+          + "' of fingerprint " + now + ": the key changed (rotated, or the policy names another); an incremental "
+          + "run adds its rows to theirs, and the version would " + (pseudonyms ? "give a person two pseudonyms"
+          : "hold values encrypted under two keys (no one key would reveal them all)") + "; restore the key of "
+          + "fingerprint " + old + " to go on, or run the pipeline in mode full (which rebuilds every row) to change "
+          + "it");
     }
   }
 
@@ -147,11 +177,30 @@ public final class PseudonymContexts {
     return out;
   }
 
-  private static Map<String, String> parse(String recorded) {
+  /**
+   * What a version made by {@code p} records in {@link #SUMMARY_KEYS}: each column whose policy uses a key → that
+   * key's fingerprint, from {@code fingerprints} (key id → fingerprint, as the run's identity holds them).
+   */
+  public static String keys(BoundPipeline p, Map<String, String> fingerprints) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (BoundColumn c : p.columns()) {
+      String keyId = c.policy().keyId();
+      if (keyId != null && fingerprints.containsKey(keyId)) {
+        out.put(c.name(), fingerprints.get(keyId));
+      }
+    }
+    try {
+      return JSON.writeValueAsString(out);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the key fingerprints of " + p.definition().product(), e);
+    }
+  }
+
+  private static Map<String, String> parse(String recorded, String what) {
     try {
       return JSON.readValue(recorded, new TypeReference<Map<String, String>>() { });
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("the product's last version records pseudonym contexts that cannot be read: "
+      throw new IllegalStateException("the product's last version records " + what + " that cannot be read: "
           + e.getOriginalMessage(), e);
     }
   }

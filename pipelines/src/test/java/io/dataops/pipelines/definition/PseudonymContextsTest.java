@@ -127,7 +127,78 @@ class PseudonymContextsTest extends PipelineFixture {
   private void versionBy(BoundPipeline p) {
     version(p.definition().product(), Map.of(io.dataops.pipelines.plan.Increment.SUMMARY_PIPELINE,
         p.definition().name(), PseudonymContexts.SUMMARY, PseudonymContexts.scheme(p),
-        PseudonymContexts.SUMMARY_CONTEXTS, PseudonymContexts.contexts(p)));
+        PseudonymContexts.SUMMARY_CONTEXTS, PseudonymContexts.contexts(p),
+        PseudonymContexts.SUMMARY_KEYS, PseudonymContexts.keys(p,
+            io.dataops.pipelines.plan.RunIdentity.of(p, keys, "spring-batch").keys())));
+  }
+
+  private static final String ROTATED = "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100";
+
+  /**
+   * Before, only the context was compared, so an incremental run after the key was rotated (same name, other bytes)
+   * or after the policy named another key added rows with other pseudonyms to the earlier ones. Refused at the
+   * policy's line, naming the column, both fingerprints (never a key) and the way out; a full run may change it.
+   */
+  @Test
+  void anIncrementalRunRefusesARotatedKeyNamingBothFingerprintsAndTheWayOut() {
+    BoundPipeline first = bind(pipeline("product-a", "linked", "incremental"));
+    versionBy(first);
+    String before = keys.fingerprint("default");
+    keys.with("default", ROTATED);
+    String after = keys.fingerprint("default");
+
+    Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> bind(pipeline("product-a", "linked",
+        "incremental")));
+    assertThat(refused).isInstanceOf(PipelineException.class).hasMessageContaining("p.yaml:8: ")
+        .hasMessageContaining("column 'person_key' of incremental product product-a: its earlier versions "
+            + "pseudonymized it under the key of fingerprint " + before + ", this pipeline under key 'default' of "
+            + "fingerprint " + after + ": the key changed")
+        .hasMessageContaining("give a person two pseudonyms; restore the key of fingerprint " + before
+            + " to go on, or run the pipeline in mode full");
+    assertThat(refused.getMessage()).doesNotContainIgnoringCase(ROTATED)
+        .doesNotContainIgnoringCase("000102030405060708090a0b0c0d0e0f");
+    assertThat(pseudonym(bind(pipeline("product-a", "linked")))).as("a full run rebuilds every row, under the new key")
+        .isNotEqualTo(pseudonym(first));
+
+    keys.with("default", "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> bind(pipeline("product-a", "linked",
+        "incremental").replace("key: default", "key: fpe")))).as("the policy names another key")
+        .isInstanceOf(PipelineException.class).hasMessageContaining("this pipeline under key 'fpe' of fingerprint "
+            + keys.fingerprint("fpe"));
+    assertThat(pseudonym(bind(pipeline("product-a", "linked", "incremental")))).as("the key restored")
+        .isEqualTo(pseudonym(bind(pipeline("product-a", "linked"))));
+  }
+
+  /** Encryption has the same problem: the version's values under two keys, one key revealing only some. */
+  @Test
+  void anIncrementalRunRefusesARotatedEncryptionKey() {
+    String encrypted = pipeline("product-a", null, "incremental").replace(
+        "{pseudonymize: hmac-sha256, key: default, length: 20}", "{encrypt: ff1, key: fpe, shape: id_card}");
+    versionBy(bind(encrypted));
+    String before = keys.fingerprint("fpe");
+    keys.with("fpe", "00112233445566778899aabbccddeeff");
+
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> bind(encrypted)))
+        .isInstanceOf(PipelineException.class).hasMessageContaining("p.yaml:8: ")
+        .hasMessageContaining("its earlier versions encrypted it under the key of fingerprint " + before
+            + ", this pipeline under key 'fpe' of fingerprint " + keys.fingerprint("fpe"))
+        .hasMessageContaining("hold values encrypted under two keys");
+    assertThat(bind(encrypted.replace("mode: incremental", "mode: full")).definition().incremental())
+        .as("a full run may").isFalse();
+  }
+
+  /** A version made before the fingerprints were recorded (its contexts only) is not compared on the key. */
+  @Test
+  void aVersionWithoutKeyFingerprintsIsNotComparedOnTheKey() {
+    BoundPipeline first = bind(pipeline("product-a", "linked", "incremental"));
+    version("product-a", Map.of(io.dataops.pipelines.plan.Increment.SUMMARY_PIPELINE, "product-a",
+        PseudonymContexts.SUMMARY, PseudonymContexts.scheme(first),
+        PseudonymContexts.SUMMARY_CONTEXTS, PseudonymContexts.contexts(first)));
+    keys.with("default", ROTATED);
+
+    assertThat(pseudonym(bind(pipeline("product-a", "linked", "incremental")))).isNotEqualTo(pseudonym(first));
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> bind(pipeline("product-a", "other",
+        "incremental")))).as("its contexts still are").hasMessageContaining("in context 'linked'");
   }
 
   /**

@@ -152,6 +152,8 @@ public final class PipelineVersions {
       HeldRows.Split split) {
     PublishVersion publish = publish(publisher, plan.pipeline(), engine, plan.runKey(), files, lineage, actor,
         earlierVerdict);
+    publish.summary(io.dataops.pipelines.definition.PseudonymContexts.SUMMARY_KEYS,
+        io.dataops.pipelines.definition.PseudonymContexts.keys(plan.pipeline(), plan.identity().keys()));
     if (plan.incremental()) {
       publish.append(split == null ? files : split.publish()).after(plan.increment().baseSnapshot())
           .summary(Increment.SUMMARY_MODE, "incremental")
