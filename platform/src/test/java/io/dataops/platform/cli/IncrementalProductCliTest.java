@@ -47,6 +47,44 @@ class IncrementalProductCliTest extends HomeCliTest {
         .isGreaterThan(v2.get("rowsOut").asLong());
   }
 
+  /**
+   * Before, an incremental run after the home's keys file was rotated added rows with other pseudonyms (and phones
+   * encrypted under another key) to the version's earlier rows. Refused, showing the fingerprints and never a key; a
+   * run in mode full rebuilds every row under the new keys.
+   */
+  @Test
+  void anIncrementalRunAfterTheKeysWereRotatedIsRefusedAndAFullRunRebuilds() throws Exception {
+    DeliveryCliTest.granted(dir);
+    Path pipeline = Files.writeString(dir.resolve("pipelines/income.yaml"),
+        CliTest.PIPELINE + "mode: incremental\n");
+    ok(TestCast.OPERATOR, "pipeline", "run", pipeline.toString(), "--json");
+    Path feed = dir.resolve("feeds/c2.csv");
+    ok(TestCast.PUBLIC_SECURITY, "generate", "--dataset", "citizens", "--rows", "300", "--offset", "1500", "--out",
+        feed.toString());
+    ok(TestCast.PUBLIC_SECURITY, "land", "--department", "public-security", "--dataset", "citizens", "--file",
+        feed.toString());
+    Path keys = home().resolve("secrets/keys.properties");
+    String before = Files.readString(keys);
+    String rotated = "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100";
+    Files.writeString(keys, before.replaceAll("(?m)^default\\s*=.*$", "default = " + rotated));
+    assertThat(Files.readString(keys)).contains(rotated);
+
+    var refused = refused(TestCast.OPERATOR, "column 'person' of incremental product income-by-street: its earlier "
+        + "versions pseudonymized it under the key of fingerprint ", "pipeline", "run", pipeline.toString());
+    assertThat(refused.err()).contains("the key changed").contains("or run the pipeline in mode full")
+        .doesNotContain(rotated);
+    for (String line : before.split("\n")) {
+      if (!line.startsWith("#") && line.contains("=")) {
+        assertThat(refused.err()).doesNotContainIgnoringCase(line.split("=")[1].strip());
+      }
+    }
+
+    Files.writeString(pipeline, CliTest.PIPELINE + "mode: full\n");
+    JsonNode v2 = ok(TestCast.OPERATOR, "pipeline", "run", pipeline.toString(), "--json").json();
+    assertThat(v2.get("version").asInt()).isEqualTo(2);
+    assertThat(v2.get("rowsIn").asLong()).as("every row, under the new key").isEqualTo(1800);
+  }
+
   private static JsonNode entry(JsonNode listed, int version) {
     for (JsonNode v : listed) {
       if (v.get("name").asText().equals("income-by-street") && v.get("version").asInt() == version) {
