@@ -4,8 +4,8 @@ package io.dataops.lakehouse.identifiers;
  * Finds a PRC resident ID number (18 characters with a known province code, a birth date since 1900 and a valid check
  * character; an all-digit credit code beginning with 9 is not one) or a mainland
  * mobile number (11 digits starting 13-19) anywhere in a text, not adjacent to other digits: the shapes that must
- * not appear in a product column unless its policy keeps them on purpose, nor unmasked in a quality report of a column
- * its contract does not call personal.
+ * not appear in a product column unless its policy keeps them on purpose. What a report or preview masks
+ * ({@link #findToMask}, {@link #inText}) also takes an ID number whose check character is wrong or missing.
  */
 public final class IdentifierPatterns {
   private IdentifierPatterns() {}
@@ -13,6 +13,25 @@ public final class IdentifierPatterns {
   public enum Found { NONE, ID_CARD, MOBILE }
 
   public static Found find(CharSequence s) {
+    return find(s, false);
+  }
+
+  /**
+   * {@link #find}, also taking for an ID number 18 characters of its shape (17 digits, then a digit or X) whose check
+   * character is wrong, and a run of 17 digits with a known province and a birth date: for masking a value a report or
+   * a preview shows, where a false alarm only hides a few digits. Found by a probe: {@code 44030419900101123x} with a
+   * wrong check character, or the 17 digits alone, were shown whole, and the first 17 digits are the person (region,
+   * birth date, sequence; the check character follows from them). A product's leak check keeps {@link #find}: there a
+   * false alarm fails the whole run, a product's 18-digit codes (an area code, a date, a sequence) would trip it
+   * eleven times as often, and raw ID numbers with their check character changed or left out are caught by
+   * comparison with the raw values.
+   */
+  public static Found findToMask(CharSequence s) {
+    return find(s, true);
+  }
+
+  /** {@code anyCheckChar}: {@link #findToMask}. */
+  private static Found find(CharSequence s, boolean anyCheckChar) {
     int n = s.length();
     int i = 0;
     while (i < n) {
@@ -27,13 +46,12 @@ public final class IdentifierPatterns {
       }
       int digits = i - start;
       boolean xEnd = digits == 17 && i < n && (s.charAt(i) == 'X' || s.charAt(i) == 'x');
-      if (digits == 18 || xEnd) {
-        CharSequence id = s.subSequence(start, start + 18);
-        java.time.LocalDate born = PrcIdentifiers.idCardBirthDate(id);
-        if (PrcIdentifiers.hasKnownProvince(id) && born != null && born.getYear() >= 1900
-            && PrcIdentifiers.hasValidIdCardCheckChar(id)) {
-          return Found.ID_CARD;
-        }
+      if ((digits == 18 || xEnd) && plausibleIdBody(s, start)
+          && (anyCheckChar || PrcIdentifiers.hasValidIdCardCheckChar(s.subSequence(start, start + 18)))) {
+        return Found.ID_CARD;
+      }
+      if (anyCheckChar && digits == 17 && plausibleIdBody(s, start)) {
+        return Found.ID_CARD; // the check character left out (or not a digit nor X)
       }
       if (digits == 11 && s.charAt(start) == '1' && s.charAt(start + 1) >= '3') {
         return Found.MOBILE;
@@ -46,17 +64,40 @@ public final class IdentifierPatterns {
   }
 
   /**
+   * Whether the 17 digits of {@code s} from {@code start} begin as an ID number does: a known province code, then (from
+   * the seventh) a real birth date since 1900.
+   */
+  private static boolean plausibleIdBody(CharSequence s, int start) {
+    if (!PrcIdentifiers.hasKnownProvince(s.subSequence(start, start + 2))) {
+      return false;
+    }
+    int year = Integer.parseInt(s, start + 6, start + 10, 10);
+    if (year < 1900) {
+      return false;
+    }
+    try {
+      java.time.LocalDate.of(year, Integer.parseInt(s, start + 10, start + 12, 10),
+          Integer.parseInt(s, start + 12, start + 14, 10));
+      return true;
+    } catch (java.time.DateTimeException e) {
+      return false; // no such day: an order number, a code
+    }
+  }
+
+  /**
    * Whether a free text holds a resident ID, mobile or bank card number also as people write them: digit groups joined
    * by short runs of spaces, hyphens, dots, slashes, underscores, parentheses or commas, a mobile after the country code
    * ({@code +86 138-0013-8000}, {@code 0086…}, {@code (135) 1234 5678}), digits of any script or Chinese numerals
    * ({@link #isDigit}), a bank card as 16 to 19
-   * digits with a valid Luhn check digit, grouped or not, an ID number among longer digits or in its old 15-digit form.
+   * digits with a valid Luhn check digit, grouped or not, an ID number among longer digits or in its old 15-digit form,
+   * and one whose check character is wrong or missing ({@link #findToMask}).
    * For masking values shown in reports (found by a probe: such numbers were shown whole), where masking a number that
    * only looks like one costs nothing; a product's leak check uses {@link #identifierInWrittenForms}, without bank
-   * cards, embedded or old ID numbers (those it tests by equality with the raw values).
+   * cards, embedded or old ID numbers, nor ID numbers failing their check character (those it tests by equality with
+   * the raw values).
    */
   public static boolean inText(CharSequence s) {
-    return find(s) != Found.NONE || inWrittenForms(s);
+    return findToMask(s) != Found.NONE || inWrittenForms(s);
   }
 
   /**
@@ -230,8 +271,9 @@ public final class IdentifierPatterns {
       false);
 
   /**
-   * {@code reports}: also bank cards, ID numbers among longer digits and old 15-digit ID numbers. {@code amount}: not
-   * a mobile number (13,800,138,000 yuan is a sum a free text may well hold; an ID number of 18 digits is no sum).
+   * {@code reports}: also bank cards, ID numbers whatever their check character ({@link #findToMask}), among longer
+   * digits and old 15-digit ID numbers. {@code amount}: not a mobile number (13,800,138,000 yuan is a sum a free text
+   * may well hold; an ID number of 18 digits is no sum).
    */
   private static boolean identifies(CharSequence digits, boolean xEnd, boolean amount, boolean reports) {
     String v = digits.toString();
@@ -241,8 +283,8 @@ public final class IdentifierPatterns {
       return true;
     }
     String id = xEnd && v.length() == 17 ? v + "X" : v;
-    if (id.length() == 18 && find(id) == Found.ID_CARD) {
-      return true;
+    if ((id.length() == 18 || reports && id.length() == 17) && find(id, reports) == Found.ID_CARD) {
+      return true; // in reports, whatever its check character, or without it (findToMask)
     }
     if (!reports) {
       return false;
@@ -255,22 +297,23 @@ public final class IdentifierPatterns {
         return true; // an ID number among other digits ("No4201…3215"): masked, where a false alarm costs nothing
       }
     }
-    if (xEnd && v.length() > 17 && idAt(v, v.length() - 17, true)) {
-      return true;
+    if (v.length() > 17 && idAt(v, v.length() - 17, true)) {
+      return true; // the last 17 digits: an ID number without its check character, or with an X after them
     }
     return v.length() == 15 && oldIdCard(v);
   }
 
   /**
-   * Whether the 18 characters of {@code v} from {@code at} (the last an X when {@code x}: 17 digits only) are an ID
-   * number; most windows of a long number fail a first look at province, century, month and day, without a String.
+   * Whether the 18 digits of {@code v} from {@code at} (17 only when {@code body}) are an ID number to mask
+   * ({@link #findToMask}: whatever the check character); most windows of a long number fail a first look at province,
+   * century, month and day, without a String.
    */
-  private static boolean idAt(String v, int at, boolean x) {
+  private static boolean idAt(String v, int at, boolean body) {
     char p = v.charAt(at);
     char century = v.charAt(at + 7);
     boolean plausible = p >= '1' && p <= '8' && (v.charAt(at + 6) == '1' && century == '9'
         || v.charAt(at + 6) == '2' && century == '0') && v.charAt(at + 10) <= '1' && v.charAt(at + 12) <= '3';
-    return plausible && find(x ? v.substring(at, at + 17) + "X" : v.substring(at, at + 18)) == Found.ID_CARD;
+    return plausible && find(v.substring(at, at + (body ? 17 : 18)), true) == Found.ID_CARD;
   }
 
   /**

@@ -15,10 +15,11 @@ public final class PreviewMask {
    * contract is not always right; found by probes: a residents feed's raw ID numbers in failing-rows.csv and in a
    * query expectation's rows): the number masked as a personal column's would be, or, inside other text, every digit
    * hidden, and the identifier's Chinese numerals ({@link IdentifierPatterns#hideDigits}: not those of words). Mobiles
-   * written with the country code or separators and bank card numbers count too ({@link IdentifierPatterns#inText}).
+   * written with the country code or separators and bank card numbers count too ({@link IdentifierPatterns#inText}),
+   * and ID numbers whose check character is wrong or missing ({@link IdentifierPatterns#findToMask}).
    */
   public static String maskIdentifiers(String value) {
-    IdentifierPatterns.Found found = IdentifierPatterns.find(value);
+    IdentifierPatterns.Found found = IdentifierPatterns.findToMask(value);
     if (found == IdentifierPatterns.Found.NONE) {
       if (!IdentifierPatterns.inWrittenForms(value)) {
         return value;

@@ -183,4 +183,34 @@ class IdentifierPatternsTest {
         resident.substring(3, 6), resident.substring(6, 9), resident.substring(9, 12), resident.substring(12, 15),
         resident.substring(15)))).as("18 digits are no amount").isTrue();
   }
+
+  @Test
+  void idNumbersWithAWrongOrMissingCheckCharacterAreMaskedInReportsButNotAShapeOfAProduct() {
+    // Found by a probe: shown whole in reports and previews; the first 17 digits are the person and give the check
+    // character. A product's leak check keeps the check character (its 18-digit codes would fail whole runs).
+    String body = "44030419900101123";
+    assertThat(PrcIdentifiers.idCardCheckChar(body)).isEqualTo('3');
+    for (String wrong : new String[] {body + "X", body + "x", body + "5"}) {
+      assertThat(PreviewMask.maskIdentifiers(wrong)).as(wrong).isEqualTo("440304********" + wrong.substring(14));
+      assertThat(IdentifierPatterns.find(wrong)).as(wrong).isEqualTo(IdentifierPatterns.Found.NONE);
+      assertThat(IdentifierPatterns.findToMask(wrong)).as(wrong).isEqualTo(IdentifierPatterns.Found.ID_CARD);
+    }
+    assertThat(PreviewMask.maskIdentifiers(body)).isEqualTo("*".repeat(17));
+    assertThat(PreviewMask.maskIdentifiers("ID" + body)).isEqualTo("ID" + "*".repeat(17));
+    assertThat(PreviewMask.maskIdentifiers("id " + body + "A ok")).isEqualTo("id " + "*".repeat(17) + "A ok");
+    assertThat(PreviewMask.maskIdentifiers("id 440304 19900101 1235")).isEqualTo("id ****** ******** ****");
+    assertThat(PreviewMask.maskIdentifiers("No" + body + "51")).isEqualTo("No" + "*".repeat(19));
+    assertThat(PreviewMask.maskIdentifiers("No00" + body)).as("among longer digits, at their end")
+        .isEqualTo("No" + "*".repeat(19));
+    assertThat(PreviewMask.maskIdentifiers("证件" + chineseNumerals(body) + "五")).isEqualTo("证件" + "*".repeat(18));
+    assertThat(IdentifierPatterns.identifierInWrittenForms("id 440304 19900101 1235")).isFalse();
+    assertThat(IdentifierPatterns.identifierInWrittenForms("id 440304 19900101 123")).isFalse();
+
+    // No birth date (month 13, 30 February, before 1900) or no province: an order number, a code, as it is.
+    for (String other : new String[] {"110105202313451234", "440304199002301235", "44030418991231124X",
+        "990304199001011235", "11010520231345123", "order 110105202313451234 paid", "1101 0520 2313 4512 34"}) {
+      assertThat(PreviewMask.maskIdentifiers(other)).as(other).isEqualTo(other);
+      assertThat(IdentifierPatterns.inText(other)).as(other).isFalse();
+    }
+  }
 }

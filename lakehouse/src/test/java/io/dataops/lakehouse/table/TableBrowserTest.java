@@ -137,4 +137,33 @@ class TableBrowserTest {
           "tel 138-0013-8000", "room 1203");
     }
   }
+
+  /**
+   * Found by a probe: an ID number with a wrong or missing check character was shown whole in the masked view; its
+   * first 17 digits are the person. An 18-digit order number whose date cannot be a birth date stays as it is.
+   */
+  @Test
+  void idNumbersWithAWrongOrMissingCheckCharacterAreMaskedInTheMaskedView() throws Exception {
+    Path contract = java.nio.file.Files.writeString(dir.resolve("refs.contract.yaml"), """
+        department: public-security
+        dataset: refs
+        format: csv
+        encoding: UTF-8
+        header: true
+        columns:
+          - {name: id, type: string, required: true}
+          - {name: ref, type: string}
+        """);
+    // 44030419900101123 takes check character 3.
+    Path feed = java.nio.file.Files.writeString(dir.resolve("refs.csv"), "id,ref\n" + "r1,44030419900101123X\n"
+        + "r2,44030419900101123x\n" + "r3,44030419900101123\n" + "r4,ID44030419900101123\n"
+        + "r5,110105202313451234\n");
+    try (Lakehouse lh = Lakehouse.open(LakehouseConfig.embedded(dir.resolve("home")))) {
+      new Landing(lh).land(new LandingRequest("public-security", "refs", feed, ContractParser.parse(contract), null));
+      TableBrowser browser = new TableBrowser(lh);
+      var masked = browser.show(TableNames.ods("public-security", "refs"), null, null, 10, false).rows();
+      assertThat(masked).extracting(r -> r.get("ref")).containsExactly("440304********123X", "440304********123x",
+          "*".repeat(17), "ID" + "*".repeat(17), "110105202313451234");
+    }
+  }
 }
