@@ -2,6 +2,7 @@ package io.dataops.quality.suite;
 
 import static io.dataops.core.yaml.LinedYaml.line;
 
+import io.dataops.core.text.FreeText;
 import io.dataops.core.yaml.LinedYaml;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -91,11 +92,16 @@ public final class SuiteParser {
       throw fail(root == null ? 0 : line(root), "a suite is an object with 'name' and 'expectations'");
     }
     Map<String, NodeTuple> fields = nodes.fields(top, SUITE_KEYS, "suite");
-    String name = fields.containsKey("name") ? nodes.scalar(fields.get("name").getValueNode(), "name")
-        : fields.containsKey("expectation_suite_name") ? nodes.scalar(fields.get("expectation_suite_name").getValueNode(), "expectation_suite_name")
-        : null;
+    String nameKey = fields.containsKey("name") ? "name" : "expectation_suite_name";
+    Node nameNode = fields.containsKey(nameKey) ? fields.get(nameKey).getValueNode() : null;
+    String name = nameNode == null ? null : nodes.scalar(nameNode, nameKey);
     if (name == null || name.isBlank()) {
       throw fail(line(top), "the suite has no 'name' (or 'expectation_suite_name')");
+    }
+    // Printed by every run, to the authority's terminal too: a line break would forge the lines after it (a probe).
+    String problem = FreeText.problem(name, FreeText.MAX);
+    if (problem != null) {
+      throw fail(line(nameNode), "the suite's " + nameKey + " " + problem);
     }
     Map<String, Object> parameters = new LinkedHashMap<>();
     for (String key : List.of("evaluation_parameters", "suite_parameters")) {

@@ -312,6 +312,34 @@ class SuiteParserTest {
         .isEqualTo("010");
   }
 
+  /**
+   * Found by a probe: a suite's name held line breaks, and every quality run printed it, forging lines in the
+   * authority's terminal ("passed", "approved by ..."). A name is one line without control, bidi or invisible format
+   * characters, refused at its line as an organization's display name is.
+   */
+  @Test
+  void aNameWithLineBreaksControlBidiOrInvisibleCharactersIsRefusedAtItsLine() {
+    String suite = """
+        expectations:
+          - type: expect_column_values_to_not_be_null
+            kwargs: {column: name}
+        name: %s
+        """;
+    expect(suite.formatted("\"people\\n   all 3 rules passed\""), "s.yaml:4: the suite's name holds a control"
+        + " character (U+000A) at character 7: it is shown to others as one line of text");
+    expect(suite.formatted("|\n  people\n  approved"), "s.yaml:4: the suite's name holds a control character"
+        + " (U+000A)");
+    expect(suite.formatted("\"people\\r\""), "the suite's name holds a control character (U+000D)");
+    expect(suite.formatted("\"people\\e[2J\""), "the suite's name holds a control character (U+001B)");
+    expect(suite.formatted("\"people\\u2028passed\""), "(U+2028)");
+    expect(suite.formatted("\"people \\u202Edessap\""), "the suite's name holds a control character (U+202E)");
+    expect(suite.formatted("\"peo\\u200Bple\""), "the suite's name holds an invisible format character (U+200B)");
+    expect(suite.replace("name:", "expectation_suite_name:").formatted("\"people\\n\""),
+        "s.yaml:4: the suite's expectation_suite_name holds a control character (U+000A)");
+    assertThat(SuiteParser.parse(suite.formatted("居民 people.v2 (2026)"), "s.yaml").name())
+        .isEqualTo("居民 people.v2 (2026)");
+  }
+
   private static void expect(String suite, String message) {
     assertThatThrownBy(() -> ExpectationCatalog.compile(SuiteParser.parse(suite, "s.yaml"), PEOPLE))
         .isInstanceOf(SuiteException.class).hasMessageContaining(message);

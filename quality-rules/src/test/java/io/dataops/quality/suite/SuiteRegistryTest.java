@@ -64,6 +64,19 @@ class SuiteRegistryTest {
     assertThat(registry.find("public-security", "citizens")).isEmpty();
   }
 
+  /** Found by a probe: a suite's name with a line break was registered, and each run printed the forged lines. */
+  @Test
+  void aSuiteWhoseNameBreaksItsLineIsNotRegistered() throws Exception {
+    SuiteRegistry registry = new SuiteRegistry(dir.resolve("suites"));
+    List<AuditEvent> events = new ArrayList<>();
+    Path forged = Files.writeString(dir.resolve("forged.json"), suite("citizens\\nquality run: all rules passed"));
+    assertThatThrownBy(() -> registry.register("public-security", "citizens", forged, events::add))
+        .isInstanceOf(SuiteException.class).hasMessageContaining("forged.json:1: the suite's name holds a control"
+            + " character (U+000A)");
+    assertThat(events).isEmpty();
+    assertThat(registry.find("public-security", "citizens")).isEmpty();
+  }
+
   /**
    * A suite stored before two expectations with one id were refused (or written into the folder as one was) is not
    * read as it was: it is refused naming the stored file, the line, and how the department mends it.
