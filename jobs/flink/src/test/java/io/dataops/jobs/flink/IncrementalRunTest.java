@@ -299,6 +299,10 @@ class IncrementalRunTest extends EnginesFixture {
         .hasMessageContaining("the current version of product visits was made without the class counts");
     assertThat(registry().list("visits")).singleElement().extracting(ProductVersion::snapshotId)
         .isEqualTo(full.snapshotId());
+    // the refused run's folder (its leak filter hashes raw values) is removed: nothing resumes a refusal
+    try (var left = Files.walk(dir.resolve("work"))) {
+      assertThat(left.filter(f -> f.getFileName().toString().startsWith("pipeline-"))).isEmpty();
+    }
   }
 
   private java.util.Set<Object> personKeys(PipelineRunResult r) {

@@ -66,6 +66,11 @@ final class PrivacyClassesTasklet implements Tasklet {
         ProductClasses.Judged judged = ProductClasses.judge(run.plan, run.lakehouse, counted,
             run.workDir.resolve("classes-total"), run.settings.privacyMemory());
         return new Counted(judged.verdict(), rows, judged.location());
+      } catch (io.dataops.core.BadInputException refused) {
+        // Found by a probe: a refused run left its folder (the leak filter's hashes of raw values among others) for
+        // good. Nothing resumes a refusal of the product's state: the executor forgets the run and removes it.
+        run.discarded = true;
+        throw refused;
       }
     }
   }
