@@ -27,6 +27,8 @@ public final class ProductClasses {
   public static final String SUMMARY_CLASSES = "dataops.increment.classes";
   /** The snapshot summary property naming the file of rows held back after that version (absent: none). */
   public static final String SUMMARY_HELD = "dataops.increment.held";
+  /** The k an incremental product's classes were judged with (its snapshot summary's key). */
+  public static final String SUMMARY_K = "dataops.increment.k";
 
   private ProductClasses() {}
 
@@ -48,6 +50,15 @@ public final class ProductClasses {
       throw new BadInputException("the current version of product " + plan.product() + " was made without the "
           + "class counts an incremental run with privacy keeps (in mode full, or without privacy): run it in mode full"
           + " again, or give this pipeline a new product name to go on incrementally");
+    }
+    String savedK = plan.increment().base().get(SUMMARY_K);
+    int k = plan.pipeline().privacy().k();
+    if (savedK != null && Integer.parseInt(savedK) != k) {
+      // A smaller k would release held rows the published classes were judged without (weakening the product); a
+      // larger one leaves published classes below it. Either way the whole product would hold no one k.
+      throw new BadInputException("the product " + plan.product() + " was published with k = " + savedK + ", and "
+          + "this pipeline declares k = " + k + ": an incremental run keeps the k of the product's classes; declare k: "
+          + savedK + ", or run the pipeline in mode full to rebuild the product");
     }
     if (saved != null && !lakehouse.io().newInputFile(saved).exists()) {
       throw missingState(plan, "class counts", saved);

@@ -159,7 +159,8 @@ public final class PipelineVersions {
           .summary(Increment.SUMMARY_MODE, "incremental")
           .summary(Increment.SUMMARY_FROM, Increment.format(plan.inputsFrom()));
       if (judged != null) {
-        publish.summary(ProductClasses.SUMMARY_CLASSES, judged.location());
+        publish.summary(ProductClasses.SUMMARY_CLASSES, judged.location())
+            .summary(ProductClasses.SUMMARY_K, String.valueOf(plan.pipeline().privacy().k()));
       }
       if (split != null && split.held() != null) {
         publish.summary(ProductClasses.SUMMARY_HELD, split.held());

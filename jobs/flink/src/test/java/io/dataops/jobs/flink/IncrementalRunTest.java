@@ -305,6 +305,28 @@ class IncrementalRunTest extends EnginesFixture {
     }
   }
 
+  /**
+   * An incremental run cannot change the k the product's classes were judged with: a smaller one would publish the
+   * rows held back at the larger (here B's two), a larger one leaves published classes below it.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"spring-batch", "flink"})
+  void anIncrementalRunKeepsTheKOfTheProduct(String engine) throws Exception {
+    visits(1, "A", "A", "A", "B", "B");
+    PipelineRunResult v1 = run(engine, bind(visitsPipeline("visits-inc", "incremental")));
+    assertThat(streets(v1)).isEqualTo(Map.of("A", 3));
+    visits(6, "C");
+    for (String k : List.of("k: 2", "k: 4")) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> run(engine, bind(visitsPipeline("visits-inc",
+          "incremental").replace("k: 3", k)))).isInstanceOf(io.dataops.core.BadInputException.class)
+          .hasMessageContaining("the product visits-inc was published with k = 3, and this pipeline declares " + k
+              .replace(":", " =") + ": an incremental run keeps the k of the product's classes");
+    }
+    assertThat(registry().list("visits-inc")).hasSize(1);
+    PipelineRunResult v2 = run(engine, bind(visitsPipeline("visits-inc", "incremental")));
+    assertThat(streets(v2)).as("B still held back at k = 3").isEqualTo(Map.of("A", 3));
+  }
+
   private java.util.Set<Object> personKeys(PipelineRunResult r) {
     java.util.Set<Object> out = new java.util.HashSet<>();
     rows(r).keySet().forEach(row -> out.add(row.get(0)));
