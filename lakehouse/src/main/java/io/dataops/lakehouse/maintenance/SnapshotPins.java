@@ -1,5 +1,6 @@
 package io.dataops.lakehouse.maintenance;
 
+import java.util.List;
 import java.util.Set;
 import org.apache.iceberg.catalog.TableIdentifier;
 
@@ -13,4 +14,18 @@ public interface SnapshotPins {
   SnapshotPins NONE = table -> Set.of();
 
   Set<Long> pinned(TableIdentifier table);
+
+  /** The pins of {@code table} with who holds each; by default {@link #pinned}'s, held by no one named. */
+  default List<Pin> pins(TableIdentifier table) {
+    return pinned(table).stream().map(s -> new Pin(s, "a reader", false)).toList();
+  }
+
+  /**
+   * One pin.
+   *
+   * @param holder who needs the snapshot, as an operator reads it (e.g. "product citizens v2")
+   * @param readPoint an incremental read point: it is read from only while the table has just gained rows since
+   *     (RowsChanged), so after a snapshot that changed rows it keeps nothing
+   */
+  record Pin(long snapshotId, String holder, boolean readPoint) {}
 }

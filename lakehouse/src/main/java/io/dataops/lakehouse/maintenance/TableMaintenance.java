@@ -8,11 +8,9 @@ import io.dataops.lakehouse.catalog.Zone;
 import io.dataops.lakehouse.landing.LandedFeeds;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
 
@@ -66,7 +64,7 @@ public final class TableMaintenance {
     audit.record(AuditEvent.ok("table.maintain.start", List.of("table:" + id), policy()));
     Table table = lakehouse.load(id);
     long now = clock.millis();
-    Set<Long> pinned = new HashSet<>(pins.pinned(id));
+    List<SnapshotPins.Pin> pinned = new ArrayList<>(pins.pins(id));
     int ledgerRecorded = 0;
     if (zone.equals(Zone.ODS.namespaceName()) || zone.equals(Zone.QUARANTINE.namespaceName())) {
       TableIdentifier ods = TableIdentifier.of(Zone.ODS.namespace(), id.name());
@@ -77,7 +75,8 @@ public final class TableMaintenance {
             lakehouse.exists(quarantine) ? lakehouse.load(quarantine) : null).recorded();
         if (id.equals(ods)) {
           // A feed whose quarantine rows are not committed yet is repaired by the next landing from its snapshot.
-          pinned.addAll(ledger.quarantinePending(ods));
+          ledger.quarantinePending(ods).forEach(s -> pinned.add(new SnapshotPins.Pin(s,
+              "a feed whose quarantine rows the next landing repairs", false)));
           // A landing whose event was lost is recorded from its snapshot's summary before compaction and expiry.
           io.dataops.lakehouse.landing.Landing.recordMissedLandingEvents(ods, table, audit);
         }

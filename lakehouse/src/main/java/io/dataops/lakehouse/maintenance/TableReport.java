@@ -23,8 +23,20 @@ public record TableReport(String table, String skipped, int ledgerRecorded, Comp
     }
   }
 
-  /** Snapshots expired, kept, and the files only they reached that were deleted with them. */
-  public record Expiry(List<Long> expired, int kept, int filesDeleted) {}
+  /**
+   * Snapshots expired, kept, and the files only they reached that were deleted with them.
+   *
+   * @param keptFor the pins that kept snapshots the retention policy alone would have expired (why data stays)
+   */
+  public record Expiry(List<Long> expired, int kept, int filesDeleted, List<KeptFor> keptFor) {
+    public Expiry {
+      expired = List.copyOf(expired);
+      keptFor = List.copyOf(keptFor);
+    }
+  }
+
+  /** A pin that kept snapshots: its snapshot (and, on the main branch, every later one) and who holds it. */
+  public record KeptFor(long snapshotId, String holder) {}
 
   /** Files under the table's folder no kept snapshot or metadata reaches: removed, or kept as too young. */
   public record Orphans(List<String> removed, int keptYoung, long bytesRemoved) {}

@@ -256,6 +256,53 @@ class TableMaintenanceTest {
     }
   }
 
+  /**
+   * Found by a probe: an incremental read point kept the main branch after it whatever came later, so a feed replaced
+   * after it kept its rows and files for good, although the run it waits for is refused over the replacement. While
+   * only appends follow it, it keeps them, and the report names who holds it.
+   */
+  @Test
+  void aReadPointKeepsNothingOnceRowsChangedAfterItAndThePinsThatKeepAreReported() throws IOException {
+    land("a.csv", feed(0, 10, false));
+    LandingResult readPoint = land("b.csv", feed(10, 20, false));
+    LandingResult replaced = land("c.csv", feed(20, 30, false));
+    land("d.csv", feed(30, 40, false));
+    SnapshotPins pins = new SnapshotPins() {
+      @Override
+      public Set<Long> pinned(TableIdentifier table) {
+        return Set.of(readPoint.snapshotId());
+      }
+
+      @Override
+      public List<Pin> pins(TableIdentifier table) {
+        return table.equals(ODS) ? List.of(new Pin(readPoint.snapshotId(), "product p v2", true)) : List.of();
+      }
+    };
+    TableReport kept = maintenance(AGGRESSIVE, pins).maintain(ODS);
+    assertThat(kept.expiry().keptFor()).containsExactly(new TableReport.KeptFor(readPoint.snapshotId(),
+        "product p v2"));
+    assertThat(lakehouse.load(ODS).snapshot(replaced.snapshotId())).isNotNull();
+
+    Path fix = dir.resolve("c-fixed.csv");
+    Files.writeString(fix, feed(20, 25, false), StandardCharsets.UTF_8);
+    new Landing(lakehouse, 2, ProgressListener.NONE).land(new LandingRequest("dept", "data",
+        io.dataops.lakehouse.landing.FeedFile.local(fix), ContractParser.parse(CONTRACT, "c.yaml"), null,
+        new io.dataops.lakehouse.landing.Replaces(replaced.feedId(),
+            io.dataops.lakehouse.landing.Replaces.Channel.OPTION)));
+    TableReport after = maintenance(AGGRESSIVE, pins).maintain(ODS);
+    Table t = lakehouse.load(ODS);
+    assertThat(t.snapshot(replaced.snapshotId())).as("the replaced feed's snapshot").isNull();
+    assertThat(t.snapshot(readPoint.snapshotId())).isNull();
+    assertThat(after.expiry().expired()).contains(replaced.snapshotId(), readPoint.snapshotId());
+    assertThat(after.expiry().keptFor()).isEmpty();
+    // A pin that is no read point (a product version's own snapshot, a run in flight) still keeps.
+    LandingResult held = land("e.csv", feed(40, 50, false));
+    land("f.csv", feed(50, 60, false));
+    TableReport run = maintenance(AGGRESSIVE, table -> Set.of(held.snapshotId())).maintain(ODS);
+    assertThat(lakehouse.load(ODS).snapshot(held.snapshotId())).isNotNull();
+    assertThat(run.expiry().keptFor()).extracting(TableReport.KeptFor::snapshotId).containsExactly(held.snapshotId());
+  }
+
   private static List<DataFile> dataFiles(Table t) {
     List<DataFile> out = new java.util.ArrayList<>();
     try (var tasks = t.newScan().planFiles()) {

@@ -2,6 +2,7 @@ package io.dataops.pipelines.plan;
 
 import io.dataops.core.BadInputException;
 import io.dataops.lakehouse.catalog.Lakehouse;
+import io.dataops.lakehouse.table.RowsChanged;
 import io.dataops.lakehouse.types.ColumnType;
 import io.dataops.pipelines.definition.BoundPipeline.BoundInput;
 import io.dataops.pipelines.definition.RowFilters;
@@ -10,12 +11,10 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.iceberg.DataOperations;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.util.SnapshotUtil;
 
 /**
  * An input as a run reads it: the bound input (table, alias, the columns its reader projects, its filter) pinned to
@@ -99,19 +98,22 @@ public record PinnedInput(BoundInput input, Long fromExclusive, List<String> dat
     if (fromExclusive == to) {
       return new PinnedInput(in, fromExclusive, List.of(), 0);
     }
-    if (!SnapshotUtil.isAncestorOf(table, to, fromExclusive)) {
-      throw new BadInputException("table " + in.table() + ": snapshot " + fromExclusive + ", which the product's "
-          + "last version read up to, is not in the history of snapshot " + to + " (the table was rolled back or "
-          + "rewritten): run the pipeline in mode full to rebuild the product" + AFTER_REBUILD);
-    }
-    for (Snapshot s : SnapshotUtil.ancestorsBetween(table, to, fromExclusive)) {
-      String op = s.operation();
-      if (!DataOperations.APPEND.equals(op) && !DataOperations.REPLACE.equals(op)) {
-        throw new BadInputException("table " + in.table() + ": snapshot " + s.snapshotId() + " (" + op + ") changed "
-            + "or removed rows since snapshot " + fromExclusive + ", which the product's last version read up to; an "
-            + "incremental run adds appended rows only: run the pipeline in mode full to rebuild the product"
-            + AFTER_REBUILD);
-      }
+    RowsChanged changed = RowsChanged.since(table, fromExclusive, to).orElse(null);
+    if (changed != null) {
+      throw new BadInputException("table " + in.table() + ": " + switch (changed.kind()) {
+        case NOT_IN_HISTORY -> "snapshot " + fromExclusive + ", which the product's last version read up to, is not "
+            + "in the history of snapshot " + to + " (the table was rolled back or rewritten): run the pipeline in "
+            + "mode full to rebuild the product";
+        case CHANGED -> "snapshot " + changed.snapshotId() + " (" + changed.operation() + ") changed or removed rows "
+            + "since snapshot " + fromExclusive + ", which the product's last version read up to; an incremental "
+            + "run adds appended rows only: run the pipeline in mode full to rebuild the product";
+        // Maintenance lets the newest version's read point go once rows changed after it (RowsChanged again), and
+        // the change itself may be expired by now; an older version's read point was never kept.
+        case EXPIRED -> "snapshot " + fromExclusive + ", which the product's last version read up to, was expired "
+            + "by table maintenance (a read point is kept only while its table just gains rows after it): an "
+            + "incremental run cannot tell what was appended since; run the pipeline in mode full to rebuild the "
+            + "product";
+      } + AFTER_REBUILD);
     }
     List<String> files = new ArrayList<>();
     long rows = 0;

@@ -92,6 +92,10 @@ final class TableMaintainCommand implements Callable<Integer> {
         note += (note.isEmpty() ? "" : "; ") + r.orphans().keptYoung() + " unreferenced files kept (younger than the"
             + " safety age)";
       }
+      for (TableReport.KeptFor k : r.expiry().keptFor()) {
+        // Why data the policy would expire stays: an operator sees who to ask (or what to rebuild or destroy).
+        note += (note.isEmpty() ? "" : "; ") + "snapshot " + k.snapshotId() + " and later kept for " + k.holder();
+      }
       t.append(String.format("%-46s %9s %9d %8d %8d  %s%n", r.table(), compacted, r.expiry().expired().size(),
           r.expiry().kept(), r.orphans().removed().size(), note));
     }

@@ -152,6 +152,82 @@ class TableMaintainCliTest {
     assertThat(events.get("events").size()).isGreaterThanOrEqualTo(report.get("tables").size());
   }
 
+  /**
+   * Found by a probe: an incremental product's read point kept every later snapshot of its input, so a feed replaced
+   * (purged) after it stayed readable by time travel, its files kept, for good, although the run that read point
+   * waits for is refused over a replacement. Now such a read point keeps nothing; while it does keep snapshots, the
+   * report says for which version; and the next incremental run is refused as before once its read point and the
+   * replacement have expired.
+   */
+  @Test
+  void aReadPointBeforeAReplacementNoLongerKeepsTheReplacedFeed() throws Exception {
+    Path home = dir.resolve("home");
+    TestCast.enroll(home);
+    as = TestCast.PUBLIC_SECURITY;
+    land("c1.csv", 1500, 0);
+    Path pipelines = Files.createDirectories(dir.resolve("pipelines"));
+    Path pipeline = pipelines.resolve("income.yaml");
+    Files.writeString(pipeline, CliTest.PIPELINE + "mode: incremental\n");
+    Files.writeString(pipelines.resolve("gate.yaml"), """
+        name: gate
+        expectations:
+          - type: expect_table_row_count_to_be_between
+            kwargs: {min_value: 1}
+        """);
+    as = TestCast.OPERATOR;
+    TestCast.grant(home, "test", "income-by-street");
+    ok("pipeline", "run", pipeline.toString());
+    as = TestCast.PUBLIC_SECURITY;
+    long readPoint = land("a.csv", 300, 1500).get("snapshotId").asLong();
+    as = TestCast.OPERATOR;
+    assertThat(ok("pipeline", "run", pipeline.toString(), "--json").json().get("version").asInt()).isEqualTo(2);
+    as = TestCast.PUBLIC_SECURITY;
+    JsonNode b = land("b.csv", 300, 1800);
+    Thread.sleep(1100);
+
+    JsonNode before = table(ok("table", "maintain", "ods.public_security__citizens", "--keep-last", "1", "--max-age",
+        "1s", "--json", "--as", Sessions.LOCAL_ADMIN).json(), "ods.public_security__citizens");
+    assertThat(before.at("/expiry/expired").toString()).doesNotContain(String.valueOf(readPoint));
+    assertThat(before.at("/expiry/keptFor").toString()).as("who keeps the read point, and why")
+        .contains("\"snapshotId\":" + readPoint)
+        .contains("product income-by-street v2 (its next incremental run reads from here)");
+    Run text = ok("table", "maintain", "ods.public_security__citizens", "--keep-last", "1", "--max-age", "1s",
+        "--as", Sessions.LOCAL_ADMIN);
+    assertThat(text.out()).contains("snapshot " + readPoint + " and later kept for product income-by-street v2");
+
+    as = TestCast.PUBLIC_SECURITY;
+    Path fix = dir.resolve("feeds/b-fixed.csv");
+    ok("generate", "--dataset", "citizens", "--rows", "200", "--offset", "1800", "--out", fix.toString());
+    ok("land", "--department", "public-security", "--dataset", "citizens", "--file", fix.toString(), "--replaces",
+        b.get("feedId").asText());
+    Thread.sleep(1100);
+    JsonNode after = table(ok("table", "maintain", "ods.public_security__citizens", "--keep-last", "1", "--max-age",
+        "1s", "--json", "--as", Sessions.LOCAL_ADMIN).json(), "ods.public_security__citizens");
+    assertThat(after.at("/expiry/expired").toString()).as("the replaced feed's snapshot and the void read point")
+        .contains(String.valueOf(b.get("snapshotId").asLong())).contains(String.valueOf(readPoint));
+    assertThat(after.at("/expiry/keptFor")).isEmpty();
+    Run gone = run("table", "show", "ods.public_security__citizens", "--snapshot", b.get("snapshotId").asText(),
+        "--raw");
+    assertThat(gone.exit()).isNotZero();
+
+    // Compaction made a snapshot after the replacement, so it expired with the read point: the next incremental run
+    // is still refused, saying to run in mode full, not that a snapshot is not found.
+    as = TestCast.OPERATOR;
+    Run refused = run("pipeline", "run", pipeline.toString());
+    assertThat(refused.exit()).as(refused.err()).isEqualTo(2);
+    assertThat(refused.err()).contains("snapshot " + readPoint + ", which the product's last version read up to, "
+        + "was expired by table maintenance (a read point is kept only while its table just gains rows after it)")
+        .contains("run the pipeline in mode full");
+  }
+
+  private JsonNode land(String file, int rows, int offset) {
+    Path feed = dir.resolve("feeds/" + file);
+    ok("generate", "--dataset", "citizens", "--rows", String.valueOf(rows), "--offset", String.valueOf(offset),
+        "--out", feed.toString());
+    return ok("land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString(),
+        "--json").json();
+  }
+
   private static JsonNode table(JsonNode report, String name) {
     for (JsonNode t : report.get("tables")) {
       if (t.get("table").asText().equals(name)) {
