@@ -514,6 +514,13 @@ class DestroyTest extends ProductFixture {
     String location = table().location();
     Destroyer.Result r = destroyer().destroy(PRODUCT, 1, AUTHORITY);
     assertThat(r.certificate().fromState()).isEqualTo("rejected");
+    // Found by a probe: a version never sealed had no archive copy, yet the certificate named one removed and a
+    // passed check that it was gone.
+    assertThat(r.certificate().archiveRemoved()).isNull();
+    assertThat(r.certificate().postCheck().checks()).noneMatch(c -> c.contains("archive"));
+    assertThat(r.certificate().postCheck().passed()).isTrue();
+    assertThat(Files.readString(Path.of(r.html()))).contains("none: the version was never sealed")
+        .doesNotContain("/archive/");
     Table table = table();
     assertThat(table.currentSnapshot()).isNull();
     assertThat(table.snapshots()).isEmpty();

@@ -25,7 +25,8 @@ final class CertificatePage {
     row(h, "执行 Ordered by", c.orderedBy() + " (" + c.orderedByOrganization() + ")");
     row(h, "开始 Started", c.startedAt());
     row(h, "完成 Finished", c.finishedAt());
-    row(h, "归档副本 Archive copy removed", c.archiveRemoved());
+    row(h, "归档副本 Archive copy removed", c.archiveRemoved() != null ? c.archiveRemoved()
+        : "none: the version was never sealed 未封存，无归档副本");
     h.append("</table>\n<h2>文件 Files</h2>\n<table><tr><th>name</th><th>kind</th><th>bytes</th><th>digest (")
         .append(escape(c.algorithm())).append(")</th><th>disposition</th></tr>\n");
     for (PlannedFile f : c.files()) {

@@ -244,7 +244,7 @@ public final class Destroyer {
         .filter(m -> !stillUsed.contains(VersionContent.normalize(m))).toList();
     DestructionCertificate certificate = new DestructionCertificate(certificateId(plan), product, version,
         plan.table(), plan.snapshotId(), plan.tag(), plan.algorithm(), plan.merkleRoot(), plan.fromState(),
-        plan.files(), metadataRemoved, rewritten, plan.archive(),
+        plan.files(), metadataRemoved, rewritten, sealed(plan) ? plan.archive() : null,
         plan.qualityRows() == null ? List.of() : plan.qualityRows(), plan.approvedBy(), plan.orderedBy(),
         plan.orderedByOrganization(), startedAt, finishedAt, check, outside);
     Result result = writeCertificate(certificate, DigestAlgorithm.of(plan.algorithm()));
@@ -415,6 +415,14 @@ public final class Destroyer {
       }
     }
     return left;
+  }
+
+  /**
+   * Whether the version was sealed, so had an archive copy: a version never sealed (rejected, or destroyed while
+   * submitted) had none, and its certificate says so rather than that one was removed (found by a probe).
+   */
+  private boolean sealed(DestructionPlan plan) {
+    return registry.seal(plan.product(), plan.version()).isPresent();
   }
 
   /** Where the version's archive copy is: as its seal recorded it, else where a seal would put it. */
@@ -822,7 +830,13 @@ public final class Destroyer {
           cachedMeasuresLeft(plan) == 0);
     }
     List<String> archiveListing = ArchiveStore.holding(plan.archive(), lakehouse).left(plan.archive());
-    passed &= record(checks, "the archive copy " + plan.archive() + " is gone", archiveListing.isEmpty());
+    if (sealed(plan)) {
+      passed &= record(checks, "the archive copy " + plan.archive() + " is gone", archiveListing.isEmpty());
+    } else if (!archiveListing.isEmpty()) {
+      // Never sealed, so no archive copy to claim gone; files there are a seal's that did not finish.
+      passed &= record(checks, "nothing is left at the archive location " + plan.archive() + " of the never sealed "
+          + "version", false);
+    }
     for (TableIdentifier quality : QUALITY_TABLES) {
       if (!lakehouse.exists(quality)) {
         continue;

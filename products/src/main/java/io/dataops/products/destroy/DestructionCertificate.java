@@ -10,6 +10,8 @@ import java.util.List;
  * copy; and the rows quality runs recorded on its snapshot that were removed with it; and the copies partners took
  * away before, which no destruction on the platform removes ({@link CopiesOutside}). Written as JSON and as an HTML
  * page under {@code certificates/}; the JSON's digest goes into the audit trail.
+ *
+ * <p>{@code archiveRemoved} is null for a version never sealed: it had no archive copy.
  */
 public record DestructionCertificate(
     String certificateId,
