@@ -56,6 +56,11 @@ public record ProductReads(ProductRegistry registry, DeliveryCheck check, AuditS
         : snapshot != null ? snapshot : t.currentSnapshot() == null ? null : t.currentSnapshot().snapshotId();
     Optional<ProductVersion> v = versions.stream().filter(x -> snap != null && x.snapshotId() == snap)
         .reduce((a, b) -> b);
+    if (v.isEmpty() && tag != null && snap == null) {
+      // A version's tag a destruction removed: said as that destruction (unfinished, or done), as a read by its
+      // snapshot is, not as a tag never made (found by a probe: "has no tag v1" while v1 was being destroyed).
+      v = versions.stream().filter(x -> tag.equals(x.tag())).reduce((a, b) -> b);
+    }
     if (v.isPresent()) {
       ProductAccess.checkRead(v.get(), actor);
       return v;
