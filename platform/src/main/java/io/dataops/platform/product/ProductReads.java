@@ -12,6 +12,7 @@ import io.dataops.products.lifecycle.ProductAccess;
 import io.dataops.products.publish.ProductTables;
 import io.dataops.products.registry.ProductRegistry;
 import io.dataops.products.registry.ProductVersion;
+import io.dataops.products.registry.VersionState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,9 +58,10 @@ public record ProductReads(ProductRegistry registry, DeliveryCheck check, AuditS
     Optional<ProductVersion> v = versions.stream().filter(x -> snap != null && x.snapshotId() == snap)
         .reduce((a, b) -> b);
     if (v.isEmpty() && tag != null && snap == null) {
-      // A version's tag a destruction removed: said as that destruction (unfinished, or done), as a read by its
-      // snapshot is, not as a tag never made (found by a probe: "has no tag v1" while v1 was being destroyed).
-      v = versions.stream().filter(x -> tag.equals(x.tag())).reduce((a, b) -> b);
+      // The tag of a version whose destruction is unfinished (it removed the tag): said so, as a read by its snapshot
+      // is, not as a tag never made (found by a probe: "has no tag v1" while v1 was being destroyed).
+      v = versions.stream().filter(x -> tag.equals(x.tag()) && x.state() == VersionState.DESTROYING)
+          .reduce((a, b) -> b);
     }
     if (v.isPresent()) {
       ProductAccess.checkRead(v.get(), actor);
