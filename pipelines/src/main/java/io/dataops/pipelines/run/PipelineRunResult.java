@@ -13,6 +13,9 @@ import java.util.Map;
  * @param stepSeconds how long each step of this attempt took (empty for a recognized run)
  * @param inputsFrom an incremental run's snapshot each input was read from (exclusive; a table not named was read
  *     from its beginning); null for a full run
+ * @param madeBy when an incremental run found nothing appended since the product's current version and another
+ *     pipeline file made that version: that file's pipeline name and SHA-256 (nothing ran, no version was made, and
+ *     the version is not this file's); null otherwise
  */
 public record PipelineRunResult(
     String product,
@@ -35,7 +38,8 @@ public record PipelineRunResult(
     double seconds,
     Map<String, Double> stepSeconds,
     List<String> warnings,
-    Map<String, Long> inputsFrom) {
+    Map<String, Long> inputsFrom,
+    Map<String, String> madeBy) {
 
   /** A full run's result. */
   public PipelineRunResult(String product, int version, String state, String engine, String table, long snapshotId,
@@ -43,7 +47,23 @@ public record PipelineRunResult(
       String leakCheck, Map<String, Object> quality, Map<String, Long> unfitValues, boolean recognized,
       boolean restarted, String runKey, double seconds, Map<String, Double> stepSeconds, List<String> warnings) {
     this(product, version, state, engine, table, snapshotId, inputs, rowsIn, rowsOut, rowsSuppressed, privacy,
-        leakCheck, quality, unfitValues, recognized, restarted, runKey, seconds, stepSeconds, warnings, null);
+        leakCheck, quality, unfitValues, recognized, restarted, runKey, seconds, stepSeconds, warnings, null, null);
+  }
+
+  /** A result whose version this file made (now, or by the same run before). */
+  public PipelineRunResult(String product, int version, String state, String engine, String table, long snapshotId,
+      Map<String, Long> inputs, long rowsIn, long rowsOut, long rowsSuppressed, Map<String, Object> privacy,
+      String leakCheck, Map<String, Object> quality, Map<String, Long> unfitValues, boolean recognized,
+      boolean restarted, String runKey, double seconds, Map<String, Double> stepSeconds, List<String> warnings,
+      Map<String, Long> inputsFrom) {
+    this(product, version, state, engine, table, snapshotId, inputs, rowsIn, rowsOut, rowsSuppressed, privacy,
+        leakCheck, quality, unfitValues, recognized, restarted, runKey, seconds, stepSeconds, warnings, inputsFrom,
+        null);
+  }
+
+  /** True when nothing was appended and the current version, the result, was made by another pipeline file. */
+  public boolean madeByAnotherFile() {
+    return madeBy != null;
   }
 
   /** The text that names where an input was read: {@code @ snapshot B}, or {@code @ snapshots A..B} of an increment. */

@@ -260,6 +260,19 @@ final class PipelineCommand {
 
   /** The run as the operator reads it: version, lineage, counts, privacy report, leak check, quality gate. */
   static String describe(PipelineRunResult r, String file) {
+    if (r.madeByAnotherFile()) {
+      // Not this file's version: its lineage (leak check, privacy, gate) is the other file's, shown by product show.
+      String sha = r.madeBy().get("pipelineSha256");
+      StringBuilder s = new StringBuilder(String.format("product %s: nothing was appended to the inputs of %s since "
+          + "version %d (%s), which another pipeline file made (pipeline %s, sha256 %s): nothing ran, no version "
+          + "made; this file's policies and checks apply to the rows appended from now on (see: dataops product show "
+          + "%s %d)%n", r.product(), file, r.version(), r.state(), r.madeBy().get("pipeline"),
+          sha == null ? "not recorded" : sha.substring(0, Math.min(12, sha.length())), r.product(), r.version()));
+      r.inputs().forEach((t, id) -> s.append(String.format("  input %s: nothing appended after snapshot %d%n", t,
+          id)));
+      r.warnings().forEach(w -> s.append("  warning: ").append(w).append('\n'));
+      return s.toString();
+    }
     StringBuilder s = new StringBuilder(String.format("product %s version %d (%s) from %s on %s%s in %.1f s%n",
         r.product(), r.version(), r.state(), file, r.engine(),
         r.recognized() ? " — this run was done before (same file, input snapshots and keys): nothing ran"

@@ -266,7 +266,11 @@ public final class PipelineRuns {
       audit.recordUnlessHeld(AuditEvent.ok("pipeline.run", objects, late), "product:" + p.definition().product(),
           "runKey", r.runKey());
     }
-    details.put("reads", r.recognized() ? List.of() : reads(p)); // a recognized run read nothing
+    if (r.madeByAnotherFile()) {
+      details.put("madeBy", r.madeBy()); // nothing appended: another file's version, not made by this run
+    }
+    // a recognized run, or one that found nothing appended, read nothing
+    details.put("reads", r.recognized() || r.madeByAnotherFile() ? List.of() : reads(p));
     audit.record(AuditEvent.ok("pipeline.run", objects, details));
     return r;
   }

@@ -85,6 +85,38 @@ class IncrementalProductCliTest extends HomeCliTest {
     assertThat(v2.get("rowsIn").asLong()).as("every row, under the new key").isEqualTo(1800);
   }
 
+  /**
+   * Before, an incremental run of a file that found nothing appended since the version another file made gave that
+   * version as its own: exit 0, "this run was done before (same file, input snapshots and keys): nothing ran", with
+   * the other file's leak check. It now says nothing was appended since that version, which another file made, and
+   * makes none; the same file again is recognized as before.
+   */
+  @Test
+  void nothingAppendedSinceAnotherFilesVersionIsNotThisFilesRun() throws Exception {
+    DeliveryCliTest.granted(dir);
+    Path first = Files.writeString(dir.resolve("pipelines/income.yaml"), CliTest.PIPELINE + "mode: incremental\n");
+    JsonNode v1 = ok(TestCast.OPERATOR, "pipeline", "run", first.toString(), "--json").json();
+    Path other = Files.writeString(dir.resolve("pipelines/income-k5.yaml"),
+        CliTest.PIPELINE.replace("k: 3", "k: 5") + "mode: incremental\n");
+
+    var text = ok(TestCast.OPERATOR, "pipeline", "run", other.toString());
+    assertThat(text.out()).doesNotContain("this run was done before").doesNotContain("leak check")
+        .contains("nothing was appended to the inputs of " + other + " since version 1")
+        .contains("which another pipeline file made (pipeline income-by-street").contains("no version made");
+    JsonNode json = ok(TestCast.OPERATOR, "pipeline", "run", other.toString(), "--json").json();
+    assertThat(json.get("recognized").asBoolean()).isFalse();
+    assertThat(json.get("version").asInt()).isEqualTo(1);
+    assertThat(json.at("/madeBy/pipelineSha256").asText()).isEqualTo(ok(TestCast.OPERATOR, "product", "show",
+        "income-by-street", "1", "--json").json().at("/lineage/pipelineSha256").asText());
+    assertThat(run(TestCast.OPERATOR, "product", "show", "income-by-street", "2", "--json").exit())
+        .as("no version made").isNotZero();
+
+    JsonNode same = ok(TestCast.OPERATOR, "pipeline", "run", first.toString(), "--json").json();
+    assertThat(same.get("recognized").asBoolean()).as("the file that made v1: recognized").isTrue();
+    assertThat(same.get("madeBy").isNull()).isTrue();
+    assertThat(same.get("runKey").asText()).isEqualTo(v1.get("runKey").asText());
+  }
+
   private static JsonNode entry(JsonNode listed, int version) {
     for (JsonNode v : listed) {
       if (v.get("name").asText().equals("income-by-street") && v.get("version").asInt() == version) {

@@ -121,15 +121,30 @@ public final class PipelineVersions {
 
   /**
    * An incremental run with nothing appended since the product's current version makes no version: the current one
-   * is the result (as a recognized run).
+   * is the result — as a recognized run when this pipeline file made it, and otherwise as another file's version
+   * ({@link PipelineRunResult#madeBy()}): nothing ran and nothing was made, and this file's policies and checks apply
+   * to the rows appended from now on (README: a changed file applies to them). Before, another file's version was
+   * given as this run's, "done before (same file ...)", and a scheduler recorded this file as having made it.
    */
   public static Optional<PipelineRunResult> nothingNew(ProductPublisher publisher, RunPlan plan, String engine,
       double seconds) {
     if (!plan.nothingNew() || plan.increment().baseRunKey() == null) {
       return Optional.empty();
     }
-    return publisher.registry().byRunKey(plan.increment().baseRunKey())
-        .map(v -> result(v, plan.pipeline(), engine, true, false, seconds, Map.of()));
+    return publisher.registry().byRunKey(plan.increment().baseRunKey()).map(v -> {
+      Lineage made = v.lineage();
+      if (plan.pipeline().definition().sha256().equals(made.pipelineSha256())) {
+        return result(v, plan.pipeline(), engine, true, false, seconds, Map.of());
+      }
+      PipelineRunResult r = result(v, plan.pipeline(), engine, false, false, seconds, Map.of());
+      Map<String, String> madeBy = new LinkedHashMap<>();
+      madeBy.put("pipeline", made.pipeline());
+      madeBy.put("pipelineSha256", made.pipelineSha256());
+      return new PipelineRunResult(r.product(), r.version(), r.state(), r.engine(), r.table(), r.snapshotId(),
+          r.inputs(), r.rowsIn(), r.rowsOut(), r.rowsSuppressed(), r.privacy(), r.leakCheck(), r.quality(),
+          r.unfitValues(), false, false, r.runKey(), r.seconds(), r.stepSeconds(), plan.pipeline().warnings(),
+          r.inputsFrom(), java.util.Collections.unmodifiableMap(madeBy));
+    });
   }
 
   /**
