@@ -153,18 +153,27 @@ public record PinnedInput(BoundInput input, Long fromExclusive, List<String> dat
    */
   public static PinnedInput governed(Lakehouse lakehouse, BoundInput in, List<ReadGrant> grants,
       java.util.function.Supplier<PinnedInput> pin) {
+    return governed(lakehouse, in, grants, pin, null);
+  }
+
+  /**
+   * As above; a refusal of the table or a column names {@code file} and the line of the input (its columns' line for
+   * a column; the privacy population's line for the population), as the file's other refusals do (null: neither).
+   */
+  public static PinnedInput governed(Lakehouse lakehouse, BoundInput in, List<ReadGrant> grants,
+      java.util.function.Supplier<PinnedInput> pin, io.dataops.pipelines.definition.PipelineDefinition file) {
     boolean ods = in.table().namespace().level(0).equals(io.dataops.lakehouse.catalog.Zone.ODS.namespaceName());
     if (grants == null || !ods) {
       return pin.get();
     }
     String table = in.table().toString();
     ReadGrant g = grants.stream().filter(x -> x.table().equals(table)).findFirst().orElseThrow(() ->
-        new BadInputException("table " + table + " is not covered by the run's grant" + grants.stream()
+        refused(file, table, false, "table " + table + " is not covered by the run's grant" + grants.stream()
             .map(x -> " " + x.grantId()).findFirst().orElse("") + ": the operator applies for it"));
     for (String column : in.columns().keySet()) {
       if (!g.columns().contains(column)) {
-        throw new BadInputException("column '" + column + "' of " + table + " is not granted by grant " + g.grantId()
-            + " (granted: " + String.join(", ", g.columns()) + ")");
+        throw refused(file, table, true, "column '" + column + "' of " + table + " is not granted by grant "
+            + g.grantId() + " (granted: " + String.join(", ", g.columns()) + ")");
       }
     }
     Map<String, ColumnType> filterColumns = Map.of();
@@ -177,5 +186,21 @@ public record PinnedInput(BoundInput input, Long fromExclusive, List<String> dat
       }
     }
     return pin.get().under(g, filterColumns);
+  }
+
+  /** {@code problem} at the line of {@code file} that reads {@code table} (or without a file when there is none). */
+  private static BadInputException refused(io.dataops.pipelines.definition.PipelineDefinition file, String table,
+      boolean column, String problem) {
+    if (file == null) {
+      return new BadInputException(problem);
+    }
+    int line = file.privacy() == null ? 0 : file.privacy().populationLine();
+    for (io.dataops.pipelines.definition.PipelineDefinition.Input i : file.inputs()) {
+      if (io.dataops.lakehouse.catalog.TableNames.parse(i.table()).toString().equals(table)) {
+        line = column && i.columnsLine() > 0 ? i.columnsLine() : i.line();
+        break;
+      }
+    }
+    return new io.dataops.pipelines.definition.PipelineException(file.source(), line, problem);
   }
 }

@@ -44,7 +44,8 @@ final class PopulationTable implements Population {
     if (p == null) {
       return null;
     }
-    PinnedInput in = PinnedInput.governed(lakehouse, input(p), grants, () -> PinnedInput.of(lakehouse, input(p)));
+    PinnedInput in = PinnedInput.governed(lakehouse, input(p), grants, () -> PinnedInput.of(lakehouse, input(p)),
+        pipeline.definition());
     return new Pinned(p, LocalFiles.of(lakehouse.io()).paths(in.dataFiles(), "the population count"),
         in.grantFilter());
   }

@@ -73,7 +73,8 @@ public final class RunPlan {
     List<PinnedInput> inputs = new ArrayList<>();
     for (BoundPipeline.BoundInput in : pipeline.inputs()) {
       inputs.add(PinnedInput.governed(lakehouse, in, grants, () -> increment == null ? PinnedInput.of(lakehouse, in)
-          : PinnedInput.increment(lakehouse, in, increment.from().get(in.table().toString()))));
+          : PinnedInput.increment(lakehouse, in, increment.from().get(in.table().toString())),
+          pipeline.definition()));
     }
     List<RunStep> steps = new ArrayList<>();
     for (RunStep s : RunStep.values()) {

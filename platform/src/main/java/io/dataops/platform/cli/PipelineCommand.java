@@ -53,8 +53,8 @@ final class PipelineCommand {
         BoundPipeline p = engine == null ? runs.validate(file) : runs.validate(file, engine);
         ownPipeline(cli, config, p);
         // The same refusal a run meets (exit 2), when no live grant of the caller's organization covers it.
-        var grant = GrantServices.enforcement(config, cli.audit()).authorize(GrantServices.request(p,
-            cli.session().actor(), "pipeline validate"));
+        var grant = GrantServices.authorize(GrantServices.enforcement(config, cli.audit()), p,
+            cli.session().actor(), "pipeline validate");
         cli.print(common, GrantServices.withGrant(json(p), grant), text(p) + GrantServices.text(grant));
       }
       return 0;

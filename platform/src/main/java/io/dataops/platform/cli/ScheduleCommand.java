@@ -271,8 +271,8 @@ final class ScheduleCommand {
       try (Lakehouse lh = cli.lakehouse(config)) {
         // Every run asks a live grant of the owner's covering what it reads: one without it is told now, not by each
         // run's failure at night. Asked of the file's inputs and columns; no row is read.
-        GrantServices.enforcement(config, cli.audit()).authorize(GrantServices.request(p, cli.session().actor(),
-            "schedule add-pipeline"));
+        GrantServices.authorize(GrantServices.enforcement(config, cli.audit()), p, cli.session().actor(),
+            "schedule add-pipeline");
         return save(config, lh, "pipeline:" + p.name(), "pipeline", file.toAbsolutePath().toString(), command,
             onFeed, inputs);
       }

@@ -6,6 +6,7 @@ import io.dataops.governance.db.UtcTimes;
 import io.dataops.governance.grant.AccessRequest;
 import io.dataops.governance.grant.Grant;
 import io.dataops.governance.grant.GrantEnforcement;
+import io.dataops.governance.grant.GrantRefusedException;
 import io.dataops.governance.grant.GrantedAccess;
 import io.dataops.governance.grant.Grants;
 import io.dataops.governance.grant.Provision;
@@ -114,6 +115,61 @@ public final class GrantServices {
   }
 
   /**
+   * The grant that covers what a pipeline reads and makes ({@link #request(BoundPipeline, Actor, String)}), or its
+   * refusal at the file's line it is about ({@link #inFile}).
+   */
+  public static GrantedAccess authorize(GrantEnforcement enforcement, BoundPipeline p, Actor caller,
+      String purpose) {
+    try {
+      return enforcement.authorize(request(p, caller, purpose));
+    } catch (GrantRefusedException e) {
+      throw inFile(e, p.definition());
+    }
+  }
+
+  /** As above, for what a pipeline's file says it reads ({@link #request(PipelineDefinition, Actor, String)}). */
+  public static GrantedAccess authorize(GrantEnforcement enforcement, PipelineDefinition d, Actor caller,
+      String purpose) {
+    try {
+      return enforcement.authorize(request(d, caller, purpose));
+    } catch (GrantRefusedException e) {
+      throw inFile(e, d);
+    }
+  }
+
+  /**
+   * A grant's refusal of a table, a column or the product a pipeline file names, at that file's line (the input, its
+   * columns, the privacy population, the product) as the file's other refusals are; the grant's refusal is its cause
+   * (supervision counts it as a refused grant). Before, only these refusals named neither file nor line. A refusal
+   * of the grant itself (none, another organization's, its state) concerns the scenario and is thrown as it is.
+   */
+  public static io.dataops.core.BadInputException inFile(GrantRefusedException e, PipelineDefinition d) {
+    int line = switch (e.reason()) {
+      case PRODUCT -> d.productLine();
+      case TABLE -> inputLine(d, e.table(), false);
+      case COLUMN -> inputLine(d, e.table(), true);
+      default -> -1;
+    };
+    if (line < 0) {
+      return e;
+    }
+    io.dataops.pipelines.definition.PipelineException located =
+        new io.dataops.pipelines.definition.PipelineException(d.source(), line, e.getMessage());
+    located.initCause(e);
+    return located;
+  }
+
+  /** The line of the input reading {@code table} (its columns' line for a column), or the privacy population's. */
+  private static int inputLine(PipelineDefinition d, String table, boolean column) {
+    for (PipelineDefinition.Input in : d.inputs()) {
+      if (TableNames.parse(in.table()).toString().equals(table)) {
+        return column && in.columnsLine() > 0 ? in.columnsLine() : in.line();
+      }
+    }
+    return d.privacy() == null ? 0 : d.privacy().populationLine();
+  }
+
+  /**
    * What a pipeline's file says it reads, without binding it to the lakehouse (no row is read): each ods input with the
    * columns it lists, as {@link #request(BoundPipeline, Actor, String)} asks of the bound pipeline.
    */
@@ -129,8 +185,14 @@ public final class GrantServices {
    */
   public static io.dataops.pipelines.definition.ReadAccess readAccess(GrantEnforcement enforcement, Actor caller,
       String purpose) {
-    return (d, inputs) -> readGrants(enforcement.authorize(new AccessRequest(d.scenario(), caller, d.owner(),
-        d.product(), reads(inputs), purpose, "pipeline:" + d.name())));
+    return (d, inputs) -> {
+      try {
+        return readGrants(enforcement.authorize(new AccessRequest(d.scenario(), caller, d.owner(), d.product(),
+            reads(inputs), purpose, "pipeline:" + d.name())));
+      } catch (GrantRefusedException e) {
+        throw inFile(e, d);
+      }
+    };
   }
 
   private static List<AccessRequest.TableRead> reads(List<BoundPipeline.BoundInput> inputs) {

@@ -205,7 +205,7 @@ public final class PipelineRuns {
     ProductPublisher publisher = new ProductPublisher(lakehouse, registry(), gate, audit, config.digest())
         .checkingBeforePublish(product -> {
           checkStillActing();
-          GrantServices.enforcement(config, audit).authorize(GrantServices.request(p, actor, "pipeline publish"));
+          GrantServices.authorize(GrantServices.enforcement(config, audit), p, actor, "pipeline publish");
           checkProductReads(p.inputs(), population(p), "pipeline publish");
         });
     List<String> objects = new java.util.ArrayList<>(List.of("pipeline:" + p.definition().name(),
@@ -223,8 +223,8 @@ public final class PipelineRuns {
       registry().checkOwner(p.definition().product(), p.definition().owner());
       // The covering grant, before any engine is picked so that none can skip it: refused (exit 2) when no live
       // grant of the caller's organization covers every table and column; metering counts the reads against it.
-      List<ReadGrant> grants = GrantServices.readGrants(GrantServices.enforcement(config, audit)
-          .authorize(GrantServices.request(p, actor, "pipeline run")));
+      List<ReadGrant> grants = GrantServices.readGrants(GrantServices.authorize(GrantServices.enforcement(config, audit),
+          p, actor, "pipeline run"));
       details.put("grant", grants.isEmpty() ? null : grants.get(0).grantId());
       ExecutorEnvironment env = new ExecutorEnvironment(lakehouse, config.keys(), config.work(), lc.catalogUri(),
           lc.catalogUser(), lc.catalogPassword(), config.engineSettings(parallelism),
@@ -285,6 +285,7 @@ public final class PipelineRuns {
   static java.util.Optional<String> refusedBy(BadInputException refused) {
     if (refused instanceof io.dataops.core.AccessDeniedException
         || refused instanceof io.dataops.governance.grant.GrantRefusedException
+        || refused.getCause() instanceof io.dataops.governance.grant.GrantRefusedException // at its file's line
         || refused instanceof io.dataops.pipelines.privacy.LeakDetectedException) {
       return java.util.Optional.empty();
     }
@@ -305,8 +306,8 @@ public final class PipelineRuns {
     details.put("inputs", p.inputSnapshots());
     io.dataops.pipelines.privacy.PrivacyReport report;
     try {
-      List<ReadGrant> grants = GrantServices.readGrants(GrantServices.enforcement(config, audit)
-          .authorize(GrantServices.request(p, actor, "pipeline privacy")));
+      List<ReadGrant> grants = GrantServices.readGrants(GrantServices.authorize(GrantServices.enforcement(config, audit),
+          p, actor, "pipeline privacy"));
       details.put("grant", grants.isEmpty() ? null : grants.get(0).grantId());
       checkProductReads(p.inputs(), population(p), "pipeline privacy");
       ExecutorEnvironment env = new ExecutorEnvironment(lakehouse, config.keys(), config.work(), lc.catalogUri(),
@@ -340,8 +341,8 @@ public final class PipelineRuns {
       throw new BadInputException(version.label() + " was made from other snapshots than the pipeline pins now");
     }
     LakehouseConfig lc = config.lakehouse();
-    List<ReadGrant> grants = GrantServices.readGrants(GrantServices.enforcement(config, audit)
-        .authorize(GrantServices.request(p, actor, "pipeline compare")));
+    List<ReadGrant> grants = GrantServices.readGrants(GrantServices.authorize(GrantServices.enforcement(config, audit),
+        p, actor, "pipeline compare"));
     checkProductReads(p.inputs(), population(p), "pipeline compare");
     ProductPublisher publisher = new ProductPublisher(lakehouse, registry(), (t, s, suite) -> {
       throw new IllegalStateException("a trial publishes nothing");

@@ -107,7 +107,9 @@ class GrantCliTest extends HomeCliTest {
 
     // The department narrowed the columns: the pipeline that reads id_card and phone is not covered; one that
     // reads only the granted columns is, with the department's row filter for its reader.
-    refused(TestCast.OPERATOR, "dataops: column 'id_card' of " + CITIZENS + " is not granted by grant 1 (test)",
+    // At the line of the input's columns, as the file's other refusals name theirs (before: no file, no line).
+    refused(TestCast.OPERATOR, "dataops: income.yaml:7: column 'id_card' of " + CITIZENS
+        + " is not granted by grant 1 (test)",
         "pipeline", "validate", pipeline.toString());
     JsonNode narrow = ok(TestCast.OPERATOR, "pipeline", "validate", narrowPipeline.toString(), "--json").json();
     assertThat(narrow.at("/grant/covered").asBoolean()).isTrue();

@@ -131,12 +131,26 @@ class GrantEnforcementCliTest extends HomeCliTest {
     assertThat(refusals.findValuesAsText("actor")).containsOnly(TestCast.OTHER_OPERATOR);
   }
 
+  /** Before, a grant's refusal of the product named neither the pipeline file nor its line, unlike the file's others. */
+  @Test
+  void aProductTheGrantDoesNotNameIsRefusedAtTheFilesProductLine() {
+    long id = TestCast.grant(home, "test", "plain");
+    refusedOnBothEngines(wide, "dataops: income.yaml:20: product income-by-street is not among the products grant "
+        + id + " (test) was granted for (plain)");
+    Run validate = run(TestCast.OPERATOR, "pipeline", "validate", wide.toString());
+    assertThat(validate.exit()).isEqualTo(2);
+    assertThat(validate.err()).startsWith("dataops: income.yaml:20: product income-by-street is not among");
+    JsonNode runs = run(TestCast.AUDITOR, "audit", "list", "--action", "pipeline.run", "--json").json().get("events");
+    assertThat(runs.findValues("refusedBy")).as("still a refused grant, which supervision counts").isEmpty();
+  }
+
   @Test
   void aColumnOutsideTheGrantIsRefusedAndTheGrantsRowFilterHoldsOnBothEngines() throws Exception {
     long id = TestCast.grant(home, "test", List.of("income-by-street", "plain"), CITIZENS,
         new TestCast.GrantNarrowing(List.of("phone", "gender", "birth_date", "district_code", "monthly_income"),
             "gender = 'F'"));
-    refusedOnBothEngines(wide, "column 'id_card' of " + CITIZENS + " is not granted by grant " + id + " (test)");
+    refusedOnBothEngines(wide, "dataops: income.yaml:7: column 'id_card' of " + CITIZENS + " is not granted by grant "
+        + id + " (test)");
 
     long women = women();
     assertThat(women).isPositive().isLessThan(300);

@@ -584,7 +584,10 @@ class SpringBatchExecutorTest extends SpringBatchFixture {
 
     assertThatThrownBy(() -> RunPlan.of(p, keys, engine.engine(), lakehouse, List.of(residents)))
         .isInstanceOf(io.dataops.core.BadInputException.class)
-        .hasMessageContaining("table ods.statistics__population is not covered by the run's grant 9");
+        .hasMessageContaining("table ods.statistics__population is not covered by the run's grant 9")
+        // at the file's line of the population, as the file's other refusals (before: neither file nor line)
+        .isInstanceOf(io.dataops.pipelines.definition.PipelineException.class)
+        .hasMessageStartingWith(p.definition().source() + ":" + p.definition().privacy().populationLine() + ": ");
   }
 
   /** Nine people with salaries 1000..9000: street 001 earns 1-3k, street 002 7-9k, sub-district 002's street 4-6k. */
