@@ -99,11 +99,15 @@ class GrantedReadsTest extends EnginesFixture {
     for (String engine : List.of("spring-batch", "flink")) {
       Throwable column = catchThrowable(() -> RunPlan.of(p, keys, engine, lakehouse,
           List.of(new ReadGrant(7, CITIZENS, List.of("district_code"), null))));
-      assertThat(column).as(engine).isInstanceOf(BadInputException.class).hasMessage("column 'monthly_income' of "
-          + CITIZENS + " is not granted by grant 7 (granted: district_code)");
+      // at the file's line of the input's columns (of the input for its table), as the file's other refusals
+      String file = p.definition().source() + ":";
+      assertThat(column).as(engine).isInstanceOf(BadInputException.class).hasMessage(file
+          + p.definition().inputs().get(0).columnsLine() + ": column 'monthly_income' of " + CITIZENS
+          + " is not granted by grant 7 (granted: district_code)");
       Throwable table = catchThrowable(() -> RunPlan.of(p, keys, engine, lakehouse,
           List.of(new ReadGrant(7, "ods.market_regulation__enterprises", GRANTED, null))));
-      assertThat(table).as(engine).isInstanceOf(BadInputException.class).hasMessage("table " + CITIZENS
+      assertThat(table).as(engine).isInstanceOf(BadInputException.class).hasMessage(file
+          + p.definition().inputs().get(0).line() + ": table " + CITIZENS
           + " is not covered by the run's grant 7: the operator applies for it");
     }
     assertThat(registry().byRunKey(RunPlan.of(p, keys, "flink", lakehouse).runKey())).isEmpty();
