@@ -12,6 +12,7 @@ import io.dataops.core.StorageFullException;
 import io.dataops.lakehouse.storage.ObjectStoreFailure;
 import io.dataops.core.text.VisibleText;
 import io.dataops.platform.config.DatabaseUnreachable;
+import io.dataops.quality.feedback.OutboxUnwritable;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -275,6 +276,9 @@ public final class BucketIntake {
       TestFailure.at(w.name());
       result = intake.take(new LandingRequest(w.department(), w.dataset(), zone.feed(w), contract.contract(),
           contract.sha256(), Replaces.objectMetadata(sent.replaces())), ProgressListener.NONE);
+    } catch (OutboxUnwritable undelivered) {
+      // Not the object's fault: it waits, and the run after the outbox is mended lands nothing and delivers.
+      throw undelivered;
     } catch (BadInputException | NotFoundException refused) {
       if (changed(w)) {
         return new Outcome(w.location(), null, null, null, LandingZone.How.REPLACED);

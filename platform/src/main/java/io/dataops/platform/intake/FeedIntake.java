@@ -20,6 +20,7 @@ import io.dataops.quality.expect.MetricHistory;
 import io.dataops.quality.expect.ReferenceCheck;
 import io.dataops.quality.expect.TableFacts;
 import io.dataops.quality.feedback.Feedback;
+import io.dataops.quality.feedback.OutboxUnwritable;
 import io.dataops.quality.feedback.TicketStore;
 import io.dataops.quality.run.EarlierFeedChecks;
 import io.dataops.quality.run.QualityReport;
@@ -122,7 +123,11 @@ public final class FeedIntake {
       if (quality != null) {
         CommitPoint.reached("quality-run-committed");
         recordQualityRun(audit, quality, landing.table(), checked.superseded());
-        delivery = feedback().deliver(quality, request.department(), request.dataset(), audit);
+        try {
+          delivery = feedback().deliver(quality, request.department(), request.dataset(), audit);
+        } catch (OutboxUnwritable e) {
+          throw feedbackUndelivered(landing, e);
+        }
       }
     }
     return new Result(landing, quality, delivery, quality == null && suite.isPresent() && landing.isDuplicate()
@@ -141,11 +146,25 @@ public final class FeedIntake {
    * says so, and that the same file sent again after the mend lands nothing and runs the check it missed.
    */
   private static BadInputException checkStopped(LandingResult landing, BadInputException e) {
-    String landed = landing.isDuplicate() ? "the feed landed before (snapshot " + landing.duplicateOf() + ")"
+    return new BadInputException(landed(landing) + ", but its quality check stopped: " + e.getMessage() + ". Once the "
+        + "suite is mended (quality suite register), send the same file again: it lands nothing and runs the check", e);
+  }
+
+  /**
+   * A landed and checked feed whose feedback could not be written to its outbox folder stays landed, and its delivery
+   * recorded nothing: the same file sent again lands nothing and delivers it (the check runs again, {@link #check}).
+   */
+  private static OutboxUnwritable feedbackUndelivered(LandingResult landing, OutboxUnwritable e) {
+    return new OutboxUnwritable(landed(landing) + " and its quality check ran, but its feedback could not be written "
+        + "to the outbox folder " + e.folder() + ": " + e.reason() + ". Once that folder (and each folder above it) "
+        + "can be written, run the same command again: it lands nothing and delivers the feedback", e.folder(),
+        e.reason(), e.getCause());
+  }
+
+  private static String landed(LandingResult landing) {
+    return landing.isDuplicate() ? "the feed landed before (snapshot " + landing.duplicateOf() + ")"
         : "the feed landed (" + landing.rowsLanded() + " rows, snapshot " + landing.snapshotId() + " of "
             + landing.table() + ")";
-    return new BadInputException(landed + ", but its quality check stopped: " + e.getMessage() + ". Once the suite is "
-        + "mended (quality suite register), send the same file again: it lands nothing and runs the check", e);
   }
 
   /**

@@ -742,6 +742,51 @@ class LandCliTest {
     assertThat(ticket.out()).as(ticket.out()).contains("could not be checked on feed ", "needed more than ");
   }
 
+  /**
+   * Found by a probe: an outbox folder that cannot be written (a file where the dataset's folder goes) ended a landing
+   * as an internal error, though the feed had landed and the cure is the person's. It is one line of bad input saying
+   * what landed, which folder and why, and that the same command again delivers the feedback: which it does, once.
+   */
+  @Test
+  void anOutboxFolderThatCannotBeWrittenIsSaidAndTheSameCommandAgainDeliversTheFeedbackOnce() throws Exception {
+    Path feed = fiftyCitizens();
+    assertThat(registerSuite(dir.resolve("citizens-suite.yaml"), """
+        name: citizens.ids
+        expectations:
+          - type: expect_column_values_to_not_be_null
+            kwargs: {column: record_id}
+        """).exit()).isZero();
+    Path folder = dir.resolve("home/outbox/public-security/citizens");
+    Files.createDirectories(folder.getParent());
+    Files.writeString(folder, "not a folder");
+
+    Run stopped = run(land(feed));
+    assertThat(stopped.exit()).as(stopped.err()).isEqualTo(2);
+    assertThat(stopped.err()).hasLineCount(1).startsWith("dataops: the feed landed (50 rows, snapshot ")
+        .contains(" of ods.public_security__citizens) and its quality check ran, but its feedback could not be written "
+            + "to the outbox folder " + folder + "/", ": not a directory. Once that folder (and each folder above it) "
+            + "can be written, run the same command again: it lands nothing and delivers the feedback")
+        .doesNotContain("internal error");
+    String firstRow = Files.readAllLines(feed).get(1);
+    for (String value : firstRow.split(",")) {
+      if (value.length() > 3) {
+        assertThat(stopped.err()).as("no value of the feed").doesNotContain(value);
+      }
+    }
+
+    Files.delete(folder);
+    Run again = run(land(feed, "--json"));
+    assertThat(again.exit()).as(again.err()).isZero();
+    assertThat(again.json().get("rowsLanded").asLong()).as("landed before").isZero();
+    Path delivered = Path.of(again.json().at("/feedback/folder").asText());
+    assertThat(delivered.getParent()).isEqualTo(folder);
+    assertThat(delivered.resolve("report.en.html")).isRegularFile();
+    assertThat(delivered.resolve("validation.json")).isRegularFile();
+    Run once = run(land(feed, "--json"));
+    assertThat(once.exit()).as(once.err()).isZero();
+    assertThat(once.json().has("feedback")).as("delivered once: " + once.out()).isFalse();
+  }
+
   @Test
   void aDiskThatFillsUpDuringALandIsOneLineOnStderrWithTheDetailsInTheLog() throws Exception {
     Path big = dir.resolve("feeds/big.csv");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.dataops.core.audit.AuditEvent;
 import io.dataops.core.audit.AuditSink;
+import io.dataops.core.files.OutFiles;
 import io.dataops.core.files.OwnerOnly;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.quality.result.ExpectationResult;
@@ -68,7 +69,8 @@ public final class Feedback {
    * delivery stopped before the commit left nothing recorded (the report folder, named by the feed, is written again
    * by the next attempt), so the feed's intake can simply be done again ({@link TicketStore#fed}). A feed's run is
    * recorded once: when two commands complete the same stopped intake at once, the second finds the first's run
-   * (under the database's write lock, or a lock on the feed on PostgreSQL) and delivers nothing (null).
+   * (under the database's write lock, or a lock on the feed on PostgreSQL) and delivers nothing (null). A local outbox
+   * folder that cannot be written (a file in its place, no permission) is {@link OutboxUnwritable}, nothing recorded.
    */
   public Delivery deliver(QualityReport report, String department, String dataset, AuditSink audit) {
     // The failing rows (millions, when a rule fails on every row of a big feed) are read and sorted before the
@@ -190,6 +192,13 @@ public final class Feedback {
       folder.writeString("validation.json", JSON.writeValueAsString(report.validation()));
       folder.write("failing-rows.csv", out -> Files.copy(failingRows, out));
     } catch (IOException e) {
+      // A folder its department or operator can mend (a file in its place, no permission) is said as such; the
+      // rest (a full disk, a failing bucket) stays the failure it is.
+      Optional<String> reason = folder.local() ? OutFiles.reason(e) : Optional.empty();
+      if (reason.isPresent()) {
+        throw new OutboxUnwritable("the feedback of quality run " + report.runId() + " could not be written to the "
+            + "outbox folder " + folder.root() + ": " + reason.get(), folder.root(), reason.get(), e);
+      }
       throw new UncheckedIOException("cannot write to the outbox " + folder, e);
     }
     return folder.root();
