@@ -4,12 +4,15 @@ import io.dataops.core.AccessDeniedException;
 import io.dataops.core.audit.Actor;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.lakehouse.catalog.Zone;
+import io.dataops.lakehouse.table.TableBrowser;
 import io.dataops.platform.config.PlatformConfig;
 import io.dataops.platform.product.ProductReads;
 import io.dataops.platform.product.ProductServices;
 import io.dataops.products.lifecycle.ProductAccess;
 import io.dataops.products.registry.ProductVersion;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.iceberg.catalog.TableIdentifier;
 
@@ -50,6 +53,46 @@ final class TableAccess {
       throw e;
     }
     return Optional.empty();
+  }
+
+  /**
+   * As {@link #checkRead} for a read at no tag or snapshot ({@code table show}, {@code table history}): of a product
+   * table, the version {@link ProductReads#newestReadable} gives the user, which the caller reads at its snapshot.
+   */
+  static Optional<ProductVersion> checkNewestRead(Cli cli, PlatformConfig config, Lakehouse lakehouse,
+      TableIdentifier id) {
+    if (!id.namespace().level(0).equals(Zone.PRODUCT.namespaceName())) {
+      return checkRead(cli, config, lakehouse, id, null, null);
+    }
+    try {
+      return ProductReads.newestReadable(ProductServices.registry(config), lakehouse, id, cli.session().actor());
+    } catch (AccessDeniedException e) {
+      cli.session().refuse(e, List.of("table:" + id));
+      throw e;
+    }
+  }
+
+  /**
+   * The snapshots of {@code history} (of table {@code id}) the user may see: of a product table, for a user who may not
+   * see every version, only the snapshots of the versions they may see, with no tag or parent of another (a draft's
+   * number, a hidden version's snapshot); all of them otherwise.
+   */
+  static List<TableBrowser.SnapshotInfo> visibleHistory(Cli cli, PlatformConfig config, Lakehouse lakehouse,
+      TableIdentifier id, List<TableBrowser.SnapshotInfo> history) {
+    if (!id.namespace().level(0).equals(Zone.PRODUCT.namespaceName())) {
+      return history;
+    }
+    List<ProductVersion> visible = ProductReads.visibleVersions(ProductServices.registry(config), lakehouse, id,
+        cli.session().actor());
+    if (visible == null) {
+      return history;
+    }
+    Map<Long, String> tags = new HashMap<>();
+    visible.forEach(v -> tags.put(v.snapshotId(), v.tag()));
+    return history.stream().filter(s -> tags.containsKey(s.snapshotId())).map(s -> new TableBrowser.SnapshotInfo(
+        s.snapshotId(), tags.containsKey(s.parentId()) ? s.parentId() : null, s.committedAt(), s.operation(),
+        s.summary(), s.refs().stream().filter(r -> r.equals(tags.get(s.snapshotId())) || r.equals("main")).toList(),
+        s.published())).toList();
   }
 
   /** A table of the zones that hold departments' records as sent: {@code ods} and {@code quarantine}. */

@@ -73,7 +73,12 @@ final class TableCommand {
       var config = cli.configToRead(common);
       try (Lakehouse lh = cli.lakehouse(config)) {
         TableIdentifier id = TableNames.parse(name);
-        var version = TableAccess.checkRead(cli, config, lh, id, snapshot, tag);
+        boolean newest = snapshot == null && tag == null;
+        var version = newest ? TableAccess.checkNewestRead(cli, config, lh, id)
+            : TableAccess.checkRead(cli, config, lh, id, snapshot, tag);
+        // Without --tag or --snapshot, the version checked is the one read: for a partner, say, the newest published
+        // one, not a draft made since (the current snapshot).
+        Long at = newest && version.isPresent() ? Long.valueOf(version.get().snapshotId()) : snapshot;
         if (raw) {
           TableAccess.checkRaw(cli, id);
         }
@@ -95,7 +100,7 @@ final class TableCommand {
         io.dataops.core.CommitPoint.reached("table-version-checked");
         TableBrowser.Rows rows;
         try {
-          rows = new TableBrowser(lh).show(id, snapshot, tag, limit, raw);
+          rows = new TableBrowser(lh).show(id, at, tag, limit, raw);
         } catch (RuntimeException e) {
           if (version.isPresent()) { // a tag or a file gone: said as the destruction that took it, if one did
             ProductServices.registry(config).refuseIfDestroyedMeanwhile(version.get(), "read");
@@ -114,7 +119,8 @@ final class TableCommand {
         } else {
           cli.audit().record(read);
         }
-        StringBuilder text = new StringBuilder(String.format("%s @ snapshot %s%n", rows.table(), rows.snapshotId()));
+        StringBuilder text = new StringBuilder(String.format("%s @ snapshot %s%s%n", rows.table(), rows.snapshotId(),
+            version.map(v -> " (" + v.label() + ")").orElse("")));
         for (var c : rows.columns()) {
           text.append(String.format("  %-22s %-16s %s%s%n", c.name(), c.type(), c.required() ? "required" : "",
               c.personal() == null ? "" : " personal:" + c.personal() + (raw ? " (raw: your department's)"
@@ -127,9 +133,23 @@ final class TableCommand {
         if (rows.truncated()) {
           text.append(String.format("  (first %d rows; --limit N for more)%n", limit));
         }
-        cli.print(common, rows, text.toString());
+        cli.print(common, version.isEmpty() ? rows : json(rows, version.get()), text.toString());
       }
       return 0;
+    }
+
+    /** The rows as JSON, naming the product version they are of (with no tag, the reader may not know which). */
+    private static Map<String, Object> json(TableBrowser.Rows rows, io.dataops.products.registry.ProductVersion v) {
+      Map<String, Object> json = new java.util.LinkedHashMap<>();
+      json.put("table", rows.table());
+      json.put("snapshotId", rows.snapshotId());
+      json.put("product", v.product());
+      json.put("version", v.version());
+      json.put("tag", v.tag());
+      json.put("columns", rows.columns());
+      json.put("rows", rows.rows());
+      json.put("truncated", rows.truncated());
+      return json;
     }
   }
 
@@ -191,8 +211,9 @@ final class TableCommand {
       var config = cli.configToRead(common);
       try (Lakehouse lh = cli.lakehouse(config)) {
         TableIdentifier id = TableNames.parse(name);
-        TableAccess.checkRead(cli, config, lh, id, null, null);
-        var history = new TableBrowser(lh).history(id);
+        TableAccess.checkNewestRead(cli, config, lh, id);
+        // Only the snapshots the user may see: a partner's history of a product does not list another's draft.
+        var history = TableAccess.visibleHistory(cli, config, lh, id, new TableBrowser(lh).history(id));
         StringBuilder text = new StringBuilder();
         for (var s : history) {
           Map<String, String> sum = s.summary();

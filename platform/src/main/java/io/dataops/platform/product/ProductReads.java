@@ -77,6 +77,53 @@ public record ProductReads(ProductRegistry registry, DeliveryCheck check, AuditS
   }
 
   /**
+   * The version a read of product table {@code id} at no tag or snapshot shows {@code actor} ({@code table show} and
+   * {@code table history} without them). Who sees every version ({@link ProductAccess#seesEveryVersion}: the owning
+   * operator, the authority, auditors) reads the current snapshot, as {@link #readable} checks it; anyone else the
+   * newest version they may see ({@link #visibleVersions}: a published one), which the caller then reads at its
+   * snapshot. A version made since (a pipeline run's draft) neither stops that read nor is named to them: found by a
+   * probe, every partner's read without a tag was refused while an operator had a draft, and the refusal told its
+   * number and state, which {@code product list} hides from them. Refused without naming a version when there is none
+   * they may see.
+   */
+  public static Optional<ProductVersion> newestReadable(ProductRegistry registry, Lakehouse lakehouse,
+      TableIdentifier id, Actor actor) {
+    List<ProductVersion> visible = visibleVersions(registry, lakehouse, id, actor);
+    if (visible == null) {
+      return readable(registry, lakehouse, id, null, null, actor);
+    }
+    if (actor.roles().isEmpty()) {
+      throw AccessDeniedException.roles("reading " + id, actor, "partner", "operator", "authority", "auditor");
+    }
+    if (visible.isEmpty()) {
+      throw new AccessDeniedException(id + " has no version " + actor.user() + " may read: a product's versions are "
+          + "read by every user once published (before that, by its owning operator, role authority or auditor)",
+          List.of("operator", "authority", "auditor"));
+    }
+    ProductVersion newest = visible.get(visible.size() - 1);
+    ProductAccess.checkRead(newest, actor);
+    return Optional.of(newest);
+  }
+
+  /**
+   * The versions of product table {@code id} whose record {@code actor} may see ({@link ProductAccess#mayDescribe}),
+   * oldest first, as {@code product list} shows them; null when they see every version and every snapshot (the table
+   * does not exist, has no version yet, or {@link ProductAccess#seesEveryVersion}).
+   */
+  public static List<ProductVersion> visibleVersions(ProductRegistry registry, Lakehouse lakehouse,
+      TableIdentifier id, Actor actor) {
+    if (!lakehouse.exists(id)) {
+      return null; // the caller says there is no such table
+    }
+    Table t = lakehouse.load(id);
+    List<ProductVersion> versions = registry.list(t.properties().getOrDefault(ProductTables.PROP_PRODUCT, id.name()));
+    if (versions.isEmpty() || ProductAccess.seesEveryVersion(versions.get(0).lineage().owner(), actor)) {
+      return null;
+    }
+    return versions.stream().filter(v -> ProductAccess.mayDescribe(v, actor)).toList();
+  }
+
+  /**
    * Before {@code reader}'s run reads product table {@code id} at {@code snapshot} ({@code via} says how: "pipeline
    * run", "pipeline privacy", ...): refused as {@link #readable} refuses a read of that snapshot (recorded here as a
    * refused {@code table.read}) and, for a version another organization made, as {@link #provided} refuses it.

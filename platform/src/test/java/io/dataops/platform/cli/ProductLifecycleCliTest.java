@@ -281,6 +281,64 @@ class ProductLifecycleCliTest {
         .isEqualTo("destroyed");
   }
   /**
+   * Found by a probe: while the operator had a draft (a pipeline run after v2 was published), `table show` of the
+   * product without --tag was refused to partners, other operators and departments, naming the draft's number and
+   * state, which `product list` hides from them; so was `table history`. They read the newest published version, and
+   * are told which; the owning operator and the authority read the draft, as before. With nothing published, the
+   * refusal names no version.
+   */
+  @Test
+  void withoutATagAReaderWhoMayNotSeeTheDraftReadsTheNewestPublishedVersion() throws Exception {
+    String table = "product.income_by_street";
+    List<String> readers = List.of(TestCast.PARTNER, TestCast.OTHER_OPERATOR, TestCast.PUBLIC_SECURITY);
+    for (String reader : readers) {
+      for (String command : List.of("show", "history")) {
+        Run none = refused(table + " has no version " + reader + " may read: a product's versions are read by every "
+            + "user once published", "table", command, table, "--as", reader);
+        assertThat(none.err()).doesNotContain("v1", "draft");
+      }
+    }
+
+    release(1);
+    for (int version = 2; version <= 3; version++) { // each from a later feed
+      Path feed = dir.resolve("feeds/c" + version + ".csv");
+      ok("generate", "--dataset", "citizens", "--rows", "100", "--offset", String.valueOf(1400 + 100 * version),
+          "--out", feed.toString(), "--as", TestCast.PUBLIC_SECURITY);
+      ok("land", "--department", "public-security", "--dataset", "citizens", "--file", feed.toString(), "--as",
+          TestCast.PUBLIC_SECURITY);
+      assertThat(ok("pipeline", "run", pipeline.toString(), "--json").json().get("version").asInt())
+          .isEqualTo(version);
+      if (version == 2) {
+        release(2);
+      }
+    }
+    long v1 = ok("product", "show", "income-by-street", "1", "--json").json().get("snapshotId").asLong();
+    long v2 = ok("product", "show", "income-by-street", "2", "--json").json().get("snapshotId").asLong();
+    long v3 = ok("product", "show", "income-by-street", "3", "--json").json().get("snapshotId").asLong();
+
+    for (String reader : readers) {
+      JsonNode read = ok("table", "show", table, "--limit", "2", "--json", "--as", reader).json();
+      assertThat(read.get("snapshotId").asLong()).as(reader).isEqualTo(v2);
+      assertThat(read.get("version").asInt()).isEqualTo(2);
+      assertThat(read.get("tag").asText()).isEqualTo("v2");
+      assertThat(read.get("rows")).hasSize(2);
+      assertThat(ok("table", "show", table, "--limit", "1", "--as", reader).out())
+          .startsWith(table + " @ snapshot " + v2 + " (income-by-street v2)\n");
+      JsonNode history = ok("table", "history", table, "--json", "--as", reader).json();
+      assertThat(history.get("snapshots").findValuesAsText("snapshotId")).as(reader + ": only the published version")
+          .containsExactly(String.valueOf(v2));
+      assertThat(history.toString()).doesNotContain(String.valueOf(v3), String.valueOf(v1), "\"v3\"", "\"v1\"");
+    }
+    for (String seesAll : List.of(TestCast.OPERATOR, TestCast.AUTHORITY)) {
+      JsonNode read = ok("table", "show", table, "--limit", "2", "--json", "--as", seesAll).json();
+      assertThat(read.get("snapshotId").asLong()).as(seesAll).isEqualTo(v3);
+      assertThat(read.get("version").asInt()).isEqualTo(3);
+      assertThat(ok("table", "history", table, "--json", "--as", seesAll).json().get("snapshots")
+          .findValuesAsText("snapshotId")).contains(String.valueOf(v1), String.valueOf(v2), String.valueOf(v3));
+    }
+  }
+
+  /**
    * Found by a probe: `product history NAME` (no version) checked only the newest version, then printed every
    * version's moves to another operator: an unpublished version's rejection and its confidential reason included.
    */

@@ -81,8 +81,17 @@ public final class ProductAccess {
     if (v.state() == io.dataops.products.registry.VersionState.PUBLISHED) {
       return !actor.roles().isEmpty();
     }
-    boolean owner = actor.has("operator") && actor.organization().equals(v.lineage().owner());
-    return owner || actor.has("authority") || actor.has("auditor");
+    return seesEveryVersion(v.lineage().owner(), actor);
+  }
+
+  /**
+   * Whether {@code actor} may see the record of every version of a product made by operator {@code owner}, drafts
+   * and versions under review included: that operator, the authority and auditors. Anyone else sees only what
+   * {@link #mayDescribe} lets them, and is never told of the rest.
+   */
+  public static boolean seesEveryVersion(String owner, Actor actor) {
+    boolean isOwner = actor.has("operator") && owner != null && actor.organization().equals(owner);
+    return isOwner || actor.has("authority") || actor.has("auditor");
   }
 
   public static void checkDescribe(ProductVersion v, Actor actor) {
