@@ -94,4 +94,17 @@ public record PipelineDefinition(
 
   /** The suite the product must pass before it is committed; {@code path} is relative to the pipeline file. */
   public record QualitySpec(String suite, int line) {}
+
+  /**
+   * The line a refusal to read {@code table} is about (a grant's, say): the input reading it (its columns' line for a
+   * column, when written), else the privacy population's, the only other table a pipeline reads; 0 when neither.
+   */
+  public int readLine(String table, boolean column) {
+    for (Input in : inputs) {
+      if (io.dataops.lakehouse.catalog.TableNames.parse(in.table()).toString().equals(table)) {
+        return column && in.columnsLine() > 0 ? in.columnsLine() : in.line();
+      }
+    }
+    return privacy == null ? 0 : privacy.populationLine();
+  }
 }

@@ -194,13 +194,7 @@ public record PinnedInput(BoundInput input, Long fromExclusive, List<String> dat
     if (file == null) {
       return new BadInputException(problem);
     }
-    int line = file.privacy() == null ? 0 : file.privacy().populationLine();
-    for (io.dataops.pipelines.definition.PipelineDefinition.Input i : file.inputs()) {
-      if (io.dataops.lakehouse.catalog.TableNames.parse(i.table()).toString().equals(table)) {
-        line = column && i.columnsLine() > 0 ? i.columnsLine() : i.line();
-        break;
-      }
-    }
-    return new io.dataops.pipelines.definition.PipelineException(file.source(), line, problem);
+    return new io.dataops.pipelines.definition.PipelineException(file.source(), file.readLine(table, column),
+        problem);
   }
 }

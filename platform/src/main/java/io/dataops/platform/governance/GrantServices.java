@@ -146,8 +146,8 @@ public final class GrantServices {
   public static io.dataops.core.BadInputException inFile(GrantRefusedException e, PipelineDefinition d) {
     int line = switch (e.reason()) {
       case PRODUCT -> d.productLine();
-      case TABLE -> inputLine(d, e.table(), false);
-      case COLUMN -> inputLine(d, e.table(), true);
+      case TABLE -> d.readLine(e.table(), false);
+      case COLUMN -> d.readLine(e.table(), true);
       default -> -1;
     };
     if (line < 0) {
@@ -157,16 +157,6 @@ public final class GrantServices {
         new io.dataops.pipelines.definition.PipelineException(d.source(), line, e.getMessage());
     located.initCause(e);
     return located;
-  }
-
-  /** The line of the input reading {@code table} (its columns' line for a column), or the privacy population's. */
-  private static int inputLine(PipelineDefinition d, String table, boolean column) {
-    for (PipelineDefinition.Input in : d.inputs()) {
-      if (TableNames.parse(in.table()).toString().equals(table)) {
-        return column && in.columnsLine() > 0 ? in.columnsLine() : in.line();
-      }
-    }
-    return d.privacy() == null ? 0 : d.privacy().populationLine();
   }
 
   /**
