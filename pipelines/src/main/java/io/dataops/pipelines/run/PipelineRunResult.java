@@ -61,6 +61,13 @@ public record PipelineRunResult(
         null);
   }
 
+  /** This result as another pipeline file's version ({@code madeBy}), with {@code warnings} of this run's file. */
+  public PipelineRunResult asMadeBy(Map<String, String> madeBy, List<String> warnings) {
+    return new PipelineRunResult(product, version, state, engine, table, snapshotId, inputs, rowsIn, rowsOut,
+        rowsSuppressed, privacy, leakCheck, quality, unfitValues, false, false, runKey, seconds, stepSeconds, warnings,
+        inputsFrom, java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(madeBy)));
+  }
+
   /** True when nothing was appended and the current version, the result, was made by another pipeline file. */
   public boolean madeByAnotherFile() {
     return madeBy != null;

@@ -136,14 +136,11 @@ public final class PipelineVersions {
       if (plan.pipeline().definition().sha256().equals(made.pipelineSha256())) {
         return result(v, plan.pipeline(), engine, true, false, seconds, Map.of());
       }
-      PipelineRunResult r = result(v, plan.pipeline(), engine, false, false, seconds, Map.of());
       Map<String, String> madeBy = new LinkedHashMap<>();
       madeBy.put("pipeline", made.pipeline());
       madeBy.put("pipelineSha256", made.pipelineSha256());
-      return new PipelineRunResult(r.product(), r.version(), r.state(), r.engine(), r.table(), r.snapshotId(),
-          r.inputs(), r.rowsIn(), r.rowsOut(), r.rowsSuppressed(), r.privacy(), r.leakCheck(), r.quality(),
-          r.unfitValues(), false, false, r.runKey(), r.seconds(), r.stepSeconds(), plan.pipeline().warnings(),
-          r.inputsFrom(), java.util.Collections.unmodifiableMap(madeBy));
+      return result(v, plan.pipeline(), engine, false, false, seconds, Map.of()).asMadeBy(madeBy,
+          plan.pipeline().warnings());
     });
   }
 
