@@ -286,7 +286,6 @@ class ServeCliTest {
       String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
       assertThat(line).matches("http://127\\.0\\.0\\.1:[0-9]+/");
       URI child = URI.create(line);
-      long start = System.nanoTime();
       try (Socket slow = new Socket(child.getHost(), child.getPort())) {
         slow.setSoTimeout(30_000);
         OutputStream out = slow.getOutputStream();
@@ -322,7 +321,6 @@ class ServeCliTest {
           }
         }
         assertThat(dropped).as("the slow client is dropped").isTrue();
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
       }
       p.destroy(); // SIGTERM
       assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("stopped on SIGTERM").isTrue();
