@@ -329,6 +329,17 @@ class ProductLifecycleCliTest {
           .containsExactly(String.valueOf(v2));
       assertThat(history.toString()).doesNotContain(String.valueOf(v3), String.valueOf(v1), "\"v3\"", "\"v1\"");
     }
+    // A command that reads the current snapshot (a department's quality suggest, another operator's quality run) is
+    // refused without naming the draft it is.
+    Run suggest = refused("the current snapshot of " + table + " is no version " + TestCast.PUBLIC_SECURITY
+        + " may read", "quality", "suggest", "--table", table, "--out", dir.resolve("suggested.json").toString(),
+        "--as", TestCast.PUBLIC_SECURITY);
+    Run check = refused("the current snapshot of " + table + " is no version " + TestCast.OTHER_OPERATOR
+        + " may read", "quality", "run", "--table", table, "--suite", dir.resolve("none.json").toString(), "--as",
+        TestCast.OTHER_OPERATOR);
+    for (Run r : List.of(suggest, check)) {
+      assertThat(r.err()).doesNotContain("v3", "draft");
+    }
     for (String seesAll : List.of(TestCast.OPERATOR, TestCast.AUTHORITY)) {
       JsonNode read = ok("table", "show", table, "--limit", "2", "--json", "--as", seesAll).json();
       assertThat(read.get("snapshotId").asLong()).as(seesAll).isEqualTo(v3);
