@@ -97,8 +97,10 @@ public final class Main {
             cli.json());
       }
       log().error("internal failure", cause);
+      // A library's message may quote the value it failed on: its identifiers masked, as in the log.
       return fail(cli, out, err, 1, "dataops: internal error: " + cause.getClass().getSimpleName()
-          + (cause.getMessage() == null ? "" : ": " + cause.getMessage().lines().findFirst().orElse(""))
+          + (cause.getMessage() == null ? "" : ": " + io.dataops.lakehouse.table.PreviewMask.maskIdentifiers(
+              cause.getMessage().lines().findFirst().orElse("")))
           + " (" + details() + ")", command, cli.json());
     });
     cmd.setExecutionStrategy(parseResult -> {

@@ -17,7 +17,8 @@ import ch.qos.logback.core.status.NopStatusListener;
  * reads that file as usual.
  */
 public final class LogConfigurator extends ContextAwareBase implements Configurator {
-  static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{36} - %msg%n";
+  static final String PATTERN =
+      "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{36} - %maskedMsg%n%maskedEx";
 
   @Override
   public ExecutionStatus configure(LoggerContext context) {
@@ -26,6 +27,12 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
     }
     // logback's own messages (a log file it cannot open, say) would go to stdout: a listener keeps them off it
     context.getStatusManager().add(new NopStatusListener());
+    // Identifiers a library's message or exception quotes are masked before they reach the file (MaskedLogText).
+    java.util.Map<String, java.util.function.Supplier<ch.qos.logback.core.pattern.DynamicConverter>> rules =
+        new java.util.HashMap<>();
+    rules.put("maskedMsg", MaskedLogText.Message::new);
+    rules.put("maskedEx", MaskedLogText.Throwable::new);
+    context.putObject(ch.qos.logback.core.CoreConstants.PATTERN_RULE_REGISTRY_FOR_SUPPLIERS, rules);
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
     encoder.setContext(context);
     encoder.setPattern(PATTERN);

@@ -56,6 +56,29 @@ class LogConfiguratorTest {
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(log.getParent()))).isEqualTo("rwx------");
   }
 
+  /**
+   * A library's exception may quote the value it failed on (a conversion error of a resident ID number, a mobile):
+   * masked in the message and in the exception's text, each line on its own, so stack frames keep their numbers.
+   */
+  @Test
+  void identifiersInAMessageOrAnExceptionAreMaskedInTheLog() throws Exception {
+    System.setProperty("dataops.home", dir.resolve("home").toString());
+    LoggerContext context = configured();
+    String id = "44030419900101123X";
+    String mobile = "13800138000";
+    context.getLogger("io.dataops.platform.Main").error("could not read " + id,
+        new IllegalStateException("wrapped", new NumberFormatException("For input string: \"" + mobile + "\"")));
+    context.getLogger("io.dataops.platform.Main").info("landed 1234 rows of feed 56");
+    context.stop();
+
+    String log = Files.readString(dir.resolve("home/logs/dataops.log"));
+    assertThat(log).doesNotContain(id, id.substring(0, 17), mobile)
+        .contains("could not read ", "For input string: \"", "java.lang.IllegalStateException: wrapped",
+            "Caused by: java.lang.NumberFormatException", "landed 1234 rows of feed 56")
+        .containsPattern("at io\\.dataops\\.platform\\.config\\.LogConfiguratorTest\\.\\w+\\(LogConfiguratorTest"
+            + "\\.java:\\d+\\)");
+  }
+
   @Test
   void aHomeThatCannotBeWrittenLogsNothingAndSaysNothingOnStdout() throws Exception {
     // a home under a plain file: no folder can be made there, whoever runs the test (root ignores permissions)
