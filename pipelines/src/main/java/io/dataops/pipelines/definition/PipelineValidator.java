@@ -622,8 +622,14 @@ public final class PipelineValidator {
         && (!c.personalSources().isEmpty() || !c.derivedFromPersonal().isEmpty()));
     if (p == null) {
       if (personalOutput) {
-        warnings.add("the product holds values derived from personal data but declares no privacy (k-anonymity); "
-            + "only the leak check guards it");
+        // Found by a probe: without privacy a row-level or small-cell product of personal records published each
+        // person's values with only a warning.
+        List<String> derived = columns.stream().filter(c -> c.inProduct()
+            && (!c.personalSources().isEmpty() || !c.derivedFromPersonal().isEmpty())).map(BoundColumn::name).toList();
+        throw new PipelineException(src, d.productLine(), "the product holds values derived from personal data ("
+            + String.join(", ", derived) + ") but declares no privacy: declare privacy: with k and the "
+            + "quasi-identifiers, e.g. privacy: {k: 5, quasiIdentifiers: [" + derived.get(0) + "]} (see the "
+            + "README's privacy section)");
       }
       return null;
     }
