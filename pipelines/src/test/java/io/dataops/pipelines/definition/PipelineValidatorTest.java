@@ -185,8 +185,8 @@ class PipelineValidatorTest extends PipelineFixture {
         + "at most");
     String in = citizens("[id_card, phone, gender]");
     assertThatCode(() -> bind(in + "policy:\n  id_card: {mask: custom, keepFirst: 6, keepLast: 4}\n"
-        + "  phone: {mask: mobile}\nproduct: p\n")).as("the common display: within the limits")
-        .doesNotThrowAnyException();
+        + "  phone: {mask: mobile}\nprivacy: {quasiIdentifiers: [gender], k: 5}\nproduct: p\n"))
+        .as("the common display: within the limits").doesNotThrowAnyException();
     assertThatThrownBy(() -> bind(in + "policy:\n  id_card: {mask: id_card, keepLast: 5}\n  phone: remove\n"
         + "product: p\n")).hasMessageStartingWith("p.yaml:9: column 'id_card': mask id_card (keep first 6, last 5) "
         + "shows more of id_card values");
@@ -254,6 +254,7 @@ class PipelineValidatorTest extends PipelineFixture {
           SELECT upper(trim(id_card)) AS id_card, gender FROM citizens
         policy:
           id_card: {mask: custom, keepFirst: 6, keepLast: 4}
+        privacy: {quasiIdentifiers: [gender], k: 5}
         product: p
         """)).doesNotThrowAnyException();
     assertThatCode(() -> bind(in + """
@@ -261,6 +262,7 @@ class PipelineValidatorTest extends PipelineFixture {
           SELECT substring(id_card, 1, 11) AS a, gender FROM citizens
         policy:
           a: {pseudonymize: hmac-sha256, key: default}
+        privacy: {quasiIdentifiers: [gender], k: 5}
         product: p
         """)).as("a pseudonym keeps no character").doesNotThrowAnyException();
   }
@@ -268,7 +270,8 @@ class PipelineValidatorTest extends PipelineFixture {
   @Test
   void anAuthorityMayMakeTheLimitsStricterNeverLooser() {
     KeepLimits strict = KeepLimits.DEFAULTS.stricter(PersonalData.ID_CARD, KeepLimits.Limit.parse("3 + 4"));
-    String yaml = citizens("[id_card, gender]") + "policy:\n  id_card: {mask: id_card}\nproduct: p\n";
+    String yaml = citizens("[id_card, gender]") + "policy:\n  id_card: {mask: id_card}\n"
+        + "privacy: {quasiIdentifiers: [gender], k: 5}\nproduct: p\n";
     assertThatCode(() -> bind(yaml)).doesNotThrowAnyException();
     assertThatThrownBy(() -> new PipelineValidator(lakehouse, keys, strict).bind(PipelineParser.parse(HEAD + yaml,
         "p.yaml"), dir)).hasMessage("p.yaml:9: column 'id_card': mask id_card (keep first 6, last 4) shows more of "
@@ -293,16 +296,18 @@ class PipelineValidatorTest extends PipelineFixture {
     assertThatThrownBy(() -> bind(in + "policy:\n  name: {mask: address}\nproduct: p\n"))
         .hasMessageContaining("does not hide name values by position: use mask name, or mask custom keeping at most "
             + "the first 1 and the last 0 characters");
-    assertThatCode(() -> bind(in + "policy:\n  name: {mask: name}\nproduct: p\n")).doesNotThrowAnyException();
-    assertThatCode(() -> bind(in + "policy:\n  name: {mask: custom, keepFirst: 1, keepLast: 0}\nproduct: p\n"))
+    String privacy = "privacy: {quasiIdentifiers: [gender], k: 5}\n";
+    assertThatCode(() -> bind(in + "policy:\n  name: {mask: name}\n" + privacy + "product: p\n"))
         .doesNotThrowAnyException();
+    assertThatCode(() -> bind(in + "policy:\n  name: {mask: custom, keepFirst: 1, keepLast: 0}\n" + privacy
+        + "product: p\n")).doesNotThrowAnyException();
     // An address keeps whole parts by level, never characters by position (a custom mask kept one to the building).
     String addresses = citizens("[address, gender]");
     assertThatThrownBy(() -> bind(addresses + "policy:\n  address: {mask: custom, keepFirst: 26}\nproduct: p\n"))
         .hasMessageContaining("shows more of address values than the limit for address: the first 0 and the last 0 "
             + "characters at most (an address keeps whole parts: mask address with a level, or generalize: address)");
-    assertThatCode(() -> bind(addresses + "policy:\n  address: {mask: address, level: street}\nproduct: p\n"))
-        .doesNotThrowAnyException();
+    assertThatCode(() -> bind(addresses + "policy:\n  address: {mask: address, level: street}\n" + privacy
+        + "product: p\n")).doesNotThrowAnyException();
     // An authority that allows no character of a name refuses the convention's surname too.
     KeepLimits none = KeepLimits.DEFAULTS.stricter(PersonalData.NAME, KeepLimits.Limit.parse("0+0"));
     assertThatThrownBy(() -> new PipelineValidator(lakehouse, keys, none).bind(PipelineParser.parse(HEAD + in
@@ -368,6 +373,7 @@ class PipelineValidatorTest extends PipelineFixture {
         policy:
           person_key: {pseudonymize: hmac-sm3, key: default, length: 24}
           base_salary: {generalize: buckets, width: 2000}
+        privacy: {quasiIdentifiers: [gender, district_code], k: 5, optimize: true, personKey: person_key}
         product: employment
         """.replace("contributions s JOIN citizens c ON c.id_card = s.id_card",
         "contributions JOIN citizens ON citizens.id_card = contributions.id_card").replace("c.", "citizens.")
@@ -414,7 +420,7 @@ class PipelineValidatorTest extends PipelineFixture {
     assertThatThrownBy(() -> bind(citizens("[gender, shoe_size]") + "product: p\n"))
         .hasMessageStartingWith("p.yaml:7: table ods.public_security__citizens has no column 'shoe_size'");
     assertThatCode(() -> bind(citizens("[gender, birth_date]") + "policy:\n  gender: {mask: name}\n"
-        + "  birth_date: {generalize: month}\nproduct: p\n"))
+        + "  birth_date: {generalize: month}\nprivacy: {quasiIdentifiers: [gender], k: 5}\nproduct: p\n"))
         .as("gender is not personal but the mask fits a string").doesNotThrowAnyException();
     assertThatThrownBy(() -> bind(citizens("[gender, birth_date]") + "policy:\n  birth_date: {mask: name}\n"
         + "product: p\n")).hasMessage("p.yaml:9: column 'birth_date' (date): mask applies to string columns, not date");
@@ -431,16 +437,23 @@ class PipelineValidatorTest extends PipelineFixture {
     BoundPipeline ok = bind(citizens("[id_card, gender]") + "policy:\n  id_card: remove\nproduct: p\n");
     assertThat(ok.productColumns()).extracting(BoundPipeline.BoundColumn::name).containsExactly("gender");
     assertThat(ok.warnings()).isEmpty();
-    BoundPipeline warned = bind(citizens("[name, gender]") + "policy:\n  name: {mask: name}\nproduct: p\n");
-    assertThat(warned.warnings()).singleElement().asString().contains("declares no privacy");
-    assertThat(warned.inputs().get(0).personal().get("name").kind()).isEqualTo(PersonalData.NAME);
+    assertThat(ok.privacy()).as("a product holding nothing derived from personal data needs no privacy").isNull();
+    // Found by a probe: a product of masked names without privacy published each person's values with a warning.
+    assertThatThrownBy(() -> bind(citizens("[name, gender, birth_date]") + "policy:\n  name: {mask: name}\n"
+        + "  birth_date: {generalize: year}\nproduct: p\n")).isInstanceOf(PipelineException.class)
+        .hasMessageStartingWith("p.yaml:11: the product holds values derived from personal data (name, birth_date) "
+            + "but declares no privacy: declare privacy: with k and the quasi-identifiers");
+    BoundPipeline declared = bind(citizens("[name, gender]") + "policy:\n  name: {mask: name}\n"
+        + "privacy: {quasiIdentifiers: [gender], k: 5}\nproduct: p\n");
+    assertThat(declared.privacy().quasiIdentifiers()).containsExactly("gender", "name");
+    assertThat(declared.inputs().get(0).personal().get("name").kind()).isEqualTo(PersonalData.NAME);
   }
 
   @Test
   void filtersAreBooleanExpressionsOverTheirInputOnly() {
     assertThat(bind(citizens("[gender, birth_date]").replace("    columns:", "    filter: \"birth_date >= DATE "
-        + "'1980-01-01'\"\n    columns:") + "policy:\n  birth_date: {generalize: year}\nproduct: p\n").inputs().get(0)
-        .filter()).contains("1980");
+        + "'1980-01-01'\"\n    columns:") + "policy:\n  birth_date: {generalize: year}\n"
+        + "privacy: {quasiIdentifiers: [gender], k: 5}\nproduct: p\n").inputs().get(0).filter()).contains("1980");
     assertThatThrownBy(() -> bind(citizens("[gender]").replace("    columns:", "    filter: count(*) > 1\n    columns:")
         + "product: p\n")).hasMessageContaining("filter:");
     // Found by a probe: DuckDB keeps every row of WHERE 5, and a grant's filter of 5 was shown as "rows where 5".
@@ -731,6 +744,7 @@ class PipelineValidatorTest extends PipelineFixture {
         policy:
           a: {mask: id_card}
           b: {mask: custom, keepFirst: 6, keepLast: 0}
+        privacy: {quasiIdentifiers: [gender], k: 5}
         product: p
         """).columns()).hasSize(3).as("one part holds the other");
     // 4. A count column that is not a count makes every person a class of k.
@@ -775,6 +789,7 @@ class PipelineValidatorTest extends PipelineFixture {
         transform: |
           SELECT CASE WHEN gender = '男' THEN 'M' ELSE 'F' END AS g, birth_date IS NULL AS unknown_birth,
                  district_code FROM citizens
+        privacy: {quasiIdentifiers: [g, district_code], k: 5}
         product: p
         """).columns()).hasSize(3);
     // 2. The day of a date carries it: year * 10000 + month * 100 + day published every birth date.

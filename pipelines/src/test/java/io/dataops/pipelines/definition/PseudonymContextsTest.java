@@ -41,6 +41,7 @@ class PseudonymContextsTest extends PipelineFixture {
         transform: SELECT id_card AS person_key, gender FROM citizens
         policy:
           person_key: {pseudonymize: hmac-sha256, key: default, length: 20%s}
+        privacy: {quasiIdentifiers: [gender], k: 5}
         product: %s
         mode: %s
         """.formatted(product, context == null ? "" : ", context: " + context, product, mode);
