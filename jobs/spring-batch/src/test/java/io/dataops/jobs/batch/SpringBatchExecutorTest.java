@@ -44,12 +44,13 @@ class SpringBatchExecutorTest extends SpringBatchFixture {
       4,赵六,440304198503071231,居住证续签
       5,钱七,440304198503071231,身份证号11010519491231002X已核验
       """;
+
   /**
-   * The visit number and the note would each place every visit in a class of one, so the privacy check (required:
-   * the pseudonym is personal-derived) would suppress all five rows; they are exempted, so the run keeps every row
-   * and the leak check, these tests' point, sees every note.
+   * Privacy is required (the pseudonym is personal-derived): the visits in tens make one class of all of them, and
+   * the note, which would make each visit a class of one, is exempted, so the run keeps every row and the leak check,
+   * these tests' point, sees every note.
    */
-  static final String NOTE_EXEMPT = "    note: \"kept whole for the leak check, which must see every note\"\n";
+  static final String NOTE_EXEMPT = "  exempt: {note: \"kept whole for the leak check, which must see every note\"}\n";
   static final String LEAKY_VISITS = """
       name: visit-notes
       scenario: 窗口服务分析
@@ -59,10 +60,10 @@ class SpringBatchExecutorTest extends SpringBatchFixture {
       policy:
         visitor: remove
         visitor_id_card: {pseudonymize: hmac-sha256, key: default, length: 16}
+        visit_id: {generalize: buckets, width: 10}
       privacy:
+        quasiIdentifiers: [visit_id]
         k: 2
-        exempt:
-          visit_id: "the office's running number of a visit, not of a person"
       %s\
       product: visit-notes
       """.formatted(NOTE_EXEMPT);
