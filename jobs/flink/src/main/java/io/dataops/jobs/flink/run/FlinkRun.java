@@ -375,6 +375,10 @@ public final class FlinkRun {
       for (int c : columns) {
         select.add(FlinkTransform.quote(pipeline.columns().get(c).name()));
       }
+      if (columns.length == 0) {
+        // Every quasi-identifier exempted: one class of all rows, still counted (SELECT with no column is no SQL).
+        select.add("TRUE AS `dataops_row`");
+      }
       Table privacyColumns = t.sqlQuery(select.toString());
       t.toDataStream(privacyColumns).transform("privacy classes", Types.VOID, new ClassCountOperator(description,
               keys, ShippedPrivacy.of(pipeline.privacy()), types, columns, scratch, privacyMemory))
