@@ -257,6 +257,7 @@ public final class PipelineValidator {
       if (d.incremental()) {
         checkIncremental(d, analysis);
         PseudonymContexts.requireUnchanged(lakehouse, d, columns, keys);
+        ProductShape.requireUnchanged(lakehouse, d, columns);
       }
       if (privacy != null && privacy.optimization() != null) {
         columns = generalizedColumns(columns, privacy);

@@ -87,7 +87,7 @@ public final class PseudonymContexts {
   }
 
   /** The snapshot summary of the product's last version made by a run (null: none). */
-  private static Map<String, String> lastRun(Lakehouse lakehouse, String product) {
+  static Map<String, String> lastRun(Lakehouse lakehouse, String product) {
     TableIdentifier id = Increment.productTable(product);
     if (!lakehouse.exists(id)) {
       return null;

@@ -117,6 +117,43 @@ class IncrementalProductCliTest extends HomeCliTest {
     assertThat(same.get("runKey").asText()).isEqualTo(v1.get("runKey").asText());
   }
 
+  /**
+   * Before, an incremental run of a file whose product columns or policies had changed rewrote the product's shape:
+   * a dropped column was gone for the earlier rows, and a changed bucket width gave one column two encodings. Either
+   * engine refuses it now, naming the columns (never a value) and the way out; a run in mode full rebuilds the
+   * product.
+   */
+  @Test
+  void anIncrementalRunThatWouldChangeTheProductsShapeIsRefusedOnEitherEngine() throws Exception {
+    DeliveryCliTest.granted(dir);
+    Path pipeline = Files.writeString(dir.resolve("pipelines/income.yaml"),
+        CliTest.PIPELINE + "mode: incremental\n");
+    ok(TestCast.OPERATOR, "pipeline", "run", pipeline.toString(), "--json");
+    Path feed = dir.resolve("feeds/c2.csv");
+    ok(TestCast.PUBLIC_SECURITY, "generate", "--dataset", "citizens", "--rows", "300", "--offset", "1500", "--out",
+        feed.toString());
+    ok(TestCast.PUBLIC_SECURITY, "land", "--department", "public-security", "--dataset", "citizens", "--file",
+        feed.toString());
+    String changed = CliTest.PIPELINE.replace("width: 5000", "width: 10000")
+        .replace("phone: {encrypt: ff1, key: fpe, shape: mobile}", "phone: remove");
+    Files.writeString(pipeline, changed + "mode: incremental\n");
+
+    for (String engine : new String[] {"spring-batch", "flink"}) {
+      var refused = refused(TestCast.OPERATOR, "incremental product income-by-street would change its shape since "
+          + "its last version: the parameters of column 'monthly_income' (generalize buckets) changed; column 'phone' "
+          + "is dropped (the earlier rows would lose it)", "pipeline", "run", pipeline.toString(), "--engine", engine);
+      assertThat(refused.err()).as(engine).contains("or run the pipeline in mode full").doesNotContain("5000")
+          .doesNotContain("10000");
+    }
+    assertThat(run(TestCast.OPERATOR, "product", "show", "income-by-street", "2", "--json").exit())
+        .as("no version made").isNotZero();
+
+    Files.writeString(pipeline, changed + "mode: full\n");
+    JsonNode v2 = ok(TestCast.OPERATOR, "pipeline", "run", pipeline.toString(), "--json").json();
+    assertThat(v2.get("version").asInt()).isEqualTo(2);
+    assertThat(v2.get("rowsIn").asLong()).as("every row, in the new shape").isEqualTo(1800);
+  }
+
   private static JsonNode entry(JsonNode listed, int version) {
     for (JsonNode v : listed) {
       if (v.get("name").asText().equals("income-by-street") && v.get("version").asInt() == version) {

@@ -218,6 +218,8 @@ public final class PipelineVersions {
             io.dataops.pipelines.definition.PseudonymContexts.scheme(p))
         .summary(io.dataops.pipelines.definition.PseudonymContexts.SUMMARY_CONTEXTS,
             io.dataops.pipelines.definition.PseudonymContexts.contexts(p))
+        .summary(io.dataops.pipelines.definition.ProductShape.SUMMARY,
+            io.dataops.pipelines.definition.ProductShape.of(p))
         .lineage(lineage)
         .actor(actor);
     if (p.qualitySuite() != null) {
