@@ -1,5 +1,6 @@
 package io.dataops.jobs.batch;
 
+import io.dataops.core.BadInputException;
 import io.dataops.core.files.OwnerOnly;
 import io.dataops.products.publish.ProductTables;
 import java.nio.file.Files;
@@ -22,15 +23,23 @@ final class PrepareTasklet implements Tasklet {
 
   @Override
   public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
-    for (var in : run.pipeline.inputs()) {
-      Table t = run.lakehouse.load(in.table());
-      if (t.snapshot(in.snapshotId()) == null) {
-        throw new io.dataops.core.BadInputException("snapshot " + in.snapshotId() + " of " + in.table()
-            + " no longer exists (expired); run the pipeline again to pin the current one");
+    try {
+      for (var in : run.pipeline.inputs()) {
+        Table t = run.lakehouse.load(in.table());
+        if (t.snapshot(in.snapshotId()) == null) {
+          throw new BadInputException("snapshot " + in.snapshotId() + " of " + in.table()
+              + " no longer exists (expired); run the pipeline again to pin the current one");
+        }
       }
+      OwnerOnly.directories(run.workDir);
+      ProductTables.createOrLoad(run.lakehouse, run.pipeline);
+    } catch (BadInputException refused) {
+      // Found by a probe: a run refused here (an expired snapshot, a product of another pipeline) left its folder,
+      // which a run's leak filter fills with hashes of raw values, for good: nothing resumes it (an expired snapshot
+      // stays gone; the next run pins the current one, a run of its own). The executor forgets the run and removes it.
+      run.discarded = true;
+      throw refused;
     }
-    OwnerOnly.directories(run.workDir);
-    ProductTables.createOrLoad(run.lakehouse, run.pipeline);
     return RepeatStatus.FINISHED;
   }
 }
