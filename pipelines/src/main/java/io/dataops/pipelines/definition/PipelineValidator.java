@@ -370,7 +370,7 @@ public final class PipelineValidator {
     // The grant's columns and row filter, checked as a run's are (ungoverned reads pass as they are); the files are
     // listed only when a row filter has DuckDB read them.
     PinnedInput governed = PinnedInput.governed(lakehouse, in, authorization.grants(),
-        () -> new PinnedInput(in, null, List.of(), 0));
+        () -> new PinnedInput(in, null, List.of(), 0), authorization.definition);
     Map<String, List<String>> samples;
     if (governed.grantFilter() == null) {
       samples = sample(pinned.table(), pinned.snapshot(), pinned.undeclared());
@@ -909,7 +909,7 @@ public final class PipelineValidator {
     // The caller's grant first: no row is read (nor a measure of rows taken from the cache) without it.
     List<ReadGrant> grants = authorization.grants();
     List<PinnedInput> pinned = inputs.stream().map(in -> PinnedInput.governed(lakehouse, in, grants,
-        () -> PinnedInput.of(lakehouse, in))).toList();
+        () -> PinnedInput.of(lakehouse, in), d)).toList();
     SmallestGroupsCache.Key key = measures == null ? null
         : measureKey(d, pinned, sql, candidates, person, weight, k);
     Map<String, Long> smallest = key == null ? null : measures.load(key).orElse(null);
