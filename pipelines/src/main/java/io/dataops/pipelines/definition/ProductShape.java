@@ -106,7 +106,8 @@ public final class ProductShape {
         + " would change its shape since its last version: " + String.join("; ", changes) + ". An incremental run "
         + "adds its rows to the earlier versions' rows, which keep the columns and policies they were made with, so "
         + "the version would mix two shapes; restore the columns and policies of the last version to go on, or run "
-        + "the pipeline in mode full (which rebuilds every row) to change them");
+        + "the pipeline in mode full (which rebuilds every row) to change them"
+        + (d.privacy() != null ? io.dataops.pipelines.plan.PinnedInput.AFTER_REBUILD : ""));
   }
 
   /** Each product column → its {@link Column}, in column order. */

@@ -67,7 +67,8 @@ class ProductShapeTest extends PipelineFixture {
     assertThat(refused).isInstanceOf(PipelineException.class).hasMessageContaining("p.yaml:9: ")
         .hasMessageContaining("incremental product income would change its shape since its last version: the "
             + "parameters of column 'monthly_income' (generalize buckets) changed.")
-        .hasMessageContaining("or run the pipeline in mode full (which rebuilds every row) to change them");
+        .hasMessageContaining("or run the pipeline in mode full (which rebuilds every row) to change them (with "
+            + "privacy, a product rebuilt in mode full goes on in mode full");
     assertThat(refused.getMessage()).as("column names only, never a value").doesNotContain("5000")
         .doesNotContain("10000");
     assertThat(refusal(PIPELINE.replace("{generalize: buckets, width: 5000}", "{generalize: buckets, "
