@@ -48,6 +48,14 @@ class WrittenIdentifierLeakCliTest {
         policy:
           visitor: remove
           visitor_id_card: {pseudonymize: hmac-sha256, key: default, length: 16}
+        # k over the visitor: the one-visit visitor's row is suppressed, the leaking note's row (a visitor seen twice)
+        # is kept, so the run reaches the leak check; the note is exempt so that k does not suppress every row first.
+        privacy:
+          quasiIdentifiers: [visitor_id_card]
+          k: 2
+          exempt:
+            visit_id: "the window's own serial number, which no outsider knows"
+            note: "free text: the leak check, not k, guards what it carries"
         product: visit-notes
         """);
     TestCast.grant(home, "窗口服务分析", "visit-notes");
