@@ -59,6 +59,7 @@ class PipelineRefusalsCliTest {
           - {table: ods.public_security__citizens, as: citizens, columns: [id_card, gender]}
         transform: SELECT CAST(id_card AS BIGINT) AS n, gender FROM citizens
         policy: {n: suppress}
+        privacy: {quasiIdentifiers: [gender], k: 2}
         product: id-numbers
         """;
     Files.writeString(file, pipeline);
@@ -93,6 +94,7 @@ class PipelineRefusalsCliTest {
         inputs:
           - {table: ods.public_security__citizens, as: citizens, columns: [id_card, gender]}
         transform: SELECT char_length(id_card) AS n, gender FROM citizens
+        privacy: {quasiIdentifiers: [n, gender], k: 2}
         product: id-numbers
         """);
     io.dataops.platform.config.PlatformConfig config = io.dataops.platform.config.PlatformConfig.load(
