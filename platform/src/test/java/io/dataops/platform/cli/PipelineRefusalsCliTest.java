@@ -140,6 +140,42 @@ class PipelineRefusalsCliTest {
         "pipeline.run", "--json").out()).get("events")).as("recorded late once").hasSize(3);
   }
 
+  /**
+   * A row-level product of masked identifiers with no privacy section (found by a probe: published each person's
+   * values with a warning only): validate and run refuse it at the product's line, naming the columns, and make
+   * nothing.
+   */
+  @Test
+  void aProductOfPersonalValuesWithoutPrivacyIsRefusedAtItsLineAndNothingIsMade() throws Exception {
+    Path file = dir.resolve("ids.yaml");
+    String pipeline = """
+        name: id-display
+        scenario: test
+        owner: op
+        inputs:
+          - {table: ods.public_security__citizens, as: citizens, columns: [id_card, phone, gender]}
+        policy:
+          id_card: {mask: id_card}
+          phone: {mask: mobile}
+        product: id-display
+        """;
+    Files.writeString(file, pipeline);
+    for (String command : List.of("validate", "run")) {
+      Run r = run("pipeline", command, file.toString());
+      assertThat(r.exit()).as(command + ": " + r.err()).isEqualTo(2);
+      assertThat(r.err()).as(command).startsWith("dataops: ids.yaml:9: the product holds values derived from "
+          + "personal data (id_card, phone) but declares no privacy: declare privacy: with k and the "
+          + "quasi-identifiers").endsWith(")\n");
+      assertThat(r.err().lines()).as(command).hasSize(1);
+    }
+    assertThat(run("table", "list").out()).doesNotContain("id_display");
+    assertThat(run("product", "list").out()).doesNotContain("id-display");
+
+    Files.writeString(file, pipeline.replace("product:", "privacy: {quasiIdentifiers: [gender], k: 2}\nproduct:"));
+    Run declared = run("pipeline", "validate", file.toString());
+    assertThat(declared.exit()).as("the same product declaring privacy: " + declared.err()).isZero();
+  }
+
   @Test
   void aMaskKeepingMoreThanTheLimitIsRefusedExemptionOrNotAndTheAuthorityMayTightenIt() throws Exception {
     Path file = dir.resolve("ids.yaml");
