@@ -96,8 +96,8 @@ class SupervisionCliTest {
     Path feed = Files.writeString(dir.resolve("visits.csv"), """
         visit_id,visitor,visitor_id_card,note
         1,张三丰,440304198503071231,咨询低保政策
-        2,李四光,11010519491231002X,张三丰
-        3,王五,440304198503071231,户籍迁入办理
+        2,李四光,11010519491231002X,户籍迁入办理
+        3,王五,440304198503071231,张三丰
         """);
     String clerk = TestCast.DEPARTMENT_D;
     assertThat(CliTest.exactly("contract", "register", "--department", "d", "--dataset", "visits", "--file",
@@ -113,6 +113,15 @@ class SupervisionCliTest {
         policy:
           visitor: remove
           visitor_id_card: {pseudonymize: hmac-sha256, key: default, length: 16}
+        # k over the visitor: the one-visit visitor's row is suppressed, the note naming a visitor is in a kept row (a
+        # visitor seen twice), so the run reaches the leak check; the note is exempt so that k does not suppress every
+        # row first.
+        privacy:
+          quasiIdentifiers: [visitor_id_card]
+          k: 2
+          exempt:
+            visit_id: "the window's own serial number, which no outsider knows"
+            note: "free text: the leak check, not k, guards what it carries"
         product: visit-notes
         """);
     TestCast.grant(home, "窗口服务分析", "visit-notes");
