@@ -89,6 +89,14 @@ class DiskFullCliTest {
             name: {mask: name}
             phone: {mask: mobile}
             address: {generalize: address, level: street}
+          # k on the street only (ten streets of hundreds): every row is kept, as the resumed run's count expects
+          privacy:
+            quasiIdentifiers: [address]
+            k: 5
+            exempt:
+              id_card: "a full-disk test: k on the street only"
+              name: "a full-disk test: k on the street only"
+              phone: "a full-disk test: k on the street only"
           product: citizen-contacts
           """);
       Path filler = fill(disk.dir(), 16 << 10);
