@@ -619,14 +619,14 @@ public final class PipelineValidator {
       Authorization authorization) {
     String src = d.source();
     PrivacySpec p = d.privacy();
-    boolean personalOutput = columns.stream().anyMatch(c -> c.inProduct()
-        && (!c.personalSources().isEmpty() || !c.derivedFromPersonal().isEmpty()));
+    // A suppressed column holds no value (every one null), whatever it was made from.
+    List<String> derived = columns.stream().filter(c -> c.inProduct()
+        && (!c.personalSources().isEmpty() || !c.derivedFromPersonal().isEmpty())
+        && !(c.policy() instanceof io.dataops.pipelines.desensitize.Suppress)).map(BoundColumn::name).toList();
     if (p == null) {
-      if (personalOutput) {
+      if (!derived.isEmpty()) {
         // Found by a probe: without privacy a row-level or small-cell product of personal records published each
         // person's values with only a warning.
-        List<String> derived = columns.stream().filter(c -> c.inProduct()
-            && (!c.personalSources().isEmpty() || !c.derivedFromPersonal().isEmpty())).map(BoundColumn::name).toList();
         throw new PipelineException(src, d.productLine(), "the product holds values derived from personal data ("
             + String.join(", ", derived) + ") but declares no privacy: declare privacy: with k and the "
             + "quasi-identifiers, e.g. privacy: {k: 5, quasiIdentifiers: [" + derived.get(0) + "]} (see the "

@@ -438,6 +438,8 @@ class PipelineValidatorTest extends PipelineFixture {
     assertThat(ok.productColumns()).extracting(BoundPipeline.BoundColumn::name).containsExactly("gender");
     assertThat(ok.warnings()).isEmpty();
     assertThat(ok.privacy()).as("a product holding nothing derived from personal data needs no privacy").isNull();
+    assertThat(bind(citizens("[id_card, gender]") + "policy:\n  id_card: suppress\nproduct: p\n").privacy())
+        .as("nor one whose personal column is suppressed (every value null)").isNull();
     // Found by a probe: a product of masked names without privacy published each person's values with a warning.
     assertThatThrownBy(() -> bind(citizens("[name, gender, birth_date]") + "policy:\n  name: {mask: name}\n"
         + "  birth_date: {generalize: year}\nproduct: p\n")).isInstanceOf(PipelineException.class)
