@@ -7,16 +7,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +26,6 @@ public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
   /** Longer request lines are refused (414) before anything else is looked at. */
   static final int MAX_URI = 2000;
-  private static final int THREADS = 4;
-  private static final int QUEUED = 32;
 
   /**
    * The JDK server's limits (seconds), read once when its first server is made: a client that takes longer than
@@ -58,10 +53,10 @@ public final class ApiServer implements AutoCloseable {
       "/console.js", new Asset("console.js", "text/javascript; charset=utf-8"));
 
   private final HttpServer server;
-  private final ThreadPoolExecutor pool;
+  private final ExchangePool pool;
   private final CommandRunner runner;
 
-  private ApiServer(HttpServer server, ThreadPoolExecutor pool, CommandRunner runner) {
+  private ApiServer(HttpServer server, ExchangePool pool, CommandRunner runner) {
     this.server = server;
     this.pool = pool;
     this.runner = runner;
@@ -74,20 +69,22 @@ public final class ApiServer implements AutoCloseable {
         System.setProperty(k, v);
       }
     });
-    AtomicInteger n = new AtomicInteger();
-    // Bounded both ways: a flood of connections waits in a short queue and past it is refused, not given threads.
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(THREADS, THREADS, 0, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(QUEUED), r -> {
-          Thread t = new Thread(r, "dataops-serve-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
+    ExchangePool pool = new ExchangePool(maxRequestSeconds());
     HttpServer server = HttpServer.create(address, 0);
     ApiServer api = new ApiServer(server, pool, new CommandRunner(home, env));
     server.createContext("/", api::handle);
     server.setExecutor(pool);
     server.start();
     return api;
+  }
+
+  /** The JDK's {@code maxReqTime} in force (-1: none). */
+  private static long maxRequestSeconds() {
+    try {
+      return Long.parseLong(System.getProperty("sun.net.httpserver.maxReqTime").strip());
+    } catch (RuntimeException e) {
+      return -1;
+    }
   }
 
   /** Where it listens (the port chosen when 0 was asked). */
@@ -99,17 +96,27 @@ public final class ApiServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(1);
-    pool.shutdownNow();
+    pool.close();
+    runner.close();
   }
 
   private void handle(HttpExchange exchange) {
     try {
       SECURITY_HEADERS.forEach(exchange.getResponseHeaders()::set);
+      InetAddress from = exchange.getRemoteAddress().getAddress();
+      if (!pool.enter(from)) {
+        exchange.getResponseHeaders().set("Retry-After", "1");
+        send(exchange, CommandRunner.Outcome.error(429, "too many requests from this address under way (at most "
+            + ExchangePool.PER_ADDRESS + "): retry when one is answered"));
+        return;
+      }
       try {
         respond(exchange);
       } catch (RuntimeException e) {
         LOG.error("request failed", e);
         send(exchange, CommandRunner.Outcome.error(500, CommandRunner.INTERNAL));
+      } finally {
+        pool.leave(from);
       }
     } catch (IOException | UncheckedIOException e) {
       LOG.debug("client went away: {}", e.toString()); // or the response was begun: nothing more can be said

@@ -16,8 +16,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -25,9 +27,10 @@ import picocli.CommandLine;
 /**
  * Runs a CLI command in this process with {@code --json}, as the user a bearer token names: the command
  * authenticates the token, checks roles, audits and meters exactly as on the command line. Commands share
- * process-wide state (the {@code dataops.home} property, the home's databases), so one runs at a time.
+ * process-wide state (the {@code dataops.home} property, the home's databases), so one runs at a time, on a thread of
+ * its own (with a full stack: the threads that read requests have small ones).
  */
-final class CommandRunner {
+final class CommandRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CommandRunner.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   static final String INTERNAL = "internal error (details in the server's log)";
@@ -41,7 +44,11 @@ final class CommandRunner {
 
   private final Path home;
   private final Map<String, String> env;
-  private final ReentrantLock lock = new ReentrantLock();
+  private final ExecutorService lane = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "dataops-serve-command");
+    t.setDaemon(true);
+    return t;
+  });
 
   /** @param env the server's environment; a DATAOPS_TOKEN in it is never used for a request */
   CommandRunner(Path home, Map<String, String> env) {
@@ -67,14 +74,23 @@ final class CommandRunner {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     int exit;
-    lock.lock();
     try {
-      exit = Main.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-          new PrintStream(java.io.OutputStream.nullOutputStream()) /* its line is in the JSON's error */, withToken, failure::set);
-    } finally {
-      lock.unlock();
+      exit = lane.submit(() -> Main.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+          new PrintStream(java.io.OutputStream.nullOutputStream()) /* its line is in the JSON's error */, withToken,
+          failure::set)).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while its command waited or ran (the server is stopping)", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the command failed", e.getCause());
     }
     return outcome(exit, failure.get(), out.toString(StandardCharsets.UTF_8).strip());
+  }
+
+  /** Stops the command thread (a command under way is interrupted). */
+  @Override
+  public void close() {
+    lane.shutdownNow();
   }
 
   /**

@@ -275,6 +275,50 @@ class ServeCliTest {
   }
 
   /**
+   * Clients that begin a request and never finish it each hold one of the JDK's reading threads; 8, then 40 of them,
+   * kept connected for the whole test (the child's maxReqTime is 120 s), must not keep a valid request from being
+   * answered, nor get their own connections closed to make room for it.
+   */
+  @Test
+  void clientsThatNeverFinishTheirRequestDoNotStarveTheOthers() throws Exception {
+    Process p = new ProcessBuilder(ChildJvm.command(Main.class, List.of("-Dsun.net.httpserver.maxReqTime=120"),
+        List.of("serve", "--port", "0", "--home", home.toString())))
+        .redirectError(dir.resolve("serve-slow.log").toFile()).start();
+    List<Socket> slow = new ArrayList<>();
+    try {
+      URI child = URI.create(new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))
+          .readLine());
+      String partner = token(TestCast.PARTNER);
+      for (int n : List.of(8, 40)) {
+        while (slow.size() < n) {
+          Socket s = new Socket(child.getHost(), child.getPort());
+          s.getOutputStream().write("GET /api/v1/products HTTP/1.1\r\nHost: x\r\nX-Slow: a"
+              .getBytes(StandardCharsets.US_ASCII));
+          s.getOutputStream().flush();
+          slow.add(s);
+        }
+        HttpResponse<String> other = HTTP.send(HttpRequest.newBuilder(child.resolve("/api/v1/products"))
+            .header("Authorization", "Bearer " + partner).timeout(Duration.ofSeconds(60)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(other.statusCode()).as("answered while %d clients hold unfinished requests", n).isEqualTo(200);
+        for (Socket s : slow) {
+          s.setSoTimeout(1);
+          try {
+            assertThat(s.getInputStream().read()).as("a slow client is still connected, unanswered").isEqualTo(-2);
+          } catch (java.net.SocketTimeoutException stillOpen) {
+            // still connected, as it should be: maxReqTime is 120 s
+          }
+        }
+      }
+    } finally {
+      for (Socket s : slow) {
+        s.close();
+      }
+      p.destroyForcibly();
+    }
+  }
+
+  /**
    * {@code dataops serve --port 0} in a JVM of its own (the JDK reads its server limits once per JVM): it prints its
    * address, drops a client that sends a byte a second while it serves the others, and stops on SIGTERM.
    */
