@@ -55,11 +55,13 @@ public final class ApiServer implements AutoCloseable {
   private final HttpServer server;
   private final ExchangePool pool;
   private final CommandRunner runner;
+  private final HomeGuard home;
 
-  private ApiServer(HttpServer server, ExchangePool pool, CommandRunner runner) {
+  private ApiServer(HttpServer server, ExchangePool pool, CommandRunner runner, HomeGuard home) {
     this.server = server;
     this.pool = pool;
     this.runner = runner;
+    this.home = home;
   }
 
   /** Listens on {@code address} (port 0: a free one) for the home, with the server's environment {@code env}. */
@@ -69,9 +71,10 @@ public final class ApiServer implements AutoCloseable {
         System.setProperty(k, v);
       }
     });
+    HomeGuard guard = new HomeGuard(home, env);
     ExchangePool pool = new ExchangePool(maxRequestSeconds());
     HttpServer server = HttpServer.create(address, 0);
-    ApiServer api = new ApiServer(server, pool, new CommandRunner(home, env));
+    ApiServer api = new ApiServer(server, pool, new CommandRunner(home, env), guard);
     server.createContext("/", api::handle);
     server.setExecutor(pool);
     server.start();
@@ -160,6 +163,11 @@ public final class ApiServer implements AutoCloseable {
     if (token == null) {
       exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
       send(exchange, CommandRunner.Outcome.error(401, "an API token is needed: Authorization: Bearer dop_..."));
+      return;
+    }
+    if (home.problem() != null) {
+      // The server's failure: the client learns nothing of the home (the token is not even checked yet).
+      send(exchange, CommandRunner.Outcome.error(503, HomeGuard.UNAVAILABLE));
       return;
     }
     CommandRunner.Outcome outcome = runner.run(token, route.get().command());

@@ -275,6 +275,67 @@ class ServeCliTest {
   }
 
   /**
+   * The server's home copied (its made-at record names another place), moved away, or replaced while it serves: each
+   * is the server's failure, 503 with one generic line whatever the token (no path, no setting), and a home gone is
+   * never made again (a command would make a new, empty one and serve an empty platform).
+   */
+  @Test
+  void aHomeCopiedMovedOrReplacedIs503WithoutDetailsAndIsNeverMadeAgain() throws Exception {
+    Path copy = dir.resolve("copied-home");
+    copyTree(home, copy);
+    Path moved = dir.resolve("moved-home");
+    try (ApiServer other = ApiServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), copy,
+        Map.of())) {
+      URI at = URI.create("http://127.0.0.1:" + other.address().getPort());
+      String partner = token(TestCast.PARTNER);
+      for (String token : List.of(partner, "garbage")) {
+        assertUnavailable(get(at, "/api/v1/products", token), copy);
+      }
+      java.util.Properties made = new java.util.Properties();
+      made.setProperty("path", copy.toRealPath().toString());
+      try (var w = java.nio.file.Files.newBufferedWriter(copy.resolve("made-at.properties"))) { // same file, in place
+        made.store(w, null);
+      }
+      assertThat(get(at, "/api/v1/products", partner).statusCode()).as("the copy made its own").isEqualTo(200);
+
+      java.nio.file.Files.move(copy, moved);
+      assertUnavailable(get(at, "/api/v1/products", partner), copy);
+      assertThat(copy).as("a home gone is not made again").doesNotExist();
+      java.nio.file.Files.move(moved, copy);
+      assertThat(get(at, "/api/v1/products", partner).statusCode()).as("back where it was").isEqualTo(200);
+
+      java.nio.file.Files.move(copy, moved);
+      copyTree(moved, copy);
+      assertUnavailable(get(at, "/api/v1/products", partner), copy);
+    }
+  }
+
+  private static void assertUnavailable(HttpResponse<String> r, Path served) throws Exception {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+    assertThat(json(r).get("error").asText()).isEqualTo("the service is unavailable: the server's home cannot be "
+        + "used (details in the server's log)");
+    assertThat(r.body()).doesNotContain(home.toString(), served.toString(), dir.toString());
+  }
+
+  private static void copyTree(Path from, Path to) throws Exception {
+    try (var files = java.nio.file.Files.walk(from)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Path target = to.resolve(from.relativize(f).toString());
+        if (java.nio.file.Files.isDirectory(f)) {
+          java.nio.file.Files.createDirectories(target);
+        } else {
+          java.nio.file.Files.copy(f, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+  }
+
+  private static HttpResponse<String> get(URI at, String path, String token) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(at.resolve(path)).timeout(Duration.ofSeconds(60))
+        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
    * Clients that begin a request and never finish it each hold one of the JDK's reading threads; 8, then 40 of them,
    * kept connected for the whole test (the child's maxReqTime is 120 s), must not keep a valid request from being
    * answered, nor get their own connections closed to make room for it.
