@@ -105,6 +105,41 @@ final class ProductCommand {
     return find(registry, name, version);
   }
 
+  /**
+   * The version {@code product show} shows, or a refusal. To a caller who may not see every version of the product
+   * ({@link ProductAccess#seesEveryVersion}), a version hidden from them and one that does not exist get the same
+   * answer, naming no state, owner or range (a partner polling a draft saw it move from draft to approved, and "it has
+   * 1 to 3" counted the hidden ones); with no version named, the newest they may see. A hidden one is still audited.
+   */
+  static ProductVersion findShown(Cli cli, ProductRegistry registry, String name, Integer version) {
+    List<ProductVersion> versions = registry.list(name);
+    var actor = cli.session().actor();
+    if (versions.isEmpty() || ProductAccess.seesEveryVersion(versions.get(0).lineage().owner(), actor)
+        || versions.stream().noneMatch(x -> ProductAccess.mayDescribe(x, actor))) {
+      ProductVersion v = findDescribed(cli, registry, name, version); // "no product" when none may be seen
+      checkDescribe(cli, v);
+      return v;
+    }
+    List<ProductVersion> seen = versions.stream().filter(x -> ProductAccess.mayDescribe(x, actor)).toList();
+    if (version == null) {
+      return seen.get(seen.size() - 1);
+    }
+    for (ProductVersion v : versions) {
+      if (v.version() == version) {
+        if (ProductAccess.mayDescribe(v, actor)) {
+          return v;
+        }
+        try {
+          checkDescribe(cli, v); // audits the refusal
+        } catch (AccessDeniedException hidden) {
+          // answered below as a version that does not exist
+        }
+      }
+    }
+    throw new io.dataops.core.NotFoundException("product " + name + " has no version " + version + " you may see "
+        + "(see: dataops product list)");
+  }
+
   @Command(name = "show", mixinStandardHelpOptions = true,
       description = "One version with its lineage: input snapshots, pipeline hash, policies, privacy, leak check, "
           + "quality gate, content digest, publication.")
@@ -124,8 +159,7 @@ final class ProductCommand {
     @SuppressWarnings("unchecked")
     public Integer call() {
       PlatformConfig config = cli.configToRead(common);
-      ProductVersion v = findDescribed(cli, ProductServices.registry(config), name, version);
-      checkDescribe(cli, v);
+      ProductVersion v = findShown(cli, ProductServices.registry(config), name, version);
       Map<String, Object> json = summary(v);
       json.putAll(Cli.JSON.convertValue(v, Map.class));
       json.remove("product");

@@ -112,6 +112,9 @@ final class CommandRunner implements AutoCloseable {
     if (failure instanceof AccessDeniedException || failure instanceof StateRefusedException) {
       return Outcome.error(403, error(out));
     }
+    if (failure instanceof io.dataops.core.NotFoundException) {
+      return Outcome.error(404, error(out));
+    }
     if (failure instanceof BadInputException || failure instanceof CommandLine.ParameterException) {
       return Outcome.error(400, error(out));
     }

@@ -157,10 +157,14 @@ class ServeCliTest {
     assertThat(json(published).get("version").asInt()).isEqualTo(1);
 
     int refusalsBefore = events("command.refused").size();
+    // A draft the partner may not see is answered as a version that does not exist: no state, owner or range.
     HttpResponse<String> draft = getAs("/api/v1/products/income-by-street/2", TestCast.PARTNER);
-    assertThat(draft.statusCode()).isEqualTo(403);
+    assertThat(draft.statusCode()).isEqualTo(404);
     String error = json(draft).get("error").asText();
-    assertThat(error).isNotBlank().doesNotContain(home.toString());
+    assertThat(error).isEqualTo("product income-by-street has no version 2 you may see (see: dataops product list)");
+    HttpResponse<String> missing = getAs("/api/v1/products/income-by-street/99", TestCast.PARTNER);
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(json(missing).get("error").asText()).isEqualTo(error.replace("version 2", "version 99"));
     HttpResponse<String> operatorsDraft = getAs("/api/v1/products/income-by-street/2", TestCast.OPERATOR);
     assertThat(operatorsDraft.statusCode()).isEqualTo(200);
     assertThat(json(operatorsDraft).get("version").asInt()).isEqualTo(2);
