@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -52,20 +54,40 @@ final class ServeCommand implements Callable<Integer> {
       throw new BadInputException("cannot listen on " + address.getHostAddress() + " port " + port + ": "
           + e.getMessage() + " (another process on it? choose another --port, or 0 for a free one)", e);
     }
+    InetSocketAddress at = server.address();
+    String host = at.getAddress().getHostAddress();
+    String listening = (host.contains(":") ? "[" + host + "]" : host) + ":" + at.getPort();
+    audit(config, "serve.start", listening);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
+      audit(config, "serve.stop", listening);
       stopped.countDown();
     }, "dataops-serve-stop"));
     if (!address.isLoopbackAddress()) {
       cli.err.println("dataops: note: plain HTTP on " + address.getHostAddress() + ": tokens cross the network in "
           + "clear unless a TLS proxy is in front");
     }
-    InetSocketAddress at = server.address();
-    String host = at.getAddress().getHostAddress();
-    cli.out.println("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + at.getPort() + "/");
+    cli.out.println("http://" + listening + "/");
     cli.out.flush();
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The server's start or stop in the trail, as the system (it acts as no one): when an API was open, and where. A
+   * trail that cannot take it (a read-only home) is logged, and the server runs all the same.
+   */
+  private static void audit(PlatformConfig config, String action, String listening) {
+    try {
+      var db = io.dataops.platform.session.Sessions.database(config);
+      if (db.readOnly()) {
+        return;
+      }
+      new io.dataops.governance.audit.AuditTrail(db).record(io.dataops.core.audit.AuditEvent.ok(action, List.of(),
+          Map.of("address", listening)));
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(ServeCommand.class).error("{} was not recorded in the audit trail", action, e);
+    }
   }
 }

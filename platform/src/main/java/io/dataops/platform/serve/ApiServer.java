@@ -170,7 +170,8 @@ public final class ApiServer implements AutoCloseable {
       send(exchange, CommandRunner.Outcome.error(503, HomeGuard.UNAVAILABLE));
       return;
     }
-    CommandRunner.Outcome outcome = runner.run(token, route.get().command());
+    CommandRunner.Outcome outcome = runner.run(token, route.get().command(),
+        exchange.getRemoteAddress().getAddress().getHostAddress());
     if (outcome.status() == 401) {
       exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
     }

@@ -8,6 +8,7 @@ import io.dataops.core.StateRefusedException;
 import io.dataops.governance.identity.AuthenticationException;
 import io.dataops.governance.identity.Credentials;
 import io.dataops.platform.Main;
+import io.dataops.platform.session.RemoteClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -60,9 +61,10 @@ final class CommandRunner implements AutoCloseable {
 
   /**
    * {@code args} (each an argument of its own, never split or joined) on the home, acting as {@code token}'s user.
-   * The token goes in through the environment, as {@code DATAOPS_TOKEN} does, never on the command line.
+   * The token goes in through the environment, as {@code DATAOPS_TOKEN} does, never on the command line; the
+   * client's address is noted in a refused login's audit event and in the log.
    */
-  Outcome run(String token, List<String> args) {
+  Outcome run(String token, List<String> args, String client) {
     if (token == null || token.isBlank()) {
       // Blank, the command would fall back to the home's credentials file: the server owner's tokens.
       throw new IllegalArgumentException("no token");
@@ -75,16 +77,21 @@ final class CommandRunner implements AutoCloseable {
     AtomicReference<Throwable> failure = new AtomicReference<>();
     int exit;
     try {
-      exit = lane.submit(() -> Main.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+      exit = lane.submit(() -> RemoteClient.runFor(client, () -> Main.run(all.toArray(String[]::new),
+          new PrintStream(out, true, StandardCharsets.UTF_8),
           new PrintStream(java.io.OutputStream.nullOutputStream()) /* its line is in the JSON's error */, withToken,
-          failure::set)).get();
+          failure::set))).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while its command waited or ran (the server is stopping)", e);
     } catch (ExecutionException e) {
       throw new IllegalStateException("the command failed", e.getCause());
     }
-    return outcome(exit, failure.get(), out.toString(StandardCharsets.UTF_8).strip());
+    Outcome outcome = outcome(exit, failure.get(), out.toString(StandardCharsets.UTF_8).strip());
+    if (outcome.status() == 401) {
+      LOG.warn("refused the token of a request from {}: {}", client, error(outcome.json()));
+    }
+    return outcome;
   }
 
   /** Stops the command thread (a command under way is interrupted). */

@@ -43,7 +43,7 @@ public final class Sessions {
       java.io.PrintStream err) {
     GovernanceDatabase db = database(config);
     AuditTrail trail = new AuditTrail(db);
-    Identities identities = new Identities(db, trail);
+    Identities identities = new Identities(db, RemoteClient.noting(trail));
     Credentials credentials = Credentials.of(config.home());
     boolean local = config.lakehouse().isEmbedded() && !db.readOnly();
     if (local && !hasAdmin(identities)) {

@@ -124,13 +124,16 @@ class ServeCliTest {
     List<AuditRecord> refused = events("auth.refused");
     assertThat(refused).hasSize(refusedBefore + 2);
     assertThat(refused.get(0).details()).containsEntry("reason", "malformed token");
-    assertThat(refused.get(1).details()).containsEntry("reason", "unknown token");
+    assertThat(refused.get(1).details()).containsEntry("reason", "unknown token").containsEntry("client", "127.0.0.1");
     // The CLI refuses the same unknown token with the same event.
     Run viaCli = CliTest.exactly(Map.of(Credentials.ENV_TOKEN, "dop_" + "A".repeat(43)), "product", "list",
         "--home", home.toString());
     assertThat(viaCli.exit()).isEqualTo(2);
     AuditRecord cliEvent = events("auth.refused").get(0);
-    assertThat(cliEvent.details()).isEqualTo(refused.get(1).details());
+    assertThat(cliEvent.details()).doesNotContainKey("client");
+    Map<String, Object> viaApi = new java.util.HashMap<>(refused.get(1).details());
+    viaApi.remove("client"); // where the request came from: the one thing the command line has not
+    assertThat(cliEvent.details()).isEqualTo(viaApi);
     assertThat(cliEvent.objects()).isEqualTo(refused.get(1).objects());
 
     PlatformConfig config = PlatformConfig.load(home, Map.of());
@@ -182,6 +185,12 @@ class ServeCliTest {
     AuditRecord cliEvent = events("command.refused").get(0);
     assertThat(List.of(cliEvent.actor(), cliEvent.organization(), cliEvent.objects(), cliEvent.details()))
         .isEqualTo(List.of(viaApi.actor(), viaApi.organization(), viaApi.objects(), viaApi.details()));
+
+    // Named no version, the partner is shown the newest it may see, not told of the draft after it.
+    Run newest = CliTest.exactly("product", "show", "income-by-street", "--json", "--home", home.toString(), "--as",
+        TestCast.PARTNER);
+    assertThat(newest.exit()).as(newest.err()).isZero();
+    assertThat(JSON.readTree(newest.out()).get("version").asInt()).isEqualTo(1);
 
     assertThat(json(getAs("/api/v1/products/income-by-street/9", TestCast.OPERATOR)).get("error").asText())
         .contains("has no version 9");
@@ -389,6 +398,8 @@ class ServeCliTest {
    */
   @Test
   void theCommandPrintsItsAddressDropsASlowClientServesOthersAndStopsOnSigterm() throws Exception {
+    int startsBefore = events("serve.start").size();
+    int stopsBefore = events("serve.stop").size();
     Process p = new ProcessBuilder(ChildJvm.command(Main.class, List.of(), List.of("serve", "--port", "0",
         "--home", home.toString()))).redirectError(dir.resolve("serve.log").toFile()).start();
     try {
@@ -433,6 +444,12 @@ class ServeCliTest {
       }
       p.destroy(); // SIGTERM
       assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("stopped on SIGTERM").isTrue();
+      String listening = line.substring("http://".length(), line.length() - 1);
+      for (String action : List.of("serve.start", "serve.stop")) {
+        List<AuditRecord> recorded = events(action);
+        assertThat(recorded).as(action).hasSize((action.equals("serve.start") ? startsBefore : stopsBefore) + 1);
+        assertThat(recorded.get(0).details()).as(action).containsEntry("address", listening);
+      }
     } finally {
       p.destroyForcibly();
     }
