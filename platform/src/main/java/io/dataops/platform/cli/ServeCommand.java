@@ -46,6 +46,10 @@ final class ServeCommand implements Callable<Integer> {
       throw new BadInputException("--bind " + io.dataops.core.text.VisibleText.value(bind)
           + " is no address of this host");
     }
+    if (!isOfThisHost(address)) {
+      throw new BadInputException("--bind " + address.getHostAddress() + " is not an address of this host (give one "
+          + "of its own addresses, 127.0.0.1 for this host only, or 0.0.0.0 for all)");
+    }
     PlatformConfig config = cli.configToRead(common); // a home that is not there is refused now, not per request
     ApiServer server;
     try {
@@ -64,6 +68,11 @@ final class ServeCommand implements Callable<Integer> {
       audit(config, "serve.stop", listening);
       stopped.countDown();
     }, "dataops-serve-stop"));
+    if (address.isAnyLocalAddress() && server.address().getAddress() instanceof java.net.Inet6Address
+        && address instanceof java.net.Inet4Address) {
+      cli.err.println("dataops: note: listening on every address of this host, IPv6 as well as IPv4 (Java binds "
+          + "0.0.0.0 as ::); for IPv4 only, DATAOPS_JAVA_OPTS=-Djava.net.preferIPv4Stack=true");
+    }
     if (!address.isLoopbackAddress()) {
       cli.err.println("dataops: note: plain HTTP on " + address.getHostAddress() + ": tokens cross the network in "
           + "clear unless a TLS proxy is in front");
@@ -72,6 +81,18 @@ final class ServeCommand implements Callable<Integer> {
     cli.out.flush();
     stopped.await();
     return 0;
+  }
+
+  /** Whether the host may listen on {@code address}: any, a loopback one (all of 127/8 on Linux), or one of its own. */
+  private static boolean isOfThisHost(InetAddress address) {
+    if (address.isAnyLocalAddress() || address.isLoopbackAddress()) {
+      return true;
+    }
+    try {
+      return java.net.NetworkInterface.getByInetAddress(address) != null;
+    } catch (java.net.SocketException e) {
+      return true; // cannot tell: listening will say
+    }
   }
 
   /**

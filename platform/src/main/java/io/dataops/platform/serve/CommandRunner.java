@@ -114,7 +114,8 @@ final class CommandRunner implements AutoCloseable {
       return Outcome.error(500, INTERNAL);
     }
     if (failure instanceof AuthenticationException || failure instanceof Credentials.Unusable) {
-      return Outcome.error(401, error(out));
+      // The command's line names the variable it read the token from; a client sent it as the bearer token.
+      return Outcome.error(401, error(out).replace(Credentials.ENV_TOKEN, "the bearer token"));
     }
     if (failure instanceof AccessDeniedException || failure instanceof StateRefusedException) {
       return Outcome.error(403, error(out));

@@ -121,6 +121,8 @@ class ServeCliTest {
     assertThat(json(unknown).get("error").asText()).isEqualTo("unknown API token");
     HttpResponse<String> malformed = get("/api/v1/products", "not-a-token");
     assertThat(malformed.statusCode()).isEqualTo(401);
+    assertThat(json(malformed).get("error").asText()).as("the client sent no environment variable")
+        .startsWith("the bearer token does not hold").doesNotContain(Credentials.ENV_TOKEN);
     List<AuditRecord> refused = events("auth.refused");
     assertThat(refused).hasSize(refusedBefore + 2);
     assertThat(refused.get(0).details()).containsEntry("reason", "malformed token");
@@ -346,6 +348,31 @@ class ServeCliTest {
   private static HttpResponse<String> get(URI at, String path, String token) throws Exception {
     return HTTP.send(HttpRequest.newBuilder(at.resolve(path)).timeout(Duration.ofSeconds(60))
         .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void anAddressThatIsNotThisHostsIsSaidSoNotTakenForAPortInUse() {
+    Run r = CliTest.exactly("serve", "--bind", "192.0.2.1", "--port", "0", "--home", home.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("--bind 192.0.2.1 is not an address of this host").doesNotContain("another process");
+  }
+
+  /** Java listens on {@code ::} when asked for 0.0.0.0: IPv6 as well, which the command says rather than hides. */
+  @Test
+  void bindingEveryIpv4AddressSaysItListensOnIpv6Too() throws Exception {
+    Path err = dir.resolve("serve-any.log");
+    Process p = new ProcessBuilder(ChildJvm.command(Main.class, List.of(), List.of("serve", "--bind", "0.0.0.0",
+        "--port", "0", "--home", home.toString()))).redirectError(err.toFile()).start();
+    try {
+      String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+      assertThat(line).as("listening").startsWith("http://");
+    } finally {
+      p.destroy();
+      p.waitFor(20, TimeUnit.SECONDS);
+      p.destroyForcibly();
+    }
+    assertThat(java.nio.file.Files.readString(err)).contains("listening on every address of this host, IPv6 as "
+        + "well as IPv4");
   }
 
   /**
