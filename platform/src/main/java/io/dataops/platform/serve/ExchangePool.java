@@ -45,7 +45,10 @@ final class ExchangePool implements Executor {
       t.setDaemon(true);
       return t;
     });
-    this.dropAfterNanos = maxRequestSeconds > 0 ? TimeUnit.SECONDS.toNanos(maxRequestSeconds) : Long.MAX_VALUE;
+    // The JDK counts from the connection's accept, this from its first bytes: a second's slack (at most half).
+    long limit = TimeUnit.SECONDS.toNanos(maxRequestSeconds);
+    this.dropAfterNanos = maxRequestSeconds > 0 ? Math.max(limit - TimeUnit.SECONDS.toNanos(1), limit / 2)
+        : Long.MAX_VALUE;
     this.dropped = new Tally("dropped {} connection(s) since the last line: no whole request within "
         + maxRequestSeconds + " s");
   }

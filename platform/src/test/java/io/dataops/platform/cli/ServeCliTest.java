@@ -471,6 +471,8 @@ class ServeCliTest {
       }
       p.destroy(); // SIGTERM
       assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("stopped on SIGTERM").isTrue();
+      assertThat(java.nio.file.Files.readString(home.resolve("logs/dataops.log")))
+          .as("the dropped client is logged").contains("no whole request within 10 s");
       String listening = line.substring("http://".length(), line.length() - 1);
       for (String action : List.of("serve.start", "serve.stop")) {
         List<AuditRecord> recorded = events(action);
