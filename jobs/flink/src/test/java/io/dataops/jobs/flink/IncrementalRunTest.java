@@ -288,6 +288,42 @@ class IncrementalRunTest extends EnginesFixture {
     assertThat(registry().list("visits-inc")).hasSize(1);
   }
 
+  /**
+   * The held-back rows file the current version names, gone: found at the publish, after the run wrote its product
+   * files. The run is refused naming it, on either engine, and leaves neither those files (the product's rows) nor
+   * its scratch folder: before, Spring Batch kept both and its job, and Flink the files.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"spring-batch", "flink"})
+  void anIncrementalRunWhoseHeldRowsAreGoneLeavesNoFiles(String engine) throws Exception {
+    visits(1, "A", "A", "A", "B");
+    PipelineRunResult v1 = run(engine, bind(visitsPipeline("visits-inc", "incremental")));
+    String folder = io.dataops.pipelines.plan.ProductClasses.stateFolder(lakehouse, "visits-inc");
+    Path path = folder.startsWith("file:") ? Path.of(java.net.URI.create(folder)) : Path.of(folder);
+    String held = stateOf(v1).stream().filter(n -> !n.startsWith("classes-")).findFirst().orElseThrow();
+    Files.delete(path.resolve(held));
+    List<Path> before = productFiles();
+    visits(5, "B", "B");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> run(engine, bind(visitsPipeline("visits-inc",
+        "incremental")))).isInstanceOf(io.dataops.core.BadInputException.class)
+        .hasMessageContaining("the held-back rows of product visits-inc that its current version names (" + held
+            + ") are gone");
+    assertThat(registry().list("visits-inc")).hasSize(1);
+    assertThat(productFiles()).as("the refused run's product files are removed").isEqualTo(before);
+    try (var left = Files.walk(dir.resolve("work"))) {
+      assertThat(left.filter(f -> f.getFileName().toString().startsWith("pipeline-"))).as("its folder").isEmpty();
+    }
+  }
+
+  /** The Parquet files under the product table's folder, whatever attempt folder they are in. */
+  private List<Path> productFiles() throws Exception {
+    Path table = Path.of(java.net.URI.create(lakehouse.load(ProductTables.id("visits-inc")).location()
+        .replaceFirst("^file:/+", "file:///")));
+    try (var files = Files.walk(table)) {
+      return files.filter(f -> f.toString().endsWith(".parquet")).sorted().toList();
+    }
+  }
+
   /** Rows a full run published were judged without the counts to come: an incremental run cannot add to them. */
   @org.junit.jupiter.api.Test
   void anIncrementalRunWithPrivacyRefusesAProductMadeInModeFull() throws Exception {

@@ -57,7 +57,15 @@ final class PublishTasklet implements Tasklet {
       judged = ProductClasses.judged(run.plan, run.lakehouse, run.lastStep(instance, RunState.STEP_CLASSES)
           .getExecutionContext().getString(PrivacyClassesTasklet.CLASSES), run.workDir.resolve("classes-total"),
           run.settings.privacyMemory());
-      split = HeldRows.split(run.lakehouse, run.plan, judged.verdict(), files);
+      try {
+        split = HeldRows.split(run.lakehouse, run.plan, judged.verdict(), files);
+      } catch (io.dataops.core.BadInputException refused) {
+        // The held rows the current version names are gone: nothing resumes this run (its files would stay, the
+        // product's rows, and its folder with the leak filter's hashes): they go, and the executor forgets it.
+        LeakCheckTasklet.removeFiles(run, files, "a run refused at its publish");
+        run.discarded = true;
+        throw refused;
+      }
       lineage = PipelineVersions.lineage(run.plan, SpringBatchExecutor.ENGINE, privacy, leak, rowsIn,
           written.getLong(ProductFileWriter.WRITTEN), unfit, split);
     } else {

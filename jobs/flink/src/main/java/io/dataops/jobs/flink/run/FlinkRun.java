@@ -193,10 +193,11 @@ public final class FlinkRun {
         throw new LeakDetected(leak.failure());
       }
       long t0 = System.nanoTime();
-      publishing = true;
       ProductClasses.Judged judged = produced.judged();
       List<String> files = written.files().stream().map(WrittenFile::location).toList();
+      // A refusal here (the held rows the current version names are gone) publishes nothing: the files go below.
       HeldRows.Split split = judged == null ? null : HeldRows.split(lakehouse, plan, judged.verdict(), files);
+      publishing = true;
       Lineage lineage = split == null
           ? PipelineVersions.lineage(plan, ENGINE, produced.privacy(), leak, written.read(), written.written(),
               written.suppressed(), written.unfit())
