@@ -97,25 +97,11 @@ final class LeakCheckTasklet implements Tasklet {
     if (!result.passed()) {
       // Found by a probe: the product's files stayed in its folder, raw values and all. A leak is no run to resume
       // (the same inputs leak again): its files go, and the executor forgets the run (as Flink's does).
-      removeFiles(run, files, "a run that failed its leak check");
+      run.removeProductFiles(files, "a run that failed its leak check");
       run.discarded = true;
       throw new LeakDetected(result.failure());
     }
     return RepeatStatus.FINISHED;
-  }
-
-  /** Removes a discarded run's product files ({@code whose}: for the log, when one cannot be removed). */
-  static void removeFiles(RunState run, List<String> files, String whose) {
-    var io = run.lakehouse.load(run.productTable).io();
-    for (String f : files) {
-      try {
-        if (io.newInputFile(f).exists()) {
-          io.deleteFile(f);
-        }
-      } catch (RuntimeException e) {
-        LOG.warn("could not remove {}, a product file of {}", f, whose, e);
-      }
-    }
   }
 
   /**

@@ -62,7 +62,7 @@ final class PublishTasklet implements Tasklet {
       } catch (io.dataops.core.BadInputException refused) {
         // The held rows the current version names are gone: nothing resumes this run (its files would stay, the
         // product's rows, and its folder with the leak filter's hashes): they go, and the executor forgets it.
-        LeakCheckTasklet.removeFiles(run, files, "a run refused at its publish");
+        run.removeProductFiles(files, "a run refused at its publish");
         run.discarded = true;
         throw refused;
       }

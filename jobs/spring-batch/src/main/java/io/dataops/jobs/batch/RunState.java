@@ -174,4 +174,21 @@ final class RunState {
     }
     return verdict;
   }
+
+  /**
+   * Removes the product files of a run the executor discards (a failed leak check, a refusal at the publish): nothing
+   * resumes it, and they hold the product's rows. {@code whose} says which run, when one cannot be removed.
+   */
+  void removeProductFiles(java.util.List<String> files, String whose) {
+    var io = lakehouse.load(productTable).io();
+    for (String f : files) {
+      try {
+        if (io.newInputFile(f).exists()) {
+          io.deleteFile(f);
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("could not remove {}, a product file of {}", f, whose, e);
+      }
+    }
+  }
 }
