@@ -107,27 +107,35 @@ final class ProductCommand {
 
   /**
    * The version {@code product show} shows, or a refusal. To a caller who may not see every version of the product
-   * ({@link ProductAccess#seesEveryVersion}), a version hidden from them and one that does not exist get the same
-   * answer, naming no state, owner or range (a partner polling a draft saw it move from draft to approved, and "it has
-   * 1 to 3" counted the hidden ones); with no version named, the newest they may see. A hidden one is still audited.
+   * ({@link ProductAccess#seesEveryVersion}), a version hidden from them ({@link ProductAccess#mayName}) and one that
+   * does not exist get the same answer, naming no state, owner or range (a partner polling a draft saw it move from
+   * draft to approved, and "it has 1 to 3" counted the hidden ones); with no version named, the newest they may see.
+   * A hidden one is still audited.
    */
   static ProductVersion findShown(Cli cli, ProductRegistry registry, String name, Integer version) {
     List<ProductVersion> versions = registry.list(name);
     var actor = cli.session().actor();
     if (versions.isEmpty() || ProductAccess.seesEveryVersion(versions.get(0).lineage().owner(), actor)
-        || versions.stream().noneMatch(x -> ProductAccess.mayDescribe(x, actor))) {
+        || versions.stream().noneMatch(x -> ProductAccess.mayName(x, actor))) {
       ProductVersion v = findDescribed(cli, registry, name, version); // "no product" when none may be seen
       checkDescribe(cli, v);
       return v;
     }
     List<ProductVersion> seen = versions.stream().filter(x -> ProductAccess.mayDescribe(x, actor)).toList();
     if (version == null) {
+      if (seen.isEmpty()) { // only versions once published and sealed or superseded since: the newest, refused
+        checkDescribe(cli, versions.stream().filter(x -> ProductAccess.mayName(x, actor)).reduce((a, b) -> b)
+            .orElseThrow());
+      }
       return seen.get(seen.size() - 1);
     }
     for (ProductVersion v : versions) {
       if (v.version() == version) {
         if (ProductAccess.mayDescribe(v, actor)) {
           return v;
+        }
+        if (ProductAccess.mayName(v, actor)) {
+          checkDescribe(cli, v); // once published (sealed, superseded): refused naming its state, as deliver does
         }
         try {
           checkDescribe(cli, v); // audits the refusal

@@ -64,10 +64,10 @@ public record ProductReads(ProductRegistry registry, DeliveryCheck check, AuditS
           .reduce((a, b) -> b);
     }
     if (v.isPresent()) {
-      if (tag == null && snapshot == null && neverPublished(v.get().state())
-          && !ProductAccess.seesEveryVersion(v.get().lineage().owner(), actor)) {
-        // The current snapshot is a version made since (a draft, one under review): refused without its number or
-        // state, which product list hides from this reader (found by a probe: quality suggest named the draft).
+      if (tag == null && snapshot == null && !ProductAccess.mayName(v.get(), actor)) {
+        // The current snapshot is a version this reader is never told of (a draft, one under review, one sealed or
+        // rejected before it was published): refused without its number or state, which product list hides from
+        // them (found by a probe: quality suggest named the draft).
         throw new AccessDeniedException("the current snapshot of " + id + " is no version " + actor.user()
             + " may read: a product's versions are read by every user once published (before that, by its owning "
             + "operator, role authority or auditor); read a published version by its snapshot where the command "
@@ -83,12 +83,6 @@ public record ProductReads(ProductRegistry registry, DeliveryCheck check, AuditS
           + "owning operator, role authority or auditor", List.of("operator", "authority", "auditor"));
     }
     return Optional.empty();
-  }
-
-  /** A state a version reaches before anyone outside its maker and the supervisors may know of it. */
-  private static boolean neverPublished(VersionState state) {
-    return state == VersionState.DRAFT || state == VersionState.SUBMITTED || state == VersionState.APPROVED
-        || state == VersionState.REJECTED;
   }
 
   /**

@@ -302,6 +302,42 @@ class DeliveryCliTest extends HomeCliTest {
         "2", "--out", dir.resolve("x.csv").toString());
     assertThat(dir.resolve("x.csv")).doesNotExist();
   }
+
+  /**
+   * Found in review: product show answered a partner's question about a draft as about a version that does not
+   * exist, but product deliver told the same partner "v2 is draft", and a read of a current snapshot sealed before it
+   * was ever published named it too. One rule now (ProductAccess.mayName): a version never published is named only
+   * to those who see its record; one once published (sealed since) is named with its state by every command.
+   */
+  @Test
+  void aDraftIsAnsweredToAPartnersDeliveryAsAVersionThatDoesNotExist() throws Exception {
+    Path feed = dir.resolve("feeds/c2.csv");
+    ok(TestCast.PUBLIC_SECURITY, "generate", "--dataset", "citizens", "--rows", "300", "--offset", "1500", "--out",
+        feed.toString());
+    ok(TestCast.PUBLIC_SECURITY, "land", "--department", "public-security", "--dataset", "citizens", "--file",
+        feed.toString());
+    ok(TestCast.OPERATOR, "pipeline", "run", dir.resolve("pipelines/income.yaml").toString());
+    Path out = dir.resolve("x.csv");
+    Run draft = refused(TestCast.PARTNER, "product income-by-street has no version 2 you may see (see: dataops "
+        + "product list)", "product", "deliver", "income-by-street", "2", "--out", out.toString());
+    Run missing = refused(TestCast.PARTNER, "product income-by-street has no version 9 you may see", "product",
+        "deliver", "income-by-street", "9", "--out", out.toString());
+    assertThat(draft.err()).doesNotContain("draft").isEqualTo(missing.err().replace("version 9", "version 2"));
+    assertThat(out).doesNotExist();
+    JsonNode refusal = ok(TestCast.AUDITOR, "audit", "list", "--action", "product.deliver", "--json").json()
+        .at("/events/0");
+    assertThat(refusal.get("outcome").asText()).isEqualTo("refused");
+    assertThat(refusal.at("/details/version").asInt()).isEqualTo(2);
+    assertThat(refusal.at("/details/reason").asText()).isEqualTo("income-by-street v2 is draft and was never "
+        + "published");
+
+    // Once published, then sealed: every command names it and its state, product show as product deliver does.
+    ok(TestCast.AUTHORITY, "product", "seal", "income-by-street", "1");
+    refused(TestCast.PARTNER, "income-by-street v1 is sealed: its record is for the owning operator", "product",
+        "show", "income-by-street", "1");
+    refused(TestCast.PARTNER, "income-by-street v1 is sealed: reading it requires role authority or auditor",
+        "product", "deliver", "income-by-street", "1", "--out", out.toString());
+  }
   /**
    * Found by a probe: a partner's delivery written over the home's catalog.db (every later command failed: the audit
    * trail, grants and identities gone), a statement over secrets/keys.properties (no pseudonym could be matched

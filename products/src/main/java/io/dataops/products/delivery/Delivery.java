@@ -190,14 +190,32 @@ public final class Delivery {
     if (!partner.has("partner")) {
       throw AccessDeniedException.roles("product deliver", partner, "partner");
     }
-    ProductVersion v = registry.find(product, version).orElseThrow(() -> new BadInputException("product " + product
-        + " has no version " + version + " (see: dataops product list)"));
+    ProductVersion v = registry.find(product, version).orElseThrow(() -> notFound(product, version));
+    if (!ProductAccess.mayName(v, partner)) {
+      // Found in review: a partner asking for a draft by number was told it exists and its state ("v2 is draft"),
+      // which product show and product list hide from them. Answered as a version that does not exist; recorded.
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("product", product);
+      details.put("version", version);
+      details.put("partner", partner.organization());
+      details.put("via", via);
+      details.put("reason", v.label() + " is " + v.state().label() + " and was never published");
+      audit.record(new AuditEvent(ACTION, List.of("product:" + product + "@" + version, "organization:"
+          + partner.organization()), AuditEvent.REFUSED, details));
+      throw notFound(product, version);
+    }
     ProductAccess.checkRead(v, partner);
     if (v.state() != VersionState.PUBLISHED) {
       throw new StateRefusedException(v.label() + " is " + v.state().label() + ": only a published version is "
           + "delivered", List.of("product:" + v.product() + "@" + v.version()));
     }
     return new Deliverable(v, provided(v, partner, via));
+  }
+
+  /** A version that does not exist and one the partner is never told of get this same answer. */
+  private static io.dataops.core.NotFoundException notFound(String product, int version) {
+    return new io.dataops.core.NotFoundException("product " + product + " has no version " + version + " you may see"
+        + " (see: dataops product list)");
   }
 
   /**

@@ -94,9 +94,21 @@ public final class ProductAccess {
     return isOwner || actor.has("authority") || actor.has("auditor");
   }
 
+  /**
+   * Whether a refusal may name {@code v} and its state to {@code actor}: who may see its record, and anyone for a
+   * version that was once published (the catalogue listed it, partners may hold copies). Any other version is
+   * answered as one that does not exist, in every command alike: a partner learnt a draft's number and state from
+   * {@code product show}, then (found in review) from {@code product deliver} and from a read of the current snapshot
+   * of a version sealed before it was ever published.
+   */
+  public static boolean mayName(ProductVersion v, Actor actor) {
+    return mayDescribe(v, actor) || v.publication() != null;
+  }
+
   public static void checkDescribe(ProductVersion v, Actor actor) {
     if (!mayDescribe(v, actor)) {
-      throw new AccessDeniedException(v.label() + " is " + v.state().label() + " (not published): its record is for "
+      throw new AccessDeniedException(v.label() + " is " + v.state().label()
+          + (v.publication() == null ? " (not published)" : "") + ": its record is for "
           + "the owning operator " + v.lineage().owner() + ", role authority or auditor; " + actor.user() + " has "
           + roles(actor) + " of " + actor.organization(), List.of("operator", "authority", "auditor"));
     }
