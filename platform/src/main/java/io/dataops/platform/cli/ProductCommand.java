@@ -240,7 +240,7 @@ final class ProductCommand {
     public Integer call() {
       PlatformConfig config = cli.configToRead(common);
       ProductRegistry registry = ProductServices.registry(config);
-      ProductVersion v = findDescribed(cli, registry, name, version);
+      ProductVersion v = findShown(cli, registry, name, version);
       List<TransitionRecord> history;
       if (version == null) {
         // Every version's moves, but only of the versions the caller may see: another operator's drafts, rejections
@@ -477,8 +477,7 @@ final class ProductCommand {
       PlatformConfig config = cli.configToRead(common);
       try (Lakehouse lakehouse = cli.lakehouse(config)) {
         ProductServices products = ProductServices.of(config, lakehouse, cli.audit());
-        ProductVersion v = findDescribed(cli, products.registry(), name, version);
-        checkDescribe(cli, v);
+        ProductVersion v = findShown(cli, products.registry(), name, version);
         VerifyReport r = products.verifier().verify(name, version);
         cli.audit().record(new AuditEvent("product.verify", List.of("product:" + name + "@" + version),
             r.ok() ? AuditEvent.OK : AuditEvent.FAILED, Map.of("changed", r.changed().size(),

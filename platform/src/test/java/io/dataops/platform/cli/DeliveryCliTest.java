@@ -323,6 +323,12 @@ class DeliveryCliTest extends HomeCliTest {
     Run missing = refused(TestCast.PARTNER, "product income-by-street has no version 9 you may see", "product",
         "deliver", "income-by-street", "9", "--out", out.toString());
     assertThat(draft.err()).doesNotContain("draft").isEqualTo(missing.err().replace("version 9", "version 2"));
+    for (String command : List.of("history", "verify")) { // and so do the other commands that name one version
+      Run hidden = refused(TestCast.OTHER_OPERATOR, "product income-by-street has no version 2 you may see",
+          "product", command, "income-by-street", "2");
+      assertThat(hidden.err()).isEqualTo(refused(TestCast.OTHER_OPERATOR, "has no version 9", "product", command,
+          "income-by-street", "9").err().replace("version 9", "version 2"));
+    }
     assertThat(out).doesNotExist();
     JsonNode refusal = ok(TestCast.AUDITOR, "audit", "list", "--action", "product.deliver", "--json").json()
         .at("/events/0");
