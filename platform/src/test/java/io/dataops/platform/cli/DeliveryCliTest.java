@@ -323,6 +323,10 @@ class DeliveryCliTest extends HomeCliTest {
     Run missing = refused(TestCast.PARTNER, "product income-by-street has no version 9 you may see", "product",
         "deliver", "income-by-street", "9", "--out", out.toString());
     assertThat(draft.err()).doesNotContain("draft").isEqualTo(missing.err().replace("version 9", "version 2"));
+    Run byTag = refused(TestCast.PARTNER, "tag v2 of product.income_by_street is no version paul may read", "table",
+        "show", "product.income_by_street", "--tag", "v2");
+    assertThat(byTag.err()).doesNotContain("draft").isEqualTo(refused(TestCast.PARTNER, "tag v9 of", "table", "show",
+        "product.income_by_street", "--tag", "v9").err().replace("v9", "v2"));
     for (String command : List.of("history", "verify")) { // and so do the other commands that name one version
       Run hidden = refused(TestCast.OTHER_OPERATOR, "product income-by-street has no version 2 you may see",
           "product", command, "income-by-street", "2");
