@@ -56,6 +56,10 @@ public final class ApiServer implements AutoCloseable {
   private final ExchangePool pool;
   private final CommandRunner runner;
   private final HomeGuard home;
+  private final LoginThrottle throttle = new LoginThrottle();
+  private final ExchangePool.Tally throttled = new ExchangePool.Tally(LOG, "answered 429 to {} request(s) since the "
+      + "last line: their address had " + LoginThrottle.REFUSALS + " tokens refused within "
+      + LoginThrottle.WINDOW_SECONDS + " s");
 
   private ApiServer(HttpServer server, ExchangePool pool, CommandRunner runner, HomeGuard home) {
     this.server = server;
@@ -99,6 +103,7 @@ public final class ApiServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(1);
+    throttled.flush();
     pool.close();
     runner.close();
   }
@@ -165,14 +170,24 @@ public final class ApiServer implements AutoCloseable {
       send(exchange, CommandRunner.Outcome.error(401, "an API token is needed: Authorization: Bearer dop_..."));
       return;
     }
+    InetAddress from = exchange.getRemoteAddress().getAddress();
+    long wait = throttle.waitSeconds(from);
+    if (wait > 0) {
+      // Not checked, so not audited: the trail and the log grow by at most REFUSALS refused tokens a window.
+      throttled.add();
+      exchange.getResponseHeaders().set("Retry-After", String.valueOf(wait));
+      send(exchange, CommandRunner.Outcome.error(429, "too many refused tokens from this address ("
+          + LoginThrottle.REFUSALS + " within " + LoginThrottle.WINDOW_SECONDS + " s): retry in " + wait + " s"));
+      return;
+    }
     if (home.problem() != null) {
       // The server's failure: the client learns nothing of the home (the token is not even checked yet).
       send(exchange, CommandRunner.Outcome.error(503, HomeGuard.UNAVAILABLE));
       return;
     }
-    CommandRunner.Outcome outcome = runner.run(token, route.get().command(),
-        exchange.getRemoteAddress().getAddress().getHostAddress());
+    CommandRunner.Outcome outcome = runner.run(token, route.get().command(), from.getHostAddress());
     if (outcome.status() == 401) {
+      throttle.refused(from);
       exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
     }
     send(exchange, outcome);

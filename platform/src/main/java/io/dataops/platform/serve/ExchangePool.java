@@ -31,10 +31,10 @@ final class ExchangePool implements Executor {
   private final ThreadPoolExecutor pool;
   private final long dropAfterNanos;
   private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
-  private final Tally refused = new Tally("refused {} connection(s) since the last line: all " + THREADS
+  private final Tally refused = new Tally(LOG, "refused {} connection(s) since the last line: all " + THREADS
       + " exchange threads busy (slow or waiting clients)");
   private final Tally dropped;
-  private final Tally crowded = new Tally("answered 429 to {} request(s) since the last line: their address had "
+  private final Tally crowded = new Tally(LOG, "answered 429 to {} request(s) since the last line: their address had "
       + PER_ADDRESS + " requests under way");
 
   /** @param maxRequestSeconds the JDK's {@code maxReqTime}: an exchange that lasts longer unread was dropped */
@@ -49,7 +49,7 @@ final class ExchangePool implements Executor {
     long limit = TimeUnit.SECONDS.toNanos(maxRequestSeconds);
     this.dropAfterNanos = maxRequestSeconds > 0 ? Math.max(limit - TimeUnit.SECONDS.toNanos(1), limit / 2)
         : Long.MAX_VALUE;
-    this.dropped = new Tally("dropped {} connection(s) since the last line: no whole request within "
+    this.dropped = new Tally(LOG, "dropped {} connection(s) since the last line: no whole request within "
         + maxRequestSeconds + " s");
   }
 
@@ -110,14 +110,17 @@ final class ExchangePool implements Executor {
   }
 
   /** A warning logged at once, then at most once every 10 s with the count since (a flood writes few lines). */
-  private static final class Tally {
+  /** Counts something that may happen a lot, logging the count at most once every 10 s. */
+  static final class Tally {
     private static final long EVERY = TimeUnit.SECONDS.toNanos(10);
+    private final Logger log;
     private final String line;
     private long count;
     private long lastLogged;
     private boolean logged;
 
-    Tally(String line) {
+    Tally(Logger log, String line) {
+      this.log = log;
       this.line = line;
     }
 
@@ -133,7 +136,7 @@ final class ExchangePool implements Executor {
 
     synchronized void flush() {
       if (count > 0) {
-        LOG.warn(line, count);
+        log.warn(line, count);
         count = 0;
       }
     }

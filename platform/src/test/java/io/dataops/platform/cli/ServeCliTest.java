@@ -149,6 +149,36 @@ class ServeCliTest {
     assertThat(events("auth.refused").get(0).details()).containsEntry("reason", "token revoked");
   }
 
+  /**
+   * Found by a probe: nothing but the 16 requests in flight per address bounded token guessing, and every refused
+   * token is an audit event. After 10 refused within a minute, the address's tokens are not checked (429, not
+   * audited) until the oldest refusal is a minute old. Its own server: the shared one's address must stay usable.
+   */
+  @Test
+  void tenRefusedTokensFromOneAddressStopItsTokensBeingCheckedForAMinute() throws Exception {
+    try (ApiServer own = ApiServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), home, Map.of())) {
+      URI at = URI.create("http://127.0.0.1:" + own.address().getPort() + "/api/v1/products");
+      java.util.function.Function<String, HttpRequest> bearer = t -> HttpRequest.newBuilder(at)
+          .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + t).build();
+      int before = events("auth.refused").size();
+      for (int i = 0; i < io.dataops.platform.serve.LoginThrottle.REFUSALS; i++) {
+        assertThat(HTTP.send(bearer.apply("dop_" + "B".repeat(43)), HttpResponse.BodyHandlers.ofString())
+            .statusCode()).isEqualTo(401);
+      }
+      HttpResponse<String> guess = HTTP.send(bearer.apply("dop_" + "C".repeat(43)),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(guess.statusCode()).isEqualTo(429);
+      assertThat(json(guess).get("error").asText()).startsWith("too many refused tokens from this address");
+      assertThat(Long.parseLong(guess.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 60L);
+      assertSecurityHeaders(guess);
+      // A valid token from that address waits too (it is not checked), and nothing more is audited.
+      assertThat(HTTP.send(bearer.apply(token(TestCast.PARTNER)), HttpResponse.BodyHandlers.ofString()).statusCode())
+          .isEqualTo(429);
+      assertThat(events("auth.refused")).hasSize(before + io.dataops.platform.serve.LoginThrottle.REFUSALS);
+    }
+    assertThat(getAs("/api/v1/products", TestCast.PARTNER).statusCode()).as("another server's count").isEqualTo(200);
+  }
+
   @Test
   void aPartnerSeesOnlyPublishedVersionsAndIsRefusedADraftWhichTheOperatorSees() throws Exception {
     JsonNode partners = json(getAs("/api/v1/products", TestCast.PARTNER));
