@@ -57,6 +57,24 @@ public final class RunLock implements AutoCloseable {
         + "command then reports its product version)");
   }
 
+  /**
+   * Ends the run's hold and removes its lock file (a run that ended, in any way, leaves none; a process that opened
+   * the file meanwhile takes the lock on a new one: {@link ProcessLock#closeRemoving}).
+   */
+  public void closeRemoving() {
+    try {
+      if (database != null) {
+        database.close();
+      }
+    } finally {
+      try {
+        file.closeRemoving();
+      } catch (IOException e) {
+        LOG.warn("releasing the run's lock failed", e);
+      }
+    }
+  }
+
   @Override
   public void close() {
     try {

@@ -18,7 +18,6 @@ import io.dataops.products.publish.ProductPublisher;
 import io.dataops.products.registry.ProductVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -82,7 +81,7 @@ public final class FlinkExecutor implements PipelineExecutor {
     } catch (IOException e) {
       throw new UncheckedIOException("the run's lock " + lockFile + " cannot be taken", e);
     }
-    try (lock) {
+    try {
       done = publisher.registry().byRunKey(plan.runKey()); // the holder before us may have just finished it
       if (done.isPresent()) {
         return PipelineVersions.result(done.get(), p, ENGINE, true, false, seconds(started), Map.of());
@@ -92,10 +91,10 @@ public final class FlinkExecutor implements PipelineExecutor {
       // as recorded (the registry's JSON), as a recognized run reads it
       ProductVersion v = publisher.registry().byRunKey(plan.runKey()).orElseThrow();
       control.progress().accept(v.lineage().rowsIn());
-      Files.deleteIfExists(lockFile); // while held: a process that opened it since finds the run done
       return PipelineVersions.result(v, p, ENGINE, false, false, seconds(started), run.stepSeconds());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    } finally {
+      // However the run ended: a process that opened the file meanwhile finds the run done, or runs it anew.
+      lock.closeRemoving();
     }
   }
 

@@ -196,6 +196,7 @@ class FlinkExecutorTest extends EnginesFixture {
     assertThatThrownBy(() -> onFlink(p, 2)).isInstanceOf(LeakDetectedException.class).hasMessage(message);
     assertThat(product.currentSnapshot()).isNull();
     assertThat(dataFiles(product)).as("the Flink attempt's files are removed").isEqualTo(before);
+    assertThat(dir.resolve("work")).as("so is the refused run's lock").isDirectoryNotContaining("glob:**.lock");
 
     // An ID number kept but for its check character: caught by rebuilding it, on both engines alike.
     BoundPipeline unlimited = bindWithoutLimits(ID_DISPLAY);
