@@ -91,10 +91,23 @@ public final class FlinkExecutor implements PipelineExecutor {
       // as recorded (the registry's JSON), as a recognized run reads it
       ProductVersion v = publisher.registry().byRunKey(plan.runKey()).orElseThrow();
       control.progress().accept(v.lineage().rowsIn());
+      run.removeStaleRuns(this::lockOf);
       return PipelineVersions.result(v, p, ENGINE, false, false, seconds(started), run.stepSeconds());
     } finally {
       // However the run ended: a process that opened the file meanwhile finds the run done, or runs it anew.
       lock.closeRemoving();
+    }
+  }
+
+  /** The lock of another run, for its leftovers to be removed; empty while a process runs it. */
+  private Optional<RunLock> lockOf(io.dataops.pipelines.plan.RunRecord run) {
+    Path file = workRoot.resolve("flink-" + run.runKey().substring(0, 16) + ".lock");
+    try {
+      return Optional.of(RunLock.take(file, lakehouse.config(), run.runKey()));
+    } catch (io.dataops.core.BadInputException goingOn) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("the run's lock " + file + " cannot be taken", e);
     }
   }
 

@@ -67,6 +67,41 @@ class FlinkExecutorTest extends EnginesFixture {
   }
 
   @Test
+  void aKilledRunsStatesAndLockAreRemovedWhenAnotherRunOfItsProductPublishes() throws Exception {
+    // Killed at its publish, the run left its scratch states (the leak filter's hashes of raw values among them) and
+    // its lock; its key pinned a snapshot the file no longer gets, so no attempt of it would remove them.
+    Path file = write("profile.yaml", PROFILE);
+    Path marker = dir.resolve("paused");
+    List<String> command = io.dataops.core.testing.ChildJvm.command(IncrementalChild.class,
+        List.of("-Xmx768m", "-Ddataops.test.pause-at=staged", "-Ddataops.test.pause-marker=" + marker),
+        List.of(dir.resolve("home").toString(), file.toString(), dir.resolve("work").toString(), keysFile.toString(),
+            "flink"));
+    Process child = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("child.log").toFile()).start();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (!Files.exists(marker) && child.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    boolean held = Files.exists(marker);
+    child.destroyForcibly();
+    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(held).as(Files.readString(dir.resolve("child.log"))).isTrue();
+    String killed = RunPlan.of(bind(PROFILE), keys, "flink", lakehouse).runKey().substring(0, 16);
+    Path lock = dir.resolve("work/flink-" + killed + ".lock");
+    assertThat(scratchLeft()).as("the killed run's states").isNotEmpty();
+    assertThat(lock).exists();
+
+    onFlink(bind(PROFILE.replace("product: citizens-profile", "product: citizens-profile-other")), 2);
+    assertThat(scratchLeft()).as("another product's run leaves them").isNotEmpty();
+
+    landSample(SampleDataset.CITIZENS, 100, 3000, 2);
+    PipelineRunResult next = onFlink(bind(PROFILE), 2);
+    assertThat(next.runKey()).doesNotStartWith(killed);
+    assertThat(scratchLeft()).as("the killed run's states").isEmpty();
+    assertThat(dir.resolve("work")).as("its lock").isDirectoryNotContaining("glob:**.lock");
+  }
+
+  @Test
   void aRunWhoseFilesADestructionRemovedBeforeItsPublishStartsAnewWithTheSameCommandOnEitherEngine() throws Exception {
     // Destroying a product's last live version removes every file of its table, those of a run writing meanwhile
     // too: the run waits at its publish for the destruction (the product's lock), exits as bad input, and the same

@@ -3,6 +3,7 @@ package io.dataops.jobs.batch;
 import io.dataops.core.digest.Digests;
 import io.dataops.core.BadInputException;
 import io.dataops.core.StorageFullException;
+import io.dataops.core.files.OwnerOnly;
 import io.dataops.lakehouse.catalog.Lakehouse;
 import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.desensitize.KeyRing;
@@ -12,6 +13,7 @@ import io.dataops.pipelines.plan.PipelineExecutor;
 import io.dataops.pipelines.plan.RunControl;
 import io.dataops.pipelines.plan.RunLock;
 import io.dataops.pipelines.plan.RunPlan;
+import io.dataops.pipelines.plan.RunRecord;
 import io.dataops.pipelines.plan.RunStep;
 import io.dataops.products.publish.ProductPublisher;
 import io.dataops.products.publish.PipelineVersions;
@@ -43,6 +45,8 @@ import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a bound pipeline as a Spring Batch job: prepare, then at once the privacy classes (when the pipeline declares
@@ -60,6 +64,9 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
  */
 public final class SpringBatchExecutor implements PipelineExecutor {
   public static final String ENGINE = "spring-batch";
+  private static final Logger LOG = LoggerFactory.getLogger(SpringBatchExecutor.class);
+  /** The run's record in its folder ({@link RunRecord}), for a later run of its product to judge it by. */
+  static final String RECORD = "run.properties";
   /** The exit code of a run abandoned because it failed on its input data. */
   static final String REFUSED = "REFUSED";
 
@@ -145,8 +152,14 @@ public final class SpringBatchExecutor implements PipelineExecutor {
     Job job = job(jobName, run);
     batch.register(job);
 
+    RunRecord record = RunRecord.of(plan);
     try (RunLock owner = RunLock.take(workDir.resolve("owner"), lakehouse.config(), runKey)) {
-      return runOwned(p, params, jobName, runKey, workDir, repo, run, job, started);
+      OwnerOnly.writeString(workDir.resolve(RECORD), properties(record));
+      PipelineRunResult result = runOwned(p, params, jobName, runKey, workDir, repo, run, job, started);
+      if (!result.recognized()) {
+        removeStale(record, workDir);
+      }
+      return result;
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("the run's folder " + workDir + " cannot be used", e);
     }
@@ -164,10 +177,12 @@ public final class SpringBatchExecutor implements PipelineExecutor {
         if (last != null && last.getStatus() == BatchStatus.COMPLETED) {
           ProductVersion v = publisher.registry().byRunKey(runKey).orElseThrow(() -> new IllegalStateException("run " + runKey
               + " completed but recorded no product version"));
+          deleteQuietly(workDir); // its lock and record: nothing resumes a finished run
           return result(v, p, true, false, started, Map.of());
         }
         if (last != null && last.getStatus() == BatchStatus.ABANDONED && REFUSED.equals(last.getExitStatus()
             .getExitCode())) {
+          deleteQuietly(workDir);
           throw new InputDataException(last.getExitStatus().getExitDescription());
         }
         if (last != null && last.getStatus().isRunning()) {
@@ -379,12 +394,93 @@ public final class SpringBatchExecutor implements PipelineExecutor {
         stepSeconds);
   }
 
+  /**
+   * After a run of a product published: the folders of the product's other runs whose process is gone (their lock is
+   * taken here: a run going on keeps its own) and which can no longer publish ({@link RunRecord#canStillPublish}) are
+   * removed, their jobs forgotten. They hold the leak filter's hashes of raw values among others, and nothing would
+   * resume them; should such a key come again, its run starts anew, as a discarded one does. A run that can still
+   * publish keeps its folder, to be resumed by the same command.
+   */
+  private void removeStale(RunRecord published, Path own) throws IOException {
+    List<Path> folders;
+    try (var list = Files.list(workRoot)) {
+      folders = list.filter(f -> f.getFileName().toString().startsWith("pipeline-") && !f.equals(own)).toList();
+    }
+    for (Path folder : folders) {
+      Optional<RunRecord> stale = record(folder).filter(r -> r.product().equals(published.product()));
+      if (stale.isEmpty()) {
+        continue; // another product's, or a folder from before run records
+      }
+      RunLock lock;
+      try {
+        lock = RunLock.take(folder.resolve("owner"), lakehouse.config(), stale.get().runKey());
+      } catch (BadInputException goingOn) {
+        continue;
+      }
+      boolean removed = false;
+      try {
+        if (!stale.get().canStillPublish(lakehouse, productNow(published.product()))) {
+          JobParametersBuilder b = new JobParametersBuilder();
+          stale.get().parameters().forEach((name, value) -> b.addString(name, value, true));
+          JobInstance instance = batch.jobRepository().getJobInstance(stale.get().jobName(), b.toJobParameters());
+          if (instance != null) {
+            batch.jobRepository().deleteJobInstance(instance);
+          }
+          deleteQuietly(folder, folder.resolve("owner"));
+          removed = true;
+        }
+      } finally {
+        if (removed) {
+          lock.closeRemoving();
+          Files.deleteIfExists(folder);
+          LOG.info("removed the folder and job of run {} of product {}: its process is gone and it can no longer "
+              + "publish", stale.get().runKey().substring(0, 16), published.product());
+        } else {
+          lock.close();
+        }
+      }
+    }
+  }
+
+  /** The product's current snapshot, as another run of it would find it (null: none). */
+  private org.apache.iceberg.Snapshot productNow(String product) {
+    var id = io.dataops.products.publish.ProductTables.id(product);
+    if (!lakehouse.exists(id)) {
+      return null;
+    }
+    var table = lakehouse.load(id);
+    table.refresh();
+    return table.currentSnapshot();
+  }
+
+  private static String properties(RunRecord record) throws IOException {
+    java.io.StringWriter out = new java.io.StringWriter();
+    record.addTo(new java.util.Properties()).store(out, "a Spring Batch run");
+    return out.toString();
+  }
+
+  private static Optional<RunRecord> record(Path folder) {
+    try (var in = Files.newBufferedReader(folder.resolve(RECORD))) {
+      java.util.Properties p = new java.util.Properties();
+      p.load(in);
+      return RunRecord.from(p);
+    } catch (IOException | RuntimeException unreadable) {
+      return Optional.empty(); // none (a run starting, or from before records), or cut short
+    }
+  }
+
   private static void deleteQuietly(Path dir) {
+    deleteQuietly(dir, null);
+  }
+
+  /** Removes {@code dir} and what it holds but {@code keep}. */
+  private static void deleteQuietly(Path dir, Path keep) {
     if (!Files.exists(dir)) {
       return;
     }
     try (var walk = Files.walk(dir)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> {
+      walk.sorted(java.util.Comparator.reverseOrder()).filter(f -> keep == null || !f.equals(keep)
+          && !f.equals(dir)).forEach(f -> {
         try {
           Files.deleteIfExists(f);
         } catch (IOException ignored) {

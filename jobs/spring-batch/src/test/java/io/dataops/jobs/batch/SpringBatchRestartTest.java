@@ -366,6 +366,55 @@ class SpringBatchRestartTest extends SpringBatchFixture {
   }
 
   @Test
+  void aKilledRunNoCommandCanMakeAgainIsRemovedWithItsJobWhenAnotherRunOfItsProductPublishes() throws Exception {
+    // Its folder holds the leak filter's hashes of raw values; its key pinned a snapshot the file no longer gets
+    // ("latest" has moved on), so nothing would ever resume it: it stayed for good.
+    Path pipeline = write("profile.yaml", PROFILE);
+    killInWriteStep(pipeline, 2);
+    Path killed = dir.resolve("work/pipeline-" + RunPlan.of(bind(PROFILE), keys, SpringBatchExecutor.ENGINE,
+        lakehouse).runKey().substring(0, 16));
+    assertThat(killed.resolve("leak-filter.bin")).as("the killed run's filter").exists();
+
+    executor(SpringBatchChild.SETTINGS).run(bind(ID_REGIONS));
+    assertThat(killed).as("another product's run leaves it").isDirectory();
+
+    landSample(io.dataops.lakehouse.sample.SampleDataset.CITIZENS, 100, 3000, 2);
+    PipelineRunResult next = executor(SpringBatchChild.SETTINGS).run(bind(PROFILE));
+    assertThat(next.restarted()).as("a new input snapshot: another run").isFalse();
+    assertThat(killed).as("the killed run's folder").doesNotExist();
+    assertThat(repositoryRows("SELECT JOB_INSTANCE_ID FROM BATCH_JOB_INSTANCE WHERE JOB_NAME = ?",
+        "pipeline.citizens-profile")).as("the killed run's job is forgotten, the published one's kept").hasSize(1);
+    try (var left = java.nio.file.Files.list(dir.resolve("work"))) {
+      assertThat(left.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("pipeline-")))
+          .as("no run's folder is left").isEmpty();
+    }
+  }
+
+  @Test
+  void aFailedRunThatCanStillPublishKeepsItsFolderThroughOtherRunsOfItsProductAndResumes() throws Exception {
+    RunSettings small = new RunSettings("256MB", 2, 1 << 20, 500, 1000);
+    BoundPipeline p = bind(PROFILE);
+    Path runFolder = dir.resolve("work/pipeline-" + RunPlan.of(p, keys, SpringBatchExecutor.ENGINE, lakehouse).runKey()
+        .substring(0, 16));
+    Path blocker = runFolder.resolve("verdict.bin");
+    java.nio.file.Files.createDirectories(blocker);
+    java.nio.file.Files.writeString(blocker.resolve("in the way"), "x");
+    assertThatThrownBy(() -> executor(small).run(p)).isInstanceOf(IllegalStateException.class);
+
+    // Another file of the same product on the same snapshots publishes: the failed run's key is still the profile
+    // file's, and its folder stays for the same command to resume.
+    executor(small).run(bind(PROFILE + "# another file of the same product\n"));
+    assertThat(runFolder.resolve("leak-filter.bin")).as("the failed run's folder").exists();
+
+    java.nio.file.Files.delete(blocker.resolve("in the way"));
+    java.nio.file.Files.delete(blocker);
+    PipelineRunResult resumed = executor(small).run(bind(PROFILE));
+    assertThat(resumed.restarted()).isTrue();
+    assertThat(resumed.version()).isEqualTo(2);
+    assertThat(runFolder).doesNotExist();
+  }
+
+  @Test
   void whenThePrivacyClassesFailTheRestartRunsThemAndNotTheLeakFilterThatCompleted() throws Exception {
     aBranchFailsAndOnlyItRunsAgain("verdict.bin", "privacy-classes", "leak-filter");
   }

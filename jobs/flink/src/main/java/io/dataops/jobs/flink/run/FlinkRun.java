@@ -18,7 +18,9 @@ import io.dataops.lakehouse.types.ColumnType;
 import io.dataops.pipelines.definition.BoundPipeline;
 import io.dataops.pipelines.definition.BoundPipeline.BoundColumn;
 import io.dataops.pipelines.definition.BoundPipeline.BoundInput;
+import io.dataops.pipelines.plan.RunLock;
 import io.dataops.pipelines.plan.RunPlan;
+import io.dataops.pipelines.plan.RunRecord;
 import io.dataops.pipelines.plan.TrialRun;
 import io.dataops.pipelines.privacy.AnonymityCheck;
 import io.dataops.pipelines.privacy.ClassCounts;
@@ -49,6 +51,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.UUID;
@@ -182,7 +185,7 @@ public final class FlinkRun {
   public ProductVersion execute(Actor actor) {
     org.apache.iceberg.Table table = prepare();
     dataLocation = table.location() + "/data/flink-" + attempt;
-    attempts.register(attempt, dataLocation);
+    attempts.register(attempt, dataLocation, RunRecord.of(plan));
     Produced produced = null;
     boolean publishing = false;
     try {
@@ -226,6 +229,35 @@ public final class FlinkRun {
   }
 
   /**
+   * After this run published: removes what the dead attempts of its product's other runs left (scratch states, the
+   * client's spill folders, files no snapshot of theirs holds) — the leak filter's hashes of raw values among them,
+   * which nothing reads again: a run's next attempt starts anew. Each run is cleared while holding its lock ({@code
+   * lock}: empty while another process holds it, a run starting again meanwhile), which it then removes.
+   */
+  public void removeStaleRuns(java.util.function.Function<RunRecord, Optional<RunLock>> lock) {
+    String root = attempts.root();
+    String product = pipeline.definition().product();
+    String own = plan.runKey().substring(0, 16);
+    for (Map.Entry<String, RunRecord> stale : RunAttempts.deadRuns(lakehouse.io(), root, product).entrySet()) {
+      if (stale.getKey().equals(own)) {
+        continue;
+      }
+      Optional<RunLock> held = lock.apply(stale.getValue());
+      if (held.isEmpty()) {
+        continue;
+      }
+      try {
+        org.apache.iceberg.Table table = lakehouse.load(ProductTables.id(product));
+        new RunAttempts(lakehouse.io(), root + "/" + stale.getKey()).removeDead(table, stale.getValue().runKey());
+        Scratch.deleteDeadSiblings(workDir.resolveSibling("flink-" + stale.getKey() + "-"
+            + ProcessHandle.current().pid()));
+      } finally {
+        held.get().closeRemoving();
+      }
+    }
+  }
+
+  /**
    * Runs the jobs and publishes nothing: the product's files go to this attempt's scratch folder (outside the product
    * table), which the returned trial removes when it is closed; a failed leak check is reported, not thrown. A trial
    * killed before it is closed leaves its folder to the next attempt of the same run key, as a killed run does.
@@ -237,7 +269,7 @@ public final class FlinkRun {
     }
     org.apache.iceberg.Table table = prepare();
     dataLocation = scratch.location("data");
-    attempts.register(attempt, dataLocation);
+    attempts.register(attempt, dataLocation, RunRecord.of(plan));
     boolean handedOver = false;
     try {
       Produced produced = produce(table);

@@ -1,5 +1,6 @@
 package io.dataops.jobs.flink.run;
 
+import io.dataops.pipelines.plan.RunRecord;
 import io.dataops.products.publish.PublishVersion;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,13 +43,21 @@ final class RunAttempts {
     this.folder = folder.endsWith("/") ? folder.substring(0, folder.length() - 1) : folder;
   }
 
+  /** The folder of every run's attempts ({@code .dataops-runs}). */
+  String root() {
+    return folder.substring(0, folder.lastIndexOf('/'));
+  }
+
   String scratch(String attempt) {
     return folder + "/" + attempt;
   }
 
-  /** Records that this process runs {@code attempt}, writing its files to {@code dataLocation}. */
-  void register(String attempt, String dataLocation) {
-    Properties p = new Properties();
+  /**
+   * Records that this process runs {@code attempt} of {@code run}, writing its files to {@code dataLocation} (the run's
+   * record lets a later run of the product tell whose the folder is: {@link #deadRuns}).
+   */
+  void register(String attempt, String dataLocation, RunRecord run) {
+    Properties p = run.addTo(new Properties());
     ProcessHandle self = ProcessHandle.current();
     p.setProperty("host", host().orElse(""));
     p.setProperty("pid", Long.toString(self.pid()));
@@ -79,6 +88,47 @@ final class RunAttempts {
       removed++;
     }
     return removed;
+  }
+
+  /**
+   * The runs of {@code product} under {@code root} (the warehouse's {@code .dataops-runs}) whose every attempt's
+   * process is gone, by their folder's name: nothing resumes an attempt (the next one of the same key starts anew), so
+   * what they left is garbage once no process runs them.
+   */
+  static java.util.Map<String, RunRecord> deadRuns(FileIO io, String root, String product) {
+    java.util.Map<String, RunRecord> out = new java.util.TreeMap<>();
+    if (!(io instanceof SupportsPrefixOperations prefixed)) {
+      return out;
+    }
+    Set<String> folders = new TreeSet<>();
+    String segment = "/" + root.substring(root.lastIndexOf('/') + 1) + "/";
+    try {
+      for (FileInfo f : prefixed.listPrefix(root + "/")) {
+        int at = f.location().lastIndexOf(segment); // listed locations may spell the scheme otherwise
+        String rest = at < 0 ? "" : f.location().substring(at + segment.length());
+        if (rest.endsWith("/" + OWNER) && rest.indexOf('/') > 0) {
+          folders.add(rest.substring(0, rest.indexOf('/')));
+        }
+      }
+    } catch (RuntimeException none) {
+      return out; // no run yet
+    }
+    for (String folder : folders) {
+      RunAttempts run = new RunAttempts(io, root + "/" + folder);
+      Optional<RunRecord> record = Optional.empty();
+      boolean allDead = true;
+      for (String attempt : run.attempts()) {
+        Optional<Properties> owner = run.owner(attempt);
+        allDead &= owner.isPresent() && dead(owner.get());
+        if (record.isEmpty() && owner.isPresent()) {
+          record = RunRecord.from(owner.get());
+        }
+      }
+      if (allDead && record.isPresent() && record.get().product().equals(product)) {
+        out.put(folder, record.get());
+      }
+    }
+    return out;
   }
 
   private Set<String> attempts() {
