@@ -33,6 +33,7 @@ import java.util.Optional;
  * process is gone ({@code RunAttempts}).
  */
 public final class FlinkExecutor implements PipelineExecutor {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FlinkExecutor.class);
   public static final String ENGINE = FlinkRun.ENGINE;
 
   private final Lakehouse lakehouse;
@@ -91,7 +92,12 @@ public final class FlinkExecutor implements PipelineExecutor {
       // as recorded (the registry's JSON), as a recognized run reads it
       ProductVersion v = publisher.registry().byRunKey(plan.runKey()).orElseThrow();
       control.progress().accept(v.lineage().rowsIn());
-      run.removeStaleRuns(this::lockOf);
+      try {
+        run.removeStaleRuns(this::lockOf);
+      } catch (RuntimeException e) {
+        // the version is published: what is left stays for the next run of the product
+        LOG.warn("what dead runs of product {} left could not be removed", p.definition().product(), e);
+      }
       return PipelineVersions.result(v, p, ENGINE, false, false, seconds(started), run.stepSeconds());
     } finally {
       // However the run ended: a process that opened the file meanwhile finds the run done, or runs it anew.

@@ -401,43 +401,59 @@ public final class SpringBatchExecutor implements PipelineExecutor {
    * resume them; should such a key come again, its run starts anew, as a discarded one does. A run that can still
    * publish keeps its folder, to be resumed by the same command.
    */
-  private void removeStale(RunRecord published, Path own) throws IOException {
+  private void removeStale(RunRecord published, Path own) {
     List<Path> folders;
     try (var list = Files.list(workRoot)) {
       folders = list.filter(f -> f.getFileName().toString().startsWith("pipeline-") && !f.equals(own)).toList();
+    } catch (IOException e) {
+      LOG.warn("the work folder's runs could not be listed to remove dead ones", e);
+      return;
     }
     for (Path folder : folders) {
-      Optional<RunRecord> stale = record(folder).filter(r -> r.product().equals(published.product()));
-      if (stale.isEmpty()) {
-        continue; // another product's, or a folder from before run records
-      }
-      RunLock lock;
       try {
-        lock = RunLock.take(folder.resolve("owner"), lakehouse.config(), stale.get().runKey());
-      } catch (BadInputException goingOn) {
-        continue;
+        removeIfStale(published, folder);
+      } catch (IOException | RuntimeException e) {
+        // the version is published: a folder left stays for the next run of the product
+        LOG.warn("a dead run's folder {} could not be removed", folder.getFileName(), e);
       }
-      boolean removed = false;
-      try {
-        if (!stale.get().canStillPublish(lakehouse, productNow(published.product()))) {
-          JobParametersBuilder b = new JobParametersBuilder();
-          stale.get().parameters().forEach((name, value) -> b.addString(name, value, true));
-          JobInstance instance = batch.jobRepository().getJobInstance(stale.get().jobName(), b.toJobParameters());
-          if (instance != null) {
-            batch.jobRepository().deleteJobInstance(instance);
-          }
-          deleteQuietly(folder, folder.resolve("owner"));
-          removed = true;
+    }
+  }
+
+  private void removeIfStale(RunRecord published, Path folder) throws IOException {
+    Optional<RunRecord> stale = record(folder).filter(r -> r.product().equals(published.product()));
+    if (stale.isEmpty()) {
+      return; // another product's, or a folder from before run records
+    }
+    RunLock lock;
+    try {
+      lock = RunLock.take(folder.resolve("owner"), lakehouse.config(), stale.get().runKey());
+    } catch (BadInputException goingOn) {
+      return;
+    }
+    boolean removed = false;
+    try {
+      if (!stale.get().canStillPublish(lakehouse, productNow(published.product()))) {
+        JobParametersBuilder b = new JobParametersBuilder();
+        stale.get().parameters().forEach((name, value) -> b.addString(name, value, true));
+        JobInstance instance = batch.jobRepository().getJobInstance(stale.get().jobName(), b.toJobParameters());
+        if (instance != null) {
+          batch.jobRepository().deleteJobInstance(instance);
         }
-      } finally {
-        if (removed) {
-          lock.closeRemoving();
+        deleteQuietly(folder, folder.resolve("owner"));
+        removed = true;
+      }
+    } finally {
+      if (removed) {
+        lock.closeRemoving();
+        try {
           Files.deleteIfExists(folder);
-          LOG.info("removed the folder and job of run {} of product {}: its process is gone and it can no longer "
-              + "publish", stale.get().runKey().substring(0, 16), published.product());
-        } else {
-          lock.close();
+        } catch (java.nio.file.DirectoryNotEmptyException takenAgain) {
+          // a process took the run's lock anew since: the folder is its
         }
+        LOG.info("removed the folder and job of run {} of product {}: its process is gone and it can no longer "
+            + "publish", stale.get().runKey().substring(0, 16), published.product());
+      } else {
+        lock.close();
       }
     }
   }
