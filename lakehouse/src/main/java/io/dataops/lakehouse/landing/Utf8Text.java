@@ -44,6 +44,36 @@ final class Utf8Text {
     return count;
   }
 
+  /**
+   * The number of multi-byte characters in {@code b[from, to)}, or -1 when a byte of 0x80 and above there is not
+   * part of one; a character cut off at {@code to} ends the count (the text read so far may stop inside one).
+   * {@code enough}: stop counting there, the answer already clear.
+   */
+  static int multiByteCharacters(byte[] b, int from, int to, int enough) {
+    int count = 0;
+    int i = from;
+    while (i < to && count < enough) {
+      int c = b[i] & 0xff;
+      if (c < 0x80) {
+        i++;
+        continue;
+      }
+      int n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : -1;
+      if (n < 0) {
+        return -1;
+      }
+      if (i + n > to) {
+        break;
+      }
+      if (codePoints(b, i, n) != 1) {
+        return -1;
+      }
+      count++;
+      i += n;
+    }
+    return count;
+  }
+
   private static boolean cont(byte b) {
     return (b & 0xC0) == 0x80;
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dataops.core.BadInputException;
+import io.dataops.lakehouse.catalog.TableNames;
 import io.dataops.lakehouse.testing.Tables;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
@@ -598,6 +599,25 @@ class CsvLandingTest extends LandingFixture {
             .hasMessage("the file is UTF-16; send CSV as UTF-8, GBK or GB18030");
       }
     }
+  }
+
+  @Test
+  void utf8UnderAGbkContractIsRefusedAndGbkOfTheSameRowsLands() {
+    // Found by a probe: a UTF-8 file under encoding GBK landed 4 of 5 rows garbled (福田 as 绂忕敯), exit status 0.
+    String rows = "id,name\n1,福田\n2,罗湖区\n3,南山\n4,深圳市福田区\n5,宝安\n";
+    for (String encoding : List.of("GBK", "GB18030")) {
+      assertThatThrownBy(() -> land(TWO + "encoding: " + encoding + "\n", "u8.csv", rows.getBytes(StandardCharsets.UTF_8)))
+          .as(encoding).isInstanceOf(BadInputException.class)
+          .hasMessage("the file looks like UTF-8, not " + encoding
+              + " (its text is well-formed UTF-8); check the contract's encoding");
+      assertThat(lakehouse.exists(TableNames.ods("dept", "data"))).as("the refused landing's new table").isFalse();
+    }
+    LandingResult r = land(TWO + "encoding: GBK\n", "gbk.csv", rows.getBytes(GbkUtf8.GBK));
+    assertThat(r.rowsLanded()).isEqualTo(5);
+    assertThat(odsRows()).extracting(x -> x.getField("name")).containsExactly("福田", "罗湖区", "南山", "深圳市福田区", "宝安");
+    // Too few multi-byte characters to tell (GBK text of two or three is UTF-8 by accident in a few of a hundred).
+    LandingResult few = land(TWO + "encoding: GBK\n", "few.csv", "id,name\n1,福田\n2,x\n".getBytes(StandardCharsets.UTF_8));
+    assertThat(few.rowsRead()).isEqualTo(2);
   }
 
   /** The UTF-16 check has no false positives: no multi-byte character of these holds a NUL byte; U+0000 is data. */
