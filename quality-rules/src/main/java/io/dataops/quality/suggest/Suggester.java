@@ -174,11 +174,12 @@ public final class Suggester {
         && !numericContinuous(f.type()) && sample.values.stream().noneMatch(v -> io.dataops.lakehouse.identifiers
             .IdentifierPatterns.inText(String.valueOf(v)))) {
       expectations.add(expectation("expect_column_values_to_be_in_set", kw("column", c, "value_set",
-          sample.values.stream().sorted().toList()), "categorical: " + sample.values.size() + " distinct values"));
+          valueSet(sample.values, f.type())), "categorical: " + sample.values.size() + " distinct values"));
     }
     if (stats != null && stats.count > 0 && stats.min >= 0) {
       expectations.add(expectation("expect_column_values_to_be_between", kw("column", c, "min_value", 0),
-          "non-negative numbers: the smallest value was " + stats.min));
+          "non-negative numbers: the smallest value was " + (integral(f.type()) ? String.valueOf((long) stats.min)
+              : String.valueOf(stats.min))));
     }
     if (f.type().typeId() == Type.TypeID.STRING && values > 0) {
       if (prof.idCards >= 0.9 * values) {
@@ -192,6 +193,25 @@ public final class Suggester {
             prof.minLength), "every value had " + prof.minLength + " characters"));
       }
     }
+  }
+
+  /**
+   * A categorical column's values, sorted, in its type: the engine compares an int or long column's values with
+   * numbers and a boolean column's with booleans, so text members would fail every row (found by a probe: "1", "10"
+   * for an int column). Other types' sampled values are their text, as the engine compares them.
+   */
+  static List<?> valueSet(java.util.Collection<String> values, Type type) {
+    if (integral(type)) {
+      return values.stream().map(Long::valueOf).sorted().toList();
+    }
+    if (type.typeId() == Type.TypeID.BOOLEAN) {
+      return values.stream().map(Boolean::valueOf).sorted().toList();
+    }
+    return values.stream().sorted().toList();
+  }
+
+  private static boolean integral(Type t) {
+    return t.typeId() == Type.TypeID.INTEGER || t.typeId() == Type.TypeID.LONG;
   }
 
   private static Map<String, Object> prc(String type, String column, long valid, long values) {
