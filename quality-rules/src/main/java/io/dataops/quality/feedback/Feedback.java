@@ -75,7 +75,7 @@ public final class Feedback {
   public Delivery deliver(QualityReport report, String department, String dataset, AuditSink audit) {
     // The failing rows (millions, when a rule fails on every row of a big feed) are read and sorted before the
     // transaction, which then only copies them into the report: the database's write lock is not held meanwhile.
-    Path failingRows;
+    Path failingRows = null;
     try {
       OwnerOnly.directories(scratch);
       FailingRowsCsv.sweep(scratch, java.time.Instant.now());
@@ -83,18 +83,30 @@ public final class Feedback {
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(failingRows), 1 << 16)) {
         FailingRowsCsv.write(lakehouse, report.runId(), scratch, out);
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // A half-written file (the disk filled up) goes at once, not at the sweep of a later delivery.
+      deleteQuietly(failingRows);
+      if (e instanceof RuntimeException r) {
+        throw r;
+      }
       throw new UncheckedIOException("cannot write the failing rows of quality run " + report.runId() + " under "
-          + scratch, e);
+          + scratch, (IOException) e);
     }
     try {
       return deliver(report, department, dataset, audit, failingRows);
     } finally {
-      try {
-        Files.deleteIfExists(failingRows);
-      } catch (IOException e) {
-        // left for the sweep of the next delivery (FailingRowsCsv.sweep)
-      }
+      deleteQuietly(failingRows);
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    if (file == null) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      // left for the sweep of the next delivery (FailingRowsCsv.sweep)
     }
   }
 

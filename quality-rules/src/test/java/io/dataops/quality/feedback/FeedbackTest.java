@@ -11,6 +11,7 @@ import io.dataops.lakehouse.landing.Landing;
 import io.dataops.lakehouse.landing.LandingRequest;
 import io.dataops.lakehouse.landing.LandingResult;
 import io.dataops.core.testing.PostgresServer;
+import io.dataops.core.testing.Tmpfs;
 import io.dataops.quality.run.QualityReport;
 import io.dataops.quality.run.QualityRunner;
 import io.dataops.quality.suite.SuiteParser;
@@ -148,6 +149,35 @@ class FeedbackTest {
       assertThat(store.resolve(gender.id(), "wang", note, audit).resolutionNote()).isEqualTo(note);
       assertThat(store.events(gender.id())).extracting(Ticket.Event::actor)
           .containsExactly("quality run " + bad.runId(), signer + " (wang)", "wang");
+    }
+  }
+
+  /** Found by a probe: the disk filling up while the failing rows were written left a partial file in the scratch. */
+  @Test
+  void failingRowsHalfWrittenOnAFullDiskAreDeletedAtOnce() throws Exception {
+    LakehouseConfig cfg = LakehouseConfig.embedded(dir.resolve("home"));
+    TicketStore store = new TicketStore(cfg.catalogUri(), null, null);
+    try (Lakehouse lh = Lakehouse.open(cfg); Tmpfs disk = Tmpfs.mount(dir.resolve("disk"), 1)) {
+      QualityReport bad = feed(lh, BAD, "bad.csv");
+      Path scratch = Files.createDirectories(disk.dir().resolve("outbox-scratch"));
+      Path filler = disk.dir().resolve("filler");
+      try (var out = Files.newOutputStream(filler)) {
+        byte[] block = new byte[4096];
+        while (true) {
+          out.write(block);
+        }
+      } catch (java.io.IOException full) {
+        // the device is full
+      }
+      Feedback feedback = new Feedback(store, lh, disk.dir().resolve("outbox"));
+      assertThatThrownBy(() -> feedback.deliver(bad, "public-security", "people", event -> { }))
+          .hasMessageStartingWith("cannot write the failing rows of quality run " + bad.runId());
+      try (var left = Files.list(scratch)) {
+        assertThat(left.toList()).as("nothing half-written left").isEmpty();
+      }
+      assertThat(store.fed(bad.table(), bad.feedId())).isFalse();
+      Files.delete(filler);
+      assertThat(feedback.deliver(bad, "public-security", "people", event -> { }).files()).contains("failing-rows.csv");
     }
   }
 
