@@ -138,12 +138,16 @@ final class CsvFeedReader extends BufferedFeedReader {
    * LF line ends (found by a probe: the refusal echoed every row of the file as header names).
    */
   private boolean bareCarriageReturn(int start, int end) {
+    return carriageReturn(buf, start, end, quote);
+  }
+
+  /** Whether {@code b[from, to)} holds a CR outside quotes. */
+  static boolean carriageReturn(byte[] b, int from, int to, byte quote) {
     boolean quoted = false;
-    for (int i = start; i < end; i++) {
-      byte b = buf[i];
-      if (b == quote) {
+    for (int i = from; i < to; i++) {
+      if (b[i] == quote) {
         quoted = !quoted;
-      } else if (b == '\r' && !quoted) {
+      } else if (b[i] == '\r' && !quoted) {
         return true;
       }
     }
@@ -540,6 +544,14 @@ final class CsvFeedReader extends BufferedFeedReader {
 
   /** Framed CSV records, split into fields and decoded on a worker. */
   static final class CsvBatch extends FramedBatch {
+    /**
+     * Told with a wrong field count when the row holds a CR outside quotes: a lone CR in an LF file (found by a
+     * probe) joins two lines into one row, which otherwise read as a mere "found 13" (the trailing CR of a CRLF line
+     * is not part of the row; a CR in a field of a row of the right count stays data).
+     */
+    static final String MIXED_LINE_ENDS = "; the row holds a carriage return (CR) outside quotes: the file mixes line "
+        + "endings, save it with LF or CRLF line endings";
+
     private final Layout layout;
     private final List<String> fields = new ArrayList<>();
 
@@ -627,7 +639,8 @@ final class CsvFeedReader extends BufferedFeedReader {
       }
       int[] map = layout.fieldToColumn;
       if (n != map.length) {
-        problems.add(new Problem(Problem.COLUMN_COUNT, null, "expected " + map.length + " fields, found " + n));
+        problems.add(new Problem(Problem.COLUMN_COUNT, null, "expected " + map.length + " fields, found " + n
+            + (carriageReturn(b, starts[i], end, q) ? MIXED_LINE_ENDS : "")));
         return;
       }
       if (structural != null) {

@@ -602,6 +602,26 @@ class CsvLandingTest extends LandingFixture {
   }
 
   @Test
+  void aLoneCarriageReturnThatJoinsTwoLinesIsNamedInTheReason() {
+    // Found by a probe: LF, CRLF and CR in turn between ten rows gave "expected 7 fields, found 13", no word of CR.
+    String[] ends = {"\n", "\r\n", "\r"};
+    StringBuilder csv = new StringBuilder("id,name\n");
+    for (int i = 1; i <= 10; i++) {
+      csv.append(i).append(",n").append(i).append(ends[i % 3]);
+    }
+    LandingResult r = land(TWO, csv.toString());
+    assertThat(r.rowsRead()).isEqualTo(r.rowsLanded() + r.rowsQuarantined());
+    assertThat(r.rowsQuarantined()).isEqualTo(3);
+    assertThat(quarantineRows()).extracting(x -> (String) x.getField("reason")).containsOnly(
+        "expected 2 fields, found 3; the row holds a carriage return (CR) outside quotes: the file mixes line endings,"
+            + " save it with LF or CRLF line endings");
+    // A CR inside quotes is data, and a row of the right count keeps its CR: neither is told.
+    LandingResult quoted = land(TWO, "q.csv", "id,name\n1,\"a\rb\",x\n2,c\rd\n".getBytes(StandardCharsets.UTF_8));
+    assertThat(quoted.rowsLanded()).isEqualTo(1);
+    assertThat(quarantineRows()).extracting(x -> (String) x.getField("reason")).contains("expected 2 fields, found 3");
+  }
+
+  @Test
   void utf8UnderAGbkContractIsRefusedAndGbkOfTheSameRowsLands() {
     // Found by a probe: a UTF-8 file under encoding GBK landed 4 of 5 rows garbled (福田 as 绂忕敯), exit status 0.
     String rows = "id,name\n1,福田\n2,罗湖区\n3,南山\n4,深圳市福田区\n5,宝安\n";
