@@ -88,9 +88,9 @@ public final class IdentifierPatterns {
    * Whether a free text holds a resident ID, mobile or bank card number also as people write them: digit groups joined
    * by short runs of spaces, hyphens, dots, slashes, underscores, parentheses or commas, a mobile after the country code
    * ({@code +86 138-0013-8000}, {@code 0086…}, {@code (135) 1234 5678}), digits of any script or Chinese numerals
-   * ({@link #isDigit}), a bank card as 16 to 19
-   * digits with a valid Luhn check digit, grouped or not, an ID number among longer digits or in its old 15-digit form,
-   * and one whose check character is wrong or missing ({@link #findToMask}).
+   * ({@link #isDigit}), a bank card as 16 to 19 digits with a valid Luhn check digit or UnionPay's 62 first, grouped
+   * or not, an ID number among longer digits or in its old 15-digit form, and one whose check character is wrong or
+   * missing ({@link #findToMask}).
    * For masking values shown in reports (found by a probe: such numbers were shown whole), where masking a number that
    * only looks like one costs nothing; a product's leak check uses {@link #identifierInWrittenForms}, without bank
    * cards, embedded or old ID numbers, nor ID numbers failing their check character (those it tests by equality with
@@ -271,6 +271,13 @@ public final class IdentifierPatterns {
       false);
 
   /**
+   * The prefix of China UnionPay's cards, nearly every card issued in the mainland: in a report, 16 to 19 digits
+   * starting so are masked whatever their Luhn digit (found by a probe: a card number with one wrong digit, the very
+   * value a card rule fails, was shown whole). Visa's 4 and Mastercard's 5 would take one long number in five.
+   */
+  private static final String UNIONPAY = "62";
+
+  /**
    * {@code reports}: also bank cards, ID numbers whatever their check character ({@link #findToMask}), among longer
    * digits and old 15-digit ID numbers. {@code amount}: not a mobile number (13,800,138,000 yuan is a sum a free text
    * may well hold; an ID number of 18 digits is no sum).
@@ -289,8 +296,8 @@ public final class IdentifierPatterns {
     if (!reports) {
       return false;
     }
-    if (v.length() >= 16 && v.length() <= 19 && PrcIdentifiers.luhn(v)) {
-      return true;
+    if (v.length() >= 16 && v.length() <= 19 && (PrcIdentifiers.luhn(v) || v.startsWith(UNIONPAY))) {
+      return true; // a card number with a wrong digit is still a person's, as an ID number with a wrong check character
     }
     for (int at = 0; v.length() > 18 && at + 18 <= v.length(); at++) {
       if (idAt(v, at, false)) {
