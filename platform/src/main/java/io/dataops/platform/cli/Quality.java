@@ -119,9 +119,11 @@ final class Quality {
 
   static String text(QualityReport r) {
     boolean added = Boolean.TRUE.equals(r.validation().meta().get("incremental"));
-    StringBuilder s = new StringBuilder(String.format("quality %s on %s @ %s: %s (%d of %d expectations met; %,d rows "
+    // A table that never held a row has no snapshot to name (a probe saw "@ null").
+    String at = r.snapshotId() == null ? " (no snapshot: it has never held a row)" : " @ " + r.snapshotId();
+    StringBuilder s = new StringBuilder(String.format("quality %s on %s%s: %s (%d of %d expectations met; %,d rows "
         + "%s, %,d failing rows recorded in quality.row_failures, run %s)%n", r.validation().suiteName(),
-        r.table(), r.snapshotId(), r.validation().success() ? "PASSED" : "FAILED",
+        r.table(), at, r.validation().success() ? "PASSED" : "FAILED",
         r.validation().statistics().successful(), r.validation().statistics().evaluated(), r.rowsScanned(),
         added ? "added up from the stored states of their feed runs, no data read" : "scanned",
         r.failingRows(), r.runId()));

@@ -53,6 +53,11 @@ public final class QualityRunner {
   public static final TableIdentifier ROW_FAILURES = QualityTables.ROW_FAILURES;
   private static final DateTimeFormatter RUN_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
 
+  /** A run's id: its time and a random suffix, always eight hex digits so that ids line up (a probe saw seven). */
+  static String runId(OffsetDateTime now, int random) {
+    return RUN_TIME.format(now) + "-" + String.format("%08x", random);
+  }
+
   private final Lakehouse lakehouse;
   private final Path workDir;
   private final int threads;
@@ -220,7 +225,7 @@ public final class QualityRunner {
       scanned = added::contains;
     }
     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-    String runId = RUN_TIME.format(now) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt());
+    String runId = runId(now, ThreadLocalRandom.current().nextInt());
     List<Expectation> expectations = suite.expectations();
     List<String> columnsOf = expectations.stream().map(QualityRunner::columnsOf).toList();
     Table failures = lakehouse.createOrLoad(ROW_FAILURES, new org.apache.iceberg.Schema(
