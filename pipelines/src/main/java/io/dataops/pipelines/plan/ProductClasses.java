@@ -20,7 +20,8 @@ import org.apache.iceberg.catalog.TableIdentifier;
  * saved mergeable state ({@link ClassCounts}), a file of the warehouse that the product snapshot of each version names
  * ({@link #SUMMARY_CLASSES}). A run adds the counts of its increment to the saved ones, writes the sum as the next
  * version's state (before the commit: no version is ever without its state) and judges every class by its total:
- * rows of classes below k are held back, not published ({@code HeldRows} in products).
+ * rows of classes below k are held back, not published ({@code HeldRows} in products). A full run with privacy saves
+ * its own counts and suppressed rows the same way ({@link #keepsState}): an incremental run continues from its version.
  */
 public final class ProductClasses {
   /** The snapshot summary property naming the product's class counts after that version. */
@@ -48,8 +49,9 @@ public final class ProductClasses {
     if (saved == null && plan.increment().baseSnapshot() != null) {
       // its rows were judged without the classes to come: k over the whole product could not be told
       throw new BadInputException("the current version of product " + plan.product() + " was made without the "
-          + "class counts an incremental run with privacy keeps (in mode full, or without privacy): run it in mode full"
-          + " again, or give this pipeline a new product name to go on incrementally");
+          + "class counts an incremental run with privacy keeps (without privacy, with privacy.optimize, or before "
+          + "full runs kept them): run it in mode full again, or give this pipeline a new product name to go on "
+          + "incrementally");
     }
     String savedK = plan.increment().base().get(SUMMARY_K);
     int k = plan.pipeline().privacy().k();
@@ -85,7 +87,30 @@ public final class ProductClasses {
               + "full to rebuild the product");
         }
       }
-      String location = stateFolder(lakehouse, plan) + "classes-" + UUID.randomUUID() + ".bin";
+      return save(plan, lakehouse, counted, spillDir, memoryBudget);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or save the class counts of product " + plan.product(), e);
+    }
+  }
+
+  /**
+   * Whether a run of {@code plan} keeps the product's class counts and the rows of its small classes as the state an
+   * incremental run continues from: with privacy, in either mode (a full run's suppressed rows are the held rows of
+   * its version), unless the generalization search chose the product's classes (counts over its lattice, which mode
+   * incremental refuses).
+   */
+  public static boolean keepsState(RunPlan plan) {
+    return plan.pipeline().privacy() != null && plan.pipeline().privacy().optimization() == null;
+  }
+
+  /**
+   * Saves {@code counted} (the whole product's class counts: an incremental run's sum, or a full run's own) in the
+   * state folder for the version's snapshot to name, and gives the verdict over them. Written before the commit: no
+   * version is ever without its state, and a run killed before its commit leaves an orphan file only.
+   */
+  public static Judged save(RunPlan plan, Lakehouse lakehouse, ClassCounts counted, Path spillDir, long memoryBudget) {
+    String location = stateFolder(lakehouse, plan) + "classes-" + UUID.randomUUID() + ".bin";
+    try {
       try (OutputStream out = lakehouse.io().newOutputFile(location).create()) {
         counted.writeTo(out);
       }
@@ -93,7 +118,7 @@ public final class ProductClasses {
         return new Judged(check.finish(counted), location);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read or save the class counts of product " + plan.product(), e);
+      throw new UncheckedIOException("cannot save the class counts of product " + plan.product(), e);
     }
   }
 

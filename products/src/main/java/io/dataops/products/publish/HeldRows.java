@@ -126,6 +126,39 @@ public final class HeldRows {
     return new Split(publish, held, replaced, heldNow, released, heldTotal);
   }
 
+  /**
+   * The held rows of a version made in mode full with privacy (the state an incremental run continues from, as after
+   * an incremental version): the rows the engine suppressed, desensitized as the product's rows and written to
+   * {@code parts} beside the product's files, merged into the one held file of the state folder that the version's
+   * snapshot names. The parts go once the version is recorded ({@link Split#replaced()}); the product's files are
+   * published as they are.
+   */
+  public static Split suppressed(Lakehouse lakehouse, RunPlan plan, List<String> files, List<String> parts) {
+    Table table = lakehouse.load(ProductTables.id(plan.product()));
+    Schema schema = ProductTables.writeSchema(table, plan.pipeline());
+    GenericAppenderFactory appenders = new GenericAppenderFactory(schema);
+    appenders.setAll(table.properties());
+    String held = ProductClasses.stateFolder(lakehouse, plan) + "held-" + UUID.randomUUID() + ".parquet";
+    long rows = 0;
+    try (FileAppender<Record> heldOut = appenders.newAppender(table.io().newOutputFile(held), FileFormat.PARQUET)) {
+      for (String part : parts) {
+        try (CloseableIterable<Record> records = read(table, schema, part)) {
+          for (Record r : records) {
+            heldOut.add(r);
+            rows++;
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot save the suppressed rows of product " + plan.product(), e);
+    }
+    if (rows == 0) {
+      table.io().deleteFile(held);
+      held = null;
+    }
+    return new Split(files, held, parts, rows, 0, rows);
+  }
+
   private static boolean anyHeld(Table table, Schema schema, String file, RowPolicies policies, List<String> columns,
       AnonymityCheck.Verdict verdict) throws IOException {
     try (CloseableIterable<Record> rows = read(table, schema, file)) {

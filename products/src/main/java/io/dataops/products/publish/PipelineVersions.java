@@ -155,9 +155,9 @@ public final class PipelineVersions {
   }
 
   /**
-   * As above, for an incremental run with privacy: the version's snapshot also names the product's class counts
-   * ({@code judged}) and the rows held back after it ({@code split}), so that the rows, the counts and the held rows
-   * become the version together, in one commit.
+   * As above, for a run with privacy: the version's snapshot also names the product's class counts ({@code judged})
+   * and the rows held back after it ({@code split}; a full run's are its suppressed rows), so that the rows, the counts
+   * and the held rows become the version together, in one commit.
    */
   public static PublishVersion publish(ProductPublisher publisher, RunPlan plan, String engine, List<String> files,
       Lineage lineage, Actor actor, Map<String, Object> earlierVerdict, ProductClasses.Judged judged,
@@ -170,13 +170,14 @@ public final class PipelineVersions {
       publish.append(split == null ? files : split.publish()).after(plan.increment().baseSnapshot())
           .summary(Increment.SUMMARY_MODE, "incremental")
           .summary(Increment.SUMMARY_FROM, Increment.format(plan.inputsFrom()));
-      if (judged != null) {
-        publish.summary(ProductClasses.SUMMARY_CLASSES, judged.location())
-            .summary(ProductClasses.SUMMARY_K, String.valueOf(plan.pipeline().privacy().k()));
-      }
-      if (split != null && split.held() != null) {
-        publish.summary(ProductClasses.SUMMARY_HELD, split.held());
-      }
+    }
+    // in mode full too: the state an incremental run of the same product continues from (HeldRows.suppressed)
+    if (judged != null) {
+      publish.summary(ProductClasses.SUMMARY_CLASSES, judged.location())
+          .summary(ProductClasses.SUMMARY_K, String.valueOf(plan.pipeline().privacy().k()));
+    }
+    if (split != null && split.held() != null) {
+      publish.summary(ProductClasses.SUMMARY_HELD, split.held());
     }
     return publish;
   }

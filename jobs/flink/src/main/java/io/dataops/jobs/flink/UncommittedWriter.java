@@ -88,6 +88,11 @@ public final class UncommittedWriter extends AbstractStreamOperator<Void>
    * files of an attempt that died are found and removed by the next one.
    */
   public static Files write(DataStream<RowData> rows, Table table, Schema schema, String dataLocation) {
+    return write(rows, table, schema, dataLocation, table.name());
+  }
+
+  /** As above; {@code what} names the files (a job's second writer into the same table: its accumulator). */
+  public static Files write(DataStream<RowData> rows, Table table, Schema schema, String dataLocation, String what) {
     if (!table.spec().isUnpartitioned()) {
       throw new IllegalArgumentException(table.name() + " is partitioned; product tables are not");
     }
@@ -99,9 +104,9 @@ public final class UncommittedWriter extends AbstractStreamOperator<Void>
         TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
     TaskWriterFactory<RowData> factory = new RowDataTaskWriterFactory(supplier, rowType, targetSize,
         FileFormat.PARQUET, Map.of(), null, false, schema, table.spec());
-    Files files = new Files("dataops.written-files." + table.name());
+    Files files = new Files("dataops.written-files." + what);
     // Flink chains an operator to its producer by default (same parallelism, forward): no exchange.
-    rows.transform("write uncommitted files of " + table.name(), Types.VOID,
+    rows.transform("write uncommitted files of " + what, Types.VOID,
             new UncommittedWriter(factory, files.accumulator()))
         .setParallelism(rows.getParallelism())
         .sinkTo(new DiscardingSink<>()).setParallelism(rows.getParallelism()).name("end");

@@ -324,11 +324,15 @@ class IncrementalRunTest extends EnginesFixture {
     }
   }
 
-  /** Rows a full run published were judged without the counts to come: an incremental run cannot add to them. */
+  /**
+   * Rows a full run without privacy published were judged by no class counts: an incremental run with privacy cannot
+   * add to them.
+   */
   @org.junit.jupiter.api.Test
-  void anIncrementalRunWithPrivacyRefusesAProductMadeInModeFull() throws Exception {
+  void anIncrementalRunWithPrivacyRefusesAProductMadeWithoutPrivacy() throws Exception {
     visits(1, "A", "A", "A", "B");
-    PipelineRunResult full = onSpringBatch(bind(visitsPipeline("visits", "full")));
+    String withoutPrivacy = visitsPipeline("visits", "full").replaceAll("(?s)privacy:.*?(?=product:)", "");
+    PipelineRunResult full = onSpringBatch(bind(withoutPrivacy));
     visits(5, "B", "B");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> onSpringBatch(bind(visitsPipeline("visits",
         "incremental")))).isInstanceOf(io.dataops.core.BadInputException.class)
@@ -339,6 +343,82 @@ class IncrementalRunTest extends EnginesFixture {
     try (var left = Files.walk(dir.resolve("work"))) {
       assertThat(left.filter(f -> f.getFileName().toString().startsWith("pipeline-"))).isEmpty();
     }
+  }
+
+  /**
+   * A full run with privacy saves what an incremental run keeps: the product's class counts, the k, and its
+   * suppressed rows as the held rows. The same file switched to mode incremental reads only what was appended after
+   * the full run's snapshot and releases the held rows its rows lift: the product equals a full run's over the same
+   * snapshot. (Before, "made without the class counts" ended incremental runs of the product for good.)
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"spring-batch", "flink"})
+  void anIncrementalRunContinuesFromAFullRunWithPrivacy(String engine) throws Exception {
+    long s1 = visits(1, "A", "A", "A", "B");
+    PipelineRunResult v1 = run(engine, bind(visitsPipeline("visits", "full")));
+    assertThat(streets(v1)).isEqualTo(Map.of("A", 3));
+    assertThat(v1.rowsSuppressed()).isEqualTo(1);
+    assertThat(stateOf(v1)).as("its held rows and class counts").hasSize(2).isEqualTo(state("visits"));
+    assertThat(lakehouse.load(ProductTables.id("visits")).snapshot(v1.snapshotId()).summary())
+        .containsEntry(io.dataops.pipelines.plan.ProductClasses.SUMMARY_K, "3");
+
+    long s2 = visits(5, "B", "B");
+    PipelineRunResult v2 = run(engine, bind(visitsPipeline("visits", "incremental")));
+    assertThat(v2.version()).isEqualTo(2);
+    assertThat(v2.rowsIn()).as("only what was appended after the full run's snapshot").isEqualTo(2);
+    assertThat(version(v2).lineage().inputsFrom()).isEqualTo(Map.of("ods.street_office__visits", s1));
+    assertThat(version(v2).lineage().inputs()).isEqualTo(Map.of("ods.street_office__visits", s2));
+    assertThat(v2.privacy()).containsEntry("heldNow", 0).containsEntry("released", 1).containsEntry("heldBack", 0);
+    assertThat(streets(v2)).isEqualTo(Map.of("A", 3, "B", 3));
+
+    PipelineRunResult full = run(engine, bind(visitsPipeline("visits-full", "full")));
+    assertThat(rows(v2)).as("a full run's product over the same snapshot, as a multiset").isEqualTo(rows(full));
+  }
+
+  /** Destroying a full version removes the state its snapshot names, as an incremental version's. */
+  @org.junit.jupiter.api.Test
+  void destroyingAFullVersionRemovesTheStateItSaved() throws Exception {
+    visits(1, "A", "A", "A", "B");
+    run("spring-batch", bind(visitsPipeline("visits", "full")));
+    assertThat(state("visits")).hasSize(2);
+    var lifecycle = new io.dataops.products.lifecycle.Lifecycle(lakehouse, registry(),
+        io.dataops.core.audit.AuditSink.NONE);
+    lifecycle.submit("visits", 1, OPERATOR);
+    lifecycle.reject("visits", 1, AUTHORITY, "withdrawn by the street office");
+
+    var certificate = destroy("visits", 1).certificate();
+
+    assertThat(state("visits")).as("the suppressed rows kept and the class counts are gone").isEmpty();
+    assertThat(certificate.files()).filteredOn(f -> !f.kind().equals("data"))
+        .extracting(f -> f.kind() + " " + f.disposition())
+        .containsExactlyInAnyOrder("held-rows remove", "class-counts remove");
+    assertThat(certificate.postCheck().passed()).isTrue();
+  }
+
+  /**
+   * A change of k refused in mode incremental is made by a full rebuild, after which incremental runs go on from it
+   * (before, the rebuilt product was refused for good: "made without the class counts").
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"spring-batch", "flink"})
+  void aFullRebuildAfterARefusedKChangeLetsIncrementalRunsGoOn(String engine) throws Exception {
+    visits(1, "A", "A", "A", "B", "B");
+    run(engine, bind(visitsPipeline("visits", "incremental")));
+    visits(6, "C");
+    String k2 = visitsPipeline("visits", "incremental").replace("k: 3", "k: 2");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> run(engine, bind(k2)))
+        .isInstanceOf(io.dataops.core.BadInputException.class).hasMessageContaining("run the pipeline in mode full");
+
+    PipelineRunResult rebuilt = run(engine, bind(k2.replace("mode: incremental", "mode: full")));
+    assertThat(streets(rebuilt)).as("C under k = 2, suppressed").isEqualTo(Map.of("A", 3, "B", 2));
+
+    visits(7, "C");
+    PipelineRunResult next = run(engine, bind(k2));
+    assertThat(next.version()).isEqualTo(3);
+    assertThat(next.rowsIn()).isEqualTo(1);
+    assertThat(next.privacy()).containsEntry("released", 1).containsEntry("heldBack", 0).containsEntry("k", 2);
+    PipelineRunResult full = run(engine, bind(visitsPipeline("visits-full", "full").replace("k: 3", "k: 2")));
+    assertThat(rows(next)).isEqualTo(rows(full));
   }
 
   /**

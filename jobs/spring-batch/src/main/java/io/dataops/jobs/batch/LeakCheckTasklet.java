@@ -46,8 +46,10 @@ final class LeakCheckTasklet implements Tasklet {
   @Override
   public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
     var instance = chunkContext.getStepContext().getStepExecution().getJobExecution().getJobInstance();
-    String saved = run.lastStep(instance, RunState.STEP_WRITE).getExecutionContext().getString(ProductFileWriter.FILES, "");
-    List<String> files = saved.isEmpty() ? List.of() : List.of(saved.split("\n"));
+    var written = run.lastStep(instance, RunState.STEP_WRITE).getExecutionContext();
+    // the suppressed rows a full run keeps for its version's state too: they are product rows, checked as those
+    List<String> files = new ArrayList<>(ProductFileWriter.listed(written, ProductFileWriter.FILES));
+    files.addAll(ProductFileWriter.listed(written, ProductFileWriter.HELD));
     BoundPipeline p = run.pipeline;
     LeakCheck check = run.leakCheck();
     // Files the write step tested as it wrote them (in this process) need not be read again.

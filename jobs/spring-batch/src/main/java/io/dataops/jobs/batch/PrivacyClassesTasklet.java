@@ -14,7 +14,10 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  * be suppressed. A restart of this step starts it over: its result is all or nothing.
  */
 final class PrivacyClassesTasklet implements Tasklet {
-  /** Where an incremental product's class counts with this run's are saved (the step context's key). */
+  /**
+   * Where the product's class counts after this run are saved (the step context's key): an incremental run's sum, a
+   * full run's own ({@link RunState#keepsSuppressed}).
+   */
   static final String CLASSES = "privacy.classes";
   private final RunState run;
 
@@ -58,8 +61,16 @@ final class PrivacyClassesTasklet implements Tasklet {
             run.policies.person(product));
         rows++;
       }
-      if (!run.plan.incremental()) {
+      if (!run.plan.incremental() && !run.keepsSuppressed) {
         return new Counted(check.finish(), rows, null);
+      }
+      if (!run.plan.incremental()) {
+        // a full run's counts are the whole product's: saved as they are, for an incremental run to continue from
+        try (ClassCounts counted = check.counts()) {
+          ProductClasses.Judged saved = ProductClasses.save(run.plan, run.lakehouse, counted,
+              run.workDir.resolve("classes-total"), run.settings.privacyMemory());
+          return new Counted(saved.verdict(), rows, saved.location());
+        }
       }
       // over the whole product: the saved class counts plus this increment's, saved for the next version
       try (ClassCounts counted = check.counts()) {

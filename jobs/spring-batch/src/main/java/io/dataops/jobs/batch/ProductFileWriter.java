@@ -33,6 +33,11 @@ final class ProductFileWriter implements ItemStreamWriter<List<Object[]>>, StepE
   static final String SUPPRESSED = "product.rows-suppressed";
   static final String WRITTEN = "product.rows-written";
   static final String UNFIT = "product.unfit-values";
+  /**
+   * The closed files of suppressed rows a full run keeps as its version's held rows ({@link RunState#keepsSuppressed}):
+   * beside the product's files, never published; the publish merges them into the state folder's held file.
+   */
+  static final String HELD = "product.held-parts";
 
   /** Rows the leak check takes at once: their objects fit in a core's cache (a few hundred kilobytes). */
   private static final int CHECKED_AT_ONCE = 512;
@@ -40,6 +45,7 @@ final class ProductFileWriter implements ItemStreamWriter<List<Object[]>>, StepE
   private final RunState run;
   private final WriteProgress progress;
   private final List<String> files = new ArrayList<>();
+  private final List<String> heldParts = new ArrayList<>();
   private long rowsDone;
   private long suppressedDone;
   private long writtenDone;
@@ -54,6 +60,11 @@ final class ProductFileWriter implements ItemStreamWriter<List<Object[]>>, StepE
   /** Where {@link #current} writes: known before it closes, so that a file whose closing failed is removed too. */
   private String currentLocation;
   private long rowsInFile;
+  /** Touched by the encoder thread only: the open file of suppressed rows kept (closed with {@link #current}). */
+  private DataWriter<Object[]> held;
+  private String heldLocation;
+  /** Whether suppressed rows were sent since the last closed file (on the step's thread). */
+  private boolean heldSent;
   /**
    * Tests every row written (on the encoder thread; see {@link LeakCheckTasklet}). Not in the processor: measured by
    * thread CPU, the main thread (the scan, the policies) is the longer of the two, and the check costs the same on
@@ -79,6 +90,13 @@ final class ProductFileWriter implements ItemStreamWriter<List<Object[]>>, StepE
     if (!saved.isEmpty()) {
       files.addAll(List.of(saved.split("\n")));
     }
+    String savedHeld = context.getString(HELD, "");
+    heldParts.clear();
+    if (!savedHeld.isEmpty()) {
+      heldParts.addAll(List.of(savedHeld.split("\n")));
+    }
+    heldSent = false;
+    progress.held.clear();
     rowsDone = context.getLong(ROWS_DONE, 0L);
     suppressedDone = context.getLong(SUPPRESSED, 0L);
     writtenDone = context.getLong(WRITTEN, 0L);
@@ -109,6 +127,12 @@ final class ProductFileWriter implements ItemStreamWriter<List<Object[]>>, StepE
     });
   }
 
+  /** The files a write step's context names under {@code key} ({@link #FILES}, {@link #HELD}). */
+  static List<String> listed(ExecutionContext context, String key) {
+    String saved = context.getString(key, "");
+    return saved.isEmpty() ? List.of() : List.of(saved.split("\n"));
+  }
+
   static Map<String, Long> unfit(String json) {
     try {
       return RunState.JSON.readValue(json, new TypeReference<Map<String, Long>>() { });
@@ -123,15 +147,18 @@ final class ProductFileWriter implements ItemStreamWriter<List<Object[]>>, StepE
     for (List<Object[]> item : chunk) {
       rows.addAll(item); // one item a chunk (TransformReader)
     }
-    if (!rows.isEmpty()) {
+    List<Object[]> suppressed = new ArrayList<>(progress.held); // the chunk's rows kept as held rows (few)
+    progress.held.clear();
+    if (!rows.isEmpty() || !suppressed.isEmpty()) {
       while (inFlight.size() >= 2) {
         await(inFlight.removeFirst());
       }
-      inFlight.addLast(encoder.submit(() -> encode(rows)));
+      inFlight.addLast(encoder.submit(() -> encode(rows, suppressed)));
       rowsInFile += rows.size();
       written += rows.size();
+      heldSent |= !suppressed.isEmpty();
     }
-    if (rowsInFile >= run.settings.rowsPerFile() || progress.ended && rowsInFile > 0) {
+    if (rowsInFile >= run.settings.rowsPerFile() || progress.ended && (rowsInFile > 0 || heldSent)) {
       // The last file too is closed here, in its chunk: a failure to finish it (a full disk, an upload refused)
       // fails the step. Spring Batch records a step as completed before afterStep, and only logs what that throws:
       // closing it there lost the file's rows from the version without a word.
@@ -143,7 +170,19 @@ final class ProductFileWriter implements ItemStreamWriter<List<Object[]>>, StepE
   }
 
   /** On the encoder thread. */
-  private void encode(List<Object[]> rows) {
+  private void encode(List<Object[]> rows, List<Object[]> suppressed) {
+    if (!suppressed.isEmpty()) {
+      if (held == null) {
+        var file = fileFactory.newOutputFile();
+        heldLocation = file.encryptingOutputFile().location();
+        held = writers.newDataWriter(file, table.spec(), null);
+      }
+      suppressed.forEach(held::write);
+      leak.check(suppressed); // kept in the version's state: the same check as the product's rows
+    }
+    if (rows.isEmpty()) {
+      return;
+    }
     if (current == null) {
       var file = fileFactory.newOutputFile();
       currentLocation = file.encryptingOutputFile().location();
@@ -163,19 +202,35 @@ final class ProductFileWriter implements ItemStreamWriter<List<Object[]>>, StepE
   /** Closes the open file once everything sent is in it, and moves the checkpoint to the rows it covers. */
   private void closeFile() {
     drain();
-    String location = await(encoder.submit(() -> {
+    List<String> closed = await(encoder.submit(() -> {
       try {
-        current.close();
+        String path = null;
+        if (current != null) {
+          current.close();
+          path = current.toDataFile().location();
+          current = null;
+        }
+        String heldPath = null;
+        if (held != null) {
+          held.close();
+          heldPath = held.toDataFile().location();
+          held = null;
+        }
+        return java.util.Arrays.asList(path, heldPath);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot finish a product data file", e);
       }
-      String path = current.toDataFile().location();
-      current = null;
-      return path;
     }));
-    files.add(location);
-    run.leakCheckedFiles.add(location);
+    if (closed.get(0) != null) {
+      files.add(closed.get(0));
+      run.leakCheckedFiles.add(closed.get(0));
+    }
+    if (closed.get(1) != null) {
+      heldParts.add(closed.get(1));
+      run.leakCheckedFiles.add(closed.get(1));
+    }
     rowsInFile = 0;
+    heldSent = false;
     checkpoint();
   }
 
@@ -213,6 +268,7 @@ final class ProductFileWriter implements ItemStreamWriter<List<Object[]>>, StepE
   @Override
   public void update(ExecutionContext context) {
     context.putString(FILES, String.join("\n", files));
+    context.putString(HELD, String.join("\n", heldParts));
     context.putLong(ROWS_DONE, rowsDone);
     context.putLong(SUPPRESSED, suppressedDone);
     context.putLong(WRITTEN, writtenDone);
@@ -227,7 +283,7 @@ final class ProductFileWriter implements ItemStreamWriter<List<Object[]>>, StepE
   @Override
   public ExitStatus afterStep(StepExecution stepExecution) {
     if (stepExecution.getStatus() == org.springframework.batch.core.BatchStatus.COMPLETED) {
-      if (rowsInFile > 0) {
+      if (rowsInFile > 0 || heldSent) {
         stepExecution.setStatus(org.springframework.batch.core.BatchStatus.FAILED);
         stepExecution.addFailureException(new IllegalStateException("the write step ended with a product file open ("
             + rowsInFile + " rows): not closed, so not published; run the same command again"));
@@ -265,6 +321,19 @@ final class ProductFileWriter implements ItemStreamWriter<List<Object[]>>, StepE
             // an orphan file at worst; table maintenance removes those
           }
           current = null;
+        }
+        if (held != null) {
+          try {
+            held.close();
+          } catch (IOException | RuntimeException ignored) {
+            // as above
+          }
+          try {
+            table.io().deleteFile(heldLocation);
+          } catch (RuntimeException ignored) {
+            // an orphan file at worst
+          }
+          held = null;
         }
         return null;
       }));

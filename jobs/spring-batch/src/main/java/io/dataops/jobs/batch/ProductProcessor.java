@@ -9,7 +9,7 @@ import org.springframework.batch.infrastructure.item.ItemProcessor;
 /**
  * Applies the policies to a chunk's rows (one item: {@link TransformReader}); a row whose equivalence class is too
  * small is suppressed (left out) and counted (in a full run: an incremental run's rows of small classes are held back
- * at the publish instead).
+ * at the publish instead). A full run that keeps its state hands its suppressed rows to the writer as held rows.
  */
 final class ProductProcessor implements ItemProcessor<List<Object[]>, List<Object[]>> {
   private final RunState run;
@@ -35,11 +35,16 @@ final class ProductProcessor implements ItemProcessor<List<Object[]>, List<Objec
     for (Object[] row : rows) {
       Object[] product = run.policies.apply(row);
       if (verdict != null) {
-        product = verdict.publish(run.policies, product); // the chosen generalization (if any), then suppression
-        if (product == null) {
+        // the chosen generalization (if any), then suppression
+        Object[] published = verdict.publish(run.policies, product);
+        if (published == null) {
           progress.suppressed++;
+          if (run.keepsSuppressed) {
+            progress.held.add(product); // no generalization here: a run that keeps its state has no search
+          }
           continue;
         }
+        product = published;
       }
       kept.add(product);
     }

@@ -53,7 +53,16 @@ final class PublishTasklet implements Tasklet {
     ProductClasses.Judged judged = null;
     HeldRows.Split split = null;
     Lineage lineage;
-    if (run.plan.incremental() && p.privacy() != null) {
+    List<String> heldParts = ProductFileWriter.listed(written, ProductFileWriter.HELD);
+    String classes = p.privacy() == null ? null : run.lastStep(instance, RunState.STEP_CLASSES).getExecutionContext()
+        .getString(PrivacyClassesTasklet.CLASSES, null);
+    if (run.keepsSuppressed && classes != null) {
+      // the class counts the classes step saved and the suppressed rows, as the state an incremental run continues from
+      judged = new ProductClasses.Judged(run.verdict(instance), classes);
+      split = HeldRows.suppressed(run.lakehouse, run.plan, files, heldParts);
+      lineage = PipelineVersions.lineage(run.plan, SpringBatchExecutor.ENGINE, privacy, leak, rowsIn,
+          written.getLong(ProductFileWriter.WRITTEN), written.getLong(ProductFileWriter.SUPPRESSED), unfit);
+    } else if (run.plan.incremental() && p.privacy() != null) {
       judged = ProductClasses.judged(run.plan, run.lakehouse, run.lastStep(instance, RunState.STEP_CLASSES)
           .getExecutionContext().getString(PrivacyClassesTasklet.CLASSES), run.workDir.resolve("classes-total"),
           run.settings.privacyMemory());
@@ -80,6 +89,14 @@ final class PublishTasklet implements Tasklet {
       v = publish.commit();
     } finally {
       run.discarded = publish.discarded();
+      if (run.discarded && judged != null && !run.plan.incremental()) {
+        // the product's files went with the refused version; the rows kept for its state go with them
+        List<String> state = new java.util.ArrayList<>(heldParts);
+        state.addAll(split.written());
+        state.removeAll(files);
+        state.add(judged.location());
+        run.removeProductFiles(state, "a run refused at its publish");
+      }
       if (publish.verdict() != null) {
         mine.putString(VERDICT, RunState.JSON.writeValueAsString(publish.verdict()));
       }

@@ -48,6 +48,11 @@ final class RunState {
   final TableIdentifier productTable;
   final JobRepository jobRepository;
   final LeakFilterCache leakFilters;
+  /**
+   * A full run with privacy keeps its suppressed rows (desensitized) as the held rows of its version, with its class
+   * counts: the state an incremental run of the product continues from ({@code ProductClasses.keepsState}).
+   */
+  final boolean keepsSuppressed;
   private AnonymityCheck.Verdict verdict;
   private io.dataops.pipelines.privacy.LeakCheck leakCheck;
   /** Product files whose every row the in-memory leak check has tested (as the write step wrote them). */
@@ -76,6 +81,7 @@ final class RunState {
     this.productTable = ProductTables.id(pipeline.definition().product());
     this.jobRepository = jobRepository;
     this.leakFilters = LeakFilterCache.in(workDir.getParent());
+    this.keepsSuppressed = !plan.incremental() && io.dataops.pipelines.plan.ProductClasses.keepsState(plan);
   }
 
   /** Half of a DuckDB memory limit ({@code 256MB}, {@code 1GiB}, ...), in whole kilobytes (DuckDB's {@code KB}). */

@@ -168,9 +168,9 @@ public final class FlinkRun {
     }
   }
 
-  /** What the jobs counted, for the version's lineage. */
+  /** What the jobs counted, for the version's lineage; {@code held}: the suppressed rows a full run keeps. */
   private record Written(List<WrittenFile> files, long read, long suppressed, long written, Map<String, Long> unfit,
-      List<byte[]> findings) {}
+      List<byte[]> findings, List<WrittenFile> held) {}
 
   /** A test's fault: a subtask of the write job fails once, on its first attempt, after that many rows. */
   public FlinkRun failOnceAfter(long rows) {
@@ -189,7 +189,7 @@ public final class FlinkRun {
     Produced produced = null;
     boolean publishing = false;
     try {
-      produced = produce(table);
+      produced = produce(table, true);
       Written written = produced.written();
       LeakCheck.Result leak = produced.leak();
       if (!leak.passed()) {
@@ -199,16 +199,37 @@ public final class FlinkRun {
       ProductClasses.Judged judged = produced.judged();
       List<String> files = written.files().stream().map(WrittenFile::location).toList();
       // A refusal here (the held rows the current version names are gone) publishes nothing: the files go below.
-      HeldRows.Split split = judged == null ? null : HeldRows.split(lakehouse, plan, judged.verdict(), files);
+      HeldRows.Split split = judged == null ? null : plan.incremental()
+          ? HeldRows.split(lakehouse, plan, judged.verdict(), files)
+          // a full run's suppressed rows, as the state an incremental run continues from
+          : HeldRows.suppressed(lakehouse, plan, files, written.held().stream().map(WrittenFile::location).toList());
       publishing = true;
-      Lineage lineage = split == null
+      Lineage lineage = split == null || !plan.incremental()
           ? PipelineVersions.lineage(plan, ENGINE, produced.privacy(), leak, written.read(), written.written(),
               written.suppressed(), written.unfit())
           : PipelineVersions.lineage(plan, ENGINE, produced.privacy(), leak, written.read(), written.written(),
               written.unfit(), split);
       PublishVersion publish = PipelineVersions.publish(publisher, plan, ENGINE, files, lineage, actor, null, judged,
           split);
-      ProductVersion v = publish.commit();
+      ProductVersion v;
+      try {
+        v = publish.commit();
+      } catch (RuntimeException refused) {
+        if (publish.discarded() && split != null) {
+          // the product's files went with the refused version; the state saved for it goes with them
+          List<String> state = new ArrayList<>(split.written());
+          state.removeAll(files);
+          state.add(judged.location());
+          for (String f : state) {
+            try {
+              lakehouse.io().deleteFile(f);
+            } catch (RuntimeException ignored) {
+              // an orphan at worst
+            }
+          }
+        }
+        throw refused;
+      }
       removeUnpublished(v, files);
       if (split != null) {
         PipelineVersions.removeUnused(lakehouse, v, judged, split);
@@ -272,7 +293,7 @@ public final class FlinkRun {
     attempts.register(attempt, dataLocation, RunRecord.of(plan));
     boolean handedOver = false;
     try {
-      Produced produced = produce(table);
+      Produced produced = produce(table, false);
       Written w = produced.written();
       List<String> files = fileLocations(w);
       TrialRun trial = new TrialRun(ENGINE, parallelism, files, w.read(), w.written(), w.suppressed(), w.unfit(),
@@ -294,7 +315,7 @@ public final class FlinkRun {
   }
 
   private static List<String> fileLocations(Written w) {
-    return w.files().stream().map(WrittenFile::location).toList();
+    return java.util.stream.Stream.concat(w.files().stream(), w.held().stream()).map(WrittenFile::location).toList();
   }
 
   /** Checks the pinned snapshots, loads the product table, clears what killed attempts of this run left. */
@@ -319,20 +340,31 @@ public final class FlinkRun {
     return table;
   }
 
-  /** The steps before the publish: privacy classes and leak filter, the product's files, the leak check. */
-  private Produced produce(org.apache.iceberg.Table table) throws IOException {
+  /**
+   * The steps before the publish: privacy classes and leak filter, the product's files, the leak check. {@code
+   * publishing}: a full run with privacy saves its class counts and keeps its suppressed rows, the state an
+   * incremental run continues from (not a trial's, which publishes nothing).
+   */
+  private Produced produce(org.apache.iceberg.Table table, boolean publishing) throws IOException {
     Schema writeSchema = ProductTables.writeSchema(table, pipeline);
     long t0 = System.nanoTime();
     PrivacyReport privacy = null;
     String verdict = null;
     ProductClasses.Judged judged = null;
+    boolean keepSuppressed = publishing && !plan.incremental() && ProductClasses.keepsState(plan);
     JobExecutionResult first = firstPass();
     if (pipeline.privacy() != null && plan.incremental()) {
       // over the whole product; the write pass keeps every row, the held-back rule splits the files at the publish
       judged = judge(first);
       privacy = judged.verdict().report();
     } else if (pipeline.privacy() != null) {
-      AnonymityCheck.Verdict v = verdict(first);
+      AnonymityCheck.Verdict v;
+      if (keepSuppressed) {
+        judged = save(first);
+        v = judged.verdict();
+      } else {
+        v = verdict(first);
+      }
       privacy = v.report();
       verdict = "verdict.bin";
       try (OutputStream out = scratch.create(verdict)) {
@@ -347,7 +379,7 @@ public final class FlinkRun {
     step("privacy-classes+leak-filter", t0);
 
     t0 = System.nanoTime();
-    Written written = write(table, writeSchema, verdict, scratch.location("filter.bin"));
+    Written written = write(table, writeSchema, verdict, scratch.location("filter.bin"), keepSuppressed);
     step("write-product", t0);
     try {
       t0 = System.nanoTime();
@@ -477,6 +509,14 @@ public final class FlinkRun {
     }
   }
 
+  /** A full run's class counts, the whole product's, saved as they are for an incremental run to continue from. */
+  private ProductClasses.Judged save(JobExecutionResult first) throws IOException {
+    Path spill = workDir.resolve("classes");
+    try (ClassCounts merged = merged(first, spill)) {
+      return ProductClasses.save(plan, lakehouse, merged, spill, privacyMemory);
+    }
+  }
+
   private AnonymityCheck.Verdict verdict(JobExecutionResult first) throws IOException {
     List<String> parts = first == null ? List.of() : this.<String>accumulated(first, ClassCountOperator.PARTS);
     Path spill = workDir.resolve("classes");
@@ -505,8 +545,15 @@ public final class FlinkRun {
 
   /** The verdict over the product's saved class counts plus this increment's, which are saved for the version. */
   private ProductClasses.Judged judge(JobExecutionResult first) throws IOException {
-    List<String> parts = first == null ? List.of() : this.<String>accumulated(first, ClassCountOperator.PARTS);
     Path spill = workDir.resolve("classes");
+    try (ClassCounts merged = merged(first, spill)) {
+      return ProductClasses.judge(plan, lakehouse, merged, spill, privacyMemory);
+    }
+  }
+
+  /** The subtasks' class counts merged (the caller closes them); empty counts when there were none. */
+  private ClassCounts merged(JobExecutionResult first, Path spill) throws IOException {
+    List<String> parts = first == null ? List.of() : this.<String>accumulated(first, ClassCountOperator.PARTS);
     ClassCounts merged;
     try (AnonymityCheck empty = plan.newAnonymityCheck(spill, privacyMemory)) {
       merged = empty.counts();
@@ -517,9 +564,10 @@ public final class FlinkRun {
           merged.merge(c);
         }
       }
-      return ProductClasses.judge(plan, lakehouse, merged, spill, privacyMemory);
-    } finally {
+      return merged;
+    } catch (IOException | RuntimeException e) {
       merged.close();
+      throw e;
     }
   }
 
@@ -538,7 +586,8 @@ public final class FlinkRun {
     return merged;
   }
 
-  private Written write(org.apache.iceberg.Table table, Schema writeSchema, String verdict, String filter) {
+  private Written write(org.apache.iceberg.Table table, Schema writeSchema, String verdict, String filter,
+      boolean keepSuppressed) {
     StreamExecutionEnvironment env = engine.environment(parallelism);
     StreamTableEnvironment t = tables(env);
     Table result = t.sqlQuery(transform.sql());
@@ -549,10 +598,14 @@ public final class FlinkRun {
     for (int i = 0; i < positions.length; i++) {
       positions[i] = rowType.getFieldIndex(names.get(i));
     }
-    DataStream<RowData> product = t.toDataStream(result).transform("policies, suppression and leak check",
-        InternalTypeInfo.of(rowType), new ProductOperator(description, keys, types, rowType, positions, verdict,
-            filter, scratch));
-    product = RandomOrder.of(product);
+    var heldRows = keepSuppressed ? ProductOperator.heldRows(rowType) : null;
+    org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator<RowData> policed = t.toDataStream(result)
+        .transform("policies, suppression and leak check", InternalTypeInfo.of(rowType), new ProductOperator(
+            description, keys, types, rowType, positions, verdict, filter, scratch, heldRows));
+    // the suppressed rows a full run keeps: into files of their own in the attempt's folder, merged at the publish
+    UncommittedWriter.Files held = heldRows == null ? null : UncommittedWriter.write(policed.getSideOutput(heldRows),
+        table, writeSchema, dataLocation, table.name() + ".held");
+    DataStream<RowData> product = RandomOrder.of(policed);
     if (failAfterRows >= 0) {
       product = product.transform("a test's fault", product.getType(), new FaultHook(failAfterRows));
     }
@@ -570,7 +623,8 @@ public final class FlinkRun {
       }
     });
     return new Written(files.of(r), counter(r, ProductOperator.READ), counter(r, ProductOperator.SUPPRESSED),
-        counter(r, ProductOperator.WRITTEN), ordered, accumulated(r, ProductOperator.FINDINGS));
+        counter(r, ProductOperator.WRITTEN), ordered, accumulated(r, ProductOperator.FINDINGS),
+        held == null ? List.of() : held.of(r));
   }
 
   /** The translation's result must have the pipeline's columns and types: rows are read by position. */

@@ -20,6 +20,7 @@ import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.types.Row;
 
@@ -38,6 +39,14 @@ final class ProductOperator extends AbstractStreamOperator<RowData>
   static final String UNFIT = "dataops.unfit-values";
   static final String FINDINGS = "dataops.leak-findings";
 
+  /**
+   * Where the suppressed rows a full run keeps go, desensitized, as its version's held rows (the state an incremental
+   * run continues from: {@code ProductClasses.keepsState}): a writer of their own takes them, never the product's.
+   */
+  static org.apache.flink.util.OutputTag<RowData> heldRows(RowType rowType) {
+    return new org.apache.flink.util.OutputTag<>("held rows", InternalTypeInfo.of(rowType));
+  }
+
   private final PolicyDescription description;
   private final TaskKeys keys;
   private final ArrayList<ColumnType> types;
@@ -47,6 +56,7 @@ final class ProductOperator extends AbstractStreamOperator<RowData>
   private final String verdict;
   private final String filter;
   private final RunScratch scratch;
+  private final org.apache.flink.util.OutputTag<RowData> held;
   private transient RowPolicies policies;
   private transient AnonymityCheck.Verdict classes;
   private transient LeakCheck leak;
@@ -61,9 +71,11 @@ final class ProductOperator extends AbstractStreamOperator<RowData>
    * @param positions each product column's position in {@code rowType} (the product table's write schema)
    * @param verdict where the verdict's classes are (null: the pipeline declares no privacy)
    * @param filter where the merged leak filter is
+   * @param held where suppressed rows go ({@link #heldRows}; null: they are left out)
    */
   ProductOperator(PolicyDescription description, TaskKeys keys, List<ColumnType> types, RowType rowType,
-      int[] positions, String verdict, String filter, RunScratch scratch) {
+      int[] positions, String verdict, String filter, RunScratch scratch,
+      org.apache.flink.util.OutputTag<RowData> held) {
     this.description = description;
     this.keys = keys;
     this.types = new ArrayList<>(types);
@@ -73,6 +85,7 @@ final class ProductOperator extends AbstractStreamOperator<RowData>
     this.verdict = verdict;
     this.filter = filter;
     this.scratch = scratch;
+    this.held = held;
   }
 
   @Override
@@ -117,11 +130,17 @@ final class ProductOperator extends AbstractStreamOperator<RowData>
     read.add(1);
     Object[] product = policies.apply(FlinkValues.fromRow(element.getValue(), types, identity, types.size()));
     if (classes != null) {
-      product = classes.publish(policies, product); // the chosen generalization (if any), then suppression
-      if (product == null) {
+      // the chosen generalization (if any), then suppression
+      Object[] published = classes.publish(policies, product);
+      if (published == null) {
         suppressed.add(1);
+        if (held != null) {
+          leak.check(product); // kept in the version's state: the same check as the product's rows
+          output.collect(held, new StreamRecord<>(FlinkValues.toRowData(product, positions, rowType)));
+        }
         return;
       }
+      product = published;
     }
     leak.check(product);
     written.add(1);

@@ -45,7 +45,8 @@ class ShippedStateTest extends PipelineFixture {
     byte[] shipped = serialize(List.of(
         new ClassCountOperator(description, taskKeys, ShippedPrivacy.of(p.privacy()), types, new int[] {2}, scratch,
             1 << 20),
-        new ProductOperator(description, taskKeys, types, rowType, new int[] {0, 0, 0}, "v", "f", scratch)));
+        new ProductOperator(description, taskKeys, types, rowType, new int[] {0, 0, 0}, "v", "f", scratch,
+            ProductOperator.heldRows(rowType))));
     String asText = new String(shipped, StandardCharsets.ISO_8859_1);
     for (String id : List.of("default", "fpe")) {
       byte[] key = keys.key(id);
