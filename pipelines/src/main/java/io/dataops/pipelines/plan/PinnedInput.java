@@ -36,8 +36,8 @@ public record PinnedInput(BoundInput input, Long fromExclusive, List<String> dat
    * What a rebuild in mode full leaves (found by a probe: a product rebuilt as these messages said refused every later
    * incremental run): with privacy, an incremental run continues only from class counts that incremental runs keep.
    */
-  public static final String AFTER_REBUILD = " (with privacy, a product rebuilt in mode full goes on in mode full: to "
-      + "go on incrementally, give the pipeline a new product name)";
+  public static final String AFTER_REBUILD = " (with privacy too: the full run keeps the class counts and suppressed "
+      + "rows that incremental runs go on from)";
 
   public PinnedInput {
     dataFiles = List.copyOf(dataFiles);

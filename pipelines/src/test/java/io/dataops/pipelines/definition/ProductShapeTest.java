@@ -68,7 +68,7 @@ class ProductShapeTest extends PipelineFixture {
         .hasMessageContaining("incremental product income would change its shape since its last version: the "
             + "parameters of column 'monthly_income' (generalize buckets) changed.")
         .hasMessageContaining("or run the pipeline in mode full (which rebuilds every row) to change them (with "
-            + "privacy, a product rebuilt in mode full goes on in mode full");
+            + "privacy too: the full run keeps the class counts and suppressed rows that incremental runs go on from)");
     assertThat(refused.getMessage()).as("column names only, never a value").doesNotContain("5000")
         .doesNotContain("10000");
     assertThat(refusal(PIPELINE.replace("{generalize: buckets, width: 5000}", "{generalize: buckets, "
