@@ -152,6 +152,26 @@ class IncrementalProductCliTest extends HomeCliTest {
     JsonNode v2 = ok(TestCast.OPERATOR, "pipeline", "run", pipeline.toString(), "--json").json();
     assertThat(v2.get("version").asInt()).isEqualTo(2);
     assertThat(v2.get("rowsIn").asLong()).as("every row, in the new shape").isEqualTo(1800);
+    assertThat(v2.get("rowsSuppressed").asLong()).as("some classes under k").isPositive();
+
+    // Before, the rebuilt product went on in mode full only ("made without the class counts"): the full run kept its
+    // counts and suppressed rows, and the file switched back to mode incremental continues from them.
+    Path more = dir.resolve("feeds/c3.csv");
+    ok(TestCast.PUBLIC_SECURITY, "generate", "--dataset", "citizens", "--rows", "200", "--offset", "1800", "--out",
+        more.toString());
+    ok(TestCast.PUBLIC_SECURITY, "land", "--department", "public-security", "--dataset", "citizens", "--file",
+        more.toString());
+    Files.writeString(pipeline, changed + "mode: incremental\n");
+    JsonNode v3 = ok(TestCast.OPERATOR, "pipeline", "run", pipeline.toString(), "--json").json();
+    assertThat(v3.get("version").asInt()).isEqualTo(3);
+    assertThat(v3.get("rowsIn").asLong()).as("only what was appended after the full run's snapshot").isEqualTo(200);
+    assertThat(v3.at("/privacy/released").asLong()).as("rows the full run suppressed, lifted").isPositive();
+    Files.writeString(pipeline, changed + "mode: full\n");
+    JsonNode v4 = ok(TestCast.OPERATOR, "pipeline", "run", pipeline.toString(), "--json").json();
+    JsonNode listed = ok(TestCast.OPERATOR, "product", "list", "--json").json();
+    assertThat(entry(listed, 3).get("rows").asLong()).as("a full run's product over the same snapshot")
+        .isEqualTo(v4.get("rowsOut").asLong());
+    assertThat(v3.at("/privacy/heldBack").asLong()).isEqualTo(v4.get("rowsSuppressed").asLong());
   }
 
   private static JsonNode entry(JsonNode listed, int version) {
