@@ -134,6 +134,9 @@ public final class HeldRows {
    * published as they are.
    */
   public static Split suppressed(Lakehouse lakehouse, RunPlan plan, List<String> files, List<String> parts) {
+    if (parts.isEmpty()) {
+      return new Split(files, null, parts, 0, 0, 0); // no class under k: no held file (not even an empty one)
+    }
     Table table = lakehouse.load(ProductTables.id(plan.product()));
     Schema schema = ProductTables.writeSchema(table, plan.pipeline());
     GenericAppenderFactory appenders = new GenericAppenderFactory(schema);
