@@ -62,28 +62,26 @@ public final class RunLock implements AutoCloseable {
    * the file meanwhile takes the lock on a new one: {@link ProcessLock#closeRemoving}).
    */
   public void closeRemoving() {
-    try {
-      if (database != null) {
-        database.close();
-      }
-    } finally {
-      try {
-        file.closeRemoving();
-      } catch (IOException e) {
-        LOG.warn("releasing the run's lock failed", e);
-      }
-    }
+    close(true);
   }
 
   @Override
   public void close() {
+    close(false);
+  }
+
+  private void close(boolean removing) {
     try {
       if (database != null) {
         database.close();
       }
     } finally {
       try {
-        file.close();
+        if (removing) {
+          file.closeRemoving();
+        } else {
+          file.close();
+        }
       } catch (IOException e) {
         // the system releases the lock with the channel's process; nothing else holds it
         LOG.warn("releasing the run's lock failed", e);

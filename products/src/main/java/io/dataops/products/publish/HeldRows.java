@@ -46,6 +46,17 @@ public final class HeldRows {
   public record Split(List<String> publish, String held, List<String> replaced, long heldNow, long released,
       long heldTotal) {
 
+    /**
+     * The state files a run wrote for a version that its publish then refused (the product's {@code files} go on
+     * their own): this split's held rows and the class counts {@code judged} saved; removed with the files.
+     */
+    public List<String> stateOf(ProductClasses.Judged judged, List<String> files) {
+      List<String> out = written();
+      out.removeAll(files);
+      out.add(judged.location());
+      return out;
+    }
+
     /** The files this split wrote (orphans when an earlier attempt's commit is the version). */
     public List<String> written() {
       List<String> out = new ArrayList<>(publish);

@@ -147,7 +147,8 @@ final class ProductFileWriter implements ItemStreamWriter<List<Object[]>>, StepE
     for (List<Object[]> item : chunk) {
       rows.addAll(item); // one item a chunk (TransformReader)
     }
-    List<Object[]> suppressed = new ArrayList<>(progress.held); // the chunk's rows kept as held rows (few)
+    // the chunk's rows kept as held rows (few; none in most chunks)
+    List<Object[]> suppressed = progress.held.isEmpty() ? List.of() : new ArrayList<>(progress.held);
     progress.held.clear();
     if (!rows.isEmpty() || !suppressed.isEmpty()) {
       while (inFlight.size() >= 2) {
@@ -196,6 +197,23 @@ final class ProductFileWriter implements ItemStreamWriter<List<Object[]>>, StepE
         current.write(row);
       }
       leak.check(part);
+    }
+  }
+
+  /** Closes and deletes an open file that is never committed ({@code writer}: null when none is open). */
+  private void discard(DataWriter<Object[]> writer, String location) {
+    if (writer == null) {
+      return;
+    }
+    try {
+      writer.close();
+    } catch (IOException | RuntimeException ignored) {
+      // closing writes the last row group: on a full disk it fails, and the cut-off file is deleted all the same
+    }
+    try {
+      table.io().deleteFile(location);
+    } catch (RuntimeException ignored) {
+      // an orphan file at worst; table maintenance removes those
     }
   }
 
@@ -307,34 +325,12 @@ final class ProductFileWriter implements ItemStreamWriter<List<Object[]>>, StepE
     }
     try {
       await(encoder.submit(() -> {
-        if (current != null) {
-          // Interrupted with a file open (or its closing failed, on a full disk say): its rows are written again on
-          // restart; this file is never committed, and goes now.
-          try {
-            current.close();
-          } catch (IOException | RuntimeException ignored) {
-            // closing writes the last row group: on a full disk it fails, and the cut-off file is deleted all the same
-          }
-          try {
-            table.io().deleteFile(currentLocation);
-          } catch (RuntimeException ignored) {
-            // an orphan file at worst; table maintenance removes those
-          }
-          current = null;
-        }
-        if (held != null) {
-          try {
-            held.close();
-          } catch (IOException | RuntimeException ignored) {
-            // as above
-          }
-          try {
-            table.io().deleteFile(heldLocation);
-          } catch (RuntimeException ignored) {
-            // an orphan file at worst
-          }
-          held = null;
-        }
+        // Interrupted with a file open (or its closing failed, on a full disk say): its rows are written again on
+        // restart; this file is never committed, and goes now (the held rows' file with it).
+        discard(current, currentLocation);
+        current = null;
+        discard(held, heldLocation);
+        held = null;
         return null;
       }));
     } finally {

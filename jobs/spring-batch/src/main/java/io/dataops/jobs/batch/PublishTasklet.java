@@ -92,9 +92,7 @@ final class PublishTasklet implements Tasklet {
       if (run.discarded && judged != null && !run.plan.incremental()) {
         // the product's files went with the refused version; the rows kept for its state go with them
         List<String> state = new java.util.ArrayList<>(heldParts);
-        state.addAll(split.written());
-        state.removeAll(files);
-        state.add(judged.location());
+        state.addAll(split.stateOf(judged, files));
         run.removeProductFiles(state, "a run refused at its publish");
       }
       if (publish.verdict() != null) {

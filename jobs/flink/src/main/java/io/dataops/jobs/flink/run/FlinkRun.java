@@ -217,10 +217,7 @@ public final class FlinkRun {
       } catch (RuntimeException refused) {
         if (publish.discarded() && split != null) {
           // the product's files went with the refused version; the state saved for it goes with them
-          List<String> state = new ArrayList<>(split.written());
-          state.removeAll(files);
-          state.add(judged.location());
-          for (String f : state) {
+          for (String f : split.stateOf(judged, files)) {
             try {
               lakehouse.io().deleteFile(f);
             } catch (RuntimeException ignored) {
